@@ -1,0 +1,5 @@
+"""``python -m greeter`` is the same as the ``greeter`` command."""
+
+from greeter.cli import main
+
+main()

@@ -1,0 +1,328 @@
+"""The configuration model: everything a marketer can set, validated by pydantic.
+
+Every model forbids unknown keys so a typo (``freqency_cap``) is an error with
+a suggestion instead of a silently ignored setting. Loading YAML and turning
+validation errors into ``file:line:col`` messages lives in
+:mod:`greeter.config_loader`; this module is pure data and rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    field_validator,
+    model_validator,
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        import difflib
+
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+        hint = f", did you mean {close[0]!r}?" if close else " (use an IANA name like 'Europe/Moscow')"
+        raise ValueError(f"unknown time zone {name!r}{hint}") from None
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def _check_month_day(value: str) -> str:
+    m = _MONTH_DAY.match(value)
+    if not m:
+        raise ValueError(f"{value!r} is not a month-day like '01-01' (MM-DD)")
+    try:
+        dt.date(2024, int(m.group(1)), int(m.group(2)))  # 2024 is a leap year: 02-29 is allowed
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real day of the year") from None
+    return value
+
+
+MonthDay = Annotated[str, AfterValidator(_check_month_day)]
+
+
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+    @property
+    def number(self) -> int:
+        """Python's ``date.weekday()`` number (Monday is 0)."""
+        return list(Weekday).index(self)
+
+
+class Sender(_Model):
+    """Who the greetings come from."""
+
+    name: str = Field(min_length=1, description="Display name in the From: header")
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="From: address")
+    reply_to: str | None = Field(default=None, description="Optional Reply-To: address")
+    signature: str = Field(default="", description="Available to templates as sender.signature")
+    company: str = Field(default="", description="Available to templates as sender.company")
+
+
+class Defaults(_Model):
+    """What applies to a contact whose row does not say otherwise."""
+
+    timezone: TimeZoneName = "Europe/Moscow"
+    locale: str = Field(default="ru", pattern=r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$")
+    country: str = Field(default="RU", pattern=r"^[A-Z]{2}$", description="Public-holiday calendar")
+
+
+class Columns(_Model):
+    """Which source column holds which contact field (header names as exported)."""
+
+    id: str = "id"
+    email: str = "email"
+    first_name: str | None = "first_name"
+    patronymic: str | None = "patronymic"
+    last_name: str | None = "last_name"
+    full_name: str | None = Field(
+        default=None, description="One column in 'Фамилия Имя Отчество' order, used when set"
+    )
+    gender: str | None = None
+    company: str | None = None
+    timezone: str | None = None
+    locale: str | None = None
+    tier: str | None = None
+    tags: str | None = Field(default=None, description="Comma- or semicolon-separated tags")
+
+
+class ContactsSource(_Model):
+    """Where the contacts come from and how to read them."""
+
+    source: Literal["csv", "xlsx", "sql"] = "csv"
+    path: Path | None = None
+    url: str | None = Field(default=None, description="SQL database URL (source: sql)")
+    query: str | None = Field(default=None, description="SQL query (source: sql)")
+    encoding: str = Field(default="auto", description="'auto' detects UTF-8, UTF-8 BOM, cp1251")
+    delimiter: str = Field(default="auto", description="'auto', ';', ',', 'tab' or '|'")
+    sheet: str | None = Field(default=None, description="XLSX sheet name; the first if unset")
+    date_formats: list[str] = Field(default_factory=lambda: ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"])
+    columns: Columns = Field(default_factory=Columns)
+    dates: dict[str, str] = Field(
+        default_factory=dict,
+        description="Date fields: name used by occasions → column header",
+    )
+
+    @model_validator(mode="after")
+    def _source_needs(self) -> ContactsSource:
+        if self.source in ("csv", "xlsx") and self.path is None:
+            raise ValueError(f"source {self.source!r} needs 'path'")
+        if self.source == "sql" and not (self.url and self.query):
+            raise ValueError("source 'sql' needs 'url' and 'query'")
+        if self.delimiter not in ("auto", ";", ",", "tab", "|", "\t"):
+            raise ValueError("delimiter must be 'auto', ';', ',', 'tab' or '|'")
+        return self
+
+
+class Audience(_Model):
+    """Who an occasion is for; every condition given must hold."""
+
+    tiers: list[str] | None = Field(default=None, description="Only these tiers (e.g. [VIP])")
+    tags: list[str] | None = Field(default=None, description="Only contacts with any of these tags")
+    contacts: list[str] | None = Field(default=None, description="Only these contact ids")
+    round_years: PositiveInt | None = Field(
+        default=None, description="Only anniversaries divisible by this (5 → 5, 10, 15…)"
+    )
+    min_years: int | None = Field(default=None, ge=0)
+
+
+class Occasion(_Model):
+    """A reason to greet. Exactly one of ``field``, ``date``, ``holiday``, ``on`` says when."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable machine name")
+    template: str = Field(min_length=1, description="Template name in templates/ (no suffix)")
+    priority: int = Field(default=50, description="Higher wins when occasions merge")
+    field: str | None = Field(default=None, description="Yearly on this contact date field")
+    date: MonthDay | None = Field(default=None, description="Yearly on this MM-DD date")
+    holiday: str | None = Field(default=None, description="Public holiday name (holidays lib)")
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    on: list[dt.date] | None = Field(default=None, description="One-off dates")
+    days_before: int = Field(default=0, ge=0, le=60, description="Greet this many days early")
+    audience: Audience = Field(default_factory=Audience)
+
+    @model_validator(mode="after")
+    def _exactly_one_when(self) -> Occasion:
+        given = [k for k in ("field", "date", "holiday", "on") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "an occasion needs exactly one of 'field', 'date', 'holiday' or 'on'"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        return self
+
+
+class FrequencyCap(_Model):
+    """The rule of six: how often one client may be greeted at most."""
+
+    max_count: PositiveInt = Field(default=6, description="Greetings per window, at most")
+    window_days: PositiveInt = Field(default=365, description="Length of the rolling window")
+    min_gap_days: int = Field(default=14, ge=0, description="Days between two greetings, at least")
+
+
+class TimeRange(_Model):
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeRange:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end:%H:%M} must be after start {self.start:%H:%M}")
+        return self
+
+
+class SendWindow(_Model):
+    """Tactful sending hours, in each recipient's own time zone."""
+
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: [Weekday.mon, Weekday.tue, Weekday.wed, Weekday.thu, Weekday.fri]
+    )
+    hours: TimeRange = Field(default_factory=lambda: TimeRange(start=time(10), end=time(18)))
+    lunch: TimeRange | None = Field(default_factory=lambda: TimeRange(start=time(13), end=time(14)))
+    friday_cutoff: time | None = Field(default=time(15), description="No sending after this on Fridays")
+    end_margin_minutes: int = Field(default=30, ge=0, le=240, description="Quiet before day's end")
+    public_holidays: bool = Field(default=True, description="Public holidays are days off")
+    extra_days_off: list[dt.date] = Field(default_factory=list)
+    days_off_ics: Path | None = Field(default=None, description="An .ics file of company days off")
+    day_off_policy: Literal["before", "after", "on_day"] = Field(
+        default="before", description="Occasion on a day off: greet the working day before/after"
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> SendWindow:
+        if not self.working_days:
+            raise ValueError("working_days must list at least one day")
+        if len(set(self.working_days)) != len(self.working_days):
+            raise ValueError("working_days lists a day twice")
+        if self.lunch is not None and not (
+            self.hours.start <= self.lunch.start and self.lunch.end <= self.hours.end
+        ):
+            raise ValueError("lunch must lie inside hours")
+        return self
+
+
+class SmtpSettings(_Model):
+    host: str = "localhost"
+    port: int = Field(default=25, ge=1, le=65535)
+    security: Literal["none", "starttls", "tls"] = "none"
+    username: str | None = None
+    password_env: str | None = Field(default=None, description="Environment variable with the password")
+    password_file: Path | None = Field(default=None, description="File holding the password")
+    timeout_seconds: float = Field(default=30, gt=0)
+    pool_size: int = Field(default=4, ge=1, le=64)
+
+    @field_validator("password_env")
+    @classmethod
+    def _env_name(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v):
+            raise ValueError(
+                "password_env names an environment variable (e.g. GREETER_SMTP_PASSWORD), "
+                "never the password itself"
+            )
+        return v
+
+
+class RateLimit(_Model):
+    per_second: float | None = Field(default=None, gt=0)
+    per_minute: float | None = Field(default=None, gt=0)
+    per_day: int | None = Field(default=None, gt=0)
+
+
+class Retry(_Model):
+    initial_seconds: float = Field(default=60, gt=0)
+    factor: float = Field(default=2.0, ge=1)
+    max_seconds: float = Field(default=3600, gt=0)
+
+
+class Delivery(_Model):
+    transport: Literal["file", "smtp"] = "file"
+    outbox: Path = Field(default=Path("data/outbox"), description="Folder for the file transport")
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    rate_limit: RateLimit = Field(default_factory=RateLimit)
+    retry: Retry = Field(default_factory=Retry)
+
+
+class Unsubscribe(_Model):
+    mailto: str | None = Field(default=None, description="Address receiving unsubscribe mails")
+    url: str | None = Field(default=None, pattern=r"^https://", description="One-click base URL")
+    secret_env: str | None = Field(default=None, description="Env var with the HMAC secret")
+
+    @model_validator(mode="after")
+    def _secret_for_url(self) -> Unsubscribe:
+        if self.url and not self.secret_env:
+            raise ValueError("an unsubscribe url needs secret_env (the token signing key)")
+        return self
+
+
+class Storage(_Model):
+    url: str = Field(default="sqlite:///data/journal.sqlite3", pattern=r"^(sqlite|postgresql)://")
+
+
+class Schedule(_Model):
+    cron: str = Field(default="*/10 * * * *", description="When the daemon plans and sends")
+    misfire_grace_seconds: int = Field(default=300, ge=1)
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, v: str) -> str:
+        if len(v.split()) != 5:
+            raise ValueError("cron needs 5 fields: minute hour day month weekday")
+        return v
+
+
+class Settings(_Model):
+    """The whole ``greeter.yaml``."""
+
+    sender: Sender
+    defaults: Defaults = Field(default_factory=Defaults)
+    contacts: ContactsSource
+    templates_dir: Path = Path("templates")
+    occasions: list[Occasion] = Field(min_length=1)
+    frequency_cap: FrequencyCap = Field(default_factory=FrequencyCap)
+    send_window: SendWindow = Field(default_factory=SendWindow)
+    catch_up_days: int = Field(default=3, ge=0, le=60)
+    leap_day: Literal["feb28", "mar1"] = Field(
+        default="feb28", description="29 February in a common year is greeted on…"
+    )
+    delivery: Delivery = Field(default_factory=Delivery)
+    unsubscribe: Unsubscribe = Field(default_factory=Unsubscribe)
+    storage: Storage = Field(default_factory=Storage)
+    schedule: Schedule = Field(default_factory=Schedule)
+    review: Literal["none", "required"] = "none"
+
+    @field_validator("occasions")
+    @classmethod
+    def _unique_names(cls, v: list[Occasion]) -> list[Occasion]:
+        seen: set[str] = set()
+        for occ in v:
+            if occ.name in seen:
+                raise ValueError(f"occasion name {occ.name!r} is used twice")
+            seen.add(occ.name)
+        return v

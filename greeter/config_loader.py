@@ -1,0 +1,230 @@
+"""Read ``greeter.yaml`` and report every mistake as ``file:line:col: field: message``.
+
+ruamel.yaml keeps the line and column of every key and list item, so a pydantic
+error's ``loc`` (``('frequency_cap', 'max_count')``) can be walked back to the
+exact place in the marketer's file. Unknown keys get a "did you mean" from
+the names the model at that place accepts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from greeter.config import Settings
+from greeter.errors import ConfigError, Problem
+
+DEFAULT_CONFIG = "greeter.yaml"
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config to use: the flag, else ``$GREETER_CONFIG``, else ``greeter.yaml``."""
+    return Path(explicit or os.environ.get("GREETER_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_settings(path: str | os.PathLike[str]) -> Settings:
+    """Load, validate and anchor relative paths at the config file's folder.
+
+    Raises :class:`ConfigError` with every problem found (not only the first).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError([Problem(str(path), "", "config file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(str(path), "", f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(str(path), "", exc.strerror or str(exc))]) from None
+    return parse_settings(text, str(path), base_dir=path.parent)
+
+
+def parse_settings(text: str, filename: str, base_dir: Path | None = None) -> Settings:
+    """Validate YAML text; ``filename`` is only used in messages."""
+    data = _parse_yaml(text, filename)
+    if not isinstance(data, CommentedMap):
+        raise ConfigError([Problem(filename, "", "the config must be a mapping of settings", 1, 1)])
+    try:
+        settings = Settings.model_validate(_plain(data))
+    except ValidationError as exc:
+        raise ConfigError([_problem(filename, data, err) for err in exc.errors(include_url=False)]) from None
+    problems = _cross_check(settings, data, filename)
+    if problems:
+        raise ConfigError(problems)
+    return _anchor(settings, base_dir) if base_dir is not None else settings
+
+
+def _cross_check(settings: Settings, data: CommentedMap, filename: str) -> list[Problem]:
+    """Rules spanning sections, located at the offending key."""
+    problems = []
+    known = set(settings.contacts.dates)
+    for i, occ in enumerate(settings.occasions):
+        if occ.field is not None and occ.field not in known:
+            loc = ("occasions", i, "field")
+            line, col = _position(data, loc)
+            close = difflib.get_close_matches(occ.field, sorted(known), n=1)
+            hint = (
+                f", did you mean `{close[0]}`?"
+                if close
+                else (f" (defined: {', '.join(sorted(known)) or 'none'})")
+            )
+            problems.append(
+                Problem(
+                    filename,
+                    f"occasions.{i}.field",
+                    f"date field {occ.field!r} is not defined in contacts.dates{hint}",
+                    line,
+                    col,
+                )
+            )
+    return problems
+
+
+def _parse_yaml(text: str, filename: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if "\\t" in message or "'\\t'" in message or "tab" in message.lower():
+            message += " (YAML indents with spaces, not tabs)"
+        if "found duplicate key" in str(message) or "duplicate key" in str(exc):
+            message = "a key appears twice in the same section"
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise ConfigError([Problem(filename, "", f"YAML syntax: {message}", line, col)]) from None
+    except YAMLError as exc:
+        raise ConfigError([Problem(filename, "", f"YAML syntax: {exc}")]) from None
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip containers → plain dicts/lists for pydantic."""
+    if isinstance(node, Mapping):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Problem:
+    loc: tuple[int | str, ...] = tuple(err["loc"])
+    field = ".".join(str(p) for p in loc)
+    line, col = _position(data, loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        message = (
+            f"unknown key, did you mean `{close[0]}`?"
+            if close
+            else ("unknown key (allowed here: " + ", ".join(allowed) + ")")
+        )
+        return Problem(filename, field, message, line, col)
+    if kind == "missing":
+        return Problem(filename, field, "required, but missing", line, col)
+    message = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    got = err.get("input")
+    if got is not None and not isinstance(got, dict | list) and repr(got) not in message:
+        message += f" (got {got!r})"
+    return Problem(filename, field, message, line, col)
+
+
+def _position(data: Any, loc: Sequence[int | str]) -> tuple[int | None, int | None]:
+    """Line/column (1-based) of the deepest node of ``loc`` present in the YAML."""
+    line: int | None = 1
+    col: int | None = 1
+    node = data
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            ln, cl = node.lc.key(part)
+            line, col = ln + 1, cl + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            ln, cl = node.lc.item(part)
+            line, col = ln + 1, cl + 1
+            node = node[part]
+        else:
+            break  # the rest of the path is not in the file (missing key): point at its parent
+    return line, col
+
+
+def _allowed_keys(loc: Sequence[int | str]) -> list[str]:
+    """Field names the model at ``loc`` accepts, for "did you mean" hints."""
+    tp: Any = Settings
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(part, int):
+            args = typing.get_args(tp)
+            tp = args[0] if args else None
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        else:
+            return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """``X | None`` → ``X``; ``Annotated[X, …]`` → ``X``."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _anchor(settings: Settings, base: Path) -> Settings:
+    """Make relative paths relative to the config file, not to the working directory."""
+
+    def fix(p: Path | None) -> Path | None:
+        return p if p is None or p.is_absolute() else base / p
+
+    contacts = settings.contacts.model_copy(update={"path": fix(settings.contacts.path)})
+    window = settings.send_window.model_copy(update={"days_off_ics": fix(settings.send_window.days_off_ics)})
+    delivery = settings.delivery.model_copy(update={"outbox": fix(settings.delivery.outbox)})
+    storage = settings.storage
+    prefix = "sqlite:///"
+    if storage.url.startswith(prefix) and not storage.url.startswith(prefix + "/"):
+        rel = storage.url[len(prefix) :]
+        if rel and rel != ":memory:":
+            storage = storage.model_copy(update={"url": prefix + str(base / rel)})
+    return settings.model_copy(
+        update={
+            "contacts": contacts,
+            "templates_dir": fix(settings.templates_dir),
+            "send_window": window,
+            "delivery": delivery,
+            "storage": storage,
+        }
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of the config, for editors (``greeter schema``)."""
+    schema = Settings.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "greeter configuration"
+    return schema

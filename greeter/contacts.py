@@ -1,0 +1,56 @@
+"""The contact record every other module works with.
+
+A :class:`Contact` is plain, immutable data built by a source (CSV, XLSX, SQL)
+from one row. It carries its own row number so any later problem (a template
+that fails for it, an implausible date) can still name the place to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+class Gender(StrEnum):
+    """Grammatical gender for addressing; ``UNKNOWN`` selects neutral wording."""
+
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One client to greet, identified by the CRM's id (stable across re-exports)."""
+
+    id: str
+    email: str | None
+    first_name: str = ""
+    patronymic: str = ""
+    last_name: str = ""
+    #: Explicit gender from the source; ``None`` means "derive from the name".
+    gender: Gender | None = None
+    company: str = ""
+    timezone: str | None = None
+    locale: str | None = None
+    tier: str | None = None
+    tags: frozenset[str] = frozenset()
+    #: Named dates (``birthday``, ``company_founded``, ``first_deal``, custom).
+    dates: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
+    #: Date fields present in the row but unusable, with the reason (31.02, future year).
+    bad_dates: Mapping[str, str] = _EMPTY
+    #: Remaining source columns, available to templates as ``contact.extra``.
+    extra: Mapping[str, str] = _EMPTY
+    #: Where the contact came from, for messages: file name and 1-based row number.
+    source: str = ""
+    row: int = 0
+
+    @property
+    def display_name(self) -> str:
+        """Full name in "Имя Отчество Фамилия"-free, natural order for the To: header."""
+        return " ".join(p for p in (self.first_name, self.patronymic, self.last_name) if p)
