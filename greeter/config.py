@@ -166,6 +166,9 @@ class Occasion(_Model):
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     on: list[dt.date] | None = Field(default=None, description="One-off dates")
     days_before: int = Field(default=0, ge=0, le=60, description="Greet this many days early")
+    max_years: int = Field(
+        default=120, ge=1, description="An older date is a data error (age > 120), not a greeting"
+    )
     audience: Audience = Field(default_factory=Audience)
 
     @model_validator(mode="after")

@@ -13,9 +13,11 @@ import os
 import types
 import typing
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import holidays
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -23,6 +25,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from greeter.config import Settings
 from greeter.errors import ConfigError, Problem
+from greeter.occasions import known_holiday_names
 
 DEFAULT_CONFIG = "greeter.yaml"
 
@@ -66,7 +69,30 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None) -> Se
 
 def _cross_check(settings: Settings, data: CommentedMap, filename: str) -> list[Problem]:
     """Rules spanning sections, located at the offending key."""
-    problems = []
+    problems: list[Problem] = []
+
+    def add(loc: tuple[int | str, ...], message: str) -> None:
+        line, col = _position(data, loc)
+        problems.append(Problem(filename, ".".join(str(p) for p in loc), message, line, col))
+
+    supported = holidays.list_supported_countries()
+    countries = {settings.defaults.country: ("defaults", "country")}
+    for i, occ in enumerate(settings.occasions):
+        if occ.country:
+            countries.setdefault(occ.country, ("occasions", i, "country"))
+    for code, loc in countries.items():
+        if code not in supported:
+            add(loc, f"no public-holiday calendar for country {code!r} (use an ISO code like 'RU')")
+    year = date.today().year
+    for i, occ in enumerate(settings.occasions):
+        country = occ.country or settings.defaults.country
+        if occ.holiday is None or country not in supported:
+            continue
+        names = sorted(known_holiday_names(country, [year, year + 1]))
+        if occ.holiday.casefold() not in {n.casefold() for n in names}:
+            close = difflib.get_close_matches(occ.holiday, names, n=1, cutoff=0.5)
+            hint = f", did you mean {close[0]!r}?" if close else f" (known: {'; '.join(names)})"
+            add(("occasions", i, "holiday"), f"{country} has no holiday named {occ.holiday!r}{hint}")
     known = set(settings.contacts.dates)
     for i, occ in enumerate(settings.occasions):
         if occ.field is not None and occ.field not in known:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
+_NO_DATES: Mapping[str, date] = MappingProxyType({})
 
 
 class Gender(StrEnum):
@@ -41,11 +42,11 @@ class Contact:
     tier: str | None = None
     tags: frozenset[str] = frozenset()
     #: Named dates (``birthday``, ``company_founded``, ``first_deal``, custom).
-    dates: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
+    dates: Mapping[str, date] = field(default_factory=lambda: _NO_DATES)
     #: Date fields present in the row but unusable, with the reason (31.02, future year).
-    bad_dates: Mapping[str, str] = _EMPTY
+    bad_dates: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     #: Remaining source columns, available to templates as ``contact.extra``.
-    extra: Mapping[str, str] = _EMPTY
+    extra: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     #: Where the contact came from, for messages: file name and 1-based row number.
     source: str = ""
     row: int = 0

@@ -1,0 +1,316 @@
+"""How a letter addresses its contact: gender, salutation and declined names.
+
+The product promise is a letter addressed by name and patronymic ("Уважаемый
+Иван Петрович"), never "Dear customers". Getting that wrong is worse than being
+neutral — "Уважаемый Анна Ильинична" offends — so every function here prefers
+a neutral form whenever the data does not settle the question:
+
+* Gender for wording comes from an explicit column or from the patronymic, the
+  one part of a Russian name that encodes gender by construction. First names
+  are not used (Саша, Женя, Валя are both), so no patronymic means neutral
+  wording ("Здравствуйте, Иван").
+* Turkic patronymics ("Рашид оглы", "Лутфияр кызы") are addressed exactly as
+  given — "Уважаемый Гусейн Рашид оглы". Russifying them to "Рашидович" would be
+  inventing a name the client does not use; Russian business and official usage
+  keeps the particle form and does not decline it ("Гусейну Рашид оглы").
+* Declension is delegated to pytrovich (the petrovich rule set), never to
+  hand-written endings. When the gender stays unknown even after pytrovich's
+  own detector, a word is declined only if its male and female declensions
+  agree (Саша → Саше either way); otherwise it is left in the nominative,
+  which reads as an indeclinable name rather than as a wrong one.
+* Names are data: anything without Cyrillic letters (John, "{{ 7*7 }}") is
+  returned unchanged, and nothing here evaluates or formats contact text.
+
+Everything is pure; declension is cached per word and per name because a
+planner renders up to millions of greetings and names repeat heavily.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import Final
+
+from pytrovich.detector import PetrovichGenderDetector
+from pytrovich.enums import Case as PCase
+from pytrovich.enums import Gender as PGender
+from pytrovich.enums import NamePart
+from pytrovich.maker import PetrovichDeclinationMaker
+
+from greeter.contacts import Contact, Gender
+from greeter.i18n import language_of
+
+__all__ = ["CASES", "PARTS", "decline", "gender_of", "salutation"]
+
+#: The six Russian grammatical cases, by their English names (the canonical spelling).
+CASES: Final[tuple[str, ...]] = (
+    "nominative",
+    "genitive",
+    "dative",
+    "accusative",
+    "instrumental",
+    "prepositional",
+)
+
+#: Which parts of the name :func:`decline` returns, in natural order.
+PARTS: Final[tuple[str, ...]] = ("first_patronymic", "full", "first", "last")
+
+_PYTROVICH_CASE: Final[dict[str, PCase]] = {
+    "nominative": PCase.NOMINATIVE,
+    "genitive": PCase.GENITIVE,
+    "dative": PCase.DATIVE,
+    "accusative": PCase.ACCUSATIVE,
+    "instrumental": PCase.INSTRUMENTAL,
+    "prepositional": PCase.PREPOSITIONAL,
+}
+
+# Template authors write cases in English, in Russian, or abbreviated.
+_CASE_ALIASES: Final[dict[str, str]] = {
+    **{name: name for name in CASES},
+    **dict(zip(("nom", "gen", "dat", "acc", "ins", "pre"), CASES, strict=True)),
+    **dict(
+        zip(
+            ("именительный", "родительный", "дательный", "винительный", "творительный", "предложный"),
+            CASES,
+            strict=True,
+        )
+    ),
+    **dict(zip(("им", "род", "дат", "вин", "твор", "пред"), CASES, strict=True)),
+}
+
+# Turkic patronymic particles ("son of" / "daughter of"), as separate words:
+# Azerbaijani/Turkish оглы/оглу, гызы/кызы; Kazakh улы; Kyrgyz уулу;
+# Uzbek угли/углы, кизи; Kazakh кзы.
+_TURKIC_MALE: Final = frozenset({"оглы", "оглу", "улы", "уулу", "угли", "углы"})
+_TURKIC_FEMALE: Final = frozenset({"кызы", "гызы", "кизи", "кзы"})
+_WORD_SEPARATORS: Final = re.compile(r"[\s\-]+")
+# -вна (Петровна), -чна (Ильинична, Кузьминична, Саввична), -шна (Лукинишна).
+_FEMALE_PATRONYMIC_ENDINGS: Final = ("вна", "чна", "шна")
+# -вич (Петрович) and -ич (Ильич, Кузьмич, Лукич).
+_MALE_PATRONYMIC_ENDINGS: Final = ("ич",)
+_CYRILLIC: Final = re.compile(r"[\u0400-\u04ff]")
+
+# Cache keys below are plain strings, not enums: Enum.__hash__ is Python code
+# and would dominate the cost of a cache hit.
+_PGENDER: Final[dict[str, PGender]] = {"male": PGender.MALE, "female": PGender.FEMALE}
+_PART: Final[dict[str, NamePart]] = {
+    "firstname": NamePart.FIRSTNAME,
+    "middlename": NamePart.MIDDLENAME,
+    "lastname": NamePart.LASTNAME,
+}
+
+
+def _clean(text: str) -> str:
+    """Collapse the stray spaces spreadsheets leave in names."""
+    return " ".join(text.split())
+
+
+def _patronymic_words(patronymic: str) -> list[str]:
+    return [w for w in _WORD_SEPARATORS.split(patronymic.strip().lower()) if w]
+
+
+def _is_turkic(patronymic: str) -> bool:
+    return any(w in _TURKIC_MALE or w in _TURKIC_FEMALE for w in _patronymic_words(patronymic))
+
+
+def _patronymic_gender(patronymic: str) -> Gender:
+    words = _patronymic_words(patronymic)
+    if not words:
+        return Gender.UNKNOWN
+    if any(w in _TURKIC_MALE for w in words):
+        return Gender.MALE
+    if any(w in _TURKIC_FEMALE for w in words):
+        return Gender.FEMALE
+    last = words[-1]
+    if last.endswith(_MALE_PATRONYMIC_ENDINGS):
+        return Gender.MALE
+    if last.endswith(_FEMALE_PATRONYMIC_ENDINGS):
+        return Gender.FEMALE
+    return Gender.UNKNOWN
+
+
+def gender_of(contact: Contact) -> Gender:
+    """The gender to word a letter by: the explicit column, else the patronymic, else unknown.
+
+    An explicit value (including an explicit ``UNKNOWN``) always wins over the
+    patronymic, so a manager can correct a wrong guess. The patronymic is
+    matched case-insensitively on its last word (-вич/-ич male; -вна, -чна,
+    -шна female), or on a Turkic particle written as a separate word ("Рашид
+    оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы"). First names are
+    deliberately ignored: an unknown gender costs a neutral "Здравствуйте", a
+    wrong one costs the client.
+    """
+    if contact.gender is not None:
+        return contact.gender
+    return _patronymic_gender(contact.patronymic)
+
+
+def salutation(contact: Contact, locale: str | None = "ru") -> str:
+    """The opening words of the letter, without trailing punctuation (the template adds it).
+
+    Russian (any ``ru*`` locale, and any unparsable locale string, Russian being
+    the product's home language):
+
+    * name + patronymic, gender known → "Уважаемый Иван Петрович" / "Уважаемая Анна Ильинична";
+    * name + patronymic, gender unknown → "Здравствуйте, Иван Петрович";
+    * name without patronymic → "Здравствуйте, Иван" (without a patronymic
+      "Уважаемый Иван" reads as either too familiar or too stiff);
+    * no first name → "Здравствуйте" (a bare surname greeting needs a
+      "господин/госпожа" and thus a gender we may not have).
+
+    Turkic patronymics are kept as written: "Уважаемый Гусейн Рашид оглы".
+
+    Every other language gets English: "Dear Ivan", or "Dear Sir or Madam"
+    without a first name. No Serbian form is offered: Serbian addresses people
+    in the vocative ("Поштовани Иване"), with a gendered adjective, which
+    pytrovich cannot produce; a nominative form would be wrong.
+    """
+    first = _clean(contact.first_name)
+    if language_of(locale, "ru") != "ru":
+        return f"Dear {first}" if first else "Dear Sir or Madam"
+    if not first:
+        return "Здравствуйте"
+    patronymic = _clean(contact.patronymic)
+    if not patronymic:
+        return f"Здравствуйте, {first}"
+    gender = gender_of(contact)
+    if gender is Gender.MALE:
+        return f"Уважаемый {first} {patronymic}"
+    if gender is Gender.FEMALE:
+        return f"Уважаемая {first} {patronymic}"
+    return f"Здравствуйте, {first} {patronymic}"
+
+
+def _case_key(case: str) -> str:
+    key = _CASE_ALIASES.get(case.strip().lower()) if isinstance(case, str) else None
+    if key is None:
+        raise ValueError(
+            f"unknown grammatical case {case!r}; expected one of: {', '.join(CASES)} "
+            "(or nom/gen/dat/acc/ins/pre, or the Russian names: именительный … предложный)"
+        )
+    return key
+
+
+@cache
+def _maker() -> PetrovichDeclinationMaker:
+    # Built lazily: the constructor reads pytrovich's rule file, and importing
+    # this module (e.g. for ``greeter schema``) should not.
+    return PetrovichDeclinationMaker()
+
+
+@cache
+def _detector() -> PetrovichGenderDetector:
+    return PetrovichGenderDetector()
+
+
+def _detect(**part: str) -> PGender:
+    """pytrovich's detector on one name part (one at a time, so it never logs a conflict)."""
+    result: PGender = _detector().detect(**part)  # type: ignore[no-untyped-call]
+    return result
+
+
+#: How to decline a name: a gender ("male"/"female") and whether it is known
+#: (explicit or from the patronymic) or merely detected; ``None`` means undecidable.
+_Basis = tuple[str | None, bool]
+
+
+@lru_cache(maxsize=8192)
+def _basis(first: str, patronymic: str, last: str, explicit: str | None) -> _Basis:
+    """Choose the gender pytrovich declines with.
+
+    Explicit or patronymic gender is a fact (``known``); otherwise pytrovich's
+    detector is asked part by part, most reliable first: its own patronymic
+    lists (wider than ours), then the surname (-ов/-ова, -ский/-ская), then the
+    first name (heuristic: it calls Слава and Валя female — harmless for the
+    first name itself, whose declension is the same for both genders).
+    """
+    if explicit is not None and explicit != Gender.UNKNOWN.value:
+        return explicit, True
+    if explicit is None:
+        derived = _patronymic_gender(patronymic)
+        if derived is not Gender.UNKNOWN:
+            return derived.value, True
+    for key, value in (("middlename", patronymic), ("lastname", last), ("firstname", first)):
+        if value:
+            detected = _detect(**{key: value})
+            if detected is not PGender.ANDROGYNOUS:
+                return ("male" if detected is PGender.MALE else "female"), False
+    return None, False
+
+
+@lru_cache(maxsize=32768)
+def _decline_word(word: str, part: str, gender: str | None, known: bool, case: str) -> str:
+    """Decline one space-free word (it may be hyphenated: pytrovich declines each half).
+
+    With ``gender=None`` the word is declined only if the male and the female
+    declension agree; otherwise it stays as given. pytrovich copies the input's
+    letter case only up to the changed ending ("ИВАН" → "ИВАНу"), so an
+    all-capitals word is upper-cased again.
+    """
+    if not _CYRILLIC.search(word):
+        return word
+    maker, name_part, pcase = _maker(), _PART[part], _PYTROVICH_CASE[case]
+    if gender is None:
+        as_male = maker.make(name_part, PGender.MALE, pcase, word, True)
+        as_female = maker.make(name_part, PGender.FEMALE, pcase, word, True)
+        result = as_male if as_male == as_female else word
+    else:
+        result = maker.make(name_part, _PGENDER[gender], pcase, word, known)
+    return result.upper() if word.isupper() else result
+
+
+def _decline_part(text: str, part: str, basis: _Basis, case: str) -> str:
+    if part == "middlename" and _is_turkic(text):
+        return text  # "Рашид оглы" is not declined in Russian: "Гусейну Рашид оглы".
+    gender, known = basis
+    return " ".join(_decline_word(word, part, gender, known, case) for word in text.split())
+
+
+@lru_cache(maxsize=16384)
+def _decline_name(first: str, patronymic: str, last: str, explicit: str | None, case: str, parts: str) -> str:
+    first, patronymic, last = _clean(first), _clean(patronymic), _clean(last)
+    chosen: list[tuple[str, str]]
+    if parts == "first_patronymic":
+        chosen = [(first, "firstname"), (patronymic, "middlename")]
+    elif parts == "full":
+        chosen = [(first, "firstname"), (patronymic, "middlename"), (last, "lastname")]
+    elif parts == "first":
+        chosen = [(first, "firstname")]
+    else:
+        chosen = [(last, "lastname")]
+    chosen = [(text, part) for text, part in chosen if text]
+    if case == "nominative":
+        return " ".join(text for text, _ in chosen)
+    basis = _basis(first, patronymic, last, explicit)
+    return " ".join(_decline_part(text, part, basis, case) for text, part in chosen)
+
+
+def decline(contact: Contact, case: str, *, parts: str = "first_patronymic") -> str:
+    """The contact's name in a grammatical case: ``decline(c, "dative")`` → "Ивану Петровичу".
+
+    ``case`` is one of :data:`CASES`, an abbreviation (nom, gen, dat, acc, ins,
+    pre) or the Russian name (дательный, …), case-insensitive. ``parts`` is one
+    of :data:`PARTS`: ``"first_patronymic"`` (default, the form letters use),
+    ``"full"`` (natural order "Имя Отчество Фамилия"), ``"first"`` or
+    ``"last"``. Missing parts are skipped; a contact without any of the chosen
+    parts yields ``""``. An unknown ``case`` or ``parts`` raises
+    :class:`ValueError` naming the valid values, which the renderer reports as a
+    template error.
+
+    Gender for declension is the explicit column or the patronymic; failing
+    those (including an explicit "unknown", which only means "do not choose
+    Уважаемый/Уважаемая"), pytrovich's detector; failing that, only words whose
+    declension does not depend on gender are declined.
+    """
+    key = _case_key(case)
+    if parts not in PARTS:
+        raise ValueError(f"unknown name parts {parts!r}; expected one of: {', '.join(PARTS)}")
+    explicit = None if contact.gender is None else contact.gender.value
+    return _decline_name(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
+
+
+def _clear_caches() -> None:
+    """Forget cached declensions (for benchmarks measuring the cold path)."""
+    _decline_name.cache_clear()
+    _decline_word.cache_clear()
+    _basis.cache_clear()

@@ -1,0 +1,150 @@
+"""Localised numbers, dates and plurals for templates, on top of Babel (CLDR).
+
+Why Babel and not hand-written rules: Russian plurals ("1 год", "3 года",
+"11 лет", "21 год") and month forms ("15 декабря", genitive) are exactly the
+kind of rule that hand-written code gets wrong at the edges; CLDR has them for
+every locale a contact may carry.
+
+Two deliberate deviations from raw Babel output, both for mail:
+
+* Non-breaking spaces that CLDR puts into patterns (U+202F before "г." in
+  "15 декабря 2026 г.", U+00A0 as the Russian thousands separator) are turned
+  into plain spaces. They render as boxes in some mail clients, get
+  RFC 2047-encoded into subjects, and make template authors' comparisons fail;
+  a line break before "г." in a greeting costs nothing.
+* A bad locale string never raises: it falls back to the caller's default,
+  because the locale usually comes from a contact row, and one odd cell must not
+  stop a mailing.
+
+All functions are pure (Babel's locale data is read-only after loading).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_skeleton as _babel_format_skeleton
+from babel.units import format_unit as _babel_format_unit
+
+__all__ = [
+    "DATE_FORMATS",
+    "format_date",
+    "language_of",
+    "normalize_locale",
+    "plural",
+    "years_phrase",
+]
+
+#: Names accepted by :func:`format_date`; the first four are CLDR's own widths.
+DATE_FORMATS: tuple[str, ...] = ("full", "long", "medium", "short", "day_month")
+
+#: CLDR orders plural categories like this; a locale uses a subset plus "other".
+_PLURAL_ORDER: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
+
+_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+#: POSIX locale suffixes Babel does not need: "ru_RU.UTF-8" → "ru_RU".
+_ENCODING = re.compile(r"\.[^@]*")
+
+
+def _plain_spaces(text: str) -> str:
+    return text.translate(_ODD_SPACES)
+
+
+@lru_cache(maxsize=512)
+def _parse(value: str) -> Locale | None:
+    """Parse one cleaned-up locale string, or ``None`` when Babel does not know it."""
+    cleaned = _ENCODING.sub("", value.strip()).replace("-", "_")
+    if not cleaned:
+        return None
+    try:
+        return Locale.parse(cleaned)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
+def normalize_locale(value: str | None, default: str) -> str:
+    """Return ``value`` as a Babel locale identifier, or ``default`` if it is unusable.
+
+    Contacts' locale columns hold whatever the CRM exports: ``ru_RU``,
+    ``ru-RU``, ``RU``, ``ru_RU.UTF-8``, empty cells, typos. All usable spellings
+    become Babel's canonical one (``ru_RU``, ``ru``); anything Babel does not
+    know yields ``default`` unchanged (the caller's default is trusted, not
+    validated, so a misconfigured default surfaces as a Babel error where it is
+    used rather than being silently replaced).
+    """
+    if not isinstance(value, str):
+        return default
+    locale = _parse(value)
+    return default if locale is None else str(locale)
+
+
+def _locale(value: str | None, default: str) -> Locale:
+    parsed = _parse(value) if isinstance(value, str) else None
+    return parsed if parsed is not None else Locale.parse(default)
+
+
+def language_of(locale: str | None, default: str = "ru") -> str:
+    """The bare language code (``"ru"`` for ``"ru-RU"``), for choosing wording."""
+    return _locale(locale, default).language
+
+
+def years_phrase(n: int, locale: str | None = "ru", *, default: str = "ru") -> str:
+    """``n`` years in words with the correct plural: "1 год", "3 года", "15 лет", "21 год".
+
+    Uses CLDR's ``duration-year`` unit so every locale gets its own plural
+    rules and number formatting ("1 000 лет", "1,000 years").
+    """
+    loc = normalize_locale(locale, default)
+    return _plain_spaces(_babel_format_unit(n, "duration-year", length="long", locale=loc))
+
+
+def format_date(d: date, locale: str | None = "ru", fmt: str = "long", *, default: str = "ru") -> str:
+    """A date as words for a letter: "15 декабря 2026 г.", "December 15, 2026".
+
+    ``fmt`` is one of :data:`DATE_FORMATS`. ``"day_month"`` ("15 декабря",
+    "December 15") is built from the CLDR skeleton ``MMMMd`` so the order and the
+    month's grammatical form are the locale's own; it is what a birthday letter
+    says, since the year would reveal the age. An unknown ``fmt`` is a
+    :class:`ValueError` naming the valid ones (a template mistake, not data).
+    """
+    loc = normalize_locale(locale, default)
+    if fmt == "day_month":
+        text = _babel_format_skeleton("MMMMd", d, locale=loc)
+    elif fmt in DATE_FORMATS:
+        text = _babel_format_date(d, format=fmt, locale=loc)
+    else:
+        raise ValueError(f"unknown date format {fmt!r}; expected one of: {', '.join(DATE_FORMATS)}")
+    return _plain_spaces(text)
+
+
+def _split_forms(forms: str | Sequence[str]) -> list[str]:
+    items = forms.split("|") if isinstance(forms, str) else list(forms)
+    items = [item.strip() for item in items]
+    if not items or not any(items):
+        raise ValueError("plural forms are empty; expected e.g. 'клиент|клиента|клиентов'")
+    return items
+
+
+def plural(n: int, forms: str | Sequence[str], locale: str | None = "ru", *, default: str = "ru") -> str:
+    """Pick the word form that agrees with ``n``: ``plural(3, "клиент|клиента|клиентов")`` → "клиента".
+
+    ``forms`` (a ``|``-separated string, convenient inside templates, or a
+    sequence) lists the forms in CLDR category order, keeping only the
+    categories the locale uses: Russian ``one|few|many`` (1 клиент, 2 клиента,
+    5 клиентов — the order Russian grammars and gettext users already know),
+    English ``one|other`` ("client|clients"). The last form also serves every
+    category not given, so ``"лет"`` alone or a missing fractional ``other`` in
+    Russian still yields a word. Only the word is returned; the template places
+    the number, which keeps number formatting under its control.
+    """
+    items = _split_forms(forms)
+    loc = _locale(locale, default)
+    category = loc.plural_form(n)
+    used = [c for c in _PLURAL_ORDER if c in loc.plural_form.tags or c == "other"]
+    index = used.index(category) if category in used else len(items) - 1
+    return items[min(index, len(items) - 1)]

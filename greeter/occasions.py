@@ -1,0 +1,141 @@
+"""Which occasions a contact has in a date range — pure, no clock.
+
+Turns the configured occasions (a contact date field recurring yearly, a fixed
+``MM-DD``, a public holiday by name, one-off dates) into :class:`Hit` records
+with the anniversary number. Data errors found on the way (a date in the
+future, an age over ``max_years``, a date the source could not parse) become
+hits carrying a ``problem`` so the planner reports them as ``invalid_contact``
+instead of silently greeting nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+from greeter.config import Occasion, Settings
+from greeter.contacts import Contact
+from greeter.plan_types import Hit
+
+
+def anniversary(original: date, year: int, leap_day: str = "feb28") -> date:
+    """``original``'s month and day in ``year``; 29 February moves in common years.
+
+    ``leap_day`` is ``"feb28"`` (the default, greet on the last day of
+    February) or ``"mar1"``.
+    """
+    if original.month == 2 and original.day == 29:
+        try:
+            return date(year, 2, 29)
+        except ValueError:
+            return date(year, 3, 1) if leap_day == "mar1" else date(year, 2, 28)
+    return original.replace(year=year)
+
+
+@lru_cache(maxsize=256)
+def holiday_dates(country: str, name: str, year: int) -> tuple[date, ...]:
+    """Days in ``year`` on which ``country`` observes a holiday called ``name``.
+
+    Matching is case-insensitive on the holiday library's (English) names; a
+    day that carries several holidays lists them joined by ``"; "``.
+    """
+    wanted = name.casefold()
+    table = holidays.country_holidays(country, years=year)
+    return tuple(
+        sorted(
+            day
+            for day, names in table.items()
+            if any(part.strip().casefold() == wanted for part in str(names).split(";"))
+        )
+    )
+
+
+def known_holiday_names(country: str, years: Sequence[int]) -> set[str]:
+    """Every holiday name the library knows for ``country`` in ``years`` (for `check`)."""
+    names: set[str] = set()
+    for year in years:
+        for value in holidays.country_holidays(country, years=year).values():
+            names.update(part.strip() for part in str(value).split(";"))
+    return names
+
+
+def occasion_days(occ: Occasion, default_country: str, start: date, end: date) -> list[date]:
+    """Occasion dates of a contact-independent occasion whose greeting day is in [start, end]."""
+    days: list[date] = []
+    lo, hi = start + timedelta(days=occ.days_before), end + timedelta(days=occ.days_before)
+    if occ.on is not None:
+        return [d for d in occ.on if lo <= d <= hi]
+    for year in range(lo.year, hi.year + 1):
+        if occ.date is not None:
+            month, day = (int(x) for x in occ.date.split("-"))
+            candidates: tuple[date, ...] = (anniversary(date(2000, month, day), year),)
+        elif occ.holiday is not None:
+            candidates = holiday_dates(occ.country or default_country, occ.holiday, year)
+        else:
+            continue
+        days.extend(d for d in candidates if lo <= d <= hi)
+    return days
+
+
+def contact_hits(
+    contact: Contact,
+    settings: Settings,
+    start: date,
+    end: date,
+    *,
+    today: date,
+    fixed: dict[str, list[date]] | None = None,
+) -> Iterator[Hit]:
+    """Every occasion of ``contact`` whose greeting day falls in [start, end].
+
+    ``fixed`` maps occasion name → dates for contact-independent occasions,
+    precomputed once per plan by :func:`fixed_days` (holiday look-ups are the
+    same for a million contacts).
+    """
+    if fixed is None:
+        fixed = fixed_days(settings, start, end)
+    for occ in settings.occasions:
+        if occ.field is None:
+            for day in fixed.get(occ.name, ()):
+                yield Hit(contact, occ.name, day, None, occ.priority, occ.template)
+            continue
+        yield from _field_hits(contact, occ, settings.leap_day, start, end, today)
+
+
+def fixed_days(settings: Settings, start: date, end: date) -> dict[str, list[date]]:
+    """Dates of all contact-independent occasions in the range, computed once."""
+    country = settings.defaults.country
+    return {
+        occ.name: occasion_days(occ, country, start, end) for occ in settings.occasions if occ.field is None
+    }
+
+
+def _field_hits(
+    contact: Contact, occ: Occasion, leap_day: str, start: date, end: date, today: date
+) -> Iterator[Hit]:
+    assert occ.field is not None
+    bad = contact.bad_dates.get(occ.field)
+    if bad is not None:
+        # No usable date: report once per plan, dated at the range start.
+        yield Hit(contact, occ.name, start, None, occ.priority, occ.template, problem=bad)
+        return
+    original = contact.dates.get(occ.field)
+    if original is None:
+        return
+    lo, hi = start + timedelta(days=occ.days_before), end + timedelta(days=occ.days_before)
+    for year in range(lo.year, hi.year + 1):
+        day = anniversary(original, year, leap_day)
+        if not lo <= day <= hi:
+            continue
+        years = year - original.year
+        problem = None
+        if original > today:
+            problem = f"{occ.field} {original:%d.%m.%Y} is in the future"
+        elif years > occ.max_years:
+            problem = f"{occ.field} {original:%d.%m.%Y} gives {years} years (more than {occ.max_years})"
+        elif years <= 0:
+            continue  # the day itself, not an anniversary yet
+        yield Hit(contact, occ.name, day, years, occ.priority, occ.template, problem=problem)

@@ -1,0 +1,108 @@
+"""Plain data passed along the pipeline: occasions found, decisions made, drafts rendered.
+
+Kept apart from the code that computes them so that every stage (occasions,
+policy, schedule, render, preview, delivery) imports the same small types and
+nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from greeter.contacts import Contact
+
+#: Stable machine words for why an occasion produced no message of its own (DESIGN.md §3).
+Reason = Literal[
+    "frequency_cap",
+    "merged",
+    "suppressed",
+    "no_email",
+    "invalid_contact",
+    "already_sent",
+    "expired",
+    "outside_audience",
+    "render_error",
+    "awaiting_approval",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One occurrence of a configured occasion for one contact."""
+
+    contact: Contact
+    occasion: str  # the occasion's name from config
+    date: date  # the day being celebrated (birthday this year, 01-01, the holiday)
+    years: int | None  # anniversary number: age, company age, years together
+    priority: int
+    template: str
+    #: For ``invalid_contact`` hits: what is wrong (e.g. "birthday 2090-01-01 is in the future").
+    problem: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, date]:
+        """The journal key: (contact, occasion, occasion date) — greeted once, ever."""
+        return (self.contact.id, self.occasion, self.date)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """The planner's verdict on one hit: send it (possibly carrying merged ones) or skip it."""
+
+    hit: Hit
+    status: Literal["send", "skip"]
+    reason: Reason | None = None
+    #: When the message leaves, aware, in the recipient's time zone (None for skips that never send).
+    send_at: datetime | None = None
+    #: Hits merged into this message (status "send"), shown to the template as ``also``.
+    also: tuple[Hit, ...] = ()
+    #: For a skip with reason "merged": the occasion whose message carries this one.
+    merged_into: str | None = None
+    #: True when sent after its ideal day because of downtime (catch-up).
+    belated: bool = False
+    #: Human detail for the reason (e.g. "3rd greeting in 365 days would exceed max_count 6").
+    detail: str = ""
+
+    @property
+    def merged_with(self) -> list[str]:
+        """Occasion names merged with this one, for the JSON contract."""
+        if self.status == "send":
+            return [h.occasion for h in self.also]
+        return [self.merged_into] if self.merged_into else []
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The words of one letter."""
+
+    subject: str
+    text: str
+    html: str | None = None
+    template_file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A plan item with its rendered letter (or the error that stopped rendering)."""
+
+    item: PlanItem
+    rendered: Rendered | None = None
+    error: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PastGreeting:
+    """A greeting the journal already holds (sent, claimed, retrying or uncertain).
+
+    Passed to the planner as plain data: it counts against the frequency cap
+    and stops the same (contact, occasion, date) from being planned again.
+    """
+
+    contact_id: str
+    occasion: str
+    occasion_date: date
+    day: date  # the day it was (or is to be) sent
+    state: str = "sent"

@@ -1,0 +1,144 @@
+"""``greeter preview``: the plan and its drafts as a table, JSON, .eml files or an HTML gallery.
+
+The drafts come from the same :func:`greeter.planner.plan` the sender uses;
+this module only formats them. JSON field names are a contract (DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from greeter.errors import EXIT_PROBLEMS
+from greeter.plan_types import Draft
+from greeter.planner import drafts, plan
+from greeter.render import Renderer
+from greeter.runtime import load_inputs
+
+
+def draft_json(draft: Draft) -> dict[str, Any]:
+    """One draft as the documented JSON object (a render error shows as skip/render_error)."""
+    item, hit = draft.item, draft.item.hit
+    status, reason = item.status, item.reason
+    if draft.error is not None:
+        status, reason = "skip", "render_error"
+    r = draft.rendered
+    return {
+        "contact_id": hit.contact.id,
+        "email": hit.contact.email,
+        "name": hit.contact.display_name,
+        "occasion": hit.occasion,
+        "occasion_date": hit.date.isoformat(),
+        "years": hit.years,
+        "send_at": item.send_at.isoformat() if item.send_at else None,
+        "timezone": str(item.send_at.tzinfo) if item.send_at else hit.contact.timezone,
+        "status": status,
+        "reason": reason,
+        "detail": draft.error or item.detail or None,
+        "merged_with": item.merged_with,
+        "belated": item.belated,
+        "template": r.template_file if r else hit.template,
+        "subject": r.subject if r else None,
+        "text": r.text if r else None,
+        "html": r.html if r else None,
+    }
+
+
+def run_preview(
+    config_file: Path,
+    *,
+    start: date | None,
+    days: int,
+    contact_id: str | None,
+    fmt: str,
+    out: Path,
+    show_skipped: bool,
+    now_text: str | None,
+) -> int:
+    """Plan, render and print; returns the exit code."""
+    from greeter.cli import parse_now
+
+    inputs = load_inputs(config_file)
+    settings = inputs.settings
+    now = parse_now(now_text, settings.defaults.timezone)
+    first = start or now.date()
+    pw = inputs.window(now=now, start=first, days=days)
+    report = inputs.new_report()
+    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    items = plan(inputs.contacts(report, contact_id), pw, inputs.history, inputs.suppressed)
+    stream = (d for d in drafts(items, renderer.render) if show_skipped or d.item.status == "send")
+    if fmt == "json":
+        errors = _write_json(stream)
+    elif fmt == "table":
+        errors = _print_table(stream, first, days)
+    elif fmt == "eml":
+        from greeter.preview_files import write_eml
+
+        errors = write_eml(stream, out, inputs)
+    else:
+        from greeter.gallery import write_gallery
+
+        errors = write_gallery(stream, out, start=first, days=days, now=now)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    return EXIT_PROBLEMS if errors or report.rejected else 0
+
+
+def _write_json(stream: Iterable[Draft]) -> int:
+    """A JSON array written element by element, so a million drafts never sit in memory."""
+    errors = 0
+    out = sys.stdout
+    out.write("[")
+    for i, draft in enumerate(stream):
+        errors += draft.error is not None
+        out.write(",\n" if i else "\n")
+        out.write(json.dumps(draft_json(draft), ensure_ascii=False))
+    out.write("\n]\n")
+    return errors
+
+
+def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
+    """A readable table; colours on a terminal, plain text when piped."""
+    console = Console(soft_wrap=False)
+    table = Table(title=f"greetings {start:%Y-%m-%d} + {days} days", show_lines=False, expand=False)
+    for name, style in (
+        ("send at (recipient's time)", "cyan"),
+        ("contact", ""),
+        ("occasion", "magenta"),
+        ("yrs", ""),
+        ("subject", ""),
+        ("status", ""),
+    ):
+        table.add_column(name, style=style or None, overflow="fold")
+    counts: Counter[str] = Counter()
+    errors = 0
+    for draft in stream:
+        item, hit = draft.item, draft.item.hit
+        when = item.send_at.strftime("%a %d.%m %H:%M %Z") if item.send_at else f"({hit.date:%d.%m})"
+        occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
+        if draft.error is not None:
+            status, subject = "[red]render error[/red]", draft.error
+            errors += 1
+            counts["render_error"] += 1
+        elif item.status == "send":
+            status = "[green]send[/green]" + (" (belated)" if item.belated else "")
+            subject = draft.rendered.subject if draft.rendered else ""
+            counts["send"] += 1
+        else:
+            status = f"[yellow]skip: {item.reason}[/yellow]"
+            subject = item.detail
+            counts[str(item.reason)] += 1
+        who = f"{hit.contact.id} {hit.contact.display_name}".strip()
+        table.add_row(when, who, occasion, "" if hit.years is None else str(hit.years), subject, status)
+    console.print(table)
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send"))
+    console.print(summary or "nothing planned in this range")
+    return errors

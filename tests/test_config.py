@@ -1,0 +1,199 @@
+"""Config errors name file, line, column and field — one test per class of mistake."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from greeter.config_loader import json_schema, load_settings, parse_settings
+from greeter.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
+
+MINIMAL = """\
+sender:
+  name: Shop
+  email: hello@shop.example
+contacts:
+  path: contacts.csv
+  dates:
+    birthday: Birthday
+occasions:
+  - name: birthday
+    field: birthday
+    template: birthday
+frequency_cap:
+  max_count: 6
+  window_days: 365
+defaults:
+  timezone: Europe/Moscow
+"""
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        parse_settings(text, "greeter.yaml")
+    return [str(p) for p in info.value.problems]
+
+
+def test_example_config_loads_and_anchors_paths_at_its_folder() -> None:
+    settings = load_settings(ROOT / "config.example.yaml")
+    assert settings.contacts.path == ROOT / "data" / "contacts.csv"
+    assert settings.templates_dir == ROOT / "templates"
+    assert settings.storage.url == f"sqlite:///{ROOT / 'data' / 'journal.sqlite3'}"
+    assert [o.name for o in settings.occasions][:3] == [
+        "birthday",
+        "company_anniversary",
+        "first_deal_anniversary",
+    ]
+
+
+def test_minimal_config_gets_documented_defaults() -> None:
+    s = parse_settings(MINIMAL, "greeter.yaml")
+    assert (s.frequency_cap.max_count, s.frequency_cap.window_days, s.frequency_cap.min_gap_days) == (
+        6,
+        365,
+        14,
+    )
+    assert s.delivery.transport == "file"
+    assert s.storage.url.startswith("sqlite:///")
+    assert s.leap_day == "feb28"
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        # unknown key with a suggestion, at its own line
+        (
+            ("frequency_cap:", "freqency_cap:"),
+            "greeter.yaml:12:1: freqency_cap: unknown key, did you mean `frequency_cap`?",
+        ),
+        # nested unknown key
+        (
+            ("  window_days: 365", "  windows_days: 365"),
+            "greeter.yaml:14:3: frequency_cap.windows_days: unknown key, did you mean `window_days`?",
+        ),
+        # wrong type
+        (
+            ("max_count: 6", "max_count: six"),
+            "greeter.yaml:13:3: frequency_cap.max_count: Input should be a valid integer",
+        ),
+        # a cap of 0
+        (
+            ("max_count: 6", "max_count: 0"),
+            "greeter.yaml:13:3: frequency_cap.max_count: Input should be greater than 0",
+        ),
+        # bad time zone with a suggestion
+        (
+            ("Europe/Moscow", "Europe/Moskow"),
+            "greeter.yaml:16:3: defaults.timezone: unknown time zone 'Europe/Moskow', did you mean 'Europe/Moscow'?",
+        ),
+        # a list item's key
+        (
+            ("    template: birthday", "    templat: birthday"),
+            "greeter.yaml:11:5: occasions.0.templat: unknown key, did you mean `template`?",
+        ),
+        # an occasion's date field that contacts.dates does not define
+        (
+            ("    field: birthday", "    field: birthdy"),
+            "greeter.yaml:10:5: occasions.0.field: date field 'birthdy' is not defined in contacts.dates, did you mean `birthday`?",
+        ),
+    ],
+)
+def test_each_mistake_is_located(mutation: tuple[str, str], expected: str) -> None:
+    old, new = mutation
+    assert old in MINIMAL
+    problems = errors_of(MINIMAL.replace(old, new, 1))
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_missing_required_section_points_at_the_parent() -> None:
+    text = MINIMAL.replace("sender:\n  name: Shop\n  email: hello@shop.example\n", "")
+    assert errors_of(text) == ["greeter.yaml:1:1: sender: required, but missing"]
+
+
+def test_missing_required_nested_key() -> None:
+    problems = errors_of(MINIMAL.replace("  email: hello@shop.example\n", ""))
+    assert problems == ["greeter.yaml:1:1: sender.email: required, but missing"]
+
+
+def test_tab_indentation_is_a_yaml_syntax_error_with_a_hint() -> None:
+    problems = errors_of(MINIMAL.replace("  window_days: 365", "\twindow_days: 365"))
+    assert len(problems) == 1
+    assert problems[0].startswith("greeter.yaml:14:")
+    assert "not tabs" in problems[0]
+
+
+def test_duplicate_key_is_reported_not_silently_overwritten() -> None:
+    problems = errors_of(MINIMAL + "frequency_cap:\n  max_count: 2\n")
+    assert len(problems) == 1 and "appears twice" in problems[0]
+    assert problems[0].startswith("greeter.yaml:")
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    text = MINIMAL.replace("max_count: 6", "max_count: -1").replace("Europe/Moscow", "Mars/Base")
+    problems = errors_of(text)
+    assert len(problems) == 2
+
+
+def test_unknown_holiday_name_suggests_the_library_name() -> None:
+    text = EXAMPLE.replace('"Defender of the Fatherland Day"', '"Defender of Fatherland Day"')
+    problems = errors_of(text)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "Defender of Fatherland Day" in s)
+    assert problems == [
+        f"greeter.yaml:{line}:5: occasions.4.holiday: RU has no holiday named "
+        "'Defender of Fatherland Day', did you mean 'Defender of the Fatherland Day'?"
+    ]
+
+
+def test_password_is_never_inline() -> None:
+    text = MINIMAL + "delivery:\n  smtp:\n    password: hunter2\n"
+    problems = errors_of(text)
+    assert problems[0].startswith(
+        "greeter.yaml:19:5: delivery.smtp.password: unknown key, did you mean `password_env`?"
+    )
+    assert all("hunter2" not in p for p in problems)
+
+
+def test_password_env_must_name_a_variable_not_hold_a_secret() -> None:
+    problems = errors_of(MINIMAL + "delivery:\n  smtp:\n    password_env: 'hunter2 secret!'\n")
+    assert "names an environment variable" in problems[0]
+
+
+def test_occasion_needs_exactly_one_when() -> None:
+    text = MINIMAL.replace("    field: birthday\n", "    field: birthday\n    date: '01-01'\n")
+    problems = errors_of(text)
+    assert problems == [
+        "greeter.yaml:9:5: occasions.0: an occasion needs exactly one of 'field', 'date', 'holiday' or 'on' (got field, date)"
+    ]
+
+
+@pytest.mark.parametrize(("value", "ok"), [("'02-29'", True), ("'02-30'", False), ("'1-1'", False)])
+def test_month_day_dates(value: str, ok: bool) -> None:
+    text = MINIMAL.replace("    field: birthday\n", f"    date: {value}\n")
+    if ok:
+        assert parse_settings(text, "g.yaml").occasions[0].date == value.strip("'")
+    else:
+        assert errors_of(text)[0].startswith("greeter.yaml:10:5: occasions.0.date:")
+
+
+def test_lunch_outside_hours_and_empty_working_days() -> None:
+    text = MINIMAL + "send_window:\n  working_days: []\n  lunch: {start: '08:00', end: '09:00'}\n"
+    problems = errors_of(text)
+    assert problems and all(p.startswith("greeter.yaml:17:1: send_window:") for p in problems)
+
+
+def test_missing_file_and_non_mapping() -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings("/nonexistent/greeter.yaml")
+    assert errors_of("- just\n- a list\n") == ["greeter.yaml:1:1: the config must be a mapping of settings"]
+
+
+def test_schema_is_valid_json_and_lists_sections() -> None:
+    schema = json_schema()
+    json.dumps(schema)
+    assert {"sender", "contacts", "occasions", "frequency_cap", "send_window"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False

@@ -1,0 +1,158 @@
+"""The whole pure planner, table-driven: ``now`` is passed in, nothing reads the clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greeter.config import Settings
+from greeter.config_loader import parse_settings
+from greeter.contacts import Contact
+from greeter.plan_types import PastGreeting, PlanItem
+from greeter.planner import plan, plan_window
+
+CONFIG = """\
+sender: {name: Shop, email: hello@shop.example}
+defaults: {timezone: Europe/Moscow, country: RU}
+contacts:
+  path: c.csv
+  dates: {birthday: B, first_deal: D}
+occasions:
+  - {name: birthday, field: birthday, template: birthday, priority: 100}
+  - {name: first_deal, field: first_deal, template: first_deal, priority: 70}
+  - {name: new_year, date: "12-29", template: new_year, priority: 60}
+frequency_cap: {max_count: 6, window_days: 365, min_gap_days: 14}
+send_window:
+  hours: {start: "10:00", end: "18:00"}
+  lunch: {start: "13:00", end: "14:00"}
+  friday_cutoff: "15:00"
+  end_margin_minutes: 30
+catch_up_days: 3
+"""
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return parse_settings(CONFIG, "g.yaml")
+
+
+def contact(cid: str = "1", tz: str | None = None, email: str | None = "a@example.com", **dates: date) -> Contact:
+    return Contact(
+        id=cid, email=email, first_name="Иван", patronymic="Петрович", timezone=tz, dates=MappingProxyType(dates)
+    )
+
+
+def run(settings: Settings, contacts: list[Contact], now: datetime, start: date, days: int, **kw: object) -> list[PlanItem]:
+    pw = plan_window(settings, now=now, start=start, days=days)
+    return list(plan(contacts, pw, **kw))  # type: ignore[arg-type]
+
+
+def local_ok(at: datetime, friday: bool = False) -> None:
+    """The moment lies in the window: 10:00–17:30, not 13:00–14:00, before 14:30 on Fridays."""
+    t = at.timetz().replace(tzinfo=None)
+    assert time(10) <= t < time(17, 30), at
+    assert not time(13) <= t < time(14), at
+    if friday:
+        assert t < time(14, 30), at
+
+
+def test_saturday_birthday_is_greeted_friday_morning_inside_the_window(settings: Settings) -> None:
+    # 2027-03-13 is a Saturday
+    items = run(settings, [contact(birthday=date(1980, 3, 13))], datetime(2027, 3, 1, 9, tzinfo=MSK), date(2027, 3, 1), 30)
+    [item] = [i for i in items if i.hit.occasion == "birthday"]
+    assert item.status == "send" and item.send_at is not None
+    assert item.send_at.date() == date(2027, 3, 12)
+    assert item.send_at.weekday() == 4
+    local_ok(item.send_at, friday=True)
+    assert item.hit.years == 47
+
+
+def test_new_year_and_birthday_on_2_january_merge(settings: Settings) -> None:
+    items = run(settings, [contact(birthday=date(1990, 1, 2))], datetime(2026, 12, 1, 9, tzinfo=MSK), date(2026, 12, 25), 14)
+    sent = [i for i in items if i.status == "send"]
+    assert len(sent) == 1
+    assert sent[0].hit.occasion == "birthday"
+    assert sent[0].merged_with == ["new_year"]
+    merged = [i for i in items if i.reason == "merged"]
+    assert [(i.hit.occasion, i.merged_into) for i in merged] == [("new_year", "birthday")]
+    # 2 January 2027 falls in the Russian New Year holidays: the letter leaves before them
+    assert sent[0].send_at is not None and sent[0].send_at.date() < date(2027, 1, 1)
+
+
+def test_29_february_in_a_common_year(settings: Settings) -> None:
+    items = run(settings, [contact(birthday=date(1984, 2, 29))], datetime(2027, 2, 1, 9, tzinfo=MSK), date(2027, 2, 1), 40)
+    [item] = [i for i in items if i.hit.occasion == "birthday"]
+    assert item.hit.date == date(2027, 2, 28)  # Sunday → sent Friday 26th
+    assert item.send_at is not None and item.send_at.date() == date(2027, 2, 26)
+    leap = run(settings, [contact(birthday=date(1984, 2, 29))], datetime(2028, 2, 1, 9, tzinfo=MSK), date(2028, 2, 1), 40)
+    assert [i.hit.date for i in leap if i.hit.occasion == "birthday"] == [date(2028, 2, 29)]
+
+
+def test_vladivostok_and_kaliningrad_get_their_own_windows(settings: Settings) -> None:
+    day = date(2027, 4, 14)  # a Wednesday
+    people = [contact("v", "Asia/Vladivostok", birthday=date(1980, 4, 14)), contact("k", "Europe/Kaliningrad", birthday=date(1980, 4, 14))]
+    items = {i.hit.contact.id: i for i in run(settings, people, datetime(2027, 4, 1, tzinfo=MSK), day, 1) if i.status == "send"}
+    v, k = items["v"].send_at, items["k"].send_at
+    assert v is not None and k is not None
+    assert str(v.tzinfo) == "Asia/Vladivostok" and str(k.tzinfo) == "Europe/Kaliningrad"
+    local_ok(v)
+    local_ok(k)
+    assert v.date() == k.date() == day
+    # Vladivostok's working day ends (17:30 local = 07:30 UTC) before Kaliningrad's begins (10:00 = 08:00 UTC)
+    assert v.astimezone(ZoneInfo("UTC")) < k.astimezone(ZoneInfo("UTC"))
+
+
+def test_missed_by_one_day_is_belated_and_older_ones_expire(settings: Settings) -> None:
+    now = datetime(2027, 4, 15, 11, 0, tzinfo=MSK)  # Thursday
+    people = [contact("late", birthday=date(1980, 4, 14)), contact("old", birthday=date(1980, 4, 5))]
+    items = {i.hit.contact.id: i for i in run(settings, people, now, date(2027, 4, 1), 20)}
+    late, old = items["late"], items["old"]
+    assert late.status == "send" and late.belated
+    assert late.send_at is not None and late.send_at >= now
+    assert (old.status, old.reason) == ("skip", "expired")
+
+
+def test_history_stops_a_second_greeting_and_counts_for_the_cap(settings: Settings) -> None:
+    c = contact(birthday=date(1980, 6, 9), first_deal=date(2020, 6, 16))
+    past = {"1": [PastGreeting("1", "birthday", date(2027, 6, 9), date(2027, 6, 9))]}
+    items = run(settings, [c], datetime(2027, 6, 9, 9, tzinfo=MSK), date(2027, 6, 9), 14, history=past)
+    by = {i.hit.occasion: i for i in items}
+    assert by["birthday"].reason == "already_sent"
+    assert by["first_deal"].reason == "frequency_cap"  # 7 days after the birthday letter
+
+
+def test_suppressed_and_no_email(settings: Settings) -> None:
+    people = [contact("s", birthday=date(1980, 6, 9)), contact("n", email=None, birthday=date(1980, 6, 9))]
+    items = run(settings, people, datetime(2027, 6, 1, tzinfo=MSK), date(2027, 6, 1), 14, suppressed={"a@example.com"})
+    assert {(i.hit.contact.id, i.reason) for i in items} == {("s", "suppressed"), ("n", "no_email")}
+
+
+def test_plan_is_deterministic_and_spread(settings: Settings) -> None:
+    people = [contact(str(n), birthday=date(1980, 4, 14)) for n in range(300)]
+    now = datetime(2027, 4, 1, tzinfo=MSK)
+    first = run(settings, people, now, date(2027, 4, 14), 1)
+    again = run(settings, people, now, date(2027, 4, 14), 1)
+    assert [i.send_at for i in first] == [i.send_at for i in again]
+    moments = {i.send_at for i in first}
+    assert len(moments) > 250  # not all in the same second
+    for at in moments:
+        assert at is not None
+        local_ok(at)
+
+
+def test_preview_range_does_not_change_decisions(settings: Settings) -> None:
+    """A year's preview and a day-by-day plan agree: decisions are causal."""
+    c = contact(birthday=date(1980, 3, 3), first_deal=date(2019, 3, 10))
+    now = datetime(2027, 2, 1, 9, tzinfo=MSK)
+    year = {(i.hit.occasion, i.status, i.reason) for i in run(settings, [c], now, date(2027, 2, 1), 365)}
+    daily: set[tuple[str, str, str | None]] = set()
+    for d in range(365):
+        day = date(2027, 2, 1) + timedelta(days=d)
+        daily |= {(i.hit.occasion, i.status, i.reason) for i in run(settings, [c], now, day, 1)}
+    assert year == daily
+    assert ("first_deal", "skip", "merged") in year
