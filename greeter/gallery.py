@@ -1,0 +1,465 @@
+"""``greeter preview --format html``: a static gallery of the plan for a marketer to review.
+
+Why static files and not a little web server: the reviewer opens
+``index.html`` from a shared folder or an e-mail attachment, offline, and the
+gallery must look the same there. So there is no external resource at all (no
+CDN, no web font, one local stylesheet, a few lines of inline JavaScript that
+work from ``file://``) and nothing depends on the machine that produced it.
+
+Why it streams: a plan may hold a million drafts. Each draft's page is written
+the moment the draft arrives and only a small :class:`_Card` (names, subject,
+status — never the letter) is kept for the index, which is written at the end
+because it is sorted by day while the planner yields contact by contact.
+
+Everything that comes from contacts or templates is data: it goes through
+:func:`html.escape` on the way into every page, and a letter's HTML is shown in
+a sandboxed ``<iframe srcdoc>`` (no scripts, no same-origin access), so a
+contact named ``<script>`` or a template that emits one cannot act on the
+reviewer's browser. The field values are those of
+:func:`greeter.preview.draft_json`, so the gallery and ``--format json`` never
+disagree.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from greeter.i18n import years_phrase
+from greeter.plan_types import Draft
+from greeter.preview import draft_json
+
+__all__ = ["write_gallery"]
+
+Status = Literal["send", "skip", "error"]
+
+_WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+_WEEKDAYS_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+_MONTHS = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+
+#: Words a marketer reads for the planner's machine words (which stay visible as tooltips).
+REASON_LABELS: dict[str, str] = {
+    "frequency_cap": "лимит частоты",
+    "merged": "объединено",
+    "suppressed": "в стоп-листе",
+    "no_email": "нет e-mail",
+    "invalid_contact": "ошибка в контакте",
+    "already_sent": "уже отправлено",
+    "expired": "просрочено",
+    "outside_audience": "вне аудитории",
+    "render_error": "ошибка шаблона",
+    "awaiting_approval": "ждёт одобрения",
+}
+
+#: Filters the index offers; the value is the card's ``data-status``.
+_FILTERS: tuple[tuple[str, str], ...] = (
+    ("all", "Все"),
+    ("send", "К отправке"),
+    ("skip", "Пропущено"),
+    ("error", "Ошибки"),
+)
+
+#: How a day's heading sums it up (no number words, so no Russian plural forms to get wrong).
+_DAY_NOTES: tuple[tuple[Status, str], ...] = (
+    ("send", "к отправке"),
+    ("skip", "пропущено"),
+    ("error", "ошибки"),
+)
+
+_CSS_NAME = "gallery.css"
+
+# Filtering and search run in the reviewer's browser, from file://, without a
+# server. The state lives in the URL fragment so "back" from a draft page
+# returns to the same filtered view. Cards are plain HTML: without JS the
+# gallery is still complete, only unfiltered.
+_SCRIPT = """
+(function () {
+  var root = document.documentElement;
+  root.classList.add("js");
+  var cards = Array.prototype.slice.call(document.querySelectorAll(".card"));
+  var days = Array.prototype.slice.call(document.querySelectorAll(".day"));
+  var buttons = Array.prototype.slice.call(document.querySelectorAll("[data-filter]"));
+  var search = document.getElementById("search");
+  var shown = document.getElementById("shown");
+  var empty = document.getElementById("no-match");
+  var filter = "all";
+  function norm(s) { return s.toLowerCase().replace(/ё/g, "е").trim(); }
+  function apply(save) {
+    var q = norm(search.value), n = 0;
+    cards.forEach(function (c) {
+      var ok = (filter === "all" || c.getAttribute("data-status") === filter) &&
+               (!q || c.getAttribute("data-search").indexOf(q) >= 0);
+      c.hidden = !ok;
+      if (ok) { n++; }
+    });
+    days.forEach(function (d) { d.hidden = !d.querySelector(".card:not([hidden])"); });
+    buttons.forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-filter") === filter));
+    });
+    shown.textContent = n === cards.length ? "" : "Показано " + n + " из " + cards.length;
+    empty.hidden = n > 0 || cards.length === 0;
+    if (save && window.history && history.replaceState) {
+      var h = filter === "all" && !q ? location.pathname
+            : "#f=" + filter + (q ? "&q=" + encodeURIComponent(q) : "");
+      try { history.replaceState(null, "", h); } catch (e) { /* some file:// setups refuse */ }
+    }
+  }
+  var m = /^#f=(\\w+)(?:&q=(.*))?$/.exec(location.hash);
+  if (m) { filter = m[1]; search.value = m[2] ? decodeURIComponent(m[2]) : ""; }
+  buttons.forEach(function (b) {
+    b.addEventListener("click", function () { filter = b.getAttribute("data-filter"); apply(true); });
+  });
+  search.addEventListener("input", function () { apply(true); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "/" && document.activeElement !== search) { e.preventDefault(); search.focus(); }
+  });
+  apply(false);
+})();
+"""
+
+
+def _script_hash(script: str) -> str:
+    """CSP hash of the inline script: only our own script may run on the index, whatever the data says."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+
+
+# Defence in depth behind html.escape: even a mistake in escaping could not run
+# a script or fetch anything. Images are allowed so that letters which embed a
+# logo look as they will in the mail client (srcdoc frames inherit this policy).
+_CSP_INDEX = (
+    "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
+    f"script-src '{_script_hash(_SCRIPT)}'; base-uri 'none'; form-action 'none'"
+)
+_CSP_PAGE = (
+    "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
+    "font-src data:; base-uri 'none'; form-action 'none'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Card:
+    """What the index needs to know about one draft — small on purpose (no letter text)."""
+
+    n: int
+    day: date
+    order: tuple[float, str]
+    status: Status
+    reason: str | None
+    detail: str | None
+    when: str
+    timezone: str
+    name: str
+    email: str
+    contact_id: str
+    occasion: str
+    merged_with: tuple[str, ...]
+    years: str
+    subject: str
+    belated: bool
+    page: str | None
+
+    @property
+    def search_text(self) -> str:
+        """What the free-text search matches: name, e-mail, id, occasions, subject."""
+        parts = (self.name, self.email, self.contact_id, self.occasion, *self.merged_with, self.subject)
+        return " ".join(p for p in parts if p).lower().replace("ё", "е")
+
+
+def write_gallery(
+    stream: Iterable[Draft],
+    out: Path,
+    *,
+    start: date,
+    days: int,
+    now: datetime,
+    sender: str | None = None,
+) -> int:
+    """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
+
+    ``n`` is the draft's 1-based position in ``stream``; only drafts with a
+    rendered letter get a page. Pages left over from an earlier run are
+    removed first, so the folder never mixes two plans. ``sender`` (the From:
+    line, e.g. ``"ООО «Ромашка» <hello@romashka.example>"``) is shown on
+    draft pages when given.
+    """
+    pages = out / "drafts"
+    pages.mkdir(parents=True, exist_ok=True)
+    for stale in pages.glob("*.html"):
+        stale.unlink()
+    _write(out / _CSS_NAME, [resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")])
+
+    cards: list[_Card] = []
+    errors = 0
+    for n, draft in enumerate(stream, start=1):
+        data = draft_json(draft)
+        card = _card(n, data, has_page=draft.rendered is not None)
+        errors += card.status == "error"
+        if card.page is not None:
+            # straight to the final name: pages are many, and the index linking them comes last
+            (pages / f"{n}.html").write_text(_draft_page(card, data, sender), encoding="utf-8")
+        cards.append(card)
+    _write(out / "index.html", _index_page(cards, start=start, days=days, now=now))
+    return errors
+
+
+def _write(path: Path, chunks: Iterable[str]) -> None:
+    """Write via a temporary name so a reader never sees a half-written index or stylesheet."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        f.writelines(chunks)
+    os.replace(tmp, path)
+
+
+def _card(n: int, data: dict[str, Any], *, has_page: bool) -> _Card:
+    """Reduce one draft's JSON object to its index card."""
+    occasion_day = date.fromisoformat(data["occasion_date"])
+    status: Status = "error" if data["reason"] == "render_error" else data["status"]
+    send_at = datetime.fromisoformat(data["send_at"]) if data["send_at"] and status != "skip" else None
+    if send_at is not None:
+        day = send_at.date()
+        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m} {send_at:%H:%M}"
+        order = (send_at.timestamp(), data["name"])
+    else:
+        day = occasion_day
+        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m}"
+        order = (float("inf"), data["name"])
+    years = data["years"]
+    return _Card(
+        n=n,
+        day=day,
+        order=order,
+        status=status,
+        reason=data["reason"],
+        detail=data["detail"],
+        when=when,
+        timezone=data["timezone"] or "",
+        name=data["name"] or "",
+        email=data["email"] or "",
+        contact_id=data["contact_id"],
+        occasion=data["occasion"],
+        merged_with=tuple(data["merged_with"]),
+        years="" if years is None else _years(years),
+        subject=data["subject"] or "",
+        belated=bool(data["belated"]),
+        page=f"drafts/{n}.html" if has_page else None,
+    )
+
+
+@lru_cache(maxsize=256)
+def _years(n: int) -> str:
+    """Years in words, e.g. "50 лет", via Babel — cached: a plan repeats the same few ages endlessly."""
+    return years_phrase(n, "ru")
+
+
+def _long_day(d: date) -> str:
+    return f"{_WEEKDAYS_LONG[d.weekday()].capitalize()}, {d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _short_date(d: date) -> str:
+    return f"{d:%d.%m.%Y}"
+
+
+def _badge(card: _Card) -> str:
+    """The status pill; the machine word and the detail are in the tooltip for people who grep logs."""
+    if card.status == "send":
+        label, cls = "отправка", "send"
+    elif card.status == "error":
+        label, cls = "ошибка шаблона", "error"
+    else:
+        reason = card.reason or ""
+        label = "пропуск: " + REASON_LABELS.get(reason, reason)
+        cls = reason if reason in ("merged", "frequency_cap", "invalid_contact") else "skip"
+    tip = " — ".join(p for p in (card.reason, card.detail) if p)
+    title = f' title="{escape(tip)}"' if tip else ""
+    belated = ' <span class="badge badge-belated" title="после простоя">с опозданием</span>'
+    return f'<span class="badge badge-{cls}"{title}>{escape(label)}</span>' + (
+        belated if card.belated else ""
+    )
+
+
+def _occasion_line(card: _Card) -> str:
+    chips = "".join(f'<span class="chip">+ {escape(o)}</span>' for o in card.merged_with)
+    if card.reason == "merged" and card.merged_with:
+        chips = f'<span class="chip chip-into">→ {escape(card.merged_with[0])}</span>'
+    years = f'<span class="years">{escape(card.years)}</span>' if card.years else ""
+    return f'<div class="occasion"><span class="occ">{escape(card.occasion)}</span>{years}{chips}</div>'
+
+
+def _card_html(card: _Card) -> str:
+    subject = escape(card.subject)
+    if card.page and card.subject:
+        subject = f'<a href="{escape(card.page)}">{subject}</a>'
+    subject_html = f'<p class="subject">{subject}</p>' if card.subject else ""
+    detail = f'<p class="detail">{escape(card.detail)}</p>' if card.detail else ""
+    link = f'<a class="open" href="{escape(card.page)}">Открыть письмо →</a>' if card.page else ""
+    tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
+    when_title = "отправка по времени получателя" if card.status != "skip" else "дата повода"
+    return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"
+ data-search="{escape(card.search_text)}">
+<div class="card-top"><span class="when" title="{when_title}">{escape(card.when)}</span>{tz}</div>
+<h3 class="who">{escape(card.name or card.contact_id)}</h3>
+<p class="email">{escape(card.email) or "<em>нет e-mail</em>"}</p>
+{_occasion_line(card)}
+{subject_html}
+<div class="status">{_badge(card)}</div>
+{detail}{link}
+</article>"""
+
+
+def _head(title: str, css: str, csp: str) -> str:
+    return f"""<!doctype html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
+<meta name="referrer" content="no-referrer">
+<title>{escape(title)}</title>
+<link rel="stylesheet" href="{css}">
+</head>
+"""
+
+
+def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) -> Iterator[str]:
+    """The overview — counts, filters, the cards grouped by day — in chunks, never one huge string."""
+    status_counts: Counter[str] = Counter(c.status for c in cards)
+    skip_reasons = Counter(c.reason or "" for c in cards if c.status == "skip")
+    merged = skip_reasons.pop("merged", 0)
+    to_send = status_counts["send"]
+    combined = sum(1 for c in cards if c.status == "send" and c.merged_with)
+    belated = sum(1 for c in cards if c.status == "send" and c.belated)
+    send_notes = [f"{combined} с объединёнными поводами"] if combined else []
+    send_notes += [f"{belated} с опозданием"] if belated else []
+    reasons = " · ".join(
+        f'<span title="{escape(r)}">{escape(REASON_LABELS.get(r, r))} {k}</span>'
+        for r, k in skip_reasons.most_common()
+    )
+
+    def stat(cls: str, label: str, value: int, note: str) -> str:
+        return (
+            f'<div class="stat stat-{cls}" data-count="{cls}"><span class="stat-value">{value}</span>'
+            f'<span class="stat-label">{label}</span><span class="stat-note">{note}</span></div>'
+        )
+
+    stats = "".join(
+        (
+            stat("send", "к отправке", to_send, escape(", ".join(send_notes))),
+            stat("merged", "объединено", merged, "поводов едут в других письмах" if merged else ""),
+            stat("skip", "пропущено", sum(skip_reasons.values()), reasons),
+            stat(
+                "error",
+                "ошибки шаблонов",
+                status_counts["error"],
+                "письма не собраны" if status_counts["error"] else "",
+            ),
+        )
+    )
+    filter_counts = {"all": len(cards), **status_counts}
+    buttons = "".join(
+        f'<button type="button" data-filter="{key}" aria-pressed="{str(key == "all").lower()}">'
+        f'{label} <span class="count">{filter_counts.get(key, 0)}</span></button>'
+        for key, label in _FILTERS
+    )
+
+    end = start + timedelta(days=max(days, 1) - 1)
+    as_of = f"{now:%d.%m.%Y %H:%M} ({escape(str(now.tzinfo))})"
+    nothing = '<p class="empty">В этом диапазоне ничего не запланировано.</p>' if not cards else ""
+    yield _head("Поздравления: предпросмотр", _CSS_NAME, _CSP_INDEX)
+    yield f"""<body class="index">
+<header class="page-head">
+<div class="title-row">
+<h1>Поздравления <span class="pill">предпросмотр</span></h1>
+<p class="range">с <b>{_short_date(start)}</b> по <b>{_short_date(end)}</b> ({days} дн.)
+ · по состоянию на <b>{as_of}</b></p>
+</div>
+<div class="stats">{stats}</div>
+</header>
+<nav class="toolbar" aria-label="Фильтры">
+<div class="filters">{buttons}</div>
+<input id="search" type="search" placeholder="Поиск: имя, e-mail, повод, тема…  ( / )" autocomplete="off">
+<span id="shown" class="shown"></span>
+</nav>
+<main>
+{nothing}<p id="no-match" class="empty" hidden>Ничего не найдено.</p>
+"""
+    by_day: dict[date, list[_Card]] = defaultdict(list)
+    for card in cards:
+        by_day[card.day].append(card)
+    for day in sorted(by_day):
+        group = sorted(by_day[day], key=lambda c: c.order)
+        kinds = Counter(c.status for c in group)
+        note = " · ".join(f"{label}: {kinds[key]}" for key, label in _DAY_NOTES if kinds[key])
+        weekend = " day-weekend" if day.weekday() >= 5 else ""
+        yield (
+            f'<section class="day{weekend}" data-day="{day.isoformat()}">'
+            f'<h2><span class="day-name">{_long_day(day)}</span><span class="day-note">{note}</span></h2>'
+            '<div class="cards">'
+        )
+        yield from map(_card_html, group)
+        yield "</div></section>\n"
+    yield f"""</main>
+<footer class="page-foot">greeter preview · время отправки указано по часовому поясу получателя</footer>
+<script>{_SCRIPT}</script>
+</body>
+</html>
+"""
+
+
+def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
+    """One letter: headers, the plain text and the HTML version in a sandboxed frame."""
+    to = f"{card.name} <{card.email}>" if card.name else card.email
+    when = f"{card.when} ({card.timezone})" if card.timezone else card.when
+    rows = [("От", sender)] if sender else []
+    rows += [("Кому", to), ("Отправка", when), ("Шаблон", data["template"] or "")]
+    meta = "".join(f"<dt>{k}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
+    letter_html = data["html"]
+    if letter_html is None:
+        html_part = '<p class="empty">У этого шаблона нет HTML-версии: получатель увидит только текст.</p>'
+    else:
+        # sandbox with no tokens: no scripts, no forms, no top navigation, an opaque origin.
+        html_part = (
+            f'<iframe class="letter" sandbox="" referrerpolicy="no-referrer" '
+            f'title="HTML-версия письма" srcdoc="{escape(letter_html, quote=True)}"></iframe>'
+        )
+    title = card.subject or card.occasion
+    return (
+        _head(title, f"../{_CSS_NAME}", _CSP_PAGE)
+        + f"""<body class="draft">
+<nav class="back"><a href="../index.html#card-{card.n}">← Все поздравления</a></nav>
+<header class="draft-head">
+<div class="status">{_badge(card)}</div>
+<h1>{escape(title)}</h1>
+{_occasion_line(card)}
+<dl class="meta">{meta}</dl>
+</header>
+<main class="versions">
+<section class="version"><h2>Текст</h2><pre class="plain">{escape(data["text"] or "")}</pre></section>
+<section class="version"><h2>HTML</h2>{html_part}</section>
+</main>
+</body>
+</html>
+"""
+    )

@@ -1,0 +1,390 @@
+"""The SQLite journal: which greeting went to whom, and the ledger that makes "never twice" true.
+
+One row per journal key (contact, occasion, occasion date); the states and
+their transitions are drawn in :mod:`greeter.journal_store`. A greeting is
+*claimed* — committed, durably (``synchronous=FULL``) — before SMTP DATA, and
+only the server's 250 makes it *sent*; a crash in between leaves a ``claimed``
+row that :meth:`Journal.recover_stale_claims` turns into ``uncertain`` at the
+next start, and ``uncertain`` is never sent again without an operator's
+:meth:`Journal.resend`.
+
+Two processes never send from one journal: :meth:`Journal.lock_sender` takes
+an OS file lock the kernel releases when the process dies, so there is no
+stale lock to clean up after a crash. Readers (preview, history) need no lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from greeter.errors import JournalError, JournalLockedError
+from greeter.journal_schema import KEY_WHERE, connect, db_time, key_params, path_from_url, row_to_entry
+from greeter.journal_store import (
+    CAP_STATES,
+    STATES,
+    JournalEntry,
+    JournalKey,
+    JournalStateError,
+    JournalStore,
+)
+from greeter.plan_types import PastGreeting
+
+
+def open_journal(url_or_path: str, *, now: datetime) -> JournalStore:
+    """Open the journal a storage URL names (the backend-neutral entry point)."""
+    return Journal.open(url_or_path, now=now)
+
+
+class Journal:
+    """The SQLite journal (stdlib ``sqlite3``, WAL). Construct with :meth:`open`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self._path = path
+        self._mutex = threading.RLock()  # one connection, possibly used from worker threads
+        self._lock_fd: int | None = None
+
+    @classmethod
+    def open(cls, url_or_path: str, *, now: datetime) -> Journal:
+        """Open ``sqlite:///PATH`` (or a plain path), creating folder and file, and migrate it.
+
+        A relative path is relative to the working directory. ``now`` stamps
+        the migrations applied.
+        """
+        path = path_from_url(url_or_path)
+        conn = connect(path, now_iso=db_time(now))
+        return cls(conn, path)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def close(self) -> None:
+        """Close the database and release the sender lock, if held."""
+        with self._mutex:
+            self._conn.close()
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # closing the descriptor releases the flock
+                self._lock_fd = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def lock_sender(self) -> None:
+        """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
+
+        The pid written into the file only serves the error message of the
+        process that finds the lock taken.
+        """
+        if self._lock_fd is not None:
+            return
+        lock_path = self._path.with_name(self._path.name + ".lock")
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise JournalError(f"cannot create lock file {lock_path}: {exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise JournalLockedError(
+                f"another greeter is already sending from {self._path} (pid {holder})"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock_fd = fd
+
+    @contextmanager
+    def _db(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """Serialised access; ``write`` wraps a transaction; SQLite errors become :class:`JournalError`."""
+        with self._mutex:
+            try:
+                if write:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    if write:
+                        self._conn.execute("ROLLBACK")
+                    raise
+                if write:
+                    self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal {self._path}: {exc}") from exc
+
+    # --- claims and outcomes -------------------------------------------------
+
+    def claim(
+        self,
+        key: JournalKey,
+        *,
+        email: str,
+        message_id: str,
+        planned_at: datetime,
+        merged: Sequence[str] = (),
+        content_hash: str | None = None,
+        payload: bytes | None = None,
+        now: datetime,
+    ) -> bool:
+        """Atomically take the greeting for sending; False if it is not ours to send.
+
+        Inserts a ``claimed`` row, or re-claims a ``retry`` row that is due; a
+        row in any other state is left alone. One statement in autocommit mode,
+        so it is committed before this returns — before SMTP DATA (DESIGN §4).
+        ``payload`` keeps the letter's bytes until it is final, so a retry or an
+        operator's resend repeats exactly the same message.
+        """
+        offset = planned_at.utcoffset()
+        params = {
+            **key_params(key), "email": email, "mid": message_id, "planned": db_time(planned_at),
+            "send_day": planned_at.date().isoformat(),
+            "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
+            "merged": json.dumps(list(merged), ensure_ascii=False), "hash": content_hash,
+            "payload": payload, "now": db_time(now),
+        }  # fmt: skip
+        with self._db() as db:
+            cur = db.execute(
+                """
+                INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id,
+                    attempts, planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
+                    created_at, updated_at)
+                VALUES (:cid, :occ, :day, 'claimed', :email, :mid, 1, :planned, :send_day, :offset,
+                    :merged, :hash, :payload, :now, :now)
+                ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
+                    state = 'claimed', email = excluded.email, message_id = excluded.message_id,
+                    attempts = attempts + 1, merged = excluded.merged,
+                    content_hash = COALESCE(excluded.content_hash, content_hash),
+                    payload = COALESCE(excluded.payload, payload),
+                    next_attempt_at = NULL, reason = NULL, updated_at = excluded.updated_at
+                WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= excluded.updated_at
+                """,
+                params,
+            )
+            return cur.rowcount == 1
+
+    def _move(
+        self,
+        key: JournalKey,
+        to: str,
+        sources: Sequence[str],
+        now: datetime,
+        sets: str = "",
+        *,
+        record_missing: tuple[str | None, str] | None = None,
+        **params: Any,
+    ) -> None:
+        """Move a row from one of ``sources`` to ``to``, or raise saying which state it was in.
+
+        With ``record_missing=(email, reason)`` a greeting the journal has never
+        seen is inserted straight into ``to`` (skips and expiries are history too).
+        """
+        where = key_params(key)
+        with self._db(write=True) as db:
+            row = db.execute(f"SELECT state FROM greetings WHERE {KEY_WHERE}", where).fetchone()
+            if row is None and record_missing is not None:
+                db.execute(
+                    "INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, reason,"
+                    " created_at, updated_at) VALUES (:cid, :occ, :day, :to, :email, :reason, :now, :now)",
+                    {
+                        **where,
+                        "to": to,
+                        "email": record_missing[0],
+                        "reason": record_missing[1],
+                        "now": db_time(now),
+                    },
+                )
+                return
+            if row is None or row["state"] not in sources:
+                found = "there is no such greeting" if row is None else f"it is {row['state']}"
+                raise JournalStateError(f"cannot make greeting {'/'.join(where.values())} {to}: {found}")
+            db.execute(
+                f"UPDATE greetings SET state = :to, updated_at = :now{sets} WHERE {KEY_WHERE}",
+                {**where, **params, "to": to, "now": db_time(now)},
+            )
+
+    def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None:
+        """The server answered 250 after DATA: delivered; the stored bytes are dropped."""
+        sets = (
+            ", last_reply = :reply, sent_at = :now, payload = NULL,"
+            " send_day = date(:now, printf('%+d minutes', COALESCE(utc_offset_minutes, 0)))"
+        )
+        self._move(key, "sent", ("claimed",), now, sets, reply=reply)
+
+    def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None:
+        """A temporary failure (4xx, connection): claimable again from ``next_attempt_at``."""
+        sets = ", last_reply = :reply, next_attempt_at = :next"
+        self._move(key, "retry", ("claimed",), now, sets, reply=reply, next=db_time(next_attempt_at))
+
+    def mark_failed(self, key: JournalKey, reply: str, now: datetime) -> None:
+        """A permanent refusal (5xx): never tried again."""
+        self._move(key, "failed", ("claimed",), now, ", last_reply = :reply, payload = NULL", reply=reply)
+
+    def mark_uncertain(self, key: JournalKey, reply: str, now: datetime) -> None:
+        """No reply after DATA's final dot: maybe delivered, so only an operator may resend."""
+        sets = ", last_reply = :reply, reason = 'no reply after the message was sent'"
+        self._move(key, "uncertain", ("claimed",), now, sets, reply=reply)
+
+    def mark_skipped(self, key: JournalKey, reason: str, now: datetime, *, email: str | None = None) -> None:
+        """Record a greeting that will not be sent (e.g. suppressed after it was planned)."""
+        self._move(
+            key, "skipped", ("claimed", "retry"), now, ", reason = :reason, payload = NULL",
+            record_missing=(email, reason), reason=reason,
+        )  # fmt: skip
+
+    def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None:
+        """Its deadline passed before it could go out: never sent late."""
+        self._move(
+            key, "expired", ("claimed", "retry"), now, ", reason = 'expired', payload = NULL",
+            record_missing=(email, "expired"),
+        )  # fmt: skip
+
+    def recover_stale_claims(self, now: datetime) -> int:
+        """At start-up: every ``claimed`` row was interrupted mid-send, so it becomes ``uncertain``.
+
+        Only the lock holder may do this — another sender's claims are live.
+        """
+        if self._lock_fd is None:
+            raise JournalError("recover_stale_claims needs the sender lock (call lock_sender first)")
+        with self._db() as db:
+            cur = db.execute(
+                "UPDATE greetings SET state = 'uncertain', updated_at = ?,"
+                " reason = 'interrupted between claim and the server''s reply' WHERE state = 'claimed'",
+                (db_time(now),),
+            )
+            return cur.rowcount
+
+    def resend(self, key: JournalKey, now: datetime) -> None:
+        """Operator's decision on an ``uncertain`` greeting: send it again, due now."""
+        self._move(key, "retry", ("uncertain",), now, ", next_attempt_at = :now, reason = 'resend'")
+
+    def dismiss(self, key: JournalKey, now: datetime) -> None:
+        """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it."""
+        self._move(key, "skipped", ("uncertain",), now, ", reason = 'dismissed', payload = NULL")
+
+    # --- reading ---------------------------------------------------------------
+
+    def due_retries(self, now: datetime) -> list[JournalEntry]:
+        """``retry`` rows whose time has come, longest waiting first."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT * FROM greetings WHERE state = 'retry' AND next_attempt_at <= ?"
+                " ORDER BY next_attempt_at",
+                (db_time(now),),
+            ).fetchall()
+        return [row_to_entry(r) for r in rows]
+
+    def payload(self, key: JournalKey) -> bytes | None:
+        """The letter's bytes stored at claim time (kept until the greeting is final)."""
+        with self._db() as db:
+            row = db.execute(f"SELECT payload FROM greetings WHERE {KEY_WHERE}", key_params(key)).fetchone()
+        return None if row is None else row["payload"]
+
+    def history(
+        self,
+        contact_id: str | None = None,
+        occasion: str | None = None,
+        state: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[JournalEntry]:
+        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive."""
+        if state is not None and state not in STATES:
+            raise ValueError(f"unknown state {state!r}; one of {', '.join(STATES)}")
+        where: list[str] = ["1 = 1"]
+        args: list[str] = []
+        for clause, value in (
+            ("contact_id = ?", contact_id),
+            ("occasion = ?", occasion),
+            ("state = ?", state),
+            ("occasion_date >= ?", since.isoformat() if since else None),
+            ("occasion_date <= ?", until.isoformat() if until else None),
+        ):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        with self._db() as db:
+            rows = db.execute(
+                f"SELECT * FROM greetings WHERE {' AND '.join(where)}"
+                " ORDER BY occasion_date, contact_id, occasion",
+                args,
+            ).fetchall()
+        return [row_to_entry(r) for r in rows]
+
+    def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:
+        """Greetings whose local send day is ``since`` or later, as plain data for the planner.
+
+        The default states are those that count against the frequency cap;
+        pass :data:`~greeter.journal_schema.STATES` to also learn the failed,
+        skipped and expired keys (which must not be planned again either).
+        """
+        marks = ", ".join("?" for _ in states)
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state"
+                f" FROM greetings WHERE state IN ({marks}) AND COALESCE(send_day, occasion_date) >= ?"
+                " ORDER BY contact_id, day",
+                (*states, since.isoformat()),
+            ).fetchall()
+        for r in rows:
+            occasion_date, day = date.fromisoformat(r["occasion_date"]), date.fromisoformat(r["day"])
+            yield PastGreeting(r["contact_id"], r["occasion"], occasion_date, day, r["state"])
+
+    def sent_times(self, since: datetime) -> list[datetime]:
+        """When each greeting sent at or after ``since`` left (seeds a per-day limit after a restart)."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT sent_at FROM greetings WHERE state = 'sent' AND sent_at >= ? ORDER BY sent_at",
+                (db_time(since),),
+            ).fetchall()
+        return [datetime.fromisoformat(r["sent_at"]) for r in rows]
+
+    def counts_by_state(self) -> dict[str, int]:
+        """How many greetings are in each state (every state listed, zeros included)."""
+        with self._db() as db:
+            found = dict(db.execute("SELECT state, COUNT(*) FROM greetings GROUP BY state").fetchall())
+        return {s: int(found.get(s, 0)) for s in STATES}
+
+    # --- the do-not-contact list ----------------------------------------------
+
+    def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
+        """Add addresses (compared case-insensitively); returns how many were new."""
+        rows = [(e.strip().lower(), reason, db_time(now)) for e in emails if e.strip()]
+        with self._db(write=True) as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO suppression (email, reason, created_at) VALUES (?, ?, ?)", rows
+            )
+            return db.total_changes - before
+
+    def unsuppress(self, emails: Iterable[str]) -> int:
+        """Remove addresses; returns how many were on the list."""
+        with self._db(write=True) as db:
+            before = db.total_changes
+            db.executemany("DELETE FROM suppression WHERE email = ?", [(e.strip().lower(),) for e in emails])
+            return db.total_changes - before
+
+    def suppressed(self) -> set[str]:
+        """The whole list, lower-cased, for the planner to take as plain data."""
+        with self._db() as db:
+            return {r[0] for r in db.execute("SELECT email FROM suppression")}
+
+    def is_suppressed(self, email: str) -> bool:
+        with self._db() as db:
+            row = db.execute("SELECT 1 FROM suppression WHERE email = ?", (email.strip().lower(),)).fetchone()
+        return row is not None

@@ -1,0 +1,147 @@
+"""The journal's contract, independent of the database behind it.
+
+The SQLite journal (:mod:`greeter.journal`) implements :class:`JournalStore`;
+a PostgreSQL journal is to follow with the same semantics (claims with
+``FOR UPDATE SKIP LOCKED`` instead of a file lock), so the delivery engine,
+the planner and the CLI depend only on what is here.
+
+State machine of one greeting (key = contact, occasion, occasion date)::
+
+    (no row) ──claim──► claimed ──mark_sent──► sent
+    retry (due) ─claim─►   │ ──mark_retry──► retry ──mark_expired / mark_skipped──► expired / skipped
+                           │ ──mark_failed──► failed
+                           │ ──mark_uncertain, recover_stale_claims──► uncertain
+                           │ ──mark_skipped / mark_expired──► skipped / expired
+    uncertain ──resend──► retry (due now)        uncertain ──dismiss──► skipped ("dismissed")
+    (no row) ──mark_skipped / mark_expired──► skipped / expired    (recorded for history)
+
+``sent``, ``failed``, ``skipped`` and ``expired`` are final; ``uncertain``
+waits for an operator and is never sent again automatically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from greeter.errors import JournalError
+from greeter.plan_types import PastGreeting
+
+__all__ = ["CAP_STATES", "STATES", "JournalEntry", "JournalKey", "JournalStateError", "JournalStore"]
+
+#: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
+JournalKey = tuple[str, str, date]
+
+#: Every state a greeting row can be in.
+STATES: tuple[str, ...] = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", "expired")
+
+#: States that count against the frequency cap: the greeting went out or still may.
+CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
+
+
+class JournalStateError(JournalError):
+    """An outcome was recorded for a greeting in a state that cannot have it (a bug, not data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One greeting as the journal knows it."""
+
+    contact_id: str
+    occasion: str
+    occasion_date: date
+    state: str
+    email: str | None
+    message_id: str | None
+    attempts: int
+    last_reply: str | None  # the server's last answer, "550 5.1.1 no such user"
+    reason: str | None  # why skipped/expired/uncertain, or "resend"
+    planned_at: datetime | None
+    send_day: date | None  # the recipient's local day it was planned for, or sent on
+    next_attempt_at: datetime | None
+    merged: tuple[str, ...]
+    content_hash: str | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+
+    @property
+    def key(self) -> JournalKey:
+        return (self.contact_id, self.occasion, self.occasion_date)
+
+
+class JournalStore(Protocol):
+    """What the delivery engine, planner and CLI need from any journal backend.
+
+    Every method that changes something takes ``now`` (aware): a journal never
+    reads the clock, so ``--now`` runs and tests are exact.
+    """
+
+    def lock_sender(self) -> None:
+        """Become the only sender for this journal, or raise ``JournalLockedError``."""
+
+    def close(self) -> None: ...
+
+    def claim(
+        self,
+        key: JournalKey,
+        *,
+        email: str,
+        message_id: str,
+        planned_at: datetime,
+        merged: Sequence[str] = (),
+        content_hash: str | None = None,
+        payload: bytes | None = None,
+        now: datetime,
+    ) -> bool:
+        """Take the greeting for sending (committed before returning); False if not ours."""
+
+    def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None: ...
+
+    def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None: ...
+
+    def mark_failed(self, key: JournalKey, reply: str, now: datetime) -> None: ...
+
+    def mark_uncertain(self, key: JournalKey, reply: str, now: datetime) -> None: ...
+
+    def mark_skipped(
+        self, key: JournalKey, reason: str, now: datetime, *, email: str | None = None
+    ) -> None: ...
+
+    def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None: ...
+
+    def recover_stale_claims(self, now: datetime) -> int:
+        """``claimed`` → ``uncertain`` for claims a dead sender left behind; returns how many."""
+
+    def resend(self, key: JournalKey, now: datetime) -> None: ...
+
+    def dismiss(self, key: JournalKey, now: datetime) -> None: ...
+
+    def due_retries(self, now: datetime) -> list[JournalEntry]: ...
+
+    def payload(self, key: JournalKey) -> bytes | None: ...
+
+    def history(
+        self,
+        contact_id: str | None = None,
+        occasion: str | None = None,
+        state: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[JournalEntry]: ...
+
+    def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]: ...
+
+    def sent_times(self, since: datetime) -> list[datetime]: ...
+
+    def counts_by_state(self) -> dict[str, int]: ...
+
+    def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int: ...
+
+    def unsuppress(self, emails: Iterable[str]) -> int: ...
+
+    def suppressed(self) -> set[str]: ...
+
+    def is_suppressed(self, email: str) -> bool: ...

@@ -1,0 +1,307 @@
+"""SMTP delivery over a small pool of persistent aiosmtplib connections.
+
+Why a pool of long-lived connections: SMTP is chatty (greeting, EHLO,
+STARTTLS, AUTH before the first letter); paying that once per connection
+instead of once per letter is what makes thousands of greetings fast on a
+real network (DESIGN.md §7). Each connection carries one transaction at a
+time (MAIL, RCPT, DATA); after a refusal it is reset with RSET and reused,
+after a connection error it is dropped and reopened on next use.
+
+The one subtle outcome is a connection that dies (or times out) after the
+final dot of DATA: the server may already have queued the message, so that
+letter is reported ``uncertain`` — never ``temporary`` — and the journal keeps
+it away from automatic retries. To know exactly where a failure happened, the
+DATA phase is driven step by step instead of through ``SMTP.data()``.
+
+The password arrives as an argument (the shell reads it from the environment
+or a file) and is handed to aiosmtplib only; it is never logged or put in a
+result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import socket
+import ssl
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from dataclasses import dataclass
+
+import aiosmtplib
+from aiosmtplib.protocol import SMTPProtocol
+
+from greeter.config import SmtpSettings
+from greeter.journal_store import JournalKey
+from greeter.message import UnsafeHeaderError, validate_address
+from greeter.ratelimit import RateLimiter
+from greeter.transport import Outcome, Outgoing, SendResult, classify_reply, run_batch
+
+_LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+#: Anything that leaves the connection unusable (garbled replies included).
+_CONNECTION_ERRORS = (aiosmtplib.SMTPException, OSError)
+
+
+def dot_stuffed(data: bytes) -> bytes:
+    """The DATA payload: CRLF line endings, leading dots doubled, the final ``.`` line appended."""
+    data = _LINE_ENDINGS.sub(b"\r\n", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return _LEADING_DOT.sub(b"..", data) + b".\r\n"
+
+
+def _why(exc: BaseException) -> str:
+    """A short human reason for a failed connection, without aiosmtplib's repetition of host and port."""
+    cause = exc.__cause__ if isinstance(exc, aiosmtplib.SMTPConnectError) and exc.__cause__ else exc
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused (is the SMTP server running on that port?)"
+    if isinstance(cause, socket.gaierror):
+        return f"unknown host ({cause.strerror})"
+    if isinstance(cause, TimeoutError):
+        return "timed out"
+    if isinstance(cause, ssl.SSLError):
+        return f"TLS failed: {cause.reason or cause}"
+    return str(cause) or type(cause).__name__
+
+
+class _Stale(Exception):
+    """The connection was gone before the server said anything about this message."""
+
+
+@dataclass
+class _Slot:
+    """One pooled connection (opened lazily, reopened after failures)."""
+
+    client: aiosmtplib.SMTP | None = None
+    messages: int = 0
+
+
+@dataclass
+class _Batch:
+    """Per-batch memory: after every pooled connection failed to open, stop trying for this batch."""
+
+    connect_failures: int = 0
+    last_error: str = ""
+    threshold: int = 1
+
+
+class SmtpTransport:
+    """A pool of ``settings.pool_size`` SMTP connections; see the module docstring."""
+
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        password: str | None,
+        *,
+        tls_context: ssl.SSLContext | None = None,
+        local_hostname: str | None = None,
+    ) -> None:
+        self._settings = settings
+        self._password = password
+        self._tls_context = tls_context  # e.g. a private CA; None = system trust store
+        self._local_hostname = local_hostname
+        self._all_slots = [_Slot() for _ in range(settings.pool_size)]
+        self._slots: asyncio.Queue[_Slot] = asyncio.Queue()  # the idle ones
+        for slot in self._all_slots:
+            self._slots.put_nowait(slot)
+        self.connections_opened = 0
+        self._closing: list[SMTPProtocol] = []
+
+    @property
+    def _where(self) -> str:
+        return f"{self._settings.host}:{self._settings.port}"
+
+    async def _open(self) -> aiosmtplib.SMTP:
+        s = self._settings
+        if self._local_hostname is None:
+            self._local_hostname = await asyncio.to_thread(socket.getfqdn)
+        client = aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            username=s.username,
+            password=self._password if s.username else None,
+            local_hostname=self._local_hostname,
+            timeout=s.timeout_seconds,
+            use_tls=s.security == "tls",
+            start_tls=True if s.security == "starttls" else (None if s.security == "tls" else False),
+            tls_context=self._tls_context,
+        )
+        await client.connect()  # greeting, EHLO, STARTTLS and AUTH as configured
+        try:
+            if client.is_ehlo_or_helo_needed:
+                await client.ehlo()
+        except BaseException:
+            self._discard(client)
+            raise
+        self.connections_opened += 1
+        return client
+
+    async def _connect(self, slot: _Slot, key: JournalKey, batch: _Batch | None) -> SendResult | None:
+        """Open the slot's connection; a result means "could not" (and the message was not tried)."""
+        if batch is not None and batch.connect_failures >= batch.threshold:
+            return SendResult(key, Outcome.TEMPORARY, None, f"not attempted: {batch.last_error}")
+        try:
+            slot.client, slot.messages = await self._open(), 0
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            error = (
+                f"SMTP AUTH as {self._settings.username!r} refused by {self._where}: {exc.code} {exc.message}"
+            )
+        except aiosmtplib.SMTPResponseException as exc:
+            error = f"{self._where} refused the connection: {exc.code} {exc.message}"
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            error = f"cannot connect to {self._where}: {_why(exc)}"
+        else:
+            if batch is not None:
+                batch.connect_failures = 0
+            return None
+        if batch is not None:
+            batch.connect_failures += 1
+            batch.last_error = error
+        return SendResult(key, Outcome.TEMPORARY, None, error)
+
+    async def send(self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey) -> SendResult:
+        """Send one message on a free pooled connection."""
+        return await self._send(Outgoing(key, envelope_from, rcpt, data), None)
+
+    async def _send(self, item: Outgoing, batch: _Batch | None) -> SendResult:
+        for address in (item.envelope_from, item.rcpt):
+            try:
+                validate_address("envelope address", address)
+            except UnsafeHeaderError as exc:
+                return SendResult(item.key, Outcome.PERMANENT, None, str(exc))
+        payload = dot_stuffed(item.data)
+        slot = await self._slots.get()
+        try:
+            for attempt in (1, 2):
+                reused = slot.client is not None and slot.client.is_connected
+                if not reused:
+                    failed = await self._connect(slot, item.key, batch)
+                    if failed is not None:
+                        return failed
+                assert slot.client is not None
+                try:
+                    result = await self._transaction(slot.client, item, payload)
+                except _Stale as exc:
+                    self._discard(slot.client)
+                    if reused and attempt == 1:
+                        continue  # an idle connection the server had closed: reopen once
+                    return SendResult(item.key, Outcome.TEMPORARY, None, f"{self._where}: {exc}")
+                slot.messages += 1
+                return result
+            raise AssertionError("unreachable")  # pragma: no cover
+        except BaseException:
+            # Cancelled (or a bug) mid-transaction: the connection's state is unknown,
+            # so it must not carry the next message.
+            if slot.client is not None:
+                self._discard(slot.client)
+            raise
+        finally:
+            self._slots.put_nowait(slot)
+
+    async def _transaction(self, client: aiosmtplib.SMTP, item: Outgoing, payload: bytes) -> SendResult:
+        """MAIL, RCPT, DATA on an open connection; RSET after a refusal so it stays usable."""
+        key = item.key
+        try:
+            reply = await client.execute_command(b"MAIL", b"FROM:<" + item.envelope_from.encode() + b">")
+            if reply.code == 421 or not client.is_connected:
+                raise _Stale(f"{reply.code} {reply.message}")
+            if reply.code != 250:
+                # Refusing the *sender* (530 auth required, 550/553 sender rejected) is our
+                # configuration's problem, not the recipient's: never "failed", never "unknown user".
+                sender = f"sender <{item.envelope_from}> refused: {reply.message}"
+                return await self._reset(client, SendResult(key, Outcome.TEMPORARY, reply.code, sender))
+            reply = await client.execute_command(b"RCPT", b"TO:<" + item.rcpt.encode() + b">")
+            if reply.code not in (250, 251):
+                return await self._reset(client, classify_reply(key, reply.code, reply.message))
+            reply = await client.execute_command(b"DATA")
+            if reply.code != 354:
+                return await self._reset(client, classify_reply(key, reply.code, reply.message))
+        except aiosmtplib.SMTPServerDisconnected as exc:
+            raise _Stale(f"connection lost before the message was sent ({exc})") from exc
+        except _CONNECTION_ERRORS as exc:
+            self._discard(client)
+            return SendResult(key, Outcome.TEMPORARY, None, f"{self._where}: {exc or type(exc).__name__}")
+        protocol = client.protocol
+        if protocol is None:
+            return SendResult(key, Outcome.TEMPORARY, None, f"{self._where}: connection lost after DATA")
+        try:
+            protocol.write(payload)
+        except _CONNECTION_ERRORS as exc:  # nothing reached the server: safe to retry
+            self._discard(client)
+            return SendResult(
+                key, Outcome.TEMPORARY, None, f"{self._where}: connection lost after DATA: {exc}"
+            )
+        try:
+            reply = await protocol.read_response(timeout=self._settings.timeout_seconds)
+        except _CONNECTION_ERRORS as exc:
+            self._discard(client)
+            why = "timed out" if isinstance(exc, TimeoutError) else "connection lost"
+            return SendResult(
+                key,
+                Outcome.UNCERTAIN,
+                None,
+                f"{why} after the message was sent, before {self._where} confirmed it ({exc}); "
+                "it may have been delivered",
+            )
+        result = classify_reply(key, reply.code, reply.message)
+        if reply.code == 421:
+            self._discard(client)
+        elif not result.ok:
+            await self._reset(client, result)
+        return result
+
+    async def _reset(self, client: aiosmtplib.SMTP, result: SendResult) -> SendResult:
+        """RSET after a refusal, so the next message starts a clean transaction."""
+        if client.is_connected:
+            try:
+                reply = await client.execute_command(b"RSET")
+                if reply.code != 250:
+                    self._discard(client)
+            except _CONNECTION_ERRORS:
+                self._discard(client)
+        return result
+
+    def send_many(
+        self, items: Iterable[Outgoing] | AsyncIterable[Outgoing], *, limiter: RateLimiter | None = None
+    ) -> AsyncIterator[SendResult]:
+        """Send a batch over the whole pool (``pool_size`` in flight); results as they complete.
+
+        If every pooled connection fails to open, the rest of the batch is
+        reported ``temporary`` at once ("not attempted: …") instead of waiting
+        out a connect timeout per letter; the next batch tries again.
+        """
+        batch = _Batch(threshold=self._settings.pool_size)
+
+        async def send(item: Outgoing) -> SendResult:
+            return await self._send(item, batch)
+
+        return run_batch(send, items, concurrency=self._settings.pool_size, limiter=limiter)
+
+    def _discard(self, client: aiosmtplib.SMTP) -> None:
+        """Close a connection and remember its protocol until the socket is really gone."""
+        self._closing = [p for p in self._closing if p.transport is not None]
+        if client.protocol is not None:
+            self._closing.append(client.protocol)
+        client.close()
+
+    async def close(self) -> None:
+        """QUIT every open connection (politely, briefly), close it, and wait until the sockets are.
+
+        Closing a TLS connection takes a round trip (close_notify); without the
+        wait an event loop that ends right after would leak the sockets.
+        """
+        for slot in self._all_slots:
+            client, slot.client = slot.client, None
+            if client is not None and client.is_connected:
+                protocol = client.protocol  # quit() forgets it when it closes
+                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                    await client.quit(timeout=min(5.0, self._settings.timeout_seconds))
+                if protocol is not None:
+                    self._closing.append(protocol)
+                self._discard(client)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + min(2.0, self._settings.timeout_seconds)
+        while any(p.transport is not None for p in self._closing) and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+        self._closing.clear()

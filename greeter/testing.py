@@ -1,0 +1,323 @@
+"""Test doubles greeter ships, so its own tests and a deployment's tests use the same ones.
+
+* :class:`RecordingTransport` — an in-memory transport with scripted answers.
+* :class:`SmtpSink` — a real SMTP server (aiosmtpd, in a thread, on an
+  ephemeral loopback port) that records messages and injects the faults a
+  real mail server produces: 4xx/5xx for chosen recipients or the next N
+  messages, a slow reply, or a connection dropped after DATA's final dot.
+* :class:`FakeClock` — a :class:`~greeter.ratelimit.Clock` whose ``sleep``
+  advances time instantly, for exact rate-limit tests without real waiting.
+
+``aiosmtpd`` is a test dependency; it is imported only when a sink starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import threading
+from collections import deque
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default
+from types import TracebackType
+from typing import Any, Literal
+
+from greeter.journal_store import JournalKey
+from greeter.ratelimit import RateLimiter
+from greeter.transport import Outcome, Outgoing, SendResult, classify_reply, send_many
+
+
+def parse(data: bytes) -> EmailMessage:
+    """Parse message bytes the way a modern mail reader would (``policy=default``)."""
+    msg = BytesParser(policy=default).parsebytes(data)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+class FakeClock:
+    """Monotonic time that only moves when someone sleeps (or :meth:`advance` is called)."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)
+        await asyncio.sleep(0)  # let other tasks run, as a real sleep would
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class RecordingTransport:
+    """Keeps every message it is given; answers OK unless told otherwise."""
+
+    def __init__(self) -> None:
+        self.attempts: list[Outgoing] = []
+        self.delivered: list[Outgoing] = []
+        self.closed = False
+        self._by_rcpt: dict[str, tuple[int | None, str, Outcome | None]] = {}
+        self._next: deque[tuple[int | None, str, Outcome | None]] = deque()
+
+    def answer(self, rcpt: str, code: int | None, text: str = "", outcome: Outcome | None = None) -> None:
+        """Answer ``code text`` for this recipient from now on (``outcome`` overrides, e.g. UNCERTAIN)."""
+        self._by_rcpt[rcpt.lower()] = (code, text, outcome)
+
+    def answer_next(self, n: int, code: int | None, text: str = "", outcome: Outcome | None = None) -> None:
+        """Answer ``code text`` for the next ``n`` messages, whoever they are for."""
+        self._next.extend([(code, text, outcome)] * n)
+
+    async def send(self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey) -> SendResult:
+        item = Outgoing(key, envelope_from, rcpt, data)
+        self.attempts.append(item)
+        scripted = self._next.popleft() if self._next else self._by_rcpt.get(rcpt.lower())
+        if scripted is None:
+            self.delivered.append(item)
+            return SendResult(key, Outcome.OK, 250, "2.0.0 OK recorded")
+        code, text, outcome = scripted
+        if outcome is not None:
+            result = SendResult(key, outcome, code, text)
+        else:
+            assert code is not None, "give a code or an outcome"
+            result = classify_reply(key, code, text)
+        if result.ok:
+            self.delivered.append(item)
+        return result
+
+    def send_many(
+        self, items: Iterable[Outgoing] | AsyncIterable[Outgoing], *, limiter: RateLimiter | None = None
+    ) -> AsyncIterator[SendResult]:
+        return send_many(self, items, concurrency=1, limiter=limiter)
+
+    async def close(self) -> None:
+        self.closed = True
+
+    def messages(self) -> list[EmailMessage]:
+        return [parse(item.data) for item in self.delivered]
+
+
+_DEFAULT_TEXT = {
+    421: "4.3.2 Service not available, closing transmission channel",
+    451: "4.3.0 Temporary local problem, try again later",
+    452: "4.2.2 Insufficient system storage",
+    550: "5.1.1 Mailbox unavailable: user unknown",
+    551: "5.1.6 User not local",
+    552: "5.2.2 Mailbox full",
+    553: "5.1.3 Mailbox name not allowed",
+    554: "5.7.1 Message rejected as spam",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedMessage:
+    """A message the sink accepted (or swallowed before dropping the connection)."""
+
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    data: bytes
+    connection: int  # 1-based number of the connection it came on
+    dropped: bool = False  # True: the sink hung up without answering the final dot
+
+    def parsed(self) -> EmailMessage:
+        return parse(self.data)
+
+
+@dataclass
+class _Script:
+    rcpt: dict[str, tuple[int, str]] = field(default_factory=dict)
+    data: deque[tuple[int, str]] = field(default_factory=deque)
+    drops: int = 0
+    delay: float = 0.0
+
+
+class SmtpSink:
+    """A real SMTP server for tests; use as a context manager::
+
+        with SmtpSink() as sink:
+            ...send to sink.host, sink.port...
+            assert len(sink.messages) == 50 and sink.connections <= 4
+
+    ``tls`` chooses ``"starttls"`` or implicit ``"tls"`` with ``tls_context``
+    (a server context); ``users`` enables AUTH (PLAIN/LOGIN) against a dict.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        users: dict[str, str] | None = None,
+        tls: Literal["none", "starttls", "tls"] = "none",
+        tls_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port  # 0: an ephemeral port, known after start()
+        self.messages: list[ReceivedMessage] = []
+        self.refused: list[tuple[str, int]] = []  # (recipient or "DATA", code)
+        self.connections = 0
+        self._users = users
+        self._tls = tls
+        self._tls_context = tls_context
+        self._script = _Script()
+        self._lock = threading.Lock()
+        self._controller: Any = None
+
+    # --- scripting (callable from the test's thread at any time) -------------
+
+    def reject(self, rcpt: str, code: int = 550, text: str | None = None) -> None:
+        """Answer ``code`` to ``RCPT TO:<rcpt>`` (421 also closes the connection)."""
+        with self._lock:
+            self._script.rcpt[rcpt.lower()] = (code, text or _DEFAULT_TEXT.get(code, "Refused"))
+
+    def fail_next(self, n: int, code: int, text: str | None = None) -> None:
+        """Answer ``code`` to the final dot of the next ``n`` messages (not recorded)."""
+        with self._lock:
+            self._script.data.extend([(code, text or _DEFAULT_TEXT.get(code, "Refused"))] * n)
+
+    def drop_next(self, n: int = 1) -> None:
+        """Record the next ``n`` messages, then hang up instead of answering the final dot."""
+        with self._lock:
+            self._script.drops += n
+
+    def delay(self, seconds: float) -> None:
+        """Wait this long before answering each final dot."""
+        with self._lock:
+            self._script.delay = seconds
+
+    def reset(self) -> None:
+        """Forget scripted faults and everything received."""
+        with self._lock:
+            self._script = _Script()
+            self.messages.clear()
+            self.refused.clear()
+            self.connections = 0
+
+    def message_ids(self) -> list[str]:
+        return [str(m.parsed()["Message-ID"]) for m in self.messages]
+
+    # --- the aiosmtpd handler (runs in the sink's thread) ---------------------
+
+    async def handle_MAIL(  # aiosmtpd hook names are upper-case
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
+        if self._users is not None and not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        with self._lock:
+            scripted = self._script.rcpt.get(address.lower())
+            if scripted is not None:
+                self.refused.append((address, scripted[0]))
+        if scripted is None:
+            envelope.rcpt_tos.append(address)
+            return "250 2.1.5 OK"
+        if scripted[0] == 421:
+            asyncio.get_running_loop().call_soon(server.transport.close)
+        return f"{scripted[0]} {scripted[1]}"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            delay = self._script.delay
+            drop = self._script.drops > 0
+            failure = None if drop or not self._script.data else self._script.data.popleft()
+            if drop:
+                self._script.drops -= 1
+        if delay:
+            await asyncio.sleep(delay)
+        if failure is not None:
+            with self._lock:
+                self.refused.append(("DATA", failure[0]))
+            if failure[0] == 421:
+                asyncio.get_running_loop().call_soon(server.transport.close)
+            return f"{failure[0]} {failure[1]}"
+        message = ReceivedMessage(
+            envelope.mail_from, tuple(envelope.rcpt_tos), bytes(envelope.original_content),
+            server.greeter_connection, dropped=drop,
+        )  # fmt: skip
+        with self._lock:
+            self.messages.append(message)
+        if drop:
+            server.transport.abort()
+            await asyncio.sleep(3600)  # cancelled by connection_lost: no reply is ever written
+        return "250 2.0.0 OK queued"
+
+    # --- lifecycle -------------------------------------------------------------
+
+    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = (
+            isinstance(data, LoginPassword)
+            and self._users is not None
+            and self._users.get(data.login.decode()) == data.password.decode()
+        )
+        # handled=False: let aiosmtpd answer 535 itself on failure.
+        return AuthResult(success=ok, handled=False, auth_data=data)
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import SMTP
+
+        sink = self
+
+        class _Server(SMTP):
+            greeter_connection = 0
+
+        class _Controller(Controller):
+            def factory(self) -> SMTP:
+                with sink._lock:
+                    sink.connections += 1
+                    number = sink.connections
+                smtp = _Server(self.handler, **self.SMTP_kwargs)
+                smtp.greeter_connection = number
+                return smtp
+
+            async def _bind(self) -> asyncio.AbstractServer:
+                server = await self.loop.create_server(
+                    self._factory_invoker, host=self.hostname, port=self.port, ssl=self.ssl_context
+                )
+                self.port = server.sockets[0].getsockname()[1]
+                return server
+
+            def _create_server(self) -> Any:
+                return self._bind()
+
+        kwargs: dict[str, Any] = {"enable_SMTPUTF8": False, "decode_data": False}
+        if self._users is not None:
+            # AUTH is required by handle_MAIL (aiosmtpd's auth_required warns without TLS).
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=False)
+        if self._tls == "starttls":
+            kwargs.update(tls_context=self._tls_context, require_starttls=True)
+        ssl_context = self._tls_context if self._tls == "tls" else None
+        controller = _Controller(self, hostname=self.host, port=self.port, ssl_context=ssl_context, **kwargs)
+        controller.start()
+        self._controller = controller
+        self.port = controller.port
+        with self._lock:
+            self.connections = 0  # the controller's own start-up probe does not count
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def __enter__(self) -> SmtpSink:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,237 @@
+"""Handing finished messages to the outside world: the interface, the file transport, batching.
+
+A transport gets pre-built bytes (built once, see :mod:`greeter.message`) and
+returns one :class:`SendResult` per message — it never raises for a message
+the server refused, so one bad recipient cannot abort a batch. The result
+says what the journal must do next:
+
+* ``ok`` → ``sent``;
+* ``temporary`` (4xx, connection refused/lost before DATA, timeouts) → ``retry``;
+* ``permanent`` (5xx) → ``failed``, and ``unknown_user`` → suppress the address;
+* ``uncertain`` (no answer after DATA's final dot) → ``uncertain``: the server
+  may have delivered it, so it must not be retried automatically.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+from greeter.journal_store import JournalKey
+from greeter.ratelimit import RateLimiter
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    TEMPORARY = "temporary"
+    PERMANENT = "permanent"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What happened to one message; ``code``/``text`` are the server's last reply, if any."""
+
+    key: JournalKey
+    outcome: Outcome
+    code: int | None = None
+    text: str = ""
+    #: The mailbox does not exist (550/551/553, enhanced status 5.1.x): suppress the address.
+    unknown_user: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.OK
+
+    @property
+    def reply(self) -> str:
+        """One line for the journal's ``last_reply``: ``"550 5.1.1 no such user"``."""
+        text = " ".join(self.text.split())
+        return f"{self.code} {text}" if self.code is not None else text
+
+
+_ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
+
+
+def classify_reply(key: JournalKey, code: int, text: str) -> SendResult:
+    """Turn an SMTP reply into a result.
+
+    ``unknown_user`` needs care: 550 is also used for spam and policy blocks
+    (``5.7.x``), and suppressing a client for our own reputation problem would
+    be wrong. With an enhanced status code (RFC 3463) only ``5.1.x``
+    (addressing) counts; without one, 550/551/553 do.
+    """
+    if 200 <= code < 300:
+        return SendResult(key, Outcome.OK, code, text)
+    if 500 <= code < 600:
+        enhanced = _ENHANCED.match(text)
+        if enhanced is not None:
+            unknown = enhanced.group(1) == "5" and enhanced.group(2) == "1"
+        else:
+            unknown = code in (550, 551, 553)
+        return SendResult(key, Outcome.PERMANENT, code, text, unknown_user=unknown)
+    return SendResult(key, Outcome.TEMPORARY, code, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message ready to go: envelope and the exact bytes."""
+
+    key: JournalKey
+    envelope_from: str
+    rcpt: str
+    data: bytes
+
+
+class Transport(Protocol):
+    async def send(self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey) -> SendResult:
+        """Deliver one message; report the outcome instead of raising for refusals."""
+
+    async def close(self) -> None:
+        """Release connections; the transport is not used afterwards."""
+
+
+async def _as_async(items: Iterable[Outgoing] | AsyncIterable[Outgoing]) -> AsyncIterator[Outgoing]:
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item
+
+
+async def run_batch(
+    send: Callable[[Outgoing], Awaitable[SendResult]],
+    items: Iterable[Outgoing] | AsyncIterable[Outgoing],
+    *,
+    concurrency: int,
+    limiter: RateLimiter | None = None,
+) -> AsyncIterator[SendResult]:
+    """Send ``items`` with at most ``concurrency`` in flight; yield results as they complete.
+
+    Items are pulled lazily, one each time a sender is free and the rate
+    limiter allows a send — so a generator that *claims* each greeting in the
+    journal as it yields it claims right before the message goes out, not
+    minutes earlier while it waits in a queue. An error raised by ``items`` or
+    ``send`` stops the batch and is re-raised here after in-flight sends end.
+    """
+    source = _as_async(items)
+    pull = asyncio.Lock()
+    results: asyncio.Queue[SendResult | BaseException | None] = asyncio.Queue()
+
+    async def worker() -> None:
+        try:
+            while True:
+                async with pull:
+                    if limiter is not None:
+                        await limiter.acquire()
+                    try:
+                        item = await anext(source)
+                    except StopAsyncIteration:
+                        if limiter is not None:
+                            limiter.refund()
+                        return
+                await results.put(await send(item))
+        except Exception as exc:
+            await results.put(exc)
+        finally:
+            await results.put(None)
+
+    workers = [asyncio.create_task(worker()) for _ in range(max(1, concurrency))]
+    failure: BaseException | None = None
+    try:
+        finished = 0
+        while finished < len(workers):
+            got = await results.get()
+            if got is None:
+                finished += 1
+            elif isinstance(got, BaseException):
+                failure = failure or got
+                for task in workers:
+                    task.cancel()
+            elif failure is None:
+                yield got
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+    if failure is not None:
+        raise failure
+
+
+def send_many(
+    transport: Transport,
+    items: Iterable[Outgoing] | AsyncIterable[Outgoing],
+    *,
+    concurrency: int = 1,
+    limiter: RateLimiter | None = None,
+) -> AsyncIterator[SendResult]:
+    """:func:`run_batch` over any transport's :meth:`Transport.send`."""
+
+    async def send(item: Outgoing) -> SendResult:
+        return await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
+
+    return run_batch(send, items, concurrency=concurrency, limiter=limiter)
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def eml_name(key: JournalKey) -> str:
+    """A readable, filesystem-safe, collision-free file name for a greeting.
+
+    Derived from the journal key like the Message-ID, so a resend of the same
+    greeting replaces its file instead of adding a second one.
+    """
+    contact_id, occasion, day = key
+    digest = hashlib.sha256(f"{contact_id}\x1f{occasion}\x1f{day.isoformat()}".encode()).hexdigest()[:12]
+    safe_contact = _UNSAFE_NAME.sub("_", contact_id)[:40].strip("._") or "contact"
+    safe_occasion = _UNSAFE_NAME.sub("_", occasion)[:40]
+    return f"{day.isoformat()}_{safe_occasion}_{safe_contact}_{digest}.eml"
+
+
+class FileTransport:
+    """Writes each message to ``outbox/<name>.eml`` — the embedded default and for review.
+
+    Written to a temporary file and renamed, so a reader (or a pickup
+    daemon) never sees half a message.
+    """
+
+    def __init__(self, outbox: Path) -> None:
+        self.outbox = outbox
+
+    def _write(self, name: str, data: bytes) -> Path:
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        final = self.outbox / name
+        tmp = self.outbox / f".{name}.{uuid.uuid4().hex}.tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return final
+
+    async def send(self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey) -> SendResult:
+        try:
+            path = await asyncio.to_thread(self._write, eml_name(key), data)
+        except OSError as exc:
+            return SendResult(key, Outcome.TEMPORARY, None, f"cannot write to outbox {self.outbox}: {exc}")
+        return SendResult(key, Outcome.OK, 250, f"written to {path}")
+
+    def send_many(
+        self, items: Iterable[Outgoing] | AsyncIterable[Outgoing], *, limiter: RateLimiter | None = None
+    ) -> AsyncIterator[SendResult]:
+        return send_many(self, items, concurrency=1, limiter=limiter)
+
+    async def close(self) -> None:
+        return None

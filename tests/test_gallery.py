@@ -1,0 +1,404 @@
+"""The HTML preview gallery: what a reviewer sees must match the plan, and data can never become markup.
+
+Drafts are built by hand (no config, no planner) so each test states exactly
+which plan it shows. The index and pages are parsed with :mod:`html.parser`,
+which also un-escapes attributes: comparing a parsed ``srcdoc`` with the
+original letter proves the escaping is both safe and lossless. A last test
+opens the gallery in headless Chromium and checks the screenshot and that the
+filter script really runs from ``file://``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greeter.contacts import Contact
+from greeter.gallery import write_gallery
+from greeter.plan_types import Draft, Hit, PlanItem, Rendered
+
+VLAD = ZoneInfo("Asia/Vladivostok")
+MSK = ZoneInfo("Europe/Moscow")
+NOW = datetime(2026, 12, 20, 9, 0, tzinfo=MSK)
+START = date(2026, 12, 20)
+HOSTILE_FIRST = "<script>alert(1)</script>"
+HOSTILE_LAST = "{{ 7*7 }}"
+LETTER_HTML = '<p style="color:red">Дорогой &amp; "любимый" клиент</p><script>alert(2)</script>'
+
+
+def contact(
+    cid: str, first: str, patronymic: str, last: str, email: str | None, tz: str | None = None
+) -> Contact:
+    return Contact(id=cid, email=email, first_name=first, patronymic=patronymic, last_name=last, timezone=tz)
+
+
+def hit(c: Contact, occasion: str, day: date, years: int | None = None) -> Hit:
+    return Hit(contact=c, occasion=occasion, date=day, years=years, priority=50, template=occasion)
+
+
+IVAN = contact("c1", "Иван", "Петрович", "Сидоров", "ivan@example.ru", "Asia/Vladivostok")
+ANNA = contact("c2", "Анна", "Ильинична", "Кузнецова", "anna@example.ru")
+OLGA = contact("c3", "Ольга", "Сергеевна", "Белова", "olga@example.ru")
+EVIL = contact("c4", HOSTILE_FIRST, "", HOSTILE_LAST, "evil@example.ru")
+
+IVAN_BD = hit(IVAN, "birthday", date(2026, 12, 25), 50)
+IVAN_NY = hit(IVAN, "new_year", date(2027, 1, 1))
+
+
+def sample() -> list[Draft]:
+    """Five drafts: a send carrying a merged occasion, the merged skip, a cap skip, a render error, a hostile send.
+
+    Ivan's letter leaves at 08:30 in Vladivostok on Friday 25.12 — still the
+    24th in UTC and in Moscow — so grouping by the recipient's own date is tested.
+    """
+    return [
+        Draft(
+            PlanItem(IVAN_BD, "send", send_at=datetime(2026, 12, 25, 8, 30, tzinfo=VLAD), also=(IVAN_NY,)),
+            Rendered(
+                subject="С юбилеем, Иван Петрович!",
+                text="Уважаемый Иван Петрович!\n\nПоздравляем <с юбилеем> & Новым годом.",
+                html="<p>Уважаемый Иван Петрович!</p>",
+                template_file="birthday.j2",
+            ),
+        ),
+        Draft(PlanItem(IVAN_NY, "skip", reason="merged", merged_into="birthday", detail="within 14 days")),
+        Draft(
+            PlanItem(
+                hit(ANNA, "new_year", date(2027, 1, 1)),
+                "skip",
+                reason="frequency_cap",
+                detail="7th greeting in 365 days would exceed max_count 6",
+            )
+        ),
+        Draft(
+            PlanItem(
+                hit(OLGA, "first_deal", date(2026, 12, 22), 3),
+                "send",
+                send_at=datetime(2026, 12, 22, 11, 5, tzinfo=MSK),
+            ),
+            error="first_deal.j2:3: 'contact.extra' has no attribute 'manager'",
+        ),
+        Draft(
+            PlanItem(
+                hit(EVIL, "birthday", date(2026, 12, 23), 30),
+                "send",
+                send_at=datetime(2026, 12, 23, 14, 10, tzinfo=MSK),
+            ),
+            Rendered(
+                subject=f"Привет, {HOSTILE_FIRST} {HOSTILE_LAST}",
+                text=f"Hi {HOSTILE_FIRST}",
+                html=LETTER_HTML,
+            ),
+        ),
+    ]
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str]
+    text: list[str] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+
+    def all_text(self) -> str:
+        return "".join(self.text) + "".join(c.all_text() for c in self.children)
+
+    def find(self, tag: str | None = None, cls: str | None = None) -> Iterator[Node]:
+        for c in self.children:
+            if (tag is None or c.tag == tag) and (cls is None or cls in c.attrs.get("class", "").split()):
+                yield c
+            yield from c.find(tag, cls)
+
+
+class TreeBuilder(HTMLParser):
+    """Just enough DOM to ask structural questions (void elements handled, text un-escaped)."""
+
+    VOID = frozenset({"meta", "link", "input", "br", "img", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in self.VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        assert self.stack[-1].tag == tag, f"</{tag}> closes <{self.stack[-1].tag}>"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].text.append(data)
+
+
+def parse(path: Path) -> Node:
+    builder = TreeBuilder()
+    builder.feed(path.read_text(encoding="utf-8"))
+    builder.close()
+    assert builder.stack == [builder.root], "unclosed elements"
+    return builder.root
+
+
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    out = tmp_path_factory.mktemp("g") / "nested" / "gallery"  # out/ does not exist yet
+    errors = write_gallery(sample(), out, start=START, days=14, now=NOW, sender="Shop <hello@shop.example>")
+    return out, errors
+
+
+def cards(root: Node) -> dict[str, Node]:
+    return {c.attrs["id"]: c for c in root.find("article", "card")}
+
+
+def test_returns_render_errors_and_writes_files(gallery: tuple[Path, int]) -> None:
+    out, errors = gallery
+    assert errors == 1
+    assert (out / "index.html").is_file() and (out / "gallery.css").stat().st_size > 1000
+    # pages only for drafts with a rendered letter: #1 (Ivan) and #5 (hostile); not skips, not the error
+    assert sorted(p.name for p in (out / "drafts").iterdir()) == ["1.html", "5.html"]
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_header_counts_and_range(gallery: tuple[Path, int]) -> None:
+    root = parse(gallery[0] / "index.html")
+    counts = {s.attrs["data-count"]: s for s in root.find("div", "stat")}
+    values = {k: int(next(v.find("span", "stat-value")).all_text()) for k, v in counts.items()}
+    assert values == {"send": 2, "merged": 1, "skip": 1, "error": 1}
+    assert "лимит частоты 1" in counts["skip"].all_text()
+    assert "1 с объединёнными поводами" in counts["send"].all_text()
+    head = next(root.find("p", "range")).all_text()
+    assert "20.12.2026" in head and "02.01.2027" in head and "14 дн." in head
+    assert "20.12.2026 09:00 (Europe/Moscow)" in head
+    buttons = {b.attrs["data-filter"]: b.all_text() for b in root.find("button")}
+    assert buttons == {"all": "Все 5", "send": "К отправке 2", "skip": "Пропущено 2", "error": "Ошибки 1"}
+
+
+def test_grouped_by_recipient_local_day_and_occasion_date(gallery: tuple[Path, int]) -> None:
+    root = parse(gallery[0] / "index.html")
+    days = {
+        s.attrs["data-day"]: [c.attrs["id"] for c in s.find("article")] for s in root.find("section", "day")
+    }
+    assert list(days) == sorted(days)  # chronological
+    assert days == {
+        "2026-12-22": ["card-4"],  # the render error, on its send day
+        "2026-12-23": ["card-5"],
+        "2026-12-25": ["card-1"],  # Vladivostok's Friday, although it is the 24th in UTC
+        "2027-01-01": ["card-3", "card-2"],  # skips on the occasion date, by name
+    }
+    assert "Пятница, 25 декабря 2026" in root.all_text()
+
+
+def test_card_contents(gallery: tuple[Path, int]) -> None:
+    c = cards(parse(gallery[0] / "index.html"))
+    ivan = c["card-1"]
+    assert ivan.attrs["data-status"] == "send"
+    assert next(ivan.find(cls="when")).all_text() == "Пт 25.12 08:30"
+    assert next(ivan.find(cls="tz")).all_text() == "Asia/Vladivostok"
+    assert next(ivan.find("h3")).all_text() == "Иван Петрович Сидоров"
+    assert [ch.all_text() for ch in ivan.find(cls="chip")] == ["+ new_year"]
+    assert next(ivan.find(cls="years")).all_text() == "50 лет"
+    assert [a.attrs["href"] for a in ivan.find("a")] == ["drafts/1.html", "drafts/1.html"]
+    assert "иван петрович сидоров ivan@example.ru c1 birthday new_year с юбилеем" in ivan.attrs["data-search"]
+
+    merged = c["card-2"]
+    assert next(merged.find(cls="badge")).all_text() == "пропуск: объединено"
+    assert [ch.all_text() for ch in merged.find(cls="chip")] == ["→ birthday"]
+    assert not list(merged.find("a"))
+
+    cap = c["card-3"]
+    assert cap.attrs["data-status"] == "skip"
+    badge = next(cap.find(cls="badge"))
+    assert badge.all_text() == "пропуск: лимит частоты"
+    assert badge.attrs["title"] == "frequency_cap — 7th greeting in 365 days would exceed max_count 6"
+    assert next(cap.find(cls="detail")).all_text() == "7th greeting in 365 days would exceed max_count 6"
+
+    err = c["card-4"]
+    assert err.attrs["data-status"] == "error"
+    assert "'contact.extra' has no attribute 'manager'" in next(err.find(cls="detail")).all_text()
+    assert not list(err.find("a"))
+
+
+def test_every_link_points_to_an_existing_page(gallery: tuple[Path, int]) -> None:
+    out = gallery[0]
+    hrefs = {a.attrs["href"] for a in parse(out / "index.html").find("a")}
+    assert hrefs == {"drafts/1.html", "drafts/5.html"}
+    assert all((out / h).is_file() for h in hrefs)
+    page = parse(out / "drafts/1.html")
+    assert [a.attrs["href"] for a in page.find("a")] == ["../index.html#card-1"]
+    assert [link.attrs["href"] for link in page.find("link")] == ["../gallery.css"]
+
+
+def test_hostile_names_and_templates_stay_text(gallery: tuple[Path, int]) -> None:
+    out = gallery[0]
+    index_raw = (out / "index.html").read_text(encoding="utf-8")
+    page_raw = (out / "drafts/5.html").read_text(encoding="utf-8")
+    for raw in (index_raw, page_raw):
+        assert HOSTILE_FIRST not in raw and "alert(2)</script>" not in raw
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+        assert HOSTILE_LAST in raw and "49" not in raw  # nothing evaluates templates here
+    index = parse(out / "index.html")
+    evil = cards(index)["card-5"]
+    assert next(evil.find("h3")).all_text() == f"{HOSTILE_FIRST} {HOSTILE_LAST}"
+    assert len(list(index.find("script"))) == 1  # only the gallery's own filter script
+    page = parse(out / "drafts/5.html")
+    assert not list(page.find("script"))
+    assert next(page.find("h1")).all_text() == f"Привет, {HOSTILE_FIRST} {HOSTILE_LAST}"
+    assert f"{HOSTILE_FIRST} {HOSTILE_LAST} <evil@example.ru>" in next(page.find("dl")).all_text()
+
+
+def test_draft_page_shows_text_and_sandboxed_html(gallery: tuple[Path, int]) -> None:
+    out = gallery[0]
+    page = parse(out / "drafts/5.html")
+    (frame,) = page.find("iframe")
+    assert frame.attrs["sandbox"] == ""  # no allow-scripts, no allow-same-origin
+    assert frame.attrs["srcdoc"] == LETTER_HTML  # escaped in the file, exact once parsed
+    raw = (out / "drafts/5.html").read_text(encoding="utf-8")
+    assert 'srcdoc="&lt;p style=&quot;color:red&quot;&gt;Дорогой &amp;amp; &quot;любимый&quot;' in raw
+
+    ivan = parse(out / "drafts/1.html")
+    assert (
+        next(ivan.find("pre", "plain")).all_text()
+        == "Уважаемый Иван Петрович!\n\nПоздравляем <с юбилеем> & Новым годом."
+    )
+    meta = next(ivan.find("dl")).all_text()
+    for expected in (
+        "Shop <hello@shop.example>",
+        "Иван Петрович Сидоров <ivan@example.ru>",
+        "Пт 25.12 08:30 (Asia/Vladivostok)",
+        "birthday.j2",
+    ):
+        assert expected in meta
+
+
+def test_letter_without_html_says_so(tmp_path: Path) -> None:
+    draft = Draft(
+        PlanItem(
+            hit(ANNA, "birthday", date(2026, 12, 21), 40),
+            "send",
+            send_at=datetime(2026, 12, 21, 10, 0, tzinfo=MSK),
+        ),
+        Rendered(subject="S", text="T"),
+    )
+    write_gallery([draft], tmp_path, start=START, days=1, now=NOW)
+    page = parse(tmp_path / "drafts/1.html")
+    assert not list(page.find("iframe"))
+    assert "нет HTML-версии" in page.all_text()
+
+
+def test_pages_are_written_while_streaming_and_stale_ones_removed(tmp_path: Path) -> None:
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts/99.html").write_text("old run")
+    (tmp_path / "drafts/keep.txt").write_text("not ours")
+    seen: list[bool] = []
+
+    def stream() -> Iterator[Draft]:
+        drafts = sample()
+        yield drafts[0]
+        seen.append((tmp_path / "drafts/1.html").is_file())  # before the stream is exhausted
+        yield from drafts[1:]
+
+    write_gallery(stream(), tmp_path, start=START, days=14, now=NOW)
+    assert seen == [True]
+    assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["1.html", "5.html", "keep.txt"]
+
+    # a second, smaller run leaves no page of the first behind
+    assert write_gallery(iter(sample()[2:3]), tmp_path, start=START, days=14, now=NOW) == 0
+    assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["keep.txt"]
+    assert len(cards(parse(tmp_path / "index.html"))) == 1
+
+
+def test_empty_plan(tmp_path: Path) -> None:
+    assert write_gallery([], tmp_path, start=START, days=7, now=NOW) == 0
+    root = parse(tmp_path / "index.html")
+    assert not cards(root)
+    assert "ничего не запланировано" in root.all_text()
+
+
+# ---- a real browser ------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "chromium is not installed, but CI must run the browser test (apt-get install chromium)"
+            )
+        pytest.skip("chromium not installed: apt-get install chromium to run the screenshot test")
+    return found
+
+
+def run_chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True)
+
+
+def png_rows(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Validate a PNG (signature, chunk CRCs, IHDR, IEND) and return width, height and its filtered scanlines."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, chunks = 8, []
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
+        assert zlib.crc32(kind + body) == crc, f"bad CRC in {kind!r}"
+        chunks.append((kind, body))
+        pos += 12 + length
+    assert chunks[0][0] == b"IHDR" and chunks[-1][0] == b"IEND"
+    width, height, depth, colour = struct.unpack(">IIBB", chunks[0][1][:10])
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour]
+    stride = 1 + width * channels * depth // 8
+    raw = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
+    assert len(raw) == stride * height
+    return width, height, [raw[i : i + stride] for i in range(0, len(raw), stride)]
+
+
+def test_chromium_screenshot_and_filter_script(gallery: tuple[Path, int], tmp_path: Path) -> None:
+    out = gallery[0]
+    png = tmp_path / "index.png"
+    url = (out / "index.html").resolve().as_uri()
+    run_chromium(tmp_path / "profile", "--window-size=1280,900", f"--screenshot={png}", url)
+    data = png.read_bytes()
+    width, height, rows = png_rows(data)
+    assert (width, height) == (1280, 900)
+    assert len(data) > 20_000
+    # A blank or single-colour page compresses to a handful of identical scanlines; text and cards do not.
+    assert len(set(rows)) > 200
+
+    # The filter script runs from file:// (CSP hash included): #f=error shows only the render error.
+    dom = run_chromium(tmp_path / "profile", "--dump-dom", url + "#f=error").stdout
+    root = TreeBuilder()
+    root.feed(dom)
+    html_el = next(root.root.find("html"))
+    assert "js" in html_el.attrs.get("class", "").split()
+    visible = [c.attrs["id"] for c in root.root.find("article", "card") if "hidden" not in c.attrs]
+    assert visible == ["card-4"]
+    pressed = [b.attrs["data-filter"] for b in root.root.find("button") if b.attrs["aria-pressed"] == "true"]
+    assert pressed == ["error"]

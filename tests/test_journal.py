@@ -1,0 +1,352 @@
+"""The SQLite journal on real files: claims, outcomes, recovery, history, suppression, locking."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greeter.errors import JournalError, JournalLockedError
+from greeter.journal import Journal, open_journal
+from greeter.journal_schema import MIGRATIONS, migrate
+from greeter.journal_store import CAP_STATES, STATES, JournalStateError
+from greeter.plan_types import PastGreeting
+
+NOW = datetime(2025, 3, 14, 7, 0, tzinfo=UTC)
+MOSCOW = ZoneInfo("Europe/Moscow")
+KEY = ("c-1", "birthday", date(2025, 3, 14))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    with Journal.open(f"sqlite:///{tmp_path}/data/journal.sqlite3", now=NOW) as j:
+        yield j
+
+
+def claim(j: Journal, key: tuple[str, str, date] = KEY, now: datetime = NOW, **kw: object) -> bool:
+    planned = kw.pop("planned_at", datetime(2025, 3, 14, 11, 0, tzinfo=MOSCOW))
+    return j.claim(
+        key,
+        email=str(kw.pop("email", "ivan@example.com")),
+        message_id=str(kw.pop("message_id", "<m1@romashka.example>")),
+        planned_at=planned,  # type: ignore[arg-type]
+        now=now,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def state(j: Journal, key: tuple[str, str, date] = KEY) -> str:
+    (entry,) = [e for e in j.history() if e.key == key]
+    return entry.state
+
+
+def test_open_creates_folder_uses_wal_and_records_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "j.sqlite3"
+    Journal.open(f"sqlite:///{path}", now=NOW).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    versions = conn.execute("SELECT version, applied_at FROM schema_version ORDER BY version").fetchall()
+    assert [v for v, _ in versions] == [m.version for m in MIGRATIONS]
+    assert versions[0][1] == "2025-03-14T07:00:00.000000+00:00"
+
+
+def test_reopening_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
+    url = str(tmp_path / "j.sqlite3")
+    with Journal.open(url, now=NOW) as j:
+        assert claim(j)
+    for _ in range(2):
+        with Journal.open(url, now=NOW + timedelta(days=1)) as j:
+            assert state(j) == "claimed"
+    conn = sqlite3.connect(url)
+    assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_an_old_journal_is_upgraded_in_order_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, now_iso="2024-01-01T00:00:00+00:00", migrations=MIGRATIONS[:1]) == 1
+    conn.execute(
+        "INSERT INTO greetings (contact_id, occasion, occasion_date, state, created_at, updated_at)"
+        " VALUES ('c-9', 'new_year', '2025-01-01', 'sent', '2025-01-01T09:00:00+00:00', '2025-01-01T09:00:00+00:00')"
+    )
+    conn.close()
+    with Journal.open(str(path), now=NOW) as j:
+        assert [e.contact_id for e in j.history(state="sent")] == ["c-9"]
+        j.suppress(["a@b.example"], "test", NOW)  # table from migration 2
+        assert j.payload(("c-9", "new_year", date(2025, 1, 1))) is None  # column from migration 3
+
+
+def test_a_newer_or_foreign_database_is_refused(tmp_path: Path) -> None:
+    newer = tmp_path / "newer.sqlite3"
+    Journal.open(str(newer), now=NOW).close()
+    sqlite3.connect(newer, isolation_level=None).execute(
+        "INSERT INTO schema_version VALUES (99, 'future', 'x')"
+    )
+    with pytest.raises(JournalError, match="newer than this greeter"):
+        Journal.open(str(newer), now=NOW)
+    foreign = tmp_path / "crm.sqlite3"
+    sqlite3.connect(foreign, isolation_level=None).execute("CREATE TABLE clients (id INTEGER)")
+    with pytest.raises(JournalError, match="not a greeter journal"):
+        Journal.open(str(foreign), now=NOW)
+    (tmp_path / "garbage.sqlite3").write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(JournalError):
+        Journal.open(str(tmp_path / "garbage.sqlite3"), now=NOW)
+
+
+def test_unsupported_urls_are_clear_errors() -> None:
+    with pytest.raises(JournalError, match="PostgreSQL"):
+        open_journal("postgresql://localhost/test", now=NOW)
+    with pytest.raises(JournalError, match="unsupported"):
+        open_journal("mysql://localhost/x", now=NOW)
+
+
+def test_claim_is_once_only_and_committed_immediately(journal: Journal) -> None:
+    assert claim(journal, merged=["new_year"], content_hash="abc")
+    assert not claim(journal)
+    # Another connection sees the claim at once: it was committed before claim() returned.
+    other = sqlite3.connect(journal.path)
+    assert other.execute("SELECT state, attempts, merged FROM greetings").fetchall() == [
+        ("claimed", 1, '["new_year"]')
+    ]
+    (entry,) = journal.history()
+    assert entry.email == "ivan@example.com" and entry.message_id == "<m1@romashka.example>"
+    assert entry.planned_at == datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
+    assert entry.send_day == date(2025, 3, 14) and entry.merged == ("new_year",)
+    assert entry.content_hash == "abc" and entry.created_at == NOW
+
+
+@pytest.mark.parametrize("final", ["sent", "failed", "uncertain", "skipped", "expired"])
+def test_no_claim_on_a_greeting_that_is_settled_or_in_doubt(journal: Journal, final: str) -> None:
+    assert claim(journal)
+    {
+        "sent": lambda: journal.mark_sent(KEY, "250 ok", NOW),
+        "failed": lambda: journal.mark_failed(KEY, "554 no", NOW),
+        "uncertain": lambda: journal.mark_uncertain(KEY, "connection lost", NOW),
+        "skipped": lambda: journal.mark_skipped(KEY, "suppressed", NOW),
+        "expired": lambda: journal.mark_expired(KEY, NOW),
+    }[final]()
+    assert state(journal) == final
+    assert not claim(journal, now=NOW + timedelta(days=30))
+
+
+def test_a_retry_is_claimable_only_once_it_is_due(journal: Journal) -> None:
+    assert claim(journal, payload=b"the letter")
+    due = NOW + timedelta(minutes=5)
+    journal.mark_retry(KEY, "451 4.3.0 try later", due, NOW)
+    assert journal.due_retries(NOW + timedelta(minutes=4)) == []
+    assert not claim(journal, now=NOW + timedelta(minutes=4))
+    assert [e.key for e in journal.due_retries(due)] == [KEY]
+    assert journal.payload(KEY) == b"the letter", "kept for the retry"
+    assert claim(journal, now=due)
+    assert not claim(journal, now=due), "the re-claim is once only too"
+    journal.mark_sent(KEY, "250 2.0.0 queued", due + timedelta(seconds=1))
+    (entry,) = journal.history()
+    assert (entry.state, entry.attempts, entry.last_reply) == ("sent", 2, "250 2.0.0 queued")
+    assert entry.sent_at == due + timedelta(seconds=1) and entry.next_attempt_at is None
+    assert journal.payload(KEY) is None, "dropped once final"
+
+
+def test_sent_day_is_the_recipients_local_day(journal: Journal) -> None:
+    vladivostok = ZoneInfo("Asia/Vladivostok")  # UTC+10
+    assert claim(journal, planned_at=datetime(2025, 3, 14, 9, 0, tzinfo=vladivostok))
+    journal.mark_sent(KEY, "250 ok", datetime(2025, 3, 13, 23, 30, tzinfo=UTC))  # 09:30 on the 14th there
+    assert journal.history()[0].send_day == date(2025, 3, 14)
+
+
+def test_stale_claims_become_uncertain_and_are_never_reclaimed(journal: Journal) -> None:
+    assert claim(journal)
+    assert claim(journal, ("c-2", "birthday", date(2025, 3, 14)))
+    journal.mark_sent(("c-2", "birthday", date(2025, 3, 14)), "250 ok", NOW)
+    with pytest.raises(JournalError, match="lock"):
+        journal.recover_stale_claims(NOW)
+    journal.lock_sender()
+    assert journal.recover_stale_claims(NOW + timedelta(hours=1)) == 1
+    assert state(journal) == "uncertain"
+    assert journal.history(state="uncertain")[0].reason == "interrupted between claim and the server's reply"
+    assert not claim(journal, now=NOW + timedelta(days=1))
+    assert journal.due_retries(NOW + timedelta(days=1)) == []
+
+
+def test_operator_resend_and_dismiss_of_uncertain_greetings(journal: Journal) -> None:
+    other = ("c-2", "birthday", date(2025, 3, 14))
+    for key in (KEY, other):
+        assert claim(journal, key)
+        journal.mark_uncertain(key, "no reply after final dot", NOW)
+    later = NOW + timedelta(hours=2)
+    journal.resend(KEY, later)
+    journal.dismiss(other, later)
+    assert [e.key for e in journal.due_retries(later)] == [KEY]
+    assert claim(journal, now=later)
+    assert state(journal, other) == "skipped"
+    assert journal.history(contact_id="c-2")[0].reason == "dismissed"
+    with pytest.raises(JournalStateError, match="it is skipped"):
+        journal.resend(other, later)
+
+
+def test_outcomes_only_from_the_states_that_allow_them(journal: Journal) -> None:
+    with pytest.raises(JournalStateError, match="no such greeting"):
+        journal.mark_sent(KEY, "250 ok", NOW)
+    assert claim(journal)
+    journal.mark_sent(KEY, "250 ok", NOW)
+    moves: list[Callable[[], None]] = [
+        lambda: journal.mark_sent(KEY, "250 again", NOW),
+        lambda: journal.mark_retry(KEY, "451", NOW, NOW),
+        lambda: journal.mark_failed(KEY, "550", NOW),
+        lambda: journal.mark_skipped(KEY, "suppressed", NOW),
+        lambda: journal.resend(KEY, NOW),
+    ]
+    for move in moves:
+        with pytest.raises(JournalStateError, match="it is sent"):
+            move()
+    assert state(journal) == "sent"
+
+
+def test_skips_and_expiries_of_unseen_greetings_are_recorded(journal: Journal) -> None:
+    journal.mark_expired(("c-3", "new_year", date(2025, 1, 1)), NOW, email="x@example.com")
+    journal.mark_skipped(("c-4", "new_year", date(2025, 1, 1)), "suppressed", NOW)
+    assert [(e.contact_id, e.state, e.reason) for e in journal.history()] == [
+        ("c-3", "expired", "expired"),
+        ("c-4", "skipped", "suppressed"),
+    ]
+    assert not claim(journal, ("c-3", "new_year", date(2025, 1, 1)))
+
+
+def test_history_filters_and_counts(journal: Journal) -> None:
+    rows = [
+        (("c-1", "birthday", date(2025, 3, 14)), "sent"),
+        (("c-1", "new_year", date(2025, 1, 1)), "failed"),
+        (("c-2", "birthday", date(2025, 6, 1)), "claimed"),
+        (("c-3", "new_year", date(2025, 1, 1)), "retry"),
+    ]
+    for key, final in rows:
+        assert claim(journal, key)
+        if final == "sent":
+            journal.mark_sent(key, "250 ok", NOW)
+        elif final == "failed":
+            journal.mark_failed(key, "550 5.1.1 unknown", NOW)
+        elif final == "retry":
+            journal.mark_retry(key, "421", NOW + timedelta(hours=1), NOW)
+    assert [e.occasion for e in journal.history(contact_id="c-1")] == ["new_year", "birthday"]
+    assert [e.contact_id for e in journal.history(occasion="new_year")] == ["c-1", "c-3"]
+    assert [e.key for e in journal.history(state="failed")] == [rows[1][0]]
+    assert [e.contact_id for e in journal.history(since=date(2025, 3, 1))] == ["c-1", "c-2"]
+    assert [e.contact_id for e in journal.history(until=date(2025, 3, 14))] == ["c-1", "c-3", "c-1"]
+    assert journal.history(contact_id="c-1", state="sent", since=date(2025, 3, 14), until=date(2025, 3, 14))
+    assert journal.history(contact_id="nobody") == []
+    with pytest.raises(ValueError, match="unknown state"):
+        journal.history(state="delivered")
+    counts = journal.counts_by_state()
+    assert set(counts) == set(STATES)
+    assert counts == {**dict.fromkeys(STATES, 0), "sent": 1, "failed": 1, "claimed": 1, "retry": 1}
+
+
+def test_greeted_dates_gives_the_planner_what_counts_against_the_cap(journal: Journal) -> None:
+    keys = {
+        "sent": ("c-1", "birthday", date(2025, 3, 14)),
+        "failed": ("c-1", "anniversary", date(2025, 3, 20)),
+        "uncertain": ("c-1", "new_year", date(2025, 1, 1)),
+        "old": ("c-1", "new_year", date(2024, 1, 1)),
+    }
+    for name, key in keys.items():
+        planned = datetime.combine(key[2], datetime.min.time(), MOSCOW).replace(hour=11)
+        assert claim(journal, key, planned_at=planned)
+        if name in ("sent", "old"):
+            journal.mark_sent(key, "250 ok", planned)
+        elif name == "failed":
+            journal.mark_failed(key, "554", NOW)
+        else:
+            journal.mark_uncertain(key, "lost", NOW)
+    got = list(journal.greeted_dates(since=date(2024, 6, 1)))
+    assert got == [
+        PastGreeting("c-1", "new_year", date(2025, 1, 1), date(2025, 1, 1), "uncertain"),
+        PastGreeting("c-1", "birthday", date(2025, 3, 14), date(2025, 3, 14), "sent"),
+    ]
+    everything = {p.state for p in journal.greeted_dates(since=date(2020, 1, 1), states=STATES)}
+    assert everything == {"sent", "failed", "uncertain"}
+    assert set(CAP_STATES) == {"sent", "claimed", "retry", "uncertain"}
+
+
+def test_sent_times_for_the_daily_quota(journal: Journal) -> None:
+    for i in range(3):
+        key = (f"c-{i}", "birthday", date(2025, 3, 14))
+        assert claim(journal, key)
+        journal.mark_sent(key, "250 ok", NOW + timedelta(hours=i))
+    assert journal.sent_times(NOW + timedelta(minutes=30)) == [
+        NOW + timedelta(hours=1),
+        NOW + timedelta(hours=2),
+    ]
+
+
+def test_naive_times_are_refused(journal: Journal) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        claim(journal, now=datetime(2025, 3, 14, 7, 0))
+
+
+def test_suppression_list_is_case_insensitive_and_reports_changes(journal: Journal) -> None:
+    assert journal.suppress(["Ivan@Example.COM", " anna@example.com ", ""], "unsubscribed", NOW) == 2
+    assert journal.suppress(["ivan@example.com"], "again", NOW) == 0
+    assert journal.suppressed() == {"ivan@example.com", "anna@example.com"}
+    assert journal.is_suppressed("IVAN@example.com")
+    assert journal.unsuppress(["IVAN@EXAMPLE.COM", "nobody@example.com"]) == 1
+    assert not journal.is_suppressed("ivan@example.com")
+    assert journal.suppressed() == {"anna@example.com"}
+
+
+def test_sender_lock_held_by_another_process_names_its_pid(tmp_path: Path) -> None:
+    db = tmp_path / "j.sqlite3"
+    Journal.open(str(db), now=NOW).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+                import sys
+                from datetime import datetime, UTC
+                from greeter.journal import Journal
+                j = Journal.open({str(db)!r}, now=datetime.now(UTC))
+                j.lock_sender()
+                print("locked", flush=True)
+                sys.stdin.readline()
+            """),
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with Journal.open(str(db), now=NOW) as mine:
+            with pytest.raises(JournalLockedError) as info:
+                mine.lock_sender()
+            assert str(info.value) == f"another greeter is already sending from {db} (pid {holder.pid})"
+            assert info.value.exit_code == 2
+            # Readers are not blocked by the sender lock.
+            assert mine.counts_by_state()["sent"] == 0
+    finally:
+        assert holder.stdin is not None and holder.stdout is not None
+        holder.stdin.close()
+        holder.wait(timeout=10)
+        holder.stdout.close()
+    with Journal.open(str(db), now=NOW) as mine:
+        mine.lock_sender()  # the dead process's lock is gone without any cleanup
+
+
+def test_sender_lock_is_exclusive_within_a_process_and_released_on_close(tmp_path: Path) -> None:
+    db = str(tmp_path / "j.sqlite3")
+    first = Journal.open(db, now=NOW)
+    first.lock_sender()
+    first.lock_sender()  # idempotent for the holder
+    with Journal.open(db, now=NOW) as second:
+        with pytest.raises(JournalLockedError, match=r"\(pid \d+\)"):
+            second.lock_sender()
+        first.close()
+        second.lock_sender()

@@ -1,0 +1,342 @@
+"""Message building: structure, encodings, List-Unsubscribe, and header injection both ways.
+
+Every message is parsed back with the modern parser (``policy=default``), the
+way a mail reader sees it, and checked for the exact set of headers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.header import decode_header, make_header
+from email.message import EmailMessage
+from email.mime.text import MIMEText
+from email.policy import compat32
+
+import pytest
+
+from greeter.config import Sender
+from greeter.errors import GreeterError
+from greeter.message import (
+    POLICY,
+    UnsafeHeaderError,
+    _text_part,
+    build_message,
+    build_mime,
+    make_message_id,
+    validate_header_value,
+)
+from greeter.plan_types import Rendered
+from greeter.testing import parse
+
+SENDER = Sender(name="ООО «Ромашка»", email="hello@romashka.example")
+WHEN = datetime(2025, 3, 14, 10, 30, tzinfo=timezone(timedelta(hours=3)))
+MID = "<greeter.0123456789abcdef@romashka.example>"
+LETTER = Rendered(
+    subject="С днём рождения, Иван Петрович!",
+    text="Уважаемый Иван Петрович!\n\nПоздравляем с днём рождения.\n.Строка с точкой\nFrom the team\n",
+    html="<p>Уважаемый <b>Иван Петрович</b>!</p>",
+)
+BASE_HEADERS = {"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"}
+
+
+def build(rendered: Rendered = LETTER, /, **overrides: object) -> bytes:
+    kwargs: dict[str, object] = {
+        "to_email": "ivan@example.com",
+        "to_name": "Иван Петрович Сидоров",
+        "sender": SENDER,
+        "message_id": MID,
+        "date": WHEN,
+        "unsubscribe_mailto": None,
+        "unsubscribe_url": None,
+    }
+    kwargs.update(overrides)
+    return build_message(rendered, **kwargs)  # type: ignore[arg-type]
+
+
+def header_names(msg: EmailMessage) -> list[str]:
+    return [name for name, _ in msg.items()]
+
+
+def decoded(raw_value: str) -> str:
+    """RFC 2047-decode a raw header value (joins adjacent encoded-words correctly)."""
+    return str(make_header(decode_header(raw_value)))
+
+
+def raw_header(data: bytes, name: str) -> str:
+    """The unfolded raw value of header ``name`` as it is on the wire."""
+    head = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    for field in head.replace("\r\n ", " ").replace("\r\n\t", " ").split("\r\n"):
+        key, _, value = field.partition(":")
+        if key.lower() == name.lower():
+            return value.strip()
+    raise KeyError(name)
+
+
+def assert_wire_safe(data: bytes) -> None:
+    assert data.isascii(), "7-bit clean: encoded headers, base64 bodies"
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b""), "CRLF line endings only"
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+
+
+def test_text_and_html_become_multipart_alternative_in_utf8() -> None:
+    data = build()
+    assert_wire_safe(data)
+    msg = parse(data)
+    assert msg.get_content_type() == "multipart/alternative"
+    parts = list(msg.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in parts)
+    assert parts[0].get_content() == LETTER.text
+    assert parts[1].get_content() == LETTER.html
+    assert set(header_names(msg)) == BASE_HEADERS
+
+
+def test_text_only_letter_is_a_single_text_part() -> None:
+    msg = parse(build(Rendered(subject="Hello", text="Привет!\n")))
+    assert msg.get_content_type() == "text/plain"
+    assert not msg.is_multipart()
+    assert msg.get_content() == "Привет!\n"
+    assert set(header_names(msg)) == BASE_HEADERS | {"Content-Transfer-Encoding"}
+
+
+def test_cyrillic_names_and_subject_are_rfc2047_encoded_and_round_trip() -> None:
+    data = build()
+    assert "=?utf-8?" in raw_header(data, "To")
+    assert "=?utf-8?" in raw_header(data, "Subject")
+    msg = parse(data)
+    (to,) = msg["To"].addresses
+    assert (to.display_name, to.addr_spec) == ("Иван Петрович Сидоров", "ivan@example.com")
+    (sender,) = msg["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("ООО «Ромашка»", "hello@romashka.example")
+    assert msg["Subject"] == LETTER.subject
+    assert msg["Message-ID"] == MID
+    assert msg["Date"].datetime == WHEN
+
+
+def test_ascii_names_with_specials_are_quoted_not_split_into_recipients() -> None:
+    msg = parse(build(to_name='Ivanov, Ivan "Boss"', to_email="boss@example.com"))
+    assert len(msg["To"].addresses) == 1
+    assert msg["To"].addresses[0].display_name == 'Ivanov, Ivan "Boss"'
+    assert msg["To"].addresses[0].addr_spec == "boss@example.com"
+
+
+def test_without_display_name_the_bare_address_is_used() -> None:
+    msg = parse(build(to_name="  "))
+    assert msg["To"].addresses[0].addr_spec == "ivan@example.com"
+    assert msg["To"].addresses[0].display_name == ""
+
+
+def test_reply_to_only_when_configured() -> None:
+    assert "Reply-To" not in parse(build())
+    sender = Sender(name="Ромашка", email="hello@romashka.example", reply_to="manager@romashka.example")
+    msg = parse(build(sender=sender))
+    assert msg["Reply-To"].addresses[0].addr_spec == "manager@romashka.example"
+
+
+@pytest.mark.parametrize(
+    ("mailto", "url", "expected", "one_click"),
+    [
+        (None, None, None, False),
+        (
+            "unsubscribe@romashka.example",
+            None,
+            "<mailto:unsubscribe@romashka.example?subject=unsubscribe>",
+            False,
+        ),
+        (None, "https://romashka.example/u?t=abc", "<https://romashka.example/u?t=abc>", True),
+        (
+            "mailto:u+tok123@romashka.example",
+            "https://romashka.example/u?t=abc",
+            "<mailto:u+tok123@romashka.example>, <https://romashka.example/u?t=abc>",
+            True,
+        ),
+    ],
+)
+def test_list_unsubscribe_per_config(
+    mailto: str | None, url: str | None, expected: str | None, one_click: bool
+) -> None:
+    msg = parse(build(unsubscribe_mailto=mailto, unsubscribe_url=url))
+    assert msg.get("List-Unsubscribe") == expected
+    if one_click:
+        assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    else:
+        assert "List-Unsubscribe-Post" not in msg
+
+
+def test_message_id_is_derived_from_the_journal_key_only() -> None:
+    key = ("c-42", "birthday", date(2025, 3, 14))
+    first = make_message_id(key, "romashka.example")
+    assert first == make_message_id(key, "romashka.example")
+    assert first.startswith("<greeter.") and first.endswith("@romashka.example>")
+    assert "c-42" not in first, "CRM ids stay out of headers"
+    assert first != make_message_id(("c-42", "birthday", date(2026, 3, 14)), "romashka.example")
+    assert first != make_message_id(("c-43", "birthday", date(2025, 3, 14)), "romashka.example")
+    assert first != make_message_id(("c-42", "new_year", date(2025, 3, 14)), "romashka.example")
+    with pytest.raises(UnsafeHeaderError):
+        make_message_id(key, "romashka.example>\r\nBcc: x@evil.example")
+
+
+INJECTIONS = [
+    "Ivan\r\nBcc: x@evil.example",
+    "Иван\r\nBcc: x@evil.example",
+    "Ivan\nBcc: x@evil.example",
+    "Ivan\rBcc: x@evil.example",
+    "Ivan\x00",
+    "Ivan\u2028Bcc: x@evil.example",
+    "Ivan\u0085Bcc: x@evil.example",
+    "Ivan\tPetrov",
+]
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+@pytest.mark.parametrize("field", ["to_name", "subject", "sender_name"])
+def test_line_breaks_and_controls_in_text_values_are_refused_before_building(
+    field: str, payload: str
+) -> None:
+    with pytest.raises(UnsafeHeaderError) as info:
+        if field == "subject":
+            build(Rendered(subject=f"Hi {payload} there", text="x"))
+        elif field == "sender_name":
+            build(sender=Sender(name=f"Shop {payload}", email="hello@romashka.example"))
+        else:
+            build(to_name=f"{payload} Petrov")
+    assert isinstance(info.value, GreeterError)
+    assert "control or line-break character" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ivan@example.com\r\nBcc: x@evil.example",
+        "ivan@example.com\n",
+        "ivan@example.com, x@evil.example",
+        "Ivan <ivan@example.com>",
+        "ivan@example.com>\r\nBcc:<x@evil.example",
+        "иван@пример.рф",
+        "no-at-sign",
+        "ivan@example.com\x00",
+    ],
+)
+@pytest.mark.parametrize("field", ["to_email", "sender_email", "reply_to", "unsubscribe_mailto"])
+def test_unsafe_addresses_are_refused(field: str, address: str) -> None:
+    with pytest.raises(UnsafeHeaderError):
+        if field == "sender_email":
+            build(sender=Sender.model_construct(name="Shop", email=address, reply_to=None))
+        elif field == "reply_to":
+            build(sender=Sender.model_construct(name="Shop", email="a@romashka.example", reply_to=address))
+        else:
+            build(**{field: address})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("message_id", "<a@b>\r\nBcc: x@evil.example"),
+        ("message_id", "no-brackets@romashka.example"),
+        ("unsubscribe_url", "https://romashka.example/u?t=1\r\nBcc: x@evil.example"),
+        ("unsubscribe_url", "https://romashka.example/u>, <https://evil.example"),
+        ("unsubscribe_url", "http://romashka.example/u"),
+        ("unsubscribe_mailto", "mailto:u@romashka.example>, <https://evil.example"),
+    ],
+)
+def test_unsafe_ids_and_links_are_refused(field: str, value: str) -> None:
+    with pytest.raises(UnsafeHeaderError):
+        build(**{field: value})
+
+
+def assert_exact_headers(data: bytes, extra: frozenset[str] = frozenset()) -> EmailMessage:
+    assert_wire_safe(data)
+    msg = parse(data)
+    names = header_names(msg)
+    assert set(names) == BASE_HEADERS | extra
+    assert len(names) == len(set(names)), f"a header appears twice: {names}"
+    assert "Bcc" not in msg and len(msg.get_all("To", [])) == 1 and len(msg.get_all("Subject", [])) == 1
+    return msg
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "=?utf-8?q?x=0D=0ABcc:_x@evil.example?=",
+        "=?utf-8?b?SXZhbg0KQmNjOiB4QGV2aWwuZXhhbXBsZQ==?=",
+        "Иван =?utf-8?q?=0D=0ABcc:_x@evil.example?=",
+    ],
+)
+def test_encoded_word_lookalikes_in_data_stay_literal_text(literal: str) -> None:
+    """Contact data that *looks* like an encoded-word is encoded itself, so no reader decodes the CR/LF."""
+    data = build(Rendered(subject=literal, text="x"), to_name=literal)
+    msg = assert_exact_headers(data, frozenset({"Content-Transfer-Encoding"}))
+    assert msg["Subject"] == literal
+    assert "=?utf-8?q?x=0D" not in raw_header(data, "To"), "the look-alike is not on the wire as-is"
+    assert decoded(raw_header(data, "Subject")) == literal
+    # RFC 2047 decoding of the phrase (CPython's address parser adds a space between
+    # adjacent encoded-words, contrary to RFC 2047 §6.2, so compare the RFC way).
+    assert decoded(raw_header(data, "To")) == f"{literal} <ivan@example.com>"
+    assert [a.addr_spec for a in msg["To"].addresses] == ["ivan@example.com"]
+
+
+def test_a_500_character_cyrillic_name_and_subject_fold_within_line_limits() -> None:
+    name = ("Александра-Виктория Константиновна " * 15)[:500]
+    subject = "Поздравляем! " * 40
+    data = build(Rendered(subject=subject, text="x", html="<p>x</p>"), to_name=name)
+    msg = assert_exact_headers(data)
+    assert max(len(line) for line in data.split(b"\r\n")) <= 78
+    assert msg["To"].addresses[0].addr_spec == "ivan@example.com"
+    assert decoded(raw_header(data, "To")) == f"{name.strip()} <ivan@example.com>"
+    assert msg["Subject"] == subject.strip()
+
+
+def test_a_long_unbroken_ascii_word_is_encoded_so_it_can_fold() -> None:
+    subject = "x" * 1500
+    data = build(Rendered(subject=subject, text="x"))
+    assert_wire_safe(data)
+    assert parse(data)["Subject"] == subject
+
+
+def test_surrounding_whitespace_of_the_subject_is_dropped_but_empty_is_an_error() -> None:
+    assert parse(build(Rendered(subject="  Hello\n", text="x")))["Subject"] == "Hello"
+    with pytest.raises(UnsafeHeaderError, match="empty subject"):
+        build(Rendered(subject="\n", text="x"))
+
+
+def test_template_like_text_in_data_is_kept_literally() -> None:
+    msg = parse(build(to_name="{{ 7*7 }} Иван"))
+    assert msg["To"].addresses[0].display_name == "{{ 7*7 }} Иван"
+
+
+def test_date_must_be_aware() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        build(date=datetime(2025, 1, 1, 10, 0))
+    assert parse(build(date=datetime(2025, 1, 1, 10, 0, tzinfo=UTC)))[
+        "Date"
+    ].datetime.utcoffset() == timedelta(0)
+
+
+def test_validate_header_value_returns_clean_values_unchanged() -> None:
+    assert validate_header_value("Subject", "С днём рождения! «Ура»") == "С днём рождения! «Ура»"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"to_name": ("Александра-Виктория Константиновна " * 15)[:500]},
+        {"to_name": 'Ivanov, Ivan "Boss"', "unsubscribe_mailto": "u@romashka.example"},
+        {"unsubscribe_url": "https://romashka.example/unsubscribe?token=" + "a" * 200},
+    ],
+)
+def test_the_fast_header_path_writes_exactly_what_compat32_writes(overrides: dict[str, str]) -> None:
+    kwargs: dict[str, object] = {"to_email": "ivan@example.com", "to_name": "Иван", "sender": SENDER,
+                                 "message_id": MID, "date": WHEN, **overrides}  # fmt: skip
+    mime = build_mime(LETTER, **kwargs)  # type: ignore[arg-type]
+    mime.set_boundary("fixed-boundary-for-the-comparison")
+    reference = compat32.clone(linesep="\r\n", max_line_length=78)
+    assert mime.as_bytes(policy=POLICY) == mime.as_bytes(policy=reference)
+
+
+@pytest.mark.parametrize("text", ["", "x", "Привет!\n", "строка\r\n" * 300, "a" * 57, "a" * 58, "€" * 1000])
+def test_the_fast_text_part_is_what_mimetext_makes(text: str) -> None:
+    reference = compat32.clone(linesep="\r\n")
+    for subtype in ("plain", "html"):
+        fast = _text_part(text, subtype).as_bytes(policy=reference)
+        assert fast == MIMEText(text, subtype, "utf-8").as_bytes(policy=reference)

@@ -1,0 +1,269 @@
+"""The SMTP pool against a real server (aiosmtpd on 127.0.0.1, ephemeral port) with injected faults."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import ssl
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from greeter.config import SmtpSettings
+from greeter.smtp_transport import SmtpTransport, dot_stuffed
+from greeter.testing import SmtpSink
+from greeter.transport import Outcome, Outgoing, SendResult
+
+FROM = "hello@romashka.example"
+DAY = date(2025, 3, 14)
+
+
+def raw(i: int, rcpt: str) -> bytes:
+    # Bare LF line endings and a line starting with a dot: the transport must fix and stuff them.
+    return (
+        f"From: {FROM}\nTo: {rcpt}\nSubject: greeting {i}\nMessage-ID: <m{i}@romashka.example>\n\n"
+        f"Hello {i}\n.a line that starts with a dot\n..and two\nbye"
+    ).encode()
+
+
+def item(i: int, rcpt: str | None = None) -> Outgoing:
+    rcpt = rcpt or f"client{i}@example.com"
+    return Outgoing((f"c-{i}", "birthday", DAY), FROM, rcpt, raw(i, rcpt))
+
+
+def transport_for(sink: SmtpSink, **settings: object) -> SmtpTransport:
+    options: dict[str, object] = {"host": sink.host, "port": sink.port, "pool_size": 4, "timeout_seconds": 5}
+    options.update(settings)
+    password = options.pop("password", None)
+    context = options.pop("tls_context", None)
+    return SmtpTransport(
+        SmtpSettings(**options),  # type: ignore[arg-type]
+        password,  # type: ignore[arg-type]
+        tls_context=context,  # type: ignore[arg-type]
+        local_hostname="greeter.test",
+    )
+
+
+def send_all(transport: SmtpTransport, items: list[Outgoing]) -> dict[str, SendResult]:
+    async def run() -> dict[str, SendResult]:
+        try:
+            return {r.key[0]: r async for r in transport.send_many(items)}
+        finally:
+            await transport.close()
+
+    return asyncio.run(run())
+
+
+def send_one_by_one(transport: SmtpTransport, items: list[Outgoing]) -> list[SendResult]:
+    async def run() -> list[SendResult]:
+        try:
+            return [await transport.send(i.envelope_from, i.rcpt, i.data, i.key) for i in items]
+        finally:
+            await transport.close()
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    with SmtpSink() as running:
+        yield running
+
+
+def test_fifty_messages_over_a_pool_of_four_reuse_the_connections(sink: SmtpSink) -> None:
+    items = [item(i) for i in range(50)]
+    transport = transport_for(sink, pool_size=4)
+    results = send_all(transport, items)
+    assert len(results) == 50 and all(r.ok and r.code == 250 for r in results.values())
+    assert len(sink.messages) == 50
+    assert sink.connections <= 4 and transport.connections_opened == sink.connections
+    per_connection = [
+        sum(1 for m in sink.messages if m.connection == c) for c in range(1, sink.connections + 1)
+    ]
+    assert sum(per_connection) == 50 and max(per_connection) >= 50 // 4
+    received = {m.rcpt_tos: m for m in sink.messages}
+    for it in items:
+        got = received[(it.rcpt,)]
+        assert got.mail_from == FROM
+        assert got.data == it.data.replace(b"\n", b"\r\n") + b"\r\n", (
+            "exact bytes, dots unstuffed by the server"
+        )
+
+
+@pytest.mark.parametrize("code", [421, 451, 452])
+def test_temporary_refusals_of_a_recipient_are_temporary(sink: SmtpSink, code: int) -> None:
+    sink.reject("client3@example.com", code)
+    results = send_all(transport_for(sink, pool_size=2), [item(i) for i in range(8)])
+    refused = results.pop("c-3")
+    assert refused.outcome is Outcome.TEMPORARY and refused.code == code and not refused.unknown_user
+    assert all(r.ok for r in results.values())
+    assert sorted(m.rcpt_tos[0] for m in sink.messages) == sorted(
+        f"client{i}@example.com" for i in range(8) if i != 3
+    )
+
+
+def test_unknown_user_is_permanent_and_does_not_stop_the_batch(sink: SmtpSink) -> None:
+    sink.reject("client5@example.com", 550)
+    results = send_all(transport_for(sink), [item(i) for i in range(12)])
+    bad = results.pop("c-5")
+    assert bad.outcome is Outcome.PERMANENT and bad.unknown_user
+    assert bad.reply == "550 5.1.1 Mailbox unavailable: user unknown"
+    assert len(results) == 11 and all(r.ok for r in results.values())
+    assert len(sink.messages) == 11
+
+
+def test_554_after_data_is_permanent_but_not_an_unknown_user(sink: SmtpSink) -> None:
+    sink.fail_next(1, 554)
+    results = send_one_by_one(transport_for(sink, pool_size=1), [item(1), item(2)])
+    assert results[0].outcome is Outcome.PERMANENT and results[0].code == 554 and not results[0].unknown_user
+    assert results[1].ok, "RSET after the refusal; the same connection carries on"
+    assert sink.connections == 1 and [m.rcpt_tos for m in sink.messages] == [("client2@example.com",)]
+
+
+def test_451_after_data_is_temporary_and_421_closes_the_connection(sink: SmtpSink) -> None:
+    sink.fail_next(1, 451)
+    sink.fail_next(1, 421)
+    results = send_one_by_one(transport_for(sink, pool_size=1), [item(1), item(2), item(3)])
+    assert [r.outcome for r in results] == [Outcome.TEMPORARY, Outcome.TEMPORARY, Outcome.OK]
+    assert [r.code for r in results] == [451, 421, 250]
+    assert sink.connections == 2, "reconnected after 421, not after 451"
+
+
+def test_disconnect_after_the_final_dot_is_uncertain_not_retryable(sink: SmtpSink) -> None:
+    sink.drop_next(1)
+    results = send_one_by_one(transport_for(sink, pool_size=1), [item(1), item(2)])
+    first = results[0]
+    assert first.outcome is Outcome.UNCERTAIN and first.code is None
+    assert "after the message was sent" in first.text and "may have been delivered" in first.text
+    assert results[1].ok, "the next message goes out on a fresh connection"
+    assert [m.dropped for m in sink.messages] == [True, False], "the server did get the first one"
+    assert sink.connections == 2
+
+
+def test_no_reply_to_the_final_dot_within_the_timeout_is_uncertain(sink: SmtpSink) -> None:
+    sink.delay(1.0)
+    (result,) = send_one_by_one(transport_for(sink, pool_size=1, timeout_seconds=0.3), [item(1)])
+    assert result.outcome is Outcome.UNCERTAIN and "timed out" in result.text
+
+
+def test_server_down_is_temporary_with_a_clear_message_and_the_batch_fails_fast() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    transport = SmtpTransport(
+        SmtpSettings(host="127.0.0.1", port=port, pool_size=2, timeout_seconds=2), None, local_hostname="t"
+    )
+    results = send_all(transport, [item(i) for i in range(10)])
+    assert len(results) == 10 and all(r.outcome is Outcome.TEMPORARY for r in results.values())
+    texts = [r.text for r in results.values()]
+    assert all(f"127.0.0.1:{port}" in t for t in texts)
+    assert (
+        f"cannot connect to 127.0.0.1:{port}: connection refused (is the SMTP server running on that port?)"
+        in texts
+    )
+    # Once every pooled connection failed, the rest of the batch is not even tried.
+    assert sum(t.startswith("not attempted: cannot connect") for t in texts) >= 6
+
+
+def test_a_connection_the_server_closed_while_idle_is_reopened_transparently(sink: SmtpSink) -> None:
+    transport = transport_for(sink, pool_size=1)
+
+    async def run() -> list[SendResult]:
+        first = await transport.send(FROM, "a@example.com", raw(1, "a@example.com"), ("a", "o", DAY))
+        sink.stop()  # the server restarts: the pooled connection is dead
+        sink.start()  # same port
+        second = await transport.send(FROM, "b@example.com", raw(2, "b@example.com"), ("b", "o", DAY))
+        await transport.close()
+        return [first, second]
+
+    assert [r.ok for r in asyncio.run(run())] == [True, True]
+    assert [m.rcpt_tos for m in sink.messages] == [("a@example.com",), ("b@example.com",)]
+    assert transport.connections_opened == 2
+
+
+def test_auth_with_the_given_password_and_a_clear_error_without_leaking_it() -> None:
+    with SmtpSink(users={"greeter": "s3cret-pa55"}) as sink:
+        ok = send_all(transport_for(sink, username="greeter", password="s3cret-pa55"), [item(1)])
+        assert ok["c-1"].ok and len(sink.messages) == 1
+        bad = send_all(transport_for(sink, username="greeter", password="wrong-pa55"), [item(2)])
+        assert bad["c-2"].outcome is Outcome.TEMPORARY
+        assert "SMTP AUTH as 'greeter' refused" in bad["c-2"].text and "535" in bad["c-2"].text
+        assert "wrong-pa55" not in bad["c-2"].text
+        # Without AUTH the server refuses the sender: our configuration's fault, so retry
+        # later (the operator fixes it) — never "failed", never an "unknown user".
+        anonymous = send_all(transport_for(sink), [item(3)])["c-3"]
+        assert anonymous.outcome is Outcome.TEMPORARY and anonymous.code == 530 and not anonymous.unknown_user
+        assert anonymous.reply == f"530 sender <{FROM}> refused: 5.7.0 Authentication required"
+        assert len(sink.messages) == 1
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+def test_starttls_and_implicit_tls_verify_the_server(certificate: tuple[Path, Path], mode: str) -> None:
+    cert, key = certificate
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    trusting = ssl.create_default_context(cafile=str(cert))
+    with SmtpSink(tls=mode, tls_context=server_context) as sink:  # type: ignore[arg-type]
+        results = send_all(transport_for(sink, security=mode, tls_context=trusting), [item(1), item(2)])
+        assert all(r.ok for r in results.values()) and len(sink.messages) == 2
+        # Without trusting the self-signed certificate nothing is sent.
+        untrusted = send_all(transport_for(sink, security=mode), [item(3)])
+        assert untrusted["c-3"].outcome is Outcome.TEMPORARY and "cannot connect" in untrusted["c-3"].text
+        assert len(sink.messages) == 2
+
+
+def test_starttls_required_but_not_offered_is_a_clear_temporary_error(sink: SmtpSink) -> None:
+    results = send_all(transport_for(sink, security="starttls"), [item(1)])
+    assert results["c-1"].outcome is Outcome.TEMPORARY
+    assert "STARTTLS" in results["c-1"].text.upper() and not sink.messages
+
+
+def test_dot_stuffing_and_line_endings() -> None:
+    assert dot_stuffed(b".a\n..b\rc\r\n.") == b"..a\r\n...b\r\nc\r\n..\r\n.\r\n"
+    assert dot_stuffed(b"x\r\n") == b"x\r\n.\r\n"
+
+
+def test_a_bad_envelope_address_is_a_permanent_result_not_an_exception(sink: SmtpSink) -> None:
+    results = send_all(transport_for(sink), [item(1, "x@example.com\r\nRCPT TO:<evil@example.com>"), item(2)])
+    assert results["c-1"].outcome is Outcome.PERMANENT and "envelope address" in results["c-1"].text
+    assert results["c-2"].ok and [m.rcpt_tos for m in sink.messages] == [("client2@example.com",)]
+
+
+def test_a_send_cancelled_mid_transaction_does_not_poison_the_pooled_connection(sink: SmtpSink) -> None:
+    sink.delay(0.5)
+    transport = transport_for(sink, pool_size=1)
+
+    async def run() -> SendResult:
+        task = asyncio.create_task(
+            transport.send(FROM, "a@example.com", raw(1, "a@example.com"), ("a", "o", DAY))
+        )
+        await asyncio.sleep(0.2)  # the server is sitting on the final dot
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        sink.delay(0)
+        result = await transport.send(FROM, "b@example.com", raw(2, "b@example.com"), ("b", "o", DAY))
+        await transport.close()
+        return result
+
+    assert asyncio.run(run()).ok
+    assert transport.connections_opened == 2, "the interrupted connection was dropped, not reused"
