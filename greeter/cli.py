@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import click
@@ -23,6 +23,9 @@ import click
 from greeter import __version__
 from greeter.config_loader import DEFAULT_CONFIG, config_path, json_schema
 from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, GreeterError
+
+if TYPE_CHECKING:
+    from greeter.journal import Journal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -276,7 +279,10 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     first = parse_day(start, "--from") or moment.date()
     report = inputs.new_report()
     items = plan(
-        inputs.contacts(report), inputs.window(now=moment, start=first, days=days), inputs.history, inputs.suppressed
+        inputs.contacts(report),
+        inputs.window(now=moment, start=first, days=days),
+        inputs.history,
+        inputs.suppressed,
     )
     domain = settings.sender.email.rsplit("@", 1)[-1]
     data = build_calendar(items, now=moment, domain=domain, name=f"greeter: {settings.sender.name}")
@@ -288,3 +294,236 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     for problem in report.problems:
         click.echo(str(problem), err=True)
     sys.exit(EXIT_PROBLEMS if report.rejected else 0)
+
+
+def _open_journal(settings_url: str, now: datetime) -> Journal:
+    from greeter.journal import Journal
+
+    return Journal.open(settings_url, now=now)
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.option(
+    "--once", is_flag=True, required=True, help="Plan and deliver what is due now, then exit (required)."
+)
+@click.option("--dry-run", is_flag=True, help="List what is due; claim and send nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@_now_option
+@click.pass_obj
+@handles_errors
+def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None) -> None:
+    """Deliver every greeting due at NOW (default: the clock), then exit.
+
+    Plans exactly as `greeter preview` does, claims each due greeting in the
+    journal before handing it to the mail server, and records the server's
+    answer: sent, retry (4xx, connection trouble: retried with backoff until
+    the catch-up deadline), failed (5xx; unknown users are suppressed) or
+    uncertain (the connection broke after the message was handed over — never
+    resent automatically; see `greeter history --state uncertain`).
+    Exit 1 if anything failed or is uncertain.
+    """
+    from greeter.runtime import load_inputs
+    from greeter.send import print_due, send_once
+
+    inputs = load_inputs(state.config)
+    settings = inputs.settings
+    moment = parse_now(now, settings.defaults.timezone)
+    journal = _open_journal(settings.storage.url, moment)
+    try:
+        if not dry_run:
+            journal.lock_sender()
+        progress = _progress_factory() if not as_json and not dry_run else None
+        result = send_once(
+            inputs,
+            journal,
+            now=moment,
+            dry_run=dry_run,
+            progress=progress,
+            announce=print_due if dry_run else None,
+        )
+    finally:
+        journal.close()
+    for problem in result.report.problems:
+        click.echo(str(problem), err=True)
+    for error in result.summary.errors:
+        click.echo(error, err=True)
+    counts = dict(result.summary.counts)
+    if as_json:
+        payload = {
+            "now": moment.isoformat(),
+            "dry_run": dry_run,
+            "due": result.due,
+            "recovered_uncertain": result.recovered,
+            **{k: counts.get(k, 0) for k in ("sent", "retry", "failed", "uncertain", "render_error")},
+            "skipped": dict(result.summary.skipped),
+            "rows_rejected": result.report.rejected,
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif dry_run:
+        click.echo(f"dry run: {result.due} greeting(s) due at {moment.isoformat()}; nothing claimed or sent")
+    else:
+        extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
+        click.echo(f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}")
+    sys.exit(EXIT_PROBLEMS if result.summary.failed or result.report.rejected else 0)
+
+
+def _progress_factory() -> Callable[[int, int], Callable[[int], None]] | None:
+    """A progress bar on a terminal for large batches; nothing when output goes to a log."""
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int, _done: int) -> Callable[[int], None]:
+        if total < 50:
+            return lambda _n: None
+        from rich.progress import Progress
+
+        bar = Progress(transient=True, console=None)
+        task = bar.add_task("sending", total=total)
+        bar.start()
+        sent = 0
+
+        def tick(n: int) -> None:
+            nonlocal sent
+            sent += n
+            bar.update(task, advance=n)
+            if sent >= total:
+                bar.stop()
+
+        return tick
+
+    return start
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.option("--contact", "contact_id", metavar="ID", help="Only this contact.")
+@click.option("--occasion", metavar="NAME", help="Only this occasion.")
+@click.option(
+    "--state",
+    "state_filter",
+    type=click.Choice(["claimed", "sent", "retry", "failed", "uncertain", "skipped", "expired"]),
+    help="Only greetings in this state.",
+)
+@click.option("--since", metavar="DATE", help="Occasion date from (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Occasion date until (YYYY-MM-DD).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@click.pass_obj
+@handles_errors
+def history(
+    state: State,
+    contact_id: str | None,
+    occasion: str | None,
+    state_filter: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+) -> None:
+    """The journal: every greeting sent, retried, failed, skipped or uncertain.
+
+    The client history the sales books ask for — who was greeted, for what,
+    when, and what the mail server answered.
+    """
+    from greeter.config_loader import load_settings
+    from greeter.history_view import print_history
+
+    settings = load_settings(state.config)
+    journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
+    try:
+        entries = journal.history(
+            contact_id=contact_id,
+            occasion=occasion,
+            state=state_filter,
+            since=parse_day(since, "--since"),
+            until=parse_day(until, "--until"),
+        )
+    finally:
+        journal.close()
+    print_history(entries, fmt)
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.argument("emails", nargs=-1)
+@click.option(
+    "--from-csv",
+    "csv_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also read addresses from the first column of this CSV file.",
+)
+@click.option("--reason", default="manual", show_default=True, help="Why (kept in the journal).")
+@click.pass_obj
+@handles_errors
+def suppress(state: State, emails: tuple[str, ...], csv_file: Path | None, reason: str) -> None:
+    """Put addresses on the do-not-contact list; they are never greeted again."""
+    from greeter.config_loader import load_settings
+
+    addresses = list(emails) + (_csv_addresses(csv_file) if csv_file else [])
+    if not addresses:
+        raise click.UsageError("give at least one address or --from-csv")
+    settings = load_settings(state.config)
+    moment = datetime.now(ZoneInfo("UTC"))
+    journal = _open_journal(settings.storage.url, moment)
+    try:
+        n = journal.suppress(addresses, reason, moment)
+    finally:
+        journal.close()
+    click.echo(f"suppressed {n} new address(es); {len(addresses) - n} already on the list")
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.argument("emails", nargs=-1, required=True)
+@click.pass_obj
+@handles_errors
+def unsuppress(state: State, emails: tuple[str, ...]) -> None:
+    """Take addresses off the do-not-contact list."""
+    from greeter.config_loader import load_settings
+
+    settings = load_settings(state.config)
+    journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
+    try:
+        n = journal.unsuppress(emails)
+    finally:
+        journal.close()
+    click.echo(f"removed {n} address(es) from the do-not-contact list")
+
+
+def _csv_addresses(path: Path) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [row[0].strip() for row in csv.reader(fh) if row and "@" in row[0]]
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.argument("action", type=click.Choice(["resend", "dismiss"]))
+@click.option("--contact", "contact_id", required=True, metavar="ID")
+@click.option("--occasion", required=True, metavar="NAME")
+@click.option("--date", "occasion_date", required=True, metavar="DATE", help="Occasion date (YYYY-MM-DD).")
+@click.pass_obj
+@handles_errors
+def uncertain(state: State, action: str, contact_id: str, occasion: str, occasion_date: str) -> None:
+    """Decide about an `uncertain` greeting: resend it, or dismiss it for good.
+
+    A greeting is uncertain when the connection broke after the message was
+    handed over: the client may or may not have it. greeter never guesses;
+    check the mail server's log, then resend (it goes out with the next send,
+    with the same Message-ID) or dismiss.
+    """
+    from greeter.config_loader import load_settings
+
+    settings = load_settings(state.config)
+    moment = datetime.now(ZoneInfo("UTC"))
+    day = parse_day(occasion_date, "--date")
+    assert day is not None
+    journal = _open_journal(settings.storage.url, moment)
+    try:
+        key = (contact_id, occasion, day)
+        (journal.resend if action == "resend" else journal.dismiss)(key, moment)
+    finally:
+        journal.close()
+    click.echo(f"{action}: {contact_id} {occasion} {day}")

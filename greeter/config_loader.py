@@ -76,7 +76,7 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str) -> list[
         problems.append(Problem(filename, ".".join(str(p) for p in loc), message, line, col))
 
     supported = holidays.list_supported_countries()
-    countries = {settings.defaults.country: ("defaults", "country")}
+    countries: dict[str, tuple[int | str, ...]] = {settings.defaults.country: ("defaults", "country")}
     for i, occ in enumerate(settings.occasions):
         if occ.country:
             countries.setdefault(occ.country, ("occasions", i, "country"))

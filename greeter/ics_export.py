@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -18,8 +18,10 @@ from greeter.plan_types import PlanItem
 
 def event_uid(item: PlanItem, domain: str) -> str:
     """Stable across runs and re-imports: a hash of (contact, occasion, occasion date)."""
-    contact_id, occasion, day = item.hit.key
-    digest = hashlib.sha256(f"{contact_id}\x1f{occasion}\x1f{day.isoformat()}".encode()).hexdigest()[:32]
+    hit = item.hit
+    digest = hashlib.sha256(
+        f"{hit.contact.id}\x1f{hit.occasion}\x1f{hit.date.isoformat()}".encode()
+    ).hexdigest()[:32]
     return f"{digest}@{domain}"
 
 
@@ -30,7 +32,7 @@ def build_calendar(items: Iterable[PlanItem], *, now: datetime, domain: str, nam
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    stamp = now.astimezone(timezone.utc)
+    stamp = now.astimezone(UTC)
     for item in items:
         if item.status != "send" or item.send_at is None:
             continue
@@ -58,4 +60,5 @@ def build_calendar(items: Iterable[PlanItem], *, now: datetime, domain: str, nam
         event.add("categories", [hit.occasion])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data

@@ -7,6 +7,7 @@ nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -42,7 +43,7 @@ class Hit:
     problem: str | None = None
 
     @property
-    def key(self) -> tuple[str, str, date]:
+    def key(self) -> tuple[str, str, dt.date]:
         """The journal key: (contact, occasion, occasion date) — greeted once, ever."""
         return (self.contact.id, self.occasion, self.date)
 

@@ -102,7 +102,7 @@ def plan_contact(
     local_now = pw.now.astimezone(tz)
     local_today = local_now.date()
     oldest = local_today - timedelta(days=settings.catch_up_days)
-    past_keys = {(p.occasion, p.occasion_date) for p in past}
+    past_keys = {(p.occasion, p.occasion_date): p.state for p in past}
 
     skips: list[PlanItem] = []
     candidates: list[Candidate] = []

@@ -9,12 +9,13 @@ year agree with the daemon, which plans a few days at a time.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from greeter.config import Audience, FrequencyCap
 from greeter.contacts import Contact
+from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, Reason
 
 
@@ -37,14 +38,15 @@ def precheck(
     hit: Hit,
     *,
     audience: Audience,
-    past_keys: set[tuple[str, date]],
+    past_keys: Mapping[tuple[str, date], str],
     suppressed: bool,
 ) -> tuple[Reason, str] | None:
     """The reason a hit cannot be greeted at all, before the cap is considered."""
     if hit.problem is not None:
         return "invalid_contact", hit.problem
-    if (hit.occasion, hit.date) in past_keys:
-        return "already_sent", "the journal already has this greeting"
+    state = past_keys.get((hit.occasion, hit.date))
+    if state is not None:
+        return "already_sent", f"the journal already has this greeting ({state})"
     if not in_audience(audience, hit.contact, hit.years):
         return "outside_audience", ""
     if not hit.contact.email:
@@ -84,10 +86,11 @@ def apply_cap(
     merge into one message carried by the highest-priority one (ties: the
     earlier, then by name). A group that would break the gap or the
     ``max_count`` per ``window_days`` rule — counting the journal's history
-    and the groups accepted before it — is skipped as ``frequency_cap``.
+    (greetings sent or still in flight: :data:`CAP_STATES`) and the groups
+    accepted before it — is skipped as ``frequency_cap``.
     """
     ordered = sorted(candidates, key=lambda c: (c.day, -c.hit.priority, c.hit.occasion))
-    taken = sorted(p.day for p in past)
+    taken = sorted(p.day for p in past if p.state in CAP_STATES)
     verdicts: list[Verdict] = []
     i = 0
     while i < len(ordered):
@@ -126,9 +129,7 @@ def cap_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> str:
     for near in taken[max(k - 1, 0) : k + 1]:
         gap = abs((day - near).days)
         if gap < cap.min_gap_days:
-            return (
-                f"only {gap} days from the greeting of {near:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
-            )
+            return f"only {gap} days from the greeting of {near:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
     w = cap.window_days
     lo = bisect.bisect_left(taken, date.fromordinal(day.toordinal() - w + 1))
     hi = bisect.bisect_right(taken, date.fromordinal(day.toordinal() + w - 1))

@@ -86,7 +86,14 @@ def run_preview(
     else:
         from greeter.gallery import write_gallery
 
-        errors = write_gallery(stream, out, start=first, days=days, now=now)
+        errors = write_gallery(
+            stream,
+            out,
+            start=first,
+            days=days,
+            now=now,
+            sender=f"{settings.sender.name} <{settings.sender.email}>",
+        )
     for problem in report.problems:
         print(problem, file=sys.stderr)
     return EXIT_PROBLEMS if errors or report.rejected else 0

@@ -148,19 +148,21 @@ def test_audience_table(
 def test_precheck_reasons_in_order() -> None:
     c = Contact(id="1", email=None)
     hit = Hit(c, "birthday", date(2027, 1, 2), 40, 100, "birthday")
-    assert precheck(hit, audience=Audience(), past_keys=set(), suppressed=False) == (
+    assert precheck(hit, audience=Audience(), past_keys={}, suppressed=False) == (
         "no_email",
         "the contact has no e-mail address",
     )
     assert (
-        precheck(hit, audience=Audience(), past_keys={("birthday", date(2027, 1, 2))}, suppressed=False)[0]
+        precheck(
+            hit, audience=Audience(), past_keys={("birthday", date(2027, 1, 2)): "sent"}, suppressed=False
+        )[0]
         == "already_sent"
     )  # type: ignore[index]
     bad = Hit(c, "birthday", date(2027, 1, 2), 40, 100, "birthday", problem="x")
-    assert precheck(bad, audience=Audience(), past_keys=set(), suppressed=True) == ("invalid_contact", "x")
+    assert precheck(bad, audience=Audience(), past_keys={}, suppressed=True) == ("invalid_contact", "x")
     ok = Hit(Contact(id="1", email="a@example.com"), "birthday", date(2027, 1, 2), 40, 100, "birthday")
-    assert precheck(ok, audience=Audience(), past_keys=set(), suppressed=True)[0] == "suppressed"  # type: ignore[index]
-    assert precheck(ok, audience=Audience(), past_keys=set(), suppressed=False) is None
+    assert precheck(ok, audience=Audience(), past_keys={}, suppressed=True)[0] == "suppressed"  # type: ignore[index]
+    assert precheck(ok, audience=Audience(), past_keys={}, suppressed=False) is None
 
 
 def cand(name: str, day: date, priority: int) -> Candidate:

@@ -41,13 +41,22 @@ def settings() -> Settings:
     return parse_settings(CONFIG, "g.yaml")
 
 
-def contact(cid: str = "1", tz: str | None = None, email: str | None = "a@example.com", **dates: date) -> Contact:
+def contact(
+    cid: str = "1", tz: str | None = None, email: str | None = "a@example.com", **dates: date
+) -> Contact:
     return Contact(
-        id=cid, email=email, first_name="Иван", patronymic="Петрович", timezone=tz, dates=MappingProxyType(dates)
+        id=cid,
+        email=email,
+        first_name="Иван",
+        patronymic="Петрович",
+        timezone=tz,
+        dates=MappingProxyType(dates),
     )
 
 
-def run(settings: Settings, contacts: list[Contact], now: datetime, start: date, days: int, **kw: object) -> list[PlanItem]:
+def run(
+    settings: Settings, contacts: list[Contact], now: datetime, start: date, days: int, **kw: object
+) -> list[PlanItem]:
     pw = plan_window(settings, now=now, start=start, days=days)
     return list(plan(contacts, pw, **kw))  # type: ignore[arg-type]
 
@@ -63,7 +72,13 @@ def local_ok(at: datetime, friday: bool = False) -> None:
 
 def test_saturday_birthday_is_greeted_friday_morning_inside_the_window(settings: Settings) -> None:
     # 2027-03-13 is a Saturday
-    items = run(settings, [contact(birthday=date(1980, 3, 13))], datetime(2027, 3, 1, 9, tzinfo=MSK), date(2027, 3, 1), 30)
+    items = run(
+        settings,
+        [contact(birthday=date(1980, 3, 13))],
+        datetime(2027, 3, 1, 9, tzinfo=MSK),
+        date(2027, 3, 1),
+        30,
+    )
     [item] = [i for i in items if i.hit.occasion == "birthday"]
     assert item.status == "send" and item.send_at is not None
     assert item.send_at.date() == date(2027, 3, 12)
@@ -73,7 +88,13 @@ def test_saturday_birthday_is_greeted_friday_morning_inside_the_window(settings:
 
 
 def test_new_year_and_birthday_on_2_january_merge(settings: Settings) -> None:
-    items = run(settings, [contact(birthday=date(1990, 1, 2))], datetime(2026, 12, 1, 9, tzinfo=MSK), date(2026, 12, 25), 14)
+    items = run(
+        settings,
+        [contact(birthday=date(1990, 1, 2))],
+        datetime(2026, 12, 1, 9, tzinfo=MSK),
+        date(2026, 12, 25),
+        14,
+    )
     sent = [i for i in items if i.status == "send"]
     assert len(sent) == 1
     assert sent[0].hit.occasion == "birthday"
@@ -85,18 +106,37 @@ def test_new_year_and_birthday_on_2_january_merge(settings: Settings) -> None:
 
 
 def test_29_february_in_a_common_year(settings: Settings) -> None:
-    items = run(settings, [contact(birthday=date(1984, 2, 29))], datetime(2027, 2, 1, 9, tzinfo=MSK), date(2027, 2, 1), 40)
+    items = run(
+        settings,
+        [contact(birthday=date(1984, 2, 29))],
+        datetime(2027, 2, 1, 9, tzinfo=MSK),
+        date(2027, 2, 1),
+        40,
+    )
     [item] = [i for i in items if i.hit.occasion == "birthday"]
     assert item.hit.date == date(2027, 2, 28)  # Sunday → sent Friday 26th
     assert item.send_at is not None and item.send_at.date() == date(2027, 2, 26)
-    leap = run(settings, [contact(birthday=date(1984, 2, 29))], datetime(2028, 2, 1, 9, tzinfo=MSK), date(2028, 2, 1), 40)
+    leap = run(
+        settings,
+        [contact(birthday=date(1984, 2, 29))],
+        datetime(2028, 2, 1, 9, tzinfo=MSK),
+        date(2028, 2, 1),
+        40,
+    )
     assert [i.hit.date for i in leap if i.hit.occasion == "birthday"] == [date(2028, 2, 29)]
 
 
 def test_vladivostok_and_kaliningrad_get_their_own_windows(settings: Settings) -> None:
     day = date(2027, 4, 14)  # a Wednesday
-    people = [contact("v", "Asia/Vladivostok", birthday=date(1980, 4, 14)), contact("k", "Europe/Kaliningrad", birthday=date(1980, 4, 14))]
-    items = {i.hit.contact.id: i for i in run(settings, people, datetime(2027, 4, 1, tzinfo=MSK), day, 1) if i.status == "send"}
+    people = [
+        contact("v", "Asia/Vladivostok", birthday=date(1980, 4, 14)),
+        contact("k", "Europe/Kaliningrad", birthday=date(1980, 4, 14)),
+    ]
+    items = {
+        i.hit.contact.id: i
+        for i in run(settings, people, datetime(2027, 4, 1, tzinfo=MSK), day, 1)
+        if i.status == "send"
+    }
     v, k = items["v"].send_at, items["k"].send_at
     assert v is not None and k is not None
     assert str(v.tzinfo) == "Asia/Vladivostok" and str(k.tzinfo) == "Europe/Kaliningrad"
@@ -128,7 +168,9 @@ def test_history_stops_a_second_greeting_and_counts_for_the_cap(settings: Settin
 
 def test_suppressed_and_no_email(settings: Settings) -> None:
     people = [contact("s", birthday=date(1980, 6, 9)), contact("n", email=None, birthday=date(1980, 6, 9))]
-    items = run(settings, people, datetime(2027, 6, 1, tzinfo=MSK), date(2027, 6, 1), 14, suppressed={"a@example.com"})
+    items = run(
+        settings, people, datetime(2027, 6, 1, tzinfo=MSK), date(2027, 6, 1), 14, suppressed={"a@example.com"}
+    )
     assert {(i.hit.contact.id, i.reason) for i in items} == {("s", "suppressed"), ("n", "no_email")}
 
 

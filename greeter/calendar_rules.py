@@ -1,0 +1,209 @@
+"""Tactful timing: working days, send windows and a spread send moment — pure.
+
+All wall-clock rules (hours, lunch, Friday cut-off, the quiet minutes before
+the end of the day) are applied in the *recipient's* time zone, and turned
+into real instants through zoneinfo, so a DST change can neither produce a
+non-existent local time nor send twice in a repeated hour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from greeter.config import SendWindow
+
+_UTC = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which dates are working days for one country and the company's own days off.
+
+    Public holidays (with the country's observed and transferred days off) come
+    from the ``holidays`` library. A weekend day the state declares a working
+    day (Russia's transferred Saturdays) is *not* used for greetings: a
+    business letter on a Saturday reads as odd even when offices are open.
+    Lookups are O(1) set membership; years outside the precomputed range are
+    computed on demand, never guessed.
+    """
+
+    weekdays: frozenset[int]
+    country: str | None
+    days_off: frozenset[date] = frozenset()
+    years: frozenset[int] = frozenset()
+    _extra: dict[int, frozenset[date]] = field(default_factory=dict, compare=False, hash=False)
+
+    def _holidays_of(self, year: int) -> frozenset[date]:
+        if year in self.years:
+            return self.days_off
+        if year not in self._extra:
+            self._extra[year] = _public_days_off(self.country, year)
+        return self._extra[year]
+
+    def is_working_day(self, d: date) -> bool:
+        return d.weekday() in self.weekdays and d not in self._holidays_of(d.year)
+
+    def previous_working_day(self, d: date) -> date:
+        """The last working day strictly before ``d``."""
+        for _ in range(3660):
+            d -= timedelta(days=1)
+            if self.is_working_day(d):
+                return d
+        raise ValueError("no working day in ten years: check send_window.working_days and days off")
+
+    def next_working_day(self, d: date) -> date:
+        """The first working day strictly after ``d``."""
+        for _ in range(3660):
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                return d
+        raise ValueError("no working day in ten years: check send_window.working_days and days off")
+
+
+def _public_days_off(country: str | None, year: int) -> frozenset[date]:
+    if country is None:
+        return frozenset()
+    return frozenset(holidays.country_holidays(country, years=year).keys())
+
+
+def build_calendar(
+    window: SendWindow, country: str | None, years: Iterable[int], extra_days_off: Iterable[date] = ()
+) -> WorkCalendar:
+    """The calendar for ``years`` (precomputed); ``country`` None means no public holidays."""
+    years = frozenset(years)
+    extra = frozenset(extra_days_off) | frozenset(window.extra_days_off)
+    off: set[date] = set(extra)
+    for y in years:
+        off |= _public_days_off(country, y)
+    cal = WorkCalendar(
+        weekdays=frozenset(d.number for d in window.working_days),
+        country=country,
+        days_off=frozenset(off),
+        years=years,
+    )
+    # Days off given explicitly apply in every year they name, also outside `years`.
+    for d in extra:
+        if d.year not in years:
+            cal._extra[d.year] = _public_days_off(country, d.year) | {x for x in extra if x.year == d.year}
+    return cal
+
+
+def greeting_day(occasion_day: date, cal: WorkCalendar, policy: Literal["before", "after", "on_day"]) -> date:
+    """The day the letter leaves: the occasion's day if it is a working day, else before/after it."""
+    if policy == "on_day" or cal.is_working_day(occasion_day):
+        return occasion_day
+    if policy == "after":
+        return cal.next_working_day(occasion_day)
+    return cal.previous_working_day(occasion_day)
+
+
+def _instant(day: date, t: time, tz: ZoneInfo) -> datetime:
+    """Local wall time → a real instant; a time skipped by DST moves forward to the next real one."""
+    local = datetime.combine(day, t, tzinfo=tz)
+    roundtrip = local.astimezone(_UTC).astimezone(tz)
+    if roundtrip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        # Non-existent (spring forward): use the instant the clock jumps to.
+        return roundtrip
+    return local
+
+
+@dataclass(frozen=True)
+class _Hours:
+    """The hashable part of a :class:`SendWindow` that shapes one day (for caching)."""
+
+    start: time
+    end: time
+    lunch: tuple[time, time] | None
+    cutoff: time | None
+    margin: timedelta
+
+    @classmethod
+    def of(cls, window: SendWindow) -> _Hours:
+        lunch = (window.lunch.start, window.lunch.end) if window.lunch is not None else None
+        margin = timedelta(minutes=window.end_margin_minutes)
+        return cls(window.hours.start, window.hours.end, lunch, window.friday_cutoff, margin)
+
+
+@lru_cache(maxsize=8192)
+def _intervals(
+    day: date, tz: ZoneInfo, hours: _Hours, last_before_day_off: bool
+) -> tuple[tuple[datetime, datetime], ...]:
+    start = _instant(day, hours.start, tz)
+    end_time = hours.end
+    if last_before_day_off and hours.cutoff is not None and hours.cutoff < end_time:
+        end_time = hours.cutoff
+    end = _instant(day, end_time, tz) - hours.margin
+    if hours.lunch is not None:
+        lunch_start, lunch_end = _instant(day, hours.lunch[0], tz), _instant(day, hours.lunch[1], tz)
+        pieces = [(start, min(lunch_start, end)), (max(lunch_end, start), end)]
+    else:
+        pieces = [(start, end)]
+    return tuple(
+        (a.astimezone(tz), b.astimezone(tz)) for a, b in pieces if b.astimezone(_UTC) > a.astimezone(_UTC)
+    )
+
+
+def allowed_intervals(
+    day: date, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar
+) -> list[tuple[datetime, datetime]]:
+    """Sending periods of ``day`` (aware, sorted, half-open). The Friday cut-off applies to the
+    last working day before any day off (a Friday, or the eve of a holiday); the quiet
+    minutes before the end of the day apply to whatever ends it, cut-off included."""
+    eve = not cal.is_working_day(day + timedelta(days=1))
+    return list(_intervals(day, tz, _Hours.of(window), eve))
+
+
+def _fraction(key: str) -> float:
+    """A stable number in [0, 1) for ``key`` (not Python's salted hash())."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def send_time(day: date, tz: ZoneInfo, window: SendWindow, key: str, cal: WorkCalendar) -> datetime:
+    """The moment the letter for ``key`` leaves on ``day``: spread over the allowed seconds.
+
+    Deterministic, so a re-plan gives the same moment; measured in real elapsed
+    seconds, so DST days are handled. A day with no allowed time (only with
+    ``on_day`` on a day off with odd settings) falls back to the day's start.
+    """
+    periods = allowed_intervals(day, tz, window, cal)
+    if not periods:
+        return _instant(day, window.hours.start, tz)
+    total = sum(int((b - a).total_seconds()) for a, b in periods)
+    offset = int(_fraction(key) * total)
+    for a, b in periods:
+        length = int((b - a).total_seconds())
+        if offset < length:
+            return (a.astimezone(_UTC) + timedelta(seconds=offset)).astimezone(tz)
+        offset -= length
+    a, b = periods[-1]
+    return (b.astimezone(_UTC) - timedelta(seconds=1)).astimezone(tz)
+
+
+def in_window(at: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> bool:
+    """Whether ``at`` lies inside a sending period of the recipient's local day."""
+    local = at.astimezone(tz)
+    if not cal.is_working_day(local.date()):
+        return False
+    return any(a <= local < b for a, b in allowed_intervals(local.date(), tz, window, cal))
+
+
+def next_window_open(now: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> datetime:
+    """``now`` if sending is allowed now, else the start of the next sending period (local)."""
+    local = now.astimezone(tz)
+    day = local.date()
+    for _ in range(3660):
+        if cal.is_working_day(day):
+            for a, b in allowed_intervals(day, tz, window, cal):
+                if local < b:
+                    return max(local, a)
+        day += timedelta(days=1)
+    raise ValueError("no sending period in ten years: check send_window")

@@ -1,0 +1,246 @@
+"""Deliver what the planner says is due: claim, send, record — never twice.
+
+The order per letter is fixed by DESIGN.md §4: render and build the bytes,
+**claim** the greeting in the journal (committed), hand it to the transport,
+then record the server's verdict. A crash between claim and verdict leaves a
+``claimed`` row that the next start turns into ``uncertain`` — never resent
+automatically. Retries resend the exact bytes stored at claim time.
+
+Everything that decides (which items are due, backoff, deadline) is a small
+pure function; :func:`deliver` is the shell that talks to journal and
+transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from greeter.config import Retry, Settings
+from greeter.contacts import Contact
+from greeter.errors import GreeterError
+from greeter.journal import Journal
+from greeter.journal_store import JournalEntry, JournalKey
+from greeter.message import build_message, make_message_id
+from greeter.plan_types import PlanItem, Rendered
+from greeter.ratelimit import RateLimiter
+from greeter.transport import Outcome, Outgoing, SendResult, Transport, run_batch
+from greeter.unsubscribe import unsubscribe_url
+
+#: Skips worth a journal row once their day has come: they explain a client's history.
+RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
+
+
+@dataclass
+class Summary:
+    """What one ``send --once`` did, for the summary line, metrics and the exit code."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.counts["failed"] or self.counts["uncertain"] or self.counts["render_error"])
+
+    def line(self) -> str:
+        parts = [f"{k}: {self.counts[k]}" for k in ("sent", "retry", "failed", "uncertain", "render_error")]
+        skips = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items()))
+        return "; ".join(parts) + (f"; skipped: {skips}" if skips else "")
+
+
+def backoff(attempts: int, policy: Retry) -> timedelta:
+    """Exponential backoff after ``attempts`` tries (1 → initial)."""
+    seconds = policy.initial_seconds * policy.factor ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, policy.max_seconds))
+
+
+def deadline(occasion_date: date, tz: ZoneInfo, catch_up_days: int) -> datetime:
+    """The last moment a greeting may still leave: the end of its catch-up period, local time."""
+    last = occasion_date + timedelta(days=catch_up_days + 1)
+    return datetime(last.year, last.month, last.day, tzinfo=tz)
+
+
+def is_due(item: PlanItem, now: datetime) -> bool:
+    return item.status == "send" and item.send_at is not None and item.send_at <= now
+
+
+@dataclass
+class Prepared:
+    """A due letter with its bytes, ready to be claimed and sent."""
+
+    item: PlanItem
+    outgoing: Outgoing
+    message_id: str
+
+
+class Deliverer:
+    """Turns due plan items into claimed, sent and recorded greetings for one run."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        journal: Journal,
+        render: Callable[[PlanItem], Rendered],
+        *,
+        now: datetime,
+        unsubscribe_secret: bytes | None = None,
+    ) -> None:
+        self.settings = settings
+        self.journal = journal
+        self.render = render
+        self.now = now
+        self.secret = unsubscribe_secret
+        self.summary = Summary()
+        self.domain = settings.sender.email.rsplit("@", 1)[-1]
+
+    def prepare(self, item: PlanItem) -> Prepared | None:
+        """Render and build one letter; a failure is counted and the batch goes on."""
+        hit = item.hit
+        email = hit.contact.email
+        assert email is not None  # the planner skips contacts without e-mail
+        try:
+            rendered = self.render(item)
+            message_id = make_message_id(hit.key, self.domain)
+            unsub = self.settings.unsubscribe
+            data = build_message(
+                rendered,
+                to_email=email,
+                to_name=hit.contact.display_name,
+                sender=self.settings.sender,
+                message_id=message_id,
+                date=self.now,
+                unsubscribe_mailto=unsub.mailto,
+                unsubscribe_url=unsubscribe_url(unsub.url, self.secret, email) if unsub.url else None,
+            )
+        except GreeterError as exc:
+            self.summary.counts["render_error"] += 1
+            self.summary.errors.append(f"{hit.contact.id} {hit.occasion}: {exc}")
+            return None
+        return Prepared(item, Outgoing(hit.key, self.settings.sender.email, email, data), message_id)
+
+    def claims(self, prepared: Iterable[Prepared]) -> Iterator[Outgoing]:
+        """Claim each letter right before it is handed to the transport (lazily pulled)."""
+        for p in prepared:
+            hit = p.item.hit
+            assert p.item.send_at is not None
+            claimed = self.journal.claim(
+                hit.key,
+                email=p.outgoing.rcpt,
+                message_id=p.message_id,
+                planned_at=p.item.send_at,
+                merged=p.item.merged_with,
+                content_hash=hashlib.sha256(p.outgoing.data).hexdigest(),
+                payload=p.outgoing.data,
+                now=self.now,
+            )
+            if not claimed:
+                self.summary.skipped["already_sent"] += 1
+                continue
+            for other in p.item.also:
+                self.journal.mark_skipped(
+                    other.key, f"merged into {hit.occasion}", self.now, email=p.outgoing.rcpt
+                )
+            yield p.outgoing
+
+    def record(
+        self, result: SendResult, attempts: int, tz: ZoneInfo, occasion_date: date, email: str
+    ) -> None:
+        """Write the server's verdict; classify by SMTP reply class (DESIGN.md §4)."""
+        key, reply = result.key, result.reply
+        if result.outcome is Outcome.OK:
+            self.journal.mark_sent(key, reply, self.now)
+            self.summary.counts["sent"] += 1
+        elif result.outcome is Outcome.UNCERTAIN:
+            self.journal.mark_uncertain(key, reply, self.now)
+            self.summary.counts["uncertain"] += 1
+            self.summary.errors.append(
+                f"{key[0]} {key[1]}: uncertain ({reply}); see greeter history --state uncertain"
+            )
+        elif result.outcome is Outcome.TEMPORARY:
+            nxt = self.now + backoff(attempts, self.settings.delivery.retry)
+            if nxt > deadline(occasion_date, tz, self.settings.catch_up_days):
+                self.journal.mark_failed(key, f"{reply} (gave up: past the catch-up deadline)", self.now)
+                self.summary.counts["failed"] += 1
+            else:
+                self.journal.mark_retry(key, reply, nxt, self.now)
+                self.summary.counts["retry"] += 1
+        else:
+            self.journal.mark_failed(key, reply, self.now)
+            self.summary.counts["failed"] += 1
+            if result.unknown_user:
+                self.journal.suppress([email], f"bounced: {reply}", self.now)
+
+    def record_skips(self, items: Iterable[PlanItem]) -> None:
+        """Journal the skips that explain a client's history once their day has come."""
+        for item in items:
+            if item.status != "skip" or item.reason not in RECORDED_SKIPS or item.merged_into:
+                continue
+            if item.hit.date > self.now.date():
+                continue  # decided again when its day comes
+            if item.reason == "expired":
+                self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email)
+            else:
+                self.journal.mark_skipped(
+                    item.hit.key, f"{item.reason}: {item.detail}", self.now, email=item.hit.contact.email
+                )
+            self.summary.skipped[str(item.reason)] += 1
+
+
+async def send_batch(
+    deliverer: Deliverer,
+    transport: Transport,
+    due: list[Prepared],
+    retries: list[tuple[JournalEntry, bytes]],
+    zones: dict[str, ZoneInfo],
+    *,
+    concurrency: int,
+    limiter: RateLimiter | None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Send fresh letters (claimed lazily) and due retries (re-claimed) through one transport."""
+    info: dict[JournalKey, tuple[int, date, str]] = {
+        p.item.hit.key: (1, p.item.hit.date, p.outgoing.rcpt) for p in due
+    }
+    for entry, _ in retries:
+        info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")
+
+    def retry_claims() -> Iterator[Outgoing]:
+        for entry, data in retries:
+            assert entry.email and entry.message_id and entry.planned_at
+            ok = deliverer.journal.claim(
+                entry.key,
+                email=entry.email,
+                message_id=entry.message_id,
+                planned_at=entry.planned_at,
+                merged=entry.merged,
+                now=deliverer.now,
+            )
+            if ok:
+                yield Outgoing(entry.key, deliverer.settings.sender.email, entry.email, data)
+
+    def everything() -> Iterator[Outgoing]:
+        yield from deliverer.claims(due)
+        yield from retry_claims()
+
+    async def send(item: Outgoing) -> SendResult:
+        return await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
+
+    results: AsyncIterator[SendResult] = run_batch(
+        send, everything(), concurrency=concurrency, limiter=limiter
+    )
+    async for result in results:
+        attempts, occasion_date, email = info[result.key]
+        deliverer.record(result, attempts, zones.get(result.key[0], ZoneInfo("UTC")), occasion_date, email)
+        if progress is not None:
+            progress(1)
+        await asyncio.sleep(0)
+
+
+def zone_of(contact: Contact, default: str) -> ZoneInfo:
+    return ZoneInfo(contact.timezone or default)

@@ -1,0 +1,880 @@
+"""Render a planned greeting into subject, text and HTML: sandboxed, strict, escaped where it matters.
+
+Templates
+=========
+One file per occasion template and locale in ``templates_dir``:
+``<name>.j2`` is the default (Russian), ``<name>.<locale>.j2`` a translation
+(``birthday.en.j2``). A contact's locale (normalised by
+:func:`greeter.i18n.normalize_locale`, else the configured default) picks the
+most specific file that exists, dropping subtags from the right: for
+``sr_RS`` that is ``birthday.sr_RS.j2`` → ``birthday.sr.j2`` → ``birthday.j2``.
+File names are normalised the same way as contacts' locales, so ``sr-RS``,
+``sr_RS`` and ``sr_Cyrl_RS`` (what Babel makes of ``sr_RS``) name the same
+file, and a ``sr_Latn_RS`` contact is not given the Cyrillic ``sr_RS`` letter.
+Files whose name starts with ``_`` (layouts, macro libraries) are never
+occasion templates.
+
+A template defines Jinja blocks, itself or through ``{% extends %}``:
+
+``subject``
+    One line: whitespace and newlines the template produces are collapsed, so
+    it may be written over several lines. Must not render empty.
+``text``
+    The ``text/plain`` part. Trailing spaces are stripped, runs of blank lines
+    become one blank line (paragraphs stay). Must not render empty.
+``html`` (optional)
+    The ``text/html`` part, **autoescaped**. No ``html`` block → no HTML part.
+
+Each block is rendered on its own (the subject never pays for the HTML), so
+**only ``{% extends %}`` and ``{% block %}`` may stand outside blocks**: a
+top-level ``{% set %}``, ``{% import %}`` or stray text would never run, and is
+reported as an error by :meth:`Renderer.check` and :meth:`Renderer.render`
+rather than silently ignored. Import macros inside the block that uses them
+(``{% from "_ru.j2" import also_line %}``); imports are compiled once and cached.
+
+The shipped templates extend ``_layout.html.j2``, which builds ``text`` and
+``html`` from one ``message`` block, so the wording is written once and the two
+parts cannot drift apart.
+
+Context
+=======
+Every template sees:
+
+``contact``
+    A read-only view of the contact: ``id``, ``first_name``, ``patronymic``,
+    ``last_name``, ``full_name`` ("Иван Петрович Сидоров"), ``company``,
+    ``email``, ``tier``, ``tags`` (a frozenset), ``locale`` (the contact's,
+    normalised, else the default), ``gender`` ("male" | "female" |
+    "unknown"), ``dates`` (name → date) and ``extra`` (other source columns,
+    name → string). Missing values are ``""``; test an optional column with
+    ``contact.extra.get("city")`` (``{% if contact.extra.city %}`` is an
+    error under StrictUndefined when the column is absent). All of it is plain
+    data: a name ``{{ 7*7 }}`` is printed as those seven characters, never
+    evaluated, and is escaped in HTML. ``{{ contact }}`` prints ``full_name``.
+``occasion``
+    The occasion's name from config (``"birthday"``, ``"womens_day"``).
+``occasion_date``
+    The day celebrated (a ``date``).
+``years``
+    The anniversary number (age, company age, years together) or ``None``.
+``belated``
+    ``True`` when the letter leaves after its day because of downtime.
+``also``
+    Occasions merged into this letter, each ``{occasion, date, years}``
+    (``a.occasion`` or ``a["occasion"]``), in the planner's order; ``[]`` if none.
+``sender``
+    ``name``, ``email``, ``company``, ``signature`` from config.
+``salutation``
+    :func:`greeter.addressing.salutation` in the letter's language, without
+    punctuation: "Уважаемый Иван Петрович", "Здравствуйте, Иван", "Dear John".
+``locale``
+    The letter's locale: the contact's own when a file in its language was
+    found (``birthday.en.j2`` for ``en_GB`` → ``"en_GB"``), else the default
+    locale, because a Russian default file read by a ``de`` contact is still a
+    Russian letter ("15 лет", not "15 Jahre"). ``contact.locale`` keeps the
+    contact's own.
+``lang``
+    The language part of ``locale`` (``"ru"``, ``"en"``), for wording branches.
+
+Filters (locale-aware ones use the letter's ``locale`` unless given one)::
+
+    {{ contact|name('dative') }}                → Ивану Петровичу
+    {{ contact|name('genitive', 'full') }}      → Ивана Петровича Сидорова
+                                                  (parts: first_patronymic | full | first | last)
+    {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года
+    {{ occasion_date|date('day_month') }}       → 15 декабря
+                                                  (formats: long | medium | short | full | day_month)
+    {{ n|plural('клиент|клиента|клиентов') }}   → клиента
+    {{ sender.signature|nl2br }}                → lines joined by <br> (HTML only, escaped first)
+    {{ self.message()|paragraphs('margin:0') }} → <p style="margin:0">…</p> per blank-line paragraph
+
+Macros imported *without context* (the default, and the cached, fast one) do
+not see ``locale``: pass it explicitly there (``a.years|years_phrase('en')``).
+
+Strictness and safety
+=====================
+* Templates run in Jinja's ``ImmutableSandboxedEnvironment``: no underscore
+  attributes, no ``str.format`` tricks, no mutating lists or dicts, ``range``
+  capped at 100 000; ``*`` and ``**`` are capped too (``'x' * 10**9`` or
+  ``10**100000`` would exhaust memory or CPU in one expression). Any refusal
+  becomes a :class:`~greeter.errors.TemplateError` for that one contact; the
+  next one still renders. The sandbox guards data and the host, not time: a
+  template author can still write a slow loop.
+* ``StrictUndefined``: a missing variable or attribute is an error with
+  ``file:line`` and the contact id, never an empty greeting. Printing ``None``
+  (``{{ years }}`` for a holiday) or a function (``{{ self.subject }}``,
+  ``{{ ''|attr('format') }}``) is an error too; an empty subject or text is an
+  error.
+* HTML escaping is decided per *environment*, not per template: the ``html``
+  block is rendered by an environment compiled with ``autoescape=True``, and
+  ``subject``/``text`` by one with ``autoescape=False``. Whatever a template
+  extends, includes or imports is compiled by the same environment, so a
+  layout or macro cannot end up unescaped because its author forgot a setting.
+  ``{% autoescape %}`` is rejected at compile time and the ``safe`` filter
+  does not exist, so escaping cannot be switched off from a template either.
+
+Errors
+======
+Every failure is a :class:`~greeter.errors.TemplateError` whose ``template``
+is the file name relative to ``templates_dir`` and ``line`` the template line:
+``birthday.j2:12: undefined: 'nickname' is undefined (contact 42)``. Syntax
+errors carry Jinja's own line; for errors while rendering, the line is read
+from the traceback (see :func:`_template_frame`), naming the innermost
+template — an error inside an imported macro points into the macro's file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType, TracebackType
+from typing import Any, Final
+
+from jinja2 import (
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    Undefined,
+    UndefinedError,
+    nodes,
+    pass_context,
+    pass_eval_context,
+)
+from jinja2.exceptions import SecurityError, TemplateRuntimeError
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from greeter.addressing import decline, gender_of, salutation
+from greeter.config import Sender
+from greeter.contacts import Contact
+from greeter.errors import Problem, TemplateError
+from greeter.i18n import format_date, normalize_locale, plural, years_phrase
+from greeter.plan_types import PlanItem, Rendered
+
+__all__ = ["SUFFIX", "ContactView", "Renderer", "SenderView"]
+
+#: Template file suffix.
+SUFFIX: Final = ".j2"
+#: Occasion template names: what ``occasions[].template`` may say.
+_NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+#: The locale part of ``<name>.<locale>.j2``: ``en``, ``sr_RS``, ``sr_Latn_RS``.
+_LOCALE_PART: Final = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
+#: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
+_MAX_REPEAT: Final = 100_000
+#: Largest integer a template may build with ``**``, in bits (about 1 200 decimal digits).
+_MAX_POWER_BITS: Final = 4_096
+_BLANK_LINES: Final = re.compile(r"\n{3,}")
+_PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
+
+
+# --------------------------------------------------------------------------- what templates see
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    """The contact as templates see it: plain strings and read-only mappings, nothing callable.
+
+    The underlying :class:`Contact` is kept under an underscore name, which the
+    sandbox never lets a template read; only the ``name`` filter uses it.
+    """
+
+    id: str
+    first_name: str
+    patronymic: str
+    last_name: str
+    full_name: str
+    company: str
+    email: str
+    tier: str
+    tags: frozenset[str]
+    locale: str
+    gender: str
+    dates: Mapping[str, date]
+    extra: Mapping[str, str]
+    _contact: Contact = field(repr=False)
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+@dataclass(frozen=True, slots=True)
+class SenderView:
+    """Who signs the letters (config ``sender``), without pydantic's methods."""
+
+    name: str
+    email: str
+    company: str
+    signature: str
+
+
+def _contact_view(contact: Contact, locale: str) -> ContactView:
+    # A module function, not a classmethod: the views expose no callables to templates.
+    return ContactView(
+        id=contact.id,
+        first_name=contact.first_name,
+        patronymic=contact.patronymic,
+        last_name=contact.last_name,
+        full_name=contact.display_name,
+        company=contact.company,
+        email=contact.email or "",
+        tier=contact.tier or "",
+        tags=contact.tags,
+        locale=locale,
+        gender=gender_of(contact).value,
+        dates=_read_only(contact.dates),
+        extra=_read_only(contact.extra),
+        _contact=contact,
+    )
+
+
+#: Public data fields of the views, readable without the sandbox's per-access checks.
+_VIEW_FIELDS: Final[dict[type, frozenset[str]]] = {
+    cls: frozenset(f.name for f in fields(cls) if not f.name.startswith("_"))
+    for cls in (ContactView, SenderView)
+}
+
+
+def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return mapping if isinstance(mapping, MappingProxyType) else MappingProxyType(dict(mapping))
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _name_filter(value: object, case: str = "nominative", parts: str = "first_patronymic") -> str:
+    if not isinstance(value, ContactView):
+        raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
+    return decline(value._contact, case, parts=parts)
+
+
+def _locale_of(context: Context, locale: str | None) -> str | None:
+    if locale is not None:
+        return locale
+    value = context.get("locale")
+    return value if isinstance(value, str) else None
+
+
+def _check_years(value: object) -> int:
+    if value is None:
+        raise ValueError("years is None for this occasion (guard it with {% if years %})")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"years_phrase needs a whole number, got {value!r}")
+    return value
+
+
+# Babel formats one value in 30-60 µs, and a letter uses several, twice (text and
+# HTML). The inputs repeat endlessly across a mailing (a few year counts, a
+# year's worth of dates, a handful of locales) and the functions are pure, so
+# a cache turns the most expensive part of a render into a dict lookup.
+_cached_years_phrase = lru_cache(maxsize=2048)(years_phrase)
+_cached_format_date = lru_cache(maxsize=8192)(format_date)
+_cached_plural = lru_cache(maxsize=2048)(plural)
+
+
+@pass_context
+def _years_filter(context: Context, value: object, locale: str | None = None) -> str:
+    return _cached_years_phrase(_check_years(value), _locale_of(context, locale))
+
+
+@pass_context
+def _date_filter(context: Context, value: object, fmt: str = "long", locale: str | None = None) -> str:
+    if not isinstance(value, date):
+        raise TypeError(f"the date filter needs a date, got {value!r}")
+    return _cached_format_date(value, _locale_of(context, locale), str(fmt))
+
+
+@pass_context
+def _plural_filter(context: Context, value: object, forms: object, locale: str | None = None) -> str:
+    if isinstance(forms, list | tuple):
+        forms = "|".join(str(f) for f in forms)  # hashable, same meaning for i18n.plural
+    if not isinstance(forms, str):
+        raise TypeError(f"plural forms must be a string like 'год|года|лет', got {forms!r}")
+    return _cached_plural(_check_years(value), forms, _locale_of(context, locale))
+
+
+def _as_markup(eval_ctx: EvalContext, value: object) -> Markup | str:
+    text = value if isinstance(value, str) else str(value)
+    return escape(text) if eval_ctx.autoescape else text
+
+
+@pass_eval_context
+def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
+    text = _as_markup(eval_ctx, value).strip()
+    if not eval_ctx.autoescape:
+        return text
+    return Markup("<br>\n").join(Markup(line) for line in text.splitlines())
+
+
+@pass_eval_context
+def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup | str:
+    """Blank-line separated paragraphs as ``<p>`` elements; single newlines become ``<br>``."""
+    text = _as_markup(eval_ctx, value)
+    if not eval_ctx.autoescape:
+        return text
+    open_tag = f'<p style="{escape(style)}">' if style else "<p>"
+    out = []
+    for chunk in _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n")):
+        lines = [line.strip() for line in chunk.strip().splitlines()]
+        if any(lines):
+            body = "<br>\n".join(lines)
+            out.append(f"{open_tag}{body}</p>")
+    return Markup("\n".join(out))  # every piece is escaped text or our own tags
+
+
+def _finalize(value: Any) -> Any:
+    """Refuse to print what is never letter text: ``None`` and functions.
+
+    ``StrictUndefined`` catches missing names but not ``None`` ("лет: None")
+    nor a method printed without parentheses (its repr, or a sandbox probe
+    like ``''|attr('format')``).
+    """
+    if value is None:
+        raise TemplateRuntimeError(
+            "printed a None value (e.g. years for an occasion without an anniversary); "
+            "guard it with {% if … %}"
+        )
+    if isinstance(value, Undefined | str | int | float | date) or not callable(value):
+        return value
+    raise SecurityError(
+        f"refusing to print a {type(value).__name__}: functions and methods are not letter text "
+        "(missing parentheses?)"
+    )
+
+
+# --------------------------------------------------------------------------- environments
+
+
+class _NoAutoescapeTag(Extension):
+    """Reject ``{% autoescape %}`` in every template an environment compiles (layouts and macros too)."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        previous: Token | None = None
+        for token in stream:
+            if (
+                token.type == "name"
+                and token.value in ("autoescape", "endautoescape")
+                and previous is not None
+                and previous.type == "block_begin"
+            ):
+                raise TemplateSyntaxError(
+                    "{% autoescape %} is not allowed: HTML is always escaped, text never",
+                    token.lineno,
+                    stream.name,
+                    stream.filename,
+                )
+            previous = token
+            yield token
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, plus caps on ``*`` and ``**`` (the stock sandbox only caps ``range``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Fast path for the data fields of our own views (read on every line of
+        # every letter): they are plain data by construction, so the generic
+        # safety checks would only cost time. Anything else takes the full path.
+        fields = _VIEW_FIELDS.get(type(obj))
+        if fields is not None and attribute in fields:
+            return getattr(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(seq) * count > _MAX_REPEAT
+                ):
+                    raise OverflowError(f"'*' would build a sequence longer than {_MAX_REPEAT:,}")
+            return left * right
+        if operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0:
+                bits = max(abs(left), 1).bit_length() * right
+                if bits > _MAX_POWER_BITS:
+                    raise OverflowError(f"'**' result would exceed {_MAX_POWER_BITS} bits")
+            return left**right
+        return super().call_binop(context, operator, left, right)
+
+
+def _environment(loader: FileSystemLoader, *, html: bool) -> _Sandbox:
+    """One of the renderer's two environments: identical except for ``autoescape``.
+
+    Why two environments rather than one with an ``autoescape`` callback: Jinja
+    decides escaping per template *name* at compile time, but here one file
+    holds both the text and the HTML part, and the HTML part pulls in layouts
+    and macro files by their own names. A callback would have to guess from
+    each name whether it is "HTML" (``_ru.j2`` used inside the html block is
+    not named like HTML), and one wrong guess ships unescaped client data.
+    With two environments the question never arises: everything compiled for
+    the html block — the file, what it extends, includes and imports — is
+    compiled with escaping, everything for subject and text without. The cost
+    is compiling each file twice, once per process.
+    """
+    env = _Sandbox(
+        loader=loader,
+        autoescape=html,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # never stat files per render: templates are compiled once
+        cache_size=-1,  # …and kept for the life of the process
+        extensions=[_NoAutoescapeTag],
+    )
+    env.filters.pop("safe", None)  # the one filter that would switch escaping off for a value
+    env.filters.update(
+        name=_name_filter,
+        years=_years_filter,
+        years_phrase=_years_filter,
+        date=_date_filter,
+        plural=_plural_filter,
+        nl2br=_nl2br,
+        paragraphs=_paragraphs,
+    )
+    return env
+
+
+# --------------------------------------------------------------------------- template files
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What one file's top level declares, found by parsing it (once)."""
+
+    parent: str | None
+    blocks: frozenset[str]
+    #: (line, message) for what cannot work when blocks are rendered on their own.
+    problems: tuple[tuple[int, str], ...]
+    #: (line, name) of templates named literally by extends/include/import.
+    references: tuple[tuple[int, str], ...]
+
+
+class _LoadError(Exception):
+    """A template that cannot be used for anyone: cached, then reported per contact or by check."""
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.message = message
+
+    def problem(self) -> Problem:
+        return _problem(self.file, self.line, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    """One resolved template: its file, the letter's locale, and the extends chain per environment."""
+
+    file: str
+    #: The locale the letter is written in (see :meth:`Renderer._letter_locale`).
+    locale: str
+    #: Its language code ("ru", "en"): templates branch on it often, so it is computed once.
+    lang: str
+    plain: tuple[Template, ...]
+    html: tuple[Template, ...] | None
+
+
+def _is_blank_output(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Output) and all(
+        isinstance(child, nodes.TemplateData) and not child.data.strip() for child in node.nodes
+    )
+
+
+_TAGS: Final = {"Assign": "set", "AssignBlock": "set", "FromImport": "from", "CallBlock": "call"}
+
+
+def _tag_name(node: nodes.Node) -> str:
+    kind = type(node).__name__
+    return _TAGS.get(kind, kind.lower())
+
+
+def _shape(ast: nodes.Template) -> _Shape:
+    parent: str | None = None
+    problems: list[tuple[int, str]] = []
+    for node in ast.body:
+        if isinstance(node, nodes.Extends):
+            if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+                if parent is not None:
+                    problems.append((node.lineno, "a second {% extends %}"))
+                parent = node.template.value
+            else:
+                problems.append((node.lineno, "{% extends %} must name a template literally"))
+        elif not isinstance(node, nodes.Block) and not _is_blank_output(node):
+            what = "text" if isinstance(node, nodes.Output) else f"{{% {_tag_name(node)} %}}"
+            problems.append(
+                (
+                    node.lineno,
+                    f"{what} outside a block is never rendered (each block is rendered on its own); "
+                    "move it into the block that uses it",
+                )
+            )
+    references: list[tuple[int, str]] = []
+    for ref in ast.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        assert isinstance(ref, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport)
+        target = ref.template
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            if isinstance(ref, nodes.Include) and ref.ignore_missing:
+                continue
+            references.append((ref.lineno, target.value))
+    blocks = frozenset(block.name for block in ast.find_all(nodes.Block))
+    return _Shape(parent, blocks, tuple(problems), tuple(references))
+
+
+def _locale_chain(locale: str) -> list[str]:
+    """``sr_Latn_RS`` → ``["sr_Latn_RS", "sr_Latn", "sr"]``."""
+    parts = locale.split("_")
+    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
+    """The innermost template frame of a traceback, as (template name, template line).
+
+    Jinja compiles a template to a Python module whose globals hold the
+    template as ``__jinja_template__`` and whose code maps Python lines back to
+    template lines (:meth:`Template.get_corresponding_lineno`) — the same data
+    Jinja's own traceback rewriting uses, read directly so no fake frames are
+    built for each failing contact. The innermost frame is the most precise: an
+    error inside an imported macro is reported in the macro's file.
+    """
+    found: tuple[str, int] | None = None
+    while tb is not None:
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if isinstance(template, Template) and template.name is not None:
+            found = (template.name, template.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return found
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SecurityError):
+        return f"refused by the sandbox: {exc}"
+    if isinstance(exc, UndefinedError):
+        return f"undefined: {exc}"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"syntax error: {exc.message}"
+    if isinstance(exc, TemplateNotFound):
+        return f"template not found: {exc.name}"
+    if isinstance(exc, OverflowError):
+        return f"refused by the sandbox: {exc}"
+    if isinstance(exc, TemplateRuntimeError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _tidy_text(text: str) -> str:
+    lines = "\n".join(line.rstrip() for line in text.splitlines()).strip()
+    return _BLANK_LINES.sub("\n\n", lines)
+
+
+def _block(context: Context, name: str) -> str:
+    return "".join(context.blocks[name][0](context))
+
+
+def _context(chain: tuple[Template, ...], values: dict[str, Any]) -> Context:
+    """A context for rendering single blocks, with the blocks of every extended template.
+
+    Mirrors what ``{% extends %}`` does at run time (each parent's blocks are
+    appended behind the child's), so ``{% block %}`` overrides and ``super()``
+    behave exactly as in a whole-template render.
+    """
+    context = chain[0].new_context(values)
+    for parent in chain[1:]:
+        for name, func in parent.blocks.items():
+            context.blocks.setdefault(name, []).append(func)
+    return context
+
+
+# --------------------------------------------------------------------------- the renderer
+
+
+class Renderer:
+    """Renders plan items with the templates of one directory; compiles each file once.
+
+    Construction does no I/O (the loader is lazy), so building a renderer for
+    ``greeter schema`` or a failed config costs nothing. Resolved templates are
+    cached per (template name, locale); a template that fails to resolve is
+    cached as its error, so a broken file is not re-parsed for every contact.
+    """
+
+    def __init__(self, templates_dir: Path, sender: Sender, default_locale: str = "ru") -> None:
+        self._dir = Path(templates_dir)
+        self._sender = SenderView(sender.name, sender.email, sender.company, sender.signature)
+        self._default_locale = default_locale
+        self._loader = FileSystemLoader(str(self._dir), encoding="utf-8")
+        self._plain = _environment(self._loader, html=False)
+        self._html = _environment(self._loader, html=True)
+        self._variants: dict[tuple[str, str], _Variant | _LoadError] = {}
+        self._shapes: dict[str, _Shape] = {}
+        self._files: dict[str, dict[str, str]] = {}
+
+    # ------------------------------------------------------------------ rendering
+
+    def render(self, item: PlanItem) -> Rendered:
+        """The letter for one plan item; raises :class:`TemplateError` (file, line, contact id)."""
+        hit = item.hit
+        contact = hit.contact
+        locale = normalize_locale(contact.locale, self._default_locale)
+        variant = self._variant(hit.template, locale)
+        if isinstance(variant, _LoadError):
+            raise TemplateError(variant.file, variant.line, variant.message, contact.id)
+        letter = variant.locale
+        values: dict[str, Any] = {
+            "contact": _contact_view(contact, locale),
+            "occasion": hit.occasion,
+            "occasion_date": hit.date,
+            "years": hit.years,
+            "belated": item.belated,
+            "also": [{"occasion": h.occasion, "date": h.date, "years": h.years} for h in item.also],
+            "sender": self._sender,
+            "salutation": salutation(contact, letter),
+            "locale": letter,
+            "lang": variant.lang,
+        }
+        try:
+            context = _context(variant.plain, values)
+            subject = _one_line(_block(context, "subject"))
+            text = _tidy_text(_block(context, "text"))
+            html = None
+            if variant.html is not None:
+                html = _block(_context(variant.html, values), "html").strip()
+        except Exception as exc:
+            raise self._error(exc, variant.file, contact.id) from exc
+        for part, value in (("subject", subject), ("text", text)):
+            if not value:
+                raise TemplateError(variant.file, None, f"the {part} block rendered empty", contact.id)
+        return Rendered(subject=subject, text=text, html=html, template_file=variant.file)
+
+    def _error(self, exc: Exception, file: str, contact_id: str) -> TemplateError:
+        if isinstance(exc, TemplateSyntaxError) and exc.name:  # an include compiled lazily
+            return TemplateError(exc.name, exc.lineno, _describe(exc), contact_id)
+        where = _template_frame(exc.__traceback__)
+        name, line = where if where is not None else (file, None)
+        return TemplateError(name, line, _describe(exc), contact_id)
+
+    # ------------------------------------------------------------------ resolving files
+
+    def _variant(self, name: str, locale: str) -> _Variant | _LoadError:
+        key = (name, locale)
+        cached = self._variants.get(key)
+        if cached is None:
+            try:
+                cached = self._load_variant(name, locale)
+            except _LoadError as exc:
+                cached = exc
+            self._variants[key] = cached
+        return cached
+
+    def _variant_files(self, name: str) -> dict[str, str]:
+        """One template's locale variants by canonical locale: ``{"sr_Cyrl_RS": "birthday.sr_RS.j2"}``.
+
+        File names are normalised exactly like contacts' locales (Babel adds
+        the likely script: ``sr_RS`` → ``sr_Cyrl_RS``), so ``birthday.sr_RS.j2``
+        serves a contact whose CRM says ``sr-RS``, while a ``sr_Latn_RS``
+        contact is not sent the Cyrillic file. Listed once per template name.
+        """
+        found = self._files.get(name)
+        if found is None:
+            found = {}
+            ranked = []
+            for path in self._variant_paths(name):
+                part = path.name[len(name) + 1 : -len(SUFFIX)]
+                canonical = normalize_locale(part, "")
+                if canonical:
+                    ranked.append((canonical, part != canonical, path.name))
+            for canonical, _, file in sorted(ranked):
+                found.setdefault(canonical, file)
+            self._files[name] = found
+        return found
+
+    def _load_variant(self, name: str, locale: str) -> _Variant:
+        if not _NAME.match(name):
+            raise _LoadError(name, None, "not a template name (letters, digits, '_' and '-'; no '_' first)")
+        variants = self._variant_files(name)
+        chain = _locale_chain(locale)
+        file = next((variants[loc] for loc in chain if loc in variants), None)
+        if file is None:
+            file = f"{name}{SUFFIX}"
+            if not (self._dir / file).is_file():
+                looked = ", ".join([*(f"{name}.{loc}{SUFFIX}" for loc in chain), file])
+                raise _LoadError(file, None, f"template missing: looked for {looked} in {self._dir}")
+        names = self._chain(file)
+        blocks = frozenset().union(*(self._shapes[n].blocks for n in names))
+        for required in ("subject", "text"):
+            if required not in blocks:
+                raise _LoadError(file, None, f"no {{% block {required} %}} (nor in what it extends)")
+        plain = tuple(self._compile(self._plain, n) for n in names)
+        html = tuple(self._compile(self._html, n) for n in names) if "html" in blocks else None
+        letter = self._letter_locale(file, name, locale)
+        return _Variant(file, letter, letter.split("_")[0], plain, html)
+
+    def _letter_locale(self, file: str, name: str, locale: str) -> str:
+        """The locale a letter is worded in: the contact's, unless the file is in another language.
+
+        A contact with locale ``de`` and no ``birthday.de.j2`` gets the default
+        (Russian) file; its salutation, dates and plurals must then be Russian
+        too ("15 лет", not "15 Jahre" inside a Russian sentence), so the
+        template's language wins over the contact's.
+        """
+        if file != f"{name}{SUFFIX}":
+            return locale  # a variant matched one of the contact's own locale prefixes
+        default = normalize_locale(self._default_locale, self._default_locale)
+        return locale if locale.split("_")[0] == default.split("_")[0] else default
+
+    def _chain(self, file: str) -> list[str]:
+        """``file`` and the templates it extends, child first; shape problems are errors."""
+        names: list[str] = []
+        current: str | None = file
+        while current is not None:
+            if current in names:
+                raise _LoadError(file, None, f"{{% extends %}} loop: {' → '.join([*names, current])}")
+            shape = self._shape(current)
+            if shape.problems:
+                line, message = shape.problems[0]
+                raise _LoadError(current, line, message)
+            names.append(current)
+            current = shape.parent
+        return names
+
+    def _shape(self, file: str) -> _Shape:
+        shape = self._shapes.get(file)
+        if shape is None:
+            try:
+                source, filename, _ = self._loader.get_source(self._plain, file)
+                ast = self._plain.parse(source, file, filename)
+            except TemplateNotFound:
+                raise _LoadError(file, None, "template not found") from None
+            except TemplateSyntaxError as exc:
+                raise _LoadError(exc.name or file, exc.lineno, f"syntax error: {exc.message}") from None
+            shape = self._shapes[file] = _shape(ast)
+        return shape
+
+    @staticmethod
+    def _compile(env: _Sandbox, file: str) -> Template:
+        try:
+            return env.get_template(file)
+        except TemplateSyntaxError as exc:
+            raise _LoadError(exc.name or file, exc.lineno, f"syntax error: {exc.message}") from None
+        except TemplateNotFound as exc:
+            raise _LoadError(file, None, f"template not found: {exc.name}") from None
+
+    # ------------------------------------------------------------------ check
+
+    def template_files(self, name: str) -> list[Path]:
+        """The files of one template that exist: the default first, then each locale variant."""
+        if not _NAME.match(name):
+            return []
+        default = self._dir / f"{name}{SUFFIX}"
+        return ([default] if default.is_file() else []) + self._variant_paths(name)
+
+    def _variant_paths(self, name: str) -> list[Path]:
+        if not _NAME.match(name) or not self._dir.is_dir():
+            return []
+        return sorted(
+            path
+            for path in self._dir.glob(f"{name}.*{SUFFIX}")
+            if path.is_file() and _LOCALE_PART.match(path.name[len(name) + 1 : -len(SUFFIX)])
+        )
+
+    def check(self, names: Iterable[str]) -> list[Problem]:
+        """Compile every variant of every named template, and what they extend, include and import.
+
+        Reports (kind ``"template"``): a missing default file, syntax errors
+        with file and line, content outside blocks, a missing subject/text
+        block, references to missing templates, and (as warnings) locale
+        variants no contact can ever select. Compiling here also warms the
+        cache for the renders that follow.
+        """
+        problems: list[Problem] = []
+        for name in dict.fromkeys(names):
+            if not _NAME.match(name):
+                problems.append(_problem(name, None, "not a template name (letters, digits, '_' and '-')"))
+                continue
+            files = self.template_files(name)
+            if not any(path.name == f"{name}{SUFFIX}" for path in files):
+                problems.append(
+                    _problem(
+                        f"{name}{SUFFIX}",
+                        None,
+                        f"template missing: {self._dir / (name + SUFFIX)} "
+                        "(the default every locale falls back to)",
+                    )
+                )
+            for path in files:
+                problems.extend(self._check_variant(name, path.name))
+        return list(dict.fromkeys(problems))
+
+    def _check_variant(self, name: str, file: str) -> list[Problem]:
+        problems: list[Problem] = []
+        locale_part = file[len(name) + 1 : -len(SUFFIX)]
+        if locale_part:
+            canonical = normalize_locale(locale_part, "")
+            chosen = self._variant_files(name).get(canonical)
+            if not canonical:
+                message = f"unknown locale {locale_part!r}: no contact selects this file"
+                problems.append(_problem(file, None, message, True))
+            elif chosen != file:
+                message = f"never used: {chosen} is the file for locale {canonical}"
+                problems.append(_problem(file, None, message, True))
+        try:
+            names = self._chain(file)
+        except _LoadError as exc:
+            return [*problems, exc.problem()]
+        blocks = frozenset().union(*(self._shapes[n].blocks for n in names))
+        for required in ("subject", "text"):
+            if required not in blocks:
+                problems.append(_problem(file, None, f"no {{% block {required} %}} (nor in what it extends)"))
+        seen: set[str] = set()
+        for n in names:
+            problems.extend(self._check_file(n, seen))
+        return problems
+
+    def _check_file(self, file: str, seen: set[str]) -> list[Problem]:
+        """Compile ``file`` in both environments, then everything it names literally."""
+        if file in seen:
+            return []
+        seen.add(file)
+        problems: list[Problem] = []
+        for env in (self._plain, self._html):
+            try:
+                self._compile(env, file)
+            except _LoadError as exc:
+                return [exc.problem()]
+        try:
+            shape = self._shape(file)
+        except _LoadError as exc:
+            return [exc.problem()]
+        for line, ref in shape.references:
+            if not (self._dir / ref).is_file():
+                problems.append(_problem(file, line, f"template not found: {ref}"))
+            else:
+                problems.extend(self._check_file(ref, seen))
+        return problems
+
+
+def _problem(file: str, line: int | None, message: str, warning: bool = False) -> Problem:
+    return Problem(
+        file=file,
+        field="",
+        message=message,
+        line=line,
+        kind="template",
+        severity="warning" if warning else "error",
+    )

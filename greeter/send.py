@@ -1,0 +1,184 @@
+"""``greeter send --once``: plan what is due at ``now`` and deliver it — the shell around delivery.
+
+The daemon calls :func:`send_once` on its schedule; the CLI calls it once.
+Reading the password, opening the journal, choosing the transport and the
+progress display live here; the decisions live in the planner and
+:mod:`greeter.delivery`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from greeter.calendar_rules import WorkCalendar, in_window
+from greeter.config import Settings
+from greeter.delivery import Deliverer, Prepared, Summary, deadline, is_due, send_batch, zone_of
+from greeter.errors import ConfigError, Problem
+from greeter.journal import Journal
+from greeter.journal_store import STATES, JournalEntry
+from greeter.plan_types import PastGreeting, PlanItem
+from greeter.planner import plan
+from greeter.ratelimit import RateLimiter, SystemClock
+from greeter.render import Renderer
+from greeter.runtime import Inputs
+from greeter.smtp_transport import SmtpTransport
+from greeter.sources import LoadReport
+from greeter.transport import FileTransport, Transport
+
+
+@dataclass
+class RunResult:
+    summary: Summary
+    report: LoadReport
+    due: int
+    recovered: int
+
+
+def read_secret(env: str | None, file: Path | None, what: str) -> str | None:
+    """A secret from the environment variable or file the config names — never from the config."""
+    if env:
+        value = os.environ.get(env)
+        if value is None:
+            raise ConfigError([Problem("environment", env, f"{what}: environment variable {env} is not set")])
+        return value
+    if file:
+        try:
+            return file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError([Problem(str(file), "", f"{what}: cannot read ({exc.strerror})")]) from None
+    return None
+
+
+def make_transport(settings: Settings) -> Transport:
+    delivery = settings.delivery
+    if delivery.transport == "file":
+        return FileTransport(delivery.outbox)
+    smtp = delivery.smtp
+    password = read_secret(smtp.password_env, smtp.password_file, "SMTP password")
+    return SmtpTransport(smtp, password)
+
+
+def journal_history(journal: Journal, since_day: datetime) -> dict[str, list[PastGreeting]]:
+    """Every journal row since ``since_day`` grouped by contact, as plain planner input."""
+    history: dict[str, list[PastGreeting]] = defaultdict(list)
+    for past in journal.greeted_dates(since_day.date(), states=STATES):
+        history[past.contact_id].append(past)
+    return history
+
+
+def send_once(
+    inputs: Inputs,
+    journal: Journal,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    transport: Transport | None = None,
+    progress: Callable[[int, int], Callable[[int], None]] | None = None,
+    announce: Callable[[PlanItem], None] | None = None,
+) -> RunResult:
+    """Plan the days around ``now`` and deliver whatever is due; returns the counts.
+
+    The journal must already hold the sender lock (unless ``dry_run``).
+    """
+    settings = inputs.settings
+    recovered = 0 if dry_run else journal.recover_stale_claims(now)
+    lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
+    inputs.history = journal_history(journal, now - timedelta(days=lookback))
+    inputs.suppressed = journal.suppressed()
+    today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+    start = today - timedelta(days=settings.catch_up_days)
+    # through tomorrow: contacts east of the default zone may already be there
+    pw = inputs.window(now=now, start=start, days=settings.catch_up_days + 2)
+    report = inputs.new_report()
+    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
+    deliverer = Deliverer(
+        settings, journal, renderer.render, now=now, unsubscribe_secret=secret.encode() if secret else None
+    )
+    zones: dict[str, ZoneInfo] = {}
+    due: list[Prepared] = []
+    due_count = 0
+    skips: list[PlanItem] = []
+    for item in plan(inputs.contacts(report), pw, inputs.history, inputs.suppressed):
+        zones[item.hit.contact.id] = zone_of(item.hit.contact, settings.defaults.timezone)
+        if is_due(item, now):
+            due_count += 1
+            if announce is not None:
+                announce(item)
+            if not dry_run:
+                prepared = deliverer.prepare(item)
+                if prepared is not None:
+                    due.append(prepared)
+        elif item.status == "skip":
+            skips.append(item)
+    if dry_run:
+        return RunResult(deliverer.summary, report, due=due_count, recovered=0)
+    deliverer.record_skips(skips)
+    retries = _due_retries(journal, deliverer, zones, settings, now, pw.calendar)
+    own_transport = transport is None
+    transport = transport or make_transport(settings)
+    limiter = RateLimiter.from_config(settings.delivery.rate_limit, SystemClock())
+    limiter.record_past_sends((now - t).total_seconds() for t in journal.sent_times(now - timedelta(days=1)))
+    tick = progress(len(due) + len(retries), 0) if progress else None
+    concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
+
+    async def go() -> None:
+        try:
+            await send_batch(
+                deliverer,
+                transport,
+                due,
+                retries,
+                zones,
+                concurrency=concurrency,
+                limiter=None if limiter.unlimited else limiter,
+                progress=tick,
+            )
+        finally:
+            if own_transport:
+                await transport.close()
+
+    asyncio.run(go())
+    return RunResult(deliverer.summary, report, due=len(due) + len(retries), recovered=recovered)
+
+
+def _due_retries(
+    journal: Journal,
+    deliverer: Deliverer,
+    zones: dict[str, ZoneInfo],
+    settings: Settings,
+    now: datetime,
+    calendar: WorkCalendar,
+) -> list[tuple[JournalEntry, bytes]]:
+    """Retries whose time has come, inside the recipient's window and before their deadline."""
+    ready: list[tuple[JournalEntry, bytes]] = []
+    for entry in journal.due_retries(now):
+        tz = zones.get(entry.contact_id, ZoneInfo(settings.defaults.timezone))
+        if now > deadline(entry.occasion_date, tz, settings.catch_up_days):
+            journal.mark_expired(entry.key, now)
+            deliverer.summary.skipped["expired"] += 1
+            continue
+        if not in_window(now.astimezone(tz), tz, settings.send_window, calendar):
+            continue
+        data = journal.payload(entry.key)
+        if data is not None:
+            ready.append((entry, data))
+    return ready
+
+
+def print_due(item: PlanItem) -> None:
+    hit = item.hit
+    assert item.send_at is not None
+    print(
+        f"due  {item.send_at:%Y-%m-%d %H:%M %Z}  {hit.contact.id}  {hit.contact.email}  "
+        f"{'+'.join([hit.occasion, *item.merged_with])}",
+        file=sys.stdout,
+    )

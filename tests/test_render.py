@@ -1,0 +1,800 @@
+"""Rendering: the shipped letters, locale fallback, strictness, escaping and the sandbox.
+
+Content tests use the real ``templates/`` directory; error cases write small
+real template files into ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from jinja2 import FileSystemLoader
+
+from greeter.config import Sender
+from greeter.contacts import Contact, Gender
+from greeter.errors import TemplateError
+from greeter.plan_types import Hit, PlanItem, Rendered
+from greeter.render import Renderer
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+
+SENDER = Sender(
+    name="ООО «Ромашка»",
+    email="greetings@romashka.example",
+    company="ООО «Ромашка»",
+    signature="С уважением,\nОльга Смирнова, отдел по работе с клиентами\nООО «Ромашка», +7 495 000-00-00\n",
+)
+
+
+def person(
+    cid: str,
+    first: str = "",
+    patronymic: str = "",
+    last: str = "",
+    *,
+    company: str = "",
+    locale: str | None = None,
+    gender: Gender | None = None,
+    extra: dict[str, str] | None = None,
+) -> Contact:
+    return Contact(
+        id=cid,
+        email=f"{cid}@example.com",
+        first_name=first,
+        patronymic=patronymic,
+        last_name=last,
+        company=company,
+        locale=locale,
+        gender=gender,
+        extra=extra or {},
+    )
+
+
+def item(
+    contact: Contact,
+    template: str = "birthday",
+    *,
+    occasion: str | None = None,
+    day: date = date(2026, 12, 15),
+    years: int | None = 15,
+    belated: bool = False,
+    also: tuple[Hit, ...] = (),
+) -> PlanItem:
+    hit = Hit(contact, occasion or template, day, years, 100, template)
+    return PlanItem(hit=hit, status="send", also=also, belated=belated)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Renderer:
+    return Renderer(TEMPLATES, SENDER)
+
+
+def write(directory: Path, files: dict[str, str]) -> Renderer:
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return Renderer(directory, SENDER)
+
+
+SIMPLE = "{% block subject %}S{% endblock %}{% block text %}T{% endblock %}"
+
+
+# --------------------------------------------------------------------------- shipped letters
+
+MALE = person("m", "Иван", "Петрович", "Сидоров", company="Рога и Копыта")
+FEMALE = person("f", "Анна", "Ильинична", "Кузнецова", company="ООО «Ромашка Плюс»")
+NO_PATRONYMIC = person("n", "Иван", "", "Сидоров")
+TURKIC = person("t", "Гусейн", "Рашид оглы", "Алиев", company="Каспий")
+TURKIC_F = person("tf", "Айгюль", "Лутфияр кызы", "Мамедова")
+ENGLISH = person("e", "John", "", "Smith", company="Acme Ltd", locale="en")
+
+#: contact → (salutation line of the text part, dative caption of the HTML card or None)
+ADDRESSING: dict[str, tuple[Contact, str, str | None]] = {
+    "male": (MALE, "Уважаемый Иван Петрович!", "Ивану Петровичу Сидорову"),
+    "female": (FEMALE, "Уважаемая Анна Ильинична!", "Анне Ильиничне Кузнецовой"),
+    "no_patronymic": (NO_PATRONYMIC, "Здравствуйте, Иван!", "Ивану Сидорову"),
+    "turkic": (TURKIC, "Уважаемый Гусейн Рашид оглы!", "Гусейну Рашид оглы Алиеву"),
+    "turkic_f": (TURKIC_F, "Уважаемая Айгюль Лутфияр кызы!", "Айгюль Лутфияр кызы Мамедовой"),
+    "english": (ENGLISH, "Dear John,", None),
+}
+
+#: template → occasion name the example config uses for it
+OCCASIONS = {
+    "birthday": "birthday",
+    "company_anniversary": "company_anniversary",
+    "first_deal": "first_deal_anniversary",
+    "new_year": "new_year",
+    "holiday": "womens_day",
+}
+
+#: (template, language, years) → words with the right plural that must appear in the text
+PLURALS: dict[tuple[str, str], dict[int, str]] = {
+    ("company_anniversary", "ru"): {1: " 1 год.", 3: " 3 года.", 15: " 15 лет.", 21: " 21 год."},
+    ("company_anniversary", "en"): {1: "1 year.", 3: "3 years.", 15: "15 years.", 21: "21 years."},
+    ("first_deal", "ru"): {1: " год со дня", 3: " 3 года со дня", 15: " 15 лет со дня", 21: " 21 год со дня"},
+    ("first_deal", "en"): {1: "a year since", 3: "3 years since", 15: "15 years since", 21: "21 years since"},
+}
+#: …and in the subject
+SUBJECT_PLURALS: dict[tuple[str, str], dict[int, str]] = {
+    ("company_anniversary", "ru"): {
+        1: "с первой годовщиной ",
+        3: "с 3-летием ",
+        15: "с 15-летием ",
+        21: "с 21-летием ",
+    },
+    ("first_deal", "ru"): {
+        1: "спасибо за год сотрудничества",
+        3: "спасибо за 3 года сотрудничества",
+        15: "спасибо за 15 лет сотрудничества",
+        21: "спасибо за 21 год сотрудничества",
+    },
+    ("first_deal", "en"): {
+        1: "thank you for a year of partnership",
+        3: "thank you for 3 years of partnership",
+        15: "thank you for 15 years of partnership",
+        21: "thank you for 21 years of partnership",
+    },
+}
+
+
+class _TagBalance(HTMLParser):
+    VOID = frozenset({"meta", "br", "img", "hr", "link", "input"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.errors.append(tag)
+
+
+def assert_email_safe_html(html: str) -> None:
+    assert html.startswith("<!DOCTYPE html>")
+    assert "max-width:600px" in html
+    assert 'role="presentation"' in html
+    # no external resources and nothing that email clients strip or block
+    for forbidden in ("<link", "<script", "<img", "src=", "url(", "http://", "https://", "<style"):
+        assert forbidden not in html
+    parser = _TagBalance()
+    parser.feed(html)
+    assert parser.errors == [] and parser.stack == []
+
+
+@pytest.mark.parametrize("template", list(OCCASIONS))
+@pytest.mark.parametrize("who", list(ADDRESSING))
+@pytest.mark.parametrize("years", [1, 3, 15, 21])
+@pytest.mark.parametrize("belated", [False, True], ids=["on_time", "belated"])
+@pytest.mark.parametrize("merged", [False, True], ids=["alone", "merged"])
+def test_every_shipped_letter(
+    shipped: Renderer, template: str, who: str, years: int, belated: bool, merged: bool
+) -> None:
+    contact, greeting, caption = ADDRESSING[who]
+    lang = "en" if contact.locale == "en" else "ru"
+    day = date(2026, 12, 29) if template == "new_year" else date(2026, 12, 15)
+    if template == "new_year":
+        also = (Hit(contact, "birthday", date(2026, 12, 20), 40, 100, "birthday"),)
+        also_words = {
+            "ru": "Пользуясь случаем, поздравляем Вас и с прошедшим днём рождения!",
+            "en": "We would also like to wish you a belated happy birthday!",
+        }[lang]
+    else:
+        also = (Hit(contact, "new_year", date(2026, 12, 29), None, 60, "new_year"),)
+        also_words = {
+            "ru": "Пользуясь случаем, поздравляем Вас и с наступающим Новым годом!",
+            "en": "We would also like to wish you a happy New Year!",
+        }[lang]
+
+    out = shipped.render(
+        item(
+            contact,
+            template,
+            occasion=OCCASIONS[template],
+            day=day,
+            years=years,
+            belated=belated,
+            also=also if merged else (),
+        )
+    )
+
+    assert out.template_file == (f"{template}.en.j2" if lang == "en" else f"{template}.j2")
+    # subject: one line, addressed by name
+    assert out.subject and "\n" not in out.subject and out.subject == out.subject.strip()
+    assert ("John" if lang == "en" else f"{contact.first_name} {contact.patronymic}".strip()) in out.subject
+    # text: the exact salutation opens it, the signature closes it, paragraphs stay
+    assert out.text.startswith(greeting + "\n\n")
+    signature = "С уважением,\nОльга Смирнова" if lang == "ru" else "Kind regards,\nООО «Ромашка»"
+    assert signature in out.text
+    assert "\n\n\n" not in out.text and all(line == line.rstrip() for line in out.text.splitlines())
+    paragraphs = out.text.split("\n\n")  # salutation, two paragraphs, [merged], signature
+    assert len(paragraphs) == 4 + merged
+    assert not any("\n" in p for p in paragraphs[:-1])  # no stray line breaks from template tags
+    assert "None" not in out.text
+    # belated wording only when belated
+    belated_words = "Примите, пусть и с небольшим опозданием" if lang == "ru" else "Please accept our belated"
+    assert (belated_words in out.text) is belated
+    # merged occasions only when merged
+    assert (also_words in out.text) is merged
+    # years with correct plurals
+    if (template, lang) in PLURALS:
+        assert PLURALS[template, lang][years] in out.text
+    if (template, lang) in SUBJECT_PLURALS:
+        assert SUBJECT_PLURALS[template, lang][years] in out.subject
+    # HTML: same salutation, declined name on the card, safe markup
+    assert out.html is not None
+    assert f">{greeting}</p>" in out.html
+    if caption is not None:
+        assert f">{caption}</td>" in out.html
+    assert_email_safe_html(out.html)
+
+
+@pytest.mark.parametrize(
+    ("occasion", "subject", "words"),
+    [
+        ("womens_day", "Анна Ильинична, с Международным женским днём!", "весеннего настроения"),
+        ("defender_day", "Анна Ильинична, с Днём защитника Отечества!", "уверенности в своих силах"),
+        ("founders_day", "Анна Ильинична, с праздником!", "хорошего праздника"),  # neutral fallback
+    ],
+)
+def test_holiday_is_worded_by_occasion_name(
+    shipped: Renderer, occasion: str, subject: str, words: str
+) -> None:
+    out = shipped.render(item(FEMALE, "holiday", occasion=occasion, years=None))
+    assert out.subject == subject
+    assert words in out.text
+
+
+def test_holiday_english_fallback_and_belated(shipped: Renderer) -> None:
+    out = shipped.render(item(ENGLISH, "holiday", occasion="womens_day", years=None, belated=True))
+    assert out.subject == "Happy belated International Women's Day, John!"
+    out = shipped.render(item(ENGLISH, "holiday", occasion="founders_day", years=None))
+    assert out.subject == "Happy holiday, John!"
+
+
+def test_birthday_never_prints_the_age_and_says_jubilee_from_50(shipped: Renderer) -> None:
+    for years in (40, 45):
+        out = shipped.render(item(FEMALE, years=years))
+        assert str(years) not in out.text + out.subject
+        assert "с днём рождения" in out.subject
+    out = shipped.render(item(FEMALE, years=50))
+    assert out.subject == "Анна Ильинична, с юбилеем!"
+    assert "50" not in out.text
+
+
+def test_several_merged_occasions_read_as_one_sentence(shipped: Renderer) -> None:
+    also = (
+        Hit(MALE, "first_deal_anniversary", date(2026, 12, 10), 3, 70, "first_deal"),
+        Hit(MALE, "company_anniversary", date(2026, 12, 18), 15, 80, "company_anniversary"),
+        Hit(MALE, "new_year", date(2026, 12, 29), None, 60, "new_year"),
+    )
+    out = shipped.render(item(MALE, also=also))
+    assert (
+        "Пользуясь случаем, поздравляем Вас также с прошедшим 3-летием нашего сотрудничества, "
+        "с наступающим 15-летием компании и с наступающим Новым годом!"
+    ) in out.text
+    en = shipped.render(item(ENGLISH, also=also))
+    assert (
+        "We would also like to wish you a belated happy anniversary of our partnership, "
+        "a happy company anniversary and a happy New Year!"
+    ) in en.text
+
+
+def test_missing_company_and_first_name_never_leave_gaps(shipped: Renderer) -> None:
+    nameless = person("x", last="Сидоров")
+    for template, occasion in OCCASIONS.items():
+        out = shipped.render(item(nameless, template, occasion=occasion))
+        assert out.text.startswith("Здравствуйте!\n\n")
+        for gap in ("«»", " ,", ", !", "  ", "компании .", "None"):
+            assert gap not in out.text and gap not in out.subject, (template, gap)
+        assert out.subject[0].isupper()
+
+
+# --------------------------------------------------------------------------- locales
+
+
+def test_locale_fallback_order(tmp_path: Path) -> None:
+    def variant(tag: str) -> str:
+        return f"{{% block subject %}}{tag}{{% endblock %}}{{% block text %}}{{{{ locale }}}}{{% endblock %}}"
+
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": variant("default"),
+            "birthday.sr.j2": variant("sr"),
+            "birthday.sr_RS.j2": variant("sr_RS"),
+            "birthday.en.j2": variant("en"),
+        },
+    )
+    cases = {
+        "sr_RS": ("sr_RS", "birthday.sr_RS.j2"),
+        "sr-RS": ("sr_RS", "birthday.sr_RS.j2"),  # spelled as CRMs export it
+        "sr_Latn_RS": ("sr", "birthday.sr.j2"),  # sr_Latn_RS → sr_Latn → sr
+        "sr_ME": ("sr", "birthday.sr.j2"),
+        "sr": ("sr", "birthday.sr.j2"),
+        "en_GB": ("en", "birthday.en.j2"),
+        "ru_RU": ("default", "birthday.j2"),
+        "de": ("default", "birthday.j2"),
+        None: ("default", "birthday.j2"),
+        "not a locale": ("default", "birthday.j2"),
+    }
+    for locale, (subject, file) in cases.items():
+        out = r.render(item(person("c", "Иван", locale=locale)))
+        assert (out.subject, out.template_file) == (subject, file), locale
+
+
+def test_letter_language_follows_the_file_not_the_contact(shipped: Renderer) -> None:
+    # No German file: the Russian default is used, and then everything in it is Russian.
+    hans = person("h", "Hans", "", "Müller", company="Müller GmbH", locale="de")
+    out = shipped.render(item(hans, "company_anniversary"))
+    assert out.template_file == "company_anniversary.j2"
+    assert out.text.startswith("Здравствуйте, Hans!")
+    assert "15 декабря компании «Müller GmbH» исполняется 15 лет." in out.text
+    # A regional English contact keeps its own conventions in the English file.
+    gb = shipped.render(item(person("g", "Jane", locale="en_GB"), "first_deal", years=3))
+    us = shipped.render(item(person("u", "Jane", locale="en_US"), "first_deal", years=3))
+    assert "15 December marks 3 years" in gb.text
+    assert "December 15 marks 3 years" in us.text
+
+
+# --------------------------------------------------------------------------- context and filters
+
+
+def test_context_and_filters(tmp_path: Path) -> None:
+    text = "\n".join(
+        [
+            "{% block subject %}x{% endblock %}",
+            "{% block text %}",
+            "{{ contact|name('dative') }}|{{ contact|name('genitive', 'full') }}|{{ contact|name }}",
+            "{{ years|years_phrase }}|{{ 3|years }}|{{ 21|years_phrase('en') }}",
+            "{{ occasion_date|date('day_month') }}|{{ occasion_date|date }}|{{ occasion_date|date('short', 'en') }}",
+            "{{ 5|plural('клиент|клиента|клиентов') }}|{{ 2|plural(['год', 'года', 'лет']) }}|{{ 1|plural('day|days') }}",
+            "{{ occasion }}|{{ belated }}|{{ locale }}|{{ lang }}|{{ salutation }}",
+            "{{ contact.full_name }}|{{ contact }}|{{ contact.company }}|{{ contact.tier }}|{{ contact.gender }}",
+            "{{ contact.extra.city }}|{{ contact.dates.birthday.year }}|{{ 'vip' in contact.tags }}",
+            "{% for a in also %}{{ a.occasion }}/{{ a['date'].day }}/{{ a.years is none }};{% endfor %}.",
+            "{{ sender.name }}|{{ sender.email }}|{{ sender.company }}",
+            "{% endblock %}",
+        ]
+    )
+    r = write(tmp_path, {"birthday.j2": text})
+    contact = Contact(
+        id="c1",
+        email="ivan@example.com",
+        first_name="Иван",
+        patronymic="Петрович",
+        last_name="Сидоров",
+        company="Рога & Копыта",
+        tags=frozenset({"vip"}),
+        dates={"birthday": date(1980, 12, 15)},
+        extra={"city": "Казань"},
+    )
+    also = (Hit(contact, "new_year", date(2026, 12, 29), None, 60, "new_year"),)
+    out = r.render(item(contact, years=15, also=also))
+    assert out.text.splitlines() == [
+        "Ивану Петровичу|Ивана Петровича Сидорова|Иван Петрович",
+        "15 лет|3 года|21 years",
+        "15 декабря|15 декабря 2026 г.|12/15/26",
+        "клиентов|года|day",
+        "birthday|False|ru|ru|Уважаемый Иван Петрович",
+        "Иван Петрович Сидоров|Иван Петрович Сидоров|Рога & Копыта||male",
+        "Казань|1980|True",
+        "new_year/29/True;.",
+        "ООО «Ромашка»|greetings@romashka.example|ООО «Ромашка»",
+    ]
+    assert out.html is None  # no html block → no HTML part
+
+
+def test_extends_blocks_and_super(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "_base.j2": (
+                "{% block subject %}Base{% endblock %}"
+                "{% block text %}[{% block inner %}base inner{% endblock %}]{% endblock %}"
+                "{% block html %}<p>{{ self.inner() }}</p>{% endblock %}"
+            ),
+            "birthday.j2": (
+                '{% extends "_base.j2" %}'
+                "{% block subject %}{{ super() }} + child{% endblock %}"
+                "{% block inner %}{{ contact.company }}{% endblock %}"
+            ),
+        },
+    )
+    out = r.render(item(person("c", "Иван", company="A & B")))
+    assert out == Rendered("Base + child", "[A & B]", "<p>A &amp; B</p>", "birthday.j2")
+
+
+def test_subject_is_one_line_and_text_keeps_paragraphs(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": (
+                "{% block subject %}\n  С днём\n\t рождения,   {{ contact.first_name }}!  \n\n{% endblock %}"
+                "{% block text %}\n\n  Первый абзац.   \nвторая строка\t\n\n\n\n\nВторой абзац.  \n\n{% endblock %}"
+            )
+        },
+    )
+    out = r.render(item(person("c", "Иван\r\nBcc: x@evil.example")))
+    assert out.subject == "С днём рождения, Иван Bcc: x@evil.example!"
+    assert out.text == "Первый абзац.\nвторая строка\n\nВторой абзац."
+
+
+# --------------------------------------------------------------------------- escaping: data is data
+
+
+def test_text_is_not_escaped_and_html_is(shipped: Renderer) -> None:
+    contact = person("c", "Иван", "Петрович", company="ООО «Рога & Копыта»")
+    out = shipped.render(item(contact, "company_anniversary"))
+    assert "компании ООО «Рога & Копыта» исполняется 15 лет" in out.text
+    assert "ООО «Рога & Копыта»" in out.subject
+    assert out.html is not None
+    assert "ООО «Рога &amp; Копыта»" in out.html
+    assert "Рога & Копыта" not in out.html and "&amp;amp;" not in out.html
+
+
+def test_markup_in_contact_data_is_escaped_in_html(shipped: Renderer) -> None:
+    contact = person("c", "<b>Иван</b>", "Петрович", company='<img src=x onerror="alert(1)">')
+    out = shipped.render(item(contact))
+    assert out.html is not None
+    assert "<b>" not in out.html and "<img" not in out.html
+    assert "&lt;b&gt;Иван&lt;/b&gt;" in out.html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in out.html
+    assert "<b>Иван</b> Петрович" in out.text  # text/plain shows it as typed
+
+
+def test_template_syntax_in_contact_data_is_printed_literally(shipped: Renderer) -> None:
+    contact = person("c", "{{ 7*7 }}", "{% for x in y %}", "{{ ''.__class__ }}", company="{{ sender.email }}")
+    out = shipped.render(item(contact, "company_anniversary"))
+    assert out.text.startswith("Здравствуйте, {{ 7*7 }} {% for x in y %}!")
+    assert "«{{ sender.email }}»" in out.text
+    assert out.text.count("49") == out.text.count("+7 495")  # only the phone number of the signature
+    assert "greetings@romashka.example" not in out.text
+    assert "{{ 7*7 }} {% for x in y %}, с 15-летием" in out.subject
+    assert out.html is not None and "{{ 7*7 }}" in out.html
+
+
+# --------------------------------------------------------------------------- strictness and errors
+
+
+def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": "{% block subject %}Hi{% endblock %}\n{% block text %}\nDear\n{{ nickname }}\n{% endblock %}"
+        },
+    )
+    with pytest.raises(TemplateError) as caught:
+        r.render(item(person("client-42", "Иван")))
+    err = caught.value
+    assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
+    assert str(err) == "birthday.j2:4: undefined: 'nickname' is undefined (contact client-42)"
+
+
+@pytest.mark.parametrize(
+    ("line", "expression", "message"),
+    [
+        (
+            1,
+            "{{ contact.nickname }}",
+            "undefined: 'greeter.render.ContactView object' has no attribute 'nickname'",
+        ),
+        (2, "{{ contact.extra.vip }}", "undefined"),
+        (3, "{{ years }} лет", "printed a None value"),
+        (4, "{{ contact|name('vocative') }}", "ValueError: unknown grammatical case 'vocative'"),
+        (5, "{{ years|years_phrase }}", "ValueError: years is None"),
+        (6, "{{ 1 // 0 }}", "ZeroDivisionError"),
+        (7, "{{ occasion_date|date('iso') }}", "ValueError: unknown date format 'iso'"),
+    ],
+)
+def test_runtime_error_is_reported_at_its_template_line(
+    tmp_path: Path, line: int, expression: str, message: str
+) -> None:
+    lines = ["{% block subject %}x{% endblock %}{% block text %}"] + ["ok"] * 8 + ["{% endblock %}"]
+    lines[line] = expression
+    r = write(tmp_path, {"birthday.j2": "\n".join(lines)})
+    with pytest.raises(TemplateError) as caught:
+        r.render(item(person("c7", "Иван"), years=None))
+    assert str(caught.value).startswith(f"birthday.j2:{line + 1}: {message}")
+    assert caught.value.contact_id == "c7"
+
+
+def test_error_inside_an_imported_macro_names_the_macro_file(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "_lib.j2": "{% macro greet(c) %}\n\n{{ c.nickname }}\n{% endmacro %}",
+            "birthday.j2": (
+                '{% block subject %}x{% endblock %}\n{% block text %}\n{% from "_lib.j2" import greet %}'
+                "{{ greet(contact) }}{% endblock %}"
+            ),
+        },
+    )
+    with pytest.raises(TemplateError, match=r"^_lib\.j2:3: undefined"):
+        r.render(item(person("c", "Иван")))
+
+
+def test_empty_subject_or_text_is_an_error_not_an_empty_greeting(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": "{% block subject %}  \n {{ contact.company }} {% endblock %}{% block text %}T{% endblock %}",
+            "holiday.j2": "{% block subject %}S{% endblock %}{% block text %}\n\n  {% endblock %}",
+        },
+    )
+    with pytest.raises(
+        TemplateError, match=r"^birthday\.j2: the subject block rendered empty \(contact c\)$"
+    ):
+        r.render(item(person("c", "Иван")))
+    with pytest.raises(TemplateError, match=r"^holiday\.j2: the text block rendered empty"):
+        r.render(item(person("c", "Иван"), "holiday"))
+
+
+def test_missing_template_is_an_error_naming_what_was_looked_for(tmp_path: Path) -> None:
+    r = Renderer(tmp_path / "nowhere", SENDER)  # no I/O yet: the folder does not even exist
+    with pytest.raises(TemplateError) as caught:
+        r.render(item(person("c", "Иван", locale="en_GB")))
+    assert caught.value.template == "birthday.j2"
+    assert "birthday.en_GB.j2, birthday.en.j2, birthday.j2" in str(caught.value)
+    assert caught.value.contact_id == "c"
+
+
+def test_bad_template_name_is_refused(tmp_path: Path) -> None:
+    r = write(tmp_path, {"birthday.j2": SIMPLE})
+    for name in ("../birthday", "_layout", "birth day"):
+        with pytest.raises(TemplateError, match="not a template name"):
+            r.render(item(person("c", "Иван"), name))
+
+
+# --------------------------------------------------------------------------- the sandbox
+
+ESCAPES = [
+    (
+        "{{ ''.__class__.__mro__ }}",
+        "refused by the sandbox: access to attribute '__class__' of 'str' object is unsafe",
+    ),
+    ("{{ contact.__init__ }}", "refused by the sandbox: access to attribute '__init__'"),
+    ("{{ contact._contact }}", "refused by the sandbox: access to attribute '_contact'"),
+    ("{{ ''|attr('format') }}", "refused by the sandbox: refusing to print a function"),
+    (
+        "{{ '{0.__class__}'|attr('format')(contact) }}",
+        "refused by the sandbox: access to attribute '__class__'",
+    ),
+    ("{{ '{0._contact}'.format(contact) }}", "refused by the sandbox: access to attribute '_contact'"),
+    ("{{ range(10**9)|list }}", "refused by the sandbox: Range too big"),
+    ("{{ 'x' * 10**9 }}", "refused by the sandbox: '*' would build a sequence longer than 100,000"),
+    ("{{ [0] * 10**9 }}", "refused by the sandbox: '*' would build"),
+    ("{{ 10**100000 }}", "refused by the sandbox: '**' result would exceed 4096 bits"),
+    (
+        "{{ also.append(1) }}",
+        "refused by the sandbox: access to attribute 'append' of 'list' object is unsafe",
+    ),
+    ("{{ self.__init__ }}", "refused by the sandbox: access to attribute '__init__'"),
+    ("{{ self.subject }}", "refused by the sandbox: refusing to print a BlockReference"),
+    ("{{ cycler.__init__.__globals__ }}", "refused by the sandbox: access to attribute '__init__'"),
+    ("{{ lipsum.__globals__ }}", "refused by the sandbox: access to attribute '__globals__'"),
+    ("{{ contact.dates.items }}", "refused by the sandbox: refusing to print a builtin_function_or_method"),
+    ("{{ contact.dates.__class__ }}", "refused by the sandbox: access to attribute '__class__'"),
+]
+
+
+@pytest.mark.parametrize(("expression", "message"), ESCAPES, ids=[e for e, _ in ESCAPES])
+def test_sandbox_escape_is_refused_and_the_next_contact_still_renders(
+    tmp_path: Path, expression: str, message: str
+) -> None:
+    template = "\n".join(
+        [
+            "{% block subject %}Hi {{ contact.first_name }}{% endblock %}",
+            "{% block text %}",
+            f"{{% if contact.id == 'evil' %}}{expression}{{% endif %}}",
+            "Text for {{ contact.first_name }}",
+            "{% endblock %}",
+        ]
+    )
+    r = write(tmp_path, {"birthday.j2": template})
+    with pytest.raises(TemplateError) as caught:
+        r.render(item(person("evil", "Иван")))
+    assert str(caught.value).startswith(f"birthday.j2:3: {message}"), str(caught.value)
+    assert caught.value.contact_id == "evil"
+    assert r.render(item(person("good", "Анна"))).text == "Text for Анна"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% autoescape false %}{{ contact.company }}{% endautoescape %}",
+        "{{ contact.company|safe }}",
+    ],
+)
+def test_escaping_cannot_be_switched_off_by_a_template(tmp_path: Path, source: str) -> None:
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": f"{{% block subject %}}S{{% endblock %}}{{% block text %}}T{{% endblock %}}\n{{% block html %}}{source}{{% endblock %}}"
+        },
+    )
+    with pytest.raises(TemplateError, match=r"^birthday\.j2:2: syntax error"):
+        r.render(item(person("c", "Иван", company="<b>")))
+    assert r.check(["birthday"])[0].line == 2
+
+
+# --------------------------------------------------------------------------- check()
+
+
+def test_check_is_clean_for_the_shipped_templates(shipped: Renderer) -> None:
+    assert shipped.check(OCCASIONS) == []
+    for template in OCCASIONS:
+        assert [p.name for p in shipped.template_files(template)] == [f"{template}.j2", f"{template}.en.j2"]
+
+
+def test_check_reports_syntax_errors_with_file_and_line(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": SIMPLE,
+            "birthday.en.j2": "{% block subject %}S{% endblock %}\n{% block text %}\n{% if %}\n{% endblock %}",
+            "holiday.j2": "{% block subject %}S{% endblock %}\n\n{% block text %}{{ x }{% endblock %}",
+        },
+    )
+    problems = r.check(["birthday", "holiday"])
+    assert [(p.file, p.line, p.kind, p.severity) for p in problems] == [
+        ("birthday.en.j2", 3, "template", "error"),
+        ("holiday.j2", 3, "template", "error"),
+    ]
+    assert str(problems[0]).startswith("birthday.en.j2:3:1: syntax error: ")
+
+
+def test_check_reports_a_missing_default_template(tmp_path: Path) -> None:
+    r = write(tmp_path, {"birthday.en.j2": SIMPLE})
+    problems = r.check(["birthday", "new_year"])
+    assert [(p.file, p.line, p.severity) for p in problems] == [
+        ("birthday.j2", None, "error"),
+        ("new_year.j2", None, "error"),
+    ]
+    assert "template missing" in problems[0].message
+    assert [p.name for p in r.template_files("birthday")] == ["birthday.en.j2"]
+
+
+def test_check_finds_problems_rendering_would_hit(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "_layout.j2": "{% block text %}{% include '_gone.j2' %}{% endblock %}",
+            "birthday.j2": '{% extends "_layout.j2" %}\n{% block subject %}S{% endblock %}',
+            "holiday.j2": "{% set x = 1 %}\n{% block subject %}{{ x }}{% endblock %}{% block text %}T{% endblock %}",
+            "new_year.j2": "{% block subject %}S{% endblock %}",
+            "first_deal.j2": "Dear client,\n{% block subject %}S{% endblock %}{% block text %}T{% endblock %}",
+        },
+    )
+    problems = {
+        p.file: (p.line, p.message) for p in r.check(["birthday", "holiday", "new_year", "first_deal"])
+    }
+    assert problems["_layout.j2"] == (1, "template not found: _gone.j2")
+    assert problems["holiday.j2"][0] == 1 and "outside a block is never rendered" in problems["holiday.j2"][1]
+    assert problems["new_year.j2"] == (None, "no {% block text %} (nor in what it extends)")
+    assert problems["first_deal.j2"][0] == 1 and problems["first_deal.j2"][1].startswith(
+        "text outside a block"
+    )
+    # …and rendering says the same thing rather than sending a letter without it
+    with pytest.raises(TemplateError, match=r"^holiday\.j2:1: \{% set %\} outside a block"):
+        r.render(item(person("c", "Иван"), "holiday"))
+
+
+def test_check_warns_about_variants_no_contact_can_select(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": SIMPLE,
+            "birthday.xx.j2": SIMPLE,
+            "birthday.en_US.j2": SIMPLE,
+            "birthday.en_us.j2": SIMPLE,
+        },
+    )
+    problems = r.check(["birthday"])
+    assert [(p.file, p.severity) for p in problems] == [
+        ("birthday.en_us.j2", "warning"),
+        ("birthday.xx.j2", "warning"),
+    ]
+    assert problems[0].message == "never used: birthday.en_US.j2 is the file for locale en_US"
+    assert problems[1].message == "unknown locale 'xx': no contact selects this file"
+
+
+def test_variant_file_names_are_matched_like_contact_locales(tmp_path: Path) -> None:
+    # Babel spells sr_RS as sr_Cyrl_RS and en-us as en_US: file names are normalised the same way.
+    r = write(tmp_path, {"birthday.j2": SIMPLE, "birthday.sr-RS.j2": SIMPLE, "birthday.en_us.j2": SIMPLE})
+    assert r.render(item(person("c", locale="sr_Cyrl_RS"))).template_file == "birthday.sr-RS.j2"
+    assert r.render(item(person("c", locale="en-US"))).template_file == "birthday.en_us.j2"
+    assert r.render(item(person("c", locale="sr_Latn_RS"))).template_file == "birthday.j2"  # not Cyrillic
+    assert r.check(["birthday"]) == []
+
+
+def test_template_files_lists_only_locale_variants(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "birthday.j2": SIMPLE,
+            "birthday.sr_RS.j2": SIMPLE,
+            "birthday.en.j2": SIMPLE,
+            "birthday.html.j2": SIMPLE,  # not a locale
+            "birthday_old.j2": SIMPLE,  # another template
+            "_birthday.j2": SIMPLE,
+        },
+    )
+    r = Renderer(tmp_path, SENDER)
+    assert [p.name for p in r.template_files("birthday")] == [
+        "birthday.j2",
+        "birthday.en.j2",
+        "birthday.sr_RS.j2",
+    ]
+
+
+# --------------------------------------------------------------------------- compiled once
+
+
+def test_templates_are_read_and_compiled_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[str] = []
+    original: Callable[..., tuple[str, str, Callable[[], bool]]] = FileSystemLoader.get_source
+
+    def counting(
+        self: FileSystemLoader, environment: object, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        reads.append(template)
+        return original(self, environment, template)
+
+    monkeypatch.setattr(FileSystemLoader, "get_source", counting)
+    r = Renderer(TEMPLATES, SENDER)
+    assert reads == []  # the constructor reads nothing
+    for n in range(50):
+        r.render(item(person(str(n), "Иван", "Петрович", company=f"Компания {n}")))
+    first_batch = len(reads)
+    assert first_batch > 0
+    for n in range(50):
+        r.render(item(person(str(n), "Анна", "Ильинична")))
+    assert len(reads) == first_batch  # nothing re-read (or even stat-ed) per render
+
+
+def test_a_file_changed_after_first_use_is_not_reloaded(tmp_path: Path) -> None:
+    r = write(tmp_path, {"birthday.j2": SIMPLE})
+    assert r.render(item(person("a", "Иван"))).subject == "S"
+    (tmp_path / "birthday.j2").write_text("{% broken", encoding="utf-8")
+    assert r.render(item(person("b", "Иван"))).subject == "S"
+
+
+def test_a_broken_template_fails_every_contact_the_same_way(tmp_path: Path) -> None:
+    r = write(tmp_path, {"birthday.j2": "{% block subject %}\n{% if %}{% endblock %}"})
+    messages = set()
+    for cid in ("a", "b", "c"):
+        with pytest.raises(TemplateError) as caught:
+            r.render(item(person(cid, "Иван")))
+        assert caught.value.contact_id == cid
+        messages.add(re.sub(r" \(contact \w\)$", "", str(caught.value)))
+    assert len(messages) == 1 and messages.pop().startswith("birthday.j2:2: syntax error")
+
+
+@pytest.mark.parametrize(
+    ("years", "company", "first_deal"),
+    [
+        (1, "компании «Каспий» исполнился 1 год.", "исполнился год со дня"),
+        (3, "компании «Каспий» исполнилось 3 года.", "исполнилось 3 года со дня"),
+        (15, "компании «Каспий» исполнилось 15 лет.", "исполнилось 15 лет со дня"),
+        (21, "компании «Каспий» исполнился 21 год.", "исполнился 21 год со дня"),
+    ],
+)
+def test_belated_past_tense_agrees_with_the_number(
+    shipped: Renderer, years: int, company: str, first_deal: str
+) -> None:
+    out = shipped.render(item(TURKIC, "company_anniversary", years=years, belated=True))
+    assert company in out.text
+    out = shipped.render(
+        item(TURKIC, "first_deal", occasion="first_deal_anniversary", years=years, belated=True)
+    )
+    assert first_deal in out.text
