@@ -264,12 +264,21 @@ class Retry(_Model):
     max_seconds: float = Field(default=3600, gt=0)
 
 
+class DkimSettings(_Model):
+    """Sign every letter so receivers can verify it really comes from your domain."""
+
+    domain: str = Field(pattern=r"^[A-Za-z0-9.-]+$", description="d= (usually the From: domain)")
+    selector: str = Field(pattern=r"^[A-Za-z0-9._-]+$", description="s= (the DNS record name)")
+    key_file: Path = Field(description="PEM private key file (never inline)")
+
+
 class Delivery(_Model):
     transport: Literal["file", "smtp"] = "file"
     outbox: Path = Field(default=Path("data/outbox"), description="Folder for the file transport")
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     rate_limit: RateLimit = Field(default_factory=RateLimit)
     retry: Retry = Field(default_factory=Retry)
+    dkim: DkimSettings | None = None
 
 
 class Unsubscribe(_Model):

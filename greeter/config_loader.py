@@ -230,7 +230,10 @@ def _anchor(settings: Settings, base: Path) -> Settings:
 
     contacts = settings.contacts.model_copy(update={"path": fix(settings.contacts.path)})
     window = settings.send_window.model_copy(update={"days_off_ics": fix(settings.send_window.days_off_ics)})
-    delivery = settings.delivery.model_copy(update={"outbox": fix(settings.delivery.outbox)})
+    dkim = settings.delivery.dkim
+    if dkim is not None:
+        dkim = dkim.model_copy(update={"key_file": fix(dkim.key_file)})
+    delivery = settings.delivery.model_copy(update={"outbox": fix(settings.delivery.outbox), "dkim": dkim})
     storage = settings.storage
     prefix = "sqlite:///"
     if storage.url.startswith(prefix) and not storage.url.startswith(prefix + "/"):
