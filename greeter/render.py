@@ -126,42 +126,31 @@ template — an error inside an imported macro points into the macro's file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
-from datetime import date
-from functools import lru_cache
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType, TracebackType
+from types import TracebackType
 from typing import Any, Final
 
 from jinja2 import (
     FileSystemLoader,
-    StrictUndefined,
     Template,
     TemplateNotFound,
     TemplateSyntaxError,
-    Undefined,
     UndefinedError,
     nodes,
-    pass_context,
-    pass_eval_context,
 )
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
-from jinja2.ext import Extension
-from jinja2.lexer import Token, TokenStream
-from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup, escape
 
-from greeter.addressing import decline, gender_of, salutation
+from greeter.addressing import salutation
 from greeter.config import Sender
-from greeter.contacts import Contact
 from greeter.errors import Problem, TemplateError
-from greeter.i18n import format_date, normalize_locale, plural, years_phrase
+from greeter.i18n import normalize_locale
 from greeter.plan_types import PlanItem, Rendered
+from greeter.template_env import Sandbox, SenderView, contact_view, make_environment
 
-__all__ = ["SUFFIX", "ContactView", "Renderer", "SenderView"]
+__all__ = ["SUFFIX", "Renderer"]
 
 #: Template file suffix.
 SUFFIX: Final = ".j2"
@@ -169,282 +158,7 @@ SUFFIX: Final = ".j2"
 _NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 #: The locale part of ``<name>.<locale>.j2``: ``en``, ``sr_RS``, ``sr_Latn_RS``.
 _LOCALE_PART: Final = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
-#: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
-_MAX_REPEAT: Final = 100_000
-#: Largest integer a template may build with ``**``, in bits (about 1 200 decimal digits).
-_MAX_POWER_BITS: Final = 4_096
 _BLANK_LINES: Final = re.compile(r"\n{3,}")
-_PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
-
-
-# --------------------------------------------------------------------------- what templates see
-
-
-@dataclass(frozen=True, slots=True)
-class ContactView:
-    """The contact as templates see it: plain strings and read-only mappings, nothing callable.
-
-    The underlying :class:`Contact` is kept under an underscore name, which the
-    sandbox never lets a template read; only the ``name`` filter uses it.
-    """
-
-    id: str
-    first_name: str
-    patronymic: str
-    last_name: str
-    full_name: str
-    company: str
-    email: str
-    tier: str
-    tags: frozenset[str]
-    locale: str
-    gender: str
-    dates: Mapping[str, date]
-    extra: Mapping[str, str]
-    _contact: Contact = field(repr=False)
-
-    def __str__(self) -> str:
-        return self.full_name
-
-
-@dataclass(frozen=True, slots=True)
-class SenderView:
-    """Who signs the letters (config ``sender``), without pydantic's methods."""
-
-    name: str
-    email: str
-    company: str
-    signature: str
-
-
-def _contact_view(contact: Contact, locale: str) -> ContactView:
-    # A module function, not a classmethod: the views expose no callables to templates.
-    return ContactView(
-        id=contact.id,
-        first_name=contact.first_name,
-        patronymic=contact.patronymic,
-        last_name=contact.last_name,
-        full_name=contact.display_name,
-        company=contact.company,
-        email=contact.email or "",
-        tier=contact.tier or "",
-        tags=contact.tags,
-        locale=locale,
-        gender=gender_of(contact).value,
-        dates=_read_only(contact.dates),
-        extra=_read_only(contact.extra),
-        _contact=contact,
-    )
-
-
-#: Public data fields of the views, readable without the sandbox's per-access checks.
-_VIEW_FIELDS: Final[dict[type, frozenset[str]]] = {
-    cls: frozenset(f.name for f in fields(cls) if not f.name.startswith("_"))
-    for cls in (ContactView, SenderView)
-}
-
-
-def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return mapping if isinstance(mapping, MappingProxyType) else MappingProxyType(dict(mapping))
-
-
-# --------------------------------------------------------------------------- filters
-
-
-def _name_filter(value: object, case: str = "nominative", parts: str = "first_patronymic") -> str:
-    if not isinstance(value, ContactView):
-        raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
-    return decline(value._contact, case, parts=parts)
-
-
-def _locale_of(context: Context, locale: str | None) -> str | None:
-    if locale is not None:
-        return locale
-    value = context.get("locale")
-    return value if isinstance(value, str) else None
-
-
-def _check_years(value: object) -> int:
-    if value is None:
-        raise ValueError("years is None for this occasion (guard it with {% if years %})")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"years_phrase needs a whole number, got {value!r}")
-    return value
-
-
-# Babel formats one value in 30-60 µs, and a letter uses several, twice (text and
-# HTML). The inputs repeat endlessly across a mailing (a few year counts, a
-# year's worth of dates, a handful of locales) and the functions are pure, so
-# a cache turns the most expensive part of a render into a dict lookup.
-_cached_years_phrase = lru_cache(maxsize=2048)(years_phrase)
-_cached_format_date = lru_cache(maxsize=8192)(format_date)
-_cached_plural = lru_cache(maxsize=2048)(plural)
-
-
-@pass_context
-def _years_filter(context: Context, value: object, locale: str | None = None) -> str:
-    return _cached_years_phrase(_check_years(value), _locale_of(context, locale))
-
-
-@pass_context
-def _date_filter(context: Context, value: object, fmt: str = "long", locale: str | None = None) -> str:
-    if not isinstance(value, date):
-        raise TypeError(f"the date filter needs a date, got {value!r}")
-    return _cached_format_date(value, _locale_of(context, locale), str(fmt))
-
-
-@pass_context
-def _plural_filter(context: Context, value: object, forms: object, locale: str | None = None) -> str:
-    if isinstance(forms, list | tuple):
-        forms = "|".join(str(f) for f in forms)  # hashable, same meaning for i18n.plural
-    if not isinstance(forms, str):
-        raise TypeError(f"plural forms must be a string like 'год|года|лет', got {forms!r}")
-    return _cached_plural(_check_years(value), forms, _locale_of(context, locale))
-
-
-def _as_markup(eval_ctx: EvalContext, value: object) -> Markup | str:
-    text = value if isinstance(value, str) else str(value)
-    return escape(text) if eval_ctx.autoescape else text
-
-
-@pass_eval_context
-def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
-    text = _as_markup(eval_ctx, value).strip()
-    if not eval_ctx.autoescape:
-        return text
-    return Markup("<br>\n").join(Markup(line) for line in text.splitlines())
-
-
-@pass_eval_context
-def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup | str:
-    """Blank-line separated paragraphs as ``<p>`` elements; single newlines become ``<br>``."""
-    text = _as_markup(eval_ctx, value)
-    if not eval_ctx.autoescape:
-        return text
-    open_tag = f'<p style="{escape(style)}">' if style else "<p>"
-    out = []
-    for chunk in _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n")):
-        lines = [line.strip() for line in chunk.strip().splitlines()]
-        if any(lines):
-            body = "<br>\n".join(lines)
-            out.append(f"{open_tag}{body}</p>")
-    return Markup("\n".join(out))  # every piece is escaped text or our own tags
-
-
-def _finalize(value: Any) -> Any:
-    """Refuse to print what is never letter text: ``None`` and functions.
-
-    ``StrictUndefined`` catches missing names but not ``None`` ("лет: None")
-    nor a method printed without parentheses (its repr, or a sandbox probe
-    like ``''|attr('format')``).
-    """
-    if value is None:
-        raise TemplateRuntimeError(
-            "printed a None value (e.g. years for an occasion without an anniversary); "
-            "guard it with {% if … %}"
-        )
-    if isinstance(value, Undefined | str | int | float | date) or not callable(value):
-        return value
-    raise SecurityError(
-        f"refusing to print a {type(value).__name__}: functions and methods are not letter text "
-        "(missing parentheses?)"
-    )
-
-
-# --------------------------------------------------------------------------- environments
-
-
-class _NoAutoescapeTag(Extension):
-    """Reject ``{% autoescape %}`` in every template an environment compiles (layouts and macros too)."""
-
-    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
-        previous: Token | None = None
-        for token in stream:
-            if (
-                token.type == "name"
-                and token.value in ("autoescape", "endautoescape")
-                and previous is not None
-                and previous.type == "block_begin"
-            ):
-                raise TemplateSyntaxError(
-                    "{% autoescape %} is not allowed: HTML is always escaped, text never",
-                    token.lineno,
-                    stream.name,
-                    stream.filename,
-                )
-            previous = token
-            yield token
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, plus caps on ``*`` and ``**`` (the stock sandbox only caps ``range``)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        # Fast path for the data fields of our own views (read on every line of
-        # every letter): they are plain data by construction, so the generic
-        # safety checks would only cost time. Anything else takes the full path.
-        fields = _VIEW_FIELDS.get(type(obj))
-        if fields is not None and attribute in fields:
-            return getattr(obj, attribute)
-        return super().getattr(obj, attribute)
-
-    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(count, int)
-                    and len(seq) * count > _MAX_REPEAT
-                ):
-                    raise OverflowError(f"'*' would build a sequence longer than {_MAX_REPEAT:,}")
-            return left * right
-        if operator == "**":
-            if isinstance(left, int) and isinstance(right, int) and right > 0:
-                bits = max(abs(left), 1).bit_length() * right
-                if bits > _MAX_POWER_BITS:
-                    raise OverflowError(f"'**' result would exceed {_MAX_POWER_BITS} bits")
-            return left**right
-        return super().call_binop(context, operator, left, right)
-
-
-def _environment(loader: FileSystemLoader, *, html: bool) -> _Sandbox:
-    """One of the renderer's two environments: identical except for ``autoescape``.
-
-    Why two environments rather than one with an ``autoescape`` callback: Jinja
-    decides escaping per template *name* at compile time, but here one file
-    holds both the text and the HTML part, and the HTML part pulls in layouts
-    and macro files by their own names. A callback would have to guess from
-    each name whether it is "HTML" (``_ru.j2`` used inside the html block is
-    not named like HTML), and one wrong guess ships unescaped client data.
-    With two environments the question never arises: everything compiled for
-    the html block — the file, what it extends, includes and imports — is
-    compiled with escaping, everything for subject and text without. The cost
-    is compiling each file twice, once per process.
-    """
-    env = _Sandbox(
-        loader=loader,
-        autoescape=html,
-        undefined=StrictUndefined,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # never stat files per render: templates are compiled once
-        cache_size=-1,  # …and kept for the life of the process
-        extensions=[_NoAutoescapeTag],
-    )
-    env.filters.pop("safe", None)  # the one filter that would switch escaping off for a value
-    env.filters.update(
-        name=_name_filter,
-        years=_years_filter,
-        years_phrase=_years_filter,
-        date=_date_filter,
-        plural=_plural_filter,
-        nl2br=_nl2br,
-        paragraphs=_paragraphs,
-    )
-    return env
 
 
 # --------------------------------------------------------------------------- template files
@@ -559,11 +273,16 @@ def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
     return found
 
 
+_VIEW_OBJECT: Final = re.compile(r"'greeter\.template_env\.(ContactView|SenderView) object'")
+_VIEW_NAMES: Final = {"ContactView": "contact", "SenderView": "sender"}
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, SecurityError):
         return f"refused by the sandbox: {exc}"
     if isinstance(exc, UndefinedError):
-        return f"undefined: {exc}"
+        # "'greeter.template_env.ContactView object' has no attribute 'x'" → "'contact' has no …"
+        return "undefined: " + _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES[m.group(1)]}'", str(exc))
     if isinstance(exc, TemplateSyntaxError):
         return f"syntax error: {exc.message}"
     if isinstance(exc, TemplateNotFound):
@@ -619,8 +338,8 @@ class Renderer:
         self._sender = SenderView(sender.name, sender.email, sender.company, sender.signature)
         self._default_locale = default_locale
         self._loader = FileSystemLoader(str(self._dir), encoding="utf-8")
-        self._plain = _environment(self._loader, html=False)
-        self._html = _environment(self._loader, html=True)
+        self._plain = make_environment(self._loader, html=False)
+        self._html = make_environment(self._loader, html=True)
         self._variants: dict[tuple[str, str], _Variant | _LoadError] = {}
         self._shapes: dict[str, _Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
@@ -637,7 +356,7 @@ class Renderer:
             raise TemplateError(variant.file, variant.line, variant.message, contact.id)
         letter = variant.locale
         values: dict[str, Any] = {
-            "contact": _contact_view(contact, locale),
+            "contact": contact_view(contact, locale),
             "occasion": hit.occasion,
             "occasion_date": hit.date,
             "years": hit.years,
@@ -767,7 +486,7 @@ class Renderer:
         return shape
 
     @staticmethod
-    def _compile(env: _Sandbox, file: str) -> Template:
+    def _compile(env: Sandbox, file: str) -> Template:
         try:
             return env.get_template(file)
         except TemplateSyntaxError as exc:

@@ -486,7 +486,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         (
             1,
             "{{ contact.nickname }}",
-            "undefined: 'greeter.render.ContactView object' has no attribute 'nickname'",
+            "undefined: 'contact' has no attribute 'nickname'",
         ),
         (2, "{{ contact.extra.vip }}", "undefined"),
         (3, "{{ years }} лет", "printed a None value"),

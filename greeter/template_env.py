@@ -1,0 +1,315 @@
+"""The sandbox templates run in: read-only views of the data, filters, and two environments.
+
+Split from :mod:`greeter.render` so that what a template may *see and call*
+(this module) is reviewed apart from how template files are found, checked
+and rendered (``render``). See ``greeter/render.py``'s docstring for the
+template reference and the security rules these pieces implement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Final
+
+from jinja2 import (
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateSyntaxError,
+    Undefined,
+    pass_context,
+    pass_eval_context,
+)
+from jinja2.exceptions import SecurityError, TemplateRuntimeError
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from greeter.addressing import decline, gender_of
+from greeter.contacts import Contact
+from greeter.i18n import format_date, plural, years_phrase
+
+#: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
+_MAX_REPEAT: Final = 100_000
+#: Largest integer a template may build with ``**``, in bits (about 1 200 decimal digits).
+_MAX_POWER_BITS: Final = 4_096
+_PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
+
+__all__ = ["ContactView", "Sandbox", "SenderView", "contact_view", "make_environment"]
+
+
+# --------------------------------------------------------------------------- what templates see
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    """The contact as templates see it: plain strings and read-only mappings, nothing callable.
+
+    The underlying :class:`Contact` is kept under an underscore name, which the
+    sandbox never lets a template read; only the ``name`` filter uses it.
+    """
+
+    id: str
+    first_name: str
+    patronymic: str
+    last_name: str
+    full_name: str
+    company: str
+    email: str
+    tier: str
+    tags: frozenset[str]
+    locale: str
+    gender: str
+    dates: Mapping[str, date]
+    extra: Mapping[str, str]
+    _contact: Contact = field(repr=False)
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+@dataclass(frozen=True, slots=True)
+class SenderView:
+    """Who signs the letters (config ``sender``), without pydantic's methods."""
+
+    name: str
+    email: str
+    company: str
+    signature: str
+
+
+def contact_view(contact: Contact, locale: str) -> ContactView:
+    # A module function, not a classmethod: the views expose no callables to templates.
+    return ContactView(
+        id=contact.id,
+        first_name=contact.first_name,
+        patronymic=contact.patronymic,
+        last_name=contact.last_name,
+        full_name=contact.display_name,
+        company=contact.company,
+        email=contact.email or "",
+        tier=contact.tier or "",
+        tags=contact.tags,
+        locale=locale,
+        gender=gender_of(contact).value,
+        dates=_read_only(contact.dates),
+        extra=_read_only(contact.extra),
+        _contact=contact,
+    )
+
+
+#: Public data fields of the views, readable without the sandbox's per-access checks.
+_VIEW_FIELDS: Final[dict[type, frozenset[str]]] = {
+    cls: frozenset(f.name for f in fields(cls) if not f.name.startswith("_"))
+    for cls in (ContactView, SenderView)
+}
+
+
+def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return mapping if isinstance(mapping, MappingProxyType) else MappingProxyType(dict(mapping))
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _name_filter(value: object, case: str = "nominative", parts: str = "first_patronymic") -> str:
+    if not isinstance(value, ContactView):
+        raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
+    return decline(value._contact, case, parts=parts)
+
+
+def _locale_of(context: Context, locale: str | None) -> str | None:
+    if locale is not None:
+        return locale
+    value = context.get("locale")
+    return value if isinstance(value, str) else None
+
+
+def _check_years(value: object) -> int:
+    if value is None:
+        raise ValueError("years is None for this occasion (guard it with {% if years %})")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"years_phrase needs a whole number, got {value!r}")
+    return value
+
+
+# Babel formats one value in 30-60 µs, and a letter uses several, twice (text and
+# HTML). The inputs repeat endlessly across a mailing (a few year counts, a
+# year's worth of dates, a handful of locales) and the functions are pure, so
+# a cache turns the most expensive part of a render into a dict lookup.
+_cached_years_phrase = lru_cache(maxsize=2048)(years_phrase)
+_cached_format_date = lru_cache(maxsize=8192)(format_date)
+_cached_plural = lru_cache(maxsize=2048)(plural)
+
+
+@pass_context
+def _years_filter(context: Context, value: object, locale: str | None = None) -> str:
+    return _cached_years_phrase(_check_years(value), _locale_of(context, locale))
+
+
+@pass_context
+def _date_filter(context: Context, value: object, fmt: str = "long", locale: str | None = None) -> str:
+    if not isinstance(value, date):
+        raise TypeError(f"the date filter needs a date, got {value!r}")
+    return _cached_format_date(value, _locale_of(context, locale), str(fmt))
+
+
+@pass_context
+def _plural_filter(context: Context, value: object, forms: object, locale: str | None = None) -> str:
+    if isinstance(forms, list | tuple):
+        forms = "|".join(str(f) for f in forms)  # hashable, same meaning for i18n.plural
+    if not isinstance(forms, str):
+        raise TypeError(f"plural forms must be a string like 'год|года|лет', got {forms!r}")
+    return _cached_plural(_check_years(value), forms, _locale_of(context, locale))
+
+
+def _as_markup(eval_ctx: EvalContext, value: object) -> Markup | str:
+    text = value if isinstance(value, str) else str(value)
+    return escape(text) if eval_ctx.autoescape else text
+
+
+@pass_eval_context
+def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
+    text = _as_markup(eval_ctx, value).strip()
+    if not eval_ctx.autoescape:
+        return text
+    return Markup("<br>\n").join(Markup(line) for line in text.splitlines())
+
+
+@pass_eval_context
+def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup | str:
+    """Blank-line separated paragraphs as ``<p>`` elements; single newlines become ``<br>``."""
+    text = _as_markup(eval_ctx, value)
+    if not eval_ctx.autoescape:
+        return text
+    open_tag = f'<p style="{escape(style)}">' if style else "<p>"
+    out = []
+    for chunk in _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n")):
+        lines = [line.strip() for line in chunk.strip().splitlines()]
+        if any(lines):
+            body = "<br>\n".join(lines)
+            out.append(f"{open_tag}{body}</p>")
+    return Markup("\n".join(out))  # every piece is escaped text or our own tags
+
+
+def _finalize(value: Any) -> Any:
+    """Refuse to print what is never letter text: ``None`` and functions.
+
+    ``StrictUndefined`` catches missing names but not ``None`` ("лет: None")
+    nor a method printed without parentheses (its repr, or a sandbox probe
+    like ``''|attr('format')``).
+    """
+    if value is None:
+        raise TemplateRuntimeError(
+            "printed a None value (e.g. years for an occasion without an anniversary); "
+            "guard it with {% if … %}"
+        )
+    if isinstance(value, Undefined | str | int | float | date) or not callable(value):
+        return value
+    raise SecurityError(
+        f"refusing to print a {type(value).__name__}: functions and methods are not letter text "
+        "(missing parentheses?)"
+    )
+
+
+# --------------------------------------------------------------------------- environments
+
+
+class _NoAutoescapeTag(Extension):
+    """Reject ``{% autoescape %}`` in every template an environment compiles (layouts and macros too)."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        previous: Token | None = None
+        for token in stream:
+            if (
+                token.type == "name"
+                and token.value in ("autoescape", "endautoescape")
+                and previous is not None
+                and previous.type == "block_begin"
+            ):
+                raise TemplateSyntaxError(
+                    "{% autoescape %} is not allowed: HTML is always escaped, text never",
+                    token.lineno,
+                    stream.name,
+                    stream.filename,
+                )
+            previous = token
+            yield token
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, plus caps on ``*`` and ``**`` (the stock sandbox only caps ``range``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Fast path for the data fields of our own views (read on every line of
+        # every letter): they are plain data by construction, so the generic
+        # safety checks would only cost time. Anything else takes the full path.
+        fields = _VIEW_FIELDS.get(type(obj))
+        if fields is not None and attribute in fields:
+            return getattr(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(seq) * count > _MAX_REPEAT
+                ):
+                    raise OverflowError(f"'*' would build a sequence longer than {_MAX_REPEAT:,}")
+            return left * right
+        if operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0:
+                bits = max(abs(left), 1).bit_length() * right
+                if bits > _MAX_POWER_BITS:
+                    raise OverflowError(f"'**' result would exceed {_MAX_POWER_BITS} bits")
+            return left**right
+        return super().call_binop(context, operator, left, right)
+
+
+def make_environment(loader: FileSystemLoader, *, html: bool) -> Sandbox:
+    """One of the renderer's two environments: identical except for ``autoescape``.
+
+    Why two environments rather than one with an ``autoescape`` callback: Jinja
+    decides escaping per template *name* at compile time, but here one file
+    holds both the text and the HTML part, and the HTML part pulls in layouts
+    and macro files by their own names. A callback would have to guess from
+    each name whether it is "HTML" (``_ru.j2`` used inside the html block is
+    not named like HTML), and one wrong guess ships unescaped client data.
+    With two environments the question never arises: everything compiled for
+    the html block — the file, what it extends, includes and imports — is
+    compiled with escaping, everything for subject and text without. The cost
+    is compiling each file twice, once per process.
+    """
+    env = Sandbox(
+        loader=loader,
+        autoescape=html,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # never stat files per render: templates are compiled once
+        cache_size=-1,  # …and kept for the life of the process
+        extensions=[_NoAutoescapeTag],
+    )
+    env.filters.pop("safe", None)  # the one filter that would switch escaping off for a value
+    env.filters.update(
+        name=_name_filter,
+        years=_years_filter,
+        years_phrase=_years_filter,
+        date=_date_filter,
+        plural=_plural_filter,
+        nl2br=_nl2br,
+        paragraphs=_paragraphs,
+    )
+    return env
