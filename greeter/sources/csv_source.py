@@ -72,7 +72,7 @@ def read_rows(path: Path, encoding: str = "auto", delimiter: str = "auto") -> It
             if delimiter == "auto"
             else _DELIMITERS[delimiter]
         )
-        reader = csv.reader((line.replace("\x00", "\ufffd") for line in text), delimiter=delim)
+        reader = csv.reader(text, delimiter=delim)
         number = 0
         try:
             for cells in reader:

@@ -1,0 +1,256 @@
+"""Contacts as CRMs export them: encodings, delimiters, Russian headers, and every bad-row kind."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from greeter.config import Columns, ContactsSource, Defaults
+from greeter.contacts import Gender
+from greeter.errors import ContactsError
+from greeter.names import split_full_name
+from greeter.sources import LoadReport, iter_contacts, load_contacts
+
+RU_HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Дата рождения;Часовой пояс;Язык;Теги"
+RU_COLUMNS = Columns(
+    id="ID", email="Email", last_name="Фамилия", first_name="Имя", patronymic="Отчество",
+    gender="Пол", timezone="Часовой пояс", locale="Язык", tags="Теги",
+)  # fmt: skip
+
+
+def source(path: Path, **kw: object) -> ContactsSource:
+    return ContactsSource(
+        path=path, columns=kw.pop("columns", RU_COLUMNS), dates={"birthday": "Дата рождения"}, **kw
+    )  # type: ignore[arg-type]
+
+
+def write(tmp_path: Path, lines: list[str], encoding: str = "utf-8", name: str = "c.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes("\r\n".join(lines).encode(encoding) + b"\r\n")
+    return path
+
+
+def load(path: Path, **kw: object) -> tuple[list, LoadReport]:  # type: ignore[type-arg]
+    return load_contacts(source(path, **kw), Defaults())
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("cp1251", ";"), ("utf-8-sig", ";"), ("utf-8", ","), ("utf-8", "\t"), ("cp1251", ",")],
+)
+def test_encodings_and_delimiters_are_detected(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    lines = [
+        RU_HEADER.replace(";", delimiter),
+        delimiter.join(
+            ["1", "ivan@example.com", "Иванов", "Иван", "Петрович", "м", "15.12.1980", "", "", ""]
+        ),
+        delimiter.join(
+            ["2", "anna@example.com", "Петрова", "Анна", "Ильинична", "ж", "1985-03-08", "", "", ""]
+        ),
+    ]
+    contacts, report = load(write(tmp_path, lines, encoding))
+    assert report.problems == []
+    assert [(c.first_name, c.patronymic, c.last_name) for c in contacts] == [
+        ("Иван", "Петрович", "Иванов"),
+        ("Анна", "Ильинична", "Петрова"),
+    ]
+    assert contacts[0].dates["birthday"] == date(1980, 12, 15)
+    assert contacts[1].dates["birthday"] == date(1985, 3, 8)
+    assert contacts[0].gender is Gender.MALE and contacts[1].gender is Gender.FEMALE
+
+
+def test_explicit_encoding_and_delimiter_override_detection(tmp_path: Path) -> None:
+    lines = [RU_HEADER.replace(";", "|"), "1|a@example.com|Иванов|Иван|Петрович||01.01.1990|||"]
+    contacts, _ = load(write(tmp_path, lines, "cp1251"), encoding="cp1251", delimiter="|")
+    assert contacts[0].last_name == "Иванов"
+
+
+def test_every_bad_row_kind_is_reported_with_its_row_and_the_rest_load(tmp_path: Path) -> None:
+    lines = [
+        RU_HEADER,
+        "1;ok1@example.com;Иванов;Иван;Петрович;;15.12.1980;;;",  # row 2: fine
+        "2;zina@example.com;Кузнецова;Зинаида;Павловна;;31.02.1980;;;",  # row 3: impossible date (warning)
+        "3;not-an-email;Сидоров;Пётр;;;01.01.1970;;;",  # row 4: invalid e-mail (error)
+        "4;;Орлова;Ирина;;;01.01.1970;;;",  # row 5: no e-mail (warning)
+        "1;dup@example.com;Дубль;Дмитрий;;;01.01.1970;;;",  # row 6: duplicate id (error)
+        "6;OK1@example.com;Дубль;Денис;;;01.01.1970;;;",  # row 7: duplicate e-mail (error)
+        ";noid@example.com;Безымянный;Борис;;;01.01.1970;;;",  # row 8: empty id (error)
+        "9;sp ace@example.com;Пробелов;Павел;;;01.01.1970;;;",  # row 9: e-mail with a space (error)
+        "10;zero@example.com;Нулёв;Нил;;;00.00.0000;;;",  # row 10: 00.00.0000 (warning)
+        "11;ok2@example.com;Петрова;Анна;Ильинична;;08.03.1985;;;",  # row 11: fine
+    ]
+    contacts, report = load(write(tmp_path, lines, "cp1251"))
+    assert [c.id for c in contacts] == ["1", "2", "4", "10", "11"]
+    found = {(p.line, p.field, p.severity) for p in report.problems}
+    assert found == {
+        (3, "Дата рождения", "warning"),
+        (4, "Email", "error"),
+        (5, "Email", "warning"),
+        (6, "ID", "error"),
+        (7, "Email", "error"),
+        (8, "ID", "error"),
+        (9, "Email", "error"),
+        (10, "Дата рождения", "warning"),
+    }
+    assert (report.rows_read, report.loaded, report.rejected) == (10, 5, 5)
+    by_row = {p.line: str(p) for p in report.problems}
+    assert by_row[3].endswith(
+        "c.csv:row 3: Дата рождения: warning: 31.02.1980 is not a real date (formats: %d.%m.%Y, %Y-%m-%d, %d/%m/%Y); birthday greetings are skipped for this contact"
+    )
+    assert "first seen on row 2" in by_row[6] and "first seen on row 2" in by_row[7]
+    zina = next(c for c in contacts if c.id == "2")
+    assert "birthday" not in zina.dates and "31.02.1980" in zina.bad_dates["birthday"]
+    assert next(c for c in contacts if c.id == "4").email is None
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [("Иван\r\nBcc: x@evil.example", "line break"), ("Иван\x00", "NUL"), ("Ив\u2028ан", "U+2028")],
+)
+def test_control_characters_reject_the_row(tmp_path: Path, name: str, fragment: str) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        f'{RU_HEADER}\n1;a@example.com;Иванов;"{name}";;;;;;\n2;b@example.com;Петров;Пётр;;;;;;\n', "utf-8"
+    )
+    contacts, report = load(path)
+    assert [c.id for c in contacts] == ["2"]
+    assert len(report.problems) == 1 and fragment in report.problems[0].message
+    assert report.problems[0].line == 2 and report.problems[0].field == "Имя"
+
+
+def test_template_code_in_data_is_just_text(tmp_path: Path) -> None:
+    path = write(tmp_path, [RU_HEADER, "1;a@example.com;{% for x in y %};{{ 7*7 }};;;;;;"])
+    contacts, report = load(path)
+    assert report.problems == []
+    assert (contacts[0].first_name, contacts[0].last_name) == ("{{ 7*7 }}", "{% for x in y %}")
+
+
+def test_multiline_quoted_field_keeps_record_numbering(tmp_path: Path) -> None:
+    lines = [
+        RU_HEADER + ";Заметка",
+        '1;a@example.com;Иванов;Иван;;;;;;;"строка 1\nстрока 2"',
+        "2;bad-email;Петров;Пётр;;;;;;;",
+    ]
+    contacts, report = load(write(tmp_path, lines))
+    assert contacts[0].extra["Заметка"] == "строка 1\nстрока 2"
+    assert [p.line for p in report.problems] == [3]
+
+
+def test_idn_email_is_valid(tmp_path: Path) -> None:
+    contacts, report = load(write(tmp_path, [RU_HEADER, "1;иван@пример.рф;Иванов;Иван;;;;;;"]))
+    assert report.problems == [] and contacts[0].email == "иван@пример.рф"
+
+
+def test_optional_columns_are_validated_as_warnings(tmp_path: Path) -> None:
+    lines = [RU_HEADER, "1;a@example.com;Иванов;Иван;;x;;Mars/Base;RU-ru;vip, 23feb ;;"]
+    contacts, report = load(write(tmp_path, lines))
+    c = contacts[0]
+    assert (c.gender, c.timezone, c.locale, c.tags) == (None, None, "ru_ru", frozenset({"vip", "23feb"}))
+    assert {p.field for p in report.problems} == {"Пол", "Часовой пояс"}
+    assert all(p.severity == "warning" for p in report.problems)
+
+
+def test_custom_date_format(tmp_path: Path) -> None:
+    contacts, _ = load(
+        write(tmp_path, [RU_HEADER, "1;a@example.com;И;И;;;15/12/80;;;"]), date_formats=["%d/%m/%y"]
+    )
+    assert contacts[0].dates["birthday"] == date(1980, 12, 15)
+
+
+def test_missing_column_suggests_the_closest_header(tmp_path: Path) -> None:
+    path = write(tmp_path, [RU_HEADER.replace("Отчество", "Отчесво"), "1;a@example.com;И;И;;;;;;"])
+    with pytest.raises(ContactsError, match=r"column 'Отчество' .* not found, did you mean 'Отчесво'"):
+        load(path)
+
+
+def test_whole_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(ContactsError, match="not found"):
+        load(tmp_path / "missing.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ContactsError, match="empty"):
+        load(empty)
+    xlsx_as_csv = tmp_path / "book.csv"
+    xlsx_as_csv.write_bytes(b"PK\x03\x04rest-of-a-zip")
+    with pytest.raises(ContactsError, match="XLSX"):
+        load(xlsx_as_csv)
+
+
+def test_full_name_column(tmp_path: Path) -> None:
+    cols = Columns(id="ID", email="Email", full_name="ФИО", first_name=None, patronymic=None, last_name=None)
+    path = write(
+        tmp_path, ["ID;Email;ФИО;Дата рождения", "1;a@example.com;Алиев  Гусейн Рашид оглы;01.01.1980"]
+    )
+    contacts, report = load(path, columns=cols)
+    assert report.problems == []
+    assert (contacts[0].last_name, contacts[0].first_name, contacts[0].patronymic) == (
+        "Алиев",
+        "Гусейн",
+        "Рашид оглы",
+    )
+
+
+@pytest.mark.parametrize(
+    ("full", "parts"),
+    [
+        ("Иванов Иван Петрович", ("Иванов", "Иван", "Петрович")),
+        ("  Иванов   Иван  ", ("Иванов", "Иван", "")),
+        ("Иван", ("", "Иван", "")),
+        ("", ("", "", "")),
+        ("Петрова-Водкина Анна-Мария Олеговна", ("Петрова-Водкина", "Анна-Мария", "Олеговна")),
+        ("Мамедова Лейла Рашид кызы", ("Мамедова", "Лейла", "Рашид кызы")),
+    ],
+)
+def test_split_full_name(full: str, parts: tuple[str, str, str]) -> None:
+    assert tuple(split_full_name(full)) == parts
+
+
+def test_xlsx_with_date_cells_text_dates_and_a_bad_row(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(RU_HEADER.split(";"))
+    ws.append(
+        [42.0, "ivan@example.com", "Иванов", "Иван", "Петрович", "м", date(1980, 12, 15), None, None, None]
+    )
+    ws.append([43, "bad email", "Петров", "Пётр", None, None, "01.01.1970", None, None, None])
+    ws.append([None] * 10)
+    ws.append([44, "anna@example.com", "Петрова", "Анна", "Ильинична", "ж", "08.03.1985", None, None, None])
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    contacts, report = load(path, source="xlsx")
+    assert [(c.id, c.dates.get("birthday")) for c in contacts] == [
+        ("42", date(1980, 12, 15)),
+        ("44", date(1985, 3, 8)),
+    ]
+    assert [(p.line, p.field) for p in report.problems] == [(3, "Email")]
+    assert contacts[1].row == 5  # Excel's own row number, blank row included
+
+
+def test_streaming_reports_as_it_goes(tmp_path: Path) -> None:
+    lines = [RU_HEADER] + [f"{i};c{i}@example.com;Иванов;Иван;;;;;;" for i in range(1, 501)]
+    report = LoadReport(source="c.csv")
+    stream = iter_contacts(source(write(tmp_path, lines)), Defaults(), report)
+    next(stream)
+    assert report.loaded == 1  # nothing read ahead into memory
+    assert sum(1 for _ in stream) == 499
+
+
+def test_random_bytes_never_crash_the_loader(tmp_path: Path) -> None:
+    rng = random.Random(20261122)
+    path = tmp_path / "fuzz.csv"
+    for i in range(300):
+        body = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 400)))
+        data = (RU_HEADER.encode("utf-8") + b"\n" + body) if i % 2 else body
+        path.write_bytes(data)
+        try:
+            _, report = load(path)
+        except ContactsError as exc:  # a clear, whole-file error is an acceptable answer to garbage
+            assert str(exc) and "\n" not in str(exc)
+            continue
+        assert all(p.kind == "row" and p.line is not None and p.line >= 2 for p in report.problems)
