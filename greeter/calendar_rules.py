@@ -136,19 +136,22 @@ class _Hours:
 def _intervals(
     day: date, tz: ZoneInfo, hours: _Hours, last_before_day_off: bool
 ) -> tuple[tuple[datetime, datetime], ...]:
-    start = _instant(day, hours.start, tz)
+    # Everything in UTC: Python compares and subtracts aware datetimes of the *same* zone
+    # by wall time, which is wrong on DST days; UTC instants are unambiguous.
+    def at(t: time) -> datetime:
+        return _instant(day, t, tz).astimezone(_UTC)
+
+    start = at(hours.start)
     end_time = hours.end
     if last_before_day_off and hours.cutoff is not None and hours.cutoff < end_time:
         end_time = hours.cutoff
-    end = _instant(day, end_time, tz) - hours.margin
+    end = at(end_time) - hours.margin
     if hours.lunch is not None:
-        lunch_start, lunch_end = _instant(day, hours.lunch[0], tz), _instant(day, hours.lunch[1], tz)
+        lunch_start, lunch_end = at(hours.lunch[0]), at(hours.lunch[1])
         pieces = [(start, min(lunch_start, end)), (max(lunch_end, start), end)]
     else:
         pieces = [(start, end)]
-    return tuple(
-        (a.astimezone(tz), b.astimezone(tz)) for a, b in pieces if b.astimezone(_UTC) > a.astimezone(_UTC)
-    )
+    return tuple((a, b) for a, b in pieces if b > a)
 
 
 def allowed_intervals(
@@ -157,8 +160,14 @@ def allowed_intervals(
     """Sending periods of ``day`` (aware, sorted, half-open). The Friday cut-off applies to the
     last working day before any day off (a Friday, or the eve of a holiday); the quiet
     minutes before the end of the day apply to whatever ends it, cut-off included."""
+    return [(a.astimezone(tz), b.astimezone(tz)) for a, b in _utc_intervals(day, tz, window, cal)]
+
+
+def _utc_intervals(
+    day: date, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar
+) -> tuple[tuple[datetime, datetime], ...]:
     eve = not cal.is_working_day(day + timedelta(days=1))
-    return list(_intervals(day, tz, _Hours.of(window), eve))
+    return _intervals(day, tz, _Hours.of(window), eve)
 
 
 def _fraction(key: str) -> float:
@@ -174,7 +183,7 @@ def send_time(day: date, tz: ZoneInfo, window: SendWindow, key: str, cal: WorkCa
     seconds, so DST days are handled. A day with no allowed time (only with
     ``on_day`` on a day off with odd settings) falls back to the day's start.
     """
-    periods = allowed_intervals(day, tz, window, cal)
+    periods = _utc_intervals(day, tz, window, cal)
     if not periods:
         return _instant(day, window.hours.start, tz)
     total = sum(int((b - a).total_seconds()) for a, b in periods)
@@ -182,10 +191,9 @@ def send_time(day: date, tz: ZoneInfo, window: SendWindow, key: str, cal: WorkCa
     for a, b in periods:
         length = int((b - a).total_seconds())
         if offset < length:
-            return (a.astimezone(_UTC) + timedelta(seconds=offset)).astimezone(tz)
+            return (a + timedelta(seconds=offset)).astimezone(tz)
         offset -= length
-    a, b = periods[-1]
-    return (b.astimezone(_UTC) - timedelta(seconds=1)).astimezone(tz)
+    return (periods[-1][1] - timedelta(seconds=1)).astimezone(tz)
 
 
 def in_window(at: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> bool:
@@ -193,17 +201,18 @@ def in_window(at: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar)
     local = at.astimezone(tz)
     if not cal.is_working_day(local.date()):
         return False
-    return any(a <= local < b for a, b in allowed_intervals(local.date(), tz, window, cal))
+    instant = at.astimezone(_UTC)
+    return any(a <= instant < b for a, b in _utc_intervals(local.date(), tz, window, cal))
 
 
 def next_window_open(now: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> datetime:
     """``now`` if sending is allowed now, else the start of the next sending period (local)."""
-    local = now.astimezone(tz)
-    day = local.date()
+    instant = now.astimezone(_UTC)
+    day = now.astimezone(tz).date()
     for _ in range(3660):
         if cal.is_working_day(day):
-            for a, b in allowed_intervals(day, tz, window, cal):
-                if local < b:
-                    return max(local, a)
+            for a, b in _utc_intervals(day, tz, window, cal):
+                if instant < b:
+                    return max(instant, a).astimezone(tz)
         day += timedelta(days=1)
     raise ValueError("no sending period in ten years: check send_window")
