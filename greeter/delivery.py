@@ -90,8 +90,10 @@ class Deliverer:
         *,
         now: datetime,
         unsubscribe_secret: bytes | None = None,
+        sign: Callable[[bytes], bytes] | None = None,
     ) -> None:
         self.settings = settings
+        self.sign = sign
         self.journal = journal
         self.render = render
         self.now = now
@@ -118,6 +120,8 @@ class Deliverer:
                 unsubscribe_mailto=unsub.mailto,
                 unsubscribe_url=unsubscribe_url(unsub.url, self.secret, email) if unsub.url else None,
             )
+            if self.sign is not None:
+                data = self.sign(data)
         except GreeterError as exc:
             self.summary.counts["render_error"] += 1
             self.summary.errors.append(f"{hit.contact.id} {hit.occasion}: {exc}")

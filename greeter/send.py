@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from greeter.calendar_rules import WorkCalendar, in_window
 from greeter.config import Settings
 from greeter.delivery import Deliverer, Prepared, Summary, deadline, is_due, send_batch, zone_of
+from greeter.dkim_sign import load_signer
 from greeter.errors import ConfigError, Problem
 from greeter.journal import Journal
 from greeter.journal_store import STATES, JournalEntry
@@ -101,7 +102,12 @@ def send_once(
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
     deliverer = Deliverer(
-        settings, journal, renderer.render, now=now, unsubscribe_secret=secret.encode() if secret else None
+        settings,
+        journal,
+        renderer.render,
+        now=now,
+        unsubscribe_secret=secret.encode() if secret else None,
+        sign=load_signer(settings.delivery.dkim),
     )
     zones: dict[str, ZoneInfo] = {}
     due: list[Prepared] = []
