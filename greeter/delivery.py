@@ -13,10 +13,9 @@ transport.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -233,17 +232,17 @@ async def send_batch(
         yield from retry_claims()
 
     async def send(item: Outgoing) -> SendResult:
-        return await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
-
-    results: AsyncIterator[SendResult] = run_batch(
-        send, everything(), concurrency=concurrency, limiter=limiter
-    )
-    async for result in results:
+        # Record the verdict in the same worker, before it pulls (and claims) the next
+        # letter: a crash then leaves at most `concurrency` claims without a verdict.
+        result = await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
         attempts, occasion_date, email = info[result.key]
         deliverer.record(result, attempts, zones.get(result.key[0], ZoneInfo("UTC")), occasion_date, email)
         if progress is not None:
             progress(1)
-        await asyncio.sleep(0)
+        return result
+
+    async for _ in run_batch(send, everything(), concurrency=concurrency, limiter=limiter):
+        pass
 
 
 def zone_of(contact: Contact, default: str) -> ZoneInfo:

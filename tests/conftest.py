@@ -1,0 +1,61 @@
+"""Shared fixtures: a throw-away greeter project (config, templates, contacts) in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компания;Часовой пояс;Язык;Категория;Теги;Дата рождения;Дата основания компании;Первая сделка"
+
+#: A project builder: rows of contacts (dicts with at least id/email/birthday) + config overrides → config path.
+MakeProject = Callable[..., Path]
+
+
+def contact_row(
+    cid: str,
+    email: str,
+    *,
+    last: str = "Иванов",
+    first: str = "Иван",
+    patronymic: str = "Петрович",
+    birthday: str = "",
+    tz: str = "Europe/Moscow",
+) -> str:
+    return ";".join(
+        [cid, email, last, first, patronymic, "", "ООО «Тест»", tz, "ru", "regular", "", birthday, "", ""]
+    )
+
+
+def _merge(target: dict[str, Any], changes: dict[str, Any]) -> None:
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Copy config.example.yaml and templates/ into tmp_path, with the given contacts and changes."""
+
+    def build(rows: Sequence[str], **changes: Any) -> Path:
+        shutil.copytree(ROOT / "templates", tmp_path / "templates", dirs_exist_ok=True)
+        (tmp_path / "data").mkdir(exist_ok=True)
+        (tmp_path / "data" / "contacts.csv").write_text(
+            "\n".join([HEADER, *rows]) + "\n", encoding="utf-8-sig"
+        )
+        yaml = YAML()
+        config = yaml.load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
+        _merge(config, changes)
+        path = tmp_path / "greeter.yaml"
+        with path.open("w", encoding="utf-8") as fh:
+            yaml.dump(config, fh)
+        return path
+
+    return build

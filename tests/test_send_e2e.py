@@ -1,0 +1,250 @@
+"""``greeter send --once`` end to end: real CLI processes, a real SMTP server, a real SQLite journal.
+
+Birthdays are on 13 April 2027 and the clock (``--now``) is Wednesday 14 April
+11:00 Moscow time: every greeting is a one-day-late catch-up, due at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from email.header import decode_header, make_header
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from greeter.journal import Journal
+from greeter.testing import SmtpSink
+from tests.conftest import MakeProject, contact_row
+
+NOW = "2027-04-14T11:00:00+03:00"
+LATER = "2027-04-14T11:05:00+03:00"
+
+
+def greeter(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def history(config: Path, *args: str) -> list[dict[str, Any]]:
+    result = greeter(config, "history", "--format", "json", *args)
+    assert result.returncode == 0, result.stderr
+    data: list[dict[str, Any]] = json.loads(result.stdout)
+    return data
+
+
+def smtp(port: int, pool_size: int = 2) -> dict[str, Any]:
+    return {
+        "delivery": {
+            "transport": "smtp",
+            "smtp": {"host": "127.0.0.1", "port": port, "pool_size": pool_size, "timeout_seconds": 3},
+            "rate_limit": {"per_second": None},
+            "retry": {"initial_seconds": 60},
+        }
+    }
+
+
+def people(n: int, day: str = "13.04.1980") -> list[str]:
+    return [contact_row(str(i), f"client{i}@example.com", birthday=day) for i in range(1, n + 1)]
+
+
+def test_due_greetings_arrive_once_and_a_second_run_sends_nothing(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(5), **smtp(sink.port))
+        first = greeter(config, "send", "--once", "--now", NOW)
+        assert first.returncode == 0, first.stderr
+        assert "sent: 5" in first.stdout
+        assert len(sink.messages) == 5
+        ids = sink.message_ids()
+        assert len(set(ids)) == 5
+        to = str(make_header(decode_header(sink.messages[0].parsed()["To"])))
+        assert "Иван Петрович Иванов" in to
+        second = greeter(config, "send", "--once", "--now", LATER)
+        assert second.returncode == 0 and "due 0" in second.stdout
+        assert len(sink.messages) == 5
+    assert {row["state"] for row in history(config)} == {"sent"}
+
+
+def test_4xx_is_retried_after_backoff_and_sent_once(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(2), **smtp(sink.port))
+        sink.reject("client1@example.com", 451)
+        first = greeter(config, "send", "--once", "--now", NOW)
+        assert first.returncode == 0, first.stderr
+        assert "sent: 1" in first.stdout and "retry: 1" in first.stdout
+        states = {r["contact_id"]: r["state"] for r in history(config)}
+        assert states == {"1": "retry", "2": "sent"}
+        sink.reset()
+        early = greeter(config, "send", "--once", "--now", "2027-04-14T11:00:30+03:00")  # backoff not over
+        assert "sent: 0" in early.stdout
+        late = greeter(config, "send", "--once", "--now", "2027-04-14T11:02:00+03:00")
+        assert "sent: 1" in late.stdout, late.stdout + late.stderr
+        received = [m.rcpt_tos for m in sink.messages if not m.dropped]
+        assert received.count(("client1@example.com",)) == 1
+    row = next(r for r in history(config) if r["contact_id"] == "1")
+    assert (row["state"], row["attempts"]) == ("sent", 2)
+
+
+def test_550_fails_suppresses_and_is_never_retried(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(2), **smtp(sink.port))
+        sink.reject("client1@example.com", 550)
+        result = greeter(config, "send", "--once", "--now", NOW)
+        assert result.returncode == 1  # a greeting failed
+        assert "failed: 1" in result.stdout and "sent: 1" in result.stdout
+        again = greeter(config, "send", "--once", "--now", "2027-04-15T11:00:00+03:00")
+        assert "due 0" in again.stdout
+        assert [m.rcpt_tos for m in sink.messages] == [("client2@example.com",)]
+    row = next(r for r in history(config) if r["contact_id"] == "1")
+    assert row["state"] == "failed" and row["last_reply"].startswith("550")
+    with Journal.open(f"sqlite:///{config.parent / 'data' / 'journal.sqlite3'}", now=_aware(NOW)) as journal:
+        assert journal.suppressed() == {"client1@example.com"}
+
+
+def test_drop_after_data_is_uncertain_not_resent_until_the_operator_says(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(1), **smtp(sink.port))
+        sink.drop_next(1)
+        first = greeter(config, "send", "--once", "--now", NOW)
+        assert first.returncode == 1 and "uncertain: 1" in first.stdout
+        assert [r["state"] for r in history(config)] == ["uncertain"]
+        again = greeter(config, "send", "--once", "--now", LATER)
+        assert "due 0" in again.stdout and len([m for m in sink.messages if not m.dropped]) == 0
+        decided = greeter(
+            config, "uncertain", "resend", "--contact", "1", "--occasion", "birthday", "--date", "2027-04-13"
+        )
+        assert decided.returncode == 0, decided.stderr
+        resent = greeter(config, "send", "--once", "--now", "2027-04-14T11:10:00+03:00")
+        assert "sent: 1" in resent.stdout, resent.stdout + resent.stderr
+        ids = [m.parsed()["Message-ID"] for m in sink.messages]
+        assert len(ids) == 2 and ids[0] == ids[1]  # the same letter, the same Message-ID
+    assert [r["state"] for r in history(config)] == ["sent"]
+
+
+def test_dismissed_uncertain_is_skipped_for_good(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(1), **smtp(sink.port))
+        sink.drop_next(1)
+        greeter(config, "send", "--once", "--now", NOW)
+        result = greeter(
+            config, "uncertain", "dismiss", "--contact", "1", "--occasion", "birthday", "--date", "2027-04-13"
+        )
+        assert result.returncode == 0, result.stderr
+        greeter(config, "send", "--once", "--now", LATER)
+        assert len(sink.messages) == 1
+    assert [r["state"] for r in history(config)] == ["skipped"]
+
+
+def test_unreachable_server_means_retry_and_a_clear_message(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        port = sink.port
+    config = make_project(people(2), **smtp(port))  # the sink is stopped: nothing listens there
+    result = greeter(config, "send", "--once", "--now", NOW)
+    assert result.returncode == 0 or result.returncode == 1
+    assert "retry: 2" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert {r["state"] for r in history(config)} == {"retry"}
+
+
+def test_dry_run_claims_nothing(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(3), **smtp(sink.port))
+        result = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
+        assert result.returncode == 0 and "3 greeting(s) due" in result.stdout
+        assert result.stdout.count("due  ") == 3
+        assert sink.messages == []
+    assert history(config) == []
+
+
+def test_json_summary(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(2), **smtp(sink.port))
+        result = greeter(config, "send", "--once", "--json", "--now", NOW)
+    summary = json.loads(result.stdout)
+    assert (summary["due"], summary["sent"], summary["failed"], summary["uncertain"]) == (2, 2, 0, 0)
+
+
+def test_header_injection_in_a_name_never_reaches_the_wire(make_project: MakeProject) -> None:
+    hostile = contact_row("1", "a@example.com", first='"Иван\r\nBcc: x@evil.example"', birthday="13.04.1980")
+    rows = [hostile, contact_row("2", "b@example.com", birthday="13.04.1980")]
+    with SmtpSink() as sink:
+        config = make_project(rows, **smtp(sink.port))
+        result = greeter(config, "send", "--once", "--now", NOW)
+        assert result.returncode == 1  # a rejected row
+        assert "row 2: Имя: contains a line break" in result.stderr
+        assert len(sink.messages) == 1
+        msg = sink.messages[0]
+        assert msg.rcpt_tos == ("b@example.com",) and b"evil" not in msg.data
+        assert msg.parsed()["Bcc"] is None
+
+
+def test_two_senders_at_once_never_send_twice(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        sink.delay(0.01)
+        config = make_project(people(40), **smtp(sink.port))
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        cmd = [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW]
+        procs = [
+            subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            for _ in range(2)
+        ]
+        outputs = [p.communicate(timeout=120) for p in procs]
+        codes = [p.returncode for p in procs]
+        refused = [err for (_, err), code in zip(outputs, codes, strict=True) if code == 2]
+        assert all("another greeter is already sending" in err for err in refused)
+        ids = sink.message_ids()
+        assert len(ids) == len(set(ids))
+        if len(refused) == 1:
+            assert len(ids) == 40
+        else:  # both ran one after the other: the second found nothing due
+            assert codes == [0, 0] and len(ids) == 40
+
+
+def test_kill_9_mid_batch_loses_nothing_and_duplicates_nothing(make_project: MakeProject) -> None:
+    n = 2000
+    with SmtpSink() as sink:
+        sink.delay(0.002)
+        config = make_project(people(n), **smtp(sink.port, pool_size=4))
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        cmd = [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        deadline = time.monotonic() + 60
+        while len(sink.messages) < 300 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        assert proc.poll() is None, "the batch finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        received_before = len(sink.messages)
+        assert 0 < received_before < n
+        rerun = greeter(config, "send", "--once", "--now", LATER, timeout=300)
+        assert rerun.returncode in (0, 1), rerun.stderr
+        ids = sink.message_ids()
+        assert len(ids) == len(set(ids)), "a greeting was delivered twice"
+    states = [r["state"] for r in history(config)]
+    uncertain = states.count("uncertain")
+    assert states.count("sent") + uncertain == n
+    assert uncertain <= 4  # at most the pool's in-flight messages
+    assert len(ids) >= n - uncertain
+
+
+def _aware(text: str) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GREETER_CONFIG", raising=False)
