@@ -121,6 +121,7 @@ def test_dst_days_in_berlin(day: date, delta_hours: int) -> None:
         working_days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], public_holidays=False,
     )  # fmt: skip
     cal = build_calendar(night, None, range(2027, 2028))
+
     def seconds(d: date) -> float:  # real elapsed time: subtract in UTC, not wall time
         pieces = allowed_intervals(d, berlin, night, cal)
         return sum((e.astimezone(UTC) - s.astimezone(UTC)).total_seconds() for s, e in pieces)
