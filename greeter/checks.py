@@ -63,6 +63,7 @@ class CheckReport:
             "renders": self.renders,
             "render_failures": self.render_failures,
             "row_problems": dict(reasons.most_common()),
+            "problems": [str(p) for p in self.problems],
         }
 
     def text(self) -> str:

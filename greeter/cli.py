@@ -167,7 +167,7 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
 
     report = run_check(state.config, now_text=now)
     for problem in report.problems:
-        click.echo(str(problem), err=not as_json)
+        click.echo(str(problem), err=True)
     if as_json:
         click.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
     else:

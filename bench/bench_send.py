@@ -1,0 +1,198 @@
+"""Delivery benchmark (issue 5): greeter vs mailmerge vs Postfix smtp-source, one smtp-sink, one run.
+
+    python bench/bench_send.py [--messages 2000] [--delay-ms 10] [--mailmerge-delayed 100]
+
+1. greeter end to end (plan + render + journal + send, ``greeter send --once``
+   as a subprocess) with pool sizes 8 and 16;
+2. mailmerge (PyPI), serial, one connection per message, the same recipients
+   and a comparable Cyrillic letter;
+3. ``smtp-source -s 8``, the wire's limit for 8 parallel sessions;
+then greeter and mailmerge again through bench/tcp_delay_proxy.py (a 10 ms
+link each way; mailmerge with fewer messages — its rate is per message, so
+the msg/s figure is comparable). Needs Debian's postfix package:
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get install -y postfix
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+SINK, SOURCE = Path("/usr/sbin/smtp-sink"), Path("/usr/sbin/smtp-source")
+HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компания;Часовой пояс;Язык;Категория;Теги;Дата рождения;Дата основания компании;Первая сделка"
+NOW = "2027-04-14T11:00:00+03:00"  # birthdays on 13 April: every greeting is due at once
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextlib.contextmanager
+def background(cmd: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def greeter_project(folder: Path, n: int, port: int, pool: int) -> Path:
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    (folder / "data").mkdir()
+    rows = [
+        f"{i};client{i}@example.com;Иванов;Иван;Петрович;м;ООО «Тест {i}»;Europe/Moscow;ru;regular;;13.04.1980;;"
+        for i in range(1, n + 1)
+    ]
+    (folder / "data" / "contacts.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8-sig")
+    yaml = YAML()
+    config = yaml.load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
+    config["delivery"]["transport"] = "smtp"
+    config["delivery"]["smtp"].update(
+        {"host": "127.0.0.1", "port": port, "pool_size": pool, "timeout_seconds": 30}
+    )
+    config["delivery"]["rate_limit"] = {}
+    path = folder / "greeter.yaml"
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(config, fh)
+    return path
+
+
+def run_greeter(n: int, port: int, pool: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        config = greeter_project(Path(tmp), n, port, pool)
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--json", "--now", NOW],
+            capture_output=True, text=True, timeout=1800, check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+        if f'"sent": {n}' not in out.stdout:
+            raise RuntimeError(f"greeter did not send {n}: {out.stdout[-500:]} {out.stderr[-500:]}")
+        return n / seconds
+
+
+MAILMERGE_TEMPLATE = """TO: {{email}}
+FROM: ООО «Ромашка» <greetings@romashka.example>
+SUBJECT: {{name}}, с днём рождения!
+CONTENT-TYPE: text/plain; charset=utf-8
+
+Уважаемый {{name}}!
+
+Примите наши самые тёплые поздравления с днём рождения! Желаем Вам крепкого
+здоровья, благополучия, энергии и удачи во всех начинаниях, а компании
+{{company}} — процветания и новых достижений. Спасибо, что выбираете нас:
+работать с Вами — настоящее удовольствие.
+
+С уважением,
+Ольга Смирнова, отдел по работе с клиентами
+ООО «Ромашка», +7 495 000-00-00
+"""
+
+
+def run_mailmerge(n: int, port: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "t.txt").write_text(MAILMERGE_TEMPLATE, encoding="utf-8")
+        lines = ["email,name,company"] + [
+            f"client{i}@example.com,Иван Петрович,ООО «Тест {i}»" for i in range(1, n + 1)
+        ]
+        (folder / "db.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (folder / "s.conf").write_text(f"[smtp_server]\nhost = 127.0.0.1\nport = {port}\nsecurity = Never\nratelimit = 0\n")
+        mailmerge = Path(sys.executable).parent / "mailmerge"
+        start = time.perf_counter()
+        out = subprocess.run(
+            [str(mailmerge), "--no-dry-run", "--no-limit", "--output-format", "text",
+             "--template", "t.txt", "--database", "db.csv", "--config", "s.conf"],
+            cwd=folder, capture_output=True, text=True, timeout=1800, check=False,
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+        sent = len(re.findall(r"^>>> message \d+ sent$", out.stdout, re.MULTILINE))
+        if sent != n:
+            raise RuntimeError(f"mailmerge sent {sent} of {n}: {out.stderr[-500:]}")
+        return n / seconds
+
+
+def run_smtp_source(n: int, port: int, sessions: int, size: int) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [str(SOURCE), "-c", "-l", str(size), "-m", str(n), "-s", str(sessions),
+         "-f", "from@example.com", "-t", "to@example.com", f"127.0.0.1:{port}"],
+        capture_output=True, timeout=600, check=True,
+    )  # fmt: skip
+    return n / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--delay-ms", type=float, default=10.0)
+    parser.add_argument(
+        "--mailmerge-delayed", type=int, default=100, help="messages for mailmerge via the proxy"
+    )
+    args = parser.parse_args()
+    if not (SINK.exists() and SOURCE.exists()):
+        sys.exit(
+            "needs Postfix's smtp-sink and smtp-source; see this script's docstring for the install command"
+        )
+    n = args.messages
+    sink_port = free_port()
+    rates: dict[str, float] = {}
+    as_root = ["-u", "nobody"] if os.geteuid() == 0 else []  # smtp-sink refuses to run as root
+    with background([str(SINK), *as_root, "-c", f"127.0.0.1:{sink_port}", "1000"], sink_port):
+        rates["greeter pool 8"] = run_greeter(n, sink_port, 8)
+        rates["greeter pool 16"] = run_greeter(n, sink_port, 16)
+        rates["mailmerge"] = run_mailmerge(n, sink_port)
+        rates["smtp-source -s 8"] = run_smtp_source(n, sink_port, 8, 4000)
+        proxy_port = free_port()
+        proxy = [sys.executable, str(ROOT / "bench" / "tcp_delay_proxy.py"), str(proxy_port), str(sink_port),
+                 "--delay-ms", str(args.delay_ms), "--seconds", "1800"]  # fmt: skip
+        with background(proxy, proxy_port):
+            rates["greeter pool 16, 10 ms link"] = run_greeter(n, proxy_port, 16)
+            rates["mailmerge, 10 ms link"] = run_mailmerge(args.mailmerge_delayed, proxy_port)
+            rates["smtp-source -s 8, 10 ms link"] = run_smtp_source(n, proxy_port, 8, 4000)
+    print(f"{n} messages (mailmerge via the proxy: {args.mailmerge_delayed}), one smtp-sink, one run")
+    for name, rate in rates.items():
+        print(f"  {name:<32}{rate:>10,.0f} msg/s")
+    best = max(rates["greeter pool 8"], rates["greeter pool 16"])
+    print(f"greeter / mailmerge (loopback):           {best / rates['mailmerge']:.1f}×   (target ≥ 2×)")
+    print(
+        f"greeter / smtp-source -s 8 (loopback):    {best / rates['smtp-source -s 8']:.0%}   (target ≥ 40 %)"
+    )
+    print(
+        f"greeter / mailmerge (10 ms link):         "
+        f"{rates['greeter pool 16, 10 ms link'] / rates['mailmerge, 10 ms link']:.1f}×   (target ≥ 50×)"
+    )
+
+
+if __name__ == "__main__":
+    main()

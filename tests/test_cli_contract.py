@@ -1,0 +1,156 @@
+"""The command-line contract of DESIGN.md §3: exit codes, one-line errors, JSON fields."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from greeter.cli import main
+from tests.conftest import MakeProject, contact_row
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = str(ROOT / "config.example.yaml")
+FIELDS = {
+    "contact_id", "email", "occasion", "occasion_date", "years", "send_at", "status", "reason",
+    "merged_with", "subject", "text", "html",
+}  # fmt: skip
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_on_the_example_exits_0() -> None:
+    code, out, err = invoke("--config", EXAMPLE, "check")
+    assert code == 0, out + err
+    assert "contacts: 30 loaded from 30 rows, 0 rejected, 2 warning(s)" in out
+    assert "check: OK" in out
+    summary = json.loads(invoke("--config", EXAMPLE, "check", "--json")[1])
+    assert (summary["contacts_loaded"], summary["rows_rejected"], summary["render_failures"]) == (30, 0, 0)
+
+
+def test_check_strict_turns_warnings_into_exit_1() -> None:
+    assert invoke("--config", EXAMPLE, "check", "--strict")[0] == 1
+
+
+def test_config_error_is_one_located_line_and_exit_2(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "a@example.com")])
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("frequency_cap:", "freqency_cap:"), encoding="utf-8"
+    )
+    code, out, err = invoke("--config", str(config), "check")
+    assert code == 2
+    assert re.fullmatch(
+        r".*greeter\.yaml:\d+:1: freqency_cap: unknown key, did you mean `frequency_cap`\?\n", err
+    )
+    assert "Traceback" not in out + err
+
+
+def test_rejected_row_is_exit_1_with_file_row_column(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "a@example.com"), contact_row("2", "not-an-email")])
+    code, _, err = invoke("--config", str(config), "check")
+    assert code == 1
+    assert "contacts.csv:row 3: Email: 'not-an-email' is not a valid e-mail address" in err
+
+
+def test_template_syntax_error_names_file_and_line_exit_2(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "a@example.com")])
+    broken = config.parent / "templates" / "birthday.j2"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+    code, _, err = invoke("--config", str(config), "check")
+    assert code == 2
+    assert re.search(r"birthday\.j2:\d+:\d+: syntax error: ", err)
+
+
+def test_preview_json_shows_merged_new_year_and_birthday_with_salutations() -> None:
+    code, out, err = invoke(
+        "--config", EXAMPLE, "preview", "--from", "2026-12-25", "--days", "14", "--now", "2026-12-01T09:00",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    items = json.loads(out)
+    assert items and all(set(i) >= FIELDS for i in items)
+    assert all(i["status"] in ("send", "skip") for i in items)
+    anna = next(i for i in items if i["contact_id"] == "1002" and i["status"] == "send")
+    assert anna["occasion"] == "birthday" and anna["merged_with"] == ["new_year"]
+    assert anna["text"].startswith("Уважаемая Анна Ильинична!")
+    assert re.fullmatch(r"2026-12-\d\dT\d\d:\d\d:\d\d\+03:00", anna["send_at"])
+    merged = next(i for i in items if i["contact_id"] == "1002" and i["occasion"] == "new_year")
+    assert (merged["status"], merged["reason"], merged["merged_with"]) == ("skip", "merged", ["birthday"])
+    ivan = next(i for i in items if i["contact_id"] == "1001" and i["status"] == "send")
+    assert ivan["text"].startswith("Уважаемый Иван Петрович!")
+    turkic = next(i for i in items if i["contact_id"] == "1005" and i["status"] == "send")
+    assert turkic["text"].startswith("Уважаемый Гусейн Рашид оглы!")
+    assert any(i["reason"] == "no_email" for i in items)
+
+
+def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(tmp_path: Path) -> None:
+    common = (
+        "--config",
+        EXAMPLE,
+        "preview",
+        "--from",
+        "2026-12-25",
+        "--days",
+        "14",
+        "--now",
+        "2026-12-01T09:00",
+    )
+    code, out, _ = invoke(*common)
+    assert code == 0 and "\x1b[" not in out and "birthday" in out
+    assert invoke(*common, "--format", "eml", "--out", str(tmp_path / "eml"))[0] == 0
+    emls = list((tmp_path / "eml").glob("*.eml"))
+    assert emls and all(
+        e.read_bytes().startswith(b"Content-Type: multipart/alternative") or b"Subject:" in e.read_bytes()
+        for e in emls
+    )
+    assert invoke(*common, "--format", "html", "--out", str(tmp_path / "html"))[0] == 0
+    assert (tmp_path / "html" / "index.html").exists()
+    ics = tmp_path / "g.ics"
+    code, _, _ = invoke(
+        "--config",
+        EXAMPLE,
+        "calendar",
+        "--from",
+        "2026-12-25",
+        "--days",
+        "14",
+        "--now",
+        "2026-12-01T09:00",
+        "-o",
+        str(ics),
+    )
+    assert code == 0
+    from icalendar import Calendar
+
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert events and any("Анна Ильинична" in str(e["summary"]) for e in events)
+
+
+def test_help_of_every_command_is_complete() -> None:
+    code, out, _ = invoke("--help")
+    assert code == 0
+    commands = [
+        "calendar",
+        "check",
+        "history",
+        "preview",
+        "schema",
+        "send",
+        "suppress",
+        "uncertain",
+        "unsuppress",
+    ]
+    for name in commands:
+        assert name in out
+        sub_code, sub_out, _ = invoke(name, "--help")
+        assert sub_code == 0 and len(sub_out.splitlines()) > 4, name
+
+
+def test_schema_prints_json() -> None:
+    code, out, _ = invoke("schema")
+    assert code == 0 and json.loads(out)["title"] == "greeter configuration"
