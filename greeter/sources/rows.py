@@ -26,6 +26,8 @@ from greeter.names import split_full_name
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
                           r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")  # fmt: skip
+_TAG_SPLIT = re.compile(r"[,;]")
+_NO_TAGS: frozenset[str] = frozenset()
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
 _GENDERS = {
     **dict.fromkeys(("м", "муж", "мужской", "m", "male", "man"), Gender.MALE),
@@ -71,14 +73,12 @@ class RowParser:
         self.dates = [(name, index[column], column) for name, column in cfg.dates.items()]
         used = set(self.pos.values()) | {i for _, i, _ in self.dates}
         self.extra = [(h, i) for i, h in enumerate(clean) if i not in used and h]
+        self.width = len(clean)
+        self._fields = tuple(self.pos.items())
+        self._strict = tuple(name for name in _STRICT if name in self.pos)
+        self._locales: dict[str, str | None] = {}
         self.seen_ids: dict[str, int] = {}
         self.seen_emails: dict[str, int] = {}
-
-    def _cell(self, row: Sequence[str], name: str) -> str:
-        i = self.pos.get(name)
-        if i is None or i >= len(row):
-            return ""
-        return row[i].strip()
 
     def _problem(self, line: int, field: str, message: str, severity: str = "error") -> Problem:
         column = self.header[self.pos[field]] if field in self.pos else field
@@ -87,12 +87,14 @@ class RowParser:
     def parse(self, row: Sequence[str], line: int) -> tuple[Contact | None, list[Problem]]:
         """The contact (None if rejected) and the problems of this row."""
         problems: list[Problem] = []
-        cells = {name: self._cell(row, name) for name in self.pos}
-        for name in _STRICT:
-            value = cells.get(name, "")
-            if value and (m := _CONTROL.search(value)) is not None:
-                problems.append(self._problem(line, name, f"contains {_describe(m.group())}"))
-        if problems:
+        if len(row) < self.width:
+            row = [*row, *([""] * (self.width - len(row)))]
+        cells = {name: row[i].strip() for name, i in self._fields}
+        # One search over all strict cells (the common, clean case); locate only on a hit.
+        if _CONTROL.search("".join([cells[name] for name in self._strict])) is not None:
+            for name in self._strict:
+                if (m := _CONTROL.search(cells[name])) is not None:
+                    problems.append(self._problem(line, name, f"contains {_describe(m.group())}"))
             return None, problems
         cid = cells.get("id", "")
         if not cid:
@@ -137,18 +139,9 @@ class RowParser:
                 self._problem(line, "timezone", f"unknown time zone {tz!r}; the default applies", "warning")
             )
             tz = None
-        locale = (cells.get("locale") or "").replace("-", "_") or None
-        if locale is not None:
-            lang, _, region = locale.partition("_")
-            locale = lang.lower() + (f"_{region}" if region else "")
-            if not _LOCALE.fullmatch(locale):
-                problems.append(
-                    self._problem(
-                        line, "locale", f"{locale!r} is not a language code; the default applies", "warning"
-                    )
-                )
-                locale = None
-        tags = frozenset(t.strip() for t in re.split(r"[,;]", cells.get("tags", "")) if t.strip())
+        locale = self._locale(cells.get("locale", ""), line, problems)
+        raw_tags = cells.get("tags", "")
+        tags = frozenset(t.strip() for t in _TAG_SPLIT.split(raw_tags) if t.strip()) if raw_tags else _NO_TAGS
         dates: dict[str, date] = {}
         bad: dict[str, str] = {}
         for name, i, column in self.dates:
@@ -185,6 +178,20 @@ class RowParser:
             row=line,
         )
         return contact, problems
+
+    def _locale(self, raw: str, line: int, problems: list[Problem]) -> str | None:
+        """``ru-RU`` → ``ru_RU``; an unusable code is a warning and the default applies."""
+        if not raw:
+            return None
+        if raw not in self._locales:
+            lang, _, region = raw.replace("-", "_").partition("_")
+            value = lang.lower() + (f"_{region}" if region else "")
+            self._locales[raw] = value if _LOCALE.fullmatch(value) else None
+        locale = self._locales[raw]
+        if locale is None:
+            message = f"{raw!r} is not a language code; the default applies"
+            problems.append(self._problem(line, "locale", message, "warning"))
+        return locale
 
     def _email(self, text: str) -> str | None:
         """The address as it should be used, or None if invalid; fast path for plain ASCII."""
