@@ -127,9 +127,23 @@ class _Hours:
 
     @classmethod
     def of(cls, window: SendWindow) -> _Hours:
+        """The shape of ``window``'s day, computed once per window object (called per greeting)."""
+        cached = _HOURS.get(id(window))
+        if cached is not None and cached[0] is window:
+            return cached[1]
+        hours = cls._build(window)
+        _HOURS[id(window)] = (window, hours)
+        return hours
+
+    @classmethod
+    def _build(cls, window: SendWindow) -> _Hours:
         lunch = (window.lunch.start, window.lunch.end) if window.lunch is not None else None
         margin = timedelta(minutes=window.end_margin_minutes)
         return cls(window.hours.start, window.hours.end, lunch, window.friday_cutoff, margin)
+
+
+#: id(window) → (window, its _Hours); the window is kept so its id cannot be reused.
+_HOURS: dict[int, tuple[SendWindow, _Hours]] = {}
 
 
 @lru_cache(maxsize=8192)
