@@ -127,9 +127,17 @@ class Deliverer:
             return None
         return Prepared(item, Outgoing(hit.key, self.settings.sender.email, email, data), message_id)
 
-    def claims(self, prepared: Iterable[Prepared]) -> Iterator[Outgoing]:
-        """Claim each letter right before it is handed to the transport (lazily pulled)."""
-        for p in prepared:
+    def claims(self, items: Iterable[PlanItem]) -> Iterator[Outgoing]:
+        """Render, build and claim each letter right before it is handed to the transport.
+
+        Pulled lazily by the sending workers: only the letters in flight exist as
+        bytes (a large batch never sits in memory), and building the next letter
+        overlaps with the network waits of the ones being sent.
+        """
+        for item in items:
+            p = self.prepare(item)
+            if p is None:
+                continue
             hit = p.item.hit
             assert p.item.send_at is not None
             claimed = self.journal.claim(
@@ -198,7 +206,7 @@ class Deliverer:
 async def send_batch(
     deliverer: Deliverer,
     transport: Transport,
-    due: list[Prepared],
+    due: list[PlanItem],
     retries: list[tuple[JournalEntry, bytes]],
     zones: dict[str, ZoneInfo],
     *,
@@ -208,7 +216,7 @@ async def send_batch(
 ) -> None:
     """Send fresh letters (claimed lazily) and due retries (re-claimed) through one transport."""
     info: dict[JournalKey, tuple[int, date, str]] = {
-        p.item.hit.key: (1, p.item.hit.date, p.outgoing.rcpt) for p in due
+        item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
     }
     for entry, _ in retries:
         info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -85,6 +87,18 @@ _BUSY_TIMEOUT_MS = 5000
 assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "versions are 1..n"
 
 
+def _retry_locked(step: Callable[[], object]) -> None:
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
     """Open (creating folder and file) and migrate the database; errors become :class:`JournalError`."""
     try:
@@ -97,10 +111,13 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        # Switching a new file to WAL needs an exclusive lock and does not always wait
+        # for the busy timeout: two processes opening a fresh journal at once could
+        # see "database is locked". Retry within the same time budget.
+        _retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         # FULL: a committed claim must survive power loss, or a letter could go twice.
         conn.execute("PRAGMA synchronous = FULL")
-        migrate(conn, now_iso=now_iso)
+        _retry_locked(lambda: migrate(conn, now_iso=now_iso))
     except sqlite3.Error as exc:
         conn.close()
         raise JournalError(f"journal {path}: {exc}") from exc

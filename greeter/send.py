@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from greeter.calendar_rules import WorkCalendar, in_window
 from greeter.config import Settings
-from greeter.delivery import Deliverer, Prepared, Summary, deadline, is_due, send_batch, zone_of
+from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
 from greeter.dkim_sign import load_signer
 from greeter.errors import ConfigError, Problem
 from greeter.journal import Journal
@@ -110,7 +110,7 @@ def send_once(
         sign=load_signer(settings.delivery.dkim),
     )
     zones: dict[str, ZoneInfo] = {}
-    due: list[Prepared] = []
+    due: list[PlanItem] = []
     due_count = 0
     skips: list[PlanItem] = []
     for item in plan(inputs.contacts(report), pw, inputs.history, inputs.suppressed):
@@ -120,9 +120,7 @@ def send_once(
             if announce is not None:
                 announce(item)
             if not dry_run:
-                prepared = deliverer.prepare(item)
-                if prepared is not None:
-                    due.append(prepared)
+                due.append(item)
         elif item.status == "skip":
             skips.append(item)
     if dry_run:
