@@ -254,3 +254,21 @@ def test_random_bytes_never_crash_the_loader(tmp_path: Path) -> None:
             assert str(exc) and "\n" not in str(exc)
             continue
         assert all(p.kind == "row" and p.line is not None and p.line >= 2 for p in report.problems)
+
+
+def test_seen_index_across_many_flushes_and_merges() -> None:
+    from greeter.sources.seen import SeenIndex
+
+    index = SeenIndex()
+    for row in range(2, 150_002):
+        key = f"client{row}@example.com"
+        assert index.get(key) is None
+        index.add(key, row)
+    assert len(index) == 150_000
+    assert [index.get(f"client{row}@example.com") for row in (2, 40_000, 99_999, 150_001)] == [
+        2,
+        40_000,
+        99_999,
+        150_001,
+    ]
+    assert index.get("client1@example.com") is None and index.get("nobody@example.com") is None

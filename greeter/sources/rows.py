@@ -22,6 +22,7 @@ from greeter.config import ContactsSource
 from greeter.contacts import Contact, Gender
 from greeter.errors import ContactsError, Problem
 from greeter.names import split_full_name
+from greeter.sources.seen import SeenIndex
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
@@ -77,8 +78,8 @@ class RowParser:
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
         self._locales: dict[str, str | None] = {}
-        self.seen_ids: dict[str, int] = {}
-        self.seen_emails: dict[str, int] = {}
+        self.seen_ids = SeenIndex()
+        self.seen_emails = SeenIndex()
 
     def _problem(self, line: int, field: str, message: str, severity: str = "error") -> Problem:
         column = self.header[self.pos[field]] if field in self.pos else field
@@ -101,10 +102,9 @@ class RowParser:
             return None, [
                 self._problem(line, "id", "empty id: every contact needs one (the CRM's client id)")
             ]
-        if cid in self.seen_ids:
-            return None, [
-                self._problem(line, "id", f"duplicate id {cid!r} (first seen on row {self.seen_ids[cid]})")
-            ]
+        first_id = self.seen_ids.get(cid)
+        if first_id is not None:
+            return None, [self._problem(line, "id", f"duplicate id {cid!r} (first seen on row {first_id})")]
         email: str | None = cells.get("email", "") or None
         if email is None:
             problems.append(
@@ -116,16 +116,17 @@ class RowParser:
                 return None, [self._problem(line, "email", f"{email!r} is not a valid e-mail address")]
             email = checked
             folded = email.casefold()
-            if folded in self.seen_emails:
+            first_email = self.seen_emails.get(folded)
+            if first_email is not None:
                 return None, [
                     self._problem(
                         line,
                         "email",
-                        f"duplicate e-mail {email} (first seen on row {self.seen_emails[folded]})",
+                        f"duplicate e-mail {email} (first seen on row {first_email})",
                     )
                 ]
-            self.seen_emails[folded] = line
-        self.seen_ids[cid] = line
+            self.seen_emails.add(folded, line)
+        self.seen_ids.add(cid, line)
 
         first, patronymic, last = (
             " ".join(cells.get(n, "").split()) for n in ("first_name", "patronymic", "last_name")
