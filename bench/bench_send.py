@@ -178,6 +178,8 @@ def main() -> None:
                  "--delay-ms", str(args.delay_ms), "--seconds", "1800"]  # fmt: skip
         with background(proxy, proxy_port):
             rates["greeter pool 16, 10 ms link"] = run_greeter(n, proxy_port, 16)
+            # over a slow link concurrency is what pays: each SMTP transaction is ~4 round trips
+            rates["greeter pool 64, 10 ms link"] = run_greeter(n, proxy_port, 64)
             rates["mailmerge, 10 ms link"] = run_mailmerge(args.mailmerge_delayed, proxy_port)
             rates["smtp-source -s 8, 10 ms link"] = run_smtp_source(n, proxy_port, 8, 4000)
     print(f"{n} messages (mailmerge via the proxy: {args.mailmerge_delayed}), one smtp-sink, one run")
@@ -188,10 +190,8 @@ def main() -> None:
     print(
         f"greeter / smtp-source -s 8 (loopback):    {best / rates['smtp-source -s 8']:.0%}   (target ≥ 40 %)"
     )
-    print(
-        f"greeter / mailmerge (10 ms link):         "
-        f"{rates['greeter pool 16, 10 ms link'] / rates['mailmerge, 10 ms link']:.1f}×   (target ≥ 50×)"
-    )
+    slow = max(rates["greeter pool 16, 10 ms link"], rates["greeter pool 64, 10 ms link"])
+    print(f"greeter / mailmerge (10 ms link):         {slow / rates['mailmerge, 10 ms link']:.1f}×   (target ≥ 50×)")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,26 +32,66 @@ def patronymic(father: str, male: bool) -> str:
     return stems[father] + ("ич" if male else "на")
 
 
-def write_contacts(path: Path, rows: int, encoding: str = "utf-8-sig", seed: int = 1) -> None:
+def contact_rows(
+    rows: int,
+    seed: int = 1,
+    *,
+    zones: list[str] | None = None,
+    leap_every: int = 0,
+    no_email_every: int = 0,
+) -> Iterator[list[str]]:
+    """The data rows (no header) of a synthetic export, deterministic for a seed.
+
+    The defaults give exactly the rows :func:`write_contacts` always wrote (so
+    benchmarks stay comparable). The simulation (``tests/simulation.py``) asks
+    for a richer mix: ``zones`` to draw time zones from, a 29 February
+    birthday every ``leap_every`` rows and a row without e-mail every
+    ``no_email_every`` rows (0: none). These use the row number, not the
+    random stream, so the other columns of a row do not change with them.
+    """
     rng = random.Random(seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
     epoch = date(1950, 1, 1)
+    for i in range(1, rows + 1):
+        male = rng.random() < 0.5
+        first, last = rng.choice(MEN if male else WOMEN)
+        born = epoch + timedelta(days=rng.randrange(0, 365 * 55))
+        founded = date(1995, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30))
+        deal = date(2012, 1, 1) + timedelta(days=rng.randrange(0, 365 * 14))
+        birthday = born.strftime("%d.%m.%Y") if i % 1000 != 7 else "31.02.1980"
+        if leap_every and i % leap_every == 0 and i % 1000 != 7:
+            birthday = f"29.02.{1952 + 4 * (i % 13)}"
+        email = f"client{i}@example.com" if i % 1000 != 13 else f"client {i}@example"
+        if no_email_every and i % no_email_every == 0:
+            email = ""
+        middle = patronymic(rng.choice(FATHERS), male)  # drawn before the zone, as always
+        zone = rng.choice(ZONES)
+        if zones is not None:
+            zone = zones[i % len(zones)]
+        yield [
+            str(i), email, last, first, middle, "",
+            f"ООО «Компания {i % 5000}»", zone, "ru", "VIP" if i % 10 == 0 else "regular",
+            "23feb" if male else "8mar", birthday, founded.strftime("%d.%m.%Y"), deal.strftime("%d.%m.%Y"),
+        ]  # fmt: skip
+
+
+def write_contacts(
+    path: Path,
+    rows: int,
+    encoding: str = "utf-8-sig",
+    seed: int = 1,
+    *,
+    zones: list[str] | None = None,
+    leap_every: int = 0,
+    no_email_every: int = 0,
+) -> None:
+    """Write a synthetic export (``;``-separated, CRLF) of :func:`contact_rows` to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding=encoding, newline="") as fh:
         out = csv.writer(fh, delimiter=";", lineterminator="\r\n")
         out.writerow(HEADER)
-        for i in range(1, rows + 1):
-            male = rng.random() < 0.5
-            first, last = rng.choice(MEN if male else WOMEN)
-            born = epoch + timedelta(days=rng.randrange(0, 365 * 55))
-            founded = date(1995, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30))
-            deal = date(2012, 1, 1) + timedelta(days=rng.randrange(0, 365 * 14))
-            birthday = born.strftime("%d.%m.%Y") if i % 1000 != 7 else "31.02.1980"
-            email = f"client{i}@example.com" if i % 1000 != 13 else f"client {i}@example"
-            out.writerow([
-                str(i), email, last, first, patronymic(rng.choice(FATHERS), male), "",
-                f"ООО «Компания {i % 5000}»", rng.choice(ZONES), "ru", "VIP" if i % 10 == 0 else "regular",
-                "23feb" if male else "8mar", birthday, founded.strftime("%d.%m.%Y"), deal.strftime("%d.%m.%Y"),
-            ])  # fmt: skip
+        out.writerows(
+            contact_rows(rows, seed, zones=zones, leap_every=leap_every, no_email_every=no_email_every)
+        )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,13 @@ class WorkCalendar:
         raise ValueError("no working day in ten years: check send_window.working_days and days off")
 
 
+@lru_cache(maxsize=256)
 def _public_days_off(country: str | None, year: int) -> frozenset[date]:
+    """A country's public days off in one year; cached, because every plan builds a calendar.
+
+    The ``holidays`` library computes a year in about 8 ms, and every run of the
+    daemon (every ten minutes) asks for four years; the answer never changes.
+    """
     if country is None:
         return frozenset()
     return frozenset(holidays.country_holidays(country, years=year).keys())

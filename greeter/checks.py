@@ -4,19 +4,24 @@ Validates the config (already located errors from the loader), streams the
 contacts (each bad row is a problem, the rest still count), compiles every
 template variant and renders every occasion's template for every contact in
 strict mode — a template that breaks for one client is found here, not at
-09:00 on New Year's Eve.
+09:00 on New Year's Eve. It also reports whether the journal's database is
+reachable and of a known schema version, and whether an SQL contacts source
+answers (:mod:`greeter.db_checks`), without creating anything.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from greeter.errors import Problem, TemplateError
+from greeter.config import Settings
+from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
+from greeter.errors import ContactsError, Problem, TemplateError
 from greeter.plan_types import Hit, PlanItem
-from greeter.render import Renderer
+from greeter.render import SUFFIX, Renderer
 from greeter.runtime import load_inputs
 
 #: Render failures reported per template before the rest are only counted.
@@ -39,11 +44,14 @@ class CheckReport:
 
     #: Template files that do not compile or are missing.
     template_errors: int = 0
+    #: The journal's database and, for ``source: sql``, the CRM's.
+    databases: list[DatabaseStatus] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
-        """Problems that make the check fail: rejected rows, broken templates, failed renders."""
-        return self.rows_rejected + self.template_errors + self.render_failures
+        """Problems that make the check fail: rejected rows, broken templates, failed renders, databases."""
+        broken = sum(not d.ok for d in self.databases)
+        return self.rows_rejected + self.template_errors + self.render_failures + broken
 
     @property
     def warnings(self) -> int:
@@ -63,6 +71,7 @@ class CheckReport:
             "renders": self.renders,
             "render_failures": self.render_failures,
             "row_problems": dict(reasons.most_common()),
+            "databases": {d.role: d.as_dict() for d in self.databases},
             "problems": [str(p) for p in self.problems],
         }
 
@@ -70,6 +79,7 @@ class CheckReport:
         status = "OK" if not self.errors else f"{self.errors} problem(s)"
         lines = [
             f"{self.config_file}: config OK",
+            *(d.line() for d in self.databases),
             f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows, "
             f"{self.rows_rejected} rejected, {self.warnings} warning(s)",
             f"occasions: {len(self.occasions)} ({', '.join(self.occasions)})",
@@ -89,9 +99,12 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     settings = inputs.settings
     today = parse_now(now_text, settings.defaults.timezone).date()
     report = CheckReport(config_file=config_file, occasions=[o.name for o in settings.occasions])
+    check_databases(
+        report, settings.storage.url, settings.contacts.url if settings.contacts.source == "sql" else None
+    )
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
-    template_problems = renderer.check(names)
+    template_problems = _locate_missing(renderer.check(names), settings, config_file)
     report.problems.extend(template_problems)
     report.templates = {name: len(renderer.template_files(name)) for name in names}
     report.template_errors = sum(p.severity == "error" for p in template_problems)
@@ -120,3 +133,38 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     report.rows_rejected = load.rejected
     report.problems[:0] = load.problems
     return report
+
+
+def _locate_missing(problems: list[Problem], settings: Settings, config_file: Path) -> list[Problem]:
+    """A missing template file is a config mistake: point at the occasion's ``template:`` line."""
+    from greeter.config_loader import locate
+
+    first_use: dict[str, int] = {}
+    for i, occ in enumerate(settings.occasions):
+        first_use.setdefault(f"{occ.template}{SUFFIX}", i)
+    known = sorted({p.name.split(".")[0] for p in Path(settings.templates_dir).glob(f"[!_]*{SUFFIX}")})
+    located: list[Problem] = []
+    for problem in problems:
+        use = first_use.get(problem.file)
+        if use is not None and problem.message.startswith("template missing:"):
+            name = settings.occasions[use].template
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f", did you mean {close[0]!r}?" if close else ""
+            line, col = locate(config_file, ("occasions", use, "template"))
+            where = f"occasions.{use}.template"
+            problem = Problem(str(config_file), where, problem.message + hint, line, col)
+        located.append(problem)
+    return located
+
+
+def check_databases(report: CheckReport, storage_url: str, contacts_url: str | None) -> None:
+    """Probe the journal (a problem if unusable) and the CRM (unreachable: exit 2, like a missing file)."""
+    journal = journal_status(storage_url)
+    report.databases.append(journal)
+    if not journal.ok:
+        report.problems.append(Problem(journal.url, "storage.url", journal.detail))
+    if contacts_url is not None:
+        crm = contacts_status(contacts_url)
+        report.databases.append(crm)
+        if not crm.reachable:
+            raise ContactsError(f"{crm.url}: {crm.detail}")

@@ -25,7 +25,7 @@ from greeter.config_loader import DEFAULT_CONFIG, config_path, json_schema
 from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, GreeterError
 
 if TYPE_CHECKING:
-    from greeter.journal import Journal
+    from greeter.journal_store import JournalStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -271,12 +271,13 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     """
     from greeter.ics_export import build_calendar
     from greeter.planner import plan
-    from greeter.runtime import load_inputs
+    from greeter.runtime import load_inputs, load_planning_state
 
     inputs = load_inputs(state.config)
     settings = inputs.settings
     moment = parse_now(now, settings.defaults.timezone)
     first = parse_day(start, "--from") or moment.date()
+    load_planning_state(inputs, now=moment, start=first)
     report = inputs.new_report()
     items = plan(
         inputs.contacts(report),
@@ -296,10 +297,10 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     sys.exit(EXIT_PROBLEMS if report.rejected else 0)
 
 
-def _open_journal(settings_url: str, now: datetime) -> Journal:
-    from greeter.journal import Journal
+def _open_journal(settings_url: str, now: datetime) -> JournalStore:
+    from greeter.journal import open_journal
 
-    return Journal.open(settings_url, now=now)
+    return open_journal(settings_url, now=now)
 
 
 @main.command(context_settings=CONTEXT)
@@ -527,3 +528,7 @@ def uncertain(state: State, action: str, contact_id: str, occasion: str, occasio
     finally:
         journal.close()
     click.echo(f"{action}: {contact_id} {occasion} {day}")
+
+
+# The daemon and review commands live in their own module; importing it registers them.
+from greeter import cli_daemon  # noqa: E402, F401

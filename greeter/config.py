@@ -158,7 +158,10 @@ class Occasion(_Model):
     """A reason to greet. Exactly one of ``field``, ``date``, ``holiday``, ``on`` says when."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable machine name")
-    template: str = Field(min_length=1, description="Template name in templates/ (no suffix)")
+    template: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        description="Template name in templates/ (no suffix): letters, digits, '_' and '-'",
+    )
     priority: int = Field(default=50, description="Higher wins when occasions merge")
     field: str | None = Field(default=None, description="Yearly on this contact date field")
     date: MonthDay | None = Field(default=None, description="Yearly on this MM-DD date")
@@ -228,7 +231,29 @@ class SendWindow(_Model):
             self.hours.start <= self.lunch.start and self.lunch.end <= self.hours.end
         ):
             raise ValueError("lunch must lie inside hours")
+        # A day with no sending time would make the planner send outside the window (or find none).
+        if self._minutes_to_send(self.hours.end) <= 0:
+            raise ValueError("no time left to send: hours minus lunch minus end_margin_minutes is empty")
+        cutoff = self.friday_cutoff
+        if cutoff is not None and cutoff < self.hours.end and self._minutes_to_send(cutoff) <= 0:
+            raise ValueError(
+                f"friday_cutoff {cutoff:%H:%M} leaves no time to send before a day off "
+                "(after hours.start, lunch and end_margin_minutes)"
+            )
         return self
+
+    def _minutes_to_send(self, end: time) -> int:
+        """Minutes of sending time in a day that ends at ``end`` (wall clock)."""
+
+        def minutes(t: time) -> int:
+            return t.hour * 60 + t.minute
+
+        first, last = minutes(self.hours.start), minutes(end) - self.end_margin_minutes
+        total = max(last - first, 0)
+        if self.lunch is not None:
+            overlap = min(last, minutes(self.lunch.end)) - max(first, minutes(self.lunch.start))
+            total -= max(overlap, 0)
+        return total
 
 
 class SmtpSettings(_Model):
@@ -300,13 +325,30 @@ class Storage(_Model):
 class Schedule(_Model):
     cron: str = Field(default="*/10 * * * *", description="When the daemon plans and sends")
     misfire_grace_seconds: int = Field(default=300, ge=1)
+    shutdown_timeout_seconds: float = Field(
+        default=30, ge=0, le=600, description="On SIGTERM, how long in-flight letters may take to finish"
+    )
 
     @field_validator("cron")
     @classmethod
     def _five_fields(cls, v: str) -> str:
         if len(v.split()) != 5:
             raise ValueError("cron needs 5 fields: minute hour day month weekday")
+        from greeter.cron import cron_trigger
+
+        try:
+            cron_trigger(v, "UTC")
+        except ValueError as exc:
+            raise ValueError(f"not a valid cron expression: {exc}") from None
         return v
+
+
+class Http(_Model):
+    """The daemon's optional HTTP listener: /healthz, /metrics, one-click unsubscribe."""
+
+    enabled: bool = False
+    host: str = Field(default="127.0.0.1", description="Listen address (keep 127.0.0.1 behind a proxy)")
+    port: int = Field(default=8025, ge=0, le=65535)
 
 
 class Settings(_Model):
@@ -327,6 +369,7 @@ class Settings(_Model):
     unsubscribe: Unsubscribe = Field(default_factory=Unsubscribe)
     storage: Storage = Field(default_factory=Storage)
     schedule: Schedule = Field(default_factory=Schedule)
+    http: Http = Field(default_factory=Http)
     review: Literal["none", "required"] = "none"
 
     @field_validator("occasions")

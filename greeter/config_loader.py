@@ -22,12 +22,15 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from greeter.config import Settings
 from greeter.errors import ConfigError, Problem
 from greeter.occasions import known_holiday_names
 
 DEFAULT_CONFIG = "greeter.yaml"
+#: Settings whose wrong value may be a credential typed in the wrong place: not repeated in messages.
+_SECRET_FIELDS = ("password", "secret")
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -42,13 +45,18 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError([Problem(str(path), "", "config file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(str(path), "", f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
         raise ConfigError([Problem(str(path), "", exc.strerror or str(exc))]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8 text ({exc.reason}); save the file as UTF-8"
+        raise ConfigError([Problem(str(path), "", message, line, col)]) from None
     return parse_settings(text, str(path), base_dir=path.parent)
 
 
@@ -65,6 +73,15 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None) -> Se
     if problems:
         raise ConfigError(problems)
     return _anchor(settings, base_dir) if base_dir is not None else settings
+
+
+def locate(path: str | os.PathLike[str], loc: Sequence[int | str]) -> tuple[int | None, int | None]:
+    """Line and column of the setting ``loc`` in a config file, for problems found after loading."""
+    try:
+        data = _parse_yaml(Path(path).read_text(encoding="utf-8-sig"), str(path))
+    except (ConfigError, OSError, UnicodeDecodeError):
+        return None, None
+    return _position(data, loc)
 
 
 def _cross_check(settings: Settings, data: CommentedMap, filename: str) -> list[Problem]:
@@ -121,9 +138,19 @@ def _parse_yaml(text: str, filename: str) -> Any:
     yaml.allow_duplicate_keys = False
     try:
         return yaml.load(text)
+    except ReaderError as exc:  # a character YAML forbids (NUL, other control characters)
+        at_line = text.count("\n", 0, exc.position) + 1
+        at_col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        message = f"YAML syntax: a control character ({what}) is not allowed in YAML"
+        raise ConfigError([Problem(filename, "", message, at_line, at_col)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
+        start = exc.context_mark
+        if exc.context and start is not None and mark is not None and start.line != mark.line:
+            # "found unexpected end of stream" alone points at the end; say where it began.
+            message += f" ({exc.context} started at line {start.line + 1}, column {start.column + 1})"
         if "\\t" in message or "'\\t'" in message or "tab" in message.lower():
             message += " (YAML indents with spaces, not tabs)"
         if "found duplicate key" in str(message) or "duplicate key" in str(exc):
@@ -165,7 +192,8 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     got = err.get("input")
-    if got is not None and not isinstance(got, dict | list) and repr(got) not in message:
+    secret = any(word in field for word in _SECRET_FIELDS)  # never echo a password into logs
+    if got is not None and not secret and not isinstance(got, dict | list) and repr(got) not in message:
         message += f" (got {got!r})"
     return Problem(filename, field, message, line, col)
 

@@ -13,6 +13,7 @@ transport.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -23,11 +24,11 @@ from zoneinfo import ZoneInfo
 from greeter.config import Retry, Settings
 from greeter.contacts import Contact
 from greeter.errors import GreeterError
-from greeter.journal import Journal
-from greeter.journal_store import JournalEntry, JournalKey
+from greeter.journal_store import ClaimRequest, JournalEntry, JournalKey, JournalStore
 from greeter.message import build_message, make_message_id
-from greeter.plan_types import PlanItem, Rendered
+from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.ratelimit import RateLimiter
+from greeter.review import approval_of, content_hash
 from greeter.transport import Outcome, Outgoing, SendResult, Transport, run_batch
 from greeter.unsubscribe import unsubscribe_url
 
@@ -70,6 +71,69 @@ def is_due(item: PlanItem, now: datetime) -> bool:
 
 
 @dataclass
+class Ready:
+    """A built letter and its claim request: sent only if the claim is won."""
+
+    outgoing: Outgoing
+    request: ClaimRequest
+    also: tuple[Hit, ...] = ()
+    occasion: str = ""
+    #: A first attempt (a lost claim then means someone else already sent it).
+    fresh: bool = False
+
+
+class GroupClaimer:
+    """Claims from workers ready at the same moment share one commit (group commit).
+
+    A claim must be durable before DATA, and an fsync costs about a
+    millisecond and a half on an ordinary disk — per claim, that alone caps a
+    sender at ~700 letters/s. Here the first worker to ask starts a commit in
+    a thread; workers asking meanwhile queue up and go together in the next
+    commit. Each letter is still claimed only when its worker is about to
+    send it, so a crash leaves at most the pool's in-flight letters
+    ``claimed`` (→ ``uncertain``), exactly as with one commit per letter.
+    """
+
+    def __init__(self, journal: JournalStore, now: datetime) -> None:
+        self._journal = journal
+        self._now = now
+        self._pending: list[tuple[ClaimRequest, asyncio.Future[bool]]] = []
+        self._task: asyncio.Future[None] | None = None
+        #: How many commits the claims took (fewer than claims when workers overlap).
+        self.commits = 0
+
+    async def claim(self, request: ClaimRequest) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending.append((request, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        batch: list[tuple[ClaimRequest, asyncio.Future[bool]]] = []
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    won = await asyncio.to_thread(
+                        self._journal.claim_many, [r for r, _ in batch], now=self._now
+                    )
+                except Exception as exc:  # handed to every worker waiting on this commit
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                self.commits += 1
+                for (_, future), ok in zip(batch, won, strict=True):
+                    if not future.done():
+                        future.set_result(ok)
+        finally:  # cancelled mid-commit: nobody may wait forever
+            for _, future in [*batch, *self._pending]:
+                if not future.done():
+                    future.cancel()
+
+
+@dataclass
 class Prepared:
     """A due letter with its bytes, ready to be claimed and sent."""
 
@@ -84,12 +148,13 @@ class Deliverer:
     def __init__(
         self,
         settings: Settings,
-        journal: Journal,
+        journal: JournalStore,
         render: Callable[[PlanItem], Rendered],
         *,
         now: datetime,
         unsubscribe_secret: bytes | None = None,
         sign: Callable[[bytes], bytes] | None = None,
+        approvals: dict[JournalKey, str] | None = None,
     ) -> None:
         self.settings = settings
         self.sign = sign
@@ -99,6 +164,13 @@ class Deliverer:
         self.secret = unsubscribe_secret
         self.summary = Summary()
         self.domain = settings.sender.email.rsplit("@", 1)[-1]
+        #: ``review: required``: approved content hashes; None when no review is needed.
+        self.approvals = approvals
+        self.stopping = False
+
+    def stop(self) -> None:
+        """Claim nothing more (graceful shutdown); letters already claimed still finish."""
+        self.stopping = True
 
     def prepare(self, item: PlanItem) -> Prepared | None:
         """Render and build one letter; a failure is counted and the batch goes on."""
@@ -107,6 +179,11 @@ class Deliverer:
         assert email is not None  # the planner skips contacts without e-mail
         try:
             rendered = self.render(item)
+            if self.approvals is not None:
+                verdict = approval_of(hit.key, content_hash(rendered), self.approvals)
+                if verdict != "approved":
+                    self.summary.skipped[verdict] += 1
+                    return None
             message_id = make_message_id(hit.key, self.domain)
             unsub = self.settings.unsubscribe
             data = build_message(
@@ -127,37 +204,38 @@ class Deliverer:
             return None
         return Prepared(item, Outgoing(hit.key, self.settings.sender.email, email, data), message_id)
 
-    def claims(self, items: Iterable[PlanItem]) -> Iterator[Outgoing]:
-        """Render, build and claim each letter right before it is handed to the transport.
+    def letters(self, items: Iterable[PlanItem]) -> Iterator[Ready]:
+        """Render and build each letter when a sending worker asks for the next one.
 
-        Pulled lazily by the sending workers: only the letters in flight exist as
-        bytes (a large batch never sits in memory), and building the next letter
-        overlaps with the network waits of the ones being sent.
+        Pulled lazily: only the letters in flight exist as bytes (a large batch
+        never sits in memory), and building the next letter overlaps with the
+        network waits of the ones being sent. Claiming happens in the worker,
+        right before the letter goes out (:class:`GroupClaimer`).
         """
         for item in items:
+            if self.stopping:
+                return
             p = self.prepare(item)
             if p is None:
                 continue
-            hit = p.item.hit
             assert p.item.send_at is not None
-            claimed = self.journal.claim(
-                hit.key,
-                email=p.outgoing.rcpt,
-                message_id=p.message_id,
-                planned_at=p.item.send_at,
-                merged=p.item.merged_with,
-                content_hash=hashlib.sha256(p.outgoing.data).hexdigest(),
-                payload=p.outgoing.data,
-                now=self.now,
+            request = ClaimRequest(
+                p.item.hit.key,
+                p.outgoing.rcpt,
+                p.message_id,
+                p.item.send_at,
+                tuple(p.item.merged_with),
+                hashlib.sha256(p.outgoing.data).hexdigest(),
+                p.outgoing.data,
             )
-            if not claimed:
-                self.summary.skipped["already_sent"] += 1
-                continue
-            for other in p.item.also:
-                self.journal.mark_skipped(
-                    other.key, f"merged into {hit.occasion}", self.now, email=p.outgoing.rcpt
-                )
-            yield p.outgoing
+            yield Ready(p.outgoing, request, also=p.item.also, occasion=p.item.hit.occasion, fresh=True)
+
+    def claimed(self, ready: Ready) -> None:
+        """The letter is ours: journal the occasions merged into it as skipped."""
+        for other in ready.also:
+            self.journal.mark_skipped(
+                other.key, f"merged into {ready.occasion}", self.now, email=ready.outgoing.rcpt
+            )
 
     def record(
         self, result: SendResult, attempts: int, tz: ZoneInfo, occasion_date: date, email: str
@@ -214,35 +292,39 @@ async def send_batch(
     limiter: RateLimiter | None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Send fresh letters (claimed lazily) and due retries (re-claimed) through one transport."""
+    """Send fresh letters and due retries through one transport, each claimed right before it goes."""
     info: dict[JournalKey, tuple[int, date, str]] = {
         item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
     }
     for entry, _ in retries:
         info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")
+    claimer = GroupClaimer(deliverer.journal, deliverer.now)
+    sender = deliverer.settings.sender.email
 
-    def retry_claims() -> Iterator[Outgoing]:
+    def retry_letters() -> Iterator[Ready]:
         for entry, data in retries:
+            if deliverer.stopping:
+                return
             assert entry.email and entry.message_id and entry.planned_at
-            ok = deliverer.journal.claim(
-                entry.key,
-                email=entry.email,
-                message_id=entry.message_id,
-                planned_at=entry.planned_at,
-                merged=entry.merged,
-                now=deliverer.now,
-            )
-            if ok:
-                yield Outgoing(entry.key, deliverer.settings.sender.email, entry.email, data)
+            request = ClaimRequest(entry.key, entry.email, entry.message_id, entry.planned_at, entry.merged)
+            yield Ready(Outgoing(entry.key, sender, entry.email, data), request)
 
-    def everything() -> Iterator[Outgoing]:
-        yield from deliverer.claims(due)
-        yield from retry_claims()
+    def everything() -> Iterator[Ready]:
+        yield from deliverer.letters(due)
+        yield from retry_letters()
 
-    async def send(item: Outgoing) -> SendResult:
+    async def send(ready: Ready) -> SendResult | None:
+        if deliverer.stopping:
+            return None  # built but not yet claimed: it stays for the next run
+        if not await claimer.claim(ready.request):
+            if ready.fresh:
+                deliverer.summary.skipped["already_sent"] += 1
+            return None
+        deliverer.claimed(ready)
+        item = ready.outgoing
+        result = await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
         # Record the verdict in the same worker, before it pulls (and claims) the next
         # letter: a crash then leaves at most `concurrency` claims without a verdict.
-        result = await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
         attempts, occasion_date, email = info[result.key]
         deliverer.record(result, attempts, zones.get(result.key[0], ZoneInfo("UTC")), occasion_date, email)
         if progress is not None:

@@ -49,6 +49,8 @@ _PLURAL_ORDER: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
 _ODD_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 #: POSIX locale suffixes Babel does not need: "ru_RU.UTF-8" → "ru_RU".
 _ENCODING = re.compile(r"\.[^@]*")
+#: POSIX's names for "no locale at all".
+_NO_LOCALE = frozenset({"C", "POSIX"})
 
 
 def _plain_spaces(text: str) -> str:
@@ -59,7 +61,9 @@ def _plain_spaces(text: str) -> str:
 def _parse(value: str) -> Locale | None:
     """Parse one cleaned-up locale string, or ``None`` when Babel does not know it."""
     cleaned = _ENCODING.sub("", value.strip()).replace("-", "_")
-    if not cleaned:
+    # "C" and "POSIX" mean "no locale" in a CRM export; recent Babel maps them to
+    # en_US_POSIX (seen with Babel 2.19), which would silently switch a contact to English.
+    if not cleaned or cleaned.upper() in _NO_LOCALE:
         return None
     try:
         return Locale.parse(cleaned)

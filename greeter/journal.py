@@ -32,6 +32,7 @@ from greeter.journal_schema import KEY_WHERE, connect, db_time, key_params, path
 from greeter.journal_store import (
     CAP_STATES,
     STATES,
+    ClaimRequest,
     JournalEntry,
     JournalKey,
     JournalStateError,
@@ -41,8 +42,32 @@ from greeter.plan_types import PastGreeting
 
 
 def open_journal(url_or_path: str, *, now: datetime) -> JournalStore:
-    """Open the journal a storage URL names (the backend-neutral entry point)."""
+    """Open the journal a storage URL names (the backend-neutral entry point).
+
+    ``postgresql://…`` is the shared PostgreSQL journal (:mod:`greeter.journal_pg`,
+    imported only when used); ``sqlite:///PATH`` or a plain path is this one.
+    """
+    if url_or_path.startswith("postgresql://"):
+        from greeter.journal_pg import PgJournal
+
+        return PgJournal.open(url_or_path, now=now)
     return Journal.open(url_or_path, now=now)
+
+
+_CLAIM_SQL = """
+                INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id,
+                    attempts, planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
+                    created_at, updated_at)
+                VALUES (:cid, :occ, :day, 'claimed', :email, :mid, 1, :planned, :send_day, :offset,
+                    :merged, :hash, :payload, :now, :now)
+                ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
+                    state = 'claimed', email = excluded.email, message_id = excluded.message_id,
+                    attempts = attempts + 1, merged = excluded.merged,
+                    content_hash = COALESCE(excluded.content_hash, content_hash),
+                    payload = COALESCE(excluded.payload, payload),
+                    next_attempt_at = NULL, reason = NULL, updated_at = excluded.updated_at
+                WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= excluded.updated_at
+                """
 
 
 class Journal:
@@ -111,20 +136,39 @@ class Journal:
         self._lock_fd = fd
 
     @contextmanager
-    def _db(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """Serialised access; ``write`` wraps a transaction; SQLite errors become :class:`JournalError`."""
+    def contact_lock(self, contact_id: str) -> Iterator[None]:
+        """No-op: the sender lock already makes this process the only one deciding the cap."""
+        del contact_id
+        yield
+
+    @contextmanager
+    def _db(self, *, write: bool = False, fsync: bool = True) -> Iterator[sqlite3.Connection]:
+        """Serialised access; ``write`` wraps a transaction; SQLite errors become :class:`JournalError`.
+
+        ``fsync=False`` commits without waiting for the disk (``synchronous=NORMAL``):
+        safe against a crash of the process, and after a power loss the change
+        can only be lost back to ``claimed`` — which the next start turns into
+        ``uncertain``, never into a second letter. Every claim still syncs, and
+        with it all the WAL frames written before it.
+        """
         with self._mutex:
             try:
-                if write:
-                    self._conn.execute("BEGIN IMMEDIATE")
+                if not fsync:
+                    self._conn.execute("PRAGMA synchronous = NORMAL")
                 try:
-                    yield self._conn
-                except BaseException:
                     if write:
-                        self._conn.execute("ROLLBACK")
-                    raise
-                if write:
-                    self._conn.execute("COMMIT")
+                        self._conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield self._conn
+                    except BaseException:
+                        if write:
+                            self._conn.execute("ROLLBACK")
+                        raise
+                    if write:
+                        self._conn.execute("COMMIT")
+                finally:
+                    if not fsync:
+                        self._conn.execute("PRAGMA synchronous = FULL")
             except sqlite3.Error as exc:
                 raise JournalError(f"journal {self._path}: {exc}") from exc
 
@@ -145,38 +189,35 @@ class Journal:
         """Atomically take the greeting for sending; False if it is not ours to send.
 
         Inserts a ``claimed`` row, or re-claims a ``retry`` row that is due; a
-        row in any other state is left alone. One statement in autocommit mode,
-        so it is committed before this returns — before SMTP DATA (DESIGN §4).
-        ``payload`` keeps the letter's bytes until it is final, so a retry or an
-        operator's resend repeats exactly the same message.
+        row in any other state is left alone. Committed (and synced) before
+        this returns — before SMTP DATA (DESIGN §4). ``payload`` keeps the
+        letter's bytes until it is final, so a retry or an operator's resend
+        repeats exactly the same message.
         """
-        offset = planned_at.utcoffset()
-        params = {
-            **key_params(key), "email": email, "mid": message_id, "planned": db_time(planned_at),
-            "send_day": planned_at.date().isoformat(),
-            "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
-            "merged": json.dumps(list(merged), ensure_ascii=False), "hash": content_hash,
-            "payload": payload, "now": db_time(now),
-        }  # fmt: skip
-        with self._db() as db:
-            cur = db.execute(
-                """
-                INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id,
-                    attempts, planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
-                    created_at, updated_at)
-                VALUES (:cid, :occ, :day, 'claimed', :email, :mid, 1, :planned, :send_day, :offset,
-                    :merged, :hash, :payload, :now, :now)
-                ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
-                    state = 'claimed', email = excluded.email, message_id = excluded.message_id,
-                    attempts = attempts + 1, merged = excluded.merged,
-                    content_hash = COALESCE(excluded.content_hash, content_hash),
-                    payload = COALESCE(excluded.payload, payload),
-                    next_attempt_at = NULL, reason = NULL, updated_at = excluded.updated_at
-                WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= excluded.updated_at
-                """,
-                params,
-            )
-            return cur.rowcount == 1
+        request = ClaimRequest(key, email, message_id, planned_at, tuple(merged), content_hash, payload)
+        return self.claim_many([request], now=now)[0]
+
+    def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:
+        """:meth:`claim` several greetings in one transaction — one fsync for all (group commit).
+
+        The sending workers that are ready at the same moment share a commit
+        instead of queueing for one fsync each; each letter is still claimed
+        only when a worker is about to send it.
+        """
+        won: list[bool] = []
+        with self._db(write=True) as db:
+            for r in requests:
+                offset = r.planned_at.utcoffset()
+                params = {
+                    **key_params(r.key), "email": r.email, "mid": r.message_id,
+                    "planned": db_time(r.planned_at), "send_day": r.planned_at.date().isoformat(),
+                    "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
+                    "merged": json.dumps(list(r.merged), ensure_ascii=False), "hash": r.content_hash,
+                    "payload": r.payload, "now": db_time(now),
+                }  # fmt: skip
+                cur = db.execute(_CLAIM_SQL, params)
+                won.append(cur.rowcount == 1)
+        return won
 
     def _move(
         self,
@@ -187,6 +228,7 @@ class Journal:
         sets: str = "",
         *,
         record_missing: tuple[str | None, str] | None = None,
+        fsync: bool = True,
         **params: Any,
     ) -> None:
         """Move a row from one of ``sources`` to ``to``, or raise saying which state it was in.
@@ -195,7 +237,7 @@ class Journal:
         seen is inserted straight into ``to`` (skips and expiries are history too).
         """
         where = key_params(key)
-        with self._db(write=True) as db:
+        with self._db(write=True, fsync=fsync) as db:
             row = db.execute(f"SELECT state FROM greetings WHERE {KEY_WHERE}", where).fetchone()
             if row is None and record_missing is not None:
                 db.execute(
@@ -224,21 +266,24 @@ class Journal:
             ", last_reply = :reply, sent_at = :now, payload = NULL,"
             " send_day = date(:now, printf('%+d minutes', COALESCE(utc_offset_minutes, 0)))"
         )
-        self._move(key, "sent", ("claimed",), now, sets, reply=reply)
+        self._move(key, "sent", ("claimed",), now, sets, fsync=False, reply=reply)
 
     def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None:
         """A temporary failure (4xx, connection): claimable again from ``next_attempt_at``."""
         sets = ", last_reply = :reply, next_attempt_at = :next"
-        self._move(key, "retry", ("claimed",), now, sets, reply=reply, next=db_time(next_attempt_at))
+        self._move(
+            key, "retry", ("claimed",), now, sets, fsync=False, reply=reply, next=db_time(next_attempt_at)
+        )
 
     def mark_failed(self, key: JournalKey, reply: str, now: datetime) -> None:
         """A permanent refusal (5xx): never tried again."""
-        self._move(key, "failed", ("claimed",), now, ", last_reply = :reply, payload = NULL", reply=reply)
+        sets = ", last_reply = :reply, payload = NULL"
+        self._move(key, "failed", ("claimed",), now, sets, fsync=False, reply=reply)
 
     def mark_uncertain(self, key: JournalKey, reply: str, now: datetime) -> None:
         """No reply after DATA's final dot: maybe delivered, so only an operator may resend."""
         sets = ", last_reply = :reply, reason = 'no reply after the message was sent'"
-        self._move(key, "uncertain", ("claimed",), now, sets, reply=reply)
+        self._move(key, "uncertain", ("claimed",), now, sets, fsync=False, reply=reply)
 
     def mark_skipped(self, key: JournalKey, reason: str, now: datetime, *, email: str | None = None) -> None:
         """Record a greeting that will not be sent (e.g. suppressed after it was planned)."""
@@ -359,6 +404,41 @@ class Journal:
         with self._db() as db:
             found = dict(db.execute("SELECT state, COUNT(*) FROM greetings GROUP BY state").fetchall())
         return {s: int(found.get(s, 0)) for s in STATES}
+
+    def counts_by_occasion(self) -> dict[tuple[str, str], int]:
+        """How many greetings are in each (state, occasion) — what ``/metrics`` exports."""
+        with self._db() as db:
+            rows = db.execute("SELECT state, occasion, COUNT(*) FROM greetings GROUP BY state, occasion")
+            return {(r[0], r[1]): int(r[2]) for r in rows}
+
+    # --- approvals (review: required) -----------------------------------------
+
+    def approve(self, drafts: Iterable[tuple[JournalKey, str]], by: str, now: datetime) -> int:
+        """Record that ``by`` approved each draft's exact content (its hash); returns how many.
+
+        Approving again replaces the old hash: the newest reviewed content is
+        the one allowed out.
+        """
+        rows = [(*key_params(k).values(), h, by, db_time(now)) for k, h in drafts]
+        with self._db(write=True) as db:
+            db.executemany(
+                "INSERT INTO approvals (contact_id, occasion, occasion_date, content_hash, approved_by,"
+                " approved_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id, occasion, occasion_date)"
+                " DO UPDATE SET content_hash = excluded.content_hash, approved_by = excluded.approved_by,"
+                " approved_at = excluded.approved_at",
+                rows,
+            )
+        return len(rows)
+
+    def approvals(self, since: date) -> dict[JournalKey, str]:
+        """Approved content hashes of greetings whose occasion is on or after ``since``."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT contact_id, occasion, occasion_date, content_hash FROM approvals"
+                " WHERE occasion_date >= ?",
+                (since.isoformat(),),
+            ).fetchall()
+        return {(r[0], r[1], date.fromisoformat(r[2])): r[3] for r in rows}
 
     # --- the do-not-contact list ----------------------------------------------
 

@@ -80,6 +80,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         "letter bytes kept for retries and operator resends",
         ("ALTER TABLE greetings ADD COLUMN payload BLOB",),
     ),
+    Migration(
+        4,
+        "approvals of reviewed drafts (review: required)",
+        (
+            """
+            CREATE TABLE approvals (
+                contact_id TEXT NOT NULL,
+                occasion TEXT NOT NULL,
+                occasion_date TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                approved_by TEXT NOT NULL,
+                approved_at TEXT NOT NULL,
+                PRIMARY KEY (contact_id, occasion, occasion_date)
+            )
+            """,
+        ),
+    ),
 )
 
 _BUSY_TIMEOUT_MS = 5000
@@ -202,7 +219,7 @@ def row_to_entry(row: sqlite3.Row) -> JournalEntry:
 
 def path_from_url(url_or_path: str) -> Path:
     if url_or_path.startswith("postgresql://"):
-        raise JournalError("the PostgreSQL journal is not available in this version; use sqlite:///PATH")
+        raise JournalError("Journal is the SQLite journal; open PostgreSQL URLs with open_journal()")
     if url_or_path.startswith("sqlite:///"):
         return Path(url_or_path.removeprefix("sqlite:///"))
     if "://" in url_or_path:

@@ -1,9 +1,13 @@
 """The journal's contract, independent of the database behind it.
 
-The SQLite journal (:mod:`greeter.journal`) implements :class:`JournalStore`;
-a PostgreSQL journal is to follow with the same semantics (claims with
-``FOR UPDATE SKIP LOCKED`` instead of a file lock), so the delivery engine,
-the planner and the CLI depend only on what is here.
+The SQLite journal (:mod:`greeter.journal`) and the PostgreSQL journal
+(:mod:`greeter.journal_pg`) implement :class:`JournalStore` with the same
+semantics, so the delivery engine, the planner and the CLI depend only on
+what is here; :func:`greeter.journal.open_journal` picks one by URL. They
+differ in who may send: SQLite admits one sender per file (a file lock),
+PostgreSQL any number, each greeting going to whichever claims it first
+(an atomic upsert), with leases so a dead sender's claims are recovered and a
+live one's never are.
 
 State machine of one greeting (key = contact, occasion, occasion date)::
 
@@ -22,6 +26,7 @@ waits for an operator and is never sent again automatically.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -29,7 +34,15 @@ from typing import Protocol
 from greeter.errors import JournalError
 from greeter.plan_types import PastGreeting
 
-__all__ = ["CAP_STATES", "STATES", "JournalEntry", "JournalKey", "JournalStateError", "JournalStore"]
+__all__ = [
+    "CAP_STATES",
+    "STATES",
+    "ClaimRequest",
+    "JournalEntry",
+    "JournalKey",
+    "JournalStateError",
+    "JournalStore",
+]
 
 #: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
 JournalKey = tuple[str, str, date]
@@ -43,6 +56,19 @@ CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
 
 class JournalStateError(JournalError):
     """An outcome was recorded for a greeting in a state that cannot have it (a bug, not data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRequest:
+    """One greeting to claim (see :meth:`JournalStore.claim`), for claiming several in one commit."""
+
+    key: JournalKey
+    email: str
+    message_id: str
+    planned_at: datetime
+    merged: tuple[str, ...] = ()
+    content_hash: str | None = None
+    payload: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +106,15 @@ class JournalStore(Protocol):
     """
 
     def lock_sender(self) -> None:
-        """Become the only sender for this journal, or raise ``JournalLockedError``."""
+        """Become a sender: SQLite admits only one (else ``JournalLockedError``), PostgreSQL many."""
+
+    def contact_lock(self, contact_id: str) -> AbstractContextManager[None]:
+        """Hold ``contact_id`` while deciding its frequency cap and claiming.
+
+        Senders sharing a journal (PostgreSQL) must not both decide a contact
+        has room for one more letter: re-read its greetings, decide and claim
+        inside this block. A no-op where only one sender exists (SQLite).
+        """
 
     def close(self) -> None: ...
 
@@ -97,6 +131,9 @@ class JournalStore(Protocol):
         now: datetime,
     ) -> bool:
         """Take the greeting for sending (committed before returning); False if not ours."""
+
+    def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:
+        """Several claims in one commit (group commit); one bool per request, in order."""
 
     def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None: ...
 
@@ -137,6 +174,15 @@ class JournalStore(Protocol):
     def sent_times(self, since: datetime) -> list[datetime]: ...
 
     def counts_by_state(self) -> dict[str, int]: ...
+
+    def counts_by_occasion(self) -> dict[tuple[str, str], int]:
+        """Greetings per (state, occasion), for metrics."""
+
+    def approve(self, drafts: Iterable[tuple[JournalKey, str]], by: str, now: datetime) -> int:
+        """Record approval of each draft's content hash (``review: required``)."""
+
+    def approvals(self, since: date) -> dict[JournalKey, str]:
+        """Approved content hashes for occasions on or after ``since``."""
 
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int: ...
 

@@ -62,8 +62,13 @@ def known_holiday_names(country: str, years: Sequence[int]) -> set[str]:
     return names
 
 
-def occasion_days(occ: Occasion, default_country: str, start: date, end: date) -> list[date]:
-    """Occasion dates of a contact-independent occasion whose greeting day is in [start, end]."""
+def occasion_days(
+    occ: Occasion, default_country: str, start: date, end: date, leap_day: str = "feb28"
+) -> list[date]:
+    """Occasion dates of a contact-independent occasion whose greeting day is in [start, end].
+
+    A fixed ``"02-29"`` in a common year moves like a 29 February birthday (``leap_day``).
+    """
     days: list[date] = []
     lo, hi = start + timedelta(days=occ.days_before), end + timedelta(days=occ.days_before)
     if occ.on is not None:
@@ -71,7 +76,7 @@ def occasion_days(occ: Occasion, default_country: str, start: date, end: date) -
     for year in range(lo.year, hi.year + 1):
         if occ.date is not None:
             month, day = (int(x) for x in occ.date.split("-"))
-            candidates: tuple[date, ...] = (anniversary(date(2000, month, day), year),)
+            candidates: tuple[date, ...] = (anniversary(date(2000, month, day), year, leap_day),)
         elif occ.holiday is not None:
             candidates = holiday_dates(occ.country or default_country, occ.holiday, year)
         else:
@@ -109,7 +114,9 @@ def fixed_days(settings: Settings, start: date, end: date) -> dict[str, list[dat
     """Dates of all contact-independent occasions in the range, computed once."""
     country = settings.defaults.country
     return {
-        occ.name: occasion_days(occ, country, start, end) for occ in settings.occasions if occ.field is None
+        occ.name: occasion_days(occ, country, start, end, settings.leap_day)
+        for occ in settings.occasions
+        if occ.field is None
     }
 
 

@@ -63,6 +63,10 @@ class Candidate:
     hit: Hit
     day: date
     belated: bool = False
+    #: The day it was planned to leave, when that moment passed unsent and ``day`` is later
+    #: (catch-up). It must fit the cap on that day too: otherwise a greeting the cap refused
+    #: on its day would come back days later as a "belated" one, once the window moved on.
+    planned_day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +91,21 @@ def apply_cap(
     earlier, then by name). A group that would break the gap or the
     ``max_count`` per ``window_days`` rule — counting the journal's history
     (greetings sent or still in flight: :data:`CAP_STATES`) and the groups
-    accepted before it — is skipped as ``frequency_cap``.
+    accepted before it — is skipped as ``frequency_cap``. So is a late candidate (see
+    :attr:`Candidate.planned_day`) that the journal's history would not have let through
+    on the day it was planned for.
     """
-    ordered = sorted(candidates, key=lambda c: (c.day, -c.hit.priority, c.hit.occasion))
     taken = sorted(p.day for p in past if p.state in CAP_STATES)
     verdicts: list[Verdict] = []
+    ordered: list[Candidate] = []
+    for c in sorted(candidates, key=lambda c: (c.day, -c.hit.priority, c.hit.occasion)):
+        planned = c.planned_day
+        refusal = cap_refusal(planned, taken, cap) if planned is not None and planned < c.day else ""
+        if refusal:
+            detail = f"on its day {planned:%Y-%m-%d}: {refusal}"
+            verdicts.append(Verdict(c, "skip", "frequency_cap", detail=detail))
+        else:
+            ordered.append(c)
     i = 0
     while i < len(ordered):
         group = [ordered[i]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,12 @@ from rich.console import Console
 from rich.table import Table
 
 from greeter.errors import EXIT_PROBLEMS
+from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
 from greeter.planner import drafts, plan
 from greeter.render import Renderer
-from greeter.runtime import load_inputs
+from greeter.review import approval_of, content_hash
+from greeter.runtime import load_inputs, load_planning_state
 
 
 def draft_json(draft: Draft) -> dict[str, Any]:
@@ -45,11 +47,21 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "detail": draft.error or item.detail or None,
         "merged_with": item.merged_with,
         "belated": item.belated,
+        "approval": draft.extra.get("approval"),
         "template": r.template_file if r else hit.template,
         "subject": r.subject if r else None,
         "text": r.text if r else None,
         "html": r.html if r else None,
     }
+
+
+def with_approval(stream: Iterable[Draft], approvals: dict[JournalKey, str]) -> Iterator[Draft]:
+    """Tag each rendered draft with its review state (``review: required``)."""
+    for draft in stream:
+        if draft.rendered is not None:
+            verdict = approval_of(draft.item.hit.key, content_hash(draft.rendered), approvals)
+            draft.extra["approval"] = verdict
+        yield draft
 
 
 def run_preview(
@@ -70,11 +82,16 @@ def run_preview(
     settings = inputs.settings
     now = parse_now(now_text, settings.defaults.timezone)
     first = start or now.date()
+    load_planning_state(inputs, now=now, start=first)
     pw = inputs.window(now=now, start=first, days=days)
     report = inputs.new_report()
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     items = plan(inputs.contacts(report, contact_id), pw, inputs.history, inputs.suppressed)
-    stream = (d for d in drafts(items, renderer.render) if show_skipped or d.item.status == "send")
+    stream: Iterator[Draft] = (
+        d for d in drafts(items, renderer.render) if show_skipped or d.item.status == "send"
+    )
+    if inputs.approvals is not None:
+        stream = with_approval(stream, inputs.approvals)
     if fmt == "json":
         errors = _write_json(stream)
     elif fmt == "table":
@@ -137,6 +154,10 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
             counts["render_error"] += 1
         elif item.status == "send":
             status = "[green]send[/green]" + (" (belated)" if item.belated else "")
+            approval = draft.extra.get("approval")
+            if approval is not None and approval != "approved":
+                status += f" [yellow]({approval.replace('_', ' ')})[/yellow]"
+                counts[approval] += 1
             subject = draft.rendered.subject if draft.rendered else ""
             counts["send"] += 1
         else:

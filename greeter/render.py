@@ -95,8 +95,8 @@ Strictness and safety
 =====================
 * Templates run in Jinja's ``ImmutableSandboxedEnvironment``: no underscore
   attributes, no ``str.format`` tricks, no mutating lists or dicts, ``range``
-  capped at 100 000; ``*`` and ``**`` are capped too (``'x' * 10**9`` or
-  ``10**100000`` would exhaust memory or CPU in one expression). Any refusal
+  capped at 100 000; ``*``, ``**`` and ``lipsum()`` are capped too (``'x' * 10**9``,
+  ``10**100000`` or ``lipsum(10**6)`` would exhaust memory or CPU in one expression). Any refusal
   becomes a :class:`~greeter.errors.TemplateError` for that one contact; the
   next one still renders. The sandbox guards data and the host, not time: a
   template author can still write a slow loop.
@@ -141,6 +141,7 @@ from jinja2 import (
     nodes,
 )
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 
 from greeter.addressing import salutation
@@ -482,6 +483,8 @@ class Renderer:
                 raise _LoadError(file, None, "template not found") from None
             except TemplateSyntaxError as exc:
                 raise _LoadError(exc.name or file, exc.lineno, f"syntax error: {exc.message}") from None
+            except UnicodeDecodeError as exc:
+                raise self._not_utf8(file, exc) from None
             shape = self._shapes[file] = _shape(ast)
         return shape
 
@@ -493,6 +496,22 @@ class Renderer:
             raise _LoadError(exc.name or file, exc.lineno, f"syntax error: {exc.message}") from None
         except TemplateNotFound as exc:
             raise _LoadError(file, None, f"template not found: {exc.name}") from None
+        except UnicodeDecodeError as exc:
+            raise Renderer._not_utf8(file, exc) from None
+
+    @staticmethod
+    def _not_utf8(file: str, exc: UnicodeDecodeError) -> _LoadError:
+        """A template saved in another encoding (cp1251 from an old editor): say where."""
+        line = exc.object[: exc.start].count(b"\n") + 1 if isinstance(exc.object, bytes) else None
+        return _LoadError(file, line, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
+
+    def _exists(self, ref: str) -> bool:
+        """Whether ``ref`` names a file the loader can serve (inside templates_dir, no '..')."""
+        try:
+            split_template_path(ref)
+        except TemplateNotFound:
+            return False
+        return (self._dir / ref).is_file()
 
     # ------------------------------------------------------------------ check
 
@@ -581,7 +600,7 @@ class Renderer:
         except _LoadError as exc:
             return [exc.problem()]
         for line, ref in shape.references:
-            if not (self._dir / ref).is_file():
+            if not self._exists(ref):
                 problems.append(_problem(file, line, f"template not found: {ref}"))
             else:
                 problems.extend(self._check_file(ref, seen))

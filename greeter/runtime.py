@@ -6,18 +6,46 @@ it is the same everywhere, so it lives here once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from greeter.config import Settings
+from greeter.config import ContactsSource, Settings
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact
+from greeter.errors import Problem
 from greeter.ics_days import days_off_from_ics
+from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting
 from greeter.planner import PlanWindow, plan_window
 from greeter.sources import LoadReport, iter_contacts
+
+#: What identifies one version of a contacts file: the source settings, path, mtime (ns), size, inode.
+_FileKey = tuple[ContactsSource, Path, int, int, int]
+
+
+@dataclass(frozen=True)
+class _ContactsSnapshot:
+    """The contacts of one version of the source file, and what loading them reported."""
+
+    key: _FileKey
+    contacts: tuple[Contact, ...]
+    rows_read: int
+    loaded: int
+    problems: tuple[Problem, ...]
+
+
+def _file_key(cfg: ContactsSource) -> _FileKey | None:
+    """The version of a file source, or None when there is nothing to compare (SQL, no file)."""
+    if cfg.source == "sql" or cfg.path is None:
+        return None
+    try:
+        st = Path(cfg.path).stat()
+    except OSError:
+        return None  # loading will say what is wrong, every time
+    return (cfg, Path(cfg.path), st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 @dataclass
@@ -28,12 +56,50 @@ class Inputs:
     config_file: Path
     history: dict[str, list[PastGreeting]] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
+    #: ``review: required``: approved content hashes by journal key (None: no review).
+    approvals: dict[JournalKey, str] | None = None
+    #: Keep the loaded contacts in memory while the source file is unchanged (opt-in).
+    #: For the daemon, which plans every few minutes: re-reading and re-validating a
+    #: large export each time costs more than all the planning. Off by default, because
+    #: a one-shot command reads the file once anyway and should not hold it in memory.
+    keep_contacts: bool = False
+    _snapshot: _ContactsSnapshot | None = field(default=None, init=False, repr=False, compare=False)
 
     def contacts(self, report: LoadReport, only: str | None = None) -> Iterator[Contact]:
-        """Stream the contacts (optionally one id); problems accumulate in ``report``."""
-        for contact in iter_contacts(self.settings.contacts, self.settings.defaults, report):
+        """Stream the contacts (optionally one id); problems accumulate in ``report``.
+
+        With :attr:`keep_contacts`, a file source whose (path, mtime, size,
+        inode) and contacts settings are unchanged since the last load is
+        served from memory and its load problems are replayed into
+        ``report``, so callers see the same contacts and the same report.
+        """
+        cfg = self.settings.contacts
+        source = self._kept_contacts(cfg, report) if self.keep_contacts else None
+        if source is None:
+            source = iter_contacts(cfg, self.settings.defaults, report)
+        for contact in source:
             if only is None or contact.id == only:
                 yield contact
+
+    def _kept_contacts(self, cfg: ContactsSource, report: LoadReport) -> Iterator[Contact] | None:
+        """The contacts from memory (loading them first if the file changed); None: stream instead."""
+        key = _file_key(cfg)
+        if key is None:
+            return None
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.key != key:
+            self._snapshot = None
+            loading = LoadReport(source=report.source)
+            contacts = tuple(iter_contacts(cfg, self.settings.defaults, loading))
+            snapshot = _ContactsSnapshot(
+                key, contacts, loading.rows_read, loading.loaded, tuple(loading.problems)
+            )
+            if _file_key(cfg) == key:  # not rewritten while we read it: this version may be kept
+                self._snapshot = snapshot
+        report.rows_read += snapshot.rows_read
+        report.loaded += snapshot.loaded
+        report.problems.extend(snapshot.problems)
+        return iter(snapshot.contacts)
 
     def new_report(self) -> LoadReport:
         source = self.settings.contacts.path or self.settings.contacts.url or "contacts"
@@ -52,7 +118,60 @@ class Inputs:
         return days_off_from_ics(ics, years)
 
 
-def load_inputs(config_file: Path) -> Inputs:
-    """Settings plus the journal's history and suppression list (when a journal exists)."""
+def journal_history(journal: JournalStore, since_day: date) -> dict[str, list[PastGreeting]]:
+    """Every journal row from ``since_day`` on, grouped by contact, as plain planner input."""
+    history: dict[str, list[PastGreeting]] = defaultdict(list)
+    for past in journal.greeted_dates(since_day, states=STATES):
+        history[past.contact_id].append(past)
+    return history
+
+
+def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date) -> None:
+    """Fill ``inputs`` with what the journal knows that matters to a plan starting at ``start``.
+
+    History reaches back one cap window (plus catch-up) so the frequency cap
+    sees earlier greetings; the suppression list and, under review, the
+    approvals come along.
+    """
+    settings = inputs.settings
+    lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
+    inputs.history = journal_history(journal, start - timedelta(days=lookback))
+    inputs.suppressed = journal.suppressed()
+    if settings.review == "required":
+        inputs.approvals = journal.approvals(start - timedelta(days=settings.catch_up_days + 1))
+
+
+def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
+    """The configured journal for reading, or None when it is a SQLite file not created yet.
+
+    Read-only commands (preview, calendar) must not create a journal as a side effect.
+    """
+    from greeter.journal import open_journal
+    from greeter.journal_schema import path_from_url
+
+    url = inputs.settings.storage.url
+    if url.startswith("sqlite") and not path_from_url(url).exists():
+        return None
+    return open_journal(url, now=now)
+
+
+def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:
+    """Read history, suppressions and approvals from the journal, when there is one."""
+    journal = existing_journal(inputs, now)
+    if journal is None:
+        if inputs.settings.review == "required":
+            inputs.approvals = {}  # no journal yet, so nothing is approved yet
+        return
+    try:
+        read_journal_state(inputs, journal, start=start)
+    finally:
+        journal.close()
+
+
+def load_inputs(config_file: Path, *, keep_contacts: bool = False) -> Inputs:
+    """The validated settings; journal state is read separately (:func:`load_planning_state`).
+
+    ``keep_contacts``: see :attr:`Inputs.keep_contacts` (the daemon's choice).
+    """
     settings = load_settings(config_file)
-    return Inputs(settings=settings, config_file=config_file)
+    return Inputs(settings=settings, config_file=config_file, keep_contacts=keep_contacts)

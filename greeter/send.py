@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,16 +22,18 @@ from greeter.config import Settings
 from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
 from greeter.dkim_sign import load_signer
 from greeter.errors import ConfigError, Problem
-from greeter.journal import Journal
-from greeter.journal_store import STATES, JournalEntry
-from greeter.plan_types import PastGreeting, PlanItem
+from greeter.journal_store import JournalEntry, JournalStore
+from greeter.plan_types import PlanItem
 from greeter.planner import plan
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.render import Renderer
-from greeter.runtime import Inputs
+from greeter.runtime import Inputs, read_journal_state
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
 from greeter.transport import FileTransport, Transport
+
+#: How far before the catch-up period a run looks for missed greetings to mark expired.
+EXPIRY_LOOKBACK_DAYS = 7
 
 
 @dataclass
@@ -67,17 +68,116 @@ def make_transport(settings: Settings) -> Transport:
     return SmtpTransport(smtp, password)
 
 
-def journal_history(journal: Journal, since_day: datetime) -> dict[str, list[PastGreeting]]:
-    """Every journal row since ``since_day`` grouped by contact, as plain planner input."""
-    history: dict[str, list[PastGreeting]] = defaultdict(list)
-    for past in journal.greeted_dates(since_day.date(), states=STATES):
-        history[past.contact_id].append(past)
-    return history
+@dataclass
+class Cycle:
+    """One plan-and-deliver round, planned: what is due now and who the letters go to."""
+
+    deliverer: Deliverer
+    due: list[PlanItem]
+    retries: list[tuple[JournalEntry, bytes]]
+    zones: dict[str, ZoneInfo]
+    report: LoadReport
+    due_count: int
+    recovered: int
+    #: The earliest planned send after ``now``: the daemon wakes up then.
+    next_send: datetime | None = None
+
+    def result(self) -> RunResult:
+        return RunResult(self.deliverer.summary, self.report, due=self.due_count, recovered=self.recovered)
+
+
+def plan_cycle(
+    inputs: Inputs,
+    journal: JournalStore,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    announce: Callable[[PlanItem], None] | None = None,
+) -> Cycle:
+    """Plan the days around ``now``: the due letters, the due retries, the skips to record.
+
+    CPU-bound and synchronous (the daemon runs it in a worker thread). The
+    journal must already hold the sender lock (unless ``dry_run``).
+    """
+    settings = inputs.settings
+    recovered = 0 if dry_run else journal.recover_stale_claims(now)
+    today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+    # A week before the catch-up period too: greetings missed during a longer downtime are
+    # recorded as ``expired`` (the client's history shows them), never sent.
+    start = today - timedelta(days=settings.catch_up_days + EXPIRY_LOOKBACK_DAYS)
+    read_journal_state(inputs, journal, start=start)
+    # through tomorrow: contacts east of the default zone may already be there
+    pw = inputs.window(now=now, start=start, days=(today - start).days + 2)
+    report = inputs.new_report()
+    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
+    deliverer = Deliverer(
+        settings,
+        journal,
+        renderer.render,
+        now=now,
+        unsubscribe_secret=secret.encode() if secret else None,
+        sign=load_signer(settings.delivery.dkim),
+        approvals=inputs.approvals,
+    )
+    zones: dict[str, ZoneInfo] = {}
+    due: list[PlanItem] = []
+    due_count = 0
+    skips: list[PlanItem] = []
+    next_send: datetime | None = None
+    for item in plan(inputs.contacts(report), pw, inputs.history, inputs.suppressed):
+        zones[item.hit.contact.id] = zone_of(item.hit.contact, settings.defaults.timezone)
+        if is_due(item, now):
+            due_count += 1
+            if announce is not None:
+                announce(item)
+            if not dry_run:
+                due.append(item)
+        elif item.status == "skip":
+            skips.append(item)
+        elif item.send_at is not None and (next_send is None or item.send_at < next_send):
+            next_send = item.send_at
+    if dry_run:
+        return Cycle(deliverer, [], [], zones, report, due_count, 0, next_send)
+    deliverer.record_skips(skips)
+    retries = _due_retries(journal, deliverer, zones, settings, now, pw.calendar)
+    return Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
+
+
+async def deliver_cycle(
+    cycle: Cycle,
+    *,
+    transport: Transport | None = None,
+    progress: Callable[[int, int], Callable[[int], None]] | None = None,
+) -> None:
+    """Send a planned cycle's letters; a transport made here is closed here."""
+    deliverer = cycle.deliverer
+    settings, journal, now = deliverer.settings, deliverer.journal, deliverer.now
+    own_transport = transport is None
+    transport = transport or make_transport(settings)
+    limiter = RateLimiter.from_config(settings.delivery.rate_limit, SystemClock())
+    limiter.record_past_sends((now - t).total_seconds() for t in journal.sent_times(now - timedelta(days=1)))
+    tick = progress(cycle.due_count, 0) if progress else None
+    concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
+    try:
+        await send_batch(
+            deliverer,
+            transport,
+            cycle.due,
+            cycle.retries,
+            cycle.zones,
+            concurrency=concurrency,
+            limiter=None if limiter.unlimited else limiter,
+            progress=tick,
+        )
+    finally:
+        if own_transport:
+            await transport.close()
 
 
 def send_once(
     inputs: Inputs,
-    journal: Journal,
+    journal: JournalStore,
     *,
     now: datetime,
     dry_run: bool = False,
@@ -89,73 +189,14 @@ def send_once(
 
     The journal must already hold the sender lock (unless ``dry_run``).
     """
-    settings = inputs.settings
-    recovered = 0 if dry_run else journal.recover_stale_claims(now)
-    lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
-    inputs.history = journal_history(journal, now - timedelta(days=lookback))
-    inputs.suppressed = journal.suppressed()
-    today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
-    start = today - timedelta(days=settings.catch_up_days)
-    # through tomorrow: contacts east of the default zone may already be there
-    pw = inputs.window(now=now, start=start, days=settings.catch_up_days + 2)
-    report = inputs.new_report()
-    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
-    secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
-    deliverer = Deliverer(
-        settings,
-        journal,
-        renderer.render,
-        now=now,
-        unsubscribe_secret=secret.encode() if secret else None,
-        sign=load_signer(settings.delivery.dkim),
-    )
-    zones: dict[str, ZoneInfo] = {}
-    due: list[PlanItem] = []
-    due_count = 0
-    skips: list[PlanItem] = []
-    for item in plan(inputs.contacts(report), pw, inputs.history, inputs.suppressed):
-        zones[item.hit.contact.id] = zone_of(item.hit.contact, settings.defaults.timezone)
-        if is_due(item, now):
-            due_count += 1
-            if announce is not None:
-                announce(item)
-            if not dry_run:
-                due.append(item)
-        elif item.status == "skip":
-            skips.append(item)
-    if dry_run:
-        return RunResult(deliverer.summary, report, due=due_count, recovered=0)
-    deliverer.record_skips(skips)
-    retries = _due_retries(journal, deliverer, zones, settings, now, pw.calendar)
-    own_transport = transport is None
-    transport = transport or make_transport(settings)
-    limiter = RateLimiter.from_config(settings.delivery.rate_limit, SystemClock())
-    limiter.record_past_sends((now - t).total_seconds() for t in journal.sent_times(now - timedelta(days=1)))
-    tick = progress(len(due) + len(retries), 0) if progress else None
-    concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
-
-    async def go() -> None:
-        try:
-            await send_batch(
-                deliverer,
-                transport,
-                due,
-                retries,
-                zones,
-                concurrency=concurrency,
-                limiter=None if limiter.unlimited else limiter,
-                progress=tick,
-            )
-        finally:
-            if own_transport:
-                await transport.close()
-
-    asyncio.run(go())
-    return RunResult(deliverer.summary, report, due=len(due) + len(retries), recovered=recovered)
+    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce)
+    if not dry_run:
+        asyncio.run(deliver_cycle(cycle, transport=transport, progress=progress))
+    return cycle.result()
 
 
 def _due_retries(
-    journal: Journal,
+    journal: JournalStore,
     deliverer: Deliverer,
     zones: dict[str, ZoneInfo],
     settings: Settings,

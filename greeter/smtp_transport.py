@@ -216,7 +216,8 @@ class SmtpTransport:
                 return await self._reset(client, classify_reply(key, reply.code, reply.message))
             reply = await client.execute_command(b"DATA")
             if reply.code != 354:
-                return await self._reset(client, classify_reply(key, reply.code, reply.message))
+                refused = classify_reply(key, reply.code, reply.message, recipient_accepted=True)
+                return await self._reset(client, refused)
         except aiosmtplib.SMTPServerDisconnected as exc:
             raise _Stale(f"connection lost before the message was sent ({exc})") from exc
         except _CONNECTION_ERRORS as exc:
@@ -244,7 +245,7 @@ class SmtpTransport:
                 f"{why} after the message was sent, before {self._where} confirmed it ({exc}); "
                 "it may have been delivered",
             )
-        result = classify_reply(key, reply.code, reply.message)
+        result = classify_reply(key, reply.code, reply.message, recipient_accepted=True)
         if reply.code == 421:
             self._discard(client)
         elif not result.ok:

@@ -30,6 +30,7 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup, escape
 
 from greeter.addressing import decline, gender_of
@@ -41,6 +42,9 @@ _MAX_REPEAT: Final = 100_000
 #: Largest integer a template may build with ``**``, in bits (about 1 200 decimal digits).
 _MAX_POWER_BITS: Final = 4_096
 _PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
+#: ``lipsum()`` bounds (the stock global has none: ``lipsum(10**6)`` is gigabytes of text).
+_MAX_LIPSUM_PARAGRAPHS: Final = 100
+_MAX_LIPSUM_WORDS: Final = 1_000
 
 __all__ = ["ContactView", "Sandbox", "SenderView", "contact_view", "make_environment"]
 
@@ -219,6 +223,15 @@ def _finalize(value: Any) -> Any:
     )
 
 
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+    """Jinja's ``lipsum`` with a cap: the stock one builds ``lipsum(10**6)`` (gigabytes) unasked."""
+    if n > _MAX_LIPSUM_PARAGRAPHS or max > _MAX_LIPSUM_WORDS:
+        raise OverflowError(
+            f"lipsum is capped at {_MAX_LIPSUM_PARAGRAPHS} paragraphs of {_MAX_LIPSUM_WORDS} words"
+        )
+    return generate_lorem_ipsum(n, html, min, max)  # Markup when html, as the stock global
+
+
 # --------------------------------------------------------------------------- environments
 
 
@@ -303,6 +316,7 @@ def make_environment(loader: FileSystemLoader, *, html: bool) -> Sandbox:
         extensions=[_NoAutoescapeTag],
     )
     env.filters.pop("safe", None)  # the one filter that would switch escaping off for a value
+    env.globals["lipsum"] = _lipsum
     env.filters.update(
         name=_name_filter,
         years=_years_filter,

@@ -7,6 +7,12 @@
   messages, a slow reply, or a connection dropped after DATA's final dot.
 * :class:`FakeClock` — a :class:`~greeter.ratelimit.Clock` whose ``sleep``
   advances time instantly, for exact rate-limit tests without real waiting.
+* :class:`PostfixSink` — Postfix's ``smtp-sink`` (a real MTA's test server) as
+  a subprocess with its own fault options (``-r -f -Q -q -A -M``) and a dump
+  directory, read back as :class:`DumpedMessage` (Message-ID, complete, refused).
+* :class:`FaultProxy` — an SMTP-aware loopback proxy in a thread that adds
+  latency, sends a seeded-random share of transactions to other (faulty)
+  servers, or cuts the connection mid-DATA or right after DATA's final dot.
 
 ``aiosmtpd`` is a test dependency; it is imported only when a sink starts.
 """
@@ -14,14 +20,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import random
+import re
+import shutil
+import socket
 import ssl
+import subprocess
+import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field
+from email import errors as email_errors
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
@@ -314,6 +331,451 @@ class SmtpSink:
             self._controller = None
 
     def __enter__(self) -> SmtpSink:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+# --- Postfix smtp-sink and an SMTP-aware fault proxy ------------------------------------
+
+#: Where Debian's ``postfix`` package installs Postfix's test SMTP server.
+SMTP_SINK = Path("/usr/sbin/smtp-sink")
+
+_MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(<[^>\r\n]*>)", re.IGNORECASE | re.MULTILINE)
+_BROKEN_MIME = (email_errors.StartBoundaryNotFoundDefect, email_errors.CloseBoundaryNotFoundDefect)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A loopback TCP port nobody listens on right now (for servers that cannot report a port 0 bind)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _accepts(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class DumpedMessage:
+    """One mail transaction ``smtp-sink -d`` wrote to its dump directory."""
+
+    path: Path
+    message_id: str | None
+    rcpt: tuple[str, ...]
+    #: The whole message arrived; False when the connection broke mid-DATA (empty or truncated dump).
+    complete: bool
+    #: The sink answered the final dot with an error (smtp-sink dumps the message anyway).
+    refused: bool
+
+    @property
+    def received(self) -> bool:
+        """The server has the message: it said 250, or went silent after the final dot."""
+        return self.complete and not self.refused
+
+
+class PostfixSink:
+    """Postfix's ``smtp-sink`` on a loopback port, with its own fault options; a context manager.
+
+    The options are smtp-sink's (``man smtp-sink``), for every session alike:
+    ``soft_reject`` (``-r``, 4xx), ``hard_reject`` (``-f``, 5xx; the reply text
+    from ``hard_reply``, ``-B``), ``reply_421`` (``-Q``: 421 and disconnect),
+    ``disconnect`` (``-q``: hang up without a reply), ``abort_after_data``
+    (``-A``: 550 right after the 354, then stop reading) and ``max_messages``
+    (``-M``: exit after that many messages). Commands are ``MAIL``, ``RCPT``,
+    ``DATA``, ``.`` (the final dot) and so on. Every transaction is dumped
+    (``-d``) to a private directory; :meth:`messages` reads the dumps back.
+    Run as root, smtp-sink needs ``-u``: it then drops to ``user``.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        soft_reject: Iterable[str] = (),
+        hard_reject: Iterable[str] = (),
+        reply_421: Iterable[str] = (),
+        disconnect: Iterable[str] = (),
+        abort_after_data: int | None = None,
+        hard_reply: str | None = None,
+        soft_reply: str | None = None,
+        max_messages: int | None = None,
+        binary: Path = SMTP_SINK,
+        user: str = "nobody",
+    ) -> None:
+        self.host = host
+        self.port = port  # 0: a free port, chosen in start()
+        self.options: list[str] = []
+        #: The sink answers the final dot with an error: its dumps are not "received".
+        self.refuses_dot = False
+        commands = {"-r": soft_reject, "-f": hard_reject, "-Q": reply_421, "-q": disconnect}
+        for flag, names in commands.items():
+            listed = [c.upper() for c in names]
+            if listed:
+                self.options += [flag, ",".join(listed)]
+                self.refuses_dot |= flag != "-q" and "." in listed
+        values = {"-A": abort_after_data, "-B": hard_reply, "-b": soft_reply, "-M": max_messages}
+        self.options += [part for flag, v in values.items() if v is not None for part in (flag, str(v))]
+        self.binary = binary
+        self.user = user
+        self.dump_dir: Path | None = None
+        self._base: Path | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> list[str]:
+        assert self.dump_dir is not None
+        cmd = [str(self.binary)]
+        if os.geteuid() == 0:
+            cmd += ["-u", self.user]
+        return [*cmd, "-d", f"{self.dump_dir}/%H%M%S.", *self.options, f"{self.host}:{self.port}", "64"]
+
+    def start(self, timeout: float = 10.0) -> None:
+        if not self.binary.exists():
+            raise FileNotFoundError(f"{self.binary} is not installed (Debian package postfix)")
+        if self._base is None:
+            self._base = Path(tempfile.mkdtemp(prefix="smtp-sink-"))
+            self.dump_dir = self._base / "dump"
+            self.dump_dir.mkdir()
+            if os.geteuid() == 0:  # the dumps are written after smtp-sink dropped to `user`
+                import pwd
+
+                entry = pwd.getpwnam(self.user)
+                self._base.chmod(0o711)
+                os.chown(self.dump_dir, entry.pw_uid, entry.pw_gid)
+        chosen = self.port == 0
+        for _attempt in range(3 if chosen else 1):  # a free port can be taken before smtp-sink binds it
+            if chosen:
+                self.port = free_port(self.host)
+            if self._launch(timeout):
+                return
+        log = (self._base / "smtp-sink.log").read_text(errors="replace").strip()
+        raise RuntimeError(f"smtp-sink did not start on {self.host}:{self.port}: {log}")
+
+    def _launch(self, timeout: float) -> bool:
+        assert self._base is not None
+        with open(self._base / "smtp-sink.log", "ab") as out:
+            proc = subprocess.Popen(
+                self.command(), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+            )
+        self._proc = proc
+        deadline = time.monotonic() + timeout
+        while proc.poll() is None and time.monotonic() < deadline:
+            if _accepts(self.host, self.port):
+                time.sleep(0.01)
+                if proc.poll() is None:  # listening, and it is ours
+                    return True
+            time.sleep(0.02)
+        self.stop()
+        return False
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def stop(self) -> None:
+        """Stop the process; the dumps stay readable until :meth:`close`."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+    def close(self) -> None:
+        self.stop()
+        if self._base is not None:
+            shutil.rmtree(self._base, ignore_errors=True)
+            self._base = self.dump_dir = None
+
+    def dumps(self) -> list[Path]:
+        """The dump files so far (one per transaction that reached DATA), oldest name first."""
+        if self.dump_dir is None:
+            return []
+        return sorted(path for path in self.dump_dir.iterdir() if path.is_file())
+
+    def messages(self) -> list[DumpedMessage]:
+        """Every dumped transaction so far, read back (best after :meth:`stop`: all files closed)."""
+        return [self.read(path) for path in self.dumps()]
+
+    def read(self, path: Path) -> DumpedMessage:
+        """One dump file: its Message-ID and recipients, and whether the message is whole."""
+        data = path.read_bytes()
+        if not data.strip():
+            return DumpedMessage(path, None, (), complete=False, refused=self.refuses_dot)
+        msg = parse(data)
+        mid = msg["Message-ID"]
+        rcpt = tuple(str(v).split()[0].strip("<>") for v in msg.get_all("X-Rcpt-Args", []) if str(v).strip())
+        # smtp-sink ends a finished transaction with an empty line; a cut one just stops.
+        broken = any(isinstance(d, _BROKEN_MIME) for part in msg.walk() for d in part.defects)
+        complete = data.endswith(b"\n\n") and not broken
+        return DumpedMessage(path, str(mid).strip() if mid else None, rcpt, complete, self.refuses_dot)
+
+    def __enter__(self) -> PostfixSink:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+CutMode = Literal["none", "mid_data", "after_dot"]
+EventKind = Literal["routed", "cut_mid_data", "cut_after_dot"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A share (``odds``, 0–1) of transactions, drawn at each MAIL FROM, that goes to another server."""
+
+    port: int
+    odds: float
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyPlan:
+    """What :class:`FaultProxy` does; swap it with :meth:`FaultProxy.configure` between runs."""
+
+    target: int  # the port of the (healthy) server that gets everything not routed elsewhere
+    routes: tuple[Route, ...] = ()
+    #: ``mid_data``: forward half the message, then reset both sides; ``after_dot``: forward it
+    #: all, read the server's reply, and reset the client's connection instead of passing it on.
+    cut: CutMode = "none"
+    cut_odds: float = 1.0  # the share of transactions cut
+    delay: float = 0.0  # seconds added to each command, message and reply (each way)
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyEvent:
+    """A fault the proxy injected: ``routed`` (to ``detail``), ``cut_mid_data`` or ``cut_after_dot``."""
+
+    kind: EventKind
+    message_id: str | None
+    detail: str  # the route's label, or what the server answered that the client never saw
+
+
+async def _read_reply(reader: asyncio.StreamReader) -> bytes:
+    """One (multi-line) SMTP reply; b"" when the server hung up before finishing it."""
+    out = b""
+    while True:
+        line = await reader.readline()
+        if not line.endswith(b"\n"):
+            return b""
+        out += line
+        if len(line) < 4 or line[3:4] != b"-":
+            return out
+
+
+async def _read_message(reader: asyncio.StreamReader) -> bytes | None:
+    """The DATA payload up to and including the final dot; None when the client hung up first."""
+    lines: list[bytes] = []
+    while True:
+        line = await reader.readline()
+        if not line.endswith(b"\n"):
+            return None
+        lines.append(line)
+        if line in (b".\r\n", b".\n"):
+            return b"".join(lines)
+
+
+def _message_id_of(payload: bytes) -> str | None:
+    found = _MESSAGE_ID.search(payload.split(b"\r\n\r\n", 1)[0])
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+class FaultProxy:
+    """An SMTP-aware TCP proxy on loopback (asyncio, in its own thread); a context manager.
+
+    It relays one command and one reply at a time (plain SMTP: no STARTTLS),
+    which is what lets it inject faults at exact points of a transaction:
+
+    * ``delay`` — latency each way, like ``bench/tcp_delay_proxy.py``;
+    * ``routes`` — each transaction, drawn at MAIL FROM from a seeded RNG, goes
+      to another server with the given odds: real servers (e.g. a
+      :class:`PostfixSink` with ``soft_reject=["RCPT"]``) answer, the proxy only
+      chooses who. Every client connection has a connection to each server;
+      EHLO/HELO/QUIT go to all of them, the target's reply is passed on; a
+      421 or a hang-up from any of them ends the client's connection too.
+    * ``cut`` — reset the connection in the middle of the message (half of it
+      forwarded) or right after the final dot, before the server's reply.
+
+    :attr:`events` lists every injected fault with the Message-ID it hit.
+    """
+
+    def __init__(self, plan: ProxyPlan, *, seed: int = 0, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = 0
+        self.connections = 0
+        self._plan = plan
+        self._rng = random.Random(seed)
+        self._events: list[ProxyEvent] = []
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: asyncio.AbstractServer | None = None
+        self._sessions: set[asyncio.Task[None]] = set()
+
+    def configure(self, plan: ProxyPlan) -> None:
+        """Use ``plan`` for connections opened from now on."""
+        with self._lock:
+            self._plan = plan
+
+    @property
+    def events(self) -> list[ProxyEvent]:
+        with self._lock:
+            return list(self._events)
+
+    def _event(self, kind: EventKind, mid: str | None, why: str) -> None:
+        with self._lock:
+            self._events.append(ProxyEvent(kind, mid, why))
+
+    # --- the relay (runs in the proxy's thread) ------------------------------------------
+
+    def _route(self, plan: ProxyPlan) -> Route | None:
+        if not plan.routes:
+            return None
+        x = self._rng.random()
+        for route in plan.routes:
+            if x < route.odds:
+                return route
+            x -= route.odds
+        return None
+
+    async def _reply(self, writer: asyncio.StreamWriter, reply: bytes, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        writer.write(reply)
+        await writer.drain()
+
+    async def _session(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._sessions.add(task)
+        with self._lock:
+            plan = self._plan
+            self.connections += 1
+        writers = [client_w]
+        try:
+            peers: dict[int, tuple[asyncio.StreamReader, asyncio.StreamWriter]] = {}
+            for port in dict.fromkeys([plan.target, *(r.port for r in plan.routes)]):
+                peers[port] = await asyncio.open_connection(self.host, port)
+                writers.append(peers[port][1])
+            greetings = [await _read_reply(r) for r, _ in peers.values()]
+            if not all(greetings):
+                return
+            await self._reply(client_w, greetings[0], plan.delay)
+            current = peers[plan.target]
+            while line := await client_r.readline():
+                verb = line.split(None, 1)[0].upper() if line.strip() else b""
+                if verb == b"MAIL":
+                    route = self._route(plan)
+                    current = peers[plan.target if route is None else route.port]
+                    if route is not None:
+                        self._event("routed", None, route.label or str(route.port))
+                everyone = verb in (b"EHLO", b"HELO", b"LHLO", b"QUIT")
+                targets = list(peers.values()) if everyone else [current]
+                if plan.delay:
+                    await asyncio.sleep(plan.delay)
+                for _, w in targets:
+                    w.write(line)
+                replies = [await _read_reply(r) for r, _ in targets]
+                if not all(replies) and not (verb == b"QUIT" and replies[0]):
+                    return  # a server hung up without a word: so does the "network"
+                reply = replies[0]
+                if verb == b"DATA" and reply.startswith(b"354"):
+                    await self._reply(client_w, reply, plan.delay)
+                    payload = await _read_message(client_r)
+                    answered = (
+                        None if payload is None else await self._message(plan, current, payload, client_w)
+                    )
+                    if answered is None:
+                        return  # the client hung up mid-message, or the connection was cut
+                    reply = answered
+                await self._reply(client_w, reply, plan.delay)
+                if verb == b"QUIT" or reply.startswith(b"421"):
+                    return
+        except (OSError, EOFError, ValueError, asyncio.LimitOverrunError):
+            return  # a peer went away: end the session like a network would
+        finally:
+            for w in writers:
+                w.close()
+            self._sessions.discard(task)
+
+    async def _message(
+        self,
+        plan: ProxyPlan,
+        server: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+        payload: bytes,
+        client_w: asyncio.StreamWriter,
+    ) -> bytes | None:
+        """Forward one message; the server's reply, or None when the connection ends here."""
+        cut = plan.cut != "none" and self._rng.random() < plan.cut_odds
+        mid = _message_id_of(payload)
+        reader, writer = server
+        if plan.delay:
+            await asyncio.sleep(plan.delay)
+        if cut and plan.cut == "mid_data":
+            half = len(payload) // 2
+            writer.write(payload[:half])
+            await writer.drain()
+            self._event("cut_mid_data", mid, f"{half} of {len(payload)} bytes forwarded")
+            writer.transport.abort()
+            client_w.transport.abort()
+            return None
+        writer.write(payload)
+        reply = await _read_reply(reader)
+        if not reply:
+            return None  # the server hung up after the final dot without a word: so does the proxy
+        if cut:
+            self._event("cut_after_dot", mid, " ".join(reply.decode("utf-8", "replace").split()))
+            client_w.transport.abort()
+            return None
+        return reply
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    async def _serve(self) -> int:
+        self._server = await asyncio.start_server(self._session, self.host, 0)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._sessions):
+            task.cancel()
+        await asyncio.gather(*self._sessions, return_exceptions=True)
+
+    def start(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._thread = threading.Thread(target=loop.run_forever, name="fault-proxy", daemon=True)
+        self._thread.start()
+        self.port = asyncio.run_coroutine_threadsafe(self._serve(), loop).result(timeout=10)
+
+    def stop(self) -> None:
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+        self._loop = self._thread = None
+
+    def __enter__(self) -> FaultProxy:
         self.start()
         return self
 

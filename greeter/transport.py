@@ -23,7 +23,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
@@ -61,13 +61,15 @@ class SendResult:
 _ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
 
 
-def classify_reply(key: JournalKey, code: int, text: str) -> SendResult:
+def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted: bool = False) -> SendResult:
     """Turn an SMTP reply into a result.
 
     ``unknown_user`` needs care: 550 is also used for spam and policy blocks
     (``5.7.x``), and suppressing a client for our own reputation problem would
     be wrong. With an enhanced status code (RFC 3463) only ``5.1.x``
-    (addressing) counts; without one, 550/551/553 do.
+    (addressing) counts; without one, 550/551/553 do — but not once the
+    server has accepted the recipient (``recipient_accepted``: a reply to DATA
+    or to the final dot), where a bare 550 refuses the message, not the mailbox.
     """
     if 200 <= code < 300:
         return SendResult(key, Outcome.OK, code, text)
@@ -76,7 +78,7 @@ def classify_reply(key: JournalKey, code: int, text: str) -> SendResult:
         if enhanced is not None:
             unknown = enhanced.group(1) == "5" and enhanced.group(2) == "1"
         else:
-            unknown = code in (550, 551, 553)
+            unknown = code in (550, 551, 553) and not recipient_accepted
         return SendResult(key, Outcome.PERMANENT, code, text, unknown_user=unknown)
     return SendResult(key, Outcome.TEMPORARY, code, text)
 
@@ -99,7 +101,10 @@ class Transport(Protocol):
         """Release connections; the transport is not used afterwards."""
 
 
-async def _as_async(items: Iterable[Outgoing] | AsyncIterable[Outgoing]) -> AsyncIterator[Outgoing]:
+T = TypeVar("T")
+
+
+async def _as_async(items: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[T]:
     if isinstance(items, AsyncIterable):
         async for item in items:
             yield item
@@ -109,8 +114,8 @@ async def _as_async(items: Iterable[Outgoing] | AsyncIterable[Outgoing]) -> Asyn
 
 
 async def run_batch(
-    send: Callable[[Outgoing], Awaitable[SendResult]],
-    items: Iterable[Outgoing] | AsyncIterable[Outgoing],
+    send: Callable[[T], Awaitable[SendResult | None]],
+    items: Iterable[T] | AsyncIterable[T],
     *,
     concurrency: int,
     limiter: RateLimiter | None = None,
@@ -122,6 +127,7 @@ async def run_batch(
     journal as it yields it claims right before the message goes out, not
     minutes earlier while it waits in a queue. An error raised by ``items`` or
     ``send`` stops the batch and is re-raised here after in-flight sends end.
+    ``send`` may return None for an item it decided not to send (not yielded).
     """
     source = _as_async(items)
     pull = asyncio.Lock()
@@ -139,7 +145,9 @@ async def run_batch(
                         if limiter is not None:
                             limiter.refund()
                         return
-                await results.put(await send(item))
+                outcome = await send(item)
+                if outcome is not None:
+                    await results.put(outcome)
         except Exception as exc:
             await results.put(exc)
         finally:

@@ -1,4 +1,10 @@
-"""The SQLite journal on real files: claims, outcomes, recovery, history, suppression, locking."""
+"""The journal's contract on both real backends, and what is particular to the SQLite one.
+
+Tests taking the ``journal`` fixture run twice: on a SQLite file and on a
+fresh PostgreSQL schema (dropped afterwards) — one state machine, two
+databases. The PostgreSQL-only behaviour (several senders, leases, advisory
+locks, reconnects) is in ``tests/test_journal_pg.py``.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +21,11 @@ import pytest
 
 from greeter.errors import JournalError, JournalLockedError
 from greeter.journal import Journal, open_journal
+from greeter.journal_pg import PgJournal
 from greeter.journal_schema import MIGRATIONS, migrate
-from greeter.journal_store import CAP_STATES, STATES, JournalStateError
+from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalStateError, JournalStore
 from greeter.plan_types import PastGreeting
+from tests import databases
 
 NOW = datetime(2025, 3, 14, 7, 0, tzinfo=UTC)
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -25,13 +33,27 @@ KEY = ("c-1", "birthday", date(2025, 3, 14))
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal.open(f"sqlite:///{tmp_path}/data/journal.sqlite3", now=NOW) as j:
-        yield j
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JournalStore]:
+    if request.param == "sqlite":
+        with Journal.open(f"sqlite:///{tmp_path}/data/journal.sqlite3", now=NOW) as j:
+            yield j
+    else:
+        with databases.pg_schema() as (url, _), PgJournal.open(url, now=NOW) as pg:
+            yield pg
 
 
-def claim(j: Journal, key: tuple[str, str, date] = KEY, now: datetime = NOW, **kw: object) -> bool:
+def committed_rows(j: JournalStore, query: str) -> list[tuple[object, ...]]:
+    """What a separate connection — another process — sees in the journal's database."""
+    if isinstance(j, Journal):
+        return sqlite3.connect(j.path).execute(query).fetchall()
+    assert isinstance(j, PgJournal)
+    with databases.pg_admin() as conn:
+        conn.execute(f"SET search_path TO {j.schema}")
+        return conn.execute(query).fetchall()  # type: ignore[arg-type]
+
+
+def claim(j: JournalStore, key: tuple[str, str, date] = KEY, now: datetime = NOW, **kw: object) -> bool:
     planned = kw.pop("planned_at", datetime(2025, 3, 14, 11, 0, tzinfo=MOSCOW))
     return j.claim(
         key,
@@ -43,7 +65,7 @@ def claim(j: Journal, key: tuple[str, str, date] = KEY, now: datetime = NOW, **k
     )
 
 
-def state(j: Journal, key: tuple[str, str, date] = KEY) -> str:
+def state(j: JournalStore, key: tuple[str, str, date] = KEY) -> str:
     (entry,) = [e for e in j.history() if e.key == key]
     return entry.state
 
@@ -101,19 +123,23 @@ def test_a_newer_or_foreign_database_is_refused(tmp_path: Path) -> None:
         Journal.open(str(tmp_path / "garbage.sqlite3"), now=NOW)
 
 
-def test_unsupported_urls_are_clear_errors() -> None:
-    with pytest.raises(JournalError, match="PostgreSQL"):
-        open_journal("postgresql://localhost/test", now=NOW)
+def test_url_dispatch_and_clear_errors_without_the_password(tmp_path: Path) -> None:
+    assert isinstance(open_journal(f"sqlite:///{tmp_path}/j.sqlite3", now=NOW), Journal)
+    with pytest.raises(JournalError) as info:
+        open_journal("postgresql://greeter:hunter2@127.0.0.1:1/crm?connect_timeout=2", now=NOW)
+    assert str(info.value).startswith("journal postgresql://greeter@127.0.0.1:1/crm?connect_timeout=2: ")
+    assert "hunter2" not in str(info.value) and "\n" not in str(info.value)
     with pytest.raises(JournalError, match="unsupported"):
         open_journal("mysql://localhost/x", now=NOW)
+    with pytest.raises(JournalError, match="open_journal"):
+        Journal.open("postgresql://localhost/test", now=NOW)
 
 
-def test_claim_is_once_only_and_committed_immediately(journal: Journal) -> None:
+def test_claim_is_once_only_and_committed_immediately(journal: JournalStore) -> None:
     assert claim(journal, merged=["new_year"], content_hash="abc")
     assert not claim(journal)
     # Another connection sees the claim at once: it was committed before claim() returned.
-    other = sqlite3.connect(journal.path)
-    assert other.execute("SELECT state, attempts, merged FROM greetings").fetchall() == [
+    assert committed_rows(journal, "SELECT state, attempts, CAST(merged AS TEXT) FROM greetings") == [
         ("claimed", 1, '["new_year"]')
     ]
     (entry,) = journal.history()
@@ -124,7 +150,7 @@ def test_claim_is_once_only_and_committed_immediately(journal: Journal) -> None:
 
 
 @pytest.mark.parametrize("final", ["sent", "failed", "uncertain", "skipped", "expired"])
-def test_no_claim_on_a_greeting_that_is_settled_or_in_doubt(journal: Journal, final: str) -> None:
+def test_no_claim_on_a_greeting_that_is_settled_or_in_doubt(journal: JournalStore, final: str) -> None:
     assert claim(journal)
     {
         "sent": lambda: journal.mark_sent(KEY, "250 ok", NOW),
@@ -137,7 +163,7 @@ def test_no_claim_on_a_greeting_that_is_settled_or_in_doubt(journal: Journal, fi
     assert not claim(journal, now=NOW + timedelta(days=30))
 
 
-def test_a_retry_is_claimable_only_once_it_is_due(journal: Journal) -> None:
+def test_a_retry_is_claimable_only_once_it_is_due(journal: JournalStore) -> None:
     assert claim(journal, payload=b"the letter")
     due = NOW + timedelta(minutes=5)
     journal.mark_retry(KEY, "451 4.3.0 try later", due, NOW)
@@ -154,14 +180,14 @@ def test_a_retry_is_claimable_only_once_it_is_due(journal: Journal) -> None:
     assert journal.payload(KEY) is None, "dropped once final"
 
 
-def test_sent_day_is_the_recipients_local_day(journal: Journal) -> None:
+def test_sent_day_is_the_recipients_local_day(journal: JournalStore) -> None:
     vladivostok = ZoneInfo("Asia/Vladivostok")  # UTC+10
     assert claim(journal, planned_at=datetime(2025, 3, 14, 9, 0, tzinfo=vladivostok))
     journal.mark_sent(KEY, "250 ok", datetime(2025, 3, 13, 23, 30, tzinfo=UTC))  # 09:30 on the 14th there
     assert journal.history()[0].send_day == date(2025, 3, 14)
 
 
-def test_stale_claims_become_uncertain_and_are_never_reclaimed(journal: Journal) -> None:
+def test_stale_claims_become_uncertain_and_are_never_reclaimed(journal: JournalStore) -> None:
     assert claim(journal)
     assert claim(journal, ("c-2", "birthday", date(2025, 3, 14)))
     journal.mark_sent(("c-2", "birthday", date(2025, 3, 14)), "250 ok", NOW)
@@ -175,7 +201,7 @@ def test_stale_claims_become_uncertain_and_are_never_reclaimed(journal: Journal)
     assert journal.due_retries(NOW + timedelta(days=1)) == []
 
 
-def test_operator_resend_and_dismiss_of_uncertain_greetings(journal: Journal) -> None:
+def test_operator_resend_and_dismiss_of_uncertain_greetings(journal: JournalStore) -> None:
     other = ("c-2", "birthday", date(2025, 3, 14))
     for key in (KEY, other):
         assert claim(journal, key)
@@ -191,7 +217,7 @@ def test_operator_resend_and_dismiss_of_uncertain_greetings(journal: Journal) ->
         journal.resend(other, later)
 
 
-def test_outcomes_only_from_the_states_that_allow_them(journal: Journal) -> None:
+def test_outcomes_only_from_the_states_that_allow_them(journal: JournalStore) -> None:
     with pytest.raises(JournalStateError, match="no such greeting"):
         journal.mark_sent(KEY, "250 ok", NOW)
     assert claim(journal)
@@ -209,7 +235,7 @@ def test_outcomes_only_from_the_states_that_allow_them(journal: Journal) -> None
     assert state(journal) == "sent"
 
 
-def test_skips_and_expiries_of_unseen_greetings_are_recorded(journal: Journal) -> None:
+def test_skips_and_expiries_of_unseen_greetings_are_recorded(journal: JournalStore) -> None:
     journal.mark_expired(("c-3", "new_year", date(2025, 1, 1)), NOW, email="x@example.com")
     journal.mark_skipped(("c-4", "new_year", date(2025, 1, 1)), "suppressed", NOW)
     assert [(e.contact_id, e.state, e.reason) for e in journal.history()] == [
@@ -219,7 +245,7 @@ def test_skips_and_expiries_of_unseen_greetings_are_recorded(journal: Journal) -
     assert not claim(journal, ("c-3", "new_year", date(2025, 1, 1)))
 
 
-def test_history_filters_and_counts(journal: Journal) -> None:
+def test_history_filters_and_counts(journal: JournalStore) -> None:
     rows = [
         (("c-1", "birthday", date(2025, 3, 14)), "sent"),
         (("c-1", "new_year", date(2025, 1, 1)), "failed"),
@@ -248,7 +274,7 @@ def test_history_filters_and_counts(journal: Journal) -> None:
     assert counts == {**dict.fromkeys(STATES, 0), "sent": 1, "failed": 1, "claimed": 1, "retry": 1}
 
 
-def test_greeted_dates_gives_the_planner_what_counts_against_the_cap(journal: Journal) -> None:
+def test_greeted_dates_gives_the_planner_what_counts_against_the_cap(journal: JournalStore) -> None:
     keys = {
         "sent": ("c-1", "birthday", date(2025, 3, 14)),
         "failed": ("c-1", "anniversary", date(2025, 3, 20)),
@@ -274,7 +300,7 @@ def test_greeted_dates_gives_the_planner_what_counts_against_the_cap(journal: Jo
     assert set(CAP_STATES) == {"sent", "claimed", "retry", "uncertain"}
 
 
-def test_sent_times_for_the_daily_quota(journal: Journal) -> None:
+def test_sent_times_for_the_daily_quota(journal: JournalStore) -> None:
     for i in range(3):
         key = (f"c-{i}", "birthday", date(2025, 3, 14))
         assert claim(journal, key)
@@ -285,12 +311,12 @@ def test_sent_times_for_the_daily_quota(journal: Journal) -> None:
     ]
 
 
-def test_naive_times_are_refused(journal: Journal) -> None:
+def test_naive_times_are_refused(journal: JournalStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         claim(journal, now=datetime(2025, 3, 14, 7, 0))
 
 
-def test_suppression_list_is_case_insensitive_and_reports_changes(journal: Journal) -> None:
+def test_suppression_list_is_case_insensitive_and_reports_changes(journal: JournalStore) -> None:
     assert journal.suppress(["Ivan@Example.COM", " anna@example.com ", ""], "unsubscribed", NOW) == 2
     assert journal.suppress(["ivan@example.com"], "again", NOW) == 0
     assert journal.suppressed() == {"ivan@example.com", "anna@example.com"}
@@ -350,3 +376,49 @@ def test_sender_lock_is_exclusive_within_a_process_and_released_on_close(tmp_pat
             second.lock_sender()
         first.close()
         second.lock_sender()
+
+
+def test_approvals_replace_older_ones_and_filter_by_date(journal: JournalStore) -> None:
+    old = ("c-1", "new_year", date(2025, 1, 1))
+    assert journal.approve([(KEY, "h1"), (old, "h0")], "olga", NOW) == 2
+    assert journal.approve([(KEY, "h2")], "ivan", NOW + timedelta(hours=1)) == 1
+    assert journal.approvals(since=date(2025, 3, 1)) == {KEY: "h2"}
+    assert journal.approvals(since=date(2024, 12, 31)) == {KEY: "h2", old: "h0"}
+
+
+def test_counts_by_occasion_and_the_contact_lock(journal: JournalStore) -> None:
+    for cid in ("c-1", "c-2"):
+        assert claim(journal, (cid, "birthday", date(2025, 3, 14)))
+    journal.mark_sent(("c-1", "birthday", date(2025, 3, 14)), "250 ok", NOW)
+    journal.mark_expired(("c-3", "new_year", date(2025, 1, 1)), NOW)
+    assert journal.counts_by_occasion() == {
+        ("sent", "birthday"): 1,
+        ("claimed", "birthday"): 1,
+        ("expired", "new_year"): 1,
+    }
+    with journal.contact_lock("c-9"):  # decide-and-claim under the lock: the claim is committed inside
+        assert claim(journal, ("c-9", "birthday", date(2025, 3, 14)))
+    assert state(journal, ("c-9", "birthday", date(2025, 3, 14))) == "claimed"
+
+
+def test_claim_many_decides_each_request_in_one_commit(journal: JournalStore) -> None:
+    sent, due = ("c-8", "birthday", date(2025, 3, 14)), ("c-9", "birthday", date(2025, 3, 14))
+    for k in (sent, due):
+        assert claim(journal, k, payload=b"kept")
+    journal.mark_sent(sent, "250 ok", NOW)
+    journal.mark_retry(due, "451 later", NOW, NOW)
+    planned = datetime(2025, 3, 14, 11, 0, tzinfo=MOSCOW)
+    fresh = ("c-1", "birthday", date(2025, 3, 14))
+    requests = [
+        ClaimRequest(fresh, "ivan@example.com", "<a@x>", planned, ("new_year",), "h1", b"letter"),
+        ClaimRequest(("c-2", "birthday", date(2025, 3, 14)), "anna@example.com", "<b@x>", planned),
+        ClaimRequest(fresh, "ivan@example.com", "<a@x>", planned),  # the same key again in one batch
+        ClaimRequest(sent, "x@example.com", "<c@x>", planned),
+        ClaimRequest(due, "x@example.com", "<d@x>", planned),
+    ]
+    assert journal.claim_many(requests, now=NOW) == [True, True, False, False, True]
+    assert journal.claim_many([], now=NOW) == []
+    assert committed_rows(journal, "SELECT COUNT(*) FROM greetings WHERE state = 'claimed'") == [(3,)]
+    (entry,) = journal.history(contact_id="c-1")
+    assert (entry.merged, entry.content_hash, entry.attempts) == (("new_year",), "h1", 1)
+    assert journal.payload(fresh) == b"letter" and journal.payload(due) == b"kept"

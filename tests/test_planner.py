@@ -198,3 +198,31 @@ def test_preview_range_does_not_change_decisions(settings: Settings) -> None:
         daily |= {(i.hit.occasion, i.status, i.reason) for i in run(settings, [c], now, day, 1)}
     assert year == daily
     assert ("first_deal", "skip", "merged") in year
+
+
+def test_a_greeting_the_cap_refused_on_its_day_does_not_come_back_later_as_belated(
+    settings: Settings,
+) -> None:
+    """Found by the ten-year simulation (tests/test_simulation.py).
+
+    Sunday 14 March 2027's birthday is greeted on Friday the 12th. A letter left on Monday
+    the 1st, so on Friday the gap (11 days < min_gap_days 14) refuses it. The skip is not
+    journaled before the occasion's day, so on Monday the 15th the planner sees a greeting
+    whose moment passed unsent, like after downtime: re-timed to Monday the gap would be 14
+    days, and it used to go out as "belated" — a letter the cap had refused, three days late.
+    """
+    c = contact(birthday=date(1980, 3, 14))
+    monday = datetime(2027, 3, 15, 11, tzinfo=MSK)
+
+    def birthday(history: list[PastGreeting]) -> PlanItem:
+        items = run(settings, [c], monday, date(2027, 3, 5), 12, history={"1": history})
+        [item] = [i for i in items if i.hit.occasion == "birthday"]
+        return item
+
+    refused = birthday([PastGreeting("1", "first_deal", date(2016, 3, 1), date(2027, 3, 1))])
+    assert (refused.status, refused.reason) == ("skip", "frequency_cap")
+    assert "on its day 2027-03-12" in refused.detail
+    # Missed for another reason (downtime): caught up on Monday, as before.
+    missed = birthday([PastGreeting("1", "first_deal", date(2016, 2, 20), date(2027, 2, 20))])
+    assert (missed.status, missed.belated) == ("send", True)
+    assert missed.send_at is not None and missed.send_at.date() == date(2027, 3, 15)

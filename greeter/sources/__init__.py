@@ -1,13 +1,15 @@
-"""Contacts sources: CSV and XLSX exports of a CRM, streamed into :class:`Contact` records.
+"""Contacts sources: CSV and XLSX exports of a CRM, or an SQL query, streamed into :class:`Contact` records.
 
 Every source yields ``(row number, cells)``; :class:`~greeter.sources.rows.RowParser`
 turns them into contacts with the same rules everywhere. Bad rows become
-problems in the :class:`LoadReport`; the other rows still load.
+problems in the :class:`LoadReport`; the other rows still load. An SQL
+source is named by its URL *without the password* wherever it is shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,10 @@ from greeter.contacts import Contact
 from greeter.errors import ContactsError, Problem
 from greeter.sources.rows import RowParser
 
-__all__ = ["LoadReport", "iter_contacts", "load_contacts"]
+__all__ = ["LoadReport", "iter_contacts", "load_contacts", "source_name"]
+
+#: SQL sources hand dates over as ISO text, which must parse whatever ``date_formats`` says.
+_ISO_DATE = "%Y-%m-%d"
 
 
 @dataclass
@@ -33,9 +38,21 @@ class LoadReport:
         return self.rows_read - self.loaded
 
 
+def source_name(cfg: ContactsSource) -> str:
+    """How problems name the source: the file path, or the database URL without its password."""
+    if cfg.source == "sql" and cfg.url:
+        from greeter.db_url import redact
+
+        return redact(cfg.url)
+    return str(cfg.path or cfg.url or "contacts")
+
+
 def _rows(cfg: ContactsSource) -> Iterator[tuple[int, list[str]]]:
     if cfg.source == "sql":
-        raise ContactsError("contacts.source: sql is not available yet (use csv or xlsx)")
+        assert cfg.url is not None and cfg.query is not None  # the config validator requires both
+        from greeter.sources.sql_source import read_rows as read_sql
+
+        return read_sql(cfg.url, cfg.query)
     assert cfg.path is not None
     path = Path(cfg.path)
     if cfg.source == "xlsx":
@@ -55,24 +72,32 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
     keeping a contact's own data distinguishable from the fallback.
     """
     del defaults
+    if cfg.source == "sql":
+        # Callers name the report after cfg.url; never let its password reach a problem line.
+        report.source = source_name(cfg)
+        if _ISO_DATE not in cfg.date_formats:
+            cfg = cfg.model_copy(update={"date_formats": [*cfg.date_formats, _ISO_DATE]})
     rows = _rows(cfg)
-    parser: RowParser | None = None
-    for number, cells in rows:
-        if parser is None:
-            parser = RowParser(cfg, cells, report.source)
-            continue
-        if not any(c.strip() for c in cells):
-            continue  # blank lines at the end of exports
-        report.rows_read += 1
-        contact, problems = parser.parse(cells, number)
-        report.problems.extend(problems)
-        if contact is not None:
-            report.loaded += 1
-            yield contact
+    # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
+    # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
+    with closing(rows) if isinstance(rows, Generator) else nullcontext():
+        parser: RowParser | None = None
+        for number, cells in rows:
+            if parser is None:
+                parser = RowParser(cfg, cells, report.source)
+                continue
+            if not any(c.strip() for c in cells):
+                continue  # blank lines at the end of exports
+            report.rows_read += 1
+            contact, problems = parser.parse(cells, number)
+            report.problems.extend(problems)
+            if contact is not None:
+                report.loaded += 1
+                yield contact
     if parser is None:
         raise ContactsError(f"{report.source}: the file is empty (no header row)")
 
 
 def load_contacts(cfg: ContactsSource, defaults: Defaults) -> tuple[list[Contact], LoadReport]:
-    report = LoadReport(source=str(cfg.path or cfg.url or "contacts"))
+    report = LoadReport(source=source_name(cfg))
     return list(iter_contacts(cfg, defaults, report)), report

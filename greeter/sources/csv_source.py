@@ -60,7 +60,10 @@ def read_rows(path: Path, encoding: str = "auto", delimiter: str = "auto") -> It
         fh.seek(0)
         if head.startswith(b"PK\x03\x04"):
             raise ContactsError(f"{path}: this is an XLSX workbook, set contacts.source: xlsx")
-        enc = detect_encoding(head) if encoding == "auto" else encoding
+        try:
+            enc = detect_encoding(head) if encoding == "auto" else encoding
+        except ContactsError as exc:
+            raise ContactsError(f"{path}: {exc}") from None
         try:
             codecs.lookup(enc)
         except LookupError:

@@ -28,6 +28,9 @@ _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
                           r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")  # fmt: skip
 _TAG_SPLIT = re.compile(r"[,;]")
+_DELIMITERS = re.compile(r"[;,\t|]")
+#: A line break followed by a line that has delimiters: an unclosed quote swallowed the next row(s).
+_SWALLOWED_ROW = re.compile(r"[\r\n][^\r\n]*[;,\t|]")
 _NO_TAGS: frozenset[str] = frozenset()
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
 _GENDERS = {
@@ -54,6 +57,12 @@ class RowParser:
         self.source = source
         self.formats = cfg.date_formats
         clean = [h.strip() for h in header]
+        for h in clean:
+            if (m := _CONTROL.search(h)) is not None:
+                what = f"contains {_describe(m.group())}"
+                if "\n" in h or "\r" in h:
+                    what = 'runs into the lines below it: a quote (") left open?'
+                raise ContactsError(f"{source}:row 1: the header row {what}")
         self.header = clean
         index = {h: i for i, h in enumerate(clean) if h}
         cols = cfg.columns
@@ -68,13 +77,15 @@ class RowParser:
         if missing:
             name, column = missing[0]
             close = difflib.get_close_matches(column, [h for h in clean if h], n=1, cutoff=0.5)
-            hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {', '.join(clean)})"
+            shown = ", ".join(clean[:30]) + (f", … ({len(clean)} columns)" if len(clean) > 30 else "")
+            hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
             raise ContactsError(f"{source}: column {column!r} (contacts.columns.{name}) not found{hint}")
         self.pos = {name: index[column] for name, column in wanted.items() if column is not None}
         self.dates = [(name, index[column], column) for name, column in cfg.dates.items()]
         used = set(self.pos.values()) | {i for _, i, _ in self.dates}
         self.extra = [(h, i) for i, h in enumerate(clean) if i not in used and h]
         self.width = len(clean)
+        self._csv = cfg.source == "csv"
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
         self._locales: dict[str, str | None] = {}
@@ -88,15 +99,24 @@ class RowParser:
     def parse(self, row: Sequence[str], line: int) -> tuple[Contact | None, list[Problem]]:
         """The contact (None if rejected) and the problems of this row."""
         problems: list[Problem] = []
+        short: Problem | None = None
         if len(row) < self.width:
+            short = self._short(row, line)
+            if short is not None and short.severity == "error":
+                return None, [short]
             row = [*row, *([""] * (self.width - len(row)))]
         cells = {name: row[i].strip() for name, i in self._fields}
         # One search over all strict cells (the common, clean case); locate only on a hit.
         if _CONTROL.search("".join([cells[name] for name in self._strict])) is not None:
             for name in self._strict:
                 if (m := _CONTROL.search(cells[name])) is not None:
-                    problems.append(self._problem(line, name, f"contains {_describe(m.group())}"))
+                    message = f"contains {_describe(m.group())}"
+                    if _SWALLOWED_ROW.search(cells[name]):
+                        message += '; a quote (") left open joined the following line(s) into this field'
+                    problems.append(self._problem(line, name, message))
             return None, problems
+        if short is not None:
+            problems.append(short)
         cid = cells.get("id", "")
         if not cid:
             return None, [
@@ -179,6 +199,23 @@ class RowParser:
             row=line,
         )
         return contact, problems
+
+    def _short(self, row: Sequence[str], line: int) -> Problem | None:
+        """A row with fewer fields than the header: another delimiter (rejected) or a cut line (warned)."""
+        missing = self.header[len(row)] if row else self.header[0]
+        if len(row) == 1 and _DELIMITERS.search(row[0]):
+            message = (
+                f"1 field where the header has {self.width}: this row uses another delimiter "
+                "than the header line; the row is skipped"
+            )
+            return Problem(self.source, missing, message, line, kind="row")
+        if self._csv:  # spreadsheets and databases leave empty cells out; a CSV line should not
+            message = (
+                f"only {len(row)} of {self.width} fields (a truncated line?); "
+                "the missing columns are taken as empty"
+            )
+            return Problem(self.source, missing, message, line, kind="row", severity="warning")
+        return None
 
     def _locale(self, raw: str, line: int, problems: list[Problem]) -> str | None:
         """``ru-RU`` → ``ru_RU``; an unusable code is a warning and the default applies."""

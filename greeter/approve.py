@@ -1,0 +1,65 @@
+"""``greeter approve``: a marketer's sign-off on the exact drafts that may go out (``review: required``).
+
+Plans and renders the range exactly as preview and the daemon do, then
+records the content hash of each selected draft. The daemon sends a draft
+only if its hash at send time equals the approved one, so an edited
+template or changed contact data withdraws the approval by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from greeter.journal import open_journal
+from greeter.planner import drafts, plan
+from greeter.render import Renderer
+from greeter.review import content_hash
+from greeter.runtime import Inputs, read_journal_state
+
+
+@dataclass
+class ApproveResult:
+    approved: int = 0
+    render_errors: list[str] = field(default_factory=list)
+    rows_rejected: int = 0
+
+
+def approve_range(
+    inputs: Inputs,
+    *,
+    now: datetime,
+    start: date,
+    days: int,
+    contact_id: str | None,
+    occasion: str | None,
+    by: str,
+) -> ApproveResult:
+    """Approve every rendered draft to send in ``start`` + ``days`` matching the filters."""
+    settings = inputs.settings
+    journal = open_journal(settings.storage.url, now=now)
+    result = ApproveResult()
+    try:
+        read_journal_state(inputs, journal, start=start)
+        report = inputs.new_report()
+        renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+        items = plan(
+            inputs.contacts(report, contact_id),
+            inputs.window(now=now, start=start, days=days),
+            inputs.history,
+            inputs.suppressed,
+        )
+        chosen: list[tuple[tuple[str, str, date], str]] = []
+        for draft in drafts(items, renderer.render):
+            item = draft.item
+            if item.status != "send" or (occasion is not None and item.hit.occasion != occasion):
+                continue
+            if draft.rendered is None:
+                result.render_errors.append(f"{item.hit.contact.id} {item.hit.occasion}: {draft.error}")
+                continue
+            chosen.append((item.hit.key, content_hash(draft.rendered)))
+        result.approved = journal.approve(chosen, by, now)
+        result.rows_rejected = report.rejected
+    finally:
+        journal.close()
+    return result

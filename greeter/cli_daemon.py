@@ -1,0 +1,165 @@
+"""CLI commands of the running service: ``greeter run`` (the daemon) and ``greeter approve`` (review gate).
+
+Kept apart from :mod:`greeter.cli` so each module stays small; importing
+this module registers the commands on the ``greeter`` group.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+
+import click
+
+from greeter.cli import (
+    CONTEXT,
+    State,
+    _config_option,
+    _now_option,
+    handles_errors,
+    main,
+    parse_day,
+    parse_now,
+)
+
+
+def _host_port(value: str | None) -> tuple[str, int] | None:
+    if value is None:
+        return None
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8025 (port 0 picks a free one)")
+    return host.strip("[]"), int(port)
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.option(
+    "--listen",
+    metavar="HOST:PORT",
+    help="Serve /healthz, /metrics and /unsubscribe here (overrides the config's http section).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["auto", "json", "console"]),
+    default="auto",
+    show_default=True,
+    help="auto: readable on a terminal, JSON lines otherwise (systemd, containers).",
+)
+@_now_option
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.001),
+    default=1.0,
+    show_default=True,
+    help="Rehearsal: with --now, run the clock this many times faster than real time.",
+)
+@click.pass_obj
+@handles_errors
+def run(state: State, listen: str | None, log_format: str, now: str | None, speed: float) -> None:
+    """Run the daemon: plan and deliver on the schedule until SIGTERM or SIGINT.
+
+    Plans at every `schedule.cron` time and wakes up when a send window
+    opens; greetings missed during downtime are sent late within
+    `catch_up_days` (templates see `belated`), older ones are marked expired.
+    Only one daemon may send from a SQLite journal at a time.
+
+    \b
+    Signals:
+      SIGTERM, SIGINT  stop claiming, let letters in flight finish
+                       (schedule.shutdown_timeout_seconds), exit 0
+      SIGHUP           re-read config and templates; if they are broken,
+                       log the errors (file:line) and keep the old ones
+
+    \b
+    HTTP (http.enabled or --listen):
+      GET  /healthz               200 when the last run succeeded and the journal answers
+      GET  /metrics               Prometheus text: greetings by state and occasion, runs
+      GET  /unsubscribe/TOKEN     a confirmation page with a button
+      POST /unsubscribe/TOKEN     List-Unsubscribe=One-Click (RFC 8058): suppress at once
+
+    \b
+    Examples:
+      greeter run
+      greeter run --listen 127.0.0.1:8025
+      greeter run --now 2027-01-01T08:00 --speed 60   # rehearse: an hour a minute
+    """
+    from greeter.clock import Clock
+    from greeter.config_loader import load_settings
+    from greeter.daemon import run_daemon
+    from greeter.logs import configure_logging
+
+    configure_logging(json={"auto": None, "json": True, "console": False}[log_format])
+    origin = None
+    if now is not None:
+        origin = parse_now(now, load_settings(state.config).defaults.timezone)
+    elif speed != 1.0:
+        raise click.UsageError("--speed needs --now (the moment the rehearsal clock starts at)")
+    sys.exit(run_daemon(state.config, clock=Clock(origin, speed), listen=_host_port(listen)))
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.option("--from", "start", metavar="DATE", help="First day (YYYY-MM-DD) [default: today].")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="Days to cover.")
+@click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
+@click.option("--contact", "contact_id", metavar="ID", help="Only this contact's drafts.")
+@click.option("--occasion", metavar="NAME", help="Only drafts for this occasion.")
+@click.option(
+    "--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER]."
+)
+@_now_option
+@click.pass_obj
+@handles_errors
+def approve(
+    state: State,
+    start: str | None,
+    days: int,
+    approve_all: bool,
+    contact_id: str | None,
+    occasion: str | None,
+    by: str | None,
+    now: str | None,
+) -> None:
+    """Approve drafts for sending when the config says `review: required`.
+
+    Renders the drafts of the range exactly as `greeter preview` shows them
+    and records a fingerprint of each one's subject and text. The daemon then
+    sends only approved drafts; if the template or the contact's data changes
+    afterwards, the draft shows as `changed_since_approval` in preview and
+    waits for a new approval.
+
+    \b
+    Examples:
+      greeter preview --days 7                 # read them first
+      greeter approve --all --days 7
+      greeter approve --occasion new_year --from 2026-12-28 --days 5
+      greeter approve --contact C-0042
+    """
+    import getpass
+
+    from greeter.approve import approve_range
+    from greeter.runtime import load_inputs
+
+    if not (approve_all or contact_id or occasion):
+        raise click.UsageError("say what to approve: --all, --contact ID or --occasion NAME")
+    inputs = load_inputs(state.config)
+    settings = inputs.settings
+    if settings.review != "required":
+        click.echo("note: review is not required in this config; approvals are recorded anyway", err=True)
+    moment = parse_now(now, settings.defaults.timezone)
+    first = parse_day(start, "--from") or moment.date()
+    result = approve_range(
+        inputs,
+        now=moment,
+        start=first,
+        days=days,
+        contact_id=contact_id,
+        occasion=occasion,
+        by=by or getpass.getuser(),
+    )
+    for error in result.render_errors:
+        click.echo(f"not approved (render error): {error}", err=True)
+    last = first + timedelta(days=days - 1)
+    click.echo(f"approved {result.approved} draft(s) to send {first:%Y-%m-%d} … {last:%Y-%m-%d}")
+    sys.exit(1 if result.render_errors or result.rows_rejected else 0)

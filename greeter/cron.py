@@ -1,0 +1,61 @@
+"""The daemon's schedule as pure functions: a crontab line → APScheduler trigger → the next wake-up.
+
+APScheduler 3's ``CronTrigger.from_crontab`` numbers weekdays from Monday
+(0 = Monday), unlike cron (0 and 7 = Sunday): ``0 9 * * 1-5`` would mean
+Tuesday to Saturday. Marketers copy crontab lines from everywhere, so the
+weekday field is translated to names here and means what cron means.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _weekdays(field: str) -> str:
+    """Cron's numeric weekday field as an explicit list of day names (names pass through)."""
+    if not re.fullmatch(r"[0-7*,/\-]+", field) or field == "*":
+        return field
+    days: set[int] = set()
+    for part in field.split(","):
+        spec, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if step < 1:
+            raise ValueError(f"bad step in weekday field {field!r}")
+        if spec == "*":
+            first, last = 0, 6
+        elif "-" in spec:
+            a, b = spec.split("-", 1)
+            first, last = int(a), int(b)
+        else:
+            first = last = int(spec)
+            if step_text:
+                last = 6
+        if not (0 <= first <= 7 and 0 <= last <= 7 and first <= last):
+            raise ValueError(f"bad weekday range {part!r} (0-7, Sunday is 0 or 7)")
+        days.update(d % 7 for d in range(first, last + 1, step))
+    return ",".join(_CRON_DAYS[d] for d in sorted(days))
+
+
+def cron_trigger(expression: str, timezone: str) -> CronTrigger:
+    """A trigger from a five-field crontab line with cron's weekday numbering, in ``timezone``."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError("cron needs 5 fields: minute hour day month weekday")
+    minute, hour, day, month, weekday = fields
+    return CronTrigger(
+        minute=minute, hour=hour, day=day, month=month, day_of_week=_weekdays(weekday), timezone=timezone
+    )
+
+
+def next_wake(now: datetime, cron: CronTrigger, next_send: datetime | None) -> datetime:
+    """When to plan next: the first cron time after ``now``, or the next planned send if sooner."""
+    tick: datetime | None = cron.get_next_fire_time(None, now + timedelta(seconds=1))
+    assert tick is not None  # a crontab expression always fires again
+    if next_send is not None and now < next_send < tick:
+        return next_send
+    return tick

@@ -1,0 +1,124 @@
+"""``greeter check`` for databases: is the journal reachable and of a known schema, is the CRM reachable.
+
+Read-only by design: a check never creates a journal, a schema or a table
+(``sqlite3`` is opened with ``mode=ro``; PostgreSQL is only queried), so
+running ``greeter check`` against production changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from greeter.db_url import one_line, redact
+from greeter.errors import ContactsError, JournalError
+
+__all__ = ["DatabaseStatus", "contacts_status", "journal_status"]
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseStatus:
+    """One database as ``check`` found it."""
+
+    role: str  # "journal" or "contacts"
+    url: str  # without the password
+    reachable: bool
+    detail: str  # "PostgreSQL 15.2, journal schema version 1 of 1", or why not
+    schema_version: int | None = None
+    latest_version: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Usable as it is: reachable and not written by a newer greeter."""
+        too_new = (self.schema_version or 0) > (self.latest_version or 0)
+        return self.reachable and not too_new
+
+    def line(self) -> str:
+        return f"{self.role}: {self.url}: {self.detail}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "reachable": self.reachable,
+            "schema_version": self.schema_version,
+            "latest_version": self.latest_version,
+            "detail": self.detail,
+        }
+
+
+def _versions(found: int | None, latest: int, where: str) -> str:
+    if found is None:
+        return f"no journal yet {where}(the first send creates it)"
+    if found > latest:
+        return f"journal schema version {found} is newer than this greeter knows ({latest}); upgrade greeter"
+    if found < latest:
+        return f"journal schema version {found} of {latest} (upgraded on the next send)"
+    return f"journal schema version {found} of {latest}"
+
+
+def journal_status(url: str) -> DatabaseStatus:
+    """Reachability and schema version of the configured journal (``sqlite:///…`` or ``postgresql://…``)."""
+    if url.startswith("postgresql://"):
+        return _pg_journal(url)
+    from greeter.journal_schema import MIGRATIONS, path_from_url
+
+    path = path_from_url(url)
+    latest = len(MIGRATIONS)
+    if not path.exists():
+        return DatabaseStatus("journal", url, True, _versions(None, latest, ""), None, latest)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            found = (
+                int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+                if "schema_version" in tables
+                else None
+            )
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return DatabaseStatus("journal", url, False, f"cannot read it: {exc}", None, latest)
+    if found is None and tables:
+        return DatabaseStatus(
+            "journal", url, False, "not a greeter journal (it has other tables)", None, latest
+        )
+    return DatabaseStatus("journal", url, True, _versions(found, latest, ""), found, latest)
+
+
+def _pg_journal(url: str) -> DatabaseStatus:
+    import psycopg
+
+    from greeter.journal_pg_schema import MIGRATIONS, configure, inspect, parse_target
+
+    latest = len(MIGRATIONS)
+    try:
+        target = parse_target(url)
+    except JournalError as exc:
+        return DatabaseStatus("journal", redact(url), False, str(exc).split(": ", 1)[-1], None, latest)
+    try:
+        with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=10) as conn:
+            configure(conn, target.schema)
+            found = inspect(conn)
+            number = conn.info.server_version
+    except psycopg.Error as exc:
+        message = one_line(exc.diag.message_primary or exc, url)
+        return DatabaseStatus("journal", target.shown, False, f"unreachable: {message}", None, latest)
+    where = f"in schema {target.schema} " if target.schema else ""
+    server = f"PostgreSQL {number // 10000}.{number % 10000}"
+    return DatabaseStatus(
+        "journal", target.shown, True, f"{server}, {_versions(found, latest, where)}", found, latest
+    )
+
+
+def contacts_status(url: str) -> DatabaseStatus:
+    """Whether the CRM database answers, and which server it is."""
+    from greeter.sources.sql_source import server_version
+
+    try:
+        version = server_version(url)
+    except ContactsError as exc:
+        detail = str(exc).removeprefix(f"{redact(url)}: ")
+        return DatabaseStatus("contacts", redact(url), False, detail)
+    return DatabaseStatus("contacts", redact(url), True, f"reachable ({version})")

@@ -1,0 +1,129 @@
+"""The daemon's HTTP listener: ``/healthz``, ``/metrics`` and the one-click unsubscribe page.
+
+Built on aiohttp in the daemon's own event loop. The unsubscribe endpoint is
+what the ``List-Unsubscribe`` header's https link points to (RFC 8058): a
+``POST`` with ``List-Unsubscribe=One-Click`` suppresses the address at once;
+a ``GET`` (a person clicking the link) shows a page with a button that posts
+the same. Tokens are HMAC-signed (:mod:`greeter.unsubscribe`) and checked in
+constant time; a forged or damaged token gets 404 and changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiohttp import web
+
+from greeter.errors import GreeterError
+from greeter.journal_store import JournalStore
+from greeter.logs import get_logger
+from greeter.metrics import RunStats, render_metrics
+from greeter.unsubscribe import verify_token
+
+log = get_logger(component="http")
+
+_PAGE = """<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{title}</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222}}
+button{{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#8a3b12;color:#fff;
+cursor:pointer}}
+</style></head><body><h1>{title}</h1>{body}</body></html>"""
+
+
+@dataclass
+class ApiContext:
+    """What the handlers need; owned by the daemon, which swaps ``journal`` on reload."""
+
+    journal: JournalStore
+    stats: RunStats
+    clock: Callable[[], datetime]
+    secret: bytes | None
+
+
+def _page(title: str, body: str, status: int = 200) -> web.Response:
+    return web.Response(
+        text=_PAGE.format(title=html.escape(title), body=body), content_type="text/html", status=status
+    )
+
+
+def make_app(ctx: ApiContext) -> web.Application:
+    """The aiohttp application; pure wiring, no sockets (the daemon starts the site)."""
+
+    async def healthz(_request: web.Request) -> web.Response:
+        s = ctx.stats
+        try:
+            ctx.journal.counts_by_state()
+            journal_ok = True
+        except GreeterError as exc:
+            journal_ok = False
+            log.warning("healthz_journal_unreachable", error=str(exc))
+        failing = s.last_error is not None and (
+            s.last_success_at is None or (s.last_run_at is not None and s.last_run_at > s.last_success_at)
+        )
+        healthy = journal_ok and not failing
+        body = {
+            "status": "ok" if healthy else "unhealthy",
+            "journal": "ok" if journal_ok else "unreachable",
+            "started_at": s.started_at.isoformat(),
+            "last_run_at": s.last_run_at.isoformat() if s.last_run_at else None,
+            "last_success_at": s.last_success_at.isoformat() if s.last_success_at else None,
+            "last_error": s.last_error,
+            "next_send_at": s.next_send_at.isoformat() if s.next_send_at else None,
+            "runs": s.runs,
+        }
+        return web.json_response(body, status=200 if healthy else 503, dumps=json.dumps)
+
+    async def metrics(_request: web.Request) -> web.Response:
+        data = render_metrics(ctx.journal.counts_by_occasion, ctx.stats)
+        return web.Response(body=data, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+
+    def _address(request: web.Request) -> str:
+        token = request.match_info["token"]
+        address = verify_token(ctx.secret, token) if ctx.secret else None
+        if address is None:
+            raise web.HTTPNotFound(text="no such unsubscribe link")
+        return address
+
+    async def unsubscribe_page(request: web.Request) -> web.Response:
+        _address(request)
+        form = (
+            "<p>Вы больше не будете получать от нас поздравления.</p>"
+            '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">'
+            "<button>Отписаться</button></form>"
+        )
+        return _page("Отписаться от поздравлений", form)
+
+    async def unsubscribe(request: web.Request) -> web.Response:
+        address = _address(request)
+        form = await request.post()
+        if form.get("List-Unsubscribe") != "One-Click":
+            raise web.HTTPBadRequest(text="expected List-Unsubscribe=One-Click")
+        added = ctx.journal.suppress([address], "unsubscribed (one-click)", ctx.clock())
+        log.info("unsubscribed", new=bool(added))  # the address itself stays out of the logs
+        return _page("Готово", "<p>Вы отписаны. Больше писем не будет.</p>")
+
+    app = web.Application()
+    app.add_routes(
+        [
+            web.get("/healthz", healthz),
+            web.get("/metrics", metrics),
+            web.get("/unsubscribe/{token}", unsubscribe_page),
+            web.post("/unsubscribe/{token}", unsubscribe),
+        ]
+    )
+    return app
+
+
+async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Listen on ``host:port`` (0 picks a free port); returns the runner and the bound port."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = int(runner.addresses[0][1]) if runner.addresses else port
+    return runner, bound

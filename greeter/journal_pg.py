@@ -1,0 +1,378 @@
+"""The PostgreSQL journal: the SQLite journal's ledger, shared by senders on several machines.
+
+Same keys, states and transitions as :class:`greeter.journal.Journal` (drawn
+in :mod:`greeter.journal_store`); what differs is who may send:
+
+* **Several senders at once.** :meth:`PgJournal.lock_sender` excludes nobody;
+  it only names this instance a sender. Who sends a greeting is decided per
+  greeting by :meth:`PgJournal.claim`, one ``INSERT … ON CONFLICT DO UPDATE …
+  WHERE state = 'retry' AND next_attempt_at <= now`` — PostgreSQL lets exactly
+  one concurrent statement insert or update the row, so exactly one sender wins.
+* **Leases, not file locks.** A claim records its sender (``claimed_by``) and
+  a lease (``lease_until``, server clock, :data:`DEFAULT_LEASE` unless the URL
+  says ``lease_seconds=N``). A sender renews its leases while it works.
+  :meth:`PgJournal.recover_stale_claims` turns into ``uncertain`` only claims
+  whose lease ran out (their sender died) and this instance's own (called when
+  its in-flight letters are over) — never a live sender's.
+* **The frequency cap across daemons.** :meth:`PgJournal.contact_lock` holds a
+  transaction-level advisory lock on one contact: wrap "read the contact's
+  history, decide the cap, claim" in it, and two daemons cannot both decide
+  there is room for one more letter. (SQLite needs none: one sender per file.)
+
+Connections come from a small ``psycopg_pool`` pool. After a lost connection
+(server restart, failover) the pool is checked and the operation retried once;
+a retried claim recognises its own committed first attempt by its token, and a
+retried outcome accepts a row already in the target state, so a retry never
+turns into a false "not ours" or a state error.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from greeter.errors import JournalError
+from greeter.journal_pg_base import KEY_WHERE, Conn, PgJournalBase, aware, key_params, pg_message
+from greeter.journal_pg_schema import DEFAULT_LEASE, PgTarget, advisory_key, configure, migrate, parse_target
+from greeter.journal_store import ClaimRequest, JournalKey, JournalStateError
+
+__all__ = ["DEFAULT_LEASE", "PgJournal"]
+
+#: Connections per journal: the delivery loop uses one at a time, ``contact_lock`` holds a second.
+POOL_SIZE = 4
+CONNECT_TIMEOUT = 10
+
+#: The claim. ``NOT EXISTS`` only spares the row lock (and a WAL flush) when the row is plainly
+#: not claimable in the statement's snapshot — the common "another sender has it" case; the
+#: decision itself is ``ON CONFLICT … WHERE``, re-checked on the newest row version under its lock.
+_CLAIM = """
+INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id, attempts,
+    planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
+    claimed_by, claim_token, lease_until, created_at, updated_at)
+SELECT %(cid)s, %(occ)s, %(day)s, 'claimed', %(email)s, %(mid)s, 1, %(planned)s, %(send_day)s,
+    %(offset)s, %(merged)s, %(hash)s, %(payload)s, %(me)s, %(token)s,
+    clock_timestamp() + %(lease)s, %(now)s, %(now)s
+WHERE NOT EXISTS (SELECT 1 FROM greetings WHERE contact_id = %(cid)s AND occasion = %(occ)s
+    AND occasion_date = %(day)s AND NOT (state = 'retry' AND next_attempt_at <= %(now)s))
+ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
+    state = 'claimed', email = EXCLUDED.email, message_id = EXCLUDED.message_id,
+    attempts = greetings.attempts + 1, merged = EXCLUDED.merged,
+    content_hash = COALESCE(EXCLUDED.content_hash, greetings.content_hash),
+    payload = COALESCE(EXCLUDED.payload, greetings.payload),
+    next_attempt_at = NULL, reason = NULL, claimed_by = EXCLUDED.claimed_by,
+    claim_token = EXCLUDED.claim_token, lease_until = EXCLUDED.lease_until,
+    updated_at = EXCLUDED.updated_at
+WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= EXCLUDED.updated_at
+"""
+_SENT_DAY = "((%(now)s AT TIME ZONE 'UTC') + make_interval(mins => COALESCE(utc_offset_minutes, 0)))::date"
+
+
+def _worker_id() -> str:
+    """Names this instance in ``claimed_by`` and in ``pg_stat_activity.application_name``."""
+    return f"greeter {socket.gethostname()[:24]}/{os.getpid()}/{uuid.uuid4().hex[:6]}"
+
+
+class PgJournal(PgJournalBase):
+    """The PostgreSQL journal (psycopg 3 + a small pool). Construct with :meth:`open`."""
+
+    def __init__(
+        self, pool: ConnectionPool[Conn], target: PgTarget, schema_name: str, worker_id: str
+    ) -> None:
+        super().__init__(pool, target, schema_name, worker_id)
+        self._sender = False
+        self._renewed = time.monotonic()
+
+    @classmethod
+    def open(cls, url: str, *, now: datetime) -> PgJournal:
+        """Connect to ``postgresql://…[?schema=NAME][&lease_seconds=N]`` and migrate the schema.
+
+        Migration uses one direct connection first, so an unreachable server
+        or a wrong password fails at once with the driver's reason.
+        """
+        target = parse_target(url)
+        now = aware(now)
+        try:
+            with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
+                configure(conn, target.schema)
+                migrate(conn, schema=target.schema, now=now)
+                row = conn.execute("SELECT current_schema()").fetchone()
+        except psycopg.Error as exc:
+            raise JournalError(f"journal {target.shown}: {pg_message(exc, url)}") from None
+        schema_name = str(row[0]) if row else "public"
+        worker_id = _worker_id()
+        pool: ConnectionPool[Conn] = ConnectionPool(
+            target.conninfo,
+            min_size=1,
+            max_size=POOL_SIZE,
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": CONNECT_TIMEOUT,
+                "application_name": worker_id[:63],
+            },
+            configure=lambda c: configure(c, target.schema),
+            timeout=CONNECT_TIMEOUT,
+            name="greeter-journal",
+            open=False,
+        )
+        try:
+            pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+        except PoolTimeout:
+            pool.close()
+            raise JournalError(f"journal {target.shown}: no connection within {CONNECT_TIMEOUT} s") from None
+        return cls(pool, target, schema_name, worker_id)
+
+    # --- senders ----------------------------------------------------------------------------
+
+    def lock_sender(self) -> None:
+        """Become *a* sender: unlike SQLite's, this excludes no other process.
+
+        Several greeters may send from one PostgreSQL journal; each greeting is
+        decided by :meth:`claim`. Being a sender allows
+        :meth:`recover_stale_claims`.
+        """
+        self._sender = True
+
+    def renew_leases(self) -> int:
+        """Extend the lease of every claim this instance holds; returns how many.
+
+        Called on its own from :meth:`claim` and the outcome methods (at most
+        every quarter lease), so only a sender that does nothing journal-related
+        for a whole lease — a dead one — loses its claims.
+        """
+        self._renewed = time.monotonic()
+        return self._run(
+            lambda conn, _: (
+                conn.execute(
+                    "UPDATE greetings SET lease_until = clock_timestamp() + %s"
+                    " WHERE state = 'claimed' AND claimed_by = %s",
+                    (self.lease, self.worker_id),
+                ).rowcount
+            )
+        )
+
+    def _maybe_renew(self) -> None:
+        if time.monotonic() - self._renewed > self.lease.total_seconds() / 4:
+            self.renew_leases()
+
+    @contextmanager
+    def contact_lock(self, contact_id: str) -> Iterator[None]:
+        """Hold one contact for the frequency cap, across every process sharing this journal.
+
+        A transaction-level advisory lock on a pooled connection, released when
+        the block ends (or the connection dies). Inside, re-read the contact's
+        greetings (:meth:`greeted_dates`/:meth:`history`), decide, and
+        :meth:`claim`: the claim is committed before the lock is released, so
+        the next holder counts it.
+        """
+        key = advisory_key("contact", self._schema_name, contact_id)
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+                yield
+        except psycopg.Error as exc:
+            raise JournalError(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}") from None
+
+    # --- claims and outcomes ----------------------------------------------------------------
+
+    def claim(
+        self,
+        key: JournalKey,
+        *,
+        email: str,
+        message_id: str,
+        planned_at: datetime,
+        merged: Sequence[str] = (),
+        content_hash: str | None = None,
+        payload: bytes | None = None,
+        now: datetime,
+    ) -> bool:
+        """Atomically take the greeting for sending (committed on return); False if not ours.
+
+        Inserts a ``claimed`` row or re-claims a due ``retry`` row; any other
+        row stays as it is, and of several senders claiming at once exactly
+        one gets True.
+        """
+        request = ClaimRequest(key, email, message_id, planned_at, tuple(merged), content_hash, payload)
+        return self.claim_many([request], now=now)[0]
+
+    def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:
+        """:meth:`claim` several greetings in one transaction — one WAL flush for all (group commit).
+
+        One bool per request, in order. The statements go out pipelined
+        (``executemany``), so a batch costs about one round trip and one commit.
+        """
+        if not requests:
+            return []
+        rows = [self._claim_params(r, aware(now)) for r in requests]
+
+        def op(conn: Conn, retrying: bool) -> list[bool]:
+            won: list[bool] = []
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(_CLAIM + " RETURNING 1", rows, returning=True)
+                for _ in rows:
+                    won.append(cur.fetchone() is not None)
+                    cur.nextset()
+                if retrying and not all(won):
+                    # The first attempt may have committed before its connection broke: a row
+                    # carrying one of our tokens was won by that attempt.
+                    tokens = [p["token"] for p, w in zip(rows, won, strict=True) if not w]
+                    cur.execute(
+                        "SELECT claim_token FROM greetings WHERE claim_token = ANY(%s) AND state = 'claimed'",
+                        (tokens,),
+                    )
+                    ours = {r[0] for r in cur.fetchall()}
+                    won = [w or p["token"] in ours for p, w in zip(rows, won, strict=True)]
+            return won
+
+        won = self._run(op)
+        self._maybe_renew()
+        return won
+
+    def _claim_params(self, r: ClaimRequest, now: datetime) -> dict[str, Any]:
+        offset = aware(r.planned_at).utcoffset()
+        return {
+            **key_params(r.key), "email": r.email, "mid": r.message_id, "planned": r.planned_at,
+            "send_day": r.planned_at.date(),
+            "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
+            "merged": Jsonb(list(r.merged)), "hash": r.content_hash, "payload": r.payload,
+            "me": self.worker_id, "token": uuid.uuid4().hex, "lease": self.lease, "now": now,
+        }  # fmt: skip
+
+    def _move(
+        self,
+        key: JournalKey,
+        to: str,
+        sources: Sequence[str],
+        now: datetime,
+        sets: str = "",
+        *,
+        record_missing: tuple[str | None, str] | None = None,
+        fsync: bool = True,
+        **params: Any,
+    ) -> None:
+        """Move a row from one of ``sources`` to ``to`` (see :meth:`greeter.journal.Journal._move`).
+
+        ``fsync=False`` (the server's verdicts) commits without waiting for the
+        WAL flush, as the SQLite journal does: lost in a server crash, the row
+        is back at ``claimed`` and becomes ``uncertain`` — never a second
+        letter. The setting is transaction-local, so a claim on the same
+        connection still waits for the disk.
+
+        The usual case is one conditional UPDATE (one round trip). Only when it
+        changes nothing — no row yet, a wrong state, or a retry after a lost
+        connection — does a transaction look at the row under ``FOR UPDATE``
+        and decide: record it, accept the first attempt's work, or say which
+        state it is in.
+        """
+        where = key_params(key)
+        values = {**where, **params, "to": to, "sources": list(sources), "now": aware(now)}
+        name = f"{key[0]}/{key[1]}/{key[2].isoformat()}"
+        no_wait = "" if fsync else " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_wait"
+        update = (
+            f"UPDATE greetings SET state = %(to)s, updated_at = %(now)s, lease_until = NULL{sets}{no_wait}"
+            f" WHERE {KEY_WHERE} AND state = ANY(%(sources)s)"
+        )
+        select = f"SELECT state FROM greetings WHERE {KEY_WHERE} FOR UPDATE"
+
+        def op(conn: Conn, retrying: bool) -> None:
+            if conn.execute(update, values).rowcount == 1:
+                return
+            with conn.transaction():
+                if not fsync:
+                    conn.execute("SET LOCAL synchronous_commit TO OFF")
+                row = conn.execute(select, where).fetchone()
+                if row is None and record_missing is not None:
+                    inserted = conn.execute(
+                        "INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, reason,"
+                        " created_at, updated_at) VALUES (%(cid)s, %(occ)s, %(day)s, %(to)s, %(email)s,"
+                        " %(reason)s, %(now)s, %(now)s) ON CONFLICT DO NOTHING",
+                        {**values, "email": record_missing[0], "reason": record_missing[1]},
+                    ).rowcount
+                    if inserted:
+                        return
+                    row = conn.execute(select, where).fetchone()  # another process recorded it first
+                if row is not None and retrying and row[0] == to:
+                    return  # the first attempt committed before its connection broke
+                if row is None or row[0] not in sources:
+                    found = "there is no such greeting" if row is None else f"it is {row[0]}"
+                    raise JournalStateError(f"cannot make greeting {name} {to}: {found}")
+                conn.execute(update, values)  # it moved into a source state meanwhile
+
+        self._run(op)
+        self._maybe_renew()
+
+    def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None:
+        """The server answered 250 after DATA: delivered; the stored bytes are dropped."""
+        sets = f", last_reply = %(reply)s, sent_at = %(now)s, payload = NULL, send_day = {_SENT_DAY}"
+        self._move(key, "sent", ("claimed",), now, sets, fsync=False, reply=reply)
+
+    def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None:
+        """A temporary failure (4xx, connection): claimable again from ``next_attempt_at``."""
+        sets = ", last_reply = %(reply)s, next_attempt_at = %(next)s"
+        self._move(
+            key, "retry", ("claimed",), now, sets, fsync=False, reply=reply, next=aware(next_attempt_at)
+        )
+
+    def mark_failed(self, key: JournalKey, reply: str, now: datetime) -> None:
+        """A permanent refusal (5xx): never tried again."""
+        sets = ", last_reply = %(reply)s, payload = NULL"
+        self._move(key, "failed", ("claimed",), now, sets, fsync=False, reply=reply)
+
+    def mark_uncertain(self, key: JournalKey, reply: str, now: datetime) -> None:
+        """No reply after DATA's final dot: maybe delivered, so only an operator may resend."""
+        sets = ", last_reply = %(reply)s, reason = 'no reply after the message was sent'"
+        self._move(key, "uncertain", ("claimed",), now, sets, fsync=False, reply=reply)
+
+    def mark_skipped(self, key: JournalKey, reason: str, now: datetime, *, email: str | None = None) -> None:
+        """Record a greeting that will not be sent (e.g. suppressed after it was planned)."""
+        self._move(
+            key, "skipped", ("claimed", "retry"), now, ", reason = %(reason)s, payload = NULL",
+            record_missing=(email, reason), reason=reason,
+        )  # fmt: skip
+
+    def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None:
+        """Its deadline passed before it could go out: never sent late."""
+        self._move(
+            key, "expired", ("claimed", "retry"), now, ", reason = 'expired', payload = NULL",
+            record_missing=(email, "expired"),
+        )  # fmt: skip
+
+    def recover_stale_claims(self, now: datetime) -> int:
+        """``claimed`` → ``uncertain`` for claims whose sender is gone; returns how many.
+
+        Gone means: the lease ran out by the server's clock, or the claim is
+        this instance's own (the caller's in-flight letters are over — at start
+        there are none, at shutdown they were cut off). Another live sender's
+        claims are never touched.
+        """
+        if not self._sender:
+            raise JournalError("recover_stale_claims needs the sender role (call lock_sender first)")
+        return self._run(
+            lambda conn, _: (
+                conn.execute(
+                    "UPDATE greetings SET state = 'uncertain', updated_at = %s, lease_until = NULL,"
+                    " reason = 'interrupted between claim and the server''s reply'"
+                    " WHERE state = 'claimed'"
+                    " AND (claimed_by = %s OR lease_until IS NULL OR lease_until <= clock_timestamp())",
+                    (aware(now), self.worker_id),
+                ).rowcount
+            )
+        )
+
+    def resend(self, key: JournalKey, now: datetime) -> None:
+        """Operator's decision on an ``uncertain`` greeting: send it again, due now."""
+        self._move(key, "retry", ("uncertain",), now, ", next_attempt_at = %(now)s, reason = 'resend'")
+
+    def dismiss(self, key: JournalKey, now: datetime) -> None:
+        """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it."""
+        self._move(key, "skipped", ("uncertain",), now, ", reason = 'dismissed', payload = NULL")

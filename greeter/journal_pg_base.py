@@ -1,0 +1,257 @@
+"""The PostgreSQL journal's plumbing and its read side: pool, retry, history, lists.
+
+:class:`PgJournalBase` runs every statement through :meth:`PgJournalBase._run`
+— a pooled connection, and after a lost connection (server restart, failover)
+a pool check and one more try — and implements the reads and the simple
+list maintenance (approvals, do-not-contact list) of the journal protocol.
+The claims and the state machine, which need more care, are in
+:class:`greeter.journal_pg.PgJournal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from greeter.db_url import one_line
+from greeter.errors import JournalError
+from greeter.journal_pg_schema import PgTarget
+from greeter.journal_pg_schema import row_to_entry as to_entry
+from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey
+from greeter.plan_types import PastGreeting
+
+__all__ = ["KEY_WHERE", "Conn", "PgJournalBase", "aware", "key_params", "pg_message"]
+
+T = TypeVar("T")
+Conn = psycopg.Connection[Any]
+
+#: Selects one greeting by the parameters of :func:`key_params`.
+KEY_WHERE = "contact_id = %(cid)s AND occasion = %(occ)s AND occasion_date = %(day)s"
+
+
+def aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"journal times must be timezone-aware, got {moment!r}")
+    return moment
+
+
+def key_params(key: JournalKey) -> dict[str, Any]:
+    return {"cid": key[0], "occ": key[1], "day": key[2]}
+
+
+def pg_message(exc: psycopg.Error, url: str) -> str:
+    return one_line(exc.diag.message_primary or exc, url)
+
+
+class PgJournalBase:
+    """Pool, retries and the read side of the PostgreSQL journal (:class:`~greeter.journal_pg.PgJournal`)."""
+
+    def __init__(
+        self, pool: ConnectionPool[Conn], target: PgTarget, schema_name: str, worker_id: str
+    ) -> None:
+        self._pool = pool
+        self._target = target
+        self._schema_name = schema_name
+        self.worker_id = worker_id
+
+    @property
+    def url(self) -> str:
+        """The journal's URL without its password."""
+        return self._target.shown
+
+    @property
+    def schema(self) -> str:
+        """The schema holding the journal's tables."""
+        return self._schema_name
+
+    @property
+    def lease(self) -> timedelta:
+        return self._target.lease
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # --- running statements -----------------------------------------------------------------
+
+    def _run(self, op: Callable[[Conn, bool], T]) -> T:
+        """``op(conn, retrying)`` on a pooled connection; once more after a lost connection.
+
+        Psycopg errors become :class:`JournalError`; :class:`JournalStateError`
+        (a bug, not the database) passes through untouched.
+        """
+        for retrying in (False, True):
+            try:
+                with self._pool.connection() as conn:
+                    return op(conn, retrying)
+            except PoolTimeout:
+                raise JournalError(f"journal {self.url}: no database connection available") from None
+            except psycopg.OperationalError as exc:
+                if retrying:
+                    raise JournalError(
+                        f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
+                    ) from None
+                self._pool.check()  # replace every connection the server dropped, then try again
+            except psycopg.Error as exc:
+                raise JournalError(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}") from None
+        raise AssertionError("unreachable")
+
+    def _read(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        def op(conn: Conn, retrying: bool) -> list[dict[str, Any]]:
+            with conn.cursor(row_factory=dict_row) as cur:
+                return cur.execute(query, params).fetchall()
+
+        return self._run(op)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def due_retries(self, now: datetime) -> list[JournalEntry]:
+        """``retry`` rows whose time has come, longest waiting first."""
+        rows = self._read(
+            "SELECT * FROM greetings WHERE state = 'retry' AND next_attempt_at <= %s"
+            " ORDER BY next_attempt_at",
+            (aware(now),),
+        )
+        return [to_entry(r) for r in rows]
+
+    def payload(self, key: JournalKey) -> bytes | None:
+        """The letter's bytes stored at claim time (kept until the greeting is final)."""
+        rows = self._read(f"SELECT payload FROM greetings WHERE {KEY_WHERE}", key_params(key))
+        return bytes(rows[0]["payload"]) if rows and rows[0]["payload"] is not None else None
+
+    def history(
+        self,
+        contact_id: str | None = None,
+        occasion: str | None = None,
+        state: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[JournalEntry]:
+        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive.
+
+        Text sorts by ``COLLATE "C"`` (bytes), so the order is SQLite's whatever
+        the database's locale.
+        """
+        if state is not None and state not in STATES:
+            raise ValueError(f"unknown state {state!r}; one of {', '.join(STATES)}")
+        where = ["TRUE"]
+        args: list[Any] = []
+        for clause, value in (
+            ("contact_id = %s", contact_id),
+            ("occasion = %s", occasion),
+            ("state = %s", state),
+            ("occasion_date >= %s", since),
+            ("occasion_date <= %s", until),
+        ):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        rows = self._read(
+            f"SELECT * FROM greetings WHERE {' AND '.join(where)}"
+            ' ORDER BY occasion_date, contact_id COLLATE "C", occasion COLLATE "C"',
+            args,
+        )
+        return [to_entry(r) for r in rows]
+
+    def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:
+        """Greetings whose local send day is ``since`` or later, as plain data for the planner."""
+        rows = self._read(
+            "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state"
+            " FROM greetings WHERE state = ANY(%s) AND COALESCE(send_day, occasion_date) >= %s"
+            ' ORDER BY contact_id COLLATE "C", day',
+            (list(states), since),
+        )
+        for r in rows:
+            yield PastGreeting(r["contact_id"], r["occasion"], r["occasion_date"], r["day"], r["state"])
+
+    def sent_times(self, since: datetime) -> list[datetime]:
+        """When each greeting sent at or after ``since`` left (seeds a per-day limit after a restart)."""
+        rows = self._read(
+            "SELECT sent_at FROM greetings WHERE state = 'sent' AND sent_at >= %s ORDER BY sent_at",
+            (aware(since),),
+        )
+        return [r["sent_at"] for r in rows]
+
+    def counts_by_state(self) -> dict[str, int]:
+        """How many greetings are in each state (every state listed, zeros included)."""
+        found = {
+            r["state"]: r["n"]
+            for r in self._read("SELECT state, COUNT(*) AS n FROM greetings GROUP BY state")
+        }
+        return {s: int(found.get(s, 0)) for s in STATES}
+
+    def counts_by_occasion(self) -> dict[tuple[str, str], int]:
+        """How many greetings are in each (state, occasion) — what ``/metrics`` exports."""
+        rows = self._read("SELECT state, occasion, COUNT(*) AS n FROM greetings GROUP BY state, occasion")
+        return {(r["state"], r["occasion"]): int(r["n"]) for r in rows}
+
+    # --- approvals (review: required) ---------------------------------------------------------
+
+    def approve(self, drafts: Iterable[tuple[JournalKey, str]], by: str, now: datetime) -> int:
+        """Record that ``by`` approved each draft's exact content (its hash); returns how many."""
+        rows = [(k[0], k[1], k[2], h, by, aware(now)) for k, h in drafts]
+
+        def op(conn: Conn, retrying: bool) -> None:
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO approvals (contact_id, occasion, occasion_date, content_hash, approved_by,"
+                    " approved_at) VALUES (%s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET"
+                    " content_hash = EXCLUDED.content_hash, approved_by = EXCLUDED.approved_by,"
+                    " approved_at = EXCLUDED.approved_at",
+                    rows,
+                )
+
+        self._run(op)
+        return len(rows)
+
+    def approvals(self, since: date) -> dict[JournalKey, str]:
+        """Approved content hashes of greetings whose occasion is on or after ``since``."""
+        rows = self._read(
+            "SELECT contact_id, occasion, occasion_date, content_hash FROM approvals"
+            " WHERE occasion_date >= %s",
+            (since,),
+        )
+        return {(r["contact_id"], r["occasion"], r["occasion_date"]): r["content_hash"] for r in rows}
+
+    # --- the do-not-contact list ----------------------------------------------------------------
+
+    def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
+        """Add addresses (compared case-insensitively); returns how many were new."""
+        clean = sorted({e.strip().lower() for e in emails if e.strip()})
+        return self._run(
+            lambda conn, _: (
+                conn.execute(
+                    "INSERT INTO suppression (email, reason, created_at)"
+                    " SELECT e, %s, %s FROM unnest(%s::text[]) e ON CONFLICT DO NOTHING",
+                    (reason, aware(now), clean),
+                ).rowcount
+            )
+        )
+
+    def unsuppress(self, emails: Iterable[str]) -> int:
+        """Remove addresses; returns how many were on the list."""
+        clean = [e.strip().lower() for e in emails]
+        return self._run(
+            lambda conn, _: conn.execute("DELETE FROM suppression WHERE email = ANY(%s)", (clean,)).rowcount
+        )
+
+    def suppressed(self) -> set[str]:
+        """The whole list, lower-cased, for the planner to take as plain data."""
+        return {r["email"] for r in self._read("SELECT email FROM suppression")}
+
+    def is_suppressed(self, email: str) -> bool:
+        return bool(self._read("SELECT 1 FROM suppression WHERE email = %s", (email.strip().lower(),)))

@@ -1,0 +1,247 @@
+"""The PostgreSQL journal's schema: its own migration list, applied under an advisory lock.
+
+The tables mirror the SQLite journal (:mod:`greeter.journal_schema`) column
+for column, with native types (``date``, ``timestamptz``, ``jsonb``,
+``bytea``) and three columns only a shared database needs: ``claimed_by``
+(the sender instance holding a claim), ``claim_token`` (one claim call, so a
+claim retried after a lost connection knows it already won) and
+``lease_until`` (when a silent claim may be presumed dead, by the *server's*
+clock — the one clock every sender shares).
+
+Versions here are this backend's own sequence; a change to the SQLite schema
+needs its counterpart appended here (``tests/test_journal.py`` compares the
+columns of both). Migrations run in one transaction holding
+``pg_advisory_xact_lock`` on the schema's name, so two greeters starting at
+once do not both apply them: the second waits, then finds nothing to do.
+
+Where the tables live: the URL may carry ``schema=NAME`` (greeter's own
+parameter, removed before libpq sees the URL): the schema is created if
+needed and ``search_path`` set to it on every connection. Without it, the
+connection's own ``search_path`` decides (libpq's ``options=-csearch_path%3D…``
+works too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from greeter.db_url import check_identifier, redact, take_params
+from greeter.errors import JournalError
+from greeter.journal_schema import Migration
+from greeter.journal_store import STATES, JournalEntry
+
+__all__ = [
+    "DEFAULT_LEASE",
+    "MIGRATIONS",
+    "TABLES",
+    "PgTarget",
+    "advisory_key",
+    "configure",
+    "inspect",
+    "migrate",
+    "parse_target",
+    "row_to_entry",
+]
+
+#: The journal's tables; any of them present without ``schema_version`` means "not ours".
+TABLES = ("greetings", "suppression", "approvals")
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "greetings journal, do-not-contact list, approvals, claim leases",
+        (
+            f"""
+            CREATE TABLE greetings (
+                contact_id text NOT NULL,
+                occasion text NOT NULL,
+                occasion_date date NOT NULL,
+                state text NOT NULL CHECK (state IN ({", ".join(f"'{s}'" for s in STATES)})),
+                email text,
+                message_id text,
+                attempts integer NOT NULL DEFAULT 0,
+                last_reply text,
+                reason text,
+                planned_at timestamptz,
+                send_day date,
+                utc_offset_minutes integer,
+                next_attempt_at timestamptz,
+                merged jsonb NOT NULL DEFAULT '[]',
+                content_hash text,
+                payload bytea,
+                claimed_by text,
+                claim_token text,
+                lease_until timestamptz,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                sent_at timestamptz,
+                PRIMARY KEY (contact_id, occasion, occasion_date)
+            )
+            """,
+            "CREATE INDEX greetings_by_state ON greetings (state, next_attempt_at)",
+            "CREATE INDEX greetings_by_day ON greetings (send_day)",
+            "CREATE INDEX greetings_claims ON greetings (lease_until) WHERE state = 'claimed'",
+            """
+            CREATE TABLE suppression (
+                email text PRIMARY KEY,
+                reason text NOT NULL,
+                created_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE approvals (
+                contact_id text NOT NULL,
+                occasion text NOT NULL,
+                occasion_date date NOT NULL,
+                content_hash text NOT NULL,
+                approved_by text NOT NULL,
+                approved_at timestamptz NOT NULL,
+                PRIMARY KEY (contact_id, occasion, occasion_date)
+            )
+            """,
+        ),
+    ),
+)
+
+assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "versions are 1..n"
+
+
+#: How long a claim stays live without its sender renewing it (see :class:`~greeter.journal_pg.PgJournal`).
+DEFAULT_LEASE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class PgTarget:
+    """A parsed journal URL: what libpq gets, what is shown, and greeter's own parameters."""
+
+    conninfo: str
+    shown: str  # the URL without its password, for every message
+    schema: str | None
+    lease: timedelta
+
+
+def parse_target(url: str) -> PgTarget:
+    """Split ``postgresql://…?schema=NAME&lease_seconds=N`` into libpq's part and greeter's."""
+    shown = redact(url)
+    try:
+        conninfo, own = take_params(url, ("schema", "lease_seconds"))
+        schema = own.get("schema")
+        lease = float(own.get("lease_seconds", DEFAULT_LEASE.total_seconds()))
+        if schema is not None:
+            check_identifier(schema, "schema")
+        if not lease > 0:
+            raise ValueError(f"lease_seconds must be positive, got {lease:g}")
+    except ValueError as exc:
+        raise JournalError(f"journal {shown}: {exc}") from None
+    return PgTarget(conninfo, shown, schema, timedelta(seconds=lease))
+
+
+def advisory_key(*parts: str) -> int:
+    """A stable signed 64-bit key for ``pg_advisory_*lock`` (the same in every process and version)."""
+    digest = hashlib.blake2b("\x1f".join(("greeter", *parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def configure(conn: psycopg.Connection[Any], schema: str | None) -> None:
+    """Per connection: UTC session time zone (aware UTC datetimes back) and the journal's schema."""
+    conn.execute("SET TIME ZONE 'UTC'")
+    if schema is not None:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+
+
+def _current_schema(conn: psycopg.Connection[Any]) -> str:
+    row = conn.execute("SELECT current_schema()").fetchone()
+    if row is None or row[0] is None:
+        raise JournalError("no schema to keep the journal in (search_path names none that exists)")
+    return str(row[0])
+
+
+def _existing(conn: psycopg.Connection[Any]) -> set[str]:
+    rows = conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        " AND table_name = ANY(%s)",
+        ([*TABLES, "schema_version"],),
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def migrate(
+    conn: psycopg.Connection[Any],
+    *,
+    schema: str | None,
+    now: datetime,
+    migrations: tuple[Migration, ...] = MIGRATIONS,
+) -> int:
+    """Bring the schema up to ``migrations`` (idempotent); return the version now in force.
+
+    ``conn`` must be in autocommit mode. A schema written by a newer greeter,
+    or one holding journal-named tables without ``schema_version``, is
+    refused rather than "repaired".
+    """
+    with conn.transaction():
+        target = schema if schema is not None else _current_schema(conn)
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("migrate", target),))
+        if schema is not None:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        found = _existing(conn)
+        if found and "schema_version" not in found:
+            raise JournalError(
+                f"not a greeter journal (schema {target} has tables named {', '.join(sorted(found))}"
+                " but no schema_version)"
+            )
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)"
+        )
+        row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+        current = int(row[0]) if row else 0
+        if current > len(migrations):
+            raise JournalError(
+                f"journal schema version {current} is newer than this greeter knows "
+                f"({len(migrations)}); upgrade greeter"
+            )
+        for migration in migrations[current:]:
+            for statement in migration.statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_version (version, description, applied_at) VALUES (%s, %s, %s)",
+                (migration.version, migration.description, now),
+            )
+    return max(current, len(migrations))
+
+
+def inspect(conn: psycopg.Connection[Any]) -> int | None:
+    """The schema version in the connection's ``search_path``, or None if no journal is there yet."""
+    if "schema_version" not in _existing(conn):
+        return None
+    row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def row_to_entry(row: dict[str, Any]) -> JournalEntry:
+    """A ``greetings`` row (``dict_row``) as the backend-neutral :class:`JournalEntry`."""
+    return JournalEntry(
+        contact_id=row["contact_id"],
+        occasion=row["occasion"],
+        occasion_date=row["occasion_date"],
+        state=row["state"],
+        email=row["email"],
+        message_id=row["message_id"],
+        attempts=row["attempts"],
+        last_reply=row["last_reply"],
+        reason=row["reason"],
+        planned_at=row["planned_at"],
+        send_day=row["send_day"],
+        next_attempt_at=row["next_attempt_at"],
+        merged=tuple(row["merged"]),
+        content_hash=row["content_hash"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        sent_at=row["sent_at"],
+    )

@@ -1,0 +1,86 @@
+"""Prometheus metrics of the daemon, read from the journal at scrape time.
+
+The greeting counts are *gauges read from the journal* rather than counters
+kept in memory: they survive restarts, agree with ``greeter history`` by
+construction, and several daemons sharing one journal export the same truth.
+Per-process facts (last run, its duration, the next planned send) are kept
+in :class:`RunStats` by the daemon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from greeter.journal_store import STATES
+
+
+@dataclass
+class RunStats:
+    """What the daemon knows about its own runs (for /metrics and /healthz)."""
+
+    started_at: datetime
+    runs: int = 0
+    failed_runs: int = 0
+    last_run_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_duration_seconds: float | None = None
+    last_error: str | None = None
+    next_send_at: datetime | None = None
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+class GreeterCollector(Collector):
+    """Collects journal counts (by state and occasion) and the daemon's run statistics."""
+
+    def __init__(self, counts: Callable[[], dict[tuple[str, str], int]], stats: RunStats) -> None:
+        self._counts = counts
+        self._stats = stats
+
+    def collect(self) -> Iterator[Metric]:
+        greetings = GaugeMetricFamily(
+            "greeter_greetings",
+            "Greetings in the journal by state and occasion",
+            labels=["state", "occasion"],
+        )
+        counts = self._counts()
+        occasions = sorted({occ for _, occ in counts})
+        for state in STATES:
+            for occ in occasions:
+                greetings.add_metric([state, occ], counts.get((state, occ), 0))
+        yield greetings
+        s = self._stats
+        runs = CounterMetricFamily("greeter_runs", "Plan-and-deliver runs since start", labels=["result"])
+        runs.add_metric(["ok"], s.runs - s.failed_runs)
+        runs.add_metric(["error"], s.failed_runs)
+        yield runs
+        outcomes = CounterMetricFamily(
+            "greeter_run_outcomes", "Outcomes of this process's runs since start", labels=["outcome"]
+        )
+        for outcome, n in sorted(s.outcomes.items()):
+            outcomes.add_metric([outcome], n)
+        yield outcomes
+        for name, doc, moment in (
+            ("greeter_last_success_timestamp_seconds", "End of the last successful run", s.last_success_at),
+            ("greeter_next_send_timestamp_seconds", "The next planned send", s.next_send_at),
+        ):
+            if moment is not None:
+                yield GaugeMetricFamily(name, doc, value=moment.timestamp())
+        if s.last_duration_seconds is not None:
+            yield GaugeMetricFamily(
+                "greeter_last_run_duration_seconds",
+                "How long the last run took",
+                value=s.last_duration_seconds,
+            )
+
+
+def render_metrics(counts: Callable[[], dict[tuple[str, str], int]], stats: RunStats) -> bytes:
+    """The Prometheus text exposition of the current numbers."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(GreeterCollector(counts, stats))
+    return generate_latest(registry)

@@ -1,0 +1,359 @@
+"""The bad-input corpus (issue "Prove it", part 2): every mistake a marketer makes, through the real CLI.
+
+Each file in ``tests/data/bad/{config,contacts,templates}/`` is dropped into a
+small project (``tests/data/bad/base.yaml``, ``tests/data/bad/contacts.csv`` and
+the shipped ``templates/``) in place of its good counterpart, and
+``python -m greeter check --json`` (or ``preview``) runs in a subprocess. For
+every case: no traceback and no "internal error", the exit code DESIGN.md §3
+promises (0 ok, 1 rows/renders failed, 2 config unusable), every problem is one
+line that names the file, the line or row, and the field, and the good rows of
+the same file still load (counts from ``check --json``).
+
+Where a case gives ``marker``, the expected line/row is *found in the bad
+file* (the first line containing the marker), so the test proves the message
+points at the mistake rather than repeating a number copied from the output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+#: New Year (12-29) for everyone, and contact 1's birthday (01-07) merged into it: both templates render.
+PREVIEW = ("preview", "--format", "json", "--from", "2026-12-25", "--days", "14", "--now", "2026-12-01T09:00")
+#: How every problem line starts: the file, then ``:line:col``, ``:row N`` or ``:line`` (DESIGN.md §3).
+LOCATED = re.compile(r"^(greeter\.yaml|data/\w+\.csv|[\w./-]+\.j2)(:\d+(:\d+)?|:row \d+)?: ")
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str  # "config" | "contacts" | "templates": which good file the bad one replaces
+    file: str  # in tests/data/bad/<kind>/
+    code: int  # the exit code DESIGN.md §3 promises
+    #: Regexes that must each match a whole line of stderr; ``{line}`` is the marker's line number.
+    expect: tuple[str, ...] = ()
+    marker: str | None = None
+    #: (contacts loaded, rows rejected) from ``check --json``; None where the run stops before counting.
+    counts: tuple[int, int] | None = None
+    command: tuple[str, ...] = ("check", "--json")
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}/{self.file}"
+
+
+def C(kind: str, file: str, code: int, *expect: str, **kw: Any) -> Case:
+    return Case(kind, file, code, expect, **kw)
+
+
+CFG = r"greeter\.yaml:{line}:\d+: "
+
+CASES = [
+    # ------------------------------------------------------------------ config: YAML itself
+    C("config", "tabs.yaml", 2, CFG + r"YAML syntax: found character '\\t' .*\(YAML indents with spaces, not tabs\)", marker="\t"),
+    C("config", "bad_indent.yaml", 2, CFG + r"YAML syntax: mapping values are not allowed here", marker="      priority: 60"),
+    C("config", "unclosed_quote.yaml", 2, r"greeter\.yaml:\d+:1: YAML syntax: found unexpected end of stream \(while scanning a quoted scalar started at line {line}, column \d+\)", marker='"15:00\n'),
+    C("config", "duplicate_keys.yaml", 2, CFG + r"YAML syntax: a key appears twice in the same section", marker="max_count: 4"),
+    C("config", "empty.yaml", 2, r"greeter\.yaml:1:1: the config must be a mapping of settings"),
+    C("config", "comments_only.yaml", 2, r"greeter\.yaml:1:1: the config must be a mapping of settings"),
+    C("config", "list_not_mapping.yaml", 2, r"greeter\.yaml:1:1: the config must be a mapping of settings"),
+    C("config", "scalar_not_mapping.yaml", 2, r"greeter\.yaml:1:1: the config must be a mapping of settings"),
+    C("config", "cp1251.yaml", 2, r"greeter\.yaml:{line}:10: not UTF-8 text \(invalid continuation byte\); save the file as UTF-8", marker="  name:"),
+    C("config", "nul_byte.yaml", 2, r"greeter\.yaml:{line}:13: YAML syntax: a control character \(U\+0000\) is not allowed in YAML", marker="\x00"),
+    C("config", "utf8_bom.yaml", 0, counts=(3, 0)),
+    C("config", "unquoted_times.yaml", 0, counts=(3, 0)),
+    # ------------------------------------------------------------------ config: keys and types
+    C("config", "typo_top_key.yaml", 2, r"greeter\.yaml:{line}:1: freqency_cap: unknown key, did you mean `frequency_cap`\?", marker="freqency_cap"),
+    C("config", "typo_nested_key.yaml", 2, r"greeter\.yaml:{line}:3: send_window\.lunhc: unknown key, did you mean `lunch`\?", marker="lunhc"),
+    C("config", "unknown_key_no_hint.yaml", 2, r"greeter\.yaml:{line}:1: marketing_budget: unknown key \(allowed here: sender, defaults, contacts, .*\)", marker="marketing_budget"),
+    C("config", "missing_sender.yaml", 2, r"greeter\.yaml:1:1: sender: required, but missing"),
+    C("config", "wrong_type_int.yaml", 2, CFG + r"frequency_cap\.max_count: Input should be a valid integer.* \(got 'six'\)", marker="six"),
+    C("config", "wrong_type_list.yaml", 2, CFG + r"send_window\.working_days: Input should be a valid list \(got 'mon-fri'\)", marker="mon-fri"),
+    C("config", "wrong_type_bool.yaml", 2, CFG + r"send_window\.public_holidays: Input should be a valid boolean.* \(got 'sometimes'\)", marker="sometimes"),
+    C("config", "bad_time.yaml", 2, CFG + r"send_window\.friday_cutoff: Input should be in a valid time format.* \(got '25:00'\)", marker="25:00"),
+    C("config", "bad_sender_email.yaml", 2, CFG + r"sender\.email: String should match pattern .* \(got 'greetings'\)", marker="email: greetings\n"),
+    C("config", "bad_port.yaml", 2, CFG + r"delivery\.smtp\.port: Input should be less than or equal to 65535 \(got 99999\)", marker="99999"),
+    C("config", "bad_storage_url.yaml", 2, CFG + r"storage\.url: String should match pattern .* \(got 'mysql://localhost/greeter'\)", marker="mysql"),
+    C("config", "bad_cron.yaml", 2, CFG + r"schedule\.cron: cron needs 5 fields: minute hour day month weekday \(got '0 0 9 \* \* 1'\)", marker="cron:"),
+    C("config", "delimiter.yaml", 2, r"greeter\.yaml:{line}:1: contacts: delimiter must be 'auto', ';', ',', 'tab' or '\|'", marker="contacts:"),
+    # The password typed where the variable's NAME belongs must not be echoed into logs.
+    C("config", "password_inline.yaml", 2, CFG + r"delivery\.smtp\.password_env: password_env names an environment variable \(e\.g\. GREETER_SMTP_PASSWORD\), never the password itself", marker="password_env"),
+    # ------------------------------------------------------------------ config: values a marketer gets wrong
+    C("config", "invalid_timezone.yaml", 2, CFG + r"defaults\.timezone: unknown time zone 'Europe/Moskow', did you mean 'Europe/Moscow'\?", marker="Moskow"),
+    C("config", "cap_zero.yaml", 2, CFG + r"frequency_cap\.max_count: Input should be greater than 0", marker="max_count: 0"),
+    C("config", "window_zero.yaml", 2, CFG + r"frequency_cap\.window_days: Input should be greater than 0", marker="window_days: 0"),
+    C("config", "negative_gap.yaml", 2, CFG + r"frequency_cap\.min_gap_days: Input should be greater than or equal to 0 \(got -7\)", marker="-7"),
+    C("config", "inverted_hours.yaml", 2, CFG + r"send_window\.hours: end 10:00 must be after start 18:00", marker="hours:"),
+    C("config", "inverted_lunch.yaml", 2, CFG + r"send_window\.lunch: end 13:00 must be after start 14:00", marker="lunch:"),
+    C("config", "overlapping_lunch.yaml", 2, r"greeter\.yaml:{line}:1: send_window: lunch must lie inside hours", marker="send_window:"),
+    C("config", "lunch_outside_hours.yaml", 2, r"greeter\.yaml:{line}:1: send_window: lunch must lie inside hours", marker="send_window:"),
+    C("config", "cutoff_before_hours.yaml", 2, r"greeter\.yaml:{line}:1: send_window: friday_cutoff 09:00 leaves no time to send before a day off .*", marker="send_window:"),
+    C("config", "margin_eats_the_day.yaml", 2, r"greeter\.yaml:{line}:1: send_window: no time left to send: hours minus lunch minus end_margin_minutes is empty", marker="send_window:"),
+    C("config", "unknown_country.yaml", 2, CFG + r"defaults\.country: no public-holiday calendar for country 'XX' \(use an ISO code like 'RU'\)", marker="XX"),
+    C("config", "country_name.yaml", 2, CFG + r"defaults\.country: String should match pattern '\^\[A-Z\]\{2\}\$' \(got 'Russia'\)", marker="Russia"),
+    C("config", "unknown_holiday.yaml", 2, CFG + r"occasions\.1\.holiday: RU has no holiday named 'Defender of Fatherland Day', did you mean 'Defender of the Fatherland Day'\?", marker="holiday:"),
+    C("config", "invalid_month_day.yaml", 2, CFG + r"occasions\.1\.date: '02-30' is not a real day of the year", marker="02-30"),
+    C("config", "two_whens.yaml", 2, r"greeter\.yaml:{line}:5: occasions\.0: an occasion needs exactly one of 'field', 'date', 'holiday' or 'on' \(got field, date\)", marker="  - name: birthday"),
+    C("config", "undefined_date_field.yaml", 2, CFG + r"occasions\.0\.field: date field 'birthdate' is not defined in contacts\.dates, did you mean `birthday`\?", marker="birthdate"),
+    C("config", "duplicate_occasion.yaml", 2, r"greeter\.yaml:{line}:1: occasions: occasion name 'birthday' is used twice", marker="occasions:"),
+    C("config", "no_occasions.yaml", 2, CFG + r"occasions: List should have at least 1 item after validation, not 0", marker="occasions:"),
+    C("config", "missing_template.yaml", 2, CFG + r"occasions\.0\.template: template missing: templates/birthdya\.j2 .*, did you mean 'birthday'\?", marker="birthdya", counts=(3, 0)),
+    C("config", "bad_template_name.yaml", 2, CFG + r"occasions\.0\.template: String should match pattern .* \(got '\.\./\.\./etc/passwd'\)", marker="passwd"),
+    C("config", "missing_contacts_file.yaml", 2, r"data/clients\.csv: contacts file not found"),
+    # ------------------------------------------------------------------ contacts: whole-file problems
+    C("contacts", "empty.csv", 2, r"data/contacts\.csv: the file is empty \(no header row\)"),
+    C("contacts", "binary_garbage.csv", 2, r"data/contacts\.csv: cannot tell the text encoding \(set contacts\.encoding, e\.g\. cp1251\)"),
+    C("contacts", "xlsx_renamed.csv", 2, r"data/contacts\.csv: this is an XLSX workbook, set contacts\.source: xlsx"),
+    C("contacts", "missing_column.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found \(the header has: ID, Фамилия, .*\)"),
+    C("contacts", "typo_in_header.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found, did you mean 'E-mail'\?"),
+    C("contacts", "header_only.csv", 0, counts=(0, 0)),
+    C("contacts", "quote_in_header.csv", 2, r'data/contacts\.csv:row 1: the header row runs into the lines below it: a quote \("\) left open\?'),
+    C("contacts", "nul_in_header.csv", 2, r"data/contacts\.csv:row 1: the header row contains a NUL character"),
+    # ------------------------------------------------------------------ contacts: encodings, delimiters, line ends
+    C("contacts", "cp1251.csv", 0, counts=(3, 0)),
+    C("contacts", "utf8_bom.csv", 0, counts=(2, 0)),
+    C("contacts", "utf16.csv", 0, counts=(2, 0)),
+    C("contacts", "comma_file.csv", 0, counts=(2, 0)),
+    C("contacts", "crlf_line_ends.csv", 0, counts=(2, 0)),
+    C("contacts", "mac_cr_line_ends.csv", 0, counts=(2, 0)),
+    C("contacts", "blank_lines.csv", 0, counts=(2, 0)),
+    C("contacts", "extra_cells.csv", 0, counts=(3, 0)),
+    C("contacts", "comma_delimiter_in_rows.csv", 1, r"data/contacts\.csv:row {line}: Email: 1 field where the header has 7: this row uses another delimiter than the header line; the row is skipped", marker="2,anna", counts=(2, 1)),
+    C("contacts", "truncated_last_line.csv", 0, r"data/contacts\.csv:row {line}: Имя: warning: only 3 of 7 fields \(a truncated line\?\); the missing columns are taken as empty", marker="3;oleg@example.com;Петр", counts=(3, 0)),
+    # The open quote swallows the next line: the broken row is rejected, the rows before it load.
+    C("contacts", "unbalanced_quotes.csv", 1, r'data/contacts\.csv:row {line}: Фамилия: contains a line break \(CR/LF\) — it would break the message headers; a quote \("\) left open joined the following line\(s\) into this field', marker='"Смирнова', counts=(1, 1)),
+    C("contacts", "quote_inside_field.csv", 0, counts=(3, 0)),
+    # ------------------------------------------------------------------ contacts: bad rows among good ones
+    C("contacts", "impossible_dates.csv", 0,
+      r"data/contacts\.csv:row 4: Дата рождения: warning: 31\.02\.1980 is not a real date .*; birthday greetings are skipped for this contact",
+      r"data/contacts\.csv:row 5: Дата рождения: warning: 00\.00\.0000 is not a real date .*",
+      r"data/contacts\.csv:row 8: Дата рождения: warning: первое мая is not a real date .*",
+      counts=(7, 0)),
+    C("contacts", "emails.csv", 1,
+      r"data/contacts\.csv:row 4: Email: 'ivan petrov@example\.com' is not a valid e-mail address",
+      r"data/contacts\.csv:row 6: Email: 'no-domain@' is not a valid e-mail address",
+      r"data/contacts\.csv:row 7: Email: 'Иван <ivan2@example\.com>' is not a valid e-mail address",
+      r"data/contacts\.csv:row 8: Email: 'a@b' is not a valid e-mail address",
+      r"data/contacts\.csv:row 9: Email: warning: no e-mail; this contact will be skipped as no_email",
+      counts=(5, 4)),  # user@пример.рф and the padded address load
+    C("contacts", "duplicate_ids.csv", 1,
+      r"data/contacts\.csv:row 4: ID: duplicate id '1' \(first seen on row 2\)",
+      r"data/contacts\.csv:row 5: Email: duplicate e-mail ANNA@example\.com \(first seen on row 3\)",
+      counts=(2, 2)),
+    C("contacts", "empty_id.csv", 1, r"data/contacts\.csv:row {line}: ID: empty id: every contact needs one \(the CRM's client id\)", marker=";noid@", counts=(2, 1)),
+    C("contacts", "control_chars.csv", 1,
+      r"data/contacts\.csv:row 4: Фамилия: contains a line break \(CR/LF\) — it would break the message headers",
+      r"data/contacts\.csv:row 5: Фамилия: contains a NUL character",
+      r"data/contacts\.csv:row 6: Имя: contains a line break \(CR/LF\) — it would break the message headers",
+      counts=(2, 3)),
+    C("contacts", "bad_timezone_in_row.csv", 0,
+      r"data/contacts\.csv:row 4: Часовой пояс: warning: unknown time zone 'Moscow'; the default applies",
+      r"data/contacts\.csv:row 5: Часовой пояс: warning: unknown time zone '\.\./\.\./etc/passwd'; the default applies",
+      counts=(4, 0)),
+    C("contacts", "jinja_in_names.csv", 0, counts=(3, 0)),
+    C("contacts", "huge_name.csv", 0, counts=(3, 0)),
+    C("contacts", "emails.csv", 1, r"data/contacts\.csv:row 4: Email: 'ivan petrov@example\.com' is not a valid e-mail address", command=PREVIEW),
+    C("contacts", "control_chars.csv", 1, r"data/contacts\.csv:row 5: Фамилия: contains a NUL character", command=PREVIEW),
+    # ------------------------------------------------------------------ templates (each replaces birthday.j2)
+    C("templates", "syntax_error.j2", 2, r"birthday\.j2:{line}:1: syntax error: Expected an expression, got 'end of statement block'", marker="{% if %}", counts=(3, 0)),
+    C("templates", "unclosed_block.j2", 2, r"birthday\.j2:6:1: syntax error: Encountered unknown tag 'endblock'\..*'endfor'.*", counts=(3, 0)),  # the text block's end
+    C("templates", "unknown_filter.j2", 2, r"birthday\.j2:{line}:1: syntax error: No filter named 'shout'\.", marker="shout", counts=(3, 0)),
+    C("templates", "safe_filter.j2", 2, r"birthday\.j2:{line}:1: syntax error: No filter named 'safe'\.", marker="|safe", counts=(3, 0)),
+    C("templates", "autoescape_tag.j2", 2, r"birthday\.j2:{line}:1: syntax error: \{% autoescape %\} is not allowed: HTML is always escaped, text never", marker="autoescape false", counts=(3, 0)),
+    C("templates", "text_outside_blocks.j2", 2, r"birthday\.j2:{line}:1: text outside a block is never rendered .*", marker="Забытый текст", counts=(3, 0)),
+    C("templates", "no_text_block.j2", 2, r"birthday\.j2: no \{% block text %\} \(nor in what it extends\)", counts=(3, 0)),
+    C("templates", "empty.j2", 2, r"birthday\.j2: no \{% block subject %\} \(nor in what it extends\)", counts=(3, 0)),
+    C("templates", "extends_itself.j2", 2, r"birthday\.j2: \{% extends %\} loop: birthday\.j2 → birthday\.j2", counts=(3, 0)),
+    C("templates", "include_outside.j2", 2, r"birthday\.j2:{line}:1: template not found: \.\./\.\./\.\./\.\./etc/passwd", marker="include", counts=(3, 0)),
+    C("templates", "cp1251.j2", 2, r"birthday\.j2:1:1: not UTF-8 text \(invalid continuation byte\); save the file as UTF-8", counts=(3, 0)),
+    # Render-time failures: every contact is named, the check completes (exit 1), nothing crashes.
+    C("templates", "undefined_variable.j2", 1, r"birthday\.j2:{line}:1: undefined: 'manager_name' is undefined \(contact 1\)", marker="manager_name", counts=(3, 0)),
+    C("templates", "undefined_attribute.j2", 1, r"birthday\.j2:{line}:1: undefined: 'contact' has no attribute 'nickname' \(contact 3\)", marker="nickname", counts=(3, 0)),
+    C("templates", "empty_subject.j2", 1, r"birthday\.j2: the subject block rendered empty \(contact 2\)", counts=(3, 0)),
+    C("templates", "division_by_zero.j2", 1, r"birthday\.j2:{line}:1: ZeroDivisionError: division by zero \(contact 1\)", marker="1 / 0", counts=(3, 0)),
+    C("templates", "mro_escape.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: access to attribute '__class__' of 'str' object is unsafe\. \(contact 1\)", marker="__mro__", counts=(3, 0)),
+    C("templates", "attr_format.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: refusing to print a function: .* \(contact 1\)", marker="attr(", counts=(3, 0)),
+    C("templates", "format_call.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: access to attribute '__init__' .* is unsafe\. \(contact 1\)", marker=".format(", counts=(3, 0)),
+    C("templates", "cycler_globals.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: access to attribute '__init__' of 'type' object is unsafe\. \(contact 1\)", marker="cycler", counts=(3, 0)),
+    C("templates", "private_contact.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: access to attribute '_contact' of 'ContactView' object is unsafe\. \(contact 1\)", marker="_contact", counts=(3, 0)),
+    C("templates", "mutate_list.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: access to attribute 'append' of 'list' object is unsafe\. \(contact 1\)", marker="append", counts=(3, 0)),
+    C("templates", "range_huge.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: Range too big\. .*MAX_RANGE \(100000\)\. \(contact 1\)", marker="range(", counts=(3, 0)),
+    C("templates", "repeat_huge.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: '\*' would build a sequence longer than 100,000 \(contact 1\)", marker="10**9", counts=(3, 0)),
+    C("templates", "power_huge.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: '\*\*' result would exceed 4096 bits \(contact 1\)", marker="10**1000000", counts=(3, 0)),
+    C("templates", "lipsum_huge.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: lipsum is capped at 100 paragraphs of 1000 words \(contact 1\)", marker="lipsum", counts=(3, 0)),
+    # preview: the broken letter is a render_error skip (exit 1), the other letters still render.
+    C("templates", "mro_escape.j2", 1, command=PREVIEW),
+    C("templates", "undefined_variable.j2", 1, command=PREVIEW),
+]  # fmt: skip
+
+
+def project(tmp_path: Path, case: Case | None = None) -> Path:
+    """A small project with the case's bad file in place of the good one; returns the config path."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "data").mkdir()
+    shutil.copy(BAD / "base.yaml", tmp_path / "greeter.yaml")
+    shutil.copy(BAD / "contacts.csv", tmp_path / "data" / "contacts.csv")
+    if case is not None:
+        target = {
+            "config": tmp_path / "greeter.yaml",
+            "contacts": tmp_path / "data" / "contacts.csv",
+            "templates": tmp_path / "templates" / "birthday.j2",
+        }[case.kind]
+        shutil.copy(BAD / case.kind / case.file, target)
+    return tmp_path / "greeter.yaml"
+
+
+def greeter(config: Path, *args: str) -> tuple[int, str, str]:
+    """``python -m greeter --config greeter.yaml ARGS`` in the project's folder: (exit code, stdout, stderr)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GREETER_CONFIG": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", config.name, *args],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+def greeter_in_process(config: Path, *args: str) -> tuple[int, str, str]:
+    """The same entry point (``greeter.cli.main``, which ``python -m greeter`` calls) without ~0.7 s
+    of interpreter start-up per case; an exception escaping ``main`` comes back as a traceback."""
+    from click.testing import CliRunner
+
+    from greeter.cli import main
+
+    cwd = Path.cwd()
+    os.chdir(config.parent)  # messages name files as the user typed them
+    try:
+        result = CliRunner().invoke(main, ["--config", config.name, *args], env={"GREETER_CONFIG": None})
+    finally:
+        os.chdir(cwd)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        crash = "".join(traceback.format_exception(result.exception))
+        return 1, result.stdout, result.stderr + "Traceback (most recent call last):\n" + crash
+    return result.exit_code, result.stdout, result.stderr
+
+
+def marker_line(case: Case) -> int:
+    """1-based line of the first occurrence of ``case.marker`` in the bad file."""
+    assert case.marker is not None
+    data = (BAD / case.kind / case.file).read_bytes()
+    marker = case.marker.encode("utf-8")
+    if marker not in data:  # the cp1251 files: look for the marker in their own encoding
+        marker = case.marker.encode("cp1251")
+    at = data.index(marker)
+    return data.count(b"\n", 0, at) + 1
+
+
+def check_case(case: Case, code: int, out: str, err: str) -> None:
+    assert "Traceback" not in out + err and "internal error" not in err, err
+    assert code == case.code, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    for line in lines:  # every problem is one located line, never a multi-line dump
+        assert LOCATED.match(line), line
+    for pattern in case.expect:
+        if "{line}" in pattern:
+            pattern = pattern.replace("{line}", str(marker_line(case)))
+        assert any(re.fullmatch(pattern, line) for line in lines), f"{pattern!r} not in:\n{err}"
+    if case.code == 2 and case.counts is None:
+        assert out == "", "an unusable config or contacts file prints problems only"
+    if case.command[0] == "check" and case.counts is not None:
+        summary = json.loads(out)
+        assert (summary["contacts_loaded"], summary["rows_rejected"]) == case.counts, summary
+        # Every rejected row is listed as its own located problem.
+        rejected = [p for p in summary["problems"] if ":row " in p and "warning:" not in p]
+        assert len(rejected) == summary["rows_rejected"], summary["problems"]
+    if case.command[0] == "preview":
+        drafts = json.loads(out)
+        assert any(d["status"] == "send" and d["text"] for d in drafts), "good letters still render"
+        if case.kind == "templates":
+            broken = [d for d in drafts if d["reason"] == "render_error"]
+            assert broken and all(d["template"] == "birthday" and d["detail"] for d in broken), broken
+
+
+#: Every case runs in-process; GREETER_TEST_SUBPROCESS=1 runs each as a real process instead.
+ALL_IN_SUBPROCESSES = os.environ.get("GREETER_TEST_SUBPROCESS") == "1"
+#: The real ``python -m greeter`` for one case of each (kind, exit code, command), compared with
+#: the in-process run: what the table checks is what a user sees (exit status, stderr).
+SMOKE = list({(c.kind, c.code, c.command[0]): c for c in CASES}.values())
+
+
+def test_every_file_of_the_corpus_is_in_the_table() -> None:
+    files = {f"{p.parent.name}/{p.name}" for p in BAD.glob("*/*") if p.is_file()}
+    assert files == {case.id for case in CASES}
+    assert len(CASES) >= 100  # the size of the corpus shows in the test ids
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.id}:{c.command[0]}" for c in CASES])
+def test_bad_input(case: Case, tmp_path: Path) -> None:
+    run = greeter if ALL_IN_SUBPROCESSES else greeter_in_process
+    check_case(case, *run(project(tmp_path, case), *case.command))
+
+
+@pytest.mark.parametrize("case", SMOKE, ids=[f"{c.id}:{c.command[0]}" for c in SMOKE])
+def test_bad_input_through_a_real_process(case: Case, tmp_path: Path) -> None:
+    code, out, err = greeter(project(tmp_path, case), *case.command)
+    check_case(case, code, out, err)
+    again = greeter_in_process(project(tmp_path / "again", case), *case.command)
+    assert (again[0], again[2]) == (code, err)
+
+
+# --------------------------------------------------------------------------- what the good rows become
+
+
+def preview(tmp_path: Path, contacts: str) -> list[dict[str, Any]]:
+    code, out, err = greeter_in_process(project(tmp_path, Case("contacts", contacts, 0)), *PREVIEW)
+    assert "Traceback" not in err and code in (0, 1), err
+    drafts: list[dict[str, Any]] = json.loads(out)
+    return drafts
+
+
+@pytest.mark.parametrize("file", ["cp1251.csv", "utf8_bom.csv", "utf16.csv", "mac_cr_line_ends.csv"])
+def test_encodings_and_line_ends_give_the_same_letters(tmp_path: Path, file: str) -> None:
+    names = {d["name"] for d in preview(tmp_path, file) if d["status"] == "send"}
+    assert {"Иван Петрович Иванов", "Анна Ильинична Смирнова"} <= names
+
+
+def test_template_code_in_a_name_is_printed_as_typed(tmp_path: Path) -> None:
+    letter = next(
+        d for d in preview(tmp_path, "jinja_in_names.csv") if d["contact_id"] == "3" and d["status"] == "send"
+    )
+    for part in ("{{ 7*7 }}", "{% for x in range(3) %}Ы{% endfor %}"):
+        assert part in letter["name"]
+    assert "49" not in letter["subject"] + letter["text"]
+    assert "ЫЫЫ" not in letter["subject"] + letter["text"]
+    assert "{{ 7*7 }}" in letter["html"]  # in the HTML part too, as text
+
+
+def test_an_idn_address_loads_and_is_greeted(tmp_path: Path) -> None:
+    letters = {d["contact_id"]: d for d in preview(tmp_path, "emails.csv") if d["status"] == "send"}
+    assert letters["4"]["email"] == "user@пример.рф"
+    assert letters["9"]["email"] == "spaced@example.com"  # the spaces around it are trimmed
+    assert {"3", "5", "6", "7"}.isdisjoint(letters)  # rejected rows are never greeted
+
+
+def test_future_and_implausible_birthdays_are_invalid_contact_not_greetings(tmp_path: Path) -> None:
+    drafts = preview(tmp_path, "impossible_dates.csv")
+    birthdays = {d["contact_id"]: d for d in drafts if d["occasion"] == "birthday"}
+    assert (birthdays["5"]["reason"], birthdays["6"]["reason"]) == ("invalid_contact", "invalid_contact")
+    assert "01.01.2999 is in the future" in birthdays["5"]["detail"]
+    assert "more than 120" in birthdays["6"]["detail"]
+    greeted = {d["contact_id"] for d in drafts if d["status"] == "send"}
+    assert greeted == {"1", "2", "3", "4", "5", "6", "7"}  # for New Year they are still greeted

@@ -1,0 +1,372 @@
+"""``greeter run``: the daemon as a real subprocess, a real SMTP server, a real SQLite journal.
+
+The daemon's clock is injected with ``--now`` (and ``--speed``), so nothing
+here waits for real minutes. Birthdays are on Tuesday 13 April 2027 and the
+clock starts on Wednesday 14 April, 11:00 Moscow time: each greeting is a
+one-day-late catch-up, due at the first run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greeter.clock import Clock
+from greeter.cron import cron_trigger, next_wake
+from greeter.testing import SmtpSink
+from greeter.unsubscribe import make_token
+from tests.conftest import MakeProject, contact_row
+from tests.daemon_harness import DaemonProcess, http
+from tests.test_send_e2e import NOW, greeter, history, people, smtp
+
+LISTEN = ("--listen", "127.0.0.1:0")
+
+
+def run_args(now: str = NOW, *extra: str) -> tuple[str, ...]:
+    return ("--now", now, *LISTEN, *extra)
+
+
+def states(config: Path) -> Counter[str]:
+    return Counter(row["state"] for row in history(config))
+
+
+# --- pure scheduling ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "cron", "next_send", "expected"),
+    [
+        # the next cron tick, strictly after now
+        ("2027-04-14T10:00:00+00:00", "*/10 * * * *", None, "2027-04-14T10:10:00+00:00"),
+        ("2027-04-14T10:03:20+00:00", "*/10 * * * *", None, "2027-04-14T10:10:00+00:00"),
+        # a planned send before the tick wins (a send window opens)
+        (
+            "2027-04-14T10:03:00+00:00",
+            "*/10 * * * *",
+            "2027-04-14T10:04:30+00:00",
+            "2027-04-14T10:04:30+00:00",
+        ),
+        # a planned send after the tick does not delay the tick
+        (
+            "2027-04-14T10:03:00+00:00",
+            "*/10 * * * *",
+            "2027-04-14T11:00:00+00:00",
+            "2027-04-14T10:10:00+00:00",
+        ),
+        # a send time already past is not a reason to spin
+        (
+            "2027-04-14T10:03:00+00:00",
+            "*/10 * * * *",
+            "2027-04-14T10:00:00+00:00",
+            "2027-04-14T10:10:00+00:00",
+        ),
+        # cron in the default time zone: 09:00 Moscow is 06:00 UTC
+        ("2027-04-14T10:00:00+00:00", "0 9 * * 1-5", None, "2027-04-15T06:00:00+00:00"),
+        # Friday evening → Monday morning
+        ("2027-04-16T07:00:00+00:00", "0 9 * * 1-5", None, "2027-04-19T06:00:00+00:00"),
+    ],
+)
+def test_next_wake(now: str, cron: str, next_send: str | None, expected: str) -> None:
+    trigger = cron_trigger(cron, "Europe/Moscow")
+    got = next_wake(
+        datetime.fromisoformat(now), trigger, datetime.fromisoformat(next_send) if next_send else None
+    )
+    assert got == datetime.fromisoformat(expected)
+
+
+@pytest.mark.parametrize(
+    ("field", "days"),
+    [
+        ("1-5", "mon,tue,wed,thu,fri"),  # cron's Monday is 1 (APScheduler's from_crontab would say Tuesday)
+        ("0", "sun"),
+        ("7", "sun"),
+        ("0-6", "sun,mon,tue,wed,thu,fri,sat"),
+        ("5-7", "sun,fri,sat"),
+        ("*/2", "sun,tue,thu,sat"),
+        ("1,3", "mon,wed"),
+        ("mon-fri", "mon-fri"),
+        ("*", "*"),
+    ],
+)
+def test_cron_weekdays_mean_what_cron_means(field: str, days: str) -> None:
+    trigger = cron_trigger(f"0 9 * * {field}", "UTC")
+    assert str(trigger.fields[4]) == days
+
+
+@pytest.mark.parametrize("bad", ["0 9 * * 8", "0 9 * * 5-2", "0 25 * * *", "0 9 * *", "0 9 * * */0"])
+def test_bad_cron_lines_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        cron_trigger(bad, "UTC")
+
+
+def test_rehearsal_clock_runs_from_its_origin_at_its_speed() -> None:
+    origin = datetime(2027, 1, 1, 9, tzinfo=UTC)
+    clock = Clock(origin, speed=3600.0)
+    first = clock.now()
+    assert origin <= first < datetime(2027, 1, 1, 10, tzinfo=UTC)
+    # an hour of rehearsal time is a second of real time
+    assert 0.9 < clock.real_seconds_until(first.replace(hour=first.hour + 1)) <= 1.0
+    assert clock.real_seconds_until(origin) == 0.0
+    assert Clock().now().tzinfo is not None
+
+
+# --- the daemon process ------------------------------------------------------------
+
+
+def test_sends_due_greetings_and_nothing_twice_across_a_restart(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(3), **smtp(sink.port))
+        with DaemonProcess(config, *run_args()) as daemon:
+            run = daemon.wait_for("run")
+            assert (run["due"], run["sent"]) == (3, 3)
+            assert daemon.stop() == 0
+        with DaemonProcess(config, *run_args("2027-04-14T11:20:00+03:00")) as again:
+            run = again.wait_for("run")
+            assert (run["due"], run["sent"]) == (0, 0)
+            assert again.stop() == 0
+        # the clock jumped back an hour (NTP, a VM restored from a snapshot): still nothing twice
+        with DaemonProcess(config, *run_args("2027-04-14T10:00:00+03:00")) as earlier:
+            run = earlier.wait_for("run")
+            assert run["sent"] == 0 and run["skipped"].get("already_sent", 0) == 0
+            assert earlier.stop() == 0
+        assert len(sink.messages) == 3 and len(set(sink.message_ids())) == 3
+    assert states(config) == {"sent": 3}
+
+
+def test_sigterm_during_a_batch_finishes_in_flight_and_leaves_nothing_claimed(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink:
+        sink.delay(0.05)  # 200 letters over a pool of 2: about five seconds of sending
+        config = make_project(people(200), **smtp(sink.port, pool_size=2))
+        with DaemonProcess(config, *run_args()) as daemon:
+            daemon.wait_for("started")
+            while len(sink.messages) < 10:
+                daemon.wait_for("started", timeout=1)  # poll
+            assert daemon.stop(signal.SIGTERM) == 0
+            assert daemon.named("stopping") and daemon.named("stopped")
+        counts = states(config)
+        assert "claimed" not in counts
+        first_batch = len(sink.messages)
+        assert counts["sent"] == first_batch < 200  # stopped early, every arrival recorded
+        assert counts.get("uncertain", 0) == 0  # in-flight letters finished within the timeout
+        with DaemonProcess(config, *run_args("2027-04-14T11:30:00+03:00")) as rest:
+            rest.wait_for("run")
+            assert rest.stop() == 0
+        ids = sink.message_ids()
+        assert len(ids) == 200 and len(set(ids)) == 200
+    assert states(config) == {"sent": 200}
+
+
+def test_a_second_daemon_on_the_same_journal_refuses_to_start(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(1), **smtp(sink.port))
+        with DaemonProcess(config, *run_args()) as first:
+            first.wait_for("run")
+            second = greeter(config, "run", "--now", NOW, timeout=60)
+            assert second.returncode == 2
+            assert "another greeter is already sending" in second.stderr
+            assert "Traceback" not in second.stderr
+            assert first.proc is not None and first.proc.poll() is None
+            assert first.stop() == 0
+
+
+def test_sighup_with_a_broken_config_keeps_the_old_one_and_says_where(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(1), **smtp(sink.port))
+        good = config.read_text(encoding="utf-8")
+        with DaemonProcess(config, *run_args()) as daemon:
+            daemon.wait_for("run")
+            config.write_text(good.replace("frequency_cap:", "freqency_cap:"), encoding="utf-8")
+            daemon.send_signal(signal.SIGHUP)
+            failed = daemon.wait_for("reload_failed_keeping_old_config")
+            line = next(i for i, text in enumerate(good.splitlines(), 1) if text.startswith("frequency_cap:"))
+            problems = " ".join(failed["problems"])
+            assert f"greeter.yaml:{line}:" in problems and "did you mean `frequency_cap`" in problems
+            assert http(daemon.url("/healthz"))[0] == 200  # still serving
+            config.write_text(re.sub(r"cron: .*", 'cron: "*/5 * * * *"', good), encoding="utf-8")
+            daemon.send_signal(signal.SIGHUP)
+            assert daemon.wait_for("reloaded")["cron"] == "*/5 * * * *"
+            assert daemon.stop() == 0
+
+
+def test_metrics_equal_the_journal_and_healthz_reports_the_last_run(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        sink.reject("client2@example.com", 550)
+        sink.reject("client3@example.com", 451)
+        config = make_project(people(4), **smtp(sink.port))
+        with DaemonProcess(config, *run_args()) as daemon:
+            daemon.wait_for("run")
+            status, body = http(daemon.url("/metrics"))
+            assert status == 200
+            health_status, health = http(daemon.url("/healthz"))
+            assert daemon.stop() == 0
+    exported = {
+        (m["state"], m["occasion"]): float(v)
+        for m, v in (
+            ({**dict(re.findall(r'(\w+)="([^"]*)"', labels))}, value)
+            for labels, value in re.findall(r"^greeter_greetings\{([^}]*)\} (\S+)$", body, re.M)
+        )
+    }
+    journal = Counter((row["state"], row["occasion"]) for row in history(config))
+    assert journal == {("sent", "birthday"): 2, ("failed", "birthday"): 1, ("retry", "birthday"): 1}
+    assert {k: v for k, v in exported.items() if v} == {k: float(v) for k, v in journal.items()}
+    assert exported[("uncertain", "birthday")] == 0.0
+    assert re.search(r"^greeter_runs_total\{result=\"ok\"\} 1\.0$", body, re.M)
+    assert health_status == 200 and '"status": "ok"' in health and '"journal": "ok"' in health
+
+
+def test_one_click_unsubscribe_suppresses_and_a_tampered_token_does_not(make_project: MakeProject) -> None:
+    secret = "s3cret-for-tests"
+    config = make_project(
+        people(2),
+        unsubscribe={"url": "https://greet.example.com/unsubscribe", "secret_env": "GREETER_UNSUB_SECRET"},
+    )
+    token = make_token(secret.encode(), "client1@example.com")
+    address, signature = token.split(".")
+    tampered = f"{address}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+    other = make_token(b"another-secret", "client2@example.com")
+    with DaemonProcess(config, *run_args(), env={"GREETER_UNSUB_SECRET": secret}) as daemon:
+        daemon.wait_for("run")
+        page_status, page = http(daemon.url(f"/unsubscribe/{token}"))
+        assert page_status == 200 and 'name="List-Unsubscribe" value="One-Click"' in page
+        assert http(daemon.url(f"/unsubscribe/{tampered}"), b"List-Unsubscribe=One-Click")[0] == 404
+        assert http(daemon.url(f"/unsubscribe/{other}"), b"List-Unsubscribe=One-Click")[0] == 404
+        assert http(daemon.url(f"/unsubscribe/{token}"), b"something=else")[0] == 400
+        assert http(daemon.url(f"/unsubscribe/{token}"), b"List-Unsubscribe=One-Click")[0] == 200
+        assert daemon.stop() == 0
+        assert secret not in daemon.output() and token not in daemon.output()
+    suppressed = greeter(
+        config,
+        "preview",
+        "--from",
+        "2028-04-10",
+        "--days",
+        "5",
+        "--format",
+        "json",
+        "--now",
+        "2028-04-10T09:00",
+    )
+    reasons = {d["contact_id"]: d["reason"] for d in json.loads(suppressed.stdout)}
+    assert reasons == {"1": "suppressed", "2": None}
+
+
+def test_catch_up_sends_a_day_late_and_expires_what_is_older(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        rows = [
+            contact_row("1", "client1@example.com", birthday="13.04.1980"),  # 1 day ago
+            contact_row("2", "client2@example.com", birthday="08.04.1980"),  # 6 days ago
+        ]
+        config = make_project(rows, catch_up_days=2, **smtp(sink.port))
+        with DaemonProcess(config, *run_args()) as daemon:
+            run = daemon.wait_for("run")
+            assert run["sent"] == 1 and run["skipped"].get("expired") == 1
+            assert daemon.stop() == 0
+        assert [m.rcpt_tos for m in sink.messages] == [("client1@example.com",)]
+    by_contact = {row["contact_id"]: row["state"] for row in history(config)}
+    assert by_contact == {"1": "sent", "2": "expired"}
+
+
+def test_the_daemon_wakes_when_a_send_window_opens(make_project: MakeProject) -> None:
+    """Started on Tuesday evening with birthdays on Wednesday: nothing at once, all on Wednesday."""
+    with SmtpSink() as sink:
+        rows = [contact_row(str(i), f"client{i}@example.com", birthday="14.04.1980") for i in (1, 2)]
+        config = make_project(rows, schedule={"cron": "0 3 * * *"}, **smtp(sink.port))
+        # an hour of schedule per real second: Tuesday 19:00 → Wednesday 18:00 in about 23 s
+        args = ("--now", "2027-04-13T19:00:00+03:00", "--speed", "3600", *LISTEN)
+        with DaemonProcess(config, *args) as daemon:
+            first = daemon.wait_for("run")
+            assert first["due"] == 0 and first["next_send"] is not None
+            assert first["next_send"].startswith("2027-04-14")
+            sent = daemon.wait_for("run", lambda e: e["sent"] > 0, timeout=40)
+            assert sent["now"] >= first["next_send"][:10]
+            deadline = time.monotonic() + 40
+            while len(sink.messages) < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert daemon.stop() == 0
+            runs = daemon.named("run")
+        assert sorted(m.rcpt_tos for m in sink.messages) == [
+            ("client1@example.com",),
+            ("client2@example.com",),
+        ]
+        # each letter left at a run that woke for it, inside Wednesday's working hours (Moscow)
+        for run in (r for r in runs if r["sent"]):
+            local = datetime.fromisoformat(run["now"]).astimezone(ZoneInfo("Europe/Moscow"))
+            assert local.date().isoformat() == "2027-04-14" and 9 <= local.hour < 18, run
+    assert states(config) == {"sent": 2}
+
+
+def test_review_gate_sends_only_approved_drafts_and_edits_withdraw_approval(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(3), review="required", **smtp(sink.port))
+        window = ("--from", "2027-04-13", "--days", "2", "--now", NOW)
+
+        def preview() -> dict[str, str | None]:
+            result = greeter(config, "preview", *window, "--format", "json", "--no-skipped")
+            assert result.returncode == 0, result.stderr
+            return {d["contact_id"]: d["approval"] for d in json.loads(result.stdout)}
+
+        assert preview() == {"1": "awaiting_approval", "2": "awaiting_approval", "3": "awaiting_approval"}
+        with DaemonProcess(config, *run_args()) as daemon:  # nothing approved: nothing sent
+            run = daemon.wait_for("run")
+            assert run["sent"] == 0 and run["skipped"]["awaiting_approval"] == 3
+            assert daemon.stop() == 0
+        assert sink.messages == []
+
+        approved = greeter(config, "approve", "--all", *window)
+        assert approved.returncode == 0 and "approved 3 draft(s)" in approved.stdout, approved.stderr
+        assert set(preview().values()) == {"approved"}
+        # the CRM re-export changes contact 3's patronymic: that draft needs approval again
+        contacts = config.parent / "data" / "contacts.csv"
+        text = contacts.read_text(encoding="utf-8-sig").splitlines()
+        text[3] = text[3].replace("Петрович", "Павлович")
+        contacts.write_text("\n".join(text) + "\n", encoding="utf-8-sig")
+        assert preview() == {"1": "approved", "2": "approved", "3": "changed_since_approval"}
+
+        with DaemonProcess(config, *run_args("2027-04-14T11:30:00+03:00")) as daemon:
+            run = daemon.wait_for("run")
+            assert run["sent"] == 2 and run["skipped"]["changed_since_approval"] == 1
+            assert daemon.stop() == 0
+        assert sorted(m.rcpt_tos for m in sink.messages) == [
+            ("client1@example.com",),
+            ("client2@example.com",),
+        ]
+
+    # editing the template withdraws every approval of the drafts it renders
+    template = config.parent / "templates" / "birthday.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace("\n", "\n\n", 1), encoding="utf-8")
+    assert preview()["3"] == "changed_since_approval"
+    greeter(config, "approve", "--contact", "3", *window)
+    assert preview()["3"] == "approved"
+
+
+def test_letters_still_in_flight_after_the_shutdown_timeout_become_uncertain(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink:
+        sink.delay(2.0)  # the server takes 2 s to answer DATA; shutdown allows 0.5 s
+        config = make_project(people(4), schedule={"shutdown_timeout_seconds": 0.5}, **smtp(sink.port))
+        with DaemonProcess(config, *run_args()) as daemon:
+            daemon.wait_for("started")
+            deadline = time.monotonic() + 20
+            while len(sink.messages) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert daemon.stop() == 0
+            cut = daemon.wait_for("in_flight_at_shutdown_now_uncertain")
+        counts = states(config)
+    assert "claimed" not in counts
+    # the sink records a letter after its delay: two arrived (and were answered), the next two
+    # were in flight when the 0.5 s ran out
+    assert counts["uncertain"] == cut["count"] == 2  # the pool's two letters in flight, no more
+    assert counts["sent"] == 2 and sum(counts.values()) == 4

@@ -1,0 +1,258 @@
+"""What only the PostgreSQL journal does: several senders, leases, advisory locks, reconnects.
+
+All against the real server, each test in its own schema (dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from greeter.errors import JournalError
+from greeter.journal import Journal
+from greeter.journal_pg import PgJournal
+from greeter.journal_pg_schema import MIGRATIONS
+from greeter.journal_store import JournalKey
+from tests import databases
+
+NOW = datetime(2025, 3, 14, 7, 0, tzinfo=UTC)
+PLANNED = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with databases.pg_schema() as (url, _):
+        yield url
+
+
+def key(i: int) -> JournalKey:
+    return (f"c-{i}", "birthday", date(2025, 3, 14))
+
+
+def claim(j: PgJournal, k: JournalKey) -> bool:
+    return j.claim(k, email="x@example.com", message_id=f"<{k[0]}@t>", planned_at=PLANNED, now=NOW)
+
+
+def _claimer(url: str, keys: list[JournalKey], barrier: object, out: object) -> None:
+    """One sender process: open its own journal, wait for the others, claim everything it can."""
+    with PgJournal.open(url, now=NOW) as j:
+        j.lock_sender()
+        mine = list(keys)
+        random.Random(j.worker_id).shuffle(mine)
+        barrier.wait()  # type: ignore[attr-defined]
+        won = [k[0] for k in mine if claim(j, k)]
+    out.put(won)  # type: ignore[attr-defined]
+
+
+def test_four_senders_claiming_the_same_2000_keys_win_each_exactly_once(pg_url: str) -> None:
+    keys = [key(i) for i in range(2000)]
+    PgJournal.open(pg_url, now=NOW).close()  # migrate once, so the race is about claims only
+    ctx = multiprocessing.get_context("fork")
+    barrier, out = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=_claimer, args=(pg_url, keys, barrier, out)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=10)
+        assert p.exitcode == 0
+    won = [cid for result in results for cid in result]
+    assert len(won) == len(keys), "every key claimed exactly once, in total"
+    assert set(won) == {k[0] for k in keys}
+    assert sum(1 for r in results if r) >= 2, "the senders really competed"
+    with databases.pg_admin() as conn:
+        conn.execute(f"SET search_path TO {pg_url.rsplit('schema=', 1)[1]}")
+        rows = conn.execute("SELECT state, attempts, COUNT(DISTINCT claimed_by) FROM greetings GROUP BY 1, 2")
+        assert rows.fetchall() == [("claimed", 1, sum(1 for r in results if r))]
+
+
+def test_recovery_takes_only_dead_or_own_claims_never_a_live_senders(pg_url: str) -> None:
+    live, ending = PgJournal.open(pg_url, now=NOW), PgJournal.open(pg_url, now=NOW)
+    newcomer = PgJournal.open(pg_url, now=NOW)
+    dead = PgJournal.open(pg_url + "&lease_seconds=0.5", now=NOW)
+    try:
+        for j in (live, ending, newcomer, dead):
+            j.lock_sender()  # nobody is excluded: four senders on one journal
+        assert claim(live, key(1)) and claim(dead, key(2)) and claim(ending, key(3))
+        assert newcomer.recover_stale_claims(NOW) == 0, "every claim still has a live lease"
+        dead.close()  # dies without a verdict and stops renewing
+        time.sleep(0.6)
+        assert newcomer.recover_stale_claims(NOW) == 1, "the dead sender's claim, once its lease ran out"
+        assert ending.recover_stale_claims(NOW) == 1, "at shutdown: its own cut-off letter"
+        interrupted = ("uncertain", "interrupted between claim and the server's reply")
+        states = {e.contact_id: (e.state, e.reason) for e in live.history()}
+        assert states == {"c-1": ("claimed", None), "c-2": interrupted, "c-3": interrupted}
+        live.mark_sent(key(1), "250 ok", NOW)  # the live sender's verdict still lands
+        assert not claim(live, key(2)), "uncertain is never claimed again"
+    finally:
+        for j in (live, ending, newcomer):
+            j.close()
+
+
+def test_a_working_sender_renews_its_leases(pg_url: str) -> None:
+    with (
+        PgJournal.open(pg_url + "&lease_seconds=0.4", now=NOW) as busy,
+        PgJournal.open(pg_url, now=NOW) as other,
+    ):
+        other.lock_sender()
+        assert claim(busy, key(1))
+        for i in range(2, 8):  # keeps working for longer than one lease
+            time.sleep(0.1)
+            assert claim(busy, key(i))
+        assert other.recover_stale_claims(NOW) == 0
+        assert busy.renew_leases() == 7
+
+
+def test_fresh_schema_opened_by_four_at_once_is_migrated_once(pg_url: str) -> None:
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def opener() -> None:
+        barrier.wait()
+        try:
+            PgJournal.open(pg_url, now=NOW).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    with databases.pg_admin() as conn:
+        conn.execute(f"SET search_path TO {pg_url.rsplit('schema=', 1)[1]}")
+        versions = conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+    assert [v for (v,) in versions] == [m.version for m in MIGRATIONS]
+
+
+def test_connections_killed_by_the_server_are_replaced(pg_url: str) -> None:
+    with PgJournal.open(pg_url, now=NOW) as j:
+        assert claim(j, key(1))
+
+        def kill_my_connections() -> int:
+            with databases.pg_admin() as conn:
+                rows = conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                    (j.worker_id[:63],),
+                ).fetchall()
+            return len(rows)
+
+        assert kill_my_connections() >= 1
+        assert [e.state for e in j.history()] == ["claimed"]  # a read after the restart
+        assert kill_my_connections() >= 1
+        j.mark_sent(key(1), "250 ok", NOW)  # a write after the restart, exactly once
+        assert kill_my_connections() >= 1
+        assert claim(j, key(2)) and not claim(j, key(2))
+        assert j.counts_by_state()["sent"] == 1 and j.counts_by_state()["claimed"] == 1
+
+
+def test_contact_lock_holds_one_contact_across_instances(pg_url: str) -> None:
+    with PgJournal.open(pg_url, now=NOW) as a, PgJournal.open(pg_url, now=NOW) as b:
+        a_in, release, b_in = threading.Event(), threading.Event(), threading.Event()
+
+        def holder() -> None:
+            with a.contact_lock("c-1"):
+                a_in.set()
+                release.wait(10)
+
+        def waiter() -> None:
+            with b.contact_lock("c-1"):
+                b_in.set()
+
+        threads = [threading.Thread(target=holder), threading.Thread(target=waiter)]
+        threads[0].start()
+        assert a_in.wait(10)
+        threads[1].start()
+        assert not b_in.wait(0.3), "the second daemon waits for the first"
+        with b.contact_lock("c-2"):
+            pass  # another contact is not held up
+        release.set()
+        assert b_in.wait(10), "and gets the contact once the first is done"
+        for t in threads:
+            t.join(timeout=10)
+
+
+def test_schema_mirrors_the_sqlite_journal(pg_url: str, tmp_path: Path) -> None:
+    """A column added to one backend's journal must be added to the other's."""
+    Journal.open(str(tmp_path / "j.sqlite3"), now=NOW).close()
+    lite = sqlite3.connect(tmp_path / "j.sqlite3")
+    PgJournal.open(pg_url, now=NOW).close()
+    pg_only = {"claimed_by", "claim_token", "lease_until"}
+    with databases.pg_admin() as conn:
+        for table in ("greetings", "suppression", "approvals", "schema_version"):
+            sqlite_cols = {r[1] for r in lite.execute(f"PRAGMA table_info({table})")}
+            pg_cols = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_schema = %s AND table_name = %s",
+                    (pg_url.rsplit("schema=", 1)[1], table),
+                )
+            }
+            assert pg_cols - pg_only == sqlite_cols, table
+
+
+def test_newer_foreign_and_badly_named_schemas_are_refused(pg_url: str) -> None:
+    schema = pg_url.rsplit("schema=", 1)[1]
+    PgJournal.open(pg_url, now=NOW).close()
+    with databases.pg_admin() as conn:
+        conn.execute(f"INSERT INTO {schema}.schema_version VALUES (99, 'future', now())")
+    with pytest.raises(JournalError, match="newer than this greeter"):
+        PgJournal.open(pg_url, now=NOW)
+    with databases.pg_admin() as conn:
+        conn.execute(f"DROP TABLE {schema}.schema_version")
+    with pytest.raises(JournalError, match="not a greeter journal"):
+        PgJournal.open(pg_url, now=NOW)
+    with pytest.raises(JournalError, match="not a plain SQL identifier"):
+        PgJournal.open(databases.with_query(databases.require_pg(), "schema=x;drop"), now=NOW)
+
+
+def test_search_path_from_libpq_options_works_too() -> None:
+    name = databases.unique("greeter_t")
+    with databases.pg_admin() as conn:
+        conn.execute(f"CREATE SCHEMA {name}")
+    try:
+        url = databases.with_query(databases.require_pg(), f"options=-csearch_path%3D{name}")
+        with PgJournal.open(url, now=NOW) as j:
+            assert j.schema == name
+            assert claim(j, key(1))
+        with databases.pg_admin() as conn:
+            assert conn.execute(f"SELECT COUNT(*) FROM {name}.greetings").fetchone() == (1,)
+    finally:
+        with databases.pg_admin() as conn:
+            conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+def test_lease_defaults_to_ten_minutes_and_must_be_positive(pg_url: str) -> None:
+    with PgJournal.open(pg_url, now=NOW) as j:
+        assert j.lease == timedelta(minutes=10)
+    with pytest.raises(JournalError, match="lease_seconds must be positive"):
+        PgJournal.open(pg_url + "&lease_seconds=0", now=NOW)
+
+
+def test_verdicts_skip_the_flush_only_inside_their_own_transaction(pg_url: str) -> None:
+    """Like SQLite's: a verdict may commit without waiting for the disk, a claim never does."""
+    with PgJournal.open(pg_url, now=NOW) as j:
+
+        def setting() -> str:
+            return str(j._run(lambda conn, _: conn.execute("SHOW synchronous_commit").fetchone()[0]))  # type: ignore[index]
+
+        assert claim(j, key(1)) and claim(j, key(2))
+        j.mark_sent(key(1), "250 ok", NOW)  # the one-statement path
+        assert setting() == "on"
+        j.mark_skipped(key(3), "suppressed", NOW)  # the transaction path, a row never seen
+        j.mark_uncertain(key(2), "lost", NOW)
+        assert setting() == "on"
+        with pytest.raises(JournalError):
+            j.mark_sent(key(1), "250 again", NOW)  # refused: already sent
+        assert setting() == "on"
+        assert [e.state for e in j.history()] == ["sent", "uncertain", "skipped"]

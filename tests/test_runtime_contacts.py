@@ -1,0 +1,143 @@
+"""``Inputs(keep_contacts=True)``: the daemon's contacts stay in memory while the file is unchanged.
+
+The kept contacts must be indistinguishable from a fresh read: the same
+contacts, and the same :class:`~greeter.sources.LoadReport` (counts and
+problems replayed) on every run; a changed file, changed contacts settings or
+a file rewritten while it was being read mean a fresh read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import greeter.runtime
+from greeter.config import ContactsSource
+from greeter.contacts import Contact
+from greeter.runtime import Inputs, _file_key, load_inputs
+from greeter.sources import LoadReport
+from tests.conftest import MakeProject, contact_row
+
+ROWS = [
+    contact_row("1", "a@example.com", birthday="13.04.1980"),
+    contact_row("2", "not an address", birthday="13.04.1980"),  # rejected: an error in the report
+    contact_row("3", "", birthday="14.04.1981"),  # loaded, with a warning
+]
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts how often the contacts file is actually read."""
+    count = [0]
+    real = greeter.runtime.iter_contacts
+
+    def counting(*args: Any) -> Iterator[Contact]:
+        count[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(greeter.runtime, "iter_contacts", counting)
+    return count
+
+
+def run(inputs: Inputs) -> tuple[list[Contact], LoadReport]:
+    report = inputs.new_report()
+    return list(inputs.contacts(report)), report
+
+
+def summary(report: LoadReport) -> tuple[int, int, list[str]]:
+    return report.rows_read, report.loaded, [str(p) for p in report.problems]
+
+
+def csv_of(config: Path) -> Path:
+    return config.parent / "data" / "contacts.csv"
+
+
+def test_without_the_option_every_run_reads_the_file(make_project: MakeProject, reads: list[int]) -> None:
+    inputs = load_inputs(make_project(ROWS))
+    run(inputs)
+    run(inputs)
+    assert reads[0] == 2
+
+
+def test_kept_contacts_and_report_are_those_of_a_fresh_read(
+    make_project: MakeProject, reads: list[int]
+) -> None:
+    config = make_project(ROWS)
+    fresh_contacts, fresh_report = run(load_inputs(config))
+    inputs = load_inputs(config, keep_contacts=True)
+    for _ in range(3):
+        contacts, report = run(inputs)
+        assert contacts == fresh_contacts
+        assert summary(report) == summary(fresh_report)
+    assert reads[0] == 2  # the fresh read above, and one for the three kept runs
+    assert summary(fresh_report)[:2] == (3, 2) and len(fresh_report.problems) == 2
+    assert [c.id for c in inputs.contacts(inputs.new_report(), only="3")] == ["3"]
+
+
+def test_a_changed_file_is_read_again(make_project: MakeProject, reads: list[int]) -> None:
+    config = make_project(ROWS)
+    inputs = load_inputs(config, keep_contacts=True)
+    run(inputs)
+    with csv_of(config).open("a", encoding="utf-8") as fh:
+        fh.write(contact_row("4", "d@example.com", birthday="01.05.1990") + "\n")
+    contacts, report = run(inputs)
+    assert [c.id for c in contacts] == ["1", "3", "4"] and report.rows_read == 4
+    assert reads[0] == 2
+
+
+def test_same_size_but_a_new_mtime_is_read_again(make_project: MakeProject, reads: list[int]) -> None:
+    config = make_project(ROWS)
+    inputs = load_inputs(config, keep_contacts=True)
+    run(inputs)
+    path = csv_of(config)
+    text = path.read_text(encoding="utf-8-sig").replace("13.04.1980", "14.04.1980")
+    path.write_text(text, encoding="utf-8-sig")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    contacts, _ = run(inputs)
+    assert contacts[0].dates["birthday"].day == 14
+    assert reads[0] == 2
+
+
+def test_changed_contacts_settings_mean_a_fresh_read(make_project: MakeProject, reads: list[int]) -> None:
+    inputs = load_inputs(make_project(ROWS), keep_contacts=True)
+    run(inputs)
+    contacts_cfg = inputs.settings.contacts.model_copy(update={"date_formats": ["%Y-%m-%d"]})
+    inputs.settings = inputs.settings.model_copy(update={"contacts": contacts_cfg})
+    contacts, _ = run(inputs)
+    assert reads[0] == 2
+    assert all("birthday" not in c.dates for c in contacts)  # dd.mm.yyyy no longer parses
+
+
+def test_a_file_rewritten_while_it_is_read_is_not_kept(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_project(ROWS)
+    inputs = load_inputs(config, keep_contacts=True)
+    real = greeter.runtime.iter_contacts
+    calls = [0]
+
+    def rewritten_midway(*args: Any) -> Iterator[Contact]:
+        calls[0] += 1
+        for i, contact in enumerate(real(*args)):
+            if i == 0 and calls[0] == 1:  # the CRM export lands while we read
+                st = csv_of(config).stat()
+                os.utime(csv_of(config), ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+            yield contact
+
+    monkeypatch.setattr(greeter.runtime, "iter_contacts", rewritten_midway)
+    run(inputs)
+    run(inputs)
+    run(inputs)
+    assert calls[0] == 2  # the torn read was used once, then the file was read again and kept
+
+
+def test_only_files_are_kept(tmp_path: Path) -> None:
+    sql = ContactsSource.model_construct(source="sql", url="postgresql://x/y", query="SELECT 1", path=None)
+    assert _file_key(sql) is None
+    missing = ContactsSource.model_construct(source="csv", path=tmp_path / "missing.csv")
+    assert _file_key(missing) is None
