@@ -125,7 +125,9 @@ def run_mailmerge(n: int, port: int) -> float:
             f"client{i}@example.com,Иван Петрович,ООО «Тест {i}»" for i in range(1, n + 1)
         ]
         (folder / "db.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        (folder / "s.conf").write_text(f"[smtp_server]\nhost = 127.0.0.1\nport = {port}\nsecurity = Never\nratelimit = 0\n")
+        (folder / "s.conf").write_text(
+            f"[smtp_server]\nhost = 127.0.0.1\nport = {port}\nsecurity = Never\nratelimit = 0\n"
+        )
         mailmerge = Path(sys.executable).parent / "mailmerge"
         start = time.perf_counter()
         out = subprocess.run(
@@ -191,7 +193,9 @@ def main() -> None:
         f"greeter / smtp-source -s 8 (loopback):    {best / rates['smtp-source -s 8']:.0%}   (target ≥ 40 %)"
     )
     slow = max(rates["greeter pool 16, 10 ms link"], rates["greeter pool 64, 10 ms link"])
-    print(f"greeter / mailmerge (10 ms link):         {slow / rates['mailmerge, 10 ms link']:.1f}×   (target ≥ 50×)")
+    print(
+        f"greeter / mailmerge (10 ms link):         {slow / rates['mailmerge, 10 ms link']:.1f}×   (target ≥ 50×)"
+    )
 
 
 if __name__ == "__main__":

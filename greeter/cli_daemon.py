@@ -105,9 +105,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 @click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact's drafts.")
 @click.option("--occasion", metavar="NAME", help="Only drafts for this occasion.")
-@click.option(
-    "--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER]."
-)
+@click.option("--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER].")
 @_now_option
 @click.pass_obj
 @handles_errors

@@ -93,12 +93,15 @@ def contact_hits(
     *,
     today: date,
     fixed: dict[str, list[date]] | None = None,
+    report_from: date | None = None,
 ) -> Iterator[Hit]:
     """Every occasion of ``contact`` whose greeting day falls in [start, end].
 
     ``fixed`` maps occasion name → dates for contact-independent occasions,
     precomputed once per plan by :func:`fixed_days` (holiday look-ups are the
-    same for a million contacts).
+    same for a million contacts). A date field the source could not parse is
+    reported once, dated at ``report_from`` (the first day the caller shows;
+    default ``start``).
     """
     if fixed is None:
         fixed = fixed_days(settings, start, end)
@@ -107,7 +110,7 @@ def contact_hits(
             for day in fixed.get(occ.name, ()):
                 yield Hit(contact, occ.name, day, None, occ.priority, occ.template)
             continue
-        yield from _field_hits(contact, occ, settings.leap_day, start, end, today)
+        yield from _field_hits(contact, occ, settings.leap_day, start, end, today, report_from or start)
 
 
 def fixed_days(settings: Settings, start: date, end: date) -> dict[str, list[date]]:
@@ -121,13 +124,14 @@ def fixed_days(settings: Settings, start: date, end: date) -> dict[str, list[dat
 
 
 def _field_hits(
-    contact: Contact, occ: Occasion, leap_day: str, start: date, end: date, today: date
+    contact: Contact, occ: Occasion, leap_day: str, start: date, end: date, today: date, report_from: date
 ) -> Iterator[Hit]:
     assert occ.field is not None
     bad = contact.bad_dates.get(occ.field)
     if bad is not None:
-        # No usable date: report once per plan, dated at the range start.
-        yield Hit(contact, occ.name, start, None, occ.priority, occ.template, problem=bad)
+        # No usable date: report once per plan, on the first day shown (as a greeting there would be).
+        day = report_from + timedelta(days=occ.days_before)
+        yield Hit(contact, occ.name, day, None, occ.priority, occ.template, problem=bad)
         return
     original = contact.dates.get(occ.field)
     if original is None:

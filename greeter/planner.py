@@ -61,7 +61,10 @@ def plan_window(
         raise ValueError("now must be timezone-aware")
     end = start + timedelta(days=max(days, 1) - 1)
     today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
-    sim_start = min(start, today - timedelta(days=settings.catch_up_days + 1))
+    # Back far enough for the cap to count what is due before ``start``, and for an expired
+    # occasion to still ride along with a letter it merges with (``min_gap_days`` later at most).
+    reach = max(settings.catch_up_days, settings.frequency_cap.min_gap_days) + 1
+    sim_start = min(start, today - timedelta(days=reach))
     window = settings.send_window
     country = settings.defaults.country if window.public_holidays else None
     cal = build_calendar(
@@ -77,6 +80,25 @@ def plan_window(
         fixed=fixed_days(settings, sim_start, end),
         occasions={o.name: o for o in settings.occasions},
     )
+
+
+def lookahead_end(settings: Settings, cal: WorkCalendar, today: date) -> date:
+    """The last occasion day a run on ``today`` must plan to decide today's letters as preview does.
+
+    The cap decides causally (:mod:`greeter.policy`), but a letter leaving today
+    may belong to an occasion days ahead: a Sunday birthday is greeted on
+    Friday, 3 January before the New Year holidays, an occasion with
+    ``days_before`` earlier still; and a letter leaving today carries every
+    occasion that leaves within ``min_gap_days`` of it (merging). So the range
+    ends at the occasions whose greeting day can be at most ``min_gap_days``
+    after tomorrow (contacts east of the default zone are already there):
+    through the day before the next working day, plus the longest ``days_before``.
+    """
+    last_send_day = today + timedelta(days=max(settings.frequency_cap.min_gap_days, 1))
+    end = last_send_day
+    if settings.send_window.day_off_policy == "before":
+        end = cal.next_working_day(last_send_day) - timedelta(days=1)
+    return end + timedelta(days=max((o.days_before for o in settings.occasions), default=0))
 
 
 @lru_cache(maxsize=512)
@@ -107,7 +129,9 @@ def plan_contact(
     skips: list[PlanItem] = []
     candidates: list[Candidate] = []
     send_at: dict[int, datetime] = {}
-    for hit in contact_hits(contact, settings, pw.sim_start, pw.end, today=local_today, fixed=pw.fixed):
+    for hit in contact_hits(
+        contact, settings, pw.sim_start, pw.end, today=local_today, fixed=pw.fixed, report_from=pw.start
+    ):
         occ = pw.occasions[hit.occasion]
         ideal = hit.date - timedelta(days=occ.days_before)
         shown = ideal >= pw.start
@@ -116,13 +140,10 @@ def plan_contact(
             if shown:
                 skips.append(PlanItem(hit, "skip", refusal[0], detail=refusal[1]))
             continue
-        if ideal < oldest:
-            if shown:
-                skips.append(
-                    PlanItem(hit, "skip", "expired", detail=f"more than {settings.catch_up_days} days ago")
-                )
-            continue
         day = greeting_day(ideal, pw.calendar, settings.send_window.day_off_policy)
+        if ideal < oldest:  # too late to send alone; a later letter may still carry it (merging)
+            candidates.append(Candidate(hit, day, expired=True))
+            continue
         at = send_time(day, tz, settings.send_window, _spread_key(hit), pw.calendar)
         late = at < local_now
         if late:  # its moment passed unsent (downtime, or the cap said no then): the next open window
@@ -146,7 +167,7 @@ def plan_contact(
                 also=v.also,
                 merged_into=v.merged_into,
                 belated=v.candidate.belated,
-                detail=v.detail,
+                detail=f"more than {settings.catch_up_days} days ago" if v.reason == "expired" else v.detail,
             )
         )
     items.sort(key=_order)

@@ -67,6 +67,18 @@ class Candidate:
     #: (catch-up). It must fit the cap on that day too: otherwise a greeting the cap refused
     #: on its day would come back days later as a "belated" one, once the window moved on.
     planned_day: date | None = None
+    #: Past its catch-up period: never sent on its own, but still carried as ``also`` by a
+    #: later letter it merges with — as the preview made days earlier promised.
+    expired: bool = False
+
+    @property
+    def anchor(self) -> date:
+        """The day it groups by: the day it was planned for, even if it now leaves later.
+
+        Grouping by the moving send day of a late candidate would shift merge
+        groups as days pass, and a letter preview promised would change shape.
+        """
+        return self.planned_day if self.planned_day is not None else self.day
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +105,17 @@ def apply_cap(
     (greetings sent or still in flight: :data:`CAP_STATES`) and the groups
     accepted before it — is skipped as ``frequency_cap``. So is a late candidate (see
     :attr:`Candidate.planned_day`) that the journal's history would not have let through
-    on the day it was planned for.
+    on the day it was planned for. Groups form by :attr:`Candidate.anchor`, so they keep
+    their shape as days pass. An expired candidate never leads: alone it is skipped as
+    ``expired``, in a group it rides along.
     """
     taken = sorted(p.day for p in past if p.state in CAP_STATES)
     verdicts: list[Verdict] = []
     ordered: list[Candidate] = []
-    for c in sorted(candidates, key=lambda c: (c.day, -c.hit.priority, c.hit.occasion)):
+    for c in sorted(candidates, key=lambda c: (c.anchor, -c.hit.priority, c.hit.occasion)):
         planned = c.planned_day
-        refusal = cap_refusal(planned, taken, cap) if planned is not None and planned < c.day else ""
+        late = planned is not None and planned < c.day and not c.expired
+        refusal = cap_refusal(planned, taken, cap) if late and planned is not None else ""
         if refusal:
             detail = f"on its day {planned:%Y-%m-%d}: {refusal}"
             verdicts.append(Verdict(c, "skip", "frequency_cap", detail=detail))
@@ -110,11 +125,15 @@ def apply_cap(
     while i < len(ordered):
         group = [ordered[i]]
         j = i + 1
-        while j < len(ordered) and (ordered[j].day - group[0].day).days < max(cap.min_gap_days, 1):
+        while j < len(ordered) and (ordered[j].anchor - group[0].anchor).days < max(cap.min_gap_days, 1):
             group.append(ordered[j])
             j += 1
         i = j
-        lead = min(group, key=lambda c: (-c.hit.priority, c.day, c.hit.occasion))
+        live = [c for c in group if not c.expired]
+        if not live:
+            verdicts.extend(Verdict(c, "skip", "expired") for c in group)
+            continue
+        lead = min(live, key=lambda c: (-c.hit.priority, c.day, c.hit.occasion))
         others = tuple(c.hit for c in group if c is not lead)
         refusal = cap_refusal(lead.day, taken, cap)
         if refusal:

@@ -24,7 +24,7 @@ from greeter.dkim_sign import load_signer
 from greeter.errors import ConfigError, Problem
 from greeter.journal_store import JournalEntry, JournalStore
 from greeter.plan_types import PlanItem
-from greeter.planner import plan
+from greeter.planner import lookahead_end, plan
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.render import Renderer
 from greeter.runtime import Inputs, read_journal_state
@@ -104,10 +104,12 @@ def plan_cycle(
     today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
     # A week before the catch-up period too: greetings missed during a longer downtime are
     # recorded as ``expired`` (the client's history shows them), never sent.
-    start = today - timedelta(days=settings.catch_up_days + EXPIRY_LOOKBACK_DAYS)
+    lookback = max(EXPIRY_LOOKBACK_DAYS, settings.frequency_cap.min_gap_days)
+    start = today - timedelta(days=settings.catch_up_days + lookback)
     read_journal_state(inputs, journal, start=start)
-    # through tomorrow: contacts east of the default zone may already be there
-    pw = inputs.window(now=now, start=start, days=(today - start).days + 2)
+    # Far enough ahead that today's letters are decided (and merged) exactly as preview shows.
+    end = lookahead_end(settings, inputs.window(now=now, start=start, days=1).calendar, today)
+    pw = inputs.window(now=now, start=start, days=(end - start).days + 1)
     report = inputs.new_report()
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")

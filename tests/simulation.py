@@ -763,9 +763,9 @@ def check(sim: Simulation) -> Findings:
     # Outside the gaps the schedule is kept: nothing late, nothing expired — greetings whose day
     # came before the first run aside (the daemon was not there yet). Whatever is late or expired
     # anyway must be explained by one of the two known causes, counted separately:
-    # * look-ahead: the daemon plans only through tomorrow, so an occasion two or more days after
-    #   its greeting day (a Sunday birthday greeted on Friday, 3 January before the holidays) is
-    #   not seen on that day — it goes out late as "belated", or expires after long holidays;
+    # * look-ahead: an occasion two or more days after its greeting day (a Sunday birthday greeted
+    #   on Friday, 3 January before the holidays) not seen on that day would go out late as
+    #   "belated", or expire after long holidays (planner.lookahead_end prevents it; must stay 0);
     # * back-dating: an occasion added by the config change is caught up for the days before it
     #   existed (belated letters, expired rows), as if the daemon had been down.
     gaps = [(d.first_day, d.restart) for d in sim.scenario.downtimes]

@@ -102,15 +102,6 @@ def test_late_or_expired_greetings_outside_downtime_have_a_known_cause(
     holds(f, "late or expired only for a known reason")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="send.py plan_cycle plans only through tomorrow: an occasion two or more days after its "
-    "greeting day (a Sunday birthday greeted on Friday, a birthday on 3 January greeted before the New "
-    "Year holidays, 8 March on a Monday) is not seen on that day, so it leaves late as 'belated' (about "
-    "a quarter of all letters) or, after the long holidays, expires. Fix in send.py: plan through "
-    "cal.next_working_day(tomorrow + min_gap_days - 1) - 1 day (the same look-ahead also lets merges "
-    "happen as previewed); see tests/test_properties.py's xfails for the same root cause",
-)
 def test_outside_downtime_no_greeting_leaves_late_or_expires(outcome: tuple[Simulation, Findings]) -> None:
     _, f = outcome
     assert f.counts["late: look-ahead"] == 0
