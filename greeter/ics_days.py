@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from icalendar import Calendar
@@ -102,6 +103,23 @@ def read_ics_events(path: Path, years: Iterable[int] | None = None) -> list[IcsE
 
 
 def days_off_from_ics(path: Path, years: Iterable[int]) -> set[date]:
-    """The set of days off the file declares within ``years``."""
+    """The set of days off the file declares within ``years``.
+
+    The daemon asks on every run (and twice in one: for its look-ahead, then its
+    plan); the file is parsed again only when its size or modification time changed.
+    """
     wanted = frozenset(years)
-    return {e.day for e in read_ics_events(path, wanted) if e.day.year in wanted}
+    try:
+        stat = path.stat()
+    except OSError:
+        return set(_days_off(path, wanted))  # not cached: read_ics_events says what is wrong
+    return set(_cached_days_off(path, wanted, stat.st_mtime_ns, stat.st_size))
+
+
+def _days_off(path: Path, wanted: frozenset[int]) -> frozenset[date]:
+    return frozenset(e.day for e in read_ics_events(path, wanted) if e.day.year in wanted)
+
+
+@lru_cache(maxsize=16)
+def _cached_days_off(path: Path, wanted: frozenset[int], mtime_ns: int, size: int) -> frozenset[date]:
+    return _days_off(path, wanted)
