@@ -40,7 +40,7 @@ def approve_range(
     journal = open_journal(settings.storage.url, now=now)
     result = ApproveResult()
     try:
-        read_journal_state(inputs, journal, start=start)
+        read_journal_state(inputs, journal, start=start, now=now)
         report = inputs.new_report()
         renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
         items = plan(

@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -28,7 +28,15 @@ from types import TracebackType
 from typing import Any
 
 from greeter.errors import JournalError, JournalLockedError
-from greeter.journal_schema import KEY_WHERE, connect, db_time, key_params, path_from_url, row_to_entry
+from greeter.journal_schema import (
+    KEY_WHERE,
+    connect,
+    db_time,
+    key_params,
+    parse_time,
+    path_from_url,
+    row_to_entry,
+)
 from greeter.journal_store import (
     CAP_STATES,
     STATES,
@@ -439,6 +447,17 @@ class Journal:
                 (since.isoformat(),),
             ).fetchall()
         return {(r[0], r[1], date.fromisoformat(r[2])): r[3] for r in rows}
+
+    # --- occasions and since when they exist ----------------------------------
+
+    def known_occasions(self) -> dict[str, datetime | None]:
+        with self._db() as db:
+            return {r[0]: parse_time(r[1]) for r in db.execute("SELECT name, since FROM occasions")}
+
+    def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
+        rows = [(name, None if at is None else db_time(at)) for name, at in since.items()]
+        with self._db(write=True) as db:
+            db.executemany("INSERT OR IGNORE INTO occasions (name, since) VALUES (?, ?)", rows)
 
     # --- the do-not-contact list ----------------------------------------------
 

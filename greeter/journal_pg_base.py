@@ -10,7 +10,7 @@ The claims and the state machine, which need more care, are in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -226,6 +226,22 @@ class PgJournalBase:
             (since,),
         )
         return {(r["contact_id"], r["occasion"], r["occasion_date"]): r["content_hash"] for r in rows}
+
+    # --- occasions and since when they exist ------------------------------------------------------
+
+    def known_occasions(self) -> dict[str, datetime | None]:
+        return {r["name"]: r["since"] for r in self._read("SELECT name, since FROM occasions")}
+
+    def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
+        names = sorted(since)
+        moments = [None if (at := since[n]) is None else aware(at) for n in names]
+        self._run(
+            lambda conn, _: conn.execute(
+                "INSERT INTO occasions (name, since)"
+                " SELECT * FROM unnest(%s::text[], %s::timestamptz[]) ON CONFLICT DO NOTHING",
+                (names, moments),
+            )
+        )
 
     # --- the do-not-contact list ----------------------------------------------------------------
 

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: The journal's tables; any of them present without ``schema_version`` means "not ours".
-TABLES = ("greetings", "suppression", "approvals")
+TABLES = ("greetings", "suppression", "approvals", "occasions")
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -106,6 +106,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             )
             """,
         ),
+    ),
+    Migration(
+        2,
+        "when each occasion was first planned (an occasion added later is not caught up)",
+        ("CREATE TABLE occasions (name text PRIMARY KEY, since timestamptz)",),
     ),
 )
 

@@ -97,6 +97,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        5,
+        "when each occasion was first planned (an occasion added later is not caught up)",
+        (
+            """
+            CREATE TABLE occasions (
+                name TEXT PRIMARY KEY,
+                since TEXT
+            )
+            """,
+        ),
+    ),
 )
 
 _BUSY_TIMEOUT_MS = 5000

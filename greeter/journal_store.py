@@ -25,7 +25,7 @@ waits for an operator and is never sent again automatically.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -183,6 +183,12 @@ class JournalStore(Protocol):
 
     def approvals(self, since: date) -> dict[JournalKey, str]:
         """Approved content hashes for occasions on or after ``since``."""
+
+    def known_occasions(self) -> dict[str, datetime | None]:
+        """Each occasion name a sender has planned with, and since when (None: from the start)."""
+
+    def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
+        """Remember occasions not known yet (known ones keep their first date)."""
 
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int: ...
 

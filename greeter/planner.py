@@ -9,7 +9,7 @@ the suppression list and any extra days off are arguments.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -41,6 +41,8 @@ class PlanWindow:
     calendar: WorkCalendar
     fixed: dict[str, list[date]]
     occasions: dict[str, Occasion]
+    #: Occasions added to the config after the journal first planned: since when they exist.
+    since: Mapping[str, datetime] = field(default_factory=dict)
 
 
 def plan_window(
@@ -50,12 +52,14 @@ def plan_window(
     start: date,
     days: int,
     extra_days_off: Iterable[date] = (),
+    occasion_since: Mapping[str, datetime | None] | None = None,
 ) -> PlanWindow:
     """Prepare a plan of ``days`` days from ``start`` as seen at ``now`` (aware).
 
     Occasions from ``catch_up_days`` before today are simulated too (not
     shown) so that greetings due before ``start`` count against the cap just
-    as they will when the daemon gets there.
+    as they will when the daemon gets there. ``occasion_since`` (see
+    :func:`occasion_starts`): an occasion's days before it existed are not planned.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -79,7 +83,23 @@ def plan_window(
         calendar=cal,
         fixed=fixed_days(settings, sim_start, end),
         occasions={o.name: o for o in settings.occasions},
+        since={name: at for name, at in (occasion_since or {}).items() if at is not None},
     )
+
+
+def occasion_starts(
+    known: Mapping[str, datetime | None], names: Iterable[str], now: datetime
+) -> dict[str, datetime | None]:
+    """Since when each configured occasion exists, as the journal records it (``known``).
+
+    The occasions of a journal's first plan have always existed (None: the
+    usual catch-up after downtime applies). One added to the config later
+    exists from the first plan that has it (``now``): its days before that are
+    not "missed" — greeting them as belated, or journaling them as expired,
+    would treat a config change as downtime.
+    """
+    new = now if known else None
+    return {name: known.get(name, new) for name in names}
 
 
 def lookahead_end(settings: Settings, cal: WorkCalendar, today: date) -> date:
@@ -134,6 +154,9 @@ def plan_contact(
     ):
         occ = pw.occasions[hit.occasion]
         ideal = hit.date - timedelta(days=occ.days_before)
+        first = pw.since.get(hit.occasion)
+        if first is not None and ideal < first.astimezone(tz).date():
+            continue  # the occasion did not exist yet: nothing was missed
         shown = ideal >= pw.start
         refusal = precheck(hit, audience=occ.audience, past_keys=past_keys, suppressed=suppressed)
         if refusal is not None:

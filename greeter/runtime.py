@@ -19,7 +19,7 @@ from greeter.errors import Problem
 from greeter.ics_days import days_off_from_ics
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting
-from greeter.planner import PlanWindow, plan_window
+from greeter.planner import PlanWindow, occasion_starts, plan_window
 from greeter.sources import LoadReport, iter_contacts
 
 #: What identifies one version of a contacts file: the source settings, path, mtime (ns), size, inode.
@@ -56,6 +56,8 @@ class Inputs:
     config_file: Path
     history: dict[str, list[PastGreeting]] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
+    #: Since when each configured occasion exists (:func:`~greeter.planner.occasion_starts`).
+    occasion_since: dict[str, datetime | None] = field(default_factory=dict)
     #: ``review: required``: approved content hashes by journal key (None: no review).
     approvals: dict[JournalKey, str] | None = None
     #: Keep the loaded contacts in memory while the source file is unchanged (opt-in).
@@ -107,7 +109,12 @@ class Inputs:
 
     def window(self, *, now: datetime, start: date, days: int) -> PlanWindow:
         return plan_window(
-            self.settings, now=now, start=start, days=days, extra_days_off=self.extra_days_off(start, days)
+            self.settings,
+            now=now,
+            start=start,
+            days=days,
+            extra_days_off=self.extra_days_off(start, days),
+            occasion_since=self.occasion_since,
         )
 
     def extra_days_off(self, start: date, days: int) -> set[date]:
@@ -126,14 +133,16 @@ def journal_history(journal: JournalStore, since_day: date) -> dict[str, list[Pa
     return history
 
 
-def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date) -> None:
+def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, now: datetime) -> None:
     """Fill ``inputs`` with what the journal knows that matters to a plan starting at ``start``.
 
     History reaches back one cap window (plus catch-up) so the frequency cap
-    sees earlier greetings; the suppression list and, under review, the
-    approvals come along.
+    sees earlier greetings; the suppression list, since when each occasion
+    exists and, under review, the approvals come along.
     """
     settings = inputs.settings
+    names = [o.name for o in settings.occasions]
+    inputs.occasion_since = occasion_starts(journal.known_occasions(), names, now)
     lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
     inputs.history = journal_history(journal, start - timedelta(days=lookback))
     inputs.suppressed = journal.suppressed()
@@ -163,7 +172,7 @@ def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:
             inputs.approvals = {}  # no journal yet, so nothing is approved yet
         return
     try:
-        read_journal_state(inputs, journal, start=start)
+        read_journal_state(inputs, journal, start=start, now=now)
     finally:
         journal.close()
 

@@ -106,7 +106,9 @@ def plan_cycle(
     # recorded as ``expired`` (the client's history shows them), never sent.
     lookback = max(EXPIRY_LOOKBACK_DAYS, settings.frequency_cap.min_gap_days)
     start = today - timedelta(days=settings.catch_up_days + lookback)
-    read_journal_state(inputs, journal, start=start)
+    read_journal_state(inputs, journal, start=start, now=now)
+    if not dry_run:
+        journal.record_occasions(inputs.occasion_since)
     # Far enough ahead that today's letters are decided (and merged) exactly as preview shows.
     end = lookahead_end(settings, inputs.window(now=now, start=start, days=1).calendar, today)
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1)

@@ -104,6 +104,7 @@ def test_an_old_journal_is_upgraded_in_order_and_keeps_its_rows(tmp_path: Path) 
         assert [e.contact_id for e in j.history(state="sent")] == ["c-9"]
         j.suppress(["a@b.example"], "test", NOW)  # table from migration 2
         assert j.payload(("c-9", "new_year", date(2025, 1, 1))) is None  # column from migration 3
+        assert j.known_occasions() == {}  # table from migration 5: an upgraded journal knows none yet
 
 
 def test_a_newer_or_foreign_database_is_refused(tmp_path: Path) -> None:
@@ -314,6 +315,15 @@ def test_sent_times_for_the_daily_quota(journal: JournalStore) -> None:
 def test_naive_times_are_refused(journal: JournalStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         claim(journal, now=datetime(2025, 3, 14, 7, 0))
+
+
+def test_occasions_keep_the_moment_they_were_first_recorded(journal: JournalStore) -> None:
+    assert journal.known_occasions() == {}
+    later = NOW + timedelta(days=30)
+    journal.record_occasions({"birthday": None, "new_year": None})
+    journal.record_occasions({"birthday": later, "womens_day": later})  # birthday is known: kept
+    assert journal.known_occasions() == {"birthday": None, "new_year": None, "womens_day": later}
+    assert committed_rows(journal, "SELECT COUNT(*) FROM occasions") == [(3,)]
 
 
 def test_suppression_list_is_case_insensitive_and_reports_changes(journal: JournalStore) -> None:

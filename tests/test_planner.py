@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from greeter.config import Settings
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
 from greeter.plan_types import PastGreeting, PlanItem
-from greeter.planner import plan, plan_window
+from greeter.planner import occasion_starts, plan, plan_window
 
 CONFIG = """\
 sender: {name: Shop, email: hello@shop.example}
@@ -226,3 +226,46 @@ def test_a_greeting_the_cap_refused_on_its_day_does_not_come_back_later_as_belat
     missed = birthday([PastGreeting("1", "first_deal", date(2016, 2, 20), date(2027, 2, 20))])
     assert (missed.status, missed.belated) == ("send", True)
     assert missed.send_at is not None and missed.send_at.date() == date(2027, 3, 15)
+
+
+T0 = datetime(2027, 4, 10, 9, 0, tzinfo=MSK)
+T1 = datetime(2027, 4, 15, 9, 0, tzinfo=MSK)
+
+
+@pytest.mark.parametrize(
+    ("known", "names", "expected"),
+    [
+        ({}, ["birthday", "new_year"], {"birthday": None, "new_year": None}),  # a journal's first plan
+        ({"birthday": None}, ["birthday", "spring"], {"birthday": None, "spring": T1}),  # added later
+        ({"birthday": None, "spring": T0}, ["birthday", "spring"], {"birthday": None, "spring": T0}),
+        ({"old": None}, ["birthday"], {"birthday": T1}),  # renamed: a new occasion
+        ({"spring": T0, "gone": None}, ["spring"], {"spring": T0}),  # removed ones are not planned
+    ],
+)
+def test_occasion_starts(
+    known: dict[str, datetime | None], names: list[str], expected: dict[str, datetime | None]
+) -> None:
+    assert occasion_starts(known, names, T1) == expected
+
+
+def test_an_occasion_added_later_is_not_caught_up_for_the_days_before_it(settings: Settings) -> None:
+    now = datetime(2027, 4, 15, 11, 0, tzinfo=MSK)  # Thursday
+    person = contact("late", birthday=date(1980, 4, 14), first_deal=date(2020, 4, 16))
+    items = lambda since: {  # noqa: E731
+        i.hit.occasion: i
+        for i in plan(
+            [person], plan_window(settings, now=now, start=date(2027, 4, 1), days=20, occasion_since=since)
+        )
+    }
+    # Known from the start: yesterday's birthday is caught up as belated (downtime)…
+    always = items({"birthday": None, "first_deal": None})
+    assert always["birthday"].status == "send" and always["birthday"].belated
+    # …added this morning: there was nothing to miss yesterday; tomorrow's occasion is planned.
+    added = items({"birthday": datetime(2027, 4, 15, 8, 0, tzinfo=MSK), "first_deal": None})
+    assert "birthday" not in added
+    assert added["first_deal"].status == "send" and not added["first_deal"].belated
+    # The day it was added counts as existing, in the recipient's own zone: added at 23:00 in
+    # Moscow on the birthday, it is caught up; at 01:00 the next day (still the 14th in UTC), not.
+    evening = items({"birthday": datetime(2027, 4, 14, 20, 0, tzinfo=UTC), "first_deal": None})
+    assert evening["birthday"].status == "send" and evening["birthday"].belated
+    assert "birthday" not in items({"birthday": datetime(2027, 4, 14, 22, 0, tzinfo=UTC), "first_deal": None})

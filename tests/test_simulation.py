@@ -108,14 +108,6 @@ def test_outside_downtime_no_greeting_leaves_late_or_expires(outcome: tuple[Simu
     assert f.counts["expired: look-ahead"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an occasion added to the config (SIGHUP or restart) is caught up for the days before it "
-    "existed: the first run after the change sends 'belated' letters for occasions of the last "
-    "catch_up_days and journals the week before as expired — as if the daemon had been down. Nothing "
-    "in the planner knows when an occasion was added (it would need e.g. an occasion 'since' date in "
-    "config, or the reload time from the daemon)",
-)
 def test_a_new_occasion_is_not_back_dated(outcome: tuple[Simulation, Findings]) -> None:
     _, f = outcome
     assert f.counts["late: back-dated new occasion"] == 0
