@@ -768,8 +768,15 @@ def check(sim: Simulation) -> Findings:
     # * back-dating: an occasion added by the config change caught up for the days before it
     #   existed (belated letters, expired rows), as if the daemon had been down (the journal's
     #   ``occasions`` table prevents it; must stay 0).
+    # * downtime by merging: an occasion just before a gap that merged into a letter due in the
+    #   gap (the letter leaves on its lead's day) expires with that letter.
     gaps = [(d.first_day, d.restart) for d in sim.scenario.downtimes]
     added = {o.name for o in sim.settings.occasions} - {o.name for o in sim.first_settings.occasions}
+    gap_days: dict[str, list[date]] = defaultdict(list)
+    for r in rows:
+        if any(a <= r.occasion_date < b for a, b in gaps):
+            gap_days[r.contact_id].append(r.occasion_date)
+    min_gap = sim.settings.frequency_cap.min_gap_days
     for r in rows:
         if any(a <= r.occasion_date < b for a, b in gaps):
             continue
@@ -789,6 +796,10 @@ def check(sim: Simulation) -> Findings:
             f.counts[f"{what}: back-dated new occasion"] += 1
         elif (r.occasion_date - greeting_day).days >= 2:
             f.counts[f"{what}: look-ahead"] += 1
+        elif what == "expired" and any(
+            0 < (d - r.occasion_date).days < min_gap for d in gap_days[r.contact_id]
+        ):
+            f.counts["expired: merged into a letter due in downtime"] += 1
         else:
             f.broken("late or expired only for a known reason", f"{r.key} {what} ({r.sent_at})")
     f.counts["sent belated"] = sum(
@@ -899,6 +910,8 @@ def report(sim: Simulation, f: Findings) -> str:
         f"{f.counts['expired: look-ahead']:,} expired",
         f"  new occasion back-dated by the config change: {f.counts['late: back-dated new occasion']:,} "
         f"late, {f.counts['expired: back-dated new occasion']:,} expired",
+        f"  merged into a letter that was due during a downtime: "
+        f"{f.counts['expired: merged into a letter due in downtime']:,} expired",
         f"29 February birthdays greeted: {f.counts['leap-day birthdays greeted']:,}",
         "",
         "letters per contact per year (contacts with a valid e-mail):",
