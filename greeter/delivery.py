@@ -24,9 +24,10 @@ from zoneinfo import ZoneInfo
 from greeter.config import Retry, Settings
 from greeter.contacts import Contact
 from greeter.errors import GreeterError
-from greeter.journal_store import ClaimRequest, JournalEntry, JournalKey, JournalStore
+from greeter.journal_store import CAP_STATES, ClaimRequest, JournalEntry, JournalKey, JournalStore
 from greeter.message import build_message, make_message_id
 from greeter.plan_types import Hit, PlanItem, Rendered
+from greeter.policy import cap_refusal
 from greeter.ratelimit import RateLimiter
 from greeter.review import approval_of, content_hash
 from greeter.transport import Outcome, Outgoing, SendResult, Transport, run_batch
@@ -237,6 +238,34 @@ class Deliverer:
                 other.key, f"merged into {ready.occasion}", self.now, email=ready.outgoing.rcpt
             )
 
+    def claim_for_contact(self, ready: Ready) -> bool:
+        """Shared journal: decide the contact's cap again on the journal as it is now, and claim.
+
+        Holds the contact (:meth:`JournalStore.contact_lock`) so that no other
+        sender decides for it meanwhile; the claim and the merged occasions are
+        committed before the lock is released. False: not ours to send.
+        """
+        key = ready.request.key
+        with self.journal.contact_lock(key[0]):
+            rows = self.journal.history(contact_id=key[0])
+            known = {r.key for r in rows}
+            if key in known:
+                self.summary.skipped["already_sent"] += 1
+                return False
+            taken = sorted(r.send_day or r.occasion_date for r in rows if r.state in CAP_STATES)
+            if cap_refusal(ready.request.planned_at.date(), taken, self.settings.frequency_cap):
+                self.summary.skipped["frequency_cap"] += 1  # another sender greeted this contact meanwhile
+                return False
+            if not self.journal.claim_many([ready.request], now=self.now)[0]:
+                self.summary.skipped["already_sent"] += 1
+                return False
+            for other in ready.also:
+                if other.key not in known:
+                    self.journal.mark_skipped(
+                        other.key, f"merged into {ready.occasion}", self.now, email=ready.outgoing.rcpt
+                    )
+        return True
+
     def record(
         self, result: SendResult, attempts: int, tz: ZoneInfo, occasion_date: date, email: str
     ) -> None:
@@ -272,12 +301,16 @@ class Deliverer:
                 continue
             if item.hit.date > self.now.date():
                 continue  # decided again when its day comes
-            if item.reason == "expired":
-                self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email)
-            else:
-                self.journal.mark_skipped(
-                    item.hit.key, f"{item.reason}: {item.detail}", self.now, email=item.hit.contact.email
-                )
+            cid, occasion, day = item.hit.key
+            with self.journal.contact_lock(cid):
+                if self.journal.history(contact_id=cid, occasion=occasion, since=day, until=day):
+                    continue  # journaled meanwhile by another sender (shared journal): that stands
+                if item.reason == "expired":
+                    self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email)
+                else:
+                    self.journal.mark_skipped(
+                        item.hit.key, f"{item.reason}: {item.detail}", self.now, email=item.hit.contact.email
+                    )
             self.summary.skipped[str(item.reason)] += 1
 
 
@@ -300,6 +333,11 @@ async def send_batch(
         info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")
     claimer = GroupClaimer(deliverer.journal, deliverer.now)
     sender = deliverer.settings.sender.email
+    # Several senders may share the journal (PostgreSQL): each fresh letter's cap is decided
+    # again, and it is claimed, holding its contact. At most two at a time: each holds two of
+    # the journal's four pooled connections (journal_pg.POOL_SIZE) while verdicts need one.
+    shared = deliverer.journal.shared
+    contact_turn = asyncio.Semaphore(2)
 
     def retry_letters() -> Iterator[Ready]:
         for entry, data in retries:
@@ -316,11 +354,16 @@ async def send_batch(
     async def send(ready: Ready) -> SendResult | None:
         if deliverer.stopping:
             return None  # built but not yet claimed: it stays for the next run
-        if not await claimer.claim(ready.request):
-            if ready.fresh:
-                deliverer.summary.skipped["already_sent"] += 1
-            return None
-        deliverer.claimed(ready)
+        if ready.fresh and shared:
+            async with contact_turn:
+                if not await asyncio.to_thread(deliverer.claim_for_contact, ready):
+                    return None
+        else:
+            if not await claimer.claim(ready.request):
+                if ready.fresh:
+                    deliverer.summary.skipped["already_sent"] += 1
+                return None
+            deliverer.claimed(ready)
         item = ready.outgoing
         result = await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
         # Record the verdict in the same worker, before it pulls (and claims) the next

@@ -81,6 +81,9 @@ _CLAIM_SQL = """
 class Journal:
     """The SQLite journal (stdlib ``sqlite3``, WAL). Construct with :meth:`open`."""
 
+    #: One sender at a time (:meth:`lock_sender`).
+    shared = False
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self._path = path

@@ -85,6 +85,9 @@ def _worker_id() -> str:
 class PgJournal(PgJournalBase):
     """The PostgreSQL journal (psycopg 3 + a small pool). Construct with :meth:`open`."""
 
+    #: Several daemons may send from it at once.
+    shared = True
+
     def __init__(
         self, pool: ConnectionPool[Conn], target: PgTarget, schema_name: str, worker_id: str
     ) -> None:
@@ -168,19 +171,44 @@ class PgJournal(PgJournalBase):
     def contact_lock(self, contact_id: str) -> Iterator[None]:
         """Hold one contact for the frequency cap, across every process sharing this journal.
 
-        A transaction-level advisory lock on a pooled connection, released when
-        the block ends (or the connection dies). Inside, re-read the contact's
-        greetings (:meth:`greeted_dates`/:meth:`history`), decide, and
-        :meth:`claim`: the claim is committed before the lock is released, so
-        the next holder counts it.
+        A session advisory lock on a pooled connection, released when the block
+        ends (or when the server ends the session: a restart releases it too).
+        Inside, re-read the contact's greetings, decide, and :meth:`claim`: the
+        claim is committed before the lock is released, so the next holder
+        counts it. A lost connection while taking the lock is retried once; one
+        lost while releasing it is no error (the lock went with the session).
         """
         key = advisory_key("contact", self._schema_name, contact_id)
+        conn = self._locked_connection(key)
         try:
-            with self._pool.connection() as conn, conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
-                yield
-        except psycopg.Error as exc:
-            raise JournalError(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}") from None
+            yield
+        finally:
+            try:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+            except psycopg.Error:
+                conn.close()  # ends the session, and the lock with it (if the server had not already)
+            finally:
+                self._pool.putconn(conn)
+
+    def _locked_connection(self, key: int) -> Conn:
+        for retrying in (False, True):
+            try:
+                conn = self._pool.getconn()
+            except PoolTimeout:
+                raise JournalError(f"journal {self.url}: no database connection available") from None
+            try:
+                conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+                return conn
+            except psycopg.OperationalError as exc:
+                self._pool.putconn(conn)
+                if retrying:
+                    message = pg_message(exc, self._target.conninfo)
+                    raise JournalError(f"journal {self.url}: {message}") from None
+                self._pool.check()
+            except psycopg.Error as exc:
+                self._pool.putconn(conn)
+                raise JournalError(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}") from None
+        raise AssertionError("unreachable")
 
     # --- claims and outcomes ----------------------------------------------------------------
 

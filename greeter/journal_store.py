@@ -105,6 +105,10 @@ class JournalStore(Protocol):
     reads the clock, so ``--now`` runs and tests are exact.
     """
 
+    #: Several senders may work on this journal at once (PostgreSQL): each must re-decide a
+    #: contact's cap under :meth:`contact_lock` before claiming. False: one sender (SQLite).
+    shared: bool
+
     def lock_sender(self) -> None:
         """Become a sender: SQLite admits only one (else ``JournalLockedError``), PostgreSQL many."""
 

@@ -23,6 +23,7 @@ from greeter.config import Columns, ContactsSource, Defaults
 from greeter.contacts import Contact
 from greeter.db_url import redact
 from greeter.errors import ContactsError
+from greeter.journal_pg_schema import MIGRATIONS as PG_MIGRATIONS
 from greeter.sources import LoadReport, iter_contacts, load_contacts
 from greeter.sources.sql_source import read_rows
 from tests import databases
@@ -320,7 +321,8 @@ def test_greeter_check_reports_both_databases(make_project: MakeProject, pg_crm:
         CliRunner().invoke(main, ["--config", str(config), "history"])  # opening the journal creates it
         text = CliRunner().invoke(main, ["--config", str(config), "check"]).stdout
         assert (
-            f"journal: {redact(journal_url)}: PostgreSQL " in text and "journal schema version 1 of 1" in text
+            f"journal: {redact(journal_url)}: PostgreSQL " in text
+            and f"journal schema version {len(PG_MIGRATIONS)} of {len(PG_MIGRATIONS)}" in text
         )
         broken = make_project([], storage={"url": "postgresql://greeter:hunter2@127.0.0.1:1/x"})
         result = CliRunner().invoke(main, ["--config", str(broken), "check"])
