@@ -33,7 +33,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -49,13 +48,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
-from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_send import free_port, greeter_project  # noqa: E402  (a sibling script, not a package)
+
 OUT = ROOT / "bench" / "out"
 SINK = Path("/usr/sbin/smtp-sink")
 PG_URL = os.environ.get("GREETER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компания;Часовой пояс;Язык;Категория;Теги;Дата рождения;Дата основания компании;Первая сделка"
 NOW = "2027-04-14T11:00:00+03:00"  # birthdays on 13 April: every greeting is due at once
 PLAN_NOW = datetime(2027, 1, 1, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 #: The CRM table: gen_contacts.py's columns, dates as DATE.
@@ -86,14 +87,6 @@ def pg_schema(prefix: str) -> Iterator[str]:
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -134,25 +127,7 @@ def sink_received(log: Path) -> int:
 
 
 def project(folder: Path, n: int, port: int, journal_url: str, pool: int) -> Path:
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    (folder / "data").mkdir()
-    rows = [
-        f"{i};client{i}@example.com;Иванов;Иван;Петрович;м;ООО «Тест {i}»;Europe/Moscow;ru;regular;;13.04.1980;;"
-        for i in range(1, n + 1)
-    ]
-    (folder / "data" / "contacts.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8-sig")
-    yaml = YAML()
-    config = yaml.load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
-    config["delivery"]["transport"] = "smtp"
-    config["delivery"]["smtp"].update(
-        {"host": "127.0.0.1", "port": port, "pool_size": pool, "timeout_seconds": 30}
-    )
-    config["delivery"]["rate_limit"] = {}
-    config["storage"]["url"] = journal_url
-    path = folder / "greeter.yaml"
-    with path.open("w", encoding="utf-8") as fh:
-        yaml.dump(config, fh)
-    return path
+    return greeter_project(folder, n, port, pool, journal_url)
 
 
 def journal_counts(conn: psycopg.Connection[Any], schema: str) -> Counter[str]:
@@ -214,7 +189,6 @@ def run_daemons(n: int, k: int, pool: int, timeout: float) -> dict[str, Any]:
 
 def write_sources(rows: int, table: str) -> Path:
     """The CSV in bench/out/ (generated once per size) and the same rows COPYed into ``table``."""
-    sys.path.insert(0, str(ROOT / "bench"))
     from gen_contacts import contact_rows, write_contacts
 
     path = OUT / f"contacts-{rows}.csv"

@@ -63,7 +63,8 @@ def background(cmd: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
         proc.wait(timeout=10)
 
 
-def greeter_project(folder: Path, n: int, port: int, pool: int) -> Path:
+def greeter_project(folder: Path, n: int, port: int, pool: int, journal_url: str | None = None) -> Path:
+    """N contacts whose birthday was yesterday (all due at once), the example config on SMTP."""
     shutil.copytree(ROOT / "templates", folder / "templates")
     (folder / "data").mkdir()
     rows = [
@@ -78,6 +79,8 @@ def greeter_project(folder: Path, n: int, port: int, pool: int) -> Path:
         {"host": "127.0.0.1", "port": port, "pool_size": pool, "timeout_seconds": 30}
     )
     config["delivery"]["rate_limit"] = {}
+    if journal_url is not None:
+        config["storage"]["url"] = journal_url
     path = folder / "greeter.yaml"
     with path.open("w", encoding="utf-8") as fh:
         yaml.dump(config, fh)
