@@ -231,9 +231,11 @@ class Deliverer:
             )
             yield Ready(p.outgoing, request, also=p.item.also, occasion=p.item.hit.occasion, fresh=True)
 
-    def claimed(self, ready: Ready) -> None:
-        """The letter is ours: journal the occasions merged into it as skipped."""
+    def claimed(self, ready: Ready, journaled: frozenset[JournalKey] = frozenset()) -> None:
+        """The letter is ours: journal the occasions merged into it (not ``journaled`` yet) as skipped."""
         for other in ready.also:
+            if other.key in journaled:
+                continue
             self.journal.mark_skipped(
                 other.key, f"merged into {ready.occasion}", self.now, email=ready.outgoing.rcpt
             )
@@ -248,7 +250,7 @@ class Deliverer:
         key = ready.request.key
         with self.journal.contact_lock(key[0]):
             rows = self.journal.history(contact_id=key[0])
-            known = {r.key for r in rows}
+            known = frozenset(r.key for r in rows)
             if key in known:
                 self.summary.skipped["already_sent"] += 1
                 return False
@@ -259,11 +261,7 @@ class Deliverer:
             if not self.journal.claim_many([ready.request], now=self.now)[0]:
                 self.summary.skipped["already_sent"] += 1
                 return False
-            for other in ready.also:
-                if other.key not in known:
-                    self.journal.mark_skipped(
-                        other.key, f"merged into {ready.occasion}", self.now, email=ready.outgoing.rcpt
-                    )
+            self.claimed(ready, known)
         return True
 
     def record(
@@ -303,8 +301,11 @@ class Deliverer:
                 continue  # decided again when its day comes
             cid, occasion, day = item.hit.key
             with self.journal.contact_lock(cid):
-                if self.journal.history(contact_id=cid, occasion=occasion, since=day, until=day):
-                    continue  # journaled meanwhile by another sender (shared journal): that stands
+                # Only a shared journal can have changed since the plan read it (another sender).
+                if self.journal.shared and self.journal.history(
+                    contact_id=cid, occasion=occasion, since=day, until=day
+                ):
+                    continue  # journaled meanwhile by another sender: that stands
                 if item.reason == "expired":
                     self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email)
                 else:
