@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from greeter.config import Retry, Settings
@@ -32,6 +33,9 @@ from greeter.ratelimit import RateLimiter
 from greeter.review import approval_of, content_hash
 from greeter.transport import Outcome, Outgoing, SendResult, Transport, run_batch
 from greeter.unsubscribe import unsubscribe_url
+
+Req = TypeVar("Req")
+Res = TypeVar("Res")
 
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
@@ -83,51 +87,50 @@ class Ready:
     fresh: bool = False
 
 
-class GroupClaimer:
-    """Claims from workers ready at the same moment share one commit (group commit).
+class GroupCommit(Generic[Req, Res]):
+    """Requests from workers ready at the same moment share one trip to the journal (group commit).
 
     A claim must be durable before DATA, and an fsync costs about a
     millisecond and a half on an ordinary disk — per claim, that alone caps a
-    sender at ~700 letters/s. Here the first worker to ask starts a commit in
-    a thread; workers asking meanwhile queue up and go together in the next
-    commit. Each letter is still claimed only when its worker is about to
-    send it, so a crash leaves at most the pool's in-flight letters
-    ``claimed`` (→ ``uncertain``), exactly as with one commit per letter.
+    sender at ~700 letters/s. Here the first worker to ask starts ``commit``
+    in a thread; workers asking meanwhile queue up and go together in the next
+    call. Each letter is still claimed only when its worker is about to send
+    it, so a crash leaves at most the pool's in-flight letters ``claimed``
+    (→ ``uncertain``), exactly as with one commit per letter. Verdicts go the
+    same way, so the event loop never waits on the journal's lock while a
+    claim is being synced.
     """
 
-    def __init__(self, journal: JournalStore, now: datetime) -> None:
-        self._journal = journal
-        self._now = now
-        self._pending: list[tuple[ClaimRequest, asyncio.Future[bool]]] = []
+    def __init__(self, commit: Callable[[list[Req]], Sequence[Res]]) -> None:
+        self._commit = commit
+        self._pending: list[tuple[Req, asyncio.Future[Res]]] = []
         self._task: asyncio.Future[None] | None = None
-        #: How many commits the claims took (fewer than claims when workers overlap).
+        #: How many calls of ``commit`` the requests took (fewer than requests when workers overlap).
         self.commits = 0
 
-    async def claim(self, request: ClaimRequest) -> bool:
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    async def submit(self, request: Req) -> Res:
+        future: asyncio.Future[Res] = asyncio.get_running_loop().create_future()
         self._pending.append((request, future))
         if self._task is None or self._task.done():
             self._task = asyncio.ensure_future(self._flush())
         return await future
 
     async def _flush(self) -> None:
-        batch: list[tuple[ClaimRequest, asyncio.Future[bool]]] = []
+        batch: list[tuple[Req, asyncio.Future[Res]]] = []
         try:
             while self._pending:
                 batch, self._pending = self._pending, []
                 try:
-                    won = await asyncio.to_thread(
-                        self._journal.claim_many, [r for r, _ in batch], now=self._now
-                    )
+                    results = await asyncio.to_thread(self._commit, [r for r, _ in batch])
                 except Exception as exc:  # handed to every worker waiting on this commit
                     for _, future in batch:
                         if not future.done():
                             future.set_exception(exc)
                     continue
                 self.commits += 1
-                for (_, future), ok in zip(batch, won, strict=True):
+                for (_, future), result in zip(batch, results, strict=True):
                     if not future.done():
-                        future.set_result(ok)
+                        future.set_result(result)
         finally:  # cancelled mid-commit: nobody may wait forever
             for _, future in [*batch, *self._pending]:
                 if not future.done():
@@ -211,7 +214,7 @@ class Deliverer:
         Pulled lazily: only the letters in flight exist as bytes (a large batch
         never sits in memory), and building the next letter overlaps with the
         network waits of the ones being sent. Claiming happens in the worker,
-        right before the letter goes out (:class:`GroupClaimer`).
+        right before the letter goes out (:class:`GroupCommit`).
         """
         for item in items:
             if self.stopping:
@@ -264,33 +267,39 @@ class Deliverer:
             self.claimed(ready, known)
         return True
 
-    def record(
-        self, result: SendResult, attempts: int, tz: ZoneInfo, occasion_date: date, email: str
-    ) -> None:
-        """Write the server's verdict; classify by SMTP reply class (DESIGN.md §4)."""
+    def record(self, result: SendResult, attempts: int, tz: ZoneInfo, occasion_date: date, email: str) -> str:
+        """Write the server's verdict; classify by SMTP reply class (DESIGN.md §4).
+
+        Journal only (it runs in a worker thread); returns the summary count the
+        letter falls under, for :meth:`count` on the event loop.
+        """
         key, reply = result.key, result.reply
         if result.outcome is Outcome.OK:
             self.journal.mark_sent(key, reply, self.now)
-            self.summary.counts["sent"] += 1
-        elif result.outcome is Outcome.UNCERTAIN:
+            return "sent"
+        if result.outcome is Outcome.UNCERTAIN:
             self.journal.mark_uncertain(key, reply, self.now)
-            self.summary.counts["uncertain"] += 1
-            self.summary.errors.append(
-                f"{key[0]} {key[1]}: uncertain ({reply}); see greeter history --state uncertain"
-            )
-        elif result.outcome is Outcome.TEMPORARY:
+            return "uncertain"
+        if result.outcome is Outcome.TEMPORARY:
             nxt = self.now + backoff(attempts, self.settings.delivery.retry)
             if nxt > deadline(occasion_date, tz, self.settings.catch_up_days):
                 self.journal.mark_failed(key, f"{reply} (gave up: past the catch-up deadline)", self.now)
-                self.summary.counts["failed"] += 1
-            else:
-                self.journal.mark_retry(key, reply, nxt, self.now)
-                self.summary.counts["retry"] += 1
-        else:
-            self.journal.mark_failed(key, reply, self.now)
-            self.summary.counts["failed"] += 1
-            if result.unknown_user:
-                self.journal.suppress([email], f"bounced: {reply}", self.now)
+                return "failed"
+            self.journal.mark_retry(key, reply, nxt, self.now)
+            return "retry"
+        self.journal.mark_failed(key, reply, self.now)
+        if result.unknown_user:
+            self.journal.suppress([email], f"bounced: {reply}", self.now)
+        return "failed"
+
+    def count(self, result: SendResult, counted: str) -> None:
+        """Add a recorded verdict to the summary."""
+        self.summary.counts[counted] += 1
+        if counted == "uncertain":
+            key = result.key
+            self.summary.errors.append(
+                f"{key[0]} {key[1]}: uncertain ({result.reply}); see greeter history --state uncertain"
+            )
 
     def record_skips(self, items: Iterable[PlanItem]) -> None:
         """Journal the skips that explain a client's history once their day has come."""
@@ -332,7 +341,11 @@ async def send_batch(
     }
     for entry, _ in retries:
         info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")
-    claimer = GroupClaimer(deliverer.journal, deliverer.now)
+    journal, now = deliverer.journal, deliverer.now
+    claimer = GroupCommit[ClaimRequest, bool](lambda batch: journal.claim_many(batch, now=now))
+    recorder = GroupCommit[tuple[SendResult, int, ZoneInfo, date, str], str](
+        lambda batch: [deliverer.record(*verdict) for verdict in batch]
+    )
     sender = deliverer.settings.sender.email
     # Several senders may share the journal (PostgreSQL): each fresh letter's cap is decided
     # again, and it is claimed, holding its contact. At most two at a time: each holds two of
@@ -360,7 +373,7 @@ async def send_batch(
                 if not await asyncio.to_thread(deliverer.claim_for_contact, ready):
                     return None
         else:
-            if not await claimer.claim(ready.request):
+            if not await claimer.submit(ready.request):
                 if ready.fresh:
                     deliverer.summary.skipped["already_sent"] += 1
                 return None
@@ -370,7 +383,8 @@ async def send_batch(
         # Record the verdict in the same worker, before it pulls (and claims) the next
         # letter: a crash then leaves at most `concurrency` claims without a verdict.
         attempts, occasion_date, email = info[result.key]
-        deliverer.record(result, attempts, zones.get(result.key[0], ZoneInfo("UTC")), occasion_date, email)
+        tz = zones.get(result.key[0], ZoneInfo("UTC"))
+        deliverer.count(result, await recorder.submit((result, attempts, tz, occasion_date, email)))
         if progress is not None:
             progress(1)
         return result

@@ -6,6 +6,7 @@ way a mail reader sees it, and checked for the exact set of headers.
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.header import decode_header, make_header
 from email.message import EmailMessage
@@ -13,16 +14,20 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from greeter.config import Sender
 from greeter.errors import GreeterError
 from greeter.message import (
     POLICY,
     UnsafeHeaderError,
+    _encoded_words,
     _text_part,
     build_message,
     build_mime,
     make_message_id,
+    to_bytes,
     validate_header_value,
 )
 from greeter.plan_types import Rendered
@@ -340,3 +345,68 @@ def test_the_fast_text_part_is_what_mimetext_makes(text: str) -> None:
     for subtype in ("plain", "html"):
         fast = _text_part(text, subtype).as_bytes(policy=reference)
         assert fast == MIMEText(text, subtype, "utf-8").as_bytes(policy=reference)
+
+
+@given(
+    text=st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=300)
+    .map(str.strip)
+    .filter(bool),
+    name=st.sampled_from(["Subject", "To", "From", "Reply-To"]),
+)
+def test_encoded_words_round_trip_within_rfc_2047_limits(text: str, name: str) -> None:
+    """The fast encoder says what ``Header`` would say: any text decodes back exactly, in legal words."""
+    folded = _encoded_words(text, name, "<ivan@example.com>" if name != "Subject" else "")
+    line = f"{name}: {(chr(13) + chr(10) + ' ').join(folded.lines)}"
+    assert all(len(x) <= 78 for x in line.split("\r\n"))
+    words = [w for w in " ".join(folded.lines).split() if w.startswith("=?")]
+    assert all(len(w) <= 75 for w in words)
+    for word in words:  # every word holds whole characters (RFC 2047 §5)
+        base64.b64decode(word[10:-2]).decode("utf-8")
+    expected = text if name == "Subject" else f"{text} <ivan@example.com>"
+    assert decoded(" ".join(folded.lines)) == expected
+
+
+def test_the_address_shares_the_last_line_when_it_fits_and_gets_its_own_when_not() -> None:
+    own_line = shared = 0
+    for length in range(1, 120):
+        name = ("Ёлкина-Щукина Анастасия " * 6)[:length].strip() or "Ё"
+        data = build(to_name=name)
+        lines = raw_lines(data, "To")
+        assert max(len(x) for x in lines) <= 78
+        assert parse(data)["To"].addresses[0].addr_spec == "ivan@example.com"
+        assert decoded(raw_header(data, "To")) == f"{name} <ivan@example.com>"
+        if lines[-1] == " <ivan@example.com>":
+            own_line += 1
+        else:
+            assert lines[-1].endswith("?= <ivan@example.com>")
+            shared += 1
+    assert own_line and shared, "both layouts occur over these lengths"
+
+
+def test_four_byte_characters_are_never_split_between_words() -> None:
+    subject = "🎂" * 100
+    data = build(Rendered(subject=subject, text="x"))
+    assert_wire_safe(data)
+    assert parse(data)["Subject"] == subject
+
+
+def raw_lines(data: bytes, name: str) -> list[str]:
+    """The physical lines of header ``name`` (first line and its continuations)."""
+    lines = data.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+    start = next(i for i, x in enumerate(lines) if x.lower().startswith(name.lower() + ":"))
+    end = start + 1
+    while end < len(lines) and lines[end][:1] in (" ", "\t"):
+        end += 1
+    return lines[start:end]
+
+
+@pytest.mark.parametrize(
+    "overrides", [{}, {"to_name": "Ёлкина " * 40}, {"unsubscribe_mailto": "u@romashka.example"}]
+)
+def test_the_one_write_generator_makes_the_same_bytes_as_the_stock_one(overrides: dict[str, str]) -> None:
+    letter = Rendered(subject=LETTER.subject, text="строка\n" * 200 + "end", html="<p>" + "€" * 3000 + "</p>")
+    kwargs: dict[str, object] = {"to_email": "ivan@example.com", "to_name": "Иван", "sender": SENDER,
+                                 "message_id": MID, "date": WHEN, **overrides}  # fmt: skip
+    mime = build_mime(letter, **kwargs)  # type: ignore[arg-type]
+    assert to_bytes(mime) == mime.as_bytes(policy=POLICY)
+    assert build_message(letter, **kwargs) == mime.as_bytes(policy=POLICY)  # type: ignore[arg-type]
