@@ -14,9 +14,10 @@ transport.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
@@ -52,6 +53,12 @@ class Summary:
     @property
     def failed(self) -> bool:
         return bool(self.counts["failed"] or self.counts["uncertain"] or self.counts["render_error"])
+
+    def merge(self, other: Summary) -> None:
+        """Add what another part of the same run did (a build worker's render errors)."""
+        self.counts.update(other.counts)
+        self.skipped.update(other.skipped)
+        self.errors.extend(other.errors)
 
     def line(self) -> str:
         parts = [f"{k}: {self.counts[k]}" for k in ("sent", "retry", "failed", "uncertain", "render_error")]
@@ -215,24 +222,28 @@ class Deliverer:
         never sits in memory), and building the next letter overlaps with the
         network waits of the ones being sent. Claiming happens in the worker,
         right before the letter goes out (:class:`GroupCommit`).
+        :func:`greeter.build_pool.built_letters` is the same on several cores.
         """
         for item in items:
             if self.stopping:
                 return
             p = self.prepare(item)
-            if p is None:
-                continue
-            assert p.item.send_at is not None
-            request = ClaimRequest(
-                p.item.hit.key,
-                p.outgoing.rcpt,
-                p.message_id,
-                p.item.send_at,
-                tuple(p.item.merged_with),
-                hashlib.sha256(p.outgoing.data).hexdigest(),
-                p.outgoing.data,
-            )
-            yield Ready(p.outgoing, request, also=p.item.also, occasion=p.item.hit.occasion, fresh=True)
+            if p is not None:
+                yield self.ready(p)
+
+    def ready(self, p: Prepared) -> Ready:
+        """A built letter with the claim it will need."""
+        assert p.item.send_at is not None
+        request = ClaimRequest(
+            p.item.hit.key,
+            p.outgoing.rcpt,
+            p.message_id,
+            p.item.send_at,
+            tuple(p.item.merged_with),
+            hashlib.sha256(p.outgoing.data).hexdigest(),
+            p.outgoing.data,
+        )
+        return Ready(p.outgoing, request, also=p.item.also, occasion=p.item.hit.occasion, fresh=True)
 
     def claimed(self, ready: Ready, journaled: frozenset[JournalKey] = frozenset()) -> None:
         """The letter is ours: journal the occasions merged into it (not ``journaled`` yet) as skipped."""
@@ -292,6 +303,11 @@ class Deliverer:
             self.journal.suppress([email], f"bounced: {reply}", self.now)
         return "failed"
 
+    def record_many(self, verdicts: Sequence[tuple[SendResult, int, ZoneInfo, date, str]]) -> list[str]:
+        """:meth:`record` several verdicts in one journal transaction (one commit for all)."""
+        with self.journal.batch():
+            return [self.record(*verdict) for verdict in verdicts]
+
     def count(self, result: SendResult, counted: str) -> None:
         """Add a recorded verdict to the summary."""
         self.summary.counts[counted] += 1
@@ -334,8 +350,13 @@ async def send_batch(
     concurrency: int,
     limiter: RateLimiter | None,
     progress: Callable[[int], None] | None = None,
+    fresh: AsyncIterator[Ready] | None = None,
 ) -> None:
-    """Send fresh letters and due retries through one transport, each claimed right before it goes."""
+    """Send fresh letters and due retries through one transport, each claimed right before it goes.
+
+    ``fresh`` is ``due`` built elsewhere (:mod:`greeter.build_pool`); by default
+    each letter is built here, when a worker is free to send it.
+    """
     info: dict[JournalKey, tuple[int, date, str]] = {
         item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
     }
@@ -344,7 +365,7 @@ async def send_batch(
     journal, now = deliverer.journal, deliverer.now
     claimer = GroupCommit[ClaimRequest, bool](lambda batch: journal.claim_many(batch, now=now))
     recorder = GroupCommit[tuple[SendResult, int, ZoneInfo, date, str], str](
-        lambda batch: [deliverer.record(*verdict) for verdict in batch]
+        lambda batch: deliverer.record_many(batch)
     )
     sender = deliverer.settings.sender.email
     # Several senders may share the journal (PostgreSQL): each fresh letter's cap is decided
@@ -361,9 +382,15 @@ async def send_batch(
             request = ClaimRequest(entry.key, entry.email, entry.message_id, entry.planned_at, entry.merged)
             yield Ready(Outgoing(entry.key, sender, entry.email, data), request)
 
-    def everything() -> Iterator[Ready]:
-        yield from deliverer.letters(due)
-        yield from retry_letters()
+    async def everything() -> AsyncGenerator[Ready, None]:
+        if fresh is None:
+            for ready in deliverer.letters(due):
+                yield ready
+        else:
+            async for ready in fresh:
+                yield ready
+        for ready in retry_letters():
+            yield ready
 
     async def send(ready: Ready) -> SendResult | None:
         if deliverer.stopping:
@@ -389,8 +416,9 @@ async def send_batch(
             progress(1)
         return result
 
-    async for _ in run_batch(send, everything(), concurrency=concurrency, limiter=limiter):
-        pass
+    async with contextlib.aclosing(everything()) as letters:  # stops build workers on any exit
+        async for _ in run_batch(send, letters, concurrency=concurrency, limiter=limiter):
+            pass
 
 
 def zone_of(contact: Contact, default: str) -> ZoneInfo:

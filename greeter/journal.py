@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -89,6 +90,8 @@ class Journal:
         self._path = path
         self._mutex = threading.RLock()  # one connection, possibly used from worker threads
         self._lock_fd: int | None = None
+        #: Inside :meth:`batch`: writes join its transaction.
+        self._batching = False
 
     @classmethod
     def open(cls, url_or_path: str, *, now: datetime) -> Journal:
@@ -145,12 +148,40 @@ class Journal:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._lock_fd = fd
+        # A forked child (a build worker) shares the lock's open file, and with it the
+        # flock: were it to outlive a killed sender, the next sender would find the
+        # journal locked. The child closes its copy; the parent's lock is untouched.
+        me = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: _drop_inherited_lock(me))
+
+    def _forget_lock_in_child(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     @contextmanager
     def contact_lock(self, contact_id: str) -> Iterator[None]:
         """No-op: the sender lock already makes this process the only one deciding the cap."""
         del contact_id
         yield
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every write inside is one transaction, committed (and synced) once at the end.
+
+        An error inside rolls the whole batch back: its letters stay
+        ``claimed`` and the next start makes them ``uncertain`` — never resent.
+        """
+        with self._mutex:
+            if self._batching:  # nested: already inside the outer batch's transaction
+                yield
+                return
+            with self._db(write=True):
+                self._batching = True
+                try:
+                    yield
+                finally:
+                    self._batching = False
 
     @contextmanager
     def _db(self, *, write: bool = False, fsync: bool = True) -> Iterator[sqlite3.Connection]:
@@ -163,6 +194,9 @@ class Journal:
         with it all the WAL frames written before it.
         """
         with self._mutex:
+            if self._batching:  # the batch owns the transaction (and this thread the mutex)
+                yield self._conn
+                return
             try:
                 if not fsync:
                     self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -490,3 +524,9 @@ class Journal:
         with self._db() as db:
             row = db.execute("SELECT 1 FROM suppression WHERE email = ?", (email.strip().lower(),)).fetchone()
         return row is not None
+
+
+def _drop_inherited_lock(ref: weakref.ref[Journal]) -> None:
+    journal = ref()
+    if journal is not None:
+        journal._forget_lock_in_child()

@@ -168,6 +168,11 @@ class PgJournal(PgJournalBase):
             self.renew_leases()
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Each write commits on its own: rows are shared with other senders, so none waits for a batch."""
+        yield
+
+    @contextmanager
     def contact_lock(self, contact_id: str) -> Iterator[None]:
         """Hold one contact for the frequency cap, across every process sharing this journal.
 

@@ -120,6 +120,14 @@ class JournalStore(Protocol):
         inside this block. A no-op where only one sender exists (SQLite).
         """
 
+    def batch(self) -> AbstractContextManager[None]:
+        """Make the writes inside one transaction with one durable commit, where the store can.
+
+        The verdicts of a group of letters (:class:`greeter.delivery.GroupCommit`)
+        then cost one commit instead of one each. SQLite does; PostgreSQL,
+        whose senders share rows, commits each write on its own.
+        """
+
     def close(self) -> None: ...
 
     def claim(

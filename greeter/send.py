@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, in_window
 from greeter.config import Settings
 from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
@@ -163,6 +164,8 @@ async def deliver_cycle(
     limiter.record_past_sends((now - t).total_seconds() for t in journal.sent_times(now - timedelta(days=1)))
     tick = progress(cycle.due_count, 0) if progress else None
     concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
+    processes = worker_count(settings.delivery.build_processes, len(cycle.due))
+    fresh = built_letters(deliverer, cycle.due, processes) if processes else None
     try:
         await send_batch(
             deliverer,
@@ -173,6 +176,7 @@ async def deliver_cycle(
             concurrency=concurrency,
             limiter=None if limiter.unlimited else limiter,
             progress=tick,
+            fresh=fresh,
         )
     finally:
         if own_transport:

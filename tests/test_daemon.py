@@ -8,9 +8,11 @@ one-day-late catch-up, due at the first run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
+import sqlite3
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -36,6 +38,16 @@ def run_args(now: str = NOW, *extra: str) -> tuple[str, ...]:
 
 def states(config: Path) -> Counter[str]:
     return Counter(row["state"] for row in history(config))
+
+
+def _journal_states(config: Path) -> dict[str, int]:
+    """Greetings by state right now, read straight from the running daemon's SQLite journal."""
+    path = config.parent / "data" / "journal.sqlite3"
+    if not path.exists():
+        return {}
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+        rows = db.execute("SELECT state, count(*) FROM greetings GROUP BY state").fetchall()
+    return {str(state): int(n) for state, n in rows}
 
 
 # --- pure scheduling ------------------------------------------------------------
@@ -362,6 +374,10 @@ def test_letters_still_in_flight_after_the_shutdown_timeout_become_uncertain(
             deadline = time.monotonic() + 20
             while len(sink.messages) < 2 and time.monotonic() < deadline:
                 time.sleep(0.05)
+            # Stop once the next two letters are claimed (in flight), not merely when the
+            # first two arrived: their verdicts and the next claims take a few milliseconds.
+            while _journal_states(config) != {"sent": 2, "claimed": 2} and time.monotonic() < deadline:
+                time.sleep(0.01)
             assert daemon.stop() == 0
             cut = daemon.wait_for("in_flight_at_shutdown_now_uncertain")
         counts = states(config)

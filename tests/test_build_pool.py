@@ -1,0 +1,141 @@
+"""Letters rendered and built in forked worker processes (greeter.build_pool).
+
+The pool must be invisible in the result: the same bytes on the wire as an
+in-process build, render errors still counted and named, and a ``kill -9``
+of the sender leaves neither workers nor a held journal lock behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from greeter.build_pool import CHUNK, MIN_LETTERS, worker_count
+from greeter.testing import SmtpSink
+from tests.conftest import MakeProject, contact_row
+from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
+
+
+@pytest.mark.parametrize(
+    ("setting", "letters", "cpus", "expected"),
+    [
+        (1, 100_000, 8, 0),  # 1: the pool is off
+        (0, MIN_LETTERS - 1, 8, 0),  # too few letters to be worth a fork
+        (0, MIN_LETTERS, 8, 8),  # 0: one per CPU
+        (0, MIN_LETTERS, 1, 0),  # one CPU: nothing to gain
+        (3, 10_000, 8, 3),  # an explicit count wins over the CPUs
+        (64, MIN_LETTERS, 2, MIN_LETTERS // CHUNK),  # never more workers than chunks
+    ],
+)
+def test_worker_count(
+    setting: int, letters: int, cpus: int, expected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert worker_count(setting, letters) == expected
+
+
+def _send(config: Path) -> subprocess.CompletedProcess[str]:
+    result = greeter(config, "send", "--once", "--now", NOW)
+    assert result.returncode in (0, 1), result.stderr
+    return result
+
+
+def test_workers_build_byte_identical_letters(make_project: MakeProject, tmp_path: Path) -> None:
+    n = MIN_LETTERS + 50
+    received: dict[int, list[bytes]] = {}
+    for processes in (1, 2):
+        with SmtpSink() as sink:
+            project = tmp_path / f"p{processes}"
+            project.mkdir()
+            config = _project_in(project, make_project, people(n), sink.port, processes)
+            assert f"sent: {n}" in _send(config).stdout
+            received[processes] = sorted(m.data for m in sink.messages)
+    assert len(received[2]) == n
+    assert received[2] == received[1], "forked workers must build exactly what the sender builds"
+
+
+def test_a_letter_failing_in_a_worker_is_counted_and_named(make_project: MakeProject) -> None:
+    rows = people(MIN_LETTERS)
+    rows[7] = contact_row("8", "client8@example.com", first="Ошибка", birthday="13.04.1980")
+    with SmtpSink() as sink:
+        config = make_project(rows, **_with_processes(smtp(sink.port), 2))
+        template = config.parent / "templates" / "birthday.j2"
+        text = template.read_text(encoding="utf-8")
+        template.write_text(
+            text.replace("{% block subject %}", '{% block subject %}{% if contact.first_name == "Ошибка" %}{{ 1 / 0 }}{% endif %}', 1),
+            encoding="utf-8",
+        )  # fmt: skip
+        result = _send(config)
+        assert result.returncode == 1
+        assert f"sent: {MIN_LETTERS - 1}" in result.stdout and "render_error: 1" in result.stdout
+        assert "ZeroDivisionError" in result.stdout + result.stderr and "8" in result.stdout + result.stderr
+        assert len(sink.messages) == MIN_LETTERS - 1
+
+
+def test_kill_9_of_the_sender_leaves_no_workers_and_no_lock(make_project: MakeProject) -> None:
+    n = 1500
+    with SmtpSink() as sink:
+        sink.delay(0.003)
+        config = make_project(people(n), **_with_processes(smtp(sink.port, pool_size=2), 2))
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        cmd = [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        deadline = time.monotonic() + 60
+        while len(sink.messages) < 50 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        workers = _children(proc.pid)
+        assert proc.poll() is None and len(workers) == 2, "the batch should be under way with 2 workers"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers), "build workers outlived their sender"
+        rerun = greeter(config, "send", "--once", "--now", LATER, timeout=300)
+        assert "another greeter is already sending" not in rerun.stderr
+        assert rerun.returncode in (0, 1), rerun.stderr
+        ids = sink.message_ids()
+        assert len(ids) == len(set(ids)), "a greeting was delivered twice"
+    states = [r["state"] for r in history(config)]
+    assert states.count("sent") + states.count("uncertain") == n
+    assert states.count("uncertain") <= 2  # the pool's in-flight letters
+
+
+def _with_processes(changes: dict[str, dict[str, object]], processes: int) -> dict[str, dict[str, object]]:
+    changes["delivery"]["build_processes"] = processes
+    return changes
+
+
+def _project_in(folder: Path, make_project: MakeProject, rows: list[str], port: int, processes: int) -> Path:
+    """A project in ``folder`` (make_project writes into the test's one tmp_path, so move it)."""
+    config = make_project(rows, **_with_processes(smtp(port), processes))
+    for name in ("templates", "data", "greeter.yaml"):
+        (config.parent / name).rename(folder / name)
+    return folder / "greeter.yaml"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
