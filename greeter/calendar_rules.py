@@ -190,10 +190,66 @@ def _utc_intervals(
     return _intervals(day, tz, _Hours.of(window), eve)
 
 
-def _fraction(key: str) -> float:
+def spread_fraction(key: str) -> float:
     """A stable number in [0, 1) for ``key`` (not Python's salted hash())."""
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") / 2**64
+
+
+@dataclass(frozen=True, slots=True)
+class DaySlots:
+    """One local day's sending periods, reduced to what spreading a moment over them needs.
+
+    Built once per (day, zone) by :func:`day_slots`; the planner keeps them for a
+    whole run (every contact in a zone shares them), so picking a greeting's
+    moment is a multiplication, a walk over one or two periods and one
+    ``datetime.fromtimestamp``.
+    """
+
+    #: Period starts (UTC) and their lengths in whole seconds.
+    starts: tuple[datetime, ...]
+    lengths: tuple[int, ...]
+    total: int
+    #: The starts as POSIX seconds, when they are whole seconds (always, unless the
+    #: configured hours have microseconds): the same instants, cheaper to offset.
+    epochs: tuple[int, ...] | None
+    #: The last allowed second (UTC), for a fraction that rounds up to 1.0.
+    last: datetime | None
+    #: A day without allowed time: the day's start, local (see :func:`send_time`).
+    empty: datetime | None
+
+
+def day_slots(day: date, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> DaySlots:
+    """The sending periods of ``day`` in ``tz`` as :class:`DaySlots` (pure; callers may cache)."""
+    periods = _utc_intervals(day, tz, window, cal)
+    if not periods:
+        return DaySlots((), (), 0, None, None, _instant(day, window.hours.start, tz))
+    starts = tuple(a for a, _ in periods)
+    lengths = tuple(int((b - a).total_seconds()) for a, b in periods)
+    whole = all(a.microsecond == 0 for a in starts)
+    epochs = tuple(int(a.timestamp()) for a in starts) if whole else None
+    last = periods[-1][1] - timedelta(seconds=1)
+    return DaySlots(starts, lengths, sum(lengths), epochs, last, None)
+
+
+def spread(slots: DaySlots, fraction: float, tz: ZoneInfo) -> datetime:
+    """The moment ``fraction`` (in [0, 1)) of the way through the day's allowed seconds, local."""
+    if slots.empty is not None:
+        return slots.empty
+    offset = int(fraction * slots.total)
+    k = 0
+    for length in slots.lengths:
+        if offset < length:
+            break
+        offset -= length
+        k += 1
+    else:
+        assert slots.last is not None
+        return slots.last.astimezone(tz)
+    if slots.epochs is not None:
+        # The same instant as the line below (both are tz.fromutc of it), without the timedelta.
+        return datetime.fromtimestamp(slots.epochs[k] + offset, tz)
+    return (slots.starts[k] + timedelta(seconds=offset)).astimezone(tz)
 
 
 def send_time(day: date, tz: ZoneInfo, window: SendWindow, key: str, cal: WorkCalendar) -> datetime:
@@ -203,17 +259,7 @@ def send_time(day: date, tz: ZoneInfo, window: SendWindow, key: str, cal: WorkCa
     seconds, so DST days are handled. A day with no allowed time (only with
     ``on_day`` on a day off with odd settings) falls back to the day's start.
     """
-    periods = _utc_intervals(day, tz, window, cal)
-    if not periods:
-        return _instant(day, window.hours.start, tz)
-    total = sum(int((b - a).total_seconds()) for a, b in periods)
-    offset = int(_fraction(key) * total)
-    for a, b in periods:
-        length = int((b - a).total_seconds())
-        if offset < length:
-            return (a + timedelta(seconds=offset)).astimezone(tz)
-        offset -= length
-    return (periods[-1][1] - timedelta(seconds=1)).astimezone(tz)
+    return spread(day_slots(day, tz, window, cal), spread_fraction(key), tz)
 
 
 def in_window(at: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> bool:

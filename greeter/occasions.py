@@ -11,6 +11,7 @@ instead of silently greeting nobody.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -101,16 +102,10 @@ def contact_hits(
     precomputed once per plan by :func:`fixed_days` (holiday look-ups are the
     same for a million contacts). A date field the source could not parse is
     reported once, dated at ``report_from`` (the first day the caller shows;
-    default ``start``).
+    default ``start``). A planner asking for many contacts builds the
+    :class:`OccasionTable` once instead.
     """
-    if fixed is None:
-        fixed = fixed_days(settings, start, end)
-    for occ in settings.occasions:
-        if occ.field is None:
-            for day in fixed.get(occ.name, ()):
-                yield Hit(contact, occ.name, day, None, occ.priority, occ.template)
-            continue
-        yield from _field_hits(contact, occ, settings.leap_day, start, end, today, report_from or start)
+    yield from OccasionTable(settings, start, end, fixed=fixed, report_from=report_from).hits(contact, today)
 
 
 def fixed_days(settings: Settings, start: date, end: date) -> dict[str, list[date]]:
@@ -123,30 +118,87 @@ def fixed_days(settings: Settings, start: date, end: date) -> dict[str, list[dat
     }
 
 
-def _field_hits(
-    contact: Contact, occ: Occasion, leap_day: str, start: date, end: date, today: date, report_from: date
-) -> Iterator[Hit]:
-    assert occ.field is not None
-    bad = contact.bad_dates.get(occ.field)
-    if bad is not None:
-        # No usable date: report once per plan, on the first day shown (as a greeting there would be).
-        day = report_from + timedelta(days=occ.days_before)
-        yield Hit(contact, occ.name, day, None, occ.priority, occ.template, problem=bad)
-        return
-    original = contact.dates.get(occ.field)
-    if original is None:
-        return
-    lo, hi = start + timedelta(days=occ.days_before), end + timedelta(days=occ.days_before)
-    for year in range(lo.year, hi.year + 1):
-        day = anniversary(original, year, leap_day)
-        if not lo <= day <= hi:
-            continue
-        years = year - original.year
-        problem = None
-        if original > today:
-            problem = f"{occ.field} {original:%d.%m.%Y} is in the future"
-        elif years > occ.max_years:
-            problem = f"{occ.field} {original:%d.%m.%Y} gives {years} years (more than {occ.max_years})"
-        elif years <= 0:
-            continue  # the day itself, not an anniversary yet
-        yield Hit(contact, occ.name, day, years, occ.priority, occ.template, problem=problem)
+@dataclass(frozen=True, slots=True)
+class _FieldRule:
+    """A contact-date occasion with its range already shifted by ``days_before``."""
+
+    occ: Occasion
+    field: str
+    lo: date
+    hi: date
+    years: range
+    #: Where a unparseable date is reported (the first day shown, shifted like a greeting).
+    report_day: date
+
+
+class OccasionTable:
+    """The occasions of one plan range, prepared once and asked for each contact's hits.
+
+    What does not depend on the contact — the fixed and holiday dates, each date
+    occasion's shifted range and the years it spans — is computed here, so the
+    per-contact work of :meth:`hits` is a few dict look-ups and ``date.replace`` calls.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        start: date,
+        end: date,
+        *,
+        fixed: dict[str, list[date]] | None = None,
+        report_from: date | None = None,
+    ) -> None:
+        if fixed is None:
+            fixed = fixed_days(settings, start, end)
+        report_from = report_from or start
+        self.leap_day = settings.leap_day
+        self.steps: list[tuple[Occasion, tuple[date, ...]] | _FieldRule] = []
+        for occ in settings.occasions:
+            if occ.field is None:
+                self.steps.append((occ, tuple(fixed.get(occ.name, ()))))
+                continue
+            before = timedelta(days=occ.days_before)
+            lo, hi = start + before, end + before
+            self.steps.append(
+                _FieldRule(occ, occ.field, lo, hi, range(lo.year, hi.year + 1), report_from + before)
+            )
+
+    def hits(self, contact: Contact, today: date) -> list[Hit]:
+        """Every occasion of ``contact`` in the range (see :func:`contact_hits`), in config order.
+
+        ``today`` is the contact's own local date: a date field after it is an error.
+        """
+        found: list[Hit] = []
+        bad_dates = contact.bad_dates or None
+        for step in self.steps:
+            if isinstance(step, tuple):
+                occ, days = step
+                for day in days:
+                    found.append(Hit(contact, occ.name, day, None, occ.priority, occ.template))
+                continue
+            occ = step.occ
+            bad = bad_dates.get(step.field) if bad_dates is not None else None
+            if bad is not None:
+                # No usable date: report once per plan, on the first day shown (as a greeting there would be).
+                found.append(Hit(contact, occ.name, step.report_day, None, occ.priority, occ.template, bad))
+                continue
+            original = contact.dates.get(step.field)
+            if original is None:
+                continue
+            leap = original.month == 2 and original.day == 29  # the only date `anniversary` moves
+            for year in step.years:
+                day = anniversary(original, year, self.leap_day) if leap else original.replace(year=year)
+                if not step.lo <= day <= step.hi:
+                    continue
+                years = year - original.year
+                problem = None
+                if original > today:
+                    problem = f"{step.field} {original:%d.%m.%Y} is in the future"
+                elif years > occ.max_years:
+                    problem = (
+                        f"{step.field} {original:%d.%m.%Y} gives {years} years (more than {occ.max_years})"
+                    )
+                elif years <= 0:
+                    continue  # the day itself, not an anniversary yet
+                found.append(Hit(contact, occ.name, day, years, occ.priority, occ.template, problem))
+        return found

@@ -11,22 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
-from greeter.calendar_rules import (
-    WorkCalendar,
-    build_calendar,
-    greeting_day,
-    next_window_open,
-    send_time,
-)
+from greeter.calendar_rules import WorkCalendar, build_calendar, spread, spread_fraction
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
 from greeter.errors import TemplateError
-from greeter.occasions import anniversary, contact_hits, fixed_days
+from greeter.occasions import anniversary, fixed_days
+from greeter.plan_tables import PlanTables
 from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Rendered
-from greeter.policy import Candidate, apply_cap, precheck
+from greeter.policy import CandidateKey, decide, past_days, precheck
 
 
 @dataclass(frozen=True)
@@ -43,6 +39,20 @@ class PlanWindow:
     occasions: dict[str, Occasion]
     #: Occasions added to the config after the journal first planned: since when they exist.
     since: Mapping[str, datetime] = field(default_factory=dict)
+
+    @cached_property
+    def tables(self) -> PlanTables:
+        """The per-run caches every contact's plan shares (built on first use, kept with the window)."""
+        return PlanTables(
+            self.settings,
+            now=self.now,
+            start=self.start,
+            end=self.end,
+            sim_start=self.sim_start,
+            calendar=self.calendar,
+            fixed=self.fixed,
+            since=self.since,
+        )
 
 
 def plan_window(
@@ -138,62 +148,73 @@ def plan_contact(
     *,
     suppressed: bool = False,
 ) -> list[PlanItem]:
-    """Every occasion of one contact in the window, each sent, merged or skipped with a reason."""
-    settings = pw.settings
-    tz = contact_zone(contact, settings)
-    local_now = pw.now.astimezone(tz)
-    local_today = local_now.date()
-    oldest = local_today - timedelta(days=settings.catch_up_days)
-    past_keys = {(p.occasion, p.occasion_date): p.state for p in past}
+    """Every occasion of one contact in the window, each sent, merged or skipped with a reason.
 
-    skips: list[PlanItem] = []
-    candidates: list[Candidate] = []
-    send_at: dict[int, datetime] = {}
-    for hit in contact_hits(
-        contact, settings, pw.sim_start, pw.end, today=local_today, fixed=pw.fixed, report_from=pw.start
-    ):
-        occ = pw.occasions[hit.occasion]
-        ideal = hit.date - timedelta(days=occ.days_before)
-        first = pw.since.get(hit.occasion)
-        if first is not None and ideal < first.astimezone(tz).date():
-            continue  # the occasion did not exist yet: nothing was missed
-        shown = ideal >= pw.start
-        refusal = precheck(hit, audience=occ.audience, past_keys=past_keys, suppressed=suppressed)
+    What is the same for every contact (a zone's local now, the working day an
+    occasion moves to, a day's send periods in a zone) comes from the plan's
+    :class:`~greeter.plan_tables.PlanTables`; the cap is decided by
+    :func:`~greeter.policy.decide`, the tuple form of :func:`~greeter.policy.apply_cap`.
+    """
+    t = pw.tables
+    zone = t.zone(contact.timezone or pw.settings.defaults.timezone)
+    past_keys = {(p.occasion, p.occasion_date): p.state for p in past} if past else {}
+    start, oldest, now, slots = pw.start, zone.oldest, zone.now, zone.slots
+
+    items: list[PlanItem] = []
+    # The candidates, by index: (hit, moment, belated, shown) and their sortable keys for decide().
+    cands: list[tuple[Hit, datetime | None, bool, bool]] = []
+    keys: list[CandidateKey] = []
+    for hit in t.hits.hits(contact, zone.today):
+        op = t.occasions[hit.occasion]
+        ideal = hit.date - op.before
+        if zone.since:
+            first = zone.since.get(hit.occasion)
+            if first is not None and ideal < first:
+                continue  # the occasion did not exist yet: nothing was missed
+        shown = ideal >= start
+        refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
         if refusal is not None:
             if shown:
-                skips.append(PlanItem(hit, "skip", refusal[0], detail=refusal[1]))
+                items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
             continue
-        day = greeting_day(ideal, pw.calendar, settings.send_window.day_off_policy)
+        day = t.greeting_day(ideal)
+        index = len(cands)
+        planned = day.toordinal()
         if ideal < oldest:  # too late to send alone; a later letter may still carry it (merging)
-            candidates.append(Candidate(hit, day, expired=True))
+            keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
+            cands.append((hit, None, False, shown))
             continue
-        at = send_time(day, tz, settings.send_window, _spread_key(hit), pw.calendar)
-        late = at < local_now
-        if late:  # its moment passed unsent (downtime, or the cap said no then): the next open window
-            at = next_window_open(local_now, tz, settings.send_window, pw.calendar)
-        cand = Candidate(hit, at.date(), belated=at.date() > hit.date, planned_day=day if late else None)
-        send_at[id(cand)] = at
-        candidates.append(cand)
+        at = spread(slots.get(day) or t.slots(day, zone), spread_fraction(_spread_key(hit)), zone.tz)
+        if at < now:
+            # Its moment passed unsent (downtime, or the cap said no then): the next open window.
+            at = t.next_open(zone)
+            leaves = at.date()
+            keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
+        else:
+            leaves = at.date()
+            ordinal = leaves.toordinal()
+            keys.append((ordinal, -hit.priority, hit.occasion, index, ordinal, -1, False))
+        cands.append((hit, at, leaves > hit.date, shown))
 
-    items = skips
-    for v in apply_cap(candidates, past, settings.frequency_cap):
-        hit = v.candidate.hit
-        occ = pw.occasions[hit.occasion]
-        if hit.date - timedelta(days=occ.days_before) < pw.start:
-            continue  # simulated only: counts against the cap, shown by an earlier range
-        items.append(
-            PlanItem(
-                hit,
-                v.status,  # type: ignore[arg-type]
-                v.reason,
-                send_at=send_at[id(v.candidate)] if v.status == "send" else None,
-                also=v.also,
-                merged_into=v.merged_into,
-                belated=v.candidate.belated,
-                detail=f"more than {settings.catch_up_days} days ago" if v.reason == "expired" else v.detail,
-            )
-        )
-    items.sort(key=_order)
+    if keys:
+        cap = pw.settings.frequency_cap
+        for index, status, reason, detail, lead, also in decide(keys, past_days(past), cap):
+            hit, moment, belated, shown = cands[index]
+            if not shown:
+                continue  # simulated only: counts against the cap, shown by an earlier range
+            if status == "send":
+                carried = tuple([cands[k][0] for k in also]) if also else ()
+                items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
+            elif reason == "merged":
+                items.append(
+                    PlanItem(hit, "skip", reason, None, (), cands[lead][0].occasion, belated, detail)
+                )
+            else:
+                if reason == "expired":
+                    detail = f"more than {pw.settings.catch_up_days} days ago"
+                items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
+    # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
+    items.sort(key=_ORDER_IN_CONTACT)
     return items
 
 
@@ -201,8 +222,7 @@ def _spread_key(hit: Hit) -> str:
     return f"{hit.contact.id}\x1f{hit.occasion}\x1f{hit.date.isoformat()}"
 
 
-def _order(item: PlanItem) -> tuple[date, str, str]:
-    return (item.hit.date, item.hit.contact.id, item.hit.occasion)
+_ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")
 
 
 @dataclass(frozen=True, slots=True)

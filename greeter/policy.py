@@ -19,35 +19,64 @@ from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, Reason
 
 
+@dataclass(frozen=True, slots=True)
+class AudienceRule:
+    """An :class:`Audience` prepared once per plan: case-folded tiers and sets to test against.
+
+    ``in_audience`` is asked for every hit of every contact; building the
+    case-folded tier set each time was a measurable part of a million-contact plan.
+    """
+
+    tiers: frozenset[str] | None
+    tags: frozenset[str] | None
+    contacts: frozenset[str] | None
+    round_years: int | None
+    min_years: int | None
+
+    @classmethod
+    def of(cls, audience: Audience) -> AudienceRule:
+        return cls(
+            tiers=None if audience.tiers is None else frozenset(t.casefold() for t in audience.tiers),
+            tags=None if audience.tags is None else frozenset(audience.tags),
+            contacts=None if audience.contacts is None else frozenset(audience.contacts),
+            round_years=audience.round_years,
+            min_years=audience.min_years,
+        )
+
+    def admits(self, contact: Contact, years: int | None) -> bool:
+        """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
+        if self.tiers is not None and (contact.tier or "").casefold() not in self.tiers:
+            return False
+        if self.tags is not None and contact.tags.isdisjoint(self.tags):
+            return False
+        if self.contacts is not None and contact.id not in self.contacts:
+            return False
+        if self.round_years is not None and (years is None or years % self.round_years):
+            return False
+        return not (self.min_years is not None and (years is None or years < self.min_years))
+
+
 def in_audience(audience: Audience, contact: Contact, years: int | None) -> bool:
     """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
-    if audience.tiers is not None:
-        tier = (contact.tier or "").casefold()
-        if tier not in {t.casefold() for t in audience.tiers}:
-            return False
-    if audience.tags is not None and not contact.tags & set(audience.tags):
-        return False
-    if audience.contacts is not None and contact.id not in audience.contacts:
-        return False
-    if audience.round_years is not None and (years is None or years % audience.round_years):
-        return False
-    return not (audience.min_years is not None and (years is None or years < audience.min_years))
+    return AudienceRule.of(audience).admits(contact, years)
 
 
 def precheck(
     hit: Hit,
     *,
-    audience: Audience,
+    audience: Audience | AudienceRule,
     past_keys: Mapping[tuple[str, date], str],
     suppressed: bool,
 ) -> tuple[Reason, str] | None:
     """The reason a hit cannot be greeted at all, before the cap is considered."""
     if hit.problem is not None:
         return "invalid_contact", hit.problem
-    state = past_keys.get((hit.occasion, hit.date))
-    if state is not None:
-        return "already_sent", f"the journal already has this greeting ({state})"
-    if not in_audience(audience, hit.contact, hit.years):
+    if past_keys:
+        state = past_keys.get((hit.occasion, hit.date))
+        if state is not None:
+            return "already_sent", f"the journal already has this greeting ({state})"
+    rule = audience if isinstance(audience, AudienceRule) else AudienceRule.of(audience)
+    if not rule.admits(hit.contact, hit.years):
         return "outside_audience", ""
     if not hit.contact.email:
         return "no_email", "the contact has no e-mail address"
@@ -93,6 +122,30 @@ class Verdict:
     detail: str = ""
 
 
+#: The planner's view of a candidate, in the order :func:`decide` sorts by:
+#: (anchor, -priority, occasion, index, day, planned day or -1, expired) — days as ordinals.
+#: The index (the caller's position) keeps ties in the caller's order, as a stable sort would.
+CandidateKey = tuple[int, int, str, int, int, int, bool]
+
+#: One decision of :func:`decide`: (candidate index, status, reason, detail, lead index).
+#: For a send the lead index is the candidate's own; the group it carries follows in ``also``.
+Decision = tuple[int, str, Reason | None, str, int, tuple[int, ...]]
+
+
+def candidate_key(c: Candidate, index: int) -> CandidateKey:
+    """``c`` as :func:`decide` takes it."""
+    planned = c.planned_day.toordinal() if c.planned_day is not None else -1
+    return (
+        c.anchor.toordinal(),
+        -c.hit.priority,
+        c.hit.occasion,
+        index,
+        c.day.toordinal(),
+        planned,
+        c.expired,
+    )
+
+
 def apply_cap(
     candidates: Iterable[Candidate], past: Sequence[PastGreeting], cap: FrequencyCap
 ) -> list[Verdict]:
@@ -109,46 +162,92 @@ def apply_cap(
     their shape as days pass. An expired candidate never leads: alone it is skipped as
     ``expired``, in a group it rides along.
     """
-    taken = sorted(p.day for p in past if p.state in CAP_STATES)
+    cands = list(candidates)
     verdicts: list[Verdict] = []
-    ordered: list[Candidate] = []
-    for c in sorted(candidates, key=lambda c: (c.anchor, -c.hit.priority, c.hit.occasion)):
-        planned = c.planned_day
-        late = planned is not None and planned < c.day and not c.expired
-        refusal = cap_refusal(planned, taken, cap) if late and planned is not None else ""
-        if refusal:
-            detail = f"on its day {planned:%Y-%m-%d}: {refusal}"
-            verdicts.append(Verdict(c, "skip", "frequency_cap", detail=detail))
+    for index, status, reason, detail, lead, also in decide(
+        [candidate_key(c, i) for i, c in enumerate(cands)], past_days(past), cap
+    ):
+        c = cands[index]
+        if status == "send":
+            verdicts.append(Verdict(c, "send", also=tuple(cands[k].hit for k in also)))
+        elif reason == "merged":
+            name = cands[lead].hit.occasion
+            verdicts.append(Verdict(c, "skip", "merged", merged_into=name, detail=detail))
         else:
-            ordered.append(c)
-    i = 0
-    while i < len(ordered):
-        group = [ordered[i]]
-        j = i + 1
-        while j < len(ordered) and (ordered[j].anchor - group[0].anchor).days < max(cap.min_gap_days, 1):
-            group.append(ordered[j])
-            j += 1
-        i = j
-        live = [c for c in group if not c.expired]
-        if not live:
-            verdicts.extend(Verdict(c, "skip", "expired") for c in group)
-            continue
-        lead = min(live, key=lambda c: (-c.hit.priority, c.day, c.hit.occasion))
-        others = tuple(c.hit for c in group if c is not lead)
-        refusal = cap_refusal(lead.day, taken, cap)
-        if refusal:
-            verdicts.extend(Verdict(c, "skip", "frequency_cap", detail=refusal) for c in group)
-            continue
-        bisect.insort(taken, lead.day)
-        verdicts.append(Verdict(lead, "send", also=others))
-        verdicts.extend(
-            Verdict(
-                c, "skip", "merged", merged_into=lead.hit.occasion, detail=f"sent with {lead.hit.occasion}"
-            )
-            for c in group
-            if c is not lead
-        )
+            verdicts.append(Verdict(c, "skip", reason, detail=detail))
     return verdicts
+
+
+def past_days(past: Sequence[PastGreeting]) -> list[int]:
+    """The days (ordinals, sorted) the journal's greetings count against the cap on."""
+    return sorted(p.day.toordinal() for p in past if p.state in CAP_STATES)
+
+
+def _lead_key(c: CandidateKey) -> tuple[int, int, str]:
+    return (c[1], c[4], c[2])  # highest priority, then the earlier day, then by name
+
+
+def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) -> list[Decision]:
+    """:func:`apply_cap` on plain tuples (the planner's hot loop): the decisions, in its order.
+
+    The planner makes four or five candidates per contact, a million contacts per
+    run: building a :class:`Candidate` and a :class:`Verdict` for each cost more than
+    deciding. ``candidates`` is sorted in place; ``taken`` (sorted ordinals, see
+    :func:`past_days`) is extended with the days of the letters accepted. A merged
+    candidate's detail names its lead (``sent with …``). A candidate alone in its
+    group — the usual case — is decided without building the group.
+    """
+    decisions: list[Decision] = []
+    ordered: list[CandidateKey] = []
+    candidates.sort()
+    for c in candidates:
+        planned = c[5]
+        if planned >= 0 and planned < c[4] and not c[6]:  # late: it must have fit on its own day
+            refusal = _refusal(planned, taken, cap)
+            if refusal:
+                detail = f"on its day {date.fromordinal(planned):%Y-%m-%d}: {refusal}"
+                decisions.append((c[3], "skip", "frequency_cap", detail, -1, ()))
+                continue
+        ordered.append(c)
+    gap = max(cap.min_gap_days, 1)
+    n = len(ordered)
+    i = 0
+    while i < n:
+        first = ordered[i][0]
+        j = i + 1
+        while j < n and ordered[j][0] - first < gap:
+            j += 1
+        if j == i + 1:  # the common case: far from the others, nothing to merge
+            c = ordered[i]
+            i = j
+            if c[6]:
+                decisions.append((c[3], "skip", "expired", "", -1, ()))
+                continue
+            refusal = _refusal(c[4], taken, cap) if taken else ""
+            if refusal:
+                decisions.append((c[3], "skip", "frequency_cap", refusal, -1, ()))
+            else:
+                bisect.insort(taken, c[4])
+                decisions.append((c[3], "send", None, "", c[3], ()))
+            continue
+        group = ordered[i:j]
+        i = j
+        live = [c for c in group if not c[6]]
+        if not live:
+            decisions.extend((c[3], "skip", "expired", "", -1, ()) for c in group)
+            continue
+        lead = live[0] if len(live) == 1 else min(live, key=_lead_key)
+        refusal = _refusal(lead[4], taken, cap)
+        if refusal:
+            decisions.extend((c[3], "skip", "frequency_cap", refusal, -1, ()) for c in group)
+            continue
+        bisect.insort(taken, lead[4])
+        others = tuple(c[3] for c in group if c is not lead)
+        decisions.append((lead[3], "send", None, "", lead[3], others))
+        if others:
+            detail = f"sent with {lead[2]}"
+            decisions.extend((k, "skip", "merged", detail, lead[3], ()) for k in others)
+    return decisions
 
 
 def cap_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> str:
@@ -158,22 +257,38 @@ def cap_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> str:
     claimed greeting planned later) and every ``window_days`` window that
     contains ``day``.
     """
+    return _refusal(day.toordinal(), [d.toordinal() for d in taken], cap)
+
+
+def _refusal(day: int, taken: Sequence[int], cap: FrequencyCap) -> str:
+    """:func:`cap_refusal` on ordinals (what the planner keeps: no date arithmetic per check)."""
     k = bisect.bisect_left(taken, day)
-    for near in taken[max(k - 1, 0) : k + 1]:
-        gap = abs((day - near).days)
-        if gap < cap.min_gap_days:
-            return f"only {gap} days from the greeting of {near:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
+    # The nearest greeting before, then the nearest on or after: the gap on both sides.
+    if k and day - taken[k - 1] < cap.min_gap_days:
+        return _too_close(day, taken[k - 1], cap)
+    if k < len(taken) and taken[k] - day < cap.min_gap_days:
+        return _too_close(day, taken[k], cap)
+    if len(taken) < cap.max_count:
+        return ""  # too few greetings in all to fill any window
     w = cap.window_days
-    lo = bisect.bisect_left(taken, date.fromordinal(day.toordinal() - w + 1))
-    hi = bisect.bisect_right(taken, date.fromordinal(day.toordinal() + w - 1))
+    lo = bisect.bisect_left(taken, day - w + 1)
+    hi = bisect.bisect_right(taken, day + w - 1)
+    if hi - lo < cap.max_count:
+        return ""  # fewer greetings near `day` than any window needs to be full
     around = taken[lo:hi]
     # Every window [s, s + w) containing `day` may already hold at most max_count - 1 others.
     # Sliding s forward only ever gains a greeting when s + w reaches a later one, so the
     # windows to try start at the earliest s and where each later greeting just enters.
-    first = day.toordinal() - w + 1
-    starts = {first} | {d.toordinal() - w + 1 for d in around if d > day}
+    first = day - w + 1
+    starts = {first} | {d - w + 1 for d in around if d > day}
     for s in starts:
-        n = sum(1 for d in around if s <= d.toordinal() < s + w)
+        n = sum(1 for d in around if s <= d < s + w)
         if n >= cap.max_count:
             return f"would be greeting no. {n + 1} within {w} days (max_count {cap.max_count})"
     return ""
+
+
+def _too_close(day: int, near: int, cap: FrequencyCap) -> str:
+    gap = abs(day - near)
+    shown = date.fromordinal(near)
+    return f"only {gap} days from the greeting of {shown:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"

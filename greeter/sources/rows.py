@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from types import MappingProxyType
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
@@ -32,6 +33,8 @@ _DELIMITERS = re.compile(r"[;,\t|]")
 #: A line break followed by a line that has delimiters: an unclosed quote swallowed the next row(s).
 _SWALLOWED_ROW = re.compile(r"[\r\n][^\r\n]*[;,\t|]")
 _NO_TAGS: frozenset[str] = frozenset()
+#: The (read-only) empty mapping most contacts have for bad dates and extra columns, shared.
+_NO_TEXT: Mapping[str, str] = MappingProxyType({})
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
 _GENDERS = {
     **dict.fromkeys(("м", "муж", "мужской", "m", "male", "man"), Gender.MALE),
@@ -89,6 +92,10 @@ class RowParser:
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
         self._locales: dict[str, str | None] = {}
+        # Exports repeat values: a million rows hold some 40,000 distinct date strings and a
+        # handful of tag lists. Parsing each once makes a row's dates and tags a dict look-up.
+        self._dates: dict[str, date | None] = {}
+        self._tags: dict[str, frozenset[str]] = {}
         self.seen_ids = SeenIndex()
         self.seen_emails = SeenIndex()
 
@@ -106,8 +113,10 @@ class RowParser:
                 return None, [short]
             row = [*row, *([""] * (self.width - len(row)))]
         cells = {name: row[i].strip() for name, i in self._fields}
-        # One search over all strict cells (the common, clean case); locate only on a hit.
-        if _CONTROL.search("".join([cells[name] for name in self._strict])) is not None:
+        # One test over all strict cells (the common, clean case); locate only on a hit. Every
+        # character _CONTROL matches is non-printable, so a printable text needs no regex.
+        strict = "".join([cells[name] for name in self._strict])
+        if not strict.isprintable() and _CONTROL.search(strict) is not None:
             for name in self._strict:
                 if (m := _CONTROL.search(cells[name])) is not None:
                     message = f"contains {_describe(m.group())}"
@@ -161,15 +170,17 @@ class RowParser:
             )
             tz = None
         locale = self._locale(cells.get("locale", ""), line, problems)
-        raw_tags = cells.get("tags", "")
-        tags = frozenset(t.strip() for t in _TAG_SPLIT.split(raw_tags) if t.strip()) if raw_tags else _NO_TAGS
+        tags = self._tag_set(cells.get("tags", ""))
         dates: dict[str, date] = {}
         bad: dict[str, str] = {}
         for name, i, column in self.dates:
             text = row[i].strip() if i < len(row) else ""
             if not text:
                 continue
-            parsed = self._date(text)
+            if text in self._dates:
+                parsed = self._dates[text]
+            else:
+                parsed = _remember(self._dates, text, self._date(text))
             if parsed is None:
                 message = (
                     f"{text} is not a real date (formats: {', '.join(self.formats)}); "
@@ -193,8 +204,8 @@ class RowParser:
             tier=cells.get("tier") or None,
             tags=tags,
             dates=MappingProxyType(dates),
-            bad_dates=MappingProxyType(bad),
-            extra=MappingProxyType(extra),
+            bad_dates=MappingProxyType(bad) if bad else _NO_TEXT,
+            extra=MappingProxyType(extra) if extra else _NO_TEXT,
             source=self.source,
             row=line,
         )
@@ -250,6 +261,17 @@ class RowParser:
             )
         return gender
 
+    def _tag_set(self, raw: str) -> frozenset[str]:
+        """The tags of a ``,``/``;``-separated cell (frozensets: safe to share between contacts)."""
+        if not raw:
+            return _NO_TAGS
+        tags = self._tags.get(raw)
+        if tags is None:
+            tags = _remember(
+                self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip())
+            )
+        return tags
+
     def _date(self, text: str) -> date | None:
         # Fast paths for the two formats every Russian CRM uses; strptime is ~10× slower.
         try:
@@ -265,6 +287,20 @@ class RowParser:
             except ValueError:
                 continue
         return None
+
+
+#: Per-parser caches stop growing here: a file of unique values must not hold them all.
+_CACHE_LIMIT = 1 << 17
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
+    """Store ``value`` under ``key`` while ``cache`` is below :data:`_CACHE_LIMIT`; return it."""
+    if len(cache) < _CACHE_LIMIT:
+        cache[key] = value
+    return value
 
 
 _ZONES: dict[str, bool] = {}

@@ -1,0 +1,113 @@
+"""What one plan computes once and every contact shares — pure, built from the plan's inputs.
+
+Planning a million contacts used to redo, per contact and per occasion, work
+whose answer depends only on the run: ``now`` in the contact's time zone, the
+working day an occasion moves to, the send periods of a day in a zone, the
+next open window. :class:`PlanTables` answers each from a table filled the
+first time it is asked (a few hundred days × a dozen zones), so the
+per-contact cost is the contact's own work: its hits, their spread moments,
+the cap.
+
+Every table is keyed by *all* the inputs its answer depends on besides the
+run's own constants (settings, ``now``, calendar): a zone-dependent answer
+by the zone's name, a day-dependent one by the day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from greeter.calendar_rules import DaySlots, WorkCalendar, day_slots, greeting_day, next_window_open
+from greeter.config import Occasion, Settings
+from greeter.occasions import OccasionTable
+from greeter.policy import AudienceRule
+
+
+@dataclass
+class ZoneView:
+    """The run as seen from one time zone: its local now, today and catch-up limit."""
+
+    tz: ZoneInfo
+    now: datetime
+    today: date
+    #: Occasions before this local day are past their catch-up period (expired).
+    oldest: date
+    #: Occasion → the local day it came into existence (only occasions added later).
+    since: dict[str, date]
+    #: Per day: its send periods in this zone.
+    slots: dict[date, DaySlots] = field(default_factory=dict)
+    _next_open: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OccasionPlan:
+    """An occasion's per-run constants for the planner."""
+
+    occ: Occasion
+    before: timedelta
+    rule: AudienceRule
+
+
+class PlanTables:
+    """Per-run caches behind :func:`greeter.planner.plan_contact` (see the module docstring)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        now: datetime,
+        start: date,
+        end: date,
+        sim_start: date,
+        calendar: WorkCalendar,
+        fixed: dict[str, list[date]],
+        since: Mapping[str, datetime],
+    ) -> None:
+        self.window = settings.send_window
+        self.policy = settings.send_window.day_off_policy
+        self.calendar = calendar
+        self.catch_up = timedelta(days=settings.catch_up_days)
+        self._now = now
+        self._since = since
+        #: The hits of a contact: simulated from ``sim_start``, bad dates reported at ``start``.
+        self.hits = OccasionTable(settings, sim_start, end, fixed=fixed, report_from=start)
+        self.occasions: dict[str, OccasionPlan] = {}
+        for occ in settings.occasions:
+            rule = AudienceRule.of(occ.audience)
+            self.occasions[occ.name] = OccasionPlan(occ, timedelta(days=occ.days_before), rule)
+        self._zones: dict[str, ZoneView] = {}
+        self._days: dict[date, date] = {}
+
+    def zone(self, name: str) -> ZoneView:
+        """The :class:`ZoneView` of the zone called ``name`` (a valid IANA name)."""
+        view = self._zones.get(name)
+        if view is None:
+            tz = ZoneInfo(name)
+            local_now = self._now.astimezone(tz)
+            today = local_now.date()
+            since = {occ: at.astimezone(tz).date() for occ, at in self._since.items()}
+            view = self._zones[name] = ZoneView(tz, local_now, today, today - self.catch_up, since)
+        return view
+
+    def greeting_day(self, ideal: date) -> date:
+        """:func:`~greeter.calendar_rules.greeting_day` of ``ideal`` under the run's calendar."""
+        day = self._days.get(ideal)
+        if day is None:
+            day = self._days[ideal] = greeting_day(ideal, self.calendar, self.policy)
+        return day
+
+    def slots(self, day: date, zone: ZoneView) -> DaySlots:
+        """The send periods of ``day`` in ``zone`` (kept per zone: the same day differs by zone)."""
+        found = zone.slots.get(day)
+        if found is None:
+            found = zone.slots[day] = day_slots(day, zone.tz, self.window, self.calendar)
+        return found
+
+    def next_open(self, zone: ZoneView) -> datetime:
+        """When sending next opens in ``zone`` after the run's ``now`` (a late greeting leaves then)."""
+        if zone._next_open is None:
+            zone._next_open = next_window_open(zone.now, zone.tz, self.window, self.calendar)
+        return zone._next_open

@@ -1,0 +1,236 @@
+"""The planner's per-run caches and fast paths give exactly what the plain definitions give.
+
+The planner keeps tables for a whole run (per zone: local now, send periods of
+a day; per day: the working day an occasion moves to) and decides the cap on
+tuples. A cache keyed without one of its inputs would silently hand one zone's
+answer to another, so these tests plan contacts that differ only in their zone
+in one shared window and compare each with a fresh window, and check the fast
+cap and spreading code against the original algorithms kept here as the reference.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greeter.calendar_rules import WorkCalendar, allowed_intervals, build_calendar, day_slots, spread
+from greeter.config import FrequencyCap, SendWindow
+from greeter.config_loader import parse_settings
+from greeter.contacts import Contact
+from greeter.journal_store import CAP_STATES
+from greeter.plan_types import Hit, PastGreeting, PlanItem
+from greeter.planner import plan_contact, plan_window
+from greeter.policy import Candidate, Verdict, apply_cap, cap_refusal
+
+CONFIG = """\
+sender: {name: Shop, email: hello@shop.example}
+defaults: {timezone: Europe/Moscow, country: RU}
+contacts:
+  path: c.csv
+  dates: {birthday: B, first_deal: D}
+occasions:
+  - {name: birthday, field: birthday, template: birthday, priority: 100}
+  - {name: first_deal, field: first_deal, template: first_deal, priority: 70}
+  - {name: spring, date: "03-26", template: new_year, priority: 60}
+frequency_cap: {max_count: 6, window_days: 365, min_gap_days: 14}
+send_window:
+  hours: {start: "10:00", end: "18:00"}
+  lunch: {start: "13:00", end: "14:00"}
+  friday_cutoff: "15:00"
+  end_margin_minutes: 30
+catch_up_days: 3
+"""
+
+#: Berlin and Lagos share UTC+1 until Berlin's clocks go forward on 28 March 2027; at the
+#: plan's ``now`` New York is still on 27 March and Vladivostok already on 28 March.
+ZONES = ["Europe/Berlin", "Africa/Lagos", "America/New_York", "Asia/Vladivostok", None]
+NOW = datetime(2027, 3, 27, 23, 30, tzinfo=UTC)
+
+
+def _contact(tz: str | None) -> Contact:
+    dates = {"birthday": date(1980, 3, 29), "first_deal": date(2027, 3, 28)}
+    return Contact(id="7", email="a@example.com", timezone=tz, dates=MappingProxyType(dates))
+
+
+def _shape(items: list[PlanItem]) -> list[tuple[object, ...]]:
+    return [
+        (i.hit, i.status, i.reason, i.send_at, i.send_at and i.send_at.utcoffset(), i.merged_with, i.detail)
+        for i in items
+    ]
+
+
+@pytest.mark.parametrize("order", [ZONES, ZONES[::-1]])
+def test_a_shared_window_plans_every_zone_as_a_fresh_one_would(order: list[str | None]) -> None:
+    settings = parse_settings(CONFIG, "g.yaml")
+    shared = plan_window(settings, now=NOW, start=date(2027, 3, 20), days=30)
+    planned = {tz: plan_contact(_contact(tz), shared) for tz in order}
+    for tz in order:
+        fresh = plan_window(settings, now=NOW, start=date(2027, 3, 20), days=30)
+        assert _shape(planned[tz]) == _shape(plan_contact(_contact(tz), fresh)), tz
+
+    def send_at(tz: str | None, occasion: str) -> datetime | None:
+        return next(i.send_at for i in planned[tz] if i.hit.occasion == occasion)
+
+    berlin, lagos = send_at("Europe/Berlin", "birthday"), send_at("Africa/Lagos", "birthday")
+    assert berlin is not None and lagos is not None
+    # Same contact id, occasion and day: the same spread position, one real hour apart.
+    assert berlin.time() == lagos.time() and lagos - berlin == timedelta(hours=1)
+    # Each zone's own "today": a first deal dated 28 March is in the future only in New York.
+    reasons = {tz: {i.hit.occasion: i.reason for i in planned[tz]} for tz in order}
+    assert reasons["America/New_York"]["first_deal"] == "invalid_contact"
+    assert "first_deal" not in reasons["Asia/Vladivostok"]  # its day itself, not an anniversary
+
+
+def _reference_spread(day: date, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar, f: float) -> datetime:
+    """``send_time`` as it was written before :class:`DaySlots` (timedelta arithmetic in UTC)."""
+    periods = [(a.astimezone(UTC), b.astimezone(UTC)) for a, b in allowed_intervals(day, tz, window, cal)]
+    total = sum(int((b - a).total_seconds()) for a, b in periods)
+    offset = int(f * total)
+    for a, b in periods:
+        length = int((b - a).total_seconds())
+        if offset < length:
+            return (a + timedelta(seconds=offset)).astimezone(tz)
+        offset -= length
+    return (periods[-1][1] - timedelta(seconds=1)).astimezone(tz)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Australia/Lord_Howe", "America/Sao_Paulo"])
+@pytest.mark.parametrize("micro", [0, 250_000])  # whole seconds: the POSIX path; else timedelta
+def test_spread_is_the_plain_definition_on_dst_days(zone: str, micro: int) -> None:
+    tz = ZoneInfo(zone)
+    night = SendWindow.model_validate(
+        {
+            "hours": {"start": time(0, 0, 0, micro), "end": time(6)},
+            "lunch": None,
+            "friday_cutoff": None,
+            "end_margin_minutes": 0,
+            "working_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "public_holidays": False,
+        }
+    )
+    cal = build_calendar(night, None, range(2026, 2029))
+    days = [date(2027, 3, 28), date(2027, 4, 4), date(2027, 10, 3), date(2027, 10, 31), date(2027, 11, 7)]
+    fractions = [0.0, 0.1, 0.33, 0.5, 0.77, 0.999999, 1.0]
+    for day in days:
+        slots = day_slots(day, tz, night, cal)
+        assert (slots.epochs is None) == bool(micro)
+        for f in fractions:
+            got, want = spread(slots, f, tz), _reference_spread(day, tz, night, cal, f)
+            assert (got, got.utcoffset(), got.fold, got.replace(tzinfo=None)) == (
+                want,
+                want.utcoffset(),
+                want.fold,
+                want.replace(tzinfo=None),
+            ), (day, f)
+
+
+# --- the cap: the original list-of-dates algorithm, verbatim, as the reference ------------------
+
+
+def _reference_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> str:
+    k = bisect.bisect_left(taken, day)
+    for near in taken[max(k - 1, 0) : k + 1]:
+        gap = abs((day - near).days)
+        if gap < cap.min_gap_days:
+            return f"only {gap} days from the greeting of {near:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
+    w = cap.window_days
+    lo = bisect.bisect_left(taken, date.fromordinal(day.toordinal() - w + 1))
+    hi = bisect.bisect_right(taken, date.fromordinal(day.toordinal() + w - 1))
+    around = taken[lo:hi]
+    first = day.toordinal() - w + 1
+    starts = {first} | {d.toordinal() - w + 1 for d in around if d > day}
+    for s in starts:
+        n = sum(1 for d in around if s <= d.toordinal() < s + w)
+        if n >= cap.max_count:
+            return f"would be greeting no. {n + 1} within {w} days (max_count {cap.max_count})"
+    return ""
+
+
+def _reference_apply_cap(
+    candidates: Iterable[Candidate], past: Sequence[PastGreeting], cap: FrequencyCap
+) -> list[Verdict]:
+    taken = sorted(p.day for p in past if p.state in CAP_STATES)
+    verdicts: list[Verdict] = []
+    ordered: list[Candidate] = []
+    for c in sorted(candidates, key=lambda c: (c.anchor, -c.hit.priority, c.hit.occasion)):
+        planned = c.planned_day
+        late = planned is not None and planned < c.day and not c.expired
+        refusal = _reference_refusal(planned, taken, cap) if late and planned is not None else ""
+        if refusal:
+            detail = f"on its day {planned:%Y-%m-%d}: {refusal}"
+            verdicts.append(Verdict(c, "skip", "frequency_cap", detail=detail))
+        else:
+            ordered.append(c)
+    i = 0
+    while i < len(ordered):
+        group = [ordered[i]]
+        j = i + 1
+        while j < len(ordered) and (ordered[j].anchor - group[0].anchor).days < max(cap.min_gap_days, 1):
+            group.append(ordered[j])
+            j += 1
+        i = j
+        live = [c for c in group if not c.expired]
+        if not live:
+            verdicts.extend(Verdict(c, "skip", "expired") for c in group)
+            continue
+        lead = min(live, key=lambda c: (-c.hit.priority, c.day, c.hit.occasion))
+        others = tuple(c.hit for c in group if c is not lead)
+        refusal = _reference_refusal(lead.day, taken, cap)
+        if refusal:
+            verdicts.extend(Verdict(c, "skip", "frequency_cap", detail=refusal) for c in group)
+            continue
+        bisect.insort(taken, lead.day)
+        verdicts.append(Verdict(lead, "send", also=others))
+        verdicts.extend(
+            Verdict(
+                c, "skip", "merged", merged_into=lead.hit.occasion, detail=f"sent with {lead.hit.occasion}"
+            )
+            for c in group
+            if c is not lead
+        )
+    return verdicts
+
+
+def _random_case(rng: random.Random) -> tuple[list[Candidate], list[PastGreeting], FrequencyCap]:
+    cap = FrequencyCap(
+        max_count=rng.randint(1, 6), window_days=rng.choice([7, 30, 90, 365]), min_gap_days=rng.randint(0, 20)
+    )
+    base = date(2027, 1, 1)
+    contact = Contact(id="1", email="a@example.com")
+    names = ["a", "b", "c", "d"]  # few names and priorities: plenty of ties
+    candidates = []
+    for _ in range(rng.randint(0, 9)):
+        day = base + timedelta(days=rng.randint(0, 120))
+        hit = Hit(contact, rng.choice(names), day, None, rng.choice([30, 60, 100]), "t")
+        kind = rng.random()
+        if kind < 0.15:
+            candidates.append(Candidate(hit, day, expired=True))
+        elif kind < 0.35:  # late: planned earlier, leaves later
+            candidates.append(Candidate(hit, day + timedelta(days=rng.randint(0, 4)), planned_day=day))
+        else:
+            candidates.append(Candidate(hit, day, belated=rng.random() < 0.1))
+    past = [
+        PastGreeting("1", "x", d, d, rng.choice(["sent", "claimed", "failed", "uncertain"]))
+        for d in (base + timedelta(days=rng.randint(-200, 150)) for _ in range(rng.randint(0, 8)))
+    ]
+    return candidates, past, cap
+
+
+def test_apply_cap_and_cap_refusal_match_the_reference_algorithm() -> None:
+    rng = random.Random(20270101)
+    checked_refusals = 0
+    for _ in range(4000):
+        candidates, past, cap = _random_case(rng)
+        assert apply_cap(candidates, past, cap) == _reference_apply_cap(candidates, past, cap)
+        taken = sorted(p.day for p in past)
+        for c in candidates:
+            got = cap_refusal(c.day, taken, cap)
+            assert got == _reference_refusal(c.day, taken, cap), (c.day, taken, cap)
+            checked_refusals += bool(got)
+    assert checked_refusals > 1000  # the refusals themselves (and their messages) were compared
