@@ -126,17 +126,22 @@ async def run_batch(
     limiter allows a send — so a generator that *claims* each greeting in the
     journal as it yields it claims right before the message goes out, not
     minutes earlier while it waits in a queue. An error raised by ``items`` or
-    ``send`` stops the batch and is re-raised here after in-flight sends end.
-    ``send`` may return None for an item it decided not to send (not yielded).
+    ``send`` stops the batch: nothing more is pulled, the sends in flight end
+    normally (cutting one off mid-transaction would leave its letter
+    ``uncertain``), and the error is re-raised here. ``send`` may return None
+    for an item it decided not to send (not yielded).
     """
     source = _as_async(items)
     pull = asyncio.Lock()
     results: asyncio.Queue[SendResult | BaseException | None] = asyncio.Queue()
+    failed = asyncio.Event()
 
     async def worker() -> None:
         try:
-            while True:
+            while not failed.is_set():
                 async with pull:
+                    if failed.is_set():
+                        return
                     if limiter is not None:
                         await limiter.acquire()
                     try:
@@ -163,8 +168,7 @@ async def run_batch(
                 finished += 1
             elif isinstance(got, BaseException):
                 failure = failure or got
-                for task in workers:
-                    task.cancel()
+                failed.set()  # the other workers finish the letter in hand and stop
             elif failure is None:
                 yield got
     finally:

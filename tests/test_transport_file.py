@@ -22,6 +22,7 @@ from greeter.transport import (
     SendResult,
     classify_reply,
     eml_name,
+    run_batch,
     send_many,
 )
 
@@ -208,3 +209,31 @@ def test_an_error_in_the_source_stops_the_batch_and_is_raised() -> None:
 
     with pytest.raises(RuntimeError, match="journal went away"):
         asyncio.run(run())
+
+
+def test_an_error_in_one_send_lets_the_sends_in_flight_finish_and_pulls_no_more() -> None:
+    """Cutting a letter off mid-transaction would leave it ``uncertain``: the others finish first."""
+    pulled: list[int] = []
+    finished: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(100):
+            pulled.append(i)
+            yield i
+
+    async def send(i: int) -> SendResult:
+        if i == 1:
+            await asyncio.sleep(0.01)
+            raise RuntimeError("journal went away")
+        await asyncio.sleep(0.05)  # in flight when the error comes
+        finished.append(i)
+        return SendResult(("c", "birthday", date(2027, 4, 13)), Outcome.OK, 250, "ok")
+
+    async def run() -> None:
+        async for _ in run_batch(send, items(), concurrency=3):
+            pass
+
+    with pytest.raises(RuntimeError, match="journal went away"):
+        asyncio.run(run())
+    assert finished == [0, 2], "the letters in hand were sent to the end"
+    assert pulled == [0, 1, 2], "nothing was pulled after the error"
