@@ -16,7 +16,6 @@ from greeter.config import ContactsSource, Settings
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact
 from greeter.errors import Problem
-from greeter.ics_days import days_off_from_ics
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting
 from greeter.planner import PlanWindow, occasion_starts, plan_window
@@ -121,6 +120,8 @@ class Inputs:
         ics = self.settings.send_window.days_off_ics
         if ics is None:
             return set()
+        from greeter.ics_days import days_off_from_ics  # icalendar: ~20 ms of import, only when used
+
         years = range(start.year - 1, start.year + days // 365 + 2)
         return days_off_from_ics(ics, years)
 
