@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 from greeter.build_pool import CHUNK, MIN_LETTERS, worker_count
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
+from tests.test_send_e2e import LATER, NOW, greeter, history, people, send_in_background, smtp
 
 
 @pytest.mark.parametrize(
@@ -83,12 +82,7 @@ def test_kill_9_of_the_sender_leaves_no_workers_and_no_lock(make_project: MakePr
     with SmtpSink() as sink:
         sink.delay(0.003)
         config = make_project(people(n), **_with_processes(smtp(sink.port, pool_size=2), 2))
-        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        cmd = [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        deadline = time.monotonic() + 60
-        while len(sink.messages) < 50 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
+        proc = send_in_background(config, sink, until_received=50)
         workers = _children(proc.pid)
         assert proc.poll() is None and len(workers) == 2, "the batch should be under way with 2 workers"
         os.kill(proc.pid, signal.SIGKILL)

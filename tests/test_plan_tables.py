@@ -27,25 +27,10 @@ from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, PlanItem
 from greeter.planner import plan_contact, plan_window
 from greeter.policy import Candidate, Verdict, apply_cap, cap_refusal
+from tests.test_planner import CONFIG as PLANNER_CONFIG
 
-CONFIG = """\
-sender: {name: Shop, email: hello@shop.example}
-defaults: {timezone: Europe/Moscow, country: RU}
-contacts:
-  path: c.csv
-  dates: {birthday: B, first_deal: D}
-occasions:
-  - {name: birthday, field: birthday, template: birthday, priority: 100}
-  - {name: first_deal, field: first_deal, template: first_deal, priority: 70}
-  - {name: spring, date: "03-26", template: new_year, priority: 60}
-frequency_cap: {max_count: 6, window_days: 365, min_gap_days: 14}
-send_window:
-  hours: {start: "10:00", end: "18:00"}
-  lunch: {start: "13:00", end: "14:00"}
-  friday_cutoff: "15:00"
-  end_margin_minutes: 30
-catch_up_days: 3
-"""
+#: test_planner's configuration with a spring date instead of New Year (it falls in the DST weeks).
+CONFIG = PLANNER_CONFIG.replace('{name: new_year, date: "12-29"', '{name: spring, date: "03-26"')
 
 #: Berlin and Lagos share UTC+1 until Berlin's clocks go forward on 28 March 2027; at the
 #: plan's ``now`` New York is still on 27 March and Vladivostok already on 28 March.

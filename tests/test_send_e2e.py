@@ -217,12 +217,7 @@ def test_kill_9_mid_batch_loses_nothing_and_duplicates_nothing(make_project: Mak
     with SmtpSink() as sink:
         sink.delay(0.002)
         config = make_project(people(n), **smtp(sink.port, pool_size=4))
-        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        cmd = [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        deadline = time.monotonic() + 60
-        while len(sink.messages) < 300 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
+        proc = send_in_background(config, sink, until_received=300)
         assert proc.poll() is None, "the batch finished before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
@@ -237,6 +232,17 @@ def test_kill_9_mid_batch_loses_nothing_and_duplicates_nothing(make_project: Mak
     assert states.count("sent") + uncertain == n
     assert uncertain <= 4  # at most the pool's in-flight messages
     assert len(ids) >= n - uncertain
+
+
+def send_in_background(config: Path, sink: SmtpSink, *, until_received: int) -> subprocess.Popen[bytes]:
+    """Start ``greeter send --once`` and return once the sink has ``until_received`` letters (or it ended)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    cmd = [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 60
+    while len(sink.messages) < until_received and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    return proc
 
 
 def _aware(text: str) -> Any:
