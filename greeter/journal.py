@@ -47,6 +47,7 @@ from greeter.journal_store import (
     JournalStateError,
     JournalStore,
 )
+from greeter.journal_transitions import Transitions
 from greeter.plan_types import PastGreeting
 
 
@@ -79,11 +80,18 @@ _CLAIM_SQL = """
                 """
 
 
-class Journal:
+class Journal(Transitions):
     """The SQLite journal (stdlib ``sqlite3``, WAL). Construct with :meth:`open`."""
 
     #: One sender at a time (:meth:`lock_sender`).
     shared = False
+    _SENT_DAY = "date(:now, printf('%+d minutes', COALESCE(utc_offset_minutes, 0)))"
+
+    def _p(self, name: str) -> str:
+        return f":{name}"
+
+    def _at(self, moment: datetime) -> str:
+        return db_time(moment)
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
@@ -305,45 +313,6 @@ class Journal:
                 {**where, **params, "to": to, "now": db_time(now)},
             )
 
-    def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None:
-        """The server answered 250 after DATA: delivered; the stored bytes are dropped."""
-        sets = (
-            ", last_reply = :reply, sent_at = :now, payload = NULL,"
-            " send_day = date(:now, printf('%+d minutes', COALESCE(utc_offset_minutes, 0)))"
-        )
-        self._move(key, "sent", ("claimed",), now, sets, fsync=False, reply=reply)
-
-    def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None:
-        """A temporary failure (4xx, connection): claimable again from ``next_attempt_at``."""
-        sets = ", last_reply = :reply, next_attempt_at = :next"
-        self._move(
-            key, "retry", ("claimed",), now, sets, fsync=False, reply=reply, next=db_time(next_attempt_at)
-        )
-
-    def mark_failed(self, key: JournalKey, reply: str, now: datetime) -> None:
-        """A permanent refusal (5xx): never tried again."""
-        sets = ", last_reply = :reply, payload = NULL"
-        self._move(key, "failed", ("claimed",), now, sets, fsync=False, reply=reply)
-
-    def mark_uncertain(self, key: JournalKey, reply: str, now: datetime) -> None:
-        """No reply after DATA's final dot: maybe delivered, so only an operator may resend."""
-        sets = ", last_reply = :reply, reason = 'no reply after the message was sent'"
-        self._move(key, "uncertain", ("claimed",), now, sets, fsync=False, reply=reply)
-
-    def mark_skipped(self, key: JournalKey, reason: str, now: datetime, *, email: str | None = None) -> None:
-        """Record a greeting that will not be sent (e.g. suppressed after it was planned)."""
-        self._move(
-            key, "skipped", ("claimed", "retry"), now, ", reason = :reason, payload = NULL",
-            record_missing=(email, reason), reason=reason,
-        )  # fmt: skip
-
-    def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None:
-        """Its deadline passed before it could go out: never sent late."""
-        self._move(
-            key, "expired", ("claimed", "retry"), now, ", reason = 'expired', payload = NULL",
-            record_missing=(email, "expired"),
-        )  # fmt: skip
-
     def recover_stale_claims(self, now: datetime) -> int:
         """At start-up: every ``claimed`` row was interrupted mid-send, so it becomes ``uncertain``.
 
@@ -358,16 +327,6 @@ class Journal:
                 (db_time(now),),
             )
             return cur.rowcount
-
-    def resend(self, key: JournalKey, now: datetime) -> None:
-        """Operator's decision on an ``uncertain`` greeting: send it again, due now."""
-        self._move(key, "retry", ("uncertain",), now, ", next_attempt_at = :now, reason = 'resend'")
-
-    def dismiss(self, key: JournalKey, now: datetime) -> None:
-        """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it."""
-        self._move(key, "skipped", ("uncertain",), now, ", reason = 'dismissed', payload = NULL")
-
-    # --- reading ---------------------------------------------------------------
 
     def due_retries(self, now: datetime) -> list[JournalEntry]:
         """``retry`` rows whose time has come, longest waiting first."""

@@ -45,6 +45,7 @@ from greeter.errors import JournalError
 from greeter.journal_pg_base import KEY_WHERE, Conn, PgJournalBase, aware, key_params, pg_message
 from greeter.journal_pg_schema import DEFAULT_LEASE, PgTarget, advisory_key, configure, migrate, parse_target
 from greeter.journal_store import ClaimRequest, JournalKey, JournalStateError
+from greeter.journal_transitions import Transitions
 
 __all__ = ["DEFAULT_LEASE", "PgJournal"]
 
@@ -82,11 +83,18 @@ def _worker_id() -> str:
     return f"greeter {socket.gethostname()[:24]}/{os.getpid()}/{uuid.uuid4().hex[:6]}"
 
 
-class PgJournal(PgJournalBase):
+class PgJournal(PgJournalBase, Transitions):
     """The PostgreSQL journal (psycopg 3 + a small pool). Construct with :meth:`open`."""
 
     #: Several daemons may send from it at once.
     shared = True
+    _SENT_DAY = _SENT_DAY
+
+    def _p(self, name: str) -> str:
+        return f"%({name})s"
+
+    def _at(self, moment: datetime) -> datetime:
+        return aware(moment)
 
     def __init__(
         self, pool: ConnectionPool[Conn], target: PgTarget, schema_name: str, worker_id: str
@@ -344,42 +352,6 @@ class PgJournal(PgJournalBase):
         self._run(op)
         self._maybe_renew()
 
-    def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None:
-        """The server answered 250 after DATA: delivered; the stored bytes are dropped."""
-        sets = f", last_reply = %(reply)s, sent_at = %(now)s, payload = NULL, send_day = {_SENT_DAY}"
-        self._move(key, "sent", ("claimed",), now, sets, fsync=False, reply=reply)
-
-    def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None:
-        """A temporary failure (4xx, connection): claimable again from ``next_attempt_at``."""
-        sets = ", last_reply = %(reply)s, next_attempt_at = %(next)s"
-        self._move(
-            key, "retry", ("claimed",), now, sets, fsync=False, reply=reply, next=aware(next_attempt_at)
-        )
-
-    def mark_failed(self, key: JournalKey, reply: str, now: datetime) -> None:
-        """A permanent refusal (5xx): never tried again."""
-        sets = ", last_reply = %(reply)s, payload = NULL"
-        self._move(key, "failed", ("claimed",), now, sets, fsync=False, reply=reply)
-
-    def mark_uncertain(self, key: JournalKey, reply: str, now: datetime) -> None:
-        """No reply after DATA's final dot: maybe delivered, so only an operator may resend."""
-        sets = ", last_reply = %(reply)s, reason = 'no reply after the message was sent'"
-        self._move(key, "uncertain", ("claimed",), now, sets, fsync=False, reply=reply)
-
-    def mark_skipped(self, key: JournalKey, reason: str, now: datetime, *, email: str | None = None) -> None:
-        """Record a greeting that will not be sent (e.g. suppressed after it was planned)."""
-        self._move(
-            key, "skipped", ("claimed", "retry"), now, ", reason = %(reason)s, payload = NULL",
-            record_missing=(email, reason), reason=reason,
-        )  # fmt: skip
-
-    def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None:
-        """Its deadline passed before it could go out: never sent late."""
-        self._move(
-            key, "expired", ("claimed", "retry"), now, ", reason = 'expired', payload = NULL",
-            record_missing=(email, "expired"),
-        )  # fmt: skip
-
     def recover_stale_claims(self, now: datetime) -> int:
         """``claimed`` → ``uncertain`` for claims whose sender is gone; returns how many.
 
@@ -401,11 +373,3 @@ class PgJournal(PgJournalBase):
                 ).rowcount
             )
         )
-
-    def resend(self, key: JournalKey, now: datetime) -> None:
-        """Operator's decision on an ``uncertain`` greeting: send it again, due now."""
-        self._move(key, "retry", ("uncertain",), now, ", next_attempt_at = %(now)s, reason = 'resend'")
-
-    def dismiss(self, key: JournalKey, now: datetime) -> None:
-        """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it."""
-        self._move(key, "skipped", ("uncertain",), now, ", reason = 'dismissed', payload = NULL")
