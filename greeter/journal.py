@@ -227,29 +227,6 @@ class Journal(Transitions):
 
     # --- claims and outcomes -------------------------------------------------
 
-    def claim(
-        self,
-        key: JournalKey,
-        *,
-        email: str,
-        message_id: str,
-        planned_at: datetime,
-        merged: Sequence[str] = (),
-        content_hash: str | None = None,
-        payload: bytes | None = None,
-        now: datetime,
-    ) -> bool:
-        """Atomically take the greeting for sending; False if it is not ours to send.
-
-        Inserts a ``claimed`` row, or re-claims a ``retry`` row that is due; a
-        row in any other state is left alone. Committed (and synced) before
-        this returns — before SMTP DATA (DESIGN §4). ``payload`` keeps the
-        letter's bytes until it is final, so a retry or an operator's resend
-        repeats exactly the same message.
-        """
-        request = ClaimRequest(key, email, message_id, planned_at, tuple(merged), content_hash, payload)
-        return self.claim_many([request], now=now)[0]
-
     def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:
         """:meth:`claim` several greetings in one transaction — one fsync for all (group commit).
 

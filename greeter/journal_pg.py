@@ -225,27 +225,6 @@ class PgJournal(PgJournalBase, Transitions):
 
     # --- claims and outcomes ----------------------------------------------------------------
 
-    def claim(
-        self,
-        key: JournalKey,
-        *,
-        email: str,
-        message_id: str,
-        planned_at: datetime,
-        merged: Sequence[str] = (),
-        content_hash: str | None = None,
-        payload: bytes | None = None,
-        now: datetime,
-    ) -> bool:
-        """Atomically take the greeting for sending (committed on return); False if not ours.
-
-        Inserts a ``claimed`` row or re-claims a due ``retry`` row; any other
-        row stays as it is, and of several senders claiming at once exactly
-        one gets True.
-        """
-        request = ClaimRequest(key, email, message_id, planned_at, tuple(merged), content_hash, payload)
-        return self.claim_many([request], now=now)[0]
-
     def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:
         """:meth:`claim` several greetings in one transaction — one WAL flush for all (group commit).
 

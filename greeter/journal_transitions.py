@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from greeter.journal_store import JournalKey
+from greeter.journal_store import ClaimRequest, JournalKey
 
 
 class Transitions:
-    """Mixin: ``mark_*``, ``resend`` and ``dismiss`` on top of a backend's ``_move``."""
+    """Mixin: ``claim``, ``mark_*``, ``resend``, ``dismiss`` on a backend's ``claim_many`` and ``_move``."""
 
     #: SQL for the day a letter was sent, in the recipient's zone (from ``utc_offset_minutes``).
     _SENT_DAY: str
@@ -45,6 +45,33 @@ class Transitions:
         **params: Any,
     ) -> None:
         raise NotImplementedError
+
+    def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:
+        raise NotImplementedError
+
+    def claim(
+        self,
+        key: JournalKey,
+        *,
+        email: str,
+        message_id: str,
+        planned_at: datetime,
+        merged: Sequence[str] = (),
+        content_hash: str | None = None,
+        payload: bytes | None = None,
+        now: datetime,
+    ) -> bool:
+        """Atomically take the greeting for sending; False if it is not ours to send.
+
+        Inserts a ``claimed`` row, or re-claims a due ``retry`` row; a row in
+        any other state is left alone, and of several senders claiming at once
+        exactly one gets True. Committed (and synced) before this returns —
+        before SMTP DATA (DESIGN §4). ``payload`` keeps the letter's bytes
+        until it is final, so a retry or an operator's resend repeats exactly
+        the same message.
+        """
+        request = ClaimRequest(key, email, message_id, planned_at, tuple(merged), content_hash, payload)
+        return self.claim_many([request], now=now)[0]
 
     def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None:
         """The server answered 250 after DATA: delivered; the stored bytes are dropped."""
