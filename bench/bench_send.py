@@ -3,9 +3,9 @@
     python bench/bench_send.py [--messages 2000] [--delay-ms 10] [--mailmerge-delayed 100]
 
 1. greeter end to end (plan + render + journal + send, ``greeter send --once``
-   as a subprocess) with pool sizes 16 and 32, letters built by one process
-   per CPU (``delivery.build_processes: 0``), and pool 16 built in the
-   sending process alone (``build_processes: 1``) to show what the workers add;
+   as a subprocess) with pool sizes 16 and 32, letters built by the default
+   build workers (one per CPU but one), and pool 16 built in the sending
+   process alone (``delivery.build_processes: 0``) to show what they add;
 2. mailmerge (PyPI), serial, one connection per message, the same recipients
    and a comparable Cyrillic letter;
 3. ``smtp-source -s 8``, the wire's limit for 8 parallel sessions;
@@ -66,7 +66,12 @@ def background(cmd: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
 
 
 def greeter_project(
-    folder: Path, n: int, port: int, pool: int, journal_url: str | None = None, build_processes: int = 0
+    folder: Path,
+    n: int,
+    port: int,
+    pool: int,
+    journal_url: str | None = None,
+    build_processes: int | None = None,
 ) -> Path:
     """N contacts whose birthday was yesterday (all due at once), the example config on SMTP."""
     shutil.copytree(ROOT / "templates", folder / "templates")
@@ -83,7 +88,8 @@ def greeter_project(
         {"host": "127.0.0.1", "port": port, "pool_size": pool, "timeout_seconds": 30}
     )
     config["delivery"]["rate_limit"] = {}
-    config["delivery"]["build_processes"] = build_processes
+    if build_processes is not None:
+        config["delivery"]["build_processes"] = build_processes
     if journal_url is not None:
         config["storage"]["url"] = journal_url
     path = folder / "greeter.yaml"
@@ -92,7 +98,7 @@ def greeter_project(
     return path
 
 
-def run_greeter(n: int, port: int, pool: int, build_processes: int = 0) -> float:
+def run_greeter(n: int, port: int, pool: int, build_processes: int | None = None) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         config = greeter_project(Path(tmp), n, port, pool, build_processes=build_processes)
         start = time.perf_counter()
@@ -179,7 +185,7 @@ def main() -> None:
     rates: dict[str, float] = {}
     as_root = ["-u", "nobody"] if os.geteuid() == 0 else []  # smtp-sink refuses to run as root
     with background([str(SINK), *as_root, "-c", f"127.0.0.1:{sink_port}", "1000"], sink_port):
-        rates["greeter pool 16, one process"] = run_greeter(n, sink_port, 16, build_processes=1)
+        rates["greeter pool 16, one process"] = run_greeter(n, sink_port, 16, build_processes=0)
         rates["greeter pool 16"] = run_greeter(n, sink_port, 16)
         rates["greeter pool 32"] = run_greeter(n, sink_port, 32)
         rates["mailmerge"] = run_mailmerge(n, sink_port)

@@ -304,11 +304,11 @@ class Delivery(_Model):
     rate_limit: RateLimit = Field(default_factory=RateLimit)
     retry: Retry = Field(default_factory=Retry)
     dkim: DkimSettings | None = None
-    build_processes: int = Field(
-        default=0,
+    build_processes: int | None = Field(
+        default=None,
         ge=0,
         le=64,
-        description="Processes rendering and building a large send's letters: 0 = one per CPU, 1 = none",
+        description="Processes rendering a large send's letters: unset = CPUs - 1, 0 = none (all in one)",
     )
 
 

@@ -231,8 +231,8 @@ class Deliverer:
             if p is not None:
                 yield self.ready(p)
 
-    def ready(self, p: Prepared) -> Ready:
-        """A built letter with the claim it will need."""
+    def ready(self, p: Prepared, digest: str | None = None) -> Ready:
+        """A built letter with the claim it will need (``digest``: its bytes' SHA-256, if known)."""
         assert p.item.send_at is not None
         request = ClaimRequest(
             p.item.hit.key,
@@ -240,7 +240,7 @@ class Deliverer:
             p.message_id,
             p.item.send_at,
             tuple(p.item.merged_with),
-            hashlib.sha256(p.outgoing.data).hexdigest(),
+            digest or hashlib.sha256(p.outgoing.data).hexdigest(),
             p.outgoing.data,
         )
         return Ready(p.outgoing, request, also=p.item.also, occasion=p.item.hit.occasion, fresh=True)

@@ -45,10 +45,14 @@ _CONNECTION_ERRORS = (aiosmtplib.SMTPException, OSError)
 
 def dot_stuffed(data: bytes) -> bytes:
     """The DATA payload: CRLF line endings, leading dots doubled, the final ``.`` line appended."""
-    data = _LINE_ENDINGS.sub(b"\r\n", data)
+    crlf = data.count(b"\r\n")
+    if data.count(b"\r") != crlf or data.count(b"\n") != crlf:  # built letters are CRLF already
+        data = _LINE_ENDINGS.sub(b"\r\n", data)
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
-    return _LEADING_DOT.sub(b"..", data) + b".\r\n"
+    if data.startswith(b".") or b"\n." in data:  # base64 bodies never have a line starting with "."
+        data = _LEADING_DOT.sub(b"..", data)
+    return data + b".\r\n"
 
 
 def _why(exc: BaseException) -> str:

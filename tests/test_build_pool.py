@@ -24,16 +24,18 @@ from tests.test_send_e2e import LATER, NOW, greeter, history, people, send_in_ba
 @pytest.mark.parametrize(
     ("setting", "letters", "cpus", "expected"),
     [
-        (1, 100_000, 8, 0),  # 1: the pool is off
-        (0, MIN_LETTERS - 1, 8, 0),  # too few letters to be worth a fork
-        (0, MIN_LETTERS, 8, 8),  # 0: one per CPU
-        (0, MIN_LETTERS, 1, 0),  # one CPU: nothing to gain
-        (3, 10_000, 8, 3),  # an explicit count wins over the CPUs
+        (0, 100_000, 8, 0),  # 0: the pool is off
+        (None, MIN_LETTERS - 1, 8, 0),  # too few letters to be worth a fork
+        (None, MIN_LETTERS, 8, 7),  # unset: one per CPU, but one CPU is the sender's
+        (None, MIN_LETTERS, 2, 1),
+        (None, MIN_LETTERS, 1, 0),  # one CPU: nothing to gain
+        (1, 10_000, 1, 1),  # an explicit count wins over the CPUs
+        (3, 10_000, 8, 3),
         (64, MIN_LETTERS, 2, MIN_LETTERS // CHUNK),  # never more workers than chunks
     ],
 )
 def test_worker_count(
-    setting: int, letters: int, cpus: int, expected: int, monkeypatch: pytest.MonkeyPatch
+    setting: int | None, letters: int, cpus: int, expected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
     assert worker_count(setting, letters) == expected
@@ -48,7 +50,7 @@ def _send(config: Path) -> subprocess.CompletedProcess[str]:
 def test_workers_build_byte_identical_letters(make_project: MakeProject, tmp_path: Path) -> None:
     n = MIN_LETTERS + 50
     received: dict[int, list[bytes]] = {}
-    for processes in (1, 2):
+    for processes in (0, 2):
         with SmtpSink() as sink:
             project = tmp_path / f"p{processes}"
             project.mkdir()
@@ -56,7 +58,7 @@ def test_workers_build_byte_identical_letters(make_project: MakeProject, tmp_pat
             assert f"sent: {n}" in _send(config).stdout
             received[processes] = sorted(m.data for m in sink.messages)
     assert len(received[2]) == n
-    assert received[2] == received[1], "forked workers must build exactly what the sender builds"
+    assert received[2] == received[0], "forked workers must build exactly what the sender builds"
 
 
 def test_a_letter_failing_in_a_worker_is_counted_and_named(make_project: MakeProject) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import socket
 import ssl
@@ -12,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from greeter.config import SmtpSettings
 from greeter.smtp_transport import SmtpTransport, dot_stuffed
@@ -240,6 +243,18 @@ def test_starttls_required_but_not_offered_is_a_clear_temporary_error(sink: Smtp
 def test_dot_stuffing_and_line_endings() -> None:
     assert dot_stuffed(b".a\n..b\rc\r\n.") == b"..a\r\n...b\r\nc\r\n..\r\n.\r\n"
     assert dot_stuffed(b"x\r\n") == b"x\r\n.\r\n"
+    assert dot_stuffed(b"a\r\n.b\r\n") == b"a\r\n..b\r\n.\r\n"  # CRLF already, a dot line
+    assert dot_stuffed(b"a\r\r\nb") == b"a\r\n\r\nb\r\n.\r\n"  # a bare CR beside a CRLF
+
+
+@given(
+    st.lists(st.sampled_from([b"a", b".", b"\r", b"\n", b"\r\n", b"\n.", b"=="]), max_size=40).map(b"".join)
+)
+def test_dot_stuffing_fast_paths_agree_with_the_plain_rule(data: bytes) -> None:
+    """Normalise every line ending to CRLF, double each leading dot, end with CRLF and a dot line."""
+    crlf = re.sub(rb"\r\n|\r|\n", b"\r\n", data)
+    crlf = crlf if crlf.endswith(b"\r\n") else crlf + b"\r\n"
+    assert dot_stuffed(data) == re.sub(rb"(?m)^\.", b"..", crlf) + b".\r\n"
 
 
 def test_a_bad_envelope_address_is_a_permanent_result_not_an_exception(sink: SmtpSink) -> None:
