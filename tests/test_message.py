@@ -10,6 +10,7 @@ import base64
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.header import decode_header, make_header
 from email.message import EmailMessage
+from email.mime.nonmultipart import MIMENonMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 
@@ -410,3 +411,10 @@ def test_the_one_write_generator_makes_the_same_bytes_as_the_stock_one(overrides
     mime = build_mime(letter, **kwargs)  # type: ignore[arg-type]
     assert to_bytes(mime) == mime.as_bytes(policy=POLICY)
     assert build_message(letter, **kwargs) == mime.as_bytes(policy=POLICY)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("payload", ["a\r\nb\rc\nd", "plain\nlines\n", "", "no newline"])
+def test_the_one_write_generator_splits_every_line_ending_as_the_stock_one(payload: str) -> None:
+    part = MIMENonMultipart("text", "plain", charset="us-ascii")
+    part.set_payload(payload)
+    assert to_bytes(part) == part.as_bytes(policy=POLICY)
