@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from greeter.build_pool import CHUNK, MIN_LETTERS, worker_count
+from greeter.build_pool import CHUNK, MIN_LETTERS, can_fork, worker_count
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import LATER, NOW, greeter, history, people, send_in_background, smtp
@@ -39,6 +40,18 @@ def test_worker_count(
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
     assert worker_count(setting, letters) == expected
+
+
+def test_no_fork_while_other_threads_run() -> None:
+    """The daemon runs scheduler threads: it builds in-process rather than fork them mid-lock."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not can_fork()
+    finally:
+        release.set()
+        other.join()
 
 
 def _send(config: Path) -> subprocess.CompletedProcess[str]:
