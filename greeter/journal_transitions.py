@@ -11,6 +11,7 @@ names a parameter (:meth:`Transitions._p`), how it stores a moment
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,20 +19,21 @@ from typing import Any
 from greeter.journal_store import ClaimRequest, JournalKey
 
 
-class Transitions:
+class Transitions(ABC):
     """Mixin: ``claim``, ``mark_*``, ``resend``, ``dismiss`` on a backend's ``claim_many`` and ``_move``."""
 
     #: SQL for the day a letter was sent, in the recipient's zone (from ``utc_offset_minutes``).
     _SENT_DAY: str
 
+    @abstractmethod
     def _p(self, name: str) -> str:
         """How the backend's SQL refers to the parameter ``name``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _at(self, moment: datetime) -> Any:
         """A moment as the backend stores it."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _move(
         self,
         key: JournalKey,
@@ -44,10 +46,11 @@ class Transitions:
         fsync: bool = True,
         **params: Any,
     ) -> None:
-        raise NotImplementedError
+        """Move a row from one of ``sources`` to ``to`` (or record it, with ``record_missing``)."""
 
+    @abstractmethod
     def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:
-        raise NotImplementedError
+        """Claim several greetings in one transaction; one bool per request, in order."""
 
     def claim(
         self,
