@@ -26,7 +26,14 @@ from zoneinfo import ZoneInfo
 from greeter.config import Retry, Settings
 from greeter.contacts import Contact
 from greeter.errors import GreeterError
-from greeter.journal_store import CAP_STATES, ClaimRequest, JournalEntry, JournalKey, JournalStore
+from greeter.journal_store import (
+    CAP_STATES,
+    ClaimRequest,
+    JournalEntry,
+    JournalKey,
+    JournalStateError,
+    JournalStore,
+)
 from greeter.message import build_message, make_message_id
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.policy import cap_refusal
@@ -108,7 +115,7 @@ class GroupCommit(Generic[Req, Res]):
     claim is being synced.
     """
 
-    def __init__(self, commit: Callable[[list[Req]], Sequence[Res]]) -> None:
+    def __init__(self, commit: Callable[[list[Req]], Sequence[Res | BaseException]]) -> None:
         self._commit = commit
         self._pending: list[tuple[Req, asyncio.Future[Res]]] = []
         self._task: asyncio.Future[None] | None = None
@@ -136,7 +143,11 @@ class GroupCommit(Generic[Req, Res]):
                     continue
                 self.commits += 1
                 for (_, future), result in zip(batch, results, strict=True):
-                    if not future.done():
+                    if future.done():
+                        continue
+                    if isinstance(result, BaseException):  # this request's own failure
+                        future.set_exception(result)
+                    else:
                         future.set_result(result)
         finally:  # cancelled mid-commit: nobody may wait forever
             for _, future in [*batch, *self._pending]:
@@ -303,10 +314,23 @@ class Deliverer:
             self.journal.suppress([email], f"bounced: {reply}", self.now)
         return "failed"
 
-    def record_many(self, verdicts: Sequence[tuple[SendResult, int, ZoneInfo, date, str]]) -> list[str]:
-        """:meth:`record` several verdicts in one journal transaction (one commit for all)."""
+    def record_many(
+        self, verdicts: Sequence[tuple[SendResult, int, ZoneInfo, date, str]]
+    ) -> list[str | JournalStateError]:
+        """:meth:`record` several verdicts in one journal transaction (one commit for all).
+
+        A verdict whose row is no longer ``claimed`` (an operator or a shutdown
+        moved it meanwhile) is refused before anything is written for it: that
+        one comes back as its error, and the others are still committed.
+        """
+        recorded: list[str | JournalStateError] = []
         with self.journal.batch():
-            return [self.record(*verdict) for verdict in verdicts]
+            for verdict in verdicts:
+                try:
+                    recorded.append(self.record(*verdict))
+                except JournalStateError as exc:
+                    recorded.append(exc)
+        return recorded
 
     def count(self, result: SendResult, counted: str) -> None:
         """Add a recorded verdict to the summary."""

@@ -432,3 +432,28 @@ def test_claim_many_decides_each_request_in_one_commit(journal: JournalStore) ->
     (entry,) = journal.history(contact_id="c-1")
     assert (entry.merged, entry.content_hash, entry.attempts) == (("new_year",), "h1", 1)
     assert journal.payload(fresh) == b"letter" and journal.payload(due) == b"kept"
+
+
+def test_a_group_of_verdicts_keeps_the_good_ones_when_one_row_moved_meanwhile(journal: JournalStore) -> None:
+    """One verdict refused (its row is no longer claimed) must not roll back its neighbours'."""
+    from greeter.config_loader import load_settings
+    from greeter.delivery import Deliverer
+    from greeter.transport import Outcome, SendResult
+
+    keys = [(f"c-{i}", "birthday", KEY[2]) for i in (1, 2, 3)]
+    for key in keys:
+        assert claim(journal, key)
+    journal.lock_sender()
+    assert journal.recover_stale_claims(NOW) == 3  # all three "interrupted"…
+    for key in (keys[0], keys[2]):
+        journal.resend(key, NOW)  # …two resent by the operator: retry, then claimed again
+        assert claim(journal, key, now=NOW + timedelta(minutes=1))
+    deliverer = Deliverer(load_settings(ROOT / "config.example.yaml"), journal, render=None, now=NOW)  # type: ignore[arg-type]
+    verdicts = [
+        (SendResult(key, Outcome.OK, 250, "2.0.0 ok"), 1, MOSCOW, KEY[2], "x@example.com") for key in keys
+    ]
+    recorded = deliverer.record_many(verdicts)
+    assert recorded[0] == recorded[2] == "sent"
+    assert isinstance(recorded[1], JournalStateError) and "uncertain" in str(recorded[1])
+    assert [state(journal, key) for key in keys] == ["sent", "uncertain", "sent"]
+    assert committed_rows(journal, "SELECT count(*) FROM greetings WHERE state = 'sent'") == [(2,)]
