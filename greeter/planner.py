@@ -98,17 +98,19 @@ def plan_window(
 
 
 def occasion_starts(
-    known: Mapping[str, datetime | None], names: Iterable[str], now: datetime
+    known: Mapping[str, datetime | None], names: Iterable[str], now: datetime, catch_up_days: int
 ) -> dict[str, datetime | None]:
     """Since when each configured occasion exists, as the journal records it (``known``).
 
-    The occasions of a journal's first plan have always existed (None: the
-    usual catch-up after downtime applies). One added to the config later
-    exists from the first plan that has it (``now``): its days before that are
-    not "missed" — greeting them as belated, or journaling them as expired,
-    would treat a config change as downtime.
+    A journal's first plan starts its occasions ``catch_up_days`` back: what
+    a downtime of that length would still catch up is greeted (belated), and
+    nothing older is journaled as ``expired`` — greeter was not down, it was
+    not there. One added to the config later exists from the first plan that
+    has it (``now``): its days before that are not "missed" either — greeting
+    them as belated, or journaling them as expired, would treat a config
+    change as downtime. None (journals from before this rule): always existed.
     """
-    new = now if known else None
+    new = now if known else now - timedelta(days=catch_up_days)
     return {name: known.get(name, new) for name in names}
 
 

@@ -143,7 +143,7 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     """
     settings = inputs.settings
     names = [o.name for o in settings.occasions]
-    inputs.occasion_since = occasion_starts(journal.known_occasions(), names, now)
+    inputs.occasion_since = occasion_starts(journal.known_occasions(), names, now, settings.catch_up_days)
     lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
     inputs.history = journal_history(journal, start - timedelta(days=lookback))
     inputs.suppressed = journal.suppressed()

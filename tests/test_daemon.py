@@ -279,6 +279,9 @@ def test_catch_up_sends_a_day_late_and_expires_what_is_older(make_project: MakeP
             contact_row("2", "client2@example.com", birthday="08.04.1980"),  # 6 days ago
         ]
         config = make_project(rows, catch_up_days=2, **smtp(sink.port))
+        # The journal has existed since 1 April: the days since are downtime, not "before greeter".
+        first = greeter(config, "send", "--once", "--now", "2027-04-01T11:00:00+03:00")
+        assert first.returncode == 0 and "due 0" in first.stdout, first.stdout + first.stderr
         with DaemonProcess(config, *run_args()) as daemon:
             run = daemon.wait_for("run")
             assert run["sent"] == 1 and run["skipped"].get("expired") == 1
@@ -286,6 +289,22 @@ def test_catch_up_sends_a_day_late_and_expires_what_is_older(make_project: MakeP
         assert [m.rcpt_tos for m in sink.messages] == [("client1@example.com",)]
     by_contact = {row["contact_id"]: row["state"] for row in history(config)}
     assert by_contact == {"1": "sent", "2": "expired"}
+
+
+def test_a_new_journal_catches_up_but_journals_nothing_older_as_expired(make_project: MakeProject) -> None:
+    """Installed today: yesterday's birthday is caught up; last week's was not missed, greeter was not there."""
+    with SmtpSink() as sink:
+        rows = [
+            contact_row("1", "client1@example.com", birthday="13.04.1980"),  # 1 day ago
+            contact_row("2", "client2@example.com", birthday="08.04.1980"),  # 6 days ago
+        ]
+        config = make_project(rows, catch_up_days=2, **smtp(sink.port))
+        with DaemonProcess(config, *run_args()) as daemon:
+            run = daemon.wait_for("run")
+            assert run["sent"] == 1 and not run["skipped"]
+            assert daemon.stop() == 0
+        assert [m.rcpt_tos for m in sink.messages] == [("client1@example.com",)]
+    assert {row["contact_id"]: row["state"] for row in history(config)} == {"1": "sent"}
 
 
 def test_the_daemon_wakes_when_a_send_window_opens(make_project: MakeProject) -> None:

@@ -235,7 +235,12 @@ T1 = datetime(2027, 4, 15, 9, 0, tzinfo=MSK)
 @pytest.mark.parametrize(
     ("known", "names", "expected"),
     [
-        ({}, ["birthday", "new_year"], {"birthday": None, "new_year": None}),  # a journal's first plan
+        # a journal's first plan: what a downtime would catch up (3 days here), nothing older
+        (
+            {},
+            ["birthday", "new_year"],
+            {"birthday": T1 - timedelta(days=3), "new_year": T1 - timedelta(days=3)},
+        ),
         ({"birthday": None}, ["birthday", "spring"], {"birthday": None, "spring": T1}),  # added later
         ({"birthday": None, "spring": T0}, ["birthday", "spring"], {"birthday": None, "spring": T0}),
         ({"old": None}, ["birthday"], {"birthday": T1}),  # renamed: a new occasion
@@ -245,7 +250,7 @@ T1 = datetime(2027, 4, 15, 9, 0, tzinfo=MSK)
 def test_occasion_starts(
     known: dict[str, datetime | None], names: list[str], expected: dict[str, datetime | None]
 ) -> None:
-    assert occasion_starts(known, names, T1) == expected
+    assert occasion_starts(known, names, T1, catch_up_days=3) == expected
 
 
 def test_an_occasion_added_later_is_not_caught_up_for_the_days_before_it(settings: Settings) -> None:
