@@ -119,8 +119,6 @@ class GroupCommit(Generic[Req, Res]):
         self._commit = commit
         self._pending: list[tuple[Req, asyncio.Future[Res]]] = []
         self._task: asyncio.Future[None] | None = None
-        #: How many calls of ``commit`` the requests took (fewer than requests when workers overlap).
-        self.commits = 0
 
     async def submit(self, request: Req) -> Res:
         future: asyncio.Future[Res] = asyncio.get_running_loop().create_future()
@@ -141,7 +139,6 @@ class GroupCommit(Generic[Req, Res]):
                         if not future.done():
                             future.set_exception(exc)
                     continue
-                self.commits += 1
                 for (_, future), result in zip(batch, results, strict=True):
                     if future.done():
                         continue

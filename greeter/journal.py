@@ -159,8 +159,7 @@ class Journal(Transitions):
         # A forked child (a build worker) shares the lock's open file, and with it the
         # flock: were it to outlive a killed sender, the next sender would find the
         # journal locked. The child closes its copy; the parent's lock is untouched.
-        me = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: _drop_inherited_lock(me))
+        _LOCK_HOLDERS.add(self)
 
     def _forget_lock_in_child(self) -> None:
         if self._lock_fd is not None:
@@ -462,7 +461,14 @@ class Journal(Transitions):
         return row is not None
 
 
-def _drop_inherited_lock(ref: weakref.ref[Journal]) -> None:
-    journal = ref()
-    if journal is not None:
+#: Journals holding the sender lock in this process (see :meth:`Journal.lock_sender`).
+_LOCK_HOLDERS: weakref.WeakSet[Journal] = weakref.WeakSet()
+
+
+def _drop_inherited_locks() -> None:
+    for journal in list(_LOCK_HOLDERS):
         journal._forget_lock_in_child()
+    _LOCK_HOLDERS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)

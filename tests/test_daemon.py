@@ -272,13 +272,16 @@ def test_one_click_unsubscribe_suppresses_and_a_tampered_token_does_not(make_pro
     assert reasons == {"1": "suppressed", "2": None}
 
 
+#: Two birthdays before NOW: one a day ago (within catch_up_days=2), one six days ago.
+YESTERDAY_AND_LAST_WEEK = [
+    contact_row("1", "client1@example.com", birthday="13.04.1980"),
+    contact_row("2", "client2@example.com", birthday="08.04.1980"),
+]
+
+
 def test_catch_up_sends_a_day_late_and_expires_what_is_older(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
-        rows = [
-            contact_row("1", "client1@example.com", birthday="13.04.1980"),  # 1 day ago
-            contact_row("2", "client2@example.com", birthday="08.04.1980"),  # 6 days ago
-        ]
-        config = make_project(rows, catch_up_days=2, **smtp(sink.port))
+        config = make_project(YESTERDAY_AND_LAST_WEEK, catch_up_days=2, **smtp(sink.port))
         # The journal has existed since 1 April: the days since are downtime, not "before greeter".
         first = greeter(config, "send", "--once", "--now", "2027-04-01T11:00:00+03:00")
         assert first.returncode == 0 and "due 0" in first.stdout, first.stdout + first.stderr
@@ -294,11 +297,7 @@ def test_catch_up_sends_a_day_late_and_expires_what_is_older(make_project: MakeP
 def test_a_new_journal_catches_up_but_journals_nothing_older_as_expired(make_project: MakeProject) -> None:
     """Installed today: yesterday's birthday is caught up; last week's was not missed, greeter was not there."""
     with SmtpSink() as sink:
-        rows = [
-            contact_row("1", "client1@example.com", birthday="13.04.1980"),  # 1 day ago
-            contact_row("2", "client2@example.com", birthday="08.04.1980"),  # 6 days ago
-        ]
-        config = make_project(rows, catch_up_days=2, **smtp(sink.port))
+        config = make_project(YESTERDAY_AND_LAST_WEEK, catch_up_days=2, **smtp(sink.port))
         with DaemonProcess(config, *run_args()) as daemon:
             run = daemon.wait_for("run")
             assert run["sent"] == 1 and not run["skipped"]

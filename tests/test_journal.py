@@ -8,6 +8,7 @@ locks, reconnects) is in ``tests/test_journal_pg.py``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -457,3 +458,20 @@ def test_a_group_of_verdicts_keeps_the_good_ones_when_one_row_moved_meanwhile(jo
     assert isinstance(recorded[1], JournalStateError) and "uncertain" in str(recorded[1])
     assert [state(journal, key) for key in keys] == ["sent", "uncertain", "sent"]
     assert committed_rows(journal, "SELECT count(*) FROM greetings WHERE state = 'sent'") == [(2,)]
+
+
+def test_a_forked_child_does_not_keep_the_sender_lock(tmp_path: Path) -> None:
+    """A build worker outliving a killed sender must not hold the journal's flock."""
+    with Journal.open(f"sqlite:///{tmp_path}/j.sqlite3", now=NOW) as sender:
+        sender.lock_sender()
+        pid = os.fork()
+        if pid == 0:  # the child: its copy of the lock is closed, and it cannot take the lock
+            code = 0 if sender._lock_fd is None else 1
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        with (
+            Journal.open(f"sqlite:///{tmp_path}/j.sqlite3", now=NOW) as other,
+            pytest.raises(JournalLockedError),
+        ):
+            other.lock_sender()  # the parent still holds it
