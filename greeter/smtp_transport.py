@@ -105,6 +105,7 @@ class SmtpTransport:
         self._password = password
         self._tls_context = tls_context  # e.g. a private CA; None = system trust store
         self._local_hostname = local_hostname
+        self._fqdn: asyncio.Future[str] | None = None
         self._all_slots = [_Slot() for _ in range(settings.pool_size)]
         self._slots: asyncio.Queue[_Slot] = asyncio.Queue()  # the idle ones
         for slot in self._all_slots:
@@ -119,7 +120,10 @@ class SmtpTransport:
     async def _open(self) -> aiosmtplib.SMTP:
         s = self._settings
         if self._local_hostname is None:
-            self._local_hostname = await asyncio.to_thread(socket.getfqdn)
+            # One lookup for the whole pool: its connections open at the same moment.
+            if self._fqdn is None or self._fqdn.get_loop() is not asyncio.get_running_loop():
+                self._fqdn = asyncio.ensure_future(asyncio.to_thread(socket.getfqdn))
+            self._local_hostname = await asyncio.shield(self._fqdn)
         client = aiosmtplib.SMTP(
             hostname=s.host,
             port=s.port,
@@ -293,18 +297,26 @@ class SmtpTransport:
     async def close(self) -> None:
         """QUIT every open connection (politely, briefly), close it, and wait until the sockets are.
 
+        The connections say QUIT all at once: one after another, a pool of 64
+        over a link with a 20 ms round trip spent 1.3 s just saying goodbye.
         Closing a TLS connection takes a round trip (close_notify); without the
         wait an event loop that ends right after would leak the sockets.
         """
+
+        async def quit(client: aiosmtplib.SMTP) -> None:
+            protocol = client.protocol  # quit() forgets it when it closes
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit(timeout=min(5.0, self._settings.timeout_seconds))
+            if protocol is not None:
+                self._closing.append(protocol)
+            self._discard(client)
+
+        quitting = []
         for slot in self._all_slots:
             client, slot.client = slot.client, None
             if client is not None and client.is_connected:
-                protocol = client.protocol  # quit() forgets it when it closes
-                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
-                    await client.quit(timeout=min(5.0, self._settings.timeout_seconds))
-                if protocol is not None:
-                    self._closing.append(protocol)
-                self._discard(client)
+                quitting.append(quit(client))
+        await asyncio.gather(*quitting)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(2.0, self._settings.timeout_seconds)
         while any(p.transport is not None for p in self._closing) and loop.time() < deadline:

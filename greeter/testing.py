@@ -152,6 +152,7 @@ class _Script:
     data: deque[tuple[int, str]] = field(default_factory=deque)
     drops: int = 0
     delay: float = 0.0
+    quit_delay: float = 0.0
 
 
 class SmtpSink:
@@ -179,6 +180,9 @@ class SmtpSink:
         self.messages: list[ReceivedMessage] = []
         self.refused: list[tuple[str, int]] = []  # (recipient or "DATA", code)
         self.connections = 0
+        #: The most QUITs that were waiting for their answer at one moment (see ``delay_quit``).
+        self.most_quits_at_once = 0
+        self._quits_waiting = 0
         self._users = users
         self._tls = tls
         self._tls_context = tls_context
@@ -208,6 +212,11 @@ class SmtpSink:
         with self._lock:
             self._script.delay = seconds
 
+    def delay_quit(self, seconds: float) -> None:
+        """Wait this long before answering each QUIT (``most_quits_at_once`` shows the overlap)."""
+        with self._lock:
+            self._script.quit_delay = seconds
+
     def reset(self) -> None:
         """Forget scripted faults and everything received."""
         with self._lock:
@@ -215,6 +224,7 @@ class SmtpSink:
             self.messages.clear()
             self.refused.clear()
             self.connections = 0
+            self.most_quits_at_once = 0
 
     def message_ids(self) -> list[str]:
         return [str(m.parsed()["Message-ID"]) for m in self.messages]
@@ -269,6 +279,19 @@ class SmtpSink:
             server.transport.abort()
             await asyncio.sleep(3600)  # cancelled by connection_lost: no reply is ever written
         return "250 2.0.0 OK queued"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            delay = self._script.quit_delay
+            self._quits_waiting += 1
+            self.most_quits_at_once = max(self.most_quits_at_once, self._quits_waiting)
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+        finally:
+            with self._lock:
+                self._quits_waiting -= 1
+        return "221 2.0.0 Bye"
 
     # --- lifecycle -------------------------------------------------------------
 
