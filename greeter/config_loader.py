@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import holidays
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -26,7 +25,7 @@ from ruamel.yaml.reader import ReaderError
 
 from greeter.config import Settings
 from greeter.errors import ConfigError, Problem
-from greeter.occasions import known_holiday_names
+from greeter.occasions import has_holiday_calendar, known_holiday_names
 
 DEFAULT_CONFIG = "greeter.yaml"
 #: Settings whose wrong value may be a credential typed in the wrong place: not repeated in messages.
@@ -92,11 +91,11 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str) -> list[
         line, col = _position(data, loc)
         problems.append(Problem(filename, ".".join(str(p) for p in loc), message, line, col))
 
-    supported = holidays.list_supported_countries()
     countries: dict[str, tuple[int | str, ...]] = {settings.defaults.country: ("defaults", "country")}
     for i, occ in enumerate(settings.occasions):
         if occ.country:
             countries.setdefault(occ.country, ("occasions", i, "country"))
+    supported = {code for code in countries if has_holiday_calendar(code)}
     for code, loc in countries.items():
         if code not in supported:
             add(loc, f"no public-holiday calendar for country {code!r} (use an ISO code like 'RU')")
