@@ -208,29 +208,50 @@ class SmtpTransport:
             self._slots.put_nowait(slot)
 
     async def _transaction(self, client: aiosmtplib.SMTP, item: Outgoing, payload: bytes) -> SendResult:
-        """MAIL, RCPT, DATA on an open connection; RSET after a refusal so it stays usable."""
+        """MAIL, RCPT, DATA on an open connection; RSET after a refusal so it stays usable.
+
+        Each command still gets ``timeout_seconds`` for its reply, but from one
+        timer per phase that is moved on after every reply, instead of an
+        ``asyncio.wait_for`` per command (that wrapper was a tenth of the event
+        loop's time per letter). A timeout leaves the connection out of step,
+        so it is dropped.
+        """
         key = item.key
+        loop = asyncio.get_running_loop()
+        limit = self._settings.timeout_seconds
+        refused: SendResult | None = None
         try:
-            reply = await client.execute_command(b"MAIL", b"FROM:<" + item.envelope_from.encode() + b">")
-            if reply.code == 421 or not client.is_connected:
-                raise _Stale(f"{reply.code} {reply.message}")
-            if reply.code != 250:
-                # Refusing the *sender* (530 auth required, 550/553 sender rejected) is our
-                # configuration's problem, not the recipient's: never "failed", never "unknown user".
-                sender = f"sender <{item.envelope_from}> refused: {reply.message}"
-                return await self._reset(client, SendResult(key, Outcome.TEMPORARY, reply.code, sender))
-            reply = await client.execute_command(b"RCPT", b"TO:<" + item.rcpt.encode() + b">")
-            if reply.code not in (250, 251):
-                return await self._reset(client, classify_reply(key, reply.code, reply.message))
-            reply = await client.execute_command(b"DATA")
-            if reply.code != 354:
-                refused = classify_reply(key, reply.code, reply.message, recipient_accepted=True)
-                return await self._reset(client, refused)
+            async with asyncio.timeout(limit) as timer:
+                reply = await client.execute_command(
+                    b"MAIL", b"FROM:<" + item.envelope_from.encode() + b">", timeout=None
+                )
+                if reply.code == 421 or not client.is_connected:
+                    raise _Stale(f"{reply.code} {reply.message}")
+                if reply.code != 250:
+                    # Refusing the *sender* (530 auth required, 550/553 sender rejected) is our
+                    # configuration's problem, not the recipient's: never "failed", never "unknown user".
+                    sender = f"sender <{item.envelope_from}> refused: {reply.message}"
+                    refused = SendResult(key, Outcome.TEMPORARY, reply.code, sender)
+                else:
+                    timer.reschedule(loop.time() + limit)
+                    reply = await client.execute_command(
+                        b"RCPT", b"TO:<" + item.rcpt.encode() + b">", timeout=None
+                    )
+                    if reply.code not in (250, 251):
+                        refused = classify_reply(key, reply.code, reply.message)
+                    else:
+                        timer.reschedule(loop.time() + limit)
+                        reply = await client.execute_command(b"DATA", timeout=None)
+                        if reply.code != 354:
+                            refused = classify_reply(key, reply.code, reply.message, recipient_accepted=True)
         except aiosmtplib.SMTPServerDisconnected as exc:
             raise _Stale(f"connection lost before the message was sent ({exc})") from exc
-        except _CONNECTION_ERRORS as exc:
+        except _CONNECTION_ERRORS as exc:  # TimeoutError included: nothing of the letter was sent
             self._discard(client)
-            return SendResult(key, Outcome.TEMPORARY, None, f"{self._where}: {exc or type(exc).__name__}")
+            why = "timed out waiting for the server" if isinstance(exc, TimeoutError) else str(exc)
+            return SendResult(key, Outcome.TEMPORARY, None, f"{self._where}: {why or type(exc).__name__}")
+        if refused is not None:
+            return await self._reset(client, refused)
         protocol = client.protocol
         if protocol is None:
             return SendResult(key, Outcome.TEMPORARY, None, f"{self._where}: connection lost after DATA")
@@ -242,7 +263,8 @@ class SmtpTransport:
                 key, Outcome.TEMPORARY, None, f"{self._where}: connection lost after DATA: {exc}"
             )
         try:
-            reply = await protocol.read_response(timeout=self._settings.timeout_seconds)
+            async with asyncio.timeout(limit):
+                reply = await protocol.read_response(timeout=None)
         except _CONNECTION_ERRORS as exc:
             self._discard(client)
             why = "timed out" if isinstance(exc, TimeoutError) else "connection lost"

@@ -153,6 +153,7 @@ class _Script:
     drops: int = 0
     delay: float = 0.0
     quit_delay: float = 0.0
+    stalls: dict[str, deque[float]] = field(default_factory=dict)
 
 
 class SmtpSink:
@@ -212,6 +213,16 @@ class SmtpSink:
         with self._lock:
             self._script.delay = seconds
 
+    def stall(self, command: Literal["MAIL", "RCPT"], seconds: float, n: int = 1) -> None:
+        """Wait this long before answering the next ``n`` MAIL or RCPT commands (a server gone quiet)."""
+        with self._lock:
+            self._script.stalls.setdefault(command, deque()).extend([seconds] * n)
+
+    def _stall_for(self, command: str) -> float:
+        with self._lock:
+            waiting = self._script.stalls.get(command)
+            return waiting.popleft() if waiting else 0.0
+
     def delay_quit(self, seconds: float) -> None:
         """Wait this long before answering each QUIT (``most_quits_at_once`` shows the overlap)."""
         with self._lock:
@@ -234,6 +245,9 @@ class SmtpSink:
     async def handle_MAIL(  # aiosmtpd hook names are upper-case
         self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
     ) -> str:
+        stall = self._stall_for("MAIL")
+        if stall:
+            await asyncio.sleep(stall)
         if self._users is not None and not session.authenticated:
             return "530 5.7.0 Authentication required"
         envelope.mail_from = address
@@ -243,10 +257,13 @@ class SmtpSink:
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
+        stall = self._stall_for("RCPT")
         with self._lock:
             scripted = self._script.rcpt.get(address.lower())
             if scripted is not None:
                 self.refused.append((address, scripted[0]))
+        if stall:
+            await asyncio.sleep(stall)
         if scripted is None:
             envelope.rcpt_tos.append(address)
             return "250 2.1.5 OK"

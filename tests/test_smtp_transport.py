@@ -162,6 +162,26 @@ def test_no_reply_to_the_final_dot_within_the_timeout_is_uncertain(sink: SmtpSin
     assert result.outcome is Outcome.UNCERTAIN and "timed out" in result.text
 
 
+def test_a_server_silent_before_data_times_out_as_temporary_and_the_next_letter_goes(
+    sink: SmtpSink,
+) -> None:
+    sink.stall("RCPT", 1.0)
+    transport = transport_for(sink, pool_size=1, timeout_seconds=0.3)
+    first, second = send_one_by_one(transport, [item(1), item(2)])
+    assert first.outcome is Outcome.TEMPORARY and "timed out" in first.text and first.code is None
+    assert second.ok and [m.rcpt_tos for m in sink.messages] == [("client2@example.com",)]
+    assert sink.connections == 2, "the connection left out of step was dropped, not reused"
+
+
+def test_the_timeout_is_per_reply_not_per_letter(sink: SmtpSink) -> None:
+    # Three slow replies of 0.2 s each (MAIL, RCPT, the final dot) fit in a 0.3 s timeout.
+    sink.stall("MAIL", 0.2)
+    sink.stall("RCPT", 0.2)
+    sink.delay(0.2)
+    (result,) = send_one_by_one(transport_for(sink, pool_size=1, timeout_seconds=0.3), [item(1)])
+    assert result.ok, result.text
+
+
 def test_server_down_is_temporary_with_a_clear_message_and_the_batch_fails_fast() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
