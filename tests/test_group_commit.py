@@ -1,0 +1,76 @@
+"""GroupCommit: requests that arrive while a commit runs go together in the next one, on one thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from greeter.delivery import GroupCommit
+
+
+def test_requests_waiting_for_a_commit_share_the_next_one_on_the_same_thread() -> None:
+    batches: list[list[int]] = []
+    threads: set[str] = set()
+    first_started, release_first = threading.Event(), threading.Event()
+
+    def commit(batch: list[int]) -> list[int | BaseException]:
+        threads.add(threading.current_thread().name)
+        if not batches:
+            first_started.set()
+            assert release_first.wait(5)
+        batches.append(batch)
+        return [ValueError(f"refused {r}") if r == 4 else r * 10 for r in batch]
+
+    async def run() -> list[int | BaseException]:
+        group = GroupCommit[int, int](commit)
+        try:
+            first = asyncio.ensure_future(group.submit(1))
+            await asyncio.to_thread(first_started.wait, 5)  # the first commit is now running
+            rest = [asyncio.ensure_future(group.submit(r)) for r in (2, 3, 4, 5)]
+            await asyncio.sleep(0.05)
+            release_first.set()
+            return await asyncio.gather(first, *rest, return_exceptions=True)
+        finally:
+            group.close()
+
+    results = asyncio.run(run())
+    assert batches == [[1], [2, 3, 4, 5]], "the four that waited went in one commit"
+    assert results[:3] == [10, 20, 30] and results[4] == 50
+    assert isinstance(results[3], ValueError), "one refused request fails alone"
+    assert len(threads) == 1 and threads.pop().startswith("greeter-journal")
+
+
+def test_a_commit_that_raises_fails_every_request_of_its_group_and_the_next_group_still_commits() -> None:
+    calls: list[list[str]] = []
+
+    def commit(batch: list[str]) -> list[str]:
+        calls.append(batch)
+        if "boom" in batch:
+            raise RuntimeError("database is locked")
+        return [r.upper() for r in batch]
+
+    async def run() -> tuple[list[str | BaseException], str]:
+        group = GroupCommit[str, str](commit)
+        try:
+            failed = await asyncio.gather(group.submit("boom"), group.submit("b"), return_exceptions=True)
+            return failed, await group.submit("c")
+        finally:
+            group.close()
+
+    failed, after = asyncio.run(run())
+    assert all(isinstance(r, RuntimeError) for r in failed) and after == "C"
+    assert calls == [["boom", "b"], ["c"]]
+
+
+def test_close_ends_the_thread() -> None:
+    group = GroupCommit[int, int](lambda batch: batch)
+    seen: list[threading.Thread] = []
+
+    async def run() -> int:
+        result = await group.submit(7)
+        seen.extend(t for t in threading.enumerate() if t.name.startswith("greeter-journal"))
+        return result
+
+    assert asyncio.run(run()) == 7 and len(seen) == 1 and seen[0].is_alive()
+    group.close()
+    assert not seen[0].is_alive()
