@@ -25,7 +25,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from greeter.errors import JournalError, JournalLockedError
@@ -44,10 +43,9 @@ from greeter.journal_store import (
     ClaimRequest,
     JournalEntry,
     JournalKey,
-    JournalStateError,
     JournalStore,
 )
-from greeter.journal_transitions import Transitions
+from greeter.journal_transitions import Move, Transitions
 from greeter.plan_types import PastGreeting
 
 
@@ -86,12 +84,21 @@ class Journal(Transitions):
     #: One sender at a time (:meth:`lock_sender`).
     shared = False
     _SENT_DAY = "date(:now, printf('%+d minutes', COALESCE(utc_offset_minutes, 0)))"
+    _HISTORY_ORDER = "occasion_date, contact_id, occasion"
 
     def _p(self, name: str) -> str:
         return f":{name}"
 
     def _at(self, moment: datetime) -> str:
         return db_time(moment)
+
+    def _day(self, day: date) -> str:
+        return day.isoformat()
+
+    def _entries(self, query: str, params: Mapping[str, Any]) -> list[JournalEntry]:
+        with self._db() as db:
+            rows = db.execute(query, params).fetchall()
+        return [row_to_entry(r) for r in rows]
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
@@ -123,14 +130,6 @@ class Journal(Transitions):
             if self._lock_fd is not None:
                 os.close(self._lock_fd)  # closing the descriptor releases the flock
                 self._lock_fd = None
-
-    def __enter__(self) -> Journal:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def lock_sender(self) -> None:
         """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
@@ -248,45 +247,23 @@ class Journal(Transitions):
                 won.append(cur.rowcount == 1)
         return won
 
-    def _move(
-        self,
-        key: JournalKey,
-        to: str,
-        sources: Sequence[str],
-        now: datetime,
-        sets: str = "",
-        *,
-        record_missing: tuple[str | None, str] | None = None,
-        fsync: bool = True,
-        **params: Any,
-    ) -> None:
-        """Move a row from one of ``sources`` to ``to``, or raise saying which state it was in.
-
-        With ``record_missing=(email, reason)`` a greeting the journal has never
-        seen is inserted straight into ``to`` (skips and expiries are history too).
-        """
-        where = key_params(key)
-        with self._db(write=True, fsync=fsync) as db:
+    def _apply(self, move: Move) -> None:
+        """Make ``move`` in one transaction, or raise saying which state the row was in."""
+        where = key_params(move.key)
+        values = {**where, **move.params, "to": move.to, "now": db_time(move.now)}
+        with self._db(write=True, fsync=move.fsync) as db:
             row = db.execute(f"SELECT state FROM greetings WHERE {KEY_WHERE}", where).fetchone()
-            if row is None and record_missing is not None:
+            if row is None and move.record_missing is not None:
+                email, reason = move.record_missing
                 db.execute(
                     "INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, reason,"
                     " created_at, updated_at) VALUES (:cid, :occ, :day, :to, :email, :reason, :now, :now)",
-                    {
-                        **where,
-                        "to": to,
-                        "email": record_missing[0],
-                        "reason": record_missing[1],
-                        "now": db_time(now),
-                    },
+                    {**values, "email": email, "reason": reason},
                 )
                 return
-            if row is None or row["state"] not in sources:
-                found = "there is no such greeting" if row is None else f"it is {row['state']}"
-                raise JournalStateError(f"cannot make greeting {'/'.join(where.values())} {to}: {found}")
+            move.check(None if row is None else row["state"])
             db.execute(
-                f"UPDATE greetings SET state = :to, updated_at = :now{sets} WHERE {KEY_WHERE}",
-                {**where, **params, "to": to, "now": db_time(now)},
+                f"UPDATE greetings SET state = :to, updated_at = :now{move.sets} WHERE {KEY_WHERE}", values
             )
 
     def recover_stale_claims(self, now: datetime) -> int:
@@ -304,52 +281,11 @@ class Journal(Transitions):
             )
             return cur.rowcount
 
-    def due_retries(self, now: datetime) -> list[JournalEntry]:
-        """``retry`` rows whose time has come, longest waiting first."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT * FROM greetings WHERE state = 'retry' AND next_attempt_at <= ?"
-                " ORDER BY next_attempt_at",
-                (db_time(now),),
-            ).fetchall()
-        return [row_to_entry(r) for r in rows]
-
     def payload(self, key: JournalKey) -> bytes | None:
         """The letter's bytes stored at claim time (kept until the greeting is final)."""
         with self._db() as db:
             row = db.execute(f"SELECT payload FROM greetings WHERE {KEY_WHERE}", key_params(key)).fetchone()
         return None if row is None else row["payload"]
-
-    def history(
-        self,
-        contact_id: str | None = None,
-        occasion: str | None = None,
-        state: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-    ) -> list[JournalEntry]:
-        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive."""
-        if state is not None and state not in STATES:
-            raise ValueError(f"unknown state {state!r}; one of {', '.join(STATES)}")
-        where: list[str] = ["1 = 1"]
-        args: list[str] = []
-        for clause, value in (
-            ("contact_id = ?", contact_id),
-            ("occasion = ?", occasion),
-            ("state = ?", state),
-            ("occasion_date >= ?", since.isoformat() if since else None),
-            ("occasion_date <= ?", until.isoformat() if until else None),
-        ):
-            if value is not None:
-                where.append(clause)
-                args.append(value)
-        with self._db() as db:
-            rows = db.execute(
-                f"SELECT * FROM greetings WHERE {' AND '.join(where)}"
-                " ORDER BY occasion_date, contact_id, occasion",
-                args,
-            ).fetchall()
-        return [row_to_entry(r) for r in rows]
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:
         """Greetings whose local send day is ``since`` or later, as plain data for the planner.

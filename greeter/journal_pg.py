@@ -34,7 +34,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -44,8 +44,8 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from greeter.errors import JournalError
 from greeter.journal_pg_base import KEY_WHERE, Conn, PgJournalBase, aware, key_params, pg_message
 from greeter.journal_pg_schema import DEFAULT_LEASE, PgTarget, advisory_key, configure, migrate, parse_target
-from greeter.journal_store import ClaimRequest, JournalKey, JournalStateError
-from greeter.journal_transitions import Transitions
+from greeter.journal_store import ClaimRequest
+from greeter.journal_transitions import Move, Transitions
 
 __all__ = ["DEFAULT_LEASE", "PgJournal"]
 
@@ -89,12 +89,17 @@ class PgJournal(PgJournalBase, Transitions):
     #: Several daemons may send from it at once.
     shared = True
     _SENT_DAY = _SENT_DAY
+    #: Text sorts by ``COLLATE "C"`` (bytes), so the order is SQLite's whatever the database's locale.
+    _HISTORY_ORDER = 'occasion_date, contact_id COLLATE "C", occasion COLLATE "C"'
 
     def _p(self, name: str) -> str:
         return f"%({name})s"
 
     def _at(self, moment: datetime) -> datetime:
         return aware(moment)
+
+    def _day(self, day: date) -> date:
+        return day
 
     def __init__(
         self, pool: ConnectionPool[Conn], target: PgTarget, schema_name: str, worker_id: str
@@ -268,19 +273,8 @@ class PgJournal(PgJournalBase, Transitions):
             "me": self.worker_id, "token": uuid.uuid4().hex, "lease": self.lease, "now": now,
         }  # fmt: skip
 
-    def _move(
-        self,
-        key: JournalKey,
-        to: str,
-        sources: Sequence[str],
-        now: datetime,
-        sets: str = "",
-        *,
-        record_missing: tuple[str | None, str] | None = None,
-        fsync: bool = True,
-        **params: Any,
-    ) -> None:
-        """Move a row from one of ``sources`` to ``to`` (see :meth:`greeter.journal.Journal._move`).
+    def _apply(self, move: Move) -> None:
+        """Make ``move``, or raise saying which state the row was in (see :meth:`Transitions._apply`).
 
         ``fsync=False`` (the server's verdicts) commits without waiting for the
         WAL flush, as the SQLite journal does: lost in a server crash, the row
@@ -294,13 +288,20 @@ class PgJournal(PgJournalBase, Transitions):
         and decide: record it, accept the first attempt's work, or say which
         state it is in.
         """
-        where = key_params(key)
-        values = {**where, **params, "to": to, "sources": list(sources), "now": aware(now)}
-        name = f"{key[0]}/{key[1]}/{key[2].isoformat()}"
-        no_wait = "" if fsync else " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_wait"
+        where = key_params(move.key)
+        values = {
+            **where,
+            **move.params,
+            "to": move.to,
+            "sources": list(move.sources),
+            "now": aware(move.now),
+        }
+        no_wait = (
+            "" if move.fsync else " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_wait"
+        )
         update = (
-            f"UPDATE greetings SET state = %(to)s, updated_at = %(now)s, lease_until = NULL{sets}{no_wait}"
-            f" WHERE {KEY_WHERE} AND state = ANY(%(sources)s)"
+            "UPDATE greetings SET state = %(to)s, updated_at = %(now)s, lease_until = NULL"
+            f"{move.sets}{no_wait} WHERE {KEY_WHERE} AND state = ANY(%(sources)s)"
         )
         select = f"SELECT state FROM greetings WHERE {KEY_WHERE} FOR UPDATE"
 
@@ -308,24 +309,23 @@ class PgJournal(PgJournalBase, Transitions):
             if conn.execute(update, values).rowcount == 1:
                 return
             with conn.transaction():
-                if not fsync:
+                if not move.fsync:
                     conn.execute("SET LOCAL synchronous_commit TO OFF")
                 row = conn.execute(select, where).fetchone()
-                if row is None and record_missing is not None:
+                if row is None and move.record_missing is not None:
+                    email, reason = move.record_missing
                     inserted = conn.execute(
                         "INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, reason,"
                         " created_at, updated_at) VALUES (%(cid)s, %(occ)s, %(day)s, %(to)s, %(email)s,"
                         " %(reason)s, %(now)s, %(now)s) ON CONFLICT DO NOTHING",
-                        {**values, "email": record_missing[0], "reason": record_missing[1]},
+                        {**values, "email": email, "reason": reason},
                     ).rowcount
                     if inserted:
                         return
                     row = conn.execute(select, where).fetchone()  # another process recorded it first
-                if row is not None and retrying and row[0] == to:
+                if row is not None and retrying and row[0] == move.to:
                     return  # the first attempt committed before its connection broke
-                if row is None or row[0] not in sources:
-                    found = "there is no such greeting" if row is None else f"it is {row[0]}"
-                    raise JournalStateError(f"cannot make greeting {name} {to}: {found}")
+                move.check(None if row is None else row[0])
                 conn.execute(update, values)  # it moved into a source state meanwhile
 
         self._run(op)

@@ -5,15 +5,16 @@
 a pool check and one more try — and implements the reads and the simple
 list maintenance (approvals, do-not-contact list) of the journal protocol.
 The claims and the state machine, which need more care, are in
-:class:`greeter.journal_pg.PgJournal`.
+:class:`greeter.journal_pg.PgJournal`; the reads both backends make with one
+query (``history``, ``due_retries``) are in :class:`greeter.journal_sql.JournalSql`,
+on this class's :meth:`PgJournalBase._entries`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import dict_row
@@ -77,14 +78,6 @@ class PgJournalBase:
     def close(self) -> None:
         self._pool.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
     # --- running statements -----------------------------------------------------------------
 
     def _run(self, op: Callable[[Conn, bool], T]) -> T:
@@ -109,7 +102,7 @@ class PgJournalBase:
                 raise JournalError(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}") from None
         raise AssertionError("unreachable")
 
-    def _read(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    def _read(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
         def op(conn: Conn, retrying: bool) -> list[dict[str, Any]]:
             with conn.cursor(row_factory=dict_row) as cur:
                 return cur.execute(query, params).fetchall()
@@ -118,53 +111,13 @@ class PgJournalBase:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def due_retries(self, now: datetime) -> list[JournalEntry]:
-        """``retry`` rows whose time has come, longest waiting first."""
-        rows = self._read(
-            "SELECT * FROM greetings WHERE state = 'retry' AND next_attempt_at <= %s"
-            " ORDER BY next_attempt_at",
-            (aware(now),),
-        )
-        return [to_entry(r) for r in rows]
+    def _entries(self, query: str, params: Mapping[str, Any]) -> list[JournalEntry]:
+        return [to_entry(r) for r in self._read(query, params)]
 
     def payload(self, key: JournalKey) -> bytes | None:
         """The letter's bytes stored at claim time (kept until the greeting is final)."""
         rows = self._read(f"SELECT payload FROM greetings WHERE {KEY_WHERE}", key_params(key))
         return bytes(rows[0]["payload"]) if rows and rows[0]["payload"] is not None else None
-
-    def history(
-        self,
-        contact_id: str | None = None,
-        occasion: str | None = None,
-        state: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-    ) -> list[JournalEntry]:
-        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive.
-
-        Text sorts by ``COLLATE "C"`` (bytes), so the order is SQLite's whatever
-        the database's locale.
-        """
-        if state is not None and state not in STATES:
-            raise ValueError(f"unknown state {state!r}; one of {', '.join(STATES)}")
-        where = ["TRUE"]
-        args: list[Any] = []
-        for clause, value in (
-            ("contact_id = %s", contact_id),
-            ("occasion = %s", occasion),
-            ("state = %s", state),
-            ("occasion_date >= %s", since),
-            ("occasion_date <= %s", until),
-        ):
-            if value is not None:
-                where.append(clause)
-                args.append(value)
-        rows = self._read(
-            f"SELECT * FROM greetings WHERE {' AND '.join(where)}"
-            ' ORDER BY occasion_date, contact_id COLLATE "C", occasion COLLATE "C"',
-            args,
-        )
-        return [to_entry(r) for r in rows]
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:
         """Greetings whose local send day is ``since`` or later, as plain data for the planner."""

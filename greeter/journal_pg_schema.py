@@ -33,7 +33,7 @@ from psycopg import sql
 
 from greeter.db_url import check_identifier, redact, take_params
 from greeter.errors import JournalError
-from greeter.journal_schema import Migration
+from greeter.journal_sql import Migration, current_version, entry_from_row, run_migrations
 from greeter.journal_store import STATES, JournalEntry
 
 __all__ = [
@@ -116,6 +116,11 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "versions are 1..n"
 
+#: The migrations' own ledger in this backend's types (applied by :func:`greeter.journal_sql.run_migrations`).
+_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)"
+)
 
 #: How long a claim stays live without its sender renewing it (see :class:`~greeter.journal_pg.PgJournal`).
 DEFAULT_LEASE = timedelta(minutes=10)
@@ -200,53 +205,19 @@ def migrate(
                 f"not a greeter journal (schema {target} has tables named {', '.join(sorted(found))}"
                 " but no schema_version)"
             )
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            " version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)"
-        )
-        row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
-        current = int(row[0]) if row else 0
-        if current > len(migrations):
-            raise JournalError(
-                f"journal schema version {current} is newer than this greeter knows "
-                f"({len(migrations)}); upgrade greeter"
-            )
-        for migration in migrations[current:]:
-            for statement in migration.statements:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO schema_version (version, description, applied_at) VALUES (%s, %s, %s)",
-                (migration.version, migration.description, now),
-            )
-    return max(current, len(migrations))
+        return run_migrations(conn, migrations, version_table=_VERSION_TABLE, mark="%s", applied_at=now)
 
 
 def inspect(conn: psycopg.Connection[Any]) -> int | None:
     """The schema version in the connection's ``search_path``, or None if no journal is there yet."""
     if "schema_version" not in _existing(conn):
         return None
-    row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
-    return int(row[0]) if row else 0
+    return current_version(conn)
 
 
 def row_to_entry(row: dict[str, Any]) -> JournalEntry:
-    """A ``greetings`` row (``dict_row``) as the backend-neutral :class:`JournalEntry`."""
-    return JournalEntry(
-        contact_id=row["contact_id"],
-        occasion=row["occasion"],
-        occasion_date=row["occasion_date"],
-        state=row["state"],
-        email=row["email"],
-        message_id=row["message_id"],
-        attempts=row["attempts"],
-        last_reply=row["last_reply"],
-        reason=row["reason"],
-        planned_at=row["planned_at"],
-        send_day=row["send_day"],
-        next_attempt_at=row["next_attempt_at"],
-        merged=tuple(row["merged"]),
-        content_hash=row["content_hash"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        sent_at=row["sent_at"],
-    )
+    """A ``greetings`` row (``dict_row``) as the backend-neutral :class:`JournalEntry`.
+
+    psycopg already returns ``date``, aware ``datetime`` and the ``jsonb`` list: nothing to decode.
+    """
+    return entry_from_row(row)

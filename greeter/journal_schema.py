@@ -12,22 +12,16 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from greeter.errors import JournalError
+from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
+from greeter.journal_sql import entry_from_row, run_migrations
 from greeter.journal_store import STATES, JournalEntry, JournalKey
 
 #: Selects one greeting by the named parameters of :func:`key_params`.
 KEY_WHERE = "contact_id = :cid AND occasion = :occ AND occasion_date = :day"
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    description: str
-    statements: tuple[str, ...]
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -115,6 +109,12 @@ _BUSY_TIMEOUT_MS = 5000
 
 assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "versions are 1..n"
 
+#: The migrations' own ledger in this backend's types (applied by :func:`greeter.journal_sql.run_migrations`).
+_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
 
 def _retry_locked(step: Callable[[], object]) -> None:
     deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
@@ -168,28 +168,12 @@ def migrate(conn: sqlite3.Connection, *, now_iso: str, migrations: tuple[Migrati
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "schema_version" not in tables:
             raise JournalError(f"not a greeter journal (it has other tables: {', '.join(sorted(tables))})")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        current: int = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
-        if current > len(migrations):
-            raise JournalError(
-                f"journal schema version {current} is newer than this greeter knows "
-                f"({len(migrations)}); upgrade greeter"
-            )
-        for migration in migrations[current:]:
-            for statement in migration.statements:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.description, now_iso),
-            )
+        version = run_migrations(conn, migrations, version_table=_VERSION_TABLE, mark="?", applied_at=now_iso)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return max(current, len(migrations))
+    return version
 
 
 def db_time(moment: datetime) -> str:
@@ -208,25 +192,8 @@ def key_params(key: JournalKey) -> dict[str, str]:
 
 
 def row_to_entry(row: sqlite3.Row) -> JournalEntry:
-    return JournalEntry(
-        contact_id=row["contact_id"],
-        occasion=row["occasion"],
-        occasion_date=date.fromisoformat(row["occasion_date"]),
-        state=row["state"],
-        email=row["email"],
-        message_id=row["message_id"],
-        attempts=row["attempts"],
-        last_reply=row["last_reply"],
-        reason=row["reason"],
-        planned_at=parse_time(row["planned_at"]),
-        send_day=date.fromisoformat(row["send_day"]) if row["send_day"] else None,
-        next_attempt_at=parse_time(row["next_attempt_at"]),
-        merged=tuple(json.loads(row["merged"])),
-        content_hash=row["content_hash"],
-        created_at=datetime.fromisoformat(row["created_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
-        sent_at=parse_time(row["sent_at"]),
-    )
+    """A ``greetings`` row, whose days, times and merged list SQLite keeps as text."""
+    return entry_from_row(row, day=date.fromisoformat, moment=datetime.fromisoformat, merged=json.loads)
 
 
 def path_from_url(url_or_path: str) -> Path:

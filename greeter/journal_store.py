@@ -142,7 +142,20 @@ class JournalStore(Protocol):
         payload: bytes | None = None,
         now: datetime,
     ) -> bool:
-        """Take the greeting for sending (committed before returning); False if not ours."""
+        """Atomically take the greeting for sending; False if it is not ours to send.
+
+        Inserts a ``claimed`` row, or re-claims a due ``retry`` row; a row in
+        any other state is left alone, and of several senders claiming at once
+        exactly one gets True. Committed (and synced) before this returns —
+        before SMTP DATA (DESIGN §4). ``payload`` keeps the letter's bytes
+        until it is final, so a retry or an operator's resend repeats exactly
+        the same message.
+
+        Written here once: a claim is :meth:`claim_many` of one, on every
+        backend (they inherit it by subclassing this protocol).
+        """
+        request = ClaimRequest(key, email, message_id, planned_at, tuple(merged), content_hash, payload)
+        return self.claim_many([request], now=now)[0]
 
     def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:
         """Several claims in one commit (group commit); one bool per request, in order."""

@@ -1,0 +1,191 @@
+"""What the SQLite and PostgreSQL journals share, written once with each dialect passed in.
+
+The two backends keep the same ledger in different dialects: ``?``/``:name``
+against ``%s``/``%(name)s`` placeholders, ISO text against native ``date`` and
+``timestamptz`` values, ``BEGIN IMMEDIATE`` against ``conn.transaction()``.
+What they do with it — how a schema is migrated, which columns make a
+:class:`~greeter.journal_store.JournalEntry`, how the history is filtered —
+must not drift between them, so it lives here and the backends supply only
+the differences.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from greeter.errors import JournalError
+from greeter.journal_store import STATES, JournalEntry, JournalStore
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+class _Cursor(Protocol):
+    def fetchone(self) -> Any: ...
+
+
+class Executes(Protocol):
+    """A DB-API-like connection: ``sqlite3.Connection`` or ``psycopg.Connection``."""
+
+    def execute(self, query: str, params: Sequence[Any] = ..., /) -> _Cursor: ...
+
+
+def current_version(conn: Executes) -> int:
+    """The highest ``schema_version`` row (0 for a table without rows)."""
+    row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def run_migrations(
+    conn: Executes, migrations: tuple[Migration, ...], *, version_table: str, mark: str, applied_at: object
+) -> int:
+    """Apply the ``migrations`` not yet recorded, each with its ``schema_version`` row.
+
+    The caller holds the transaction (and checked the database is a journal):
+    the steps are the same on both backends, only the ``version_table`` DDL,
+    the placeholder ``mark`` and how ``applied_at`` is stored differ. A
+    schema written by a newer greeter is refused rather than "repaired".
+    Returns the schema version now in force.
+    """
+    conn.execute(version_table)
+    current = current_version(conn)
+    if current > len(migrations):
+        raise JournalError(
+            f"journal schema version {current} is newer than this greeter knows "
+            f"({len(migrations)}); upgrade greeter"
+        )
+    for migration in migrations[current:]:
+        for statement in migration.statements:
+            conn.execute(statement)
+        conn.execute(
+            f"INSERT INTO schema_version (version, description, applied_at) VALUES ({mark}, {mark}, {mark})",
+            (migration.version, migration.description, applied_at),
+        )
+    return max(current, len(migrations))
+
+
+class Row(Protocol):
+    """A ``greetings`` row by column name: ``sqlite3.Row`` or psycopg's ``dict_row``."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def as_stored(value: Any) -> Any:
+    """The value as the driver returned it: psycopg already gives dates, datetimes and lists."""
+    return value
+
+
+def entry_from_row(
+    row: Row,
+    *,
+    day: Callable[[Any], date] = as_stored,
+    moment: Callable[[Any], datetime] = as_stored,
+    merged: Callable[[Any], Iterable[str]] = as_stored,
+) -> JournalEntry:
+    """A ``greetings`` row as :class:`JournalEntry`; ``day``/``moment``/``merged`` decode stored text.
+
+    A NULL (or, in SQLite, empty) optional column is None, whatever the decoder.
+    """
+
+    def optional(decode: Callable[[Any], Any], value: Any) -> Any:
+        return decode(value) if value else None
+
+    return JournalEntry(
+        contact_id=row["contact_id"],
+        occasion=row["occasion"],
+        occasion_date=day(row["occasion_date"]),
+        state=row["state"],
+        email=row["email"],
+        message_id=row["message_id"],
+        attempts=row["attempts"],
+        last_reply=row["last_reply"],
+        reason=row["reason"],
+        planned_at=optional(moment, row["planned_at"]),
+        send_day=optional(day, row["send_day"]),
+        next_attempt_at=optional(moment, row["next_attempt_at"]),
+        merged=tuple(merged(row["merged"])),
+        content_hash=row["content_hash"],
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
+        sent_at=optional(moment, row["sent_at"]),
+    )
+
+
+class JournalSql(JournalStore, ABC):
+    """Mixin: what both backends do with one piece of code on their hooks (``_p``, ``_at``, …).
+
+    That is the reads that are one query (:meth:`history`, :meth:`due_retries`)
+    and closing the journal on leaving a ``with`` block. Subclassing
+    :class:`JournalStore` explicitly also inherits its :meth:`~JournalStore.claim`
+    (a batch of one), and lets mypy check that a backend implements the whole
+    protocol.
+    """
+
+    #: ``ORDER BY`` of :meth:`history`: contact and occasion in byte order on every backend.
+    _HISTORY_ORDER: str
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @abstractmethod
+    def _p(self, name: str) -> str:
+        """How the backend's SQL refers to the parameter ``name``."""
+
+    @abstractmethod
+    def _at(self, moment: datetime) -> Any:
+        """A moment as the backend stores it."""
+
+    @abstractmethod
+    def _day(self, day: date) -> Any:
+        """A calendar day as the backend stores it."""
+
+    @abstractmethod
+    def _entries(self, query: str, params: Mapping[str, Any]) -> list[JournalEntry]:
+        """Run ``SELECT * FROM greetings …`` and return its rows as entries."""
+
+    def due_retries(self, now: datetime) -> list[JournalEntry]:
+        """``retry`` rows whose time has come, longest waiting first."""
+        return self._entries(
+            f"SELECT * FROM greetings WHERE state = 'retry' AND next_attempt_at <= {self._p('now')}"
+            " ORDER BY next_attempt_at",
+            {"now": self._at(now)},
+        )
+
+    def history(
+        self,
+        contact_id: str | None = None,
+        occasion: str | None = None,
+        state: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[JournalEntry]:
+        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive."""
+        if state is not None and state not in STATES:
+            raise ValueError(f"unknown state {state!r}; one of {', '.join(STATES)}")
+        filters = (
+            ("contact_id =", "cid", contact_id),
+            ("occasion =", "occ", occasion),
+            ("state =", "state", state),
+            ("occasion_date >=", "since", None if since is None else self._day(since)),
+            ("occasion_date <=", "until", None if until is None else self._day(until)),
+        )
+        given = [(test, name, value) for test, name, value in filters if value is not None]
+        where = " AND ".join(["1 = 1", *(f"{test} {self._p(name)}" for test, name, _ in given)])
+        return self._entries(
+            f"SELECT * FROM greetings WHERE {where} ORDER BY {self._HISTORY_ORDER}",
+            {name: value for _, name, value in given},
+        )
