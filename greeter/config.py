@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PositiveInt,
@@ -44,6 +45,27 @@ def _check_timezone(name: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+
+
+def _time_of_day_text(value: object) -> object:
+    """Refuse a bare number: pydantic would read ``start: 10`` as 10 seconds past midnight UTC."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f'{value!r} is not a time of day; write it as "HH:MM" in quotes, e.g. "10:00"')
+    return value
+
+
+def _local_time_of_day(value: time) -> time:
+    """Windows are in each recipient's own zone, so a time carrying its own offset makes no sense."""
+    if value.tzinfo is not None:
+        raise ValueError(
+            f"{value.isoformat()} has a UTC offset; send windows are local times in each "
+            'recipient\'s zone: write "HH:MM"'
+        )
+    return value
+
+
+#: A time of day in the recipient's zone, written "HH:MM".
+TimeOfDay = Annotated[time, BeforeValidator(_time_of_day_text), AfterValidator(_local_time_of_day)]
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
@@ -194,8 +216,8 @@ class FrequencyCap(_Model):
 
 
 class TimeRange(_Model):
-    start: time
-    end: time
+    start: TimeOfDay
+    end: TimeOfDay
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeRange:
@@ -212,7 +234,7 @@ class SendWindow(_Model):
     )
     hours: TimeRange = Field(default_factory=lambda: TimeRange(start=time(10), end=time(18)))
     lunch: TimeRange | None = Field(default_factory=lambda: TimeRange(start=time(13), end=time(14)))
-    friday_cutoff: time | None = Field(default=time(15), description="No sending after this on Fridays")
+    friday_cutoff: TimeOfDay | None = Field(default=time(15), description="No sending after this on Fridays")
     end_margin_minutes: int = Field(default=30, ge=0, le=240, description="Quiet before day's end")
     public_holidays: bool = Field(default=True, description="Public holidays are days off")
     extra_days_off: list[dt.date] = Field(default_factory=list)

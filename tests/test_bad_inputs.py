@@ -83,6 +83,9 @@ CASES = [
     C("config", "wrong_type_list.yaml", 2, CFG + r"send_window\.working_days: Input should be a valid list \(got 'mon-fri'\)", marker="mon-fri"),
     C("config", "wrong_type_bool.yaml", 2, CFG + r"send_window\.public_holidays: Input should be a valid boolean.* \(got 'sometimes'\)", marker="sometimes"),
     C("config", "bad_time.yaml", 2, CFG + r"send_window\.friday_cutoff: Input should be in a valid time format.* \(got '25:00'\)", marker="25:00"),
+    # pydantic alone would read 15 as 15 seconds past midnight UTC, then fail comparing times.
+    C("config", "time_as_number.yaml", 2, CFG + r'send_window\.friday_cutoff: 15 is not a time of day; write it as "HH:MM" in quotes, e\.g\. "10:00"', marker="cutoff: 15"),
+    C("config", "time_with_offset.yaml", 2, CFG + r"send_window\.friday_cutoff: 15:00:00\+03:00 has a UTC offset; send windows are local times in each recipient's zone: write \"HH:MM\" \(got '15:00\+03:00'\)", marker="+03:00"),
     C("config", "bad_sender_email.yaml", 2, CFG + r"sender\.email: String should match pattern .* \(got 'greetings'\)", marker="email: greetings\n"),
     C("config", "bad_port.yaml", 2, CFG + r"delivery\.smtp\.port: Input should be less than or equal to 65535 \(got 99999\)", marker="99999"),
     C("config", "bad_storage_url.yaml", 2, CFG + r"storage\.url: String should match pattern .* \(got 'mysql://localhost/greeter'\)", marker="mysql"),
