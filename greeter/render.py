@@ -125,6 +125,7 @@ template — an error inside an imported macro points into the macro's file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -308,6 +309,11 @@ def _block(context: Context, name: str) -> str:
     return "".join(context.blocks[name][0](context))
 
 
+@functools.lru_cache(maxsize=256)
+def _flat_globals(template: Template) -> dict[str, Any]:
+    return dict(template.globals)
+
+
 def _context(chain: tuple[Template, ...], values: dict[str, Any]) -> Context:
     """A context for rendering single blocks, with the blocks of every extended template.
 
@@ -315,7 +321,12 @@ def _context(chain: tuple[Template, ...], values: dict[str, Any]) -> Context:
     appended behind the child's), so ``{% block %}`` overrides and ``super()``
     behave exactly as in a whole-template render.
     """
-    context = chain[0].new_context(values)
+    first = chain[0]
+    # What Template.new_context does, with the template's globals (a ChainMap over the
+    # environment's, walked key by key on every call) flattened once per template.
+    context = first.environment.context_class(
+        first.environment, {**_flat_globals(first), **values}, first.name, first.blocks, globals=first.globals
+    )
     for parent in chain[1:]:
         for name, func in parent.blocks.items():
             context.blocks.setdefault(name, []).append(func)

@@ -28,7 +28,7 @@ from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
-from jinja2.runtime import BlockReference, Context, Macro
+from jinja2.runtime import BlockReference, Context, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup, escape
@@ -266,9 +266,17 @@ class Sandbox(ImmutableSandboxedEnvironment):
         # Fast path for the data fields of our own views (read on every line of
         # every letter): they are plain data by construction, so the generic
         # safety checks would only cost time. Anything else takes the full path.
-        fields = _VIEW_FIELDS.get(type(obj))
+        kind = type(obj)
+        fields = _VIEW_FIELDS.get(kind)
         if fields is not None and attribute in fields:
             return getattr(obj, attribute)
+        if kind is TemplateReference and not attribute.startswith("_"):
+            # ``self.subject``: a block by name. It has no public attributes, so the generic
+            # path always failed getattr() (an exception per call) before trying this.
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
         return super().getattr(obj, attribute)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:

@@ -850,3 +850,25 @@ def test_other_callables_still_pass_the_sandbox_checks(tmp_path: Path) -> None:
     env = make_environment(FileSystemLoader(str(tmp_path)), html=False)
     with pytest.raises(SecurityError, match="not safely callable"):
         env.from_string("{{ wipe() }}").render(wipe=wipe)
+
+
+@pytest.mark.parametrize(
+    "expression", ["self.nope()", "self.__class__", "self._TemplateReference__context", "self['__init__']"]
+)
+def test_self_refuses_what_the_stock_sandbox_refuses(tmp_path: Path, expression: str) -> None:
+    # Sandbox.getattr reads ``self.<block>`` directly; anything else must fail as in the stock sandbox.
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from greeter.template_env import make_environment
+
+    source = "{% block a %}A{% endblock %}{{ self.a() }}{{ " + expression + " }}"
+    ours = make_environment(FileSystemLoader(str(tmp_path)), html=False)
+    stock = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
+    outcomes = []
+    for env in (ours, stock):
+        try:
+            outcomes.append(("ok", env.from_string(source).render()))
+        except Exception as exc:  # the type is what must agree
+            outcomes.append(("error", type(exc).__name__))
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] == "error", outcomes
