@@ -311,3 +311,23 @@ def test_a_send_cancelled_mid_transaction_does_not_poison_the_pooled_connection(
 
     assert asyncio.run(run()).ok
     assert transport.connections_opened == 2, "the interrupted connection was dropped, not reused"
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+def test_timeouts_cut_tls_connections_too(certificate: tuple[Path, Path], mode: str) -> None:
+    # The watchdog hangs up the transport under TLS as well: silent before DATA → temporary,
+    # silent after the final dot → uncertain; the next letter goes on a fresh connection.
+    cert, key = certificate
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    trusting = ssl.create_default_context(cafile=str(cert))
+    with SmtpSink(tls=mode, tls_context=server_context) as sink:  # type: ignore[arg-type]
+        sink.stall("RCPT", 1.0)
+        transport = transport_for(sink, security=mode, tls_context=trusting, pool_size=1, timeout_seconds=0.3)
+        silent, sent = send_one_by_one(transport, [item(1), item(2)])
+        assert silent.outcome is Outcome.TEMPORARY and "timed out" in silent.text
+        assert sent.ok and sink.connections == 2
+        sink.delay(1.0)
+        transport = transport_for(sink, security=mode, tls_context=trusting, pool_size=1, timeout_seconds=0.3)
+        (unconfirmed,) = send_one_by_one(transport, [item(3)])
+        assert unconfirmed.outcome is Outcome.UNCERTAIN and "timed out" in unconfirmed.text
