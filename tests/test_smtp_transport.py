@@ -248,12 +248,20 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return cert, key
 
 
-@pytest.mark.parametrize("mode", ["starttls", "tls"])
-def test_starttls_and_implicit_tls_verify_the_server(certificate: tuple[Path, Path], mode: str) -> None:
+@pytest.fixture(scope="module")
+def tls_contexts(certificate: tuple[Path, Path]) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """The test server's context (the self-signed certificate) and a client context trusting it."""
     cert, key = certificate
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert, key)
-    trusting = ssl.create_default_context(cafile=str(cert))
+    return server_context, ssl.create_default_context(cafile=str(cert))
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+def test_starttls_and_implicit_tls_verify_the_server(
+    tls_contexts: tuple[ssl.SSLContext, ssl.SSLContext], mode: str
+) -> None:
+    server_context, trusting = tls_contexts
     with SmtpSink(tls=mode, tls_context=server_context) as sink:  # type: ignore[arg-type]
         results = send_all(transport_for(sink, security=mode, tls_context=trusting), [item(1), item(2)])
         assert all(r.ok for r in results.values()) and len(sink.messages) == 2
@@ -314,13 +322,12 @@ def test_a_send_cancelled_mid_transaction_does_not_poison_the_pooled_connection(
 
 
 @pytest.mark.parametrize("mode", ["starttls", "tls"])
-def test_timeouts_cut_tls_connections_too(certificate: tuple[Path, Path], mode: str) -> None:
+def test_timeouts_cut_tls_connections_too(
+    tls_contexts: tuple[ssl.SSLContext, ssl.SSLContext], mode: str
+) -> None:
     # The watchdog hangs up the transport under TLS as well: silent before DATA → temporary,
     # silent after the final dot → uncertain; the next letter goes on a fresh connection.
-    cert, key = certificate
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_context.load_cert_chain(cert, key)
-    trusting = ssl.create_default_context(cafile=str(cert))
+    server_context, trusting = tls_contexts
     with SmtpSink(tls=mode, tls_context=server_context) as sink:  # type: ignore[arg-type]
         sink.stall("RCPT", 1.0)
         transport = transport_for(sink, security=mode, tls_context=trusting, pool_size=1, timeout_seconds=0.3)
