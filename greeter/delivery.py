@@ -46,6 +46,10 @@ from greeter.unsubscribe import unsubscribe_url
 Req = TypeVar("Req")
 Res = TypeVar("Res")
 
+#: A server's verdict on one letter as the journal records it: result, attempt, the
+#: recipient's zone, occasion day (for the retry deadline) and address (for suppression).
+Verdict = tuple[SendResult, int, ZoneInfo, date, str]
+
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
 
@@ -111,11 +115,14 @@ class GroupCommit(Generic[Req, Res]):
     in a thread; workers asking meanwhile queue up and go together in the next
     call. Each letter is still claimed only when its worker is about to send
     it, so a crash leaves at most the pool's in-flight letters ``claimed``
-    (→ ``uncertain``), exactly as with one commit per letter. Verdicts go the
-    same way, so the event loop never waits on the journal's lock while a
-    claim is being synced. Each group commit has its own thread for the whole
-    batch (``close`` ends it): handing every commit to the loop's shared
-    executor cost the event loop's thread more than the commit saved.
+    (→ ``uncertain``), exactly as with one commit per letter. Verdicts ride
+    in the same rounds (:meth:`Deliverer.journal_round`), so the event loop
+    never waits on the journal; with claims and verdicts in separate groups,
+    each group's commits queued for the other's (2,000 letters: the journal
+    was busy 0.65 s of a 0.72 s send, 0.41 s in shared rounds). The group has
+    its own thread for the whole batch (``close`` ends it): handing every
+    commit to the loop's shared executor cost the event loop's thread more
+    than the commit saved.
     """
 
     def __init__(self, commit: Callable[[list[Req]], Sequence[Res | BaseException]]) -> None:
@@ -321,23 +328,30 @@ class Deliverer:
             self.journal.suppress([email], f"bounced: {reply}", self.now)
         return "failed"
 
-    def record_many(
-        self, verdicts: Sequence[tuple[SendResult, int, ZoneInfo, date, str]]
-    ) -> list[str | JournalStateError]:
-        """:meth:`record` several verdicts in one journal transaction (one commit for all).
+    def journal_round(self, trips: Sequence[ClaimRequest | Verdict]) -> list[bool | str | JournalStateError]:
+        """Claims and verdicts that are ready at the same moment, in one transaction (one fsync).
 
-        A verdict whose row is no longer ``claimed`` (an operator or a shutdown
-        moved it meanwhile) is refused before anything is written for it: that
-        one comes back as its error, and the others are still committed.
+        A claim comes back as whether it was won (:meth:`JournalStore.claim`), a
+        verdict as its summary count (:meth:`record`). Sharing the round halves
+        the durable commits of a large send and keeps the claims' and the
+        verdicts' transactions from queueing for each other's. A verdict whose
+        row is no longer ``claimed`` (an operator or a shutdown moved it
+        meanwhile) is refused before anything is written for it: that one comes
+        back as its error, and the rest are still committed.
         """
-        recorded: list[str | JournalStateError] = []
         with self.journal.batch():
-            for verdict in verdicts:
+            claims = [t for t in trips if isinstance(t, ClaimRequest)]
+            won = iter(self.journal.claim_many(claims, now=self.now) if claims else ())
+            done: list[bool | str | JournalStateError] = []
+            for trip in trips:
+                if isinstance(trip, ClaimRequest):
+                    done.append(next(won))
+                    continue
                 try:
-                    recorded.append(self.record(*verdict))
+                    done.append(self.record(*trip))
                 except JournalStateError as exc:
-                    recorded.append(exc)
-        return recorded
+                    done.append(exc)
+        return done
 
     def count(self, result: SendResult, counted: str) -> None:
         """Add a recorded verdict to the summary."""
@@ -393,11 +407,18 @@ async def send_batch(
     }
     for entry, _ in retries:
         info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")
-    journal, now = deliverer.journal, deliverer.now
-    claimer = GroupCommit[ClaimRequest, bool](lambda batch: journal.claim_many(batch, now=now))
-    recorder = GroupCommit[tuple[SendResult, int, ZoneInfo, date, str], str](
-        lambda batch: deliverer.record_many(batch)
-    )
+    # Claims and verdicts ready at the same moment share one transaction and one fsync.
+    rounds = GroupCommit[ClaimRequest | Verdict, bool | str](deliverer.journal_round)
+
+    async def claim(request: ClaimRequest) -> bool:
+        won = await rounds.submit(request)
+        assert isinstance(won, bool)
+        return won
+
+    async def record(verdict: Verdict) -> str:
+        counted = await rounds.submit(verdict)
+        assert isinstance(counted, str)
+        return counted
     sender = deliverer.settings.sender.email
     # Several senders may share the journal (PostgreSQL): each fresh letter's cap is decided
     # again, and it is claimed, holding its contact. At most two at a time: each holds two of
@@ -431,7 +452,7 @@ async def send_batch(
                 if not await asyncio.to_thread(deliverer.claim_for_contact, ready):
                     return None
         else:
-            if not await claimer.submit(ready.request):
+            if not await claim(ready.request):
                 if ready.fresh:
                     deliverer.summary.skipped["already_sent"] += 1
                 return None
@@ -442,7 +463,7 @@ async def send_batch(
         # letter: a crash then leaves at most `concurrency` claims without a verdict.
         attempts, occasion_date, email = info[result.key]
         tz = zones.get(result.key[0], ZoneInfo("UTC"))
-        deliverer.count(result, await recorder.submit((result, attempts, tz, occasion_date, email)))
+        deliverer.count(result, await record((result, attempts, tz, occasion_date, email)))
         if progress is not None:
             progress(1)
         return result
@@ -452,8 +473,7 @@ async def send_batch(
             async for _ in run_batch(send, letters, concurrency=concurrency, limiter=limiter):
                 pass
     finally:
-        claimer.close()
-        recorder.close()
+        rounds.close()
 
 
 def zone_of(contact: Contact, default: str) -> ZoneInfo:

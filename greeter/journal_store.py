@@ -123,7 +123,7 @@ class JournalStore(Protocol):
     def batch(self) -> AbstractContextManager[None]:
         """Make the writes inside one transaction with one durable commit, where the store can.
 
-        The verdicts of a group of letters (:class:`greeter.delivery.GroupCommit`)
+        The claims and verdicts of a group of letters (:class:`greeter.delivery.GroupCommit`)
         then cost one commit instead of one each. SQLite does; PostgreSQL,
         whose senders share rows, commits each write on its own.
         """

@@ -435,8 +435,8 @@ def test_claim_many_decides_each_request_in_one_commit(journal: JournalStore) ->
     assert journal.payload(fresh) == b"letter" and journal.payload(due) == b"kept"
 
 
-def test_a_group_of_verdicts_keeps_the_good_ones_when_one_row_moved_meanwhile(journal: JournalStore) -> None:
-    """One verdict refused (its row is no longer claimed) must not roll back its neighbours'."""
+def test_a_journal_round_keeps_the_good_ones_when_one_row_moved_meanwhile(journal: JournalStore) -> None:
+    """Claims and verdicts share a round; one verdict refused (its row moved) rolls back nothing else."""
     from greeter.config_loader import load_settings
     from greeter.delivery import Deliverer
     from greeter.transport import Outcome, SendResult
@@ -450,14 +450,21 @@ def test_a_group_of_verdicts_keeps_the_good_ones_when_one_row_moved_meanwhile(jo
         journal.resend(key, NOW)  # …two resent by the operator: retry, then claimed again
         assert claim(journal, key, now=NOW + timedelta(minutes=1))
     deliverer = Deliverer(load_settings(ROOT / "config.example.yaml"), journal, render=None, now=NOW)  # type: ignore[arg-type]
-    verdicts = [
-        (SendResult(key, Outcome.OK, 250, "2.0.0 ok"), 1, MOSCOW, KEY[2], "x@example.com") for key in keys
+    planned = datetime(2025, 3, 14, 11, 0, tzinfo=MOSCOW)
+    new, taken = ("c-4", "birthday", KEY[2]), keys[0]
+    trips = [
+        (SendResult(keys[0], Outcome.OK, 250, "2.0.0 ok"), 1, MOSCOW, KEY[2], "x@example.com"),
+        ClaimRequest(new, "d@example.com", "<d@x>", planned, payload=b"letter"),
+        (SendResult(keys[1], Outcome.OK, 250, "2.0.0 ok"), 1, MOSCOW, KEY[2], "x@example.com"),
+        ClaimRequest(taken, "x@example.com", "<e@x>", planned),  # already in the journal: not ours
+        (SendResult(keys[2], Outcome.OK, 250, "2.0.0 ok"), 1, MOSCOW, KEY[2], "x@example.com"),
     ]
-    recorded = deliverer.record_many(verdicts)
-    assert recorded[0] == recorded[2] == "sent"
-    assert isinstance(recorded[1], JournalStateError) and "uncertain" in str(recorded[1])
-    assert [state(journal, key) for key in keys] == ["sent", "uncertain", "sent"]
+    done = deliverer.journal_round(trips)
+    assert done[0] == done[4] == "sent" and done[1] is True and done[3] is False
+    assert isinstance(done[2], JournalStateError) and "uncertain" in str(done[2])
+    assert [state(journal, key) for key in [*keys, new]] == ["sent", "uncertain", "sent", "claimed"]
     assert committed_rows(journal, "SELECT count(*) FROM greetings WHERE state = 'sent'") == [(2,)]
+    assert journal.payload(new) == b"letter"
 
 
 def test_a_forked_child_does_not_keep_the_sender_lock(tmp_path: Path) -> None:
