@@ -16,9 +16,8 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from greeter.config import SendWindow
+from greeter.holiday_tables import days_of
 
 _UTC = ZoneInfo("UTC")
 
@@ -70,14 +69,10 @@ class WorkCalendar:
 
 @lru_cache(maxsize=256)
 def _public_days_off(country: str | None, year: int) -> frozenset[date]:
-    """A country's public days off in one year; cached, because every plan builds a calendar.
-
-    The ``holidays`` library computes a year in about 8 ms, and every run of the
-    daemon (every ten minutes) asks for four years; the answer never changes.
-    """
+    """A country's public days off in one year, as a set; every plan builds a calendar of four years."""
     if country is None:
         return frozenset()
-    return frozenset(holidays.country_holidays(country, years=year).keys())
+    return frozenset(days_of(country, year))
 
 
 def build_calendar(

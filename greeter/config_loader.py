@@ -25,7 +25,8 @@ from ruamel.yaml.reader import ReaderError
 
 from greeter.config import Settings
 from greeter.errors import ConfigError, Problem
-from greeter.occasions import has_holiday_calendar, known_holiday_names
+from greeter.holiday_tables import has_calendar, warm
+from greeter.occasions import known_holiday_names
 
 DEFAULT_CONFIG = "greeter.yaml"
 #: Settings whose wrong value may be a credential typed in the wrong place: not repeated in messages.
@@ -95,11 +96,13 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str) -> list[
     for i, occ in enumerate(settings.occasions):
         if occ.country:
             countries.setdefault(occ.country, ("occasions", i, "country"))
-    supported = {code for code in countries if has_holiday_calendar(code)}
+    year = date.today().year
+    # Read the cached tables (or compute and keep them) for the years a plan made now uses.
+    warm(countries, range(year - 1, year + 3))
+    supported = {code for code in countries if has_calendar(code)}
     for code, loc in countries.items():
         if code not in supported:
             add(loc, f"no public-holiday calendar for country {code!r} (use an ISO code like 'RU')")
-    year = date.today().year
     for i, occ in enumerate(settings.occasions):
         country = occ.country or settings.defaults.country
         if occ.holiday is None or country not in supported:

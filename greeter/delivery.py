@@ -419,6 +419,7 @@ async def send_batch(
         counted = await rounds.submit(verdict)
         assert isinstance(counted, str)
         return counted
+
     sender = deliverer.settings.sender.email
     # Several senders may share the journal (PostgreSQL): each fresh letter's cap is decided
     # again, and it is claimed, holding its contact. At most two at a time: each holds two of

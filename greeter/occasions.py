@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
+from greeter.holiday_tables import days_of
 from greeter.plan_types import Hit
 
 
@@ -44,35 +43,19 @@ def holiday_dates(country: str, name: str, year: int) -> tuple[date, ...]:
     day that carries several holidays lists them joined by ``"; "``.
     """
     wanted = name.casefold()
-    table = holidays.country_holidays(country, years=year)
     return tuple(
-        sorted(
-            day
-            for day, names in table.items()
-            if any(part.strip().casefold() == wanted for part in str(names).split(";"))
-        )
+        day
+        for day, names in days_of(country, year).items()
+        if any(part.strip().casefold() == wanted for part in names.split(";"))
     )
-
-
-def has_holiday_calendar(country: str) -> bool:
-    """Whether the holiday library has a calendar for this country code (or alias, e.g. "UK").
-
-    Asking for the one country imports its module only; listing every
-    supported country imports all ~250 of them (0.1 s of every start-up).
-    """
-    try:
-        holidays.country_holidays(country, years=[])
-    except NotImplementedError:
-        return False
-    return True
 
 
 def known_holiday_names(country: str, years: Sequence[int]) -> set[str]:
     """Every holiday name the library knows for ``country`` in ``years`` (for `check`)."""
     names: set[str] = set()
     for year in years:
-        for value in holidays.country_holidays(country, years=year).values():
-            names.update(part.strip() for part in str(value).split(";"))
+        for value in days_of(country, year).values():
+            names.update(part.strip() for part in value.split(";"))
     return names
 
 

@@ -40,6 +40,18 @@ def _merge(target: dict[str, Any], changes: dict[str, Any]) -> None:
             target[key] = value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The suite's own holiday-table cache (greeter.holiday_tables), shared by its subprocesses.
+
+    Keeps the suite off the user's ~/.cache and makes every run start from
+    the same (empty) cache.
+    """
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> MakeProject:
     """Copy config.example.yaml and templates/ into tmp_path, with the given contacts and changes."""

@@ -1,0 +1,102 @@
+"""Holiday tables kept on disk (greeter.holiday_tables): the library's answers, without its import cost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+import holidays
+import pytest
+
+from greeter import holiday_tables
+from greeter.calendar_rules import build_calendar
+from greeter.config import SendWindow
+from greeter.occasions import holiday_dates
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memory() -> Iterator[None]:
+    holiday_tables.forget()
+    yield
+    holiday_tables.forget()
+
+
+def _file(cache: Path) -> Path:
+    return cache / f"holidays-{metadata.version('holidays')}.json"
+
+
+@pytest.mark.parametrize(
+    ("country", "year"), [("RU", 2026), ("RU", 2027), ("RS", 2027), ("EE", 2028), ("HU", 2024)]
+)
+def test_tables_are_the_librarys_answers_fresh_and_read_back(tmp_path: Path, country: str, year: int) -> None:
+    expected = {day: str(names) for day, names in holidays.country_holidays(country, years=year).items()}
+    holiday_tables.warm([country], [year], tmp_path)
+    assert dict(holiday_tables.days_of(country, year)) == expected
+    holiday_tables.forget()
+    holiday_tables.warm([country], [year], tmp_path)  # from the file now
+    assert dict(holiday_tables.days_of(country, year)) == expected
+    assert list(holiday_tables.days_of(country, year)) == sorted(expected)
+
+
+def test_a_warm_cache_spares_the_library_import(tmp_path: Path) -> None:
+    """The point of the cache: a second start with the same config does not import `holidays`."""
+    script = (
+        "import sys; from pathlib import Path; from greeter import holiday_tables as h; "
+        f"h.warm(['RU'], [2026, 2027], Path({str(tmp_path)!r})); "
+        "print(sorted(h.days_of('RU', 2027))[0], h.has_calendar('RU'), 'holidays' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = [sys.executable, "-c", script]
+    first = subprocess.run(run, capture_output=True, text=True, env=env, check=True).stdout.split()
+    second = subprocess.run(run, capture_output=True, text=True, env=env, check=True).stdout.split()
+    assert first == ["2027-01-01", "True", "True"]  # computed by the library
+    assert second == ["2027-01-01", "True", "False"]  # read from the file, library never imported
+
+
+def test_unknown_countries_are_remembered_too(tmp_path: Path) -> None:
+    holiday_tables.warm(["RU", "XX"], [2027], tmp_path)
+    assert not holiday_tables.has_calendar("XX") and holiday_tables.has_calendar("RU")
+    assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["unsupported"] == ["XX"]
+    holiday_tables.forget()
+    holiday_tables.warm(["XX"], [2027], tmp_path)
+    assert not holiday_tables.has_calendar("XX")
+
+
+def test_a_missing_year_is_added_to_the_file(tmp_path: Path) -> None:
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    holiday_tables.forget()
+    holiday_tables.warm(["RU"], [2027, 2028], tmp_path)
+    assert sorted(json.loads(_file(tmp_path).read_text(encoding="utf-8"))["tables"]) == ["RU:2027", "RU:2028"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "{not json", '{"tables": []}', '{"tables": {"RU:2027": {"31.02": "x"}}, "unsupported": []}'],
+)
+def test_a_damaged_file_is_ignored_and_rewritten(tmp_path: Path, content: str) -> None:
+    _file(tmp_path).write_text(content, encoding="utf-8")
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    assert holiday_dates("RU", "Defender of the Fatherland Day", 2027) == (date(2027, 2, 23),)
+    assert "RU:2027" in json.loads(_file(tmp_path).read_text(encoding="utf-8"))["tables"]
+
+
+def test_an_unwritable_cache_is_not_an_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("", encoding="utf-8")
+    holiday_tables.warm(["RU"], [2027], blocked / "greeter")  # cannot even make the folder
+    cal = build_calendar(SendWindow(), "RU", [2027])
+    assert not cal.is_working_day(date(2027, 1, 7)) and cal.is_working_day(date(2027, 1, 12))
+
+
+def test_the_cache_lives_in_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    holiday_tables.warm(["RU"], [2027])
+    assert _file(tmp_path / "greeter").exists()
