@@ -8,7 +8,8 @@
    process alone (``delivery.build_processes: 0``) to show what they add;
 2. mailmerge (PyPI), serial, one connection per message, the same recipients
    and a comparable Cyrillic letter;
-3. ``smtp-source -s 8``, the wire's limit for 8 parallel sessions;
+3. ``smtp-source -s 8``, the wire's limit for 8 parallel sessions, sending
+   letters of the size greeter's are (measured from its .eml preview);
 then greeter and mailmerge again through bench/tcp_delay_proxy.py (a 10 ms
 link each way; mailmerge with fewer messages — its rate is per message, so
 the msg/s figure is comparable). Each run is a fresh process on a fresh journal,
@@ -158,6 +159,22 @@ def run_mailmerge(n: int, port: int) -> float:
         return n / seconds
 
 
+def greeter_letter_size(n: int) -> int:
+    """The mean size in bytes of the letters greeter sends in this benchmark (its .eml preview)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        config = greeter_project(Path(tmp), min(n, 200), free_port(), 1)
+        out = Path(tmp) / "eml"
+        subprocess.run(
+            [sys.executable, "-m", "greeter", "--config", str(config), "preview", "--format", "eml",
+             "--out", str(out), "--from", NOW[:10], "--days", "1", "--now", NOW],
+            capture_output=True, timeout=600, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        sizes = [f.stat().st_size for f in out.rglob("*.eml")]
+        if not sizes:
+            raise RuntimeError("greeter previewed no letter")
+        return sum(sizes) // len(sizes)
+
+
 def run_smtp_source(n: int, port: int, sessions: int, size: int) -> float:
     start = time.perf_counter()
     subprocess.run(
@@ -183,6 +200,7 @@ def main() -> None:
             "needs Postfix's smtp-sink and smtp-source; see this script's docstring for the install command"
         )
     n = args.messages
+    size = greeter_letter_size(n)  # smtp-source sends letters of the same size
     # Start greeter as an installed package starts: from bytecode. pip compiles what it
     # installs (mailmerge included), but an editable install under PYTHONDONTWRITEBYTECODE
     # (set on this machine) recompiles greeter's own 60 modules on every run (~0.15 s).
@@ -195,7 +213,7 @@ def main() -> None:
         rates["greeter pool 16"] = run_greeter(n, sink_port, 16)
         rates["greeter pool 32"] = run_greeter(n, sink_port, 32)
         rates["mailmerge"] = run_mailmerge(n, sink_port)
-        rates["smtp-source -s 8"] = run_smtp_source(n, sink_port, 8, 4000)
+        rates["smtp-source -s 8"] = run_smtp_source(n, sink_port, 8, size)
         proxy_port = free_port()
         proxy = [sys.executable, str(ROOT / "bench" / "tcp_delay_proxy.py"), str(proxy_port), str(sink_port),
                  "--delay-ms", str(args.delay_ms), "--seconds", "1800"]  # fmt: skip
@@ -204,8 +222,11 @@ def main() -> None:
             # over a slow link concurrency is what pays: each SMTP transaction is ~4 round trips
             rates["greeter pool 64, 10 ms link"] = run_greeter(n, proxy_port, 64)
             rates["mailmerge, 10 ms link"] = run_mailmerge(args.mailmerge_delayed, proxy_port)
-            rates["smtp-source -s 8, 10 ms link"] = run_smtp_source(n, proxy_port, 8, 4000)
-    print(f"{n} messages (mailmerge via the proxy: {args.mailmerge_delayed}), one smtp-sink, one run")
+            rates["smtp-source -s 8, 10 ms link"] = run_smtp_source(n, proxy_port, 8, size)
+    print(
+        f"{n} messages of ~{size:,} bytes (mailmerge via the proxy: {args.mailmerge_delayed}),"
+        " one smtp-sink, one run"
+    )
     for name, rate in rates.items():
         print(f"  {name:<32}{rate:>10,.0f} msg/s")
     best = max(rates["greeter pool 16"], rates["greeter pool 32"])

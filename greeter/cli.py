@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import select
 import sys
 import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import click
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BUG = 3
+#: The reader of our output closed the pipe (`greeter preview | head`): 128 + SIGPIPE, as a shell
+#: reports for a tool the signal stopped.
+EXIT_PIPE = 141
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -59,17 +64,42 @@ def handles_errors(func: F) -> F:
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError as exc:
+            if not _reader_gone():
+                _internal_error(exc, verbose)
+            # `greeter preview | head`: the reader has what it wanted. Stop quietly, as Unix
+            # tools do, and keep the interpreter's final flush from failing on the same pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_PIPE)
         except Exception as exc:  # a bug: say so plainly, show the traceback on request
-            if verbose:
-                traceback.print_exc()
-            click.echo(
-                f"internal error: {type(exc).__name__}: {exc} (a bug in greeter; "
-                "run with --verbose for the traceback)",
-                err=True,
-            )
-            sys.exit(EXIT_BUG)
+            _internal_error(exc, verbose)
 
     return cast(F, wrapper)
+
+
+def _reader_gone() -> bool:
+    """Whether our standard output is a pipe whose reader has closed it (poll says POLLERR).
+
+    A BrokenPipeError from anywhere else (a socket) is a bug and is reported as one.
+    """
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _internal_error(exc: Exception, verbose: bool) -> NoReturn:
+    """A bug: say so plainly, show the traceback on request."""
+    if verbose:
+        traceback.print_exception(exc)
+    click.echo(
+        f"internal error: {type(exc).__name__}: {exc} (a bug in greeter; "
+        "run with --verbose for the traceback)",
+        err=True,
+    )
+    sys.exit(EXIT_BUG)
 
 
 @click.group(context_settings=CONTEXT)
@@ -96,6 +126,7 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
       1  the run completed, but some rows were invalid or some greetings failed
       2  usage or configuration error (nothing was sent)
       3  internal error (a bug in greeter; --verbose shows the traceback)
+      141  the reader of the output went away (e.g. `greeter preview | head`)
     """
     ctx.obj = State(config, verbose)
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
@@ -154,3 +158,45 @@ def test_help_of_every_command_is_complete() -> None:
 def test_schema_prints_json() -> None:
     code, out, _ = invoke("schema")
     assert code == 0 and json.loads(out)["title"] == "greeter configuration"
+
+
+def test_a_reader_closing_the_pipe_stops_greeter_quietly(make_project: MakeProject) -> None:
+    """`greeter preview --format json | head`: exit 141 without a word, not an "internal error"."""
+    rows = [
+        contact_row(str(i), f"c{i}@example.com", birthday=f"{i % 28 + 1:02d}.{i % 12 + 1:02d}.1980")
+        for i in range(60)
+    ]
+    config = make_project(rows)
+    cmd = [
+        sys.executable,
+        "-m",
+        "greeter",
+        "--config",
+        str(config),
+        "preview",
+        "--days",
+        "365",
+        "--format",
+        "json",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100).startswith(b"[")
+    proc.stdout.close()  # what `head -c 100` does: far more than a pipe buffer was still to come
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert err == ""
+
+
+def test_a_broken_pipe_elsewhere_is_still_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only our own output's reader going away is quiet: stdout here is alive."""
+    import greeter.checks
+
+    def broken(*_: object, **__: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")  # e.g. a socket written after its peer left
+
+    monkeypatch.setattr(greeter.checks, "run_check", broken)
+    code, _, err = invoke("--config", EXAMPLE, "check")
+    assert code == 3
+    assert "internal error: BrokenPipeError" in err
