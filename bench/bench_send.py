@@ -166,7 +166,7 @@ def greeter_letter_size(n: int) -> int:
         out = Path(tmp) / "eml"
         subprocess.run(
             [sys.executable, "-m", "greeter", "--config", str(config), "preview", "--format", "eml",
-             "--out", str(out), "--from", NOW[:10], "--days", "1", "--now", NOW],
+             "--out", str(out), "--from", "2027-04-13", "--days", "2", "--now", NOW],  # birthdays: 13.04
             capture_output=True, timeout=600, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         sizes = [f.stat().st_size for f in out.rglob("*.eml")]
