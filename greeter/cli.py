@@ -211,7 +211,9 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
 
 @main.command(context_settings=CONTEXT)
 @_config_option
-@click.option("--from", "start", metavar="DATE", help="First day to plan (YYYY-MM-DD) [default: today].")
+@click.option(
+    "--from", "start", metavar="DATE", help="First occasion day to plan (YYYY-MM-DD) [default: today]."
+)
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="Days to plan.")
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact id.")
 @click.option(
@@ -249,6 +251,13 @@ def preview(
     words, and every skipped occasion with its reason (frequency_cap, merged,
     suppressed, no_email, invalid_contact, already_sent, expired,
     outside_audience).
+
+    The range selects occasions by their day (less any `days_before`): a
+    letter for an occasion on a day off leaves on the working day before it
+    (`send_window.day_off_policy`), so it can show a send time before
+    --from, and a letter leaving on the range's last days can belong to an
+    occasion just after it (the next range shows it). `greeter send --once
+    --dry-run --now DATETIME` lists exactly what is due at a moment.
 
     \b
     Examples:
