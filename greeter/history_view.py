@@ -6,11 +6,12 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
+from greeter.console import table_console
 from greeter.journal_store import JournalEntry
 
 COLUMNS = (
@@ -46,7 +47,7 @@ def print_history(entries: Sequence[JournalEntry], fmt: str) -> None:
             writer.writerow(row)
         return
     table = Table(title=f"journal: {len(entries)} greeting(s)")
-    for name in ("contact", "occasion", "date", "state", "attempts", "when", "server said / why"):
+    for name in ("contact", "occasion", "date", "state", "attempts", "when (UTC)", "server said / why"):
         table.add_column(name, overflow="fold")
     colour = {"sent": "green", "failed": "red", "uncertain": "red", "retry": "yellow"}
     for e in entries:
@@ -55,6 +56,6 @@ def print_history(entries: Sequence[JournalEntry], fmt: str) -> None:
         state = f"[{colour[e.state]}]{e.state}[/]" if e.state in colour else e.state
         table.add_row(
             e.contact_id, occasion, e.occasion_date.isoformat(), state, str(e.attempts),
-            f"{when:%Y-%m-%d %H:%M}" if when else "", e.last_reply or e.reason or "",
+            f"{when.astimezone(UTC):%Y-%m-%d %H:%M}" if when else "", e.last_reply or e.reason or "",
         )  # fmt: skip
-    Console().print(table)
+    table_console().print(table)

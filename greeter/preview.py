@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
+from greeter.console import table_console
 from greeter.errors import EXIT_PROBLEMS
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
@@ -131,7 +131,7 @@ def _write_json(stream: Iterable[Draft]) -> int:
 
 def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     """A readable table; colours on a terminal, plain text when piped."""
-    console = Console(soft_wrap=False)
+    console = table_console()
     table = Table(title=f"greetings {start:%Y-%m-%d} + {days} days", show_lines=False, expand=False)
     for name, style in (
         ("send at (recipient's time)", "cyan"),

@@ -92,7 +92,10 @@ def test_preview_json_shows_merged_new_year_and_birthday_with_salutations() -> N
     assert any(i["reason"] == "no_email" for i in items)
 
 
-def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(tmp_path: Path) -> None:
+def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # set, it would fix the width
     common = (
         "--config",
         EXAMPLE,
@@ -106,6 +109,11 @@ def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(tmp
     )
     code, out, _ = invoke(*common)
     assert code == 0 and "\x1b[" not in out and "birthday" in out
+    # Piped, each row keeps to one line (grep finds it whole), not folded to an imagined 80 columns.
+    (anna,) = [line for line in out.splitlines() if "Анна Ильинична Смирнова" in line and "send" in line]
+    assert re.search(
+        r"Wed 30\.12 \d\d:\d\d MSK .* birthday \+ new_year .* Анна Ильинична, с днём рождения! .* send", anna
+    )
     assert invoke(*common, "--format", "eml", "--out", str(tmp_path / "eml"))[0] == 0
     emls = list((tmp_path / "eml").glob("*.eml"))
     assert emls and all(
@@ -200,3 +208,19 @@ def test_a_broken_pipe_elsewhere_is_still_reported_as_a_bug(monkeypatch: pytest.
     code, _, err = invoke("--config", EXAMPLE, "check")
     assert code == 3
     assert "internal error: BrokenPipeError" in err
+
+
+def test_history_table_piped_keeps_each_greeting_on_one_line(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # set, it would fix the width
+    config = make_project([contact_row("1001", "ivan@example.com", birthday="29.12.1980")])  # yesterday
+    code, _, err = invoke("--config", str(config), "send", "--once", "--now", "2026-12-30T12:00")
+    assert code == 0, err
+    code, out, err = invoke("--config", str(config), "history")
+    assert code == 0, err
+    (row,) = [line for line in out.splitlines() if "1001" in line and " sent " in line]
+    assert re.search(
+        r"1001 .* birthday .* 2026-12-29 .* sent .* 1 .* 2026-12-30 09:00 .* 250 written to ", row
+    )
+    assert "when (UTC)" in out
