@@ -24,8 +24,10 @@ from greeter.plan_types import Hit, PlanItem
 from greeter.render import SUFFIX, Renderer
 from greeter.runtime import load_inputs
 
-#: Render failures reported per template before the rest are only counted.
+#: Distinct render failures reported per template before the rest are only counted.
 MAX_RENDER_PROBLEMS = 20
+#: Contacts named in a render failure that hits many; the rest are counted.
+MAX_NAMED_CONTACTS = 3
 
 
 @dataclass
@@ -111,7 +113,8 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     report.fatal = report.template_errors > 0
 
     load = inputs.new_report()
-    failures: Counter[str] = Counter()
+    # One typo fails every contact alike: one problem each, naming its first contacts.
+    failures: dict[tuple[str, int | None, str], list[str]] = {}
     for contact in inputs.contacts(load):
         if report.fatal:
             continue  # still read every row to report data problems
@@ -123,16 +126,30 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                 renderer.render(item)
             except TemplateError as exc:
                 report.render_failures += 1
-                failures[occ.template] += 1
-                if failures[occ.template] <= MAX_RENDER_PROBLEMS:
-                    report.problems.append(
-                        Problem(exc.template, "", str(exc).split(": ", 1)[-1], exc.line, kind="template")
-                    )
+                failures.setdefault((exc.template, exc.line, exc.detail), []).append(contact.id)
+    report.problems.extend(_render_problems(failures))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected
     report.problems[:0] = load.problems
     return report
+
+
+def _render_problems(failures: dict[tuple[str, int | None, str], list[str]]) -> list[Problem]:
+    """One problem per distinct failure (at most :data:`MAX_RENDER_PROBLEMS` per template file)."""
+    problems: list[Problem] = []
+    per_file: Counter[str] = Counter()
+    for (file, line, detail), contacts in failures.items():
+        per_file[file] += 1
+        if per_file[file] > MAX_RENDER_PROBLEMS:
+            continue
+        named = ", ".join(contacts[:MAX_NAMED_CONTACTS])
+        rest = len(contacts) - MAX_NAMED_CONTACTS
+        who = f"contact {named}" if len(contacts) == 1 else f"{len(contacts)} contacts: {named}"
+        if rest > 0:
+            who += f" and {rest} more"
+        problems.append(Problem(file, "", f"{detail} ({who})", line, kind="template"))
+    return problems
 
 
 def _locate_missing(problems: list[Problem], settings: Settings, config_file: Path) -> list[Problem]:

@@ -13,7 +13,7 @@ import re
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
@@ -99,11 +99,35 @@ class Weekday(StrEnum):
         return list(Weekday).index(self)
 
 
+# The config's text patterns, and how each reads to a person: a value that does not match is
+# reported in these words (greeter.config_loader), never as the regular expression.
+EMAIL: Final = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+LOCALE: Final = r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$"
+COUNTRY: Final = r"^[A-Z]{2}$"
+MACHINE_NAME: Final = r"^[a-z][a-z0-9_]*$"
+TEMPLATE_NAME: Final = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+DOMAIN: Final = r"^[A-Za-z0-9.-]+$"
+SELECTOR: Final = r"^[A-Za-z0-9._-]+$"
+HTTPS_URL: Final = r"^https://"
+STORAGE_URL: Final = r"^(sqlite|postgresql)://"
+PATTERN_WORDS: Final = {
+    EMAIL: "is not an e-mail address (name@example.com)",
+    LOCALE: "should be a language code such as 'ru', 'en' or 'sr_Latn'",
+    COUNTRY: "should be a two-letter country code in capitals, such as 'RU'",
+    MACHINE_NAME: "should be lower-case Latin letters, digits and '_', from a letter on (e.g. 'new_year')",
+    TEMPLATE_NAME: "should be a template name without its suffix: Latin letters, digits, '_' and '-'",
+    DOMAIN: "should be a domain name such as 'romashka.example'",
+    SELECTOR: "should be a DNS label such as 'greeter2026'",
+    HTTPS_URL: "should start with https://",
+    STORAGE_URL: "should start with sqlite:// or postgresql://",
+}
+
+
 class Sender(_Model):
     """Who the greetings come from."""
 
     name: str = Field(min_length=1, description="Display name in the From: header")
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="From: address")
+    email: str = Field(pattern=EMAIL, description="From: address")
     reply_to: str | None = Field(default=None, description="Optional Reply-To: address")
     signature: str = Field(default="", description="Available to templates as sender.signature")
     company: str = Field(default="", description="Available to templates as sender.company")
@@ -113,8 +137,8 @@ class Defaults(_Model):
     """What applies to a contact whose row does not say otherwise."""
 
     timezone: TimeZoneName = "Europe/Moscow"
-    locale: str = Field(default="ru", pattern=r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$")
-    country: str = Field(default="RU", pattern=r"^[A-Z]{2}$", description="Public-holiday calendar")
+    locale: str = Field(default="ru", pattern=LOCALE)
+    country: str = Field(default="RU", pattern=COUNTRY, description="Public-holiday calendar")
 
 
 class Columns(_Model):
@@ -179,16 +203,16 @@ class Audience(_Model):
 class Occasion(_Model):
     """A reason to greet. Exactly one of ``field``, ``date``, ``holiday``, ``on`` says when."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable machine name")
+    name: str = Field(pattern=MACHINE_NAME, description="Stable machine name")
     template: str = Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        pattern=TEMPLATE_NAME,
         description="Template name in templates/ (no suffix): letters, digits, '_' and '-'",
     )
     priority: int = Field(default=50, description="Higher wins when occasions merge")
     field: str | None = Field(default=None, description="Yearly on this contact date field")
     date: MonthDay | None = Field(default=None, description="Yearly on this MM-DD date")
     holiday: str | None = Field(default=None, description="Public holiday name (holidays lib)")
-    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    country: str | None = Field(default=None, pattern=COUNTRY)
     on: list[dt.date] | None = Field(default=None, description="One-off dates")
     days_before: int = Field(default=0, ge=0, le=60, description="Greet this many days early")
     max_years: int = Field(
@@ -314,8 +338,8 @@ class Retry(_Model):
 class DkimSettings(_Model):
     """Sign every letter so receivers can verify it really comes from your domain."""
 
-    domain: str = Field(pattern=r"^[A-Za-z0-9.-]+$", description="d= (usually the From: domain)")
-    selector: str = Field(pattern=r"^[A-Za-z0-9._-]+$", description="s= (the DNS record name)")
+    domain: str = Field(pattern=DOMAIN, description="d= (usually the From: domain)")
+    selector: str = Field(pattern=SELECTOR, description="s= (the DNS record name)")
     key_file: Path = Field(description="PEM private key file (never inline)")
 
 
@@ -336,7 +360,7 @@ class Delivery(_Model):
 
 class Unsubscribe(_Model):
     mailto: str | None = Field(default=None, description="Address receiving unsubscribe mails")
-    url: str | None = Field(default=None, pattern=r"^https://", description="One-click base URL")
+    url: str | None = Field(default=None, pattern=HTTPS_URL, description="One-click base URL")
     secret_env: str | None = Field(default=None, description="Env var with the HMAC secret")
 
     @model_validator(mode="after")
@@ -347,7 +371,7 @@ class Unsubscribe(_Model):
 
 
 class Storage(_Model):
-    url: str = Field(default="sqlite:///data/journal.sqlite3", pattern=r"^(sqlite|postgresql)://")
+    url: str = Field(default="sqlite:///data/journal.sqlite3", pattern=STORAGE_URL)
 
 
 class Schedule(_Model):

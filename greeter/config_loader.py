@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from greeter.config import Settings
+from greeter.config import PATTERN_WORDS, Settings
 from greeter.errors import ConfigError, Problem
 from greeter.holiday_tables import has_calendar, warm
 from greeter.occasions import known_holiday_names
@@ -156,7 +157,9 @@ def _parse_yaml(text: str, filename: str) -> Any:
         if "\\t" in message or "'\\t'" in message or "tab" in message.lower():
             message += " (YAML indents with spaces, not tabs)"
         if "found duplicate key" in str(message) or "duplicate key" in str(exc):
-            message = "a key appears twice in the same section"
+            twice = re.search(r'duplicate key "([^"]*)"', str(message))
+            key = f"`{twice.group(1)}`" if twice else "a key"
+            message = f"{key} appears twice in the same section"
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         raise ConfigError([Problem(filename, "", f"YAML syntax: {message}", line, col)]) from None
@@ -193,6 +196,8 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     message = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
+    if kind == "string_pattern_mismatch":  # words, not the regular expression
+        message = PATTERN_WORDS.get(str(err.get("ctx", {}).get("pattern")), message)
     got = err.get("input")
     secret = any(word in field for word in _SECRET_FIELDS)  # never echo a password into logs
     if got is not None and not secret and not isinstance(got, dict | list) and repr(got) not in message:

@@ -81,6 +81,8 @@ class TemplateError(GreeterError, ValueError):
         self.template = template
         self.line = line
         self.contact_id = contact_id
+        #: What went wrong, without the place and the contact (the same for every contact it hits).
+        self.detail = message
         where = f"{template}:{line}" if line else template
         who = f" (contact {contact_id})" if contact_id else ""
         super().__init__(f"{where}: {message}{who}")

@@ -125,6 +125,7 @@ template — an error inside an imported macro points into the macro's file.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -150,7 +151,7 @@ from greeter.config import Sender
 from greeter.errors import Problem, TemplateError
 from greeter.i18n import normalize_locale
 from greeter.plan_types import PlanItem, Rendered
-from greeter.template_env import Sandbox, SenderView, contact_view, make_environment
+from greeter.template_env import VIEW_FIELDS, ContactView, Sandbox, SenderView, contact_view, make_environment
 
 __all__ = ["SUFFIX", "Renderer"]
 
@@ -279,12 +280,17 @@ _VIEW_OBJECT: Final = re.compile(r"'greeter\.template_env\.(ContactView|SenderVi
 _VIEW_NAMES: Final = {"ContactView": "contact", "SenderView": "sender"}
 
 
-def _describe(exc: BaseException) -> str:
+_UNDEFINED_NAME: Final = re.compile(r"'([^']+)' is undefined")
+_NO_ATTRIBUTE: Final = re.compile(r"'(contact|sender)' has no attribute '([^']+)'")
+
+
+def _describe(exc: BaseException, variables: Iterable[str] = ()) -> str:
     if isinstance(exc, SecurityError):
         return f"refused by the sandbox: {exc}"
     if isinstance(exc, UndefinedError):
         # "'greeter.template_env.ContactView object' has no attribute 'x'" → "'contact' has no …"
-        return "undefined: " + _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES[m.group(1)]}'", str(exc))
+        message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES[m.group(1)]}'", str(exc))
+        return "undefined: " + message + _did_you_mean(message, variables)
     if isinstance(exc, TemplateSyntaxError):
         return f"syntax error: {exc.message}"
     if isinstance(exc, TemplateNotFound):
@@ -294,6 +300,19 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, TemplateRuntimeError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def _did_you_mean(message: str, variables: Iterable[str]) -> str:
+    """A marketer's typo (``contakt``, ``contact.firstname``) answered with the name meant."""
+    if (m := _UNDEFINED_NAME.fullmatch(message)) is not None:
+        wrong, known = m.group(1), sorted(variables)
+    elif (m := _NO_ATTRIBUTE.fullmatch(message)) is not None:
+        view = ContactView if m.group(1) == "contact" else SenderView
+        wrong, known = m.group(2), sorted(VIEW_FIELDS[view])
+    else:
+        return ""
+    close = difflib.get_close_matches(wrong, known, n=1)
+    return f", did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
 
 
 def _one_line(text: str) -> str:
@@ -387,18 +406,20 @@ class Renderer:
             if variant.html is not None:
                 html = _block(_context(variant.html, values), "html").strip()
         except Exception as exc:
-            raise self._error(exc, variant.file, contact.id) from exc
+            raise self._error(exc, variant.file, contact.id, values) from exc
         for part, value in (("subject", subject), ("text", text)):
             if not value:
                 raise TemplateError(variant.file, None, f"the {part} block rendered empty", contact.id)
         return Rendered(subject=subject, text=text, html=html, template_file=variant.file)
 
-    def _error(self, exc: Exception, file: str, contact_id: str) -> TemplateError:
+    def _error(
+        self, exc: Exception, file: str, contact_id: str, variables: Iterable[str] = ()
+    ) -> TemplateError:
         if isinstance(exc, TemplateSyntaxError) and exc.name:  # an include compiled lazily
             return TemplateError(exc.name, exc.lineno, _describe(exc), contact_id)
         where = _template_frame(exc.__traceback__)
         name, line = where if where is not None else (file, None)
-        return TemplateError(name, line, _describe(exc), contact_id)
+        return TemplateError(name, line, _describe(exc, variables), contact_id)
 
     # ------------------------------------------------------------------ resolving files
 

@@ -110,7 +110,7 @@ def contact_view(contact: Contact, locale: str) -> ContactView:
 
 
 #: Public data fields of the views, readable without the sandbox's per-access checks.
-_VIEW_FIELDS: Final[dict[type, frozenset[str]]] = {
+VIEW_FIELDS: Final[dict[type, frozenset[str]]] = {
     cls: frozenset(f.name for f in fields(cls) if not f.name.startswith("_"))
     for cls in (ContactView, SenderView)
 }
@@ -124,6 +124,8 @@ def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _name_filter(value: object, case: str = "nominative", parts: str = "first_patronymic") -> str:
+    if isinstance(value, Undefined):  # `{{ contakt|name }}`: say what is undefined, as anywhere else
+        value._fail_with_undefined_error()
     if not isinstance(value, ContactView):
         raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
     return decline(value._contact, case, parts=parts)
@@ -267,7 +269,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         # every letter): they are plain data by construction, so the generic
         # safety checks would only cost time. Anything else takes the full path.
         kind = type(obj)
-        fields = _VIEW_FIELDS.get(kind)
+        fields = VIEW_FIELDS.get(kind)
         if fields is not None and attribute in fields:
             return getattr(obj, attribute)
         if kind is TemplateReference and not attribute.startswith("_"):

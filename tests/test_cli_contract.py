@@ -61,6 +61,24 @@ def test_rejected_row_is_exit_1_with_file_row_column(make_project: MakeProject) 
     assert "contacts.csv:row 3: Email: 'not-an-email' is not a valid e-mail address" in err
 
 
+def test_a_template_typo_is_one_problem_naming_the_first_contacts_and_the_name_meant(
+    make_project: MakeProject,
+) -> None:
+    config = make_project([contact_row(str(i), f"c{i}@example.com") for i in range(1, 8)])
+    template = config.parent / "templates" / "birthday.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{{ contact|name }}", "{{ contakt|name }}", 1), encoding="utf-8")
+    code, _, err = invoke("--config", str(config), "check")
+    assert code == 1
+    lines = [line for line in err.splitlines() if "contakt" in line]
+    assert len(lines) == 1, err
+    assert re.fullmatch(
+        r"birthday\.j2:\d+:\d+: undefined: 'contakt' is undefined, did you mean 'contact'\?"
+        r" \(7 contacts: 1, 2, 3 and 4 more\)",
+        lines[0],
+    )
+
+
 def test_template_syntax_error_names_file_and_line_exit_2(make_project: MakeProject) -> None:
     config = make_project([contact_row("1", "a@example.com")])
     broken = config.parent / "templates" / "birthday.j2"

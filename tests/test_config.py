@@ -129,8 +129,39 @@ def test_tab_indentation_is_a_yaml_syntax_error_with_a_hint() -> None:
 
 def test_duplicate_key_is_reported_not_silently_overwritten() -> None:
     problems = errors_of(MINIMAL + "frequency_cap:\n  max_count: 2\n")
-    assert len(problems) == 1 and "appears twice" in problems[0]
+    assert len(problems) == 1 and "`frequency_cap` appears twice in the same section" in problems[0]
     assert problems[0].startswith("greeter.yaml:")
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        (("  email: hello@shop.example", "  email: hello"), "sender.email: is not an e-mail address"),
+        (
+            ("  - name: birthday", "  - name: Birthday"),
+            "occasions.0.name: should be lower-case Latin letters",
+        ),
+        (
+            ("    template: birthday", "    template: birthday.j2"),
+            "occasions.0.template: should be a template name",
+        ),
+        (
+            ("defaults:", "unsubscribe:\n  url: http://x\n  secret_env: S\ndefaults:"),
+            "unsubscribe.url: should start with https://",
+        ),
+        (
+            ("defaults:", "storage:\n  url: journal.db\ndefaults:"),
+            "storage.url: should start with sqlite:// or postgresql://",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_described_in_words_not_as_a_regex(
+    mutation: tuple[str, str], expected: str
+) -> None:
+    old, new = mutation
+    assert old in MINIMAL
+    (problem,) = errors_of(MINIMAL.replace(old, new, 1))
+    assert expected in problem and "pattern" not in problem, problem
 
 
 def test_all_problems_are_reported_at_once() -> None:

@@ -477,7 +477,39 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         r.render(item(person("client-42", "Иван")))
     err = caught.value
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
-    assert str(err) == "birthday.j2:4: undefined: 'nickname' is undefined (contact client-42)"
+    assert str(err) == (
+        "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, contact, lang, locale,"
+        " occasion, occasion_date, salutation, sender, years) (contact client-42)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("{{ contakt }}", "'contakt' is undefined, did you mean 'contact'?"),
+        ("{{ contakt|name('dative') }}", "'contakt' is undefined, did you mean 'contact'?"),
+        ("{{ contact.firstname }}", "'contact' has no attribute 'firstname', did you mean 'first_name'?"),
+        (
+            "{{ contact.patronymik|upper }}",
+            "'contact' has no attribute 'patronymik', did you mean 'patronymic'?",
+        ),
+        ("{{ sendr.name }}", "'sendr' is undefined, did you mean 'sender'?"),
+        ("{{ sender.signatur }}", "'sender' has no attribute 'signatur', did you mean 'signature'?"),
+        ("{{ occasion_day }}", "'occasion_day' is undefined, did you mean 'occasion_date'?"),
+    ],
+)
+def test_a_misspelt_name_is_answered_with_the_name_meant(
+    tmp_path: Path, expression: str, message: str
+) -> None:
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": f"{{% block subject %}}x{{% endblock %}}{{% block text %}}{expression}{{% endblock %}}"
+        },
+    )
+    with pytest.raises(TemplateError) as caught:
+        r.render(item(person("c1", "Иван")))
+    assert caught.value.detail == f"undefined: {message}"
 
 
 @pytest.mark.parametrize(
