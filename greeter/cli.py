@@ -542,32 +542,55 @@ def _csv_addresses(path: Path) -> list[str]:
 @main.command(context_settings=CONTEXT)
 @_config_option
 @click.argument("action", type=click.Choice(["resend", "dismiss"]))
-@click.option("--contact", "contact_id", required=True, metavar="ID")
-@click.option("--occasion", required=True, metavar="NAME")
-@click.option("--date", "occasion_date", required=True, metavar="DATE", help="Occasion date (YYYY-MM-DD).")
+@click.option("--contact", "contact_id", metavar="ID", help="Only this contact's uncertain greetings.")
+@click.option("--occasion", metavar="NAME", help="Only this occasion's.")
+@click.option("--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD).")
+@click.option("--all", "every", is_flag=True, help="Every uncertain greeting (the filters above narrow it).")
 @click.pass_obj
 @handles_errors
-def uncertain(state: State, action: str, contact_id: str, occasion: str, occasion_date: str) -> None:
-    """Decide about an `uncertain` greeting: resend it, or dismiss it for good.
+def uncertain(
+    state: State,
+    action: str,
+    contact_id: str | None,
+    occasion: str | None,
+    occasion_date: str | None,
+    every: bool,
+) -> None:
+    """Decide about `uncertain` greetings: resend them, or dismiss them for good.
 
     A greeting is uncertain when the connection broke after the message was
     handed over: the client may or may not have it. greeter never guesses;
     check the mail server's log, then resend (it goes out with the next send,
-    with the same Message-ID) or dismiss.
+    with the same Message-ID) or dismiss. A server lost mid-batch leaves up to
+    `pool_size` of them: `--all` decides them together. Each one decided is
+    printed; exit 1 if none matched.
+
+    \b
+    Examples:
+      greeter history --state uncertain
+      greeter uncertain resend --contact 1001 --occasion birthday --date 2027-01-07
+      greeter uncertain dismiss --all --date 2027-01-07
     """
     from greeter.config_loader import load_settings
 
+    if not (contact_id or occasion or occasion_date or every):
+        raise click.UsageError("say which: --contact, --occasion and/or --date, or --all")
     settings = load_settings(state.config)
     moment = datetime.now(ZoneInfo("UTC"))
     day = parse_day(occasion_date, "--date")
-    assert day is not None
     journal = _open_journal(settings.storage.url, moment)
     try:
-        key = (contact_id, occasion, day)
-        (journal.resend if action == "resend" else journal.dismiss)(key, moment)
+        chosen = journal.history(
+            contact_id=contact_id, occasion=occasion, state="uncertain", since=day, until=day
+        )
+        for entry in chosen:
+            (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
+            click.echo(f"{action}: {entry.contact_id} {entry.occasion} {entry.occasion_date}")
     finally:
         journal.close()
-    click.echo(f"{action}: {contact_id} {occasion} {day}")
+    if not chosen:
+        click.echo("no uncertain greeting matches (see greeter history --state uncertain)", err=True)
+        sys.exit(EXIT_PROBLEMS)
 
 
 # The daemon and review commands live in their own module; importing it registers them.
