@@ -59,6 +59,11 @@ Every template sees:
     The anniversary number (age, company age, years together) or ``None``.
 ``belated``
     ``True`` when the letter leaves after its day because of downtime.
+``early``
+    ``True`` when the letter leaves before its day: the day is a day off and
+    the letter goes on the working day before it (a birthday on 7 January
+    is greeted on 30 December), or the occasion has ``days_before``. Say
+    "с наступающим днём рождения", not "с днём рождения", eight days ahead.
 ``also``
     Occasions merged into this letter, each ``{occasion, date, years}``
     (``a.occasion`` or ``a["occasion"]``), in the planner's order; ``[]`` if none.
@@ -392,6 +397,7 @@ class Renderer:
             "occasion_date": hit.date,
             "years": hit.years,
             "belated": item.belated,
+            "early": item.send_at is not None and item.send_at.date() < hit.date,
             "also": [{"occasion": h.occasion, "date": h.date, "years": h.years} for h in item.also],
             "sender": self._sender,
             "salutation": salutation(contact, letter),

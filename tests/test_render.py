@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time
 from html.parser import HTMLParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from jinja2 import FileSystemLoader
@@ -65,9 +66,10 @@ def item(
     years: int | None = 15,
     belated: bool = False,
     also: tuple[Hit, ...] = (),
+    send_at: datetime | None = None,
 ) -> PlanItem:
     hit = Hit(contact, occasion or template, day, years, 100, template)
-    return PlanItem(hit=hit, status="send", also=also, belated=belated)
+    return PlanItem(hit=hit, status="send", send_at=send_at, also=also, belated=belated)
 
 
 @pytest.fixture(scope="module")
@@ -269,6 +271,41 @@ def test_birthday_never_prints_the_age_and_says_jubilee_from_50(shipped: Rendere
     out = shipped.render(item(FEMALE, years=50))
     assert out.subject == "Анна Ильинична, с юбилеем!"
     assert "50" not in out.text
+
+
+@pytest.mark.parametrize(
+    ("contact", "leaves", "subject", "line"),
+    [
+        (
+            MALE,
+            date(2026, 12, 30),
+            "Иван Петрович, с наступающим днём рождения!",
+            "7 января — Ваш праздник, и мы спешим заранее",
+        ),
+        (
+            MALE,
+            date(2027, 1, 7),
+            "Иван Петрович, с днём рождения!",
+            "Примите наши самые тёплые поздравления с днём рождения!",
+        ),
+        (
+            ENGLISH,
+            date(2026, 12, 30),
+            "Early birthday wishes, John!",
+            "Your birthday is coming up on January 7",
+        ),
+        (ENGLISH, date(2027, 1, 7), "Happy birthday, John!", "Warmest birthday wishes"),
+    ],
+)
+def test_a_birthday_greeted_before_its_day_says_so(
+    shipped: Renderer, contact: Contact, leaves: date, subject: str, line: str
+) -> None:
+    """A 7 January birthday greeted on 30 December (New Year holidays) is "наступающий", not today's."""
+    moscow = ZoneInfo("Europe/Moscow")
+    at = datetime.combine(leaves, time(10, 30), moscow)
+    out = shipped.render(item(contact, day=date(2027, 1, 7), years=46, send_at=at))
+    assert out.subject == subject
+    assert line in out.text
 
 
 def test_several_merged_occasions_read_as_one_sentence(shipped: Renderer) -> None:
@@ -478,7 +515,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
     err = caught.value
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
     assert str(err) == (
-        "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, contact, lang, locale,"
+        "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, contact, early, lang, locale,"
         " occasion, occasion_date, salutation, sender, years) (contact client-42)"
     )
 
