@@ -59,6 +59,10 @@ Every template sees:
     The anniversary number (age, company age, years together) or ``None``.
 ``belated``
     ``True`` when the letter leaves after its day because of downtime.
+``send_date``
+    The day the letter leaves, in the recipient's zone (``occasion_date``
+    where no send time is known, as in ``greeter check``). Merged occasions
+    are past or ahead relative to it, not to the letter's own occasion.
 ``early``
     ``True`` when the letter leaves before its day: the day is a day off and
     the letter goes on the working day before it (a birthday on 7 January
@@ -391,13 +395,15 @@ class Renderer:
         if isinstance(variant, _LoadError):
             raise TemplateError(variant.file, variant.line, variant.message, contact.id)
         letter = variant.locale
+        send_date = item.send_at.date() if item.send_at is not None else hit.date
         values: dict[str, Any] = {
             "contact": contact_view(contact, locale),
             "occasion": hit.occasion,
             "occasion_date": hit.date,
             "years": hit.years,
             "belated": item.belated,
-            "early": item.send_at is not None and item.send_at.date() < hit.date,
+            "send_date": send_date,
+            "early": send_date < hit.date,
             "also": [{"occasion": h.occasion, "date": h.date, "years": h.years} for h in item.also],
             "sender": self._sender,
             "salutation": salutation(contact, letter),

@@ -308,6 +308,29 @@ def test_a_birthday_greeted_before_its_day_says_so(
     assert line in out.text
 
 
+def test_merged_occasions_are_past_or_ahead_of_the_day_the_letter_leaves(shipped: Renderer) -> None:
+    """Sent on 30 December for a 7 January birthday, a 5 January anniversary is still ahead."""
+    at = datetime(2026, 12, 30, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))
+    deal = Hit(MALE, "first_deal_anniversary", date(2027, 1, 5), 3, 40, "first_deal")
+    out = shipped.render(item(MALE, day=date(2027, 1, 7), years=46, send_at=at, also=(deal,)))
+    assert "поздравляем Вас и с наступающим 3-летием нашего сотрудничества!" in out.text
+    english = shipped.render(item(ENGLISH, day=date(2027, 1, 7), years=46, send_at=at, also=(deal,)))
+    assert "wish you a happy" in english.text and "belated" not in english.text
+    on_the_day = datetime(2027, 1, 7, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))
+    out = shipped.render(item(MALE, day=date(2027, 1, 7), years=46, send_at=on_the_day, also=(deal,)))
+    assert "с прошедшим 3-летием нашего сотрудничества!" in out.text
+
+
+def test_a_holiday_greeted_before_its_day_is_ahead(shipped: Renderer) -> None:
+    """8 March 2026 is a Sunday: the letter leaves on Friday 6 March."""
+    at = datetime(2026, 3, 6, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))
+    out = shipped.render(
+        item(FEMALE, "holiday", occasion="womens_day", day=date(2026, 3, 8), years=None, send_at=at)
+    )
+    assert out.subject == "Анна Ильинична, с наступающим Международным женским днём!"
+    assert "Сердечно поздравляем Вас с наступающим Международным женским днём!" in out.text
+
+
 def test_several_merged_occasions_read_as_one_sentence(shipped: Renderer) -> None:
     also = (
         Hit(MALE, "first_deal_anniversary", date(2026, 12, 10), 3, 70, "first_deal"),
@@ -516,7 +539,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
     assert str(err) == (
         "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, contact, early, lang, locale,"
-        " occasion, occasion_date, salutation, sender, years) (contact client-42)"
+        " occasion, occasion_date, salutation, send_date, sender, years) (contact client-42)"
     )
 
 
