@@ -389,6 +389,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
         click.echo(str(problem), err=True)
     for error in result.summary.errors:
         click.echo(error, err=True)
+    for line in result.summary.reply_lines():
+        click.echo(line, err=True)
     counts = dict(result.summary.counts)
     if as_json:
         payload = {
@@ -398,6 +400,10 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
             "recovered_uncertain": result.recovered,
             **{k: counts.get(k, 0) for k in ("sent", "retry", "failed", "uncertain", "render_error")},
             "skipped": dict(result.summary.skipped),
+            "replies": [
+                {"state": state, "reply": reply, "count": n}
+                for (state, reply), n in result.summary.replies.most_common()
+            ],
             "rows_rejected": result.report.rejected,
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

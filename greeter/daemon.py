@@ -244,6 +244,7 @@ class Daemon:
             uncertain=summary.counts["uncertain"],
             render_error=summary.counts["render_error"],
             skipped=dict(summary.skipped),
+            replies=summary.reply_lines(),
             recovered_uncertain=cycle.recovered,
             next_send=cycle.next_send.isoformat() if cycle.next_send else None,
         )

@@ -61,6 +61,9 @@ class Summary:
     counts: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    #: Why letters went to ``retry`` or ``failed``: (state, the server's reply or the connection
+    #: error) → letters. An unreachable server is one line, "retry ×18: cannot connect to …".
+    replies: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def failed(self) -> bool:
@@ -71,11 +74,20 @@ class Summary:
         self.counts.update(other.counts)
         self.skipped.update(other.skipped)
         self.errors.extend(other.errors)
+        self.replies.update(other.replies)
 
     def line(self) -> str:
         parts = [f"{k}: {self.counts[k]}" for k in ("sent", "retry", "failed", "uncertain", "render_error")]
         skips = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items()))
         return "; ".join(parts) + (f"; skipped: {skips}" if skips else "")
+
+    def reply_lines(self, most: int = 5) -> list[str]:
+        """The commonest reasons for ``retry`` and ``failed``, one line each, most letters first."""
+        top = self.replies.most_common()
+        lines = [f"{state} ×{n}: {reply}" for (state, reply), n in top[:most]]
+        if len(top) > most:
+            lines.append(f"… and {len(top) - most} other replies (greeter history --state retry|failed)")
+        return lines
 
 
 def backoff(attempts: int, policy: Retry) -> timedelta:
@@ -356,6 +368,8 @@ class Deliverer:
     def count(self, result: SendResult, counted: str) -> None:
         """Add a recorded verdict to the summary."""
         self.summary.counts[counted] += 1
+        if counted in ("retry", "failed"):
+            self.summary.replies[(counted, result.reply)] += 1
         if counted == "uncertain":
             key = result.key
             self.summary.errors.append(

@@ -104,6 +104,7 @@ def test_550_fails_suppresses_and_is_never_retried(make_project: MakeProject) ->
         result = greeter(config, "send", "--once", "--now", NOW)
         assert result.returncode == 1  # a greeting failed
         assert "failed: 1" in result.stdout and "sent: 1" in result.stdout
+        assert "failed ×1: 550 " in result.stderr
         again = greeter(config, "send", "--once", "--now", "2027-04-15T11:00:00+03:00")
         assert "due 0" in again.stdout
         assert [m.rcpt_tos for m in sink.messages] == [("client2@example.com",)]
@@ -176,6 +177,8 @@ def test_unreachable_server_means_retry_and_a_clear_message(make_project: MakePr
     assert result.returncode == 0 or result.returncode == 1
     assert "retry: 2" in result.stdout
     assert "Traceback" not in result.stderr
+    # why, once for all the letters it held back
+    assert f"retry ×2: cannot connect to 127.0.0.1:{port}: connection refused" in result.stderr
     assert {r["state"] for r in history(config)} == {"retry"}
 
 
@@ -191,10 +194,13 @@ def test_dry_run_claims_nothing(make_project: MakeProject) -> None:
 
 def test_json_summary(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
-        config = make_project(people(2), **smtp(sink.port))
+        config = make_project(people(3), **smtp(sink.port))
+        sink.reject("client1@example.com", 451)
         result = greeter(config, "send", "--once", "--json", "--now", NOW)
     summary = json.loads(result.stdout)
-    assert (summary["due"], summary["sent"], summary["failed"], summary["uncertain"]) == (2, 2, 0, 0)
+    assert (summary["due"], summary["sent"], summary["retry"], summary["failed"]) == (3, 2, 1, 0)
+    ((reply),) = summary["replies"]
+    assert (reply["state"], reply["count"]) == ("retry", 1) and reply["reply"].startswith("451 ")
 
 
 def test_header_injection_in_a_name_never_reaches_the_wire(make_project: MakeProject) -> None:
