@@ -23,6 +23,7 @@ class ApproveResult:
     approved: int = 0
     render_errors: list[str] = field(default_factory=list)
     rows_rejected: int = 0
+    problems: list[str] = field(default_factory=list)
 
 
 def approve_range(
@@ -60,6 +61,7 @@ def approve_range(
             chosen.append((item.hit.key, content_hash(draft.rendered)))
         result.approved = journal.approve(chosen, by, now)
         result.rows_rejected = report.rejected
+        result.problems = [str(p) for p in report.problems if p.severity == "error" and p.kind != "row"]
     finally:
         journal.close()
     return result

@@ -158,6 +158,8 @@ def approve(
     )
     for error in result.render_errors:
         click.echo(f"not approved (render error): {error}", err=True)
+    for problem in result.problems:
+        click.echo(problem, err=True)
     last = first + timedelta(days=days - 1)
     click.echo(f"approved {result.approved} draft(s) to send {first:%Y-%m-%d} … {last:%Y-%m-%d}")
-    sys.exit(1 if result.render_errors or result.rows_rejected else 0)
+    sys.exit(1 if result.render_errors or result.rows_rejected or result.problems else 0)

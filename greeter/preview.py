@@ -113,7 +113,7 @@ def run_preview(
         )
     for problem in report.problems:
         print(problem, file=sys.stderr)
-    return EXIT_PROBLEMS if errors or report.rejected else 0
+    return EXIT_PROBLEMS if errors or report.rejected or report.missing else 0
 
 
 def _write_json(stream: Iterable[Draft]) -> int:

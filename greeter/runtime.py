@@ -78,9 +78,14 @@ class Inputs:
         source = self._kept_contacts(cfg, report) if self.keep_contacts else None
         if source is None:
             source = iter_contacts(cfg, self.settings.defaults, report)
+        found = False
         for contact in source:
             if only is None or contact.id == only:
+                found = True
                 yield contact
+        if only is not None and not found:
+            report.missing.append(only)
+            report.problems.append(Problem(report.source, "", f"no contact has id {only!r} (--contact)"))
 
     def _kept_contacts(self, cfg: ContactsSource, report: LoadReport) -> Iterator[Contact] | None:
         """The contacts from memory (loading them first if the file changed); None: stream instead."""

@@ -243,3 +243,14 @@ def test_history_table_piped_keeps_each_greeting_on_one_line(
         r"1001 .* birthday .* 2026-12-29 .* sent .* 1 .* 2026-12-30 09:00 .* 250 written to ", row
     )
     assert "when (UTC)" in out
+
+
+def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project: MakeProject) -> None:
+    config = make_project([contact_row("C-1", "a@example.com", birthday="13.04.1980")])
+    code, out, err = invoke("--config", str(config), "preview", "--contact", "C-l", "--from", "2027-04-01")
+    assert code == 1
+    assert "contacts.csv: no contact has id 'C-l' (--contact)" in err
+    code, out, err = invoke("--config", str(config), "preview", "--contact", "C-1", "--from", "2027-04-01")
+    assert code == 0 and "no contact has id" not in err and "birthday" in out
+    code, out, err = invoke("--config", str(config), "approve", "--contact", "C-l", "--from", "2027-04-01")
+    assert code == 1 and "no contact has id 'C-l'" in err and "approved 0" in out

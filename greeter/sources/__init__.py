@@ -32,6 +32,8 @@ class LoadReport:
     rows_read: int = 0
     loaded: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: Contact ids asked for (``--contact``) that no row has: a typo must not read as "nothing planned".
+    missing: list[str] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
