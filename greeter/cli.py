@@ -445,6 +445,7 @@ def _progress_factory() -> Callable[[int, int], Callable[[int], None]] | None:
 @main.command(context_settings=CONTEXT)
 @_config_option
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact.")
+@click.option("--email", metavar="ADDRESS", help="Only greetings to this address (any case).")
 @click.option("--occasion", metavar="NAME", help="Only this occasion.")
 @click.option(
     "--state",
@@ -462,6 +463,7 @@ def _progress_factory() -> Callable[[int, int], Callable[[int], None]] | None:
 def history(
     state: State,
     contact_id: str | None,
+    email: str | None,
     occasion: str | None,
     state_filter: str | None,
     since: str | None,
@@ -471,7 +473,14 @@ def history(
     """The journal: every greeting sent, retried, failed, skipped or uncertain.
 
     The client history the sales books ask for — who was greeted, for what,
-    when, and what the mail server answered.
+    when, and what the mail server answered. A manager who knows the client
+    by address rather than by CRM id filters with --email.
+
+    \b
+    Examples:
+      greeter history --contact 1001
+      greeter history --email ivan@example.com --format json
+      greeter history --state uncertain
     """
     from greeter.config_loader import load_settings
     from greeter.history_view import print_history
@@ -488,6 +497,9 @@ def history(
         )
     finally:
         journal.close()
+    if email is not None:
+        wanted = email.strip().casefold()
+        entries = [e for e in entries if (e.email or "").casefold() == wanted]
     print_history(entries, fmt)
 
 

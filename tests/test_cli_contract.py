@@ -243,6 +243,15 @@ def test_history_table_piped_keeps_each_greeting_on_one_line(
         r"1001 .* birthday .* 2026-12-29 .* sent .* 1 .* 2026-12-30 09:00 .* 250 written to ", row
     )
     assert "when (UTC)" in out
+    # a manager who knows the client by address
+    code, out, _ = invoke(
+        "--config", str(config), "history", "--email", "IVAN@Example.com", "--format", "json"
+    )
+    assert code == 0 and {e["contact_id"] for e in json.loads(out)} == {"1001"}
+    code, out, _ = invoke(
+        "--config", str(config), "history", "--email", "someone@example.com", "--format", "json"
+    )
+    assert code == 0 and json.loads(out) == []
 
 
 def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project: MakeProject) -> None:
