@@ -11,6 +11,7 @@ answers (:mod:`greeter.db_checks`), without creating anything.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 from greeter.config import Settings
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
-from greeter.errors import ContactsError, Problem, TemplateError
+from greeter.errors import ConfigError, ContactsError, Problem, TemplateError
 from greeter.plan_types import Hit, PlanItem
 from greeter.render import SUFFIX, Renderer
 from greeter.runtime import load_inputs
@@ -48,16 +49,24 @@ class CheckReport:
     template_errors: int = 0
     #: The journal's database and, for ``source: sql``, the CRM's.
     databases: list[DatabaseStatus] = field(default_factory=list)
+    #: The mail server (``transport: smtp``): (host:port, reachable and logged in, what happened).
+    smtp: tuple[str, bool, str] | None = None
+    #: The SMTP password is not where the config says (``send`` would stop with exit 2).
+    smtp_errors: int = 0
 
     @property
     def errors(self) -> int:
         """Problems that make the check fail: rejected rows, broken templates, failed renders, databases."""
-        broken = sum(not d.ok for d in self.databases)
+        broken = sum(not d.ok for d in self.databases) + self.smtp_errors
         return self.rows_rejected + self.template_errors + self.render_failures + broken
 
     @property
     def warnings(self) -> int:
         return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def row_warnings(self) -> int:
+        return sum(p.severity == "warning" and p.kind == "row" for p in self.problems)
 
     def summary(self) -> dict[str, Any]:
         reasons = Counter(p.message.split(" (")[0] for p in self.problems if p.kind == "row")
@@ -74,6 +83,9 @@ class CheckReport:
             "render_failures": self.render_failures,
             "row_problems": dict(reasons.most_common()),
             "databases": {d.role: d.as_dict() for d in self.databases},
+            "smtp": None
+            if self.smtp is None
+            else {"server": self.smtp[0], "ok": self.smtp[1], "detail": self.smtp[2]},
             "problems": [str(p) for p in self.problems],
         }
 
@@ -82,8 +94,9 @@ class CheckReport:
         lines = [
             f"{self.config_file}: config OK",
             *(d.line() for d in self.databases),
+            *([f"mail server: {self.smtp[0]}: {self.smtp[2]}"] if self.smtp else []),
             f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows, "
-            f"{self.rows_rejected} rejected, {self.warnings} warning(s)",
+            f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)",
             f"occasions: {len(self.occasions)} ({', '.join(self.occasions)})",
             "templates: "
             + ", ".join(f"{name} ({n} variant{'s' if n != 1 else ''})" for name, n in self.templates.items()),
@@ -104,6 +117,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     check_databases(
         report, settings.storage.url, settings.contacts.url if settings.contacts.source == "sql" else None
     )
+    check_smtp(report, settings)
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
     template_problems = _locate_missing(renderer.check(names), settings, config_file)
@@ -172,6 +186,38 @@ def _locate_missing(problems: list[Problem], settings: Settings, config_file: Pa
             problem = Problem(str(config_file), where, problem.message + hint, line, col)
         located.append(problem)
     return located
+
+
+def check_smtp(report: CheckReport, settings: Settings) -> None:
+    """Connect, greet, secure and log in as a send would (the file transport has nothing to check).
+
+    Unreachable is a warning (sending would retry, and a marketer checking
+    templates may be off the network); a password that is not where the
+    config says is an error, as it is for ``send``.
+    """
+    if settings.delivery.transport != "smtp":
+        return
+    from greeter.send import read_secret
+    from greeter.smtp_transport import SmtpTransport
+
+    smtp = settings.delivery.smtp
+    where = f"{smtp.host}:{smtp.port}"
+    try:
+        password = read_secret(smtp.password_env, smtp.password_file, "SMTP password")
+    except ConfigError as exc:
+        report.smtp = (where, False, "not tried: " + "; ".join(p.message for p in exc.problems))
+        report.problems.extend(exc.problems)
+        report.smtp_errors += len(exc.problems)
+        return
+    reason = asyncio.run(SmtpTransport(smtp, password).probe())
+    if reason is None:
+        security = {"none": "no TLS", "starttls": "STARTTLS", "tls": "TLS"}[smtp.security]
+        done = f"OK ({security}{f', logged in as {smtp.username}' if smtp.username else ''})"
+        report.smtp = (where, True, done)
+        return
+    report.smtp = (where, False, f"cannot connect: {reason}")
+    message = f"cannot connect: {reason}; sending would retry"
+    report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message, severity="warning"))
 
 
 def check_databases(report: CheckReport, storage_url: str, contacts_url: str | None) -> None:

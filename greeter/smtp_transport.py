@@ -372,6 +372,20 @@ class SmtpTransport:
 
         return run_batch(send, items, concurrency=self._settings.pool_size, limiter=limiter)
 
+    async def probe(self) -> str | None:
+        """Connect, greet, secure and log in as a send would, then QUIT: None, or why not.
+
+        For ``greeter check``: a wrong port, a refused login or a certificate
+        problem is found before the first greeting has to wait for a retry.
+        """
+        try:
+            client = await self._open()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            return _why(exc)
+        self._all_slots[0].client = client
+        await self.close()
+        return None
+
     def _discard(self, client: aiosmtplib.SMTP) -> None:
         """Close a connection and remember its protocol until the socket is really gone."""
         self._closing = [p for p in self._closing if p.transport is not None]

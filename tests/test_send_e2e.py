@@ -281,3 +281,34 @@ def _aware(text: str) -> Any:
 @pytest.fixture(autouse=True)
 def _no_real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GREETER_CONFIG", raising=False)
+
+
+def test_check_connects_and_logs_in_to_the_mail_server(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`greeter check` tries the mail server as a send would: reachable, login, password present."""
+    with SmtpSink(users={"greeter": "s3cret"}) as sink:
+        changes = smtp(sink.port)
+        changes["delivery"]["smtp"].update({"username": "greeter", "password_env": "GREETER_TEST_SMTP_PW"})
+        config = make_project(people(1), **changes)
+        missing = greeter(config, "check")
+        assert missing.returncode == 1
+        assert "environment variable GREETER_TEST_SMTP_PW is not set" in missing.stderr
+        assert f"mail server: 127.0.0.1:{sink.port}: not tried" in missing.stdout
+        monkeypatch.setenv("GREETER_TEST_SMTP_PW", "s3cret")
+        good = greeter(config, "check")
+        assert good.returncode == 0, good.stdout + good.stderr
+        assert f"mail server: 127.0.0.1:{sink.port}: OK (no TLS, logged in as greeter)" in good.stdout
+        monkeypatch.setenv("GREETER_TEST_SMTP_PW", "wrong")
+        refused = greeter(config, "check")
+        assert (
+            refused.returncode == 0
+            and "535" in refused.stdout
+            and "delivery.smtp: warning:" in refused.stderr
+        )
+        assert sink.messages == []  # a check never sends
+    down = greeter(config, "check", "--json")  # the sink has stopped
+    report = json.loads(down.stdout)
+    assert down.returncode == 0 and report["smtp"]["ok"] is False
+    assert "connection refused" in report["smtp"]["detail"]
+    assert greeter(config, "check", "--strict").returncode == 1
