@@ -47,7 +47,8 @@ def print_history(entries: Sequence[JournalEntry], fmt: str) -> None:
             writer.writerow(row)
         return
     table = Table(title=f"journal: {len(entries)} greeting(s)")
-    for name in ("contact", "occasion", "date", "state", "attempts", "when (UTC)", "server said / why"):
+    names = ("contact", "e-mail", "occasion", "date", "state", "attempts", "when (UTC)", "server said / why")
+    for name in names:
         table.add_column(name, overflow="fold")
     colour = {"sent": "green", "failed": "red", "uncertain": "red", "retry": "yellow"}
     for e in entries:
@@ -55,7 +56,7 @@ def print_history(entries: Sequence[JournalEntry], fmt: str) -> None:
         occasion = e.occasion + "".join(f" + {m}" for m in e.merged)
         state = f"[{colour[e.state]}]{e.state}[/]" if e.state in colour else e.state
         table.add_row(
-            e.contact_id, occasion, e.occasion_date.isoformat(), state, str(e.attempts),
+            e.contact_id, e.email or "", occasion, e.occasion_date.isoformat(), state, str(e.attempts),
             f"{when.astimezone(UTC):%Y-%m-%d %H:%M}" if when else "", e.last_reply or e.reason or "",
         )  # fmt: skip
     table_console().print(table)
