@@ -70,6 +70,7 @@ def warm(countries: Iterable[str], years: Iterable[int], cache_dir: Path | None 
     path = _cache_file(cache_dir)
     if path is not None:
         _read(path)
+    years = list(years)  # once per country: a generator would be spent on the first
     wanted = [(c, y) for c in dict.fromkeys(countries) for y in years]
     missing = [(c, y) for c, y in wanted if f"{c}:{y}" not in _tables and c not in _unsupported]
     if not missing:

@@ -70,6 +70,12 @@ def test_unknown_countries_are_remembered_too(tmp_path: Path) -> None:
     assert not holiday_tables.has_calendar("XX")
 
 
+def test_every_country_gets_every_year(tmp_path: Path) -> None:
+    holiday_tables.warm(["RU", "EE"], (y for y in (2027, 2028)), tmp_path)  # a generator, too
+    tables = json.loads(_file(tmp_path).read_text(encoding="utf-8"))["tables"]
+    assert sorted(tables) == ["EE:2027", "EE:2028", "RU:2027", "RU:2028"]
+
+
 def test_a_missing_year_is_added_to_the_file(tmp_path: Path) -> None:
     holiday_tables.warm(["RU"], [2027], tmp_path)
     holiday_tables.forget()
