@@ -494,12 +494,10 @@ def history(
             state=state_filter,
             since=parse_day(since, "--since"),
             until=parse_day(until, "--until"),
+            email=email,
         )
     finally:
         journal.close()
-    if email is not None:
-        wanted = email.strip().casefold()
-        entries = [e for e in entries if (e.email or "").casefold() == wanted]
     print_history(entries, fmt)
 
 

@@ -172,8 +172,12 @@ class JournalSql(JournalStore, ABC):
         state: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        email: str | None = None,
     ) -> list[JournalEntry]:
-        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive."""
+        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive.
+
+        ``email`` matches in any case (addresses are plain ASCII, so SQL ``lower`` is exact).
+        """
         if state is not None and state not in STATES:
             raise ValueError(f"unknown state {state!r}; one of {', '.join(STATES)}")
         filters = (
@@ -182,6 +186,7 @@ class JournalSql(JournalStore, ABC):
             ("state =", "state", state),
             ("occasion_date >=", "since", None if since is None else self._day(since)),
             ("occasion_date <=", "until", None if until is None else self._day(until)),
+            ("lower(email) =", "email", None if email is None else email.strip().lower()),
         )
         given = [(test, name, value) for test, name, value in filters if value is not None]
         where = " AND ".join(["1 = 1", *(f"{test} {self._p(name)}" for test, name, _ in given)])

@@ -192,6 +192,7 @@ class JournalStore(Protocol):
         state: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        email: str | None = None,
     ) -> list[JournalEntry]: ...
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]: ...

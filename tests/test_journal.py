@@ -255,7 +255,7 @@ def test_history_filters_and_counts(journal: JournalStore) -> None:
         (("c-3", "new_year", date(2025, 1, 1)), "retry"),
     ]
     for key, final in rows:
-        assert claim(journal, key)
+        assert claim(journal, key, email=f"{key[0]}@example.com")
         if final == "sent":
             journal.mark_sent(key, "250 ok", NOW)
         elif final == "failed":
@@ -269,6 +269,8 @@ def test_history_filters_and_counts(journal: JournalStore) -> None:
     assert [e.contact_id for e in journal.history(until=date(2025, 3, 14))] == ["c-1", "c-3", "c-1"]
     assert journal.history(contact_id="c-1", state="sent", since=date(2025, 3, 14), until=date(2025, 3, 14))
     assert journal.history(contact_id="nobody") == []
+    assert [e.key for e in journal.history(email=" C-1@Example.COM ")] == [rows[1][0], rows[0][0]]
+    assert journal.history(email="c-1@example.co") == []
     with pytest.raises(ValueError, match="unknown state"):
         journal.history(state="delivered")
     counts = journal.counts_by_state()
