@@ -42,9 +42,11 @@ from gen_contacts import write_contacts  # noqa: E402
 
 def _source(path: Path) -> tuple[ContactsSource, Defaults]:
     """The contacts section of config.example.yaml, pointed at ``path`` (encoding auto-detected)."""
+    from datetime import date
+
     from greeter.config_loader import load_settings
 
-    s = load_settings(ROOT / "config.example.yaml")
+    s = load_settings(ROOT / "config.example.yaml", today=date.today())
     return s.contacts.model_copy(update={"path": path}), s.defaults
 
 

@@ -219,7 +219,7 @@ def child(kind: str, source: str, days: int) -> dict[str, object]:
     from greeter.planner import plan, plan_window
     from greeter.sources import LoadReport, iter_contacts
 
-    settings = load_settings(ROOT / "config.example.yaml")
+    settings = load_settings(ROOT / "config.example.yaml", today=PLAN_NOW.date())
     how, where = source.split(":", 1)
     if how == "csv":
         contacts_cfg = settings.contacts.model_copy(update={"path": Path(where)})

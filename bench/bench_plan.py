@@ -33,7 +33,7 @@ NOW = datetime(2027, 1, 1, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 def _settings(csv_path: Path):  # type: ignore[no-untyped-def]
     from greeter.config_loader import load_settings
 
-    s = load_settings(ROOT / "config.example.yaml")
+    s = load_settings(ROOT / "config.example.yaml", today=NOW.date())
     return s.model_copy(update={"contacts": s.contacts.model_copy(update={"path": csv_path})})
 
 

@@ -47,7 +47,7 @@ def child(stage: str, letters: int, port: int) -> None:
     """Load, plan, and go as far as ``stage`` for ``letters`` letters (inside valgrind)."""
     import bench_send
 
-    from greeter.cli import parse_now
+    from greeter.cli import config_day, parse_now
     from greeter.delivery import Ready, send_batch
     from greeter.journal import open_journal
     from greeter.message import build_message
@@ -56,7 +56,7 @@ def child(stage: str, letters: int, port: int) -> None:
 
     folder = Path(tempfile.mkdtemp())
     config = bench_send.greeter_project(folder, letters, port, 32)
-    inputs = load_inputs(config)
+    inputs = load_inputs(config, today=config_day(bench_send.NOW))
     now = parse_now(bench_send.NOW, inputs.settings.defaults.timezone)
     journal = open_journal(str(folder / "data" / "journal.sqlite"), now=now)
     journal.lock_sender()

@@ -108,9 +108,9 @@ class CheckReport:
 
 def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     """Run every check; a ConfigError (unusable config) propagates to the CLI as exit 2."""
-    from greeter.cli import parse_now
+    from greeter.cli import config_day, parse_now
 
-    inputs = load_inputs(config_file)
+    inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
     today = parse_now(now_text, settings.defaults.timezone).date()
     report = CheckReport(config_file=config_file, occasions=[o.name for o in settings.occasions])

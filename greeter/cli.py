@@ -169,6 +169,24 @@ def parse_now(value: str | None, default_tz: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
+def config_day(now_text: str | None) -> date:
+    """The day a command's config is checked as of: ``--now``'s own date, else the system's.
+
+    The config's holiday names are checked against the calendars of the years
+    around this day (:func:`greeter.config_loader.parse_settings`). The default
+    time zone that :func:`parse_now` needs is in that config, so ``--now`` is
+    read here by its written date alone; a day's difference at midnight does
+    not change which years are checked. A malformed ``--now`` is reported by
+    :func:`parse_now` once the config is loaded.
+    """
+    if now_text:
+        try:
+            return datetime.fromisoformat(now_text).date()
+        except ValueError:
+            pass
+    return date.today()
+
+
 def parse_day(value: str | None, param: str) -> date | None:
     if value is None:
         return None
@@ -313,7 +331,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     from greeter.planner import plan
     from greeter.runtime import load_inputs, load_planning_state
 
-    inputs = load_inputs(state.config)
+    inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     moment = parse_now(now, settings.defaults.timezone)
     first = parse_day(start, "--from") or moment.date()
@@ -367,7 +385,7 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     from greeter.runtime import load_inputs
     from greeter.send import print_due, send_once
 
-    inputs = load_inputs(state.config)
+    inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     moment = parse_now(now, settings.defaults.timezone)
     journal = _open_journal(settings.storage.url, moment)
@@ -485,7 +503,7 @@ def history(
     from greeter.config_loader import load_settings
     from greeter.history_view import print_history
 
-    settings = load_settings(state.config)
+    settings = load_settings(state.config, today=config_day(None))
     journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
     try:
         entries = journal.history(
@@ -520,7 +538,7 @@ def suppress(state: State, emails: tuple[str, ...], csv_file: Path | None, reaso
     addresses = list(emails) + (_csv_addresses(csv_file) if csv_file else [])
     if not addresses:
         raise click.UsageError("give at least one address or --from-csv")
-    settings = load_settings(state.config)
+    settings = load_settings(state.config, today=config_day(None))
     moment = datetime.now(ZoneInfo("UTC"))
     journal = _open_journal(settings.storage.url, moment)
     try:
@@ -539,7 +557,7 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
     """Take addresses off the do-not-contact list."""
     from greeter.config_loader import load_settings
 
-    settings = load_settings(state.config)
+    settings = load_settings(state.config, today=config_day(None))
     journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
     try:
         n = journal.unsuppress(emails)
@@ -591,7 +609,7 @@ def uncertain(
 
     if not (contact_id or occasion or occasion_date or every):
         raise click.UsageError("say which: --contact, --occasion and/or --date, or --all")
-    settings = load_settings(state.config)
+    settings = load_settings(state.config, today=config_day(None))
     moment = datetime.now(ZoneInfo("UTC"))
     day = parse_day(occasion_date, "--date")
     journal = _open_journal(settings.storage.url, moment)

@@ -16,6 +16,7 @@ from greeter.cli import (
     State,
     _config_option,
     _now_option,
+    config_day,
     handles_errors,
     main,
     parse_day,
@@ -92,7 +93,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     configure_logging(json={"auto": None, "json": True, "console": False}[log_format])
     origin = None
     if now is not None:
-        origin = parse_now(now, load_settings(state.config).defaults.timezone)
+        origin = parse_now(now, load_settings(state.config, today=config_day(now)).defaults.timezone)
     elif speed != 1.0:
         raise click.UsageError("--speed needs --now (the moment the rehearsal clock starts at)")
     sys.exit(run_daemon(state.config, clock=Clock(origin, speed), listen=_host_port(listen)))
@@ -141,7 +142,7 @@ def approve(
 
     if not (approve_all or contact_id or occasion):
         raise click.UsageError("say what to approve: --all, --contact ID or --occasion NAME")
-    inputs = load_inputs(state.config)
+    inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     if settings.review != "required":
         click.echo("note: review is not required in this config; approvals are recorded anyway", err=True)

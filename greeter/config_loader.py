@@ -39,8 +39,11 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(explicit or os.environ.get("GREETER_CONFIG") or DEFAULT_CONFIG)
 
 
-def load_settings(path: str | os.PathLike[str]) -> Settings:
+def load_settings(path: str | os.PathLike[str], *, today: date) -> Settings:
     """Load, validate and anchor relative paths at the config file's folder.
+
+    ``today`` chooses the years whose public holidays the occasions' holiday
+    names are checked against (see :func:`parse_settings`).
 
     Raises :class:`ConfigError` with every problem found (not only the first).
     """
@@ -58,11 +61,17 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         message = f"not UTF-8 text ({exc.reason}); save the file as UTF-8"
         raise ConfigError([Problem(str(path), "", message, line, col)]) from None
-    return parse_settings(text, str(path), base_dir=path.parent)
+    return parse_settings(text, str(path), base_dir=path.parent, today=today)
 
 
-def parse_settings(text: str, filename: str, base_dir: Path | None = None) -> Settings:
-    """Validate YAML text; ``filename`` is only used in messages."""
+def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, today: date) -> Settings:
+    """Validate YAML text; ``filename`` is only used in messages.
+
+    A holiday occasion's name must exist in its country's calendar around
+    ``today`` (the year before through three after, the years a plan made then
+    reads). It is an argument, not the clock, so a config checks the same in a
+    test run in any year, and ``--now`` checks it as of the rehearsed day.
+    """
     data = _parse_yaml(text, filename)
     if not isinstance(data, CommentedMap):
         raise ConfigError([Problem(filename, "", "the config must be a mapping of settings", 1, 1)])
@@ -70,7 +79,7 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None) -> Se
         settings = Settings.model_validate(_plain(data))
     except ValidationError as exc:
         raise ConfigError([_problem(filename, data, err) for err in exc.errors(include_url=False)]) from None
-    problems = _cross_check(settings, data, filename)
+    problems = _cross_check(settings, data, filename, today)
     if problems:
         raise ConfigError(problems)
     return _anchor(settings, base_dir) if base_dir is not None else settings
@@ -85,7 +94,7 @@ def locate(path: str | os.PathLike[str], loc: Sequence[int | str]) -> tuple[int 
     return _position(data, loc)
 
 
-def _cross_check(settings: Settings, data: CommentedMap, filename: str) -> list[Problem]:
+def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: date) -> list[Problem]:
     """Rules spanning sections, located at the offending key."""
     problems: list[Problem] = []
 
@@ -97,7 +106,7 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str) -> list[
     for i, occ in enumerate(settings.occasions):
         if occ.country:
             countries.setdefault(occ.country, ("occasions", i, "country"))
-    year = date.today().year
+    year = today.year
     # Read the cached tables (or compute and keep them) for the years a plan made now uses.
     warm(countries, range(year - 1, year + 3))
     supported = {code for code in countries if has_calendar(code)}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -42,9 +42,9 @@ from greeter.send import Cycle, deliver_cycle, plan_cycle, read_secret
 log = get_logger(component="daemon")
 
 
-def load_valid_inputs(config_file: Path) -> Inputs:
+def load_valid_inputs(config_file: Path, today: date) -> Inputs:
     """Config plus a compile check of every template it names; ConfigError if anything is broken."""
-    inputs = load_inputs(config_file)
+    inputs = load_inputs(config_file, today=today)
     settings = inputs.settings
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     problems = renderer.check(list(dict.fromkeys(o.template for o in settings.occasions)))
@@ -75,7 +75,7 @@ class Daemon:
 
     async def serve(self) -> int:
         """Run until SIGTERM/SIGINT; returns the exit code (0 after a clean stop)."""
-        self._inputs = await asyncio.to_thread(load_valid_inputs, self.config_file)
+        self._inputs = await asyncio.to_thread(load_valid_inputs, self.config_file, self.clock.now().date())
         settings = self._inputs.settings
         journal = open_journal(settings.storage.url, now=self.clock.now())
         self._journal = journal
@@ -146,7 +146,7 @@ class Daemon:
     async def reload(self) -> None:
         """SIGHUP: take the new config and templates only if they are valid."""
         try:
-            inputs = await asyncio.to_thread(load_valid_inputs, self.config_file)
+            inputs = await asyncio.to_thread(load_valid_inputs, self.config_file, self.clock.now().date())
         except ConfigError as exc:
             log.error("reload_failed_keeping_old_config", problems=[str(p) for p in exc.problems])
             return

@@ -76,9 +76,9 @@ def run_preview(
     now_text: str | None,
 ) -> int:
     """Plan, render and print; returns the exit code."""
-    from greeter.cli import parse_now
+    from greeter.cli import config_day, parse_now
 
-    inputs = load_inputs(config_file)
+    inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
     now = parse_now(now_text, settings.defaults.timezone)
     first = start or now.date()

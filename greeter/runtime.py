@@ -183,10 +183,11 @@ def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:
         journal.close()
 
 
-def load_inputs(config_file: Path, *, keep_contacts: bool = False) -> Inputs:
+def load_inputs(config_file: Path, *, today: date, keep_contacts: bool = False) -> Inputs:
     """The validated settings; journal state is read separately (:func:`load_planning_state`).
 
-    ``keep_contacts``: see :attr:`Inputs.keep_contacts` (the daemon's choice).
+    ``today``: see :func:`~greeter.config_loader.parse_settings`. ``keep_contacts``:
+    see :attr:`Inputs.keep_contacts` (the daemon's choice).
     """
-    settings = load_settings(config_file)
+    settings = load_settings(config_file, today=today)
     return Inputs(settings=settings, config_file=config_file, keep_contacts=keep_contacts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ import pytest
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The day configs are checked as of in tests (holiday names must exist in the years around it):
+#: fixed, so that the suite does not change with the year it runs in.
+TODAY = date(2026, 12, 1)
 HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компания;Часовой пояс;Язык;Категория;Теги;Дата рождения;Дата основания компании;Первая сделка"
 
 #: A project builder: rows of contacts (dicts with at least id/email/birthday) + config overrides → config path.

@@ -71,6 +71,7 @@ from greeter.render import Renderer
 from greeter.runtime import Inputs, load_inputs
 from greeter.send import deliver_cycle, plan_cycle
 from greeter.testing import RecordingTransport
+from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -419,7 +420,7 @@ def reused_renderers() -> Iterator[None]:
 def simulate(folder: Path, scenario: Scenario = Scenario(), *, progress: bool = False) -> Simulation:
     """Run the daemon's plan-and-deliver loop over the scenario's days; see the module docstring."""
     config = build_project(folder, scenario)
-    inputs = load_inputs(config, keep_contacts=True)
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
     journal_path = folder / "data" / "journal.sqlite3"
     first = datetime.combine(scenario.first_day, time(0), MSK)
     caps = [(scenario.first_day, inputs.settings.frequency_cap)]
@@ -441,7 +442,7 @@ def simulate(folder: Path, scenario: Scenario = Scenario(), *, progress: bool = 
         for day in _days(scenario.first_day, scenario.last_day):
             if day == scenario.change_day:
                 write_config(folder, changed=True, scenario=scenario)
-                inputs = load_inputs(config, keep_contacts=True)  # SIGHUP
+                inputs = load_inputs(config, today=TODAY, keep_contacts=True)  # SIGHUP
                 sim.caps.append((day, inputs.settings.frequency_cap))
                 sim.settings = inputs.settings
             ran_today = False
@@ -450,7 +451,7 @@ def simulate(folder: Path, scenario: Scenario = Scenario(), *, progress: bool = 
                     was_down = True
                     continue
                 if was_down:  # a restart: nothing survives but the files
-                    inputs = load_inputs(config, keep_contacts=True)
+                    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
                     was_down = False
                 elif ran_today and (next_send is None or next_send > now):
                     continue  # the daemon would sleep through this moment: nothing is due yet

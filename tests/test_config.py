@@ -9,6 +9,7 @@ import pytest
 
 from greeter.config_loader import json_schema, load_settings, parse_settings
 from greeter.errors import ConfigError
+from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
@@ -35,12 +36,12 @@ defaults:
 
 def errors_of(text: str) -> list[str]:
     with pytest.raises(ConfigError) as info:
-        parse_settings(text, "greeter.yaml")
+        parse_settings(text, "greeter.yaml", today=TODAY)
     return [str(p) for p in info.value.problems]
 
 
 def test_example_config_loads_and_anchors_paths_at_its_folder() -> None:
-    settings = load_settings(ROOT / "config.example.yaml")
+    settings = load_settings(ROOT / "config.example.yaml", today=TODAY)
     assert settings.contacts.path == ROOT / "data" / "contacts.csv"
     assert settings.templates_dir == ROOT / "templates"
     assert settings.storage.url == f"sqlite:///{ROOT / 'data' / 'journal.sqlite3'}"
@@ -52,7 +53,7 @@ def test_example_config_loads_and_anchors_paths_at_its_folder() -> None:
 
 
 def test_minimal_config_gets_documented_defaults() -> None:
-    s = parse_settings(MINIMAL, "greeter.yaml")
+    s = parse_settings(MINIMAL, "greeter.yaml", today=TODAY)
     assert (s.frequency_cap.max_count, s.frequency_cap.window_days, s.frequency_cap.min_gap_days) == (
         6,
         365,
@@ -206,7 +207,7 @@ def test_occasion_needs_exactly_one_when() -> None:
 def test_month_day_dates(value: str, ok: bool) -> None:
     text = MINIMAL.replace("    field: birthday\n", f"    date: {value}\n")
     if ok:
-        assert parse_settings(text, "g.yaml").occasions[0].date == value.strip("'")
+        assert parse_settings(text, "g.yaml", today=TODAY).occasions[0].date == value.strip("'")
     else:
         assert errors_of(text)[0].startswith("greeter.yaml:10:5: occasions.0.date:")
 
@@ -219,7 +220,7 @@ def test_lunch_outside_hours_and_empty_working_days() -> None:
 
 def test_missing_file_and_non_mapping() -> None:
     with pytest.raises(ConfigError, match="config file not found"):
-        load_settings("/nonexistent/greeter.yaml")
+        load_settings("/nonexistent/greeter.yaml", today=TODAY)
     assert errors_of("- just\n- a list\n") == ["greeter.yaml:1:1: the config must be a mapping of settings"]
 
 

@@ -25,6 +25,7 @@ from greeter.config import Settings
 from greeter.config_loader import load_settings
 from greeter.errors import ConfigError, GreeterError
 from greeter.sources import load_contacts
+from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTACTS = (ROOT / "data" / "contacts.csv").read_bytes()
@@ -75,7 +76,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def example() -> Settings:
-    return load_settings(ROOT / "config.example.yaml")
+    return load_settings(ROOT / "config.example.yaml", today=TODAY)
 
 
 def load_csv(path: Path, data: bytes, example: Settings) -> None:
@@ -97,7 +98,7 @@ def load_yaml(path: Path, data: bytes) -> None:
     """Load ``data`` as greeter.yaml: a Settings, or a ConfigError of located one-line problems."""
     path.write_bytes(data)
     try:
-        result = load_settings(path)
+        result = load_settings(path, today=TODAY)
     except ConfigError as exc:
         assert exc.problems
         for problem in exc.problems:

@@ -27,6 +27,7 @@ from greeter.journal_schema import MIGRATIONS, migrate
 from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalStateError, JournalStore
 from greeter.plan_types import PastGreeting
 from tests import databases
+from tests.conftest import TODAY
 
 NOW = datetime(2025, 3, 14, 7, 0, tzinfo=UTC)
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -451,7 +452,8 @@ def test_a_journal_round_keeps_the_good_ones_when_one_row_moved_meanwhile(journa
     for key in (keys[0], keys[2]):
         journal.resend(key, NOW)  # …two resent by the operator: retry, then claimed again
         assert claim(journal, key, now=NOW + timedelta(minutes=1))
-    deliverer = Deliverer(load_settings(ROOT / "config.example.yaml"), journal, render=None, now=NOW)  # type: ignore[arg-type]
+    settings = load_settings(ROOT / "config.example.yaml", today=TODAY)
+    deliverer = Deliverer(settings, journal, render=None, now=NOW)  # type: ignore[arg-type]
     planned = datetime(2025, 3, 14, 11, 0, tzinfo=MOSCOW)
     new, taken = ("c-4", "birthday", KEY[2]), keys[0]
     trips = [

@@ -13,6 +13,7 @@ from greeter.contacts import Contact
 from greeter.occasions import anniversary, contact_hits, holiday_dates
 from greeter.plan_types import Hit, PastGreeting
 from greeter.policy import Candidate, apply_cap, cap_refusal, in_audience, precheck
+from tests.conftest import TODAY
 
 BASE = """\
 sender: {name: Shop, email: hello@shop.example}
@@ -32,7 +33,7 @@ occasions:
 
 @pytest.fixture(scope="module")
 def settings() -> Settings:
-    return parse_settings(BASE, "g.yaml")
+    return parse_settings(BASE, "g.yaml", today=TODAY)
 
 
 def person(**dates: date) -> Contact:

@@ -31,6 +31,7 @@ from greeter.contacts import Contact
 from greeter.occasions import contact_hits
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, contact_zone, hit_filter, plan, plan_contact, plan_window
+from tests.conftest import TODAY
 
 CONFIG = """\
 sender: {{name: Shop, email: hello@shop.example}}
@@ -59,7 +60,7 @@ ZONES = ["Europe/Moscow", "Asia/Vladivostok", "Europe/Kaliningrad", "America/New
 @lru_cache(maxsize=32)
 def config(leap_day: str, days_before: int, fixed: bool) -> Settings:
     text = CONFIG.format(leap_day=leap_day, days_before=days_before, fixed=FIXED if fixed else "")
-    return parse_settings(text, "g.yaml")
+    return parse_settings(text, "g.yaml", today=TODAY)
 
 
 def person(cid: str, tz: str | None = None, bad: Sequence[str] = (), **dates: date) -> Contact:

@@ -27,6 +27,7 @@ from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, PlanItem
 from greeter.planner import plan_contact, plan_window
 from greeter.policy import Candidate, Verdict, apply_cap, cap_refusal
+from tests.conftest import TODAY
 from tests.test_planner import CONFIG as PLANNER_CONFIG
 
 #: test_planner's configuration with a spring date instead of New Year (it falls in the DST weeks).
@@ -52,7 +53,7 @@ def _shape(items: list[PlanItem]) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("order", [ZONES, ZONES[::-1]])
 def test_a_shared_window_plans_every_zone_as_a_fresh_one_would(order: list[str | None]) -> None:
-    settings = parse_settings(CONFIG, "g.yaml")
+    settings = parse_settings(CONFIG, "g.yaml", today=TODAY)
     shared = plan_window(settings, now=NOW, start=date(2027, 3, 20), days=30)
     planned = {tz: plan_contact(_contact(tz), shared) for tz in order}
     for tz in order:

@@ -13,6 +13,7 @@ from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import occasion_starts, plan, plan_window
+from tests.conftest import TODAY
 
 CONFIG = """\
 sender: {name: Shop, email: hello@shop.example}
@@ -38,7 +39,7 @@ MSK = ZoneInfo("Europe/Moscow")
 
 @pytest.fixture(scope="module")
 def settings() -> Settings:
-    return parse_settings(CONFIG, "g.yaml")
+    return parse_settings(CONFIG, "g.yaml", today=TODAY)
 
 
 def contact(

@@ -20,7 +20,7 @@ from greeter.config import ContactsSource
 from greeter.contacts import Contact
 from greeter.runtime import Inputs, _file_key, load_inputs
 from greeter.sources import LoadReport
-from tests.conftest import MakeProject, contact_row
+from tests.conftest import TODAY, MakeProject, contact_row
 
 ROWS = [
     contact_row("1", "a@example.com", birthday="13.04.1980"),
@@ -57,7 +57,7 @@ def csv_of(config: Path) -> Path:
 
 
 def test_without_the_option_every_run_reads_the_file(make_project: MakeProject, reads: list[int]) -> None:
-    inputs = load_inputs(make_project(ROWS))
+    inputs = load_inputs(make_project(ROWS), today=TODAY)
     run(inputs)
     run(inputs)
     assert reads[0] == 2
@@ -67,8 +67,8 @@ def test_kept_contacts_and_report_are_those_of_a_fresh_read(
     make_project: MakeProject, reads: list[int]
 ) -> None:
     config = make_project(ROWS)
-    fresh_contacts, fresh_report = run(load_inputs(config))
-    inputs = load_inputs(config, keep_contacts=True)
+    fresh_contacts, fresh_report = run(load_inputs(config, today=TODAY))
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
     for _ in range(3):
         contacts, report = run(inputs)
         assert contacts == fresh_contacts
@@ -80,7 +80,7 @@ def test_kept_contacts_and_report_are_those_of_a_fresh_read(
 
 def test_a_changed_file_is_read_again(make_project: MakeProject, reads: list[int]) -> None:
     config = make_project(ROWS)
-    inputs = load_inputs(config, keep_contacts=True)
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
     run(inputs)
     with csv_of(config).open("a", encoding="utf-8") as fh:
         fh.write(contact_row("4", "d@example.com", birthday="01.05.1990") + "\n")
@@ -91,7 +91,7 @@ def test_a_changed_file_is_read_again(make_project: MakeProject, reads: list[int
 
 def test_same_size_but_a_new_mtime_is_read_again(make_project: MakeProject, reads: list[int]) -> None:
     config = make_project(ROWS)
-    inputs = load_inputs(config, keep_contacts=True)
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
     run(inputs)
     path = csv_of(config)
     text = path.read_text(encoding="utf-8-sig").replace("13.04.1980", "14.04.1980")
@@ -104,7 +104,7 @@ def test_same_size_but_a_new_mtime_is_read_again(make_project: MakeProject, read
 
 
 def test_changed_contacts_settings_mean_a_fresh_read(make_project: MakeProject, reads: list[int]) -> None:
-    inputs = load_inputs(make_project(ROWS), keep_contacts=True)
+    inputs = load_inputs(make_project(ROWS), today=TODAY, keep_contacts=True)
     run(inputs)
     contacts_cfg = inputs.settings.contacts.model_copy(update={"date_formats": ["%Y-%m-%d"]})
     inputs.settings = inputs.settings.model_copy(update={"contacts": contacts_cfg})
@@ -117,7 +117,7 @@ def test_a_file_rewritten_while_it_is_read_is_not_kept(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = make_project(ROWS)
-    inputs = load_inputs(config, keep_contacts=True)
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
     real = greeter.runtime.iter_contacts
     calls = [0]
 

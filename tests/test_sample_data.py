@@ -11,13 +11,14 @@ import pytest
 from greeter.config_loader import load_settings
 from greeter.planner import plan, plan_window
 from greeter.sources import load_contacts
+from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def sample():  # type: ignore[no-untyped-def]
-    settings = load_settings(ROOT / "config.example.yaml")
+    settings = load_settings(ROOT / "config.example.yaml", today=TODAY)
     contacts, report = load_contacts(settings.contacts, settings.defaults)
     return settings, contacts, report
 
