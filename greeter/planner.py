@@ -34,6 +34,8 @@ class PlanWindow:
     start: date
     end: date
     sim_start: date
+    #: The last occasion day planned: ``end``, or later when the plan looks ahead (see :func:`plan_window`).
+    sim_end: date
     calendar: WorkCalendar
     fixed: dict[str, list[date]]
     occasions: dict[str, Occasion]
@@ -47,7 +49,7 @@ class PlanWindow:
             self.settings,
             now=self.now,
             start=self.start,
-            end=self.end,
+            end=self.sim_end,
             sim_start=self.sim_start,
             calendar=self.calendar,
             fixed=self.fixed,
@@ -63,13 +65,20 @@ def plan_window(
     days: int,
     extra_days_off: Iterable[date] = (),
     occasion_since: Mapping[str, datetime | None] | None = None,
+    look_ahead: bool = True,
 ) -> PlanWindow:
     """Prepare a plan of ``days`` days from ``start`` as seen at ``now`` (aware).
 
     Occasions from ``catch_up_days`` before today are simulated too (not
     shown) so that greetings due before ``start`` count against the cap just
-    as they will when the daemon gets there. ``occasion_since`` (see
-    :func:`occasion_starts`): an occasion's days before it existed are not planned.
+    as they will when the daemon gets there. ``look_ahead``: so are the
+    occasions after the range that a letter in it may carry (through
+    :func:`lookahead_end` of its last day), so that a range shows each letter
+    as it will leave — a 29 December New Year greeting merged with a
+    30 December birthday, not alone — whichever day the range ends on. A send
+    cycle plans through :func:`lookahead_end` itself and shows all of it
+    (``look_ahead=False``). ``occasion_since`` (see :func:`occasion_starts`):
+    an occasion's days before it existed are not planned.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -84,14 +93,16 @@ def plan_window(
     cal = build_calendar(
         window, country, range(sim_start.year - 1, end.year + 2), extra_days_off=extra_days_off
     )
+    sim_end = lookahead_end(settings, cal, end) if look_ahead else end
     return PlanWindow(
         settings=settings,
         now=now,
         start=start,
         end=end,
         sim_start=sim_start,
+        sim_end=sim_end,
         calendar=cal,
-        fixed=fixed_days(settings, sim_start, end),
+        fixed=fixed_days(settings, sim_start, sim_end),
         occasions={o.name: o for o in settings.occasions},
         since={name: at for name, at in (occasion_since or {}).items() if at is not None},
     )
@@ -160,7 +171,7 @@ def plan_contact(
     t = pw.tables
     zone = t.zone(contact.timezone or pw.settings.defaults.timezone)
     past_keys = {(p.occasion, p.occasion_date): p.state for p in past} if past else {}
-    start, oldest, now, slots = pw.start, zone.oldest, zone.now, zone.slots
+    start, end, oldest, now, slots = pw.start, pw.end, zone.oldest, zone.now, zone.slots
 
     items: list[PlanItem] = []
     # The candidates, by index: (hit, moment, belated, shown) and their sortable keys for decide().
@@ -173,7 +184,7 @@ def plan_contact(
             first = zone.since.get(hit.occasion)
             if first is not None and ideal < first:
                 continue  # the occasion did not exist yet: nothing was missed
-        shown = ideal >= start
+        shown = start <= ideal <= end
         refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
         if refusal is not None:
             if shown:
@@ -203,7 +214,7 @@ def plan_contact(
         for index, status, reason, detail, lead, also in decide(keys, past_days(past), cap):
             hit, moment, belated, shown = cands[index]
             if not shown:
-                continue  # simulated only: counts against the cap, shown by an earlier range
+                continue  # simulated only: counts against the cap (or rides along), shown by another range
             if status == "send":
                 carried = tuple([cands[k][0] for k in also]) if also else ()
                 items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
@@ -241,7 +252,7 @@ class HitFilter:
     The test is a superset of :func:`~greeter.occasions.contact_hits` being
     non-empty: a field occasion yields a hit only for a date whose
     ``(month, day)`` is the month and day of a greeting day in
-    ``[sim_start + days_before, end + days_before]`` — or ``(2, 29)`` when
+    ``[sim_start + days_before, sim_end + days_before]`` — or ``(2, 29)`` when
     that day is where 29 February moves in a common year (``leap_day``) — or
     when the field is unusable (``bad_dates``, reported as a hit). A
     contact-independent occasion in the window hits every contact.
@@ -275,7 +286,7 @@ def hit_filter(pw: PlanWindow) -> HitFilter:
         if occ.field is None:
             continue
         lo = pw.sim_start + timedelta(days=occ.days_before)
-        hi = pw.end + timedelta(days=occ.days_before)
+        hi = pw.sim_end + timedelta(days=occ.days_before)
         if (hi - lo).days >= 366:
             return HitFilter(everyone=True)  # a year or more: every date has an anniversary in it
         month_days = by_field.setdefault(occ.field, set())

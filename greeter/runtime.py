@@ -111,7 +111,8 @@ class Inputs:
         source = self.settings.contacts.path or self.settings.contacts.url or "contacts"
         return LoadReport(source=str(source))
 
-    def window(self, *, now: datetime, start: date, days: int) -> PlanWindow:
+    def window(self, *, now: datetime, start: date, days: int, look_ahead: bool = True) -> PlanWindow:
+        """The plan window of ``days`` days from ``start`` (see :func:`~greeter.planner.plan_window`)."""
         return plan_window(
             self.settings,
             now=now,
@@ -119,6 +120,7 @@ class Inputs:
             days=days,
             extra_days_off=self.extra_days_off(start, days),
             occasion_since=self.occasion_since,
+            look_ahead=look_ahead,
         )
 
     def extra_days_off(self, start: date, days: int) -> set[date]:

@@ -112,7 +112,7 @@ def plan_cycle(
         journal.record_occasions(inputs.occasion_since)
     # Far enough ahead that today's letters are decided (and merged) exactly as preview shows.
     end = lookahead_end(settings, inputs.window(now=now, start=start, days=1).calendar, today)
-    pw = inputs.window(now=now, start=start, days=(end - start).days + 1)
+    pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     report = inputs.new_report()
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")

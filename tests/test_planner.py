@@ -275,3 +275,25 @@ def test_an_occasion_added_later_is_not_caught_up_for_the_days_before_it(setting
     evening = items({"birthday": datetime(2027, 4, 14, 20, 0, tzinfo=UTC), "first_deal": None})
     assert evening["birthday"].status == "send" and evening["birthday"].belated
     assert "birthday" not in items({"birthday": datetime(2027, 4, 14, 22, 0, tzinfo=UTC), "first_deal": None})
+
+
+def key(item: PlanItem) -> tuple[object, ...]:
+    return (item.hit.contact.id, item.hit.occasion, item.hit.date, item.status, item.reason,
+            item.send_at, tuple(item.merged_with), item.merged_into)  # fmt: skip
+
+
+@pytest.mark.parametrize("last_day", [date(2026, 12, 29), date(2026, 12, 30), date(2027, 1, 2)])
+def test_a_range_shows_each_letter_as_it_leaves_whatever_day_the_range_ends(
+    settings: Settings, last_day: date
+) -> None:
+    # New Year on Tuesday 29 December, the birthday on Wednesday 30th: one letter carries both.
+    # A range that ends on the 29th used to show the New Year letter alone — which never went out.
+    people = [contact("a", birthday=date(1980, 12, 30)), contact("b", first_deal=date(2020, 1, 4)),
+              contact("c", birthday=date(1975, 6, 1))]  # fmt: skip
+    now = datetime(2026, 12, 1, 9, tzinfo=MSK)
+    start = date(2026, 12, 20)
+    short = run(settings, people, now, start, (last_day - start).days + 1)
+    whole = run(settings, people, now, start, 60)
+    assert [key(i) for i in short] == [key(i) for i in whole if i.hit.date <= last_day]
+    new_year_a = next(i for i in short if i.hit.contact.id == "a" and i.hit.occasion == "new_year")
+    assert (new_year_a.reason, new_year_a.merged_into) == ("merged", "birthday")

@@ -486,16 +486,21 @@ def test_d_merging_never_loses_an_occasion(sc: Scenario) -> None:
             if cid == item.hit.contact.id and occasion == item.merged_into and item.hit in s.also
         ]
         if not carriers:
-            # The carrying letter may belong to an occasion before the range (planned, not shown):
-            # then it must really exist there, or the merged occasion is lost.
+            # The carrying letter may belong to an occasion before or after the range (planned, not
+            # shown): then it must really exist there, or the merged occasion is lost.
             pw = sc.window()
             hidden = [
                 h
                 for h in contact_hits(
-                    item.hit.contact, sc.settings, pw.sim_start, pw.end, today=sc.now.date(), fixed=pw.fixed
+                    item.hit.contact,
+                    sc.settings,
+                    pw.sim_start,
+                    pw.sim_end,
+                    today=sc.now.date(),
+                    fixed=pw.fixed,
                 )
                 if h.occasion == item.merged_into
-                and h.date - timedelta(days=pw.occasions[h.occasion].days_before) < pw.start
+                and not pw.start <= h.date - timedelta(days=pw.occasions[h.occasion].days_before) <= pw.end
             ]
             assert hidden, f"{item.hit} merged into {item.merged_into}, but no letter carries it"
             continue
