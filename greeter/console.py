@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 from rich.console import Console
@@ -19,7 +20,21 @@ def table_console() -> Console:
     ``grep``, ``less -S``) now keeps each row on one line; ``COLUMNS``, when
     set, still wins.
     """
-    console = Console(soft_wrap=False)
+    console = _Console(soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(soft_wrap=False, width=_UNLIMITED)
+        console = _Console(soft_wrap=False, width=_UNLIMITED)
     return console
+
+
+class _Console(Console):
+    """A rich console that lets a broken pipe reach :func:`greeter.cli.handles_errors`.
+
+    rich's own handler exits with status 1 — which the CLI documents as
+    "rows invalid or greetings failed" — so ``greeter preview | head`` under
+    ``set -o pipefail`` looked like a failure. The CLI turns the error into
+    the documented quiet exit 141, as for the JSON output.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True  # nothing more to write to a pipe nobody reads
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))

@@ -187,8 +187,13 @@ def test_schema_prints_json() -> None:
     assert code == 0 and json.loads(out)["title"] == "greeter configuration"
 
 
-def test_a_reader_closing_the_pipe_stops_greeter_quietly(make_project: MakeProject) -> None:
-    """`greeter preview --format json | head`: exit 141 without a word, not an "internal error"."""
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_reader_closing_the_pipe_stops_greeter_quietly(make_project: MakeProject, fmt: str) -> None:
+    """`greeter preview | head`: exit 141 without a word, not an "internal error".
+
+    The table went through rich, which turned the broken pipe into exit 1 — "rows
+    invalid or greetings failed" to a script with ``pipefail``.
+    """
     rows = [
         contact_row(str(i), f"c{i}@example.com", birthday=f"{i % 28 + 1:02d}.{i % 12 + 1:02d}.1980")
         for i in range(60)
@@ -204,12 +209,12 @@ def test_a_reader_closing_the_pipe_stops_greeter_quietly(make_project: MakeProje
         "--days",
         "365",
         "--format",
-        "json",
+        fmt,
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None and proc.stderr is not None
-    assert proc.stdout.read(100).startswith(b"[")
+    assert proc.stdout.read(100).startswith(b"[" if fmt == "json" else b" ")
     proc.stdout.close()  # what `head -c 100` does: far more than a pipe buffer was still to come
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
