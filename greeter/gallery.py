@@ -41,7 +41,8 @@ from greeter.preview import draft_json
 
 __all__ = ["write_gallery"]
 
-Status = Literal["send", "skip", "error"]
+#: A card's group: a letter, an occasion riding in another letter, a skip, a letter that failed to render.
+Status = Literal["send", "merged", "skip", "error"]
 
 _WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 _WEEKDAYS_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
@@ -78,6 +79,7 @@ REASON_LABELS: dict[str, str] = {
 _FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "Все"),
     ("send", "К отправке"),
+    ("merged", "Объединено"),
     ("skip", "Пропущено"),
     ("error", "Ошибки"),
 )
@@ -85,6 +87,7 @@ _FILTERS: tuple[tuple[str, str], ...] = (
 #: How a day's heading sums it up (no number words, so no Russian plural forms to get wrong).
 _DAY_NOTES: tuple[tuple[Status, str], ...] = (
     ("send", "к отправке"),
+    ("merged", "объединено"),
     ("skip", "пропущено"),
     ("error", "ошибки"),
 )
@@ -182,6 +185,11 @@ class _Card:
     page: str | None
 
     @property
+    def when_is_send(self) -> bool:
+        """Whether :attr:`when` is the send moment (a letter) rather than the occasion's day."""
+        return self.status in ("send", "error")
+
+    @property
     def search_text(self) -> str:
         """What the free-text search matches: name, e-mail, id, occasions, subject."""
         parts = (self.name, self.email, self.contact_id, self.occasion, *self.merged_with, self.subject)
@@ -221,7 +229,10 @@ def write_gallery(
             # straight to the final name: pages are many, and the index linking them comes last
             (pages / f"{n}.html").write_text(_draft_page(card, data, sender), encoding="utf-8")
         cards.append(card)
-    _write(out / "index.html", _index_page(cards, start=start, days=days, now=now))
+    index = out / "index.html"
+    _write(index, _index_page(cards, start=start, days=days, now=now))
+    # As for .eml files: say where the result is (a reviewer opens it next).
+    print(f"wrote {len(cards)} draft(s) to {index} (open it in a browser)")
     return errors
 
 
@@ -236,8 +247,14 @@ def _write(path: Path, chunks: Iterable[str]) -> None:
 def _card(n: int, data: dict[str, Any], *, has_page: bool) -> _Card:
     """Reduce one draft's JSON object to its index card."""
     occasion_day = date.fromisoformat(data["occasion_date"])
-    status: Status = "error" if data["reason"] == "render_error" else data["status"]
-    send_at = datetime.fromisoformat(data["send_at"]) if data["send_at"] and status != "skip" else None
+    status: Status = data["status"]
+    if data["reason"] == "render_error":
+        status = "error"
+    elif data["reason"] == "merged":
+        status = "merged"  # its own group: the summary, the filter and the day notes count alike
+    send_at = (
+        datetime.fromisoformat(data["send_at"]) if data["send_at"] and status in ("send", "error") else None
+    )
     if send_at is not None:
         day = send_at.date()
         when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m} {send_at:%H:%M}"
@@ -316,7 +333,7 @@ def _card_html(card: _Card) -> str:
     detail = f'<p class="detail">{escape(card.detail)}</p>' if card.detail else ""
     link = f'<a class="open" href="{escape(card.page)}">Открыть письмо →</a>' if card.page else ""
     tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
-    when_title = "отправка по времени получателя" if card.status != "skip" else "дата повода"
+    when_title = "отправка по времени получателя" if card.when_is_send else "дата повода"
     return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"
  data-search="{escape(card.search_text)}">
 <div class="card-top"><span class="when" title="{when_title}">{escape(card.when)}</span>{tz}</div>
@@ -347,7 +364,7 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
     """The overview — counts, filters, the cards grouped by day — in chunks, never one huge string."""
     status_counts: Counter[str] = Counter(c.status for c in cards)
     skip_reasons = Counter(c.reason or "" for c in cards if c.status == "skip")
-    merged = skip_reasons.pop("merged", 0)
+    merged = status_counts["merged"]
     to_send = status_counts["send"]
     combined = sum(1 for c in cards if c.status == "send" and c.merged_with)
     belated = sum(1 for c in cards if c.status == "send" and c.belated)
@@ -367,7 +384,7 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
     stats = "".join(
         (
             stat("send", "к отправке", to_send, escape(", ".join(send_notes))),
-            stat("merged", "объединено", merged, "поводов едут в других письмах" if merged else ""),
+            stat("merged", "объединено", merged, "поводы вошли в другие письма" if merged else ""),
             stat("skip", "пропущено", sum(skip_reasons.values()), reasons),
             stat(
                 "error",

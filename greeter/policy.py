@@ -55,6 +55,30 @@ class AudienceRule:
             return False
         return not (self.min_years is not None and (years is None or years < self.min_years))
 
+    def why_not(self, contact: Contact, years: int | None) -> str:
+        """Which rule leaves ``contact`` out, in words ("" if none does): the skip's detail.
+
+        Asked only after :meth:`admits` said no, so the hot path stays a few set
+        look-ups. A reviewer seeing "outside_audience" for a VIP client needs to
+        know it was the 29th year, not the tier.
+        """
+        if self.tiers is not None and (contact.tier or "").casefold() not in self.tiers:
+            return f"tier {contact.tier or '(none)'!r} is not one of: {', '.join(sorted(self.tiers))}"
+        if self.tags is not None and contact.tags.isdisjoint(self.tags):
+            have = ", ".join(sorted(contact.tags)) or "none"
+            return f"has none of the tags {', '.join(sorted(self.tags))} (the contact's tags: {have})"
+        if self.contacts is not None and contact.id not in self.contacts:
+            return "not one of the audience's contacts"
+        if self.round_years is not None and (years is None or years % self.round_years):
+            if years is None:
+                return "round_years needs years to count, and this occasion has none"
+            return f"{years} years is not a multiple of {self.round_years} (round_years)"
+        if self.min_years is not None and (years is None or years < self.min_years):
+            if years is None:
+                return "min_years needs years to count, and this occasion has none"
+            return f"{years} years is fewer than {self.min_years} (min_years)"
+        return ""
+
 
 def in_audience(audience: Audience, contact: Contact, years: int | None) -> bool:
     """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
@@ -77,7 +101,7 @@ def precheck(
             return "already_sent", f"the journal already has this greeting ({state})"
     rule = audience if isinstance(audience, AudienceRule) else AudienceRule.of(audience)
     if not rule.admits(hit.contact, hit.years):
-        return "outside_audience", ""
+        return "outside_audience", rule.why_not(hit.contact, hit.years)
     if not hit.contact.email:
         return "no_email", "the contact has no e-mail address"
     if suppressed:

@@ -139,8 +139,11 @@ def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(
         e.read_bytes().startswith(b"Content-Type: multipart/alternative") or b"Subject:" in e.read_bytes()
         for e in emls
     )
-    assert invoke(*common, "--format", "html", "--out", str(tmp_path / "html"))[0] == 0
-    assert (tmp_path / "html" / "index.html").exists()
+    code, out, _ = invoke(*common, "--format", "html", "--out", str(tmp_path / "html"))
+    assert code == 0 and (tmp_path / "html" / "index.html").exists()
+    assert re.fullmatch(
+        rf"wrote \d+ draft\(s\) to {re.escape(str(tmp_path / 'html' / 'index.html'))} .*\n", out
+    )
     ics = tmp_path / "g.ics"
     code, _, _ = invoke(
         "--config",

@@ -125,25 +125,32 @@ def test_holiday_lookup_by_library_name() -> None:
 
 
 @pytest.mark.parametrize(
-    ("audience", "tier", "tags", "years", "ok"),
+    ("audience", "tier", "tags", "years", "why"),
     [
-        (Audience(tiers=["VIP"]), "vip", frozenset(), 3, True),
-        (Audience(tiers=["VIP"]), "regular", frozenset(), 3, False),
-        (Audience(tiers=["VIP"]), None, frozenset(), 3, False),
-        (Audience(tags=["8mar"]), None, frozenset({"8mar", "x"}), None, True),
-        (Audience(tags=["8mar"]), None, frozenset({"23feb"}), None, False),
-        (Audience(round_years=5), None, frozenset(), 15, True),
-        (Audience(round_years=5), None, frozenset(), 16, False),
-        (Audience(round_years=5), None, frozenset(), None, False),
-        (Audience(min_years=2), None, frozenset(), 1, False),
-        (Audience(), None, frozenset(), None, True),
+        (Audience(tiers=["VIP"]), "vip", frozenset(), 3, ""),
+        (Audience(tiers=["VIP"]), "regular", frozenset(), 3, "tier 'regular' is not one of: vip"),
+        (Audience(tiers=["VIP"]), None, frozenset(), 3, "tier '(none)' is not one of: vip"),
+        (Audience(tags=["8mar"]), None, frozenset({"8mar", "x"}), None, ""),
+        (Audience(tags=["8mar"]), None, frozenset({"23feb"}), None,
+         "has none of the tags 8mar (the contact's tags: 23feb)"),
+        (Audience(round_years=5), None, frozenset(), 15, ""),
+        (Audience(tiers=["VIP"], round_years=5), "VIP", frozenset(), 29,
+         "29 years is not a multiple of 5 (round_years)"),
+        (Audience(round_years=5), None, frozenset(), None, "round_years needs years to count, and this occasion has none"),
+        (Audience(min_years=2), None, frozenset(), 1, "1 years is fewer than 2 (min_years)"),
+        (Audience(contacts=["7"]), None, frozenset(), None, "not one of the audience's contacts"),
+        (Audience(), None, frozenset(), None, ""),
     ],
-)
+)  # fmt: skip
 def test_audience_table(
-    audience: Audience, tier: str | None, tags: frozenset[str], years: int | None, ok: bool
+    audience: Audience, tier: str | None, tags: frozenset[str], years: int | None, why: str
 ) -> None:
     c = Contact(id="1", email="a@example.com", tier=tier, tags=tags)
-    assert in_audience(audience, c, years) is ok
+    assert in_audience(audience, c, years) is (why == "")
+    # The skip's detail names the rule that left the contact out (the first that does).
+    hit = Hit(c, "anniversary", date(2027, 1, 2), years, 100, "t")
+    refusal = precheck(hit, audience=audience, past_keys={}, suppressed=False)
+    assert refusal == (("outside_audience", why) if why else None)
 
 
 def test_precheck_reasons_in_order() -> None:
