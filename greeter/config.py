@@ -14,7 +14,7 @@ from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Final, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from greeter.timezones import unknown_zone
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
@@ -36,11 +38,7 @@ def _check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        import difflib
-
-        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
-        hint = f", did you mean {close[0]!r}?" if close else " (use an IANA name like 'Europe/Moscow')"
-        raise ValueError(f"unknown time zone {name!r}{hint}") from None
+        raise ValueError(unknown_zone(name)) from None  # suggests as a contacts row's warning does
     return name
 
 
