@@ -264,3 +264,20 @@ def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project
     assert code == 0 and "no contact has id" not in err and "birthday" in out
     code, out, err = invoke("--config", str(config), "approve", "--contact", "C-l", "--from", "2027-04-01")
     assert code == 1 and "no contact has id 'C-l'" in err and "approved 0" in out
+
+
+def test_a_holiday_named_in_russian_is_planned_on_its_day(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "a@example.com")])
+    text = config.read_text(encoding="utf-8")
+    config.write_text(  # and for everyone, not only the contacts tagged 8mar
+        text.replace("International Women's Day", "Международный женский день").replace("[8mar]", "null"),
+        encoding="utf-8",
+    )
+    assert "Международный женский день" in config.read_text(encoding="utf-8")
+    code, out, err = invoke(
+        "--config", str(config), "preview", "--from", "2027-03-01", "--days", "14",
+        "--now", "2027-02-20T09:00", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    (womens_day,) = [i for i in json.loads(out) if i["occasion"] == "womens_day"]
+    assert (womens_day["occasion_date"], womens_day["status"]) == ("2027-03-08", "send")

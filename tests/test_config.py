@@ -181,6 +181,35 @@ def test_unknown_holiday_name_suggests_the_library_name() -> None:
     ]
 
 
+def test_a_holiday_may_be_named_in_the_countrys_own_language() -> None:
+    text = EXAMPLE.replace('"International Women\'s Day"', '"Международный женский день"')
+    assert text != EXAMPLE
+    settings = parse_settings(text, "greeter.yaml", today=TODAY)
+    assert settings.occasions[5].holiday == "Международный женский день"
+    assert parse_settings(text.replace("Международный", "международный"), "g.yaml", today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Международный женскй день", "'Международный женский день'"),
+        ("Womans day", '"International Women\'s Day"'),  # not 'Christmas Day', though as long
+        ("рождество", "'Рождество Христово'"),
+    ],
+)
+def test_a_misspelt_holiday_is_answered_in_the_language_it_was_written_in(written: str, meant: str) -> None:
+    text = EXAMPLE.replace('"International Women\'s Day"', f'"{written}"')
+    (problem,) = errors_of(text)
+    assert problem.endswith(f"RU has no holiday named {written!r}, did you mean {meant}?"), problem
+
+
+def test_the_known_holidays_are_listed_in_both_languages_without_moved_working_days() -> None:
+    (problem,) = errors_of(EXAMPLE.replace('"International Women\'s Day"', '"8 марта"'))
+    assert "RU has no holiday named '8 марта' (known: Christmas Day / Рождество Христово; " in problem
+    assert "International Women's Day / Международный женский день" in problem
+    assert "Day off" not in problem and "Выходной" not in problem and "substituted" not in problem
+
+
 def test_password_is_never_inline() -> None:
     text = MINIMAL + "delivery:\n  smtp:\n    password: hunter2\n"
     problems = errors_of(text)
