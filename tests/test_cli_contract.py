@@ -32,7 +32,7 @@ def test_check_on_the_example_exits_0() -> None:
     code, out, err = invoke("--config", EXAMPLE, "check")
     assert code == 0, out + err
     assert "contacts: 30 loaded from 30 rows, 0 rejected, 2 warning(s)" in out
-    assert "check: OK" in out
+    assert out.startswith(f"{EXAMPLE}: config OK\n") and "check: OK" in out
     summary = json.loads(invoke("--config", EXAMPLE, "check", "--json")[1])
     assert (summary["contacts_loaded"], summary["rows_rejected"], summary["render_failures"]) == (30, 0, 0)
 
@@ -319,3 +319,18 @@ def test_an_occasion_removed_from_the_config_keeps_its_history(make_project: Mak
     assert code == 0 and json.loads(out) == []  # configured, nobody greeted for it yet: no error
     code, _, err = invoke("--config", str(config), "uncertain", "dismiss", "--occasion", "birthday")
     assert code == 1 and "no uncertain greeting matches" in err  # known, just nothing uncertain
+
+
+def test_check_does_not_call_a_config_ok_whose_template_name_is_wrong(make_project: MakeProject) -> None:
+    """It printed 'config OK', then 'check: 1 problem(s)': the problem was the config's template name."""
+    config = make_project([contact_row("1", "a@example.com")])
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("template: birthday\n", "template: birthdy\n", 1), encoding="utf-8")
+    code, out, err = invoke("--config", str(config), "check")
+    assert code == 2
+    assert re.search(r"greeter\.yaml:\d+:\d+: occasions\.0\.template: template missing: .*'birthday'\?", err)
+    assert "config OK" not in out
+    assert f"{config}: config: 1 problem(s) in occasions.0.template" in out.splitlines()
+    assert "birthdy (missing)" in out and "renders: not tried" in out and "check: 1 problem(s)" in out
+    summary = json.loads(invoke("--config", str(config), "check", "--json")[1])
+    assert (summary["config_problems"], summary["errors"]) == (1, 1)
