@@ -61,6 +61,16 @@ class CheckReport:
         return self.rows_rejected + self.template_errors + self.render_failures + broken
 
     @property
+    def config_problems(self) -> list[Problem]:
+        """Errors located in the config file itself, e.g. an occasion's template that does not exist.
+
+        The loader refuses a config it cannot use at all; these are settings
+        found wrong only by looking further (at the templates folder), and the
+        summary's config line must not call such a config OK.
+        """
+        return [p for p in self.problems if p.file == str(self.config_file) and p.severity == "error"]
+
+    @property
     def warnings(self) -> int:
         return sum(p.severity == "warning" for p in self.problems)
 
@@ -72,6 +82,7 @@ class CheckReport:
         reasons = Counter(p.message.split(" (")[0] for p in self.problems if p.kind == "row")
         return {
             "config": str(self.config_file),
+            "config_problems": len(self.config_problems),
             "rows_read": self.rows_read,
             "contacts_loaded": self.contacts_loaded,
             "rows_rejected": self.rows_rejected,
@@ -91,16 +102,30 @@ class CheckReport:
 
     def text(self) -> str:
         status = "OK" if not self.errors else f"{self.errors} problem(s)"
+        in_config = self.config_problems
+        config = (
+            f"config: {len(in_config)} problem(s) in {', '.join(dict.fromkeys(p.field for p in in_config))}"
+            if in_config
+            else "config OK"
+        )
+        renders = (
+            "renders: not tried, as a template is missing or does not compile"
+            if self.fatal
+            else f"renders: {self.renders} drafts rendered in strict mode, {self.render_failures} failed"
+        )
         lines = [
-            f"{self.config_file}: config OK",
+            f"{self.config_file}: {config}",
             *(d.line() for d in self.databases),
             *([f"mail server: {self.smtp[0]}: {self.smtp[2]}"] if self.smtp else []),
             f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows, "
             f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)",
             f"occasions: {len(self.occasions)} ({', '.join(self.occasions)})",
             "templates: "
-            + ", ".join(f"{name} ({n} variant{'s' if n != 1 else ''})" for name, n in self.templates.items()),
-            f"renders: {self.renders} drafts rendered in strict mode, {self.render_failures} failed",
+            + ", ".join(
+                f"{name} ({n} variant{'s' if n != 1 else ''})" if n else f"{name} (missing)"
+                for name, n in self.templates.items()
+            ),
+            renders,
             f"check: {status}",
         ]
         return "\n".join(lines)

@@ -27,6 +27,7 @@ from greeter.config_loader import DEFAULT_CONFIG, config_path, json_schema
 from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, GreeterError
 
 if TYPE_CHECKING:
+    from greeter.config import Settings
     from greeter.journal_store import JournalStore
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -194,6 +195,32 @@ def parse_day(value: str | None, param: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date like 2026-12-25", param_hint=param) from None
+
+
+def check_occasion(value: str | None, settings: Settings, journal: JournalStore | None = None) -> None:
+    """``--occasion`` must name an occasion that exists, else it is a usage error (exit 2).
+
+    A typo (``new_yaer``) would otherwise select nothing, and "approved 0
+    draft(s)" with exit 0 reads as "nothing to approve". ``approve`` works on
+    the plan, so only the config's occasions count. The journal's commands
+    (``history``, ``uncertain``) also accept a name only the journal knows —
+    an occasion removed from the config keeps its history — so they pass
+    ``journal``, and call this only when their filter found nothing.
+    """
+    if value is None:
+        return
+    known = [o.name for o in settings.occasions]
+    where = "the config"
+    if journal is not None and value not in known:
+        known += sorted(journal.occasion_names() - set(known))
+        where = "the config or the journal"
+    if value in known:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f", did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+    raise click.BadParameter(f"no occasion {value!r} in {where}{hint}", param_hint="--occasion")
 
 
 @main.command(context_settings=CONTEXT)
@@ -514,6 +541,8 @@ def history(
             until=parse_day(until, "--until"),
             email=email,
         )
+        if not entries:  # a typo, or an occasion nobody was greeted for yet?
+            check_occasion(occasion, settings, journal)
     finally:
         journal.close()
     print_history(entries, fmt)
@@ -617,6 +646,8 @@ def uncertain(
         chosen = journal.history(
             contact_id=contact_id, occasion=occasion, state="uncertain", since=day, until=day
         )
+        if not chosen:
+            check_occasion(occasion, settings, journal)
         for entry in chosen:
             (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
             click.echo(f"{action}: {entry.contact_id} {entry.occasion} {entry.occasion_date}")

@@ -16,6 +16,7 @@ from greeter.cli import (
     State,
     _config_option,
     _now_option,
+    check_occasion,
     config_day,
     handles_errors,
     main,
@@ -144,6 +145,7 @@ def approve(
         raise click.UsageError("say what to approve: --all, --contact ID or --occasion NAME")
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
+    check_occasion(occasion, settings)
     if settings.review != "required":
         click.echo("note: review is not required in this config; approvals are recorded anyway", err=True)
     moment = parse_now(now, settings.defaults.timezone)

@@ -14,7 +14,7 @@ from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Final, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -23,9 +23,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PositiveInt,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+
+from greeter.timezones import unknown_zone
 
 
 class _Model(BaseModel):
@@ -36,22 +39,83 @@ def _check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        import difflib
-
-        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
-        hint = f", did you mean {close[0]!r}?" if close else " (use an IANA name like 'Europe/Moscow')"
-        raise ValueError(f"unknown time zone {name!r}{hint}") from None
+        raise ValueError(unknown_zone(name)) from None  # suggests as a contacts row's warning does
     return name
 
 
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 
 
+#: A time as the config wants it, hours:minutes (seconds allowed): "9:00" is as clear as "09:00".
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+#: Shapes people write a time in, which we only suggest the fix for: "18.00", "18h00", "1800", "18".
+_OTHER_CLOCK = re.compile(r"(\d{1,2})(?:\s*[.,hHчЧ\- ]\s*|)(\d{2})|(\d{1,2})")
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([AaPp])\.?\s*[Mm]\.?")
+_RANGE = re.compile(r"\s*(.+?)\s*(?:–|—|-|\.\.|…|\bto\b|\bдо\b)\s*(.+?)\s*")
+TIME_WORDS: Final = "hours:minutes, 24-hour clock"
+
+
 def _time_of_day_text(value: object) -> object:
-    """Refuse a bare number: pydantic would read ``start: 10`` as 10 seconds past midnight UTC."""
+    """Read the text of a time of day, or say in plain words, with the fix, why it is none.
+
+    pydantic alone reads ``start: 10`` as 10 seconds past midnight UTC, and answers
+    "9:00" with "input is too short" and "18.00" with "invalid time separator".
+    An unambiguous ``H:MM`` is simply read; for anything else the message names
+    the value meant where there is one ("18.00" → "18:00", "6pm" → "18:00").
+    """
     if isinstance(value, bool | int | float):
         raise ValueError(f'{value!r} is not a time of day; write it as "HH:MM" in quotes, e.g. "10:00"')
-    return value
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if (m := _CLOCK.fullmatch(text)) is not None:
+        hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            end = '; the last minute of a day is "23:59"' if text.startswith("24") else ""
+            raise ValueError(
+                f"{value!r} is not a time of day: hours go from 00 to 23 and minutes from 00 to 59 "
+                f"({TIME_WORDS}){end}"
+            )
+        return time(hour, minute, second)
+    if (pair := _time_pair(text)) is not None:
+        raise ValueError(f'{value!r} is a range; this setting is one time of day, like "{pair[0]}"')
+    if "+" in text or text.endswith(("Z", "z")):  # an offset: _local_time_of_day says why not
+        try:
+            return time.fromisoformat(text)
+        except ValueError:
+            pass
+    meant = _meant_time(text)
+    fix = f': write "{meant}"' if meant else ""
+    raise ValueError(f'{value!r} is not a time like "09:00" ({TIME_WORDS}){fix}')
+
+
+def _meant_time(text: str) -> str | None:
+    """ "HH:MM" for a time written in another shape ("18.00", "6 pm", "9"), or None."""
+    if (m := _CLOCK.fullmatch(text)) is not None:
+        hour, minute = int(m[1]), int(m[2])
+    elif (m := _TWELVE_HOUR.fullmatch(text)) is not None:
+        hour, minute = int(m[1]), int(m[2] or 0)
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m[3] in "Pp" else 0)
+    elif (m := _OTHER_CLOCK.fullmatch(text)) is not None:
+        hour, minute = (int(m[1]), int(m[2])) if m[1] else (int(m[3]), 0)
+    else:
+        return None
+    return f"{hour:02d}:{minute:02d}" if hour <= 23 and minute <= 59 else None
+
+
+def _time_pair(text: str, *, loose: bool = False) -> tuple[str, str] | None:
+    """The two times of a range written as one text ("13:00-14:00"), as "HH:MM", or None.
+
+    Unless ``loose`` (where only a range can be meant), both ends need their
+    colon, so that "18-00" stays a time with the wrong separator.
+    """
+    m = _RANGE.fullmatch(text)
+    if m is None or not (loose or all(_CLOCK.fullmatch(part) for part in m.groups())):
+        return None
+    start, end = _meant_time(m[1]), _meant_time(m[2])
+    return (start, end) if start and end else None
 
 
 def _local_time_of_day(value: time) -> time:
@@ -65,7 +129,13 @@ def _local_time_of_day(value: time) -> time:
 
 
 #: A time of day in the recipient's zone, written "HH:MM".
-TimeOfDay = Annotated[time, BeforeValidator(_time_of_day_text), AfterValidator(_local_time_of_day)]
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_time_of_day_text),
+    AfterValidator(_local_time_of_day),
+    # What an editor checks while typing: the text read here, not ISO's "HH:MM:SS" ("9:00" is fine).
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$", "examples": ["09:00"]}),
+]
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
@@ -242,6 +312,22 @@ class FrequencyCap(_Model):
 class TimeRange(_Model):
     start: TimeOfDay
     end: TimeOfDay
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_text(cls, value: object) -> object:
+        """``lunch: "13:00-14:00"`` reads naturally but is one text: say how to write the two times."""
+        if isinstance(value, str):
+            start, end = _time_pair(value.strip(), loose=True) or ("HH:MM", "HH:MM")
+            raise ValueError(f'{value!r} is one text: write the range as {{start: "{start}", end: "{end}"}}')
+        if (
+            isinstance(value, list | tuple)
+            and len(value) == 2
+            and all(isinstance(v, str | int) for v in value)
+        ):
+            start, end = (_meant_time(str(v).strip()) or "HH:MM" for v in value)
+            raise ValueError(f'write the range as {{start: "{start}", end: "{end}"}}, not as a list')
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeRange:

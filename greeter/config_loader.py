@@ -27,7 +27,7 @@ from ruamel.yaml.reader import ReaderError
 from greeter.config import PATTERN_WORDS, Settings
 from greeter.errors import ConfigError, Problem
 from greeter.holiday_tables import has_calendar, warm
-from greeter.occasions import known_holiday_names
+from greeter.occasions import holiday_key, known_holidays
 
 DEFAULT_CONFIG = "greeter.yaml"
 #: Settings whose wrong value may be a credential typed in the wrong place: not repeated in messages.
@@ -117,10 +117,13 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
         country = occ.country or settings.defaults.country
         if occ.holiday is None or country not in supported:
             continue
-        names = sorted(known_holiday_names(country, [year, year + 1]))
-        if occ.holiday.casefold() not in {n.casefold() for n in names}:
-            close = difflib.get_close_matches(occ.holiday, names, n=1, cutoff=0.5)
-            hint = f", did you mean {close[0]!r}?" if close else f" (known: {'; '.join(names)})"
+        holidays = known_holidays(country, [year, year + 1])
+        # Each name in either language (English, the country's own), by its comparison key.
+        by_key = {holiday_key(name): name for names in holidays for name in names}
+        if holiday_key(occ.holiday) not in by_key:
+            meant = _closest_holiday(holiday_key(occ.holiday), list(by_key))
+            listed = "; ".join(" / ".join(names) for names in holidays)
+            hint = f", did you mean {by_key[meant]!r}?" if meant else f" (known: {listed})"
             add(("occasions", i, "holiday"), f"{country} has no holiday named {occ.holiday!r}{hint}")
     known = set(settings.contacts.dates)
     for i, occ in enumerate(settings.occasions):
@@ -143,6 +146,21 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
                 )
             )
     return problems
+
+
+def _closest_holiday(wanted: str, keys: Sequence[str]) -> str | None:
+    """The holiday meant: one whose name holds every word typed (each may be misspelt), else the nearest.
+
+    Similarity of the whole text alone prefers a name of the same length:
+    "Womans day" is nearer to "Christmas Day" than to "International
+    Women's Day", and "Праздник" half-matches anything long enough.
+    """
+    words = wanted.split()
+    covering = [
+        key for key in keys if all(difflib.get_close_matches(w, key.split(), n=1, cutoff=0.75) for w in words)
+    ]
+    close = difflib.get_close_matches(wanted, covering or keys, n=1, cutoff=0.0 if covering else 0.6)
+    return close[0] if close else None
 
 
 def _parse_yaml(text: str, filename: str) -> Any:

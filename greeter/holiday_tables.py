@@ -10,6 +10,14 @@ and read back next time in well under a millisecond; the library is imported
 only for a table the file does not have. The file is named for the library's
 version, so an upgrade starts afresh.
 
+Each holiday is named in English and in the country's own language (a
+Russian marketer writes "Международный женский день"). Both are asked for
+explicitly: left to itself the library names holidays in the language of the
+process's locale (``LANG``), so the same config would check under one
+terminal and fail under systemd, which sets no ``LANG``. Days the state moves
+a working day to ("Day off (substituted from …)") are days off, but marked:
+they are no occasion to greet.
+
 The lookups (:func:`days_of`, :func:`has_calendar`) are pure from the
 caller's view: a table not loaded yet is computed in memory. Only
 :func:`warm`, called by the shell that loads the config, reads and writes
@@ -23,20 +31,39 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
-#: What the file holds: one table per "country:year" (ISO day → the library's names, joined
-#: by "; " where a day has several), and the country codes the library has no calendar for.
-_tables: dict[str, Mapping[date, str]] = {}
+#: The file's layout; a file of another layout (or of none: the first, whose names were in
+#: whatever language the locale chose) is ignored and rewritten.
+_FORMAT = 2
+#: Languages tried, in order, for the English names.
+_ENGLISH = ("en_US", "en_GB", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Holiday:
+    """One public holiday on one day."""
+
+    #: Its names: English first, then the country's own language where that differs.
+    names: tuple[str, ...]
+    #: A working day moved here ("Day off (substituted from 01/02/2027)"): a day off, not an occasion.
+    substitute: bool = False
+
+
+#: What the file holds: one table per "country:year" (day → its holidays), and the country
+#: codes the library has no calendar for.
+_tables: dict[str, Mapping[date, tuple[Holiday, ...]]] = {}
 _unsupported: set[str] = set()
 _supported: set[str] = set()
 
 
-def days_of(country: str, year: int) -> Mapping[date, str]:
-    """The public holidays of ``country`` in ``year``: day → name(s), as the library gives them."""
+def days_of(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
+    """The public holidays of ``country`` in ``year``: day → the holidays on it, in the library's order."""
     key = f"{country}:{year}"
     table = _tables.get(key)
     if table is None:
@@ -89,12 +116,59 @@ def forget() -> None:
     _unsupported.clear()
 
 
-def _compute(country: str, year: int) -> Mapping[date, str]:
+def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     import holidays  # only here: see the module's docstring
 
-    table = holidays.country_holidays(country, years=year)
+    entity = holidays.country_holidays(country, years=[])
     _supported.add(country)
-    return MappingProxyType({day: str(names) for day, names in sorted(table.items())})
+    named = [holidays.country_holidays(country, years=year, language=lang) for lang in _languages(entity)]
+    labels = [_substitute_label(by_language) for by_language in named]
+    table: dict[date, tuple[Holiday, ...]] = {}
+    for day in sorted(named[0]):
+        lists = [by_language.get_list(day) for by_language in named]
+        if any(len(names) != len(lists[0]) for names in lists):
+            lists = lists[:1]  # the languages disagree on how many: keep the first, unpaired
+        moved = labels[: len(lists)]
+        table[day] = tuple(
+            Holiday(
+                tuple(dict.fromkeys(names)),
+                any(
+                    label is not None and _is_label(name, label)
+                    for name, label in zip(names, moved, strict=True)
+                ),
+            )
+            for names in zip(*lists, strict=True)
+        )
+    return MappingProxyType(table)
+
+
+def _languages(entity: Any) -> list[str | None]:
+    """English, then the country's own language: always named, never left to the locale.
+
+    An entity the library does not translate (no supported languages) has
+    its names in English whatever the locale says; ``None`` asks for those.
+    """
+    supported = tuple(getattr(entity, "supported_languages", ()) or ())
+    if not supported:
+        return [None]
+    own = getattr(entity, "default_language", None)
+    english = next((lang for lang in _ENGLISH if lang in supported), None)
+    first = english or own
+    return [first, own] if own and own != first else [first]
+
+
+def _substitute_label(by_language: Any) -> tuple[str, str] | None:
+    """The text around ``%s`` in the library's "Day off (substituted from %s)", in that table's language."""
+    label = getattr(by_language, "substituted_label", None)
+    if not label:
+        return None
+    prefix, found, suffix = by_language.tr(label).partition("%s")
+    return (prefix, suffix) if found else None
+
+
+def _is_label(name: str, label: tuple[str, str]) -> bool:
+    prefix, suffix = label
+    return name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix) + len(suffix)
 
 
 def _cache_file(cache_dir: Path | None) -> Path | None:
@@ -111,8 +185,18 @@ def _cache_file(cache_dir: Path | None) -> Path | None:
 def _read(path: Path) -> None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if data["format"] != _FORMAT:
+            return
         tables = {
-            key: MappingProxyType({date.fromisoformat(day): str(name) for day, name in days.items()})
+            key: MappingProxyType(
+                {
+                    date.fromisoformat(day): tuple(
+                        Holiday(tuple(str(n) for n in h["names"]), bool(h.get("substitute", False)))
+                        for h in on_day
+                    )
+                    for day, on_day in days.items()
+                }
+            )
             for key, days in data["tables"].items()
         }
         unsupported = {str(code) for code in data["unsupported"]}
@@ -125,8 +209,15 @@ def _read(path: Path) -> None:
 
 
 def _write(path: Path) -> None:
+    def stored(holiday: Holiday) -> dict[str, Any]:
+        return {"names": list(holiday.names), **({"substitute": True} if holiday.substitute else {})}
+
     data = {
-        "tables": {key: {d.isoformat(): n for d, n in t.items()} for key, t in sorted(_tables.items())},
+        "format": _FORMAT,
+        "tables": {
+            key: {d.isoformat(): [stored(h) for h in hs] for d, hs in t.items()}
+            for key, t in sorted(_tables.items())
+        },
         "unsupported": sorted(_unsupported),
     }
     with contextlib.suppress(OSError):

@@ -362,6 +362,11 @@ class Journal(Transitions):
         with self._db() as db:
             return {r[0]: parse_time(r[1]) for r in db.execute("SELECT name, since FROM occasions")}
 
+    def occasion_names(self) -> set[str]:
+        with self._db() as db:
+            rows = db.execute("SELECT occasion FROM greetings UNION SELECT name FROM occasions")
+            return {r[0] for r in rows}
+
     def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
         rows = [(name, None if at is None else db_time(at)) for name, at in since.items()]
         with self._db(write=True) as db:

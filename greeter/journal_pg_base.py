@@ -185,6 +185,10 @@ class PgJournalBase:
     def known_occasions(self) -> dict[str, datetime | None]:
         return {r["name"]: r["since"] for r in self._read("SELECT name, since FROM occasions")}
 
+    def occasion_names(self) -> set[str]:
+        rows = self._read("SELECT occasion AS name FROM greetings UNION SELECT name FROM occasions")
+        return {r["name"] for r in rows}
+
     def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
         names = sorted(since)
         moments = [None if (at := since[n]) is None else aware(at) for n in names]

@@ -216,6 +216,14 @@ class JournalStore(Protocol):
     def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
         """Remember occasions not known yet (known ones keep their first date)."""
 
+    def occasion_names(self) -> set[str]:
+        """Every occasion the journal has a greeting for or a sender planned with (removed ones too).
+
+        For ``--occasion`` of the journal's commands: a name known neither
+        here nor in the config can only be a typo. A full read of the
+        greetings, so asked only when a filter found nothing.
+        """
+
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int: ...
 
     def unsuppress(self, emails: Iterable[str]) -> int: ...

@@ -35,28 +35,43 @@ def anniversary(original: date, year: int, leap_day: str = "feb28") -> date:
     return original.replace(year=year)
 
 
+def holiday_key(name: str) -> str:
+    """How holiday names are compared: any case, any spacing, ё as е, a typographic apostrophe as '.
+
+    A marketer copies "International Women’s Day" from a document, or types
+    "международный женский день": both are the holiday the library names.
+    """
+    return " ".join(name.casefold().replace("ё", "е").replace("’", "'").replace("ʼ", "'").split())
+
+
 @lru_cache(maxsize=256)
 def holiday_dates(country: str, name: str, year: int) -> tuple[date, ...]:
     """Days in ``year`` on which ``country`` observes a holiday called ``name``.
 
-    Matching is case-insensitive on the holiday library's (English) names; a
-    day that carries several holidays lists them joined by ``"; "``.
+    ``name`` may be the library's English name or the one in the country's
+    own language ("Международный женский день"), compared by
+    :func:`holiday_key`. A working day moved onto a date ("Day off
+    (substituted from …)") is no holiday to greet.
     """
-    wanted = name.casefold()
+    wanted = holiday_key(name)
     return tuple(
         day
-        for day, names in days_of(country, year).items()
-        if any(part.strip().casefold() == wanted for part in names.split(";"))
+        for day, on_day in days_of(country, year).items()
+        if any(not h.substitute and any(holiday_key(n) == wanted for n in h.names) for h in on_day)
     )
 
 
-def known_holiday_names(country: str, years: Sequence[int]) -> set[str]:
-    """Every holiday name the library knows for ``country`` in ``years`` (for `check`)."""
-    names: set[str] = set()
+def known_holidays(country: str, years: Sequence[int]) -> list[tuple[str, ...]]:
+    """Every holiday of ``country`` in ``years`` one may greet on, each as its names (English first).
+
+    For ``check``: the names a config may use, and the list it shows when a
+    name matches none. Moved working days are left out.
+    """
+    found: dict[tuple[str, ...], None] = {}
     for year in years:
-        for value in days_of(country, year).values():
-            names.update(part.strip() for part in value.split(";"))
-    return names
+        for on_day in days_of(country, year).values():
+            found.update((h.names, None) for h in on_day if not h.substitute)
+    return sorted(found, key=lambda names: holiday_key(names[0]))
 
 
 def occasion_days(

@@ -32,7 +32,7 @@ def test_check_on_the_example_exits_0() -> None:
     code, out, err = invoke("--config", EXAMPLE, "check")
     assert code == 0, out + err
     assert "contacts: 30 loaded from 30 rows, 0 rejected, 2 warning(s)" in out
-    assert "check: OK" in out
+    assert out.startswith(f"{EXAMPLE}: config OK\n") and "check: OK" in out
     summary = json.loads(invoke("--config", EXAMPLE, "check", "--json")[1])
     assert (summary["contacts_loaded"], summary["rows_rejected"], summary["render_failures"]) == (30, 0, 0)
 
@@ -272,3 +272,73 @@ def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project
     assert code == 0 and "no contact has id" not in err and "birthday" in out
     code, out, err = invoke("--config", str(config), "approve", "--contact", "C-l", "--from", "2027-04-01")
     assert code == 1 and "no contact has id 'C-l'" in err and "approved 0" in out
+
+
+def test_a_holiday_named_in_russian_is_planned_on_its_day(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "a@example.com")])
+    text = config.read_text(encoding="utf-8")
+    config.write_text(  # and for everyone, not only the contacts tagged 8mar
+        text.replace("International Women's Day", "Международный женский день").replace("[8mar]", "null"),
+        encoding="utf-8",
+    )
+    assert "Международный женский день" in config.read_text(encoding="utf-8")
+    code, out, err = invoke(
+        "--config", str(config), "preview", "--from", "2027-03-01", "--days", "14",
+        "--now", "2027-02-20T09:00", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    (womens_day,) = [i for i in json.loads(out) if i["occasion"] == "womens_day"]
+    assert (womens_day["occasion_date"], womens_day["status"]) == ("2027-03-08", "send")
+
+
+def test_an_occasion_typo_is_a_usage_error_naming_the_occasion_meant(make_project: MakeProject) -> None:
+    """`approve --occasion new_yaer` once said "approved 0 draft(s)" and exit 0: nothing to approve?"""
+    config = make_project([contact_row("1", "a@example.com", birthday="13.04.1980")])
+    code, out, err = invoke(
+        "--config", str(config), "approve", "--occasion", "new_yaer", "--from", "2027-04-01"
+    )
+    assert code == 2 and "approved" not in out
+    assert "--occasion: no occasion 'new_yaer' in the config, did you mean 'new_year'?" in err
+    code, _, err = invoke("--config", str(config), "approve", "--occasion", "xmas")
+    assert code == 2 and "no occasion 'xmas' in the config (known: birthday, " in err
+    for command in (("history",), ("uncertain", "resend")):
+        code, out, err = invoke("--config", str(config), *command, "--occasion", "new_yaer")
+        assert code == 2, (command, out, err)
+        assert "no occasion 'new_yaer' in the config or the journal, did you mean 'new_year'?" in err
+    code, out, err = invoke(
+        "--config", str(config), "approve", "--occasion", "birthday", "--from", "2027-04-10"
+    )
+    assert code == 0 and "approved 1 draft(s)" in out, err
+
+
+def test_an_occasion_removed_from_the_config_keeps_its_history(make_project: MakeProject) -> None:
+    """The journal's commands also know the journal's occasions: its history must stay readable."""
+    config = make_project([contact_row("1001", "ivan@example.com", birthday="29.12.1980")])
+    code, _, err = invoke("--config", str(config), "send", "--once", "--now", "2026-12-30T12:00")
+    assert code == 0, err
+    text = config.read_text(encoding="utf-8")
+    assert "- name: birthday\n" in text
+    config.write_text(text.replace("- name: birthday\n", "- name: birthday_letter\n"), encoding="utf-8")
+    code, out, err = invoke("--config", str(config), "history", "--occasion", "birthday", "--format", "json")
+    assert code == 0 and [e["occasion"] for e in json.loads(out)] == ["birthday"], err
+    code, out, err = invoke(
+        "--config", str(config), "history", "--occasion", "womens_day", "--format", "json"
+    )
+    assert code == 0 and json.loads(out) == []  # configured, nobody greeted for it yet: no error
+    code, _, err = invoke("--config", str(config), "uncertain", "dismiss", "--occasion", "birthday")
+    assert code == 1 and "no uncertain greeting matches" in err  # known, just nothing uncertain
+
+
+def test_check_does_not_call_a_config_ok_whose_template_name_is_wrong(make_project: MakeProject) -> None:
+    """It printed 'config OK', then 'check: 1 problem(s)': the problem was the config's template name."""
+    config = make_project([contact_row("1", "a@example.com")])
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("template: birthday\n", "template: birthdy\n", 1), encoding="utf-8")
+    code, out, err = invoke("--config", str(config), "check")
+    assert code == 2
+    assert re.search(r"greeter\.yaml:\d+:\d+: occasions\.0\.template: template missing: .*'birthday'\?", err)
+    assert "config OK" not in out
+    assert f"{config}: config: 1 problem(s) in occasions.0.template" in out.splitlines()
+    assert "birthdy (missing)" in out and "renders: not tried" in out and "check: 1 problem(s)" in out
+    summary = json.loads(invoke("--config", str(config), "check", "--json")[1])
+    assert (summary["config_problems"], summary["errors"]) == (1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,35 @@ def test_unknown_holiday_name_suggests_the_library_name() -> None:
     ]
 
 
+def test_a_holiday_may_be_named_in_the_countrys_own_language() -> None:
+    text = EXAMPLE.replace('"International Women\'s Day"', '"Международный женский день"')
+    assert text != EXAMPLE
+    settings = parse_settings(text, "greeter.yaml", today=TODAY)
+    assert settings.occasions[5].holiday == "Международный женский день"
+    assert parse_settings(text.replace("Международный", "международный"), "g.yaml", today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Международный женскй день", "'Международный женский день'"),
+        ("Womans day", '"International Women\'s Day"'),  # not 'Christmas Day', though as long
+        ("рождество", "'Рождество Христово'"),
+    ],
+)
+def test_a_misspelt_holiday_is_answered_in_the_language_it_was_written_in(written: str, meant: str) -> None:
+    text = EXAMPLE.replace('"International Women\'s Day"', f'"{written}"')
+    (problem,) = errors_of(text)
+    assert problem.endswith(f"RU has no holiday named {written!r}, did you mean {meant}?"), problem
+
+
+def test_the_known_holidays_are_listed_in_both_languages_without_moved_working_days() -> None:
+    (problem,) = errors_of(EXAMPLE.replace('"International Women\'s Day"', '"8 марта"'))
+    assert "RU has no holiday named '8 марта' (known: Christmas Day / Рождество Христово; " in problem
+    assert "International Women's Day / Международный женский день" in problem
+    assert "Day off" not in problem and "Выходной" not in problem and "substituted" not in problem
+
+
 def test_password_is_never_inline() -> None:
     text = MINIMAL + "delivery:\n  smtp:\n    password: hunter2\n"
     problems = errors_of(text)
@@ -216,6 +246,61 @@ def test_lunch_outside_hours_and_empty_working_days() -> None:
     text = MINIMAL + "send_window:\n  working_days: []\n  lunch: {start: '08:00', end: '09:00'}\n"
     problems = errors_of(text)
     assert problems and all(p.startswith("greeter.yaml:17:1: send_window:") for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [('"9:00"', time(9)), ("9:00", time(9)), ('" 9:30 "', time(9, 30))]
+)
+def test_an_unambiguous_hour_without_its_leading_zero_is_read(written: str, read: time) -> None:
+    text = MINIMAL + f"send_window:\n  hours: {{start: {written}, end: '18:00'}}\n"
+    assert parse_settings(text, "g.yaml", today=TODAY).send_window.hours.start == read
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (
+            "hours: {start: '25:00', end: '18:00'}",
+            "send_window.hours.start: '25:00' is not a time of day: hours go from 00 to 23 and minutes "
+            "from 00 to 59 (hours:minutes, 24-hour clock)",
+        ),
+        (
+            "hours: {start: '10:00', end: '24:00'}",
+            "send_window.hours.end: '24:00' is not a time of day: hours go from 00 to 23 and minutes "
+            'from 00 to 59 (hours:minutes, 24-hour clock); the last minute of a day is "23:59"',
+        ),
+        (
+            "hours: {start: '10:00', end: '18.00'}",
+            "send_window.hours.end: '18.00' is not a time like \"09:00\" (hours:minutes, 24-hour clock): "
+            'write "18:00"',
+        ),
+        (
+            "friday_cutoff: '3pm'",
+            "send_window.friday_cutoff: '3pm' is not a time like \"09:00\" (hours:minutes, 24-hour clock): "
+            'write "15:00"',
+        ),
+        (
+            "friday_cutoff: 'after lunch'",
+            "send_window.friday_cutoff: 'after lunch' is not a time like \"09:00\" (hours:minutes, 24-hour clock)",
+        ),
+        (
+            "friday_cutoff: '13:00-15:00'",
+            "send_window.friday_cutoff: '13:00-15:00' is a range; this setting is one time of day, like \"13:00\"",
+        ),
+        (
+            "lunch: '13:00-14:00'",
+            'send_window.lunch: \'13:00-14:00\' is one text: write the range as {start: "13:00", end: "14:00"}',
+        ),
+        (
+            "lunch: ['13:00', '14:00']",
+            'send_window.lunch: write the range as {start: "13:00", end: "14:00"}, not as a list',
+        ),
+    ],
+)
+def test_a_wrong_time_is_said_in_words_with_the_fix(setting: str, expected: str) -> None:
+    (problem,) = errors_of(MINIMAL + f"send_window:\n  {setting}\n")
+    where, message = problem.split(": ", 1)
+    assert where.startswith("greeter.yaml:18:") and message == expected, problem
 
 
 def test_missing_file_and_non_mapping() -> None:

@@ -17,7 +17,7 @@ import pytest
 from greeter import holiday_tables
 from greeter.calendar_rules import build_calendar
 from greeter.config import SendWindow
-from greeter.occasions import holiday_dates
+from greeter.occasions import holiday_dates, known_holidays
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,12 +37,28 @@ def _file(cache: Path) -> Path:
     ("country", "year"), [("RU", 2026), ("RU", 2027), ("RS", 2027), ("EE", 2028), ("HU", 2024)]
 )
 def test_tables_are_the_librarys_answers_fresh_and_read_back(tmp_path: Path, country: str, year: int) -> None:
-    expected = {day: str(names) for day, names in holidays.country_holidays(country, years=year).items()}
+    """Each holiday named in English and in the country's own language, as the library names it."""
+    own = holidays.country_holidays(country, years=[]).default_language
+    english = holidays.country_holidays(country, years=year, language="en_US")
+    native = holidays.country_holidays(country, years=year, language=own)
+    expected = {
+        day: [
+            tuple(dict.fromkeys(pair))
+            for pair in zip(english.get_list(day), native.get_list(day), strict=True)
+        ]
+        for day in english
+    }
+
+    def names() -> dict[date, list[tuple[str, ...]]]:
+        return {
+            day: [h.names for h in on_day] for day, on_day in holiday_tables.days_of(country, year).items()
+        }
+
     holiday_tables.warm([country], [year], tmp_path)
-    assert dict(holiday_tables.days_of(country, year)) == expected
+    assert names() == expected
     holiday_tables.forget()
     holiday_tables.warm([country], [year], tmp_path)  # from the file now
-    assert dict(holiday_tables.days_of(country, year)) == expected
+    assert names() == expected
     assert list(holiday_tables.days_of(country, year)) == sorted(expected)
 
 
@@ -51,14 +67,17 @@ def test_a_warm_cache_spares_the_library_import(tmp_path: Path) -> None:
     script = (
         "import sys; from pathlib import Path; from greeter import holiday_tables as h; "
         f"h.warm(['RU'], [2026, 2027], Path({str(tmp_path)!r})); "
-        "print(sorted(h.days_of('RU', 2027))[0], h.has_calendar('RU'), 'holidays' in sys.modules)"
+        "from greeter.occasions import holiday_dates as d; "
+        "print(sorted(h.days_of('RU', 2027))[0], h.has_calendar('RU'), "
+        "d('RU', 'Международный женский день', 2027)[0], 'holidays' in sys.modules)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = [sys.executable, "-c", script]
     first = subprocess.run(run, capture_output=True, text=True, env=env, check=True).stdout.split()
     second = subprocess.run(run, capture_output=True, text=True, env=env, check=True).stdout.split()
-    assert first == ["2027-01-01", "True", "True"]  # computed by the library
-    assert second == ["2027-01-01", "True", "False"]  # read from the file, library never imported
+    assert first == ["2027-01-01", "True", "2027-03-08", "True"]  # computed by the library
+    # read from the file, the library never imported: the names in Russian too
+    assert second == ["2027-01-01", "True", "2027-03-08", "False"]
 
 
 def test_unknown_countries_are_remembered_too(tmp_path: Path) -> None:
@@ -106,3 +125,54 @@ def test_the_cache_lives_in_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     holiday_tables.warm(["RU"], [2027])
     assert _file(tmp_path / "greeter").exists()
+
+
+@pytest.mark.parametrize("locale", ["ru_RU.UTF-8", "C.UTF-8", "de_DE.UTF-8", ""])
+def test_the_names_do_not_depend_on_the_locale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, locale: str
+) -> None:
+    """Left to itself the library names holidays in $LANG's language: under systemd (no LANG)
+    the example config's "Defender of the Fatherland Day" was unknown, and the cache kept it so."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.setenv(name, locale)
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    (womens_day,) = holiday_tables.days_of("RU", 2027)[date(2027, 3, 8)]
+    assert womens_day.names == ("International Women's Day", "Международный женский день")
+
+
+def test_a_holiday_is_found_by_either_name_in_any_case(tmp_path: Path) -> None:
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    for name in (
+        "International Women's Day",
+        "International Women’s Day",  # the apostrophe a word processor types
+        "Международный женский день",
+        "международный  ЖЕНСКИЙ день",
+    ):
+        assert holiday_dates("RU", name, 2027) == (date(2027, 3, 8),), name
+    assert holiday_dates("RU", "День защитника Отечества", 2027) == (date(2027, 2, 23),)
+
+
+def test_a_moved_working_day_is_a_day_off_but_no_holiday_to_greet(tmp_path: Path) -> None:
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    (moved,) = holiday_tables.days_of("RU", 2027)[date(2027, 2, 22)]
+    assert moved.substitute and moved.names == (
+        "Day off (substituted from 02/20/2027)",
+        "Выходной (перенесено с 20.02.2027)",
+    )
+    assert not build_calendar(SendWindow(), "RU", [2027]).is_working_day(date(2027, 2, 22))
+    assert holiday_dates("RU", "Day off (substituted from 02/20/2027)", 2027) == ()
+    known = known_holidays("RU", [2026, 2027])
+    assert ("International Women's Day", "Международный женский день") in known
+    assert not [names for names in known if any("Day off" in n or "Выходной" in n for n in names)]
+    holiday_tables.forget()
+    holiday_tables.warm(["RU"], [2027], tmp_path)  # the mark survives the file
+    assert holiday_tables.days_of("RU", 2027)[date(2027, 2, 22)][0].substitute
+
+
+def test_a_file_of_the_old_layout_is_not_trusted(tmp_path: Path) -> None:
+    """The first layout kept whatever language the locale chose, and no marks: it is rewritten."""
+    old = {"tables": {"RU:2027": {"2027-03-08": "Международный женский день"}}, "unsupported": []}
+    _file(tmp_path).write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    assert holiday_tables.days_of("RU", 2027)[date(2027, 3, 8)][0].names[0] == "International Women's Day"
+    assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == 2

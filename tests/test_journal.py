@@ -330,6 +330,16 @@ def test_occasions_keep_the_moment_they_were_first_recorded(journal: JournalStor
     assert committed_rows(journal, "SELECT COUNT(*) FROM occasions") == [(3,)]
 
 
+def test_occasion_names_are_those_greeted_and_those_planned(journal: JournalStore) -> None:
+    """What `--occasion` of history/uncertain accepts besides the config's names."""
+    assert journal.occasion_names() == set()
+    assert claim(
+        journal, ("c-1", "old_promo", date(2025, 3, 14))
+    )  # an occasion since removed from the config
+    journal.record_occasions({"birthday": None})
+    assert journal.occasion_names() == {"old_promo", "birthday"}
+
+
 def test_suppression_list_is_case_insensitive_and_reports_changes(journal: JournalStore) -> None:
     assert journal.suppress(["Ivan@Example.COM", " anna@example.com ", ""], "unsubscribed", NOW) == 2
     assert journal.suppress(["ivan@example.com"], "again", NOW) == 0

@@ -24,6 +24,7 @@ from greeter.contacts import Contact, Gender
 from greeter.errors import ContactsError, Problem
 from greeter.names import split_full_name
 from greeter.sources.seen import SeenIndex
+from greeter.timezones import zone_hint
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
@@ -164,10 +165,8 @@ class RowParser:
             last, first, patronymic = split_full_name(cells["full_name"])
         gender = self._gender(cells.get("gender", ""), line, problems)
         tz = cells.get("timezone") or None
-        if tz is not None and not _valid_zone(tz):
-            problems.append(
-                self._problem(line, "timezone", f"unknown time zone {tz!r}; the default applies", "warning")
-            )
+        if tz is not None and (wrong := _zone_problem(tz)) is not None:
+            problems.append(self._problem(line, "timezone", wrong, "warning"))
             tz = None
         locale = self._locale(cells.get("locale", ""), line, problems)
         tags = self._tag_set(cells.get("tags", ""))
@@ -303,14 +302,18 @@ def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
     return value
 
 
-_ZONES: dict[str, bool] = {}
+#: Each distinct zone text of the exports read: None if valid, else its warning (a million rows
+#: name a handful of zones, so each is checked, and any suggestion worked out, once).
+_ZONES: dict[str, str | None] = {}
 
 
-def _valid_zone(name: str) -> bool:
-    if name not in _ZONES:
-        try:
-            ZoneInfo(name)
-            _ZONES[name] = True
-        except (ZoneInfoNotFoundError, ValueError):
-            _ZONES[name] = False
-    return _ZONES[name]
+def _zone_problem(name: str) -> str | None:
+    """None for a zone zoneinfo knows, else the warning, with the suggestion the config would get."""
+    if name in _ZONES:
+        return _ZONES[name]
+    try:
+        ZoneInfo(name)
+        problem = None
+    except (ZoneInfoNotFoundError, ValueError):
+        problem = f"unknown time zone {name!r}, so the default applies; {zone_hint(name)}"
+    return _remember(_ZONES, name, problem)

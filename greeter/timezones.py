@@ -1,0 +1,180 @@
+"""What someone who wrote an unknown time-zone name most likely meant — pure.
+
+Why this is more than ``difflib``: string similarity reads ``MSK`` as ``MST``
+(US Mountain, UTC−7) and ``UTC+3`` as ``UTC``. A marketer who accepts such a
+suggestion moves every letter by hours. So a name that says what it means —
+an abbreviation used in Russia and its neighbours (``MSK``, ``YEKT``), an
+offset from Moscow (``MSK+4``) or from UTC (``UTC+3``, ``GMT+03:00``) — is
+answered from that meaning, and only with zones of that very offset;
+similarity is kept for what it is good at, typos of IANA names
+(``Europe/Moskow``) and places written without their area (``Moscow``).
+
+One function, :func:`zone_hint`, serves the config's ``defaults.timezone``
+and the contacts' time-zone column, so both say the same.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from typing import Final
+from zoneinfo import available_timezones
+
+#: Russia's eleven zones as its law counts them (МСК−1 … МСК+9): abbreviation, IANA zone, UTC offset.
+#: Where several IANA zones share an offset (UTC+7: Krasnoyarsk, Novosibirsk, Tomsk…) the one the
+#: abbreviation names is the offset's representative.
+RUSSIAN_ZONES: Final = (
+    ("KALT", "Europe/Kaliningrad", 2),
+    ("MSK", "Europe/Moscow", 3),
+    ("SAMT", "Europe/Samara", 4),
+    ("YEKT", "Asia/Yekaterinburg", 5),
+    ("OMST", "Asia/Omsk", 6),
+    ("KRAT", "Asia/Krasnoyarsk", 7),
+    ("IRKT", "Asia/Irkutsk", 8),
+    ("YAKT", "Asia/Yakutsk", 9),
+    ("VLAT", "Asia/Vladivostok", 10),
+    ("MAGT", "Asia/Magadan", 11),
+    ("PETT", "Asia/Kamchatka", 12),
+)
+#: Abbreviations (upper case) that name one place unambiguously in this product's world.
+ABBREVIATIONS: Final[dict[str, str]] = {
+    **{abbr: zone for abbr, zone, _ in RUSSIAN_ZONES},
+    "МСК": "Europe/Moscow",  # Cyrillic, as written in Russian
+    "NOVT": "Asia/Novosibirsk",
+    "EET": "Europe/Kaliningrad",  # only reached when not the valid legacy zone "EET" (e.g. "eet")
+    "ALMT": "Asia/Almaty",
+    "UZT": "Asia/Tashkent",
+    "KGT": "Asia/Bishkek",
+    "TJT": "Asia/Dushanbe",
+    "TMT": "Asia/Ashgabat",
+    "AZT": "Asia/Baku",
+    "GET": "Asia/Tbilisi",
+}
+_RUSSIAN_BY_OFFSET: Final = {hours: zone for _, zone, hours in RUSSIAN_ZONES}
+#: Offsets that are not whole hours have no ``Etc/`` zone: the best-known place of each (none has DST).
+_HALF_HOURS: Final = {
+    (3, 30): "Asia/Tehran",
+    (4, 30): "Asia/Kabul",
+    (5, 30): "Asia/Kolkata",
+    (5, 45): "Asia/Kathmandu",
+    (6, 30): "Asia/Yangon",
+    (9, 30): "Australia/Darwin",
+}
+_MINUS = "-−–"  # ASCII hyphen, Unicode minus, en dash: all typed as "minus"
+_SIGN = r"[+\-−–]"
+_OFFSET = re.compile(rf"(?:UTC|GMT|UT)?\s*({_SIGN})\s*(\d{{1,2}})(?::?([0-5]\d))?", re.IGNORECASE)
+#: An ``Etc/`` name beyond the ones that exist (``Etc/GMT-15``): POSIX signs, west positive.
+_ETC_OFFSET = re.compile(r"Etc/GMT([+-])(\d{1,2})", re.IGNORECASE)
+#: Any other text with a signed number in it: an offset we cannot read, never a look-alike's job.
+_SIGNED_NUMBER = re.compile(rf"{_SIGN}\s*\d")
+_FROM_MOSCOW = re.compile(rf"(?:MSK|МСК)\s*({_SIGN})\s*(\d{{1,2}})", re.IGNORECASE)
+#: Letters only, short: an abbreviation we do not know (IST, CST, BST mean several places each).
+_ABBREVIATION_LIKE = re.compile(r"[A-Za-zА-Яа-яЁё]{2,5}")
+#: The advice when there is nothing safe to suggest.
+IANA_ADVICE: Final = "use an IANA name like 'Europe/Moscow'"
+
+
+def zone_hint(name: str) -> str:
+    """What to tell someone who wrote the unknown zone ``name``: "did you mean …?" or general advice.
+
+    A contacts row's warning shows it in brackets; the config's message is
+    :func:`unknown_zone`. Both come from :func:`suggest_zones`, so a marketer
+    reads the same suggestion for the same text wherever it was written.
+    """
+    zones, note = suggest_zones(name)
+    if not zones:
+        return note or IANA_ADVICE
+    first, *others = zones
+    extra = [f"or {', '.join(repr(z) for z in others)}"] if others else []
+    extra += [note] if note else []
+    said = f" ({', '.join(extra)})" if extra else ""
+    return f"did you mean {first!r}{said}?"
+
+
+def unknown_zone(name: str) -> str:
+    """The config's message: "unknown time zone 'MSK', did you mean 'Europe/Moscow'?" or with advice."""
+    hint = zone_hint(name)
+    return f"unknown time zone {name!r}" + (f", {hint}" if suggest_zones(name)[0] else f" ({hint})")
+
+
+def suggest_zones(name: str) -> tuple[tuple[str, ...], str]:
+    """The IANA zones ``name`` most likely means, best first, and a note on the last one (or on none).
+
+    Never a zone of another UTC offset when ``name`` states an offset or a
+    known abbreviation: an empty answer is better than a plausible wrong one.
+    """
+    text = " ".join(name.split())
+    if not text:
+        return (), ""
+    abbreviation = ABBREVIATIONS.get(text.upper())
+    if abbreviation is not None:
+        return (abbreviation,), ""
+    exact = _folded_zones().get(_fold(text))
+    if exact is not None:  # "europe/moscow", "utc", "Europe/Nizhny Novgorod"… written the other way
+        return (exact,), ""
+    if (m := _FROM_MOSCOW.fullmatch(text)) is not None:
+        step = int(m.group(2)) * (-1 if m.group(1) in _MINUS else 1)
+        return _by_offset(3 + step, 0)
+    if (m := _OFFSET.fullmatch(text)) is not None:
+        sign = -1 if m.group(1) in _MINUS else 1
+        return _by_offset(sign * int(m.group(2)), sign * int(m.group(3) or 0))
+    if (m := _ETC_OFFSET.fullmatch(text)) is not None:
+        return _by_offset(int(m.group(2)) * (1 if m.group(1) == "-" else -1), 0)
+    if _SIGNED_NUMBER.search(text):
+        return (), IANA_ADVICE
+    city = _cities().get(_fold(text))
+    if city is not None:  # "Moscow", "new york": the place without its area
+        return (city,), ""
+    if _ABBREVIATION_LIKE.fullmatch(text):
+        return (), f"time-zone abbreviations are ambiguous: {IANA_ADVICE}"
+    return tuple(difflib.get_close_matches(text, _lookalikes(), n=1)), ""
+
+
+def _by_offset(hours: int, minutes: int) -> tuple[tuple[str, ...], str]:
+    """Zones of exactly UTC ``hours``:``minutes``: Russia's (if one has it), then the ``Etc/`` one."""
+    label = f"UTC{'+' if (hours, minutes) >= (0, 0) else '-'}{abs(hours):02d}:{abs(minutes):02d}"
+    if minutes:
+        place = _HALF_HOURS.get((hours, minutes))
+        if place is None:
+            return (), f"no zone name says {label}: write the IANA name of the place (Area/City)"
+        return (place,), ""
+    if not -12 <= hours <= 14:
+        return (), f"no time zone is {label}; {IANA_ADVICE}"
+    if hours == 0:
+        return ("UTC",), ""
+    etc = f"Etc/GMT{-hours:+d}"  # POSIX counts west as positive: Etc/GMT-3 is UTC+3
+    russian = _RUSSIAN_BY_OFFSET.get(hours)
+    return ((russian, etc) if russian else (etc,)), f"which is {label}: Etc names invert the sign"
+
+
+def _fold(text: str) -> str:
+    return text.replace(" ", "_").casefold()
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones() - {"localtime", "Factory"}))
+
+
+@lru_cache(maxsize=1)
+def _lookalikes() -> tuple[str, ...]:
+    """Zones that may be suggested for looking like what was written: none whose name holds an
+    offset (``Etc/GMT-3``, ``GMT+0``, ``EST5EDT``), as one digit more or less is hours away."""
+    return tuple(zone for zone in _zone_names() if not any(ch.isdigit() for ch in zone))
+
+
+@lru_cache(maxsize=1)
+def _folded_zones() -> dict[str, str]:
+    return {_fold(zone): zone for zone in _zone_names()}
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """Last part of each ``Area/City`` zone → the zone; a city in several areas is left out."""
+    seen: dict[str, list[str]] = {}
+    for zone in _zone_names():
+        area, _, city = zone.rpartition("/")
+        if area and area not in ("Etc", "SystemV") and city:
+            seen.setdefault(_fold(city), []).append(zone)
+    return {city: zones[0] for city, zones in seen.items() if len(zones) == 1}
