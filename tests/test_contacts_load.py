@@ -502,3 +502,33 @@ def test_the_column_error_needs_all_or_most_values_to_fail(
     if column_error:
         [summary] = [p for p in report.problems if p.kind == "column"]
         assert "check the values and contacts.date_formats" in summary.message  # no common format reads them
+
+
+# --------------------------------------------------------------------------- gender column against patronymic
+
+
+def test_a_gender_column_contradicting_the_patronymic_is_warned_and_still_wins(tmp_path: Path) -> None:
+    from greeter.addressing import salutation
+
+    lines = [
+        RU_HEADER,
+        "1;a@example.com;Иванова;Мария;Петровна;м;;;;",
+        "2;b@example.com;Петров;Пётр;Петрович;Ж;;;;",
+        "3;c@example.com;Мамедова;Лейла;Рашид кызы;м;;;;",
+        "4;d@example.com;Иванов;Иван;Петрович;м;;;;",  # agrees: nothing to say
+        "5;e@example.com;Орлова;;Петровна;м;;;;",  # no first name: no "Уважаемый" to quote
+        "6;f@example.com;Ким;Саша;;ж;;;;",  # no patronymic: nothing to compare
+    ]
+    path = write(tmp_path, lines)
+    contacts, report = load(path)
+    assert [str(p) for p in report.problems] == [
+        f"{path}:row 2: Пол: warning: says male, but the patronymic 'Петровна' is female; "
+        'the letter will say "Уважаемый Мария Петровна"; check the row',
+        f"{path}:row 3: Пол: warning: says female, but the patronymic 'Петрович' is male; "
+        'the letter will say "Уважаемая Пётр Петрович"; check the row',
+        f"{path}:row 4: Пол: warning: says male, but the patronymic 'Рашид кызы' is female; "
+        'the letter will say "Уважаемый Лейла Рашид кызы"; check the row',
+        f"{path}:row 6: Пол: warning: says male, but the patronymic 'Петровна' is female; "
+        "the name will be declined as male; check the row",
+    ]
+    assert salutation(contacts[0]) == "Уважаемый Мария Петровна"  # the explicit column stays authoritative

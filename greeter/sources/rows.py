@@ -23,7 +23,7 @@ from email_validator import EmailNotValidError, validate_email
 from greeter.config import ContactsSource
 from greeter.contacts import Contact, Gender
 from greeter.errors import ContactsError, Problem
-from greeter.names import split_full_name
+from greeter.names import patronymic_gender, split_full_name
 from greeter.sources.dates import SAMPLES, DateParser
 from greeter.sources.seen import SeenIndex
 
@@ -45,6 +45,8 @@ _GENDERS = {
 #: A date column is reported as a whole (once, as an error) when every one of its values fails,
 #: or more than half of them once it has at least this many: a format problem, not a few typos.
 COLUMN_MIN_VALUES = 5
+#: The salutation an explicit gender gives (greeter.addressing.salutation), quoted in warnings.
+_DEAR = {Gender.MALE: "Уважаемый", Gender.FEMALE: "Уважаемая"}
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
            "timezone", "locale", "tier", "tags")  # fmt: skip
@@ -188,6 +190,8 @@ class RowParser:
         if "full_name" in cells and not (first or patronymic or last):
             last, first, patronymic = split_full_name(cells["full_name"])
         gender = self._gender(cells.get("gender", ""), line, problems)
+        if gender is not None and patronymic:
+            self._check_gender(gender, first, patronymic, line, problems)
         tz = cells.get("timezone") or None
         if tz is not None and not _valid_zone(tz):
             problems.append(
@@ -321,6 +325,23 @@ class RowParser:
                 self._problem(line, "gender", f"{text!r} is not м/ж (M/F); guessed from the name", "warning")
             )
         return gender
+
+    def _check_gender(
+        self, gender: Gender, first: str, patronymic: str, line: int, problems: list[Problem]
+    ) -> None:
+        """Warn when the explicit gender contradicts the patronymic (the column still wins, by design)."""
+        said = patronymic_gender(patronymic)
+        if said is Gender.UNKNOWN or said is gender:
+            return
+        effect = (
+            f'the letter will say "{_DEAR[gender]} {first} {patronymic}"'
+            if first
+            else f"the name will be declined as {gender.value}"
+        )
+        message = (
+            f"says {gender.value}, but the patronymic {patronymic!r} is {said.value}; {effect}; check the row"
+        )
+        problems.append(self._problem(line, "gender", message, "warning"))
 
     def _date_problem(self, text: str) -> str:
         """Why a date text does not parse (cached: a bad export repeats its bad values)."""
