@@ -153,6 +153,7 @@ CASES = [
       r'data/contacts\.csv: Дата рождения: 3 of 3 values could not be read as dates \(contacts\.date_formats: %d\.%m\.%Y, %Y-%m-%d, %d/%m/%Y\); they look like "%Y/%m/%d" \(e\.g\. 1960/01/07\): add it to contacts\.date_formats; no birthday greetings for these contacts',
       counts=(3, 0)),
     C("contacts", "slash_dates.csv", 0, r"data/contacts\.csv: Дата рождения: 3 of 3 values could not be read as dates .*", command=PREVIEW),  # preview's exit is as before
+    C("contacts", "caps_names.csv", 0, counts=(3, 0)),
     C("contacts", "emails.csv", 1,
       r"data/contacts\.csv:row 4: Email: 'ivan petrov@example\.com' is not a valid e-mail address",
       r"data/contacts\.csv:row 6: Email: 'no-domain@' is not a valid e-mail address",
@@ -341,6 +342,18 @@ def preview(tmp_path: Path, contacts: str) -> list[dict[str, Any]]:
 def test_encodings_and_line_ends_give_the_same_letters(tmp_path: Path, file: str) -> None:
     names = {d["name"] for d in preview(tmp_path, file) if d["status"] == "send"}
     assert {"Иван Петрович Иванов", "Анна Ильинична Смирнова"} <= names
+
+
+def test_names_in_capitals_or_lower_case_are_addressed_the_usual_way(tmp_path: Path) -> None:
+    letters = {d["contact_id"]: d for d in preview(tmp_path, "caps_names.csv") if d["status"] == "send"}
+    assert {c: letters[c]["name"] for c in ("1", "2", "3")} == {
+        "1": "Иван Петрович Иванов",
+        "2": "Анна Ильинична Смирнова",
+        "3": "Эльдар Гусейн оглы Мамедов",
+    }
+    assert "Уважаемый Иван Петрович!" in letters["1"]["text"]
+    assert "Уважаемая Анна Ильинична!" in letters["2"]["text"]
+    assert "Уважаемый Эльдар Гусейн оглы!" in letters["3"]["text"]
 
 
 def test_template_code_in_a_name_is_printed_as_typed(tmp_path: Path) -> None:

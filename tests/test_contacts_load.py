@@ -532,3 +532,79 @@ def test_a_gender_column_contradicting_the_patronymic_is_warned_and_still_wins(t
         "the name will be declined as male; check the row",
     ]
     assert salutation(contacts[0]) == "Уважаемый Мария Петровна"  # the explicit column stays authoritative
+
+
+# --------------------------------------------------------------------------- names in capitals or lower case
+
+
+def test_names_in_capitals_or_lower_case_are_written_the_usual_way(tmp_path: Path) -> None:
+    from greeter.addressing import salutation
+
+    lines = [
+        RU_HEADER,
+        "1;a@example.com;ИВАНОВ;ИВАН;ПЕТРОВИЧ;;;;;",
+        "2;b@example.com;иванова;мария;ивановна;;;;;",
+        "3;c@example.com;ПЕТРОВА-ВОДКИНА;АННА-МАРИЯ;ОЛЕГОВНА;;;;;",
+        "4;d@example.com;МАМЕДОВ;ЭЛЬДАР;ГУСЕЙН ОГЛЫ;;;;;",
+        "5;e@example.com;McDonald;Ли;де Голль;;;;;",  # mixed case: the client's own spelling
+        "6;f@example.com;ИВАНОВ;И;;;;;;",  # one letter: an initial, as typed
+    ]
+    contacts, report = load(write(tmp_path, lines))
+    assert report.problems == []
+    assert [(c.last_name, c.first_name, c.patronymic) for c in contacts] == [
+        ("Иванов", "Иван", "Петрович"),
+        ("Иванова", "Мария", "Ивановна"),
+        ("Петрова-Водкина", "Анна-Мария", "Олеговна"),
+        ("Мамедов", "Эльдар", "Гусейн оглы"),
+        ("McDonald", "Ли", "де Голль"),
+        ("Иванов", "И", ""),
+    ]
+    assert salutation(contacts[0]) == "Уважаемый Иван Петрович"
+
+
+def test_a_full_name_column_in_capitals_is_written_the_usual_way(tmp_path: Path) -> None:
+    cols = Columns(id="ID", email="Email", full_name="ФИО", first_name=None, patronymic=None, last_name=None)
+    lines = [
+        "ID;Email;ФИО;Дата рождения",
+        "1;a@example.com;МАМЕДОВ ЭЛЬДАР ГУСЕЙН ОГЛЫ;",
+        "2;b@example.com;алиева лейла рашид кызы;",
+        "3;c@example.com;ИВАНОВ Иван Петрович;",  # mixed as a whole: left as typed
+    ]
+    contacts, _ = load(write(tmp_path, lines), columns=cols)
+    assert [(c.last_name, c.first_name, c.patronymic) for c in contacts] == [
+        ("Мамедов", "Эльдар", "Гусейн оглы"),
+        ("Алиева", "Лейла", "Рашид кызы"),
+        ("ИВАНОВ", "Иван", "Петрович"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ИВАНОВ", "Иванов"),
+        ("иван", "Иван"),
+        ("АННА-МАРИЯ", "Анна-Мария"),
+        ("МАМЕДОВ ЭЛЬДАР ГУСЕЙН ОГЛЫ", "Мамедов Эльдар Гусейн оглы"),
+        ("РАШИД-ОГЛЫ", "Рашид-оглы"),
+        ("АСАН УУЛУ", "Асан уулу"),
+        ("ЕРЛАН УЛЫ", "Ерлан улы"),
+        ("ЖАНАР ЕРЛАН КИЗИ", "Жанар Ерлан кизи"),
+        ("ИВАНОВ И.П.", "Иванов И.П."),
+        ("O'BRIEN", "O'Brien"),
+        ("ДЕМ'ЯН", "Дем'ян"),
+        ("JEAN-LUC", "Jean-Luc"),
+        ("ЛИ", "Ли"),
+        # never touched
+        ("McDonald", "McDonald"),
+        ("де Голль", "де Голль"),
+        ("Ли", "Ли"),
+        ("И", "И"),
+        ("", ""),
+        ("{{ ''.__class__ }}", "{{ ''.__class__ }}"),
+        ("ИВАН2", "ИВАН2"),
+    ],
+)
+def test_normalise_case(name: str, expected: str) -> None:
+    from greeter.names import normalise_case
+
+    assert normalise_case(name) == expected

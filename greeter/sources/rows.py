@@ -23,7 +23,7 @@ from email_validator import EmailNotValidError, validate_email
 from greeter.config import ContactsSource
 from greeter.contacts import Contact, Gender
 from greeter.errors import ContactsError, Problem
-from greeter.names import patronymic_gender, split_full_name
+from greeter.names import normalise_case, patronymic_gender, split_full_name
 from greeter.sources.dates import SAMPLES, DateParser
 from greeter.sources.seen import SeenIndex
 
@@ -185,10 +185,11 @@ class RowParser:
         self.seen_ids.add(cid, line)
 
         first, patronymic, last = (
-            " ".join(cells.get(n, "").split()) for n in ("first_name", "patronymic", "last_name")
+            normalise_case(" ".join(cells.get(n, "").split()))
+            for n in ("first_name", "patronymic", "last_name")
         )
         if "full_name" in cells and not (first or patronymic or last):
-            last, first, patronymic = split_full_name(cells["full_name"])
+            last, first, patronymic = split_full_name(normalise_case(" ".join(cells["full_name"].split())))
         gender = self._gender(cells.get("gender", ""), line, problems)
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, line, problems)
