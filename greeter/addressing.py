@@ -39,6 +39,7 @@ from pytrovich.maker import PetrovichDeclinationMaker
 
 from greeter.contacts import Contact, Gender
 from greeter.i18n import language_of
+from greeter.names import is_turkic, patronymic_gender
 
 __all__ = ["CASES", "PARTS", "decline", "gender_of", "salutation"]
 
@@ -78,16 +79,6 @@ _CASE_ALIASES: Final[dict[str, str]] = {
     **dict(zip(("им", "род", "дат", "вин", "твор", "пред"), CASES, strict=True)),
 }
 
-# Turkic patronymic particles ("son of" / "daughter of"), as separate words:
-# Azerbaijani/Turkish оглы/оглу, гызы/кызы; Kazakh улы; Kyrgyz уулу;
-# Uzbek угли/углы, кизи; Kazakh кзы.
-_TURKIC_MALE: Final = frozenset({"оглы", "оглу", "улы", "уулу", "угли", "углы"})
-_TURKIC_FEMALE: Final = frozenset({"кызы", "гызы", "кизи", "кзы"})
-_WORD_SEPARATORS: Final = re.compile(r"[\s\-]+")
-# -вна (Петровна), -чна (Ильинична, Кузьминична, Саввична), -шна (Лукинишна).
-_FEMALE_PATRONYMIC_ENDINGS: Final = ("вна", "чна", "шна")
-# -вич (Петрович) and -ич (Ильич, Кузьмич, Лукич).
-_MALE_PATRONYMIC_ENDINGS: Final = ("ич",)
 _CYRILLIC: Final = re.compile(r"[\u0400-\u04ff]")
 
 # Cache keys below are plain strings, not enums: Enum.__hash__ is Python code
@@ -105,30 +96,6 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _patronymic_words(patronymic: str) -> list[str]:
-    return [w for w in _WORD_SEPARATORS.split(patronymic.strip().lower()) if w]
-
-
-def _is_turkic(patronymic: str) -> bool:
-    return any(w in _TURKIC_MALE or w in _TURKIC_FEMALE for w in _patronymic_words(patronymic))
-
-
-def _patronymic_gender(patronymic: str) -> Gender:
-    words = _patronymic_words(patronymic)
-    if not words:
-        return Gender.UNKNOWN
-    if any(w in _TURKIC_MALE for w in words):
-        return Gender.MALE
-    if any(w in _TURKIC_FEMALE for w in words):
-        return Gender.FEMALE
-    last = words[-1]
-    if last.endswith(_MALE_PATRONYMIC_ENDINGS):
-        return Gender.MALE
-    if last.endswith(_FEMALE_PATRONYMIC_ENDINGS):
-        return Gender.FEMALE
-    return Gender.UNKNOWN
-
-
 def gender_of(contact: Contact) -> Gender:
     """The gender to word a letter by: the explicit column, else the patronymic, else unknown.
 
@@ -142,7 +109,7 @@ def gender_of(contact: Contact) -> Gender:
     """
     if contact.gender is not None:
         return contact.gender
-    return _patronymic_gender(contact.patronymic)
+    return patronymic_gender(contact.patronymic)
 
 
 def salutation(contact: Contact, locale: str | None = "ru") -> str:
@@ -227,7 +194,7 @@ def _basis(first: str, patronymic: str, last: str, explicit: str | None) -> _Bas
     if explicit is not None and explicit != Gender.UNKNOWN.value:
         return explicit, True
     if explicit is None:
-        derived = _patronymic_gender(patronymic)
+        derived = patronymic_gender(patronymic)
         if derived is not Gender.UNKNOWN:
             return derived.value, True
     for key, value in (("middlename", patronymic), ("lastname", last), ("firstname", first)):
@@ -260,7 +227,7 @@ def _decline_word(word: str, part: str, gender: str | None, known: bool, case: s
 
 
 def _decline_part(text: str, part: str, basis: _Basis, case: str) -> str:
-    if part == "middlename" and _is_turkic(text):
+    if part == "middlename" and is_turkic(text):
         return text  # "Рашид оглы" is not declined in Russian: "Гусейну Рашид оглы".
     gender, known = basis
     return " ".join(_decline_word(word, part, gender, known, case) for word in text.split())

@@ -61,7 +61,10 @@ def approve_range(
             chosen.append((item.hit.key, content_hash(draft.rendered)))
         result.approved = journal.approve(chosen, by, now)
         result.rows_rejected = report.rejected
-        result.problems = [str(p) for p in report.problems if p.severity == "error" and p.kind != "row"]
+        # Row and column problems are the contacts' (counted above); these are the run's own.
+        result.problems = [
+            str(p) for p in report.problems if p.severity == "error" and p.kind not in ("row", "column")
+        ]
     finally:
         journal.close()
     return result

@@ -56,9 +56,16 @@ class CheckReport:
 
     @property
     def errors(self) -> int:
-        """Problems that make the check fail: rejected rows, broken templates, failed renders, databases."""
+        """Problems that make the check fail: rejected rows, unreadable columns, broken templates,
+        failed renders, databases."""
         broken = sum(not d.ok for d in self.databases) + self.smtp_errors
-        return self.rows_rejected + self.template_errors + self.render_failures + broken
+        rows = self.rows_rejected + self.column_errors
+        return rows + self.template_errors + self.render_failures + broken
+
+    @property
+    def column_errors(self) -> int:
+        """Contacts columns unusable as a whole (e.g. every birthday in a format not configured)."""
+        return sum(p.kind == "column" and p.severity == "error" for p in self.problems)
 
     @property
     def config_problems(self) -> list[Problem]:
@@ -118,7 +125,8 @@ class CheckReport:
             *(d.line() for d in self.databases),
             *([f"mail server: {self.smtp[0]}: {self.smtp[2]}"] if self.smtp else []),
             f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows, "
-            f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)",
+            f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)"
+            + (f", {self.column_errors} unreadable column(s)" if self.column_errors else ""),
             f"occasions: {len(self.occasions)} ({', '.join(self.occasions)})",
             "templates: "
             + ", ".join(

@@ -153,6 +153,26 @@ def _check_month_day(value: str) -> str:
 
 MonthDay = Annotated[str, AfterValidator(_check_month_day)]
 
+_DIRECTIVE = re.compile(r"%[A-Za-z]")
+#: Spreadsheet-style date patterns people write instead of strftime codes, longest first.
+_SPREADSHEET_CODES = (("yyyy", "%Y"), ("yy", "%y"), ("dd", "%d"), ("mm", "%m"))
+
+
+def _check_date_format(value: str) -> str:
+    """A date format must use strftime codes: "dd.mm.yyyy" would match no date, silently."""
+    if _DIRECTIVE.search(value):
+        return value
+    meant = value
+    for pattern, code in _SPREADSHEET_CODES:
+        meant = re.sub(pattern, code, meant, flags=re.IGNORECASE)
+    understood = _DIRECTIVE.search(meant) and not re.search("[dmy]", _DIRECTIVE.sub("", meant), re.IGNORECASE)
+    hint = f'did you mean "{meant}"?' if understood else 'use strftime codes, e.g. "%d.%m.%Y"'
+    raise ValueError(f"{value!r} has no strftime codes (%d day, %m month, %Y year); {hint}")
+
+
+#: One entry of ``contacts.date_formats``.
+DateFormat = Annotated[str, AfterValidator(_check_date_format)]
+
 
 class Weekday(StrEnum):
     mon = "mon"
@@ -240,7 +260,10 @@ class ContactsSource(_Model):
     encoding: str = Field(default="auto", description="'auto' detects UTF-8, UTF-8 BOM, cp1251")
     delimiter: str = Field(default="auto", description="'auto', ';', ',', 'tab' or '|'")
     sheet: str | None = Field(default=None, description="XLSX sheet name; the first if unset")
-    date_formats: list[str] = Field(default_factory=lambda: ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"])
+    date_formats: list[DateFormat] = Field(
+        default_factory=lambda: ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"],
+        description='strftime codes tried in order, e.g. "%d.%m.%Y"; a time of day after the date is ignored',
+    )
     columns: Columns = Field(default_factory=Columns)
     dates: dict[str, str] = Field(
         default_factory=dict,

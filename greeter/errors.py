@@ -25,7 +25,8 @@ class Problem:
     ``line`` is a config line (with ``col``) or a contacts row number; which
     one is told by ``kind``. Rendered by :meth:`__str__` in the exact formats
     promised by DESIGN.md §3: ``file:line:col: field: message`` for config and
-    ``file:row N: column: message`` for contacts.
+    ``file:row N: column: message`` for contacts; a problem of a whole contacts
+    column (``kind="column"``) is ``file: column: message``.
     """
 
     file: str
@@ -33,7 +34,7 @@ class Problem:
     message: str
     line: int | None = None
     col: int | None = None
-    kind: str = "config"  # "config" | "row" | "template"
+    kind: str = "config"  # "config" | "row" | "column" | "template"
     severity: str = "error"  # "error" | "warning"
 
     def __str__(self) -> str:

@@ -110,6 +110,7 @@ CASES = [
     C("config", "invalid_month_day.yaml", 2, CFG + r"occasions\.1\.date: '02-30' is not a real day of the year", marker="02-30"),
     C("config", "two_whens.yaml", 2, r"greeter\.yaml:{line}:5: occasions\.0: an occasion needs exactly one of 'field', 'date', 'holiday' or 'on' \(got field, date\)", marker="  - name: birthday"),
     C("config", "undefined_date_field.yaml", 2, CFG + r"occasions\.0\.field: date field 'birthdate' is not defined in contacts\.dates, did you mean `birthday`\?", marker="birthdate"),
+    C("config", "date_format_words.yaml", 2, CFG + r'contacts\.date_formats\.0: \'dd\.mm\.yyyy\' has no strftime codes \(%d day, %m month, %Y year\); did you mean "%d\.%m\.%Y"\?', marker="dd.mm.yyyy"),
     C("config", "duplicate_occasion.yaml", 2, r"greeter\.yaml:{line}:1: occasions: occasion name 'birthday' is used twice", marker="occasions:"),
     C("config", "no_occasions.yaml", 2, CFG + r"occasions: List should have at least 1 item after validation, not 0", marker="occasions:"),
     C("config", "missing_template.yaml", 2, CFG + r"occasions\.0\.template: template missing: templates/birthdya\.j2 .*, did you mean 'birthday'\?", marker="birthdya", counts=(3, 0)),
@@ -119,6 +120,8 @@ CASES = [
     C("contacts", "empty.csv", 2, r"data/contacts\.csv: the file is empty \(no header row\)"),
     C("contacts", "binary_garbage.csv", 2, r"data/contacts\.csv: cannot tell the text encoding \(set contacts\.encoding, e\.g\. cp1251\)"),
     C("contacts", "xlsx_renamed.csv", 2, r"data/contacts\.csv: this is an XLSX workbook, set contacts\.source: xlsx"),
+    # A real Excel 97-2003 workbook (written by xlwt) named .csv: neither an encoding guess nor a crash.
+    C("contacts", "xls_renamed.csv", 2, r"data/contacts\.csv: old Excel \.xls format; open it in Excel/LibreOffice and save as \.xlsx \(or export CSV\)"),
     C("contacts", "missing_column.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found \(the header has: ID, Фамилия, .*\)"),
     C("contacts", "typo_in_header.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found, did you mean 'E-mail'\?"),
     C("contacts", "header_only.csv", 0, counts=(0, 0)),
@@ -140,10 +143,17 @@ CASES = [
     C("contacts", "quote_inside_field.csv", 0, counts=(3, 0)),
     # ------------------------------------------------------------------ contacts: bad rows among good ones
     C("contacts", "impossible_dates.csv", 0,
-      r"data/contacts\.csv:row 4: Дата рождения: warning: 31\.02\.1980 is not a real date .*; birthday greetings are skipped for this contact",
-      r"data/contacts\.csv:row 5: Дата рождения: warning: 00\.00\.0000 is not a real date .*",
-      r"data/contacts\.csv:row 8: Дата рождения: warning: первое мая is not a real date .*",
+      r"data/contacts\.csv:row 4: Дата рождения: warning: 31\.02\.1980 is not a real date: February has no 31st; birthday greetings are skipped for this contact",
+      r"data/contacts\.csv:row 5: Дата рождения: warning: 00\.00\.0000 is not a real date: there is no month 0; .*",
+      r"data/contacts\.csv:row 8: Дата рождения: warning: первое мая does not match contacts\.date_formats \(%d\.%m\.%Y, %Y-%m-%d, %d/%m/%Y\); .*",
       counts=(7, 0)),
+    # Every birthday in a format not configured: each row warns, and the column is one error (check fails).
+    C("contacts", "slash_dates.csv", 1,
+      r"data/contacts\.csv:row 2: Дата рождения: warning: 1960/01/07 does not match contacts\.date_formats \(%d\.%m\.%Y, %Y-%m-%d, %d/%m/%Y\); birthday greetings are skipped for this contact",
+      r'data/contacts\.csv: Дата рождения: 3 of 3 values could not be read as dates \(contacts\.date_formats: %d\.%m\.%Y, %Y-%m-%d, %d/%m/%Y\); they look like "%Y/%m/%d" \(e\.g\. 1960/01/07\): add it to contacts\.date_formats; no birthday greetings for these contacts',
+      counts=(3, 0)),
+    C("contacts", "slash_dates.csv", 0, r"data/contacts\.csv: Дата рождения: 3 of 3 values could not be read as dates .*", command=PREVIEW),  # preview's exit is as before
+    C("contacts", "caps_names.csv", 0, counts=(3, 0)),
     C("contacts", "emails.csv", 1,
       r"data/contacts\.csv:row 4: Email: 'ivan petrov@example\.com' is not a valid e-mail address",
       r"data/contacts\.csv:row 6: Email: 'no-domain@' is not a valid e-mail address",
@@ -332,6 +342,18 @@ def preview(tmp_path: Path, contacts: str) -> list[dict[str, Any]]:
 def test_encodings_and_line_ends_give_the_same_letters(tmp_path: Path, file: str) -> None:
     names = {d["name"] for d in preview(tmp_path, file) if d["status"] == "send"}
     assert {"Иван Петрович Иванов", "Анна Ильинична Смирнова"} <= names
+
+
+def test_names_in_capitals_or_lower_case_are_addressed_the_usual_way(tmp_path: Path) -> None:
+    letters = {d["contact_id"]: d for d in preview(tmp_path, "caps_names.csv") if d["status"] == "send"}
+    assert {c: letters[c]["name"] for c in ("1", "2", "3")} == {
+        "1": "Иван Петрович Иванов",
+        "2": "Анна Ильинична Смирнова",
+        "3": "Эльдар Гусейн оглы Мамедов",
+    }
+    assert "Уважаемый Иван Петрович!" in letters["1"]["text"]
+    assert "Уважаемая Анна Ильинична!" in letters["2"]["text"]
+    assert "Уважаемый Эльдар Гусейн оглы!" in letters["3"]["text"]
 
 
 def test_template_code_in_a_name_is_printed_as_typed(tmp_path: Path) -> None:

@@ -342,3 +342,43 @@ def test_check_does_not_call_a_config_ok_whose_template_name_is_wrong(make_proje
     assert "birthdy (missing)" in out and "renders: not tried" in out and "check: 1 problem(s)" in out
     summary = json.loads(invoke("--config", str(config), "check", "--json")[1])
     assert (summary["config_problems"], summary["errors"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "fixture", "name", "expected"),
+    [
+        # A real Excel 97-2003 workbook: once an "internal error … a bug in greeter" (exit 3).
+        (
+            "xlsx",
+            "old.xls",
+            "clients.xls",
+            "old Excel .xls format; open it in Excel/LibreOffice and save as .xlsx (or export CSV)",
+        ),
+        (
+            "csv",
+            "old.xls",
+            "clients.xls",
+            "old Excel .xls format; open it in Excel/LibreOffice and save as .xlsx (or export CSV)",
+        ),
+        # The CSV export under source: xlsx: once openpyxl's "does not support .csv" as a bug.
+        (
+            "xlsx",
+            None,
+            "contacts.csv",
+            "a text file, not an XLSX workbook (a CSV export?); set contacts.source: csv",
+        ),
+    ],
+)
+def test_a_contacts_file_of_another_kind_is_one_line_and_exit_2(
+    make_project: MakeProject, kind: str, fixture: str | None, name: str, expected: str
+) -> None:
+    config = make_project(
+        [contact_row("1", "a@example.com")], contacts={"source": kind, "path": f"data/{name}"}
+    )
+    if fixture is not None:
+        (config.parent / "data" / name).write_bytes(
+            (ROOT / "tests" / "data" / "excel" / fixture).read_bytes()
+        )
+    for command in (("check",), ("preview", "--now", "2026-12-01T09:00"), ("send", "--once", "--dry-run")):
+        code, out, err = invoke("--config", str(config), *command)
+        assert (code, err) == (2, f"{config.parent / 'data' / name}: {expected}\n"), (command, out, err)

@@ -112,6 +112,24 @@ def test_each_mistake_is_located(mutation: tuple[str, str], expected: str) -> No
     assert any(p.startswith(expected) for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("formats", "hint"),
+    [
+        ('["%d.%m.%Y", "dd.mm.yyyy"]', 'did you mean "%d.%m.%Y"?'),
+        ('["birthday"]', 'use strftime codes, e.g. "%d.%m.%Y"'),
+    ],
+)
+def test_a_date_format_without_strftime_codes_is_located_with_a_hint(formats: str, hint: str) -> None:
+    text = MINIMAL.replace("  path: contacts.csv\n", f"  path: contacts.csv\n  date_formats: {formats}\n", 1)
+    bad = "dd.mm.yyyy" if "dd" in formats else "birthday"
+    index = 1 if "dd" in formats else 0
+    col = text.splitlines()[5].index(f'"{bad}"') + 1
+    assert errors_of(text) == [
+        f"greeter.yaml:6:{col}: contacts.date_formats.{index}: '{bad}' has no strftime codes "
+        f"(%d day, %m month, %Y year); {hint}"
+    ]
+
+
 def test_missing_required_section_points_at_the_parent() -> None:
     text = MINIMAL.replace("sender:\n  name: Shop\n  email: hello@shop.example\n", "")
     assert errors_of(text) == ["greeter.yaml:1:1: sender: required, but missing"]

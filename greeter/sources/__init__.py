@@ -17,11 +17,13 @@ from greeter.config import ContactsSource, Defaults
 from greeter.contacts import Contact
 from greeter.errors import ContactsError, Problem
 from greeter.sources.rows import RowParser
+from greeter.sources.xlsx_source import CELL_DATE
 
 __all__ = ["LoadReport", "iter_contacts", "load_contacts", "source_name"]
 
-#: SQL sources hand dates over as ISO text, which must parse whatever ``date_formats`` says.
-_ISO_DATE = "%Y-%m-%d"
+#: SQL sources hand dates over as ISO text, XLSX date cells become DD.MM.YYYY text: both
+#: must parse whatever ``date_formats`` says (it describes dates typed as text).
+_IMPLIED_FORMATS = {"sql": ("%Y-%m-%d",), "xlsx": (CELL_DATE,)}
 
 
 @dataclass
@@ -77,8 +79,6 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
     if cfg.source == "sql":
         # Callers name the report after cfg.url; never let its password reach a problem line.
         report.source = source_name(cfg)
-        if _ISO_DATE not in cfg.date_formats:
-            cfg = cfg.model_copy(update={"date_formats": [*cfg.date_formats, _ISO_DATE]})
     rows = _rows(cfg)
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
@@ -86,7 +86,7 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
         parser: RowParser | None = None
         for number, cells in rows:
             if parser is None:
-                parser = RowParser(cfg, cells, report.source)
+                parser = RowParser(cfg, cells, report.source, _IMPLIED_FORMATS.get(cfg.source, ()))
                 continue
             if not any(c.strip() for c in cells):
                 continue  # blank lines at the end of exports
@@ -98,6 +98,7 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
                 yield contact
     if parser is None:
         raise ContactsError(f"{report.source}: the file is empty (no header row)")
+    report.problems.extend(parser.column_problems())
 
 
 def load_contacts(cfg: ContactsSource, defaults: Defaults) -> tuple[list[Contact], LoadReport]:

@@ -15,8 +15,8 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from greeter.errors import ContactsError
+from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 
-SNIFF_BYTES = 65536
 _DELIMITERS = {"tab": "\t", "\t": "\t", ";": ";", ",": ",", "|": "|"}
 
 
@@ -58,8 +58,9 @@ def read_rows(path: Path, encoding: str = "auto", delimiter: str = "auto") -> It
     with fh:
         head = fh.read(SNIFF_BYTES)
         fh.seek(0)
-        if head.startswith(b"PK\x03\x04"):
-            raise ContactsError(f"{path}: this is an XLSX workbook, set contacts.source: xlsx")
+        problem = wrong_format(path, head, "csv")
+        if problem is not None:  # a workbook or a web page: no encoding or delimiter would help
+            raise ContactsError(problem)
         try:
             enc = detect_encoding(head) if encoding == "auto" else encoding
         except ContactsError as exc:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,7 +23,8 @@ from email_validator import EmailNotValidError, validate_email
 from greeter.config import ContactsSource
 from greeter.contacts import Contact, Gender
 from greeter.errors import ContactsError, Problem
-from greeter.names import split_full_name
+from greeter.names import normalise_case, patronymic_gender, split_full_name
+from greeter.sources.dates import SAMPLES, DateParser
 from greeter.sources.seen import SeenIndex
 from greeter.timezones import zone_hint
 
@@ -41,6 +43,11 @@ _GENDERS = {
     **dict.fromkeys(("м", "муж", "мужской", "m", "male", "man"), Gender.MALE),
     **dict.fromkeys(("ж", "жен", "женский", "f", "female", "woman", "w"), Gender.FEMALE),
 }
+#: A date column is reported as a whole (once, as an error) when every one of its values fails,
+#: or more than half of them once it has at least this many: a format problem, not a few typos.
+COLUMN_MIN_VALUES = 5
+#: The salutation an explicit gender gives (greeter.addressing.salutation), quoted in warnings.
+_DEAR = {Gender.MALE: "Уважаемый", Gender.FEMALE: "Уважаемая"}
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
            "timezone", "locale", "tier", "tags")  # fmt: skip
@@ -54,12 +61,31 @@ def _describe(ch: str) -> str:
     return f"a control character U+{ord(ch):04X}"
 
 
-class RowParser:
-    """Maps the rows of one source (one header) to contacts; remembers ids/e-mails seen."""
+@dataclass(slots=True)
+class _DateColumn:
+    """One date column: where it is, and how its values fared (for the whole-column problem)."""
 
-    def __init__(self, cfg: ContactsSource, header: Sequence[str], source: str) -> None:
+    name: str
+    index: int
+    column: str
+    values: int = 0
+    failed: int = 0
+    #: The first distinct values that failed, for guessing the format they are in.
+    samples: list[str] = field(default_factory=list)
+
+
+class RowParser:
+    """Maps the rows of one source (one header) to contacts; remembers ids/e-mails seen.
+
+    ``implied_formats``: date formats the source itself produces whatever the
+    config says (an SQL source's ISO dates, an XLSX source's date cells).
+    """
+
+    def __init__(
+        self, cfg: ContactsSource, header: Sequence[str], source: str, implied_formats: Sequence[str] = ()
+    ) -> None:
         self.source = source
-        self.formats = cfg.date_formats
+        self.date_parser = DateParser(cfg.date_formats, implied_formats)
         clean = [h.strip() for h in header]
         for h in clean:
             if (m := _CONTROL.search(h)) is not None:
@@ -85,8 +111,8 @@ class RowParser:
             hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
             raise ContactsError(f"{source}: column {column!r} (contacts.columns.{name}) not found{hint}")
         self.pos = {name: index[column] for name, column in wanted.items() if column is not None}
-        self.dates = [(name, index[column], column) for name, column in cfg.dates.items()]
-        used = set(self.pos.values()) | {i for _, i, _ in self.dates}
+        self.dates = [_DateColumn(name, index[column], column) for name, column in cfg.dates.items()]
+        used = set(self.pos.values()) | {d.index for d in self.dates}
         self.extra = [(h, i) for i, h in enumerate(clean) if i not in used and h]
         self.width = len(clean)
         self._csv = cfg.source == "csv"
@@ -96,6 +122,7 @@ class RowParser:
         # Exports repeat values: a million rows hold some 40,000 distinct date strings and a
         # handful of tag lists. Parsing each once makes a row's dates and tags a dict look-up.
         self._dates: dict[str, date | None] = {}
+        self._date_problems: dict[str, str] = {}
         self._tags: dict[str, frozenset[str]] = {}
         self.seen_ids = SeenIndex()
         self.seen_emails = SeenIndex()
@@ -159,11 +186,14 @@ class RowParser:
         self.seen_ids.add(cid, line)
 
         first, patronymic, last = (
-            " ".join(cells.get(n, "").split()) for n in ("first_name", "patronymic", "last_name")
+            normalise_case(" ".join(cells.get(n, "").split()))
+            for n in ("first_name", "patronymic", "last_name")
         )
         if "full_name" in cells and not (first or patronymic or last):
-            last, first, patronymic = split_full_name(cells["full_name"])
+            last, first, patronymic = split_full_name(normalise_case(" ".join(cells["full_name"].split())))
         gender = self._gender(cells.get("gender", ""), line, problems)
+        if gender is not None and patronymic:
+            self._check_gender(gender, first, patronymic, line, problems)
         tz = cells.get("timezone") or None
         if tz is not None and (wrong := _zone_problem(tz)) is not None:
             problems.append(self._problem(line, "timezone", wrong, "warning"))
@@ -172,23 +202,28 @@ class RowParser:
         tags = self._tag_set(cells.get("tags", ""))
         dates: dict[str, date] = {}
         bad: dict[str, str] = {}
-        for name, i, column in self.dates:
-            text = row[i].strip() if i < len(row) else ""
+        for col in self.dates:
+            text = row[col.index].strip() if col.index < len(row) else ""
             if not text:
                 continue
+            col.values += 1
             if text in self._dates:
                 parsed = self._dates[text]
             else:
-                parsed = _remember(self._dates, text, self._date(text))
+                parsed = _remember(self._dates, text, self.date_parser.parse(text))
             if parsed is None:
+                col.failed += 1
+                if len(col.samples) < SAMPLES and text not in col.samples:
+                    col.samples.append(text)
                 message = (
-                    f"{text} is not a real date (formats: {', '.join(self.formats)}); "
-                    f"{name} greetings are skipped for this contact"
+                    f"{text} {self._date_problem(text)}; {col.name} greetings are skipped for this contact"
                 )
-                bad[name] = message
-                problems.append(Problem(self.source, column, message, line, kind="row", severity="warning"))
+                bad[col.name] = message
+                problems.append(
+                    Problem(self.source, col.column, message, line, kind="row", severity="warning")
+                )
             else:
-                dates[name] = parsed
+                dates[col.name] = parsed
         extra = {h: row[i] for h, i in self.extra if i < len(row)}
         contact = Contact(
             id=cid,
@@ -209,6 +244,37 @@ class RowParser:
             row=line,
         )
         return contact, problems
+
+    def column_problems(self) -> list[Problem]:
+        """One error for each date column that (almost) none of the rows so far could be read in.
+
+        The rows each got their warning; this says it is the column's format,
+        not a few typos, and which common format would read it. It is an error
+        so that ``greeter check`` fails instead of saying OK while no birthday
+        will ever be greeted.
+        """
+        problems: list[Problem] = []
+        for col in self.dates:
+            if not col.failed or (
+                col.failed < col.values and (col.values < COLUMN_MIN_VALUES or col.failed * 2 <= col.values)
+            ):
+                continue
+            formats = ", ".join(self.date_parser.configured)
+            message = (
+                f"{col.failed} of {col.values} values could not be read as dates "
+                f"(contacts.date_formats: {formats})"
+            )
+            guess = self.date_parser.suggest(col.samples)
+            if guess is None:
+                message += "; check the values and contacts.date_formats"
+            else:
+                fmt, clash = guess
+                example = next(s for s in col.samples if DateParser([fmt]).parse(s) is not None)
+                todo = f'use it instead of "{clash}"' if clash else "add it to contacts.date_formats"
+                message += f'; they look like "{fmt}" (e.g. {example}): {todo}'
+            message += f"; no {col.name} greetings for these contacts"
+            problems.append(Problem(self.source, col.column, message, kind="column"))
+        return problems
 
     def _short(self, row: Sequence[str], line: int) -> Problem | None:
         """A row with fewer fields than the header: another delimiter (rejected) or a cut line (warned)."""
@@ -260,6 +326,30 @@ class RowParser:
             )
         return gender
 
+    def _check_gender(
+        self, gender: Gender, first: str, patronymic: str, line: int, problems: list[Problem]
+    ) -> None:
+        """Warn when the explicit gender contradicts the patronymic (the column still wins, by design)."""
+        said = patronymic_gender(patronymic)
+        if said is Gender.UNKNOWN or said is gender:
+            return
+        effect = (
+            f'the letter will say "{_DEAR[gender]} {first} {patronymic}"'
+            if first
+            else f"the name will be declined as {gender.value}"
+        )
+        message = (
+            f"says {gender.value}, but the patronymic {patronymic!r} is {said.value}; {effect}; check the row"
+        )
+        problems.append(self._problem(line, "gender", message, "warning"))
+
+    def _date_problem(self, text: str) -> str:
+        """Why a date text does not parse (cached: a bad export repeats its bad values)."""
+        reason = self._date_problems.get(text)
+        if reason is None:
+            reason = _remember(self._date_problems, text, self.date_parser.problem(text))
+        return reason
+
     def _tag_set(self, raw: str) -> frozenset[str]:
         """The tags of a ``,``/``;``-separated cell (frozensets: safe to share between contacts)."""
         if not raw:
@@ -270,22 +360,6 @@ class RowParser:
                 self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip())
             )
         return tags
-
-    def _date(self, text: str) -> date | None:
-        # Fast paths for the two formats every Russian CRM uses; strptime is ~10× slower.
-        try:
-            if len(text) == 10 and text[2] == "." and text[5] == "." and "%d.%m.%Y" in self.formats:
-                return date(int(text[6:]), int(text[3:5]), int(text[:2]))
-            if len(text) == 10 and text[4] == "-" and text[7] == "-" and "%Y-%m-%d" in self.formats:
-                return date(int(text[:4]), int(text[5:7]), int(text[8:]))
-        except ValueError:
-            return None
-        for fmt in self.formats:
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        return None
 
 
 #: Per-parser caches stop growing here: a file of unique values must not hold them all.
