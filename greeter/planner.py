@@ -210,8 +210,9 @@ def plan_contact(
             leaves = at.date()
             if due < leaves - t.catch_up:
                 # That window is past its catch-up period (the New Year holidays after a
-                # downtime on 29 December): a run on that day finds it expired, so say so now.
-                keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
+                # downtime on 29 December): a run on that day finds it expired, so say so now —
+                # unless the cap refused it on its own day (then that is the reason, as before).
+                keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, True))
                 cands.append((hit, None, False, shown))
                 late[index] = f"missed; the next window ({leaves:%d.%m}) is more than {catch_up} days later"
                 continue
