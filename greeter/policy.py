@@ -226,7 +226,7 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
     candidates.sort()
     for c in candidates:
         planned = c[5]
-        if planned >= 0 and planned < c[4] and not c[6]:  # late: it must have fit on its own day
+        if planned >= 0 and planned < c[4]:  # late (or too late): it must have fit on its own day
             refusal = _refusal(planned, taken, cap)
             if refusal:
                 detail = f"on its day {date.fromordinal(planned):%Y-%m-%d}: {refusal}"
