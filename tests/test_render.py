@@ -417,7 +417,7 @@ def test_context_and_filters(tmp_path: Path) -> None:
             "{{ contact|name('dative') }}|{{ contact|name('genitive', 'full') }}|{{ contact|name }}",
             "{{ years|years_phrase }}|{{ 3|years }}|{{ 21|years_phrase('en') }}",
             "{{ occasion_date|date('day_month') }}|{{ occasion_date|date }}|{{ occasion_date|date('short', 'en') }}",
-            "{{ 5|plural('клиент|клиента|клиентов') }}|{{ 2|plural(['год', 'года', 'лет']) }}|{{ 1|plural('day|days') }}",
+            "{{ 5|plural('клиент|клиента|клиентов') }}|{{ 2|plural(['год', 'года', 'лет']) }}|{{ 1|plural('day|days', 'en') }}",
             "{{ occasion }}|{{ belated }}|{{ locale }}|{{ lang }}|{{ salutation }}",
             "{{ contact.full_name }}|{{ contact }}|{{ contact.company }}|{{ contact.tier }}|{{ contact.gender }}",
             "{{ contact.extra.city }}|{{ contact.dates.birthday.year }}|{{ 'vip' in contact.tags }}",
