@@ -298,7 +298,15 @@ def check_case(case: Case, code: int, out: str, err: str) -> None:
         assert any(d["status"] == "send" and d["text"] for d in drafts), "good letters still render"
         if case.kind == "templates":
             broken = [d for d in drafts if d["reason"] == "render_error"]
-            assert broken and all(d["template"] == "birthday" and d["detail"] for d in broken), broken
+            letters = [d for d in broken if d["template"] == "birthday"]
+            assert letters and all(d["detail"] for d in letters), broken
+            # What a broken letter carries is not sent either, and says why.
+            carried = {(d["contact_id"], o) for d in letters for o in d["merged_with"]}
+            assert carried <= {(d["contact_id"], d["occasion"]) for d in broken}, drafts
+            for d in broken:
+                if d["template"] != "birthday":
+                    assert d["merged_with"] == ["birthday"], d
+                    assert d["detail"].startswith("merged into birthday, whose letter failed to render: "), d
 
 
 #: Every case runs in-process; GREETER_TEST_SUBPROCESS=1 runs each as a real process instead.
