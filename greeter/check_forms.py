@@ -69,8 +69,20 @@ def letter_forms(
         late_item = PlanItem(hit, "send", send_at=late, also=tuple(before), belated=True)
         yield f"sent late and merged with {names}", late_item
     if hit.years is not None:
-        for years in YEARS:
+        for years in YEARS if mine is None else _possible_years(mine):
             yield f"for years={years}", PlanItem(replace(hit, years=years), "send", send_at=_at(day))
+
+
+def _possible_years(occ: Occasion) -> list[int]:
+    """The numbers of :data:`YEARS` this occasion's letters can have (its audience's round/min years)."""
+    audience = occ.audience
+    return [
+        years
+        for years in YEARS
+        if years <= occ.max_years
+        and not (audience.round_years and years % audience.round_years)
+        and not (audience.min_years is not None and years < audience.min_years)
+    ]
 
 
 def next_days(fixed: Mapping[str, Sequence[date]]) -> dict[str, date]:

@@ -7,13 +7,17 @@ checked in-process with :func:`greeter.checks.run_check` or through the CLI.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
 
-from greeter.check_forms import SAMPLE_CONTACTS
+from greeter.check_forms import SAMPLE_CONTACTS, letter_forms
 from greeter.checks import run_check
 from greeter.cli import main
+from greeter.config import Audience, Occasion
+from greeter.contacts import Contact
+from greeter.plan_types import Hit
 from tests.conftest import MakeProject, contact_row
 
 NOW = "2026-12-01T09:00"
@@ -93,6 +97,30 @@ def test_merged_forms_carry_only_occasions_that_can_merge_into_the_letter(make_p
     assert len(problems) == 1, problems
     assert problems[0].startswith("birthday.j2:")
     assert "(in a letter merged with new_year; tried for contacts 1, 2, 3)" in problems[0]
+
+
+def test_letter_forms_follow_merge_priorities_and_the_audiences_years() -> None:
+    birthday = Occasion(name="birthday", template="birthday", field="birthday", priority=100)
+    company = Occasion(
+        name="company_anniversary",
+        template="company_anniversary",
+        field="company_founded",
+        priority=80,
+        audience=Audience(round_years=5),
+    )
+    new_year = Occasion(name="new_year", template="new_year", date="12-29", priority=60)
+    hit = Hit(
+        Contact("1", "a@example.com"), "company_anniversary", date(2026, 12, 1), 1, 80, "company_anniversary"
+    )
+    forms = list(letter_forms(hit, [birthday, company, new_year]))
+    assert [item.hit.years for label, item in forms if label.startswith("for years=")] == [5, 50, 55, 100]
+    merged = [item.also for label, item in forms if label == "merged with new_year"]
+    assert [[(h.occasion, h.years) for h in also] for also in merged] == [[("new_year", None)]] * 2
+    assert {h.date for (h,) in merged} == {date(2026, 11, 28), date(2026, 12, 4)}  # before and after the day
+    assert not any("birthday" in label for label, _ in forms)  # it would lead: never carried here
+    early, late = forms[0][1], forms[1][1]
+    assert early.send_at is not None and early.send_at.date() < hit.date and not early.belated
+    assert late.send_at is not None and late.send_at.date() > hit.date and late.belated
 
 
 def audience_config(make_project: MakeProject, tags: list[str], tiers: list[str]) -> Path:
