@@ -4,7 +4,12 @@ Validates the config (already located errors from the loader), streams the
 contacts (each bad row is a problem, the rest still count), compiles every
 template variant and renders every occasion's template for every contact in
 strict mode — a template that breaks for one client is found here, not at
-09:00 on New Year's Eve. It also reports whether the journal's database is
+09:00 on New Year's Eve. For the first few contacts of each occasion and
+template file it also renders the letter's other forms (early, belated,
+merged, other anniversary numbers; :mod:`greeter.check_forms`), so a typo in
+a branch only those letters reach is found too, and it warns about an
+audience tag or tier that no contact has (it would silently reach nobody).
+It also reports whether the journal's database is
 reachable and of a known schema version, and whether an SQL contacts source
 answers (:mod:`greeter.db_checks`), without creating anything.
 """
@@ -15,12 +20,15 @@ import asyncio
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.config import Settings
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
 from greeter.errors import ConfigError, ContactsError, Problem, TemplateError
+from greeter.occasions import fixed_days
 from greeter.plan_types import Hit, PlanItem
 from greeter.render import SUFFIX, Renderer
 from greeter.runtime import load_inputs
@@ -162,19 +170,47 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     load = inputs.new_report()
     # One typo fails every contact alike: one problem each, naming its first contacts.
     failures: dict[tuple[str, int | None, str], list[str]] = {}
+    # The same for the other forms of a letter (early, belated, merged, other years), tried for
+    # a few contacts per occasion and template file: the first form a failure appeared in.
+    form_failures: dict[tuple[str, int | None, str], tuple[str, list[str]]] = {}
+    sampled: Counter[tuple[str, str]] = Counter()
+    real_days = next_days(fixed_days(settings, today, today + timedelta(days=366)))
+    tags: set[str] = set()
+    tiers: set[str] = set()
     for contact in inputs.contacts(load):
+        tags.update(contact.tags)
+        if contact.tier:
+            tiers.add(contact.tier)
         if report.fatal:
             continue  # still read every row to report data problems
         for occ in settings.occasions:
             years = 1 if occ.field is not None else None
-            item = PlanItem(Hit(contact, occ.name, today, years, occ.priority, occ.template), "send")
+            hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
             report.renders += 1
             try:
-                renderer.render(item)
+                rendered = renderer.render(PlanItem(hit, "send"))
             except TemplateError as exc:
                 report.render_failures += 1
                 failures.setdefault((exc.template, exc.line, exc.detail), []).append(contact.id)
-    report.problems.extend(_render_problems(failures))
+                continue
+            sample = (occ.name, rendered.template_file)
+            if sampled[sample] >= SAMPLE_CONTACTS:
+                continue
+            sampled[sample] += 1
+            for form, item in letter_forms(hit, settings.occasions, real_days.get(occ.name)):
+                report.renders += 1
+                try:
+                    renderer.render(item)
+                except TemplateError as exc:
+                    report.render_failures += 1
+                    found = form_failures.setdefault((exc.template, exc.line, exc.detail), (form, []))[1]
+                    if contact.id not in found:
+                        found.append(contact.id)
+    only_in_forms = {key: value for key, value in form_failures.items() if key not in failures}
+    failures.update((key, found) for key, (_, found) in only_in_forms.items())
+    forms = {key: form for key, (form, _) in only_in_forms.items()}
+    report.problems.extend(_render_problems(failures, forms))
+    report.problems.extend(_audience_problems(settings, config_file, tags, tiers, load.loaded))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected
@@ -182,21 +218,83 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     return report
 
 
-def _render_problems(failures: dict[tuple[str, int | None, str], list[str]]) -> list[Problem]:
-    """One problem per distinct failure (at most :data:`MAX_RENDER_PROBLEMS` per template file)."""
+def _render_problems(
+    failures: dict[tuple[str, int | None, str], list[str]],
+    forms: dict[tuple[str, int | None, str], str] | None = None,
+) -> list[Problem]:
+    """One problem per distinct failure (at most :data:`MAX_RENDER_PROBLEMS` per template file).
+
+    ``forms`` names the form of letter a failure appeared in (``sent early,
+    before its day``) when it was not the plain one; its contacts are then
+    the few the form was tried for, not all it hits.
+    """
     problems: list[Problem] = []
     per_file: Counter[str] = Counter()
-    for (file, line, detail), contacts in failures.items():
+    for key, contacts in failures.items():
+        file, line, detail = key
         per_file[file] += 1
         if per_file[file] > MAX_RENDER_PROBLEMS:
             continue
         named = ", ".join(contacts[:MAX_NAMED_CONTACTS])
+        form = forms.get(key) if forms else None
+        if form is not None:
+            tried = f"tried for contact{'s' if len(contacts) > 1 else ''} {named}"
+            message = f"{detail} (in a letter {form}; {tried})"
+            problems.append(Problem(file, "", message, line, kind="template"))
+            continue
         rest = len(contacts) - MAX_NAMED_CONTACTS
         who = f"contact {named}" if len(contacts) == 1 else f"{len(contacts)} contacts: {named}"
         if rest > 0:
             who += f" and {rest} more"
         problems.append(Problem(file, "", f"{detail} ({who})", line, kind="template"))
     return problems
+
+
+def _audience_problems(
+    settings: Settings, config_file: Path, tags: set[str], tiers: set[str], loaded: int
+) -> list[Problem]:
+    """Warn about an audience tag or tier no contact has: a misspelling there silently reaches nobody.
+
+    Only a warning: the CRM may gain such contacts later. Tags match exactly
+    (case included) and tiers ignoring case, as the planner matches them
+    (:class:`greeter.policy.AudienceRule`).
+    """
+    from greeter.config_loader import locate
+
+    if not loaded:
+        return []  # no contacts at all: the contacts line already says so
+    folded_tiers = {t.casefold() for t in tiers}
+    problems: list[Problem] = []
+    for i, occ in enumerate(settings.occasions):
+        for what, wanted, have in (("tags", occ.audience.tags, tags), ("tiers", occ.audience.tiers, tiers)):
+            for j, value in enumerate(wanted or ()):
+                found = value in tags if what == "tags" else value.casefold() in folded_tiers
+                if found:
+                    continue
+                noun = what[:-1]
+                message = f"no contact has {noun} {value!r}{_closest(value, have, noun)}"
+                line, col = locate(config_file, ("occasions", i, "audience", what, j))
+                where = f"occasions.{i}.audience.{what}"
+                problems.append(Problem(str(config_file), where, message, line, col, severity="warning"))
+    return problems
+
+
+def _closest(value: str, have: set[str], noun: str) -> str:
+    """ ", did you mean '23feb'?" for a tag or tier (spaces and case aside), else what contacts have."""
+    known = sorted(have)
+    by_key = {_loose(v): v for v in known}
+    close = difflib.get_close_matches(_loose(value), list(by_key), n=1)
+    if close:
+        return f", did you mean {by_key[close[0]]!r}?"
+    if not known:
+        return f" (no contact has any {noun})"
+    more = ", …" if len(known) > 10 else ""
+    return f" (contacts have: {', '.join(known[:10])}{more})"
+
+
+def _loose(value: str) -> str:
+    """A tag or tier compared for a suggestion: "23 Feb" is close to "23feb"."""
+    return "".join(value.split()).casefold()
 
 
 def _locate_missing(problems: list[Problem], settings: Settings, config_file: Path) -> list[Problem]:

@@ -235,7 +235,10 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
 
     Renders every occasion's template for every contact in strict mode, so a
     template that would fail for one client is found before anything is
-    sent. Prints each problem as file:line or file:row N, then a summary.
+    sent; for a few contacts per template also the letter sent early, late,
+    merged with other occasions and for other anniversary numbers. Warns
+    about an audience tag or tier no contact has. Prints each problem as
+    file:line or file:row N, then a summary.
     Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows
     or renders failed, 2 if the config itself is unusable.
     """

@@ -37,6 +37,7 @@ from greeter.journal_store import (
 )
 from greeter.message import build_message, make_message_id
 from greeter.plan_types import Hit, PlanItem, Rendered
+from greeter.planner import merged_into_failed
 from greeter.policy import cap_refusal
 from greeter.ratelimit import RateLimiter
 from greeter.review import approval_of, content_hash
@@ -249,6 +250,12 @@ class Deliverer:
         except GreeterError as exc:
             self.summary.counts["render_error"] += 1
             self.summary.errors.append(f"{hit.contact.id} {hit.occasion}: {exc}")
+            # What the letter carries fails with it: journaled by nobody (like the letter itself),
+            # so the next run after the template is fixed sends them together.
+            for other in item.also:
+                self.summary.skipped["render_error"] += 1
+                why = merged_into_failed(hit.occasion, str(exc))
+                self.summary.errors.append(f"{hit.contact.id} {other.occasion}: {why}")
             return None
         return Prepared(item, Outgoing(hit.key, self.settings.sender.email, email, data), message_id)
 

@@ -134,21 +134,64 @@ def _split_forms(forms: str | Sequence[str]) -> list[str]:
     return items
 
 
+#: Whole numbers whose categories a count needs words for (CLDR rules repeat within 0-999;
+#: beyond, only rare categories such as French "many" for millions differ).
+_COUNTS: range = range(1000)
+#: Forms to show in the message for a wrong number of forms, by language.
+_EXAMPLE_FORMS: dict[str, str] = {
+    "ru": "год|года|лет",
+    "uk": "рік|роки|років",
+    "be": "год|гады|гадоў",
+    "en": "year|years",
+    "de": "Jahr|Jahre",
+}
+
+
+@lru_cache(maxsize=256)
+def plural_categories(locale: Locale) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The locale's plural categories: (those whole numbers use, all of them), in CLDR order.
+
+    Russian: ``(one, few, many)`` and ``(one, few, many, other)`` (``other``
+    is for fractions); English: ``(one, other)`` twice. A template lists one
+    form per category of the first tuple (or of the second).
+    """
+    rule = locale.plural_form
+    whole = {rule(n) for n in _COUNTS}
+    every = set(rule.tags) | {"other"}
+    return tuple(c for c in _PLURAL_ORDER if c in whole), tuple(c for c in _PLURAL_ORDER if c in every)
+
+
 def plural(n: int, forms: str | Sequence[str], locale: str | None = "ru", *, default: str = "ru") -> str:
     """Pick the word form that agrees with ``n``: ``plural(3, "клиент|клиента|клиентов")`` → "клиента".
 
     ``forms`` (a ``|``-separated string, convenient inside templates, or a
-    sequence) lists the forms in CLDR category order, keeping only the
-    categories the locale uses: Russian ``one|few|many`` (1 клиент, 2 клиента,
+    sequence) lists the forms in CLDR category order, one per category the
+    locale's whole numbers use: Russian ``one|few|many`` (1 клиент, 2 клиента,
     5 клиентов — the order Russian grammars and gettext users already know),
-    English ``one|other`` ("client|clients"). The last form also serves every
-    category not given, so ``"лет"`` alone or a missing fractional ``other`` in
-    Russian still yields a word. Only the word is returned; the template places
-    the number, which keeps number formatting under its control.
+    English ``one|other`` ("client|clients"). Only the word is returned; the
+    template places the number, which keeps number formatting under its control.
+
+    Any other number of forms is a :class:`ValueError` naming the forms the
+    locale needs, whatever ``n`` is: "год|года" reads right for 1 and 3 and
+    gives "46 года", so it must fail in ``greeter check``, not in a letter.
+    The locale's full list (Russian's fractional ``other`` as a fourth form)
+    is accepted too.
     """
     items = _split_forms(forms)
     loc = _locale(locale, default)
+    whole, every = plural_categories(loc)
+    if len(items) == len(whole):
+        used = whole
+    elif len(items) == len(every):
+        used = every
+    else:
+        example = _EXAMPLE_FORMS.get(loc.language)
+        hint = f", e.g. {example!r}" if example else ""
+        raise ValueError(
+            f"plural needs {len(whole)} form{'s' if len(whole) != 1 else ''} in "
+            f"{loc.get_display_name('en')} ({'|'.join(whole)}{hint}), "
+            f"got {len(items)}: {'|'.join(items)!r}"
+        )
     category = loc.plural_form(n)
-    used = [c for c in _PLURAL_ORDER if c in loc.plural_form.tags or c == "other"]
-    index = used.index(category) if category in used else len(items) - 1
-    return items[min(index, len(items) - 1)]
+    # A category outside the list (French "many" for millions with two forms) takes the last form.
+    return items[used.index(category)] if category in used else items[-1]

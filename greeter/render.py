@@ -94,6 +94,8 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ occasion_date|date('day_month') }}       → 15 декабря
                                                   (formats: long | medium | short | full | day_month)
     {{ n|plural('клиент|клиента|клиентов') }}   → клиента
+                                                  (one form per plural category of the language:
+                                                  ru one|few|many, en one|other; else an error)
     {{ sender.signature|nl2br }}                → lines joined by <br> (HTML only, escaped first)
     {{ self.message()|paragraphs('margin:0') }} → <p style="margin:0">…</p> per blank-line paragraph
 
@@ -126,10 +128,16 @@ Errors
 ======
 Every failure is a :class:`~greeter.errors.TemplateError` whose ``template``
 is the file name relative to ``templates_dir`` and ``line`` the template line:
-``birthday.j2:12: undefined: 'nickname' is undefined (contact 42)``. Syntax
+``birthday.j2:12: undefined: 'nickname' is undefined (contact 42)``. An
+undefined value handed to one of the filters above fails the same way (not
+"the date filter needs a date"). A block that a layout renders with
+``self.<block>()`` and no file of the chain defines is reported at the
+occasion's template before any contact is tried. Syntax
 errors carry Jinja's own line; for errors while rendering, the line is read
-from the traceback (see :func:`_template_frame`), naming the innermost
-template — an error inside an imported macro points into the macro's file.
+from the traceback (see :func:`_template_frames`), naming the innermost
+template — an error inside an imported macro points into the macro's file,
+unless the error is an undefined name the macro was only handed
+(``{{ also_line(alsoo) }}``): then the line that names it.
 """
 
 from __future__ import annotations
@@ -137,8 +145,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
@@ -186,6 +195,26 @@ class _Shape:
     problems: tuple[tuple[int, str], ...]
     #: (line, name) of templates named literally by extends/include/import.
     references: tuple[tuple[int, str], ...]
+    #: What each block's own body does (by block name): see :class:`_BlockBody`.
+    bodies: Mapping[str, _BlockBody] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockBody:
+    """What rendering one ``{% block %}`` body leads to: the blocks it renders in turn.
+
+    Read from the parsed file so that a block a layout needs and the occasion
+    template lacks (``self.message()`` with ``{% block message %}`` deleted)
+    is reported at the template, before any contact, instead of as Jinja's
+    "'TemplateReference object' has no attribute 'message'" inside the layout.
+    """
+
+    #: (line, block name) of each ``self.<block>()`` call in the body.
+    calls: tuple[tuple[int, str], ...]
+    #: Blocks nested in the body (rendered where they stand), in source order.
+    nested: tuple[str, ...]
+    #: Whether the body calls ``super()`` (the parent's body of the same block runs too).
+    calls_super: bool
 
 
 class _LoadError(Exception):
@@ -257,7 +286,79 @@ def _shape(ast: nodes.Template) -> _Shape:
                 continue
             references.append((ref.lineno, target.value))
     blocks = frozenset(block.name for block in ast.find_all(nodes.Block))
-    return _Shape(parent, blocks, tuple(problems), tuple(references))
+    bodies = {block.name: _block_body(block) for block in ast.find_all(nodes.Block)}
+    return _Shape(parent, blocks, tuple(problems), tuple(references), bodies)
+
+
+def _block_body(block: nodes.Block) -> _BlockBody:
+    calls: list[tuple[int, str]] = []
+    nested: list[tuple[int, str]] = []
+    calls_super = False
+    pending: list[nodes.Node] = list(block.iter_child_nodes())
+    while pending:
+        node = pending.pop()
+        if isinstance(node, nodes.Block):
+            nested.append((node.lineno, node.name))  # its own body is its own entry
+            continue
+        if isinstance(node, nodes.Call):
+            target = node.node
+            if isinstance(target, nodes.Getattr) and isinstance(target.node, nodes.Name):
+                if target.node.name == "self":
+                    calls.append((node.lineno, target.attr))
+            elif isinstance(target, nodes.Name) and target.name == "super":
+                calls_super = True
+        pending.extend(node.iter_child_nodes())
+    return _BlockBody(tuple(sorted(calls)), tuple(name for _, name in sorted(nested)), calls_super)
+
+
+#: The blocks a letter renders itself; everything else is reached from them.
+_ROOT_BLOCKS: Final = ("subject", "text", "html")
+
+
+def _block_problems(chain: Sequence[tuple[str, _Shape]]) -> list[tuple[str, int | None, str]]:
+    """What is wrong with the blocks of one extends chain (child first), as (file, line, message).
+
+    A letter needs ``subject`` and ``text``; and every block that rendering
+    them (and ``html``) reaches through ``self.<block>()`` must exist
+    somewhere in the chain. Only bodies that really run count: a layout's
+    block the child overrides (without ``super()``) calls nothing. A missing
+    block is reported at the chain's first file — the template the marketer
+    edits — naming the layout that needs it.
+    """
+    file = chain[0][0]
+    problems: list[tuple[str, int | None, str]] = []
+    defined = frozenset().union(*(shape.blocks for _, shape in chain))
+    for required in ("subject", "text"):
+        if required not in defined:
+            problems.append((file, None, f"no {{% block {required} %}} (nor in what it extends)"))
+    seen: set[str] = set()
+    # Breadth first, in order: the first place that needs a missing block is the one named.
+    todo: deque[str] = deque(name for name in _ROOT_BLOCKS if name in defined)
+    missing: dict[str, tuple[str, int]] = {}
+    while todo:
+        name = todo.popleft()
+        if name in seen:
+            continue
+        seen.add(name)
+        for user, shape in chain:  # the bodies that run: the child's, then each parent's via super()
+            body = shape.bodies.get(name)
+            if body is None:
+                continue
+            for line, called in body.calls:
+                if called in defined:
+                    todo.append(called)
+                else:
+                    missing.setdefault(called, (user, line))
+            todo.extend(body.nested)
+            if not body.calls_super:
+                break
+    for name, (user, line) in missing.items():
+        if user == file:
+            problems.append((file, line, f"block {name!r} is missing (self.{name}() here needs it)"))
+        else:
+            message = f"block {name!r} is missing (the layout {user} needs it, line {line})"
+            problems.append((file, None, message))
+    return problems
 
 
 def _locale_chain(locale: str) -> list[str]:
@@ -266,21 +367,21 @@ def _locale_chain(locale: str) -> list[str]:
     return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
-def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
-    """The innermost template frame of a traceback, as (template name, template line).
+def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
+    """The template frames of a traceback, outermost first, as (template name, template line).
 
     Jinja compiles a template to a Python module whose globals hold the
     template as ``__jinja_template__`` and whose code maps Python lines back to
     template lines (:meth:`Template.get_corresponding_lineno`) — the same data
     Jinja's own traceback rewriting uses, read directly so no fake frames are
-    built for each failing contact. The innermost frame is the most precise: an
-    error inside an imported macro is reported in the macro's file.
+    built for each failing contact. The innermost frame is usually the most
+    precise: an error inside an imported macro is reported in the macro's file.
     """
-    found: tuple[str, int] | None = None
+    found: list[tuple[str, int]] = []
     while tb is not None:
         template = tb.tb_frame.f_globals.get("__jinja_template__")
         if isinstance(template, Template) and template.name is not None:
-            found = (template.name, template.get_corresponding_lineno(tb.tb_lineno))
+            found.append((template.name, template.get_corresponding_lineno(tb.tb_lineno)))
         tb = tb.tb_next
     return found
 
@@ -289,6 +390,7 @@ _VIEW_OBJECT: Final = re.compile(r"'greeter\.template_env\.(ContactView|SenderVi
 _VIEW_NAMES: Final = {"ContactView": "contact", "SenderView": "sender"}
 
 
+_NO_BLOCK: Final = re.compile(r"'jinja2\.runtime\.TemplateReference object' has no attribute '([^']+)'")
 _UNDEFINED_NAME: Final = re.compile(r"'([^']+)' is undefined")
 _NO_ATTRIBUTE: Final = re.compile(r"'(contact|sender)' has no attribute '([^']+)'")
 
@@ -299,6 +401,8 @@ def _describe(exc: BaseException, variables: Iterable[str] = ()) -> str:
     if isinstance(exc, UndefinedError):
         # "'greeter.template_env.ContactView object' has no attribute 'x'" → "'contact' has no …"
         message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES[m.group(1)]}'", str(exc))
+        if (m := _NO_BLOCK.fullmatch(message)) is not None:  # a block reached in a way check cannot see
+            return f"block {m.group(1)!r} is missing (self.{m.group(1)} names a block no template defines)"
         return "undefined: " + message + _did_you_mean(message, variables)
     if isinstance(exc, TemplateSyntaxError):
         return f"syntax error: {exc.message}"
@@ -312,12 +416,23 @@ def _describe(exc: BaseException, variables: Iterable[str] = ()) -> str:
 
 
 def _did_you_mean(message: str, variables: Iterable[str]) -> str:
-    """A marketer's typo (``contakt``, ``contact.firstname``) answered with the name meant."""
+    """A marketer's typo (``contakt``, ``contact.firstname``) answered with the name meant.
+
+    ``contact.birthday`` names a date column as if it were a field: the answer
+    is where it lives (``contact.dates.birthday``), found in the contact's own
+    ``dates`` and ``extra`` when ``variables`` is the render's context.
+    """
     if (m := _UNDEFINED_NAME.fullmatch(message)) is not None:
         wrong, known = m.group(1), sorted(variables)
     elif (m := _NO_ATTRIBUTE.fullmatch(message)) is not None:
         view = ContactView if m.group(1) == "contact" else SenderView
         wrong, known = m.group(2), sorted(VIEW_FIELDS[view])
+        contact = variables.get("contact") if isinstance(variables, Mapping) else None
+        if view is ContactView and isinstance(contact, ContactView):
+            if wrong in contact.dates:
+                return f", did you mean 'contact.dates.{wrong}'?"
+            if wrong in contact.extra:
+                return f", did you mean 'contact.extra.{wrong}'?"
     else:
         return ""
     close = difflib.get_close_matches(wrong, known, n=1)
@@ -383,6 +498,7 @@ class Renderer:
         self._variants: dict[tuple[str, str], _Variant | _LoadError] = {}
         self._shapes: dict[str, _Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
+        self._sources: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------------ rendering
 
@@ -429,9 +545,36 @@ class Renderer:
     ) -> TemplateError:
         if isinstance(exc, TemplateSyntaxError) and exc.name:  # an include compiled lazily
             return TemplateError(exc.name, exc.lineno, _describe(exc), contact_id)
-        where = _template_frame(exc.__traceback__)
-        name, line = where if where is not None else (file, None)
+        frames = _template_frames(exc.__traceback__)
+        name, line = self._blame(frames, exc) if frames else (file, None)
         return TemplateError(name, line, _describe(exc, variables), contact_id)
+
+    def _blame(self, frames: list[tuple[str, int]], exc: Exception) -> tuple[str, int]:
+        """The frame to report: the innermost, unless an undefined name was only passed through it.
+
+        ``{{ also_line(alsoo, send_date) }}`` fails inside the macro, where
+        the undefined value is first used (``also|length``); the mistake is on
+        the line that names ``alsoo``, so the innermost frame whose line
+        mentions the name is reported, else the innermost one.
+        """
+        match = _UNDEFINED_NAME.fullmatch(str(exc)) if isinstance(exc, UndefinedError) else None
+        if match is not None:
+            word = re.compile(rf"\b{re.escape(match.group(1))}\b")
+            for name, line in reversed(frames):
+                if word.search(self._source_line(name, line)):
+                    return name, line
+        return frames[-1]
+
+    def _source_line(self, file: str, line: int) -> str:
+        """One line of a template's source (read once per file, only when an error needs it)."""
+        lines = self._sources.get(file)
+        if lines is None:
+            try:
+                lines = self._loader.get_source(self._plain, file)[0].splitlines()
+            except (TemplateNotFound, OSError, UnicodeDecodeError):
+                lines = []
+            self._sources[file] = lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
 
     # ------------------------------------------------------------------ resolving files
 
@@ -481,9 +624,8 @@ class Renderer:
                 raise _LoadError(file, None, f"template missing: looked for {looked} in {self._dir}")
         names = self._chain(file)
         blocks = frozenset().union(*(self._shapes[n].blocks for n in names))
-        for required in ("subject", "text"):
-            if required not in blocks:
-                raise _LoadError(file, None, f"no {{% block {required} %}} (nor in what it extends)")
+        for problem in _block_problems([(n, self._shapes[n]) for n in names]):
+            raise _LoadError(*problem)
         plain = tuple(self._compile(self._plain, n) for n in names)
         html = tuple(self._compile(self._html, n) for n in names) if "html" in blocks else None
         letter = self._letter_locale(file, name, locale)
@@ -619,10 +761,7 @@ class Renderer:
             names = self._chain(file)
         except _LoadError as exc:
             return [*problems, exc.problem()]
-        blocks = frozenset().union(*(self._shapes[n].blocks for n in names))
-        for required in ("subject", "text"):
-            if required not in blocks:
-                problems.append(_problem(file, None, f"no {{% block {required} %}} (nor in what it extends)"))
+        problems.extend(_problem(*p) for p in _block_problems([(n, self._shapes[n]) for n in names]))
         seen: set[str] = set()
         for n in names:
             problems.extend(self._check_file(n, seen))

@@ -123,9 +123,21 @@ def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 # --------------------------------------------------------------------------- filters
 
 
+def _defined(*values: object) -> None:
+    """Fail on an undefined value handed to one of our filters, with the undefined error itself.
+
+    ``{{ contakt|name }}`` or ``{{ contact.birthday|date }}``: StrictUndefined
+    only raises when a value is printed, iterated or compared, and a filter
+    that merely checks the type would say "needs a date, got Undefined". The
+    undefined error names the name or attribute (and gets a did-you-mean).
+    """
+    for value in values:
+        if isinstance(value, Undefined):
+            value._fail_with_undefined_error()
+
+
 def _name_filter(value: object, case: str = "nominative", parts: str = "first_patronymic") -> str:
-    if isinstance(value, Undefined):  # `{{ contakt|name }}`: say what is undefined, as anywhere else
-        value._fail_with_undefined_error()
+    _defined(value, case, parts)
     if not isinstance(value, ContactView):
         raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
     return decline(value._contact, case, parts=parts)
@@ -157,11 +169,13 @@ _cached_plural = lru_cache(maxsize=2048)(plural)
 
 @pass_context
 def _years_filter(context: Context, value: object, locale: str | None = None) -> str:
+    _defined(value, locale)
     return _cached_years_phrase(_check_years(value), _locale_of(context, locale))
 
 
 @pass_context
 def _date_filter(context: Context, value: object, fmt: str = "long", locale: str | None = None) -> str:
+    _defined(value, fmt, locale)
     if not isinstance(value, date):
         raise TypeError(f"the date filter needs a date, got {value!r}")
     return _cached_format_date(value, _locale_of(context, locale), str(fmt))
@@ -169,6 +183,7 @@ def _date_filter(context: Context, value: object, fmt: str = "long", locale: str
 
 @pass_context
 def _plural_filter(context: Context, value: object, forms: object, locale: str | None = None) -> str:
+    _defined(value, forms, locale)
     if isinstance(forms, list | tuple):
         forms = "|".join(str(f) for f in forms)  # hashable, same meaning for i18n.plural
     if not isinstance(forms, str):
@@ -183,6 +198,7 @@ def _as_markup(eval_ctx: EvalContext, value: object) -> Markup | str:
 
 @pass_eval_context
 def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
+    _defined(value)
     text = _as_markup(eval_ctx, value).strip()
     if not eval_ctx.autoescape:
         return text
@@ -192,6 +208,7 @@ def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
 @pass_eval_context
 def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup | str:
     """Blank-line separated paragraphs as ``<p>`` elements; single newlines become ``<br>``."""
+    _defined(value, style)
     text = _as_markup(eval_ctx, value)
     if not eval_ctx.autoescape:
         return text

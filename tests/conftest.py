@@ -30,9 +30,11 @@ def contact_row(
     patronymic: str = "Петрович",
     birthday: str = "",
     tz: str = "Europe/Moscow",
+    tier: str = "regular",
+    tags: str = "",
 ) -> str:
     return ";".join(
-        [cid, email, last, first, patronymic, "", "ООО «Тест»", tz, "ru", "regular", "", birthday, "", ""]
+        [cid, email, last, first, patronymic, "", "ООО «Тест»", tz, "ru", tier, tags, birthday, "", ""]
     )
 
 

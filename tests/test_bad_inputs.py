@@ -206,9 +206,19 @@ CASES = [
     C("templates", "repeat_huge.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: '\*' would build a sequence longer than 100,000 \(3 contacts: 1, 2, 3\)", marker="10**9", counts=(3, 0)),
     C("templates", "power_huge.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: '\*\*' result would exceed 4096 bits \(3 contacts: 1, 2, 3\)", marker="10**1000000", counts=(3, 0)),
     C("templates", "lipsum_huge.j2", 1, r"birthday\.j2:{line}:1: refused by the sandbox: lipsum is capped at 100 paragraphs of 1000 words \(3 contacts: 1, 2, 3\)", marker="lipsum", counts=(3, 0)),
+    # Branches only some letters reach (early, belated, merged, a jubilee): check renders those forms
+    # for a few contacts, and says which form failed.
+    C("templates", "typo_in_early_branch.j2", 1, r"birthday\.j2:{line}:1: undefined: 'contakt' is undefined, did you mean 'contact'\? \(in a letter sent early, before its day; tried for contacts 1, 2, 3\)", marker="contakt", counts=(3, 0)),
+    C("templates", "typo_in_belated_branch.j2", 1, r"birthday\.j2:{line}:1: undefined: 'belatd' is undefined, did you mean 'belated'\? \(in a letter sent late \(belated\); tried for contacts 1, 2, 3\)", marker="belatd", counts=(3, 0)),
+    C("templates", "typo_in_also_branch.j2", 1, r"birthday\.j2:{line}:1: undefined: 'alsoo' is undefined, did you mean 'also'\? \(in a letter merged with new_year; tried for contacts 1, 2, 3\)", marker="alsoo", counts=(3, 0)),
+    C("templates", "typo_in_jubilee_branch.j2", 1, r"birthday\.j2:{line}:1: undefined: 'jubilee_word' is undefined \(known: .*\) \(in a letter for years=50; tried for contacts 1, 2, 3\)", marker="jubilee_word", counts=(3, 0)),
+    C("templates", "plural_two_forms.j2", 1, r"birthday\.j2:{line}:1: ValueError: plural needs 3 forms in Russian \(one\|few\|many, e\.g\. 'год\|года\|лет'\), got 2: 'год\|года' \(3 contacts: 1, 2, 3\)", marker="plural(", counts=(3, 0)),
+    C("templates", "date_of_undefined.j2", 1, r"birthday\.j2:{line}:1: undefined: 'contact' has no attribute 'birthday', did you mean 'contact\.dates\.birthday'\? \(3 contacts: 1, 2, 3\)", marker="contact.birthday", counts=(3, 0)),
+    C("templates", "no_message_block.j2", 2, r"birthday\.j2: block 'message' is missing \(the layout _layout\.html\.j2 needs it, line 26\)", counts=(3, 0)),
     # preview: the broken letter is a render_error skip (exit 1), the other letters still render.
     C("templates", "mro_escape.j2", 1, command=PREVIEW),
     C("templates", "undefined_variable.j2", 1, command=PREVIEW),
+    C("templates", "typo_in_early_branch.j2", 1, command=PREVIEW),  # contact 1's letter of 30.12, new_year in it
 ]  # fmt: skip
 
 
@@ -298,7 +308,15 @@ def check_case(case: Case, code: int, out: str, err: str) -> None:
         assert any(d["status"] == "send" and d["text"] for d in drafts), "good letters still render"
         if case.kind == "templates":
             broken = [d for d in drafts if d["reason"] == "render_error"]
-            assert broken and all(d["template"] == "birthday" and d["detail"] for d in broken), broken
+            letters = [d for d in broken if d["template"] == "birthday"]
+            assert letters and all(d["detail"] for d in letters), broken
+            # What a broken letter carries is not sent either, and says why.
+            carried = {(d["contact_id"], o) for d in letters for o in d["merged_with"]}
+            assert carried <= {(d["contact_id"], d["occasion"]) for d in broken}, drafts
+            for d in broken:
+                if d["template"] != "birthday":
+                    assert d["merged_with"] == ["birthday"], d
+                    assert d["detail"].startswith("merged into birthday, whose letter failed to render: "), d
 
 
 #: Every case runs in-process; GREETER_TEST_SUBPROCESS=1 runs each as a real process instead.

@@ -73,15 +73,41 @@ def test_plural(n: int, expected_ru: str, expected_en: str) -> None:
         (1, ["клиент", "клиента", "клиентов"], "ru", "клиент"),  # a sequence works too
         (2, ("client", "clients"), "en", "clients"),
         (2, " client | clients ", "en", "clients"),  # spaces around forms are trimmed
-        (5, "лет", "ru", "лет"),  # fewer forms than categories: the last one serves the rest
-        (1, "клиент|клиента", "ru", "клиент"),
-        (7, "клиент|клиента", "ru", "клиента"),
         (3, "клиент|клиента|клиентов", "garbage", "клиента"),  # bad locale → default ru
         (-1, "год|года|лет", "ru", "год"),  # CLDR uses the absolute value
+        (5, "год|года|лет|года", "ru", "лет"),  # CLDR's full list: Russian's fractional "other" too
+        (2, "an|ans", "fr", "ans"),  # French "many" is for millions only: two forms do
+        (2_000_000, "an|ans", "fr", "ans"),  # …and a million takes the last one
+        (5, "rok|roky|let", "cs", "let"),  # Czech whole numbers: one|few|other
+        (5, "年", "ja", "年"),  # one category, one form
     ],
 )
 def test_plural_forms(n: int, forms: str | list[str] | tuple[str, ...], locale: str, expected: str) -> None:
     assert plural(n, forms, locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("forms", "locale", "message"),
+    [
+        (
+            "год|года",
+            "ru",
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2: 'год|года'",
+        ),
+        ("лет", "ru", "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 1: 'лет'"),
+        ("year", "en", "plural needs 2 forms in English (one|other, e.g. 'year|years'), got 1: 'year'"),
+        ("a|b|c|d|e", "ru", "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 5"),
+        ("rok|roky", "cs", "plural needs 3 forms in Czech (one|few|other), got 2: 'rok|roky'"),
+    ],
+)
+def test_plural_with_the_wrong_number_of_forms_is_an_error_for_every_number(
+    forms: str, locale: str, message: str
+) -> None:
+    """ "год|года" reads right for 1 and 3 and gives "46 года": wrong for one number is wrong for all."""
+    for n in (1, 3, 46):
+        with pytest.raises(ValueError) as caught:
+            plural(n, forms, locale)
+        assert str(caught.value).startswith(message)
 
 
 @pytest.mark.parametrize("forms", ["", "|", [], [" "]])

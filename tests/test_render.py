@@ -417,7 +417,7 @@ def test_context_and_filters(tmp_path: Path) -> None:
             "{{ contact|name('dative') }}|{{ contact|name('genitive', 'full') }}|{{ contact|name }}",
             "{{ years|years_phrase }}|{{ 3|years }}|{{ 21|years_phrase('en') }}",
             "{{ occasion_date|date('day_month') }}|{{ occasion_date|date }}|{{ occasion_date|date('short', 'en') }}",
-            "{{ 5|plural('клиент|клиента|клиентов') }}|{{ 2|plural(['год', 'года', 'лет']) }}|{{ 1|plural('day|days') }}",
+            "{{ 5|plural('клиент|клиента|клиентов') }}|{{ 2|plural(['год', 'года', 'лет']) }}|{{ 1|plural('day|days', 'en') }}",
             "{{ occasion }}|{{ belated }}|{{ locale }}|{{ lang }}|{{ salutation }}",
             "{{ contact.full_name }}|{{ contact }}|{{ contact.company }}|{{ contact.tier }}|{{ contact.gender }}",
             "{{ contact.extra.city }}|{{ contact.dates.birthday.year }}|{{ 'vip' in contact.tags }}",
@@ -556,6 +556,23 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         ("{{ sendr.name }}", "'sendr' is undefined, did you mean 'sender'?"),
         ("{{ sender.signatur }}", "'sender' has no attribute 'signatur', did you mean 'signature'?"),
         ("{{ occasion_day }}", "'occasion_day' is undefined, did you mean 'occasion_date'?"),
+        # An undefined value handed to a filter is the undefined error, not the filter's type complaint.
+        ("{{ occasion_day|date('long') }}", "'occasion_day' is undefined, did you mean 'occasion_date'?"),
+        ("{{ yeras|years_phrase }}", "'yeras' is undefined, did you mean 'years'?"),
+        ("{{ yeras|plural('год|года|лет') }}", "'yeras' is undefined, did you mean 'years'?"),
+        (
+            "{{ years|plural(frms) }}",
+            "'frms' is undefined (known: also, belated, contact, early, lang, "
+            "locale, occasion, occasion_date, salutation, send_date, sender, years)",
+        ),
+        ("{{ sender.signatur|nl2br }}", "'sender' has no attribute 'signatur', did you mean 'signature'?"),
+        ("{{ contakt|paragraphs }}", "'contakt' is undefined, did you mean 'contact'?"),
+        # A date column named as a contact field: where it lives.
+        (
+            "{{ contact.birthday|date('long') }}",
+            "'contact' has no attribute 'birthday', did you mean 'contact.dates.birthday'?",
+        ),
+        ("{{ contact.city }}", "'contact' has no attribute 'city', did you mean 'contact.extra.city'?"),
     ],
 )
 def test_a_misspelt_name_is_answered_with_the_name_meant(
@@ -567,8 +584,11 @@ def test_a_misspelt_name_is_answered_with_the_name_meant(
             "birthday.j2": f"{{% block subject %}}x{{% endblock %}}{{% block text %}}{expression}{{% endblock %}}"
         },
     )
+    contact = Contact(
+        "c1", "c1@example.com", "Иван", dates={"birthday": date(1980, 5, 1)}, extra={"city": "Казань"}
+    )
     with pytest.raises(TemplateError) as caught:
-        r.render(item(person("c1", "Иван")))
+        r.render(item(contact))
     assert caught.value.detail == f"undefined: {message}"
 
 
@@ -586,18 +606,66 @@ def test_a_misspelt_name_is_answered_with_the_name_meant(
         (5, "{{ years|years_phrase }}", "ValueError: years is None"),
         (6, "{{ 1 // 0 }}", "ZeroDivisionError"),
         (7, "{{ occasion_date|date('iso') }}", "ValueError: unknown date format 'iso'"),
+        (
+            8,
+            "{{ 46|plural('год|года') }}",
+            "ValueError: plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2: 'год|года'",
+        ),
     ],
 )
 def test_runtime_error_is_reported_at_its_template_line(
     tmp_path: Path, line: int, expression: str, message: str
 ) -> None:
-    lines = ["{% block subject %}x{% endblock %}{% block text %}"] + ["ok"] * 8 + ["{% endblock %}"]
+    lines = ["{% block subject %}x{% endblock %}{% block text %}"] + ["ok"] * 9 + ["{% endblock %}"]
     lines[line] = expression
     r = write(tmp_path, {"birthday.j2": "\n".join(lines)})
     with pytest.raises(TemplateError) as caught:
         r.render(item(person("c7", "Иван"), years=None))
     assert str(caught.value).startswith(f"birthday.j2:{line + 1}: {message}")
     assert caught.value.contact_id == "c7"
+
+
+def test_plural_needs_the_forms_of_the_letters_language(tmp_path: Path) -> None:
+    """Two forms read right for 1 and 3 and give "46 года": an error for every contact, so check finds it."""
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": "{% block subject %}x{% endblock %}{% block text %}\n{{ years|plural('год|года') }}{% endblock %}",
+            "birthday.en.j2": "{% block subject %}x{% endblock %}{% block text %}\n{{ years|plural('year') }}{% endblock %}",
+            "holiday.en.j2": "{% block subject %}x{% endblock %}{% block text %}{{ years|plural('year|years') }}{% endblock %}",
+        },
+    )
+    for years in (1, 3, 46):
+        with pytest.raises(TemplateError) as caught:
+            r.render(item(person("c", "Иван"), years=years))
+        assert (caught.value.template, caught.value.line) == ("birthday.j2", 2)
+        assert (
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2"
+            in caught.value.detail
+        )
+    with pytest.raises(
+        TemplateError, match=r"^birthday\.en\.j2:2: ValueError: plural needs 2 forms in English "
+    ):
+        r.render(item(person("e", "John", locale="en"), years=46))
+    assert r.render(item(person("e", "John", locale="en"), "holiday", years=46)).text == "years"
+
+
+def test_an_undefined_name_passed_to_a_macro_is_reported_where_it_is_named(tmp_path: Path) -> None:
+    """The value fails inside the macro (``items|length``); the typo is in the letter's line."""
+    r = write(
+        tmp_path,
+        {
+            "_lib.j2": "{% macro count(items) %}\n{{ items|length }}\n{% endmacro %}",
+            "birthday.j2": (
+                '{% block subject %}x{% endblock %}\n{% block text %}\n{% from "_lib.j2" import count %}\n'
+                "{{ count(alsoo) }}{% endblock %}"
+            ),
+        },
+    )
+    with pytest.raises(TemplateError) as caught:
+        r.render(item(person("c", "Иван")))
+    assert (caught.value.template, caught.value.line) == ("birthday.j2", 4)
+    assert caught.value.detail == "undefined: 'alsoo' is undefined, did you mean 'also'?"
 
 
 def test_error_inside_an_imported_macro_names_the_macro_file(tmp_path: Path) -> None:
@@ -779,6 +847,57 @@ def test_check_finds_problems_rendering_would_hit(tmp_path: Path) -> None:
     # …and rendering says the same thing rather than sending a letter without it
     with pytest.raises(TemplateError, match=r"^holiday\.j2:1: \{% set %\} outside a block"):
         r.render(item(person("c", "Иван"), "holiday"))
+
+
+LAYOUT = (
+    "{% block text %}\n{{ salutation }}\n{{ self.message() }}\n{% endblock %}\n"
+    "{% block html %}<p>{{ self.message() }}</p>{% endblock %}"
+)
+
+
+def test_a_block_the_layout_needs_is_reported_at_the_template_not_inside_the_layout(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "_layout.j2": LAYOUT,
+            "birthday.j2": '{% extends "_layout.j2" %}\n{% block subject %}S{% endblock %}',
+            "holiday.j2": '{% extends "_layout.j2" %}\n{% block subject %}{{ self.wht() }}{% endblock %}\n'
+            "{% block what %}W{% endblock %}{% block message %}M{% endblock %}",
+        },
+    )
+    expected = "block 'message' is missing (the layout _layout.j2 needs it, line 3)"
+    assert [(p.file, p.line, p.message) for p in r.check(["birthday", "holiday"])] == [
+        ("birthday.j2", None, expected),
+        ("holiday.j2", 2, "block 'wht' is missing (self.wht() here needs it)"),
+    ]
+    with pytest.raises(TemplateError) as caught:  # every contact: the template cannot be used
+        r.render(item(person("c", "Иван")))
+    assert str(caught.value) == f"birthday.j2: {expected} (contact c)"
+    with pytest.raises(TemplateError, match=r"^holiday\.j2:2: block 'wht' is missing"):
+        r.render(item(person("c", "Иван"), "holiday"))
+
+
+def test_only_blocks_that_really_render_must_exist(tmp_path: Path) -> None:
+    """A layout block the template overrides without super() calls nothing; with super() it does."""
+    r = write(
+        tmp_path,
+        {
+            "_layout.j2": LAYOUT,
+            "birthday.j2": (
+                '{% extends "_layout.j2" %}\n{% block subject %}S{% endblock %}'
+                "{% block text %}T{% endblock %}{% block html %}<p>H</p>{% endblock %}"
+            ),
+            "holiday.j2": (
+                '{% extends "_layout.j2" %}\n{% block subject %}S{% endblock %}'
+                "{% block text %}T{% endblock %}{% block html %}{{ super() }}{% endblock %}"
+            ),
+        },
+    )
+    assert r.check(["birthday"]) == []
+    assert r.render(item(person("c", "Иван"))).html == "<p>H</p>"
+    assert [p.message for p in r.check(["holiday"])] == [
+        "block 'message' is missing (the layout _layout.j2 needs it, line 5)"
+    ]
 
 
 def test_check_warns_about_variants_no_contact_can_select(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ Birthdays are on 13 April 2027 and the clock (``--now``) is Wednesday 14 April
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import signal
@@ -201,6 +203,63 @@ def test_json_summary(make_project: MakeProject) -> None:
     assert (summary["due"], summary["sent"], summary["retry"], summary["failed"]) == (3, 2, 1, 0)
     ((reply),) = summary["replies"]
     assert (reply["state"], reply["count"]) == ("retry", 1) and reply["reply"].startswith("451 ")
+
+
+def test_a_letter_that_fails_to_render_holds_back_what_is_merged_into_it(make_project: MakeProject) -> None:
+    """A 7 January birthday greeted on 30 December carries New Year; a typo in birthday.j2 fails both.
+
+    Before: preview said New Year was "merged, sent with birthday" and send
+    said nothing of it — the client got no letter at all. Now both say New
+    Year fails with the letter, and nothing of it is journaled (as for the
+    letter itself), so the first run after the fix sends the letter with it.
+    File transport and the SQLite journal in tmp_path.
+    """
+    config = make_project([contact_row("1", "ivan@example.com", birthday="07.01.1960")])
+    template = config.parent / "templates" / "birthday.j2"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(
+        good.replace("Желаем Вам крепкого", "{{ brokn }} Желаем Вам крепкого"), encoding="utf-8"
+    )
+    outbox = config.parent / "data" / "outbox"
+
+    preview = greeter(config, "preview", "--format", "json", "--from", "2026-12-28", "--days", "14",
+                      "--now", "2026-12-28T09:00:00+03:00")  # fmt: skip
+    assert preview.returncode == 1, preview.stderr
+    drafts = {d["occasion"]: d for d in json.loads(preview.stdout)}
+    assert (drafts["birthday"]["reason"], drafts["birthday"]["merged_with"]) == ("render_error", ["new_year"])
+    new_year = drafts["new_year"]
+    assert (new_year["status"], new_year["reason"], new_year["merged_with"]) == (
+        "skip",
+        "render_error",
+        ["birthday"],
+    )
+    assert new_year["detail"].startswith("merged into birthday, whose letter failed to render: birthday.j2:")
+    assert "'brokn' is undefined" in new_year["detail"]
+
+    broken = greeter(config, "send", "--once", "--json", "--now", "2026-12-30T12:30:00+03:00")
+    assert broken.returncode == 1, broken.stderr
+    summary = json.loads(broken.stdout)
+    assert (summary["sent"], summary["render_error"], summary["skipped"]) == (0, 1, {"render_error": 1})
+    lines = broken.stderr.splitlines()
+    assert any(line.startswith("1 birthday: birthday.j2:") for line in lines), broken.stderr
+    assert any(
+        line.startswith("1 new_year: merged into birthday, whose letter failed to render: birthday.j2:")
+        for line in lines
+    ), broken.stderr
+    assert history(config) == []  # neither is "merged into birthday" nor anything else: nothing went out
+    assert not outbox.exists() or list(outbox.iterdir()) == []
+
+    template.write_text(good, encoding="utf-8")
+    fixed = greeter(config, "send", "--once", "--now", "2026-12-30T12:40:00+03:00")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "sent: 1;" in fixed.stdout
+    rows = {row["occasion"]: row for row in history(config)}
+    assert (rows["birthday"]["state"], rows["birthday"]["merged"]) == ("sent", ["new_year"])
+    assert (rows["new_year"]["state"], rows["new_year"]["reason"]) == ("skipped", "merged into birthday")
+    (eml,) = outbox.iterdir()
+    letter = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    body = letter.get_body(("plain",))
+    assert body is not None and "Новым годом" in body.get_content()
 
 
 def test_header_injection_in_a_name_never_reaches_the_wire(make_project: MakeProject) -> None:

@@ -1,0 +1,167 @@
+"""``greeter check`` beyond the plain letter: the forms real letters take, and audiences that reach nobody.
+
+Real projects (the shipped templates and config copied into ``tmp_path``),
+checked in-process with :func:`greeter.checks.run_check` or through the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from greeter.check_forms import SAMPLE_CONTACTS, letter_forms
+from greeter.checks import run_check
+from greeter.cli import main
+from greeter.config import Audience, Occasion
+from greeter.contacts import Contact
+from greeter.plan_types import Hit
+from tests.conftest import MakeProject, contact_row
+
+NOW = "2026-12-01T09:00"
+
+
+def russians(n: int, start: int = 1) -> list[str]:
+    return [contact_row(str(i), f"c{i}@example.com", birthday="07.01.1960") for i in range(start, start + n)]
+
+
+def english(cid: str) -> str:
+    row = contact_row(
+        cid, f"{cid}@example.com", last="Smith", first="John", patronymic="", birthday="07.01.1960"
+    )
+    return row.replace(";ru;", ";en;")
+
+
+def edit(config: Path, template: str, old: str, new: str) -> None:
+    path = config.parent / "templates" / template
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_other_forms_are_rendered_for_a_few_contacts_only(make_project: MakeProject) -> None:
+    """The extra renders do not grow with the contacts file: a big CRM export checks as fast as before."""
+    small = run_check(make_project(russians(5)), NOW)
+    big = run_check(make_project(russians(40)), NOW)
+    occasions = len(small.occasions)
+    assert small.render_failures == big.render_failures == 0
+    assert big.renders - small.renders == 35 * occasions  # only the plain letter per extra contact
+    assert small.renders > 5 * occasions  # …and the other forms were rendered too
+
+
+def test_a_typo_in_the_english_early_branch_is_found_among_many_russian_contacts(
+    make_project: MakeProject,
+) -> None:
+    """Each template file gets its own sample: the first contacts all use the Russian one."""
+    config = make_project([*russians(10), english("en1")])
+    edit(config, "birthday.en.j2", "{% elif early %}\n", "{% elif early %}\n{{ contakt.first_name }}\n")
+    report = run_check(config, NOW)
+    problems = [str(p) for p in report.problems if p.kind == "template"]
+    assert len(problems) == 1, problems
+    assert re.fullmatch(
+        r"birthday\.en\.j2:\d+:1: undefined: 'contakt' is undefined, did you mean 'contact'\? "
+        r"\(in a letter sent early, before its day; tried for contact en1\)",
+        problems[0],
+    )
+
+
+def test_a_failure_of_the_plain_letter_is_not_repeated_for_its_other_forms(make_project: MakeProject) -> None:
+    config = make_project(russians(5))
+    edit(config, "birthday.j2", "Желаем Вам крепкого", "{{ contakt }} Желаем Вам крепкого")
+    report = run_check(config, NOW)
+    problems = [str(p) for p in report.problems if p.kind == "template"]
+    assert len(problems) == 1, problems
+    assert problems[0].endswith("(5 contacts: 1, 2, 3 and 2 more)")
+
+
+def test_merged_forms_carry_only_occasions_that_can_merge_into_the_letter(make_project: MakeProject) -> None:
+    """A merged occasion never has a higher priority than the letter's own (that one would lead)."""
+    config = make_project(russians(SAMPLE_CONTACTS))
+    # new_year (priority 60) would only break if birthday (100) were merged into it: it never is.
+    edit(
+        config,
+        "new_year.j2",
+        "{% if also %}",
+        "{% if also and also[0].occasion == 'birthday' %}{{ nope }}{% endif %}{% if also %}",
+    )
+    # …while birthday carries new_year (and every other lower-priority occasion).
+    edit(
+        config,
+        "birthday.j2",
+        "{% if also %}",
+        "{% if also and also[0].occasion == 'new_year' %}{{ nope }}{% endif %}{% if also %}",
+    )
+    problems = [str(p) for p in run_check(config, NOW).problems if p.kind == "template"]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("birthday.j2:")
+    assert "(in a letter merged with new_year; tried for contacts 1, 2, 3)" in problems[0]
+
+
+def test_letter_forms_follow_merge_priorities_and_the_audiences_years() -> None:
+    birthday = Occasion(name="birthday", template="birthday", field="birthday", priority=100)
+    company = Occasion(
+        name="company_anniversary",
+        template="company_anniversary",
+        field="company_founded",
+        priority=80,
+        audience=Audience(round_years=5),
+    )
+    new_year = Occasion(name="new_year", template="new_year", date="12-29", priority=60)
+    hit = Hit(
+        Contact("1", "a@example.com"), "company_anniversary", date(2026, 12, 1), 1, 80, "company_anniversary"
+    )
+    forms = list(letter_forms(hit, [birthday, company, new_year]))
+    assert [item.hit.years for label, item in forms if label.startswith("for years=")] == [5, 50, 55, 100]
+    merged = [item.also for label, item in forms if label == "merged with new_year"]
+    assert [[(h.occasion, h.years) for h in also] for also in merged] == [[("new_year", None)]] * 2
+    assert {h.date for (h,) in merged} == {date(2026, 11, 28), date(2026, 12, 4)}  # before and after the day
+    assert not any("birthday" in label for label, _ in forms)  # it would lead: never carried here
+    early, late = forms[0][1], forms[1][1]
+    assert early.send_at is not None and early.send_at.date() < hit.date and not early.belated
+    assert late.send_at is not None and late.send_at.date() > hit.date and late.belated
+
+
+def audience_config(make_project: MakeProject, tags: list[str], tiers: list[str]) -> Path:
+    rows = [
+        contact_row("1", "a@example.com", birthday="07.01.1960", tier="VIP", tags="23feb"),
+        contact_row("2", "b@example.com", birthday="07.01.1960", tags="8mar, newsletter"),
+    ]
+    config = make_project(rows)
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("tags: [23feb]", f"tags: [{tags[0]}]").replace("tiers: [VIP]", f"tiers: [{tiers[0]}]")
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def place_of(config: Path, needle: str) -> str:
+    """``line:col`` of the first occurrence of ``needle`` in the config (1-based)."""
+    lines = config.read_text(encoding="utf-8").splitlines()
+    return next(f"{i}:{line.index(needle) + 1}" for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_an_audience_tag_or_tier_no_contact_has_is_a_located_warning(make_project: MakeProject) -> None:
+    """``tags: ["23 feb"]`` with ``23feb`` in the data greeted nobody, and check said OK."""
+    config = audience_config(make_project, ["'23 feb'"], ["VIPP"])
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert result.exit_code == 0, result.output  # a warning: the CRM may gain such contacts
+    warnings = [line for line in result.stderr.splitlines() if "audience" in line]
+    tier, tag = place_of(config, "VIPP"), place_of(config, "'23 feb'")
+    assert warnings == [  # each at the value itself
+        f"{config}:{tier}: occasions.1.audience.tiers: warning: no contact has tier 'VIPP', did you mean 'VIP'?",
+        f"{config}:{tag}: occasions.4.audience.tags: warning: no contact has tag '23 feb', did you mean '23feb'?",
+    ]
+    strict = CliRunner().invoke(main, ["--config", str(config), "check", "--strict", "--now", NOW])
+    assert strict.exit_code == 1
+
+
+def test_audience_values_the_data_has_are_quiet_and_unknown_ones_list_what_exists(
+    make_project: MakeProject,
+) -> None:
+    quiet = run_check(audience_config(make_project, ["23feb"], ["vip"]), NOW)  # tiers ignore case
+    assert not [p for p in quiet.problems if "audience" in p.field]
+    loud = run_check(audience_config(make_project, ["partners"], ["VIP"]), NOW)
+    (problem,) = [p for p in loud.problems if "audience" in p.field]
+    assert problem.severity == "warning"
+    assert problem.message == "no contact has tag 'partners' (contacts have: 23feb, 8mar, newsletter)"
