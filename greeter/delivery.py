@@ -1,10 +1,17 @@
 """Deliver what the planner says is due: claim, send, record — never twice.
 
 The order per letter is fixed by DESIGN.md §4: render and build the bytes,
-**claim** the greeting in the journal (committed), hand it to the transport,
-then record the server's verdict. A crash between claim and verdict leaves a
-``claimed`` row that the next start turns into ``uncertain`` — never resent
-automatically. Retries resend the exact bytes stored at claim time.
+**claim** the greeting in the journal (committed) once the transport's
+connection is open and ready for it, hand it over, then record the server's
+verdict. A crash between claim and verdict leaves a ``claimed`` row that the
+next start turns into ``uncertain`` — never resent automatically. Retries
+resend the exact bytes stored at claim time.
+
+A letter the server never got — its connection did not open, or the batch's
+:class:`~greeter.transport.Breaker` had stopped handing letters to a server
+that is not working — is claimed and given its ``retry`` verdict in one
+transaction (:class:`Unsent`): it never sits ``claimed``, so it cannot turn
+``uncertain``.
 
 Everything that decides (which items are due, backoff, deadline) is a small
 pure function; :func:`deliver` is the shell that talks to journal and
@@ -17,7 +24,7 @@ import asyncio
 import contextlib
 import hashlib
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -41,7 +48,7 @@ from greeter.planner import merged_into_failed
 from greeter.policy import cap_refusal
 from greeter.ratelimit import RateLimiter
 from greeter.review import approval_of, content_hash
-from greeter.transport import Outcome, Outgoing, SendResult, Transport, run_batch
+from greeter.transport import Breaker, Outcome, Outgoing, SendResult, Transport, run_batch
 from greeter.unsubscribe import unsubscribe_url
 
 Req = TypeVar("Req")
@@ -50,6 +57,18 @@ Res = TypeVar("Res")
 #: A server's verdict on one letter as the journal records it: result, attempt, the
 #: recipient's zone, occasion day (for the retry deadline) and address (for suppression).
 Verdict = tuple[SendResult, int, ZoneInfo, date, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Unsent:
+    """A letter the server never got, with its verdict: claimed and recorded in one transaction."""
+
+    request: ClaimRequest
+    verdict: Verdict
+
+
+#: Letters :func:`send_batch` journals as unsent together once its breaker has opened.
+UNSENT_AT_ONCE = 64
 
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
@@ -322,6 +341,17 @@ class Deliverer:
             self.claimed(ready, known)
         return True
 
+    def unsent_for_contact(self, ready: Ready, verdict: Verdict) -> str | None:
+        """Shared journal: :meth:`claim_for_contact` and record the verdict of a letter never sent.
+
+        None: not ours (counted as a skip). PostgreSQL commits each write on
+        its own, so a crash between the two leaves the claim to the lease
+        recovery (``uncertain``), as any claim would be.
+        """
+        if not self.claim_for_contact(ready):
+            return None
+        return self.record(*verdict)
+
     def record(self, result: SendResult, attempts: int, tz: ZoneInfo, occasion_date: date, email: str) -> str:
         """Write the server's verdict; classify by SMTP reply class (DESIGN.md §4).
 
@@ -347,11 +377,14 @@ class Deliverer:
             self.journal.suppress([email], f"bounced: {reply}", self.now)
         return "failed"
 
-    def journal_round(self, trips: Sequence[ClaimRequest | Verdict]) -> list[bool | str | JournalStateError]:
+    def journal_round(
+        self, trips: Sequence[ClaimRequest | Verdict | Unsent]
+    ) -> list[bool | str | JournalStateError]:
         """Claims and verdicts that are ready at the same moment, in one transaction (one fsync).
 
         A claim comes back as whether it was won (:meth:`JournalStore.claim`), a
-        verdict as its summary count (:meth:`record`). Sharing the round halves
+        verdict as its summary count (:meth:`record`), an :class:`Unsent` as
+        its count, or False when its claim was lost. Sharing the round halves
         the durable commits of a large send and keeps the claims' and the
         verdicts' transactions from queueing for each other's. A verdict whose
         row is no longer ``claimed`` (an operator or a shutdown moved it
@@ -359,13 +392,18 @@ class Deliverer:
         back as its error, and the rest are still committed.
         """
         with self.journal.batch():
-            claims = [t for t in trips if isinstance(t, ClaimRequest)]
+            claims = [t.request if isinstance(t, Unsent) else t for t in trips if not isinstance(t, tuple)]
             won = iter(self.journal.claim_many(claims, now=self.now) if claims else ())
             done: list[bool | str | JournalStateError] = []
             for trip in trips:
                 if isinstance(trip, ClaimRequest):
                     done.append(next(won))
                     continue
+                if isinstance(trip, Unsent):
+                    if not next(won):
+                        done.append(False)
+                        continue
+                    trip = trip.verdict
                 try:
                     done.append(self.record(*trip))
                 except JournalStateError as exc:
@@ -418,10 +456,15 @@ async def send_batch(
     progress: Callable[[int], None] | None = None,
     fresh: AsyncIterator[Ready] | None = None,
 ) -> None:
-    """Send fresh letters and due retries through one transport, each claimed right before it goes.
+    """Send fresh letters and due retries through one transport, each claimed once its connection is ready.
 
     ``fresh`` is ``due`` built elsewhere (:mod:`greeter.build_pool`); by default
-    each letter is built here, when a worker is free to send it.
+    each letter is built here, when a worker is free to send it. A
+    :class:`~greeter.transport.Breaker` watches the server for the whole batch:
+    once it opens, no letter is handed over any more, and the rest are
+    journaled ``retry`` with its reason at once — in shared journal rounds,
+    not through the rate limiter — so the batch ends about one timeout after
+    the server stopped answering.
     """
     info: dict[JournalKey, tuple[int, date, str]] = {
         item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
@@ -429,7 +472,8 @@ async def send_batch(
     for entry, _ in retries:
         info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")
     # Claims and verdicts ready at the same moment share one transaction and one fsync.
-    rounds = GroupCommit[ClaimRequest | Verdict, bool | str](deliverer.journal_round)
+    rounds = GroupCommit[ClaimRequest | Verdict | Unsent, bool | str](deliverer.journal_round)
+    breaker = Breaker(concurrency)
 
     async def claim(request: ClaimRequest) -> bool:
         won = await rounds.submit(request)
@@ -466,34 +510,104 @@ async def send_batch(
         for ready in retry_letters():
             yield ready
 
-    async def send(ready: Ready) -> SendResult | None:
-        if deliverer.stopping:
-            return None  # built but not yet claimed: it stays for the next run
-        if ready.fresh and shared:
-            async with contact_turn:
-                if not await asyncio.to_thread(deliverer.claim_for_contact, ready):
-                    return None
-        else:
-            if not await claim(ready.request):
-                if ready.fresh:
-                    deliverer.summary.skipped["already_sent"] += 1
-                return None
-            deliverer.claimed(ready)
-        item = ready.outgoing
-        result = await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
-        # Record the verdict in the same worker, before it pulls (and claims) the next
-        # letter: a crash then leaves at most `concurrency` claims without a verdict.
+    async def handed_out(letters: AsyncIterator[Ready]) -> AsyncGenerator[Ready, None]:
+        """The letters for the sending workers, until the breaker opens (or a shutdown)."""
+        while breaker.why is None and not deliverer.stopping:
+            try:
+                ready = await anext(letters)
+            except StopAsyncIteration:
+                return
+            yield ready
+
+    def verdict_of(result: SendResult) -> Verdict:
         attempts, occasion_date, email = info[result.key]
-        tz = zones.get(result.key[0], ZoneInfo("UTC"))
-        deliverer.count(result, await record((result, attempts, tz, occasion_date, email)))
+        return (result, attempts, zones.get(result.key[0], ZoneInfo("UTC")), occasion_date, email)
+
+    def counted(result: SendResult, count: str) -> SendResult:
+        deliverer.count(result, count)
         if progress is not None:
             progress(1)
         return result
 
+    async def take(ready: Ready) -> bool:
+        """Claim a letter whose connection is open and ready (the transport's ``ready``)."""
+        if deliverer.stopping:
+            return False  # not claimed: it stays for the next run
+        if ready.fresh and shared:
+            async with contact_turn:
+                return await asyncio.to_thread(deliverer.claim_for_contact, ready)
+        if not await claim(ready.request):
+            if ready.fresh:
+                deliverer.summary.skipped["already_sent"] += 1
+            return False
+        deliverer.claimed(ready)
+        return True
+
+    async def unsent(ready: Ready, result: SendResult) -> SendResult | None:
+        """A letter the server never got: claimed and given its verdict (``retry``) in one go."""
+        if deliverer.stopping:
+            return None
+        verdict = verdict_of(result)
+        if ready.fresh and shared:
+            async with contact_turn:
+                count = await asyncio.to_thread(deliverer.unsent_for_contact, ready, verdict)
+            return None if count is None else counted(result, count)
+        done = await rounds.submit(Unsent(ready.request, verdict))
+        if done is False:
+            if ready.fresh:
+                deliverer.summary.skipped["already_sent"] += 1
+            return None
+        assert isinstance(done, str)
+        deliverer.claimed(ready)
+        return counted(result, done)
+
+    async def send(ready: Ready) -> SendResult | None:
+        if deliverer.stopping:
+            return None  # built but not yet claimed: it stays for the next run
+        why = await breaker.admit()
+        if why is not None:
+            return await unsent(ready, SendResult(ready.request.key, Outcome.TEMPORARY, None, why))
+        taken = False
+
+        async def claim_when_ready() -> bool:
+            nonlocal taken
+            taken = await take(ready)
+            return taken
+
+        item = ready.outgoing
+        result: SendResult | None = None
+        try:
+            result = await transport.send(
+                item.envelope_from, item.rcpt, item.data, item.key, ready=claim_when_ready
+            )
+        finally:
+            breaker.done(result)
+        if result is None:
+            return None  # its claim was lost, or a shutdown began: nothing was sent
+        if not taken:
+            return await unsent(ready, result)  # its connection never opened (or a bad address)
+        # Record the verdict in the same worker, before it pulls (and claims) the next
+        # letter: a crash then leaves at most `concurrency` claims without a verdict.
+        return counted(result, await record(verdict_of(result)))
+
+    async def leave_unsent(letters: AsyncIterator[Ready], why: str) -> None:
+        """The breaker opened: every letter not handed over goes to ``retry``, many to a journal round."""
+        pending: list[Awaitable[SendResult | None]] = []
+        async for ready in letters:
+            if deliverer.stopping:
+                break
+            pending.append(unsent(ready, SendResult(ready.request.key, Outcome.TEMPORARY, None, why)))
+            if len(pending) == UNSENT_AT_ONCE:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+
     try:
         async with contextlib.aclosing(everything()) as letters:  # stops build workers on any exit
-            async for _ in run_batch(send, letters, concurrency=concurrency, limiter=limiter):
+            async for _ in run_batch(send, handed_out(letters), concurrency=concurrency, limiter=limiter):
                 pass
+            if breaker.why is not None:
+                await leave_unsent(letters, breaker.why)
     finally:
         rounds.close()
 

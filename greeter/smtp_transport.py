@@ -13,6 +13,14 @@ letter is reported ``uncertain`` — never ``temporary`` — and the journal kee
 it away from automatic retries. To know exactly where a failure happened, the
 DATA phase is driven step by step instead of through ``SMTP.data()``.
 
+A letter is claimed only once its connection is open (greeting, EHLO,
+STARTTLS and AUTH done): :meth:`SmtpTransport.send` awaits the caller's
+``ready`` there, right before MAIL FROM. A server that never greets leaves no
+claim behind, even if the process is killed while it waits. Each failure that
+shows the server itself is broken — a connection that cannot be opened, a
+reply that does not come in time, a letter left uncertain — carries a
+``fault``, which the batch's :class:`~greeter.transport.Breaker` counts.
+
 The password arrives as an argument (the shell reads it from the environment
 or a file) and is handed to aiosmtplib only; it is never logged or put in a
 result.
@@ -35,7 +43,7 @@ from greeter.config import SmtpSettings
 from greeter.journal_store import JournalKey
 from greeter.message import UnsafeHeaderError, validate_address
 from greeter.ratelimit import RateLimiter
-from greeter.transport import Outcome, Outgoing, SendResult, classify_reply, run_batch
+from greeter.transport import Breaker, OnReady, Outcome, Outgoing, SendResult, classify_reply, send_many
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -55,15 +63,19 @@ def dot_stuffed(data: bytes) -> bytes:
     return data + b".\r\n"
 
 
-def _why(exc: BaseException) -> str:
+def _why(exc: BaseException, limit: float) -> str:
     """A short human reason for a failed connection, without aiosmtplib's repetition of host and port."""
+    if isinstance(exc, aiosmtplib.SMTPConnectTimeoutError):  # connected, but no greeting (220)
+        return f"no greeting within {limit:g} s"
+    if isinstance(exc, aiosmtplib.SMTPTimeoutError):  # greeted, then silent at EHLO, STARTTLS or AUTH
+        return f"no reply within {limit:g} s while opening the connection"
     cause = exc.__cause__ if isinstance(exc, aiosmtplib.SMTPConnectError) and exc.__cause__ else exc
     if isinstance(cause, ConnectionRefusedError):
         return "connection refused (is the SMTP server running on that port?)"
     if isinstance(cause, socket.gaierror):
         return f"unknown host ({cause.strerror})"
     if isinstance(cause, TimeoutError):
-        return "timed out"
+        return f"timed out (no connection within {limit:g} s)"
     if isinstance(cause, ssl.SSLError):
         return f"TLS failed: {cause.reason or cause}"
     return str(cause) or type(cause).__name__
@@ -133,15 +145,6 @@ class _Slot:
     watchdog: _Watchdog = field(default_factory=_Watchdog)
 
 
-@dataclass
-class _Batch:
-    """Per-batch memory: after every pooled connection failed to open, stop trying for this batch."""
-
-    connect_failures: int = 0
-    last_error: str = ""
-    threshold: int = 1
-
-
 class SmtpTransport:
     """A pool of ``settings.pool_size`` SMTP connections; see the module docstring."""
 
@@ -197,10 +200,12 @@ class SmtpTransport:
         self.connections_opened += 1
         return client
 
-    async def _connect(self, slot: _Slot, key: JournalKey, batch: _Batch | None) -> SendResult | None:
-        """Open the slot's connection; a result means "could not" (and the message was not tried)."""
-        if batch is not None and batch.connect_failures >= batch.threshold:
-            return SendResult(key, Outcome.TEMPORARY, None, f"not attempted: {batch.last_error}")
+    async def _connect(self, slot: _Slot, key: JournalKey) -> SendResult | None:
+        """Open the slot's connection; a result means "could not" (and the message was not tried).
+
+        Any failure here — refused, no greeting, TLS, AUTH — is the server's
+        (or its configuration's) fault, never the letter's: it carries ``fault``.
+        """
         try:
             slot.client, slot.messages = await self._open(), 0
         except aiosmtplib.SMTPAuthenticationError as exc:
@@ -210,21 +215,22 @@ class SmtpTransport:
         except aiosmtplib.SMTPResponseException as exc:
             error = f"{self._where} refused the connection: {exc.code} {exc.message}"
         except (aiosmtplib.SMTPException, OSError) as exc:
-            error = f"cannot connect to {self._where}: {_why(exc)}"
+            error = f"cannot connect to {self._where}: {_why(exc, self._settings.timeout_seconds)}"
         else:
-            if batch is not None:
-                batch.connect_failures = 0
             return None
-        if batch is not None:
-            batch.connect_failures += 1
-            batch.last_error = error
-        return SendResult(key, Outcome.TEMPORARY, None, error)
+        return SendResult(key, Outcome.TEMPORARY, None, error, fault=error)
 
-    async def send(self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey) -> SendResult:
-        """Send one message on a free pooled connection."""
-        return await self._send(Outgoing(key, envelope_from, rcpt, data), None)
+    async def send(
+        self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
+    ) -> SendResult | None:
+        """Send one message on a free pooled connection; ``ready`` is awaited once it is open.
 
-    async def _send(self, item: Outgoing, batch: _Batch | None) -> SendResult:
+        ``ready`` (the caller's claim) runs at most once, right before MAIL
+        FROM: a letter whose connection cannot be opened was never claimed.
+        When an idle connection turns out to be closed at MAIL FROM, the
+        letter, already claimed, goes on a reopened one without asking again.
+        """
+        item = Outgoing(key, envelope_from, rcpt, data)
         for address in (item.envelope_from, item.rcpt):
             try:
                 validate_address("envelope address", address)
@@ -236,9 +242,13 @@ class SmtpTransport:
             for attempt in (1, 2):
                 reused = slot.client is not None and slot.client.is_connected
                 if not reused:
-                    failed = await self._connect(slot, item.key, batch)
+                    failed = await self._connect(slot, item.key)
                     if failed is not None:
                         return failed
+                if ready is not None:
+                    if not await ready():
+                        return None
+                    ready = None  # claimed: a reopened connection carries the same claim
                 assert slot.client is not None
                 try:
                     result = await self._transaction(slot, slot.client, item, payload)
@@ -309,8 +319,12 @@ class SmtpTransport:
             if isinstance(exc, aiosmtplib.SMTPServerDisconnected) and not watch.fired:
                 raise _Stale(f"connection lost before the message was sent ({exc})") from exc
             self._discard(client)
-            why = f"timed out: no reply within {limit:g} s" if watch.fired else str(exc) or type(exc).__name__
-            return SendResult(key, Outcome.TEMPORARY, None, f"{self._where}: {why}")
+            if watch.fired:
+                why = f"{self._where}: timed out: no reply within {limit:g} s"
+                return SendResult(key, Outcome.TEMPORARY, None, why, fault=self._silent(limit))
+            return SendResult(
+                key, Outcome.TEMPORARY, None, f"{self._where}: {str(exc) or type(exc).__name__}"
+            )
         watch.idle()
         if refused is not None:
             return await self._reset(client, refused)
@@ -336,6 +350,9 @@ class SmtpTransport:
                 None,
                 f"{why} after the message was sent, before {self._where} confirmed it; "
                 "it may have been delivered",
+                fault=self._silent(limit)
+                if watch.fired
+                else f"the mail server {self._where} hung up before confirming a letter",
             )
         watch.idle()
         result = classify_reply(key, reply.code, reply.message, recipient_accepted=True)
@@ -344,6 +361,10 @@ class SmtpTransport:
         elif not result.ok:
             await self._reset(client, result)
         return result
+
+    def _silent(self, limit: float) -> str:
+        """The fault of a reply that never came, worded the same at every step (one summary line)."""
+        return f"the mail server {self._where} stopped answering (no reply within {limit:g} s)"
 
     async def _reset(self, client: aiosmtplib.SMTP, result: SendResult) -> SendResult:
         """RSET after a refusal, so the next message starts a clean transaction."""
@@ -361,16 +382,14 @@ class SmtpTransport:
     ) -> AsyncIterator[SendResult]:
         """Send a batch over the whole pool (``pool_size`` in flight); results as they complete.
 
-        If every pooled connection fails to open, the rest of the batch is
-        reported ``temporary`` at once ("not attempted: …") instead of waiting
-        out a connect timeout per letter; the next batch tries again.
+        Once the server shows it is not working (``pool_size`` connections
+        failing to open, replies timing out or letters left uncertain, with
+        none sent in between: :class:`~greeter.transport.Breaker`), the rest of
+        the batch is reported ``temporary`` at once ("not attempted: …")
+        instead of waiting out a timeout per letter; the next batch tries again.
         """
-        batch = _Batch(threshold=self._settings.pool_size)
-
-        async def send(item: Outgoing) -> SendResult:
-            return await self._send(item, batch)
-
-        return run_batch(send, items, concurrency=self._settings.pool_size, limiter=limiter)
+        pool = self._settings.pool_size
+        return send_many(self, items, concurrency=pool, limiter=limiter, breaker=Breaker(pool))
 
     async def probe(self) -> str | None:
         """Connect, greet, secure and log in as a send would, then QUIT: None, or why not.
@@ -381,7 +400,7 @@ class SmtpTransport:
         try:
             client = await self._open()
         except (aiosmtplib.SMTPException, OSError) as exc:
-            return _why(exc)
+            return _why(exc, self._settings.timeout_seconds)
         self._all_slots[0].client = client
         await self.close()
         return None

@@ -13,6 +13,9 @@
 * :class:`FaultProxy` — an SMTP-aware loopback proxy in a thread that adds
   latency, sends a seeded-random share of transactions to other (faulty)
   servers, or cuts the connection mid-DATA or right after DATA's final dot.
+* :class:`SilentServer` — a raw SMTP server that accepts connections and then
+  stops answering at a chosen point (before the banner, after EHLO or AUTH,
+  after DATA's final dot), keeping every connection open: a hung mail server.
 
 ``aiosmtpd`` is a test dependency; it is imported only when a sink starts.
 """
@@ -44,7 +47,7 @@ from typing import Any, Literal
 
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
-from greeter.transport import Outcome, Outgoing, SendResult, classify_reply, send_many
+from greeter.transport import OnReady, Outcome, Outgoing, SendResult, classify_reply, send_many
 
 
 def parse(data: bytes) -> EmailMessage:
@@ -91,7 +94,11 @@ class RecordingTransport:
         """Answer ``code text`` for the next ``n`` messages, whoever they are for."""
         self._next.extend([(code, text, outcome)] * n)
 
-    async def send(self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey) -> SendResult:
+    async def send(
+        self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
+    ) -> SendResult | None:
+        if ready is not None and not await ready():
+            return None
         item = Outgoing(key, envelope_from, rcpt, data)
         self.attempts.append(item)
         scripted = self._next.popleft() if self._next else self._by_rcpt.get(rcpt.lower())
@@ -816,6 +823,133 @@ class FaultProxy:
         self._loop = self._thread = None
 
     def __enter__(self) -> FaultProxy:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+# --- a mail server that stops answering -------------------------------------------------
+
+#: Where :class:`SilentServer` goes quiet: before its 220 banner, after answering EHLO, after
+#: accepting AUTH, or after reading a whole message (before the reply to the final dot).
+SilentAt = Literal["banner", "ehlo", "auth", "dot"]
+
+
+class SilentServer:
+    """A raw SMTP server (asyncio, in its own thread) that stops answering and never hangs up.
+
+    aiosmtpd cannot be told to fall silent before its banner or to go quiet for
+    good, and a hung MTA does exactly that: the TCP connection is accepted
+    and stays open, and a reply never comes. Every connection is held until
+    :meth:`stop`. It counts connections and MAIL commands and keeps the
+    Message-ID of every message it read in full (``silent_at="dot"``: the
+    letters the client must treat as maybe delivered).
+    """
+
+    def __init__(self, silent_at: SilentAt, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.silent_at = silent_at
+        self.host = host
+        self.port = port
+        self.connections = 0
+        self.mail_commands = 0
+        self.message_ids: list[str | None] = []
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: asyncio.AbstractServer | None = None
+        self._sessions: set[asyncio.Task[None]] = set()
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._sessions.add(task)
+        with self._lock:
+            self.connections += 1
+        try:
+            if self.silent_at == "banner" or await self._converse(reader, writer):
+                await asyncio.Event().wait()  # silent, the connection open, until stop() cancels us
+        except (OSError, asyncio.IncompleteReadError):
+            return
+        except asyncio.CancelledError:
+            return  # stop(): end quietly (asyncio's stream callback would log a cancelled session)
+        finally:
+            writer.close()
+            self._sessions.discard(task)
+
+    async def _converse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        """Answer like a plain MTA up to the point of silence: True there, False if the client left."""
+        writer.write(b"220 silent.test ESMTP\r\n")
+        await writer.drain()
+        while line := await reader.readline():
+            verb = line.split(None, 1)[0].upper() if line.strip() else b""
+            silent = False
+            if verb in (b"EHLO", b"HELO"):
+                writer.write(b"250-silent.test\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n")
+                silent = self.silent_at == "ehlo"
+            elif verb == b"AUTH":
+                writer.write(b"235 2.7.0 Authentication successful\r\n")
+                silent = self.silent_at == "auth"
+            elif verb == b"MAIL":
+                with self._lock:
+                    self.mail_commands += 1
+                writer.write(b"250 2.1.0 OK\r\n")
+            elif verb == b"DATA":
+                writer.write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                await writer.drain()
+                payload = await _read_message(reader)
+                if payload is None:
+                    return False
+                with self._lock:
+                    self.message_ids.append(_message_id_of(payload))
+                if self.silent_at == "dot":
+                    return True
+                writer.write(b"250 2.0.0 OK queued\r\n")
+            elif verb == b"QUIT":
+                writer.write(b"221 2.0.0 Bye\r\n")
+                await writer.drain()
+                return False
+            else:  # RCPT, RSET, NOOP
+                writer.write(b"250 2.0.0 OK\r\n")
+            await writer.drain()
+            if silent:
+                return True
+        return False
+
+    async def _serve(self) -> int:
+        self._server = await asyncio.start_server(self._session, self.host, self.port)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._sessions):
+            task.cancel()
+        await asyncio.gather(*self._sessions, return_exceptions=True)
+
+    def start(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._thread = threading.Thread(target=loop.run_forever, name="silent-smtp", daemon=True)
+        self._thread.start()
+        self.port = asyncio.run_coroutine_threadsafe(self._serve(), loop).result(timeout=10)
+
+    def stop(self) -> None:
+        """Hang up every held connection and stop listening (the port is free again)."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+        self._loop = self._thread = None
+
+    def __enter__(self) -> SilentServer:
         self.start()
         return self
 

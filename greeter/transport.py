@@ -10,6 +10,15 @@ says what the journal must do next:
 * ``permanent`` (5xx) → ``failed``, and ``unknown_user`` → suppress the address;
 * ``uncertain`` (no answer after DATA's final dot) → ``uncertain``: the server
   may have delivered it, so it must not be retried automatically.
+
+A transport opens its connection *before* the letter is claimed: ``send``
+takes a ``ready`` callback that it awaits once the connection is open and
+ready for MAIL FROM, and the caller claims the letter there. A connection that
+never opens then leaves no claim behind — not even when the process is killed
+while waiting for a silent server's greeting.
+
+A batch stops handing letters to a server that shows it is not working
+(:class:`Breaker`); the rest go back to ``retry`` without being tried.
 """
 
 from __future__ import annotations
@@ -46,6 +55,10 @@ class SendResult:
     text: str = ""
     #: The mailbox does not exist (550/551/553, enhanced status 5.1.x): suppress the address.
     unknown_user: bool = False
+    #: Why the *server*, not this letter, looks broken: the connection could not be opened
+    #: (refused, timed out, TLS or AUTH failed) or a reply did not come in time. None when the
+    #: server answered. :class:`Breaker` counts these (and ``uncertain``) towards stopping a batch.
+    fault: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -93,9 +106,20 @@ class Outgoing:
     data: bytes
 
 
+#: Awaited by a transport once its connection is open and ready for the letter: True sends
+#: it, False leaves it unsent (``send`` then returns None). The delivery engine claims here.
+OnReady = Callable[[], Awaitable[bool]]
+
+
 class Transport(Protocol):
-    async def send(self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey) -> SendResult:
-        """Deliver one message; report the outcome instead of raising for refusals."""
+    async def send(
+        self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
+    ) -> SendResult | None:
+        """Deliver one message; report the outcome instead of raising for refusals.
+
+        ``ready`` is awaited at most once, right before anything of the letter
+        is sent; None comes back only when it said False.
+        """
 
     async def close(self) -> None:
         """Release connections; the transport is not used afterwards."""
@@ -179,17 +203,80 @@ async def run_batch(
         raise failure
 
 
+class Breaker:
+    """Stops handing letters to a mail server that shows it is not working, for one batch.
+
+    A *strike* is a letter whose connection could not be opened (refused,
+    timed out, no greeting, TLS or AUTH failed), whose reply did not come in
+    time, or which ended ``uncertain``. ``limit`` strikes (the pool size)
+    without a letter sent in between open the breaker: :attr:`why` is set,
+    and every letter not yet handed over goes back to ``retry`` with that
+    reason instead of waiting out its own timeout — a silent server used to
+    hold a batch of 1,500 letters for hours, and one silent after the final
+    dot made every letter ``uncertain``. The next batch starts closed again.
+
+    Until then it also never lets more letters be at the server than could
+    still strike: strikes + letters in flight ≤ ``limit``. After a first strike
+    the pool's other letters finish before a new one is handed over (unless
+    one of them is sent), so a server that swallows letters without a reply
+    leaves at most ``limit`` of them ``uncertain``, not one per connection per
+    timeout. Letters the breaker never admitted cost no strike.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+        self.strikes = 0
+        self.in_flight = 0
+        #: Set once open: the reply recorded for every letter that was not handed over.
+        self.why: str | None = None
+        self._changed = asyncio.Event()
+
+    def may_hand_over(self) -> bool:
+        """Closed, and even if every letter at the server now strikes, still short of the limit."""
+        return self.why is None and self.strikes + self.in_flight < self.limit
+
+    async def admit(self) -> str | None:
+        """Wait for a turn: None — hand the letter over and report it with :meth:`done`; else why not."""
+        while not self.may_hand_over():
+            if self.why is not None:
+                return self.why
+            self._changed.clear()
+            await self._changed.wait()  # a letter in flight finishes (there is one: the sum is full)
+        self.in_flight += 1
+        return None
+
+    def done(self, result: SendResult | None) -> None:
+        """An admitted letter's result (None: it was not sent after all, e.g. its claim was lost)."""
+        self.in_flight -= 1
+        if result is not None and result.ok:
+            self.strikes = 0
+        elif result is not None and (result.fault is not None or result.outcome is Outcome.UNCERTAIN):
+            self.strikes += 1
+            if self.strikes >= self.limit and self.why is None:
+                self.why = f"not attempted: {result.fault or result.reply}; retried later"
+        self._changed.set()
+
+
 def send_many(
     transport: Transport,
     items: Iterable[Outgoing] | AsyncIterable[Outgoing],
     *,
     concurrency: int = 1,
     limiter: RateLimiter | None = None,
+    breaker: Breaker | None = None,
 ) -> AsyncIterator[SendResult]:
-    """:func:`run_batch` over any transport's :meth:`Transport.send`."""
+    """:func:`run_batch` over any transport's :meth:`Transport.send`, stopped by ``breaker`` if given."""
 
-    async def send(item: Outgoing) -> SendResult:
-        return await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
+    async def send(item: Outgoing) -> SendResult | None:
+        if breaker is not None and (why := await breaker.admit()) is not None:
+            return SendResult(item.key, Outcome.TEMPORARY, None, why)
+        result: SendResult | None = None
+        try:
+            result = await transport.send(item.envelope_from, item.rcpt, item.data, item.key)
+        finally:
+            if breaker is not None:
+                breaker.done(result)
+        return result
 
     return run_batch(send, items, concurrency=concurrency, limiter=limiter)
 
@@ -233,7 +320,11 @@ class FileTransport:
             raise
         return final
 
-    async def send(self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey) -> SendResult:
+    async def send(
+        self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
+    ) -> SendResult | None:
+        if ready is not None and not await ready():
+            return None
         try:
             path = await asyncio.to_thread(self._write, eml_name(key), data)
         except OSError as exc:

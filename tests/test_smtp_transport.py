@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from greeter.config import SmtpSettings
 from greeter.smtp_transport import SmtpTransport, dot_stuffed
-from greeter.testing import SmtpSink
+from greeter.testing import SilentAt, SilentServer, SmtpSink
 from greeter.transport import Outcome, Outgoing, SendResult
 
 FROM = "hello@romashka.example"
@@ -199,6 +199,38 @@ def test_server_down_is_temporary_with_a_clear_message_and_the_batch_fails_fast(
     )
     # Once every pooled connection failed, the rest of the batch is not even tried.
     assert sum(t.startswith("not attempted: cannot connect") for t in texts) >= 6
+
+
+@pytest.mark.parametrize("silent_at", ["banner", "ehlo", "dot"])
+def test_a_server_that_stops_answering_costs_one_timeout_not_one_per_letter(silent_at: SilentAt) -> None:
+    # Silent before its greeting, after EHLO, or after reading the message: the pool's two
+    # letters wait out the 0.3 s timeout, then the rest is not even tried.
+    with SilentServer(silent_at) as server:
+        settings = SmtpSettings(host="127.0.0.1", port=server.port, pool_size=2, timeout_seconds=0.3)
+        results = send_all(SmtpTransport(settings, None, local_hostname="t"), [item(i) for i in range(12)])
+        connections, swallowed = server.connections, len(server.message_ids)
+    tried = [r for r in results.values() if not r.text.startswith("not attempted: ")]
+    assert connections == 2 and len(tried) == 2 and all(r.fault for r in tried)
+    assert {r.outcome for r in tried} == {Outcome.UNCERTAIN if silent_at == "dot" else Outcome.TEMPORARY}
+    assert swallowed == (2 if silent_at == "dot" else 0)
+    (held_back,) = {r.text for r in results.values() if r not in tried}  # one reason for them all
+    assert "within 0.3 s" in held_back and held_back.endswith("; retried later")
+    assert sum(r.outcome is Outcome.TEMPORARY for r in results.values()) == 12 - swallowed
+
+
+def test_one_letter_left_uncertain_does_not_stop_the_batch_two_in_a_row_on_a_pool_of_two_do(
+    sink: SmtpSink,
+) -> None:
+    sink.drop_next(1)
+    results = send_all(transport_for(sink, pool_size=2), [item(i) for i in range(10)])
+    outcomes = sorted(r.outcome for r in results.values())
+    assert outcomes.count(Outcome.UNCERTAIN) == 1 and outcomes.count(Outcome.OK) == 9
+    sink.reset()
+    sink.drop_next(2)
+    results = send_all(transport_for(sink, pool_size=2), [item(i) for i in range(10)])
+    assert sorted(r.outcome for r in results.values()).count(Outcome.UNCERTAIN) == 2
+    assert sum(r.text.startswith("not attempted: ") for r in results.values()) == 8
+    assert len(sink.messages) == 2, "the two swallowed letters, and no third"
 
 
 def test_a_connection_the_server_closed_while_idle_is_reopened_transparently(sink: SmtpSink) -> None:

@@ -16,6 +16,7 @@ from greeter.plan_types import Rendered
 from greeter.ratelimit import RateLimiter
 from greeter.testing import FakeClock, RecordingTransport, parse
 from greeter.transport import (
+    Breaker,
     FileTransport,
     Outcome,
     Outgoing,
@@ -237,3 +238,37 @@ def test_an_error_in_one_send_lets_the_sends_in_flight_finish_and_pulls_no_more(
         asyncio.run(run())
     assert finished == [0, 2], "the letters in hand were sent to the end"
     assert pulled == [0, 1, 2], "nothing was pulled after the error"
+
+
+def test_the_breaker_holds_letters_back_after_a_strike_and_opens_after_limit_in_a_row() -> None:
+    """Strikes + letters in flight never exceed the limit; a letter sent closes it; ``limit`` strikes open it."""
+    key = ("c", "birthday", DAY)
+    sent = SendResult(key, Outcome.OK, 250, "ok")
+    swallowed = SendResult(key, Outcome.UNCERTAIN, None, "timed out after the message was sent")
+    silent = SendResult(
+        key, Outcome.TEMPORARY, None, "timed out", fault="the mail server mx stopped answering"
+    )
+    refused = SendResult(key, Outcome.PERMANENT, 550, "5.1.1 unknown user")  # the server answers: no strike
+
+    async def run() -> None:
+        breaker = Breaker(3)
+        assert [await breaker.admit() for _ in range(3)] == [None, None, None]
+        breaker.done(swallowed)  # one strike, two still at the server: that could make three
+        waiting = asyncio.ensure_future(breaker.admit())
+        await asyncio.sleep(0)
+        assert not waiting.done()
+        breaker.done(refused)  # an answer, but not a letter sent: room for one more, no more
+        assert await waiting is None
+        held = asyncio.ensure_future(breaker.admit())
+        await asyncio.sleep(0)
+        assert not held.done()
+        breaker.done(sent)  # sent: the strikes are forgiven
+        assert await held is None and breaker.strikes == 0
+        breaker.done(silent)
+        breaker.done(swallowed)
+        assert await breaker.admit() is None  # two strikes, nothing in flight: one more may go
+        breaker.done(silent)  # three in a row without a letter sent: open
+        assert await breaker.admit() == "not attempted: the mail server mx stopped answering; retried later"
+        assert breaker.in_flight == 0
+
+    asyncio.run(run())
