@@ -177,8 +177,6 @@ def plan_contact(
     # The candidates, by index: (hit, moment, belated, shown) and their sortable keys for decide().
     cands: list[tuple[Hit, datetime | None, bool, bool]] = []
     keys: list[CandidateKey] = []
-    late: dict[int, str] = {}  # why an expired candidate expired, when it is not "days ago"
-    catch_up = pw.settings.catch_up_days
     for hit in t.hits.hits(contact, zone.today):
         op = t.occasions[hit.occasion]
         ideal = hit.date - op.before
@@ -195,11 +193,7 @@ def plan_contact(
         day = t.greeting_day(ideal)
         index = len(cands)
         planned = day.toordinal()
-        # Lateness counts from the later of the occasion's day and the day it was meant to
-        # leave: with day_off_policy "after", a Saturday birthday meant for Monday is not
-        # "2 days late" on Monday (a catch_up_days of 1 expired it on the very day it was due).
-        due = max(ideal, day)
-        if due < oldest:  # too late to send alone; a later letter may still carry it (merging)
+        if ideal < oldest:  # too late to send alone; a later letter may still carry it (merging)
             keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
             cands.append((hit, None, False, shown))
             continue
@@ -208,13 +202,6 @@ def plan_contact(
             # Its moment passed unsent (downtime, or the cap said no then): the next open window.
             at = t.next_open(zone)
             leaves = at.date()
-            if due < leaves - t.catch_up:
-                # That window is past its catch-up period (the New Year holidays after a
-                # downtime on 29 December): a run on that day finds it expired, so say so now.
-                keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
-                cands.append((hit, None, False, shown))
-                late[index] = f"missed; the next window ({leaves:%d.%m}) is more than {catch_up} days later"
-                continue
             keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
         else:
             leaves = at.date()
@@ -237,7 +224,7 @@ def plan_contact(
                 )
             else:
                 if reason == "expired":
-                    detail = late.get(index) or f"more than {catch_up} days ago"
+                    detail = f"more than {pw.settings.catch_up_days} days ago"
                 items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     items.sort(key=_ORDER_IN_CONTACT)
