@@ -28,6 +28,7 @@ from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.config import Settings
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
 from greeter.errors import ConfigError, ContactsError, Problem, TemplateError
+from greeter.journal_schema import READ_ONLY_MOUNT
 from greeter.occasions import fixed_days
 from greeter.plan_types import Hit, PlanItem
 from greeter.render import SUFFIX, Renderer
@@ -357,6 +358,11 @@ def check_databases(report: CheckReport, storage_url: str, contacts_url: str | N
     report.databases.append(journal)
     if not journal.ok:
         report.problems.append(Problem(journal.url, "storage.url", journal.detail))
+    elif journal.read_only == READ_ONLY_MOUNT:
+        # Readable, so history and preview work; but no send or run can write it (another user
+        # may, so a mere permission is not worth a warning: check often runs as an operator).
+        message = f"{journal.read_only}: send and run cannot record greetings in it"
+        report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
     if contacts_url is not None:
         crm = contacts_status(contacts_url)
         report.databases.append(crm)

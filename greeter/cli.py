@@ -2,8 +2,9 @@
 
 Every command turns a :class:`~greeter.errors.GreeterError` into one-line
 messages on stderr and the documented exit code (0 ok, 1 some rows or
-greetings failed, 2 usage/config error, nothing sent). Only an unexpected bug
-shows a traceback, and only with ``--verbose``.
+greetings failed, 2 usage/config error, nothing sent, 75 the journal cannot be
+written or reached now — retry later). Only an unexpected bug shows a
+traceback, and only with ``--verbose``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ import click
 
 from greeter import __version__
 from greeter.config_loader import DEFAULT_CONFIG, config_path, json_schema
-from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, GreeterError
+from greeter.errors import (
+    EXIT_BUG,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    GreeterError,
+    JournalFailedMidRunError,
+    JournalLockedError,
+    JournalUnavailableError,
+)
 
 if TYPE_CHECKING:
     from greeter.config import Settings
@@ -32,7 +41,6 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_BUG = 3
 #: The reader of our output closed the pipe (`greeter preview | head`): 128 + SIGPIPE, as a shell
 #: reports for a tool the signal stopped.
 EXIT_PIPE = 141
@@ -127,6 +135,9 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
       1  the run completed, but some rows were invalid or some greetings failed
       2  usage or configuration error (nothing was sent)
       3  internal error (a bug in greeter; --verbose shows the traceback)
+      75  the journal cannot be written or reached now (disk full, I/O error,
+          database locked too long, PostgreSQL down): try again later; send
+          says how many letters had left before it failed
       141  the reader of the output went away (e.g. `greeter preview | head`)
     """
     ctx.obj = State(config, verbose)
@@ -385,10 +396,10 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     sys.exit(EXIT_PROBLEMS if report.rejected else 0)
 
 
-def _open_journal(settings_url: str, now: datetime) -> JournalStore:
+def _open_journal(settings_url: str, now: datetime, *, readonly_ok: bool = False) -> JournalStore:
     from greeter.journal import open_journal
 
-    return open_journal(settings_url, now=now)
+    return open_journal(settings_url, now=now, readonly_ok=readonly_ok)
 
 
 @main.command(context_settings=CONTEXT)
@@ -410,7 +421,10 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     the catch-up deadline), failed (5xx; unknown users are suppressed) or
     uncertain (the connection broke after the message was handed over — never
     resent automatically; see `greeter history --state uncertain`).
-    Exit 1 if anything failed or is uncertain.
+    Exit 1 if anything failed or is uncertain; exit 75 if the journal cannot
+    be written or reached (disk full, PostgreSQL down): the message says how
+    many letters the server had accepted before that, and nothing recorded is
+    sent twice when you run it again.
     """
     from greeter.runtime import load_inputs
     from greeter.send import print_due, send_once
@@ -418,21 +432,28 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     moment = parse_now(now, settings.defaults.timezone)
-    journal = _open_journal(settings.storage.url, moment)
     try:
-        if not dry_run:
-            journal.lock_sender()
-        progress = _progress_factory() if not as_json and not dry_run else None
-        result = send_once(
-            inputs,
-            journal,
-            now=moment,
-            dry_run=dry_run,
-            progress=progress,
-            announce=print_due if dry_run else None,
-        )
-    finally:
-        journal.close()
+        journal = _open_journal(settings.storage.url, moment)
+        try:
+            if not dry_run:
+                journal.lock_sender()
+            progress = _progress_factory() if not as_json and not dry_run else None
+            result = send_once(
+                inputs,
+                journal,
+                now=moment,
+                dry_run=dry_run,
+                progress=progress,
+                announce=print_due if dry_run else None,
+            )
+        finally:
+            journal.close()
+    except JournalFailedMidRunError:
+        raise  # it says itself how many letters had left
+    except JournalUnavailableError as exc:
+        raise JournalUnavailableError(
+            f"{exc}\nnothing was sent; run again once the journal can be written"
+        ) from exc
     for problem in result.report.problems:
         click.echo(str(problem), err=True)
     for error in result.summary.errors:
@@ -524,6 +545,11 @@ def history(
     when, and what the mail server answered. A manager who knows the client
     by address rather than by CRM id filters with --email.
 
+    A greeting a crashed sender left between claim and the server's reply is
+    shown (and found by --state) as uncertain, "interrupted…": the next send
+    or run records it so. Reads a journal it may not write (a read-only
+    mount) and changes nothing.
+
     \b
     Examples:
       greeter history --contact 1001
@@ -531,12 +557,13 @@ def history(
       greeter history --state uncertain
     """
     from greeter.config_loader import load_settings
-    from greeter.history_view import print_history
+    from greeter.history_view import print_history, read_history
 
     settings = load_settings(state.config, today=config_day(None))
-    journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
+    journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), readonly_ok=True)
     try:
-        entries = journal.history(
+        entries = read_history(
+            journal,
             contact_id=contact_id,
             occasion=occasion,
             state=state_filter,
@@ -646,6 +673,7 @@ def uncertain(
     day = parse_day(occasion_date, "--date")
     journal = _open_journal(settings.storage.url, moment)
     try:
+        _record_interrupted(journal, moment)
         chosen = journal.history(
             contact_id=contact_id, occasion=occasion, state="uncertain", since=day, until=day
         )
@@ -659,6 +687,22 @@ def uncertain(
     if not chosen:
         click.echo("no uncertain greeting matches (see greeter history --state uncertain)", err=True)
         sys.exit(EXIT_PROBLEMS)
+
+
+def _record_interrupted(journal: JournalStore, now: datetime) -> None:
+    """Record the claims a crashed sender left as ``uncertain`` — what history already shows them as.
+
+    Only with the sender lock (SQLite) or role (PostgreSQL), as a send does at
+    its start; a running sender already did it when it started, and its own
+    claims are live, so a taken lock means there is nothing to do.
+    """
+    try:
+        journal.lock_sender()
+    except JournalLockedError:
+        return
+    recorded = journal.recover_stale_claims(now)
+    if recorded:
+        click.echo(f"recorded {recorded} interrupted claim(s) as uncertain", err=True)
 
 
 # The daemon and review commands live in their own module; importing it registers them.

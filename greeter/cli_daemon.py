@@ -66,6 +66,11 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     `catch_up_days` (templates see `belated`), older ones are marked expired.
     Only one daemon may send from a SQLite journal at a time.
 
+    Everything it says is a log line (JSON under systemd), start-up errors
+    included. Exit 2: the config is unusable (restarting cannot help);
+    exit 75: the journal cannot be written or reached (disk full, PostgreSQL
+    down) — the systemd unit restarts it until it can.
+
     \b
     Signals:
       SIGTERM, SIGINT  stop claiming, let letters in flight finish
@@ -75,7 +80,9 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 
     \b
     HTTP (http.enabled or --listen):
-      GET  /healthz               200 when the last run succeeded and the journal answers
+      GET  /healthz               200 "ok" when the last run succeeded and the journal
+                                  answers; 503 "unhealthy" if not, 503 "degraded" while
+                                  letters due cannot reach the mail server
       GET  /metrics               Prometheus text: greetings by state and occasion, runs
       GET  /unsubscribe/TOKEN     a confirmation page with a button
       POST /unsubscribe/TOKEN     List-Unsubscribe=One-Click (RFC 8058): suppress at once
@@ -88,15 +95,19 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     """
     from greeter.clock import Clock
     from greeter.config_loader import load_settings
-    from greeter.daemon import run_daemon
+    from greeter.daemon import log_fatal, run_daemon
+    from greeter.errors import GreeterError
     from greeter.logs import configure_logging
 
     configure_logging(json={"auto": None, "json": True, "console": False}[log_format])
+    if now is None and speed != 1.0:
+        raise click.UsageError("--speed needs --now (the moment the rehearsal clock starts at)")
     origin = None
     if now is not None:
-        origin = parse_now(now, load_settings(state.config, today=config_day(now)).defaults.timezone)
-    elif speed != 1.0:
-        raise click.UsageError("--speed needs --now (the moment the rehearsal clock starts at)")
+        try:
+            origin = parse_now(now, load_settings(state.config, today=config_day(now)).defaults.timezone)
+        except GreeterError as exc:  # from here on, whatever the daemon says is a log line
+            sys.exit(log_fatal(exc))
     sys.exit(run_daemon(state.config, clock=Clock(origin, speed), listen=_host_port(listen)))
 
 

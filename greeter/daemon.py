@@ -12,8 +12,19 @@ trivial: there is never a backlog of runs.
 Signals: SIGTERM/SIGINT stop claiming at once, let letters already handed to
 the server finish within ``schedule.shutdown_timeout_seconds`` and exit 0;
 whatever is still in flight after that is marked ``uncertain`` (never left
-``claimed``). SIGHUP re-reads config and templates, validating first — a
-broken config is logged with its file:line and the old one stays in force.
+``claimed``), and the run cut off says so in its own ``run`` line. SIGHUP
+re-reads config and templates, validating first — a broken config is logged
+with its file:line and the old one stays in force.
+
+Everything the daemon has to say goes through the structured log
+(:mod:`greeter.logs`), start-up failures included: a journal that cannot be
+written at start (disk full, PostgreSQL down) is a ``cannot_start`` line and
+exit 75, which the systemd unit restarts; a configuration error is exit 2,
+which it does not.
+
+Health: a run whose every attempt failed to reach the mail server leaves the
+daemon "degraded" (``/healthz`` 503, the ``run`` line a warning) until a run
+gets a letter through, or, with nothing due, the server answers a probe.
 """
 
 from __future__ import annotations
@@ -29,7 +40,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake
-from greeter.errors import ConfigError, GreeterError
+from greeter.errors import EXIT_BUG, EXIT_USAGE, ConfigError, GreeterError, JournalFailedMidRunError
 from greeter.http_api import ApiContext, make_app, start_site
 from greeter.journal import open_journal
 from greeter.journal_store import JournalStore
@@ -37,9 +48,25 @@ from greeter.logs import get_logger
 from greeter.metrics import RunStats
 from greeter.render import Renderer
 from greeter.runtime import Inputs, load_inputs
-from greeter.send import Cycle, deliver_cycle, plan_cycle, read_secret
+from greeter.send import Cycle, WireCounts, deliver_cycle, make_transport, plan_cycle, read_secret
+from greeter.smtp_transport import SmtpTransport
 
 log = get_logger(component="daemon")
+
+
+def delivery_problem(wire: WireCounts, before: str | None) -> str | None:
+    """Why delivery is not working after a run with these answers from the server; None: it works.
+
+    Pure. Letters were attempted and every attempt failed to reach the server:
+    its reason. Any answer from the server (accepted, or refused with a code)
+    shows it works. Nothing attempted tells nothing: the state before holds
+    (the daemon probes the server to learn more).
+    """
+    if wire.server_unreachable:
+        return wire.unreachable_reason or "the mail server could not be reached"
+    if wire.attempted:
+        return None
+    return before
 
 
 def load_valid_inputs(config_file: Path, today: date) -> Inputs:
@@ -199,26 +226,93 @@ class Daemon:
             if self._stop.is_set():  # SIGTERM arrived while planning
                 cycle.deliverer.stop()
             await deliver_cycle(cycle)
+            probed = await self._probe_if_degraded(cycle.wire)
+        except asyncio.CancelledError:
+            # Only _shutdown cancels a run (its letters outlived shutdown_timeout_seconds). Handled
+            # here, not re-raised: APScheduler would log the job as crashed, with a raw traceback.
+            self._interrupted(now, time.monotonic() - started)
+        except JournalFailedMidRunError as exc:
+            self._failed(exc.hint(), accepted=exc.accepted, recorded=exc.recorded)
         except GreeterError as exc:
             self._failed(exc.hint())
         except Exception as exc:  # a bug must not kill the service; it is logged with its traceback
             log.exception("run_crashed")
             self._failed(f"internal error: {type(exc).__name__}: {exc}")
         else:
-            self._succeeded(cycle, now, time.monotonic() - started)
+            self._succeeded(cycle, now, time.monotonic() - started, probed)
         finally:
             self._cycle = None
             self.stats.last_duration_seconds = time.monotonic() - started
             self._schedule_next(next_send)
 
-    def _failed(self, message: str) -> None:
+    async def _probe_if_degraded(self, wire: WireCounts) -> str | None:
+        """While degraded, a run with nothing to send asks the mail server itself (connect, log in, QUIT).
+
+        Without it, a server repaired in the evening would keep the daemon
+        "degraded" until the next letter is due, perhaps the next morning.
+        Returns why it still cannot be reached, or None once it answers;
+        without a probe (no SMTP, stopping) the problem as it was. Only asked
+        when the run attempted nothing (its attempts are the better answer).
+        """
+        before = self.stats.delivery_problem
+        if wire.attempted or before is None:
+            return None
+        assert self._inputs is not None
+        transport = make_transport(self._inputs.settings)
+        if self._stopping or not isinstance(transport, SmtpTransport):
+            await transport.close()
+            return before
+        try:
+            why = await transport.probe()
+        finally:
+            await transport.close()
+        return None if why is None else f"cannot connect to the mail server: {why}"
+
+    def _interrupted(self, now: datetime, seconds: float) -> None:
+        """The run cut off at shutdown: letters in flight are recorded uncertain; a ``run`` line says so."""
+        cycle, journal = self._cycle, self._journal
+        cut = 0
+        if journal is not None:
+            try:
+                # The batch's tasks are all cancelled and its journal thread joined by now.
+                cut = journal.recover_stale_claims(self.clock.now())
+            except GreeterError as exc:
+                log.error("in_flight_at_shutdown_not_recorded", error=exc.hint())
+        if cut:
+            log.warning("in_flight_at_shutdown_now_uncertain", count=cut)
+        counts = cycle.deliverer.summary.counts if cycle is not None else None
+        log.warning(
+            "run",
+            now=now.isoformat(),
+            seconds=round(seconds, 3),
+            interrupted="shutdown",
+            due=cycle.due_count if cycle is not None else None,
+            sent=counts["sent"] if counts is not None else 0,
+            retry=counts["retry"] if counts is not None else 0,
+            failed=counts["failed"] if counts is not None else 0,
+            uncertain=(counts["uncertain"] if counts is not None else 0) + cut,
+        )
+
+    def _failed(self, message: str, **detail: int) -> None:
         self.stats.failed_runs += 1
         self.stats.last_error = message
-        log.error("run_failed", error=message)
+        log.error("run_failed", error=message, **detail)
 
-    def _succeeded(self, cycle: Cycle, now: datetime, seconds: float) -> None:
+    def _succeeded(self, cycle: Cycle, now: datetime, seconds: float, probed: str | None) -> None:
         summary = cycle.deliverer.summary
-        self.stats.last_success_at = now
+        wire = cycle.wire
+        problem = delivery_problem(wire, self.stats.delivery_problem)
+        if problem is not None and not wire.attempted:
+            problem = probed  # nothing was due: the probe's answer is the news
+        if problem is None:
+            self.stats.last_success_at = now
+            self.stats.degraded_since = None
+        else:
+            self.stats.degraded_runs += 1
+            self.stats.degraded_since = self.stats.degraded_since or now
+        if wire.accepted:
+            self.stats.last_delivery_at = now
+        self.stats.delivery_problem = problem
         self.stats.last_error = None
         for outcome, n in summary.counts.items():
             self.stats.outcomes[outcome] = self.stats.outcomes.get(outcome, 0) + n
@@ -233,7 +327,8 @@ class Daemon:
             first = str(cycle.report.problems[0])
             log.warning("contact_row_problems", rejected=problems[0], problems=problems[1], first=first)
         self._contact_problems = problems
-        log.info(
+        # A run that could not get anything out is worth a warning, not an info line among many.
+        (log.warning if problem is not None else log.info)(
             "run",
             now=now.isoformat(),
             seconds=round(seconds, 3),
@@ -247,6 +342,8 @@ class Daemon:
             replies=summary.reply_lines(),
             recovered_uncertain=cycle.recovered,
             next_send=cycle.next_send.isoformat() if cycle.next_send else None,
+            delivery="degraded" if problem is not None else "ok",
+            **({"delivery_problem": problem} if problem is not None else {}),
         )
 
     # --- HTTP -------------------------------------------------------------------
@@ -269,5 +366,27 @@ class Daemon:
 
 
 def run_daemon(config_file: Path, *, clock: Clock, listen: tuple[str, int] | None = None) -> int:
-    """Entry point for the CLI: run the daemon's event loop until it stops."""
-    return asyncio.run(Daemon(config_file, clock=clock, listen=listen).serve())
+    """Entry point for the CLI: run the daemon's event loop until it stops; returns the exit code.
+
+    A failure to start (or a bug) is logged like everything else the daemon
+    says — one structured line, not the CLI's plain text — and its exit code
+    returned: 2 for configuration errors, 75 for a journal that cannot be
+    written or reached now (the unit restarts the daemon), 3 for a bug.
+    """
+    try:
+        return asyncio.run(Daemon(config_file, clock=clock, listen=listen).serve())
+    except GreeterError as exc:
+        return log_fatal(exc)
+    except Exception:
+        log.exception("internal_error", exit_code=EXIT_BUG)
+        return EXIT_BUG
+
+
+def log_fatal(exc: GreeterError) -> int:
+    """Log why the daemon cannot run, as a ``cannot_start`` line with its exit code; returns the code."""
+    why = "configuration error" if exc.exit_code == EXIT_USAGE else "try again later"
+    if isinstance(exc, ConfigError):
+        log.error("cannot_start", exit_code=exc.exit_code, why=why, problems=[str(p) for p in exc.problems])
+    else:
+        log.error("cannot_start", exit_code=exc.exit_code, why=why, error=exc.hint())
+    return exc.exit_code

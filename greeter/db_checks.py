@@ -1,8 +1,10 @@
 """``greeter check`` for databases: is the journal reachable and of a known schema, is the CRM reachable.
 
 Read-only by design: a check never creates a journal, a schema or a table
-(``sqlite3`` is opened with ``mode=ro``; PostgreSQL is only queried), so
-running ``greeter check`` against production changes nothing.
+(``sqlite3`` is opened with ``mode=ro``, and ``immutable=1`` on a read-only
+mount where SQLite could not create its ``-shm`` file; PostgreSQL is only
+queried), so running ``greeter check`` against production changes nothing,
+and it works where the journal cannot be written.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class DatabaseStatus:
     detail: str  # "PostgreSQL 15.2, journal schema version 1 of 1", or why not
     schema_version: int | None = None
     latest_version: int | None = None
+    #: Why this process could not write it (a SQLite journal on a read-only mount…), else None.
+    read_only: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -61,14 +65,14 @@ def journal_status(url: str) -> DatabaseStatus:
     """Reachability and schema version of the configured journal (``sqlite:///…`` or ``postgresql://…``)."""
     if url.startswith("postgresql://"):
         return _pg_journal(url)
-    from greeter.journal_schema import MIGRATIONS, path_from_url
+    from greeter.journal_schema import MIGRATIONS, open_read_only, path_from_url, why_read_only
 
     path = path_from_url(url)
     latest = len(MIGRATIONS)
     if not path.exists():
         return DatabaseStatus("journal", url, True, _versions(None, latest, ""), None, latest)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = open_read_only(path)
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             found = (
@@ -84,7 +88,11 @@ def journal_status(url: str) -> DatabaseStatus:
         return DatabaseStatus(
             "journal", url, False, "not a greeter journal (it has other tables)", None, latest
         )
-    return DatabaseStatus("journal", url, True, _versions(found, latest, ""), found, latest)
+    detail = _versions(found, latest, "")
+    unwritable = why_read_only(path)
+    if unwritable:
+        detail += f"; read-only here: {unwritable}"
+    return DatabaseStatus("journal", url, True, detail, found, latest, read_only=unwritable)
 
 
 def _pg_journal(url: str) -> DatabaseStatus:

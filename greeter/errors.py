@@ -16,6 +16,13 @@ from dataclasses import dataclass
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: An unexpected error: a bug in greeter (the CLI shows the traceback with --verbose).
+EXIT_BUG = 3
+#: The journal cannot be written or reached *now* (disk full, I/O error, database locked past
+#: the busy timeout, PostgreSQL down): sysexits.h's EX_TEMPFAIL, "try again later". Kept apart
+#: from 2 so that systemd (``RestartPreventExitStatus=2``) restarts the daemon once the disk is
+#: freed, and a script can tell "fix the config" from "retry".
+EXIT_TEMPFAIL = 75
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +100,56 @@ class JournalError(GreeterError, OSError):
     """The journal database is unreachable, locked or of an unknown schema."""
 
     exit_code = EXIT_USAGE
+
+
+class JournalUnavailableError(JournalError):
+    """The journal cannot be used right now for an operational reason; the same command may work later.
+
+    A full disk, an I/O error, a database locked for longer than the busy
+    timeout, an unreachable PostgreSQL server. Nothing about the configuration
+    is wrong, so this is not exit 2 ("fix the config, restarting cannot help")
+    but :data:`EXIT_TEMPFAIL`: the unit restarts the daemon, cron's next run
+    retries. Which backend errors are operational is decided where they are
+    caught (:func:`greeter.journal_schema.journal_error`,
+    :func:`greeter.journal_pg_base.pg_journal_error`).
+    """
+
+    exit_code = EXIT_TEMPFAIL
+
+
+class JournalFailedMidRunError(JournalUnavailableError):
+    """The journal failed while letters were being sent: some may already have left.
+
+    Raised instead of the journal's own error by :func:`greeter.send.deliver_cycle`,
+    so the message says what an operator must know before anything else: how
+    many letters the mail server had accepted (``accepted``), how many of them
+    the journal recorded as sent (``recorded``), and that the rest stay
+    ``claimed`` until the next send marks them ``uncertain`` — never resent.
+    Always :data:`EXIT_TEMPFAIL`, never 2: "nothing was sent" would be untrue.
+    """
+
+    def __init__(self, cause: JournalError, *, accepted: int, recorded: int) -> None:
+        self.cause = cause
+        self.accepted = accepted
+        self.recorded = recorded
+        super().__init__(f"{cause}\n{self.consequence()}")
+
+    def consequence(self) -> str:
+        """What the failure means for the letters of the run, in one or two lines."""
+        if self.accepted == 0:
+            return (
+                "the run stopped before the mail server accepted any letter; "
+                "run again once the journal can be written (nothing recorded is sent twice)"
+            )
+        unrecorded = max(self.accepted - self.recorded, 0)
+        said = f"the run stopped after the mail server had accepted {self.accepted} letter(s): "
+        said += f"{self.recorded} recorded as sent"
+        if unrecorded:
+            said += (
+                f", {unrecorded} not recorded (still 'claimed': the next send records them as "
+                "uncertain, never resends them; see greeter history --state uncertain)"
+            )
+        return said + "\nrun again once the journal can be written: nothing recorded is sent twice"
 
 
 class JournalLockedError(JournalError):

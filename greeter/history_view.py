@@ -1,23 +1,70 @@
-"""``greeter history`` output: the journal as a table, JSON or CSV."""
+"""``greeter history``: the journal as a table, JSON or CSV — including what a crash left unsaid.
+
+A sender that dies between claim and the server's reply leaves ``claimed``
+rows; the next send or run records them as ``uncertain``. Until then the
+journal says ``claimed``, but the greeting *is* uncertain, and an operator
+looking with ``--state uncertain`` right after the crash must find it. So
+:func:`read_history` shows such a row as ``uncertain`` with the reason
+:data:`INTERRUPTED` — without writing anything: history must work on a
+journal it may only read (and take no sender's lock), so it reports the
+recovery rather than performing it (``greeter uncertain`` does perform it).
+"""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
-from collections.abc import Sequence
-from datetime import UTC
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date
 from typing import Any
 
 from rich.table import Table
 
 from greeter.console import table_console
-from greeter.journal_store import JournalEntry
+from greeter.journal_store import JournalEntry, JournalKey, JournalStore
+
+#: The reason shown for a claim whose sender is gone (see the module's docstring).
+INTERRUPTED = "interrupted between claim and the server's reply; the next send records it as uncertain"
 
 COLUMNS = (
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at",
     "sent_at", "last_reply", "reason", "merged", "message_id", "updated_at",
 )  # fmt: skip
+
+
+def as_found(entries: Iterable[JournalEntry], abandoned: set[JournalKey]) -> list[JournalEntry]:
+    """Each abandoned ``claimed`` entry as the ``uncertain`` one it is (pure); the others unchanged."""
+    return [
+        dataclasses.replace(e, state="uncertain", reason=INTERRUPTED)
+        if e.state == "claimed" and e.key in abandoned
+        else e
+        for e in entries
+    ]
+
+
+def _order(e: JournalEntry) -> tuple[date, bytes, bytes]:
+    """The journals' history order (occasion date, then contact and occasion in byte order)."""
+    return (e.occasion_date, e.contact_id.encode(), e.occasion.encode())
+
+
+def read_history(journal: JournalStore, *, state: str | None = None, **filters: Any) -> list[JournalEntry]:
+    """The journal's rows matching the filters, abandoned claims shown and filtered as ``uncertain``.
+
+    The abandoned claims are read first: a sender starting afterwards makes
+    new claims that are not among them (shown ``claimed``, as they are live),
+    and one already recorded is no longer ``claimed`` when the rows are read.
+    """
+    abandoned = journal.abandoned_claims() if state in (None, "claimed", "uncertain") else set()
+    if state == "uncertain" and abandoned:
+        interrupted = [e for e in journal.history(state="claimed", **filters) if e.key in abandoned]
+        found = journal.history(state="uncertain", **filters) + as_found(interrupted, abandoned)
+        return sorted(found, key=_order)
+    entries = journal.history(state=state, **filters)
+    if state == "claimed":
+        return [e for e in entries if e.key not in abandoned]
+    return as_found(entries, abandoned)
 
 
 def entry_dict(entry: JournalEntry) -> dict[str, Any]:
@@ -57,6 +104,7 @@ def print_history(entries: Sequence[JournalEntry], fmt: str) -> None:
         state = f"[{colour[e.state]}]{e.state}[/]" if e.state in colour else e.state
         table.add_row(
             e.contact_id, e.email or "", occasion, e.occasion_date.isoformat(), state, str(e.attempts),
-            f"{when.astimezone(UTC):%Y-%m-%d %H:%M}" if when else "", e.last_reply or e.reason or "",
+            f"{when.astimezone(UTC):%Y-%m-%d %H:%M}" if when else "",
+            e.reason if e.reason == INTERRUPTED else e.last_reply or e.reason or "",
         )  # fmt: skip
     table_console().print(table)

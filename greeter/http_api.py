@@ -51,6 +51,25 @@ def _page(title: str, body: str, status: int = 200) -> web.Response:
     )
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def health_status(s: RunStats, *, journal_ok: bool) -> str:
+    """``ok``; ``unhealthy`` (the journal does not answer, or the last run failed); or ``degraded``
+    (runs complete, but the letters due could not be handed to the mail server). Only ``ok`` is 200.
+
+    Degraded is its own word so that an alert can say which: greeter is broken,
+    or greeter is fine and the mail server is not.
+    """
+    failing = s.last_error is not None and (
+        s.last_success_at is None or (s.last_run_at is not None and s.last_run_at > s.last_success_at)
+    )
+    if not journal_ok or failing:
+        return "unhealthy"
+    return "degraded" if s.delivery_problem is not None else "ok"
+
+
 def make_app(ctx: ApiContext) -> web.Application:
     """The aiohttp application; pure wiring, no sockets (the daemon starts the site)."""
 
@@ -62,21 +81,22 @@ def make_app(ctx: ApiContext) -> web.Application:
         except GreeterError as exc:
             journal_ok = False
             log.warning("healthz_journal_unreachable", error=str(exc))
-        failing = s.last_error is not None and (
-            s.last_success_at is None or (s.last_run_at is not None and s.last_run_at > s.last_success_at)
-        )
-        healthy = journal_ok and not failing
+        status = health_status(s, journal_ok=journal_ok)
         body = {
-            "status": "ok" if healthy else "unhealthy",
+            "status": status,
             "journal": "ok" if journal_ok else "unreachable",
+            "delivery": "degraded" if s.delivery_problem is not None else "ok",
+            "delivery_problem": s.delivery_problem,
+            "degraded_since": _iso(s.degraded_since),
             "started_at": s.started_at.isoformat(),
-            "last_run_at": s.last_run_at.isoformat() if s.last_run_at else None,
-            "last_success_at": s.last_success_at.isoformat() if s.last_success_at else None,
+            "last_run_at": _iso(s.last_run_at),
+            "last_success_at": _iso(s.last_success_at),
+            "last_delivery_at": _iso(s.last_delivery_at),
             "last_error": s.last_error,
-            "next_send_at": s.next_send_at.isoformat() if s.next_send_at else None,
+            "next_send_at": _iso(s.next_send_at),
             "runs": s.runs,
         }
-        return web.json_response(body, status=200 if healthy else 503, dumps=json.dumps)
+        return web.json_response(body, status=200 if status == "ok" else 503, dumps=json.dumps)
 
     async def metrics(_request: web.Request) -> web.Response:
         data = render_metrics(ctx.journal.counts_by_occasion, ctx.stats)

@@ -10,7 +10,9 @@ next start, and ``uncertain`` is never sent again without an operator's
 
 Two processes never send from one journal: :meth:`Journal.lock_sender` takes
 an OS file lock the kernel releases when the process dies, so there is no
-stale lock to clean up after a crash. Readers (preview, history) need no lock.
+stale lock to clean up after a crash. Readers (preview, history) need no lock,
+and need no write access either: opened with ``readonly_ok`` they fall back to
+reading a journal they cannot write (a read-only mount, another user's file).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,12 +33,16 @@ from typing import Any
 from greeter.errors import JournalError, JournalLockedError
 from greeter.journal_schema import (
     KEY_WHERE,
+    MIGRATIONS,
     connect,
+    connect_read_only,
     db_time,
+    journal_error,
     key_params,
     parse_time,
     path_from_url,
     row_to_entry,
+    why_read_only,
 )
 from greeter.journal_store import (
     CAP_STATES,
@@ -49,18 +56,24 @@ from greeter.journal_transitions import Move, Transitions
 from greeter.plan_types import PastGreeting
 
 
-def open_journal(url_or_path: str, *, now: datetime) -> JournalStore:
+def open_journal(url_or_path: str, *, now: datetime, readonly_ok: bool = False) -> JournalStore:
     """Open the journal a storage URL names (the backend-neutral entry point).
 
     ``postgresql://…`` is the shared PostgreSQL journal (:mod:`greeter.journal_pg`,
     imported only when used); ``sqlite:///PATH`` or a plain path is this one.
+    ``readonly_ok``: the caller only reads (history, preview), so a SQLite
+    journal it cannot write is opened read-only instead of refused.
     """
     if url_or_path.startswith("postgresql://"):
         from greeter.journal_pg import PgJournal
 
         return PgJournal.open(url_or_path, now=now)
-    return Journal.open(url_or_path, now=now)
+    return Journal.open(url_or_path, now=now, readonly_ok=readonly_ok)
 
+
+#: How long :meth:`Journal.lock_sender` keeps trying a lock found taken, in seconds: long
+#: enough to outwait a reader's probe of it, short enough not to matter to a refused sender.
+_LOCK_PATIENCE = 0.2
 
 _CLAIM_SQL = """
                 INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id,
@@ -100,23 +113,38 @@ class Journal(Transitions):
             rows = db.execute(query, params).fetchall()
         return [row_to_entry(r) for r in rows]
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: str | None = None) -> None:
         self._conn = conn
         self._path = path
+        #: Why this journal was opened for reading only (None: it is writable).
+        self.read_only = read_only
         self._mutex = threading.RLock()  # one connection, possibly used from worker threads
         self._lock_fd: int | None = None
         #: Inside :meth:`batch`: writes join its transaction.
         self._batching = False
 
     @classmethod
-    def open(cls, url_or_path: str, *, now: datetime) -> Journal:
+    def open(cls, url_or_path: str, *, now: datetime, readonly_ok: bool = False) -> Journal:
         """Open ``sqlite:///PATH`` (or a plain path), creating folder and file, and migrate it.
 
         A relative path is relative to the working directory. ``now`` stamps
-        the migrations applied.
+        the migrations applied. With ``readonly_ok`` an existing journal that
+        cannot be opened for writing — a read-only mount, a file of another
+        user, a disk too full for SQLite's ``-shm`` file — is opened read-only
+        (:func:`~greeter.journal_schema.connect_read_only`); if that fails too,
+        the error of the writable open is raised, as it says more.
         """
         path = path_from_url(url_or_path)
-        conn = connect(path, now_iso=db_time(now))
+        try:
+            conn = connect(path, now_iso=db_time(now))
+        except JournalError as exc:
+            if not readonly_ok or not path.exists():
+                raise
+            try:
+                conn = connect_read_only(path, latest=len(MIGRATIONS))
+            except JournalError:
+                raise exc from None
+            return cls(conn, path, read_only=why_read_only(path) or str(exc))
         return cls(conn, path)
 
     @property
@@ -135,23 +163,36 @@ class Journal(Transitions):
         """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
 
         The pid written into the file only serves the error message of the
-        process that finds the lock taken.
+        process that finds the lock taken. A lock found taken is tried again
+        for a moment (:data:`_LOCK_PATIENCE`): ``greeter history`` tests it
+        with a shared lock held for microseconds (:meth:`sender_active`), and
+        a reader must never make a starting sender give up.
         """
         if self._lock_fd is not None:
             return
-        lock_path = self._path.with_name(self._path.name + ".lock")
+        if self.read_only is not None:
+            raise JournalError(
+                f"journal {self._path} can only be read here ({self.read_only}); sending needs to write it"
+            )
+        lock_path = self._lock_path
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise JournalError(f"cannot create lock file {lock_path}: {exc}") from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            os.close(fd)
-            raise JournalLockedError(
-                f"another greeter is already sending from {self._path} (pid {holder})"
-            ) from None
+            raise journal_error(f"cannot create lock file {lock_path}: {exc}", exc) from exc
+        give_up = time.monotonic() + _LOCK_PATIENCE
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() < give_up:
+                    time.sleep(0.01)
+                    continue
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+                os.close(fd)
+                raise JournalLockedError(
+                    f"another greeter is already sending from {self._path} (pid {holder})"
+                ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._lock_fd = fd
@@ -159,6 +200,53 @@ class Journal(Transitions):
         # flock: were it to outlive a killed sender, the next sender would find the
         # journal locked. The child closes its copy; the parent's lock is untouched.
         _LOCK_HOLDERS.add(self)
+
+    @property
+    def _lock_path(self) -> Path:
+        return self._path.with_name(self._path.name + ".lock")
+
+    def sender_active(self) -> bool:
+        """Whether a sender (this process or another) holds the journal's lock right now.
+
+        Tested with a shared, non-blocking ``flock`` on a descriptor opened for
+        reading only — released at once, so a reader never keeps a sender from
+        starting, and it works on a read-only mount. No lock file: no sender
+        has ever run here.
+        """
+        if self._lock_fd is not None:
+            return True
+        try:
+            fd = os.open(self._lock_path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise journal_error(f"cannot read lock file {self._lock_path}: {exc}", exc) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing the descriptor releases a lock taken on it
+        return False
+
+    def abandoned_claims(self) -> set[JournalKey]:
+        """``claimed`` greetings no sender is working on: interrupted, to be recorded ``uncertain``.
+
+        Read only, for ``greeter history``: with the sender lock free, every
+        claim was left by a sender that died between claim and the server's
+        reply, and the next sender's :meth:`recover_stale_claims` turns it into
+        ``uncertain``. The lock is tested before and after reading, so a sender
+        starting meanwhile is noticed and its live claims are left as they are.
+        """
+        if self.sender_active():
+            return set()
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT contact_id, occasion, occasion_date FROM greetings WHERE state = 'claimed'"
+            ).fetchall()
+        if self.sender_active():
+            return set()
+        return {(r[0], r[1], date.fromisoformat(r[2])) for r in rows}
 
     def _forget_lock_in_child(self) -> None:
         if self._lock_fd is not None:
@@ -212,7 +300,9 @@ class Journal(Transitions):
                     try:
                         yield self._conn
                     except BaseException:
-                        if write:
+                        # SQLite has already rolled back after some errors (SQLITE_FULL, IOERR):
+                        # a second ROLLBACK would fail and hide the error that matters.
+                        if write and self._conn.in_transaction:
                             self._conn.execute("ROLLBACK")
                         raise
                     if write:
@@ -221,7 +311,11 @@ class Journal(Transitions):
                     if not fsync:
                         self._conn.execute("PRAGMA synchronous = FULL")
             except sqlite3.Error as exc:
-                raise JournalError(f"journal {self._path}: {exc}") from exc
+                if self.read_only is not None and write:
+                    raise JournalError(
+                        f"journal {self._path} can only be read here ({self.read_only}): {exc}"
+                    ) from exc
+                raise journal_error(f"journal {self._path}: {exc}", exc) from exc
 
     # --- claims and outcomes -------------------------------------------------
 

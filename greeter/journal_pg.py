@@ -41,8 +41,16 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from greeter.errors import JournalError
-from greeter.journal_pg_base import KEY_WHERE, Conn, PgJournalBase, aware, key_params, pg_message
+from greeter.errors import JournalError, JournalUnavailableError
+from greeter.journal_pg_base import (
+    KEY_WHERE,
+    Conn,
+    PgJournalBase,
+    aware,
+    key_params,
+    pg_journal_error,
+    pg_message,
+)
 from greeter.journal_pg_schema import DEFAULT_LEASE, PgTarget, advisory_key, configure, migrate, parse_target
 from greeter.journal_store import ClaimRequest
 from greeter.journal_transitions import Move, Transitions
@@ -123,7 +131,7 @@ class PgJournal(PgJournalBase, Transitions):
                 migrate(conn, schema=target.schema, now=now)
                 row = conn.execute("SELECT current_schema()").fetchone()
         except psycopg.Error as exc:
-            raise JournalError(f"journal {target.shown}: {pg_message(exc, url)}") from None
+            raise pg_journal_error(f"journal {target.shown}: {pg_message(exc, url)}", exc) from None
         schema_name = str(row[0]) if row else "public"
         worker_id = _worker_id()
         pool: ConnectionPool[Conn] = ConnectionPool(
@@ -144,7 +152,9 @@ class PgJournal(PgJournalBase, Transitions):
             pool.open(wait=True, timeout=CONNECT_TIMEOUT)
         except PoolTimeout:
             pool.close()
-            raise JournalError(f"journal {target.shown}: no connection within {CONNECT_TIMEOUT} s") from None
+            raise JournalUnavailableError(
+                f"journal {target.shown}: no connection within {CONNECT_TIMEOUT} s"
+            ) from None
         return cls(pool, target, schema_name, worker_id)
 
     # --- senders ----------------------------------------------------------------------------
@@ -213,7 +223,9 @@ class PgJournal(PgJournalBase, Transitions):
             try:
                 conn = self._pool.getconn()
             except PoolTimeout:
-                raise JournalError(f"journal {self.url}: no database connection available") from None
+                raise JournalUnavailableError(
+                    f"journal {self.url}: no database connection available"
+                ) from None
             try:
                 conn.execute("SELECT pg_advisory_lock(%s)", (key,))
                 return conn
@@ -221,11 +233,12 @@ class PgJournal(PgJournalBase, Transitions):
                 self._pool.putconn(conn)
                 if retrying:
                     message = pg_message(exc, self._target.conninfo)
-                    raise JournalError(f"journal {self.url}: {message}") from None
+                    raise pg_journal_error(f"journal {self.url}: {message}", exc) from None
                 self._pool.check()
             except psycopg.Error as exc:
                 self._pool.putconn(conn)
-                raise JournalError(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}") from None
+                message = pg_message(exc, self._target.conninfo)
+                raise pg_journal_error(f"journal {self.url}: {message}", exc) from None
         raise AssertionError("unreachable")
 
     # --- claims and outcomes ----------------------------------------------------------------

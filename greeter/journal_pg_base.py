@@ -21,13 +21,13 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from greeter.db_url import one_line
-from greeter.errors import JournalError
+from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal_pg_schema import PgTarget
 from greeter.journal_pg_schema import row_to_entry as to_entry
 from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey
 from greeter.plan_types import PastGreeting
 
-__all__ = ["KEY_WHERE", "Conn", "PgJournalBase", "aware", "key_params", "pg_message"]
+__all__ = ["KEY_WHERE", "Conn", "PgJournalBase", "aware", "key_params", "pg_journal_error", "pg_message"]
 
 T = TypeVar("T")
 Conn = psycopg.Connection[Any]
@@ -48,6 +48,48 @@ def key_params(key: JournalKey) -> dict[str, Any]:
 
 def pg_message(exc: psycopg.Error, url: str) -> str:
     return one_line(exc.diag.message_primary or exc, url)
+
+
+#: SQLSTATE classes that mean "the server cannot do it now", not "the setup is wrong":
+#: 08 connection exception, 53 insufficient resources (disk full, out of memory, too many
+#: connections), 57 operator intervention (shutdown, restart, statement cancelled),
+#: 58 system error (I/O), 40 transaction rollback (serialization failure, deadlock).
+_OPERATIONAL_SQLSTATE_CLASSES = ("08", "53", "57", "58", "40")
+#: And single states: lock_not_available (a lock timeout).
+_OPERATIONAL_SQLSTATES = ("55P03",)
+
+
+#: A connection refused by the server for the setup's sake has no SQLSTATE on the client (libpq
+#: gives only text): these words of the server's (English) messages say so. Anything else
+#: without an SQLSTATE — refused, timed out, reset — means the server could not be reached.
+_SETUP_REFUSALS = (
+    "password authentication failed",
+    "authentication failed",
+    "does not exist",  # database "crm" / role "greeter" does not exist
+    "no pg_hba.conf entry",
+    "permission denied",
+    "password is required",
+    "no password supplied",
+)
+
+
+def pg_journal_error(message: str, exc: psycopg.Error) -> JournalError:
+    """``exc`` as :class:`JournalUnavailableError` (exit 75) when the server is unreachable or
+    cannot do it now, else :class:`JournalError` (exit 2: a wrong password, a missing database,
+    no privilege).
+
+    An error without an SQLSTATE happened before the server said anything
+    useful (refused, timed out, host unknown), unless its text is one of
+    libpq's setup refusals (:data:`_SETUP_REFUSALS`). Restarting later is the
+    right reaction to all of those but a misspelt host name, and harmless for it.
+    """
+    state = exc.sqlstate
+    if state is None:
+        text = str(exc).lower()
+        operational = not any(words in text for words in _SETUP_REFUSALS)
+    else:
+        operational = state[:2] in _OPERATIONAL_SQLSTATE_CLASSES or state in _OPERATIONAL_SQLSTATES
+    return (JournalUnavailableError if operational else JournalError)(message)
 
 
 class PgJournalBase:
@@ -91,15 +133,17 @@ class PgJournalBase:
                 with self._pool.connection() as conn:
                     return op(conn, retrying)
             except PoolTimeout:
-                raise JournalError(f"journal {self.url}: no database connection available") from None
+                raise JournalUnavailableError(
+                    f"journal {self.url}: no database connection available"
+                ) from None
             except psycopg.OperationalError as exc:
                 if retrying:
-                    raise JournalError(
-                        f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
-                    ) from None
+                    message = f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
+                    raise pg_journal_error(message, exc) from None
                 self._pool.check()  # replace every connection the server dropped, then try again
             except psycopg.Error as exc:
-                raise JournalError(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}") from None
+                message = f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
+                raise pg_journal_error(message, exc) from None
         raise AssertionError("unreachable")
 
     def _read(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
@@ -137,6 +181,19 @@ class PgJournalBase:
             (aware(since),),
         )
         return [r["sent_at"] for r in rows]
+
+    def abandoned_claims(self) -> set[JournalKey]:
+        """``claimed`` greetings whose lease ran out: their sender died; the next one makes them uncertain.
+
+        Read only, for ``greeter history``: the same rows a sender's
+        :meth:`~greeter.journal_pg.PgJournal.recover_stale_claims` takes, by the
+        server's clock; a live sender's claims (lease still running) are not.
+        """
+        rows = self._read(
+            "SELECT contact_id, occasion, occasion_date FROM greetings WHERE state = 'claimed'"
+            " AND (lease_until IS NULL OR lease_until <= clock_timestamp())"
+        )
+        return {(r["contact_id"], r["occasion"], r["occasion_date"]) for r in rows}
 
     def counts_by_state(self) -> dict[str, int]:
         """How many greetings are in each state (every state listed, zeros included)."""

@@ -8,14 +8,17 @@ DDL is transactional), so a crash mid-upgrade leaves the old schema intact.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from greeter.errors import JournalError
+from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
 from greeter.journal_sql import entry_from_row, run_migrations
 from greeter.journal_store import STATES, JournalEntry, JournalKey
@@ -116,6 +119,61 @@ _VERSION_TABLE = (
 )
 
 
+#: SQLite result codes (primary, by name; extended codes such as ``SQLITE_IOERR_WRITE`` share the
+#: prefix) that say the journal cannot be used *now* rather than that the setup is wrong: the
+#: disk is full, the device failed, another connection held the database past the busy timeout.
+#: Everything else (``CANTOPEN``: a wrong path or permissions; ``READONLY``; ``NOTADB``;
+#: ``CORRUPT``; SQL errors) stays a plain :class:`JournalError`, exit 2.
+_OPERATIONAL_SQLITE = (
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_NOMEM",
+    "SQLITE_PROTOCOL",
+)
+
+#: The same for an ``OSError`` met while creating the journal's folder or lock file.
+_OPERATIONAL_ERRNO = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM, errno.EAGAIN})
+
+
+def is_operational(exc: BaseException) -> bool:
+    """Whether an SQLite or OS error means "not now" (disk full, I/O error, locked) rather than "wrong"."""
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        return any(name == code or name.startswith(code + "_") for code in _OPERATIONAL_SQLITE)
+    if isinstance(exc, OSError):
+        return exc.errno in _OPERATIONAL_ERRNO
+    return False
+
+
+def journal_error(message: str, exc: BaseException) -> JournalError:
+    """``exc`` as the journal error an operator can act on: :class:`JournalUnavailableError` (exit 75)
+    for a full disk, an I/O error or a lock held too long, else :class:`JournalError` (exit 2)."""
+    return (JournalUnavailableError if is_operational(exc) else JournalError)(message)
+
+
+#: :func:`why_read_only`'s answer for a read-only mount (no user could send from it).
+READ_ONLY_MOUNT = "its file system is mounted read-only"
+
+
+def why_read_only(path: Path) -> str | None:
+    """Why this process could not write the journal at ``path``, or None if it should be able to.
+
+    Said next to SQLite's terse "unable to open database file", so that an
+    operator learns it is the mount or the permissions, not the path.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return READ_ONLY_MOUNT
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return "this user may not write it or its folder"
+    return None
+
+
 def _retry_locked(step: Callable[[], object]) -> None:
     deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
     while True:
@@ -136,7 +194,7 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
             path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
     except (OSError, sqlite3.Error) as exc:
-        raise JournalError(f"cannot open journal {path}: {exc}") from exc
+        raise journal_error(f"cannot open journal {path}: {_with_cause(exc, path)}", exc) from exc
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
@@ -149,7 +207,83 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
         _retry_locked(lambda: migrate(conn, now_iso=now_iso))
     except sqlite3.Error as exc:
         conn.close()
-        raise JournalError(f"journal {path}: {exc}") from exc
+        raise journal_error(f"journal {path}: {_with_cause(exc, path)}", exc) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _with_cause(exc: BaseException, path: Path) -> str:
+    """SQLite's message, and why the file cannot be written when that is the likely reason."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    cannot_write = name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")) or (
+        isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+    )
+    why = why_read_only(path) if cannot_write else None
+    return f"{exc} ({why})" if why else str(exc)
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """Open an existing SQLite journal for reading only, even on a read-only mount; rows by name.
+
+    ``mode=ro`` reads a WAL journal whose ``-wal`` and ``-shm`` files exist
+    (a sender is running, or died) even where nothing can be written. A
+    journal closed cleanly has neither, and on a read-only mount SQLite cannot
+    create the ``-shm`` it needs (nor on a full disk): then ``immutable=1``
+    reads the file as it is — complete, since without a ``-wal`` (or with an
+    empty one, which a failed open leaves behind) every change is in it.
+    Never with frames in the ``-wal``: ``immutable`` would ignore them and
+    show old data. Raises the last ``sqlite3.Error``; the connection is tried
+    with a query.
+    """
+    base = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+    wal = Path(f"{path}-wal")
+    unwritten = wal.exists() and wal.stat().st_size > 0
+    uris = [base] if unwritten else [base, base + "&immutable=1"]
+    for i, uri in enumerate(uris):
+        conn = None
+        try:
+            conn = sqlite3.connect(
+                uri, uri=True, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error:
+            if conn is not None:
+                conn.close()
+            if i == len(uris) - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def connect_read_only(path: Path, *, latest: int) -> sqlite3.Connection:
+    """:func:`open_read_only` for a journal of exactly this greeter's schema; errors are JournalError.
+
+    An older schema needs the migration only a writer can apply; reading it
+    anyway could miss tables (approvals, occasions) the planner reads.
+    """
+    try:
+        conn = open_read_only(path)
+    except sqlite3.Error as exc:
+        raise journal_error(f"journal {path}: cannot read it either: {exc}", exc) from exc
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_version" not in tables:
+            what = "not a greeter journal" if tables else "an empty journal"
+            raise JournalError(f"journal {path}: {what} (opened read-only)")
+        version = int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+        if version != latest:
+            newer = "newer than this greeter knows; upgrade greeter"
+            older = "older: a send or run with write access upgrades it first"
+            raise JournalError(
+                f"journal {path}: schema version {version} of {latest} "
+                f"({newer if version > latest else older})"
+            )
+    except sqlite3.Error as exc:
+        conn.close()
+        raise journal_error(f"journal {path}: {exc}", exc) from exc
     except BaseException:
         conn.close()
         raise
@@ -171,7 +305,8 @@ def migrate(conn: sqlite3.Connection, *, now_iso: str, migrations: tuple[Migrati
         version = run_migrations(conn, migrations, version_table=_VERSION_TABLE, mark="?", applied_at=now_iso)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # not after SQLite rolled back by itself (a full disk, an I/O error)
+            conn.execute("ROLLBACK")
         raise
     return version
 

@@ -177,6 +177,13 @@ class JournalStore(Protocol):
     def recover_stale_claims(self, now: datetime) -> int:
         """``claimed`` → ``uncertain`` for claims a dead sender left behind; returns how many."""
 
+    def abandoned_claims(self) -> set[JournalKey]:
+        """The ``claimed`` greetings :meth:`recover_stale_claims` would take now — read, not changed.
+
+        For readers (``greeter history``), which show them as what they are:
+        interrupted, ``uncertain`` as soon as a sender records it.
+        """
+
     def resend(self, key: JournalKey, now: datetime) -> None: ...
 
     def dismiss(self, key: JournalKey, now: datetime) -> None: ...

@@ -4,21 +4,38 @@ One configuration for every long-running command. Events are key/value
 pairs, never formatted strings with secrets in them: only counts, ids,
 occasions and error messages are ever logged — no passwords, tokens or
 letter bodies.
+
+Libraries log through the standard :mod:`logging` module (APScheduler,
+aiosmtplib, asyncio, aiohttp) and Python prints warnings and uncaught thread
+errors to stderr on its own. Under systemd every line of the stream must be
+one JSON object — a raw traceback breaks ``journalctl -o cat | jq`` and
+reads as an ERROR to whatever greps the log — so all of those go through the
+same renderer as greeter's own events: one line each, the logger's name in
+``logger`` and a traceback, if any, inside the line's ``exception`` field.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
 from typing import TextIO
 
 import structlog
+
+#: The name of the stdlib handler installed here (replaced, not added to, when called again).
+_HANDLER_NAME = "greeter-structured"
 
 
 def configure_logging(
     stream: TextIO | None = None, *, json: bool | None = None, level: int = logging.INFO
 ) -> None:
-    """JSON lines when ``stream`` is not a terminal (or ``json=True``), coloured key=value otherwise."""
+    """JSON lines when ``stream`` is not a terminal (or ``json=True``), coloured key=value otherwise.
+
+    Greeter's events are logged from ``level`` up; other libraries' records
+    from WARNING up (APScheduler's "job executed" chatter is not news), in
+    the same stream and format.
+    """
     stream = stream or sys.stderr
     as_json = (not stream.isatty()) if json is None else json
     renderer: structlog.typing.Processor = (
@@ -26,19 +43,46 @@ def configure_logging(
         if as_json
         else structlog.dev.ConsoleRenderer(colors=stream.isatty())
     )
+    stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
+    # A traceback becomes the string field "exception" of its JSON line; the console renderer
+    # prints it readably by itself.
+    tracebacks: list[structlog.typing.Processor] = [structlog.processors.format_exc_info] if as_json else []
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            stamp,
+            *tracebacks,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
-    # APScheduler logs through the stdlib; keep its chatter to warnings, in the same stream.
-    logging.basicConfig(stream=stream, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(stream)
+    handler.set_name(_HANDLER_NAME)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.processors.add_log_level, structlog.stdlib.add_logger_name, stamp],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *tracebacks, renderer],
+        )
+    )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    logging.captureWarnings(True)  # warnings.warn(...) → the "py.warnings" logger → a line like any other
+    threading.excepthook = _log_thread_crash
+
+
+def _log_thread_crash(args: threading.ExceptHookArgs) -> None:
+    """An exception that ended a thread: one structured line (not Python's raw traceback)."""
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    exc_info = (args.exc_type, args.exc_value, args.exc_traceback)
+    logging.getLogger("greeter.thread").error("thread %s crashed", name, exc_info=exc_info)  # type: ignore[arg-type]
 
 
 def get_logger(**bound: object) -> structlog.typing.FilteringBoundLogger:

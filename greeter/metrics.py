@@ -22,16 +22,33 @@ from greeter.journal_store import STATES
 
 @dataclass
 class RunStats:
-    """What the daemon knows about its own runs (for /metrics and /healthz)."""
+    """What the daemon knows about its own runs (for /metrics and /healthz).
+
+    ``last_success_at`` is the last run that did its job: it completed *and*
+    delivered — or had nothing to deliver, or the server answered every
+    letter (a refusal is the server's verdict, not an outage). A run whose
+    every attempt failed to reach the mail server completed without error but
+    is not a success: it sets ``delivery_problem`` (health "degraded") and
+    leaves ``last_success_at`` where it was, so an alert on its age fires
+    when nothing gets out, as an operator expects of "last success".
+    """
 
     started_at: datetime
     runs: int = 0
     failed_runs: int = 0
+    #: Runs that completed but could not reach the mail server for any due letter.
+    degraded_runs: int = 0
     last_run_at: datetime | None = None
     last_success_at: datetime | None = None
     last_duration_seconds: float | None = None
     last_error: str | None = None
     next_send_at: datetime | None = None
+    #: Why the last run(s) delivered nothing due (the mail server unreachable); None: delivering.
+    delivery_problem: str | None = None
+    #: The run since which ``delivery_problem`` holds.
+    degraded_since: datetime | None = None
+    #: The last run in which the mail server accepted at least one letter.
+    last_delivery_at: datetime | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
@@ -56,9 +73,15 @@ class GreeterCollector(Collector):
         yield greetings
         s = self._stats
         runs = CounterMetricFamily("greeter_runs", "Plan-and-deliver runs since start", labels=["result"])
-        runs.add_metric(["ok"], s.runs - s.failed_runs)
+        runs.add_metric(["ok"], s.runs - s.failed_runs - s.degraded_runs)
         runs.add_metric(["error"], s.failed_runs)
+        runs.add_metric(["degraded"], s.degraded_runs)
         yield runs
+        yield GaugeMetricFamily(
+            "greeter_delivery_degraded",
+            "1 while the last run(s) with letters due could not reach the mail server",
+            value=1 if s.delivery_problem is not None else 0,
+        )
         outcomes = CounterMetricFamily(
             "greeter_run_outcomes", "Outcomes of this process's runs since start", labels=["outcome"]
         )
@@ -66,7 +89,12 @@ class GreeterCollector(Collector):
             outcomes.add_metric([outcome], n)
         yield outcomes
         for name, doc, moment in (
-            ("greeter_last_success_timestamp_seconds", "End of the last successful run", s.last_success_at),
+            ("greeter_last_success_timestamp_seconds", "The last successful run", s.last_success_at),
+            (
+                "greeter_last_delivery_timestamp_seconds",
+                "The last run the server accepted letters in",
+                s.last_delivery_at,
+            ),
             ("greeter_next_send_timestamp_seconds", "The next planned send", s.next_send_at),
         ):
             if moment is not None:

@@ -161,7 +161,8 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
 def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
     """The configured journal for reading, or None when it is a SQLite file not created yet.
 
-    Read-only commands (preview, calendar) must not create a journal as a side effect.
+    Read-only commands (preview, calendar) must not create a journal as a side effect,
+    and read one they cannot write (a read-only mount) rather than refuse it.
     """
     from greeter.journal import open_journal
     from greeter.journal_schema import path_from_url
@@ -169,7 +170,7 @@ def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
     url = inputs.settings.storage.url
     if url.startswith("sqlite") and not path_from_url(url).exists():
         return None
-    return open_journal(url, now=now)
+    return open_journal(url, now=now, readonly_ok=True)
 
 
 def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:

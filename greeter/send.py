@@ -12,7 +12,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,8 +22,8 @@ from greeter.calendar_rules import WorkCalendar, in_window
 from greeter.config import Settings
 from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
 from greeter.dkim_sign import load_signer
-from greeter.errors import ConfigError, Problem
-from greeter.journal_store import JournalEntry, JournalStore
+from greeter.errors import ConfigError, JournalError, JournalFailedMidRunError, Problem
+from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, JournalStore
 from greeter.plan_types import PlanItem
 from greeter.planner import lookahead_end, plan
 from greeter.ratelimit import RateLimiter, SystemClock
@@ -31,7 +31,7 @@ from greeter.render import Renderer
 from greeter.runtime import Inputs, read_journal_state
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
-from greeter.transport import FileTransport, Transport
+from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Transport
 
 #: How far before the catch-up period a run looks for missed greetings to mark expired.
 EXPIRY_LOOKBACK_DAYS = 7
@@ -70,6 +70,55 @@ def make_transport(settings: Settings) -> Transport:
 
 
 @dataclass
+class WireCounts:
+    """What the mail server itself answered in one run, counted as the answers come.
+
+    The journal's summary counts what was *recorded*; these count what
+    happened on the wire, which is what matters when the two differ: when the
+    journal fails mid-run (letters accepted but not recorded), and for the
+    daemon's health (every attempt failed to reach the server).
+    """
+
+    attempted: int = 0
+    accepted: int = 0
+    #: Temporary failures without an SMTP reply: the server could not be reached or dropped us.
+    unreachable: int = 0
+    #: The first such failure's words ("cannot connect to mx:25: connection refused").
+    unreachable_reason: str | None = None
+
+    @property
+    def server_unreachable(self) -> bool:
+        """Letters were due, none was accepted, and every attempt failed to reach the server."""
+        return self.attempted > 0 and self.unreachable == self.attempted
+
+
+class _Counting:
+    """A transport that counts its results into :class:`WireCounts` and otherwise just passes through."""
+
+    def __init__(self, inner: Transport, counts: WireCounts) -> None:
+        self._inner = inner
+        self._counts = counts
+
+    async def send(
+        self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
+    ) -> SendResult | None:
+        result = await self._inner.send(envelope_from, rcpt, data, key, ready=ready)
+        if result is None:
+            return None  # not attempted: the claim said no (see Transport.send)
+        counts = self._counts
+        counts.attempted += 1
+        if result.ok:
+            counts.accepted += 1
+        elif result.outcome is Outcome.TEMPORARY and result.code is None:
+            counts.unreachable += 1
+            counts.unreachable_reason = counts.unreachable_reason or result.reply
+        return result
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+@dataclass
 class Cycle:
     """One plan-and-deliver round, planned: what is due now and who the letters go to."""
 
@@ -82,6 +131,8 @@ class Cycle:
     recovered: int
     #: The earliest planned send after ``now``: the daemon wakes up then.
     next_send: datetime | None = None
+    #: What the mail server answered (filled in by :func:`deliver_cycle`).
+    wire: WireCounts = field(default_factory=WireCounts)
 
     def result(self) -> RunResult:
         return RunResult(self.deliverer.summary, self.report, due=self.due_count, recovered=self.recovered)
@@ -155,21 +206,29 @@ async def deliver_cycle(
     transport: Transport | None = None,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
 ) -> None:
-    """Send a planned cycle's letters; a transport made here is closed here."""
+    """Send a planned cycle's letters; a transport made here is closed here.
+
+    The server's answers are counted in ``cycle.wire``. A journal that fails
+    on the way (disk full, PostgreSQL gone) ends the run with
+    :class:`~greeter.errors.JournalFailedMidRunError`, which says how many
+    letters had left already — the one thing the journal could not record.
+    """
     deliverer = cycle.deliverer
     settings, journal, now = deliverer.settings, deliverer.journal, deliverer.now
     own_transport = transport is None
-    transport = transport or make_transport(settings)
+    counted = _Counting(transport or make_transport(settings), cycle.wire)
     limiter = RateLimiter.from_config(settings.delivery.rate_limit, SystemClock())
-    limiter.record_past_sends((now - t).total_seconds() for t in journal.sent_times(now - timedelta(days=1)))
     tick = progress(cycle.due_count, 0) if progress else None
     concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
     processes = worker_count(settings.delivery.build_processes, len(cycle.due))
-    fresh = built_letters(deliverer, cycle.due, processes) if processes else None
     try:
+        limiter.record_past_sends(
+            (now - t).total_seconds() for t in journal.sent_times(now - timedelta(days=1))
+        )
+        fresh = built_letters(deliverer, cycle.due, processes) if processes else None
         await send_batch(
             deliverer,
-            transport,
+            counted,
             cycle.due,
             cycle.retries,
             cycle.zones,
@@ -178,9 +237,14 @@ async def deliver_cycle(
             progress=tick,
             fresh=fresh,
         )
+    except JournalStateError:
+        raise  # a bug, not the database: keep its own message
+    except JournalError as exc:
+        recorded = deliverer.summary.counts["sent"]
+        raise JournalFailedMidRunError(exc, accepted=cycle.wire.accepted, recorded=recorded) from exc
     finally:
         if own_transport:
-            await transport.close()
+            await counted.close()
 
 
 def send_once(

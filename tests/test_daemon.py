@@ -8,6 +8,7 @@ one-day-late catch-up, due at the first run.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -23,7 +24,12 @@ import pytest
 
 from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake
-from greeter.testing import SmtpSink
+from greeter.daemon import delivery_problem
+from greeter.http_api import health_status
+from greeter.logs import configure_logging
+from greeter.metrics import RunStats
+from greeter.send import WireCounts
+from greeter.testing import SmtpSink, free_port
 from greeter.unsubscribe import make_token
 from tests.conftest import MakeProject, contact_row
 from tests.daemon_harness import DaemonProcess, http
@@ -128,6 +134,72 @@ def test_rehearsal_clock_runs_from_its_origin_at_its_speed() -> None:
     assert 0.9 < clock.real_seconds_until(first.replace(hour=first.hour + 1)) <= 1.0
     assert clock.real_seconds_until(origin) == 0.0
     assert Clock().now().tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("wire", "before", "after"),
+    [
+        (WireCounts(), None, None),  # nothing due: no news, still fine
+        (WireCounts(), "down", "down"),  # nothing due: no news, still down (the daemon probes)
+        (WireCounts(2, 0, 2, "cannot connect to mx:25"), None, "cannot connect to mx:25"),
+        (WireCounts(3, 1, 2, "cannot connect to mx:25"), "down", None),  # one got through
+        (WireCounts(2, 0, 1, "cannot connect to mx:25"), "down", None),  # the server answered one (4xx/5xx)
+    ],
+)
+def test_delivery_is_degraded_only_when_every_attempt_failed_to_reach_the_server(
+    wire: WireCounts, before: str | None, after: str | None
+) -> None:
+    assert delivery_problem(wire, before) == after
+
+
+def test_health_says_which_is_broken_greeter_or_the_mail_server() -> None:
+    start = datetime(2027, 4, 14, 8, tzinfo=UTC)
+    stats = RunStats(started_at=start)
+    assert health_status(stats, journal_ok=True) == "ok"
+    stats.delivery_problem = "cannot connect to mx:25"
+    assert health_status(stats, journal_ok=True) == "degraded"
+    stats.last_run_at, stats.last_error = start, "journal full"
+    assert health_status(stats, journal_ok=True) == "unhealthy"
+    stats.last_error, stats.delivery_problem = None, None
+    assert health_status(stats, journal_ok=False) == "unhealthy"
+
+
+def test_other_libraries_log_through_the_same_json_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """APScheduler, aiosmtplib, asyncio, warnings: one JSON object a line, the traceback inside."""
+    import io
+    import logging
+    import threading
+    import warnings
+
+    import structlog
+
+    stream = io.StringIO()
+    root = logging.getLogger()
+    # the process's own logging setup is given back afterwards
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    configure_logging(stream, json=True)
+    try:
+        try:
+            raise asyncio.CancelledError
+        except asyncio.CancelledError:
+            logging.getLogger("apscheduler.executors.default").exception(
+                'Job "Daemon._tick" raised an exception'
+            )
+        logging.getLogger("aiosmtplib").info("chatter below WARNING stays out")
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("something deprecated", DeprecationWarning, stacklevel=1)
+    finally:
+        logging.captureWarnings(False)
+        structlog.reset_defaults()
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(e["logger"], e["level"]) for e in lines] == [
+        ("apscheduler.executors.default", "error"),
+        ("py.warnings", "warning"),
+    ]
+    assert "CancelledError" in lines[0]["exception"] and lines[0]["timestamp"]
 
 
 # --- the daemon process ------------------------------------------------------------
@@ -404,3 +476,104 @@ def test_letters_still_in_flight_after_the_shutdown_timeout_become_uncertain(
     # were in flight when the 0.5 s ran out
     assert counts["uncertain"] == cut["count"] == 2  # the pool's two letters in flight, no more
     assert counts["sent"] == 2 and sum(counts.values()) == 4
+
+
+# --- health follows delivery; every line is JSON ------------------------------------------------
+
+
+def _health(daemon: DaemonProcess) -> tuple[int, dict[str, object]]:
+    status, body = http(daemon.url("/healthz"))
+    return status, json.loads(body)
+
+
+def test_healthz_is_degraded_while_the_mail_server_is_down_and_ok_once_a_run_delivers(
+    make_project: MakeProject,
+) -> None:
+    port = free_port()  # nothing listens there yet: the mail server is down
+    config = make_project(people(2), **smtp(port))
+    # an hour of rehearsal a second… at 600×: a cron tick (10 min) a second, retries (60 s) due by then
+    with DaemonProcess(config, *run_args(NOW, "--speed", "600")) as daemon:
+        down = daemon.wait_for("run")
+        assert (down["due"], down["sent"], down["retry"]) == (2, 0, 2)
+        assert down["level"] == "warning" and down["delivery"] == "degraded"
+        assert f"cannot connect to 127.0.0.1:{port}" in str(down["delivery_problem"])
+        status, health = _health(daemon)
+        assert status == 503 and health["status"] == "degraded" and health["journal"] == "ok"
+        assert f"127.0.0.1:{port}" in str(health["delivery_problem"]) and health["degraded_since"]
+        assert health["last_success_at"] is None and health["last_delivery_at"] is None
+        metrics = http(daemon.url("/metrics"))[1]
+        assert re.search(r"^greeter_delivery_degraded 1\.0$", metrics, re.M)
+        assert re.search(r'^greeter_runs_total\{result="degraded"\} [1-9]', metrics, re.M)
+        assert not re.search(r"^greeter_last_success_timestamp_seconds", metrics, re.M)
+
+        with SmtpSink(port=port) as sink:  # the server is back
+            delivered = daemon.wait_for("run", lambda e: e["sent"] > 0)
+            assert delivered["level"] == "info" and delivered["delivery"] == "ok"
+            status, health = _health(daemon)
+            assert status == 200 and health["status"] == "ok" and health["delivery_problem"] is None
+            assert health["last_success_at"] and health["last_delivery_at"]
+            # nothing due afterwards is no news: still ok
+            daemon.wait_for("run", lambda e: e["due"] == 0 and e["now"] > delivered["now"])
+            assert _health(daemon)[0] == 200
+            assert daemon.stop() == 0
+        assert len(sink.messages) == 2
+
+
+def test_a_degraded_daemon_with_nothing_due_asks_the_mail_server_itself(make_project: MakeProject) -> None:
+    """A letter waits to be retried; the repaired server must not look down meanwhile."""
+    port = free_port()
+    changes = smtp(port)
+    changes["delivery"]["retry"] = {"initial_seconds": 36_000}  # 10 h: past today's window
+    config = make_project(people(1), **changes)
+    with DaemonProcess(config, *run_args(NOW, "--speed", "600")) as daemon:
+        down = daemon.wait_for("run")
+        assert down["delivery"] == "degraded"
+        idle = daemon.wait_for("run", lambda e: e["due"] == 0)  # probed: still down
+        assert idle["delivery"] == "degraded" and "cannot connect to the mail server" in str(
+            idle["delivery_problem"]
+        )
+        with SmtpSink(port=port) as sink:
+            back = daemon.wait_for("run", lambda e: e["due"] == 0 and e["delivery"] == "ok")
+            assert back["level"] == "info"
+            assert _health(daemon)[0] == 200
+            assert sink.messages == []  # the letter still waits for its retry; the server answered a probe
+            assert daemon.stop() == 0
+    assert states(config) == {"retry": 1}
+
+
+def test_a_stop_during_a_slow_send_logs_json_only_and_an_interrupted_run_line(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink:
+        sink.delay(10.0)  # the server takes 10 s to answer DATA; shutdown allows 0.5 s
+        changes = smtp(sink.port)
+        changes["delivery"]["smtp"]["timeout_seconds"] = 30
+        config = make_project(people(2), schedule={"shutdown_timeout_seconds": 0.5}, **changes)
+        with DaemonProcess(config, *run_args()) as daemon:
+            daemon.wait_for("started")
+            deadline = time.monotonic() + 20
+            while _journal_states(config) != {"claimed": 2} and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert daemon.stop() == 0
+            raw = daemon.output()
+        run = daemon.wait_for("run")
+    assert run["interrupted"] == "shutdown" and run["level"] == "warning"
+    assert (run["due"], run["sent"], run["uncertain"]) == (2, 0, 2)
+    for line in raw.splitlines():  # journalctl | jq: every line one JSON object
+        assert isinstance(json.loads(line), dict), line
+    assert "Traceback" not in raw and not [e for e in daemon.events if e["level"] == "error"]
+    assert states(config) == {"uncertain": 2}
+
+
+def test_a_daemon_that_cannot_start_says_so_in_a_json_line_with_its_exit_code(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(people(1))
+    config.write_text(config.read_text(encoding="utf-8").replace("frequency_cap:", "freqency_cap:"))
+    with DaemonProcess(config) as daemon:
+        assert daemon.proc is not None and daemon.proc.wait(timeout=60) == 2
+        fatal = daemon.wait_for("cannot_start")
+        raw = daemon.output()
+    assert fatal["exit_code"] == 2 and fatal["why"] == "configuration error"
+    assert any("did you mean `frequency_cap`" in p for p in fatal["problems"])
+    assert all(isinstance(json.loads(line), dict) for line in raw.splitlines())

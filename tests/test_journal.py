@@ -8,21 +8,27 @@ locks, reconnects) is in ``tests/test_journal_pg.py``.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 
-from greeter.errors import JournalError, JournalLockedError
+from greeter.errors import EXIT_TEMPFAIL, JournalError, JournalLockedError, JournalUnavailableError
 from greeter.journal import Journal, open_journal
 from greeter.journal_pg import PgJournal
+from greeter.journal_pg_base import pg_journal_error
 from greeter.journal_schema import MIGRATIONS, migrate
 from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalStateError, JournalStore
 from greeter.plan_types import PastGreeting
@@ -496,3 +502,99 @@ def test_a_forked_child_does_not_keep_the_sender_lock(tmp_path: Path) -> None:
             pytest.raises(JournalLockedError),
         ):
             other.lock_sender()  # the parent still holds it
+
+
+# --- operational failures, read-only readers and abandoned claims ------------------------------
+
+
+def test_a_full_journal_is_an_operational_failure_not_a_config_error(tmp_path: Path) -> None:
+    """SQLITE_FULL through the real code path: the database may not grow by a page (max_page_count)."""
+    with Journal.open(str(tmp_path / "j.sqlite3"), now=NOW) as j:
+        assert claim(j)
+        pages = j._conn.execute("PRAGMA page_count").fetchone()[0]
+        j._conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full now
+        with pytest.raises(JournalUnavailableError, match="database or disk is full") as info:
+            claim(j, ("c-2", "birthday", date(2025, 3, 14)), payload=b"x" * 20_000)
+        assert info.value.exit_code == EXIT_TEMPFAIL == 75
+        assert isinstance(info.value, JournalError)  # callers catching JournalError still do
+        assert state(j) == "claimed"  # reading goes on; the failed claim left nothing behind
+        assert [e.contact_id for e in j.history()] == ["c-1"]
+
+
+@pytest.mark.parametrize(
+    ("error", "operational"),
+    [
+        (psycopg.OperationalError("connection refused"), True),  # no SQLSTATE: never reached the server
+        (psycopg.OperationalError('FATAL:  role "greeter" does not exist'), False),  # …or said why not
+        (psycopg.errors.DiskFull("no space left"), True),
+        (psycopg.errors.AdminShutdown("terminating connection"), True),
+        (psycopg.errors.SerializationFailure("could not serialize"), True),
+        (psycopg.errors.LockNotAvailable("lock timeout"), True),
+        (psycopg.errors.InvalidPassword("password authentication failed"), False),
+        (psycopg.errors.InvalidCatalogName("database does not exist"), False),
+        (psycopg.errors.InsufficientPrivilege("permission denied"), False),
+    ],
+)
+def test_postgresql_errors_are_operational_only_when_the_server_cannot_do_it_now(
+    error: psycopg.Error, operational: bool
+) -> None:
+    made = pg_journal_error("journal postgresql://db/crm: boom", error)
+    assert isinstance(made, JournalUnavailableError) is operational
+    assert made.exit_code == (75 if operational else 2)
+
+
+def test_postgresql_down_exits_75_and_a_missing_database_exits_2() -> None:
+    with pytest.raises(JournalUnavailableError):
+        open_journal("postgresql://postgres@127.0.0.1:1/test?connect_timeout=2", now=NOW)
+    missing = databases.require_pg().rsplit("/", 1)[0] + f"/{databases.unique('no_such_db')}"
+    with pytest.raises(JournalError) as info:
+        open_journal(missing, now=NOW)
+    assert not isinstance(info.value, JournalUnavailableError) and info.value.exit_code == 2
+
+
+def test_sqlite_claims_are_abandoned_only_while_no_sender_holds_the_lock(tmp_path: Path) -> None:
+    db = str(tmp_path / "j.sqlite3")
+    with Journal.open(db, now=NOW) as dead:
+        dead.lock_sender()
+        assert claim(dead)
+    # the sender is gone (its lock with it): its claim is abandoned; a reader sees so and changes nothing
+    with Journal.open(db, now=NOW) as reader:
+        assert not reader.sender_active()
+        assert reader.abandoned_claims() == {KEY}
+        assert state(reader) == "claimed"
+        with Journal.open(db, now=NOW) as sender:
+            sender.lock_sender()
+            assert claim(sender, ("c-2", "birthday", date(2025, 3, 14)))
+            # a live sender: its claims (and any it will recover itself) are not a reader's to call
+            assert reader.sender_active() and reader.abandoned_claims() == set()
+        assert len(reader.abandoned_claims()) == 2
+
+
+def test_a_readers_lock_probe_never_makes_a_starting_sender_give_up(tmp_path: Path) -> None:
+    """history probes the sender lock with a shared flock for a moment; lock_sender outwaits it."""
+    db = tmp_path / "j.sqlite3"
+    with Journal.open(str(db), now=NOW) as sender:
+        sender.lock_sender()
+    fd = os.open(f"{db}.lock", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # a reader probing, caught mid-probe
+        threading.Timer(0.05, os.close, (fd,)).start()  # …and done 50 ms later
+        with Journal.open(str(db), now=NOW) as sender:
+            sender.lock_sender()
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def test_postgresql_claims_are_abandoned_once_their_lease_ran_out() -> None:
+    with (
+        databases.pg_schema() as (url, _),
+        PgJournal.open(url + "&lease_seconds=0.5", now=NOW) as dead,
+        PgJournal.open(url, now=NOW) as reader,
+    ):
+        dead.lock_sender()
+        assert claim(dead)
+        assert reader.abandoned_claims() == set()  # the lease still runs: a live sender's
+        time.sleep(0.7)
+        assert reader.abandoned_claims() == {KEY}
+        assert state(reader) == "claimed"  # read, not changed
