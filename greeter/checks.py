@@ -20,16 +20,17 @@ import asyncio
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.config import Settings
+from greeter.contacts import Contact
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
 from greeter.errors import ConfigError, ContactsError, Problem, TemplateError
 from greeter.journal_schema import READ_ONLY_MOUNT
-from greeter.occasions import fixed_days
+from greeter.occasions import fixed_days, implausible
 from greeter.plan_types import Hit, PlanItem
 from greeter.render import SUFFIX, Renderer
 from greeter.runtime import load_inputs
@@ -178,10 +179,13 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     real_days = next_days(fixed_days(settings, today, today + timedelta(days=366)))
     tags: set[str] = set()
     tiers: set[str] = set()
+    field_rules = [(occ.field, occ.max_years) for occ in settings.occasions if occ.field is not None]
     for contact in inputs.contacts(load):
         tags.update(contact.tags)
         if contact.tier:
             tiers.add(contact.tier)
+        if contact.dates:
+            report.problems.extend(_date_problems(contact, field_rules, settings, today))
         if report.fatal:
             continue  # still read every row to report data problems
         for occ in settings.occasions:
@@ -217,6 +221,31 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     report.rows_rejected = load.rejected
     report.problems[:0] = load.problems
     return report
+
+
+def _date_problems(
+    contact: Contact, rules: list[tuple[str, int]], settings: Settings, today: date
+) -> list[Problem]:
+    """A contact's dates that no anniversary can be greeted for (future, too old), at its row.
+
+    Warnings, like an impossible 31.02: the contact keeps its other greetings.
+    The words are the planner's (:func:`~greeter.occasions.implausible`), for
+    the years the contact would reach this year.
+    """
+    found: dict[str, str] = {}
+    for name, max_years in rules:
+        original = contact.dates.get(name)
+        if original is None or name in found:
+            continue
+        problem = implausible(name, original, today.year - original.year, today, max_years)
+        if problem is not None:
+            found[name] = problem
+    column = settings.contacts.dates
+    return [
+        Problem(contact.source, column.get(name, name), f"{message}; {name} greetings are skipped",
+                contact.row or None, kind="row", severity="warning")
+        for name, message in found.items()
+    ]  # fmt: skip
 
 
 def _render_problems(

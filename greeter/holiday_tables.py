@@ -179,7 +179,9 @@ def _cache_file(cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         cache_dir = Path(base) / "greeter"
-    return cache_dir / f"holidays-{version}.json"
+    # The layout is in the name too: a greeter of another layout (an older release after an
+    # upgrade and a downgrade, two installs sharing ~/.cache) reads its own file, not this one.
+    return cache_dir / f"holidays-{version}-v{_FORMAT}.json"
 
 
 def _read(path: Path) -> None:

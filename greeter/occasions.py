@@ -35,6 +35,20 @@ def anniversary(original: date, year: int, leap_day: str = "feb28") -> date:
     return original.replace(year=year)
 
 
+def implausible(field: str, original: date, years: int, today: date, max_years: int) -> str | None:
+    """Why a contact's date cannot be greeted (a data error), or None: in the future, or too old.
+
+    The planner skips such an anniversary as ``invalid_contact``; ``check``
+    reports the same words at the contact's row, so a marketer finds the
+    18.12.2030 birthday before any preview.
+    """
+    if original > today:
+        return f"{field} {original:%d.%m.%Y} is in the future"
+    if years > max_years:
+        return f"{field} {original:%d.%m.%Y} gives {years} years (more than {max_years})"
+    return None
+
+
 def holiday_key(name: str) -> str:
     """How holiday names are compared: any case, any spacing, ё as е, a typographic apostrophe as '.
 
@@ -202,14 +216,8 @@ class OccasionTable:
                 if not step.lo <= day <= step.hi:
                     continue
                 years = year - original.year
-                problem = None
-                if original > today:
-                    problem = f"{step.field} {original:%d.%m.%Y} is in the future"
-                elif years > occ.max_years:
-                    problem = (
-                        f"{step.field} {original:%d.%m.%Y} gives {years} years (more than {occ.max_years})"
-                    )
-                elif years <= 0:
+                problem = implausible(step.field, original, years, today, occ.max_years)
+                if problem is None and years <= 0:
                     continue  # the day itself, not an anniversary yet
                 found.append(Hit(contact, occ.name, day, years, occ.priority, occ.template, problem))
         return found

@@ -165,3 +165,20 @@ def test_audience_values_the_data_has_are_quiet_and_unknown_ones_list_what_exist
     (problem,) = [p for p in loud.problems if "audience" in p.field]
     assert problem.severity == "warning"
     assert problem.message == "no contact has tag 'partners' (contacts have: 23feb, 8mar, newsletter)"
+
+
+def test_dates_no_anniversary_can_be_greeted_for_are_reported_at_their_row(make_project: MakeProject) -> None:
+    """A birthday in the future or 146 years ago: preview skipped it as invalid_contact, check said OK."""
+    rows = [
+        *russians(2),
+        contact_row("9001", "fut@example.com", birthday="18.12.2030"),
+        contact_row("9002", "old@example.com", birthday="18.12.1880"),
+    ]
+    report = run_check(make_project(rows), NOW)
+    found = [str(p) for p in report.problems if "greetings are skipped" in p.message]
+    assert [re.sub(r"^.*contacts\.csv:", "", p) for p in found] == [
+        "row 4: Дата рождения: warning: birthday 18.12.2030 is in the future; birthday greetings are skipped",
+        "row 5: Дата рождения: warning: birthday 18.12.1880 gives 146 years (more than 120);"
+        " birthday greetings are skipped",
+    ]
+    assert report.row_warnings == 2 and not report.errors  # warnings: their other greetings still go

@@ -30,7 +30,7 @@ def _fresh_memory() -> Iterator[None]:
 
 
 def _file(cache: Path) -> Path:
-    return cache / f"holidays-{metadata.version('holidays')}.json"
+    return cache / f"holidays-{metadata.version('holidays')}-v2.json"
 
 
 @pytest.mark.parametrize(
@@ -173,6 +173,11 @@ def test_a_file_of_the_old_layout_is_not_trusted(tmp_path: Path) -> None:
     """The first layout kept whatever language the locale chose, and no marks: it is rewritten."""
     old = {"tables": {"RU:2027": {"2027-03-08": "Международный женский день"}}, "unsupported": []}
     _file(tmp_path).write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    # An older release's own file keeps its name: it is neither read nor rewritten (that release,
+    # run again from the same cache, would choke on this layout).
+    older = tmp_path / f"holidays-{metadata.version('holidays')}.json"
+    older.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     holiday_tables.warm(["RU"], [2027], tmp_path)
     assert holiday_tables.days_of("RU", 2027)[date(2027, 3, 8)][0].names[0] == "International Women's Day"
     assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == 2
+    assert json.loads(older.read_text(encoding="utf-8")) == old
