@@ -43,7 +43,7 @@ from email.parser import BytesParser
 from email.policy import default
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
@@ -642,7 +642,68 @@ def _message_id_of(payload: bytes) -> str | None:
     return found.group(1).decode("ascii", "replace") if found else None
 
 
-class FaultProxy:
+class _ThreadedServer:
+    """An asyncio TCP server on its own event loop and thread, for tests that drive greeter
+    synchronously: the in-process fault proxy and the silent SMTP server share this lifecycle.
+
+    Subclasses set ``host``/``port`` (0: any free port; the bound one is stored on start)
+    and implement ``_session``; every session task is tracked so :meth:`stop` can end them.
+    """
+
+    _thread_name = "test-server"
+    host: str
+    port: int
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: asyncio.AbstractServer | None = None
+        self._sessions: set[asyncio.Task[None]] = set()
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+    async def _serve(self) -> int:
+        self._server = await asyncio.start_server(self._session, self.host, self.port)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._sessions):
+            task.cancel()
+        await asyncio.gather(*self._sessions, return_exceptions=True)
+
+    def start(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._thread = threading.Thread(target=loop.run_forever, name=self._thread_name, daemon=True)
+        self._thread.start()
+        self.port = asyncio.run_coroutine_threadsafe(self._serve(), loop).result(timeout=10)
+
+    def stop(self) -> None:
+        """Hang up every connection and stop listening (the port is free again)."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+        self._loop = self._thread = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+class FaultProxy(_ThreadedServer):
     """An SMTP-aware TCP proxy on loopback (asyncio, in its own thread); a context manager.
 
     It relays one command and one reply at a time (plain SMTP: no STARTTLS),
@@ -661,7 +722,10 @@ class FaultProxy:
     :attr:`events` lists every injected fault with the Message-ID it hit.
     """
 
+    _thread_name = "fault-proxy"
+
     def __init__(self, plan: ProxyPlan, *, seed: int = 0, host: str = "127.0.0.1") -> None:
+        super().__init__()
         self.host = host
         self.port = 0
         self.connections = 0
@@ -669,10 +733,6 @@ class FaultProxy:
         self._rng = random.Random(seed)
         self._events: list[ProxyEvent] = []
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._server: asyncio.AbstractServer | None = None
-        self._sessions: set[asyncio.Task[None]] = set()
 
     def configure(self, plan: ProxyPlan) -> None:
         """Use ``plan`` for connections opened from now on."""
@@ -791,46 +851,6 @@ class FaultProxy:
             return None
         return reply
 
-    # --- lifecycle ------------------------------------------------------------------------
-
-    async def _serve(self) -> int:
-        self._server = await asyncio.start_server(self._session, self.host, 0)
-        return int(self._server.sockets[0].getsockname()[1])
-
-    async def _shutdown(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for task in list(self._sessions):
-            task.cancel()
-        await asyncio.gather(*self._sessions, return_exceptions=True)
-
-    def start(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="fault-proxy", daemon=True)
-        self._thread.start()
-        self.port = asyncio.run_coroutine_threadsafe(self._serve(), loop).result(timeout=10)
-
-    def stop(self) -> None:
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
-        self._loop = self._thread = None
-
-    def __enter__(self) -> FaultProxy:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
 
 # --- a mail server that stops answering -------------------------------------------------
 
@@ -839,7 +859,7 @@ class FaultProxy:
 SilentAt = Literal["banner", "ehlo", "auth", "dot"]
 
 
-class SilentServer:
+class SilentServer(_ThreadedServer):
     """A raw SMTP server (asyncio, in its own thread) that stops answering and never hangs up.
 
     aiosmtpd cannot be told to fall silent before its banner or to go quiet for
@@ -850,7 +870,10 @@ class SilentServer:
     letters the client must treat as maybe delivered).
     """
 
+    _thread_name = "silent-smtp"
+
     def __init__(self, silent_at: SilentAt, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__()
         self.silent_at = silent_at
         self.host = host
         self.port = port
@@ -858,10 +881,6 @@ class SilentServer:
         self.mail_commands = 0
         self.message_ids: list[str | None] = []
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._server: asyncio.AbstractServer | None = None
-        self._sessions: set[asyncio.Task[None]] = set()
 
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -918,42 +937,3 @@ class SilentServer:
             if silent:
                 return True
         return False
-
-    async def _serve(self) -> int:
-        self._server = await asyncio.start_server(self._session, self.host, self.port)
-        return int(self._server.sockets[0].getsockname()[1])
-
-    async def _shutdown(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for task in list(self._sessions):
-            task.cancel()
-        await asyncio.gather(*self._sessions, return_exceptions=True)
-
-    def start(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="silent-smtp", daemon=True)
-        self._thread.start()
-        self.port = asyncio.run_coroutine_threadsafe(self._serve(), loop).result(timeout=10)
-
-    def stop(self) -> None:
-        """Hang up every held connection and stop listening (the port is free again)."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
-        self._loop = self._thread = None
-
-    def __enter__(self) -> SilentServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
