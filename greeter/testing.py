@@ -34,6 +34,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -642,7 +643,7 @@ def _message_id_of(payload: bytes) -> str | None:
     return found.group(1).decode("ascii", "replace") if found else None
 
 
-class _ThreadedServer:
+class _ThreadedServer(ABC):
     """An asyncio TCP server on its own event loop and thread, for tests that drive greeter
     synchronously: the in-process fault proxy and the silent SMTP server share this lifecycle.
 
@@ -660,8 +661,9 @@ class _ThreadedServer:
         self._server: asyncio.AbstractServer | None = None
         self._sessions: set[asyncio.Task[None]] = set()
 
+    @abstractmethod
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        raise NotImplementedError
+        """Serve one client connection (a task :meth:`stop` cancels)."""
 
     async def _serve(self) -> int:
         self._server = await asyncio.start_server(self._session, self.host, self.port)
