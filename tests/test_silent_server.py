@@ -79,7 +79,7 @@ def test_a_server_that_stops_answering_stops_the_batch_after_one_timeout(
         seconds = time.monotonic() - started
         port, swallowed = server.port, list(server.message_ids)
         connections, mails = server.connections, server.mail_commands
-    assert seconds < 10, f"the batch hung for {seconds:.1f} s"
+    assert seconds < 20, f"the batch hung for {seconds:.1f} s"  # ~3 s, most of it starting Python
     summary = json.loads(first.stdout)
     rows = journal(config)
     states = Counter(r.state for r in rows)
