@@ -162,7 +162,8 @@ def plan_cycle(
     if not dry_run:
         journal.record_occasions(inputs.occasion_since)
     # Far enough ahead that today's letters are decided (and merged) exactly as preview shows.
-    end = lookahead_end(settings, inputs.window(now=now, start=start, days=1).calendar, today)
+    calendar = inputs.window(now=now, start=start, days=1, look_ahead=False).calendar  # only its days off
+    end = lookahead_end(settings, calendar, today)
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     report = inputs.new_report()
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
