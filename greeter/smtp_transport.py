@@ -38,11 +38,13 @@ from dataclasses import dataclass, field
 
 import aiosmtplib
 from aiosmtplib.protocol import SMTPProtocol
+from aiosmtplib.response import SMTPResponse
 
 from greeter.config import SmtpSettings
 from greeter.journal_store import JournalKey
 from greeter.message import UnsafeHeaderError, validate_address
 from greeter.ratelimit import RateLimiter
+from greeter.smtp_replies import ReplyReader
 from greeter.transport import Breaker, OnReady, Outcome, Outgoing, SendResult, classify_reply, send_many
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
@@ -276,71 +278,92 @@ class SmtpTransport:
 
         Each reply is awaited for ``timeout_seconds`` (the slot's
         :class:`_Watchdog`); a timeout leaves the connection out of step, so it
-        is dropped.
+        is dropped. The transaction runs on a :class:`ReplyReader` (so the
+        envelope can be pipelined); RSET goes back to aiosmtplib.
         """
         watch = slot.watchdog
         watch.fired = False
+        result: SendResult | None = None
         try:
-            return await self._exchange(watch, client, item, payload)
+            if client.protocol is None:
+                raise aiosmtplib.SMTPServerDisconnected("Connection lost")
+            reader = ReplyReader(client.protocol)
+        except aiosmtplib.SMTPServerDisconnected as exc:
+            raise _Stale(f"connection lost before the message was sent ({exc})") from exc
+        reader.attach()
+        try:
+            result, reset = await self._exchange(watch, client, reader, item, payload)
         finally:
             watch.idle()
+            reader.detach()
+        return await self._reset(client, result) if reset else result
 
     async def _exchange(
-        self, watch: _Watchdog, client: aiosmtplib.SMTP, item: Outgoing, payload: bytes
-    ) -> SendResult:
+        self, watch: _Watchdog, client: aiosmtplib.SMTP, reader: ReplyReader, item: Outgoing, payload: bytes
+    ) -> tuple[SendResult, bool]:
+        """The transaction's result, and whether the connection needs an RSET before the next one.
+
+        With PIPELINING (RFC 2920) the envelope — MAIL, RCPT, DATA — goes out in
+        one write and its three replies are read after; without it, one command
+        per reply, stopping at the first refusal. Either way nothing of the
+        letter itself is sent before the server said 354 to DATA.
+        """
         key = item.key
         limit = self._settings.timeout_seconds
-        refused: SendResult | None = None
+        commands = (
+            b"MAIL FROM:<" + item.envelope_from.encode() + b">\r\n",
+            b"RCPT TO:<" + item.rcpt.encode() + b">\r\n",
+            b"DATA\r\n",
+        )
+        pipelined = client.supports_extension("pipelining")
+        replies: list[SMTPResponse] = []
         try:
             watch.expect(client, limit)
-            reply = await client.execute_command(
-                b"MAIL", b"FROM:<" + item.envelope_from.encode() + b">", timeout=None
-            )
-            if reply.code == 421 or not client.is_connected:
-                raise _Stale(f"{reply.code} {reply.message}")
-            if reply.code != 250:
-                # Refusing the *sender* (530 auth required, 550/553 sender rejected) is our
-                # configuration's problem, not the recipient's: never "failed", never "unknown user".
-                sender = f"sender <{item.envelope_from}> refused: {reply.message}"
-                refused = SendResult(key, Outcome.TEMPORARY, reply.code, sender)
-            else:
-                watch.expect(client, limit)
-                reply = await client.execute_command(
-                    b"RCPT", b"TO:<" + item.rcpt.encode() + b">", timeout=None
-                )
-                if reply.code not in (250, 251):
-                    refused = classify_reply(key, reply.code, reply.message)
-                else:
+            reader.write(b"".join(commands) if pipelined else commands[0])
+            for command in commands:
+                if replies and not pipelined:
+                    if replies[-1].code not in (250, 251):
+                        break  # refused: the rest is not asked
+                    reader.write(command)
                     watch.expect(client, limit)
-                    reply = await client.execute_command(b"DATA", timeout=None)
-                    if reply.code != 354:
-                        refused = classify_reply(key, reply.code, reply.message, recipient_accepted=True)
+                reply = await reader.reply()
+                if not replies and (reply.code == 421 or not client.is_connected):
+                    raise _Stale(f"{reply.code} {reply.message}")
+                replies.append(reply)
+                watch.expect(client, limit)  # the next reply of the group gets its own time
+            watch.idle()
+            refused = self._refusal(key, item, replies)
+            if refused is not None:
+                if replies[-1].code == 354:  # RFC 2920 §3.1: DATA accepted after a refusal
+                    watch.expect(client, limit)
+                    reader.write(b".\r\n")  # an empty message, to no one: back in step
+                    await reader.reply()
+                    watch.idle()
+                return refused, True
         except _CONNECTION_ERRORS as exc:  # nothing of the letter was sent
+            refused = self._refusal(key, item, replies) if replies else None
+            if refused is not None:  # refused, then the server hung up (too many errors)
+                self._discard(client)
+                return refused, False
             if isinstance(exc, aiosmtplib.SMTPServerDisconnected) and not watch.fired:
                 raise _Stale(f"connection lost before the message was sent ({exc})") from exc
             self._discard(client)
             if watch.fired:
                 why = f"{self._where}: timed out: no reply within {limit:g} s"
-                return SendResult(key, Outcome.TEMPORARY, None, why, fault=self._silent(limit))
+                return SendResult(key, Outcome.TEMPORARY, None, why, fault=self._silent(limit)), False
             return SendResult(
                 key, Outcome.TEMPORARY, None, f"{self._where}: {str(exc) or type(exc).__name__}"
-            )
-        watch.idle()
-        if refused is not None:
-            return await self._reset(client, refused)
-        protocol = client.protocol
-        if protocol is None:
-            return SendResult(key, Outcome.TEMPORARY, None, f"{self._where}: connection lost after DATA")
+            ), False
         try:
-            protocol.write(payload)
+            reader.write(payload)
         except _CONNECTION_ERRORS as exc:  # nothing reached the server: safe to retry
             self._discard(client)
             return SendResult(
                 key, Outcome.TEMPORARY, None, f"{self._where}: connection lost after DATA: {exc}"
-            )
+            ), False
         try:
             watch.expect(client, limit)
-            reply = await protocol.read_response(timeout=None)
+            reply = await reader.reply()
         except _CONNECTION_ERRORS as exc:
             self._discard(client)
             why = f"timed out (no reply within {limit:g} s)" if watch.fired else f"connection lost ({exc})"
@@ -353,14 +376,32 @@ class SmtpTransport:
                 fault=self._silent(limit)
                 if watch.fired
                 else f"the mail server {self._where} hung up before confirming a letter",
-            )
+            ), False
         watch.idle()
         result = classify_reply(key, reply.code, reply.message, recipient_accepted=True)
         if reply.code == 421:
             self._discard(client)
-        elif not result.ok:
-            await self._reset(client, result)
-        return result
+            return result, False
+        return result, not result.ok
+
+    @staticmethod
+    def _refusal(key: JournalKey, item: Outgoing, replies: list[SMTPResponse]) -> SendResult | None:
+        """The result of an envelope the server refused (MAIL, RCPT or DATA), or None if none was.
+
+        ``replies`` holds those that came, in order (fewer than three when the
+        server refused without pipelining, or hung up).
+        """
+        mail = replies[0]
+        if mail.code != 250:
+            # Refusing the *sender* (530 auth required, 550/553 sender rejected) is our
+            # configuration's problem, not the recipient's: never "failed", never "unknown user".
+            sender = f"sender <{item.envelope_from}> refused: {mail.message}"
+            return SendResult(key, Outcome.TEMPORARY, mail.code, sender)
+        if len(replies) > 1 and replies[1].code not in (250, 251):
+            return classify_reply(key, replies[1].code, replies[1].message)
+        if len(replies) > 2 and replies[2].code != 354:
+            return classify_reply(key, replies[2].code, replies[2].message, recipient_accepted=True)
+        return None
 
     def _silent(self, limit: float) -> str:
         """The fault of a reply that never came, worded the same at every step (one summary line)."""

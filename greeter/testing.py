@@ -172,7 +172,9 @@ class SmtpSink:
             assert len(sink.messages) == 50 and sink.connections <= 4
 
     ``tls`` chooses ``"starttls"`` or implicit ``"tls"`` with ``tls_context``
-    (a server context); ``users`` enables AUTH (PLAIN/LOGIN) against a dict.
+    (a server context); ``users`` enables AUTH (PLAIN/LOGIN) against a dict;
+    ``pipelining`` advertises PIPELINING (RFC 2920), so clients send the
+    envelope in one go (aiosmtpd reads commands one by one either way).
     """
 
     def __init__(
@@ -183,8 +185,10 @@ class SmtpSink:
         users: dict[str, str] | None = None,
         tls: Literal["none", "starttls", "tls"] = "none",
         tls_context: ssl.SSLContext | None = None,
+        pipelining: bool = False,
     ) -> None:
         self.host = host
+        self.pipelining = pipelining
         self.port = port  # 0: an ephemeral port, known after start()
         self.messages: list[ReceivedMessage] = []
         self.refused: list[tuple[str, int]] = []  # (recipient or "DATA", code)
@@ -250,7 +254,15 @@ class SmtpSink:
 
     # --- the aiosmtpd handler (runs in the sink's thread) ---------------------
 
-    async def handle_MAIL(  # aiosmtpd hook names are upper-case
+    async def handle_EHLO(  # aiosmtpd hook names are upper-case
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(1, "250-PIPELINING")
+        return responses
+
+    async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
     ) -> str:
         stall = self._stall_for("MAIL")

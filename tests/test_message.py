@@ -418,3 +418,30 @@ def test_the_one_write_generator_splits_every_line_ending_as_the_stock_one(paylo
     part = MIMENonMultipart("text", "plain", charset="us-ascii")
     part.set_payload(payload)
     assert to_bytes(part) == part.as_bytes(policy=POLICY)
+
+
+_SAFE_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=120)
+
+
+@given(
+    subject=_SAFE_TEXT.filter(lambda s: s.strip() != ""),
+    to_name=_SAFE_TEXT,
+    text=st.text(max_size=400),
+    html=st.none() | st.text(max_size=400),
+    reply_to=st.sampled_from([None, "manager@romashka.example"]),
+    mailto=st.sampled_from([None, "u@romashka.example", "mailto:u@romashka.example?subject=stop"]),
+    url=st.sampled_from([None, "https://romashka.example/u?t=abc"]),
+    sender_name=st.sampled_from(["ООО «Ромашка»", "Romashka, Ltd.", 'A "quoted" name']),
+)
+def test_the_direct_writer_makes_the_bytes_of_the_email_package_tree(
+    subject: str, to_name: str, text: str, html: str | None, reply_to: str | None,
+    mailto: str | None, url: str | None, sender_name: str,
+) -> None:  # fmt: skip
+    """build_message skips the Message tree and the generator; its bytes must be the tree's, exactly."""
+    sender = Sender(name=sender_name, email="hello@romashka.example", reply_to=reply_to)
+    letter = Rendered(subject=subject, text=text, html=html)
+    kwargs: dict[str, object] = {"to_email": "ivan@example.com", "to_name": to_name, "sender": sender,
+                                 "message_id": MID, "date": WHEN, "unsubscribe_mailto": mailto,
+                                 "unsubscribe_url": url}  # fmt: skip
+    expected = build_mime(letter, **kwargs).as_bytes(policy=POLICY)  # type: ignore[arg-type]
+    assert build_message(letter, **kwargs) == expected  # type: ignore[arg-type]

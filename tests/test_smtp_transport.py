@@ -13,12 +13,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from aiosmtplib import SMTPResponseException
 from hypothesis import given
 from hypothesis import strategies as st
 
 from greeter.config import SmtpSettings
+from greeter.smtp_replies import parse_reply
 from greeter.smtp_transport import SmtpTransport, dot_stuffed
-from greeter.testing import SilentAt, SilentServer, SmtpSink
+from greeter.testing import SilentAt, SilentServer, SmtpSink, _ThreadedServer
 from greeter.transport import Outcome, Outgoing, SendResult
 
 FROM = "hello@romashka.example"
@@ -71,9 +73,10 @@ def send_one_by_one(transport: SmtpTransport, items: list[Outgoing]) -> list[Sen
     return asyncio.run(run())
 
 
-@pytest.fixture
-def sink() -> Iterator[SmtpSink]:
-    with SmtpSink() as running:
+@pytest.fixture(params=[False, True], ids=["lockstep", "pipelined"])
+def sink(request: pytest.FixtureRequest) -> Iterator[SmtpSink]:
+    """Every test against the sink runs twice: a server without PIPELINING and one with it."""
+    with SmtpSink(pipelining=request.param) as running:
         yield running
 
 
@@ -370,3 +373,122 @@ def test_timeouts_cut_tls_connections_too(
         transport = transport_for(sink, security=mode, tls_context=trusting, pool_size=1, timeout_seconds=0.3)
         (unconfirmed,) = send_one_by_one(transport, [item(3)])
         assert unconfirmed.outcome is Outcome.UNCERTAIN and "timed out" in unconfirmed.text
+
+
+# --- PIPELINING (RFC 2920) -------------------------------------------------------------
+
+
+class EnvelopeFirstServer(_ThreadedServer):
+    """Advertises PIPELINING and answers MAIL, RCPT and DATA only once all three have arrived.
+
+    A client waiting for each reply before the next command never gets one (and
+    times out): only a client that pipelines the envelope gets its letter through.
+    ``rcpt_reply``/``data_reply`` script the envelope's answers; ``commands``
+    records what came, in order.
+    """
+
+    def __init__(self, rcpt_reply: bytes = b"250 2.1.5 OK", data_reply: bytes = b"354 Go ahead") -> None:
+        super().__init__()
+        self.host, self.port = "127.0.0.1", 0
+        self.rcpt_reply, self.data_reply = rcpt_reply, data_reply
+        self.commands: list[bytes] = []
+        self.messages: list[bytes] = []
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._sessions.add(task)
+        try:
+            writer.write(b"220 envelope-first.test ESMTP\r\n")
+            envelope: list[bytes] = []
+            while line := await reader.readline():
+                verb = line.split(None, 1)[0].upper()
+                self.commands.append(verb)
+                if verb == b"EHLO":
+                    writer.write(b"250-envelope-first.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n")
+                elif verb in (b"MAIL", b"RCPT", b"DATA"):
+                    envelope.append(verb)
+                    if len(envelope) < 3:
+                        continue  # answer nothing until the whole envelope is here
+                    writer.write(b"250 2.1.0 OK\r\n" + self.rcpt_reply + b"\r\n" + self.data_reply + b"\r\n")
+                    envelope.clear()
+                    if self.data_reply.startswith(b"354"):
+                        lines = []
+                        while (body := await reader.readline()) not in (b".\r\n", b""):
+                            lines.append(body)
+                        self.messages.append(b"".join(lines))
+                        accepted = self.rcpt_reply.startswith(b"250")
+                        writer.write(
+                            b"250 2.0.0 queued\r\n" if accepted else b"554 5.5.1 No valid recipients\r\n"
+                        )
+                elif verb == b"QUIT":
+                    writer.write(b"221 2.0.0 Bye\r\n")
+                    await writer.drain()
+                    return
+                else:  # RSET, NOOP
+                    writer.write(b"250 2.0.0 OK\r\n")
+                await writer.drain()
+        except (OSError, asyncio.CancelledError):
+            return
+        finally:
+            writer.close()
+            self._sessions.discard(task)
+
+
+def test_the_envelope_goes_out_in_one_write_when_the_server_pipelines() -> None:
+    with EnvelopeFirstServer() as server:
+        transport = SmtpTransport(
+            SmtpSettings(host=server.host, port=server.port, pool_size=1, timeout_seconds=5),
+            None,
+            local_hostname="greeter.test",
+        )
+        results = send_one_by_one(transport, [item(i) for i in range(3)])
+    assert [r.ok for r in results] == [True, True, True], [r.reply for r in results]
+    assert len(server.messages) == 3 and transport.connections_opened == 1
+    assert server.commands == [b"EHLO"] + [b"MAIL", b"RCPT", b"DATA"] * 3 + [b"QUIT"]
+
+
+def test_a_server_that_opens_data_after_refusing_the_recipient_gets_an_empty_message() -> None:
+    # RFC 2920 §3.1: a (broken) server may answer 354 to a pipelined DATA although it refused
+    # every recipient; the client ends that message at once with a lone dot, so the next
+    # transaction on the connection stays in step.
+    with EnvelopeFirstServer(rcpt_reply=b"550 5.1.1 No such user") as server:
+        transport = SmtpTransport(
+            SmtpSettings(host=server.host, port=server.port, pool_size=1, timeout_seconds=5),
+            None,
+            local_hostname="greeter.test",
+        )
+        results = send_one_by_one(transport, [item(1), item(2)])
+    assert [(r.outcome, r.code) for r in results] == [(Outcome.PERMANENT, 550)] * 2
+    assert [r.unknown_user for r in results] == [True, True]
+    assert server.messages == [b"", b""], "a lone dot each: no letter's text went out"
+    assert transport.connections_opened == 1, "the connection stayed usable"
+    assert server.commands.count(b"RSET") == 2
+
+
+@pytest.mark.parametrize(
+    ("chunks", "expected"),
+    [
+        ([b"250 OK\r\n"], [(250, "OK")]),
+        ([b"250 OK\r\n550 5.1.1 no\r\n354 go\r\n"], [(250, "OK"), (550, "5.1.1 no"), (354, "go")]),
+        ([b"25", b"0-first\r\n250-sec", b"ond\r\n250 last\r\n"], [(250, "first\nsecond\nlast")]),
+        ([b"250\r\n", b"221 Bye\n"], [(250, ""), (221, "Bye")]),
+        ([b"250 OK\r\n354 st"], [(250, "OK")]),  # the second reply is not complete yet
+    ],
+)
+def test_replies_are_parsed_however_the_bytes_arrive(
+    chunks: list[bytes], expected: list[tuple[int, str]]
+) -> None:
+    buffer = bytearray()
+    got = []
+    for chunk in chunks:
+        buffer += chunk
+        while (reply := parse_reply(buffer)) is not None:
+            got.append((reply.code, reply.message))
+    assert got == expected
+
+
+@pytest.mark.parametrize("garbage", [b"hello there\r\n", b"2x0 OK\r\n", b"250 " + b"x" * 9000])
+def test_a_garbled_reply_is_an_smtp_error_not_a_crash(garbage: bytes) -> None:
+    with pytest.raises(SMTPResponseException):
+        parse_reply(bytearray(garbage))
