@@ -367,7 +367,13 @@ class SendWindow(_Model):
     )
     hours: TimeRange = Field(default_factory=lambda: TimeRange(start=time(10), end=time(18)))
     lunch: TimeRange | None = Field(default_factory=lambda: TimeRange(start=time(13), end=time(14)))
-    friday_cutoff: TimeOfDay | None = Field(default=time(15), description="No sending after this on Fridays")
+    friday_cutoff: TimeOfDay | None = Field(
+        default=time(15),
+        description=(
+            "No sending after this on Fridays and on every other last working day before days off "
+            "(the eve of a public holiday)"
+        ),
+    )
     end_margin_minutes: int = Field(default=30, ge=0, le=240, description="Quiet before day's end")
     public_holidays: bool = Field(default=True, description="Public holidays are days off")
     extra_days_off: list[dt.date] = Field(default_factory=list)

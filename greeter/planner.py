@@ -228,8 +228,12 @@ def plan_contact(
         cap = pw.settings.frequency_cap
         for index, status, reason, detail, lead, also in decide(keys, past_days(past), cap):
             hit, moment, belated, shown = cands[index]
-            if not shown:
-                continue  # simulated only: counts against the cap (or rides along), shown by another range
+            if not shown and not (status == "send" and moment is not None and start <= moment.date() <= end):
+                # Simulated only: counts against the cap (or rides along), shown by another range.
+                # A letter that *leaves* in the range is shown whatever its occasion's day — the
+                # 5 January birthday greeted on 30 December before the holidays, a belated one
+                # leaving today — so that what a reviewer sees (and approves) is what goes out.
+                continue
             if status == "send":
                 carried = tuple([cands[k][0] for k in also]) if also else ()
                 items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))

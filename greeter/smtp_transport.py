@@ -11,7 +11,9 @@ The one subtle outcome is a connection that dies (or times out) after the
 final dot of DATA: the server may already have queued the message, so that
 letter is reported ``uncertain`` — never ``temporary`` — and the journal keeps
 it away from automatic retries. To know exactly where a failure happened, the
-DATA phase is driven step by step instead of through ``SMTP.data()``.
+transaction is driven step by step instead of through ``SMTP.sendmail()``, on a
+:class:`~greeter.smtp_replies.ReplyReader` so that the envelope (MAIL, RCPT,
+DATA) is pipelined when the server offers PIPELINING.
 
 A letter is claimed only once its connection is open (greeting, EHLO,
 STARTTLS and AUTH done): :meth:`SmtpTransport.send` awaits the caller's

@@ -334,6 +334,19 @@ def test_a_range_shows_each_letter_as_it_leaves_whatever_day_the_range_ends(
     start = date(2026, 12, 20)
     short = run(settings, people, now, start, (last_day - start).days + 1)
     whole = run(settings, people, now, start, 60)
-    assert [key(i) for i in short] == [key(i) for i in whole if i.hit.date <= last_day]
+    # A range shows the occasions in it and the letters that leave in it: b's 4 January
+    # anniversary is greeted on 30 December, before the holidays, so a range ending on the
+    # 30th shows that letter (a reviewer approving "this week" must see it), one ending on
+    # the 29th does not.
+    leaves_in_range = lambda i: i.send_at is not None and start <= i.send_at.date() <= last_day  # noqa: E731
+    expected = [key(i) for i in whole if i.hit.date <= last_day or leaves_in_range(i)]
+    assert [key(i) for i in short] == expected
     new_year_a = next(i for i in short if i.hit.contact.id == "a" and i.hit.occasion == "new_year")
     assert (new_year_a.reason, new_year_a.merged_into) == ("merged", "birthday")
+    first_deal_b = [i for i in short if i.hit.contact.id == "b" and i.hit.occasion == "first_deal"]
+    if last_day >= date(2026, 12, 30):
+        assert [(i.status, i.send_at.date()) for i in first_deal_b if i.send_at] == [
+            ("send", date(2026, 12, 30))
+        ]
+    else:
+        assert first_deal_b == []

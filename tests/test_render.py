@@ -197,6 +197,9 @@ def test_every_shipped_letter(
             "en": "We would also like to wish you a happy New Year!",
         }[lang]
 
+    # A belated New Year letter is one held up past the holidays (in December the New Year is
+    # still ahead, and the letter is not late for it): it leaves in January.
+    late = datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
     out = shipped.render(
         item(
             contact,
@@ -206,6 +209,7 @@ def test_every_shipped_letter(
             years=years,
             belated=belated,
             also=also if merged else (),
+            send_at=late if belated and template == "new_year" else None,
         )
     )
 
@@ -347,6 +351,56 @@ def test_several_merged_occasions_read_as_one_sentence(shipped: Renderer) -> Non
         "We would also like to wish you a belated happy anniversary of our partnership, "
         "a happy company anniversary and a happy New Year!"
     ) in en.text
+
+
+def test_a_letter_held_past_the_new_year_greets_it_as_come_not_coming(shipped: Renderer) -> None:
+    """Sent on 11 January after a downtime: "с Новым годом", never "с наступающим" (found by a tester)."""
+    january = datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    also = (Hit(MALE, "new_year", date(2026, 12, 29), None, 60, "new_year"),)
+    out = shipped.render(
+        item(MALE, day=date(2026, 12, 31), years=61, belated=True, also=also, send_at=january)
+    )
+    assert "поздравляем Вас и с Новым годом!" in out.text and "наступающим" not in out.text
+    own = shipped.render(
+        item(
+            MALE,
+            "new_year",
+            occasion="new_year",
+            day=date(2026, 12, 29),
+            years=None,
+            belated=True,
+            send_at=january,
+        )
+    )
+    assert "наступающим" not in own.subject + own.text and "уходящем" not in own.text
+    assert "в прошедшем году" in own.text and "с небольшим опозданием" in own.text
+    # Still December: the same belated letter is not "late" for the New Year, which is ahead.
+    december = datetime(2026, 12, 30, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    held = shipped.render(
+        item(
+            MALE,
+            "new_year",
+            occasion="new_year",
+            day=date(2026, 12, 29),
+            years=None,
+            belated=True,
+            send_at=december,
+        )
+    )
+    assert "с наступающим Новым" in held.subject and "опозданием" not in held.text and "уходящем" in held.text
+
+
+def test_a_merged_round_birthday_is_a_jubilee_as_in_its_own_letter(shipped: Renderer) -> None:
+    also = (Hit(MALE, "birthday", date(2026, 12, 27), 60, 100, "birthday"),)
+    out = shipped.render(
+        item(MALE, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None, also=also)
+    )
+    assert "поздравляем Вас и с прошедшим юбилеем!" in out.text
+    fortieth = (Hit(MALE, "birthday", date(2026, 12, 27), 40, 100, "birthday"),)
+    out = shipped.render(
+        item(MALE, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None, also=fortieth)
+    )
+    assert "поздравляем Вас и с прошедшим днём рождения!" in out.text
 
 
 def test_missing_company_and_first_name_never_leave_gaps(shipped: Renderer) -> None:
