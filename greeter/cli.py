@@ -584,27 +584,98 @@ def history(
 @click.option(
     "--from-csv",
     "csv_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Also read addresses from the first column of this CSV file.",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="Also read addresses from this CSV export (the e-mail column found by its header).",
 )
-@click.option("--reason", default="manual", show_default=True, help="Why (kept in the journal).")
+@click.option(
+    "--reason",
+    metavar="TEXT",
+    help="Why (kept in the journal) [default: manual; a file's lines: their Причина/Reason column "
+    "where filled in, else 'imported from FILE'].",
+)
+@click.option("--list", "show", is_flag=True, help="Show the do-not-contact list instead of adding to it.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    help="With --list: table, json or csv [default: table].",
+)
 @click.pass_obj
 @handles_errors
-def suppress(state: State, emails: tuple[str, ...], csv_file: Path | None, reason: str) -> None:
-    """Put addresses on the do-not-contact list; they are never greeted again."""
-    from greeter.config_loader import load_settings
+def suppress(
+    state: State,
+    emails: tuple[str, ...],
+    csv_file: Path | None,
+    reason: str | None,
+    show: bool,
+    fmt: str | None,
+) -> None:
+    """Put addresses on the do-not-contact list; they are never greeted again.
 
-    addresses = list(emails) + (_csv_addresses(csv_file) if csv_file else [])
-    if not addresses:
-        raise click.UsageError("give at least one address or --from-csv")
+    Every address is checked as contact e-mails are and compared without
+    regard to case. --from-csv reads a CRM's export as the contacts are read
+    (UTF-8 with or without BOM or Windows-1251, fields separated by
+    semicolons, commas, tabs or |) and takes the column headed Email, E-mail,
+    Почта, Электронная почта or Адрес электронной почты (or the contacts'
+    columns.email), or one address per line from a file without a header. A
+    Причина/Reason column, where filled in, is kept as that address's reason.
+
+    An invalid address (an argument or a line of the file) is reported as
+    `argument N: …` or `FILE:row N: column: …` and not stored; the others
+    are. Exit 0 if every address was good, 1 if some were rejected, 2 if the
+    file cannot be read at all (nothing is stored then).
+
+    \b
+    Examples:
+      greeter suppress ivan@example.com anna@example.com --reason "asked by phone"
+      greeter suppress --from-csv dnc.csv
+      greeter suppress --list
+      greeter suppress --list --format csv > do-not-contact.csv
+    """
+    from greeter.config_loader import load_settings
+    from greeter.suppression import Intake, from_arguments, from_file, print_list, store
+
+    if show:
+        if emails or csv_file:
+            raise click.UsageError("--list shows the list; give addresses or --from-csv without it")
+        settings = load_settings(state.config, today=config_day(None))
+        journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), readonly_ok=True)
+        try:
+            entries = journal.suppression_list()
+        finally:
+            journal.close()
+        print_list(entries, fmt or "table")
+        return
+    if fmt:
+        raise click.UsageError("--format goes with --list")
+    if not emails and not csv_file:
+        raise click.UsageError("give at least one address, --from-csv FILE or --list")
     settings = load_settings(state.config, today=config_day(None))
-    moment = datetime.now(ZoneInfo("UTC"))
-    journal = _open_journal(settings.storage.url, moment)
-    try:
-        n = journal.suppress(addresses, reason, moment)
-    finally:
-        journal.close()
-    click.echo(f"suppressed {n} new address(es); {len(addresses) - n} already on the list")
+    intake = Intake()
+    from_arguments(emails, intake, reason or "manual")
+    if csv_file:
+        from_file(
+            csv_file,
+            intake,
+            reason or f"imported from {csv_file.name}",
+            configured=settings.contacts.columns.email,
+        )
+    for problem in intake.problems:
+        click.echo(str(problem), err=True)
+    rows = list(intake.addresses.values())
+    added = 0
+    if rows:
+        moment = datetime.now(ZoneInfo("UTC"))
+        journal = _open_journal(settings.storage.url, moment)
+        try:
+            added = store(journal, rows, moment)
+        finally:
+            journal.close()
+    rejected = len(intake.problems)
+    tail = f"; {rejected} rejected (see above)" if rejected else ""
+    click.echo(f"suppressed {added} new address(es); {len(rows) - added} already on the list{tail}")
+    sys.exit(EXIT_PROBLEMS if rejected else 0)
 
 
 @main.command(context_settings=CONTEXT)
@@ -623,13 +694,6 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
     finally:
         journal.close()
     click.echo(f"removed {n} address(es) from the do-not-contact list")
-
-
-def _csv_addresses(path: Path) -> list[str]:
-    import csv
-
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [row[0].strip() for row in csv.reader(fh) if row and "@" in row[0]]
 
 
 @main.command(context_settings=CONTEXT)

@@ -7,6 +7,7 @@ that fails for it, an implausible date) can still name the place to fix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +16,32 @@ from types import MappingProxyType
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _NO_DATES: Mapping[str, date] = MappingProxyType({})
+_ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
+                          r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")  # fmt: skip
+
+
+def valid_email(text: str) -> str | None:
+    """The address as greeter uses it, or None if it is not a valid one; fast path for plain ASCII.
+
+    The one rule for every address greeter takes in: a contact's e-mail
+    (:class:`greeter.sources.rows.RowParser`) and the do-not-contact list
+    (:mod:`greeter.suppression`). ``text`` is taken as given (strip it first).
+    email_validator is imported here, not at the top: most exports never need it, and
+    importing it (with its IDNA tables) cost every greeter command ~40 ms of start-up.
+    """
+    if _ASCII_EMAIL.fullmatch(text):
+        return text
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return str(validate_email(text, check_deliverability=False).normalized)
+    except EmailNotValidError:
+        return None
+
+
+def email_key(address: str) -> str:
+    """How the do-not-contact list compares addresses: case-folded, as the planner folds ``contact.email``."""
+    return address.strip().casefold()
 
 
 class Gender(StrEnum):

@@ -77,7 +77,10 @@ class ConfigError(GreeterError, ValueError):
 
 
 class ContactsError(GreeterError, OSError):
-    """The contacts source as a whole cannot be read (missing file, wrong format)."""
+    """The contacts source as a whole cannot be read (missing file, wrong format).
+
+    Also a list read the same way, ``greeter suppress --from-csv``'s file.
+    """
 
     exit_code = EXIT_USAGE
 

@@ -30,6 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from greeter.contacts import email_key
 from greeter.errors import JournalError, JournalLockedError
 from greeter.journal_schema import (
     KEY_WHERE,
@@ -51,6 +52,7 @@ from greeter.journal_store import (
     JournalEntry,
     JournalKey,
     JournalStore,
+    Suppression,
 )
 from greeter.journal_transitions import Move, Transitions
 from greeter.plan_types import PastGreeting
@@ -470,7 +472,7 @@ class Journal(Transitions):
 
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
         """Add addresses (compared case-insensitively); returns how many were new."""
-        rows = [(e.strip().lower(), reason, db_time(now)) for e in emails if e.strip()]
+        rows = [(email_key(e), reason, db_time(now)) for e in emails if e.strip()]
         with self._db(write=True) as db:
             before = db.total_changes
             db.executemany(
@@ -482,17 +484,25 @@ class Journal(Transitions):
         """Remove addresses; returns how many were on the list."""
         with self._db(write=True) as db:
             before = db.total_changes
-            db.executemany("DELETE FROM suppression WHERE email = ?", [(e.strip().lower(),) for e in emails])
+            db.executemany("DELETE FROM suppression WHERE email = ?", [(email_key(e),) for e in emails])
             return db.total_changes - before
 
     def suppressed(self) -> set[str]:
-        """The whole list, lower-cased, for the planner to take as plain data."""
+        """The whole list, case-folded, for the planner to take as plain data."""
         with self._db() as db:
             return {r[0] for r in db.execute("SELECT email FROM suppression")}
 
+    def suppression_list(self) -> list[Suppression]:
+        with self._db() as db:
+            rows = db.execute("SELECT email, reason, created_at FROM suppression").fetchall()
+        return sorted(
+            (Suppression(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows),
+            key=lambda s: (s.created_at, s.email),
+        )
+
     def is_suppressed(self, email: str) -> bool:
         with self._db() as db:
-            row = db.execute("SELECT 1 FROM suppression WHERE email = ?", (email.strip().lower(),)).fetchone()
+            row = db.execute("SELECT 1 FROM suppression WHERE email = ?", (email_key(email),)).fetchone()
         return row is not None
 
 

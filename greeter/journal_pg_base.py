@@ -20,11 +20,12 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from greeter.contacts import email_key
 from greeter.db_url import one_line
 from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal_pg_schema import PgTarget
 from greeter.journal_pg_schema import row_to_entry as to_entry
-from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey
+from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey, Suppression
 from greeter.plan_types import PastGreeting
 
 __all__ = ["KEY_WHERE", "Conn", "PgJournalBase", "aware", "key_params", "pg_journal_error", "pg_message"]
@@ -261,7 +262,7 @@ class PgJournalBase:
 
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
         """Add addresses (compared case-insensitively); returns how many were new."""
-        clean = sorted({e.strip().lower() for e in emails if e.strip()})
+        clean = sorted({email_key(e) for e in emails if e.strip()})
         return self._run(
             lambda conn, _: (
                 conn.execute(
@@ -274,14 +275,21 @@ class PgJournalBase:
 
     def unsuppress(self, emails: Iterable[str]) -> int:
         """Remove addresses; returns how many were on the list."""
-        clean = [e.strip().lower() for e in emails]
+        clean = [email_key(e) for e in emails]
         return self._run(
             lambda conn, _: conn.execute("DELETE FROM suppression WHERE email = ANY(%s)", (clean,)).rowcount
         )
 
     def suppressed(self) -> set[str]:
-        """The whole list, lower-cased, for the planner to take as plain data."""
+        """The whole list, case-folded, for the planner to take as plain data."""
         return {r["email"] for r in self._read("SELECT email FROM suppression")}
 
+    def suppression_list(self) -> list[Suppression]:
+        rows = self._read("SELECT email, reason, created_at FROM suppression")
+        return sorted(
+            (Suppression(r["email"], r["reason"], r["created_at"]) for r in rows),
+            key=lambda s: (s.created_at, s.email),
+        )
+
     def is_suppressed(self, email: str) -> bool:
-        return bool(self._read("SELECT 1 FROM suppression WHERE email = %s", (email.strip().lower(),)))
+        return bool(self._read("SELECT 1 FROM suppression WHERE email = %s", (email_key(email),)))

@@ -42,6 +42,7 @@ __all__ = [
     "JournalKey",
     "JournalStateError",
     "JournalStore",
+    "Suppression",
 ]
 
 #: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
@@ -96,6 +97,15 @@ class JournalEntry:
     @property
     def key(self) -> JournalKey:
         return (self.contact_id, self.occasion, self.occasion_date)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """One address on the do-not-contact list (stored case-folded), why, and since when."""
+
+    email: str
+    reason: str
+    created_at: datetime
 
 
 class JournalStore(Protocol):
@@ -231,10 +241,16 @@ class JournalStore(Protocol):
         greetings, so asked only when a filter found nothing.
         """
 
-    def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int: ...
+    def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
+        """Add addresses (compared as :func:`greeter.contacts.email_key` does); how many were new."""
 
-    def unsuppress(self, emails: Iterable[str]) -> int: ...
+    def unsuppress(self, emails: Iterable[str]) -> int:
+        """Remove addresses; returns how many were on the list."""
 
-    def suppressed(self) -> set[str]: ...
+    def suppressed(self) -> set[str]:
+        """The whole list, case-folded, for the planner to take as plain data."""
+
+    def suppression_list(self) -> list[Suppression]:
+        """The whole list with reasons and times, oldest first (``greeter suppress --list``)."""
 
     def is_suppressed(self, email: str) -> bool: ...

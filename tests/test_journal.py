@@ -30,7 +30,14 @@ from greeter.journal import Journal, open_journal
 from greeter.journal_pg import PgJournal
 from greeter.journal_pg_base import pg_journal_error
 from greeter.journal_schema import MIGRATIONS, migrate
-from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalStateError, JournalStore
+from greeter.journal_store import (
+    CAP_STATES,
+    STATES,
+    ClaimRequest,
+    JournalStateError,
+    JournalStore,
+    Suppression,
+)
 from greeter.plan_types import PastGreeting
 from tests import databases
 from tests.conftest import TODAY
@@ -354,6 +361,24 @@ def test_suppression_list_is_case_insensitive_and_reports_changes(journal: Journ
     assert journal.unsuppress(["IVAN@EXAMPLE.COM", "nobody@example.com"]) == 1
     assert not journal.is_suppressed("ivan@example.com")
     assert journal.suppressed() == {"anna@example.com"}
+
+
+def test_suppression_list_shows_reason_and_time_and_folds_case_as_the_planner_does(
+    journal: JournalStore,
+) -> None:
+    later = NOW + timedelta(hours=1)
+    journal.suppress(["Straße@Example.de"], "bounced: 550", later)
+    journal.suppress(["Ivan@Example.COM", "anna@example.com"], "просил не писать", NOW)
+    assert journal.suppression_list() == [
+        Suppression("anna@example.com", "просил не писать", NOW),
+        Suppression("ivan@example.com", "просил не писать", NOW),
+        Suppression("strasse@example.de", "bounced: 550", later),
+    ]
+    # the planner compares contact.email.casefold(): ß and ss are one address to both
+    assert "Straße@example.de".casefold() in journal.suppressed()
+    assert journal.is_suppressed("STRASSE@example.de")
+    assert journal.unsuppress(["straße@example.de"]) == 1
+    assert [s.email for s in journal.suppression_list()] == ["anna@example.com", "ivan@example.com"]
 
 
 def test_sender_lock_held_by_another_process_names_its_pid(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from charset_normalizer import from_bytes
 
@@ -32,7 +33,7 @@ def detect_encoding(head: bytes) -> str:
             return "utf-8"
     best = from_bytes(head, cp_isolation=["cp1251", "koi8_r", "cp866", "utf_16", "latin_1"]).best()
     if best is None:
-        raise ContactsError("cannot tell the text encoding (set contacts.encoding, e.g. cp1251)")
+        raise ContactsError("cannot tell the text encoding")
     return str(best.encoding)
 
 
@@ -43,28 +44,44 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def read_rows(path: Path, encoding: str = "auto", delimiter: str = "auto") -> Iterator[tuple[int, list[str]]]:
+#: What the messages of :func:`read_rows` call the file, and the advice for an encoding not told.
+_WHAT = {
+    "contacts": ("contacts file", "set contacts.encoding, e.g. cp1251"),
+    "list": ("file", "is it a text file? save it as CSV, UTF-8 or Windows-1251"),
+}
+
+
+def read_rows(
+    path: Path,
+    encoding: str = "auto",
+    delimiter: str = "auto",
+    *,
+    what: Literal["contacts", "list"] = "contacts",
+) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(row number, cells)``; the header is row 1 and is yielded first.
 
     Row numbers count records as a spreadsheet does (a quoted field with line
-    breaks does not shift the rows after it).
+    breaks does not shift the rows after it). ``what``: the contacts, or a
+    list another command reads the same way (``greeter suppress --from-csv``),
+    whose messages name no contacts setting.
     """
+    name, advice = _WHAT[what]
     try:
         fh = path.open("rb")
     except FileNotFoundError:
-        raise ContactsError(f"{path}: contacts file not found") from None
+        raise ContactsError(f"{path}: {name} not found") from None
     except OSError as exc:
         raise ContactsError(f"{path}: cannot open ({exc.strerror})") from None
     with fh:
         head = fh.read(SNIFF_BYTES)
         fh.seek(0)
-        problem = wrong_format(path, head, "csv")
+        problem = wrong_format(path, head, "csv" if what == "contacts" else "list")
         if problem is not None:  # a workbook or a web page: no encoding or delimiter would help
             raise ContactsError(problem)
         try:
             enc = detect_encoding(head) if encoding == "auto" else encoding
         except ContactsError as exc:
-            raise ContactsError(f"{path}: {exc}") from None
+            raise ContactsError(f"{path}: {exc} ({advice})") from None
         try:
             codecs.lookup(enc)
         except LookupError:

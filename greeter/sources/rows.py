@@ -19,7 +19,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from greeter.config import ContactsSource
-from greeter.contacts import Contact, Gender
+from greeter.contacts import Contact, Gender, valid_email
 from greeter.errors import ContactsError, Problem
 from greeter.names import normalise_case, patronymic_gender, split_full_name
 from greeter.sources.dates import SAMPLES, DateParser
@@ -27,8 +27,6 @@ from greeter.sources.seen import SeenIndex
 from greeter.timezones import zone_hint
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
-_ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
-                          r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")  # fmt: skip
 _TAG_SPLIT = re.compile(r"[,;]")
 _DELIMITERS = re.compile(r"[;,\t|]")
 #: A line break followed by a line that has delimiters: an unclosed quote swallowed the next row(s).
@@ -166,7 +164,7 @@ class RowParser:
                 self._problem(line, "email", "no e-mail; this contact will be skipped as no_email", "warning")
             )
         else:
-            checked = self._email(email)
+            checked = valid_email(email)
             if checked is None:
                 return None, [self._problem(line, "email", f"{email!r} is not a valid e-mail address")]
             email = checked
@@ -304,21 +302,6 @@ class RowParser:
             message = f"{raw!r} is not a language code; the default applies"
             problems.append(self._problem(line, "locale", message, "warning"))
         return locale
-
-    def _email(self, text: str) -> str | None:
-        """The address as it should be used, or None if invalid; fast path for plain ASCII.
-
-        email_validator is imported here, not at the top: most exports never need it, and
-        importing it (with its IDNA tables) cost every greeter command ~40 ms of start-up.
-        """
-        if _ASCII_EMAIL.fullmatch(text):
-            return text
-        from email_validator import EmailNotValidError, validate_email
-
-        try:
-            return str(validate_email(text, check_deliverability=False).normalized)
-        except EmailNotValidError:
-            return None
 
     def _gender(self, text: str, line: int, problems: list[Problem]) -> Gender | None:
         if not text:

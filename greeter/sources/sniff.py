@@ -31,32 +31,40 @@ _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _HTML = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta")
 _EXCEL_XML = b"urn:schemas-microsoft-com:office:spreadsheet"
 _RESAVE = "open it in Excel/LibreOffice and save as .xlsx (or export CSV)"
+_EXPORT = "open it in Excel/LibreOffice and save it as CSV"
 
 
-def wrong_format(path: Path, head: bytes, source: Literal["csv", "xlsx"]) -> str | None:
+def wrong_format(path: Path, head: bytes, source: Literal["csv", "xlsx", "list"]) -> str | None:
     """The one-line message when the file is not what ``source`` reads, else None.
 
-    ``head`` is the file's first :data:`SNIFF_BYTES` bytes. For ``csv``, any
-    text passes (the encoding is told later); for ``xlsx``, only a ZIP
-    archive that is not an OpenDocument file does.
+    ``head`` is the file's first :data:`SNIFF_BYTES` bytes. For ``csv`` (the
+    contacts), any text passes (the encoding is told later); for ``xlsx``,
+    only a ZIP archive that is not an OpenDocument file does. ``list`` is a
+    CSV another command reads (``greeter suppress --from-csv``): only text
+    will do there, and the advice is to export CSV, not to change a setting.
     """
+    resave = _RESAVE if source != "list" else _EXPORT
     if head.startswith(OLE2_MAGIC):
         if _encrypted(path):
             return (
                 f"{path}: a password-protected Excel workbook; open it in Excel, remove the password "
                 "and save as .xlsx (or export CSV)"
             )
-        return f"{path}: old Excel .xls format; {_RESAVE}"
+        return f"{path}: old Excel .xls format; {resave}"
     if head.startswith(ZIP_MAGIC):
         if _ODS in head[:100]:
-            return f"{path}: an OpenDocument spreadsheet (.ods); {_RESAVE}"
+            return f"{path}: an OpenDocument spreadsheet (.ods); {resave}"
+        if source == "list":
+            return f"{path}: an XLSX workbook, not a CSV file; {resave}"
         return f"{path}: this is an XLSX workbook, set contacts.source: xlsx" if source == "csv" else None
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(_HTML):
-        return f"{path}: a web page (HTML), not a spreadsheet: some CRMs export .xls this way; {_RESAVE}"
+        return f"{path}: a web page (HTML), not a spreadsheet: some CRMs export .xls this way; {resave}"
     if start.startswith(b"<?xml") and _EXCEL_XML in head:
-        return f"{path}: an Excel 2003 XML spreadsheet; {_RESAVE}"
-    if source == "csv":
+        return f"{path}: an Excel 2003 XML spreadsheet; {resave}"
+    if source == "list" and b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return f"{path}: not a text file (it holds NUL bytes); {resave}"
+    if source in ("csv", "list"):
         return None
     if not head:
         return f"{path}: the file is empty (0 bytes), not an XLSX workbook"

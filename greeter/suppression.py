@@ -1,0 +1,190 @@
+"""``greeter suppress``: the do-not-contact list taken in from the command line or a CRM's export, and shown.
+
+A list file is read exactly as the contacts are
+(:func:`greeter.sources.csv_source.read_rows`: UTF-8 with or without BOM or
+Windows-1251, told by the BOM and charset-normalizer; ``;``, ``,``, tab or
+``|`` sniffed from the first line). The e-mail column is found by its header
+(``Email``, ``E-mail``, ``Почта``, ``Электронная почта``, ``Адрес электронной
+почты``… in any case, or the contacts' own ``columns.email``); a file whose
+first line already holds an address has no header, and a one-column file is
+a plain list of addresses. Every address passes the contacts' rule
+(:func:`greeter.contacts.valid_email`) — a line that does not is reported as
+``file:row N: column: message`` and skipped, never stored as an "address" the
+planner could not match. A ``Причина``/``Reason`` column, where filled in,
+is the stored reason of its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from greeter.contacts import email_key, valid_email
+from greeter.errors import ContactsError, Problem
+from greeter.journal_store import JournalStore, Suppression
+
+__all__ = ["COLUMNS", "Intake", "from_arguments", "from_file", "print_list", "store"]
+
+#: The fields of ``greeter suppress --list --format json|csv``.
+COLUMNS = ("email", "reason", "created_at")
+
+
+def _name(header: str) -> str:
+    """A header as compared: case-folded, ё as е, letters and digits only (``E-mail`` = ``email``)."""
+    return "".join(ch for ch in header.casefold().replace("ё", "е") if ch.isalnum())
+
+
+#: Headers of the e-mail column as CRMs export them (compared by :func:`_name`).
+EMAIL_HEADERS = frozenset(
+    _name(h)
+    for h in (
+        "Email", "E-mail", "Mail", "Email address", "E-mail address", "Почта", "Эл. почта",
+        "Электронная почта", "Адрес электронной почты", "Адрес почты", "E-mail адрес", "Емейл", "Имейл",
+    )
+)  # fmt: skip
+#: Failing an exact name, a header containing one of these (``Email клиента``, ``Рабочая почта``).
+_EMAIL_PARTS = ("email", "почт")
+#: Headers of a column whose text becomes the stored reason.
+REASON_HEADERS = frozenset(
+    _name(h) for h in ("Reason", "Причина", "Comment", "Комментарий", "Примечание", "Note", "Основание")
+)
+
+
+@dataclass
+class Intake:
+    """What a command line and a file gave: addresses to store (by comparison key) and the rejected."""
+
+    #: email_key → (the address, its reason); the first mention of an address wins.
+    addresses: dict[str, tuple[str, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, address: str, reason: str) -> None:
+        self.addresses.setdefault(email_key(address), (address, reason))
+
+
+def from_arguments(emails: Sequence[str], intake: Intake, reason: str) -> None:
+    """The addresses given as arguments; each invalid one is a problem naming its position."""
+    for number, raw in enumerate(emails, 1):
+        text = raw.strip()
+        checked = valid_email(text) if text else None
+        if checked is None:
+            what = "an empty address" if not text else f"{text!r} is not a valid e-mail address"
+            intake.problems.append(Problem(f"argument {number}", "", f"{what}; not suppressed"))
+        else:
+            intake.add(checked, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where a list file keeps its addresses and reasons."""
+
+    email: int
+    reason: int | None
+    #: The header row's cells, or None when the first row is already data.
+    header: list[str] | None
+
+    def column(self, index: int) -> str:
+        if self.header is not None and index < len(self.header) and self.header[index]:
+            return self.header[index]
+        return f"column {index + 1}"
+
+
+def _layout(path: Path, first: Sequence[str], configured: str) -> _Layout:
+    """Read the first non-blank row: a header naming the e-mail column, or already an address."""
+    cells = [c.strip() for c in first]
+    if any("@" in c for c in cells):  # an address: the file has no header
+        return _Layout(next(i for i, c in enumerate(cells) if "@" in c), None, None)
+    names = [_name(c) for c in cells]
+    wanted = EMAIL_HEADERS | {_name(configured)}
+    email = next((i for i, n in enumerate(names) if n in wanted), None)
+    if email is None:
+        email = next((i for i, n in enumerate(names) if any(p in n for p in _EMAIL_PARTS)), None)
+    if email is None:
+        if len(cells) == 1:  # one column and no header: a bad first address, reported as such
+            return _Layout(0, None, None)
+        shown = ", ".join(repr(c) for c in cells[:20]) + (", …" if len(cells) > 20 else "")
+        raise ContactsError(
+            f"{path}: no e-mail column: the header row has {shown}; name the column Email or "
+            "Почта (or give one address per line)"
+        )
+    reason = next((i for i, n in enumerate(names) if n in REASON_HEADERS and i != email), None)
+    return _Layout(email, reason, cells)
+
+
+def from_file(path: Path, intake: Intake, reason: str, *, configured: str = "email") -> None:
+    """Every address of a list file; each bad line is a located problem, the rest are kept.
+
+    A line's reason is the text of its reason column where there is one,
+    else ``reason``. ``configured`` is the contacts' ``columns.email``: the
+    same CRM's header is recognised whatever it is. Blank lines are skipped,
+    as the contacts loader skips them; a line with other cells but no address
+    is a problem. Raises :class:`ContactsError` (exit 2) for a file that
+    cannot be read at all.
+    """
+    from greeter.sources.csv_source import read_rows
+
+    source = str(path)
+    layout: _Layout | None = None
+    for number, cells in read_rows(path, what="list"):
+        if not any(c.strip() for c in cells):
+            continue
+        if layout is None:
+            layout = _layout(path, cells, configured)
+            if layout.header is not None:
+                continue
+        column = layout.column(layout.email)
+        text = cells[layout.email].strip() if layout.email < len(cells) else ""
+        checked = valid_email(text) if text else None
+        if checked is None:
+            what = "no e-mail address" if not text else f"{text!r} is not a valid e-mail address"
+            message = f"{what}; the line is skipped"
+            intake.problems.append(Problem(source, column, message, number, kind="row"))
+            continue
+        own = ""
+        if layout.reason is not None and layout.reason < len(cells):
+            own = " ".join(cells[layout.reason].split())
+        intake.add(checked, own or reason)
+    if layout is None:
+        raise ContactsError(f"{path}: the file is empty (no addresses)")
+
+
+def store(journal: JournalStore, entries: Iterable[tuple[str, str]], now: datetime) -> int:
+    """Put ``(address, reason)`` pairs on the list in one transaction; returns how many were new."""
+    by_reason: dict[str, list[str]] = {}
+    for address, reason in entries:
+        by_reason.setdefault(reason, []).append(address)
+    with journal.batch():
+        return sum(journal.suppress(addresses, reason, now) for reason, addresses in by_reason.items())
+
+
+def _row(entry: Suppression) -> dict[str, str]:
+    return {"email": entry.email, "reason": entry.reason, "created_at": entry.created_at.isoformat()}
+
+
+def print_list(entries: Sequence[Suppression], fmt: str) -> None:
+    """The list as ``greeter history`` prints the journal: a table, JSON or CSV."""
+    if fmt == "json":
+        json.dump([_row(e) for e in entries], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(_row(e) for e in entries)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from greeter.console import table_console
+
+    table = Table(title=f"do-not-contact list: {len(entries)} address(es)")
+    for name in ("e-mail", "reason", "since (UTC)"):
+        table.add_column(name, overflow="fold")
+    for e in entries:
+        table.add_row(escape(e.email), escape(e.reason), f"{e.created_at.astimezone(UTC):%Y-%m-%d %H:%M}")
+    table_console().print(table)

@@ -1,0 +1,237 @@
+"""``greeter suppress`` and ``unsuppress``: the do-not-contact list through the real CLI and journal.
+
+The lists are what CRMs export (UTF-8 with BOM and ``;``, Windows-1251, a bare
+column of addresses); every address is checked as contacts' are, a bad line
+is reported as ``file:row N: column: message`` and skipped, and what is stored
+is what the planner matches: ``greeter preview`` shows those clients as
+``suppressed``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from greeter.cli import main
+from greeter.journal import Journal
+from tests.conftest import MakeProject, contact_row
+
+#: A Monday; every contact below has a birthday on it.
+DAY = "2027-04-12"
+NOW = f"{DAY}T09:00"
+CLIENTS = [contact_row(f"{i}", f"client{i:02d}@example.com", birthday="12.04.1980") for i in range(1, 13)] + [
+    contact_row("13", "Иван@Пример.РФ", birthday="12.04.1980")  # an internationalised address
+]
+#: The file of the report: Russian CRMs export UTF-8 with a BOM and ``;``.
+CRM_EXPORT = (
+    "Email;Причина;Дата\n"
+    "client05@example.com;просил не писать;01.12.2026\n"
+    "Client06@Example.COM;отписался по телефону;02.12.2026\n"
+    "client07@example.com;;03.12.2026\n"
+)
+
+
+def greeter(config: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--config", str(config), *args])
+
+
+def listed(config: Path) -> dict[str, str]:
+    """The list as ``greeter suppress --list --format json`` shows it: address → reason."""
+    result = greeter(config, "suppress", "--list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return {row["email"]: row["reason"] for row in json.loads(result.stdout)}
+
+
+def preview_reasons(config: Path) -> dict[str, str | None]:
+    """Each contact's birthday on DAY as ``greeter preview`` plans it: None (send) or the skip reason."""
+    result = greeter(config, "preview", "--from", DAY, "--days", "1", "--format", "json", "--now", NOW)
+    assert result.exit_code == 0, result.output
+    return {d["email"]: d["reason"] for d in json.loads(result.stdout) if d["occasion"] == "birthday"}
+
+
+def test_a_crm_export_with_bom_and_semicolons_suppresses_the_addresses_not_the_lines(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(CLIENTS)
+    dnc = config.parent / "dnc.csv"
+    dnc.write_text(CRM_EXPORT, encoding="utf-8-sig")
+    assert preview_reasons(config)["client05@example.com"] is None  # greeted before
+
+    result = greeter(config, "suppress", "--from-csv", str(dnc))
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout == "suppressed 3 new address(es); 0 already on the list\n"
+    assert listed(config) == {
+        "client05@example.com": "просил не писать",
+        "client06@example.com": "отписался по телефону",
+        "client07@example.com": "imported from dnc.csv",  # no reason on its line
+    }
+    reasons = preview_reasons(config)
+    assert {e for e, r in reasons.items() if r == "suppressed"} == {
+        "client05@example.com",
+        "client06@example.com",  # Client06@Example.COM in the file: compared without case
+        "client07@example.com",
+    }
+    assert reasons["client08@example.com"] is None
+
+    again = greeter(config, "suppress", "--from-csv", str(dnc))
+    assert again.exit_code == 0 and again.stdout == "suppressed 0 new address(es); 3 already on the list\n"
+
+
+def test_a_windows_1251_export_with_a_russian_header(make_project: MakeProject) -> None:
+    config = make_project(CLIENTS)
+    dnc = config.parent / "стоп-лист.csv"
+    lines = ["Электронная почта;Причина", "client03@example.com;Жалоба на рассылку", "client04@example.com;"]
+    dnc.write_bytes("\r\n".join([*lines, "ИВАН@пример.рф;просил не писать", ""]).encode("cp1251"))
+    result = greeter(config, "suppress", "--from-csv", str(dnc), "--reason", "стоп-лист отдела продаж")
+    assert result.exit_code == 0, result.output
+    assert listed(config) == {
+        "client03@example.com": "Жалоба на рассылку",
+        "client04@example.com": "стоп-лист отдела продаж",  # --reason for lines without their own
+        "иван@пример.рф": "просил не писать",
+    }
+    reasons = preview_reasons(config)
+    assert {e for e, r in reasons.items() if r == "suppressed"} == {
+        "client03@example.com",
+        "client04@example.com",
+        "Иван@пример.рф",  # the contact's address as loaded (the domain normalised): the same one
+    }
+
+
+def test_a_single_column_without_header_is_a_list_of_addresses(make_project: MakeProject) -> None:
+    config = make_project(CLIENTS)
+    dnc = config.parent / "list.txt"
+    dnc.write_text("client08@example.com\n\nCLIENT09@EXAMPLE.COM\nclient08@example.com\n", encoding="utf-8")
+    result = greeter(config, "suppress", "--from-csv", str(dnc))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "suppressed 2 new address(es); 0 already on the list\n"
+    assert set(listed(config)) == {"client08@example.com", "client09@example.com"}
+
+
+def test_bad_lines_are_reported_with_their_row_and_skipped_the_rest_stored_exit_1(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(CLIENTS)
+    dnc = config.parent / "dnc.csv"
+    dnc.write_text(
+        CRM_EXPORT
+        + "client10@example.com;просил не писать;04.12.2026\n"
+        + "client12@example.com, client11@example.com;двое;05.12.2026\n"
+        + ";без адреса;06.12.2026\n"
+        + "client11@example.com;;07.12.2026\n",
+        encoding="utf-8-sig",
+    )
+    result = greeter(config, "suppress", "--from-csv", str(dnc))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{dnc}:row 6: Email: 'client12@example.com, client11@example.com' is not a valid e-mail address;"
+        " the line is skipped",
+        f"{dnc}:row 7: Email: no e-mail address; the line is skipped",
+    ]
+    assert result.stdout == "suppressed 5 new address(es); 0 already on the list; 2 rejected (see above)\n"
+    assert set(listed(config)) == {f"client{i:02d}@example.com" for i in (5, 6, 7, 10, 11)}
+    assert preview_reasons(config)["client12@example.com"] is None
+
+
+def test_no_whole_line_is_ever_stored_as_an_address(make_project: MakeProject) -> None:
+    """The defect: the first column of a ``;`` file was the whole line, stored as an "address"."""
+    config = make_project(CLIENTS)
+    dnc = config.parent / "dnc.csv"
+    dnc.write_text(CRM_EXPORT, encoding="utf-8-sig")
+    assert greeter(config, "suppress", "--from-csv", str(dnc)).exit_code == 0
+    with Journal.open(f"sqlite:///{config.parent}/data/journal.sqlite3", now=datetime.now(UTC)) as journal:
+        stored = journal.suppressed()
+    assert stored == {"client05@example.com", "client06@example.com", "client07@example.com"}
+    assert not any(";" in address for address in stored)
+
+
+def test_invalid_arguments_are_reported_and_not_stored_exit_1(make_project: MakeProject) -> None:
+    config = make_project(CLIENTS)
+    result = greeter(config, "suppress", "nonsense", "client12@example.com;")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "argument 1: 'nonsense' is not a valid e-mail address; not suppressed",
+        "argument 2: 'client12@example.com;' is not a valid e-mail address; not suppressed",
+    ]
+    assert result.stdout == "suppressed 0 new address(es); 0 already on the list; 2 rejected (see above)\n"
+    assert listed(config) == {}
+
+    mixed = greeter(config, "suppress", "Client01@Example.com", "client02@", "--reason", "звонил")
+    assert mixed.exit_code == 1
+    assert mixed.stderr == "argument 2: 'client02@' is not a valid e-mail address; not suppressed\n"
+    assert listed(config) == {"client01@example.com": "звонил"}
+
+
+def test_addresses_on_the_command_line_and_unsuppress_keep_working(make_project: MakeProject) -> None:
+    config = make_project(CLIENTS)
+    result = greeter(config, "suppress", "client01@example.com", "CLIENT02@example.com")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert listed(config) == {"client01@example.com": "manual", "client02@example.com": "manual"}
+    assert preview_reasons(config)["client02@example.com"] == "suppressed"
+    removed = greeter(config, "unsuppress", "Client02@Example.COM")
+    assert removed.exit_code == 0 and removed.stdout == "removed 1 address(es) from the do-not-contact list\n"
+    assert set(listed(config)) == {"client01@example.com"}
+    assert preview_reasons(config)["client02@example.com"] is None
+
+
+def test_list_as_table_json_and_csv(make_project: MakeProject) -> None:
+    config = make_project(CLIENTS)
+    assert greeter(config, "suppress", "--list", "--format", "json").stdout == "[]\n"
+    dnc = config.parent / "dnc.csv"
+    dnc.write_text(CRM_EXPORT, encoding="utf-8-sig")
+    assert greeter(config, "suppress", "--from-csv", str(dnc)).exit_code == 0
+
+    table = greeter(config, "suppress", "--list")
+    assert table.exit_code == 0, table.output
+    assert "do-not-contact list: 3 address(es)" in table.stdout
+    lines = [line for line in table.stdout.splitlines() if "client05@example.com" in line]
+    assert len(lines) == 1 and "просил не писать" in lines[0]
+    assert datetime.now(UTC).strftime("%Y-%m-%d") in lines[0]
+
+    rows = json.loads(greeter(config, "suppress", "--list", "--format", "json").stdout)
+    assert [sorted(r) for r in rows] == [["created_at", "email", "reason"]] * 3
+    assert datetime.fromisoformat(rows[0]["created_at"]).tzinfo is not None
+
+    csv_out = greeter(config, "suppress", "--list", "--format", "csv").stdout.splitlines()
+    assert csv_out[0] == "email,reason,created_at"
+    assert sorted(line.split(",")[0] for line in csv_out[1:]) == [
+        "client05@example.com",
+        "client06@example.com",
+        "client07@example.com",
+    ]
+
+
+def test_list_and_format_are_checked_as_usage(make_project: MakeProject) -> None:
+    config = make_project(CLIENTS)
+    assert greeter(config, "suppress", "--list", "a@example.com").exit_code == 2
+    assert greeter(config, "suppress", "--format", "json", "a@example.com").exit_code == 2
+    assert greeter(config, "suppress").exit_code == 2
+
+
+def test_a_file_that_cannot_be_read_is_one_line_and_exit_2(make_project: MakeProject) -> None:
+    config = make_project(CLIENTS)
+    folder = config.parent
+    (folder / "binary.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (folder / "no-email.csv").write_text("Имя;Телефон\nИван;+7 900 000-00-00\n", encoding="utf-8")
+    (folder / "empty.csv").write_bytes(b"")
+    (folder / "book.csv").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    expected = {
+        "missing.csv": "missing.csv: file not found",
+        "binary.csv": "binary.csv: not a text file (it holds NUL bytes); open it in Excel/LibreOffice and save"
+        " it as CSV",
+        "no-email.csv": "no-email.csv: no e-mail column: the header row has 'Имя', 'Телефон'; name the column"
+        " Email or Почта (or give one address per line)",
+        "empty.csv": "empty.csv: the file is empty (no addresses)",
+        "book.csv": "book.csv: an XLSX workbook, not a CSV file; open it in Excel/LibreOffice and save it as CSV",
+        "data": "data: cannot open (Is a directory)",
+    }
+    for name, message in expected.items():
+        result = greeter(config, "suppress", "client01@example.com", "--from-csv", str(folder / name))
+        assert result.exit_code == 2, (name, result.output)
+        assert result.stderr == f"{folder}/{message}\n", name
+        assert "Traceback" not in result.output
+    assert listed(config) == {}  # nothing stored, not even the good argument
