@@ -226,6 +226,7 @@ class Daemon:
             if self._stop.is_set():  # SIGTERM arrived while planning
                 cycle.deliverer.stop()
             await deliver_cycle(cycle)
+            next_send = cycle.next_send  # now with the retries this run left
             probed = await self._probe_if_degraded(cycle.wire)
         except asyncio.CancelledError:
             # Only _shutdown cancels a run (its letters outlived shutdown_timeout_seconds). Handled

@@ -165,6 +165,15 @@ class JournalSql(JournalStore, ABC):
             {"now": self._at(now)},
         )
 
+    def next_retry_at(self, now: datetime) -> datetime | None:
+        """When the earliest ``retry`` not yet due at ``now`` becomes due, if any."""
+        rows = self._entries(
+            f"SELECT * FROM greetings WHERE state = 'retry' AND next_attempt_at > {self._p('now')}"
+            " ORDER BY next_attempt_at LIMIT 1",
+            {"now": self._at(now)},
+        )
+        return rows[0].next_attempt_at if rows else None
+
     def history(
         self,
         contact_id: str | None = None,

@@ -200,6 +200,9 @@ class JournalStore(Protocol):
 
     def due_retries(self, now: datetime) -> list[JournalEntry]: ...
 
+    def next_retry_at(self, now: datetime) -> datetime | None:
+        """When the earliest ``retry`` not yet due at ``now`` becomes due (the daemon wakes then)."""
+
     def payload(self, key: JournalKey) -> bytes | None: ...
 
     def history(

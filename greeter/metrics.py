@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from greeter.errors import GreeterError
 from greeter.journal_store import STATES
 
 
@@ -60,18 +61,32 @@ class GreeterCollector(Collector):
         self._stats = stats
 
     def collect(self) -> Iterator[Metric]:
-        greetings = GaugeMetricFamily(
-            "greeter_greetings",
-            "Greetings in the journal by state and occasion",
-            labels=["state", "occasion"],
+        # A journal that does not answer (PostgreSQL down, the SQLite file gone) must not take
+        # the rest down with it: the run and delivery metrics matter most during that outage.
+        try:
+            counts: dict[tuple[str, str], int] | None = self._counts()
+        except GreeterError:
+            counts = None
+        yield GaugeMetricFamily(
+            "greeter_journal_up", "1 if the journal answered this scrape", value=0 if counts is None else 1
         )
-        counts = self._counts()
-        occasions = sorted({occ for _, occ in counts})
-        for state in STATES:
-            for occ in occasions:
-                greetings.add_metric([state, occ], counts.get((state, occ), 0))
-        yield greetings
+        if counts is not None:
+            greetings = GaugeMetricFamily(
+                "greeter_greetings",
+                "Greetings in the journal by state and occasion",
+                labels=["state", "occasion"],
+            )
+            occasions = sorted({occ for _, occ in counts})
+            for state in STATES:
+                for occ in occasions:
+                    greetings.add_metric([state, occ], counts.get((state, occ), 0))
+            yield greetings
         s = self._stats
+        yield GaugeMetricFamily(
+            "greeter_start_time_seconds",
+            "When this daemon started (alert on the age of the last success, or of this before one)",
+            value=s.started_at.timestamp(),
+        )
         runs = CounterMetricFamily("greeter_runs", "Plan-and-deliver runs since start", labels=["result"])
         runs.add_metric(["ok"], s.runs - s.failed_runs - s.degraded_runs)
         runs.add_metric(["error"], s.failed_runs)

@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from greeter.build_pool import built_letters, worker_count
-from greeter.calendar_rules import WorkCalendar, in_window
+from greeter.calendar_rules import WorkCalendar, in_window, next_window_open
 from greeter.config import Settings
 from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
 from greeter.dkim_sign import load_signer
@@ -197,8 +197,14 @@ def plan_cycle(
     if dry_run:
         return Cycle(deliverer, [], [], zones, report, due_count, 0, next_send)
     deliverer.record_skips(skips)
-    retries = _due_retries(journal, deliverer, zones, settings, now, pw.calendar)
+    retries, retry_wake = _due_retries(journal, deliverer, zones, settings, now, pw.calendar)
+    next_send = _earliest(next_send, retry_wake)
     return Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
+
+
+def _earliest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return min(known) if known else None
 
 
 async def deliver_cycle(
@@ -238,6 +244,9 @@ async def deliver_cycle(
             progress=tick,
             fresh=fresh,
         )
+        # The daemon wakes for the next retry too, not only for the next planned letter: with a
+        # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.
+        cycle.next_send = _earliest(cycle.next_send, journal.next_retry_at(now))
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:
@@ -275,9 +284,14 @@ def _due_retries(
     settings: Settings,
     now: datetime,
     calendar: WorkCalendar,
-) -> list[tuple[JournalEntry, bytes]]:
-    """Retries whose time has come, inside the recipient's window and before their deadline."""
+) -> tuple[list[tuple[JournalEntry, bytes]], datetime | None]:
+    """Retries whose time has come, inside the recipient's window and before their deadline.
+
+    Also when the earliest of those due but outside their recipient's window
+    (evening, a weekend) may go: its window's next opening.
+    """
     ready: list[tuple[JournalEntry, bytes]] = []
+    wake: datetime | None = None
     for entry in journal.due_retries(now):
         tz = zones.get(entry.contact_id, ZoneInfo(settings.defaults.timezone))
         if now > deadline(entry.occasion_date, tz, settings.catch_up_days):
@@ -285,11 +299,13 @@ def _due_retries(
             deliverer.summary.skipped["expired"] += 1
             continue
         if not in_window(now.astimezone(tz), tz, settings.send_window, calendar):
+            opens = next_window_open(now.astimezone(tz), tz, settings.send_window, calendar)
+            wake = opens if wake is None else min(wake, opens)
             continue
         data = journal.payload(entry.key)
         if data is not None:
             ready.append((entry, data))
-    return ready
+    return ready, wake
 
 
 def print_due(item: PlanItem) -> None:

@@ -1,0 +1,77 @@
+"""The daemon wakes for retries, not only for planned letters, and /metrics survives a journal outage.
+
+Found by an operator: with a daily cron (``0 3 * * *``) and the mail server down
+for a few seconds at start, 20 greetings went to ``retry`` with a 20-second
+backoff and then waited for the next day's cron: the run line said
+``"next_send": null``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from greeter.errors import JournalUnavailableError
+from greeter.journal import Journal
+from greeter.metrics import RunStats, render_metrics
+from greeter.testing import SmtpSink, free_port
+from tests.conftest import MakeProject
+from tests.daemon_harness import DaemonProcess
+from tests.test_send_e2e import NOW, people, smtp
+
+T0 = datetime(2027, 4, 14, 8, 0, tzinfo=UTC)
+
+
+def test_the_journal_says_when_the_next_retry_is_due(tmp_path: Path) -> None:
+    with Journal.open(f"sqlite:///{tmp_path}/j.sqlite3", now=T0) as journal:
+        assert journal.next_retry_at(T0) is None
+        for n, minutes in enumerate((30, 5, 90)):
+            key = (f"c{n}", "birthday", date(2027, 4, 14))
+            assert journal.claim(
+                key, email=f"c{n}@example.com", message_id=f"<m{n}@x>", planned_at=T0, now=T0
+            )
+            journal.mark_retry(key, "451 4.3.0 later", T0 + timedelta(minutes=minutes), T0)
+        assert journal.next_retry_at(T0) == T0 + timedelta(minutes=5)
+        # Due ones are due_retries' business; next_retry_at looks past now.
+        assert journal.next_retry_at(T0 + timedelta(minutes=5)) == T0 + timedelta(minutes=30)
+        assert journal.next_retry_at(T0 + timedelta(minutes=90)) is None
+
+
+def test_a_daemon_on_a_daily_cron_wakes_for_its_retries(make_project: MakeProject) -> None:
+    port = free_port()  # the mail server is down when the daemon starts
+    settings = smtp(port)
+    settings["delivery"]["retry"] = {"initial_seconds": 120}
+    config = make_project(people(3), schedule={"cron": "0 3 * * *"}, **settings)
+    # 60 rehearsal seconds a real second: the 2-minute backoff passes in ~2 s, the cron's next
+    # tick (03:00 tomorrow) would take ~16 minutes.
+    with DaemonProcess(config, "--now", NOW, "--speed", "60", "--listen", "127.0.0.1:0") as daemon:
+        down = daemon.wait_for("run")
+        assert (down["due"], down["retry"]) == (3, 3)
+        assert down["next_send"] is not None, "the retries' time is the next wake-up"
+        woke_at = datetime.fromisoformat(down["next_send"])
+        assert woke_at - datetime.fromisoformat(down["now"]) <= timedelta(minutes=3)
+        with SmtpSink(port=port) as sink:
+            sent = daemon.wait_for("run", lambda e: e["sent"] > 0, timeout=30)
+            assert sent["sent"] == 3 and datetime.fromisoformat(sent["now"]) >= woke_at
+            assert daemon.stop() == 0
+        assert len(sink.messages) == 3
+
+
+def _stats() -> RunStats:
+    return RunStats(started_at=T0, runs=4, degraded_runs=1, last_success_at=T0 + timedelta(minutes=10))
+
+
+def test_metrics_are_served_while_the_journal_does_not_answer() -> None:
+    def down() -> dict[tuple[str, str], int]:
+        raise JournalUnavailableError("journal postgresql://127.0.0.1/test: the server does not answer")
+
+    text = render_metrics(down, _stats()).decode()
+    assert re.search(r"^greeter_journal_up 0\.0$", text, re.M)
+    assert "greeter_greetings{" not in text, "no made-up counts"
+    assert re.search(r'^greeter_runs_total\{result="degraded"\} 1\.0$', text, re.M)
+    start = re.search(r"^greeter_start_time_seconds (\S+)$", text, re.M)
+    assert start is not None and float(start.group(1)) == T0.timestamp()
+    up = render_metrics(lambda: {("sent", "birthday"): 2}, _stats()).decode()
+    assert re.search(r"^greeter_journal_up 1\.0$", up, re.M)
+    assert re.search(r'^greeter_greetings\{occasion="birthday",state="sent"\} 2\.0$', up, re.M)
