@@ -63,12 +63,14 @@ class CheckReport:
     smtp: tuple[str, bool, str] | None = None
     #: The SMTP password is not where the config says (``send`` would stop with exit 2).
     smtp_errors: int = 0
+    #: The unsubscribe secret's variable is not set (``send`` and ``run`` would stop with exit 2).
+    secret_errors: int = 0
 
     @property
     def errors(self) -> int:
         """Problems that make the check fail: rejected rows, unreadable columns, broken templates,
         failed renders, databases."""
-        broken = sum(not d.ok for d in self.databases) + self.smtp_errors
+        broken = sum(not d.ok for d in self.databases) + self.smtp_errors + self.secret_errors
         rows = self.rows_rejected + self.column_errors
         return rows + self.template_errors + self.render_failures + broken
 
@@ -161,6 +163,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         report, settings.storage.url, settings.contacts.url if settings.contacts.source == "sql" else None
     )
     check_smtp(report, settings)
+    check_unsubscribe_secret(report, settings)
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
     template_problems = _locate_missing(renderer.check(names), settings, config_file)
@@ -379,6 +382,21 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
     report.smtp = (where, False, f"cannot connect: {reason}")
     message = f"cannot connect: {reason}; sending would retry"
     report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message, severity="warning"))
+
+
+def check_unsubscribe_secret(report: CheckReport, settings: Settings) -> None:
+    """The secret that signs one-click unsubscribe tokens must be where the config says.
+
+    An error, reported in the words ``send`` and ``run`` refuse with (the
+    value itself is never shown).
+    """
+    from greeter.send import read_secret
+
+    try:
+        read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
+    except ConfigError as exc:
+        report.problems.extend(exc.problems)
+        report.secret_errors += len(exc.problems)
 
 
 def check_databases(report: CheckReport, storage_url: str, contacts_url: str | None) -> None:

@@ -29,6 +29,7 @@ from greeter.errors import (
     EXIT_BUG,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    ConfigError,
     GreeterError,
     JournalFailedMidRunError,
     JournalLockedError,
@@ -135,9 +136,11 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
       1  the run completed, but some rows were invalid or some greetings failed
       2  usage or configuration error (nothing was sent)
       3  internal error (a bug in greeter; --verbose shows the traceback)
-      75  the journal cannot be written or reached now (disk full, I/O error,
-          database locked too long, PostgreSQL down): try again later; send
-          says how many letters had left before it failed
+      75  try again later: the journal cannot be written or reached now (disk
+          full, I/O error, database locked too long, PostgreSQL down),
+          another greeter is already sending from the same SQLite journal,
+          or the daemon's HTTP port is in use; send says how many letters
+          had left before the journal failed
       141  the reader of the output went away (e.g. `greeter preview | head`)
     """
     ctx.obj = State(config, verbose)
@@ -421,17 +424,23 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     the catch-up deadline), failed (5xx; unknown users are suppressed) or
     uncertain (the connection broke after the message was handed over — never
     resent automatically; see `greeter history --state uncertain`).
-    Exit 1 if anything failed or is uncertain; exit 75 if the journal cannot
-    be written or reached (disk full, PostgreSQL down): the message says how
-    many letters the server had accepted before that, and nothing recorded is
-    sent twice when you run it again.
+    Exit 1 if anything failed or is uncertain; exit 2 if the config is
+    unusable (also a missing SMTP password or unsubscribe secret: nothing is
+    sent); exit 75 if the journal cannot be written or reached (disk full,
+    PostgreSQL down) — the message says how many letters the server had
+    accepted before that, and nothing recorded is sent twice when you run it
+    again — or another greeter is already sending from the same SQLite
+    journal (nothing is sent; run it again once that one has finished).
     """
     from greeter.runtime import load_inputs
-    from greeter.send import print_due, send_once
+    from greeter.send import missing_secrets, print_due, send_once
 
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     moment = parse_now(now, settings.defaults.timezone)
+    missing = missing_secrets(settings, smtp=not dry_run)  # before the journal is touched
+    if missing:
+        raise ConfigError(missing)
     try:
         journal = _open_journal(settings.storage.url, moment)
         try:

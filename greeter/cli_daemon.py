@@ -29,8 +29,11 @@ def _host_port(value: str | None) -> tuple[str, int] | None:
     if value is None:
         return None
     host, _, port = value.rpartition(":")
-    if not host or not port.isdigit():
-        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8025 (port 0 picks a free one)")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise click.BadParameter(
+            "use HOST:PORT, e.g. 127.0.0.1:8025 (a port from 0 to 65535; 0 picks a free one)",
+            param_hint="--listen",
+        )
     return host.strip("[]"), int(port)
 
 
@@ -67,9 +70,13 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     Only one daemon may send from a SQLite journal at a time.
 
     Everything it says is a log line (JSON under systemd), start-up errors
-    included. Exit 2: the config is unusable (restarting cannot help);
-    exit 75: the journal cannot be written or reached (disk full, PostgreSQL
-    down) — the systemd unit restarts it until it can.
+    included (a cannot_start line). Exit 2: the config is unusable —
+    restarting cannot help: a config or template error, a missing SMTP
+    password or unsubscribe secret, an invalid storage.url, an HTTP address
+    that cannot be bound at all. Exit 75: try again later — the journal
+    cannot be written or reached (disk full, PostgreSQL down), another
+    greeter is sending from the same SQLite journal, the HTTP port is in
+    use; the systemd unit restarts it until it can start.
 
     \b
     Signals:

@@ -48,7 +48,15 @@ from greeter.logs import get_logger
 from greeter.metrics import RunStats
 from greeter.render import Renderer
 from greeter.runtime import Inputs, load_inputs
-from greeter.send import Cycle, WireCounts, deliver_cycle, make_transport, plan_cycle, read_secret
+from greeter.send import (
+    Cycle,
+    WireCounts,
+    deliver_cycle,
+    make_transport,
+    missing_secrets,
+    plan_cycle,
+    read_secret,
+)
 from greeter.smtp_transport import SmtpTransport
 
 log = get_logger(component="daemon")
@@ -70,12 +78,17 @@ def delivery_problem(wire: WireCounts, before: str | None) -> str | None:
 
 
 def load_valid_inputs(config_file: Path, today: date) -> Inputs:
-    """Config plus a compile check of every template it names; ConfigError if anything is broken."""
+    """Config plus a compile check of every template it names; ConfigError if anything is broken.
+
+    The secrets the config names (the SMTP password, the unsubscribe secret)
+    must be readable too: without them every run would fail, so the daemon
+    refuses to start (exit 2), as ``send --once`` refuses to send.
+    """
     inputs = load_inputs(config_file, today=today)
     settings = inputs.settings
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     problems = renderer.check(list(dict.fromkeys(o.template for o in settings.occasions)))
-    errors = [p for p in problems if p.severity == "error"]
+    errors = [p for p in problems if p.severity == "error"] + missing_secrets(settings)
     if errors:
         raise ConfigError(errors)
     return inputs
@@ -358,7 +371,8 @@ class Daemon:
         secret_env = self._inputs.settings.unsubscribe.secret_env
         secret = read_secret(secret_env, None, "unsubscribe secret")
         ctx = ApiContext(self._journal, self.stats, self.clock.now, secret.encode() if secret else None)
-        runner, port = await start_site(make_app(ctx), where[0], where[1])
+        setting = "--listen" if self.listen else "http.host, http.port"
+        runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)
         log.info("http_listening", host=where[0], port=port)
         return runner
 

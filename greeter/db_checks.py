@@ -98,19 +98,26 @@ def journal_status(url: str) -> DatabaseStatus:
 def _pg_journal(url: str) -> DatabaseStatus:
     import psycopg
 
+    from greeter.journal_pg_base import bad_connection_string, connection_string_problem
     from greeter.journal_pg_schema import MIGRATIONS, configure, inspect, parse_target
 
     latest = len(MIGRATIONS)
     try:
         target = parse_target(url)
     except JournalError as exc:
-        return DatabaseStatus("journal", redact(url), False, str(exc).split(": ", 1)[-1], None, latest)
+        detail = str(exc).split(": ", 1)[-1].removeprefix("storage.url: ")
+        return DatabaseStatus("journal", redact(url), False, detail, None, latest)
+    connected = False
     try:
         with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=10) as conn:
+            connected = True
             configure(conn, target.schema)
             found = inspect(conn)
             number = conn.info.server_version
     except psycopg.Error as exc:
+        if not connected and bad_connection_string(exc):
+            detail = connection_string_problem(exc, url)
+            return DatabaseStatus("journal", target.shown, False, detail, None, latest)
         message = one_line(exc.diag.message_primary or exc, url)
         return DatabaseStatus("journal", target.shown, False, f"unreachable: {message}", None, latest)
     where = f"in schema {target.schema} " if target.schema else ""

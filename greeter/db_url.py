@@ -18,14 +18,32 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SECRET_PARAMS = frozenset({"password", "passwd", "sslpassword"})
 
 
-def _password(url: str) -> str | None:
+def _secrets(url: str) -> list[str]:
+    """Every form of the URL's password in which a message may quote it: as written and decoded.
+
+    A URL that does not parse (libpq then quotes it whole in its error) still
+    has its ``user:password@`` part found, by the last ``@`` before the query.
+    """
     try:
         parts = urlsplit(url)
-        password = parts.password
+        raw = parts.password
+        query = parts.query
     except ValueError:
-        return None
-    secrets = [unquote(password)] if password else []
-    secrets += [v for k, v in parse_qsl(parts.query) if k.lower() in _SECRET_PARAMS and v]
+        rest = url.split("://", 1)[-1]
+        rest, _, query = rest.partition("?")
+        userinfo = rest.rpartition("@")[0]
+        raw = userinfo.partition(":")[2] if ":" in userinfo else None
+    found = [raw, unquote(raw)] if raw else []
+    for piece in query.split("&") if query else []:
+        name, _, value = piece.partition("=")
+        if unquote(name).lower() in _SECRET_PARAMS and value:
+            found += [value, unquote(value), unquote(value.replace("+", " "))]
+    # longest first, so that blanking one form never leaves the tail of a longer one
+    return sorted(set(found), key=len, reverse=True)
+
+
+def _password(url: str) -> str | None:
+    secrets = _secrets(url)
     return secrets[0] if secrets else None
 
 
@@ -57,9 +75,8 @@ def redact(url: str) -> str:
 def one_line(message: object, url: str) -> str:
     """A driver's error message as one line, with the URL's password blanked out."""
     text = " ".join(str(message).split())
-    password = _password(url)
-    if password:
-        text = text.replace(password, "***")
+    for secret in _secrets(url):
+        text = text.replace(secret, "***")
     return text or "unknown error"
 
 

@@ -156,7 +156,30 @@ class JournalFailedMidRunError(JournalUnavailableError):
 
 
 class JournalLockedError(JournalError):
-    """Another greeter process is already sending from this journal."""
+    """Another greeter process is already sending from this (SQLite) journal.
+
+    A passing condition, not a mistake in the configuration: the other sender
+    may be a ``send --once`` about to finish or a daemon being stopped, so this
+    is :data:`EXIT_TEMPFAIL` — cron's next run, or systemd's restart, tries
+    again. Not a :class:`JournalUnavailableError`: the journal itself is fine,
+    and its message says who holds it rather than "once it can be written".
+    """
+
+    exit_code = EXIT_TEMPFAIL
+
+
+class ListenError(GreeterError, OSError):
+    """The daemon's HTTP listener cannot bind its address.
+
+    :data:`EXIT_TEMPFAIL` when the port is taken (another instance may still be
+    stopping), :data:`EXIT_USAGE` when the address cannot be bound at all (not
+    an address of this machine, a privileged port, a host name that does not
+    resolve): set per instance from the socket error.
+    """
+
+    def __init__(self, message: str, *, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class DeliveryError(GreeterError, ConnectionError):

@@ -10,15 +10,18 @@ constant time; a forged or damaged token gets 404 and changes nothing.
 
 from __future__ import annotations
 
+import errno
 import html
 import json
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from aiohttp import web
 
-from greeter.errors import GreeterError
+from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import RunStats, render_metrics
@@ -139,11 +142,58 @@ def make_app(ctx: ApiContext) -> web.Application:
     return app
 
 
-async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """Listen on ``host:port`` (0 picks a free port); returns the runner and the bound port."""
+#: Socket errors that may pass: the port is taken (another greeter may still be stopping there),
+#: the kernel is short of buffers or memory. Anything else will not bind on a retry either.
+_PASSING_BIND_ERRNOS = frozenset({errno.EADDRINUSE, errno.ENOBUFS, errno.ENOMEM})
+
+
+def listen_error(exc: OSError, host: str, port: int, setting: str) -> ListenError:
+    """Why ``host:port`` cannot be listened on, in one line, with its exit code.
+
+    :data:`~greeter.errors.EXIT_TEMPFAIL` when trying again later may work (the
+    port is in use, a name server did not answer), else
+    :data:`~greeter.errors.EXIT_USAGE`: an address that is not this machine's, a
+    privileged port, a host name that does not resolve are configuration errors.
+    ``setting`` names where the address came from (``--listen``, ``http.host``…).
+    """
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    code = exc.errno
+    temporary = False
+    if isinstance(exc, socket.gaierror):
+        temporary = code == socket.EAI_AGAIN
+        why = f"cannot resolve {host!r} ({exc.strerror or exc})"
+    elif code == errno.EADDRINUSE:
+        temporary = True
+        why = "the port is already in use (another greeter may still be stopping)"
+    elif code == errno.EADDRNOTAVAIL:
+        why = f"{host} is not an address of this machine"
+    elif code in (errno.EACCES, errno.EPERM):
+        why = f"not allowed to listen on port {port} (ports below 1024 need privileges)"
+    else:
+        temporary = code in _PASSING_BIND_ERRNOS
+        why = os.strerror(code) if code else str(exc)
+    return ListenError(
+        f"cannot listen on {where} ({setting}): {why}",
+        exit_code=EXIT_TEMPFAIL if temporary else EXIT_USAGE,
+    )
+
+
+async def start_site(
+    app: web.Application, host: str, port: int, *, setting: str = "--listen"
+) -> tuple[web.AppRunner, int]:
+    """Listen on ``host:port`` (0 picks a free port); returns the runner and the bound port.
+
+    An address that cannot be bound is a :class:`~greeter.errors.ListenError`
+    (:func:`listen_error`), not a raw ``OSError``: the daemon's ``cannot_start``
+    line says which address, where it was configured (``setting``) and why.
+    """
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise listen_error(exc, host, port, setting) from exc
     bound = int(runner.addresses[0][1]) if runner.addresses else port
     return runner, bound

@@ -193,7 +193,8 @@ class Journal(Transitions):
                 holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
                 os.close(fd)
                 raise JournalLockedError(
-                    f"another greeter is already sending from {self._path} (pid {holder})"
+                    f"another greeter is already sending from journal {self._shown_path} "
+                    f"(pid {holder}); try again once it has finished"
                 ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -205,7 +206,21 @@ class Journal(Transitions):
 
     @property
     def _lock_path(self) -> Path:
-        return self._path.with_name(self._path.name + ".lock")
+        """``<db>.lock`` next to the journal's real file, symbolic links resolved.
+
+        Named after the resolved path, so that a daemon given the journal through a
+        symbolic link (or a path with ``..`` in it) takes the same lock as one given
+        the real path; else both would send, and each one's start-up recovery would
+        mark the other's live claims ``uncertain``.
+        """
+        real = self._path.resolve()
+        return real.with_name(real.name + ".lock")
+
+    @property
+    def _shown_path(self) -> str:
+        """The journal's path as configured, and the file it resolves to when that differs."""
+        real = self._path.resolve()
+        return str(self._path) if real == self._path.absolute() else f"{self._path} (= {real})"
 
     def sender_active(self) -> bool:
         """Whether a sender (this process or another) holds the journal's lock right now.

@@ -47,6 +47,8 @@ from greeter.journal_pg_base import (
     Conn,
     PgJournalBase,
     aware,
+    bad_connection_string,
+    connection_string_error,
     key_params,
     pg_journal_error,
     pg_message,
@@ -125,12 +127,16 @@ class PgJournal(PgJournalBase, Transitions):
         """
         target = parse_target(url)
         now = aware(now)
+        connected = False
         try:
             with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
+                connected = True
                 configure(conn, target.schema)
                 migrate(conn, schema=target.schema, now=now)
                 row = conn.execute("SELECT current_schema()").fetchone()
         except psycopg.Error as exc:
+            if not connected and bad_connection_string(exc):  # a typo in storage.url: exit 2, not 75
+                raise connection_string_error(target.shown, exc, url) from None
             raise pg_journal_error(f"journal {target.shown}: {pg_message(exc, url)}", exc) from None
         schema_name = str(row[0]) if row else "public"
         worker_id = _worker_id()

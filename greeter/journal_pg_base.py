@@ -28,7 +28,18 @@ from greeter.journal_pg_schema import row_to_entry as to_entry
 from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey, Suppression
 from greeter.plan_types import PastGreeting
 
-__all__ = ["KEY_WHERE", "Conn", "PgJournalBase", "aware", "key_params", "pg_journal_error", "pg_message"]
+__all__ = [
+    "KEY_WHERE",
+    "Conn",
+    "PgJournalBase",
+    "aware",
+    "bad_connection_string",
+    "connection_string_error",
+    "connection_string_problem",
+    "key_params",
+    "pg_journal_error",
+    "pg_message",
+]
 
 T = TypeVar("T")
 Conn = psycopg.Connection[Any]
@@ -71,21 +82,72 @@ _SETUP_REFUSALS = (
     "permission denied",
     "password is required",
     "no password supplied",
+    "unrecognized configuration parameter",  # options=-cbogus%3D1
+    "invalid value for parameter",  # options=-cstatement_timeout%3Dabc, client_encoding=bogus
 )
+
+#: psycopg's own words (not translated) for a connection libpq declared bad at once, in
+#: ``PQconnectStart``, before any server answered: its options were refused, or every
+#: server failed at once (a Unix socket that is not there).
+_REFUSED_AT_ONCE = "connection is bad:"
+#: libpq's words, in such an error, for an option it refuses: ``invalid sslmode value``,
+#: ``invalid integer value "abc" for connection option "port"``, ``invalid port number``,
+#: ``could not match 2 port numbers to 1 hosts``. A server that failed at once is
+#: ``connection to server on socket … failed: No such file or directory`` instead.
+_OPTION_REFUSALS = ("invalid", "could not match", "may not be used", "not compiled in")
+
+
+def bad_connection_string(exc: psycopg.Error) -> bool:
+    """Whether libpq refused the connection string itself, before trying any server.
+
+    A string it cannot parse (a malformed URL, an unknown parameter) is a
+    :class:`psycopg.ProgrammingError` — told by its class. An option it parses
+    but refuses (``sslmode=bogus``, ``port=abc``) fails the connection at
+    once, with no SQLSTATE (nothing was asked of a server), so only its words
+    tell it from a server that cannot be reached: psycopg's
+    :data:`_REFUSED_AT_ONCE` and libpq's :data:`_OPTION_REFUSALS`.
+    """
+    if exc.sqlstate is not None:
+        return False
+    if isinstance(exc, psycopg.ProgrammingError):
+        return True
+    text = str(exc)
+    if not isinstance(exc, psycopg.OperationalError) or not text.startswith(_REFUSED_AT_ONCE):
+        return False
+    said = text.removeprefix(_REFUSED_AT_ONCE).lower()
+    return not said.lstrip().startswith("connection to server") and any(w in said for w in _OPTION_REFUSALS)
+
+
+def connection_string_problem(exc: psycopg.Error, url: str) -> str:
+    """What is wrong with a connection string libpq refused (:func:`bad_connection_string`).
+
+    libpq's words, blanked of the URL's password (:func:`~greeter.db_url.one_line`).
+    """
+    said = one_line(str(exc).removeprefix(_REFUSED_AT_ONCE), url)
+    return f"not a valid connection string: {said}"
+
+
+def connection_string_error(shown: str, exc: psycopg.Error, url: str) -> JournalError:
+    """The journal error (exit 2) for a connection string libpq refused; ``shown``: the URL sans password."""
+    return JournalError(f"journal {shown}: storage.url is {connection_string_problem(exc, url)}")
 
 
 def pg_journal_error(message: str, exc: psycopg.Error) -> JournalError:
     """``exc`` as :class:`JournalUnavailableError` (exit 75) when the server is unreachable or
     cannot do it now, else :class:`JournalError` (exit 2: a wrong password, a missing database,
-    no privilege).
+    no privilege, a connection string libpq refuses).
 
     An error without an SQLSTATE happened before the server said anything
-    useful (refused, timed out, host unknown), unless its text is one of
-    libpq's setup refusals (:data:`_SETUP_REFUSALS`). Restarting later is the
-    right reaction to all of those but a misspelt host name, and harmless for it.
+    useful (refused, timed out, host unknown), unless libpq refused the
+    connection string itself (:func:`bad_connection_string`) or its text is
+    one of libpq's setup refusals (:data:`_SETUP_REFUSALS`). Restarting later
+    is the right reaction to all of those but a misspelt host name, and
+    harmless for it.
     """
     state = exc.sqlstate
-    if state is None:
+    if bad_connection_string(exc):
+        operational = False
+    elif state is None:
         text = str(exc).lower()
         operational = not any(words in text for words in _SETUP_REFUSALS)
     else:

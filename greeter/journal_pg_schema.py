@@ -142,14 +142,28 @@ def parse_target(url: str) -> PgTarget:
     try:
         conninfo, own = take_params(url, ("schema", "lease_seconds"))
         schema = own.get("schema")
-        lease = float(own.get("lease_seconds", DEFAULT_LEASE.total_seconds()))
         if schema is not None:
             check_identifier(schema, "schema")
-        if not lease > 0:
-            raise ValueError(f"lease_seconds must be positive, got {lease:g}")
+        lease = _lease(own.get("lease_seconds"))
     except ValueError as exc:
-        raise JournalError(f"journal {shown}: {exc}") from None
-    return PgTarget(conninfo, shown, schema, timedelta(seconds=lease))
+        raise JournalError(f"journal {shown}: storage.url: {exc}") from None
+    return PgTarget(conninfo, shown, schema, lease)
+
+
+def _lease(text: str | None) -> timedelta:
+    """``lease_seconds=N`` as a lease; ValueError naming the parameter if N is no positive number."""
+    if text is None:
+        return DEFAULT_LEASE
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ValueError(f"lease_seconds={text!r} is not a number of seconds (e.g. 600)") from None
+    if not seconds > 0:  # NaN fails this too
+        raise ValueError(f"lease_seconds={text!r} must be positive")
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:  # inf, 1e300
+        raise ValueError(f"lease_seconds={text!r} is too large") from None
 
 
 def advisory_key(*parts: str) -> int:

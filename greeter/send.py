@@ -60,6 +60,28 @@ def read_secret(env: str | None, file: Path | None, what: str) -> str | None:
     return None
 
 
+def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
+    """The secrets the config names that cannot be read, as the problems :func:`read_secret` raises.
+
+    The SMTP password (with ``transport: smtp``; ``smtp=False`` leaves it out,
+    for a dry run that connects to nothing) and the unsubscribe secret: what a
+    send would stop at, found before anything is planned or sent. The values
+    read are dropped here, never returned or shown.
+    """
+    wanted: list[tuple[str | None, Path | None, str]] = []
+    if smtp and settings.delivery.transport == "smtp":
+        server = settings.delivery.smtp
+        wanted.append((server.password_env, server.password_file, "SMTP password"))
+    wanted.append((settings.unsubscribe.secret_env, None, "unsubscribe secret"))
+    problems: list[Problem] = []
+    for env, file, what in wanted:
+        try:
+            read_secret(env, file, what)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
 def make_transport(settings: Settings) -> Transport:
     delivery = settings.delivery
     if delivery.transport == "file":

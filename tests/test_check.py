@@ -10,6 +10,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms
@@ -18,6 +19,7 @@ from greeter.cli import main
 from greeter.config import Audience, Occasion
 from greeter.contacts import Contact
 from greeter.plan_types import Hit
+from tests import databases
 from tests.conftest import MakeProject, contact_row
 
 NOW = "2026-12-01T09:00"
@@ -182,3 +184,46 @@ def test_dates_no_anniversary_can_be_greeted_for_are_reported_at_their_row(make_
         " birthday greetings are skipped",
     ]
     assert report.row_warnings == 2 and not report.errors  # warnings: their other greetings still go
+
+
+UNSUBSCRIBE = {"url": "https://greet.example.com/unsubscribe", "secret_env": "GREETER_TEST_UNSUB_SECRET"}
+NO_UNSUBSCRIBE_SECRET = (
+    "environment: GREETER_TEST_UNSUB_SECRET: unsubscribe secret: "
+    "environment variable GREETER_TEST_UNSUB_SECRET is not set"
+)
+
+
+def test_a_missing_unsubscribe_secret_is_an_error_in_the_words_send_refuses_with(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check said OK, while send --once (even --dry-run) and run refused with exit 2."""
+    monkeypatch.delenv("GREETER_TEST_UNSUB_SECRET", raising=False)
+    config = make_project(russians(2), unsubscribe=UNSUBSCRIBE)
+    checked = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert checked.exit_code == 1, checked.output
+    assert NO_UNSUBSCRIBE_SECRET in checked.stderr.splitlines()
+    assert checked.stdout.splitlines()[-1] == "check: 1 problem(s)"
+    report = run_check(config, NOW)
+    assert report.errors == report.secret_errors == 1 and not report.fatal
+    sent = CliRunner().invoke(main, ["--config", str(config), "send", "--once", "--dry-run", "--now", NOW])
+    assert sent.exit_code == 2 and sent.stderr.splitlines() == [NO_UNSUBSCRIBE_SECRET]
+    monkeypatch.setenv("GREETER_TEST_UNSUB_SECRET", "s3cret-value-never-shown")
+    fine = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert fine.exit_code == 0, fine.output
+    assert "s3cret-value-never-shown" not in fine.output and "GREETER_TEST_UNSUB_SECRET" not in fine.output
+
+
+def test_a_postgresql_url_libpq_refuses_is_reported_as_such_not_as_unreachable(
+    make_project: MakeProject,
+) -> None:
+    with databases.pg_schema() as (url, _):
+        config = make_project(russians(1), storage={"url": databases.with_query(url, "sslmode=bogus")})
+        report = run_check(config, NOW)
+    (journal,) = [d for d in report.databases if d.role == "journal"]
+    assert (
+        not journal.ok and journal.detail == 'not a valid connection string: invalid sslmode value: "bogus"'
+    )
+    (problem,) = [p for p in report.problems if p.field == "storage.url"]
+    assert str(problem).endswith(
+        ': storage.url: not a valid connection string: invalid sslmode value: "bogus"'
+    )

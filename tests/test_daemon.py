@@ -256,8 +256,10 @@ def test_a_second_daemon_on_the_same_journal_refuses_to_start(make_project: Make
         with DaemonProcess(config, *run_args()) as first:
             first.wait_for("run")
             second = greeter(config, "run", "--now", NOW, timeout=60)
-            assert second.returncode == 2
-            assert "another greeter is already sending" in second.stderr
+            assert second.returncode == 75  # it passes (EX_TEMPFAIL): systemd restarts, not gives up
+            (fatal,) = [json.loads(line) for line in second.stderr.splitlines() if "cannot_start" in line]
+            assert (fatal["exit_code"], fatal["why"]) == (75, "try again later")
+            assert fatal["error"].startswith("another greeter is already sending from journal ")
             assert "Traceback" not in second.stderr
             assert first.proc is not None and first.proc.poll() is None
             assert first.stop() == 0

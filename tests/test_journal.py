@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -25,10 +26,11 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
+from greeter.db_url import one_line
 from greeter.errors import EXIT_TEMPFAIL, JournalError, JournalLockedError, JournalUnavailableError
 from greeter.journal import Journal, open_journal
 from greeter.journal_pg import PgJournal
-from greeter.journal_pg_base import pg_journal_error
+from greeter.journal_pg_base import connection_string_problem, pg_journal_error
 from greeter.journal_schema import MIGRATIONS, migrate
 from greeter.journal_store import (
     CAP_STATES,
@@ -408,8 +410,11 @@ def test_sender_lock_held_by_another_process_names_its_pid(tmp_path: Path) -> No
         with Journal.open(str(db), now=NOW) as mine:
             with pytest.raises(JournalLockedError) as info:
                 mine.lock_sender()
-            assert str(info.value) == f"another greeter is already sending from {db} (pid {holder.pid})"
-            assert info.value.exit_code == 2
+            assert str(info.value) == (
+                f"another greeter is already sending from journal {db} (pid {holder.pid}); "
+                "try again once it has finished"
+            )
+            assert info.value.exit_code == EXIT_TEMPFAIL == 75  # it passes: not a configuration error
             # Readers are not blocked by the sender lock.
             assert mine.counts_by_state()["sent"] == 0
     finally:
@@ -431,6 +436,33 @@ def test_sender_lock_is_exclusive_within_a_process_and_released_on_close(tmp_pat
             second.lock_sender()
         first.close()
         second.lock_sender()
+
+
+def test_the_sender_lock_is_the_real_files_whatever_path_leads_to_it(tmp_path: Path) -> None:
+    """A symbolic link (or a detour through ``..``) to the journal takes the same lock as its real path."""
+    real = tmp_path / "realdir" / "j.sqlite3"
+    Journal.open(str(real), now=NOW).close()
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(real)
+    (tmp_path / "linkdir").symlink_to(real.parent, target_is_directory=True)
+    detour = tmp_path / "linkdir" / ".." / "realdir" / "j.sqlite3"
+    with Journal.open(str(real), now=NOW) as first:
+        first.lock_sender()
+        assert claim(first)
+        for other_path in (link, tmp_path / "linkdir" / "j.sqlite3", detour):
+            with Journal.open(f"sqlite:///{other_path}", now=NOW) as other:
+                assert other.sender_active()
+                assert other.abandoned_claims() == set()  # the claim is live: history must not call it lost
+                with pytest.raises(JournalLockedError) as info:
+                    other.lock_sender()
+                assert f"journal {other_path} (= {real.resolve()}) (pid {os.getpid()})" in str(info.value)
+                assert info.value.exit_code == 75
+        assert state(first) == "claimed"
+    assert not (tmp_path / "link.sqlite3.lock").exists()
+    with Journal.open(str(link), now=NOW) as second:  # the first is gone: its lock with it
+        second.lock_sender()
+        assert second.recover_stale_claims(NOW) == 1
+    assert sorted(p.name for p in real.parent.glob("*.lock")) == ["j.sqlite3.lock"]
 
 
 def test_approvals_replace_older_ones_and_filter_by_date(journal: JournalStore) -> None:
@@ -558,6 +590,14 @@ def test_a_full_journal_is_an_operational_failure_not_a_config_error(tmp_path: P
         (psycopg.errors.InvalidPassword("password authentication failed"), False),
         (psycopg.errors.InvalidCatalogName("database does not exist"), False),
         (psycopg.errors.InsufficientPrivilege("permission denied"), False),
+        # refused by libpq before any server was tried: the connection string is wrong…
+        (psycopg.OperationalError('connection is bad: invalid sslmode value: "bogus"'), False),
+        (psycopg.ProgrammingError('invalid URI query parameter: "sslmdoe"'), False),
+        # …unless every server failed at once (no Unix socket: the server is down)
+        (psycopg.OperationalError('connection is bad: connection to server on socket "/run/x" failed'), True),
+        # an option the server refuses
+        (psycopg.OperationalError('failed: FATAL:  unrecognized configuration parameter "bogus"'), False),
+        (psycopg.OperationalError("connection failed: received invalid response to SSL negotiation"), True),
     ],
 )
 def test_postgresql_errors_are_operational_only_when_the_server_cannot_do_it_now(
@@ -575,6 +615,71 @@ def test_postgresql_down_exits_75_and_a_missing_database_exits_2() -> None:
     with pytest.raises(JournalError) as info:
         open_journal(missing, now=NOW)
     assert not isinstance(info.value, JournalUnavailableError) and info.value.exit_code == 2
+
+
+def _with_password(url: str, password: str) -> str:
+    """The test server's URL with ``password`` in it (trust auth ignores it; a message must not show it)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    netloc = f"{parts.username or 'postgres'}:{password}@{parts.hostname}:{parts.port or 5432}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+PASSWORD = "pw-n0t-to-be-shown"
+
+
+@pytest.mark.parametrize(
+    ("param", "said"),
+    [
+        ("sslmode=bogus", 'invalid sslmode value: "bogus"'),  # refused by libpq before connecting
+        ("target_session_attrs=bogus", 'invalid target_session_attrs value: "bogus"'),
+        ("port=abc", 'invalid integer value "abc" for connection option "port"'),
+        ("sslmdoe=require", 'invalid URI query parameter: "sslmdoe"'),  # cannot be parsed at all
+    ],
+)
+def test_a_connection_string_libpq_refuses_is_a_configuration_error_naming_storage_url(
+    param: str, said: str
+) -> None:
+    with databases.pg_schema() as (url, schema):
+        with pytest.raises(JournalError) as info:
+            open_journal(databases.with_query(_with_password(url, PASSWORD), param), now=NOW)
+        assert not isinstance(info.value, JournalUnavailableError) and info.value.exit_code == 2
+        message = str(info.value)
+        assert f"storage.url is not a valid connection string: {said}" in message, message
+        assert PASSWORD not in message and "connection is bad" not in message
+        with databases.pg_admin() as conn:  # refused before anything was created
+            assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None
+
+
+def test_greeters_own_url_parameters_are_named_when_wrong_and_a_malformed_url_shows_no_password() -> None:
+    url = _with_password(databases.require_pg(), PASSWORD)
+    for param, said in [
+        ("lease_seconds=abc", "storage.url: lease_seconds='abc' is not a number of seconds"),
+        ("lease_seconds=-5", "storage.url: lease_seconds='-5' must be positive"),
+        ("lease_seconds=inf", "storage.url: lease_seconds='inf' is too large"),
+    ]:
+        with pytest.raises(JournalError, match=re.escape(said)) as info:
+            open_journal(databases.with_query(url, param), now=NOW)
+        assert info.value.exit_code == 2 and PASSWORD not in str(info.value)
+    # libpq quotes a URL it cannot parse whole; the password is blanked all the same
+    malformed = f"postgresql://postgres:{PASSWORD}@[::1:5432/test"
+    with pytest.raises(JournalError) as info:
+        open_journal(malformed, now=NOW)
+    assert info.value.exit_code == 2 and PASSWORD not in str(info.value)
+    try:
+        psycopg.connect(malformed)
+    except psycopg.ProgrammingError as exc:
+        assert PASSWORD in str(exc)  # what one_line has to blank
+        assert PASSWORD not in one_line(exc, malformed)
+        assert PASSWORD not in connection_string_problem(exc, malformed)
+
+
+def test_a_server_that_is_not_there_stays_temporary_even_when_libpq_gives_up_at_once(tmp_path: Path) -> None:
+    """No socket file (the server is down): libpq fails at once, as for a bad option — but exit 75."""
+    with pytest.raises(JournalUnavailableError) as info:
+        open_journal(f"postgresql:///test?host={tmp_path}", now=NOW)
+    assert info.value.exit_code == 75 and "storage.url" not in str(info.value)
 
 
 def test_sqlite_claims_are_abandoned_only_while_no_sender_holds_the_lock(tmp_path: Path) -> None:

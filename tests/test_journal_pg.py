@@ -235,7 +235,7 @@ def test_search_path_from_libpq_options_works_too() -> None:
 def test_lease_defaults_to_ten_minutes_and_must_be_positive(pg_url: str) -> None:
     with PgJournal.open(pg_url, now=NOW) as j:
         assert j.lease == timedelta(minutes=10)
-    with pytest.raises(JournalError, match="lease_seconds must be positive"):
+    with pytest.raises(JournalError, match=r"storage\.url: lease_seconds='0' must be positive"):
         PgJournal.open(pg_url + "&lease_seconds=0", now=NOW)
 
 
