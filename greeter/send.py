@@ -64,8 +64,9 @@ def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
     """The secrets the config names that cannot be read, as the problems :func:`read_secret` raises.
 
     The SMTP password (with ``transport: smtp``; ``smtp=False`` leaves it out,
-    for a dry run that connects to nothing) and the unsubscribe secret: what a
-    send would stop at, found before anything is planned or sent. The values
+    for a dry run that connects to nothing), the unsubscribe secret and the
+    DKIM key file: what a send would stop at, found before anything is planned
+    or sent (a daemon that started without them failed every run). The values
     read are dropped here, never returned or shown.
     """
     wanted: list[tuple[str | None, Path | None, str]] = []
@@ -79,6 +80,10 @@ def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
             read_secret(env, file, what)
         except ConfigError as exc:
             problems.extend(exc.problems)
+    try:
+        load_signer(settings.delivery.dkim)  # the DKIM key file: unreadable, or not a key
+    except ConfigError as exc:
+        problems.extend(exc.problems)
     return problems
 
 

@@ -211,6 +211,19 @@ def test_with_every_secret_there_the_daemon_starts(make_project: MakeProject) ->
         assert not daemon.named("cannot_start")
 
 
+def test_run_refuses_to_start_without_its_dkim_key(make_project: MakeProject, tmp_path: Path) -> None:
+    """An unreadable DKIM key file: run started and failed every cycle, as with a missing password."""
+    missing = tmp_path / "no-such-dkim.pem"
+    config = make_project(
+        people(1),
+        delivery={"dkim": {"domain": "romashka.example", "selector": "mail", "key_file": str(missing)}},
+    )
+    fatal = cannot_start(run_once(config), 2)
+    assert any("delivery.dkim.key_file" in p and "cannot read the DKIM key" in p for p in fatal["problems"])
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert sent.returncode == 2 and "cannot read the DKIM key" in sent.stderr, sent.stderr
+
+
 # --- 5: a PostgreSQL storage.url with a typo ------------------------------------------------------
 
 PG_PASSWORD = "pg-pw-never-shown"
