@@ -1,5 +1,11 @@
 """``python -m greeter`` is the same as the ``greeter`` command."""
 
-from greeter.cli import main
+import sys
+
+from greeter.signals import remember_early
+
+remember_early(sys.argv)  # `run`: remember signals before the heavy imports (greeter.signals)
+
+from greeter.cli import main  # noqa: E402
 
 main()

@@ -141,6 +141,8 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
           another greeter is already sending from the same SQLite journal,
           or the daemon's HTTP port is in use; send says how many letters
           had left before the journal failed
+      130, 143  send --once stopped by SIGINT (Ctrl-C) / SIGTERM: letters in
+          flight finished, the rest are left for the next run
       141  the reader of the output went away (e.g. `greeter preview | head`)
     """
     ctx.obj = State(config, verbose)
@@ -431,10 +433,21 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     accepted before that, and nothing recorded is sent twice when you run it
     again — or another greeter is already sending from the same SQLite
     journal (nothing is sent; run it again once that one has finished).
+
+    SIGTERM or SIGINT (Ctrl-C) stops it gracefully: no new letter is handed
+    to the server, those already handed over get
+    `schedule.shutdown_timeout_seconds` to finish (then: uncertain), the
+    summary says how many due letters were left for the next run, and the
+    exit code is 143 (SIGTERM) or 130 (SIGINT).
     """
     from greeter.runtime import load_inputs
     from greeter.send import missing_secrets, print_due, send_once
+    from greeter.signals import Signals
 
+    signals: Signals | None = None
+    if not dry_run:  # from now on SIGTERM/SIGINT stop the run gracefully (greeter.signals)
+        signals = Signals().install()
+        click.get_current_context().call_on_close(signals.restore)
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     moment = parse_now(now, settings.defaults.timezone)
@@ -454,6 +467,7 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
                 dry_run=dry_run,
                 progress=progress,
                 announce=print_due if dry_run else None,
+                signals=signals,
             )
         finally:
             journal.close()
@@ -483,6 +497,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
                 for (state, reply), n in result.summary.replies.most_common()
             ],
             "rows_rejected": result.report.rejected,
+            "stopped_by": result.stopped_by.name if result.stopped_by is not None else None,
+            "left_unsent": result.summary.left_unsent,
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif dry_run:
@@ -490,6 +506,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     else:
         extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
         click.echo(f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}")
+    if result.stopped_by is not None:  # 128 + the signal, as a shell reports a command it stopped
+        sys.exit(128 + result.stopped_by)
     sys.exit(EXIT_PROBLEMS if result.summary.failed or result.report.rejected else 0)
 
 

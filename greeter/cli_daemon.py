@@ -81,9 +81,12 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     \b
     Signals:
       SIGTERM, SIGINT  stop claiming, let letters in flight finish
-                       (schedule.shutdown_timeout_seconds), exit 0
+                       (schedule.shutdown_timeout_seconds), exit 0; letters
+                       not handed over yet wait unclaimed for the next start
       SIGHUP           re-read config and templates; if they are broken,
                        log the errors (file:line) and keep the old ones
+      All three are handled from the first moment: during start-up a stop
+      ends it cleanly (exit 0), a SIGHUP reloads once it has started.
 
     \b
     HTTP (http.enabled or --listen):
@@ -100,6 +103,12 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
       greeter run --listen 127.0.0.1:8025
       greeter run --now 2027-01-01T08:00 --speed 60   # rehearse: an hour a minute
     """
+    from greeter.signals import daemon_signals
+
+    # First of all: from here on SIGTERM/SIGINT/SIGHUP are remembered, not fatal; the daemon's
+    # event loop handles them once it runs (the entry point may have started even earlier).
+    signals = daemon_signals()
+
     from greeter.clock import Clock
     from greeter.config_loader import load_settings
     from greeter.daemon import log_fatal, run_daemon
@@ -115,7 +124,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
             origin = parse_now(now, load_settings(state.config, today=config_day(now)).defaults.timezone)
         except GreeterError as exc:  # from here on, whatever the daemon says is a log line
             sys.exit(log_fatal(exc))
-    sys.exit(run_daemon(state.config, clock=Clock(origin, speed), listen=_host_port(listen)))
+    sys.exit(run_daemon(state.config, clock=Clock(origin, speed), listen=_host_port(listen), signals=signals))
 
 
 @main.command(context_settings=CONTEXT)

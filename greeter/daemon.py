@@ -11,10 +11,14 @@ trivial: there is never a backlog of runs.
 
 Signals: SIGTERM/SIGINT stop claiming at once, let letters already handed to
 the server finish within ``schedule.shutdown_timeout_seconds`` and exit 0;
-whatever is still in flight after that is marked ``uncertain`` (never left
-``claimed``), and the run cut off says so in its own ``run`` line. SIGHUP
+letters not handed over yet (a connection still opening, the rate limiter)
+are left unclaimed at once for the next start, and the run line says how many
+(``"interrupted": "shutdown"``, ``left_unsent``); whatever is still in flight
+after the timeout is marked ``uncertain`` (never left ``claimed``). SIGHUP
 re-reads config and templates, validating first — a broken config is logged
-with its file:line and the old one stays in force.
+with its file:line and the old one stays in force. The signals are handled
+from the process's first moments (:mod:`greeter.signals`): during start-up a
+stop ends it cleanly (exit 0) and a SIGHUP reloads once it has started.
 
 Everything the daemon has to say goes through the structured log
 (:mod:`greeter.logs`), start-up failures included: a journal that cannot be
@@ -57,6 +61,7 @@ from greeter.send import (
     plan_cycle,
     read_secret,
 )
+from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
 
 log = get_logger(component="daemon")
@@ -97,13 +102,27 @@ def load_valid_inputs(config_file: Path, today: date) -> Inputs:
 class Daemon:
     """One ``greeter run`` process. Construction does no I/O; :meth:`serve` does it all."""
 
-    def __init__(self, config_file: Path, *, clock: Clock, listen: tuple[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        config_file: Path,
+        *,
+        clock: Clock,
+        listen: tuple[str, int] | None = None,
+        signals: Signals | None = None,
+    ) -> None:
         self.config_file = config_file
         self.clock = clock
         self.listen = listen
         self.stats = RunStats(started_at=clock.now())
+        #: SIGTERM/SIGINT/SIGHUP, remembered since the process started (see :meth:`serve`).
+        self.signals = signals or Signals(reload=True)
+        self._own_signals = signals is None
         self._stop = asyncio.Event()
         self._stopping = False
+        self._started = False
+        #: A SIGHUP came during start-up: reload once started.
+        self._reload_pending = False
+        self._reloads: set[asyncio.Task[None]] = set()
         self._cycle: Cycle | None = None
         self._running: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -114,8 +133,27 @@ class Daemon:
     # --- lifecycle -------------------------------------------------------------
 
     async def serve(self) -> int:
-        """Run until SIGTERM/SIGINT; returns the exit code (0 after a clean stop)."""
+        """Run until SIGTERM/SIGINT; returns the exit code (0 after a clean stop).
+
+        The event loop takes the signals over first of all, and handles those
+        that came since the process started (:class:`~greeter.signals.Signals`):
+        a stop during start-up ends it at the next step, cleanly.
+        """
+        loop = asyncio.get_running_loop()
+        self.signals.install()  # remembered already if the entry point did it (greeter.signals)
+        self.signals.attach(loop, self._on_signal)
+        try:
+            return await self._serve()
+        finally:
+            self.signals.detach(loop)  # until the process exits, a late signal is only remembered
+            if self._own_signals:
+                self.signals.restore()  # not the CLI's: give the process its handlers back
+
+    async def _serve(self) -> int:
         self._inputs = await asyncio.to_thread(load_valid_inputs, self.config_file, self.clock.now().date())
+        if self._stopping:
+            log.info("stopped", during="start-up")
+            return 0
         settings = self._inputs.settings
         journal = open_journal(settings.storage.url, now=self.clock.now())
         self._journal = journal
@@ -126,41 +164,65 @@ class Daemon:
             if recovered:
                 log.warning("interrupted_claims_now_uncertain", count=recovered)
             runner = await self._start_http()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(sig, self.request_stop, sig.name)
-            loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self.reload()))
-            self._scheduler = AsyncIOScheduler(
-                timezone=UTC,
-                job_defaults={
-                    "coalesce": True,
-                    "max_instances": 1,
-                    "misfire_grace_time": settings.schedule.misfire_grace_seconds,
-                },
-            )
-            self._scheduler.start()
-            log.info(
-                "started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now()
-            )
-            self._schedule_in(0.0)
+            if not self._stopping:
+                await self._start_scheduler()
             await self._stop.wait()
             await self._shutdown(settings.schedule.shutdown_timeout_seconds)
         finally:
             if runner is not None:
                 await runner.cleanup()
             journal.close()
-        log.info("stopped")
+        log.info("stopped", **({} if self._started else {"during": "start-up"}))
         return 0
 
+    async def _start_scheduler(self) -> None:
+        assert self._inputs is not None
+        settings = self._inputs.settings
+        self._scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": settings.schedule.misfire_grace_seconds,
+            },
+        )
+        self._scheduler.start()
+        self._started = True
+        log.info("started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now())
+        if self._reload_pending:  # a SIGHUP during start-up: the files may have changed since read
+            self._reload_pending = False
+            await self._reload_inputs()
+        if not self._stopping:
+            self._schedule_in(0.0)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        """A signal, on the event loop (or replayed from start-up): stop, or reload."""
+        if sig != signal.SIGHUP:
+            self.request_stop(sig.name)
+        elif self._stopping:
+            log.info("reload_ignored_while_stopping", signal=sig.name)
+        elif not self._started:
+            if not self._reload_pending:
+                self._reload_pending = True
+                log.info("reload_when_started", signal=sig.name)
+        else:
+            task = asyncio.ensure_future(self.reload())
+            self._reloads.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(self._reloads.discard)
+
     def request_stop(self, why: str = "stop") -> None:
-        """Stop claiming now; :meth:`serve` then waits for in-flight letters and exits."""
+        """Stop claiming now; :meth:`serve` then waits for in-flight letters and exits.
+
+        The stop is recorded before anything is logged: a log line that
+        cannot be written must never keep the daemon running.
+        """
         if self._stopping:
             return
-        log.info("stopping", signal=why)
         self._stopping = True
+        self._stop.set()
         if self._cycle is not None:
             self._cycle.deliverer.stop()
-        self._stop.set()
+        log.info("stopping", signal=why, **({} if self._started else {"during": "start-up"}))
 
     async def _shutdown(self, timeout: float) -> None:
         if self._scheduler is not None:
@@ -185,22 +247,26 @@ class Daemon:
 
     async def reload(self) -> None:
         """SIGHUP: take the new config and templates only if they are valid."""
+        if await self._reload_inputs() and (self._running is None or self._running.done()):
+            self._schedule_next(None)
+
+    async def _reload_inputs(self) -> bool:
+        """Read config and templates again; True if the new ones are in force."""
         try:
             inputs = await asyncio.to_thread(load_valid_inputs, self.config_file, self.clock.now().date())
         except ConfigError as exc:
             log.error("reload_failed_keeping_old_config", problems=[str(p) for p in exc.problems])
-            return
+            return False
         except GreeterError as exc:
             log.error("reload_failed_keeping_old_config", problems=[exc.hint()])
-            return
+            return False
         assert self._inputs is not None
         if inputs.settings.storage.url != self._inputs.settings.storage.url:
             log.warning("storage_url_change_needs_restart")
             inputs.settings = inputs.settings.model_copy(update={"storage": self._inputs.settings.storage})
         self._inputs = inputs
         log.info("reloaded", config=str(self.config_file), cron=inputs.settings.schedule.cron)
-        if self._running is None or self._running.done():
-            self._schedule_next(None)
+        return True
 
     # --- the job -----------------------------------------------------------------
 
@@ -276,10 +342,19 @@ class Daemon:
         if self._stopping or not isinstance(transport, SmtpTransport):
             await transport.close()
             return before
+        probe = asyncio.ensure_future(transport.probe())
+        stop = asyncio.ensure_future(self._stop.wait())
         try:
-            why = await transport.probe()
+            await asyncio.wait({probe, stop}, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            stop.cancel()
+            if not probe.done():  # a stop: a silent server's probe is not worth waiting for
+                probe.cancel()
+                await asyncio.wait({probe})
             await transport.close()
+        if probe.cancelled():
+            return before
+        why = probe.result()
         return None if why is None else f"cannot connect to the mail server: {why}"
 
     def _interrupted(self, now: datetime, seconds: float) -> None:
@@ -300,6 +375,7 @@ class Daemon:
             now=now.isoformat(),
             seconds=round(seconds, 3),
             interrupted="shutdown",
+            left_unsent=cycle.deliverer.summary.left_unsent if cycle is not None else None,
             due=cycle.due_count if cycle is not None else None,
             sent=counts["sent"] if counts is not None else 0,
             retry=counts["retry"] if counts is not None else 0,
@@ -341,11 +417,15 @@ class Daemon:
             first = str(cycle.report.problems[0])
             log.warning("contact_row_problems", rejected=problems[0], problems=problems[1], first=first)
         self._contact_problems = problems
+        # Cut short by a stop: the letters it did not hand over stay unclaimed for the next start.
+        left = summary.left_unsent
+        stopped = {} if left is None else {"interrupted": "shutdown", "left_unsent": left}
         # A run that could not get anything out is worth a warning, not an info line among many.
         (log.warning if problem is not None else log.info)(
             "run",
             now=now.isoformat(),
             seconds=round(seconds, 3),
+            **stopped,
             due=cycle.due_count,
             sent=summary.counts["sent"],
             retry=summary.counts["retry"],
@@ -380,16 +460,23 @@ class Daemon:
         return self.clock.now().isoformat()
 
 
-def run_daemon(config_file: Path, *, clock: Clock, listen: tuple[str, int] | None = None) -> int:
+def run_daemon(
+    config_file: Path,
+    *,
+    clock: Clock,
+    listen: tuple[str, int] | None = None,
+    signals: Signals | None = None,
+) -> int:
     """Entry point for the CLI: run the daemon's event loop until it stops; returns the exit code.
 
     A failure to start (or a bug) is logged like everything else the daemon
     says — one structured line, not the CLI's plain text — and its exit code
     returned: 2 for configuration errors, 75 for a journal that cannot be
     written or reached now (the unit restarts the daemon), 3 for a bug.
+    ``signals``: those remembered since the process started (the CLI's).
     """
     try:
-        return asyncio.run(Daemon(config_file, clock=clock, listen=listen).serve())
+        return asyncio.run(Daemon(config_file, clock=clock, listen=listen, signals=signals).serve())
     except GreeterError as exc:
         return log_fatal(exc)
     except Exception:

@@ -84,6 +84,11 @@ class Summary:
     #: Why letters went to ``retry`` or ``failed``: (state, the server's reply or the connection
     #: error) → letters. An unreachable server is one line, "retry ×18: cannot connect to …".
     replies: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: Due letters :meth:`Deliverer.prepare` decided not to build (a render error, not approved).
+    not_built: int = 0
+    #: Set when a stop (SIGTERM/SIGINT) cut the batch short: the due letters it left unclaimed,
+    #: which the next run sends. None: the batch was not stopped.
+    left_unsent: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -95,11 +100,15 @@ class Summary:
         self.skipped.update(other.skipped)
         self.errors.extend(other.errors)
         self.replies.update(other.replies)
+        self.not_built += other.not_built
 
     def line(self) -> str:
         parts = [f"{k}: {self.counts[k]}" for k in ("sent", "retry", "failed", "uncertain", "render_error")]
         skips = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items()))
-        return "; ".join(parts) + (f"; skipped: {skips}" if skips else "")
+        line = "; ".join(parts) + (f"; skipped: {skips}" if skips else "")
+        if self.left_unsent is not None:
+            line += f"; stopped: {self.left_unsent} left unsent for the next run"
+        return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
         """The commonest reasons for ``retry`` and ``failed``, one line each, most letters first."""
@@ -235,10 +244,22 @@ class Deliverer:
         #: ``review: required``: approved content hashes; None when no review is needed.
         self.approvals = approvals
         self.stopping = False
+        self._on_stop: list[Callable[[], None]] = []
 
     def stop(self) -> None:
-        """Claim nothing more (graceful shutdown); letters already claimed still finish."""
+        """Claim nothing more (graceful shutdown); letters already claimed still finish.
+
+        Call it on the event loop's thread (a signal handler of the loop): the
+        batch then cuts off at once whatever it has not handed over.
+        """
         self.stopping = True
+        for listener in list(self._on_stop):
+            listener()
+
+    def on_stop(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` when :meth:`stop` is called; returns a function that forgets it."""
+        self._on_stop.append(listener)
+        return lambda: self._on_stop.remove(listener)
 
     def prepare(self, item: PlanItem) -> Prepared | None:
         """Render and build one letter; a failure is counted and the batch goes on."""
@@ -251,6 +272,7 @@ class Deliverer:
                 verdict = approval_of(hit.key, content_hash(rendered), self.approvals)
                 if verdict != "approved":
                     self.summary.skipped[verdict] += 1
+                    self.summary.not_built += 1
                     return None
             message_id = make_message_id(hit.key, self.domain)
             unsub = self.settings.unsubscribe
@@ -268,6 +290,7 @@ class Deliverer:
                 data = self.sign(data)
         except GreeterError as exc:
             self.summary.counts["render_error"] += 1
+            self.summary.not_built += 1
             self.summary.errors.append(f"{hit.contact.id} {hit.occasion}: {exc}")
             # What the letter carries fails with it: journaled by nobody (like the letter itself),
             # so the next run after the template is fixed sends them together.
@@ -465,6 +488,15 @@ async def send_batch(
     journaled ``retry`` with its reason at once — in shared journal rounds,
     not through the rate limiter — so the batch ends about one timeout after
     the server stopped answering.
+
+    A stop (:meth:`Deliverer.stop`) ends the batch as soon as no claimed
+    letter is left in flight: letters already claimed (handed to the server)
+    finish and get their verdicts; whatever else is waiting — for a
+    connection to open, for the rate limiter, for a pooled connection, to be
+    built — is cut off at once, never claimed, and goes out with the next run
+    (``summary.left_unsent`` counts those letters). Cancelling the batch (the
+    daemon's shutdown timeout) cuts off the claimed ones too: the caller
+    records them ``uncertain``.
     """
     info: dict[JournalKey, tuple[int, date, str]] = {
         item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
@@ -474,6 +506,35 @@ async def send_batch(
     # Claims and verdicts ready at the same moment share one transaction and one fsync.
     rounds = GroupCommit[ClaimRequest | Verdict | Unsent, bool | str](deliverer.journal_round)
     breaker = Breaker(concurrency)
+
+    # Letters between their claim and their verdict (or a claim lost), and unsent ones being
+    # journaled; after a stop the batch is cut off once there are none.
+    in_hand = 0
+    settled = asyncio.Event()
+    # Every due letter ends claimed (then recorded), lost to another sender, not built
+    # (summary.not_built) or — after a stop — left unsent.
+    claims_won = claims_lost = 0
+
+    def check_settled() -> None:
+        if deliverer.stopping and in_hand == 0:
+            settled.set()
+
+    def hold() -> None:
+        nonlocal in_hand
+        in_hand += 1
+
+    def release() -> None:
+        nonlocal in_hand
+        in_hand -= 1
+        check_settled()
+
+    def claim_result(won: bool) -> bool:
+        nonlocal claims_won, claims_lost
+        if won:
+            claims_won += 1
+        else:
+            claims_lost += 1
+        return won
 
     async def claim(request: ClaimRequest) -> bool:
         won = await rounds.submit(request)
@@ -531,12 +592,10 @@ async def send_batch(
 
     async def take(ready: Ready) -> bool:
         """Claim a letter whose connection is open and ready (the transport's ``ready``)."""
-        if deliverer.stopping:
-            return False  # not claimed: it stays for the next run
         if ready.fresh and shared:
             async with contact_turn:
-                return await asyncio.to_thread(deliverer.claim_for_contact, ready)
-        if not await claim(ready.request):
+                return claim_result(await asyncio.to_thread(deliverer.claim_for_contact, ready))
+        if not claim_result(await claim(ready.request)):
             if ready.fresh:
                 deliverer.summary.skipped["already_sent"] += 1
             return False
@@ -546,20 +605,27 @@ async def send_batch(
     async def unsent(ready: Ready, result: SendResult) -> SendResult | None:
         """A letter the server never got: claimed and given its verdict (``retry``) in one go."""
         if deliverer.stopping:
-            return None
-        verdict = verdict_of(result)
-        if ready.fresh and shared:
-            async with contact_turn:
-                count = await asyncio.to_thread(deliverer.unsent_for_contact, ready, verdict)
-            return None if count is None else counted(result, count)
-        done = await rounds.submit(Unsent(ready.request, verdict))
-        if done is False:
-            if ready.fresh:
-                deliverer.summary.skipped["already_sent"] += 1
-            return None
-        assert isinstance(done, str)
-        deliverer.claimed(ready)
-        return counted(result, done)
+            return None  # not claimed: it stays for the next run
+        hold()
+        try:
+            verdict = verdict_of(result)
+            if ready.fresh and shared:
+                async with contact_turn:
+                    count = await asyncio.to_thread(deliverer.unsent_for_contact, ready, verdict)
+                if not claim_result(count is not None):
+                    return None
+                assert count is not None
+                return counted(result, count)
+            done = await rounds.submit(Unsent(ready.request, verdict))
+            if not claim_result(done is not False):
+                if ready.fresh:
+                    deliverer.summary.skipped["already_sent"] += 1
+                return None
+            assert isinstance(done, str)
+            deliverer.claimed(ready)
+            return counted(result, done)
+        finally:
+            release()
 
     async def send(ready: Ready) -> SendResult | None:
         if deliverer.stopping:
@@ -567,28 +633,36 @@ async def send_batch(
         why = await breaker.admit()
         if why is not None:
             return await unsent(ready, SendResult(ready.request.key, Outcome.TEMPORARY, None, why))
-        taken = False
+        taken = held = False
 
         async def claim_when_ready() -> bool:
-            nonlocal taken
+            nonlocal taken, held
+            if deliverer.stopping:
+                return False  # not claimed: it stays for the next run
+            hold()  # from here on a stop waits for this letter (and its verdict)
+            held = True
             taken = await take(ready)
             return taken
 
         item = ready.outgoing
         result: SendResult | None = None
         try:
-            result = await transport.send(
-                item.envelope_from, item.rcpt, item.data, item.key, ready=claim_when_ready
-            )
+            try:
+                result = await transport.send(
+                    item.envelope_from, item.rcpt, item.data, item.key, ready=claim_when_ready
+                )
+            finally:
+                breaker.done(result)
+            if result is None:
+                return None  # its claim was lost, or a shutdown began: nothing was sent
+            if not taken:
+                return await unsent(ready, result)  # its connection never opened (or a bad address)
+            # Record the verdict in the same worker, before it pulls (and claims) the next
+            # letter: a crash then leaves at most `concurrency` claims without a verdict.
+            return counted(result, await record(verdict_of(result)))
         finally:
-            breaker.done(result)
-        if result is None:
-            return None  # its claim was lost, or a shutdown began: nothing was sent
-        if not taken:
-            return await unsent(ready, result)  # its connection never opened (or a bad address)
-        # Record the verdict in the same worker, before it pulls (and claims) the next
-        # letter: a crash then leaves at most `concurrency` claims without a verdict.
-        return counted(result, await record(verdict_of(result)))
+            if held:
+                release()
 
     async def leave_unsent(letters: AsyncIterator[Ready], why: str) -> None:
         """The breaker opened: every letter not handed over goes to ``retry``, many to a journal round."""
@@ -602,14 +676,35 @@ async def send_batch(
                 pending.clear()
         await asyncio.gather(*pending)
 
-    try:
+    async def batch() -> None:
         async with contextlib.aclosing(everything()) as letters:  # stops build workers on any exit
             async for _ in run_batch(send, handed_out(letters), concurrency=concurrency, limiter=limiter):
                 pass
             if breaker.why is not None:
                 await leave_unsent(letters, breaker.why)
+
+    forget = deliverer.on_stop(check_settled)
+    check_settled()  # stopped before it began
+    work = asyncio.ensure_future(batch())
+    cut = asyncio.ensure_future(settled.wait())
+    try:
+        await asyncio.wait({work, cut}, return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():
+            # Stopped, and no claimed letter is in flight: whatever waits unclaimed is cut off.
+            work.cancel()
+            await asyncio.wait({work})
     finally:
+        forget()
+        cut.cancel()
+        if not work.done():  # the batch itself was cancelled (the daemon's shutdown timeout)
+            work.cancel()
+            await asyncio.wait({work})
         rounds.close()
+        if deliverer.stopping:
+            handled = claims_won + claims_lost + deliverer.summary.not_built
+            deliverer.summary.left_unsent = max(0, len(due) + len(retries) - handled)
+    if not work.cancelled():
+        work.result()  # its error, if any (a journal that failed)
 
 
 def zone_of(contact: Contact, default: str) -> ZoneInfo:

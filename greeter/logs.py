@@ -12,11 +12,18 @@ one JSON object — a raw traceback breaks ``journalctl -o cat | jq`` and
 reads as an ERROR to whatever greps the log — so all of those go through the
 same renderer as greeter's own events: one line each, the logger's name in
 ``logger`` and a traceback, if any, inside the line's ``exception`` field.
+
+Logging never stops the daemon: a line that cannot be written — the reader
+of the stream went away (``greeter run | head``, a log collector restarted),
+the file is closed or its disk full — is dropped, and the daemon goes on
+working and still stops on SIGTERM. (A broken pipe used to raise out of the
+"stopping" line of the SIGTERM handler, so the daemon never stopped.)
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from typing import TextIO
@@ -25,6 +32,46 @@ import structlog
 
 #: The name of the stdlib handler installed here (replaced, not added to, when called again).
 _HANDLER_NAME = "greeter-structured"
+
+
+class LogStream:
+    """The log stream, written a whole line at a time; a line that cannot be written is dropped.
+
+    greeter's own events and other libraries' records share it (and its
+    lock), so their lines never interleave. Writing fails when the reader of
+    a pipe is gone (EPIPE), the stream is closed, or the disk is full; none
+    of that may reach the code that logged.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.dropped = 0
+        self._lock = threading.RLock()
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (OSError, ValueError, RuntimeError):  # RuntimeError: reentrant call (a signal)
+                self.dropped += 1
+        return len(text)
+
+    def flush(self) -> None:
+        """Each write is flushed already."""
+
+
+class _LineLogger:
+    """structlog's logger: each event one write of its line (structlog's PrintLogger writes two)."""
+
+    def __init__(self, lines: LogStream) -> None:
+        self._lines = lines
+
+    def msg(self, message: str) -> None:
+        self._lines.write(message + "\n")
+
+    log = debug = info = warn = warning = msg
+    fatal = failure = err = error = critical = exception = msg
 
 
 def configure_logging(
@@ -36,7 +83,12 @@ def configure_logging(
     from WARNING up (APScheduler's "job executed" chatter is not news), in
     the same stream and format.
     """
-    stream = stream or sys.stderr
+    if stream is None:
+        # No stderr at all (started with it closed, `greeter run 2>&-`): the lines go nowhere.
+        # (Kept open for the process's lifetime, like stderr itself.)
+        nowhere = sys.stderr is None
+        stream = open(os.devnull, "w", encoding="utf-8") if nowhere else sys.stderr  # noqa: SIM115
+    lines = LogStream(stream)
     as_json = (not stream.isatty()) if json is None else json
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
@@ -56,10 +108,10 @@ def configure_logging(
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        logger_factory=lambda *_args: _LineLogger(lines),
         cache_logger_on_first_use=False,
     )
-    handler = logging.StreamHandler(stream)
+    handler = logging.StreamHandler(lines)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from greeter.planner import lookahead_end, plan
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.render import Renderer
 from greeter.runtime import Inputs, read_journal_state
+from greeter.signals import STOP, Signals
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
 from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Transport
@@ -43,6 +45,8 @@ class RunResult:
     report: LoadReport
     due: int
     recovered: int
+    #: The signal (SIGTERM/SIGINT) that stopped the run, if one did.
+    stopped_by: signal.Signals | None = None
 
 
 def read_secret(env: str | None, file: Path | None, what: str) -> str | None:
@@ -293,15 +297,72 @@ def send_once(
     transport: Transport | None = None,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
     announce: Callable[[PlanItem], None] | None = None,
+    signals: Signals | None = None,
 ) -> RunResult:
     """Plan the days around ``now`` and deliver whatever is due; returns the counts.
 
     The journal must already hold the sender lock (unless ``dry_run``).
+    With ``signals`` (installed by the caller before planning), SIGTERM or
+    SIGINT stops the run gracefully (:func:`deliver_until_stopped`); the
+    result says which signal did.
     """
     cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce)
     if not dry_run:
-        asyncio.run(deliver_cycle(cycle, transport=transport, progress=progress))
-    return cycle.result()
+        if signals is None:
+            asyncio.run(deliver_cycle(cycle, transport=transport, progress=progress))
+        else:
+            asyncio.run(deliver_until_stopped(cycle, signals, transport=transport, progress=progress))
+    result = cycle.result()
+    result.stopped_by = signals.stop if signals is not None else None
+    return result
+
+
+async def deliver_until_stopped(
+    cycle: Cycle,
+    signals: Signals,
+    *,
+    transport: Transport | None = None,
+    progress: Callable[[int, int], Callable[[int], None]] | None = None,
+) -> None:
+    """:func:`deliver_cycle`, stopped gracefully by SIGTERM or SIGINT (what the daemon does on a stop).
+
+    A stop hands no new letter to the server; the letters already handed
+    over get ``schedule.shutdown_timeout_seconds`` to finish and are recorded
+    as the server answers; the rest stay unclaimed for the next run
+    (``summary.left_unsent``). A letter still in flight after the timeout is
+    recorded ``uncertain`` (never left ``claimed``). A stop during planning
+    (remembered by ``signals``) sends nothing.
+    """
+    deliverer = cycle.deliverer
+    loop = asyncio.get_running_loop()
+    stopped = asyncio.Event()
+
+    def on_signal(sig: signal.Signals) -> None:
+        if sig in STOP:
+            deliverer.stop()
+            stopped.set()
+
+    signals.attach(loop, on_signal)
+    try:
+        work = asyncio.ensure_future(deliver_cycle(cycle, transport=transport, progress=progress))
+        stop = asyncio.ensure_future(stopped.wait())
+        await asyncio.wait({work, stop}, return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        timeout = deliverer.settings.schedule.shutdown_timeout_seconds
+        if not work.done() and not (await asyncio.wait({work}, timeout=timeout))[0]:
+            work.cancel()  # the letters still at the server are cut off
+            await asyncio.wait({work})
+            cut = deliverer.journal.recover_stale_claims(deliverer.now)
+            if cut:
+                deliverer.summary.counts["uncertain"] += cut
+                deliverer.summary.errors.append(
+                    f"{cut} letter(s) still in flight {timeout:g} s after the stop (schedule."
+                    "shutdown_timeout_seconds): recorded uncertain; see greeter history --state uncertain"
+                )
+        if not work.cancelled():
+            work.result()  # its error, if any (a journal that failed)
+    finally:
+        signals.detach(loop)
 
 
 def _due_retries(
