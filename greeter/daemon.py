@@ -37,6 +37,7 @@ import asyncio
 import signal
 import time
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from aiohttp import web
@@ -44,12 +45,20 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake
-from greeter.errors import EXIT_BUG, EXIT_USAGE, ConfigError, GreeterError, JournalFailedMidRunError
+from greeter.errors import (
+    EXIT_BUG,
+    EXIT_USAGE,
+    ConfigError,
+    GreeterError,
+    JournalFailedMidRunError,
+    TemplateError,
+)
 from greeter.http_api import ApiContext, make_app, start_site
 from greeter.journal import open_journal
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import RunStats
+from greeter.plan_types import Hit, PlanItem
 from greeter.render import Renderer
 from greeter.runtime import Inputs, load_inputs
 from greeter.send import (
@@ -97,6 +106,35 @@ def load_valid_inputs(config_file: Path, today: date) -> Inputs:
     if errors:
         raise ConfigError(errors)
     return inputs
+
+
+#: Contacts whose letters a start or a reload renders (plain form), to warn of a template that fails.
+SMOKE_CONTACTS = 20
+
+
+def template_smoke(inputs: Inputs, today: date, contacts: int = SMOKE_CONTACTS) -> list[str]:
+    """Render every occasion's letter for the first ``contacts`` contacts; the distinct failures.
+
+    The start-up and reload checks only compile the templates; a typo such as
+    ``{{ contakt.first_name }}`` compiles and fails every letter. ``greeter
+    check`` renders every contact in every form; this is the quick look a
+    reload can afford, so that a broken edit is said at once, not at the next
+    birthday. The templates are read from disk at every run, so it warns
+    rather than refuses.
+    """
+    settings = inputs.settings
+    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    found: dict[str, None] = {}
+    for contact in islice(inputs.contacts(inputs.new_report()), contacts):
+        for occ in settings.occasions:
+            years = 1 if occ.field is not None else None
+            try:
+                renderer.render(
+                    PlanItem(Hit(contact, occ.name, today, years, occ.priority, occ.template), "send")
+                )
+            except TemplateError as exc:
+                found[str(exc)] = None
+    return list(found)
 
 
 class Daemon:
@@ -189,6 +227,7 @@ class Daemon:
         self._scheduler.start()
         self._started = True
         log.info("started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now())
+        await self._warn_of_templates(self._inputs)
         if self._reload_pending:  # a SIGHUP during start-up: the files may have changed since read
             self._reload_pending = False
             await self._reload_inputs()
@@ -266,7 +305,22 @@ class Daemon:
             inputs.settings = inputs.settings.model_copy(update={"storage": self._inputs.settings.storage})
         self._inputs = inputs
         log.info("reloaded", config=str(self.config_file), cron=inputs.settings.schedule.cron)
+        await self._warn_of_templates(inputs)
         return True
+
+    async def _warn_of_templates(self, inputs: Inputs) -> None:
+        try:
+            problems = await asyncio.to_thread(template_smoke, inputs, self.clock.now().date())
+        except GreeterError as exc:  # the contacts cannot be read now: the run will say so
+            log.debug("template_smoke_skipped", why=exc.hint())
+            return
+        if problems:
+            log.warning(
+                "template_problems",
+                problems=problems[:5],
+                more=max(len(problems) - 5, 0),
+                hint="letters that fail to render are not sent; greeter check lists every problem",
+            )
 
     # --- the job -----------------------------------------------------------------
 
@@ -420,8 +474,10 @@ class Daemon:
         # Cut short by a stop: the letters it did not hand over stay unclaimed for the next start.
         left = summary.left_unsent
         stopped = {} if left is None else {"interrupted": "shutdown", "left_unsent": left}
-        # A run that could not get anything out is worth a warning, not an info line among many.
-        (log.warning if problem is not None else log.info)(
+        # A run that could not get anything out, or left letters unrendered or uncertain, is worth
+        # a warning, not an info line among many.
+        attention = problem is not None or summary.counts["render_error"] or summary.counts["uncertain"]
+        (log.warning if attention else log.info)(
             "run",
             now=now.isoformat(),
             seconds=round(seconds, 3),
