@@ -9,6 +9,7 @@ traceback, and only with ``--verbose``.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
@@ -523,11 +524,16 @@ def _progress_factory() -> Callable[[int, int], Callable[[int], None]] | None:
 
         bar = Progress(transient=True, console=None)
         task = bar.add_task("sending", total=total)
-        bar.start()
         sent = 0
 
         def tick(n: int) -> None:
+            # Started at the first letter sent, not before: the bar's refresh thread must not
+            # exist yet when the batch forks its letter builders (greeter.build_pool builds
+            # in-process when another thread runs — on a terminal it always did).
             nonlocal sent
+            if sent == 0:
+                bar.start()
+                atexit.register(bar.stop)  # also when the batch ends short (errors, a stop)
             sent += n
             bar.update(task, advance=n)
             if sent >= total:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -382,3 +383,27 @@ def test_a_contacts_file_of_another_kind_is_one_line_and_exit_2(
     for command in (("check",), ("preview", "--now", "2026-12-01T09:00"), ("send", "--once", "--dry-run")):
         code, out, err = invoke("--config", str(config), *command)
         assert (code, err) == (2, f"{config.parent / 'data' / name}: {expected}\n"), (command, out, err)
+
+
+def test_the_progress_bar_starts_no_thread_before_the_first_letter_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its refresh thread, started before the batch forked its letter builders, kept them from
+    forking (greeter.build_pool.can_fork): on a terminal, every letter was built in-process."""
+    import threading
+
+    from greeter.cli import _progress_factory
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    factory = _progress_factory()
+    assert factory is not None
+    before = threading.active_count()
+    tick = factory(500, 0)
+    assert threading.active_count() == before
+    tick(1)  # the first letter left (the builders forked before it was pulled)
+    assert threading.active_count() == before + 1
+    tick(499)  # all sent: the bar and its thread are gone
+    deadline = time.monotonic() + 5
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == before
