@@ -30,8 +30,30 @@ INTERRUPTED = "interrupted between claim and the server's reply; the next send r
 
 COLUMNS = (
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at",
-    "sent_at", "last_reply", "reason", "merged", "message_id", "updated_at",
+    "sent_at", "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at",
 )  # fmt: skip
+
+#: The planner's words for why an occasion was not greeted on its own (preview's ``reason``).
+_REASON_CODES = ("merged", "frequency_cap", "suppressed", "outside_audience", "no_email", "invalid_contact")
+
+
+def reason_code(entry: JournalEntry) -> str | None:
+    """A skipped or expired row's reason as preview's machine word (``merged``, ``frequency_cap``…).
+
+    The journal keeps the reason in words ("merged into birthday",
+    "frequency_cap: only 13 days from …"); a script filtering a client's
+    history — which occasions rode along in another letter, which the cap
+    refused — needs the word preview uses, not the sentence. None for the
+    other states.
+    """
+    if entry.state == "expired":
+        return "expired"
+    if entry.state != "skipped" or not entry.reason:
+        return None
+    if entry.reason.startswith("merged into "):
+        return "merged"
+    word = entry.reason.split(":", 1)[0].strip()
+    return word if word in _REASON_CODES else None
 
 
 def as_found(entries: Iterable[JournalEntry], abandoned: set[JournalKey]) -> list[JournalEntry]:
@@ -71,7 +93,7 @@ def entry_dict(entry: JournalEntry) -> dict[str, Any]:
     """One journal row with ISO dates, for JSON and CSV."""
     out: dict[str, Any] = {}
     for name in COLUMNS:
-        value = getattr(entry, name)
+        value: Any = reason_code(entry) if name == "reason_code" else getattr(entry, name)
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif isinstance(value, tuple):
