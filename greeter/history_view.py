@@ -66,6 +66,25 @@ def as_found(entries: Iterable[JournalEntry], abandoned: set[JournalKey]) -> lis
     ]
 
 
+def counts_as_found(journal: JournalStore) -> dict[tuple[str, str], int]:
+    """Greetings per (state, occasion) as ``greeter history`` shows them, for ``/metrics``.
+
+    A claim whose sender is gone (a dead daemon's, its lease run out) counts as
+    ``uncertain`` at once, as history shows it, not as ``claimed`` until a
+    sender's next run records it: an alert on uncertain greetings fires when
+    the operator can already see them. The abandoned claims are read first,
+    as :func:`read_history` does; a count never goes below zero if one is
+    recorded in between.
+    """
+    abandoned = journal.abandoned_claims()
+    counts = dict(journal.counts_by_occasion())
+    for _, occasion, _ in abandoned:
+        if counts.get(("claimed", occasion), 0) > 0:
+            counts["claimed", occasion] -= 1
+            counts["uncertain", occasion] = counts.get(("uncertain", occasion), 0) + 1
+    return counts
+
+
 def _order(e: JournalEntry) -> tuple[date, bytes, bytes]:
     """The journals' history order (occasion date, then contact and occasion in byte order)."""
     return (e.occasion_date, e.contact_id.encode(), e.occasion.encode())

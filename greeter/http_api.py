@@ -22,6 +22,7 @@ from datetime import datetime
 from aiohttp import web
 
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
+from greeter.history_view import counts_as_found
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import RunStats, render_metrics
@@ -102,7 +103,7 @@ def make_app(ctx: ApiContext) -> web.Application:
         return web.json_response(body, status=200 if status == "ok" else 503, dumps=json.dumps)
 
     async def metrics(_request: web.Request) -> web.Response:
-        data = render_metrics(ctx.journal.counts_by_occasion, ctx.stats)
+        data = render_metrics(lambda: counts_as_found(ctx.journal), ctx.stats)
         return web.Response(body=data, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
     def _address(request: web.Request) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
-from greeter.history_view import COLUMNS, entry_dict, reason_code
+from greeter.history_view import COLUMNS, counts_as_found, entry_dict, read_history, reason_code
+from greeter.journal import Journal
 from greeter.journal_store import JournalEntry
 
 AT = datetime(2026, 12, 29, 9, 0, tzinfo=UTC)
@@ -40,3 +42,17 @@ def test_a_skip_reads_as_the_word_preview_uses(state: str, reason: str | None, c
     assert reason_code(entry(state, reason)) == code
     row = entry_dict(entry(state, reason))
     assert list(row) == list(COLUMNS) and row["reason_code"] == code and row["reason"] == reason
+
+
+def test_metrics_count_a_dead_senders_claims_as_uncertain_as_history_shows_them(tmp_path: Path) -> None:
+    with Journal.open(f"sqlite:///{tmp_path}/j.sqlite3", now=AT) as journal:
+        for n in (1, 2):
+            key = (f"c{n}", "birthday", date(2026, 12, 29))
+            assert journal.claim(
+                key, email=f"c{n}@example.com", message_id=f"<m{n}@x>", planned_at=AT, now=AT
+            )
+        # No sender holds the journal: these claims were left by one that died.
+        assert counts_as_found(journal) == {("claimed", "birthday"): 0, ("uncertain", "birthday"): 2}
+        assert {e.state for e in read_history(journal)} == {"uncertain"}
+        journal.lock_sender()  # a live sender's claims are claimed
+        assert counts_as_found(journal) == {("claimed", "birthday"): 2}
