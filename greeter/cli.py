@@ -391,7 +391,10 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         inputs.suppressed,
     )
     domain = settings.sender.email.rsplit("@", 1)[-1]
-    data = build_calendar(items, now=moment, domain=domain, name=f"greeter: {settings.sender.name}")
+    yearly = {o.name for o in settings.occasions if o.field is not None}
+    data = build_calendar(
+        items, now=moment, domain=domain, name=f"greeter: {settings.sender.name}", yearly=yearly
+    )
     if str(output) == "-":
         sys.stdout.buffer.write(data)
     else:
