@@ -81,6 +81,11 @@ def _why(exc: BaseException, limit: float) -> str:
     if isinstance(cause, TimeoutError):
         return f"timed out (no connection within {limit:g} s)"
     if isinstance(cause, ssl.SSLError):
+        if cause.reason == "WRONG_VERSION_NUMBER":  # the server answered in plain text
+            return (
+                "TLS failed: the server does not speak TLS on this port (security: tls is implicit "
+                "TLS, usually port 465; use security: starttls for port 587, none for a local relay)"
+            )
         return f"TLS failed: {cause.reason or cause}"
     return str(cause) or type(cause).__name__
 

@@ -608,3 +608,25 @@ def test_normalise_case(name: str, expected: str) -> None:
     from greeter.names import normalise_case
 
     assert normalise_case(name) == expected
+
+
+def test_an_exports_totals_line_is_not_a_contact_nor_a_rejected_row(tmp_path: Path) -> None:
+    """A CRM export ending in "Итого: 2 клиента" loaded a contact called "Итого…" (a tester's report)."""
+    path = write(
+        tmp_path,
+        [
+            RU_HEADER,
+            "1;ivan@example.com;Иванов;Иван;Петрович;;01.02.1980;;;",
+            "2;anna@example.com;Петрова;Анна;Ильинична;;03.04.1985;;;",
+            "Итого: 2 клиента;;;;;;;;;",
+        ],
+    )
+    contacts, report = load(path)
+    assert [c.id for c in contacts] == ["1", "2"] and report.rejected == 0
+    (problem,) = report.problems
+    assert problem.severity == "warning" and problem.line == 4 and ":row 4: ID: " in str(problem)
+    assert "'Итого: 2 клиента' is a totals line, not a contact; skipped" in str(problem)
+    # An id that only starts like one, with an e-mail, is a contact.
+    path = write(tmp_path, [RU_HEADER, "Totally-7;t@example.com;Smith;John;;;01.02.1980;;;"], name="d.csv")
+    contacts, report = load(path)
+    assert [c.id for c in contacts] == ["Totally-7"] and not report.problems

@@ -306,6 +306,15 @@ def test_starttls_and_implicit_tls_verify_the_server(
         assert len(sink.messages) == 2
 
 
+def test_implicit_tls_against_a_plain_port_says_so_and_what_to_use() -> None:
+    """It said "TLS failed: WRONG_VERSION_NUMBER" (an operator's report)."""
+    with SmtpSink() as plain:
+        results = send_all(transport_for(plain, security="tls"), [item(1)])
+    text = results["c-1"].text
+    assert results["c-1"].outcome is Outcome.TEMPORARY and "does not speak TLS on this port" in text
+    assert "security: starttls" in text and "WRONG_VERSION_NUMBER" not in text
+
+
 def test_starttls_required_but_not_offered_is_a_clear_temporary_error(sink: SmtpSink) -> None:
     results = send_all(transport_for(sink, security="starttls"), [item(1)])
     assert results["c-1"].outcome is Outcome.TEMPORARY

@@ -90,6 +90,9 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
                 continue
             if not any(c.strip() for c in cells):
                 continue  # blank lines at the end of exports
+            if (totals := parser.summary_row(cells, number)) is not None:
+                report.problems.append(totals)  # an export's "Итого" line: not a contact, not an error
+                continue
             report.rows_read += 1
             contact, problems = parser.parse(cells, number)
             report.problems.extend(problems)

@@ -28,6 +28,8 @@ from greeter.timezones import zone_hint
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _TAG_SPLIT = re.compile(r"[,;]")
+#: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
+_SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
 _DELIMITERS = re.compile(r"[;,\t|]")
 #: A line break followed by a line that has delimiters: an unclosed quote swallowed the next row(s).
 _SWALLOWED_ROW = re.compile(r"[\r\n][^\r\n]*[;,\t|]")
@@ -122,6 +124,21 @@ class RowParser:
         self._tags: dict[str, frozenset[str]] = {}
         self.seen_ids = SeenIndex()
         self.seen_emails = SeenIndex()
+
+    def summary_row(self, row: Sequence[str], line: int) -> Problem | None:
+        """A warning if ``row`` is an export's totals line ("Итого: 6 клиентов"), not a contact.
+
+        CRMs and spreadsheets end exports with one: an id cell starting with
+        Итого/Всего/Total and no e-mail. Loading it made a contact called
+        "Итого…" (reported only as "no e-mail"); it is skipped, with a warning,
+        and not counted as a rejected row (nothing was wrong with the data).
+        """
+        cid = row[self.pos["id"]].strip() if "id" in self.pos and self.pos["id"] < len(row) else ""
+        email_at = self.pos.get("email")
+        email = row[email_at].strip() if email_at is not None and email_at < len(row) else ""
+        if email or not _SUMMARY.match(cid):
+            return None
+        return self._problem(line, "id", f"{cid!r} is a totals line, not a contact; skipped", "warning")
 
     def _problem(self, line: int, field: str, message: str, severity: str = "error") -> Problem:
         column = self.header[self.pos[field]] if field in self.pos else field
