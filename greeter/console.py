@@ -1,9 +1,14 @@
-"""Where greeter's tables are printed: fitted to a terminal, one line per row when piped."""
+"""Where greeter's lists are printed: tables fitted to a terminal (one line per row when piped), JSON, CSV."""
 
 from __future__ import annotations
 
+import csv
 import errno
+import json
 import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich.console import Console
 
@@ -38,3 +43,19 @@ class _Console(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True  # nothing more to write to a pipe nobody reads
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+def print_records(records: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    """``--format json`` (one array) or ``csv`` (a header row; list values joined with ``;``) on stdout.
+
+    What the list commands (``history``, ``suppress --list``) print for scripts,
+    written one way for all of them.
+    """
+    if fmt == "json":
+        json.dump(list(records), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns))
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in record.items()})

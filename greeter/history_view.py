@@ -12,17 +12,14 @@ recovery rather than performing it (``greeter uncertain`` does perform it).
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import json
-import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date
 from typing import Any
 
 from rich.table import Table
 
-from greeter.console import table_console
+from greeter.console import print_records, table_console
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 
 #: The reason shown for a claim whose sender is gone (see the module's docstring).
@@ -122,17 +119,8 @@ def entry_dict(entry: JournalEntry) -> dict[str, Any]:
 
 
 def print_history(entries: Sequence[JournalEntry], fmt: str) -> None:
-    if fmt == "json":
-        json.dump([entry_dict(e) for e in entries], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return
-    if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS)
-        writer.writeheader()
-        for e in entries:
-            row = entry_dict(e)
-            row["merged"] = ";".join(row["merged"])
-            writer.writerow(row)
+    if fmt in ("json", "csv"):
+        print_records([entry_dict(e) for e in entries], COLUMNS, fmt)
         return
     table = Table(title=f"journal: {len(entries)} greeting(s)")
     names = ("contact", "e-mail", "occasion", "date", "state", "attempts", "when (UTC)", "server said / why")

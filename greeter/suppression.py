@@ -16,14 +16,12 @@ is the stored reason of its line.
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from greeter.console import print_records
 from greeter.contacts import email_key, valid_email
 from greeter.errors import ContactsError, Problem
 from greeter.journal_store import JournalStore, Suppression
@@ -168,14 +166,8 @@ def _row(entry: Suppression) -> dict[str, str]:
 
 def print_list(entries: Sequence[Suppression], fmt: str) -> None:
     """The list as ``greeter history`` prints the journal: a table, JSON or CSV."""
-    if fmt == "json":
-        json.dump([_row(e) for e in entries], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return
-    if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(_row(e) for e in entries)
+    if fmt in ("json", "csv"):
+        print_records([_row(e) for e in entries], COLUMNS, fmt)
         return
     from rich.markup import escape
     from rich.table import Table

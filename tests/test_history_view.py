@@ -56,3 +56,21 @@ def test_metrics_count_a_dead_senders_claims_as_uncertain_as_history_shows_them(
         assert {e.state for e in read_history(journal)} == {"uncertain"}
         journal.lock_sender()  # a live sender's claims are claimed
         assert counts_as_found(journal) == {("claimed", "birthday"): 2}
+
+
+def test_history_csv_and_json_carry_the_same_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import dataclasses
+    import io
+    import json
+
+    from greeter.history_view import print_history
+
+    sent = dataclasses.replace(entry("sent", None), occasion="birthday", merged=("new_year", "christmas"))
+    print_history([sent, entry("skipped", "merged into birthday")], "csv")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["merged"] for r in rows] == ["new_year;christmas", ""]
+    assert [r["reason_code"] for r in rows] == ["", "merged"] and list(rows[0]) == list(COLUMNS)
+    print_history([sent], "json")
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["merged"] == ["new_year", "christmas"] and row["occasion_date"] == "2026-12-29"
