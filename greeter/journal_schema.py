@@ -188,6 +188,11 @@ def _retry_locked(step: Callable[[], object]) -> None:
 
 def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
     """Open (creating folder and file) and migrate the database; errors become :class:`JournalError`."""
+    if path.is_dir():  # SQLite says "disk I/O error", which reads as temporary (exit 75, restarts forever)
+        raise JournalError(
+            f"journal {path} is a folder; storage.url names the journal's file "
+            "(e.g. sqlite:///data/journal.sqlite3)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(

@@ -254,3 +254,14 @@ def test_a_storage_url_typo_is_exit_2_naming_storage_url_not_75(make_project: Ma
         )
         config = make_project(people(1), storage={"url": down})
         cannot_start(run_once(config), 75)  # an unreachable server stays temporary
+
+
+def test_a_journal_path_that_is_a_folder_is_a_configuration_error(make_project: MakeProject) -> None:
+    """It said "disk I/O error" and was exit 75: systemd would restart the daemon forever."""
+    config = make_project(people(1), storage={"url": "sqlite:///data"})
+    (config.parent / "data").mkdir(exist_ok=True)
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert sent.returncode == 2 and "is a folder; storage.url names the journal's file" in sent.stderr
+    assert "disk I/O" not in sent.stderr
+    fatal = cannot_start(run_once(config), 2)
+    assert "is a folder" in json.dumps(fatal, ensure_ascii=False)
