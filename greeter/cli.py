@@ -317,12 +317,14 @@ def preview(
     suppressed, no_email, invalid_contact, already_sent, expired,
     outside_audience).
 
-    The range selects occasions by their day (less any `days_before`): a
-    letter for an occasion on a day off leaves on the working day before it
-    (`send_window.day_off_policy`), so it can show a send time before
-    --from, and a letter leaving on the range's last days can belong to an
-    occasion just after it (the next range shows it). `greeter send --once
-    --dry-run --now DATETIME` lists exactly what is due at a moment.
+    The range shows the occasions whose day (less any `days_before`) is in
+    it, and every letter that leaves in it: a 5 January birthday greeted on
+    30 December, before the holidays, is in a range ending on the 30th (and
+    again, by its day, in the range holding 5 January); a belated letter
+    leaving today is in a range starting today. A letter for an occasion in
+    the range may leave before --from (a day off before it:
+    `send_window.day_off_policy`). `greeter send --once --dry-run --now
+    DATETIME` lists exactly what is due at a moment.
 
     \b
     Examples:
