@@ -597,6 +597,9 @@ def history(
     from greeter.config_loader import load_settings
     from greeter.history_view import print_history, read_history
 
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    if first is not None and last is not None and first > last:
+        raise click.UsageError(f"--since {first} is after --until {last}: no day is in that range")
     settings = load_settings(state.config, today=config_day(None))
     journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), readonly_ok=True)
     try:
@@ -605,8 +608,8 @@ def history(
             contact_id=contact_id,
             occasion=occasion,
             state=state_filter,
-            since=parse_day(since, "--since"),
-            until=parse_day(until, "--until"),
+            since=first,
+            until=last,
             email=email,
         )
         if not entries:  # a typo, or an occasion nobody was greeted for yet?
@@ -614,6 +617,10 @@ def history(
     finally:
         journal.close()
     print_history(entries, fmt)
+    if not entries and fmt == "table":
+        given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
+        if given:  # an empty table says nothing of why: a mistyped id, or nobody greeted yet
+            click.echo(f"the journal has no greeting for {' '.join(given)} (yet)", err=True)
 
 
 @main.command(context_settings=CONTEXT)

@@ -32,6 +32,8 @@ class AudienceRule:
     contacts: frozenset[str] | None
     round_years: int | None
     min_years: int | None
+    #: The tiers as the config spells them, for :meth:`why_not` ("VIP", not "vip").
+    tier_names: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, audience: Audience) -> AudienceRule:
@@ -41,6 +43,7 @@ class AudienceRule:
             contacts=None if audience.contacts is None else frozenset(audience.contacts),
             round_years=audience.round_years,
             min_years=audience.min_years,
+            tier_names=tuple(sorted(audience.tiers or ())),
         )
 
     def admits(self, contact: Contact, years: int | None) -> bool:
@@ -63,7 +66,7 @@ class AudienceRule:
         know it was the 29th year, not the tier.
         """
         if self.tiers is not None and (contact.tier or "").casefold() not in self.tiers:
-            return f"tier {contact.tier or '(none)'!r} is not one of: {', '.join(sorted(self.tiers))}"
+            return f"tier {contact.tier or '(none)'!r} is not one of: {', '.join(self.tier_names)}"
         if self.tags is not None and contact.tags.isdisjoint(self.tags):
             have = ", ".join(sorted(contact.tags)) or "none"
             return f"has none of the tags {', '.join(sorted(self.tags))} (the contact's tags: {have})"

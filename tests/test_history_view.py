@@ -10,6 +10,7 @@ import pytest
 from greeter.history_view import COLUMNS, counts_as_found, entry_dict, read_history, reason_code
 from greeter.journal import Journal
 from greeter.journal_store import JournalEntry
+from tests.conftest import MakeProject
 
 AT = datetime(2026, 12, 29, 9, 0, tzinfo=UTC)
 
@@ -74,3 +75,17 @@ def test_history_csv_and_json_carry_the_same_rows(capsys: pytest.CaptureFixture[
     print_history([sent], "json")
     (row,) = json.loads(capsys.readouterr().out)
     assert row["merged"] == ["new_year", "christmas"] and row["occasion_date"] == "2026-12-29"
+
+
+def test_history_refuses_an_empty_day_range_and_says_why_a_contacts_table_is_empty(
+    make_project: MakeProject,
+) -> None:
+    from tests.test_send_e2e import greeter, people
+
+    config = make_project(people(1))
+    inverted = greeter(config, "history", "--since", "2027-02-01", "--until", "2027-01-01")
+    assert inverted.returncode == 2 and "--since 2027-02-01 is after --until 2027-01-01" in inverted.stderr
+    unknown = greeter(config, "history", "--contact", "9999")
+    assert (
+        unknown.returncode == 0 and "the journal has no greeting for --contact 9999 (yet)" in unknown.stderr
+    )

@@ -128,8 +128,8 @@ def test_holiday_lookup_by_library_name() -> None:
     ("audience", "tier", "tags", "years", "why"),
     [
         (Audience(tiers=["VIP"]), "vip", frozenset(), 3, ""),
-        (Audience(tiers=["VIP"]), "regular", frozenset(), 3, "tier 'regular' is not one of: vip"),
-        (Audience(tiers=["VIP"]), None, frozenset(), 3, "tier '(none)' is not one of: vip"),
+        (Audience(tiers=["VIP"]), "regular", frozenset(), 3, "tier 'regular' is not one of: VIP"),
+        (Audience(tiers=["VIP"]), None, frozenset(), 3, "tier '(none)' is not one of: VIP"),
         (Audience(tags=["8mar"]), None, frozenset({"8mar", "x"}), None, ""),
         (Audience(tags=["8mar"]), None, frozenset({"23feb"}), None,
          "has none of the tags 8mar (the contact's tags: 23feb)"),
