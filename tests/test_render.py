@@ -353,6 +353,16 @@ def test_several_merged_occasions_read_as_one_sentence(shipped: Renderer) -> Non
     ) in en.text
 
 
+def new_year_letter(
+    send_at: datetime | None = None, *, belated: bool = False, also: tuple[Hit, ...] = ()
+) -> PlanItem:
+    """The example config's New Year letter (occasion day 29 December) to Иван Петрович."""
+    return item(
+        MALE, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None,
+        belated=belated, also=also, send_at=send_at,
+    )  # fmt: skip
+
+
 def test_a_letter_held_past_the_new_year_greets_it_as_come_not_coming(shipped: Renderer) -> None:
     """Sent on 11 January after a downtime: "с Новым годом", never "с наступающим" (found by a tester)."""
     january = datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
@@ -361,45 +371,21 @@ def test_a_letter_held_past_the_new_year_greets_it_as_come_not_coming(shipped: R
         item(MALE, day=date(2026, 12, 31), years=61, belated=True, also=also, send_at=january)
     )
     assert "поздравляем Вас и с Новым годом!" in out.text and "наступающим" not in out.text
-    own = shipped.render(
-        item(
-            MALE,
-            "new_year",
-            occasion="new_year",
-            day=date(2026, 12, 29),
-            years=None,
-            belated=True,
-            send_at=january,
-        )
-    )
+    own = shipped.render(new_year_letter(january, belated=True))
     assert "наступающим" not in own.subject + own.text and "уходящем" not in own.text
     assert "в прошедшем году" in own.text and "с небольшим опозданием" in own.text
     # Still December: the same belated letter is not "late" for the New Year, which is ahead.
-    december = datetime(2026, 12, 30, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
     held = shipped.render(
-        item(
-            MALE,
-            "new_year",
-            occasion="new_year",
-            day=date(2026, 12, 29),
-            years=None,
-            belated=True,
-            send_at=december,
-        )
+        new_year_letter(datetime(2026, 12, 30, 10, 0, tzinfo=ZoneInfo("Europe/Moscow")), belated=True)
     )
     assert "с наступающим Новым" in held.subject and "опозданием" not in held.text and "уходящем" in held.text
 
 
 def test_a_merged_round_birthday_is_a_jubilee_as_in_its_own_letter(shipped: Renderer) -> None:
-    also = (Hit(MALE, "birthday", date(2026, 12, 27), 60, 100, "birthday"),)
-    out = shipped.render(
-        item(MALE, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None, also=also)
-    )
-    assert "поздравляем Вас и с прошедшим юбилеем!" in out.text
+    sixtieth = (Hit(MALE, "birthday", date(2026, 12, 27), 60, 100, "birthday"),)
+    assert "поздравляем Вас и с прошедшим юбилеем!" in shipped.render(new_year_letter(also=sixtieth)).text
     fortieth = (Hit(MALE, "birthday", date(2026, 12, 27), 40, 100, "birthday"),)
-    out = shipped.render(
-        item(MALE, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None, also=fortieth)
-    )
+    out = shipped.render(new_year_letter(also=fortieth))
     assert "поздравляем Вас и с прошедшим днём рождения!" in out.text
 
 
