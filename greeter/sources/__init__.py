@@ -90,11 +90,14 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
                 continue
             if not any(c.strip() for c in cells):
                 continue  # blank lines at the end of exports
-            if (totals := parser.summary_row(cells, number)) is not None:
-                report.problems.append(totals)  # an export's "Итого" line: not a contact, not an error
+            contact, problems = parser.parse(cells, number)
+            # An export's "Итого" line: not a contact, not an error. Only a row without an
+            # e-mail can be one, so the million ordinary rows do not pay for the test.
+            totals = None if contact is not None and contact.email else parser.summary_row(cells, number)
+            if totals is not None:
+                report.problems.append(totals)
                 continue
             report.rows_read += 1
-            contact, problems = parser.parse(cells, number)
             report.problems.extend(problems)
             if contact is not None:
                 report.loaded += 1
