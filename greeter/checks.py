@@ -163,7 +163,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         report, settings.storage.url, settings.contacts.url if settings.contacts.source == "sql" else None
     )
     check_smtp(report, settings)
-    check_unsubscribe_secret(report, settings)
+    check_secrets(report, settings)
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
     template_problems = _locate_missing(renderer.check(names), settings, config_file)
@@ -384,19 +384,19 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
     report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message, severity="warning"))
 
 
-def check_unsubscribe_secret(report: CheckReport, settings: Settings) -> None:
-    """The secret that signs one-click unsubscribe tokens must be where the config says.
+def check_secrets(report: CheckReport, settings: Settings) -> None:
+    """The secrets ``send`` and ``run`` need besides the SMTP password must be where the config says.
 
-    An error, reported in the words ``send`` and ``run`` refuse with (the
-    value itself is never shown).
+    The unsubscribe secret and the DKIM key file, through the same
+    :func:`~greeter.send.missing_secrets` ``send`` and ``run`` refuse with, so
+    the words are theirs (the values are never shown). The SMTP password is
+    :func:`check_smtp`'s, which needs it to log in.
     """
-    from greeter.send import read_secret
+    from greeter.send import missing_secrets
 
-    try:
-        read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
-    except ConfigError as exc:
-        report.problems.extend(exc.problems)
-        report.secret_errors += len(exc.problems)
+    problems = missing_secrets(settings, smtp=False)
+    report.problems.extend(problems)
+    report.secret_errors += len(problems)
 
 
 def check_databases(report: CheckReport, storage_url: str, contacts_url: str | None) -> None:

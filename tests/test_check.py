@@ -227,3 +227,19 @@ def test_a_postgresql_url_libpq_refuses_is_reported_as_such_not_as_unreachable(
     assert str(problem).endswith(
         ': storage.url: not a valid connection string: invalid sslmode value: "bogus"'
     )
+
+
+def test_an_unreadable_dkim_key_is_an_error_as_for_send_and_run(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """send and run refuse to start without it; check said OK."""
+    missing = tmp_path / "no-such-dkim.pem"
+    config = make_project(
+        russians(1),
+        delivery={"dkim": {"domain": "romashka.example", "selector": "mail", "key_file": str(missing)}},
+    )
+    report = run_check(config, NOW)
+    assert report.secret_errors == 1 and report.errors >= 1
+    assert any(
+        "delivery.dkim.key_file" in str(p) and "cannot read the DKIM key" in str(p) for p in report.problems
+    )
