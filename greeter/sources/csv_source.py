@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from charset_normalizer import from_bytes
-
 from greeter.errors import ContactsError
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 
@@ -31,6 +29,8 @@ def detect_encoding(head: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3:  # a multi-byte character cut by the sniff window
             return "utf-8"
+    from charset_normalizer import from_bytes  # ~6 ms of import that a UTF-8 export never needs
+
     best = from_bytes(head, cp_isolation=["cp1251", "koi8_r", "cp866", "utf_16", "latin_1"]).best()
     if best is None:
         raise ContactsError("cannot tell the text encoding")
