@@ -10,7 +10,7 @@ multipart boundary is fixed instead of invented and scanned for, and
 :func:`build_message` writes the headers the policy folds and the constant
 MIME framing straight into bytes instead of building a ``Message`` tree and
 walking it with the generator (216 → 79 µs a letter) — the tests check the
-bytes are identical to compat32's tree (:func:`build_mime`).
+bytes are identical to compat32's tree (``tests/mime_oracle.py``).
 
 The price is that compat32 does not guard header values: it raises on ASCII
 CR/LF only sometimes and silently wraps them inside non-ASCII encoded-words.
@@ -34,16 +34,11 @@ import hashlib
 import re
 from datetime import datetime
 from email import base64mime
-from email.generator import BytesGenerator
-from email.header import Header
 from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import format_datetime, formataddr
 from functools import lru_cache
-from io import BytesIO
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from greeter.config import Sender
 from greeter.errors import GreeterError
@@ -62,8 +57,6 @@ _MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>
 _URL = re.compile(r"https://[\x21-\x3b\x3d\x3f-\x7e]+")
 _MAILTO = re.compile(r"mailto:[\x21-\x3b\x3d\x3f-\x7e]+")
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
-#: Line endings as the email package's generator splits them (``email.generator.NLCRE``).
-_NLCRE = re.compile(r"\r\n|\r|\n")
 #: Longest run without whitespace we let compat32 fold as plain ASCII; longer
 #: runs are encoded so they can be split into several encoded-words.
 _MAX_PLAIN_WORD = 60
@@ -120,28 +113,6 @@ class _FastCompat32(_Compat32):
 #: CRLF line endings on the wire and in .eml files (RFC 5322 canonical form);
 #: lines folded at 78 so every header line stays far below the 998-octet limit.
 POLICY = _FastCompat32(linesep="\r\n", max_line_length=78)
-
-
-class _Generator(BytesGenerator):
-    """``BytesGenerator`` writing a body in one call instead of two calls per line.
-
-    The stock generator writes each base64 line and its line ending
-    separately: ~140 writes per greeting, the largest share of what building
-    cost once headers were fast. Same bytes (``tests/test_message.py``).
-    """
-
-    def _write_lines(self, lines: str) -> None:
-        if lines:
-            nl: str = self._NL  # type: ignore[attr-defined]
-            # Without a CR, the only line ending is LF: a replace does what split and join do.
-            self.write(lines.replace("\n", nl) if "\r" not in lines else nl.join(_NLCRE.split(lines)))
-
-
-def to_bytes(msg: Message[str, Header | str]) -> bytes:
-    """``msg.as_bytes(policy=POLICY)``, through :class:`_Generator`."""
-    out = BytesIO()
-    _Generator(out, mangle_from_=False, policy=POLICY).flatten(msg)
-    return out.getvalue()
 
 
 class UnsafeHeaderError(GreeterError, ValueError):
@@ -249,19 +220,6 @@ def _address_header(name: str, display: str, address: str) -> _EncodedWords | st
     return _encoded_words(display, name, f"<{address}>")
 
 
-def _text_part(text: str, subtype: str) -> MIMENonMultipart:
-    """A UTF-8, base64 text part — what ``MIMEText(text, subtype, "utf-8")`` makes, but with
-    one C ``base64.b64encode`` instead of the email package's per-line Python loop."""
-    part = MIMENonMultipart("text", subtype, charset="utf-8")
-    part["Content-Transfer-Encoding"] = "base64"
-    encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    # encodebytes' lines (76 characters, each ending in a newline), cut from one encoding
-    # instead of one call per 57-byte chunk.
-    lines = [encoded[i : i + 76] for i in range(0, len(encoded), 76)]
-    part.set_payload("\n".join(lines) + "\n" if lines else "")
-    return part
-
-
 def _list_unsubscribe(mailto: str | None, url: str | None) -> str | None:
     links: list[str] = []
     if mailto:
@@ -294,15 +252,23 @@ def build_message(
 ) -> bytes:
     """The message's bytes, CRLF line endings, ready for SMTP DATA or an ``.eml`` file.
 
-    Exactly the bytes ``to_bytes(build_mime(...))`` gives (``tests/test_message.py``
-    checks it over generated letters), written straight from the headers instead
-    of through a ``Message`` tree and the generator: every header line still comes
-    from the email package (the policy's ``fold_binary``, the same call the
-    generator makes), and the MIME framing around them — part headers, boundary
-    lines — is constant text that holds no contact data. The tree and the
-    generator's dispatch were half the build time of a letter, in the process
-    that builds every letter of a batch. See :func:`build_mime` for what is in
-    the message and what is refused.
+    ``multipart/alternative`` (text + HTML), or one text part without HTML.
+    Every header value is validated first (raising :class:`UnsafeHeaderError`),
+    so a letter is either built with exactly the intended headers or not at
+    all. Surrounding whitespace of the subject is dropped (templates often end
+    the subject block with a newline); anything inside it must be clean.
+    ``List-Unsubscribe-Post`` (RFC 8058 one-click) is added only with an HTTPS
+    URL, because a mailto link cannot be "posted".
+
+    The bytes are exactly those of the email package's compat32 tree of the
+    same letter (``tests/mime_oracle.py`` builds that tree;
+    ``tests/test_message.py`` compares the two over generated letters), written
+    straight from the headers instead of through a ``Message`` tree and the
+    generator: every header line still comes from the email package (the
+    policy's ``fold_binary``, the same call the generator makes), and the MIME
+    framing around them — part headers, boundary lines — is constant text that
+    holds no contact data. The tree and the generator's dispatch were half the
+    build time of a letter, in the process that builds every letter of a batch.
     """
     headers = _headers(
         rendered,
@@ -336,7 +302,7 @@ _HTML_HEADERS = _PLAIN_HEADERS.replace(b"text/plain", b"text/html")
 
 
 def _base64_body(text: str) -> bytes:
-    """``text`` as UTF-8 base64 in CRLF-terminated lines of 76 characters (what :func:`_text_part` holds)."""
+    """``text`` as UTF-8 base64 in CRLF-terminated lines of 76 characters, as ``MIMEText`` encodes it."""
     encoded = base64.b64encode(text.encode("utf-8"))
     if not encoded:
         return b""
@@ -361,7 +327,7 @@ def _headers(
     unsubscribe_mailto: str | None,
     unsubscribe_url: str | None,
 ) -> list[tuple[str, str]]:
-    """The letter's own headers, validated, in the order they are written (see :func:`build_mime`)."""
+    """The letter's own headers, validated, in the order they are written (see :func:`build_message`)."""
     subject = validate_header_value("Subject", rendered.subject.strip())
     if not subject:
         raise UnsafeHeaderError("Subject", rendered.subject, "empty subject")
@@ -388,52 +354,3 @@ def _headers(
         if unsubscribe_url:
             headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
     return headers
-
-
-def build_mime(
-    rendered: Rendered,
-    *,
-    to_email: str,
-    to_name: str,
-    sender: Sender,
-    message_id: str,
-    date: datetime,
-    unsubscribe_mailto: str | None = None,
-    unsubscribe_url: str | None = None,
-) -> Message[str, Header | str]:
-    """The message as an email package tree: ``multipart/alternative`` (text + HTML) or one text part.
-
-    :func:`build_message` writes the same bytes without the tree; this is the
-    reference it is tested against. Every header value is validated first
-    (raising :class:`UnsafeHeaderError`), so a letter is either built with
-    exactly the intended headers or not at all. Surrounding whitespace of the
-    subject is dropped (templates often end the subject block with a
-    newline); anything inside it must be clean. ``List-Unsubscribe-Post``
-    (RFC 8058 one-click) is added only with an HTTPS URL, because a mailto
-    link cannot be "posted".
-    """
-    headers = _headers(
-        rendered,
-        to_email=to_email,
-        to_name=to_name,
-        sender=sender,
-        message_id=message_id,
-        date=date,
-        unsubscribe_mailto=unsubscribe_mailto,
-        unsubscribe_url=unsubscribe_url,
-    )
-    text_part = _text_part(rendered.text, "plain")
-    body = (
-        text_part
-        if rendered.html is None
-        else MIMEMultipart(
-            "alternative",
-            boundary=_boundary(message_id),
-            _subparts=[text_part, _text_part(rendered.html, "html")],
-        )
-    )
-    # The stubs only allow str header values; compat32 takes Header objects too.
-    msg = cast("Message[str, Header | str]", body)
-    for name, value in headers:
-        msg[name] = value
-    return msg
