@@ -21,3 +21,15 @@ def test_ruff_clean() -> None:
 def test_mypy_strict_clean() -> None:
     result = run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_package_is_listed_for_installation() -> None:
+    """pyproject names greeter's packages one by one; a new subpackage left out would be
+    missing from a non-editable install (the editable one used here would not notice)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "greeter").rglob("__init__.py")
+    }
+    assert found == listed
