@@ -180,9 +180,16 @@ def _encoded_words(text: str, name: str, tail: str = "") -> _EncodedWords:
 
     What ``Header(text, "utf-8").encode()`` produces, without its per-character
     length probing: the UTF-8 bytes are cut at character boundaries (RFC 2047
-    §5: an encoded-word holds whole characters) into the largest chunks whose
-    words fit the line, and each chunk is encoded by ``email.base64mime``.
-    ``tail`` (an already validated ``<address>``) follows the last word.
+    §5: an encoded-word holds whole characters) into chunks whose words fit
+    the line, and each chunk is encoded by ``email.base64mime``. ``tail`` (an
+    already validated ``<address>``) follows the last word.
+
+    A chunk ends after a space when one is in its second half, so a word of the
+    text is not cut between two encoded-words. RFC 2047 readers join adjacent
+    encoded-words either way, but some show the folding white space between
+    them — Python's own address parser turns "Гусева" cut after "Гус" into
+    "Гус ева", in the recipient's own name; cut after a space, such a reader
+    shows at worst two spaces between words.
     """
     data = text.encode("utf-8")
     lines: list[str] = []
@@ -193,6 +200,10 @@ def _encoded_words(text: str, name: str, tail: str = "") -> _EncodedWords:
         end = min(start + size, len(data))
         while end < len(data) and data[end] & 0xC0 == 0x80:  # never split a character
             end -= 1
+        if end < len(data):
+            space = data.rfind(b" ", start + size // 2, end)
+            if space >= 0:
+                end = space + 1  # the space stays inside this word: RFC 2047 drops the one between
         lines.append(base64mime.header_encode(data[start:end], "utf-8"))
         start, room = end, _LINE - 1  # continuation lines begin with one space
     if tail:

@@ -364,6 +364,25 @@ def test_encoded_words_round_trip_within_rfc_2047_limits(text: str, name: str) -
     assert decoded(" ".join(folded.lines)) == expected
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Вера Константиновна Гусева",
+        "Анна-Мария Олеговна Петрова-Водкина",
+        "Александра-Виктория Константиновна Римская-Корсакова",
+    ],
+)
+def test_a_long_display_name_is_cut_between_its_words_not_inside_one(name: str) -> None:
+    """Python's address parser (and some mail readers) show the space between two encoded-words:
+    cut inside "Гусева" it read "Гус ева"; cut after a space, at worst two spaces."""
+    data = build(to_name=name)
+    words = [w for w in " ".join(raw_lines(data, "To")).split() if w.startswith("=?")]
+    assert len(words) > 1
+    pieces = [base64.b64decode(w[10:-2]).decode("utf-8") for w in words]
+    assert all(piece.endswith(" ") for piece in pieces[:-1])
+    assert " ".join(str(parse(data)["To"].addresses[0].display_name).split()) == name
+
+
 def test_the_address_shares_the_last_line_when_it_fits_and_gets_its_own_when_not() -> None:
     own_line = shared = 0
     for length in range(1, 120):
