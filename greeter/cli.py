@@ -40,6 +40,7 @@ from greeter.errors import (
 if TYPE_CHECKING:
     from greeter.config import Settings
     from greeter.journal_store import JournalStore
+    from greeter.runtime import Inputs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -407,6 +408,15 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     sys.exit(EXIT_PROBLEMS if report.rejected else 0)
 
 
+def _dry_run_journal(inputs: Inputs, now: datetime) -> JournalStore:
+    """The journal a dry run reads: the real one read-only, or an empty one in memory if there
+    is none yet (a rehearsal must not create the journal file as a side effect)."""
+    from greeter.journal import open_journal
+    from greeter.runtime import existing_journal
+
+    return existing_journal(inputs, now) or open_journal("sqlite:///:memory:", now=now)
+
+
 def _open_journal(settings_url: str, now: datetime, *, readonly_ok: bool = False) -> JournalStore:
     from greeter.journal import open_journal
 
@@ -418,7 +428,12 @@ def _open_journal(settings_url: str, now: datetime, *, readonly_ok: bool = False
 @click.option(
     "--once", is_flag=True, required=True, help="Plan and deliver what is due now, then exit (required)."
 )
-@click.option("--dry-run", is_flag=True, help="List what is due; claim and send nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List what is due, each letter rendered and built as the send would (held by the review "
+    "gate or failing to render: said beside it); claim, send and create nothing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @_now_option
 @click.pass_obj
@@ -461,7 +476,7 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     if missing:
         raise ConfigError(missing)
     try:
-        journal = _open_journal(settings.storage.url, moment)
+        journal = _dry_run_journal(inputs, moment) if dry_run else _open_journal(settings.storage.url, moment)
         try:
             if not dry_run:
                 journal.lock_sender()
@@ -508,7 +523,15 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif dry_run:
-        click.echo(f"dry run: {result.due} greeting(s) due at {moment.isoformat()}; nothing claimed or sent")
+        held = result.summary.not_built
+        why = ", ".join(f"{k} {n}" for k, n in sorted(result.summary.skipped.items()))
+        if counts.get("render_error"):
+            why = ", ".join(filter(None, [f"render_error {counts['render_error']}", why]))
+        click.echo(
+            f"dry run: {result.due} greeting(s) due at {moment.isoformat()}"
+            + (f"; {result.due - held} would go, {held} would be held ({why})" if held else "")
+            + "; nothing claimed or sent"
+        )
     else:
         extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
         click.echo(f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}")

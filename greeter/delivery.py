@@ -263,6 +263,12 @@ class Deliverer:
 
     def prepare(self, item: PlanItem) -> Prepared | None:
         """Render and build one letter; a failure is counted and the batch goes on."""
+        built = self.attempt(item)
+        return built if isinstance(built, Prepared) else None
+
+    def attempt(self, item: PlanItem) -> Prepared | str:
+        """:meth:`prepare`, saying why a letter is not built: the review gate's verdict, or
+        ``render_error: …`` (what ``send --dry-run`` shows beside each due letter)."""
         hit = item.hit
         email = hit.contact.email
         assert email is not None  # the planner skips contacts without e-mail
@@ -273,7 +279,7 @@ class Deliverer:
                 if verdict != "approved":
                     self.summary.skipped[verdict] += 1
                     self.summary.not_built += 1
-                    return None
+                    return verdict
             message_id = make_message_id(hit.key, self.domain)
             unsub = self.settings.unsubscribe
             data = build_message(
@@ -298,7 +304,7 @@ class Deliverer:
                 self.summary.skipped["render_error"] += 1
                 why = merged_into_failed(hit.occasion, str(exc))
                 self.summary.errors.append(f"{hit.contact.id} {other.occasion}: {why}")
-            return None
+            return f"render_error: {exc}"
         return Prepared(item, Outgoing(hit.key, self.settings.sender.email, email, data), message_id)
 
     def letters(self, items: Iterable[PlanItem]) -> Iterator[Ready]:

@@ -175,12 +175,15 @@ def plan_cycle(
     *,
     now: datetime,
     dry_run: bool = False,
-    announce: Callable[[PlanItem], None] | None = None,
+    announce: Callable[[PlanItem, str | None], None] | None = None,
 ) -> Cycle:
     """Plan the days around ``now``: the due letters, the due retries, the skips to record.
 
     CPU-bound and synchronous (the daemon runs it in a worker thread). The
-    journal must already hold the sender lock (unless ``dry_run``).
+    journal must already hold the sender lock (unless ``dry_run``). A dry run
+    records and claims nothing, but renders and builds each due letter as the
+    send would, and tells ``announce`` (the letter, and why it would *not*
+    go: held by the review gate, or its template failed — else None).
     """
     settings = inputs.settings
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
@@ -217,15 +220,16 @@ def plan_cycle(
         zones[item.hit.contact.id] = zone_of(item.hit.contact, settings.defaults.timezone)
         if is_due(item, now):
             due_count += 1
-            if announce is not None:
-                announce(item)
-            if not dry_run:
-                due.append(item)
+            due.append(item)
         elif item.status == "skip":
             skips.append(item)
         elif item.send_at is not None and (next_send is None or item.send_at < next_send):
             next_send = item.send_at
     if dry_run:
+        for item in due:
+            built = deliverer.attempt(item)
+            if announce is not None:
+                announce(item, built if isinstance(built, str) else None)
         return Cycle(deliverer, [], [], zones, report, due_count, 0, next_send)
     deliverer.record_skips(skips)
     retries, retry_wake = _due_retries(journal, deliverer, zones, settings, now, pw.calendar)
@@ -296,7 +300,7 @@ def send_once(
     dry_run: bool = False,
     transport: Transport | None = None,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
-    announce: Callable[[PlanItem], None] | None = None,
+    announce: Callable[[PlanItem, str | None], None] | None = None,
     signals: Signals | None = None,
 ) -> RunResult:
     """Plan the days around ``now`` and deliver whatever is due; returns the counts.
@@ -396,11 +400,13 @@ def _due_retries(
     return ready, wake
 
 
-def print_due(item: PlanItem) -> None:
+def print_due(item: PlanItem, held: str | None) -> None:
+    """One line of ``send --dry-run``: a due letter, and why it would be held if it would."""
     hit = item.hit
     assert item.send_at is not None
     print(
-        f"due  {item.send_at:%Y-%m-%d %H:%M %Z}  {hit.contact.id}  {hit.contact.email}  "
-        f"{'+'.join([hit.occasion, *item.merged_with])}",
+        f"{'due ' if held is None else 'held'}  {item.send_at:%Y-%m-%d %H:%M %Z}  {hit.contact.id}  "
+        f"{hit.contact.email}  {'+'.join([hit.occasion, *item.merged_with])}"
+        + ("" if held is None else f"  ({held.partition(':')[0]})"),
         file=sys.stdout,
     )

@@ -195,6 +195,36 @@ def test_dry_run_claims_nothing(make_project: MakeProject) -> None:
     assert history(config) == []
 
 
+def test_a_dry_run_holds_what_the_review_gate_holds_and_creates_no_journal(make_project: MakeProject) -> None:
+    """The dry run listed a draft edited after approval as "due", while the real send held it;
+    and it created the journal file of a project that had none."""
+    with SmtpSink() as sink:
+        config = make_project(people(3), review="required", **smtp(sink.port))
+        journal = config.parent / "data" / "journal.sqlite3"
+        first = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
+        assert first.returncode == 0, first.stderr
+        assert first.stdout.count("held  ") == 3 and "(awaiting_approval)" in first.stdout
+        assert "0 would go, 3 would be held (awaiting_approval 3)" in first.stdout
+        assert not journal.exists()
+        approved = greeter(config, "approve", "--all", "--from", "2027-04-13", "--days", "2", "--now", NOW)
+        assert approved.returncode == 0 and "approved 3 draft(s)" in approved.stdout, approved.stderr
+        # the CRM corrects one client's name: that letter's words change, the others' do not
+        csv = config.parent / "data" / "contacts.csv"
+        csv.write_text(
+            csv.read_text(encoding="utf-8-sig").replace(";Иван;", ";Пётр;", 1), encoding="utf-8-sig"
+        )
+        dry = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
+        assert dry.returncode == 0, dry.stderr
+        held = [line for line in dry.stdout.splitlines() if line.startswith("held")]
+        assert len(held) == 1 and "(changed_since_approval)" in held[0]
+        assert dry.stdout.count("due   ") == 2
+        assert "2 would go, 1 would be held (changed_since_approval 1)" in dry.stdout
+        assert sink.messages == []
+        real = greeter(config, "send", "--once", "--json", "--now", NOW)
+        summary = json.loads(real.stdout)
+        assert (summary["sent"], summary["skipped"]) == (2, {"changed_since_approval": 1})
+
+
 def test_json_summary(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(people(3), **smtp(sink.port))
