@@ -83,6 +83,8 @@ people = [
     ("Журавлёв", "Евгений", "Павлович", "", "ООО «Журавль»", "Asia/Novosibirsk", "ru", "regular", ""),
 ]
 translit = {}
+#: The country column as CRMs fill it in: a name, in the CRM's language.
+COUNTRY = {"Europe/London": "Великобритания", "Europe/Berlin": "Германия", "Europe/Belgrade": "Сербия"}
 
 
 def email(i, last):
@@ -115,6 +117,7 @@ for i, p in enumerate(people):
             bday.strftime("%d.%m.%Y"),
             found.strftime("%d.%m.%Y"),
             deal.strftime("%d.%m.%Y"),
+            COUNTRY.get(tz, "Россия"),
         ]
     )
 # specials
@@ -142,6 +145,7 @@ w.writerow(
         "Дата рождения",
         "Дата основания компании",
         "Первая сделка",
+        "Страна",
     ]
 )
 w.writerows(rows)

@@ -246,6 +246,11 @@ class Columns(_Model):
     company: str | None = None
     timezone: str | None = None
     locale: str | None = None
+    country: str | None = Field(
+        default=None,
+        description="Country, as a code ('KZ') or a name ('Казахстан'): its public holidays are the "
+        "contact's days off (else defaults.country's)",
+    )
     tier: str | None = None
     tags: str | None = Field(default=None, description="Comma- or semicolon-separated tags")
 

@@ -66,6 +66,8 @@ class Contact:
     company: str = ""
     timezone: str | None = None
     locale: str | None = None
+    #: ISO code of the country whose public holidays are the contact's days off (None: the default).
+    country: str | None = None
     tier: str | None = None
     tags: frozenset[str] = frozenset()
     #: Named dates (``birthday``, ``company_founded``, ``first_deal``, custom).

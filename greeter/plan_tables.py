@@ -9,13 +9,14 @@ per-contact cost is the contact's own work: its hits, their spread moments,
 the cap.
 
 Every table is keyed by *all* the inputs its answer depends on besides the
-run's own constants (settings, ``now``, calendar): a zone-dependent answer
-by the zone's name, a day-dependent one by the day.
+run's own constants (settings, ``now``): a zone-dependent answer by the
+zone's name and the contact's country (its days off), a day-dependent one by
+the day and the country.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -28,7 +29,7 @@ from greeter.policy import AudienceRule
 
 @dataclass
 class ZoneView:
-    """The run as seen from one time zone: its local now, today and catch-up limit."""
+    """The run as seen from one time zone and country: local now, today, catch-up limit, days off."""
 
     tz: ZoneInfo
     now: datetime
@@ -37,6 +38,8 @@ class ZoneView:
     oldest: date
     #: Occasion → the local day it came into existence (only occasions added later).
     since: dict[str, date]
+    #: The working days of the contacts seen from here (their country's, else the default's).
+    cal: WorkCalendar
     #: Per day: its send periods in this zone.
     slots: dict[date, DaySlots] = field(default_factory=dict)
     _next_open: datetime | None = None
@@ -65,10 +68,12 @@ class PlanTables:
         calendar: WorkCalendar,
         fixed: dict[str, list[date]],
         since: Mapping[str, datetime],
+        calendar_for: Callable[[str | None], WorkCalendar] | None = None,
     ) -> None:
         self.window = settings.send_window
         self.policy = settings.send_window.day_off_policy
         self.calendar = calendar
+        self._calendar_for = calendar_for or (lambda _country: calendar)
         self.catch_up = timedelta(days=settings.catch_up_days)
         self._now = now
         self._since = since
@@ -78,36 +83,40 @@ class PlanTables:
         for occ in settings.occasions:
             rule = AudienceRule.of(occ.audience)
             self.occasions[occ.name] = OccasionPlan(occ, timedelta(days=occ.days_before), rule)
-        self._zones: dict[str, ZoneView] = {}
-        self._days: dict[date, date] = {}
+        self._zones: dict[tuple[str, str | None], ZoneView] = {}
+        self._days: dict[tuple[str | None, date], date] = {}
 
-    def zone(self, name: str) -> ZoneView:
-        """The :class:`ZoneView` of the zone called ``name`` (a valid IANA name)."""
-        view = self._zones.get(name)
+    def zone(self, name: str, country: str | None = None) -> ZoneView:
+        """The :class:`ZoneView` of the zone called ``name`` (a valid IANA name) for contacts of
+        ``country`` (None: the default country)."""
+        view = self._zones.get((name, country))
         if view is None:
             tz = ZoneInfo(name)
             local_now = self._now.astimezone(tz)
             today = local_now.date()
             since = {occ: at.astimezone(tz).date() for occ, at in self._since.items()}
-            view = self._zones[name] = ZoneView(tz, local_now, today, today - self.catch_up, since)
+            cal = self._calendar_for(country)
+            view = ZoneView(tz, local_now, today, today - self.catch_up, since, cal)
+            self._zones[(name, country)] = view
         return view
 
-    def greeting_day(self, ideal: date) -> date:
-        """:func:`~greeter.calendar_rules.greeting_day` of ``ideal`` under the run's calendar."""
-        day = self._days.get(ideal)
+    def greeting_day(self, ideal: date, zone: ZoneView) -> date:
+        """:func:`~greeter.calendar_rules.greeting_day` of ``ideal`` under ``zone``'s calendar."""
+        key = (zone.cal.country, ideal)
+        day = self._days.get(key)
         if day is None:
-            day = self._days[ideal] = greeting_day(ideal, self.calendar, self.policy)
+            day = self._days[key] = greeting_day(ideal, zone.cal, self.policy)
         return day
 
     def slots(self, day: date, zone: ZoneView) -> DaySlots:
         """The send periods of ``day`` in ``zone`` (kept per zone: the same day differs by zone)."""
         found = zone.slots.get(day)
         if found is None:
-            found = zone.slots[day] = day_slots(day, zone.tz, self.window, self.calendar)
+            found = zone.slots[day] = day_slots(day, zone.tz, self.window, zone.cal)
         return found
 
     def next_open(self, zone: ZoneView) -> datetime:
         """When sending next opens in ``zone`` after the run's ``now`` (a late greeting leaves then)."""
         if zone._next_open is None:
-            zone._next_open = next_window_open(zone.now, zone.tz, self.window, self.calendar)
+            zone._next_open = next_window_open(zone.now, zone.tz, self.window, zone.cal)
         return zone._next_open

@@ -42,6 +42,23 @@ class PlanWindow:
     occasions: dict[str, Occasion]
     #: Occasions added to the config after the journal first planned: since when they exist.
     since: Mapping[str, datetime] = field(default_factory=dict)
+    #: The company's own days off (an ``.ics`` of them), in every country's calendar.
+    extra_days_off: tuple[date, ...] = ()
+    #: Other countries' calendars (contacts with a country column), built when first needed.
+    _calendars: dict[str, WorkCalendar] = field(default_factory=dict, compare=False, repr=False)
+
+    def calendar_for(self, country: str | None) -> WorkCalendar:
+        """The working days of a contact of ``country``: its public holidays (None: the default
+        country's) and the company's own days off. With ``send_window.public_holidays`` off,
+        no country's holidays count."""
+        if country is None or country == self.calendar.country or self.calendar.country is None:
+            return self.calendar
+        cal = self._calendars.get(country)
+        if cal is None:
+            window = self.settings.send_window
+            cal = build_calendar(window, country, self.calendar.years, extra_days_off=self.extra_days_off)
+            self._calendars[country] = cal
+        return cal
 
     @cached_property
     def tables(self) -> PlanTables:
@@ -55,6 +72,7 @@ class PlanWindow:
             calendar=self.calendar,
             fixed=self.fixed,
             since=self.since,
+            calendar_for=self.calendar_for,
         )
 
 
@@ -91,6 +109,7 @@ def plan_window(
     sim_start = min(start, today - timedelta(days=reach))
     window = settings.send_window
     country = settings.defaults.country if window.public_holidays else None
+    extra_days_off = tuple(extra_days_off)
     cal = build_calendar(
         window, country, range(sim_start.year - 1, end.year + 2), extra_days_off=extra_days_off
     )
@@ -106,6 +125,7 @@ def plan_window(
         fixed=fixed_days(settings, sim_start, sim_end),
         occasions={o.name: o for o in settings.occasions},
         since={name: at for name, at in (occasion_since or {}).items() if at is not None},
+        extra_days_off=extra_days_off,
     )
 
 
@@ -137,12 +157,22 @@ def lookahead_end(settings: Settings, cal: WorkCalendar, today: date) -> date:
     ends at the occasions whose greeting day can be at most ``min_gap_days``
     after tomorrow (contacts east of the default zone are already there):
     through the day before the next working day, plus the longest ``days_before``.
+    Contacts of other countries (``contacts.columns.country``) may have a longer
+    run of days off than ``cal``'s country there: their runs are bounded by
+    :data:`LONGEST_DAYS_OFF` instead.
     """
     last_send_day = today + timedelta(days=max(settings.frequency_cap.min_gap_days, 1))
     end = last_send_day
     if settings.send_window.day_off_policy == "before":
         end = cal.next_working_day(last_send_day) - timedelta(days=1)
+        if settings.contacts.columns.country is not None:
+            end = max(end, last_send_day + timedelta(days=LONGEST_DAYS_OFF))
     return end + timedelta(days=max((o.days_before for o in settings.occasions), default=0))
+
+
+#: The longest run of days off in a row that a country's public holidays and a weekend make
+#: (Russia's and Kazakhstan's New Year: 31 December – 8 January; China's Golden Week).
+LONGEST_DAYS_OFF = 10
 
 
 @lru_cache(maxsize=512)
@@ -170,7 +200,7 @@ def plan_contact(
     :func:`~greeter.policy.decide`, the tuple form of :func:`~greeter.policy.apply_cap`.
     """
     t = pw.tables
-    zone = t.zone(contact.timezone or pw.settings.defaults.timezone)
+    zone = t.zone(contact.timezone or pw.settings.defaults.timezone, contact.country)
     past_keys = {(p.occasion, p.occasion_date): p.state for p in past} if past else {}
     start, end, oldest, now, slots = pw.start, pw.end, zone.oldest, zone.now, zone.slots
 
@@ -193,7 +223,7 @@ def plan_contact(
             if shown:
                 items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
             continue
-        day = t.greeting_day(ideal)
+        day = t.greeting_day(ideal, zone)
         index = len(cands)
         planned = day.toordinal()
         # Lateness counts from the later of the occasion's day and the day it was meant to

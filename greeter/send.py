@@ -212,12 +212,16 @@ def plan_cycle(
         approvals=inputs.approvals,
     )
     zones: dict[str, ZoneInfo] = {}
+    countries: dict[str, str] = {}  # contacts not of the default country: whose days off a retry keeps
     due: list[PlanItem] = []
     due_count = 0
     skips: list[PlanItem] = []
     next_send: datetime | None = None
     for item in plan(inputs.contacts(report), pw, inputs.history, inputs.suppressed):
-        zones[item.hit.contact.id] = zone_of(item.hit.contact, settings.defaults.timezone)
+        contact = item.hit.contact
+        zones[contact.id] = zone_of(contact, settings.defaults.timezone)
+        if contact.country is not None:
+            countries[contact.id] = contact.country
         if is_due(item, now):
             due_count += 1
             due.append(item)
@@ -232,7 +236,9 @@ def plan_cycle(
                 announce(item, built if isinstance(built, str) else None)
         return Cycle(deliverer, [], [], zones, report, due_count, 0, next_send)
     deliverer.record_skips(skips)
-    retries, retry_wake = _due_retries(journal, deliverer, zones, settings, now, pw.calendar)
+    retries, retry_wake = _due_retries(
+        journal, deliverer, zones, settings, now, lambda cid: pw.calendar_for(countries.get(cid))
+    )
     next_send = _earliest(next_send, retry_wake)
     return Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
 
@@ -375,7 +381,7 @@ def _due_retries(
     zones: dict[str, ZoneInfo],
     settings: Settings,
     now: datetime,
-    calendar: WorkCalendar,
+    calendar_of: Callable[[str], WorkCalendar],
 ) -> tuple[list[tuple[JournalEntry, bytes]], datetime | None]:
     """Retries whose time has come, inside the recipient's window and before their deadline.
 
@@ -390,6 +396,7 @@ def _due_retries(
             journal.mark_expired(entry.key, now)
             deliverer.summary.skipped["expired"] += 1
             continue
+        calendar = calendar_of(entry.contact_id)
         if not in_window(now.astimezone(tz), tz, settings.send_window, calendar):
             opens = next_window_open(now.astimezone(tz), tz, settings.send_window, calendar)
             wake = opens if wake is None else min(wake, opens)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The day configs are checked as of in tests (holiday names must exist in the years around it):
 #: fixed, so that the suite does not change with the year it runs in.
 TODAY = date(2026, 12, 1)
-HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компания;Часовой пояс;Язык;Категория;Теги;Дата рождения;Дата основания компании;Первая сделка"
+HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компания;Часовой пояс;Язык;Категория;Теги;Дата рождения;Дата основания компании;Первая сделка;Страна"
 
 #: A project builder: rows of contacts (dicts with at least id/email/birthday) + config overrides → config path.
 MakeProject = Callable[..., Path]
@@ -32,9 +32,26 @@ def contact_row(
     tz: str = "Europe/Moscow",
     tier: str = "regular",
     tags: str = "",
+    country: str = "",
 ) -> str:
     return ";".join(
-        [cid, email, last, first, patronymic, "", "ООО «Тест»", tz, "ru", tier, tags, birthday, "", ""]
+        [
+            cid,
+            email,
+            last,
+            first,
+            patronymic,
+            "",
+            "ООО «Тест»",
+            tz,
+            "ru",
+            tier,
+            tags,
+            birthday,
+            "",
+            "",
+            country,
+        ]
     )
 
 

@@ -271,7 +271,7 @@ def as_example_headers(query: str) -> str:
         'SELECT id AS "ID", email AS "Email", last_name AS "Фамилия", first_name AS "Имя",'
         ' patronymic AS "Отчество", NULL AS "Пол", NULL AS "Компания", NULL AS "Часовой пояс", NULL AS "Язык",'
         ' tier AS "Категория", NULL AS "Теги", birthday AS "Дата рождения",'
-        f' founded AS "Дата основания компании", NULL AS "Первая сделка" FROM {table}'
+        f' founded AS "Дата основания компании", NULL AS "Первая сделка", NULL AS "Страна" FROM {table}'
     )
 
 

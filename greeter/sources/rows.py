@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from greeter.config import ContactsSource
 from greeter.contacts import Contact, Gender, valid_email
+from greeter.countries import parse_country
 from greeter.errors import ContactsError, Problem
 from greeter.names import normalise_case, patronymic_gender, split_full_name
 from greeter.sources.dates import SAMPLES, DateParser
@@ -48,7 +49,7 @@ COLUMN_MIN_VALUES = 5
 _DEAR = {Gender.MALE: "Уважаемый", Gender.FEMALE: "Уважаемая"}
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
-           "timezone", "locale", "tier", "tags")  # fmt: skip
+           "timezone", "locale", "country", "tier", "tags")  # fmt: skip
 
 
 def _describe(ch: str) -> str:
@@ -212,6 +213,7 @@ class RowParser:
             problems.append(self._problem(line, "timezone", wrong, "warning"))
             tz = None
         locale = self._locale(cells.get("locale", ""), line, problems)
+        country = self._country(cells.get("country", ""), line, problems)
         tags = self._tag_set(cells.get("tags", ""))
         dates: dict[str, date] = {}
         bad: dict[str, str] = {}
@@ -248,6 +250,7 @@ class RowParser:
             company=cells.get("company", ""),
             timezone=tz,
             locale=locale,
+            country=country,
             tier=cells.get("tier") or None,
             tags=tags,
             dates=MappingProxyType(dates),
@@ -319,6 +322,14 @@ class RowParser:
             message = f"{raw!r} is not a language code; the default applies"
             problems.append(self._problem(line, "locale", message, "warning"))
         return locale
+
+    def _country(self, raw: str, line: int, problems: list[Problem]) -> str | None:
+        """A code or a name → ISO code; unknown, or without a holiday calendar: a warning (the default)."""
+        code, why = parse_country(raw)
+        if why:
+            message = f"{why}; the public holidays of defaults.country apply"
+            problems.append(self._problem(line, "country", message, "warning"))
+        return code
 
     def _gender(self, text: str, line: int, problems: list[Problem]) -> Gender | None:
         if not text:

@@ -1,0 +1,130 @@
+"""A contact's country: its public holidays are the contact's days off (pure, as tables)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greeter.config import Columns, ContactsSource, Defaults, Settings
+from greeter.config_loader import parse_settings
+from greeter.contacts import Contact
+from greeter.countries import parse_country
+from greeter.planner import plan, plan_window
+from greeter.sources import load_contacts
+from tests.conftest import TODAY
+from tests.test_planner import CONFIG, local_ok
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return parse_settings(
+        CONFIG.replace("  dates:", "  columns: {country: C}\n  dates:"), "g.yaml", today=TODAY
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("KZ", "KZ"),
+        ("kz", "KZ"),
+        (" Казахстан ", "KZ"),
+        ("United Kingdom", "GB"),
+        ("UK", "GB"),
+        ("Великобритания", "GB"),
+        ("РФ", "RU"),
+        ("Россия", "RU"),
+        ("Германия", "DE"),
+        ("Сербия", "RS"),
+        ("Венгрия", "HU"),
+        ("Эстония", "EE"),
+        ("", None),
+    ],
+)
+def test_codes_and_names_crms_export_are_understood(raw: str, code: str | None) -> None:
+    assert parse_country(raw) == (code, "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [("Нарния", "is not a country code"), ("XX", "no public-holiday calendar for country 'XX'")],
+)
+def test_an_unknown_country_is_said_why(raw: str, why: str) -> None:
+    code, message = parse_country(raw)
+    assert code is None and why in message
+
+
+def person(cid: str, tz: str, country: str | None, **dates: date) -> Contact:
+    return Contact(
+        id=cid, email=f"{cid}@example.com", first_name="Иван", timezone=tz, country=country,
+        dates=MappingProxyType(dates),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("tz", "country", "birthday", "leaves"),
+    [
+        # 23 February 2027 (Tuesday): a day off in Russia, a working day in London and Berlin
+        ("Europe/Moscow", None, date(1980, 2, 23), date(2027, 2, 19)),  # the Friday before (22nd is off)
+        ("Europe/Moscow", "RU", date(1980, 2, 23), date(2027, 2, 19)),
+        ("Europe/London", "GB", date(1980, 2, 23), date(2027, 2, 23)),
+        ("Europe/Berlin", "DE", date(1980, 2, 23), date(2027, 2, 23)),
+        # Nauryz, 22 March 2027 (Monday), is a day off in Kazakhstan, not in Russia
+        ("Asia/Almaty", "KZ", date(1980, 3, 22), date(2027, 3, 19)),
+        ("Asia/Almaty", None, date(1980, 3, 22), date(2027, 3, 22)),
+        # Good Friday, 26 March 2027, a bank holiday in the whole United Kingdom
+        ("Europe/London", "GB", date(1980, 3, 26), date(2027, 3, 25)),
+        ("Europe/London", None, date(1980, 3, 26), date(2027, 3, 26)),
+    ],
+)
+def test_a_birthday_on_the_recipients_day_off_leaves_on_their_last_working_day(
+    settings: Settings, tz: str, country: str | None, birthday: date, leaves: date
+) -> None:
+    pw = plan_window(settings, now=datetime(2027, 2, 1, 9, tzinfo=MSK), start=date(2027, 2, 1), days=60)
+    [item] = [i for i in plan([person("c", tz, country, birthday=birthday)], pw) if i.status == "send"]
+    assert item.send_at is not None and item.send_at.date() == leaves
+    assert str(item.send_at.tzinfo) == tz
+    local_ok(item.send_at, friday=leaves.weekday() == 4)
+
+
+def test_without_public_holidays_no_country_has_any(settings: Settings) -> None:
+    off = settings.model_copy(
+        update={"send_window": settings.send_window.model_copy(update={"public_holidays": False})}
+    )
+    pw = plan_window(off, now=datetime(2027, 3, 1, 9, tzinfo=MSK), start=date(2027, 3, 1), days=30)
+    [item] = [
+        i
+        for i in plan([person("k", "Asia/Almaty", "KZ", birthday=date(1980, 3, 22))], pw)
+        if i.status == "send"
+    ]
+    assert item.send_at is not None and item.send_at.date() == date(2027, 3, 22)
+
+
+def test_a_country_column_is_read_and_an_unknown_country_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "ID;Email;Имя;Страна;Дата рождения\n"
+        "1;a@example.com;Айгуль;Казахстан;22.03.1980\n"
+        "2;b@example.com;John;GB;23.02.1980\n"
+        "3;c@example.com;Иван;;23.02.1980\n"
+        "4;d@example.com;Пётр;Нарния;23.02.1980\n",
+        encoding="utf-8",
+    )
+    cfg = ContactsSource(
+        path=path,
+        columns=Columns(
+            id="ID", email="Email", first_name="Имя", patronymic=None, last_name=None, country="Страна"
+        ),
+        dates={"birthday": "Дата рождения"},
+    )
+    contacts, report = load_contacts(cfg, Defaults())
+    assert [c.country for c in contacts] == ["KZ", "GB", None, None]  # no row is lost
+    [problem] = report.problems
+    assert (problem.line, problem.field, problem.severity) == (5, "Страна", "warning")
+    assert "'Нарния' is not a country code" in problem.message
+    assert "defaults.country apply" in problem.message
