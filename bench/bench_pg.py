@@ -70,7 +70,8 @@ QUERY = (
     'SELECT id AS "ID", email AS "Email", last_name AS "Фамилия", first_name AS "Имя",'
     ' patronymic AS "Отчество", gender AS "Пол", company AS "Компания", tz AS "Часовой пояс",'
     ' locale AS "Язык", tier AS "Категория", tags AS "Теги", birthday AS "Дата рождения",'
-    ' founded AS "Дата основания компании", first_deal AS "Первая сделка" FROM {table} ORDER BY ord'
+    ' founded AS "Дата основания компании", first_deal AS "Первая сделка", NULL AS "Страна"'
+    " FROM {table} ORDER BY ord"
 )
 
 

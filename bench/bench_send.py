@@ -38,7 +38,7 @@ from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
 SINK, SOURCE = Path("/usr/sbin/smtp-sink"), Path("/usr/sbin/smtp-source")
-HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компания;Часовой пояс;Язык;Категория;Теги;Дата рождения;Дата основания компании;Первая сделка"
+HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компания;Часовой пояс;Язык;Категория;Теги;Дата рождения;Дата основания компании;Первая сделка;Страна"
 NOW = "2027-04-14T11:00:00+03:00"  # birthdays on 13 April: every greeting is due at once
 
 
@@ -80,7 +80,7 @@ def greeter_project(
     shutil.copytree(ROOT / "templates", folder / "templates")
     (folder / "data").mkdir()
     rows = [
-        f"{i};client{i}@example.com;Иванов;Иван;Петрович;м;ООО «Тест {i}»;Europe/Moscow;ru;regular;;13.04.1980;;"
+        f"{i};client{i}@example.com;Иванов;Иван;Петрович;м;ООО «Тест {i}»;Europe/Moscow;ru;regular;;13.04.1980;;;Россия"
         for i in range(1, n + 1)
     ]
     (folder / "data" / "contacts.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8-sig")

@@ -123,7 +123,7 @@ def csv_row(cid: str, *, birthday: str = "", founded: str = "", deal: str = "", 
     """One line of the sample's CSV layout (tests/conftest.py's HEADER)."""
     return ";".join(
         [cid, f"client{cid}@example.com", "Иванов", "Иван", "Петрович", "", "ООО «Тест»",
-         "Europe/Moscow", "ru", tier, "", birthday, founded, deal]
+         "Europe/Moscow", "ru", tier, "", birthday, founded, deal, ""]
     )  # fmt: skip
 
 

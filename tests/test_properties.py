@@ -618,7 +618,7 @@ def _cli(*args: str) -> tuple[int, str]:
 
 def _row(cid: str, birthday: str, first_deal: str = "") -> str:
     fields = [cid, f"c{cid}@example.com", "Иванов", "Иван", "Петрович", "", "ООО «Тест»", "Europe/Moscow"]
-    return ";".join([*fields, "ru", "regular", "", birthday, "", first_deal])
+    return ";".join([*fields, "ru", "regular", "", birthday, "", first_deal, ""])
 
 
 def _previewed(config: Path) -> list[dict[str, Any]]:
