@@ -200,8 +200,8 @@ def test_a_reader_closing_the_pipe_stops_greeter_quietly(make_project: MakeProje
     """
     rows = [
         contact_row(str(i), f"c{i}@example.com", birthday=f"{i % 28 + 1:02d}.{i % 12 + 1:02d}.1980")
-        for i in range(60)
-    ]
+        for i in range(240)
+    ]  # a table of ~200 KB: with 60 contacts (~53 KB) it fitted in the pipe, and a busy reader was late
     config = make_project(rows)
     cmd = [
         sys.executable,
