@@ -265,6 +265,11 @@ class ContactsSource(_Model):
     encoding: str = Field(default="auto", description="'auto' detects UTF-8, UTF-8 BOM, cp1251")
     delimiter: str = Field(default="auto", description="'auto', ';', ',', 'tab' or '|'")
     sheet: str | None = Field(default=None, description="XLSX sheet name; the first if unset")
+    header_row: PositiveInt | None = Field(
+        default=None,
+        description="The header's row in the file (1 = the first); unset: the first row that has every "
+        "configured column (a report's title rows above it are skipped, with a warning)",
+    )
     date_formats: list[DateFormat] = Field(
         default_factory=lambda: ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"],
         description='strftime codes tried in order, e.g. "%d.%m.%Y"; a time of day after the date is ignored',
@@ -281,6 +286,10 @@ class ContactsSource(_Model):
             raise ValueError(f"source {self.source!r} needs 'path'")
         if self.source == "sql" and not (self.url and self.query):
             raise ValueError("source 'sql' needs 'url' and 'query'")
+        if self.source == "sql" and self.header_row is not None:
+            raise ValueError(
+                "header_row is for csv and xlsx files (an SQL query's column names are its header)"
+            )
         if self.delimiter not in ("auto", ";", ",", "tab", "|", "\t"):
             raise ValueError("delimiter must be 'auto', ';', ',', 'tab' or '|'")
         return self

@@ -122,11 +122,14 @@ CASES = [
     C("contacts", "xlsx_renamed.csv", 2, r"data/contacts\.csv: this is an XLSX workbook, set contacts\.source: xlsx"),
     # A real Excel 97-2003 workbook (written by xlwt) named .csv: neither an encoding guess nor a crash.
     C("contacts", "xls_renamed.csv", 2, r"data/contacts\.csv: old Excel \.xls format; open it in Excel/LibreOffice and save as \.xlsx \(or export CSV\)"),
-    C("contacts", "missing_column.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found \(the header has: ID, Фамилия, .*\)"),
-    C("contacts", "typo_in_header.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found, did you mean 'E-mail'\?"),
+    C("contacts", "missing_column.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found \(the header has: ID, Фамилия, .*\)\. No row up to row 3 has all the configured columns\."),
+    C("contacts", "typo_in_header.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found, did you mean 'E-mail'\? No row up to row 3 has all the configured columns\."),
     C("contacts", "header_only.csv", 0, counts=(0, 0)),
     C("contacts", "quote_in_header.csv", 2, r'data/contacts\.csv:row 1: the header row runs into the lines below it: a quote \("\) left open\?'),
-    C("contacts", "nul_in_header.csv", 2, r"data/contacts\.csv:row 1: the header row contains a NUL character"),
+    C("contacts", "nul_in_header.csv", 2, r"data/contacts\.csv:row 1: the header row contains a NUL character\. No row up to row 3 has all the configured columns\."),
+    # A 1C report (Windows-1251): a title, a date line and a blank row above the header; once with a typo in it.
+    C("contacts", "report_title.csv", 0, r"data/contacts\.csv: warning: rows 1–3 above the header are skipped \(the header is row 4, the first with every configured column\): 'Отчёт по контактам', 'Сформирован: 01\.12\.2026 10:00'; set contacts\.header_row: 4 to confirm it and silence this warning", counts=(3, 0)),
+    C("contacts", "report_title_typo.csv", 2, r"data/contacts\.csv: column 'Email' \(contacts\.columns\.email\) not found, did you mean 'E-mail'\? No row up to row 7 has all the configured columns; row 4 has the most of them\."),
     # ------------------------------------------------------------------ contacts: encodings, delimiters, line ends
     C("contacts", "cp1251.csv", 0, counts=(3, 0)),
     C("contacts", "utf8_bom.csv", 0, counts=(2, 0)),

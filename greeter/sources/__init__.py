@@ -1,7 +1,9 @@
 """Contacts sources: CSV and XLSX exports of a CRM, or an SQL query, streamed into :class:`Contact` records.
 
-Every source yields ``(row number, cells)``; :class:`~greeter.sources.rows.RowParser`
-turns them into contacts with the same rules everywhere. Bad rows become
+Every source yields ``(row number, cells)``; :func:`~greeter.sources.header.open_header`
+finds the header row (below a report's title, if any) and
+:class:`~greeter.sources.rows.RowParser` turns the rows after it into contacts
+with the same rules everywhere. Bad rows become
 problems in the :class:`LoadReport`; the other rows still load. An SQL
 source is named by its URL *without the password* wherever it is shown.
 """
@@ -15,8 +17,8 @@ from pathlib import Path
 
 from greeter.config import ContactsSource, Defaults
 from greeter.contacts import Contact
-from greeter.errors import ContactsError, Problem
-from greeter.sources.rows import RowParser
+from greeter.errors import Problem
+from greeter.sources.header import header_test, open_header
 from greeter.sources.xlsx_source import CELL_DATE
 
 __all__ = ["LoadReport", "iter_contacts", "load_contacts", "source_name"]
@@ -65,7 +67,7 @@ def _rows(cfg: ContactsSource) -> Iterator[tuple[int, list[str]]]:
         return read_xlsx(path, cfg.sheet)
     from greeter.sources.csv_source import read_rows as read_csv
 
-    return read_csv(path, cfg.encoding, cfg.delimiter)
+    return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg))
 
 
 def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -> Iterator[Contact]:
@@ -83,11 +85,10 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():
-        parser: RowParser | None = None
+        parser, preamble = open_header(rows, cfg, report.source, _IMPLIED_FORMATS.get(cfg.source, ()))
+        if preamble is not None:
+            report.problems.append(preamble)
         for number, cells in rows:
-            if parser is None:
-                parser = RowParser(cfg, cells, report.source, _IMPLIED_FORMATS.get(cfg.source, ()))
-                continue
             if not any(c.strip() for c in cells):
                 continue  # blank lines at the end of exports
             contact, problems = parser.parse(cells, number)
@@ -102,8 +103,6 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
             if contact is not None:
                 report.loaded += 1
                 yield contact
-    if parser is None:
-        raise ContactsError(f"{report.source}: the file is empty (no header row)")
     report.problems.extend(parser.column_problems())
 
 

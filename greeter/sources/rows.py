@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -60,6 +60,52 @@ def _describe(ch: str) -> str:
     return f"a control character U+{ord(ch):04X}"
 
 
+def configured_columns(
+    cfg: ContactsSource, header: Collection[str]
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The header text each configured field is read from, and the (setting, column) pairs ``header`` lacks.
+
+    The one place configured names meet header cells: ``header`` holds the
+    stripped, non-empty cells, and a name matches a cell exactly. With a
+    ``full_name`` column the three name columns are optional (it replaces them).
+    """
+    cols = cfg.columns
+    wanted = {name: getattr(cols, name) for name in type(cols).model_fields}
+    if cols.full_name:  # a ФИО column replaces the three separate ones
+        for part in ("first_name", "patronymic", "last_name"):
+            if wanted[part] not in header:
+                wanted[part] = None
+    used = {name: column for name, column in wanted.items() if column is not None}
+    missing = [(name, column) for name, column in used.items() if column not in header] + [
+        (f"dates.{name}", column) for name, column in cfg.dates.items() if column not in header
+    ]
+    return used, missing
+
+
+def missing_columns(cfg: ContactsSource, cells: Sequence[str]) -> list[tuple[str, str]]:
+    """The (setting, column) of each configured column a row of ``cells`` lacks, in the config's order."""
+    return configured_columns(cfg, {c.strip() for c in cells} - {""})[1]
+
+
+def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row: int = 1) -> str | None:
+    """Why ``header`` (stripped cells, row ``row`` of the file) cannot be the header row, or None."""
+    for h in header:
+        if (m := _CONTROL.search(h)) is not None:
+            what = f"contains {_describe(m.group())}"
+            if "\n" in h or "\r" in h:
+                what = 'runs into the lines below it: a quote (") left open?'
+            return f"{source}:row {row}: the header row {what}"
+    present = [h for h in header if h]
+    _, missing = configured_columns(cfg, set(present))
+    if not missing:
+        return None
+    name, column = missing[0]
+    close = difflib.get_close_matches(column, present, n=1, cutoff=0.5)
+    shown = ", ".join(header[:30]) + (f", … ({len(header)} columns)" if len(header) > 30 else "")
+    hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
+    return f"{source}: column {column!r} (contacts.columns.{name}) not found{hint}"
+
+
 @dataclass(slots=True)
 class _DateColumn:
     """One date column: where it is, and how its values fared (for the whole-column problem)."""
@@ -78,38 +124,27 @@ class RowParser:
 
     ``implied_formats``: date formats the source itself produces whatever the
     config says (an SQL source's ISO dates, an XLSX source's date cells).
+    ``row``: the header's row in the file (a report's title may stand above it).
     """
 
     def __init__(
-        self, cfg: ContactsSource, header: Sequence[str], source: str, implied_formats: Sequence[str] = ()
+        self,
+        cfg: ContactsSource,
+        header: Sequence[str],
+        source: str,
+        implied_formats: Sequence[str] = (),
+        row: int = 1,
     ) -> None:
         self.source = source
         self.date_parser = DateParser(cfg.date_formats, implied_formats)
         clean = [h.strip() for h in header]
-        for h in clean:
-            if (m := _CONTROL.search(h)) is not None:
-                what = f"contains {_describe(m.group())}"
-                if "\n" in h or "\r" in h:
-                    what = 'runs into the lines below it: a quote (") left open?'
-                raise ContactsError(f"{source}:row 1: the header row {what}")
+        problem = header_problem(cfg, clean, source, row)
+        if problem is not None:
+            raise ContactsError(problem)
         self.header = clean
         index = {h: i for i, h in enumerate(clean) if h}
-        cols = cfg.columns
-        wanted = {name: getattr(cols, name) for name in type(cols).model_fields}
-        if cols.full_name:  # a ФИО column replaces the three separate ones
-            for part in ("first_name", "patronymic", "last_name"):
-                if wanted[part] not in index:
-                    wanted[part] = None
-        missing = [
-            (name, column) for name, column in wanted.items() if column is not None and column not in index
-        ] + [(f"dates.{name}", column) for name, column in cfg.dates.items() if column not in index]
-        if missing:
-            name, column = missing[0]
-            close = difflib.get_close_matches(column, [h for h in clean if h], n=1, cutoff=0.5)
-            shown = ", ".join(clean[:30]) + (f", … ({len(clean)} columns)" if len(clean) > 30 else "")
-            hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
-            raise ContactsError(f"{source}: column {column!r} (contacts.columns.{name}) not found{hint}")
-        self.pos = {name: index[column] for name, column in wanted.items() if column is not None}
+        wanted, _ = configured_columns(cfg, index)
+        self.pos = {name: index[column] for name, column in wanted.items()}
         self.dates = [_DateColumn(name, index[column], column) for name, column in cfg.dates.items()]
         used = set(self.pos.values()) | {d.index for d in self.dates}
         self.extra = [(h, i) for i, h in enumerate(clean) if i not in used and h]

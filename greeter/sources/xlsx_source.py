@@ -42,7 +42,7 @@ def _text(value: object) -> str:
 
 
 def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(Excel row number, cells)`` starting with the header row."""
+    """Yield ``(Excel row number, cells)`` for every row that is not empty (a title above the header too)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -69,13 +69,9 @@ def _sheet_rows(book: Workbook, path: Path, sheet: str | None) -> Iterator[tuple
         if sheet is not None and sheet not in book.sheetnames:
             raise ContactsError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
         ws = book[sheet] if sheet else book.worksheets[0]
-        header_seen = False
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             cells = [_text(v) for v in values]
-            if not any(cells):
-                continue
-            if not header_seen:
-                header_seen = True
-            yield number, cells
+            if any(cells):
+                yield number, cells
     finally:
         book.close()

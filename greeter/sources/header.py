@@ -1,0 +1,153 @@
+"""Where a contacts file's header row is: CRM reports put a title above it.
+
+1C, Bitrix24 and amoCRM reports and Excel exports often start with a
+preamble — "Отчёт по контактам", "Сформирован: 01.12.2026 10:00", an empty
+row — and only then the header ("ID;Email;Фамилия;…"). The header is the
+first row that holds every column the config names (by
+:func:`~greeter.sources.rows.missing_columns`, the row parser's own
+matching); the rows above it are skipped, with one warning.
+``contacts.header_row`` names the row instead, for a file where that guess
+would be wrong (and silences the warning). Row numbers stay the file's own
+throughout: a header on row 4 makes row 5 the first contact.
+
+An SQL query's column names are always its header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from greeter.config import ContactsSource
+from greeter.errors import ContactsError, Problem
+from greeter.sources.rows import RowParser, header_problem, missing_columns
+
+__all__ = ["HEADER_SEARCH_ROWS", "HeaderTest", "Row", "header_test", "open_header", "scan"]
+
+#: How many non-empty rows may precede and include the header. Real preambles are a title, a
+#: date, a few filter lines ("Менеджер: все", "Период: …") and a blank row, well under ten;
+#: twenty leaves room for the wordy ones, keeps the header inside the 64 KB a CSV's delimiter
+#: is sniffed from, and lets a file whose header lacks a column fail after twenty rows, not
+#: after reading a million-row export to its end.
+HEADER_SEARCH_ROWS = 20
+#: How much of each preamble row the warning quotes.
+_QUOTE_CHARS = 40
+
+Row = tuple[int, list[str]]
+#: How far ``(row number, cells)`` is from being the header row: 0 if it is the header, else
+#: the number of configured columns it lacks (1 for any row but ``contacts.header_row``).
+HeaderTest = Callable[[int, Sequence[str]], int]
+
+
+def _blank(cells: Sequence[str]) -> bool:
+    return not any(c.strip() for c in cells)
+
+
+def scan(
+    rows: Iterable[Row], test: HeaderTest, limit: int = HEADER_SEARCH_ROWS
+) -> tuple[list[Row], Row | None]:
+    """Read ``rows`` up to the header: (the non-empty rows above it, the header row).
+
+    The header is the first row ``test`` gives 0; None when none of the
+    first ``limit`` non-empty rows is (or ``rows`` ended first). Nothing after
+    the header is read, so a caller goes on with the same iterator for the
+    data rows.
+    """
+    above: list[Row] = []
+    for number, cells in rows:
+        if _blank(cells):
+            continue
+        if not test(number, cells):
+            return above, (number, cells)
+        above.append((number, cells))
+        if len(above) >= limit:
+            break
+    return above, None
+
+
+def header_test(cfg: ContactsSource) -> HeaderTest:
+    """How a file source's header row is recognised: by its number if configured, else by its columns."""
+    wanted = cfg.header_row
+    if wanted is not None:
+        return lambda number, _cells: int(number != wanted)
+    return lambda _number, cells: len(missing_columns(cfg, cells))
+
+
+def open_header(
+    rows: Iterable[Row], cfg: ContactsSource, source: str, implied_formats: Sequence[str] = ()
+) -> tuple[RowParser, Problem | None]:
+    """The row parser of the header read from ``rows``, and the warning about a preamble skipped.
+
+    Raises :class:`ContactsError` when there is no usable header row: an
+    empty file, ``header_row`` pointing at an empty or missing row, or no row
+    among the first :data:`HEADER_SEARCH_ROWS` with every configured column
+    (the message is the problem of the row with the most of them, the first
+    row if none has any: the header as it was meant, typo and all).
+    """
+    if cfg.source == "sql":
+        for _number, cells in rows:
+            return RowParser(cfg, cells, source, implied_formats), None
+        raise ContactsError(f"{source}: the file is empty (no header row)")
+    if cfg.header_row is not None:
+        return _configured_row(rows, cfg, source, implied_formats, cfg.header_row), None
+    test = header_test(cfg)
+    above, found = scan(rows, test)
+    if found is None:
+        if not above:
+            raise ContactsError(f"{source}: the file is empty (no header row)")
+        # The row with the most configured columns (the first on a tie) is the header with a typo:
+        # its problem, with the did-you-mean hint, is the one to show. In a file without a title
+        # that is the first row, as ever.
+        number, cells = min(above, key=lambda row: test(*row))
+        message = header_problem(cfg, [c.strip() for c in cells], source, number)
+        assert message is not None  # the row was not accepted, so it lacks a column
+        if len(above) > 1:  # say that the other rows were tried too, and how to point at the header
+            message += " " if message.endswith("?") else ". "
+            message += f"No row up to row {above[-1][0]} has all the configured columns"
+            if number != above[0][0]:
+                message += f"; row {number} has the most of them"
+            if len(above) >= HEADER_SEARCH_ROWS:
+                message += "; if the header is further down, set contacts.header_row"
+            message += "."
+        raise ContactsError(message)
+    number, cells = found
+    parser = RowParser(cfg, cells, source, implied_formats, row=number)
+    return parser, _preamble_warning(source, above, number) if above else None
+
+
+def _configured_row(
+    rows: Iterable[Row], cfg: ContactsSource, source: str, implied_formats: Sequence[str], wanted: int
+) -> RowParser:
+    """The parser of row ``wanted`` (``contacts.header_row``); the rows above it are skipped silently."""
+    setting = f"contacts.header_row: {wanted}"
+    last = 0
+    for number, cells in rows:
+        last = number
+        if number < wanted:
+            continue
+        if number > wanted or _blank(cells):
+            raise ContactsError(f"{source}: row {wanted} is empty, so it cannot be the header ({setting})")
+        clean = [c.strip() for c in cells]
+        problem = header_problem(cfg, clean, source, number)
+        if problem is not None:
+            raise ContactsError(f"{problem} ({setting} makes row {wanted} the header)")
+        return RowParser(cfg, cells, source, implied_formats, row=number)
+    if not last:
+        raise ContactsError(f"{source}: the file is empty (no header row)")
+    raise ContactsError(f"{source}: the file ends at row {last}, before the header ({setting})")
+
+
+def _preamble_warning(source: str, above: list[Row], header: int) -> Problem:
+    """One warning for the rows above the header, quoting the first two ('Отчёт по контактам')."""
+    quoted = [_quote(cells) for _number, cells in above[:2]]
+    shown = ", ".join(quoted) + (", …" if len(above) > 2 else "")
+    rows = "row 1 above the header is" if header == 2 else f"rows 1–{header - 1} above the header are"
+    message = (
+        f"{rows} skipped (the header is row {header}, the first with every configured column): {shown}; "
+        f"set contacts.header_row: {header} to confirm it and silence this warning"
+    )
+    return Problem(source, "", message, kind="row", severity="warning")
+
+
+def _quote(cells: Sequence[str]) -> str:
+    text = " ".join(c.strip() for c in cells if c.strip())
+    return repr(text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…")
