@@ -28,6 +28,7 @@ from greeter.config import PATTERN_WORDS, Settings
 from greeter.errors import ConfigError, Problem
 from greeter.holiday_tables import has_calendar, warm
 from greeter.occasions import holiday_key, known_holidays
+from greeter.sources.dates import swapped
 
 DEFAULT_CONFIG = "greeter.yaml"
 #: Settings whose wrong value may be a credential typed in the wrong place: not repeated in messages.
@@ -125,6 +126,14 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
             listed = "; ".join(" / ".join(names) for names in holidays)
             hint = f", did you mean {by_key[meant]!r}?" if meant else f" (known: {listed})"
             add(("occasions", i, "holiday"), f"{country} has no holiday named {occ.holiday!r}{hint}")
+    formats = settings.contacts.date_formats
+    for i, j in swapped(formats):
+        example = _ambiguous_example(formats[i])
+        add(
+            ("contacts", "date_formats", j),
+            f"{formats[j]!r} and {formats[i]!r} read the same dates differently ({example}), so one "
+            "column would mix them and greet people on wrong days: keep the one your CRM writes",
+        )
     known = set(settings.contacts.dates)
     for i, occ in enumerate(settings.occasions):
         if occ.field is not None and occ.field not in known:
@@ -146,6 +155,13 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
                 )
             )
     return problems
+
+
+def _ambiguous_example(fmt: str) -> str:
+    """``07/01/1960`` is 1 July or 7 January: a value both of two swapped formats read, in words."""
+    day = date(1960, 7, 1)
+    other = date(1960, 1, 7)
+    return f"{day.strftime(fmt)} is {day:%d %B} or {other:%d %B}".replace(" 0", " ")
 
 
 def _closest_holiday(wanted: str, keys: Sequence[str]) -> str | None:

@@ -332,3 +332,29 @@ def test_schema_is_valid_json_and_lists_sections() -> None:
     json.dumps(schema)
     assert {"sender", "contacts", "occasions", "frequency_cap", "send_window"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("formats", "clash"),
+    [
+        (
+            '["%m/%d/%Y", "%d/%m/%Y"]',
+            "contacts.date_formats.1: '%d/%m/%Y' and '%m/%d/%Y' read the same dates",
+        ),
+        ('["%d.%m.%Y", "%m.%d.%Y"]', "contacts.date_formats.1: '%m.%d.%Y' and '%d.%m.%Y'"),
+        ('["%Y-%m-%d", "%d.%m.%Y", "%Y-%d-%m"]', "contacts.date_formats.2: '%Y-%d-%m' and '%Y-%m-%d'"),
+        ('["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"]', None),  # the default: no two read a value differently
+        ('["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"]', None),
+    ],
+)
+def test_two_date_formats_that_read_one_value_as_two_days_are_refused(
+    formats: str, clash: str | None
+) -> None:
+    """A marketer unsure of the CRM's format listed both; 07/01/1960 became 1 July under the first
+    while 31/01/1974 went to the second: one column, two readings, letters on wrong days."""
+    text = MINIMAL.replace("  path: contacts.csv\n", f"  path: contacts.csv\n  date_formats: {formats}\n")
+    if clash is None:
+        parse_settings(text, "greeter.yaml", today=TODAY)
+        return
+    [message] = errors_of(text)
+    assert clash in message and "is 1 July or 7 January" in message

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
-__all__ = ["COMMON_FORMATS", "DateParser"]
+__all__ = ["COMMON_FORMATS", "DateParser", "swapped"]
 
 #: Formats CRMs and spreadsheets commonly write, tried (in this order) to explain a column no
 #: configured format reads. Day-first comes before month-first: the Russian convention.
@@ -119,6 +119,24 @@ class DateParser:
         fmt = best[1]
         clash = next((f for f in self.configured if _shape(f, named=False) == _shape(fmt, named=False)), None)
         return fmt, clash
+
+
+def swapped(formats: Sequence[str]) -> list[tuple[int, int]]:
+    """Pairs of formats (their indexes) that read the same text as different dates.
+
+    ``%m/%d/%Y`` and ``%d/%m/%Y`` both read ``07/01/1960``: as 1 July and as
+    7 January. Tried in order, the first wins for such a value while a value
+    only the second reads (``31/01/1974``) goes to the second, so one column
+    would silently mix the two — letters on wrong days. Same shape, different
+    order of the day and month (or year) codes, is the test.
+    """
+    pairs: list[tuple[int, int]] = []
+    for j, later in enumerate(formats):
+        shape = _shape(later, named=False).pattern
+        for i in range(j):
+            if formats[i] != later and _shape(formats[i], named=False).pattern == shape:
+                pairs.append((i, j))
+    return pairs
 
 
 def _time_of_day(text: str) -> re.Match[str] | None:
