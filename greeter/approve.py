@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from greeter.journal import open_journal
-from greeter.planner import drafts, plan
+from greeter.planner import drafts
 from greeter.render import Renderer
 from greeter.review import content_hash
 from greeter.runtime import Inputs, read_journal_state
@@ -44,11 +44,8 @@ def approve_range(
         read_journal_state(inputs, journal, start=start, now=now)
         report = inputs.new_report()
         renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
-        items = plan(
-            inputs.contacts(report, contact_id),
-            inputs.window(now=now, start=start, days=days),
-            inputs.history,
-            inputs.suppressed,
+        items = inputs.plan(
+            inputs.contacts(report, contact_id), inputs.window(now=now, start=start, days=days)
         )
         chosen: list[tuple[tuple[str, str, date], str]] = []
         for draft in drafts(items, renderer.render):

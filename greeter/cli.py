@@ -378,7 +378,6 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     duplicating.
     """
     from greeter.ics_export import build_calendar
-    from greeter.planner import plan
     from greeter.runtime import load_inputs, load_planning_state
 
     inputs = load_inputs(state.config, today=config_day(now))
@@ -387,12 +386,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     first = parse_day(start, "--from") or moment.date()
     load_planning_state(inputs, now=moment, start=first)
     report = inputs.new_report()
-    items = plan(
-        inputs.contacts(report),
-        inputs.window(now=moment, start=first, days=days),
-        inputs.history,
-        inputs.suppressed,
-    )
+    items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
     domain = settings.sender.email.rsplit("@", 1)[-1]
     yearly = {o.name for o in settings.occasions if o.field is not None}
     data = build_calendar(

@@ -408,14 +408,14 @@ class Journal(Transitions):
         marks = ", ".join("?" for _ in states)
         with self._db() as db:
             rows = db.execute(
-                "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state"
-                f" FROM greetings WHERE state IN ({marks}) AND COALESCE(send_day, occasion_date) >= ?"
+                "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
+                f" email FROM greetings WHERE state IN ({marks}) AND COALESCE(send_day, occasion_date) >= ?"
                 " ORDER BY contact_id, day",
                 (*states, since.isoformat()),
             ).fetchall()
         for r in rows:
             occasion_date, day = date.fromisoformat(r["occasion_date"]), date.fromisoformat(r["day"])
-            yield PastGreeting(r["contact_id"], r["occasion"], occasion_date, day, r["state"])
+            yield PastGreeting(r["contact_id"], r["occasion"], occasion_date, day, r["state"], r["email"])
 
     def sent_times(self, since: datetime) -> list[datetime]:
         """When each greeting sent at or after ``since`` left (seeds a per-day limit after a restart)."""

@@ -229,13 +229,15 @@ class PgJournalBase:
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:
         """Greetings whose local send day is ``since`` or later, as plain data for the planner."""
         rows = self._read(
-            "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state"
-            " FROM greetings WHERE state = ANY(%s) AND COALESCE(send_day, occasion_date) >= %s"
+            "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
+            " email FROM greetings WHERE state = ANY(%s) AND COALESCE(send_day, occasion_date) >= %s"
             ' ORDER BY contact_id COLLATE "C", day',
             (list(states), since),
         )
         for r in rows:
-            yield PastGreeting(r["contact_id"], r["occasion"], r["occasion_date"], r["day"], r["state"])
+            yield PastGreeting(
+                r["contact_id"], r["occasion"], r["occasion_date"], r["day"], r["state"], r["email"]
+            )
 
     def sent_times(self, since: datetime) -> list[datetime]:
         """When each greeting sent at or after ``since`` left (seeds a per-day limit after a restart)."""

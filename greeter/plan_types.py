@@ -107,3 +107,5 @@ class PastGreeting:
     occasion_date: date
     day: date  # the day it was (or is to be) sent
     state: str = "sent"
+    #: The address it went (or goes) to: a CRM that renumbers a client keeps its e-mail.
+    email: str | None = None

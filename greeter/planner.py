@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from greeter.calendar_rules import WorkCalendar, build_calendar, spread, spread_fraction
 from greeter.config import Occasion, Settings
-from greeter.contacts import Contact
+from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
 from greeter.occasions import anniversary, fixed_days
 from greeter.plan_tables import PlanTables
@@ -201,7 +201,7 @@ def plan_contact(
     """
     t = pw.tables
     zone = t.zone(contact.timezone or pw.settings.defaults.timezone, contact.country)
-    past_keys = {(p.occasion, p.occasion_date): p.state for p in past} if past else {}
+    past_keys = {(p.occasion, p.occasion_date): _as_known(p, contact) for p in past} if past else {}
     start, end, oldest, now, slots = pw.start, pw.end, zone.oldest, zone.now, zone.slots
 
     items: list[PlanItem] = []
@@ -280,6 +280,14 @@ def plan_contact(
     return items
 
 
+def _as_known(past: PastGreeting, contact: Contact) -> str:
+    """How the journal holds a greeting, for ``already_sent``'s detail: its state, and whom it was to
+    when that was another contact id with this contact's address."""
+    if past.contact_id == contact.id:
+        return past.state
+    return f"{past.state} to {past.email} as contact {past.contact_id}"
+
+
 def _spread_key(hit: Hit) -> str:
     return f"{hit.contact.id}\x1f{hit.occasion}\x1f{hit.date.isoformat()}"
 
@@ -353,21 +361,31 @@ def plan(
     pw: PlanWindow,
     history: Mapping[str, Sequence[PastGreeting]] | None = None,
     suppressed: frozenset[str] | set[str] = frozenset(),
+    *,
+    by_email: Mapping[str, Sequence[PastGreeting]] | None = None,
 ) -> Iterator[PlanItem]:
     """Stream the plan contact by contact (a million contacts never sit in memory as drafts).
 
     Contacts the :class:`HitFilter` rules out are not planned at all: their
-    plan would be empty.
+    plan would be empty. ``history`` is the journal's greetings by contact id;
+    ``by_email`` the same greetings by :func:`~greeter.contacts.email_key` of
+    the address they went to: those sent to the contact's address under another
+    id (a CRM that renumbered the client) count too — against the cap, and as
+    ``already_sent`` for the same occasion and day — so a re-export never greets
+    one person twice.
     """
     history = history or {}
     may_have_hits = hit_filter(pw)
     for contact in contacts:
         if not may_have_hits(contact):
             continue
-        email = (contact.email or "").casefold()
-        yield from plan_contact(
-            contact, pw, history.get(contact.id, ()), suppressed=bool(email) and email in suppressed
-        )
+        email = email_key(contact.email) if contact.email else ""
+        past = history.get(contact.id, ())
+        if by_email and email:
+            others = [p for p in by_email.get(email, ()) if p.contact_id != contact.id]
+            if others:
+                past = [*past, *others]
+        yield from plan_contact(contact, pw, past, suppressed=bool(email) and email in suppressed)
 
 
 def drafts(items: Iterable[PlanItem], render: Callable[[PlanItem], Rendered]) -> Iterator[Draft]:

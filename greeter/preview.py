@@ -20,7 +20,7 @@ from greeter.console import table_console
 from greeter.errors import EXIT_PROBLEMS
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
-from greeter.planner import drafts, plan
+from greeter.planner import drafts
 from greeter.render import Renderer
 from greeter.review import approval_of, content_hash
 from greeter.runtime import load_inputs, load_planning_state
@@ -86,7 +86,7 @@ def run_preview(
     pw = inputs.window(now=now, start=first, days=days)
     report = inputs.new_report()
     renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
-    items = plan(inputs.contacts(report, contact_id), pw, inputs.history, inputs.suppressed)
+    items = inputs.plan(inputs.contacts(report, contact_id), pw)
     stream: Iterator[Draft] = (
         d for d in drafts(items, renderer.render) if show_skipped or d.item.status == "send"
     )

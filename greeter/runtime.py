@@ -7,18 +7,18 @@ it is the same everywhere, so it lives here once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from greeter.config import ContactsSource, Settings
 from greeter.config_loader import load_settings
-from greeter.contacts import Contact
+from greeter.contacts import Contact, email_key
 from greeter.errors import Problem
 from greeter.journal_store import STATES, JournalKey, JournalStore
-from greeter.plan_types import PastGreeting
-from greeter.planner import PlanWindow, occasion_starts, plan_window
+from greeter.plan_types import PastGreeting, PlanItem
+from greeter.planner import PlanWindow, occasion_starts, plan, plan_window
 from greeter.sources import LoadReport, iter_contacts
 
 #: What identifies one version of a contacts file: the source settings, path, mtime (ns), size, inode.
@@ -54,6 +54,8 @@ class Inputs:
     settings: Settings
     config_file: Path
     history: dict[str, list[PastGreeting]] = field(default_factory=dict)
+    #: The same greetings by the address they went to (:func:`~greeter.contacts.email_key`).
+    history_by_email: dict[str, list[PastGreeting]] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
     #: Since when each configured occasion exists (:func:`~greeter.planner.occasion_starts`).
     occasion_since: dict[str, datetime | None] = field(default_factory=dict)
@@ -123,6 +125,10 @@ class Inputs:
             look_ahead=look_ahead,
         )
 
+    def plan(self, contacts: Iterable[Contact], pw: PlanWindow) -> Iterator[PlanItem]:
+        """:func:`~greeter.planner.plan` with what the journal said (history, suppressions)."""
+        return plan(contacts, pw, self.history, self.suppressed, by_email=self.history_by_email)
+
     def extra_days_off(self, start: date, days: int) -> set[date]:
         ics = self.settings.send_window.days_off_ics
         if ics is None:
@@ -133,12 +139,17 @@ class Inputs:
         return days_off_from_ics(ics, years)
 
 
-def journal_history(journal: JournalStore, since_day: date) -> dict[str, list[PastGreeting]]:
-    """Every journal row from ``since_day`` on, grouped by contact, as plain planner input."""
+def journal_history(
+    journal: JournalStore, since_day: date
+) -> tuple[dict[str, list[PastGreeting]], dict[str, list[PastGreeting]]]:
+    """Every journal row from ``since_day`` on, as plain planner input: by contact, and by address."""
     history: dict[str, list[PastGreeting]] = defaultdict(list)
+    by_email: dict[str, list[PastGreeting]] = defaultdict(list)
     for past in journal.greeted_dates(since_day, states=STATES):
         history[past.contact_id].append(past)
-    return history
+        if past.email:
+            by_email[email_key(past.email)].append(past)
+    return history, by_email
 
 
 def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, now: datetime) -> None:
@@ -152,7 +163,7 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     names = [o.name for o in settings.occasions]
     inputs.occasion_since = occasion_starts(journal.known_occasions(), names, now, settings.catch_up_days)
     lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
-    inputs.history = journal_history(journal, start - timedelta(days=lookback))
+    inputs.history, inputs.history_by_email = journal_history(journal, start - timedelta(days=lookback))
     inputs.suppressed = journal.suppressed()
     if settings.review == "required":
         inputs.approvals = journal.approvals(start - timedelta(days=settings.catch_up_days + 1))

@@ -26,7 +26,7 @@ from greeter.dkim_sign import load_signer
 from greeter.errors import ConfigError, JournalError, JournalFailedMidRunError, Problem
 from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, JournalStore
 from greeter.plan_types import PlanItem
-from greeter.planner import lookahead_end, plan
+from greeter.planner import lookahead_end
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.render import Renderer
 from greeter.runtime import Inputs, read_journal_state
@@ -217,7 +217,7 @@ def plan_cycle(
     due_count = 0
     skips: list[PlanItem] = []
     next_send: datetime | None = None
-    for item in plan(inputs.contacts(report), pw, inputs.history, inputs.suppressed):
+    for item in inputs.plan(inputs.contacts(report), pw):
         contact = item.hit.contact
         zones[contact.id] = zone_of(contact, settings.defaults.timezone)
         if contact.country is not None:

@@ -318,7 +318,8 @@ class IndexedJournal:
     # --- the two reads -------------------------------------------------------------
 
     _SELECT = (
-        "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date), state FROM greetings"
+        "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date), state, email"
+        " FROM greetings"
     )
 
     def _reload(self) -> None:
@@ -328,11 +329,11 @@ class IndexedJournal:
             self._store(row)
         self._dirty.clear()
 
-    def _store(self, row: tuple[str, str, str, str, str]) -> None:
+    def _store(self, row: tuple[str, str, str, str, str, str | None]) -> None:
         occasion_date, day = date.fromisoformat(row[2]), date.fromisoformat(row[3])
         if day >= self._floor:
             key = (row[0], row[1], occasion_date)
-            self._by_contact[row[0]][key] = PastGreeting(row[0], row[1], occasion_date, day, row[4])
+            self._by_contact[row[0]][key] = PastGreeting(row[0], row[1], occasion_date, day, row[4], row[5])
             self._sorted.pop(row[0], None)
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:

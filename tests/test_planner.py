@@ -350,3 +350,23 @@ def test_a_range_shows_each_letter_as_it_leaves_whatever_day_the_range_ends(
         ]
     else:
         assert first_deal_b == []
+
+
+def test_a_client_the_crm_renumbered_is_not_greeted_again_at_the_same_address(settings: Settings) -> None:
+    """The journal keys greetings by contact id; a re-export that gives the client a new id (same
+    address) sent the same birthday letter again, 40 minutes after the first."""
+    sent = PastGreeting("7001", "birthday", date(2027, 3, 17), date(2027, 3, 19), "sent", "U1@example.com")
+    renumbered = contact(
+        "9001", email="u1@example.com", birthday=date(1980, 3, 17), first_deal=date(2020, 3, 25)
+    )
+    pw = plan_window(
+        settings, now=datetime(2027, 3, 19, 12, 40, tzinfo=MSK), start=date(2027, 3, 15), days=14
+    )
+    items = {i.hit.occasion: i for i in plan([renumbered], pw, {}, by_email={"u1@example.com": [sent]})}
+    assert (items["birthday"].status, items["birthday"].reason) == ("skip", "already_sent")
+    assert "sent to U1@example.com as contact 7001" in items["birthday"].detail
+    # and the letter counts against the cap: the first deal on the 25th is 6 days later
+    assert (items["first_deal"].status, items["first_deal"].reason) == ("skip", "frequency_cap")
+    # without the address index (or for another address) the id alone decides, as before
+    alone = {i.hit.occasion: i for i in plan([renumbered], pw, {}, by_email={"x@example.com": [sent]})}
+    assert alone["birthday"].status == "send"

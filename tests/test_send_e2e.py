@@ -225,6 +225,27 @@ def test_a_dry_run_holds_what_the_review_gate_holds_and_creates_no_journal(make_
         assert (summary["sent"], summary["skipped"]) == (2, {"changed_since_approval": 1})
 
 
+def test_a_client_renumbered_by_the_crm_is_not_sent_the_same_letter_again(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(
+            [contact_row("7001", "u1@example.com", birthday="13.04.1980")], **smtp(sink.port)
+        )
+        first = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert json.loads(first.stdout)["sent"] == 1, first.stderr
+        csv = config.parent / "data" / "contacts.csv"
+        csv.write_text(
+            csv.read_text(encoding="utf-8-sig").replace("\n7001;", "\n9001;"), encoding="utf-8-sig"
+        )
+        again = greeter(config, "send", "--once", "--json", "--now", LATER)
+        assert json.loads(again.stdout)["sent"] == 0, again.stdout
+        assert len(sink.messages) == 1
+    preview = greeter(
+        config, "preview", "--format", "json", "--from", "2027-04-13", "--days", "2", "--now", LATER
+    )
+    [item] = [i for i in json.loads(preview.stdout) if i["occasion"] == "birthday"]
+    assert (item["contact_id"], item["reason"]) == ("9001", "already_sent")
+
+
 def test_json_summary(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(people(3), **smtp(sink.port))
