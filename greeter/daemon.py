@@ -358,7 +358,7 @@ class Daemon:
             next_send = cycle.next_send
             if self._stop.is_set():  # SIGTERM arrived while planning
                 cycle.deliverer.stop()
-            await deliver_cycle(cycle)
+            await deliver_cycle(cycle, clock=self.clock.now)
             next_send = cycle.next_send  # now with the retries this run left
             probed = await self._probe_if_degraded(cycle.wire)
         except asyncio.CancelledError:

@@ -484,8 +484,16 @@ async def send_batch(
     limiter: RateLimiter | None,
     progress: Callable[[int], None] | None = None,
     fresh: AsyncIterator[Ready] | None = None,
+    window_open: Callable[[str], bool] | None = None,
 ) -> None:
     """Send fresh letters and due retries through one transport, each claimed once its connection is ready.
+
+    ``window_open`` (contact id → whether that recipient's send window is open
+    at this moment) is asked right before each claim: a letter due when the
+    batch began, but handed over only after its recipient's lunch, Friday
+    cut-off or end of day began (a long batch under a rate limit), is not
+    claimed — it goes out in that recipient's next window
+    (``summary.skipped["window_closed"]``).
 
     ``fresh`` is ``due`` built elsewhere (:mod:`greeter.build_pool`); by default
     each letter is built here, when a worker is free to send it. A
@@ -520,6 +528,7 @@ async def send_batch(
     # Every due letter ends claimed (then recorded), lost to another sender, not built
     # (summary.not_built) or — after a stop — left unsent.
     claims_won = claims_lost = 0
+    window_closed = 0  # not claimed: the recipient's window closed while the batch ran
 
     def check_settled() -> None:
         if deliverer.stopping and in_hand == 0:
@@ -642,9 +651,13 @@ async def send_batch(
         taken = held = False
 
         async def claim_when_ready() -> bool:
-            nonlocal taken, held
+            nonlocal taken, held, window_closed
             if deliverer.stopping:
                 return False  # not claimed: it stays for the next run
+            if window_open is not None and not window_open(ready.request.key[0]):
+                window_closed += 1
+                deliverer.summary.skipped["window_closed"] += 1
+                return False  # not claimed: the next run sends it in the recipient's next window
             hold()  # from here on a stop waits for this letter (and its verdict)
             held = True
             taken = await take(ready)
@@ -707,7 +720,7 @@ async def send_batch(
             await asyncio.wait({work})
         rounds.close()
         if deliverer.stopping:
-            handled = claims_won + claims_lost + deliverer.summary.not_built
+            handled = claims_won + claims_lost + deliverer.summary.not_built + window_closed
             deliverer.summary.left_unsent = max(0, len(due) + len(retries) - handled)
     if not work.cancelled():
         work.result()  # its error, if any (a journal that failed)

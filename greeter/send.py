@@ -12,6 +12,7 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -162,6 +163,8 @@ class Cycle:
     recovered: int
     #: The earliest planned send after ``now``: the daemon wakes up then.
     next_send: datetime | None = None
+    #: A recipient's working days (by contact id): their country's, else the default's.
+    calendar_of: Callable[[str], WorkCalendar] | None = None
     #: What the mail server answered (filled in by :func:`deliver_cycle`).
     wire: WireCounts = field(default_factory=WireCounts)
 
@@ -236,11 +239,15 @@ def plan_cycle(
                 announce(item, built if isinstance(built, str) else None)
         return Cycle(deliverer, [], [], zones, report, due_count, 0, next_send)
     deliverer.record_skips(skips)
-    retries, retry_wake = _due_retries(
-        journal, deliverer, zones, settings, now, lambda cid: pw.calendar_for(countries.get(cid))
-    )
+
+    def calendar_of(contact_id: str) -> WorkCalendar:
+        return pw.calendar_for(countries.get(contact_id))
+
+    retries, retry_wake = _due_retries(journal, deliverer, zones, settings, now, calendar_of)
     next_send = _earliest(next_send, retry_wake)
-    return Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
+    cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
+    cycle.calendar_of = calendar_of
+    return cycle
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:
@@ -248,11 +255,37 @@ def _earliest(*moments: datetime | None) -> datetime | None:
     return min(known) if known else None
 
 
+def window_watch(cycle: Cycle, clock: Callable[[], datetime] | None = None) -> Callable[[str], bool]:
+    """Whether a recipient's send window is open at this moment (see :func:`send_batch`).
+
+    ``clock`` is the daemon's (a rehearsal runs it faster); by default the
+    cycle's ``now`` advancing in real time, so ``send --once --now …`` keeps
+    its rehearsed moment.
+    """
+    if clock is None:
+        began, started = cycle.deliverer.now, time.monotonic()
+
+        def clock() -> datetime:
+            return began + timedelta(seconds=time.monotonic() - started)
+
+    settings = cycle.deliverer.settings
+    default = ZoneInfo(settings.defaults.timezone)
+    calendar_of = cycle.calendar_of
+    assert calendar_of is not None, "a planned cycle knows its recipients' calendars"
+
+    def window_open(contact_id: str) -> bool:
+        tz = cycle.zones.get(contact_id, default)
+        return in_window(clock(), tz, settings.send_window, calendar_of(contact_id))
+
+    return window_open
+
+
 async def deliver_cycle(
     cycle: Cycle,
     *,
     transport: Transport | None = None,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> None:
     """Send a planned cycle's letters; a transport made here is closed here.
 
@@ -284,6 +317,7 @@ async def deliver_cycle(
             limiter=None if limiter.unlimited else limiter,
             progress=tick,
             fresh=fresh,
+            window_open=window_watch(cycle, clock),
         )
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
         # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.

@@ -246,6 +246,27 @@ def test_a_client_renumbered_by_the_crm_is_not_sent_the_same_letter_again(make_p
     assert (item["contact_id"], item["reason"]) == ("9001", "already_sent")
 
 
+def test_a_batch_that_runs_into_lunch_leaves_the_rest_for_the_afternoon(make_project: MakeProject) -> None:
+    """The window was checked once, when the batch was planned: under a rate limit the letters
+    after 13:00 still went out, at lunch. Each is now checked right before it is claimed."""
+    with SmtpSink() as sink:
+        settings = smtp(sink.port)
+        settings["delivery"]["rate_limit"] = {"per_second": 1}
+        config = make_project(people(5), **settings)
+        # 12:59:58 on Wednesday: one letter a second, so the 4th and 5th reach 13:00 (lunch) at the latest
+        first = greeter(config, "send", "--once", "--json", "--now", "2027-04-14T12:59:58+03:00")
+        summary = json.loads(first.stdout)
+        held = summary["skipped"].get("window_closed", 0)
+        assert summary["sent"] >= 1 and held >= 2 and summary["sent"] + held == 5, summary
+        assert len(sink.messages) == summary["sent"]
+        assert {r["state"] for r in history(config)} == {"sent"}  # the held ones are not journaled
+        at_lunch = greeter(config, "send", "--once", "--json", "--now", "2027-04-14T13:30:00+03:00")
+        assert json.loads(at_lunch.stdout)["due"] == 0
+        after = greeter(config, "send", "--once", "--json", "--now", "2027-04-14T14:00:00+03:00")
+        assert json.loads(after.stdout)["sent"] == held
+        assert len({m.parsed()["Message-ID"] for m in sink.messages}) == len(sink.messages) == 5
+
+
 def test_json_summary(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(people(3), **smtp(sink.port))
