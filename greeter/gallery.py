@@ -232,7 +232,11 @@ def write_gallery(
     index = out / "index.html"
     _write(index, _index_page(cards, start=start, days=days, now=now))
     # As for .eml files: say where the result is (a reviewer opens it next).
-    print(f"wrote {len(cards)} draft(s) to {index} (open it in a browser)")
+    letters = sum(card.page is not None for card in cards)
+    print(
+        f"wrote {len(cards)} card(s), {letters} of them with a letter page (the others: skipped, merged "
+        f"or failed to render), to {index} (open it in a browser)"
+    )
     return errors
 
 
