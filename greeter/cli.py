@@ -390,7 +390,12 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     domain = settings.sender.email.rsplit("@", 1)[-1]
     yearly = {o.name for o in settings.occasions if o.field is not None}
     data = build_calendar(
-        items, now=moment, domain=domain, name=f"greeter: {settings.sender.name}", yearly=yearly
+        items,
+        now=moment,
+        domain=domain,
+        name=f"greeter: {settings.sender.name}",
+        yearly=yearly,
+        titles=settings.occasion_titles(),
     )
     if str(output) == "-":
         sys.stdout.buffer.write(data)

@@ -311,6 +311,13 @@ class Occasion(_Model):
     """A reason to greet. Exactly one of ``field``, ``date``, ``holiday``, ``on`` says when."""
 
     name: str = Field(pattern=MACHINE_NAME, description="Stable machine name")
+    title: str | None = Field(
+        default=None,
+        max_length=80,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="What people call it, shown in the preview gallery and the calendar "
+        "(e.g. 'День рождения'); the name if unset",
+    )
     template: str = Field(
         pattern=TEMPLATE_NAME,
         description="Template name in templates/ (no suffix): letters, digits, '_' and '-'",
@@ -562,3 +569,7 @@ class Settings(_Model):
                 raise ValueError(f"occasion name {occ.name!r} is used twice")
             seen.add(occ.name)
         return v
+
+    def occasion_titles(self) -> dict[str, str]:
+        """Each occasion's name → what people call it (its ``title``, else the name itself)."""
+        return {occ.name: occ.title or occ.name for occ in self.occasions}

@@ -26,7 +26,7 @@ import base64
 import hashlib
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -179,6 +179,8 @@ class _Card:
     contact_id: str
     occasion: str
     merged_with: tuple[str, ...]
+    #: What people call each occasion (config ``title``), for the occasion and every name it merges with.
+    titles: Mapping[str, str]
     years: str
     subject: str
     belated: bool
@@ -192,7 +194,9 @@ class _Card:
     @property
     def search_text(self) -> str:
         """What the free-text search matches: name, e-mail, id, occasions, subject."""
-        parts = (self.name, self.email, self.contact_id, self.occasion, *self.merged_with, self.subject)
+        names = (self.occasion, *self.merged_with)
+        titles = tuple(self.titles.get(o, "") for o in names)
+        parts = (self.name, self.email, self.contact_id, *names, *titles, self.subject)
         return " ".join(p for p in parts if p).lower().replace("ё", "е")
 
 
@@ -204,6 +208,7 @@ def write_gallery(
     days: int,
     now: datetime,
     sender: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> int:
     """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
 
@@ -211,8 +216,11 @@ def write_gallery(
     rendered letter get a page. Pages left over from an earlier run are
     removed first, so the folder never mixes two plans. ``sender`` (the From:
     line, e.g. ``"ООО «Ромашка» <hello@romashka.example>"``) is shown on
-    draft pages when given.
+    draft pages when given. ``titles``: what people call each occasion
+    (``Settings.occasion_titles``), shown instead of its machine name (which
+    stays in the tooltip and the search).
     """
+    called = dict(titles or {})
     pages = out / "drafts"
     pages.mkdir(parents=True, exist_ok=True)
     for stale in pages.glob("*.html"):
@@ -223,7 +231,7 @@ def write_gallery(
     errors = 0
     for n, draft in enumerate(stream, start=1):
         data = draft_json(draft)
-        card = _card(n, data, has_page=draft.rendered is not None)
+        card = _card(n, data, has_page=draft.rendered is not None, titles=called)
         errors += card.status == "error"
         if card.page is not None:
             # straight to the final name: pages are many, and the index linking them comes last
@@ -248,7 +256,7 @@ def _write(path: Path, chunks: Iterable[str]) -> None:
     os.replace(tmp, path)
 
 
-def _card(n: int, data: dict[str, Any], *, has_page: bool) -> _Card:
+def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str]) -> _Card:
     """Reduce one draft's JSON object to its index card."""
     occasion_day = date.fromisoformat(data["occasion_date"])
     status: Status = data["status"]
@@ -282,6 +290,7 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool) -> _Card:
         contact_id=data["contact_id"],
         occasion=data["occasion"],
         merged_with=tuple(data["merged_with"]),
+        titles=titles,
         years="" if years is None else _years(years),
         subject=data["subject"] or "",
         belated=bool(data["belated"]),
@@ -321,12 +330,21 @@ def _badge(card: _Card) -> str:
     )
 
 
+def _called(card: _Card, occasion: str) -> str:
+    """An occasion as people call it (its config ``title``), its machine name in the tooltip."""
+    title = card.titles.get(occasion, occasion)
+    if title == occasion:
+        return escape(occasion)
+    return f'<span title="{escape(occasion)}">{escape(title)}</span>'
+
+
 def _occasion_line(card: _Card) -> str:
-    chips = "".join(f'<span class="chip">+ {escape(o)}</span>' for o in card.merged_with)
+    chips = "".join(f'<span class="chip">+ {_called(card, o)}</span>' for o in card.merged_with)
     if card.reason == "merged" and card.merged_with:
-        chips = f'<span class="chip chip-into">→ {escape(card.merged_with[0])}</span>'
+        chips = f'<span class="chip chip-into">→ {_called(card, card.merged_with[0])}</span>'
     years = f'<span class="years">{escape(card.years)}</span>' if card.years else ""
-    return f'<div class="occasion"><span class="occ">{escape(card.occasion)}</span>{years}{chips}</div>'
+    occ = _called(card, card.occasion)
+    return f'<div class="occasion"><span class="occ">{occ}</span>{years}{chips}</div>'
 
 
 def _card_html(card: _Card) -> str:
@@ -465,7 +483,7 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
             f'<iframe class="letter" sandbox="" referrerpolicy="no-referrer" '
             f'title="HTML-версия письма" srcdoc="{escape(letter_html, quote=True)}"></iframe>'
         )
-    title = card.subject or card.occasion
+    title = card.subject or card.titles.get(card.occasion, card.occasion)
     return (
         _head(title, f"../{_CSS_NAME}", _CSP_PAGE)
         + f"""<body class="draft">

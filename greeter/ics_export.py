@@ -12,7 +12,7 @@ clients take a re-import as the newer version of each event.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -44,11 +44,14 @@ def build_calendar(
     domain: str,
     name: str,
     yearly: frozenset[str] | set[str] = frozenset(),
+    titles: Mapping[str, str] | None = None,
 ) -> bytes:
     """An RFC 5545 calendar of the letters to send (skips are not events).
 
     ``yearly``: the names of the occasions that are a date column's anniversary (see :func:`event_uid`).
+    ``titles``: what people call each occasion (``Settings.occasion_titles``); the name if absent.
     """
+    called = titles or {}
     cal = Calendar()
     cal.add("prodid", "-//greeter//greetings//EN")
     cal.add("version", "2.0")
@@ -60,7 +63,7 @@ def build_calendar(
             continue
         hit = item.hit
         who = hit.contact.display_name or hit.contact.id
-        occasions = ", ".join([hit.occasion, *item.merged_with])
+        occasions = ", ".join(called.get(o, o) for o in [hit.occasion, *item.merged_with])
         years = f" ({hit.years})" if hit.years is not None else ""
         event = Event()
         event.add("uid", event_uid(item, domain, yearly=hit.occasion in yearly))
@@ -75,9 +78,9 @@ def build_calendar(
                 [
                     f"Contact: {who} <{hit.contact.email}> (id {hit.contact.id})",
                     f"Company: {hit.contact.company}" if hit.contact.company else "",
-                    f"Occasion: {hit.occasion} on {hit.date:%Y-%m-%d}{years}",
+                    f"Occasion: {called.get(hit.occasion, hit.occasion)} on {hit.date:%Y-%m-%d}{years}",
                     *(
-                        f"With it: {h.occasion} on {h.date:%Y-%m-%d}"
+                        f"With it: {called.get(h.occasion, h.occasion)} on {h.date:%Y-%m-%d}"
                         + (f" ({h.years})" if h.years is not None else "")
                         for h in item.also
                     ),

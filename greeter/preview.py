@@ -110,6 +110,7 @@ def run_preview(
             days=days,
             now=now,
             sender=f"{settings.sender.name} <{settings.sender.email}>",
+            titles=settings.occasion_titles(),
         )
     for problem in report.problems:
         print(problem, file=sys.stderr)

@@ -409,3 +409,20 @@ def test_chromium_screenshot_and_filter_script(gallery: tuple[Path, int], tmp_pa
     assert visible == ["card-4"]
     pressed = [b.attrs["data-filter"] for b in root.root.find("button") if b.attrs["aria-pressed"] == "true"]
     assert pressed == ["error"]
+
+
+def test_occasions_are_shown_as_the_config_titles_them(tmp_path: Path) -> None:
+    """The marketer saw `first_deal_anniversary` on the cards; `title:` names an occasion for people."""
+    titles = {"birthday": "День рождения", "new_year": "Новый год"}
+    write_gallery(sample(), tmp_path, start=START, days=14, now=NOW, titles=titles)
+    c = cards(parse(tmp_path / "index.html"))
+    occasion = next(c["card-1"].find(cls="occ"))
+    assert occasion.all_text() == "День рождения"
+    assert next(occasion.find("span")).attrs["title"] == "birthday"  # the machine name, for grep
+    assert [ch.all_text() for ch in c["card-1"].find(cls="chip")] == ["+ Новый год"]
+    assert [ch.all_text() for ch in c["card-2"].find(cls="chip")] == ["→ День рождения"]
+    assert (
+        "день рождения" in c["card-1"].attrs["data-search"] and "birthday" in c["card-1"].attrs["data-search"]
+    )
+    untitled = next(c["card-4"].find(cls="occ"))  # an occasion without a title keeps its name
+    assert not list(untitled.find("span"))

@@ -58,3 +58,16 @@ def test_each_merged_occasion_is_described_with_its_own_date() -> None:
     assert "Occasion: birthday on 2027-01-07 (47)" in description
     assert "With it: new_year on 2026-12-29" in description
     assert "birthday, new_year on 2027-01-07" not in description
+
+
+def test_events_name_occasions_as_the_config_titles_them() -> None:
+    new_year = Hit(IVAN, "new_year", date(2026, 12, 29), None, 60, "new_year")
+    item = letter(date(2027, 1, 7), also=(new_year,))
+    data = build_calendar(
+        [item], now=datetime(2026, 12, 2, 9, 0, tzinfo=MSK), domain="romashka.example", name="t",
+        titles={"birthday": "День рождения", "new_year": "Новый год"},
+    )  # fmt: skip
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["SUMMARY"]).endswith(": День рождения, Новый год (47)")
+    assert "Occasion: День рождения on 2027-01-07 (47)" in event["DESCRIPTION"]
+    assert "With it: Новый год on 2026-12-29" in event["DESCRIPTION"]
