@@ -143,7 +143,8 @@ def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(
     code, out, _ = invoke(*common, "--format", "html", "--out", str(tmp_path / "html"))
     assert code == 0 and (tmp_path / "html" / "index.html").exists()
     assert re.fullmatch(
-        rf"wrote \d+ draft\(s\) to {re.escape(str(tmp_path / 'html' / 'index.html'))} .*\n", out
+        rf"wrote \d+ card\(s\), \d+ of them with a letter page .*, to {re.escape(str(tmp_path / 'html' / 'index.html'))} .*\n",
+        out,
     )
     ics = tmp_path / "g.ics"
     code, _, _ = invoke(
