@@ -51,7 +51,10 @@ class Problem:
             where = f"{self.file}:{self.line}:{self.col or 1}"
         else:
             where = self.file
-        field = f" {self.field}:" if self.field else ""
+        shown = self.field
+        if not shown.isprintable():  # a YAML key or CSV header with a line break: still one line
+            shown = repr(shown)[1:-1]
+        field = f" {shown}:" if shown else ""
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}:{field} {prefix}{self.message}"
 

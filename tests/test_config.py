@@ -358,3 +358,15 @@ def test_two_date_formats_that_read_one_value_as_two_days_are_refused(
         return
     [message] = errors_of(text)
     assert clash in message and "is 1 July or 7 January" in message
+
+
+def test_a_key_with_a_line_break_is_named_on_one_line() -> None:
+    """Found by the fuzzer: `sender: {"\\n": ~}` printed the key's line break inside the problem."""
+    [unknown] = [
+        e
+        for e in errors_of(
+            MINIMAL.replace("  email: hello@shop.example\n", '  email: hello@shop.example\n  "a\\nb": 1\n')
+        )
+        if "unknown key" in e
+    ]
+    assert "\n" not in unknown and "sender.a\\nb: unknown key" in unknown
