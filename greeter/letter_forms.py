@@ -162,12 +162,12 @@ _SHEVCHENKO_GENDER: Final = {M: "masculine", F: "feminine"}
 
 @lru_cache(maxsize=8192)
 def _uk_vocative(first: str, patronymic: str, gender: str | None) -> str | None:
-    """ "Іван", "Петрович" → "Іване Петровичу"; ``None`` when the vocative is not certain.
+    """Іван Петрович → "Іване Петровичу"; ``None`` when the vocative is not certain.
 
     Without a known gender the library reads it from the patronymic; its guess
     from a first name alone is an ending heuristic (Валя: Вале or Валю?), so
     without a patronymic the name is used only if its male and female vocatives
-    agree. A Turkic patronymic ("Рашид огли") is kept as written, as in Russian
+    agree. A Turkic patronymic ("Рашид оглы") is kept as written, as in Russian
     letters.
     """
     import shevchenko  # here, not at the top: 10 ms of import, paid only by Ukrainian letters
