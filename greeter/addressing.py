@@ -20,6 +20,10 @@ a neutral form whenever the data does not settle the question:
   which reads as an indeclinable name rather than as a wrong one.
 * Names are data: anything without Cyrillic letters (John, "{{ 7*7 }}") is
   returned unchanged, and nothing here evaluates or formats contact text.
+* The salutation in every language a letter may be written in, with the mark
+  after it and the closing, is one table in :mod:`greeter.letter_forms`;
+  :func:`salutation` and :func:`gender_of` (from :mod:`greeter.names`) are
+  re-exported here, where callers have always found them.
 
 Everything is pure; declension is cached per word and per name because a
 planner renders up to millions of greetings and names repeat heavily.
@@ -38,8 +42,8 @@ from pytrovich.enums import NamePart
 from pytrovich.maker import PetrovichDeclinationMaker
 
 from greeter.contacts import Contact, Gender
-from greeter.i18n import language_of
-from greeter.names import is_turkic, patronymic_gender
+from greeter.letter_forms import salutation
+from greeter.names import gender_of, is_turkic, patronymic_gender
 
 __all__ = ["CASES", "PARTS", "decline", "gender_of", "salutation"]
 
@@ -94,58 +98,6 @@ _PART: Final[dict[str, NamePart]] = {
 def _clean(text: str) -> str:
     """Collapse the stray spaces spreadsheets leave in names."""
     return " ".join(text.split())
-
-
-def gender_of(contact: Contact) -> Gender:
-    """The gender to word a letter by: the explicit column, else the patronymic, else unknown.
-
-    An explicit value (including an explicit ``UNKNOWN``) always wins over the
-    patronymic, so a manager can correct a wrong guess. The patronymic is
-    matched case-insensitively on its last word (-вич/-ич male; -вна, -чна,
-    -шна female), or on a Turkic particle written as a separate word ("Рашид
-    оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы"). First names are
-    deliberately ignored: an unknown gender costs a neutral "Здравствуйте", a
-    wrong one costs the client.
-    """
-    if contact.gender is not None:
-        return contact.gender
-    return patronymic_gender(contact.patronymic)
-
-
-def salutation(contact: Contact, locale: str | None = "ru") -> str:
-    """The opening words of the letter, without trailing punctuation (the template adds it).
-
-    Russian (any ``ru*`` locale, and any unparsable locale string, Russian being
-    the product's home language):
-
-    * name + patronymic, gender known → "Уважаемый Иван Петрович" / "Уважаемая Анна Ильинична";
-    * name + patronymic, gender unknown → "Здравствуйте, Иван Петрович";
-    * name without patronymic → "Здравствуйте, Иван" (without a patronymic
-      "Уважаемый Иван" reads as either too familiar or too stiff);
-    * no first name → "Здравствуйте" (a bare surname greeting needs a
-      "господин/госпожа" and thus a gender we may not have).
-
-    Turkic patronymics are kept as written: "Уважаемый Гусейн Рашид оглы".
-
-    Every other language gets English: "Dear Ivan", or "Dear Sir or Madam"
-    without a first name. No Serbian form is offered: Serbian addresses people
-    in the vocative ("Поштовани Иване"), with a gendered adjective, which
-    pytrovich cannot produce; a nominative form would be wrong.
-    """
-    first = _clean(contact.first_name)
-    if language_of(locale, "ru") != "ru":
-        return f"Dear {first}" if first else "Dear Sir or Madam"
-    if not first:
-        return "Здравствуйте"
-    patronymic = _clean(contact.patronymic)
-    if not patronymic:
-        return f"Здравствуйте, {first}"
-    gender = gender_of(contact)
-    if gender is Gender.MALE:
-        return f"Уважаемый {first} {patronymic}"
-    if gender is Gender.FEMALE:
-        return f"Уважаемая {first} {patronymic}"
-    return f"Здравствуйте, {first} {patronymic}"
 
 
 def _case_key(case: str) -> str:

@@ -34,6 +34,7 @@ from babel.units import format_unit as _babel_format_unit
 __all__ = [
     "DATE_FORMATS",
     "format_date",
+    "language_and_script",
     "language_of",
     "normalize_locale",
     "plural",
@@ -95,6 +96,19 @@ def _locale(value: str | None, default: str) -> Locale:
 def language_of(locale: str | None, default: str = "ru") -> str:
     """The bare language code (``"ru"`` for ``"ru-RU"``), for choosing wording."""
     return _locale(locale, default).language
+
+
+def language_and_script(locale: str | None, default: str = "ru") -> tuple[str, str | None]:
+    """The language and, where the locale names or implies one, the script.
+
+    ``("sr", "Latn")`` for ``"sr-Latn-RS"`` and for ``"sr_ME"`` (Babel knows
+    Montenegrin Serbian is written in Latin), ``("sr", "Cyrl")`` for
+    ``"sr_RS"``, ``("sr", None)`` for a bare ``"sr"`` (its default script,
+    Cyrillic), ``("ru", None)`` for ``"ru_RU"``. For wording that differs by
+    script as well as by language: Serbian is written in both.
+    """
+    parsed = _locale(locale, default)
+    return parsed.language, parsed.script
 
 
 def years_phrase(n: int, locale: str | None = "ru", *, default: str = "ru") -> str:

@@ -20,11 +20,12 @@ import re
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from greeter.contacts import Gender
+from greeter.contacts import Contact, Gender
 
 __all__ = [
     "TURKIC_PARTICLES",
     "NameParts",
+    "gender_of",
     "is_turkic",
     "normalise_case",
     "patronymic_gender",
@@ -40,8 +41,8 @@ TURKIC_PARTICLES: Final = TURKIC_MALE | TURKIC_FEMALE
 _WORD_SEPARATORS: Final = re.compile(r"[\s\-]+")
 # -вна (Петровна), -чна (Ильинична, Кузьминична, Саввична), -шна (Лукинишна).
 _FEMALE_PATRONYMIC_ENDINGS: Final = ("вна", "чна", "шна")
-# -вич (Петрович) and -ич (Ильич, Кузьмич, Лукич).
-_MALE_PATRONYMIC_ENDINGS: Final = ("ич",)
+# -вич (Петрович) and -ич (Ильич, Кузьмич, Лукич); -іч is the Ukrainian Ілліч (Belarusian -віч).
+_MALE_PATRONYMIC_ENDINGS: Final = ("ич", "іч")
 
 #: Anything but letters, spaces, hyphens, apostrophes and dots: text that is not a plain name
 #: (digits, "{{ 7*7 }}") is data of another kind and stays exactly as typed.
@@ -86,7 +87,7 @@ def is_turkic(patronymic: str) -> bool:
 def patronymic_gender(patronymic: str) -> Gender:
     """The gender a patronymic says, or ``UNKNOWN``; any letter case.
 
-    Matched on its last word (-вич/-ич male; -вна, -чна, -шна female), or on a
+    Matched on its last word (-вич/-ич/-іч male; -вна, -чна, -шна female), or on a
     Turkic particle written as a separate word ("Рашид оглы", "Лутфияр
     кызы", also hyphenated "Рашид-оглы"). Cached: patronymics repeat heavily.
     """
@@ -103,6 +104,22 @@ def patronymic_gender(patronymic: str) -> Gender:
     if last.endswith(_FEMALE_PATRONYMIC_ENDINGS):
         return Gender.FEMALE
     return Gender.UNKNOWN
+
+
+def gender_of(contact: Contact) -> Gender:
+    """The gender to word a letter by: the explicit column, else the patronymic, else unknown.
+
+    An explicit value (including an explicit ``UNKNOWN``) always wins over the
+    patronymic, so a manager can correct a wrong guess. The patronymic is
+    matched case-insensitively on its last word (-вич/-ич male; -вна, -чна,
+    -шна female), or on a Turkic particle written as a separate word ("Рашид
+    оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы"). First names are
+    deliberately ignored: an unknown gender costs a neutral "Здравствуйте", a
+    wrong one costs the client.
+    """
+    if contact.gender is not None:
+        return contact.gender
+    return patronymic_gender(contact.patronymic)
 
 
 def normalise_case(name: str) -> str:

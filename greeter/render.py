@@ -74,8 +74,18 @@ Every template sees:
 ``sender``
     ``name``, ``email``, ``company``, ``signature`` from config.
 ``salutation``
-    :func:`greeter.addressing.salutation` in the letter's language, without
-    punctuation: "Уважаемый Иван Петрович", "Здравствуйте, Иван", "Dear John".
+    :func:`greeter.letter_forms.salutation` in the letter's language, without
+    punctuation: "Уважаемый Иван Петрович", "Здравствуйте, Иван", "Dear John",
+    "Поштовани господине Петровићу", "Tisztelt Nagy Éva", "Sehr geehrte Frau
+    Schulz" (every language's forms: :mod:`greeter.letter_forms`; a language
+    without its own forms gets the English ones).
+``salutation_end``
+    The mark the letter's language puts after the salutation: "!" (ru, uk,
+    hu, et) or "," (sr, de, en): ``{{ salutation }}{{ salutation_end }}``.
+``closing``
+    The complimentary close above the sender's name, in the letter's language:
+    "С уважением,", "S poštovanjem,", "Üdvözlettel,", "Lugupidamisega",
+    "Mit freundlichen Grüßen", "Kind regards,".
 ``locale``
     The letter's locale: the contact's own when a file in its language was
     found (``birthday.en.j2`` for ``en_GB`` → ``"en_GB"``), else the default
@@ -90,6 +100,8 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ contact|name('dative') }}                → Ивану Петровичу
     {{ contact|name('genitive', 'full') }}      → Ивана Петровича Сидорова
                                                   (parts: first_patronymic | full | first | last)
+    {{ contact.company|company }}               → ООО «Тест3», «Рога и Копыта», ИП Кузнецов Д. С.
+                                                  (Russian style; a quoted name stays as written)
     {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года
     {{ occasion_date|date('day_month') }}       → 15 декабря
                                                   (formats: long | medium | short | full | day_month)
@@ -164,10 +176,10 @@ from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 
-from greeter.addressing import salutation
 from greeter.config import Sender
 from greeter.errors import Problem, TemplateError
 from greeter.i18n import normalize_locale
+from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import VIEW_FIELDS, ContactView, Sandbox, SenderView, contact_view, make_environment
 
@@ -516,6 +528,7 @@ class Renderer:
         if isinstance(variant, _LoadError):
             raise TemplateError(variant.file, variant.line, variant.message, contact.id)
         letter = variant.locale
+        forms = forms_for(letter)
         send_date = item.send_at.date() if item.send_at is not None else hit.date
         values: dict[str, Any] = {
             "contact": contact_view(contact, locale),
@@ -527,7 +540,9 @@ class Renderer:
             "early": send_date < hit.date,
             "also": [{"occasion": h.occasion, "date": h.date, "years": h.years} for h in item.also],
             "sender": self._sender,
-            "salutation": salutation(contact, letter),
+            "salutation": forms.address(Person.of(contact)),
+            "salutation_end": forms.end,
+            "closing": forms.closing,
             "locale": letter,
             "lang": variant.lang,
         }

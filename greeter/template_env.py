@@ -34,6 +34,7 @@ from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup, escape
 
 from greeter.addressing import decline, gender_of
+from greeter.company_names import company_name
 from greeter.contacts import Contact
 from greeter.i18n import format_date, plural, years_phrase
 
@@ -141,6 +142,14 @@ def _name_filter(value: object, case: str = "nominative", parts: str = "first_pa
     if not isinstance(value, ContactView):
         raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
     return decline(value._contact, case, parts=parts)
+
+
+def _company_filter(value: object) -> str:
+    """``{{ contact.company|company }}`` → ООО «Тест3»: :func:`greeter.company_names.company_name`."""
+    _defined(value)
+    if not isinstance(value, str):
+        raise TypeError(f"the company filter needs a company name, got {value!r}")
+    return company_name(value)
 
 
 def _locale_of(context: Context, locale: str | None) -> str | None:
@@ -358,6 +367,7 @@ def make_environment(loader: FileSystemLoader, *, html: bool) -> Sandbox:
     env.globals["lipsum"] = _lipsum
     env.filters.update(
         name=_name_filter,
+        company=_company_filter,
         years=_years_filter,
         years_phrase=_years_filter,
         date=_date_filter,

@@ -26,6 +26,8 @@ def person(first: str = "", patronymic: str = "", last: str = "", gender: Gender
     [
         ("Иван", "Петрович", None, M),  # -вич
         ("Владимир", "Ильич", None, M),  # -ич without в
+        ("Андрій", "Ілліч", None, M),  # Ukrainian -іч
+        ("Ігар", "Іванавіч", None, M),  # Belarusian -віч
         ("Анна", "Петровна", None, F),  # -вна
         ("Анна", "Ильинична", None, F),  # -инична
         ("Ольга", "Кузьминична", None, F),
@@ -90,8 +92,10 @@ def test_gender_of(first: str, patronymic: str, explicit: Gender | None, expecte
         (person(), "en", "Dear Sir or Madam"),
         (person("John", "", "Smith"), "en_US", "Dear John"),
         (person("John", "", "Smith"), "en-GB", "Dear John"),
-        (person("Hans", "", "Müller"), "de", "Dear Hans"),  # other languages fall back to English
-        (person("Милош", "", "Петровић"), "sr", "Dear Милош"),  # no Serbian vocative: English
+        (person("Jean", "", "Dupont"), "fr", "Dear Jean"),  # a language without forms of its own: English
+        # sr, uk, hu, et, de have their own forms: tests/test_letter_forms.py
+        (person("Милош", "", "Петровић", M), "sr", "Поштовани господине Петровићу"),
+        (person("Hans", "", "Müller", M), "de", "Sehr geehrter Herr Müller"),
     ],
 )
 def test_salutation(contact: Contact, locale: str, expected: str) -> None:

@@ -6,7 +6,15 @@ from datetime import date, datetime
 
 import pytest
 
-from greeter.i18n import DATE_FORMATS, format_date, language_of, normalize_locale, plural, years_phrase
+from greeter.i18n import (
+    DATE_FORMATS,
+    format_date,
+    language_and_script,
+    language_of,
+    normalize_locale,
+    plural,
+    years_phrase,
+)
 
 # n, Russian, English
 YEARS = [
@@ -206,3 +214,22 @@ def test_a_missing_locale_means_the_default() -> None:
     assert years_phrase(3, None, default="en") == "3 years"
     assert format_date(D, None, "day_month", default="en") == "December 15"
     assert plural(2, "client|clients", None, default="en") == "clients"
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("sr", ("sr", None)),  # Serbian's default script, Cyrillic
+        ("sr_RS", ("sr", "Cyrl")),
+        ("sr-Latn", ("sr", "Latn")),
+        ("sr-Latn-RS", ("sr", "Latn")),
+        ("sr_ME", ("sr", "Latn")),  # Montenegro: Latin, as Babel knows
+        ("ru_RU.UTF-8", ("ru", None)),
+        ("HU", ("hu", None)),
+        ("xx-??", ("ru", None)),  # unreadable: the default
+        (None, ("ru", None)),
+    ],
+)
+def test_language_and_script(locale: str | None, expected: tuple[str, str | None]) -> None:
+    assert language_and_script(locale) == expected
+    assert language_and_script("xx", "de") == ("de", None)

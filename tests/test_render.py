@@ -446,6 +446,206 @@ def test_letter_language_follows_the_file_not_the_contact(shipped: Renderer) -> 
     assert "December 15 marks 3 years" in us.text
 
 
+# --------------------------------------------------------------------------- letters in other languages
+
+#: Minimal birthday letters in other languages (tests/data/lang_templates), rendered with the shipped layout.
+LANG_TEMPLATES = Path(__file__).resolve().parent / "data" / "lang_templates"
+
+
+@pytest.fixture(scope="module")
+def multilingual(tmp_path_factory: pytest.TempPathFactory) -> Renderer:
+    directory = tmp_path_factory.mktemp("templates")
+    for source in [*TEMPLATES.glob("*.j2"), *LANG_TEMPLATES.glob("*.j2")]:
+        (directory / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return Renderer(directory, SENDER)
+
+
+#: contact → (file, the salutation line, the closing line); the sender's name follows the closing.
+LETTERS: dict[str, tuple[Contact, str, str, str]] = {
+    "sr_m": (
+        person("s1", "Милан", "", "Јовановић", gender=Gender.MALE, locale="sr"),
+        "birthday.sr.j2",
+        "Поштовани господине Јовановићу,",
+        "С поштовањем,",
+    ),
+    "sr_f": (
+        person("s2", "Ана", "", "Петровић", gender=Gender.FEMALE, locale="sr_RS"),
+        "birthday.sr.j2",
+        "Поштована госпођо Петровић,",
+        "С поштовањем,",
+    ),
+    "sr_unknown": (
+        person("s3", "Милан", "", "Јовановић", locale="sr"),
+        "birthday.sr.j2",
+        "Поштовани,",
+        "С поштовањем,",
+    ),
+    "sr_latn_f": (
+        person("s4", "Ana", "", "Petrović", gender=Gender.FEMALE, locale="sr-Latn"),
+        "birthday.sr_Latn.j2",
+        "Poštovana gospođo Petrović,",
+        "S poštovanjem,",
+    ),
+    "sr_latn_m": (
+        person("s5", "Milan", "", "Jovanović", gender=Gender.MALE, locale="sr_Latn_RS"),
+        "birthday.sr_Latn.j2",
+        "Poštovani gospodine Jovanoviću,",
+        "S poštovanjem,",
+    ),
+    "hu": (
+        person("h1", "Éva", "", "Nagy", gender=Gender.FEMALE, locale="hu"),
+        "birthday.hu.j2",
+        "Tisztelt Nagy Éva!",
+        "Üdvözlettel,",
+    ),
+    "hu_no_first": (
+        person("h2", "", "", "Kovács", gender=Gender.MALE, locale="hu_HU"),
+        "birthday.hu.j2",
+        "Tisztelt Kovács Úr!",
+        "Üdvözlettel,",
+    ),
+    "et": (
+        person("e1", "Mari", "", "Tamm", locale="et"),
+        "birthday.et.j2",
+        "Lugupeetud Mari Tamm!",
+        "Lugupidamisega",
+    ),
+    "et_no_first": (
+        person("e2", "", "", "Kask", gender=Gender.MALE, locale="et"),
+        "birthday.et.j2",
+        "Lugupeetud härra Kask!",
+        "Lugupidamisega",
+    ),
+    "de_m": (
+        person("d1", "Jörg", "", "Müller", gender=Gender.MALE, locale="de"),
+        "birthday.de.j2",
+        "Sehr geehrter Herr Müller,",
+        "Mit freundlichen Grüßen",
+    ),
+    "de_unknown": (
+        person("d2", "Karin", "", "Schulz", locale="de_AT"),
+        "birthday.de.j2",
+        "Guten Tag Karin Schulz,",
+        "Mit freundlichen Grüßen",
+    ),
+    "uk": (
+        person("u1", "Тарас", "Григорович", "Шевченко", locale="uk"),
+        "birthday.uk.j2",
+        "Шановний Тарасе Григоровичу!",
+        "З повагою,",
+    ),
+    "uk_no_patronymic": (
+        person("u2", "Олена", "", "Коваль", gender=Gender.FEMALE, locale="uk_UA"),
+        "birthday.uk.j2",
+        "Шановна пані Олено!",
+        "З повагою,",
+    ),
+    "uk_no_gender": (
+        person("u3", "Олена", "", "Коваль", locale="uk"),
+        "birthday.uk.j2",
+        "Добрий день, Олено!",
+        "З повагою,",
+    ),
+    "uk_undeclinable": (
+        person("u4", "Валя", "", "Коваль", locale="uk"),
+        "birthday.uk.j2",
+        "Добрий день!",
+        "З повагою,",
+    ),
+    # a language without forms of its own is written in English around the message, as before
+    "fr": (
+        person("f1", "Jean", "", "Dupont", gender=Gender.MALE, locale="fr"),
+        "birthday.fr.j2",
+        "Dear Jean,",
+        "Kind regards,",
+    ),
+}
+
+
+@pytest.mark.parametrize("who", list(LETTERS))
+def test_a_letter_in_another_language_is_addressed_and_signed_in_it(
+    multilingual: Renderer, tmp_path: Path, who: str
+) -> None:
+    contact, file, greeting, closing = LETTERS[who]
+    renderer = multilingual
+    if who == "fr":  # no French file ships with the tests: write one beside the others
+        renderer = write(tmp_path, {})
+        for source in TEMPLATES.glob("_*.j2"):
+            (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        (tmp_path / "birthday.j2").write_text(
+            (TEMPLATES / "birthday.j2").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        (tmp_path / file).write_text(
+            '{% extends "_layout.html.j2" %}{% block subject %}Joyeux anniversaire !{% endblock %}'
+            "{% block message %}Nous vous souhaitons un joyeux anniversaire.{% endblock %}",
+            encoding="utf-8",
+        )
+    out = renderer.render(item(contact, "birthday"))
+    assert out.template_file == file
+    # text: the salutation with its language's mark opens it; the closing and the sender's name end it
+    assert out.text.startswith(greeting + "\n\n")
+    assert out.text.endswith(f"\n\n{closing}\n{SENDER.name}")
+    for other in ("Dear ", "Kind regards", "С уважением", "Уважаем", "Здравствуйте"):
+        if other not in greeting + closing:
+            assert other not in out.text, other
+    # HTML: the same salutation and closing
+    assert out.html is not None
+    assert f">{greeting}</p>" in out.html
+    assert f"{closing}<br>\n{SENDER.name}" in out.html
+    assert_email_safe_html(out.html)
+
+
+def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(tmp_path: Path) -> None:
+    # Only birthday.sr.j2: a sr-Latn contact reads it too, and its salutation, closing and dates follow
+    # the contact's script, as dates and plurals always did (write birthday.sr_Latn.j2 to differ).
+    r = write(tmp_path, {"_layout.html.j2": (TEMPLATES / "_layout.html.j2").read_text(encoding="utf-8")})
+    (tmp_path / "birthday.j2").write_text(SIMPLE, encoding="utf-8")
+    (tmp_path / "birthday.sr.j2").write_text(
+        (LANG_TEMPLATES / "birthday.sr.j2").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    latin = person("l", "Ana", "", "Petrović", gender=Gender.FEMALE, locale="sr-Latn")
+    out = r.render(item(latin))
+    assert out.template_file == "birthday.sr.j2"
+    assert out.text.startswith("Poštovana gospođo Petrović,\n\n")
+    assert out.text.endswith("S poštovanjem,\nООО «Ромашка»")
+
+
+@pytest.mark.parametrize(
+    ("company", "words"),
+    [
+        ("ООО Тест3", "а компании ООО «Тест3» — процветания"),
+        ("ИП Кузнецов Д. С.", "а компании ИП Кузнецов Д. С. — процветания"),
+        ("ООО «Вектор»", "а компании ООО «Вектор» — процветания"),
+        ("Рога и Копыта", "а компании «Рога и Копыта» — процветания"),
+        ("АО Бета & Ко", "а компании АО «Бета & Ко» — процветания"),
+    ],
+)
+def test_the_shipped_letters_write_company_names_the_russian_way(
+    shipped: Renderer, company: str, words: str
+) -> None:
+    out = shipped.render(item(person("c", "Иван", "Петрович", company=company)))
+    assert words in out.text
+    assert out.html is not None
+    assert words.replace("&", "&amp;") in out.html
+
+
+def test_the_company_filter_is_there_for_templates(tmp_path: Path) -> None:
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": "{% block subject %}{{ contact.company|company }}{% endblock %}{% block text %}T{% endblock %}"
+        },
+    )
+    assert r.render(item(person("c", "Иван", company="ООО Тест3"))).subject == "ООО «Тест3»"
+    with pytest.raises(TemplateError, match="'contakt' is undefined"):
+        write(
+            tmp_path,
+            {
+                "birthday.j2": "{% block subject %}{{ contakt.company|company }}{% endblock %}{% block text %}T{% endblock %}"
+            },
+        ).render(item(person("c", "Иван")))
+
+
 # --------------------------------------------------------------------------- context and filters
 
 
@@ -578,8 +778,8 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
     err = caught.value
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
     assert str(err) == (
-        "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, contact, early, lang, locale,"
-        " occasion, occasion_date, salutation, send_date, sender, years) (contact client-42)"
+        "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, closing, contact, early, lang,"
+        " locale, occasion, occasion_date, salutation, salutation_end, send_date, sender, years) (contact client-42)"
     )
 
 
@@ -602,8 +802,8 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         ("{{ yeras|plural('год|года|лет') }}", "'yeras' is undefined, did you mean 'years'?"),
         (
             "{{ years|plural(frms) }}",
-            "'frms' is undefined (known: also, belated, contact, early, lang, "
-            "locale, occasion, occasion_date, salutation, send_date, sender, years)",
+            "'frms' is undefined (known: also, belated, closing, contact, early, lang, locale, "
+            "occasion, occasion_date, salutation, salutation_end, send_date, sender, years)",
         ),
         ("{{ sender.signatur|nl2br }}", "'sender' has no attribute 'signatur', did you mean 'signature'?"),
         ("{{ contakt|paragraphs }}", "'contakt' is undefined, did you mean 'contact'?"),

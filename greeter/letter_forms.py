@@ -1,0 +1,340 @@
+"""What a letter says around its message, per language: salutation, its punctuation, closing.
+
+One table, :data:`FORMS`, holds every language's rules; a letter's locale picks
+its row (:func:`forms_for`), and a language without a row is written in
+English, as before. Each row gives:
+
+* ``address`` — the salutation from the contact's name parts and gender,
+  without punctuation, in the formal business register of the language;
+* ``end`` — the mark after it ("!" or ","), which the layout prints;
+* ``closing`` — the complimentary close above the sender's name.
+
+The rule everywhere is the one :mod:`greeter.addressing` follows for Russian:
+**a neutral form beats a wrong one.** Where the language needs a gender the
+data does not give, or a grammatical form no library here produces reliably,
+the salutation drops the name rather than print it in the wrong form. Gender is
+:func:`greeter.names.gender_of` (the explicit column, else the patronymic),
+never guessed from a first name.
+
+The forms chosen, and why (the sources are the languages' own style guides):
+
+``ru``
+    "Уважаемый Иван Петрович" / "Уважаемая Анна Ильинична"; with the gender
+    unknown "Здравствуйте, Иван Петрович"; without a patronymic
+    "Здравствуйте, Иван"; without a first name "Здравствуйте". Mark "!",
+    closing "С уважением,".
+``uk``
+    Ukrainian addresses in the vocative case, and the nominative ("Шановний
+    Іван Петрович") is the classic error of Russian-speakers, so names are
+    declined by `shevchenko-py` (a port of shevchenko-js): "Шановний Іване
+    Петровичу" / "Шановна Олено Іванівно"; without a patronymic "Шановний
+    пане Іване" / "Шановна пані Олено" (пан/пані go with a first name, never
+    with name + patronymic); gender unknown "Добрий день, Іване Петровичу";
+    a name the library cannot decline for certain (no gender and no
+    patronymic: Валя is Вале or Валю), or no first name: "Добрий день".
+    Mark "!", closing "З повагою,".
+``sr`` (Cyrillic) and ``sr_Latn`` (``sr-Latn``, and ``sr_ME`` which Babel writes in Latin)
+    Serbian business letters address a man as "Поштовани господине
+    Петровићу" — title and *surname in the vocative* — and a woman as
+    "Поштована госпођо Петровић": Serbian women's surnames ending in a
+    consonant or in -е, -и, -о do not decline (Odbor za standardizaciju
+    srpskog jezika, Odluka 30; pismenica.rs "Ženska prezimena"). A first name
+    is not used: its vocative depends on the accent (Милане, but Јелена stays),
+    which no rule can read from spelling. The male vocative is built only for
+    surnames in -ић/-ić (-ићу/-iću), the regular and by far the most common
+    type; any other man's surname gives "Поштовани господине", a woman's
+    surname in -а "Поштована госпођо". Gender unknown: "Поштовани", the form
+    Serbian business mail uses for an addressee it cannot name
+    (startuj.infostud.com, "Poslovna komunikacija: kako se piše imejl").
+    Mark "," (the next line starts with a capital, as after the Russian "!"),
+    closing "С поштовањем," / "S poštovanjem,".
+``hu``
+    "Tisztelt Nagy Éva" — family name first, as Hungarian writes names; the
+    full name suits either gender and is the Hungarian spelling rules' own
+    example (AkH. 254: "Tisztelt Kovács Béla!"). Surname only: "Tisztelt Nagy
+    Úr" for a man (AkH. 147), else "Tisztelt Hölgyem" / "Tisztelt Uram" /
+    "Tisztelt Hölgyem/Uram" (the formula for an unknown addressee). First
+    name only: "Kedves Éva" (the less formal form, as the Russian
+    "Здравствуйте, Иван" without a patronymic). Mark "!" (AkH. 254), closing
+    "Üdvözlettel,".
+``et``
+    "Lugupeetud Mari Tamm" (no gender; EKI keeleabi, "Kuidas vormistada
+    ametikirja"); surname only with a known gender "Lugupeetud härra Tamm" /
+    "Lugupeetud proua Tamm"; first name only "Tere, Mari"; nothing: "Tere".
+    Mark "!" — Estonian puts "!" or nothing after the salutation, never the
+    English comma (Eesti keele käsiraamat, "Hüüumärk"); closing
+    "Lugupidamisega" without a comma (EKI keelenõuanne "Vahemärgid kirja
+    alguses ja lõpus").
+``de``
+    "Sehr geehrter Herr Schulz" / "Sehr geehrte Frau Schulz"; gender unknown
+    "Guten Tag Karin Schulz" (the gender-neutral form DIN 5008 suggests); no
+    first name and no gender: "Sehr geehrte Damen und Herren", as English has
+    "Dear Sir or Madam". Mark "," — note that German then
+    continues in lower case ("Sehr geehrte Frau Schulz, / zu Ihrem …"), which
+    is the template's text; closing "Mit freundlichen Grüßen" without a comma
+    (DIN 5008; Duden, "Richtiges und gutes Deutsch").
+``en``
+    "Dear John" / "Dear Sir or Madam" (unchanged). Mark ",", closing
+    "Kind regards,".
+
+Names are data: nothing here formats or evaluates contact text; a name the
+rules do not recognise is left out or left as typed, never altered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from greeter.contacts import Contact, Gender
+from greeter.i18n import language_and_script
+from greeter.names import gender_of, is_turkic
+
+__all__ = [
+    "FALLBACK",
+    "FORMS",
+    "LetterForms",
+    "Person",
+    "closing",
+    "forms_for",
+    "salutation",
+    "salutation_end",
+]
+
+
+def _clean(text: str) -> str:
+    """Collapse the stray spaces spreadsheets leave in names."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """The parts of a contact a salutation is built from, cleaned of stray spaces."""
+
+    first: str
+    patronymic: str
+    last: str
+    gender: Gender
+
+    @classmethod
+    def of(cls, contact: Contact) -> Person:
+        first, patronymic, last = contact.first_name, contact.patronymic, contact.last_name
+        return cls(_clean(first), _clean(patronymic), _clean(last), gender_of(contact))
+
+
+@dataclass(frozen=True, slots=True)
+class LetterForms:
+    """One language's row of :data:`FORMS`."""
+
+    #: The salutation without punctuation: "Уважаемый Иван Петрович".
+    address: Callable[[Person], str]
+    #: What follows the salutation: "!" or ",".
+    end: str
+    #: The complimentary close, on the line above the sender's name.
+    closing: str
+
+
+M, F = Gender.MALE, Gender.FEMALE
+
+
+# --------------------------------------------------------------------------- Russian
+
+
+def _ru(p: Person) -> str:
+    if not p.first:
+        return "Здравствуйте"  # a bare surname needs господин/госпожа, and so a gender
+    if not p.patronymic:
+        return f"Здравствуйте, {p.first}"  # "Уважаемый Иван" reads as too familiar or too stiff
+    if p.gender is M:
+        return f"Уважаемый {p.first} {p.patronymic}"
+    if p.gender is F:
+        return f"Уважаемая {p.first} {p.patronymic}"
+    return f"Здравствуйте, {p.first} {p.patronymic}"
+
+
+# --------------------------------------------------------------------------- Ukrainian
+
+_SHEVCHENKO_GENDER: Final = {M: "masculine", F: "feminine"}
+
+
+@lru_cache(maxsize=8192)
+def _uk_vocative(first: str, patronymic: str, gender: str | None) -> str | None:
+    """Іван Петрович → "Іване Петровичу"; ``None`` when the vocative is not certain.
+
+    Without a known gender the library reads it from the patronymic; its guess
+    from a first name alone is an ending heuristic (Валя: Вале or Валю?), so
+    without a patronymic the name is used only if its male and female vocatives
+    agree. A Turkic patronymic ("Рашид оглы") is kept as written, as in Russian
+    letters.
+    """
+    import shevchenko  # here, not at the top: 10 ms of import, paid only by Ukrainian letters
+
+    fields = {"given_name": first}
+    keep = patronymic if patronymic and is_turkic(patronymic) else ""
+    if patronymic and not keep:
+        fields["patronymic_name"] = patronymic
+    try:
+        if gender is None and "patronymic_name" in fields:
+            gender = shevchenko.detect_gender(patronymic_name=fields["patronymic_name"])
+        if gender is None:
+            as_male = shevchenko.in_vocative(gender="masculine", **fields)
+            if as_male != shevchenko.in_vocative(gender="feminine", **fields):
+                return None
+            declined = as_male
+        else:
+            declined = shevchenko.in_vocative(gender=gender, **fields)
+    except ValueError:  # the library's InputValidationError: nothing it can read as a name
+        return None
+    words = [declined.get("given_name", ""), declined.get("patronymic_name", ""), keep]
+    return " ".join(w for w in words if w) or None
+
+
+def _uk(p: Person) -> str:
+    name = _uk_vocative(p.first, p.patronymic, _SHEVCHENKO_GENDER.get(p.gender)) if p.first else None
+    if name is None:
+        return "Добрий день"
+    if p.patronymic:
+        return {M: f"Шановний {name}", F: f"Шановна {name}"}.get(p.gender, f"Добрий день, {name}")
+    return {M: f"Шановний пане {name}", F: f"Шановна пані {name}"}.get(p.gender, f"Добрий день, {name}")
+
+
+# --------------------------------------------------------------------------- Serbian
+
+_WORDS: Final = re.compile(r"[\s\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _SerbianWords:
+    dear_m: str
+    dear_f: str
+    mister: str  # vocative of господин
+    missis: str  # vocative of госпођа
+
+
+def _sr_male_vocative(last: str) -> str | None:
+    """ "Петровић" → "Петровићу", "Petrović" → "Petroviću"; ``None`` for any other surname."""
+    if not last or _WORDS.search(last):
+        return None  # double surnames decline part by part: not attempted
+    for ending, suffix in (("ић", "у"), ("ić", "u")):
+        if last.lower().endswith(ending):
+            return last + (suffix.upper() if last.isupper() else suffix)
+    return None
+
+
+def _sr_female_surname(last: str) -> str | None:
+    """The surname itself when it does not decline (ends in a consonant or -е, -и, -о), else ``None``."""
+    parts = [w for w in _WORDS.split(last) if w]
+    if parts and all(w[-1].isalpha() and w[-1].lower() not in "аa" for w in parts):
+        return last
+    return None
+
+
+def _serbian(words: _SerbianWords) -> Callable[[Person], str]:
+    def address(p: Person) -> str:
+        if p.gender is M:
+            vocative = _sr_male_vocative(p.last)
+            return f"{words.dear_m} {words.mister}" + (f" {vocative}" if vocative else "")
+        if p.gender is F:
+            surname = _sr_female_surname(p.last)
+            return f"{words.dear_f} {words.missis}" + (f" {surname}" if surname else "")
+        return words.dear_m
+
+    return address
+
+
+# ------------------------------------------------------------------ Hungarian, Estonian, German, English
+
+
+def _hu(p: Person) -> str:
+    if p.last and p.first:
+        return f"Tisztelt {p.last} {p.first}"  # Hungarian order: family name first
+    if p.last and p.gender is M:
+        return f"Tisztelt {p.last} Úr"
+    if p.first:
+        return f"Kedves {p.first}"
+    return {M: "Tisztelt Uram", F: "Tisztelt Hölgyem"}.get(p.gender, "Tisztelt Hölgyem/Uram")
+
+
+def _et(p: Person) -> str:
+    if p.first and p.last:
+        return f"Lugupeetud {p.first} {p.last}"
+    if p.last and p.gender in (M, F):
+        return f"Lugupeetud {'härra' if p.gender is M else 'proua'} {p.last}"
+    return f"Tere, {p.first}" if p.first else "Tere"
+
+
+def _de(p: Person) -> str:
+    if p.last and p.gender is M:
+        return f"Sehr geehrter Herr {p.last}"
+    if p.last and p.gender is F:
+        return f"Sehr geehrte Frau {p.last}"
+    if p.first:
+        return f"Guten Tag {p.first} {p.last}" if p.last else f"Guten Tag {p.first}"
+    return "Sehr geehrte Damen und Herren"  # "Guten Tag Schulz" would be curt
+
+
+def _en(p: Person) -> str:
+    return f"Dear {p.first}" if p.first else "Dear Sir or Madam"
+
+
+# --------------------------------------------------------------------------- the table
+
+#: Every language's forms, keyed by language, or language_Script where the script changes the words.
+FORMS: Final[dict[str, LetterForms]] = {
+    "ru": LetterForms(_ru, "!", "С уважением,"),
+    "uk": LetterForms(_uk, "!", "З повагою,"),
+    "sr": LetterForms(
+        _serbian(_SerbianWords("Поштовани", "Поштована", "господине", "госпођо")), ",", "С поштовањем,"
+    ),
+    "sr_Latn": LetterForms(
+        _serbian(_SerbianWords("Poštovani", "Poštovana", "gospodine", "gospođo")), ",", "S poštovanjem,"
+    ),
+    "hu": LetterForms(_hu, "!", "Üdvözlettel,"),
+    "et": LetterForms(_et, "!", "Lugupidamisega"),
+    "de": LetterForms(_de, ",", "Mit freundlichen Grüßen"),
+    "en": LetterForms(_en, ",", "Kind regards,"),
+}
+#: The row for a language :data:`FORMS` lacks (a ``fr`` letter): English, the lingua franca.
+FALLBACK: Final = "en"
+
+
+@lru_cache(maxsize=512)
+def forms_for(locale: str | None) -> LetterForms:
+    """The row of :data:`FORMS` for a letter's locale: ``sr-Latn-RS`` → ``sr_Latn``, ``de_AT`` → ``de``.
+
+    A locale Babel cannot read (an odd CRM cell) is Russian, the product's home
+    language, as everywhere else; a language without a row is English.
+    """
+    language, script = language_and_script(locale, "ru")
+    found = FORMS.get(f"{language}_{script}") or FORMS.get(language)
+    return found if found is not None else FORMS[FALLBACK]
+
+
+def salutation(contact: Contact, locale: str | None = "ru") -> str:
+    """The opening words of the letter in its language, without the mark after them.
+
+    See the module docstring for every language's forms; in short, Russian:
+
+    * name + patronymic, gender known → "Уважаемый Иван Петрович" / "Уважаемая Анна Ильинична";
+    * name + patronymic, gender unknown → "Здравствуйте, Иван Петрович";
+    * name without patronymic → "Здравствуйте, Иван";
+    * no first name → "Здравствуйте".
+
+    Turkic patronymics are kept as written: "Уважаемый Гусейн Рашид оглы".
+    A language without its own forms gets English: "Dear Ivan", or "Dear Sir
+    or Madam" without a first name.
+    """
+    return forms_for(locale).address(Person.of(contact))
+
+
+def salutation_end(locale: str | None = "ru") -> str:
+    """The mark after the salutation: "!" (ru, uk, hu, et) or "," (sr, de, en)."""
+    return forms_for(locale).end
+
+
+def closing(locale: str | None = "ru") -> str:
+    """The complimentary close: "С уважением,", "Mit freundlichen Grüßen", "Kind regards,"."""
+    return forms_for(locale).closing
