@@ -63,7 +63,7 @@ def child(kind: str, csv_path: Path, days: int, sample: int) -> dict[str, object
             else:
                 import itertools
 
-                renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+                renderer = Renderer.of(settings)
                 limited = itertools.islice(contacts, sample)
                 n = sum(1 for d in drafts(plan(limited, pw), renderer.render) if d.rendered is not None)
                 result["drafts"] = n

@@ -43,7 +43,7 @@ def approve_range(
     try:
         read_journal_state(inputs, journal, start=start, now=now)
         report = inputs.new_report()
-        renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+        renderer = Renderer.of(settings)
         items = inputs.plan(
             inputs.contacts(report, contact_id), inputs.window(now=now, start=start, days=days)
         )

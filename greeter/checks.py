@@ -164,7 +164,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     )
     check_smtp(report, settings)
     check_secrets(report, settings)
-    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    renderer = Renderer.of(settings)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
     template_problems = _locate_missing(renderer.check(names), settings, config_file)
     report.problems.extend(template_problems)

@@ -100,7 +100,7 @@ def load_valid_inputs(config_file: Path, today: date) -> Inputs:
     """
     inputs = load_inputs(config_file, today=today)
     settings = inputs.settings
-    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    renderer = Renderer.of(settings)
     problems = renderer.check(list(dict.fromkeys(o.template for o in settings.occasions)))
     errors = [p for p in problems if p.severity == "error"] + missing_secrets(settings)
     if errors:
@@ -123,7 +123,7 @@ def template_smoke(inputs: Inputs, today: date, contacts: int = SMOKE_CONTACTS) 
     rather than refuses.
     """
     settings = inputs.settings
-    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    renderer = Renderer.of(settings)
     found: dict[str, None] = {}
     for contact in islice(inputs.contacts(inputs.new_report()), contacts):
         for occ in settings.occasions:

@@ -85,7 +85,7 @@ def run_preview(
     load_planning_state(inputs, now=now, start=first)
     pw = inputs.window(now=now, start=first, days=days)
     report = inputs.new_report()
-    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    renderer = Renderer.of(settings)
     items = inputs.plan(inputs.contacts(report, contact_id), pw)
     stream: Iterator[Draft] = (
         d for d in drafts(items, renderer.render) if show_skipped or d.item.status == "send"

@@ -53,6 +53,9 @@ Every template sees:
     evaluated, and is escaped in HTML. ``{{ contact }}`` prints ``full_name``.
 ``occasion``
     The occasion's name from config (``"birthday"``, ``"womens_day"``).
+``occasion_title``
+    What the config's ``title`` calls it ("День России"), or ``None``: how a
+    template words an occasion it has no words of its own for.
 ``occasion_date``
     The day celebrated (a ``date``).
 ``years``
@@ -69,8 +72,9 @@ Every template sees:
     is greeted on 30 December), or the occasion has ``days_before``. Say
     "с наступающим днём рождения", not "с днём рождения", eight days ahead.
 ``also``
-    Occasions merged into this letter, each ``{occasion, date, years}``
-    (``a.occasion`` or ``a["occasion"]``), in the planner's order; ``[]`` if none.
+    Occasions merged into this letter, each ``{occasion, title, date, years}``
+    (``a.occasion`` or ``a["occasion"]``; ``title`` as ``occasion_title``), in
+    the planner's order; ``[]`` if none.
 ``sender``
     ``name``, ``email``, ``company``, ``signature`` from config.
 ``salutation``
@@ -176,7 +180,7 @@ from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 
-from greeter.config import Sender
+from greeter.config import Sender, Settings
 from greeter.errors import Problem, TemplateError
 from greeter.i18n import normalize_locale
 from greeter.letter_forms import Person, forms_for
@@ -505,8 +509,15 @@ class Renderer:
     cached as its error, so a broken file is not re-parsed for every contact.
     """
 
-    def __init__(self, templates_dir: Path, sender: Sender, default_locale: str = "ru") -> None:
+    def __init__(
+        self,
+        templates_dir: Path,
+        sender: Sender,
+        default_locale: str = "ru",
+        titles: Mapping[str, str] | None = None,
+    ) -> None:
         self._dir = Path(templates_dir)
+        self._titles = dict(titles or {})
         self._sender = SenderView(sender.name, sender.email, sender.company, sender.signature)
         self._default_locale = default_locale
         self._loader = FileSystemLoader(str(self._dir), encoding="utf-8")
@@ -516,6 +527,12 @@ class Renderer:
         self._shapes: dict[str, _Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
         self._sources: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, settings: Settings) -> Renderer:
+        """The renderer of a config: its templates, sender, default locale and occasion titles."""
+        titles = {o.name: o.title for o in settings.occasions if o.title}
+        return cls(settings.templates_dir, settings.sender, settings.defaults.locale, titles)
 
     # ------------------------------------------------------------------ rendering
 
@@ -538,7 +555,16 @@ class Renderer:
             "belated": item.belated,
             "send_date": send_date,
             "early": send_date < hit.date,
-            "also": [{"occasion": h.occasion, "date": h.date, "years": h.years} for h in item.also],
+            "occasion_title": self._titles.get(hit.occasion),
+            "also": [
+                {
+                    "occasion": h.occasion,
+                    "title": self._titles.get(h.occasion),
+                    "date": h.date,
+                    "years": h.years,
+                }
+                for h in item.also
+            ],
             "sender": self._sender,
             "salutation": forms.address(Person.of(contact)),
             "salutation_end": forms.end,

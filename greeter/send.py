@@ -203,7 +203,7 @@ def plan_cycle(
     end = lookahead_end(settings, calendar, today)
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     report = inputs.new_report()
-    renderer = Renderer(settings.templates_dir, settings.sender, settings.defaults.locale)
+    renderer = Renderer.of(settings)
     secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
     deliverer = Deliverer(
         settings,

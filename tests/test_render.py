@@ -1323,3 +1323,17 @@ def test_self_refuses_what_the_stock_sandbox_refuses(tmp_path: Path, expression:
         except Exception as exc:  # the type is what must agree
             outcomes.append(("error", type(exc).__name__))
     assert outcomes[0] == outcomes[1] and outcomes[0][0] == "error", outcomes
+
+
+def test_an_occasion_without_words_of_its_own_is_named_by_its_title() -> None:
+    """A marketer's new "День менеджера" merged into every letter as "с прошедшим праздником" —
+    never named; with the config's title the letters now say which holiday."""
+    titled = Renderer(TEMPLATES, SENDER, titles={"manager_day": "День менеджера"})
+    own = titled.render(item(MALE, "holiday", occasion="manager_day", day=date(2026, 12, 18), years=None))
+    assert own.subject == "Иван Петрович, с праздником «День менеджера»!"
+    at = datetime(2026, 12, 22, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))
+    manager = Hit(MALE, "manager_day", date(2026, 12, 18), None, 40, "holiday")
+    merged = titled.render(item(MALE, day=date(2026, 12, 22), years=46, send_at=at, also=(manager,)))
+    assert "поздравляем Вас и с прошедшим праздником «День менеджера»!" in merged.text
+    untitled = Renderer(TEMPLATES, SENDER).render(item(MALE, "holiday", occasion="manager_day", years=None))
+    assert untitled.subject == "Иван Петрович, с праздником!"  # no title: as before
