@@ -62,7 +62,7 @@ import holidays
 from ruamel.yaml import YAML
 
 from greeter.calendar_rules import WorkCalendar, build_calendar
-from greeter.config import FrequencyCap, Sender, SendWindow, Settings
+from greeter.config import FrequencyCap, SendWindow, Settings
 from greeter.journal import Journal
 from greeter.journal_schema import db_time
 from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalKey
@@ -403,15 +403,16 @@ def reused_renderers() -> Iterator[None]:
     costs). A Renderer only caches compiled templates, and the templates do
     not change during the simulation, so reusing it changes nothing else.
     """
-    made: dict[tuple[str, str, str], Renderer] = {}
+    made: dict[str, Renderer] = {}
+    real = Renderer.of
 
-    def renderer(templates_dir: Path, sender: Sender, default_locale: str = "ru") -> Renderer:
-        key = (str(templates_dir), sender.model_dump_json(), default_locale)
+    def of(settings: Settings) -> Renderer:
+        key = settings.model_dump_json(include={"templates_dir", "sender", "defaults", "occasions"})
         if key not in made:
-            made[key] = Renderer(templates_dir, sender, default_locale)
+            made[key] = real(settings)
         return made[key]
 
-    with mock.patch("greeter.send.Renderer", renderer):
+    with mock.patch.object(Renderer, "of", of):
         yield
 
 
