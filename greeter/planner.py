@@ -220,7 +220,9 @@ def plan_contact(
         shown = start <= ideal <= end
         refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
         if refusal is not None:
-            if shown:
+            if shown or (refusal[0] == "already_sent" and _left_in(past, hit, start, end)):
+                # A letter the journal holds shows on the day it left too (a belated one sent
+                # today, for an occasion before the range): "what went out today" lists it.
                 items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
             continue
         day = t.greeting_day(ideal, zone)
@@ -278,6 +280,13 @@ def plan_contact(
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     items.sort(key=_ORDER_IN_CONTACT)
     return items
+
+
+def _left_in(past: Sequence[PastGreeting], hit: Hit, start: date, end: date) -> bool:
+    """Whether the journal's greeting of ``hit`` left (or is to leave) between ``start`` and ``end``."""
+    return any(
+        p.occasion == hit.occasion and p.occasion_date == hit.date and start <= p.day <= end for p in past
+    )
 
 
 def _as_known(past: PastGreeting, contact: Contact) -> str:

@@ -156,7 +156,9 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
         elif item.status == "send":
             status = "[green]send[/green]" + (" (belated)" if item.belated else "")
             approval = draft.extra.get("approval")
-            if approval is not None and approval != "approved":
+            if approval == "approved":  # under review: say it, not only what still waits
+                status += " [green](approved)[/green]"
+            elif approval is not None:
                 status += f" [yellow]({approval.replace('_', ' ')})[/yellow]"
                 counts[approval] += 1
             subject = draft.rendered.subject if draft.rendered else ""

@@ -370,3 +370,17 @@ def test_a_client_the_crm_renumbered_is_not_greeted_again_at_the_same_address(se
     # without the address index (or for another address) the id alone decides, as before
     alone = {i.hit.occasion: i for i in plan([renumbered], pw, {}, by_email={"x@example.com": [sent]})}
     assert alone["birthday"].status == "send"
+
+
+def test_a_belated_letter_sent_today_is_shown_by_todays_preview(settings: Settings) -> None:
+    """After `send --once`, a reviewer looking at today saw nothing of the belated birthday
+    (13 April) that had just left: its occasion is before the range."""
+    person = contact("1", birthday=date(1980, 4, 13))
+    sent = PastGreeting("1", "birthday", date(2027, 4, 13), date(2027, 4, 14), "sent", "a@example.com")
+    pw = plan_window(settings, now=datetime(2027, 4, 14, 12, tzinfo=MSK), start=date(2027, 4, 14), days=1)
+    [item] = [i for i in plan([person], pw, {"1": [sent]}) if i.hit.occasion == "birthday"]
+    assert (item.status, item.reason, item.hit.date) == ("skip", "already_sent", date(2027, 4, 13))
+    tomorrow = plan_window(
+        settings, now=datetime(2027, 4, 14, 12, tzinfo=MSK), start=date(2027, 4, 15), days=1
+    )
+    assert [i for i in plan([person], tomorrow, {"1": [sent]}) if i.hit.occasion == "birthday"] == []

@@ -219,6 +219,8 @@ def test_a_dry_run_holds_what_the_review_gate_holds_and_creates_no_journal(make_
         assert len(held) == 1 and "(changed_since_approval)" in held[0]
         assert dry.stdout.count("due   ") == 2
         assert "2 would go, 1 would be held (changed_since_approval 1)" in dry.stdout
+        table = greeter(config, "preview", "--from", "2027-04-13", "--days", "2", "--now", NOW).stdout
+        assert table.count("(approved)") == 2 and table.count("(changed since approval)") == 1
         assert sink.messages == []
         real = greeter(config, "send", "--once", "--json", "--now", NOW)
         summary = json.loads(real.stdout)
