@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -19,12 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 
 from greeter.config import PATTERN_WORDS, Settings
+from greeter.config_yaml import NotADate, parse_yaml
 from greeter.errors import ConfigError, Problem
 from greeter.holiday_tables import has_calendar, warm
 from greeter.occasions import holiday_key, known_holidays
@@ -73,7 +70,7 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, to
     reads). It is an argument, not the clock, so a config checks the same in a
     test run in any year, and ``--now`` checks it as of the rehearsed day.
     """
-    data = _parse_yaml(text, filename)
+    data = parse_yaml(text, filename)
     if not isinstance(data, CommentedMap):
         raise ConfigError([Problem(filename, "", "the config must be a mapping of settings", 1, 1)])
     try:
@@ -89,7 +86,7 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, to
 def locate(path: str | os.PathLike[str], loc: Sequence[int | str]) -> tuple[int | None, int | None]:
     """Line and column of the setting ``loc`` in a config file, for problems found after loading."""
     try:
-        data = _parse_yaml(Path(path).read_text(encoding="utf-8-sig"), str(path))
+        data = parse_yaml(Path(path).read_text(encoding="utf-8-sig"), str(path))
     except (ConfigError, OSError, UnicodeDecodeError):
         return None, None
     return _position(data, loc)
@@ -179,37 +176,6 @@ def _closest_holiday(wanted: str, keys: Sequence[str]) -> str | None:
     return close[0] if close else None
 
 
-def _parse_yaml(text: str, filename: str) -> Any:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    try:
-        return yaml.load(text)
-    except ReaderError as exc:  # a character YAML forbids (NUL, other control characters)
-        at_line = text.count("\n", 0, exc.position) + 1
-        at_col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        message = f"YAML syntax: a control character ({what}) is not allowed in YAML"
-        raise ConfigError([Problem(filename, "", message, at_line, at_col)]) from None
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        start = exc.context_mark
-        if exc.context and start is not None and mark is not None and start.line != mark.line:
-            # "found unexpected end of stream" alone points at the end; say where it began.
-            message += f" ({exc.context} started at line {start.line + 1}, column {start.column + 1})"
-        if "\\t" in message or "'\\t'" in message or "tab" in message.lower():
-            message += " (YAML indents with spaces, not tabs)"
-        if "found duplicate key" in str(message) or "duplicate key" in str(exc):
-            twice = re.search(r'duplicate key "([^"]*)"', str(message))
-            key = f"`{twice.group(1)}`" if twice else "a key"
-            message = f"{key} appears twice in the same section"
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        raise ConfigError([Problem(filename, "", f"YAML syntax: {message}", line, col)]) from None
-    except YAMLError as exc:
-        raise ConfigError([Problem(filename, "", f"YAML syntax: {exc}")]) from None
-
-
 def _plain(node: Any) -> Any:
     """ruamel's round-trip containers → plain dicts/lists for pydantic."""
     if isinstance(node, Mapping):
@@ -242,6 +208,8 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     if kind == "string_pattern_mismatch":  # words, not the regular expression
         message = PATTERN_WORDS.get(str(err.get("ctx", {}).get("pattern")), message)
     got = err.get("input")
+    if isinstance(got, NotADate) and kind.startswith(("date", "time")):  # 2026-02-30: say why, not how
+        return Problem(filename, field, got.why(), line, col)
     secret = any(word in field for word in _SECRET_FIELDS)  # never echo a password into logs
     if got is not None and not secret and not isinstance(got, dict | list) and repr(got) not in message:
         message += f" (got {got!r})"

@@ -42,7 +42,8 @@ class Case:
     kind: str  # "config" | "contacts" | "templates": which good file the bad one replaces
     file: str  # in tests/data/bad/<kind>/
     code: int  # the exit code DESIGN.md §3 promises
-    #: Regexes that must each match a whole line of stderr; ``{line}`` is the marker's line number.
+    #: Regexes that must each match a whole line of stderr; ``{line}`` is the marker's line number
+    #: (``{above}``: the line before it).
     expect: tuple[str, ...] = ()
     marker: str | None = None
     #: (contacts loaded, rows rejected) from ``check --json``; None where the run stops before counting.
@@ -63,7 +64,9 @@ CFG = r"greeter\.yaml:{line}:\d+: "
 CASES = [
     # ------------------------------------------------------------------ config: YAML itself
     C("config", "tabs.yaml", 2, CFG + r"YAML syntax: found character '\\t' .*\(YAML indents with spaces, not tabs\)", marker="\t"),
-    C("config", "bad_indent.yaml", 2, CFG + r"YAML syntax: mapping values are not allowed here", marker="      priority: 60"),
+    C("config", "bad_indent.yaml", 2, CFG + r"YAML syntax: this line is indented more than the line above it \(line {above}, column 5\), so YAML reads it as the rest of that line's value; YAML said: mapping values are not allowed here", marker="      priority: 60"),
+    C("config", "indent_deeper_block.yaml", 2, r"greeter\.yaml:{line}:7: YAML syntax: this line is indented differently from the lines of the same section above it \(line {above}, column 5\); YAML said: expected <block end>, but found '<block mapping start>' .*", marker="      template: new_year"),
+    C("config", "indent_shallower.yaml", 2, r"greeter\.yaml:{line}:3: YAML syntax: this line is indented differently from the lines of the same section above it \(line {above}, column 5\); YAML said: expected <block end>, but found '\?' .*", marker="  priority: 60"),
     C("config", "unclosed_quote.yaml", 2, r"greeter\.yaml:\d+:1: YAML syntax: found unexpected end of stream \(while scanning a quoted scalar started at line {line}, column \d+\)", marker='"15:00\n'),
     C("config", "duplicate_keys.yaml", 2, CFG + r"YAML syntax: `max_count` appears twice in the same section", marker="max_count: 4"),
     C("config", "empty.yaml", 2, r"greeter\.yaml:1:1: the config must be a mapping of settings"),
@@ -107,6 +110,9 @@ CASES = [
     C("config", "unknown_country.yaml", 2, CFG + r"defaults\.country: no public-holiday calendar for country 'XX' \(use an ISO code like 'RU'\)", marker="XX"),
     C("config", "country_name.yaml", 2, CFG + r"defaults\.country: should be a two-letter country code in capitals, such as 'RU' \(got 'Russia'\)", marker="Russia"),
     C("config", "unknown_holiday.yaml", 2, CFG + r"occasions\.1\.holiday: RU has no holiday named 'Defender of Fatherland Day', did you mean 'Defender of the Fatherland Day'\?", marker="holiday:"),
+    # An unquoted date YAML cannot build (ruamel raised ValueError: "internal error", exit 3), wherever it is.
+    C("config", "impossible_one_off_date.yaml", 2, CFG + r"occasions\.1\.on\.1: 2026-02-30 is not a real date: February has no 30th", marker="2026-02-30"),
+    C("config", "impossible_day_off.yaml", 2, CFG + r"send_window\.extra_days_off\.1: 2026-02-29 is not a real date: 2026 is not a leap year", marker="2026-02-29"),
     C("config", "invalid_month_day.yaml", 2, CFG + r"occasions\.1\.date: '02-30' is not a real day of the year", marker="02-30"),
     C("config", "two_whens.yaml", 2, r"greeter\.yaml:{line}:5: occasions\.0: an occasion needs exactly one of 'field', 'date', 'holiday' or 'on' \(got field, date\)", marker="  - name: birthday"),
     C("config", "undefined_date_field.yaml", 2, CFG + r"occasions\.0\.field: date field 'birthdate' is not defined in contacts\.dates, did you mean `birthday`\?", marker="birthdate"),
@@ -297,6 +303,7 @@ def check_case(case: Case, code: int, out: str, err: str) -> None:
     for pattern in case.expect:
         if "{line}" in pattern:
             pattern = pattern.replace("{line}", str(marker_line(case)))
+            pattern = pattern.replace("{above}", str(marker_line(case) - 1))
         assert any(re.fullmatch(pattern, line) for line in lines), f"{pattern!r} not in:\n{err}"
     if case.code == 2 and case.counts is None:
         assert out == "", "an unusable config or contacts file prints problems only"

@@ -370,3 +370,88 @@ def test_a_key_with_a_line_break_is_named_on_one_line() -> None:
         if "unknown key" in e
     ]
     assert "\n" not in unknown and "sender.a\\nb: unknown key" in unknown
+
+
+ONE_OFF = MINIMAL.replace("    field: birthday\n", "    on: [2026-12-10, 2026-02-30]\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ruamel's date constructor raised ValueError: "internal error", exit 3, no file or line
+        (
+            ONE_OFF,
+            "greeter.yaml:10:22: occasions.0.on.1: 2026-02-30 is not a real date: February has no 30th",
+        ),
+        (
+            MINIMAL + "send_window:\n  extra_days_off: [2027-02-29]\n",
+            "greeter.yaml:18:20: send_window.extra_days_off.0: 2027-02-29 is not a real date: "
+            "2027 is not a leap year",
+        ),
+        (
+            MINIMAL.replace("    field: birthday\n", "    on: [2026-13-01]\n"),
+            "greeter.yaml:10:10: occasions.0.on.0: 2026-13-01 is not a real date: there is no month 13",
+        ),
+        (
+            MINIMAL.replace("    field: birthday\n", "    on: [2026-12-10 25:00:00]\n"),
+            "greeter.yaml:10:10: occasions.0.on.0: 2026-12-10 25:00:00 is not a real date and time",
+        ),
+    ],
+)
+def test_an_unquoted_date_that_does_not_exist_is_located_like_any_mistake(text: str, expected: str) -> None:
+    assert errors_of(text) == [expected]
+
+
+def test_an_impossible_date_is_reported_with_the_other_problems() -> None:
+    problems = errors_of(ONE_OFF.replace("max_count: 6", "max_count: 0"))
+    assert [p.split(": ")[1] for p in problems] == ["occasions.0.on.1", "frequency_cap.max_count"]
+
+
+def test_a_date_shaped_text_where_text_is_wanted_is_the_text_typed() -> None:
+    """Only a setting that wants a date is told the day does not exist: elsewhere it is just text."""
+    text = MINIMAL.replace(
+        "  email: hello@shop.example\n", "  email: hello@shop.example\n  signature: 2026-02-30\n"
+    )
+    assert parse_settings(text, "g.yaml", today=TODAY).sender.signature == "2026-02-30"
+
+
+def test_a_value_a_yaml_tag_cannot_build_is_a_located_syntax_error() -> None:
+    assert errors_of(MINIMAL.replace("max_count: 6", "max_count: !!int six")) == [
+        "greeter.yaml:13:14: YAML syntax: cannot read 'six': invalid literal for int() with base 10: 'six'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        # a key indented deeper than the keys above it: "expected <block end>, but found '<block mapping start>'"
+        (
+            (
+                "    field: birthday\n    template: birthday\n",
+                '    field: "birthday"\n      template: birthday\n',
+            ),
+            "greeter.yaml:11:7: YAML syntax: this line is indented differently from the lines of the same "
+            "section above it (line 10, column 5); YAML said: expected <block end>, but found "
+            "'<block mapping start>'",
+        ),
+        # …under an unquoted value, which the deeper line would continue: "mapping values are not allowed here"
+        (
+            ("    template: birthday\n", "      template: birthday\n"),
+            "greeter.yaml:11:15: YAML syntax: this line is indented more than the line above it (line 10, "
+            "column 5), so YAML reads it as the rest of that line's value; YAML said: mapping values are not "
+            "allowed here",
+        ),
+        # …and less, but not back to the list: "expected <block end>, but found '?'"
+        (
+            ("    template: birthday\n", "  template: birthday\n"),
+            "greeter.yaml:11:3: YAML syntax: this line is indented differently from the lines of the same "
+            "section above it (line 10, column 5); YAML said: expected <block end>, but found '?'",
+        ),
+    ],
+)
+def test_a_line_indented_unlike_its_section_is_said_in_plain_words(
+    mutation: tuple[str, str], expected: str
+) -> None:
+    old, new = mutation
+    (problem,) = errors_of(MINIMAL.replace(old, new, 1))
+    assert problem.startswith(expected), problem

@@ -1,0 +1,156 @@
+"""Read the config's YAML keeping every position, and say what is wrong with it in a marketer's words.
+
+ruamel.yaml keeps the line and column of every key and list item (the loader
+walks a validation error's ``loc`` back to them). What it cannot read is a
+:class:`~greeter.errors.ConfigError` located at ``file:line:col``, never a
+traceback: its parser's words are kept and, where they are jargon (``expected
+<block end>, but found '?'``), the usual cause is said plainly first.
+
+YAML reads an unquoted ``2026-12-18`` as a date. One that names no real day
+(``2026-02-30``) made ruamel's timestamp constructor raise a bare
+``ValueError`` — no file, no line, exit 3. Such a value is kept as its text
+(:class:`NotADate`), so that it reaches validation with its path and is
+reported there as "2026-02-30 is not a real date" at its own line and column;
+where the setting is text anyway (a signature), the text is simply what was
+typed. Any other value a constructor cannot build is a located syntax error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
+
+from greeter.errors import ConfigError, Problem
+
+__all__ = ["NotADate", "parse_yaml"]
+
+#: The parser's words for a line that does not line up with its section.
+_BLOCK_END = "expected <block end>"
+#: A line that is a key and nothing before it: ``      priority: 60`` up to its colon.
+_KEY_ONLY = re.compile(r"\s*[^\s:#\-'\"][^:#]*")
+
+
+class NotADate(str):
+    """An unquoted value with the shape of a YAML date or time that names none (``2026-02-30``)."""
+
+    def why(self) -> str:
+        """``2026-02-30 is not a real date: February has no 30th``, for the validation error it causes."""
+        from greeter.sources.dates import DateParser  # only for a config that has one
+
+        day = self.strip().split("T")[0].split()[0]
+        reason = DateParser(["%Y-%m-%d"]).problem(day)
+        if reason.startswith("is not a real date"):
+            return f"{self} {reason}"
+        return f"{self} is not a real date and time"
+
+
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, but a value it cannot build never escapes as a bare exception."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:  # the shape of a date, but no such day (or hour): validation says where
+            return NotADate(node.value)
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (YAMLError, RecursionError):
+            raise
+        except (ValueError, TypeError, ArithmeticError, LookupError) as exc:
+            # e.g. a tag forcing a type the text is not (``!!int abc``): located at the value.
+            what = f"{node.value!r}" if isinstance(node.value, str) else "this value"
+            raise ConstructorError(None, None, f"cannot read {what}: {exc}", node.start_mark) from None
+
+
+# Registered on the subclass only: ruamel's own constructor (used by other code) stays as it is.
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+def parse_yaml(text: str, filename: str) -> Any:
+    """The document as ruamel's round-trip containers; a :class:`ConfigError` if it is not YAML."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except ReaderError as exc:  # a character YAML forbids (NUL, other control characters)
+        at_line = text.count("\n", 0, exc.position) + 1
+        at_col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        message = f"YAML syntax: a control character ({what}) is not allowed in YAML"
+        raise ConfigError([Problem(filename, "", message, at_line, at_col)]) from None
+    except MarkedYAMLError as exc:
+        raise ConfigError([_syntax_problem(exc, text, filename)]) from None
+    except YAMLError as exc:
+        raise ConfigError([Problem(filename, "", f"YAML syntax: {exc}")]) from None
+    except RecursionError:  # thousands of nested brackets
+        raise ConfigError([Problem(filename, "", "YAML syntax: nested too deeply")]) from None
+
+
+def _syntax_problem(exc: MarkedYAMLError, text: str, filename: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or exc.context or "invalid YAML"
+    start = exc.context_mark
+    if exc.context and start is not None and mark is not None and start.line != mark.line:
+        # "found unexpected end of stream" alone points at the end; say where it began.
+        message += f" ({exc.context} started at line {start.line + 1}, column {start.column + 1})"
+    if "\\t" in message or "'\\t'" in message or "tab" in message.lower():
+        message += " (YAML indents with spaces, not tabs)"
+    if "found duplicate key" in str(message) or "duplicate key" in str(exc):
+        twice = re.search(r'duplicate key "([^"]*)"', str(message))
+        key = f"`{twice.group(1)}`" if twice else "a key"
+        message = f"{key} appears twice in the same section"
+    if mark is not None:
+        hint = _indentation_hint(str(exc.problem or ""), text.splitlines(), mark.line, mark.column)
+        if hint:
+            message = f"{hint}; YAML said: {message}"
+    line = mark.line + 1 if mark else None
+    col = mark.column + 1 if mark else None
+    return Problem(filename, "", f"YAML syntax: {message}", line, col)
+
+
+def _indentation_hint(problem: str, lines: list[str], line: int, col: int) -> str | None:
+    """The plain cause of the parser's complaint when it is a line indented unlike its section.
+
+    ``expected <block end>, but found '<block mapping start>'`` (a key indented
+    deeper than the keys above it) and ``… but found '?'`` (a key indented
+    less, but not back to a parent's column) both mean it; so does ``mapping
+    values are not allowed here`` for a key line indented deeper than the line
+    above, which YAML then reads as the rest of that line's value. The line
+    named is the nearest one above with content (comments aside), whose
+    column the section's keys are at.
+    """
+    if not 0 <= line < len(lines):
+        return None
+    here = lines[line]
+    indent = len(here) - len(here.lstrip(" "))
+    above = next(
+        (n for n in range(line - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")),
+        None,
+    )
+    if above is None:
+        return None
+    text = lines[above]
+    column = len(text) - len(text.lstrip(" "))
+    if text.lstrip().startswith("- "):  # a list item's first key stands after its dash
+        column += len(text.lstrip()) - len(text.lstrip()[1:].lstrip())
+    where = f"line {above + 1}, column {column + 1}"
+    if problem.startswith(_BLOCK_END) and col == indent and indent != column:
+        return f"this line is indented differently from the lines of the same section above it ({where})"
+    if (
+        problem.startswith("mapping values are not allowed")
+        and indent > column
+        and _KEY_ONLY.fullmatch(here[:col])
+    ):
+        return (
+            f"this line is indented more than the line above it ({where}), so YAML reads it as the rest "
+            "of that line's value"
+        )
+    return None
