@@ -151,7 +151,32 @@ def _check_month_day(value: str) -> str:
     return value
 
 
-MonthDay = Annotated[str, AfterValidator(_check_month_day)]
+_FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _month_day_text(value: object) -> object:
+    """``date: 2026-12-18`` is a one-off day written where a yearly one goes: name the setting meant.
+
+    YAML reads it unquoted as a date, which pydantic answered with "Input
+    should be a valid string (got datetime.date(2026, 12, 18))".
+    """
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    m = _FULL_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if m is None:
+        return value
+    try:
+        dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ValueError(
+            f'{value} is not a real date; `date` is a yearly "MM-DD" like "12-18", '
+            "and `on:` lists single days"
+        ) from None
+    yearly = f'`date` is a yearly "MM-DD" like "{int(m[2]):02d}-{int(m[3]):02d}"'
+    raise ValueError(f"{yearly}; for a single day use `on: [{value}]`")
+
+
+MonthDay = Annotated[str, BeforeValidator(_month_day_text), AfterValidator(_check_month_day)]
 
 _DIRECTIVE = re.compile(r"%[A-Za-z]")
 #: Spreadsheet-style date patterns people write instead of strftime codes, longest first.

@@ -13,9 +13,9 @@ import os
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -210,10 +210,30 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     got = err.get("input")
     if isinstance(got, NotADate) and kind.startswith(("date", "time")):  # 2026-02-30: say why, not how
         return Problem(filename, field, got.why(), line, col)
+    if isinstance(got, date) and kind in _NOT_A_DATE_HERE:
+        return Problem(filename, field, _NOT_A_DATE_HERE[kind].format(day=got.isoformat()), line, col)
     secret = any(word in field for word in _SECRET_FIELDS)  # never echo a password into logs
-    if got is not None and not secret and not isinstance(got, dict | list) and repr(got) not in message:
-        message += f" (got {got!r})"
+    shown = _shown(got)
+    if got is not None and not secret and not isinstance(got, dict | list) and shown not in message:
+        message += f" (got {shown})"
     return Problem(filename, field, message, line, col)
+
+
+#: What to say when YAML made a date of an unquoted ``2026-12-18`` where the setting is not one.
+_NOT_A_DATE_HERE: Final = {
+    "string_type": "{day} is read as a date (YAML reads an unquoted YYYY-MM-DD so); "
+    'this setting is text: write it in quotes, "{day}"',
+    "list_type": "should be a list of days, like [{day}]",
+}
+
+
+def _shown(value: object) -> str:
+    """A value as the marketer wrote it: ``2026-12-18``, never ``datetime.date(2026, 12, 18)``."""
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, NotADate):
+        return str(value)
+    return repr(value)
 
 
 def _position(data: Any, loc: Sequence[int | str]) -> tuple[int | None, int | None]:

@@ -113,6 +113,7 @@ CASES = [
     # An unquoted date YAML cannot build (ruamel raised ValueError: "internal error", exit 3), wherever it is.
     C("config", "impossible_one_off_date.yaml", 2, CFG + r"occasions\.1\.on\.1: 2026-02-30 is not a real date: February has no 30th", marker="2026-02-30"),
     C("config", "impossible_day_off.yaml", 2, CFG + r"send_window\.extra_days_off\.1: 2026-02-29 is not a real date: 2026 is not a leap year", marker="2026-02-29"),
+    C("config", "one_off_day_as_date.yaml", 2, CFG + r'occasions\.1\.date: `date` is a yearly "MM-DD" like "12-29"; for a single day use `on: \[2026-12-29\]`', marker="2026-12-29"),
     C("config", "invalid_month_day.yaml", 2, CFG + r"occasions\.1\.date: '02-30' is not a real day of the year", marker="02-30"),
     C("config", "two_whens.yaml", 2, r"greeter\.yaml:{line}:5: occasions\.0: an occasion needs exactly one of 'field', 'date', 'holiday' or 'on' \(got field, date\)", marker="  - name: birthday"),
     C("config", "undefined_date_field.yaml", 2, CFG + r"occasions\.0\.field: date field 'birthdate' is not defined in contacts\.dates, did you mean `birthday`\?", marker="birthdate"),

@@ -424,6 +424,47 @@ def test_a_value_a_yaml_tag_cannot_build_is_a_located_syntax_error() -> None:
 @pytest.mark.parametrize(
     ("mutation", "expected"),
     [
+        # a one-off day written under the yearly `date`
+        (
+            ("    field: birthday\n", "    date: 2026-12-18\n"),
+            'greeter.yaml:10:5: occasions.0.date: `date` is a yearly "MM-DD" like "12-18"; '
+            "for a single day use `on: [2026-12-18]`",
+        ),
+        (
+            ("    field: birthday\n", "    date: 2026-02-30\n"),
+            'greeter.yaml:10:5: occasions.0.date: 2026-02-30 is not a real date; `date` is a yearly "MM-DD" '
+            'like "12-18", and `on:` lists single days',
+        ),
+        # one day where a list of days goes
+        (
+            ("    field: birthday\n", "    on: 2026-12-18\n"),
+            "greeter.yaml:10:5: occasions.0.on: should be a list of days, like [2026-12-18]",
+        ),
+        # a date where text goes
+        (
+            ("  name: Shop", "  name: 2026-12-18"),
+            "greeter.yaml:2:3: sender.name: 2026-12-18 is read as a date (YAML reads an unquoted YYYY-MM-DD so); "
+            'this setting is text: write it in quotes, "2026-12-18"',
+        ),
+        (
+            ("max_count: 6", "max_count: 2026-12-18"),
+            "greeter.yaml:13:3: frequency_cap.max_count: Input should be a valid integer (got 2026-12-18)",
+        ),
+    ],
+)
+def test_a_date_where_another_value_goes_says_what_to_write_not_pythons_repr(
+    mutation: tuple[str, str], expected: str
+) -> None:
+    old, new = mutation
+    assert old in MINIMAL
+    problems = errors_of(MINIMAL.replace(old, new, 1))
+    assert problems == [expected]
+    assert "datetime" not in expected
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
         # a key indented deeper than the keys above it: "expected <block end>, but found '<block mapping start>'"
         (
             (
