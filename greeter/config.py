@@ -320,12 +320,33 @@ class ContactsSource(_Model):
         return self
 
 
+def _id_text(value: object) -> object:
+    """A contact id written as a number (``contacts: [1001, 1002]``) is the id's text.
+
+    CRM ids are numbers, and a marketer writes them without quotes; the
+    contacts file's ids are text. ruamel keeps how many digits were typed, so
+    a 1C code ``000123`` stays ``"000123"``, not ``"123"``.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        width = getattr(value, "_width", None)
+        return str(value).zfill(width) if isinstance(width, int) and value >= 0 else str(value)
+    return value
+
+
+#: A contact's id in the config: text, or a number written as it is in the CRM.
+ContactId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+]
+
+
 class Audience(_Model):
     """Who an occasion is for; every condition given must hold."""
 
     tiers: list[str] | None = Field(default=None, description="Only these tiers (e.g. [VIP])")
     tags: list[str] | None = Field(default=None, description="Only contacts with any of these tags")
-    contacts: list[str] | None = Field(default=None, description="Only these contact ids")
+    contacts: list[ContactId] | None = Field(default=None, description="Only these contact ids")
     round_years: PositiveInt | None = Field(
         default=None, description="Only anniversaries divisible by this (5 → 5, 10, 15…)"
     )

@@ -496,3 +496,18 @@ def test_a_line_indented_unlike_its_section_is_said_in_plain_words(
     old, new = mutation
     (problem,) = errors_of(MINIMAL.replace(old, new, 1))
     assert problem.startswith(expected), problem
+
+
+def test_contact_ids_may_be_written_as_numbers() -> None:
+    """CRM ids are numbers: ``contacts: [1001, 1002]`` was 'Input should be a valid string (got 1001)'."""
+    text = MINIMAL.replace(
+        "    template: birthday\n",
+        "    template: birthday\n    audience:\n      contacts: [1001, '1002', 000123]\n",
+    )
+    (occasion,) = parse_settings(text, "g.yaml", today=TODAY).occasions
+    assert occasion.audience.contacts == ["1001", "1002", "000123"]  # the digits as typed
+    schema = json_schema()["$defs"]["Audience"]["properties"]["contacts"]
+    assert {"type": "integer"} in schema["anyOf"][0]["items"]["anyOf"]  # an editor accepts them too
+    assert errors_of(text.replace("000123", "true")) == [
+        "greeter.yaml:13:32: occasions.0.audience.contacts.2: Input should be a valid string (got True)"
+    ]
