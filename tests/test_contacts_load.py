@@ -166,6 +166,18 @@ def test_missing_column_suggests_the_closest_header(tmp_path: Path) -> None:
         load(path)
 
 
+def test_a_missing_date_column_names_the_setting_that_says_it(tmp_path: Path) -> None:
+    """``contacts.dates.birthday`` is the key to fix; the message said ``contacts.columns.dates.birthday``."""
+    path = write(tmp_path, [RU_HEADER.replace("Дата рождения", "Дата рожденья"), "1;a@example.com;И;И;;;;;;"])
+    with pytest.raises(ContactsError) as info:
+        load(path)
+    assert str(info.value).startswith(
+        f"{path}: column 'Дата рождения' (contacts.dates.birthday) not found, did you mean 'Дата рожденья'?"
+    )
+    with pytest.raises(ContactsError, match=r"\(contacts\.columns\.email\) not found"):
+        load(write(tmp_path, [RU_HEADER.replace("Email", "Mail"), "1;a@example.com;И;И;;;;;;"]))
+
+
 def test_whole_file_errors(tmp_path: Path) -> None:
     with pytest.raises(ContactsError, match="not found"):
         load(tmp_path / "missing.csv")

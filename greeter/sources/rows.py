@@ -103,7 +103,8 @@ def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row:
     close = difflib.get_close_matches(column, present, n=1, cutoff=0.5)
     shown = ", ".join(header[:30]) + (f", … ({len(header)} columns)" if len(header) > 30 else "")
     hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
-    return f"{source}: column {column!r} (contacts.columns.{name}) not found{hint}"
+    key = name if name.startswith("dates.") else f"columns.{name}"  # contacts.dates.wedding
+    return f"{source}: column {column!r} (contacts.{key}) not found{hint}"
 
 
 @dataclass(slots=True)
