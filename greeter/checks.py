@@ -166,7 +166,11 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     check_secrets(report, settings)
     renderer = Renderer.of(settings)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
-    template_problems = _locate_missing(renderer.check(names), settings, config_file)
+    no_folder = _missing_templates_dir(settings, config_file)
+    if no_folder is not None:  # one problem at the setting, not "template missing" per occasion
+        template_problems = [no_folder]
+    else:
+        template_problems = _locate_missing(renderer.check(names), settings, config_file, renderer)
     report.problems.extend(template_problems)
     report.templates = {name: len(renderer.template_files(name)) for name in names}
     report.template_errors = sum(p.severity == "error" for p in template_problems)
@@ -330,8 +334,41 @@ def _loose(value: str) -> str:
     return "".join(value.split()).casefold()
 
 
-def _locate_missing(problems: list[Problem], settings: Settings, config_file: Path) -> list[Problem]:
-    """A missing template file is a config mistake: point at the occasion's ``template:`` line."""
+def _missing_templates_dir(settings: Settings, config_file: Path) -> Problem | None:
+    """A ``templates_dir`` that is no folder, at the setting, with the folder meant.
+
+    ``templates_dir: templatez`` was one "template missing: templatez/….j2"
+    per occasion, none saying that the folder itself is the mistake.
+    """
+    from greeter.config_loader import locate
+
+    folder = Path(settings.templates_dir)
+    if folder.is_dir():
+        return None
+    try:  # as the config says it: relative to the config's folder
+        written = folder.relative_to(config_file.parent)
+    except ValueError:
+        written = folder
+    what = "is not a folder" if folder.exists() else "does not exist"
+    try:
+        siblings = sorted(p.name for p in folder.parent.iterdir() if p.is_dir())
+    except OSError:
+        siblings = []
+    close = difflib.get_close_matches(folder.name, siblings, n=1)
+    hint = f", did you mean {str(written.parent / close[0])!r}?" if close else ""
+    line, col = locate(config_file, ("templates_dir",))
+    message = f"templates_dir {str(written)!r} {what}{hint}"
+    return Problem(str(config_file), "templates_dir", message, line, col)
+
+
+def _locate_missing(
+    problems: list[Problem], settings: Settings, config_file: Path, renderer: Renderer
+) -> list[Problem]:
+    """A missing template file is a config mistake: point at the occasion's ``template:`` line.
+
+    When only locale variants exist (``manager_day.en.j2``), say so and what
+    the missing default is for, rather than suggest the name already used.
+    """
     from greeter.config_loader import locate
 
     first_use: dict[str, int] = {}
@@ -343,11 +380,21 @@ def _locate_missing(problems: list[Problem], settings: Settings, config_file: Pa
         use = first_use.get(problem.file)
         if use is not None and problem.message.startswith("template missing:"):
             name = settings.occasions[use].template
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f", did you mean {close[0]!r}?" if close else ""
+            variants = [path.name for path in renderer.template_files(name)]
+            if variants:
+                only = f"{' and '.join(variants)} exist{'s' if len(variants) == 1 else ''}"
+                language = settings.defaults.locale.replace("-", "_").split("_")[0]
+                default = Path(settings.templates_dir) / f"{name}{SUFFIX}"
+                message = (
+                    f"template missing: only {only}; add {default}, the letter for {language} "
+                    "and for every locale without its own file"
+                )
+            else:
+                close = difflib.get_close_matches(name, known, n=1)
+                message = problem.message + (f", did you mean {close[0]!r}?" if close else "")
             line, col = locate(config_file, ("occasions", use, "template"))
             where = f"occasions.{use}.template"
-            problem = Problem(str(config_file), where, problem.message + hint, line, col)
+            problem = Problem(str(config_file), where, message, line, col)
         located.append(problem)
     return located
 

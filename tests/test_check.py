@@ -243,3 +243,30 @@ def test_an_unreadable_dkim_key_is_an_error_as_for_send_and_run(
     assert any(
         "delivery.dkim.key_file" in str(p) and "cannot read the DKIM key" in str(p) for p in report.problems
     )
+
+
+def test_a_mistyped_templates_dir_is_one_problem_at_the_setting(make_project: MakeProject) -> None:
+    """It was one "template missing" per occasion, none naming the folder."""
+    config = make_project(russians(1), templates_dir="templatez")
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert result.exit_code == 2, result.output
+    place = place_of(config, "templates_dir")
+    assert [line for line in result.stderr.splitlines() if "audience" not in line] == [
+        f"{config}:{place}: templates_dir: templates_dir 'templatez' does not exist, did you mean 'templates'?"
+    ]
+
+
+def test_a_template_with_only_a_locale_variant_says_what_the_default_file_is_for(
+    make_project: MakeProject,
+) -> None:
+    """ "template missing: …manager_day.j2, did you mean 'manager_day'?" suggested the name already used."""
+    config = make_project(russians(1))
+    templates = config.parent / "templates"
+    (templates / "birthday.j2").rename(templates / "birthday.sr.j2")
+    report = run_check(config, NOW)
+    (problem,) = [p for p in report.problems if p.severity == "error"]
+    assert str(problem) == (
+        f"{config}:{place_of(config, 'template: birthday')}: occasions.0.template: template missing: "
+        f"only birthday.en.j2 and birthday.sr.j2 exist; add {templates / 'birthday.j2'}, the letter for ru "
+        "and for every locale without its own file"
+    )
