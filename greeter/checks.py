@@ -7,8 +7,10 @@ strict mode — a template that breaks for one client is found here, not at
 09:00 on New Year's Eve. For the first few contacts of each occasion and
 template file it also renders the letter's other forms (early, belated,
 merged, other anniversary numbers; :mod:`greeter.check_forms`), so a typo in
-a branch only those letters reach is found too, and it warns about an
-audience tag or tier that no contact has (it would silently reach nobody).
+a branch only those letters reach is found too. It warns about an audience
+tag, tier or contact id that no contact has (it would silently reach nobody)
+and about contacts whose locale has no file of a template (they get the
+default letter), both from :mod:`greeter.check_reach`.
 It also reports whether the journal's database is
 reachable and of a known schema version, and whether an SQL contacts source
 answers (:mod:`greeter.db_checks`), without creating anything.
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
+from greeter.check_reach import Reach
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
@@ -184,13 +187,10 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     form_failures: dict[tuple[str, int | None, str], tuple[str, list[str]]] = {}
     sampled: Counter[tuple[str, str]] = Counter()
     real_days = next_days(fixed_days(settings, today, today + timedelta(days=366)))
-    tags: set[str] = set()
-    tiers: set[str] = set()
+    reach = Reach(settings)
     field_rules = [(occ.field, occ.max_years) for occ in settings.occasions if occ.field is not None]
     for contact in inputs.contacts(load):
-        tags.update(contact.tags)
-        if contact.tier:
-            tiers.add(contact.tier)
+        reach.see(contact)
         if contact.dates:
             report.problems.extend(_date_problems(contact, field_rules, settings, today))
         if report.fatal:
@@ -205,6 +205,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                 report.render_failures += 1
                 failures.setdefault((exc.template, exc.line, exc.detail), []).append(contact.id)
                 continue
+            reach.rendered(contact, occ.template, rendered.template_file)
             sample = (occ.name, rendered.template_file)
             if sampled[sample] >= SAMPLE_CONTACTS:
                 continue
@@ -222,7 +223,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     failures.update((key, found) for key, (_, found) in only_in_forms.items())
     forms = {key: form for key, (form, _) in only_in_forms.items()}
     report.problems.extend(_render_problems(failures, forms))
-    report.problems.extend(_audience_problems(settings, config_file, tags, tiers, load.loaded))
+    report.problems.extend(reach.problems(config_file, load.source, load.loaded))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected
@@ -285,53 +286,6 @@ def _render_problems(
             who += f" and {rest} more"
         problems.append(Problem(file, "", f"{detail} ({who})", line, kind="template"))
     return problems
-
-
-def _audience_problems(
-    settings: Settings, config_file: Path, tags: set[str], tiers: set[str], loaded: int
-) -> list[Problem]:
-    """Warn about an audience tag or tier no contact has: a misspelling there silently reaches nobody.
-
-    Only a warning: the CRM may gain such contacts later. Tags match exactly
-    (case included) and tiers ignoring case, as the planner matches them
-    (:class:`greeter.policy.AudienceRule`).
-    """
-    from greeter.config_loader import locate
-
-    if not loaded:
-        return []  # no contacts at all: the contacts line already says so
-    folded_tiers = {t.casefold() for t in tiers}
-    problems: list[Problem] = []
-    for i, occ in enumerate(settings.occasions):
-        for what, wanted, have in (("tags", occ.audience.tags, tags), ("tiers", occ.audience.tiers, tiers)):
-            for j, value in enumerate(wanted or ()):
-                found = value in tags if what == "tags" else value.casefold() in folded_tiers
-                if found:
-                    continue
-                noun = what[:-1]
-                message = f"no contact has {noun} {value!r}{_closest(value, have, noun)}"
-                line, col = locate(config_file, ("occasions", i, "audience", what, j))
-                where = f"occasions.{i}.audience.{what}"
-                problems.append(Problem(str(config_file), where, message, line, col, severity="warning"))
-    return problems
-
-
-def _closest(value: str, have: set[str], noun: str) -> str:
-    """ ", did you mean '23feb'?" for a tag or tier (spaces and case aside), else what contacts have."""
-    known = sorted(have)
-    by_key = {_loose(v): v for v in known}
-    close = difflib.get_close_matches(_loose(value), list(by_key), n=1)
-    if close:
-        return f", did you mean {by_key[close[0]]!r}?"
-    if not known:
-        return f" (no contact has any {noun})"
-    more = ", …" if len(known) > 10 else ""
-    return f" (contacts have: {', '.join(known[:10])}{more})"
-
-
-def _loose(value: str) -> str:
-    """A tag or tier compared for a suggestion: "23 Feb" is close to "23feb"."""
-    return "".join(value.split()).casefold()
 
 
 def _missing_templates_dir(settings: Settings, config_file: Path) -> Problem | None:

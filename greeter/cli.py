@@ -255,8 +255,8 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     template that would fail for one client is found before anything is
     sent; for a few contacts per template also the letter sent early, late,
     merged with other occasions and for other anniversary numbers. Warns
-    about an audience tag or tier no contact has. Prints each problem as
-    file:line or file:row N, then a summary.
+    about an audience tag, tier or contact id no contact has, and a locale
+    with no file of a template. Prints each problem (file:line, row N), then a summary.
     Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows
     or renders failed, 2 if the config itself is unusable.
     """

@@ -245,6 +245,61 @@ def test_an_unreadable_dkim_key_is_an_error_as_for_send_and_run(
     )
 
 
+def in_locale(cid: str, locale: str, **kw: str) -> str:
+    return contact_row(cid, f"{cid}@example.com", birthday="07.01.1960", **kw).replace(";ru;", f";{locale};")
+
+
+def test_contacts_whose_locale_has_no_file_are_told_they_get_the_default_letter(
+    make_project: MakeProject,
+) -> None:
+    """Clients with locale hu, de, sr-Latn got the Russian letter, and check said nothing."""
+    rows = [
+        *russians(2),
+        english("e1"),  # birthday.en.j2 exists: quiet
+        in_locale("h1", "hu"),
+        in_locale("h2", "hu-HU"),
+        in_locale("d1", "de", tier="VIP", tags="23feb"),
+        in_locale("s1", "sr-Latn"),
+        in_locale("k1", "klingon"),  # already a row warning, and the default applies: not repeated
+        in_locale("r1", "ru_RU"),  # the default file is in its language
+    ]
+    config = make_project(rows)
+    warnings = [p for p in run_check(config, NOW).problems if "get birthday.j2" in p.message]
+    place = place_of(config, "template: birthday")
+    assert [str(p) for p in warnings] == [
+        f"{config}:{place}: occasions.0.template: warning: {message}"
+        for message in (
+            "2 contact(s) with locale 'hu' or 'hu_HU' get birthday.j2 (ru): there is no birthday.hu.j2",
+            "1 contact(s) with locale 'de' get birthday.j2 (ru): there is no birthday.de.j2",
+            "1 contact(s) with locale 'sr_Latn' get birthday.j2 (ru): there is no birthday.sr.j2",
+        )
+    ]
+    problems = [str(p) for p in run_check(config, NOW).problems if "with locale" in p.message]
+    # the holiday template is used by two occasions: once, and only for whom they reach (23feb, 8mar tags)
+    assert [p.split(": warning: ")[1] for p in problems if "holiday.j2" in p] == [
+        "1 contact(s) with locale 'de' get holiday.j2 (ru): there is no holiday.de.j2"
+    ]
+    (config.parent / "templates" / "birthday.hu.j2").write_bytes(
+        (config.parent / "templates" / "birthday.en.j2").read_bytes()
+    )
+    quieter = [p.message for p in run_check(config, NOW).problems if "get birthday.j2" in p.message]
+    assert len(quieter) == 2 and not any("'hu'" in m for m in quieter)
+
+
+def test_an_audience_contact_id_no_contact_has_is_a_located_warning(make_project: MakeProject) -> None:
+    """``audience: contacts: [..., "9999"]`` passed check silently, while unknown tags were warned about."""
+    config = make_project(russians(2))
+    text = config.read_text(encoding="utf-8").replace(
+        "tags: [23feb]", "tags: [23feb]\n    contacts: [1, '2', 9999]"
+    )
+    config.write_text(text, encoding="utf-8")
+    (problem,) = [p for p in run_check(config, NOW).problems if "audience.contacts" in p.field]
+    assert str(problem) == (
+        f"{config}:{place_of(config, '9999')}: occasions.4.audience.contacts: warning: "
+        f"no contact has id '9999' in {config.parent / 'data' / 'contacts.csv'}"
+    )
+
+
 def test_a_mistyped_templates_dir_is_one_problem_at_the_setting(make_project: MakeProject) -> None:
     """It was one "template missing" per occasion, none naming the folder."""
     config = make_project(russians(1), templates_dir="templatez")

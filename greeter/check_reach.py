@@ -1,0 +1,161 @@
+"""``greeter check``: whom the config's letters reach, and in which language.
+
+A config can be valid and still miss its mark silently: an audience tag,
+tier or contact id no contact has reaches nobody, and a contact whose locale
+has no file of an occasion's template gets the default (Russian) letter —
+"Éva, с днём рождения!". Neither fails a send, so both are warnings, found
+while :func:`greeter.checks.run_check` streams the contacts (:class:`Reach`
+sees each one once) and located at the config line to change.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from greeter.config import Settings
+from greeter.contacts import Contact
+from greeter.errors import Problem
+from greeter.i18n import normalize_locale
+from greeter.policy import AudienceRule
+from greeter.render import SUFFIX
+
+__all__ = ["Reach"]
+
+
+@dataclass
+class Reach:
+    """What the contacts hold that the config's audiences and templates are matched against."""
+
+    settings: Settings
+    tags: set[str] = field(default_factory=set)
+    tiers: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    #: (template name, a language) → the locales of the contacts who get the default file instead.
+    fallbacks: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        default = self.settings.defaults.locale
+        self._default = normalize_locale(default, default)
+        # Each template once, with the occasions that use it and whom they reach (years aside:
+        # a round_years rule reaches a contact some year).
+        self._uses: dict[str, list[tuple[str | None, AudienceRule]]] = {}
+        for occ in self.settings.occasions:
+            rule = replace(AudienceRule.of(occ.audience), round_years=None, min_years=None)
+            self._uses.setdefault(occ.template, []).append((occ.field, rule))
+        self._locales: dict[str, str] = {}
+        self._last: dict[str, Contact] = {}
+
+    def see(self, contact: Contact) -> None:
+        """Take in one loaded contact."""
+        self.tags.update(contact.tags)
+        if contact.tier:
+            self.tiers.add(contact.tier)
+        self.ids.add(contact.id)
+
+    def rendered(self, contact: Contact, template: str, file: str) -> None:
+        """``contact``'s letter of ``template`` was rendered from ``file``: note a language fallback.
+
+        Counted once per template, and only when an occasion using it can
+        reach the contact (its audience, its date field).
+        """
+        if contact.locale is None or file != f"{template}{SUFFIX}" or self._last.get(template) is contact:
+            return
+        self._last[template] = contact  # contacts come one by one: a template used twice counts once
+        locale = self._locales.get(contact.locale)
+        if locale is None:
+            locale = self._locales[contact.locale] = normalize_locale(contact.locale, self._default)
+        language = locale.split("_")[0]
+        if language == self._default.split("_")[0]:
+            return  # the default file is in the contact's language
+        uses = self._uses.get(template, ())
+        if any((f is None or f in contact.dates) and rule.admits(contact, None) for f, rule in uses):
+            self.fallbacks.setdefault((template, language), Counter())[locale] += 1
+
+    def problems(self, config_file: Path, source: str, loaded: int) -> list[Problem]:
+        """The warnings, each at the config line it is about."""
+        return _audience_problems(self, config_file, source, loaded) + _locale_problems(self, config_file)
+
+
+def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
+    """One warning per template and language whose contacts get the default file, at its first use.
+
+    The file to add is named by the language alone: ``birthday.hu.j2`` serves
+    ``hu`` and ``hu_HU`` alike (a locale falls back to its language's file).
+    """
+    from greeter.config_loader import locate
+
+    first_use: dict[str, int] = {}
+    for i, occ in enumerate(reach.settings.occasions):
+        first_use.setdefault(occ.template, i)
+    language = reach.settings.defaults.locale.replace("-", "_").split("_")[0]
+    problems: list[Problem] = []
+    counted = [
+        (template, lang, sum(locales.values()), locales)
+        for (template, lang), locales in reach.fallbacks.items()
+    ]
+    for template, lang, count, locales in sorted(counted, key=lambda t: (first_use[t[0]], -t[2], t[1])):
+        which = " or ".join(repr(locale) for locale, _ in locales.most_common())
+        message = (
+            f"{count} contact(s) with locale {which} get {template}{SUFFIX} ({language}): "
+            f"there is no {template}.{lang}{SUFFIX}"
+        )
+        use = first_use[template]
+        line, col = locate(config_file, ("occasions", use, "template"))
+        problems.append(
+            Problem(str(config_file), f"occasions.{use}.template", message, line, col, severity="warning")
+        )
+    return problems
+
+
+def _audience_problems(reach: Reach, config_file: Path, source: str, loaded: int) -> list[Problem]:
+    """Warn about an audience tag, tier or contact id no contact has: a misspelling there reaches nobody.
+
+    Only a warning: the CRM may gain such contacts later. Tags and ids match
+    exactly (case included) and tiers ignoring case, as the planner matches
+    them (:class:`greeter.policy.AudienceRule`).
+    """
+    from greeter.config_loader import locate
+
+    if not loaded:
+        return []  # no contacts at all: the contacts line already says so
+    folded_tiers = {t.casefold() for t in reach.tiers}
+    problems: list[Problem] = []
+    for i, occ in enumerate(reach.settings.occasions):
+        for what in ("tags", "tiers", "contacts"):
+            wanted: list[str] | None = getattr(occ.audience, what)
+            for j, value in enumerate(wanted or ()):
+                if what == "tags" and value not in reach.tags:
+                    hint = _closest(value, reach.tags, "tag")
+                elif what == "tiers" and value.casefold() not in folded_tiers:
+                    hint = _closest(value, reach.tiers, "tier")
+                elif what == "contacts" and value not in reach.ids:
+                    hint = f" in {source}"  # not guessed at: among a million CRM ids, many are "close"
+                else:
+                    continue
+                noun = "id" if what == "contacts" else what[:-1]
+                message = f"no contact has {noun} {value!r}{hint}"
+                line, col = locate(config_file, ("occasions", i, "audience", what, j))
+                where = f"occasions.{i}.audience.{what}"
+                problems.append(Problem(str(config_file), where, message, line, col, severity="warning"))
+    return problems
+
+
+def _closest(value: str, have: set[str], noun: str) -> str:
+    """ ", did you mean '23feb'?" for a tag or tier (spaces and case aside), else what contacts have."""
+    known = sorted(have)
+    by_key = {_loose(v): v for v in known}
+    close = difflib.get_close_matches(_loose(value), list(by_key), n=1)
+    if close:
+        return f", did you mean {by_key[close[0]]!r}?"
+    if not known:
+        return f" (no contact has any {noun})"
+    more = ", …" if len(known) > 10 else ""
+    return f" (contacts have: {', '.join(known[:10])}{more})"
+
+
+def _loose(value: str) -> str:
+    """A tag or tier compared for a suggestion: "23 Feb" is close to "23feb"."""
+    return "".join(value.split()).casefold()
