@@ -158,7 +158,6 @@ unless the error is an undefined name the macro was only handed
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections import deque
@@ -176,7 +175,6 @@ from jinja2 import (
     UndefinedError,
     nodes,
 )
-from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 
@@ -185,7 +183,8 @@ from greeter.errors import Problem, TemplateError
 from greeter.i18n import normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
-from greeter.template_env import VIEW_FIELDS, ContactView, Sandbox, SenderView, contact_view, make_environment
+from greeter.template_env import Sandbox, SenderView, contact_view, make_environment
+from greeter.template_errors import UNDEFINED_NAME, describe
 
 __all__ = ["SUFFIX", "Renderer"]
 
@@ -402,59 +401,6 @@ def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
     return found
 
 
-_VIEW_OBJECT: Final = re.compile(r"'greeter\.template_env\.(ContactView|SenderView) object'")
-_VIEW_NAMES: Final = {"ContactView": "contact", "SenderView": "sender"}
-
-
-_NO_BLOCK: Final = re.compile(r"'jinja2\.runtime\.TemplateReference object' has no attribute '([^']+)'")
-_UNDEFINED_NAME: Final = re.compile(r"'([^']+)' is undefined")
-_NO_ATTRIBUTE: Final = re.compile(r"'(contact|sender)' has no attribute '([^']+)'")
-
-
-def _describe(exc: BaseException, variables: Iterable[str] = ()) -> str:
-    if isinstance(exc, SecurityError):
-        return f"refused by the sandbox: {exc}"
-    if isinstance(exc, UndefinedError):
-        # "'greeter.template_env.ContactView object' has no attribute 'x'" → "'contact' has no …"
-        message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES[m.group(1)]}'", str(exc))
-        if (m := _NO_BLOCK.fullmatch(message)) is not None:  # a block reached in a way check cannot see
-            return f"block {m.group(1)!r} is missing (self.{m.group(1)} names a block no template defines)"
-        return "undefined: " + message + _did_you_mean(message, variables)
-    if isinstance(exc, TemplateSyntaxError):
-        return f"syntax error: {exc.message}"
-    if isinstance(exc, TemplateNotFound):
-        return f"template not found: {exc.name}"
-    if isinstance(exc, OverflowError):
-        return f"refused by the sandbox: {exc}"
-    if isinstance(exc, TemplateRuntimeError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _did_you_mean(message: str, variables: Iterable[str]) -> str:
-    """A marketer's typo (``contakt``, ``contact.firstname``) answered with the name meant.
-
-    ``contact.birthday`` names a date column as if it were a field: the answer
-    is where it lives (``contact.dates.birthday``), found in the contact's own
-    ``dates`` and ``extra`` when ``variables`` is the render's context.
-    """
-    if (m := _UNDEFINED_NAME.fullmatch(message)) is not None:
-        wrong, known = m.group(1), sorted(variables)
-    elif (m := _NO_ATTRIBUTE.fullmatch(message)) is not None:
-        view = ContactView if m.group(1) == "contact" else SenderView
-        wrong, known = m.group(2), sorted(VIEW_FIELDS[view])
-        contact = variables.get("contact") if isinstance(variables, Mapping) else None
-        if view is ContactView and isinstance(contact, ContactView):
-            if wrong in contact.dates:
-                return f", did you mean 'contact.dates.{wrong}'?"
-            if wrong in contact.extra:
-                return f", did you mean 'contact.extra.{wrong}'?"
-    else:
-        return ""
-    close = difflib.get_close_matches(wrong, known, n=1)
-    return f", did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -590,10 +536,10 @@ class Renderer:
         self, exc: Exception, file: str, contact_id: str, variables: Iterable[str] = ()
     ) -> TemplateError:
         if isinstance(exc, TemplateSyntaxError) and exc.name:  # an include compiled lazily
-            return TemplateError(exc.name, exc.lineno, _describe(exc), contact_id)
+            return TemplateError(exc.name, exc.lineno, describe(exc), contact_id)
         frames = _template_frames(exc.__traceback__)
         name, line = self._blame(frames, exc) if frames else (file, None)
-        return TemplateError(name, line, _describe(exc, variables), contact_id)
+        return TemplateError(name, line, describe(exc, variables), contact_id)
 
     def _blame(self, frames: list[tuple[str, int]], exc: Exception) -> tuple[str, int]:
         """The frame to report: the innermost, unless an undefined name was only passed through it.
@@ -603,7 +549,7 @@ class Renderer:
         the line that names ``alsoo``, so the innermost frame whose line
         mentions the name is reported, else the innermost one.
         """
-        match = _UNDEFINED_NAME.fullmatch(str(exc)) if isinstance(exc, UndefinedError) else None
+        match = UNDEFINED_NAME.fullmatch(str(exc)) if isinstance(exc, UndefinedError) else None
         if match is not None:
             word = re.compile(rf"\b{re.escape(match.group(1))}\b")
             for name, line in reversed(frames):

@@ -1,0 +1,74 @@
+"""A template's failure in the words a marketer can act on: what went wrong and the name meant.
+
+Jinja's messages name Python objects (``'greeter.template_env.ContactView
+object' has no attribute 'x'``); :func:`describe` says ``'contact' has no
+attribute 'x'`` and adds the name most likely meant. Kept apart from
+:mod:`greeter.render`, which finds *where* a failure happened (file, line).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError, TemplateRuntimeError
+
+from greeter.template_env import VIEW_FIELDS, ContactView, SenderView
+
+__all__ = ["UNDEFINED_NAME", "describe"]
+
+_VIEW_OBJECT: Final = re.compile(r"'greeter\.template_env\.(ContactView|SenderView) object'")
+_VIEW_NAMES: Final = {"ContactView": "contact", "SenderView": "sender"}
+
+_NO_BLOCK: Final = re.compile(r"'jinja2\.runtime\.TemplateReference object' has no attribute '([^']+)'")
+#: Jinja's words for a name no variable has; group 1 is the name.
+UNDEFINED_NAME: Final = re.compile(r"'([^']+)' is undefined")
+_NO_ATTRIBUTE: Final = re.compile(r"'(contact|sender)' has no attribute '([^']+)'")
+
+
+def describe(exc: BaseException, variables: Iterable[str] = ()) -> str:
+    """What went wrong in a render, without the place (the caller knows the file and line)."""
+    if isinstance(exc, SecurityError):
+        return f"refused by the sandbox: {exc}"
+    if isinstance(exc, UndefinedError):
+        # "'greeter.template_env.ContactView object' has no attribute 'x'" → "'contact' has no …"
+        message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES[m.group(1)]}'", str(exc))
+        if (m := _NO_BLOCK.fullmatch(message)) is not None:  # a block reached in a way check cannot see
+            return f"block {m.group(1)!r} is missing (self.{m.group(1)} names a block no template defines)"
+        return "undefined: " + message + _did_you_mean(message, variables)
+    if isinstance(exc, TemplateSyntaxError):
+        return f"syntax error: {exc.message}"
+    if isinstance(exc, TemplateNotFound):
+        return f"template not found: {exc.name}"
+    if isinstance(exc, OverflowError):
+        return f"refused by the sandbox: {exc}"
+    if isinstance(exc, TemplateRuntimeError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _did_you_mean(message: str, variables: Iterable[str]) -> str:
+    """A marketer's typo (``contakt``, ``contact.firstname``) answered with the name meant.
+
+    ``contact.birthday`` names a date column as if it were a field: the answer
+    is where it lives (``contact.dates.birthday``), found in the contact's own
+    ``dates`` and ``extra`` when ``variables`` is the render's context.
+    """
+    if (m := UNDEFINED_NAME.fullmatch(message)) is not None:
+        wrong, known = m.group(1), sorted(variables)
+    elif (m := _NO_ATTRIBUTE.fullmatch(message)) is not None:
+        view = ContactView if m.group(1) == "contact" else SenderView
+        wrong, known = m.group(2), sorted(VIEW_FIELDS[view])
+        contact = variables.get("contact") if isinstance(variables, Mapping) else None
+        if view is ContactView and isinstance(contact, ContactView):
+            if wrong in contact.dates:
+                return f", did you mean 'contact.dates.{wrong}'?"
+            if wrong in contact.extra:
+                return f", did you mean 'contact.extra.{wrong}'?"
+    else:
+        return ""
+    close = difflib.get_close_matches(wrong, known, n=1)
+    return f", did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
