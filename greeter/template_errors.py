@@ -55,10 +55,17 @@ def _did_you_mean(message: str, variables: Iterable[str]) -> str:
 
     ``contact.birthday`` names a date column as if it were a field: the answer
     is where it lives (``contact.dates.birthday``), found in the contact's own
-    ``dates`` and ``extra`` when ``variables`` is the render's context.
+    ``dates`` and ``extra`` when ``variables`` is the render's context. Who
+    writes ``contact.name`` (or ``name``) wants the first or the full name,
+    not the nearest spelling, ``last_name``; ``first_name`` alone is
+    ``contact.first_name``.
     """
     if (m := UNDEFINED_NAME.fullmatch(message)) is not None:
         wrong, known = m.group(1), sorted(variables)
+        if wrong == "name":
+            return _the_name("contact.")
+        if wrong in VIEW_FIELDS[ContactView] and wrong not in known:
+            return f", did you mean 'contact.{wrong}'?"
     elif (m := _NO_ATTRIBUTE.fullmatch(message)) is not None:
         view = ContactView if m.group(1) == "contact" else SenderView
         wrong, known = m.group(2), sorted(VIEW_FIELDS[view])
@@ -68,7 +75,17 @@ def _did_you_mean(message: str, variables: Iterable[str]) -> str:
                 return f", did you mean 'contact.dates.{wrong}'?"
             if wrong in contact.extra:
                 return f", did you mean 'contact.extra.{wrong}'?"
+        if view is ContactView and wrong == "name":
+            return _the_name("")
     else:
         return ""
     close = difflib.get_close_matches(wrong, known, n=1)
     return f", did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+
+
+def _the_name(prefix: str) -> str:
+    """What ``contact.name`` is answered with: its nearest spelling, ``last_name``, is the one not meant."""
+    return (
+        f", did you mean '{prefix}first_name', '{prefix}full_name' or the filter contact|name "
+        "(name and patronymic; contact|name('dative') declines them)?"
+    )

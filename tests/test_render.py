@@ -794,6 +794,18 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
             "{{ contact.patronymik|upper }}",
             "'contact' has no attribute 'patronymik', did you mean 'patronymic'?",
         ),
+        # contact.name meant the first or the full name; its nearest spelling, last_name, was suggested
+        (
+            "{{ contact.name }}",
+            "'contact' has no attribute 'name', did you mean 'first_name', 'full_name' or the filter "
+            "contact|name (name and patronymic; contact|name('dative') declines them)?",
+        ),
+        (
+            "{{ name }}",
+            "'name' is undefined, did you mean 'contact.first_name', 'contact.full_name' or the filter "
+            "contact|name (name and patronymic; contact|name('dative') declines them)?",
+        ),
+        ("{{ first_name }}", "'first_name' is undefined, did you mean 'contact.first_name'?"),
         ("{{ sendr.name }}", "'sendr' is undefined, did you mean 'sender'?"),
         ("{{ sender.signatur }}", "'sender' has no attribute 'signatur', did you mean 'signature'?"),
         ("{{ occasion_day }}", "'occasion_day' is undefined, did you mean 'occasion_date'?"),
