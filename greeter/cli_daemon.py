@@ -151,7 +151,7 @@ def approve(
     """Approve drafts for sending when the config says `review: required`.
 
     Renders the drafts of the range exactly as `greeter preview` shows them
-    and records a fingerprint of each one's subject and text. The daemon then
+    and records a fingerprint of each one's subject, text and HTML. The daemon then
     sends only approved drafts; if the template or the contact's data changes
     afterwards, the draft shows as `changed_since_approval` in preview and
     waits for a new approval.

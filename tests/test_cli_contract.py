@@ -408,3 +408,35 @@ def test_the_progress_bar_starts_no_thread_before_the_first_letter_leaves(
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.01)
     assert threading.active_count() == before
+
+
+def test_the_readme_synopsis_of_each_command_has_exactly_its_options() -> None:
+    """README said ``check [--strict] [--json]`` while check --help also has --now (and so for others)."""
+    import click
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| command | what it does |", 1)[1].split("\n\n", 1)[0]
+    written: dict[str, set[str]] = {}
+    for synopsis in re.findall(r"`(greeter [^`]+)`", table):
+        command = synopsis.split()[1]
+        written.setdefault(command, set()).update(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", synopsis))
+    assert set(written) == set(main.commands)
+    for name, command in main.commands.items():
+        options = [p for p in command.params if isinstance(p, click.Option) and p.name != "config"]
+        spellings = {o for p in options for o in p.opts + p.secondary_opts}
+        assert written[name] <= spellings, (name, written[name] - spellings)  # no option it lacks
+        missing = [p.opts[0] for p in options if not written[name] & set(p.opts + p.secondary_opts)]
+        assert not missing, (name, missing)  # and every one it has
+        flags = [p for p in options if p.secondary_opts]  # --skipped/--no-skipped: both ways
+        assert all(set(p.opts + p.secondary_opts) <= written[name] for p in flags), name
+
+
+def test_approve_help_says_what_the_approval_fingerprints() -> None:
+    """--help said "subject and text", README "subject, text and HTML": the hash covers all three."""
+    from greeter.plan_types import Rendered
+    from greeter.review import content_hash
+
+    letter = Rendered(subject="S", text="T", html="<p>H</p>", template_file="birthday.j2")
+    assert content_hash(letter) != content_hash(Rendered("S", "T", "<p>H!</p>", "birthday.j2"))
+    code, out, _ = invoke("approve", "--help")
+    assert code == 0 and "subject, text and HTML" in " ".join(out.split())
