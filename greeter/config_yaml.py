@@ -92,6 +92,32 @@ def parse_yaml(text: str, filename: str) -> Any:
         raise ConfigError([Problem(filename, "", f"YAML syntax: {exc}")]) from None
     except RecursionError:  # thousands of nested brackets
         raise ConfigError([Problem(filename, "", "YAML syntax: nested too deeply")]) from None
+    except Exception as exc:  # ruamel's round-trip reader failing on its own ("overlap in comment")
+        raise ConfigError([_unreadable(exc, text, filename)]) from None
+
+
+def _unreadable(exc: Exception, text: str, filename: str) -> Problem:
+    """Where a file the round-trip reader gave up on is wrong, as the plain reader sees it.
+
+    ruamel's round-trip reader keeps comments, and a few malformed files make
+    it fail with its own ``NotImplementedError`` ("overlap in comment") rather
+    than a located syntax error. The plain reader (no comments) usually finds
+    the real mistake with its place; else the place the round-trip one named.
+    """
+    try:
+        YAML(typ="safe", pure=True).load(text)
+    except MarkedYAMLError as marked:
+        return _syntax_problem(marked, text, filename)
+    except Exception:  # any other failure: the round-trip reader's place, below
+        pass
+    at = re.search(r"line: (\d+), col: (\d+)", str(exc))  # its tokens count from 0
+    line, col = (int(at[1]) + 1, int(at[2]) + 1) if at else (None, None)
+    message = "the file cannot be read around here"
+    if "comment" in str(exc):  # a value that goes on below a comment: ruamel cannot keep the comment
+        message = (
+            "this comment cannot stay where it is (the value goes on below it): put it on a line of its own"
+        )
+    return Problem(filename, "", f"YAML syntax: {message}", line, col)
 
 
 def _syntax_problem(exc: MarkedYAMLError, text: str, filename: str) -> Problem:

@@ -511,3 +511,25 @@ def test_contact_ids_may_be_written_as_numbers() -> None:
     assert errors_of(text.replace("000123", "true")) == [
         "greeter.yaml:13:32: occasions.0.audience.contacts.2: Input should be a valid string (got True)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        # valid YAML that ruamel's round-trip reader fails on with NotImplementedError("overlap in comment")
+        (
+            "catch_up_days:   # late by at most\n 3\n\nleap_day: feb28\n",
+            "greeter.yaml:17:18: YAML syntax: this comment cannot stay where it is (the value goes on below it): "
+            "put it on a line of its own",
+        ),
+        # …and a file with a real mistake besides (found by the fuzz test): the plain reader names it
+        (
+            "catch_up_days:   # late by at most\n 3\n\ncatch_up_days: 2\n",
+            "greeter.yaml:20:1: YAML syntax: `catch_up_days` appears twice in the same section",
+        ),
+    ],
+)
+def test_a_file_the_round_trip_reader_gives_up_on_is_still_a_located_problem(
+    tail: str, expected: str
+) -> None:
+    assert errors_of(MINIMAL + tail) == [expected]
