@@ -353,12 +353,12 @@ class Daemon:
         self.stats.last_run_at = now
         next_send: datetime | None = None
         try:
-            cycle = await asyncio.to_thread(plan_cycle, inputs, journal, now=now)
+            cycle = await asyncio.to_thread(plan_cycle, inputs, journal, now=now, clock=self.clock.now)
             self._cycle = cycle
             next_send = cycle.next_send
             if self._stop.is_set():  # SIGTERM arrived while planning
                 cycle.deliverer.stop()
-            await deliver_cycle(cycle, clock=self.clock.now)
+            await deliver_cycle(cycle)
             next_send = cycle.next_send  # now with the retries this run left
             probed = await self._probe_if_degraded(cycle.wire)
         except asyncio.CancelledError:

@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from greeter.clock import Clock
 from greeter.config import Retry, Settings
 from greeter.contacts import Contact
 from greeter.errors import GreeterError
@@ -229,6 +230,7 @@ class Deliverer:
         render: Callable[[PlanItem], Rendered],
         *,
         now: datetime,
+        clock: Callable[[], datetime] | None = None,
         unsubscribe_secret: bytes | None = None,
         sign: Callable[[bytes], bytes] | None = None,
         approvals: dict[JournalKey, str] | None = None,
@@ -237,7 +239,14 @@ class Deliverer:
         self.sign = sign
         self.journal = journal
         self.render = render
+        #: The moment the run was planned at: what was due, what is skipped, what has expired.
         self.now = now
+        #: The moment something happens: a letter's Date header, its claim, the server's
+        #: answer, the next retry. A batch under a rate limit lasts minutes to hours, and
+        #: the journal must say when each letter really left. By default ``now`` advancing
+        #: in real time (``send --once --now …`` keeps its rehearsed moment); the daemon
+        #: passes its own clock (a rehearsal runs faster).
+        self.clock = clock or Clock(origin=now).now
         self.secret = unsubscribe_secret
         self.summary = Summary()
         self.domain = settings.sender.email.rsplit("@", 1)[-1]
@@ -288,7 +297,7 @@ class Deliverer:
                 to_name=hit.contact.display_name,
                 sender=self.settings.sender,
                 message_id=message_id,
-                date=self.now,
+                date=self.clock(),
                 unsubscribe_mailto=unsub.mailto,
                 unsubscribe_url=unsubscribe_url(unsub.url, self.secret, email) if unsub.url else None,
             )
@@ -343,7 +352,7 @@ class Deliverer:
             if other.key in journaled:
                 continue
             self.journal.mark_skipped(
-                other.key, f"merged into {ready.occasion}", self.now, email=ready.outgoing.rcpt
+                other.key, f"merged into {ready.occasion}", self.clock(), email=ready.outgoing.rcpt
             )
 
     def claim_for_contact(self, ready: Ready) -> bool:
@@ -364,7 +373,7 @@ class Deliverer:
             if cap_refusal(ready.request.planned_at.date(), taken, self.settings.frequency_cap):
                 self.summary.skipped["frequency_cap"] += 1  # another sender greeted this contact meanwhile
                 return False
-            if not self.journal.claim_many([ready.request], now=self.now)[0]:
+            if not self.journal.claim_many([ready.request], now=self.clock())[0]:
                 self.summary.skipped["already_sent"] += 1
                 return False
             self.claimed(ready, known)
@@ -388,22 +397,23 @@ class Deliverer:
         letter falls under, for :meth:`count` on the event loop.
         """
         key, reply = result.key, result.reply
+        at = self.clock()
         if result.outcome is Outcome.OK:
-            self.journal.mark_sent(key, reply, self.now)
+            self.journal.mark_sent(key, reply, at)
             return "sent"
         if result.outcome is Outcome.UNCERTAIN:
-            self.journal.mark_uncertain(key, reply, self.now)
+            self.journal.mark_uncertain(key, reply, at)
             return "uncertain"
         if result.outcome is Outcome.TEMPORARY:
-            nxt = self.now + backoff(attempts, self.settings.delivery.retry)
+            nxt = at + backoff(attempts, self.settings.delivery.retry)
             if nxt > deadline(occasion_date, tz, self.settings.catch_up_days):
-                self.journal.mark_failed(key, f"{reply} (gave up: past the catch-up deadline)", self.now)
+                self.journal.mark_failed(key, f"{reply} (gave up: past the catch-up deadline)", at)
                 return "failed"
-            self.journal.mark_retry(key, reply, nxt, self.now)
+            self.journal.mark_retry(key, reply, nxt, at)
             return "retry"
-        self.journal.mark_failed(key, reply, self.now)
+        self.journal.mark_failed(key, reply, at)
         if result.unknown_user:
-            self.journal.suppress([email], f"bounced: {reply}", self.now)
+            self.journal.suppress([email], f"bounced: {reply}", at)
         return "failed"
 
     def journal_round(
@@ -422,7 +432,7 @@ class Deliverer:
         """
         with self.journal.batch():
             claims = [t.request if isinstance(t, Unsent) else t for t in trips if not isinstance(t, tuple)]
-            won = iter(self.journal.claim_many(claims, now=self.now) if claims else ())
+            won = iter(self.journal.claim_many(claims, now=self.clock()) if claims else ())
             done: list[bool | str | JournalStateError] = []
             for trip in trips:
                 if isinstance(trip, ClaimRequest):

@@ -12,7 +12,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -177,6 +176,7 @@ def plan_cycle(
     journal: JournalStore,
     *,
     now: datetime,
+    clock: Callable[[], datetime] | None = None,
     dry_run: bool = False,
     announce: Callable[[PlanItem, str | None], None] | None = None,
 ) -> Cycle:
@@ -210,6 +210,7 @@ def plan_cycle(
         journal,
         renderer.render,
         now=now,
+        clock=clock,
         unsubscribe_secret=secret.encode() if secret else None,
         sign=load_signer(settings.delivery.dkim),
         approvals=inputs.approvals,
@@ -255,19 +256,14 @@ def _earliest(*moments: datetime | None) -> datetime | None:
     return min(known) if known else None
 
 
-def window_watch(cycle: Cycle, clock: Callable[[], datetime] | None = None) -> Callable[[str], bool]:
+def window_watch(cycle: Cycle) -> Callable[[str], bool]:
     """Whether a recipient's send window is open at this moment (see :func:`send_batch`).
 
-    ``clock`` is the daemon's (a rehearsal runs it faster); by default the
-    cycle's ``now`` advancing in real time, so ``send --once --now …`` keeps
-    its rehearsed moment.
+    "This moment" is the deliverer's clock: the daemon's (a rehearsal runs it
+    faster), else the cycle's ``now`` advancing in real time, so ``send --once
+    --now …`` keeps its rehearsed moment.
     """
-    if clock is None:
-        began, started = cycle.deliverer.now, time.monotonic()
-
-        def clock() -> datetime:
-            return began + timedelta(seconds=time.monotonic() - started)
-
+    clock = cycle.deliverer.clock
     settings = cycle.deliverer.settings
     default = ZoneInfo(settings.defaults.timezone)
     calendar_of = cycle.calendar_of
@@ -285,7 +281,6 @@ async def deliver_cycle(
     *,
     transport: Transport | None = None,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
-    clock: Callable[[], datetime] | None = None,
 ) -> None:
     """Send a planned cycle's letters; a transport made here is closed here.
 
@@ -317,7 +312,7 @@ async def deliver_cycle(
             limiter=None if limiter.unlimited else limiter,
             progress=tick,
             fresh=fresh,
-            window_open=window_watch(cycle, clock),
+            window_open=window_watch(cycle),
         )
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
         # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.
@@ -396,7 +391,7 @@ async def deliver_until_stopped(
         if not work.done() and not (await asyncio.wait({work}, timeout=timeout))[0]:
             work.cancel()  # the letters still at the server are cut off
             await asyncio.wait({work})
-            cut = deliverer.journal.recover_stale_claims(deliverer.now)
+            cut = deliverer.journal.recover_stale_claims(deliverer.clock())
             if cut:
                 deliverer.summary.counts["uncertain"] += cut
                 deliverer.summary.errors.append(

@@ -480,7 +480,9 @@ def _run(
 ) -> datetime | None:
     """One plan-and-deliver run at ``now``; returns the next planned send (when the daemon would wake)."""
     t0 = timer.perf_counter()
-    cycle = plan_cycle(inputs, journal, now=now)  # type: ignore[arg-type]  # a JournalStore by delegation
+    # A run takes no simulated time (runs are placed at the last second of a window): the
+    # outcome must not depend on how fast this machine plans and delivers.
+    cycle = plan_cycle(inputs, journal, now=now, clock=lambda: now)  # type: ignore[arg-type]  # a JournalStore by delegation
     t1 = timer.perf_counter()
     transport = RecordingTransport()
     loop.run_until_complete(deliver_cycle(cycle, transport=transport))

@@ -14,7 +14,9 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from email.header import decode_header, make_header
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +269,25 @@ def test_a_batch_that_runs_into_lunch_leaves_the_rest_for_the_afternoon(make_pro
         after = greeter(config, "send", "--once", "--json", "--now", "2027-04-14T14:00:00+03:00")
         assert json.loads(after.stdout)["sent"] == held
         assert len({m.parsed()["Message-ID"] for m in sink.messages}) == len(sink.messages) == 5
+
+
+def test_each_letter_is_dated_and_journaled_when_it_leaves_not_when_the_batch_began(
+    make_project: MakeProject,
+) -> None:
+    """Every letter of a batch carried the batch's start as its Date header and its ``sent_at``:
+    under a rate limit of one a minute, the 120th letter claimed to have left two hours early."""
+    with SmtpSink() as sink:
+        settings = smtp(sink.port)
+        settings["delivery"]["rate_limit"] = {"per_second": 1}
+        config = make_project(people(3), **settings)
+        result = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert json.loads(result.stdout)["sent"] == 3, result.stderr
+        dates = sorted(parsedate_to_datetime(m.parsed()["Date"]) for m in sink.messages)
+    began = datetime.fromisoformat(NOW)
+    assert dates[0] >= began and dates[-1] - dates[0] >= timedelta(seconds=1.5), dates
+    sent = sorted(datetime.fromisoformat(r["sent_at"]) for r in history(config))
+    assert sent[0] >= began and sent[-1] - sent[0] >= timedelta(seconds=1.5), sent
+    assert all(s < began + timedelta(minutes=1) for s in sent)  # ``--now`` still rules the run
 
 
 def test_json_summary(make_project: MakeProject) -> None:
