@@ -461,7 +461,7 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     exit code is 143 (SIGTERM) or 130 (SIGINT).
     """
     from greeter.runtime import load_inputs
-    from greeter.send import missing_secrets, print_due, send_once
+    from greeter.send import due_json, missing_secrets, print_due, send_once
     from greeter.signals import Signals
 
     signals: Signals | None = None
@@ -474,6 +474,9 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     missing = missing_secrets(settings, smtp=not dry_run)  # before the journal is touched
     if missing:
         raise ConfigError(missing)
+    # A dry run's letters: printed one a line, or gathered for the JSON (nothing else on stdout).
+    letters: list[dict[str, object]] = []
+    announce = (lambda item, held: letters.append(due_json(item, held))) if as_json else print_due
     try:
         journal = _dry_run_journal(inputs, moment) if dry_run else _open_journal(settings.storage.url, moment)
         try:
@@ -486,7 +489,7 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
                 now=moment,
                 dry_run=dry_run,
                 progress=progress,
-                announce=print_due if dry_run else None,
+                announce=announce if dry_run else None,
                 signals=signals,
             )
         finally:
@@ -520,6 +523,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
             "stopped_by": result.stopped_by.name if result.stopped_by is not None else None,
             "left_unsent": result.summary.left_unsent,
         }
+        if dry_run:
+            payload["letters"] = letters
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif dry_run:
         held = result.summary.not_built

@@ -436,6 +436,20 @@ def _due_retries(
     return ready, wake
 
 
+def due_json(item: PlanItem, held: str | None) -> dict[str, object]:
+    """``send --dry-run --json``: one due letter, and why it would be held (None: it would go)."""
+    hit = item.hit
+    assert item.send_at is not None
+    return {
+        "send_at": item.send_at.isoformat(),
+        "contact_id": hit.contact.id,
+        "email": hit.contact.email,
+        "occasions": [hit.occasion, *item.merged_with],
+        "held": None if held is None else held.partition(":")[0],
+        "detail": None if held is None else held.partition(":")[2].strip() or None,
+    }
+
+
 def print_due(item: PlanItem, held: str | None) -> None:
     """One line of ``send --dry-run``: a due letter, and why it would be held if it would."""
     hit = item.hit

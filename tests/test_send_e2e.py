@@ -229,6 +229,24 @@ def test_a_dry_run_holds_what_the_review_gate_holds_and_creates_no_journal(make_
         assert (summary["sent"], summary["skipped"]) == (2, {"changed_since_approval": 1})
 
 
+def test_a_dry_run_in_json_is_one_json_document_listing_each_letter(make_project: MakeProject) -> None:
+    """``send --once --dry-run --json`` printed the ``due``/``held`` lines before the JSON on stdout,
+    so a script reading it failed on its first character."""
+    with SmtpSink() as sink:
+        config = make_project(people(2), review="required", **smtp(sink.port))
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
+        assert dry.returncode == 0, dry.stderr
+        summary = json.loads(dry.stdout)
+        assert sink.messages == []
+    assert summary["dry_run"] is True and summary["due"] == 2
+    letters = sorted(summary["letters"], key=lambda x: x["contact_id"])
+    assert [(x["contact_id"], x["email"], x["occasions"], x["held"]) for x in letters] == [
+        ("1", "client1@example.com", ["birthday"], "awaiting_approval"),
+        ("2", "client2@example.com", ["birthday"], "awaiting_approval"),
+    ]
+    assert all(datetime.fromisoformat(x["send_at"]) <= datetime.fromisoformat(NOW) for x in letters)
+
+
 def test_a_client_renumbered_by_the_crm_is_not_sent_the_same_letter_again(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(
