@@ -84,7 +84,7 @@ people = [
 ]
 translit = {}
 #: The country column as CRMs fill it in: a name, in the CRM's language.
-COUNTRY = {"Europe/London": "Великобритания", "Europe/Berlin": "Германия", "Europe/Belgrade": "Сербия"}
+COUNTRY = {"Europe/London": "Англия", "Europe/Berlin": "Германия", "Europe/Belgrade": "Сербия"}
 
 
 def email(i, last):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from greeter.config import Settings
 from greeter.contacts import Contact
+from greeter.countries import regional_days_off, regions_of
 from greeter.errors import Problem
 from greeter.i18n import normalize_locale
 from greeter.policy import AudienceRule
@@ -35,6 +36,8 @@ class Reach:
     ids: set[str] = field(default_factory=set)
     #: (template name, a language) → the locales of the contacts who get the default file instead.
     fallbacks: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    #: Whose public holidays are the contacts' days off (their country's, else the default's).
+    countries: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -51,6 +54,7 @@ class Reach:
     def see(self, contact: Contact) -> None:
         """Take in one loaded contact."""
         self.tags.update(contact.tags)
+        self.countries[contact.country or self.settings.defaults.country] += 1
         if contact.tier:
             self.tiers.add(contact.tier)
         self.ids.add(contact.id)
@@ -74,9 +78,13 @@ class Reach:
         if any((f is None or f in contact.dates) and rule.admits(contact, None) for f, rule in uses):
             self.fallbacks.setdefault((template, language), Counter())[locale] += 1
 
-    def problems(self, config_file: Path, source: str, loaded: int) -> list[Problem]:
+    def problems(self, config_file: Path, source: str, loaded: int, year: int) -> list[Problem]:
         """The warnings, each at the config line it is about."""
-        return _audience_problems(self, config_file, source, loaded) + _locale_problems(self, config_file)
+        return (
+            _audience_problems(self, config_file, source, loaded)
+            + _locale_problems(self, config_file)
+            + _region_problems(self, config_file, year)
+        )
 
 
 def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
@@ -107,6 +115,37 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
         problems.append(
             Problem(str(config_file), f"occasions.{use}.template", message, line, col, severity="warning")
         )
+    return problems
+
+
+def _region_problems(reach: Reach, config_file: Path, year: int) -> list[Problem]:
+    """Warn about contacts whose country, given without its region, lacks most regions' days off.
+
+    A London client under plain "GB" would be greeted on Easter Monday.
+    Located at the country column's setting if the config has one, else at
+    ``defaults.country``.
+    """
+    from greeter.config_loader import locate
+
+    settings = reach.settings
+    where = (
+        ("contacts", "columns", "country") if settings.contacts.columns.country else ("defaults", "country")
+    )
+    line, col = locate(config_file, where)
+    problems: list[Problem] = []
+    for country, count in reach.countries.most_common():
+        gaps = regional_days_off(country, year)
+        if not gaps:
+            continue
+        days = ", ".join(f"{g.name} ({g.day:%d.%m.%Y}, {g.regions} of {g.of} regions)" for g in gaps)
+        regions = regions_of(country)
+        example = ", ".join(regions[:6]) + (", …" if len(regions) > 6 else "")
+        message = (
+            f"{count} contact(s) have country {country} without a region: their days off are the "
+            f"country-wide ones, which lack {days}; write the region as in ISO 3166-2 ({example}) in "
+            "the contacts' country column or in defaults.country"
+        )
+        problems.append(Problem(str(config_file), ".".join(where), message, line, col, severity="warning"))
     return problems
 
 

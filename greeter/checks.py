@@ -223,7 +223,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     failures.update((key, found) for key, (_, found) in only_in_forms.items())
     forms = {key: form for key, (form, _) in only_in_forms.items()}
     report.problems.extend(_render_problems(failures, forms))
-    report.problems.extend(reach.problems(config_file, load.source, load.loaded))
+    report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected

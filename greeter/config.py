@@ -218,7 +218,7 @@ class Weekday(StrEnum):
 # reported in these words (greeter.config_loader), never as the regular expression.
 EMAIL: Final = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 LOCALE: Final = r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$"
-COUNTRY: Final = r"^[A-Z]{2}$"
+COUNTRY: Final = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
 MACHINE_NAME: Final = r"^[a-z][a-z0-9_]*$"
 TEMPLATE_NAME: Final = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 DOMAIN: Final = r"^[A-Za-z0-9.-]+$"
@@ -228,7 +228,8 @@ STORAGE_URL: Final = r"^(sqlite|postgresql)://"
 PATTERN_WORDS: Final = {
     EMAIL: "is not an e-mail address (name@example.com)",
     LOCALE: "should be a language code such as 'ru', 'en' or 'sr_Latn'",
-    COUNTRY: "should be a two-letter country code in capitals, such as 'RU'",
+    COUNTRY: "should be a two-letter country code in capitals, such as 'RU', or with its region as in "
+    "ISO 3166-2, such as 'GB-ENG' or 'US-NY'",
     MACHINE_NAME: "should be lower-case Latin letters, digits and '_', from a letter on (e.g. 'new_year')",
     TEMPLATE_NAME: "should be a template name without its suffix: Latin letters, digits, '_' and '-'",
     DOMAIN: "should be a domain name such as 'romashka.example'",

@@ -22,6 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from greeter.config import PATTERN_WORDS, Settings
 from greeter.config_yaml import NotADate, parse_yaml
+from greeter.countries import calendar_refusal
 from greeter.errors import ConfigError, Problem
 from greeter.holiday_tables import has_calendar, warm
 from greeter.occasions import holiday_key, known_holidays
@@ -110,7 +111,7 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
     supported = {code for code in countries if has_calendar(code)}
     for code, loc in countries.items():
         if code not in supported:
-            add(loc, f"no public-holiday calendar for country {code!r} (use an ISO code like 'RU')")
+            add(loc, calendar_refusal(code))
     for i, occ in enumerate(settings.occasions):
         country = occ.country or settings.defaults.country
         if occ.holiday is None or country not in supported:

@@ -7,17 +7,37 @@ CRMs export the country as an ISO code ("KZ") or, more often, as a name in the
 CRM's language ("Казахстан", "United Kingdom"); both are understood, through
 Babel's territory names (Russian and English), so no list is kept here.
 
+Some countries' days off differ by region: Easter Monday is a bank holiday
+in England, Wales and Northern Ireland but not in Scotland, so the UK-wide
+calendar has neither it nor the August bank holiday. A region is written as
+in ISO 3166-2 ("GB-ENG", "US-NY", "DE-BY"), and the UK's nations also by
+name ("England", "Англия"). :func:`regional_days_off` finds the days a
+country-only code misses, for ``greeter check`` to say so.
+
 Pure lookups, cached: a million rows name a few dozen countries.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
 from functools import cache, lru_cache
 
-from greeter.holiday_tables import has_calendar
+from greeter.holiday_tables import days_of, has_calendar
 
 #: Codes people write that are not the ISO code of the country they mean.
 _ALIASES = {"UK": "GB", "EL": "GR"}
+#: A region as in ISO 3166-2: the country's code, a hyphen, the region's (1–3 letters or digits).
+_REGION_CODE = re.compile(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}")
+#: The UK's nations by name (casefolded, "ё" as "е").
+_UK_NATIONS = {
+    "GB-ENG": ("england", "англия"),
+    "GB-SCT": ("scotland", "шотландия"),
+    "GB-WLS": ("wales", "уэльс"),
+    "GB-NIR": ("northern ireland", "северная ирландия"),
+}
 #: Languages whose country names are recognised.
 _NAME_LANGUAGES = ("ru", "en")
 
@@ -34,14 +54,82 @@ def parse_country(raw: str) -> tuple[str | None, str]:
         return None, ""
     if len(text) == 2 and text.isascii() and text.isalpha():
         code = _ALIASES.get(text.upper(), text.upper())
+    elif _REGION_CODE.fullmatch(text):
+        country, _, region = text.upper().partition("-")
+        code = f"{_ALIASES.get(country, country)}-{region}"
     else:
         found = _by_name().get(text.casefold().replace("ё", "е"))
         if found is None:
             return None, f"{raw.strip()!r} is not a country code (like 'KZ') or a country name"
         code = found
     if not has_calendar(code):
-        return None, f"no public-holiday calendar for country {code!r}"
+        return None, calendar_refusal(code)
     return code, ""
+
+
+def calendar_refusal(code: str) -> str:
+    """Why a code has no calendar: an unknown country, or a region its country does not have."""
+    country, _, region = code.partition("-")
+    if region and has_calendar(country):
+        known = regions_of(country)
+        listed = ", ".join(known[:8]) + (f" and {len(known) - 8} more" if len(known) > 8 else "")
+        if not known:
+            return f"{country} has one public-holiday calendar for the whole country: write {country!r}"
+        return f"{country} has no region {region!r} in its public-holiday calendar (its regions: {listed})"
+    hint = "use an ISO code like 'RU', or 'GB-ENG' with a region"
+    return f"no public-holiday calendar for country {code!r} ({hint})"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionalGap:
+    """A day off that most (two thirds) of a country's regions have and its country-wide calendar lacks."""
+
+    day: date
+    name: str
+    regions: int
+    of: int
+
+
+@lru_cache(maxsize=64)
+def regional_days_off(country: str, year: int) -> tuple[RegionalGap, ...]:
+    """The days off in ``year`` that at least two thirds of ``country``'s regions have and it lacks.
+
+    Empty for a code with its region, or a country without regions. A code
+    without a region is read as "somewhere in the country", so what matters
+    is a day most of its clients are off: the UK-wide calendar lacks Easter
+    Monday, off in 3 of its 4 nations. Two thirds, not a bare majority: a day
+    off in about half of the regions (Germany's Reformation Day, 9 of its 17)
+    is as likely a working day for the client, and a warning for every German
+    contact would teach marketers to ignore the check.
+    """
+    if "-" in country or not has_calendar(country):
+        return ()
+    nationwide = days_of(country, year)
+    regions = _regions(country)
+    counts: Counter[date] = Counter()
+    names: dict[date, str] = {}
+    for region in regions:
+        for day, on_day in days_of(f"{country}-{region}", year).items():
+            if day not in nationwide:
+                counts[day] += 1
+                names.setdefault(day, on_day[0].names[0])
+    return tuple(
+        RegionalGap(day, names[day], n, len(regions))
+        for day, n in sorted(counts.items())
+        if 3 * n >= 2 * len(regions)
+    )
+
+
+def regions_of(country: str) -> tuple[str, ...]:
+    """A country's region codes as ISO 3166-2 writes them ("GB-ENG", …); empty if it has none."""
+    return tuple(f"{country}-{r}" for r in _regions(country))
+
+
+@cache
+def _regions(country: str) -> tuple[str, ...]:
+    import holidays
+
+    return tuple(holidays.country_holidays(country, years=[]).subdivisions)
 
 
 @cache
@@ -55,5 +143,8 @@ def _by_name() -> dict[str, str]:
             if len(code) == 2 and code.isalpha():  # not "001" (World) or "150" (Europe)
                 names.setdefault(name.casefold().replace("ё", "е"), code)
     # What CRMs write besides the official short names.
-    names.update({"рф": "RU", "российская федерация": "RU", "usa": "US", "сша": "US", "англия": "GB"})
+    names.update({"рф": "RU", "российская федерация": "RU", "usa": "US", "сша": "US"})
+    # The UK's nations: their days off differ (see the module's docstring).
+    for code, spellings in _UK_NATIONS.items():
+        names.update(dict.fromkeys(spellings, code))
     return names

@@ -72,15 +72,14 @@ def days_of(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
 
 
 def has_calendar(country: str) -> bool:
-    """Whether the library has a calendar for this country code (or alias, e.g. "UK")."""
+    """Whether the library has a calendar for this code: a country ("GB", also an alias such as "UK"),
+    or a country and its region as in ISO 3166-2 ("GB-ENG", "US-NY")."""
     if country in _supported:
         return True
     if country in _unsupported:
         return False
-    import holidays
-
     try:
-        holidays.country_holidays(country, years=[])
+        _entity(country)
     except NotImplementedError:
         _unsupported.add(country)
         return False
@@ -117,11 +116,9 @@ def forget() -> None:
 
 
 def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
-    import holidays  # only here: see the module's docstring
-
-    entity = holidays.country_holidays(country, years=[])
+    entity = _entity(country)
     _supported.add(country)
-    named = [holidays.country_holidays(country, years=year, language=lang) for lang in _languages(entity)]
+    named = [_entity(country, year=year, language=lang) for lang in _languages(entity)]
     labels = [_substitute_label(by_language) for by_language in named]
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
@@ -140,6 +137,22 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
             for names in zip(*lists, strict=True)
         )
     return MappingProxyType(table)
+
+
+def split_code(country: str) -> tuple[str, str | None]:
+    """``"GB-ENG"`` → ``("GB", "ENG")``: a calendar code is a country, or a country and its region."""
+    code, _, region = country.partition("-")
+    return code, region or None
+
+
+def _entity(country: str, *, year: int | None = None, language: str | None = None) -> Any:
+    """The library's calendar of a country or region (ISO 3166-2, "GB-ENG"); NotImplementedError if none."""
+    import holidays  # only here: see the module's docstring
+
+    code, region = split_code(country)
+    return holidays.country_holidays(
+        code, subdiv=region, years=[] if year is None else year, language=language
+    )
 
 
 def _languages(entity: Any) -> list[str | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -12,10 +14,10 @@ import pytest
 from greeter.config import Columns, ContactsSource, Defaults, Settings
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
-from greeter.countries import parse_country
+from greeter.countries import parse_country, regional_days_off
 from greeter.planner import plan, plan_window
 from greeter.sources import load_contacts
-from tests.conftest import TODAY
+from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_planner import CONFIG, local_ok
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -43,6 +45,16 @@ def settings() -> Settings:
         ("Сербия", "RS"),
         ("Венгрия", "HU"),
         ("Эстония", "EE"),
+        # a region, as ISO 3166-2 writes it, and the UK's nations by name
+        ("GB-ENG", "GB-ENG"),
+        ("gb-sct", "GB-SCT"),
+        ("UK-WLS", "GB-WLS"),
+        ("US-NY", "US-NY"),
+        ("DE-BY", "DE-BY"),
+        ("Англия", "GB-ENG"),
+        ("England", "GB-ENG"),
+        ("Шотландия", "GB-SCT"),
+        ("Northern Ireland", "GB-NIR"),
         ("", None),
     ],
 )
@@ -52,7 +64,12 @@ def test_codes_and_names_crms_export_are_understood(raw: str, code: str | None) 
 
 @pytest.mark.parametrize(
     ("raw", "why"),
-    [("Нарния", "is not a country code"), ("XX", "no public-holiday calendar for country 'XX'")],
+    [
+        ("Нарния", "is not a country code"),
+        ("XX", "no public-holiday calendar for country 'XX'"),
+        ("GB-XXX", "GB has no region 'XXX' in its public-holiday calendar (its regions: GB-ENG, GB-NIR,"),
+        ("RU-MOW", "RU has one public-holiday calendar for the whole country: write 'RU'"),
+    ],
 )
 def test_an_unknown_country_is_said_why(raw: str, why: str) -> None:
     code, message = parse_country(raw)
@@ -80,12 +97,19 @@ def person(cid: str, tz: str, country: str | None, **dates: date) -> Contact:
         # Good Friday, 26 March 2027, a bank holiday in the whole United Kingdom
         ("Europe/London", "GB", date(1980, 3, 26), date(2027, 3, 25)),
         ("Europe/London", None, date(1980, 3, 26), date(2027, 3, 26)),
+        # Easter Monday, 29 March 2027: a bank holiday in England, not in Scotland — and not in
+        # the UK-wide calendar (what `greeter check` warns about)
+        ("Europe/London", "GB-ENG", date(1980, 3, 29), date(2027, 3, 25)),  # Good Friday is off too
+        ("Europe/London", "GB-SCT", date(1980, 3, 29), date(2027, 3, 29)),
+        ("Europe/London", "GB", date(1980, 3, 29), date(2027, 3, 29)),
+        # the late summer bank holiday, 30 August 2027 in England (Scotland's was on the 2nd)
+        ("Europe/London", "GB-ENG", date(1980, 8, 30), date(2027, 8, 27)),
     ],
 )
 def test_a_birthday_on_the_recipients_day_off_leaves_on_their_last_working_day(
     settings: Settings, tz: str, country: str | None, birthday: date, leaves: date
 ) -> None:
-    pw = plan_window(settings, now=datetime(2027, 2, 1, 9, tzinfo=MSK), start=date(2027, 2, 1), days=60)
+    pw = plan_window(settings, now=datetime(2027, 2, 1, 9, tzinfo=MSK), start=date(2027, 2, 1), days=240)
     [item] = [i for i in plan([person("c", tz, country, birthday=birthday)], pw) if i.status == "send"]
     assert item.send_at is not None and item.send_at.date() == leaves
     assert str(item.send_at.tzinfo) == tz
@@ -128,3 +152,40 @@ def test_a_country_column_is_read_and_an_unknown_country_is_a_warning(tmp_path: 
     assert (problem.line, problem.field, problem.severity) == (5, "Страна", "warning")
     assert "'Нарния' is not a country code" in problem.message
     assert "defaults.country apply" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("country", "lacks"),
+    [
+        ("GB", ["Easter Monday", "Late Summer Bank Holiday"]),  # off in England, Wales and N. Ireland
+        ("GB-ENG", []),  # the region's own calendar has them
+        ("US", []),  # each state's own days are off in a minority of states
+        ("DE", []),  # Reformation Day: 9 of 17 regions, not two thirds
+        ("RU", []),  # no regions
+    ],
+)
+def test_days_off_most_regions_have_and_the_country_wide_calendar_lacks(
+    country: str, lacks: list[str]
+) -> None:
+    assert [gap.name for gap in regional_days_off(country, 2027)] == lacks
+
+
+def test_check_warns_about_a_country_without_its_region_at_the_country_column(
+    make_project: MakeProject,
+) -> None:
+    rows = [
+        contact_row("1", "a@example.com", country="Великобритания"),
+        contact_row("2", "b@example.com", country="UK"),
+        contact_row("3", "c@example.com", country="Англия"),
+    ]
+    config = make_project(rows)
+    result = subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config), "check", "--now", "2027-03-01T10:00"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    warnings = [line for line in result.stderr.splitlines() if "without a region" in line]
+    assert len(warnings) == 1, result.stderr
+    assert ": contacts.columns.country: warning: 2 contact(s) have country GB without a region" in warnings[0]
+    assert "Easter Monday (29.03.2027, 3 of 4 regions)" in warnings[0]
+    assert "(GB-ENG, GB-NIR, GB-SCT, GB-WLS)" in warnings[0]
+    assert result.returncode == 0, result.stderr  # a warning: check still passes
