@@ -14,7 +14,7 @@ from datetime import date, datetime
 from greeter.journal import open_journal
 from greeter.planner import drafts
 from greeter.render import Renderer
-from greeter.review import content_hash
+from greeter.review import Envelope, content_hash
 from greeter.runtime import Inputs, read_journal_state
 
 
@@ -55,7 +55,8 @@ def approve_range(
             if draft.rendered is None:
                 result.render_errors.append(f"{item.hit.contact.id} {item.hit.occasion}: {draft.error}")
                 continue
-            chosen.append((item.hit.key, content_hash(draft.rendered)))
+            envelope = Envelope.of(item.hit.contact, settings.sender)
+            chosen.append((item.hit.key, content_hash(draft.rendered, envelope)))
         result.approved = journal.approve(chosen, by, now)
         result.rows_rejected = report.rejected
         # Row and column problems are the contacts' (counted above); these are the run's own.

@@ -151,10 +151,13 @@ def approve(
     """Approve drafts for sending when the config says `review: required`.
 
     Renders the drafts of the range exactly as `greeter preview` shows them
-    and records a fingerprint of each one's subject, text and HTML. The daemon then
-    sends only approved drafts; if the template or the contact's data changes
-    afterwards, the draft shows as `changed_since_approval` in preview and
-    waits for a new approval.
+    and records a fingerprint of each one's subject, text and HTML and of
+    whom it is to and from: To (address and name), From and Reply-To. The
+    daemon then sends only approved drafts; if the template, the contact's data (a new e-mail address
+    too) or the sender changes afterwards, the draft shows as
+    `changed_since_approval` in preview and waits for a new approval. Drafts
+    approved with a greeter older than this fingerprint show as
+    `approval_outdated`: approve them again.
 
     \b
     Examples:

@@ -432,11 +432,26 @@ def test_the_readme_synopsis_of_each_command_has_exactly_its_options() -> None:
 
 
 def test_approve_help_says_what_the_approval_fingerprints() -> None:
-    """--help said "subject and text", README "subject, text and HTML": the hash covers all three."""
+    """--help said "subject and text", README "subject, text and HTML": the hash covers all three,
+    and whom the letter is to and from (a new address once kept the approval)."""
+    from dataclasses import replace
+
     from greeter.plan_types import Rendered
-    from greeter.review import content_hash
+    from greeter.review import Envelope, content_hash
 
     letter = Rendered(subject="S", text="T", html="<p>H</p>", template_file="birthday.j2")
-    assert content_hash(letter) != content_hash(Rendered("S", "T", "<p>H!</p>", "birthday.j2"))
+    to = Envelope("ivan@example.com", "Иван Петрович", "greetings@romashka.example", "Ромашка", None)
+    assert content_hash(letter, to) != content_hash(Rendered("S", "T", "<p>H!</p>", "birthday.j2"), to)
+    others = [
+        replace(to, to_email="ivan@example.org"),
+        replace(to, to_name="Иван Павлович"),
+        replace(to, from_email="news@romashka.example"),
+        replace(to, from_name="Лютик"),
+        replace(to, reply_to="sales@romashka.example"),
+    ]
+    assert len({content_hash(letter, e) for e in [to, *others]}) == 6
     code, out, _ = invoke("approve", "--help")
-    assert code == 0 and "subject, text and HTML" in " ".join(out.split())
+    said = " ".join(out.split())
+    assert (
+        code == 0 and "subject, text and HTML" in said and "To (address and name), From and Reply-To" in said
+    )
