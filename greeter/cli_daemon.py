@@ -7,7 +7,7 @@ this module registers the commands on the ``greeter`` group.
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 import click
 
@@ -151,9 +151,10 @@ def approve(
     """Approve drafts for sending when the config says `review: required`.
 
     Renders the drafts of the range exactly as `greeter preview` shows them
-    and records a fingerprint of each one's subject, text and HTML and of
-    whom it is to and from: To (address and name), From and Reply-To. The
-    daemon then sends only approved drafts; if the template, the contact's data (a new e-mail address
+    (the occasions in it and the letters that leave in it) and records a
+    fingerprint of each one's subject, text and HTML and of whom it is to and
+    from: To (address and name), From and Reply-To. The daemon then sends only
+    approved drafts; if the template, the contact's data (a new e-mail address
     too) or the sender changes afterwards, the draft shows as
     `changed_since_approval` in preview and waits for a new approval. Drafts
     approved with a greeter older than this fingerprint show as
@@ -194,5 +195,12 @@ def approve(
     for problem in result.problems:
         click.echo(problem, err=True)
     last = first + timedelta(days=days - 1)
-    click.echo(f"approved {result.approved} draft(s) to send {first:%Y-%m-%d} … {last:%Y-%m-%d}")
+    # The range selects occasions as well as send days, so say when the letters really leave.
+    leave = f"; they leave {_days(*result.leaving)}" if result.leaving else ""
+    click.echo(f"approved {result.approved} draft(s) for {_days(first, last)}{leave}")
     sys.exit(1 if result.render_errors or result.rows_rejected or result.problems else 0)
+
+
+def _days(first: date, last: date) -> str:
+    """A span of days as ``approve`` prints it: one day alone, else first … last."""
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"

@@ -313,6 +313,39 @@ def test_an_occasion_typo_is_a_usage_error_naming_the_occasion_meant(make_projec
     assert code == 0 and "approved 1 draft(s)" in out, err
 
 
+def test_approve_says_the_days_its_letters_leave_not_only_the_range_asked_for(
+    make_project: MakeProject,
+) -> None:
+    """`approve --from 2027-01-01 --days 14` said "approved … to send 2027-01-01 … 2027-01-14" of
+    7 January birthday letters that leave on 30 December, before the New Year holidays."""
+    rows = [contact_row(str(i), f"c{i}@example.com", birthday="07.01.1960") for i in (1, 2, 3)]
+    config = make_project(rows, review="required")
+    code, out, err = invoke(
+        "--config", str(config), "approve", "--occasion", "birthday",
+        "--from", "2027-01-01", "--days", "14", "--now", "2026-12-28T10:00",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.strip() == "approved 3 draft(s) for 2027-01-01 … 2027-01-14; they leave 2026-12-30", out
+    code, out, err = invoke(
+        "--config", str(config), "preview", "--format", "json", "--no-skipped",
+        "--from", "2027-01-01", "--days", "14", "--now", "2026-12-28T10:00",
+    )  # fmt: skip
+    birthdays = [d for d in json.loads(out) if d["occasion"] == "birthday"]
+    assert {(d["send_at"][:10], d["approval"]) for d in birthdays} == {("2026-12-30", "approved")}, err
+    code, out, err = invoke(
+        "--config",
+        str(config),
+        "approve",
+        "--contact",
+        "1",
+        "--from",
+        "2027-03-01",
+        "--now",
+        "2026-12-28T10:00",
+    )
+    assert (code, out.strip()) == (0, "approved 0 draft(s) for 2027-03-01 … 2027-03-07"), err
+
+
 def test_an_occasion_removed_from_the_config_keeps_its_history(make_project: MakeProject) -> None:
     """The journal's commands also know the journal's occasions: its history must stay readable."""
     config = make_project([contact_row("1001", "ivan@example.com", birthday="29.12.1980")])
