@@ -372,10 +372,11 @@ def schema() -> None:
 def calendar(state: State, start: str | None, days: int, output: Path, now: str | None) -> None:
     """Write the upcoming greetings as an iCalendar (.ics) file.
 
-    One all-day event per letter on the day it leaves, with the contact, the
-    occasions and the planned send time. Event UIDs are stable, so importing
-    a newer file into Outlook or Google Calendar updates instead of
-    duplicating.
+    One all-day event per letter on the day it leaves, titled as the greeting
+    with each occasion's own day and anniversary ("Поздравление: Иван Петрович
+    Иванов — День рождения 7 января (67 лет)"), described with the send time
+    and the contact. Event UIDs are stable, so importing a newer file into
+    Outlook or Google Calendar updates instead of duplicating.
     """
     from greeter.ics_export import build_calendar
     from greeter.runtime import load_inputs, load_planning_state
