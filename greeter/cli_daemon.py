@@ -7,7 +7,7 @@ this module registers the commands on the ``greeter`` group.
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import click
 
@@ -18,6 +18,7 @@ from greeter.cli import (
     _now_option,
     check_occasion,
     config_day,
+    day_span,
     handles_errors,
     main,
     parse_day,
@@ -196,11 +197,6 @@ def approve(
         click.echo(problem, err=True)
     last = first + timedelta(days=days - 1)
     # The range selects occasions as well as send days, so say when the letters really leave.
-    leave = f"; they leave {_days(*result.leaving)}" if result.leaving else ""
-    click.echo(f"approved {result.approved} draft(s) for {_days(first, last)}{leave}")
+    leave = f"; they leave {day_span(*result.leaving)}" if result.leaving else ""
+    click.echo(f"approved {result.approved} draft(s) for {day_span(first, last)}{leave}")
     sys.exit(1 if result.render_errors or result.rows_rejected or result.problems else 0)
-
-
-def _days(first: date, last: date) -> str:
-    """A span of days as ``approve`` prints it: one day alone, else first … last."""
-    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"

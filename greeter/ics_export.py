@@ -15,6 +15,11 @@ and the *year*, not the day: a birthday corrected in the CRM moves its event
 instead of leaving the old one behind.
 Every export carries a higher SEQUENCE (seconds since 2020), so calendar
 clients take a re-import as the newer version of each event.
+
+RFC 5545 wants at least one component in a calendar: a range with no letter
+gets the definition of the config's time zone (a VTIMEZONE, which calendar
+apps import silently) instead of an empty VCALENDAR that strict importers
+reject.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from greeter.i18n import format_date, years_phrase
 from greeter.plan_types import Hit, PlanItem
@@ -69,11 +74,14 @@ def build_calendar(
     name: str,
     yearly: frozenset[str] | set[str] = frozenset(),
     titles: Mapping[str, str] | None = None,
+    timezone: str = "UTC",
 ) -> bytes:
     """An RFC 5545 calendar of the letters to send (skips are not events).
 
     ``yearly``: the names of the occasions that are a date column's anniversary (see :func:`event_uid`).
     ``titles``: what people call each occasion (``Settings.occasion_titles``); the name if absent.
+    ``timezone``: the config's zone, whose definition is the one component of a calendar without
+    letters (see the module's doc).
     """
     called = titles or {}
     cal = Calendar()
@@ -110,5 +118,8 @@ def build_calendar(
         event.add("categories", [hit.occasion])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
+    if not cal.subcomponents:
+        day = now.date()
+        cal.add_component(Timezone.from_tzid(timezone, first_date=day, last_date=day + timedelta(days=366)))
     data: bytes = cal.to_ical()
     return data

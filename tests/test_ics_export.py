@@ -123,3 +123,30 @@ def test_an_event_on_the_send_day_is_titled_as_the_greeting_with_the_occasions_o
         "Кому: Иван Петрович Иванов <ivan@example.com> (id 1001)",
         "Компания: ООО «Тест»",
     ]
+
+
+def test_a_range_with_nothing_planned_is_still_a_valid_calendar_and_says_so(
+    make_project: MakeProject,
+) -> None:
+    """An empty range wrote a VCALENDAR with no component at all, which RFC 5545 (3.4, 3.6:
+    ``1*component``) forbids and strict importers reject. It now holds the config's time zone."""
+    config = make_project([contact_row("1", "a@example.com", birthday="13.04.1980")])
+    out = config.parent / "empty.ics"
+    out.write_text("an older export listing letters no longer planned", encoding="utf-8")
+    result = greeter(config, "calendar", "--from", "2027-08-10", "--days", "3", "-o", str(out),
+                     "--now", "2027-08-01T10:00")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    cal = IcsCalendarStream.calendar_from_ics(text)  # an independent parser (not icalendar)
+    assert cal.events == [] and [tz.tz_id for tz in cal.timezones] == ["Europe/Moscow"]
+    body = text.splitlines()[1:-1]  # inside BEGIN:VCALENDAR … END:VCALENDAR
+    assert sum(line.startswith("BEGIN:") for line in body) >= 1, "RFC 5545: at least one component"
+    assert (
+        "wrote " in result.stderr
+        and "(0 greetings): nothing planned for 2027-08-10 … 2027-08-12" in result.stderr
+    )
+    piped = greeter(
+        config, "calendar", "--from", "2027-08-10", "--days", "3", "-o", "-", "--now", "2027-08-01T10:00"
+    )
+    assert piped.returncode == 0 and piped.stdout == text
+    assert "no greetings: nothing planned for 2027-08-10 … 2027-08-12" in piped.stderr
