@@ -104,8 +104,13 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ contact|name('dative') }}                → Ивану Петровичу
     {{ contact|name('genitive', 'full') }}      → Ивана Петровича Сидорова
                                                   (parts: first_patronymic | full | first | last)
-    {{ contact.company|company }}               → ООО «Тест3», «Рога и Копыта», ИП Кузнецов Д. С.
-                                                  (Russian style; a quoted name stays as written)
+    {{ contact.company|company }}               → ООО «Тест3», «Рога и Копыта», ИП Кузнецов Д. С.,
+                                                  Kats GmbH (Russian style; a quoted name stays as written)
+    {{ contact.company|company('dative') }}     → компании «Рога и Копыта», ООО «Тест3», ИП Кузнецов Д. С.
+                                                  (the words for a case: «компании» only where the
+                                                  name does not say what it is)
+    {{ contact.company|full_stop }}             → "Acme Ltd." but "Acme Inc.", not "Acme Inc.."
+                                                  (ends a sentence: no second point after an abbreviation)
     {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года
     {{ occasion_date|date('day_month') }}       → 15 декабря
                                                   (formats: long | medium | short | full | day_month)

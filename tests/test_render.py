@@ -6,6 +6,7 @@ real template files into ``tmp_path``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from jinja2 import FileSystemLoader
 
+from greeter.company_names import company_in
 from greeter.config import Sender
 from greeter.contacts import Contact, Gender
 from greeter.errors import TemplateError
@@ -438,7 +440,7 @@ def test_letter_language_follows_the_file_not_the_contact(shipped: Renderer) -> 
     out = shipped.render(item(hans, "company_anniversary"))
     assert out.template_file == "company_anniversary.j2"
     assert out.text.startswith("Здравствуйте, Hans!")
-    assert "15 декабря компании «Müller GmbH» исполняется 15 лет." in out.text
+    assert "15 декабря компании Müller GmbH исполняется 15 лет." in out.text
     # A regional English contact keeps its own conventions in the English file.
     gb = shipped.render(item(person("g", "Jane", locale="en_GB"), "first_deal", years=3))
     us = shipped.render(item(person("u", "Jane", locale="en_US"), "first_deal", years=3))
@@ -613,13 +615,19 @@ def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(t
 @pytest.mark.parametrize(
     ("company", "words"),
     [
-        ("ООО Тест3", "а компании ООО «Тест3» — процветания"),
-        ("ИП Кузнецов Д. С.", "а компании ИП Кузнецов Д. С. — процветания"),
-        ("ООО «Вектор»", "а компании ООО «Вектор» — процветания"),
         ("Рога и Копыта", "а компании «Рога и Копыта» — процветания"),
-        ("АО Бета & Ко", "а компании АО «Бета & Ко» — процветания"),
+        ("ООО Тест3", "а ООО «Тест3» — процветания"),
+        ("ООО «Вектор»", "а ООО «Вектор» — процветания"),
+        ("АО Бета & Ко", "а АО «Бета & Ко» — процветания"),
+        ("Общество с ограниченной ответственностью «Научно-производственное объединение»",
+         "а ООО «Научно-производственное объединение» — процветания"),
+        ("ИП Кузнецов Д. С.", "а ИП Кузнецов Д. С. — процветания"),
+        ("Индивидуальный предприниматель Кузнецов Д. С.", "а ИП Кузнецов Д. С. — процветания"),
+        ("Kats GmbH", "а компании Kats GmbH — процветания"),
+        ("Shevchuk LLC", "а компании Shevchuk LLC — процветания"),
+        ("Jovanović d.o.o.", "а компании Jovanović d.o.o. — процветания"),
     ],
-)
+)  # fmt: skip
 def test_the_shipped_letters_write_company_names_the_russian_way(
     shipped: Renderer, company: str, words: str
 ) -> None:
@@ -627,6 +635,105 @@ def test_the_shipped_letters_write_company_names_the_russian_way(
     assert words in out.text
     assert out.html is not None
     assert words.replace("&", "&amp;") in out.html
+
+
+#: Company names a sentence may end with, several of them ending in an abbreviation's point.
+ENDING_NAMES = ["ИП Кузнецов Д. С.", "Acme Inc.", "Jovanović d.o.o.", "ООО Тест3", "Рога и Копыта"]
+
+
+def every_shipped_letter(contact: Contact) -> list[Rendered]:
+    """Each shipped template and holiday wording, on time, early, belated and merged, for one contact."""
+    january = datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    early = datetime(2026, 12, 10, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    also = (
+        Hit(contact, "company_anniversary", date(2026, 12, 18), 21, 80, "company_anniversary"),
+        Hit(contact, "first_deal_anniversary", date(2026, 12, 18), 21, 70, "first_deal"),
+    )
+    kinds = [*OCCASIONS.items(), ("holiday", "defender_day"), ("holiday", "victory_day")]
+    letters = []
+    for template, occasion in kinds:
+        for belated, send_at in ((False, None), (False, early), (True, january)):
+            hit_also = () if template in ("company_anniversary", "first_deal") else also
+            letters.append(
+                shipped_renderer().render(
+                    item(
+                        contact, template, occasion=occasion, belated=belated, send_at=send_at, also=hit_also
+                    )
+                )
+            )
+    return letters
+
+
+@functools.cache
+def shipped_renderer() -> Renderer:
+    return Renderer(TEMPLATES, SENDER)
+
+
+@pytest.mark.parametrize("company", ENDING_NAMES)
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_a_company_name_ending_in_a_point_gets_no_second_one(company: str, locale: str) -> None:
+    """«…партнёром ИП Кузнецов Д. С. Пусть…», "…a partner of Acme Inc. May…", never "С.." or "Inc.."."""
+    contact = person("c", "Иван", "Петрович", company=company, locale=locale)
+    letters = every_shipped_letter(contact)
+    for out in letters:
+        assert out.html is not None
+        for part in (out.subject, out.text, out.html):
+            assert ".." not in part, (out.template_file, part)
+    text = "\n".join(out.text for out in letters)
+    assert company.split()[-1] in text
+    if not company.endswith("."):  # a name without its own point still ends its sentence with one
+        stop = {
+            "ru": f"партнёром {company_in(company, 'genitive')}. Пусть",
+            "en": f"partner of {company}. May",
+        }
+        assert stop[locale] in text
+
+
+@pytest.mark.parametrize("company", ["ИП Кузнецов Д. С.", "Общество с ограниченной ответственностью Ромашка",
+                                     "ООО Тест3", "Kats GmbH", "Shevchuk LLC", "Jovanović d.o.o."])  # fmt: skip
+def test_no_letter_calls_a_legal_form_a_company_or_quotes_a_latin_name(company: str) -> None:
+    """«компании ИП …», «компании Общество с ограниченной ответственностью …», «компании «Kats GmbH»»."""
+    letters = every_shipped_letter(person("c", "Иван", "Петрович", company=company))
+    text = "\n".join(out.subject + "\n" + out.text for out in letters)
+    for wrong in (
+        "компании ИП",
+        "компании ООО",
+        "компании Общество",
+        "Общество с",
+        "«Kats",
+        "«Shevchuk",
+        "«Jovanović",
+    ):
+        assert wrong not in text, wrong
+
+
+@pytest.mark.parametrize(
+    ("company", "ends"),
+    [
+        ("Acme Ltd", "Acme Ltd."),
+        ("Acme Inc.", "Acme Inc."),
+        ("Yahoo!", "Yahoo!"),
+        ("Acme Inc. ", "Acme Inc."),
+        ("A & B Co.", "A & B Co."),
+        ("A & B", "A & B."),
+        ('<b x="1">.', '<b x="1">.'),
+    ],
+)
+def test_full_stop_ends_a_sentence_once_in_text_and_in_html(tmp_path: Path, company: str, ends: str) -> None:
+    body = "{{ contact.company|full_stop }}|{{ contact.company|company('dative')|full_stop }}"
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": f"{{% block subject %}}S{{% endblock %}}{{% block text %}}{body}{{% endblock %}}"
+            f"{{% block html %}}{body}{{% endblock %}}"
+        },
+    )
+    out = r.render(item(person("c", "Иван", company=company)))
+    assert out.text.split("|")[0] == ends
+    assert out.text.split("|")[1].endswith(ends)
+    assert out.html is not None
+    escaped = ends.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    assert out.html.split("|")[0] == escaped  # escaped once, never twice, and checked as the reader sees it
 
 
 def test_the_company_filter_is_there_for_templates(tmp_path: Path) -> None:
@@ -735,7 +842,7 @@ def test_subject_is_one_line_and_text_keeps_paragraphs(tmp_path: Path) -> None:
 def test_text_is_not_escaped_and_html_is(shipped: Renderer) -> None:
     contact = person("c", "Иван", "Петрович", company="ООО «Рога & Копыта»")
     out = shipped.render(item(contact, "company_anniversary"))
-    assert "компании ООО «Рога & Копыта» исполняется 15 лет" in out.text
+    assert "15 декабря ООО «Рога & Копыта» исполняется 15 лет" in out.text
     assert "ООО «Рога & Копыта»" in out.subject
     assert out.html is not None
     assert "ООО «Рога &amp; Копыта»" in out.html
@@ -756,7 +863,7 @@ def test_template_syntax_in_contact_data_is_printed_literally(shipped: Renderer)
     contact = person("c", "{{ 7*7 }}", "{% for x in y %}", "{{ ''.__class__ }}", company="{{ sender.email }}")
     out = shipped.render(item(contact, "company_anniversary"))
     assert out.text.startswith("Здравствуйте, {{ 7*7 }} {% for x in y %}!")
-    assert "«{{ sender.email }}»" in out.text
+    assert "15 декабря компании {{ sender.email }} исполняется" in out.text  # Latin script: no «»
     assert out.text.count("49") == out.text.count("+7 495")  # only the phone number of the signature
     assert "greetings@romashka.example" not in out.text
     assert "{{ 7*7 }} {% for x in y %}, с 15-летием" in out.subject
