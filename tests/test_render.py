@@ -346,7 +346,7 @@ def test_several_merged_occasions_read_as_one_sentence(shipped: Renderer) -> Non
     out = shipped.render(item(MALE, also=also))
     assert (
         "Пользуясь случаем, поздравляем Вас также с прошедшим 3-летием нашего сотрудничества, "
-        "с наступающим 15-летием компании и с наступающим Новым годом!"
+        "с наступающим 15-летием Вашей компании и с наступающим Новым годом!"
     ) in out.text
     en = shipped.render(item(ENGLISH, also=also))
     assert (
@@ -734,6 +734,13 @@ def test_full_stop_ends_a_sentence_once_in_text_and_in_html(tmp_path: Path, comp
     assert out.html is not None
     escaped = ends.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
     assert out.html.split("|")[0] == escaped  # escaped once, never twice, and checked as the reader sees it
+
+
+def test_a_merged_company_anniversary_says_whose_company() -> None:
+    """«поздравляем Вас также с 21-летием Вашей компании», not «с 21-летием компании» (whose?)."""
+    texts = [out.text for out in every_shipped_letter(person("c", "Иван", "Петрович", company="ООО Тест3"))]
+    merged = [line for text in texts for line in text.splitlines() if line.startswith("Пользуясь случаем")]
+    assert merged and all("-летием Вашей компании" in line for line in merged), merged
 
 
 def test_the_company_filter_is_there_for_templates(tmp_path: Path) -> None:
