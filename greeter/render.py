@@ -58,6 +58,12 @@ Every template sees:
     template words an occasion it has no words of its own for.
 ``occasion_date``
     The day celebrated (a ``date``).
+``occasion_moved``
+    ``True`` when ``occasion_date`` stands in for a day this year does not
+    have: 29 February in a common year, greeted on 28 February or 1 March
+    (``leap_day``). Do not print ``occasion_date`` as the day then — a
+    leap-day client's birthday is not the 28th: leave the date out ("Совсем
+    скоро Ваш праздник"), as the shipped templates do.
 ``years``
     The anniversary number (age, company age, years together) or ``None``.
 ``belated``
@@ -506,6 +512,7 @@ class Renderer:
             "belated": item.belated,
             "send_date": send_date,
             "early": send_date < hit.date,
+            "occasion_moved": hit.moved,
             "occasion_title": self._titles.get(hit.occasion),
             "also": [
                 {

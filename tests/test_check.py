@@ -69,6 +69,18 @@ def test_a_typo_in_the_english_early_branch_is_found_among_many_russian_contacts
     )
 
 
+def test_a_typo_in_the_leap_day_branch_is_found(make_project: MakeProject) -> None:
+    """``{% if occasion_moved %}`` (29 February in a common year) is a form of its own, rendered by check."""
+    config = make_project(russians(3))
+    edit(config, "birthday.j2", "{% if occasion_moved %}", "{% if occasion_moved %}{{ contakt }}")
+    problems = [str(p) for p in run_check(config, NOW).problems if p.kind == "template"]
+    assert len(problems) == 1, problems
+    assert (
+        "(in a letter for 29 February in a common year, sent early; tried for contacts 1, 2, 3)"
+        in problems[0]
+    )
+
+
 def test_a_failure_of_the_plain_letter_is_not_repeated_for_its_other_forms(make_project: MakeProject) -> None:
     config = make_project(russians(5))
     edit(config, "birthday.j2", "Желаем Вам крепкого", "{{ contakt }} Желаем Вам крепкого")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -389,6 +390,47 @@ def test_a_merged_round_birthday_is_a_jubilee_as_in_its_own_letter(shipped: Rend
     fortieth = (Hit(MALE, "birthday", date(2026, 12, 27), 40, 100, "birthday"),)
     out = shipped.render(new_year_letter(also=fortieth))
     assert "поздравляем Вас и с прошедшим днём рождения!" in out.text
+
+
+@pytest.mark.parametrize("template", ["birthday", "company_anniversary", "first_deal"])
+@pytest.mark.parametrize("locale", ["ru", "en"])
+@pytest.mark.parametrize("when", ["early", "on_day", "belated"])
+def test_a_29_february_greeted_on_the_28th_is_not_dated_the_28th(
+    template: str, locale: str, when: str
+) -> None:
+    """Born (founded, first deal) on 29 February, greeted on 28 February 2027: the letter never says
+    «28 февраля — Ваш праздник» (review #7). The day it is greeted on is left out."""
+    msk = ZoneInfo("Europe/Moscow")
+    send = {"early": date(2027, 2, 26), "on_day": date(2027, 2, 28), "belated": date(2027, 3, 2)}[when]
+    hit = Hit(
+        person("l", "Лейла", "Рашид кызы", company="ООО Тест3", locale=locale),
+        OCCASIONS[template], date(2027, 2, 28), 39, 100, template, moved=True,
+    )  # fmt: skip
+    plan_item = PlanItem(
+        hit, "send", send_at=datetime.combine(send, time(12), msk), belated=when == "belated"
+    )
+    out = shipped_renderer().render(plan_item)
+    assert out.html is not None
+    for part in (out.subject, out.text, out.html):
+        assert "28 февраля" not in part and "28 February" not in part and "February 28" not in part
+    words = {
+        ("birthday", "ru", "early"): "Совсем скоро Ваш праздник, и мы спешим заранее поздравить",
+        ("birthday", "en", "early"): "Your birthday is coming up, and we would like",
+        ("company_anniversary", "ru", "on_day"): "В эти дни ООО «Тест3» исполняется 39 лет.",
+        ("company_anniversary", "ru", "belated"): "На днях ООО «Тест3» исполнилось 39 лет.",
+        ("company_anniversary", "en", "on_day"): "This week, ООО Тест3 celebrates 39 years.",
+        ("company_anniversary", "en", "belated"): "ООО Тест3 has just celebrated 39 years.",
+        ("first_deal", "ru", "on_day"): "В эти дни исполняется 39 лет со дня нашей первой",
+        ("first_deal", "ru", "belated"): "наши поздравления: на днях исполнилось 39 лет со дня",
+        ("first_deal", "en", "on_day"): "This week marks 39 years since our first deal",
+        ("first_deal", "en", "belated"): "it has just been 39 years since our first deal",
+    }.get((template, locale, when))
+    if words is not None:
+        assert words in out.text
+    # …while a real 28 February (or the 29th in a leap year) is still dated
+    real = shipped_renderer().render(replace(plan_item, hit=replace(hit, moved=False)))
+    if words is not None:
+        assert ("28 февраля" in real.text) or ("February 28" in real.text)
 
 
 def test_missing_company_and_first_name_never_leave_gaps(shipped: Renderer) -> None:
@@ -893,7 +935,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
     assert str(err) == (
         "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, closing, contact, early, lang,"
-        " locale, occasion, occasion_date, occasion_title, salutation, salutation_end, send_date, sender, years)"
+        " locale, occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, years)"
         " (contact client-42)"
     )
 
@@ -930,7 +972,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         (
             "{{ years|plural(frms) }}",
             "'frms' is undefined (known: also, belated, closing, contact, early, lang, locale, "
-            "occasion, occasion_date, occasion_title, salutation, salutation_end, send_date, sender, years)",
+            "occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, years)",
         ),
         ("{{ sender.signatur|nl2br }}", "'sender' has no attribute 'signatur', did you mean 'signature'?"),
         ("{{ contakt|paragraphs }}", "'contakt' is undefined, did you mean 'contact'?"),

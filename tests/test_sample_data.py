@@ -51,3 +51,25 @@ def test_every_day_of_the_year_has_greetings_in_the_next_30_days(sample, year: i
             thin.append((day, len(ahead)))
         day += timedelta(days=1)
     assert thin == []
+
+
+@pytest.mark.parametrize(("leap_day", "greeted"), [("feb28", date(2027, 2, 26)), ("mar1", date(2027, 3, 1))])
+def test_the_sample_leap_day_client_is_never_told_her_birthday_is_the_28th(  # type: ignore[no-untyped-def]
+    sample, leap_day: str, greeted: date
+) -> None:
+    """Лейла Рашид кызы (1006), born 29.02.1988: in 2027 her greeting moves (Sunday 28 February →
+    Friday 26th, or Monday 1 March); the letter must not say «28 февраля — Ваш праздник» (review #7)."""
+    from greeter.render import Renderer
+
+    settings, contacts, _ = sample
+    settings = settings.model_copy(update={"leap_day": leap_day})
+    leila = [c for c in contacts if c.id == "1006"]
+    msk = ZoneInfo("Europe/Moscow")
+    for year, moved in ((2027, True), (2028, False)):
+        pw = plan_window(settings, now=datetime(year, 2, 1, 9, tzinfo=msk), start=date(year, 2, 1), days=40)
+        [birthday] = [i for i in plan(leila, pw) if i.hit.occasion == "birthday" and i.status == "send"]
+        assert birthday.hit.moved is moved
+        text = Renderer.of(settings).render(birthday).text
+        assert "28 февраля" not in text and "1 марта" not in text
+        if moved:
+            assert birthday.send_at is not None and birthday.send_at.date() == greeted
