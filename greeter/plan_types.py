@@ -85,6 +85,8 @@ class Rendered:
     text: str
     html: str | None = None
     template_file: str = ""
+    #: The letter's locale (its template file's language, else the default): the From: name follows it.
+    locale: str = ""
 
 
 @dataclass(frozen=True, slots=True)

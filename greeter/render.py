@@ -82,7 +82,9 @@ Every template sees:
     (``a.occasion`` or ``a["occasion"]``; ``title`` as ``occasion_title``), in
     the planner's order; ``[]`` if none.
 ``sender``
-    ``name``, ``email``, ``company``, ``signature`` from config.
+    ``name``, ``email``, ``company``, ``signature`` from config; ``name`` and
+    ``company`` as ``sender.by_locale`` gives them for the letter's locale
+    ("Romashka LLC" in an English letter), else the sender's own.
 ``salutation``
     :func:`greeter.letter_forms.salutation` in the letter's language, without
     punctuation: "Уважаемый Иван Петрович", "Здравствуйте, Иван", "Dear John",
@@ -191,7 +193,7 @@ from jinja2.runtime import Context
 
 from greeter.config import Sender, Settings
 from greeter.errors import Problem, TemplateError
-from greeter.i18n import normalize_locale
+from greeter.i18n import locale_chain, normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import Sandbox, SenderView, contact_view, make_environment
@@ -387,12 +389,6 @@ def _block_problems(chain: Sequence[tuple[str, _Shape]]) -> list[tuple[str, int 
     return problems
 
 
-def _locale_chain(locale: str) -> list[str]:
-    """``sr_Latn_RS`` → ``["sr_Latn_RS", "sr_Latn", "sr"]``."""
-    parts = locale.split("_")
-    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
-
-
 def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
     """The template frames of a traceback, outermost first, as (template name, template line).
 
@@ -475,7 +471,8 @@ class Renderer:
     ) -> None:
         self._dir = Path(templates_dir)
         self._titles = dict(titles or {})
-        self._sender = SenderView(sender.name, sender.email, sender.company, sender.signature)
+        self._sender = sender
+        self._senders: dict[str, SenderView] = {}
         self._default_locale = default_locale
         self._loader = FileSystemLoader(str(self._dir), encoding="utf-8")
         self._plain = make_environment(self._loader, html=False)
@@ -523,7 +520,7 @@ class Renderer:
                 }
                 for h in item.also
             ],
-            "sender": self._sender,
+            "sender": self._sender_view(letter),
             "salutation": forms.address(Person.of(contact)),
             "salutation_end": forms.end,
             "closing": forms.closing,
@@ -542,7 +539,17 @@ class Renderer:
         for part, value in (("subject", subject), ("text", text)):
             if not value:
                 raise TemplateError(variant.file, None, f"the {part} block rendered empty", contact.id)
-        return Rendered(subject=subject, text=text, html=html, template_file=variant.file)
+        return Rendered(subject=subject, text=text, html=html, template_file=variant.file, locale=letter)
+
+    def _sender_view(self, locale: str) -> SenderView:
+        """``sender`` as a letter in ``locale`` signs: its ``sender.by_locale`` name and company."""
+        view = self._senders.get(locale)
+        if view is None:
+            name, company = self._sender.in_locale(locale)
+            view = self._senders[locale] = SenderView(
+                name, self._sender.email, company, self._sender.signature
+            )
+        return view
 
     def _error(
         self, exc: Exception, file: str, contact_id: str, variables: Iterable[str] = ()
@@ -619,7 +626,7 @@ class Renderer:
         if not _NAME.match(name):
             raise _LoadError(name, None, "not a template name (letters, digits, '_' and '-'; no '_' first)")
         variants = self._variant_files(name)
-        chain = _locale_chain(locale)
+        chain = locale_chain(locale)
         file = next((variants[loc] for loc in chain if loc in variants), None)
         if file is None:
             file = f"{name}{SUFFIX}"

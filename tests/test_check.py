@@ -81,6 +81,25 @@ def test_a_typo_in_the_leap_day_branch_is_found(make_project: MakeProject) -> No
     )
 
 
+def test_a_sender_name_for_a_language_no_template_is_written_in_is_a_warning(
+    make_project: MakeProject,
+) -> None:
+    """sender.by_locale.de with only Russian and English files: the name would never be used."""
+    config = make_project(
+        [*russians(2), english("en1")],
+        sender={"by_locale": {"en": {"name": "Romashka LLC"}, "de": {"name": "Romashka GmbH"}}},
+    )
+    report = run_check(config, NOW)
+    problems = [str(p) for p in report.problems if "by_locale" in p.field]
+    lines = config.read_text(encoding="utf-8").splitlines()
+    line, text = next((i, t) for i, t in enumerate(lines, 1) if t.strip().startswith("de:"))
+    assert problems == [
+        f"{config}:{line}:{text.index('de:') + 1}: sender.by_locale.de: warning: no template is "
+        "written in 'de' (the letters are in en, ru): this name is never used"
+    ]
+    assert report.errors == 0
+
+
 def test_a_failure_of_the_plain_letter_is_not_repeated_for_its_other_forms(make_project: MakeProject) -> None:
     config = make_project(russians(5))
     edit(config, "birthday.j2", "Желаем Вам крепкого", "{{ contakt }} Желаем Вам крепкого")

@@ -639,6 +639,26 @@ def test_a_letter_in_another_language_is_addressed_and_signed_in_it(
     assert_email_safe_html(out.html)
 
 
+def test_a_letter_in_another_language_is_signed_with_the_senders_name_in_it() -> None:
+    """sender.by_locale: "Kind regards, Romashka LLC" and "everyone at Romashka LLC" in an English
+    letter, not «ООО «Ромашка»» (review #13c); Russian letters keep the sender's own."""
+    sender = Sender.model_validate(
+        {**SENDER.model_dump(), "by_locale": {"en": {"name": "Romashka LLC", "company": "Romashka LLC"}}}
+    )
+    renderer = Renderer(TEMPLATES, sender)
+    john = person("e", "John", "", "Smith", company="Acme Ltd", locale="en_GB")
+    out = renderer.render(item(john, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None))
+    assert out.locale == "en_GB"
+    assert out.text.endswith("Kind regards,\nRomashka LLC")
+    assert "On behalf of everyone at Romashka LLC," in out.text
+    assert out.html is not None and "Kind regards,<br>\nRomashka LLC" in out.html
+    assert ">Romashka LLC · <a href" in out.html  # the footer
+    assert "Ромашка" not in out.text + out.html
+    ivan = renderer.render(item(MALE, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None))
+    assert ivan.locale == "ru" and "От всей команды ООО «Ромашка»" in ivan.text
+    assert "Romashka" not in ivan.text
+
+
 def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(tmp_path: Path) -> None:
     # Only birthday.sr.j2: a sr-Latn contact reads it too, and its salutation, closing and dates follow
     # the contact's script, as dates and plurals always did (write birthday.sr_Latn.j2 to differ).
@@ -867,7 +887,7 @@ def test_extends_blocks_and_super(tmp_path: Path) -> None:
         },
     )
     out = r.render(item(person("c", "Иван", company="A & B")))
-    assert out == Rendered("Base + child", "[A & B]", "<p>A &amp; B</p>", "birthday.j2")
+    assert out == Rendered("Base + child", "[A & B]", "<p>A &amp; B</p>", "birthday.j2", "ru")
 
 
 def test_subject_is_one_line_and_text_keeps_paragraphs(tmp_path: Path) -> None:

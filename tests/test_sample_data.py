@@ -73,3 +73,27 @@ def test_the_sample_leap_day_client_is_never_told_her_birthday_is_the_28th(  # t
         assert "28 февраля" not in text and "1 марта" not in text
         if moved:
             assert birthday.send_at is not None and birthday.send_at.date() == greeted
+
+
+def test_the_sample_english_clients_are_written_to_by_romashka_llc(sample) -> None:  # type: ignore[no-untyped-def]
+    """John Smith (1015) and Anna Miller (1027) read English letters: signed and sent by
+    "Romashka LLC" (config.example.yaml's sender.by_locale), not «ООО «Ромашка»» (review #13c)."""
+    from greeter.message import build_message
+    from greeter.render import Renderer
+    from greeter.testing import parse
+
+    settings, contacts, _ = sample
+    english = [c for c in contacts if c.id in ("1015", "1027")]
+    msk = ZoneInfo("Europe/Moscow")
+    pw = plan_window(settings, now=datetime(2026, 12, 1, 9, tzinfo=msk), start=date(2026, 12, 1), days=366)
+    letters = [i for i in plan(english, pw) if i.status == "send"]
+    assert {i.hit.contact.id for i in letters} == {"1015", "1027"}
+    renderer = Renderer.of(settings)
+    for letter in letters:
+        out = renderer.render(letter)
+        assert out.text.endswith("Kind regards,\nRomashka LLC") and "Ромашка" not in out.text
+        data = build_message(
+            out, to_email="x@example.com", to_name="X", sender=settings.sender,
+            message_id="<a@romashka.example>", date=datetime(2026, 12, 1, 9, tzinfo=msk),
+        )  # fmt: skip
+        assert parse(data)["From"] == "Romashka LLC <greetings@romashka.example>"
