@@ -69,6 +69,37 @@ def test_a_typo_in_the_english_early_branch_is_found_among_many_russian_contacts
     )
 
 
+def test_a_typo_in_the_leap_day_branch_is_found(make_project: MakeProject) -> None:
+    """``{% if occasion_moved %}`` (29 February in a common year) is a form of its own, rendered by check."""
+    config = make_project(russians(3))
+    edit(config, "birthday.j2", "{% if occasion_moved %}", "{% if occasion_moved %}{{ contakt }}")
+    problems = [str(p) for p in run_check(config, NOW).problems if p.kind == "template"]
+    assert len(problems) == 1, problems
+    assert (
+        "(in a letter for 29 February in a common year, sent early; tried for contacts 1, 2, 3)"
+        in problems[0]
+    )
+
+
+def test_a_sender_name_for_a_language_no_template_is_written_in_is_a_warning(
+    make_project: MakeProject,
+) -> None:
+    """sender.by_locale.de with only Russian and English files: the name would never be used."""
+    config = make_project(
+        [*russians(2), english("en1")],
+        sender={"by_locale": {"en": {"name": "Romashka LLC"}, "de": {"name": "Romashka GmbH"}}},
+    )
+    report = run_check(config, NOW)
+    problems = [str(p) for p in report.problems if "by_locale" in p.field]
+    lines = config.read_text(encoding="utf-8").splitlines()
+    line, text = next((i, t) for i, t in enumerate(lines, 1) if t.strip().startswith("de:"))
+    assert problems == [
+        f"{config}:{line}:{text.index('de:') + 1}: sender.by_locale.de: warning: no template is "
+        "written in 'de' (the letters are in en, ru): this name is never used"
+    ]
+    assert report.errors == 0
+
+
 def test_a_failure_of_the_plain_letter_is_not_repeated_for_its_other_forms(make_project: MakeProject) -> None:
     config = make_project(russians(5))
     edit(config, "birthday.j2", "Желаем Вам крепкого", "{{ contakt }} Желаем Вам крепкого")

@@ -453,3 +453,17 @@ def test_the_direct_writer_makes_the_bytes_of_the_email_package_tree(
                                  "unsubscribe_url": url}  # fmt: skip
     expected = build_mime(letter, **kwargs).as_bytes(policy=POLICY)  # type: ignore[arg-type]
     assert build_message(letter, **kwargs) == expected  # type: ignore[arg-type]
+
+
+def test_the_from_name_follows_the_letters_language() -> None:
+    """An English letter comes from "Romashka LLC", not from «ООО «Ромашка»» (sender.by_locale)."""
+    from dataclasses import replace
+
+    from greeter.config import SenderInLanguage
+
+    sender = SENDER.model_copy(update={"by_locale": {"en": SenderInLanguage(name="Romashka LLC")}})
+    english = parse(build(replace(LETTER, locale="en_GB"), sender=sender))
+    assert english["From"] == "Romashka LLC <hello@romashka.example>"
+    russian = parse(build(replace(LETTER, locale="ru"), sender=sender))
+    assert str(russian["From"]) == "ООО «Ромашка» <hello@romashka.example>"
+    assert str(parse(build(LETTER, sender=sender))["From"]) == "ООО «Ромашка» <hello@romashka.example>"
