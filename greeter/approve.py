@@ -59,7 +59,7 @@ def approve_range(
             if draft.rendered is None:
                 result.render_errors.append(f"{item.hit.contact.id} {item.hit.occasion}: {draft.error}")
                 continue
-            envelope = Envelope.of(item.hit.contact, settings.sender)
+            envelope = Envelope.of(item.hit.contact, settings.sender, draft.rendered.locale)
             chosen.append((item.hit.key, content_hash(draft.rendered, envelope)))
             if item.send_at is not None:
                 send_days.append(item.send_at.date())

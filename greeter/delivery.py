@@ -286,7 +286,7 @@ class Deliverer:
         assert email is not None  # the planner skips contacts without e-mail
         try:
             rendered = self.render(item)
-            envelope = Envelope.of(hit.contact, self.settings.sender)
+            envelope = Envelope.of(hit.contact, self.settings.sender, rendered.locale)
             if self.approvals is not None:
                 verdict = approval_of(hit.key, content_hash(rendered, envelope), self.approvals)
                 if verdict != "approved":

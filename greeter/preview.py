@@ -62,7 +62,7 @@ def with_approval(
     """Tag each rendered draft with its review state (``review: required``)."""
     for draft in stream:
         if draft.rendered is not None:
-            envelope = Envelope.of(draft.item.hit.contact, sender)
+            envelope = Envelope.of(draft.item.hit.contact, sender, draft.rendered.locale)
             verdict = approval_of(draft.item.hit.key, content_hash(draft.rendered, envelope), approvals)
             draft.extra["approval"] = verdict
         yield draft

@@ -53,13 +53,15 @@ class Envelope:
     reply_to: str | None = None
 
     @classmethod
-    def of(cls, contact: Contact, sender: Sender) -> Envelope:
-        """The envelope of ``contact``'s letter; delivery builds the To header from these very values."""
+    def of(cls, contact: Contact, sender: Sender, locale: str | None) -> Envelope:
+        """The envelope of ``contact``'s letter in ``locale`` (the rendered letter's: the From name
+        is ``sender.by_locale``'s, as :func:`greeter.message.build_message` writes it);
+        delivery builds the To header from these very values."""
         return cls(
             to_email=contact.email or "",
             to_name=contact.display_name.strip(),
             from_email=sender.email,
-            from_name=sender.name.strip(),
+            from_name=sender.in_locale(locale)[0].strip(),
             reply_to=sender.reply_to,
         )
 
