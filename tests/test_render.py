@@ -392,7 +392,7 @@ def test_a_merged_round_birthday_is_a_jubilee_as_in_its_own_letter(shipped: Rend
 
 
 @pytest.mark.parametrize("template", ["birthday", "company_anniversary", "first_deal"])
-@pytest.mark.parametrize("locale", ["ru", "en"])
+@pytest.mark.parametrize("locale", ["ru", "en", "sr"])
 @pytest.mark.parametrize("when", ["early", "on_day", "belated"])
 def test_a_29_february_greeted_on_the_28th_is_not_dated_the_28th(
     template: str, locale: str, when: str
@@ -412,6 +412,7 @@ def test_a_29_february_greeted_on_the_28th_is_not_dated_the_28th(
     assert out.html is not None
     for part in (out.subject, out.text, out.html):
         assert "28 февраля" not in part and "28 February" not in part and "February 28" not in part
+        assert "28. фебруар" not in part
     words = {
         ("birthday", "ru", "early"): "Совсем скоро Ваш праздник, и мы спешим заранее поздравить",
         ("birthday", "en", "early"): "Your birthday is coming up, and we would like",
@@ -423,13 +424,16 @@ def test_a_29_february_greeted_on_the_28th_is_not_dated_the_28th(
         ("first_deal", "ru", "belated"): "наши поздравления: на днях исполнилось 39 лет со дня",
         ("first_deal", "en", "on_day"): "This week marks 39 years since our first deal",
         ("first_deal", "en", "belated"): "it has just been 39 years since our first deal",
+        ("birthday", "sr", "early"): "Ускоро је Ваш рођендан, и желимо да Вам међу првима",
+        ("first_deal", "sr", "on_day"): "Ових дана обележавамо 39. годишњицу нашег првог заједничког посла,",
+        ("first_deal", "sr", "belated"): "управо смо обележили 39. годишњицу нашег првог заједничког посла.",
     }.get((template, locale, when))
     if words is not None:
         assert words in out.text
     # …while a real 28 February (or the 29th in a leap year) is still dated
     real = shipped_renderer().render(replace(plan_item, hit=replace(hit, moved=False)))
     if words is not None:
-        assert ("28 февраля" in real.text) or ("February 28" in real.text)
+        assert ("28 февраля" in real.text) or ("February 28" in real.text) or ("28. фебруар" in real.text)
 
 
 def test_missing_company_and_first_name_never_leave_gaps(shipped: Renderer) -> None:
@@ -731,7 +735,7 @@ def shipped_renderer() -> Renderer:
 
 
 @pytest.mark.parametrize("company", ENDING_NAMES)
-@pytest.mark.parametrize("locale", ["ru", "en"])
+@pytest.mark.parametrize("locale", ["ru", "en", "sr"])
 def test_a_company_name_ending_in_a_point_gets_no_second_one(company: str, locale: str) -> None:
     """«…партнёром ИП Кузнецов Д. С. Пусть…», "…a partner of Acme Inc. May…", never "С.." or "Inc.."."""
     contact = person("c", "Иван", "Петрович", company=company, locale=locale)
@@ -743,11 +747,12 @@ def test_a_company_name_ending_in_a_point_gets_no_second_one(company: str, local
     text = "\n".join(out.text for out in letters)
     assert company.split()[-1] in text
     if not company.endswith("."):  # a name without its own point still ends its sentence with one
-        from greeter.company_names import company_in
+        from greeter.company_names import company_in, company_name
 
         stop = {
             "ru": f"партнёром {company_in(company, 'genitive')}. Пусть",
             "en": f"partner of {company}. May",
+            "sr": f"партнери компаније {company_name(company)}. Нека",
         }
         assert stop[locale] in text
 
@@ -1222,8 +1227,12 @@ def test_escaping_cannot_be_switched_off_by_a_template(tmp_path: Path, source: s
 
 def test_check_is_clean_for_the_shipped_templates(shipped: Renderer) -> None:
     assert shipped.check(OCCASIONS) == []
+    serbian = {"birthday", "new_year", "first_deal"}  # the sample's Serbian client's occasions
     for template in OCCASIONS:
-        assert [p.name for p in shipped.template_files(template)] == [f"{template}.j2", f"{template}.en.j2"]
+        files = [p.name for p in shipped.template_files(template)]
+        assert files == [f"{template}.j2", f"{template}.en.j2"] + (
+            [f"{template}.sr.j2"] if template in serbian else []
+        )
 
 
 def test_check_reports_syntax_errors_with_file_and_line(tmp_path: Path) -> None:
@@ -1527,3 +1536,20 @@ def test_an_occasion_without_words_of_its_own_is_named_by_its_title() -> None:
     assert "поздравляем Вас и с прошедшим праздником «День менеджера»!" in merged.text
     untitled = Renderer(TEMPLATES, SENDER).render(item(MALE, "holiday", occasion="manager_day", years=None))
     assert untitled.subject == "Иван Петрович, с праздником!"  # no title: as before
+
+
+def test_serbian_letters_are_serbian_through_and_through() -> None:
+    """The sample's Serbian client got the Russian letters (there were no .sr.j2 files): each
+    shipped occasion with a Serbian file is Serbian in every form, merged lines included."""
+    milan = person("s", "Милан", "", "Јовановић", company="Jovanović d.o.o.", locale="sr", gender=Gender.MALE)
+    letters = [out for out in every_shipped_letter(milan) if out.template_file.endswith(".sr.j2")]
+    assert {out.template_file for out in letters} == {"birthday.sr.j2", "new_year.sr.j2", "first_deal.sr.j2"}
+    for out in letters:
+        assert out.text.startswith("Поштовани господине Јовановићу,\n\n"), out.text
+        assert out.text.rstrip().endswith("С поштовањем,\nООО «Ромашка»")
+        for russian in ("Уважаем", "Здравствуйте", "поздравля", "С уважением", "компании", "ё", "ы"):
+            assert russian not in out.subject + out.text, (out.template_file, russian)
+    merged = "\n".join(out.text for out in letters if out.template_file != "first_deal.sr.j2")
+    assert "Такође Вам честитамо годишњицу Ваше компаније и годишњицу наше сарадње!" in merged
+    [first_deal] = {out.subject for out in letters if out.template_file == "first_deal.sr.j2"}
+    assert first_deal == "15. годишњица наше сарадње — хвала Вам, Милан!"
