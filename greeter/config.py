@@ -14,7 +14,6 @@ from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Final, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -28,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from greeter.timezones import unknown_zone
+from greeter.timezones import is_zone, unknown_zone
 
 
 class _Model(BaseModel):
@@ -36,10 +35,8 @@ class _Model(BaseModel):
 
 
 def _check_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(unknown_zone(name)) from None  # suggests as a contacts row's warning does
+    if not is_zone(name):
+        raise ValueError(unknown_zone(name))  # suggests as a contacts row's warning does
     return name
 
 

@@ -19,7 +19,7 @@ import difflib
 import re
 from functools import lru_cache
 from typing import Final
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 #: Russia's eleven zones as its law counts them (МСК−1 … МСК+9): abbreviation, IANA zone, UTC offset.
 #: Where several IANA zones share an offset (UTC+7: Krasnoyarsk, Novosibirsk, Tomsk…) the one the
@@ -73,6 +73,20 @@ _FROM_MOSCOW = re.compile(rf"(?:MSK|МСК)\s*({_SIGN})\s*(\d{{1,2}})", re.IGNOR
 _ABBREVIATION_LIKE = re.compile(r"[A-Za-zА-Яа-яЁё]{2,5}")
 #: The advice when there is nothing safe to suggest.
 IANA_ADVICE: Final = "use an IANA name like 'Europe/Moscow'"
+
+
+def is_zone(name: str) -> bool:
+    """Whether zoneinfo knows ``name``: the one test config and contact rows share.
+
+    Not only ``ZoneInfoNotFoundError`` and ``ValueError``: a region's folder
+    ("Europe", "America/Argentina") makes zoneinfo try to read a directory,
+    which raises ``IsADirectoryError`` — an internal error before this.
+    """
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def zone_hint(name: str) -> str:

@@ -93,6 +93,11 @@ def test_minimal_config_gets_documented_defaults() -> None:
             ("Europe/Moscow", "Europe/Moskow"),
             "greeter.yaml:16:3: defaults.timezone: unknown time zone 'Europe/Moskow', did you mean 'Europe/Moscow'?",
         ),
+        # a region's folder, not a zone: zoneinfo read the directory (IsADirectoryError, exit 3)
+        (
+            ("Europe/Moscow", "Europe"),
+            "greeter.yaml:16:3: defaults.timezone: unknown time zone 'Europe'",
+        ),
         # a list item's key
         (
             ("    template: birthday", "    templat: birthday"),

@@ -132,3 +132,15 @@ def test_a_contacts_row_gets_the_same_suggestion(tmp_path: Path) -> None:
         f"{path}:row 3: Часовой пояс: warning: unknown time zone 'UTC+5', so the default applies; "
         f"did you mean 'Asia/Yekaterinburg' (or 'Etc/GMT-5', which is UTC+05:00: {SIGN})?",
     ]
+
+
+@pytest.mark.parametrize("name", ["Europe", "America/Argentina", "Europe/", "", "../etc/passwd"])
+def test_a_region_folder_or_a_path_is_no_zone_and_no_crash(name: str) -> None:
+    """``ZoneInfo("Europe")`` raises IsADirectoryError (it reads the folder): a contact row with it
+    crashed the whole load (found by tests/test_fuzz.py)."""
+    from greeter.sources.rows import _zone_problem
+    from greeter.timezones import is_zone
+
+    assert not is_zone(name)
+    problem = _zone_problem(name)
+    assert problem is not None and problem.startswith(f"unknown time zone {name!r}, so the default applies")

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from greeter.config import ContactsSource
 from greeter.contacts import Contact, Gender, valid_email
@@ -25,7 +24,7 @@ from greeter.errors import ContactsError, Problem
 from greeter.names import normalise_case, patronymic_gender, split_full_name
 from greeter.sources.dates import SAMPLES, DateParser
 from greeter.sources.seen import SeenIndex
-from greeter.timezones import zone_hint
+from greeter.timezones import is_zone, zone_hint
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _TAG_SPLIT = re.compile(r"[,;]")
@@ -445,9 +444,7 @@ def _zone_problem(name: str) -> str | None:
     """None for a zone zoneinfo knows, else the warning, with the suggestion the config would get."""
     if name in _ZONES:
         return _ZONES[name]
-    try:
-        ZoneInfo(name)
-        problem = None
-    except (ZoneInfoNotFoundError, ValueError):
-        problem = f"unknown time zone {name!r}, so the default applies; {zone_hint(name)}"
+    problem = (
+        None if is_zone(name) else f"unknown time zone {name!r}, so the default applies; {zone_hint(name)}"
+    )
     return _remember(_ZONES, name, problem)
