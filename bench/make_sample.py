@@ -56,7 +56,7 @@ people = [
     ("Фёдорова", "Татьяна", "Юрьевна", "", "ООО «Фёдоров и сыновья»", "Europe/Samara", "ru", "VIP", "8mar"),
     ("Михайлов", "Андрей", "Владимирович", "", "ООО «МихСтрой»", "Asia/Yekaterinburg", "ru", "regular", ""),
     ("Smith", "John", "", "m", "Smith Imports Ltd", "Europe/London", "en", "VIP", ""),
-    ("Йованович", "Милан", "", "м", "Jovanović d.o.o.", "Europe/Belgrade", "sr", "regular", ""),
+    ("Јовановић", "Милан", "", "м", "Jovanović d.o.o.", "Europe/Belgrade", "sr", "regular", ""),
     ("Егорова", "Наталья", "Сергеевна", "", "ООО «Егорьевск-Агро»", "Europe/Moscow", "ru", "regular", "8mar"),
     ("Николаев", "Виктор", "Степанович", "", "АО «НИКА»", "Europe/Moscow", "ru", "VIP", "23feb"),
     ("Орлова", "Ирина", "Михайловна", "", "ООО «Орлан»", "Europe/Kaliningrad", "ru", "regular", "8mar"),

@@ -45,7 +45,7 @@ from greeter.contacts import Contact, Gender
 from greeter.letter_forms import salutation
 from greeter.names import gender_of, is_turkic, patronymic_gender
 
-__all__ = ["CASES", "PARTS", "decline", "gender_of", "salutation"]
+__all__ = ["CASES", "PARTS", "canonical_case", "decline", "gender_of", "salutation"]
 
 #: The six Russian grammatical cases, by their English names (the canonical spelling).
 CASES: Final[tuple[str, ...]] = (
@@ -100,7 +100,8 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _case_key(case: str) -> str:
+def canonical_case(case: str) -> str:
+    """A case as a template may write it (``dat``, ``дательный``, ``Dative``) → its name in :data:`CASES`."""
     key = _CASE_ALIASES.get(case.strip().lower()) if isinstance(case, str) else None
     if key is None:
         raise ValueError(
@@ -221,7 +222,7 @@ def decline(contact: Contact, case: str, *, parts: str = "first_patronymic") -> 
     Уважаемый/Уважаемая"), pytrovich's detector; failing that, only words whose
     declension does not depend on gender are declined.
     """
-    key = _case_key(case)
+    key = canonical_case(case)
     if parts not in PARTS:
         raise ValueError(f"unknown name parts {parts!r}; expected one of: {', '.join(PARTS)}")
     explicit = None if contact.gender is None else contact.gender.value

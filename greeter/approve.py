@@ -14,13 +14,16 @@ from datetime import date, datetime
 from greeter.journal import open_journal
 from greeter.planner import drafts
 from greeter.render import Renderer
-from greeter.review import content_hash
+from greeter.review import Envelope, content_hash
 from greeter.runtime import Inputs, read_journal_state
 
 
 @dataclass
 class ApproveResult:
     approved: int = 0
+    #: The first and last day (each recipient's own) the approved letters leave; None if none.
+    #: Not the range asked for: a 7 January birthday in ``--from 2027-01-01`` leaves on 30 December.
+    leaving: tuple[date, date] | None = None
     render_errors: list[str] = field(default_factory=list)
     rows_rejected: int = 0
     problems: list[str] = field(default_factory=list)
@@ -48,6 +51,7 @@ def approve_range(
             inputs.contacts(report, contact_id), inputs.window(now=now, start=start, days=days)
         )
         chosen: list[tuple[tuple[str, str, date], str]] = []
+        send_days: list[date] = []
         for draft in drafts(items, renderer.render):
             item = draft.item
             if item.status != "send" or (occasion is not None and item.hit.occasion != occasion):
@@ -55,8 +59,13 @@ def approve_range(
             if draft.rendered is None:
                 result.render_errors.append(f"{item.hit.contact.id} {item.hit.occasion}: {draft.error}")
                 continue
-            chosen.append((item.hit.key, content_hash(draft.rendered)))
+            envelope = Envelope.of(item.hit.contact, settings.sender, draft.rendered.locale)
+            chosen.append((item.hit.key, content_hash(draft.rendered, envelope)))
+            if item.send_at is not None:
+                send_days.append(item.send_at.date())
         result.approved = journal.approve(chosen, by, now)
+        if send_days:
+            result.leaving = (min(send_days), max(send_days))
         result.rows_rejected = report.rejected
         # Row and column problems are the contacts' (counted above); these are the run's own.
         result.problems = [

@@ -68,7 +68,12 @@ def letter_forms(
         yield f"sent early and merged with {names}", PlanItem(hit, "send", send_at=early, also=everything)
         late_item = PlanItem(hit, "send", send_at=late, also=tuple(before), belated=True)
         yield f"sent late and merged with {names}", late_item
-    if hit.years is not None:
+    if hit.years is not None:  # a contact's own date, which moves when it is 29 February
+        moved = replace(hit, moved=True)
+        leap = "for 29 February in a common year"
+        yield leap, PlanItem(moved, "send", send_at=_at(day))
+        yield f"{leap}, sent early", PlanItem(moved, "send", send_at=early)
+        yield f"{leap}, sent late (belated)", PlanItem(moved, "send", send_at=late, belated=True)
         for years in YEARS if mine is None else _possible_years(mine):
             yield f"for years={years}", PlanItem(replace(hit, years=years), "send", send_at=_at(day))
 

@@ -23,7 +23,7 @@ from greeter.i18n import normalize_locale
 from greeter.policy import AudienceRule
 from greeter.render import SUFFIX
 
-__all__ = ["Reach"]
+__all__ = ["Reach", "sender_locale_problems"]
 
 
 @dataclass
@@ -198,3 +198,37 @@ def _closest(value: str, have: set[str], noun: str) -> str:
 def _loose(value: str) -> str:
     """A tag or tier compared for a suggestion: "23 Feb" is close to "23feb"."""
     return "".join(value.split()).casefold()
+
+
+def sender_locale_problems(settings: Settings, files: list[Path], config_file: Path) -> list[Problem]:
+    """Warn about a ``sender.by_locale`` entry in a language no letter is written in: it is never used.
+
+    ``files`` are the occasions' template files; a letter's language is the
+    default locale's or that of a ``<name>.<locale>.j2`` file (``de`` when only
+    the Russian files exist is a name no letter will carry).
+    """
+    from greeter.config_loader import locate
+
+    written = {_language(settings.defaults.locale)}
+    for path in files:
+        parts = path.name.removesuffix(SUFFIX).split(".")
+        if len(parts) == 2:
+            written.add(_language(parts[1]))
+    problems: list[Problem] = []
+    for key in settings.sender.by_locale:
+        if _language(key) in written:
+            continue
+        shown = ", ".join(sorted(written))
+        message = f"no template is written in {key!r} (the letters are in {shown}): this name is never used"
+        line, col = locate(config_file, ("sender", "by_locale", key))
+        if line is None:  # written another way (en-GB for en_GB): at the section
+            line, col = locate(config_file, ("sender", "by_locale"))
+        problems.append(
+            Problem(str(config_file), f"sender.by_locale.{key}", message, line, col, severity="warning")
+        )
+    return problems
+
+
+def _language(locale: str) -> str:
+    """``sr_Latn_RS`` / ``en-GB`` → ``sr`` / ``en``."""
+    return locale.replace("-", "_").split("_")[0].lower()

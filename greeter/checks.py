@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
-from greeter.check_reach import Reach
+from greeter.check_reach import Reach, sender_locale_problems
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
@@ -183,6 +183,9 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         template_problems = _locate_missing(renderer.check(names), settings, config_file, renderer)
     report.problems.extend(template_problems)
     report.templates = {name: len(renderer.template_files(name)) for name in names}
+    if no_folder is None:  # without templates every language is "unused": that is not the news
+        files = [path for name in names for path in renderer.template_files(name)]
+        report.problems.extend(sender_locale_problems(settings, files, config_file))
     report.template_errors = sum(p.severity == "error" for p in template_problems)
     report.fatal = report.template_errors > 0
 

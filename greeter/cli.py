@@ -19,7 +19,7 @@ import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -222,6 +222,11 @@ def config_day(now_text: str | None) -> date:
     return date.today()
 
 
+def day_span(first: date, last: date) -> str:
+    """A span of days as the commands print it: one day alone, else ``first … last``."""
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"
+
+
 def parse_day(value: str | None, param: str) -> date | None:
     if value is None:
         return None
@@ -388,10 +393,12 @@ def schema() -> None:
 def calendar(state: State, start: str | None, days: int, output: Path, now: str | None) -> None:
     """Write the upcoming greetings as an iCalendar (.ics) file.
 
-    One all-day event per letter on the day it leaves, with the contact, the
-    occasions and the planned send time. Event UIDs are stable, so importing
-    a newer file into Outlook or Google Calendar updates instead of
-    duplicating.
+    One all-day event per letter on the day it leaves, titled as the greeting
+    with each occasion's own day and anniversary ("Поздравление: Иван Петрович
+    Иванов — День рождения 7 января (67 лет)"), described with the send time
+    and the contact. Event UIDs are stable, so importing a newer file into
+    Outlook or Google Calendar updates instead of duplicating. A range with
+    nothing planned still gives a valid calendar (no events) and says so.
     """
     from greeter.ics_export import build_calendar
     from greeter.runtime import load_inputs, load_planning_state
@@ -412,12 +419,20 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         name=f"greeter: {settings.sender.name}",
         yearly=yearly,
         titles=settings.occasion_titles(),
+        timezone=settings.defaults.timezone,
+    )
+    events = data.count(b"BEGIN:VEVENT")
+    # An empty file is still written (replacing an older one that would list stale letters).
+    nothing = (
+        f": nothing planned for {day_span(first, first + timedelta(days=days - 1))}" if not events else ""
     )
     if str(output) == "-":
         sys.stdout.buffer.write(data)
+        if nothing:
+            click.echo(f"no greetings{nothing}", err=True)
     else:
         output.write_bytes(data)
-        click.echo(f"wrote {output} ({data.count(b'BEGIN:VEVENT')} greetings)", err=True)
+        click.echo(f"wrote {output} ({events} greetings){nothing}", err=True)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     sys.exit(EXIT_PROBLEMS if report.rejected else 0)

@@ -18,6 +18,7 @@ from greeter.cli import (
     _now_option,
     check_occasion,
     config_day,
+    day_span,
     handles_errors,
     main,
     parse_day,
@@ -151,10 +152,14 @@ def approve(
     """Approve drafts for sending when the config says `review: required`.
 
     Renders the drafts of the range exactly as `greeter preview` shows them
-    and records a fingerprint of each one's subject, text and HTML. The daemon then
-    sends only approved drafts; if the template or the contact's data changes
-    afterwards, the draft shows as `changed_since_approval` in preview and
-    waits for a new approval.
+    (the occasions in it and the letters that leave in it) and records a
+    fingerprint of each one's subject, text and HTML and of whom it is to and
+    from: To (address and name), From and Reply-To. The daemon then sends only
+    approved drafts; if the template, the contact's data (a new e-mail address
+    too) or the sender changes afterwards, the draft shows as
+    `changed_since_approval` in preview and waits for a new approval. Drafts
+    approved with a greeter older than this fingerprint show as
+    `approval_outdated`: approve them again.
 
     \b
     Examples:
@@ -191,5 +196,7 @@ def approve(
     for problem in result.problems:
         click.echo(problem, err=True)
     last = first + timedelta(days=days - 1)
-    click.echo(f"approved {result.approved} draft(s) to send {first:%Y-%m-%d} … {last:%Y-%m-%d}")
+    # The range selects occasions as well as send days, so say when the letters really leave.
+    leave = f"; they leave {day_span(*result.leaving)}" if result.leaving else ""
+    click.echo(f"approved {result.approved} draft(s) for {day_span(first, last)}{leave}")
     sys.exit(1 if result.render_errors or result.rows_rejected or result.problems else 0)

@@ -3,15 +3,31 @@
 Russian puts the organisation's own name in «guillemets» and leaves the
 abbreviated legal form outside them: ООО «Тест3», not «ООО Тест3». An
 individual entrepreneur has no company name at all, only his own: ИП Кузнецов
-Д. С. takes no quotes. CRMs hold all three spellings (bare "Рога и Копыта",
-"ООО Тест3", "ООО «Вектор»"), so the letter decides, from one table:
+Д. С. takes no quotes. A name written in the Latin (or any non-Cyrillic) script
+takes no quotes either — Kats GmbH, Acme Inc., Jovanović d.o.o. — as Russian
+typography leaves names in a foreign script unquoted. CRMs hold all these
+spellings (bare "Рога и Копыта", "ООО Тест3", "ООО «Вектор»"), so the letter
+decides, from one table (:func:`company_name`):
 
 * already quoted (any of « » " “ ” „ ' ‘ ’) → exactly as written;
 * a legal form for an organisation (:data:`ORGANISATION_FORMS`) first, then the
   name → the form, then the name in guillemets;
 * a legal form for a person (:data:`PERSON_FORMS`) first → as written;
 * a legal form and nothing after it → as written;
+* a name without a Cyrillic letter (and with some letter) → as written;
 * anything else → the whole name in guillemets: «Рога и Копыта».
+
+Inside a sentence a letter needs more than the name: *whose* partner, *to
+whom* prosperity — and :func:`company_in` gives the words for a grammatical
+case. «Компания» is right only for a name that says nothing of what it is:
+«компании «Рога и Копыта»», «компании Kats GmbH». A Russian legal form is
+itself the noun — «компании ООО «Тест3»» says it twice, and an individual
+entrepreneur is a person, not a «компания» — so the form stands alone, and
+abbreviated: «партнёром ООО «Тест3»», «Вам и ИП Кузнецов Д. С.». An
+abbreviation does not decline, so it fits every case; a spelled-out form would
+have to («Обществу с ограниченной ответственностью»), and no greeting spells
+it out anyway, so it is abbreviated (:data:`ABBREVIATIONS`). The name after ИП
+is left as registered: declining it needs a gender its initials do not give.
 
 Abbreviations are recognised only in capitals (as they are written), spelled-out
 forms in any case. Forms that are also common words or trade names (ПК is a
@@ -22,10 +38,11 @@ in the table: a name the table does not know is quoted whole, as before.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Final
 
-__all__ = ["ORGANISATION_FORMS", "PERSON_FORMS", "company_name"]
+__all__ = ["ABBREVIATIONS", "COMPANY", "ORGANISATION_FORMS", "PERSON_FORMS", "company_in", "company_name"]
 
 #: Legal forms of organisations, abbreviated (capitals) or spelled out (any case).
 ORGANISATION_FORMS: Final[tuple[str, ...]] = (
@@ -80,6 +97,34 @@ PERSON_FORMS: Final[tuple[str, ...]] = (
     "Глава КФХ",
 )
 
+#: Spelled-out legal forms (lower case, single spaces) → the abbreviation a letter writes.
+ABBREVIATIONS: Final[dict[str, str]] = {
+    "общество с ограниченной ответственностью": "ООО",
+    "акционерное общество": "АО",
+    "публичное акционерное общество": "ПАО",
+    "непубличное акционерное общество": "НАО",
+    "закрытое акционерное общество": "ЗАО",
+    "открытое акционерное общество": "ОАО",
+    "товарищество с ограниченной ответственностью": "ТОО",
+    "государственное унитарное предприятие": "ГУП",
+    "муниципальное унитарное предприятие": "МУП",
+    "федеральное государственное унитарное предприятие": "ФГУП",
+    "автономная некоммерческая организация": "АНО",
+    "некоммерческое партнёрство": "НП",
+    "некоммерческое партнерство": "НП",
+    "индивидуальный предприниматель": "ИП",
+}
+
+#: «Компания» in each grammatical case (:data:`greeter.addressing.CASES`), for a name without a form.
+COMPANY: Final[dict[str, str]] = {
+    "nominative": "компания",
+    "genitive": "компании",
+    "dative": "компании",
+    "accusative": "компанию",
+    "instrumental": "компанией",
+    "prepositional": "компании",
+}
+
 _QUOTES: Final = frozenset("«»\"“”„'‘’")
 
 
@@ -98,6 +143,12 @@ _ORGANISATION: Final = _forms_regex(ORGANISATION_FORMS)
 _PERSON: Final = _forms_regex(PERSON_FORMS)
 
 
+def _foreign_script(text: str) -> bool:
+    """Some letter, and no Cyrillic one: Kats GmbH, Türk A.Ş. — not «3 кота», not "123"."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and not any(unicodedata.name(c, "").startswith("CYRILLIC") for c in letters)
+
+
 @lru_cache(maxsize=4096)
 def company_name(name: str) -> str:
     """``"ООО Тест3"`` → "ООО «Тест3»", ``"Рога и Копыта"`` → "«Рога и Копыта»", "ИП Кузнецов" as is.
@@ -110,6 +161,28 @@ def company_name(name: str) -> str:
         return text
     form = _ORGANISATION.match(text)
     if form is None:
-        return f"«{text}»"
+        return text if _foreign_script(text) else f"«{text}»"
     rest = text[form.end() :].strip()
     return f"{form.group()} «{rest}»" if rest else text
+
+
+@lru_cache(maxsize=4096)
+def company_in(name: str, case: str) -> str:
+    """The words naming the client's organisation in a grammatical ``case`` (one of ``COMPANY``'s keys).
+
+    ``"Рога и Копыта"`` → "компании «Рога и Копыта»" (genitive, dative),
+    ``"Kats GmbH"`` → "компании Kats GmbH", ``"ООО Тест3"`` → "ООО «Тест3»",
+    ``"Общество с ограниченной ответственностью Ромашка"`` → "ООО «Ромашка»",
+    ``"ИП Кузнецов Д. С."`` → "ИП Кузнецов Д. С."; an empty name stays empty.
+    Why the legal form replaces «компания»: see the module docstring.
+    """
+    if case not in COMPANY:
+        raise ValueError(f"unknown grammatical case {case!r}; expected one of: {', '.join(COMPANY)}")
+    text = " ".join(name.split())
+    if not text:
+        return ""
+    form = _PERSON.match(text) or _ORGANISATION.match(text)
+    if form is None:
+        return f"{COMPANY[case]} {company_name(text)}"
+    short = ABBREVIATIONS.get(form.group().lower(), form.group())
+    return company_name(f"{short}{text[form.end() :]}")

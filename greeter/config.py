@@ -239,6 +239,15 @@ PATTERN_WORDS: Final = {
 }
 
 
+class SenderInLanguage(_Model):
+    """The sender as letters in one language write it; what is left out is ``sender``'s own."""
+
+    name: str | None = Field(
+        default=None, min_length=1, description="From: display name, and the name under these letters"
+    )
+    company: str | None = Field(default=None, min_length=1, description="sender.company in these letters")
+
+
 class Sender(_Model):
     """Who the greetings come from."""
 
@@ -247,6 +256,43 @@ class Sender(_Model):
     reply_to: str | None = Field(default=None, description="Optional Reply-To: address")
     signature: str = Field(default="", description="Available to templates as sender.signature")
     company: str = Field(default="", description="Available to templates as sender.company")
+    by_locale: dict[Annotated[str, Field(pattern=LOCALE)], SenderInLanguage] = Field(
+        default_factory=dict,
+        description="The sender's name and company in letters of another language, by locale "
+        "({en: {name: Romashka LLC}}): the From: name and the signature of an English letter are "
+        "not «ООО «Ромашка»». A letter whose language is not listed uses name and company.",
+    )
+
+    @field_validator("by_locale")
+    @classmethod
+    def _known_locales(cls, v: dict[str, SenderInLanguage]) -> dict[str, SenderInLanguage]:
+        """Keys as the renderer names a letter's locale (``en-GB`` → ``en_GB``), each once."""
+        from greeter.i18n import normalize_locale  # Babel: paid only by a config that uses this
+
+        out: dict[str, SenderInLanguage] = {}
+        for key, value in v.items():
+            locale = normalize_locale(key, "")
+            if not locale:
+                raise ValueError(f"{key!r} is not a locale Babel knows (e.g. 'en', 'en_GB', 'sr_Latn')")
+            if locale in out:
+                raise ValueError(f"{key!r} is the locale {locale!r} again")
+            out[locale] = value
+        return out
+
+    def in_locale(self, locale: str | None) -> tuple[str, str]:
+        """(name, company) for a letter in ``locale``: its ``by_locale`` entry, the most specific first.
+
+        ``en_GB`` takes ``by_locale.en_GB``, else ``by_locale.en``, else the sender's own, part
+        by part: an entry with only a ``name`` keeps the sender's ``company``.
+        """
+        from greeter.i18n import locale_chain
+
+        name, company = self.name, self.company
+        for key in reversed(locale_chain(locale or "")):
+            entry = self.by_locale.get(key)
+            if entry is not None:
+                name, company = entry.name or name, entry.company or company
+        return name, company
 
 
 class Defaults(_Model):

@@ -266,6 +266,8 @@ def _allowed_keys(loc: Sequence[int | str]) -> list[str]:
             tp = args[0] if args else None
         elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
             tp = tp.model_fields[part].annotation
+        elif typing.get_origin(tp) is dict:  # a key of a mapping (sender.by_locale.en): its value's model
+            tp = typing.get_args(tp)[1]
         else:
             return []
     tp = _unwrap(tp)

@@ -48,7 +48,7 @@ from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.planner import merged_into_failed
 from greeter.policy import cap_refusal
 from greeter.ratelimit import RateLimiter
-from greeter.review import approval_of, content_hash
+from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.transport import Breaker, Outcome, Outgoing, SendResult, Transport, run_batch
 from greeter.unsubscribe import unsubscribe_url
 
@@ -119,11 +119,14 @@ class Summary:
         return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
-        """The commonest reasons for ``retry`` and ``failed``, one line each, most letters first."""
+        """The commonest reasons for ``retry`` and ``failed``, one line each, most letters first,
+        and what to do about letters the review gate held after an upgrade."""
         top = self.replies.most_common()
         lines = [f"{state} ×{n}: {reply}" for (state, reply), n in top[:most]]
         if len(top) > most:
             lines.append(f"… and {len(top) - most} other replies (greeter history --state retry|failed)")
+        if outdated := self.skipped["approval_outdated"]:
+            lines.append(f"held ×{outdated}: {OUTDATED_NOTE}")
         return lines
 
 
@@ -307,8 +310,9 @@ class Deliverer:
         assert email is not None  # the planner skips contacts without e-mail
         try:
             rendered = self.render(item)
+            envelope = Envelope.of(hit.contact, self.settings.sender, rendered.locale)
             if self.approvals is not None:
-                verdict = approval_of(hit.key, content_hash(rendered), self.approvals)
+                verdict = approval_of(hit.key, content_hash(rendered, envelope), self.approvals)
                 if verdict != "approved":
                     self.summary.skipped[verdict] += 1
                     self.summary.not_built += 1
@@ -317,8 +321,8 @@ class Deliverer:
             unsub = self.settings.unsubscribe
             data = build_message(
                 rendered,
-                to_email=email,
-                to_name=hit.contact.display_name,
+                to_email=envelope.to_email,  # the very recipient the approval covers
+                to_name=envelope.to_name,
                 sender=self.settings.sender,
                 message_id=message_id,
                 date=self.clock(),

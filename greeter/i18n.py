@@ -93,6 +93,12 @@ def _locale(value: str | None, default: str) -> Locale:
     return parsed if parsed is not None else Locale.parse(default)
 
 
+def locale_chain(locale: str) -> list[str]:
+    """``sr_Latn_RS`` → ``["sr_Latn_RS", "sr_Latn", "sr"]``: a locale, then each less specific one."""
+    parts = [part for part in locale.split("_") if part]
+    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
 def language_of(locale: str | None, default: str = "ru") -> str:
     """The bare language code (``"ru"`` for ``"ru-RU"``), for choosing wording."""
     return _locale(locale, default).language

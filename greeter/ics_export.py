@@ -1,12 +1,25 @@
 """``greeter calendar``: upcoming greetings as an iCalendar file for managers' calendars.
 
-One all-day event per letter on its send day (recipient's local date), with a
-stable UID, so importing a newer file updates events instead of duplicating
-them. For an occasion of a date column (a birthday, a company's founding) the
-UID names the contact, the occasion and the *year*, not the day: a birthday
-corrected in the CRM moves its event instead of leaving the old one behind.
+One all-day event per letter on its send day (recipient's local date). The
+event is the *letter*, not the occasion: its title says so and gives each
+occasion its own day — «Поздравление: Иван Петрович Иванов — День рождения
+7 января (67 лет), Новый год 29 декабря» on 30 December — because a manager
+glancing at the 30th must not read "Ivan's birthday is today", and the
+anniversary number stands right after the occasion it counts. The words are
+Russian, like the preview gallery, the other thing managers read, and the
+occasions' ``title``s the config gives them (greeter's terminal output and logs
+stay English). Each event has a stable UID, so importing a newer file
+updates events instead of duplicating them. For an occasion of a date column
+(a birthday, a company's founding) the UID names the contact, the occasion
+and the *year*, not the day: a birthday corrected in the CRM moves its event
+instead of leaving the old one behind.
 Every export carries a higher SEQUENCE (seconds since 2020), so calendar
 clients take a re-import as the newer version of each event.
+
+RFC 5545 wants at least one component in a calendar: a range with no letter
+gets the definition of the config's time zone (a VTIMEZONE, which calendar
+apps import silently) instead of an empty VCALENDAR that strict importers
+reject.
 """
 
 from __future__ import annotations
@@ -15,12 +28,16 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
-from greeter.plan_types import PlanItem
+from greeter.i18n import format_date, years_phrase
+from greeter.plan_types import Hit, PlanItem
 
 #: SEQUENCE counts seconds from here (it must stay a small non-negative integer for clients).
 _SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+#: The language of the events (see the module's doc).
+_LOCALE = "ru"
 
 
 def event_uid(item: PlanItem, domain: str, *, yearly: bool = False) -> str:
@@ -37,6 +54,18 @@ def event_uid(item: PlanItem, domain: str, *, yearly: bool = False) -> str:
     return f"{digest}@{domain}"
 
 
+def occasion_words(hit: Hit, titles: Mapping[str, str]) -> str:
+    """«День рождения 7 января (67 лет)»: the occasion's title, its own day, its anniversary.
+
+    A holiday the config titles by its day («23 Февраля») is not given the day twice.
+    """
+    title = titles.get(hit.occasion, hit.occasion)
+    day = format_date(hit.date, _LOCALE, "day_month")
+    when = "" if day.casefold() in title.casefold() else f" {day}"
+    years = f" ({years_phrase(hit.years, _LOCALE)})" if hit.years is not None else ""
+    return f"{title}{when}{years}"
+
+
 def build_calendar(
     items: Iterable[PlanItem],
     *,
@@ -45,11 +74,14 @@ def build_calendar(
     name: str,
     yearly: frozenset[str] | set[str] = frozenset(),
     titles: Mapping[str, str] | None = None,
+    timezone: str = "UTC",
 ) -> bytes:
     """An RFC 5545 calendar of the letters to send (skips are not events).
 
     ``yearly``: the names of the occasions that are a date column's anniversary (see :func:`event_uid`).
     ``titles``: what people call each occasion (``Settings.occasion_titles``); the name if absent.
+    ``timezone``: the config's zone, whose definition is the one component of a calendar without
+    letters (see the module's doc).
     """
     called = titles or {}
     cal = Calendar()
@@ -63,33 +95,31 @@ def build_calendar(
             continue
         hit = item.hit
         who = hit.contact.display_name or hit.contact.id
-        occasions = ", ".join(called.get(o, o) for o in [hit.occasion, *item.merged_with])
-        years = f" ({hit.years})" if hit.years is not None else ""
         event = Event()
         event.add("uid", event_uid(item, domain, yearly=hit.occasion in yearly))
         event.add("dtstamp", stamp)
         event.add("sequence", max(int((stamp - _SEQUENCE_EPOCH).total_seconds()), 0))
         event.add("dtstart", item.send_at.date())
         event.add("dtend", item.send_at.date() + timedelta(days=1))
-        event.add("summary", f"{who}: {occasions}{years}")
         event.add(
-            "description",
-            "\n".join(
-                [
-                    f"Contact: {who} <{hit.contact.email}> (id {hit.contact.id})",
-                    f"Company: {hit.contact.company}" if hit.contact.company else "",
-                    f"Occasion: {called.get(hit.occasion, hit.occasion)} on {hit.date:%Y-%m-%d}{years}",
-                    *(
-                        f"With it: {called.get(h.occasion, h.occasion)} on {h.date:%Y-%m-%d}"
-                        + (f" ({h.years})" if h.years is not None else "")
-                        for h in item.also
-                    ),
-                    f"Planned send: {item.send_at.isoformat()} ({item.send_at.tzinfo})",
-                ]
-            ).replace("\n\n", "\n"),
+            "summary",
+            f"Поздравление: {who} — {', '.join(occasion_words(h, called) for h in (hit, *item.also))}",
         )
+        leaves = f"{format_date(item.send_at.date(), _LOCALE)} в {item.send_at:%H:%M}"
+        lines = [
+            f"Письмо уходит {leaves} по времени получателя ({item.send_at.tzinfo})",
+            f"Повод: {occasion_words(hit, called)}",
+            *(f"В том же письме: {occasion_words(h, called)}" for h in item.also),
+            f"Кому: {who} <{hit.contact.email}> (id {hit.contact.id})",
+        ]
+        if hit.contact.company:
+            lines.append(f"Компания: {hit.contact.company}")
+        event.add("description", "\n".join(lines))
         event.add("categories", [hit.occasion])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
+    if not cal.subcomponents:
+        day = now.date()
+        cal.add_component(Timezone.from_tzid(timezone, first_date=day, last_date=day + timedelta(days=366)))
     data: bytes = cal.to_ical()
     return data

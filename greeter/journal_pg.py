@@ -20,10 +20,13 @@ in :mod:`greeter.journal_store`); what differs is who may send:
   there is room for one more letter. (SQLite needs none: one sender per file.)
 
 Connections come from a small ``psycopg_pool`` pool. After a lost connection
-(server restart, failover) the pool is checked and the operation retried once;
-a retried claim recognises its own committed first attempt by its token, and a
-retried outcome accepts a row already in the target state, so a retry never
-turns into a false "not ours" or a state error.
+(server restart, failover) the pool is checked and the operation tried again
+— at once, then after short pauses while the connection is what keeps
+failing, for up to :data:`~greeter.journal_pg_base.RECONNECT_SECONDS` (a
+restart is seldom over by the second try); a retried claim recognises its own
+committed first attempt by its token, and a retried outcome accepts a row
+already in the target state, so a retry never turns into a false "not ours"
+or a state error.
 """
 
 from __future__ import annotations
@@ -46,8 +49,10 @@ from greeter.journal_pg_base import (
     KEY_WHERE,
     Conn,
     PgJournalBase,
+    Reconnect,
     aware,
     bad_connection_string,
+    connection_lost,
     connection_string_error,
     key_params,
     pg_journal_error,
@@ -209,8 +214,9 @@ class PgJournal(PgJournalBase, Transitions):
         ends (or when the server ends the session: a restart releases it too).
         Inside, re-read the contact's greetings, decide, and :meth:`claim`: the
         claim is committed before the lock is released, so the next holder
-        counts it. A lost connection while taking the lock is retried once; one
-        lost while releasing it is no error (the lock went with the session).
+        counts it. A lost connection while taking the lock is tried again
+        (:class:`~greeter.journal_pg_base.Reconnect`); one lost while releasing
+        it is no error (the lock went with the session).
         """
         key = advisory_key("contact", self._schema_name, contact_id)
         conn = self._locked_connection(key)
@@ -225,10 +231,13 @@ class PgJournal(PgJournalBase, Transitions):
                 self._pool.putconn(conn)
 
     def _locked_connection(self, key: int) -> Conn:
-        for retrying in (False, True):
+        tries = Reconnect(self.reconnect_seconds)
+        while True:
             try:
-                conn = self._pool.getconn()
+                conn = self._pool.getconn(timeout=tries.pool_timeout())
             except PoolTimeout:
+                if tries.retrying and tries.again(lost=True):
+                    continue
                 raise JournalUnavailableError(
                     f"journal {self.url}: no database connection available"
                 ) from None
@@ -237,7 +246,7 @@ class PgJournal(PgJournalBase, Transitions):
                 return conn
             except psycopg.OperationalError as exc:
                 self._pool.putconn(conn)
-                if retrying:
+                if not tries.again(lost=connection_lost(exc)):
                     message = pg_message(exc, self._target.conninfo)
                     raise pg_journal_error(f"journal {self.url}: {message}", exc) from None
                 self._pool.check()
@@ -245,7 +254,6 @@ class PgJournal(PgJournalBase, Transitions):
                 self._pool.putconn(conn)
                 message = pg_message(exc, self._target.conninfo)
                 raise pg_journal_error(f"journal {self.url}: {message}", exc) from None
-        raise AssertionError("unreachable")
 
     # --- claims and outcomes ----------------------------------------------------------------
 

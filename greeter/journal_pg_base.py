@@ -2,8 +2,9 @@
 
 :class:`PgJournalBase` runs every statement through :meth:`PgJournalBase._run`
 — a pooled connection, and after a lost connection (server restart, failover)
-a pool check and one more try — and implements the reads and the simple
-list maintenance (approvals, do-not-contact list) of the journal protocol.
+a pool check and more tries until the server is back (:class:`Reconnect`) —
+and implements the reads and the simple list maintenance (approvals,
+do-not-contact list) of the journal protocol.
 The claims and the state machine, which need more care, are in
 :class:`greeter.journal_pg.PgJournal`; the reads both backends make with one
 query (``history``, ``due_retries``) are in :class:`greeter.journal_sql.JournalSql`,
@@ -12,6 +13,7 @@ on this class's :meth:`PgJournalBase._entries`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -30,10 +32,13 @@ from greeter.plan_types import PastGreeting
 
 __all__ = [
     "KEY_WHERE",
+    "RECONNECT_SECONDS",
     "Conn",
     "PgJournalBase",
+    "Reconnect",
     "aware",
     "bad_connection_string",
+    "connection_lost",
     "connection_string_error",
     "connection_string_problem",
     "key_params",
@@ -69,6 +74,76 @@ def pg_message(exc: psycopg.Error, url: str) -> str:
 _OPERATIONAL_SQLSTATE_CLASSES = ("08", "53", "57", "58", "40")
 #: And single states: lock_not_available (a lock timeout).
 _OPERATIONAL_SQLSTATES = ("55P03",)
+
+
+#: How long a statement whose connection was lost keeps trying (a pool check, another pooled
+#: connection) before the run fails: a server restart takes a few seconds, more on a loaded
+#: machine, and a failover longer. Never more than half the claims' lease (see
+#: :meth:`PgJournalBase.__init__`): a sender that waits longer may find its claims taken.
+RECONNECT_SECONDS = 30.0
+#: The pause before the third try (the second is at once); doubled each time, up to the maximum.
+RECONNECT_FIRST_PAUSE = 0.05
+RECONNECT_MAX_PAUSE = 1.0
+#: SQLSTATEs of a session the server ended: admin_shutdown (a restart's ``fast`` stop,
+#: ``pg_terminate_backend``), crash_shutdown, cannot_connect_now (shutting down, starting up).
+_SESSION_ENDED = ("57P01", "57P02", "57P03")
+
+
+def connection_lost(exc: psycopg.Error) -> bool:
+    """Whether ``exc`` says the session is gone (the server restarted, failed over, or the network
+    broke), rather than that the statement itself failed.
+
+    Without an SQLSTATE, the client lost the connection (``server closed the
+    connection unexpectedly``, ``consuming input failed``); class 08 is a
+    connection exception; :data:`_SESSION_ENDED` are the server ending it.
+    """
+    state = exc.sqlstate
+    return state is None or state.startswith("08") or state in _SESSION_ENDED
+
+
+class Reconnect:
+    """The tries of one statement: after any operational error one more at once (a pool check
+    replaced what the server dropped), then — only while the connection is what fails —
+    more, after pauses growing from :data:`RECONNECT_FIRST_PAUSE` to :data:`RECONNECT_MAX_PAUSE`,
+    until ``seconds`` after the first failure.
+
+    One try more is not enough across a restart: the pool check can keep a
+    connection whose session the stopping server ends a moment later (its
+    backends exit one by one, slower on a loaded machine), and a new one is
+    refused until the server is up again. Every statement run this way
+    recognises its own first attempt when a later one finds it committed
+    (the ``retrying`` argument of :meth:`PgJournalBase._run`'s ``op``).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.failures = 0
+        self._until: float | None = None
+
+    @property
+    def retrying(self) -> bool:
+        """Whether a try failed before (the statement may have committed then)."""
+        return self.failures > 0
+
+    def pool_timeout(self) -> float | None:
+        """How long to wait for a pooled connection: the pool's own timeout at first, then what is left."""
+        if self._until is None:
+            return None
+        return max(0.1, self._until - time.monotonic())
+
+    def again(self, *, lost: bool) -> bool:
+        """A try failed (``lost``: its connection did): whether to try again, after the pause if any."""
+        self.failures += 1
+        now = time.monotonic()
+        if self._until is None:
+            self._until = now + self.seconds
+        if self.failures == 1:
+            return True
+        if not lost or now >= self._until:
+            return False
+        pause = min(RECONNECT_FIRST_PAUSE * 2 ** (self.failures - 2), RECONNECT_MAX_PAUSE, self._until - now)
+        time.sleep(pause)
+        return True
 
 
 #: A connection refused by the server for the setup's sake has no SQLSTATE on the client (libpq
@@ -165,6 +240,8 @@ class PgJournalBase:
         self._target = target
         self._schema_name = schema_name
         self.worker_id = worker_id
+        #: How long a statement tries again after a lost connection (:class:`Reconnect`).
+        self.reconnect_seconds = min(RECONNECT_SECONDS, target.lease.total_seconds() / 2)
 
     @property
     def url(self) -> str:
@@ -186,28 +263,29 @@ class PgJournalBase:
     # --- running statements -----------------------------------------------------------------
 
     def _run(self, op: Callable[[Conn, bool], T]) -> T:
-        """``op(conn, retrying)`` on a pooled connection; once more after a lost connection.
+        """``op(conn, retrying)`` on a pooled connection; again after a lost connection (:class:`Reconnect`).
 
         Psycopg errors become :class:`JournalError`; :class:`JournalStateError`
         (a bug, not the database) passes through untouched.
         """
-        for retrying in (False, True):
+        tries = Reconnect(self.reconnect_seconds)
+        while True:
             try:
-                with self._pool.connection() as conn:
-                    return op(conn, retrying)
+                with self._pool.connection(timeout=tries.pool_timeout()) as conn:
+                    return op(conn, tries.retrying)
             except PoolTimeout:
-                raise JournalUnavailableError(
-                    f"journal {self.url}: no database connection available"
-                ) from None
+                if not (tries.retrying and tries.again(lost=True)):
+                    raise JournalUnavailableError(
+                        f"journal {self.url}: no database connection available"
+                    ) from None
             except psycopg.OperationalError as exc:
-                if retrying:
+                if not tries.again(lost=connection_lost(exc)):
                     message = f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
                     raise pg_journal_error(message, exc) from None
                 self._pool.check()  # replace every connection the server dropped, then try again
             except psycopg.Error as exc:
                 message = f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
                 raise pg_journal_error(message, exc) from None
-        raise AssertionError("unreachable")
 
     def _read(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
         def op(conn: Conn, retrying: bool) -> list[dict[str, Any]]:

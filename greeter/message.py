@@ -343,7 +343,8 @@ def _headers(
     if not subject:
         raise UnsafeHeaderError("Subject", rendered.subject, "empty subject")
     to_header = _address_header("To", to_name.strip(), to_email)
-    from_header = _address_header("From", sender.name.strip(), sender.email)
+    name, _ = sender.in_locale(rendered.locale)  # "Romashka LLC" on an English letter
+    from_header = _address_header("From", name.strip(), sender.email)
     reply_to = validate_address("Reply-To", sender.reply_to) if sender.reply_to else None
     validate_header_value("Message-ID", message_id)
     if len(message_id) > 250 or _MESSAGE_ID.fullmatch(message_id) is None:

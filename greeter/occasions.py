@@ -198,8 +198,10 @@ class OccasionTable:
         for step in self.steps:
             if isinstance(step, tuple):
                 occ, days = step
+                leap = occ.date == "02-29"
                 for day in days:
-                    found.append(Hit(contact, occ.name, day, None, occ.priority, occ.template))
+                    moved = leap and day.day != 29
+                    found.append(Hit(contact, occ.name, day, None, occ.priority, occ.template, moved=moved))
                 continue
             occ = step.occ
             bad = bad_dates.get(step.field) if bad_dates is not None else None
@@ -219,5 +221,6 @@ class OccasionTable:
                 problem = implausible(step.field, original, years, today, occ.max_years)
                 if problem is None and years <= 0:
                     continue  # the day itself, not an anniversary yet
-                found.append(Hit(contact, occ.name, day, years, occ.priority, occ.template, problem))
+                moved = leap and day.day != 29
+                found.append(Hit(contact, occ.name, day, years, occ.priority, occ.template, problem, moved))
         return found

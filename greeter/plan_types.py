@@ -41,6 +41,9 @@ class Hit:
     template: str
     #: For ``invalid_contact`` hits: what is wrong (e.g. "birthday 2090-01-01 is in the future").
     problem: str | None = None
+    #: ``date`` stands in for a day this year does not have — 29 February in a common year,
+    #: greeted on 28 February or 1 March (``leap_day``) — so a letter must not print it as the day.
+    moved: bool = False
 
     @property
     def key(self) -> tuple[str, str, dt.date]:
@@ -82,6 +85,8 @@ class Rendered:
     text: str
     html: str | None = None
     template_file: str = ""
+    #: The letter's locale (its template file's language, else the default): the From: name follows it.
+    locale: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,14 @@ from typing import Any
 
 from rich.table import Table
 
+from greeter.config import Sender
 from greeter.console import table_console
 from greeter.errors import EXIT_PROBLEMS
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
 from greeter.planner import drafts
 from greeter.render import Renderer
-from greeter.review import approval_of, content_hash
+from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import load_inputs, load_planning_state
 
 
@@ -55,11 +56,14 @@ def draft_json(draft: Draft) -> dict[str, Any]:
     }
 
 
-def with_approval(stream: Iterable[Draft], approvals: dict[JournalKey, str]) -> Iterator[Draft]:
+def with_approval(
+    stream: Iterable[Draft], approvals: dict[JournalKey, str], sender: Sender
+) -> Iterator[Draft]:
     """Tag each rendered draft with its review state (``review: required``)."""
     for draft in stream:
         if draft.rendered is not None:
-            verdict = approval_of(draft.item.hit.key, content_hash(draft.rendered), approvals)
+            envelope = Envelope.of(draft.item.hit.contact, sender, draft.rendered.locale)
+            verdict = approval_of(draft.item.hit.key, content_hash(draft.rendered, envelope), approvals)
             draft.extra["approval"] = verdict
         yield draft
 
@@ -91,7 +95,7 @@ def run_preview(
         d for d in drafts(items, renderer.render) if show_skipped or d.item.status == "send"
     )
     if inputs.approvals is not None:
-        stream = with_approval(stream, inputs.approvals)
+        stream = with_approval(stream, inputs.approvals, settings.sender)
     if fmt == "json":
         errors = _write_json(stream)
     elif fmt == "table":
@@ -172,4 +176,6 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     console.print(table)
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send"))
     console.print(summary or "nothing planned in this range")
+    if counts["approval_outdated"]:
+        console.print(f"approval_outdated: {OUTDATED_NOTE}")
     return errors

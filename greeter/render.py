@@ -58,6 +58,12 @@ Every template sees:
     template words an occasion it has no words of its own for.
 ``occasion_date``
     The day celebrated (a ``date``).
+``occasion_moved``
+    ``True`` when ``occasion_date`` stands in for a day this year does not
+    have: 29 February in a common year, greeted on 28 February or 1 March
+    (``leap_day``). Do not print ``occasion_date`` as the day then — a
+    leap-day client's birthday is not the 28th: leave the date out ("Совсем
+    скоро Ваш праздник"), as the shipped templates do.
 ``years``
     The anniversary number (age, company age, years together) or ``None``.
 ``belated``
@@ -76,7 +82,9 @@ Every template sees:
     (``a.occasion`` or ``a["occasion"]``; ``title`` as ``occasion_title``), in
     the planner's order; ``[]`` if none.
 ``sender``
-    ``name``, ``email``, ``company``, ``signature`` from config.
+    ``name``, ``email``, ``company``, ``signature`` from config; ``name`` and
+    ``company`` as ``sender.by_locale`` gives them for the letter's locale
+    ("Romashka LLC" in an English letter), else the sender's own.
 ``salutation``
     :func:`greeter.letter_forms.salutation` in the letter's language, without
     punctuation: "Уважаемый Иван Петрович", "Здравствуйте, Иван", "Dear John",
@@ -104,8 +112,13 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ contact|name('dative') }}                → Ивану Петровичу
     {{ contact|name('genitive', 'full') }}      → Ивана Петровича Сидорова
                                                   (parts: first_patronymic | full | first | last)
-    {{ contact.company|company }}               → ООО «Тест3», «Рога и Копыта», ИП Кузнецов Д. С.
-                                                  (Russian style; a quoted name stays as written)
+    {{ contact.company|company }}               → ООО «Тест3», «Рога и Копыта», ИП Кузнецов Д. С.,
+                                                  Kats GmbH (Russian style; a quoted name stays as written)
+    {{ contact.company|company('dative') }}     → компании «Рога и Копыта», ООО «Тест3», ИП Кузнецов Д. С.
+                                                  (the words for a case: «компании» only where the
+                                                  name does not say what it is)
+    {{ contact.company|full_stop }}             → "Acme Ltd." but "Acme Inc.", not "Acme Inc.."
+                                                  (ends a sentence: no second point after an abbreviation)
     {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года
     {{ occasion_date|date('day_month') }}       → 15 декабря
                                                   (formats: long | medium | short | full | day_month)
@@ -180,7 +193,7 @@ from jinja2.runtime import Context
 
 from greeter.config import Sender, Settings
 from greeter.errors import Problem, TemplateError
-from greeter.i18n import normalize_locale
+from greeter.i18n import locale_chain, normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import Sandbox, SenderView, contact_view, make_environment
@@ -376,12 +389,6 @@ def _block_problems(chain: Sequence[tuple[str, _Shape]]) -> list[tuple[str, int 
     return problems
 
 
-def _locale_chain(locale: str) -> list[str]:
-    """``sr_Latn_RS`` → ``["sr_Latn_RS", "sr_Latn", "sr"]``."""
-    parts = locale.split("_")
-    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
-
-
 def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
     """The template frames of a traceback, outermost first, as (template name, template line).
 
@@ -464,7 +471,8 @@ class Renderer:
     ) -> None:
         self._dir = Path(templates_dir)
         self._titles = dict(titles or {})
-        self._sender = SenderView(sender.name, sender.email, sender.company, sender.signature)
+        self._sender = sender
+        self._senders: dict[str, SenderView] = {}
         self._default_locale = default_locale
         self._loader = FileSystemLoader(str(self._dir), encoding="utf-8")
         self._plain = make_environment(self._loader, html=False)
@@ -501,6 +509,7 @@ class Renderer:
             "belated": item.belated,
             "send_date": send_date,
             "early": send_date < hit.date,
+            "occasion_moved": hit.moved,
             "occasion_title": self._titles.get(hit.occasion),
             "also": [
                 {
@@ -511,7 +520,7 @@ class Renderer:
                 }
                 for h in item.also
             ],
-            "sender": self._sender,
+            "sender": self._sender_view(letter),
             "salutation": forms.address(Person.of(contact)),
             "salutation_end": forms.end,
             "closing": forms.closing,
@@ -530,7 +539,17 @@ class Renderer:
         for part, value in (("subject", subject), ("text", text)):
             if not value:
                 raise TemplateError(variant.file, None, f"the {part} block rendered empty", contact.id)
-        return Rendered(subject=subject, text=text, html=html, template_file=variant.file)
+        return Rendered(subject=subject, text=text, html=html, template_file=variant.file, locale=letter)
+
+    def _sender_view(self, locale: str) -> SenderView:
+        """``sender`` as a letter in ``locale`` signs: its ``sender.by_locale`` name and company."""
+        view = self._senders.get(locale)
+        if view is None:
+            name, company = self._sender.in_locale(locale)
+            view = self._senders[locale] = SenderView(
+                name, self._sender.email, company, self._sender.signature
+            )
+        return view
 
     def _error(
         self, exc: Exception, file: str, contact_id: str, variables: Iterable[str] = ()
@@ -607,7 +626,7 @@ class Renderer:
         if not _NAME.match(name):
             raise _LoadError(name, None, "not a template name (letters, digits, '_' and '-'; no '_' first)")
         variants = self._variant_files(name)
-        chain = _locale_chain(locale)
+        chain = locale_chain(locale)
         file = next((variants[loc] for loc in chain if loc in variants), None)
         if file is None:
             file = f"{name}{SUFFIX}"

@@ -33,8 +33,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup, escape
 
-from greeter.addressing import decline, gender_of
-from greeter.company_names import company_name
+from greeter.addressing import canonical_case, decline, gender_of
+from greeter.company_names import company_in, company_name
 from greeter.contacts import Contact
 from greeter.i18n import format_date, plural, years_phrase
 
@@ -144,12 +144,37 @@ def _name_filter(value: object, case: str = "nominative", parts: str = "first_pa
     return decline(value._contact, case, parts=parts)
 
 
-def _company_filter(value: object) -> str:
-    """``{{ contact.company|company }}`` → ООО «Тест3»: :func:`greeter.company_names.company_name`."""
-    _defined(value)
+def _company_filter(value: object, case: str | None = None) -> str:
+    """``{{ contact.company|company }}`` → ООО «Тест3»; with a case, the words for a sentence.
+
+    ``{{ contact.company|company('dative') }}`` → "компании «Рога и Копыта»",
+    "ООО «Тест3»", "ИП Кузнецов Д. С.": :func:`greeter.company_names.company_in`,
+    so that a template never writes «компании» before a name that is not one.
+    """
+    _defined(value, case)
     if not isinstance(value, str):
         raise TypeError(f"the company filter needs a company name, got {value!r}")
-    return company_name(value)
+    return company_name(value) if case is None else company_in(value, canonical_case(case))
+
+
+#: What already ends a sentence: no full stop after it ("Acme Inc.", "ИП Кузнецов Д. С.", "Yahoo!").
+_SENTENCE_END: Final = (".", "!", "?", "…")
+
+
+def _full_stop(value: object) -> str:
+    """The text and a full stop, unless it already ends in one (or in "!", "?", "…").
+
+    ``партнёром {{ contact.company|company('genitive')|full_stop }}`` → "ООО «Тест3»."
+    but "ИП Кузнецов Д. С.", not "Д. С..": Russian and English alike write one
+    point where a sentence ends with an abbreviation (Acme Inc., d.o.o.), and
+    none after a name's own "!" (Yahoo!). HTML stays escaped: an escaped value
+    is checked as the reader sees it and comes back escaped.
+    """
+    _defined(value)
+    text = value if isinstance(value, str) else str(value)
+    seen = text.unescape() if isinstance(text, Markup) else text
+    text = text.rstrip()
+    return text if seen.rstrip().endswith(_SENTENCE_END) else text + "."
 
 
 def _locale_of(context: Context, locale: str | None) -> str | None:
@@ -368,6 +393,7 @@ def make_environment(loader: FileSystemLoader, *, html: bool) -> Sandbox:
     env.filters.update(
         name=_name_filter,
         company=_company_filter,
+        full_stop=_full_stop,
         years=_years_filter,
         years_phrase=_years_filter,
         date=_date_filter,

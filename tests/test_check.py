@@ -69,6 +69,37 @@ def test_a_typo_in_the_english_early_branch_is_found_among_many_russian_contacts
     )
 
 
+def test_a_typo_in_the_leap_day_branch_is_found(make_project: MakeProject) -> None:
+    """``{% if occasion_moved %}`` (29 February in a common year) is a form of its own, rendered by check."""
+    config = make_project(russians(3))
+    edit(config, "birthday.j2", "{% if occasion_moved %}", "{% if occasion_moved %}{{ contakt }}")
+    problems = [str(p) for p in run_check(config, NOW).problems if p.kind == "template"]
+    assert len(problems) == 1, problems
+    assert (
+        "(in a letter for 29 February in a common year, sent early; tried for contacts 1, 2, 3)"
+        in problems[0]
+    )
+
+
+def test_a_sender_name_for_a_language_no_template_is_written_in_is_a_warning(
+    make_project: MakeProject,
+) -> None:
+    """sender.by_locale.de with only Russian and English files: the name would never be used."""
+    config = make_project(
+        [*russians(2), english("en1")],
+        sender={"by_locale": {"en": {"name": "Romashka LLC"}, "de": {"name": "Romashka GmbH"}}},
+    )
+    report = run_check(config, NOW)
+    problems = [str(p) for p in report.problems if "by_locale" in p.field]
+    lines = config.read_text(encoding="utf-8").splitlines()
+    line, text = next((i, t) for i, t in enumerate(lines, 1) if t.strip().startswith("de:"))
+    assert problems == [
+        f"{config}:{line}:{text.index('de:') + 1}: sender.by_locale.de: warning: no template is "
+        "written in 'de' (the letters are in en, ru, sr): this name is never used"
+    ]
+    assert report.errors == 0
+
+
 def test_a_failure_of_the_plain_letter_is_not_repeated_for_its_other_forms(make_project: MakeProject) -> None:
     config = make_project(russians(5))
     edit(config, "birthday.j2", "Желаем Вам крепкого", "{{ contakt }} Желаем Вам крепкого")
@@ -252,14 +283,14 @@ def in_locale(cid: str, locale: str, **kw: str) -> str:
 def test_contacts_whose_locale_has_no_file_are_told_they_get_the_default_letter(
     make_project: MakeProject,
 ) -> None:
-    """Clients with locale hu, de, sr-Latn got the Russian letter, and check said nothing."""
+    """Clients with locale hu, de, et got the Russian letter, and check said nothing."""
     rows = [
         *russians(2),
         english("e1"),  # birthday.en.j2 exists: quiet
         in_locale("h1", "hu"),
         in_locale("h2", "hu-HU"),
         in_locale("d1", "de", tier="VIP", tags="23feb"),
-        in_locale("s1", "sr-Latn"),
+        in_locale("s1", "et-EE"),
         in_locale("k1", "klingon"),  # already a row warning, and the default applies: not repeated
         in_locale("r1", "ru_RU"),  # the default file is in its language
     ]
@@ -271,7 +302,7 @@ def test_contacts_whose_locale_has_no_file_are_told_they_get_the_default_letter(
         for message in (
             "2 contact(s) with locale 'hu' or 'hu_HU' get birthday.j2 (ru): there is no birthday.hu.j2",
             "1 contact(s) with locale 'de' get birthday.j2 (ru): there is no birthday.de.j2",
-            "1 contact(s) with locale 'sr_Latn' get birthday.j2 (ru): there is no birthday.sr.j2",
+            "1 contact(s) with locale 'et_EE' get birthday.j2 (ru): there is no birthday.et.j2",
         )
     ]
     problems = [str(p) for p in run_check(config, NOW).problems if "with locale" in p.message]

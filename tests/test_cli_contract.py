@@ -313,6 +313,39 @@ def test_an_occasion_typo_is_a_usage_error_naming_the_occasion_meant(make_projec
     assert code == 0 and "approved 1 draft(s)" in out, err
 
 
+def test_approve_says_the_days_its_letters_leave_not_only_the_range_asked_for(
+    make_project: MakeProject,
+) -> None:
+    """`approve --from 2027-01-01 --days 14` said "approved … to send 2027-01-01 … 2027-01-14" of
+    7 January birthday letters that leave on 30 December, before the New Year holidays."""
+    rows = [contact_row(str(i), f"c{i}@example.com", birthday="07.01.1960") for i in (1, 2, 3)]
+    config = make_project(rows, review="required")
+    code, out, err = invoke(
+        "--config", str(config), "approve", "--occasion", "birthday",
+        "--from", "2027-01-01", "--days", "14", "--now", "2026-12-28T10:00",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.strip() == "approved 3 draft(s) for 2027-01-01 … 2027-01-14; they leave 2026-12-30", out
+    code, out, err = invoke(
+        "--config", str(config), "preview", "--format", "json", "--no-skipped",
+        "--from", "2027-01-01", "--days", "14", "--now", "2026-12-28T10:00",
+    )  # fmt: skip
+    birthdays = [d for d in json.loads(out) if d["occasion"] == "birthday"]
+    assert {(d["send_at"][:10], d["approval"]) for d in birthdays} == {("2026-12-30", "approved")}, err
+    code, out, err = invoke(
+        "--config",
+        str(config),
+        "approve",
+        "--contact",
+        "1",
+        "--from",
+        "2027-03-01",
+        "--now",
+        "2026-12-28T10:00",
+    )
+    assert (code, out.strip()) == (0, "approved 0 draft(s) for 2027-03-01 … 2027-03-07"), err
+
+
 def test_an_occasion_removed_from_the_config_keeps_its_history(make_project: MakeProject) -> None:
     """The journal's commands also know the journal's occasions: its history must stay readable."""
     config = make_project([contact_row("1001", "ivan@example.com", birthday="29.12.1980")])
@@ -432,11 +465,26 @@ def test_the_readme_synopsis_of_each_command_has_exactly_its_options() -> None:
 
 
 def test_approve_help_says_what_the_approval_fingerprints() -> None:
-    """--help said "subject and text", README "subject, text and HTML": the hash covers all three."""
+    """--help said "subject and text", README "subject, text and HTML": the hash covers all three,
+    and whom the letter is to and from (a new address once kept the approval)."""
+    from dataclasses import replace
+
     from greeter.plan_types import Rendered
-    from greeter.review import content_hash
+    from greeter.review import Envelope, content_hash
 
     letter = Rendered(subject="S", text="T", html="<p>H</p>", template_file="birthday.j2")
-    assert content_hash(letter) != content_hash(Rendered("S", "T", "<p>H!</p>", "birthday.j2"))
+    to = Envelope("ivan@example.com", "Иван Петрович", "greetings@romashka.example", "Ромашка", None)
+    assert content_hash(letter, to) != content_hash(Rendered("S", "T", "<p>H!</p>", "birthday.j2"), to)
+    others = [
+        replace(to, to_email="ivan@example.org"),
+        replace(to, to_name="Иван Павлович"),
+        replace(to, from_email="news@romashka.example"),
+        replace(to, from_name="Лютик"),
+        replace(to, reply_to="sales@romashka.example"),
+    ]
+    assert len({content_hash(letter, e) for e in [to, *others]}) == 6
     code, out, _ = invoke("approve", "--help")
-    assert code == 0 and "subject, text and HTML" in " ".join(out.split())
+    said = " ".join(out.split())
+    assert (
+        code == 0 and "subject, text and HTML" in said and "To (address and name), From and Reply-To" in said
+    )

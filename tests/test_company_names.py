@@ -1,4 +1,8 @@
-"""Company names in Russian letters: the legal form outside the guillemets, no quotes for a person."""
+"""Company names in Russian letters: the legal form outside the guillemets, no quotes for a person.
+
+And the words a sentence names the company with (:func:`company_in`): «компании» only
+before a name that does not say what it is itself.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greeter.company_names import ORGANISATION_FORMS, PERSON_FORMS, company_name
+from greeter.company_names import (
+    ABBREVIATIONS,
+    COMPANY,
+    ORGANISATION_FORMS,
+    PERSON_FORMS,
+    company_in,
+    company_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +63,18 @@ from greeter.company_names import ORGANISATION_FORMS, PERSON_FORMS, company_name
         # no legal form: the whole name in guillemets, as before
         ("Рога и Копыта", "«Рога и Копыта»"),
         ("Каспий", "«Каспий»"),
-        ("Müller GmbH", "«Müller GmbH»"),
+        # a name in the Latin (or any non-Cyrillic) script: no quotes, whatever its legal form
+        ("Müller GmbH", "Müller GmbH"),
+        ("Kats GmbH", "Kats GmbH"),
+        ("Shevchuk LLC", "Shevchuk LLC"),
+        ("Jovanović d.o.o.", "Jovanović d.o.o."),
+        ("Acme Inc.", "Acme Inc."),
+        ("Smith Imports Ltd", "Smith Imports Ltd"),
+        ("Türk A.Ş.", "Türk A.Ş."),
+        ("3M", "3M"),
+        ("ООО Smart Solutions", "ООО «Smart Solutions»"),  # a Russian form: the name in «» as registered
+        ("123", "«123»"),  # no letters at all: quoted as before
+        ("Кофе Like", "«Кофе Like»"),  # any Cyrillic: a Russian name
         ("Ао Бета", "«Ао Бета»"),  # abbreviations count only in capitals
         ("ООО-Сервис", "«ООО-Сервис»"),  # not a separate word
         ("ПК Мастер", "«ПК Мастер»"),  # ПК is a computer as often as a cooperative: not in the table
@@ -86,3 +108,74 @@ def test_every_person_form_takes_no_quotes(form: str) -> None:
 def test_the_name_is_never_lost_or_changed(name: str) -> None:
     text, out = " ".join(name.split()), company_name(name)
     assert out == text or out.replace("«", "", 1).replace("»", "", 1) == text
+
+
+#: Real-looking CRM values → how a sentence names the company in the genitive and dative
+#: ("партнёром …", "а … — процветания"): the two cases «компании» has alike.
+IN_A_SENTENCE = [
+    # no legal form: «компании» says what it is
+    ("Рога и Копыта", "компании «Рога и Копыта»"),
+    ("«Вектор»", "компании «Вектор»"),
+    # a foreign form: «компании», and a Latin name takes no quotes
+    ("Kats GmbH", "компании Kats GmbH"),
+    ("Shevchuk LLC", "компании Shevchuk LLC"),
+    ("Jovanović d.o.o.", "компании Jovanović d.o.o."),
+    ("Acme Inc.", "компании Acme Inc."),
+    ("Smith Imports Ltd", "компании Smith Imports Ltd"),
+    # a Russian form is the noun itself: no «компании ООО»
+    ("ООО Тест3", "ООО «Тест3»"),
+    ("ООО «Вектор»", "ООО «Вектор»"),
+    ("АО «Северсталь-Сервис»", "АО «Северсталь-Сервис»"),
+    ("ПАО Газпром", "ПАО «Газпром»"),
+    ("ТОО Астана Трейд", "ТОО «Астана Трейд»"),
+    # …and a spelled-out one is abbreviated: an abbreviation fits every case, the full form does not
+    ("Общество с ограниченной ответственностью Ромашка", "ООО «Ромашка»"),
+    (
+        "Общество с ограниченной ответственностью «Научно-производственное объединение»",
+        "ООО «Научно-производственное объединение»",
+    ),
+    ("публичное акционерное общество Сбербанк", "ПАО «Сбербанк»"),
+    ("Непубличное акционерное общество Север", "НАО «Север»"),
+    ("Автономная некоммерческая организация «Развитие»", "АНО «Развитие»"),
+    # an individual entrepreneur is a person, not a «компания»
+    ("ИП Кузнецов Д. С.", "ИП Кузнецов Д. С."),
+    ("Индивидуальный предприниматель Кузнецов Д. С.", "ИП Кузнецов Д. С."),
+    ("Глава КФХ Петров А. А.", "Глава КФХ Петров А. А."),
+    # nothing: nothing (the template says «Вашей компании» itself)
+    ("", ""),
+    ("  ", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), IN_A_SENTENCE)
+@pytest.mark.parametrize("case", ["genitive", "dative"])
+def test_a_sentence_names_the_company_without_saying_company_twice(
+    name: str, case: str, expected: str
+) -> None:
+    assert company_in(name, case) == expected
+
+
+def test_the_other_cases_decline_companiya_and_leave_a_legal_form_alone() -> None:
+    assert company_in("Рога и Копыта", "nominative") == "компания «Рога и Копыта»"
+    assert company_in("Kats GmbH", "instrumental") == "компанией Kats GmbH"
+    assert company_in("Рога и Копыта", "accusative") == "компанию «Рога и Копыта»"
+    assert company_in("ООО Тест3", "instrumental") == "ООО «Тест3»"
+    with pytest.raises(ValueError, match="unknown grammatical case 'dat'"):
+        company_in("ООО Тест3", "dat")  # aliases are the template filter's business
+
+
+#: Spelled-out forms (mixed case); "Глава КФХ" is an abbreviation already.
+SPELLED_OUT = [f for f in ORGANISATION_FORMS + PERSON_FORMS if not f.isupper() and f != "Глава КФХ"]
+
+
+@pytest.mark.parametrize("form", SPELLED_OUT)
+def test_every_spelled_out_form_has_its_abbreviation(form: str) -> None:
+    short = ABBREVIATIONS[form.lower()]
+    assert short in ORGANISATION_FORMS + PERSON_FORMS
+    assert company_in(f"{form} Тест", "dative") in (f"{short} «Тест»", f"{short} Тест")
+
+
+def test_companiya_has_every_case() -> None:
+    from greeter.addressing import CASES
+
+    assert tuple(COMPANY) == CASES

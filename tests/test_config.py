@@ -533,3 +533,48 @@ def test_a_file_the_round_trip_reader_gives_up_on_is_still_a_located_problem(
     tail: str, expected: str
 ) -> None:
     assert errors_of(MINIMAL + tail) == [expected]
+
+
+# --------------------------------------------------------------------------- sender.by_locale
+
+
+def with_by_locale(entries: str) -> str:
+    return MINIMAL.replace(
+        "  email: hello@shop.example\n", "  email: hello@shop.example\n  by_locale:\n" + entries
+    )
+
+
+def test_the_sender_is_named_per_language_most_specific_first() -> None:
+    """An English letter is not signed «ООО «Ромашка»» (review #13c): by_locale names the sender in it."""
+    sender = parse_settings(
+        with_by_locale("    en: {name: Shop LLC, company: Shop LLC}\n    en-GB: {name: Shop Ltd}\n"),
+        "greeter.yaml",
+        today=TODAY,
+    ).sender
+    assert set(sender.by_locale) == {"en", "en_GB"}  # as the renderer names a letter's locale
+    assert sender.in_locale("en") == ("Shop LLC", "Shop LLC")
+    assert sender.in_locale("en_US") == ("Shop LLC", "Shop LLC")
+    assert sender.in_locale("en_GB") == ("Shop Ltd", "Shop LLC")  # part by part: company from en
+    assert sender.in_locale("ru") == ("Shop", "")
+    assert sender.in_locale("") == sender.in_locale(None) == ("Shop", "")
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        ("    English: {name: Shop LLC}\n", "greeter.yaml:5:5: sender.by_locale.English.[key]: should be a language code"),
+        ("    xx-QQQ: {name: X}\n", "greeter.yaml:4:3: sender.by_locale: 'xx-QQQ' is not a locale Babel knows"),
+        ("    en: {name: A}\n    en_GB: {}\n    en-GB: {name: B}\n", "greeter.yaml:4:3: sender.by_locale: 'en-GB' is the locale 'en_GB' again"),
+        ("    en: {name: ''}\n", "greeter.yaml:5:10: sender.by_locale.en.name: String should have at least 1 character"),
+        ("    en: {nam: Shop LLC}\n", "greeter.yaml:5:10: sender.by_locale.en.nam: unknown key, did you mean `name`?"),
+    ],
+)  # fmt: skip
+def test_a_wrong_by_locale_entry_is_located(entries: str, expected: str) -> None:
+    [problem] = errors_of(with_by_locale(entries))
+    assert problem.startswith(expected), problem
+
+
+def test_the_example_config_signs_english_letters_in_english() -> None:
+    sender = load_settings(ROOT / "config.example.yaml", today=TODAY).sender
+    assert sender.in_locale("en") == ("Romashka LLC", "Romashka LLC")
+    assert sender.in_locale("ru") == ("ООО «Ромашка»", "ООО «Ромашка»")

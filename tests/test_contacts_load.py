@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 from pathlib import Path
 
@@ -535,15 +536,37 @@ def test_a_gender_column_contradicting_the_patronymic_is_warned_and_still_wins(t
     contacts, report = load(path)
     assert [str(p) for p in report.problems] == [
         f"{path}:row 2: Пол: warning: says male, but the patronymic 'Петровна' is female; "
-        'the letter will say "Уважаемый Мария Петровна"; check the row',
+        'the letter will say "Уважаемый Мария Петровна" and its HTML version is headed '
+        '"Марие Петровна Иванове"; check the row',
         f"{path}:row 3: Пол: warning: says female, but the patronymic 'Петрович' is male; "
-        'the letter will say "Уважаемая Пётр Петрович"; check the row',
+        'the letter will say "Уважаемая Пётр Петрович" and its HTML version is headed '
+        '"Пётр Петровичу Петров"; check the row',
         f"{path}:row 4: Пол: warning: says male, but the patronymic 'Рашид кызы' is female; "
-        'the letter will say "Уважаемый Лейла Рашид кызы"; check the row',
+        'the letter will say "Уважаемый Лейла Рашид кызы" and its HTML version is headed '
+        '"Лейле Рашид кызы Мамедове"; check the row',
         f"{path}:row 6: Пол: warning: says male, but the patronymic 'Петровна' is female; "
         "the name will be declined as male; check the row",
     ]
     assert salutation(contacts[0]) == "Уважаемый Мария Петровна"  # the explicit column stays authoritative
+
+
+def test_the_gender_warning_quotes_what_the_letter_really_says(tmp_path: Path) -> None:
+    """The warning quoted only the salutation; the HTML letter's name line was the worse part
+    («Марие Петровна Иванове», review #13d). It now quotes both, from the letter itself."""
+    from greeter.plan_types import Hit, PlanItem
+    from greeter.render import Renderer
+    from tests.test_render import SENDER, TEMPLATES
+
+    path = write(tmp_path, [RU_HEADER, "1;a@example.com;Иванова;Мария;Петровна;м;;;;"])
+    [contact], report = load(path)
+    [warning] = [p.message for p in report.problems]
+    quoted = re.findall(r'"([^"]+)"', warning)
+    letter = Renderer(TEMPLATES, SENDER).render(
+        PlanItem(Hit(contact, "birthday", date(2026, 12, 15), 40, 100, "birthday"), "send")
+    )
+    assert letter.html is not None
+    assert quoted == ["Уважаемый Мария Петровна", "Марие Петровна Иванове"]
+    assert letter.text.startswith(quoted[0] + "!") and f">{quoted[1]}</td>" in letter.html
 
 
 # --------------------------------------------------------------------------- names in capitals or lower case

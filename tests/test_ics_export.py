@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from greeter.contacts import Contact
 from greeter.ics_export import build_calendar
 from greeter.plan_types import Hit, PlanItem
+from tests.conftest import MakeProject, contact_row
 
 MSK = ZoneInfo("Europe/Moscow")
 IVAN = Contact(
@@ -55,9 +61,9 @@ def test_each_merged_occasion_is_described_with_its_own_date() -> None:
     new_year = Hit(IVAN, "new_year", date(2026, 12, 29), None, 60, "new_year")
     event = export(letter(date(2027, 1, 7), also=(new_year,)), datetime(2026, 12, 2, 9, 0, tzinfo=MSK))
     description = event["DESCRIPTION"]
-    assert "Occasion: birthday on 2027-01-07 (47)" in description
-    assert "With it: new_year on 2026-12-29" in description
-    assert "birthday, new_year on 2027-01-07" not in description
+    assert "Повод: birthday 7 января (47 лет)" in description
+    assert "В том же письме: new_year 29 декабря" in description
+    assert "birthday, new_year" not in description
 
 
 def test_events_name_occasions_as_the_config_titles_them() -> None:
@@ -68,6 +74,79 @@ def test_events_name_occasions_as_the_config_titles_them() -> None:
         titles={"birthday": "День рождения", "new_year": "Новый год"},
     )  # fmt: skip
     [event] = Calendar.from_ical(data).walk("VEVENT")
-    assert str(event["SUMMARY"]).endswith(": День рождения, Новый год (47)")
-    assert "Occasion: День рождения on 2027-01-07 (47)" in event["DESCRIPTION"]
-    assert "With it: Новый год on 2026-12-29" in event["DESCRIPTION"]
+    assert str(event["SUMMARY"]).endswith(" — День рождения 7 января (47 лет), Новый год 29 декабря")
+    assert "Повод: День рождения 7 января (47 лет)" in event["DESCRIPTION"]
+    assert "В том же письме: Новый год 29 декабря" in event["DESCRIPTION"]
+    # a holiday the config titles by its own day is not given the day twice
+    defender = PlanItem(Hit(IVAN, "defender_day", date(2027, 2, 23), None, 30, "holiday"), "send",
+                        send_at=datetime(2027, 2, 22, 11, 0, tzinfo=MSK))  # fmt: skip
+    data = build_calendar(
+        [defender], now=datetime(2027, 2, 1, 9, 0, tzinfo=MSK), domain="romashka.example", name="t",
+        titles={"defender_day": "23 Февраля"},
+    )  # fmt: skip
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Поздравление: Иван Петрович Иванов — 23 Февраля"
+
+
+def greeter(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config), *args],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )  # fmt: skip
+
+
+def test_an_event_on_the_send_day_is_titled_as_the_greeting_with_the_occasions_own_day(
+    make_project: MakeProject,
+) -> None:
+    """On 30 December the event said «Иван Петрович Иванов: День рождения, Новый год (67)»: a
+    manager read "Ivan's birthday is today" (it is on 7 January) and the 67 as the New Year's;
+    its description was English under a Russian title."""
+    config = make_project([contact_row("1001", "ivan@example.com", birthday="07.01.1960")])
+    out = config.parent / "greetings.ics"
+    result = greeter(config, "calendar", "--from", "2026-12-28", "--days", "14", "-o", str(out),
+                     "--now", "2026-12-20T10:00")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [event] = IcsCalendarStream.calendar_from_ics(out.read_text(encoding="utf-8")).events
+    assert event.dtstart == date(2026, 12, 30)  # the letter leaves before the New Year holidays
+    assert (
+        event.summary
+        == "Поздравление: Иван Петрович Иванов — День рождения 7 января (67 лет), Новый год 29 декабря"
+    )
+    assert event.description is not None
+    lines = event.description.splitlines()
+    assert lines[0].startswith("Письмо уходит 30 декабря 2026 г. в ")
+    assert lines[0].endswith(" по времени получателя (Europe/Moscow)")
+    assert lines[1:] == [
+        "Повод: День рождения 7 января (67 лет)",
+        "В том же письме: Новый год 29 декабря",
+        "Кому: Иван Петрович Иванов <ivan@example.com> (id 1001)",
+        "Компания: ООО «Тест»",
+    ]
+
+
+def test_a_range_with_nothing_planned_is_still_a_valid_calendar_and_says_so(
+    make_project: MakeProject,
+) -> None:
+    """An empty range wrote a VCALENDAR with no component at all, which RFC 5545 (3.4, 3.6:
+    ``1*component``) forbids and strict importers reject. It now holds the config's time zone."""
+    config = make_project([contact_row("1", "a@example.com", birthday="13.04.1980")])
+    out = config.parent / "empty.ics"
+    out.write_text("an older export listing letters no longer planned", encoding="utf-8")
+    result = greeter(config, "calendar", "--from", "2027-08-10", "--days", "3", "-o", str(out),
+                     "--now", "2027-08-01T10:00")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    cal = IcsCalendarStream.calendar_from_ics(text)  # an independent parser (not icalendar)
+    assert cal.events == [] and [tz.tz_id for tz in cal.timezones] == ["Europe/Moscow"]
+    body = text.splitlines()[1:-1]  # inside BEGIN:VCALENDAR … END:VCALENDAR
+    assert sum(line.startswith("BEGIN:") for line in body) >= 1, "RFC 5545: at least one component"
+    assert (
+        "wrote " in result.stderr
+        and "(0 greetings): nothing planned for 2027-08-10 … 2027-08-12" in result.stderr
+    )
+    piped = greeter(
+        config, "calendar", "--from", "2027-08-10", "--days", "3", "-o", "-", "--now", "2027-08-01T10:00"
+    )
+    assert piped.returncode == 0 and piped.stdout == text
+    assert "no greetings: nothing planned for 2027-08-10 … 2027-08-12" in piped.stderr

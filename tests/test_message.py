@@ -453,3 +453,43 @@ def test_the_direct_writer_makes_the_bytes_of_the_email_package_tree(
                                  "unsubscribe_url": url}  # fmt: skip
     expected = build_mime(letter, **kwargs).as_bytes(policy=POLICY)  # type: ignore[arg-type]
     assert build_message(letter, **kwargs) == expected  # type: ignore[arg-type]
+
+
+def test_the_from_name_follows_the_letters_language() -> None:
+    """An English letter comes from "Romashka LLC", not from «ООО «Ромашка»» (sender.by_locale)."""
+    from dataclasses import replace
+
+    from greeter.config import SenderInLanguage
+
+    sender = SENDER.model_copy(update={"by_locale": {"en": SenderInLanguage(name="Romashka LLC")}})
+    english = parse(build(replace(LETTER, locale="en_GB"), sender=sender))
+    assert english["From"] == "Romashka LLC <hello@romashka.example>"
+    russian = parse(build(replace(LETTER, locale="ru"), sender=sender))
+    assert str(russian["From"]) == "ООО «Ромашка» <hello@romashka.example>"
+    assert str(parse(build(LETTER, sender=sender))["From"]) == "ООО «Ромашка» <hello@romashka.example>"
+
+
+def test_the_approval_covers_the_from_name_the_letter_is_written_with() -> None:
+    """An approval fingerprints the From name (greeter.review.Envelope): it must be the one the
+    letter's locale gives, or renaming the English sender would keep English approvals."""
+    from dataclasses import replace
+
+    from greeter.config import SenderInLanguage
+    from greeter.contacts import Contact
+    from greeter.review import Envelope, content_hash
+
+    contact = Contact(id="1", email="ivan@example.com", first_name="John")
+    sender = SENDER.model_copy(update={"by_locale": {"en": SenderInLanguage(name="Romashka LLC")}})
+    renamed = SENDER.model_copy(update={"by_locale": {"en": SenderInLanguage(name="Romashka Ltd")}})
+    for locale in ("en_GB", "ru"):
+        letter = replace(LETTER, locale=locale)
+        envelope = Envelope.of(contact, sender, letter.locale)
+        written = parse(build(letter, sender=sender))["From"].addresses[0].display_name
+        assert envelope.from_name == written
+    english = replace(LETTER, locale="en")
+    before = content_hash(english, Envelope.of(contact, sender, "en"))
+    assert before != content_hash(english, Envelope.of(contact, renamed, "en"))
+    russian = replace(LETTER, locale="ru")  # the Russian letter's sender did not change
+    assert content_hash(russian, Envelope.of(contact, sender, "ru")) == content_hash(
+        russian, Envelope.of(contact, renamed, "ru")
+    )

@@ -6,8 +6,10 @@ real template files into ``tmp_path``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -344,7 +346,7 @@ def test_several_merged_occasions_read_as_one_sentence(shipped: Renderer) -> Non
     out = shipped.render(item(MALE, also=also))
     assert (
         "Пользуясь случаем, поздравляем Вас также с прошедшим 3-летием нашего сотрудничества, "
-        "с наступающим 15-летием компании и с наступающим Новым годом!"
+        "с наступающим 15-летием Вашей компании и с наступающим Новым годом!"
     ) in out.text
     en = shipped.render(item(ENGLISH, also=also))
     assert (
@@ -387,6 +389,51 @@ def test_a_merged_round_birthday_is_a_jubilee_as_in_its_own_letter(shipped: Rend
     fortieth = (Hit(MALE, "birthday", date(2026, 12, 27), 40, 100, "birthday"),)
     out = shipped.render(new_year_letter(also=fortieth))
     assert "поздравляем Вас и с прошедшим днём рождения!" in out.text
+
+
+@pytest.mark.parametrize("template", ["birthday", "company_anniversary", "first_deal"])
+@pytest.mark.parametrize("locale", ["ru", "en", "sr"])
+@pytest.mark.parametrize("when", ["early", "on_day", "belated"])
+def test_a_29_february_greeted_on_the_28th_is_not_dated_the_28th(
+    template: str, locale: str, when: str
+) -> None:
+    """Born (founded, first deal) on 29 February, greeted on 28 February 2027: the letter never says
+    «28 февраля — Ваш праздник» (review #7). The day it is greeted on is left out."""
+    msk = ZoneInfo("Europe/Moscow")
+    send = {"early": date(2027, 2, 26), "on_day": date(2027, 2, 28), "belated": date(2027, 3, 2)}[when]
+    hit = Hit(
+        person("l", "Лейла", "Рашид кызы", company="ООО Тест3", locale=locale),
+        OCCASIONS[template], date(2027, 2, 28), 39, 100, template, moved=True,
+    )  # fmt: skip
+    plan_item = PlanItem(
+        hit, "send", send_at=datetime.combine(send, time(12), msk), belated=when == "belated"
+    )
+    out = shipped_renderer().render(plan_item)
+    assert out.html is not None
+    for part in (out.subject, out.text, out.html):
+        assert "28 февраля" not in part and "28 February" not in part and "February 28" not in part
+        assert "28. фебруар" not in part
+    words = {
+        ("birthday", "ru", "early"): "Совсем скоро Ваш праздник, и мы спешим заранее поздравить",
+        ("birthday", "en", "early"): "Your birthday is coming up, and we would like",
+        ("company_anniversary", "ru", "on_day"): "В эти дни ООО «Тест3» исполняется 39 лет.",
+        ("company_anniversary", "ru", "belated"): "На днях ООО «Тест3» исполнилось 39 лет.",
+        ("company_anniversary", "en", "on_day"): "This week, ООО Тест3 celebrates 39 years.",
+        ("company_anniversary", "en", "belated"): "ООО Тест3 has just celebrated 39 years.",
+        ("first_deal", "ru", "on_day"): "В эти дни исполняется 39 лет со дня нашей первой",
+        ("first_deal", "ru", "belated"): "наши поздравления: на днях исполнилось 39 лет со дня",
+        ("first_deal", "en", "on_day"): "This week marks 39 years since our first deal",
+        ("first_deal", "en", "belated"): "it has just been 39 years since our first deal",
+        ("birthday", "sr", "early"): "Ускоро је Ваш рођендан, и желимо да Вам међу првима",
+        ("first_deal", "sr", "on_day"): "Ових дана обележавамо 39. годишњицу нашег првог заједничког посла,",
+        ("first_deal", "sr", "belated"): "управо смо обележили 39. годишњицу нашег првог заједничког посла.",
+    }.get((template, locale, when))
+    if words is not None:
+        assert words in out.text
+    # …while a real 28 February (or the 29th in a leap year) is still dated
+    real = shipped_renderer().render(replace(plan_item, hit=replace(hit, moved=False)))
+    if words is not None:
+        assert ("28 февраля" in real.text) or ("February 28" in real.text) or ("28. фебруар" in real.text)
 
 
 def test_missing_company_and_first_name_never_leave_gaps(shipped: Renderer) -> None:
@@ -438,7 +485,7 @@ def test_letter_language_follows_the_file_not_the_contact(shipped: Renderer) -> 
     out = shipped.render(item(hans, "company_anniversary"))
     assert out.template_file == "company_anniversary.j2"
     assert out.text.startswith("Здравствуйте, Hans!")
-    assert "15 декабря компании «Müller GmbH» исполняется 15 лет." in out.text
+    assert "15 декабря компании Müller GmbH исполняется 15 лет." in out.text
     # A regional English contact keeps its own conventions in the English file.
     gb = shipped.render(item(person("g", "Jane", locale="en_GB"), "first_deal", years=3))
     us = shipped.render(item(person("u", "Jane", locale="en_US"), "first_deal", years=3))
@@ -595,6 +642,26 @@ def test_a_letter_in_another_language_is_addressed_and_signed_in_it(
     assert_email_safe_html(out.html)
 
 
+def test_a_letter_in_another_language_is_signed_with_the_senders_name_in_it() -> None:
+    """sender.by_locale: "Kind regards, Romashka LLC" and "everyone at Romashka LLC" in an English
+    letter, not «ООО «Ромашка»» (review #13c); Russian letters keep the sender's own."""
+    sender = Sender.model_validate(
+        {**SENDER.model_dump(), "by_locale": {"en": {"name": "Romashka LLC", "company": "Romashka LLC"}}}
+    )
+    renderer = Renderer(TEMPLATES, sender)
+    john = person("e", "John", "", "Smith", company="Acme Ltd", locale="en_GB")
+    out = renderer.render(item(john, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None))
+    assert out.locale == "en_GB"
+    assert out.text.endswith("Kind regards,\nRomashka LLC")
+    assert "On behalf of everyone at Romashka LLC," in out.text
+    assert out.html is not None and "Kind regards,<br>\nRomashka LLC" in out.html
+    assert ">Romashka LLC · <a href" in out.html  # the footer
+    assert "Ромашка" not in out.text + out.html
+    ivan = renderer.render(item(MALE, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None))
+    assert ivan.locale == "ru" and "От всей команды ООО «Ромашка»" in ivan.text
+    assert "Romashka" not in ivan.text
+
+
 def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(tmp_path: Path) -> None:
     # Only birthday.sr.j2: a sr-Latn contact reads it too, and its salutation, closing and dates follow
     # the contact's script, as dates and plurals always did (write birthday.sr_Latn.j2 to differ).
@@ -613,13 +680,19 @@ def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(t
 @pytest.mark.parametrize(
     ("company", "words"),
     [
-        ("ООО Тест3", "а компании ООО «Тест3» — процветания"),
-        ("ИП Кузнецов Д. С.", "а компании ИП Кузнецов Д. С. — процветания"),
-        ("ООО «Вектор»", "а компании ООО «Вектор» — процветания"),
         ("Рога и Копыта", "а компании «Рога и Копыта» — процветания"),
-        ("АО Бета & Ко", "а компании АО «Бета & Ко» — процветания"),
+        ("ООО Тест3", "а ООО «Тест3» — процветания"),
+        ("ООО «Вектор»", "а ООО «Вектор» — процветания"),
+        ("АО Бета & Ко", "а АО «Бета & Ко» — процветания"),
+        ("Общество с ограниченной ответственностью «Научно-производственное объединение»",
+         "а ООО «Научно-производственное объединение» — процветания"),
+        ("ИП Кузнецов Д. С.", "а ИП Кузнецов Д. С. — процветания"),
+        ("Индивидуальный предприниматель Кузнецов Д. С.", "а ИП Кузнецов Д. С. — процветания"),
+        ("Kats GmbH", "а компании Kats GmbH — процветания"),
+        ("Shevchuk LLC", "а компании Shevchuk LLC — процветания"),
+        ("Jovanović d.o.o.", "а компании Jovanović d.o.o. — процветания"),
     ],
-)
+)  # fmt: skip
 def test_the_shipped_letters_write_company_names_the_russian_way(
     shipped: Renderer, company: str, words: str
 ) -> None:
@@ -627,6 +700,115 @@ def test_the_shipped_letters_write_company_names_the_russian_way(
     assert words in out.text
     assert out.html is not None
     assert words.replace("&", "&amp;") in out.html
+
+
+#: Company names a sentence may end with, several of them ending in an abbreviation's point.
+ENDING_NAMES = ["ИП Кузнецов Д. С.", "Acme Inc.", "Jovanović d.o.o.", "ООО Тест3", "Рога и Копыта"]
+
+
+def every_shipped_letter(contact: Contact) -> list[Rendered]:
+    """Each shipped template and holiday wording, on time, early, belated and merged, for one contact."""
+    january = datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    early = datetime(2026, 12, 10, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    also = (
+        Hit(contact, "company_anniversary", date(2026, 12, 18), 21, 80, "company_anniversary"),
+        Hit(contact, "first_deal_anniversary", date(2026, 12, 18), 21, 70, "first_deal"),
+    )
+    kinds = [*OCCASIONS.items(), ("holiday", "defender_day"), ("holiday", "victory_day")]
+    letters = []
+    for template, occasion in kinds:
+        for belated, send_at in ((False, None), (False, early), (True, january)):
+            hit_also = () if template in ("company_anniversary", "first_deal") else also
+            letters.append(
+                shipped_renderer().render(
+                    item(
+                        contact, template, occasion=occasion, belated=belated, send_at=send_at, also=hit_also
+                    )
+                )
+            )
+    return letters
+
+
+@functools.cache
+def shipped_renderer() -> Renderer:
+    return Renderer(TEMPLATES, SENDER)
+
+
+@pytest.mark.parametrize("company", ENDING_NAMES)
+@pytest.mark.parametrize("locale", ["ru", "en", "sr"])
+def test_a_company_name_ending_in_a_point_gets_no_second_one(company: str, locale: str) -> None:
+    """«…партнёром ИП Кузнецов Д. С. Пусть…», "…a partner of Acme Inc. May…", never "С.." or "Inc.."."""
+    contact = person("c", "Иван", "Петрович", company=company, locale=locale)
+    letters = every_shipped_letter(contact)
+    for out in letters:
+        assert out.html is not None
+        for part in (out.subject, out.text, out.html):
+            assert ".." not in part, (out.template_file, part)
+    text = "\n".join(out.text for out in letters)
+    assert company.split()[-1] in text
+    if not company.endswith("."):  # a name without its own point still ends its sentence with one
+        from greeter.company_names import company_in, company_name
+
+        stop = {
+            "ru": f"партнёром {company_in(company, 'genitive')}. Пусть",
+            "en": f"partner of {company}. May",
+            "sr": f"партнери компаније {company_name(company)}. Нека",
+        }
+        assert stop[locale] in text
+
+
+@pytest.mark.parametrize("company", ["ИП Кузнецов Д. С.", "Общество с ограниченной ответственностью Ромашка",
+                                     "ООО Тест3", "Kats GmbH", "Shevchuk LLC", "Jovanović d.o.o."])  # fmt: skip
+def test_no_letter_calls_a_legal_form_a_company_or_quotes_a_latin_name(company: str) -> None:
+    """«компании ИП …», «компании Общество с ограниченной ответственностью …», «компании «Kats GmbH»»."""
+    letters = every_shipped_letter(person("c", "Иван", "Петрович", company=company))
+    text = "\n".join(out.subject + "\n" + out.text for out in letters)
+    for wrong in (
+        "компании ИП",
+        "компании ООО",
+        "компании Общество",
+        "Общество с",
+        "«Kats",
+        "«Shevchuk",
+        "«Jovanović",
+    ):
+        assert wrong not in text, wrong
+
+
+@pytest.mark.parametrize(
+    ("company", "ends"),
+    [
+        ("Acme Ltd", "Acme Ltd."),
+        ("Acme Inc.", "Acme Inc."),
+        ("Yahoo!", "Yahoo!"),
+        ("Acme Inc. ", "Acme Inc."),
+        ("A & B Co.", "A & B Co."),
+        ("A & B", "A & B."),
+        ('<b x="1">.', '<b x="1">.'),
+    ],
+)
+def test_full_stop_ends_a_sentence_once_in_text_and_in_html(tmp_path: Path, company: str, ends: str) -> None:
+    body = "{{ contact.company|full_stop }}|{{ contact.company|company('dative')|full_stop }}"
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": f"{{% block subject %}}S{{% endblock %}}{{% block text %}}{body}{{% endblock %}}"
+            f"{{% block html %}}{body}{{% endblock %}}"
+        },
+    )
+    out = r.render(item(person("c", "Иван", company=company)))
+    assert out.text.split("|")[0] == ends
+    assert out.text.split("|")[1].endswith(ends)
+    assert out.html is not None
+    escaped = ends.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    assert out.html.split("|")[0] == escaped  # escaped once, never twice, and checked as the reader sees it
+
+
+def test_a_merged_company_anniversary_says_whose_company() -> None:
+    """«поздравляем Вас также с 21-летием Вашей компании», not «с 21-летием компании» (whose?)."""
+    texts = [out.text for out in every_shipped_letter(person("c", "Иван", "Петрович", company="ООО Тест3"))]
+    merged = [line for text in texts for line in text.splitlines() if line.startswith("Пользуясь случаем")]
+    assert merged and all("-летием Вашей компании" in line for line in merged), merged
 
 
 def test_the_company_filter_is_there_for_templates(tmp_path: Path) -> None:
@@ -711,7 +893,7 @@ def test_extends_blocks_and_super(tmp_path: Path) -> None:
         },
     )
     out = r.render(item(person("c", "Иван", company="A & B")))
-    assert out == Rendered("Base + child", "[A & B]", "<p>A &amp; B</p>", "birthday.j2")
+    assert out == Rendered("Base + child", "[A & B]", "<p>A &amp; B</p>", "birthday.j2", "ru")
 
 
 def test_subject_is_one_line_and_text_keeps_paragraphs(tmp_path: Path) -> None:
@@ -735,7 +917,7 @@ def test_subject_is_one_line_and_text_keeps_paragraphs(tmp_path: Path) -> None:
 def test_text_is_not_escaped_and_html_is(shipped: Renderer) -> None:
     contact = person("c", "Иван", "Петрович", company="ООО «Рога & Копыта»")
     out = shipped.render(item(contact, "company_anniversary"))
-    assert "компании ООО «Рога & Копыта» исполняется 15 лет" in out.text
+    assert "15 декабря ООО «Рога & Копыта» исполняется 15 лет" in out.text
     assert "ООО «Рога & Копыта»" in out.subject
     assert out.html is not None
     assert "ООО «Рога &amp; Копыта»" in out.html
@@ -756,7 +938,7 @@ def test_template_syntax_in_contact_data_is_printed_literally(shipped: Renderer)
     contact = person("c", "{{ 7*7 }}", "{% for x in y %}", "{{ ''.__class__ }}", company="{{ sender.email }}")
     out = shipped.render(item(contact, "company_anniversary"))
     assert out.text.startswith("Здравствуйте, {{ 7*7 }} {% for x in y %}!")
-    assert "«{{ sender.email }}»" in out.text
+    assert "15 декабря компании {{ sender.email }} исполняется" in out.text  # Latin script: no «»
     assert out.text.count("49") == out.text.count("+7 495")  # only the phone number of the signature
     assert "greetings@romashka.example" not in out.text
     assert "{{ 7*7 }} {% for x in y %}, с 15-летием" in out.subject
@@ -779,7 +961,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
     assert str(err) == (
         "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, closing, contact, early, lang,"
-        " locale, occasion, occasion_date, occasion_title, salutation, salutation_end, send_date, sender, years)"
+        " locale, occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, years)"
         " (contact client-42)"
     )
 
@@ -816,7 +998,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         (
             "{{ years|plural(frms) }}",
             "'frms' is undefined (known: also, belated, closing, contact, early, lang, locale, "
-            "occasion, occasion_date, occasion_title, salutation, salutation_end, send_date, sender, years)",
+            "occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, years)",
         ),
         ("{{ sender.signatur|nl2br }}", "'sender' has no attribute 'signatur', did you mean 'signature'?"),
         ("{{ contakt|paragraphs }}", "'contakt' is undefined, did you mean 'contact'?"),
@@ -1045,8 +1227,12 @@ def test_escaping_cannot_be_switched_off_by_a_template(tmp_path: Path, source: s
 
 def test_check_is_clean_for_the_shipped_templates(shipped: Renderer) -> None:
     assert shipped.check(OCCASIONS) == []
+    serbian = {"birthday", "new_year", "first_deal"}  # the sample's Serbian client's occasions
     for template in OCCASIONS:
-        assert [p.name for p in shipped.template_files(template)] == [f"{template}.j2", f"{template}.en.j2"]
+        files = [p.name for p in shipped.template_files(template)]
+        assert files == [f"{template}.j2", f"{template}.en.j2"] + (
+            [f"{template}.sr.j2"] if template in serbian else []
+        )
 
 
 def test_check_reports_syntax_errors_with_file_and_line(tmp_path: Path) -> None:
@@ -1350,3 +1536,20 @@ def test_an_occasion_without_words_of_its_own_is_named_by_its_title() -> None:
     assert "поздравляем Вас и с прошедшим праздником «День менеджера»!" in merged.text
     untitled = Renderer(TEMPLATES, SENDER).render(item(MALE, "holiday", occasion="manager_day", years=None))
     assert untitled.subject == "Иван Петрович, с праздником!"  # no title: as before
+
+
+def test_serbian_letters_are_serbian_through_and_through() -> None:
+    """The sample's Serbian client got the Russian letters (there were no .sr.j2 files): each
+    shipped occasion with a Serbian file is Serbian in every form, merged lines included."""
+    milan = person("s", "Милан", "", "Јовановић", company="Jovanović d.o.o.", locale="sr", gender=Gender.MALE)
+    letters = [out for out in every_shipped_letter(milan) if out.template_file.endswith(".sr.j2")]
+    assert {out.template_file for out in letters} == {"birthday.sr.j2", "new_year.sr.j2", "first_deal.sr.j2"}
+    for out in letters:
+        assert out.text.startswith("Поштовани господине Јовановићу,\n\n"), out.text
+        assert out.text.rstrip().endswith("С поштовањем,\nООО «Ромашка»")
+        for russian in ("Уважаем", "Здравствуйте", "поздравля", "С уважением", "компании", "ё", "ы"):
+            assert russian not in out.subject + out.text, (out.template_file, russian)
+    merged = "\n".join(out.text for out in letters if out.template_file != "first_deal.sr.j2")
+    assert "Такође Вам честитамо годишњицу Ваше компаније и годишњицу наше сарадње!" in merged
+    [first_deal] = {out.subject for out in letters if out.template_file == "first_deal.sr.j2"}
+    assert first_deal == "15. годишњица наше сарадње — хвала Вам, Милан!"

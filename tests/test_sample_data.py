@@ -51,3 +51,49 @@ def test_every_day_of_the_year_has_greetings_in_the_next_30_days(sample, year: i
             thin.append((day, len(ahead)))
         day += timedelta(days=1)
     assert thin == []
+
+
+@pytest.mark.parametrize(("leap_day", "greeted"), [("feb28", date(2027, 2, 26)), ("mar1", date(2027, 3, 1))])
+def test_the_sample_leap_day_client_is_never_told_her_birthday_is_the_28th(  # type: ignore[no-untyped-def]
+    sample, leap_day: str, greeted: date
+) -> None:
+    """Лейла Рашид кызы (1006), born 29.02.1988: in 2027 her greeting moves (Sunday 28 February →
+    Friday 26th, or Monday 1 March); the letter must not say «28 февраля — Ваш праздник» (review #7)."""
+    from greeter.render import Renderer
+
+    settings, contacts, _ = sample
+    settings = settings.model_copy(update={"leap_day": leap_day})
+    leila = [c for c in contacts if c.id == "1006"]
+    msk = ZoneInfo("Europe/Moscow")
+    for year, moved in ((2027, True), (2028, False)):
+        pw = plan_window(settings, now=datetime(year, 2, 1, 9, tzinfo=msk), start=date(year, 2, 1), days=40)
+        [birthday] = [i for i in plan(leila, pw) if i.hit.occasion == "birthday" and i.status == "send"]
+        text = Renderer.of(settings).render(birthday).text
+        assert "28 февраля" not in text and "1 марта" not in text
+        assert birthday.hit.moved is moved
+        if moved:
+            assert birthday.send_at is not None and birthday.send_at.date() == greeted
+
+
+def test_the_sample_english_clients_are_written_to_by_romashka_llc(sample) -> None:  # type: ignore[no-untyped-def]
+    """John Smith (1015) and Anna Miller (1027) read English letters: signed and sent by
+    "Romashka LLC" (config.example.yaml's sender.by_locale), not «ООО «Ромашка»» (review #13c)."""
+    from greeter.message import build_message
+    from greeter.render import Renderer
+    from greeter.testing import parse
+
+    settings, contacts, _ = sample
+    english = [c for c in contacts if c.id in ("1015", "1027")]
+    msk = ZoneInfo("Europe/Moscow")
+    pw = plan_window(settings, now=datetime(2026, 12, 1, 9, tzinfo=msk), start=date(2026, 12, 1), days=366)
+    letters = [i for i in plan(english, pw) if i.status == "send"]
+    assert {i.hit.contact.id for i in letters} == {"1015", "1027"}
+    renderer = Renderer.of(settings)
+    for letter in letters:
+        out = renderer.render(letter)
+        assert out.text.endswith("Kind regards,\nRomashka LLC") and "Ромашка" not in out.text
+        data = build_message(
+            out, to_email="x@example.com", to_name="X", sender=settings.sender,
+            message_id="<a@romashka.example>", date=datetime(2026, 12, 1, 9, tzinfo=msk),
+        )  # fmt: skip
+        assert parse(data)["From"] == "Romashka LLC <greetings@romashka.example>"

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.header import decode_header, make_header
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -278,6 +279,80 @@ def test_a_dry_run_in_json_is_one_json_document_listing_each_letter(make_project
         ("2", "client2@example.com", ["birthday"], "awaiting_approval"),
     ]
     assert all(datetime.fromisoformat(x["send_at"]) <= datetime.fromisoformat(NOW) for x in letters)
+
+
+def test_an_approval_does_not_follow_the_letter_to_a_new_address_or_sender(make_project: MakeProject) -> None:
+    """The approval fingerprinted only the words: a client whose e-mail the CRM changed after
+    approval was sent the approved letter at the new address nobody had reviewed. It now covers
+    To (address and name), From and Reply-To as well."""
+    window = ("--from", "2027-04-13", "--days", "2", "--now", NOW)
+    with SmtpSink() as sink:
+        config = make_project(people(3), review="required", **smtp(sink.port))
+        approved = greeter(config, "approve", "--all", *window)
+        assert approved.returncode == 0 and "approved 3 draft(s)" in approved.stdout, approved.stderr
+        # the CRM's next export has another address for client 2; the letter's words are the same
+        moved = [row.replace("client2@example.com", "someone.else@example.org") for row in people(3)]
+        config = make_project(moved, review="required", **smtp(sink.port))
+        dry = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
+        held = [line for line in dry.stdout.splitlines() if line.startswith("held")]
+        assert len(held) == 1 and "someone.else@example.org" in held[0], dry.stdout
+        assert "(changed_since_approval)" in held[0]
+        # a new Reply-To in the config: every letter tells its reader to answer someone else
+        sender = {"sender": {"reply_to": "sales@romashka.example"}}
+        config = make_project(moved, review="required", **sender, **smtp(sink.port))
+        dry = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
+        assert "0 would go, 3 would be held (changed_since_approval 3)" in dry.stdout, dry.stdout
+        real = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert json.loads(real.stdout)["sent"] == 0 and sink.messages == []
+        # approved as they are now, they go: to the address and with the Reply-To the reviewer saw
+        again = greeter(config, "approve", "--all", *window)
+        assert "approved 3 draft(s)" in again.stdout, again.stderr
+        sent = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert json.loads(sent.stdout)["sent"] == 3, sent.stdout + sent.stderr
+        assert sorted(m.rcpt_tos[0] for m in sink.messages) == [
+            "client1@example.com",
+            "client3@example.com",
+            "someone.else@example.org",
+        ]
+        assert {m.parsed()["Reply-To"] for m in sink.messages} == {"sales@romashka.example"}
+
+
+def test_approvals_recorded_before_the_upgrade_hold_their_letters_and_say_approve_again(
+    make_project: MakeProject,
+) -> None:
+    """A journal approved by an older greeter holds fingerprints of the words alone. Taken as they
+    were, they would approve a letter whose address changed since; they must hold the letter, say
+    why and what to do, and never crash."""
+    window = ("--from", "2027-04-13", "--days", "2", "--now", NOW)
+    with SmtpSink() as sink:
+        config = make_project(people(2), review="required", **smtp(sink.port))
+        listed = greeter(config, "preview", *window, "--format", "json", "--no-skipped")
+        assert listed.returncode == 0, listed.stderr
+        # exactly what `greeter approve` of the previous version stored: SHA-256 of subject, text, HTML
+        old = []
+        for draft in json.loads(listed.stdout):
+            words = hashlib.sha256()
+            for part in (draft["subject"], draft["text"], draft["html"] or ""):
+                words.update(part.encode("utf-8") + b"\0")
+            key = (draft["contact_id"], draft["occasion"], date.fromisoformat(draft["occasion_date"]))
+            old.append((key, words.hexdigest()))
+        url = f"sqlite:///{config.parent / 'data' / 'journal.sqlite3'}"
+        with Journal.open(url, now=_aware(NOW)) as journal:
+            assert journal.approve(old, "olga", _aware(NOW)) == 2
+        after = greeter(config, "preview", *window, "--format", "json", "--no-skipped")
+        assert {d["approval"] for d in json.loads(after.stdout)} == {"approval_outdated"}
+        table = greeter(config, "preview", *window)
+        assert table.returncode == 0 and "approval_outdated: 2" in table.stdout, table.stderr
+        assert "approve them again" in " ".join(table.stdout.split())
+        real = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert real.returncode == 0 and "Traceback" not in real.stderr, real.stderr
+        assert json.loads(real.stdout)["skipped"] == {"approval_outdated": 2}
+        assert "held ×2: approved with an older greeter" in real.stderr
+        assert sink.messages == []
+        again = greeter(config, "approve", "--all", *window)
+        assert "approved 2 draft(s)" in again.stdout, again.stderr
+        sent = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert json.loads(sent.stdout)["sent"] == 2 and len(sink.messages) == 2
 
 
 def test_a_client_renumbered_by_the_crm_is_not_sent_the_same_letter_again(make_project: MakeProject) -> None:

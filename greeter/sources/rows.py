@@ -45,8 +45,6 @@ _GENDERS = {
 #: A date column is reported as a whole (once, as an error) when every one of its values fails,
 #: or more than half of them once it has at least this many: a format problem, not a few typos.
 COLUMN_MIN_VALUES = 5
-#: The salutation an explicit gender gives (greeter.addressing.salutation), quoted in warnings.
-_DEAR = {Gender.MALE: "Уважаемый", Gender.FEMALE: "Уважаемая"}
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
            "timezone", "locale", "country", "tier", "tags")  # fmt: skip
@@ -243,7 +241,7 @@ class RowParser:
             last, first, patronymic = split_full_name(normalise_case(" ".join(cells["full_name"].split())))
         gender = self._gender(cells.get("gender", ""), line, problems)
         if gender is not None and patronymic:
-            self._check_gender(gender, first, patronymic, line, problems)
+            self._check_gender(gender, first, patronymic, last, line, problems)
         tz = cells.get("timezone") or None
         if tz is not None and (wrong := _zone_problem(tz)) is not None:
             problems.append(self._problem(line, "timezone", wrong, "warning"))
@@ -378,17 +376,28 @@ class RowParser:
         return gender
 
     def _check_gender(
-        self, gender: Gender, first: str, patronymic: str, line: int, problems: list[Problem]
+        self, gender: Gender, first: str, patronymic: str, last: str, line: int, problems: list[Problem]
     ) -> None:
-        """Warn when the explicit gender contradicts the patronymic (the column still wins, by design)."""
+        """Warn when the explicit gender contradicts the patronymic (the column still wins, by design).
+
+        The warning quotes what the letter really says, made by the functions
+        the letter is made with: the salutation and, with a first name, the
+        dative name over the HTML letter, which the column's gender garbles
+        worse («Марие Петровна Иванове») than the salutation.
+        """
         said = patronymic_gender(patronymic)
         if said is Gender.UNKNOWN or said is gender:
             return
-        effect = (
-            f'the letter will say "{_DEAR[gender]} {first} {patronymic}"'
-            if first
-            else f"the name will be declined as {gender.value}"
-        )
+        if first:
+            from greeter.addressing import decline, salutation  # pytrovich: only for such a row
+
+            who = Contact(
+                id="", email=None, first_name=first, patronymic=patronymic, last_name=last, gender=gender
+            )
+            heading = decline(who, "dative", parts="full")
+            effect = f'the letter will say "{salutation(who)}" and its HTML version is headed "{heading}"'
+        else:
+            effect = f"the name will be declined as {gender.value}"
         message = (
             f"says {gender.value}, but the patronymic {patronymic!r} is {said.value}; {effect}; check the row"
         )
