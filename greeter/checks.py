@@ -64,7 +64,10 @@ class CheckReport:
     databases: list[DatabaseStatus] = field(default_factory=list)
     #: The mail server (``transport: smtp``): (host:port, reachable and logged in, what happened).
     smtp: tuple[str, bool, str] | None = None
-    #: The SMTP password is not where the config says (``send`` would stop with exit 2).
+    #: The file transport's outbox: (path, writable, what happened).
+    outbox: tuple[str, bool, str] | None = None
+    #: The SMTP password is not where the config says, or the server refuses the login
+    #: (``send`` would stop with exit 2).
     smtp_errors: int = 0
     #: The unsubscribe secret's variable is not set (``send`` and ``run`` would stop with exit 2).
     secret_errors: int = 0
@@ -119,6 +122,9 @@ class CheckReport:
             "smtp": None
             if self.smtp is None
             else {"server": self.smtp[0], "ok": self.smtp[1], "detail": self.smtp[2]},
+            "outbox": None
+            if self.outbox is None
+            else {"path": self.outbox[0], "ok": self.outbox[1], "detail": self.outbox[2]},
             "problems": [str(p) for p in self.problems],
         }
 
@@ -139,6 +145,7 @@ class CheckReport:
             f"{self.config_file}: {config}",
             *(d.line() for d in self.databases),
             *([f"mail server: {self.smtp[0]}: {self.smtp[2]}"] if self.smtp else []),
+            *([f"outbox: {self.outbox[0]}: {self.outbox[2]}"] if self.outbox else []),
             f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows, "
             f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)"
             + (f", {self.column_errors} unreadable column(s)" if self.column_errors else ""),
@@ -165,7 +172,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     check_databases(
         report, settings.storage.url, settings.contacts.url if settings.contacts.source == "sql" else None
     )
-    check_smtp(report, settings)
+    check_delivery(report, settings)
     check_secrets(report, settings)
     renderer = Renderer.of(settings)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
@@ -356,15 +363,34 @@ def _locate_missing(
     return located
 
 
+def check_delivery(report: CheckReport, settings: Settings) -> None:
+    """Try where letters go as a send would: the mail server (:func:`check_smtp`) or the outbox.
+
+    An outbox that cannot be written is a warning, as an unreachable server
+    is: every letter would go to ``retry`` (and ``send --once`` exit 75), but
+    ``check`` often runs as another user than the sender, or before a mount.
+    """
+    if settings.delivery.transport == "smtp":
+        check_smtp(report, settings)
+        return
+    from greeter.transport import FileTransport
+
+    outbox = settings.delivery.outbox
+    why = FileTransport(outbox).probe()
+    report.outbox = (str(outbox), why is None, "writable" if why is None else why)
+    if why is not None:
+        message = f"{why}; sending would retry"
+        report.problems.append(Problem(str(outbox), "delivery.outbox", message, severity="warning"))
+
+
 def check_smtp(report: CheckReport, settings: Settings) -> None:
-    """Connect, greet, secure and log in as a send would (the file transport has nothing to check).
+    """Connect, greet, secure and log in as a send would.
 
     Unreachable is a warning (sending would retry, and a marketer checking
     templates may be off the network); a password that is not where the
-    config says is an error, as it is for ``send``.
+    config says, or a login the server refuses, is an error: ``send`` stops
+    at either (exit 2), and only a changed config gets a letter out.
     """
-    if settings.delivery.transport != "smtp":
-        return
     from greeter.send import read_secret
     from greeter.smtp_transport import SmtpTransport
 
@@ -377,14 +403,24 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
         report.problems.extend(exc.problems)
         report.smtp_errors += len(exc.problems)
         return
-    reason = asyncio.run(SmtpTransport(smtp, password).probe())
-    if reason is None:
+    failure = asyncio.run(SmtpTransport(smtp, password).diagnose())
+    if failure is None:
         security = {"none": "no TLS", "starttls": "STARTTLS", "tls": "TLS"}[smtp.security]
         done = f"OK ({security}{f', logged in as {smtp.username}' if smtp.username else ''})"
         report.smtp = (where, True, done)
         return
-    report.smtp = (where, False, f"cannot connect: {reason}")
-    message = f"cannot connect: {reason}; sending would retry"
+    if failure.login_refused:
+        secret = f"environment variable {smtp.password_env}" if smtp.password_env else smtp.password_file
+        report.smtp = (where, False, f"{failure.why} (username {smtp.username!r})")
+        message = (
+            f"{failure.why} (username {smtp.username!r}): check delivery.smtp.username and the "
+            f"password ({secret}); send would stop at it"
+        )
+        report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message))
+        report.smtp_errors += 1
+        return
+    report.smtp = (where, False, f"cannot connect: {failure.why}")
+    message = f"cannot connect: {failure.why}; sending would retry"
     report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message, severity="warning"))
 
 

@@ -14,12 +14,14 @@ import functools
 import json
 import os
 import select
+import signal
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import click
@@ -39,8 +41,10 @@ from greeter.errors import (
 
 if TYPE_CHECKING:
     from greeter.config import Settings
+    from greeter.delivery import Summary
     from greeter.journal_store import JournalStore
     from greeter.runtime import Inputs
+    from greeter.send import DueLetter, RunResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,12 +85,20 @@ def handles_errors(func: F) -> F:
                 _internal_error(exc, verbose)
             # `greeter preview | head`: the reader has what it wanted. Stop quietly, as Unix
             # tools do, and keep the interpreter's final flush from failing on the same pipe.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _to_devnull(sys.stdout)
             sys.exit(EXIT_PIPE)
         except Exception as exc:  # a bug: say so plainly, show the traceback on request
             _internal_error(exc, verbose)
 
     return cast(F, wrapper)
+
+
+def _to_devnull(*streams: TextIO) -> None:
+    """Point streams whose reader is gone at /dev/null, so that nothing more written there fails."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in streams:
+        os.dup2(null, stream.fileno())
+    os.close(null)
 
 
 def _reader_gone() -> bool:
@@ -136,15 +148,19 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
     Exit codes:
       0  success
       1  the run completed, but some rows were invalid or some greetings failed
-      2  usage or configuration error (nothing was sent)
+          (send: or are uncertain, also those a crashed send left)
+      2  usage or configuration error (nothing was sent; send: also a login
+          the mail server refuses)
       3  internal error (a bug in greeter; --verbose shows the traceback)
-      75  try again later: the journal cannot be written or reached now (disk
-          full, I/O error, database locked too long, PostgreSQL down),
-          another greeter is already sending from the same SQLite journal,
-          or the daemon's HTTP port is in use; send says how many letters
-          had left before the journal failed
-      130, 143  send --once stopped by SIGINT (Ctrl-C) / SIGTERM: letters in
-          flight finished, the rest are left for the next run
+      75  try again later: send --once had letters due and could deliver none
+          (server down, outbox not writable: all wait in retry); the journal
+          cannot be written or reached now (disk full, I/O error, database
+          locked too long, PostgreSQL down), another greeter is already
+          sending from the same SQLite journal, or the daemon's HTTP port is
+          in use; send says how many letters had left before the journal failed
+      129, 130, 143  send --once stopped by SIGHUP (terminal closed) / SIGINT
+          (Ctrl-C) / SIGTERM: letters in flight finished, the rest are left
+          for the next run
       141  the reader of the output went away (e.g. `greeter preview | head`)
     """
     ctx.obj = State(config, verbose)
@@ -445,8 +461,9 @@ def _open_journal(settings_url: str, now: datetime, *, readonly_ok: bool = False
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="List what is due, each letter rendered and built as the send would (held by the review "
-    "gate or failing to render: said beside it); claim, send and create nothing.",
+    help="List what is due — new letters, due retries and resends — each new one rendered and built "
+    "as the send would (held by the review gate or failing to render: said beside it); claim, send "
+    "and create nothing.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @_now_option
@@ -460,28 +477,43 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     answer: sent, retry (4xx, connection trouble: retried with backoff until
     the catch-up deadline), failed (5xx; unknown users are suppressed) or
     uncertain (the connection broke after the message was handed over — never
-    resent automatically; see `greeter history --state uncertain`).
-    Exit 1 if anything failed or is uncertain; exit 2 if the config is
-    unusable (also a missing SMTP password or unsubscribe secret: nothing is
-    sent); exit 75 if the journal cannot be written or reached (disk full,
-    PostgreSQL down) — the message says how many letters the server had
-    accepted before that, and nothing recorded is sent twice when you run it
-    again — or another greeter is already sending from the same SQLite
-    journal (nothing is sent; run it again once that one has finished).
+    resent automatically; see `greeter history --state uncertain`). Due
+    retries and operators' resends (`greeter uncertain resend`) go too, and
+    --dry-run lists them as such.
 
-    SIGTERM or SIGINT (Ctrl-C) stops it gracefully: no new letter is handed
-    to the server, those already handed over get
-    `schedule.shutdown_timeout_seconds` to finish (then: uncertain), the
-    summary says how many due letters were left for the next run, and the
-    exit code is 143 (SIGTERM) or 130 (SIGINT).
+    \b
+    Exit codes, the first that applies:
+      129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
+      2   the config is unusable, nothing was sent (also a missing or empty
+          SMTP password or unsubscribe secret); or the mail server refuses
+          the login (535): the batch stops at it, the letters not sent are
+          left unclaimed for the next run (no retry gets past a wrong
+          password, and a login per letter could lock the account)
+      1   something needs a person: a greeting failed or did not render, a
+          contact row was rejected, or a greeting is uncertain (this run's,
+          or one a crashed run left, recorded uncertain by this one)
+      75  try again later: letters were due and none was delivered, all put
+          off to retry (server down or silent, 4xx to every letter, outbox
+          not writable); or the journal cannot be written or reached (disk
+          full, PostgreSQL down: the message says how many letters the server
+          had accepted before that; nothing recorded is sent twice), or
+          another greeter is already sending from the same SQLite journal
+      0   done: also when some letters were delivered and a few got a 4xx —
+          the server works, and those retries go out by themselves
+
+    SIGTERM, SIGINT (Ctrl-C) or SIGHUP (the terminal or SSH session closed)
+    stops it gracefully: no new letter is handed to the server, those
+    already handed over get `schedule.shutdown_timeout_seconds` to finish
+    (then: uncertain), the summary says how many due letters were left for
+    the next run, and the exit code is 128 + the signal.
     """
     from greeter.runtime import load_inputs
-    from greeter.send import due_json, missing_secrets, print_due, send_once
+    from greeter.send import exit_code, missing_secrets, print_due, send_once
     from greeter.signals import Signals
 
     signals: Signals | None = None
-    if not dry_run:  # from now on SIGTERM/SIGINT stop the run gracefully (greeter.signals)
-        signals = Signals().install()
+    if not dry_run:  # from now on SIGTERM, SIGINT and SIGHUP stop the run gracefully (greeter.signals)
+        signals = Signals(hangup=True).install()
         click.get_current_context().call_on_close(signals.restore)
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
@@ -490,8 +522,13 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     if missing:
         raise ConfigError(missing)
     # A dry run's letters: printed one a line, or gathered for the JSON (nothing else on stdout).
-    letters: list[dict[str, object]] = []
-    announce = (lambda item, held: letters.append(due_json(item, held))) if as_json else print_due
+    letters: list[DueLetter] = []
+
+    def announce(letter: DueLetter) -> None:
+        letters.append(letter)
+        if not as_json:
+            print_due(letter)
+
     try:
         journal = _dry_run_journal(inputs, moment) if dry_run else _open_journal(settings.storage.url, moment)
         try:
@@ -515,6 +552,23 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
         raise JournalUnavailableError(
             f"{exc}\nnothing was sent; run again once the journal can be written"
         ) from exc
+    try:
+        _send_report(result, moment, letters, dry_run=dry_run, as_json=as_json)
+    except OSError:
+        if result.stopped_by is not signal.SIGHUP:
+            raise
+        # The terminal hung up (a dropped SSH session): its summary has nowhere to go, and the
+        # journal has every verdict (greeter history). Exit as the signal says, not as a bug.
+        _to_devnull(sys.stdout, sys.stderr)
+    sys.exit(exit_code(result))
+
+
+def _send_report(
+    result: RunResult, moment: datetime, letters: list[DueLetter], *, dry_run: bool, as_json: bool
+) -> None:
+    """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout."""
+    from greeter.send import due_json
+
     for problem in result.report.problems:
         click.echo(str(problem), err=True)
     for error in result.summary.errors:
@@ -537,26 +591,38 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
             "rows_rejected": result.report.rejected,
             "stopped_by": result.stopped_by.name if result.stopped_by is not None else None,
             "left_unsent": result.summary.left_unsent,
+            "login_refused": result.summary.halted,
         }
         if dry_run:
-            payload["letters"] = letters
+            payload["letters"] = [due_json(letter) for letter in letters]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif dry_run:
-        held = result.summary.not_built
-        why = ", ".join(f"{k} {n}" for k, n in sorted(result.summary.skipped.items()))
-        if counts.get("render_error"):
-            why = ", ".join(filter(None, [f"render_error {counts['render_error']}", why]))
-        click.echo(
-            f"dry run: {result.due} greeting(s) due at {moment.isoformat()}"
-            + (f"; {result.due - held} would go, {held} would be held ({why})" if held else "")
-            + "; nothing claimed or sent"
-        )
+        click.echo(_dry_run_line(result.due, result.summary, letters, moment))
     else:
         extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
         click.echo(f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}")
-    if result.stopped_by is not None:  # 128 + the signal, as a shell reports a command it stopped
-        sys.exit(128 + result.stopped_by)
-    sys.exit(EXIT_PROBLEMS if result.summary.failed or result.report.rejected else 0)
+
+
+def _dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: datetime) -> str:
+    """The last line of ``send --dry-run``: how many letters are due, of them retries and resends,
+    how many would be held and why, and retries that would expire instead."""
+    held = summary.not_built
+    skipped = {k: n for k, n in summary.skipped.items() if k != "expired"}
+    why = ", ".join(f"{k} {n}" for k, n in sorted(skipped.items()))
+    if summary.counts["render_error"]:
+        why = ", ".join(filter(None, [f"render_error {summary.counts['render_error']}", why]))
+    kinds = Counter(letter.kind for letter in letters)
+    again = [
+        f"{kinds[k]} {word}" for k, word in (("retry", "retry(ies)"), ("resend", "resend(s)")) if kinds[k]
+    ]
+    expired = summary.skipped["expired"]
+    return (
+        f"dry run: {due} greeting(s) due at {moment.isoformat()}"
+        + (f" ({', '.join(again)} among them)" if again else "")
+        + (f"; {due - held} would go, {held} would be held ({why})" if held else "")
+        + (f"; {expired} retry(ies) past the catch-up deadline would expire" if expired else "")
+        + "; nothing claimed or sent"
+    )
 
 
 def _progress_factory() -> Callable[[int, int], Callable[[int], None]] | None:

@@ -90,6 +90,11 @@ class Summary:
     #: Set when a stop (SIGTERM/SIGINT) cut the batch short: the due letters it left unclaimed,
     #: which the next run sends. None: the batch was not stopped.
     left_unsent: int | None = None
+    #: Set when the batch stopped itself at a refusal no retry can cure — the server refused our
+    #: login (:meth:`Deliverer.halt`): the server's words. ``halted_unsent``: the due letters it
+    #: left unclaimed, which the next run sends once the login is fixed.
+    halted: str | None = None
+    halted_unsent: int = 0
 
     @property
     def failed(self) -> bool:
@@ -109,6 +114,8 @@ class Summary:
         line = "; ".join(parts) + (f"; skipped: {skips}" if skips else "")
         if self.left_unsent is not None:
             line += f"; stopped: {self.left_unsent} left unsent for the next run"
+        if self.halted is not None:
+            line += f"; login refused: {self.halted_unsent} left unsent for the next run"
         return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
@@ -267,6 +274,23 @@ class Deliverer:
         self.stopping = True
         for listener in list(self._on_stop):
             listener()
+
+    def halt(self, why: str) -> None:
+        """Stop the batch as :meth:`stop` does, because the server refused our login (``why``).
+
+        A wrong username or password fails every letter alike, and no retry
+        cures it: putting the whole batch in ``retry`` (as for a server that is
+        down) only burned attempts and backoff, and logging in again per letter
+        can lock the account. The letters not handed over stay unclaimed, so
+        the first run after the fix sends them at once.
+        """
+        if self.summary.halted is None:
+            self.summary.halted = why
+            self.summary.errors.append(
+                f"{why}: the batch stopped there, the letters not sent are left for the next run; "
+                "check delivery.smtp.username and the password"
+            )
+        self.stop()
 
     def on_stop(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call ``listener`` when :meth:`stop` is called; returns a function that forgets it."""
@@ -524,7 +548,9 @@ async def send_batch(
     built — is cut off at once, never claimed, and goes out with the next run
     (``summary.left_unsent`` counts those letters). Cancelling the batch (the
     daemon's shutdown timeout) cuts off the claimed ones too: the caller
-    records them ``uncertain``.
+    records them ``uncertain``. A login the server refuses for good ends the
+    batch the same way (:meth:`Deliverer.halt`; ``summary.halted_unsent``):
+    no retry would get past it.
     """
     info: dict[JournalKey, tuple[int, date, str]] = {
         item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
@@ -688,6 +714,9 @@ async def send_batch(
                 breaker.done(result)
             if result is None:
                 return None  # its claim was lost, or a shutdown began: nothing was sent
+            if not taken and result.login_refused:
+                deliverer.halt(result.reply)  # this letter stays unclaimed with the rest
+                return None
             if not taken:
                 return await unsent(ready, result)  # its connection never opened (or a bad address)
             # Record the verdict in the same worker, before it pulls (and claims) the next
@@ -735,7 +764,11 @@ async def send_batch(
         rounds.close()
         if deliverer.stopping:
             handled = claims_won + claims_lost + deliverer.summary.not_built + window_closed
-            deliverer.summary.left_unsent = max(0, len(due) + len(retries) - handled)
+            left = max(0, len(due) + len(retries) - handled)
+            if deliverer.summary.halted is None:
+                deliverer.summary.left_unsent = left
+            else:
+                deliverer.summary.halted_unsent = left
     if not work.cancelled():
         work.result()  # its error, if any (a journal that failed)
 

@@ -12,7 +12,7 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,14 +23,22 @@ from greeter.calendar_rules import WorkCalendar, in_window, next_window_open
 from greeter.config import Settings
 from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
 from greeter.dkim_sign import load_signer
-from greeter.errors import ConfigError, JournalError, JournalFailedMidRunError, Problem
+from greeter.errors import (
+    EXIT_PROBLEMS,
+    EXIT_TEMPFAIL,
+    EXIT_USAGE,
+    ConfigError,
+    JournalError,
+    JournalFailedMidRunError,
+    Problem,
+)
 from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, JournalStore
 from greeter.plan_types import PlanItem
 from greeter.planner import lookahead_end
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.render import Renderer
 from greeter.runtime import Inputs, read_journal_state
-from greeter.signals import STOP, Signals
+from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
 from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Transport
@@ -45,22 +53,61 @@ class RunResult:
     report: LoadReport
     due: int
     recovered: int
-    #: The signal (SIGTERM/SIGINT) that stopped the run, if one did.
+    #: The signal (SIGTERM/SIGINT, for ``send --once`` also SIGHUP) that stopped the run, if one did.
     stopped_by: signal.Signals | None = None
 
 
+def exit_code(result: RunResult) -> int:
+    """``send --once``'s exit status, from what the run did. Pure; the first rule that applies wins.
+
+    * 128 + the signal that stopped it (SIGHUP 129, SIGINT 130, SIGTERM 143),
+      as a shell reports a command a signal ended;
+    * 2 (configuration error) when the server refused our login: the batch
+      stopped at it, and only a fixed config gets a letter out;
+    * 1 when something needs a person: a greeting failed (5xx) or did not
+      render, is ``uncertain`` — in this run, or recovered from a crashed one
+      (``greeter uncertain resend|dismiss``) — or a contact row was rejected;
+    * 75 (``EX_TEMPFAIL``, try again later) when letters were due, none was
+      delivered and some went to ``retry``: the server was down, silent or
+      answered 4xx to all, or the outbox could not be written. Exit 0 here
+      made "everything about to expire" look like "all sent" to cron;
+    * 0 otherwise — also a batch partly delivered with a few 4xx retries:
+      the server works, and those retries go out by themselves.
+    """
+    summary, counts = result.summary, result.summary.counts
+    if result.stopped_by is not None:
+        return 128 + result.stopped_by
+    if summary.halted is not None:
+        return EXIT_USAGE
+    if summary.failed or result.recovered or result.report.rejected:
+        return EXIT_PROBLEMS
+    if counts["retry"] and not counts["sent"]:
+        return EXIT_TEMPFAIL
+    return 0
+
+
 def read_secret(env: str | None, file: Path | None, what: str) -> str | None:
-    """A secret from the environment variable or file the config names — never from the config."""
+    """A secret from the environment variable or file the config names — never from the config.
+
+    An empty (or blank) variable or file is missing, not a secret: an env file's
+    placeholder ``GREETER_SMTP_PASSWORD=`` or ``docker run -e VAR=`` used to pass
+    for "set", so ``send`` logged in with no password and put every letter in
+    ``retry`` instead of refusing to start (exit 2) as for an unset variable.
+    """
     if env:
         value = os.environ.get(env)
-        if value is None:
-            raise ConfigError([Problem("environment", env, f"{what}: environment variable {env} is not set")])
+        if value is None or not value.strip():
+            said = "is not set" if value is None else "is not set (it is empty)"
+            raise ConfigError([Problem("environment", env, f"{what}: environment variable {env} {said}")])
         return value
     if file:
         try:
-            return file.read_text(encoding="utf-8").strip()
+            value = file.read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ConfigError([Problem(str(file), "", f"{what}: cannot read ({exc.strerror})")]) from None
+        if not value:
+            raise ConfigError([Problem(str(file), "", f"{what}: the file is empty")])
+        return value
     return None
 
 
@@ -178,15 +225,16 @@ def plan_cycle(
     now: datetime,
     clock: Callable[[], datetime] | None = None,
     dry_run: bool = False,
-    announce: Callable[[PlanItem, str | None], None] | None = None,
+    announce: Callable[[DueLetter], None] | None = None,
 ) -> Cycle:
     """Plan the days around ``now``: the due letters, the due retries, the skips to record.
 
     CPU-bound and synchronous (the daemon runs it in a worker thread). The
     journal must already hold the sender lock (unless ``dry_run``). A dry run
     records and claims nothing, but renders and builds each due letter as the
-    send would, and tells ``announce`` (the letter, and why it would *not*
-    go: held by the review gate, or its template failed — else None).
+    send would, and tells ``announce`` each one (:class:`DueLetter`: why it
+    would *not* go — held by the review gate, or its template failed), then
+    each due retry and operator's resend, which the send would hand over too.
     """
     settings = inputs.settings
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
@@ -237,15 +285,21 @@ def plan_cycle(
         for item in due:
             built = deliverer.attempt(item)
             if announce is not None:
-                announce(item, built if isinstance(built, str) else None)
-        return Cycle(deliverer, [], [], zones, report, due_count, 0, next_send)
-    deliverer.record_skips(skips)
+                announce(DueLetter.planned(item, built if isinstance(built, str) else None))
+    else:
+        deliverer.record_skips(skips)
 
     def calendar_of(contact_id: str) -> WorkCalendar:
         return pw.calendar_for(countries.get(contact_id))
 
-    retries, retry_wake = _due_retries(journal, deliverer, zones, settings, now, calendar_of)
+    retries, retry_wake = _due_retries(journal, deliverer, zones, now, calendar_of, dry_run=dry_run)
     next_send = _earliest(next_send, retry_wake)
+    if dry_run:
+        default = ZoneInfo(settings.defaults.timezone)
+        for entry, _ in retries:
+            if announce is not None:
+                announce(DueLetter.again(entry, zones.get(entry.contact_id, default)))
+        return Cycle(deliverer, [], [], zones, report, due_count + len(retries), 0, next_send)
     cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
     cycle.calendar_of = calendar_of
     return cycle
@@ -335,14 +389,14 @@ def send_once(
     dry_run: bool = False,
     transport: Transport | None = None,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
-    announce: Callable[[PlanItem, str | None], None] | None = None,
+    announce: Callable[[DueLetter], None] | None = None,
     signals: Signals | None = None,
 ) -> RunResult:
     """Plan the days around ``now`` and deliver whatever is due; returns the counts.
 
     The journal must already hold the sender lock (unless ``dry_run``).
-    With ``signals`` (installed by the caller before planning), SIGTERM or
-    SIGINT stops the run gracefully (:func:`deliver_until_stopped`); the
+    With ``signals`` (installed by the caller before planning), each of its
+    ``stops`` ends the run gracefully (:func:`deliver_until_stopped`); the
     result says which signal did.
     """
     cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce)
@@ -363,7 +417,7 @@ async def deliver_until_stopped(
     transport: Transport | None = None,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
 ) -> None:
-    """:func:`deliver_cycle`, stopped gracefully by SIGTERM or SIGINT (what the daemon does on a stop).
+    """:func:`deliver_cycle`, stopped gracefully by one of ``signals.stops`` (what the daemon does on a stop).
 
     A stop hands no new letter to the server; the letters already handed
     over get ``schedule.shutdown_timeout_seconds`` to finish and are recorded
@@ -377,7 +431,7 @@ async def deliver_until_stopped(
     stopped = asyncio.Event()
 
     def on_signal(sig: signal.Signals) -> None:
-        if sig in STOP:
+        if sig in signals.stops:
             deliverer.stop()
             stopped.set()
 
@@ -404,59 +458,139 @@ async def deliver_until_stopped(
         signals.detach(loop)
 
 
-def _due_retries(
-    journal: JournalStore,
-    deliverer: Deliverer,
+@dataclass(frozen=True, slots=True)
+class SortedRetries:
+    """The journal's due retries (and operators' resends) as a run at ``now`` treats them."""
+
+    #: Inside their recipient's window and before their deadline: they go now.
+    ready: list[JournalEntry]
+    #: Past their catch-up deadline: recorded ``expired``, never sent.
+    expired: list[JournalEntry]
+    #: When the earliest of those outside their recipient's window (evening, a weekend) may go.
+    wake: datetime | None
+
+
+def sort_retries(
+    entries: Iterable[JournalEntry],
     zones: dict[str, ZoneInfo],
     settings: Settings,
     now: datetime,
     calendar_of: Callable[[str], WorkCalendar],
-) -> tuple[list[tuple[JournalEntry, bytes]], datetime | None]:
-    """Retries whose time has come, inside the recipient's window and before their deadline.
+) -> SortedRetries:
+    """Pure: which due retries go now, which have expired, and when the next one may go.
 
-    Also when the earliest of those due but outside their recipient's window
-    (evening, a weekend) may go: its window's next opening.
+    Shared by the send and its dry run, so that the dry run lists exactly the
+    retries and resends the send would hand over (it used to list none).
     """
-    ready: list[tuple[JournalEntry, bytes]] = []
+    ready: list[JournalEntry] = []
+    expired: list[JournalEntry] = []
     wake: datetime | None = None
-    for entry in journal.due_retries(now):
+    for entry in entries:
         tz = zones.get(entry.contact_id, ZoneInfo(settings.defaults.timezone))
         if now > deadline(entry.occasion_date, tz, settings.catch_up_days):
-            journal.mark_expired(entry.key, now)
-            deliverer.summary.skipped["expired"] += 1
+            expired.append(entry)
             continue
         calendar = calendar_of(entry.contact_id)
         if not in_window(now.astimezone(tz), tz, settings.send_window, calendar):
             opens = next_window_open(now.astimezone(tz), tz, settings.send_window, calendar)
             wake = opens if wake is None else min(wake, opens)
             continue
-        data = journal.payload(entry.key)
-        if data is not None:
-            ready.append((entry, data))
-    return ready, wake
+        ready.append(entry)
+    return SortedRetries(ready, expired, wake)
 
 
-def due_json(item: PlanItem, held: str | None) -> dict[str, object]:
+def _due_retries(
+    journal: JournalStore,
+    deliverer: Deliverer,
+    zones: dict[str, ZoneInfo],
+    now: datetime,
+    calendar_of: Callable[[str], WorkCalendar],
+    *,
+    dry_run: bool = False,
+) -> tuple[list[tuple[JournalEntry, bytes]], datetime | None]:
+    """Retries whose time has come, inside the recipient's window and before their deadline, with
+    their stored bytes; and when the next one outside its window may go (:func:`sort_retries`).
+
+    Those past their deadline are counted as ``expired`` — and recorded so,
+    unless ``dry_run``: a dry run changes nothing.
+    """
+    found = sort_retries(journal.due_retries(now), zones, deliverer.settings, now, calendar_of)
+    for entry in found.expired:
+        if not dry_run:
+            journal.mark_expired(entry.key, now)
+        deliverer.summary.skipped["expired"] += 1
+    ready = [(entry, data) for entry in found.ready if (data := journal.payload(entry.key)) is not None]
+    return ready, found.wake
+
+
+@dataclass(frozen=True, slots=True)
+class DueLetter:
+    """One letter ``send --dry-run`` lists: what the send would hand over now, or hold back."""
+
+    send_at: datetime
+    contact_id: str
+    email: str | None
+    occasions: tuple[str, ...]
+    #: Why it would not go: the review gate's verdict or ``render_error: …``; None: it would.
+    held: str | None = None
+    #: ``new`` (planned), ``retry`` (put off by the server before) or ``resend`` (an operator's
+    #: ``greeter uncertain resend``): the two last go as the bytes stored when first claimed.
+    kind: str = "new"
+    #: Which attempt this one would be (1: the first).
+    attempt: int = 1
+    #: A retry's or resend's last answer from the server (or why it was not reached).
+    last_reply: str | None = None
+
+    @classmethod
+    def planned(cls, item: PlanItem, held: str | None) -> DueLetter:
+        """A letter the planner found due, and why it would be held (None: it would go)."""
+        hit = item.hit
+        assert item.send_at is not None
+        return cls(item.send_at, hit.contact.id, hit.contact.email, (hit.occasion, *item.merged_with), held)
+
+    @classmethod
+    def again(cls, entry: JournalEntry, tz: ZoneInfo) -> DueLetter:
+        """A due retry or resend from the journal; its time is when it came due, in ``tz``."""
+        came_due = entry.next_attempt_at or entry.planned_at or entry.updated_at
+        return cls(
+            came_due.astimezone(tz),
+            entry.contact_id,
+            entry.email,
+            (entry.occasion, *entry.merged),
+            kind="resend" if entry.reason == "resend" else "retry",
+            attempt=entry.attempts + 1,
+            last_reply=entry.last_reply,
+        )
+
+
+def due_json(letter: DueLetter) -> dict[str, object]:
     """``send --dry-run --json``: one due letter, and why it would be held (None: it would go)."""
-    hit = item.hit
-    assert item.send_at is not None
+    held = letter.held
     return {
-        "send_at": item.send_at.isoformat(),
-        "contact_id": hit.contact.id,
-        "email": hit.contact.email,
-        "occasions": [hit.occasion, *item.merged_with],
+        "send_at": letter.send_at.isoformat(),
+        "contact_id": letter.contact_id,
+        "email": letter.email,
+        "occasions": list(letter.occasions),
         "held": None if held is None else held.partition(":")[0],
         "detail": None if held is None else held.partition(":")[2].strip() or None,
+        "kind": letter.kind,
+        "attempt": letter.attempt,
+        "last_reply": letter.last_reply,
     }
 
 
-def print_due(item: PlanItem, held: str | None) -> None:
-    """One line of ``send --dry-run``: a due letter, and why it would be held if it would."""
-    hit = item.hit
-    assert item.send_at is not None
+def print_due(letter: DueLetter) -> None:
+    """One line of ``send --dry-run``: a due letter (new, retry or resend), and why it would be held."""
+    word = letter.kind if letter.kind != "new" else "due" if letter.held is None else "held"
+    why = ""
+    if letter.held is not None:
+        why = f"  ({letter.held.partition(':')[0]})"
+    elif letter.kind == "resend":
+        why = "  (an operator's resend of an uncertain letter)"
+    elif letter.kind == "retry":
+        why = f"  (attempt {letter.attempt}; last: {letter.last_reply})"
     print(
-        f"{'due ' if held is None else 'held'}  {item.send_at:%Y-%m-%d %H:%M %Z}  {hit.contact.id}  "
-        f"{hit.contact.email}  {'+'.join([hit.occasion, *item.merged_with])}"
-        + ("" if held is None else f"  ({held.partition(':')[0]})"),
+        f"{word:<6}  {letter.send_at:%Y-%m-%d %H:%M %Z}  {letter.contact_id}  "
+        f"{letter.email}  {'+'.join(letter.occasions)}{why}",
         file=sys.stdout,
     )

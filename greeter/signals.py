@@ -30,16 +30,25 @@ if TYPE_CHECKING:
 #: The signals that stop a run: no new letters, those in flight finish.
 STOP: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
 
+#: What stops ``send --once``: also SIGHUP, the terminal or SSH session going away. Its default
+#: action killed a catch-up batch on the spot (exit 129, no summary), leaving the letters at
+#: the server ``uncertain`` for an operator to decide; the daemon reloads on it instead.
+SEND_STOP: tuple[signal.Signals, ...] = (*STOP, signal.SIGHUP)
+
 
 class Signals:
-    """Remembers SIGTERM and SIGINT (and SIGHUP with ``reload``) until an event loop handles them.
+    """Remembers SIGTERM and SIGINT (SIGHUP too with ``reload``/``hangup``) until an event loop handles them.
 
-    Only the main thread can handle signals; elsewhere (a command invoked
-    from another thread) this does nothing and the defaults stay.
+    ``stops`` are the signals that stop the run: :data:`STOP`, and with
+    ``hangup`` SIGHUP too (``send --once``); the daemon's SIGHUP (``reload``)
+    is a reload, not a stop. Only the main thread can handle signals;
+    elsewhere (a command invoked from another thread) this does nothing and
+    the defaults stay.
     """
 
-    def __init__(self, *, reload: bool = False) -> None:
-        self.handled: tuple[signal.Signals, ...] = (*STOP, signal.SIGHUP) if reload else STOP
+    def __init__(self, *, reload: bool = False, hangup: bool = False) -> None:
+        self.stops: tuple[signal.Signals, ...] = SEND_STOP if hangup else STOP
+        self.handled: tuple[signal.Signals, ...] = (*STOP, signal.SIGHUP) if reload or hangup else STOP
         #: Every signal received so far, in order.
         self.received: list[signal.Signals] = []
         self._deliver: Callable[[signal.Signals], None] | None = None
@@ -81,8 +90,8 @@ class Signals:
 
     @property
     def stop(self) -> signal.Signals | None:
-        """The first stop signal (SIGTERM/SIGINT) received, if any."""
-        return next((s for s in self.received if s in STOP), None)
+        """The first stop signal (one of :attr:`stops`) received, if any."""
+        return next((s for s in self.received if s in self.stops), None)
 
     # --- the event loop's turn ------------------------------------------------------------
 

@@ -67,8 +67,26 @@ def dot_stuffed(data: bytes) -> bytes:
     return data + b".\r\n"
 
 
+def login_refused(exc: BaseException) -> bool:
+    """Whether opening a connection failed because the server refused our login for good.
+
+    Only a 5xx answer to AUTH (535 "credentials invalid", 534, 538): the
+    username or password in the config is wrong, which no retry cures. A 454
+    ("temporary authentication failure") is the server's passing trouble.
+    """
+    return isinstance(exc, aiosmtplib.SMTPAuthenticationError) and 500 <= exc.code < 600
+
+
 def _why(exc: BaseException, limit: float) -> str:
-    """A short human reason for a failed connection, without aiosmtplib's repetition of host and port."""
+    """A short human reason for a failed connection, without aiosmtplib's repetition of host and port.
+
+    Never the exception's own ``str()`` for a reply: that is a tuple,
+    ``(535, '5.7.8 Authentication credentials invalid')``.
+    """
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return f"login refused: {exc.code} {exc.message}"
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return f"refused: {exc.code} {exc.message}"
     if isinstance(exc, aiosmtplib.SMTPConnectTimeoutError):  # connected, but no greeting (220)
         return f"no greeting within {limit:g} s"
     if isinstance(exc, aiosmtplib.SMTPTimeoutError):  # greeted, then silent at EHLO, STARTTLS or AUTH
@@ -88,6 +106,15 @@ def _why(exc: BaseException, limit: float) -> str:
             )
         return f"TLS failed: {cause.reason or cause}"
     return str(cause) or type(cause).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeFailure:
+    """Why :meth:`SmtpTransport.probe` could not open a connection, in words, and whether it was our login."""
+
+    why: str
+    #: The server refused the login for good (:func:`login_refused`): a configuration error.
+    login_refused: bool = False
 
 
 class _Stale(Exception):
@@ -221,13 +248,15 @@ class SmtpTransport:
             error = (
                 f"SMTP AUTH as {self._settings.username!r} refused by {self._where}: {exc.code} {exc.message}"
             )
+            refused = login_refused(exc)
         except aiosmtplib.SMTPResponseException as exc:
-            error = f"{self._where} refused the connection: {exc.code} {exc.message}"
+            error, refused = f"{self._where} refused the connection: {exc.code} {exc.message}", False
         except (aiosmtplib.SMTPException, OSError) as exc:
             error = f"cannot connect to {self._where}: {_why(exc, self._settings.timeout_seconds)}"
+            refused = False
         else:
             return None
-        return SendResult(key, Outcome.TEMPORARY, None, error, fault=error)
+        return SendResult(key, Outcome.TEMPORARY, None, error, fault=error, login_refused=refused)
 
     async def send(
         self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
@@ -440,7 +469,12 @@ class SmtpTransport:
         return send_many(self, items, concurrency=pool, limiter=limiter, breaker=Breaker(pool))
 
     async def probe(self) -> str | None:
-        """Connect, greet, secure and log in as a send would, then QUIT: None, or why not.
+        """Connect, greet, secure and log in as a send would, then QUIT: None, or why not (in words)."""
+        failure = await self.diagnose()
+        return None if failure is None else failure.why
+
+    async def diagnose(self) -> ProbeFailure | None:
+        """:meth:`probe`, also saying whether the server refused the login (a configuration error).
 
         For ``greeter check``: a wrong port, a refused login or a certificate
         problem is found before the first greeting has to wait for a retry.
@@ -448,7 +482,7 @@ class SmtpTransport:
         try:
             client = await self._open()
         except (aiosmtplib.SMTPException, OSError) as exc:
-            return _why(exc, self._settings.timeout_seconds)
+            return ProbeFailure(_why(exc, self._settings.timeout_seconds), login_refused(exc))
         self._all_slots[0].client = client
         await self.close()
         return None

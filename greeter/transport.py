@@ -27,6 +27,7 @@ import asyncio
 import hashlib
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -59,6 +60,10 @@ class SendResult:
     #: (refused, timed out, TLS or AUTH failed) or a reply did not come in time. None when the
     #: server answered. :class:`Breaker` counts these (and ``uncertain``) towards stopping a batch.
     fault: str | None = None
+    #: The server refused our login (5xx to AUTH): the credentials in the config are wrong, and no
+    #: letter can go until they are fixed. The batch stops at it (:meth:`Deliverer.halt`) rather
+    #: than putting every letter in ``retry`` as for a server that is down.
+    login_refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -306,6 +311,30 @@ class FileTransport:
 
     def __init__(self, outbox: Path) -> None:
         self.outbox = outbox
+
+    def probe(self) -> str | None:
+        """Why a letter could not be written to the outbox now (as a send says it), or None.
+
+        For ``greeter check``: a read-only mount, a folder this user may not
+        write, an outbox path through a regular file — each made every letter
+        ``retry``, after a check that said OK. The probe makes what a send
+        would make first, in the same place — a hidden file in the outbox, or
+        when there is none yet the first of its missing folders — and removes
+        it at once: nothing is left behind.
+        """
+        existing = self.outbox
+        while not existing.exists() and existing.parent != existing:
+            existing = existing.parent  # a regular file on the way stops here too, and fails below
+        try:
+            if existing == self.outbox:
+                handle, made = tempfile.mkstemp(prefix=".greeter-check.", suffix=".tmp", dir=existing)
+                os.close(handle)
+                os.unlink(made)
+            else:
+                os.rmdir(tempfile.mkdtemp(prefix=".greeter-check.", dir=existing))
+        except OSError as exc:
+            return f"cannot write to outbox {self.outbox}: {exc}"
+        return None
 
     def _write(self, name: str, data: bytes) -> Path:
         self.outbox.mkdir(parents=True, exist_ok=True)

@@ -356,3 +356,43 @@ def test_a_template_with_only_a_locale_variant_says_what_the_default_file_is_for
         f"only birthday.en.j2 and birthday.sr.j2 exist; add {templates / 'birthday.j2'}, the letter for ru "
         "and for every locale without its own file"
     )
+
+
+def files_under(folder: Path) -> set[Path]:
+    return set(folder.rglob("*"))
+
+
+def test_the_outbox_is_probed_as_a_send_would_write_it_leaving_nothing_behind(
+    make_project: MakeProject,
+) -> None:
+    """check tried the journal and the mail server, but not the file transport's outbox: one a
+    send could not write (a read-only mount, a path through a file) was found only when every
+    letter went to retry. The probe writes where a send would, and removes what it made."""
+    config = make_project(russians(1), delivery={"outbox": "data/out/box"})
+    data = config.parent / "data"
+    before = files_under(data)
+    missing = run_check(config, NOW)  # the outbox and its parent do not exist yet: a send makes them
+    assert missing.outbox == (str(data / "out" / "box"), True, "writable")
+    assert files_under(data) == before
+    (data / "out" / "box").mkdir(parents=True)
+    before = files_under(data)
+    there = run_check(config, NOW)
+    assert there.outbox is not None and there.outbox[1] and files_under(data) == before
+    assert f"outbox: {data / 'out' / 'box'}: writable" in there.text().splitlines()
+    assert there.summary()["outbox"] == {"path": str(data / "out" / "box"), "ok": True, "detail": "writable"}
+    assert not [p for p in there.problems if p.field == "delivery.outbox"]
+
+
+def test_an_outbox_that_cannot_be_made_is_a_warning_like_an_unreachable_server(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(russians(1), delivery={"outbox": "data/out/box"})
+    (config.parent / "data" / "out").write_text(
+        "a file where the outbox's folder should be\n", encoding="utf-8"
+    )
+    report = run_check(config, NOW)
+    assert report.outbox is not None and not report.outbox[1]
+    (problem,) = [p for p in report.problems if p.field == "delivery.outbox"]
+    assert problem.severity == "warning" and not report.errors
+    assert "cannot write to outbox" in problem.message and "Not a directory" in problem.message
+    assert problem.message.endswith("; sending would retry")

@@ -175,17 +175,50 @@ def test_uncertain_greetings_are_decided_together_or_by_filter(make_project: Mak
     assert [r["state"] for r in history(config)] == ["sent"] * 3
 
 
-def test_unreachable_server_means_retry_and_a_clear_message(make_project: MakeProject) -> None:
+def test_unreachable_server_means_retry_a_clear_message_and_exit_75(make_project: MakeProject) -> None:
+    """Nothing could be delivered: exit 75 (try again later), not 0 as for "all sent"."""
     with SmtpSink() as sink:
         port = sink.port
     config = make_project(people(2), **smtp(port))  # the sink is stopped: nothing listens there
     result = greeter(config, "send", "--once", "--now", NOW)
-    assert result.returncode == 0 or result.returncode == 1
+    assert result.returncode == 75, result.stdout + result.stderr
     assert "retry: 2" in result.stdout
     assert "Traceback" not in result.stderr
     # why, once for all the letters it held back
     assert f"retry ×2: cannot connect to 127.0.0.1:{port}: connection refused" in result.stderr
     assert {r["state"] for r in history(config)} == {"retry"}
+
+
+def test_a_dry_run_lists_the_due_retries_and_resends_the_send_hands_over(make_project: MakeProject) -> None:
+    """The dry run returned before the journal's due retries were read: after an outage it
+    listed only the new letters, under-reporting exactly the backlog about to be released."""
+    with SmtpSink() as sink:
+        config = make_project(people(3), **smtp(sink.port, pool_size=1))
+        sink.drop_next(1)  # the first letter is swallowed after DATA: uncertain; that stops the batch
+        first = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert json.loads(first.stdout)["uncertain"] == 1, first.stdout + first.stderr
+        [lost] = [r["contact_id"] for r in history(config) if r["state"] == "uncertain"]
+        resend = greeter(config, "uncertain", "resend", "--contact", lost)
+        assert resend.returncode == 0, resend.stderr
+        later = "2027-04-14T11:10:00+03:00"  # past the retries' backoff
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", later)
+        text = greeter(config, "send", "--once", "--dry-run", "--now", later)
+        assert sink.messages == [m for m in sink.messages if m.dropped]  # the dry runs sent nothing
+        real = greeter(config, "send", "--once", "--json", "--now", later)
+    planned = json.loads(dry.stdout)
+    sent = json.loads(real.stdout)
+    assert (planned["due"], sent["due"], sent["sent"]) == (3, 3, 3), real.stdout + real.stderr
+    kinds = {x["contact_id"]: (x["kind"], x["attempt"], x["held"]) for x in planned["letters"]}
+    others = {"1", "2", "3"} - {lost}
+    assert kinds == {lost: ("resend", 2, None), **{cid: ("retry", 2, None) for cid in others}}
+    assert all(x["occasions"] == ["birthday"] for x in planned["letters"])
+    assert (
+        "3 greeting(s) due at 2027-04-14T11:10:00+03:00 (2 retry(ies), 1 resend(s) among them);"
+        in text.stdout
+    )
+    lines = text.stdout.splitlines()
+    assert sum(line.startswith("retry ") for line in lines) == 2
+    assert sum(line.startswith("resend ") and f"  {lost}  " in line for line in lines) == 1
 
 
 def test_dry_run_claims_nothing(make_project: MakeProject) -> None:
@@ -547,16 +580,97 @@ def test_check_connects_and_logs_in_to_the_mail_server(
         good = greeter(config, "check")
         assert good.returncode == 0, good.stdout + good.stderr
         assert f"mail server: 127.0.0.1:{sink.port}: OK (no TLS, logged in as greeter)" in good.stdout
-        monkeypatch.setenv("GREETER_TEST_SMTP_PW", "wrong")
+        monkeypatch.setenv("GREETER_TEST_SMTP_PW", "wrong-pw-1")
         refused = greeter(config, "check")
-        assert (
-            refused.returncode == 0
-            and "535" in refused.stdout
-            and "delivery.smtp: warning:" in refused.stderr
-        )
+        # an error in words, not "cannot connect: (535, '5.7.8 …')" and a warning under "check: OK"
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert f"mail server: 127.0.0.1:{sink.port}: login refused: 535 " in refused.stdout
+        assert "username 'greeter'" in refused.stdout and "check: 1 problem(s)" in refused.stdout
+        assert "delivery.smtp: login refused: 535 " in refused.stderr
+        [line] = [line for line in refused.stderr.splitlines() if "delivery.smtp" in line]
+        assert "GREETER_TEST_SMTP_PW" in line and "warning" not in line, line
+        assert "(535," not in refused.stdout + refused.stderr
+        assert "wrong-pw-1" not in refused.stdout + refused.stderr
         assert sink.messages == []  # a check never sends
     down = greeter(config, "check", "--json")  # the sink has stopped
     report = json.loads(down.stdout)
     assert down.returncode == 0 and report["smtp"]["ok"] is False
     assert "connection refused" in report["smtp"]["detail"]
     assert greeter(config, "check", "--strict").returncode == 1
+
+
+def login(port: int, **changes: Any) -> dict[str, Any]:
+    """:func:`smtp` with AUTH as ``greeter``, the password in ``$GREETER_TEST_SMTP_PW``."""
+    settings = smtp(port, **changes)
+    settings["delivery"]["smtp"].update({"username": "greeter", "password_env": "GREETER_TEST_SMTP_PW"})
+    return settings
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_password_variable_is_missing_not_a_password(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, empty: str
+) -> None:
+    """``GREETER_SMTP_PASSWORD=`` (an env file's placeholder) passed for set: the send logged in
+    with no password and put every letter in retry; check said OK."""
+    monkeypatch.setenv("GREETER_TEST_SMTP_PW", empty)
+    with SmtpSink(users={"greeter": "s3cret"}) as sink:
+        config = make_project(people(2), **login(sink.port))
+        sent = greeter(config, "send", "--once", "--now", NOW)
+        checked = greeter(config, "check")
+        assert sink.connections == 0  # neither the send nor the check tried to log in without one
+    said = "SMTP password: environment variable GREETER_TEST_SMTP_PW is not set (it is empty)"
+    assert sent.returncode == 2 and said in sent.stderr, sent.stdout + sent.stderr
+    assert checked.returncode == 1 and said in checked.stderr, checked.stdout + checked.stderr
+    assert not (config.parent / "data" / "journal.sqlite3").exists()  # nothing was even claimed
+
+
+def test_a_refused_login_stops_the_batch_leaves_its_letters_for_the_next_run_and_exits_2(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 535 was taken for a server that is down: every letter went to retry (burning attempts
+    and backoff), and the run exited 0. Now the batch stops at the refusal, claims nothing, says
+    so in words and exits 2 (a configuration error); the run after the fix sends every letter."""
+    monkeypatch.setenv("GREETER_TEST_SMTP_PW", "wrong-pw-2")
+    with SmtpSink(users={"greeter": "s3cret"}) as sink:
+        config = make_project(people(30), **login(sink.port, pool_size=2))
+        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert sink.connections <= 2  # one login per pooled connection, not one per letter
+        assert history(config) == []  # nothing claimed: nothing waits for a retry's backoff
+        text = greeter(config, "send", "--once", "--now", NOW)
+        monkeypatch.setenv("GREETER_TEST_SMTP_PW", "s3cret")
+        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)
+        assert len(sink.messages) == 30
+    summary = json.loads(refused.stdout)
+    assert (summary["sent"], summary["retry"], summary["uncertain"]) == (0, 0, 0)
+    assert summary["login_refused"].startswith(
+        f"SMTP AUTH as 'greeter' refused by 127.0.0.1:{sink.port}: 535 "
+    )
+    said = f"SMTP AUTH as 'greeter' refused by 127.0.0.1:{sink.port}: 535 "
+    assert said in refused.stderr and "the batch stopped there" in refused.stderr
+    assert text.returncode == 2 and "login refused: 30 left unsent for the next run" in text.stdout, (
+        text.stdout
+    )
+    for output in (refused.stdout, refused.stderr, text.stdout, text.stderr):
+        assert "wrong-pw-2" not in output and "(535," not in output
+    assert fixed.returncode == 0 and json.loads(fixed.stdout)["sent"] == 30, fixed.stdout + fixed.stderr
+    assert {r["state"] for r in history(config)} == {"sent"}
+
+
+def test_an_outbox_that_cannot_be_written_is_a_check_warning_and_send_exits_75(
+    make_project: MakeProject,
+) -> None:
+    """The file transport's outbox under a regular file (as unwritable for root as for anyone):
+    check said OK, then every letter went to retry and send exited 0."""
+    config = make_project(people(2), delivery={"outbox": "data/blocker/outbox"})
+    (config.parent / "data" / "blocker").write_text("not a folder\n", encoding="utf-8")
+    checked = greeter(config, "check")
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert checked.returncode == 0 and "check: OK" in checked.stdout, checked.stdout + checked.stderr
+    outbox = config.parent / "data" / "blocker" / "outbox"
+    assert f"outbox: {outbox}: cannot write to outbox {outbox}: [Errno 20] Not a directory" in checked.stdout
+    assert "delivery.outbox: warning: cannot write to outbox" in checked.stderr
+    assert "sending would retry" in checked.stderr
+    assert greeter(config, "check", "--strict").returncode == 1
+    assert sent.returncode == 75, sent.stdout + sent.stderr
+    assert "retry: 2" in sent.stdout and "retry ×2: cannot write to outbox" in sent.stderr

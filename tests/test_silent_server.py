@@ -118,17 +118,19 @@ def test_a_server_that_stops_answering_stops_the_batch_after_one_timeout(
 def test_a_refused_login_stops_the_batch_too(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every pooled connection failing to open — here AUTH refused (535) — is the same signal."""
+    """A refused login (535) stops the batch at once, as a silent server does — but claims nothing:
+    no retry gets past a wrong password, so the letters wait, unclaimed, for the run after the fix."""
     monkeypatch.setenv("GREETER_TEST_SMTP_PW", "wrong")
     with SmtpSink(users={USER: PASSWORD}) as sink:
         config = make_project(people(LETTERS), **smtp(sink.port, auth=True))
         first = greeter(config, "send", "--once", "--json", "--now", NOW)
         connections = sink.connections
     summary = json.loads(first.stdout)
-    assert summary["retry"] == LETTERS and connections <= POOL
-    lines = {r["reply"]: r["count"] for r in summary["replies"]}
+    assert first.returncode == 2 and connections <= POOL, first.stdout + first.stderr
+    assert (summary["retry"], summary["sent"], summary["replies"]) == (0, 0, [])
     refused = f"SMTP AUTH as '{USER}' refused by 127.0.0.1:{sink.port}: 535 5.7.8 Authentication credentials invalid"
-    assert lines == {refused: POOL, f"not attempted: {refused}; retried later": LETTERS - POOL}, lines
+    assert summary["login_refused"] == refused
+    assert journal(config) == []
 
 
 def test_letters_are_claimed_only_once_their_connection_is_open(make_project: MakeProject) -> None:

@@ -13,13 +13,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from aiosmtplib import SMTPResponseException
+from aiosmtplib import SMTPAuthenticationError, SMTPResponseException
 from hypothesis import given
 from hypothesis import strategies as st
 
 from greeter.config import SmtpSettings
 from greeter.smtp_replies import parse_reply
-from greeter.smtp_transport import SmtpTransport, dot_stuffed
+from greeter.smtp_transport import SmtpTransport, dot_stuffed, login_refused
 from greeter.testing import SilentAt, SilentServer, SmtpSink, _ThreadedServer
 from greeter.transport import Outcome, Outgoing, SendResult
 
@@ -260,12 +260,31 @@ def test_auth_with_the_given_password_and_a_clear_error_without_leaking_it() -> 
         assert bad["c-2"].outcome is Outcome.TEMPORARY
         assert "SMTP AUTH as 'greeter' refused" in bad["c-2"].text and "535" in bad["c-2"].text
         assert "wrong-pa55" not in bad["c-2"].text
+        assert bad["c-2"].login_refused and not ok["c-1"].login_refused
         # Without AUTH the server refuses the sender: our configuration's fault, so retry
         # later (the operator fixes it) — never "failed", never an "unknown user".
         anonymous = send_all(transport_for(sink), [item(3)])["c-3"]
         assert anonymous.outcome is Outcome.TEMPORARY and anonymous.code == 530 and not anonymous.unknown_user
         assert anonymous.reply == f"530 sender <{FROM}> refused: 5.7.0 Authentication required"
         assert len(sink.messages) == 1
+
+
+def test_a_refused_login_is_told_apart_from_a_server_that_cannot_be_reached() -> None:
+    """check printed "cannot connect: (535, '5.7.8 …')" — a tuple, and the words of a network
+    problem — for a wrong password. A 5xx to AUTH is a refused login (fix the config), a 454
+    the server's passing trouble."""
+    with SmtpSink(users={"greeter": "s3cret-pa55"}) as sink:
+        good = asyncio.run(transport_for(sink, username="greeter", password="s3cret-pa55").diagnose())
+        bad = asyncio.run(transport_for(sink, username="greeter", password="wrong-pa55").diagnose())
+        port = sink.port
+    down = asyncio.run(SmtpTransport(SmtpSettings(host="127.0.0.1", port=port), None).diagnose())
+    assert good is None
+    assert bad is not None and bad.login_refused
+    assert bad.why == "login refused: 535 5.7.8 Authentication credentials invalid"
+    assert down is not None and not down.login_refused and down.why.startswith("connection refused")
+    assert login_refused(SMTPAuthenticationError(535, "5.7.8 bad credentials"))
+    assert not login_refused(SMTPAuthenticationError(454, "4.7.0 Temporary authentication failure"))
+    assert not login_refused(SMTPResponseException(554, "5.3.2 go away"))
 
 
 @pytest.fixture(scope="module")

@@ -416,11 +416,14 @@ def _send_once(config: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)])
 def test_send_once_stops_gracefully_prints_its_summary_and_leaves_nothing_claimed(
     make_project: MakeProject, sig: signal.Signals, code: int
 ) -> None:
-    """300 letters: built by a forked worker (greeter.build_pool) while the pool of 2 sends."""
+    """300 letters: built by a forked worker (greeter.build_pool) while the pool of 2 sends.
+
+    SIGHUP (the SSH session dropped) used to kill it on the spot: no summary, exit 129, and
+    the letters at the server left ``uncertain`` for an operator to decide."""
     with SmtpSink() as sink:
         sink.delay(0.1)
         config = make_project(people(300), **smtp(sink.port))
@@ -494,3 +497,61 @@ def test_send_once_stopped_while_connecting_to_a_silent_server_ends_at_once(
     assert (summary["left_unsent"], summary["sent"], summary["retry"], summary["uncertain"]) == (4, 0, 0, 0)
     assert took < 10  # not the connection timeout, not the shutdown timeout
     assert journal_states(config) == Counter()
+
+
+def test_send_once_on_a_terminal_that_hangs_up_stops_gracefully_and_exits_129(
+    make_project: MakeProject,
+) -> None:
+    """A dropped SSH session: the terminal is gone (writes to it fail with EIO) and SIGHUP comes.
+    The letters at the server finish and are recorded; the summary that cannot be shown is not
+    a crash (exit 1, "internal error"), the exit status is 128 + SIGHUP."""
+    import pty
+
+    with SmtpSink() as sink:
+        sink.delay(0.1)
+        config = make_project(people(60), **smtp(sink.port))
+        controller, terminal = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        os.close(terminal)
+        try:
+            wait_until(lambda: len(sink.messages) >= 4, 60, "some letters sent")
+            os.close(controller)  # the session is gone: the terminal hangs up
+            proc.send_signal(signal.SIGHUP)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+        sent = len(sink.messages)
+    assert proc.returncode == 129
+    assert 4 <= sent < 60 and journal_states(config) == {"sent": sent}  # nothing claimed or uncertain
+
+
+def test_greetings_a_crashed_send_left_are_recorded_uncertain_and_the_next_send_exits_1(
+    make_project: MakeProject,
+) -> None:
+    """The next send records a killed send's claims as uncertain, which needs an operator's
+    decision (greeter uncertain resend|dismiss): `send --help` promised exit 1 for that, it gave 0."""
+    with SmtpSink() as sink:
+        sink.delay(30.0)  # the letters stay at the server, claimed, until the kill
+        changes = smtp(sink.port)
+        changes["delivery"]["smtp"]["timeout_seconds"] = 60
+        config = make_project(people(4), **changes)
+        proc = _send_once(config)
+        try:
+            wait_until(lambda: journal_states(config) == {"claimed": 2}, 60, "two letters in flight")
+        finally:
+            proc.kill()
+            proc.communicate(timeout=10)
+        sink.delay(0.0)
+        after = greeter(config, "send", "--once", "--json", "--now", "2027-04-14T11:30:00+03:00")
+    assert after.returncode == 1, after.stdout + after.stderr
+    summary = json.loads(after.stdout)
+    assert (summary["recovered_uncertain"], summary["sent"], summary["uncertain"]) == (2, 2, 0)
+    assert journal_states(config) == {"uncertain": 2, "sent": 2}

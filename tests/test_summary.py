@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import date
 
+import pytest
+
 from greeter.delivery import Summary
+from greeter.send import RunResult, exit_code
+from greeter.sources import LoadReport
 
 
 def test_replies_are_grouped_most_letters_first_and_capped() -> None:
@@ -31,3 +36,33 @@ def test_a_workers_summary_adds_up() -> None:
     main.merge(worker)
     assert main.replies[("retry", "421 busy")] == 3
     assert main.counts["render_error"] == 1 and main.failed
+
+
+def run(
+    *, stopped_by: signal.Signals | None = None, halted: bool = False, recovered: int = 0, **counts: int
+) -> RunResult:
+    summary = Summary()
+    summary.counts.update(counts)
+    summary.halted = "SMTP AUTH as 'greeter' refused by mx:25: 535 5.7.8 nope" if halted else None
+    return RunResult(
+        summary, LoadReport("csv"), due=sum(counts.values()), recovered=recovered, stopped_by=stopped_by
+    )
+
+
+@pytest.mark.parametrize(
+    ("result", "code"),
+    [
+        (run(sent=5), 0),
+        (run(), 0),  # nothing due
+        (run(sent=4, retry=1), 0),  # the server works: a 4xx retry goes out by itself
+        (run(retry=5), 75),  # nothing delivered: try again later
+        (run(retry=4, failed=1), 1),  # a failure needs a person, whatever else happened
+        (run(sent=5, recovered=2), 1),  # a crashed run's claims recorded uncertain by this one
+        (run(sent=3, uncertain=1), 1),
+        (run(halted=True), 2),  # the login was refused: the config must change
+        (run(retry=5, stopped_by=signal.SIGHUP), 129),
+        (run(halted=True, stopped_by=signal.SIGTERM), 143),
+    ],
+)
+def test_send_exit_codes_first_rule_wins(result: RunResult, code: int) -> None:
+    assert exit_code(result) == code
