@@ -232,7 +232,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     only_in_forms = {key: value for key, value in form_failures.items() if key not in failures}
     failures.update((key, found) for key, (_, found) in only_in_forms.items())
     forms = {key: form for key, (form, _) in only_in_forms.items()}
-    report.problems.extend(_render_problems(failures, forms))
+    report.problems.extend(render_problems(failures, forms))
     report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
@@ -266,7 +266,7 @@ def _date_problems(
     ]  # fmt: skip
 
 
-def _render_problems(
+def render_problems(
     failures: dict[tuple[str, int | None, str], list[str]],
     forms: dict[tuple[str, int | None, str], str] | None = None,
 ) -> list[Problem]:

@@ -7,7 +7,9 @@ this module registers the commands on the ``greeter`` group.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import click
 
@@ -38,7 +40,57 @@ def _host_port(value: str | None) -> tuple[str, int] | None:
     return host.strip("[]"), int(port)
 
 
-@main.command(context_settings=CONTEXT)
+#: ``--log-format`` choices → ``configure_logging(json=…)``.
+_LOG_FORMATS: dict[str, bool | None] = {"auto": None, "json": True, "console": False}
+
+
+def _asked_log_format(args: Sequence[str]) -> bool | None:
+    """The ``--log-format`` a command line asks for, read without click (whose parsing failed)."""
+    for i, arg in enumerate(args):
+        if arg == "--log-format" and i + 1 < len(args):
+            return _LOG_FORMATS.get(args[i + 1])
+        if arg.startswith("--log-format="):
+            return _LOG_FORMATS.get(arg.partition("=")[2])
+    return None
+
+
+def _cannot_start(exc: click.UsageError, json: bool | None) -> click.exceptions.Exit:
+    """A usage error of ``greeter run`` as the daemon says everything: a ``cannot_start`` line, exit 2."""
+    from greeter.daemon import log_fatal
+    from greeter.errors import ConfigError, Problem
+    from greeter.logs import configure_logging
+
+    configure_logging(json=json)
+    return click.exceptions.Exit(log_fatal(ConfigError([Problem("greeter run", "", exc.format_message())])))
+
+
+class _DaemonCommand(click.Command):
+    """``greeter run``: a usage error is a ``cannot_start`` log line too, like any other start-up error.
+
+    Under systemd a mistyped ``ExecStart=`` (``--listen foo``, a bad
+    ``--now``) would otherwise print click's plain text, the only non-JSON
+    lines in the unit's journal. Both kinds are caught: click's own (before
+    the command runs, when ``--log-format`` is read from the raw arguments)
+    and those the command raises itself.
+    """
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        raw = list(args)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _cannot_start(exc, _asked_log_format(raw)) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _cannot_start(exc, _LOG_FORMATS.get(ctx.params.get("log_format", "auto"))) from None
+
+
+@main.command(cls=_DaemonCommand, context_settings=CONTEXT)
 @_config_option
 @click.option(
     "--listen",
@@ -47,7 +99,7 @@ def _host_port(value: str | None) -> tuple[str, int] | None:
 )
 @click.option(
     "--log-format",
-    type=click.Choice(["auto", "json", "console"]),
+    type=click.Choice(list(_LOG_FORMATS)),
     default="auto",
     show_default=True,
     help="auto: readable on a terminal, JSON lines otherwise (systemd, containers).",
@@ -71,8 +123,10 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     Only one daemon may send from a SQLite journal at a time.
 
     Everything it says is a log line (JSON under systemd), start-up errors
-    included (a cannot_start line). Exit 2: the config is unusable —
-    restarting cannot help: a config or template error, a missing SMTP
+    included (a cannot_start line), usage errors too. Exit 2: the config
+    (or the command line) is unusable — restarting cannot help: a config
+    or template error (a template that fails to render for the first
+    contacts too, as greeter check says), a missing SMTP
     password or unsubscribe secret, an invalid storage.url, an HTTP address
     that cannot be bound at all. Exit 75: try again later — the journal
     cannot be written or reached (disk full, PostgreSQL down), another
@@ -84,8 +138,10 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
       SIGTERM, SIGINT  stop claiming, let letters in flight finish
                        (schedule.shutdown_timeout_seconds), exit 0; letters
                        not handed over yet wait unclaimed for the next start
-      SIGHUP           re-read config and templates; if they are broken,
-                       log the errors (file:line) and keep the old ones
+      SIGHUP           re-read config and templates and plan again; if they
+                       are broken, log the errors (file:line) and keep the
+                       old ones (templates are read at start and reload
+                       only: an edit counts from the next good SIGHUP)
       All three are handled from the first moment: during start-up a stop
       ends it cleanly (exit 0), a SIGHUP reloads once it has started.
 
@@ -116,7 +172,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     from greeter.errors import GreeterError
     from greeter.logs import configure_logging
 
-    configure_logging(json={"auto": None, "json": True, "console": False}[log_format])
+    configure_logging(json=_LOG_FORMATS[log_format])
     if now is None and speed != 1.0:
         raise click.UsageError("--speed needs --now (the moment the rehearsal clock starts at)")
     origin = None

@@ -52,10 +52,27 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
     )
 
 
-def next_wake(now: datetime, cron: CronTrigger, next_send: datetime | None) -> datetime:
-    """When to plan next: the first cron time after ``now``, or the next planned send if sooner."""
+def next_wake(
+    now: datetime, cron: CronTrigger, next_send: datetime | None, *, planned_at: datetime
+) -> datetime:
+    """When to plan next: the first cron time after ``now``, or the next planned send if sooner.
+
+    ``next_send`` is what the run that planned at ``planned_at`` found to be
+    the next moment a letter (or a retry) may leave. A run can outlast it — a
+    slow server, a rate limit, a large catch-up batch — and then that moment
+    has passed by ``now``: the letters due since are waiting, so the answer is
+    ``now`` (run again at once), not the next cron time, which with a daily
+    cron is tomorrow. Only a moment that was still ahead when the run planned
+    counts: the plan made at ``planned_at`` has already seen everything due
+    until then, so a ``next_send`` at or before it (a window still closed, a
+    letter that cannot go) is not news, and re-running for it would spin.
+    Each immediate re-run thus needs time to have passed a moment its
+    predecessor planned for, which bounds it by the schedule itself.
+    """
     tick: datetime | None = cron.get_next_fire_time(None, now + timedelta(seconds=1))
     assert tick is not None  # a crontab expression always fires again
-    if next_send is not None and now < next_send < tick:
-        return next_send
-    return tick
+    if next_send is None or next_send <= planned_at:
+        return tick
+    if next_send <= now:
+        return now
+    return min(next_send, tick)

@@ -14,11 +14,17 @@ the server finish within ``schedule.shutdown_timeout_seconds`` and exit 0;
 letters not handed over yet (a connection still opening, the rate limiter)
 are left unclaimed at once for the next start, and the run line says how many
 (``"interrupted": "shutdown"``, ``left_unsent``); whatever is still in flight
-after the timeout is marked ``uncertain`` (never left ``claimed``). SIGHUP
-re-reads config and templates, validating first — a broken config is logged
-with its file:line and the old one stays in force. The signals are handled
-from the process's first moments (:mod:`greeter.signals`): during start-up a
-stop ends it cleanly (exit 0) and a SIGHUP reloads once it has started.
+after the timeout is marked ``uncertain`` (never left ``claimed``). A stop
+never waits for the journal or the contacts source: reading them (a
+connect to a database that does not answer) happens off the event loop, in
+calls a stop abandons (:mod:`greeter.off_loop`). SIGHUP re-reads config and
+templates, validating first — a broken config or template is logged with its
+file:line and the old ones stay in force — and plans again at once with
+what is in force. The templates are a snapshot taken at (re)load
+(:class:`~greeter.render.TemplateFiles`): an edit takes effect with the next
+successful reload, never half-saved. The signals are handled from the
+process's first moments (:mod:`greeter.signals`): during start-up a stop
+ends it cleanly (exit 0) and a SIGHUP reloads once it has started.
 
 Everything the daemon has to say goes through the structured log
 (:mod:`greeter.logs`), start-up failures included: a journal that cannot be
@@ -36,13 +42,17 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from greeter.checks import render_problems
 from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake
 from greeter.errors import (
@@ -51,6 +61,7 @@ from greeter.errors import (
     ConfigError,
     GreeterError,
     JournalFailedMidRunError,
+    Problem,
     TemplateError,
 )
 from greeter.http_api import ApiContext, make_app, start_site
@@ -58,8 +69,8 @@ from greeter.journal import open_journal
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import RunStats
+from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
 from greeter.plan_types import Hit, PlanItem
-from greeter.render import Renderer
 from greeter.runtime import Inputs, load_inputs
 from greeter.send import (
     Cycle,
@@ -74,6 +85,12 @@ from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
 
 log = get_logger(component="daemon")
+
+T = TypeVar("T")
+
+#: Seconds a stop waits for the journal to record letters cut off in flight, and to close: a
+#: journal that does not answer by then cannot (the next start records them uncertain).
+JOURNAL_PATIENCE = 3.0
 
 
 def delivery_problem(wire: WireCounts, before: str | None) -> str | None:
@@ -92,49 +109,67 @@ def delivery_problem(wire: WireCounts, before: str | None) -> str | None:
 
 
 def load_valid_inputs(config_file: Path, today: date) -> Inputs:
-    """Config plus a compile check of every template it names; ConfigError if anything is broken.
+    """Config and templates, validated; ConfigError with every error if anything is broken.
 
+    The templates are read here, once (:meth:`Inputs.renderer`): the daemon
+    renders these very files until the next successful reload. They must
+    compile, and each occasion's letter must render for the first contacts
+    (:func:`template_smoke`) — a failure ``greeter check`` calls an error is
+    one here too, so a reload refuses it and the old templates stay in force.
     The secrets the config names (the SMTP password, the unsubscribe secret)
     must be readable too: without them every run would fail, so the daemon
     refuses to start (exit 2), as ``send --once`` refuses to send.
     """
     inputs = load_inputs(config_file, today=today)
     settings = inputs.settings
-    renderer = Renderer.of(settings)
-    problems = renderer.check(list(dict.fromkeys(o.template for o in settings.occasions)))
+    problems = inputs.renderer().check(list(dict.fromkeys(o.template for o in settings.occasions)))
     errors = [p for p in problems if p.severity == "error"] + missing_secrets(settings)
+    if not errors:
+        errors = template_smoke(inputs, today)
     if errors:
         raise ConfigError(errors)
     return inputs
 
 
-#: Contacts whose letters a start or a reload renders (plain form), to warn of a template that fails.
+#: Contacts whose letters a start or a reload renders (plain form), to refuse a template that fails.
 SMOKE_CONTACTS = 20
 
 
-def template_smoke(inputs: Inputs, today: date, contacts: int = SMOKE_CONTACTS) -> list[str]:
-    """Render every occasion's letter for the first ``contacts`` contacts; the distinct failures.
+def template_smoke(inputs: Inputs, today: date, contacts: int = SMOKE_CONTACTS) -> list[Problem]:
+    """Render every occasion's letter for the first ``contacts`` contacts; the failures, as check words them.
 
-    The start-up and reload checks only compile the templates; a typo such as
-    ``{{ contakt.first_name }}`` compiles and fails every letter. ``greeter
-    check`` renders every contact in every form; this is the quick look a
-    reload can afford, so that a broken edit is said at once, not at the next
-    birthday. The templates are read from disk at every run, so it warns
-    rather than refuses.
+    Compiling does not find ``{{ contakt.first_name }}``: it compiles and
+    fails every letter. ``greeter check`` renders every contact in every form;
+    this is the look a start or reload can afford, so that a broken edit is
+    refused at once, not found at the next birthday. Contacts that cannot be
+    read now (a database down) are the runs' business, not the templates'.
     """
     settings = inputs.settings
-    renderer = Renderer.of(settings)
-    found: dict[str, None] = {}
-    for contact in islice(inputs.contacts(inputs.new_report()), contacts):
-        for occ in settings.occasions:
-            years = 1 if occ.field is not None else None
-            try:
-                renderer.render(
-                    PlanItem(Hit(contact, occ.name, today, years, occ.priority, occ.template), "send")
-                )
-            except TemplateError as exc:
-                found[str(exc)] = None
-    return list(found)
+    renderer = inputs.renderer()
+    failures: dict[tuple[str, int | None, str], list[str]] = {}
+    try:
+        for contact in islice(inputs.contacts(inputs.new_report()), contacts):
+            for occ in settings.occasions:
+                years = 1 if occ.field is not None else None
+                hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
+                try:
+                    renderer.render(PlanItem(hit, "send"))
+                except TemplateError as exc:
+                    failures.setdefault((exc.template, exc.line, exc.detail), []).append(contact.id)
+    except GreeterError as exc:
+        log.debug("template_smoke_skipped", why=exc.hint())
+    return render_problems(failures)
+
+
+def open_sender_journal(url: str, now: datetime) -> tuple[JournalStore, int]:
+    """The journal, opened as this daemon's sender, and how many stale claims it recorded uncertain."""
+    journal = open_journal(url, now=now)
+    try:
+        journal.lock_sender()
+        return journal, journal.recover_stale_claims(now)
+    except BaseException:
+        journal.close()
+        raise
 
 
 class Daemon:
@@ -161,6 +196,8 @@ class Daemon:
         #: A SIGHUP came during start-up: reload once started.
         self._reload_pending = False
         self._reloads: set[asyncio.Task[None]] = set()
+        #: A reload took effect during a run: plan again as soon as it ends.
+        self._replan = False
         self._cycle: Cycle | None = None
         self._running: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -188,17 +225,19 @@ class Daemon:
                 self.signals.restore()  # not the CLI's: give the process its handlers back
 
     async def _serve(self) -> int:
-        self._inputs = await asyncio.to_thread(load_valid_inputs, self.config_file, self.clock.now().date())
-        if self._stopping:
+        try:
+            self._inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today())
+            if self._stopping:
+                raise Abandoned
+            settings = self._inputs.settings
+            url = settings.storage.url
+            journal, recovered = await self._unless_stopped(open_sender_journal, url, self.clock.now())
+        except Abandoned:  # a stop while reading the files or connecting: nothing to wait for
             log.info("stopped", during="start-up")
             return 0
-        settings = self._inputs.settings
-        journal = open_journal(settings.storage.url, now=self.clock.now())
         self._journal = journal
         runner: web.AppRunner | None = None
         try:
-            journal.lock_sender()
-            recovered = journal.recover_stale_claims(self.clock.now())
             if recovered:
                 log.warning("interrupted_claims_now_uncertain", count=recovered)
             runner = await self._start_http()
@@ -209,9 +248,25 @@ class Daemon:
         finally:
             if runner is not None:
                 await runner.cleanup()
-            journal.close()
+            await self._close_journal(journal)
         log.info("stopped", **({} if self._started else {"during": "start-up"}))
         return 0
+
+    async def _unless_stopped(self, func: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """``func(*args, **kwargs)`` off the event loop; :class:`Abandoned` if a stop comes first."""
+        return await unless_stopped(self._stop, off_loop(partial(func, *args, **kwargs)))
+
+    async def _close_journal(self, journal: JournalStore) -> None:
+        """Close the journal, waiting at most :data:`JOURNAL_PATIENCE` (its pool may dial a lost server)."""
+        try:
+            await within(JOURNAL_PATIENCE, off_loop(journal.close))
+        except Abandoned:
+            log.warning("journal_not_closed", seconds=JOURNAL_PATIENCE)
+        except GreeterError as exc:
+            log.warning("journal_not_closed", error=exc.hint())
+
+    def _today(self) -> date:
+        return self.clock.now().date()
 
     async def _start_scheduler(self) -> None:
         assert self._inputs is not None
@@ -220,14 +275,17 @@ class Daemon:
             timezone=UTC,
             job_defaults={
                 "coalesce": True,
-                "max_instances": 1,
+                # Two: a tick schedules its successor as its last act, and APScheduler counts it
+                # running until a callback after it ended; with one, a successor due at once
+                # would be skipped — and a skipped date job is dropped, the daemon never waking
+                # again. Runs themselves never overlap (see _tick).
+                "max_instances": 2,
                 "misfire_grace_time": settings.schedule.misfire_grace_seconds,
             },
         )
         self._scheduler.start()
         self._started = True
         log.info("started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now())
-        await self._warn_of_templates(self._inputs)
         if self._reload_pending:  # a SIGHUP during start-up: the files may have changed since read
             self._reload_pending = False
             await self._reload_inputs()
@@ -278,21 +336,29 @@ class Daemon:
                 await asyncio.gather(task, return_exceptions=True)
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
-        if self._journal is not None:
-            # Letters cut off by the timeout may or may not have arrived: never leave them claimed.
-            cut = self._journal.recover_stale_claims(self.clock.now())
-            if cut:
-                log.warning("in_flight_at_shutdown_now_uncertain", count=cut)
 
     async def reload(self) -> None:
-        """SIGHUP: take the new config and templates only if they are valid."""
-        if await self._reload_inputs() and (self._running is None or self._running.done()):
-            self._schedule_next(None)
+        """SIGHUP: take the new config and templates only if they are valid, and plan with them at once.
+
+        Planning again (rather than keeping the old plan's next wake-up) is
+        what makes the new config count now: an occasion added for today, a
+        send window moved, a cron changed. It sends only what is due anyway.
+        During a run, the plan comes as soon as the run ends.
+        """
+        if not await self._reload_inputs():
+            return
+        if self._running is not None and not self._running.done():
+            self._replan = True
+        else:
+            self._schedule_in(0.0)
 
     async def _reload_inputs(self) -> bool:
         """Read config and templates again; True if the new ones are in force."""
         try:
-            inputs = await asyncio.to_thread(load_valid_inputs, self.config_file, self.clock.now().date())
+            inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today())
+        except Abandoned:
+            log.info("reload_ignored_while_stopping")
+            return False
         except ConfigError as exc:
             log.error("reload_failed_keeping_old_config", problems=[str(p) for p in exc.problems])
             return False
@@ -303,24 +369,11 @@ class Daemon:
         if inputs.settings.storage.url != self._inputs.settings.storage.url:
             log.warning("storage_url_change_needs_restart")
             inputs.settings = inputs.settings.model_copy(update={"storage": self._inputs.settings.storage})
+        if self._stopping:
+            return False
         self._inputs = inputs
         log.info("reloaded", config=str(self.config_file), cron=inputs.settings.schedule.cron)
-        await self._warn_of_templates(inputs)
         return True
-
-    async def _warn_of_templates(self, inputs: Inputs) -> None:
-        try:
-            problems = await asyncio.to_thread(template_smoke, inputs, self.clock.now().date())
-        except GreeterError as exc:  # the contacts cannot be read now: the run will say so
-            log.debug("template_smoke_skipped", why=exc.hint())
-            return
-        if problems:
-            log.warning(
-                "template_problems",
-                problems=problems[:5],
-                more=max(len(problems) - 5, 0),
-                hint="letters that fail to render are not sent; greeter check lists every problem",
-            )
 
     # --- the job -----------------------------------------------------------------
 
@@ -329,22 +382,46 @@ class Daemon:
         run_at = datetime.now(UTC) + timedelta(seconds=seconds)
         self._scheduler.add_job(self._tick, "date", run_date=run_at, id="tick", replace_existing=True)
 
-    def _schedule_next(self, next_send: datetime | None) -> None:
-        if self._stopping:
-            return
+    def _next_wake(self, next_send: datetime | None, *, planned_at: datetime) -> datetime | None:
+        """After a run that planned at ``planned_at``: when to run next; None: at once.
+
+        At once when the run outlasted its next send (:func:`~greeter.cron.next_wake`),
+        or a reload came during it (plan with the new config now).
+        """
         assert self._inputs is not None
-        schedule = self._inputs.settings.schedule
-        cron = cron_trigger(schedule.cron, self._inputs.settings.defaults.timezone)
-        wake = next_wake(self.clock.now(), cron, next_send)
         self.stats.next_send_at = next_send
-        self._schedule_in(self.clock.real_seconds_until(wake))
-        log.debug("next_wake", at=wake.isoformat())
+        if self._replan:
+            self._replan = False
+            return None
+        now = self.clock.now()
+        settings = self._inputs.settings
+        cron = cron_trigger(settings.schedule.cron, settings.defaults.timezone)
+        wake = next_wake(now, cron, next_send, planned_at=planned_at)
+        return None if wake <= now else wake
 
     async def _tick(self) -> None:
-        """One plan-and-deliver run; never raises (a failed run is logged and counted)."""
-        if self._stopping:
+        """Plan-and-deliver runs until one leaves nothing due at once, then the next wake-up; never raises.
+
+        "Again at once" is a loop in this job rather than a job scheduled for
+        now, which APScheduler would run only after this one's bookkeeping.
+        """
+        running, self._running = self._running, asyncio.current_task()
+        if running is not None and not running.done():  # not expected: never two runs at once
+            self._running, self._replan = running, True
             return
-        self._running = asyncio.current_task()
+        while not self._stop.is_set():
+            planned_at, next_send = await self._run()
+            if self._stop.is_set():
+                return
+            wake = self._next_wake(next_send, planned_at=planned_at)
+            if wake is not None:
+                self._schedule_in(self.clock.real_seconds_until(wake))
+                log.debug("next_wake", at=wake.isoformat())
+                return
+            log.debug("next_wake", at="at once")
+
+    async def _run(self) -> tuple[datetime, datetime | None]:
+        """One plan-and-deliver run (a failed one is logged and counted); when it planned, its next send."""
         inputs, journal = self._inputs, self._journal
         assert inputs is not None and journal is not None
         now = self.clock.now()
@@ -353,7 +430,9 @@ class Daemon:
         self.stats.last_run_at = now
         next_send: datetime | None = None
         try:
-            cycle = await asyncio.to_thread(plan_cycle, inputs, journal, now=now, clock=self.clock.now)
+            # Off the loop and abandoned by a stop: planning claims nothing, and a journal that
+            # does not answer (PostgreSQL gone) must not hold the stop for its connect timeout.
+            cycle = await self._unless_stopped(plan_cycle, inputs, journal, now=now, clock=self.clock.now)
             self._cycle = cycle
             next_send = cycle.next_send
             if self._stop.is_set():  # SIGTERM arrived while planning
@@ -364,7 +443,11 @@ class Daemon:
         except asyncio.CancelledError:
             # Only _shutdown cancels a run (its letters outlived shutdown_timeout_seconds). Handled
             # here, not re-raised: APScheduler would log the job as crashed, with a raw traceback.
-            self._interrupted(now, time.monotonic() - started)
+            # Letters cut off may or may not have arrived: never leave them claimed.
+            cut = await self._record_cut_claims()
+            self._interrupted(now, time.monotonic() - started, cut)
+        except Abandoned:  # stopped while planning: nothing was claimed
+            self._interrupted(now, time.monotonic() - started, 0)
         except JournalFailedMidRunError as exc:
             self._failed(exc.hint(), accepted=exc.accepted, recorded=exc.recorded)
         except GreeterError as exc:
@@ -377,7 +460,7 @@ class Daemon:
         finally:
             self._cycle = None
             self.stats.last_duration_seconds = time.monotonic() - started
-            self._schedule_next(next_send)
+        return now, next_send
 
     async def _probe_if_degraded(self, wire: WireCounts) -> str | None:
         """While degraded, a run with nothing to send asks the mail server itself (connect, log in, QUIT).
@@ -411,18 +494,33 @@ class Daemon:
         why = probe.result()
         return None if why is None else f"cannot connect to the mail server: {why}"
 
-    def _interrupted(self, now: datetime, seconds: float) -> None:
-        """The run cut off at shutdown: letters in flight are recorded uncertain; a ``run`` line says so."""
-        cycle, journal = self._cycle, self._journal
-        cut = 0
-        if journal is not None:
-            try:
-                # The batch's tasks are all cancelled and its journal thread joined by now.
-                cut = journal.recover_stale_claims(self.clock.now())
-            except GreeterError as exc:
-                log.error("in_flight_at_shutdown_not_recorded", error=exc.hint())
+    async def _record_cut_claims(self) -> int:
+        """Record the letters a cut-off run left claimed as uncertain; how many.
+
+        The batch's tasks are all cancelled and its journal thread joined by
+        now. Waits at most :data:`JOURNAL_PATIENCE`: a journal that does not
+        answer cannot record them now, and the next start does.
+        """
+        journal = self._journal
+        if journal is None:
+            return 0
+        try:
+            cut = await within(
+                JOURNAL_PATIENCE, off_loop(partial(journal.recover_stale_claims, self.clock.now()))
+            )
+        except Abandoned:
+            log.error("in_flight_at_shutdown_not_recorded", error=f"no answer within {JOURNAL_PATIENCE:g} s")
+            return 0
+        except GreeterError as exc:
+            log.error("in_flight_at_shutdown_not_recorded", error=exc.hint())
+            return 0
         if cut:
             log.warning("in_flight_at_shutdown_now_uncertain", count=cut)
+        return cut
+
+    def _interrupted(self, now: datetime, seconds: float, cut: int) -> None:
+        """The run cut off by a stop: a ``run`` line says so (``cut``: in flight, now uncertain)."""
+        cycle = self._cycle
         counts = cycle.deliverer.summary.counts if cycle is not None else None
         log.warning(
             "run",

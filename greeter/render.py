@@ -177,11 +177,11 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import Any, Final
 
 from jinja2 import (
-    FileSystemLoader,
+    BaseLoader,
     Template,
     TemplateNotFound,
     TemplateSyntaxError,
@@ -199,7 +199,7 @@ from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe
 
-__all__ = ["SUFFIX", "Renderer"]
+__all__ = ["SUFFIX", "Renderer", "TemplateFiles"]
 
 #: Template file suffix.
 SUFFIX: Final = ".j2"
@@ -211,6 +211,65 @@ _BLANK_LINES: Final = re.compile(r"\n{3,}")
 
 
 # --------------------------------------------------------------------------- template files
+
+
+@dataclass(frozen=True)
+class TemplateFiles:
+    """A templates folder as it was when read: every ``*.j2`` file in it, by name, in memory.
+
+    A renderer renders from one of these, never from the disk, so that what
+    was validated is what is sent: the daemon takes the snapshot when it
+    (re)loads its config and keeps it until the next successful reload, so a
+    template saved half-edited changes nothing until SIGHUP — and a SIGHUP
+    that finds it broken keeps the old snapshot in force. ``send --once``,
+    ``preview`` and ``check`` read it once, like the config. The whole folder
+    is read, not only the files the occasions name, because templates pull
+    in others (``{% extends "_layout.html.j2" %}``, ``{% from "_ru.j2" import
+    … %}``, an include by a computed name) and each must come from the same
+    moment. Names are relative, ``/``-separated (subfolders included); hidden
+    files and folders (an editor's ``.birthday.j2.swp``, ``.git``) are left out.
+    Bytes are kept undecoded so that a file not in UTF-8 is reported where it
+    is used, with its line, as before.
+    """
+
+    folder: Path
+    files: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def read(cls, folder: Path) -> TemplateFiles:
+        """The ``*.j2`` files under ``folder`` now (none if no folder; an unreadable one is absent)."""
+        found: dict[str, bytes] = {}
+        root = Path(folder)
+        if root.is_dir():
+            for path in sorted(root.rglob(f"*{SUFFIX}")):
+                name = path.relative_to(root)
+                if any(part.startswith(".") for part in name.parts) or not path.is_file():
+                    continue
+                try:
+                    found[name.as_posix()] = path.read_bytes()
+                except OSError:
+                    continue  # as if absent: "template not found" where it is used
+        return cls(root, MappingProxyType(found))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.files
+
+
+class _SnapshotLoader(BaseLoader):
+    """Serves templates from a :class:`TemplateFiles`, as Jinja's ``FileSystemLoader`` serves a folder."""
+
+    def __init__(self, snapshot: TemplateFiles) -> None:
+        self.snapshot = snapshot
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        name = "/".join(split_template_path(template))  # no '..', as FileSystemLoader
+        data = self.snapshot.files.get(name)
+        if data is None:
+            raise TemplateNotFound(template)
+        return data.decode("utf-8"), str(self.snapshot.folder / name), lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.snapshot.files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,10 +515,12 @@ def _context(chain: tuple[Template, ...], values: dict[str, Any]) -> Context:
 class Renderer:
     """Renders plan items with the templates of one directory; compiles each file once.
 
-    Construction does no I/O (the loader is lazy), so building a renderer for
-    ``greeter schema`` or a failed config costs nothing. Resolved templates are
-    cached per (template name, locale); a template that fails to resolve is
-    cached as its error, so a broken file is not re-parsed for every contact.
+    The templates are a :class:`TemplateFiles` snapshot — read from
+    ``templates_dir`` when the renderer is made, unless one is given — so a
+    renderer renders the same templates all its life, whatever happens to
+    the files meanwhile. Resolved templates are cached per (template name,
+    locale); a template that fails to resolve is cached as its error, so a
+    broken file is not re-parsed for every contact.
     """
 
     def __init__(
@@ -468,13 +529,16 @@ class Renderer:
         sender: Sender,
         default_locale: str = "ru",
         titles: Mapping[str, str] | None = None,
+        *,
+        files: TemplateFiles | None = None,
     ) -> None:
         self._dir = Path(templates_dir)
+        self._snapshot = files if files is not None else TemplateFiles.read(self._dir)
         self._titles = dict(titles or {})
         self._sender = sender
         self._senders: dict[str, SenderView] = {}
         self._default_locale = default_locale
-        self._loader = FileSystemLoader(str(self._dir), encoding="utf-8")
+        self._loader = _SnapshotLoader(self._snapshot)
         self._plain = make_environment(self._loader, html=False)
         self._html = make_environment(self._loader, html=True)
         self._variants: dict[tuple[str, str], _Variant | _LoadError] = {}
@@ -483,10 +547,10 @@ class Renderer:
         self._sources: dict[str, list[str]] = {}
 
     @classmethod
-    def of(cls, settings: Settings) -> Renderer:
-        """The renderer of a config: its templates, sender, default locale and occasion titles."""
+    def of(cls, settings: Settings, files: TemplateFiles | None = None) -> Renderer:
+        """The renderer of a config: its templates (read now, unless given), sender, locale, titles."""
         titles = {o.name: o.title for o in settings.occasions if o.title}
-        return cls(settings.templates_dir, settings.sender, settings.defaults.locale, titles)
+        return cls(settings.templates_dir, settings.sender, settings.defaults.locale, titles, files=files)
 
     # ------------------------------------------------------------------ rendering
 
@@ -630,7 +694,7 @@ class Renderer:
         file = next((variants[loc] for loc in chain if loc in variants), None)
         if file is None:
             file = f"{name}{SUFFIX}"
-            if not (self._dir / file).is_file():
+            if file not in self._snapshot:
                 looked = ", ".join([*(f"{name}.{loc}{SUFFIX}" for loc in chain), file])
                 raise _LoadError(file, None, f"template missing: looked for {looked} in {self._dir}")
         names = self._chain(file)
@@ -705,10 +769,9 @@ class Renderer:
     def _exists(self, ref: str) -> bool:
         """Whether ``ref`` names a file the loader can serve (inside templates_dir, no '..')."""
         try:
-            split_template_path(ref)
+            return "/".join(split_template_path(ref)) in self._snapshot
         except TemplateNotFound:
             return False
-        return (self._dir / ref).is_file()
 
     # ------------------------------------------------------------------ check
 
@@ -716,16 +779,18 @@ class Renderer:
         """The files of one template that exist: the default first, then each locale variant."""
         if not _NAME.match(name):
             return []
-        default = self._dir / f"{name}{SUFFIX}"
-        return ([default] if default.is_file() else []) + self._variant_paths(name)
+        default = f"{name}{SUFFIX}"
+        return ([self._dir / default] if default in self._snapshot else []) + self._variant_paths(name)
 
     def _variant_paths(self, name: str) -> list[Path]:
-        if not _NAME.match(name) or not self._dir.is_dir():
+        if not _NAME.match(name):
             return []
         return sorted(
-            path
-            for path in self._dir.glob(f"{name}.*{SUFFIX}")
-            if path.is_file() and _LOCALE_PART.match(path.name[len(name) + 1 : -len(SUFFIX)])
+            self._dir / file
+            for file in self._snapshot.files
+            if file.startswith(f"{name}.")
+            and file.endswith(SUFFIX)
+            and _LOCALE_PART.match(file[len(name) + 1 : -len(SUFFIX)])
         )
 
     def check(self, names: Iterable[str]) -> list[Problem]:

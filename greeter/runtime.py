@@ -19,6 +19,7 @@ from greeter.errors import Problem
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_window
+from greeter.render import Renderer
 from greeter.sources import LoadReport, iter_contacts
 
 #: What identifies one version of a contacts file: the source settings, path, mtime (ns), size, inode.
@@ -67,6 +68,20 @@ class Inputs:
     #: a one-shot command reads the file once anyway and should not hold it in memory.
     keep_contacts: bool = False
     _snapshot: _ContactsSnapshot | None = field(default=None, init=False, repr=False, compare=False)
+    _renderer: Renderer | None = field(default=None, init=False, repr=False, compare=False)
+
+    def renderer(self) -> Renderer:
+        """The renderer of these inputs, made (and its templates read) at the first call; then the same one.
+
+        Every letter planned from one :class:`Inputs` is rendered from the
+        templates as they were then (:class:`~greeter.render.TemplateFiles`):
+        the daemon asks when it loads and validates its config, so its runs
+        send what was validated — an edit takes effect with the next successful
+        reload, which makes new inputs — and keep the compiled templates.
+        """
+        if self._renderer is None:
+            self._renderer = Renderer.of(self.settings)
+        return self._renderer
 
     def contacts(self, report: LoadReport, only: str | None = None) -> Iterator[Contact]:
         """Stream the contacts (optionally one id); problems accumulate in ``report``.

@@ -36,7 +36,6 @@ from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, J
 from greeter.plan_types import PlanItem
 from greeter.planner import lookahead_end
 from greeter.ratelimit import RateLimiter, SystemClock
-from greeter.render import Renderer
 from greeter.runtime import Inputs, read_journal_state
 from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
@@ -251,7 +250,7 @@ def plan_cycle(
     end = lookahead_end(settings, calendar, today)
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     report = inputs.new_report()
-    renderer = Renderer.of(settings)
+    renderer = inputs.renderer()  # the templates as validated when the inputs were loaded
     secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
     deliverer = Deliverer(
         settings,

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from jinja2 import (
-    FileSystemLoader,
+    BaseLoader,
     StrictUndefined,
     TemplateSyntaxError,
     Undefined,
@@ -363,7 +363,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def make_environment(loader: FileSystemLoader, *, html: bool) -> Sandbox:
+def make_environment(loader: BaseLoader, *, html: bool) -> Sandbox:
     """One of the renderer's two environments: identical except for ``autoescape``.
 
     Why two environments rather than one with an ``autoescape`` callback: Jinja

@@ -58,11 +58,14 @@ def _journal_states(config: Path) -> dict[str, int]:
 
 # --- pure scheduling ------------------------------------------------------------
 
+#: The run in these cases planned at 10:00 UTC; ``now`` is when it ended.
+PLANNED = "2027-04-14T10:00:00+00:00"
+
 
 @pytest.mark.parametrize(
     ("now", "cron", "next_send", "expected"),
     [
-        # the next cron tick, strictly after now
+        # nothing planned: the next cron tick, strictly after now
         ("2027-04-14T10:00:00+00:00", "*/10 * * * *", None, "2027-04-14T10:10:00+00:00"),
         ("2027-04-14T10:03:20+00:00", "*/10 * * * *", None, "2027-04-14T10:10:00+00:00"),
         # a planned send before the tick wins (a send window opens)
@@ -79,13 +82,43 @@ def _journal_states(config: Path) -> dict[str, int]:
             "2027-04-14T11:00:00+00:00",
             "2027-04-14T10:10:00+00:00",
         ),
-        # a send time already past is not a reason to spin
+        # the tick and the send at once: one wake
         (
             "2027-04-14T10:03:00+00:00",
             "*/10 * * * *",
-            "2027-04-14T10:00:00+00:00",
+            "2027-04-14T10:10:00+00:00",
             "2027-04-14T10:10:00+00:00",
         ),
+        # the run outlasted its next send: run again now, not at the next tick…
+        (
+            "2027-04-14T10:03:00+00:00",
+            "*/10 * * * *",
+            "2027-04-14T10:01:00+00:00",
+            "2027-04-14T10:03:00+00:00",
+        ),
+        # …which with a daily cron would be tomorrow (the operator's lost afternoon)
+        (
+            "2027-04-14T10:03:00+00:00",
+            "0 9 * * 1-5",
+            "2027-04-14T10:01:00+00:00",
+            "2027-04-14T10:03:00+00:00",
+        ),
+        (
+            "2027-04-14T10:03:00+00:00",
+            "0 9 * * 1-5",
+            "2027-04-14T10:03:00+00:00",
+            "2027-04-14T10:03:00+00:00",
+        ),
+        # a next send already past when the run planned is no news (a closed window, a letter that
+        # cannot go): it would only make the daemon spin, so the cron tick it is
+        (
+            "2027-04-14T10:03:00+00:00",
+            "*/10 * * * *",
+            "2027-04-14T09:59:00+00:00",
+            "2027-04-14T10:10:00+00:00",
+        ),
+        ("2027-04-14T10:03:00+00:00", "*/10 * * * *", PLANNED, "2027-04-14T10:10:00+00:00"),
+        ("2027-04-14T10:00:00+00:00", "0 9 * * 1-5", PLANNED, "2027-04-15T06:00:00+00:00"),
         # cron in the default time zone: 09:00 Moscow is 06:00 UTC
         ("2027-04-14T10:00:00+00:00", "0 9 * * 1-5", None, "2027-04-15T06:00:00+00:00"),
         # Friday evening → Monday morning
@@ -95,7 +128,10 @@ def _journal_states(config: Path) -> dict[str, int]:
 def test_next_wake(now: str, cron: str, next_send: str | None, expected: str) -> None:
     trigger = cron_trigger(cron, "Europe/Moscow")
     got = next_wake(
-        datetime.fromisoformat(now), trigger, datetime.fromisoformat(next_send) if next_send else None
+        datetime.fromisoformat(now),
+        trigger,
+        datetime.fromisoformat(next_send) if next_send else None,
+        planned_at=datetime.fromisoformat(PLANNED),
     )
     assert got == datetime.fromisoformat(expected)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -22,7 +23,7 @@ from greeter.config import Sender
 from greeter.contacts import Contact, Gender
 from greeter.errors import TemplateError
 from greeter.plan_types import Hit, PlanItem, Rendered
-from greeter.render import Renderer
+from greeter.render import Renderer, _SnapshotLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -616,17 +617,15 @@ def test_a_letter_in_another_language_is_addressed_and_signed_in_it(
     contact, file, greeting, closing = LETTERS[who]
     renderer = multilingual
     if who == "fr":  # no French file ships with the tests: write one beside the others
-        renderer = write(tmp_path, {})
-        for source in TEMPLATES.glob("_*.j2"):
-            (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-        (tmp_path / "birthday.j2").write_text(
-            (TEMPLATES / "birthday.j2").read_text(encoding="utf-8"), encoding="utf-8"
-        )
-        (tmp_path / file).write_text(
+        copies = {
+            p.name: p.read_text(encoding="utf-8")
+            for p in [*TEMPLATES.glob("_*.j2"), TEMPLATES / "birthday.j2"]
+        }
+        french = (
             '{% extends "_layout.html.j2" %}{% block subject %}Joyeux anniversaire !{% endblock %}'
-            "{% block message %}Nous vous souhaitons un joyeux anniversaire.{% endblock %}",
-            encoding="utf-8",
+            "{% block message %}Nous vous souhaitons un joyeux anniversaire.{% endblock %}"
         )
+        renderer = write(tmp_path, {**copies, file: french})  # a renderer reads its folder when made
     out = renderer.render(item(contact, "birthday"))
     assert out.template_file == file
     # text: the salutation with its language's mark opens it; the closing and the sender's name end it
@@ -665,10 +664,13 @@ def test_a_letter_in_another_language_is_signed_with_the_senders_name_in_it() ->
 def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(tmp_path: Path) -> None:
     # Only birthday.sr.j2: a sr-Latn contact reads it too, and its salutation, closing and dates follow
     # the contact's script, as dates and plurals always did (write birthday.sr_Latn.j2 to differ).
-    r = write(tmp_path, {"_layout.html.j2": (TEMPLATES / "_layout.html.j2").read_text(encoding="utf-8")})
-    (tmp_path / "birthday.j2").write_text(SIMPLE, encoding="utf-8")
-    (tmp_path / "birthday.sr.j2").write_text(
-        (LANG_TEMPLATES / "birthday.sr.j2").read_text(encoding="utf-8"), encoding="utf-8"
+    r = write(
+        tmp_path,
+        {
+            "_layout.html.j2": (TEMPLATES / "_layout.html.j2").read_text(encoding="utf-8"),
+            "birthday.j2": SIMPLE,
+            "birthday.sr.j2": (LANG_TEMPLATES / "birthday.sr.j2").read_text(encoding="utf-8"),
+        },
     )
     latin = person("l", "Ana", "", "Petrović", gender=Gender.FEMALE, locale="sr-Latn")
     out = r.render(item(latin))
@@ -1390,26 +1392,52 @@ def test_template_files_lists_only_locale_variants(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- compiled once
 
 
-def test_templates_are_read_and_compiled_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_templates_are_read_when_the_renderer_is_made_and_compiled_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
     reads: list[str] = []
-    original: Callable[..., tuple[str, str, Callable[[], bool]]] = FileSystemLoader.get_source
+    original: Callable[..., tuple[str, str, Callable[[], bool]]] = _SnapshotLoader.get_source
 
     def counting(
-        self: FileSystemLoader, environment: object, template: str
+        self: _SnapshotLoader, environment: object, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         reads.append(template)
         return original(self, environment, template)
 
-    monkeypatch.setattr(FileSystemLoader, "get_source", counting)
-    r = Renderer(TEMPLATES, SENDER)
-    assert reads == []  # the constructor reads nothing
+    monkeypatch.setattr(_SnapshotLoader, "get_source", counting)
+    r = Renderer(folder, SENDER)
+    shutil.rmtree(folder)  # whatever it renders was read when it was made
+    assert reads == []  # …and nothing compiled yet
     for n in range(50):
         r.render(item(person(str(n), "Иван", "Петрович", company=f"Компания {n}")))
     first_batch = len(reads)
     assert first_batch > 0
     for n in range(50):
         r.render(item(person(str(n), "Анна", "Ильинична")))
-    assert len(reads) == first_batch  # nothing re-read (or even stat-ed) per render
+    assert len(reads) == first_batch  # nothing re-read per render
+
+
+def test_a_renderer_renders_its_folder_as_it_was_when_made(tmp_path: Path) -> None:
+    """The daemon's safety net: a template saved half-edited changes nothing until a reload validates it."""
+    (tmp_path / "parts").mkdir()
+    r = write(
+        tmp_path,
+        {
+            "birthday.j2": '{% extends "parts/_base.j2" %}{% block text %}T{% endblock %}',
+            "parts/_base.j2": "{% block subject %}S{% endblock %}{% block text %}{% endblock %}",
+        },
+    )
+    (tmp_path / "birthday.j2").write_text("{% broken", encoding="utf-8")  # before its first use
+    (tmp_path / "parts" / "_base.j2").write_text(
+        "{% block subject %}{{ nope }}{% endblock %}", encoding="utf-8"
+    )
+    (tmp_path / "birthday.en.j2").write_text("{% broken", encoding="utf-8")  # a new file: not seen either
+    out = r.render(item(person("a", "Иван", locale="en")))
+    assert (out.subject, out.text, out.template_file) == ("S", "T", "birthday.j2")
+    assert r.check(["birthday"]) == []
+    assert Renderer(tmp_path, SENDER).check(["birthday"]), "a new renderer reads the files as they are now"
 
 
 def test_a_file_changed_after_first_use_is_not_reloaded(tmp_path: Path) -> None:

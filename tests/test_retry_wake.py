@@ -9,6 +9,7 @@ backoff and then waited for the next day's cron: the run line said
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -53,7 +54,13 @@ def test_a_daemon_on_a_daily_cron_wakes_for_its_retries(make_project: MakeProjec
         assert woke_at - datetime.fromisoformat(down["now"]) <= timedelta(minutes=3)
         with SmtpSink(port=port) as sink:
             sent = daemon.wait_for("run", lambda e: e["sent"] > 0, timeout=30)
-            assert sent["sent"] == 3 and datetime.fromisoformat(sent["now"]) >= woke_at
+            assert datetime.fromisoformat(sent["now"]) >= woke_at
+            # The three retries are due milliseconds apart (as their attempts failed), which at 60×
+            # can be a rehearsal second: on a busy machine the first wake-up may find only some due,
+            # and the next retry's wake-up sends the rest. Each run stays its own wake-up's.
+            deadline = time.monotonic() + 30
+            while sum(r["sent"] for r in daemon.named("run")) < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
             assert daemon.stop() == 0
         assert len(sink.messages) == 3
 

@@ -265,3 +265,28 @@ def test_a_journal_path_that_is_a_folder_is_a_configuration_error(make_project: 
     assert "disk I/O" not in sent.stderr
     fatal = cannot_start(run_once(config), 2)
     assert "is a folder" in json.dumps(fatal, ensure_ascii=False)
+
+
+# --- usage errors: a cannot_start line too ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--listen", "foo"], "--listen: use HOST:PORT"),  # the command's own check
+        (["--now", "bogus"], "'bogus' is not an ISO 8601 date-time"),
+        (["--now", NOW, "--speed", "0"], "'--speed'"),  # click's, before the command runs
+        (["--speed", "2"], "--speed needs --now"),
+        (["--log-format", "xml"], "'--log-format'"),
+        (["--bogus"], "No such option '--bogus'"),
+    ],
+)
+def test_a_usage_error_of_run_is_a_cannot_start_line_with_exit_2(
+    make_project: MakeProject, args: list[str], words: str
+) -> None:
+    """A mistyped ``ExecStart=`` must not put the only plain-text lines into the unit's JSON journal."""
+    config = make_project(people(1))
+    result = greeter(config, "run", *args)  # stderr is a pipe: JSON lines, as under systemd
+    fatal = cannot_start(result, 2)
+    assert any(words in p for p in fatal["problems"]), fatal
+    assert "Usage:" not in result.stdout + result.stderr

@@ -16,6 +16,8 @@
 * :class:`SilentServer` — a raw SMTP server that accepts connections and then
   stops answering at a chosen point (before the banner, after EHLO or AUTH,
   after DATA's final dot), keeping every connection open: a hung mail server.
+* :class:`TcpRelay` — a plain TCP relay to another port that :meth:`~TcpRelay.stop`
+  cuts: a database (or any server) going away without touching the real one.
 
 ``aiosmtpd`` is a test dependency; it is imported only when a sink starts.
 """
@@ -39,6 +41,7 @@ from greeter.testing.faults import (
     Route,
     SilentAt,
     SilentServer,
+    TcpRelay,
     _ThreadedServer,
 )
 from greeter.testing.postfix import SMTP_SINK, DumpedMessage, PostfixSink
@@ -133,6 +136,7 @@ __all__ = [
     "SilentAt",
     "SilentServer",
     "SmtpSink",
+    "TcpRelay",
     "_ThreadedServer",
     "free_port",
     "parse",

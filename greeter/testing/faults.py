@@ -364,3 +364,46 @@ class SilentServer(_ThreadedServer):
             if silent:
                 return True
         return False
+
+
+class TcpRelay(_ThreadedServer):
+    """A plain TCP relay on loopback to ``target_port`` (asyncio, in its own thread); a context manager.
+
+    Stands between greeter and a server the test must not touch (the shared
+    PostgreSQL): :meth:`stop` hangs up every relayed connection and stops
+    listening, which greeter sees as that server going away (connection
+    refused from then on), while the real server stays up for everyone else.
+    """
+
+    _thread_name = "tcp-relay"
+
+    def __init__(self, target_port: int, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__()
+        self.target_port = target_port
+        self.host = host
+        self.port = port
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._sessions.add(task)
+        upstream: asyncio.StreamWriter | None = None
+        try:
+            up_reader, upstream = await asyncio.open_connection(self.host, self.target_port)
+            await asyncio.gather(_pipe(reader, upstream), _pipe(up_reader, writer))
+        except (OSError, asyncio.CancelledError):
+            return  # refused upstream, or stop(): hang up
+        finally:
+            writer.close()
+            if upstream is not None:
+                upstream.close()
+            self._sessions.discard(task)
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Copy bytes one way until end of file, then pass the end of file on."""
+    while data := await reader.read(65536):
+        writer.write(data)
+        await writer.drain()
+    if writer.can_write_eof():
+        writer.write_eof()

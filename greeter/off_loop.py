@@ -1,0 +1,84 @@
+"""Blocking calls the daemon can stop waiting for: each in a daemon thread of its own, never joined.
+
+``asyncio.to_thread`` runs a call in the loop's default executor, and
+``asyncio.run`` waits for that executor's threads before the process may
+exit. A call blocked inside a C library cannot be interrupted: libpq
+connecting to a database host that never answers holds on for its whole
+connect timeout, and a stop would wait for it. Here each call gets its own
+daemon thread: the caller awaits a future and may stop awaiting it
+(:func:`unless_stopped` raises :class:`Abandoned`); the process then exits
+without waiting, and the call finishes or fails on its own, unheard.
+
+Only for calls whose abandonment is harmless: reading config and contacts,
+opening the journal, planning (which claims nothing; what it records, it
+records again next time), closing. Never for handing letters over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Abandoned(Exception):
+    """The stop came before the call finished; it goes on unawaited."""
+
+
+def off_loop(func: Callable[[], T]) -> asyncio.Future[T]:
+    """Start ``func()`` in a new daemon thread; a future, on the running loop, of its result."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+    future.add_done_callback(_observe)
+    context = contextvars.copy_context()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not future.done():
+            outcome()
+
+    def work() -> None:
+        try:
+            result = context.run(func)
+        except BaseException as exc:  # handed to the awaiting task, as to_thread would
+            outcome: Callable[[], None] = partial(future.set_exception, exc)
+        else:
+            outcome = partial(future.set_result, result)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for this any more
+            loop.call_soon_threadsafe(settle, outcome)
+
+    name = getattr(func, "__name__", None) or getattr(getattr(func, "func", None), "__name__", "call")
+    threading.Thread(target=work, name=f"greeter-{name}", daemon=True).start()
+    return future
+
+
+def _observe(future: asyncio.Future[Any]) -> None:
+    """Mark the outcome as seen: an abandoned call's failure is nobody's news (no asyncio warning)."""
+    if not future.cancelled():
+        future.exception()
+
+
+async def unless_stopped(stop: asyncio.Event, future: asyncio.Future[T]) -> T:
+    """The future's result — or :class:`Abandoned` if ``stop`` is set before it is there."""
+    if not future.done():
+        waiter: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait([future, waiter], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+    if not future.done():
+        raise Abandoned
+    return future.result()
+
+
+async def within(seconds: float, future: asyncio.Future[T]) -> T:
+    """The future's result, or :class:`Abandoned` if it takes longer than ``seconds``."""
+    done, _ = await asyncio.wait({future}, timeout=seconds)
+    if not done:
+        raise Abandoned
+    return future.result()
