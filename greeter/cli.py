@@ -294,7 +294,10 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     "--out",
     metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for --format eml/html [default: ./preview].",
+    help=(
+        "Folder for --format eml/html [default: ./preview]. A rerun replaces or removes only the files "
+        "a preview wrote there (listed in DIR/.greeter-preview.sha256), never others."
+    ),
 )
 @click.option("--skipped/--no-skipped", default=True, show_default=True, help="Show skipped occasions too.")
 @_now_option

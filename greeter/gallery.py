@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -35,9 +34,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from greeter.errors import OutputFolderError
 from greeter.i18n import years_phrase
 from greeter.plan_types import Draft
 from greeter.preview import draft_json
+from greeter.preview_out import MANIFEST, OwnedFolder
 
 __all__ = ["write_gallery"]
 
@@ -213,19 +214,28 @@ def write_gallery(
     """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
 
     ``n`` is the draft's 1-based position in ``stream``; only drafts with a
-    rendered letter get a page. Pages left over from an earlier run are
-    removed first, so the folder never mixes two plans. ``sender`` (the From:
+    rendered letter get a page. Pages an earlier preview wrote there and this
+    one does not are removed, so the folder never mixes two plans; a file no
+    preview wrote is never touched: when one is where the gallery goes, it
+    raises :class:`~greeter.errors.OutputFolderError` before writing anything
+    (see :mod:`greeter.preview_out`). ``sender`` (the From:
     line, e.g. ``"ООО «Ромашка» <hello@romashka.example>"``) is shown on
     draft pages when given. ``titles``: what people call each occasion
     (``Settings.occasion_titles``), shown instead of its machine name (which
     stays in the tooltip and the search).
     """
     called = dict(titles or {})
-    pages = out / "drafts"
-    pages.mkdir(parents=True, exist_ok=True)
-    for stale in pages.glob("*.html"):
-        stale.unlink()
-    _write(out / _CSS_NAME, [resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")])
+    folder = OwnedFolder(out)
+    refused = [name for name in ("index.html", _CSS_NAME) if not folder.may_write(name)]
+    refused += folder.foreign("drafts", "*.html")
+    if refused:
+        shown = ", ".join(refused[:3]) + (f" and {len(refused) - 3} more" if len(refused) > 3 else "")
+        raise OutputFolderError(
+            f"{out}: {len(refused)} file(s) there that no earlier preview wrote ({shown}; see {MANIFEST}): "
+            "greeter replaces only its own files; choose another --out, or move them away"
+        )
+    css = resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")
+    folder.write(_CSS_NAME, (css.encode(),))
 
     cards: list[_Card] = []
     errors = 0
@@ -234,26 +244,20 @@ def write_gallery(
         card = _card(n, data, has_page=draft.rendered is not None, titles=called)
         errors += card.status == "error"
         if card.page is not None:
-            # straight to the final name: pages are many, and the index linking them comes last
-            (pages / f"{n}.html").write_text(_draft_page(card, data, sender), encoding="utf-8")
+            # straight away: pages are many, and the index linking them comes last
+            folder.write(card.page, (_draft_page(card, data, sender).encode(),))
         cards.append(card)
     index = out / "index.html"
-    _write(index, _index_page(cards, start=start, days=days, now=now))
-    # As for .eml files: say where the result is (a reviewer opens it next).
+    chunks = _index_page(cards, start=start, days=days, now=now)
+    folder.write("index.html", (chunk.encode() for chunk in chunks))
     letters = sum(card.page is not None for card in cards)
+    tally = folder.finish()
+    # As for .eml files: say where the result is (a reviewer opens it next).
     print(
         f"wrote {len(cards)} card(s), {letters} of them with a letter page (the others: skipped, merged "
-        f"or failed to render), to {index} (open it in a browser)"
+        f"or failed to render), to {index} (open it in a browser){tally.summary()}"
     )
     return errors
-
-
-def _write(path: Path, chunks: Iterable[str]) -> None:
-    """Write via a temporary name so a reader never sees a half-written index or stylesheet."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.writelines(chunks)
-    os.replace(tmp, path)
 
 
 def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str]) -> _Card:

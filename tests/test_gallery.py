@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from greeter.contacts import Contact
+from greeter.errors import OutputFolderError
 from greeter.gallery import write_gallery
 from greeter.plan_types import Draft, Hit, PlanItem, Rendered
 
@@ -310,7 +311,6 @@ def test_letter_without_html_says_so(tmp_path: Path) -> None:
 
 def test_pages_are_written_while_streaming_and_stale_ones_removed(tmp_path: Path) -> None:
     (tmp_path / "drafts").mkdir()
-    (tmp_path / "drafts/99.html").write_text("old run")
     (tmp_path / "drafts/keep.txt").write_text("not ours")
     seen: list[bool] = []
 
@@ -328,6 +328,20 @@ def test_pages_are_written_while_streaming_and_stale_ones_removed(tmp_path: Path
     assert write_gallery(iter(sample()[2:3]), tmp_path, start=START, days=14, now=NOW) == 0
     assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["keep.txt"]
     assert len(cards(parse(tmp_path / "index.html"))) == 1
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_page_no_preview_wrote_stops_the_gallery_before_anything_is_replaced(tmp_path: Path) -> None:
+    write_gallery(sample(), tmp_path, start=START, days=14, now=NOW)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    (tmp_path / "drafts/99.html").write_text("someone's page")
+    (tmp_path / "drafts/1.html").write_text("edited after the preview wrote it")
+    with pytest.raises(OutputFolderError, match=r"2 file\(s\) there that no earlier preview wrote"):
+        write_gallery(iter(sample()[2:3]), tmp_path, start=START, days=14, now=NOW)
+    assert (tmp_path / "drafts/99.html").read_text() == "someone's page"
+    assert (tmp_path / "drafts/1.html").read_text() == "edited after the preview wrote it"
+    assert (tmp_path / "drafts/5.html").read_bytes() == before[tmp_path / "drafts/5.html"]
+    assert (tmp_path / "index.html").read_bytes() == before[tmp_path / "index.html"]
 
 
 def test_empty_plan(tmp_path: Path) -> None:
