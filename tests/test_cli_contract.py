@@ -265,6 +265,26 @@ def test_history_table_piped_keeps_each_greeting_on_one_line(
     assert code == 0 and json.loads(out) == []
 
 
+def _birthday_preview(make_project: MakeProject, now: str) -> dict[str, dict[str, object]]:
+    """Contact 1's birthday letter, due now (a day late), and contact 2's, skipped (no e-mail)."""
+    config = make_project(
+        [
+            contact_row("1", "a@example.com", birthday="13.04.1980"),
+            contact_row("2", "", birthday="13.04.1981"),
+        ]
+    )
+    code, out, err = invoke("--config", str(config), "preview", "--from", "2027-04-13", "--days", "2",
+                            "--now", now, "--format", "json")  # fmt: skip
+    assert code == 0, err
+    return {i["contact_id"]: i for i in json.loads(out) if i["occasion"] == "birthday"}
+
+
+def test_preview_json_send_at_is_whole_seconds_also_for_a_letter_due_now(make_project: MakeProject) -> None:
+    """A letter due now carried the clock's microseconds (``2026-12-02T14:09:12.581622+07:00``)."""
+    letter = _birthday_preview(make_project, "2027-04-14T11:00:00.581622+03:00")["1"]
+    assert (letter["status"], letter["send_at"]) == ("send", "2027-04-14T11:00:00+03:00")
+
+
 def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project: MakeProject) -> None:
     config = make_project([contact_row("C-1", "a@example.com", birthday="13.04.1980")])
     code, out, err = invoke("--config", str(config), "preview", "--contact", "C-l", "--from", "2027-04-01")
