@@ -476,7 +476,7 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
     to = f"{card.name} <{card.email}>" if card.name else card.email
     when = f"{card.when} ({card.timezone})" if card.timezone else card.when
     rows = [("От", sender)] if sender else []
-    rows += [("Кому", to), ("Отправка", when), ("Шаблон", data["template"] or "")]
+    rows += [("Кому", to), ("Отправка", when), ("Шаблон", data["template_file"] or data["template"] or "")]
     meta = "".join(f"<dt>{k}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
     letter_html = data["html"]
     if letter_html is None:

@@ -48,7 +48,9 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "merged_with": item.merged_with,
         "belated": item.belated,
         "approval": draft.extra.get("approval"),
-        "template": r.template_file if r else hit.template,
+        # The config's name for every item alike (a skip has no file); the file a letter came from apart.
+        "template": hit.template,
+        "template_file": r.template_file if r else None,
         "subject": r.subject if r else None,
         "text": r.text if r else None,
         "html": r.html if r else None,

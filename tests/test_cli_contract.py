@@ -285,6 +285,17 @@ def test_preview_json_send_at_is_whole_seconds_also_for_a_letter_due_now(make_pr
     assert (letter["status"], letter["send_at"]) == ("send", "2027-04-14T11:00:00+03:00")
 
 
+def test_preview_json_template_is_the_config_name_and_template_file_the_file(
+    make_project: MakeProject,
+) -> None:
+    """``template`` was a file name for letters (``birthday.j2``) but the config's name for skips."""
+    by_id = _birthday_preview(make_project, "2027-04-14T11:00:00+03:00")
+    letter, skip = by_id["1"], by_id["2"]
+    assert (letter["status"], skip["reason"]) == ("send", "no_email")
+    assert (letter["template"], letter["template_file"]) == ("birthday", "birthday.j2")
+    assert (skip["template"], skip["template_file"]) == ("birthday", None)
+
+
 def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project: MakeProject) -> None:
     config = make_project([contact_row("C-1", "a@example.com", birthday="13.04.1980")])
     code, out, err = invoke("--config", str(config), "preview", "--contact", "C-l", "--from", "2027-04-01")
