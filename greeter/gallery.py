@@ -104,7 +104,7 @@ _SCRIPT = """
   var root = document.documentElement;
   root.classList.add("js");
   var cards = Array.prototype.slice.call(document.querySelectorAll(".card"));
-  var days = Array.prototype.slice.call(document.querySelectorAll(".day"));
+  var days = Array.prototype.slice.call(document.querySelectorAll(".day, .group"));
   var buttons = Array.prototype.slice.call(document.querySelectorAll("[data-filter]"));
   var search = document.getElementById("search");
   var shown = document.getElementById("shown");
@@ -168,7 +168,8 @@ class _Card:
     """What the index needs to know about one draft — small on purpose (no letter text)."""
 
     n: int
-    day: date
+    #: The day it is filed under; None for a contact error, which has no day (see :attr:`contact_error`).
+    day: date | None
     order: tuple[float, str]
     status: Status
     reason: str | None
@@ -186,6 +187,11 @@ class _Card:
     subject: str
     belated: bool
     page: str | None
+
+    @property
+    def contact_error(self) -> bool:
+        """An ``invalid_contact`` skip: a row to fix in the CRM, shown once apart from the days."""
+        return self.reason == "invalid_contact"
 
     @property
     def when_is_send(self) -> bool:
@@ -262,7 +268,7 @@ def write_gallery(
 
 def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str]) -> _Card:
     """Reduce one draft's JSON object to its index card."""
-    occasion_day = date.fromisoformat(data["occasion_date"])
+    occasion_day = date.fromisoformat(data["occasion_date"]) if data["occasion_date"] else None
     status: Status = data["status"]
     if data["reason"] == "render_error":
         status = "error"
@@ -271,13 +277,14 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
     send_at = (
         datetime.fromisoformat(data["send_at"]) if data["send_at"] and status in ("send", "error") else None
     )
+    day: date | None
     if send_at is not None:
         day = send_at.date()
         when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m} {send_at:%H:%M}"
         order = (send_at.timestamp(), data["name"])
     else:
         day = occasion_day
-        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m}"
+        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m}" if day else ""  # no date read: none shown
         order = (float("inf"), data["name"])
     years = data["years"]
     return _Card(
@@ -360,9 +367,10 @@ def _card_html(card: _Card) -> str:
     link = f'<a class="open" href="{escape(card.page)}">Открыть письмо →</a>' if card.page else ""
     tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
     when_title = "отправка по времени получателя" if card.when_is_send else "дата повода"
+    when = f'<span class="when" title="{when_title}">{escape(card.when)}</span>' if card.when else ""
     return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"
  data-search="{escape(card.search_text)}">
-<div class="card-top"><span class="when" title="{when_title}">{escape(card.when)}</span>{tz}</div>
+<div class="card-top">{when}{tz}</div>
 <h3 class="who">{escape(card.name or card.contact_id)}</h3>
 <p class="email">{escape(card.email) or "<em>нет e-mail</em>"}</p>
 {_occasion_line(card)}
@@ -448,9 +456,22 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
 <main>
 {nothing}<p id="no-match" class="empty" hidden>Ничего не найдено.</p>
 """
+    contact_errors = sorted((c for c in cards if c.contact_error), key=lambda c: (c.name, c.n))
+    if contact_errors:
+        # Not filed under a day: a date the contacts file does not hold has none, and one it holds
+        # wrongly (in the future) is a row to fix, not an event of the range.
+        yield (
+            '<section class="group contact-errors" id="contact-errors"><h2>'
+            '<span class="day-name">Ошибки в контактах</span><span class="day-note">'
+            "эти поводы не поздравить, пока дата в строке контакта не исправлена</span></h2>"
+            '<div class="cards">'
+        )
+        yield from map(_card_html, contact_errors)
+        yield "</div></section>\n"
     by_day: dict[date, list[_Card]] = defaultdict(list)
     for card in cards:
-        by_day[card.day].append(card)
+        if card.day is not None and not card.contact_error:
+            by_day[card.day].append(card)
     for day in sorted(by_day):
         group = sorted(by_day[day], key=lambda c: c.order)
         kinds = Counter(c.status for c in group)

@@ -41,6 +41,10 @@ class Hit:
     template: str
     #: For ``invalid_contact`` hits: what is wrong (e.g. "birthday 2090-01-01 is in the future").
     problem: str | None = None
+    #: False when the contact's date could not be read at all: ``date`` is then only where the
+    #: plan files the problem (the first day shown), no day of the occasion, and is shown as none
+    #: (``occasion_date: null``) rather than as a birthday on whatever day a range starts.
+    dated: bool = True
 
     @property
     def key(self) -> tuple[str, str, dt.date]:

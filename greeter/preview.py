@@ -38,7 +38,7 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "email": hit.contact.email,
         "name": hit.contact.display_name,
         "occasion": hit.occasion,
-        "occasion_date": hit.date.isoformat(),
+        "occasion_date": hit.date.isoformat() if hit.dated else None,
         "years": hit.years,
         "send_at": item.send_at.isoformat() if item.send_at else None,
         "timezone": str(item.send_at.tzinfo) if item.send_at else hit.contact.timezone,
@@ -150,6 +150,8 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     for draft in stream:
         item, hit = draft.item, draft.item.hit
         when = item.send_at.strftime("%a %d.%m %H:%M %Z") if item.send_at else f"({hit.date:%d.%m})"
+        if not hit.dated:
+            when = "(no date)"  # a date the contacts file does not hold: no day of the range is its
         occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
         if draft.error is not None:
             status, subject = "[red]render error[/red]", draft.error

@@ -296,6 +296,51 @@ def test_preview_json_template_is_the_config_name_and_template_file_the_file(
     assert (skip["template"], skip["template_file"]) == ("birthday", None)
 
 
+def test_a_birthday_that_cannot_be_read_is_one_undated_contact_error_in_every_format(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """31.02.1980 was shown as a birthday on whatever day the range began (2 December, 1 May…),
+    in the gallery under that day with the tooltip «дата повода»."""
+    from tests.test_gallery import parse
+
+    config = make_project(
+        [
+            contact_row("1", "a@example.com", birthday="31.02.1980"),
+            contact_row("2", "b@example.com", birthday="03.05.1980"),
+        ]
+    )
+    for start, days in (("2026-12-02", "30"), ("2027-05-01", "7"), ("2027-02-25", "800")):
+        common = (
+            "--config",
+            str(config),
+            "preview",
+            "--from",
+            start,
+            "--days",
+            days,
+            "--now",
+            f"{start}T09:00",
+        )
+        code, out, err = invoke(*common, "--format", "json")
+        assert code == 0, err
+        bad = [i for i in json.loads(out) if i["reason"] == "invalid_contact"]
+        assert [(i["contact_id"], i["occasion"], i["occasion_date"], i["send_at"]) for i in bad] == [
+            ("1", "birthday", None, None)
+        ], start
+        code, table, _ = invoke(*common)
+        (row,) = [line for line in table.splitlines() if "skip: invalid_contact" in line]
+        assert row.lstrip("│ ").startswith("(no date)"), row
+    code, _, err = invoke(*common, "--format", "html", "--out", str(tmp_path / "g"))
+    assert code == 0, err
+    index = parse(tmp_path / "g" / "index.html")
+    (errors,) = index.find("section", "contact-errors")
+    assert next(errors.find("h2")).all_text().startswith("Ошибки в контактах")
+    (card,) = errors.find("article", "card")
+    assert "31.02.1980 is not a real date" in card.all_text() and not list(card.find(cls="when"))
+    filed = [c for day in index.find("section", "day") for c in day.find("article", "card")]
+    assert filed and all(c.attrs["data-search"].split()[2] != "1" for c in filed), "only contact 2 by day"
+
+
 def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project: MakeProject) -> None:
     config = make_project([contact_row("C-1", "a@example.com", birthday="13.04.1980")])
     code, out, err = invoke("--config", str(config), "preview", "--contact", "C-l", "--from", "2027-04-01")
