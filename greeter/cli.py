@@ -319,7 +319,8 @@ def preview(
     its send time in the recipient's own time zone, the subject and the
     words, and every skipped occasion with its reason (frequency_cap, merged,
     suppressed, no_email, invalid_contact, already_sent, expired,
-    outside_audience).
+    outside_audience). A letter the journal says left is listed as sent,
+    at the moment it left.
 
     The range shows the occasions whose day (less any `days_before`) is in
     it, and every letter that leaves in it: a 5 January birthday greeted on

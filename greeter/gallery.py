@@ -42,8 +42,9 @@ from greeter.preview_out import MANIFEST, OwnedFolder
 
 __all__ = ["write_gallery"]
 
-#: A card's group: a letter, an occasion riding in another letter, a skip, a letter that failed to render.
-Status = Literal["send", "merged", "skip", "error"]
+#: A card's group: a letter, a letter the journal says left, an occasion riding in another letter,
+#: a skip, a letter that failed to render.
+Status = Literal["send", "sent", "merged", "skip", "error"]
 
 _WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 _WEEKDAYS_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
@@ -80,6 +81,7 @@ REASON_LABELS: dict[str, str] = {
 _FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "Все"),
     ("send", "К отправке"),
+    ("sent", "Отправлено"),
     ("merged", "Объединено"),
     ("skip", "Пропущено"),
     ("error", "Ошибки"),
@@ -88,6 +90,7 @@ _FILTERS: tuple[tuple[str, str], ...] = (
 #: How a day's heading sums it up (no number words, so no Russian plural forms to get wrong).
 _DAY_NOTES: tuple[tuple[Status, str], ...] = (
     ("send", "к отправке"),
+    ("sent", "отправлено"),
     ("merged", "объединено"),
     ("skip", "пропущено"),
     ("error", "ошибки"),
@@ -195,8 +198,8 @@ class _Card:
 
     @property
     def when_is_send(self) -> bool:
-        """Whether :attr:`when` is the send moment (a letter) rather than the occasion's day."""
-        return self.status in ("send", "error")
+        """Whether :attr:`when` is when the letter leaves (or left) rather than the occasion's day."""
+        return self.status in ("send", "sent", "error")
 
     @property
     def search_text(self) -> str:
@@ -275,7 +278,9 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
     elif data["reason"] == "merged":
         status = "merged"  # its own group: the summary, the filter and the day notes count alike
     send_at = (
-        datetime.fromisoformat(data["send_at"]) if data["send_at"] and status in ("send", "error") else None
+        datetime.fromisoformat(data["send_at"])
+        if data["send_at"] and status in ("send", "sent", "error")
+        else None
     )
     day: date | None
     if send_at is not None:
@@ -327,6 +332,8 @@ def _badge(card: _Card) -> str:
     """The status pill; the machine word and the detail are in the tooltip for people who grep logs."""
     if card.status == "send":
         label, cls = "отправка", "send"
+    elif card.status == "sent":
+        label, cls = "отправлено", "sent"
     elif card.status == "error":
         label, cls = "ошибка шаблона", "error"
     else:
@@ -366,7 +373,13 @@ def _card_html(card: _Card) -> str:
     detail = f'<p class="detail">{escape(card.detail)}</p>' if card.detail else ""
     link = f'<a class="open" href="{escape(card.page)}">Открыть письмо →</a>' if card.page else ""
     tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
-    when_title = "отправка по времени получателя" if card.when_is_send else "дата повода"
+    when_title = "дата повода"
+    if card.when_is_send:
+        when_title = (
+            "ушло (по журналу), по времени получателя"
+            if card.status == "sent"
+            else "отправка по времени получателя"
+        )
     when = f'<span class="when" title="{when_title}">{escape(card.when)}</span>' if card.when else ""
     return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"
  data-search="{escape(card.search_text)}">
@@ -418,6 +431,7 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
     stats = "".join(
         (
             stat("send", "к отправке", to_send, escape(", ".join(send_notes))),
+            stat("sent", "отправлено", status_counts["sent"], "по журналу" if status_counts["sent"] else ""),
             stat("merged", "объединено", merged, "поводы вошли в другие письма" if merged else ""),
             stat("skip", "пропущено", sum(skip_reasons.values()), reasons),
             stat(

@@ -57,9 +57,10 @@ class PlanItem:
     """The planner's verdict on one hit: send it (possibly carrying merged ones) or skip it."""
 
     hit: Hit
-    status: Literal["send", "skip"]
+    #: ``sent``: the journal says this letter already left (``send_at`` is when); nothing to do.
+    status: Literal["send", "sent", "skip"]
     reason: Reason | None = None
-    #: When the message leaves, aware, in the recipient's time zone (None for skips that never send).
+    #: When the message leaves (``sent``: left), aware, in the recipient's time zone (None for skips).
     send_at: datetime | None = None
     #: Hits merged into this message (status "send"), shown to the template as ``also``.
     also: tuple[Hit, ...] = ()
@@ -113,3 +114,5 @@ class PastGreeting:
     state: str = "sent"
     #: The address it went (or goes) to: a CRM that renumbers a client keeps its e-mail.
     email: str | None = None
+    #: When it left (state ``sent``): preview shows it as sent, at that moment, not as a skip.
+    sent_at: datetime | None = None

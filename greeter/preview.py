@@ -90,7 +90,7 @@ def run_preview(
     renderer = Renderer.of(settings)
     items = inputs.plan(inputs.contacts(report, contact_id), pw)
     stream: Iterator[Draft] = (
-        d for d in drafts(items, renderer.render) if show_skipped or d.item.status == "send"
+        d for d in drafts(items, renderer.render) if show_skipped or d.item.status != "skip"
     )
     if inputs.approvals is not None:
         stream = with_approval(stream, inputs.approvals)
@@ -157,6 +157,9 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
             status, subject = "[red]render error[/red]", draft.error
             errors += 1
             counts["render_error"] += 1
+        elif item.status == "sent":
+            status, subject = "[blue]sent[/blue]", item.detail  # send_at: when it left (the journal's)
+            counts["sent"] += 1
         elif item.status == "send":
             status = "[green]send[/green]" + (" (belated)" if item.belated else "")
             approval = draft.extra.get("approval")

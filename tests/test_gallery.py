@@ -180,7 +180,7 @@ def test_header_counts_and_range(gallery: tuple[Path, int]) -> None:
     root = parse(gallery[0] / "index.html")
     counts = {s.attrs["data-count"]: s for s in root.find("div", "stat")}
     values = {k: int(next(v.find("span", "stat-value")).all_text()) for k, v in counts.items()}
-    assert values == {"send": 2, "merged": 1, "skip": 1, "error": 1}
+    assert values == {"send": 2, "sent": 0, "merged": 1, "skip": 1, "error": 1}
     assert "лимит частоты 1" in counts["skip"].all_text()
     assert "1 с объединёнными поводами" in counts["send"].all_text()
     head = next(root.find("p", "range")).all_text()
@@ -191,6 +191,7 @@ def test_header_counts_and_range(gallery: tuple[Path, int]) -> None:
     assert buttons == {
         "all": "Все 5",
         "send": "К отправке 2",
+        "sent": "Отправлено 0",
         "merged": "Объединено 1",
         "skip": "Пропущено 1",
         "error": "Ошибки 1",
