@@ -37,6 +37,7 @@ from typing import Any, Literal
 from greeter.errors import OutputFolderError
 from greeter.i18n import years_phrase
 from greeter.plan_types import Draft
+from greeter.planner import merged_into_failed
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
 
@@ -277,15 +278,12 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         status = "error"
     elif data["reason"] == "merged":
         status = "merged"  # its own group: the summary, the filter and the day notes count alike
-    send_at = (
-        datetime.fromisoformat(data["send_at"])
-        if data["send_at"] and status in ("send", "sent", "error")
-        else None
-    )
+    leaves = datetime.fromisoformat(data["send_at"]) if data["send_at"] else None
+    send_at = leaves if status in ("send", "sent", "error") else None  # a merged card: its occasion's day
     day: date | None
     if send_at is not None:
         day = send_at.date()
-        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m} {send_at:%H:%M}"
+        when = _moment(send_at)
         order = (send_at.timestamp(), data["name"])
     else:
         day = occasion_day
@@ -298,7 +296,7 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         order=order,
         status=status,
         reason=data["reason"],
-        detail=data["detail"],
+        detail=_carried(data, leaves, titles) or data["detail"],
         when=when,
         timezone=data["timezone"] or "",
         name=data["name"] or "",
@@ -312,6 +310,27 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         belated=bool(data["belated"]),
         page=f"drafts/{n}.html" if has_page else None,
     )
+
+
+def _moment(at: datetime) -> str:
+    """A send moment as cards show it: ``Ср 30.12 10:15`` (the recipient's own time)."""
+    return f"{_WEEKDAYS[at.weekday()]} {at:%d.%m} {at:%H:%M}"
+
+
+def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str, str]) -> str | None:
+    """What a merged occasion's card says, in words and occasion titles — the planner's detail
+    names the letter by its machine name (``sent with first_deal_anniversary``) and not when it
+    leaves. None: not a merged occasion, the planner's detail stays."""
+    if data["reason"] not in ("merged", "render_error") or not data["merged_with"]:
+        return None
+    lead = data["merged_with"][0]
+    letter = f"письмо «{titles.get(lead, lead)}»"
+    if data["reason"] == "merged":
+        return f"поздравление уйдёт в {letter}" + (f", {_moment(leaves)}" if leaves else "")
+    failed = merged_into_failed(lead, "")
+    if data["detail"] and data["detail"].startswith(failed):
+        return f"поздравление шло в {letter}, которое не удалось собрать: {data['detail'][len(failed) :]}"
+    return None
 
 
 @lru_cache(maxsize=256)

@@ -60,7 +60,8 @@ class PlanItem:
     #: ``sent``: the journal says this letter already left (``send_at`` is when); nothing to do.
     status: Literal["send", "sent", "skip"]
     reason: Reason | None = None
-    #: When the message leaves (``sent``: left), aware, in the recipient's time zone (None for skips).
+    #: When the message leaves (``sent``: left; ``merged``: the letter carrying it), aware, in the
+    #: recipient's time zone; None for other skips.
     send_at: datetime | None = None
     #: Hits merged into this message (status "send"), shown to the template as ``also``.
     also: tuple[Hit, ...] = ()

@@ -274,9 +274,9 @@ def plan_contact(
                 carried = tuple([cands[k][0] for k in also]) if also else ()
                 items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
             elif reason == "merged":
-                items.append(
-                    PlanItem(hit, "skip", reason, None, (), cands[lead][0].occasion, belated, detail)
-                )
+                # send_at: when the letter carrying it leaves — the moment this greeting goes out.
+                carrier, carried_at = cands[lead][0], cands[lead][1]
+                items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
                 if reason == "expired":
                     detail = late.get(index) or f"more than {catch_up} days ago"

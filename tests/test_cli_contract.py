@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,38 @@ def test_preview_json_shows_merged_new_year_and_birthday_with_salutations() -> N
     turkic = next(i for i in items if i["contact_id"] == "1005" and i["status"] == "send")
     assert turkic["text"].startswith("Уважаемый Гусейн Рашид оглы!")
     assert any(i["reason"] == "no_email" for i in items)
+
+
+def test_a_merged_occasion_says_which_letter_carries_it_and_when_in_every_format(tmp_path: Path) -> None:
+    """The gallery said «sent with birthday» (machine names, no time) on Anna's New Year card."""
+    from tests.test_gallery import cards, parse
+
+    common = (
+        "--config",
+        EXAMPLE,
+        "preview",
+        "--from",
+        "2026-12-25",
+        "--days",
+        "14",
+        "--now",
+        "2026-12-01T09:00",
+    )
+    items = json.loads(invoke(*common, "--format", "json")[1])
+    anna = {i["occasion"]: i for i in items if i["contact_id"] == "1002"}
+    letter, merged = anna["birthday"], anna["new_year"]
+    assert (merged["reason"], merged["merged_with"]) == ("merged", ["birthday"])
+    assert merged["send_at"] == letter["send_at"]  # it leaves inside that letter, then
+    table = invoke(*common)[1]
+    (row,) = [line for line in table.splitlines() if "1002" in line and "skip: merged" in line]
+    assert datetime.fromisoformat(letter["send_at"]).strftime("%a %d.%m %H:%M MSK") in row
+    assert invoke(*common, "--format", "html", "--out", str(tmp_path))[0] == 0
+    (card,) = [c for c in cards(parse(tmp_path / "index.html")).values()
+               if c.attrs["data-status"] == "merged" and "1002" in c.attrs["data-search"].split()]  # fmt: skip
+    at = datetime.fromisoformat(letter["send_at"])
+    said = next(card.find(cls="detail")).all_text()
+    assert said == f"поздравление уйдёт в письмо «День рождения», Ср 30.12 {at:%H:%M}", said
+    assert not re.search(r"birthday|new_year|sent with", card.all_text())
 
 
 def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(

@@ -28,6 +28,7 @@ from greeter.contacts import Contact
 from greeter.errors import OutputFolderError
 from greeter.gallery import write_gallery
 from greeter.plan_types import Draft, Hit, PlanItem, Rendered
+from greeter.planner import merged_into_failed
 
 VLAD = ZoneInfo("Asia/Vladivostok")
 MSK = ZoneInfo("Europe/Moscow")
@@ -73,7 +74,16 @@ def sample() -> list[Draft]:
                 template_file="birthday.j2",
             ),
         ),
-        Draft(PlanItem(IVAN_NY, "skip", reason="merged", merged_into="birthday", detail="within 14 days")),
+        Draft(
+            PlanItem(
+                IVAN_NY,
+                "skip",
+                reason="merged",
+                send_at=datetime(2026, 12, 25, 8, 30, tzinfo=VLAD),  # the letter carrying it leaves then
+                merged_into="birthday",
+                detail="sent with birthday",
+            )
+        ),
         Draft(
             PlanItem(
                 hit(ANNA, "new_year", date(2027, 1, 1)),
@@ -436,8 +446,28 @@ def test_occasions_are_shown_as_the_config_titles_them(tmp_path: Path) -> None:
     assert next(occasion.find("span")).attrs["title"] == "birthday"  # the machine name, for grep
     assert [ch.all_text() for ch in c["card-1"].find(cls="chip")] == ["+ Новый год"]
     assert [ch.all_text() for ch in c["card-2"].find(cls="chip")] == ["→ День рождения"]
+    # the planner's "sent with birthday" is said with the title, and when that letter leaves
+    assert (
+        next(c["card-2"].find(cls="detail")).all_text()
+        == "поздравление уйдёт в письмо «День рождения», Пт 25.12 08:30"
+    )
     assert (
         "день рождения" in c["card-1"].attrs["data-search"] and "birthday" in c["card-1"].attrs["data-search"]
     )
     untitled = next(c["card-4"].find(cls="occ"))  # an occasion without a title keeps its name
     assert not list(untitled.find("span"))
+
+
+def test_an_occasion_merged_into_a_letter_that_failed_says_so_with_its_title(tmp_path: Path) -> None:
+    error = "first_deal.j2:3: 'contact.extra' has no attribute 'manager'"
+    olga_ny = hit(OLGA, "new_year", date(2027, 1, 1))
+    drafts = [
+        Draft(PlanItem(hit(OLGA, "first_deal", date(2026, 12, 30), 3), "send", also=(olga_ny,),
+                       send_at=datetime(2026, 12, 30, 11, 5, tzinfo=MSK)), error=error),
+        Draft(PlanItem(olga_ny, "skip", reason="merged", merged_into="first_deal",
+                       send_at=datetime(2026, 12, 30, 11, 5, tzinfo=MSK), detail="sent with first_deal"),
+              error=merged_into_failed("first_deal", error)),
+    ]  # fmt: skip
+    write_gallery(drafts, tmp_path, start=START, days=14, now=NOW, titles={"first_deal": "Годовщина сделки"})
+    detail = next(cards(parse(tmp_path / "index.html"))["card-2"].find(cls="detail")).all_text()
+    assert detail == f"поздравление шло в письмо «Годовщина сделки», которое не удалось собрать: {error}"
