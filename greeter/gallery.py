@@ -78,7 +78,18 @@ REASON_LABELS: dict[str, str] = {
     "awaiting_approval": "ждёт одобрения",
 }
 
-#: Filters the index offers; the value is the card's ``data-status``.
+#: A letter's review state under ``review: required`` (JSON ``approval``): the label, and what it means.
+APPROVAL_LABELS: dict[str, tuple[str, str]] = {
+    "awaiting_approval": ("ждёт одобрения", "не уйдёт, пока его не одобрят (greeter approve)"),
+    "changed_since_approval": (
+        "изменено после одобрения",
+        "текст изменился после одобрения: оно снято, письмо не уйдёт, пока его не одобрят снова",
+    ),
+    "approved": ("одобрено", "уйдёт в срок: одобрено ровно это письмо"),
+}
+
+#: Filters the index offers; the value is the card's ``data-status`` (or ``data-approval``: see
+#: :data:`APPROVAL_LABELS`, offered when the plan is under review).
 _FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "Все"),
     ("send", "К отправке"),
@@ -118,7 +129,8 @@ _SCRIPT = """
   function apply(save) {
     var q = norm(search.value), n = 0;
     cards.forEach(function (c) {
-      var ok = (filter === "all" || c.getAttribute("data-status") === filter) &&
+      var ok = (filter === "all" || c.getAttribute("data-status") === filter ||
+                c.getAttribute("data-approval") === filter) &&
                (!q || c.getAttribute("data-search").indexOf(q) >= 0);
       c.hidden = !ok;
       if (ok) { n++; }
@@ -191,6 +203,8 @@ class _Card:
     subject: str
     belated: bool
     page: str | None
+    #: Under ``review: required``, a letter's review state (a key of :data:`APPROVAL_LABELS`); else None.
+    approval: str | None = None
 
     @property
     def contact_error(self) -> bool:
@@ -309,6 +323,7 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         subject=data["subject"] or "",
         belated=bool(data["belated"]),
         page=f"drafts/{n}.html" if has_page else None,
+        approval=data["approval"] if status == "send" else None,
     )
 
 
@@ -362,9 +377,20 @@ def _badge(card: _Card) -> str:
     tip = " — ".join(p for p in (card.reason, card.detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
     belated = ' <span class="badge badge-belated" title="после простоя">с опозданием</span>'
-    return f'<span class="badge badge-{cls}"{title}>{escape(label)}</span>' + (
-        belated if card.belated else ""
+    return (
+        f'<span class="badge badge-{cls}"{title}>{escape(label)}</span>'
+        + (belated if card.belated else "")
+        + _approval_badge(card.approval)
     )
+
+
+def _approval_badge(approval: str | None) -> str:
+    """The review state beside the status, as the table and JSON give it: whether it will leave."""
+    said = APPROVAL_LABELS.get(approval or "")
+    if said is None or approval is None:
+        return ""
+    tip = escape(f"{approval} — {said[1]}")
+    return f' <span class="badge badge-{approval}" title="{tip}">{escape(said[0])}</span>'
 
 
 def _called(card: _Card, occasion: str) -> str:
@@ -400,7 +426,8 @@ def _card_html(card: _Card) -> str:
             else "отправка по времени получателя"
         )
     when = f'<span class="when" title="{when_title}">{escape(card.when)}</span>' if card.when else ""
-    return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"
+    review = f' data-approval="{card.approval}"' if card.approval else ""
+    return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"{review}
  data-search="{escape(card.search_text)}">
 <div class="card-top">{when}{tz}</div>
 <h3 class="who">{escape(card.name or card.contact_id)}</h3>
@@ -436,6 +463,8 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
     belated = sum(1 for c in cards if c.status == "send" and c.belated)
     send_notes = [f"{combined} с объединёнными поводами"] if combined else []
     send_notes += [f"{belated} с опозданием"] if belated else []
+    review = Counter(c.approval for c in cards if c.approval)
+    send_notes += [f"{review[key]} {APPROVAL_LABELS[key][0]}" for key in APPROVAL_LABELS if review[key]]
     reasons = " · ".join(
         f'<span title="{escape(r)}">{escape(REASON_LABELS.get(r, r))} {k}</span>'
         for r, k in skip_reasons.most_common()
@@ -461,11 +490,14 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
             ),
         )
     )
-    filter_counts = {"all": len(cards), **status_counts}
+    filter_counts = {"all": len(cards), **status_counts, **review}
+    filters = _FILTERS
+    if review:  # under review: what still waits, what an edit withdrew, what will leave
+        filters += tuple((key, label.capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
     buttons = "".join(
         f'<button type="button" data-filter="{key}" aria-pressed="{str(key == "all").lower()}">'
         f'{label} <span class="count">{filter_counts.get(key, 0)}</span></button>'
-        for key, label in _FILTERS
+        for key, label in filters
     )
 
     end = start + timedelta(days=max(days, 1) - 1)
@@ -531,6 +563,9 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
     when = f"{card.when} ({card.timezone})" if card.timezone else card.when
     rows = [("От", sender)] if sender else []
     rows += [("Кому", to), ("Отправка", when), ("Шаблон", data["template_file"] or data["template"] or "")]
+    said = APPROVAL_LABELS.get(card.approval or "")
+    if said is not None:
+        rows.append(("Одобрение", " — ".join(said)))
     meta = "".join(f"<dt>{k}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
     letter_html = data["html"]
     if letter_html is None:
