@@ -201,7 +201,11 @@ class _Card:
     titles: Mapping[str, str]
     years: str
     subject: str
+    #: The letter leaves after its occasion's day and says so («с прошедшим»): by design
+    #: (``day_off_policy: after``) or catching up after downtime — the card cannot tell which.
     belated: bool
+    #: The occasion's own day (None: a date that could not be read), e.g. for the belated badge.
+    occasion_day: date | None
     page: str | None
     #: Under ``review: required``, a letter's review state (a key of :data:`APPROVAL_LABELS`); else None.
     approval: str | None = None
@@ -322,6 +326,7 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         years="" if years is None else _years(years),
         subject=data["subject"] or "",
         belated=bool(data["belated"]),
+        occasion_day=occasion_day,
         page=f"drafts/{n}.html" if has_page else None,
         approval=data["approval"] if status == "send" else None,
     )
@@ -376,7 +381,11 @@ def _badge(card: _Card) -> str:
         cls = reason if reason in ("merged", "frequency_cap", "invalid_contact") else "skip"
     tip = " — ".join(p for p in (card.reason, card.detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
-    belated = ' <span class="badge badge-belated" title="после простоя">с опозданием</span>'
+    # Neutral on purpose: with day_off_policy "after" a Saturday birthday greeted on Monday is
+    # late by design, not after downtime; the badge says what the client reads, not why.
+    on = f" ({card.occasion_day:%d.%m})" if card.occasion_day else ""
+    tip = f"письмо уходит после дня повода{on} и поздравляет с прошедшим"
+    belated = f' <span class="badge badge-belated" title="{tip}">после дня повода</span>'
     return (
         f'<span class="badge badge-{cls}"{title}>{escape(label)}</span>'
         + (belated if card.belated else "")
@@ -462,7 +471,7 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
     combined = sum(1 for c in cards if c.status == "send" and c.merged_with)
     belated = sum(1 for c in cards if c.status == "send" and c.belated)
     send_notes = [f"{combined} с объединёнными поводами"] if combined else []
-    send_notes += [f"{belated} с опозданием"] if belated else []
+    send_notes += [f"{belated} после дня повода"] if belated else []
     review = Counter(c.approval for c in cards if c.approval)
     send_notes += [f"{review[key]} {APPROVAL_LABELS[key][0]}" for key in APPROVAL_LABELS if review[key]]
     reasons = " · ".join(

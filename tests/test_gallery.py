@@ -23,12 +23,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
+from greeter.cli import main
 from greeter.contacts import Contact
 from greeter.errors import OutputFolderError
 from greeter.gallery import write_gallery
 from greeter.plan_types import Draft, Hit, PlanItem, Rendered
 from greeter.planner import merged_into_failed
+from tests.conftest import MakeProject, contact_row
 
 VLAD = ZoneInfo("Asia/Vladivostok")
 MSK = ZoneInfo("Europe/Moscow")
@@ -471,3 +474,23 @@ def test_an_occasion_merged_into_a_letter_that_failed_says_so_with_its_title(tmp
     write_gallery(drafts, tmp_path, start=START, days=14, now=NOW, titles={"first_deal": "Годовщина сделки"})
     detail = next(cards(parse(tmp_path / "index.html"))["card-2"].find(cls="detail")).all_text()
     assert detail == f"поздравление шло в письмо «Годовщина сделки», которое не удалось собрать: {error}"
+
+
+def test_a_letter_late_by_day_off_policy_is_not_said_to_be_late_after_downtime(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """With ``day_off_policy: after`` a Saturday birthday is greeted on Monday, belated by design;
+    the badge said «с опозданием» with the tooltip «после простоя» (after downtime)."""
+    config = make_project(
+        [contact_row("1", "a@example.com", birthday="17.04.1980")], send_window={"day_off_policy": "after"}
+    )
+    out = tmp_path / "g"
+    result = CliRunner().invoke(main, ["--config", str(config), "preview", "--from", "2027-04-17", "--days", "3",
+                                       "--now", "2027-04-14T11:00:00+03:00", "--format", "html", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (card,) = cards(parse(out / "index.html")).values()
+    assert next(card.find(cls="when")).all_text().startswith("Пн 19.04")
+    (late,) = card.find(cls="badge-belated")
+    assert late.all_text() == "после дня повода"
+    assert late.attrs["title"] == "письмо уходит после дня повода (17.04) и поздравляет с прошедшим"
+    assert "прост" not in (out / "index.html").read_text(encoding="utf-8")  # no downtime is claimed
