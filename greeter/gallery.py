@@ -13,9 +13,12 @@ because it is sorted by day while the planner yields contact by contact.
 
 Everything that comes from contacts or templates is data: it goes through
 :func:`html.escape` on the way into every page, and a letter's HTML is shown in
-a sandboxed ``<iframe srcdoc>`` (no scripts, no same-origin access), so a
-contact named ``<script>`` or a template that emits one cannot act on the
-reviewer's browser. The field values are those of
+a sandboxed ``<iframe srcdoc>`` where no script runs (no ``allow-scripts``,
+and the page's script policy admits only the gallery's own), so a contact
+named ``<script>`` or a template that emits one cannot act on the reviewer's
+browser. The frame keeps the page's origin (``allow-same-origin``) only so
+that the page's own script can size it to the letter: a fixed-height box
+left the end of a letter to scroll inside it on a phone. The field values are those of
 :func:`greeter.preview.draft_json`, so the gallery and ``--format json`` never
 disagree.
 """
@@ -161,6 +164,28 @@ _SCRIPT = """
 """
 
 
+# A draft page sizes the letter's frame to the letter — on load (images included) and when the
+# width changes — so the whole letter is on the page, as in a mail client, on a phone too. The
+# frame is first set to no height so that a letter can also shrink it (a wider window).
+# Without JS (or where the frame's document cannot be read) the stylesheet's height stays.
+_FIT_SCRIPT = """
+(function () {
+  var frames = Array.prototype.slice.call(document.querySelectorAll("iframe.letter"));
+  function fit(f) {
+    var d = f.contentDocument;
+    if (!d || !d.documentElement || !d.body) { return; }
+    f.style.height = "0px";
+    f.style.height = (d.documentElement.scrollHeight + f.offsetHeight) + "px";
+  }
+  frames.forEach(function (f) {
+    f.addEventListener("load", function () { fit(f); });
+    if (f.contentDocument && f.contentDocument.readyState === "complete") { fit(f); }
+  });
+  window.addEventListener("resize", function () { frames.forEach(fit); });
+})();
+"""
+
+
 def _script_hash(script: str) -> str:
     """CSP hash of the inline script: only our own script may run on the index, whatever the data says."""
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -175,7 +200,7 @@ _CSP_INDEX = (
 )
 _CSP_PAGE = (
     "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
-    "font-src data:; base-uri 'none'; form-action 'none'"
+    f"font-src data:; script-src '{_script_hash(_FIT_SCRIPT)}'; base-uri 'none'; form-action 'none'"
 )
 
 
@@ -500,14 +525,18 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
         )
     )
     filter_counts = {"all": len(cards), **status_counts, **review}
-    filters = _FILTERS
-    if review:  # under review: what still waits, what an edit withdrew, what will leave
-        filters += tuple((key, label.capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
-    buttons = "".join(
-        f'<button type="button" data-filter="{key}" aria-pressed="{str(key == "all").lower()}">'
-        f'{label} <span class="count">{filter_counts.get(key, 0)}</span></button>'
-        for key, label in filters
-    )
+
+    def buttons_of(filters: Iterable[tuple[str, str]]) -> str:
+        return "".join(
+            f'<button type="button" data-filter="{key}" aria-pressed="{str(key == "all").lower()}">'
+            f'{label} <span class="count">{filter_counts.get(key, 0)}</span></button>'
+            for key, label in filters
+        )
+
+    buttons = f'<div class="filters">{buttons_of(_FILTERS)}</div>'
+    if review:  # under review, a group of its own: what still waits, what an edit withdrew, what will leave
+        labels = ((key, label.capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
+        buttons += f'<div class="filters" aria-label="Одобрение">{buttons_of(labels)}</div>'
 
     end = start + timedelta(days=max(days, 1) - 1)
     as_of = f"{now:%d.%m.%Y %H:%M} ({escape(str(now.tzinfo))})"
@@ -523,7 +552,7 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
 <div class="stats">{stats}</div>
 </header>
 <nav class="toolbar" aria-label="Фильтры">
-<div class="filters">{buttons}</div>
+{buttons}
 <input id="search" type="search" placeholder="Поиск: имя, e-mail, повод, тема…  ( / )" autocomplete="off">
 <span id="shown" class="shown"></span>
 </nav>
@@ -580,9 +609,10 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
     if letter_html is None:
         html_part = '<p class="empty">У этого шаблона нет HTML-версии: получатель увидит только текст.</p>'
     else:
-        # sandbox with no tokens: no scripts, no forms, no top navigation, an opaque origin.
+        # No allow-scripts: no script, form, popup or top navigation from the letter. The
+        # page's origin only so that _FIT_SCRIPT can read the letter's height (see the module doc).
         html_part = (
-            f'<iframe class="letter" sandbox="" referrerpolicy="no-referrer" '
+            f'<iframe class="letter" sandbox="allow-same-origin" referrerpolicy="no-referrer" '
             f'title="HTML-версия письма" srcdoc="{escape(letter_html, quote=True)}"></iframe>'
         )
     title = card.subject or card.titles.get(card.occasion, card.occasion)
@@ -600,6 +630,7 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
 <section class="version"><h2>Текст</h2><pre class="plain">{escape(data["text"] or "")}</pre></section>
 <section class="version"><h2>HTML</h2>{html_part}</section>
 </main>
+<script>{_FIT_SCRIPT}</script>
 </body>
 </html>
 """

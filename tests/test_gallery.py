@@ -11,6 +11,7 @@ filter script really runs from ``file://``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -279,7 +280,8 @@ def test_hostile_names_and_templates_stay_text(gallery: tuple[Path, int]) -> Non
     assert next(evil.find("h3")).all_text() == f"{HOSTILE_FIRST} {HOSTILE_LAST}"
     assert len(list(index.find("script"))) == 1  # only the gallery's own filter script
     page = parse(out / "drafts/5.html")
-    assert not list(page.find("script"))
+    (script,) = page.find("script")  # only the page's own, which sizes the letter's frame
+    assert "contentDocument" in script.all_text() and "alert" not in script.all_text()
     assert next(page.find("h1")).all_text() == f"Привет, {HOSTILE_FIRST} {HOSTILE_LAST}"
     assert f"{HOSTILE_FIRST} {HOSTILE_LAST} <evil@example.ru>" in next(page.find("dl")).all_text()
 
@@ -288,7 +290,8 @@ def test_draft_page_shows_text_and_sandboxed_html(gallery: tuple[Path, int]) -> 
     out = gallery[0]
     page = parse(out / "drafts/5.html")
     (frame,) = page.find("iframe")
-    assert frame.attrs["sandbox"] == ""  # no allow-scripts, no allow-same-origin
+    # no allow-scripts: nothing in the letter runs; the page's origin only so it can be measured
+    assert frame.attrs["sandbox"] == "allow-same-origin"
     assert frame.attrs["srcdoc"] == LETTER_HTML  # escaped in the file, exact once parsed
     raw = (out / "drafts/5.html").read_text(encoding="utf-8")
     assert 'srcdoc="&lt;p style=&quot;color:red&quot;&gt;Дорогой &amp;amp; &quot;любимый&quot;' in raw
@@ -494,3 +497,29 @@ def test_a_letter_late_by_day_off_policy_is_not_said_to_be_late_after_downtime(
     assert late.all_text() == "после дня повода"
     assert late.attrs["title"] == "письмо уходит после дня повода (17.04) и поздравляет с прошедшим"
     assert "прост" not in (out / "index.html").read_text(encoding="utf-8")  # no downtime is claimed
+
+
+def test_chromium_sizes_the_letter_frame_to_the_letter(tmp_path: Path) -> None:
+    """The HTML letter sat in a fixed 640 px box: on a phone its end scrolled inside the box."""
+    paragraph = "<p>" + "Поздравляем с праздником и желаем успехов. " * 8 + "</p>"
+    short, long = "<p>Коротко.</p>", paragraph * 12 + "<p id=end>С уважением, Ольга</p>"
+    drafts = [
+        Draft(
+            PlanItem(
+                hit(c, "birthday", date(2026, 12, 21), 40),
+                "send",
+                send_at=datetime(2026, 12, 21, 10, tzinfo=MSK),
+            ),
+            Rendered(subject="S", text="T", html=html),
+        )
+        for c, html in ((ANNA, short), (OLGA, long))
+    ]
+    write_gallery(drafts, tmp_path / "g", start=START, days=1, now=NOW)
+    heights = []
+    for n in (1, 2):
+        url = (tmp_path / "g" / "drafts" / f"{n}.html").resolve().as_uri()
+        dom = run_chromium(tmp_path / "profile", "--window-size=1280,900", "--dump-dom", url).stdout
+        found = re.search(r'<iframe class="letter"[^>]*style="height: (\d+)px;?"', dom)
+        assert found, dom[:2000]
+        heights.append(int(found.group(1)))
+    assert heights[0] < 200 and heights[1] > 1000, heights  # each as tall as its letter, no box of 640
