@@ -315,7 +315,10 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     "--out",
     metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for --format eml/html [default: ./preview].",
+    help=(
+        "Folder for --format eml/html [default: ./preview]. A rerun replaces or removes only the files "
+        "a preview wrote there (listed in DIR/.greeter-preview.sha256), never others."
+    ),
 )
 @click.option("--skipped/--no-skipped", default=True, show_default=True, help="Show skipped occasions too.")
 @_now_option
@@ -337,7 +340,8 @@ def preview(
     its send time in the recipient's own time zone, the subject and the
     words, and every skipped occasion with its reason (frequency_cap, merged,
     suppressed, no_email, invalid_contact, already_sent, expired,
-    outside_audience).
+    outside_audience). A letter the journal says left is listed as sent,
+    at the moment it left.
 
     The range shows the occasions whose day (less any `days_before`) is in
     it, and every letter that leaves in it: a 5 January birthday greeted on

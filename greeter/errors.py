@@ -185,5 +185,11 @@ class ListenError(GreeterError, OSError):
         self.exit_code = exit_code
 
 
+class OutputFolderError(GreeterError, OSError):
+    """``preview --out`` names a folder where the files to write would replace files greeter did not write."""
+
+    exit_code = EXIT_USAGE
+
+
 class DeliveryError(GreeterError, ConnectionError):
     """A message could not be handed to the mail server."""

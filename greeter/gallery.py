@@ -13,9 +13,12 @@ because it is sorted by day while the planner yields contact by contact.
 
 Everything that comes from contacts or templates is data: it goes through
 :func:`html.escape` on the way into every page, and a letter's HTML is shown in
-a sandboxed ``<iframe srcdoc>`` (no scripts, no same-origin access), so a
-contact named ``<script>`` or a template that emits one cannot act on the
-reviewer's browser. The field values are those of
+a sandboxed ``<iframe srcdoc>`` where no script runs (no ``allow-scripts``,
+and the page's script policy admits only the gallery's own), so a contact
+named ``<script>`` or a template that emits one cannot act on the reviewer's
+browser. The frame keeps the page's origin (``allow-same-origin``) only so
+that the page's own script can size it to the letter: a fixed-height box
+left the end of a letter to scroll inside it on a phone. The field values are those of
 :func:`greeter.preview.draft_json`, so the gallery and ``--format json`` never
 disagree.
 """
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -35,14 +37,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from greeter.errors import OutputFolderError
 from greeter.i18n import years_phrase
 from greeter.plan_types import Draft
+from greeter.planner import merged_into_failed
 from greeter.preview import draft_json
+from greeter.preview_out import MANIFEST, OwnedFolder
 
 __all__ = ["write_gallery"]
 
-#: A card's group: a letter, an occasion riding in another letter, a skip, a letter that failed to render.
-Status = Literal["send", "merged", "skip", "error"]
+#: A card's group: a letter, a letter the journal says left, an occasion riding in another letter,
+#: a skip, a letter that failed to render.
+Status = Literal["send", "sent", "merged", "skip", "error"]
 
 _WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 _WEEKDAYS_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
@@ -75,10 +81,27 @@ REASON_LABELS: dict[str, str] = {
     "awaiting_approval": "ждёт одобрения",
 }
 
-#: Filters the index offers; the value is the card's ``data-status``.
+#: A letter's review state under ``review: required`` (JSON ``approval``): the label, and what it means.
+APPROVAL_LABELS: dict[str, tuple[str, str]] = {
+    "awaiting_approval": ("ждёт одобрения", "не уйдёт, пока его не одобрят (greeter approve)"),
+    "changed_since_approval": (
+        "изменено после одобрения",
+        "текст изменился после одобрения: оно снято, письмо не уйдёт, пока его не одобрят снова",
+    ),
+    "approval_outdated": (
+        "одобрено старой версией",
+        "одобрение старой версии greeter не покрывало адресата и отправителя: письмо не уйдёт, "
+        "пока его не одобрят снова",
+    ),
+    "approved": ("одобрено", "уйдёт в срок: одобрено ровно это письмо"),
+}
+
+#: Filters the index offers; the value is the card's ``data-status`` (or ``data-approval``: see
+#: :data:`APPROVAL_LABELS`, offered when the plan is under review).
 _FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "Все"),
     ("send", "К отправке"),
+    ("sent", "Отправлено"),
     ("merged", "Объединено"),
     ("skip", "Пропущено"),
     ("error", "Ошибки"),
@@ -87,6 +110,7 @@ _FILTERS: tuple[tuple[str, str], ...] = (
 #: How a day's heading sums it up (no number words, so no Russian plural forms to get wrong).
 _DAY_NOTES: tuple[tuple[Status, str], ...] = (
     ("send", "к отправке"),
+    ("sent", "отправлено"),
     ("merged", "объединено"),
     ("skip", "пропущено"),
     ("error", "ошибки"),
@@ -103,7 +127,7 @@ _SCRIPT = """
   var root = document.documentElement;
   root.classList.add("js");
   var cards = Array.prototype.slice.call(document.querySelectorAll(".card"));
-  var days = Array.prototype.slice.call(document.querySelectorAll(".day"));
+  var days = Array.prototype.slice.call(document.querySelectorAll(".day, .group"));
   var buttons = Array.prototype.slice.call(document.querySelectorAll("[data-filter]"));
   var search = document.getElementById("search");
   var shown = document.getElementById("shown");
@@ -113,7 +137,8 @@ _SCRIPT = """
   function apply(save) {
     var q = norm(search.value), n = 0;
     cards.forEach(function (c) {
-      var ok = (filter === "all" || c.getAttribute("data-status") === filter) &&
+      var ok = (filter === "all" || c.getAttribute("data-status") === filter ||
+                c.getAttribute("data-approval") === filter) &&
                (!q || c.getAttribute("data-search").indexOf(q) >= 0);
       c.hidden = !ok;
       if (ok) { n++; }
@@ -144,6 +169,28 @@ _SCRIPT = """
 """
 
 
+# A draft page sizes the letter's frame to the letter — on load (images included) and when the
+# width changes — so the whole letter is on the page, as in a mail client, on a phone too. The
+# frame is first set to no height so that a letter can also shrink it (a wider window).
+# Without JS (or where the frame's document cannot be read) the stylesheet's height stays.
+_FIT_SCRIPT = """
+(function () {
+  var frames = Array.prototype.slice.call(document.querySelectorAll("iframe.letter"));
+  function fit(f) {
+    var d = f.contentDocument;
+    if (!d || !d.documentElement || !d.body) { return; }
+    f.style.height = "0px";
+    f.style.height = (d.documentElement.scrollHeight + f.offsetHeight) + "px";
+  }
+  frames.forEach(function (f) {
+    f.addEventListener("load", function () { fit(f); });
+    if (f.contentDocument && f.contentDocument.readyState === "complete") { fit(f); }
+  });
+  window.addEventListener("resize", function () { frames.forEach(fit); });
+})();
+"""
+
+
 def _script_hash(script: str) -> str:
     """CSP hash of the inline script: only our own script may run on the index, whatever the data says."""
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -158,7 +205,7 @@ _CSP_INDEX = (
 )
 _CSP_PAGE = (
     "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
-    "font-src data:; base-uri 'none'; form-action 'none'"
+    f"font-src data:; script-src '{_script_hash(_FIT_SCRIPT)}'; base-uri 'none'; form-action 'none'"
 )
 
 
@@ -167,7 +214,8 @@ class _Card:
     """What the index needs to know about one draft — small on purpose (no letter text)."""
 
     n: int
-    day: date
+    #: The day it is filed under; None for a contact error, which has no day (see :attr:`contact_error`).
+    day: date | None
     order: tuple[float, str]
     status: Status
     reason: str | None
@@ -183,13 +231,24 @@ class _Card:
     titles: Mapping[str, str]
     years: str
     subject: str
+    #: The letter leaves after its occasion's day and says so («с прошедшим»): by design
+    #: (``day_off_policy: after``) or catching up after downtime — the card cannot tell which.
     belated: bool
+    #: The occasion's own day (None: a date that could not be read), e.g. for the belated badge.
+    occasion_day: date | None
     page: str | None
+    #: Under ``review: required``, a letter's review state (a key of :data:`APPROVAL_LABELS`); else None.
+    approval: str | None = None
+
+    @property
+    def contact_error(self) -> bool:
+        """An ``invalid_contact`` skip: a row to fix in the CRM, shown once apart from the days."""
+        return self.reason == "invalid_contact"
 
     @property
     def when_is_send(self) -> bool:
-        """Whether :attr:`when` is the send moment (a letter) rather than the occasion's day."""
-        return self.status in ("send", "error")
+        """Whether :attr:`when` is when the letter leaves (or left) rather than the occasion's day."""
+        return self.status in ("send", "sent", "error")
 
     @property
     def search_text(self) -> str:
@@ -213,19 +272,28 @@ def write_gallery(
     """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
 
     ``n`` is the draft's 1-based position in ``stream``; only drafts with a
-    rendered letter get a page. Pages left over from an earlier run are
-    removed first, so the folder never mixes two plans. ``sender`` (the From:
+    rendered letter get a page. Pages an earlier preview wrote there and this
+    one does not are removed, so the folder never mixes two plans; a file no
+    preview wrote is never touched: when one is where the gallery goes, it
+    raises :class:`~greeter.errors.OutputFolderError` before writing anything
+    (see :mod:`greeter.preview_out`). ``sender`` (the From:
     line, e.g. ``"ООО «Ромашка» <hello@romashka.example>"``) is shown on
     draft pages when given. ``titles``: what people call each occasion
     (``Settings.occasion_titles``), shown instead of its machine name (which
     stays in the tooltip and the search).
     """
     called = dict(titles or {})
-    pages = out / "drafts"
-    pages.mkdir(parents=True, exist_ok=True)
-    for stale in pages.glob("*.html"):
-        stale.unlink()
-    _write(out / _CSS_NAME, [resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")])
+    folder = OwnedFolder(out)
+    refused = [name for name in ("index.html", _CSS_NAME) if not folder.may_write(name)]
+    refused += folder.foreign("drafts", "*.html")
+    if refused:
+        shown = ", ".join(refused[:3]) + (f" and {len(refused) - 3} more" if len(refused) > 3 else "")
+        raise OutputFolderError(
+            f"{out}: {len(refused)} file(s) there that no earlier preview wrote ({shown}; see {MANIFEST}): "
+            "greeter replaces only its own files; choose another --out, or move them away"
+        )
+    css = resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")
+    folder.write(_CSS_NAME, (css.encode(),))
 
     cards: list[_Card] = []
     errors = 0
@@ -234,46 +302,40 @@ def write_gallery(
         card = _card(n, data, has_page=draft.rendered is not None, titles=called)
         errors += card.status == "error"
         if card.page is not None:
-            # straight to the final name: pages are many, and the index linking them comes last
-            (pages / f"{n}.html").write_text(_draft_page(card, data, sender), encoding="utf-8")
+            # straight away: pages are many, and the index linking them comes last
+            folder.write(card.page, (_draft_page(card, data, sender).encode(),))
         cards.append(card)
     index = out / "index.html"
-    _write(index, _index_page(cards, start=start, days=days, now=now))
-    # As for .eml files: say where the result is (a reviewer opens it next).
+    chunks = _index_page(cards, start=start, days=days, now=now)
+    folder.write("index.html", (chunk.encode() for chunk in chunks))
     letters = sum(card.page is not None for card in cards)
+    tally = folder.finish()
+    # As for .eml files: say where the result is (a reviewer opens it next).
     print(
         f"wrote {len(cards)} card(s), {letters} of them with a letter page (the others: skipped, merged "
-        f"or failed to render), to {index} (open it in a browser)"
+        f"or failed to render), to {index} (open it in a browser){tally.summary()}"
     )
     return errors
 
 
-def _write(path: Path, chunks: Iterable[str]) -> None:
-    """Write via a temporary name so a reader never sees a half-written index or stylesheet."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.writelines(chunks)
-    os.replace(tmp, path)
-
-
 def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str]) -> _Card:
     """Reduce one draft's JSON object to its index card."""
-    occasion_day = date.fromisoformat(data["occasion_date"])
+    occasion_day = date.fromisoformat(data["occasion_date"]) if data["occasion_date"] else None
     status: Status = data["status"]
     if data["reason"] == "render_error":
         status = "error"
     elif data["reason"] == "merged":
         status = "merged"  # its own group: the summary, the filter and the day notes count alike
-    send_at = (
-        datetime.fromisoformat(data["send_at"]) if data["send_at"] and status in ("send", "error") else None
-    )
+    leaves = datetime.fromisoformat(data["send_at"]) if data["send_at"] else None
+    send_at = leaves if status in ("send", "sent", "error") else None  # a merged card: its occasion's day
+    day: date | None
     if send_at is not None:
         day = send_at.date()
-        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m} {send_at:%H:%M}"
+        when = _moment(send_at)
         order = (send_at.timestamp(), data["name"])
     else:
         day = occasion_day
-        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m}"
+        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m}" if day else ""  # no date read: none shown
         order = (float("inf"), data["name"])
     years = data["years"]
     return _Card(
@@ -282,7 +344,7 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         order=order,
         status=status,
         reason=data["reason"],
-        detail=data["detail"],
+        detail=_carried(data, leaves, titles) or data["detail"],
         when=when,
         timezone=data["timezone"] or "",
         name=data["name"] or "",
@@ -294,8 +356,31 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         years="" if years is None else _years(years),
         subject=data["subject"] or "",
         belated=bool(data["belated"]),
+        occasion_day=occasion_day,
         page=f"drafts/{n}.html" if has_page else None,
+        approval=data["approval"] if status == "send" else None,
     )
+
+
+def _moment(at: datetime) -> str:
+    """A send moment as cards show it: ``Ср 30.12 10:15`` (the recipient's own time)."""
+    return f"{_WEEKDAYS[at.weekday()]} {at:%d.%m} {at:%H:%M}"
+
+
+def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str, str]) -> str | None:
+    """What a merged occasion's card says, in words and occasion titles — the planner's detail
+    names the letter by its machine name (``sent with first_deal_anniversary``) and not when it
+    leaves. None: not a merged occasion, the planner's detail stays."""
+    if data["reason"] not in ("merged", "render_error") or not data["merged_with"]:
+        return None
+    lead = data["merged_with"][0]
+    letter = f"письмо «{titles.get(lead, lead)}»"
+    if data["reason"] == "merged":
+        return f"поздравление уйдёт в {letter}" + (f", {_moment(leaves)}" if leaves else "")
+    failed = merged_into_failed(lead, "")
+    if data["detail"] and data["detail"].startswith(failed):
+        return f"поздравление шло в {letter}, которое не удалось собрать: {data['detail'][len(failed) :]}"
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -316,6 +401,8 @@ def _badge(card: _Card) -> str:
     """The status pill; the machine word and the detail are in the tooltip for people who grep logs."""
     if card.status == "send":
         label, cls = "отправка", "send"
+    elif card.status == "sent":
+        label, cls = "отправлено", "sent"
     elif card.status == "error":
         label, cls = "ошибка шаблона", "error"
     else:
@@ -324,10 +411,25 @@ def _badge(card: _Card) -> str:
         cls = reason if reason in ("merged", "frequency_cap", "invalid_contact") else "skip"
     tip = " — ".join(p for p in (card.reason, card.detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
-    belated = ' <span class="badge badge-belated" title="после простоя">с опозданием</span>'
-    return f'<span class="badge badge-{cls}"{title}>{escape(label)}</span>' + (
-        belated if card.belated else ""
+    # Neutral on purpose: with day_off_policy "after" a Saturday birthday greeted on Monday is
+    # late by design, not after downtime; the badge says what the client reads, not why.
+    on = f" ({card.occasion_day:%d.%m})" if card.occasion_day else ""
+    tip = f"письмо уходит после дня повода{on} и поздравляет с прошедшим"
+    belated = f' <span class="badge badge-belated" title="{tip}">после дня повода</span>'
+    return (
+        f'<span class="badge badge-{cls}"{title}>{escape(label)}</span>'
+        + (belated if card.belated else "")
+        + _approval_badge(card.approval)
     )
+
+
+def _approval_badge(approval: str | None) -> str:
+    """The review state beside the status, as the table and JSON give it: whether it will leave."""
+    said = APPROVAL_LABELS.get(approval or "")
+    if said is None or approval is None:
+        return ""
+    tip = escape(f"{approval} — {said[1]}")
+    return f' <span class="badge badge-{approval}" title="{tip}">{escape(said[0])}</span>'
 
 
 def _called(card: _Card, occasion: str) -> str:
@@ -355,10 +457,18 @@ def _card_html(card: _Card) -> str:
     detail = f'<p class="detail">{escape(card.detail)}</p>' if card.detail else ""
     link = f'<a class="open" href="{escape(card.page)}">Открыть письмо →</a>' if card.page else ""
     tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
-    when_title = "отправка по времени получателя" if card.when_is_send else "дата повода"
-    return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"
+    when_title = "дата повода"
+    if card.when_is_send:
+        when_title = (
+            "ушло (по журналу), по времени получателя"
+            if card.status == "sent"
+            else "отправка по времени получателя"
+        )
+    when = f'<span class="when" title="{when_title}">{escape(card.when)}</span>' if card.when else ""
+    review = f' data-approval="{card.approval}"' if card.approval else ""
+    return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"{review}
  data-search="{escape(card.search_text)}">
-<div class="card-top"><span class="when" title="{when_title}">{escape(card.when)}</span>{tz}</div>
+<div class="card-top">{when}{tz}</div>
 <h3 class="who">{escape(card.name or card.contact_id)}</h3>
 <p class="email">{escape(card.email) or "<em>нет e-mail</em>"}</p>
 {_occasion_line(card)}
@@ -391,7 +501,9 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
     combined = sum(1 for c in cards if c.status == "send" and c.merged_with)
     belated = sum(1 for c in cards if c.status == "send" and c.belated)
     send_notes = [f"{combined} с объединёнными поводами"] if combined else []
-    send_notes += [f"{belated} с опозданием"] if belated else []
+    send_notes += [f"{belated} после дня повода"] if belated else []
+    review = Counter(c.approval for c in cards if c.approval)
+    send_notes += [f"{review[key]} {APPROVAL_LABELS[key][0]}" for key in APPROVAL_LABELS if review[key]]
     reasons = " · ".join(
         f'<span title="{escape(r)}">{escape(REASON_LABELS.get(r, r))} {k}</span>'
         for r, k in skip_reasons.most_common()
@@ -406,6 +518,7 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
     stats = "".join(
         (
             stat("send", "к отправке", to_send, escape(", ".join(send_notes))),
+            stat("sent", "отправлено", status_counts["sent"], "по журналу" if status_counts["sent"] else ""),
             stat("merged", "объединено", merged, "поводы вошли в другие письма" if merged else ""),
             stat("skip", "пропущено", sum(skip_reasons.values()), reasons),
             stat(
@@ -416,12 +529,19 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
             ),
         )
     )
-    filter_counts = {"all": len(cards), **status_counts}
-    buttons = "".join(
-        f'<button type="button" data-filter="{key}" aria-pressed="{str(key == "all").lower()}">'
-        f'{label} <span class="count">{filter_counts.get(key, 0)}</span></button>'
-        for key, label in _FILTERS
-    )
+    filter_counts = {"all": len(cards), **status_counts, **review}
+
+    def buttons_of(filters: Iterable[tuple[str, str]]) -> str:
+        return "".join(
+            f'<button type="button" data-filter="{key}" aria-pressed="{str(key == "all").lower()}">'
+            f'{label} <span class="count">{filter_counts.get(key, 0)}</span></button>'
+            for key, label in filters
+        )
+
+    buttons = f'<div class="filters">{buttons_of(_FILTERS)}</div>'
+    if review:  # under review, a group of its own: what still waits, what an edit withdrew, what will leave
+        labels = ((key, label.capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
+        buttons += f'<div class="filters" aria-label="Одобрение">{buttons_of(labels)}</div>'
 
     end = start + timedelta(days=max(days, 1) - 1)
     as_of = f"{now:%d.%m.%Y %H:%M} ({escape(str(now.tzinfo))})"
@@ -437,16 +557,29 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
 <div class="stats">{stats}</div>
 </header>
 <nav class="toolbar" aria-label="Фильтры">
-<div class="filters">{buttons}</div>
+{buttons}
 <input id="search" type="search" placeholder="Поиск: имя, e-mail, повод, тема…  ( / )" autocomplete="off">
 <span id="shown" class="shown"></span>
 </nav>
 <main>
 {nothing}<p id="no-match" class="empty" hidden>Ничего не найдено.</p>
 """
+    contact_errors = sorted((c for c in cards if c.contact_error), key=lambda c: (c.name, c.n))
+    if contact_errors:
+        # Not filed under a day: a date the contacts file does not hold has none, and one it holds
+        # wrongly (in the future) is a row to fix, not an event of the range.
+        yield (
+            '<section class="group contact-errors" id="contact-errors"><h2>'
+            '<span class="day-name">Ошибки в контактах</span><span class="day-note">'
+            "эти поводы не поздравить, пока дата в строке контакта не исправлена</span></h2>"
+            '<div class="cards">'
+        )
+        yield from map(_card_html, contact_errors)
+        yield "</div></section>\n"
     by_day: dict[date, list[_Card]] = defaultdict(list)
     for card in cards:
-        by_day[card.day].append(card)
+        if card.day is not None and not card.contact_error:
+            by_day[card.day].append(card)
     for day in sorted(by_day):
         group = sorted(by_day[day], key=lambda c: c.order)
         kinds = Counter(c.status for c in group)
@@ -472,15 +605,19 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
     to = f"{card.name} <{card.email}>" if card.name else card.email
     when = f"{card.when} ({card.timezone})" if card.timezone else card.when
     rows = [("От", sender)] if sender else []
-    rows += [("Кому", to), ("Отправка", when), ("Шаблон", data["template"] or "")]
+    rows += [("Кому", to), ("Отправка", when), ("Шаблон", data["template_file"] or data["template"] or "")]
+    said = APPROVAL_LABELS.get(card.approval or "")
+    if said is not None:
+        rows.append(("Одобрение", " — ".join(said)))
     meta = "".join(f"<dt>{k}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
     letter_html = data["html"]
     if letter_html is None:
         html_part = '<p class="empty">У этого шаблона нет HTML-версии: получатель увидит только текст.</p>'
     else:
-        # sandbox with no tokens: no scripts, no forms, no top navigation, an opaque origin.
+        # No allow-scripts: no script, form, popup or top navigation from the letter. The
+        # page's origin only so that _FIT_SCRIPT can read the letter's height (see the module doc).
         html_part = (
-            f'<iframe class="letter" sandbox="" referrerpolicy="no-referrer" '
+            f'<iframe class="letter" sandbox="allow-same-origin" referrerpolicy="no-referrer" '
             f'title="HTML-версия письма" srcdoc="{escape(letter_html, quote=True)}"></iframe>'
         )
     title = card.subject or card.titles.get(card.occasion, card.occasion)
@@ -498,6 +635,7 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
 <section class="version"><h2>Текст</h2><pre class="plain">{escape(data["text"] or "")}</pre></section>
 <section class="version"><h2>HTML</h2>{html_part}</section>
 </main>
+<script>{_FIT_SCRIPT}</script>
 </body>
 </html>
 """

@@ -409,13 +409,17 @@ class Journal(Transitions):
         with self._db() as db:
             rows = db.execute(
                 "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
-                f" email FROM greetings WHERE state IN ({marks}) AND COALESCE(send_day, occasion_date) >= ?"
+                f" email, sent_at FROM greetings WHERE state IN ({marks})"
+                " AND COALESCE(send_day, occasion_date) >= ?"
                 " ORDER BY contact_id, day",
                 (*states, since.isoformat()),
             ).fetchall()
         for r in rows:
             occasion_date, day = date.fromisoformat(r["occasion_date"]), date.fromisoformat(r["day"])
-            yield PastGreeting(r["contact_id"], r["occasion"], occasion_date, day, r["state"], r["email"])
+            sent_at = parse_time(r["sent_at"]) if r["state"] == "sent" else None
+            yield PastGreeting(
+                r["contact_id"], r["occasion"], occasion_date, day, r["state"], r["email"], sent_at
+            )
 
     def sent_times(self, since: datetime) -> list[datetime]:
         """When each greeting sent at or after ``since`` left (seeds a per-day limit after a restart)."""

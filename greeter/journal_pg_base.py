@@ -308,13 +308,14 @@ class PgJournalBase:
         """Greetings whose local send day is ``since`` or later, as plain data for the planner."""
         rows = self._read(
             "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
-            " email FROM greetings WHERE state = ANY(%s) AND COALESCE(send_day, occasion_date) >= %s"
+            " email, sent_at FROM greetings WHERE state = ANY(%s) AND COALESCE(send_day, occasion_date) >= %s"
             ' ORDER BY contact_id COLLATE "C", day',
             (list(states), since),
         )
         for r in rows:
+            sent_at = r["sent_at"] if r["state"] == "sent" else None
             yield PastGreeting(
-                r["contact_id"], r["occasion"], r["occasion_date"], r["day"], r["state"], r["email"]
+                r["contact_id"], r["occasion"], r["occasion_date"], r["day"], r["state"], r["email"], sent_at
             )
 
     def sent_times(self, since: datetime) -> list[datetime]:

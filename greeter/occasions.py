@@ -126,9 +126,9 @@ def contact_hits(
     ``fixed`` maps occasion name → dates for contact-independent occasions,
     precomputed once per plan by :func:`fixed_days` (holiday look-ups are the
     same for a million contacts). A date field the source could not parse is
-    reported once, dated at ``report_from`` (the first day the caller shows;
-    default ``start``). A planner asking for many contacts builds the
-    :class:`OccasionTable` once instead.
+    reported once, filed at ``report_from`` (the first day the caller shows;
+    default ``start``) and marked undated (:attr:`Hit.dated`). A planner
+    asking for many contacts builds the :class:`OccasionTable` once instead.
     """
     yield from OccasionTable(settings, start, end, fixed=fixed, report_from=report_from).hits(contact, today)
 
@@ -206,8 +206,9 @@ class OccasionTable:
             occ = step.occ
             bad = bad_dates.get(step.field) if bad_dates is not None else None
             if bad is not None:
-                # No usable date: report once per plan, on the first day shown (as a greeting there would be).
-                found.append(Hit(contact, occ.name, step.report_day, None, occ.priority, occ.template, bad))
+                # No usable date: report once per plan, filed on the first day shown (undated when shown).
+                day, years = step.report_day, None
+                found.append(Hit(contact, occ.name, day, years, occ.priority, occ.template, bad, dated=False))
                 continue
             original = contact.dates.get(step.field)
             if original is None:

@@ -116,7 +116,14 @@ class PlanTables:
         return found
 
     def next_open(self, zone: ZoneView) -> datetime:
-        """When sending next opens in ``zone`` after the run's ``now`` (a late greeting leaves then)."""
+        """When sending next opens in ``zone`` after the run's ``now`` (a late greeting leaves then).
+
+        In whole seconds, like every planned moment: when the window is open it
+        is ``now`` itself, whose microseconds would make the same letter's
+        ``send_at`` differ from one preview to the next (rounded down, so a
+        letter due now stays due).
+        """
         if zone._next_open is None:
-            zone._next_open = next_window_open(zone.now, zone.tz, self.window, zone.cal)
+            opens = next_window_open(zone.now, zone.tz, self.window, zone.cal)
+            zone._next_open = opens.replace(microsecond=0)
         return zone._next_open

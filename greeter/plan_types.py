@@ -44,6 +44,10 @@ class Hit:
     #: ``date`` stands in for a day this year does not have — 29 February in a common year,
     #: greeted on 28 February or 1 March (``leap_day``) — so a letter must not print it as the day.
     moved: bool = False
+    #: False when the contact's date could not be read at all: ``date`` is then only where the
+    #: plan files the problem (the first day shown), no day of the occasion, and is shown as none
+    #: (``occasion_date: null``) rather than as a birthday on whatever day a range starts.
+    dated: bool = True
 
     @property
     def key(self) -> tuple[str, str, dt.date]:
@@ -56,9 +60,11 @@ class PlanItem:
     """The planner's verdict on one hit: send it (possibly carrying merged ones) or skip it."""
 
     hit: Hit
-    status: Literal["send", "skip"]
+    #: ``sent``: the journal says this letter already left (``send_at`` is when); nothing to do.
+    status: Literal["send", "sent", "skip"]
     reason: Reason | None = None
-    #: When the message leaves, aware, in the recipient's time zone (None for skips that never send).
+    #: When the message leaves (``sent``: left; ``merged``: the letter carrying it), aware, in the
+    #: recipient's time zone; None for other skips.
     send_at: datetime | None = None
     #: Hits merged into this message (status "send"), shown to the template as ``also``.
     also: tuple[Hit, ...] = ()
@@ -114,3 +120,5 @@ class PastGreeting:
     state: str = "sent"
     #: The address it went (or goes) to: a CRM that renumbers a client keeps its e-mail.
     email: str | None = None
+    #: When it left (state ``sent``): preview shows it as sent, at that moment, not as a skip.
+    sent_at: datetime | None = None

@@ -220,10 +220,14 @@ def plan_contact(
         shown = start <= ideal <= end
         refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
         if refusal is not None:
-            if shown or (refusal[0] == "already_sent" and _left_in(past, hit, start, end)):
+            held = _journal_greeting(past, hit) if refusal[0] == "already_sent" else None
+            if shown or (held is not None and start <= held.day <= end):
                 # A letter the journal holds shows on the day it left too (a belated one sent
                 # today, for an occasion before the range): "what went out today" lists it.
-                items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
+                if held is not None and held.sent_at is not None:
+                    items.append(_sent(hit, held, held.sent_at.astimezone(zone.tz)))
+                else:
+                    items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
             continue
         day = t.greeting_day(ideal, zone)
         index = len(cands)
@@ -270,9 +274,9 @@ def plan_contact(
                 carried = tuple([cands[k][0] for k in also]) if also else ()
                 items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
             elif reason == "merged":
-                items.append(
-                    PlanItem(hit, "skip", reason, None, (), cands[lead][0].occasion, belated, detail)
-                )
+                # send_at: when the letter carrying it leaves — the moment this greeting goes out.
+                carrier, carried_at = cands[lead][0], cands[lead][1]
+                items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
                 if reason == "expired":
                     detail = late.get(index) or f"more than {catch_up} days ago"
@@ -282,11 +286,17 @@ def plan_contact(
     return items
 
 
-def _left_in(past: Sequence[PastGreeting], hit: Hit, start: date, end: date) -> bool:
-    """Whether the journal's greeting of ``hit`` left (or is to leave) between ``start`` and ``end``."""
-    return any(
-        p.occasion == hit.occasion and p.occasion_date == hit.date and start <= p.day <= end for p in past
-    )
+def _journal_greeting(past: Sequence[PastGreeting], hit: Hit) -> PastGreeting | None:
+    """The journal's greeting of ``hit`` (one that left, if several ids of one address hold it)."""
+    found = [p for p in past if p.occasion == hit.occasion and p.occasion_date == hit.date]
+    return next((p for p in found if p.sent_at is not None), found[0] if found else None)
+
+
+def _sent(hit: Hit, held: PastGreeting, at: datetime) -> PlanItem:
+    """A letter the journal says left ``at`` (the recipient's time): shown as sent then, in whole
+    seconds like every planned moment — not as a skip with no time, which read as "not sent"."""
+    other = "" if held.contact_id == hit.contact.id else f"sent to {held.email} as contact {held.contact_id}"
+    return PlanItem(hit, "sent", None, at.replace(microsecond=0), detail=other)
 
 
 def _as_known(past: PastGreeting, contact: Contact) -> str:

@@ -39,7 +39,7 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "email": hit.contact.email,
         "name": hit.contact.display_name,
         "occasion": hit.occasion,
-        "occasion_date": hit.date.isoformat(),
+        "occasion_date": hit.date.isoformat() if hit.dated else None,
         "years": hit.years,
         "send_at": item.send_at.isoformat() if item.send_at else None,
         "timezone": str(item.send_at.tzinfo) if item.send_at else hit.contact.timezone,
@@ -49,7 +49,9 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "merged_with": item.merged_with,
         "belated": item.belated,
         "approval": draft.extra.get("approval"),
-        "template": r.template_file if r else hit.template,
+        # The config's name for every item alike (a skip has no file); the file a letter came from apart.
+        "template": hit.template,
+        "template_file": r.template_file if r else None,
         "subject": r.subject if r else None,
         "text": r.text if r else None,
         "html": r.html if r else None,
@@ -92,7 +94,7 @@ def run_preview(
     renderer = Renderer.of(settings)
     items = inputs.plan(inputs.contacts(report, contact_id), pw)
     stream: Iterator[Draft] = (
-        d for d in drafts(items, renderer.render) if show_skipped or d.item.status == "send"
+        d for d in drafts(items, renderer.render) if show_skipped or d.item.status != "skip"
     )
     if inputs.approvals is not None:
         stream = with_approval(stream, inputs.approvals, settings.sender)
@@ -152,11 +154,16 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     for draft in stream:
         item, hit = draft.item, draft.item.hit
         when = item.send_at.strftime("%a %d.%m %H:%M %Z") if item.send_at else f"({hit.date:%d.%m})"
+        if not hit.dated:
+            when = "(no date)"  # a date the contacts file does not hold: no day of the range is its
         occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
         if draft.error is not None:
             status, subject = "[red]render error[/red]", draft.error
             errors += 1
             counts["render_error"] += 1
+        elif item.status == "sent":
+            status, subject = "[blue]sent[/blue]", item.detail  # send_at: when it left (the journal's)
+            counts["sent"] += 1
         elif item.status == "send":
             status = "[green]send[/green]" + (" (belated)" if item.belated else "")
             approval = draft.extra.get("approval")

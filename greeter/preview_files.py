@@ -3,25 +3,29 @@
 Uses the same message builder and Message-ID as delivery, so opening the file
 in a mail client shows the letter exactly as the client will get it (only
 the Date header differs: it is stamped when the letter really leaves).
+
+``--out`` may be a folder of other mail (the ``file`` transport's outbox):
+only the files an earlier preview wrote there are replaced or removed
+(:class:`~greeter.preview_out.OwnedFolder`).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from greeter.errors import GreeterError
 from greeter.message import build_message, make_message_id
 from greeter.plan_types import Draft
+from greeter.preview_out import MANIFEST, OwnedFolder
 from greeter.runtime import Inputs
 from greeter.transport import eml_name
 
 
 def write_eml(stream: Iterable[Draft], out: Path, inputs: Inputs) -> int:
-    """Write every rendered draft into ``out``; returns how many could not be built."""
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("*.eml"):
-        stale.unlink()
+    """Write every rendered draft into ``out``; returns how many could not be built or written."""
+    folder = OwnedFolder(out)
     settings = inputs.settings
     domain = settings.sender.email.rsplit("@", 1)[-1]
     errors = written = 0
@@ -48,7 +52,16 @@ def write_eml(stream: Iterable[Draft], out: Path, inputs: Inputs) -> int:
             errors += 1
             print(f"{hit.contact.id} {hit.occasion}: {exc}")
             continue
-        (out / eml_name(hit.key)).write_bytes(data)
+        name = eml_name(hit.key)
+        if not folder.write(name, (data,)):
+            errors += 1
+            print(
+                f"{out / name}: not written: a file of that name is there that no earlier preview wrote "
+                f"(or it was changed since; see {MANIFEST}); it is kept",
+                file=sys.stderr,
+            )
+            continue
         written += 1
-    print(f"wrote {written} .eml file(s) to {out}")
+    tally = folder.finish()
+    print(f"wrote {written} .eml file(s) to {out}{tally.summary()}")
     return errors

@@ -278,7 +278,11 @@ def plan_cycle(
             due.append(item)
         elif item.status == "skip":
             skips.append(item)
-        elif item.send_at is not None and (next_send is None or item.send_at < next_send):
+        elif (
+            item.status == "send"
+            and item.send_at is not None
+            and (next_send is None or item.send_at < next_send)
+        ):
             next_send = item.send_at
     if dry_run:
         for item in due:

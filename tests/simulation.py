@@ -318,8 +318,8 @@ class IndexedJournal:
     # --- the two reads -------------------------------------------------------------
 
     _SELECT = (
-        "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date), state, email"
-        " FROM greetings"
+        "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date), state, email,"
+        " sent_at FROM greetings"
     )
 
     def _reload(self) -> None:
@@ -329,11 +329,13 @@ class IndexedJournal:
             self._store(row)
         self._dirty.clear()
 
-    def _store(self, row: tuple[str, str, str, str, str, str | None]) -> None:
+    def _store(self, row: tuple[str, str, str, str, str, str | None, str | None]) -> None:
         occasion_date, day = date.fromisoformat(row[2]), date.fromisoformat(row[3])
         if day >= self._floor:
             key = (row[0], row[1], occasion_date)
-            self._by_contact[row[0]][key] = PastGreeting(row[0], row[1], occasion_date, day, row[4], row[5])
+            sent_at = datetime.fromisoformat(row[6]) if row[4] == "sent" and row[6] else None
+            past = PastGreeting(row[0], row[1], occasion_date, day, row[4], row[5], sent_at)
+            self._by_contact[row[0]][key] = past
             self._sorted.pop(row[0], None)
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,38 @@ def test_preview_json_shows_merged_new_year_and_birthday_with_salutations() -> N
     turkic = next(i for i in items if i["contact_id"] == "1005" and i["status"] == "send")
     assert turkic["text"].startswith("Уважаемый Гусейн Рашид оглы!")
     assert any(i["reason"] == "no_email" for i in items)
+
+
+def test_a_merged_occasion_says_which_letter_carries_it_and_when_in_every_format(tmp_path: Path) -> None:
+    """The gallery said «sent with birthday» (machine names, no time) on Anna's New Year card."""
+    from tests.test_gallery import cards, parse
+
+    common = (
+        "--config",
+        EXAMPLE,
+        "preview",
+        "--from",
+        "2026-12-25",
+        "--days",
+        "14",
+        "--now",
+        "2026-12-01T09:00",
+    )
+    items = json.loads(invoke(*common, "--format", "json")[1])
+    anna = {i["occasion"]: i for i in items if i["contact_id"] == "1002"}
+    letter, merged = anna["birthday"], anna["new_year"]
+    assert (merged["reason"], merged["merged_with"]) == ("merged", ["birthday"])
+    assert merged["send_at"] == letter["send_at"]  # it leaves inside that letter, then
+    table = invoke(*common)[1]
+    (row,) = [line for line in table.splitlines() if "1002" in line and "skip: merged" in line]
+    assert datetime.fromisoformat(letter["send_at"]).strftime("%a %d.%m %H:%M MSK") in row
+    assert invoke(*common, "--format", "html", "--out", str(tmp_path))[0] == 0
+    (card,) = [c for c in cards(parse(tmp_path / "index.html")).values()
+               if c.attrs["data-status"] == "merged" and "1002" in c.attrs["data-search"].split()]  # fmt: skip
+    at = datetime.fromisoformat(letter["send_at"])
+    said = next(card.find(cls="detail")).all_text()
+    assert said == f"поздравление уйдёт в письмо «День рождения», Ср 30.12 {at:%H:%M}", said
+    assert not re.search(r"birthday|new_year|sent with", card.all_text())
 
 
 def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(
@@ -263,6 +296,82 @@ def test_history_table_piped_keeps_each_greeting_on_one_line(
         "--config", str(config), "history", "--email", "someone@example.com", "--format", "json"
     )
     assert code == 0 and json.loads(out) == []
+
+
+def _birthday_preview(make_project: MakeProject, now: str) -> dict[str, dict[str, object]]:
+    """Contact 1's birthday letter, due now (a day late), and contact 2's, skipped (no e-mail)."""
+    config = make_project(
+        [
+            contact_row("1", "a@example.com", birthday="13.04.1980"),
+            contact_row("2", "", birthday="13.04.1981"),
+        ]
+    )
+    code, out, err = invoke("--config", str(config), "preview", "--from", "2027-04-13", "--days", "2",
+                            "--now", now, "--format", "json")  # fmt: skip
+    assert code == 0, err
+    return {i["contact_id"]: i for i in json.loads(out) if i["occasion"] == "birthday"}
+
+
+def test_preview_json_send_at_is_whole_seconds_also_for_a_letter_due_now(make_project: MakeProject) -> None:
+    """A letter due now carried the clock's microseconds (``2026-12-02T14:09:12.581622+07:00``)."""
+    letter = _birthday_preview(make_project, "2027-04-14T11:00:00.581622+03:00")["1"]
+    assert (letter["status"], letter["send_at"]) == ("send", "2027-04-14T11:00:00+03:00")
+
+
+def test_preview_json_template_is_the_config_name_and_template_file_the_file(
+    make_project: MakeProject,
+) -> None:
+    """``template`` was a file name for letters (``birthday.j2``) but the config's name for skips."""
+    by_id = _birthday_preview(make_project, "2027-04-14T11:00:00+03:00")
+    letter, skip = by_id["1"], by_id["2"]
+    assert (letter["status"], skip["reason"]) == ("send", "no_email")
+    assert (letter["template"], letter["template_file"]) == ("birthday", "birthday.j2")
+    assert (skip["template"], skip["template_file"]) == ("birthday", None)
+
+
+def test_a_birthday_that_cannot_be_read_is_one_undated_contact_error_in_every_format(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """31.02.1980 was shown as a birthday on whatever day the range began (2 December, 1 May…),
+    in the gallery under that day with the tooltip «дата повода»."""
+    from tests.test_gallery import parse
+
+    config = make_project(
+        [
+            contact_row("1", "a@example.com", birthday="31.02.1980"),
+            contact_row("2", "b@example.com", birthday="03.05.1980"),
+        ]
+    )
+    for start, days in (("2026-12-02", "30"), ("2027-05-01", "7"), ("2027-02-25", "800")):
+        common = (
+            "--config",
+            str(config),
+            "preview",
+            "--from",
+            start,
+            "--days",
+            days,
+            "--now",
+            f"{start}T09:00",
+        )
+        code, out, err = invoke(*common, "--format", "json")
+        assert code == 0, err
+        bad = [i for i in json.loads(out) if i["reason"] == "invalid_contact"]
+        assert [(i["contact_id"], i["occasion"], i["occasion_date"], i["send_at"]) for i in bad] == [
+            ("1", "birthday", None, None)
+        ], start
+        code, table, _ = invoke(*common)
+        (row,) = [line for line in table.splitlines() if "skip: invalid_contact" in line]
+        assert row.lstrip("│ ").startswith("(no date)"), row
+    code, _, err = invoke(*common, "--format", "html", "--out", str(tmp_path / "g"))
+    assert code == 0, err
+    index = parse(tmp_path / "g" / "index.html")
+    (errors,) = index.find("section", "contact-errors")
+    assert next(errors.find("h2")).all_text().startswith("Ошибки в контактах")
+    (card,) = errors.find("article", "card")
+    assert "31.02.1980 is not a real date" in card.all_text() and not list(card.find(cls="when"))
+    filed = [c for day in index.find("section", "day") for c in day.find("article", "card")]
+    assert filed and all(c.attrs["data-search"].split()[2] != "1" for c in filed), "only contact 2 by day"
 
 
 def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project: MakeProject) -> None:

@@ -11,6 +11,7 @@ filter script really runs from ``file://``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -23,10 +24,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
+from greeter.cli import main
 from greeter.contacts import Contact
+from greeter.errors import OutputFolderError
 from greeter.gallery import write_gallery
 from greeter.plan_types import Draft, Hit, PlanItem, Rendered
+from greeter.planner import merged_into_failed
+from tests.conftest import MakeProject, contact_row
 
 VLAD = ZoneInfo("Asia/Vladivostok")
 MSK = ZoneInfo("Europe/Moscow")
@@ -72,7 +78,16 @@ def sample() -> list[Draft]:
                 template_file="birthday.j2",
             ),
         ),
-        Draft(PlanItem(IVAN_NY, "skip", reason="merged", merged_into="birthday", detail="within 14 days")),
+        Draft(
+            PlanItem(
+                IVAN_NY,
+                "skip",
+                reason="merged",
+                send_at=datetime(2026, 12, 25, 8, 30, tzinfo=VLAD),  # the letter carrying it leaves then
+                merged_into="birthday",
+                detail="sent with birthday",
+            )
+        ),
         Draft(
             PlanItem(
                 hit(ANNA, "new_year", date(2027, 1, 1)),
@@ -179,7 +194,7 @@ def test_header_counts_and_range(gallery: tuple[Path, int]) -> None:
     root = parse(gallery[0] / "index.html")
     counts = {s.attrs["data-count"]: s for s in root.find("div", "stat")}
     values = {k: int(next(v.find("span", "stat-value")).all_text()) for k, v in counts.items()}
-    assert values == {"send": 2, "merged": 1, "skip": 1, "error": 1}
+    assert values == {"send": 2, "sent": 0, "merged": 1, "skip": 1, "error": 1}
     assert "лимит частоты 1" in counts["skip"].all_text()
     assert "1 с объединёнными поводами" in counts["send"].all_text()
     head = next(root.find("p", "range")).all_text()
@@ -190,6 +205,7 @@ def test_header_counts_and_range(gallery: tuple[Path, int]) -> None:
     assert buttons == {
         "all": "Все 5",
         "send": "К отправке 2",
+        "sent": "Отправлено 0",
         "merged": "Объединено 1",
         "skip": "Пропущено 1",
         "error": "Ошибки 1",
@@ -264,7 +280,8 @@ def test_hostile_names_and_templates_stay_text(gallery: tuple[Path, int]) -> Non
     assert next(evil.find("h3")).all_text() == f"{HOSTILE_FIRST} {HOSTILE_LAST}"
     assert len(list(index.find("script"))) == 1  # only the gallery's own filter script
     page = parse(out / "drafts/5.html")
-    assert not list(page.find("script"))
+    (script,) = page.find("script")  # only the page's own, which sizes the letter's frame
+    assert "contentDocument" in script.all_text() and "alert" not in script.all_text()
     assert next(page.find("h1")).all_text() == f"Привет, {HOSTILE_FIRST} {HOSTILE_LAST}"
     assert f"{HOSTILE_FIRST} {HOSTILE_LAST} <evil@example.ru>" in next(page.find("dl")).all_text()
 
@@ -273,7 +290,8 @@ def test_draft_page_shows_text_and_sandboxed_html(gallery: tuple[Path, int]) -> 
     out = gallery[0]
     page = parse(out / "drafts/5.html")
     (frame,) = page.find("iframe")
-    assert frame.attrs["sandbox"] == ""  # no allow-scripts, no allow-same-origin
+    # no allow-scripts: nothing in the letter runs; the page's origin only so it can be measured
+    assert frame.attrs["sandbox"] == "allow-same-origin"
     assert frame.attrs["srcdoc"] == LETTER_HTML  # escaped in the file, exact once parsed
     raw = (out / "drafts/5.html").read_text(encoding="utf-8")
     assert 'srcdoc="&lt;p style=&quot;color:red&quot;&gt;Дорогой &amp;amp; &quot;любимый&quot;' in raw
@@ -310,7 +328,6 @@ def test_letter_without_html_says_so(tmp_path: Path) -> None:
 
 def test_pages_are_written_while_streaming_and_stale_ones_removed(tmp_path: Path) -> None:
     (tmp_path / "drafts").mkdir()
-    (tmp_path / "drafts/99.html").write_text("old run")
     (tmp_path / "drafts/keep.txt").write_text("not ours")
     seen: list[bool] = []
 
@@ -328,6 +345,20 @@ def test_pages_are_written_while_streaming_and_stale_ones_removed(tmp_path: Path
     assert write_gallery(iter(sample()[2:3]), tmp_path, start=START, days=14, now=NOW) == 0
     assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["keep.txt"]
     assert len(cards(parse(tmp_path / "index.html"))) == 1
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_page_no_preview_wrote_stops_the_gallery_before_anything_is_replaced(tmp_path: Path) -> None:
+    write_gallery(sample(), tmp_path, start=START, days=14, now=NOW)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    (tmp_path / "drafts/99.html").write_text("someone's page")
+    (tmp_path / "drafts/1.html").write_text("edited after the preview wrote it")
+    with pytest.raises(OutputFolderError, match=r"2 file\(s\) there that no earlier preview wrote"):
+        write_gallery(iter(sample()[2:3]), tmp_path, start=START, days=14, now=NOW)
+    assert (tmp_path / "drafts/99.html").read_text() == "someone's page"
+    assert (tmp_path / "drafts/1.html").read_text() == "edited after the preview wrote it"
+    assert (tmp_path / "drafts/5.html").read_bytes() == before[tmp_path / "drafts/5.html"]
+    assert (tmp_path / "index.html").read_bytes() == before[tmp_path / "index.html"]
 
 
 def test_empty_plan(tmp_path: Path) -> None:
@@ -421,8 +452,74 @@ def test_occasions_are_shown_as_the_config_titles_them(tmp_path: Path) -> None:
     assert next(occasion.find("span")).attrs["title"] == "birthday"  # the machine name, for grep
     assert [ch.all_text() for ch in c["card-1"].find(cls="chip")] == ["+ Новый год"]
     assert [ch.all_text() for ch in c["card-2"].find(cls="chip")] == ["→ День рождения"]
+    # the planner's "sent with birthday" is said with the title, and when that letter leaves
+    assert (
+        next(c["card-2"].find(cls="detail")).all_text()
+        == "поздравление уйдёт в письмо «День рождения», Пт 25.12 08:30"
+    )
     assert (
         "день рождения" in c["card-1"].attrs["data-search"] and "birthday" in c["card-1"].attrs["data-search"]
     )
     untitled = next(c["card-4"].find(cls="occ"))  # an occasion without a title keeps its name
     assert not list(untitled.find("span"))
+
+
+def test_an_occasion_merged_into_a_letter_that_failed_says_so_with_its_title(tmp_path: Path) -> None:
+    error = "first_deal.j2:3: 'contact.extra' has no attribute 'manager'"
+    olga_ny = hit(OLGA, "new_year", date(2027, 1, 1))
+    drafts = [
+        Draft(PlanItem(hit(OLGA, "first_deal", date(2026, 12, 30), 3), "send", also=(olga_ny,),
+                       send_at=datetime(2026, 12, 30, 11, 5, tzinfo=MSK)), error=error),
+        Draft(PlanItem(olga_ny, "skip", reason="merged", merged_into="first_deal",
+                       send_at=datetime(2026, 12, 30, 11, 5, tzinfo=MSK), detail="sent with first_deal"),
+              error=merged_into_failed("first_deal", error)),
+    ]  # fmt: skip
+    write_gallery(drafts, tmp_path, start=START, days=14, now=NOW, titles={"first_deal": "Годовщина сделки"})
+    detail = next(cards(parse(tmp_path / "index.html"))["card-2"].find(cls="detail")).all_text()
+    assert detail == f"поздравление шло в письмо «Годовщина сделки», которое не удалось собрать: {error}"
+
+
+def test_a_letter_late_by_day_off_policy_is_not_said_to_be_late_after_downtime(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """With ``day_off_policy: after`` a Saturday birthday is greeted on Monday, belated by design;
+    the badge said «с опозданием» with the tooltip «после простоя» (after downtime)."""
+    config = make_project(
+        [contact_row("1", "a@example.com", birthday="17.04.1980")], send_window={"day_off_policy": "after"}
+    )
+    out = tmp_path / "g"
+    result = CliRunner().invoke(main, ["--config", str(config), "preview", "--from", "2027-04-17", "--days", "3",
+                                       "--now", "2027-04-14T11:00:00+03:00", "--format", "html", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (card,) = cards(parse(out / "index.html")).values()
+    assert next(card.find(cls="when")).all_text().startswith("Пн 19.04")
+    (late,) = card.find(cls="badge-belated")
+    assert late.all_text() == "после дня повода"
+    assert late.attrs["title"] == "письмо уходит после дня повода (17.04) и поздравляет с прошедшим"
+    assert "прост" not in (out / "index.html").read_text(encoding="utf-8")  # no downtime is claimed
+
+
+def test_chromium_sizes_the_letter_frame_to_the_letter(tmp_path: Path) -> None:
+    """The HTML letter sat in a fixed 640 px box: on a phone its end scrolled inside the box."""
+    paragraph = "<p>" + "Поздравляем с праздником и желаем успехов. " * 8 + "</p>"
+    short, long = "<p>Коротко.</p>", paragraph * 12 + "<p id=end>С уважением, Ольга</p>"
+    drafts = [
+        Draft(
+            PlanItem(
+                hit(c, "birthday", date(2026, 12, 21), 40),
+                "send",
+                send_at=datetime(2026, 12, 21, 10, tzinfo=MSK),
+            ),
+            Rendered(subject="S", text="T", html=html),
+        )
+        for c, html in ((ANNA, short), (OLGA, long))
+    ]
+    write_gallery(drafts, tmp_path / "g", start=START, days=1, now=NOW)
+    heights = []
+    for n in (1, 2):
+        url = (tmp_path / "g" / "drafts" / f"{n}.html").resolve().as_uri()
+        dom = run_chromium(tmp_path / "profile", "--window-size=1280,900", "--dump-dom", url).stdout
+        found = re.search(r'<iframe class="letter"[^>]*style="height: (\d+)px;?"', dom)
+        assert found, dom[:2000]
+        heights.append(int(found.group(1)))
+    assert heights[0] < 200 and heights[1] > 1000, heights  # each as tall as its letter, no box of 640

@@ -313,7 +313,15 @@ def test_greeted_dates_gives_the_planner_what_counts_against_the_cap(journal: Jo
     got = list(journal.greeted_dates(since=date(2024, 6, 1)))
     assert got == [
         PastGreeting("c-1", "new_year", date(2025, 1, 1), date(2025, 1, 1), "uncertain", "ivan@example.com"),
-        PastGreeting("c-1", "birthday", date(2025, 3, 14), date(2025, 3, 14), "sent", "ivan@example.com"),
+        PastGreeting(
+            "c-1",
+            "birthday",
+            date(2025, 3, 14),
+            date(2025, 3, 14),
+            "sent",
+            "ivan@example.com",
+            sent_at=datetime(2025, 3, 14, 11, tzinfo=MOSCOW),  # when it left: preview shows it so
+        ),
     ]
     everything = {p.state for p in journal.greeted_dates(since=date(2020, 1, 1), states=STATES)}
     assert everything == {"sent", "failed", "uncertain"}

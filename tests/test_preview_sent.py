@@ -1,0 +1,91 @@
+"""A letter the journal says was sent shows as sent — when and on the day it left — in every format.
+
+The reviewer ran ``send --once`` and then ``preview``: the belated letter that had
+left a minute earlier was «пропуск: уже отправлено» under «Пропущено», filed on
+its occasion's day before the range, with ``send_at: null``. Real processes and
+a real journal: ``send --once`` with the ``file`` transport, then ``preview``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from greeter.journal import open_journal
+from greeter.runtime import load_inputs
+from greeter.send import plan_cycle
+from tests.conftest import TODAY, MakeProject, contact_row
+from tests.test_gallery import cards, parse
+from tests.test_send_e2e import LATER, NOW, greeter, history
+
+#: The birthday is on Tuesday 13 April; the letter leaves belated at NOW, Wednesday 14 April 11:00 MSK.
+ROWS = [
+    contact_row("1", "one@example.com", birthday="13.04.1980"),
+    contact_row("2", "two@example.com", birthday="15.04.1980", first="Анна", patronymic="Ивановна"),
+]
+
+
+def sent_project(make_project: MakeProject) -> tuple[Path, str]:
+    config = make_project(ROWS)
+    run = greeter(config, "send", "--once", "--now", NOW)
+    assert run.returncode == 0 and "sent: 1" in run.stdout, run.stdout + run.stderr
+    (entry,) = history(config)
+    left = datetime.fromisoformat(entry["sent_at"]).astimezone(datetime.fromisoformat(NOW).tzinfo)
+    return config, left.replace(microsecond=0).isoformat()
+
+
+def test_json_and_table_say_sent_and_when(make_project: MakeProject) -> None:
+    config, left = sent_project(make_project)
+    # The range starts the day it left (its occasion, the 13th, is before it), and the range of its occasion.
+    for start in ("2027-04-14", "2027-04-13"):
+        common = ("preview", "--from", start, "--days", "3", "--now", LATER)
+        items = json.loads(greeter(config, *common, "--format", "json").stdout)
+        one = next(i for i in items if i["contact_id"] == "1")
+        assert (one["status"], one["reason"], one["occasion_date"], one["send_at"]) == (
+            "sent", None, "2027-04-13", left,
+        ), start  # fmt: skip
+        assert next(i for i in items if i["contact_id"] == "2")["status"] == "send"
+        # --no-skipped hides skips, not the letters: the one that left is still listed
+        quiet = json.loads(greeter(config, *common, "--no-skipped", "--format", "json").stdout)
+        assert [i["status"] for i in quiet] == ["sent", "send"]
+    table = greeter(config, "preview", "--from", "2027-04-14", "--days", "3", "--now", LATER).stdout
+    (row,) = [line for line in table.splitlines() if "1 Иван" in line]
+    assert "Wed 14.04 11:00 MSK" in row and "sent" in row and "skip" not in row, row
+    assert "send: 1, sent: 1" in table
+
+
+def test_gallery_files_it_on_the_day_it_left_as_sent(make_project: MakeProject) -> None:
+    config, left = sent_project(make_project)
+    out = config.parent / "gallery"
+    run = greeter(config, "preview", "--from", "2027-04-14", "--days", "3", "--now", LATER,
+                  "--format", "html", "--out", str(out))  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    index = parse(out / "index.html")
+    days = {
+        s.attrs["data-day"]: [c.attrs["id"] for c in s.find("article")] for s in index.find("section", "day")
+    }
+    sent = next(c for c in cards(index).values() if c.attrs["data-status"] == "sent")
+    assert sent.attrs["id"] in days["2027-04-14"] and "2027-04-13" not in days
+    assert next(sent.find(cls="badge")).all_text() == "отправлено"
+    assert next(sent.find(cls="when")).all_text() == "Ср 14.04 " + left[11:16]
+    buttons = {b.attrs["data-filter"]: b.all_text() for b in index.find("button")}
+    assert (buttons["sent"], buttons["skip"]) == ("Отправлено 1", "Пропущено 0")
+    counts = {
+        s.attrs["data-count"]: next(s.find(cls="stat-value")).all_text() for s in index.find("div", "stat")
+    }
+    assert (counts["sent"], counts["skip"]) == ("1", "0")
+
+
+def test_a_letter_that_left_is_not_the_next_thing_to_send(make_project: MakeProject) -> None:
+    """The daemon wakes for the next send: a letter that left at 11:00 must not be it (a wake in the past)."""
+    config, _ = sent_project(make_project)
+    inputs = load_inputs(config, today=TODAY)
+    later = datetime.fromisoformat(LATER)
+    journal = open_journal(inputs.settings.storage.url, now=later)
+    try:
+        journal.lock_sender()
+        cycle = plan_cycle(inputs, journal, now=later, dry_run=True)
+    finally:
+        journal.close()
+    assert cycle.next_send is not None and cycle.next_send > later
