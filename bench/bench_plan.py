@@ -7,6 +7,9 @@ Measures, over the same generated CSV (bench/gen_contacts.py):
   load         greeter's streaming loader (validation, dates, e-mails), contacts not kept
   plan         load + the full planner over DAYS days, items counted, nothing kept
   render       plan + render of the first N contacts' letters (Jinja sandbox), drafts/s
+  floor        csv.reader + only the objects a plan hands out — one Contact per row and one
+               Hit + PlanItem per plan item (as many as ``plan`` made), no logic at all: the
+               least any planner that streams one Python object per item can cost
 and for each the wall time, rows/s and the child's peak RSS (ru_maxrss). Also
 loads 100,000 rows to show that memory does not grow with the row count.
 """
@@ -44,6 +47,9 @@ def child(kind: str, csv_path: Path, days: int, sample: int) -> dict[str, object
         with csv_path.open(encoding="utf-8-sig", newline="") as fh:
             rows = sum(1 for _ in csv.reader(fh, delimiter=";")) - 1
         result["rows"] = rows
+    elif kind.startswith("floor:"):
+        _, items, rows = kind.split(":")
+        result["items"] = _floor(csv_path, int(items), int(rows))
     else:
         from greeter.planner import drafts, plan, plan_window
         from greeter.render import Renderer
@@ -72,6 +78,29 @@ def child(kind: str, csv_path: Path, days: int, sample: int) -> dict[str, object
     result["seconds"] = time.perf_counter() - start
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def _floor(csv_path: Path, items: int, rows: int) -> int:
+    """Hand out ``items`` plan items over the file's ``rows`` rows with no planning logic (``floor``)."""
+    from greeter.contacts import Contact
+    from greeter.plan_types import Hit, PlanItem
+
+    dates = {
+        "birthday": date(1980, 1, 2),
+        "company_founded": date(2000, 1, 2),
+        "first_deal": date(2015, 1, 2),
+    }
+    day = date(2027, 1, 2)
+    per_row, extra = divmod(items, max(rows, 1))
+    made = 0
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=";")
+        next(reader)
+        for n, row in enumerate(reader):
+            contact = Contact(row[0], row[1], row[3], row[4], row[2], dates=dates)
+            for _ in range(per_row + (n < extra)):
+                made += PlanItem(Hit(contact, "birthday", day, 3, 100, "birthday"), "send") is not None
+    return made
 
 
 def run_child(kind: str, csv_path: Path, days: int, sample: int) -> dict[str, object]:
@@ -113,6 +142,7 @@ def main() -> None:
         "plan": run_child("plan", big, args.days, 0),
         "plan+render": run_child("render", big, args.days, args.render_sample),
     }
+    results["floor"] = run_child(f"floor:{results['plan']['items']}:{args.rows}", big, args.days, 0)
     base = float(results["csv.reader"]["seconds"])  # type: ignore[arg-type]
     print(f"{'measurement':<14}{'seconds':>10}{'rows/s':>12}{'× csv':>8}{'peak RSS MB':>13}  notes")
     for name, r in results.items():
@@ -121,13 +151,15 @@ def main() -> None:
             100_000 if name == "load 100k" else (args.render_sample if name == "plan+render" else args.rows)
         )
         note = ""
-        if "items" in r:
+        if "by_status" in r:
             note = f"{r['items']} plan items over {args.days} days: {r['by_status']}"
+        elif "items" in r:
+            note = f"{r['items']} Hit + PlanItem objects and {rows} Contacts handed out, no planning"
         if "drafts" in r:
             note = (
                 f"{r['drafts']} drafts rendered for {rows} contacts: {int(r['drafts']) / secs:,.0f} drafts/s"  # type: ignore[call-overload]
             )
-        ratio = f"{secs / base:.2f}" if name in ("load", "plan") else ""
+        ratio = f"{secs / base:.2f}" if name in ("load", "plan", "floor") else ""
         print(
             f"{name:<14}{secs:>10.2f}{rows / secs:>12,.0f}{ratio:>8}{float(r['peak_rss_mb']):>13.0f}  {note}"
         )  # type: ignore[arg-type]
