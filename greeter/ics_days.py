@@ -26,7 +26,7 @@ from icalendar import Calendar
 
 from greeter.errors import ConfigError, Problem
 
-__all__ = ["FIELD", "DaysOff", "TimedEvent", "days_off_from_ics", "read_days_off"]
+__all__ = ["FIELD", "DaysOff", "TimedEvent", "days_off_from_ics", "read_days_off", "timed_warning"]
 
 FIELD = "send_window.days_off_ics"
 
@@ -130,3 +130,26 @@ def _read(path: Path, wanted: frozenset[int]) -> DaysOff:
             timed[uid] = TimedEvent(summary, start, end if isinstance(end, datetime) else None)
     ordered = sorted(timed.values(), key=lambda e: (e.start.replace(tzinfo=None), e.summary))
     return DaysOff(frozenset(days), tuple(ordered))
+
+
+#: Timed events a warning names; the rest are counted.
+_NAMED_TIMED = 3
+
+
+def timed_warning(path: Path, timed: Iterable[TimedEvent]) -> Problem:
+    """One warning for the events with a time of day, which are not days off: what and when."""
+    events = list(timed)
+    shown = ", ".join(
+        f"{e.summary or '(no title)'!r} ({e.start:%d.%m.%Y %H:%M}"
+        + (f"–{e.end:%H:%M}" if e.end is not None and e.end.date() == e.start.date() else "")
+        + ")"
+        for e in events[:_NAMED_TIMED]
+    )
+    if len(events) > _NAMED_TIMED:
+        shown += f" and {len(events) - _NAMED_TIMED} more"
+    if len(events) == 1:
+        what = "1 event with a time of day is not a day off, so it is ignored"
+    else:
+        what = f"{len(events)} events with a time of day are not days off, so they are ignored"
+    message = f"{what}: {shown}; make it an all-day event if the whole day is off"
+    return Problem(str(path), FIELD, message, severity="warning")
