@@ -71,12 +71,16 @@ class CheckReport:
     smtp_errors: int = 0
     #: The unsubscribe secret's variable is not set (``send`` and ``run`` would stop with exit 2).
     secret_errors: int = 0
+    #: ``send_window.days_off_ics``: (path, read, what it gave); errors: it cannot be used (exit 2 elsewhere).
+    days_off: tuple[str, bool, str] | None = None
+    days_off_errors: int = 0
 
     @property
     def errors(self) -> int:
         """Problems that make the check fail: rejected rows, unreadable columns, broken templates,
         failed renders, databases."""
         broken = sum(not d.ok for d in self.databases) + self.smtp_errors + self.secret_errors
+        broken += self.days_off_errors
         rows = self.rows_rejected + self.column_errors
         return rows + self.template_errors + self.render_failures + broken
 
@@ -125,6 +129,9 @@ class CheckReport:
             "outbox": None
             if self.outbox is None
             else {"path": self.outbox[0], "ok": self.outbox[1], "detail": self.outbox[2]},
+            "days_off": None
+            if self.days_off is None
+            else {"file": self.days_off[0], "ok": self.days_off[1], "detail": self.days_off[2]},
             "problems": [str(p) for p in self.problems],
         }
 
@@ -146,6 +153,7 @@ class CheckReport:
             *(d.line() for d in self.databases),
             *([f"mail server: {self.smtp[0]}: {self.smtp[2]}"] if self.smtp else []),
             *([f"outbox: {self.outbox[0]}: {self.outbox[2]}"] if self.outbox else []),
+            *([f"days off: {self.days_off[0]}: {self.days_off[2]}"] if self.days_off else []),
             f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows, "
             f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)"
             + (f", {self.column_errors} unreadable column(s)" if self.column_errors else ""),
@@ -174,6 +182,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     )
     check_delivery(report, settings)
     check_secrets(report, settings)
+    check_days_off(report, settings, today)
     renderer = Renderer.of(settings)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
     no_folder = _missing_templates_dir(settings, config_file)
@@ -437,6 +446,31 @@ def check_secrets(report: CheckReport, settings: Settings) -> None:
     problems = missing_secrets(settings, smtp=False)
     report.problems.extend(problems)
     report.secret_errors += len(problems)
+
+
+def check_days_off(report: CheckReport, settings: Settings, today: date) -> None:
+    """Read ``send_window.days_off_ics`` as a plan would, for this year and the next.
+
+    A file that cannot be read or is not iCalendar is an error (``preview``,
+    ``send`` and ``run`` stop at it); its events with a time of day, which are
+    no day off, are one warning.
+    """
+    path = settings.send_window.days_off_ics
+    if path is None:
+        return
+    from greeter.ics_days import read_days_off, timed_warning
+
+    years = range(today.year, today.year + 2)
+    try:
+        found = read_days_off(path, years)
+    except ConfigError as exc:
+        report.days_off = (str(path), False, "not read (see above)")
+        report.problems.extend(exc.problems)
+        report.days_off_errors += len(exc.problems)
+        return
+    report.days_off = (str(path), True, f"{len(found.days)} day(s) off in {years[0]}–{years[-1]}")
+    if found.timed:
+        report.problems.append(timed_warning(path, found.timed))
 
 
 def check_databases(report: CheckReport, storage_url: str, contacts_url: str | None) -> None:

@@ -776,7 +776,9 @@ def suppress(
     semicolons, commas, tabs or |) and takes the column headed Email, E-mail,
     Почта, Электронная почта or Адрес электронной почты (or the contacts'
     columns.email), or one address per line from a file without a header. A
-    Причина/Reason column, where filled in, is kept as that address's reason.
+    report's title above the header row is skipped with a warning, as for the
+    contacts. A Причина/Reason column, where filled in, is kept as that
+    address's reason.
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
@@ -829,7 +831,7 @@ def suppress(
             added = store(journal, rows, moment)
         finally:
             journal.close()
-    rejected = len(intake.problems)
+    rejected = sum(p.severity == "error" for p in intake.problems)  # a title skipped is a warning
     tail = f"; {rejected} rejected (see above)" if rejected else ""
     click.echo(f"suppressed {added} new address(es); {len(rows) - added} already on the list{tail}")
     sys.exit(EXIT_PROBLEMS if rejected else 0)

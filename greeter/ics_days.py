@@ -1,87 +1,97 @@
 """Company days off from an ``.ics`` file (``send_window.days_off_ics``).
 
 Managers keep corporate holidays in a shared calendar; exporting it as
-iCalendar is easier than retyping dates into YAML. All-day events (multi-day
-ones too, DTEND exclusive), timed events (their start day) and yearly
-recurrences are understood; any other recurrence is reported, not guessed.
+iCalendar is easier than retyping dates into YAML. An all-day event is a day
+off (a multi-day one each of its days, DTEND exclusive); recurrences are
+expanded by ``recurring-ical-events`` as calendar apps show them — any RRULE
+and RDATE, without the EXDATE'd days, with a RECURRENCE-ID override moving
+(or cancelling) its occurrence. A cancelled event (``STATUS:CANCELLED``) is
+no day off. An event with a time of day ("корпоратив с обеда", 14:00–18:00)
+is no day off either: the letters of that day still go out in the morning;
+:func:`read_days_off` lists such events so that ``greeter check`` can say
+they were ignored. (A timed event from midnight to midnight, as some
+exports write an all-day one, counts as its whole days.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from icalendar import Calendar
 
 from greeter.errors import ConfigError, Problem
 
+__all__ = ["FIELD", "DaysOff", "TimedEvent", "days_off_from_ics", "read_days_off", "timed_warning"]
+
 FIELD = "send_window.days_off_ics"
 
 
 @dataclass(frozen=True, slots=True)
-class IcsEvent:
-    day: date
+class TimedEvent:
+    """An event with a time of day: not a day off (its first occurrence in the years asked for)."""
+
     summary: str
-    uid: str
+    start: datetime
+    end: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DaysOff:
+    """What a calendar file declares for some years: its days off, and the timed events ignored."""
+
+    days: frozenset[date]
+    #: One per event (a recurring one: its first occurrence), in the order of their start.
+    timed: tuple[TimedEvent, ...]
 
 
 def _fail(path: Path, message: str) -> ConfigError:
     return ConfigError([Problem(str(path), FIELD, message)])
 
 
-def _as_day(value: object) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raise TypeError(f"not a date: {value!r}")
+def _whole_days(start: Any, end: Any) -> list[date] | None:
+    """The days an occurrence takes whole, or None for one with a time of day."""
+    if not isinstance(start, datetime):  # VALUE=DATE: all day, DTEND exclusive
+        last = end if isinstance(end, date) and not isinstance(end, datetime) else start + timedelta(days=1)
+        return [start + timedelta(days=i) for i in range(max((last - start).days, 1))]
+    if isinstance(end, datetime) and start.time() == end.time() == time(0) and end > start:
+        return [start.date() + timedelta(days=i) for i in range((end.date() - start.date()).days)]
+    return None
 
 
-def _event_days(component: object, path: Path, years: frozenset[int] | None) -> Iterator[date]:
-    start_prop = component.get("dtstart")  # type: ignore[attr-defined]
-    if start_prop is None:
-        return
-    start = _as_day(start_prop.dt)
-    end_prop = component.get("dtend")  # type: ignore[attr-defined]
-    all_day = not isinstance(start_prop.dt, datetime)
-    end = _as_day(end_prop.dt) if end_prop is not None else start + timedelta(days=1)
-    length = max((end - start).days, 1) if all_day else 1
-    base = [start + timedelta(days=i) for i in range(length)]
-    rule = component.get("rrule")  # type: ignore[attr-defined]
-    if rule is None:
-        yield from base
-        return
-    freq = [str(f).upper() for f in rule.get("FREQ", [])]
-    if freq != ["YEARLY"] or set(rule) - {"FREQ", "INTERVAL", "UNTIL", "COUNT"}:
-        summary = str(component.get("summary", ""))  # type: ignore[attr-defined]
-        raise _fail(
-            path, f"event {summary!r}: only yearly recurrence is supported (got {rule.to_ical().decode()})"
-        )
-    interval = int(rule.get("INTERVAL", [1])[0])
-    until = rule.get("UNTIL", [None])[0]
-    count = rule.get("COUNT", [None])[0]
-    for n, year in enumerate(sorted(years or {start.year}) if years else [start.year]):
-        del n
-        k = year - start.year
-        if k < 0 or k % interval:
-            continue
-        if count is not None and k // interval >= int(count):
-            continue
-        for d in base:
-            try:
-                moved = d.replace(year=d.year + k)
-            except ValueError:  # 29 February
-                continue
-            if until is not None and moved > _as_day(until):
-                continue
-            yield moved
+def read_days_off(path: Path, years: Iterable[int]) -> DaysOff:
+    """The days off the file declares within ``years``, and its events with a time of day.
+
+    The daemon asks on every run (and twice in one: for its look-ahead, then its
+    plan); the file is parsed again only when its size or modification time changed.
+    Raises :class:`ConfigError` (``file: send_window.days_off_ics: cause``) for a
+    file that cannot be read or is not iCalendar.
+    """
+    wanted = frozenset(years)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read(path, wanted)  # not cached: _read says what is wrong
+    return _cached(path, wanted, stat.st_mtime_ns, stat.st_size)
 
 
-def read_ics_events(path: Path, years: Iterable[int] | None = None) -> list[IcsEvent]:
-    """Every event day in the file; yearly events are expanded for ``years``."""
+def days_off_from_ics(path: Path, years: Iterable[int]) -> set[date]:
+    """The set of days off the file declares within ``years`` (see :func:`read_days_off`)."""
+    return set(read_days_off(path, years).days)
+
+
+@lru_cache(maxsize=16)
+def _cached(path: Path, wanted: frozenset[int], mtime_ns: int, size: int) -> DaysOff:
+    return _read(path, wanted)
+
+
+def _read(path: Path, wanted: frozenset[int]) -> DaysOff:
+    import recurring_ical_events  # with its dateutil rules: only when a calendar file is used
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -90,36 +100,56 @@ def read_ics_events(path: Path, years: Iterable[int] | None = None) -> list[IcsE
         cal = Calendar.from_ical(raw)
     except (ValueError, IndexError, KeyError) as exc:
         raise _fail(path, f"not a valid iCalendar file ({exc})") from None
-    wanted = frozenset(years) if years is not None else None
-    events: list[IcsEvent] = []
-    for component in cal.walk("VEVENT"):
-        summary, uid = str(component.get("summary", "")), str(component.get("uid", ""))
-        try:
-            days = list(_event_days(component, path, wanted))
-        except TypeError as exc:
-            raise _fail(path, f"event {summary!r}: {exc}") from None
-        events.extend(IcsEvent(d, summary, uid) for d in days)
-    return events
-
-
-def days_off_from_ics(path: Path, years: Iterable[int]) -> set[date]:
-    """The set of days off the file declares within ``years``.
-
-    The daemon asks on every run (and twice in one: for its look-ahead, then its
-    plan); the file is parsed again only when its size or modification time changed.
-    """
-    wanted = frozenset(years)
+    if not isinstance(cal, Calendar) or cal.name != "VCALENDAR":
+        raise _fail(path, "not a valid iCalendar file (no VCALENDAR)")
+    if not wanted:
+        return DaysOff(frozenset(), ())
+    first, last = min(wanted), max(wanted)
     try:
-        stat = path.stat()
-    except OSError:
-        return set(_days_off(path, wanted))  # not cached: read_ics_events says what is wrong
-    return set(_cached_days_off(path, wanted, stat.st_mtime_ns, stat.st_size))
+        occurrences = list(recurring_ical_events.of(cal).between(date(first, 1, 1), date(last + 1, 1, 1)))
+    except (ValueError, TypeError) as exc:  # recurring_ical_events.InvalidCalendar is a ValueError
+        raise _fail(path, f"not a valid iCalendar file ({exc})") from None
+    days: set[date] = set()
+    timed: dict[str, TimedEvent] = {}
+    for event in occurrences:
+        if str(event.get("status", "")).upper() == "CANCELLED":
+            continue
+        start_prop = event.get("dtstart")
+        if start_prop is None:
+            continue
+        end_prop = event.get("dtend")
+        start, end = start_prop.dt, end_prop.dt if end_prop is not None else None
+        whole = _whole_days(start, end)
+        if whole is not None:
+            days.update(d for d in whole if d.year in wanted)
+            continue
+        summary = " ".join(str(event.get("summary", "")).split())
+        uid = str(event.get("uid", "")) or f"{summary}@{start.isoformat()}"
+        seen = timed.get(uid)
+        if seen is None or start.replace(tzinfo=None) < seen.start.replace(tzinfo=None):
+            timed[uid] = TimedEvent(summary, start, end if isinstance(end, datetime) else None)
+    ordered = sorted(timed.values(), key=lambda e: (e.start.replace(tzinfo=None), e.summary))
+    return DaysOff(frozenset(days), tuple(ordered))
 
 
-def _days_off(path: Path, wanted: frozenset[int]) -> frozenset[date]:
-    return frozenset(e.day for e in read_ics_events(path, wanted) if e.day.year in wanted)
+#: Timed events a warning names; the rest are counted.
+_NAMED_TIMED = 3
 
 
-@lru_cache(maxsize=16)
-def _cached_days_off(path: Path, wanted: frozenset[int], mtime_ns: int, size: int) -> frozenset[date]:
-    return _days_off(path, wanted)
+def timed_warning(path: Path, timed: Iterable[TimedEvent]) -> Problem:
+    """One warning for the events with a time of day, which are not days off: what and when."""
+    events = list(timed)
+    shown = ", ".join(
+        f"{e.summary or '(no title)'!r} ({e.start:%d.%m.%Y %H:%M}"
+        + (f"–{e.end:%H:%M}" if e.end is not None and e.end.date() == e.start.date() else "")
+        + ")"
+        for e in events[:_NAMED_TIMED]
+    )
+    if len(events) > _NAMED_TIMED:
+        shown += f" and {len(events) - _NAMED_TIMED} more"
+    if len(events) == 1:
+        what = "1 event with a time of day is not a day off, so it is ignored"
+    else:
+        what = f"{len(events)} events with a time of day are not days off, so they are ignored"
+    message = f"{what}: {shown}; make it an all-day event if the whole day is off"
+    return Problem(str(path), FIELD, message, severity="warning")

@@ -3,11 +3,12 @@
 A list file is read exactly as the contacts are
 (:func:`greeter.sources.csv_source.read_rows`: UTF-8 with or without BOM or
 Windows-1251, told by the BOM and charset-normalizer; ``;``, ``,``, tab or
-``|`` sniffed from the first line). The e-mail column is found by its header
+``|`` sniffed from the header line). The e-mail column is found by its header
 (``Email``, ``E-mail``, ``Почта``, ``Электронная почта``, ``Адрес электронной
-почты``… in any case, or the contacts' own ``columns.email``); a file whose
-first line already holds an address has no header, and a one-column file is
-a plain list of addresses. Every address passes the contacts' rule
+почты``… in any case, or the contacts' own ``columns.email``), and that header
+row is searched for as the contacts' is (:func:`greeter.sources.header.scan`),
+below a report's title; a file whose addresses come before any such row has
+no header, and a one-column file is a plain list of addresses. Every address passes the contacts' rule
 (:func:`greeter.contacts.valid_email`) — a line that does not is reported as
 ``file:row N: column: message`` and skipped, never stored as an "address" the
 planner could not match. A ``Причина``/``Reason`` column, where filled in,
@@ -19,12 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 from greeter.console import print_records
 from greeter.contacts import email_key, valid_email
 from greeter.errors import ContactsError, Problem
 from greeter.journal_store import JournalStore, Suppression
+from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
 
 __all__ = ["COLUMNS", "Intake", "from_arguments", "from_file", "print_list", "store"]
 
@@ -92,26 +95,55 @@ class _Layout:
         return f"column {index + 1}"
 
 
-def _layout(path: Path, first: Sequence[str], configured: str) -> _Layout:
-    """Read the first non-blank row: a header naming the e-mail column, or already an address."""
-    cells = [c.strip() for c in first]
-    if any("@" in c for c in cells):  # an address: the file has no header
-        return _Layout(next(i for i, c in enumerate(cells) if "@" in c), None, None)
+def _email_column(cells: Sequence[str], configured: str) -> int | None:
+    """The index of the cell of a header row that names the e-mail column, or None."""
     names = [_name(c) for c in cells]
     wanted = EMAIL_HEADERS | {_name(configured)}
     email = next((i for i, n in enumerate(names) if n in wanted), None)
     if email is None:
-        email = next((i for i, n in enumerate(names) if any(p in n for p in _EMAIL_PARTS)), None)
+        email = next((i for i, n in enumerate(names) if n and any(p in n for p in _EMAIL_PARTS)), None)
+    return email
+
+
+def _header_test(configured: str) -> HeaderTest:
+    """A list file's header row, as :func:`~greeter.sources.header.scan` recognises rows.
+
+    0 for a row naming the e-mail column, and for a row that already holds an
+    address (the file has no header: the search stops there); 1 for anything
+    else — a report's title above the header.
+    """
+
+    def test(_number: int, cells: Sequence[str]) -> int:
+        clean = [c.strip() for c in cells]
+        if any("@" in c for c in clean):
+            return 0
+        return int(_email_column(clean, configured) is None)
+
+    return test
+
+
+def _layout(path: Path, first: Sequence[str], configured: str, row: int = 1) -> _Layout:
+    """Read the first non-blank row: a header naming the e-mail column, or already an address."""
+    cells = [c.strip() for c in first]
+    if any("@" in c for c in cells):  # an address: the file has no header
+        return _Layout(next(i for i, c in enumerate(cells) if "@" in c), None, None)
+    email = _email_column(cells, configured)
     if email is None:
         if len(cells) == 1:  # one column and no header: a bad first address, reported as such
             return _Layout(0, None, None)
-        shown = ", ".join(repr(c) for c in cells[:20]) + (", …" if len(cells) > 20 else "")
-        raise ContactsError(
-            f"{path}: no e-mail column: the header row has {shown}; name the column Email or "
-            "Почта (or give one address per line)"
-        )
+        raise _no_email_column(path, cells, row)
+    names = [_name(c) for c in cells]
     reason = next((i for i, n in enumerate(names) if n in REASON_HEADERS and i != email), None)
     return _Layout(email, reason, cells)
+
+
+def _no_email_column(path: Path, cells: Sequence[str], row: int) -> ContactsError:
+    shown = ", ".join(repr(c) for c in cells[:20]) + (", …" if len(cells) > 20 else "")
+    where = "the header row" if row == 1 else f"the header row (row {row})"
+    return ContactsError(
+        f"{path}: no e-mail column: {where} has {shown}; name the column Email or "
+        "Почта (or give one address per line)"
+    )
 
 
 def from_file(path: Path, intake: Intake, reason: str, *, configured: str = "email") -> None:
@@ -119,20 +151,37 @@ def from_file(path: Path, intake: Intake, reason: str, *, configured: str = "ema
 
     A line's reason is the text of its reason column where there is one,
     else ``reason``. ``configured`` is the contacts' ``columns.email``: the
-    same CRM's header is recognised whatever it is. Blank lines are skipped,
-    as the contacts loader skips them; a line with other cells but no address
-    is a problem. Raises :class:`ContactsError` (exit 2) for a file that
-    cannot be read at all.
+    same CRM's header is recognised whatever it is. A report's title above
+    the header is skipped with a warning in ``intake.problems``; blank lines
+    are skipped, as the contacts loader skips them; a line with other cells
+    but no address is a problem. Raises :class:`ContactsError` (exit 2) for a
+    file that cannot be read at all, or has no e-mail column.
     """
     from greeter.sources.csv_source import read_rows
 
     source = str(path)
+    test = _header_test(configured)
+    rows = read_rows(path, what="list", header=test)
+    above, found = scan(rows, test)  # the contacts' header search, with the list's own test
     layout: _Layout | None = None
-    for number, cells in read_rows(path, what="list"):
+    data: Iterable[Row]
+    if found is not None and not any("@" in c for c in found[1]):  # the header, maybe below a title
+        number, cells = found
+        layout = _layout(path, cells, configured, number)
+        if above:
+            found_by = "an e-mail column"
+            intake.problems.append(preamble_warning(source, above, number, found_by=found_by, advice=None))
+        data = rows
+    else:  # no header: the addresses start on the first line, as in a plain list
+        wide = next((row for row in above if sum(bool(c.strip()) for c in row[1]) > 1), None)
+        if found is None and wide is not None:  # columns, but neither an e-mail column nor an address
+            raise _no_email_column(path, [c.strip() for c in wide[1]], wide[0])
+        data = chain(above, [found] if found is not None else [], rows)
+    for number, cells in data:
         if not any(c.strip() for c in cells):
             continue
         if layout is None:
-            layout = _layout(path, cells, configured)
+            layout = _layout(path, cells, configured, number)
             if layout.header is not None:
                 continue
         column = layout.column(layout.email)

@@ -185,8 +185,6 @@ def test_an_audience_tag_or_tier_no_contact_has_is_a_located_warning(make_projec
         f"{config}:{tier}: occasions.1.audience.tiers: warning: no contact has tier 'VIPP', did you mean 'VIP'?",
         f"{config}:{tag}: occasions.4.audience.tags: warning: no contact has tag '23 feb', did you mean '23feb'?",
     ]
-    strict = CliRunner().invoke(main, ["--config", str(config), "check", "--strict", "--now", NOW])
-    assert strict.exit_code == 1
 
 
 def test_audience_values_the_data_has_are_quiet_and_unknown_ones_list_what_exists(
@@ -396,3 +394,80 @@ def test_an_outbox_that_cannot_be_made_is_a_warning_like_an_unreachable_server(
     assert problem.severity == "warning" and not report.errors
     assert "cannot write to outbox" in problem.message and "Not a directory" in problem.message
     assert problem.message.endswith("; sending would retry")
+
+
+def days_off_project(make_project: MakeProject, ics: str | None) -> Path:
+    """A project whose send_window.days_off_ics is corp.ics beside the config, written with ``ics`` if given."""
+    config = make_project(russians(2), send_window={"days_off_ics": "corp.ics"})
+    if ics is not None:
+        (config.parent / "corp.ics").write_bytes(ics.replace("\n", "\r\n").encode())
+    return config
+
+
+CORP_ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//export//
+BEGIN:VEVENT
+UID:a1
+DTSTAMP:20261101T000000Z
+DTSTART;VALUE=DATE:20261230
+DTEND;VALUE=DATE:20261231
+SUMMARY:Инвентаризация
+END:VEVENT
+BEGIN:VEVENT
+UID:a2
+DTSTAMP:20261101T000000Z
+DTSTART;VALUE=DATE:20250915
+RRULE:FREQ=YEARLY
+SUMMARY:День компании
+END:VEVENT
+BEGIN:VEVENT
+UID:t1
+DTSTAMP:20261101T000000Z
+DTSTART;TZID=Europe/Moscow:20261211T140000
+DTEND;TZID=Europe/Moscow:20261211T180000
+SUMMARY:корпоратив с обеда
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.mark.parametrize(
+    ("ics", "cause"),
+    [
+        (None, "cannot read the calendar file (No such file or directory)"),
+        ("Праздники 2027: 1–8 января\n", "not a valid iCalendar file"),
+    ],
+)
+def test_a_days_off_ics_that_preview_refuses_is_an_error_of_check(
+    make_project: MakeProject, ics: str | None, cause: str
+) -> None:
+    """check said OK, while preview, send and calendar then refused with exit 2."""
+    config = days_off_project(make_project, ics)
+    where = f"{config.parent / 'corp.ics'}: send_window.days_off_ics: "
+    previewed = CliRunner().invoke(main, ["--config", str(config), "preview", "--now", NOW])
+    assert previewed.exit_code == 2
+    assert previewed.stderr.startswith(where + cause)
+    checked = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert checked.exit_code == 1, checked.output
+    assert [line for line in checked.stderr.splitlines() if ": send_window.days_off_ics: " in line] == [
+        previewed.stderr.strip()
+    ]
+    assert f"days off: {config.parent / 'corp.ics'}: not read (see above)" in checked.stdout.splitlines()
+    assert checked.stdout.splitlines()[-1] == "check: 1 problem(s)"
+    assert run_check(config, NOW).days_off_errors == 1
+
+
+def test_a_readable_days_off_ics_is_one_info_line_and_its_timed_events_one_warning(
+    make_project: MakeProject,
+) -> None:
+    config = days_off_project(make_project, CORP_ICS)
+    checked = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert checked.exit_code == 0, checked.output
+    path = config.parent / "corp.ics"
+    assert f"days off: {path}: 3 day(s) off in 2026–2027" in checked.stdout.splitlines()
+    assert [line for line in checked.stderr.splitlines() if ": send_window.days_off_ics: " in line] == [
+        f"{path}: send_window.days_off_ics: warning: 1 event with a time of day is not a day off, so it is"
+        " ignored: 'корпоратив с обеда' (11.12.2026 14:00–18:00); make it an all-day event if the whole day"
+        " is off"
+    ]

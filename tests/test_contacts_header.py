@@ -217,3 +217,60 @@ def test_header_row_in_the_config_is_a_positive_row_of_a_file_source(lines: str,
     with pytest.raises(ConfigError) as info:
         parse_settings(with_contacts_setting(lines), "greeter.yaml", today=TODAY)
     assert [str(p).split(" (got")[0] for p in info.value.problems] == [message]
+
+
+def test_a_configured_column_twice_in_the_header_is_an_error_naming_both_positions(tmp_path: Path) -> None:
+    """Which Email is meant cannot be told: greeting the wrong address is worse than not loading."""
+    path = write(
+        tmp_path,
+        [
+            "Отчёт по контактам",
+            f"{RU_HEADER};Email",
+            "1;work@example.com;Иванов;Иван;Петрович;м;15.12.1980;;;;home@example.com",
+        ],
+    )
+    with pytest.raises(ContactsError) as err:
+        load(path)
+    assert str(err.value) == (
+        f"{path}:row 2: column 'Email' (contacts.columns.email) appears 2 times in the header row (columns 2"
+        " and 11); which one holds the data cannot be told: rename or remove the others"
+    )
+
+
+def test_a_date_column_twice_in_an_xlsx_header_is_an_error_too(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append([*RU_HEADER.split(";"), "Дата рождения"])
+    ws.append(
+        [
+            1,
+            "ivan@example.com",
+            "Иванов",
+            "Иван",
+            "Петрович",
+            "м",
+            date(1980, 12, 15),
+            None,
+            None,
+            None,
+            date(1981, 1, 1),
+        ]
+    )
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    with pytest.raises(ContactsError) as err:
+        load(path, source="xlsx")
+    assert str(err.value) == (
+        f"{path}:row 1: column 'Дата рождения' (contacts.dates.birthday) appears 2 times in the header row"
+        " (columns 7 and 11); which one holds the data cannot be told: rename or remove the others"
+    )
+
+
+def test_a_column_the_config_does_not_name_may_repeat(tmp_path: Path) -> None:
+    path = write(tmp_path, [f"{RU_HEADER};Примечание;Примечание", f"{ROWS[0]};a;b"])
+    contacts, report = load(path)
+    assert [(c.id, c.email) for c in contacts] == [("1", "ivan@example.com")]
+    assert report.problems == []

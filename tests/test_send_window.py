@@ -189,11 +189,11 @@ def test_ics_days_off(tmp_path: Path) -> None:
         tmp_path,
         event("Корпоратив", date(2027, 6, 18), date(2027, 6, 19)),
         event("Инвентаризация", date(2027, 7, 1), date(2027, 7, 3)),  # two days, DTEND exclusive
-        event("Собрание", datetime(2027, 8, 2, 15, 0)),
+        event("Собрание", datetime(2027, 8, 2, 15, 0)),  # a time of day: not a day off
         event("День компании", date(2020, 9, 15), date(2020, 9, 16), {"freq": "yearly"}),
     )
     assert days_off_from_ics(path, range(2027, 2029)) == {
-        date(2027, 6, 18), date(2027, 7, 1), date(2027, 7, 2), date(2027, 8, 2),
+        date(2027, 6, 18), date(2027, 7, 1), date(2027, 7, 2),
         date(2027, 9, 15), date(2028, 9, 15),
     }  # fmt: skip
     cal = build_calendar(WINDOW, "RU", range(2027, 2029), days_off_from_ics(path, range(2027, 2029)))
@@ -201,13 +201,82 @@ def test_ics_days_off(tmp_path: Path) -> None:
     assert greeting_day(date(2027, 6, 18), cal, "before") == date(2027, 6, 17)
 
 
-def test_ics_unsupported_recurrence_and_broken_files(tmp_path: Path) -> None:
-    weekly = ics_file(tmp_path, event("Планёрка", date(2027, 1, 4), date(2027, 1, 5), {"freq": "weekly"}))
-    with pytest.raises(ConfigError, match="only yearly recurrence"):
-        days_off_from_ics(weekly, [2027])
+def test_ics_any_recurrence_and_broken_files(tmp_path: Path) -> None:
+    weekly = ics_file(
+        tmp_path, event("Выездной день", date(2027, 1, 4), date(2027, 1, 5), {"freq": "weekly", "count": 3})
+    )
+    assert days_off_from_ics(weekly, [2027]) == {date(2027, 1, 4), date(2027, 1, 11), date(2027, 1, 18)}
     broken = tmp_path / "broken.ics"
     broken.write_text("BEGIN:VCALENDAR\nthis is not ical\n")
     with pytest.raises(ConfigError, match=r"broken\.ics"):
         days_off_from_ics(broken, [2027])
     with pytest.raises(ConfigError, match="cannot read"):
         days_off_from_ics(tmp_path / "missing.ics", [2027])
+
+
+def raw_ics(tmp_path: Path, *events: str) -> Path:
+    """A calendar file as an export writes it: CRLF lines, the events as given."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//export//", *events, "END:VCALENDAR", ""]
+    path = tmp_path / "corp.ics"
+    path.write_bytes("\r\n".join(lines).encode())
+    return path
+
+
+def vevent(uid: str, *lines: str) -> str:
+    return "\r\n".join(["BEGIN:VEVENT", f"UID:{uid}", "DTSTAMP:20261101T000000Z", *lines, "END:VEVENT"])
+
+
+def test_ics_a_cancelled_event_is_no_day_off(tmp_path: Path) -> None:
+    path = raw_ics(
+        tmp_path,
+        vevent("c1", "DTSTART;VALUE=DATE:20261216", "STATUS:CANCELLED", "SUMMARY:Корпоратив (отменён)"),
+        vevent("c2", "DTSTART;VALUE=DATE:20261230", "SUMMARY:Инвентаризация"),
+    )
+    assert days_off_from_ics(path, [2026]) == {date(2026, 12, 30)}
+
+
+def test_ics_exdate_takes_a_day_out_of_a_recurring_event(tmp_path: Path) -> None:
+    path = raw_ics(
+        tmp_path,
+        vevent(
+            "c2",
+            "DTSTART;VALUE=DATE:20250218",
+            "RRULE:FREQ=YEARLY",
+            "EXDATE;VALUE=DATE:20270218",
+            "SUMMARY:y",
+        ),
+    )
+    assert days_off_from_ics(path, range(2026, 2029)) == {date(2026, 2, 18), date(2028, 2, 18)}
+
+
+def test_ics_a_recurrence_id_override_moves_or_cancels_one_occurrence(tmp_path: Path) -> None:
+    path = raw_ics(
+        tmp_path,
+        vevent("r1", "DTSTART;VALUE=DATE:20250915", "RRULE:FREQ=YEARLY", "SUMMARY:День компании"),
+        vevent("r1", "RECURRENCE-ID;VALUE=DATE:20270915", "DTSTART;VALUE=DATE:20270917", "SUMMARY:перенесён"),
+        vevent("r1", "RECURRENCE-ID;VALUE=DATE:20280915", "DTSTART;VALUE=DATE:20280915", "STATUS:CANCELLED"),
+    )
+    assert days_off_from_ics(path, range(2026, 2029)) == {date(2026, 9, 15), date(2027, 9, 17)}
+
+
+def test_ics_a_timed_event_is_no_day_off_and_is_listed_once(tmp_path: Path) -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    path = raw_ics(
+        tmp_path,
+        vevent(
+            "t1",
+            "DTSTART;TZID=Europe/Moscow:20261211T140000",
+            "DTEND;TZID=Europe/Moscow:20261211T180000",
+            "SUMMARY:корпоратив с обеда",
+        ),
+        vevent("t2", "DTSTART:20261203T100000", "RRULE:FREQ=WEEKLY;COUNT=4", "SUMMARY:Планёрка"),
+        vevent("a1", "DTSTART:20261231T000000", "DTEND:20270101T000000", "SUMMARY:весь день, как Outlook"),
+    )
+    assert days_off_from_ics(path, range(2026, 2028)) == {date(2026, 12, 31)}
+    from greeter.ics_days import read_days_off
+
+    found = read_days_off(path, range(2026, 2028))
+    assert [(e.summary, e.start) for e in found.timed] == [
+        ("Планёрка", datetime(2026, 12, 3, 10, 0)),  # a series: its first occurrence, once
+        ("корпоратив с обеда", datetime(2026, 12, 11, 14, 0, tzinfo=moscow)),
+    ]

@@ -235,3 +235,56 @@ def test_a_file_that_cannot_be_read_is_one_line_and_exit_2(make_project: MakePro
         assert result.stderr == f"{folder}/{message}\n", name
         assert "Traceback" not in result.output
     assert listed(config) == {}  # nothing stored, not even the good argument
+
+
+def test_a_report_title_above_the_header_is_skipped_with_a_warning_as_for_contacts(
+    make_project: MakeProject,
+) -> None:
+    """A CRM's stop-list report: a title, then the header with the e-mail column, then the addresses."""
+    config = make_project(CLIENTS)
+    dnc = config.parent / "dnc.csv"
+    dnc.write_bytes(
+        "Стоп-лист на 01.12.2026\r\nФИО;Email;Причина\r\nТест;client05@example.com;по телефону\r\n"
+        ";client06@example.com;\r\n".encode()
+    )
+    result = greeter(config, "suppress", "--from-csv", str(dnc))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{dnc}: warning: row 1 above the header is skipped (the header is row 2, the first with an"
+        " e-mail column): 'Стоп-лист на 01.12.2026'\n"
+    )
+    assert result.stdout == "suppressed 2 new address(es); 0 already on the list\n"
+    assert listed(config) == {
+        "client05@example.com": "по телефону",
+        "client06@example.com": "imported from dnc.csv",
+    }
+
+
+def test_a_title_then_a_header_without_an_e_mail_column_is_exit_2_and_stores_nothing(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(CLIENTS)
+    dnc = config.parent / "dnc.csv"
+    dnc.write_text("Стоп-лист на 01.12.2026\nФИО;Телефон\nТест;+7 900 000-00-00\n", encoding="utf-8")
+    result = greeter(config, "suppress", "client01@example.com", "--from-csv", str(dnc))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"{dnc}: no e-mail column: the header row (row 2) has 'ФИО', 'Телефон'; name the column Email or"
+        " Почта (or give one address per line)\n"
+    )
+    assert listed(config) == {}
+
+
+def test_a_plain_list_whose_first_line_is_not_an_address_still_reports_that_line(
+    make_project: MakeProject,
+) -> None:
+    """No header with an e-mail column anywhere: a one-column file is a list, its first line a bad address."""
+    config = make_project(CLIENTS)
+    dnc = config.parent / "list.txt"
+    dnc.write_text("client08.example.com\nclient09@example.com\n", encoding="utf-8")
+    result = greeter(config, "suppress", "--from-csv", str(dnc))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"{dnc}:row 1: column 1: 'client08.example.com' is not a valid e-mail address; the line is skipped\n"
+    )
+    assert set(listed(config)) == {"client09@example.com"}

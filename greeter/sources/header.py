@@ -21,7 +21,15 @@ from greeter.config import ContactsSource
 from greeter.errors import ContactsError, Problem
 from greeter.sources.rows import RowParser, header_problem, missing_columns
 
-__all__ = ["HEADER_SEARCH_ROWS", "HeaderTest", "Row", "header_test", "open_header", "scan"]
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "HeaderTest",
+    "Row",
+    "header_test",
+    "open_header",
+    "preamble_warning",
+    "scan",
+]
 
 #: How many non-empty rows may precede and include the header. Real preambles are a title, a
 #: date, a few filter lines ("Менеджер: все", "Период: …") and a blank row, well under ten;
@@ -111,7 +119,7 @@ def open_header(
         raise ContactsError(message)
     number, cells = found
     parser = RowParser(cfg, cells, source, implied_formats, row=number)
-    return parser, _preamble_warning(source, above, number) if above else None
+    return parser, preamble_warning(source, above, number) if above else None
 
 
 def _configured_row(
@@ -136,15 +144,25 @@ def _configured_row(
     raise ContactsError(f"{source}: the file ends at row {last}, before the header ({setting})")
 
 
-def _preamble_warning(source: str, above: list[Row], header: int) -> Problem:
-    """One warning for the rows above the header, quoting the first two ('Отчёт по контактам')."""
+def preamble_warning(
+    source: str,
+    above: list[Row],
+    header: int,
+    *,
+    found_by: str = "every configured column",
+    advice: str | None = "set contacts.header_row: {header} to confirm it and silence this warning",
+) -> Problem:
+    """One warning for the rows above the header, quoting the first two ('Отчёт по контактам').
+
+    ``found_by`` says what made the header row the header; ``advice`` (with
+    ``{header}`` for its number) how to confirm it, if there is a way.
+    """
     quoted = [_quote(cells) for _number, cells in above[:2]]
     shown = ", ".join(quoted) + (", …" if len(above) > 2 else "")
     rows = "row 1 above the header is" if header == 2 else f"rows 1–{header - 1} above the header are"
-    message = (
-        f"{rows} skipped (the header is row {header}, the first with every configured column): {shown}; "
-        f"set contacts.header_row: {header} to confirm it and silence this warning"
-    )
+    message = f"{rows} skipped (the header is row {header}, the first with {found_by}): {shown}"
+    if advice:
+        message += "; " + advice.format(header=header)
     return Problem(source, "", message, kind="row", severity="warning")
 
 

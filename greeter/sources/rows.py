@@ -93,15 +93,37 @@ def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row:
                 what = 'runs into the lines below it: a quote (") left open?'
             return f"{source}:row {row}: the header row {what}"
     present = [h for h in header if h]
-    _, missing = configured_columns(cfg, set(present))
+    used, missing = configured_columns(cfg, set(present))
     if not missing:
-        return None
+        return _duplicate_problem(cfg, used, header, source, row)
     name, column = missing[0]
     close = difflib.get_close_matches(column, present, n=1, cutoff=0.5)
     shown = ", ".join(header[:30]) + (f", … ({len(header)} columns)" if len(header) > 30 else "")
     hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
     key = name if name.startswith("dates.") else f"columns.{name}"  # contacts.dates.wedding
     return f"{source}: column {column!r} (contacts.{key}) not found{hint}"
+
+
+def _duplicate_problem(
+    cfg: ContactsSource, used: Mapping[str, str], header: Sequence[str], source: str, row: int
+) -> str | None:
+    """A configured column the header has twice: which one is meant cannot be told, so it is an error.
+
+    Greeting the address of the wrong ``Email`` column is worse than not
+    loading; a repeated column the config does not name is read by nobody.
+    """
+    settings = [(f"columns.{name}", column) for name, column in used.items()]
+    settings += [(f"dates.{name}", column) for name, column in cfg.dates.items()]
+    for key, column in settings:
+        places = [i + 1 for i, h in enumerate(header) if h == column]
+        if len(places) > 1:
+            where = ", ".join(str(p) for p in places[:-1]) + f" and {places[-1]}"
+            return (
+                f"{source}:row {row}: column {column!r} (contacts.{key}) appears {len(places)} times in the"
+                f" header row (columns {where}); which one holds the data cannot be told: rename or remove"
+                " the others"
+            )
+    return None
 
 
 @dataclass(slots=True)
