@@ -17,7 +17,8 @@ are left unclaimed at once for the next start, and the run line says how many
 after the timeout is marked ``uncertain`` (never left ``claimed``). A stop
 never waits for the journal or the contacts source: reading them (a
 connect to a database that does not answer) happens off the event loop, in
-calls a stop abandons (:mod:`greeter.off_loop`). SIGHUP re-reads config and
+calls a stop abandons (:mod:`greeter.off_loop`) — planning, and the reads
+:func:`~greeter.send.deliver_cycle` makes before and after a batch too. SIGHUP re-reads config and
 templates, validating first — a broken config or template is logged with its
 file:line and the old ones stay in force — and plans again at once with
 what is in force. The templates are a snapshot taken at (re)load
