@@ -94,7 +94,7 @@ _ANY_ENHANCED = re.compile(r"^\s*\d\.\d{1,3}\.\d{1,3}\b")
 _TLS_WORDS = re.compile(r"\bSTARTTLS\b|\bTLS\b", re.IGNORECASE)
 
 
-def login_required(code: int, message: str, *, logged_in: bool) -> str | None:
+def login_required(code: int, message: str, *, logged_in: bool, secured: bool = False) -> str | None:
     """What to set when a refusal of MAIL FROM or RCPT TO says the server wants a login we did not make.
 
     None when the reply is not that (the letter's own refusal, handled as before).
@@ -108,7 +108,8 @@ def login_required(code: int, message: str, *, logged_in: bool) -> str | None:
     "530 5.7.57". It refuses every letter alike, so it stops the batch like a
     535. RFC 3207 gives 530 to a client that must say STARTTLS first ("530
     5.7.0 Must issue a STARTTLS command first"): the same kind of
-    configuration error, but of ``delivery.smtp.security``.
+    configuration error, but of ``delivery.smtp.security`` — when the
+    connection is not ``secured`` already (then it is the login again).
 
     Not this, and still refusals of the one letter: 550/553/554 5.7.1 (relay
     denied, sender address rejected, policy or spam blocks — a per-recipient
@@ -121,7 +122,7 @@ def login_required(code: int, message: str, *, logged_in: bool) -> str | None:
     if _ANY_ENHANCED.match(message) and not _ENHANCED_5_7.match(message):
         return None
     said = " ".join(f"{code} {message}".split())
-    if _TLS_WORDS.search(message):
+    if _TLS_WORDS.search(message) and not secured:
         return f"the server requires TLS first ({said}): set delivery.smtp.security: starttls"
     return (
         f"the server requires a login ({said}): set delivery.smtp.username and the password variable "
@@ -517,7 +518,10 @@ class SmtpTransport:
         for reply in replies[:2]:
             if reply.code in (250, 251):
                 continue
-            fix = login_required(reply.code, reply.message, logged_in=bool(self._settings.username))
+            s = self._settings
+            fix = login_required(
+                reply.code, reply.message, logged_in=bool(s.username), secured=s.security != "none"
+            )
             if fix is not None:
                 why = f"{self._where}: {fix}"
                 return SendResult(key, Outcome.TEMPORARY, None, why, fault=why, login_refused=True)
@@ -596,13 +600,15 @@ class SmtpTransport:
         probe only finds what :func:`login_required` would stop a batch at.
         """
         try:
+            validate_address("envelope address", envelope_from)
             reply = await client.execute_command(b"MAIL FROM:<" + envelope_from.encode() + b">")
             if reply.code == 250:
                 await client.execute_command(b"RSET")
                 return None
-        except (aiosmtplib.SMTPException, OSError):
+        except (aiosmtplib.SMTPException, OSError, UnsafeHeaderError):
             return None
-        fix = login_required(reply.code, reply.message, logged_in=False)
+        secured = self._settings.security != "none"
+        fix = login_required(reply.code, reply.message, logged_in=False, secured=secured)
         return None if fix is None else ProbeFailure(fix, login_refused=True, fix_given=True)
 
     def _discard(self, client: aiosmtplib.SMTP) -> None:

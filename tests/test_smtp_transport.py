@@ -338,6 +338,7 @@ def test_check_probes_the_sender_when_greeter_makes_no_login() -> None:
         (530, "5.7.57 Client not authenticated to send mail", False, "delivery.smtp.username"),
         (530, "Authentication required", False, "delivery.smtp.username"),  # no enhanced status
         (530, "5.7.0 Must issue a STARTTLS command first", False, "delivery.smtp.security: starttls"),
+        (530, "5.7.0 Authentication required (over TLS)", False, "delivery.smtp.security: starttls"),
         (530, "5.7.0 Authentication required", True, None),  # logged in, still refused: not a username
         (530, "5.1.1 odd", False, None),  # not an authentication answer
         (550, "5.7.1 Relaying denied", False, None),  # a per-recipient policy refusal
@@ -351,6 +352,9 @@ def test_which_530s_mean_a_login_is_missing(code: int, text: str, logged_in: boo
     assert (said is None) == (fix is None), said
     if fix is not None:
         assert said is not None and fix in said and f"({code} {text})" in said
+        # Over TLS already, "… STARTTLS …" cannot mean "turn TLS on": it is the login again.
+        secured = login_required(code, text, logged_in=logged_in, secured=True)
+        assert secured is not None and "set delivery.smtp.username" in secured
 
 
 def test_a_refused_login_is_told_apart_from_a_server_that_cannot_be_reached() -> None:
