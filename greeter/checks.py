@@ -397,8 +397,11 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
 
     Unreachable is a warning (sending would retry, and a marketer checking
     templates may be off the network); a password that is not where the
-    config says, or a login the server refuses, is an error: ``send`` stops
-    at either (exit 2), and only a changed config gets a letter out.
+    config says, a login the server refuses, a username for a server that
+    offers no AUTH greeter can use, or a server that demands a login greeter
+    does not make (530 to MAIL FROM, probed without a username) is an error:
+    ``send`` stops at each (exit 2), and only a changed config gets a letter
+    out.
     """
     from greeter.send import read_secret
     from greeter.smtp_transport import SmtpTransport
@@ -412,11 +415,17 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
         report.problems.extend(exc.problems)
         report.smtp_errors += len(exc.problems)
         return
-    failure = asyncio.run(SmtpTransport(smtp, password).diagnose())
+    failure = asyncio.run(SmtpTransport(smtp, password).diagnose(settings.sender.email))
     if failure is None:
         security = {"none": "no TLS", "starttls": "STARTTLS", "tls": "TLS"}[smtp.security]
         done = f"OK ({security}{f', logged in as {smtp.username}' if smtp.username else ''})"
         report.smtp = (where, True, done)
+        return
+    if failure.login_refused and failure.fix_given:  # no AUTH offered, or a login demanded (530)
+        report.smtp = (where, False, failure.why)
+        message = f"{failure.why}; send would stop at it"
+        report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message))
+        report.smtp_errors += 1
         return
     if failure.login_refused:
         secret = f"environment variable {smtp.password_env}" if smtp.password_env else smtp.password_file

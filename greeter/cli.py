@@ -150,7 +150,7 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
       1  the run completed, but some rows were invalid or some greetings failed
           (send: or are uncertain, also those a crashed send left)
       2  usage or configuration error (nothing was sent; send: also a login
-          the mail server refuses)
+          the mail server refuses, demands or cannot offer)
       3  internal error (a bug in greeter; --verbose shows the traceback)
       75  try again later: send --once had letters due and could deliver none
           (server down, outbox not writable: all wait in retry); the journal
@@ -490,9 +490,12 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
       129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
       2   the config is unusable, nothing was sent (also a missing or empty
           SMTP password or unsubscribe secret); or the mail server refuses
-          the login (535): the batch stops at it, the letters not sent are
-          left unclaimed for the next run (no retry gets past a wrong
-          password, and a login per letter could lock the account)
+          the login (535), demands one greeter does not make (530 to MAIL
+          FROM: set delivery.smtp.username) or offers no AUTH greeter can use
+          while a username is set: the batch stops at it, the letters not
+          sent are left unclaimed for the next run (no retry gets past a
+          wrong password, and a login per letter could lock the account;
+          after a 530 the few letters already at the server wait in retry)
       1   something needs a person: a greeting failed or did not render, a
           contact row was rejected, or a greeting is uncertain (this run's,
           or one a crashed run left, recorded uncertain by this one)

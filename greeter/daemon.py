@@ -17,7 +17,8 @@ are left unclaimed at once for the next start, and the run line says how many
 after the timeout is marked ``uncertain`` (never left ``claimed``). A stop
 never waits for the journal or the contacts source: reading them (a
 connect to a database that does not answer) happens off the event loop, in
-calls a stop abandons (:mod:`greeter.off_loop`). SIGHUP re-reads config and
+calls a stop abandons (:mod:`greeter.off_loop`) — planning, and the reads
+:func:`~greeter.send.deliver_cycle` makes before and after a batch too. SIGHUP re-reads config and
 templates, validating first — a broken config or template is logged with its
 file:line and the old ones stay in force — and plans again at once with
 what is in force. The templates are a snapshot taken at (re)load
@@ -198,6 +199,8 @@ class Daemon:
         self._reloads: set[asyncio.Task[None]] = set()
         #: A reload took effect during a run: plan again as soon as it ends.
         self._replan = False
+        #: The last run stopped at a login problem (``Summary.halted``): wake at the cron's time only.
+        self._halted = False
         self._cycle: Cycle | None = None
         self._running: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -396,6 +399,11 @@ class Daemon:
         now = self.clock.now()
         settings = self._inputs.settings
         cron = cron_trigger(settings.schedule.cron, settings.defaults.timezone)
+        if self._halted:
+            # The run stopped at a login the server refuses or demands: no letter can go until the
+            # config changes (a SIGHUP plans again at once). Waking for each retry or planned send
+            # would only ask the server again, and claim more letters; the cron's time is enough.
+            next_send = None
         wake = next_wake(now, cron, next_send, planned_at=planned_at)
         return None if wake <= now else wake
 
@@ -429,6 +437,7 @@ class Daemon:
         self.stats.runs += 1
         self.stats.last_run_at = now
         next_send: datetime | None = None
+        self._halted = False
         try:
             # Off the loop and abandoned by a stop: planning claims nothing, and a journal that
             # does not answer (PostgreSQL gone) must not hold the stop for its connect timeout.
@@ -439,6 +448,7 @@ class Daemon:
                 cycle.deliverer.stop()
             await deliver_cycle(cycle)
             next_send = cycle.next_send  # now with the retries this run left
+            self._halted = cycle.deliverer.summary.halted is not None
             probed = await self._probe_if_degraded(cycle.wire)
         except asyncio.CancelledError:
             # Only _shutdown cancels a run (its letters outlived shutdown_timeout_seconds). Handled
@@ -562,7 +572,12 @@ class Daemon:
             key = f"skipped_{reason}"
             self.stats.outcomes[key] = self.stats.outcomes.get(key, 0) + n
         for error in summary.errors:
-            log.warning("greeting_problem", detail=error)
+            if summary.halted is not None and error.startswith(summary.halted):
+                # A login no retry gets past (535, a 530 to MAIL FROM, no usable AUTH): the batch
+                # stopped at it, claiming nothing more; one error line per run says what to fix.
+                log.error("delivery_halted", error=error, left_unsent=summary.halted_unsent)
+            else:
+                log.warning("greeting_problem", detail=error)
         problems = (cycle.report.rejected, len(cycle.report.problems))
         if cycle.report.problems and problems != self._contact_problems:
             # said once, again only when the contacts file's problems change (not every 10 minutes)

@@ -278,7 +278,10 @@ class Deliverer:
     def halt(self, why: str) -> None:
         """Stop the batch as :meth:`stop` does, because the server refused our login (``why``).
 
-        A wrong username or password fails every letter alike, and no retry
+        Also a server that demands a login greeter does not make (530 to MAIL
+        FROM) or offers no AUTH greeter can use
+        (:func:`~greeter.smtp_transport.login_required`). A wrong username or
+        password fails every letter alike, and no retry
         cures it: putting the whole batch in ``retry`` (as for a server that is
         down) only burned attempts and backoff, and logging in again per letter
         can lock the account. The letters not handed over stay unclaimed, so
@@ -286,9 +289,10 @@ class Deliverer:
         """
         if self.summary.halted is None:
             self.summary.halted = why
+            # The words of a 530 or of a server without AUTH already name the setting to change.
+            fix = "" if "delivery.smtp." in why else "; check delivery.smtp.username and the password"
             self.summary.errors.append(
-                f"{why}: the batch stopped there, the letters not sent are left for the next run; "
-                "check delivery.smtp.username and the password"
+                f"{why}: the batch stopped there, the letters not sent are left for the next run{fix}"
             )
         self.stop()
 
@@ -714,9 +718,12 @@ async def send_batch(
                 breaker.done(result)
             if result is None:
                 return None  # its claim was lost, or a shutdown began: nothing was sent
-            if not taken and result.login_refused:
-                deliverer.halt(result.reply)  # this letter stays unclaimed with the rest
-                return None
+            if result.login_refused:
+                # A login no retry gets past: refused at AUTH (this letter stays unclaimed with the
+                # rest), or demanded at MAIL FROM (530: this letter, claimed, is recorded below).
+                deliverer.halt(result.reply)
+                if not taken:
+                    return None
             if not taken:
                 return await unsent(ready, result)  # its connection never opened (or a bad address)
             # Record the verdict in the same worker, before it pulls (and claims) the next

@@ -15,7 +15,9 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from greeter.build_pool import built_letters, worker_count
@@ -33,6 +35,7 @@ from greeter.errors import (
     Problem,
 )
 from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, JournalStore
+from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import lookahead_end
 from greeter.ratelimit import RateLimiter, SystemClock
@@ -44,6 +47,8 @@ from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Trans
 
 #: How far before the catch-up period a run looks for missed greetings to mark expired.
 EXPIRY_LOOKBACK_DAYS = 7
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -355,9 +360,10 @@ async def deliver_cycle(
     concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
     processes = worker_count(settings.delivery.build_processes, len(cycle.due))
     try:
-        limiter.record_past_sends(
-            (now - t).total_seconds() for t in journal.sent_times(now - timedelta(days=1))
-        )
+        since = now - timedelta(days=1)
+        past = await _unless_stopping(deliverer, partial(journal.sent_times, since))
+        if past is not None:  # None: stopped, so nothing will be sent and no limit is needed
+            limiter.record_past_sends((now - t).total_seconds() for t in past)
         fresh = built_letters(deliverer, cycle.due, processes) if processes else None
         await send_batch(
             deliverer,
@@ -373,7 +379,8 @@ async def deliver_cycle(
         )
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
         # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.
-        cycle.next_send = _earliest(cycle.next_send, journal.next_retry_at(now))
+        retry_at = await _unless_stopping(deliverer, partial(journal.next_retry_at, now))
+        cycle.next_send = _earliest(cycle.next_send, retry_at)  # a stopped daemon wakes no more
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:
@@ -382,6 +389,28 @@ async def deliver_cycle(
     finally:
         if own_transport:
             await counted.close()
+
+
+async def _unless_stopping(deliverer: Deliverer, read: Callable[[], T]) -> T | None:
+    """``read()`` — a journal read — off the event loop; None if the deliverer is stopped first.
+
+    On the loop, a read that waits for the journal (PostgreSQL slow or gone: a
+    statement without an answer, or :class:`~greeter.journal_pg_base.Reconnect`'s
+    tries for 30 s; SQLite's busy timeout) held the loop, so SIGTERM was not
+    even heard until it ended. Here a stop abandons it (:mod:`greeter.off_loop`):
+    only for reads whose answer a stopped run does not need — no claim depends
+    on them, and every verdict is recorded before the read after the batch.
+    """
+    stopped = asyncio.Event()
+    if deliverer.stopping:
+        stopped.set()
+    forget = deliverer.on_stop(stopped.set)
+    try:
+        return await unless_stopped(stopped, off_loop(read))
+    except Abandoned:
+        return None
+    finally:
+        forget()
 
 
 def send_once(

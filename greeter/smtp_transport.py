@@ -67,14 +67,67 @@ def dot_stuffed(data: bytes) -> bytes:
     return data + b".\r\n"
 
 
-def login_refused(exc: BaseException) -> bool:
-    """Whether opening a connection failed because the server refused our login for good.
+class LoginUnavailable(aiosmtplib.SMTPException):
+    """``delivery.smtp.username`` is set, but the server offers no way to log in that greeter speaks.
 
-    Only a 5xx answer to AUTH (535 "credentials invalid", 534, 538): the
-    username or password in the config is wrong, which no retry cures. A 454
-    ("temporary authentication failure") is the server's passing trouble.
+    Its EHLO lists no AUTH at all (many servers offer it only after STARTTLS),
+    or only mechanisms aiosmtplib does not implement (GSSAPI, NTLM, …). Like a
+    refused login, no retry cures it: the config must change.
     """
+
+
+def login_refused(exc: BaseException) -> bool:
+    """Whether opening a connection failed because of our login settings, for good.
+
+    A 5xx answer to AUTH (535 "credentials invalid", 534, 538): the username or
+    password in the config is wrong, which no retry cures; or a username set
+    for a server that offers no AUTH greeter can use (:class:`LoginUnavailable`).
+    A 454 ("temporary authentication failure") is the server's passing trouble.
+    """
+    if isinstance(exc, LoginUnavailable):
+        return True
     return isinstance(exc, aiosmtplib.SMTPAuthenticationError) and 500 <= exc.code < 600
+
+
+_ENHANCED_5_7 = re.compile(r"^\s*5\.7\.\d{1,3}\b")
+_ANY_ENHANCED = re.compile(r"^\s*\d\.\d{1,3}\.\d{1,3}\b")
+_TLS_WORDS = re.compile(r"\bSTARTTLS\b|\bTLS\b", re.IGNORECASE)
+
+
+def login_required(code: int, message: str, *, logged_in: bool, secured: bool = False) -> str | None:
+    """What to set when a refusal of MAIL FROM or RCPT TO says the server wants a login we did not make.
+
+    None when the reply is not that (the letter's own refusal, handled as before).
+
+    The rule: reply code **530**, with an enhanced status of class 5.7 (or none
+    at all), on a connection greeter did **not** log in on (no
+    ``delivery.smtp.username``). RFC 4954 §6 reserves "530 5.7.0
+    Authentication required" for any command but AUTH, EHLO, HELO, NOOP, RSET
+    and QUIT when the server's policy wants a login and none is in force;
+    Exchange says "530 5.7.1 Client was not authenticated", Exchange Online
+    "530 5.7.57". It refuses every letter alike, so it stops the batch like a
+    535. RFC 3207 gives 530 to a client that must say STARTTLS first ("530
+    5.7.0 Must issue a STARTTLS command first"): the same kind of
+    configuration error, but of ``delivery.smtp.security`` — when the
+    connection is not ``secured`` already (then it is the login again).
+
+    Not this, and still refusals of the one letter: 550/553/554 5.7.1 (relay
+    denied, sender address rejected, policy or spam blocks — a per-recipient
+    or per-message refusal); a 530 after greeter did log in (the server took
+    the login and still refuses: no username to set); a 530 with an enhanced
+    status outside 5.7 (not an authentication answer).
+    """
+    if code != 530 or logged_in:
+        return None
+    if _ANY_ENHANCED.match(message) and not _ENHANCED_5_7.match(message):
+        return None
+    said = " ".join(f"{code} {message}".split())
+    if _TLS_WORDS.search(message) and not secured:
+        return f"the server requires TLS first ({said}): set delivery.smtp.security: starttls"
+    return (
+        f"the server requires a login ({said}): set delivery.smtp.username and the password variable "
+        "(delivery.smtp.password_env or password_file)"
+    )
 
 
 def _why(exc: BaseException, limit: float) -> str:
@@ -85,6 +138,8 @@ def _why(exc: BaseException, limit: float) -> str:
     """
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
         return f"login refused: {exc.code} {exc.message}"
+    if isinstance(exc, LoginUnavailable):
+        return str(exc)
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         return f"refused: {exc.code} {exc.message}"
     if isinstance(exc, aiosmtplib.SMTPConnectTimeoutError):  # connected, but no greeting (220)
@@ -113,8 +168,11 @@ class ProbeFailure:
     """Why :meth:`SmtpTransport.probe` could not open a connection, in words, and whether it was our login."""
 
     why: str
-    #: The server refused the login for good (:func:`login_refused`): a configuration error.
+    #: The server refused the login for good (:func:`login_refused`), or wants one greeter does
+    #: not make (:func:`login_required`): a configuration error.
     login_refused: bool = False
+    #: ``why`` already names the setting to change (a 535's words do not).
+    fix_given: bool = False
 
 
 class _Stale(Exception):
@@ -218,23 +276,49 @@ class SmtpTransport:
         client = aiosmtplib.SMTP(
             hostname=s.host,
             port=s.port,
-            username=s.username,
-            password=self._password if s.username else None,
             local_hostname=self._local_hostname,
             timeout=s.timeout_seconds,
             use_tls=s.security == "tls",
             start_tls=True if s.security == "starttls" else (None if s.security == "tls" else False),
             tls_context=self._tls_context,
         )
-        await client.connect()  # greeting, EHLO, STARTTLS and AUTH as configured
+        await client.connect()  # greeting, EHLO and STARTTLS as configured
         try:
             if client.is_ehlo_or_helo_needed:
                 await client.ehlo()
+            if s.username:
+                await self._login(client, s.username)
         except BaseException:
             self._discard(client)
             raise
         self.connections_opened += 1
         return client
+
+    async def _login(self, client: aiosmtplib.SMTP, username: str) -> None:
+        """AUTH as ``username``; :class:`LoginUnavailable` when the server offers no AUTH greeter can use.
+
+        aiosmtplib's own words for those ("The SMTP AUTH extension is not
+        supported by this server") read as a network problem after "cannot
+        connect", and were retried letter by letter.
+        """
+        if not client.supports_extension("auth"):
+            hint = (
+                "; many servers offer it only after STARTTLS: try delivery.smtp.security: starttls"
+                if self._settings.security == "none"
+                else ""
+            )
+            raise LoginUnavailable(
+                f"delivery.smtp.username is set but the server offers no AUTH (its EHLO lists none){hint}; "
+                "or remove delivery.smtp.username if it needs no login"
+            )
+        if not client.supported_auth_methods:
+            offered = ", ".join(m.upper() for m in client.server_auth_methods) or "none"
+            speaks = ", ".join(m.upper() for m in client.AUTH_METHODS)
+            raise LoginUnavailable(
+                f"delivery.smtp.username is set but the server offers no AUTH mechanism greeter supports "
+                f"(it offers {offered}; greeter speaks {speaks})"
+            )
+        await client.login(username, self._password or "")
 
     async def _connect(self, slot: _Slot, key: JournalKey) -> SendResult | None:
         """Open the slot's connection; a result means "could not" (and the message was not tried).
@@ -249,6 +333,8 @@ class SmtpTransport:
                 f"SMTP AUTH as {self._settings.username!r} refused by {self._where}: {exc.code} {exc.message}"
             )
             refused = login_refused(exc)
+        except LoginUnavailable as exc:
+            error, refused = f"{self._where}: {exc}", True
         except aiosmtplib.SMTPResponseException as exc:
             error, refused = f"{self._where} refused the connection: {exc.code} {exc.message}", False
         except (aiosmtplib.SMTPException, OSError) as exc:
@@ -420,13 +506,26 @@ class SmtpTransport:
             return result, False
         return result, not result.ok
 
-    @staticmethod
-    def _refusal(key: JournalKey, item: Outgoing, replies: list[SMTPResponse]) -> SendResult | None:
+    def _refusal(self, key: JournalKey, item: Outgoing, replies: list[SMTPResponse]) -> SendResult | None:
         """The result of an envelope the server refused (MAIL, RCPT or DATA), or None if none was.
 
         ``replies`` holds those that came, in order (fewer than three when the
-        server refused without pipelining, or hung up).
+        server refused without pipelining, or hung up). A refusal of MAIL or
+        RCPT that says the server wants a login greeter did not make
+        (:func:`login_required`) is ``login_refused``, as a 535 is: the batch
+        stops at it instead of putting every letter in ``retry``.
         """
+        for reply in replies[:2]:
+            if reply.code in (250, 251):
+                continue
+            s = self._settings
+            fix = login_required(
+                reply.code, reply.message, logged_in=bool(s.username), secured=s.security != "none"
+            )
+            if fix is not None:
+                why = f"{self._where}: {fix}"
+                return SendResult(key, Outcome.TEMPORARY, None, why, fault=why, login_refused=True)
+            break
         mail = replies[0]
         if mail.code != 250:
             # Refusing the *sender* (530 auth required, 550/553 sender rejected) is our
@@ -473,19 +572,44 @@ class SmtpTransport:
         failure = await self.diagnose()
         return None if failure is None else failure.why
 
-    async def diagnose(self) -> ProbeFailure | None:
+    async def diagnose(self, envelope_from: str | None = None) -> ProbeFailure | None:
         """:meth:`probe`, also saying whether the server refused the login (a configuration error).
 
         For ``greeter check``: a wrong port, a refused login or a certificate
         problem is found before the first greeting has to wait for a retry.
+        With ``envelope_from`` and no username configured, it also says MAIL
+        FROM (then RSET): a server that demands a login answers 530 there.
         """
         try:
             client = await self._open()
         except (aiosmtplib.SMTPException, OSError) as exc:
-            return ProbeFailure(_why(exc, self._settings.timeout_seconds), login_refused(exc))
+            why = _why(exc, self._settings.timeout_seconds)
+            return ProbeFailure(why, login_refused(exc), fix_given=isinstance(exc, LoginUnavailable))
         self._all_slots[0].client = client
-        await self.close()
-        return None
+        try:
+            if envelope_from is not None and not self._settings.username:
+                return await self._sender_probe(client, envelope_from)
+            return None
+        finally:
+            await self.close()
+
+    async def _sender_probe(self, client: aiosmtplib.SMTP, envelope_from: str) -> ProbeFailure | None:
+        """MAIL FROM, then RSET: a server that wants a login we do not make says so here (530).
+
+        Nothing is sent. Any other answer (or none) is left to the send: the
+        probe only finds what :func:`login_required` would stop a batch at.
+        """
+        try:
+            validate_address("envelope address", envelope_from)
+            reply = await client.execute_command(b"MAIL FROM:<" + envelope_from.encode() + b">")
+            if reply.code == 250:
+                await client.execute_command(b"RSET")
+                return None
+        except (aiosmtplib.SMTPException, OSError, UnsafeHeaderError):
+            return None
+        secured = self._settings.security != "none"
+        fix = login_required(reply.code, reply.message, logged_in=False, secured=secured)
+        return None if fix is None else ProbeFailure(fix, login_refused=True, fix_given=True)
 
     def _discard(self, client: aiosmtplib.SMTP) -> None:
         """Close a connection and remember its protocol until the socket is really gone."""

@@ -615,3 +615,38 @@ def test_a_daemon_that_cannot_start_says_so_in_a_json_line_with_its_exit_code(
     assert fatal["exit_code"] == 2 and fatal["why"] == "configuration error"
     assert any("did you mean `frequency_cap`" in p for p in fatal["problems"])
     assert all(isinstance(json.loads(line), dict) for line in raw.splitlines())
+
+
+@pytest.mark.parametrize("login", [False, True], ids=["530-no-username", "535-wrong-password"])
+def test_a_login_the_server_demands_or_refuses_is_one_error_per_run_not_a_retry_per_letter(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, login: bool
+) -> None:
+    """530 5.7.0 to MAIL FROM (no username configured) put every due letter in retry at every run,
+    with only "retry" in the log. Now each run stops at the first such answer — as for a refused
+    login (535) — logs one error line naming the setting, and claims nothing more."""
+    monkeypatch.setenv("GREETER_TEST_SMTP_PW", "wrong")
+    with SmtpSink(users={"greeter": "s3cret"}) as sink:
+        settings = smtp(sink.port, pool_size=2)
+        if login:
+            settings["delivery"]["smtp"].update(
+                {"username": "greeter", "password_env": "GREETER_TEST_SMTP_PW"}
+            )
+        config = make_project(people(40), schedule={"cron": "* * * * *"}, **settings)
+        with DaemonProcess(config, *run_args(NOW, "--speed", "60")) as daemon:
+            daemon.wait_for("run")
+            time.sleep(3.0)  # a cron minute is a real second: a few more runs
+            assert daemon.stop() == 0, daemon.output()
+            runs, halted = daemon.named("run"), daemon.named("delivery_halted")
+        connections = sink.connections
+        assert sink.messages == []
+    assert 2 <= len(runs) <= 6, daemon.output()  # on the schedule, not again at once
+    assert len(halted) == len(runs) and {e["level"] for e in halted} == {"error"}, daemon.output()
+    said = "530 5.7.0 Authentication required): set delivery.smtp.username" if not login else "535 5.7.8"
+    assert all(said in e["error"] and "the batch stopped there" in e["error"] for e in halted), halted
+    assert not daemon.named("greeting_problem")
+    assert all(e["delivery"] == "degraded" and e["uncertain"] == e["failed"] == 0 for e in runs), runs
+    assert connections <= 2 * len(runs) + 2  # a login per pooled connection and run (and a probe)
+    counts = states(config)
+    assert set(counts) <= {"retry"} and counts["retry"] <= 2 * len(runs), counts
+    if login:
+        assert counts == {}

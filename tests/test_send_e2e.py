@@ -11,10 +11,12 @@ import email.policy
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta
 from email.header import decode_header, make_header
 from email.utils import parsedate_to_datetime
@@ -658,6 +660,68 @@ def test_a_refused_login_stops_the_batch_leaves_its_letters_for_the_next_run_and
         assert "wrong-pw-2" not in output and "(535," not in output
     assert fixed.returncode == 0 and json.loads(fixed.stdout)["sent"] == 30, fixed.stdout + fixed.stderr
     assert {r["state"] for r in history(config)} == {"sent"}
+
+
+def test_a_server_that_demands_a_login_stops_the_batch_like_a_refused_one(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """530 5.7.0 "Authentication required" to MAIL FROM, with no delivery.smtp.username: every letter
+    went to retry (and again at every run), exit 75, and check said OK. Now check names the setting,
+    the batch stops at the first 530 — only the letters already at the server (one per pooled
+    connection at most) are in the journal, as retry — and exits 2; the run after the fix sends all."""
+    with SmtpSink(users={"greeter": "s3cret"}) as sink:
+        config = make_project(people(30), **smtp(sink.port, pool_size=2))
+        checked = greeter(config, "check")
+        sink.reset()
+        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        connections = sink.connections
+        assert sink.messages == []
+        states = Counter(r["state"] for r in history(config))
+        again = greeter(config, "send", "--once", "--now", NOW)
+        summary = json.loads(refused.stdout)
+        said = "the server requires a login (530 5.7.0 Authentication required): set delivery.smtp.username"
+        assert checked.returncode == 1 and said in checked.stderr, checked.stdout + checked.stderr
+        [line] = [line for line in checked.stderr.splitlines() if "delivery.smtp" in line]
+        assert "warning" not in line and "send would stop at it" in line, line
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert (summary["sent"], summary["uncertain"], summary["failed"]) == (0, 0, 0)
+        assert summary["retry"] <= 2 and set(states) <= {"retry"} and sum(states.values()) == summary["retry"]
+        assert summary["login_refused"] == f"127.0.0.1:{sink.port}: {said} and the password variable " + (
+            "(delivery.smtp.password_env or password_file)"
+        )
+        assert said in refused.stderr and "the batch stopped there" in refused.stderr
+        assert connections <= 2, "one connection per pooled slot, not one per letter"
+        assert again.returncode == 2 and "uncertain: 0" in again.stdout and "failed: 0" in again.stdout
+        assert re.search(r"retry: [0-2]; .*login refused: 2[6-9] left unsent for the next run", again.stdout)
+        monkeypatch.setenv("GREETER_TEST_SMTP_PW", "s3cret")
+        make_project(people(30), **login(sink.port, pool_size=2))  # the operator sets the login
+        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)  # past the retries' backoff
+        assert json.loads(fixed.stdout)["sent"] == 30, fixed.stdout + fixed.stderr
+        assert len(sink.messages) == 30
+    assert {r["state"] for r in history(config)} == {"sent"}
+
+
+@pytest.mark.parametrize("offer", [None, "GSSAPI NTLM"], ids=["no-auth", "no-usable-mechanism"])
+def test_a_username_for_a_server_offering_no_usable_auth_stops_the_batch_and_check_says_why(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, offer: str | None
+) -> None:
+    """delivery.smtp.username set, the server's EHLO offers no AUTH (or none greeter speaks): every
+    letter went to retry as "cannot connect", exit 75; check warned of a network problem."""
+    monkeypatch.setenv("GREETER_TEST_SMTP_PW", "s3cret")
+    with SmtpSink(users={"greeter": "s3cret"} if offer else None, auth_offer=offer) as sink:
+        config = make_project(people(20), **login(sink.port, pool_size=2))
+        checked = greeter(config, "check", "--json")
+        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert sink.messages == [] and sink.connections <= 3  # check's one, then one per pooled slot
+    report, summary = json.loads(checked.stdout), json.loads(refused.stdout)
+    said = "delivery.smtp.username is set but the server offers no AUTH"
+    assert checked.returncode == 1 and report["smtp"]["ok"] is False and said in report["smtp"]["detail"]
+    [problem] = [p for p in report["problems"] if "delivery.smtp:" in p]
+    assert "warning" not in problem and said in problem and "send would stop at it" in problem, problem
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert (summary["sent"], summary["retry"], summary["uncertain"], summary["failed"]) == (0, 0, 0, 0)
+    assert said in summary["login_refused"] and "cannot connect" not in summary["login_refused"]
+    assert history(config) == []  # nothing claimed: the run after the fix sends every letter at once
 
 
 def test_an_outbox_that_cannot_be_written_is_a_check_warning_and_send_exits_75(

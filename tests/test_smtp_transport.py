@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from greeter.config import SmtpSettings
 from greeter.smtp_replies import parse_reply
-from greeter.smtp_transport import SmtpTransport, dot_stuffed, login_refused
+from greeter.smtp_transport import SmtpTransport, dot_stuffed, login_refused, login_required
 from greeter.testing import SilentAt, SilentServer, SmtpSink, _ThreadedServer
 from greeter.transport import Outcome, Outgoing, SendResult
 
@@ -261,12 +261,100 @@ def test_auth_with_the_given_password_and_a_clear_error_without_leaking_it() -> 
         assert "SMTP AUTH as 'greeter' refused" in bad["c-2"].text and "535" in bad["c-2"].text
         assert "wrong-pa55" not in bad["c-2"].text
         assert bad["c-2"].login_refused and not ok["c-1"].login_refused
-        # Without AUTH the server refuses the sender: our configuration's fault, so retry
-        # later (the operator fixes it) — never "failed", never an "unknown user".
+        # Without AUTH the server refuses the sender: our configuration's fault — never "failed",
+        # never an "unknown user" — and, like a 535, one no retry cures: login_refused.
         anonymous = send_all(transport_for(sink), [item(3)])["c-3"]
-        assert anonymous.outcome is Outcome.TEMPORARY and anonymous.code == 530 and not anonymous.unknown_user
-        assert anonymous.reply == f"530 sender <{FROM}> refused: 5.7.0 Authentication required"
+        assert anonymous.outcome is Outcome.TEMPORARY and not anonymous.unknown_user
+        assert anonymous.login_refused and anonymous.code is None
+        assert anonymous.reply == (
+            f"127.0.0.1:{sink.port}: the server requires a login (530 5.7.0 Authentication required): "
+            "set delivery.smtp.username and the password variable (delivery.smtp.password_env or password_file)"
+        )
         assert len(sink.messages) == 1
+
+
+@pytest.mark.parametrize("pipelining", [False, True], ids=["lockstep", "pipelined"])
+def test_a_server_that_demands_a_login_greeter_does_not_make_is_login_refused(pipelining: bool) -> None:
+    """530 5.7.0 to MAIL FROM (no delivery.smtp.username) went to retry letter by letter, forever;
+    each letter stays unsent by the server, and the result says which setting to fix."""
+    with SmtpSink(users={"greeter": "pw"}, pipelining=pipelining) as sink:
+        results = send_one_by_one(transport_for(sink, pool_size=1), [item(i) for i in range(3)])
+        assert sink.messages == []
+    for result in results:
+        assert result.login_refused and result.outcome is Outcome.TEMPORARY, result
+        assert "requires a login (530 5.7.0 Authentication required)" in result.text
+        assert "delivery.smtp.username" in result.text
+
+
+@pytest.mark.parametrize(
+    ("offer", "said"),
+    [
+        (
+            None,
+            "delivery.smtp.username is set but the server offers no AUTH (its EHLO lists none); many "
+            "servers offer it only after STARTTLS: try delivery.smtp.security: starttls; or remove "
+            "delivery.smtp.username if it needs no login",
+        ),
+        (
+            "GSSAPI NTLM",
+            "delivery.smtp.username is set but the server offers no AUTH mechanism greeter "
+            "supports (it offers GSSAPI, NTLM; greeter speaks CRAM-MD5, PLAIN, LOGIN)",
+        ),
+    ],
+    ids=["no-auth", "no-usable-mechanism"],
+)
+def test_a_username_for_a_server_without_a_usable_auth_is_a_login_problem(
+    offer: str | None, said: str
+) -> None:
+    """aiosmtplib's "SMTP AUTH extension not supported" was read as "cannot connect": every letter
+    went to retry, and check called it a network warning."""
+    users = {"greeter": "pw"} if offer else None
+    with SmtpSink(users=users, auth_offer=offer) as sink:
+        settings = {"username": "greeter", "password": "pw"}
+        result = send_all(transport_for(sink, **settings), [item(1)])["c-1"]
+        probe = asyncio.run(transport_for(sink, **settings).diagnose(FROM))
+        assert sink.messages == []
+    assert result.login_refused and result.outcome is Outcome.TEMPORARY and result.code is None
+    assert result.reply == f"127.0.0.1:{sink.port}: {said}"
+    assert probe is not None and probe.login_refused and probe.fix_given and probe.why == said
+
+
+def test_check_probes_the_sender_when_greeter_makes_no_login() -> None:
+    """``diagnose`` said OK for a server that answers 530 to every MAIL FROM without a login."""
+    with SmtpSink(users={"greeter": "pw"}) as demands, SmtpSink() as open_relay:
+        refused = asyncio.run(transport_for(demands).diagnose(FROM))
+        fine = asyncio.run(transport_for(open_relay).diagnose(FROM))
+        assert demands.messages == [] and open_relay.messages == []
+    assert fine is None
+    assert refused is not None and refused.login_refused and refused.fix_given
+    assert refused.why.startswith("the server requires a login (530 5.7.0 Authentication required): set ")
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "logged_in", "fix"),
+    [
+        (530, "5.7.0 Authentication required", False, "delivery.smtp.username"),
+        (530, "5.7.1 Client was not authenticated", False, "delivery.smtp.username"),  # Exchange
+        (530, "5.7.57 Client not authenticated to send mail", False, "delivery.smtp.username"),
+        (530, "Authentication required", False, "delivery.smtp.username"),  # no enhanced status
+        (530, "5.7.0 Must issue a STARTTLS command first", False, "delivery.smtp.security: starttls"),
+        (530, "5.7.0 Authentication required (over TLS)", False, "delivery.smtp.security: starttls"),
+        (530, "5.7.0 Authentication required", True, None),  # logged in, still refused: not a username
+        (530, "5.1.1 odd", False, None),  # not an authentication answer
+        (550, "5.7.1 Relaying denied", False, None),  # a per-recipient policy refusal
+        (554, "5.7.1 <a@b.example>: Relay access denied", False, None),
+        (553, "5.7.1 Sender address rejected: not owned by user", False, None),
+        (451, "4.7.0 Temporary authentication failure", False, None),
+    ],
+)
+def test_which_530s_mean_a_login_is_missing(code: int, text: str, logged_in: bool, fix: str | None) -> None:
+    said = login_required(code, text, logged_in=logged_in)
+    assert (said is None) == (fix is None), said
+    if fix is not None:
+        assert said is not None and fix in said and f"({code} {text})" in said
+        # Over TLS already, "… STARTTLS …" cannot mean "turn TLS on": it is the login again.
+        secured = login_required(code, text, logged_in=logged_in, secured=True)
+        assert secured is not None and "set delivery.smtp.username" in secured
 
 
 def test_a_refused_login_is_told_apart_from_a_server_that_cannot_be_reached() -> None:

@@ -16,14 +16,18 @@ host that black-holes connections.
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
+from collections import Counter
 from urllib.parse import urlsplit
 
-from greeter.testing import SilentServer, TcpRelay
+import pytest
+
+from greeter.testing import SilentServer, SmtpSink, TcpRelay
 from tests import databases
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
-from tests.test_send_e2e import NOW, people
+from tests.test_send_e2e import LATER, NOW, history, people, smtp
 from tests.test_stop_signals import wait_until
 
 #: Well below libpq's connect timeout (10 s), which the old daemon waited out.
@@ -80,3 +84,79 @@ def test_a_stop_while_connecting_to_a_journal_that_never_answers_ends_start_up_a
     assert took < PROMPT, f"took {took:.1f} s: {daemon.output()}"
     assert stopping["during"] == stopped["during"] == "start-up"
     assert not daemon.named("cannot_start") and not daemon.named("started")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [b"sent_at >= ", b"next_attempt_at > "],  # journal.sent_times, journal.next_retry_at
+    ids=["sent_times", "next_retry_at"],
+)
+def test_a_stop_while_a_run_waits_for_the_journal_after_planning_ends_at_once(
+    make_project: MakeProject, query: bytes
+) -> None:
+    """deliver_cycle read the journal on the event loop (the rate limiter's past sends before the
+    batch, the next retry after it): a stop that came while PostgreSQL was slow to answer either
+    was not even heard until the answer came, and ``systemctl stop`` waited for it (10 s and more)."""
+    pg = urlsplit(databases.require_pg())
+    with databases.pg_schema() as (_, schema), TcpRelay(pg.port or 5432) as relay:
+        config = make_project(
+            people(2, day="13.09.1980"),  # nothing due: a run plans, then reads the journal and ends
+            storage={"url": _via(relay.port, schema)},
+            schedule={"cron": "* * * * *"},  # a run every real second at 60×
+        )
+        with DaemonProcess(config, "--now", NOW, "--speed", "60") as daemon:
+            daemon.wait_for("run")
+            held = relay.hold(query)  # the next run's statement never reaches the database…
+            assert held.wait(30), daemon.output()
+            time.sleep(0.3)  # …and the daemon waits for its answer
+            started = time.monotonic()
+            assert daemon.proc is not None
+            daemon.proc.send_signal(signal.SIGTERM)
+            try:
+                code = daemon.proc.wait(timeout=PROMPT)
+            except subprocess.TimeoutExpired:
+                relay.release()  # the database answers at last
+                code = daemon.proc.wait(timeout=30)
+            took = time.monotonic() - started
+            relay.release()
+            names = [e["event"] for e in daemon.events]
+    assert code == 0, daemon.output()
+    assert took < 1.5, f"took {took:.1f} s: {daemon.output()}"
+    assert names[-1] == "stopped" and names.index("stopping") < names.index("stopped"), daemon.output()
+    assert "run_failed" not in names and "cannot_start" not in names, daemon.output()
+
+
+@pytest.mark.parametrize(
+    "query", [b"sent_at >= ", b"next_attempt_at > "], ids=["before-the-batch", "after-the-batch"]
+)
+def test_a_stop_during_those_reads_loses_and_repeats_no_greeting(
+    make_project: MakeProject, query: bytes
+) -> None:
+    """Stopped while the read before the batch waits: nothing was claimed, every letter is left for the
+    next start. Stopped while the read after it waits: every letter the server took is recorded
+    ``sent`` already. Either way the next start sends what is left, each letter once."""
+    pg = urlsplit(databases.require_pg())
+    with (
+        databases.pg_schema() as (_, schema),
+        TcpRelay(pg.port or 5432) as relay,
+        SmtpSink() as sink,
+    ):
+        config = make_project(people(3), storage={"url": _via(relay.port, schema)}, **smtp(sink.port))
+        held = relay.hold(query)  # the first run's read
+        with DaemonProcess(config, "--now", NOW) as daemon:
+            assert held.wait(30), daemon.output()
+            time.sleep(0.3)
+            started = time.monotonic()
+            code = daemon.stop(signal.SIGTERM, timeout=30)
+            took = time.monotonic() - started
+        relay.release()
+        assert code == 0 and took < 1.5, f"exit {code} after {took:.1f} s: {daemon.output()}"
+        first = len(sink.messages)
+        assert first == (0 if query.startswith(b"sent_at") else 3), daemon.output()
+        with DaemonProcess(config, "--now", LATER) as again:
+            again.wait_for("run")
+            assert again.stop() == 0, again.output()
+        ids = sink.message_ids()
+        states = Counter(r["state"] for r in history(config))
+    assert len(ids) == 3 and len(set(ids)) == 3, ids
+    assert states == {"sent": 3}, states

@@ -382,6 +382,44 @@ class TcpRelay(_ThreadedServer):
         self.target_port = target_port
         self.host = host
         self.port = port
+        #: Set once a client's bytes containing the :meth:`hold` marker are being held back.
+        self.held = threading.Event()
+        self._marker: bytes | None = None
+        self._released: asyncio.Event | None = None
+
+    def hold(self, marker: bytes) -> threading.Event:
+        """Hold back the next client bytes that contain ``marker`` (a query's text) until :meth:`release`.
+
+        The server then never sees that statement: the client waits for its
+        answer as for a database that stopped answering mid-query. Returns
+        :attr:`held`, set once it happens.
+        """
+        self.held.clear()
+        self._marker = marker
+        return self.held
+
+    def release(self) -> None:
+        """Let held bytes through (the database answers at last)."""
+        loop, released = self._loop, self._released
+        if loop is not None and released is not None:
+            loop.call_soon_threadsafe(released.set)
+
+    async def _serve(self) -> int:
+        self._released = asyncio.Event()
+        return await super()._serve()
+
+    async def _upstream(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """:func:`_pipe` from the client to the server, holding back the marked bytes (see :meth:`hold`)."""
+        while data := await reader.read(65536):
+            if self._marker is not None and self._marker in data:
+                self._marker = None
+                self.held.set()
+                assert self._released is not None
+                await self._released.wait()
+            writer.write(data)
+            await writer.drain()
+        if writer.can_write_eof():
+            writer.write_eof()
 
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -390,7 +428,7 @@ class TcpRelay(_ThreadedServer):
         upstream: asyncio.StreamWriter | None = None
         try:
             up_reader, upstream = await asyncio.open_connection(self.host, self.target_port)
-            await asyncio.gather(_pipe(reader, upstream), _pipe(up_reader, writer))
+            await asyncio.gather(self._upstream(reader, upstream), _pipe(up_reader, writer))
         except (OSError, asyncio.CancelledError):
             return  # refused upstream, or stop(): hang up
         finally:

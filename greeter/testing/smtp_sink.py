@@ -56,7 +56,8 @@ class SmtpSink(Served):
             assert len(sink.messages) == 50 and sink.connections <= 4
 
     ``tls`` chooses ``"starttls"`` or implicit ``"tls"`` with ``tls_context``
-    (a server context); ``users`` enables AUTH (PLAIN/LOGIN) against a dict;
+    (a server context); ``users`` enables AUTH (PLAIN/LOGIN) against a dict
+    (``auth_offer`` lists other mechanisms in EHLO instead);
     ``pipelining`` advertises PIPELINING (RFC 2920), so clients send the
     envelope in one go (aiosmtpd reads commands one by one either way).
     """
@@ -70,9 +71,12 @@ class SmtpSink(Served):
         tls: Literal["none", "starttls", "tls"] = "none",
         tls_context: ssl.SSLContext | None = None,
         pipelining: bool = False,
+        auth_offer: str | None = None,
     ) -> None:
         self.host = host
         self.pipelining = pipelining
+        #: The AUTH mechanisms EHLO lists instead of aiosmtpd's own ("GSSAPI NTLM": none a client speaks).
+        self.auth_offer = auth_offer
         self.port = port  # 0: an ephemeral port, known after start()
         self.messages: list[ReceivedMessage] = []
         self.refused: list[tuple[str, int]] = []  # (recipient or "DATA", code)
@@ -144,6 +148,8 @@ class SmtpSink(Served):
         session.host_name = hostname
         if self.pipelining:
             responses.insert(1, "250-PIPELINING")
+        if self.auth_offer is not None:
+            responses = [f"250-AUTH {self.auth_offer}" if r.startswith("250-AUTH") else r for r in responses]
         return responses
 
     async def handle_MAIL(
