@@ -855,16 +855,27 @@ def suppress(
 @click.pass_obj
 @handles_errors
 def unsuppress(state: State, emails: tuple[str, ...]) -> None:
-    """Take addresses off the do-not-contact list."""
+    """Take addresses off the do-not-contact list.
+
+    Each address that is not on the list (a typo: the one meant is named if
+    the list has a close one) or is not an e-mail address is reported as
+    `argument N: …`; the others are removed. Exit 0 if every address was
+    removed, 1 if some were not.
+    """
     from greeter.config_loader import load_settings
+    from greeter.suppression import remove
 
     settings = load_settings(state.config, today=config_day(None))
     journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
     try:
-        n = journal.unsuppress(emails)
+        n, problems = remove(journal, emails)
     finally:
         journal.close()
-    click.echo(f"removed {n} address(es) from the do-not-contact list")
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    tail = f"; {len(problems)} not removed (see above)" if problems else ""
+    click.echo(f"removed {n} address(es) from the do-not-contact list{tail}")
+    sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
 @main.command(context_settings=CONTEXT)
