@@ -38,6 +38,8 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     #: Contact ids asked for (``--contact``) that no row has: a typo must not read as "nothing planned".
     missing: list[str] = field(default_factory=list)
+    #: (row, id cell) of each rejected row, so ``--contact`` of one can say why it is not there.
+    rejected_ids: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -88,6 +90,7 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
         parser, preamble = open_header(rows, cfg, report.source, _IMPLIED_FORMATS.get(cfg.source, ()))
         if preamble is not None:
             report.problems.append(preamble)
+        id_at = parser.pos.get("id", -1)
         for number, cells in rows:
             if not any(c.strip() for c in cells):
                 continue  # blank lines at the end of exports
@@ -103,6 +106,8 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
             if contact is not None:
                 report.loaded += 1
                 yield contact
+            else:
+                report.rejected_ids.append((number, cells[id_at].strip() if 0 <= id_at < len(cells) else ""))
     report.problems.extend(parser.column_problems())
 
 
