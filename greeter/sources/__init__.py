@@ -55,12 +55,15 @@ def source_name(cfg: ContactsSource) -> str:
     return str(cfg.path or cfg.url or "contacts")
 
 
-def _rows(cfg: ContactsSource) -> Iterator[tuple[int, list[str]]]:
+def _rows(cfg: ContactsSource, timezone: str) -> Iterator[tuple[int, list[str]]]:
     if cfg.source == "sql":
         assert cfg.url is not None and cfg.query is not None  # the config validator requires both
+        from zoneinfo import ZoneInfo
+
         from greeter.sources.sql_source import read_rows as read_sql
 
-        return read_sql(cfg.url, cfg.query)
+        # A timestamptz is a moment: its day is the day in the default zone, not the session's.
+        return read_sql(cfg.url, cfg.query, ZoneInfo(timezone))
     assert cfg.path is not None
     path = Path(cfg.path)
     if cfg.source == "xlsx":
@@ -75,15 +78,15 @@ def _rows(cfg: ContactsSource) -> Iterator[tuple[int, list[str]]]:
 def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -> Iterator[Contact]:
     """Stream contacts; problems and counts accumulate in ``report`` as rows go by.
 
-    ``defaults`` is accepted so every source has the same signature; the
-    defaults themselves are applied where they are used (planner, renderer),
-    keeping a contact's own data distinguishable from the fallback.
+    Of ``defaults`` only the time zone is used here: the day of an SQL
+    ``timestamptz`` value is its day there. The other defaults are applied
+    where they are used (planner, renderer), keeping a contact's own data
+    distinguishable from the fallback.
     """
-    del defaults
     if cfg.source == "sql":
         # Callers name the report after cfg.url; never let its password reach a problem line.
         report.source = source_name(cfg)
-    rows = _rows(cfg)
+    rows = _rows(cfg, defaults.timezone)
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():
