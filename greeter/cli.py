@@ -698,6 +698,11 @@ def history(
     when, and what the mail server answered. A manager who knows the client
     by address rather than by CRM id filters with --email.
 
+    With --contact, the greetings sent to that contact's current address
+    (as the contacts source gives it) under other ids are shown too, marked
+    "as contact OLD" (JSON/CSV: current_contact_id): a CRM that renumbered a
+    client keeps its history, as the planner does.
+
     A greeting a crashed sender left between claim and the server's reply is
     shown (and found by --state) as uncertain, "interrupted…": the next send
     or run records it so. Reads a journal it may not write (a read-only
@@ -710,7 +715,7 @@ def history(
       greeter history --state uncertain
     """
     from greeter.config_loader import load_settings
-    from greeter.history_view import print_history, read_history
+    from greeter.history_view import print_history, read_history, with_former_ids
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if first is not None and last is not None and first > last:
@@ -727,15 +732,22 @@ def history(
             until=last,
             email=email,
         )
+        address = None
+        if contact_id and not email:  # a CRM that renumbered the client: its rows under former ids too
+            filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}
+            entries, address = with_former_ids(
+                journal, settings, contact_id, entries, state=state_filter, **filters
+            )
         if not entries:  # a typo, or an occasion nobody was greeted for yet?
             check_occasion(occasion, settings, journal)
     finally:
         journal.close()
-    print_history(entries, fmt)
+    print_history(entries, fmt, asked=contact_id if address else None)
     if not entries and fmt == "table":
         given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
         if given:  # an empty table says nothing of why: a mistyped id, or nobody greeted yet
-            click.echo(f"the journal has no greeting for {' '.join(given)} (yet)", err=True)
+            to = f" nor for its address {address} under another id" if address else ""
+            click.echo(f"the journal has no greeting for {' '.join(given)}{to} (yet)", err=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -846,16 +858,27 @@ def suppress(
 @click.pass_obj
 @handles_errors
 def unsuppress(state: State, emails: tuple[str, ...]) -> None:
-    """Take addresses off the do-not-contact list."""
+    """Take addresses off the do-not-contact list.
+
+    Each address that is not on the list (a typo: the one meant is named if
+    the list has a close one) or is not an e-mail address is reported as
+    `argument N: …`; the others are removed. Exit 0 if every address was
+    removed, 1 if some were not.
+    """
     from greeter.config_loader import load_settings
+    from greeter.suppression import remove
 
     settings = load_settings(state.config, today=config_day(None))
     journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
     try:
-        n = journal.unsuppress(emails)
+        n, problems = remove(journal, emails)
     finally:
         journal.close()
-    click.echo(f"removed {n} address(es) from the do-not-contact list")
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    tail = f"; {len(problems)} not removed (see above)" if problems else ""
+    click.echo(f"removed {n} address(es) from the do-not-contact list{tail}")
+    sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
 @main.command(context_settings=CONTEXT)

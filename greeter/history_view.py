@@ -15,12 +15,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from greeter.console import print_records, table_console
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
+
+if TYPE_CHECKING:
+    from greeter.config import Settings
 
 #: The reason shown for a claim whose sender is gone (see the module's docstring).
 INTERRUPTED = "interrupted between claim and the server's reply; the next send records it as uncertain"
@@ -28,6 +31,7 @@ INTERRUPTED = "interrupted between claim and the server's reply; the next send r
 COLUMNS = (
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at",
     "sent_at", "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at",
+    "current_contact_id",
 )  # fmt: skip
 
 #: The planner's words for why an occasion was not greeted on its own (preview's ``reason``).
@@ -105,10 +109,57 @@ def read_history(journal: JournalStore, *, state: str | None = None, **filters: 
     return as_found(entries, abandoned)
 
 
-def entry_dict(entry: JournalEntry) -> dict[str, Any]:
-    """One journal row with ISO dates, for JSON and CSV."""
+def current_email(settings: Settings, contact_id: str) -> str | None:
+    """The e-mail address the contacts source gives ``contact_id`` today; None if it cannot say.
+
+    A source that cannot be read (a missing file, a database down) or has no
+    such contact is no error for ``greeter history``: it shows the journal.
+    """
+    from greeter.errors import GreeterError
+    from greeter.sources import LoadReport, iter_contacts
+
+    report = LoadReport(source="contacts")
+    try:
+        for contact in iter_contacts(settings.contacts, settings.defaults, report):
+            if contact.id == contact_id:
+                return contact.email
+    except (GreeterError, OSError):
+        return None
+    return None
+
+
+def with_former_ids(
+    journal: JournalStore,
+    settings: Settings,
+    contact_id: str,
+    own: list[JournalEntry],
+    *,
+    state: str | None = None,
+    **filters: Any,
+) -> tuple[list[JournalEntry], str | None]:
+    """``own`` (the rows of ``contact_id``) and those journaled to its current address under
+    other ids — a CRM renumbered the client, and the planner counts them as this contact's
+    (``by_email``) — in the journal's history order; and that address (None: unknown)."""
+    address = current_email(settings, contact_id)
+    if not address:
+        return own, None
+    others = [
+        e for e in read_history(journal, state=state, email=address, **filters) if e.contact_id != contact_id
+    ]
+    return (sorted(own + others, key=_order) if others else own), address
+
+
+def entry_dict(entry: JournalEntry, asked: str | None = None) -> dict[str, Any]:
+    """One journal row with ISO dates, for JSON and CSV.
+
+    ``asked``: the ``--contact`` id; a row journaled under another id (found by
+    that contact's current e-mail) carries it as ``current_contact_id``.
+    """
     out: dict[str, Any] = {}
     for name in COLUMNS:
+        if name == "current_contact_id":
+            out[name] = asked if asked is not None and entry.contact_id != asked else None
+            continue
         value: Any = reason_code(entry) if name == "reason_code" else getattr(entry, name)
         if hasattr(value, "isoformat"):
             value = value.isoformat()
@@ -118,9 +169,10 @@ def entry_dict(entry: JournalEntry) -> dict[str, Any]:
     return out
 
 
-def print_history(entries: Sequence[JournalEntry], fmt: str) -> None:
+def print_history(entries: Sequence[JournalEntry], fmt: str, asked: str | None = None) -> None:
+    """Print the rows; ``asked`` (the ``--contact`` id) marks those journaled under another id."""
     if fmt in ("json", "csv"):
-        print_records([entry_dict(e) for e in entries], COLUMNS, fmt)
+        print_records([entry_dict(e, asked) for e in entries], COLUMNS, fmt)
         return
     table = Table(title=f"journal: {len(entries)} greeting(s)")
     names = ("contact", "e-mail", "occasion", "date", "state", "attempts", "when (UTC)", "server said / why")
@@ -131,8 +183,11 @@ def print_history(entries: Sequence[JournalEntry], fmt: str) -> None:
         when = e.sent_at or e.planned_at or e.updated_at
         occasion = e.occasion + "".join(f" + {m}" for m in e.merged)
         state = f"[{colour[e.state]}]{e.state}[/]" if e.state in colour else e.state
+        who = e.contact_id
+        if asked is not None and e.contact_id != asked:
+            who = f"{asked} (as contact {e.contact_id})"
         table.add_row(
-            e.contact_id, e.email or "", occasion, e.occasion_date.isoformat(), state, str(e.attempts),
+            who, e.email or "", occasion, e.occasion_date.isoformat(), state, str(e.attempts),
             f"{when.astimezone(UTC):%Y-%m-%d %H:%M}" if when else "",
             e.reason if e.reason == INTERRUPTED else e.last_reply or e.reason or "",
         )  # fmt: skip

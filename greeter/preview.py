@@ -6,6 +6,7 @@ this module only formats them. JSON field names are a contract (DESIGN.md §3).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections import Counter
@@ -18,13 +19,14 @@ from rich.table import Table
 
 from greeter.config import Sender
 from greeter.console import table_console
+from greeter.contacts import email_key
 from greeter.errors import EXIT_PROBLEMS
 from greeter.journal_store import JournalKey
-from greeter.plan_types import Draft
+from greeter.plan_types import Draft, PlanItem
 from greeter.planner import drafts
 from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
-from greeter.runtime import load_inputs, load_planning_state
+from greeter.runtime import Inputs, load_inputs, load_planning_state
 
 
 def draft_json(draft: Draft) -> dict[str, Any]:
@@ -56,6 +58,31 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "text": r.text if r else None,
         "html": r.html if r else None,
     }
+
+
+def journal_expiries(items: Iterable[PlanItem], inputs: Inputs) -> Iterator[PlanItem]:
+    """Each ``already_sent`` item the journal holds only as ``expired`` as the ``expired`` skip it is.
+
+    The planner refuses every greeting the journal holds as ``already_sent``
+    (it must never be planned again, nor ride along in a later letter); but an
+    expired one never went out, and saying "already sent" of it misleads.
+    Preview only: the sender treats both alike (nothing to do), and must not
+    record an expiry the journal already has. The journal's rows are those the
+    planner matched: the contact's own, and those to its address under other
+    ids (a renumbered client).
+    """
+    for item in items:
+        if item.reason == "already_sent":
+            hit = item.hit
+            email = email_key(hit.contact.email) if hit.contact.email else ""
+            past = [*inputs.history.get(hit.contact.id, ()), *inputs.history_by_email.get(email, ())]
+            held = [p for p in past if p.occasion == hit.occasion and p.occasion_date == hit.date]
+            if held and all(p.state == "expired" for p in held):
+                other = next((p for p in held if p.contact_id != hit.contact.id), None)
+                to = f" (to {other.email} as contact {other.contact_id})" if other else ""
+                why = f"the journal recorded it as expired{to}: past its catch-up period, it was never sent"
+                item = dataclasses.replace(item, reason="expired", detail=why)
+        yield item
 
 
 def with_approval(
@@ -92,7 +119,7 @@ def run_preview(
     pw = inputs.window(now=now, start=first, days=days)
     report = inputs.new_report()
     renderer = Renderer.of(settings)
-    items = inputs.plan(inputs.contacts(report, contact_id), pw)
+    items = journal_expiries(inputs.plan(inputs.contacts(report, contact_id), pw), inputs)
     stream: Iterator[Draft] = (
         d for d in drafts(items, renderer.render) if show_skipped or d.item.status != "skip"
     )

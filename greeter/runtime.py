@@ -6,8 +6,9 @@ it is the same everywhere, so it lives here once.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -15,12 +16,15 @@ from pathlib import Path
 from greeter.config import ContactsSource, Settings
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key
-from greeter.errors import Problem
+from greeter.errors import GreeterError, Problem
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_window
 from greeter.render import Renderer
 from greeter.sources import LoadReport, iter_contacts
+
+#: How a row parser rejects a second row with an address (``greeter.sources.rows``).
+_DUPLICATE_EMAIL = re.compile(r"duplicate e-mail (\S+) \(first seen on row (\d+)\)")
 
 #: What identifies one version of a contacts file: the source settings, path, mtime (ns), size, inode.
 _FileKey = tuple[ContactsSource, Path, int, int, int]
@@ -102,7 +106,34 @@ class Inputs:
                 yield contact
         if only is not None and not found:
             report.missing.append(only)
-            report.problems.append(Problem(report.source, "", f"no contact has id {only!r} (--contact)"))
+            report.problems.append(Problem(report.source, "", self._not_found(only, report)))
+
+    def _not_found(self, only: str, report: LoadReport) -> str:
+        """Why ``--contact ONLY`` found nothing: no row has the id, or its row was rejected (and why).
+
+        A duplicate e-mail names the contact whose row has the address (read again for
+        that: only when a ``--contact`` asked for a rejected row, never otherwise).
+        """
+        line = next((n for n, cid in report.rejected_ids if cid == only), None)
+        if line is None:
+            return f"no contact has id {only!r} (--contact)"
+        why = [p for p in report.problems if p.kind == "row" and p.line == line and p.severity == "error"]
+        head = f"contact {only!r} (row {line}) was not loaded"
+        dup = _DUPLICATE_EMAIL.fullmatch(why[0].message) if len(why) == 1 else None
+        if dup is None:
+            return f"{head}: " + "; ".join(f"{p.field}: {p.message}" for p in why) if why else head
+        first = int(dup.group(2))
+        other = None
+        again = iter_contacts(self.settings.contacts, self.settings.defaults, self.new_report())
+        try:
+            other = next((c.id for c in again if c.row == first), None)
+        except GreeterError:
+            pass  # changed or gone since: the row number still says where
+        finally:
+            if isinstance(again, Generator):
+                again.close()  # an SQL source lets its connection go at once
+        whose = f"contact {other!r} (row {first})" if other is not None else f"row {first}"
+        return f"{head}: its e-mail {dup.group(1)} is also that of {whose}, greeted at that address"
 
     def _kept_contacts(self, cfg: ContactsSource, report: LoadReport) -> Iterator[Contact] | None:
         """The contacts from memory (loading them first if the file changed); None: stream instead."""

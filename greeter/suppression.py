@@ -209,6 +209,37 @@ def store(journal: JournalStore, entries: Iterable[tuple[str, str]], now: dateti
         return sum(journal.suppress(addresses, reason, now) for reason, addresses in by_reason.items())
 
 
+def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Problem]]:
+    """Take the addresses given as arguments off the list: how many were removed, and a problem
+    for each that was not on it — "not on the do-not-contact list" (with the listed address it
+    may have meant: a typo must not read as done), or "not an e-mail address".
+
+    An entry is compared as the list compares addresses (:func:`email_key`); one on the list is
+    removed whatever it looks like (a list an older greeter filled may hold anything).
+    """
+    import difflib
+
+    listed = journal.suppressed()
+    found: list[str] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(emails, 1):
+        text = raw.strip()
+        key = email_key(text)
+        if key in listed:
+            found.append(key)
+            continue
+        if not text or valid_email(text) is None:
+            what = "an empty address" if not text else f"{text!r} is not an e-mail address"
+            problems.append(Problem(f"argument {number}", "", f"{what}; nothing removed"))
+            continue
+        near = difflib.get_close_matches(key, listed, n=1, cutoff=0.8)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        problems.append(
+            Problem(f"argument {number}", "", f"{text!r} is not on the do-not-contact list{hint}")
+        )
+    return (journal.unsuppress(found) if found else 0), problems
+
+
 def _row(entry: Suppression) -> dict[str, str]:
     return {"email": entry.email, "reason": entry.reason, "created_at": entry.created_at.isoformat()}
 

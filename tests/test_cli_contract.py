@@ -385,6 +385,28 @@ def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project
     assert code == 1 and "no contact has id 'C-l'" in err and "approved 0" in out
 
 
+def test_a_contact_whose_row_was_rejected_is_said_so_not_no_contact_has_id(make_project: MakeProject) -> None:
+    """The row exists: "no contact has id" sent the user looking for a typo in the id."""
+    rows = [
+        contact_row("1004", "shared@example.com", birthday="13.04.1980"),
+        contact_row("1005", "Shared@Example.com", birthday="14.04.1980"),
+        contact_row("1006", "not an address", birthday="14.04.1980"),
+    ]
+    config = make_project(rows)
+    for command in ("preview", "approve"):
+        code, _, err = invoke("--config", str(config), command, "--contact", "1005", "--from", "2027-04-01")
+        assert code == 1 and "no contact has id" not in err, err
+        assert (
+            "contacts.csv: contact '1005' (row 3) was not loaded: its e-mail Shared@Example.com is also that"
+            " of contact '1004' (row 2), greeted at that address" in err
+        ), err
+    code, _, err = invoke("--config", str(config), "preview", "--contact", "1006", "--from", "2027-04-01")
+    assert code == 1
+    assert (
+        "contact '1006' (row 4) was not loaded: Email: 'not an address' is not a valid e-mail address" in err
+    )
+
+
 def test_a_holiday_named_in_russian_is_planned_on_its_day(make_project: MakeProject) -> None:
     config = make_project([contact_row("1", "a@example.com")])
     text = config.read_text(encoding="utf-8")

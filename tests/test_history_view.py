@@ -89,3 +89,33 @@ def test_history_refuses_an_empty_day_range_and_says_why_a_contacts_table_is_emp
     assert (
         unknown.returncode == 0 and "the journal has no greeting for --contact 9999 (yet)" in unknown.stderr
     )
+
+
+def test_history_of_a_renumbered_contact_shows_what_went_to_its_address_as_contact_old_id(
+    make_project: MakeProject,
+) -> None:
+    """The CRM renumbered client 1 as 5001: preview knows the letter went to its address as
+    contact 1; ``history --contact 5001`` must show it too, marked, not "no greeting (yet)"."""
+    import json
+
+    from tests.conftest import HEADER, contact_row
+    from tests.test_send_e2e import NOW, greeter, people
+
+    config = make_project(people(2))
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert sent.returncode == 0, sent.stderr
+    contacts = config.parent / "data" / "contacts.csv"
+    renumbered = [contact_row("5001", "Client1@Example.com", birthday="13.04.1980"), people(2)[1]]
+    contacts.write_text("\n".join([HEADER, *renumbered]) + "\n", encoding="utf-8-sig")
+
+    table = greeter(config, "history", "--contact", "5001")
+    assert table.returncode == 0, table.stderr
+    assert "5001 (as contact 1)" in table.stdout and "no greeting" not in table.stderr
+    rows = json.loads(greeter(config, "history", "--contact", "5001", "--format", "json").stdout)
+    assert [(r["contact_id"], r["current_contact_id"], r["state"]) for r in rows] == [("1", "5001", "sent")]
+    # The other contact's letter is not this one's; a contact's own rows are not marked.
+    (own,) = json.loads(greeter(config, "history", "--contact", "2", "--format", "json").stdout)
+    assert own["contact_id"] == "2" and own["current_contact_id"] is None
+    # Filters apply to the rows found by address too.
+    none = greeter(config, "history", "--contact", "5001", "--state", "failed")
+    assert "the journal has no greeting for --contact 5001 nor for its address" in none.stderr

@@ -89,3 +89,26 @@ def test_a_letter_that_left_is_not_the_next_thing_to_send(make_project: MakeProj
     finally:
         journal.close()
     assert cycle.next_send is not None and cycle.next_send > later
+
+
+def test_a_greeting_the_journal_recorded_expired_is_shown_expired_not_already_sent(
+    make_project: MakeProject,
+) -> None:
+    """It never went out: ``already_sent`` "(expired)" read as if the client had had the letter."""
+    config = make_project(ROWS)
+    first = greeter(config, "send", "--once", "--now", "2027-04-01T11:00:00+03:00")  # the journal starts
+    assert first.returncode == 0, first.stderr
+    late = greeter(config, "send", "--once", "--now", "2027-04-20T11:00:00+03:00")  # catch_up_days 3
+    assert late.returncode == 0 and "expired" in late.stdout, late.stdout + late.stderr
+    assert {(e["contact_id"], e["state"]) for e in history(config, "--occasion", "birthday")} == {
+        ("1", "expired"), ("2", "expired"),
+    }  # fmt: skip
+    common = ("preview", "--contact", "1", "--from", "2027-04-12", "--days", "3", "--now", "2027-12-02T10:00")
+    (item,) = [i for i in json.loads(greeter(config, *common, "--format", "json").stdout)]
+    assert (item["occasion"], item["status"], item["reason"]) == ("birthday", "skip", "expired")
+    assert "the journal recorded it as expired" in item["detail"] and "never sent" in item["detail"]
+    table = greeter(config, *common).stdout
+    assert "skip: expired" in table and "already_sent" not in table
+    # A second send finds nothing to do for it (the journal's expiry stands, nothing recorded twice).
+    again = greeter(config, "send", "--once", "--now", "2027-04-20T12:00:00+03:00")
+    assert again.returncode == 0, again.stderr

@@ -328,3 +328,28 @@ def test_greeter_check_reports_both_databases(make_project: MakeProject, pg_crm:
         result = CliRunner().invoke(main, ["--config", str(broken), "check"])
         assert result.exit_code == 1 and "hunter2" not in result.stdout + result.stderr
         assert "postgresql://greeter@127.0.0.1:1/x: storage.url: unreachable: " in result.stderr
+
+
+def test_a_timestamptz_date_is_the_day_in_the_default_zone_not_the_sessions() -> None:
+    """``birth timestamptz = '1960-12-07 00:00:00+03'`` with the server in UTC was 6 December:
+    the moment is taken in ``defaults.timezone``; a plain timestamp keeps its day as written."""
+    with databases.pg_schema() as (_, schema), databases.pg_admin() as conn:
+        table = f"{schema}.clients"
+        conn.execute(f"CREATE SCHEMA {schema}")
+        conn.execute(f"CREATE TABLE {table} (id TEXT, email TEXT, birth TIMESTAMPTZ, founded TIMESTAMP)")
+        conn.execute(
+            f"INSERT INTO {table} VALUES ('1', 'a@example.com', '1960-12-07 00:00:00+03', '2010-03-01 23:30'),"
+            f" ('2', 'b@example.com', '1970-01-01 23:30:00+00', '2011-01-01 00:00')"
+        )
+        url = databases.with_query(databases.PG_URL, "options=-c%20TimeZone%3DEtc%2FUTC")
+        query = f"SELECT id, email, birth AS birthday, founded FROM {table} ORDER BY id"
+        names = Columns(first_name=None, patronymic=None, last_name=None)
+        cfg = ContactsSource(source="sql", url=url, query=query, columns=names, dates=DATES)
+        for zone, days in (
+            ("Europe/Moscow", [date(1960, 12, 7), date(1970, 1, 2)]),
+            ("America/New_York", [date(1960, 12, 6), date(1970, 1, 1)]),
+        ):
+            contacts, report = load_contacts(cfg, Defaults(timezone=zone))
+            assert not report.problems, report.problems
+            assert [c.dates["birthday"] for c in contacts] == days, zone
+            assert [c.dates["company_founded"] for c in contacts] == [date(2010, 3, 1), date(2011, 1, 1)]

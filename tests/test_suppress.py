@@ -288,3 +288,20 @@ def test_a_plain_list_whose_first_line_is_not_an_address_still_reports_that_line
         f"{dnc}:row 1: column 1: 'client08.example.com' is not a valid e-mail address; the line is skipped\n"
     )
     assert set(listed(config)) == {"client09@example.com"}
+
+
+def test_unsuppress_says_which_addresses_it_did_not_remove_and_exits_1(make_project: MakeProject) -> None:
+    """A typo (``exampel.com``) or junk printed ``removed 0 address(es)``, exit 0: read as done."""
+    config = make_project(CLIENTS)
+    assert greeter(config, "suppress", "client01@example.com", "client02@example.com").exit_code == 0
+    result = greeter(config, "unsuppress", "client01@exampel.com", "junk", "CLIENT02@example.com")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "argument 1: 'client01@exampel.com' is not on the do-not-contact list;"
+        " did you mean 'client01@example.com'?",
+        "argument 2: 'junk' is not an e-mail address; nothing removed",
+    ]
+    assert result.stdout == "removed 1 address(es) from the do-not-contact list; 2 not removed (see above)\n"
+    assert set(listed(config)) == {"client01@example.com"}  # the good one is removed all the same
+    again = greeter(config, "unsuppress", "client02@example.com")
+    assert again.exit_code == 1 and "not on the do-not-contact list" in again.stderr

@@ -38,6 +38,8 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     #: Contact ids asked for (``--contact``) that no row has: a typo must not read as "nothing planned".
     missing: list[str] = field(default_factory=list)
+    #: (row, id cell) of each rejected row, so ``--contact`` of one can say why it is not there.
+    rejected_ids: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -53,12 +55,15 @@ def source_name(cfg: ContactsSource) -> str:
     return str(cfg.path or cfg.url or "contacts")
 
 
-def _rows(cfg: ContactsSource) -> Iterator[tuple[int, list[str]]]:
+def _rows(cfg: ContactsSource, timezone: str) -> Iterator[tuple[int, list[str]]]:
     if cfg.source == "sql":
         assert cfg.url is not None and cfg.query is not None  # the config validator requires both
+        from zoneinfo import ZoneInfo
+
         from greeter.sources.sql_source import read_rows as read_sql
 
-        return read_sql(cfg.url, cfg.query)
+        # A timestamptz is a moment: its day is the day in the default zone, not the session's.
+        return read_sql(cfg.url, cfg.query, ZoneInfo(timezone))
     assert cfg.path is not None
     path = Path(cfg.path)
     if cfg.source == "xlsx":
@@ -73,21 +78,22 @@ def _rows(cfg: ContactsSource) -> Iterator[tuple[int, list[str]]]:
 def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -> Iterator[Contact]:
     """Stream contacts; problems and counts accumulate in ``report`` as rows go by.
 
-    ``defaults`` is accepted so every source has the same signature; the
-    defaults themselves are applied where they are used (planner, renderer),
-    keeping a contact's own data distinguishable from the fallback.
+    Of ``defaults`` only the time zone is used here: the day of an SQL
+    ``timestamptz`` value is its day there. The other defaults are applied
+    where they are used (planner, renderer), keeping a contact's own data
+    distinguishable from the fallback.
     """
-    del defaults
     if cfg.source == "sql":
         # Callers name the report after cfg.url; never let its password reach a problem line.
         report.source = source_name(cfg)
-    rows = _rows(cfg)
+    rows = _rows(cfg, defaults.timezone)
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():
         parser, preamble = open_header(rows, cfg, report.source, _IMPLIED_FORMATS.get(cfg.source, ()))
         if preamble is not None:
             report.problems.append(preamble)
+        id_at = parser.pos.get("id", -1)
         for number, cells in rows:
             if not any(c.strip() for c in cells):
                 continue  # blank lines at the end of exports
@@ -103,6 +109,8 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
             if contact is not None:
                 report.loaded += 1
                 yield contact
+            else:
+                report.rejected_ids.append((number, cells[id_at].strip() if 0 <= id_at < len(cells) else ""))
     report.problems.extend(parser.column_problems())
 
 

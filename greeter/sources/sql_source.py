@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -39,16 +39,21 @@ _PG_SCHEMES = ("postgresql", "postgres")
 _MYSQL_SCHEMES = ("mysql", "mariadb")
 
 
-def to_text(value: object) -> str:
+def to_text(value: object, zone: tzinfo | None = None) -> str:
     """A database value as the text a CSV export would have.
 
     NULL → ``""``; dates (and datetimes) → ISO ``YYYY-MM-DD``, which the row
     parser always accepts for SQL sources; ``42.0`` → ``"42"``; binary strings
-    are decoded as UTF-8.
+    are decoded as UTF-8. An aware datetime (PostgreSQL's ``timestamptz``, which
+    the driver gives in the session's time zone, UTC on most servers) is a
+    moment: its day is the day in ``zone`` (``defaults.timezone``) — midnight in
+    Moscow is still the evening before in UTC. A plain ``timestamp`` keeps its day.
     """
     if value is None:
         return ""
     if isinstance(value, datetime):
+        if zone is not None and value.tzinfo is not None:
+            value = value.astimezone(zone)
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
@@ -59,8 +64,8 @@ def to_text(value: object) -> str:
     return str(value)
 
 
-def _cells(row: tuple[Any, ...]) -> list[str]:
-    return [v if type(v) is str else to_text(v) for v in row]
+def _cells(row: tuple[Any, ...], zone: tzinfo | None = None) -> list[str]:
+    return [v if type(v) is str else to_text(v, zone) for v in row]
 
 
 def _scheme(url: str) -> str:
@@ -72,10 +77,13 @@ def _scheme(url: str) -> str:
     )
 
 
-def read_rows(url: str, query: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(0, column names)`` and then ``(n, cells)`` for the n-th row of ``query``."""
+def read_rows(url: str, query: str, zone: tzinfo | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(0, column names)`` and then ``(n, cells)`` for the n-th row of ``query``.
+
+    ``zone``: the time zone whose day a ``timestamptz`` value is (see :func:`to_text`).
+    """
     if _scheme(url) in _PG_SCHEMES:
-        return _pg_rows(url, query)
+        return _pg_rows(url, query, zone)
     return _mysql_rows(url, query)
 
 
@@ -135,7 +143,7 @@ def _pg_message(exc: psycopg.Error, url: str) -> str:
     return one_line(exc.diag.message_primary or exc, url)
 
 
-def _pg_rows(url: str, query: str) -> Iterator[tuple[int, list[str]]]:
+def _pg_rows(url: str, query: str, zone: tzinfo | None) -> Iterator[tuple[int, list[str]]]:
     import psycopg
 
     shown = redact(url)
@@ -154,7 +162,7 @@ def _pg_rows(url: str, query: str) -> Iterator[tuple[int, list[str]]]:
             try:
                 for row in cur:
                     number += 1
-                    yield number, _cells(row)
+                    yield number, _cells(row, zone)
             except psycopg.Error as exc:
                 raise ContactsError(
                     f"{shown}: reading contacts failed after row {number}: {_pg_message(exc, url)}"
