@@ -196,7 +196,7 @@ from greeter.errors import Problem, TemplateError
 from greeter.i18n import locale_chain, normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
-from greeter.template_env import Sandbox, SenderView, contact_view, make_environment
+from greeter.template_env import LetterContext, Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe
 
 __all__ = ["SUFFIX", "Renderer", "TemplateFiles"]
@@ -500,13 +500,19 @@ def _context(chain: tuple[Template, ...], values: dict[str, Any]) -> Context:
     # templates all have the environment's globals (none of their own), so the answer is
     # always "no" and the cached module is used. Passing none skips two ChainMap walks and a
     # set difference per import per render (~10 % of a letter's rendering) for the same answer.
-    context = first.environment.context_class(
-        first.environment, {**_flat_globals(first), **values}, first.name, first.blocks
-    )
-    for parent in chain[1:]:
-        for name, func in parent.blocks.items():
-            context.blocks.setdefault(name, []).append(func)
+    context = LetterContext(first.environment, {**_flat_globals(first), **values}, first.name, {})
+    context.blocks = {name: list(stack) for name, stack in _chain_blocks(chain).items()}
     return context
+
+
+@functools.lru_cache(maxsize=256)
+def _chain_blocks(chain: tuple[Template, ...]) -> dict[str, tuple[Any, ...]]:
+    """Each block's override stack for an extends chain (child first), as ``{% extends %}`` builds it."""
+    stacks: dict[str, list[Any]] = {}
+    for template in chain:
+        for name, func in template.blocks.items():
+            stacks.setdefault(name, []).append(func)
+    return {name: tuple(stack) for name, stack in stacks.items()}
 
 
 # --------------------------------------------------------------------------- the renderer
