@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import gc
 import json
 import os
 import select
@@ -567,6 +568,11 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
         # The terminal hung up (a dropped SSH session): its summary has nowhere to go, and the
         # journal has every verdict (greeter history). Exit as the signal says, not as a bug.
         _to_devnull(sys.stdout, sys.stderr)
+    # The run is over and everything in memory goes with the process. Without this the
+    # interpreter's teardown runs the cycle collector over that whole heap, again and again as
+    # it clears modules: ~0.1 s of a 2,000-letter send, longer than its planning. Frozen objects
+    # are still freed by reference counting (the journal is closed above, output flushed at exit).
+    gc.freeze()
     sys.exit(exit_code(result))
 
 

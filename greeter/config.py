@@ -9,6 +9,7 @@ validation errors into ``file:line:col`` messages lives in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from datetime import time
 from enum import StrEnum
@@ -282,14 +283,22 @@ class Sender(_Model):
         ``en_GB`` takes ``by_locale.en_GB``, else ``by_locale.en``, else the sender's own, part
         by part: an entry with only a ``name`` keeps the sender's ``company``.
         """
-        from greeter.i18n import locale_chain
-
         name, company = self.name, self.company
-        for key in reversed(locale_chain(locale or "")):
+        if not self.by_locale:
+            return name, company
+        for key in _general_first(locale or ""):
             entry = self.by_locale.get(key)
             if entry is not None:
                 name, company = entry.name or name, entry.company or company
         return name, company
+
+
+@functools.lru_cache(maxsize=256)
+def _general_first(locale: str) -> tuple[str, ...]:
+    """``sr_Latn_RS`` → ``("sr", "sr_Latn", "sr_Latn_RS")``: asked twice per letter, so kept."""
+    from greeter.i18n import locale_chain  # Babel: paid only by a config that uses by_locale
+
+    return tuple(reversed(locale_chain(locale)))
 
 
 class Defaults(_Model):

@@ -47,7 +47,7 @@ _PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
 _MAX_LIPSUM_PARAGRAPHS: Final = 100
 _MAX_LIPSUM_WORDS: Final = 1_000
 
-__all__ = ["ContactView", "Sandbox", "SenderView", "contact_view", "make_environment"]
+__all__ = ["ContactView", "LetterContext", "Sandbox", "SenderView", "contact_view", "make_environment"]
 
 
 # --------------------------------------------------------------------------- what templates see
@@ -236,7 +236,9 @@ def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
     text = _as_markup(eval_ctx, value).strip()
     if not eval_ctx.autoescape:
         return text
-    return Markup("<br>\n").join(Markup(line) for line in text.splitlines())
+    # Each line is a piece of the escaped text and "<br>\n" is ours: joined as plain strings, the
+    # same Markup as Markup("<br>\n").join(...) builds, without escaping each line over again.
+    return Markup("<br>\n".join(str.splitlines(text)))
 
 
 @pass_eval_context
@@ -256,6 +258,10 @@ def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup
     return Markup("\n".join(out))  # every piece is escaped text or our own tags
 
 
+#: Types printed as they are, checked first (what almost every ``{{ … }}`` prints).
+_TEXT: Final = frozenset({str, Markup, int})
+
+
 def _finalize(value: Any) -> Any:
     """Refuse to print what is never letter text: ``None`` and functions.
 
@@ -263,6 +269,8 @@ def _finalize(value: Any) -> Any:
     nor a method printed without parentheses (its repr, or a sandbox probe
     like ``''|attr('format')``).
     """
+    if type(value) in _TEXT:  # nearly every value printed: the checks below would pass it
+        return value
     if value is None:
         raise TemplateRuntimeError(
             "printed a None value (e.g. years for an occasion without an anniversary); "
@@ -310,6 +318,44 @@ class _NoAutoescapeTag(Extension):
             yield token
 
 
+class LetterContext(Context):
+    """The context one letter part (subject and text, or html) is rendered in, block by block.
+
+    It also keeps what each ``self.<block>()`` call rendered, so that a block
+    the layout calls several times (``self.subject()`` for the title and the
+    heading, ``self.what()`` in the subject, heading and message) is rendered
+    once per part. That is the same text: a letter context's variables are
+    fixed when it is made (its templates' top-level code never runs, see
+    :mod:`greeter.render`), template code cannot change them (a ``{% set %}``
+    in a block is local to it; the sandbox is immutable), and ``self.<block>()``
+    passes the block nothing but this context. Only contexts of this class
+    keep results: the ones Jinja derives (a scoped block's, an include's, an
+    imported-with-context macro file's) carry loop variables or run top-level
+    ``{% set %}`` between calls, and render afresh on every call as before.
+    The html part has its own context (autoescaped), so nothing rendered for
+    the text is reused in HTML or the other way round. The exception: a block
+    printing something random (``|random``, ``lipsum()``) prints the same
+    pick each time within a part.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: (block name, depth in its override stack) → what it rendered.
+        self.rendered: dict[tuple[str, int], str] = {}
+
+
+def _block_once(block: BlockReference) -> Any:
+    """``self.<block>()`` (or ``super()``): rendered once per :class:`LetterContext`."""
+    context = block._context
+    if type(context) is not LetterContext:
+        return block()
+    key = (block.name, block._depth)
+    done = context.rendered.get(key)
+    if done is None:
+        done = context.rendered[key] = block()  # an error propagates and nothing is kept
+    return done
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, plus caps on ``*`` and ``**`` (the stock sandbox only caps ``range``)."""
 
@@ -341,6 +387,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if kind is BlockReference or kind is Macro:
             kwargs.pop("_block_vars", None)  # scope hints for context functions; these take none
             kwargs.pop("_loop_vars", None)
+            if kind is BlockReference and not args and not kwargs:
+                return _block_once(__obj)
             return __obj(*args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 

@@ -1581,3 +1581,58 @@ def test_serbian_letters_are_serbian_through_and_through() -> None:
     assert "Такође Вам честитамо годишњицу Ваше компаније и годишњицу наше сарадње!" in merged
     [first_deal] = {out.subject for out in letters if out.template_file == "first_deal.sr.j2"}
     assert first_deal == "15. годишњица наше сарадње — хвала Вам, Милан!"
+
+
+# --------------------------------------------------------------------------- blocks rendered once per part
+
+
+def test_a_block_called_twice_renders_the_same_text_escaped_per_part(tmp_path: Path) -> None:
+    """``self.<block>()`` is kept per part: text and html each render it with their own escaping."""
+    renderer = write(
+        tmp_path,
+        {
+            "_base.j2": (
+                "{% block subject %}{{ self.who() }}{% endblock %}"
+                "{% block text %}{{ self.who() }}|{{ self.who() }}|{{ self.subject() }}{% endblock %}"
+                "{% block html %}{{ self.who() }}|{{ self.subject() }}|{{ self.who() }}{% endblock %}"
+            ),
+            "birthday.j2": ('{% extends "_base.j2" %}{% block who %}{{ contact.company }}{% endblock %}'),
+        },
+    )
+    letter = renderer.render(item(person("c", "Иван", company="A & <B>")))
+    assert letter.subject == "A & <B>"
+    assert letter.text == "A & <B>|A & <B>|A & <B>"
+    assert letter.html == "A &amp; &lt;B&gt;|A &amp; &lt;B&gt;|A &amp; &lt;B&gt;"
+
+
+def test_super_and_the_overriding_block_are_kept_apart(tmp_path: Path) -> None:
+    renderer = write(
+        tmp_path,
+        {
+            "_base.j2": "{% block subject %}S{% endblock %}{% block part %}base{% endblock %}",
+            "birthday.j2": (
+                '{% extends "_base.j2" %}'
+                "{% block part %}child<{{ super() }}>{% endblock %}"
+                "{% block text %}{{ self.part() }} {{ self.part() }}{% endblock %}"
+            ),
+        },
+    )
+    assert renderer.render(item(person("c", "Иван"))).text == "child<base> child<base>"
+
+
+def test_a_scoped_block_and_an_include_still_see_their_own_variables(tmp_path: Path) -> None:
+    """Contexts Jinja derives (loop variables, an include's top-level set) render afresh each call."""
+    renderer = write(
+        tmp_path,
+        {
+            "_inc.j2": (
+                "{% set n = 1 %}{% block b %}{{ n }}{% endblock %}{{ self.b() }}{% set n = 2 %}{{ self.b() }}"
+            ),
+            "birthday.j2": (
+                "{% block subject %}S{% endblock %}"
+                "{% block text %}{% for i in [1, 2] %}{% block row scoped %}[{{ i }}]{% endblock %}{% endfor %}"
+                '{% include "_inc.j2" %}{% endblock %}'
+            ),
+        },
+    )
+    assert renderer.render(item(person("c", "Иван"))).text == "[1][2]112"
