@@ -8,11 +8,11 @@ non-existent local time nor send twice in a repeated hour.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from hashlib import blake2b
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -187,8 +187,12 @@ def _utc_intervals(
 
 def spread_fraction(key: str) -> float:
     """A stable number in [0, 1) for ``key`` (not Python's salted hash())."""
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
+    return spread_fraction_of(key.encode("utf-8"))
+
+
+def spread_fraction_of(key: bytes) -> float:
+    """:func:`spread_fraction` of a key already in UTF-8 (the planner builds it from encoded parts)."""
+    return int.from_bytes(blake2b(key, digest_size=8).digest(), "big") / 2**64
 
 
 @dataclass(frozen=True, slots=True)

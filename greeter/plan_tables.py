@@ -42,7 +42,40 @@ class ZoneView:
     cal: WorkCalendar
     #: Per day: its send periods in this zone.
     slots: dict[date, DaySlots] = field(default_factory=dict)
+    #: Per (occasion, occasion date): when and how its greeting leaves (see :meth:`PlanTables.occasion_day`).
+    days: dict[tuple[str, date], OccasionDay] = field(default_factory=dict)
     _next_open: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OccasionDay:
+    """Where an occasion's day puts its greeting in one zone: the same for every contact there.
+
+    A year's plan asks this for some seven hits per contact, while a zone has
+    only a few hundred distinct (occasion, day) pairs.
+    """
+
+    #: The day the letter is meant to leave (:func:`~greeter.calendar_rules.greeting_day`), and its ordinal.
+    day: date
+    planned: int
+    #: The day lateness counts from: the later of the occasion's ideal day and ``day``.
+    due: date
+    #: ``due`` is past the catch-up period: too late to send alone.
+    expired: bool
+    #: ``day``'s send periods in the zone (None when ``expired``: it never leaves alone).
+    slots: DaySlots | None
+    #: The part of the spread key after the contact's id, encoded (see :func:`spread_key_tail`).
+    key_tail: bytes
+
+
+def spread_key_tail(occasion: str, day: date) -> bytes:
+    """``"\x1f{occasion}\x1f{day}"`` in UTF-8: the spread key is the contact's id followed by this.
+
+    UTF-8 encodes a concatenation as the concatenation of the encodings, so
+    ``id.encode() + tail`` is the very key :func:`~greeter.calendar_rules.spread_fraction`
+    hashed when it was one string: every greeting keeps its moment.
+    """
+    return f"\x1f{occasion}\x1f{day.isoformat()}".encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +85,8 @@ class OccasionPlan:
     occ: Occasion
     before: timedelta
     rule: AudienceRule
+    #: The audience is everyone (no rule given): nothing to check per contact.
+    everyone: bool = False
 
 
 class PlanTables:
@@ -82,7 +117,7 @@ class PlanTables:
         self.occasions: dict[str, OccasionPlan] = {}
         for occ in settings.occasions:
             rule = AudienceRule.of(occ.audience)
-            self.occasions[occ.name] = OccasionPlan(occ, timedelta(days=occ.days_before), rule)
+            self.occasions[occ.name] = OccasionPlan(occ, timedelta(days=occ.days_before), rule, rule.everyone)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}
         self._days: dict[tuple[str | None, date], date] = {}
 
@@ -107,6 +142,20 @@ class PlanTables:
         if day is None:
             day = self._days[key] = greeting_day(ideal, zone.cal, self.policy)
         return day
+
+    def occasion_day(self, occasion: str, when: date, zone: ZoneView) -> OccasionDay:
+        """The :class:`OccasionDay` of ``occasion`` on ``when`` (a hit's date) in ``zone``."""
+        found = zone.days.get((occasion, when))
+        if found is None:
+            ideal = when - self.occasions[occasion].before
+            day = self.greeting_day(ideal, zone)
+            due = max(ideal, day)
+            expired = due < zone.oldest
+            slots = None if expired else self.slots(day, zone)
+            tail = spread_key_tail(occasion, when)
+            found = OccasionDay(day, day.toordinal(), due, expired, slots, tail)
+            zone.days[(occasion, when)] = found
+        return found
 
     def slots(self, day: date, zone: ZoneView) -> DaySlots:
         """The send periods of ``day`` in ``zone`` (kept per zone: the same day differs by zone)."""

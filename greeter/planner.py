@@ -16,7 +16,7 @@ from itertools import groupby
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
-from greeter.calendar_rules import WorkCalendar, build_calendar, spread, spread_fraction
+from greeter.calendar_rules import WorkCalendar, build_calendar, spread, spread_fraction_of
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
@@ -202,7 +202,11 @@ def plan_contact(
     t = pw.tables
     zone = t.zone(contact.timezone or pw.settings.defaults.timezone, contact.country)
     past_keys = {(p.occasion, p.occasion_date): _as_known(p, contact) for p in past} if past else {}
-    start, end, oldest, now, slots = pw.start, pw.end, zone.oldest, zone.now, zone.slots
+    start, end, now, tz = pw.start, pw.end, zone.now, zone.tz
+    # Nothing about the contact itself refuses a greeting: precheck() need ask only the hit's
+    # problem and audience (the usual case, answered without calling it).
+    clean = not past_keys and bool(contact.email) and not suppressed
+    key_head = contact.id.encode()  # the spread key is this + OccasionDay.key_tail
 
     items: list[PlanItem] = []
     # The candidates, by index: (hit, moment, belated, shown) and their sortable keys for decide().
@@ -212,40 +216,40 @@ def plan_contact(
     catch_up = pw.settings.catch_up_days
     for hit in t.hits.hits(contact, zone.today):
         op = t.occasions[hit.occasion]
-        ideal = hit.date - op.before
+        ideal = hit.date - op.before if op.before else hit.date
         if zone.since:
             first = zone.since.get(hit.occasion)
             if first is not None and ideal < first:
                 continue  # the occasion did not exist yet: nothing was missed
         shown = start <= ideal <= end
-        refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
-        if refusal is not None:
-            held = _journal_greeting(past, hit) if refusal[0] == "already_sent" else None
-            if shown or (held is not None and start <= held.day <= end):
-                # A letter the journal holds shows on the day it left too (a belated one sent
-                # today, for an occasion before the range): "what went out today" lists it.
-                if held is not None and held.sent_at is not None:
-                    items.append(_sent(hit, held, held.sent_at.astimezone(zone.tz)))
-                else:
-                    items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
-            continue
-        day = t.greeting_day(ideal, zone)
+        if not (clean and hit.problem is None and (op.everyone or op.rule.admits(contact, hit.years))):
+            refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
+            if refusal is not None:
+                held = _journal_greeting(past, hit) if refusal[0] == "already_sent" else None
+                if shown or (held is not None and start <= held.day <= end):
+                    # A letter the journal holds shows on the day it left too (a belated one sent
+                    # today, for an occasion before the range): "what went out today" lists it.
+                    if held is not None and held.sent_at is not None:
+                        items.append(_sent(hit, held, held.sent_at.astimezone(tz)))
+                    else:
+                        items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
+                continue
+        od = zone.days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
         index = len(cands)
-        planned = day.toordinal()
-        # Lateness counts from the later of the occasion's day and the day it was meant to
-        # leave: with day_off_policy "after", a Saturday birthday meant for Monday is not
-        # "2 days late" on Monday (a catch_up_days of 1 expired it on the very day it was due).
-        due = max(ideal, day)
-        if due < oldest:  # too late to send alone; a later letter may still carry it (merging)
+        planned = od.planned
+        if od.slots is None:  # too late to send alone; a later letter may still carry it (merging)
             keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
             cands.append((hit, None, False, shown))
             continue
-        at = spread(slots.get(day) or t.slots(day, zone), spread_fraction(_spread_key(hit)), zone.tz)
+        at = spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)
         if at < now:
             # Its moment passed unsent (downtime, or the cap said no then): the next open window.
             at = t.next_open(zone)
             leaves = at.date()
-            if due < leaves - t.catch_up:
+            # Lateness counts from the later of the occasion's day and the day it was meant to
+            # leave (OccasionDay.due): with day_off_policy "after", a Saturday birthday meant
+            # for Monday is not "2 days late" on Monday.
+            if od.due < leaves - t.catch_up:
                 # That window is past its catch-up period (the New Year holidays after a
                 # downtime on 29 December): a run on that day finds it expired, so say so now —
                 # unless the cap refused it on its own day (then that is the reason, as before).
@@ -305,10 +309,6 @@ def _as_known(past: PastGreeting, contact: Contact) -> str:
     if past.contact_id == contact.id:
         return past.state
     return f"{past.state} to {past.email} as contact {past.contact_id}"
-
-
-def _spread_key(hit: Hit) -> str:
-    return f"{hit.contact.id}\x1f{hit.occasion}\x1f{hit.date.isoformat()}"
 
 
 _ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")

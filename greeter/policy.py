@@ -46,6 +46,17 @@ class AudienceRule:
             tier_names=tuple(sorted(audience.tiers or ())),
         )
 
+    @property
+    def everyone(self) -> bool:
+        """No rule is given: :meth:`admits` says yes to every contact and anniversary."""
+        return (
+            self.tiers is None
+            and self.tags is None
+            and self.contacts is None
+            and self.round_years is None
+            and self.min_years is None
+        )
+
     def admits(self, contact: Contact, years: int | None) -> bool:
         """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
         if self.tiers is not None and (contact.tier or "").casefold() not in self.tiers:
