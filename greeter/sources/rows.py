@@ -151,11 +151,12 @@ class RowParser:
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
         self._locales: dict[str, str | None] = {}
-        # Exports repeat values: a million rows hold some 40,000 distinct date strings and a
-        # handful of tag lists. Parsing each once makes a row's dates and tags a dict look-up.
+        # Exports repeat values: a million rows hold some 40,000 distinct date strings, a few
+        # thousand names and a handful of tag lists. Reading each once makes them dict look-ups.
         self._dates: dict[str, date | None] = {}
         self._date_problems: dict[str, str] = {}
         self._tags: dict[str, frozenset[str]] = {}
+        self._names: dict[str, str] = {}
         self.seen_ids = SeenIndex()
         self.seen_emails = SeenIndex()
 
@@ -188,17 +189,19 @@ class RowParser:
                 return None, [short]
             row = [*row, *([""] * (self.width - len(row)))]
         cells = {name: row[i].strip() for name, i in self._fields}
-        # One test over all strict cells (the common, clean case); locate only on a hit. Every
-        # character _CONTROL matches is non-printable, so a printable text needs no regex.
-        strict = "".join([cells[name] for name in self._strict])
-        if not strict.isprintable() and _CONTROL.search(strict) is not None:
-            for name in self._strict:
-                if (m := _CONTROL.search(cells[name])) is not None:
-                    message = f"contains {_describe(m.group())}"
-                    if _SWALLOWED_ROW.search(cells[name]):
-                        message += '; a quote (") left open joined the following line(s) into this field'
-                    problems.append(self._problem(line, name, message))
-            return None, problems
+        # One test over the whole row (the common, clean case), then over the strict cells, which
+        # are parts of it; locate only on a hit. Every character _CONTROL matches is
+        # non-printable, so a printable text needs no regex.
+        if not "".join(row).isprintable():
+            strict = "".join([cells[name] for name in self._strict])
+            if not strict.isprintable() and _CONTROL.search(strict) is not None:
+                for name in self._strict:
+                    if (m := _CONTROL.search(cells[name])) is not None:
+                        message = f"contains {_describe(m.group())}"
+                        if _SWALLOWED_ROW.search(cells[name]):
+                            message += '; a quote (") left open joined the following line(s) into this field'
+                        problems.append(self._problem(line, name, message))
+                return None, problems
         if short is not None:
             problems.append(short)
         cid = cells.get("id", "")
@@ -232,12 +235,11 @@ class RowParser:
             self.seen_emails.add(folded, line)
         self.seen_ids.add(cid, line)
 
-        first, patronymic, last = (
-            normalise_case(" ".join(cells.get(n, "").split()))
-            for n in ("first_name", "patronymic", "last_name")
-        )
+        first = self._name(cells.get("first_name", ""))
+        patronymic = self._name(cells.get("patronymic", ""))
+        last = self._name(cells.get("last_name", ""))
         if "full_name" in cells and not (first or patronymic or last):
-            last, first, patronymic = split_full_name(normalise_case(" ".join(cells["full_name"].split())))
+            last, first, patronymic = split_full_name(self._name(cells["full_name"]))
         gender = self._gender(cells.get("gender", ""), line, problems)
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
@@ -255,9 +257,8 @@ class RowParser:
             if not text:
                 continue
             col.values += 1
-            if text in self._dates:
-                parsed = self._dates[text]
-            else:
+            parsed = self._dates.get(text, _UNREAD)
+            if parsed is _UNREAD:
                 parsed = _remember(self._dates, text, self.date_parser.parse(text))
             if parsed is None:
                 col.failed += 1
@@ -409,6 +410,13 @@ class RowParser:
             reason = _remember(self._date_problems, text, self.date_parser.problem(text))
         return reason
 
+    def _name(self, raw: str) -> str:
+        """A name cell with its spaces collapsed and its case made usual (cached: names repeat)."""
+        name = self._names.get(raw)
+        if name is None:
+            name = _remember(self._names, raw, normalise_case(" ".join(raw.split())))
+        return name
+
     def _tag_set(self, raw: str) -> frozenset[str]:
         """The tags of a ``,``/``;``-separated cell (frozensets: safe to share between contacts)."""
         if not raw:
@@ -420,6 +428,9 @@ class RowParser:
             )
         return tags
 
+
+#: A date text not parsed yet (its cached parse may be None).
+_UNREAD = date.min
 
 #: Per-parser caches stop growing here: a file of unique values must not hold them all.
 _CACHE_LIMIT = 1 << 17
