@@ -171,7 +171,7 @@ class OccasionTable:
     per-contact work of :meth:`hits` is a few dict look-ups and building the hits.
     A date field's anniversaries depend only on the date and the contact's
     ``today`` (a date after it is an error), and a million contacts share a few
-    tens of thousands of dates: :meth:`anniversaries` works each out once.
+    tens of thousands of dates: each date's are worked out once.
     """
 
     def __init__(
@@ -187,10 +187,16 @@ class OccasionTable:
             fixed = fixed_days(settings, start, end)
         report_from = report_from or start
         self.leap_day = settings.leap_day
-        self.steps: list[tuple[Occasion, tuple[date, ...]] | _FieldRule] = []
+        #: Per occasion, in config order: a contact-independent one's hits but for the contact
+        #: (name, day, priority, template, moved), or a date field's rule.
+        self.steps: list[tuple[tuple[str, date, int, str, bool], ...] | _FieldRule] = []
         for occ in settings.occasions:
             if occ.field is None:
-                self.steps.append((occ, tuple(fixed.get(occ.name, ()))))
+                leap = occ.date == "02-29"
+                days = fixed.get(occ.name, ())
+                self.steps.append(
+                    tuple((occ.name, day, occ.priority, occ.template, leap and day.day != 29) for day in days)
+                )
                 continue
             before = timedelta(days=occ.days_before)
             lo, hi = start + before, end + before
@@ -213,11 +219,8 @@ class OccasionTable:
             memos = self._memo[today] = [{} for _ in self.steps]
         for step, memo in zip(self.steps, memos, strict=True):
             if isinstance(step, tuple):
-                occ, days = step
-                leap = occ.date == "02-29"
-                for day in days:
-                    moved = leap and day.day != 29
-                    found.append(Hit(contact, occ.name, day, None, occ.priority, occ.template, None, moved))
+                for name, day, priority, template, moved in step:
+                    found.append(Hit(contact, name, day, None, priority, template, None, moved))
                 continue
             occ = step.occ
             bad = bad_dates.get(step.field) if bad_dates is not None else None

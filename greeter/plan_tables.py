@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from greeter.calendar_rules import DaySlots, WorkCalendar, day_slots, greeting_day, next_window_open
 from greeter.config import Occasion, Settings
 from greeter.occasions import OccasionTable
-from greeter.policy import AudienceRule
+from greeter.policy import AudienceRule, AudienceVerdicts
 
 
 @dataclass
@@ -85,6 +85,8 @@ class OccasionPlan:
     occ: Occasion
     before: timedelta
     rule: AudienceRule
+    #: The rule's answers, remembered for the run.
+    audience: AudienceVerdicts
     #: The audience is everyone (no rule given): nothing to check per contact.
     everyone: bool = False
 
@@ -117,7 +119,8 @@ class PlanTables:
         self.occasions: dict[str, OccasionPlan] = {}
         for occ in settings.occasions:
             rule = AudienceRule.of(occ.audience)
-            self.occasions[occ.name] = OccasionPlan(occ, timedelta(days=occ.days_before), rule, rule.everyone)
+            before = timedelta(days=occ.days_before)
+            self.occasions[occ.name] = OccasionPlan(occ, before, rule, AudienceVerdicts(rule), rule.everyone)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}
         self._days: dict[tuple[str | None, date], date] = {}
 

@@ -22,7 +22,7 @@ from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
 from greeter.occasions import anniversary, fixed_days
 from greeter.plan_tables import PlanTables
-from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Rendered
+from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Reason, Rendered
 from greeter.policy import CandidateKey, decide, past_days, precheck
 
 
@@ -203,8 +203,8 @@ def plan_contact(
     zone = t.zone(contact.timezone or pw.settings.defaults.timezone, contact.country)
     past_keys = {(p.occasion, p.occasion_date): _as_known(p, contact) for p in past} if past else {}
     start, end, now, tz = pw.start, pw.end, zone.now, zone.tz
-    # Nothing about the contact itself refuses a greeting: precheck() need ask only the hit's
-    # problem and audience (the usual case, answered without calling it).
+    # Nothing about the contact itself refuses a greeting (the usual case): of precheck()'s
+    # questions only the hit's problem and the audience remain.
     clean = not past_keys and bool(contact.email) and not suppressed
     key_head = contact.id.encode()  # the spread key is this + OccasionDay.key_tail
 
@@ -222,18 +222,21 @@ def plan_contact(
             if first is not None and ideal < first:
                 continue  # the occasion did not exist yet: nothing was missed
         shown = start <= ideal <= end
-        if not (clean and hit.problem is None and (op.everyone or op.rule.admits(contact, hit.years))):
+        if clean and hit.problem is None:  # precheck() would ask only the audience
+            why = None if op.everyone else op.audience.refusal(contact, hit.years)
+            refusal: tuple[Reason, str] | None = None if why is None else ("outside_audience", why)
+        else:
             refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
-            if refusal is not None:
-                held = _journal_greeting(past, hit) if refusal[0] == "already_sent" else None
-                if shown or (held is not None and start <= held.day <= end):
-                    # A letter the journal holds shows on the day it left too (a belated one sent
-                    # today, for an occasion before the range): "what went out today" lists it.
-                    if held is not None and held.sent_at is not None:
-                        items.append(_sent(hit, held, held.sent_at.astimezone(tz)))
-                    else:
-                        items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
-                continue
+        if refusal is not None:
+            held = _journal_greeting(past, hit) if refusal[0] == "already_sent" else None
+            if shown or (held is not None and start <= held.day <= end):
+                # A letter the journal holds shows on the day it left too (a belated one sent
+                # today, for an occasion before the range): "what went out today" lists it.
+                if held is not None and held.sent_at is not None:
+                    items.append(_sent(hit, held, held.sent_at.astimezone(tz)))
+                else:
+                    items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
+            continue
         od = zone.days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
         index = len(cands)
         planned = od.planned
@@ -395,10 +398,11 @@ def plan(
     """
     history = history or {}
     may_have_hits = hit_filter(pw)
+    by_address = bool(by_email or suppressed)  # else a contact's address decides nothing here
     for contact in contacts:
         if not may_have_hits(contact):
             continue
-        email = email_key(contact.email) if contact.email else ""
+        email = email_key(contact.email) if by_address and contact.email else ""
         past = history.get(contact.id, ())
         if by_email and email:
             others = [p for p in by_email.get(email, ()) if p.contact_id != contact.id]

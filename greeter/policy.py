@@ -94,6 +94,35 @@ class AudienceRule:
         return ""
 
 
+class AudienceVerdicts:
+    """One plan's answers of an :class:`AudienceRule`, remembered by all they depend on.
+
+    A plan asks every contact's every anniversary; the answer depends on the
+    contact's tier and tags and the anniversary number (and, with a ``contacts``
+    rule, the id: then nothing is remembered), which take a few hundred values
+    in an export — and the refusal's words are the same each time.
+    """
+
+    #: Stop remembering here: an export of unique tiers must not fill memory.
+    LIMIT = 1 << 16
+
+    def __init__(self, rule: AudienceRule) -> None:
+        self.rule = rule
+        self._memo: dict[tuple[str | None, frozenset[str], int | None], str | None] = {}
+
+    def refusal(self, contact: Contact, years: int | None) -> str | None:
+        """None if ``contact`` (and ``years``) is in the audience, else :meth:`AudienceRule.why_not`."""
+        if self.rule.contacts is not None:
+            return None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
+        key = (contact.tier, contact.tags, years)
+        if key in self._memo:
+            return self._memo[key]
+        found = None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
+        if len(self._memo) < self.LIMIT:
+            self._memo[key] = found
+        return found
+
+
 def in_audience(audience: Audience, contact: Contact, years: int | None) -> bool:
     """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
     return AudienceRule.of(audience).admits(contact, years)
