@@ -191,8 +191,17 @@ def spread_fraction(key: str) -> float:
 
 
 def spread_fraction_of(key: bytes) -> float:
-    """:func:`spread_fraction` of a key already in UTF-8 (the planner builds it from encoded parts)."""
-    return int.from_bytes(blake2b(key, digest_size=8).digest(), "big") / 2**64
+    """:func:`spread_fraction` of a key already in UTF-8 (the planner builds it from encoded parts).
+
+    The first 8 bytes of its BLAKE2b as an integer n, over 2**64. Computed as
+    ``n * 2.0**-64``: int → float conversion is correctly rounded and scaling by a
+    power of two is exact, so this is bit for bit the correctly rounded ``n / 2**64``
+    (what the journal's send times were planned with), without a long division.
+    """
+    return int.from_bytes(blake2b(key, digest_size=8).digest(), "big") * _TWO_TO_MINUS_64
+
+
+_TWO_TO_MINUS_64 = 2.0**-64
 
 
 @dataclass(frozen=True, slots=True)

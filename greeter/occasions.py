@@ -154,6 +154,10 @@ class _FieldRule:
     years: range
     #: Where a unparseable date is reported (the first day shown, shifted like a greeting).
     report_day: date
+    #: The occasion's name, priority and template (read per contact: plain attributes).
+    name: str
+    priority: int
+    template: str
 
 
 #: One anniversary of a contact's date in a range: (day, years, problem, moved) — see :class:`Hit`.
@@ -200,9 +204,11 @@ class OccasionTable:
                 continue
             before = timedelta(days=occ.days_before)
             lo, hi = start + before, end + before
-            self.steps.append(
-                _FieldRule(occ, occ.field, lo, hi, range(lo.year, hi.year + 1), report_from + before)
+            years = range(lo.year, hi.year + 1)
+            rule = _FieldRule(
+                occ, occ.field, lo, hi, years, report_from + before, occ.name, occ.priority, occ.template
             )
+            self.steps.append(rule)
         #: today → per step, {a contact's date: its anniversaries in the range} (see :meth:`hits`).
         self._memo: dict[date, list[dict[date, tuple[Anniversary, ...]]]] = {}
 
@@ -222,12 +228,11 @@ class OccasionTable:
                 for name, day, priority, template, moved in step:
                     found.append(Hit(contact, name, day, None, priority, template, None, moved))
                 continue
-            occ = step.occ
+            name, priority, template = step.name, step.priority, step.template
             bad = bad_dates.get(step.field) if bad_dates is not None else None
             if bad is not None:
                 # No usable date: report once per plan, filed on the first day shown (undated when shown).
-                day = step.report_day
-                found.append(Hit(contact, occ.name, day, None, occ.priority, occ.template, bad, False, False))
+                found.append(Hit(contact, name, step.report_day, None, priority, template, bad, False, False))
                 continue
             original = dates.get(step.field)
             if original is None:
@@ -237,7 +242,6 @@ class OccasionTable:
                 found_days = self._anniversaries(step, original, today)
                 if len(memo) < _MEMO_LIMIT:
                     memo[original] = found_days
-            name, priority, template = occ.name, occ.priority, occ.template
             for day, years, problem, moved in found_days:
                 found.append(Hit(contact, name, day, years, priority, template, problem, moved))
         return found

@@ -66,6 +66,21 @@ class OccasionDay:
     slots: DaySlots | None
     #: The part of the spread key after the contact's id, encoded (see :func:`spread_key_tail`).
     key_tail: bytes
+    #: Every moment spread over ``slots`` is on a local day after the run's: none has passed, and
+    #: each leaves on ``day`` itself — the usual case, with no moment to compare or date to take.
+    ahead: bool = False
+    #: Every such moment is on a local day before the run's: all have passed.
+    behind: bool = False
+    #: ``day`` is after the occasion's own (a greeting sent late: the letter may say "belated").
+    belated: bool = False
+
+
+def _local_days(slots: DaySlots, tz: ZoneInfo) -> tuple[date, date]:
+    """The local days of the first and the last moment :func:`~greeter.calendar_rules.spread` gives."""
+    if slots.empty is not None:
+        return slots.empty.date(), slots.empty.date()
+    assert slots.last is not None  # a day with periods has a last second
+    return slots.starts[0].astimezone(tz).date(), slots.last.astimezone(tz).date()
 
 
 def spread_key_tail(occasion: str, day: date) -> bytes:
@@ -112,6 +127,8 @@ class PlanTables:
         self.calendar = calendar
         self._calendar_for = calendar_for or (lambda _country: calendar)
         self.catch_up = timedelta(days=settings.catch_up_days)
+        self.default_zone = settings.defaults.timezone
+        self.cap = settings.frequency_cap
         self._now = now
         self._since = since
         #: The hits of a contact: simulated from ``sim_start``, bad dates reported at ``start``.
@@ -156,7 +173,10 @@ class PlanTables:
             expired = due < zone.oldest
             slots = None if expired else self.slots(day, zone)
             tail = spread_key_tail(occasion, when)
-            found = OccasionDay(day, day.toordinal(), due, expired, slots, tail)
+            first, last = _local_days(slots, zone.tz) if slots is not None else (day, day)
+            ahead = slots is not None and zone.today < first == last == day
+            behind = slots is not None and last < zone.today
+            found = OccasionDay(day, day.toordinal(), due, expired, slots, tail, ahead, behind, day > when)
             zone.days[(occasion, when)] = found
         return found
 

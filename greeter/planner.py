@@ -200,7 +200,7 @@ def plan_contact(
     :func:`~greeter.policy.decide`, the tuple form of :func:`~greeter.policy.apply_cap`.
     """
     t = pw.tables
-    zone = t.zone(contact.timezone or pw.settings.defaults.timezone, contact.country)
+    zone = t.zone(contact.timezone or t.default_zone, contact.country)
     past_keys = {(p.occasion, p.occasion_date): _as_known(p, contact) for p in past} if past else {}
     start, end, now, tz = pw.start, pw.end, zone.now, zone.tz
     # Nothing about the contact itself refuses a greeting (the usual case): of precheck()'s
@@ -212,8 +212,8 @@ def plan_contact(
     # The candidates, by index: (hit, moment, belated, shown) and their sortable keys for decide().
     cands: list[tuple[Hit, datetime | None, bool, bool]] = []
     keys: list[CandidateKey] = []
-    late: dict[int, str] = {}  # why an expired candidate expired, when it is not "days ago"
-    catch_up = pw.settings.catch_up_days
+    late: dict[int, date] = {}  # the next window an expired candidate missed, when it is not "days ago"
+    catch_up = t.catch_up.days
     for hit in t.hits.hits(contact, zone.today):
         op = t.occasions[hit.occasion]
         ideal = hit.date - op.before if op.before else hit.date
@@ -244,8 +244,13 @@ def plan_contact(
             keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
             cands.append((hit, None, False, shown))
             continue
-        at = spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)
-        if at < now:
+        if od.ahead:  # the usual case: leaves on its day, after now
+            at = spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)
+            keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, False))
+            cands.append((hit, at, od.belated, shown))
+            continue
+        # A day already over (OccasionDay.behind) has no moment left to compute.
+        if od.behind or (at := spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)) < now:
             # Its moment passed unsent (downtime, or the cap said no then): the next open window.
             at = t.next_open(zone)
             leaves = at.date()
@@ -258,7 +263,7 @@ def plan_contact(
                 # unless the cap refused it on its own day (then that is the reason, as before).
                 keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, True))
                 cands.append((hit, None, False, shown))
-                late[index] = f"missed; the next window ({leaves:%d.%m}) is more than {catch_up} days later"
+                late[index] = leaves
                 continue
             keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
         else:
@@ -268,8 +273,8 @@ def plan_contact(
         cands.append((hit, at, leaves > hit.date, shown))
 
     if keys:
-        cap = pw.settings.frequency_cap
-        for index, status, reason, detail, lead, also in decide(keys, past_days(past), cap):
+        taken = past_days(past) if past else []
+        for index, status, reason, detail, lead, also in decide(keys, taken, t.cap):
             hit, moment, belated, shown = cands[index]
             if not shown and not (status == "send" and moment is not None and start <= moment.date() <= end):
                 # Simulated only: counts against the cap (or rides along), shown by another range.
@@ -286,7 +291,12 @@ def plan_contact(
                 items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
                 if reason == "expired":
-                    detail = late.get(index) or f"more than {catch_up} days ago"
+                    missed = late.get(index)
+                    detail = (
+                        f"more than {catch_up} days ago"
+                        if missed is None
+                        else f"missed; the next window ({missed:%d.%m}) is more than {catch_up} days later"
+                    )
                 items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     items.sort(key=_ORDER_IN_CONTACT)
