@@ -8,11 +8,11 @@ non-existent local time nor send twice in a repeated hour.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from hashlib import blake2b
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -187,8 +187,21 @@ def _utc_intervals(
 
 def spread_fraction(key: str) -> float:
     """A stable number in [0, 1) for ``key`` (not Python's salted hash())."""
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
+    return spread_fraction_of(key.encode("utf-8"))
+
+
+def spread_fraction_of(key: bytes) -> float:
+    """:func:`spread_fraction` of a key already in UTF-8 (the planner builds it from encoded parts).
+
+    The first 8 bytes of its BLAKE2b as an integer n, over 2**64. Computed as
+    ``n * 2.0**-64``: int → float conversion is correctly rounded and scaling by a
+    power of two is exact, so this is bit for bit the correctly rounded ``n / 2**64``
+    (what the journal's send times were planned with), without a long division.
+    """
+    return int.from_bytes(blake2b(key, digest_size=8).digest(), "big") * _TWO_TO_MINUS_64
+
+
+_TWO_TO_MINUS_64 = 2.0**-64
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
+from greeter.slots_init import slots_init
+
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _NO_DATES: Mapping[str, date] = MappingProxyType({})
 _ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
@@ -52,6 +54,7 @@ class Gender(StrEnum):
     UNKNOWN = "unknown"
 
 
+@slots_init
 @dataclass(frozen=True, slots=True)
 class Contact:
     """One client to greet, identified by the CRM's id (stable across re-exports)."""

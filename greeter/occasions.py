@@ -154,6 +154,17 @@ class _FieldRule:
     years: range
     #: Where a unparseable date is reported (the first day shown, shifted like a greeting).
     report_day: date
+    #: The occasion's name, priority and template (read per contact: plain attributes).
+    name: str
+    priority: int
+    template: str
+
+
+#: One anniversary of a contact's date in a range: (day, years, problem, moved) — see :class:`Hit`.
+Anniversary = tuple[date, int, "str | None", bool]
+
+#: Per-table memos stop growing here (a file of unique dates must not hold them all).
+_MEMO_LIMIT = 1 << 17
 
 
 class OccasionTable:
@@ -161,7 +172,10 @@ class OccasionTable:
 
     What does not depend on the contact — the fixed and holiday dates, each date
     occasion's shifted range and the years it spans — is computed here, so the
-    per-contact work of :meth:`hits` is a few dict look-ups and ``date.replace`` calls.
+    per-contact work of :meth:`hits` is a few dict look-ups and building the hits.
+    A date field's anniversaries depend only on the date and the contact's
+    ``today`` (a date after it is an error), and a million contacts share a few
+    tens of thousands of dates: each date's are worked out once.
     """
 
     def __init__(
@@ -177,16 +191,26 @@ class OccasionTable:
             fixed = fixed_days(settings, start, end)
         report_from = report_from or start
         self.leap_day = settings.leap_day
-        self.steps: list[tuple[Occasion, tuple[date, ...]] | _FieldRule] = []
+        #: Per occasion, in config order: a contact-independent one's hits but for the contact
+        #: (name, day, priority, template, moved), or a date field's rule.
+        self.steps: list[tuple[tuple[str, date, int, str, bool], ...] | _FieldRule] = []
         for occ in settings.occasions:
             if occ.field is None:
-                self.steps.append((occ, tuple(fixed.get(occ.name, ()))))
+                leap = occ.date == "02-29"
+                days = fixed.get(occ.name, ())
+                self.steps.append(
+                    tuple((occ.name, day, occ.priority, occ.template, leap and day.day != 29) for day in days)
+                )
                 continue
             before = timedelta(days=occ.days_before)
             lo, hi = start + before, end + before
-            self.steps.append(
-                _FieldRule(occ, occ.field, lo, hi, range(lo.year, hi.year + 1), report_from + before)
+            years = range(lo.year, hi.year + 1)
+            rule = _FieldRule(
+                occ, occ.field, lo, hi, years, report_from + before, occ.name, occ.priority, occ.template
             )
+            self.steps.append(rule)
+        #: today → per step, {a contact's date: its anniversaries in the range} (see :meth:`hits`).
+        self._memo: dict[date, list[dict[date, tuple[Anniversary, ...]]]] = {}
 
     def hits(self, contact: Contact, today: date) -> list[Hit]:
         """Every occasion of ``contact`` in the range (see :func:`contact_hits`), in config order.
@@ -195,33 +219,44 @@ class OccasionTable:
         """
         found: list[Hit] = []
         bad_dates = contact.bad_dates or None
-        for step in self.steps:
+        dates = contact.dates
+        memos = self._memo.get(today)
+        if memos is None:
+            memos = self._memo[today] = [{} for _ in self.steps]
+        for step, memo in zip(self.steps, memos, strict=True):
             if isinstance(step, tuple):
-                occ, days = step
-                leap = occ.date == "02-29"
-                for day in days:
-                    moved = leap and day.day != 29
-                    found.append(Hit(contact, occ.name, day, None, occ.priority, occ.template, moved=moved))
+                for name, day, priority, template, moved in step:
+                    found.append(Hit(contact, name, day, None, priority, template, None, moved))
                 continue
-            occ = step.occ
+            name, priority, template = step.name, step.priority, step.template
             bad = bad_dates.get(step.field) if bad_dates is not None else None
             if bad is not None:
                 # No usable date: report once per plan, filed on the first day shown (undated when shown).
-                day, years = step.report_day, None
-                found.append(Hit(contact, occ.name, day, years, occ.priority, occ.template, bad, dated=False))
+                found.append(Hit(contact, name, step.report_day, None, priority, template, bad, False, False))
                 continue
-            original = contact.dates.get(step.field)
+            original = dates.get(step.field)
             if original is None:
                 continue
-            leap = original.month == 2 and original.day == 29  # the only date `anniversary` moves
-            for year in step.years:
-                day = anniversary(original, year, self.leap_day) if leap else original.replace(year=year)
-                if not step.lo <= day <= step.hi:
-                    continue
-                years = year - original.year
-                problem = implausible(step.field, original, years, today, occ.max_years)
-                if problem is None and years <= 0:
-                    continue  # the day itself, not an anniversary yet
-                moved = leap and day.day != 29
-                found.append(Hit(contact, occ.name, day, years, occ.priority, occ.template, problem, moved))
+            found_days = memo.get(original)
+            if found_days is None:
+                found_days = self._anniversaries(step, original, today)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[original] = found_days
+            for day, years, problem, moved in found_days:
+                found.append(Hit(contact, name, day, years, priority, template, problem, moved))
         return found
+
+    def _anniversaries(self, step: _FieldRule, original: date, today: date) -> tuple[Anniversary, ...]:
+        """The anniversaries of ``original`` in ``step``'s range, each with its data error (if any)."""
+        found: list[Anniversary] = []
+        leap = original.month == 2 and original.day == 29  # the only date `anniversary` moves
+        for year in step.years:
+            day = anniversary(original, year, self.leap_day) if leap else original.replace(year=year)
+            if not step.lo <= day <= step.hi:
+                continue
+            years = year - original.year
+            problem = implausible(step.field, original, years, today, step.occ.max_years)
+            if problem is None and years <= 0:
+                continue  # the day itself, not an anniversary yet
+            found.append((day, years, problem, leap and day.day != 29))
+        return tuple(found)

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from greeter.calendar_rules import DaySlots, WorkCalendar, day_slots, greeting_day, next_window_open
 from greeter.config import Occasion, Settings
 from greeter.occasions import OccasionTable
-from greeter.policy import AudienceRule
+from greeter.policy import AudienceRule, AudienceVerdicts
 
 
 @dataclass
@@ -42,7 +42,55 @@ class ZoneView:
     cal: WorkCalendar
     #: Per day: its send periods in this zone.
     slots: dict[date, DaySlots] = field(default_factory=dict)
+    #: Per (occasion, occasion date): when and how its greeting leaves (see :meth:`PlanTables.occasion_day`).
+    days: dict[tuple[str, date], OccasionDay] = field(default_factory=dict)
     _next_open: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OccasionDay:
+    """Where an occasion's day puts its greeting in one zone: the same for every contact there.
+
+    A year's plan asks this for some seven hits per contact, while a zone has
+    only a few hundred distinct (occasion, day) pairs.
+    """
+
+    #: The day the letter is meant to leave (:func:`~greeter.calendar_rules.greeting_day`), and its ordinal.
+    day: date
+    planned: int
+    #: The day lateness counts from: the later of the occasion's ideal day and ``day``.
+    due: date
+    #: ``due`` is past the catch-up period: too late to send alone.
+    expired: bool
+    #: ``day``'s send periods in the zone (None when ``expired``: it never leaves alone).
+    slots: DaySlots | None
+    #: The part of the spread key after the contact's id, encoded (see :func:`spread_key_tail`).
+    key_tail: bytes
+    #: Every moment spread over ``slots`` is on a local day after the run's: none has passed, and
+    #: each leaves on ``day`` itself — the usual case, with no moment to compare or date to take.
+    ahead: bool = False
+    #: Every such moment is on a local day before the run's: all have passed.
+    behind: bool = False
+    #: ``day`` is after the occasion's own (a greeting sent late: the letter may say "belated").
+    belated: bool = False
+
+
+def _local_days(slots: DaySlots, tz: ZoneInfo) -> tuple[date, date]:
+    """The local days of the first and the last moment :func:`~greeter.calendar_rules.spread` gives."""
+    if slots.empty is not None:
+        return slots.empty.date(), slots.empty.date()
+    assert slots.last is not None  # a day with periods has a last second
+    return slots.starts[0].astimezone(tz).date(), slots.last.astimezone(tz).date()
+
+
+def spread_key_tail(occasion: str, day: date) -> bytes:
+    """``"\x1f{occasion}\x1f{day}"`` in UTF-8: the spread key is the contact's id followed by this.
+
+    UTF-8 encodes a concatenation as the concatenation of the encodings, so
+    ``id.encode() + tail`` is the very key :func:`~greeter.calendar_rules.spread_fraction`
+    hashed when it was one string: every greeting keeps its moment.
+    """
+    return f"\x1f{occasion}\x1f{day.isoformat()}".encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +100,10 @@ class OccasionPlan:
     occ: Occasion
     before: timedelta
     rule: AudienceRule
+    #: The rule's answers, remembered for the run.
+    audience: AudienceVerdicts
+    #: The audience is everyone (no rule given): nothing to check per contact.
+    everyone: bool = False
 
 
 class PlanTables:
@@ -75,6 +127,8 @@ class PlanTables:
         self.calendar = calendar
         self._calendar_for = calendar_for or (lambda _country: calendar)
         self.catch_up = timedelta(days=settings.catch_up_days)
+        self.default_zone = settings.defaults.timezone
+        self.cap = settings.frequency_cap
         self._now = now
         self._since = since
         #: The hits of a contact: simulated from ``sim_start``, bad dates reported at ``start``.
@@ -82,7 +136,8 @@ class PlanTables:
         self.occasions: dict[str, OccasionPlan] = {}
         for occ in settings.occasions:
             rule = AudienceRule.of(occ.audience)
-            self.occasions[occ.name] = OccasionPlan(occ, timedelta(days=occ.days_before), rule)
+            before = timedelta(days=occ.days_before)
+            self.occasions[occ.name] = OccasionPlan(occ, before, rule, AudienceVerdicts(rule), rule.everyone)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}
         self._days: dict[tuple[str | None, date], date] = {}
 
@@ -107,6 +162,23 @@ class PlanTables:
         if day is None:
             day = self._days[key] = greeting_day(ideal, zone.cal, self.policy)
         return day
+
+    def occasion_day(self, occasion: str, when: date, zone: ZoneView) -> OccasionDay:
+        """The :class:`OccasionDay` of ``occasion`` on ``when`` (a hit's date) in ``zone``."""
+        found = zone.days.get((occasion, when))
+        if found is None:
+            ideal = when - self.occasions[occasion].before
+            day = self.greeting_day(ideal, zone)
+            due = max(ideal, day)
+            expired = due < zone.oldest
+            slots = None if expired else self.slots(day, zone)
+            tail = spread_key_tail(occasion, when)
+            first, last = _local_days(slots, zone.tz) if slots is not None else (day, day)
+            ahead = slots is not None and zone.today < first == last == day
+            behind = slots is not None and last < zone.today
+            found = OccasionDay(day, day.toordinal(), due, expired, slots, tail, ahead, behind, day > when)
+            zone.days[(occasion, when)] = found
+        return found
 
     def slots(self, day: date, zone: ZoneView) -> DaySlots:
         """The send periods of ``day`` in ``zone`` (kept per zone: the same day differs by zone)."""

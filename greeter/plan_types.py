@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from greeter.contacts import Contact
+from greeter.slots_init import slots_init
 
 #: Stable machine words for why an occasion produced no message of its own (DESIGN.md §3).
 Reason = Literal[
@@ -29,6 +30,7 @@ Reason = Literal[
 ]
 
 
+@slots_init
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One occurrence of a configured occasion for one contact."""
@@ -55,6 +57,7 @@ class Hit:
         return (self.contact.id, self.occasion, self.date)
 
 
+@slots_init
 @dataclass(frozen=True, slots=True)
 class PlanItem:
     """The planner's verdict on one hit: send it (possibly carrying merged ones) or skip it."""

@@ -16,13 +16,13 @@ from itertools import groupby
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
-from greeter.calendar_rules import WorkCalendar, build_calendar, spread, spread_fraction
+from greeter.calendar_rules import WorkCalendar, build_calendar, spread, spread_fraction_of
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
 from greeter.occasions import anniversary, fixed_days
 from greeter.plan_tables import PlanTables
-from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Rendered
+from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Reason, Rendered
 from greeter.policy import CandidateKey, decide, past_days, precheck
 
 
@@ -200,58 +200,70 @@ def plan_contact(
     :func:`~greeter.policy.decide`, the tuple form of :func:`~greeter.policy.apply_cap`.
     """
     t = pw.tables
-    zone = t.zone(contact.timezone or pw.settings.defaults.timezone, contact.country)
+    zone = t.zone(contact.timezone or t.default_zone, contact.country)
     past_keys = {(p.occasion, p.occasion_date): _as_known(p, contact) for p in past} if past else {}
-    start, end, oldest, now, slots = pw.start, pw.end, zone.oldest, zone.now, zone.slots
+    start, end, now, tz = pw.start, pw.end, zone.now, zone.tz
+    # Nothing about the contact itself refuses a greeting (the usual case): of precheck()'s
+    # questions only the hit's problem and the audience remain.
+    clean = not past_keys and bool(contact.email) and not suppressed
+    key_head = contact.id.encode()  # the spread key is this + OccasionDay.key_tail
 
     items: list[PlanItem] = []
     # The candidates, by index: (hit, moment, belated, shown) and their sortable keys for decide().
     cands: list[tuple[Hit, datetime | None, bool, bool]] = []
     keys: list[CandidateKey] = []
-    late: dict[int, str] = {}  # why an expired candidate expired, when it is not "days ago"
-    catch_up = pw.settings.catch_up_days
+    late: dict[int, date] = {}  # the next window an expired candidate missed, when it is not "days ago"
+    catch_up = t.catch_up.days
     for hit in t.hits.hits(contact, zone.today):
         op = t.occasions[hit.occasion]
-        ideal = hit.date - op.before
+        ideal = hit.date - op.before if op.before else hit.date
         if zone.since:
             first = zone.since.get(hit.occasion)
             if first is not None and ideal < first:
                 continue  # the occasion did not exist yet: nothing was missed
         shown = start <= ideal <= end
-        refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
+        if clean and hit.problem is None:  # precheck() would ask only the audience
+            why = None if op.everyone else op.audience.refusal(contact, hit.years)
+            refusal: tuple[Reason, str] | None = None if why is None else ("outside_audience", why)
+        else:
+            refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
         if refusal is not None:
             held = _journal_greeting(past, hit) if refusal[0] == "already_sent" else None
             if shown or (held is not None and start <= held.day <= end):
                 # A letter the journal holds shows on the day it left too (a belated one sent
                 # today, for an occasion before the range): "what went out today" lists it.
                 if held is not None and held.sent_at is not None:
-                    items.append(_sent(hit, held, held.sent_at.astimezone(zone.tz)))
+                    items.append(_sent(hit, held, held.sent_at.astimezone(tz)))
                 else:
                     items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
             continue
-        day = t.greeting_day(ideal, zone)
+        od = zone.days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
         index = len(cands)
-        planned = day.toordinal()
-        # Lateness counts from the later of the occasion's day and the day it was meant to
-        # leave: with day_off_policy "after", a Saturday birthday meant for Monday is not
-        # "2 days late" on Monday (a catch_up_days of 1 expired it on the very day it was due).
-        due = max(ideal, day)
-        if due < oldest:  # too late to send alone; a later letter may still carry it (merging)
+        planned = od.planned
+        if od.slots is None:  # too late to send alone; a later letter may still carry it (merging)
             keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
             cands.append((hit, None, False, shown))
             continue
-        at = spread(slots.get(day) or t.slots(day, zone), spread_fraction(_spread_key(hit)), zone.tz)
-        if at < now:
+        if od.ahead:  # the usual case: leaves on its day, after now
+            at = spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)
+            keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, False))
+            cands.append((hit, at, od.belated, shown))
+            continue
+        # A day already over (OccasionDay.behind) has no moment left to compute.
+        if od.behind or (at := spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)) < now:
             # Its moment passed unsent (downtime, or the cap said no then): the next open window.
             at = t.next_open(zone)
             leaves = at.date()
-            if due < leaves - t.catch_up:
+            # Lateness counts from the later of the occasion's day and the day it was meant to
+            # leave (OccasionDay.due): with day_off_policy "after", a Saturday birthday meant
+            # for Monday is not "2 days late" on Monday.
+            if od.due < leaves - t.catch_up:
                 # That window is past its catch-up period (the New Year holidays after a
                 # downtime on 29 December): a run on that day finds it expired, so say so now —
                 # unless the cap refused it on its own day (then that is the reason, as before).
                 keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, True))
                 cands.append((hit, None, False, shown))
-                late[index] = f"missed; the next window ({leaves:%d.%m}) is more than {catch_up} days later"
+                late[index] = leaves
                 continue
             keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
         else:
@@ -261,8 +273,8 @@ def plan_contact(
         cands.append((hit, at, leaves > hit.date, shown))
 
     if keys:
-        cap = pw.settings.frequency_cap
-        for index, status, reason, detail, lead, also in decide(keys, past_days(past), cap):
+        taken = past_days(past) if past else []
+        for index, status, reason, detail, lead, also in decide(keys, taken, t.cap):
             hit, moment, belated, shown = cands[index]
             if not shown and not (status == "send" and moment is not None and start <= moment.date() <= end):
                 # Simulated only: counts against the cap (or rides along), shown by another range.
@@ -279,7 +291,12 @@ def plan_contact(
                 items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
                 if reason == "expired":
-                    detail = late.get(index) or f"more than {catch_up} days ago"
+                    missed = late.get(index)
+                    detail = (
+                        f"more than {catch_up} days ago"
+                        if missed is None
+                        else f"missed; the next window ({missed:%d.%m}) is more than {catch_up} days later"
+                    )
                 items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     items.sort(key=_ORDER_IN_CONTACT)
@@ -305,10 +322,6 @@ def _as_known(past: PastGreeting, contact: Contact) -> str:
     if past.contact_id == contact.id:
         return past.state
     return f"{past.state} to {past.email} as contact {past.contact_id}"
-
-
-def _spread_key(hit: Hit) -> str:
-    return f"{hit.contact.id}\x1f{hit.occasion}\x1f{hit.date.isoformat()}"
 
 
 _ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")
@@ -395,10 +408,11 @@ def plan(
     """
     history = history or {}
     may_have_hits = hit_filter(pw)
+    by_address = bool(by_email or suppressed)  # else a contact's address decides nothing here
     for contact in contacts:
         if not may_have_hits(contact):
             continue
-        email = email_key(contact.email) if contact.email else ""
+        email = email_key(contact.email) if by_address and contact.email else ""
         past = history.get(contact.id, ())
         if by_email and email:
             others = [p for p in by_email.get(email, ()) if p.contact_id != contact.id]

@@ -46,6 +46,17 @@ class AudienceRule:
             tier_names=tuple(sorted(audience.tiers or ())),
         )
 
+    @property
+    def everyone(self) -> bool:
+        """No rule is given: :meth:`admits` says yes to every contact and anniversary."""
+        return (
+            self.tiers is None
+            and self.tags is None
+            and self.contacts is None
+            and self.round_years is None
+            and self.min_years is None
+        )
+
     def admits(self, contact: Contact, years: int | None) -> bool:
         """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
         if self.tiers is not None and (contact.tier or "").casefold() not in self.tiers:
@@ -81,6 +92,35 @@ class AudienceRule:
                 return "min_years needs years to count, and this occasion has none"
             return f"{years} years is fewer than {self.min_years} (min_years)"
         return ""
+
+
+class AudienceVerdicts:
+    """One plan's answers of an :class:`AudienceRule`, remembered by all they depend on.
+
+    A plan asks every contact's every anniversary; the answer depends on the
+    contact's tier and tags and the anniversary number (and, with a ``contacts``
+    rule, the id: then nothing is remembered), which take a few hundred values
+    in an export — and the refusal's words are the same each time.
+    """
+
+    #: Stop remembering here: an export of unique tiers must not fill memory.
+    LIMIT = 1 << 16
+
+    def __init__(self, rule: AudienceRule) -> None:
+        self.rule = rule
+        self._memo: dict[tuple[str | None, frozenset[str], int | None], str | None] = {}
+
+    def refusal(self, contact: Contact, years: int | None) -> str | None:
+        """None if ``contact`` (and ``years``) is in the audience, else :meth:`AudienceRule.why_not`."""
+        if self.rule.contacts is not None:
+            return None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
+        key = (contact.tier, contact.tags, years)
+        if key in self._memo:
+            return self._memo[key]
+        found = None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
+        if len(self._memo) < self.LIMIT:
+            self._memo[key] = found
+        return found
 
 
 def in_audience(audience: Audience, contact: Contact, years: int | None) -> bool:

@@ -95,7 +95,7 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)
         for number, cells in rows:
-            if not any(c.strip() for c in cells):
+            if not any(map(str.strip, cells)):
                 continue  # blank lines at the end of exports
             contact, problems = parser.parse(cells, number)
             # An export's "Итого" line: not a contact, not an error. Only a row without an
@@ -105,7 +105,8 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
                 report.problems.append(totals)
                 continue
             report.rows_read += 1
-            report.problems.extend(problems)
+            if problems:
+                report.problems.extend(problems)
             if contact is not None:
                 report.loaded += 1
                 yield contact

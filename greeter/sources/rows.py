@@ -173,11 +173,12 @@ class RowParser:
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
         self._locales: dict[str, str | None] = {}
-        # Exports repeat values: a million rows hold some 40,000 distinct date strings and a
-        # handful of tag lists. Parsing each once makes a row's dates and tags a dict look-up.
+        # Exports repeat values: a million rows hold some 40,000 distinct date strings, a few
+        # thousand names and a handful of tag lists. Reading each once makes them dict look-ups.
         self._dates: dict[str, date | None] = {}
         self._date_problems: dict[str, str] = {}
         self._tags: dict[str, frozenset[str]] = {}
+        self._names: dict[str, str] = {}
         self.seen_ids = SeenIndex()
         self.seen_emails = SeenIndex()
 
@@ -210,17 +211,19 @@ class RowParser:
                 return None, [short]
             row = [*row, *([""] * (self.width - len(row)))]
         cells = {name: row[i].strip() for name, i in self._fields}
-        # One test over all strict cells (the common, clean case); locate only on a hit. Every
-        # character _CONTROL matches is non-printable, so a printable text needs no regex.
-        strict = "".join([cells[name] for name in self._strict])
-        if not strict.isprintable() and _CONTROL.search(strict) is not None:
-            for name in self._strict:
-                if (m := _CONTROL.search(cells[name])) is not None:
-                    message = f"contains {_describe(m.group())}"
-                    if _SWALLOWED_ROW.search(cells[name]):
-                        message += '; a quote (") left open joined the following line(s) into this field'
-                    problems.append(self._problem(line, name, message))
-            return None, problems
+        # One test over the whole row (the common, clean case), then over the strict cells, which
+        # are parts of it; locate only on a hit. Every character _CONTROL matches is
+        # non-printable, so a printable text needs no regex.
+        if not "".join(row).isprintable():
+            strict = "".join([cells[name] for name in self._strict])
+            if not strict.isprintable() and _CONTROL.search(strict) is not None:
+                for name in self._strict:
+                    if (m := _CONTROL.search(cells[name])) is not None:
+                        message = f"contains {_describe(m.group())}"
+                        if _SWALLOWED_ROW.search(cells[name]):
+                            message += '; a quote (") left open joined the following line(s) into this field'
+                        problems.append(self._problem(line, name, message))
+                return None, problems
         if short is not None:
             problems.append(short)
         cid = cells.get("id", "")
@@ -254,33 +257,35 @@ class RowParser:
             self.seen_emails.add(folded, line)
         self.seen_ids.add(cid, line)
 
-        first, patronymic, last = (
-            normalise_case(" ".join(cells.get(n, "").split()))
-            for n in ("first_name", "patronymic", "last_name")
-        )
+        # Names, zones, codes and tags repeat: each is a look-up in a cache, and an empty cell
+        # (no code to check, no warning to give) no call at all.
+        names = self._names
+        first = names.get(raw := cells.get("first_name", "")) or self._name(raw)
+        patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw)
+        last = names.get(raw := cells.get("last_name", "")) or self._name(raw)
         if "full_name" in cells and not (first or patronymic or last):
-            last, first, patronymic = split_full_name(normalise_case(" ".join(cells["full_name"].split())))
-        gender = self._gender(cells.get("gender", ""), line, problems)
+            last, first, patronymic = split_full_name(self._name(cells["full_name"]))
+        gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
         tz = cells.get("timezone") or None
         if tz is not None and (wrong := _zone_problem(tz)) is not None:
             problems.append(self._problem(line, "timezone", wrong, "warning"))
             tz = None
-        locale = self._locale(cells.get("locale", ""), line, problems)
-        country = self._country(cells.get("country", ""), line, problems)
-        tags = self._tag_set(cells.get("tags", ""))
+        locale = self._locale(raw, line, problems) if (raw := cells.get("locale", "")) else None
+        country = self._country(raw, line, problems) if (raw := cells.get("country", "")) else None
+        tags = (self._tags.get(raw) or self._tag_set(raw)) if (raw := cells.get("tags", "")) else _NO_TAGS
         dates: dict[str, date] = {}
         bad: dict[str, str] = {}
+        known = self._dates
         for col in self.dates:
-            text = row[col.index].strip() if col.index < len(row) else ""
+            text = row[col.index].strip()  # a short row was padded to the header's width
             if not text:
                 continue
             col.values += 1
-            if text in self._dates:
-                parsed = self._dates[text]
-            else:
-                parsed = _remember(self._dates, text, self.date_parser.parse(text))
+            parsed = known.get(text, _UNREAD)
+            if parsed is _UNREAD:
+                parsed = _remember(known, text, self.date_parser.parse(text))
             if parsed is None:
                 col.failed += 1
                 if len(col.samples) < SAMPLES and text not in col.samples:
@@ -295,24 +300,26 @@ class RowParser:
             else:
                 dates[col.name] = parsed
         extra = {h: row[i] for h, i in self.extra if i < len(row)}
+        # Positional, in Contact's field order: building a class instance with keyword
+        # arguments packs them into a dict and out again, a tenth of a row's time.
         contact = Contact(
-            id=cid,
-            email=email,
-            first_name=first,
-            patronymic=patronymic,
-            last_name=last,
-            gender=gender,
-            company=cells.get("company", ""),
-            timezone=tz,
-            locale=locale,
-            country=country,
-            tier=cells.get("tier") or None,
-            tags=tags,
-            dates=MappingProxyType(dates),
-            bad_dates=MappingProxyType(bad) if bad else _NO_TEXT,
-            extra=MappingProxyType(extra) if extra else _NO_TEXT,
-            source=self.source,
-            row=line,
+            cid,  # id
+            email,
+            first,  # first_name
+            patronymic,
+            last,  # last_name
+            gender,
+            cells.get("company", ""),
+            tz,  # timezone
+            locale,
+            country,
+            cells.get("tier") or None,
+            tags,
+            MappingProxyType(dates),
+            MappingProxyType(bad) if bad else _NO_TEXT,  # bad_dates
+            MappingProxyType(extra) if extra else _NO_TEXT,  # extra
+            self.source,
+            line,  # row
         )
         return contact, problems
 
@@ -431,6 +438,13 @@ class RowParser:
             reason = _remember(self._date_problems, text, self.date_parser.problem(text))
         return reason
 
+    def _name(self, raw: str) -> str:
+        """A name cell with its spaces collapsed and its case made usual (cached: names repeat)."""
+        name = self._names.get(raw)
+        if name is None:
+            name = _remember(self._names, raw, normalise_case(" ".join(raw.split())))
+        return name
+
     def _tag_set(self, raw: str) -> frozenset[str]:
         """The tags of a ``,``/``;``-separated cell (frozensets: safe to share between contacts)."""
         if not raw:
@@ -442,6 +456,9 @@ class RowParser:
             )
         return tags
 
+
+#: A date text not parsed yet (its cached parse may be None).
+_UNREAD = date.min
 
 #: Per-parser caches stop growing here: a file of unique values must not hold them all.
 _CACHE_LIMIT = 1 << 17

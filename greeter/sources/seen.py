@@ -3,9 +3,18 @@
 Duplicate detection is the one part of loading that must remember every row.
 A dict of strings costs ~200 bytes a row (a million-row export: ~200 MB);
 this index keeps a 64-bit hash and a row number per key in sorted ``array``
-runs — 12 bytes a row — with a small dict buffer for recent keys, merging
-runs of similar size (log-structured) so a look-up bisects a handful of runs,
-and a fixed 2 MB bitmap that answers "never seen" for most keys at once.
+runs — 12 bytes a row — with a small dict buffer for recent keys, and a fixed
+2 MB bitmap that answers "never seen" for most keys at once, so a look-up
+bisects the runs only for the few keys the bitmap cannot rule out.
+
+A buffer becomes a run of :data:`_BUFFER` entries; every :data:`_FAN_IN` such
+runs are merged into one of :data:`_MAX_RUN` (a million rows: four merged runs
+and at most seven small ones). The merge is C code, not a Python loop over the
+entries (a ``heapq.merge`` of runs of similar size, each entry merged again
+at every doubling, was two thirds of this index's time on a million rows):
+each (hash, row) pair is packed into one integer, ``hash << 32 | row``, which
+sorts as the pair does; timsort merges the sorted runs, and ``map`` unpacks
+them. The packed list costs ~48 bytes an entry while it lives: 12 MB at most.
 
 Hashes come from Python's ``hash()`` (SipHash, 64 bits): stable within one
 process, which is all a single load needs. A false duplicate needs a 64-bit
@@ -14,14 +23,19 @@ collision: about 1 in 10^7 for a million-row file.
 
 from __future__ import annotations
 
-import heapq
 from array import array
 from bisect import bisect_left
+from itertools import chain, repeat
+from operator import and_, lshift, or_, rshift
 
 _BUFFER = 32_768
+#: How many buffer-sized runs are merged into one (of _MAX_RUN entries).
+_FAN_IN = 8
+_MAX_RUN = _BUFFER * _FAN_IN
 #: A 16-Mbit presence bitmap (2 MB): most keys are new, and a clear bit proves it
 #: without bisecting the runs (about 6 % false positives at a million keys).
 _BITS = 1 << 24
+_ROW_MASK = (1 << 32) - 1
 
 
 class SeenIndex:
@@ -47,7 +61,7 @@ class SeenIndex:
         return None
 
     def add(self, key: str, row: int) -> None:
-        """Record ``key`` (callers :meth:`get` first: a key is added once)."""
+        """Record ``key`` (callers :meth:`get` first: a key is added once, so hashes are unique)."""
         h = hash(key)
         bit = h & (_BITS - 1)
         self._bits[bit >> 3] |= 1 << (bit & 7)
@@ -59,17 +73,16 @@ class SeenIndex:
         return len(self._buffer) + sum(len(keys) for keys, _ in self._runs)
 
     def _flush(self) -> None:
-        items = sorted(self._buffer.items())
+        hashes = sorted(self._buffer)
+        self._runs.append((array("q", hashes), array("I", map(self._buffer.__getitem__, hashes))))
         self._buffer.clear()
-        run = (array("q", (k for k, _ in items)), array("I", (r for _, r in items)))
-        # Merge while the previous run is not much larger: O(log n) runs in all. The merge
-        # streams (heapq.merge) so it never holds more than the two arrays it builds.
-        while self._runs and len(self._runs[-1][0]) <= 2 * len(run[0]):
-            old = self._runs.pop()
-            keys: array[int] = array("q")
-            rows: array[int] = array("I")
-            for k, r in heapq.merge(zip(*old, strict=True), zip(*run, strict=True)):
-                keys.append(k)
-                rows.append(r)
-            run = (keys, rows)
-        self._runs.append(run)
+        small = [run for run in self._runs if len(run[0]) < _MAX_RUN]
+        if len(small) >= _FAN_IN:
+            self._runs = [run for run in self._runs if len(run[0]) >= _MAX_RUN]
+            self._runs.append(_merge(small))
+
+
+def _merge(runs: list[tuple[array[int], array[int]]]) -> tuple[array[int], array[int]]:
+    """One sorted run of the (hash, row) pairs of sorted ``runs`` (hashes unique across them)."""
+    packed = sorted(chain.from_iterable(map(or_, map(lshift, keys, repeat(32)), rows) for keys, rows in runs))
+    return array("q", map(rshift, packed, repeat(32))), array("I", map(and_, packed, repeat(_ROW_MASK)))

@@ -1,0 +1,85 @@
+"""The fast __init__ of the records built by the million (greeter.slots_init), and the index and
+fraction the planner and loader compute faster: same results as the plain versions."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import random
+from datetime import date
+
+import pytest
+
+from greeter.calendar_rules import spread_fraction, spread_fraction_of
+from greeter.contacts import Contact
+from greeter.plan_tables import spread_key_tail
+from greeter.plan_types import Hit, PlanItem
+from greeter.slots_init import slots_init
+from greeter.sources import seen
+
+
+def test_records_keep_their_dataclass_behaviour() -> None:
+    contact = Contact("7", "a@b.example", first_name="Анна")
+    hit = Hit(contact, "birthday", date(2027, 3, 8), 40, 100, "birthday")
+    assert (hit.problem, hit.moved, hit.dated) == (None, False, True)
+    assert hit == Hit(contact=contact, occasion="birthday", date=date(2027, 3, 8), years=40, priority=100,
+                      template="birthday")  # fmt: skip
+    assert hit == dataclasses.replace(hit)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.years = 41  # type: ignore[misc]
+    assert dataclasses.replace(hit, years=41).years == 41
+    item = PlanItem(hit, "send")
+    assert (item.reason, item.also, item.detail) == (None, (), "")
+    assert contact.dates == {} and contact.row == 0 and contact.first_name == "Анна"
+    assert [p.name for p in inspect.signature(Contact).parameters.values()] == [
+        f.name for f in dataclasses.fields(Contact)
+    ]
+
+
+def test_slots_init_fills_defaults_and_factories_and_refuses_other_classes() -> None:
+    @slots_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Rec:
+        a: int
+        b: list[int] = dataclasses.field(default_factory=list)
+        c: str = "x"
+
+    one, two = Rec(1), Rec(1)
+    assert one == Rec(a=1, b=[], c="x") and one.b is not two.b
+    assert Rec(2, [3], "y") == Rec(a=2, b=[3], c="y")
+    with pytest.raises(TypeError):
+        Rec()  # type: ignore[call-arg]
+
+    @dataclasses.dataclass(slots=True)
+    class Mutable:
+        a: int
+
+    with pytest.raises(TypeError):
+        slots_init(Mutable)
+
+
+def test_spread_fraction_of_encoded_parts_is_the_string_keys_fraction() -> None:
+    rng = random.Random(3)
+    for n in range(20_000):
+        cid = "".join(rng.choice("0123456789abcЖё-_ ") for _ in range(rng.randint(1, 12)))
+        day = date(2026, 1, 1).fromordinal(date(2026, 1, 1).toordinal() + n % 800)
+        key = f"{cid}\x1fbirthday\x1f{day.isoformat()}"
+        assert spread_fraction_of(cid.encode() + spread_key_tail("birthday", day)) == spread_fraction(key)
+        digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+        assert spread_fraction(key) == int.from_bytes(digest, "big") / 2**64  # the old formula
+
+
+def test_seen_index_merges_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(seen, "_BUFFER", 64)
+    monkeypatch.setattr(seen, "_MAX_RUN", 64 * seen._FAN_IN)
+    index = seen.SeenIndex()
+    keys = [f"client{n}@example.com" for n in range(5_000)]
+    for row, key in enumerate(keys, 2):
+        assert index.get(key) is None
+        index.add(key, row)
+    runs = [len(k) for k, _ in index._runs]
+    assert max(runs) == 64 * seen._FAN_IN and len(index) == 5_000
+    assert all(list(k) == sorted(k) for k, _ in index._runs)
+    assert [index.get(key) for key in keys] == list(range(2, 5_002))
+    assert index.get("nobody@example.com") is None
