@@ -160,8 +160,11 @@ class Candidate:
     day: date
     belated: bool = False
     #: The day it was planned to leave, when that moment passed unsent and ``day`` is later
-    #: (catch-up). It must fit the cap on that day too: otherwise a greeting the cap refused
-    #: on its day would come back days later as a "belated" one, once the window moved on.
+    #: (catch-up). It must fit the cap on that day too to lead a letter: otherwise a greeting
+    #: the cap refused on its day would come back days later as a "belated" one, once the
+    #: window moved on. Refused so, it may still ride along in its group's letter — as it
+    #: did on its day, when another member led. Nor may its catch-up letter crowd out a
+    #: timely one of the same or a higher priority (see :func:`decide`).
     planned_day: date | None = None
     #: Past its catch-up period: never sent on its own, but still carried as ``also`` by a
     #: later letter it merges with — as the preview made days earlier promised.
@@ -219,13 +222,18 @@ def apply_cap(
     """Merge colliding occasions and enforce the cap, in chronological order.
 
     Occasions whose days lie within ``min_gap_days`` of the first of a group
-    merge into one message carried by the highest-priority one (ties: the
-    earlier, then by name). A group that would break the gap or the
-    ``max_count`` per ``window_days`` rule — counting the journal's history
-    (greetings sent or still in flight: :data:`CAP_STATES`) and the groups
-    accepted before it — is skipped as ``frequency_cap``. So is a late candidate (see
-    :attr:`Candidate.planned_day`) that the journal's history would not have let through
-    on the day it was planned for. Groups form by :attr:`Candidate.anchor`, so they keep
+    merge into one message carried by the highest-priority one that fits the cap
+    (ties: the earlier, then by name) — counting the journal's history (greetings
+    sent or still in flight: :data:`CAP_STATES`) and the groups accepted before it,
+    against the gap and the ``max_count`` per ``window_days`` rule. A lead that does
+    not fit hands the letter to the next member that does, and rides along in it:
+    one occasion's refusal does not take the others down. Only a group none of whose
+    members fits is skipped as ``frequency_cap``, each member with its own reason.
+    A late candidate (see :attr:`Candidate.planned_day`) that the journal's history would
+    not have let through on the day it was planned for never leads (alone, it is skipped
+    as ``frequency_cap``); nor does a late one whose catch-up letter would crowd out a
+    timely letter of the same or a higher priority (skipped as ``frequency_cap``, naming
+    it). Groups form by :attr:`Candidate.anchor`, over every candidate, so they keep
     their shape as days pass. An expired candidate never leads: alone it is skipped as
     ``expired``, in a group it rides along.
     """
@@ -262,20 +270,43 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
     deciding. ``candidates`` is sorted in place; ``taken`` (sorted ordinals, see
     :func:`past_days`) is extended with the days of the letters accepted. A merged
     candidate's detail names its lead (``sent with …``). A candidate alone in its
-    group — the usual case — is decided without building the group.
+    group — the usual case — is decided without building the group; the rules for
+    late candidates cost nothing unless one is late.
+
+    Who may lead a group's letter, and why:
+
+    * A late candidate the journal's history would have refused on its planned day
+      (:attr:`Candidate.planned_day`) never leads — the cap said no then, and a
+      window that moved on must not bring it back as a belated letter — but it
+      still rides along in its group's letter, like an expired one. It stays in
+      the grouping either way, so a group has the same members before, on and after
+      that day (removing it on the day after made the plan change shape).
+    * The group's letter is led by its best member (:func:`_lead_key`) *that fits
+      the cap*; when the best does not fit, the next is tried. The members that do
+      not lead ride along. A member's refusal on its own day says nothing about a
+      letter on another member's day: the 29 December New Year fits though a
+      17 December first-deal anniversary a week after a birthday does not, and the
+      first-deal wishes go out inside it — at every ``now``, before its day, on it
+      (nothing is journaled for a merged greeting), late and expired alike.
+      Only when no member fits is the group skipped, each member with its own reason.
+    * A catch-up letter (its lead late, see :func:`_crowded_out`) does not lead when it
+      would crowd out a later candidate of the same or a higher priority that fits
+      now and leaves within ``min_gap_days`` of it: the belated wishes yield to the
+      timely letter, and are skipped as ``frequency_cap`` saying which one.
     """
     decisions: list[Decision] = []
-    ordered: list[CandidateKey] = []
     candidates.sort()
+    # Late candidates the history would have refused on their planned day: they may only ride along.
+    on_day: dict[int, str] | None = None
     for c in candidates:
         planned = c[5]
-        if planned >= 0 and planned < c[4]:  # late (or too late): it must have fit on its own day
+        if planned >= 0 and planned < c[4]:
             refusal = _refusal(planned, taken, cap)
             if refusal:
-                detail = f"on its day {date.fromordinal(planned):%Y-%m-%d}: {refusal}"
-                decisions.append((c[3], "skip", "frequency_cap", detail, -1, ()))
-                continue
-        ordered.append(c)
+                if on_day is None:
+                    on_day = {}
+                on_day[c[3]] = f"on its day {date.fromordinal(planned):%Y-%m-%d}: {refusal}"
+    ordered = candidates
     gap = max(cap.min_gap_days, 1)
     n = len(ordered)
     i = 0
@@ -287,10 +318,15 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
         if j == i + 1:  # the common case: far from the others, nothing to merge
             c = ordered[i]
             i = j
+            if on_day is not None and c[3] in on_day:
+                decisions.append((c[3], "skip", "frequency_cap", on_day[c[3]], -1, ()))
+                continue
             if c[6]:
                 decisions.append((c[3], "skip", "expired", "", -1, ()))
                 continue
             refusal = _refusal(c[4], taken, cap) if taken else ""
+            if not refusal and 0 <= c[5] < c[4]:
+                refusal = _crowded_out(c, ordered, j, taken, cap, on_day)
             if refusal:
                 decisions.append((c[3], "skip", "frequency_cap", refusal, -1, ()))
             else:
@@ -299,22 +335,79 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
             continue
         group = ordered[i:j]
         i = j
-        live = [c for c in group if not c[6]]
-        if not live:
-            decisions.extend((c[3], "skip", "expired", "", -1, ()) for c in group)
-            continue
-        lead = live[0] if len(live) == 1 else min(live, key=_lead_key)
-        refusal = _refusal(lead[4], taken, cap)
-        if refusal:
-            decisions.extend((c[3], "skip", "frequency_cap", refusal, -1, ()) for c in group)
+        lead: CandidateKey | None = None
+        refused: dict[int, str] = {}
+        live = [c for c in group if not c[6] and (on_day is None or c[3] not in on_day)]
+        if len(live) > 1:
+            live.sort(key=_lead_key)
+        for c in live:
+            refusal = _refusal(c[4], taken, cap)
+            if not refusal and 0 <= c[5] < c[4]:
+                refusal = _crowded_out(c, ordered, j, taken, cap, on_day)
+            if not refusal:
+                lead = c
+                break
+            refused[c[3]] = refusal
+        if lead is None:
+            for c in group:
+                k = c[3]
+                if on_day is not None and k in on_day:
+                    decisions.append((k, "skip", "frequency_cap", on_day[k], -1, ()))
+                elif c[6]:
+                    decisions.append((k, "skip", "expired", "", -1, ()))
+                else:
+                    decisions.append((k, "skip", "frequency_cap", refused[k], -1, ()))
             continue
         bisect.insort(taken, lead[4])
         others = tuple(c[3] for c in group if c is not lead)
         decisions.append((lead[3], "send", None, "", lead[3], others))
-        if others:
-            detail = f"sent with {lead[2]}"
-            decisions.extend((k, "skip", "merged", detail, lead[3], ()) for k in others)
+        detail = f"sent with {lead[2]}"
+        decisions.extend((k, "skip", "merged", detail, lead[3], ()) for k in others)
     return decisions
+
+
+def _crowded_out(
+    late: CandidateKey,
+    ordered: Sequence[CandidateKey],
+    after: int,
+    taken: Sequence[int],
+    cap: FrequencyCap,
+    on_day: Mapping[int, str] | None,
+) -> str:
+    """Why the catch-up letter of ``late`` must not leave: the timely letter it would crowd out, or ``""``.
+
+    A letter that missed its moment (downtime) leaves on the next open window —
+    possibly days before a letter planned on time. Sent, it would push that one
+    out under ``min_gap_days``: the client would get "happy belated Women's Day"
+    and no birthday letter. So a catch-up letter yields to any later candidate
+    (from ``ordered[after:]``, the groups after its own) of the same or a higher
+    priority that leaves within ``min_gap_days`` of it and fits the cap without
+    it. Ties go to the timely one: it is not an apology.
+
+    Causal: only candidates leaving within ``min_gap_days`` of the catch-up day are
+    looked at — what the daemon plans on that day (:func:`~greeter.planner.lookahead_end`)
+    — and the answer stays the same as long as the catch-up letter could leave (its
+    day only moves later, nearer the timely one). The skip is journaled on that run,
+    so the catch-up period ending does not change what was decided. Only the gap is
+    considered: a ``max_count`` window spans far past the look-ahead.
+    """
+    day, priority, min_gap = late[4], late[1], cap.min_gap_days
+    for k in range(after, len(ordered)):
+        c = ordered[k]
+        if c[0] - day >= min_gap:
+            break  # sorted by anchor, and a candidate never leaves before its anchor
+        if c[6] or c[1] > priority or abs(c[4] - day) >= min_gap:
+            continue
+        if on_day is not None and c[3] in on_day:
+            continue
+        if not _refusal(c[4], taken, cap):
+            shown = date.fromordinal(c[4])
+            rank = "the same" if c[1] == priority else "a higher"
+            return (
+                f"a belated letter now would come only {abs(c[4] - day)} days before the {c[2]} "
+                f"greeting of {shown:%Y-%m-%d}, of {rank} priority (min_gap_days {min_gap})"
+            )
+    return ""
 
 
 def cap_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> str:

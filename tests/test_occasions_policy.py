@@ -239,3 +239,141 @@ def test_window_check_looks_forward_too() -> None:
     # two greetings 10 and 20 days later: a window of 30 days containing all three exists
     assert cap_refusal(date(2027, 1, 1), [date(2027, 1, 11), date(2027, 1, 21)], cap) != ""
     assert cap_refusal(date(2027, 1, 1), [date(2027, 1, 11), date(2027, 2, 21)], cap) == ""
+
+
+def late(name: str, planned: date, day: date, priority: int, *, expired: bool = False) -> Candidate:
+    """A candidate whose planned moment passed unsent: it would leave on ``day`` (catch-up)."""
+    c = Contact(id="1", email="a@example.com")
+    return Candidate(Hit(c, name, planned, None, priority, name), day, planned_day=planned, expired=expired)
+
+
+def gone(name: str, planned: date, priority: int) -> Candidate:
+    """Past its catch-up period (the planner's key: the planned day, no catch-up day)."""
+    c = Contact(id="1", email="a@example.com")
+    return Candidate(Hit(c, name, planned, None, priority, name), planned, expired=True)
+
+
+def sent_on(day: date) -> PastGreeting:
+    return PastGreeting("1", "earlier", day, day)
+
+
+D = date
+GAP14 = FrequencyCap(max_count=6, window_days=365, min_gap_days=14)
+#: H2: the birthday left on 10 December; the CRM then filled in a first-deal date, 17 December.
+BDAY_10_12 = [sent_on(D(2026, 12, 10))]
+#: What the group {first_deal 17.12, new_year 29.12} must come to at every ``now``.
+NEW_YEAR_CARRIES_FIRST_DEAL = {
+    "first_deal": ("skip", "merged", "new_year", "sent with new_year"),
+    "new_year": ("send", None, None, ""),
+}
+
+
+@pytest.mark.parametrize(
+    ("cands", "past", "expected"),
+    [
+        # H1: the 8 March letter missed Friday 06.03 (downtime; Monday 09.03 a holiday) and would
+        # leave on 10.03, 10 days before the birthday letter planned on time: it must not take
+        # the birthday's place. It yields, and says to what.
+        pytest.param(
+            [late("womens_day", D(2026, 3, 6), D(2026, 3, 10), 30), cand("birthday", D(2026, 3, 20), 100)],
+            [],
+            {"womens_day": ("skip", "frequency_cap", None,
+                            "a belated letter now would come only 10 days before the birthday greeting "
+                            "of 2026-03-20, of a higher priority (min_gap_days 14)"),
+             "birthday": ("send", None, None, "")},
+            id="H1-belated-yields-to-timely-higher-priority",
+        ),
+        pytest.param(  # a day later it is still so (its catch-up day only moves nearer)
+            [late("womens_day", D(2026, 3, 6), D(2026, 3, 11), 30), cand("birthday", D(2026, 3, 20), 100)],
+            [],
+            {"womens_day": ("skip", "frequency_cap", None, "only 9 days before the birthday"),
+             "birthday": ("send", None, None, "")},
+            id="H1-next-day",
+        ),
+        pytest.param(  # ties go to the timely letter: both cannot go, and it is not an apology
+            [late("womens_day", D(2026, 3, 6), D(2026, 3, 10), 30), cand("spring", D(2026, 3, 20), 30)],
+            [],
+            {"womens_day": ("skip", "frequency_cap", None, "of the same priority"),
+             "spring": ("send", None, None, "")},
+            id="H1-tie-goes-to-the-timely-one",
+        ),
+        pytest.param(  # a lower-priority timely letter still yields to the belated higher one
+            [late("birthday", D(2026, 3, 6), D(2026, 3, 10), 100), cand("womens_day", D(2026, 3, 20), 30)],
+            [],
+            {"birthday": ("send", None, None, ""),
+             "womens_day": ("skip", "frequency_cap", None, "only 10 days from the greeting of 2026-03-10")},
+            id="H1-belated-higher-priority-still-wins",
+        ),
+        pytest.param(  # far enough from the next letter: the belated one goes
+            [late("womens_day", D(2026, 3, 6), D(2026, 3, 10), 30), cand("birthday", D(2026, 3, 24), 100)],
+            [],
+            {"womens_day": ("send", None, None, ""), "birthday": ("send", None, None, "")},
+            id="H1-no-collision",
+        ),
+        pytest.param(  # the timely one is refused anyway (history): nothing to yield to
+            [late("womens_day", D(2026, 3, 6), D(2026, 3, 10), 30), cand("birthday", D(2026, 3, 20), 100)],
+            [sent_on(D(2026, 3, 27))],
+            {"womens_day": ("send", None, None, ""),
+             "birthday": ("skip", "frequency_cap", None, "only 10 days from the greeting of 2026-03-10")},
+            id="H1-timely-one-refused-by-history",
+        ),
+        # H2: the group's best lead (first_deal 17.12, 7 days after the birthday letter) does not
+        # fit; New Year on 29.12 (19 days after) does, and carries it — the same at every now.
+        pytest.param(
+            [cand("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60)],
+            BDAY_10_12, NEW_YEAR_CARRIES_FIRST_DEAL, id="H2-before-its-day",
+        ),
+        pytest.param(
+            [late("first_deal", D(2026, 12, 17), D(2026, 12, 18), 70), cand("new_year", D(2026, 12, 29), 60)],
+            BDAY_10_12, NEW_YEAR_CARRIES_FIRST_DEAL, id="H2-late-refused-on-its-day-rides-along",
+        ),
+        pytest.param(
+            [late("first_deal", D(2026, 12, 17), D(2026, 12, 24), 70, expired=True),
+             cand("new_year", D(2026, 12, 29), 60)],
+            BDAY_10_12, NEW_YEAR_CARRIES_FIRST_DEAL, id="H2-missed-window-too-late",
+        ),
+        pytest.param(
+            [gone("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60)],
+            BDAY_10_12, NEW_YEAR_CARRIES_FIRST_DEAL, id="H2-expired",
+        ),
+        pytest.param(  # nothing in the group fits: each member says its own reason
+            [cand("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60)],
+            [sent_on(D(2026, 12, 20))],
+            {"first_deal": ("skip", "frequency_cap", None, "only 3 days from the greeting of 2026-12-20"),
+             "new_year": ("skip", "frequency_cap", None, "only 9 days from the greeting of 2026-12-20")},
+            id="H2-no-member-fits",
+        ),
+        pytest.param(  # alone, a late one refused on its day is still skipped, as before
+            [late("first_deal", D(2026, 12, 17), D(2026, 12, 18), 70)],
+            BDAY_10_12,
+            {"first_deal": ("skip", "frequency_cap", None,
+                            "on its day 2026-12-17: only 7 days from the greeting of 2026-12-10")},
+            id="late-alone-refused-on-its-day",
+        ),
+        pytest.param(  # the best (c, 10 days before a claimed greeting) does not fit: of the tied
+            # others the earlier leads, and c rides along
+            [cand("a", D(2027, 2, 1), 50), cand("b", D(2027, 2, 5), 50), cand("c", D(2027, 2, 10), 90)],
+            [sent_on(D(2027, 2, 20))],
+            {"c": ("skip", "merged", "a", "sent with a"), "a": ("send", None, None, ""),
+             "b": ("skip", "merged", "a", "sent with a")},
+            id="tie-after-a-refused-lead",
+        ),
+    ],
+)  # fmt: skip
+def test_cap_table(
+    cands: list[Candidate],
+    past: list[PastGreeting],
+    expected: dict[str, tuple[str, str | None, str | None, str]],
+) -> None:
+    verdicts = apply_cap(cands, past, GAP14)
+    got = {v.candidate.hit.occasion: v for v in verdicts}
+    assert set(got) == set(expected) and len(verdicts) == len(cands)
+    for name, (status, reason, merged_into, detail) in expected.items():
+        v = got[name]
+        assert (v.status, v.reason, v.merged_into) == (status, reason, merged_into), name
+        assert detail in v.detail, (name, v.detail)
+    # What a letter carries is exactly what is merged into it.
+    for v in verdicts:
+        if v.status == "send":
+            carried = {h.occasion for h in v.also}
+            assert carried == {n for n, w in got.items() if w.merged_into == v.candidate.hit.occasion}

@@ -1,0 +1,86 @@
+"""The cap's choices, end to end: ``send --once`` on the days the daemon would run, ``preview`` between.
+
+Two defects a sales-ops manager found with real data:
+
+* H1 — greeter was down on Friday 6 March (Monday the 9th a holiday); the 8 March
+  letter went out belated on the 10th and took the place of the birthday letter
+  planned on time for the 20th («только 10 дней»): the client got «с прошедшим
+  Международным женским днём!» and no birthday greeting.
+* H2 — a first-deal anniversary a week after a birthday letter (refused) led the
+  merge group {first_deal 17.12, new_year 29.12} and took the New Year letter down
+  with its own reason ("only 7 days from the greeting of 2026-12-10", false for
+  29 December); from the 18th preview said New Year went alone, from the 24th that
+  it carried the first-deal wishes: a plan that changed shape from day to day.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import MakeProject
+from tests.test_send_e2e import greeter, history
+
+#: Анна-Мария (VIP, tag 8mar, Kaliningrad): 8 March and her birthday on Friday 20 March 2026.
+ANNA = "1007;client07@example.com;Петрова-Водкина;Анна-Мария;Олеговна;ж;Галерея «Холст»;Europe/Kaliningrad;ru;VIP;8mar;20.03.1967;22.07.2015;19.11.2019;Россия"
+#: Елена: birthday 10 December; the CRM fills in her first deal (17 December) afterwards.
+ELENA = "1;f1@example.com;Попова;Елена;Викторовна;;ООО «Лента»;Europe/Moscow;ru;regular;;10.12.1981;;{deal};Россия"
+
+
+def preview(config: Path, now: str, start: str, days: int) -> list[dict[str, Any]]:
+    run = greeter(config, "preview", "--now", now, "--from", start, "--days", str(days), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    items: list[dict[str, Any]] = json.loads(run.stdout)
+    return items
+
+
+def send(config: Path, now: str) -> str:
+    run = greeter(config, "send", "--once", "--now", now)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def test_belated_letter_does_not_take_the_place_of_a_timely_birthday(make_project: MakeProject) -> None:
+    config = make_project([ANNA])
+    before = {i["occasion"]: i["status"] for i in preview(config, "2026-03-02T10:00", "2026-03-01", 25)}
+    assert before == {"womens_day": "send", "birthday": "send"}
+    # Back on Tuesday the 10th: the 8 March letter would leave 10 days before the birthday one.
+    for now in ("2026-03-10T10:00", "2026-03-11T10:00"):
+        items = {i["occasion"]: i for i in preview(config, now, "2026-03-01", 25)}
+        assert (items["womens_day"]["status"], items["womens_day"]["reason"]) == ("skip", "frequency_cap"), (
+            now
+        )
+        assert "before the birthday greeting of 2026-03-20" in items["womens_day"]["detail"]
+        assert items["birthday"]["status"] == "send", now
+    assert "skipped: frequency_cap 1" in send(config, "2026-03-10T12:00")
+    assert "sent: 1" in send(config, "2026-03-20T12:00")
+    rows = {(r["occasion"], r["state"]) for r in history(config)}
+    assert rows == {("womens_day", "skipped"), ("birthday", "sent")}
+
+
+def test_a_refused_lead_rides_in_the_new_year_letter_at_every_now(make_project: MakeProject) -> None:
+    config = make_project([ELENA.format(deal="")])
+    assert "sent: 1" in send(config, "2026-12-10T16:00")
+    contacts = config.parent / "data" / "contacts.csv"
+    text = contacts.read_text(encoding="utf-8-sig")
+    contacts.write_text(text.replace(";10.12.1981;;;", ";10.12.1981;;17.12.2020;"), encoding="utf-8-sig")
+    expected = {
+        "first_deal_anniversary": ("skip", "merged", ["new_year"], "sent with new_year"),
+        "new_year": ("send", None, ["first_deal_anniversary"], None),
+    }
+    for now in ("2026-12-10T17:00", "2026-12-15T10:00", "2026-12-17T10:00", "2026-12-18T10:00",
+                "2026-12-24T10:00", "2026-12-29T10:00"):  # fmt: skip
+        got = {
+            i["occasion"]: (i["status"], i["reason"], i["merged_with"], i["detail"])
+            for i in preview(config, now, "2026-12-11", 25)
+        }
+        assert got == expected, now
+    # The daemon's runs agree: nothing journaled on the 17th, both wishes in one letter on the 29th.
+    for now in ("2026-12-17T12:00", "2026-12-18T12:00", "2026-12-24T12:00"):
+        assert "due 0" in send(config, now) and not [
+            r for r in history(config) if r["occasion"] != "birthday"
+        ]
+    assert "sent: 1" in send(config, "2026-12-29T16:00")
+    rows = {(r["occasion"], r["state"]) for r in history(config)}
+    assert rows == {("birthday", "sent"), ("first_deal_anniversary", "skipped"), ("new_year", "sent")}
