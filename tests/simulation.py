@@ -277,7 +277,9 @@ class IndexedJournal:
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
-        self._db = sqlite3.connect(journal.path)
+        # The daemon reads the journal off its event loop (a stop must not wait for it), one read
+        # at a time: this connection is used from that thread and this one, never at once.
+        self._db = sqlite3.connect(journal.path, check_same_thread=False)
         self._dirty: set[tuple[str, str, date]] = set()
         self._floor = date.min  # rows older than every `since` still to come are dropped
         self._since = date.min  # what the last run asked for

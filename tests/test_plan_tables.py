@@ -141,44 +141,75 @@ def _reference_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> s
 def _reference_apply_cap(
     candidates: Iterable[Candidate], past: Sequence[PastGreeting], cap: FrequencyCap
 ) -> list[Verdict]:
+    """The cap's rules written plainly (see :func:`greeter.policy.decide`'s docstring).
+
+    Groups form by anchor over every candidate. A late one the history refused on its
+    planned day, and an expired one, may only ride along. The letter is led by the best
+    member (priority, day, name) that fits the cap and, when it is late, crowds out no
+    later candidate of the same or a higher priority that fits and leaves within
+    ``min_gap_days`` of it. With no such member each one is skipped with its own reason.
+    """
     taken = sorted(p.day for p in past if p.state in CAP_STATES)
+    gap = max(cap.min_gap_days, 1)
+    ordered = sorted(candidates, key=lambda c: (c.anchor, -c.hit.priority, c.hit.occasion))
+    refused_on_day: dict[int, str] = {}
+    for c in ordered:
+        if c.planned_day is not None and c.planned_day < c.day:
+            refusal = _reference_refusal(c.planned_day, taken, cap)
+            if refusal:
+                refused_on_day[id(c)] = f"on its day {c.planned_day:%Y-%m-%d}: {refusal}"
+
+    def may_lead(c: Candidate) -> bool:
+        return not c.expired and id(c) not in refused_on_day
+
+    def crowded_out(late: Candidate, later: list[Candidate]) -> str:
+        for c in later:
+            near = abs((c.day - late.day).days) < cap.min_gap_days
+            rival = may_lead(c) and c.hit.priority >= late.hit.priority and near
+            if rival and not _reference_refusal(c.day, taken, cap):
+                rank = "the same" if c.hit.priority == late.hit.priority else "a higher"
+                return (
+                    f"a belated letter now would come only {abs((c.day - late.day).days)} days "
+                    f"before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}, of {rank} priority "
+                    f"(min_gap_days {cap.min_gap_days})"
+                )
+        return ""
+
     verdicts: list[Verdict] = []
-    ordered: list[Candidate] = []
-    for c in sorted(candidates, key=lambda c: (c.anchor, -c.hit.priority, c.hit.occasion)):
-        planned = c.planned_day
-        late = planned is not None and planned < c.day and not c.expired
-        refusal = _reference_refusal(planned, taken, cap) if late and planned is not None else ""
-        if refusal:
-            detail = f"on its day {planned:%Y-%m-%d}: {refusal}"
-            verdicts.append(Verdict(c, "skip", "frequency_cap", detail=detail))
-        else:
-            ordered.append(c)
     i = 0
     while i < len(ordered):
-        group = [ordered[i]]
         j = i + 1
-        while j < len(ordered) and (ordered[j].anchor - group[0].anchor).days < max(cap.min_gap_days, 1):
-            group.append(ordered[j])
+        while j < len(ordered) and (ordered[j].anchor - ordered[i].anchor).days < gap:
             j += 1
+        group, later = ordered[i:j], ordered[j:]
         i = j
-        live = [c for c in group if not c.expired]
-        if not live:
-            verdicts.extend(Verdict(c, "skip", "expired") for c in group)
-            continue
-        lead = min(live, key=lambda c: (-c.hit.priority, c.day, c.hit.occasion))
-        others = tuple(c.hit for c in group if c is not lead)
-        refusal = _reference_refusal(lead.day, taken, cap)
-        if refusal:
-            verdicts.extend(Verdict(c, "skip", "frequency_cap", detail=refusal) for c in group)
+        lead = None
+        refusals: dict[int, str] = {}
+        for c in sorted(filter(may_lead, group), key=lambda c: (-c.hit.priority, c.day, c.hit.occasion)):
+            refusal = _reference_refusal(c.day, taken, cap)
+            if not refusal and c.planned_day is not None and c.planned_day < c.day:
+                refusal = crowded_out(c, later)
+            if not refusal:
+                lead = c
+                break
+            refusals[id(c)] = refusal
+        if lead is None:
+            for c in group:
+                if id(c) in refused_on_day:
+                    verdicts.append(Verdict(c, "skip", "frequency_cap", detail=refused_on_day[id(c)]))
+                elif c.expired:
+                    verdicts.append(Verdict(c, "skip", "expired"))
+                else:
+                    verdicts.append(Verdict(c, "skip", "frequency_cap", detail=refusals[id(c)]))
             continue
         bisect.insort(taken, lead.day)
-        verdicts.append(Verdict(lead, "send", also=others))
+        others = [c for c in group if c is not lead]
+        verdicts.append(Verdict(lead, "send", also=tuple(c.hit for c in others)))
         verdicts.extend(
             Verdict(
                 c, "skip", "merged", merged_into=lead.hit.occasion, detail=f"sent with {lead.hit.occasion}"
             )
-            for c in group
-            if c is not lead
+            for c in others
         )
     return verdicts
 
