@@ -7,6 +7,7 @@ this module only formats them. JSON field names are a contract (DESIGN.md §3).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import sys
 from collections import Counter
@@ -151,11 +152,18 @@ def run_preview(
 
 
 def _write_json(stream: Iterable[Draft]) -> int:
-    """A JSON array written element by element, so a million drafts never sit in memory."""
+    """A JSON array written element by element, so a million drafts never sit in memory.
+
+    Nothing is written before the first draft is planned: a contacts source that
+    cannot be read (a configured column missing from its header) fails on the first
+    read, and a script must then get an empty stdout and the error, not a lone ``[``.
+    """
     errors = 0
     out = sys.stdout
+    drafts = iter(stream)
+    first = next(drafts, None)
     out.write("[")
-    for i, draft in enumerate(stream):
+    for i, draft in enumerate(drafts if first is None else itertools.chain((first,), drafts)):
         errors += draft.error is not None
         out.write(",\n" if i else "\n")
         out.write(json.dumps(draft_json(draft), ensure_ascii=False))

@@ -619,3 +619,15 @@ def test_approve_help_says_what_the_approval_fingerprints() -> None:
     assert (
         code == 0 and "subject, text and HTML" in said and "To (address and name), From and Reply-To" in said
     )
+
+
+def test_preview_json_of_an_unreadable_source_writes_nothing_to_stdout(make_project: MakeProject) -> None:
+    """A script parsing stdout gets nothing, not a lone ``[``, when the contacts cannot be read."""
+    config = make_project([contact_row("1", "a@example.com")])
+    contacts = config.parent / "data" / "contacts.csv"
+    text = contacts.read_text(encoding="utf-8-sig")
+    contacts.write_text(text.replace("Email;", "Почта;", 1), encoding="utf-8-sig")
+    code, out, err = invoke("--config", str(config), "preview", "--format", "json")
+    assert code == 2, out + err
+    assert out == ""
+    assert "Email" in err and "Traceback" not in err
