@@ -258,5 +258,6 @@ class OccasionTable:
             problem = implausible(step.field, original, years, today, step.occ.max_years)
             if problem is None and years <= 0:
                 continue  # the day itself, not an anniversary yet
-            found.append((day, years, problem, leap and day.day != 29))
+            # A date in the future has no anniversary number: preview showed "-4 years".
+            found.append((day, years if years > 0 else None, problem, leap and day.day != 29))
         return tuple(found)

@@ -410,5 +410,7 @@ def test_future_and_implausible_birthdays_are_invalid_contact_not_greetings(tmp_
     assert (birthdays["5"]["reason"], birthdays["6"]["reason"]) == ("invalid_contact", "invalid_contact")
     assert "01.01.2999 is in the future" in birthdays["5"]["detail"]
     assert "more than 120" in birthdays["6"]["detail"]
+    # A birthday in 2999 has no anniversary number ("-972 years"); a too-old one keeps its count.
+    assert birthdays["5"]["years"] is None and birthdays["6"]["years"] > 120
     greeted = {d["contact_id"] for d in drafts if d["status"] == "send"}
     assert greeted == {"1", "2", "3", "4", "5", "6", "7"}  # for New Year they are still greeted
