@@ -161,7 +161,7 @@ class _FieldRule:
 
 
 #: One anniversary of a contact's date in a range: (day, years, problem, moved) — see :class:`Hit`.
-Anniversary = tuple[date, int, "str | None", bool]
+Anniversary = tuple[date, "int | None", "str | None", bool]
 
 #: Per-table memos stop growing here (a file of unique dates must not hold them all).
 _MEMO_LIMIT = 1 << 17
