@@ -405,6 +405,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     Outlook or Google Calendar updates instead of duplicating. A range with
     nothing planned still gives a valid calendar (no events) and says so.
     """
+    from greeter.errors import OutputError
     from greeter.ics_export import build_calendar
     from greeter.runtime import load_inputs, load_planning_state
 
@@ -436,7 +437,10 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         if nothing:
             click.echo(f"no greetings{nothing}", err=True)
     else:
-        output.write_bytes(data)
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise OutputError.of(output, exc) from exc
         click.echo(f"wrote {output} ({events} greetings){nothing}", err=True)
     for problem in report.problems:
         click.echo(str(problem), err=True)

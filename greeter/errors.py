@@ -191,5 +191,23 @@ class OutputFolderError(GreeterError, OSError):
     exit_code = EXIT_USAGE
 
 
+class OutputError(GreeterError, OSError):
+    """A file or folder the command was told to write cannot be written (``calendar -o``, ``preview --out``).
+
+    The user's path and the system's reason in one line, exit 2 like a
+    contacts file that cannot be read: the path is the user's to fix, not a
+    bug in greeter.
+    """
+
+    exit_code = EXIT_USAGE
+
+    @classmethod
+    def of(cls, path: object, exc: OSError) -> OutputError:
+        """``"/proc/x.ics: cannot write: Permission denied"``, and the path that failed if another."""
+        reason = exc.strerror or str(exc)
+        failed = f" ({exc.filename})" if exc.filename is not None and str(exc.filename) != str(path) else ""
+        return cls(f"{path}: cannot write: {reason}{failed}")
+
+
 class DeliveryError(GreeterError, ConnectionError):
     """A message could not be handed to the mail server."""

@@ -19,12 +19,17 @@ name may then be listed with two contents; either is ours). The last step,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TextIO
+from typing import Any, TextIO, TypeVar, cast
+
+from greeter.errors import OutputError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["MANIFEST", "OwnedFolder", "Tally"]
 
@@ -53,6 +58,25 @@ class Tally:
         return said
 
 
+def _as_output_error(method: F) -> F:
+    """A folder that cannot be written (missing parent, read-only, ``/proc``) is the user's error, one line.
+
+    Not a traceback and "a bug in greeter": :class:`~greeter.errors.OutputError`
+    names the folder and the system's reason, exit 2.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: OwnedFolder, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except OutputError:
+            raise
+        except OSError as exc:
+            raise OutputError.of(self.root, exc) from exc
+
+    return cast(F, wrapper)
+
+
 class OwnedFolder:
     """A folder whose files greeter writes, replaces and removes — only the ones :data:`MANIFEST` lists.
 
@@ -60,9 +84,10 @@ class OwnedFolder:
     for every file of the run, then :meth:`finish` once.
     """
 
+    @_as_output_error
     def __init__(self, root: Path) -> None:
-        root.mkdir(parents=True, exist_ok=True)
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         self._manifest = root / MANIFEST
         self._before = _read_manifest(self._manifest)
         self._now: dict[str, str] = {}
@@ -82,6 +107,7 @@ class OwnedFolder:
         names = (PurePosixPath(folder, p.name).as_posix() for p in found if p.is_file())
         return [n for n in names if not self.may_write(n)]
 
+    @_as_output_error
     def write(self, name: str, chunks: Iterable[bytes]) -> bool:
         """Write ``chunks`` to ``name`` (via a temporary name, so no reader sees half a file).
 
@@ -103,6 +129,7 @@ class OwnedFolder:
         self._replaced += existed and name in self._before
         return True
 
+    @_as_output_error
     def finish(self) -> Tally:
         """Remove the previous preview's files this run did not write again; keep the manifest of this one."""
         removed = kept = 0

@@ -1,0 +1,47 @@
+"""An output path that cannot be written is the user's error in one line, exit 2 — not "a bug in greeter".
+
+Found by an SRE: ``calendar -o /nonexistent/dir/x.ics``, ``calendar -o
+/proc/x.ics`` and ``preview --format eml|html --out /proc/xx`` ended with
+``internal error: FileNotFoundError … (a bug in greeter …)``, exit 3. Paths
+that fail whoever runs the tests (root included): under ``/proc``, and
+through a regular file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MakeProject
+from tests.test_send_e2e import NOW, greeter, people
+
+
+@pytest.mark.parametrize("where", ["proc", "through-a-file"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("calendar", "-o", "{dir}/x.ics"),
+        ("preview", "--format", "eml", "--out", "{dir}/xx"),
+        ("preview", "--format", "html", "--out", "{dir}/xx"),
+    ],
+    ids=["calendar", "preview-eml", "preview-html"],
+)
+def test_an_output_path_that_cannot_be_written_is_one_line_naming_it_and_exit_2(
+    make_project: MakeProject, tmp_path: Path, where: str, command: tuple[str, ...]
+) -> None:
+    config = make_project(people(2))
+    if where == "proc":
+        folder = "/proc"
+    else:
+        (tmp_path / "a-file").write_text("not a folder\n")
+        folder = str(tmp_path / "a-file")
+    args = [arg.format(dir=folder) for arg in command]
+    result = greeter(config, *args, "--now", NOW)
+    target = args[-1]
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"{target}: cannot write: "), result.stderr
+    reason = "Not a directory" if where == "through-a-file" else "No such file or directory"
+    assert reason in lines[-1], result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
