@@ -558,12 +558,20 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
             )
         finally:
             journal.close()
-    except JournalFailedMidRunError:
-        raise  # it says itself how many letters had left
-    except JournalUnavailableError as exc:
-        raise JournalUnavailableError(
-            f"{exc}\nnothing was sent; run again once the journal can be written"
-        ) from exc
+    except (JournalUnavailableError, JournalLockedError) as exc:
+        failure: GreeterError = exc  # the failed-mid-run error and the lock say themselves what happened
+        if type(exc) is JournalUnavailableError:
+            failure = JournalUnavailableError(
+                f"{exc}\nnothing was sent; run again once the journal can be written"
+            )
+        if as_json:  # a script's `| jq` still gets the summary, with the reason
+            accepted = exc.accepted if isinstance(exc, JournalFailedMidRunError) else 0
+            click.echo(
+                _json_text(_send_json(moment, dry_run, sent=accepted, journal_unavailable=failure.hint()))
+            )
+        if failure is exc:
+            raise
+        raise failure from exc
     try:
         _send_report(result, moment, letters, dry_run=dry_run, as_json=as_json)
     except OSError:
@@ -594,30 +602,60 @@ def _send_report(
         click.echo(line, err=True)
     counts = dict(result.summary.counts)
     if as_json:
-        payload = {
-            "now": moment.isoformat(),
-            "dry_run": dry_run,
-            "due": result.due,
-            "recovered_uncertain": result.recovered,
+        payload = _send_json(
+            moment,
+            dry_run,
+            due=result.due,
+            recovered_uncertain=result.recovered,
             **{k: counts.get(k, 0) for k in ("sent", "retry", "failed", "uncertain", "render_error")},
-            "skipped": dict(result.summary.skipped),
-            "replies": [
+            skipped=dict(result.summary.skipped),
+            replies=[
                 {"state": state, "reply": reply, "count": n}
                 for (state, reply), n in result.summary.replies.most_common()
             ],
-            "rows_rejected": result.report.rejected,
-            "stopped_by": result.stopped_by.name if result.stopped_by is not None else None,
-            "left_unsent": result.summary.left_unsent,
-            "login_refused": result.summary.halted,
-        }
+            rows_rejected=result.report.rejected,
+            stopped_by=result.stopped_by.name if result.stopped_by is not None else None,
+            left_unsent=result.summary.left_unsent,
+            login_refused=result.summary.halted,
+        )
         if dry_run:
             payload["letters"] = [due_json(letter) for letter in letters]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(_json_text(payload))
     elif dry_run:
         click.echo(_dry_run_line(result.due, result.summary, letters, moment))
     else:
         extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
         click.echo(f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}")
+
+
+def _send_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str, object]:
+    """``send --json``'s summary: every key always there, so ``jq`` finds it whatever happened.
+
+    A run the journal stopped before it began (PostgreSQL down, another sender
+    holding the SQLite journal) still prints it: ``due`` null (nothing was
+    planned), the counts 0 (``sent``: letters the server had accepted when the
+    journal failed mid-run) and the reason in ``journal_unavailable``.
+    """
+    payload: dict[str, object] = {
+        "now": moment.isoformat(),
+        "dry_run": dry_run,
+        "due": None,
+        "recovered_uncertain": 0,
+        **dict.fromkeys(("sent", "retry", "failed", "uncertain", "render_error"), 0),
+        "skipped": {},
+        "replies": [],
+        "rows_rejected": 0,
+        "stopped_by": None,
+        "left_unsent": None,
+        "login_refused": None,
+        "journal_unavailable": None,
+    }
+    payload.update(fields)
+    return payload
+
+
+def _json_text(payload: dict[str, object]) -> str:
+    return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
 def _dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: datetime) -> str:
