@@ -33,9 +33,13 @@ written at start (disk full, PostgreSQL down) is a ``cannot_start`` line and
 exit 75, which the systemd unit restarts; a configuration error is exit 2,
 which it does not.
 
-Health: a run whose every attempt failed to reach the mail server leaves the
+Health: a run that attempted letters and got none accepted — the mail server
+could not be reached or answered 4xx to every one, the rule ``send --once``
+exits 75 by (:func:`~greeter.delivery_health.delivery_problem`) — leaves the
 daemon "degraded" (``/healthz`` 503, the ``run`` line a warning) until a run
-gets a letter through, or, with nothing due, the server answers a probe.
+gets a letter through, or, with nothing due, a server that could not be
+reached answers a probe (a probe cannot tell whether a server that answered
+4xx would now take a letter).
 """
 
 from __future__ import annotations
@@ -46,24 +50,22 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from greeter.checks import render_problems
 from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake
+from greeter.daemon_inputs import keep_restart_only, listen_address, load_valid_inputs
+from greeter.delivery_health import delivery_problem
 from greeter.errors import (
     EXIT_BUG,
     EXIT_USAGE,
     ConfigError,
     GreeterError,
     JournalFailedMidRunError,
-    Problem,
-    TemplateError,
 )
 from greeter.http_api import ApiContext, make_app, start_site
 from greeter.journal import open_journal
@@ -71,14 +73,12 @@ from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import RunStats
 from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
-from greeter.plan_types import Hit, PlanItem
-from greeter.runtime import Inputs, load_inputs
+from greeter.runtime import Inputs
 from greeter.send import (
     Cycle,
     WireCounts,
     deliver_cycle,
     make_transport,
-    missing_secrets,
     plan_cycle,
     read_secret,
 )
@@ -92,74 +92,6 @@ T = TypeVar("T")
 #: Seconds a stop waits for the journal to record letters cut off in flight, and to close: a
 #: journal that does not answer by then cannot (the next start records them uncertain).
 JOURNAL_PATIENCE = 3.0
-
-
-def delivery_problem(wire: WireCounts, before: str | None) -> str | None:
-    """Why delivery is not working after a run with these answers from the server; None: it works.
-
-    Pure. Letters were attempted and every attempt failed to reach the server:
-    its reason. Any answer from the server (accepted, or refused with a code)
-    shows it works. Nothing attempted tells nothing: the state before holds
-    (the daemon probes the server to learn more).
-    """
-    if wire.server_unreachable:
-        return wire.unreachable_reason or "the mail server could not be reached"
-    if wire.attempted:
-        return None
-    return before
-
-
-def load_valid_inputs(config_file: Path, today: date) -> Inputs:
-    """Config and templates, validated; ConfigError with every error if anything is broken.
-
-    The templates are read here, once (:meth:`Inputs.renderer`): the daemon
-    renders these very files until the next successful reload. They must
-    compile, and each occasion's letter must render for the first contacts
-    (:func:`template_smoke`) — a failure ``greeter check`` calls an error is
-    one here too, so a reload refuses it and the old templates stay in force.
-    The secrets the config names (the SMTP password, the unsubscribe secret)
-    must be readable too: without them every run would fail, so the daemon
-    refuses to start (exit 2), as ``send --once`` refuses to send.
-    """
-    inputs = load_inputs(config_file, today=today)
-    settings = inputs.settings
-    problems = inputs.renderer().check(list(dict.fromkeys(o.template for o in settings.occasions)))
-    errors = [p for p in problems if p.severity == "error"] + missing_secrets(settings)
-    if not errors:
-        errors = template_smoke(inputs, today)
-    if errors:
-        raise ConfigError(errors)
-    return inputs
-
-
-#: Contacts whose letters a start or a reload renders (plain form), to refuse a template that fails.
-SMOKE_CONTACTS = 20
-
-
-def template_smoke(inputs: Inputs, today: date, contacts: int = SMOKE_CONTACTS) -> list[Problem]:
-    """Render every occasion's letter for the first ``contacts`` contacts; the failures, as check words them.
-
-    Compiling does not find ``{{ contakt.first_name }}``: it compiles and
-    fails every letter. ``greeter check`` renders every contact in every form;
-    this is the look a start or reload can afford, so that a broken edit is
-    refused at once, not found at the next birthday. Contacts that cannot be
-    read now (a database down) are the runs' business, not the templates'.
-    """
-    settings = inputs.settings
-    renderer = inputs.renderer()
-    failures: dict[tuple[str, int | None, str], list[str]] = {}
-    try:
-        for contact in islice(inputs.contacts(inputs.new_report()), contacts):
-            for occ in settings.occasions:
-                years = 1 if occ.field is not None else None
-                hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
-                try:
-                    renderer.render(PlanItem(hit, "send"))
-                except TemplateError as exc:
-                    failures.setdefault((exc.template, exc.line, exc.detail), []).append(contact.id)
-    except GreeterError as exc:
-        log.debug("template_smoke_skipped", why=exc.hint())
-    return render_problems(failures)
 
 
 def open_sender_journal(url: str, now: datetime) -> tuple[JournalStore, int]:
@@ -207,6 +139,8 @@ class Daemon:
         self._inputs: Inputs | None = None
         self._journal: JournalStore | None = None
         self._contact_problems: tuple[int, int] = (0, 0)
+        #: The standing delivery problem is the server not answering (a probe can clear it), not 4xx.
+        self._probe_can_clear = True
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -369,9 +303,9 @@ class Daemon:
             log.error("reload_failed_keeping_old_config", problems=[exc.hint()])
             return False
         assert self._inputs is not None
-        if inputs.settings.storage.url != self._inputs.settings.storage.url:
-            log.warning("storage_url_change_needs_restart")
-            inputs.settings = inputs.settings.model_copy(update={"storage": self._inputs.settings.storage})
+        inputs.settings, warnings = keep_restart_only(self._inputs.settings, inputs.settings, self.listen)
+        for event, detail in warnings:
+            log.warning(event, **detail)
         if self._stopping:
             return False
         self._inputs = inputs
@@ -435,6 +369,7 @@ class Daemon:
         now = self.clock.now()
         started = time.monotonic()
         self.stats.runs += 1
+        self.stats.running = True
         self.stats.last_run_at = now
         next_send: datetime | None = None
         self._halted = False
@@ -459,16 +394,17 @@ class Daemon:
         except Abandoned:  # stopped while planning: nothing was claimed
             self._interrupted(now, time.monotonic() - started, 0)
         except JournalFailedMidRunError as exc:
-            self._failed(exc.hint(), accepted=exc.accepted, recorded=exc.recorded)
+            self._failed(exc.hint(), now, started, accepted=exc.accepted, recorded=exc.recorded)
         except GreeterError as exc:
-            self._failed(exc.hint())
+            self._failed(exc.hint(), now, started)
         except Exception as exc:  # a bug must not kill the service; it is logged with its traceback
             log.exception("run_crashed")
-            self._failed(f"internal error: {type(exc).__name__}: {exc}")
+            self._failed(f"internal error: {type(exc).__name__}: {exc}", now, started)
         else:
             self._succeeded(cycle, now, time.monotonic() - started, probed)
         finally:
             self._cycle = None
+            self.stats.running = False
             self.stats.last_duration_seconds = time.monotonic() - started
         return now, next_send
 
@@ -484,6 +420,8 @@ class Daemon:
         before = self.stats.delivery_problem
         if wire.attempted or before is None:
             return None
+        if not self._probe_can_clear:  # 4xx to every letter: only a letter accepted tells it is over
+            return before
         assert self._inputs is not None
         transport = make_transport(self._inputs.settings)
         if self._stopping or not isinstance(transport, SmtpTransport):
@@ -545,18 +483,28 @@ class Daemon:
             uncertain=(counts["uncertain"] if counts is not None else 0) + cut,
         )
 
-    def _failed(self, message: str, **detail: int) -> None:
+    def _failed(self, message: str, now: datetime, started: float, **detail: int) -> None:
+        """A run that failed: counted, and logged as ``run_failed`` with the run's own fields.
+
+        ``now`` and ``seconds`` (and ``due``, if it planned) as the ``run`` line has them, so
+        that a log query for runs finds the failed ones in their place.
+        """
         self.stats.failed_runs += 1
         self.stats.last_error = message
-        log.error("run_failed", error=message, **detail)
+        due = self._cycle.due_count if self._cycle is not None else None
+        seconds = round(time.monotonic() - started, 3)
+        log.error("run_failed", now=now.isoformat(), seconds=seconds, due=due, error=message, **detail)
 
     def _succeeded(self, cycle: Cycle, now: datetime, seconds: float, probed: str | None) -> None:
         summary = cycle.deliverer.summary
         wire = cycle.wire
-        problem = delivery_problem(wire, self.stats.delivery_problem)
+        problem = delivery_problem(summary, self.stats.delivery_problem)
         if problem is not None and not wire.attempted:
             problem = probed  # nothing was due: the probe's answer is the news
+        if wire.attempted:
+            self._probe_can_clear = wire.server_unreachable
         if problem is None:
+            self.stats.ok_runs += 1
             self.stats.last_success_at = now
             self.stats.degraded_since = None
         else:
@@ -613,13 +561,14 @@ class Daemon:
 
     async def _start_http(self) -> web.AppRunner | None:
         assert self._inputs is not None and self._journal is not None
-        http = self._inputs.settings.http
-        where = self.listen or ((http.host, http.port) if http.enabled else None)
+        where = listen_address(self.listen, self._inputs.settings.http)
         if where is None:
             return None
         secret_env = self._inputs.settings.unsubscribe.secret_env
         secret = read_secret(secret_env, None, "unsubscribe secret")
-        ctx = ApiContext(self._journal, self.stats, self.clock.now, secret.encode() if secret else None)
+        ctx = ApiContext(
+            self._journal, self.stats, self.clock.now, secret.encode() if secret else None, stop=self._stop
+        )
         setting = "--listen" if self.listen else "http.host, http.port"
         runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)
         log.info("http_listening", host=where[0], port=port)

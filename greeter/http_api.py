@@ -10,6 +10,7 @@ constant time; a forged or damaged token gets 404 and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import html
 import json
@@ -18,6 +19,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from aiohttp import web
 
@@ -25,7 +27,8 @@ from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
 from greeter.history_view import counts_as_found
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
-from greeter.metrics import RunStats, render_metrics
+from greeter.metrics import Counts, RunStats, render_metrics
+from greeter.off_loop import Abandoned, off_loop, within
 from greeter.unsubscribe import verify_token
 
 log = get_logger(component="http")
@@ -47,6 +50,55 @@ class ApiContext:
     stats: RunStats
     clock: Callable[[], datetime]
     secret: bytes | None
+    #: Set when the daemon stops: a probe waiting for the journal answers at once.
+    stop: asyncio.Event | None = None
+
+
+#: Seconds ``/healthz`` and ``/metrics`` wait for the journal before answering without it.
+JOURNAL_PROBE_SECONDS = 1.5
+
+
+class JournalProbe:
+    """The journal's counts for ``/healthz`` and ``/metrics``: read off the event loop, one read at a time.
+
+    A journal that does not answer (PostgreSQL gone: libpq waits out its
+    10-second connect timeout) must hold neither the event loop — the runs,
+    the stop, the other requests — nor the probe for long: after ``seconds``
+    the endpoint answers with what it knows (``greeter_journal_up 0``,
+    ``/healthz`` 503 naming the journal). Probes that come while a read is
+    still going wait for that same read rather than start their own: a dead
+    database gets one stuck thread, not one per scrape. A read that outlives
+    its probes finishes or fails unheard (:func:`~greeter.off_loop.off_loop`);
+    a stop never waits for it.
+    """
+
+    def __init__(self, stop: asyncio.Event | None = None, seconds: float = JOURNAL_PROBE_SECONDS) -> None:
+        self._stop = stop
+        self._seconds = seconds
+        self._reading: asyncio.Future[Counts] | None = None
+        #: Why the last probe got no counts (None: it did): said in the log once, not every scrape.
+        self._problem: str | None = None
+
+    async def counts(self, journal: JournalStore) -> tuple[Counts | None, str | None]:
+        """The journal's counts (:func:`~greeter.history_view.counts_as_found`), or None and why not."""
+        reading = self._reading
+        if reading is None or reading.done():
+            reading = self._reading = off_loop(partial(counts_as_found, journal))
+        try:
+            counts = await within(self._seconds, reading, stop=self._stop)
+        except Abandoned:
+            why = f"the journal did not answer within {self._seconds:g} s"
+        except GreeterError as exc:
+            why = exc.hint()
+        else:
+            if self._problem is not None:
+                log.info("journal_answers_again")
+            self._problem = None
+            return counts, None
+        if self._problem is None:
+            log.warning("journal_unreachable", error=why)
+        self._problem = why
+        return None, why
 
 
 def _page(title: str, body: str, status: int = 200) -> web.Response:
@@ -77,18 +129,17 @@ def health_status(s: RunStats, *, journal_ok: bool) -> str:
 def make_app(ctx: ApiContext) -> web.Application:
     """The aiohttp application; pure wiring, no sockets (the daemon starts the site)."""
 
+    probe = JournalProbe(ctx.stop)
+
     async def healthz(_request: web.Request) -> web.Response:
         s = ctx.stats
-        try:
-            ctx.journal.counts_by_state()
-            journal_ok = True
-        except GreeterError as exc:
-            journal_ok = False
-            log.warning("healthz_journal_unreachable", error=str(exc))
+        _, journal_problem = await probe.counts(ctx.journal)
+        journal_ok = journal_problem is None
         status = health_status(s, journal_ok=journal_ok)
         body = {
             "status": status,
             "journal": "ok" if journal_ok else "unreachable",
+            "journal_problem": journal_problem,
             "delivery": "degraded" if s.delivery_problem is not None else "ok",
             "delivery_problem": s.delivery_problem,
             "degraded_since": _iso(s.degraded_since),
@@ -103,7 +154,8 @@ def make_app(ctx: ApiContext) -> web.Application:
         return web.json_response(body, status=200 if status == "ok" else 503, dumps=json.dumps)
 
     async def metrics(_request: web.Request) -> web.Response:
-        data = render_metrics(lambda: counts_as_found(ctx.journal), ctx.stats)
+        counts, _ = await probe.counts(ctx.journal)
+        data = render_metrics(counts, ctx.stats)
         return web.Response(body=data, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
     def _address(request: web.Request) -> str:

@@ -9,7 +9,7 @@ in :class:`RunStats` by the daemon.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,8 +17,10 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from greeter.errors import GreeterError
 from greeter.journal_store import STATES
+
+#: Greetings in the journal per (state, occasion).
+Counts = Mapping[tuple[str, str], int]
 
 
 @dataclass
@@ -26,19 +28,30 @@ class RunStats:
     """What the daemon knows about its own runs (for /metrics and /healthz).
 
     ``last_success_at`` is the last run that did its job: it completed *and*
-    delivered — or had nothing to deliver, or the server answered every
-    letter (a refusal is the server's verdict, not an outage). A run whose
-    every attempt failed to reach the mail server completed without error but
-    is not a success: it sets ``delivery_problem`` (health "degraded") and
-    leaves ``last_success_at`` where it was, so an alert on its age fires
-    when nothing gets out, as an operator expects of "last success".
+    delivered — or had nothing to deliver, or the server gave its verdict (a
+    5xx refusal is the server's answer, not an outage). A run that attempted
+    letters and got none accepted, all put off to retry (the server could not
+    be reached, or answered 4xx to every one: :func:`~greeter.delivery_health.delivery_problem`),
+    completed without error but is not a success: it sets ``delivery_problem``
+    (health "degraded") and leaves ``last_success_at`` where it was, so an
+    alert on its age fires when nothing gets out, as an operator expects of
+    "last success".
+
+    The run counts are counted when a run *ends*, by its result: a
+    Prometheus counter never goes down, so a run cannot be "ok" while it is
+    in progress and "degraded" after (``running`` says one is in progress).
     """
 
     started_at: datetime
+    #: Runs started (``/healthz``'s ``runs``).
     runs: int = 0
+    #: Runs that ended and did their job.
+    ok_runs: int = 0
     failed_runs: int = 0
-    #: Runs that completed but could not reach the mail server for any due letter.
+    #: Runs that completed but got no letter through (see above).
     degraded_runs: int = 0
+    #: A run is in progress now.
+    running: bool = False
     last_run_at: datetime | None = None
     last_success_at: datetime | None = None
     last_duration_seconds: float | None = None
@@ -56,17 +69,14 @@ class RunStats:
 class GreeterCollector(Collector):
     """Collects journal counts (by state and occasion) and the daemon's run statistics."""
 
-    def __init__(self, counts: Callable[[], dict[tuple[str, str], int]], stats: RunStats) -> None:
+    def __init__(self, counts: Counts | None, stats: RunStats) -> None:
         self._counts = counts
         self._stats = stats
 
     def collect(self) -> Iterator[Metric]:
         # A journal that does not answer (PostgreSQL down, the SQLite file gone) must not take
         # the rest down with it: the run and delivery metrics matter most during that outage.
-        try:
-            counts: dict[tuple[str, str], int] | None = self._counts()
-        except GreeterError:
-            counts = None
+        counts = self._counts
         yield GaugeMetricFamily(
             "greeter_journal_up", "1 if the journal answered this scrape", value=0 if counts is None else 1
         )
@@ -87,11 +97,16 @@ class GreeterCollector(Collector):
             "When this daemon started (alert on the age of the last success, or of this before one)",
             value=s.started_at.timestamp(),
         )
-        runs = CounterMetricFamily("greeter_runs", "Plan-and-deliver runs since start", labels=["result"])
-        runs.add_metric(["ok"], s.runs - s.failed_runs - s.degraded_runs)
+        runs = CounterMetricFamily(
+            "greeter_runs", "Plan-and-deliver runs since start, counted when they end", labels=["result"]
+        )
+        runs.add_metric(["ok"], s.ok_runs)
         runs.add_metric(["error"], s.failed_runs)
         runs.add_metric(["degraded"], s.degraded_runs)
         yield runs
+        yield GaugeMetricFamily(
+            "greeter_run_in_progress", "1 while a plan-and-deliver run is in progress", value=int(s.running)
+        )
         yield GaugeMetricFamily(
             "greeter_delivery_degraded",
             "1 while the last run(s) with letters due could not reach the mail server",
@@ -122,8 +137,8 @@ class GreeterCollector(Collector):
             )
 
 
-def render_metrics(counts: Callable[[], dict[tuple[str, str], int]], stats: RunStats) -> bytes:
-    """The Prometheus text exposition of the current numbers."""
+def render_metrics(counts: Counts | None, stats: RunStats) -> bytes:
+    """The Prometheus text exposition of the current numbers; ``counts`` None: the journal did not answer."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(GreeterCollector(counts, stats))
     return generate_latest(registry)

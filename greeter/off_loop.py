@@ -76,9 +76,18 @@ async def unless_stopped(stop: asyncio.Event, future: asyncio.Future[T]) -> T:
     return future.result()
 
 
-async def within(seconds: float, future: asyncio.Future[T]) -> T:
-    """The future's result, or :class:`Abandoned` if it takes longer than ``seconds``."""
-    done, _ = await asyncio.wait({future}, timeout=seconds)
-    if not done:
+async def within(seconds: float, future: asyncio.Future[T], *, stop: asyncio.Event | None = None) -> T:
+    """The future's result, or :class:`Abandoned` if it takes longer than ``seconds`` (or ``stop`` is set).
+
+    The future is not cancelled: another caller may still be waiting for the same call.
+    """
+    waiter: asyncio.Future[Any] | None = None if stop is None else asyncio.ensure_future(stop.wait())
+    try:
+        aws: set[asyncio.Future[Any]] = {future} if waiter is None else {future, waiter}
+        await asyncio.wait(aws, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if waiter is not None:
+            waiter.cancel()
+    if not future.done():
         raise Abandoned
     return future.result()

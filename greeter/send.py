@@ -24,6 +24,7 @@ from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, in_window, next_window_open
 from greeter.config import Settings
 from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
+from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
 from greeter.errors import (
     EXIT_PROBLEMS,
@@ -78,14 +79,14 @@ def exit_code(result: RunResult) -> int:
     * 0 otherwise — also a batch partly delivered with a few 4xx retries:
       the server works, and those retries go out by themselves.
     """
-    summary, counts = result.summary, result.summary.counts
+    summary = result.summary
     if result.stopped_by is not None:
         return 128 + result.stopped_by
     if summary.halted is not None:
         return EXIT_USAGE
     if summary.failed or result.recovered or result.report.rejected:
         return EXIT_PROBLEMS
-    if counts["retry"] and not counts["sent"]:
+    if delivery_problem(summary) is not None:  # the daemon's "degraded", by the same rule
         return EXIT_TEMPFAIL
     return 0
 

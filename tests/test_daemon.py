@@ -24,11 +24,11 @@ import pytest
 
 from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake
-from greeter.daemon import delivery_problem
+from greeter.delivery import Summary
+from greeter.delivery_health import delivery_problem
 from greeter.http_api import health_status
 from greeter.logs import configure_logging
 from greeter.metrics import RunStats
-from greeter.send import WireCounts
 from greeter.testing import SmtpSink, free_port
 from greeter.unsubscribe import make_token
 from tests.conftest import MakeProject, contact_row
@@ -172,20 +172,33 @@ def test_rehearsal_clock_runs_from_its_origin_at_its_speed() -> None:
     assert Clock().now().tzinfo is not None
 
 
+def _summary(
+    sent: int = 0, retry: int = 0, failed: int = 0, reply: str = "", halted: str | None = None
+) -> Summary:
+    summary = Summary(halted=halted)
+    summary.counts.update(sent=sent, retry=retry, failed=failed)
+    if retry:
+        summary.replies[("retry", reply)] += retry
+    return summary
+
+
 @pytest.mark.parametrize(
-    ("wire", "before", "after"),
+    ("summary", "before", "after"),
     [
-        (WireCounts(), None, None),  # nothing due: no news, still fine
-        (WireCounts(), "down", "down"),  # nothing due: no news, still down (the daemon probes)
-        (WireCounts(2, 0, 2, "cannot connect to mx:25"), None, "cannot connect to mx:25"),
-        (WireCounts(3, 1, 2, "cannot connect to mx:25"), "down", None),  # one got through
-        (WireCounts(2, 0, 1, "cannot connect to mx:25"), "down", None),  # the server answered one (4xx/5xx)
+        (_summary(), None, None),  # nothing due: no news, still fine
+        (_summary(), "down", "down"),  # nothing due: no news, still down (the daemon probes)
+        (_summary(retry=2, reply="cannot connect to mx:25"), None, "cannot connect to mx:25"),
+        (_summary(sent=1, retry=2, reply="cannot connect to mx:25"), "down", None),  # one got through
+        (_summary(retry=2, reply="451 4.3.0 try later"), None, "451 4.3.0 try later"),  # 4xx to all
+        (_summary(retry=1, failed=1, reply="cannot connect to mx:25"), "down", None),  # a 5xx: it answers
+        (_summary(failed=2), "down", None),  # the server gave its verdict (5xx)
+        (_summary(halted="535 5.7.8 bad login"), None, "535 5.7.8 bad login"),  # no letter gets out
     ],
 )
-def test_delivery_is_degraded_only_when_every_attempt_failed_to_reach_the_server(
-    wire: WireCounts, before: str | None, after: str | None
+def test_delivery_is_degraded_when_letters_were_attempted_and_none_was_accepted(
+    summary: Summary, before: str | None, after: str | None
 ) -> None:
-    assert delivery_problem(wire, before) == after
+    assert delivery_problem(summary, before) == after
 
 
 def test_health_says_which_is_broken_greeter_or_the_mail_server() -> None:

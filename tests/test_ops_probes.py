@@ -1,0 +1,188 @@
+"""What an operator's probes and alerts see of the daemon: ``/healthz``, ``/metrics`` and the run counts.
+
+Found by an SRE running the daemon under systemd: with the PostgreSQL journal
+not answering, every ``/healthz`` and ``/metrics`` request held the whole
+event loop for libpq's connect timeout (SIGTERM too), and probes were served
+one after another; ``greeter_runs_total{result="ok"}`` went down while a run
+that ended degraded was in progress; and a relay answering 4xx to every
+letter left the daemon "ok" while ``send --once`` exited 75 in the same case.
+
+Real pieces: ``greeter run`` as a subprocess, the test PostgreSQL behind a
+:class:`~greeter.testing.TcpRelay` that holds back the metrics' own query (the
+database never sees it: a journal that stopped answering), and the
+aiosmtpd sink scripted to stall or answer 4xx.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from greeter.testing import SmtpSink, TcpRelay
+from tests import databases
+from tests.conftest import HEADER, MakeProject, contact_row
+from tests.daemon_harness import DaemonProcess
+from tests.test_send_e2e import LATER, NOW, greeter, people, smtp
+from tests.test_stop_journal_down import _via
+
+#: The statement only ``/metrics`` and ``/healthz`` send (journal.counts_by_occasion).
+COUNTS_QUERY = b"GROUP BY state, occasion"
+#: Well above the probes' bound (1.5 s), well below libpq's connect timeout (10 s).
+PROMPT = 4.0
+
+
+def _get(url: str, timeout: float = 8.0) -> tuple[int, str, float]:
+    """(status, body, seconds taken) of a GET; a request that gets no answer in time is status 0."""
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode(), time.monotonic() - started
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(), time.monotonic() - started
+    except (TimeoutError, urllib.error.URLError):
+        return 0, "", time.monotonic() - started
+
+
+def _metric(text: str, name: str) -> float | None:
+    found = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
+    return float(found.group(1)) if found else None
+
+
+def test_probes_answer_at_once_without_a_journal_that_does_not_answer_and_a_stop_does_not_wait(
+    make_project: MakeProject,
+) -> None:
+    pg = urlsplit(databases.require_pg())
+    with (
+        databases.pg_schema() as (_, schema),
+        TcpRelay(pg.port or 5432) as relay,
+        SmtpSink() as sink,
+    ):
+        config = make_project(people(2), storage={"url": _via(relay.port, schema)}, **smtp(sink.port))
+        with DaemonProcess(config, "--now", NOW, "--listen", "127.0.0.1:0") as daemon:
+            daemon.wait_for("run")
+            status, body, _ = _get(daemon.url("/healthz"))
+            assert status == 200 and json.loads(body)["journal"] == "ok", body
+
+            held = relay.hold(COUNTS_QUERY)  # the next counts never reach the database
+            urls = [daemon.url(p) for p in ("/healthz", "/metrics", "/healthz", "/metrics")]
+            started = time.monotonic()
+            with ThreadPoolExecutor(len(urls)) as pool:
+                answers = list(pool.map(_get, urls))
+            took = time.monotonic() - started
+            assert held.is_set(), daemon.output()
+            # Served side by side, each within the bound, not one after another for 10 s each.
+            assert all(t < PROMPT for _, _, t in answers) and took < PROMPT, (answers, took)
+            (h1, h1_body, _), (m1, m1_body, _), (h2, _, _), (m2, m2_body, _) = answers
+            assert (h1, h2, m1, m2) == (503, 503, 200, 200), answers
+            health = json.loads(h1_body)
+            assert health["status"] == "unhealthy" and health["journal"] == "unreachable", health
+            assert "did not answer" in health["journal_problem"], health
+            # Every probe waited for the one read that is stuck: none started a read of its own
+            # (the marker held only the first, so a second read would have been answered).
+            for text in (m1_body, m2_body):
+                assert _metric(text, "greeter_journal_up") == 0.0, text
+                assert _metric(text, 'greeter_runs_total{result="ok"}') == 1.0, text
+                assert "greeter_greetings{" not in text
+            assert len(daemon.named("journal_unreachable")) == 1, "said once, not every probe"
+
+            relay.release()  # the database answers again
+            deadline = time.monotonic() + 15
+            while _get(daemon.url("/healthz"))[0] != 200 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            status, body, _ = _get(daemon.url("/metrics"))
+            assert _metric(body, "greeter_journal_up") == 1.0, body
+            daemon.wait_for("journal_answers_again")
+
+            # A stop while a probe waits for the journal does not wait for it.
+            held = relay.hold(COUNTS_QUERY)
+            probing = threading.Thread(target=_get, args=(daemon.url("/metrics"),), daemon=True)
+            probing.start()
+            assert held.wait(10), daemon.output()
+            assert daemon.proc is not None
+            started = time.monotonic()
+            daemon.proc.send_signal(signal.SIGTERM)
+            try:
+                code = daemon.proc.wait(timeout=PROMPT)
+            except subprocess.TimeoutExpired:
+                relay.release()
+                code = daemon.proc.wait(timeout=30)
+            took = time.monotonic() - started
+            relay.release()
+    assert code == 0, daemon.output()
+    assert took < PROMPT, f"took {took:.1f} s: {daemon.output()}"
+    assert len(sink.messages) == 2
+
+
+def _add_contacts(config: Path, rows: list[str]) -> None:
+    """Rewrite the project's contacts file with these rows (a CRM export that grew)."""
+    (config.parent / "data" / "contacts.csv").write_text(
+        "\n".join([HEADER, *rows]) + "\n", encoding="utf-8-sig"
+    )
+
+
+def test_the_ok_run_counter_never_goes_down_while_a_degraded_run_is_in_progress(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(2), **smtp(sink.port))  # the SMTP timeout is 3 s
+        with DaemonProcess(config, "--now", NOW, "--listen", "127.0.0.1:0") as daemon:
+            first = daemon.wait_for("run")
+            assert first["sent"] == 2 and first["delivery"] == "ok", first
+            # Two more clients, and a server that stops answering MAIL: the next run attempts
+            # both, waits out the timeout, and ends degraded.
+            sink.stall("MAIL", 30, n=10)
+            _add_contacts(config, [*people(2), *(contact_row(str(i), f"new{i}@example.com",
+                          birthday="13.04.1980") for i in (3, 4))])  # fmt: skip
+            assert daemon.proc is not None
+            daemon.send_signal(signal.SIGHUP)  # a reload plans at once
+            daemon.wait_for("reloaded")
+            oks: list[float] = []
+            in_progress: list[float] = []
+            deadline = time.monotonic() + 30
+            while len(daemon.named("run")) < 2 and time.monotonic() < deadline:
+                _, text, _ = _get(daemon.url("/metrics"))
+                oks.append(_metric(text, 'greeter_runs_total{result="ok"}') or 0.0)
+                in_progress.append(_metric(text, "greeter_run_in_progress") or 0.0)
+                time.sleep(0.1)
+            second = daemon.named("run")[-1]
+            _, text, _ = _get(daemon.url("/metrics"))
+            oks.append(_metric(text, 'greeter_runs_total{result="ok"}') or 0.0)
+            assert daemon.stop() == 0
+    assert second["delivery"] == "degraded" and second["retry"] == 2, second
+    assert oks == sorted(oks), f"a counter went down: {oks}"
+    assert oks[-1] == 1.0 and _metric(text, 'greeter_runs_total{result="degraded"}') == 1.0, text
+    assert 1.0 in in_progress and _metric(text, "greeter_run_in_progress") == 0.0, (in_progress, text)
+
+
+def test_a_relay_answering_4xx_to_every_letter_makes_the_daemon_degraded_as_send_once_exits_75(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink:
+        sink.fail_next(100, 451, "4.7.1 Greylisted, try again later")
+        config = make_project(people(2), **smtp(sink.port))
+        once = greeter(config, "send", "--once", "--now", NOW)
+        # The daemon, five minutes later: the same relay, the same letters (their retries due).
+        with DaemonProcess(config, "--now", LATER, "--listen", "127.0.0.1:0") as daemon:
+            run = daemon.wait_for("run")
+            status, body, _ = _get(daemon.url("/healthz"))
+            _, metrics, _ = _get(daemon.url("/metrics"))
+            assert daemon.stop() == 0
+    assert (run["sent"], run["retry"]) == (0, 2), run
+    assert run["level"] == "warning" and run["delivery"] == "degraded", run
+    assert "451 4.7.1 Greylisted" in run["delivery_problem"], run
+    health = json.loads(body)
+    assert status == 503 and health["status"] == "degraded", health
+    assert health["last_success_at"] is None and "451" in health["delivery_problem"], health
+    assert _metric(metrics, "greeter_delivery_degraded") == 1.0, metrics
+    assert _metric(metrics, "greeter_last_success_timestamp_seconds") is None, metrics
+    assert once.returncode == 75, once.stderr
+    assert len(sink.messages) == 0
