@@ -186,3 +186,26 @@ def test_a_relay_answering_4xx_to_every_letter_makes_the_daemon_degraded_as_send
     assert _metric(metrics, "greeter_last_success_timestamp_seconds") is None, metrics
     assert once.returncode == 75, once.stderr
     assert len(sink.messages) == 0
+
+
+def test_a_daemon_degraded_by_4xx_stays_degraded_until_the_server_takes_a_letter(
+    make_project: MakeProject,
+) -> None:
+    """A probe (connect, log in, QUIT) passes on a relay that answers 4xx to every letter: it must not
+    turn the daemon "ok" — nor advance the last success — between the runs that retry."""
+    with SmtpSink() as sink:
+        sink.fail_next(100, 451, "4.7.1 Greylisted, try again later")
+        settings = smtp(sink.port)
+        settings["delivery"]["retry"] = {"initial_seconds": 3600}  # no retry due during the test
+        config = make_project(people(2), schedule={"cron": "* * * * *"}, **settings)
+        with DaemonProcess(config, "--now", NOW, "--speed", "60", "--listen", "127.0.0.1:0") as daemon:
+            first = daemon.wait_for("run")
+            quiet = daemon.wait_for("run", lambda e: e["now"] > first["now"] and e["due"] == 0)
+            daemon.wait_for("run", lambda e: e["now"] > quiet["now"] and e["due"] == 0)
+            status, body, _ = _get(daemon.url("/healthz"))
+            assert daemon.stop() == 0
+    assert first["delivery"] == "degraded" and first["retry"] == 2, first
+    runs = daemon.named("run")
+    assert all(e["delivery"] == "degraded" for e in runs), runs
+    health = json.loads(body)
+    assert status == 503 and health["status"] == "degraded" and health["last_success_at"] is None, health
