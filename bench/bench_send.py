@@ -289,7 +289,7 @@ def main() -> None:
         f"greeter / smtp-source -s 8 (loopback):    {best / rates['smtp-source -s 8']:.0%}   (target ≥ 40 %)"
     )
     print(
-        "greeter daemon tick / smtp-source -s 8:    "
+        "greeter daemon tick / smtp-source -s 8:   "
         f"{rates['greeter daemon tick, pool 32'] / rates['smtp-source -s 8']:.0%}   (loopback; no start-up)"
     )
     slow = max(rates["greeter pool 16, 10 ms link"], rates["greeter pool 64, 10 ms link"])
