@@ -220,6 +220,11 @@ def _text_header(name: str, value: str) -> _EncodedWords | str:
     return value
 
 
+@lru_cache(maxsize=64)  # the config's Reply-To: the same in every letter, validated once
+def _reply_to(address: str) -> str:
+    return validate_address("Reply-To", address)
+
+
 @lru_cache(maxsize=256)  # the From header is the same in every letter
 def _address_header(name: str, display: str, address: str) -> _EncodedWords | str:
     validate_header_value(f"{name} display name", display)
@@ -231,17 +236,22 @@ def _address_header(name: str, display: str, address: str) -> _EncodedWords | st
     return _encoded_words(display, name, f"<{address}>")
 
 
+@lru_cache(maxsize=64)  # the config's mailto: the same in every letter, validated once
+def _mailto_link(mailto: str) -> str:
+    validate_header_value("List-Unsubscribe mailto", mailto)
+    if mailto.startswith("mailto:"):
+        if len(mailto) > 900 or _MAILTO.fullmatch(mailto) is None:
+            raise UnsafeHeaderError("List-Unsubscribe mailto", mailto, "not a plain mailto: URI")
+        return f"<{mailto}>"
+    validate_address("List-Unsubscribe mailto", mailto)
+    return f"<mailto:{mailto}?subject=unsubscribe>"
+
+
 def _list_unsubscribe(mailto: str | None, url: str | None) -> str | None:
+    # Not cached as a whole: the one-click URL carries each recipient's own token.
     links: list[str] = []
     if mailto:
-        validate_header_value("List-Unsubscribe mailto", mailto)
-        if mailto.startswith("mailto:"):
-            if len(mailto) > 900 or _MAILTO.fullmatch(mailto) is None:
-                raise UnsafeHeaderError("List-Unsubscribe mailto", mailto, "not a plain mailto: URI")
-            links.append(f"<{mailto}>")
-        else:
-            validate_address("List-Unsubscribe mailto", mailto)
-            links.append(f"<mailto:{mailto}?subject=unsubscribe>")
+        links.append(_mailto_link(mailto))
     if url:
         validate_header_value("List-Unsubscribe URL", url)
         if len(url) > 900 or _URL.fullmatch(url) is None:
@@ -345,7 +355,7 @@ def _headers(
     to_header = _address_header("To", to_name.strip(), to_email)
     name, _ = sender.in_locale(rendered.locale)  # "Romashka LLC" on an English letter
     from_header = _address_header("From", name.strip(), sender.email)
-    reply_to = validate_address("Reply-To", sender.reply_to) if sender.reply_to else None
+    reply_to = _reply_to(sender.reply_to) if sender.reply_to else None
     validate_header_value("Message-ID", message_id)
     if len(message_id) > 250 or _MESSAGE_ID.fullmatch(message_id) is None:
         raise UnsafeHeaderError("Message-ID", message_id, "not of the form <id@domain>")

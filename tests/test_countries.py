@@ -189,3 +189,35 @@ def test_check_warns_about_a_country_without_its_region_at_the_country_column(
     assert "Easter Monday (29.03.2027, 3 of 4 regions)" in warnings[0]
     assert "(GB-ENG, GB-NIR, GB-SCT, GB-WLS)" in warnings[0]
     assert result.returncode == 0, result.stderr  # a warning: check still passes
+
+
+def test_a_russian_name_is_found_without_reading_the_english_names() -> None:
+    """Each language's names are its whole Babel locale data: English is read only when needed."""
+    code = (
+        "from greeter.countries import _names, parse_country\n"
+        "assert parse_country('Казахстан') == ('KZ', '') and parse_country('РФ') == ('RU', '')\n"
+        "print(_names.cache_info().currsize)\n"
+        "assert parse_country('Germany') == ('DE', '')\n"
+        "print(_names.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "2"]
+
+
+def test_names_answer_as_one_table_of_both_languages_russian_spellings_first() -> None:
+    """What the single merged table (Russian, then English, then CRM spellings) answered, name by name."""
+    from babel import Locale
+
+    from greeter.countries import _UK_NATIONS, _by_name
+
+    merged: dict[str, str] = {}
+    for language in ("ru", "en"):
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                merged.setdefault(name.casefold().replace("ё", "е"), code)
+    merged.update({"рф": "RU", "российская федерация": "RU", "usa": "US", "сша": "US"})
+    for code, spellings in _UK_NATIONS.items():
+        merged.update(dict.fromkeys(spellings, code))
+    assert len(merged) > 400
+    assert {name: _by_name(name) for name in merged} == merged
+    assert _by_name("atlantis") is None

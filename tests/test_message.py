@@ -23,6 +23,8 @@ from greeter.message import (
     POLICY,
     UnsafeHeaderError,
     _encoded_words,
+    _mailto_link,
+    _reply_to,
     build_message,
     make_message_id,
     validate_header_value,
@@ -164,6 +166,32 @@ def test_list_unsubscribe_per_config(
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     else:
         assert "List-Unsubscribe-Post" not in msg
+
+
+def test_the_configs_reply_to_and_mailto_are_validated_once_not_per_letter() -> None:
+    """They are the same in every letter of a batch: validated (two regexes each) once, then reused.
+
+    The one-click URL is not cached: it carries each recipient's own token.
+    """
+    sender = Sender(name="Ромашка", email="hello@romashka.example", reply_to="manager@romashka.example")
+    mailto = "unsub@romashka.example"
+    first = build(sender=sender, unsubscribe_mailto=mailto, unsubscribe_url="https://r.example/u?t=1")
+    reply_hits, mailto_hits = _reply_to.cache_info().hits, _mailto_link.cache_info().hits
+    again = build(sender=sender, unsubscribe_mailto=mailto, unsubscribe_url="https://r.example/u?t=1")
+    assert again == first
+    assert _reply_to.cache_info().hits == reply_hits + 1
+    assert _mailto_link.cache_info().hits == mailto_hits + 1
+    other = parse(build(sender=sender, unsubscribe_mailto=mailto, unsubscribe_url="https://r.example/u?t=2"))
+    assert (
+        other["List-Unsubscribe"]
+        == "<mailto:unsub@romashka.example?subject=unsubscribe>, <https://r.example/u?t=2>"
+    )
+    # A bad value is refused every time (a refusal is never cached as a value).
+    for _ in range(2):
+        with pytest.raises(UnsafeHeaderError):
+            build(unsubscribe_mailto="mailto:x@romashka.example\r\nBcc: y@evil.example")
+        with pytest.raises(UnsafeHeaderError):
+            build(sender=Sender.model_construct(name="Shop", email="a@romashka.example", reply_to="x y@z"))
 
 
 def test_message_id_is_derived_from_the_journal_key_only() -> None:
