@@ -762,13 +762,14 @@ def history(
       greeter history --email ivan@example.com --format json
       greeter history --state uncertain
     """
-    from greeter.config_loader import load_settings
     from greeter.history_view import print_history, read_history, with_former_ids
+    from greeter.runtime import load_inputs
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if first is not None and last is not None and first > last:
         raise click.UsageError(f"--since {first} is after --until {last}: no day is in that range")
-    settings = load_settings(state.config, today=config_day(None))
+    inputs = load_inputs(state.config, today=config_day(None))
+    settings = inputs.settings
     journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), readonly_ok=True)
     try:
         entries = read_history(
@@ -784,7 +785,7 @@ def history(
         if contact_id and not email:  # a CRM that renumbered the client: its rows under former ids too
             filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}
             entries, address = with_former_ids(
-                journal, settings, contact_id, entries, state=state_filter, **filters
+                journal, inputs, contact_id, entries, state=state_filter, **filters
             )
         if not entries:  # a typo, or an occasion nobody was greeted for yet?
             check_occasion(occasion, settings, journal)

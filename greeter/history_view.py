@@ -23,7 +23,7 @@ from greeter.console import print_records, table_console
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 
 if TYPE_CHECKING:
-    from greeter.config import Settings
+    from greeter.runtime import Inputs
 
 #: The reason shown for a claim whose sender is gone (see the module's docstring).
 INTERRUPTED = "interrupted between claim and the server's reply; the next send records it as uncertain"
@@ -109,28 +109,22 @@ def read_history(journal: JournalStore, *, state: str | None = None, **filters: 
     return as_found(entries, abandoned)
 
 
-def current_email(settings: Settings, contact_id: str) -> str | None:
+def current_email(inputs: Inputs, contact_id: str) -> str | None:
     """The e-mail address the contacts source gives ``contact_id`` today; None if it cannot say.
 
-    A source that cannot be read (a missing file, a database down) or has no
-    such contact is no error for ``greeter history``: it shows the journal.
+    Read as every command reads contacts (:meth:`~greeter.runtime.Inputs.contact`:
+    a second contact on a shared mailbox has no address here either), and no
+    further than the contact's row. A source that cannot be read (a missing
+    file, a database down) or has no such contact is no error for
+    ``greeter history``: it shows the journal.
     """
-    from greeter.errors import GreeterError
-    from greeter.sources import LoadReport, iter_contacts
-
-    report = LoadReport(source="contacts")
-    try:
-        for contact in iter_contacts(settings.contacts, settings.defaults, report):
-            if contact.id == contact_id:
-                return contact.email
-    except (GreeterError, OSError):
-        return None
-    return None
+    contact = inputs.contact(contact_id)
+    return contact.email if contact is not None else None
 
 
 def with_former_ids(
     journal: JournalStore,
-    settings: Settings,
+    inputs: Inputs,
     contact_id: str,
     own: list[JournalEntry],
     *,
@@ -140,7 +134,7 @@ def with_former_ids(
     """``own`` (the rows of ``contact_id``) and those journaled to its current address under
     other ids — a CRM renumbered the client, and the planner counts them as this contact's
     (``by_email``) — in the journal's history order; and that address (None: unknown)."""
-    address = current_email(settings, contact_id)
+    address = current_email(inputs, contact_id)
     if not address:
         return own, None
     others = [

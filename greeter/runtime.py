@@ -6,9 +6,9 @@ it is the same everywhere, so it lives here once.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,15 +16,12 @@ from pathlib import Path
 from greeter.config import ContactsSource, Settings
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key
-from greeter.errors import GreeterError, Problem
+from greeter.errors import Problem
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_window
 from greeter.render import Renderer
-from greeter.sources import LoadReport, iter_contacts
-
-#: How a row parser rejects a second row with an address (``greeter.sources.rows``).
-_DUPLICATE_EMAIL = re.compile(r"duplicate e-mail (\S+) \(first seen on row (\d+)\)")
+from greeter.sources import LoadReport, Rejection, iter_contacts
 
 #: What identifies one version of a contacts file: the source settings, path, mtime (ns), size, inode.
 _FileKey = tuple[ContactsSource, Path, int, int, int]
@@ -39,6 +36,7 @@ class _ContactsSnapshot:
     rows_read: int
     loaded: int
     problems: tuple[Problem, ...]
+    rejections: tuple[Rejection, ...]
 
 
 def _file_key(cfg: ContactsSource) -> _FileKey | None:
@@ -87,7 +85,7 @@ class Inputs:
             self._renderer = Renderer.of(self.settings)
         return self._renderer
 
-    def contacts(self, report: LoadReport, only: str | None = None) -> Iterator[Contact]:
+    def contacts(self, report: LoadReport, only: str | None = None) -> Generator[Contact]:
         """Stream the contacts (optionally one id); problems accumulate in ``report``.
 
         With :attr:`keep_contacts`, a file source whose (path, mtime, size,
@@ -100,40 +98,34 @@ class Inputs:
         if source is None:
             source = iter_contacts(cfg, self.settings.defaults, report)
         found = False
-        for contact in source:
-            if only is None or contact.id == only:
-                found = True
-                yield contact
+        # Closed when the caller stops early (:meth:`contact`): an SQL source lets its connection go.
+        with closing(source) if isinstance(source, Generator) else nullcontext():
+            for contact in source:
+                if only is None or contact.id == only:
+                    found = True
+                    yield contact
         if only is not None and not found:
             report.missing.append(only)
-            report.problems.append(Problem(report.source, "", self._not_found(only, report)))
+            report.problems.append(Problem(report.source, "", _not_found(only, report)))
 
-    def _not_found(self, only: str, report: LoadReport) -> str:
-        """Why ``--contact ONLY`` found nothing: no row has the id, or its row was rejected (and why).
+    def contact(self, contact_id: str) -> Contact | None:
+        """The contact with ``contact_id`` as a plan would see it, or None (no such row, or unreadable).
 
-        A duplicate e-mail names the contact whose row has the address (read again for
-        that: only when a ``--contact`` asked for a rejected row, never otherwise).
+        For a look-up that wants this one contact, not the load's report
+        (``greeter history --contact``): the rows after its row are not read,
+        since no later row can change it — a later row with its id or its
+        address is the one that loses. A source that cannot be read is None
+        too: the caller shows what it has without the contact.
         """
-        line = next((n for n, cid in report.rejected_ids if cid == only), None)
-        if line is None:
-            return f"no contact has id {only!r} (--contact)"
-        why = [p for p in report.problems if p.kind == "row" and p.line == line and p.severity == "error"]
-        head = f"contact {only!r} (row {line}) was not loaded"
-        dup = _DUPLICATE_EMAIL.fullmatch(why[0].message) if len(why) == 1 else None
-        if dup is None:
-            return f"{head}: " + "; ".join(f"{p.field}: {p.message}" for p in why) if why else head
-        first = int(dup.group(2))
-        other = None
-        again = iter_contacts(self.settings.contacts, self.settings.defaults, self.new_report())
+        from greeter.errors import GreeterError
+
+        found = self.contacts(self.new_report())  # a generator: closed below
         try:
-            other = next((c.id for c in again if c.row == first), None)
-        except GreeterError:
-            pass  # changed or gone since: the row number still says where
+            return next((c for c in found if c.id == contact_id), None)
+        except (GreeterError, OSError):
+            return None
         finally:
-            if isinstance(again, Generator):
-                again.close()  # an SQL source lets its connection go at once
-        whose = f"contact {other!r} (row {first})" if other is not None else f"row {first}"
-        return f"{head}: its e-mail {dup.group(1)} is also that of {whose}, greeted at that address"
+            found.close()
 
     def _kept_contacts(self, cfg: ContactsSource, report: LoadReport) -> Iterator[Contact] | None:
         """The contacts from memory (loading them first if the file changed); None: stream instead."""
@@ -146,13 +138,19 @@ class Inputs:
             loading = LoadReport(source=report.source)
             contacts = tuple(iter_contacts(cfg, self.settings.defaults, loading))
             snapshot = _ContactsSnapshot(
-                key, contacts, loading.rows_read, loading.loaded, tuple(loading.problems)
+                key,
+                contacts,
+                loading.rows_read,
+                loading.loaded,
+                tuple(loading.problems),
+                tuple(loading.rejections),
             )
             if _file_key(cfg) == key:  # not rewritten while we read it: this version may be kept
                 self._snapshot = snapshot
         report.rows_read += snapshot.rows_read
         report.loaded += snapshot.loaded
         report.problems.extend(snapshot.problems)
+        report.rejections.extend(snapshot.rejections)
         return iter(snapshot.contacts)
 
     def new_report(self) -> LoadReport:
@@ -183,6 +181,21 @@ class Inputs:
 
         years = range(start.year - 1, start.year + days // 365 + 2)
         return days_off_from_ics(ics, years)
+
+
+def _not_found(only: str, report: LoadReport) -> str:
+    """Why ``--contact ONLY`` found nothing: no row has the id, or its row was rejected (and why).
+
+    Told from the report's :class:`~greeter.sources.Rejection` records, never
+    from the wording of the messages.
+    """
+    rejected = next((r for r in report.rejections if r.contact_id == only), None)
+    if rejected is None:
+        return f"no contact has id {only!r} (--contact)"
+    head = f"contact {only!r} (row {rejected.row}) was not loaded"
+    if not rejected.errors:
+        return head
+    return f"{head}: " + "; ".join(f"{p.field}: {p.message}" for p in rejected.errors)
 
 
 def journal_history(

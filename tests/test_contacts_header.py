@@ -116,16 +116,22 @@ def test_row_numbers_after_a_preamble_are_the_files_own(tmp_path: Path) -> None:
         ROWS[0],  # row 5
         "1;dup@example.com;Дубль;Дмитрий;;;01.01.1970;;;",  # row 6: duplicate id
         "3;zina@example.com;Кузнецова;Зинаида;Павловна;;31.02.1980;;;",  # row 7: impossible date
-        "4;IVAN@example.com;Иванов;Илья;;;;;;",  # row 8: duplicate e-mail
+        "4;IVAN@example.com;Иванов;Илья;;;;;;",  # row 8: the address of row 5 (a shared mailbox)
     ]
     path = write(tmp_path, lines)
     contacts, report = load(path)
-    assert [(c.id, c.row) for c in contacts] == [("1", 5), ("3", 7)]
+    assert [(c.id, c.row, c.email) for c in contacts] == [
+        ("1", 5, "ivan@example.com"),
+        ("3", 7, "zina@example.com"),
+        ("4", 8, None),
+    ]
     assert [str(p) for p in report.problems[1:]] == [
         f"{path}:row 6: ID: duplicate id '1' (first seen on row 5)",
-        f"{path}:row 7: Дата рождения: warning: 31.02.1980 is not a real date: February has no 31st; "
+        f"{path}:row 7: Дата рождения: warning: '31.02.1980' is not a real date: February has no 31st; "
         "birthday greetings are skipped for this contact",
-        f"{path}:row 8: Email: duplicate e-mail IVAN@example.com (first seen on row 5)",
+        f"{path}:row 8: Email: warning: 'IVAN@example.com' is already the e-mail of contact '1' (row 5), which"
+        " keeps it: one address is greeted as one person, so this contact is loaded without an e-mail and"
+        " skipped as no_email; give it its own address in the CRM, or clear this e-mail to say so",
     ]
 
 

@@ -77,34 +77,35 @@ def test_every_bad_row_kind_is_reported_with_its_row_and_the_rest_load(tmp_path:
         "3;not-an-email;Сидоров;Пётр;;;01.01.1970;;;",  # row 4: invalid e-mail (error)
         "4;;Орлова;Ирина;;;01.01.1970;;;",  # row 5: no e-mail (warning)
         "1;dup@example.com;Дубль;Дмитрий;;;01.01.1970;;;",  # row 6: duplicate id (error)
-        "6;OK1@example.com;Дубль;Денис;;;01.01.1970;;;",  # row 7: duplicate e-mail (error)
+        "6;OK1@example.com;Дубль;Денис;;;01.01.1970;;;",  # row 7: row 2's address (warning: loaded without it)
         ";noid@example.com;Безымянный;Борис;;;01.01.1970;;;",  # row 8: empty id (error)
         "9;sp ace@example.com;Пробелов;Павел;;;01.01.1970;;;",  # row 9: e-mail with a space (error)
         "10;zero@example.com;Нулёв;Нил;;;00.00.0000;;;",  # row 10: 00.00.0000 (warning)
         "11;ok2@example.com;Петрова;Анна;Ильинична;;08.03.1985;;;",  # row 11: fine
     ]
     contacts, report = load(write(tmp_path, lines, "cp1251"))
-    assert [c.id for c in contacts] == ["1", "2", "4", "10", "11"]
+    assert [c.id for c in contacts] == ["1", "2", "4", "6", "10", "11"]
     found = {(p.line, p.field, p.severity) for p in report.problems}
     assert found == {
         (3, "Дата рождения", "warning"),
         (4, "Email", "error"),
         (5, "Email", "warning"),
         (6, "ID", "error"),
-        (7, "Email", "error"),
+        (7, "Email", "warning"),
         (8, "ID", "error"),
         (9, "Email", "error"),
         (10, "Дата рождения", "warning"),
     }
-    assert (report.rows_read, report.loaded, report.rejected) == (10, 5, 5)
+    assert (report.rows_read, report.loaded, report.rejected) == (10, 6, 4)
     by_row = {p.line: str(p) for p in report.problems}
     assert by_row[3].endswith(
-        "c.csv:row 3: Дата рождения: warning: 31.02.1980 is not a real date: February has no 31st; birthday greetings are skipped for this contact"
+        "c.csv:row 3: Дата рождения: warning: '31.02.1980' is not a real date: February has no 31st; birthday greetings are skipped for this contact"
     )
-    assert "first seen on row 2" in by_row[6] and "first seen on row 2" in by_row[7]
+    assert "first seen on row 2" in by_row[6] and "contact '1' (row 2), which keeps it" in by_row[7]
     zina = next(c for c in contacts if c.id == "2")
     assert "birthday" not in zina.dates and "31.02.1980" in zina.bad_dates["birthday"]
     assert next(c for c in contacts if c.id == "4").email is None
+    assert next(c for c in contacts if c.id == "6").email is None
 
 
 @pytest.mark.parametrize(
@@ -243,6 +244,124 @@ def test_xlsx_with_date_cells_text_dates_and_a_bad_row(tmp_path: Path) -> None:
     ]
     assert [(p.line, p.field) for p in report.problems] == [(3, "Email")]
     assert contacts[1].row == 5  # Excel's own row number, blank row included
+
+
+def test_xlsx_merged_cells_give_their_value_to_every_row_of_the_merge(tmp_path: Path) -> None:
+    """A report-style export merges a company's name (and tier) down over the rows of its people.
+
+    Only the merge's top cell holds the value in the file; every other row lost it
+    silently. Each row of a merge now has it, in its own column; a title merged
+    across the columns above the header stays one cell (it is not a column's value).
+    """
+    from openpyxl import Workbook
+
+    header = ["ID", "Email", "Фамилия", "Имя", "Компания", "Уровень", "Дата рождения"]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Клиенты по компаниям"])
+    ws.merge_cells("A1:G1")  # a title across the columns
+    ws.append(header)
+    ws.append([1, "a@example.com", "Иванов", "Иван", "ООО Ромашка", "VIP", date(1980, 12, 15)])
+    ws.append([2, "b@example.com", "Петров", "Пётр", None, None, "01.01.1970"])
+    ws.append([3, "c@example.com", "Сидоров", "Сидор", None, "basic", "02.02.1971"])
+    ws.append([4, "d@example.com", "Орлова", "Ирина", "АО Лютик", None, "03.03.1972"])
+    ws.merge_cells("E3:E5")  # ООО Ромашка over rows 3-5
+    ws.merge_cells("F3:F4")  # VIP over rows 3-4 only: row 5 has its own tier
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    cols = Columns(
+        id="ID", email="Email", last_name="Фамилия", first_name="Имя", patronymic=None,
+        company="Компания", tier="Уровень",
+    )  # fmt: skip
+    contacts, report = load(path, source="xlsx", columns=cols)
+    assert [(c.id, c.company, c.tier) for c in contacts] == [
+        ("1", "ООО Ромашка", "VIP"),
+        ("2", "ООО Ромашка", "VIP"),
+        ("3", "ООО Ромашка", "basic"),
+        ("4", "АО Лютик", None),
+    ]
+    assert contacts[0].dates["birthday"] == date(1980, 12, 15)
+    # The title row is one warning quoting the title once, not once per merged column.
+    (title,) = report.problems
+    assert "'Клиенты по компаниям'" in title.message and "Клиенты по компаниям Клиенты" not in title.message
+
+
+def test_merged_ranges_are_found_after_the_rows_whatever_the_namespace_prefix() -> None:
+    """Other writers than Excel prefix the elements (``x:mergeCell``); a cell's text may say "mergeCells"."""
+    import io
+
+    from greeter.sources.xlsx_source import merged_down
+
+    xml = (
+        b'<x:worksheet xmlns:x="s"><x:sheetData><x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>'
+        b"mergeCells</x:t></x:is></x:c></x:row></x:sheetData>"
+        b'<x:mergeCells count="3"><x:mergeCell ref="B2:B5"/><x:mergeCell ref="A1:G1"/>'
+        b'<x:mergeCell ref="AA7:AB9"/></x:mergeCells></x:worksheet>'
+    )
+    assert merged_down(io.BytesIO(xml)) == {2: [(1, 5)], 7: [(26, 9)]}
+
+
+def test_a_long_or_unprintable_bad_value_is_quoted_visibly_and_shortened(tmp_path: Path) -> None:
+    """A marketer must be able to find the value: quoted, control characters shown, a long one cut."""
+    long_gender = "неизвестно " * 30
+    lines = [
+        RU_HEADER,
+        f"1;a@example.com;Иванов;Иван;;{long_gender};;;;",
+        '2;b@example.com;Петров;"Пётр\tПетрович";;;;;;',
+        f"3;{'x' * 300}@;Сидоров;Сидор;;;;;;",
+    ]
+    _, report = load(write(tmp_path, lines))
+    by_row = {p.line: p.message for p in report.problems}
+    shown = repr(long_gender[:59] + "…")
+    assert by_row[2] == f"{shown} is not м/ж (M/F); guessed from the name"
+    assert by_row[3] == "contains a control character U+0009: 'Пётр\\tПетрович'"
+    assert by_row[4].startswith("'xxxxxxxx") and "…' is not a valid e-mail address" in by_row[4]
+    assert all(len(m) < 200 and m.isprintable() for m in by_row.values())
+
+
+def test_a_shared_mailbox_keeps_its_first_contact_and_names_it_for_the_others(tmp_path: Path) -> None:
+    """Two directors, one secretary's address: the first keeps it, the second loads without it."""
+    lines = [
+        RU_HEADER,
+        "Д-1;office@example.com;Иванов;Иван;;;15.12.1980;;;",
+        "Д-2;OFFICE@example.com;Петров;Пётр;;;01.01.1970;;;",
+        "Д-3;Office@Example.com;Сидоров;Сидор;;;02.02.1971;;;",
+    ]
+    contacts, report = load(write(tmp_path, lines))
+    assert [(c.id, c.email) for c in contacts] == [
+        ("Д-1", "office@example.com"),
+        ("Д-2", None),
+        ("Д-3", None),
+    ]
+    assert (report.rejected, [p.severity for p in report.problems]) == (0, ["warning", "warning"])
+    assert all("of contact 'Д-1' (row 2), which keeps it" in p.message for p in report.problems)
+
+
+def test_the_id_log_gives_back_every_id_across_its_blocks() -> None:
+    from greeter.sources.seen import _ID_BLOCK, IdLog
+
+    log = IdLog()
+    ids = [f"Д-{i}" for i in range(2 * _ID_BLOCK + 5)]
+    assert [log.add(i) for i in ids] == list(range(len(ids)))
+    assert [log.get(n) for n in range(len(ids))] == ids
+
+
+def test_rejected_rows_are_recorded_with_their_id_and_errors(tmp_path: Path) -> None:
+    """``--contact`` of a rejected row is told from this record, never from a message's wording."""
+    lines = [
+        RU_HEADER,
+        "1;a@example.com;Иванов;Иван;;;;;;",
+        "2;not an address;Петров;Пётр;;;31.02.1980;;;",
+        "1;c@example.com;Сидоров;Сидор;;;;;;",
+        ";d@example.com;Орлова;Ирина;;;;;;",
+    ]
+    _, report = load(write(tmp_path, lines))
+    assert [(r.row, r.contact_id, [p.field for p in r.errors]) for r in report.rejections] == [
+        (3, "2", ["Email"]),
+        (4, "1", ["ID"]),
+        (5, "", ["ID"]),
+    ]
 
 
 def test_streaming_reports_as_it_goes(tmp_path: Path) -> None:
@@ -432,16 +551,27 @@ def test_a_text_date_with_a_time_of_day_is_read_by_its_date(
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("1960/01/07", "1960/01/07 does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"),
-        ("первое мая", "первое мая does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"),
-        ("31.02.1980", "31.02.1980 is not a real date: February has no 31st"),
-        ("31.04.1980", "31.04.1980 is not a real date: April has no 31st"),
-        ("29.02.1981", "29.02.1981 is not a real date: 1981 is not a leap year"),
-        ("1980-13-01", "1980-13-01 is not a real date: there is no month 13"),
-        ("00.00.0000", "00.00.0000 is not a real date: there is no month 0"),
-        ("00.01.1980", "00.01.1980 is not a real date: there is no day 0"),
-        ("32.01.1980", "32.01.1980 is not a real date: no month has 32 days"),
-        ("31.02.1980 0:00:00", "31.02.1980 0:00:00 is not a real date: February has no 31st"),
+        ("1960/01/07", "'1960/01/07' does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"),
+        ("первое мая", "'первое мая' does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"),
+        ("31.02.1980", "'31.02.1980' is not a real date: February has no 31st"),
+        ("31.04.1980", "'31.04.1980' is not a real date: April has no 31st"),
+        ("29.02.1981", "'29.02.1981' is not a real date: 1981 is not a leap year"),
+        ("1980-13-01", "'1980-13-01' is not a real date: there is no month 13"),
+        ("00.00.0000", "'00.00.0000' is not a real date: there is no month 0"),
+        ("00.01.1980", "'00.01.1980' is not a real date: there is no day 0"),
+        ("32.01.1980", "'32.01.1980' is not a real date: no month has 32 days"),
+        ("31.02.1980 0:00:00", "'31.02.1980 0:00:00' is not a real date: February has no 31st"),
+        # A number from a column Excel saved as numbers: its day is said, never guessed into a date.
+        (
+            "29221",
+            "'29221' looks like an Excel serial date (1980-01-01), not a date: format the column as dates"
+            " in Excel before exporting it (or export dates as text)",
+        ),
+        (
+            "45000.5",
+            "'45000.5' looks like an Excel serial date (2023-03-15), not a date: format the column as dates in Excel before exporting it (or export dates as text)",
+        ),
+        ("1980", "'1980' does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"),  # a year, not a serial
     ],
 )
 def test_a_date_in_another_format_and_an_impossible_date_are_told_apart(
@@ -477,7 +607,7 @@ def test_a_date_column_in_an_unconfigured_format_is_one_error_with_the_format_th
     assert summary.severity == "error"
     assert str(summary) == (
         f"{path}: Дата рождения: 6 of 6 values could not be read as dates (contacts.date_formats: %d.%m.%Y, %Y-%m-%d); "
-        'they look like "%Y/%m/%d" (e.g. 1960/01/07): add it to contacts.date_formats; '
+        "they look like \"%Y/%m/%d\" (e.g. '1960/01/07'): add it to contacts.date_formats; "
         "no birthday greetings for these contacts"
     )
     # With the suggested format the same file loads cleanly.
@@ -493,7 +623,7 @@ def test_month_first_dates_under_a_day_first_format_are_told_to_swap_it(tmp_path
     assert summary.message.startswith(
         "3 of 5 values could not be read as dates (contacts.date_formats: %d/%m/%Y); "
     )
-    assert 'they look like "%m/%d/%Y" (e.g. 12/25/1980): use it instead of "%d/%m/%Y"' in summary.message
+    assert 'they look like "%m/%d/%Y" (e.g. \'12/25/1980\'): use it instead of "%d/%m/%Y"' in summary.message
 
 
 @pytest.mark.parametrize(

@@ -119,3 +119,24 @@ def test_history_of_a_renumbered_contact_shows_what_went_to_its_address_as_conta
     # Filters apply to the rows found by address too.
     none = greeter(config, "history", "--contact", "5001", "--state", "failed")
     assert "the journal has no greeting for --contact 5001 nor for its address" in none.stderr
+
+
+def test_history_of_a_contact_reads_the_contacts_only_up_to_its_row(make_project: MakeProject) -> None:
+    """``history --contact`` loads contacts as every command does (``Inputs``), but only as far as
+    the contact's row: a later row that cannot be read must not hide the contact's former ids."""
+    from tests.conftest import HEADER, contact_row
+    from tests.test_send_e2e import NOW, greeter, people
+
+    config = make_project(people(2))
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert sent.returncode == 0, sent.stderr
+    contacts = config.parent / "data" / "contacts.csv"
+    renumbered = [
+        contact_row("5001", "Client1@Example.com", birthday="13.04.1980"),
+        "9;x@example.com;" + "x" * 200_000,
+    ]
+    contacts.write_text("\n".join([HEADER, *renumbered]) + "\n", encoding="utf-8-sig")
+
+    table = greeter(config, "history", "--contact", "5001")
+    assert table.returncode == 0, table.stderr
+    assert "5001 (as contact 1)" in table.stdout

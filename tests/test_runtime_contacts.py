@@ -141,3 +141,39 @@ def test_only_files_are_kept(tmp_path: Path) -> None:
     assert _file_key(sql) is None
     missing = ContactsSource.model_construct(source="csv", path=tmp_path / "missing.csv")
     assert _file_key(missing) is None
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_a_rejected_row_asked_for_by_id_says_why_also_when_served_from_memory(
+    make_project: MakeProject, keep: bool
+) -> None:
+    """``--contact`` of a rejected row names the row and its errors, told from the report's records.
+
+    The kept contacts' report did not carry which rows were rejected, so the
+    daemon's way of loading said "no contact has id" for a row that exists.
+    """
+    inputs = load_inputs(make_project(ROWS), today=TODAY, keep_contacts=keep)
+    for _ in range(2):
+        report = inputs.new_report()
+        assert list(inputs.contacts(report, only="2")) == []
+        assert report.missing == ["2"]
+        assert report.problems[-1].message == (
+            "contact '2' (row 3) was not loaded: Email: 'not an address' is not a valid e-mail address"
+        )
+
+
+def test_one_contact_is_looked_up_without_reading_the_rows_after_it(make_project: MakeProject) -> None:
+    """``Inputs.contact`` (``greeter history --contact``) stops at the contact's row.
+
+    A row after it that cannot be read (a field over the CSV module's limit)
+    proves it: a look-up that read on would fail and know no contact.
+    """
+    config = make_project(ROWS)
+    with csv_of(config).open("a", encoding="utf-8") as fh:
+        fh.write("4;d@example.com;" + "x" * 200_000 + "\n")
+    inputs = load_inputs(config, today=TODAY)
+    found = inputs.contact("1")
+    assert found is not None and found.email == "a@example.com"
+    assert inputs.contact("3") is not None and inputs.contact("3").email is None  # type: ignore[union-attr]
+    assert inputs.contact("2") is None  # rejected
+    assert inputs.contact("9") is None  # the broken row is reached: unreadable is None, not an error

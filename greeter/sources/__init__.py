@@ -21,11 +21,24 @@ from greeter.errors import Problem
 from greeter.sources.header import header_test, open_header
 from greeter.sources.xlsx_source import CELL_DATE
 
-__all__ = ["LoadReport", "iter_contacts", "load_contacts", "source_name"]
+__all__ = ["LoadReport", "Rejection", "iter_contacts", "load_contacts", "source_name"]
 
 #: SQL sources hand dates over as ISO text, XLSX date cells become DD.MM.YYYY text: both
 #: must parse whatever ``date_formats`` says (it describes dates typed as text).
 _IMPLIED_FORMATS = {"sql": ("%Y-%m-%d",), "xlsx": (CELL_DATE,)}
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A row that was not loaded: its row, its id cell (maybe empty) and the errors that rejected it.
+
+    Kept as data so that ``--contact`` of a rejected row can say why it is not
+    there without reading the wording of the messages (which may change).
+    """
+
+    row: int
+    contact_id: str
+    errors: tuple[Problem, ...]
 
 
 @dataclass
@@ -38,8 +51,8 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     #: Contact ids asked for (``--contact``) that no row has: a typo must not read as "nothing planned".
     missing: list[str] = field(default_factory=list)
-    #: (row, id cell) of each rejected row, so ``--contact`` of one can say why it is not there.
-    rejected_ids: list[tuple[int, str]] = field(default_factory=list)
+    #: Each rejected row, so ``--contact`` of one can say why it is not there.
+    rejections: list[Rejection] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -111,7 +124,9 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
                 report.loaded += 1
                 yield contact
             else:
-                report.rejected_ids.append((number, cells[id_at].strip() if 0 <= id_at < len(cells) else ""))
+                cid = cells[id_at].strip() if 0 <= id_at < len(cells) else ""
+                errors = tuple(p for p in problems if p.severity == "error")
+                report.rejections.append(Rejection(number, cid, errors))
     report.problems.extend(parser.column_problems())
 
 

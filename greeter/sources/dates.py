@@ -9,6 +9,12 @@ Three things go wrong with dates in exports, and each needs different words:
 * a whole column is in another format: every row says the first thing, and
   :meth:`DateParser.suggest` finds the common format that reads the values.
 
+A plain number such as ``29221`` is how Excel stores a date: a column saved to
+CSV with a number format (or typed as numbers in a workbook) holds its serial
+days. It is never read as a date — a 5-digit number may be something else, and
+guessing in a CSV would greet on a day nobody wrote — but the message says
+which day it would be and how to export it (:func:`excel_serial`).
+
 A date followed by a time of day (``12.02.1981 0:00:00``, as 1C exports it,
 or ``2025-09-08 14:30``) is read by its date part: a greeting's date is a day.
 """
@@ -18,10 +24,10 @@ from __future__ import annotations
 import re
 from calendar import isleap, monthrange
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-__all__ = ["COMMON_FORMATS", "DateParser", "swapped"]
+__all__ = ["COMMON_FORMATS", "EXCEL_SERIAL_ADVICE", "DateParser", "excel_serial", "excel_serials", "swapped"]
 
 #: Formats CRMs and spreadsheets commonly write, tried (in this order) to explain a column no
 #: configured format reads. Day-first comes before month-first: the Russian convention.
@@ -32,6 +38,14 @@ COMMON_FORMATS = (
 #: How many failing values :meth:`DateParser.suggest` tries the common formats on.
 SAMPLES = 20
 
+#: Excel's serial day 0 (with its 1900 leap-year bug, this is right from serial 61, 1 March 1900, on).
+_EXCEL_EPOCH = date(1899, 12, 30)
+#: A serial number of days, maybe with a time of day as a fraction ("29221", "29221.5").
+_EXCEL_SERIAL = re.compile(r"(\d{4,5})(?:[.,]\d+)?")
+#: Serials taken for dates: 2101 (1905-10-01) up to 2100-12-31; a number from 1000 to 2100 is a year.
+_SERIAL_RANGE = range(2101, (date(2100, 12, 31) - _EXCEL_EPOCH).days + 1)
+#: What to do about a column of serial dates, in the row's and in the column's message.
+EXCEL_SERIAL_ADVICE = "format the column as dates in Excel before exporting it (or export dates as text)"
 #: A time of day after the date: "0:00:00", "00:00", "14:30", "14:30:15.000"; ISO's "T" too.
 _TIME_OF_DAY = re.compile(r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$")
 #: What each strftime code looks like in a value; d, m and the year are captured to explain a failure.
@@ -93,6 +107,11 @@ class DateParser:
                 reason = _impossible(value, fmt)
                 if reason is not None:
                     return f"is not a real date: {reason}"
+        serial = excel_serial(text)
+        if serial is not None:
+            return (
+                f"looks like an Excel serial date ({serial.isoformat()}), not a date: {EXCEL_SERIAL_ADVICE}"
+            )
         return f"does not match contacts.date_formats ({', '.join(self.configured)})"
 
     def suggest(self, failed: Sequence[str]) -> tuple[str, str | None] | None:
@@ -119,6 +138,26 @@ class DateParser:
         fmt = best[1]
         clash = next((f for f in self.configured if _shape(f, named=False) == _shape(fmt, named=False)), None)
         return fmt, clash
+
+
+def excel_serial(text: str) -> date | None:
+    """The day an Excel serial date like ``29221`` stands for (1980-01-01); None if ``text`` is not one.
+
+    Only to explain a value no configured format reads: a date is never
+    guessed from a number (see the module's docstring).
+    """
+    m = _EXCEL_SERIAL.fullmatch(text)
+    if m is None or int(m.group(1)) not in _SERIAL_RANGE:
+        return None
+    return _EXCEL_EPOCH + timedelta(days=int(m.group(1)))
+
+
+def excel_serials(samples: Sequence[str]) -> tuple[str, date] | None:
+    """The first of a column's failing ``samples`` and its day, when four in five are Excel serial dates."""
+    days = [(s, d) for s in samples if (d := excel_serial(s)) is not None]
+    if not days or len(days) * 5 < len(samples) * 4:
+        return None
+    return days[0]
 
 
 def swapped(formats: Sequence[str]) -> list[tuple[int, int]]:

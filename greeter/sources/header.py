@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from greeter.config import ContactsSource
 from greeter.errors import ContactsError, Problem
-from greeter.sources.rows import RowParser, header_problem, missing_columns
+from greeter.sources.rows import RowParser, header_problem, missing_columns, quoted
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -168,4 +168,4 @@ def preamble_warning(
 
 def _quote(cells: Sequence[str]) -> str:
     text = " ".join(c.strip() for c in cells if c.strip())
-    return repr(text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…")
+    return quoted(text, _QUOTE_CHARS)

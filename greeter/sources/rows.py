@@ -22,8 +22,8 @@ from greeter.contacts import Contact, Gender, valid_email
 from greeter.countries import parse_country
 from greeter.errors import ContactsError, Problem
 from greeter.names import normalise_case, patronymic_gender, split_full_name
-from greeter.sources.dates import SAMPLES, DateParser
-from greeter.sources.seen import SeenIndex
+from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials
+from greeter.sources.seen import IdLog, SeenIndex
 from greeter.timezones import is_zone, zone_hint
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
@@ -47,6 +47,25 @@ COLUMN_MIN_VALUES = 5
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
            "timezone", "locale", "country", "tier", "tags")  # fmt: skip
+
+
+#: How many characters of a bad value a message quotes: a cell of 2,000 is shortened, not printed whole.
+QUOTE_CHARS = 60
+
+
+def quoted(value: str, limit: int = QUOTE_CHARS) -> str:
+    """``value`` as a row's message shows it: in quotes, control characters visible, a long one shortened.
+
+    The marketer looks the value up in the CRM or the spreadsheet: quotes show
+    where it starts and ends (a trailing space, an empty string), ``repr``
+    shows a line break, a NUL or U+2028 as ``\\n``, ``\\x00``, ``\\u2028``
+    instead of breaking the message line, and a value longer than ``limit``
+    keeps its start (what a search finds) with "…". It is cut before quoting,
+    so no escape is cut in half.
+    """
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return repr(value)
 
 
 def _describe(ch: str) -> str:
@@ -180,7 +199,9 @@ class RowParser:
         self._tags: dict[str, frozenset[str]] = {}
         self._names: dict[str, str] = {}
         self.seen_ids = SeenIndex()
+        #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
+        self.email_owners = IdLog()
 
     def summary_row(self, row: Sequence[str], line: int) -> Problem | None:
         """A warning if ``row`` is an export's totals line ("Итого: 6 клиентов"), not a contact.
@@ -195,7 +216,7 @@ class RowParser:
         email = row[email_at].strip() if email_at is not None and email_at < len(row) else ""
         if email or not _SUMMARY.match(cid):
             return None
-        return self._problem(line, "id", f"{cid!r} is a totals line, not a contact; skipped", "warning")
+        return self._problem(line, "id", f"{quoted(cid)} is a totals line, not a contact; skipped", "warning")
 
     def _problem(self, line: int, field: str, message: str, severity: str = "error") -> Problem:
         column = self.header[self.pos[field]] if field in self.pos else field
@@ -222,6 +243,7 @@ class RowParser:
                         message = f"contains {_describe(m.group())}"
                         if _SWALLOWED_ROW.search(cells[name]):
                             message += '; a quote (") left open joined the following line(s) into this field'
+                        message += f": {quoted(cells[name])}"
                         problems.append(self._problem(line, name, message))
                 return None, problems
         if short is not None:
@@ -233,7 +255,8 @@ class RowParser:
             ]
         first_id = self.seen_ids.get(cid)
         if first_id is not None:
-            return None, [self._problem(line, "id", f"duplicate id {cid!r} (first seen on row {first_id})")]
+            message = f"duplicate id {quoted(cid)} (first seen on row {first_id})"
+            return None, [self._problem(line, "id", message)]
         email: str | None = cells.get("email", "") or None
         if email is None:
             problems.append(
@@ -242,19 +265,15 @@ class RowParser:
         else:
             checked = valid_email(email)
             if checked is None:
-                return None, [self._problem(line, "email", f"{email!r} is not a valid e-mail address")]
-            email = checked
-            folded = email.casefold()
-            first_email = self.seen_emails.get(folded)
-            if first_email is not None:
-                return None, [
-                    self._problem(
-                        line,
-                        "email",
-                        f"duplicate e-mail {email} (first seen on row {first_email})",
-                    )
-                ]
-            self.seen_emails.add(folded, line)
+                return None, [self._problem(line, "email", f"{quoted(email)} is not a valid e-mail address")]
+            folded = checked.casefold()
+            holder = self.seen_emails.get(folded)
+            if holder is None:
+                self.seen_emails.add(folded, self.email_owners.add(cid))
+                email = checked
+            else:
+                problems.append(self._shared_mailbox(email, holder, line))
+                email = None
         self.seen_ids.add(cid, line)
 
         # Names, zones, codes and tags repeat: each is a look-up in a cache, and an empty cell
@@ -290,9 +309,8 @@ class RowParser:
                 col.failed += 1
                 if len(col.samples) < SAMPLES and text not in col.samples:
                     col.samples.append(text)
-                message = (
-                    f"{text} {self._date_problem(text)}; {col.name} greetings are skipped for this contact"
-                )
+                reason = self._date_problem(text)
+                message = f"{quoted(text)} {reason}; {col.name} greetings are skipped for this contact"
                 bad[col.name] = message
                 problems.append(
                     Problem(self.source, col.column, message, line, kind="row", severity="warning")
@@ -323,6 +341,27 @@ class RowParser:
         )
         return contact, problems
 
+    def _shared_mailbox(self, email: str, holder: int, line: int) -> Problem:
+        """The warning for a second contact with an address: the first keeps it, this one is greeted nowhere.
+
+        Greeter takes an address for one person: the frequency cap, "never
+        twice" and a CRM's renumbering are all followed by address, so two
+        contacts on one mailbox (a secretary's for two directors, or one client
+        entered twice) cannot both be greeted there. This is not bad data, so it
+        is a warning, not a rejected row (which made check and preview exit 1 on
+        every run): the contact loads without an e-mail and its greetings are
+        skipped as ``no_email``. The message names the contact that keeps the
+        address and both ways out.
+        """
+        owner = self.email_owners.get(holder)
+        row = self.seen_ids.get(owner)
+        message = (
+            f"{quoted(email)} is already the e-mail of contact {quoted(owner)} (row {row}), which keeps it:"
+            " one address is greeted as one person, so this contact is loaded without an e-mail and"
+            " skipped as no_email; give it its own address in the CRM, or clear this e-mail to say so"
+        )
+        return self._problem(line, "email", message, "warning")
+
     def column_problems(self) -> list[Problem]:
         """One error for each date column that (almost) none of the rows so far could be read in.
 
@@ -343,13 +382,20 @@ class RowParser:
                 f"(contacts.date_formats: {formats})"
             )
             guess = self.date_parser.suggest(col.samples)
-            if guess is None:
+            serial = excel_serials(col.samples) if guess is None else None
+            if serial is not None:
+                text, day = serial
+                message += (
+                    f"; they look like Excel serial dates (e.g. {quoted(text)} is {day.isoformat()}):"
+                    f" {EXCEL_SERIAL_ADVICE}"
+                )
+            elif guess is None:
                 message += "; check the values and contacts.date_formats"
             else:
                 fmt, clash = guess
                 example = next(s for s in col.samples if DateParser([fmt]).parse(s) is not None)
                 todo = f'use it instead of "{clash}"' if clash else "add it to contacts.date_formats"
-                message += f'; they look like "{fmt}" (e.g. {example}): {todo}'
+                message += f'; they look like "{fmt}" (e.g. {quoted(example)}): {todo}'
             message += f"; no {col.name} greetings for these contacts"
             problems.append(Problem(self.source, col.column, message, kind="column"))
         return problems
@@ -360,12 +406,13 @@ class RowParser:
         if len(row) == 1 and _DELIMITERS.search(row[0]):
             message = (
                 f"1 field where the header has {self.width}: this row uses another delimiter "
-                "than the header line; the row is skipped"
+                f"than the header line; the row is skipped: {quoted(row[0])}"
             )
             return Problem(self.source, missing, message, line, kind="row")
         if self._csv:  # spreadsheets and databases leave empty cells out; a CSV line should not
+            ends = f"; the line ends with {quoted(row[-1])}" if row else ""
             message = (
-                f"only {len(row)} of {self.width} fields (a truncated line?); "
+                f"only {len(row)} of {self.width} fields (a truncated line?){ends}; "
                 "the missing columns are taken as empty"
             )
             return Problem(self.source, missing, message, line, kind="row", severity="warning")
@@ -381,7 +428,7 @@ class RowParser:
             self._locales[raw] = value if _LOCALE.fullmatch(value) else None
         locale = self._locales[raw]
         if locale is None:
-            message = f"{raw!r} is not a language code; the default applies"
+            message = f"{quoted(raw)} is not a language code; the default applies"
             problems.append(self._problem(line, "locale", message, "warning"))
         return locale
 
@@ -399,7 +446,9 @@ class RowParser:
         gender = _GENDERS.get(text.casefold().rstrip("."))
         if gender is None:
             problems.append(
-                self._problem(line, "gender", f"{text!r} is not м/ж (M/F); guessed from the name", "warning")
+                self._problem(
+                    line, "gender", f"{quoted(text)} is not м/ж (M/F); guessed from the name", "warning"
+                )
             )
         return gender
 
@@ -484,6 +533,8 @@ def _zone_problem(name: str) -> str | None:
     if name in _ZONES:
         return _ZONES[name]
     problem = (
-        None if is_zone(name) else f"unknown time zone {name!r}, so the default applies; {zone_hint(name)}"
+        None
+        if is_zone(name)
+        else f"unknown time zone {quoted(name)}, so the default applies; {zone_hint(name)}"
     )
     return _remember(_ZONES, name, problem)

@@ -1,4 +1,4 @@
-"""A compact "seen before, on which row?" index for duplicate ids and e-mails.
+"""A compact "seen before, on which row?" index for duplicate ids and e-mails, and a log of ids.
 
 Duplicate detection is the one part of loading that must remember every row.
 A dict of strings costs ~200 bytes a row (a million-row export: ~200 MB);
@@ -86,3 +86,43 @@ def _merge(runs: list[tuple[array[int], array[int]]]) -> tuple[array[int], array
     """One sorted run of the (hash, row) pairs of sorted ``runs`` (hashes unique across them)."""
     packed = sorted(chain.from_iterable(map(or_, map(lshift, keys, repeat(32)), rows) for keys, rows in runs))
     return array("q", map(rshift, packed, repeat(32))), array("I", map(and_, packed, repeat(_ROW_MASK)))
+
+
+#: How many ids :class:`IdLog` keeps as separate strings before joining them into one.
+_ID_BLOCK = 4096
+
+
+class IdLog:
+    """Contact ids by ordinal, packed: to name the contact an earlier row's address belongs to.
+
+    A second contact on an address must be told *whose* it is ("contact
+    '1004'"), and :class:`SeenIndex` keeps only a number per address. Keeping
+    every id string alive would cost ~60 bytes a row while a million-row export
+    streams by; here every :data:`_ID_BLOCK` ids are joined into one string
+    (about a byte per character), NUL-separated — an id with a NUL never gets
+    here, its row is rejected. Adding is a list append; a look-up (only for a
+    repeated address) splits one block.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: list[str] = []
+        self._recent: list[str] = []
+        #: The ordinal of the first id in ``_recent``.
+        self._base = 0
+
+    def add(self, contact_id: str) -> int:
+        """Record ``contact_id``; returns its ordinal (what :meth:`get` takes)."""
+        recent = self._recent
+        recent.append(contact_id)
+        if len(recent) < _ID_BLOCK:
+            return self._base + len(recent) - 1
+        self._blocks.append("\x00".join(recent))
+        recent.clear()
+        self._base += _ID_BLOCK
+        return self._base - 1
+
+    def get(self, ordinal: int) -> str:
+        block, at = divmod(ordinal, _ID_BLOCK)
+        if block < len(self._blocks):
+            return self._blocks[block].split("\x00")[at]
+        return self._recent[at]

@@ -4,15 +4,24 @@ The file is opened by us and handed to openpyxl as a file object: openpyxl
 judges a *path* by its extension (a good workbook named ``clients.xls`` would
 be refused, a CSV named ``.xlsx`` would fail deep inside zipfile), while
 :func:`~greeter.sources.sniff.wrong_format` judges the content first.
+
+A cell merged down over several rows (a company or a tier merged across the
+rows of its people, as report-style exports do) holds its value only in its
+top cell; the file leaves the others empty. Everyone who sees the sheet reads
+the value on every row of the merge, so each of those rows gets it, in the
+merged cell's column (:func:`merged_down`). A cell merged only across columns
+(a report's title) is left as it is: which of the columns it belongs to
+cannot be told.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from greeter.errors import ContactsError
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
@@ -64,13 +73,68 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[
         yield from _sheet_rows(book, path, sheet)
 
 
+#: A merged range in a sheet's XML: ``<mergeCell ref="C2:C4"/>`` (maybe with a namespace prefix).
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+_CHUNK = 1 << 20
+
+
+def merged_down(sheet_xml: IO[bytes]) -> dict[int, list[tuple[int, int]]]:
+    """The ranges merged over more than one row: ``{first row: [(column index, last row), …]}``.
+
+    ``column index`` is 0-based, rows are Excel's. openpyxl's streaming mode
+    does not read merged ranges, and the XML lists them after all the rows, so
+    the sheet is scanned for them first: only decompressed and searched for
+    ``mergeCells``, which costs little beside parsing its rows.
+    """
+    from openpyxl.utils.cell import column_index_from_string
+
+    found: dict[int, list[tuple[int, int]]] = {}
+    tail = b""
+    merges = b""
+    while chunk := sheet_xml.read(_CHUNK):
+        if merges:
+            merges += chunk
+            continue
+        data = tail + chunk
+        at = data.find(b"mergeCells")
+        while at > 0 and data[at - 1] not in b"<:":  # the word in a cell's inline text, not the element
+            at = data.find(b"mergeCells", at + 1)
+        if at > 0:
+            merges = data[at - 1 :]
+        tail = data[-16:]
+    for m in _MERGE_CELL.finditer(merges):
+        first, last = int(m.group(2)), int(m.group(4))
+        if last > first:
+            column = column_index_from_string(m.group(1).decode()) - 1
+            found.setdefault(first, []).append((column, last))
+    return found
+
+
 def _sheet_rows(book: Workbook, path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise ContactsError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
         ws = book[sheet] if sheet else book.worksheets[0]
+        # openpyxl's own handle on the sheet's XML (its read-only sheet does not read merged ranges).
+        opener = getattr(ws, "_get_source", None)
+        merges: dict[int, list[tuple[int, int]]] = {}
+        if opener is not None:
+            with opener() as xml:
+                merges = merged_down(xml)
+        #: (column, last row, value) of each merged range over the rows being read.
+        active: list[tuple[int, int, str]] = []
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             cells = [_text(v) for v in values]
+            if active:
+                active = [a for a in active if a[1] >= number]
+                for column, _last, value in active:
+                    if column >= len(cells):
+                        cells += [""] * (column + 1 - len(cells))
+                    if not cells[column]:
+                        cells[column] = value
+            for column, last in merges.get(number, ()):
+                if column < len(cells) and cells[column]:
+                    active.append((column, last, cells[column]))
             if any(cells):
                 yield number, cells
     finally:
