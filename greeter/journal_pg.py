@@ -57,6 +57,7 @@ from greeter.journal_pg_base import (
     key_params,
     pg_journal_error,
     pg_message,
+    timed_out,
 )
 from greeter.journal_pg_schema import DEFAULT_LEASE, PgTarget, advisory_key, configure, migrate, parse_target
 from greeter.journal_store import ClaimRequest
@@ -246,7 +247,7 @@ class PgJournal(PgJournalBase, Transitions):
                 return conn
             except psycopg.OperationalError as exc:
                 self._pool.putconn(conn)
-                if not tries.again(lost=connection_lost(exc)):
+                if timed_out(exc) or not tries.again(lost=connection_lost(exc)):
                     message = pg_message(exc, self._target.conninfo)
                     raise pg_journal_error(f"journal {self.url}: {message}", exc) from None
                 self._pool.check()
