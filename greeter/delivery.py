@@ -387,6 +387,23 @@ class Deliverer:
                 other.key, f"merged into {ready.occasion}", self.clock(), email=ready.outgoing.rcpt
             )
 
+    def release(self, ready: Ready) -> None:
+        """Give back the claim of a letter the server refused before DATA for our login settings.
+
+        A 530 to MAIL FROM (or a 535 when its connection was reopened) reaches
+        every letter claimed at that moment — one per pooled connection — and
+        none of them reached the server: recorded ``retry``, each burned an
+        attempt and a backoff no retry could use. Given back
+        (:meth:`JournalStore.release`), they go out with the rest of the batch
+        once the login is fixed. Journal only (it runs in a worker thread).
+
+        A retry goes back to being due at the moment the run was planned
+        (``now``, when it was found due), not at the clock's: the next run —
+        ``send --once --now`` the same moment included — finds it due again.
+        """
+        merged = [other.key for other in ready.also]
+        self.journal.release(ready.request.key, self.now, merged=merged)
+
     def claim_for_contact(self, ready: Ready) -> bool:
         """Shared journal: decide the contact's cap again on the journal as it is now, and claim.
 
@@ -572,6 +589,7 @@ async def send_batch(
     # Every due letter ends claimed (then recorded), lost to another sender, not built
     # (summary.not_built) or — after a stop — left unsent.
     claims_won = claims_lost = 0
+    given_back = 0  # claimed, then refused before DATA for the login: unclaimed again, left unsent
     window_closed = 0  # not claimed: the recipient's window closed while the batch ran
 
     def check_settled() -> None:
@@ -687,6 +705,7 @@ async def send_batch(
             release()
 
     async def send(ready: Ready) -> SendResult | None:
+        nonlocal given_back
         if deliverer.stopping:
             return None  # built but not yet claimed: it stays for the next run
         why = await breaker.admit()
@@ -719,11 +738,14 @@ async def send_batch(
             if result is None:
                 return None  # its claim was lost, or a shutdown began: nothing was sent
             if result.login_refused:
-                # A login no retry gets past: refused at AUTH (this letter stays unclaimed with the
-                # rest), or demanded at MAIL FROM (530: this letter, claimed, is recorded below).
+                # A login no retry gets past: refused at AUTH, demanded at MAIL FROM (530) or not
+                # offered. Either way the letter never reached DATA: claimed, its claim is given
+                # back, so it waits for the fix with the rest, no attempt counted.
                 deliverer.halt(result.reply)
-                if not taken:
-                    return None
+                if taken:
+                    await asyncio.to_thread(deliverer.release, ready)
+                    given_back += 1
+                return None
             if not taken:
                 return await unsent(ready, result)  # its connection never opened (or a bad address)
             # Record the verdict in the same worker, before it pulls (and claims) the next
@@ -770,7 +792,7 @@ async def send_batch(
             await asyncio.wait({work})
         rounds.close()
         if deliverer.stopping:
-            handled = claims_won + claims_lost + deliverer.summary.not_built + window_closed
+            handled = claims_won - given_back + claims_lost + deliverer.summary.not_built + window_closed
             left = max(0, len(due) + len(retries) - handled)
             if deliverer.summary.halted is None:
                 deliverer.summary.left_unsent = left
