@@ -71,6 +71,14 @@ class Unsent:
 #: Letters :func:`send_batch` journals as unsent together once its breaker has opened.
 UNSENT_AT_ONCE = 64
 
+#: What stopped a batch at a login (``Summary.halted_by``): the server refused the login greeter
+#: made (535) — or the login settings do not fit the server: it demands a login greeter does not
+#: make (530 to MAIL FROM), or offers none greeter can use. The keys of ``send --json`` and of
+#: the daemon's ``delivery_halted`` line; the words of the summary line.
+LOGIN_REFUSED = "login_refused"
+LOGIN_MISMATCH = "login_mismatch"
+HALT_WORDS = {LOGIN_REFUSED: "login refused", LOGIN_MISMATCH: "login settings do not fit the server"}
+
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
 
@@ -95,6 +103,8 @@ class Summary:
     #: left unclaimed, which the next run sends once the login is fixed.
     halted: str | None = None
     halted_unsent: int = 0
+    #: Which login problem it was: :data:`LOGIN_REFUSED` or :data:`LOGIN_MISMATCH`.
+    halted_by: str = LOGIN_REFUSED
 
     @property
     def failed(self) -> bool:
@@ -115,7 +125,7 @@ class Summary:
         if self.left_unsent is not None:
             line += f"; stopped: {self.left_unsent} left unsent for the next run"
         if self.halted is not None:
-            line += f"; login refused: {self.halted_unsent} left unsent for the next run"
+            line += f"; {HALT_WORDS[self.halted_by]}: {self.halted_unsent} left unsent for the next run"
         return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
@@ -275,12 +285,12 @@ class Deliverer:
         for listener in list(self._on_stop):
             listener()
 
-    def halt(self, why: str) -> None:
+    def halt(self, why: str, kind: str = LOGIN_REFUSED) -> None:
         """Stop the batch as :meth:`stop` does, because the server refused our login (``why``).
 
-        Also a server that demands a login greeter does not make (530 to MAIL
-        FROM) or offers no AUTH greeter can use
-        (:func:`~greeter.smtp_transport.login_required`). A wrong username or
+        Also (``kind`` :data:`LOGIN_MISMATCH`) a server that demands a login
+        greeter does not make (530 to MAIL FROM) or offers no AUTH greeter can
+        use (:func:`~greeter.smtp_transport.login_required`). A wrong username or
         password fails every letter alike, and no retry
         cures it: putting the whole batch in ``retry`` (as for a server that is
         down) only burned attempts and backoff, and logging in again per letter
@@ -288,9 +298,9 @@ class Deliverer:
         the first run after the fix sends them at once.
         """
         if self.summary.halted is None:
-            self.summary.halted = why
-            # The words of a 530 or of a server without AUTH already name the setting to change.
-            fix = "" if "delivery.smtp." in why else "; check delivery.smtp.username and the password"
+            self.summary.halted, self.summary.halted_by = why, kind
+            # The words of a 530 or of a server without AUTH already name the settings to change.
+            fix = "" if kind == LOGIN_MISMATCH else "; check delivery.smtp.username and the password"
             self.summary.errors.append(
                 f"{why}: the batch stopped there, the letters not sent are left for the next run{fix}"
             )
@@ -741,7 +751,7 @@ async def send_batch(
                 # A login no retry gets past: refused at AUTH, demanded at MAIL FROM (530) or not
                 # offered. Either way the letter never reached DATA: claimed, its claim is given
                 # back, so it waits for the fix with the rest, no attempt counted.
-                deliverer.halt(result.reply)
+                deliverer.halt(result.reply, LOGIN_MISMATCH if result.login_mismatch else LOGIN_REFUSED)
                 if taken:
                     await asyncio.to_thread(deliverer.release, ready)
                     given_back += 1
