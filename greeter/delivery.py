@@ -581,7 +581,9 @@ async def send_batch(
     daemon's shutdown timeout) cuts off the claimed ones too: the caller
     records them ``uncertain``. A login the server refuses for good ends the
     batch the same way (:meth:`Deliverer.halt`; ``summary.halted_unsent``):
-    no retry would get past it.
+    no retry would get past it, and a letter claimed when it came (a 530 to
+    MAIL FROM) never reached DATA, so its claim is given back
+    (:meth:`Deliverer.release`) rather than recorded as an attempt.
     """
     info: dict[JournalKey, tuple[int, date, str]] = {
         item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
