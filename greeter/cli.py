@@ -592,6 +592,7 @@ def _send_report(
     result: RunResult, moment: datetime, letters: list[DueLetter], *, dry_run: bool, as_json: bool
 ) -> None:
     """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout."""
+    from greeter.delivery import HALT_WORDS
     from greeter.send import due_json
 
     for problem in result.report.problems:
@@ -616,7 +617,12 @@ def _send_report(
             rows_rejected=result.report.rejected,
             stopped_by=result.stopped_by.name if result.stopped_by is not None else None,
             left_unsent=result.summary.left_unsent,
-            login_refused=result.summary.halted,
+            # One of the two says what stopped the batch: a login the server refused (535), or
+            # login settings that do not fit it (a 530 to MAIL FROM, no AUTH greeter can use).
+            **{
+                kind: result.summary.halted if result.summary.halted_by == kind else None
+                for kind in HALT_WORDS
+            },
         )
         if dry_run:
             payload["letters"] = [due_json(letter) for letter in letters]
@@ -648,6 +654,7 @@ def _send_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str, o
         "stopped_by": None,
         "left_unsent": None,
         "login_refused": None,
+        "login_mismatch": None,
         "journal_unavailable": None,
     }
     payload.update(fields)

@@ -523,7 +523,12 @@ class Daemon:
             if summary.halted is not None and error.startswith(summary.halted):
                 # A login no retry gets past (535, a 530 to MAIL FROM, no usable AUTH): the batch
                 # stopped at it, claiming nothing more; one error line per run says what to fix.
-                log.error("delivery_halted", error=error, left_unsent=summary.halted_unsent)
+                log.error(
+                    "delivery_halted",
+                    reason=summary.halted_by,
+                    error=error,
+                    left_unsent=summary.halted_unsent,
+                )
             else:
                 log.warning("greeting_problem", detail=error)
         problems = (cycle.report.rejected, len(cycle.report.problems))

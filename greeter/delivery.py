@@ -71,6 +71,14 @@ class Unsent:
 #: Letters :func:`send_batch` journals as unsent together once its breaker has opened.
 UNSENT_AT_ONCE = 64
 
+#: What stopped a batch at a login (``Summary.halted_by``): the server refused the login greeter
+#: made (535) — or the login settings do not fit the server: it demands a login greeter does not
+#: make (530 to MAIL FROM), or offers none greeter can use. The keys of ``send --json`` and of
+#: the daemon's ``delivery_halted`` line; the words of the summary line.
+LOGIN_REFUSED = "login_refused"
+LOGIN_MISMATCH = "login_mismatch"
+HALT_WORDS = {LOGIN_REFUSED: "login refused", LOGIN_MISMATCH: "login settings do not fit the server"}
+
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
 
@@ -95,6 +103,8 @@ class Summary:
     #: left unclaimed, which the next run sends once the login is fixed.
     halted: str | None = None
     halted_unsent: int = 0
+    #: Which login problem it was: :data:`LOGIN_REFUSED` or :data:`LOGIN_MISMATCH`.
+    halted_by: str = LOGIN_REFUSED
 
     @property
     def failed(self) -> bool:
@@ -115,7 +125,7 @@ class Summary:
         if self.left_unsent is not None:
             line += f"; stopped: {self.left_unsent} left unsent for the next run"
         if self.halted is not None:
-            line += f"; login refused: {self.halted_unsent} left unsent for the next run"
+            line += f"; {HALT_WORDS[self.halted_by]}: {self.halted_unsent} left unsent for the next run"
         return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
@@ -275,12 +285,12 @@ class Deliverer:
         for listener in list(self._on_stop):
             listener()
 
-    def halt(self, why: str) -> None:
+    def halt(self, why: str, kind: str = LOGIN_REFUSED) -> None:
         """Stop the batch as :meth:`stop` does, because the server refused our login (``why``).
 
-        Also a server that demands a login greeter does not make (530 to MAIL
-        FROM) or offers no AUTH greeter can use
-        (:func:`~greeter.smtp_transport.login_required`). A wrong username or
+        Also (``kind`` :data:`LOGIN_MISMATCH`) a server that demands a login
+        greeter does not make (530 to MAIL FROM) or offers no AUTH greeter can
+        use (:func:`~greeter.smtp_transport.login_required`). A wrong username or
         password fails every letter alike, and no retry
         cures it: putting the whole batch in ``retry`` (as for a server that is
         down) only burned attempts and backoff, and logging in again per letter
@@ -288,9 +298,9 @@ class Deliverer:
         the first run after the fix sends them at once.
         """
         if self.summary.halted is None:
-            self.summary.halted = why
-            # The words of a 530 or of a server without AUTH already name the setting to change.
-            fix = "" if "delivery.smtp." in why else "; check delivery.smtp.username and the password"
+            self.summary.halted, self.summary.halted_by = why, kind
+            # The words of a 530 or of a server without AUTH already name the settings to change.
+            fix = "" if kind == LOGIN_MISMATCH else "; check delivery.smtp.username and the password"
             self.summary.errors.append(
                 f"{why}: the batch stopped there, the letters not sent are left for the next run{fix}"
             )
@@ -386,6 +396,23 @@ class Deliverer:
             self.journal.mark_skipped(
                 other.key, f"merged into {ready.occasion}", self.clock(), email=ready.outgoing.rcpt
             )
+
+    def release(self, ready: Ready) -> None:
+        """Give back the claim of a letter the server refused before DATA for our login settings.
+
+        A 530 to MAIL FROM (or a 535 when its connection was reopened) reaches
+        every letter claimed at that moment — one per pooled connection — and
+        none of them reached the server: recorded ``retry``, each burned an
+        attempt and a backoff no retry could use. Given back
+        (:meth:`JournalStore.release`), they go out with the rest of the batch
+        once the login is fixed. Journal only (it runs in a worker thread).
+
+        A retry goes back to being due at the moment the run was planned
+        (``now``, when it was found due), not at the clock's: the next run —
+        ``send --once --now`` the same moment included — finds it due again.
+        """
+        merged = [other.key for other in ready.also]
+        self.journal.release(ready.request.key, self.now, merged=merged)
 
     def claim_for_contact(self, ready: Ready) -> bool:
         """Shared journal: decide the contact's cap again on the journal as it is now, and claim.
@@ -554,7 +581,9 @@ async def send_batch(
     daemon's shutdown timeout) cuts off the claimed ones too: the caller
     records them ``uncertain``. A login the server refuses for good ends the
     batch the same way (:meth:`Deliverer.halt`; ``summary.halted_unsent``):
-    no retry would get past it.
+    no retry would get past it, and a letter claimed when it came (a 530 to
+    MAIL FROM) never reached DATA, so its claim is given back
+    (:meth:`Deliverer.release`) rather than recorded as an attempt.
     """
     info: dict[JournalKey, tuple[int, date, str]] = {
         item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
@@ -572,6 +601,7 @@ async def send_batch(
     # Every due letter ends claimed (then recorded), lost to another sender, not built
     # (summary.not_built) or — after a stop — left unsent.
     claims_won = claims_lost = 0
+    given_back = 0  # claimed, then refused before DATA for the login: unclaimed again, left unsent
     window_closed = 0  # not claimed: the recipient's window closed while the batch ran
 
     def check_settled() -> None:
@@ -687,6 +717,7 @@ async def send_batch(
             release()
 
     async def send(ready: Ready) -> SendResult | None:
+        nonlocal given_back
         if deliverer.stopping:
             return None  # built but not yet claimed: it stays for the next run
         why = await breaker.admit()
@@ -719,11 +750,14 @@ async def send_batch(
             if result is None:
                 return None  # its claim was lost, or a shutdown began: nothing was sent
             if result.login_refused:
-                # A login no retry gets past: refused at AUTH (this letter stays unclaimed with the
-                # rest), or demanded at MAIL FROM (530: this letter, claimed, is recorded below).
-                deliverer.halt(result.reply)
-                if not taken:
-                    return None
+                # A login no retry gets past: refused at AUTH, demanded at MAIL FROM (530) or not
+                # offered. Either way the letter never reached DATA: claimed, its claim is given
+                # back, so it waits for the fix with the rest, no attempt counted.
+                deliverer.halt(result.reply, LOGIN_MISMATCH if result.login_mismatch else LOGIN_REFUSED)
+                if taken:
+                    await asyncio.to_thread(deliverer.release, ready)
+                    given_back += 1
+                return None
             if not taken:
                 return await unsent(ready, result)  # its connection never opened (or a bad address)
             # Record the verdict in the same worker, before it pulls (and claims) the next
@@ -770,7 +804,7 @@ async def send_batch(
             await asyncio.wait({work})
         rounds.close()
         if deliverer.stopping:
-            handled = claims_won + claims_lost + deliverer.summary.not_built + window_closed
+            handled = claims_won - given_back + claims_lost + deliverer.summary.not_built + window_closed
             left = max(0, len(due) + len(retries) - handled)
             if deliverer.summary.halted is None:
                 deliverer.summary.left_unsent = left

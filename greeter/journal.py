@@ -54,7 +54,7 @@ from greeter.journal_store import (
     JournalStore,
     Suppression,
 )
-from greeter.journal_transitions import Move, Transitions
+from greeter.journal_transitions import Move, Transitions, merged_reason, release_check
 from greeter.plan_types import PastGreeting
 
 
@@ -376,6 +376,27 @@ class Journal(Transitions):
             db.execute(
                 f"UPDATE greetings SET state = :to, updated_at = :now{move.sets} WHERE {KEY_WHERE}", values
             )
+
+    def release(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
+        """Give back a claim whose letter never reached DATA (:meth:`JournalStore.release`)."""
+        where = key_params(key)
+        with self._db(write=True) as db:
+            row = db.execute(f"SELECT state, attempts FROM greetings WHERE {KEY_WHERE}", where).fetchone()
+            release_check(key, None if row is None else row["state"])
+            if row["attempts"] > 1:
+                db.execute(
+                    "UPDATE greetings SET state = 'retry', attempts = attempts - 1, next_attempt_at = :now,"
+                    f" updated_at = :now WHERE {KEY_WHERE}",
+                    {**where, "now": db_time(now)},
+                )
+                return
+            db.execute(f"DELETE FROM greetings WHERE {KEY_WHERE}", where)
+            reason = merged_reason(key[1])
+            for other in merged:
+                db.execute(
+                    f"DELETE FROM greetings WHERE {KEY_WHERE} AND state = 'skipped' AND reason = :reason",
+                    {**key_params(other), "reason": reason},
+                )
 
     def recover_stale_claims(self, now: datetime) -> int:
         """At start-up: every ``claimed`` row was interrupted mid-send, so it becomes ``uncertain``.

@@ -57,10 +57,11 @@ from greeter.journal_pg_base import (
     key_params,
     pg_journal_error,
     pg_message,
+    timed_out,
 )
 from greeter.journal_pg_schema import DEFAULT_LEASE, PgTarget, advisory_key, configure, migrate, parse_target
-from greeter.journal_store import ClaimRequest
-from greeter.journal_transitions import Move, Transitions
+from greeter.journal_store import ClaimRequest, JournalKey
+from greeter.journal_transitions import Move, Transitions, merged_reason, release_check
 
 __all__ = ["DEFAULT_LEASE", "PgJournal"]
 
@@ -246,7 +247,7 @@ class PgJournal(PgJournalBase, Transitions):
                 return conn
             except psycopg.OperationalError as exc:
                 self._pool.putconn(conn)
-                if not tries.again(lost=connection_lost(exc)):
+                if timed_out(exc) or not tries.again(lost=connection_lost(exc)):
                     message = pg_message(exc, self._target.conninfo)
                     raise pg_journal_error(f"journal {self.url}: {message}", exc) from None
                 self._pool.check()
@@ -357,6 +358,43 @@ class PgJournal(PgJournalBase, Transitions):
 
         self._run(op)
         self._maybe_renew()
+
+    def release(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
+        """Give back a claim whose letter never reached DATA (:meth:`JournalStore.release`): one transaction.
+
+        Retried after a lost connection, a row already gone or back in
+        ``retry`` is the first attempt's work.
+        """
+        where = key_params(key)
+        others = [{**key_params(k), "reason": merged_reason(key[1])} for k in merged]
+
+        def op(conn: Conn, retrying: bool) -> None:
+            with conn.transaction():
+                row = conn.execute(
+                    f"SELECT state, attempts FROM greetings WHERE {KEY_WHERE} FOR UPDATE", where
+                ).fetchone()
+                if retrying and (row is None or row[0] == "retry"):
+                    return
+                release_check(key, None if row is None else row[0])
+                assert row is not None
+                if row[1] > 1:
+                    conn.execute(
+                        "UPDATE greetings SET state = 'retry', attempts = attempts - 1,"
+                        " next_attempt_at = %(now)s, updated_at = %(now)s, lease_until = NULL"
+                        f" WHERE {KEY_WHERE}",
+                        {**where, "now": aware(now)},
+                    )
+                    return
+                conn.execute(f"DELETE FROM greetings WHERE {KEY_WHERE}", where)
+                if others:
+                    with conn.cursor() as cur:
+                        cur.executemany(
+                            f"DELETE FROM greetings WHERE {KEY_WHERE} AND state = 'skipped'"
+                            " AND reason = %(reason)s",
+                            others,
+                        )
+
+        self._run(op)
 
     def recover_stale_claims(self, now: datetime) -> int:
         """``claimed`` → ``uncertain`` for claims whose sender is gone; returns how many.

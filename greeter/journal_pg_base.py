@@ -44,6 +44,7 @@ __all__ = [
     "key_params",
     "pg_journal_error",
     "pg_message",
+    "timed_out",
 ]
 
 T = TypeVar("T")
@@ -87,6 +88,21 @@ RECONNECT_MAX_PAUSE = 1.0
 #: SQLSTATEs of a session the server ended: admin_shutdown (a restart's ``fast`` stop,
 #: ``pg_terminate_backend``), crash_shutdown, cannot_connect_now (shutting down, starting up).
 _SESSION_ENDED = ("57P01", "57P02", "57P03")
+
+
+#: SQLSTATEs of a statement that waited too long: lock_not_available (``lock_timeout``) and
+#: query_canceled (``statement_timeout``, see :func:`greeter.journal_pg_schema.configure`).
+_TIMED_OUT = ("55P03", "57014")
+
+
+def timed_out(exc: psycopg.Error) -> bool:
+    """Whether ``exc`` is a journal statement that hit its lock or statement timeout.
+
+    Not tried again at once, as other operational errors are: the lock or
+    the stall that made it wait is most likely still there, and a second try
+    would only double the time before the run fails as "journal unavailable".
+    """
+    return exc.sqlstate in _TIMED_OUT
 
 
 def connection_lost(exc: psycopg.Error) -> bool:
@@ -279,7 +295,7 @@ class PgJournalBase:
                         f"journal {self.url}: no database connection available"
                     ) from None
             except psycopg.OperationalError as exc:
-                if not tries.again(lost=connection_lost(exc)):
+                if timed_out(exc) or not tries.again(lost=connection_lost(exc)):
                     message = f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
                     raise pg_journal_error(message, exc) from None
                 self._pool.check()  # replace every connection the server dropped, then try again

@@ -38,7 +38,9 @@ from greeter.journal_store import STATES, JournalEntry
 
 __all__ = [
     "DEFAULT_LEASE",
+    "LOCK_TIMEOUT",
     "MIGRATIONS",
+    "STATEMENT_TIMEOUT",
     "TABLES",
     "PgTarget",
     "advisory_key",
@@ -172,9 +174,36 @@ def advisory_key(*parts: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+#: How long a journal statement waits for a lock another session holds (a ``LOCK TABLE``, a
+#: long ``ALTER``, another daemon's contact lock) before it fails as "journal unavailable":
+#: without it a claim waited for as long as the lock was held, and the daemon with it.
+LOCK_TIMEOUT = "5s"
+#: How long one journal statement may run at all (a server that hangs, a disk that stalls):
+#: far above any statement greeter makes (milliseconds), far below a lease.
+STATEMENT_TIMEOUT = "30s"
+
+#: Set only the limits the session does not have yet (``0``: none): one an operator gave in the
+#: URL (``options=-clock_timeout%3D2s``), for the role or database (``ALTER ROLE … SET``) or in
+#: ``postgresql.conf`` wins over greeter's defaults.
+_LIMITS = (
+    "SELECT CASE WHEN current_setting('lock_timeout') = '0'"
+    " THEN set_config('lock_timeout', %(lock)s, false) END,"
+    " CASE WHEN current_setting('statement_timeout') = '0'"
+    " THEN set_config('statement_timeout', %(statement)s, false) END"
+)
+
+
 def configure(conn: psycopg.Connection[Any], schema: str | None) -> None:
-    """Per connection: UTC session time zone (aware UTC datetimes back) and the journal's schema."""
+    """Per connection: UTC session time zone (aware UTC datetimes back), the journal's schema, and
+    limits on waiting (:data:`LOCK_TIMEOUT`, :data:`STATEMENT_TIMEOUT`).
+
+    A statement that hits a limit fails with SQLSTATE 55P03 (lock) or 57014
+    (cancelled), which :func:`~greeter.journal_pg_base.pg_journal_error` makes a
+    :class:`~greeter.errors.JournalUnavailableError`: a send exits 75 and a
+    daemon treats it as an outage, instead of waiting forever.
+    """
     conn.execute("SET TIME ZONE 'UTC'")
+    conn.execute(_LIMITS, {"lock": LOCK_TIMEOUT, "statement": STATEMENT_TIMEOUT})
     if schema is not None:
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
 

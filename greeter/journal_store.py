@@ -18,6 +18,7 @@ State machine of one greeting (key = contact, occasion, occasion date)::
                            │ ──mark_skipped / mark_expired──► skipped / expired
     uncertain ──resend──► retry (due now)        uncertain ──dismiss──► skipped ("dismissed")
     (no row) ──mark_skipped / mark_expired──► skipped / expired    (recorded for history)
+    claimed ──release──► (no row), or retry (due now) with the attempt given back   (never at DATA)
 
 ``sent``, ``failed``, ``skipped`` and ``expired`` are final; ``uncertain``
 waits for an operator and is never sent again automatically.
@@ -183,6 +184,19 @@ class JournalStore(Protocol):
     ) -> None: ...
 
     def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None: ...
+
+    def release(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
+        """Give back a claim whose letter never reached the server's DATA: no attempt is counted.
+
+        For a letter the server refused before DATA because of our login
+        settings (a 530 to MAIL FROM, a 535 when its connection was reopened):
+        it never reached the server, so recording it ``retry`` burned an
+        attempt and a backoff for nothing. A first attempt's row is deleted —
+        due again as if never claimed — and with it the ``skipped`` rows its
+        claim wrote for the occasions ``merged`` into it; a retry goes back to
+        ``retry``, due at ``now``, its attempt given back. Only a ``claimed``
+        row can be released (else :class:`JournalStateError`).
+        """
 
     def recover_stale_claims(self, now: datetime) -> int:
         """``claimed`` → ``uncertain`` for claims a dead sender left behind; returns how many."""

@@ -52,6 +52,19 @@ class Move:
             raise JournalStateError(f"cannot make greeting {name} {self.to}: {found}")
 
 
+def merged_reason(occasion: str) -> str:
+    """The reason of a ``skipped`` row whose occasion rides in ``occasion``'s letter."""
+    return f"merged into {occasion}"
+
+
+def release_check(key: JournalKey, state: str | None) -> None:
+    """Raise unless a row in ``state`` may be given back (``JournalStore.release``): a bug, not data."""
+    if state != "claimed":
+        found = "there is no such greeting" if state is None else f"it is {state}"
+        name = f"{key[0]}/{key[1]}/{key[2].isoformat()}"
+        raise JournalStateError(f"cannot release greeting {name}: {found}")
+
+
 class Transitions(JournalSql):
     """Mixin: ``mark_*``, ``resend``, ``dismiss`` as :class:`Move` s on a backend's ``_apply``."""
 

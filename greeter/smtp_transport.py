@@ -94,7 +94,22 @@ _ANY_ENHANCED = re.compile(r"^\s*\d\.\d{1,3}\.\d{1,3}\b")
 _TLS_WORDS = re.compile(r"\bSTARTTLS\b|\bTLS\b", re.IGNORECASE)
 
 
-def login_required(code: int, message: str, *, logged_in: bool, secured: bool = False) -> str | None:
+#: The password's settings, for a config that names neither.
+_NO_PASSWORD_SETTING = "the password's variable (delivery.smtp.password_env or password_file)"
+
+
+def password_source(settings: SmtpSettings) -> str:
+    """Where the config says the SMTP password comes from, in words naming the setting."""
+    if settings.password_env:
+        return f"the password in ${settings.password_env} (delivery.smtp.password_env)"
+    if settings.password_file:
+        return f"the password in {settings.password_file} (delivery.smtp.password_file)"
+    return _NO_PASSWORD_SETTING
+
+
+def login_required(
+    code: int, message: str, *, logged_in: bool, secured: bool = False, password: str = _NO_PASSWORD_SETTING
+) -> str | None:
     """What to set when a refusal of MAIL FROM or RCPT TO says the server wants a login we did not make.
 
     None when the reply is not that (the letter's own refusal, handled as before).
@@ -116,6 +131,11 @@ def login_required(code: int, message: str, *, logged_in: bool, secured: bool = 
     or per-message refusal); a 530 after greeter did log in (the server took
     the login and still refuses: no username to set); a 530 with an enhanced
     status outside 5.7 (not an authentication answer).
+
+    The words say what greeter did (no login: it was not asked to make one)
+    and every setting to change: ``delivery.smtp.username``, ``password``
+    (:func:`password_source`) and, on a connection not secured yet,
+    ``delivery.smtp.security`` — most servers offer AUTH only over TLS.
     """
     if code != 530 or logged_in:
         return None
@@ -124,9 +144,10 @@ def login_required(code: int, message: str, *, logged_in: bool, secured: bool = 
     said = " ".join(f"{code} {message}".split())
     if _TLS_WORDS.search(message) and not secured:
         return f"the server requires TLS first ({said}): set delivery.smtp.security: starttls"
+    tls = "" if secured else "; if it offers AUTH only over TLS, also delivery.smtp.security: starttls"
     return (
-        f"the server requires a login ({said}): set delivery.smtp.username and the password variable "
-        "(delivery.smtp.password_env or password_file)"
+        f"the server requires a login ({said}) and greeter made none (no delivery.smtp.username): "
+        f"set delivery.smtp.username and {password}{tls}"
     )
 
 
@@ -334,7 +355,10 @@ class SmtpTransport:
             )
             refused = login_refused(exc)
         except LoginUnavailable as exc:
-            error, refused = f"{self._where}: {exc}", True
+            error = f"{self._where}: {exc}"
+            return SendResult(
+                key, Outcome.TEMPORARY, None, error, fault=error, login_refused=True, login_mismatch=True
+            )
         except aiosmtplib.SMTPResponseException as exc:
             error, refused = f"{self._where} refused the connection: {exc.code} {exc.message}", False
         except (aiosmtplib.SMTPException, OSError) as exc:
@@ -520,11 +544,17 @@ class SmtpTransport:
                 continue
             s = self._settings
             fix = login_required(
-                reply.code, reply.message, logged_in=bool(s.username), secured=s.security != "none"
+                reply.code,
+                reply.message,
+                logged_in=bool(s.username),
+                secured=s.security != "none",
+                password=password_source(s),
             )
             if fix is not None:
                 why = f"{self._where}: {fix}"
-                return SendResult(key, Outcome.TEMPORARY, None, why, fault=why, login_refused=True)
+                return SendResult(
+                    key, Outcome.TEMPORARY, None, why, fault=why, login_refused=True, login_mismatch=True
+                )
             break
         mail = replies[0]
         if mail.code != 250:
@@ -608,7 +638,8 @@ class SmtpTransport:
         except (aiosmtplib.SMTPException, OSError, UnsafeHeaderError):
             return None
         secured = self._settings.security != "none"
-        fix = login_required(reply.code, reply.message, logged_in=False, secured=secured)
+        password = password_source(self._settings)
+        fix = login_required(reply.code, reply.message, logged_in=False, secured=secured, password=password)
         return None if fix is None else ProbeFailure(fix, login_refused=True, fix_given=True)
 
     def _discard(self, client: aiosmtplib.SMTP) -> None:

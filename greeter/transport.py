@@ -64,6 +64,10 @@ class SendResult:
     #: letter can go until they are fixed. The batch stops at it (:meth:`Deliverer.halt`) rather
     #: than putting every letter in ``retry`` as for a server that is down.
     login_refused: bool = False
+    #: With ``login_refused``: not a login the server refused (535) but login settings that do not
+    #: fit the server — it demands a login greeter does not make (530), or offers none greeter can
+    #: use. Its words name the settings to change; summaries say ``login_mismatch``.
+    login_mismatch: bool = False
 
     @property
     def ok(self) -> bool:

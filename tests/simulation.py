@@ -311,6 +311,10 @@ class IndexedJournal:
     resend = _touching("resend")
     dismiss = _touching("dismiss")
 
+    def release(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
+        self._dirty.update((key, *merged))
+        self.journal.release(key, now, merged=merged)
+
     def recover_stale_claims(self, now: datetime) -> int:
         changed = self.journal.recover_stale_claims(now)
         if changed:

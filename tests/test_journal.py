@@ -519,6 +519,40 @@ def test_claim_many_decides_each_request_in_one_commit(journal: JournalStore) ->
     assert journal.payload(fresh) == b"letter" and journal.payload(due) == b"kept"
 
 
+def test_a_claim_that_never_reached_data_is_given_back_without_an_attempt(journal: JournalStore) -> None:
+    """A letter refused before DATA for our login (530 to MAIL FROM) was recorded ``retry``, an
+    attempt and a backoff burned for a letter the server never got: its claim is given back."""
+    merged, noted = ("c-1", "first_deal", KEY[2]), ("c-1", "new_year", KEY[2])
+    assert claim(journal, payload=b"letter")
+    journal.mark_skipped(merged, "merged into birthday", NOW, email="ivan@example.com")
+    journal.mark_skipped(noted, "suppressed", NOW, email="ivan@example.com")
+    journal.release(KEY, NOW + timedelta(seconds=1), merged=[merged, noted])
+    assert [(e.key, e.reason) for e in journal.history()] == [(noted, "suppressed")], (
+        "a first attempt leaves no trace, nor do the occasions merged into it; other rows stay"
+    )
+    assert claim(journal, now=NOW + timedelta(minutes=1)), "due again, as if never claimed"
+    assert journal.history(contact_id="c-1", occasion="birthday")[0].attempts == 1
+
+    retried = ("c-2", "birthday", KEY[2])
+    assert claim(journal, retried, payload=b"kept")
+    journal.mark_retry(retried, "451 4.3.0 try later", NOW + timedelta(minutes=5), NOW)
+    later = NOW + timedelta(minutes=10)
+    assert claim(journal, retried, now=later)  # the retry's second attempt…
+    journal.release(retried, later)  # …refused before DATA: given back
+    (entry,) = journal.history(contact_id="c-2")
+    assert (entry.state, entry.attempts, entry.next_attempt_at) == ("retry", 1, later)
+    assert entry.last_reply == "451 4.3.0 try later", "the last reply the server really gave"
+    assert [e.key for e in journal.due_retries(later)] == [retried] and journal.payload(retried) == b"kept"
+
+    journal.mark_sent(KEY, "250 ok", later)
+    with pytest.raises(
+        JournalStateError, match="cannot release greeting c-1/birthday/2025-03-14: it is sent"
+    ):
+        journal.release(KEY, later)
+    with pytest.raises(JournalStateError, match="no such greeting"):
+        journal.release(("c-9", "birthday", KEY[2]), later)
+
+
 def test_a_journal_round_keeps_the_good_ones_when_one_row_moved_meanwhile(journal: JournalStore) -> None:
     """Claims and verdicts share a round; one verdict refused (its row moved) rolls back nothing else."""
     from greeter.config_loader import load_settings

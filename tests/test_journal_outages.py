@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -270,3 +271,30 @@ def test_deciding_uncertain_greetings_takes_in_a_dead_senders_claims(make_projec
     assert "recorded 1 interrupted claim(s) as uncertain" in decided.stderr
     assert "dismiss: 1 birthday 2027-04-13" in decided.stdout
     assert [(r["state"], r["reason"]) for r in history(config)] == [("skipped", "dismissed")]
+
+
+def test_send_behind_a_lock_on_its_postgresql_journal_exits_75_in_bounded_time(
+    make_project: MakeProject,
+) -> None:
+    """Another session holding the journal's table (a forgotten ``LOCK TABLE``, a long migration)
+    made ``send --once`` wait for as long as it held it — forever. Now the journal's
+    ``lock_timeout`` (5 s by default) turns the wait into "journal unavailable": exit 75 with one
+    line naming the journal, nothing sent; once the lock is gone the same send delivers."""
+    from tests import databases
+    from tests.test_journal_pg import table_locked
+
+    with databases.pg_schema() as (url, schema), SmtpSink() as sink:
+        config = make_project(people(3), storage={"url": url}, **smtp(sink.port))
+        assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+        assert greeter(config, "history").returncode == 0  # the schema exists: only the lock is in the way
+        with table_locked(schema):
+            started = time.monotonic()
+            locked = greeter(config, "send", "--once", "--now", NOW, timeout=60)
+            took = time.monotonic() - started
+        assert locked.returncode == 75, locked.stdout + locked.stderr
+        assert "Traceback" not in locked.stderr and "lock timeout" in locked.stderr, locked.stderr
+        assert f"journal {url}" in locked.stderr and took < 30, (took, locked.stderr)
+        assert sink.messages == []
+        again = greeter(config, "send", "--once", "--now", NOW)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert len(sink.messages) == 3

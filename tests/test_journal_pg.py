@@ -10,12 +10,14 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from greeter import journal_pg_schema
 from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal import Journal
 from greeter.journal_pg import PgJournal
@@ -326,3 +328,72 @@ def test_verdicts_skip_the_flush_only_inside_their_own_transaction(pg_url: str) 
             j.mark_sent(key(1), "250 again", NOW)  # refused: already sent
         assert setting() == "on"
         assert [e.state for e in j.history()] == ["sent", "uncertain", "skipped"]
+
+
+@contextmanager
+def table_locked(schema: str) -> Iterator[None]:
+    """Another session holds ``greetings`` in ACCESS EXCLUSIVE mode (a migration, a manual ``LOCK``)."""
+    with databases.pg_admin() as other:
+        other.execute("BEGIN")
+        other.execute(f"LOCK TABLE {schema}.greetings IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+
+
+def _within(seconds: float, work: Callable[[], object]) -> BaseException | None:
+    """Run ``work`` in a thread: the error it raised (None: it returned); fails if it still waits."""
+    raised: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            work()
+            raised.append(None)
+        except BaseException as exc:  # handed to the test
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still waiting after {seconds} s: the journal has no lock timeout"
+    return raised[0]
+
+
+def test_a_lock_held_by_another_session_fails_claims_and_reads_as_unavailable_in_bounded_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A claim or a read behind another session's lock waited for as long as the lock was held
+    (forever, for a forgotten ``LOCK TABLE``): now it fails after ``lock_timeout`` as "journal
+    unavailable" (exit 75), once — not retried at once like a lost connection."""
+    monkeypatch.setattr(journal_pg_schema, "LOCK_TIMEOUT", "300ms")
+    with databases.pg_schema() as (url, schema), PgJournal.open(url, now=NOW) as j:
+        with table_locked(schema):
+            for work in (
+                lambda: claim(j, key(1)),
+                j.counts_by_state,
+                lambda: j.mark_sent(key(2), "250", NOW),
+            ):
+                started = time.monotonic()
+                error = _within(10, work)
+                took = time.monotonic() - started
+                assert isinstance(error, JournalUnavailableError), error
+                assert "lock timeout" in str(error) and "\n" not in str(error)
+                assert 0.3 <= took < 0.6 + 2, f"{took:.2f} s: tried more than once?"
+        assert j.counts_by_state()["claimed"] == 0, "the timed-out claim was not made"
+        assert claim(j, key(1)), "the lock released, the journal works again"
+
+
+def test_the_journal_sets_lock_and_statement_timeouts_unless_the_url_or_server_gives_them() -> None:
+    def limits(j: PgJournal) -> tuple[str, str]:
+        row = j._run(lambda conn, _: conn.execute("SHOW lock_timeout").fetchone())
+        stmt = j._run(lambda conn, _: conn.execute("SHOW statement_timeout").fetchone())
+        assert row is not None and stmt is not None
+        return str(row[0]), str(stmt[0])
+
+    with databases.pg_schema() as (url, _):
+        with PgJournal.open(url, now=NOW) as j:
+            assert limits(j) == ("5s", "30s")
+        own = databases.with_query(url, "options=-clock_timeout%3D2min%20-cstatement_timeout%3D90s")
+        with PgJournal.open(own, now=NOW) as j:
+            assert limits(j) == ("2min", "90s"), "the operator's limits win"

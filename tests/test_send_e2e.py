@@ -651,6 +651,7 @@ def test_a_refused_login_stops_the_batch_leaves_its_letters_for_the_next_run_and
     assert summary["login_refused"].startswith(
         f"SMTP AUTH as 'greeter' refused by 127.0.0.1:{sink.port}: 535 "
     )
+    assert summary["login_mismatch"] is None
     said = f"SMTP AUTH as 'greeter' refused by 127.0.0.1:{sink.port}: 535 "
     assert said in refused.stderr and "the batch stopped there" in refused.stderr
     assert text.returncode == 2 and "login refused: 30 left unsent for the next run" in text.stdout, (
@@ -667,8 +668,8 @@ def test_a_server_that_demands_a_login_stops_the_batch_like_a_refused_one(
 ) -> None:
     """530 5.7.0 "Authentication required" to MAIL FROM, with no delivery.smtp.username: every letter
     went to retry (and again at every run), exit 75, and check said OK. Now check names the setting,
-    the batch stops at the first 530 — only the letters already at the server (one per pooled
-    connection at most) are in the journal, as retry — and exits 2; the run after the fix sends all."""
+    the batch stops at the first 530 — the letters already claimed then (one per pooled connection at
+    most) are given back, not put in retry — and exits 2; the run after the fix sends all."""
     with SmtpSink(users={"greeter": "s3cret"}) as sink:
         config = make_project(people(30), **smtp(sink.port, pool_size=2))
         checked = greeter(config, "check")
@@ -679,20 +680,28 @@ def test_a_server_that_demands_a_login_stops_the_batch_like_a_refused_one(
         states = Counter(r["state"] for r in history(config))
         again = greeter(config, "send", "--once", "--now", NOW)
         summary = json.loads(refused.stdout)
-        said = "the server requires a login (530 5.7.0 Authentication required): set delivery.smtp.username"
+        said = (
+            "the server requires a login (530 5.7.0 Authentication required) and greeter made none "
+            "(no delivery.smtp.username): set delivery.smtp.username"
+        )
         assert checked.returncode == 1 and said in checked.stderr, checked.stdout + checked.stderr
         [line] = [line for line in checked.stderr.splitlines() if "delivery.smtp" in line]
         assert "warning" not in line and "send would stop at it" in line, line
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert (summary["sent"], summary["uncertain"], summary["failed"]) == (0, 0, 0)
-        assert summary["retry"] <= 2 and set(states) <= {"retry"} and sum(states.values()) == summary["retry"]
-        assert summary["login_refused"] == f"127.0.0.1:{sink.port}: {said} and the password variable " + (
-            "(delivery.smtp.password_env or password_file)"
+        assert summary["retry"] == 0 and states == {}, "never at DATA: no attempt, no backoff"
+        assert summary["login_refused"] is None, "no login was made, so none was refused"
+        assert summary["login_mismatch"] == f"127.0.0.1:{sink.port}: {said} and the password's variable " + (
+            "(delivery.smtp.password_env or password_file); if it offers AUTH only over TLS, also "
+            "delivery.smtp.security: starttls"
         )
         assert said in refused.stderr and "the batch stopped there" in refused.stderr
         assert connections <= 2, "one connection per pooled slot, not one per letter"
         assert again.returncode == 2 and "uncertain: 0" in again.stdout and "failed: 0" in again.stdout
-        assert re.search(r"retry: [0-2]; .*login refused: 2[6-9] left unsent for the next run", again.stdout)
+        assert re.search(
+            r"retry: 0; .*login settings do not fit the server: 30 left unsent for the next run", again.stdout
+        ), again.stdout
+        assert "login refused" not in again.stdout + again.stderr
         monkeypatch.setenv("GREETER_TEST_SMTP_PW", "s3cret")
         make_project(people(30), **login(sink.port, pool_size=2))  # the operator sets the login
         fixed = greeter(config, "send", "--once", "--json", "--now", LATER)  # past the retries' backoff
@@ -720,7 +729,8 @@ def test_a_username_for_a_server_offering_no_usable_auth_stops_the_batch_and_che
     assert "warning" not in problem and said in problem and "send would stop at it" in problem, problem
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert (summary["sent"], summary["retry"], summary["uncertain"], summary["failed"]) == (0, 0, 0, 0)
-    assert said in summary["login_refused"] and "cannot connect" not in summary["login_refused"]
+    assert said in summary["login_mismatch"] and "cannot connect" not in summary["login_mismatch"]
+    assert summary["login_refused"] is None
     assert history(config) == []  # nothing claimed: the run after the fix sends every letter at once
 
 

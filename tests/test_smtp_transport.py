@@ -19,7 +19,13 @@ from hypothesis import strategies as st
 
 from greeter.config import SmtpSettings
 from greeter.smtp_replies import parse_reply
-from greeter.smtp_transport import SmtpTransport, dot_stuffed, login_refused, login_required
+from greeter.smtp_transport import (
+    SmtpTransport,
+    dot_stuffed,
+    login_refused,
+    login_required,
+    password_source,
+)
 from greeter.testing import SilentAt, SilentServer, SmtpSink, _ThreadedServer
 from greeter.transport import Outcome, Outgoing, SendResult
 
@@ -261,14 +267,17 @@ def test_auth_with_the_given_password_and_a_clear_error_without_leaking_it() -> 
         assert "SMTP AUTH as 'greeter' refused" in bad["c-2"].text and "535" in bad["c-2"].text
         assert "wrong-pa55" not in bad["c-2"].text
         assert bad["c-2"].login_refused and not ok["c-1"].login_refused
+        assert not bad["c-2"].login_mismatch, "a login the server refused, not settings that do not fit it"
         # Without AUTH the server refuses the sender: our configuration's fault — never "failed",
         # never an "unknown user" — and, like a 535, one no retry cures: login_refused.
         anonymous = send_all(transport_for(sink), [item(3)])["c-3"]
         assert anonymous.outcome is Outcome.TEMPORARY and not anonymous.unknown_user
-        assert anonymous.login_refused and anonymous.code is None
+        assert anonymous.login_refused and anonymous.login_mismatch and anonymous.code is None
         assert anonymous.reply == (
-            f"127.0.0.1:{sink.port}: the server requires a login (530 5.7.0 Authentication required): "
-            "set delivery.smtp.username and the password variable (delivery.smtp.password_env or password_file)"
+            f"127.0.0.1:{sink.port}: the server requires a login (530 5.7.0 Authentication required) and "
+            "greeter made none (no delivery.smtp.username): set delivery.smtp.username and the password's "
+            "variable (delivery.smtp.password_env or password_file); if it offers AUTH only over TLS, also "
+            "delivery.smtp.security: starttls"
         )
         assert len(sink.messages) == 1
 
@@ -315,6 +324,7 @@ def test_a_username_for_a_server_without_a_usable_auth_is_a_login_problem(
         probe = asyncio.run(transport_for(sink, **settings).diagnose(FROM))
         assert sink.messages == []
     assert result.login_refused and result.outcome is Outcome.TEMPORARY and result.code is None
+    assert result.login_mismatch, "the settings do not fit the server: not a refused login"
     assert result.reply == f"127.0.0.1:{sink.port}: {said}"
     assert probe is not None and probe.login_refused and probe.fix_given and probe.why == said
 
@@ -327,7 +337,9 @@ def test_check_probes_the_sender_when_greeter_makes_no_login() -> None:
         assert demands.messages == [] and open_relay.messages == []
     assert fine is None
     assert refused is not None and refused.login_refused and refused.fix_given
-    assert refused.why.startswith("the server requires a login (530 5.7.0 Authentication required): set ")
+    assert refused.why.startswith(
+        "the server requires a login (530 5.7.0 Authentication required) and greeter made none"
+    )
 
 
 @pytest.mark.parametrize(
@@ -355,6 +367,26 @@ def test_which_530s_mean_a_login_is_missing(code: int, text: str, logged_in: boo
         # Over TLS already, "… STARTTLS …" cannot mean "turn TLS on": it is the login again.
         secured = login_required(code, text, logged_in=logged_in, secured=True)
         assert secured is not None and "set delivery.smtp.username" in secured
+
+
+def test_a_530_names_every_setting_to_change_the_password_where_the_config_keeps_it() -> None:
+    """The 530's words read as a refused login ("login refused", ``login_refused``) and named the
+    password only in general: they say greeter made no login, name the configured variable or
+    file, and ``delivery.smtp.security`` where the connection is not secured yet."""
+    text = "5.7.0 Authentication required"
+    from_env = SmtpSettings(host="h", port=25, password_env="GREETER_SMTP_PASSWORD")
+    from_file = SmtpSettings(host="h", port=25, security="starttls", password_file=Path("/run/secrets/smtp"))
+    plain = login_required(530, text, logged_in=False, password=password_source(from_env))
+    secured = login_required(530, text, logged_in=False, secured=True, password=password_source(from_file))
+    assert plain == (
+        "the server requires a login (530 5.7.0 Authentication required) and greeter made none (no "
+        "delivery.smtp.username): set delivery.smtp.username and the password in $GREETER_SMTP_PASSWORD "
+        "(delivery.smtp.password_env); if it offers AUTH only over TLS, also delivery.smtp.security: starttls"
+    )
+    assert secured is not None and secured.endswith(
+        "set delivery.smtp.username and the password in /run/secrets/smtp (delivery.smtp.password_file)"
+    )
+    assert "refused" not in plain and "refused" not in secured
 
 
 def test_a_refused_login_is_told_apart_from_a_server_that_cannot_be_reached() -> None:
