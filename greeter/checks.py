@@ -31,7 +31,7 @@ from greeter.check_reach import Reach, sender_locale_problems
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
-from greeter.errors import ConfigError, ContactsError, Problem, TemplateError
+from greeter.errors import ConfigError, ContactsError, Problem, TemplateError, TemplateLoadError
 from greeter.journal_schema import READ_ONLY_MOUNT
 from greeter.occasions import fixed_days, implausible
 from greeter.plan_types import Hit, PlanItem
@@ -60,6 +60,9 @@ class CheckReport:
 
     #: Template files that do not compile or are missing.
     template_errors: int = 0
+    #: Drafts not rendered, by the template file they need that is missing or does not compile
+    #: (reported once above, at the file); the other templates are still rendered.
+    skipped: Counter[str] = field(default_factory=Counter)
     #: The journal's database and, for ``source: sql``, the CRM's.
     databases: list[DatabaseStatus] = field(default_factory=list)
     #: The mail server (``transport: smtp``): (host:port, reachable and logged in, what happened).
@@ -121,6 +124,7 @@ class CheckReport:
             "templates": self.templates,
             "renders": self.renders,
             "render_failures": self.render_failures,
+            "renders_skipped": dict(self.skipped),
             "row_problems": dict(reasons.most_common()),
             "databases": {d.role: d.as_dict() for d in self.databases},
             "smtp": None
@@ -143,11 +147,14 @@ class CheckReport:
             if in_config
             else "config OK"
         )
-        renders = (
-            "renders: not tried, as a template is missing or does not compile"
-            if self.fatal
-            else f"renders: {self.renders} drafts rendered in strict mode, {self.render_failures} failed"
-        )
+        renders = f"renders: {self.renders} drafts rendered in strict mode, {self.render_failures} failed"
+        if self.skipped:
+            files = ", ".join(self.skipped)
+            one = len(self.skipped) == 1
+            renders += (
+                f"; {sum(self.skipped.values())} not tried, as {files} "
+                f"{'is' if one else 'are'} missing or {'does' if one else 'do'} not compile"
+            )
         lines = [
             f"{self.config_file}: {config}",
             *(d.line() for d in self.databases),
@@ -188,8 +195,11 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     no_folder = _missing_templates_dir(settings, config_file)
     if no_folder is not None:  # one problem at the setting, not "template missing" per occasion
         template_problems = [no_folder]
+        broken = set()
     else:
-        template_problems = _locate_missing(renderer.check(names), settings, config_file, renderer)
+        checked = renderer.check(names)
+        broken = {p.file for p in checked if p.severity == "error"}
+        template_problems = _locate_missing(checked, settings, config_file, renderer)
     report.problems.extend(template_problems)
     report.templates = {name: len(renderer.template_files(name)) for name in names}
     if no_folder is None:  # without templates every language is "unused": that is not the news
@@ -201,6 +211,8 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     load = inputs.new_report()
     # One typo fails every contact alike: one problem each, naming its first contacts.
     failures: dict[tuple[str, int | None, str], list[str]] = {}
+    # …and the locales of the contacts it fails for (one file serves sr, sr_Latn and sr_RS).
+    locales: dict[tuple[str, int | None, str], list[str]] = {}
     # The same for the other forms of a letter (early, belated, merged, other years), tried for
     # a few contacts per occasion and template file: the first form a failure appeared in.
     form_failures: dict[tuple[str, int | None, str], tuple[str, list[str]]] = {}
@@ -212,18 +224,22 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         reach.see(contact)
         if contact.dates:
             report.problems.extend(_date_problems(contact, field_rules, settings, today))
-        if report.fatal:
-            continue  # still read every row to report data problems
         for occ in settings.occasions:
             years = 1 if occ.field is not None else None
             hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
-            report.renders += 1
             try:
                 rendered = renderer.render(PlanItem(hit, "send"))
             except TemplateError as exc:
+                if isinstance(exc, TemplateLoadError) and (no_folder is not None or exc.template in broken):
+                    report.skipped[exc.template] += 1  # reported once above, at the file
+                    continue
+                report.renders += 1
                 report.render_failures += 1
-                failures.setdefault((exc.template, exc.line, exc.detail), []).append(contact.id)
+                key = (exc.template, exc.line, exc.detail)
+                failures.setdefault(key, []).append(contact.id)
+                _add_locale(locales, key, contact.locale or settings.defaults.locale)
                 continue
+            report.renders += 1
             reach.rendered(contact, occ.template, rendered.template_file)
             sample = (occ.name, rendered.template_file)
             if sampled[sample] >= SAMPLE_CONTACTS:
@@ -241,7 +257,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     only_in_forms = {key: value for key, value in form_failures.items() if key not in failures}
     failures.update((key, found) for key, (_, found) in only_in_forms.items())
     forms = {key: form for key, (form, _) in only_in_forms.items()}
-    report.problems.extend(render_problems(failures, forms))
+    report.problems.extend(render_problems(failures, forms, locales))
     report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
@@ -275,15 +291,25 @@ def _date_problems(
     ]  # fmt: skip
 
 
+def _add_locale(locales: dict[tuple[str, int | None, str], list[str]], key: Any, locale: str) -> None:
+    found = locales.setdefault(key, [])
+    if locale not in found:
+        found.append(locale)
+
+
 def render_problems(
     failures: dict[tuple[str, int | None, str], list[str]],
     forms: dict[tuple[str, int | None, str], str] | None = None,
+    locales: dict[tuple[str, int | None, str], list[str]] | None = None,
 ) -> list[Problem]:
     """One problem per distinct failure (at most :data:`MAX_RENDER_PROBLEMS` per template file).
 
     ``forms`` names the form of letter a failure appeared in (``sent early,
     before its day``) when it was not the plain one; its contacts are then
-    the few the form was tried for, not all it hits.
+    the few the form was tried for, not all it hits. ``locales`` lists the
+    contacts' locales per failure: named when more than one, as one file
+    (``first_deal.sr.j2``) serves ``sr``, ``sr_Latn`` and ``sr_RS`` alike and
+    its mistake is one line, not one per locale.
     """
     problems: list[Problem] = []
     per_file: Counter[str] = Counter()
@@ -303,6 +329,9 @@ def render_problems(
         who = f"contact {named}" if len(contacts) == 1 else f"{len(contacts)} contacts: {named}"
         if rest > 0:
             who += f" and {rest} more"
+        among = locales.get(key, []) if locales else []
+        if len(among) > 1:
+            who += f"; locales {', '.join(among)}"
         problems.append(Problem(file, "", f"{detail} ({who})", line, kind="template"))
     return problems
 

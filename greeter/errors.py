@@ -102,6 +102,14 @@ class TemplateError(GreeterError, ValueError):
         super().__init__(f"{where}: {message}{who}")
 
 
+class TemplateLoadError(TemplateError):
+    """The template file itself cannot be used (missing, does not compile): the same for every contact.
+
+    Apart from a render failure so that ``greeter check``, which reports the
+    file once, can skip its letters and still render the templates that work.
+    """
+
+
 class JournalError(GreeterError, OSError):
     """The journal database is unreachable, locked or of an unknown schema."""
 

@@ -207,9 +207,11 @@ def plural(n: int, forms: str | Sequence[str], locale: str | None = "ru", *, def
     else:
         example = _EXAMPLE_FORMS.get(loc.language)
         hint = f", e.g. {example!r}" if example else ""
+        # The language, not the locale ("Serbian", not "Serbian (Latin)"): sr, sr_Latn and sr_RS
+        # contacts share the file and the rule, so check reports the mistake once for all of them.
         raise ValueError(
             f"plural needs {len(whole)} form{'s' if len(whole) != 1 else ''} in "
-            f"{loc.get_display_name('en')} ({'|'.join(whole)}{hint}), "
+            f"{loc.get_language_name('en')} ({'|'.join(whole)}{hint}), "
             f"got {len(items)}: {'|'.join(items)!r}"
         )
     category = loc.plural_form(n)

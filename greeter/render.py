@@ -191,9 +191,10 @@ from jinja2 import (
 )
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
+from jinja2.utils import internal_code
 
 from greeter.config import Sender, Settings
-from greeter.errors import Problem, TemplateError
+from greeter.errors import Problem, TemplateError, TemplateLoadError
 from greeter.i18n import locale_chain, normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
@@ -481,11 +482,18 @@ def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
     Jinja's own traceback rewriting uses, read directly so no fake frames are
     built for each failing contact. The innermost frame is usually the most
     precise: an error inside an imported macro is reported in the macro's file.
+
+    Jinja's own helpers written into the module are skipped, as its traceback
+    rewriting skips them: the stub raising "No filter named 'dat' found." for a
+    filter used only inside ``{% if %}`` is defined at the top of the block's
+    function, so its line is the ``{% block %}`` line, not the line using it.
     """
     found: list[tuple[str, int]] = []
     while tb is not None:
         template = tb.tb_frame.f_globals.get("__jinja_template__")
-        if isinstance(template, Template) and template.name is not None:
+        if tb.tb_frame.f_code in internal_code:
+            pass
+        elif isinstance(template, Template) and template.name is not None:
             found.append((template.name, template.get_corresponding_lineno(tb.tb_lineno)))
         tb = tb.tb_next
     return found
@@ -591,7 +599,7 @@ class Renderer:
         locale = normalize_locale(contact.locale, self._default_locale)
         variant = self._variant(hit.template, locale)
         if isinstance(variant, _LoadError):
-            raise TemplateError(variant.file, variant.line, variant.message, contact.id)
+            raise TemplateLoadError(variant.file, variant.line, variant.message, contact.id)
         letter = variant.locale
         forms = forms_for(letter)
         send_date = item.send_at.date() if item.send_at is not None else hit.date
@@ -649,10 +657,10 @@ class Renderer:
         self, exc: Exception, file: str, contact_id: str, variables: Iterable[str] = ()
     ) -> TemplateError:
         if isinstance(exc, TemplateSyntaxError) and exc.name:  # an include compiled lazily
-            return TemplateError(exc.name, exc.lineno, describe(exc), contact_id)
+            return TemplateError(exc.name, exc.lineno, describe(exc, env=self._plain), contact_id)
         frames = _template_frames(exc.__traceback__)
         name, line = self._blame(frames, exc) if frames else (file, None)
-        return TemplateError(name, line, describe(exc, variables), contact_id)
+        return TemplateError(name, line, describe(exc, variables, self._plain), contact_id)
 
     def _blame(self, frames: list[tuple[str, int]], exc: Exception) -> tuple[str, int]:
         """The frame to report: the innermost, unless an undefined name was only passed through it.
@@ -785,7 +793,7 @@ class Renderer:
         try:
             return env.get_template(file)
         except TemplateSyntaxError as exc:
-            raise _LoadError(exc.name or file, exc.lineno, f"syntax error: {exc.message}") from None
+            raise _LoadError(exc.name or file, exc.lineno, describe(exc, env=env)) from None
         except TemplateNotFound as exc:
             raise _LoadError(file, None, f"template not found: {exc.name}") from None
         except UnicodeDecodeError as exc:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 
 from greeter.template_env import VIEW_FIELDS, ContactView, SenderView
@@ -27,10 +27,17 @@ _NO_BLOCK: Final = re.compile(r"'jinja2\.runtime\.TemplateReference object' has 
 #: Jinja's words for a name no variable has; group 1 is the name.
 UNDEFINED_NAME: Final = re.compile(r"'([^']+)' is undefined")
 _NO_ATTRIBUTE: Final = re.compile(r"'(contact|sender)' has no attribute '([^']+)'")
+#: Jinja's words for an unknown filter or test: at compile time "No filter named 'x'.", and
+#: "No filter named 'x' found." when it is used only inside ``{% if %}`` (failing when reached).
+_NO_FILTER: Final = re.compile(r"No (filter|test) named '([^']+)'( found)?\.")
 
 
-def describe(exc: BaseException, variables: Iterable[str] = ()) -> str:
-    """What went wrong in a render, without the place (the caller knows the file and line)."""
+def describe(exc: BaseException, variables: Iterable[str] = (), env: Environment | None = None) -> str:
+    """What went wrong in a render, without the place (the caller knows the file and line).
+
+    ``env`` is the environment the template runs in: an unknown filter or
+    test (``years|plurl``) is answered with the name meant from its own.
+    """
     if isinstance(exc, SecurityError):
         return f"refused by the sandbox: {exc}"
     if isinstance(exc, UndefinedError):
@@ -40,13 +47,13 @@ def describe(exc: BaseException, variables: Iterable[str] = ()) -> str:
             return f"block {m.group(1)!r} is missing (self.{m.group(1)} names a block no template defines)"
         return "undefined: " + message + _did_you_mean(message, variables)
     if isinstance(exc, TemplateSyntaxError):
-        return f"syntax error: {exc.message}"
+        return f"syntax error: {_name_meant(exc.message or '', env)}"
     if isinstance(exc, TemplateNotFound):
         return f"template not found: {exc.name}"
     if isinstance(exc, OverflowError):
         return f"refused by the sandbox: {exc}"
     if isinstance(exc, TemplateRuntimeError):
-        return str(exc)
+        return _name_meant(str(exc), env)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -81,6 +88,23 @@ def _did_you_mean(message: str, variables: Iterable[str]) -> str:
         return ""
     close = difflib.get_close_matches(wrong, known, n=1)
     return f", did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+
+
+def _name_meant(message: str, env: Environment | None) -> str:
+    """An unknown filter or test answered with the name meant: ``|plurl`` → did you mean 'plural'?
+
+    Known names are the environment's own filters or tests (the sandbox drops
+    ``safe``, adds ``plural``, ``years_phrase``…), so the suggestion is one
+    that works; without a close one, the message is left as Jinja wrote it.
+    The bar is higher than difflib's default: ``|shout`` is no typo of ``sort``.
+    """
+    m = _NO_FILTER.fullmatch(message)
+    if m is None or env is None:
+        return message
+    kind, wrong = m.group(1), m.group(2)
+    known = sorted(env.filters if kind == "filter" else env.tests)
+    close = difflib.get_close_matches(wrong, known, n=1, cutoff=0.75)
+    return f"No {kind} named {wrong!r}, did you mean {close[0]!r}?" if close else message
 
 
 def _the_name(prefix: str) -> str:

@@ -1,0 +1,92 @@
+"""How ``greeter check`` reports template mistakes: the name meant, every file, the right line, once.
+
+Each test is a mistake a marketer made in the example templates, checked
+end to end with :func:`run_check` (real files, real contacts CSV).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from greeter.checks import run_check
+from tests.conftest import MakeProject, contact_row
+
+NOW = "2026-12-01T09:00"
+
+
+def row(cid: str, locale: str = "ru") -> str:
+    return contact_row(cid, f"{cid}@example.com", birthday="07.01.1960").replace(";ru;", f";{locale};")
+
+
+def edit(config: Path, template: str, old: str, new: str) -> int:
+    """Replace ``old`` once in a template; the line ``new`` starts on."""
+    path = config.parent / "templates" / template
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def template_problems(config: Path) -> list[str]:
+    return [str(p) for p in run_check(config, NOW).problems if p.kind == "template"]
+
+
+def test_an_unknown_filter_is_answered_with_the_filter_meant(make_project: MakeProject) -> None:
+    """``|plurl`` and ``|year_phrase`` said only "No filter named 'plurl'.", though README promises the name meant."""
+    config = make_project([row("1"), row("e1", "en")])
+    line = edit(config, "birthday.j2", "{% block subject %}\n", '{% block subject %}{{ 3|plurl("a|b|c") }}\n')
+    line_en = edit(config, "company_anniversary.en.j2", "years|years_phrase", "years|year_phrase")
+    problems = template_problems(config)
+    assert f"birthday.j2:{line}:1: syntax error: No filter named 'plurl', did you mean 'plural'?" in problems
+    # inside {% if years %}: Jinja fails only when the branch is reached, for a contact
+    runtime = (
+        f"company_anniversary.en.j2:{line_en}:1: No filter named 'year_phrase', did you mean 'years_phrase'?"
+    )
+    assert f"{runtime} (contact e1)" in problems, problems
+
+
+def test_a_template_that_does_not_compile_does_not_hide_a_mistake_in_another(
+    make_project: MakeProject,
+) -> None:
+    """One broken file made every render "not tried": a second template's typo showed only on the next run."""
+    config = make_project([row("1"), row("2")])
+    edit(config, "birthday.j2", "{% block subject %}\n", "{% block subject %}{{ 3|plurl }}\n")
+    line = edit(config, "new_year.j2", "{% block message %}\n", "{% block message %}\n{{ contakt }}\n") + 1
+    report = run_check(config, NOW)
+    problems = [str(p) for p in report.problems if p.kind == "template"]
+    assert any(p.startswith("birthday.j2:") and "'plurl'" in p for p in problems), problems
+    assert f"new_year.j2:{line}:1: undefined: 'contakt' is undefined, did you mean 'contact'? " in "".join(
+        p[: p.index("(")] for p in problems if p.startswith("new_year.j2")
+    ), problems
+    assert report.fatal and report.renders > 0 and report.render_failures == 2
+    assert dict(report.skipped) == {"birthday.j2": 2}
+    assert "2 not tried, as birthday.j2 is missing or does not compile" in report.text()
+
+
+def test_an_unknown_filter_inside_an_if_is_reported_at_its_own_line(make_project: MakeProject) -> None:
+    """``{{ occasion_date|dat(…) }}`` in the early branch was reported at the ``{% block message %}`` line."""
+    config = make_project([row("1")])
+    line = edit(
+        config,
+        "birthday.j2",
+        "{% elif early %}\n",
+        '{% elif early %}\n{{ occasion_date|dat("day_month") }}\n',
+    )
+    problems = template_problems(config)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(
+        f"birthday.j2:{line + 1}:1: No filter named 'dat', did you mean 'date'? (in a letter sent early"
+    ), problems
+
+
+def test_one_mistake_in_a_file_several_locales_share_is_one_line(make_project: MakeProject) -> None:
+    """``birthday.sr.j2`` serves sr, sr_Latn and sr_RS contacts: its mistake was printed once per locale."""
+    config = make_project([row("s1", "sr"), row("s2", "sr_Latn"), row("s3", "sr_RS"), row("s4", "sr")])
+    line = edit(
+        config, "birthday.sr.j2", "{% block subject %}\n", '{% block subject %}{{ 3|plural("a|b") }}\n'
+    )
+    problems = template_problems(config)
+    assert problems == [
+        f"birthday.sr.j2:{line}:1: ValueError: plural needs 3 forms in Serbian (one|few|other), got 2: 'a|b' "
+        "(4 contacts: s1, s2, s3 and 1 more; locales sr, sr_Latn, sr_RS)"
+    ]
