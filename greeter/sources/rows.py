@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from greeter.config import ContactsSource
-from greeter.contacts import Contact, Gender, valid_email
+from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, valid_email
 from greeter.countries import parse_country
 from greeter.errors import ContactsError, Problem
 from greeter.names import normalise_case, patronymic_gender, split_full_name
@@ -26,7 +26,9 @@ from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, exce
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.timezones import is_zone, zone_hint
 
-_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+#: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates): a strict
+#: field holding one would be held at ``send`` by :func:`greeter.message.validate_header_value`.
+_CONTROL = UNSAFE_IN_HEADER
 _TAG_SPLIT = re.compile(r"[,;]")
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
