@@ -200,6 +200,37 @@ def test_load_rejects_exactly_what_a_header_refuses(tmp_path: Path) -> None:
     assert zarko.endswith("Имя: contains a control character U+008E: 'Ж\\x8earko'")
 
 
+def test_a_language_babel_does_not_know_is_a_row_warning_with_what_was_meant(tmp_path: Path) -> None:
+    """``RS``, ``rs``, ``srb`` (country codes) silently got the default (Russian) letter."""
+    values = ["RS", "rs", "srb", "Serbian", "xx", "sr", "HU", "sr-latn"]
+    rows = [f"{i};p{i}@example.com;Петровић;Милан;;;;;{v};" for i, v in enumerate(values, 1)]
+    contacts, report = load(write(tmp_path, [RU_HEADER, *rows]))
+    assert [c.locale for c in contacts] == [None, None, None, None, None, "sr", "hu", "sr_latn"]
+    serbia = "looks like the country code of Serbia (RS): its language is sr_Latn or sr"
+    assert [(p.line, p.field, p.severity, p.message) for p in report.problems] == [
+        (
+            2,
+            "Язык",
+            "warning",
+            f"'RS' is not a language code Babel knows ('RS' {serbia}); the default applies",
+        ),
+        (
+            3,
+            "Язык",
+            "warning",
+            f"'rs' is not a language code Babel knows ('rs' {serbia}); the default applies",
+        ),
+        (
+            4,
+            "Язык",
+            "warning",
+            f"'srb' is not a language code Babel knows ('srb' {serbia}); the default applies",
+        ),
+        (5, "Язык", "warning", "'Serbian' is not a language code (Serbian is sr); the default applies"),
+        (6, "Язык", "warning", "'xx' is not a language code Babel knows; the default applies"),
+    ]
+
+
 def test_template_code_in_data_is_just_text(tmp_path: Path) -> None:
     path = write(tmp_path, [RU_HEADER, "1;a@example.com;{% for x in y %};{{ 7*7 }};;;;;;"])
     contacts, report = load(path)
