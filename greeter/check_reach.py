@@ -109,13 +109,32 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
         message = (
             f"{count} contact(s) with locale {which} get {template}{SUFFIX} ({language}): "
             f"there is no {template}.{lang}{SUFFIX}"
-        )
+        ) + _meant(Path(reach.settings.templates_dir), template, lang)
         use = first_use[template]
         line, col = locate(config_file, ("occasions", use, "template"))
         problems.append(
             Problem(str(config_file), f"occasions.{use}.template", message, line, col, severity="warning")
         )
     return problems
+
+
+def _meant(folder: Path, template: str, language: str) -> str:
+    """`` ('ee' is Ewe; if Estonia (EE) was meant, its language is et)`` when that is a file's language.
+
+    A "language" column holding a country code Babel reads as another language (``ee``, ``se``)
+    falls back without a word; the hint is shown only when ``folder`` has the template in the
+    country's language, so Serbian contacts are not told about Suriname.
+    """
+    from babel.languages import get_official_languages
+
+    from greeter.i18n import locale_hint
+
+    official = get_official_languages(language.upper()) if len(language) == 2 else ()
+    files = {f"{template}.{code}{SUFFIX}" for lang in official for code in (lang, lang.split("_")[0])}
+    if not any((folder / file).is_file() for file in files):
+        return ""
+    hint = locale_hint(language)
+    return f" ({hint})" if hint else ""
 
 
 def _region_problems(reach: Reach, config_file: Path, year: int) -> list[Problem]:

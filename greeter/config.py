@@ -308,6 +308,25 @@ class Defaults(_Model):
     locale: str = Field(default="ru", pattern=LOCALE)
     country: str = Field(default="RU", pattern=COUNTRY, description="Public-holiday calendar")
 
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, v: str) -> str:
+        """A code Babel does not know (``rs``, ``xx``) is refused, not left to fail later.
+
+        The renderer trusts the default: with an unknown one, letters lost the
+        signature and contacts' fallbacks silently went nowhere.
+        """
+        from greeter.i18n import locale_hint, normalize_locale  # Babel: paid only when validating
+
+        if not normalize_locale(v, ""):
+            hint = locale_hint(v)
+            raise ValueError(
+                f"{v!r} is not a language code Babel knows"
+                + (f" ({hint})" if hint else "")
+                + " — e.g. 'ru', 'en', 'sr_Latn'"
+            )
+        return v
+
 
 class Columns(_Model):
     """Which source column holds which contact field (header names as exported)."""

@@ -16,6 +16,12 @@ from types import MappingProxyType
 
 from greeter.slots_init import slots_init
 
+#: What a contact's text may not hold where it can reach a header: C0 controls (incl. TAB, CR,
+#: LF, NUL), DEL, C1 controls (incl. NEL U+0085), the Unicode line/paragraph separators and lone
+#: surrogates. The one definition for both ends: :func:`greeter.message.validate_header_value`
+#: refuses them when a letter is built, and :class:`greeter.sources.rows.RowParser` rejects a row
+#: holding one at load, so ``check`` and ``preview`` see the row a ``send`` would hold.
+UNSAFE_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _NO_DATES: Mapping[str, date] = MappingProxyType({})
 _ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"

@@ -36,6 +36,7 @@ __all__ = [
     "format_date",
     "language_and_script",
     "language_of",
+    "locale_hint",
     "normalize_locale",
     "plural",
     "years_phrase",
@@ -86,6 +87,47 @@ def normalize_locale(value: str | None, default: str) -> str:
         return default
     locale = _parse(value)
     return default if locale is None else str(locale)
+
+
+@lru_cache(maxsize=256)
+def locale_hint(value: str) -> str:
+    """What ``value``, a language code Babel does not know (or not the one meant), probably meant.
+
+    CRMs fill a "language" column with country codes (``RS``, ``UA``, ``srb``)
+    and language names (``Serbian``, ``сербский``); the letter then silently
+    falls back to the default language. From CLDR data, not a hand list: a
+    country code (two or three letters) names the country's official languages
+    (``RS`` → "'RS' looks like the country code of Serbia (RS): its language
+    is sr_Latn or sr"); a language name in English or Russian names its code ("Serbian is
+    sr"). A code Babel does know for another language than the country's
+    (``EE``: Ewe, Estonia's is et) is told both. "" when nothing fits.
+    """
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+
+    text = value.strip()
+    code = re.split(r"[_\-.@]", text, maxsplit=1)[0]
+    known = _parse(code)
+    upper = code.upper()
+    if len(upper) == 3:
+        aliases = get_global("territory_aliases").get(upper, ())
+        upper = aliases[0] if len(aliases) == 1 else upper
+    english = Locale("en")
+    country = english.territories.get(upper) if upper.isalpha() and len(upper) == 2 else None
+    official = get_official_languages(upper) if country else ()
+    if country and official and (known is None or known.language not in {o.split("_")[0] for o in official}):
+        languages = " or ".join(official)
+        if known is None:
+            return f"{code!r} looks like the country code of {country} ({upper}): its language is {languages}"
+        name = english.languages.get(known.language, known.language)
+        return f"{code!r} is {name}; if {country} ({upper}) was meant, its language is {languages}"
+    if known is None and len(text) > 3:
+        wanted = text.casefold()
+        for names in (english.languages, Locale("ru").languages):
+            for lang, name in names.items():
+                if name.casefold() == wanted and "_" not in lang:
+                    return f"{english.languages.get(lang, name)} is {lang}"
+    return ""
 
 
 def _locale(value: str | None, default: str) -> Locale:

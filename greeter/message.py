@@ -41,14 +41,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from greeter.config import Sender
+from greeter.contacts import UNSAFE_IN_HEADER
 from greeter.errors import GreeterError
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Rendered
 
-#: C0 controls (incl. TAB, CR, LF, NUL), DEL, C1 controls (incl. NEL U+0085),
-#: the Unicode line/paragraph separators and lone surrogates: none of them has
-#: a place in a header, and each can split or smuggle a header somewhere.
-_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: Control and line-break characters: none of them has a place in a header, and each can
+#: split or smuggle a header somewhere (the same set the contacts' loader rejects).
+_FORBIDDEN = UNSAFE_IN_HEADER
 #: Plain dot-atom addresses only: no quoted local parts, comments, commas or
 #: angle brackets that could add a second recipient. Non-ASCII addresses need
 #: SMTPUTF8, which greeter does not negotiate.

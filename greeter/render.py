@@ -195,7 +195,7 @@ from jinja2.utils import internal_code
 
 from greeter.config import Sender, Settings
 from greeter.errors import Problem, TemplateError, TemplateLoadError
-from greeter.i18n import locale_chain, normalize_locale
+from greeter.i18n import locale_chain, locale_hint, normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import LetterContext, Sandbox, SenderView, contact_view, make_environment
@@ -867,7 +867,9 @@ class Renderer:
             canonical = normalize_locale(locale_part, "")
             chosen = self._variant_files(name).get(canonical)
             if not canonical:
-                message = f"unknown locale {locale_part!r}: no contact selects this file"
+                hint = locale_hint(locale_part)
+                meant = f" ({hint})" if hint else ""
+                message = f"unknown locale {locale_part!r}{meant}: no contact selects this file"
                 problems.append(_problem(file, None, message, True))
             elif chosen != file:
                 message = f"never used: {chosen} is the file for locale {canonical}"

@@ -315,6 +315,20 @@ def test_contacts_whose_locale_has_no_file_are_told_they_get_the_default_letter(
     assert len(quieter) == 2 and not any("'hu'" in m for m in quieter)
 
 
+def test_a_country_code_read_as_another_language_is_told_what_was_meant(make_project: MakeProject) -> None:
+    """``ee`` is Ewe to Babel, so an Estonian client got the Russian letter beside birthday.et.j2."""
+    config = make_project([*russians(1), in_locale("e1", "ee"), in_locale("s1", "sv")])
+    templates = config.parent / "templates"
+    (templates / "birthday.et.j2").write_bytes((templates / "birthday.en.j2").read_bytes())
+    warnings = [p.message for p in run_check(config, NOW).problems if "get birthday.j2" in p.message]
+    assert warnings == [
+        "1 contact(s) with locale 'ee' get birthday.j2 (ru): there is no birthday.ee.j2 "
+        "('ee' is Ewe; if Estonia (EE) was meant, its language is et)",
+        # Swedish is Swedish: no word about El Salvador (SV), whose language has no file here
+        "1 contact(s) with locale 'sv' get birthday.j2 (ru): there is no birthday.sv.j2",
+    ]
+
+
 def test_an_audience_contact_id_no_contact_has_is_a_located_warning(make_project: MakeProject) -> None:
     """``audience: contacts: [..., "9999"]`` passed check silently, while unknown tags were warned about."""
     config = make_project(russians(2))

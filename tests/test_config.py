@@ -579,6 +579,27 @@ def test_a_wrong_by_locale_entry_is_located(entries: str, expected: str) -> None
     assert problem.startswith(expected), problem
 
 
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("rs", "'rs' is not a language code Babel knows ('rs' looks like the country code of Serbia (RS): "
+               "its language is sr_Latn or sr) — e.g. 'ru', 'en', 'sr_Latn'"),
+        ("xx", "'xx' is not a language code Babel knows — e.g. 'ru', 'en', 'sr_Latn'"),
+    ],
+)  # fmt: skip
+def test_a_default_locale_babel_does_not_know_is_located(locale: str, expected: str) -> None:
+    """``defaults.locale: rs`` passed check (``sr_Latin`` did not) and letters lost their signature."""
+    text = MINIMAL + f"  locale: {locale}\n"
+    line = text.splitlines().index(f"  locale: {locale}") + 1
+    assert errors_of(text) == [f"greeter.yaml:{line}:3: defaults.locale: {expected}"]
+
+
+@pytest.mark.parametrize("locale", ["ru", "en-GB", "sr_Latn", "hu_HU"])
+def test_a_default_locale_babel_knows_is_kept(locale: str) -> None:
+    settings = parse_settings(MINIMAL + f"  locale: {locale}\n", "greeter.yaml", today=TODAY)
+    assert settings.defaults.locale == locale
+
+
 def test_the_example_config_signs_english_letters_in_english() -> None:
     sender = load_settings(ROOT / "config.example.yaml", today=TODAY).sender
     assert sender.in_locale("en") == ("Romashka LLC", "Romashka LLC")

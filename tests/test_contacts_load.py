@@ -24,7 +24,10 @@ RU_COLUMNS = Columns(
 
 def source(path: Path, **kw: object) -> ContactsSource:
     return ContactsSource(
-        path=path, columns=kw.pop("columns", RU_COLUMNS), dates={"birthday": "Дата рождения"}, **kw
+        path=path,
+        columns=kw.pop("columns", RU_COLUMNS),
+        dates=kw.pop("dates", {"birthday": "Дата рождения"}),
+        **kw,
     )  # type: ignore[arg-type]
 
 
@@ -61,6 +64,52 @@ def test_encodings_and_delimiters_are_detected(tmp_path: Path, encoding: str, de
     assert contacts[0].dates["birthday"] == date(1980, 12, 15)
     assert contacts[1].dates["birthday"] == date(1985, 3, 8)
     assert contacts[0].gender is Gender.MALE and contacts[1].gender is Gender.FEMALE
+
+
+LATIN_COLUMNS = Columns(id="ID", email="Email", last_name="Prezime", first_name="Ime", patronymic=None)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "names", "warned"),
+    [
+        # Serbian Latin / Croatian Excel export: cp1250 is a clear winner, no warning.
+        ("cp1250", [("Jovanović", "Jelena"), ("Đorđević", "Žarko"), ("Šćekić", "Čedomir")], None),
+        # Hungarian: cp1250 and Latin-1 score alike; the first word they read differently is shown.
+        (
+            "cp1250",
+            [("Szőke", "Éva"), ("Kovács", "Béla"), ("Nagy", "Ödön")],
+            "cp1257 or latin_1 ('Szőke' would be 'Szõke' in cp1257)",
+        ),
+        # Estonian: cp1257, with Latin-1 close behind.
+        (
+            "cp1257",
+            [("Tamm", "Mari"), ("Kask", "Jüri"), ("Šõmina", "Žanna")],
+            "latin_1 or cp1250 ('Šõmina' would be 'Ðõmina' in latin_1)",
+        ),
+    ],
+)
+def test_central_european_and_baltic_code_pages_are_detected(
+    tmp_path: Path, encoding: str, names: list[tuple[str, str]], warned: str | None
+) -> None:
+    """Windows-1250/1257 exports are not read as Latin-1 (Jovanoviæ, Szõke); a coin toss is a warning."""
+    lines = ["ID;Email;Prezime;Ime;Datum"] + [
+        f"{i};p{i}@example.com;{last};{first};01.02.1980" for i, (last, first) in enumerate(names, 1)
+    ]
+    path = write(tmp_path, lines, encoding)
+    contacts, report = load(path, columns=LATIN_COLUMNS, dates={"birthday": "Datum"})
+    assert [(c.last_name, c.first_name) for c in contacts] == names
+    assert report.loaded == 3
+    if warned is None:
+        assert report.problems == []
+        return
+    [problem] = report.problems
+    assert problem.severity == "warning"
+    assert str(problem).startswith(
+        f"{path}: warning: encoding: auto read this file as {encoding}, but it may be "
+    )
+    assert warned in problem.message and f"else set encoding: {encoding} to silence this" in problem.message
+    _, quiet = load(path, columns=LATIN_COLUMNS, dates={"birthday": "Datum"}, encoding=encoding)
+    assert quiet.problems == []
 
 
 def test_explicit_encoding_and_delimiter_override_detection(tmp_path: Path) -> None:
@@ -121,6 +170,65 @@ def test_control_characters_reject_the_row(tmp_path: Path, name: str, fragment: 
     assert [c.id for c in contacts] == ["2"]
     assert len(report.problems) == 1 and fragment in report.problems[0].message
     assert report.problems[0].line == 2 and report.problems[0].field == "Имя"
+
+
+def test_load_rejects_exactly_what_a_header_refuses(tmp_path: Path) -> None:
+    """A name ``send`` would hold (C1 controls such as U+008E, DEL, U+2028…) is rejected at load.
+
+    Each character up to U+3000 is tried in a first name: the row is rejected at load exactly when
+    :func:`greeter.message.validate_header_value` would refuse it, so ``check`` and ``preview``
+    show the row a ``send`` holds ("\x8earko": Žarko, a cp1250 file read as Latin-1).
+    """
+    from greeter.message import UnsafeHeaderError, validate_header_value
+
+    chars = [chr(c) for c in range(0x3000) if chr(c) not in '";']
+    rows = [f'{i};a{i}@example.com;Иванов;"Ж{ch}arko";;;;;;' for i, ch in enumerate(chars, 1)]
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join([RU_HEADER, *rows]) + "\n", "utf-8", newline="")
+    contacts, report = load(path)
+    loaded = {c.id for c in contacts}
+    refused = set()
+    for i, ch in enumerate(chars, 1):
+        try:
+            validate_header_value("name", f"Ж{ch}arko")
+        except UnsafeHeaderError:
+            refused.add(str(i))
+    assert {chr(c) for c in range(0x7F, 0xA0)} <= {chars[int(i) - 1] for i in refused}
+    assert loaded == {str(i) for i in range(1, len(chars) + 1)} - refused
+    assert {str(p.line - 1) for p in report.problems if p.severity == "error"} == refused
+    zarko = next(str(p) for p in report.problems if p.line - 1 == chars.index("\x8e") + 1)
+    assert zarko.endswith("Имя: contains a control character U+008E: 'Ж\\x8earko'")
+
+
+def test_a_language_babel_does_not_know_is_a_row_warning_with_what_was_meant(tmp_path: Path) -> None:
+    """``RS``, ``rs``, ``srb`` (country codes) silently got the default (Russian) letter."""
+    values = ["RS", "rs", "srb", "Serbian", "xx", "sr", "HU", "sr-latn"]
+    rows = [f"{i};p{i}@example.com;Петровић;Милан;;;;;{v};" for i, v in enumerate(values, 1)]
+    contacts, report = load(write(tmp_path, [RU_HEADER, *rows]))
+    assert [c.locale for c in contacts] == [None, None, None, None, None, "sr", "hu", "sr_latn"]
+    serbia = "looks like the country code of Serbia (RS): its language is sr_Latn or sr"
+    assert [(p.line, p.field, p.severity, p.message) for p in report.problems] == [
+        (
+            2,
+            "Язык",
+            "warning",
+            f"'RS' is not a language code Babel knows ('RS' {serbia}); the default applies",
+        ),
+        (
+            3,
+            "Язык",
+            "warning",
+            f"'rs' is not a language code Babel knows ('rs' {serbia}); the default applies",
+        ),
+        (
+            4,
+            "Язык",
+            "warning",
+            f"'srb' is not a language code Babel knows ('srb' {serbia}); the default applies",
+        ),
+        (5, "Язык", "warning", "'Serbian' is not a language code (Serbian is sr); the default applies"),
+        (6, "Язык", "warning", "'xx' is not a language code Babel knows; the default applies"),
+    ]
 
 
 def test_template_code_in_data_is_just_text(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from greeter.i18n import (
     format_date,
     language_and_script,
     language_of,
+    locale_hint,
     normalize_locale,
     plural,
     years_phrase,
@@ -233,3 +234,22 @@ def test_a_missing_locale_means_the_default() -> None:
 def test_language_and_script(locale: str | None, expected: tuple[str, str | None]) -> None:
     assert language_and_script(locale) == expected
     assert language_and_script("xx", "de") == ("de", None)
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("RS", "'RS' looks like the country code of Serbia (RS): its language is sr_Latn or sr"),
+        ("srb", "'srb' looks like the country code of Serbia (RS): its language is sr_Latn or sr"),
+        ("ua", "'ua' looks like the country code of Ukraine (UA): its language is uk"),
+        ("ee", "'ee' is Ewe; if Estonia (EE) was meant, its language is et"),
+        ("Serbian", "Serbian is sr"),
+        ("венгерский", "Hungarian is hu"),
+        ("ru", ""),
+        ("HU", ""),
+        ("xx", ""),
+    ],
+)
+def test_locale_hint_says_what_a_country_code_or_language_name_meant(value: str, hint: str) -> None:
+    """From CLDR's territories, official languages and language names, not a hand list."""
+    assert locale_hint(value) == hint

@@ -68,7 +68,7 @@ def source_name(cfg: ContactsSource) -> str:
     return str(cfg.path or cfg.url or "contacts")
 
 
-def _rows(cfg: ContactsSource, timezone: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[tuple[int, list[str]]]:
     if cfg.source == "sql":
         assert cfg.url is not None and cfg.query is not None  # the config validator requires both
         from zoneinfo import ZoneInfo
@@ -85,7 +85,7 @@ def _rows(cfg: ContactsSource, timezone: str) -> Iterator[tuple[int, list[str]]]
         return read_xlsx(path, cfg.sheet)
     from greeter.sources.csv_source import read_rows as read_csv
 
-    return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg))
+    return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg), notes=notes)
 
 
 def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -> Iterator[Contact]:
@@ -99,7 +99,7 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
     if cfg.source == "sql":
         # Callers name the report after cfg.url; never let its password reach a problem line.
         report.source = source_name(cfg)
-    rows = _rows(cfg, defaults.timezone)
+    rows = _rows(cfg, defaults.timezone, report.problems)
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():

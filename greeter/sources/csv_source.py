@@ -1,4 +1,4 @@
-"""CSV as CRMs really export it: UTF-8 (with or without BOM) or Windows-1251, ``;`` or ``,``.
+"""CSV as CRMs really export it: UTF-8 (with or without BOM) or a Windows code page, ``;`` or ``,``.
 
 Only the first 64 KB are sniffed for the encoding and the delimiter (that of
 the header line, which a report's title lines may precede); the file is then
@@ -10,33 +10,90 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from greeter.errors import ContactsError
+from greeter.errors import ContactsError, Problem
 from greeter.sources.header import HeaderTest, scan
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 
 _DELIMITERS = {"tab": "\t", "\t": "\t", ";": ";", ",": ",", "|": "|"}
 
 
-def detect_encoding(head: bytes) -> str:
-    """UTF-8 (BOM-aware) when the bytes decode as UTF-8, else charset-normalizer's best guess."""
+#: The legacy code pages ``encoding: auto`` tells apart: Russian (cp1251, KOI8-R, DOS cp866),
+#: Central European (cp1250: Hungarian, Serbian Latin, Croatian, Polish, Czech), Baltic (cp1257:
+#: Estonian, Lithuanian, Latvian), Western (Latin-1), and UTF-16 (Excel's "Unicode text").
+_CODE_PAGES = ["cp1251", "cp1250", "cp1257", "koi8_r", "cp866", "utf_16", "latin_1"]
+#: Code pages this close in charset-normalizer's chaos (0…1) are a tie: a coin toss, warned about.
+_CLOSE_CHAOS = 0.05
+_WORDS = re.compile(r"[\s;,|]+")
+
+
+#: A rival reading of a file: (code page, the first word it reads differently, how it reads it).
+Rival = tuple[str, str, str]
+
+
+def guess_encoding(head: bytes) -> tuple[str, list[Rival]]:
+    """The encoding of ``head``, and the rivals that score about as well but read it differently.
+
+    UTF-8 (BOM-aware) when the bytes decode as UTF-8, else charset-normalizer's
+    best guess. Single-byte code pages decode any bytes, and a short
+    Hungarian or Estonian export scores the same in cp1250, cp1257 and Latin-1:
+    a wrong one turns Szőke into Szõke without an error. So each rival is
+    returned with the first word it reads differently, for a warning that
+    shows what is at stake; no rivals means the guess is sure.
+    """
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return "utf-8-sig", []
     try:
         head.decode("utf-8")
-        return "utf-8"
+        return "utf-8", []
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3:  # a multi-byte character cut by the sniff window
-            return "utf-8"
+            return "utf-8", []
     from charset_normalizer import from_bytes  # ~6 ms of import that a UTF-8 export never needs
 
-    best = from_bytes(head, cp_isolation=["cp1251", "koi8_r", "cp866", "utf_16", "latin_1"]).best()
-    if best is None:
+    matches = list(from_bytes(head, cp_isolation=_CODE_PAGES))
+    if not matches:
         raise ContactsError("cannot tell the text encoding")
-    return str(best.encoding)
+    # charset-normalizer ranks by chaos, then coherence. Among the near-ties, Windows-1251 comes
+    # first (a few Russian rows score as well in cp1257, whose letters sit where Cyrillic is),
+    # then the most coherent, then the order of _CODE_PAGES.
+    least = min(m.chaos for m in matches)
+    best = min(
+        (m for m in matches if m.chaos <= least + _CLOSE_CHAOS),
+        key=lambda m: (m.encoding != "cp1251", -m.coherence, _CODE_PAGES.index(m.encoding)),
+    )
+    text = str(best)
+    rivals: list[Rival] = []
+    for rival in sorted(matches, key=lambda m: m.chaos):
+        other = str(rival)
+        if rival is best or rival.chaos > least + _CLOSE_CHAOS or other == text:
+            continue
+        pairs = zip(_WORDS.split(text), _WORDS.split(other), strict=False)
+        word, reads = next(((a, b) for a, b in pairs if a != b), (text, other))
+        rivals.append((str(rival.encoding), word, reads))
+    return str(best.encoding), rivals
+
+
+def detect_encoding(head: bytes) -> str:
+    """The encoding :func:`guess_encoding` chooses, sure or not."""
+    return guess_encoding(head)[0]
+
+
+def encoding_warning(path: Path, encoding: str, rivals: list[Rival]) -> Problem:
+    """The warning for an unsure guess: the file, the guess, the rivals and a word they read otherwise."""
+    other, word, reads = rivals[0]
+    word, reads = (w if len(w) <= 40 else w[:39] + "…" for w in (word, reads))
+    names = " or ".join(r[0] for r in rivals)
+    message = (
+        f"encoding: auto read this file as {encoding}, but it may be {names} "
+        f"({word!r} would be {reads!r} in {other}); if names look wrong, set contacts.encoding "
+        f"to the right one (e.g. encoding: {other}), else set encoding: {encoding} to silence this"
+    )
+    return Problem(str(path), "", message, kind="column", severity="warning")
 
 
 #: The delimiters ``delimiter: auto`` chooses from, the first winning ties.
@@ -93,6 +150,7 @@ def read_rows(
     *,
     what: Literal["contacts", "list"] = "contacts",
     header: HeaderTest | None = None,
+    notes: list[Problem] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(row number, cells)`` for every row from row 1, blank lines included.
 
@@ -101,6 +159,7 @@ def read_rows(
     list another command reads the same way (``greeter suppress --from-csv``),
     whose messages name no contacts setting. ``header`` recognises the header
     row, so that ``delimiter: auto`` is told by it, not by a title above it.
+    ``notes`` receives a warning when ``encoding: auto`` could not be sure.
     """
     name, advice = _WHAT[what]
     try:
@@ -116,13 +175,15 @@ def read_rows(
         if problem is not None:  # a workbook or a web page: no encoding or delimiter would help
             raise ContactsError(problem)
         try:
-            enc = detect_encoding(head) if encoding == "auto" else encoding
+            enc, rivals = guess_encoding(head) if encoding == "auto" else (encoding, [])
         except ContactsError as exc:
             raise ContactsError(f"{path}: {exc} ({advice})") from None
         try:
             codecs.lookup(enc)
         except LookupError:
             raise ContactsError(f"{path}: unknown encoding {enc!r}") from None
+        if rivals and notes is not None:
+            notes.append(encoding_warning(path, enc, rivals))
         text = io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="")
         delim = (
             sniff_delimiter(head.decode(enc, errors="replace").lstrip("\ufeff"), header)

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from greeter.config import ContactsSource
-from greeter.contacts import Contact, Gender, valid_email
+from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, valid_email
 from greeter.countries import parse_country
 from greeter.errors import ContactsError, Problem
 from greeter.names import normalise_case, patronymic_gender, split_full_name
@@ -26,7 +26,9 @@ from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, exce
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.timezones import is_zone, zone_hint
 
-_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+#: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates): a strict
+#: field holding one would be held at ``send`` by :func:`greeter.message.validate_header_value`.
+_CONTROL = UNSAFE_IN_HEADER
 _TAG_SPLIT = re.compile(r"[,;]")
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
@@ -192,6 +194,7 @@ class RowParser:
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
         self._locales: dict[str, str | None] = {}
+        self._locale_why: dict[str, str] = {}
         # Exports repeat values: a million rows hold some 40,000 distinct date strings, a few
         # thousand names and a handful of tag lists. Reading each once makes them dict look-ups.
         self._dates: dict[str, date | None] = {}
@@ -419,17 +422,34 @@ class RowParser:
         return None
 
     def _locale(self, raw: str, line: int, problems: list[Problem]) -> str | None:
-        """``ru-RU`` → ``ru_RU``; an unusable code is a warning and the default applies."""
+        """``ru-RU`` → ``ru_RU``; an unusable code is a warning and the default applies.
+
+        Unusable is also a well-formed code Babel does not know (``RS``, ``rs``,
+        ``srb``: country codes in a "language" column): the renderer would
+        silently send the default language's letter. The warning says what the
+        value probably meant (:func:`greeter.i18n.locale_hint`).
+        """
         if not raw:
             return None
         if raw not in self._locales:
+            from greeter.i18n import locale_hint, normalize_locale  # Babel: only for a locale column
+
             lang, _, region = raw.replace("-", "_").partition("_")
             value = lang.lower() + (f"_{region}" if region else "")
-            self._locales[raw] = value if _LOCALE.fullmatch(value) else None
+            if not _LOCALE.fullmatch(value):
+                why = f"{quoted(raw)} is not a language code"
+            elif not normalize_locale(value, ""):  # "rs", "srb": the renderer would use the default
+                why = f"{quoted(raw)} is not a language code Babel knows"
+            else:
+                why = ""
+            hint = locale_hint(raw) if why else ""
+            self._locales[raw] = None if why else value
+            self._locale_why[raw] = (
+                f"{why} ({hint}); the default applies" if hint else f"{why}; the default applies"
+            )
         locale = self._locales[raw]
         if locale is None:
-            message = f"{quoted(raw)} is not a language code; the default applies"
-            problems.append(self._problem(line, "locale", message, "warning"))
+            problems.append(self._problem(line, "locale", self._locale_why[raw], "warning"))
         return locale
 
     def _country(self, raw: str, line: int, problems: list[Problem]) -> str | None:
