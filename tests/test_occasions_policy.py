@@ -261,6 +261,8 @@ D = date
 GAP14 = FrequencyCap(max_count=6, window_days=365, min_gap_days=14)
 #: H2: the birthday left on 10 December; the CRM then filled in a first-deal date, 17 December.
 BDAY_10_12 = [sent_on(D(2026, 12, 10))]
+#: Five letters in the year before 10 March 2026, one a season (the cap's gap kept).
+FIVE_IN_A_YEAR = [sent_on(D(2025, m, 15)) for m in (4, 6, 8, 10)] + [sent_on(D(2026, 1, 20))]
 #: What the group {first_deal 17.12, new_year 29.12} must come to at every ``now``.
 NEW_YEAR_CARRIES_FIRST_DEAL = {
     "first_deal": ("skip", "merged", "new_year", "sent with new_year"),
@@ -349,6 +351,63 @@ NEW_YEAR_CARRIES_FIRST_DEAL = {
             {"first_deal": ("skip", "frequency_cap", None,
                             "on its day 2026-12-17: only 7 days from the greeting of 2026-12-10")},
             id="late-alone-refused-on-its-day",
+        ),
+        # Fallback leads (policy defect 2): the New Year letter that leads in the refused first
+        # deal's place must not push the birthday 11 days later out of the gap.
+        pytest.param(
+            [cand("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60),
+             cand("birthday", D(2027, 1, 9), 100)],
+            BDAY_10_12,
+            {"first_deal": ("skip", "frequency_cap", None, "only 7 days from the greeting of 2026-12-10"),
+             "new_year": ("skip", "frequency_cap", None,
+                          "leading the letter on 2026-12-29, it would come only 11 days before the "
+                          "birthday greeting of 2027-01-09, of a higher priority (min_gap_days 14)"),
+             "birthday": ("send", None, None, "")},
+            id="fallback-lead-yields-to-a-later-birthday",
+        ),
+        pytest.param(  # once the first deal's skip is journaled, New Year merges into the birthday
+            [cand("new_year", D(2026, 12, 29), 60), cand("birthday", D(2027, 1, 9), 100)],
+            BDAY_10_12,
+            {"new_year": ("skip", "merged", "birthday", "sent with birthday"),
+             "birthday": ("send", None, None, "")},
+            id="fallback-lead-yielded-next-day",
+        ),
+        pytest.param(  # the next fallback, earlier, crowds nothing out: it leads and carries both
+            [cand("first_deal", D(2026, 12, 17), 90), cand("new_year", D(2026, 12, 29), 60),
+             cand("company_day", D(2026, 12, 24), 50), cand("birthday", D(2027, 1, 9), 100)],
+            BDAY_10_12,
+            {"first_deal": ("skip", "merged", "company_day", "sent with company_day"),
+             "new_year": ("skip", "merged", "company_day", "sent with company_day"),
+             "company_day": ("send", None, None, ""),
+             "birthday": ("send", None, None, "")},
+            id="fallback-lead-next-member-fits",
+        ),
+        pytest.param(  # a later letter of the fallback's own priority: the earlier one wins, as always
+            [cand("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60),
+             cand("spring", D(2027, 1, 9), 60)],
+            BDAY_10_12,
+            {"first_deal": ("skip", "merged", "new_year", "sent with new_year"),
+             "new_year": ("send", None, None, ""),
+             "spring": ("skip", "frequency_cap", None, "only 11 days from the greeting of 2026-12-29")},
+            id="fallback-lead-same-priority-stays",
+        ),
+        # A belated letter must not take the last slot of the window (policy defect 3): five letters
+        # in the past year, max_count 6 — the 8 March letter caught up on 10.03 would be the sixth,
+        # and the birthday on 20.04 (beyond min_gap_days) the seventh.
+        pytest.param(
+            [late("womens_day", D(2026, 3, 6), D(2026, 3, 10), 30), cand("birthday", D(2026, 4, 20), 100)],
+            FIVE_IN_A_YEAR,
+            {"womens_day": ("skip", "frequency_cap", None,
+                            "a belated letter now would be greeting no. 6 within 365 days, the last one "
+                            "max_count 6 allows: it is kept for a timely letter"),
+             "birthday": ("send", None, None, "")},
+            id="belated-does-not-take-the-last-slot",
+        ),
+        pytest.param(  # with a slot to spare it goes, and the birthday still fits
+            [late("womens_day", D(2026, 3, 6), D(2026, 3, 10), 30), cand("birthday", D(2026, 4, 20), 100)],
+            FIVE_IN_A_YEAR[1:],
+            {"womens_day": ("send", None, None, ""), "birthday": ("send", None, None, "")},
+            id="belated-with-a-slot-to-spare",
         ),
         pytest.param(  # the best (c, 10 days before a claimed greeting) does not fit: of the tied
             # others the earlier leads, and c rides along
