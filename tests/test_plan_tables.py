@@ -147,8 +147,8 @@ def _reference_apply_cap(
     planned day, and an expired one, may only ride along. The letter is led by the best
     member (priority, day, name) that fits the cap and pushes out of the cap (by the gap
     or by max_count) no later candidate leaving within ``max(min_gap_days, 1)`` days of it
-    that fits without it — of the same or a higher priority when the lead is late (which
-    must not fill a max_count window either), of a higher priority than the lead's when a
+    that fits without it — of the same or a higher priority when the lead is late, of a
+    higher priority than the lead's when a
     member of a higher priority could not lead (a fallback lead). With no such member each
     one is skipped with its own reason.
     """
@@ -192,20 +192,6 @@ def _reference_apply_cap(
             )
         return ""
 
-    def last_slot(day: date) -> str:
-        """A catch-up letter must not fill a window: its last slot is kept for a timely letter."""
-        w = cap.window_days
-        fullest = max(
-            sum(1 for d in taken if s <= d.toordinal() < s + w)
-            for s in range(day.toordinal() - w + 1, day.toordinal() + 1)
-        )
-        if fullest + 1 < cap.max_count:
-            return ""
-        return (
-            f"a belated letter now would be greeting no. {fullest + 1} within {w} days, the last one "
-            f"max_count {cap.max_count} allows: it is kept for a timely letter"
-        )
-
     verdicts: list[Verdict] = []
     i = 0
     while i < len(ordered):
@@ -219,7 +205,7 @@ def _reference_apply_cap(
         for c in sorted(filter(may_lead, group), key=lambda c: (-c.hit.priority, c.day, c.hit.occasion)):
             refusal = _reference_refusal(c.day, taken, cap)
             if not refusal and c.planned_day is not None and c.planned_day < c.day:
-                refusal = crowded_out(c, later, c.hit.priority, "belated") or last_slot(c.day)
+                refusal = crowded_out(c, later, c.hit.priority, "belated")
             elif not refusal and any(m.hit.priority > c.hit.priority for m in group):
                 # a fallback lead (a member of a higher priority cannot lead) yields to a higher priority
                 refusal = crowded_out(c, later, c.hit.priority + 1, "fallback")
