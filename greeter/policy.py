@@ -233,9 +233,11 @@ def apply_cap(
     not have let through on the day it was planned for never leads (alone, it is skipped
     as ``frequency_cap``); nor does a late one whose catch-up letter would crowd out a
     timely letter of the same or a higher priority (skipped as ``frequency_cap``, naming
-    it). Groups form by :attr:`Candidate.anchor`, over every candidate, so they keep
-    their shape as days pass. An expired candidate never leads: alone it is skipped as
-    ``expired``, in a group it rides along.
+    it, by the gap or by ``max_count``); nor a fallback lead that would
+    crowd out a timely letter of a higher priority than its own. Groups form by
+    :attr:`Candidate.anchor`, over every candidate, so they keep their shape as days pass.
+    An expired candidate never leads: alone it is skipped as ``expired``, in a group it
+    rides along.
     """
     cands = list(candidates)
     verdicts: list[Verdict] = []
@@ -289,10 +291,17 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
       first-deal wishes go out inside it — at every ``now``, before its day, on it
       (nothing is journaled for a merged greeting), late and expired alike.
       Only when no member fits is the group skipped, each member with its own reason.
-    * A catch-up letter (its lead late, see :func:`_crowded_out`) does not lead when it
-      would crowd out a later candidate of the same or a higher priority that fits
-      now and leaves within ``min_gap_days`` of it: the belated wishes yield to the
-      timely letter, and are skipped as ``frequency_cap`` saying which one.
+    * A catch-up letter (its lead late, see :func:`_crowded_out`) does not lead when
+      it would crowd out a later candidate of the same or a higher priority that fits
+      now and leaves within ``min_gap_days`` of it — by the gap or by ``max_count`` —:
+      the belated wishes yield to the timely letter, and are skipped as
+      ``frequency_cap`` saying which one.
+    * A fallback lead (a member of a higher priority could not lead: the cap refused
+      it, now or on its day, or it expired — the same group at every ``now``) does
+      not lead when it would crowd out a later candidate of a *higher* priority than
+      its own in the same way: the New Year letter carrying refused first-deal wishes
+      does not cost the client the birthday letter 11 days later. The next member is
+      tried, as for a refusal.
     """
     decisions: list[Decision] = []
     candidates.sort()
@@ -326,7 +335,7 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
                 continue
             refusal = _refusal(c[4], taken, cap) if taken else ""
             if not refusal and 0 <= c[5] < c[4]:
-                refusal = _crowded_out(c, ordered, j, taken, cap, on_day)
+                refusal = _crowded_out(c, ordered, j, taken, cap, on_day, c[1], "belated")
             if refusal:
                 decisions.append((c[3], "skip", "frequency_cap", refusal, -1, ()))
             else:
@@ -342,8 +351,11 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
             live.sort(key=_lead_key)
         for c in live:
             refusal = _refusal(c[4], taken, cap)
-            if not refusal and 0 <= c[5] < c[4]:
-                refusal = _crowded_out(c, ordered, j, taken, cap, on_day)
+            if not refusal:
+                if 0 <= c[5] < c[4]:
+                    refusal = _crowded_out(c, ordered, j, taken, cap, on_day, c[1], "belated")
+                elif any(m[1] < c[1] for m in group):  # a stand-in: it yields to a higher priority
+                    refusal = _crowded_out(c, ordered, j, taken, cap, on_day, c[1] - 1, "fallback")
             if not refusal:
                 lead = c
                 break
@@ -367,46 +379,78 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
 
 
 def _crowded_out(
-    late: CandidateKey,
+    lead: CandidateKey,
     ordered: Sequence[CandidateKey],
     after: int,
     taken: Sequence[int],
     cap: FrequencyCap,
     on_day: Mapping[int, str] | None,
+    worst: int,
+    kind: str,
 ) -> str:
-    """Why the catch-up letter of ``late`` must not leave: the timely letter it would crowd out, or ``""``.
+    """The timely letter a letter led by ``lead`` would crowd out of the cap, in words, or ``""``.
 
-    A letter that missed its moment (downtime) leaves on the next open window —
-    possibly days before a letter planned on time. Sent, it would push that one
-    out under ``min_gap_days``: the client would get "happy belated Women's Day"
-    and no birthday letter. So a catch-up letter yields to any later candidate
-    (from ``ordered[after:]``, the groups after its own) of the same or a higher
-    priority that leaves within ``min_gap_days`` of it and fits the cap without
-    it. Ties go to the timely one: it is not an apology.
+    Two kinds of lead are asked, both leaving later than a letter decided in date
+    order would (the rest of the cap is causal, and cannot crowd anything out):
 
-    Causal: only candidates leaving within ``min_gap_days`` of the catch-up day are
-    looked at — what the daemon plans on that day (:func:`~greeter.planner.lookahead_end`)
-    — and the answer stays the same as long as the catch-up letter could leave (its
-    day only moves later, nearer the timely one). The skip is journaled on that run,
-    so the catch-up period ending does not change what was decided. Only the gap is
-    considered: a ``max_count`` window spans far past the look-ahead.
+    * ``"belated"`` — a letter that missed its moment (downtime) leaves on the next
+      open window, possibly days before a letter planned on time. Sent, it would
+      push that one out of the cap: the client would get "happy belated Women's
+      Day" and no birthday letter. Ties go to the timely one: it is not an apology.
+    * ``"fallback"`` — a group whose best member cannot lead is led by the next
+      member that fits (:func:`decide`), maybe days after the group's first
+      occasion and into the next group's gap: a New Year letter carrying refused
+      first-deal wishes must not cost the client the birthday letter after it.
+      Only a letter of a *higher* priority than the fallback lead is protected:
+      between two timely letters of the same rank the earlier one wins, as always.
+
+    A rival is a candidate of a later group (``ordered[after:]``) whose key's
+    priority field is at most ``worst`` (keys hold ``-priority``), which fits the
+    cap without this letter and not with it — by ``min_gap_days`` or by
+    ``max_count`` — and leaves within ``max(min_gap_days, 1)`` days of it. That is
+    what the daemon plans on the day the letter would leave
+    (:func:`~greeter.planner.lookahead_end` reaches ``min_gap_days`` past it), so it
+    decides as preview shows on that day. A catch-up letter's day only moves later,
+    nearer the timely one, and its skip is journaled on the run that decides it. A
+    fallback letter leaves up to ``min_gap_days - 1`` days after its group's first
+    occasion: a run or a preview range ending before then may not see the rival yet,
+    and shows the letter until it does (nothing of the group is journaled meanwhile:
+    merged greetings are not). A ``max_count`` window spans far past the look-ahead:
+    a letter beyond it that the catch-up letter would leave no slot is not seen. (Keeping
+    a window's last slot free for it instead was tried: in the ten-year simulation it
+    skipped belated letters that would have cost nothing.)
     """
-    day, priority, min_gap = late[4], late[1], cap.min_gap_days
+    day, min_gap = lead[4], cap.min_gap_days
+    horizon = max(min_gap, 1)
+    with_it: list[int] | None = None
     for k in range(after, len(ordered)):
         c = ordered[k]
-        if c[0] - day >= min_gap:
+        if c[0] - day >= horizon:
             break  # sorted by anchor, and a candidate never leaves before its anchor
-        if c[6] or c[1] > priority or abs(c[4] - day) >= min_gap:
+        if c[6] or c[1] > worst or abs(c[4] - day) >= horizon:
             continue
         if on_day is not None and c[3] in on_day:
             continue
-        if not _refusal(c[4], taken, cap):
+        if _refusal(c[4], taken, cap):
+            continue  # refused anyway: nothing to yield to
+        gap = abs(c[4] - day)
+        if gap < min_gap:
+            why = f"only {gap} days before the {c[2]} greeting of {date.fromordinal(c[4]):%Y-%m-%d}"
+            rule = f"min_gap_days {min_gap}"
+        else:
+            if with_it is None:
+                with_it = sorted([*taken, day])
+            refusal = _refusal(c[4], with_it, cap)
+            if not refusal:
+                continue
             shown = date.fromordinal(c[4])
-            rank = "the same" if c[1] == priority else "a higher"
-            return (
-                f"a belated letter now would come only {abs(c[4] - day)} days before the {c[2]} "
-                f"greeting of {shown:%Y-%m-%d}, of {rank} priority (min_gap_days {min_gap})"
-            )
+            why = f"{gap} days before the {c[2]} greeting of {shown:%Y-%m-%d}, which it would leave no slot"
+            rule = f"max_count {cap.max_count} per {cap.window_days} days"
+        rank = "the same" if c[1] == lead[1] else "a higher"
+        if kind == "belated":
+            return f"a belated letter now would come {why}, of {rank} priority ({rule})"
+        shown_day = date.fromordinal(day)
+        return f"leading the letter on {shown_day:%Y-%m-%d}, it would come {why}, of {rank} priority ({rule})"
     return ""
 
 

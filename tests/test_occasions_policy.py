@@ -350,6 +350,45 @@ NEW_YEAR_CARRIES_FIRST_DEAL = {
                             "on its day 2026-12-17: only 7 days from the greeting of 2026-12-10")},
             id="late-alone-refused-on-its-day",
         ),
+        # Fallback leads (policy defect 2): the New Year letter that leads in the refused first
+        # deal's place must not push the birthday 11 days later out of the gap.
+        pytest.param(
+            [cand("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60),
+             cand("birthday", D(2027, 1, 9), 100)],
+            BDAY_10_12,
+            {"first_deal": ("skip", "frequency_cap", None, "only 7 days from the greeting of 2026-12-10"),
+             "new_year": ("skip", "frequency_cap", None,
+                          "leading the letter on 2026-12-29, it would come only 11 days before the "
+                          "birthday greeting of 2027-01-09, of a higher priority (min_gap_days 14)"),
+             "birthday": ("send", None, None, "")},
+            id="fallback-lead-yields-to-a-later-birthday",
+        ),
+        pytest.param(  # once the first deal's skip is journaled, New Year merges into the birthday
+            [cand("new_year", D(2026, 12, 29), 60), cand("birthday", D(2027, 1, 9), 100)],
+            BDAY_10_12,
+            {"new_year": ("skip", "merged", "birthday", "sent with birthday"),
+             "birthday": ("send", None, None, "")},
+            id="fallback-lead-yielded-next-day",
+        ),
+        pytest.param(  # the next fallback, earlier, crowds nothing out: it leads and carries both
+            [cand("first_deal", D(2026, 12, 17), 90), cand("new_year", D(2026, 12, 29), 60),
+             cand("company_day", D(2026, 12, 24), 50), cand("birthday", D(2027, 1, 9), 100)],
+            BDAY_10_12,
+            {"first_deal": ("skip", "merged", "company_day", "sent with company_day"),
+             "new_year": ("skip", "merged", "company_day", "sent with company_day"),
+             "company_day": ("send", None, None, ""),
+             "birthday": ("send", None, None, "")},
+            id="fallback-lead-next-member-fits",
+        ),
+        pytest.param(  # a later letter of the fallback's own priority: the earlier one wins, as always
+            [cand("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60),
+             cand("spring", D(2027, 1, 9), 60)],
+            BDAY_10_12,
+            {"first_deal": ("skip", "merged", "new_year", "sent with new_year"),
+             "new_year": ("send", None, None, ""),
+             "spring": ("skip", "frequency_cap", None, "only 11 days from the greeting of 2026-12-29")},
+            id="fallback-lead-same-priority-stays",
+        ),
         pytest.param(  # the best (c, 10 days before a claimed greeting) does not fit: of the tied
             # others the earlier leads, and c rides along
             [cand("a", D(2027, 2, 1), 50), cand("b", D(2027, 2, 5), 50), cand("c", D(2027, 2, 10), 90)],
@@ -377,3 +416,22 @@ def test_cap_table(
         if v.status == "send":
             carried = {h.occasion for h in v.also}
             assert carried == {n for n, w in got.items() if w.merged_into == v.candidate.hit.occasion}
+
+
+def test_a_belated_letter_yields_to_a_timely_one_it_would_leave_no_slot() -> None:
+    """The belated rule counts ``max_count`` too, not only the gap: with ``min_gap_days`` 0
+    the catch-up letter of the 9th, leaving on the 11th, would be the second in 30 days and
+    the timely letter of the 11th the third."""
+    cap = FrequencyCap(max_count=2, window_days=30, min_gap_days=0)
+    verdicts = apply_cap(
+        [late("a", D(2027, 3, 9), D(2027, 3, 11), 50), cand("b", D(2027, 3, 11), 50)],
+        [sent_on(D(2027, 3, 1))],
+        cap,
+    )
+    got = {v.candidate.hit.occasion: (v.status, v.reason, v.detail) for v in verdicts}
+    assert got == {
+        "a": ("skip", "frequency_cap",
+              "a belated letter now would come 0 days before the b greeting of 2027-03-11, which it "
+              "would leave no slot, of the same priority (max_count 2 per 30 days)"),
+        "b": ("send", None, ""),
+    }  # fmt: skip

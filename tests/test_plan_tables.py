@@ -145,9 +145,12 @@ def _reference_apply_cap(
 
     Groups form by anchor over every candidate. A late one the history refused on its
     planned day, and an expired one, may only ride along. The letter is led by the best
-    member (priority, day, name) that fits the cap and, when it is late, crowds out no
-    later candidate of the same or a higher priority that fits and leaves within
-    ``min_gap_days`` of it. With no such member each one is skipped with its own reason.
+    member (priority, day, name) that fits the cap and pushes out of the cap (by the gap
+    or by max_count) no later candidate leaving within ``max(min_gap_days, 1)`` days of it
+    that fits without it — of the same or a higher priority when the lead is late, of a
+    higher priority than the lead's when a
+    member of a higher priority could not lead (a fallback lead). With no such member each
+    one is skipped with its own reason.
     """
     taken = sorted(p.day for p in past if p.state in CAP_STATES)
     gap = max(cap.min_gap_days, 1)
@@ -162,17 +165,31 @@ def _reference_apply_cap(
     def may_lead(c: Candidate) -> bool:
         return not c.expired and id(c) not in refused_on_day
 
-    def crowded_out(late: Candidate, later: list[Candidate]) -> str:
+    def crowded_out(lead: Candidate, later: list[Candidate], least: int, kind: str) -> str:
+        """The first later candidate of priority >= ``least`` the letter on ``lead.day`` pushes out."""
+        horizon = max(cap.min_gap_days, 1)
+        with_it = sorted([*taken, lead.day])
         for c in later:
-            near = abs((c.day - late.day).days) < cap.min_gap_days
-            rival = may_lead(c) and c.hit.priority >= late.hit.priority and near
-            if rival and not _reference_refusal(c.day, taken, cap):
-                rank = "the same" if c.hit.priority == late.hit.priority else "a higher"
-                return (
-                    f"a belated letter now would come only {abs((c.day - late.day).days)} days "
-                    f"before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}, of {rank} priority "
-                    f"(min_gap_days {cap.min_gap_days})"
+            gap = abs((c.day - lead.day).days)
+            if not may_lead(c) or c.hit.priority < least or gap >= horizon:
+                continue
+            if _reference_refusal(c.day, taken, cap) or not _reference_refusal(c.day, with_it, cap):
+                continue  # refused anyway, or it still fits beside this letter
+            if gap < cap.min_gap_days:
+                why = f"only {gap} days before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}"
+                rule = f"min_gap_days {cap.min_gap_days}"
+            else:
+                why = (
+                    f"{gap} days before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}, "
+                    "which it would leave no slot"
                 )
+                rule = f"max_count {cap.max_count} per {cap.window_days} days"
+            rank = "the same" if c.hit.priority == lead.hit.priority else "a higher"
+            if kind == "belated":
+                return f"a belated letter now would come {why}, of {rank} priority ({rule})"
+            return (
+                f"leading the letter on {lead.day:%Y-%m-%d}, it would come {why}, of {rank} priority ({rule})"
+            )
         return ""
 
     verdicts: list[Verdict] = []
@@ -188,7 +205,10 @@ def _reference_apply_cap(
         for c in sorted(filter(may_lead, group), key=lambda c: (-c.hit.priority, c.day, c.hit.occasion)):
             refusal = _reference_refusal(c.day, taken, cap)
             if not refusal and c.planned_day is not None and c.planned_day < c.day:
-                refusal = crowded_out(c, later)
+                refusal = crowded_out(c, later, c.hit.priority, "belated")
+            elif not refusal and any(m.hit.priority > c.hit.priority for m in group):
+                # a fallback lead (a member of a higher priority cannot lead) yields to a higher priority
+                refusal = crowded_out(c, later, c.hit.priority + 1, "fallback")
             if not refusal:
                 lead = c
                 break

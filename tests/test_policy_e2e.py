@@ -11,6 +11,10 @@ Two defects a sales-ops manager found with real data:
   with its own reason ("only 7 days from the greeting of 2026-12-10", false for
   29 December); from the 18th preview said New Year went alone, from the 24th that
   it carried the first-deal wishes: a plan that changed shape from day to day.
+* The fix of H2 had its own cost: the New Year letter leading in the refused first
+  deal's place came 13 days before a VIP's 10th company anniversary (11 January), which
+  the cap then refused — the client lost the higher-priority letter to a lower one's
+  shuffle. A stand-in lead gives way to a later letter of a higher priority.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from tests.test_send_e2e import greeter, history
 
 #: Анна-Мария (VIP, tag 8mar, Kaliningrad): 8 March and her birthday on Friday 20 March 2026.
 ANNA = "1007;client07@example.com;Петрова-Водкина;Анна-Мария;Олеговна;ж;Галерея «Холст»;Europe/Kaliningrad;ru;VIP;8mar;20.03.1967;22.07.2015;19.11.2019;Россия"
+#: Ольга (VIP): birthday 10 December, the company founded 11 January 2017; first deal filled in later.
+OLGA = "2;f2@example.com;Смирнова;Ольга;Игоревна;;ООО «Обь»;Europe/Moscow;ru;VIP;;10.12.1981;11.01.2017;{deal};Россия"
 #: Елена: birthday 10 December; the CRM fills in her first deal (17 December) afterwards.
 ELENA = "1;f1@example.com;Попова;Елена;Викторовна;;ООО «Лента»;Europe/Moscow;ru;regular;;10.12.1981;;{deal};Россия"
 
@@ -84,3 +90,29 @@ def test_a_refused_lead_rides_in_the_new_year_letter_at_every_now(make_project: 
     assert "sent: 1" in send(config, "2026-12-29T16:00")
     rows = {(r["occasion"], r["state"]) for r in history(config)}
     assert rows == {("birthday", "sent"), ("first_deal_anniversary", "skipped"), ("new_year", "sent")}
+
+
+def test_a_stand_in_lead_does_not_cost_a_later_letter_of_a_higher_priority(make_project: MakeProject) -> None:
+    config = make_project([OLGA.format(deal="")])
+    assert "sent: 1" in send(config, "2026-12-10T16:00")
+    contacts = config.parent / "data" / "contacts.csv"
+    text = contacts.read_text(encoding="utf-8-sig")
+    contacts.write_text(text.replace(";11.01.2017;;", ";11.01.2017;17.12.2020;"), encoding="utf-8-sig")
+    items = {i["occasion"]: i for i in preview(config, "2026-12-17T10:00", "2026-12-11", 35)}
+    assert (items["new_year"]["status"], items["new_year"]["reason"]) == ("skip", "frequency_cap")
+    assert items["new_year"]["detail"] == (
+        "leading the letter on 2026-12-29, it would come only 13 days before the company_anniversary "
+        "greeting of 2027-01-11, of a higher priority (min_gap_days 14)"
+    )
+    assert items["company_anniversary"]["status"] == "send"
+    for now in ("2026-12-17T12:00", "2026-12-24T12:00", "2026-12-28T12:00", "2026-12-29T16:00"):
+        assert "due 0" in send(config, now), now
+    assert "sent: 1" in send(config, "2027-01-11T16:00")
+    rows = {r["occasion"]: r for r in history(config)}
+    assert {name: r["state"] for name, r in rows.items() if name != "first_deal_anniversary"} == {
+        "birthday": "sent",
+        "new_year": "skipped",
+        "company_anniversary": "sent",
+    }
+    assert rows["new_year"]["reason_code"] == "merged"  # the New Year wishes rode in the anniversary letter
+    assert rows["first_deal_anniversary"]["state"] != "sent"

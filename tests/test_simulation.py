@@ -18,11 +18,12 @@ and prints the same report.
 from __future__ import annotations
 
 import statistics
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.simulation import Findings, Scenario, Simulation, check, report, simulate
+from tests.simulation import Downtime, Findings, Scenario, Simulation, check, journal_rows, report, simulate
 
 pytestmark = pytest.mark.slow
 
@@ -112,3 +113,37 @@ def test_a_new_occasion_is_not_back_dated(outcome: tuple[Simulation, Findings]) 
     _, f = outcome
     assert f.counts["late: back-dated new occasion"] == 0
     assert f.counts["expired: back-dated new occasion"] == 0
+
+
+#: Two clients of the 2,000-contact run (seed 1) whose company day (1 September, priority 50) rides
+#: along in the first-deal letter (6 September, priority 70) due in the long downtime.
+MERGED_INTO_DOWNTIME = {("1055", "company_day", date(2033, 9, 1)), ("1169", "company_day", date(2033, 9, 1))}
+
+
+def test_an_occasion_riding_in_a_letter_due_in_downtime_expires_with_it(tmp_path: Path) -> None:
+    """``bench/simulate_years.py --contacts 2000`` broke "schedule kept outside downtime" with
+    such rows (2 here; a third, a first-deal anniversary the cap refused on Friday 2 September,
+    riding in the company-day letter of Monday the 5th, with the ten years' history). The
+    planner is right: on 1 September the company day merges into the letter due on the 6th, as
+    preview showed, and when the daemon is back on the 15th that letter is past its catch-up
+    period, and so is everything it carries. The invariant judged the company day by its own
+    day; its schedule was the letter's, in the downtime. Six weeks around the long downtime,
+    with the config change (company_day, max_count 4) in force from the start."""
+    scenario = Scenario(
+        contacts=2_000,
+        first_day=date(2033, 8, 15),
+        last_day=date(2033, 9, 30),
+        downtimes=(Downtime(date(2033, 8, 23), 2), Downtime(date(2033, 9, 5), 10)),
+        change_day=date(2033, 8, 15),
+    )
+    sim = simulate(tmp_path, scenario)
+    f = check(sim)
+    rows = {r.key: r for r in journal_rows(sim.journal_path)}
+    leads = {key: rows[(key[0], "first_deal_anniversary", date(2033, 9, 6))] for key in MERGED_INTO_DOWNTIME}
+    assert {rows[key].state for key in MERGED_INTO_DOWNTIME} | {r.state for r in leads.values()} == {
+        "expired"
+    }
+    assert not f.violations, {k: f.summary(k) for k in f.violations}
+    assert f.counts["expired: merged into a letter due in downtime"] >= len(MERGED_INTO_DOWNTIME)
+    for key, lead in leads.items():  # expired together, by the run on the 15th
+        assert lead.updated_at == rows[key].updated_at, (key, lead)
