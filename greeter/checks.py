@@ -225,6 +225,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                 failures.setdefault((exc.template, exc.line, exc.detail), []).append(contact.id)
                 continue
             reach.rendered(contact, occ.template, rendered.template_file)
+            reach.signed(contact, rendered.locale)
             sample = (occ.name, rendered.template_file)
             if sampled[sample] >= SAMPLE_CONTACTS:
                 continue

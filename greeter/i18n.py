@@ -22,7 +22,7 @@ All functions are pure (Babel's locale data is read-only after loading).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -38,6 +38,7 @@ __all__ = [
     "language_of",
     "normalize_locale",
     "plural",
+    "script_of",
     "years_phrase",
 ]
 
@@ -115,6 +116,27 @@ def language_and_script(locale: str | None, default: str = "ru") -> tuple[str, s
     """
     parsed = _locale(locale, default)
     return parsed.language, parsed.script
+
+
+@lru_cache(maxsize=256)
+def script_of(locale: str | None, default: str = "ru") -> str:
+    """The script a locale is written in, stated or the likely one: ``hu`` → ``Latn``, ``sr`` → ``Cyrl``.
+
+    For telling whether a name fits a letter: a Cyrillic «ООО «Ромашка»» under a
+    Hungarian letter does not. CLDR's likely subtags fill in what the locale
+    leaves out (``sr_ME`` → ``Latn``); "" for a language CLDR has no script for.
+    """
+    from babel.core import get_global
+
+    parsed = _locale(locale, default)
+    if parsed.script:
+        return parsed.script
+    likely: Mapping[str, str] = get_global("likely_subtags")
+    for key in (f"{parsed.language}_{parsed.territory}" if parsed.territory else "", parsed.language):
+        full = likely.get(key) if key else None
+        if full is not None:
+            return next((part for part in full.split("_")[1:] if len(part) == 4), "")
+    return ""
 
 
 def years_phrase(n: int, locale: str | None = "ru", *, default: str = "ru") -> str:

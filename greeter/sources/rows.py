@@ -20,6 +20,7 @@ from typing import TypeVar
 from greeter.config import ContactsSource
 from greeter.contacts import Contact, Gender, valid_email
 from greeter.countries import parse_country
+from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
 from greeter.names import normalise_case, patronymic_gender, split_full_name
 from greeter.sources.dates import SAMPLES, DateParser
@@ -310,7 +311,7 @@ class RowParser:
             last,  # last_name
             gender,
             cells.get("company", ""),
-            tz,  # timezone
+            tz or country_zone(country),  # timezone: the row's, else its country's if that keeps one time
             locale,
             country,
             cells.get("tier") or None,
