@@ -89,7 +89,10 @@ def holiday_dates(country: str, name: str, year: int) -> tuple[date, ...]:
     days = _observed_days(country, wanted, year)
     if not days:
         return ()
-    before = [d for d in _observed_days(country, wanted, year - 1) if days[0] - d < HOLIDAY_RUN_GAP]
+    # Only a run that may have begun last year needs last year's calendar (often not loaded).
+    early = days[0] - date(year, 1, 1) < HOLIDAY_RUN_GAP
+    last_year = _observed_days(country, wanted, year - 1) if early else ()
+    before = [d for d in last_year if days[0] - d < HOLIDAY_RUN_GAP]
     previous = before[-1] if before else None
     first: list[date] = []
     for day in days:
@@ -287,6 +290,8 @@ class OccasionTable:
             self.steps.append(rule)
         #: today → per step, {a contact's date: its anniversaries in the range} (see :meth:`hits`).
         self._memo: dict[date, list[dict[date, tuple[Anniversary, ...]]]] = {}
+        #: A contact's country → the steps with its holidays dated (:meth:`_steps_for`).
+        self._by_country: dict[str | None, list[FixedHits | _FieldRule]] = {}
 
     def hits(self, contact: Contact, today: date) -> list[Hit]:
         """Every occasion of ``contact`` in the range (see :func:`contact_hits`), in config order.
@@ -299,13 +304,10 @@ class OccasionTable:
         memos = self._memo.get(today)
         if memos is None:
             memos = self._memo[today] = [{} for _ in self.steps]
-        for step, memo in zip(self.steps, memos, strict=True):
+        steps = self._by_country.get(contact.country) or self._steps_for(contact.country)
+        for step, memo in zip(steps, memos, strict=True):
             if isinstance(step, tuple):
                 for name, day, priority, template, moved in step:
-                    found.append(Hit(contact, name, day, None, priority, template, None, moved))
-                continue
-            if isinstance(step, _HolidayStep):
-                for name, day, priority, template, moved in step.hits_for(contact.country):
                     found.append(Hit(contact, name, day, None, priority, template, None, moved))
                 continue
             name, priority, template = step.name, step.priority, step.template
@@ -325,6 +327,15 @@ class OccasionTable:
             for day, years, problem, moved in found_days:
                 found.append(Hit(contact, name, day, years, priority, template, problem, moved))
         return found
+
+    def _steps_for(self, country: str | None) -> list[FixedHits | _FieldRule]:
+        """:attr:`steps` for a client of ``country``: each holiday's hits dated by their calendar.
+
+        Worked out once per country, so a contact costs one look-up more than before countries.
+        """
+        steps = [s.hits_for(country) if isinstance(s, _HolidayStep) else s for s in self.steps]
+        self._by_country[country] = steps
+        return steps
 
     def _anniversaries(self, step: _FieldRule, original: date, today: date) -> tuple[Anniversary, ...]:
         """The anniversaries of ``original`` in ``step``'s range, each with its data error (if any)."""
