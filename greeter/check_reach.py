@@ -283,6 +283,29 @@ def _audience_problems(reach: Reach, config_file: Path, source: str, loaded: int
                 line, col = locate(config_file, ("occasions", i, "audience", what, j))
                 where = f"occasions.{i}.audience.{what}"
                 problems.append(Problem(str(config_file), where, message, line, col, severity="warning"))
+        problems.extend(_country_problems(reach, config_file, i))
+    return problems
+
+
+def _country_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
+    """Warn about an occasion's country (``country:``, ``audience.countries``) no contact is in."""
+    from greeter.config_loader import locate
+
+    occ = reach.settings.occasions[i]
+    have = {code.partition("-")[0] for code in reach.countries} | set(reach.countries)
+    shown = ", ".join(sorted(reach.countries)) or "none"
+    listed = occ.audience.countries
+    keys = (
+        [("audience", "countries", j) for j in range(len(listed))] if listed is not None else [("country",)]
+    )
+    problems: list[Problem] = []
+    for key, value in zip(keys, occ.countries or (), strict=False):
+        if value in have:
+            continue
+        message = f"no contact is in country {value!r} (the contacts' countries: {shown})"
+        line, col = locate(config_file, ("occasions", i, *key))
+        where = ".".join(str(k) for k in ("occasions", i, *key[:2]))
+        problems.append(Problem(str(config_file), where, message, line, col, severity="warning"))
     return problems
 
 

@@ -300,3 +300,31 @@ def test_the_shipped_serbian_template_quotes_the_serbian_way() -> None:
         ).text
         assert f"компанији {quoted} даљи раст" in text
         assert "«" not in text
+
+
+def test_check_warns_about_an_occasions_country_no_contact_is_in(make_project: MakeProject) -> None:
+    config = make_project(
+        [contact_row("1", "a@example.com", country="RS"), contact_row("2", "b@example.com")]
+    )
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "# The rule of six",
+            '- {name: me_statehood, holiday: "Statehood Day", country: ME, template: holiday}\n'
+            '- {name: promo, date: "05-20", template: holiday, audience: {countries: [RS, HU]}}\n'
+            "# The rule of six",
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config), "check", "--now", "2027-03-01T10:00"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    warnings = [line for line in result.stderr.splitlines() if "no contact is in country" in line]
+    assert len(warnings) == 2, result.stderr
+    assert (
+        ": occasions.6.country: warning: no contact is in country 'ME' (the contacts' countries: RS, RU)"
+        in (warnings[0])
+    )
+    assert ": occasions.7.audience.countries: warning: no contact is in country 'HU'" in warnings[1]
+    assert result.returncode == 0, result.stderr
