@@ -190,6 +190,8 @@ def _signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
     the same language and script: ``hu_HU`` for ``hu``) is signed with
     ``sender.name`` and ``sender.company``; in the default's language that is
     right, in a language written in another script it is a slip the reader sees.
+    What an entry gives is not judged: a Latin "Romashka LLC" chosen for
+    Cyrillic Serbian letters is a decision, not a slip.
     """
     from greeter.config_loader import locate
     from greeter.i18n import script_of
@@ -202,11 +204,15 @@ def _signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
         if language == default:
             continue
         script = script_of(locale)
-        name, company = sender.in_locale(locale)
+        entries = sender.entries(locale)  # a name by_locale gives is the marketer's choice
+        own = [
+            ("sender.name", sender.name, not any(e.name for e in entries)),
+            ("sender.company", sender.company, not any(e.company for e in entries)),
+        ]
         wrong = [
             f"{what} {text!r}"
-            for what, text in (("sender.name", name), ("sender.company", company))
-            if text and script and text_script(text) not in ("", script)
+            for what, text, unset in own
+            if unset and text and script and text_script(text) not in ("", script)
         ]
         if wrong:
             total, _, _ = found.get(language, (0, [], ""))

@@ -288,12 +288,15 @@ class Sender(_Model):
         Cyrillic ``sr`` one) — a marketer writes the key as the CRM does.
         """
         name, company = self.name, self.company
-        if not self.by_locale:
-            return name, company
-        for key in _lookup_order(locale or "", tuple(self.by_locale)):
-            entry = self.by_locale[key]
+        for entry in self.entries(locale):
             name, company = entry.name or name, entry.company or company
         return name, company
+
+    def entries(self, locale: str | None) -> tuple[SenderInLanguage, ...]:
+        """The ``by_locale`` entries a letter in ``locale`` takes, in the order they apply (the last wins)."""
+        if not self.by_locale:
+            return ()
+        return tuple(self.by_locale[key] for key in _lookup_order(locale or "", tuple(self.by_locale)))
 
 
 @functools.lru_cache(maxsize=256)
