@@ -212,6 +212,8 @@ def test_check_warns_where_letters_are_signed_in_another_script(make_project: Ma
         hungarian("1", "a@example.hu"),
         hungarian("2", "b@example.hu", "hu_HU"),
         contact_row("3", "c@x.ru"),
+        # config.example.yaml signs Cyrillic Serbian letters "Romashka LLC" on purpose: no warning for those.
+        hungarian("4", "d@example.rs", "sr"),
     ]
     config = make_project(rows)
     shutil.copy(DATA / "birthday.hu.j2", config.parent / "templates")
