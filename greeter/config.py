@@ -9,7 +9,6 @@ validation errors into ``file:line:col`` messages lives in
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from datetime import time
 from enum import StrEnum
@@ -296,32 +295,9 @@ class Sender(_Model):
         """The ``by_locale`` entries a letter in ``locale`` takes, in the order they apply (the last wins)."""
         if not self.by_locale:
             return ()
-        return tuple(self.by_locale[key] for key in _lookup_order(locale or "", tuple(self.by_locale)))
+        from greeter.i18n import keys_for  # Babel: paid only by a config that uses by_locale
 
-
-@functools.lru_cache(maxsize=256)
-def _lookup_order(locale: str, keys: tuple[str, ...]) -> tuple[str, ...]:
-    """The ``by_locale`` keys that apply to a letter in ``locale``, in the order they apply (the last wins).
-
-    ``sr_Latn_RS`` → ``("sr", "sr_Latn", "sr_Latn_RS")`` of those listed; if none is, the
-    listed key of the same language and script (the shortest, then the first in order).
-    Asked twice per letter, so kept.
-    """
-    from greeter.i18n import locale_chain  # Babel: paid only by a config that uses by_locale
-
-    chain = [key for key in reversed(locale_chain(locale)) if key in keys]
-    if chain or not locale:
-        return tuple(chain)
-    own = _written(locale)
-    siblings = sorted((k for k in keys if _written(k) == own), key=len)
-    return tuple(siblings[:1])
-
-
-def _written(locale: str) -> tuple[str, str]:
-    """A locale's language and script, the script filled in as Babel expects it (``hu`` → ``hu``, Latn)."""
-    from greeter.i18n import script_of
-
-    return locale.replace("-", "_").split("_")[0].lower(), script_of(locale)
+        return tuple(self.by_locale[key] for key in keys_for(locale or "", tuple(self.by_locale)))
 
 
 class Defaults(_Model):

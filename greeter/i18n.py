@@ -34,6 +34,7 @@ from babel.units import format_unit as _babel_format_unit
 __all__ = [
     "DATE_FORMATS",
     "format_date",
+    "keys_for",
     "language_and_script",
     "language_of",
     "normalize_locale",
@@ -98,6 +99,28 @@ def locale_chain(locale: str) -> list[str]:
     """``sr_Latn_RS`` → ``["sr_Latn_RS", "sr_Latn", "sr"]``: a locale, then each less specific one."""
     parts = [part for part in locale.split("_") if part]
     return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+@lru_cache(maxsize=256)
+def keys_for(locale: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of ``keys`` (locales: ``sender.by_locale``'s) apply to a letter in ``locale``, the last winning.
+
+    ``sr_Latn_RS`` → ``("sr", "sr_Latn", "sr_Latn_RS")`` of those listed: the
+    chain template files fall back along (:func:`locale_chain`), general first.
+    If none is listed, the key of the same language and script (the shortest):
+    ``hu_HU`` for a ``hu`` letter, never ``sr_Latn`` for a Cyrillic ``sr`` one.
+    Asked twice per letter, so kept.
+    """
+    chain = [key for key in reversed(locale_chain(locale)) if key in keys]
+    if chain or not locale:
+        return tuple(chain)
+    own = _written(locale)
+    return tuple(sorted((k for k in keys if _written(k) == own), key=len)[:1])
+
+
+def _written(locale: str) -> tuple[str, str]:
+    """A locale's language and script, the script filled in (``hu`` → ``("hu", "Latn")``)."""
+    return locale.replace("-", "_").split("_")[0].lower(), script_of(locale)
 
 
 def language_of(locale: str | None, default: str = "ru") -> str:
