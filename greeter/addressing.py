@@ -41,7 +41,7 @@ from pytrovich.enums import Gender as PGender
 from pytrovich.enums import NamePart
 from pytrovich.maker import PetrovichDeclinationMaker
 
-from greeter.contacts import Contact, Gender
+from greeter.contacts import Contact, Gender, family_name_first, ordered_name
 from greeter.letter_forms import salutation
 from greeter.names import gender_of, is_turkic, patronymic_gender
 
@@ -226,6 +226,8 @@ def decline(contact: Contact, case: str, *, parts: str = "first_patronymic") -> 
     if parts not in PARTS:
         raise ValueError(f"unknown name parts {parts!r}; expected one of: {', '.join(PARTS)}")
     explicit = None if contact.gender is None else contact.gender.value
+    if parts == "full" and family_name_first(contact.locale):  # "Kovács Béla", as the salutation says
+        return ordered_name(contact.first_name, contact.patronymic, contact.last_name, contact.locale)
     return _decline_name(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
 
 

@@ -38,6 +38,10 @@ class Reach:
     fallbacks: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
     #: Whose public holidays are the contacts' days off (their country's, else the default's).
     countries: Counter[str] = field(default_factory=Counter)
+    #: Contacts of another country than the default with no zone of their own (it has several).
+    zoneless: Counter[str] = field(default_factory=Counter)
+    #: The locale of each letter rendered → how many contacts got one (each counted once).
+    letters: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -46,15 +50,22 @@ class Reach:
         # a round_years rule reaches a contact some year).
         self._uses: dict[str, list[tuple[str | None, AudienceRule]]] = {}
         for occ in self.settings.occasions:
-            rule = replace(AudienceRule.of(occ.audience), round_years=None, min_years=None)
+            rule = replace(
+                AudienceRule.for_occasion(occ, self.settings.defaults.country),
+                round_years=None,
+                min_years=None,
+            )
             self._uses.setdefault(occ.template, []).append((occ.field, rule))
         self._locales: dict[str, str] = {}
         self._last: dict[str, Contact] = {}
+        self._last_letter: dict[str, Contact] = {}
 
     def see(self, contact: Contact) -> None:
         """Take in one loaded contact."""
         self.tags.update(contact.tags)
         self.countries[contact.country or self.settings.defaults.country] += 1
+        if contact.timezone is None and contact.country and contact.country != self.settings.defaults.country:
+            self.zoneless[contact.country.partition("-")[0]] += 1
         if contact.tier:
             self.tiers.add(contact.tier)
         self.ids.add(contact.id)
@@ -78,12 +89,20 @@ class Reach:
         if any((f is None or f in contact.dates) and rule.admits(contact, None) for f, rule in uses):
             self.fallbacks.setdefault((template, language), Counter())[locale] += 1
 
+    def signed(self, contact: Contact, locale: str) -> None:
+        """``contact`` got a letter worded in ``locale`` (its sender's name is checked against it)."""
+        if self._last_letter.get(locale) is not contact:
+            self._last_letter[locale] = contact
+            self.letters[locale] += 1
+
     def problems(self, config_file: Path, source: str, loaded: int, year: int) -> list[Problem]:
         """The warnings, each at the config line it is about."""
         return (
             _audience_problems(self, config_file, source, loaded)
             + _locale_problems(self, config_file)
             + _region_problems(self, config_file, year)
+            + _zone_problems(self, config_file)
+            + _signature_problems(self, config_file)
         )
 
 
@@ -168,6 +187,97 @@ def _region_problems(reach: Reach, config_file: Path, year: int) -> list[Problem
     return problems
 
 
+#: Unicode's names of the scripts a sender's name is written in, as ISO 15924 (CLDR) codes.
+_SCRIPTS = {"LATIN": "Latn", "CYRILLIC": "Cyrl", "GREEK": "Grek", "ARMENIAN": "Armn", "GEORGIAN": "Geor"}
+
+
+def text_script(text: str) -> str:
+    """The script most of ``text``'s letters are in ("Cyrl" for «ООО «Ромашка»»), "" if unknown."""
+    import unicodedata
+
+    counts: Counter[str] = Counter()
+    for ch in text:
+        if ch.isalpha():
+            counts[_SCRIPTS.get(unicodedata.name(ch, "").split(" ")[0], "")] += 1
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
+    """Warn, once per language, where letters are signed in another script: «ООО «Ромашка»» under Hungarian.
+
+    A letter whose language ``sender.by_locale`` has no entry for (nor one of
+    the same language and script: ``hu_HU`` for ``hu``) is signed with
+    ``sender.name`` and ``sender.company``; in the default's language that is
+    right, in a language written in another script it is a slip the reader sees.
+    What an entry gives is not judged: a Latin "Romashka LLC" chosen for
+    Cyrillic Serbian letters is a decision, not a slip.
+    """
+    from greeter.config_loader import locate
+    from greeter.i18n import script_of
+
+    sender = reach.settings.sender
+    default = reach._default.split("_")[0]
+    found: dict[str, tuple[int, list[str], str]] = {}
+    for locale, count in sorted(reach.letters.items()):
+        language = locale.split("_")[0]
+        if language == default:
+            continue
+        script = script_of(locale)
+        entries = sender.entries(locale)  # a name by_locale gives is the marketer's choice
+        own = [
+            ("sender.name", sender.name, not any(e.name for e in entries)),
+            ("sender.company", sender.company, not any(e.company for e in entries)),
+        ]
+        wrong = [
+            f"{what} {text!r}"
+            for what, text, unset in own
+            if unset and text and script and text_script(text) not in ("", script)
+        ]
+        if wrong:
+            total, _, _ = found.get(language, (0, [], ""))
+            found[language] = (total + count, wrong, script)
+    problems: list[Problem] = []
+    where = ("sender", "by_locale") if sender.by_locale else ("sender", "name")
+    line, col = locate(config_file, where)
+    for language, (count, wrong, script) in found.items():
+        message = (
+            f"{count} contact(s) get letters in {language!r} (written in {script}) signed with "
+            f"{' and '.join(wrong)}: add sender.by_locale.{language} with the name and company as "
+            "these letters should say them"
+        )
+        problems.append(Problem(str(config_file), ".".join(where), message, line, col, severity="warning"))
+    return problems
+
+
+def _zone_problems(reach: Reach, config_file: Path) -> list[Problem]:
+    """One warning per country whose clients have no time zone and whose zones keep different times.
+
+    A client in a country of one time gets it (:func:`greeter.country_zones.country_zone`);
+    in Russia or the USA the letter is timed in
+    ``defaults.timezone``, which may be hours off. Located at the time-zone
+    column's setting if the config has one, else at ``defaults.timezone``.
+    """
+    from greeter.config_loader import locate
+    from greeter.country_zones import zones_of
+
+    settings = reach.settings
+    column = settings.contacts.columns.timezone
+    where = ("contacts", "columns", "timezone") if column else ("defaults", "timezone")
+    line, col = locate(config_file, where)
+    problems: list[Problem] = []
+    for country, count in sorted(reach.zoneless.items(), key=lambda item: (-item[1], item[0])):
+        zones = zones_of(country)
+        listed = ", ".join(zones[:4]) + (f" and {len(zones) - 4} more" if len(zones) > 4 else "")
+        several = f"has several time zones ({listed})" if zones else "has no time zone greeter knows"
+        fill = f"fill the column {column!r}" if column else "set contacts.columns.timezone"
+        message = (
+            f"{count} contact(s) in {country} have no time zone, and {country} {several}: their letters "
+            f"are timed in defaults.timezone {settings.defaults.timezone}; {fill}"
+        )
+        problems.append(Problem(str(config_file), ".".join(where), message, line, col, severity="warning"))
+    return problems
+
+
 def _audience_problems(reach: Reach, config_file: Path, source: str, loaded: int) -> list[Problem]:
     """Warn about an audience tag, tier or contact id no contact has: a misspelling there reaches nobody.
 
@@ -198,6 +308,29 @@ def _audience_problems(reach: Reach, config_file: Path, source: str, loaded: int
                 line, col = locate(config_file, ("occasions", i, "audience", what, j))
                 where = f"occasions.{i}.audience.{what}"
                 problems.append(Problem(str(config_file), where, message, line, col, severity="warning"))
+        problems.extend(_country_problems(reach, config_file, i))
+    return problems
+
+
+def _country_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
+    """Warn about an occasion's country (``country:``, ``audience.countries``) no contact is in."""
+    from greeter.config_loader import locate
+
+    occ = reach.settings.occasions[i]
+    have = {code.partition("-")[0] for code in reach.countries} | set(reach.countries)
+    shown = ", ".join(sorted(reach.countries)) or "none"
+    listed = occ.audience.countries
+    keys = (
+        [("audience", "countries", j) for j in range(len(listed))] if listed is not None else [("country",)]
+    )
+    problems: list[Problem] = []
+    for key, value in zip(keys, occ.countries or (), strict=False):
+        if value in have:
+            continue
+        message = f"no contact is in country {value!r} (the contacts' countries: {shown})"
+        line, col = locate(config_file, ("occasions", i, *key))
+        where = ".".join(str(k) for k in ("occasions", i, *key[:2]))
+        problems.append(Problem(str(config_file), where, message, line, col, severity="warning"))
     return problems
 
 

@@ -241,6 +241,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                 continue
             report.renders += 1
             reach.rendered(contact, occ.template, rendered.template_file)
+            reach.signed(contact, rendered.locale)
             sample = (occ.name, rendered.template_file)
             if sampled[sample] >= SAMPLE_CONTACTS:
                 continue

@@ -29,6 +29,12 @@ have to («Обществу с ограниченной ответственно
 it out anyway, so it is abbreviated (:data:`ABBREVIATIONS`). The name after ИП
 is left as registered: declining it needs a gender its initials do not give.
 
+A letter in another language quotes as that language does
+(:func:`company_name`'s ``language``): Serbian and Estonian „Дунав д.о.о.“,
+Hungarian „Duna Kft.”, German „Kats GmbH“ — the whole name, whatever its
+script (those letters quote foreign names too); an English letter writes the
+name as it is. Only Russian (and Ukrainian, Belarusian) leaves a Latin name bare.
+
 Abbreviations are recognised only in capitals (as they are written), spelled-out
 forms in any case. Forms that are also common words or trade names (ПК is a
 "персональный компьютер" as often as a "производственный кооператив") are not
@@ -149,21 +155,37 @@ def _foreign_script(text: str) -> bool:
     return bool(letters) and not any(unicodedata.name(c, "").startswith("CYRILLIC") for c in letters)
 
 
+#: Opening and closing quotes of the languages that quote a company's whole name (CLDR's, which
+#: Babel does not ship). Russian's guillemets and rules are :func:`company_name`'s default.
+LOCALE_QUOTES: Final = {
+    "sr": ("„", "“"),
+    "hu": ("„", "”"),
+    "et": ("„", "“"),
+    "de": ("„", "“"),
+}
+#: Languages that leave a company name unquoted.
+_BARE: Final = frozenset({"en"})
+
+
 @lru_cache(maxsize=4096)
-def company_name(name: str) -> str:
+def company_name(name: str, language: str = "ru") -> str:
     """``"ООО Тест3"`` → "ООО «Тест3»", ``"Рога и Копыта"`` → "«Рога и Копыта»", "ИП Кузнецов" as is.
 
     Stray spaces are collapsed; an empty name stays empty. See the module
-    docstring for the rules.
+    docstring for the rules. ``language`` is the letter's: ``"sr"`` →
+    „Дунав д.о.о.“, ``"hu"`` → „Duna Kft.”, ``"en"`` → as written; a language
+    without its own rule quotes as Russian does.
     """
     text = " ".join(name.split())
-    if not text or not _QUOTES.isdisjoint(text) or _PERSON.match(text):
+    if not text or not _QUOTES.isdisjoint(text) or _PERSON.match(text) or language in _BARE:
         return text
+    opening, closing = LOCALE_QUOTES.get(language, ("«", "»"))
     form = _ORGANISATION.match(text)
     if form is None:
-        return text if _foreign_script(text) else f"«{text}»"
+        russian = language not in LOCALE_QUOTES  # a Latin name stays bare in a Russian sentence
+        return text if russian and _foreign_script(text) else f"{opening}{text}{closing}"
     rest = text[form.end() :].strip()
-    return f"{form.group()} «{rest}»" if rest else text
+    return f"{form.group()} {opening}{rest}{closing}" if rest else text
 
 
 @lru_cache(maxsize=4096)

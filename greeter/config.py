@@ -9,7 +9,6 @@ validation errors into ``file:line:col`` messages lives in
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from datetime import time
 from enum import StrEnum
@@ -280,25 +279,25 @@ class Sender(_Model):
     def in_locale(self, locale: str | None) -> tuple[str, str]:
         """(name, company) for a letter in ``locale``: its ``by_locale`` entry, the most specific first.
 
-        ``en_GB`` takes ``by_locale.en_GB``, else ``by_locale.en``, else the sender's own, part
-        by part: an entry with only a ``name`` keeps the sender's ``company``.
+        ``en_GB`` takes ``by_locale.en_GB``, else ``by_locale.en`` (the chain
+        template files fall back along), else the sender's own, part by part: an
+        entry with only a ``name`` keeps the sender's ``company``. Where none of
+        those is listed, an entry of the same language and script stands in: a
+        ``hu_HU`` key signs a ``hu`` letter too (but ``sr_Latn`` never signs a
+        Cyrillic ``sr`` one) — a marketer writes the key as the CRM does.
         """
         name, company = self.name, self.company
-        if not self.by_locale:
-            return name, company
-        for key in _general_first(locale or ""):
-            entry = self.by_locale.get(key)
-            if entry is not None:
-                name, company = entry.name or name, entry.company or company
+        for entry in self.entries(locale):
+            name, company = entry.name or name, entry.company or company
         return name, company
 
+    def entries(self, locale: str | None) -> tuple[SenderInLanguage, ...]:
+        """The ``by_locale`` entries a letter in ``locale`` takes, in the order they apply (the last wins)."""
+        if not self.by_locale:
+            return ()
+        from greeter.i18n import keys_for  # Babel: paid only by a config that uses by_locale
 
-@functools.lru_cache(maxsize=256)
-def _general_first(locale: str) -> tuple[str, ...]:
-    """``sr_Latn_RS`` → ``("sr", "sr_Latn", "sr_Latn_RS")``: asked twice per letter, so kept."""
-    from greeter.i18n import locale_chain  # Babel: paid only by a config that uses by_locale
-
-    return tuple(reversed(locale_chain(locale)))
+        return tuple(self.by_locale[key] for key in keys_for(locale or "", tuple(self.by_locale)))
 
 
 class Defaults(_Model):
@@ -423,6 +422,11 @@ class Audience(_Model):
         default=None, description="Only anniversaries divisible by this (5 → 5, 10, 15…)"
     )
     min_years: int | None = Field(default=None, ge=0)
+    countries: list[Annotated[str, Field(pattern=COUNTRY)]] | None = Field(
+        default=None,
+        description="Only clients in these countries (their country column, else defaults.country); "
+        "'GB' takes GB-ENG too",
+    )
 
 
 class Occasion(_Model):
@@ -444,7 +448,12 @@ class Occasion(_Model):
     field: str | None = Field(default=None, description="Yearly on this contact date field")
     date: MonthDay | None = Field(default=None, description="Yearly on this MM-DD date")
     holiday: str | None = Field(default=None, description="Public holiday name (holidays lib)")
-    country: str | None = Field(default=None, pattern=COUNTRY)
+    country: str | None = Field(
+        default=None,
+        pattern=COUNTRY,
+        description="Only clients in this country (unless audience.countries says otherwise); a "
+        "holiday is this country's. Without it a holiday is each client's own country's",
+    )
     on: list[dt.date] | None = Field(default=None, description="One-off dates")
     days_before: int = Field(default=0, ge=0, le=60, description="Greet this many days early")
     max_years: int = Field(
@@ -461,6 +470,17 @@ class Occasion(_Model):
                 + (f" (got {', '.join(given)})" if given else "")
             )
         return self
+
+    @property
+    def countries(self) -> list[str] | None:
+        """The countries whose clients it is for: ``audience.countries``, else its ``country``, else all.
+
+        A national holiday (``holiday: Statehood Day, country: RS``) is for the
+        clients who have it, not for everyone on Serbia's date.
+        """
+        if self.audience.countries is not None:
+            return self.audience.countries
+        return None if self.country is None else [self.country]
 
 
 class FrequencyCap(_Model):

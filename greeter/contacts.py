@@ -47,6 +47,26 @@ def valid_email(text: str) -> str | None:
         return None
 
 
+#: Languages whose names are written family name first: "Kovács Béla", not "Béla Kovács".
+FAMILY_NAME_FIRST: frozenset[str] = frozenset({"hu"})
+
+
+def family_name_first(locale: str | None) -> bool:
+    """Whether a person of ``locale`` writes the family name first (Hungarian: Eastern name order).
+
+    The one rule for every place a name is written whole: the salutation
+    ("Tisztelt Kovács Béla"), the To: header, ``{{ contact }}``, ``|name(…, 'full')``,
+    the preview's table, gallery and calendar.
+    """
+    return locale is not None and locale.replace("-", "_").partition("_")[0].lower() in FAMILY_NAME_FIRST
+
+
+def ordered_name(first: str, patronymic: str, last: str, locale: str | None) -> str:
+    """The name's parts in the order ``locale``'s people write them, empty parts left out."""
+    parts = (last, first, patronymic) if family_name_first(locale) else (first, patronymic, last)
+    return " ".join(p for p in parts if p)
+
+
 def email_key(address: str) -> str:
     """How the do-not-contact list compares addresses: case-folded, as the planner folds ``contact.email``."""
     return address.strip().casefold()
@@ -91,5 +111,6 @@ class Contact:
 
     @property
     def display_name(self) -> str:
-        """Full name in "Имя Отчество Фамилия"-free, natural order for the To: header."""
-        return " ".join(p for p in (self.first_name, self.patronymic, self.last_name) if p)
+        """The full name in the order the contact's language writes it: "Иван Петрович Сидоров",
+        "Kovács Béla" (:func:`family_name_first`), for the To: header and every list of contacts."""
+        return ordered_name(self.first_name, self.patronymic, self.last_name, self.locale)

@@ -22,7 +22,7 @@ All functions are pure (Babel's locale data is read-only after loading).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -34,11 +34,13 @@ from babel.units import format_unit as _babel_format_unit
 __all__ = [
     "DATE_FORMATS",
     "format_date",
+    "keys_for",
     "language_and_script",
     "language_of",
     "locale_hint",
     "normalize_locale",
     "plural",
+    "script_of",
     "years_phrase",
 ]
 
@@ -141,6 +143,28 @@ def locale_chain(locale: str) -> list[str]:
     return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
+@lru_cache(maxsize=256)
+def keys_for(locale: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of ``keys`` (locales: ``sender.by_locale``'s) apply to a letter in ``locale``, the last winning.
+
+    ``sr_Latn_RS`` → ``("sr", "sr_Latn", "sr_Latn_RS")`` of those listed: the
+    chain template files fall back along (:func:`locale_chain`), general first.
+    If none is listed, the key of the same language and script (the shortest):
+    ``hu_HU`` for a ``hu`` letter, never ``sr_Latn`` for a Cyrillic ``sr`` one.
+    Asked twice per letter, so kept.
+    """
+    chain = [key for key in reversed(locale_chain(locale)) if key in keys]
+    if chain or not locale:
+        return tuple(chain)
+    own = _written(locale)
+    return tuple(sorted((k for k in keys if _written(k) == own), key=len)[:1])
+
+
+def _written(locale: str) -> tuple[str, str]:
+    """A locale's language and script, the script filled in (``hu`` → ``("hu", "Latn")``)."""
+    return locale.replace("-", "_").split("_")[0].lower(), script_of(locale)
+
+
 def language_of(locale: str | None, default: str = "ru") -> str:
     """The bare language code (``"ru"`` for ``"ru-RU"``), for choosing wording."""
     return _locale(locale, default).language
@@ -157,6 +181,27 @@ def language_and_script(locale: str | None, default: str = "ru") -> tuple[str, s
     """
     parsed = _locale(locale, default)
     return parsed.language, parsed.script
+
+
+@lru_cache(maxsize=256)
+def script_of(locale: str | None, default: str = "ru") -> str:
+    """The script a locale is written in, stated or the likely one: ``hu`` → ``Latn``, ``sr`` → ``Cyrl``.
+
+    For telling whether a name fits a letter: a Cyrillic «ООО «Ромашка»» under a
+    Hungarian letter does not. CLDR's likely subtags fill in what the locale
+    leaves out (``sr_ME`` → ``Latn``); "" for a language CLDR has no script for.
+    """
+    from babel.core import get_global
+
+    parsed = _locale(locale, default)
+    if parsed.script:
+        return parsed.script
+    likely: Mapping[str, str] = get_global("likely_subtags")
+    for key in (f"{parsed.language}_{parsed.territory}" if parsed.territory else "", parsed.language):
+        full = likely.get(key) if key else None
+        if full is not None:
+            return next((part for part in full.split("_")[1:] if len(part) == 4), "")
+    return ""
 
 
 def years_phrase(n: int, locale: str | None = "ru", *, default: str = "ru") -> str:

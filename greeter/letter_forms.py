@@ -89,7 +89,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from greeter.contacts import Contact, Gender
+from greeter.contacts import Contact, Gender, ordered_name
 from greeter.i18n import language_and_script
 from greeter.names import gender_of, is_turkic
 
@@ -250,7 +250,7 @@ def _serbian(words: _SerbianWords) -> Callable[[Person], str]:
 
 def _hu(p: Person) -> str:
     if p.last and p.first:
-        return f"Tisztelt {p.last} {p.first}"  # Hungarian order: family name first
+        return f"Tisztelt {ordered_name(p.first, '', p.last, 'hu')}"  # family name first, as everywhere
     if p.last and p.gender is M:
         return f"Tisztelt {p.last} Úr"
     if p.first:

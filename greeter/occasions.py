@@ -58,21 +58,64 @@ def holiday_key(name: str) -> str:
     return " ".join(name.casefold().replace("ё", "е").replace("’", "'").replace("ʼ", "'").split())
 
 
+#: Days of one holiday closer than this are one holiday: Russia's New Year holidays (1–6 and 8
+#: January, Christmas on the 7th between them), Serbia's two days of Statehood Day.
+HOLIDAY_RUN_GAP = timedelta(days=7)
+
+
+@lru_cache(maxsize=256)
+def _observed_days(country: str, wanted: str, year: int) -> tuple[date, ...]:
+    """The days of ``year`` that ``country`` is off for the holiday :func:`holiday_key` calls ``wanted``."""
+    return tuple(
+        day
+        for day, on_day in sorted(days_of(country, year).items())
+        if any(not h.substitute and any(holiday_key(n) == wanted for n in h.names) for h in on_day)
+    )
+
+
 @lru_cache(maxsize=256)
 def holiday_dates(country: str, name: str, year: int) -> tuple[date, ...]:
-    """Days in ``year`` on which ``country`` observes a holiday called ``name``.
+    """The days in ``year`` to greet on for ``country``'s holiday called ``name``: each one's first day.
 
     ``name`` may be the library's English name or the one in the country's
     own language ("Международный женский день"), compared by
     :func:`holiday_key`. A working day moved onto a date ("Day off
-    (substituted from …)") is no holiday to greet.
+    (substituted from …)") is no holiday to greet. A holiday of several days
+    (Russia's "Новогодние каникулы", 1–8 January; Serbia's Statehood Day,
+    15–16 February) is greeted once, on its first day: its days less than
+    :data:`HOLIDAY_RUN_GAP` apart are one holiday, even across New Year.
     """
     wanted = holiday_key(name)
-    return tuple(
-        day
-        for day, on_day in days_of(country, year).items()
-        if any(not h.substitute and any(holiday_key(n) == wanted for n in h.names) for h in on_day)
-    )
+    days = _observed_days(country, wanted, year)
+    if not days:
+        return ()
+    # Only a run that may have begun last year needs last year's calendar (often not loaded).
+    early = days[0] - date(year, 1, 1) < HOLIDAY_RUN_GAP
+    last_year = _observed_days(country, wanted, year - 1) if early else ()
+    before = [d for d in last_year if days[0] - d < HOLIDAY_RUN_GAP]
+    previous = before[-1] if before else None
+    first: list[date] = []
+    for day in days:
+        if previous is None or day - previous >= HOLIDAY_RUN_GAP:
+            first.append(day)
+        previous = day
+    return tuple(first)
+
+
+def holiday_country(name: str, country: str, default_country: str, years: range) -> str:
+    """Whose calendar dates holiday ``name`` for a client of ``country``: theirs if it has it, else default's.
+
+    "Christmas Day" is 25 December for a Hungarian client and 7 January for a
+    Russian one. A holiday the client's country does not have by that name
+    (a Russian name, "День Победы", for a client in Kazakhstan) keeps the
+    default country's date, as before countries were asked.
+    """
+    if country == default_country:
+        return country
+    wanted = holiday_key(name)
+    if any(_observed_days(country, wanted, year) for year in range(years.start - 1, years.stop + 1)):
+        return country
+    return default_country
 
 
 def known_holidays(country: str, years: Sequence[int]) -> list[tuple[str, ...]]:
@@ -94,6 +137,8 @@ def occasion_days(
     """Occasion dates of a contact-independent occasion whose greeting day is in [start, end].
 
     A fixed ``"02-29"`` in a common year moves like a 29 February birthday (``leap_day``).
+    A holiday is ``occ.country``'s, else ``default_country``'s: for a client
+    of another country pass theirs (see :func:`holiday_country`).
     """
     days: list[date] = []
     lo, hi = start + timedelta(days=occ.days_before), end + timedelta(days=occ.days_before)
@@ -160,6 +205,35 @@ class _FieldRule:
     template: str
 
 
+#: A contact-independent occasion's hits but for the contact: (name, day, priority, template, moved).
+FixedHits = tuple[tuple[str, date, int, str, bool], ...]
+
+
+class _HolidayStep:
+    """A holiday without a ``country``: dated by each client's country (:func:`holiday_country`)."""
+
+    __slots__ = ("_by_country", "default_country", "end", "occ", "start")
+
+    def __init__(
+        self, occ: Occasion, default_country: str, start: date, end: date, default: FixedHits
+    ) -> None:
+        self.occ, self.default_country, self.start, self.end = occ, default_country, start, end
+        self._by_country: dict[str | None, FixedHits] = {None: default, default_country: default}
+
+    def hits_for(self, country: str | None) -> FixedHits:
+        """The hits for a client of ``country`` (None: the default country), worked out once per country."""
+        found = self._by_country.get(country)
+        if found is None:
+            occ, holiday = self.occ, self.occ.holiday or ""
+            years = range(self.start.year, self.end.year + 2)  # days_before shifts by at most 60 days
+            whose = holiday_country(holiday, country or self.default_country, self.default_country, years)
+            days = occasion_days(occ, whose, self.start, self.end)
+            found = self._by_country[country] = tuple(
+                (occ.name, day, occ.priority, occ.template, False) for day in days
+            )
+        return found
+
+
 #: One anniversary of a contact's date in a range: (day, years, problem, moved) — see :class:`Hit`.
 Anniversary = tuple[date, "int | None", "str | None", bool]
 
@@ -193,14 +267,19 @@ class OccasionTable:
         self.leap_day = settings.leap_day
         #: Per occasion, in config order: a contact-independent one's hits but for the contact
         #: (name, day, priority, template, moved), or a date field's rule.
-        self.steps: list[tuple[tuple[str, date, int, str, bool], ...] | _FieldRule] = []
+        self.steps: list[FixedHits | _HolidayStep | _FieldRule] = []
+        country = settings.defaults.country
         for occ in settings.occasions:
             if occ.field is None:
                 leap = occ.date == "02-29"
                 days = fixed.get(occ.name, ())
-                self.steps.append(
-                    tuple((occ.name, day, occ.priority, occ.template, leap and day.day != 29) for day in days)
+                found = tuple(
+                    (occ.name, day, occ.priority, occ.template, leap and day.day != 29) for day in days
                 )
+                if occ.holiday is not None and occ.country is None:
+                    self.steps.append(_HolidayStep(occ, country, start, end, found))
+                else:
+                    self.steps.append(found)
                 continue
             before = timedelta(days=occ.days_before)
             lo, hi = start + before, end + before
@@ -211,6 +290,8 @@ class OccasionTable:
             self.steps.append(rule)
         #: today → per step, {a contact's date: its anniversaries in the range} (see :meth:`hits`).
         self._memo: dict[date, list[dict[date, tuple[Anniversary, ...]]]] = {}
+        #: A contact's country → the steps with its holidays dated (:meth:`_steps_for`).
+        self._by_country: dict[str | None, list[FixedHits | _FieldRule]] = {}
 
     def hits(self, contact: Contact, today: date) -> list[Hit]:
         """Every occasion of ``contact`` in the range (see :func:`contact_hits`), in config order.
@@ -223,7 +304,8 @@ class OccasionTable:
         memos = self._memo.get(today)
         if memos is None:
             memos = self._memo[today] = [{} for _ in self.steps]
-        for step, memo in zip(self.steps, memos, strict=True):
+        steps = self._by_country.get(contact.country) or self._steps_for(contact.country)
+        for step, memo in zip(steps, memos, strict=True):
             if isinstance(step, tuple):
                 for name, day, priority, template, moved in step:
                     found.append(Hit(contact, name, day, None, priority, template, None, moved))
@@ -245,6 +327,15 @@ class OccasionTable:
             for day, years, problem, moved in found_days:
                 found.append(Hit(contact, name, day, years, priority, template, problem, moved))
         return found
+
+    def _steps_for(self, country: str | None) -> list[FixedHits | _FieldRule]:
+        """:attr:`steps` for a client of ``country``: each holiday's hits dated by their calendar.
+
+        Worked out once per country, so a contact costs one look-up more than before countries.
+        """
+        steps = [s.hits_for(country) if isinstance(s, _HolidayStep) else s for s in self.steps]
+        self._by_country[country] = steps
+        return steps
 
     def _anniversaries(self, step: _FieldRule, original: date, today: date) -> tuple[Anniversary, ...]:
         """The anniversaries of ``original`` in ``step``'s range, each with its data error (if any)."""

@@ -135,7 +135,7 @@ class PlanTables:
         self.hits = OccasionTable(settings, sim_start, end, fixed=fixed, report_from=start)
         self.occasions: dict[str, OccasionPlan] = {}
         for occ in settings.occasions:
-            rule = AudienceRule.of(occ.audience)
+            rule = AudienceRule.for_occasion(occ, settings.defaults.country)
             before = timedelta(days=occ.days_before)
             self.occasions[occ.name] = OccasionPlan(occ, before, rule, AudienceVerdicts(rule), rule.everyone)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from greeter.config import Audience, FrequencyCap
+from greeter.config import Audience, FrequencyCap, Occasion
 from greeter.contacts import Contact
 from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, Reason
@@ -34,9 +34,13 @@ class AudienceRule:
     min_years: int | None
     #: The tiers as the config spells them, for :meth:`why_not` ("VIP", not "vip").
     tier_names: tuple[str, ...] = ()
+    #: Only clients in these countries (:meth:`for_occasion`); a contact without one is in the default.
+    countries: frozenset[str] | None = None
+    default_country: str = ""
 
     @classmethod
-    def of(cls, audience: Audience) -> AudienceRule:
+    def of(cls, audience: Audience, default_country: str = "") -> AudienceRule:
+        """The rule of ``audience``; ``default_country`` is the country of a contact without one."""
         return cls(
             tiers=None if audience.tiers is None else frozenset(t.casefold() for t in audience.tiers),
             tags=None if audience.tags is None else frozenset(audience.tags),
@@ -44,7 +48,23 @@ class AudienceRule:
             round_years=audience.round_years,
             min_years=audience.min_years,
             tier_names=tuple(sorted(audience.tiers or ())),
+            countries=None if audience.countries is None else frozenset(audience.countries),
+            default_country=default_country,
         )
+
+    @classmethod
+    def for_occasion(cls, occ: Occasion, default_country: str) -> AudienceRule:
+        """``occ``'s audience with its countries (:attr:`Occasion.countries`: a national holiday's)."""
+        rule = cls.of(occ.audience, default_country)
+        countries = occ.countries
+        return rule if countries is None else replace(rule, countries=frozenset(countries))
+
+    def in_countries(self, contact: Contact) -> bool:
+        """Whether ``contact``'s country (else the default) is listed; a listed "GB" takes "GB-ENG" too."""
+        if self.countries is None:
+            return True
+        code = contact.country or self.default_country
+        return code in self.countries or code.partition("-")[0] in self.countries
 
     @property
     def everyone(self) -> bool:
@@ -55,6 +75,7 @@ class AudienceRule:
             and self.contacts is None
             and self.round_years is None
             and self.min_years is None
+            and self.countries is None
         )
 
     def admits(self, contact: Contact, years: int | None) -> bool:
@@ -64,6 +85,8 @@ class AudienceRule:
         if self.tags is not None and contact.tags.isdisjoint(self.tags):
             return False
         if self.contacts is not None and contact.id not in self.contacts:
+            return False
+        if self.countries is not None and not self.in_countries(contact):
             return False
         if self.round_years is not None and (years is None or years % self.round_years):
             return False
@@ -83,6 +106,11 @@ class AudienceRule:
             return f"has none of the tags {', '.join(sorted(self.tags))} (the contact's tags: {have})"
         if self.contacts is not None and contact.id not in self.contacts:
             return "not one of the audience's contacts"
+        if self.countries is not None and not self.in_countries(contact):
+            return (
+                f"the client's country {contact.country or self.default_country} is not one of: "
+                f"{', '.join(sorted(self.countries))}"
+            )
         if self.round_years is not None and (years is None or years % self.round_years):
             if years is None:
                 return "round_years needs years to count, and this occasion has none"
@@ -98,7 +126,7 @@ class AudienceVerdicts:
     """One plan's answers of an :class:`AudienceRule`, remembered by all they depend on.
 
     A plan asks every contact's every anniversary; the answer depends on the
-    contact's tier and tags and the anniversary number (and, with a ``contacts``
+    contact's tier, tags and country and the anniversary number (and, with a ``contacts``
     rule, the id: then nothing is remembered), which take a few hundred values
     in an export — and the refusal's words are the same each time.
     """
@@ -108,13 +136,13 @@ class AudienceVerdicts:
 
     def __init__(self, rule: AudienceRule) -> None:
         self.rule = rule
-        self._memo: dict[tuple[str | None, frozenset[str], int | None], str | None] = {}
+        self._memo: dict[tuple[str | None, frozenset[str], int | None, str | None], str | None] = {}
 
     def refusal(self, contact: Contact, years: int | None) -> str | None:
         """None if ``contact`` (and ``years``) is in the audience, else :meth:`AudienceRule.why_not`."""
         if self.rule.contacts is not None:
             return None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
-        key = (contact.tier, contact.tags, years)
+        key = (contact.tier, contact.tags, years, contact.country)
         if key in self._memo:
             return self._memo[key]
         found = None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)

@@ -144,7 +144,8 @@ def _name_filter(value: object, case: str = "nominative", parts: str = "first_pa
     return decline(value._contact, case, parts=parts)
 
 
-def _company_filter(value: object, case: str | None = None) -> str:
+@pass_context
+def _company_filter(context: Context, value: object, case: str | None = None) -> str:
     """``{{ contact.company|company }}`` → ООО «Тест3»; with a case, the words for a sentence.
 
     ``{{ contact.company|company('dative') }}`` → "компании «Рога и Копыта»",
@@ -154,7 +155,9 @@ def _company_filter(value: object, case: str | None = None) -> str:
     _defined(value, case)
     if not isinstance(value, str):
         raise TypeError(f"the company filter needs a company name, got {value!r}")
-    return company_name(value) if case is None else company_in(value, canonical_case(case))
+    if case is None:  # quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter
+        return company_name(value, (_locale_of(context, None) or "ru").partition("_")[0])
+    return company_in(value, canonical_case(case))
 
 
 #: What already ends a sentence: no full stop after it ("Acme Inc.", "ИП Кузнецов Д. С.", "Yahoo!").

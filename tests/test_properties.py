@@ -307,6 +307,13 @@ def holiday_table(country: str, year: int) -> dict[date, str]:
     return dict(holidays.country_holidays(country, years=year).items())
 
 
+def country_ok(occ: Any, contact: Contact, default_country: str) -> bool:
+    """An occasion with a ``country`` (or ``audience.countries``) is for clients in it; no country: the default's."""
+    wanted = occ.audience.countries if occ.audience.countries is not None else occ.country and [occ.country]
+    code = contact.country or default_country
+    return not wanted or code in wanted or code.split("-")[0] in wanted
+
+
 def audience_ok(audience: Any, contact: Contact, years: int | None) -> bool:
     if audience.tiers is not None and (contact.tier or "").casefold() not in {
         t.casefold() for t in audience.tiers
@@ -360,7 +367,10 @@ def expected_hits(sc: Scenario, contact: Contact) -> dict[tuple[str, date], str 
             reason = problem
             if reason is None and (occ.name, day) in past:
                 reason = "already_sent"
-            if reason is None and not audience_ok(occ.audience, contact, years):
+            if reason is None and not (
+                audience_ok(occ.audience, contact, years)
+                and country_ok(occ, contact, config.defaults.country)
+            ):
                 reason = "outside_audience"
             if reason is None and not contact.email:
                 reason = "no_email"

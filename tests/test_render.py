@@ -754,7 +754,7 @@ def test_a_company_name_ending_in_a_point_gets_no_second_one(company: str, local
         stop = {
             "ru": f"партнёром {company_in(company, 'genitive')}. Пусть",
             "en": f"partner of {company}. May",
-            "sr": f"партнери компаније {company_name(company)}. Нека",
+            "sr": f"партнери компаније {company_name(company, 'sr')}. Нека",
         }
         assert stop[locale] in text
 

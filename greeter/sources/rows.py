@@ -20,6 +20,7 @@ from typing import TypeVar
 from greeter.config import ContactsSource
 from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, valid_email
 from greeter.countries import parse_country
+from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
 from greeter.names import normalise_case, patronymic_gender, split_full_name
 from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials
@@ -331,7 +332,7 @@ class RowParser:
             last,  # last_name
             gender,
             cells.get("company", ""),
-            tz,  # timezone
+            tz or country_zone(country),  # timezone: the row's, else its country's if that keeps one time
             locale,
             country,
             cells.get("tier") or None,

@@ -1,0 +1,79 @@
+"""A client's time zone from their country, when the row names no zone — pure.
+
+Why: a Hungarian client whose time-zone cell is empty got ``defaults.timezone``
+(Europe/Moscow), and their letters left an hour or two before their working
+day. A country that keeps one time (Hungary, Serbia, Estonia; Germany, whose
+Büsingen has a zone of its own but the same clock) has one answer; one with
+several (Russia, the USA) has none, and the default stays — ``greeter check``
+says so once per country (:func:`zones_of`).
+
+The countries' zones are the time-zone database's own ``zone.tab`` (the
+system's ``/usr/share/zoneinfo``, else the ``tzdata`` package's), so no list
+is kept here. Two zones keep "the same time" when their UTC offsets agree
+through a year of their current rules: Kazakhstan has been one time since
+2024, whatever its seven zones' history.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+#: A year after every transition the database knows of: its offsets are the zones' current rules.
+_RULES_YEAR = 2040
+#: Moments the offsets are compared at: every week of that year (any daylight-saving change shows).
+_MOMENTS = tuple(datetime(_RULES_YEAR, 1, 1, 12, tzinfo=UTC) + timedelta(weeks=w) for w in range(53))
+
+
+@lru_cache(maxsize=512)
+def country_zone(country: str | None) -> str | None:
+    """The IANA zone of a client in ``country`` (ISO code, a region too: "GB-ENG"), or None.
+
+    None for no country, a country the database does not list, and one
+    whose zones keep different times (then the caller's default applies).
+    The zone is the first ``zone.tab`` lists for the country (its main one).
+    """
+    if not country:
+        return None
+    zones = zones_of(country)
+    if not zones or not _same_time(zones):
+        return None
+    return zones[0]
+
+
+def zones_of(country: str) -> tuple[str, ...]:
+    """The database's zones of ``country`` ("RU" → Europe/Kaliningrad, Europe/Moscow, …); region codes too."""
+    return _table().get(country.partition("-")[0].upper(), ())
+
+
+def _same_time(zones: tuple[str, ...]) -> bool:
+    first, *others = (ZoneInfo(z) for z in zones)
+    return all(other.utcoffset(m) == first.utcoffset(m) for other in others for m in _MOMENTS)
+
+
+@cache
+def _table() -> dict[str, tuple[str, ...]]:
+    """``zone.tab`` as country code → its zones, in the file's order."""
+    found: dict[str, list[str]] = {}
+    for line in _zone_tab().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        code, _, zone, *_ = line.split("\t")
+        found.setdefault(code, []).append(zone)
+    return {code: tuple(zones) for code, zones in found.items()}
+
+
+def _zone_tab() -> str:
+    """The text of ``zone.tab``: the system's (where zoneinfo looks first), else the tzdata package's."""
+    try:
+        return Path("/usr/share/zoneinfo/zone.tab").read_text(encoding="utf-8")
+    except OSError:
+        pass
+    try:
+        from importlib.resources import files
+
+        return files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        return ""
