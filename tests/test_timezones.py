@@ -127,9 +127,9 @@ def test_a_contacts_row_gets_the_same_suggestion(tmp_path: Path) -> None:
     contacts, report = load_contacts(ContactsSource(path=path, columns=columns), Defaults())
     assert [c.timezone for c in contacts] == [None, None, "Asia/Omsk"]  # still refused: the default applies
     assert [str(p) for p in report.problems] == [
-        f"{path}:row 2: Часовой пояс: warning: unknown time zone 'MSK', so the default applies; "
+        f"{path}:row 2: Часовой пояс: warning: unknown time zone 'MSK', so its country's one zone or else the default applies; "
         "did you mean 'Europe/Moscow'?",
-        f"{path}:row 3: Часовой пояс: warning: unknown time zone 'UTC+5', so the default applies; "
+        f"{path}:row 3: Часовой пояс: warning: unknown time zone 'UTC+5', so its country's one zone or else the default applies; "
         f"did you mean 'Asia/Yekaterinburg' (or 'Etc/GMT-5', which is UTC+05:00: {SIGN})?",
     ]
 
@@ -143,4 +143,6 @@ def test_a_region_folder_or_a_path_is_no_zone_and_no_crash(name: str) -> None:
 
     assert not is_zone(name)
     problem = _zone_problem(name)
-    assert problem is not None and problem.startswith(f"unknown time zone {name!r}, so the default applies")
+    assert problem is not None and problem.startswith(
+        f"unknown time zone {name!r}, so its country's one zone or else the default applies"
+    )

@@ -556,6 +556,7 @@ def _zone_problem(name: str) -> str | None:
     problem = (
         None
         if is_zone(name)
-        else f"unknown time zone {quoted(name)}, so the default applies; {zone_hint(name)}"
+        else f"unknown time zone {quoted(name)}, so its country's one zone or else the default applies; "
+        f"{zone_hint(name)}"
     )
     return _remember(_ZONES, name, problem)
