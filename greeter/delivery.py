@@ -115,7 +115,12 @@ class Summary:
         if self.left_unsent is not None:
             line += f"; stopped: {self.left_unsent} left unsent for the next run"
         if self.halted is not None:
-            line += f"; login refused: {self.halted_unsent} left unsent for the next run"
+            what = (
+                "security setting does not fit"
+                if "delivery.smtp.security" in self.halted
+                else "login refused"
+            )
+            line += f"; {what}: {self.halted_unsent} left unsent for the next run"
         return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
@@ -280,7 +285,9 @@ class Deliverer:
 
         Also a server that demands a login greeter does not make (530 to MAIL
         FROM) or offers no AUTH greeter can use
-        (:func:`~greeter.smtp_transport.login_required`). A wrong username or
+        (:func:`~greeter.smtp_transport.login_required`), and a
+        ``delivery.smtp.security`` the server does not speak
+        (:class:`~greeter.smtp_transport.SecurityMismatch`). A wrong username or
         password fails every letter alike, and no retry
         cures it: putting the whole batch in ``retry`` (as for a server that is
         down) only burned attempts and backoff, and logging in again per letter
