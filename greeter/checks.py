@@ -451,10 +451,10 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
         done = f"OK ({security}{f', logged in as {smtp.username}' if smtp.username else ''})"
         report.smtp = (where, True, done)
         return
-    if failure.login_refused and failure.fix_given:  # no AUTH offered, or a login demanded (530)
+    if failure.login_refused and failure.fix_given:  # no AUTH, a login demanded (530), TLS that does not fit
         report.smtp = (where, False, failure.why)
         message = f"{failure.why}; send would stop at it"
-        report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message))
+        report.problems.append(Problem(f"smtp://{where}", failure.setting, message))
         report.smtp_errors += 1
         return
     if failure.login_refused:

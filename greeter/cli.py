@@ -655,6 +655,7 @@ def _send_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str, o
         "left_unsent": None,
         "login_refused": None,
         "login_mismatch": None,
+        "security_mismatch": None,
         "journal_unavailable": None,
     }
     payload.update(fields)

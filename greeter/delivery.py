@@ -77,7 +77,12 @@ UNSENT_AT_ONCE = 64
 #: the daemon's ``delivery_halted`` line; the words of the summary line.
 LOGIN_REFUSED = "login_refused"
 LOGIN_MISMATCH = "login_mismatch"
-HALT_WORDS = {LOGIN_REFUSED: "login refused", LOGIN_MISMATCH: "login settings do not fit the server"}
+SECURITY_MISMATCH = "security_mismatch"
+HALT_WORDS = {
+    LOGIN_REFUSED: "login refused",
+    LOGIN_MISMATCH: "login settings do not fit the server",
+    SECURITY_MISMATCH: "security setting does not fit the server",
+}
 
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
@@ -290,7 +295,9 @@ class Deliverer:
 
         Also (``kind`` :data:`LOGIN_MISMATCH`) a server that demands a login
         greeter does not make (530 to MAIL FROM) or offers no AUTH greeter can
-        use (:func:`~greeter.smtp_transport.login_required`). A wrong username or
+        use (:func:`~greeter.smtp_transport.login_required`), and (``kind``
+        :data:`SECURITY_MISMATCH`) a ``delivery.smtp.security`` the server does
+        not speak (:class:`~greeter.smtp_transport.SecurityMismatch`). A wrong username or
         password fails every letter alike, and no retry
         cures it: putting the whole batch in ``retry`` (as for a server that is
         down) only burned attempts and backoff, and logging in again per letter
@@ -300,7 +307,7 @@ class Deliverer:
         if self.summary.halted is None:
             self.summary.halted, self.summary.halted_by = why, kind
             # The words of a 530 or of a server without AUTH already name the settings to change.
-            fix = "" if kind == LOGIN_MISMATCH else "; check delivery.smtp.username and the password"
+            fix = "; check delivery.smtp.username and the password" if kind == LOGIN_REFUSED else ""
             self.summary.errors.append(
                 f"{why}: the batch stopped there, the letters not sent are left for the next run{fix}"
             )
@@ -753,7 +760,14 @@ async def send_batch(
                 # A login no retry gets past: refused at AUTH, demanded at MAIL FROM (530) or not
                 # offered. Either way the letter never reached DATA: claimed, its claim is given
                 # back, so it waits for the fix with the rest, no attempt counted.
-                deliverer.halt(result.reply, LOGIN_MISMATCH if result.login_mismatch else LOGIN_REFUSED)
+                kind = (
+                    SECURITY_MISMATCH
+                    if result.security_mismatch
+                    else LOGIN_MISMATCH
+                    if result.login_mismatch
+                    else LOGIN_REFUSED
+                )
+                deliverer.halt(result.reply, kind)
                 if taken:
                     await asyncio.to_thread(deliverer.release, ready)
                     given_back += 1

@@ -101,6 +101,63 @@ class JournalProbe:
         return None, why
 
 
+#: Seconds a one-click ``POST`` waits for the journal to write the suppression before answering 503.
+UNSUBSCRIBE_SECONDS = 5.0
+
+
+class Unsubscriber:
+    """Writes one-click suppressions off the event loop, each address's write once at a time.
+
+    ``journal.suppress`` on the loop held the daemon (runs, stop, probes) for
+    libpq's connect timeout when PostgreSQL was gone. Here the write runs in
+    its own thread (:func:`~greeter.off_loop.off_loop`); after ``seconds`` the
+    request gets 503, so the mail client's one-click retries, and the write
+    goes on. A retry while it is still going waits for that same write rather
+    than start another; a late one is harmless anyway, as ``suppress`` inserts
+    an address that is there already as nothing (``ON CONFLICT DO NOTHING``).
+    The outcome of every write is logged once, when it comes, heard or not.
+    """
+
+    def __init__(self, stop: asyncio.Event | None = None, seconds: float = UNSUBSCRIBE_SECONDS) -> None:
+        self._stop = stop
+        self._seconds = seconds
+        self._writing: dict[str, asyncio.Future[int]] = {}
+        #: Addresses whose write outlived a request: its warning was logged (once per write).
+        self._late: set[str] = set()
+
+    async def suppress(self, journal: JournalStore, address: str, now: datetime) -> str | None:
+        """Suppress ``address``: None once it is written, or why not yet (the request then gets 503)."""
+        writing = self._writing.get(address)
+        if writing is None:
+            writing = off_loop(partial(journal.suppress, [address], "unsubscribed (one-click)", now))
+            self._writing[address] = writing
+            writing.add_done_callback(partial(self._written, address))
+        try:
+            await within(self._seconds, writing, stop=self._stop)
+        except Abandoned:
+            why = f"the journal did not answer within {self._seconds:g} s"
+            if address not in self._late:  # once per write, not per retry
+                self._late.add(address)
+                log.warning("unsubscribe_waiting", error=why)
+            return why
+        except GreeterError as exc:
+            return exc.hint()
+        return None
+
+    def _written(self, address: str, writing: asyncio.Future[int]) -> None:
+        if self._writing.get(address) is writing:
+            del self._writing[address]
+            self._late.discard(address)
+        if writing.cancelled():
+            return
+        exc = writing.exception()
+        if exc is None:
+            log.info("unsubscribed", new=bool(writing.result()))  # the address itself stays out of the logs
+        else:
+            error = exc.hint() if isinstance(exc, GreeterError) else str(exc) or type(exc).__name__
+            log.warning("unsubscribe_failed", error=error)
+
+
 def _page(title: str, body: str, status: int = 200) -> web.Response:
     return web.Response(
         text=_PAGE.format(title=html.escape(title), body=body), content_type="text/html", status=status
@@ -130,6 +187,7 @@ def make_app(ctx: ApiContext) -> web.Application:
     """The aiohttp application; pure wiring, no sockets (the daemon starts the site)."""
 
     probe = JournalProbe(ctx.stop)
+    unsubscriber = Unsubscriber(ctx.stop)
 
     async def healthz(_request: web.Request) -> web.Response:
         s = ctx.stats
@@ -179,8 +237,10 @@ def make_app(ctx: ApiContext) -> web.Application:
         form = await request.post()
         if form.get("List-Unsubscribe") != "One-Click":
             raise web.HTTPBadRequest(text="expected List-Unsubscribe=One-Click")
-        added = ctx.journal.suppress([address], "unsubscribed (one-click)", ctx.clock())
-        log.info("unsubscribed", new=bool(added))  # the address itself stays out of the logs
+        if await unsubscriber.suppress(ctx.journal, address, ctx.clock()) is not None:
+            # 503: the mail client's one-click tries again; the write may still land meanwhile.
+            body = "<p>Не получилось прямо сейчас. Попробуйте, пожалуйста, ещё раз через минуту.</p>"
+            return _page("Временная ошибка", body, status=503)
         return _page("Готово", "<p>Вы отписаны. Больше писем не будет.</p>")
 
     app = web.Application()

@@ -76,15 +76,27 @@ class LoginUnavailable(aiosmtplib.SMTPException):
     """
 
 
+class SecurityMismatch(aiosmtplib.SMTPException):
+    """The server answered, but not in the way ``delivery.smtp.security`` asks for: a config error.
+
+    Implicit TLS against a port that answers in plain text, STARTTLS demanded
+    of a server whose EHLO does not offer it, or plain text (none/starttls)
+    against a port that greets only over TLS (465). The words name the value
+    that fits. Unlike a timeout or a refused connection no retry cures it, so
+    a send stops at it as at a refused login (:meth:`greeter.delivery.Deliverer.halt`).
+    """
+
+
 def login_refused(exc: BaseException) -> bool:
     """Whether opening a connection failed because of our login settings, for good.
 
     A 5xx answer to AUTH (535 "credentials invalid", 534, 538): the username or
     password in the config is wrong, which no retry cures; or a username set
-    for a server that offers no AUTH greeter can use (:class:`LoginUnavailable`).
+    for a server that offers no AUTH greeter can use (:class:`LoginUnavailable`);
+    or ``delivery.smtp.security`` that does not fit the server (:class:`SecurityMismatch`).
     A 454 ("temporary authentication failure") is the server's passing trouble.
     """
-    if isinstance(exc, LoginUnavailable):
+    if isinstance(exc, (LoginUnavailable, SecurityMismatch)):
         return True
     return isinstance(exc, aiosmtplib.SMTPAuthenticationError) and 500 <= exc.code < 600
 
@@ -159,7 +171,7 @@ def _why(exc: BaseException, limit: float) -> str:
     """
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
         return f"login refused: {exc.code} {exc.message}"
-    if isinstance(exc, LoginUnavailable):
+    if isinstance(exc, (LoginUnavailable, SecurityMismatch)):
         return str(exc)
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         return f"refused: {exc.code} {exc.message}"
@@ -194,6 +206,8 @@ class ProbeFailure:
     login_refused: bool = False
     #: ``why`` already names the setting to change (a 535's words do not).
     fix_given: bool = False
+    #: The setting ``why`` is about.
+    setting: str = "delivery.smtp"
 
 
 class _Stale(Exception):
@@ -287,6 +301,19 @@ class SmtpTransport:
     def _where(self) -> str:
         return f"{self._settings.host}:{self._settings.port}"
 
+    def _client(self, security: str, timeout: float) -> aiosmtplib.SMTP:
+        """An unconnected client for ``security``; STARTTLS is said by :meth:`_open` itself."""
+        s = self._settings
+        return aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            local_hostname=self._local_hostname,
+            timeout=timeout,
+            use_tls=security == "tls",
+            start_tls=None if security == "tls" else False,
+            tls_context=self._tls_context,
+        )
+
     async def _open(self) -> aiosmtplib.SMTP:
         s = self._settings
         if self._local_hostname is None:
@@ -294,17 +321,24 @@ class SmtpTransport:
             if self._fqdn is None or self._fqdn.get_loop() is not asyncio.get_running_loop():
                 self._fqdn = asyncio.ensure_future(asyncio.to_thread(socket.getfqdn))
             self._local_hostname = await asyncio.shield(self._fqdn)
-        client = aiosmtplib.SMTP(
-            hostname=s.host,
-            port=s.port,
-            local_hostname=self._local_hostname,
-            timeout=s.timeout_seconds,
-            use_tls=s.security == "tls",
-            start_tls=True if s.security == "starttls" else (None if s.security == "tls" else False),
-            tls_context=self._tls_context,
-        )
-        await client.connect()  # greeting, EHLO and STARTTLS as configured
+        client = self._client(s.security, s.timeout_seconds)
         try:
+            await client.connect()  # greeting (and the TLS handshake with security: tls)
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            fit = await self._fitting_security(exc)
+            if fit is not None:
+                raise SecurityMismatch(fit) from exc
+            raise
+        try:
+            if s.security == "starttls":
+                await client.ehlo()
+                if not client.supports_extension("starttls"):
+                    raise SecurityMismatch(
+                        "the server does not offer STARTTLS (its EHLO lists none): set "
+                        "delivery.smtp.security: none if it is a local relay that needs no TLS, "
+                        "or tls if the port is an implicit TLS one (usually 465)"
+                    )
+                await client.starttls()
             if client.is_ehlo_or_helo_needed:
                 await client.ehlo()
             if s.username:
@@ -314,6 +348,45 @@ class SmtpTransport:
             raise
         self.connections_opened += 1
         return client
+
+    async def _fitting_security(self, exc: BaseException) -> str | None:
+        """When opening failed because ``delivery.smtp.security`` does not fit the server: what to set.
+
+        None for anything else (a refused or silent connection, a certificate
+        problem): those stay what they were. Implicit TLS answered in plain
+        text (``WRONG_VERSION_NUMBER``) is a mismatch for sure; a plain
+        connection given no greeting may be a port that greets only over TLS,
+        which one TLS attempt (at most 5 s) tells apart from a silent server.
+        """
+        s = self._settings
+        cause = exc.__cause__ if isinstance(exc, aiosmtplib.SMTPConnectError) and exc.__cause__ else exc
+        if s.security == "tls" and isinstance(cause, ssl.SSLError) and cause.reason == "WRONG_VERSION_NUMBER":
+            plain = self._client("none", min(5.0, s.timeout_seconds))
+            try:
+                await plain.connect()
+                await plain.ehlo()
+                fit = "starttls" if plain.supports_extension("starttls") else "none"
+            except (aiosmtplib.SMTPException, OSError):
+                fit = "starttls or none"
+            finally:
+                self._discard(plain)
+            return (
+                "the server does not speak TLS on this port (it answered in plain text; security: tls is "
+                f"implicit TLS, usually port 465): set delivery.smtp.security: {fit}"
+            )
+        if s.security != "tls" and isinstance(exc, aiosmtplib.SMTPConnectTimeoutError):
+            tls = self._client("tls", min(5.0, s.timeout_seconds))
+            try:
+                await tls.connect()
+            except (aiosmtplib.SMTPException, OSError):
+                return None  # silent over TLS too: a server that does not answer
+            finally:
+                self._discard(tls)
+            return (
+                f"the server greets only over TLS on this port (no greeting in plain text within "
+                f"{s.timeout_seconds:g} s; implicit TLS, usually port 465): set delivery.smtp.security: tls"
+            )
+        return None
 
     async def _login(self, client: aiosmtplib.SMTP, username: str) -> None:
         """AUTH as ``username``; :class:`LoginUnavailable` when the server offers no AUTH greeter can use.
@@ -358,6 +431,11 @@ class SmtpTransport:
             error = f"{self._where}: {exc}"
             return SendResult(
                 key, Outcome.TEMPORARY, None, error, fault=error, login_refused=True, login_mismatch=True
+            )
+        except SecurityMismatch as exc:
+            error = f"{self._where}: {exc}"
+            return SendResult(
+                key, Outcome.TEMPORARY, None, error, fault=error, login_refused=True, security_mismatch=True
             )
         except aiosmtplib.SMTPResponseException as exc:
             error, refused = f"{self._where} refused the connection: {exc.code} {exc.message}", False
@@ -614,7 +692,9 @@ class SmtpTransport:
             client = await self._open()
         except (aiosmtplib.SMTPException, OSError) as exc:
             why = _why(exc, self._settings.timeout_seconds)
-            return ProbeFailure(why, login_refused(exc), fix_given=isinstance(exc, LoginUnavailable))
+            setting = "delivery.smtp.security" if isinstance(exc, SecurityMismatch) else "delivery.smtp"
+            fixed = isinstance(exc, (LoginUnavailable, SecurityMismatch))
+            return ProbeFailure(why, login_refused(exc), fix_given=fixed, setting=setting)
         self._all_slots[0].client = client
         try:
             if envelope_from is not None and not self._settings.username:

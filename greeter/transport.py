@@ -68,6 +68,10 @@ class SendResult:
     #: fit the server — it demands a login greeter does not make (530), or offers none greeter can
     #: use. Its words name the settings to change; summaries say ``login_mismatch``.
     login_mismatch: bool = False
+    #: With ``login_refused``: a ``delivery.smtp.security`` the server does not speak (TLS asked of
+    #: a plain port, STARTTLS it does not offer, plain text to an implicit-TLS port): a setting to
+    #: change, not an outage. Summaries say ``security_mismatch``.
+    security_mismatch: bool = False
 
     @property
     def ok(self) -> bool:

@@ -662,3 +662,29 @@ def test_a_login_the_server_demands_or_refuses_is_one_error_per_run_not_a_retry_
     assert all(e["delivery"] == "degraded" and e["uncertain"] == e["failed"] == 0 for e in runs), runs
     assert connections <= 2 * len(runs) + 2  # a login per pooled connection and run (and a probe)
     assert states(config) == {}, "the letters a 530 caught never reached DATA: given back, not retry"
+
+
+def test_a_tls_setting_the_server_does_not_speak_is_one_error_per_run_not_a_retry_per_letter(
+    make_project: MakeProject,
+) -> None:
+    """security: tls against a plain server put every due letter in retry at every run ("cannot
+    connect: TLS failed: …"). Now each run stops at it, logs one delivery_halted line naming
+    delivery.smtp.security and the value that fits, and claims nothing."""
+    with SmtpSink() as sink:
+        settings = smtp(sink.port, pool_size=2)
+        settings["delivery"]["smtp"]["security"] = "tls"
+        config = make_project(people(10), schedule={"cron": "* * * * *"}, **settings)
+        with DaemonProcess(config, *run_args(NOW, "--speed", "60")) as daemon:
+            daemon.wait_for("run")
+            time.sleep(2.0)
+            assert daemon.stop() == 0, daemon.output()
+            runs, halted = daemon.named("run"), daemon.named("delivery_halted")
+        assert sink.messages == []
+    assert runs and len(halted) == len(runs) and {e["level"] for e in halted} == {"error"}, daemon.output()
+    said = "does not speak TLS on this port (it answered in plain text; "
+    assert all(said in e["error"] and "set delivery.smtp.security: none" in e["error"] for e in halted), (
+        halted
+    )
+    assert {e["reason"] for e in halted} == {"security_mismatch"}, halted
+    assert not daemon.named("greeting_problem") and "cannot connect" not in daemon.output()
+    assert states(config) == {}

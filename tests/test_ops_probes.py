@@ -209,3 +209,74 @@ def test_a_daemon_degraded_by_4xx_stays_degraded_until_the_server_takes_a_letter
     assert all(e["delivery"] == "degraded" for e in runs), runs
     health = json.loads(body)
     assert status == 503 and health["status"] == "degraded" and health["last_success_at"] is None, health
+
+
+def _post(url: str, data: bytes, timeout: float = 12.0) -> tuple[int, float]:
+    """(status, seconds taken) of a POST; a request that gets no answer in time is status 0."""
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, data=data, timeout=timeout) as response:
+            return response.status, time.monotonic() - started
+    except urllib.error.HTTPError as exc:
+        return exc.code, time.monotonic() - started
+    except (TimeoutError, urllib.error.URLError):
+        return 0, time.monotonic() - started
+
+
+def test_one_click_unsubscribe_with_a_journal_that_does_not_answer_is_503_and_written_once(
+    make_project: MakeProject,
+) -> None:
+    """The POST called journal.suppress on the event loop: a dead PostgreSQL held the daemon (and
+    the request) for libpq's timeout. Now it answers 503 within its bound, the probes stay prompt,
+    a retry waits for the same write, and the suppression is written once the journal answers."""
+    from greeter.unsubscribe import make_token
+
+    pg = urlsplit(databases.require_pg())
+    secret = "s3cret-for-tests"
+    token = make_token(secret.encode(), "client1@example.com")
+    one_click = b"List-Unsubscribe=One-Click"
+    with (
+        databases.pg_schema() as (_, schema),
+        TcpRelay(pg.port or 5432) as relay,
+        SmtpSink() as sink,
+    ):
+        config = make_project(
+            people(2),
+            storage={"url": _via(relay.port, schema)},
+            unsubscribe={
+                "url": "https://greet.example.com/unsubscribe",
+                "secret_env": "GREETER_UNSUB_SECRET",
+            },
+            **smtp(sink.port),
+        )
+        env = {"GREETER_UNSUB_SECRET": secret}
+        with DaemonProcess(config, "--now", NOW, "--listen", "127.0.0.1:0", env=env) as daemon:
+            daemon.wait_for("run")
+            held = relay.hold(b"INSERT INTO suppression")
+            url = daemon.url(f"/unsubscribe/{token}")
+            with ThreadPoolExecutor(2) as pool:
+                posting = pool.submit(_post, url, one_click)
+                assert held.wait(10), daemon.output()
+                health, _, probe_took = _get(daemon.url("/healthz"))  # the loop is free meanwhile
+                first, first_took = posting.result()
+            assert health == 200 and probe_took < PROMPT, (health, probe_took, daemon.output())
+            assert first == 503 and 4.5 < first_took < 8, (first, first_took, daemon.output())
+            # A retry while the write is stuck waits for that write: a second one would pass the relay.
+            again, _ = _post(url, one_click)
+            assert again == 503, daemon.output()
+            assert len(daemon.named("unsubscribe_waiting")) == 1, "said once, not every retry"
+            assert daemon.named("unsubscribed") == []
+            relay.release()  # the database answers: the stuck write lands
+            deadline = time.monotonic() + 15
+            while not daemon.named("unsubscribed") and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert _post(url, one_click)[0] == 200, daemon.output()
+            deadline = time.monotonic() + 5
+            while len(daemon.named("unsubscribed")) < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert [e["new"] for e in daemon.named("unsubscribed")] == [True, False], daemon.output()
+            assert daemon.stop() == 0
+        suppressed = greeter(config, "preview", "--from", "2028-04-10", "--days", "5", "--format", "json",
+                             "--now", "2028-04-10T09:00")  # fmt: skip
+    reasons = {d["contact_id"]: d["reason"] for d in json.loads(suppressed.stdout)}
+    assert reasons == {"1": "suppressed", "2": None}

@@ -751,3 +751,42 @@ def test_an_outbox_that_cannot_be_written_is_a_check_warning_and_send_exits_75(
     assert greeter(config, "check", "--strict").returncode == 1
     assert sent.returncode == 75, sent.stdout + sent.stderr
     assert "retry: 2" in sent.stdout and "retry ×2: cannot write to outbox" in sent.stderr
+
+
+@pytest.mark.parametrize(
+    ("security", "said"),
+    [
+        ("tls", "the server does not speak TLS on this port"),
+        ("starttls", "the server does not offer STARTTLS (its EHLO lists none)"),
+    ],
+)
+def test_a_tls_setting_the_server_does_not_speak_is_a_check_error_and_stops_the_batch(
+    make_project: MakeProject, security: str, said: str
+) -> None:
+    """A plain server with security tls or starttls: check printed "cannot connect: …" and ended
+    "check: OK"; send --once put every letter in retry (exit 75) until they expired."""
+    with SmtpSink() as sink:
+        settings = smtp(sink.port)
+        settings["delivery"]["smtp"]["security"] = security
+        config = make_project(people(6), **settings)
+        checked = greeter(config, "check")
+        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        text = greeter(config, "send", "--once", "--now", NOW)
+        assert sink.messages == []
+    fix = "set delivery.smtp.security: none"
+    assert checked.returncode == 1 and "check: OK" not in checked.stdout, checked.stdout + checked.stderr
+    assert f"mail server: 127.0.0.1:{sink.port}: {said}" in checked.stdout, checked.stdout
+    [line] = [
+        line for line in checked.stderr.splitlines() if "delivery.smtp.security" in line and fix in line
+    ]
+    assert "warning" not in line and "send would stop at it" in line, line
+    for output in (checked.stdout, checked.stderr, refused.stderr, text.stdout, text.stderr):
+        assert "cannot connect" not in output, output
+    summary = json.loads(refused.stdout)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert (summary["sent"], summary["retry"], summary["uncertain"], summary["failed"]) == (0, 0, 0, 0)
+    assert said in summary["security_mismatch"] and fix in summary["security_mismatch"]
+    assert summary["login_refused"] is None and summary["login_mismatch"] is None
+    assert "the batch stopped there" in refused.stderr and history(config) == []  # nothing claimed
+    assert text.returncode == 2, text.stdout
+    assert "security setting does not fit the server: 6 left unsent" in text.stdout, text.stdout

@@ -219,7 +219,10 @@ def test_a_server_that_stops_answering_costs_one_timeout_not_one_per_letter(sile
         results = send_all(SmtpTransport(settings, None, local_hostname="t"), [item(i) for i in range(12)])
         connections, swallowed = server.connections, len(server.message_ids)
     tried = [r for r in results.values() if not r.text.startswith("not attempted: ")]
-    assert connections == 2 and len(tried) == 2 and all(r.fault for r in tried)
+    # No banner: each of the two also tries TLS once (a port 465 greets only there), then gives up.
+    assert (
+        connections == (4 if silent_at == "banner" else 2) and len(tried) == 2 and all(r.fault for r in tried)
+    )
     assert {r.outcome for r in tried} == {Outcome.UNCERTAIN if silent_at == "dot" else Outcome.TEMPORARY}
     assert swallowed == (2 if silent_at == "dot" else 0)
     (held_back,) = {r.text for r in results.values() if r not in tried}  # one reason for them all
@@ -445,19 +448,55 @@ def test_starttls_and_implicit_tls_verify_the_server(
         assert len(sink.messages) == 2
 
 
-def test_implicit_tls_against_a_plain_port_says_so_and_what_to_use() -> None:
-    """It said "TLS failed: WRONG_VERSION_NUMBER" (an operator's report)."""
+def test_implicit_tls_against_a_plain_port_is_a_setting_to_change_naming_the_one_that_fits() -> None:
+    """It said "TLS failed: WRONG_VERSION_NUMBER" (an operator's report), then "cannot connect: TLS
+    failed: …" as a temporary outage: every letter to retry, and check said OK."""
     with SmtpSink() as plain:
         results = send_all(transport_for(plain, security="tls"), [item(1)])
-    text = results["c-1"].text
-    assert results["c-1"].outcome is Outcome.TEMPORARY and "does not speak TLS on this port" in text
-    assert "security: starttls" in text and "WRONG_VERSION_NUMBER" not in text
+        failure = asyncio.run(transport_for(plain, security="tls").diagnose(FROM))
+    result = results["c-1"]
+    assert result.outcome is Outcome.TEMPORARY and result.login_refused, result
+    assert result.text == (
+        f"127.0.0.1:{plain.port}: the server does not speak TLS on this port (it answered in plain text; "
+        "security: tls is implicit TLS, usually port 465): set delivery.smtp.security: none"
+    )
+    assert failure is not None and failure.login_refused and failure.fix_given
+    assert failure.setting == "delivery.smtp.security" and "cannot connect" not in failure.why
+    assert failure.why.endswith("set delivery.smtp.security: none") and not plain.messages
 
 
-def test_starttls_required_but_not_offered_is_a_clear_temporary_error(sink: SmtpSink) -> None:
+def test_starttls_required_but_not_offered_is_a_setting_to_change(sink: SmtpSink) -> None:
+    """It was "cannot connect: SMTP STARTTLS extension not supported by server.", retried."""
     results = send_all(transport_for(sink, security="starttls"), [item(1)])
-    assert results["c-1"].outcome is Outcome.TEMPORARY
-    assert "STARTTLS" in results["c-1"].text.upper() and not sink.messages
+    failure = asyncio.run(transport_for(sink, security="starttls").diagnose(FROM))
+    result = results["c-1"]
+    assert result.outcome is Outcome.TEMPORARY and result.login_refused and not sink.messages
+    said = "the server does not offer STARTTLS (its EHLO lists none): set delivery.smtp.security: none"
+    assert result.text.startswith(f"127.0.0.1:{sink.port}: {said}"), result.text
+    assert failure is not None and failure.login_refused and failure.why.startswith(said)
+
+
+@pytest.mark.parametrize("mode", ["starttls", "none"])
+def test_plain_text_against_an_implicit_tls_port_says_set_tls(
+    tls_contexts: tuple[ssl.SSLContext, ssl.SSLContext], mode: str
+) -> None:
+    """Port 465 with security starttls (or none): no greeting in plain text, which read as a server
+    that does not answer; one TLS attempt shows it greets there."""
+    server_context, trusting = tls_contexts
+    with SmtpSink(tls="tls", tls_context=server_context) as sink:
+        transport = transport_for(sink, security=mode, tls_context=trusting, timeout_seconds=0.5)
+        results = send_all(transport, [item(1)])
+    result = results["c-1"]
+    assert result.login_refused and result.text.endswith("set delivery.smtp.security: tls"), result.text
+    assert "greets only over TLS" in result.text and not sink.messages
+
+
+def test_a_server_that_never_greets_stays_a_temporary_outage() -> None:
+    """The TLS attempt after a missing greeting must not turn a silent server into a config error."""
+    with SilentServer("banner") as silent:
+        failure = asyncio.run(transport_for(silent, timeout_seconds=0.3).diagnose())  # type: ignore[arg-type]
+        assert silent.connections == 2  # the plain one, then the one TLS attempt
+    assert failure is not None and not failure.login_refused and failure.why == "no greeting within 0.3 s"
 
 
 def test_dot_stuffing_and_line_endings() -> None:
