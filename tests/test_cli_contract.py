@@ -592,10 +592,10 @@ def test_the_progress_bar_starts_no_thread_before_the_first_letter_leaves(
     forking (greeter.build_pool.can_fork): on a terminal, every letter was built in-process."""
     import threading
 
-    from greeter.cli import _progress_factory
+    from greeter.send_report import progress_factory
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    factory = _progress_factory()
+    factory = progress_factory()
     assert factory is not None
     before = threading.active_count()
     tick = factory(500, 0)

@@ -1,0 +1,155 @@
+"""What ``greeter send --once`` prints: its summary line, the ``--json`` form, the dry run line, progress.
+
+Presentation only, out of :mod:`greeter.cli` (the command wires it to the
+run): the words and keys here are the documented contract scripts read —
+``--json`` prints every key whatever happened, so ``jq`` finds it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from greeter.delivery import Summary
+    from greeter.send import DueLetter, RunResult
+
+
+def print_report(
+    result: RunResult, moment: datetime, letters: list[DueLetter], *, dry_run: bool, as_json: bool
+) -> None:
+    """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout."""
+    from greeter.delivery import HALT_WORDS
+    from greeter.send import due_json
+
+    for problem in result.report.problems:
+        click.echo(str(problem), err=True)
+    for error in result.summary.errors:
+        click.echo(error, err=True)
+    for line in result.summary.reply_lines():
+        click.echo(line, err=True)
+    counts = dict(result.summary.counts)
+    if as_json:
+        payload = summary_json(
+            moment,
+            dry_run,
+            due=result.due,
+            recovered_uncertain=result.recovered,
+            **{k: counts.get(k, 0) for k in ("sent", "retry", "failed", "uncertain", "render_error")},
+            skipped=dict(result.summary.skipped),
+            replies=[
+                {"state": state, "reply": reply, "count": n}
+                for (state, reply), n in result.summary.replies.most_common()
+            ],
+            rows_rejected=result.report.rejected,
+            stopped_by=result.stopped_by.name if result.stopped_by is not None else None,
+            left_unsent=result.summary.left_unsent,
+            # One of the two says what stopped the batch: a login the server refused (535), or
+            # login settings that do not fit it (a 530 to MAIL FROM, no AUTH greeter can use).
+            **{
+                kind: result.summary.halted if result.summary.halted_by == kind else None
+                for kind in HALT_WORDS
+            },
+        )
+        if dry_run:
+            payload["letters"] = [due_json(letter) for letter in letters]
+        click.echo(json_text(payload))
+    elif dry_run:
+        click.echo(dry_run_line(result.due, result.summary, letters, moment))
+    else:
+        extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
+        click.echo(f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}")
+
+
+def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str, object]:
+    """``send --json``'s summary: every key always there, so ``jq`` finds it whatever happened.
+
+    A run the journal stopped before it began (PostgreSQL down, another sender
+    holding the SQLite journal) still prints it: ``due`` null (nothing was
+    planned), the counts 0 (``sent``: letters the server had accepted when the
+    journal failed mid-run) and the reason in ``journal_unavailable``.
+    """
+    payload: dict[str, object] = {
+        "now": moment.isoformat(),
+        "dry_run": dry_run,
+        "due": None,
+        "recovered_uncertain": 0,
+        **dict.fromkeys(("sent", "retry", "failed", "uncertain", "render_error"), 0),
+        "skipped": {},
+        "replies": [],
+        "rows_rejected": 0,
+        "stopped_by": None,
+        "left_unsent": None,
+        "login_refused": None,
+        "login_mismatch": None,
+        "security_mismatch": None,
+        "journal_unavailable": None,
+    }
+    payload.update(fields)
+    return payload
+
+
+def json_text(payload: dict[str, object]) -> str:
+    """The summary as printed: indented, Cyrillic as is."""
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: datetime) -> str:
+    """The last line of ``send --dry-run``: how many letters are due, of them retries and resends,
+    how many would be held and why, and retries that would expire instead."""
+    held = summary.not_built
+    skipped = {k: n for k, n in summary.skipped.items() if k != "expired"}
+    why = ", ".join(f"{k} {n}" for k, n in sorted(skipped.items()))
+    if summary.counts["render_error"]:
+        why = ", ".join(filter(None, [f"render_error {summary.counts['render_error']}", why]))
+    kinds = Counter(letter.kind for letter in letters)
+    again = [
+        f"{kinds[k]} {word}" for k, word in (("retry", "retry(ies)"), ("resend", "resend(s)")) if kinds[k]
+    ]
+    expired = summary.skipped["expired"]
+    return (
+        f"dry run: {due} greeting(s) due at {moment.isoformat()}"
+        + (f" ({', '.join(again)} among them)" if again else "")
+        + (f"; {due - held} would go, {held} would be held ({why})" if held else "")
+        + (f"; {expired} retry(ies) past the catch-up deadline would expire" if expired else "")
+        + "; nothing claimed or sent"
+    )
+
+
+def progress_factory() -> Callable[[int, int], Callable[[int], None]] | None:
+    """A progress bar on a terminal for large batches; nothing when output goes to a log."""
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int, _done: int) -> Callable[[int], None]:
+        if total < 50:
+            return lambda _n: None
+        from rich.progress import Progress
+
+        bar = Progress(transient=True, console=None)
+        task = bar.add_task("sending", total=total)
+        sent = 0
+
+        def tick(n: int) -> None:
+            # Started at the first letter sent, not before: the bar's refresh thread must not
+            # exist yet when the batch forks its letter builders (greeter.build_pool builds
+            # in-process when another thread runs — on a terminal it always did).
+            nonlocal sent
+            if sent == 0:
+                bar.start()
+                atexit.register(bar.stop)  # also when the batch ends short (errors, a stop)
+            sent += n
+            bar.update(task, advance=n)
+            if sent >= total:
+                bar.stop()
+
+        return tick
+
+    return start
