@@ -255,6 +255,10 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                     found = form_failures.setdefault((exc.template, exc.line, exc.detail), (form, []))[1]
                     if contact.id not in found:
                         found.append(contact.id)
+    # An unknown filter inside {% if %} is reported at its file already; a contact reaching it is no news.
+    known = {(p.file, p.line, p.message) for p in template_problems}
+    failures = {key: found for key, found in failures.items() if key not in known}
+    form_failures = {key: value for key, value in form_failures.items() if key not in known}
     only_in_forms = {key: value for key, value in form_failures.items() if key not in failures}
     failures.update((key, found) for key, (_, found) in only_in_forms.items())
     forms = {key: form for key, (form, _) in only_in_forms.items()}

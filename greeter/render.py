@@ -199,7 +199,7 @@ from greeter.i18n import locale_chain, locale_hint, normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import LetterContext, Sandbox, SenderView, contact_view, make_environment
-from greeter.template_errors import UNDEFINED_NAME, describe
+from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
 
 __all__ = ["SUFFIX", "Renderer", "TemplateFiles"]
 
@@ -304,6 +304,8 @@ class _Shape:
     references: tuple[tuple[int, str], ...]
     #: What each block's own body does (by block name): see :class:`_BlockBody`.
     bodies: Mapping[str, _BlockBody] = field(default_factory=dict)
+    #: (line, "filter" or "test", name) of each filter and test the file uses, first use only.
+    names: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,7 +401,16 @@ def _shape(ast: nodes.Template) -> _Shape:
             references.append((ref.lineno, target.value))
     blocks = frozenset(block.name for block in found)
     bodies = {block.name: _block_body(block) for block in found}
-    return _Shape(parent, blocks, tuple(problems), tuple(references), bodies)
+    return _Shape(parent, blocks, tuple(problems), tuple(references), bodies, _filter_names(ast))
+
+
+def _filter_names(ast: nodes.Template) -> tuple[tuple[int, str, str], ...]:
+    """Each filter and test name the file uses, at its first use (check reports it once)."""
+    first: dict[tuple[str, str], int] = {}
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        kind = "filter" if isinstance(node, nodes.Filter) else "test"
+        first.setdefault((kind, node.name), node.lineno)
+    return tuple(sorted((line, kind, name) for (kind, name), line in first.items()))
 
 
 def _block_body(block: nodes.Block) -> _BlockBody:
@@ -899,6 +910,10 @@ class Renderer:
             shape = self._shape(file)
         except _LoadError as exc:
             return [exc.problem()]
+        for line, kind, name in shape.names:  # unknown inside {% if %}: Jinja compiles it anyway
+            unknown = unknown_name(kind, name, self._plain)
+            if unknown is not None:
+                problems.append(_problem(file, line, unknown))
         for line, ref in shape.references:
             if not self._exists(ref):
                 problems.append(_problem(file, line, f"template not found: {ref}"))
