@@ -413,7 +413,10 @@ class Daemon:
 
         Without it, a server repaired in the evening would keep the daemon
         "degraded" until the next letter is due, perhaps the next morning.
-        Returns why it still cannot be reached, or None once it answers;
+        Returns why it still cannot be reached, or None once it answers; a
+        setting the server does not fit (TLS it does not speak, a login it
+        refuses or does not offer) in the words that name the setting, as
+        the batch's halt has them — not as "cannot connect";
         without a probe (no SMTP, stopping) the problem as it was. Only asked
         when the run attempted nothing (its attempts are the better answer).
         """
@@ -427,7 +430,7 @@ class Daemon:
         if self._stopping or not isinstance(transport, SmtpTransport):
             await transport.close()
             return before
-        probe = asyncio.ensure_future(transport.probe())
+        probe = asyncio.ensure_future(transport.diagnose())
         stop = asyncio.ensure_future(self._stop.wait())
         try:
             await asyncio.wait({probe, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -439,8 +442,12 @@ class Daemon:
             await transport.close()
         if probe.cancelled():
             return before
-        why = probe.result()
-        return None if why is None else f"cannot connect to the mail server: {why}"
+        failure = probe.result()
+        if failure is None:
+            return None
+        if failure.login_refused or failure.fix_given:  # a setting to change: its words name it
+            return failure.why
+        return f"cannot connect to the mail server: {failure.why}"
 
     async def _record_cut_claims(self) -> int:
         """Record the letters a cut-off run left claimed as uncertain; how many.

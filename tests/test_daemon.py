@@ -592,6 +592,27 @@ def test_a_degraded_daemon_with_nothing_due_asks_the_mail_server_itself(make_pro
     assert states(config) == {"retry": 1}
 
 
+def test_a_degraded_daemon_s_probe_names_a_setting_the_server_does_not_fit(make_project: MakeProject) -> None:
+    """The server came back speaking no STARTTLS while the config asks for it: the probe said
+    "cannot connect to the mail server: …", though the fault is a setting, which its words name."""
+    port = free_port()
+    changes = smtp(port)
+    changes["delivery"]["smtp"]["security"] = "starttls"
+    changes["delivery"]["retry"] = {"initial_seconds": 36_000}  # 10 h: past today's window
+    config = make_project(people(1), **changes)
+    with DaemonProcess(config, *run_args(NOW, "--speed", "600")) as daemon:
+        assert daemon.wait_for("run")["delivery"] == "degraded"  # nobody listens: connection refused
+        with SmtpSink(port=port) as sink:  # plain SMTP, no STARTTLS in its EHLO
+            idle = daemon.wait_for(
+                "run", lambda e: e["due"] == 0 and "STARTTLS" in str(e.get("delivery_problem"))
+            )
+            assert daemon.stop() == 0
+        assert sink.messages == []
+    problem = str(idle["delivery_problem"])
+    assert idle["delivery"] == "degraded" and not problem.startswith("cannot connect"), problem
+    assert "the server does not offer STARTTLS" in problem and "delivery.smtp.security: none" in problem
+
+
 def test_a_stop_during_a_slow_send_logs_json_only_and_an_interrupted_run_line(
     make_project: MakeProject,
 ) -> None:
