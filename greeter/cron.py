@@ -53,7 +53,13 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
 
 
 def next_wake(
-    now: datetime, cron: CronTrigger, next_send: datetime | None, *, planned_at: datetime
+    now: datetime,
+    cron: CronTrigger,
+    next_send: datetime | None,
+    *,
+    planned_at: datetime,
+    next_retry: datetime | None = None,
+    gather: timedelta = timedelta(0),
 ) -> datetime:
     """When to plan next: the first cron time after ``now``, or the next planned send if sooner.
 
@@ -68,6 +74,13 @@ def next_wake(
     letter that cannot go) is not news, and re-running for it would spin.
     Each immediate re-run thus needs time to have passed a moment its
     predecessor planned for, which bounds it by the schedule itself.
+
+    When that next send is a retry (``next_retry`` is it), the wake is
+    ``gather`` later: the retries of one outage are due a few seconds apart
+    (each letter's backoff counts from its own attempt, plus jitter), and
+    waking for each re-planned everything for one letter at a time (300
+    contacts and a 421: 18 runs in 13 s). Waking once, a little late, sends
+    all of them in one run; a planned letter due meanwhile waits as long.
     """
     tick: datetime | None = cron.get_next_fire_time(None, now + timedelta(seconds=1))
     assert tick is not None  # a crontab expression always fires again
@@ -75,4 +88,19 @@ def next_wake(
         return tick
     if next_send <= now:
         return now
+    if next_retry is not None and next_retry <= next_send:
+        next_send += gather
     return min(next_send, tick)
+
+
+#: The longest a retry's wake is put off to gather the retries due after it (see :func:`next_wake`).
+RETRY_GATHER_MAX = timedelta(seconds=30)
+
+
+def retry_gather(initial_seconds: float) -> timedelta:
+    """How long to gather retries: 30 s, or a quarter of the first backoff when that is shorter.
+
+    A quarter keeps a short backoff (a test's, a relay's 5 s) from being
+    mostly waiting; 30 s is small beside the usual minute-long backoffs.
+    """
+    return min(RETRY_GATHER_MAX, timedelta(seconds=initial_seconds / 4))

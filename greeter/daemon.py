@@ -57,7 +57,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from greeter.clock import Clock
-from greeter.cron import cron_trigger, next_wake
+from greeter.cron import cron_trigger, next_wake, retry_gather
 from greeter.daemon_inputs import keep_restart_only, listen_address, load_valid_inputs
 from greeter.delivery_health import delivery_problem
 from greeter.errors import (
@@ -133,6 +133,8 @@ class Daemon:
         self._replan = False
         #: The last run stopped at a login problem (``Summary.halted``): wake at the cron's time only.
         self._halted = False
+        #: The last run's earliest retry after its plan (its wake gathers the retries after it).
+        self._next_retry: datetime | None = None
         self._cycle: Cycle | None = None
         self._running: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -338,7 +340,10 @@ class Daemon:
             # config changes (a SIGHUP plans again at once). Waking for each retry or planned send
             # would only ask the server again, and claim more letters; the cron's time is enough.
             next_send = None
-        wake = next_wake(now, cron, next_send, planned_at=planned_at)
+        gather = retry_gather(settings.delivery.retry.initial_seconds)
+        wake = next_wake(
+            now, cron, next_send, planned_at=planned_at, next_retry=self._next_retry, gather=gather
+        )
         return None if wake <= now else wake
 
     async def _tick(self) -> None:
@@ -373,6 +378,7 @@ class Daemon:
         self.stats.last_run_at = now
         next_send: datetime | None = None
         self._halted = False
+        self._next_retry = None
         try:
             # Off the loop and abandoned by a stop: planning claims nothing, and a journal that
             # does not answer (PostgreSQL gone) must not hold the stop for its connect timeout.
@@ -383,6 +389,7 @@ class Daemon:
                 cycle.deliverer.stop()
             await deliver_cycle(cycle)
             next_send = cycle.next_send  # now with the retries this run left
+            self._next_retry = cycle.next_retry
             self._halted = cycle.deliverer.summary.halted is not None
             probed = await self._probe_if_degraded(cycle.wire)
         except asyncio.CancelledError:

@@ -218,6 +218,8 @@ class Cycle:
     calendar_of: Callable[[str], WorkCalendar] | None = None
     #: What the mail server answered (filled in by :func:`deliver_cycle`).
     wire: WireCounts = field(default_factory=WireCounts)
+    #: The earliest retry after ``now`` (part of ``next_send``): retries of one outage are gathered.
+    next_retry: datetime | None = None
 
     def result(self) -> RunResult:
         return RunResult(self.deliverer.summary, self.report, due=self.due_count, recovered=self.recovered)
@@ -310,6 +312,7 @@ def plan_cycle(
                 announce(DueLetter.again(entry, zones.get(entry.contact_id, default)))
         return Cycle(deliverer, [], [], zones, report, due_count + len(retries), 0, next_send)
     cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
+    cycle.next_retry = retry_wake
     cycle.calendar_of = calendar_of
     return cycle
 
@@ -382,6 +385,7 @@ async def deliver_cycle(
         # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.
         retry_at = await _unless_stopping(deliverer, partial(journal.next_retry_at, now))
         cycle.next_send = _earliest(cycle.next_send, retry_at)  # a stopped daemon wakes no more
+        cycle.next_retry = _earliest(cycle.next_retry, retry_at)
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:

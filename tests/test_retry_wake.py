@@ -13,6 +13,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from greeter.cron import cron_trigger, next_wake, retry_gather
 from greeter.journal import Journal
 from greeter.metrics import RunStats, render_metrics
 from greeter.testing import SmtpSink, free_port
@@ -62,6 +65,46 @@ def test_a_daemon_on_a_daily_cron_wakes_for_its_retries(make_project: MakeProjec
                 time.sleep(0.05)
             assert daemon.stop() == 0
         assert len(sink.messages) == 3
+
+
+GATHER = timedelta(seconds=30)
+
+
+@pytest.mark.parametrize(
+    ("next_send", "next_retry", "expected"),
+    [
+        # 300 contacts and a 421: their retries due 2, 4, 5, 6, 8 s after the run each woke it
+        # (18 runs in 13 s); the first retry's wake now waits for the ones after it
+        (T0 + timedelta(seconds=2), T0 + timedelta(seconds=2), T0 + timedelta(seconds=32)),
+        # a planned letter is the next send: at its time, as before
+        (T0 + timedelta(seconds=2), None, T0 + timedelta(seconds=2)),
+        (T0 + timedelta(seconds=2), T0 + timedelta(seconds=40), T0 + timedelta(seconds=2)),
+        # the cron's tick comes first: it plans and sends the retries too
+        (
+            T0 + timedelta(minutes=9, seconds=50),
+            T0 + timedelta(minutes=9, seconds=50),
+            T0 + timedelta(minutes=10),
+        ),
+        # a retry the run outlasted: at once, no gathering (the letters are waiting)
+        (T0 - timedelta(seconds=1), T0 - timedelta(seconds=1), T0),
+    ],
+)
+def test_a_retry_s_wake_gathers_the_retries_due_after_it(
+    next_send: datetime, next_retry: datetime | None, expected: datetime
+) -> None:
+    cron = cron_trigger("*/10 * * * *", "UTC")
+    planned = T0 - timedelta(seconds=5)
+    got = next_wake(T0, cron, next_send, planned_at=planned, next_retry=next_retry, gather=GATHER)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("initial_seconds", "seconds"), [(60, 15), (120, 30), (3600, 30), (5, 1.25), (0.1, 0.025)]
+)
+def test_retries_are_gathered_for_30_s_or_a_quarter_of_the_first_backoff(
+    initial_seconds: float, seconds: float
+) -> None:
+    assert retry_gather(initial_seconds) == timedelta(seconds=seconds)
 
 
 def _stats() -> RunStats:
