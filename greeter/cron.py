@@ -60,6 +60,7 @@ def next_wake(
     planned_at: datetime,
     next_retry: datetime | None = None,
     gather: timedelta = timedelta(0),
+    next_planned: datetime | None = None,
 ) -> datetime:
     """When to plan next: the first cron time after ``now``, or the next planned send if sooner.
 
@@ -80,7 +81,10 @@ def next_wake(
     (each letter's backoff counts from its own attempt, plus jitter), and
     waking for each re-planned everything for one letter at a time (300
     contacts and a 421: 18 runs in 13 s). Waking once, a little late, sends
-    all of them in one run; a planned letter due meanwhile waits as long.
+    all of them in one run. A planned letter (``next_planned``, the earliest
+    send that is not a retry) due meanwhile is not kept waiting: the wake is
+    then at its time — its window may close within the gathering (a letter
+    planned for 17:59:50 before an 18:00 cut-off would otherwise miss its day).
     """
     tick: datetime | None = cron.get_next_fire_time(None, now + timedelta(seconds=1))
     assert tick is not None  # a crontab expression always fires again
@@ -90,6 +94,8 @@ def next_wake(
         return now
     if next_retry is not None and next_retry <= next_send:
         next_send += gather
+        if next_planned is not None and planned_at < next_planned < next_send:
+            next_send = next_planned
     return min(next_send, tick)
 
 

@@ -135,6 +135,7 @@ class Daemon:
         self._halted = False
         #: The last run's earliest retry after its plan (its wake gathers the retries after it).
         self._next_retry: datetime | None = None
+        self._next_planned: datetime | None = None
         self._cycle: Cycle | None = None
         self._running: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -342,8 +343,9 @@ class Daemon:
             next_send = None
         gather = retry_gather(settings.delivery.retry.initial_seconds)
         wake = next_wake(
-            now, cron, next_send, planned_at=planned_at, next_retry=self._next_retry, gather=gather
-        )
+            now, cron, next_send, planned_at=planned_at, next_retry=self._next_retry, gather=gather,
+            next_planned=self._next_planned,
+        )  # fmt: skip
         return None if wake <= now else wake
 
     async def _tick(self) -> None:
@@ -378,7 +380,7 @@ class Daemon:
         self.stats.last_run_at = now
         next_send: datetime | None = None
         self._halted = False
-        self._next_retry = None
+        self._next_retry = self._next_planned = None
         try:
             # Off the loop and abandoned by a stop: planning claims nothing, and a journal that
             # does not answer (PostgreSQL gone) must not hold the stop for its connect timeout.
@@ -389,7 +391,7 @@ class Daemon:
                 cycle.deliverer.stop()
             await deliver_cycle(cycle)
             next_send = cycle.next_send  # now with the retries this run left
-            self._next_retry = cycle.next_retry
+            self._next_retry, self._next_planned = cycle.next_retry, cycle.next_planned
             self._halted = cycle.deliverer.summary.halted is not None
             probed = await self._probe_if_degraded(cycle.wire)
         except asyncio.CancelledError:

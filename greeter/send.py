@@ -220,6 +220,9 @@ class Cycle:
     wire: WireCounts = field(default_factory=WireCounts)
     #: The earliest retry after ``now`` (part of ``next_send``): retries of one outage are gathered.
     next_retry: datetime | None = None
+    #: The earliest planned letter after ``now`` (``next_send`` without the retries): the
+    #: gathering of retries never keeps it waiting.
+    next_planned: datetime | None = None
 
     def result(self) -> RunResult:
         return RunResult(self.deliverer.summary, self.report, due=self.due_count, recovered=self.recovered)
@@ -304,6 +307,7 @@ def plan_cycle(
         return pw.calendar_for(countries.get(contact_id))
 
     retries, retry_wake = _due_retries(journal, deliverer, zones, now, calendar_of, dry_run=dry_run)
+    next_planned = next_send
     next_send = _earliest(next_send, retry_wake)
     if dry_run:
         default = ZoneInfo(settings.defaults.timezone)
@@ -313,6 +317,7 @@ def plan_cycle(
         return Cycle(deliverer, [], [], zones, report, due_count + len(retries), 0, next_send)
     cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
     cycle.next_retry = retry_wake
+    cycle.next_planned = next_planned
     cycle.calendar_of = calendar_of
     return cycle
 

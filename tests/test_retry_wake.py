@@ -8,6 +8,7 @@ backoff and then waited for the next day's cron: the run line said
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -16,10 +17,12 @@ from pathlib import Path
 import pytest
 
 from greeter.cron import cron_trigger, next_wake, retry_gather
-from greeter.journal import Journal
+from greeter.journal import Journal, open_journal
 from greeter.metrics import RunStats, render_metrics
+from greeter.runtime import load_inputs
+from greeter.send import deliver_cycle, plan_cycle
 from greeter.testing import SmtpSink, free_port
-from tests.conftest import MakeProject
+from tests.conftest import MakeProject, contact_row
 from tests.daemon_harness import DaemonProcess
 from tests.test_send_e2e import NOW, people, smtp
 
@@ -96,6 +99,53 @@ def test_a_retry_s_wake_gathers_the_retries_due_after_it(
     planned = T0 - timedelta(seconds=5)
     got = next_wake(T0, cron, next_send, planned_at=planned, next_retry=next_retry, gather=GATHER)
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("next_planned", "expected"),
+    [
+        # a letter planned 10 s on, inside the gathering: at its time (its window may close
+        # before the gathered wake), and the retries due by then go in the same run
+        (T0 + timedelta(seconds=10), T0 + timedelta(seconds=10)),
+        # planned after the gathering: the gathered wake, as without it
+        (T0 + timedelta(seconds=50), T0 + timedelta(seconds=32)),
+        # a planned moment the run had already seen (not news): the gathered wake
+        (T0 - timedelta(seconds=10), T0 + timedelta(seconds=32)),
+    ],
+)
+def test_gathering_retries_never_keeps_a_planned_letter_waiting(
+    next_planned: datetime, expected: datetime
+) -> None:
+    cron = cron_trigger("*/10 * * * *", "UTC")
+    retry = T0 + timedelta(seconds=2)
+    got = next_wake(
+        T0, cron, retry, planned_at=T0 - timedelta(seconds=5), next_retry=retry, gather=GATHER,
+        next_planned=next_planned,
+    )  # fmt: skip
+    assert got == expected
+
+
+def test_a_planned_cycle_tells_its_next_planned_letter_apart_from_its_next_retry(
+    make_project: MakeProject,
+) -> None:
+    """What the daemon hands :func:`next_wake` as ``next_planned``: the plan's next letter, not a retry."""
+    rows = [contact_row(str(i), f"client{i}@example.com", birthday="14.04.1980") for i in (1, 2)]
+    config = make_project(rows, **smtp(9))
+    now = datetime.fromisoformat("2027-04-14T09:00:00+03:00")  # before the window opens (10:00)
+    inputs = load_inputs(config, today=now.date())
+    with open_journal(inputs.settings.storage.url, now=now) as journal:
+        key = ("old", "birthday", date(2027, 4, 13))
+        assert journal.claim(key, email="old@example.com", message_id="<m@x>", planned_at=now, now=now)
+        retry_at = now + timedelta(minutes=1)
+        journal.mark_retry(key, "451 4.3.0 later", retry_at, now)
+        journal.lock_sender()
+        cycle = plan_cycle(inputs, journal, now=now)
+        asyncio.run(deliver_cycle(cycle))  # nothing is due: it only asks the journal for retries
+    assert cycle.deliverer.summary.counts["sent"] == 0
+    assert cycle.next_retry == retry_at
+    assert cycle.next_send == retry_at
+    assert cycle.next_planned is not None and cycle.next_planned > retry_at
+    assert cycle.next_planned.astimezone(now.tzinfo).date() == now.date()
 
 
 @pytest.mark.parametrize(
