@@ -210,28 +210,28 @@ FixedHits = tuple[tuple[str, date, int, str, bool], ...]
 
 
 class _HolidayStep:
-    """A holiday without a ``country``: dated by each client's country (:func:`holiday_country`)."""
+    """A holiday without a ``country``: dated by each client's country (:func:`holiday_country`).
 
-    __slots__ = ("_by_country", "default_country", "end", "occ", "start")
+    Asked once per country: :meth:`OccasionTable._steps_for` keeps the answer.
+    """
+
+    __slots__ = ("default", "default_country", "end", "occ", "start")
 
     def __init__(
         self, occ: Occasion, default_country: str, start: date, end: date, default: FixedHits
     ) -> None:
         self.occ, self.default_country, self.start, self.end = occ, default_country, start, end
-        self._by_country: dict[str | None, FixedHits] = {None: default, default_country: default}
+        self.default = default
 
     def hits_for(self, country: str | None) -> FixedHits:
-        """The hits for a client of ``country`` (None: the default country), worked out once per country."""
-        found = self._by_country.get(country)
-        if found is None:
-            occ, holiday = self.occ, self.occ.holiday or ""
-            years = range(self.start.year, self.end.year + 2)  # days_before shifts by at most 60 days
-            whose = holiday_country(holiday, country or self.default_country, self.default_country, years)
-            days = occasion_days(occ, whose, self.start, self.end)
-            found = self._by_country[country] = tuple(
-                (occ.name, day, occ.priority, occ.template, False) for day in days
-            )
-        return found
+        """The hits for a client of ``country`` (None: the default country)."""
+        if country is None or country == self.default_country:
+            return self.default
+        occ, holiday = self.occ, self.occ.holiday or ""
+        years = range(self.start.year, self.end.year + 2)  # days_before shifts by at most 60 days
+        whose = holiday_country(holiday, country, self.default_country, years)
+        days = occasion_days(occ, whose, self.start, self.end)
+        return tuple((occ.name, day, occ.priority, occ.template, False) for day in days)
 
 
 #: One anniversary of a contact's date in a range: (day, years, problem, moved) — see :class:`Hit`.
