@@ -28,7 +28,7 @@ from greeter.history_view import counts_as_found
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import Counts, RunStats, render_metrics
-from greeter.off_loop import Abandoned, off_loop, within
+from greeter.off_loop import Abandoned, OneAtATime, within
 from greeter.unsubscribe import verify_token
 
 log = get_logger(component="http")
@@ -75,15 +75,13 @@ class JournalProbe:
     def __init__(self, stop: asyncio.Event | None = None, seconds: float = JOURNAL_PROBE_SECONDS) -> None:
         self._stop = stop
         self._seconds = seconds
-        self._reading: asyncio.Future[Counts] | None = None
+        self._reads: OneAtATime[None, Counts] = OneAtATime()
         #: Why the last probe got no counts (None: it did): said in the log once, not every scrape.
         self._problem: str | None = None
 
     async def counts(self, journal: JournalStore) -> tuple[Counts | None, str | None]:
         """The journal's counts (:func:`~greeter.history_view.counts_as_found`), or None and why not."""
-        reading = self._reading
-        if reading is None or reading.done():
-            reading = self._reading = off_loop(partial(counts_as_found, journal))
+        reading = self._reads.call(None, partial(counts_as_found, journal))
         try:
             counts = await within(self._seconds, reading, stop=self._stop)
         except Abandoned:
@@ -121,17 +119,15 @@ class Unsubscriber:
     def __init__(self, stop: asyncio.Event | None = None, seconds: float = UNSUBSCRIBE_SECONDS) -> None:
         self._stop = stop
         self._seconds = seconds
-        self._writing: dict[str, asyncio.Future[int]] = {}
+        self._writes: OneAtATime[str, int] = OneAtATime(self._written)
         #: Addresses whose write outlived a request: its warning was logged (once per write).
         self._late: set[str] = set()
 
     async def suppress(self, journal: JournalStore, address: str, now: datetime) -> str | None:
         """Suppress ``address``: None once it is written, or why not yet (the request then gets 503)."""
-        writing = self._writing.get(address)
-        if writing is None:
-            writing = off_loop(partial(journal.suppress, [address], "unsubscribed (one-click)", now))
-            self._writing[address] = writing
-            writing.add_done_callback(partial(self._written, address))
+        writing = self._writes.call(
+            address, partial(journal.suppress, [address], "unsubscribed (one-click)", now)
+        )
         try:
             await within(self._seconds, writing, stop=self._stop)
         except Abandoned:
@@ -145,9 +141,7 @@ class Unsubscriber:
         return None
 
     def _written(self, address: str, writing: asyncio.Future[int]) -> None:
-        if self._writing.get(address) is writing:
-            del self._writing[address]
-            self._late.discard(address)
+        self._late.discard(address)
         if writing.cancelled():
             return
         exc = writing.exception()

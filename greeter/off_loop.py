@@ -22,9 +22,10 @@ import contextvars
 import threading
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 class Abandoned(Exception):
@@ -91,3 +92,34 @@ async def within(seconds: float, future: asyncio.Future[T], *, stop: asyncio.Eve
     if not future.done():
         raise Abandoned
     return future.result()
+
+
+class OneAtATime(Generic[K, T]):
+    """At most one :func:`off_loop` call per key at a time: who asks while it runs shares it.
+
+    Why: a journal that does not answer would otherwise get a stuck thread per
+    request — every ``/metrics`` scrape, every retry of a one-click
+    unsubscribe. The first caller starts the call; later ones await the same
+    future (with :func:`within`, each its own patience); once it is done, the
+    next caller starts a fresh one. ``on_done`` hears every call's outcome,
+    awaited or not.
+    """
+
+    def __init__(self, on_done: Callable[[K, asyncio.Future[T]], None] | None = None) -> None:
+        self._running: dict[K, asyncio.Future[T]] = {}
+        self._on_done = on_done
+
+    def call(self, key: K, func: Callable[[], T]) -> asyncio.Future[T]:
+        """The running call for ``key``, or ``func()`` started off the loop if there is none."""
+        running = self._running.get(key)
+        if running is not None and not running.done():
+            return running
+        future = self._running[key] = off_loop(func)
+        future.add_done_callback(partial(self._finished, key))
+        return future
+
+    def _finished(self, key: K, future: asyncio.Future[T]) -> None:
+        if self._running.get(key) is future:
+            del self._running[key]
+        if self._on_done is not None:
+            self._on_done(key, future)
