@@ -150,16 +150,16 @@ def _name_filter(value: object, case: str = "nominative", parts: str = "first_pa
     memo is bounded by the forms one letter uses and dies with it. The result
     is plain text either way; the HTML part escapes it where it is printed.
     """
+    if type(value) is ContactView and type(case) is str and type(parts) is str:  # none undefined
+        key = (case, parts)
+        name = value._names.get(key)
+        if name is None:
+            name = value._names[key] = decline(value._contact, case, parts=parts)
+        return name
     _defined(value, case, parts)
     if not isinstance(value, ContactView):
         raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
-    if type(case) is not str or type(parts) is not str:  # let decline() report odd arguments
-        return decline(value._contact, case, parts=parts)
-    key = (case, parts)
-    name = value._names.get(key)
-    if name is None:
-        name = value._names[key] = decline(value._contact, case, parts=parts)
-    return name
+    return decline(value._contact, case, parts=parts)  # odd arguments: decline() reports them
 
 
 @pass_context
@@ -302,7 +302,7 @@ def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup
     open_tag = f'<p style="{escape(style)}">' if style else "<p>"
     out = []
     for chunk in _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n")):
-        lines = [line.strip() for line in chunk.strip().splitlines()]
+        lines = list(map(str.strip, chunk.strip().splitlines()))
         if any(lines):
             body = "<br>\n".join(lines)
             out.append(f"{open_tag}{body}</p>")

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from greeter.addressing import decline
-from greeter.contacts import Contact
+from greeter.contacts import UNSAFE_IN_HEADER, Contact
 from greeter.i18n import normalize_locale
 from greeter.message import _base64_body, build_message
 from greeter.plan_types import Hit, PlanItem, Rendered
@@ -212,3 +212,21 @@ def test_base64_body_at_line_boundaries() -> None:
     for size in (0, 1, 56, 57, 58, 113, 114, 115, 171, 5_000):
         text = "x" * size
         assert _base64_body(text) == _old_base64_body(text)
+
+
+def test_every_printable_character_is_allowed_in_a_header_and_no_forbidden_one_is_printable() -> None:
+    """``validate_header_value`` and the folding fast path accept printable text without the regex.
+
+    That is only sound if no character the regex forbids is printable: every
+    code point is checked. (ASCII: printable is exactly "not forbidden".)
+    """
+    printable_forbidden = [
+        hex(code)
+        for code in range(0x110000)
+        if chr(code).isprintable() and UNSAFE_IN_HEADER.search(chr(code))
+    ]
+    assert printable_forbidden == []
+    ascii_mismatch = [
+        code for code in range(128) if chr(code).isprintable() != (UNSAFE_IN_HEADER.search(chr(code)) is None)
+    ]
+    assert ascii_mismatch == []
