@@ -15,12 +15,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from greeter.addressing import decline
 from greeter.contacts import UNSAFE_IN_HEADER, Contact
+from greeter.errors import TemplateError
 from greeter.i18n import normalize_locale
 from greeter.message import _base64_body, build_message
 from greeter.plan_types import Hit, PlanItem, Rendered
@@ -230,3 +232,18 @@ def test_every_printable_character_is_allowed_in_a_header_and_no_forbidden_one_i
         code for code in range(128) if chr(code).isprintable() != (UNSAFE_IN_HEADER.search(chr(code)) is None)
     ]
     assert ascii_mismatch == []
+
+
+def test_the_name_memo_is_out_of_templates_reach(tmp_path: Path) -> None:
+    """The memo is an underscore field: the sandbox refuses to read it, as ``_contact``."""
+    renderer = write(
+        tmp_path,
+        {
+            "names.j2": (
+                "{% block subject %}{{ contact|name }}{{ contact._names }}{% endblock %}"
+                "{% block text %}T{% endblock %}"
+            )
+        },
+    )
+    with pytest.raises(TemplateError, match="_names"):
+        renderer.render(letter(person("1", "Иван", "Петрович", "Сидоров")))
