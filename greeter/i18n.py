@@ -87,8 +87,19 @@ def normalize_locale(value: str | None, default: str) -> str:
     """
     if not isinstance(value, str):
         return default
+    canonical = _canonical(value)
+    return default if canonical is None else canonical
+
+
+@lru_cache(maxsize=512)
+def _canonical(value: str) -> str | None:
+    """``str()`` of :func:`_parse`'s locale: Babel builds the identifier in Python on every call.
+
+    Once per letter (the contact's locale), so cached beside ``_parse``, on the
+    same key and bound: a few spellings per contacts file, 512 at most.
+    """
     locale = _parse(value)
-    return default if locale is None else str(locale)
+    return None if locale is None else str(locale)
 
 
 @lru_cache(maxsize=256)

@@ -9,16 +9,18 @@ template reference and the security rules these pieces implement.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 from typing import Any, Final
 
 from jinja2 import (
     BaseLoader,
+    Environment,
     StrictUndefined,
+    Template,
     TemplateSyntaxError,
     Undefined,
     pass_context,
@@ -30,7 +32,7 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import generate_lorem_ipsum
+from jinja2.utils import generate_lorem_ipsum, missing
 from markupsafe import Markup, escape
 
 from greeter.addressing import canonical_case, decline, gender_of
@@ -75,6 +77,8 @@ class ContactView:
     dates: Mapping[str, date]
     extra: Mapping[str, str]
     _contact: Contact = field(repr=False)
+    #: The ``name`` filter's results for this letter, by (case, parts): see :func:`_name_filter`.
+    _names: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     def __str__(self) -> str:
         return self.full_name
@@ -138,10 +142,24 @@ def _defined(*values: object) -> None:
 
 
 def _name_filter(value: object, case: str = "nominative", parts: str = "first_patronymic") -> str:
+    """``{{ contact|name('dative') }}``: :func:`greeter.addressing.decline`, once per letter and form.
+
+    A letter prints the same form more than once (the subject is rendered for
+    the text part and again for the HTML title), so each (case, parts) result
+    is kept on the letter's :class:`ContactView` — made per letter, so the
+    memo is bounded by the forms one letter uses and dies with it. The result
+    is plain text either way; the HTML part escapes it where it is printed.
+    """
+    if type(value) is ContactView and type(case) is str and type(parts) is str:  # none undefined
+        key = (case, parts)
+        name = value._names.get(key)
+        if name is None:
+            name = value._names[key] = decline(value._contact, case, parts=parts)
+        return name
     _defined(value, case, parts)
     if not isinstance(value, ContactView):
         raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
-    return decline(value._contact, case, parts=parts)
+    return decline(value._contact, case, parts=parts)  # odd arguments: decline() reports them
 
 
 @pass_context
@@ -228,9 +246,39 @@ def _plural_filter(context: Context, value: object, forms: object, locale: str |
     return _cached_plural(_check_years(value), forms, _locale_of(context, locale))
 
 
+#: ``Markup(text)`` for a ``str`` known to be safe HTML, without ``Markup.__new__``'s Python frame
+#: and its ``__html__`` probe (a plain ``str`` has none: the result is the same).
+_markup: Final[Callable[[str], Markup]] = partial(str.__new__, Markup)
+
+
+def _escape(value: object) -> Markup:
+    """:func:`markupsafe.escape`, with the two common cases done without its Python overhead.
+
+    What the HTML environment's templates call on every ``{{ … }}`` (see
+    :class:`_LetterTemplate`). ``Markup`` comes back as it is: ``escape`` would
+    return ``Markup(value.__html__())``, a copy of the same text. A ``str`` is
+    escaped by the five replacements markupsafe's own pure-Python escaper makes,
+    in its order (``tests/test_render_shortcuts.py`` compares the two); every
+    other type goes through ``escape`` itself (``__html__``, then ``str()``).
+    """
+    kind = type(value)
+    if kind is Markup:
+        return value  # type: ignore[return-value]  # mypy cannot narrow on type() is
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        return _markup(
+            text.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return escape(value)
+
+
 def _as_markup(eval_ctx: EvalContext, value: object) -> Markup | str:
     text = value if isinstance(value, str) else str(value)
-    return escape(text) if eval_ctx.autoescape else text
+    return _escape(text) if eval_ctx.autoescape else text
 
 
 @pass_eval_context
@@ -241,7 +289,7 @@ def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
         return text
     # Each line is a piece of the escaped text and "<br>\n" is ours: joined as plain strings, the
     # same Markup as Markup("<br>\n").join(...) builds, without escaping each line over again.
-    return Markup("<br>\n".join(str.splitlines(text)))
+    return _markup("<br>\n".join(str.splitlines(text)))
 
 
 @pass_eval_context
@@ -254,11 +302,11 @@ def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup
     open_tag = f'<p style="{escape(style)}">' if style else "<p>"
     out = []
     for chunk in _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n")):
-        lines = [line.strip() for line in chunk.strip().splitlines()]
+        lines = list(map(str.strip, chunk.strip().splitlines()))
         if any(lines):
             body = "<br>\n".join(lines)
             out.append(f"{open_tag}{body}</p>")
-    return Markup("\n".join(out))  # every piece is escaped text or our own tags
+    return _markup("\n".join(out))  # every piece is escaped text or our own tags
 
 
 #: Types printed as they are, checked first (what almost every ``{{ … }}`` prints).
@@ -346,6 +394,18 @@ class LetterContext(Context):
         #: (block name, depth in its override stack) → what it rendered.
         self.rendered: dict[tuple[str, int], str] = {}
 
+    def resolve_or_missing(self, key: str) -> Any:
+        """A variable by name (Jinja's documented hook), with one dictionary look-up, not three.
+
+        Every block looks up each name it uses here (some forty a letter).
+        ``vars`` holds what top-level template code sets, and a letter context
+        runs none, so it is empty and the answer is ``parent``'s; were it not,
+        the stock lookup runs.
+        """
+        if self.vars:
+            return super().resolve_or_missing(key)
+        return self.parent.get(key, missing)
+
 
 def _block_once(block: BlockReference) -> Any:
     """``self.<block>()`` (or ``super()``): rendered once per :class:`LetterContext`."""
@@ -355,14 +415,41 @@ def _block_once(block: BlockReference) -> Any:
     key = (block.name, block._depth)
     done = context.rendered.get(key)
     if done is None:
-        done = context.rendered[key] = block()  # an error propagates and nothing is kept
+        # What BlockReference.__call__ does (greeter's environments are not async), without
+        # its frame and Markup.__new__'s: the block's output joined, as Markup when escaping.
+        text = "".join(block._stack[block._depth](context))
+        done = _markup(text) if context.eval_ctx.autoescape else text
+        context.rendered[key] = done  # an error propagates and nothing is kept
     return done
+
+
+class _LetterTemplate(Template):
+    """A compiled template whose ``{{ … }}`` output escapes with :func:`_escape`.
+
+    Jinja's generated module imports ``escape`` (markupsafe's) and calls it on
+    every value an autoescaping template prints, most of them already
+    ``Markup`` (a block, a filter's HTML) that ``escape`` copies through two
+    Python frames. The module's own namespace is the one place that name is
+    looked up, so it is pointed at :func:`_escape`, which returns the same
+    text for every value. Templates compiled without autoescape never call it.
+    """
+
+    @classmethod
+    def _from_namespace(
+        cls,
+        environment: Environment,
+        namespace: MutableMapping[str, Any],
+        globals: MutableMapping[str, Any],
+    ) -> Template:
+        namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, plus caps on ``*`` and ``**`` (the stock sandbox only caps ``range``)."""
 
     intercepted_binops = frozenset({"*", "**"})
+    template_class = _LetterTemplate
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Fast path for the data fields of our own views (read on every line of
