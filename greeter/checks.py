@@ -217,7 +217,11 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     # a few contacts per occasion and template file: the first form a failure appeared in.
     form_failures: dict[tuple[str, int | None, str], tuple[str, list[str]]] = {}
     sampled: Counter[tuple[str, str]] = Counter()
-    real_days = next_days(fixed_days(settings, today, today + timedelta(days=366)))
+    try:
+        dated = inputs.occasion_dates(today, 367)
+    except ConfigError:  # an unreadable occasion calendar: reported above (check_occasion_calendars)
+        dated = {}
+    real_days = next_days(fixed_days(settings, today, today + timedelta(days=366), dated))
     reach = Reach(settings)
     field_rules = [(occ.field, occ.max_years) for occ in settings.occasions if occ.field is not None]
     for contact in inputs.contacts(load):
@@ -498,22 +502,43 @@ def check_days_off(report: CheckReport, settings: Settings, today: date) -> None
     ``send`` and ``run`` stop at it); its events with a time of day, which are
     no day off, are one warning.
     """
-    path = settings.send_window.days_off_ics
-    if path is None:
-        return
-    from greeter.ics_days import read_days_off, timed_warning
-
     years = range(today.year, today.year + 2)
-    try:
-        found = read_days_off(path, years)
-    except ConfigError as exc:
-        report.days_off = (str(path), False, "not read (see above)")
-        report.problems.extend(exc.problems)
-        report.days_off_errors += len(exc.problems)
-        return
-    report.days_off = (str(path), True, f"{len(found.days)} day(s) off in {years[0]}–{years[-1]}")
-    if found.timed:
-        report.problems.append(timed_warning(path, found.timed))
+    path = settings.send_window.days_off_ics
+    if path is not None:
+        from greeter.ics_days import read_days_off, timed_warning
+
+        try:
+            found = read_days_off(path, years)
+        except ConfigError as exc:
+            report.days_off = (str(path), False, "not read (see above)")
+            report.problems.extend(exc.problems)
+            report.days_off_errors += len(exc.problems)
+        else:
+            report.days_off = (str(path), True, f"{len(found.days)} day(s) off in {years[0]}–{years[-1]}")
+            if found.timed:
+                report.problems.append(timed_warning(path, found.timed))
+    check_occasion_calendars(report, settings, years)
+
+
+def check_occasion_calendars(report: CheckReport, settings: Settings, years: range) -> None:
+    """Read each occasion's ``ics`` as a plan would: unreadable is an error, nothing in it a warning."""
+    from greeter.ics_days import occasion_field, read_days_off, timed_warning
+
+    for index, occ in enumerate(settings.occasions):
+        if occ.ics is None:
+            continue
+        field = occasion_field(index)
+        try:
+            found = read_days_off(occ.ics, years, field)
+        except ConfigError as exc:
+            report.problems.extend(exc.problems)
+            report.days_off_errors += len(exc.problems)
+            continue
+        if found.timed:
+            report.problems.append(timed_warning(occ.ics, found.timed, field))
+        if not found.first_days:
+            message = f"no all-day event in {years[0]}–{years[-1]}: occasion {occ.name!r} greets nobody then"
+            report.problems.append(Problem(str(occ.ics), field, message, severity="warning"))
 
 
 def check_databases(report: CheckReport, storage_url: str, contacts_url: str | None) -> None:

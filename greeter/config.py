@@ -430,7 +430,7 @@ class Audience(_Model):
 
 
 class Occasion(_Model):
-    """A reason to greet. Exactly one of ``field``, ``date``, ``holiday``, ``on`` says when."""
+    """A reason to greet. Exactly one of ``field``, ``date``, ``holiday``, ``on``, ``ics`` says when."""
 
     name: str = Field(pattern=MACHINE_NAME, description="Stable machine name")
     title: str | None = Field(
@@ -455,6 +455,11 @@ class Occasion(_Model):
         "holiday is this country's. Without it a holiday is each client's own country's",
     )
     on: list[dt.date] | None = Field(default=None, description="One-off dates")
+    ics: Path | None = Field(
+        default=None,
+        description="The first day of every all-day event in this calendar file (.ics, relative to "
+        "the config): the company's own days, kept in a shared calendar",
+    )
     days_before: int = Field(default=0, ge=0, le=60, description="Greet this many days early")
     max_years: int = Field(
         default=120, ge=1, description="An older date is a data error (age > 120), not a greeting"
@@ -463,10 +468,10 @@ class Occasion(_Model):
 
     @model_validator(mode="after")
     def _exactly_one_when(self) -> Occasion:
-        given = [k for k in ("field", "date", "holiday", "on") if getattr(self, k) is not None]
+        given = [k for k in ("field", "date", "holiday", "on", "ics") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
-                "an occasion needs exactly one of 'field', 'date', 'holiday' or 'on'"
+                "an occasion needs exactly one of 'field', 'date', 'holiday', 'on' or 'ics'"
                 + (f" (got {', '.join(given)})" if given else "")
             )
         return self

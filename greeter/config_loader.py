@@ -298,6 +298,7 @@ def _anchor(settings: Settings, base: Path) -> Settings:
         return p if p is None or p.is_absolute() else base / p
 
     contacts = settings.contacts.model_copy(update={"path": fix(settings.contacts.path)})
+    occasions = [o if o.ics is None else o.model_copy(update={"ics": fix(o.ics)}) for o in settings.occasions]
     window = settings.send_window.model_copy(update={"days_off_ics": fix(settings.send_window.days_off_ics)})
     dkim = settings.delivery.dkim
     if dkim is not None:
@@ -314,6 +315,7 @@ def _anchor(settings: Settings, base: Path) -> Settings:
             "contacts": contacts,
             "templates_dir": fix(settings.templates_dir),
             "send_window": window,
+            "occasions": occasions,
             "delivery": delivery,
             "storage": storage,
         }

@@ -1,4 +1,4 @@
-"""Company days off from an ``.ics`` file (``send_window.days_off_ics``).
+"""Company days off from an ``.ics`` file (``send_window.days_off_ics``), and company occasions.
 
 Managers keep corporate holidays in a shared calendar; exporting it as
 iCalendar is easier than retyping dates into YAML. An all-day event is a day
@@ -11,6 +11,10 @@ is no day off either: the letters of that day still go out in the morning;
 :func:`read_days_off` lists such events so that ``greeter check`` can say
 they were ignored. (A timed event from midnight to midnight, as some
 exports write an all-day one, counts as its whole days.)
+
+The same reading serves an occasion's ``ics`` (the company's own days to
+greet on, kept in the same shared calendar): each all-day occurrence is
+greeted once, on its first day (:attr:`DaysOff.first_days`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,15 @@ from icalendar import Calendar
 
 from greeter.errors import ConfigError, Problem
 
-__all__ = ["FIELD", "DaysOff", "TimedEvent", "days_off_from_ics", "read_days_off", "timed_warning"]
+__all__ = [
+    "FIELD", "DaysOff", "TimedEvent", "days_off_from_ics", "occasion_field", "read_days_off", "timed_warning",
+]  # fmt: skip
+
+
+def occasion_field(index: int) -> str:
+    """The setting an occasion's calendar file is named by, as problems name it: ``occasions.3.ics``."""
+    return f"occasions.{index}.ics"
+
 
 FIELD = "send_window.days_off_ics"
 
@@ -45,12 +57,14 @@ class DaysOff:
     """What a calendar file declares for some years: its days off, and the timed events ignored."""
 
     days: frozenset[date]
+    #: The first day of each all-day occurrence: an occasion's days (a three-day event is one greeting).
+    first_days: frozenset[date]
     #: One per event (a recurring one: its first occurrence), in the order of their start.
     timed: tuple[TimedEvent, ...]
 
 
-def _fail(path: Path, message: str) -> ConfigError:
-    return ConfigError([Problem(str(path), FIELD, message)])
+def _fail(path: Path, message: str, field: str) -> ConfigError:
+    return ConfigError([Problem(str(path), field, message)])
 
 
 def _whole_days(start: Any, end: Any) -> list[date] | None:
@@ -63,20 +77,20 @@ def _whole_days(start: Any, end: Any) -> list[date] | None:
     return None
 
 
-def read_days_off(path: Path, years: Iterable[int]) -> DaysOff:
+def read_days_off(path: Path, years: Iterable[int], field: str = FIELD) -> DaysOff:
     """The days off the file declares within ``years``, and its events with a time of day.
 
     The daemon asks on every run (and twice in one: for its look-ahead, then its
     plan); the file is parsed again only when its size or modification time changed.
-    Raises :class:`ConfigError` (``file: send_window.days_off_ics: cause``) for a
-    file that cannot be read or is not iCalendar.
+    Raises :class:`ConfigError` (``file: FIELD: cause``, ``field`` being the
+    setting that names the file) for a file that cannot be read or is not iCalendar.
     """
     wanted = frozenset(years)
     try:
         stat = path.stat()
     except OSError:
-        return _read(path, wanted)  # not cached: _read says what is wrong
-    return _cached(path, wanted, stat.st_mtime_ns, stat.st_size)
+        return _read(path, wanted, field)  # not cached: _read says what is wrong
+    return _cached(path, wanted, stat.st_mtime_ns, stat.st_size, field)
 
 
 def days_off_from_ics(path: Path, years: Iterable[int]) -> set[date]:
@@ -85,31 +99,32 @@ def days_off_from_ics(path: Path, years: Iterable[int]) -> set[date]:
 
 
 @lru_cache(maxsize=16)
-def _cached(path: Path, wanted: frozenset[int], mtime_ns: int, size: int) -> DaysOff:
-    return _read(path, wanted)
+def _cached(path: Path, wanted: frozenset[int], mtime_ns: int, size: int, field: str) -> DaysOff:
+    return _read(path, wanted, field)
 
 
-def _read(path: Path, wanted: frozenset[int]) -> DaysOff:
+def _read(path: Path, wanted: frozenset[int], field: str) -> DaysOff:
     import recurring_ical_events  # with its dateutil rules: only when a calendar file is used
 
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise _fail(path, f"cannot read the calendar file ({exc.strerror})") from None
+        raise _fail(path, f"cannot read the calendar file ({exc.strerror})", field) from None
     try:
         cal = Calendar.from_ical(raw)
     except (ValueError, IndexError, KeyError) as exc:
-        raise _fail(path, f"not a valid iCalendar file ({exc})") from None
+        raise _fail(path, f"not a valid iCalendar file ({exc})", field) from None
     if not isinstance(cal, Calendar) or cal.name != "VCALENDAR":
-        raise _fail(path, "not a valid iCalendar file (no VCALENDAR)")
+        raise _fail(path, "not a valid iCalendar file (no VCALENDAR)", field)
     if not wanted:
-        return DaysOff(frozenset(), ())
+        return DaysOff(frozenset(), frozenset(), ())
     first, last = min(wanted), max(wanted)
     try:
         occurrences = list(recurring_ical_events.of(cal).between(date(first, 1, 1), date(last + 1, 1, 1)))
     except (ValueError, TypeError) as exc:  # recurring_ical_events.InvalidCalendar is a ValueError
-        raise _fail(path, f"not a valid iCalendar file ({exc})") from None
+        raise _fail(path, f"not a valid iCalendar file ({exc})", field) from None
     days: set[date] = set()
+    first_days: set[date] = set()
     timed: dict[str, TimedEvent] = {}
     for event in occurrences:
         if str(event.get("status", "")).upper() == "CANCELLED":
@@ -122,6 +137,8 @@ def _read(path: Path, wanted: frozenset[int]) -> DaysOff:
         whole = _whole_days(start, end)
         if whole is not None:
             days.update(d for d in whole if d.year in wanted)
+            if whole[0].year in wanted:
+                first_days.add(whole[0])
             continue
         summary = " ".join(str(event.get("summary", "")).split())
         uid = str(event.get("uid", "")) or f"{summary}@{start.isoformat()}"
@@ -129,15 +146,20 @@ def _read(path: Path, wanted: frozenset[int]) -> DaysOff:
         if seen is None or start.replace(tzinfo=None) < seen.start.replace(tzinfo=None):
             timed[uid] = TimedEvent(summary, start, end if isinstance(end, datetime) else None)
     ordered = sorted(timed.values(), key=lambda e: (e.start.replace(tzinfo=None), e.summary))
-    return DaysOff(frozenset(days), tuple(ordered))
+    return DaysOff(frozenset(days), frozenset(first_days), tuple(ordered))
 
 
 #: Timed events a warning names; the rest are counted.
 _NAMED_TIMED = 3
 
 
-def timed_warning(path: Path, timed: Iterable[TimedEvent]) -> Problem:
-    """One warning for the events with a time of day, which are not days off: what and when."""
+def timed_warning(path: Path, timed: Iterable[TimedEvent], field: str = FIELD) -> Problem:
+    """One warning for the events with a time of day, which are not days off: what and when.
+
+    ``field`` another than ``send_window.days_off_ics`` is an occasion's ``ics``:
+    its timed events are no days to greet on, for the same reason.
+    """
+    off = field == FIELD
     events = list(timed)
     shown = ", ".join(
         f"{e.summary or '(no title)'!r} ({e.start:%d.%m.%Y %H:%M}"
@@ -147,9 +169,11 @@ def timed_warning(path: Path, timed: Iterable[TimedEvent]) -> Problem:
     )
     if len(events) > _NAMED_TIMED:
         shown += f" and {len(events) - _NAMED_TIMED} more"
+    day, days = ("a day off", "days off") if off else ("a day to greet on", "days to greet on")
     if len(events) == 1:
-        what = "1 event with a time of day is not a day off, so it is ignored"
+        what = f"1 event with a time of day is not {day}, so it is ignored"
     else:
-        what = f"{len(events)} events with a time of day are not days off, so they are ignored"
-    message = f"{what}: {shown}; make it an all-day event if the whole day is off"
-    return Problem(str(path), FIELD, message, severity="warning")
+        what = f"{len(events)} events with a time of day are not {days}, so they are ignored"
+    fix = "if the whole day is off" if off else "to greet on its day"
+    message = f"{what}: {shown}; make it an all-day event {fix}"
+    return Problem(str(path), field, message, severity="warning")

@@ -10,7 +10,7 @@ instead of silently greeting nobody.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -132,18 +132,25 @@ def known_holidays(country: str, years: Sequence[int]) -> list[tuple[str, ...]]:
 
 
 def occasion_days(
-    occ: Occasion, default_country: str, start: date, end: date, leap_day: str = "feb28"
+    occ: Occasion,
+    default_country: str,
+    start: date,
+    end: date,
+    leap_day: str = "feb28",
+    dated: Collection[date] = (),
 ) -> list[date]:
     """Occasion dates of a contact-independent occasion whose greeting day is in [start, end].
 
     A fixed ``"02-29"`` in a common year moves like a 29 February birthday (``leap_day``).
     A holiday is ``occ.country``'s, else ``default_country``'s: for a client
-    of another country pass theirs (see :func:`holiday_country`).
+    of another country pass theirs (see :func:`holiday_country`). An ``ics``
+    occasion's days are read from its file by the caller (I/O stays at the
+    edge) and passed as ``dated``.
     """
     days: list[date] = []
     lo, hi = start + timedelta(days=occ.days_before), end + timedelta(days=occ.days_before)
-    if occ.on is not None:
-        return [d for d in occ.on if lo <= d <= hi]
+    if occ.on is not None or occ.ics is not None:
+        return [d for d in (occ.on if occ.on is not None else sorted(dated)) if lo <= d <= hi]
     for year in range(lo.year, hi.year + 1):
         if occ.date is not None:
             month, day = (int(x) for x in occ.date.split("-"))
@@ -178,11 +185,16 @@ def contact_hits(
     yield from OccasionTable(settings, start, end, fixed=fixed, report_from=report_from).hits(contact, today)
 
 
-def fixed_days(settings: Settings, start: date, end: date) -> dict[str, list[date]]:
-    """Dates of all contact-independent occasions in the range, computed once."""
+def fixed_days(
+    settings: Settings, start: date, end: date, dated: Mapping[str, Collection[date]] | None = None
+) -> dict[str, list[date]]:
+    """Dates of all contact-independent occasions in the range, computed once.
+
+    ``dated``: each ``ics`` occasion's days as its calendar file gives them (by name).
+    """
     country = settings.defaults.country
     return {
-        occ.name: occasion_days(occ, country, start, end, settings.leap_day)
+        occ.name: occasion_days(occ, country, start, end, settings.leap_day, (dated or {}).get(occ.name, ()))
         for occ in settings.occasions
         if occ.field is None
     }

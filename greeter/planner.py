@@ -8,7 +8,7 @@ the suppression list and any extra days off are arguments.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
@@ -85,6 +85,7 @@ def plan_window(
     extra_days_off: Iterable[date] = (),
     occasion_since: Mapping[str, datetime | None] | None = None,
     look_ahead: bool = True,
+    dated: Mapping[str, Collection[date]] | None = None,
 ) -> PlanWindow:
     """Prepare a plan of ``days`` days from ``start`` as seen at ``now`` (aware).
 
@@ -97,7 +98,8 @@ def plan_window(
     30 December birthday, not alone — whichever day the range ends on. A send
     cycle plans through :func:`lookahead_end` itself and shows all of it
     (``look_ahead=False``). ``occasion_since`` (see :func:`occasion_starts`):
-    an occasion's days before it existed are not planned.
+    an occasion's days before it existed are not planned. ``dated``: each
+    ``ics`` occasion's days, read from its calendar file by the caller.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -122,7 +124,7 @@ def plan_window(
         sim_start=sim_start,
         sim_end=sim_end,
         calendar=cal,
-        fixed=fixed_days(settings, sim_start, sim_end),
+        fixed=fixed_days(settings, sim_start, sim_end, dated),
         occasions={o.name: o for o in settings.occasions},
         since={name: at for name, at in (occasion_since or {}).items() if at is not None},
         extra_days_off=extra_days_off,

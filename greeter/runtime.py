@@ -167,6 +167,7 @@ class Inputs:
             extra_days_off=self.extra_days_off(start, days),
             occasion_since=self.occasion_since,
             look_ahead=look_ahead,
+            dated=self.occasion_dates(start, days),
         )
 
     def plan(self, contacts: Iterable[Contact], pw: PlanWindow) -> Iterator[PlanItem]:
@@ -181,6 +182,21 @@ class Inputs:
 
         years = range(start.year - 1, start.year + days // 365 + 2)
         return days_off_from_ics(ics, years)
+
+    def occasion_dates(self, start: date, days: int) -> dict[str, frozenset[date]]:
+        """Each ``ics`` occasion's days, read from its calendar file (re-read when the file changes).
+
+        The years around the range, as :meth:`extra_days_off` reads them: the
+        plan looks back (catch-up, the cap) and ahead (a merge) of the range.
+        """
+        found: dict[str, frozenset[date]] = {}
+        years = range(start.year - 1, start.year + days // 365 + 2)
+        for index, occ in enumerate(self.settings.occasions):
+            if occ.ics is not None:
+                from greeter.ics_days import occasion_field, read_days_off
+
+                found[occ.name] = read_days_off(occ.ics, years, occasion_field(index)).first_days
+        return found
 
 
 def _not_found(only: str, report: LoadReport) -> str:

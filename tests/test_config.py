@@ -252,7 +252,7 @@ def test_occasion_needs_exactly_one_when() -> None:
     text = MINIMAL.replace("    field: birthday\n", "    field: birthday\n    date: '01-01'\n")
     problems = errors_of(text)
     assert problems == [
-        "greeter.yaml:9:5: occasions.0: an occasion needs exactly one of 'field', 'date', 'holiday' or 'on' (got field, date)"
+        "greeter.yaml:9:5: occasions.0: an occasion needs exactly one of 'field', 'date', 'holiday', 'on' or 'ics' (got field, date)"
     ]
 
 
