@@ -9,6 +9,7 @@ and the days had to be retyped as ``on:`` dates every year.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,31 @@ def test_an_occasion_needs_exactly_one_way_of_saying_when(make_project: MakeProj
     checked = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
     assert checked.exit_code == 2
     assert "exactly one of 'field', 'date', 'holiday', 'on' or 'ics' (got date, ics)" in checked.stderr
+
+
+def test_an_english_letter_for_a_day_without_an_english_name_does_not_say_on_holiday(
+    tmp_path: Path,
+) -> None:
+    """«День компании» has no English name in _en.j2: "Warm wishes to you on holiday" read as vacation."""
+    root = Path(__file__).resolve().parent.parent
+    for part in ("templates", "data"):
+        shutil.copytree(root / part, tmp_path / part)
+    yaml = YAML()
+    data = yaml.load((root / "config.example.yaml").read_text(encoding="utf-8"))
+    data["occasions"].append({"name": "company_day", "date": "12-11", "template": "holiday"})
+    config = tmp_path / "config.yaml"
+    with config.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    out = CliRunner().invoke(
+        main,
+        ["--config", str(config), "preview", "--format", "json", "--from", "2026-12-10", "--days", "3",
+         "--now", "2026-12-01T09:00"],
+    )  # fmt: skip
+    english = [
+        d for d in json.loads(out.stdout)
+        if d["occasion"] == "company_day" and d["template_file"] == "holiday.en.j2" and d["status"] == "send"
+    ]  # fmt: skip
+    assert english, out.output
+    for draft in english:
+        assert "Warm wishes to you on this special day" in draft["text"]
+        assert " on holiday" not in draft["text"]
