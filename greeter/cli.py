@@ -186,7 +186,9 @@ def _now_option(func: F) -> F:
         "--now",
         "now",
         metavar="DATETIME",
-        help="Pretend it is this moment (ISO 8601; without an offset, the default time zone).",
+        help="Pretend it is this moment (ISO 8601; without an offset, the default time zone). "
+        "send and run record what they send in the config's own journal, as sent on that day: "
+        "rehearse on a copy of the project, not on the production journal.",
     )(func)
 
 
