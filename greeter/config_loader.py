@@ -207,12 +207,9 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
         return Problem(filename, field, "required, but missing", line, col)
     if kind in ("model_type", "dict_type"):  # "Input should be a valid dictionary or instance of Audience"
         return Problem(filename, field, _section_wanted(loc, err.get("input")), line, col)
-    if (
-        kind in _DATE_KINDS
-        and isinstance(err.get("input"), str)
-        and not isinstance(err.get("input"), NotADate)
-    ):
-        return Problem(filename, field, _not_iso_day(str(err["input"])), line, col)
+    day = err.get("input")  # a number too: pydantic reads 20261211 as seconds since 1970
+    if kind in _DATE_KINDS and isinstance(day, str | int) and not isinstance(day, NotADate | bool):
+        return Problem(filename, field, _not_iso_day(str(day)), line, col)
     message = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -317,7 +314,7 @@ def _section_wanted(loc: Sequence[int | str], got: object) -> str:
 #: Pydantic's error types for a value that is no date (``on: [15.03.2027]``).
 _DATE_KINDS: Final = ("date_from_datetime_parsing", "date_parsing", "date_from_datetime_inexact", "date_type")
 #: How people write a day when not in ISO, tried in order for the example in the message.
-_OTHER_DAY_FORMATS: Final = ("%d.%m.%Y", "%Y.%m.%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y")
+_OTHER_DAY_FORMATS: Final = ("%d.%m.%Y", "%Y.%m.%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
 
 
 def _not_iso_day(text: str) -> str:

@@ -92,6 +92,12 @@ def errors_of(text: str) -> list[str]:
             "greeter.yaml:25:20: send_window.extra_days_off.0: '11.12.2026' is not a date like 2026-12-11 "
             "(YYYY-MM-DD)",
         ),
+        (  # a number: pydantic's "Datetimes provided to dates should have zero time"
+            "extra_days_off: [2026-12-11]",
+            "extra_days_off: [20261211]",
+            "greeter.yaml:25:20: send_window.extra_days_off.0: '20261211' is not a date like 2026-12-11 "
+            "(YYYY-MM-DD)",
+        ),
         # a tab after a blank line: the line holding it, not the next one
         (
             "frequency_cap:\n  max_count: 6",
