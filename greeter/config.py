@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
+import typing
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PositiveInt,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -32,6 +35,48 @@ from greeter.timezones import is_zone, unknown_zone
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_for_a_number(cls, value: object, info: ValidationInfo) -> object:
+        """``round_years: true`` is a mistake, not 1: a boolean where a number goes is refused.
+
+        Pydantic's lax mode reads ``true`` as 1 for an ``int`` (or ``float``)
+        field, so a marketer's ``round_years: true`` greeted every year and
+        ``check`` said OK. Strict ints would refuse it too, but also the text
+        this config reads on purpose ("10:00", dates); one rule on every
+        model's numeric fields refuses the booleans alone.
+        """
+        if isinstance(value, bool) and info.field_name is not None:
+            kinds = _number_kinds(cls.model_fields[info.field_name].annotation)
+            if kinds and bool not in kinds:
+                raise ValueError(
+                    _number_wanted(info.field_name, cls.model_fields[info.field_name].default, value)
+                )
+        return value
+
+
+def _number_kinds(annotation: object) -> set[object]:
+    """The types a numeric field takes (``int``, ``int | None``, ``PositiveInt``); empty for any other."""
+    kinds: set[object] = set()
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    for tp in typing.get_args(annotation) if union else (annotation,):
+        while typing.get_origin(tp) is Annotated:  # PositiveInt is Annotated[int, Gt(0)]
+            tp = typing.get_args(tp)[0]
+        kinds.add(tp)
+    kinds.discard(type(None))
+    return kinds if kinds and kinds <= {int, float, bool} else set()
+
+
+#: What a number counts, by the end of its setting's name: ``round_years`` is a number of years.
+_UNITS: Final = ("years", "days", "seconds", "minutes")
+
+
+def _number_wanted(name: str, default: object, value: bool) -> str:
+    """``expected a number of years like 5, got true``: the unit from the name, the example its default."""
+    unit = next((f"a number of {u}" for u in _UNITS if name.endswith(u)), "a number")
+    example = default if isinstance(default, int | float) and not isinstance(default, bool) and default else 5
+    return f"expected {unit} like {example}, got {str(value).lower()}"
 
 
 def _check_timezone(name: str) -> str:

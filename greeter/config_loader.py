@@ -13,7 +13,7 @@ import os
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Final
 
@@ -194,15 +194,22 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(loc[:-1])
+        home = _section_of(key, loc[:-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        message = (
-            f"unknown key, did you mean `{close[0]}`?"
-            if close
-            else ("unknown key (allowed here: " + ", ".join(allowed) + ")")
-        )
+        if home is not None:  # outdented out of its section: where it goes, not a look-alike here
+            message = f"belongs under `{home}:` (indent it below `{home}:`)"
+        elif close:
+            message = f"unknown key, did you mean `{close[0]}`?"
+        else:
+            message = "unknown key (allowed here: " + ", ".join(allowed) + ")"
         return Problem(filename, field, message, line, col)
     if kind == "missing":
         return Problem(filename, field, "required, but missing", line, col)
+    if kind in ("model_type", "dict_type"):  # "Input should be a valid dictionary or instance of Audience"
+        return Problem(filename, field, _section_wanted(loc, err.get("input")), line, col)
+    day = err.get("input")  # a number too: pydantic reads 20261211 as seconds since 1970
+    if kind in _DATE_KINDS and isinstance(day, str | int) and not isinstance(day, NotADate | bool):
+        return Problem(filename, field, _not_iso_day(str(day)), line, col)
     message = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -230,6 +237,8 @@ _NOT_A_DATE_HERE: Final = {
 
 def _shown(value: object) -> str:
     """A value as the marketer wrote it: ``2026-12-18``, never ``datetime.date(2026, 12, 18)``."""
+    if isinstance(value, bool):  # as YAML writes it
+        return str(value).lower()
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, NotADate):
@@ -274,6 +283,50 @@ def _allowed_keys(loc: Sequence[int | str]) -> list[str]:
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []
+
+
+def _section_of(key: str, loc: Sequence[int | str]) -> str | None:
+    """The one section beside ``key`` that takes it (``audience`` for an outdented ``round_years``), or None.
+
+    A key outdented out of its section lands among its parent's keys, where
+    the nearest-spelling hint named an unrelated setting (``round_years`` →
+    "did you mean `max_years`?"). A key several sections take (``url``) is
+    left to the usual hint: naming one of them could send it to the wrong one.
+    """
+    homes = [name for name in _allowed_keys(loc) if key in _allowed_keys((*loc, name))]
+    return homes[0] if len(homes) == 1 else None
+
+
+def _section_wanted(loc: Sequence[int | str], got: object) -> str:
+    """``expected a section of settings (tiers:, tags:, contacts: …), got nothing`` (not "dictionary")."""
+    keys = _allowed_keys(loc)
+    listed = ", ".join(f"{k}:" for k in keys[:3]) + (" …" if len(keys) > 3 else "")
+    example = f" ({listed})" if keys else " (name: value lines, indented below it)"
+    if got is None:
+        what = "nothing"
+    elif isinstance(got, list):
+        what = "a list"
+    else:
+        what = _shown(got)
+    return f"expected a section of settings{example}, got {what}"
+
+
+#: Pydantic's error types for a value that is no date (``on: [15.03.2027]``).
+_DATE_KINDS: Final = ("date_from_datetime_parsing", "date_parsing", "date_from_datetime_inexact", "date_type")
+#: How people write a day when not in ISO, tried in order for the example in the message.
+_OTHER_DAY_FORMATS: Final = ("%d.%m.%Y", "%Y.%m.%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
+
+
+def _not_iso_day(text: str) -> str:
+    """``'15.03.2027' is not a date like 2027-03-15 (YYYY-MM-DD)``: the example is the day meant if clear."""
+    example = "2027-03-15"
+    for fmt in _OTHER_DAY_FORMATS:
+        try:
+            example = datetime.strptime(text.strip(), fmt).date().isoformat()
+            break
+        except ValueError:
+            continue
+    return f"{text!r} is not a date like {example} (YYYY-MM-DD)"
 
 
 def _unwrap(tp: Any) -> Any:

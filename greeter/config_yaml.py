@@ -31,6 +31,8 @@ __all__ = ["NotADate", "parse_yaml"]
 
 #: The parser's words for a line that does not line up with its section.
 _BLOCK_END = "expected <block end>"
+#: What a tab in a line's indentation is called, wherever the parser stumbles over it.
+_TAB = "a tab in the indentation (YAML allows spaces only)"
 #: A line that is a key and nothing before it: ``      priority: 60`` up to its colon.
 _KEY_ONLY = re.compile(r"\s*[^\s:#\-'\"][^:#]*")
 
@@ -123,6 +125,9 @@ def _unreadable(exc: Exception, text: str, filename: str) -> Problem:
 def _syntax_problem(exc: MarkedYAMLError, text: str, filename: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or exc.context or "invalid YAML"
+    tab = _tab_indent(text.splitlines(), mark.line) if mark is not None else None
+    if tab is not None and (tab[0] != mark.line or "\\t" not in message):
+        return Problem(filename, "", f"YAML syntax: {_TAB}", tab[0] + 1, tab[1] + 1)
     start = exc.context_mark
     if exc.context and start is not None and mark is not None and start.line != mark.line:
         # "found unexpected end of stream" alone points at the end; say where it began.
@@ -142,6 +147,33 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, filename: str) -> Problem:
     return Problem(filename, "", f"YAML syntax: {message}", line, col)
 
 
+def _tab_indent(lines: list[str], line: int) -> tuple[int, int] | None:
+    """(line, column) of a tab in the indentation of ``line`` or of the nearest line with content above it.
+
+    After a blank line ruamel skips a tab as if it were indentation, then
+    blames the line below for not lining up ("indented differently"): the
+    line holding the tab is the one to fix.
+    """
+    if not 0 <= line < len(lines):
+        return None
+    for n in (line, _above(lines, line)):
+        if n is None:
+            continue
+        text = lines[n]
+        indent = text[: len(text) - len(text.lstrip(" \t"))]
+        if "\t" in indent:
+            return n, indent.index("\t")
+    return None
+
+
+def _above(lines: list[str], line: int) -> int | None:
+    """The nearest line above ``line`` with content, comments aside."""
+    return next(
+        (n for n in range(line - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")),
+        None,
+    )
+
+
 def _indentation_hint(problem: str, lines: list[str], line: int, col: int) -> str | None:
     """The plain cause of the parser's complaint when it is a line indented unlike its section.
 
@@ -157,10 +189,7 @@ def _indentation_hint(problem: str, lines: list[str], line: int, col: int) -> st
         return None
     here = lines[line]
     indent = len(here) - len(here.lstrip(" "))
-    above = next(
-        (n for n in range(line - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")),
-        None,
-    )
+    above = _above(lines, line)
     if above is None:
         return None
     text = lines[above]

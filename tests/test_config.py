@@ -514,7 +514,7 @@ def test_contact_ids_may_be_written_as_numbers() -> None:
     schema = json_schema()["$defs"]["Audience"]["properties"]["contacts"]
     assert {"type": "integer"} in schema["anyOf"][0]["items"]["anyOf"]  # an editor accepts them too
     assert errors_of(text.replace("000123", "true")) == [
-        "greeter.yaml:13:32: occasions.0.audience.contacts.2: Input should be a valid string (got True)"
+        "greeter.yaml:13:32: occasions.0.audience.contacts.2: Input should be a valid string (got true)"
     ]
 
 

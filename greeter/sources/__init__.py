@@ -128,6 +128,18 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
                 errors = tuple(p for p in problems if p.severity == "error")
                 report.rejections.append(Rejection(number, cid, errors))
     report.problems.extend(parser.column_problems())
+    if report.rows_read == 0:
+        report.problems.append(_no_rows(cfg.source, report.source))
+
+
+def _no_rows(kind: str, source: str) -> Problem:
+    """A header and nothing under it loads "0 of 0 rows" and sends nothing, with no error: say so.
+
+    A warning, not an error (an empty list may be meant, as in a fresh
+    setup), so ``check --strict`` refuses it like any other warning.
+    """
+    what = "the query returned no rows" if kind == "sql" else "the contacts file has no rows under its header"
+    return Problem(source, "", f"{what}: nobody will be greeted", kind="row", severity="warning")
 
 
 def load_contacts(cfg: ContactsSource, defaults: Defaults) -> tuple[list[Contact], LoadReport]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,10 +41,21 @@ _NO_TAGS: frozenset[str] = frozenset()
 #: The (read-only) empty mapping most contacts have for bad dates and extra columns, shared.
 _NO_TEXT: Mapping[str, str] = MappingProxyType({})
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
+#: A gender cell as CRMs write it, case-folded and without a final dot: Russian, English (``w``:
+#: German), Serbian Cyrillic (мушки/женски, whose м/ж are the Russian letters) and Serbian Latin or
+#: Croatian (m/ž, muški/ženski; ``z`` where an export lost the háček).
 _GENDERS = {
-    **dict.fromkeys(("м", "муж", "мужской", "m", "male", "man"), Gender.MALE),
-    **dict.fromkeys(("ж", "жен", "женский", "f", "female", "woman", "w"), Gender.FEMALE),
-}
+    **dict.fromkeys(
+        ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
+         "m", "male", "man", "muški", "muško", "muski", "musko"),
+        Gender.MALE,
+    ),
+    **dict.fromkeys(
+        ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
+         "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko"),
+        Gender.FEMALE,
+    ),
+}  # fmt: skip
 #: A date column is reported as a whole (once, as an error) when every one of its values fails,
 #: or more than half of them once it has at least this many: a format problem, not a few typos.
 COLUMN_MIN_VALUES = 5
@@ -464,7 +476,8 @@ class RowParser:
     def _gender(self, text: str, line: int, problems: list[Problem]) -> Gender | None:
         if not text:
             return None
-        gender = _GENDERS.get(text.casefold().rstrip("."))
+        # NFC: a "ž" typed on a Mac may arrive as "z" and a combining caron.
+        gender = _GENDERS.get(unicodedata.normalize("NFC", text).casefold().rstrip("."))
         if gender is None:
             problems.append(
                 self._problem(
