@@ -110,3 +110,18 @@ def test_one_mistake_in_a_file_several_locales_share_is_one_line(make_project: M
         f"birthday.sr.j2:{line}:1: ValueError: plural needs 3 forms in Serbian (one|few|other), got 2: 'a|b' "
         "(4 contacts: s1, s2, s3 and 1 more; locales sr, sr_Latn, sr_RS)"
     ]
+
+
+def test_a_mistake_every_letter_shares_counts_each_contact_once(make_project: MakeProject) -> None:
+    """A typo in ``_layout.html.j2`` fails every occasion's letter: 5 contacts read ``30 contacts: 1, 1, 1``."""
+    from tests.test_send_e2e import greeter
+
+    config = make_project([row(str(i)) for i in range(1, 6)])
+    line = edit(config, "_layout.html.j2", 'name("dative", "full")', 'name("dative", "ful")')
+    run = greeter(config, "check", "--now", NOW)
+    assert run.returncode == 1, run.stdout + run.stderr
+    (said,) = [s for s in (run.stdout + run.stderr).splitlines() if s.startswith("_layout.html.j2:")]
+    assert said == (
+        f"_layout.html.j2:{line}:1: ValueError: unknown name parts 'ful'; expected one of: "
+        "first_patronymic, full, first, last (5 contacts: 1, 2, 3 and 2 more)"
+    )
