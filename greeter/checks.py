@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from greeter.check_files import unused_template_problems
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_reach import Reach, sender_locale_problems
 from greeter.config import Settings
@@ -205,6 +206,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     if no_folder is None:  # without templates every language is "unused": that is not the news
         files = [path for name in names for path in renderer.template_files(name)]
         report.problems.extend(sender_locale_problems(settings, files, config_file))
+        report.problems.extend(unused_template_problems(settings, renderer))
     report.template_errors = sum(p.severity == "error" for p in template_problems)
     report.fatal = report.template_errors > 0
 
