@@ -22,12 +22,13 @@ from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from greeter.config import Sender
 from greeter.contacts import Contact, Gender
 from greeter.gallery import write_gallery
 from greeter.plan_types import Draft, Hit, PlanItem, Rendered
 
 HERE = Path(__file__).resolve().parent
-SENDER = "ООО «Ромашка» <hello@romashka.example>"
+SENDER = Sender(name="ООО «Ромашка»", email="hello@romashka.example")
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

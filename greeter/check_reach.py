@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from greeter.check_files import near_miss, stray_letter_files
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.countries import regional_days_off, regions_of
@@ -118,6 +119,10 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
     for i, occ in enumerate(reach.settings.occasions):
         first_use.setdefault(occ.template, i)
     language = reach.settings.defaults.locale.replace("-", "_").split("_")[0]
+    folder = Path(reach.settings.templates_dir)
+    # A misnamed file (brithday.de.j2) is the file missing here, most likely: named when close.
+    listed = [path.name for path in folder.glob(f"*{SUFFIX}")] if reach.fallbacks else []
+    stray = stray_letter_files(reach.settings, listed)
     problems: list[Problem] = []
     counted = [
         (template, lang, sum(locales.values()), locales)
@@ -125,10 +130,12 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
     ]
     for template, lang, count, locales in sorted(counted, key=lambda t: (first_use[t[0]], -t[2], t[1])):
         which = " or ".join(repr(locale) for locale, _ in locales.most_common())
+        wanted = f"{template}.{lang}{SUFFIX}"
+        meant = near_miss(wanted, stray, (f"{t}.{lang}{SUFFIX}" for t in first_use))
         message = (
             f"{count} contact(s) with locale {which} get {template}{SUFFIX} ({language}): "
-            f"there is no {template}.{lang}{SUFFIX}"
-        ) + _meant(Path(reach.settings.templates_dir), template, lang)
+            f"there is no {wanted}{meant or _meant(folder, template, lang)}"
+        )
         use = first_use[template]
         line, col = locate(config_file, ("occasions", use, "template"))
         problems.append(

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from greeter.check_files import unused_template_problems
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_reach import Reach, sender_locale_problems
 from greeter.config import Settings
@@ -205,6 +206,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     if no_folder is None:  # without templates every language is "unused": that is not the news
         files = [path for name in names for path in renderer.template_files(name)]
         report.problems.extend(sender_locale_problems(settings, files, config_file))
+        report.problems.extend(unused_template_problems(settings, renderer))
     report.template_errors = sum(p.severity == "error" for p in template_problems)
     report.fatal = report.template_errors > 0
 
@@ -318,12 +320,16 @@ def render_problems(
     the few the form was tried for, not all it hits. ``locales`` lists the
     contacts' locales per failure: named when more than one, as one file
     (``first_deal.sr.j2``) serves ``sr``, ``sr_Latn`` and ``sr_RS`` alike and
-    its mistake is one line, not one per locale.
+    its mistake is one line, not one per locale. A contact is counted and
+    named once however many of its letters failed: a mistake in
+    ``_layout.html.j2`` fails every occasion's letter, and 30 contacts read as
+    ``165 contacts: 1001, 1001, 1001``.
     """
     problems: list[Problem] = []
     per_file: Counter[str] = Counter()
-    for key, contacts in failures.items():
+    for key, letters in failures.items():
         file, line, detail = key
+        contacts = list(dict.fromkeys(letters))  # one id per failed letter: each contact once
         per_file[file] += 1
         if per_file[file] > MAX_RENDER_PROBLEMS:
             continue

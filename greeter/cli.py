@@ -596,8 +596,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
 @click.option(
     "--state",
     "state_filter",
-    type=click.Choice(["claimed", "sent", "retry", "failed", "uncertain", "skipped", "expired"]),
-    help="Only greetings in this state.",
+    type=click.Choice(["claimed", "sent", "retry", "failed", "uncertain", "skipped", "expired", "dismissed"]),
+    help="Only greetings in this state (dismissed: the skipped ones an operator dismissed).",
 )
 @click.option("--since", metavar="DATE", help="Occasion date from (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Occasion date until (YYYY-MM-DD).")

@@ -194,7 +194,11 @@ class ListenError(GreeterError, OSError):
 
 
 class OutputFolderError(GreeterError, OSError):
-    """``preview --out`` names a folder where the files to write would replace files greeter did not write."""
+    """``preview --out`` names a folder it must not write into.
+
+    One where the files to write would replace files greeter did not write, or
+    the ``file`` transport's outbox of delivered letters.
+    """
 
     exit_code = EXIT_USAGE
 

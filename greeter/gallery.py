@@ -37,12 +37,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from greeter.config import Sender
 from greeter.errors import OutputFolderError
 from greeter.i18n import years_phrase
 from greeter.plan_types import Draft
 from greeter.planner import merged_into_failed
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
+from greeter.review import Envelope
 
 __all__ = ["write_gallery"]
 
@@ -266,7 +268,7 @@ def write_gallery(
     start: date,
     days: int,
     now: datetime,
-    sender: str | None = None,
+    sender: Sender | None = None,
     titles: Mapping[str, str] | None = None,
 ) -> int:
     """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
@@ -276,11 +278,11 @@ def write_gallery(
     one does not are removed, so the folder never mixes two plans; a file no
     preview wrote is never touched: when one is where the gallery goes, it
     raises :class:`~greeter.errors.OutputFolderError` before writing anything
-    (see :mod:`greeter.preview_out`). ``sender`` (the From:
-    line, e.g. ``"ООО «Ромашка» <hello@romashka.example>"``) is shown on
-    draft pages when given. ``titles``: what people call each occasion
-    (``Settings.occasion_titles``), shown instead of its machine name (which
-    stays in the tooltip and the search).
+    (see :mod:`greeter.preview_out`). ``sender``: each draft page shows
+    the From: line its letter will carry (:func:`from_line`), when given.
+    ``titles``: what people call each occasion (``Settings.occasion_titles``),
+    shown instead of its machine name (which stays in the tooltip and the
+    search).
     """
     called = dict(titles or {})
     folder = OwnedFolder(out)
@@ -303,7 +305,8 @@ def write_gallery(
         errors += card.status == "error"
         if card.page is not None:
             # straight away: pages are many, and the index linking them comes last
-            folder.write(card.page, (_draft_page(card, data, sender).encode(),))
+            page = _draft_page(card, data, from_line(draft, sender))
+            folder.write(card.page, (page.encode(),))
         cards.append(card)
     index = out / "index.html"
     chunks = _index_page(cards, start=start, days=days, now=now)
@@ -598,6 +601,23 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
 </body>
 </html>
 """
+
+
+def from_line(draft: Draft, sender: Sender | None) -> str | None:
+    """The From: of ``draft``'s letter, ``"Romashka LLC <greetings@romashka.example>"``; None without one.
+
+    Taken from :meth:`greeter.review.Envelope.of`, the values
+    :func:`greeter.message.build_message` writes (``sender.by_locale`` picked by
+    the rendered letter's locale) and a reviewer's approval covers: a page that
+    re-derived it showed the Russian name above an English letter signed
+    "Romashka LLC". Shown unencoded and unquoted, for a person to read.
+    """
+    if sender is None or draft.rendered is None:
+        return None
+    envelope = Envelope.of(draft.item.hit.contact, sender, draft.rendered.locale)
+    if not envelope.from_name:
+        return envelope.from_email  # the header is the bare address then, too
+    return f"{envelope.from_name} <{envelope.from_email}>"
 
 
 def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:

@@ -8,6 +8,12 @@ looking with ``--state uncertain`` right after the crash must find it. So
 :data:`INTERRUPTED` — without writing anything: history must work on a
 journal it may only read (and take no sender's lock), so it reports the
 recovery rather than performing it (``greeter uncertain`` does perform it).
+
+An operator's ``greeter uncertain dismiss`` leaves the row ``skipped`` with the
+reason ``dismissed`` and the server's last reply — the lost connection that
+made it uncertain — unchanged. The table says the decision and when it was
+made (:func:`why`); ``--state dismissed`` (:data:`DISMISSED`, no journal state
+of its own) finds those rows.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ if TYPE_CHECKING:
 #: The reason shown for a claim whose sender is gone (see the module's docstring).
 INTERRUPTED = "interrupted between claim and the server's reply; the next send records it as uncertain"
 
+#: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
+#: finds those rows: the journal has no state of its own for an operator's decision.
+DISMISSED = "dismissed"
 COLUMNS = (
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at",
     "sent_at", "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at",
@@ -97,7 +106,10 @@ def read_history(journal: JournalStore, *, state: str | None = None, **filters: 
     The abandoned claims are read first: a sender starting afterwards makes
     new claims that are not among them (shown ``claimed``, as they are live),
     and one already recorded is no longer ``claimed`` when the rows are read.
+    ``state`` :data:`DISMISSED`: the ``skipped`` rows an operator dismissed.
     """
+    if state == DISMISSED:
+        return [e for e in journal.history(state="skipped", **filters) if e.reason == DISMISSED]
     abandoned = journal.abandoned_claims() if state in (None, "claimed", "uncertain") else set()
     if state == "uncertain" and abandoned:
         interrupted = [e for e in journal.history(state="claimed", **filters) if e.key in abandoned]
@@ -163,6 +175,23 @@ def entry_dict(entry: JournalEntry, asked: str | None = None) -> dict[str, Any]:
     return out
 
 
+def why(entry: JournalEntry) -> str:
+    """The table's "server said / why" for ``entry``: the server's last reply, else the reason.
+
+    Except where that hides what happened since: a dismissed greeting kept the
+    reply that made it uncertain ("connection lost … it may have been
+    delivered"), which read as if it were still waiting for a decision; it
+    says the operator's decision first, when it was recorded (the row's last
+    change: nothing moves a ``skipped`` row again), then that reply.
+    """
+    if entry.reason == INTERRUPTED:
+        return entry.reason
+    if entry.state == "skipped" and entry.reason == DISMISSED:
+        said = f"dismissed by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
+    return entry.last_reply or entry.reason or ""
+
+
 def print_history(entries: Sequence[JournalEntry], fmt: str, asked: str | None = None) -> None:
     """Print the rows; ``asked`` (the ``--contact`` id) marks those journaled under another id."""
     if fmt in ("json", "csv"):
@@ -183,6 +212,6 @@ def print_history(entries: Sequence[JournalEntry], fmt: str, asked: str | None =
         table.add_row(
             who, e.email or "", occasion, e.occasion_date.isoformat(), state, str(e.attempts),
             f"{when.astimezone(UTC):%Y-%m-%d %H:%M}" if when else "",
-            e.reason if e.reason == INTERRUPTED else e.last_reply or e.reason or "",
+            why(e),
         )  # fmt: skip
     table_console().print(table)

@@ -21,10 +21,11 @@ from rich.table import Table
 from greeter.config import Sender
 from greeter.console import table_console
 from greeter.contacts import email_key
-from greeter.errors import EXIT_PROBLEMS
+from greeter.errors import EXIT_PROBLEMS, OutputFolderError
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft, PlanItem
 from greeter.planner import drafts
+from greeter.preview_out import outbox_refusal
 from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
@@ -114,6 +115,11 @@ def run_preview(
 
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
+    if fmt in ("eml", "html"):
+        delivered_to = settings.delivery.outbox if settings.delivery.transport == "file" else None
+        refusal = outbox_refusal(out, delivered_to)
+        if refusal is not None:
+            raise OutputFolderError(refusal)
     now = parse_now(now_text, settings.defaults.timezone)
     first = start or now.date()
     load_planning_state(inputs, now=now, start=first)
@@ -143,7 +149,7 @@ def run_preview(
             start=first,
             days=days,
             now=now,
-            sender=f"{settings.sender.name} <{settings.sender.email}>",
+            sender=settings.sender,
             titles=settings.occasion_titles(),
         )
     for problem in report.problems:

@@ -4,9 +4,10 @@ Uses the same message builder and Message-ID as delivery, so opening the file
 in a mail client shows the letter exactly as the client will get it (only
 the Date header differs: it is stamped when the letter really leaves).
 
-``--out`` may be a folder of other mail (the ``file`` transport's outbox):
-only the files an earlier preview wrote there are replaced or removed
-(:class:`~greeter.preview_out.OwnedFolder`).
+``--out`` may be a folder of other files: only the files an earlier preview
+wrote there are replaced or removed (:class:`~greeter.preview_out.OwnedFolder`).
+The ``file`` transport's outbox is refused before planning
+(:func:`~greeter.preview_out.outbox_refusal`).
 """
 
 from __future__ import annotations

@@ -110,3 +110,57 @@ def test_one_mistake_in_a_file_several_locales_share_is_one_line(make_project: M
         f"birthday.sr.j2:{line}:1: ValueError: plural needs 3 forms in Serbian (one|few|other), got 2: 'a|b' "
         "(4 contacts: s1, s2, s3 and 1 more; locales sr, sr_Latn, sr_RS)"
     ]
+
+
+def test_a_mistake_every_letter_shares_counts_each_contact_once(make_project: MakeProject) -> None:
+    """A typo in ``_layout.html.j2`` fails every occasion's letter: 5 contacts read ``30 contacts: 1, 1, 1``."""
+    from tests.test_send_e2e import greeter
+
+    config = make_project([row(str(i)) for i in range(1, 6)])
+    line = edit(config, "_layout.html.j2", 'name("dative", "full")', 'name("dative", "ful")')
+    run = greeter(config, "check", "--now", NOW)
+    assert run.returncode == 1, run.stdout + run.stderr
+    (said,) = [s for s in (run.stdout + run.stderr).splitlines() if s.startswith("_layout.html.j2:")]
+    assert said == (
+        f"_layout.html.j2:{line}:1: ValueError: unknown name parts 'ful'; expected one of: "
+        "first_patronymic, full, first, last (5 contacts: 1, 2, 3 and 2 more)"
+    )
+
+
+def test_a_misnamed_template_file_is_named_and_a_file_nothing_uses_is_reported(
+    make_project: MakeProject,
+) -> None:
+    """``brithday.de.j2`` beside ``birthday.j2`` was ignored without a hint: the German contacts got
+    the Russian letter, check said "there is no birthday.de.j2" and nothing of the file that was there."""
+    from tests.test_send_e2e import greeter
+
+    config = make_project([row("1"), row("d1", "de"), row("d2", "de_AT")])
+    folder = config.parent / "templates"
+    (folder / "brithday.de.j2").write_bytes((folder / "birthday.en.j2").read_bytes())
+    (folder / "notes.j2").write_text("ideas for next year's letters\n", encoding="utf-8")
+    (folder / "_old_footer.j2").write_text("{% macro footer() %}bye{% endmacro %}\n", encoding="utf-8")
+
+    def warnings() -> list[str]:
+        run = greeter(config, "check", "--now", NOW)
+        assert run.returncode == 0, run.stdout + run.stderr
+        return [s for s in (run.stdout + run.stderr).splitlines() if s.split(": ", 1)[0].endswith(".j2")]
+
+    never = "warning: no occasion, layout, include or import uses this file: it is never rendered"
+    # the partials the letters use (_layout.html.j2, _ru.j2, _en.j2, _sr.j2) are not reported
+    assert warnings() == [
+        f"_old_footer.j2: {never}",
+        f"brithday.de.j2: {never}, did you mean 'birthday.de.j2'?",
+        f"notes.j2: {never}",
+    ]
+    run = greeter(config, "check", "--now", NOW)
+    german = [s for s in run.stdout.splitlines() + run.stderr.splitlines() if "locale 'de'" in s]
+    # offered for the name it is closest to only, not for new_year.de.j2 (".de.j2" alike)
+    assert [s.split(": warning: ", 1)[1] for s in german] == [
+        "2 contact(s) with locale 'de' or 'de_AT' get birthday.j2 (ru): there is no birthday.de.j2, "
+        "did you mean 'brithday.de.j2'?",
+        "2 contact(s) with locale 'de' or 'de_AT' get new_year.j2 (ru): there is no new_year.de.j2",
+    ]
+
+    # A name computed at render time may reach any partial: only the stray letter-like files are sure.
+    edit(config, "birthday.j2", "{% block subject %}\n", '{% block subject %}{% include "_" ~ "ru.j2" %}\n')
+    assert warnings() == [f"brithday.de.j2: {never}, did you mean 'birthday.de.j2'?", f"notes.j2: {never}"]

@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
+from greeter.config import Sender
 from greeter.contacts import Contact
 from greeter.errors import OutputFolderError
 from greeter.gallery import write_gallery
@@ -34,6 +35,7 @@ from greeter.plan_types import Draft, Hit, PlanItem, Rendered
 from greeter.planner import merged_into_failed
 from tests.conftest import MakeProject, contact_row
 
+SHOP = Sender(name="Shop", email="hello@shop.example")
 VLAD = ZoneInfo("Asia/Vladivostok")
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 12, 20, 9, 0, tzinfo=MSK)
@@ -173,7 +175,7 @@ def parse(path: Path) -> Node:
 @pytest.fixture(scope="module")
 def gallery(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     out = tmp_path_factory.mktemp("g") / "nested" / "gallery"  # out/ does not exist yet
-    errors = write_gallery(sample(), out, start=START, days=14, now=NOW, sender="Shop <hello@shop.example>")
+    errors = write_gallery(sample(), out, start=START, days=14, now=NOW, sender=SHOP)
     return out, errors
 
 

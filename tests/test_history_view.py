@@ -140,3 +140,48 @@ def test_history_of_a_contact_reads_the_contacts_only_up_to_its_row(make_project
     table = greeter(config, "history", "--contact", "5001")
     assert table.returncode == 0, table.stderr
     assert "5001 (as contact 1)" in table.stdout
+
+
+def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
+    make_project: MakeProject,
+) -> None:
+    """After ``uncertain dismiss`` the table still read "connection lost … it may have been delivered",
+    as if it waited for a decision (only JSON's ``reason`` said otherwise); ``--state dismissed`` was
+    refused."""
+    import os
+    import re
+
+    from greeter.testing import SmtpSink
+    from tests.test_send_e2e import NOW, greeter, history, people, smtp
+
+    os.environ.pop("COLUMNS", None)  # piped: one row per line (greeter.console.table_console)
+    with SmtpSink() as sink:
+        config = make_project(people(2), **smtp(sink.port, pool_size=1))
+        sink.drop_next(1)  # the first letter is swallowed: uncertain
+        assert "uncertain: 1" in greeter(config, "send", "--once", "--now", NOW).stdout
+    (lost,) = history(config, "--state", "uncertain")
+    assert lost["last_reply"]
+    before = datetime.now(UTC).replace(second=0, microsecond=0)
+    decided = greeter(config, "uncertain", "dismiss", "--contact", lost["contact_id"])
+    assert decided.returncode == 0, decided.stderr
+    after = datetime.now(UTC)
+
+    table = greeter(config, "history")
+    assert table.returncode == 0, table.stderr
+    (row,) = [line for line in table.stdout.splitlines() if "skipped" in line]
+    cells = [cell.strip() for cell in row.strip("│ ").split("│")]
+    assert (cells[0], cells[4]) == (lost["contact_id"], "skipped")
+    found = re.fullmatch(r"dismissed by an operator at (.{16}) UTC; the server had said: (.*)", cells[-1])
+    assert found is not None, row
+    at = datetime.strptime(found[1], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    assert before <= at <= after
+    assert found[2] == lost["last_reply"]
+    # the other letter waits to be retried: not dismissed, in the filtered table and JSON neither
+    filtered = greeter(config, "history", "--state", "dismissed")
+    assert filtered.returncode == 0, filtered.stderr
+    (only,) = [line for line in filtered.stdout.splitlines() if "│" in line]
+    assert [cell.strip() for cell in only.strip("│ ").split("│")] == cells
+    assert [(r["contact_id"], r["state"], r["reason"]) for r in history(config, "--state", "dismissed")] == [
+        (lost["contact_id"], "skipped", "dismissed")
+    ]
+    assert [r["state"] for r in history(config, "--state", "skipped")] == ["skipped"]

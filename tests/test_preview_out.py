@@ -1,9 +1,10 @@
-"""``preview --out DIR`` replaces its own files there and nothing else (the outbox of sent mail, notes).
+"""``preview --out DIR`` replaces its own files there and nothing else (sent mail kept there, notes).
 
 The reviewer pointed ``--format eml --out`` at ``data/outbox``: every ``.eml``
 in it — the letters really sent — was deleted, and ``wrote 0 .eml file(s)``
-did not say so. Real processes: ``send --once`` fills the outbox through the
-``file`` transport, ``preview`` writes next to it.
+did not say so. Then the drafts sat among the delivered letters, named as they
+are: the outbox is now refused. Real processes: ``send --once`` fills the
+outbox through the ``file`` transport, ``preview`` writes elsewhere.
 """
 
 from __future__ import annotations
@@ -15,41 +16,84 @@ from tests.test_send_e2e import NOW, greeter
 MANIFEST = ".greeter-preview.sha256"
 
 
-def test_eml_preview_into_the_outbox_keeps_the_sent_letters_and_replaces_only_its_own(
-    make_project: MakeProject,
-) -> None:
+def test_eml_preview_into_the_outbox_is_refused_and_leaves_it_as_it_was(make_project: MakeProject) -> None:
+    """Drafts named like delivered letters sat among them: whoever reads the outbox took them for sent.
+
+    The outbox itself, the same folder by another spelling, and a folder
+    inside it are refused (exit 2, one line) before anything is planned or
+    written, for ``eml`` and ``html`` alike.
+    """
+    config = make_project([contact_row("1", "sent@example.com", birthday="13.04.1980")])  # due at NOW
+    outbox = config.parent / "data" / "outbox"
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert sent.returncode == 0 and "sent: 1" in sent.stdout, sent.stdout + sent.stderr
+    before = {p.name: p.read_bytes() for p in outbox.iterdir()}
+    assert len(before) == 1
+    window = ("--from", "2027-04-14", "--days", "5", "--now", NOW)
+    spelled = config.parent / "data" / ".." / "data" / "outbox"
+    for fmt, out, said in (
+        ("eml", outbox, f"--out {outbox} is the outbox letters are delivered to: choose another folder"),
+        ("html", outbox, f"--out {outbox} is the outbox letters are delivered to: choose another folder"),
+        ("eml", spelled, f"--out {spelled} is the outbox letters are delivered to: choose another folder"),
+        (
+            "html",
+            outbox / "review",
+            f"--out {outbox / 'review'} is inside the outbox letters are delivered to ({outbox}): "
+            "choose another folder",
+        ),
+    ):
+        run = greeter(config, "preview", *window, "--format", fmt, "--out", str(out))
+        assert (run.returncode, run.stdout, run.stderr) == (2, "", said + "\n"), (fmt, out)
+    assert {p.name: p.read_bytes() for p in outbox.iterdir()} == before
+
+    # Only where letters are delivered: a parent of the outbox is fine, and with
+    # ``transport: smtp`` nothing is delivered to ``delivery.outbox``.
+    later = [contact_row("2", "later@example.com", birthday="16.04.1980")]
+    config = make_project(later)
+    data = config.parent / "data"
+    run = greeter(config, "preview", *window, "--format", "eml", "--out", str(data))
+    assert (run.returncode, run.stdout.strip()) == (0, f"wrote 1 .eml file(s) to {data}"), run.stderr
+    smtp = make_project(later, delivery={"transport": "smtp"})
+    run = greeter(smtp, "preview", *window, "--format", "eml", "--out", str(outbox))
+    assert (run.returncode, run.stdout.strip()) == (0, f"wrote 1 .eml file(s) to {outbox}"), run.stderr
+
+
+def test_eml_preview_next_to_other_mail_keeps_it_and_replaces_only_its_own(make_project: MakeProject) -> None:
     config = make_project(
         [
             contact_row("1", "sent@example.com", birthday="13.04.1980"),  # due at NOW: sent
             contact_row("2", "later@example.com", birthday="16.04.1980", first="Анна", patronymic="Ивановна"),
         ]
     )
-    outbox = config.parent / "data" / "outbox"
     sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0 and "sent: 1" in sent.stdout, sent.stdout + sent.stderr
-    (sent_letter,) = outbox.glob("*.eml")
-    sent_bytes = sent_letter.read_bytes()
-    (outbox / "notes.eml").write_text("a reviewer's own file")
+    (delivered,) = (config.parent / "data" / "outbox").glob("*.eml")
+    review = config.parent / "review"  # another folder of mail: a sent letter kept there, a note
+    review.mkdir()
+    sent_letter = review / delivered.name
+    sent_bytes = delivered.read_bytes()
+    sent_letter.write_bytes(sent_bytes)
+    (review / "notes.eml").write_text("a reviewer's own file")
 
     def preview(days: str) -> str:
         run = greeter(config, "preview", "--from", "2027-04-14", "--days", days, "--now", NOW,
-                      "--format", "eml", "--out", str(outbox))  # fmt: skip
+                      "--format", "eml", "--out", str(review))  # fmt: skip
         assert run.returncode == 0, run.stdout + run.stderr
         return run.stdout.strip()
 
-    assert preview("5") == f"wrote 1 .eml file(s) to {outbox}"
-    assert sent_letter.read_bytes() == sent_bytes and (outbox / "notes.eml").is_file()
-    drafts = set(outbox.glob("*.eml")) - {sent_letter, outbox / "notes.eml"}
+    assert preview("5") == f"wrote 1 .eml file(s) to {review}"
+    assert sent_letter.read_bytes() == sent_bytes and (review / "notes.eml").is_file()
+    drafts = set(review.glob("*.eml")) - {sent_letter, review / "notes.eml"}
     (draft,) = drafts
     assert "2027-04-16_birthday_2_" in draft.name
-    assert preview("5") == f"wrote 1 .eml file(s) to {outbox}; of the previous preview's files 1 replaced"
+    assert preview("5") == f"wrote 1 .eml file(s) to {review}; of the previous preview's files 1 replaced"
     # A range with no letter: the previous preview's file goes, nothing else does.
     assert preview("1") == (
-        f"wrote 0 .eml file(s) to {outbox}; of the previous preview's files 1 removed (no longer planned)"
+        f"wrote 0 .eml file(s) to {review}; of the previous preview's files 1 removed (no longer planned)"
     )
-    assert sorted(p.name for p in outbox.glob("*.eml")) == sorted([sent_letter.name, "notes.eml"])
+    assert sorted(p.name for p in review.glob("*.eml")) == sorted([sent_letter.name, "notes.eml"])
     assert sent_letter.read_bytes() == sent_bytes
-    assert (outbox / MANIFEST).read_text() == ""
+    assert (review / MANIFEST).read_text() == ""
 
 
 def test_a_file_greeter_did_not_write_is_never_overwritten_nor_removed(make_project: MakeProject) -> None:

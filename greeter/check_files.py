@@ -1,0 +1,166 @@
+"""``greeter check``: template files nothing uses, and the misnamed file a missing one probably is.
+
+A file in ``templates_dir`` that no occasion names, and that no letter
+extends, includes or imports, is never rendered: ``brithday.de.j2`` beside
+``birthday.j2`` leaves the German contacts the Russian letter, and nothing
+failed — the renderer simply never looks at it. So check warns once per such
+file, and the "there is no birthday.de.j2" warning names the near miss.
+
+What a letter uses is read from the files themselves: each occasion's
+template files (:meth:`~greeter.render.Renderer.template_files`) and,
+transitively, every template they name literally in ``{% extends %}``,
+``{% include %}``, ``{% import %}`` and ``{% from … import %}``. A name computed
+at render time (``{% include "_" ~ lang ~ ".j2" %}``), or a file that cannot
+be parsed, makes the partials' use unknowable: then only files that look like
+an occasion's letter (no leading ``_``, not in a subfolder) and belong to no
+occasion are reported, never a partial that may well be in use.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from jinja2 import DictLoader, TemplateSyntaxError, nodes
+
+from greeter.config import Settings
+from greeter.errors import Problem
+from greeter.render import SUFFIX, Renderer, TemplateFiles
+from greeter.template_env import Sandbox, make_environment
+
+__all__ = ["near_miss", "stray_letter_files", "unused_template_problems"]
+
+_REFERENCES = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
+
+
+def _literal_names(target: nodes.Expr) -> list[str] | None:
+    """The template names ``target`` gives literally (a string, or a list of them); None if computed."""
+    if isinstance(target, nodes.Const) and isinstance(target.value, str):
+        return [target.value]
+    if isinstance(target, nodes.List | nodes.Tuple):
+        names = [_literal_names(item) for item in target.items]
+        if any(n is None for n in names):
+            return None
+        return [name for found in names if found is not None for name in found]
+    return None
+
+
+def _references(env: Sandbox, source: str, file: str) -> tuple[list[str], bool]:
+    """The templates ``source`` names literally, and whether it names any by a computed expression.
+
+    Parsed with the renderer's own environment (its extensions included), never
+    compiled or run; a file that does not parse counts as computed (unknown).
+    """
+    try:
+        ast = env.parse(source, file)
+    except TemplateSyntaxError:
+        return [], True
+    names: list[str] = []
+    computed = False
+    for ref in ast.find_all(_REFERENCES):
+        assert isinstance(ref, _REFERENCES)
+        found = _literal_names(ref.template)
+        if found is None:
+            computed = True
+        else:
+            names.extend(found)
+    return names, computed
+
+
+def _occasion_files(settings: Settings, renderer: Renderer, folder: Path) -> list[str]:
+    """Every occasion's template files that exist, default and variants, relative to ``folder``."""
+    files: list[str] = []
+    for name in dict.fromkeys(occ.template for occ in settings.occasions):
+        files.extend(path.relative_to(folder).as_posix() for path in renderer.template_files(name))
+    return files
+
+
+def _used(snapshot: TemplateFiles, roots: Iterable[str]) -> tuple[set[str], bool]:
+    """The files reached from ``roots`` through literal references; and whether any reference was computed."""
+    env = make_environment(DictLoader({}), html=False)  # the renderer's syntax: only parsed
+    seen: set[str] = set()
+    computed = False
+    todo = [root for root in roots if root in snapshot]
+    while todo:
+        file = todo.pop()
+        if file in seen:
+            continue
+        seen.add(file)
+        try:
+            source = snapshot.files[file].decode("utf-8")
+        except UnicodeDecodeError:
+            computed = True  # reported where it is used; what it names is unknown
+            continue
+        names, dynamic = _references(env, source, file)
+        computed |= dynamic
+        todo.extend(name for name in names if name in snapshot and name not in seen)
+    return seen, computed
+
+
+def _is_letter_like(file: str) -> bool:
+    """A file named as an occasion's letter would be: top level, no leading ``_``."""
+    return "/" not in file and not file.startswith("_")
+
+
+def stray_letter_files(settings: Settings, files: Iterable[str]) -> list[str]:
+    """The letter-like ``files`` that belong to no occasion's template (``brithday.de.j2``), sorted.
+
+    A file belongs to template ``t`` when it is ``t.j2`` or ``t.<anything>.j2``:
+    ``birthday.deu.j2`` is not a typo of a name (check reports its locale).
+    """
+    templates = {occ.template for occ in settings.occasions}
+    stray = []
+    for file in files:
+        if not file.endswith(SUFFIX) or not _is_letter_like(file):
+            continue
+        if file.removesuffix(SUFFIX).split(".", 1)[0] not in templates:
+            stray.append(file)
+    return sorted(stray)
+
+
+def near_miss(expected: str, candidates: Iterable[str], rivals: Iterable[str]) -> str:
+    """``", did you mean 'brithday.de.j2'?"`` when a candidate is spelled like ``expected``, else ``""``.
+
+    ``difflib`` as the config's hints, but stricter (0.8): names of one
+    language share their ``.de.j2``, which alone made ``holiday.de.j2`` "close"
+    to ``brithday.de.j2``. And a candidate is offered only for the file it is
+    closest to among ``rivals`` (every name the same language's letters would
+    have), so ``brithday.de.j2`` is offered for ``birthday.de.j2`` only.
+    """
+    others = list(rivals)
+    for close in difflib.get_close_matches(expected, list(candidates), n=3, cutoff=0.8):
+        ratios = {name: difflib.SequenceMatcher(None, close, name).ratio() for name in others}
+        if max(ratios, key=ratios.__getitem__, default=expected) == expected:
+            return f", did you mean {close!r}?"
+    return ""
+
+
+def _unused(settings: Settings, renderer: Renderer) -> Iterator[tuple[str, str]]:
+    """(file, the name it may be a misspelling of, or "") for each file nothing uses."""
+    folder = Path(settings.templates_dir)
+    snapshot = TemplateFiles.read(folder)
+    roots = _occasion_files(settings, renderer, folder)
+    used, computed = _used(snapshot, roots)
+    stray = set(stray_letter_files(settings, snapshot.files))
+    names = sorted({occ.template for occ in settings.occasions})
+    for file in sorted(snapshot.files):
+        if file in used or (computed and file not in stray):
+            continue  # a computed reference may reach any file: only a stray letter is sure
+        meant = ""
+        if file in stray:  # brithday.de.j2: birthday's German letter, most likely
+            template, _, rest = file.partition(".")
+            close = difflib.get_close_matches(template, names, n=1)
+            if close and f"{close[0]}.{rest}" not in snapshot:
+                meant = f"{close[0]}.{rest}"
+        yield file, meant
+
+
+def unused_template_problems(settings: Settings, renderer: Renderer) -> list[Problem]:
+    """One warning per template file no occasion, layout, include or import uses."""
+    problems = []
+    for file, meant in _unused(settings, renderer):
+        message = "no occasion, layout, include or import uses this file: it is never rendered"
+        hint = f", did you mean {meant!r}?" if meant else ""
+        problems.append(Problem(file, "", message + hint, kind="template", severity="warning"))
+    return problems
