@@ -31,7 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from greeter.delivery import Deliverer, Prepared, Ready, Summary
 from greeter.plan_types import PlanItem
-from greeter.transport import Outgoing
+from greeter.transport import CleanLetter, Outgoing, is_clean
 
 #: Letters per task: large enough that the pipe round trip is noise (~1 % of
 #: the build time), small enough that the first letter leaves soon.
@@ -45,8 +45,9 @@ AHEAD = 2
 _job: tuple[Deliverer, Sequence[PlanItem]] | None = None
 
 #: One built letter as it comes back: index in the batch, Message-ID, bytes, their SHA-256
-#: (hashed here too: every cycle the sending process saves is one more letter on the wire).
-Built = tuple[int, str, bytes, str]
+#: and whether they go into DATA as they are (:func:`~greeter.transport.is_clean`) — both
+#: worked out here: every cycle the sending process saves is one more letter on the wire.
+Built = tuple[int, str, bytes, str, bool]
 
 
 def worker_count(setting: int | None, letters: int) -> int:
@@ -90,7 +91,8 @@ def _build(start: int, stop: int) -> tuple[list[Built], Summary]:
         prepared = deliverer.prepare(items[index])
         if prepared is not None:
             data = prepared.outgoing.data
-            built.append((index, prepared.message_id, data, hashlib.sha256(data).hexdigest()))
+            digest = hashlib.sha256(data).hexdigest()
+            built.append((index, prepared.message_id, data, digest, is_clean(data)))
     return built, deliverer.summary
 
 
@@ -126,13 +128,14 @@ async def built_letters(
             nxt = next(chunks, None)
             if nxt is not None:
                 pending.append(pool.submit(_build, *nxt))
-            for index, message_id, data, digest in built:
+            for index, message_id, data, digest, clean in built:
                 if deliverer.stopping:
                     return
                 item = items[index]
                 assert item.hit.contact.email is not None
+                letter = CleanLetter(data) if clean else data
                 outgoing = Outgoing(
-                    item.hit.key, deliverer.settings.sender.email, item.hit.contact.email, data
+                    item.hit.key, deliverer.settings.sender.email, item.hit.contact.email, letter
                 )
                 yield deliverer.ready(Prepared(item, outgoing, message_id), digest)
     finally:

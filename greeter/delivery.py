@@ -676,9 +676,11 @@ async def send_batch(
                 return
             yield ready
 
+    utc = ZoneInfo("UTC")
+
     def verdict_of(result: SendResult) -> Verdict:
         attempts, occasion_date, email = info[result.key]
-        return (result, attempts, zones.get(result.key[0], ZoneInfo("UTC")), occasion_date, email)
+        return (result, attempts, zones.get(result.key[0], utc), occasion_date, email)
 
     def counted(result: SendResult, count: str) -> SendResult:
         deliverer.count(result, count)

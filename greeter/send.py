@@ -14,14 +14,14 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from greeter.build_pool import built_letters, worker_count
-from greeter.calendar_rules import WorkCalendar, in_window, next_window_open
+from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
 from greeter.config import Settings
 from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
 from greeter.delivery_health import delivery_problem
@@ -333,16 +333,37 @@ def window_watch(cycle: Cycle) -> Callable[[str], bool]:
     "This moment" is the deliverer's clock: the daemon's (a rehearsal runs it
     faster), else the cycle's ``now`` advancing in real time, so ``send --once
     --now …`` keeps its rehearsed moment.
+
+    Asked once per letter, right before its claim, so the sending period found
+    open is remembered per (zone, calendar) until its end: the recipients of
+    a batch share a few zones, and a moment inside a period known open needs
+    two comparisons instead of the calendar and the day's periods again (the
+    letters of a 2,000-letter batch in one zone: one :func:`in_window` and one
+    lookup of the period, not 2,000 of each). A moment outside it asks again.
     """
     clock = cycle.deliverer.clock
     settings = cycle.deliverer.settings
+    window = settings.send_window
     default = ZoneInfo(settings.defaults.timezone)
     calendar_of = cycle.calendar_of
     assert calendar_of is not None, "a planned cycle knows its recipients' calendars"
+    #: (zone, id of the calendar) → (the calendar, so its id stays its own; the open period, UTC).
+    open_periods: dict[tuple[ZoneInfo, int], tuple[WorkCalendar, datetime, datetime]] = {}
 
     def window_open(contact_id: str) -> bool:
         tz = cycle.zones.get(contact_id, default)
-        return in_window(clock(), tz, settings.send_window, calendar_of(contact_id))
+        calendar = calendar_of(contact_id)
+        at = clock()
+        known = open_periods.get((tz, id(calendar)))
+        if known is not None and known[0] is calendar and known[1] <= at < known[2]:
+            return True
+        if not in_window(at, tz, window, calendar):
+            return False
+        for start, end in allowed_intervals(at.astimezone(tz).date(), tz, window, calendar):
+            if start <= at < end:  # the period in_window found `at` in
+                open_periods[(tz, id(calendar))] = (calendar, start.astimezone(UTC), end.astimezone(UTC))
+                break
+        return True
 
     return window_open
 

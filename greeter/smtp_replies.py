@@ -117,6 +117,13 @@ def parse_reply(buffer: bytearray) -> SMTPResponse | None:
     ``250-first`` lines continue a reply, ``250 last`` (or a bare ``250``)
     ends it; the text of its lines is joined with newlines, as aiosmtplib does.
     """
+    end = buffer.find(b"\n")
+    if 4 <= end < MAX_LINE and buffer[3] == 0x20 and buffer[:3].isdigit():
+        # The common case, a one-line reply ("250 2.0.0 Ok"): three pipelined replies a letter.
+        message = bytes(buffer[4:end]).strip(b" \t\r\n").decode("utf-8", "surrogateescape")
+        code = int(buffer[:3])
+        del buffer[: end + 1]
+        return SMTPResponse(code, message)
     offset = 0
     lines: list[bytes] = []
     while True:

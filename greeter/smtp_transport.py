@@ -47,7 +47,16 @@ from greeter.journal_store import JournalKey
 from greeter.message import UnsafeHeaderError, validate_address
 from greeter.ratelimit import RateLimiter
 from greeter.smtp_replies import ReplyReader
-from greeter.transport import Breaker, OnReady, Outcome, Outgoing, SendResult, classify_reply, send_many
+from greeter.transport import (
+    Breaker,
+    CleanLetter,
+    OnReady,
+    Outcome,
+    Outgoing,
+    SendResult,
+    classify_reply,
+    send_many,
+)
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -57,6 +66,8 @@ _CONNECTION_ERRORS = (aiosmtplib.SMTPException, OSError)
 
 def dot_stuffed(data: bytes) -> bytes:
     """The DATA payload: CRLF line endings, leading dots doubled, the final ``.`` line appended."""
+    if type(data) is CleanLetter:  # checked where it was built (is_clean): nothing to rewrite
+        return data + b".\r\n"
     crlf = data.count(b"\r\n")
     if data.count(b"\r") != crlf or data.count(b"\n") != crlf:  # built letters are CRLF already
         data = _LINE_ENDINGS.sub(b"\r\n", data)
@@ -296,6 +307,7 @@ class SmtpTransport:
             self._slots.put_nowait(slot)
         self.connections_opened = 0
         self._closing: list[SMTPProtocol] = []
+        self._valid_senders: set[str] = set()  # envelope senders validate_address accepted
 
     @property
     def _where(self) -> str:
@@ -457,11 +469,12 @@ class SmtpTransport:
         letter, already claimed, goes on a reopened one without asking again.
         """
         item = Outgoing(key, envelope_from, rcpt, data)
-        for address in (item.envelope_from, item.rcpt):
+        for address in (item.rcpt,) if envelope_from in self._valid_senders else (envelope_from, rcpt):
             try:
                 validate_address("envelope address", address)
             except UnsafeHeaderError as exc:
                 return SendResult(item.key, Outcome.PERMANENT, None, str(exc))
+        self._valid_senders.add(envelope_from)  # the same for every letter: checked once
         payload = dot_stuffed(item.data)
         slot = await self._slots.get()
         try:

@@ -109,6 +109,36 @@ def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted:
     return SendResult(key, Outcome.TEMPORARY, code, text)
 
 
+class CleanLetter(bytes):
+    """A letter's bytes already known to need no rewriting for SMTP DATA: see :func:`is_clean`.
+
+    The build workers (:mod:`greeter.build_pool`) check each letter they build
+    and hand it over as this type, so the sending process — the one that is
+    the bottleneck of a large send — appends the final dot instead of scanning
+    6 KB four times for line endings and leading dots (~0.1 M instructions a
+    letter, an eighth of the send path). Anything else (a retry's stored
+    bytes, a letter built in-process) is plain ``bytes`` and checked on the way out.
+    """
+
+    __slots__ = ()
+
+
+def is_clean(data: bytes) -> bool:
+    """Whether ``data`` is CRLF-only, ends with CRLF and has no line starting with ``.``.
+
+    Such bytes go into DATA as they are, followed by ``.\\r\\n``
+    (:func:`greeter.smtp_transport.dot_stuffed`).
+    """
+    crlf = data.count(b"\r\n")
+    return (
+        data.count(b"\r") == crlf
+        and data.count(b"\n") == crlf
+        and data.endswith(b"\r\n")
+        and not data.startswith(b".")
+        and b"\n." not in data
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message ready to go: envelope and the exact bytes."""
