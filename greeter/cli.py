@@ -453,9 +453,23 @@ def _dry_run_journal(inputs: Inputs, now: datetime) -> JournalStore:
     return existing_journal(inputs, now) or open_journal("sqlite:///:memory:", now=now)
 
 
-def _open_journal(settings_url: str, now: datetime, *, readonly_ok: bool = False) -> JournalStore:
-    from greeter.journal import open_journal
+def _open_journal(
+    settings_url: str, now: datetime, *, readonly_ok: bool = False, existing: bool = False
+) -> JournalStore:
+    """The configured journal; ``readonly_ok`` (a reader) or ``existing``: never a new one.
 
+    A reader (history, ``suppress --list``) or a command that only changes
+    rows already there (``uncertain``, ``unsuppress``) has nothing to do in
+    a new, empty journal; made by a typo in ``storage.url`` it would only
+    answer "0 greetings" from the wrong file. Such a command says so instead.
+    """
+    from greeter.journal import open_journal
+    from greeter.journal_schema import missing_journal_error, path_from_url
+
+    if (readonly_ok or existing) and settings_url.startswith("sqlite"):
+        path = path_from_url(settings_url)
+        if not path.exists():
+            raise missing_journal_error(path)
     return open_journal(settings_url, now=now, readonly_ok=readonly_ok)
 
 
@@ -792,7 +806,7 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
     from greeter.suppression import remove
 
     settings = load_settings(state.config, today=config_day(None))
-    journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
+    journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), existing=True)
     try:
         n, problems = remove(journal, emails)
     finally:
@@ -843,7 +857,7 @@ def uncertain(
     settings = load_settings(state.config, today=config_day(None))
     moment = datetime.now(ZoneInfo("UTC"))
     day = parse_day(occasion_date, "--date")
-    journal = _open_journal(settings.storage.url, moment)
+    journal = _open_journal(settings.storage.url, moment, existing=True)
     try:
         _record_interrupted(journal, moment)
         chosen = journal.history(
