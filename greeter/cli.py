@@ -505,7 +505,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     Exit codes, the first that applies:
       129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
       2   the config is unusable, nothing was sent (also a missing or empty
-          SMTP password or unsubscribe secret); or the mail server refuses
+          SMTP password or unsubscribe secret, or a SQLite journal missing
+          where its lock file shows it existed); or the mail server refuses
           the login (535), demands one greeter does not make (530 to MAIL
           FROM: set delivery.smtp.username) or offers no AUTH greeter can use
           while a username is set: the batch stops at it, the letters not
@@ -642,7 +643,8 @@ def history(
     A greeting a crashed sender left between claim and the server's reply is
     shown (and found by --state) as uncertain, "interrupted…": the next send
     or run records it so. Reads a journal it may not write (a read-only
-    mount) and changes nothing.
+    mount) and changes nothing; without a journal it says so (exit 2) and
+    makes none.
 
     \b
     Examples:

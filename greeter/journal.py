@@ -146,7 +146,8 @@ class Journal(Transitions):
         """
         path = path_from_url(url_or_path)
         new = str(path) != ":memory:" and not path.exists()
-        if new and (traces := journal_traces(path)):
+        # Looked at again after the traces: another process may have just made journal and lock.
+        if new and (traces := journal_traces(path)) and not path.exists():
             raise lost_journal_error(path, traces)  # a new one would send everything again
         try:
             conn = connect(path, now_iso=db_time(now))
