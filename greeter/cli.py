@@ -455,9 +455,23 @@ def _dry_run_journal(inputs: Inputs, now: datetime) -> JournalStore:
     return existing_journal(inputs, now) or open_journal("sqlite:///:memory:", now=now)
 
 
-def _open_journal(settings_url: str, now: datetime, *, readonly_ok: bool = False) -> JournalStore:
-    from greeter.journal import open_journal
+def _open_journal(
+    settings_url: str, now: datetime, *, readonly_ok: bool = False, existing: bool = False
+) -> JournalStore:
+    """The configured journal; ``readonly_ok`` (a reader) or ``existing``: never a new one.
 
+    A reader (history, ``suppress --list``) or a command that only changes
+    rows already there (``uncertain``, ``unsuppress``) has nothing to do in
+    a new, empty journal; made by a typo in ``storage.url`` it would only
+    answer "0 greetings" from the wrong file. Such a command says so instead.
+    """
+    from greeter.journal import open_journal
+    from greeter.journal_schema import missing_journal_error, path_from_url
+
+    if (readonly_ok or existing) and settings_url.startswith("sqlite"):
+        path = path_from_url(settings_url)
+        if not path.exists():
+            raise missing_journal_error(path)
     return open_journal(settings_url, now=now, readonly_ok=readonly_ok)
 
 
@@ -493,7 +507,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     Exit codes, the first that applies:
       129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
       2   the config is unusable, nothing was sent (also a missing or empty
-          SMTP password or unsubscribe secret); or the mail server refuses
+          SMTP password or unsubscribe secret, or a SQLite journal missing
+          where its lock file shows it existed); or the mail server refuses
           the login (535), demands one greeter does not make (530 to MAIL
           FROM: set delivery.smtp.username) or offers no AUTH greeter can use
           while a username is set: the batch stops at it, the letters not
@@ -630,7 +645,8 @@ def history(
     A greeting a crashed sender left between claim and the server's reply is
     shown (and found by --state) as uncertain, "interrupted…": the next send
     or run records it so. Reads a journal it may not write (a read-only
-    mount) and changes nothing.
+    mount) and changes nothing; without a journal it says so (exit 2) and
+    makes none.
 
     \b
     Examples:
@@ -794,7 +810,7 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
     from greeter.suppression import remove
 
     settings = load_settings(state.config, today=config_day(None))
-    journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")))
+    journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), existing=True)
     try:
         n, problems = remove(journal, emails)
     finally:
@@ -845,7 +861,7 @@ def uncertain(
     settings = load_settings(state.config, today=config_day(None))
     moment = datetime.now(ZoneInfo("UTC"))
     day = parse_day(occasion_date, "--date")
-    journal = _open_journal(settings.storage.url, moment)
+    journal = _open_journal(settings.storage.url, moment, existing=True)
     try:
         _record_interrupted(journal, moment)
         chosen = journal.history(

@@ -65,11 +65,20 @@ def journal_status(url: str) -> DatabaseStatus:
     """Reachability and schema version of the configured journal (``sqlite:///…`` or ``postgresql://…``)."""
     if url.startswith("postgresql://"):
         return _pg_journal(url)
-    from greeter.journal_schema import MIGRATIONS, open_read_only, path_from_url, why_read_only
+    from greeter.journal_schema import (
+        MIGRATIONS,
+        journal_traces,
+        lost_journal_error,
+        open_read_only,
+        path_from_url,
+        why_read_only,
+    )
 
     path = path_from_url(url)
     latest = len(MIGRATIONS)
     if not path.exists():
+        if traces := journal_traces(path):  # lost, not yet made: send and run refuse it
+            return DatabaseStatus("journal", url, False, str(lost_journal_error(path, traces)), None, latest)
         return DatabaseStatus("journal", url, True, _versions(None, latest, ""), None, latest)
     try:
         conn = open_read_only(path)

@@ -39,7 +39,10 @@ from greeter.journal_schema import (
     connect_read_only,
     db_time,
     journal_error,
+    journal_traces,
     key_params,
+    lock_path,
+    lost_journal_error,
     parse_time,
     path_from_url,
     row_to_entry,
@@ -124,19 +127,28 @@ class Journal(Transitions):
         self._lock_fd: int | None = None
         #: Inside :meth:`batch`: writes join its transaction.
         self._batching = False
+        #: (device, inode) of the file opened, to notice it deleted or replaced (:meth:`_check_same_file`).
+        self._identity = None if str(path) == ":memory:" else _file_identity(path)
 
     @classmethod
     def open(cls, url_or_path: str, *, now: datetime, readonly_ok: bool = False) -> Journal:
         """Open ``sqlite:///PATH`` (or a plain path), creating folder and file, and migrate it.
 
         A relative path is relative to the working directory. ``now`` stamps
-        the migrations applied. With ``readonly_ok`` an existing journal that
-        cannot be opened for writing — a read-only mount, a file of another
-        user, a disk too full for SQLite's ``-shm`` file — is opened read-only
+        the migrations applied. A missing file is made only where no trace of
+        an earlier journal is (:func:`~greeter.journal_schema.journal_traces`):
+        a lost journal is refused, not silently replaced by an empty one. With
+        ``readonly_ok`` an existing journal that cannot be opened for writing —
+        a read-only mount, a file of another user, a disk too full for SQLite's
+        ``-shm`` file — is opened read-only
         (:func:`~greeter.journal_schema.connect_read_only`); if that fails too,
         the error of the writable open is raised, as it says more.
         """
         path = path_from_url(url_or_path)
+        new = str(path) != ":memory:" and not path.exists()
+        # Looked at again after the traces: another process may have just made journal and lock.
+        if new and (traces := journal_traces(path)) and not path.exists():
+            raise lost_journal_error(path, traces)  # a new one would send everything again
         try:
             conn = connect(path, now_iso=db_time(now))
         except JournalError as exc:
@@ -147,7 +159,10 @@ class Journal(Transitions):
             except JournalError:
                 raise exc from None
             return cls(conn, path, read_only=why_read_only(path) or str(exc))
-        return cls(conn, path)
+        journal = cls(conn, path)
+        if new:  # the trace that tells a lost journal from one never made (journal_traces)
+            journal._touch_lock_file()
+        return journal
 
     @property
     def path(self) -> Path:
@@ -213,8 +228,39 @@ class Journal(Transitions):
         the real path; else both would send, and each one's start-up recovery would
         mark the other's live claims ``uncertain``.
         """
-        real = self._path.resolve()
-        return real.with_name(real.name + ".lock")
+        return lock_path(self._path)
+
+    def _touch_lock_file(self) -> None:
+        """Make ``<db>.lock`` (unlocked) with a new journal: it outlives the journal, a lost one's trace."""
+        try:
+            os.close(os.open(self._lock_path, os.O_RDONLY | os.O_CREAT, 0o644))
+        except OSError as exc:
+            self._conn.close()
+            raise journal_error(f"cannot create lock file {self._lock_path}: {exc}", exc) from exc
+
+    def _check_same_file(self) -> None:
+        """Raise unless the journal's path still names the file opened (same device and inode).
+
+        A journal deleted (or replaced: moved over, restored from a backup)
+        under a running sender would go on taking its writes in a file no one
+        can open again, while the next ``send`` finds an empty journal — or an
+        old one — and sends everything again. Asked before each run and by
+        the daemon's journal probe: one ``stat``.
+        """
+        if self._identity is None:
+            return
+        try:
+            found = _file_identity(self._path)
+        except OSError as exc:
+            raise journal_error(f"journal {self._path}: {exc}", exc) from exc
+        if found == self._identity:
+            return
+        what = "no file is there now" if found is None else "the file there now is another one"
+        raise JournalError(
+            f"journal {self._shown_path} was deleted or replaced while greeter was running: {what};"
+            " nothing more is claimed from it. Stop greeter, put the journal back (from a backup)"
+            " and start greeter again"
+        )
 
     @property
     def _shown_path(self) -> str:
@@ -254,7 +300,9 @@ class Journal(Transitions):
         reply, and the next sender's :meth:`recover_stale_claims` turns it into
         ``uncertain``. The lock is tested before and after reading, so a sender
         starting meanwhile is noticed and its live claims are left as they are.
+        Also the daemon's journal probe, so it asks whether the file is still the one opened.
         """
+        self._check_same_file()
         if self.sender_active():
             return set()
         with self._db() as db:
@@ -421,6 +469,7 @@ class Journal(Transitions):
         """
         if self._lock_fd is None:
             raise JournalError("recover_stale_claims needs the sender lock (call lock_sender first)")
+        self._check_same_file()  # first thing in every run (plan_cycle): a lost file claims nothing
         with self._db() as db:
             cur = db.execute(
                 "UPDATE greetings SET state = 'uncertain', updated_at = ?,"
@@ -560,6 +609,15 @@ class Journal(Transitions):
         with self._db() as db:
             row = db.execute("SELECT 1 FROM suppression WHERE email = ?", (email_key(email),)).fetchone()
         return row is not None
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of the file ``path`` names (symbolic links followed); None if none is there."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 #: Journals holding the sender lock in this process (see :meth:`Journal.lock_sender`).

@@ -336,6 +336,54 @@ def row_to_entry(row: sqlite3.Row) -> JournalEntry:
     return entry_from_row(row, day=date.fromisoformat, moment=datetime.fromisoformat, merged=json.loads)
 
 
+def lock_path(path: Path) -> Path:
+    """``<db>.lock`` beside the journal's real file, symbolic links resolved (``Journal.lock_sender``)."""
+    real = path.resolve()
+    return real.with_name(real.name + ".lock")
+
+
+def journal_traces(path: Path) -> list[Path]:
+    """The files beside ``path`` that only a journal there leaves: its lock file, its ``-wal``, ``-shm``.
+
+    The lock file is made with the journal and never removed (a sender's
+    crash or stop leaves it, unlocked), so a journal file missing where one
+    of these is found was lost — deleted, or a disk restored without it —
+    not yet to be made: making a new, empty one would send every greeting
+    the old one recorded again.
+    """
+    if str(path) == ":memory:":
+        return []
+    return [p for p in (lock_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+
+
+def lost_journal_error(path: Path, traces: list[Path]) -> JournalError:
+    """The refusal to make a new journal where ``traces`` show one existed (one line, saying what to do).
+
+    A ``-wal`` or ``-shm`` left by the lost file must go before a backup is put
+    back: SQLite would replay that log into the restored journal.
+    """
+    names = ", ".join(str(p) for p in traces)
+    shows = f"its lock file {names} shows" if traces == [lock_path(path)] else f"{names} show"
+    stale = ", ".join(str(p) for p in traces if p != lock_path(path))
+    first = f" (deleting the lost file's {stale} first)" if stale else ""
+    return JournalError(
+        f"journal {path} is missing, but {shows} it existed: restore the journal from a backup{first};"
+        f" or, if a fresh start is really meant (every greeting it recorded may then be sent again),"
+        f" delete {names}"
+    )
+
+
+def missing_journal_error(path: Path) -> JournalError:
+    """Why a command that needs the journal at ``path`` (missing) stops: lost, or never made here."""
+    traces = journal_traces(path)
+    if traces:
+        return lost_journal_error(path, traces)
+    return JournalError(
+        f"no journal at {path} (storage.url): nothing has been sent from this config yet,"
+        " or the path is wrong"
+    )
+
+
 def path_from_url(url_or_path: str) -> Path:
     if url_or_path.startswith("postgresql://"):
         raise JournalError("Journal is the SQLite journal; open PostgreSQL URLs with open_journal()")

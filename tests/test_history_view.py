@@ -80,11 +80,12 @@ def test_history_csv_and_json_carry_the_same_rows(capsys: pytest.CaptureFixture[
 def test_history_refuses_an_empty_day_range_and_says_why_a_contacts_table_is_empty(
     make_project: MakeProject,
 ) -> None:
-    from tests.test_send_e2e import greeter, people
+    from tests.test_send_e2e import NOW, greeter, people
 
     config = make_project(people(1))
     inverted = greeter(config, "history", "--since", "2027-02-01", "--until", "2027-01-01")
     assert inverted.returncode == 2 and "--since 2027-02-01 is after --until 2027-01-01" in inverted.stderr
+    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0  # no journal: history refuses
     unknown = greeter(config, "history", "--contact", "9999")
     assert (
         unknown.returncode == 0 and "the journal has no greeting for --contact 9999 (yet)" in unknown.stderr

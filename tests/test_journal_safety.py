@@ -1,0 +1,190 @@
+"""A SQLite journal lost, replaced or mistyped never leads to a greeting sent twice, nor to a new journal.
+
+Real SQLite files, real ``python -m greeter`` processes (the ``file`` transport: each
+letter an ``.eml`` in ``data/outbox``) and, for a journal deleted under it, a real daemon.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from greeter.errors import JournalError
+from greeter.journal import Journal
+from tests.conftest import MakeProject
+from tests.daemon_harness import DaemonProcess, http
+from tests.test_send_e2e import NOW, greeter, people
+
+MOMENT = datetime.fromisoformat(NOW)
+
+
+def letters(config: Path) -> int:
+    """How many letters the outbox holds: each greeting's file, named after its Message-ID."""
+    outbox = config.parent / "data" / "outbox"
+    return len(list(outbox.glob("*.eml"))) if outbox.exists() else 0
+
+
+def empty_outbox(config: Path) -> None:
+    """Take the letters out (a letter sent again would have the same file name, not a new one)."""
+    for letter in (config.parent / "data" / "outbox").glob("*.eml"):
+        letter.unlink()
+
+
+def journal_of(config: Path) -> Path:
+    return config.parent / "data" / "journal.sqlite3"
+
+
+# --- a journal deleted or lost between runs ------------------------------------------------------
+
+
+def test_a_journal_is_made_silently_and_with_its_lock_file_by_whichever_command_writes_first(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(people(3))
+    first = greeter(config, "suppress", "anna@example.com")  # not a sender: no sender lock taken
+    assert first.returncode == 0 and first.stderr == "", first.stderr
+    # the lock file made with it is the trace that tells a lost journal from none yet
+    assert journal_of(config).exists() and Path(f"{journal_of(config)}.lock").exists()
+    send = greeter(config, "send", "--once", "--now", NOW)
+    assert send.returncode == 0 and "sent: 3" in send.stdout and "journal" not in send.stderr
+
+
+def test_a_deleted_journal_is_refused_by_send_and_run_not_made_anew(make_project: MakeProject) -> None:
+    config = make_project(people(3))
+    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+    assert letters(config) == 3
+    empty_outbox(config)
+    journal_of(config).unlink()  # its lock file stays, as a sender leaves it
+    lock = journal_of(config).with_name("journal.sqlite3.lock")
+    again = greeter(config, "send", "--once", "--now", NOW)
+    assert again.returncode == 2, again.stdout + again.stderr
+    assert letters(config) == 0  # nothing sent twice
+    assert not journal_of(config).exists()  # and no empty journal made in its place
+    (line,) = again.stderr.strip().splitlines()
+    assert line.startswith(
+        f"journal {journal_of(config)} is missing, but its lock file {lock} shows it existed"
+    )
+    assert "restore the journal from a backup" in line and line.endswith(f"delete {lock}")
+    daemon = greeter(config, "run", "--now", NOW, "--listen", "127.0.0.1:0", timeout=60)
+    assert daemon.returncode == 2 and '"event": "cannot_start"' in daemon.stderr
+    assert "is missing, but its lock file" in daemon.stderr and letters(config) == 0
+    # so do the commands that would make a journal only to write one row in it
+    assert greeter(config, "suppress", "anna@example.com").returncode == 2
+    assert not journal_of(config).exists()
+    # the operator, knowing every greeting may go again, deletes the lock file: a fresh start
+    lock.unlink()
+    fresh = greeter(config, "send", "--once", "--now", NOW)
+    assert fresh.returncode == 0 and "sent: 3" in fresh.stdout and letters(config) == 3
+
+
+def test_a_leftover_wal_file_is_a_trace_of_a_journal_too(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    Path(f"{path}-wal").write_bytes(b"")
+    with pytest.raises(JournalError, match=r"is missing, but \S+journal\.sqlite3-wal show it existed"):
+        Journal.open(f"sqlite:///{path}", now=MOMENT)
+    assert not path.exists()
+
+
+def test_check_reports_a_lost_journal_instead_of_no_journal_yet(make_project: MakeProject) -> None:
+    config = make_project(people(1))
+    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+    journal_of(config).unlink()
+    check = greeter(config, "check", "--now", NOW)
+    assert check.returncode != 0
+    assert "no journal yet" not in check.stdout + check.stderr
+    assert "is missing, but its lock file" in check.stdout + check.stderr
+
+
+# --- a journal replaced or deleted under an open Journal ---------------------------------------
+
+
+def test_a_journal_replaced_under_its_sender_claims_nothing_more(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal.open(f"sqlite:///{path}", now=MOMENT)
+    try:
+        journal.lock_sender()
+        assert journal.recover_stale_claims(MOMENT) == 0  # the run's first step passes
+        copy = tmp_path / "restored.sqlite3"
+        with sqlite3.connect(path) as src, sqlite3.connect(copy) as dst:
+            src.backup(dst)
+        os.replace(copy, path)  # "restored from a backup" by moving it over the live one
+        replaced = r"was deleted or replaced while greeter was running: the file there now is another one"
+        with pytest.raises(JournalError, match=replaced):
+            journal.recover_stale_claims(MOMENT)
+        with pytest.raises(JournalError, match=replaced):
+            journal.abandoned_claims()  # what the daemon's /healthz and /metrics probe reads
+        path.unlink()
+        with pytest.raises(JournalError, match=r"was deleted or replaced .*: no file is there now"):
+            journal.recover_stale_claims(MOMENT)
+    finally:
+        journal.close()
+
+
+def test_a_daemon_whose_journal_is_deleted_fails_its_runs_and_says_so(make_project: MakeProject) -> None:
+    config = make_project(people(3))
+    with DaemonProcess(config, "--now", NOW, "--listen", "127.0.0.1:0") as daemon:
+        run = daemon.wait_for("run")
+        assert (run["due"], run["sent"]) == (3, 3)
+        assert http(daemon.url("/healthz"))[0] == 200
+        empty_outbox(config)
+        journal_of(config).unlink()
+        daemon.send_signal(signal.SIGHUP)  # a reload plans again at once: the next run
+        failed = daemon.wait_for("run_failed", timeout=20)
+        assert (
+            f"journal {journal_of(config)} was deleted or replaced while greeter was running"
+            in failed["error"]
+        )
+        status, body = http(daemon.url("/healthz"))
+        assert status == 503 and '"status": "unhealthy"' in body
+        assert "was deleted or replaced while greeter was running" in body
+        assert daemon.stop() == 0
+    assert letters(config) == 0
+    after = greeter(config, "send", "--once", "--now", NOW)
+    assert after.returncode == 2, after.stdout + after.stderr
+    # SQLite leaves the -wal and -shm of a file unlinked while open; each trace left is named
+    left = [f"{journal_of(config)}{end}" for end in (".lock", "-wal", "-shm")]
+    left = [name for name in left if Path(name).exists()]
+    assert left[0].endswith(".lock") and f"{journal_of(config)} is missing, but " in after.stderr
+    assert all(name in after.stderr for name in left)
+    assert letters(config) == 0
+
+
+# --- readers never make a journal ----------------------------------------------------------------
+
+
+MISTYPED = {"storage": {"url": "sqlite:///data/journl.sqlite3"}}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("history", "--state", "uncertain"),
+        ("history", "--format", "json"),
+        ("suppress", "--list"),
+        ("uncertain", "resend", "--all"),
+        ("unsuppress", "anna@example.com"),
+    ],
+)
+def test_reading_commands_never_make_a_journal(make_project: MakeProject, command: tuple[str, ...]) -> None:
+    config = make_project(people(1), **MISTYPED)
+    typo = config.parent / "data" / "journl.sqlite3"
+    result = greeter(config, *command)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"no journal at {typo} (storage.url): nothing has been sent from this config yet, or the path is wrong"
+    )
+    assert sorted(p.name for p in typo.parent.iterdir()) == ["contacts.csv"]
+
+
+def test_preview_works_without_a_journal_where_history_refuses(make_project: MakeProject) -> None:
+    config = make_project(people(1), **MISTYPED)
+    assert greeter(config, "history").returncode == 2
+    result = greeter(config, "preview", "--now", NOW, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (config.parent / "data").iterdir()) == ["contacts.csv"]
