@@ -70,6 +70,10 @@ def test_a_deleted_journal_is_refused_by_send_and_run_not_made_anew(make_project
         f"journal {journal_of(config)} is missing, but its lock file {lock} shows it existed"
     )
     assert "restore the journal from a backup" in line and line.endswith(f"delete {lock}")
+    # its rehearsal too: a dry run listed every greeting the lost journal recorded as due again
+    dry = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
+    assert dry.returncode == 2 and "is missing, but its lock file" in dry.stderr, dry.stdout + dry.stderr
+    assert "due" not in dry.stdout and not journal_of(config).exists()
     daemon = greeter(config, "run", "--now", NOW, "--listen", "127.0.0.1:0", timeout=60)
     assert daemon.returncode == 2 and '"event": "cannot_start"' in daemon.stderr
     assert "is missing, but its lock file" in daemon.stderr and letters(config) == 0
