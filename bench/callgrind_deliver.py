@@ -16,52 +16,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from callgrind_paths import instructions, planned_cycle, sink_command  # noqa: E402  (bench/ on the path)
+
 
 def child(stage: str, letters: int, port: int) -> None:
     """Load and plan ``letters`` due letters; with ``stage`` deliver, send them (inside valgrind)."""
-    import bench_send
+    from greeter.send import deliver_cycle
 
-    from greeter.cli import config_day, parse_now
-    from greeter.journal import open_journal
-    from greeter.runtime import load_inputs
-    from greeter.send import deliver_cycle, plan_cycle
-
-    folder = Path(tempfile.mkdtemp())
-    config = bench_send.greeter_project(folder, letters, port, 32)
-    inputs = load_inputs(config, today=config_day(bench_send.NOW))
-    now = parse_now(bench_send.NOW, inputs.settings.defaults.timezone)
-    journal = open_journal(str(folder / "data" / "journal.sqlite"), now=now)
-    journal.lock_sender()
-    cycle = plan_cycle(inputs, journal, now=now)
+    cycle, _ = planned_cycle(letters, port)
     if stage == "deliver":
         asyncio.run(deliver_cycle(cycle))
         if cycle.deliverer.summary.counts["sent"] != letters:
             sys.exit(f"sent {cycle.deliverer.summary.counts['sent']} of {letters}")
-
-
-def instructions(stage: str, letters: int, port: int) -> int:
-    """The sending process's own count: the first pid valgrind names is the one it started."""
-    cmd = [
-        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-        sys.executable, __file__, "--child", stage, str(letters), str(port),
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600, check=False)
-    pids = re.findall(r"^==(\d+)==", out.stderr, re.M)
-    counts = dict(re.findall(r"^==(\d+)== Collected : (\d+)", out.stderr, re.M))
-    if out.returncode != 0 or not pids or pids[0] not in counts:
-        raise RuntimeError(f"{stage} with {letters} letters failed: {out.stderr[-800:]}")
-    return int(counts[pids[0]])
 
 
 def main() -> None:
@@ -80,10 +53,11 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "greeter")], check=True)
     n = args.letters
     port = bench_send.free_port()
-    sink = [str(bench_send.SINK), *(["-u", "nobody"] if os.geteuid() == 0 else []), "-c",
-            f"127.0.0.1:{port}", "1000"]  # fmt: skip
-    with bench_send.background(sink, port):
-        small, large = (instructions("deliver", k, port) - instructions("plan", k, port) for k in (n, 2 * n))
+    with bench_send.background(sink_command(port), port):
+        small, large = (
+            instructions("deliver", k, port, __file__) - instructions("plan", k, port, __file__)
+            for k in (n, 2 * n)
+        )
     print(f"deliver_cycle, sending process: {(large - small) / n / 1e6:.3f} M instructions a letter")
 
 

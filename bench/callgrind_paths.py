@@ -35,7 +35,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from greeter.send import Cycle
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -47,17 +52,14 @@ BASE = 100
 PATHS = {"render": ("plan", "render"), "build": ("render", "build"), "send": ("prepare", "send")}
 
 
-def child(stage: str, letters: int, port: int) -> None:
-    """Load, plan, and go as far as ``stage`` for ``letters`` letters (inside valgrind)."""
+def planned_cycle(letters: int, port: int) -> tuple[Cycle, datetime]:
+    """The bench project of ``letters`` due letters (sending to ``port``), loaded and planned at its NOW."""
     import bench_send
 
     from greeter.cli import config_day, parse_now
-    from greeter.delivery import Ready, send_batch
     from greeter.journal import open_journal
-    from greeter.message import build_message
     from greeter.runtime import load_inputs
-    from greeter.send import make_transport, plan_cycle
-    from greeter.transport import CleanLetter, is_clean
+    from greeter.send import plan_cycle
 
     folder = Path(tempfile.mkdtemp())
     config = bench_send.greeter_project(folder, letters, port, 32)
@@ -65,7 +67,25 @@ def child(stage: str, letters: int, port: int) -> None:
     now = parse_now(bench_send.NOW, inputs.settings.defaults.timezone)
     journal = open_journal(str(folder / "data" / "journal.sqlite"), now=now)
     journal.lock_sender()
-    cycle = plan_cycle(inputs, journal, now=now)
+    return plan_cycle(inputs, journal, now=now), now
+
+
+def sink_command(port: int) -> list[str]:
+    """Postfix's smtp-sink on ``port`` (as root it must be told a user: it refuses to run as root)."""
+    import bench_send
+
+    as_root = ["-u", "nobody"] if os.geteuid() == 0 else []
+    return [str(bench_send.SINK), *as_root, "-c", f"127.0.0.1:{port}", "1000"]
+
+
+def child(stage: str, letters: int, port: int) -> None:
+    """Load, plan, and go as far as ``stage`` for ``letters`` letters (inside valgrind)."""
+    from greeter.delivery import Ready, send_batch
+    from greeter.message import build_message
+    from greeter.send import make_transport
+    from greeter.transport import CleanLetter, is_clean
+
+    cycle, now = planned_cycle(letters, port)
     deliverer = cycle.deliverer
     if stage in ("render", "build"):
         rendered = [deliverer.render(item) for item in cycle.due]
@@ -109,17 +129,23 @@ def child(stage: str, letters: int, port: int) -> None:
                 sys.exit(f"sent {deliverer.summary.counts['sent']} of {letters}")
 
 
-def instructions(stage: str, letters: int, port: int) -> int:
+def instructions(stage: str, letters: int, port: int, script: str = __file__) -> int:
+    """``script --child stage letters port`` under callgrind: the instructions of the process it started.
+
+    Only that process's own count: the first pid valgrind names is the one it
+    started, and forked children (build workers) report under theirs.
+    """
     cmd = [
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-        sys.executable, __file__, "--child", stage, str(letters), str(port),
+        sys.executable, script, "--child", stage, str(letters), str(port),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)}
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600, check=False)
-    found = re.findall(r"Collected : (\d+)", out.stderr)
-    if out.returncode != 0 or not found:
+    pids = re.findall(r"^==(\d+)==", out.stderr, re.M)
+    counts = dict(re.findall(r"^==(\d+)== Collected : (\d+)", out.stderr, re.M))
+    if out.returncode != 0 or not pids or pids[0] not in counts:
         raise RuntimeError(f"{stage} with {letters} letters failed: {out.stderr[-800:]}")
-    return int(found[0])  # the first report is the process itself
+    return int(counts[pids[0]])
 
 
 def main() -> None:
@@ -141,9 +167,7 @@ def main() -> None:
     print(f"instructions per letter ({BASE} and {BASE + n} letters, difference / {n}), valgrind callgrind")
     for path in [args.only] if args.only else ["render", "build", "send"]:
         port = bench_send.free_port()
-        sink = [str(bench_send.SINK), *(["-u", "nobody"] if os.geteuid() == 0 else []), "-c",
-                f"127.0.0.1:{port}", "1000"]  # fmt: skip
-        with bench_send.background(sink, port):
+        with bench_send.background(sink_command(port), port):
             before, after = (
                 instructions(s, BASE + n, port) - instructions(s, BASE, port) for s in PATHS[path]
             )
