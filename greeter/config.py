@@ -29,6 +29,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from greeter.timezones import is_zone, unknown_zone
 
@@ -219,6 +220,23 @@ def _month_day_text(value: object) -> object:
 
 
 MonthDay = Annotated[str, BeforeValidator(_month_day_text), AfterValidator(_check_month_day)]
+
+
+def _no_number_for_a_day(value: object) -> object:
+    """``on: [86400]`` is a mistake, not 2 January 1970: a number is never a day here.
+
+    Pydantic's lax mode reads a number as seconds since 1970 and took any
+    multiple of 86,400 as a day (``check`` said OK); the config's days are
+    written as YYYY-MM-DD. The error keeps pydantic's kind, so the loader
+    words it like any other day that is not one.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+#: A single calendar day written as YYYY-MM-DD (unquoted or quoted), never a number.
+Day = Annotated[dt.date, BeforeValidator(_no_number_for_a_day)]
 
 _DIRECTIVE = re.compile(r"%[A-Za-z]")
 #: Spreadsheet-style date patterns people write instead of strftime codes, longest first.
@@ -499,7 +517,7 @@ class Occasion(_Model):
         description="Only clients in this country (unless audience.countries says otherwise); a "
         "holiday is this country's. Without it a holiday is each client's own country's",
     )
-    on: list[dt.date] | None = Field(default=None, description="One-off dates")
+    on: list[Day] | None = Field(default=None, description="One-off dates")
     ics: Path | None = Field(
         default=None,
         description="The first day of every all-day event in this calendar file (.ics, relative to "
@@ -585,7 +603,7 @@ class SendWindow(_Model):
     )
     end_margin_minutes: int = Field(default=30, ge=0, le=240, description="Quiet before day's end")
     public_holidays: bool = Field(default=True, description="Public holidays are days off")
-    extra_days_off: list[dt.date] = Field(default_factory=list)
+    extra_days_off: list[Day] = Field(default_factory=list)
     days_off_ics: Path | None = Field(default=None, description="An .ics file of company days off")
     day_off_policy: Literal["before", "after", "on_day"] = Field(
         default="before", description="Occasion on a day off: greet the working day before/after"

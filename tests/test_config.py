@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -405,6 +405,29 @@ ONE_OFF = MINIMAL.replace("    field: birthday\n", "    on: [2026-12-10, 2026-02
 )
 def test_an_unquoted_date_that_does_not_exist_is_located_like_any_mistake(text: str, expected: str) -> None:
     assert errors_of(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # lax pydantic read 86400 as seconds since 1970: a one-off greeting on 1970-01-02, check OK
+        (
+            MINIMAL.replace("    field: birthday\n", "    on: [86400]\n"),
+            "greeter.yaml:10:10: occasions.0.on.0: '86400' is not a date like 2027-03-15 (YYYY-MM-DD)",
+        ),
+        (
+            MINIMAL + "send_window:\n  extra_days_off: [0]\n",
+            "greeter.yaml:18:20: send_window.extra_days_off.0: '0' is not a date like 2027-03-15 (YYYY-MM-DD)",
+        ),
+    ],
+)
+def test_a_number_is_never_read_as_a_day(text: str, expected: str) -> None:
+    assert errors_of(text) == [expected]
+
+
+def test_a_quoted_iso_day_is_still_a_day() -> None:
+    text = MINIMAL.replace("    field: birthday\n", '    on: ["2026-12-10"]\n')
+    assert parse_settings(text, "g.yaml", today=TODAY).occasions[0].on == [date(2026, 12, 10)]
 
 
 def test_an_impossible_date_is_reported_with_the_other_problems() -> None:
