@@ -448,18 +448,11 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
 
 def _dry_run_journal(inputs: Inputs, now: datetime) -> JournalStore:
     """The journal a dry run reads: the real one read-only, or an empty one in memory if there
-    is none yet (a rehearsal must not create the journal file as a side effect)."""
+    is none yet (a rehearsal must not create the journal file as a side effect); a lost one is
+    refused (:func:`greeter.runtime.existing_journal`), as the send itself would refuse it."""
     from greeter.journal import open_journal
-    from greeter.journal_schema import journal_traces, lost_journal_error, path_from_url
     from greeter.runtime import existing_journal
 
-    url = inputs.settings.storage.url
-    if url.startswith("sqlite"):
-        path = path_from_url(url)
-        if not path.exists() and (traces := journal_traces(path)):
-            # A lost journal: the send would refuse it, so its rehearsal does too, rather than
-            # list every greeting the lost journal recorded as due again.
-            raise lost_journal_error(path, traces)
     return existing_journal(inputs, now) or open_journal("sqlite:///:memory:", now=now)
 
 

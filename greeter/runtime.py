@@ -247,14 +247,19 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
 def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
     """The configured journal for reading, or None when it is a SQLite file not created yet.
 
-    Read-only commands (preview, calendar) must not create a journal as a side effect,
-    and read one they cannot write (a read-only mount) rather than refuse it.
+    Read-only commands (preview, calendar, a dry run) must not create a journal as a
+    side effect, and read one they cannot write (a read-only mount) rather than refuse it.
+    A lost journal (missing, but its lock file or ``-wal`` shows it existed) is refused
+    as ``send`` refuses it: read as "nothing sent yet", every greeting it recorded would
+    be shown due again, and a reviewer would approve the duplicates.
     """
     from greeter.journal import open_journal
-    from greeter.journal_schema import path_from_url
+    from greeter.journal_schema import journal_traces, lost_journal_error, path_from_url
 
     url = inputs.settings.storage.url
-    if url.startswith("sqlite") and not path_from_url(url).exists():
+    if url.startswith("sqlite") and not (path := path_from_url(url)).exists():
+        if traces := journal_traces(path):
+            raise lost_journal_error(path, traces)
         return None
     return open_journal(url, now=now, readonly_ok=True)
 

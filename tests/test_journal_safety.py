@@ -86,6 +86,23 @@ def test_a_deleted_journal_is_refused_by_send_and_run_not_made_anew(make_project
     assert fresh.returncode == 0 and "sent: 3" in fresh.stdout and letters(config) == 3
 
 
+@pytest.mark.parametrize("command", [("preview", "--format", "json"), ("calendar", "-o", "upcoming.ics")])
+def test_preview_and_calendar_refuse_to_plan_from_a_lost_journal(
+    make_project: MakeProject, command: tuple[str, ...]
+) -> None:
+    """Read as "nothing sent yet", a lost journal showed every greeting it had recorded as due again."""
+    config = make_project(people(2))
+    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+    before = greeter(config, "preview", "--format", "json", "--now", NOW)
+    assert before.returncode == 0 and '"sent"' in before.stdout  # the journal shows them sent
+    journal_of(config).unlink()
+    args = [a if a != "upcoming.ics" else str(config.parent / a) for a in command]
+    lost = greeter(config, *args, "--now", NOW)
+    assert lost.returncode == 2, lost.stdout + lost.stderr
+    assert "is missing, but its lock file" in lost.stderr and lost.stdout == ""
+    assert not journal_of(config).exists() and not (config.parent / "upcoming.ics").exists()
+
+
 def test_a_leftover_wal_file_is_a_trace_of_a_journal_too(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite3"
     Path(f"{path}-wal").write_bytes(b"")
