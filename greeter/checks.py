@@ -148,7 +148,10 @@ class CheckReport:
             if in_config
             else "config OK"
         )
-        renders = f"renders: {self.renders} drafts rendered in strict mode, {self.render_failures} failed"
+        renders = (  # "650 drafts rendered, 1 failed" read as 651 tried
+            f"renders: {self.renders - self.render_failures} of {self.renders} drafts rendered"
+            f" in strict mode, {self.render_failures} failed"
+        )
         if self.skipped:
             files = ", ".join(self.skipped)
             one = len(self.skipped) == 1

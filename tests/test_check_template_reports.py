@@ -164,3 +164,15 @@ def test_a_misnamed_template_file_is_named_and_a_file_nothing_uses_is_reported(
     # A name computed at render time may reach any partial: only the stray letter-like files are sure.
     edit(config, "birthday.j2", "{% block subject %}\n", '{% block subject %}{% include "_" ~ "ru.j2" %}\n')
     assert warnings() == [f"brithday.de.j2: {never}, did you mean 'birthday.de.j2'?", f"notes.j2: {never}"]
+
+
+def test_the_summary_counts_a_failed_draft_once_not_as_rendered(make_project: MakeProject) -> None:
+    """It said "3 drafts rendered in strict mode, 1 failed": read as four tried, three of them fine."""
+    config = make_project([row("1"), row("2"), row("3")])
+    edit(config, "birthday.j2", "{% block message %}", "{% block message %}{{ 1 // (contact.id|int - 2) }}")
+    report = run_check(config, NOW)
+    assert report.render_failures == 1 and report.renders > 1
+    (said,) = [s for s in report.text().splitlines() if s.startswith("renders:")]
+    assert said == (
+        f"renders: {report.renders - 1} of {report.renders} drafts rendered in strict mode, 1 failed"
+    )
