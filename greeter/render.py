@@ -173,8 +173,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import deque
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType, TracebackType
@@ -200,6 +199,7 @@ from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import LetterContext, Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
+from greeter.template_shape import Shape, block_problems, shape_of
 
 __all__ = ["SUFFIX", "Renderer", "TemplateFiles"]
 
@@ -260,7 +260,7 @@ class _SnapshotLoader(BaseLoader):
     """Serves templates from a :class:`TemplateFiles`, as Jinja's ``FileSystemLoader`` serves a folder.
 
     A file's parse tree that the renderer already made with an environment (to read the
-    file's :class:`_Shape`) is handed to that environment's compiler instead of the
+    file's :class:`Shape`) is handed to that environment's compiler instead of the
     source, once: the same tree its compile would parse from the same text, without
     lexing and parsing it a second time (a fifth of the first letter's cost).
     """
@@ -291,40 +291,6 @@ class _SnapshotLoader(BaseLoader):
         return sorted(self.snapshot.files)
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """What one file's top level declares, found by parsing it (once)."""
-
-    parent: str | None
-    blocks: frozenset[str]
-    #: (line, message) for what cannot work when blocks are rendered on their own.
-    problems: tuple[tuple[int, str], ...]
-    #: (line, name) of templates named literally by extends/include/import.
-    references: tuple[tuple[int, str], ...]
-    #: What each block's own body does (by block name): see :class:`_BlockBody`.
-    bodies: Mapping[str, _BlockBody] = field(default_factory=dict)
-    #: (line, "filter" or "test", name) of each filter and test the file uses, first use only.
-    names: tuple[tuple[int, str, str], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class _BlockBody:
-    """What rendering one ``{% block %}`` body leads to: the blocks it renders in turn.
-
-    Read from the parsed file so that a block a layout needs and the occasion
-    template lacks (``self.message()`` with ``{% block message %}`` deleted)
-    is reported at the template, before any contact, instead of as Jinja's
-    "'TemplateReference object' has no attribute 'message'" inside the layout.
-    """
-
-    #: (line, block name) of each ``self.<block>()`` call in the body.
-    calls: tuple[tuple[int, str], ...]
-    #: Blocks nested in the body (rendered where they stand), in source order.
-    nested: tuple[str, ...]
-    #: Whether the body calls ``super()`` (the parent's body of the same block runs too).
-    calls_super: bool
-
-
 class _LoadError(Exception):
     """A template that cannot be used for anyone: cached, then reported per contact or by check."""
 
@@ -349,138 +315,6 @@ class _Variant:
     lang: str
     plain: tuple[Template, ...]
     html: tuple[Template, ...] | None
-
-
-def _is_blank_output(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.Output) and all(
-        isinstance(child, nodes.TemplateData) and not child.data.strip() for child in node.nodes
-    )
-
-
-_TAGS: Final = {"Assign": "set", "AssignBlock": "set", "FromImport": "from", "CallBlock": "call"}
-
-
-def _tag_name(node: nodes.Node) -> str:
-    kind = type(node).__name__
-    return _TAGS.get(kind, kind.lower())
-
-
-def _shape(ast: nodes.Template) -> _Shape:
-    parent: str | None = None
-    problems: list[tuple[int, str]] = []
-    for node in ast.body:
-        if isinstance(node, nodes.Extends):
-            if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
-                if parent is not None:
-                    problems.append((node.lineno, "a second {% extends %}"))
-                parent = node.template.value
-            else:
-                problems.append((node.lineno, "{% extends %} must name a template literally"))
-        elif not isinstance(node, nodes.Block) and not _is_blank_output(node):
-            what = "text" if isinstance(node, nodes.Output) else f"{{% {_tag_name(node)} %}}"
-            problems.append(
-                (
-                    node.lineno,
-                    f"{what} outside a block is never rendered (each block is rendered on its own); "
-                    "move it into the block that uses it",
-                )
-            )
-    references: list[tuple[int, str]] = []
-    found: list[nodes.Block] = []
-    # One walk of the tree for both (in source order, as two separate find_all walks give).
-    for ref in ast.find_all((nodes.Block, nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-        if isinstance(ref, nodes.Block):
-            found.append(ref)
-            continue
-        assert isinstance(ref, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport)
-        target = ref.template
-        if isinstance(target, nodes.Const) and isinstance(target.value, str):
-            if isinstance(ref, nodes.Include) and ref.ignore_missing:
-                continue
-            references.append((ref.lineno, target.value))
-    blocks = frozenset(block.name for block in found)
-    bodies = {block.name: _block_body(block) for block in found}
-    return _Shape(parent, blocks, tuple(problems), tuple(references), bodies, _filter_names(ast))
-
-
-def _filter_names(ast: nodes.Template) -> tuple[tuple[int, str, str], ...]:
-    """Each filter and test name the file uses, at its first use (check reports it once)."""
-    first: dict[tuple[str, str], int] = {}
-    for node in ast.find_all((nodes.Filter, nodes.Test)):
-        kind = "filter" if isinstance(node, nodes.Filter) else "test"
-        first.setdefault((kind, node.name), node.lineno)
-    return tuple(sorted((line, kind, name) for (kind, name), line in first.items()))
-
-
-def _block_body(block: nodes.Block) -> _BlockBody:
-    calls: list[tuple[int, str]] = []
-    nested: list[tuple[int, str]] = []
-    calls_super = False
-    pending: list[nodes.Node] = list(block.iter_child_nodes())
-    while pending:
-        node = pending.pop()
-        if isinstance(node, nodes.Block):
-            nested.append((node.lineno, node.name))  # its own body is its own entry
-            continue
-        if isinstance(node, nodes.Call):
-            target = node.node
-            if isinstance(target, nodes.Getattr) and isinstance(target.node, nodes.Name):
-                if target.node.name == "self":
-                    calls.append((node.lineno, target.attr))
-            elif isinstance(target, nodes.Name) and target.name == "super":
-                calls_super = True
-        pending.extend(node.iter_child_nodes())
-    return _BlockBody(tuple(sorted(calls)), tuple(name for _, name in sorted(nested)), calls_super)
-
-
-#: The blocks a letter renders itself; everything else is reached from them.
-_ROOT_BLOCKS: Final = ("subject", "text", "html")
-
-
-def _block_problems(chain: Sequence[tuple[str, _Shape]]) -> list[tuple[str, int | None, str]]:
-    """What is wrong with the blocks of one extends chain (child first), as (file, line, message).
-
-    A letter needs ``subject`` and ``text``; and every block that rendering
-    them (and ``html``) reaches through ``self.<block>()`` must exist
-    somewhere in the chain. Only bodies that really run count: a layout's
-    block the child overrides (without ``super()``) calls nothing. A missing
-    block is reported at the chain's first file — the template the marketer
-    edits — naming the layout that needs it.
-    """
-    file = chain[0][0]
-    problems: list[tuple[str, int | None, str]] = []
-    defined = frozenset().union(*(shape.blocks for _, shape in chain))
-    for required in ("subject", "text"):
-        if required not in defined:
-            problems.append((file, None, f"no {{% block {required} %}} (nor in what it extends)"))
-    seen: set[str] = set()
-    # Breadth first, in order: the first place that needs a missing block is the one named.
-    todo: deque[str] = deque(name for name in _ROOT_BLOCKS if name in defined)
-    missing: dict[str, tuple[str, int]] = {}
-    while todo:
-        name = todo.popleft()
-        if name in seen:
-            continue
-        seen.add(name)
-        for user, shape in chain:  # the bodies that run: the child's, then each parent's via super()
-            body = shape.bodies.get(name)
-            if body is None:
-                continue
-            for line, called in body.calls:
-                if called in defined:
-                    todo.append(called)
-                else:
-                    missing.setdefault(called, (user, line))
-            todo.extend(body.nested)
-            if not body.calls_super:
-                break
-    for name, (user, line) in missing.items():
-        if user == file:
-            problems.append((file, line, f"block {name!r} is missing (self.{name}() here needs it)"))
-        else:
-            message = f"block {name!r} is missing (the layout {user} needs it, line {line})"
-            problems.append((file, None, message))
-    return problems
 
 
 def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
@@ -604,7 +438,7 @@ class Renderer:
         self._plain = make_environment(self._loader, html=False)
         self._html = make_environment(self._loader, html=True)
         self._variants: dict[tuple[str, str], _Variant | _LoadError] = {}
-        self._shapes: dict[str, _Shape] = {}
+        self._shapes: dict[str, Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
         self._sources: dict[str, list[str]] = {}
 
@@ -761,7 +595,7 @@ class Renderer:
                 raise _LoadError(file, None, f"template missing: looked for {looked} in {self._dir}")
         names = self._chain(file)
         blocks = frozenset().union(*(self._shapes[n].blocks for n in names))
-        for problem in _block_problems([(n, self._shapes[n]) for n in names]):
+        for problem in block_problems([(n, self._shapes[n]) for n in names]):
             raise _LoadError(*problem)
         plain = tuple(self._compile(self._plain, n) for n in names)
         html = tuple(self._compile(self._html, n) for n in names) if "html" in blocks else None
@@ -796,7 +630,7 @@ class Renderer:
             current = shape.parent
         return names
 
-    def _shape(self, file: str) -> _Shape:
+    def _shape(self, file: str) -> Shape:
         shape = self._shapes.get(file)
         if shape is None:
             try:
@@ -809,7 +643,7 @@ class Renderer:
                 raise _LoadError(exc.name or file, exc.lineno, f"syntax error: {exc.message}") from None
             except UnicodeDecodeError as exc:
                 raise self._not_utf8(file, exc) from None
-            shape = self._shapes[file] = _shape(ast)
+            shape = self._shapes[file] = shape_of(ast)
         return shape
 
     @staticmethod
@@ -902,7 +736,7 @@ class Renderer:
             names = self._chain(file)
         except _LoadError as exc:
             return [*problems, exc.problem()]
-        problems.extend(_problem(*p) for p in _block_problems([(n, self._shapes[n]) for n in names]))
+        problems.extend(_problem(*p) for p in block_problems([(n, self._shapes[n]) for n in names]))
         seen: set[str] = set()
         for n in names:
             problems.extend(self._check_file(n, seen))

@@ -1,0 +1,186 @@
+"""What a template file declares at its top level, read from its parsed tree (pure: no I/O).
+
+The renderer renders each block of a letter on its own, so what a file's top
+level does outside blocks never runs, and a block a layout calls with
+``self.<block>()`` must exist somewhere in the extends chain. Both are found
+here, from Jinja's AST, once per file: :func:`shape_of` describes one file and
+:func:`block_problems` judges one chain, so that ``greeter check`` and the
+renderer report such mistakes at the template, before any contact is tried.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from jinja2 import nodes
+
+__all__ = ["BlockBody", "Shape", "block_problems", "shape_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What one file's top level declares, found by parsing it (once)."""
+
+    parent: str | None
+    blocks: frozenset[str]
+    #: (line, message) for what cannot work when blocks are rendered on their own.
+    problems: tuple[tuple[int, str], ...]
+    #: (line, name) of templates named literally by extends/include/import.
+    references: tuple[tuple[int, str], ...]
+    #: What each block's own body does (by block name): see :class:`BlockBody`.
+    bodies: Mapping[str, BlockBody] = field(default_factory=dict)
+    #: (line, "filter" or "test", name) of each filter and test the file uses, first use only.
+    names: tuple[tuple[int, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BlockBody:
+    """What rendering one ``{% block %}`` body leads to: the blocks it renders in turn.
+
+    Read from the parsed file so that a block a layout needs and the occasion
+    template lacks (``self.message()`` with ``{% block message %}`` deleted)
+    is reported at the template, before any contact, instead of as Jinja's
+    "'TemplateReference object' has no attribute 'message'" inside the layout.
+    """
+
+    #: (line, block name) of each ``self.<block>()`` call in the body.
+    calls: tuple[tuple[int, str], ...]
+    #: Blocks nested in the body (rendered where they stand), in source order.
+    nested: tuple[str, ...]
+    #: Whether the body calls ``super()`` (the parent's body of the same block runs too).
+    calls_super: bool
+
+
+def _is_blank_output(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Output) and all(
+        isinstance(child, nodes.TemplateData) and not child.data.strip() for child in node.nodes
+    )
+
+
+_TAGS: Final = {"Assign": "set", "AssignBlock": "set", "FromImport": "from", "CallBlock": "call"}
+
+
+def _tag_name(node: nodes.Node) -> str:
+    kind = type(node).__name__
+    return _TAGS.get(kind, kind.lower())
+
+
+def shape_of(ast: nodes.Template) -> Shape:
+    parent: str | None = None
+    problems: list[tuple[int, str]] = []
+    for node in ast.body:
+        if isinstance(node, nodes.Extends):
+            if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+                if parent is not None:
+                    problems.append((node.lineno, "a second {% extends %}"))
+                parent = node.template.value
+            else:
+                problems.append((node.lineno, "{% extends %} must name a template literally"))
+        elif not isinstance(node, nodes.Block) and not _is_blank_output(node):
+            what = "text" if isinstance(node, nodes.Output) else f"{{% {_tag_name(node)} %}}"
+            problems.append(
+                (
+                    node.lineno,
+                    f"{what} outside a block is never rendered (each block is rendered on its own); "
+                    "move it into the block that uses it",
+                )
+            )
+    references: list[tuple[int, str]] = []
+    found: list[nodes.Block] = []
+    # One walk of the tree for both (in source order, as two separate find_all walks give).
+    for ref in ast.find_all((nodes.Block, nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(ref, nodes.Block):
+            found.append(ref)
+            continue
+        assert isinstance(ref, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport)
+        target = ref.template
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            if isinstance(ref, nodes.Include) and ref.ignore_missing:
+                continue
+            references.append((ref.lineno, target.value))
+    blocks = frozenset(block.name for block in found)
+    bodies = {block.name: _block_body(block) for block in found}
+    return Shape(parent, blocks, tuple(problems), tuple(references), bodies, _filter_names(ast))
+
+
+def _filter_names(ast: nodes.Template) -> tuple[tuple[int, str, str], ...]:
+    """Each filter and test name the file uses, at its first use (check reports it once)."""
+    first: dict[tuple[str, str], int] = {}
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        kind = "filter" if isinstance(node, nodes.Filter) else "test"
+        first.setdefault((kind, node.name), node.lineno)
+    return tuple(sorted((line, kind, name) for (kind, name), line in first.items()))
+
+
+def _block_body(block: nodes.Block) -> BlockBody:
+    calls: list[tuple[int, str]] = []
+    nested: list[tuple[int, str]] = []
+    calls_super = False
+    pending: list[nodes.Node] = list(block.iter_child_nodes())
+    while pending:
+        node = pending.pop()
+        if isinstance(node, nodes.Block):
+            nested.append((node.lineno, node.name))  # its own body is its own entry
+            continue
+        if isinstance(node, nodes.Call):
+            target = node.node
+            if isinstance(target, nodes.Getattr) and isinstance(target.node, nodes.Name):
+                if target.node.name == "self":
+                    calls.append((node.lineno, target.attr))
+            elif isinstance(target, nodes.Name) and target.name == "super":
+                calls_super = True
+        pending.extend(node.iter_child_nodes())
+    return BlockBody(tuple(sorted(calls)), tuple(name for _, name in sorted(nested)), calls_super)
+
+
+#: The blocks a letter renders itself; everything else is reached from them.
+_ROOT_BLOCKS: Final = ("subject", "text", "html")
+
+
+def block_problems(chain: Sequence[tuple[str, Shape]]) -> list[tuple[str, int | None, str]]:
+    """What is wrong with the blocks of one extends chain (child first), as (file, line, message).
+
+    A letter needs ``subject`` and ``text``; and every block that rendering
+    them (and ``html``) reaches through ``self.<block>()`` must exist
+    somewhere in the chain. Only bodies that really run count: a layout's
+    block the child overrides (without ``super()``) calls nothing. A missing
+    block is reported at the chain's first file — the template the marketer
+    edits — naming the layout that needs it.
+    """
+    file = chain[0][0]
+    problems: list[tuple[str, int | None, str]] = []
+    defined = frozenset().union(*(shape.blocks for _, shape in chain))
+    for required in ("subject", "text"):
+        if required not in defined:
+            problems.append((file, None, f"no {{% block {required} %}} (nor in what it extends)"))
+    seen: set[str] = set()
+    # Breadth first, in order: the first place that needs a missing block is the one named.
+    todo: deque[str] = deque(name for name in _ROOT_BLOCKS if name in defined)
+    missing: dict[str, tuple[str, int]] = {}
+    while todo:
+        name = todo.popleft()
+        if name in seen:
+            continue
+        seen.add(name)
+        for user, shape in chain:  # the bodies that run: the child's, then each parent's via super()
+            body = shape.bodies.get(name)
+            if body is None:
+                continue
+            for line, called in body.calls:
+                if called in defined:
+                    todo.append(called)
+                else:
+                    missing.setdefault(called, (user, line))
+            todo.extend(body.nested)
+            if not body.calls_super:
+                break
+    for name, (user, line) in missing.items():
+        if user == file:
+            problems.append((file, line, f"block {name!r} is missing (self.{name}() here needs it)"))
+        else:
+            message = f"block {name!r} is missing (the layout {user} needs it, line {line})"
+            problems.append((file, None, message))
+    return problems
