@@ -199,7 +199,7 @@ from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import LetterContext, Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
-from greeter.template_shape import Shape, block_problems, shape_of
+from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports
 
 __all__ = ["SUFFIX", "Renderer", "TemplateFiles"]
 
@@ -518,6 +518,9 @@ class Renderer:
             return TemplateError(exc.name, exc.lineno, describe(exc, env=self._plain), contact_id)
         frames = _template_frames(exc.__traceback__)
         name, line = self._blame(frames, exc) if frames else (file, None)
+        shape = self._shapes.get(name)
+        if shape is not None and isinstance(variables, Mapping):  # `also_lin` → the macro imported
+            variables = {**dict.fromkeys(shape.bound), **variables}
         return TemplateError(name, line, describe(exc, variables, self._plain), contact_id)
 
     def _blame(self, frames: list[tuple[str, int]], exc: Exception) -> tuple[str, int]:
@@ -766,6 +769,8 @@ class Renderer:
                 problems.append(_problem(file, line, f"template not found: {ref}"))
             else:
                 problems.extend(self._check_file(ref, seen))
+        exports = {ref: self._shapes[ref].exports for _, ref, _ in shape.imports if ref in self._shapes}
+        problems.extend(_problem(file, line, message) for line, message in unknown_imports(shape, exports))
         return problems
 
 

@@ -10,6 +10,7 @@ renderer report such mistakes at the template, before any contact is tried.
 
 from __future__ import annotations
 
+import difflib
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Final
 
 from jinja2 import nodes
 
-__all__ = ["BlockBody", "Shape", "block_problems", "shape_of"]
+__all__ = ["BlockBody", "Shape", "block_problems", "shape_of", "unknown_imports"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,13 @@ class Shape:
     bodies: Mapping[str, BlockBody] = field(default_factory=dict)
     #: (line, "filter" or "test", name) of each filter and test the file uses, first use only.
     names: tuple[tuple[int, str, str], ...] = ()
+    #: (line, template, names) of each ``{% from "x" import a, b as c %}`` naming its file literally.
+    imports: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    #: What ``{% from %}`` can take from this file: its top-level macros and ``{% set %}`` names.
+    exports: frozenset[str] = frozenset()
+    #: Every name the file binds (imports, macros, ``set``, ``for``, macro arguments): the
+    #: names a "did you mean" may offer for an undefined one, besides the letter's variables.
+    bound: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +111,63 @@ def shape_of(ast: nodes.Template) -> Shape:
             references.append((ref.lineno, target.value))
     blocks = frozenset(block.name for block in found)
     bodies = {block.name: _block_body(block) for block in found}
-    return Shape(parent, blocks, tuple(problems), tuple(references), bodies, _filter_names(ast))
+    return Shape(
+        parent, blocks, tuple(problems), tuple(references), bodies, _filter_names(ast),
+        _imports(ast), _exports(ast), _bound(ast),
+    )  # fmt: skip
+
+
+def _imports(ast: nodes.Template) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
+    found: list[tuple[int, str, tuple[str, ...]]] = []
+    for node in ast.find_all(nodes.FromImport):
+        target = node.template
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            names = tuple(n if isinstance(n, str) else n[0] for n in node.names)
+            found.append((node.lineno, target.value, names))
+    return tuple(found)
+
+
+def _exports(ast: nodes.Template) -> frozenset[str]:
+    """Jinja's exports: top-level macros and ``set`` names, except those starting with ``_``."""
+    names: set[str] = set()
+    for node in ast.body:
+        if isinstance(node, nodes.Macro):
+            names.add(node.name)
+        elif isinstance(node, nodes.Assign | nodes.AssignBlock):
+            names.update(n.name for n in node.target.find_all(nodes.Name))
+            if isinstance(node.target, nodes.Name):
+                names.add(node.target.name)
+    return frozenset(n for n in names if not n.startswith("_"))
+
+
+def _bound(ast: nodes.Template) -> frozenset[str]:
+    names = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    names.update(n.name for n in ast.find_all(nodes.Macro))
+    names.update(n.target for n in ast.find_all(nodes.Import))
+    for node in ast.find_all(nodes.FromImport):
+        names.update(n if isinstance(n, str) else n[1] for n in node.names)
+    return frozenset(names)
+
+
+def unknown_imports(shape: Shape, exports: Mapping[str, frozenset[str]]) -> list[tuple[int, str]]:
+    """(line, message) for each name ``{% from %}`` imports that its file does not define.
+
+    Jinja does not fail at the import: the name is undefined where it is used
+    (``also_line(...)`` some lines below, with no word of the import), so the
+    mistake is named here, at its own line, with the name meant. ``exports``
+    holds the exports of the imported files that could be read.
+    """
+    problems: list[tuple[int, str]] = []
+    for line, ref, names in shape.imports:
+        known = exports.get(ref)
+        if known is None:
+            continue
+        for name in names:
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                meant = f", did you mean {close[0]!r}?" if close else f" (it has: {', '.join(sorted(known))})"
+                problems.append((line, f"{ref} has no macro or variable {name!r} to import{meant}"))
+    return problems
 
 
 def _filter_names(ast: nodes.Template) -> tuple[tuple[int, str, str], ...]:

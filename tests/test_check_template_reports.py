@@ -176,3 +176,33 @@ def test_the_summary_counts_a_failed_draft_once_not_as_rendered(make_project: Ma
     assert said == (
         f"renders: {report.renders - 1} of {report.renders} drafts rendered in strict mode, 1 failed"
     )
+
+
+def test_a_misspelt_macro_is_answered_with_the_macro_the_file_imports(make_project: MakeProject) -> None:
+    """``also_lin(...)`` was answered "did you mean 'also'?": only the letter's variables were offered."""
+    config = make_project([row("1")])
+    line = edit(config, "birthday.j2", "{{ also_line(also", "{{ also_lin(also")
+    (said,) = [p for p in template_problems(config) if "also_lin'" in p]
+    assert said.startswith(
+        f"birthday.j2:{line}:1: undefined: 'also_lin' is undefined, did you mean 'also_line'?"
+    )
+
+
+def test_importing_a_macro_the_library_does_not_have_is_named_at_the_import(
+    make_project: MakeProject,
+) -> None:
+    """Jinja says nothing at ``{% from %}``: the letter failed lines below, where the macro is used."""
+    config = make_project([row("1")])
+    line = edit(config, "birthday.j2", "import company, also_line", "import company, also_lines")
+    problems = template_problems(config)
+    assert (
+        f"birthday.j2:{line}:1: _ru.j2 has no macro or variable 'also_lines' to import, did you mean 'also_line'?"
+        in problems
+    )
+    # a name with nothing close: what the library has, so the marketer can pick
+    edit(config, "birthday.j2", "import company, also_lines", "import company, greeting_card")
+    (said,) = [p for p in template_problems(config) if "greeting_card" in p and "to import" in p]
+    assert said.startswith(
+        f"birthday.j2:{line}:1: _ru.j2 has no macro or variable 'greeting_card' to import (it has: "
+    )
+    assert "also_line" in said and "company" in said
