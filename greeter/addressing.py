@@ -228,7 +228,78 @@ def decline(contact: Contact, case: str, *, parts: str = "first_patronymic") -> 
     explicit = None if contact.gender is None else contact.gender.value
     if parts == "full" and family_name_first(contact.locale):  # "Kovács Béla", as the salutation says
         return ordered_name(contact.first_name, contact.patronymic, contact.last_name, contact.locale)
+    if _is_ukrainian(contact.locale):
+        return _decline_uk(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
     return _decline_name(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
+
+
+# --------------------------------------------------------------------------- Ukrainian
+
+#: Our case names → shevchenko's: Ukrainian has the same six (and a vocative, used by the salutation).
+_UK_CASE: Final[dict[str, str]] = {
+    "nominative": "nominative",
+    "genitive": "genitive",
+    "dative": "dative",
+    "accusative": "accusative",
+    "instrumental": "ablative",
+    "prepositional": "locative",
+}
+_UK_FIELD: Final[dict[str, str]] = {
+    "firstname": "given_name",
+    "middlename": "patronymic_name",
+    "lastname": "family_name",
+}
+
+
+def _is_ukrainian(locale: str | None) -> bool:
+    return locale is not None and locale.replace("-", "_").partition("_")[0].lower() == "uk"
+
+
+@lru_cache(maxsize=8192)
+def _decline_uk(first: str, patronymic: str, last: str, explicit: str | None, case: str, parts: str) -> str:
+    """A Ukrainian contact's name by Ukrainian rules (shevchenko): Наталії Юріївні, not Наталіе Юріївне.
+
+    pytrovich's Russian rules misread Ukrainian spelling (Олена → "Олены",
+    Юріївна → "Юріївне"). The gender rules are the Russian path's: the
+    explicit column or the patronymic is a fact, then the library's detector;
+    with none, a part is declined only where the male and female forms agree.
+    A Turkic patronymic stays as written, as the salutation keeps it.
+    """
+    import shevchenko  # here, not at the top: 10 ms of import, paid only by Ukrainian letters
+
+    first, patronymic, last = _clean(first), _clean(patronymic), _clean(last)
+    chosen = {
+        "first_patronymic": [(first, "firstname"), (patronymic, "middlename")],
+        "full": [(first, "firstname"), (patronymic, "middlename"), (last, "lastname")],
+        "first": [(first, "firstname")],
+        "last": [(last, "lastname")],
+    }[parts]
+    chosen = [(text, part) for text, part in chosen if text]
+    keep = {part for text, part in chosen if part == "middlename" and is_turkic(text)}
+    fields = {_UK_FIELD[part]: text for text, part in chosen if part not in keep and _CYRILLIC.search(text)}
+    if case == "nominative" or not fields:
+        return " ".join(text for text, _ in chosen)
+    gender = explicit if explicit in ("male", "female") else None
+    if gender is None and explicit is None:
+        derived = patronymic_gender(patronymic)
+        gender = None if derived is Gender.UNKNOWN else derived.value
+    try:
+        if gender is None:
+            detected = shevchenko.detect_gender(
+                **{k: v for k, v in fields.items() if k != "family_name"} or fields
+            )
+            gender = {"masculine": "male", "feminine": "female"}.get(detected or "")
+        if gender is None:
+            as_male = shevchenko.in_case(_UK_CASE[case], gender="masculine", **fields)
+            as_female = shevchenko.in_case(_UK_CASE[case], gender="feminine", **fields)
+            declined = {k: v for k, v in as_male.items() if as_female.get(k) == v}
+        else:
+            sex = "masculine" if gender == "male" else "feminine"
+            declined = shevchenko.in_case(_UK_CASE[case], gender=sex, **fields)
+    except ValueError:  # the library's InputValidationError: nothing it can read as a name
+        declined = {}
+    words = [declined.get(_UK_FIELD[part], text) if part not in keep else text for text, part in chosen]
+    return " ".join(w.upper() if text.isupper() else w for w, (text, _) in zip(words, chosen, strict=True))
 
 
 def _clear_caches() -> None:

@@ -358,3 +358,36 @@ def test_latin_text_is_never_changed(words: list[str], case: str) -> None:
 
 def test_salutation_without_a_locale_is_russian() -> None:
     assert salutation(person("Иван", "Петрович"), None) == "Уважаемый Иван Петрович"
+
+
+def uk(first: str, patronymic: str = "", last: str = "", gender: Gender | None = None) -> Contact:
+    return Contact(
+        id="1", email="x@example.com", first_name=first, patronymic=patronymic, last_name=last,
+        gender=gender, locale="uk", dates={}, bad_dates={}, extra={},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("contact", "case", "parts", "expected"),
+    [
+        # Russian rules read Ukrainian spelling wrongly: "Наталіе Юріївне", "Олены Петрівны"
+        (uk("Наталія", "Юріївна", "Шевченко"), "dative", "full", "Наталії Юріївні Шевченко"),
+        (uk("Олена", "Петрівна", "Коваленко"), "genitive", "full", "Олени Петрівни Коваленко"),
+        (uk("Олексій", "Іванович", "Бондар"), "dative", "full", "Олексію Івановичу Бондару"),
+        (uk("Олексій", "Іванович", "Бондар"), "instrumental", "first_patronymic", "Олексієм Івановичем"),
+        (uk("Тарас", "Григорович", "Шевченко"), "prepositional", "full", "Тарасові Григоровичу Шевченкові"),
+        (uk("Анна-Марія", "Іванівна"), "dative", "first_patronymic", "Анні-Марії Іванівні"),
+        # no patronymic, no gender: the first name's forms agree, the surname's do not (kept)
+        (uk("Саша", "", "Бондар"), "dative", "full", "Саші Бондар"),
+        (uk("Саша", "", "Бондар", Gender.MALE), "dative", "full", "Саші Бондару"),
+        (uk("Тарас", "Григорович", "ШЕВЧЕНКО"), "dative", "last", "ШЕВЧЕНКУ"),
+        (uk("Наталія", "Юріївна"), "nominative", "first_patronymic", "Наталія Юріївна"),
+        # names are data: no Cyrillic, nothing declined or evaluated
+        (uk("{{ 7*7 }}"), "dative", "full", "{{ 7*7 }}"),
+        (uk("John", "", "Smith"), "dative", "full", "John Smith"),
+    ],
+)
+def test_a_ukrainian_contact_is_declined_by_ukrainian_rules(
+    contact: Contact, case: str, parts: str, expected: str
+) -> None:
+    assert decline(contact, case, parts=parts) == expected
