@@ -571,7 +571,11 @@ class Journal(Transitions):
     def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
         rows = [(name, None if at is None else db_time(at)) for name, at in since.items()]
         with self._db(write=True) as db:
-            db.executemany("INSERT OR IGNORE INTO occasions (name, since) VALUES (?, ?)", rows)
+            db.executemany(
+                "INSERT INTO occasions (name, since) VALUES (?, ?) ON CONFLICT (name) DO UPDATE"
+                " SET since = excluded.since WHERE excluded.since < occasions.since",
+                rows,
+            )
 
     # --- the do-not-contact list ----------------------------------------------
 

@@ -412,7 +412,8 @@ class PgJournalBase:
         self._run(
             lambda conn, _: conn.execute(
                 "INSERT INTO occasions (name, since)"
-                " SELECT * FROM unnest(%s::text[], %s::timestamptz[]) ON CONFLICT DO NOTHING",
+                " SELECT * FROM unnest(%s::text[], %s::timestamptz[]) ON CONFLICT (name) DO UPDATE"
+                " SET since = excluded.since WHERE excluded.since < occasions.since",
                 (names, moments),
             )
         )

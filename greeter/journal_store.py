@@ -248,7 +248,8 @@ class JournalStore(Protocol):
         """Each occasion name a sender has planned with, and since when (None: from the start)."""
 
     def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
-        """Remember occasions not known yet (known ones keep their first date)."""
+        """Remember occasions not known yet; a known one keeps its first date, unless given an earlier
+        one (a date a rehearsal ahead of the clock recorded is lowered by the first real plan)."""
 
     def occasion_names(self) -> set[str]:
         """Every occasion the journal has a greeting for or a sender planned with (removed ones too).

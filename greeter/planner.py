@@ -143,9 +143,18 @@ def occasion_starts(
     has it (``now``): its days before that are not "missed" either — greeting
     them as belated, or journaling them as expired, would treat a config
     change as downtime. None (journals from before this rule): always existed.
+
+    A start after ``now`` was recorded by a rehearsal (``send --once --now``
+    ahead of the clock): taken as is, it hid every occasion before it from
+    later plans at the real time, with no row and no reason. It counts as a
+    journal's first plan instead, ``catch_up_days`` back (and
+    :meth:`~greeter.journal_store.JournalStore.record_occasions` then lowers
+    the journal's record).
     """
-    new = now if known else now - timedelta(days=catch_up_days)
-    return {name: known.get(name, new) for name in names}
+    first = now - timedelta(days=catch_up_days)
+    new = now if known else first
+    starts = {name: known.get(name, new) for name in names}
+    return {name: first if at is not None and at > now else at for name, at in starts.items()}
 
 
 def lookahead_end(settings: Settings, cal: WorkCalendar, today: date) -> date:

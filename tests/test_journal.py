@@ -353,6 +353,18 @@ def test_occasions_keep_the_moment_they_were_first_recorded(journal: JournalStor
     assert committed_rows(journal, "SELECT COUNT(*) FROM occasions") == [(3,)]
 
 
+def test_an_occasion_recorded_ahead_of_the_clock_is_lowered_by_an_earlier_start(
+    journal: JournalStore,
+) -> None:
+    """A rehearsal (``send --once --now`` a week ahead) recorded its start; a real plan lowers it."""
+    ahead, real = NOW + timedelta(days=7), NOW
+    journal.record_occasions({"birthday": ahead, "new_year": None})
+    journal.record_occasions({"birthday": real, "new_year": real})  # "always existed" stays so
+    assert journal.known_occasions() == {"birthday": real, "new_year": None}
+    journal.record_occasions({"birthday": ahead})  # a later start never raises it again
+    assert journal.known_occasions() == {"birthday": real, "new_year": None}
+
+
 def test_occasion_names_are_those_greeted_and_those_planned(journal: JournalStore) -> None:
     """What `--occasion` of history/uncertain accepts besides the config's names."""
     assert journal.occasion_names() == set()

@@ -286,6 +286,12 @@ T1 = datetime(2027, 4, 15, 9, 0, tzinfo=MSK)
         ({"birthday": None, "spring": T0}, ["birthday", "spring"], {"birthday": None, "spring": T0}),
         ({"old": None}, ["birthday"], {"birthday": T1}),  # renamed: a new occasion
         ({"spring": T0, "gone": None}, ["spring"], {"spring": T0}),  # removed ones are not planned
+        # recorded by a rehearsal ahead of the clock (send --once --now later than now): a first plan
+        (
+            {"spring": T1 + timedelta(days=4), "birthday": None},
+            ["spring", "birthday"],
+            {"spring": T1 - timedelta(days=3), "birthday": None},
+        ),
     ],
 )
 def test_occasion_starts(

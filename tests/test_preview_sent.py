@@ -112,3 +112,20 @@ def test_a_greeting_the_journal_recorded_expired_is_shown_expired_not_already_se
     # A second send finds nothing to do for it (the journal's expiry stands, nothing recorded twice).
     again = greeter(config, "send", "--once", "--now", "2027-04-20T12:00:00+03:00")
     assert again.returncode == 0, again.stderr
+
+
+def test_a_rehearsal_ahead_of_the_clock_hides_nothing_from_a_plan_at_the_real_time(
+    make_project: MakeProject,
+) -> None:
+    """``send --once --now`` a week ahead recorded since when its occasions exist; taken as is, the
+    plan at the real time dropped the occasions before it: no row, no reason, ``nothing planned``."""
+    config = make_project(ROWS)
+    before = greeter(config, "preview", "--format", "json", "--days", "3", "--now", NOW)
+    assert before.returncode == 0, before.stderr
+    planned = [(d["contact_id"], d["status"]) for d in json.loads(before.stdout)]
+    assert ("1", "send") in planned and ("2", "send") in planned
+    rehearsal = greeter(config, "send", "--once", "--now", "2027-04-21T11:00:00+03:00")
+    assert rehearsal.returncode == 0 and "due 0" in rehearsal.stdout, rehearsal.stdout + rehearsal.stderr
+    after = greeter(config, "preview", "--format", "json", "--days", "3", "--now", NOW)
+    assert after.returncode == 0, after.stderr
+    assert [(d["contact_id"], d["status"]) for d in json.loads(after.stdout)] == planned
