@@ -273,6 +273,48 @@ class Weekday(StrEnum):
         """Python's ``date.weekday()`` number (Monday is 0)."""
         return list(Weekday).index(self)
 
+    @classmethod
+    def meant(cls, text: str) -> Weekday | None:
+        """The day a name the config does not take means (``пн``, ``Monday``, ``Пятница``), or None.
+
+        The config names days as ``mon`` … ``sun`` only, so that one file reads
+        the same everywhere; a marketer writes them in Russian or in full, and
+        is told the name to write instead (never silently accepted).
+        """
+        return _WEEKDAY_WORDS.get(text.strip().casefold().rstrip("."))
+
+    @classmethod
+    def span(cls, text: str) -> list[Weekday] | None:
+        """The days of a range written as text (``mon-fri``, ``пн–пт``), in order; None if it is none."""
+        ends = re.fullmatch(r"\s*(\w+)\.?\s*(?:-|–|—|\.\.|…)\s*(\w+)\.?\s*", text)
+        if ends is None:
+            return None
+        first, last = cls.meant(ends[1]), cls.meant(ends[2])
+        if first is None or last is None or last.number < first.number:
+            return None
+        return list(Weekday)[first.number : last.number + 1]
+
+
+#: Day names people write, casefolded, each to the config's name: the names themselves, Russian
+#: abbreviations and names, English names and two-letter abbreviations.
+_WEEKDAY_WORDS: Final[dict[str, Weekday]] = {
+    word: day
+    for day, words in zip(
+        Weekday,
+        (
+            ("mon", "пн", "пнд", "понедельник", "monday", "mo"),
+            ("tue", "вт", "втр", "вторник", "tuesday", "tu", "tues"),
+            ("wed", "ср", "срд", "среда", "wednesday", "we"),
+            ("thu", "чт", "чтв", "четверг", "thursday", "th", "thur", "thurs"),
+            ("fri", "пт", "птн", "пятница", "friday", "fr"),
+            ("sat", "сб", "суб", "суббота", "saturday", "sa"),
+            ("sun", "вс", "вск", "воскресенье", "sunday", "su"),
+        ),
+        strict=True,
+    )
+    for word in words
+}
+
 
 # The config's text patterns, and how each reads to a person: a value that does not match is
 # reported in these words (greeter.config_loader), never as the regular expression.

@@ -73,3 +73,56 @@ def test_a_value_quoted_across_lines_on_purpose_is_still_read() -> None:
     """The hints above never fire on valid YAML: a quoted value may go on over several lines."""
     text = edited("    title: День рождения ", '    title: "День\n      рождения" ')
     assert parse_settings(text, "greeter.yaml", today=TODAY).occasions[0].title == "День рождения"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "      tags: [23feb]",
+            "      tags: 23feb, 8mar",
+            "occasions.4.audience.tags: '23feb, 8mar' is one text, not a list: write the list in brackets, "
+            "[23feb, 8mar]",
+        ),
+        (
+            "      tiers: [VIP] ",
+            "      tiers: VIP ",
+            "occasions.1.audience.tiers: 'VIP' is one text, not a list: write the list in brackets, [VIP]",
+        ),
+        # days in the names the setting takes: Russian abbreviations and a range are written out
+        (
+            "  working_days: [mon, tue, wed, thu, fri]",
+            "  working_days: пн, вт, ср",
+            "send_window.working_days: 'пн, вт, ср' is one text, not a list: write the list in brackets, "
+            "[mon, tue, wed]",
+        ),
+        (
+            "  working_days: [mon, tue, wed, thu, fri]",
+            "  working_days: mon-fri",
+            "send_window.working_days: 'mon-fri' is one text, not a list: write the list in brackets, "
+            "[mon, tue, wed, thu, fri]",
+        ),
+    ],
+)
+def test_a_list_written_as_text_is_answered_with_the_list_in_brackets(
+    old: str, new: str, expected: str
+) -> None:
+    """It was "Input should be a valid list (got '23feb, 8mar')"."""
+    text = edited(old, new)
+    (problem,) = errors_of(text)
+    assert problem.startswith(f"greeter.yaml:{line_of(text, new)}:"), problem
+    assert problem.endswith(expected), problem
+
+
+def test_each_day_named_in_russian_is_told_the_name_the_setting_takes() -> None:
+    """``[пн, вт, ср, чт, пт]`` gave five lines of "Input should be 'mon', 'tue', …" and no hint."""
+    text = edited("  working_days: [mon, tue, wed, thu, fri]", "  working_days: [пн, вт, ср, чт, Пятница]")
+    problems = errors_of(text)
+    at = line_of(text, "[пн,")
+    meant = ["mon", "tue", "wed", "thu", "fri"]
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        f"greeter.yaml:{at}:{col}" for col in (18, 22, 26, 30, 34)
+    ], problems
+    for i, (problem, day) in enumerate(zip(problems, meant, strict=True)):
+        assert f"send_window.working_days.{i}: " in problem
+        assert f"means {day}: write {day} (days are named mon, tue, wed, thu, fri, sat, sun)" in problem
