@@ -34,6 +34,21 @@ from pydantic_core import PydanticCustomError
 from greeter.timezones import is_zone, unknown_zone
 
 
+class SettingError(ValueError):
+    """A rule spanning a section's settings, naming the one to fix: ``SettingError(msg, "lunch")``.
+
+    A model or list validator's error is located by pydantic at the section it
+    checks (``send_window``, ``occasions``), which put "lunch must lie inside
+    hours" at ``send_window:`` and a duplicate occasion at ``occasions:``.
+    ``where`` is the path below that section (``("lunch",)``, ``(5, "name")``);
+    the loader adds it to the error's place and so points at that line.
+    """
+
+    def __init__(self, message: str, *where: int | str) -> None:
+        super().__init__(message)
+        self.where = where
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
@@ -375,9 +390,11 @@ class Sender(_Model):
         for key, value in v.items():
             locale = normalize_locale(key, "")
             if not locale:
-                raise ValueError(f"{key!r} is not a locale Babel knows (e.g. 'en', 'en_GB', 'sr_Latn')")
+                raise SettingError(
+                    f"{key!r} is not a locale Babel knows (e.g. 'en', 'en_GB', 'sr_Latn')", key
+                )
             if locale in out:
-                raise ValueError(f"{key!r} is the locale {locale!r} again")
+                raise SettingError(f"{key!r} is the locale {locale!r} again", key)
             out[locale] = value
         return out
 
@@ -492,7 +509,7 @@ class ContactsSource(_Model):
                 "header_row is for csv and xlsx files (an SQL query's column names are its header)"
             )
         if self.delimiter not in ("auto", ";", ",", "tab", "|", "\t"):
-            raise ValueError("delimiter must be 'auto', ';', ',', 'tab' or '|'")
+            raise SettingError("delimiter must be 'auto', ';', ',', 'tab' or '|'", "delimiter")
         return self
 
 
@@ -656,19 +673,26 @@ class SendWindow(_Model):
         if not self.working_days:
             raise ValueError("working_days must list at least one day")
         if len(set(self.working_days)) != len(self.working_days):
-            raise ValueError("working_days lists a day twice")
+            again = next(i for i, day in enumerate(self.working_days) if day in self.working_days[:i])
+            twice = self.working_days[again].value
+            raise SettingError(f"working_days lists {twice} twice", "working_days", again)
         if self.lunch is not None and not (
             self.hours.start <= self.lunch.start and self.lunch.end <= self.hours.end
         ):
-            raise ValueError("lunch must lie inside hours")
+            raise SettingError(
+                f"lunch {self.lunch.start:%H:%M}–{self.lunch.end:%H:%M} must lie inside hours "
+                f"{self.hours.start:%H:%M}–{self.hours.end:%H:%M}",
+                "lunch",
+            )
         # A day with no sending time would make the planner send outside the window (or find none).
         if self._minutes_to_send(self.hours.end) <= 0:
             raise ValueError("no time left to send: hours minus lunch minus end_margin_minutes is empty")
         cutoff = self.friday_cutoff
         if cutoff is not None and cutoff < self.hours.end and self._minutes_to_send(cutoff) <= 0:
-            raise ValueError(
+            raise SettingError(
                 f"friday_cutoff {cutoff:%H:%M} leaves no time to send before a day off "
-                "(after hours.start, lunch and end_margin_minutes)"
+                "(after hours.start, lunch and end_margin_minutes)",
+                "friday_cutoff",
             )
         return self
 
@@ -812,9 +836,9 @@ class Settings(_Model):
     @classmethod
     def _unique_names(cls, v: list[Occasion]) -> list[Occasion]:
         seen: set[str] = set()
-        for occ in v:
-            if occ.name in seen:
-                raise ValueError(f"occasion name {occ.name!r} is used twice")
+        for i, occ in enumerate(v):
+            if occ.name in seen:  # at the second one's name: the first is where the marketer meant it
+                raise SettingError(f"occasion name {occ.name!r} is used twice", i, "name")
             seen.add(occ.name)
         return v
 

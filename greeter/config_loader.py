@@ -22,7 +22,7 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from greeter.config import PATTERN_WORDS, Settings, Weekday
+from greeter.config import PATTERN_WORDS, SettingError, Settings, Weekday
 from greeter.config_yaml import NotADate, parse_yaml
 from greeter.countries import calendar_refusal
 from greeter.errors import ConfigError, Problem
@@ -190,6 +190,9 @@ def _plain(node: Any) -> Any:
 
 def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Problem:
     loc: tuple[int | str, ...] = tuple(err["loc"])
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, SettingError):  # a section's rule that names the setting to fix
+        loc += cause.where
     field = ".".join(str(p) for p in loc)
     line, col = _position(data, loc)
     kind = err["type"]

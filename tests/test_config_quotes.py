@@ -126,3 +126,36 @@ def test_each_day_named_in_russian_is_told_the_name_the_setting_takes() -> None:
     for i, (problem, day) in enumerate(zip(problems, meant, strict=True)):
         assert f"send_window.working_days.{i}: " in problem
         assert f"means {day}: write {day} (days are named mon, tue, wed, thu, fri, sat, sun)" in problem
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "expected"),
+    [
+        # the second occasion of a name, at its own name: line (it was at `occasions:`)
+        (
+            "  - name: womens_day",
+            "  - name: defender_day",
+            "  - name: defender_day\n    title: 8 Марта",
+            "5: occasions.5.name: occasion name 'defender_day' is used twice",
+        ),
+        # lunch outside the working hours, at `lunch:` (it was at `send_window:`)
+        (
+            '  lunch: {start: "13:00", end: "14:00"}',
+            '  lunch: {start: "19:00", end: "20:00"}',
+            "  lunch:",
+            "3: send_window.lunch: lunch 19:00–20:00 must lie inside hours 10:00–18:00",
+        ),
+        (
+            "  working_days: [mon, tue, wed, thu, fri]",
+            "  working_days: [mon, tue, wed, thu, tue]",
+            "  working_days:",
+            "38: send_window.working_days.4: working_days lists tue twice",
+        ),
+    ],
+)
+def test_a_rule_over_a_section_points_at_the_setting_to_fix(
+    old: str, new: str, at: str, expected: str
+) -> None:
+    text = edited(old, new)
+    (problem,) = errors_of(text)
+    assert problem == f"greeter.yaml:{line_of(text, at)}:{expected}", problem
