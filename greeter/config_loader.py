@@ -22,9 +22,9 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from greeter.config import PATTERN_WORDS, SettingError, Settings, Weekday
+from greeter.config import COUNTRY, PATTERN_WORDS, SettingError, Settings, Weekday
 from greeter.config_yaml import NotADate, parse_yaml
-from greeter.countries import calendar_refusal
+from greeter.countries import calendar_refusal, parse_country
 from greeter.errors import ConfigError, Problem
 from greeter.holiday_tables import has_calendar, warm
 from greeter.occasions import holiday_key, known_holidays
@@ -226,9 +226,13 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     message = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    if kind == "string_pattern_mismatch":  # words, not the regular expression
-        message = PATTERN_WORDS.get(str(err.get("ctx", {}).get("pattern")), message)
     got = err.get("input")
+    if kind == "string_pattern_mismatch":  # words, not the regular expression
+        pattern = str(err.get("ctx", {}).get("pattern"))
+        message = PATTERN_WORDS.get(pattern, message)
+        code = parse_country(got)[0] if pattern == COUNTRY and isinstance(got, str) else None
+        if code is not None:  # "Россия", "ru": a contact's country column takes it, the config its code
+            return Problem(filename, field, f"{got!r}: write the country's code here, {code!r}", line, col)
     if isinstance(got, NotADate) and kind.startswith(("date", "time")):  # 2026-02-30: say why, not how
         return Problem(filename, field, got.why(), line, col)
     if isinstance(got, date) and kind in _NOT_A_DATE_HERE:

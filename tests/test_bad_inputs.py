@@ -109,7 +109,7 @@ CASES = [
     C("config", "margin_eats_the_day.yaml", 2, r"greeter\.yaml:{line}:1: send_window: no time left to send: hours minus lunch minus end_margin_minutes is empty", marker="send_window:"),
     C("config", "unknown_country.yaml", 2, CFG + r"defaults\.country: no public-holiday calendar for country 'XX' \(use an ISO code like 'RU', or 'GB-ENG' with a region\)", marker="XX"),
     C("config", "unknown_region.yaml", 2, CFG + r"defaults\.country: GB has no region 'XYZ' in its public-holiday calendar \(its regions: GB-ENG, GB-NIR, GB-SCT, GB-WLS\)", marker="GB-XYZ"),
-    C("config", "country_name.yaml", 2, CFG + r"defaults\.country: should be a two-letter country code in capitals, such as 'RU', or with its region as in ISO 3166-2, such as 'GB-ENG' or 'US-NY' \(got 'Russia'\)", marker="Russia"),
+    C("config", "country_name.yaml", 2, CFG + r"defaults\.country: 'Russia': write the country's code here, 'RU'", marker="Russia"),
     C("config", "unknown_holiday.yaml", 2, CFG + r"occasions\.1\.holiday: RU has no holiday named 'Defender of Fatherland Day', did you mean 'Defender of the Fatherland Day'\?", marker="holiday:"),
     # An unquoted date YAML cannot build (ruamel raised ValueError: "internal error", exit 3), wherever it is.
     C("config", "impossible_one_off_date.yaml", 2, CFG + r"occasions\.1\.on\.1: 2026-02-30 is not a real date: February has no 30th", marker="2026-02-30"),

@@ -159,3 +159,38 @@ def test_a_rule_over_a_section_points_at_the_setting_to_fix(
     text = edited(old, new)
     (problem,) = errors_of(text)
     assert problem == f"greeter.yaml:{line_of(text, at)}:{expected}", problem
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Россия", "defaults.country: 'Россия': write the country's code here, 'RU'"),
+        ("ru", "defaults.country: 'ru': write the country's code here, 'RU'"),
+        ("Англия", "defaults.country: 'Англия': write the country's code here, 'GB-ENG'"),
+    ],
+)
+def test_a_country_named_as_the_contacts_column_names_it_is_told_its_code(
+    written: str, expected: str
+) -> None:
+    """The contacts' country column reads "Россия"; the config refused it with no word of 'RU'."""
+    text = edited("  country: RU ", f"  country: {written} ")
+    (problem,) = errors_of(text)
+    assert problem == f"greeter.yaml:{line_of(text, f'country: {written}')}:3: {expected}"
+
+
+def test_a_country_no_one_knows_keeps_the_general_words() -> None:
+    (problem,) = errors_of(edited("  country: RU ", "  country: Атлантида "))
+    assert "should be a two-letter country code in capitals" in problem
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("Москва", "Europe/Moscow"), ("екатеринбург", "Asia/Yekaterinburg")]
+)
+def test_a_time_zone_named_by_its_city_in_russian_is_told_the_zone(written: str, meant: str) -> None:
+    """``MSK`` and ``Moscow`` were told "did you mean 'Europe/Moscow'"; ``Москва`` was not."""
+    text = edited("  timezone: Europe/Moscow ", f"  timezone: {written} ")
+    (problem,) = errors_of(text)
+    assert problem == (
+        f"greeter.yaml:{line_of(text, written)}:3: defaults.timezone: unknown time zone {written!r}, "
+        f"did you mean {meant!r}?"
+    )
