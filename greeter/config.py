@@ -527,9 +527,9 @@ class ContactsSource(_Model):
     @model_validator(mode="after")
     def _source_needs(self) -> ContactsSource:
         if self.source in ("csv", "xlsx") and self.path is None:
-            raise ValueError(f"source {self.source!r} needs 'path'")
+            raise SettingError(f"source {self.source!r} needs 'path'", "source")
         if self.source == "sql" and not (self.url and self.query):
-            raise ValueError("source 'sql' needs 'url' and 'query'")
+            raise SettingError("source 'sql' needs 'url' and 'query'", "source")
         if self.source == "sql" and self.header_row is not None:
             raise ValueError(
                 "header_row is for csv and xlsx files (an SQL query's column names are its header)"
@@ -800,7 +800,7 @@ class Unsubscribe(_Model):
     @model_validator(mode="after")
     def _secret_for_url(self) -> Unsubscribe:
         if self.url and not self.secret_env:
-            raise ValueError("an unsubscribe url needs secret_env (the token signing key)")
+            raise SettingError("an unsubscribe url needs secret_env (the token signing key)", "url")
         return self
 
 

@@ -151,6 +151,18 @@ def test_each_day_named_in_russian_is_told_the_name_the_setting_takes() -> None:
             "  working_days:",
             "38: send_window.working_days.4: working_days lists tue twice",
         ),
+        (
+            "  mailto: unsubscribe@romashka.example\n",
+            "  mailto: unsubscribe@romashka.example\n  url: https://romashka.example/u\n",
+            "  url: https://romashka",
+            "3: unsubscribe.url: an unsubscribe url needs secret_env (the token signing key)",
+        ),
+        (
+            "  source: csv ",
+            "  source: sql ",
+            "  source: sql",
+            "3: contacts.source: source 'sql' needs 'url' and 'query'",
+        ),
     ],
 )
 def test_a_rule_over_a_section_points_at_the_setting_to_fix(
