@@ -14,6 +14,7 @@ import types
 import typing
 from datetime import time
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
@@ -31,7 +32,22 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from greeter.timezones import is_zone, unknown_zone
+from greeter.timezones import is_zone, suggest_zones, unknown_zone
+
+
+class SettingError(ValueError):
+    """A rule spanning a section's settings, naming the one to fix: ``SettingError(msg, "lunch")``.
+
+    A model or list validator's error is located by pydantic at the section it
+    checks (``send_window``, ``occasions``), which put "lunch must lie inside
+    hours" at ``send_window:`` and a duplicate occasion at ``occasions:``.
+    ``where`` is the path below that section (``("lunch",)``, ``(5, "name")``);
+    the loader adds it to the error's place and so points at that line.
+    """
+
+    def __init__(self, message: str, *where: int | str) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 class _Model(BaseModel):
@@ -81,9 +97,34 @@ def _number_wanted(name: str, default: object, value: bool) -> str:
 
 
 def _check_timezone(name: str) -> str:
-    if not is_zone(name):
-        raise ValueError(unknown_zone(name))  # suggests as a contacts row's warning does
-    return name
+    if is_zone(name):
+        return name
+    city = None if suggest_zones(name)[0] else _zone_of_russian_city(name)
+    if city is not None:  # "Москва": the zone named after it, as "Moscow" is answered
+        raise ValueError(f"unknown time zone {name!r}, did you mean {city!r}?")
+    raise ValueError(unknown_zone(name))  # suggests as a contacts row's warning does
+
+
+def _zone_of_russian_city(name: str) -> str | None:
+    """The IANA zone a city named in Russian stands for ("Москва" → "Europe/Moscow"), or None.
+
+    :func:`greeter.timezones.suggest_zones` knows the zones' English city
+    names ("Moscow"); a Russian marketer writes the city in Russian. Babel's
+    exemplar cities (CLDR, one per zone) give the Russian names.
+    """
+    return _russian_cities().get(" ".join(name.split()).casefold().replace("ё", "е"))
+
+
+@cache
+def _russian_cities() -> dict[str, str]:
+    from babel import Locale  # paid only for a time zone the config gets wrong
+
+    cities: dict[str, str] = {}
+    for zone, names in Locale("ru").time_zones.items():
+        city = names.get("city")
+        if isinstance(city, str) and "/" in zone:
+            cities.setdefault(city.casefold().replace("ё", "е"), zone)
+    return cities
 
 
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
@@ -273,6 +314,48 @@ class Weekday(StrEnum):
         """Python's ``date.weekday()`` number (Monday is 0)."""
         return list(Weekday).index(self)
 
+    @classmethod
+    def meant(cls, text: str) -> Weekday | None:
+        """The day a name the config does not take means (``пн``, ``Monday``, ``Пятница``), or None.
+
+        The config names days as ``mon`` … ``sun`` only, so that one file reads
+        the same everywhere; a marketer writes them in Russian or in full, and
+        is told the name to write instead (never silently accepted).
+        """
+        return _WEEKDAY_WORDS.get(text.strip().casefold().rstrip("."))
+
+    @classmethod
+    def span(cls, text: str) -> list[Weekday] | None:
+        """The days of a range written as text (``mon-fri``, ``пн–пт``), in order; None if it is none."""
+        ends = re.fullmatch(r"\s*(\w+)\.?\s*(?:-|–|—|\.\.|…)\s*(\w+)\.?\s*", text)
+        if ends is None:
+            return None
+        first, last = cls.meant(ends[1]), cls.meant(ends[2])
+        if first is None or last is None or last.number < first.number:
+            return None
+        return list(Weekday)[first.number : last.number + 1]
+
+
+#: Day names people write, casefolded, each to the config's name: the names themselves, Russian
+#: abbreviations and names, English names and two-letter abbreviations.
+_WEEKDAY_WORDS: Final[dict[str, Weekday]] = {
+    word: day
+    for day, words in zip(
+        Weekday,
+        (
+            ("mon", "пн", "пнд", "понедельник", "monday", "mo"),
+            ("tue", "вт", "втр", "вторник", "tuesday", "tu", "tues"),
+            ("wed", "ср", "срд", "среда", "wednesday", "we"),
+            ("thu", "чт", "чтв", "четверг", "thursday", "th", "thur", "thurs"),
+            ("fri", "пт", "птн", "пятница", "friday", "fr"),
+            ("sat", "сб", "суб", "суббота", "saturday", "sa"),
+            ("sun", "вс", "вск", "воскресенье", "sunday", "su"),
+        ),
+        strict=True,
+    )
+    for word in words
+}
+
 
 # The config's text patterns, and how each reads to a person: a value that does not match is
 # reported in these words (greeter.config_loader), never as the regular expression.
@@ -333,9 +416,11 @@ class Sender(_Model):
         for key, value in v.items():
             locale = normalize_locale(key, "")
             if not locale:
-                raise ValueError(f"{key!r} is not a locale Babel knows (e.g. 'en', 'en_GB', 'sr_Latn')")
+                raise SettingError(
+                    f"{key!r} is not a locale Babel knows (e.g. 'en', 'en_GB', 'sr_Latn')", key
+                )
             if locale in out:
-                raise ValueError(f"{key!r} is the locale {locale!r} again")
+                raise SettingError(f"{key!r} is the locale {locale!r} again", key)
             out[locale] = value
         return out
 
@@ -442,15 +527,15 @@ class ContactsSource(_Model):
     @model_validator(mode="after")
     def _source_needs(self) -> ContactsSource:
         if self.source in ("csv", "xlsx") and self.path is None:
-            raise ValueError(f"source {self.source!r} needs 'path'")
+            raise SettingError(f"source {self.source!r} needs 'path'", "source")
         if self.source == "sql" and not (self.url and self.query):
-            raise ValueError("source 'sql' needs 'url' and 'query'")
+            raise SettingError("source 'sql' needs 'url' and 'query'", "source")
         if self.source == "sql" and self.header_row is not None:
             raise ValueError(
                 "header_row is for csv and xlsx files (an SQL query's column names are its header)"
             )
         if self.delimiter not in ("auto", ";", ",", "tab", "|", "\t"):
-            raise ValueError("delimiter must be 'auto', ';', ',', 'tab' or '|'")
+            raise SettingError("delimiter must be 'auto', ';', ',', 'tab' or '|'", "delimiter")
         return self
 
 
@@ -614,19 +699,26 @@ class SendWindow(_Model):
         if not self.working_days:
             raise ValueError("working_days must list at least one day")
         if len(set(self.working_days)) != len(self.working_days):
-            raise ValueError("working_days lists a day twice")
+            again = next(i for i, day in enumerate(self.working_days) if day in self.working_days[:i])
+            twice = self.working_days[again].value
+            raise SettingError(f"working_days lists {twice} twice", "working_days", again)
         if self.lunch is not None and not (
             self.hours.start <= self.lunch.start and self.lunch.end <= self.hours.end
         ):
-            raise ValueError("lunch must lie inside hours")
+            raise SettingError(
+                f"lunch {self.lunch.start:%H:%M}–{self.lunch.end:%H:%M} must lie inside hours "
+                f"{self.hours.start:%H:%M}–{self.hours.end:%H:%M}",
+                "lunch",
+            )
         # A day with no sending time would make the planner send outside the window (or find none).
         if self._minutes_to_send(self.hours.end) <= 0:
             raise ValueError("no time left to send: hours minus lunch minus end_margin_minutes is empty")
         cutoff = self.friday_cutoff
         if cutoff is not None and cutoff < self.hours.end and self._minutes_to_send(cutoff) <= 0:
-            raise ValueError(
+            raise SettingError(
                 f"friday_cutoff {cutoff:%H:%M} leaves no time to send before a day off "
-                "(after hours.start, lunch and end_margin_minutes)"
+                "(after hours.start, lunch and end_margin_minutes)",
+                "friday_cutoff",
             )
         return self
 
@@ -708,7 +800,7 @@ class Unsubscribe(_Model):
     @model_validator(mode="after")
     def _secret_for_url(self) -> Unsubscribe:
         if self.url and not self.secret_env:
-            raise ValueError("an unsubscribe url needs secret_env (the token signing key)")
+            raise SettingError("an unsubscribe url needs secret_env (the token signing key)", "url")
         return self
 
 
@@ -770,9 +862,9 @@ class Settings(_Model):
     @classmethod
     def _unique_names(cls, v: list[Occasion]) -> list[Occasion]:
         seen: set[str] = set()
-        for occ in v:
-            if occ.name in seen:
-                raise ValueError(f"occasion name {occ.name!r} is used twice")
+        for i, occ in enumerate(v):
+            if occ.name in seen:  # at the second one's name: the first is where the marketer meant it
+                raise SettingError(f"occasion name {occ.name!r} is used twice", i, "name")
             seen.add(occ.name)
         return v
 

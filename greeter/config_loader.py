@@ -9,7 +9,9 @@ the names the model at that place accepts.
 from __future__ import annotations
 
 import difflib
+import json
 import os
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -20,9 +22,9 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from greeter.config import PATTERN_WORDS, Settings
+from greeter.config import COUNTRY, PATTERN_WORDS, SettingError, Settings, Weekday
 from greeter.config_yaml import NotADate, parse_yaml
-from greeter.countries import calendar_refusal
+from greeter.countries import calendar_refusal, parse_country
 from greeter.errors import ConfigError, Problem
 from greeter.holiday_tables import has_calendar, warm
 from greeter.occasions import holiday_key, known_holidays
@@ -188,6 +190,9 @@ def _plain(node: Any) -> Any:
 
 def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Problem:
     loc: tuple[int | str, ...] = tuple(err["loc"])
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, SettingError):  # a section's rule that names the setting to fix
+        loc += cause.where
     field = ".".join(str(p) for p in loc)
     line, col = _position(data, loc)
     kind = err["type"]
@@ -210,12 +215,24 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     day = err.get("input")  # a number too: pydantic reads 20261211 as seconds since 1970
     if kind in _DATE_KINDS and isinstance(day, str | int) and not isinstance(day, NotADate | bool):
         return Problem(filename, field, _not_iso_day(str(day)), line, col)
+    if kind == "list_type" and isinstance(err.get("input"), str):  # tags: 23feb, 8mar
+        return Problem(filename, field, _list_wanted(err["input"], _type_at((*loc, 0))), line, col)
+    if kind == "enum" and _type_at(loc) is Weekday and isinstance(err.get("input"), str):
+        meant = Weekday.meant(err["input"])
+        if meant is not None:  # пн, Monday: the name the config takes
+            names = ", ".join(Weekday)
+            message = f"{err['input']!r} means {meant.value}: write {meant.value} (days are named {names})"
+            return Problem(filename, field, message, line, col)
     message = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    if kind == "string_pattern_mismatch":  # words, not the regular expression
-        message = PATTERN_WORDS.get(str(err.get("ctx", {}).get("pattern")), message)
     got = err.get("input")
+    if kind == "string_pattern_mismatch":  # words, not the regular expression
+        pattern = str(err.get("ctx", {}).get("pattern"))
+        message = PATTERN_WORDS.get(pattern, message)
+        code = parse_country(got)[0] if pattern == COUNTRY and isinstance(got, str) else None
+        if code is not None:  # "Россия", "ru": a contact's country column takes it, the config its code
+            return Problem(filename, field, f"{got!r}: write the country's code here, {code!r}", line, col)
     if isinstance(got, NotADate) and kind.startswith(("date", "time")):  # 2026-02-30: say why, not how
         return Problem(filename, field, got.why(), line, col)
     if isinstance(got, date) and kind in _NOT_A_DATE_HERE:
@@ -226,6 +243,34 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
         message += f" (got {shown})"
     return Problem(filename, field, message, line, col)
 
+
+def _list_wanted(text: str, item: Any) -> str:
+    """``'23feb, 8mar' is one text, not a list: write [23feb, 8mar]``, in the names the items take.
+
+    YAML reads ``tags: 23feb, 8mar`` as one text; pydantic only said "Input
+    should be a valid list". Days are given as the config names them (``пн,
+    вт`` → ``[mon, tue]``, ``mon-fri`` → every day of the range).
+    """
+    parts = [part.strip() for part in re.split(r"[,;]", text) if part.strip()]
+    if item is Weekday:
+        days: list[str] = []
+        for part in parts if len(parts) > 1 else parts[0].split() if parts else []:
+            span = Weekday.span(part)
+            meant = Weekday.meant(part)
+            days += [d.value for d in span] if span else [meant.value] if meant else [part]
+        parts = days
+    shown = (
+        "["
+        + ", ".join(
+            part if _PLAIN_ITEM.fullmatch(part) else json.dumps(part, ensure_ascii=False) for part in parts
+        )
+        + "]"
+    )
+    return f"{text!r} is one text, not a list: write the list in brackets, {shown}"
+
+
+#: A list item that needs no quotes inside ``[…]``.
+_PLAIN_ITEM: Final = re.compile(r"[^\s,\[\]{}#&*!|>'\"%@`:?-][^,\[\]{}#:]*")
 
 #: What to say when YAML made a date of an unquoted ``2026-12-18`` where the setting is not one.
 _NOT_A_DATE_HERE: Final = {
@@ -265,8 +310,8 @@ def _position(data: Any, loc: Sequence[int | str]) -> tuple[int | None, int | No
     return line, col
 
 
-def _allowed_keys(loc: Sequence[int | str]) -> list[str]:
-    """Field names the model at ``loc`` accepts, for "did you mean" hints."""
+def _type_at(loc: Sequence[int | str]) -> Any:
+    """The type the model takes at ``loc`` (``Weekday`` at ``send_window.working_days.0``), or None."""
     tp: Any = Settings
     for part in loc:
         tp = _unwrap(tp)
@@ -278,8 +323,13 @@ def _allowed_keys(loc: Sequence[int | str]) -> list[str]:
         elif typing.get_origin(tp) is dict:  # a key of a mapping (sender.by_locale.en): its value's model
             tp = typing.get_args(tp)[1]
         else:
-            return []
-    tp = _unwrap(tp)
+            return None
+    return _unwrap(tp)
+
+
+def _allowed_keys(loc: Sequence[int | str]) -> list[str]:
+    """Field names the model at ``loc`` accepts, for "did you mean" hints."""
+    tp = _type_at(loc)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []

@@ -24,6 +24,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.tokens import ScalarToken
 
 from greeter.errors import ConfigError, Problem
 
@@ -128,6 +129,10 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, filename: str) -> Problem:
     tab = _tab_indent(text.splitlines(), mark.line) if mark is not None else None
     if tab is not None and (tab[0] != mark.line or "\\t" not in message):
         return Problem(filename, "", f"YAML syntax: {_TAB}", tab[0] + 1, tab[1] + 1)
+    quote = _quote_problem(exc, text)
+    if quote is not None:  # the mistake is where a quote opened, often many lines above the parser's place
+        said = f"YAML syntax: {quote[0]}; YAML said: {exc.problem or message}"
+        return Problem(filename, "", said, quote[1], quote[2])
     start = exc.context_mark
     if exc.context and start is not None and mark is not None and start.line != mark.line:
         # "found unexpected end of stream" alone points at the end; say where it began.
@@ -139,12 +144,81 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, filename: str) -> Problem:
         key = f"`{twice.group(1)}`" if twice else "a key"
         message = f"{key} appears twice in the same section"
     if mark is not None:
-        hint = _indentation_hint(str(exc.problem or ""), text.splitlines(), mark.line, mark.column)
+        lines = text.splitlines()
+        hint = _indentation_hint(str(exc.problem or ""), lines, mark.line, mark.column)
+        hint = hint or _colon_hint(str(exc.problem or ""), lines, mark.line, mark.column)
         if hint:
             message = f"{hint}; YAML said: {message}"
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
     return Problem(filename, "", f"YAML syntax: {message}", line, col)
+
+
+def _quote_problem(exc: MarkedYAMLError, text: str) -> tuple[str, int, int] | None:
+    """What a stray quote did, said at the line and column (1-based) of the quote to fix; None if no quote.
+
+    A quote is closed by the next quote of its kind. An unclosed one
+    (``title: "День рождения``) swallows the lines below it down to the next
+    value in quotes, and the parser stumbles on what follows that quote,
+    24 lines below the mistake ("expected <block end>, but found
+    '<scalar>'"). Quotes inside quotes (``name: "ООО "Ромашка""``) end the
+    value early, on the same line. Either way the quoted value just before
+    the parser's place shows which: the scanner's tokens give its start.
+    """
+    problem, mark = str(exc.problem or ""), exc.problem_mark
+    start = exc.context_mark
+    if "end of stream" in problem and "quoted scalar" in str(exc.context or "") and start is not None:
+        return (
+            _UNCLOSED.format(q=text[start.index], where="the end of the file"),
+            start.line + 1,
+            start.column + 1,
+        )
+    if mark is None or "'<scalar>'" not in problem:
+        return None
+    before = None
+    try:
+        for token in YAML(typ="safe", pure=True).scan(text):
+            if token.start_mark.index >= mark.index:
+                break
+            before = token
+    except YAMLError:  # the scanner's own mistake lies further on: the tokens before it are enough
+        pass
+    if (
+        not isinstance(before, ScalarToken)
+        or before.style not in ('"', "'")
+        or before.end_mark.line != mark.line
+    ):
+        return None
+    opened = before.start_mark
+    quote = text[opened.index]
+    if opened.line != mark.line:
+        return _UNCLOSED.format(q=quote, where=f"line {mark.line + 1}"), opened.line + 1, opened.column + 1
+    value = _COMMENT.sub("", text[opened.index :].split("\n", 1)[0]).rstrip()
+    inner = value[1:-1] if len(value) > 1 and value.endswith(quote) else value[1:]
+    if quote == '"':
+        guillemets = re.sub(r'"([^"]*)"', r"«\1»", inner)
+        fix = f"write {guillemets}, or put the value in single quotes: '{inner}'"
+    else:
+        fix = f"write each ' inside it twice: '{inner.replace(chr(39), chr(39) * 2)}', or use double quotes"
+    return f"quotes inside quotes end the value early: {fix}", opened.line + 1, opened.column + 1
+
+
+#: The message for a quote never closed; ``where`` is how far YAML read the value.
+_UNCLOSED = "a quote ({q}) opened here is never closed: YAML read the lines down to {where} as this one value"
+#: A comment after a value on its line.
+_COMMENT = re.compile(r"\s+#.*$")
+
+
+def _colon_hint(problem: str, lines: list[str], line: int, col: int) -> str | None:
+    """``title: Новый год: скидки``: a colon and a space inside a key's value: the value wants quotes."""
+    if not problem.startswith("mapping values are not allowed") or not 0 <= line < len(lines):
+        return None
+    key, sep, value = lines[line].partition(": ")
+    if not sep or len(key) + 2 > col or not _KEY_ONLY.fullmatch(key.lstrip(" -") or "#"):
+        return None
+    value = _COMMENT.sub("", value).strip()
+    quoted = f"'{value}'" if '"' in value else f'"{value}"'
+    return f"a ': ' inside a value: put the value in quotes, {key.strip(' -')}: {quoted}"
 
 
 def _tab_indent(lines: list[str], line: int) -> tuple[int, int] | None:

@@ -591,8 +591,8 @@ def test_the_sender_is_named_per_language_most_specific_first() -> None:
     ("entries", "expected"),
     [
         ("    English: {name: Shop LLC}\n", "greeter.yaml:5:5: sender.by_locale.English.[key]: should be a language code"),
-        ("    xx-QQQ: {name: X}\n", "greeter.yaml:4:3: sender.by_locale: 'xx-QQQ' is not a locale Babel knows"),
-        ("    en: {name: A}\n    en_GB: {}\n    en-GB: {name: B}\n", "greeter.yaml:4:3: sender.by_locale: 'en-GB' is the locale 'en_GB' again"),
+        ("    xx-QQQ: {name: X}\n", "greeter.yaml:5:5: sender.by_locale.xx-QQQ: 'xx-QQQ' is not a locale Babel knows"),
+        ("    en: {name: A}\n    en_GB: {}\n    en-GB: {name: B}\n", "greeter.yaml:7:5: sender.by_locale.en-GB: 'en-GB' is the locale 'en_GB' again"),
         ("    en: {name: ''}\n", "greeter.yaml:5:10: sender.by_locale.en.name: String should have at least 1 character"),
         ("    en: {nam: Shop LLC}\n", "greeter.yaml:5:10: sender.by_locale.en.nam: unknown key, did you mean `name`?"),
     ],
