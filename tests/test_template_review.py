@@ -17,6 +17,7 @@ from greeter.errors import TemplateError
 from greeter.plan_types import Hit, PlanItem
 from greeter.render import Renderer
 from tests.conftest import MakeProject, contact_row
+from tests.test_check import place_of
 from tests.test_render import MALE, SENDER
 
 NOW = "2026-12-01T09:00"
@@ -165,3 +166,41 @@ def test_markup_in_the_html_block_alone_is_no_warning(make_project: MakeProject)
     config = make_project([row("1")])
     report = run_check(config, NOW)
     assert not [p for p in report.problems if "HTML tag" in p.message], [str(p) for p in report.problems]
+
+
+# --------------------------------------------------------------------------- 3. a template name typo in config
+
+
+def test_a_template_name_typo_in_config_is_pointed_at_the_setting_not_at_the_good_files(
+    make_project: MakeProject,
+) -> None:
+    """``template: birthdy``: the three birthday files were told "did you mean 'birthdy.j2'?"."""
+    config = make_project([row("1")])
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("template: birthday\n", "template: birthdy\n", 1),
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in run_check(config, NOW).problems]
+    place = place_of(config, "template: birthdy")
+    assert (
+        f"{config}:{place}: occasions.0.template: template missing: {config.parent / 'templates'}/birthdy.j2 "
+        "(the default every locale falls back to), did you mean 'birthday'?"
+    ) in problems, problems
+    never = "warning: no occasion, layout, include or import uses this file: it is never rendered"
+    unused = [p for p in problems if never in p]
+    assert unused == [
+        f"{file}: {never}; occasions.0.template says 'birthdy', did you mean 'birthday' there?"
+        for file in ("birthday.en.j2", "birthday.j2", "birthday.sr.j2")
+    ], unused
+    assert not [p for p in problems if "did you mean 'birthdy" in p], problems
+
+
+def test_a_misnamed_locale_file_is_still_offered_the_name_meant(make_project: MakeProject) -> None:
+    """The hint the typo case must not lose: ``brithday.de.j2`` beside a working birthday template."""
+    config = make_project([row("1")])
+    (config.parent / "templates" / "brithday.de.j2").write_text("x", encoding="utf-8")
+    problems = [str(p) for p in run_check(config, NOW).problems if p.file == "brithday.de.j2"]
+    assert problems == [
+        "brithday.de.j2: warning: no occasion, layout, include or import uses this file: it is never "
+        "rendered, did you mean 'birthday.de.j2'?"
+    ], problems
