@@ -73,7 +73,10 @@ class CheckReport:
     templates: dict[str, int] = field(default_factory=dict)
     renders: int = 0
     render_failures: int = 0
-    #: True when the config or the templates themselves are unusable (exit 2).
+    #: True when the config itself is wrong about the templates (exit 2): a ``templates_dir`` or an
+    #: occasion's ``template`` that names no file. A mistake *in* a template — a syntax error, an
+    #: unknown filter, an undefined name — is a problem check found in the templates, like a
+    #: render that fails (exit 1): the two used to differ (2 and 1) for the same kind of typo.
     fatal: bool = False
 
     #: Template files that do not compile or are missing.
@@ -228,7 +231,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         report.problems.extend(sender_locale_problems(settings, files, config_file))
         report.problems.extend(unused_template_problems(settings, renderer))
     report.template_errors = sum(p.severity == "error" for p in template_problems)
-    report.fatal = report.template_errors > 0
+    report.fatal = any(p.file == str(config_file) and p.severity == "error" for p in template_problems)
 
     load = inputs.new_report()
     # One typo fails every contact alike: one problem each, naming its first contacts.

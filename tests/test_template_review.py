@@ -11,8 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from greeter.checks import run_check
+from greeter.cli import main
 from greeter.errors import TemplateError
 from greeter.plan_types import Hit, PlanItem
 from greeter.render import Renderer
@@ -204,3 +206,36 @@ def test_a_misnamed_locale_file_is_still_offered_the_name_meant(make_project: Ma
         "brithday.de.j2: warning: no occasion, layout, include or import uses this file: it is never "
         "rendered, did you mean 'birthday.de.j2'?"
     ], problems
+
+
+# --------------------------------------------------------------------------- 4. one exit code for template mistakes
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("{{ contact|name }}", "{{ contakt|name }}"),  # undefined: exit 1 before
+        ("{{ contact|name }}", "{{ contact|nme }}"),  # unknown filter: exit 2 before
+        ("{% block subject %}", "{% block subjekt %}"),  # no subject block: exit 2 before
+    ],
+)
+def test_a_mistake_in_a_template_exits_1_whatever_its_kind(
+    make_project: MakeProject, old: str, new: str
+) -> None:
+    """An undefined name exited 1 and an unknown filter 2: both are problems check found in the templates."""
+    config = make_project([row("1")])
+    edit(config, "birthday.j2", old, new)
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert result.exit_code == 1, result.output
+    assert "birthday.j2" in result.stderr
+
+
+def test_a_config_naming_no_template_still_exits_2(make_project: MakeProject) -> None:
+    """The configuration error README promises 2 for: the occasion's setting is what is wrong."""
+    config = make_project([row("1")])
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("template: birthday\n", "template: birthdy\n", 1),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert result.exit_code == 2, result.output
