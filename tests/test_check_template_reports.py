@@ -107,7 +107,7 @@ def test_one_mistake_in_a_file_several_locales_share_is_one_line(make_project: M
     )
     problems = template_problems(config)
     assert problems == [
-        f"birthday.sr.j2:{line}:1: ValueError: plural needs 3 forms in Serbian (one|few|other), got 2: 'a|b' "
+        f"birthday.sr.j2:{line}:1: plural needs 3 forms in Serbian (one|few|other), got 2: 'a|b' "
         "(4 contacts: s1, s2, s3 and 1 more; locales sr, sr_Latn, sr_RS)"
     ]
 
@@ -122,7 +122,7 @@ def test_a_mistake_every_letter_shares_counts_each_contact_once(make_project: Ma
     assert run.returncode == 1, run.stdout + run.stderr
     (said,) = [s for s in (run.stdout + run.stderr).splitlines() if s.startswith("_layout.html.j2:")]
     assert said == (
-        f"_layout.html.j2:{line}:1: ValueError: unknown name parts 'ful'; expected one of: "
+        f"_layout.html.j2:{line}:1: unknown name parts 'ful'; expected one of: "
         "first_patronymic, full, first, last (5 contacts: 1, 2, 3 and 2 more)"
     )
 

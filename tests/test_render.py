@@ -1039,14 +1039,14 @@ def test_a_misspelt_name_is_answered_with_the_name_meant(
         ),
         (2, "{{ contact.extra.vip }}", "undefined"),
         (3, "{{ years }} лет", "printed a None value"),
-        (4, "{{ contact|name('vocative') }}", "ValueError: unknown grammatical case 'vocative'"),
-        (5, "{{ years|years_phrase }}", "ValueError: years is None"),
+        (4, "{{ contact|name('vocative') }}", "unknown grammatical case 'vocative'"),
+        (5, "{{ years|years_phrase }}", "years is None"),
         (6, "{{ 1 // 0 }}", "ZeroDivisionError"),
-        (7, "{{ occasion_date|date('iso') }}", "ValueError: unknown date format 'iso'"),
+        (7, "{{ occasion_date|date('iso') }}", "unknown date format 'iso'"),
         (
             8,
             "{{ 46|plural('год|года') }}",
-            "ValueError: plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2: 'год|года'",
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2: 'год|года'",
         ),
     ],
 )
@@ -1080,9 +1080,7 @@ def test_plural_needs_the_forms_of_the_letters_language(tmp_path: Path) -> None:
             "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2"
             in caught.value.detail
         )
-    with pytest.raises(
-        TemplateError, match=r"^birthday\.en\.j2:2: ValueError: plural needs 2 forms in English "
-    ):
+    with pytest.raises(TemplateError, match=r"^birthday\.en\.j2:2: plural needs 2 forms in English "):
         r.render(item(person("e", "John", locale="en"), years=46))
     assert r.render(item(person("e", "John", locale="en"), "holiday", years=46)).text == "years"
 

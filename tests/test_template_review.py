@@ -239,3 +239,35 @@ def test_a_config_naming_no_template_still_exits_2(make_project: MakeProject) ->
     )
     result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
     assert result.exit_code == 2, result.output
+
+
+# --------------------------------------------------------------------------- 5. a filter's own words
+
+
+@pytest.mark.parametrize(
+    ("expression", "detail"),
+    [
+        (
+            "{{ contact|name('dativ') }}",
+            "unknown grammatical case 'dativ'; expected one of: nominative, genitive, dative, accusative, "
+            "instrumental, prepositional (or nom/gen/dat/acc/ins/pre, or the Russian names: именительный "
+            "… предложный)",
+        ),
+        ("{{ 'x'|name }}", "the name filter applies to contact (got str)"),
+        ("{{ years|years_phrase }}", "years is None for this occasion (guard it with {% if years %})"),
+        ("{{ 1 // 0 }}", "ZeroDivisionError: integer division or modulo by zero"),  # Python's: named
+        ('{{ "%d"|format("x") }}', "TypeError: %d format: a real number is required, not str"),
+    ],
+)
+def test_a_filter_refusing_its_argument_says_why_without_pythons_prefix(
+    tmp_path: Path, expression: str, detail: str
+) -> None:
+    """``name('dativ')`` read ``ValueError: unknown grammatical case 'dativ'…``."""
+    (tmp_path / "t.j2").write_text(
+        "{% block subject %}S{% endblock %}{% block text %}\n" + expression + "{% endblock %}",
+        encoding="utf-8",
+    )
+    item = PlanItem(Hit(MALE, "birthday", date(2026, 12, 28), None, 100, "t"), "send")
+    with pytest.raises(TemplateError) as caught:
+        renderer(tmp_path).render(item)
+    assert (caught.value.line, caught.value.detail) == (2, detail)
