@@ -202,7 +202,7 @@ from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_env import AlsoView, LetterContext, Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
-from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports
+from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports, unrendered_blocks
 
 __all__ = ["SUFFIX", "Renderer", "TemplateFiles"]
 
@@ -760,7 +760,9 @@ class Renderer:
             names = self._chain(file)
         except _LoadError as exc:
             return [*problems, exc.problem()]
-        problems.extend(_problem(*p) for p in block_problems([(n, self._shapes[n]) for n in names]))
+        chain = [(n, self._shapes[n]) for n in names]
+        problems.extend(_problem(*p) for p in block_problems(chain))
+        problems.extend(_problem(*p, warning=True) for p in unrendered_blocks(chain))
         seen: set[str] = set()
         for n in names:
             problems.extend(self._check_file(n, seen))

@@ -1307,7 +1307,7 @@ def test_a_block_the_layout_needs_is_reported_at_the_template_not_inside_the_lay
     expected = "block 'message' is missing (the layout _layout.j2 needs it, line 3)"
     assert [(p.file, p.line, p.message) for p in r.check(["birthday", "holiday"])] == [
         ("birthday.j2", None, expected),
-        ("holiday.j2", 2, "block 'wht' is missing (self.wht() here needs it)"),
+        ("holiday.j2", 2, "block 'wht' is missing (self.wht() here needs it), did you mean self.what()?"),
     ]
     with pytest.raises(TemplateError) as caught:  # every contact: the template cannot be used
         r.render(item(person("c", "Иван")))

@@ -271,3 +271,43 @@ def test_a_filter_refusing_its_argument_says_why_without_pythons_prefix(
     with pytest.raises(TemplateError) as caught:
         renderer(tmp_path).render(item)
     assert (caught.value.line, caught.value.detail) == (2, detail)
+
+
+# --------------------------------------------------------------------------- 6. a misspelt block name
+
+
+def test_a_misspelt_subject_block_is_one_problem_at_its_line_with_the_name_meant(
+    make_project: MakeProject,
+) -> None:
+    """``{% block subjekt %}`` gave two problems (no subject block; the layout needs it) and no hint."""
+    config = make_project([row("1")])
+    line = edit(config, "birthday.j2", "{% block subject %}", "{% block subjekt %}")
+    assert template_problems(config) == [
+        f"birthday.j2:{line}:1: no {{% block subject %}} (nor in what it extends): "
+        "{% block subjekt %} here is never rendered, did you mean 'subject'?"
+    ]
+
+
+def test_a_misspelt_block_the_layout_needs_is_named_at_its_line(make_project: MakeProject) -> None:
+    config = make_project([row("1")])
+    line = edit(config, "birthday.j2", "{% block message %}", "{% block mesage %}")
+    assert template_problems(config) == [
+        f"birthday.j2:{line}:1: block 'message' is missing (the layout _layout.html.j2 needs it, line 26): "
+        "{% block mesage %} here is never rendered, did you mean 'message'?"
+    ]
+
+
+def test_a_misspelt_override_of_a_layout_block_is_a_warning(make_project: MakeProject) -> None:
+    """``{% block headng %}``: nothing is missing (the layout has its own heading), so nothing was said."""
+    config = make_project([row("1")])
+    line = edit(config, "birthday.j2", "{% block heading %}", "{% block headng %}")
+    report = run_check(config, NOW)
+    assert [str(p) for p in report.problems if p.kind == "template"] == [
+        f"birthday.j2:{line}:1: warning: {{% block headng %}} is never rendered (no layout uses it), "
+        "did you mean 'heading'?"
+    ]
+    assert report.errors == 0
+
+
+def template_problems(config: Path) -> list[str]:
+    return [str(p) for p in run_check(config, NOW).problems if p.kind == "template"]
