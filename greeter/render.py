@@ -146,8 +146,12 @@ Strictness and safety
 * ``StrictUndefined``: a missing variable or attribute is an error with
   ``file:line`` and the contact id, never an empty greeting. Printing ``None``
   (``{{ years }}`` for a holiday) or a function (``{{ self.subject }}``,
-  ``{{ ''|attr('format') }}``) is an error too; an empty subject or text is an
-  error.
+  ``{{ ''|attr('format') }}``) is an error too, and so is a list or mapping
+  printed whole (``{{ also }}``, ``{{ contact.tags }}``: Python's notation,
+  ``[{'occasion': …}]``); an empty subject or text is an error.
+  ``greeter check`` also reads each letter it renders for Python's notation
+  that got there through a filter (``dictsort|join``: an error) and for HTML
+  tags in the text part (a warning): cheap there, and nothing on the send path.
 * HTML escaping is decided per *environment*, not per template: the ``html``
   block is rendered by an environment compiled with ``autoescape=True``, and
   ``subject``/``text`` by one with ``autoescape=False``. Whatever a template
