@@ -137,30 +137,44 @@ def near_miss(expected: str, candidates: Iterable[str], rivals: Iterable[str]) -
 
 
 def _unused(settings: Settings, renderer: Renderer) -> Iterator[tuple[str, str]]:
-    """(file, the name it may be a misspelling of, or "") for each file nothing uses."""
+    """(file, the hint after the warning, or "") for each file nothing uses.
+
+    A stray letter is either misnamed (``brithday.de.j2`` beside a working
+    ``birthday``: the hint is the file's name meant) or the right file that the
+    *config* misnames (``template: birthdy`` while ``birthday.j2`` is there):
+    then the hint points at the occasion's setting, never at renaming a good
+    file to the typo — the template the config names has no file at all.
+    """
     folder = Path(settings.templates_dir)
     snapshot = TemplateFiles.read(folder)
     roots = _occasion_files(settings, renderer, folder)
     used, computed = _used(snapshot, roots)
     stray = set(stray_letter_files(settings, snapshot.files))
-    names = sorted({occ.template for occ in settings.occasions})
+    # Templates with their default file, and the settings naming one that has none.
+    names = sorted({occ.template for occ in settings.occasions if f"{occ.template}{SUFFIX}" in snapshot})
+    unfound: dict[str, str] = {}
+    for index, occ in enumerate(settings.occasions):
+        if f"{occ.template}{SUFFIX}" not in snapshot:
+            unfound.setdefault(occ.template, f"occasions.{index}.template")
     for file in sorted(snapshot.files):
         if file in used or (computed and file not in stray):
             continue  # a computed reference may reach any file: only a stray letter is sure
-        meant = ""
-        if file in stray:  # brithday.de.j2: birthday's German letter, most likely
+        hint = ""
+        if file in stray:
             template, _, rest = file.partition(".")
+            typo = difflib.get_close_matches(template, sorted(unfound), n=1)
             close = difflib.get_close_matches(template, names, n=1)
-            if close and f"{close[0]}.{rest}" not in snapshot:
-                meant = f"{close[0]}.{rest}"
-        yield file, meant
+            if typo:  # birthday.j2, while the config says birthdy: the setting is the typo
+                hint = f"; {unfound[typo[0]]} says {typo[0]!r}, did you mean {template!r} there?"
+            elif close and f"{close[0]}.{rest}" not in snapshot:  # brithday.de.j2: birthday's German
+                hint = f", did you mean {close[0] + '.' + rest!r}?"
+        yield file, hint
 
 
 def unused_template_problems(settings: Settings, renderer: Renderer) -> list[Problem]:
     """One warning per template file no occasion, layout, include or import uses."""
     problems = []
-    for file, meant in _unused(settings, renderer):
+    for file, hint in _unused(settings, renderer):
         message = "no occasion, layout, include or import uses this file: it is never rendered"
-        hint = f", did you mean {meant!r}?" if meant else ""
         problems.append(Problem(file, "", message + hint, kind="template", severity="warning"))
     return problems

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import html
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,7 +37,7 @@ from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
 from greeter.errors import ConfigError, ContactsError, Problem, TemplateError, TemplateLoadError
 from greeter.journal_schema import READ_ONLY_MOUNT
 from greeter.occasions import fixed_days, implausible
-from greeter.plan_types import Hit, PlanItem
+from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.render import SUFFIX, Renderer
 from greeter.runtime import load_inputs
 
@@ -43,6 +45,21 @@ from greeter.runtime import load_inputs
 MAX_RENDER_PROBLEMS = 20
 #: Contacts named in a render failure that hits many; the rest are counted.
 MAX_NAMED_CONTACTS = 3
+
+#: Python's notation for data, never words of a letter: what a value printed whole writes (a
+#: dict or tuple through ``|join``, a date inside one, an object without text of its own).
+#: The renderer refuses to print such a value directly (``{{ also }}``); through a filter that
+#: makes a string of it, only the letter shows it, so check reads the letters it renders.
+_PYTHON_NOTATION = re.compile(
+    r"datetime\.(?:date|datetime|time|timedelta)\(|\{'|\['|<greeter\.|<jinja2\.| object at 0x"
+    r"|mappingproxy\(|frozenset\(|Markup\(|<function |<bound method |Decimal\('"
+)
+#: HTML tags typed into words that also become the ``text/plain`` part (the tags a letter uses).
+_HTML_TAG = re.compile(
+    r"</?(?:a|b|i|u|s|em|strong|br|p|div|span|font|img|h[1-6]|ul|ol|li|table|tr|td|th|hr|small"
+    r"|big|sup|sub|center|blockquote|pre|code|mark)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -56,7 +73,10 @@ class CheckReport:
     templates: dict[str, int] = field(default_factory=dict)
     renders: int = 0
     render_failures: int = 0
-    #: True when the config or the templates themselves are unusable (exit 2).
+    #: True when the config itself is wrong about the templates (exit 2): a ``templates_dir`` or an
+    #: occasion's ``template`` that names no file. A mistake *in* a template — a syntax error, an
+    #: unknown filter, an undefined name — is a problem check found in the templates, like a
+    #: render that fails (exit 1): the two used to differ (2 and 1) for the same kind of typo.
     fatal: bool = False
 
     #: Template files that do not compile or are missing.
@@ -211,7 +231,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         report.problems.extend(sender_locale_problems(settings, files, config_file))
         report.problems.extend(unused_template_problems(settings, renderer))
     report.template_errors = sum(p.severity == "error" for p in template_problems)
-    report.fatal = report.template_errors > 0
+    report.fatal = any(p.file == str(config_file) and p.severity == "error" for p in template_problems)
 
     load = inputs.new_report()
     # One typo fails every contact alike: one problem each, naming its first contacts.
@@ -222,6 +242,8 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     # a few contacts per occasion and template file: the first form a failure appeared in.
     form_failures: dict[tuple[str, int | None, str], tuple[str, list[str]]] = {}
     sampled: Counter[tuple[str, str]] = Counter()
+    # HTML tags the text part shows, by (template file, tag): the contacts whose letter did.
+    markup: dict[tuple[str, str], list[str]] = {}
     try:
         dated = inputs.occasion_dates(today, 367)
     except ConfigError:  # an unreadable occasion calendar: reported above (check_occasion_calendars)
@@ -249,6 +271,15 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                 _add_locale(locales, key, contact.locale or settings.defaults.locale)
                 continue
             report.renders += 1
+            notation = python_notation(rendered)
+            if notation is not None:
+                report.render_failures += 1
+                key = (rendered.template_file, None, notation)
+                failures.setdefault(key, []).append(contact.id)
+                _add_locale(locales, key, contact.locale or settings.defaults.locale)
+            tag = markup_in_text(rendered)
+            if tag is not None:
+                markup.setdefault((rendered.template_file, tag), []).append(contact.id)
             reach.rendered(contact, occ.template, rendered.template_file)
             reach.signed(contact, rendered.locale)
             sample = (occ.name, rendered.template_file)
@@ -258,12 +289,18 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
             for form, item in letter_forms(hit, settings.occasions, real_days.get(occ.name)):
                 report.renders += 1
                 try:
-                    renderer.render(item)
+                    other = renderer.render(item)
                 except TemplateError as exc:
-                    report.render_failures += 1
-                    found = form_failures.setdefault((exc.template, exc.line, exc.detail), (form, []))[1]
-                    if contact.id not in found:
-                        found.append(contact.id)
+                    key = (exc.template, exc.line, exc.detail)
+                else:
+                    notation = python_notation(other)
+                    if notation is None:
+                        continue
+                    key = (other.template_file, None, notation)
+                report.render_failures += 1
+                found = form_failures.setdefault(key, (form, []))[1]
+                if contact.id not in found:
+                    found.append(contact.id)
     # An unknown filter inside {% if %} is reported at its file already; a contact reaching it is no news.
     known = {(p.file, p.line, p.message) for p in template_problems}
     failures = {key: found for key, found in failures.items() if key not in known}
@@ -272,12 +309,64 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     failures.update((key, found) for key, (_, found) in only_in_forms.items())
     forms = {key: form for key, (form, _) in only_in_forms.items()}
     report.problems.extend(render_problems(failures, forms, locales))
+    report.problems.extend(markup_problems(markup, renderer))
     report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected
     report.problems[:0] = load.problems
     return report
+
+
+def python_notation(rendered: Rendered) -> str | None:
+    """What check says of a letter showing Python's notation (``{'occasion': …}``), else None.
+
+    The words are the same for every contact it hits (the matched notation,
+    not the value), so one mistake is one problem naming its contacts.
+    """
+    parts = [("subject", rendered.subject), ("text part", rendered.text)]
+    if rendered.html is not None:
+        parts.append(("html part", html.unescape(rendered.html)))
+    for part, text in parts:
+        found = _PYTHON_NOTATION.search(text)
+        if found is not None:
+            return (
+                f"the {part} shows Python's notation for data ({found.group(0).strip()}…): a list, "
+                "dict or object printed whole (e.g. through |join); print its fields instead "
+                "(a.title, a.date|date('day_month'))"
+            )
+    return None
+
+
+def markup_in_text(rendered: Rendered) -> str | None:
+    """The first HTML tag the subject or text part shows as typed (``<b>``), else None."""
+    for text in (rendered.subject, rendered.text):
+        found = _HTML_TAG.search(text)
+        if found is not None:
+            return found.group(0)
+    return None
+
+
+def markup_problems(found: dict[tuple[str, str], list[str]], renderer: Renderer) -> list[Problem]:
+    """One warning per template file and tag its letters' text part shows, at the line that writes it.
+
+    ``<b>Скидка 10%</b>`` typed into the shipped layout's ``message`` block is
+    bold in the HTML part and five characters of markup in the ``text/plain``
+    one, which check passed as OK. ``found`` maps (file rendered, tag) to the
+    contacts whose letter showed it.
+    """
+    problems = []
+    for (file, tag), contacts in found.items():
+        where = renderer.find_line(file, tag)
+        at, line = where if where is not None else (file, None)
+        message = (
+            f"the text part of the letter shows the HTML tag {tag} as typed "
+            f"({_who(list(dict.fromkeys(contacts)))}): "
+            "plain-text readers see it; put markup only in {% block html %} and keep the words "
+            "the text part is made of plain"
+        )
+        problems.append(Problem(at, "", message, line, kind="template", severity="warning"))
+    return problems
 
 
 def _date_problems(
@@ -343,15 +432,20 @@ def render_problems(
             message = f"{detail} (in a letter {form}; {tried})"
             problems.append(Problem(file, "", message, line, kind="template"))
             continue
-        rest = len(contacts) - MAX_NAMED_CONTACTS
-        who = f"contact {named}" if len(contacts) == 1 else f"{len(contacts)} contacts: {named}"
-        if rest > 0:
-            who += f" and {rest} more"
+        who = _who(contacts)
         among = locales.get(key, []) if locales else []
         if len(among) > 1:
             who += f"; locales {', '.join(among)}"
         problems.append(Problem(file, "", f"{detail} ({who})", line, kind="template"))
     return problems
+
+
+def _who(contacts: list[str]) -> str:
+    """``contact 1001`` or ``27 contacts: 1001, 1002, 1003 and 24 more`` (each id once)."""
+    named = ", ".join(contacts[:MAX_NAMED_CONTACTS])
+    who = f"contact {named}" if len(contacts) == 1 else f"{len(contacts)} contacts: {named}"
+    rest = len(contacts) - MAX_NAMED_CONTACTS
+    return who + (f" and {rest} more" if rest > 0 else "")
 
 
 def _missing_templates_dir(settings: Settings, config_file: Path) -> Problem | None:

@@ -278,8 +278,9 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     merged with other occasions and for other anniversary numbers. Warns
     about an audience tag, tier or contact id no contact has, and a locale
     with no file of a template. Prints each problem (file:line, row N), then a summary.
-    Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows
-    or renders failed, 2 if the config itself is unusable.
+    Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows,
+    templates or renders failed, 2 if the config itself is unusable (or names
+    a templates folder or template that does not exist).
     """
     from greeter.checks import run_check
 

@@ -80,7 +80,10 @@ Every template sees:
 ``also``
     Occasions merged into this letter, each ``{occasion, title, date, years}``
     (``a.occasion`` or ``a["occasion"]``; ``title`` as ``occasion_title``), in
-    the planner's order; ``[]`` if none.
+    the planner's order; ``[]`` if none. An item prints as its title, else its
+    occasion's name in words: ``Также поздравляем с {{ also|join(", ") }}`` →
+    "Также поздравляем с Новый год" (to decline it, use ``a.occasion``, as
+    ``_ru.j2``'s ``also_line`` does).
 ``sender``
     ``name``, ``email``, ``company``, ``signature`` from config; ``name`` and
     ``company`` as ``sender.by_locale`` gives them for the letter's locale
@@ -143,8 +146,12 @@ Strictness and safety
 * ``StrictUndefined``: a missing variable or attribute is an error with
   ``file:line`` and the contact id, never an empty greeting. Printing ``None``
   (``{{ years }}`` for a holiday) or a function (``{{ self.subject }}``,
-  ``{{ ''|attr('format') }}``) is an error too; an empty subject or text is an
-  error.
+  ``{{ ''|attr('format') }}``) is an error too, and so is a list or mapping
+  printed whole (``{{ also }}``, ``{{ contact.tags }}``: Python's notation,
+  ``[{'occasion': …}]``); an empty subject or text is an error.
+  ``greeter check`` also reads each letter it renders for Python's notation
+  that got there through a filter (``dictsort|join``: an error) and for HTML
+  tags in the text part (a warning): cheap there, and nothing on the send path.
 * HTML escaping is decided per *environment*, not per template: the ``html``
   block is rendered by an environment compiled with ``autoescape=True``, and
   ``subject``/``text`` by one with ``autoescape=False``. Whatever a template
@@ -197,9 +204,9 @@ from greeter.errors import Problem, TemplateError, TemplateLoadError
 from greeter.i18n import locale_chain, locale_hint, normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
-from greeter.template_env import LetterContext, Sandbox, SenderView, contact_view, make_environment
+from greeter.template_env import AlsoView, LetterContext, Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
-from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports
+from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports, unrendered_blocks
 
 __all__ = ["SUFFIX", "Renderer", "TemplateFiles"]
 
@@ -472,12 +479,7 @@ class Renderer:
             "occasion_moved": hit.moved,
             "occasion_title": self._titles.get(hit.occasion),
             "also": [
-                {
-                    "occasion": h.occasion,
-                    "title": self._titles.get(h.occasion),
-                    "date": h.date,
-                    "years": h.years,
-                }
+                AlsoView(occasion=h.occasion, title=self._titles.get(h.occasion), date=h.date, years=h.years)
                 for h in item.also
             ],
             "sender": self._sender_view(letter),
@@ -675,6 +677,29 @@ class Renderer:
 
     # ------------------------------------------------------------------ check
 
+    def find_line(self, file: str, needle: str) -> tuple[str, int] | None:
+        """Where ``needle`` is written in ``file``, what it extends or names literally: (file, line).
+
+        For check's findings in a rendered letter (HTML tags typed into the text
+        part): the output does not say which line wrote it, the sources do.
+        Searched child first, then each file it extends, includes or imports;
+        ``None`` when no source has it (it came from the contact's data).
+        """
+        todo, seen = [file], set()
+        while todo:
+            name = todo.pop(0)
+            if name in seen:
+                continue
+            seen.add(name)
+            self._source_line(name, 1)  # reads the file's lines once
+            for number, text in enumerate(self._sources.get(name, []), 1):
+                if needle in text:
+                    return name, number
+            shape = self._shapes.get(name)
+            if shape is not None:
+                todo.extend(ref for _, ref in sorted(shape.references, key=lambda r: r[1] != shape.parent))
+        return None
+
     def template_files(self, name: str) -> list[Path]:
         """The files of one template that exist: the default first, then each locale variant."""
         if not _NAME.match(name):
@@ -739,7 +764,9 @@ class Renderer:
             names = self._chain(file)
         except _LoadError as exc:
             return [*problems, exc.problem()]
-        problems.extend(_problem(*p) for p in block_problems([(n, self._shapes[n]) for n in names]))
+        chain = [(n, self._shapes[n]) for n in names]
+        problems.extend(_problem(*p) for p in block_problems(chain))
+        problems.extend(_problem(*p, warning=True) for p in unrendered_blocks(chain))
         seen: set[str] = set()
         for n in names:
             problems.extend(self._check_file(n, seen))

@@ -49,7 +49,15 @@ _PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
 _MAX_LIPSUM_PARAGRAPHS: Final = 100
 _MAX_LIPSUM_WORDS: Final = 1_000
 
-__all__ = ["ContactView", "LetterContext", "Sandbox", "SenderView", "contact_view", "make_environment"]
+__all__ = [
+    "AlsoView",
+    "ContactView",
+    "LetterContext",
+    "Sandbox",
+    "SenderView",
+    "contact_view",
+    "make_environment",
+]
 
 
 # --------------------------------------------------------------------------- what templates see
@@ -92,6 +100,24 @@ class SenderView:
     email: str
     company: str
     signature: str
+
+
+class AlsoView(dict[str, Any]):
+    """One occasion merged into a letter (an item of ``also``): ``{occasion, title, date, years}``.
+
+    A mapping, so ``a.occasion``, ``a["occasion"]``, ``a.get("title")`` work as
+    they always did (the immutable sandbox refuses ``a.update(…)`` as on any
+    dict). What a plain dict lacked is how it *prints*: ``{{ also|join(", ") }}``
+    or ``{{ a }}`` wrote Python's notation into a client's letter (``{'occasion':
+    'new_year', …, 'date': datetime.date(2026, 12, 29), …}``). It prints as its
+    ``title`` ("Новый год"), else the occasion's name in words ("new year").
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        title = self.get("title")
+        return title if isinstance(title, str) and title else str(self.get("occasion", "")).replace("_", " ")
 
 
 def contact_view(contact: Contact, locale: str) -> ContactView:
@@ -309,16 +335,24 @@ def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup
     return _markup("\n".join(out))  # every piece is escaped text or our own tags
 
 
+#: What ``str()`` runs for a type with no text of its own: its ``repr``, Python's notation
+#: (a read-only mapping's is its dict's, ``{'birthday': datetime.date(…)}``).
+_NOTATION: Final[frozenset[Any]] = frozenset({object.__str__, MappingProxyType.__str__})
 #: Types printed as they are, checked first (what almost every ``{{ … }}`` prints).
 _TEXT: Final = frozenset({str, Markup, int})
 
 
 def _finalize(value: Any) -> Any:
-    """Refuse to print what is never letter text: ``None`` and functions.
+    """Refuse to print what is never letter text: ``None``, functions, and Python's notation for data.
 
     ``StrictUndefined`` catches missing names but not ``None`` ("лет: None")
     nor a method printed without parentheses (its repr, or a sandbox probe
-    like ``''|attr('format')``).
+    like ``''|attr('format')``). Nor a list or mapping printed whole
+    (``{{ also }}``, ``{{ contact.tags }}``): whatever has no ``__str__`` of its
+    own prints its ``repr``, ``[{'occasion': …}]`` or ``frozenset({'vip'})``,
+    which is never meant for a client. Values with their own text (a contact,
+    an ``also`` item, a date) print as before. Only values that are not
+    ``str``/``int`` get this far, so the common case costs nothing more.
     """
     if type(value) in _TEXT:  # nearly every value printed: the checks below would pass it
         return value
@@ -327,12 +361,23 @@ def _finalize(value: Any) -> Any:
             "printed a None value (e.g. years for an occasion without an anniversary); "
             "guard it with {% if … %}"
         )
-    if isinstance(value, Undefined | str | int | float | date) or not callable(value):
+    if isinstance(value, Undefined | str | int | float | date):
+        return value
+    if not callable(value):
+        if type(value).__str__ in _NOTATION:  # list, dict, set, a dataclass: str() is repr()
+            raise TemplateRuntimeError(
+                f"printed a {type(value).__name__}, which would appear in Python's notation "
+                f"({_shortened(repr(value))}): print one of its fields, or join it with |join(', ')"
+            )
         return value
     raise SecurityError(
         f"refusing to print a {type(value).__name__}: functions and methods are not letter text "
         "(missing parentheses?)"
     )
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:

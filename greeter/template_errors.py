@@ -54,7 +54,26 @@ def describe(exc: BaseException, variables: Iterable[str] = (), env: Environment
         return f"refused by the sandbox: {exc}"
     if isinstance(exc, TemplateRuntimeError):
         return _name_meant(str(exc), env)
+    if isinstance(exc, ValueError | TypeError) and _raised_by_greeter(exc):
+        return str(exc)  # our filters' own words ("unknown grammatical case 'dativ'; expected …")
     return f"{type(exc).__name__}: {exc}"
+
+
+def _raised_by_greeter(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by greeter's own code (a filter refusing an argument).
+
+    Those messages are written for the template's author and say what to
+    write instead; ``ValueError:`` before them is Python's word, not theirs.
+    An error Python or a library raised (``ZeroDivisionError: division by
+    zero``, ``int('x')``) keeps its type name, the one clue it gives.
+    """
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = tb.tb_frame.f_globals.get("__name__")
+    return isinstance(module, str) and module.startswith("greeter.")
 
 
 def _did_you_mean(message: str, variables: Iterable[str]) -> str:

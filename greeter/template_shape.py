@@ -18,7 +18,7 @@ from typing import Final
 
 from jinja2 import nodes
 
-__all__ = ["BlockBody", "Shape", "block_problems", "shape_of", "unknown_imports"]
+__all__ = ["BlockBody", "Shape", "block_problems", "shape_of", "unknown_imports", "unrendered_blocks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,8 @@ class Shape:
     #: Every name the file binds (imports, macros, ``set``, ``for``, macro arguments): the
     #: names a "did you mean" may offer for an undefined one, besides the letter's variables.
     bound: frozenset[str] = frozenset()
+    #: The line of each ``{% block %}`` the file defines (a misnamed one is named at its line).
+    block_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,7 @@ def shape_of(ast: nodes.Template) -> Shape:
     bodies = {block.name: _block_body(block) for block in found}
     return Shape(
         parent, blocks, tuple(problems), tuple(references), bodies, _filter_names(ast),
-        _imports(ast), _exports(ast), _bound(ast),
+        _imports(ast), _exports(ast), _bound(ast), {block.name: block.lineno for block in found},
     )  # fmt: skip
 
 
@@ -204,24 +206,15 @@ def _block_body(block: nodes.Block) -> BlockBody:
 _ROOT_BLOCKS: Final = ("subject", "text", "html")
 
 
-def block_problems(chain: Sequence[tuple[str, Shape]]) -> list[tuple[str, int | None, str]]:
-    """What is wrong with the blocks of one extends chain (child first), as (file, line, message).
+def _reach(chain: Sequence[tuple[str, Shape]]) -> tuple[frozenset[str], set[str], dict[str, tuple[str, int]]]:
+    """The blocks a chain defines, those rendering a letter reaches, and those it calls but lacks.
 
-    A letter needs ``subject`` and ``text``; and every block that rendering
-    them (and ``html``) reaches through ``self.<block>()`` must exist
-    somewhere in the chain. Only bodies that really run count: a layout's
-    block the child overrides (without ``super()``) calls nothing. A missing
-    block is reported at the chain's first file — the template the marketer
-    edits — naming the layout that needs it.
+    Only bodies that really run count: a layout's block the child overrides
+    (without ``super()``) calls nothing. A missing block maps to the first
+    (file, line) that calls it, breadth first in order.
     """
-    file = chain[0][0]
-    problems: list[tuple[str, int | None, str]] = []
     defined = frozenset().union(*(shape.blocks for _, shape in chain))
-    for required in ("subject", "text"):
-        if required not in defined:
-            problems.append((file, None, f"no {{% block {required} %}} (nor in what it extends)"))
     seen: set[str] = set()
-    # Breadth first, in order: the first place that needs a missing block is the one named.
     todo: deque[str] = deque(name for name in _ROOT_BLOCKS if name in defined)
     missing: dict[str, tuple[str, int]] = {}
     while todo:
@@ -241,10 +234,81 @@ def block_problems(chain: Sequence[tuple[str, Shape]]) -> list[tuple[str, int | 
             todo.extend(body.nested)
             if not body.calls_super:
                 break
+    return defined, seen, missing
+
+
+def block_problems(chain: Sequence[tuple[str, Shape]]) -> list[tuple[str, int | None, str]]:
+    """What is wrong with the blocks of one extends chain (child first), as (file, line, message).
+
+    A letter needs ``subject`` and ``text``; and every block that rendering
+    them (and ``html``) reaches through ``self.<block>()`` must exist
+    somewhere in the chain. A missing block is reported at the chain's first
+    file — the template the marketer edits — naming the layout that needs
+    it; when a block nothing renders is spelled like it (``{% block subjekt
+    %}``), at that block's line, with the name meant (or, for a
+    ``self.wht()`` of its own, the call meant). A required block the layout
+    also calls is one problem, not two.
+    """
+    file = chain[0][0]
+    problems: list[tuple[str, int | None, str]] = []
+    defined, seen, missing = _reach(chain)
+    absent = [required for required in ("subject", "text") if required not in defined]
+    unrendered = sorted(name for name in defined - seen if name not in _ROOT_BLOCKS)
+    for required in absent:
+        where, line, meant = _misnamed(chain, required, unrendered, file, None)
+        problems.append((where, line, f"no {{% block {required} %}} (nor in what it extends){meant}"))
     for name, (user, line) in missing.items():
-        if user == file:
-            problems.append((file, line, f"block {name!r} is missing (self.{name}() here needs it)"))
+        if name in absent:
+            continue  # said above: the layout needing it too is no second mistake
+        if user == file:  # the call is the marketer's too: its name is the likelier typo
+            close = difflib.get_close_matches(name, unrendered, n=1)
+            meant = f", did you mean self.{close[0]}()?" if close else ""
+            problems.append((file, line, f"block {name!r} is missing (self.{name}() here needs it){meant}"))
         else:
-            message = f"block {name!r} is missing (the layout {user} needs it, line {line})"
-            problems.append((file, None, message))
+            where, at, meant = _misnamed(chain, name, unrendered, file, None)
+            message = f"block {name!r} is missing (the layout {user} needs it, line {line}){meant}"
+            problems.append((where, at, message))
     return problems
+
+
+def unrendered_blocks(chain: Sequence[tuple[str, Shape]]) -> list[tuple[str, int, str]]:
+    """Blocks of the chain's first file that no letter renders and that are spelled like one it does.
+
+    ``{% block headng %}`` in a letter whose layout renders ``heading``: the
+    layout's own heading is printed, the override silently never, and nothing
+    is missing for :func:`block_problems` to report. A warning (check only),
+    since a block no layout renders may be kept on purpose; the did-you-mean
+    is what makes it a likely mistake. One close to a missing block is
+    :func:`block_problems`'s (an error naming it already).
+    """
+    file, shape = chain[0]
+    defined, seen, missing = _reach(chain)
+    wanted = {*missing, *(name for name in ("subject", "text") if name not in defined)}
+    found: list[tuple[str, int, str]] = []
+    for name in sorted(shape.blocks - seen - set(_ROOT_BLOCKS)):
+        if difflib.get_close_matches(name, sorted(wanted), n=1):
+            continue
+        close = difflib.get_close_matches(name, sorted(seen), n=1)
+        if close:
+            message = (
+                f"{{% block {name} %}} is never rendered (no layout uses it), did you mean {close[0]!r}?"
+            )
+            found.append((file, shape.block_lines[name], message))
+    return found
+
+
+def _misnamed(
+    chain: Sequence[tuple[str, Shape]], name: str, unrendered: list[str], file: str, line: int | None
+) -> tuple[str, int | None, str]:
+    """Where to report a missing block ``name``, and the did-you-mean for a block spelled like it.
+
+    ``{% block subjekt %}`` gave "no {% block subject %}" with no word of the
+    block written for it, which nothing renders. When such a block is close
+    to the missing name, the problem is reported at its line and names it.
+    """
+    close = difflib.get_close_matches(name, unrendered, n=1)
+    for where, shape in chain if close else ():
+        at = shape.block_lines.get(close[0])
+        if at is not None:
+            return where, at, f": {{% block {close[0]} %}} here is never rendered, did you mean {name!r}?"
+    return file, line, ""

@@ -1039,14 +1039,14 @@ def test_a_misspelt_name_is_answered_with_the_name_meant(
         ),
         (2, "{{ contact.extra.vip }}", "undefined"),
         (3, "{{ years }} лет", "printed a None value"),
-        (4, "{{ contact|name('vocative') }}", "ValueError: unknown grammatical case 'vocative'"),
-        (5, "{{ years|years_phrase }}", "ValueError: years is None"),
+        (4, "{{ contact|name('vocative') }}", "unknown grammatical case 'vocative'"),
+        (5, "{{ years|years_phrase }}", "years is None"),
         (6, "{{ 1 // 0 }}", "ZeroDivisionError"),
-        (7, "{{ occasion_date|date('iso') }}", "ValueError: unknown date format 'iso'"),
+        (7, "{{ occasion_date|date('iso') }}", "unknown date format 'iso'"),
         (
             8,
             "{{ 46|plural('год|года') }}",
-            "ValueError: plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2: 'год|года'",
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2: 'год|года'",
         ),
     ],
 )
@@ -1080,9 +1080,7 @@ def test_plural_needs_the_forms_of_the_letters_language(tmp_path: Path) -> None:
             "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2"
             in caught.value.detail
         )
-    with pytest.raises(
-        TemplateError, match=r"^birthday\.en\.j2:2: ValueError: plural needs 2 forms in English "
-    ):
+    with pytest.raises(TemplateError, match=r"^birthday\.en\.j2:2: plural needs 2 forms in English "):
         r.render(item(person("e", "John", locale="en"), years=46))
     assert r.render(item(person("e", "John", locale="en"), "holiday", years=46)).text == "years"
 
@@ -1309,7 +1307,7 @@ def test_a_block_the_layout_needs_is_reported_at_the_template_not_inside_the_lay
     expected = "block 'message' is missing (the layout _layout.j2 needs it, line 3)"
     assert [(p.file, p.line, p.message) for p in r.check(["birthday", "holiday"])] == [
         ("birthday.j2", None, expected),
-        ("holiday.j2", 2, "block 'wht' is missing (self.wht() here needs it)"),
+        ("holiday.j2", 2, "block 'wht' is missing (self.wht() here needs it), did you mean self.what()?"),
     ]
     with pytest.raises(TemplateError) as caught:  # every contact: the template cannot be used
         r.render(item(person("c", "Иван")))
@@ -1490,7 +1488,7 @@ _CALLS = {
     "m.j2": (
         "{% macro box(v, n=1) %}({{ v * n }}){% endmacro %}"
         "{% macro wrap(t) %}{{ t }}{{ caller('in') }}{{ t }}{% endmacro %}"
-        "{% macro spread() %}{{ varargs|join(',') }};{{ kwargs|dictsort }}{% endmacro %}"
+        "{% macro spread() %}{{ varargs|join(',') }};{{ kwargs|dictsort|map('join', '=')|join }}{% endmacro %}"
     ),
 }
 
@@ -1513,7 +1511,7 @@ def test_blocks_and_macros_render_exactly_as_in_the_stock_sandbox(tmp_path: Path
     got = ours.get_template("child.j2").render(values)
     assert got == stock.get_template("child.j2").render(values)
     assert got.startswith("[&lt;T&gt;]|base+[&lt;T&gt;]" if html else "[<T>]|base+[<T>]")
-    assert "(a)(bbb)W<in>W(x)1(y)21,2;[(" in got and got.count("k") == 1, "varargs and kwargs arrived"
+    assert "(a)(bbb)W<in>W(x)1(y)21,2;k=v" in got and got.count("k") == 1, "varargs and kwargs arrived"
 
 
 def test_other_callables_still_pass_the_sandbox_checks(tmp_path: Path) -> None:
