@@ -782,6 +782,7 @@ def test_a_gender_column_contradicting_the_patronymic_is_warned_and_still_wins(t
         f"{path}:row 4: Пол: warning: says male, but the patronymic 'Рашид кызы' is female; "
         'the letter will say "Уважаемый Лейла Рашид кызы" and its HTML version is headed '
         '"Лейле Рашид кызы Мамедове"; check the row',
+        f"{path}:row 6: Имя: warning: no first name: letters to this contact are impersonal («Здравствуйте!»)",
         f"{path}:row 6: Пол: warning: says male, but the patronymic 'Петровна' is female; "
         "the name will be declined as male; check the row",
     ]

@@ -206,6 +206,10 @@ class RowParser:
         self._csv = cfg.source == "csv"
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
+        #: Whether the rows say names at all: without a name column every letter is impersonal by
+        #: design, and a warning on each row would only be noise.
+        self._named = "first_name" in self.pos or "full_name" in self.pos
+        self._impersonal: dict[str, str] = {}
         self._locales: dict[str, str | None] = {}
         self._locale_why: dict[str, str] = {}
         # Exports repeat values: a million rows hold some 40,000 distinct date strings, a few
@@ -300,6 +304,8 @@ class RowParser:
         last = names.get(raw := cells.get("last_name", "")) or self._name(raw)
         if "full_name" in cells and not (first or patronymic or last):
             last, first, patronymic = split_full_name(self._name(cells["full_name"]))
+        if not first and self._named:
+            problems.append(self._nameless(cells.get("locale", ""), line))
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
@@ -356,6 +362,27 @@ class RowParser:
             line,  # row
         )
         return contact, problems
+
+    def _nameless(self, locale: str, line: int) -> Problem:
+        """The warning for a contact loaded without a first name: its letters cannot address anyone.
+
+        Such a row (an empty name, or only a patronymic or a surname) is still
+        greeted — the letter is correct, only impersonal — so it is a warning,
+        not a rejection; but without one the marketer learns of it from a
+        letter that opens «Здравствуйте!». The message quotes the opening the
+        contact's language gives (Russian when the row names none).
+        """
+        opening = self._impersonal.get(locale)
+        if opening is None:
+            from greeter.letter_forms import salutation, salutation_end  # only for such a row
+
+            code = locale.replace("-", "_") or None
+            nobody = Contact(id="", email=None)
+            opening = f"{salutation(nobody, code)}{salutation_end(code)}"
+            _remember(self._impersonal, locale, opening)
+        column = "first_name" if "first_name" in self.pos else "full_name"
+        message = f"no first name: letters to this contact are impersonal («{opening}»)"
+        return self._problem(line, column, message, "warning")
 
     def _shared_mailbox(self, email: str, holder: int, line: int) -> Problem:
         """The warning for a second contact with an address: the first keeps it, this one is greeted nowhere.
