@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from greeter.config import Columns, ContactsSource, Defaults
-from greeter.contacts import Contact
+from greeter.contacts import Contact, domain_typo
 from greeter.errors import Problem
 from greeter.sources import LoadReport, load_contacts
 
@@ -77,3 +79,106 @@ def test_without_a_name_column_nameless_contacts_are_not_each_warned(tmp_path: P
                                                     last_name=None))  # fmt: skip
     contacts, report = load_contacts(cfg, Defaults())
     assert [c.id for c in contacts] == ["1"] and report.problems == []
+
+
+def test_a_cell_holding_one_address_unambiguously_is_taken_with_a_warning_saying_what_to_write(
+    tmp_path: Path,
+) -> None:
+    contacts, report = load(
+        tmp_path,
+        row("8004", "mailto:d@x.ru"),
+        row("8005", "Антон <e@x.ru>"),
+        row("8006", "f@x.ru."),
+        row("8007", "Козлов, Антон <h@x.ru>"),  # a comma, but one address
+        row("8008", "MAILTO:i@x.ru?subject=Hi"),
+    )
+    assert [c.email for c in contacts] == ["d@x.ru", "e@x.ru", "f@x.ru", "h@x.ru", "i@x.ru"]
+    assert report.rejected == 0
+    path = tmp_path / "c.csv"
+    assert lines(report.problems) == [
+        f"{path}:row 2: Email: warning: 'mailto:d@x.ru' is not a bare address (a mailto: link); taken as"
+        " 'd@x.ru': write only the address",
+        f"{path}:row 3: Email: warning: 'Антон <e@x.ru>' is not a bare address (a name with the address);"
+        " taken as 'e@x.ru': write only the address",
+        f"{path}:row 4: Email: warning: 'f@x.ru.' is not a bare address (a dot at the end); taken as"
+        " 'f@x.ru': write only the address",
+        f"{path}:row 5: Email: warning: 'Козлов, Антон <h@x.ru>' is not a bare address (a name with the"
+        " address); taken as 'h@x.ru': write only the address",
+        f"{path}:row 6: Email: warning: 'MAILTO:i@x.ru?subject=Hi' is not a bare address (a mailto: link);"
+        " taken as 'i@x.ru': write only the address",
+    ]
+
+
+def test_a_rejected_e_mail_cell_says_what_is_wrong_and_two_addresses_are_never_chosen_between(
+    tmp_path: Path,
+) -> None:
+    contacts, report = load(
+        tmp_path,
+        row("8002", '"a@x.ru, b@x.ru"'),
+        row("8009", "a@x.ru <b@x.ru>"),  # a name that is itself an address: which one is meant?
+        row("3001", "ivan@@mail.ru"),
+        row("3002", "ivan petrov@mail.ru"),
+        row("3003", "ivan@mail,ru"),
+        row("3004", "ivan@mail"),
+        row("3005", "not an address"),
+    )
+    assert contacts == [] and report.rejected == 7
+    path = tmp_path / "c.csv"
+    two = (
+        "is not a valid e-mail address: it holds 2 addresses, and greeter sends to one; keep one here and"
+        " put the other in a row of its own (with its own id)"
+    )
+    assert lines(report.problems) == [
+        f"{path}:row 2: Email: 'a@x.ru, b@x.ru' {two}",
+        f"{path}:row 3: Email: 'a@x.ru <b@x.ru>' {two}",
+        f"{path}:row 4: Email: 'ivan@@mail.ru' is not a valid e-mail address: it has more than one @",
+        f"{path}:row 5: Email: 'ivan petrov@mail.ru' is not a valid e-mail address: it has a space, which no"
+        " address has",
+        f"{path}:row 6: Email: 'ivan@mail,ru' is not a valid e-mail address: a comma in the domain"
+        " (ivan@mail.ru meant?)",
+        f"{path}:row 7: Email: 'ivan@mail' is not a valid e-mail address: the domain 'mail' has no dot (the"
+        " end, like .ru or .com, is missing)",
+        f"{path}:row 8: Email: 'not an address' is not a valid e-mail address",
+    ]
+
+
+def test_an_address_taken_from_a_cell_is_still_one_person_s_address(tmp_path: Path) -> None:
+    """``Антон <e@x.ru>`` and ``e@x.ru`` are one mailbox: the second contact is told who keeps it."""
+    contacts, report = load(tmp_path, row("1", "e@x.ru"), row("2", "Антон <E@x.ru>"))
+    assert [c.email for c in contacts] == ["e@x.ru", None]
+    assert "is already the e-mail of contact '1' (row 2)" in lines(report.problems)[-1]
+
+
+def test_an_address_at_a_misspelt_provider_loads_with_a_warning_naming_the_domain_meant(
+    tmp_path: Path,
+) -> None:
+    contacts, report = load(
+        tmp_path, row("8007", "g@gmial.com"), row("8010", "h@Yandex.ri"), row("8011", "i@firm.ru")
+    )
+    assert [c.email for c in contacts] == ["g@gmial.com", "h@Yandex.ri", "i@firm.ru"]  # greeted as written
+    path = tmp_path / "c.csv"
+    assert lines(report.problems) == [
+        f"{path}:row 2: Email: warning: 'g@gmial.com': the domain 'gmial.com' looks like a typo of 'gmail.com'"
+        " (g@gmail.com?); the letter goes to the address as written: correct it in the CRM if so",
+        f"{path}:row 3: Email: warning: 'h@Yandex.ri': the domain 'Yandex.ri' looks like a typo of 'yandex.ru'"
+        " (h@yandex.ru?); the letter goes to the address as written: correct it in the CRM if so",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("domain", "meant"),
+    [
+        ("gmial.com", "gmail.com"), ("gmai.com", "gmail.com"), ("gmaill.com", "gmail.com"),
+        ("gmail.con", "gmail.com"), ("gmail.cm", "gmail.com"), ("yandex.ri", "yandex.ru"),
+        ("yandx.ru", "yandex.ru"), ("mail.ri", "mail.ru"), ("mial.ru", "mail.ru"), ("maill.ru", "mail.ru"),
+        ("lsit.ru", "list.ru"), ("inbx.ru", "inbox.ru"), ("rambler.ry", "rambler.ru"), ("bk.ri", "bk.ru"),
+        ("hotmial.com", "hotmail.com"), ("outlok.com", "outlook.com"), ("iclod.com", "icloud.com"),
+        ("yaho.com", "yahoo.com"), ("GMIAL.COM", "gmail.com"),
+        # Real domains, or too close to other real names to tell: never warned.
+        ("gmail.com", None), ("mail.com", None), ("yandex.com", None), ("yandex.by", None),
+        ("ymail.com", None), ("lisa.ru", None), ("mall.ru", None), ("yo.ru", None), ("vk.ru", None),
+        ("firm.ru", None), ("example.com", None), ("почта.рф", None), ("localhost", None),
+    ],
+)  # fmt: skip
+def test_domain_typo(domain: str, meant: str | None) -> None:
+    assert domain_typo(domain) == meant

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from greeter.config import ContactsSource
-from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, valid_email
+from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, domain_typo, email_in_cell
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
@@ -283,9 +283,14 @@ class RowParser:
                 self._problem(line, "email", "no e-mail; this contact will be skipped as no_email", "warning")
             )
         else:
-            checked = valid_email(email)
+            checked, note = email_in_cell(email)
             if checked is None:
-                return None, [self._problem(line, "email", f"{quoted(email)} is not a valid e-mail address")]
+                message = f"{quoted(email)} is not a valid e-mail address" + (f": {note}" if note else "")
+                return None, [self._problem(line, "email", message)]
+            if note:
+                problems.append(self._problem(line, "email", f"{quoted(email)} {note}", "warning"))
+            if (meant := domain_typo(checked.rpartition("@")[2])) is not None:
+                problems.append(self._domain_typo(email, checked, meant, line))
             folded = checked.casefold()
             holder = self.seen_emails.get(folded)
             if holder is None:
@@ -362,6 +367,20 @@ class RowParser:
             line,  # row
         )
         return contact, problems
+
+    def _domain_typo(self, cell: str, address: str, meant: str, line: int) -> Problem:
+        """The warning for an address at a misspelt provider (``gmial.com``): loaded, but say what was meant.
+
+        Never a rejection: a company may own a domain that looks like a typo,
+        and the letter goes to the address as written. Without the warning,
+        its bounce (or its silence) is the first anyone hears of it.
+        """
+        local, _, domain = address.rpartition("@")
+        message = (
+            f"{quoted(cell)}: the domain {domain!r} looks like a typo of {meant!r} ({local}@{meant}?);"
+            " the letter goes to the address as written: correct it in the CRM if so"
+        )
+        return self._problem(line, "email", message, "warning")
 
     def _nameless(self, locale: str, line: int) -> Problem:
         """The warning for a contact loaded without a first name: its letters cannot address anyone.
