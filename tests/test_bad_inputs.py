@@ -160,7 +160,7 @@ CASES = [
       counts=(7, 0)),
     # Every birthday in a format not configured: each row warns, and the column is one error (check fails).
     C("contacts", "slash_dates.csv", 1,
-      r"data/contacts\.csv:row 2: Дата рождения: warning: '1960/01/07' does not match contacts\.date_formats \(%d\.%m\.%Y, %Y-%m-%d, %d/%m/%Y\); birthday greetings are skipped for this contact",
+      r"data/contacts\.csv:row 2: Дата рождения: warning: '1960/01/07' does not match contacts\.date_formats \(%d\.%m\.%Y, %Y-%m-%d, %d/%m/%Y\); read as \"%Y/%m/%d\" it is 7 January 1960 \(add it to contacts\.date_formats if the CRM writes dates so\); birthday greetings are skipped for this contact",
       r"data/contacts\.csv: Дата рождения: 3 of 3 values could not be read as dates \(contacts\.date_formats: %d\.%m\.%Y, %Y-%m-%d, %d/%m/%Y\); they look like \"%Y/%m/%d\" \(e\.g\. '1960/01/07'\): add it to contacts\.date_formats; no birthday greetings for these contacts",
       counts=(3, 0)),
     C("contacts", "slash_dates.csv", 0, r"data/contacts\.csv: Дата рождения: 3 of 3 values could not be read as dates .*", command=PREVIEW),  # preview's exit is as before

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Columns, ContactsSource, Defaults, Occasion
 from greeter.contacts import Contact, domain_typo
 from greeter.errors import Problem
-from greeter.sources import LoadReport, load_contacts
+from greeter.runtime import load_inputs
+from greeter.sources import LoadReport, date_occasions, load_contacts
+from tests.conftest import TODAY, MakeProject, contact_row
 
 #: The header of the sample data/contacts.csv.
 HEADER = (
@@ -182,3 +184,90 @@ def test_an_address_at_a_misspelt_provider_loads_with_a_warning_naming_the_domai
 )  # fmt: skip
 def test_domain_typo(domain: str, meant: str | None) -> None:
     assert domain_typo(domain) == meant
+
+
+def test_a_date_in_another_format_says_what_day_the_common_formats_read_and_names_the_occasions(
+    tmp_path: Path,
+) -> None:
+    """The persona's c2.csv: the configured formats, the day(s) each common format reads, the occasions lost."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "\r\n".join(
+            [
+                HEADER + ";День ангела",
+                row("1", "a1@example.com", birthday="10/12/1979") + ";12-12-2000",
+                row("2", "a2@example.com", birthday="13.12") + ";10.12.1970",
+                row("3", "a3@example.com", birthday="10.12.1970") + ";10.12.1970",
+                row("4", "a4@example.com", birthday="10.12.1970") + ";10.12.1970",
+                row("5", "a5@example.com", birthday="10.12.1970") + ";10.12.1970",
+            ]
+        )
+        + "\r\n",
+        encoding="utf-8",
+    )
+    dates = {"birthday": "Дата рождения", "angel": "День ангела"}
+    cfg = ContactsSource(path=path, columns=COLUMNS, dates=dates, date_formats=["%d.%m.%Y", "%Y-%m-%d"])
+    uses = date_occasions(
+        [
+            Occasion(name="birthday", field="birthday", template="birthday"),
+            Occasion(name="name_day", field="angel", template="holiday"),
+            Occasion(name="angel_day", field="angel", template="holiday"),
+        ]
+    )
+    contacts, report = load_contacts(cfg, Defaults(), uses)
+    assert len(contacts) == 5
+    formats = "does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"
+    assert lines(report.problems) == [
+        f"{path}:row 2: Дата рождения: warning: '10/12/1979' {formats}; read as \"%d/%m/%Y\" it is 10 December"
+        ' 1979, as "%m/%d/%Y" it is 12 October 1979 (add the one the CRM writes to contacts.date_formats);'
+        " birthday greetings are skipped for this contact",
+        f"{path}:row 2: День ангела: warning: '12-12-2000' {formats}; read as \"%d-%m-%Y\" it is 12 December"
+        " 2000 (add it to contacts.date_formats if the CRM writes dates so); name_day and angel_day greetings"
+        " are skipped for this contact",
+        f"{path}:row 3: Дата рождения: warning: '13.12' {formats}; it has no year: write the whole date, with"
+        " the year, in the CRM; birthday greetings are skipped for this contact",
+    ]
+
+
+def test_a_day_month_swap_under_a_configured_format_is_read_but_not_advised_as_an_addition(
+    tmp_path: Path,
+) -> None:
+    """``%m/%d/%Y`` beside ``%d/%m/%Y`` would read 01/02 two ways: the day is said, adding it is not."""
+    _, report = load(tmp_path, row("1", "a@example.com", birthday="12/25/1980"), row("2", "b@example.com"))
+    assert lines(report.problems) == [
+        f"{tmp_path / 'c.csv'}:row 2: Дата рождения: warning: '12/25/1980' is not a real date: there is no"
+        ' month 25; read as "%m/%d/%Y" it is 25 December 1980; birthday greetings are skipped for this contact'
+    ]
+
+
+def test_a_date_field_no_occasion_uses_says_so(tmp_path: Path) -> None:
+    _, report = load_contacts(
+        ContactsSource(path=_file(tmp_path, row("1", "a@example.com", birthday="x")), columns=COLUMNS,
+                       dates={"birthday": "Дата рождения"}),
+        Defaults(),
+        {},
+    )  # fmt: skip
+    assert lines(report.problems)[0].endswith(
+        "'x' does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d, %d/%m/%Y); greetings on this date"
+        " (no occasion uses it yet) are skipped for this contact"
+    )
+
+
+def _file(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "c.csv"
+    path.write_text("\r\n".join([HEADER, *lines]) + "\r\n", encoding="utf-8")
+    return path
+
+
+def test_the_commands_name_the_occasions_a_bad_date_costs(make_project: MakeProject) -> None:
+    """Through the runtime every command loads with: the config's occasion, not the date field's name."""
+    good = contact_row("1", "a@example.com", birthday="13.04.1980")
+    bad = contact_row("2", "b@example.com", birthday="13.04.1980").split(";")
+    bad[12] = "12-12-2000"  # Дата основания компании
+    inputs = load_inputs(make_project([good, ";".join(bad)]), today=TODAY)
+    report = inputs.new_report()
+    list(inputs.contacts(report))
+    assert [str(p).rpartition("; ")[2] for p in report.problems] == [
+        "company_anniversary greetings are skipped for this contact",
+        "no company_anniversary greetings for these contacts",  # its only value: the column's error too
+    ]

@@ -169,6 +169,9 @@ class _DateColumn:
     column: str
     values: int = 0
     failed: int = 0
+    #: What a bad value costs, in the occasions' names: "birthday greetings", "name_day and
+    #: angel_day greetings"; without the occasions, the field's name.
+    greetings: str = ""
     #: The first distinct values that failed, for guessing the format they are in.
     samples: list[str] = field(default_factory=list)
 
@@ -179,6 +182,8 @@ class RowParser:
     ``implied_formats``: date formats the source itself produces whatever the
     config says (an SQL source's ISO dates, an XLSX source's date cells).
     ``row``: the header's row in the file (a report's title may stand above it).
+    ``occasions``: each date field's occasions (:func:`greeter.sources.date_occasions`), so
+    that a bad date says which greetings it costs; None names the field instead.
     """
 
     def __init__(
@@ -188,6 +193,7 @@ class RowParser:
         source: str,
         implied_formats: Sequence[str] = (),
         row: int = 1,
+        occasions: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.source = source
         self.date_parser = DateParser(cfg.date_formats, implied_formats)
@@ -199,7 +205,10 @@ class RowParser:
         index = {h: i for i, h in enumerate(clean) if h}
         wanted, _ = configured_columns(cfg, index)
         self.pos = {name: index[column] for name, column in wanted.items()}
-        self.dates = [_DateColumn(name, index[column], column) for name, column in cfg.dates.items()]
+        self.dates = [
+            _DateColumn(name, index[column], column, greetings=_greetings(name, occasions))
+            for name, column in cfg.dates.items()
+        ]
         used = set(self.pos.values()) | {d.index for d in self.dates}
         self.extra = [(h, i) for i, h in enumerate(clean) if i not in used and h]
         self.width = len(clean)
@@ -337,7 +346,7 @@ class RowParser:
                 if len(col.samples) < SAMPLES and text not in col.samples:
                     col.samples.append(text)
                 reason = self._date_problem(text)
-                message = f"{quoted(text)} {reason}; {col.name} greetings are skipped for this contact"
+                message = f"{quoted(text)} {reason}; {col.greetings} are skipped for this contact"
                 bad[col.name] = message
                 problems.append(
                     Problem(self.source, col.column, message, line, kind="row", severity="warning")
@@ -458,7 +467,7 @@ class RowParser:
                 example = next(s for s in col.samples if DateParser([fmt]).parse(s) is not None)
                 todo = f'use it instead of "{clash}"' if clash else "add it to contacts.date_formats"
                 message += f'; they look like "{fmt}" (e.g. {quoted(example)}): {todo}'
-            message += f"; no {col.name} greetings for these contacts"
+            message += f"; no {col.greetings} for these contacts"
             problems.append(Problem(self.source, col.column, message, kind="column"))
         return problems
 
@@ -584,6 +593,20 @@ class RowParser:
                 self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip())
             )
         return tags
+
+
+def _greetings(name: str, occasions: Mapping[str, Sequence[str]] | None) -> str:
+    """The greetings a bad value in date field ``name`` costs, named by their occasions.
+
+    A field no occasion uses costs nothing yet, but the value is still wrong
+    (an occasion added later would skip it), so it is said that way.
+    """
+    if occasions is None:
+        return f"{name} greetings"
+    names = occasions.get(name, ())
+    if not names:
+        return "greetings on this date (no occasion uses it yet)"
+    return (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + " greetings"
 
 
 #: A date text not parsed yet (its cached parse may be None).
