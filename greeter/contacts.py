@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 
 from greeter.slots_init import slots_init
@@ -45,6 +46,134 @@ def valid_email(text: str) -> str | None:
         return str(validate_email(text, check_deliverability=False).normalized)
     except EmailNotValidError:
         return None
+
+
+#: Anything that looks like one address inside a cell: to count the addresses in "a@x.ru, b@x.ru".
+_ADDRESS_LIKE = re.compile(r"[^\s,;<>\"'()\[\]]+@[^\s,;<>\"'()\[\]]+")
+_MAILTO = re.compile(r"(?i)\s*mailto:\s*")
+#: ``Антон Козлов <a@x.ru>``, ``"Козлов, Антон" <a@x.ru>`` or ``<a@x.ru>``: the name form of a mail header.
+_NAMED = re.compile(r"\s*(?P<name>\"[^\"]*\"|[^<>\"]*?)\s*<\s*(?P<address>[^<>\s]+)\s*>\s*")
+
+
+def email_in_cell(text: str) -> tuple[str | None, str]:
+    """The address a contact's e-mail cell holds, and what to tell about the cell.
+
+    ``(address, "")``: a valid address, as :func:`valid_email` gives it.
+    ``(address, note)``: the cell is not a bare address but holds exactly one,
+    unambiguously — a ``mailto:`` link, the ``Name <address>`` form CRMs and
+    mail clients copy, a sentence's final dot. That address is taken (the
+    note, for a warning, says so and what to write): rejecting a row whose
+    address anyone can read would lose a greeting for nothing.
+    ``(None, hint)``: no address can be taken; the hint (maybe empty) says
+    what is wrong in words the CRM's user can act on. Two addresses in one
+    cell are never chosen between: which one the client reads is not known.
+    """
+    address = valid_email(text)
+    if address is not None:
+        return address, ""
+    found = list(dict.fromkeys(m.casefold() for m in _ADDRESS_LIKE.findall(text)))
+    if len(found) > 1:
+        return None, (
+            f"it holds {len(found)} addresses, and greeter sends to one; keep one here and put the"
+            " other in a row of its own (with its own id)"
+        )
+    rest, kinds = text, []
+    if (m := _MAILTO.match(rest)) is not None:
+        rest, kinds = rest[m.end() :].partition("?")[0], ["a mailto: link"]
+    if (m := _NAMED.fullmatch(rest)) is not None:
+        rest = m.group("address")
+        kinds.append("a name with the address" if m.group("name").strip('" ') else "angle brackets")
+    if rest.endswith(".") and rest.rstrip(".") and "@" in rest:
+        rest = rest.rstrip(".")
+        kinds.append("a dot at the end")
+    if kinds and (address := valid_email(rest)) is not None:
+        return (
+            address,
+            f"is not a bare address ({', '.join(kinds)}); taken as {address!r}: write only the address",
+        )
+    return None, _what_is_wrong(rest)
+
+
+def _what_is_wrong(text: str) -> str:
+    """A hint for a cell no address can be taken from; empty when nothing specific can be said."""
+    local, at, domain = text.partition("@")
+    if "@" in domain:
+        return "it has more than one @"
+    if at and any(ch.isspace() for ch in text):
+        return "it has a space, which no address has"
+    if at and "," in domain:
+        return f"a comma in the domain ({local}@{domain.replace(',', '.')} meant?)"
+    if at and not domain:
+        return "nothing after the @ (the domain, like mail.ru, is missing)"
+    if at and "." not in domain:
+        return f"the domain {domain!r} has no dot (the end, like .ru or .com, is missing)"
+    return ""
+
+
+#: The mailbox providers most clients of a Russian business use: a domain one typo away from one
+#: of these is almost surely that one misspelt. A short table, not a dependency: the PyPI packages
+#: for this (email-typo-fixer, emailtools) are one-person projects whose lists lack the Russian
+#: providers, and a wrong guess here costs only a warning line.
+PROVIDERS: tuple[str, ...] = (
+    "mail.ru", "yandex.ru", "ya.ru", "bk.ru", "list.ru", "inbox.ru", "rambler.ru", "gmail.com",
+    "outlook.com", "hotmail.com", "icloud.com", "yahoo.com",
+)  # fmt: skip
+#: Real domains a typo test would take for misspellings of :data:`PROVIDERS` (mail.com is one
+#: letter from gmail.com): never warned about.
+_REAL_LOOKALIKES = frozenset(
+    {"mail.com", "email.com", "ymail.com", "gmx.com", "gmx.net", "yandex.com", "yandex.by", "yandex.kz",
+     "yandex.ua", "mail.ua", "live.com", "me.com", "mac.com", "list.ua", "inbox.lv", "inbox.lt"}
+)  # fmt: skip
+#: Endings that are real and common: "yandex.com" is not a typo of "yandex.ru" ("yandex.ri" is).
+_COMMON_TLDS = frozenset(
+    {"ru", "com", "net", "org", "su", "рф", "ua", "by", "kz", "uz", "kg", "am", "ge", "az", "md", "de",
+     "uk", "us", "eu", "io", "info", "biz", "pro", "me", "lv", "lt", "ee", "rs", "hu", "fr", "it", "es"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def domain_typo(domain: str) -> str | None:
+    """The provider's domain ``domain`` is a typo of (``gmial.com`` → ``gmail.com``), or None.
+
+    A typo is one letter added, dropped, changed or swapped with its neighbour
+    in the name (``gmial``, ``gmai``, ``yandx``), the ending kept; or the name
+    exact and the ending one such slip from the provider's (``yandex.ri``,
+    ``gmail.con``) while not itself a common ending (``yandex.com`` is
+    Yandex's too). A changed letter in a name of four letters or fewer is not
+    taken (``lisa.ru`` is somebody's own domain, not ``list.ru``), nor any
+    change to the two-letter ``ya``/``bk``. Only a warning is ever built on
+    this: the address is still greeted as written.
+    """
+    domain = domain.casefold().rstrip(".")
+    if domain in PROVIDERS or domain in _REAL_LOOKALIKES:
+        return None
+    name, dot, tld = domain.rpartition(".")
+    if not dot:
+        return None
+    for provider in PROVIDERS:
+        p_name, _, p_tld = provider.rpartition(".")
+        if name == p_name and tld not in _COMMON_TLDS and _one_slip(tld, p_tld):
+            return provider
+        # A changed letter in a short name makes another plausible name: only a slip that keeps
+        # the letters (a swap) or adds or drops one counts there.
+        kept = len(p_name) > 4 or len(name) != len(p_name) or sorted(name) == sorted(p_name)
+        if tld == p_tld and len(p_name) > 2 and kept and _one_slip(name, p_name):
+            return provider
+    return None
+
+
+def _one_slip(typed: str, meant: str) -> bool:
+    """Whether ``typed`` is ``meant`` with one letter added, dropped, changed, or two neighbours swapped."""
+    if typed == meant or abs(len(typed) - len(meant)) > 1:
+        return False
+    if len(typed) == len(meant):
+        diff = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == meant[diff[1]]
+            and typed[diff[1]] == meant[diff[0]]
+        )  # fmt: skip
+    short, long = sorted((typed, meant), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 #: Languages whose names are written family name first: "Kovács Béla", not "Béla Kovács".

@@ -21,7 +21,7 @@ from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_window
 from greeter.render import Renderer
-from greeter.sources import LoadReport, Rejection, iter_contacts
+from greeter.sources import LoadReport, Rejection, date_occasions, iter_contacts
 
 #: What identifies one version of a contacts file: the source settings, path, mtime (ns), size, inode.
 _FileKey = tuple[ContactsSource, Path, int, int, int]
@@ -96,7 +96,9 @@ class Inputs:
         cfg = self.settings.contacts
         source = self._kept_contacts(cfg, report) if self.keep_contacts else None
         if source is None:
-            source = iter_contacts(cfg, self.settings.defaults, report)
+            source = iter_contacts(
+                cfg, self.settings.defaults, report, date_occasions(self.settings.occasions)
+            )
         found = False
         # Closed when the caller stops early (:meth:`contact`): an SQL source lets its connection go.
         with closing(source) if isinstance(source, Generator) else nullcontext():
@@ -136,7 +138,8 @@ class Inputs:
         if snapshot is None or snapshot.key != key:
             self._snapshot = None
             loading = LoadReport(source=report.source)
-            contacts = tuple(iter_contacts(cfg, self.settings.defaults, loading))
+            uses = date_occasions(self.settings.occasions)
+            contacts = tuple(iter_contacts(cfg, self.settings.defaults, loading, uses))
             snapshot = _ContactsSnapshot(
                 key,
                 contacts,

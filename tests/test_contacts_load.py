@@ -659,7 +659,11 @@ def test_a_text_date_with_a_time_of_day_is_read_by_its_date(
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("1960/01/07", "'1960/01/07' does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"),
+        (
+            "1960/01/07",
+            "'1960/01/07' does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d); read as \"%Y/%m/%d\" it is"
+            " 7 January 1960 (add it to contacts.date_formats if the CRM writes dates so)",
+        ),
         ("первое мая", "'первое мая' does not match contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"),
         ("31.02.1980", "'31.02.1980' is not a real date: February has no 31st"),
         ("31.04.1980", "'31.04.1980' is not a real date: April has no 31st"),
@@ -782,6 +786,7 @@ def test_a_gender_column_contradicting_the_patronymic_is_warned_and_still_wins(t
         f"{path}:row 4: Пол: warning: says male, but the patronymic 'Рашид кызы' is female; "
         'the letter will say "Уважаемый Лейла Рашид кызы" and its HTML version is headed '
         '"Лейле Рашид кызы Мамедове"; check the row',
+        f"{path}:row 6: Имя: warning: no first name: letters to this contact are impersonal («Здравствуйте!»)",
         f"{path}:row 6: Пол: warning: says male, but the patronymic 'Петровна' is female; "
         "the name will be declined as male; check the row",
     ]

@@ -10,18 +10,18 @@ source is named by its URL *without the password* wherever it is shown.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from greeter.config import ContactsSource, Defaults
+from greeter.config import ContactsSource, Defaults, Occasion
 from greeter.contacts import Contact
 from greeter.errors import Problem
 from greeter.sources.header import header_test, open_header
 from greeter.sources.xlsx_source import CELL_DATE
 
-__all__ = ["LoadReport", "Rejection", "iter_contacts", "load_contacts", "source_name"]
+__all__ = ["LoadReport", "Rejection", "date_occasions", "iter_contacts", "load_contacts", "source_name"]
 
 #: SQL sources hand dates over as ISO text, XLSX date cells become DD.MM.YYYY text: both
 #: must parse whatever ``date_formats`` says (it describes dates typed as text).
@@ -88,8 +88,26 @@ def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[
     return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg), notes=notes)
 
 
-def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -> Iterator[Contact]:
+def date_occasions(occasions: Iterable[Occasion]) -> dict[str, tuple[str, ...]]:
+    """Each contact date field and the occasions greeted on it: a bad date's warning names them."""
+    uses: dict[str, tuple[str, ...]] = {}
+    for occasion in occasions:
+        if occasion.field is not None:
+            uses[occasion.field] = (*uses.get(occasion.field, ()), occasion.name)
+    return uses
+
+
+def iter_contacts(
+    cfg: ContactsSource,
+    defaults: Defaults,
+    report: LoadReport,
+    occasions: Mapping[str, Sequence[str]] | None = None,
+) -> Iterator[Contact]:
     """Stream contacts; problems and counts accumulate in ``report`` as rows go by.
+
+    ``occasions`` (:func:`date_occasions`) lets a bad date's warning name the
+    greetings it costs ("birthday greetings are skipped"); without it the
+    warning names the date field.
 
     Of ``defaults`` only the time zone is used here: the day of an SQL
     ``timestamptz`` value is its day there. The other defaults are applied
@@ -103,7 +121,8 @@ def iter_contacts(cfg: ContactsSource, defaults: Defaults, report: LoadReport) -
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():
-        parser, preamble = open_header(rows, cfg, report.source, _IMPLIED_FORMATS.get(cfg.source, ()))
+        implied = _IMPLIED_FORMATS.get(cfg.source, ())
+        parser, preamble = open_header(rows, cfg, report.source, implied, occasions)
         if preamble is not None:
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)
@@ -142,6 +161,8 @@ def _no_rows(kind: str, source: str) -> Problem:
     return Problem(source, "", f"{what}: nobody will be greeted", kind="row", severity="warning")
 
 
-def load_contacts(cfg: ContactsSource, defaults: Defaults) -> tuple[list[Contact], LoadReport]:
+def load_contacts(
+    cfg: ContactsSource, defaults: Defaults, occasions: Mapping[str, Sequence[str]] | None = None
+) -> tuple[list[Contact], LoadReport]:
     report = LoadReport(source=source_name(cfg))
-    return list(iter_contacts(cfg, defaults, report)), report
+    return list(iter_contacts(cfg, defaults, report, occasions)), report

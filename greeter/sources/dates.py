@@ -48,6 +48,8 @@ _SERIAL_RANGE = range(2101, (date(2100, 12, 31) - _EXCEL_EPOCH).days + 1)
 EXCEL_SERIAL_ADVICE = "format the column as dates in Excel before exporting it (or export dates as text)"
 #: A time of day after the date: "0:00:00", "00:00", "14:30", "14:30:15.000"; ISO's "T" too.
 _TIME_OF_DAY = re.compile(r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$")
+#: A day and a month without a year: "13.12", "13/12", "13-12".
+_NO_YEAR = re.compile(r"(\d{1,2})[./-](\d{1,2})\.?")
 #: What each strftime code looks like in a value; d, m and the year are captured to explain a failure.
 _CODES = {
     "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
@@ -106,13 +108,49 @@ class DateParser:
             for fmt in self.formats:
                 reason = _impossible(value, fmt)
                 if reason is not None:
-                    return f"is not a real date: {reason}"
+                    return f"is not a real date: {reason}{self._other_reading(text)}"
         serial = excel_serial(text)
         if serial is not None:
             return (
                 f"looks like an Excel serial date ({serial.isoformat()}), not a date: {EXCEL_SERIAL_ADVICE}"
             )
-        return f"does not match contacts.date_formats ({', '.join(self.configured)})"
+        return (
+            f"does not match contacts.date_formats ({', '.join(self.configured)}){self._other_reading(text)}"
+        )
+
+    def _other_reading(self, text: str) -> str:
+        """What a value no configured format reads would be in the common formats that read it, if any.
+
+        ``10/12/1979`` is 10 December as ``%d/%m/%Y`` and 12 October as
+        ``%m/%d/%Y``: both days are named, never one guessed, and the
+        marketer (who knows the CRM's convention) picks the format. A day and
+        month without a year (``13.12``) is said to lack it.
+        """
+        days: dict[date, str] = {}
+        for fmt in COMMON_FORMATS:
+            if fmt not in self.formats and (day := DateParser([fmt]).parse(text)) is not None:
+                days.setdefault(day, fmt)  # the same day in two formats (12-12-2000): the first names it
+        if not days:
+            m = _NO_YEAR.fullmatch(text)
+            if m is not None and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12:
+                return "; it has no year: write the whole date, with the year, in the CRM"
+            return ""
+        readings = [f'"{fmt}" it is {_spoken(day)}' for day, fmt in list(days.items())[:2]]
+        clash = any(
+            _shape(f, named=False) == _shape(fmt, named=False)
+            for f in self.configured
+            for fmt in days.values()
+        )
+        todo = (
+            ""
+            if clash
+            else (
+                " (add it to contacts.date_formats if the CRM writes dates so)"
+                if len(readings) == 1
+                else " (add the one the CRM writes to contacts.date_formats)"
+            )
+        )
+        return "; read as " + ", as ".join(readings) + todo
 
     def suggest(self, failed: Sequence[str]) -> tuple[str, str | None] | None:
         """A common format that reads most of ``failed`` (the first :data:`SAMPLES` are tried).
@@ -176,6 +214,11 @@ def swapped(formats: Sequence[str]) -> list[tuple[int, int]]:
             if formats[i] != later and _shape(formats[i], named=False).pattern == shape:
                 pairs.append((i, j))
     return pairs
+
+
+def _spoken(day: date) -> str:
+    """``10 December 1979``: a day no reader takes for another, whatever order they write dates in."""
+    return f"{day.day} {_MONTHS[day.month]} {day.year}"
 
 
 def _time_of_day(text: str) -> re.Match[str] | None:

@@ -15,7 +15,7 @@ An SQL query's column names are always its header.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from greeter.config import ContactsSource
 from greeter.errors import ContactsError, Problem
@@ -81,7 +81,11 @@ def header_test(cfg: ContactsSource) -> HeaderTest:
 
 
 def open_header(
-    rows: Iterable[Row], cfg: ContactsSource, source: str, implied_formats: Sequence[str] = ()
+    rows: Iterable[Row],
+    cfg: ContactsSource,
+    source: str,
+    implied_formats: Sequence[str] = (),
+    occasions: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[RowParser, Problem | None]:
     """The row parser of the header read from ``rows``, and the warning about a preamble skipped.
 
@@ -93,10 +97,10 @@ def open_header(
     """
     if cfg.source == "sql":
         for _number, cells in rows:
-            return RowParser(cfg, cells, source, implied_formats), None
+            return RowParser(cfg, cells, source, implied_formats, occasions=occasions), None
         raise ContactsError(f"{source}: the file is empty (no header row)")
     if cfg.header_row is not None:
-        return _configured_row(rows, cfg, source, implied_formats, cfg.header_row), None
+        return _configured_row(rows, cfg, source, implied_formats, cfg.header_row, occasions), None
     test = header_test(cfg)
     above, found = scan(rows, test)
     if found is None:
@@ -118,12 +122,17 @@ def open_header(
             message += "."
         raise ContactsError(message)
     number, cells = found
-    parser = RowParser(cfg, cells, source, implied_formats, row=number)
+    parser = RowParser(cfg, cells, source, implied_formats, row=number, occasions=occasions)
     return parser, preamble_warning(source, above, number) if above else None
 
 
 def _configured_row(
-    rows: Iterable[Row], cfg: ContactsSource, source: str, implied_formats: Sequence[str], wanted: int
+    rows: Iterable[Row],
+    cfg: ContactsSource,
+    source: str,
+    implied_formats: Sequence[str],
+    wanted: int,
+    occasions: Mapping[str, Sequence[str]] | None,
 ) -> RowParser:
     """The parser of row ``wanted`` (``contacts.header_row``); the rows above it are skipped silently."""
     setting = f"contacts.header_row: {wanted}"
@@ -138,7 +147,7 @@ def _configured_row(
         problem = header_problem(cfg, clean, source, number)
         if problem is not None:
             raise ContactsError(f"{problem} ({setting} makes row {wanted} the header)")
-        return RowParser(cfg, cells, source, implied_formats, row=number)
+        return RowParser(cfg, cells, source, implied_formats, row=number, occasions=occasions)
     if not last:
         raise ContactsError(f"{source}: the file is empty (no header row)")
     raise ContactsError(f"{source}: the file ends at row {last}, before the header ({setting})")

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from greeter.config import ContactsSource
-from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, valid_email
+from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, domain_typo, email_in_cell
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
@@ -169,6 +169,9 @@ class _DateColumn:
     column: str
     values: int = 0
     failed: int = 0
+    #: What a bad value costs, in the occasions' names: "birthday greetings", "name_day and
+    #: angel_day greetings"; without the occasions, the field's name.
+    greetings: str = ""
     #: The first distinct values that failed, for guessing the format they are in.
     samples: list[str] = field(default_factory=list)
 
@@ -179,6 +182,8 @@ class RowParser:
     ``implied_formats``: date formats the source itself produces whatever the
     config says (an SQL source's ISO dates, an XLSX source's date cells).
     ``row``: the header's row in the file (a report's title may stand above it).
+    ``occasions``: each date field's occasions (:func:`greeter.sources.date_occasions`), so
+    that a bad date says which greetings it costs; None names the field instead.
     """
 
     def __init__(
@@ -188,6 +193,7 @@ class RowParser:
         source: str,
         implied_formats: Sequence[str] = (),
         row: int = 1,
+        occasions: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.source = source
         self.date_parser = DateParser(cfg.date_formats, implied_formats)
@@ -199,13 +205,20 @@ class RowParser:
         index = {h: i for i, h in enumerate(clean) if h}
         wanted, _ = configured_columns(cfg, index)
         self.pos = {name: index[column] for name, column in wanted.items()}
-        self.dates = [_DateColumn(name, index[column], column) for name, column in cfg.dates.items()]
+        self.dates = [
+            _DateColumn(name, index[column], column, greetings=_greetings(name, occasions))
+            for name, column in cfg.dates.items()
+        ]
         used = set(self.pos.values()) | {d.index for d in self.dates}
         self.extra = [(h, i) for i, h in enumerate(clean) if i not in used and h]
         self.width = len(clean)
         self._csv = cfg.source == "csv"
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
+        #: Whether the rows say names at all: without a name column every letter is impersonal by
+        #: design, and a warning on each row would only be noise.
+        self._named = "first_name" in self.pos or "full_name" in self.pos
+        self._impersonal: dict[str, str] = {}
         self._locales: dict[str, str | None] = {}
         self._locale_why: dict[str, str] = {}
         # Exports repeat values: a million rows hold some 40,000 distinct date strings, a few
@@ -279,9 +292,14 @@ class RowParser:
                 self._problem(line, "email", "no e-mail; this contact will be skipped as no_email", "warning")
             )
         else:
-            checked = valid_email(email)
+            checked, note = email_in_cell(email)
             if checked is None:
-                return None, [self._problem(line, "email", f"{quoted(email)} is not a valid e-mail address")]
+                message = f"{quoted(email)} is not a valid e-mail address" + (f": {note}" if note else "")
+                return None, [self._problem(line, "email", message)]
+            if note:
+                problems.append(self._problem(line, "email", f"{quoted(email)} {note}", "warning"))
+            if (meant := domain_typo(checked.rpartition("@")[2])) is not None:
+                problems.append(self._domain_typo(email, checked, meant, line))
             folded = checked.casefold()
             holder = self.seen_emails.get(folded)
             if holder is None:
@@ -300,6 +318,8 @@ class RowParser:
         last = names.get(raw := cells.get("last_name", "")) or self._name(raw)
         if "full_name" in cells and not (first or patronymic or last):
             last, first, patronymic = split_full_name(self._name(cells["full_name"]))
+        if not first and self._named:
+            problems.append(self._nameless(cells.get("locale", ""), line))
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
@@ -326,7 +346,7 @@ class RowParser:
                 if len(col.samples) < SAMPLES and text not in col.samples:
                     col.samples.append(text)
                 reason = self._date_problem(text)
-                message = f"{quoted(text)} {reason}; {col.name} greetings are skipped for this contact"
+                message = f"{quoted(text)} {reason}; {col.greetings} are skipped for this contact"
                 bad[col.name] = message
                 problems.append(
                     Problem(self.source, col.column, message, line, kind="row", severity="warning")
@@ -356,6 +376,41 @@ class RowParser:
             line,  # row
         )
         return contact, problems
+
+    def _domain_typo(self, cell: str, address: str, meant: str, line: int) -> Problem:
+        """The warning for an address at a misspelt provider (``gmial.com``): loaded, but say what was meant.
+
+        Never a rejection: a company may own a domain that looks like a typo,
+        and the letter goes to the address as written. Without the warning,
+        its bounce (or its silence) is the first anyone hears of it.
+        """
+        local, _, domain = address.rpartition("@")
+        message = (
+            f"{quoted(cell)}: the domain {domain!r} looks like a typo of {meant!r} ({local}@{meant}?);"
+            " the letter goes to the address as written: correct it in the CRM if so"
+        )
+        return self._problem(line, "email", message, "warning")
+
+    def _nameless(self, locale: str, line: int) -> Problem:
+        """The warning for a contact loaded without a first name: its letters cannot address anyone.
+
+        Such a row (an empty name, or only a patronymic or a surname) is still
+        greeted — the letter is correct, only impersonal — so it is a warning,
+        not a rejection; but without one the marketer learns of it from a
+        letter that opens «Здравствуйте!». The message quotes the opening the
+        contact's language gives (Russian when the row names none).
+        """
+        opening = self._impersonal.get(locale)
+        if opening is None:
+            from greeter.letter_forms import salutation, salutation_end  # only for such a row
+
+            code = locale.replace("-", "_") or None
+            nobody = Contact(id="", email=None)
+            opening = f"{salutation(nobody, code)}{salutation_end(code)}"
+            _remember(self._impersonal, locale, opening)
+        column = "first_name" if "first_name" in self.pos else "full_name"
+        message = f"no first name: letters to this contact are impersonal («{opening}»)"
+        return self._problem(line, column, message, "warning")
 
     def _shared_mailbox(self, email: str, holder: int, line: int) -> Problem:
         """The warning for a second contact with an address: the first keeps it, this one is greeted nowhere.
@@ -412,7 +467,7 @@ class RowParser:
                 example = next(s for s in col.samples if DateParser([fmt]).parse(s) is not None)
                 todo = f'use it instead of "{clash}"' if clash else "add it to contacts.date_formats"
                 message += f'; they look like "{fmt}" (e.g. {quoted(example)}): {todo}'
-            message += f"; no {col.name} greetings for these contacts"
+            message += f"; no {col.greetings} for these contacts"
             problems.append(Problem(self.source, col.column, message, kind="column"))
         return problems
 
@@ -538,6 +593,20 @@ class RowParser:
                 self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip())
             )
         return tags
+
+
+def _greetings(name: str, occasions: Mapping[str, Sequence[str]] | None) -> str:
+    """The greetings a bad value in date field ``name`` costs, named by their occasions.
+
+    A field no occasion uses costs nothing yet, but the value is still wrong
+    (an occasion added later would skip it), so it is said that way.
+    """
+    if occasions is None:
+        return f"{name} greetings"
+    names = occasions.get(name, ())
+    if not names:
+        return "greetings on this date (no occasion uses it yet)"
+    return (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + " greetings"
 
 
 #: A date text not parsed yet (its cached parse may be None).
