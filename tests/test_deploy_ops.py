@@ -1,0 +1,157 @@
+"""The documented deployment (deploy/greeter.service, README) works as written; files are private.
+
+The install steps are taken from the unit's own comments and run in a temporary tree
+standing in for ``/`` (only the steps that need a real system — the user, the venv,
+systemctl — are left out), then the daemon is started as the unit starts it: its
+``Environment=``, its working directory, no ``--config``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from greeter.config_loader import load_settings
+from tests.daemon_harness import DaemonProcess, http
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIT = ROOT / "deploy" / "greeter.service"
+README = ROOT / "README.md"
+
+
+def _unit_settings(key: str) -> list[str]:
+    """The values of ``key=`` lines of the unit's sections (comments ignored)."""
+    return [line.split("=", 1)[1] for line in UNIT.read_text().splitlines() if line.startswith(f"{key}=")]
+
+
+def _install_steps() -> list[str]:
+    """The shell lines of the unit's install comment (``#   command``), up to the first blank comment."""
+    steps: list[str] = []
+    for line in UNIT.read_text().splitlines()[2:]:
+        if line.strip() == "#":
+            break
+        steps.append(line.removeprefix("#").strip())
+    return steps
+
+
+def test_unit_env_file_names_the_variables_the_config_names() -> None:
+    """greeter.env's documented variables are the ones config.example.yaml names (not SMTP_PASSWORD)."""
+    documented = set(re.findall(r"^#\s+([A-Z_]+)=", UNIT.read_text(), re.MULTILINE))
+    example = (ROOT / "config.example.yaml").read_text()
+    named = set(re.findall(r"(?:password_env|secret_env):\s*([A-Z_]+)", example))
+    assert "GREETER_SMTP_PASSWORD" in named
+    assert named <= documented, f"the unit documents {documented}, the config names {named}"
+    assert "SMTP_PASSWORD" not in documented
+
+
+def test_install_steps_make_the_venv_and_the_documentation_the_unit_names() -> None:
+    steps = "\n".join(_install_steps())
+    exec_start = _unit_settings("ExecStart")[0].split()[0]
+    venv = exec_start.removesuffix("/bin/greeter")
+    assert re.search(rf"python3 -m venv {re.escape(venv)}\b.*{re.escape(venv)}/bin/pip install \.", steps)
+    doc = _unit_settings("Documentation")[0].removeprefix("file://")
+    assert re.search(rf"install .*README\.md {re.escape(doc)}$", steps, re.MULTILINE)
+
+
+def test_readme_health_check_is_the_port_the_deployed_config_listens_on(tmp_path: Path) -> None:
+    settings = load_settings(_deployed_config(tmp_path), today=date(2026, 12, 2))
+    assert settings.http.enabled
+    assert f"curl -s {settings.http.host}:{settings.http.port}/healthz" in README.read_text()
+    state = tmp_path / "var/lib/greeter"
+    assert settings.storage.url == f"sqlite:///{state}/journal.sqlite3"
+    assert settings.delivery.outbox == state / "outbox"
+
+
+def _deployed_config(root: Path) -> Path:
+    """Run the unit's file-making install steps with ``/`` at ``root``; the greeter.yaml they made."""
+    skipped = ("useradd", "python3 -m venv", "systemctl", "cp deploy/greeter.service")
+    for step in _install_steps():
+        if step.startswith(skipped) or not step:
+            continue
+        step = re.sub(r" -o greeter -g greeter", "", step)  # no such user here
+        step = re.sub(r"(?<![\w.])/(etc|var|usr)/", rf"{root}/\1/", step)
+        subprocess.run(["bash", "-euc", step], cwd=ROOT, check=True)
+    config = root / "etc/greeter/greeter.yaml"
+    # The sed script writes the real absolute paths; point them into the temporary tree.
+    config.write_text(config.read_text().replace("/var/lib/greeter", f"{root}/var/lib/greeter"))
+    return config
+
+
+class _UnitDaemon(DaemonProcess):
+    """``greeter run`` started as deploy/greeter.service starts it (no ``--config``: GREETER_CONFIG)."""
+
+    def __init__(self, root: Path, env: dict[str, str], cwd: Path) -> None:
+        super().__init__(root / "etc/greeter/greeter.yaml", env=env)
+        self.cwd = cwd
+
+    def start(self) -> _UnitDaemon:
+        args = _unit_settings("ExecStart")[0].split()[1:]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "greeter", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=self.env,
+            cwd=self.cwd,
+        )
+
+        threading.Thread(target=self._read, daemon=True).start()
+        return self
+
+
+def _tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def test_the_documented_install_starts_the_daemon_writing_only_its_state_folder(tmp_path: Path) -> None:
+    """Steps 1b-1e: the config the steps make runs from /var/lib/greeter, with /healthz on."""
+    config = _deployed_config(tmp_path)
+    assert (tmp_path / "usr/share/doc/greeter/README.md").is_file()  # Documentation= resolves
+    # Another test's daemon may hold 8025: any free port, the rest as deployed.
+    config.write_text(re.sub(r"^  port: \d+", "  port: 0", config.read_text(), flags=re.MULTILINE))
+    state = tmp_path / "var/lib/greeter"
+    env = {}
+    for value in _unit_settings("Environment"):
+        name, _, setting = value.partition("=")
+        env[name] = re.sub(r"^/(etc|var)/", rf"{tmp_path}/\1/", setting)
+    assert env["GREETER_CONFIG"] == str(config)
+    (tmp_path / "var/cache").mkdir(parents=True, exist_ok=True)  # CacheDirectory=
+    working_dir = Path(re.sub(r"^/var/", f"{tmp_path}/var/", _unit_settings("WorkingDirectory")[0]))
+    assert working_dir == state
+    etc_before = _tree(tmp_path / "etc")
+    check = subprocess.run(
+        [sys.executable, "-m", "greeter", "check"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        cwd=working_dir,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    with _UnitDaemon(tmp_path, env, working_dir) as daemon:
+        status, body = http(daemon.url("/healthz"))
+        assert status == 200, body
+        assert json.loads(body)["status"] == "ok"
+        assert daemon.stop(signal.SIGTERM) == 0
+    assert (state / "journal.sqlite3").is_file()
+    assert _tree(tmp_path / "etc") == etc_before  # /etc/greeter is read-only under ProtectSystem=strict
+
+
+def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    unit = tmp_path / "greeter.service"
+    # verify wants ExecStart's program to exist; any executable stands in for the venv's.
+    unit.write_text(UNIT.read_text().replace("/opt/greeter/venv/bin/greeter", sys.executable))
+    done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr
