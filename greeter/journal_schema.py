@@ -161,9 +161,13 @@ def why_read_only(path: Path) -> str | None:
     """Why this process could not write the journal at ``path``, or None if it should be able to.
 
     Said next to SQLite's terse "unable to open database file", so that an
-    operator learns it is the mount or the permissions, not the path.
+    operator learns it is the mount or the permissions, not the path. Asked of
+    the nearest folder that exists when the journal's does not yet (a send
+    makes the missing ones there).
     """
     folder = path.parent if str(path.parent) else Path(".")
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
     try:
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
             return READ_ONLY_MOUNT

@@ -22,7 +22,10 @@ from pathlib import Path
 import pytest
 
 from greeter.config_loader import load_settings
+from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, http
+from tests.test_journal_outages import greeter_read_only
+from tests.test_send_e2e import NOW, greeter, people
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = ROOT / "deploy" / "greeter.service"
@@ -155,3 +158,36 @@ def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
     unit.write_text(UNIT.read_text().replace("/opt/greeter/venv/bin/greeter", sys.executable))
     done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+
+
+# --- 2. check fails a journal that run could not create ----------------------------------------
+
+
+@pytest.mark.parametrize("where", ["data/journal.sqlite3", "data/new/journal.sqlite3"])
+def test_check_fails_a_journal_run_cannot_create_on_a_read_only_mount(
+    make_project: MakeProject, where: str
+) -> None:
+    """It said "no journal yet (the first send creates it)", OK; then run exited 2 on that very journal."""
+    config = make_project(people(2), storage={"url": f"sqlite:///{where}"}, delivery={"outbox": "outbox"})
+    data = config.parent / "data"
+    checked = greeter_read_only(data, config, "check")
+    assert checked.returncode != 0, checked.stdout + checked.stderr
+    said = f"cannot open journal {config.parent / where}: unable to open database file"
+    assert f"{said} (its file system is mounted read-only)" in checked.stdout + checked.stderr
+    assert "no journal yet" not in checked.stdout
+    refused = greeter_read_only(data, config, "send", "--once", "--now", NOW)
+    assert refused.returncode == 2
+    # the same words when SQLite makes the file; mkdir's own when the folder is missing too
+    assert refused.stderr.startswith(f"cannot open journal {config.parent / where}: ")
+    assert refused.stderr.rstrip().endswith("(its file system is mounted read-only)")
+    if where == "data/journal.sqlite3":
+        assert said in refused.stderr
+    assert not (config.parent / where).exists()
+
+
+def test_check_still_passes_a_journal_the_first_send_will_create(make_project: MakeProject) -> None:
+    config = make_project(people(2), storage={"url": "sqlite:///data/new/journal.sqlite3"})
+    checked = greeter(config, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no journal yet (the first send creates it)" in checked.stdout
+    assert not (config.parent / "data/new").exists()  # check makes nothing
