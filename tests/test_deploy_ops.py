@@ -13,15 +13,20 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from greeter.config_loader import load_settings
+from greeter.journal import Journal
+from greeter.journal_schema import JOURNAL_FILE_MODE
+from greeter.transport import EML_FILE_MODE
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, http
 from tests.test_journal_outages import greeter_read_only
@@ -191,3 +196,52 @@ def test_check_still_passes_a_journal_the_first_send_will_create(make_project: M
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no journal yet (the first send creates it)" in checked.stdout
     assert not (config.parent / "data/new").exists()  # check makes nothing
+
+
+# --- 3. the journal and the letters are not readable by every user -----------------------------
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """A umask that takes nothing away (a shell's 000): the modes must not come from it."""
+    before = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_a_new_sqlite_journal_and_its_wal_files_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "journal.sqlite3"
+    moment = datetime(2027, 4, 13, 9, 0, tzinfo=UTC)
+    with Journal.open(f"sqlite:///{path}", now=moment) as journal:
+        journal.suppress(["a@example.com"], "manual", moment)  # writes: the -wal and -shm exist
+        made = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+        assert {p.name: _mode(p) for p in made} == {p.name: JOURNAL_FILE_MODE for p in made}
+    assert JOURNAL_FILE_MODE == 0o600
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_an_existing_journal_keeps_the_mode_its_owner_gave_it(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    moment = datetime(2027, 4, 13, 9, 0, tzinfo=UTC)
+    Journal.open(str(path), now=moment).close()
+    path.chmod(0o640)  # an operator's choice (a reading group) is not undone at each start
+    Journal.open(str(path), now=moment).close()
+    assert _mode(path) == 0o640
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_eml_letters_are_not_readable_by_every_user(make_project: MakeProject) -> None:
+    config = make_project(people(3))
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert sent.returncode == 0, sent.stderr
+    letters = list((config.parent / "data" / "outbox").glob("*.eml"))
+    assert letters
+    assert {_mode(p) for p in letters} == {EML_FILE_MODE} == {0o640}
+    assert _mode(config.parent / "data" / "journal.sqlite3") == 0o600
