@@ -245,3 +245,20 @@ def test_eml_letters_are_not_readable_by_every_user(make_project: MakeProject) -
     assert letters
     assert {_mode(p) for p in letters} == {EML_FILE_MODE} == {0o640}
     assert _mode(config.parent / "data" / "journal.sqlite3") == 0o600
+
+
+# --- 4. a read-only journal at start: exit 2, which the unit does not restart ------------------
+
+
+def test_run_on_a_read_only_journal_exits_2_which_the_unit_does_not_restart(
+    make_project: MakeProject,
+) -> None:
+    """Unlike a full disk (75, restarted): a person must fix the mount; the cannot_start line says so."""
+    config = make_project(people(2), delivery={"outbox": "outbox"})
+    assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0  # the journal exists
+    started = greeter_read_only(config.parent / "data", config, "run", "--log-format", "json", "--now", NOW)
+    assert started.returncode == 2, started.stdout + started.stderr
+    (line,) = [json.loads(x) for x in started.stderr.splitlines() if '"cannot_start"' in x]
+    assert line["exit_code"] == 2
+    assert "its file system is mounted read-only" in json.dumps(line)
+    assert "2" in _unit_settings("RestartPreventExitStatus")[0].split()
