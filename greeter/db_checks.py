@@ -15,6 +15,7 @@ from typing import Any
 
 from greeter.db_url import one_line, redact
 from greeter.errors import ContactsError, JournalError
+from greeter.journal_schema import READ_ONLY_MOUNT, why_read_only
 
 __all__ = ["DatabaseStatus", "contacts_status", "journal_status"]
 
@@ -71,7 +72,6 @@ def journal_status(url: str) -> DatabaseStatus:
         lost_journal_error,
         open_read_only,
         path_from_url,
-        why_read_only,
     )
 
     path = path_from_url(url)
@@ -79,7 +79,14 @@ def journal_status(url: str) -> DatabaseStatus:
     if not path.exists():
         if traces := journal_traces(path):  # lost, not yet made: send and run refuse it
             return DatabaseStatus("journal", url, False, str(lost_journal_error(path, traces)), None, latest)
-        return DatabaseStatus("journal", url, True, _versions(None, latest, ""), None, latest)
+        why = why_read_only(path)
+        if why == READ_ONLY_MOUNT:  # no user could make it there: send and run exit 2
+            detail = f"cannot open journal {path}: unable to open database file ({why})"
+            return DatabaseStatus("journal", url, False, detail, None, latest, read_only=why)
+        detail = _versions(None, latest, "")
+        if why:  # another user (the daemon's) may: check often runs as an operator
+            detail += f"; this user could not create it ({why})"
+        return DatabaseStatus("journal", url, True, detail, None, latest, read_only=why)
     try:
         conn = open_read_only(path)
         try:

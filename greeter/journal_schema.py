@@ -161,9 +161,13 @@ def why_read_only(path: Path) -> str | None:
     """Why this process could not write the journal at ``path``, or None if it should be able to.
 
     Said next to SQLite's terse "unable to open database file", so that an
-    operator learns it is the mount or the permissions, not the path.
+    operator learns it is the mount or the permissions, not the path. Asked of
+    the nearest folder that exists when the journal's does not yet (a send
+    makes the missing ones there).
     """
     folder = path.parent if str(path.parent) else Path(".")
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
     try:
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
             return READ_ONLY_MOUNT
@@ -195,6 +199,8 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if str(path) != ":memory:":
+            _create_private(path)
         conn = sqlite3.connect(
             path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
@@ -217,6 +223,32 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+#: The journal file's mode when greeter creates it: it holds every client's address and the
+#: history of what they were sent. Only greeter's own user opens it (operators run greeter
+#: as that user: ``sudo -u greeter greeter history``), so not even its group may read it.
+#: SQLite gives the ``-wal`` and ``-shm`` files it makes beside it the same mode.
+JOURNAL_FILE_MODE = 0o600
+
+
+def _create_private(path: Path) -> None:
+    """Create the journal's (empty) file with :data:`JOURNAL_FILE_MODE`, whatever the umask.
+
+    SQLite would create it ``0644`` less the umask — readable by every user of
+    the machine. An empty file is a new database to SQLite. One that exists
+    (another process made it meanwhile) is left as it is. A file that cannot be
+    made (a read-only mount, a full disk) is left to SQLite to fail on: its
+    "unable to open database file" is what ``check`` and the README say.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, JOURNAL_FILE_MODE)
+    except OSError:
+        return
+    try:
+        os.fchmod(fd, JOURNAL_FILE_MODE)  # the umask may have taken bits; it cannot add any
+    finally:
+        os.close(fd)
 
 
 def _with_cause(exc: BaseException, path: Path) -> str:

@@ -340,6 +340,12 @@ def eml_name(key: JournalKey) -> str:
     return f"{day.isoformat()}_{safe_occasion}_{safe_contact}_{digest}.eml"
 
 
+#: Each .eml's mode: a whole letter with the client's address and name. The outbox is there
+#: to be read by someone else — a marketer reviewing, a pickup daemon — so greeter's group
+#: may read it (give them that group); the other users of the machine may not.
+EML_FILE_MODE = 0o640
+
+
 class FileTransport:
     """Writes each message to ``outbox/<name>.eml`` — the embedded default and for review.
 
@@ -379,7 +385,9 @@ class FileTransport:
         final = self.outbox / name
         tmp = self.outbox / f".{name}.{uuid.uuid4().hex}.tmp"
         try:
-            with open(tmp, "wb") as fh:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, EML_FILE_MODE)
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fd, EML_FILE_MODE)  # whatever the umask: never readable by every user
                 fh.write(data)
             os.replace(tmp, final)
         except BaseException:
