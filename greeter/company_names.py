@@ -35,7 +35,13 @@ Hungarian „Duna Kft.”, German „Kats GmbH“ — the whole name, whatever i
 script (those letters quote foreign names too); an English letter writes the
 name as it is. Only Russian (and Ukrainian, Belarusian) leaves a Latin name bare.
 
-Abbreviations are recognised only in capitals (as they are written), spelled-out
+The markets' own forms are in the tables too: Ukrainian (ТОВ, ПрАТ, АТ; ФОП
+is a person), Kazakh (ТОО, ЖШС, АҚ), Belarusian (ОДО, ТАА), Uzbek (МЧЖ). A
+Latin-script form (GmbH, d.o.o., Kft., OÜ, AS, LLC) needs no entry: the name
+is foreign to a Russian sentence whatever its form, so it stays bare after
+«компании» — «компании Duna Kft.».
+
+Abbreviations are recognised only as written (ООО, ПрАТ), spelled-out
 forms in any case. Forms that are also common words or trade names (ПК is a
 "персональный компьютер" as often as a "производственный кооператив") are not
 in the table: a name the table does not know is quoted whole, as before.
@@ -61,6 +67,18 @@ ORGANISATION_FORMS: Final[tuple[str, ...]] = (
     "НАО",
     "ТОО",  # Kazakhstan
     "ОДО",  # Belarus
+    # Ukraine
+    "ТОВ",
+    "ТДВ",
+    "АТ",
+    "ПрАТ",
+    "ПАТ",
+    "ДП",
+    # Kazakhstan (in Kazakh), Belarus (in Belarusian), Uzbekistan (in Cyrillic Uzbek)
+    "ЖШС",
+    "АҚ",
+    "ТАА",
+    "МЧЖ",
     # unitary enterprises and state institutions
     "ГУП",
     "МУП",
@@ -95,12 +113,24 @@ ORGANISATION_FORMS: Final[tuple[str, ...]] = (
     "Автономная некоммерческая организация",
     "Некоммерческое партнёрство",
     "Некоммерческое партнерство",
+    "Товариство з обмеженою відповідальністю",
+    "Товариство з додатковою відповідальністю",
+    "Акціонерне товариство",
+    "Приватне акціонерне товариство",
+    "Публічне акціонерне товариство",
+    "Державне підприємство",
+    "Жауапкершілігі шектеулі серіктестік",
+    "Акционерлік қоғам",
 )
 #: Legal forms of a person trading under his own name: no quotes at all.
 PERSON_FORMS: Final[tuple[str, ...]] = (
     "ИП",
     "Индивидуальный предприниматель",
     "Глава КФХ",
+    "ФОП",  # Ukraine: фізична особа-підприємець
+    "Фізична особа-підприємець",
+    "ФЛП",  # the same, as a Russian-speaking Ukrainian CRM writes it: физическое лицо-предприниматель
+    "Физическое лицо-предприниматель",
 )
 
 #: Spelled-out legal forms (lower case, single spaces) → the abbreviation a letter writes.
@@ -119,6 +149,16 @@ ABBREVIATIONS: Final[dict[str, str]] = {
     "некоммерческое партнёрство": "НП",
     "некоммерческое партнерство": "НП",
     "индивидуальный предприниматель": "ИП",
+    "товариство з обмеженою відповідальністю": "ТОВ",
+    "товариство з додатковою відповідальністю": "ТДВ",
+    "акціонерне товариство": "АТ",
+    "приватне акціонерне товариство": "ПрАТ",
+    "публічне акціонерне товариство": "ПАТ",
+    "державне підприємство": "ДП",
+    "жауапкершілігі шектеулі серіктестік": "ЖШС",
+    "акционерлік қоғам": "АҚ",
+    "фізична особа-підприємець": "ФОП",
+    "физическое лицо-предприниматель": "ФЛП",
 }
 
 #: «Компания» in each grammatical case (:data:`greeter.addressing.CASES`), for a name without a form.
@@ -135,8 +175,9 @@ _QUOTES: Final = frozenset("«»\"“”„'‘’")
 
 
 def _pattern(form: str) -> str:
+    """An abbreviation (one word: ООО, ПрАТ) matches as written, a spelled-out form in any case."""
     words = r"\s+".join(re.escape(word) for word in form.split())
-    return words if form.isupper() else f"(?i:{words})"
+    return words if form.isupper() or " " not in form else f"(?i:{words})"
 
 
 def _forms_regex(forms: tuple[str, ...]) -> re.Pattern[str]:
