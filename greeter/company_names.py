@@ -9,7 +9,9 @@ typography leaves names in a foreign script unquoted. CRMs hold all these
 spellings (bare "Рога и Копыта", "ООО Тест3", "ООО «Вектор»"), so the letter
 decides, from one table (:func:`company_name`):
 
-* already quoted (any of « » " “ ” „ ' ‘ ’) → exactly as written;
+* already quoted (any of « » " “ ” „ ' ‘ ’) → as written, but for straight double
+  quotes, which a plain-text CRM field has for want of others: they become the
+  letter's own — ``ООО "Вектор"`` → ООО «Вектор» (:func:`_typographic`);
 * a legal form for an organisation (:data:`ORGANISATION_FORMS`) first, then the
   name → the form, then the name in guillemets;
 * a legal form for a person (:data:`PERSON_FORMS`) first → as written;
@@ -218,15 +220,46 @@ def company_name(name: str, language: str = "ru") -> str:
     without its own rule quotes as Russian does.
     """
     text = " ".join(name.split())
-    if not text or not _QUOTES.isdisjoint(text) or _PERSON.match(text) or language in _BARE:
+    if not text or _PERSON.match(text) or language in _BARE:
         return text
     opening, closing = LOCALE_QUOTES.get(language, ("«", "»"))
+    if not _QUOTES.isdisjoint(text):
+        return _typographic(text, opening, closing)
     form = _ORGANISATION.match(text)
     if form is None:
         russian = language not in LOCALE_QUOTES  # a Latin name stays bare in a Russian sentence
         return text if russian and _foreign_script(text) else f"{opening}{text}{closing}"
     rest = text[form.end() :].strip()
     return f"{form.group()} {opening}{rest}{closing}" if rest else text
+
+
+def _typographic(text: str, opening: str, closing: str) -> str:
+    """Straight double quotes, as a CRM's plain-text field has them, as the letter's language quotes.
+
+    ``ООО "Вектор; плюс"`` → ООО «Вектор; плюс»; nested, ``ООО "Завод "Прогресс""``
+    → ООО «Завод «Прогресс»» (business Russian nests «ёлочки» in «ёлочки»). A quote
+    opens after the start, a space, a bracket or an opening quote, and closes
+    otherwise; quotes that do not pair up that way are left as typed (a sign of
+    something other than a quoted name: 12" pipes), and so are typographic ones.
+    """
+    if '"' not in text:
+        return text
+    out: list[str] = []
+    depth = 0
+    for i, char in enumerate(text):
+        if char != '"':
+            out.append(char)
+            continue
+        before = text[i - 1] if i else " "
+        if before.isspace() or before in "([" or (out and out[-1] == opening):
+            out.append(opening)
+            depth += 1
+        elif depth:
+            out.append(closing)
+            depth -= 1
+        else:
+            return text
+    return "".join(out) if depth == 0 else text
 
 
 @lru_cache(maxsize=4096)

@@ -56,7 +56,15 @@ from greeter.company_names import (
         ("Глава КФХ Петров А. А.", "Глава КФХ Петров А. А."),
         # already quoted: exactly as written
         ("ООО «Вектор»", "ООО «Вектор»"),
-        ('ООО "Вектор"', 'ООО "Вектор"'),
+        # …but straight double quotes, a plain-text field's, become Russian «ёлочки»
+        ('ООО "Вектор"', "ООО «Вектор»"),
+        ('ООО "Вектор; плюс"', "ООО «Вектор; плюс»"),
+        ('ООО "Завод "Прогресс""', "ООО «Завод «Прогресс»»"),
+        ('"Рога и Копыта"', "«Рога и Копыта»"),
+        ('ТОВ "Кобзар"', "ТОВ «Кобзар»"),
+        ('ООО "Вектор', 'ООО "Вектор'),  # unpaired: as typed
+        ('Труба 12" ООО', 'Труба 12" ООО'),  # not a quote around a name
+        ('ООО «Вектор" плюс»', 'ООО «Вектор" плюс»'),
         ("ООО “Вектор”", "ООО “Вектор”"),
         ("«Рога и Копыта»", "«Рога и Копыта»"),
         ("АО „Бета“", "АО „Бета“"),
@@ -106,10 +114,30 @@ def test_every_person_form_takes_no_quotes(form: str) -> None:
     assert company_name(f"{form} Иванов И. И.") == f"{form} Иванов И. И."
 
 
-@given(st.text(max_size=30))
+@given(st.text(alphabet=st.sampled_from('ООО Ab"«» \t'), max_size=30) | st.text(max_size=30))
 def test_the_name_is_never_lost_or_changed(name: str) -> None:
+    """Only quotes are added, or straight ones made typographic: the letters stay as written."""
     text, out = " ".join(name.split()), company_name(name)
-    assert out == text or out.replace("«", "", 1).replace("»", "", 1) == text
+    straight = out.replace("«", '"').replace("»", '"')
+    assert (
+        out == text
+        or out.replace("«", "", 1).replace("»", "", 1) == text
+        or ('"' in text and straight == text.replace("«", '"').replace("»", '"'))
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "ООО «Вектор; плюс»"),
+        ("uk", "ООО «Вектор; плюс»"),
+        ("de", "ООО „Вектор; плюс“"),
+        ("en", 'ООО "Вектор; плюс"'),
+    ],
+)
+def test_straight_quotes_become_the_letters_own(language: str, expected: str) -> None:
+    """An English letter writes the name as it is; the others quote as their language does."""
+    assert company_name('ООО "Вектор; плюс"', language) == expected
 
 
 #: Real-looking CRM values → how a sentence names the company in the genitive and dative
@@ -118,6 +146,7 @@ IN_A_SENTENCE = [
     # no legal form: «компании» says what it is
     ("Рога и Копыта", "компании «Рога и Копыта»"),
     ("«Вектор»", "компании «Вектор»"),
+    ('"Вектор"', "компании «Вектор»"),
     # a foreign form: «компании», and a Latin name takes no quotes
     ("Kats GmbH", "компании Kats GmbH"),
     ("Shevchuk LLC", "компании Shevchuk LLC"),
@@ -127,6 +156,7 @@ IN_A_SENTENCE = [
     # a Russian form is the noun itself: no «компании ООО»
     ("ООО Тест3", "ООО «Тест3»"),
     ("ООО «Вектор»", "ООО «Вектор»"),
+    ('ООО "Вектор; плюс"', "ООО «Вектор; плюс»"),
     ("АО «Северсталь-Сервис»", "АО «Северсталь-Сервис»"),
     ("ПАО Газпром", "ПАО «Газпром»"),
     ("ТОО Астана Трейд", "ТОО «Астана Трейд»"),
