@@ -146,11 +146,20 @@ def _by_name(name: str) -> str | None:
     dozen, ~0.1 s once), not the hundred others. Same answers as one merged
     table in that order (Russian spellings first).
     """
-    for language in ("ru", "en", *_official_languages(_script(name))):
+    for language in name_languages(name):
         found = _names(language).get(name)
         if found is not None:
             return found
     return None
+
+
+def name_languages(name: str) -> tuple[str, ...]:
+    """The languages a place's name may be in, in the order to try them: Russian, English, then
+    those official in some country and written in the name's script (all of them for a mixed one).
+
+    Shared with :mod:`greeter.timezones`, which reads city names the same way ("Київ").
+    """
+    return ("ru", "en", *_official_languages(_script(name)))
 
 
 #: Babel's script codes → the first word of the Unicode names of their letters.
