@@ -9,7 +9,9 @@ typography leaves names in a foreign script unquoted. CRMs hold all these
 spellings (bare "Рога и Копыта", "ООО Тест3", "ООО «Вектор»"), so the letter
 decides, from one table (:func:`company_name`):
 
-* already quoted (any of « » " “ ” „ ' ‘ ’) → exactly as written;
+* already quoted (any of « » " “ ” „ ' ‘ ’) → as written, but for straight double
+  quotes, which a plain-text CRM field has for want of others: they become the
+  letter's own — ``ООО "Вектор"`` → ООО «Вектор» (:func:`_typographic`);
 * a legal form for an organisation (:data:`ORGANISATION_FORMS`) first, then the
   name → the form, then the name in guillemets;
 * a legal form for a person (:data:`PERSON_FORMS`) first → as written;
@@ -35,7 +37,13 @@ Hungarian „Duna Kft.”, German „Kats GmbH“ — the whole name, whatever i
 script (those letters quote foreign names too); an English letter writes the
 name as it is. Only Russian (and Ukrainian, Belarusian) leaves a Latin name bare.
 
-Abbreviations are recognised only in capitals (as they are written), spelled-out
+The markets' own forms are in the tables too: Ukrainian (ТОВ, ПрАТ, АТ; ФОП
+is a person), Kazakh (ТОО, ЖШС, АҚ), Belarusian (ОДО, ТАА), Uzbek (МЧЖ). A
+Latin-script form (GmbH, d.o.o., Kft., OÜ, AS, LLC) needs no entry: the name
+is foreign to a Russian sentence whatever its form, so it stays bare after
+«компании» — «компании Duna Kft.».
+
+Abbreviations are recognised only as written (ООО, ПрАТ), spelled-out
 forms in any case. Forms that are also common words or trade names (ПК is a
 "персональный компьютер" as often as a "производственный кооператив") are not
 in the table: a name the table does not know is quoted whole, as before.
@@ -61,6 +69,18 @@ ORGANISATION_FORMS: Final[tuple[str, ...]] = (
     "НАО",
     "ТОО",  # Kazakhstan
     "ОДО",  # Belarus
+    # Ukraine
+    "ТОВ",
+    "ТДВ",
+    "АТ",
+    "ПрАТ",
+    "ПАТ",
+    "ДП",
+    # Kazakhstan (in Kazakh), Belarus (in Belarusian), Uzbekistan (in Cyrillic Uzbek)
+    "ЖШС",
+    "АҚ",
+    "ТАА",
+    "МЧЖ",
     # unitary enterprises and state institutions
     "ГУП",
     "МУП",
@@ -95,12 +115,24 @@ ORGANISATION_FORMS: Final[tuple[str, ...]] = (
     "Автономная некоммерческая организация",
     "Некоммерческое партнёрство",
     "Некоммерческое партнерство",
+    "Товариство з обмеженою відповідальністю",
+    "Товариство з додатковою відповідальністю",
+    "Акціонерне товариство",
+    "Приватне акціонерне товариство",
+    "Публічне акціонерне товариство",
+    "Державне підприємство",
+    "Жауапкершілігі шектеулі серіктестік",
+    "Акционерлік қоғам",
 )
 #: Legal forms of a person trading under his own name: no quotes at all.
 PERSON_FORMS: Final[tuple[str, ...]] = (
     "ИП",
     "Индивидуальный предприниматель",
     "Глава КФХ",
+    "ФОП",  # Ukraine: фізична особа-підприємець
+    "Фізична особа-підприємець",
+    "ФЛП",  # the same, as a Russian-speaking Ukrainian CRM writes it: физическое лицо-предприниматель
+    "Физическое лицо-предприниматель",
 )
 
 #: Spelled-out legal forms (lower case, single spaces) → the abbreviation a letter writes.
@@ -119,6 +151,16 @@ ABBREVIATIONS: Final[dict[str, str]] = {
     "некоммерческое партнёрство": "НП",
     "некоммерческое партнерство": "НП",
     "индивидуальный предприниматель": "ИП",
+    "товариство з обмеженою відповідальністю": "ТОВ",
+    "товариство з додатковою відповідальністю": "ТДВ",
+    "акціонерне товариство": "АТ",
+    "приватне акціонерне товариство": "ПрАТ",
+    "публічне акціонерне товариство": "ПАТ",
+    "державне підприємство": "ДП",
+    "жауапкершілігі шектеулі серіктестік": "ЖШС",
+    "акционерлік қоғам": "АҚ",
+    "фізична особа-підприємець": "ФОП",
+    "физическое лицо-предприниматель": "ФЛП",
 }
 
 #: «Компания» in each grammatical case (:data:`greeter.addressing.CASES`), for a name without a form.
@@ -135,8 +177,9 @@ _QUOTES: Final = frozenset("«»\"“”„'‘’")
 
 
 def _pattern(form: str) -> str:
+    """An abbreviation (one word: ООО, ПрАТ) matches as written, a spelled-out form in any case."""
     words = r"\s+".join(re.escape(word) for word in form.split())
-    return words if form.isupper() else f"(?i:{words})"
+    return words if form.isupper() or " " not in form else f"(?i:{words})"
 
 
 def _forms_regex(forms: tuple[str, ...]) -> re.Pattern[str]:
@@ -177,15 +220,46 @@ def company_name(name: str, language: str = "ru") -> str:
     without its own rule quotes as Russian does.
     """
     text = " ".join(name.split())
-    if not text or not _QUOTES.isdisjoint(text) or _PERSON.match(text) or language in _BARE:
+    if not text or _PERSON.match(text) or language in _BARE:
         return text
     opening, closing = LOCALE_QUOTES.get(language, ("«", "»"))
+    if not _QUOTES.isdisjoint(text):
+        return _typographic(text, opening, closing)
     form = _ORGANISATION.match(text)
     if form is None:
         russian = language not in LOCALE_QUOTES  # a Latin name stays bare in a Russian sentence
         return text if russian and _foreign_script(text) else f"{opening}{text}{closing}"
     rest = text[form.end() :].strip()
     return f"{form.group()} {opening}{rest}{closing}" if rest else text
+
+
+def _typographic(text: str, opening: str, closing: str) -> str:
+    """Straight double quotes, as a CRM's plain-text field has them, as the letter's language quotes.
+
+    ``ООО "Вектор; плюс"`` → ООО «Вектор; плюс»; nested, ``ООО "Завод "Прогресс""``
+    → ООО «Завод «Прогресс»» (business Russian nests «ёлочки» in «ёлочки»). A quote
+    opens after the start, a space, a bracket or an opening quote, and closes
+    otherwise; quotes that do not pair up that way are left as typed (a sign of
+    something other than a quoted name: 12" pipes), and so are typographic ones.
+    """
+    if '"' not in text:
+        return text
+    out: list[str] = []
+    depth = 0
+    for i, char in enumerate(text):
+        if char != '"':
+            out.append(char)
+            continue
+        before = text[i - 1] if i else " "
+        if before.isspace() or before in "([" or (out and out[-1] == opening):
+            out.append(opening)
+            depth += 1
+        elif depth:
+            out.append(closing)
+            depth -= 1
+        else:
+            return text
+    return "".join(out) if depth == 0 else text
 
 
 @lru_cache(maxsize=4096)

@@ -26,6 +26,7 @@ from greeter.config import COUNTRY, PATTERN_WORDS, SettingError, Settings, Weekd
 from greeter.config_yaml import NotADate, parse_yaml
 from greeter.countries import calendar_refusal, parse_country
 from greeter.errors import ConfigError, Problem
+from greeter.holiday_names import meant_holiday
 from greeter.holiday_tables import has_calendar, warm
 from greeter.occasions import holiday_key, known_holidays
 from greeter.sources.dates import swapped
@@ -122,9 +123,9 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
         # Each name in either language (English, the country's own), by its comparison key.
         by_key = {holiday_key(name): name for names in holidays for name in names}
         if holiday_key(occ.holiday) not in by_key:
-            meant = _closest_holiday(holiday_key(occ.holiday), list(by_key))
+            meant = meant_holiday(occ.holiday, country, [year, year + 1])
             listed = "; ".join(" / ".join(names) for names in holidays)
-            hint = f", did you mean {by_key[meant]!r}?" if meant else f" (known: {listed})"
+            hint = f", did you mean {meant!r}?" if meant else f" (known: {listed})"
             add(("occasions", i, "holiday"), f"{country} has no holiday named {occ.holiday!r}{hint}")
     formats = settings.contacts.date_formats
     for i, j in swapped(formats):
@@ -162,21 +163,6 @@ def _ambiguous_example(fmt: str) -> str:
     day = date(1960, 7, 1)
     other = date(1960, 1, 7)
     return f"{day.strftime(fmt)} is {day:%d %B} or {other:%d %B}".replace(" 0", " ")
-
-
-def _closest_holiday(wanted: str, keys: Sequence[str]) -> str | None:
-    """The holiday meant: one whose name holds every word typed (each may be misspelt), else the nearest.
-
-    Similarity of the whole text alone prefers a name of the same length:
-    "Womans day" is nearer to "Christmas Day" than to "International
-    Women's Day", and "Праздник" half-matches anything long enough.
-    """
-    words = wanted.split()
-    covering = [
-        key for key in keys if all(difflib.get_close_matches(w, key.split(), n=1, cutoff=0.75) for w in words)
-    ]
-    close = difflib.get_close_matches(wanted, covering or keys, n=1, cutoff=0.0 if covering else 0.6)
-    return close[0] if close else None
 
 
 def _plain(node: Any) -> Any:

@@ -4,8 +4,12 @@ Why a country per contact: the send window is the recipient's (their time
 zone), and so are their days off — a client in Almaty is off on Nauryz, one
 in London on the August bank holiday, while the company's own country works.
 CRMs export the country as an ISO code ("KZ") or, more often, as a name in the
-CRM's language ("Казахстан", "United Kingdom"); both are understood, through
-Babel's territory names (Russian and English), so no list is kept here.
+CRM's language ("Казахстан", "United Kingdom"), or as the client's own country
+writes it ("Україна", "Қазақстан", "Magyarország"); all are understood,
+through Babel's territory names, so no list is kept here: Russian and
+English first, then every language official in some country (Babel's
+territory data, 101 languages with names), read only for a name the first
+two lack and only in the languages of the name's script.
 
 Some countries' days off differ by region: Easter Monday is a bank holiday
 in England, Wales and Northern Ireland but not in Scotland, so the UK-wide
@@ -20,6 +24,7 @@ Pure lookups, cached: a million rows name a few dozen countries.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -131,15 +136,74 @@ def _regions(country: str) -> tuple[str, ...]:
 
 
 def _by_name(name: str) -> str | None:
-    """The ISO code of a country name (casefolded, "ё" as "е"), Russian first, else English.
+    """The ISO code of a country name (casefolded, "ё" as "е"): Russian, else English, else any
+    language official somewhere that is written in the name's script ("україна", "қазақстан").
 
-    The English names are read only for a name the Russian ones do not have:
-    each language is the whole of its Babel locale data (~0.1 s for Russian,
-    ~0.03 s more for English), and a Russian CRM's export never needs the
-    English. Same answers as one merged table (Russian spellings first).
+    Each language is the whole of its Babel locale data (~0.1 s for Russian,
+    ~0.03 s more for English, ~5 ms each other one), so a language is read
+    only when the ones before it lack the name: a Russian CRM's export never
+    needs the English, and "Україна" reads the Cyrillic languages (about a
+    dozen, ~0.1 s once), not the hundred others. Same answers as one merged
+    table in that order (Russian spellings first).
     """
-    found = _names("ru").get(name)
-    return found if found is not None else _names("en").get(name)
+    for language in name_languages(name):
+        found = _names(language).get(name)
+        if found is not None:
+            return found
+    return None
+
+
+def name_languages(name: str) -> tuple[str, ...]:
+    """The languages a place's name may be in, in the order to try them: Russian, English, then
+    those official in some country and written in the name's script (all of them for a mixed one).
+
+    Shared with :mod:`greeter.timezones`, which reads city names the same way ("Київ").
+    """
+    return ("ru", "en", *_official_languages(_script(name)))
+
+
+#: Babel's script codes → the first word of the Unicode names of their letters.
+_SCRIPTS = {
+    "Latn": "LATIN",
+    "Cyrl": "CYRILLIC",
+    "Grek": "GREEK",
+    "Arab": "ARABIC",
+    "Armn": "ARMENIAN",
+    "Geor": "GEORGIAN",
+    "Hebr": "HEBREW",
+}
+
+
+def _script(name: str) -> str | None:
+    """The script of a name's letters as Unicode names it ("CYRILLIC"), None if mixed or none."""
+    scripts = {unicodedata.name(ch, "?").split()[0] for ch in name if ch.isalpha()}
+    scripts.discard("MODIFIER")  # the apostrophe-like letters of Latin Uzbek ("Oʻzbekiston")
+    return scripts.pop() if len(scripts) == 1 else None
+
+
+@cache
+def _official_languages(script: str | None) -> tuple[str, ...]:
+    """Babel's languages official in some country (besides ru, en), those in ``script`` if one is given
+    and their script is known (Babel's likely subtags: "uk" → "uk_Cyrl_UA"; "uz_Cyrl" says its own)."""
+    from babel import localedata
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+
+    likely = get_global("likely_subtags")
+    languages: dict[str, None] = {}
+    for territory in get_global("territory_languages"):
+        if len(territory) == 2 and territory.isalpha():
+            languages.update(dict.fromkeys(get_official_languages(territory)))
+    chosen = []
+    for language in sorted(languages):
+        if language in ("ru", "en") or not localedata.exists(language):
+            continue
+        parts = language.split("_")
+        code = parts[1] if len(parts) > 1 else str(likely.get(language, "")).partition("_")[2][:4]
+        written = _SCRIPTS.get(code)
+        if script is None or written == script or (written is None and script not in _SCRIPTS.values()):
+            chosen.append(language)
+    return tuple(chosen)
 
 
 @cache

@@ -15,8 +15,10 @@ Russian marketer writes "Международный женский день"). B
 explicitly: left to itself the library names holidays in the language of the
 process's locale (``LANG``), so the same config would check under one
 terminal and fail under systemd, which sets no ``LANG``. Days the state moves
-a working day to ("Day off (substituted from …)") are days off, but marked:
-they are no occasion to greet.
+a working day to ("Day off (substituted from …)") and days a holiday falling
+on a weekend is moved to ("Victory Day (observed)", "День Победы (выходной)")
+are days off, but marked: they are no occasion to greet. Both are recognised
+by the library's own labels for them, in each table's language.
 
 The lookups (:func:`days_of`, :func:`has_calendar`) are pure from the
 caller's view: a table not loaded yet is computed in memory. Only
@@ -39,8 +41,9 @@ from types import MappingProxyType
 from typing import Any
 
 #: The file's layout; a file of another layout (or of none: the first, whose names were in
-#: whatever language the locale chose) is ignored and rewritten.
-_FORMAT = 2
+#: whatever language the locale chose; the second, which did not mark observed days) is
+#: ignored and rewritten.
+_FORMAT = 3
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -51,7 +54,8 @@ class Holiday:
 
     #: Its names: English first, then the country's own language where that differs.
     names: tuple[str, ...]
-    #: A working day moved here ("Day off (substituted from 01/02/2027)"): a day off, not an occasion.
+    #: A day off moved here — a working day ("Day off (substituted from 01/02/2027)") or a holiday
+    #: that fell on a weekend ("Victory Day (observed)"): a day off, not an occasion.
     substitute: bool = False
 
 
@@ -119,7 +123,7 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     entity = _entity(country)
     _supported.add(country)
     named = [_entity(country, year=year, language=lang) for lang in _languages(entity)]
-    labels = [_substitute_label(by_language) for by_language in named]
+    labels = [_moved_labels(by_language) for by_language in named]
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
         lists = [by_language.get_list(day) for by_language in named]
@@ -130,8 +134,9 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
             Holiday(
                 tuple(dict.fromkeys(names)),
                 any(
-                    label is not None and _is_label(name, label)
-                    for name, label in zip(names, moved, strict=True)
+                    _is_label(name, label)
+                    for name, language_labels in zip(names, moved, strict=True)
+                    for label in language_labels
                 ),
             )
             for names in zip(*lists, strict=True)
@@ -170,13 +175,32 @@ def _languages(entity: Any) -> list[str | None]:
     return [first, own] if own and own != first else [first]
 
 
-def _substitute_label(by_language: Any) -> tuple[str, str] | None:
-    """The text around ``%s`` in the library's "Day off (substituted from %s)", in that table's language."""
-    label = getattr(by_language, "substituted_label", None)
-    if not label:
-        return None
-    prefix, found, suffix = by_language.tr(label).partition("%s")
-    return (prefix, suffix) if found else None
+#: The library's labels for a day off moved onto a date: a working day moved here, and a
+#: holiday moved off a weekend (after it, before it, or an estimated date's).
+_MOVED_LABELS = (
+    "substituted_label",
+    "observed_label",
+    "observed_label_before",
+    "observed_estimated_label",
+)
+
+
+def _moved_labels(by_language: Any) -> tuple[tuple[str, str], ...]:
+    """The text around ``%s`` in the library's labels of moved days off, in that table's language.
+
+    "Day off (substituted from %s)", "%s (observed)", "%s (выходной)". A
+    label that is only ``%s`` (countries whose observed day keeps the
+    holiday's name) marks nothing: it would match every name.
+    """
+    found: dict[tuple[str, str], None] = {}
+    for attribute in _MOVED_LABELS:
+        label = getattr(by_language, attribute, None)
+        if not isinstance(label, str) or not label:
+            continue
+        prefix, marker, suffix = by_language.tr(label).partition("%s")
+        if marker and (prefix or suffix):
+            found[(prefix, suffix)] = None
+    return tuple(found)
 
 
 def _is_label(name: str, label: tuple[str, str]) -> bool:

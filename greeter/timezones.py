@@ -8,6 +8,10 @@ offset from Moscow (``MSK+4``) or from UTC (``UTC+3``, ``GMT+03:00``) — is
 answered from that meaning, and only with zones of that very offset;
 similarity is kept for what it is good at, typos of IANA names
 (``Europe/Moskow``) and places written without their area (``Moscow``).
+A city written in the marketer's language (``Москва``, ``Київ``, ``Алматы``,
+``Белград``) is answered from CLDR's names of the zones' cities (Babel's
+``Locale.time_zones``), read in the languages :func:`greeter.countries.name_languages`
+gives for the name's script — no list of cities is kept here.
 
 One function, :func:`zone_hint`, serves the config's ``defaults.timezone``
 and the contacts' time-zone column, so both say the same.
@@ -140,6 +144,9 @@ def suggest_zones(name: str) -> tuple[tuple[str, ...], str]:
     city = _cities().get(_fold(text))
     if city is not None:  # "Moscow", "new york": the place without its area
         return (city,), ""
+    local = _local_city(text)
+    if local is not None:  # "Москва", "Київ": the city as the marketer's language names it
+        return (local,), ""
     if _ABBREVIATION_LIKE.fullmatch(text):
         return (), f"time-zone abbreviations are ambiguous: {IANA_ADVICE}"
     return tuple(difflib.get_close_matches(text, _lookalikes(), n=1)), ""
@@ -181,6 +188,65 @@ def _lookalikes() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _folded_zones() -> dict[str, str]:
     return {_fold(zone): zone for zone in _zone_names()}
+
+
+#: How alike a misspelt city name must be to one CLDR gives ("Масква" → "Москва": 0.83).
+CITY_CUTOFF: Final = 0.8
+
+
+def _local_city(text: str) -> str | None:
+    """The zone of a city named in a language other than English ("Москва", "Київ"), or None.
+
+    Exact names first in every language the name may be in (Russian first);
+    then a close misspelling, among the names of the languages read. ASCII
+    text is English's business (:func:`_cities`, difflib over IANA names).
+    """
+    if text.isascii():
+        return None
+    from greeter.countries import name_languages
+
+    key = _fold_city(text)
+    read: dict[str, str] = {}
+    for language in name_languages(text):
+        names = _city_names(language)
+        if key in names:
+            return names[key]
+        for name, zone in names.items():
+            read.setdefault(name, zone)
+    close = difflib.get_close_matches(key, list(read), n=1, cutoff=CITY_CUTOFF)
+    return read[close[0]] if close else None
+
+
+def _fold_city(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold().replace("ё", "е")
+
+
+@lru_cache(maxsize=32)
+def _city_names(language: str) -> dict[str, str]:
+    """CLDR's city of each zone in ``language`` (folded) → the zone zoneinfo knows it by.
+
+    CLDR may call a zone by a name zoneinfo lacks (an older or newer one:
+    "Europe/Kyiv" and "Europe/Kiev"); Babel's zone aliases give the other.
+    A city two zones share in that language is left out (no guessing).
+    """
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    try:
+        zones = Locale.parse(language).time_zones
+    except (UnknownLocaleError, ValueError):
+        return {}
+    aliases: dict[str, list[str]] = {}
+    for alias, target in get_global("zone_aliases").items():
+        aliases.setdefault(target, []).append(alias)
+    available = frozenset(_zone_names())  # not is_zone(): ZoneInfo reads a file per name
+    seen: dict[str, set[str]] = {}
+    for zone, names in zones.items():
+        city = names.get("city")
+        known = next((z for z in (zone, *aliases.get(zone, ())) if z in available), None)
+        if city and known is not None:
+            seen.setdefault(_fold_city(city), set()).add(known)
+    return {city: next(iter(zones)) for city, zones in seen.items() if len(zones) == 1}
 
 
 @lru_cache(maxsize=1)

@@ -56,7 +56,15 @@ from greeter.company_names import (
         ("Глава КФХ Петров А. А.", "Глава КФХ Петров А. А."),
         # already quoted: exactly as written
         ("ООО «Вектор»", "ООО «Вектор»"),
-        ('ООО "Вектор"', 'ООО "Вектор"'),
+        # …but straight double quotes, a plain-text field's, become Russian «ёлочки»
+        ('ООО "Вектор"', "ООО «Вектор»"),
+        ('ООО "Вектор; плюс"', "ООО «Вектор; плюс»"),
+        ('ООО "Завод "Прогресс""', "ООО «Завод «Прогресс»»"),
+        ('"Рога и Копыта"', "«Рога и Копыта»"),
+        ('ТОВ "Кобзар"', "ТОВ «Кобзар»"),
+        ('ООО "Вектор', 'ООО "Вектор'),  # unpaired: as typed
+        ('Труба 12" ООО', 'Труба 12" ООО'),  # not a quote around a name
+        ('ООО «Вектор" плюс»', 'ООО «Вектор" плюс»'),
         ("ООО “Вектор”", "ООО “Вектор”"),
         ("«Рога и Копыта»", "«Рога и Копыта»"),
         ("АО „Бета“", "АО „Бета“"),
@@ -76,6 +84,8 @@ from greeter.company_names import (
         ("123", "«123»"),  # no letters at all: quoted as before
         ("Кофе Like", "«Кофе Like»"),  # any Cyrillic: a Russian name
         ("Ао Бета", "«Ао Бета»"),  # abbreviations count only in capitals
+        ("прат Оболонь", "«прат Оболонь»"),  # …or as written, when mixed
+        ("ЖК Солнечный", "«ЖК Солнечный»"),  # a housing estate as often as a sole trader: not in the table
         ("ООО-Сервис", "«ООО-Сервис»"),  # not a separate word
         ("ПК Мастер", "«ПК Мастер»"),  # ПК is a computer as often as a cooperative: not in the table
         ("Ипподром", "«Ипподром»"),
@@ -104,10 +114,30 @@ def test_every_person_form_takes_no_quotes(form: str) -> None:
     assert company_name(f"{form} Иванов И. И.") == f"{form} Иванов И. И."
 
 
-@given(st.text(max_size=30))
+@given(st.text(alphabet=st.sampled_from('ООО Ab"«» \t'), max_size=30) | st.text(max_size=30))
 def test_the_name_is_never_lost_or_changed(name: str) -> None:
+    """Only quotes are added, or straight ones made typographic: the letters stay as written."""
     text, out = " ".join(name.split()), company_name(name)
-    assert out == text or out.replace("«", "", 1).replace("»", "", 1) == text
+    straight = out.replace("«", '"').replace("»", '"')
+    assert (
+        out == text
+        or out.replace("«", "", 1).replace("»", "", 1) == text
+        or ('"' in text and straight == text.replace("«", '"').replace("»", '"'))
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "ООО «Вектор; плюс»"),
+        ("uk", "ООО «Вектор; плюс»"),
+        ("de", "ООО „Вектор; плюс“"),
+        ("en", 'ООО "Вектор; плюс"'),
+    ],
+)
+def test_straight_quotes_become_the_letters_own(language: str, expected: str) -> None:
+    """An English letter writes the name as it is; the others quote as their language does."""
+    assert company_name('ООО "Вектор; плюс"', language) == expected
 
 
 #: Real-looking CRM values → how a sentence names the company in the genitive and dative
@@ -116,6 +146,7 @@ IN_A_SENTENCE = [
     # no legal form: «компании» says what it is
     ("Рога и Копыта", "компании «Рога и Копыта»"),
     ("«Вектор»", "компании «Вектор»"),
+    ('"Вектор"', "компании «Вектор»"),
     # a foreign form: «компании», and a Latin name takes no quotes
     ("Kats GmbH", "компании Kats GmbH"),
     ("Shevchuk LLC", "компании Shevchuk LLC"),
@@ -125,6 +156,7 @@ IN_A_SENTENCE = [
     # a Russian form is the noun itself: no «компании ООО»
     ("ООО Тест3", "ООО «Тест3»"),
     ("ООО «Вектор»", "ООО «Вектор»"),
+    ('ООО "Вектор; плюс"', "ООО «Вектор; плюс»"),
     ("АО «Северсталь-Сервис»", "АО «Северсталь-Сервис»"),
     ("ПАО Газпром", "ПАО «Газпром»"),
     ("ТОО Астана Трейд", "ТОО «Астана Трейд»"),
@@ -141,6 +173,28 @@ IN_A_SENTENCE = [
     ("ИП Кузнецов Д. С.", "ИП Кузнецов Д. С."),
     ("Индивидуальный предприниматель Кузнецов Д. С.", "ИП Кузнецов Д. С."),
     ("Глава КФХ Петров А. А.", "Глава КФХ Петров А. А."),
+    # the markets' own forms: Ukrainian, Kazakh, Belarusian, Uzbek — the noun itself, like ООО
+    ("ТОВ «Кобзар»", "ТОВ «Кобзар»"),
+    ("ТОВ Кобзар", "ТОВ «Кобзар»"),
+    ("Товариство з обмеженою відповідальністю «Кобзар»", "ТОВ «Кобзар»"),
+    ("ПрАТ Оболонь", "ПрАТ «Оболонь»"),
+    ("Приватне акціонерне товариство «Оболонь»", "ПрАТ «Оболонь»"),
+    ("АТ Укрзалізниця", "АТ «Укрзалізниця»"),
+    ("ДП Антонов", "ДП «Антонов»"),
+    ("ТОО «Астана Трейд»", "ТОО «Астана Трейд»"),
+    ("ЖШС Алма", "ЖШС «Алма»"),
+    ("АҚ Қазақтелеком", "АҚ «Қазақтелеком»"),
+    ("ТАА Мілавіца", "ТАА «Мілавіца»"),
+    ("МЧЖ Навоий", "МЧЖ «Навоий»"),
+    # a Ukrainian sole trader is a person: no quotes, no «компании»
+    ("ФОП Шевченко Т. Г.", "ФОП Шевченко Т. Г."),
+    ("Фізична особа-підприємець Шевченко Т. Г.", "ФОП Шевченко Т. Г."),
+    ("ФЛП Шевченко Т. Г.", "ФЛП Шевченко Т. Г."),
+    # Latin-script forms: a foreign name, bare after «компании»
+    ("Duna Kft.", "компании Duna Kft."),
+    ("Tallinna Vesi AS", "компании Tallinna Vesi AS"),
+    ("Põhjala OÜ", "компании Põhjala OÜ"),
+    ("Dunav d.o.o.", "компании Dunav d.o.o."),
     # nothing: nothing (the template says «Вашей компании» itself)
     ("", ""),
     ("  ", ""),
@@ -164,8 +218,8 @@ def test_the_other_cases_decline_companiya_and_leave_a_legal_form_alone() -> Non
         company_in("ООО Тест3", "dat")  # aliases are the template filter's business
 
 
-#: Spelled-out forms (mixed case); "Глава КФХ" is an abbreviation already.
-SPELLED_OUT = [f for f in ORGANISATION_FORMS + PERSON_FORMS if not f.isupper() and f != "Глава КФХ"]
+#: Spelled-out forms (several words); "Глава КФХ" is an abbreviation already.
+SPELLED_OUT = [f for f in ORGANISATION_FORMS + PERSON_FORMS if " " in f and f != "Глава КФХ"]
 
 
 @pytest.mark.parametrize("form", SPELLED_OUT)

@@ -30,7 +30,7 @@ def _fresh_memory() -> Iterator[None]:
 
 
 def _file(cache: Path) -> Path:
-    return cache / f"holidays-{metadata.version('holidays')}-v2.json"
+    return cache / f"holidays-{metadata.version('holidays')}-v3.json"
 
 
 @pytest.mark.parametrize(
@@ -169,6 +169,44 @@ def test_a_moved_working_day_is_a_day_off_but_no_holiday_to_greet(tmp_path: Path
     assert holiday_tables.days_of("RU", 2027)[date(2027, 2, 22)][0].substitute
 
 
+@pytest.mark.parametrize(
+    ("country", "moved", "names"),
+    [
+        ("RU", date(2027, 5, 10), ("Victory Day (observed)", "День Победы (выходной)")),
+        (
+            "RU",
+            date(2026, 3, 9),
+            ("International Women's Day (observed)", "Международный женский день (выходной)"),
+        ),
+        ("KZ", date(2027, 5, 10), ("Victory Day (observed)", "Жеңіс күні (қайта белгіленген демалыс)")),
+        ("RS", date(2027, 5, 4), ("Labor Day (observed)", "Празник рада (слободан дан)")),
+        ("US", date(2027, 7, 5), ("Independence Day (observed)",)),
+    ],
+)
+def test_a_holiday_moved_off_a_weekend_is_a_day_off_but_no_holiday_to_greet(
+    tmp_path: Path, country: str, moved: date, names: tuple[str, ...]
+) -> None:
+    """The README: days a holiday is moved to are days off, not holidays to greet (nor to suggest)."""
+    holiday_tables.warm([country], [moved.year], tmp_path)
+    (day_off,) = holiday_tables.days_of(country, moved.year)[moved]
+    assert day_off.names == names and day_off.substitute
+    assert not build_calendar(SendWindow(), country, [moved.year]).is_working_day(moved)
+    for name in names:
+        assert holiday_dates(country, name, moved.year) == (), name
+    known = known_holidays(country, [moved.year - 1, moved.year])
+    assert not [n for n in known if any("(observed)" in x or "(выходной)" in x for x in n)], known
+    holiday_tables.forget()
+    holiday_tables.warm([country], [moved.year], tmp_path)  # the mark survives the file
+    assert holiday_tables.days_of(country, moved.year)[moved][0].substitute
+
+
+def test_the_holiday_itself_stays_greetable_where_its_day_off_moved(tmp_path: Path) -> None:
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    assert holiday_dates("RU", "Victory Day", 2027) == (date(2027, 5, 9),)
+    assert holiday_dates("RU", "День Победы", 2027) == (date(2027, 5, 9),)
+    assert ("Victory Day", "День Победы") in known_holidays("RU", [2027])
+
+
 def test_a_file_of_the_old_layout_is_not_trusted(tmp_path: Path) -> None:
     """The first layout kept whatever language the locale chose, and no marks: it is rewritten."""
     old = {"tables": {"RU:2027": {"2027-03-08": "Международный женский день"}}, "unsupported": []}
@@ -179,5 +217,5 @@ def test_a_file_of_the_old_layout_is_not_trusted(tmp_path: Path) -> None:
     older.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     holiday_tables.warm(["RU"], [2027], tmp_path)
     assert holiday_tables.days_of("RU", 2027)[date(2027, 3, 8)][0].names[0] == "International Women's Day"
-    assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == 2
+    assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == 3
     assert json.loads(older.read_text(encoding="utf-8")) == old

@@ -146,3 +146,49 @@ def test_a_region_folder_or_a_path_is_no_zone_and_no_crash(name: str) -> None:
     assert problem is not None and problem.startswith(
         f"unknown time zone {name!r}, so its country's one zone or else the default applies"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "zone"),
+    [
+        ("Москва", "Europe/Moscow"),
+        ("москва", "Europe/Moscow"),
+        ("Киев", "Europe/Kyiv"),
+        ("Київ", "Europe/Kyiv"),
+        ("Екатеринбург", "Asia/Yekaterinburg"),
+        ("Новосибирск", "Asia/Novosibirsk"),
+        ("Владивосток", "Asia/Vladivostok"),
+        ("Калининград", "Europe/Kaliningrad"),
+        ("Алматы", "Asia/Almaty"),
+        ("Ташкент", "Asia/Tashkent"),
+        ("Минск", "Europe/Minsk"),
+        ("Мінськ", "Europe/Minsk"),
+        ("Белград", "Europe/Belgrade"),
+        ("Будапешт", "Europe/Budapest"),
+        ("Таллин", "Europe/Tallinn"),
+        ("Нью-Йорк", "America/New_York"),
+        ("Масква", "Europe/Moscow"),  # misspelt
+    ],
+)
+def test_a_city_in_the_marketers_language_is_answered_with_its_zone(written: str, zone: str) -> None:
+    """``defaults.timezone: Москва`` is as clear as ``Moscow``: CLDR's city names, not a hand list."""
+    text = MINIMAL.replace("timezone: Europe/Moscow", f"timezone: '{written}'")
+    expected = f"unknown time zone {written!r}, did you mean {zone!r}?"
+    assert errors_of(text) == [f"greeter.yaml:16:3: defaults.timezone: {expected}"]
+    assert offset(zone) == offset(suggest_zones(written)[0][0])
+
+
+def test_a_contacts_row_with_a_city_gets_the_same_suggestion(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("ID;Email;Часовой пояс\n1;a@example.com;Київ\n", encoding="utf-8")
+    columns = Columns(id="ID", email="Email", timezone="Часовой пояс", first_name=None, patronymic=None,
+                      last_name=None)  # fmt: skip
+    _, report = load_contacts(ContactsSource(path=path, columns=columns), Defaults())
+    [problem] = report.problems
+    assert str(problem).endswith("did you mean 'Europe/Kyiv'?"), problem
+
+
+@pytest.mark.parametrize("written", ["Нарния", "Санкт-Петербург"])
+def test_a_place_cldr_names_no_zone_after_gets_advice(written: str) -> None:
+    """No zone is named after St Petersburg: advice, not a look-alike city hours away."""
+    assert suggest_zones(written)[0] == ()
