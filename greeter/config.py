@@ -14,7 +14,6 @@ import types
 import typing
 from datetime import time
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
@@ -32,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from greeter.timezones import is_zone, suggest_zones, unknown_zone
+from greeter.timezones import is_zone, unknown_zone
 
 
 class SettingError(ValueError):
@@ -97,34 +96,9 @@ def _number_wanted(name: str, default: object, value: bool) -> str:
 
 
 def _check_timezone(name: str) -> str:
-    if is_zone(name):
-        return name
-    city = None if suggest_zones(name)[0] else _zone_of_russian_city(name)
-    if city is not None:  # "Москва": the zone named after it, as "Moscow" is answered
-        raise ValueError(f"unknown time zone {name!r}, did you mean {city!r}?")
-    raise ValueError(unknown_zone(name))  # suggests as a contacts row's warning does
-
-
-def _zone_of_russian_city(name: str) -> str | None:
-    """The IANA zone a city named in Russian stands for ("Москва" → "Europe/Moscow"), or None.
-
-    :func:`greeter.timezones.suggest_zones` knows the zones' English city
-    names ("Moscow"); a Russian marketer writes the city in Russian. Babel's
-    exemplar cities (CLDR, one per zone) give the Russian names.
-    """
-    return _russian_cities().get(" ".join(name.split()).casefold().replace("ё", "е"))
-
-
-@cache
-def _russian_cities() -> dict[str, str]:
-    from babel import Locale  # paid only for a time zone the config gets wrong
-
-    cities: dict[str, str] = {}
-    for zone, names in Locale("ru").time_zones.items():
-        city = names.get("city")
-        if isinstance(city, str) and "/" in zone:
-            cities.setdefault(city.casefold().replace("ё", "е"), zone)
-    return cities
+    if not is_zone(name):
+        raise ValueError(unknown_zone(name))  # suggests as a contacts row's warning does (Москва too)
+    return name
 
 
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
