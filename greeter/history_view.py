@@ -11,7 +11,8 @@ recovery rather than performing it (``greeter uncertain`` does perform it).
 
 An operator's ``greeter uncertain dismiss`` leaves the row ``skipped`` with the
 reason ``dismissed`` and the server's last reply — the lost connection that
-made it uncertain — unchanged. The table says the decision and when it was
+made it uncertain — unchanged (a claim interrupted before any reply keeps its
+recorded reason there instead). The table says the decision and when it was
 made (:func:`why`); ``--state dismissed`` (:data:`DISMISSED`, no journal state
 of its own) finds those rows.
 """
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 
 #: The reason shown for a claim whose sender is gone (see the module's docstring).
 INTERRUPTED = "interrupted between claim and the server's reply; the next send records it as uncertain"
+
+#: The reason the journal records for such a claim once a sender finds it (then uncertain); a
+#: dismissal keeps it as the row's ``last_reply`` (:meth:`~greeter.journal_transitions.Transitions.dismiss`).
+INTERRUPTED_RECORDED = "interrupted between claim and the server's reply"
 
 #: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
 #: finds those rows: the journal has no state of its own for an operator's decision.
@@ -188,6 +193,8 @@ def why(entry: JournalEntry) -> str:
         return entry.reason
     if entry.state == "skipped" and entry.reason == DISMISSED:
         said = f"dismissed by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        if entry.last_reply == INTERRUPTED_RECORDED:  # no reply came: the journal's own words
+            return f"{said}; it had been {entry.last_reply}"
         return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     return entry.last_reply or entry.reason or ""
 
