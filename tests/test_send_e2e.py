@@ -818,3 +818,19 @@ def test_a_rehearsed_resend_is_listed_and_recorded_at_the_rehearsal_clock(make_p
     )
     [line] = [line for line in text.stdout.splitlines() if line.startswith("resend")]
     assert "2027-04-14 11:10 MSK  1  " in line, text.stdout
+
+
+def test_one_outage_is_one_line_with_the_letters_tried_and_not(make_project: MakeProject) -> None:
+    """A server refusing connections read as two problems with the same count: ``retry ×2:
+    cannot connect to …`` and ``retry ×4: not attempted: cannot connect to …`` — one outage, and
+    the letters the breaker held back are part of it."""
+    with SmtpSink() as sink:
+        port = sink.port
+    config = make_project(people(6), **smtp(port, pool_size=2))  # nothing listens there
+    result = greeter(config, "send", "--once", "--now", NOW)
+    assert result.returncode == 75, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("retry ×")]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"retry ×6: cannot connect to 127.0.0.1:{port}: connection refused"), lines
+    assert lines[0].endswith("(2 tried, 4 not attempted after that)"), lines
+    assert "not attempted:" not in result.stderr
