@@ -831,6 +831,7 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
 @click.option("--occasion", metavar="NAME", help="Only this occasion's.")
 @click.option("--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD).")
 @click.option("--all", "every", is_flag=True, help="Every uncertain greeting (the filters above narrow it).")
+@_now_option
 @click.pass_obj
 @handles_errors
 def uncertain(
@@ -840,6 +841,7 @@ def uncertain(
     occasion: str | None,
     occasion_date: str | None,
     every: bool,
+    now: str | None,
 ) -> None:
     """Decide about `uncertain` greetings: resend them, or dismiss them for good.
 
@@ -860,8 +862,8 @@ def uncertain(
 
     if not (contact_id or occasion or occasion_date or every):
         raise click.UsageError("say which: --contact, --occasion and/or --date, or --all")
-    settings = load_settings(state.config, today=config_day(None))
-    moment = datetime.now(ZoneInfo("UTC"))
+    settings = load_settings(state.config, today=config_day(now))
+    moment = parse_now(now, settings.defaults.timezone)  # a rehearsal's resend is due at its clock
     day = parse_day(occasion_date, "--date")
     journal = _open_journal(settings.storage.url, moment, existing=True)
     try:

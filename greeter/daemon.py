@@ -65,6 +65,7 @@ from greeter.errors import (
     EXIT_USAGE,
     ConfigError,
     GreeterError,
+    JournalError,
     JournalFailedMidRunError,
 )
 from greeter.http_api import ApiContext, make_app, start_site
@@ -403,8 +404,11 @@ class Daemon:
         except Abandoned:  # stopped while planning: nothing was claimed
             self._interrupted(now, time.monotonic() - started, 0)
         except JournalFailedMidRunError as exc:
+            self.stats.journal_problem = exc.cause.hint()
             self._failed(exc.hint(), now, started, accepted=exc.accepted, recorded=exc.recorded)
         except GreeterError as exc:
+            if isinstance(exc, JournalError):
+                self.stats.journal_problem = exc.hint()
             self._failed(exc.hint(), now, started)
         except Exception as exc:  # a bug must not kill the service; it is logged with its traceback
             log.exception("run_crashed")
@@ -530,6 +534,7 @@ class Daemon:
             self.stats.last_delivery_at = now
         self.stats.delivery_problem = problem
         self.stats.last_error = None
+        self.stats.journal_problem = None  # the run read and wrote it
         for outcome, n in summary.counts.items():
             self.stats.outcomes[outcome] = self.stats.outcomes.get(outcome, 0) + n
         for reason, n in summary.skipped.items():

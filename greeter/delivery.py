@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import re
 from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -135,14 +136,48 @@ class Summary:
 
     def reply_lines(self, most: int = 5) -> list[str]:
         """The commonest reasons for ``retry`` and ``failed``, one line each, most letters first,
-        and what to do about letters the review gate held after an upgrade."""
-        top = self.replies.most_common()
-        lines = [f"{state} ×{n}: {reply}" for (state, reply), n in top[:most]]
+        and what to do about letters the review gate held after an upgrade.
+
+        One outage is one line (:func:`grouped_replies`): the letters tried and those the
+        breaker then held back, not two lines with the same words that read as two problems.
+        """
+        top = grouped_replies(self.replies)
+        lines = [
+            f"{state} ×{n}: {reply}"
+            + (f" ({n - held} tried, {held} not attempted after that)" if held else "")
+            for state, reply, n, held in top[:most]
+        ]
         if len(top) > most:
             lines.append(f"… and {len(top) - most} other replies (greeter history --state retry|failed)")
         if outdated := self.skipped["approval_outdated"]:
             lines.append(f"held ×{outdated}: {OUTDATED_NOTE}")
         return lines
+
+
+#: How :class:`~greeter.transport.Breaker` words a letter it held back: ``not attempted: <the
+#: reply of the letters that made it open>; retried later``.
+_HELD_BACK = re.compile(r"not attempted: (?P<reply>.*); retried later", re.S)
+
+
+def grouped_replies(replies: Counter[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
+    """Pure: ``(state, reply, letters, of which held back)``, most letters first.
+
+    A letter the breaker held back after the server failed ``pool_size``
+    times carries "not attempted: <that failure>; retried later"; it is
+    counted with the letters that got that failure. One with no such letter
+    in the batch keeps its own words.
+    """
+    totals: Counter[tuple[str, str]] = Counter()
+    held: Counter[tuple[str, str]] = Counter()
+    for (state, reply), n in replies.items():
+        match = _HELD_BACK.fullmatch(reply)
+        if match is not None and (state, match["reply"]) in replies:
+            key = (state, match["reply"])
+            held[key] += n
+        else:
+            key = (state, reply)
+        totals[key] += n
+    return [(state, reply, n, held[(state, reply)]) for (state, reply), n in totals.most_common()]
 
 
 def backoff(attempts: int, policy: Retry) -> timedelta:

@@ -11,7 +11,7 @@ letter made ``send --once`` exit 75 while the daemon said "ok".
 
 from __future__ import annotations
 
-from greeter.delivery import Summary
+from greeter.delivery import Summary, grouped_replies
 
 #: Said when no retry reply was recorded (not expected: a retry always has its reply).
 _NO_REPLY = "the mail server accepted none of the letters"
@@ -36,7 +36,7 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     counts = summary.counts
     answered = counts["sent"] or counts["failed"] or counts["uncertain"]
     if counts["retry"] and not answered:
-        retries = [reply for (state, reply), _ in summary.replies.most_common() if state == "retry"]
+        retries = [reply for state, reply, _, _ in grouped_replies(summary.replies) if state == "retry"]
         return retries[0] if retries else _NO_REPLY
     if answered:
         return None

@@ -11,7 +11,8 @@ recovery rather than performing it (``greeter uncertain`` does perform it).
 
 An operator's ``greeter uncertain dismiss`` leaves the row ``skipped`` with the
 reason ``dismissed`` and the server's last reply — the lost connection that
-made it uncertain — unchanged. The table says the decision and when it was
+made it uncertain — unchanged (a claim interrupted before any reply keeps its
+recorded reason there instead). The table says the decision and when it was
 made (:func:`why`); ``--state dismissed`` (:data:`DISMISSED`, no journal state
 of its own) finds those rows.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -33,6 +34,14 @@ if TYPE_CHECKING:
 
 #: The reason shown for a claim whose sender is gone (see the module's docstring).
 INTERRUPTED = "interrupted between claim and the server's reply; the next send records it as uncertain"
+
+#: The reason the journal records for such a claim once a sender finds it (then uncertain); a
+#: dismissal keeps it as the row's ``last_reply`` (:meth:`~greeter.journal_transitions.Transitions.dismiss`).
+INTERRUPTED_RECORDED = "interrupted between claim and the server's reply"
+
+#: An expired row's reason in words: the journal stores the bare word ``expired``, which JSON's
+#: and CSV's ``reason`` (the sentence; ``reason_code`` is the word) showed unexplained.
+EXPIRED_WORDS = "not sent before the end of its catch-up period (catch_up_days); never sent late"
 
 #: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
 #: finds those rows: the journal has no state of its own for an operator's decision.
@@ -166,13 +175,37 @@ def entry_dict(entry: JournalEntry, asked: str | None = None) -> dict[str, Any]:
         if name == "current_contact_id":
             out[name] = asked if asked is not None and entry.contact_id != asked else None
             continue
-        value: Any = reason_code(entry) if name == "reason_code" else getattr(entry, name)
+        value: Any
+        if name == "reason_code":
+            value = reason_code(entry)
+        elif name == "reason":
+            value = reason_words(entry)
+        else:
+            value = getattr(entry, name)
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif isinstance(value, tuple):
             value = list(value)
         out[name] = value
     return out
+
+
+def reason_words(entry: JournalEntry) -> str | None:
+    """The row's reason as a sentence: the journal's own, but an expiry's bare word explained."""
+    if entry.state == "expired" and entry.reason in (None, "expired"):
+        return f"expired: {EXPIRED_WORDS}"
+    return entry.reason
+
+
+def when(entry: JournalEntry) -> datetime:
+    """The table's "when (UTC)": when the greeting came to its state.
+
+    Sent: when the server accepted it; otherwise the row's last change — the
+    last attempt of a ``retry``/``failed``/``uncertain`` greeting, the
+    operator's decision, the expiry. The planned moment it showed before read
+    as the time of a failure that came on a later attempt.
+    """
+    return entry.sent_at or entry.updated_at
 
 
 def why(entry: JournalEntry) -> str:
@@ -186,8 +219,13 @@ def why(entry: JournalEntry) -> str:
     """
     if entry.reason == INTERRUPTED:
         return entry.reason
+    if entry.state == "expired":
+        words = reason_words(entry) or ""
+        return words + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     if entry.state == "skipped" and entry.reason == DISMISSED:
         said = f"dismissed by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        if entry.last_reply == INTERRUPTED_RECORDED:  # no reply came: the journal's own words
+            return f"{said}; it had been {entry.last_reply}"
         return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     return entry.last_reply or entry.reason or ""
 
@@ -203,7 +241,6 @@ def print_history(entries: Sequence[JournalEntry], fmt: str, asked: str | None =
         table.add_column(name, overflow="fold")
     colour = {"sent": "green", "failed": "red", "uncertain": "red", "retry": "yellow"}
     for e in entries:
-        when = e.sent_at or e.planned_at or e.updated_at
         occasion = e.occasion + "".join(f" + {m}" for m in e.merged)
         state = f"[{colour[e.state]}]{e.state}[/]" if e.state in colour else e.state
         who = e.contact_id
@@ -211,7 +248,7 @@ def print_history(entries: Sequence[JournalEntry], fmt: str, asked: str | None =
             who = f"{asked} (as contact {e.contact_id})"
         table.add_row(
             who, e.email or "", occasion, e.occasion_date.isoformat(), state, str(e.attempts),
-            f"{when.astimezone(UTC):%Y-%m-%d %H:%M}" if when else "",
+            f"{when(e).astimezone(UTC):%Y-%m-%d %H:%M}",
             why(e),
         )  # fmt: skip
     table_console().print(table)

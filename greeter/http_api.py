@@ -177,6 +177,21 @@ def health_status(s: RunStats, *, journal_ok: bool) -> str:
     return "degraded" if s.delivery_problem is not None else "ok"
 
 
+def journal_health(unreadable: str | None, run_failed_on: str | None) -> tuple[str, str | None]:
+    """``/healthz``'s ``journal`` and ``journal_problem``: the probe's read, then the last run's writes.
+
+    The probe only reads the journal's counts; a full disk still answers reads
+    while every run fails to write. "ok" then hid the one thing an alert on
+    ``journal`` is for, so a run that failed on the journal says ``failing``
+    (and why) until a run completes again.
+    """
+    if unreadable is not None:
+        return "unreachable", unreadable
+    if run_failed_on is not None:
+        return "failing", f"the last run failed on the journal: {run_failed_on}"
+    return "ok", None
+
+
 def make_app(ctx: ApiContext) -> web.Application:
     """The aiohttp application; pure wiring, no sockets (the daemon starts the site)."""
 
@@ -185,12 +200,12 @@ def make_app(ctx: ApiContext) -> web.Application:
 
     async def healthz(_request: web.Request) -> web.Response:
         s = ctx.stats
-        _, journal_problem = await probe.counts(ctx.journal)
-        journal_ok = journal_problem is None
-        status = health_status(s, journal_ok=journal_ok)
+        _, unreadable = await probe.counts(ctx.journal)
+        journal, journal_problem = journal_health(unreadable, s.journal_problem)
+        status = health_status(s, journal_ok=journal == "ok")
         body = {
             "status": status,
-            "journal": "ok" if journal_ok else "unreachable",
+            "journal": journal,
             "journal_problem": journal_problem,
             "delivery": "degraded" if s.delivery_problem is not None else "ok",
             "delivery_problem": s.delivery_problem,

@@ -117,5 +117,11 @@ class Transitions(JournalSql):
         self._apply(Move(key, "retry", ("uncertain",), now, sets))
 
     def dismiss(self, key: JournalKey, now: datetime) -> None:
-        """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it."""
-        self._apply(Move(key, "skipped", ("uncertain",), now, ", reason = 'dismissed', payload = NULL"))
+        """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it.
+
+        The reason is the decision now; what made it uncertain moves to
+        ``last_reply`` when no reply was kept (a claim interrupted before the
+        server answered has only its reason), so history can still say it.
+        """
+        sets = ", last_reply = COALESCE(last_reply, reason), reason = 'dismissed', payload = NULL"
+        self._apply(Move(key, "skipped", ("uncertain",), now, sets))

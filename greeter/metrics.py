@@ -63,6 +63,10 @@ class RunStats:
     degraded_since: datetime | None = None
     #: The last run in which the mail server accepted at least one letter.
     last_delivery_at: datetime | None = None
+    #: Why the last run that failed on the journal (a full disk, a lost server) could not use it;
+    #: None once a run completes. The probe only reads: a journal that answers reads but fails
+    #: every write must still say so (``/healthz``'s ``journal``, ``greeter_journal_up``).
+    journal_problem: str | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
@@ -78,7 +82,9 @@ class GreeterCollector(Collector):
         # the rest down with it: the run and delivery metrics matter most during that outage.
         counts = self._counts
         yield GaugeMetricFamily(
-            "greeter_journal_up", "1 if the journal answered this scrape", value=0 if counts is None else 1
+            "greeter_journal_up",
+            "1 if the journal answered this scrape and the last run did not fail on it",
+            value=0 if counts is None or self._stats.journal_problem is not None else 1,
         )
         if counts is not None:
             greetings = GaugeMetricFamily(

@@ -313,7 +313,7 @@ def plan_cycle(
         default = ZoneInfo(settings.defaults.timezone)
         for entry, _ in retries:
             if announce is not None:
-                announce(DueLetter.again(entry, zones.get(entry.contact_id, default)))
+                announce(DueLetter.again(entry, zones.get(entry.contact_id, default), now))
         return Cycle(deliverer, [], [], zones, report, due_count + len(retries), 0, next_send)
     cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
     cycle.next_retry = retry_wake
@@ -612,11 +612,16 @@ class DueLetter:
         return cls(item.send_at, hit.contact.id, hit.contact.email, (hit.occasion, *item.merged_with), held)
 
     @classmethod
-    def again(cls, entry: JournalEntry, tz: ZoneInfo) -> DueLetter:
-        """A due retry or resend from the journal; its time is when it came due, in ``tz``."""
-        came_due = entry.next_attempt_at or entry.planned_at or entry.updated_at
+    def again(cls, entry: JournalEntry, tz: ZoneInfo, now: datetime) -> DueLetter:
+        """A due retry or resend from the journal, ready to go: its time is ``now`` (the run's
+        moment, ``--now`` in a rehearsal), in ``tz``.
+
+        Not the moment it came due: a resend's is when the operator decided, which
+        read as a send at that (often wall-clock) time outside any window, while the
+        send hands it over at ``now``.
+        """
         return cls(
-            came_due.astimezone(tz),
+            now.astimezone(tz),
             entry.contact_id,
             entry.email,
             (entry.occasion, *entry.merged),

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from greeter.history_view import COLUMNS, counts_as_found, entry_dict, read_history, reason_code
+from greeter.history_view import (
+    COLUMNS,
+    EXPIRED_WORDS,
+    counts_as_found,
+    entry_dict,
+    read_history,
+    reason_code,
+    when,
+    why,
+)
 from greeter.journal import Journal
 from greeter.journal_store import JournalEntry
 from tests.conftest import MakeProject
@@ -42,7 +51,8 @@ def entry(state: str, reason: str | None) -> JournalEntry:
 def test_a_skip_reads_as_the_word_preview_uses(state: str, reason: str | None, code: str | None) -> None:
     assert reason_code(entry(state, reason)) == code
     row = entry_dict(entry(state, reason))
-    assert list(row) == list(COLUMNS) and row["reason_code"] == code and row["reason"] == reason
+    words = f"expired: {EXPIRED_WORDS}" if state == "expired" else reason  # the word explained
+    assert list(row) == list(COLUMNS) and row["reason_code"] == code and row["reason"] == words
 
 
 def test_metrics_count_a_dead_senders_claims_as_uncertain_as_history_shows_them(tmp_path: Path) -> None:
@@ -186,3 +196,42 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
         (lost["contact_id"], "skipped", "dismissed")
     ]
     assert [r["state"] for r in history(config, "--state", "skipped")] == ["skipped"]
+
+
+def test_an_expiry_says_why_in_words_and_keeps_the_last_reply(capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON's and CSV's ``reason`` said only "expired", which README promises "in words"; the
+    table's "server said / why" showed the last reply alone, hiding that it had expired."""
+    import dataclasses
+    import json
+
+    from greeter.history_view import print_history
+
+    expired = dataclasses.replace(entry("expired", "expired"), last_reply="451 4.3.0 try later")
+    print_history([expired], "json")
+    [row] = json.loads(capsys.readouterr().out)
+    assert (row["reason"], row["reason_code"]) == (f"expired: {EXPIRED_WORDS}", "expired")
+    assert why(expired) == f"expired: {EXPIRED_WORDS}; the server had said: 451 4.3.0 try later"
+
+
+def test_when_is_the_last_attempt_of_a_greeting_that_failed_later(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table's "when (UTC)" showed the planned moment of a greeting whose failure came on a
+    later attempt; it is when the greeting came to its state (the last attempt here)."""
+    from datetime import timedelta
+
+    from greeter.history_view import print_history
+
+    key = ("1001", "new_year", date(2026, 12, 29))
+    first, second = AT + timedelta(hours=1), AT + timedelta(hours=3, minutes=7)
+    with Journal.open(f"sqlite:///{tmp_path}/j.sqlite3", now=AT) as journal:
+        journal.lock_sender()
+        assert journal.claim(key, email="ivan@example.com", message_id="<m@x>", planned_at=AT, now=first)
+        journal.mark_retry(key, "451 4.3.0 try later", AT + timedelta(hours=2), first)
+        assert journal.claim(key, email="ivan@example.com", message_id="<m@x>", planned_at=AT, now=second)
+        journal.mark_failed(key, "550 5.1.1 no such user", second)
+        [failed] = read_history(journal)
+    assert failed.state == "failed" and when(failed) == second
+    print_history([failed], "table")
+    out = capsys.readouterr().out
+    assert "2026-12-29 12:07" in out and "2026-12-29 09:00" not in out, out

@@ -235,6 +235,32 @@ def test_operator_resend_and_dismiss_of_uncertain_greetings(journal: JournalStor
         journal.resend(other, later)
 
 
+def test_a_dismissal_keeps_why_the_greeting_was_uncertain(journal: JournalStore) -> None:
+    """``dismiss`` overwrote ``reason`` with ``dismissed``: a claim interrupted before the server
+    answered (no ``last_reply``, only that reason) lost the one thing known about it, and history
+    said only "dismissed by an operator". A reply the server did give is kept as it was."""
+    from greeter.history_view import why
+
+    other = ("c-2", "birthday", date(2025, 3, 14))
+    for key in (KEY, other):
+        assert claim(journal, key)
+    journal.mark_uncertain(other, "451 4.4.2 connection lost after DATA", NOW)
+    journal.lock_sender()
+    assert journal.recover_stale_claims(NOW + timedelta(hours=1)) == 1  # KEY: interrupted
+    later = NOW + timedelta(hours=2)
+    journal.dismiss(KEY, later)
+    journal.dismiss(other, later)
+    [interrupted] = journal.history(contact_id=KEY[0])
+    [replied] = journal.history(contact_id="c-2")
+    assert (interrupted.reason, interrupted.last_reply) == (
+        "dismissed",
+        "interrupted between claim and the server's reply",
+    )
+    assert (replied.reason, replied.last_reply) == ("dismissed", "451 4.4.2 connection lost after DATA")
+    assert why(interrupted).endswith("; it had been interrupted between claim and the server's reply")
+    assert why(replied).endswith("; the server had said: 451 4.4.2 connection lost after DATA")
+
+
 def test_outcomes_only_from_the_states_that_allow_them(journal: JournalStore) -> None:
     with pytest.raises(JournalStateError, match="no such greeting"):
         journal.mark_sent(KEY, "250 ok", NOW)

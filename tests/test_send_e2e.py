@@ -791,3 +791,46 @@ def test_a_tls_setting_the_server_does_not_speak_is_a_check_error_and_stops_the_
     assert "the batch stopped there" in refused.stderr and history(config) == []  # nothing claimed
     assert text.returncode == 2, text.stdout
     assert "security setting does not fit the server: 6 left unsent" in text.stdout, text.stdout
+
+
+def test_a_rehearsed_resend_is_listed_and_recorded_at_the_rehearsal_clock(make_project: MakeProject) -> None:
+    """``send --dry-run --now T`` listed an operator's resend at the wall-clock moment the
+    operator decided (outside any window) rather than at T, when the send hands it over; and
+    ``uncertain`` had no ``--now``, so its decisions were the one wall-clock time in a
+    rehearsal's journal (and a resend decided "after" T was not even due at T)."""
+    decided = "2027-04-14T11:07:00+03:00"
+    later = "2027-04-14T11:10:00+03:00"
+    with SmtpSink() as sink:
+        config = make_project(people(1), **smtp(sink.port, pool_size=1))
+        sink.drop_next(1)  # swallowed after DATA: uncertain
+        first = greeter(config, "send", "--once", "--json", "--now", NOW)
+        assert json.loads(first.stdout)["uncertain"] == 1, first.stdout + first.stderr
+        resend = greeter(config, "uncertain", "resend", "--contact", "1", "--now", decided)
+        assert resend.returncode == 0, resend.stderr
+        [row] = history(config)
+        assert datetime.fromisoformat(row["updated_at"]) == datetime.fromisoformat(decided)
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", later)
+        text = greeter(config, "send", "--once", "--dry-run", "--now", later)
+    [letter] = json.loads(dry.stdout)["letters"]
+    assert (letter["kind"], datetime.fromisoformat(letter["send_at"])) == (
+        "resend",
+        datetime.fromisoformat(later),
+    )
+    [line] = [line for line in text.stdout.splitlines() if line.startswith("resend")]
+    assert "2027-04-14 11:10 MSK  1  " in line, text.stdout
+
+
+def test_one_outage_is_one_line_with_the_letters_tried_and_not(make_project: MakeProject) -> None:
+    """A server refusing connections read as two problems with the same count: ``retry ×2:
+    cannot connect to …`` and ``retry ×4: not attempted: cannot connect to …`` — one outage, and
+    the letters the breaker held back are part of it."""
+    with SmtpSink() as sink:
+        port = sink.port
+    config = make_project(people(6), **smtp(port, pool_size=2))  # nothing listens there
+    result = greeter(config, "send", "--once", "--now", NOW)
+    assert result.returncode == 75, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("retry ×")]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"retry ×6: cannot connect to 127.0.0.1:{port}: connection refused"), lines
+    assert lines[0].endswith("(2 tried, 4 not attempted after that)"), lines
+    assert "not attempted:" not in result.stderr

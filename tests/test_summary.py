@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import signal
+from collections import Counter
 from datetime import date
 
 import pytest
 
-from greeter.delivery import Summary
+from greeter.delivery import Summary, grouped_replies
 from greeter.send import RunResult, exit_code
 from greeter.sources import LoadReport
 
@@ -66,3 +67,24 @@ def run(
 )
 def test_send_exit_codes_first_rule_wins(result: RunResult, code: int) -> None:
     assert exit_code(result) == code
+
+
+def test_letters_the_breaker_held_back_count_with_the_outage_that_opened_it() -> None:
+    """Pure: ``not attempted: X; retried later`` joins X's line; without an X it keeps its words."""
+    refused = "cannot connect to mx:25: connection refused"
+    replies = Counter(
+        {
+            ("retry", refused): 4,
+            ("retry", f"not attempted: {refused}; retried later"): 4,
+            ("retry", "not attempted: no reply in 30 s; retried later"): 1,
+            ("failed", "550 5.1.1 no such user"): 2,
+        }
+    )
+    assert grouped_replies(replies) == [
+        ("retry", refused, 8, 4),
+        ("failed", "550 5.1.1 no such user", 2, 0),
+        ("retry", "not attempted: no reply in 30 s; retried later", 1, 0),
+    ]
+    assert Summary(replies=replies).reply_lines()[0] == (
+        f"retry ×8: {refused} (4 tried, 4 not attempted after that)"
+    )
