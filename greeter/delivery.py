@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import re
 from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -50,7 +49,7 @@ from greeter.planner import merged_into_failed
 from greeter.policy import cap_refusal
 from greeter.ratelimit import RateLimiter
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
-from greeter.transport import Breaker, Outcome, Outgoing, SendResult, Transport, run_batch
+from greeter.transport import Breaker, Outcome, Outgoing, SendResult, Transport, held_back_reply, run_batch
 from greeter.unsubscribe import unsubscribe_url
 
 Req = TypeVar("Req")
@@ -154,11 +153,6 @@ class Summary:
         return lines
 
 
-#: How :class:`~greeter.transport.Breaker` words a letter it held back: ``not attempted: <the
-#: reply of the letters that made it open>; retried later``.
-_HELD_BACK = re.compile(r"not attempted: (?P<reply>.*); retried later", re.S)
-
-
 def grouped_replies(replies: Counter[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
     """Pure: ``(state, reply, letters, of which held back)``, most letters first.
 
@@ -170,9 +164,9 @@ def grouped_replies(replies: Counter[tuple[str, str]]) -> list[tuple[str, str, i
     totals: Counter[tuple[str, str]] = Counter()
     held: Counter[tuple[str, str]] = Counter()
     for (state, reply), n in replies.items():
-        match = _HELD_BACK.fullmatch(reply)
-        if match is not None and (state, match["reply"]) in replies:
-            key = (state, match["reply"])
+        cause = held_back_reply(reply)
+        if cause is not None and (state, cause) in replies:
+            key = (state, cause)
             held[key] += n
         else:
             key = (state, reply)

@@ -33,7 +33,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Final, Protocol, TypeVar
 
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
@@ -296,8 +296,23 @@ class Breaker:
         elif result is not None and (result.fault is not None or result.outcome is Outcome.UNCERTAIN):
             self.strikes += 1
             if self.strikes >= self.limit and self.why is None:
-                self.why = f"not attempted: {result.fault or result.reply}; retried later"
+                self.why = held_back(result.fault or result.reply)
         self._changed.set()
+
+
+#: How the breaker words a letter it held back; :func:`held_back_reply` reads it back.
+_HELD_BACK: Final = re.compile(r"not attempted: (?P<reply>.*); retried later", re.S)
+
+
+def held_back(reply: str) -> str:
+    """What a letter the breaker held back records: the failure that opened the breaker."""
+    return f"not attempted: {reply}; retried later"
+
+
+def held_back_reply(text: str) -> str | None:
+    """The failure a held-back letter's record names (:func:`held_back`), or None for any other."""
+    match = _HELD_BACK.fullmatch(text)
+    return None if match is None else match["reply"]
 
 
 def send_many(
