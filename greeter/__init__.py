@@ -5,8 +5,7 @@ import sys as _sys
 __version__ = "0.1.0"
 
 if getattr(_sys, "argv", None) and _sys.argv[0].rsplit("/", 1)[-1] == "greeter":
-    # The `greeter` script, before it imports the CLI (a third of a second): `greeter run`
-    # remembers SIGHUP/SIGTERM/SIGINT from here on instead of dying of them (greeter.signals).
-    from greeter.signals import remember_early
+    # The `greeter` script, before it imports the CLI (a third of a second): greeter.entry.
+    from greeter.entry import at_entry
 
-    remember_early(_sys.argv)
+    at_entry(_sys.argv)

@@ -2,9 +2,9 @@
 
 import sys
 
-from greeter.signals import remember_early
+from greeter.entry import at_entry
 
-remember_early(sys.argv)  # `run`: remember signals before the heavy imports (greeter.signals)
+at_entry(sys.argv)  # before the heavy imports (greeter.entry)
 
 from greeter.cli import main  # noqa: E402
 
