@@ -1,4 +1,4 @@
-"""Small leftovers: a config value in words, a ``Name <addr>`` suppression cell, resend's reason."""
+"""A config value written in words (да, 2 дня, русский) gets the form the config takes, not pydantic's wording."""
 
 from __future__ import annotations
 
