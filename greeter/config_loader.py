@@ -22,7 +22,7 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from greeter.config import COUNTRY, PATTERN_WORDS, SettingError, Settings, Weekday
+from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, SettingError, Settings, Weekday
 from greeter.config_yaml import NotADate, parse_yaml
 from greeter.countries import calendar_refusal, parse_country
 from greeter.errors import ConfigError, Problem
@@ -213,12 +213,21 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     got = err.get("input")
+    if kind == "bool_parsing" and isinstance(got, str):  # да, выкл: pydantic's "unable to interpret input"
+        message = _bool_wanted(got)
+    if kind in _NUMBER_KINDS and isinstance(got, str) and (number := _NUMBER_WITH_UNIT.fullmatch(got)):
+        message = f"write the number alone: {number[1]}"  # 2 дня, 30 минут: the unit is the setting's name
     if kind == "string_pattern_mismatch":  # words, not the regular expression
         pattern = str(err.get("ctx", {}).get("pattern"))
         message = PATTERN_WORDS.get(pattern, message)
         code = parse_country(got)[0] if pattern == COUNTRY and isinstance(got, str) else None
         if code is not None:  # "Россия", "ru": a contact's country column takes it, the config its code
             return Problem(filename, field, f"{got!r}: write the country's code here, {code!r}", line, col)
+        if pattern == LOCALE and isinstance(got, str):  # русский, Russian: the code Babel has the name for
+            from greeter.i18n import locale_hint  # Babel: paid only for this mistake
+
+            hint = locale_hint(got)
+            message = f"should be a language code: {hint}" if hint else message
     if isinstance(got, NotADate) and kind.startswith(("date", "time")):  # 2026-02-30: say why, not how
         return Problem(filename, field, got.why(), line, col)
     if isinstance(got, date) and kind in _NOT_A_DATE_HERE:
@@ -253,6 +262,23 @@ def _list_wanted(text: str, item: Any) -> str:
         + "]"
     )
     return f"{text!r} is one text, not a list: write the list in brackets, {shown}"
+
+
+#: Words for yes and no that YAML leaves as text (it reads true/false, yes/no, on/off itself).
+_BOOL_WORDS: Final = {
+    **dict.fromkeys(("да", "вкл", "включено", "включить", "истина", "y", "д"), "true"),
+    **dict.fromkeys(("нет", "выкл", "выключено", "выключить", "ложь", "n", "н"), "false"),
+}
+#: Pydantic's error types for a number it could not read from text.
+_NUMBER_KINDS: Final = ("int_parsing", "float_parsing")
+#: A number followed by a unit word (``2 дня``, ``30 минут``, ``5 years``): the number is group 1.
+_NUMBER_WITH_UNIT: Final = re.compile(r"\s*([+-]?\d+(?:[.,]\d+)?)\s*[^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*)*\s*")
+
+
+def _bool_wanted(text: str) -> str:
+    """``write true or false (да → true)``: pydantic said only "unable to interpret input"."""
+    meant = _BOOL_WORDS.get(text.strip().casefold().rstrip("."))
+    return f"write true or false ({text.strip()} → {meant})" if meant else "write true or false"
 
 
 #: A list item that needs no quotes inside ``[…]``.

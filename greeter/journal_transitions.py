@@ -112,8 +112,14 @@ class Transitions(JournalSql):
         self._apply(Move(key, "expired", ("claimed", "retry"), now, sets, record_missing=(email, "expired")))
 
     def resend(self, key: JournalKey, now: datetime) -> None:
-        """Operator's decision on an ``uncertain`` greeting: send it again, due now."""
-        sets = f", next_attempt_at = {self._p('now')}, reason = 'resend'"
+        """Operator's decision on an ``uncertain`` greeting: send it again, due now.
+
+        As in :meth:`dismiss`, what made it uncertain moves to ``last_reply``
+        when no reply was kept (an interrupted claim has only its reason): the
+        ``resend`` reason alone left history unable to say why it was resent.
+        """
+        sets = f", next_attempt_at = {self._p('now')}, last_reply = COALESCE(last_reply, reason)"
+        sets += ", reason = 'resend'"
         self._apply(Move(key, "retry", ("uncertain",), now, sets))
 
     def dismiss(self, key: JournalKey, now: datetime) -> None:

@@ -9,9 +9,11 @@ Windows-1251, told by the BOM and charset-normalizer; ``;``, ``,``, tab or
 row is searched for as the contacts' is (:func:`greeter.sources.header.scan`),
 below a report's title; a file whose addresses come before any such row has
 no header, and a one-column file is a plain list of addresses. Every address passes the contacts' rule
-(:func:`greeter.contacts.valid_email`) — a line that does not is reported as
-``file:row N: column: message`` and skipped, never stored as an "address" the
-planner could not match. A ``Причина``/``Reason`` column, where filled in,
+(:func:`greeter.contacts.valid_email`), read from its cell as a contact's is
+(:func:`greeter.contacts.email_in_cell`: ``Антон <a@x.ru>`` is taken as
+``a@x.ru`` with a warning, two addresses in one cell are not) — a line that
+does not is reported as ``file:row N: column: message`` and skipped, never
+stored as an "address" the planner could not match. A ``Причина``/``Reason`` column, where filled in,
 is the stored reason of its line.
 """
 
@@ -24,7 +26,7 @@ from itertools import chain
 from pathlib import Path
 
 from greeter.console import print_records
-from greeter.contacts import email_key, valid_email
+from greeter.contacts import email_in_cell, email_key, valid_email
 from greeter.errors import ContactsError, Problem
 from greeter.journal_store import JournalStore, Suppression
 from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
@@ -71,13 +73,34 @@ class Intake:
 def from_arguments(emails: Sequence[str], intake: Intake, reason: str) -> None:
     """The addresses given as arguments; each invalid one is a problem naming its position."""
     for number, raw in enumerate(emails, 1):
-        text = raw.strip()
-        checked = valid_email(text) if text else None
-        if checked is None:
-            what = "an empty address" if not text else f"{text!r} is not a valid e-mail address"
-            intake.problems.append(Problem(f"argument {number}", "", f"{what}; not suppressed"))
-        else:
+        checked, problem = _read_cell(raw.strip(), f"argument {number}", "", None, "not suppressed")
+        if problem is not None:
+            intake.problems.append(problem)
+        if checked is not None:
             intake.add(checked, reason)
+
+
+def _read_cell(
+    text: str, where: str, column: str, row: int | None, refused: str
+) -> tuple[str | None, Problem | None]:
+    """The address in an argument or a list's cell, as the contacts loader reads an e-mail cell.
+
+    ``Антон <a@x.ru>`` (what a mail client copies) is taken with a warning
+    saying so; a cell with two addresses, or none, is refused with ``refused``
+    (what happens to it) — a do-not-contact list that silently dropped a
+    named address would keep greeting someone who asked not to be.
+    """
+    kind = "row" if row is not None else "config"
+    if not text:
+        what = "an empty address" if row is None else "no e-mail address"
+        return None, Problem(where, column, f"{what}; {refused}", row, kind=kind)
+    checked, note = email_in_cell(text)
+    if checked is None:
+        message = f"{text!r} is not a valid e-mail address" + (f": {note}" if note else "") + f"; {refused}"
+        return None, Problem(where, column, message, row, kind=kind)
+    if note:
+        return checked, Problem(where, column, f"{text!r} {note}", row, kind=kind, severity="warning")
+    return checked, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +209,10 @@ def from_file(path: Path, intake: Intake, reason: str, *, configured: str = "ema
                 continue
         column = layout.column(layout.email)
         text = cells[layout.email].strip() if layout.email < len(cells) else ""
-        checked = valid_email(text) if text else None
+        checked, problem = _read_cell(text, source, column, number, "the line is skipped")
+        if problem is not None:
+            intake.problems.append(problem)
         if checked is None:
-            what = "no e-mail address" if not text else f"{text!r} is not a valid e-mail address"
-            message = f"{what}; the line is skipped"
-            intake.problems.append(Problem(source, column, message, number, kind="row"))
             continue
         own = ""
         if layout.reason is not None and layout.reason < len(cells):

@@ -235,6 +235,34 @@ def test_operator_resend_and_dismiss_of_uncertain_greetings(journal: JournalStor
         journal.resend(other, later)
 
 
+def test_a_resend_keeps_why_the_greeting_was_uncertain(journal: JournalStore) -> None:
+    """``resend`` set ``reason`` to ``resend`` over "interrupted between claim and the server's
+    reply", the only thing known of a claim the server never answered (no ``last_reply``): it
+    moves to ``last_reply``, as ``dismiss`` does. A reply the server did give is kept as it was."""
+    other = ("c-2", "birthday", date(2025, 3, 14))
+    for key in (KEY, other):
+        assert claim(journal, key)
+    journal.mark_uncertain(other, "451 4.4.2 connection lost after DATA", NOW)
+    journal.lock_sender()
+    assert journal.recover_stale_claims(NOW + timedelta(hours=1)) == 1  # KEY: interrupted
+    later = NOW + timedelta(hours=2)
+    journal.resend(KEY, later)
+    journal.resend(other, later)
+    [interrupted] = journal.history(contact_id=KEY[0])
+    [replied] = journal.history(contact_id="c-2")
+    assert (interrupted.state, interrupted.reason, interrupted.last_reply) == (
+        "retry",
+        "resend",
+        "interrupted between claim and the server's reply",
+    )
+    assert (replied.state, replied.reason, replied.last_reply) == (
+        "retry",
+        "resend",
+        "451 4.4.2 connection lost after DATA",
+    )
+    assert sorted(e.key for e in journal.due_retries(later)) == sorted([KEY, other])
+
+
 def test_a_dismissal_keeps_why_the_greeting_was_uncertain(journal: JournalStore) -> None:
     """``dismiss`` overwrote ``reason`` with ``dismissed``: a claim interrupted before the server
     answered (no ``last_reply``, only that reason) lost the one thing known about it, and history

@@ -130,8 +130,9 @@ def test_bad_lines_are_reported_with_their_row_and_skipped_the_rest_stored_exit_
     result = greeter(config, "suppress", "--from-csv", str(dnc))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{dnc}:row 6: Email: 'client12@example.com, client11@example.com' is not a valid e-mail address;"
-        " the line is skipped",
+        f"{dnc}:row 6: Email: 'client12@example.com, client11@example.com' is not a valid e-mail address:"
+        " it holds 2 addresses, and greeter sends to one; keep one here and put the other in a row of its own"
+        " (with its own id); the line is skipped",
         f"{dnc}:row 7: Email: no e-mail address; the line is skipped",
     ]
     assert result.stdout == "suppressed 5 new address(es); 0 already on the list; 2 rejected (see above)\n"
@@ -164,7 +165,10 @@ def test_invalid_arguments_are_reported_and_not_stored_exit_1(make_project: Make
 
     mixed = greeter(config, "suppress", "Client01@Example.com", "client02@", "--reason", "звонил")
     assert mixed.exit_code == 1
-    assert mixed.stderr == "argument 2: 'client02@' is not a valid e-mail address; not suppressed\n"
+    assert mixed.stderr == (
+        "argument 2: 'client02@' is not a valid e-mail address: nothing after the @ (the domain, like mail.ru,"
+        " is missing); not suppressed\n"
+    )
     assert listed(config) == {"client01@example.com": "звонил"}
 
 
@@ -308,3 +312,56 @@ def test_unsuppress_says_which_addresses_it_did_not_remove_and_exits_1(make_proj
     assert set(listed(config)) == {"client01@example.com"}  # the good one is removed all the same
     again = greeter(config, "unsuppress", "client02@example.com")
     assert again.exit_code == 1 and "not on the do-not-contact list" in again.stderr
+
+
+def test_a_named_address_is_suppressed_with_a_warning_as_a_contacts_cell_is_read(
+    make_project: MakeProject,
+) -> None:
+    """``Антон <a@x.ru>`` is what a mail client copies: the contacts loader takes it, so the list does too."""
+    config = make_project(CLIENTS)
+
+    result = greeter(
+        config, "suppress", "Антон <client02@example.com>", "client03@example.com, client04@example.com"
+    )
+
+    assert result.exit_code == 1, result.output  # the cell with two addresses is still refused
+    assert result.stderr.splitlines() == [
+        "argument 1: warning: 'Антон <client02@example.com>' is not a bare address (a name with the address);"
+        " taken as 'client02@example.com': write only the address",
+        "argument 2: 'client03@example.com, client04@example.com' is not a valid e-mail address: it holds 2"
+        " addresses, and greeter sends to one; keep one here and put the other in a row of its own (with its"
+        " own id); not suppressed",
+    ]
+    assert listed(config) == {"client02@example.com": "manual"}
+    assert preview_reasons(config)["client02@example.com"] == "suppressed"
+
+
+def test_a_named_address_in_a_list_file_is_taken_with_a_warning_two_in_a_cell_skipped(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(CLIENTS)
+    dnc = config.parent / "dnc.csv"
+    dnc.write_text(
+        'Email;Причина\n"Антон Петров" <client05@example.com>;просил\n'
+        '"client06@example.com, client07@example.com";оба\n<client08@example.com>;\n',
+        encoding="utf-8-sig",
+    )
+
+    result = greeter(config, "suppress", "--from-csv", str(dnc))
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "suppressed 2 new address(es); 0 already on the list; 1 rejected (see above)\n"
+    lines = result.stderr.splitlines()
+    assert (
+        lines[0].startswith(f"{dnc}:row 2: Email: warning: ")
+        and "taken as 'client05@example.com'" in lines[0]
+    )
+    assert lines[1].startswith(
+        f"{dnc}:row 3: Email: 'client06@example.com, client07@example.com' is not a valid"
+    )
+    assert lines[1].endswith("; the line is skipped")
+    assert lines[2].startswith(f"{dnc}:row 4: Email: warning: '<client08@example.com>' is not a bare address")
+    assert listed(config) == {
+        "client05@example.com": "просил",
+        "client08@example.com": "imported from dnc.csv",
+    }
