@@ -178,7 +178,14 @@ def _write_json(stream: Iterable[Draft]) -> int:
 
 
 def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
-    """A readable table; colours on a terminal, plain text when piped."""
+    """A readable table; colours on a terminal, plain text when piped.
+
+    Rows are in the order a reviewer reads a schedule, as the gallery orders
+    its cards: by day, and within a day by the moment the letter leaves (the
+    planner yields contact by contact; the table holds every row anyway).
+    A skipped occasion stands at the end of its occasion's day, an occasion
+    with no date read at the very end.
+    """
     console = table_console()
     table = Table(title=f"greetings {start:%Y-%m-%d} + {days} days", show_lines=False, expand=False)
     for name, style in (
@@ -192,8 +199,13 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
         table.add_column(name, style=style or None, overflow="fold")
     counts: Counter[str] = Counter()
     errors = 0
+    rows: list[tuple[tuple[date, float], tuple[str, ...]]] = []
     for draft in stream:
         item, hit = draft.item, draft.item.hit
+        if item.send_at is not None:
+            order = (item.send_at.date(), item.send_at.timestamp())
+        else:
+            order = (hit.date if hit.dated else date.max, float("inf"))
         when = item.send_at.strftime("%a %d.%m %H:%M %Z") if item.send_at else f"({hit.date:%d.%m})"
         if not hit.dated:
             when = "(no date)"  # a date the contacts file does not hold: no day of the range is its
@@ -220,7 +232,10 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
             subject = item.detail
             counts[str(item.reason)] += 1
         who = f"{hit.contact.id} {hit.contact.display_name}".strip()
-        table.add_row(when, who, occasion, "" if hit.years is None else str(hit.years), subject, status)
+        years = "" if hit.years is None else str(hit.years)
+        rows.append((order, (when, who, occasion, years, subject, status)))
+    for _, row in sorted(rows, key=lambda r: r[0]):  # stable: one contact's rows of a moment stay in turn
+        table.add_row(*row)
     console.print(table)
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send"))
     console.print(summary or "nothing planned in this range")

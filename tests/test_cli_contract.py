@@ -144,6 +144,37 @@ def test_a_merged_occasion_says_which_letter_carries_it_and_when_in_every_format
     assert not re.search(r"birthday|new_year|sent with", card.all_text())
 
 
+def test_preview_table_reads_as_a_schedule_in_send_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table was in contact-id order (Mon 07.12, Fri 11.12, Tue 08.12…): a reviewer reads a
+    schedule. Now by day, then by the moment each letter leaves; skipped rows end their day."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    args = (
+        "--config",
+        EXAMPLE,
+        "preview",
+        "--from",
+        "2026-12-25",
+        "--days",
+        "14",
+        "--now",
+        "2026-12-01T09:00",
+    )
+    code, out, _ = invoke(*args)
+    items = json.loads(invoke(*args, "--format", "json")[1])
+    assert code == 0
+    moments = {(i["contact_id"], i["occasion"]): i["send_at"] for i in items if i["status"] == "send"}
+    seen: list[datetime] = []
+    for line in out.splitlines():
+        for (contact, occasion), at in moments.items():
+            if f" {contact} " in f" {line} " and re.search(rf"\b{occasion}\b", line) and " send" in line:
+                seen.append(datetime.fromisoformat(at))
+    assert len(seen) == len(moments) > 20
+    days = [(m.date(), m) for m in seen]
+    assert days == sorted(days), "rows by day of sending, then by the moment each letter leaves"
+    ids = [int(m) for m in re.findall(r"│ (10\d\d) ", out)]
+    assert ids != sorted(ids), "not the contacts file's order any more"
+
+
 def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
