@@ -1,0 +1,173 @@
+"""CLI commands for reviewers: ``greeter preview`` (the letters that would go out) and ``greeter calendar``.
+
+Kept apart from :mod:`greeter.cli` so each module stays small; importing
+this module registers the commands on the ``greeter`` group. Their heavy
+imports (the gallery, icalendar) stay inside the commands, so ``send`` never
+pays for them.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from greeter.cli import (
+    CONTEXT,
+    State,
+    _config_option,
+    _now_option,
+    config_day,
+    day_span,
+    handles_errors,
+    main,
+    parse_day,
+    parse_now,
+)
+from greeter.errors import EXIT_PROBLEMS
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.option(
+    "--from", "start", metavar="DATE", help="First occasion day to plan (YYYY-MM-DD) [default: today]."
+)
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="Days to plan.")
+@click.option("--contact", "contact_id", metavar="ID", help="Only this contact id.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "eml", "html"]),
+    default="table",
+    show_default=True,
+    help="table: terminal; json: for scripts; eml: one .eml per draft; html: a gallery to open in a browser.",
+)
+@click.option(
+    "--out",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=(
+        "Folder for --format eml/html [default: ./preview]. A rerun replaces or removes only the files "
+        "a preview wrote there (listed in DIR/.greeter-preview.sha256), never others."
+    ),
+)
+@click.option("--skipped/--no-skipped", default=True, show_default=True, help="Show skipped occasions too.")
+@_now_option
+@click.pass_obj
+@handles_errors
+def preview(
+    state: State,
+    start: str | None,
+    days: int,
+    contact_id: str | None,
+    fmt: str,
+    out: Path | None,
+    skipped: bool,
+    now: str | None,
+) -> None:
+    """Show the greetings that would go out, without sending anything.
+
+    Each draft is planned and rendered exactly as `greeter send` would do it:
+    its send time in the recipient's own time zone, the subject and the
+    words, and every skipped occasion with its reason (frequency_cap, merged,
+    suppressed, no_email, invalid_contact, already_sent, expired,
+    outside_audience). A letter the journal says left is listed as sent,
+    at the moment it left.
+
+    The range shows the occasions whose day (less any `days_before`) is in
+    it, and every letter that leaves in it: a 5 January birthday greeted on
+    30 December, before the holidays, is in a range ending on the 30th (and
+    again, by its day, in the range holding 5 January); a belated letter
+    leaving today is in a range starting today. A letter for an occasion in
+    the range may leave before --from (a day off before it:
+    `send_window.day_off_policy`). `greeter send --once --dry-run --now
+    DATETIME` lists exactly what is due at a moment.
+
+    \b
+    Examples:
+      greeter preview --days 14
+      greeter preview --from 2026-12-25 --days 14 --format json
+      greeter preview --format html --out preview/ && xdg-open preview/index.html
+    """
+    from greeter.preview import run_preview
+
+    code = run_preview(
+        state.config,
+        start=parse_day(start, "--from"),
+        days=days,
+        contact_id=contact_id,
+        fmt=fmt,
+        out=out or Path("preview"),
+        show_skipped=skipped,
+        now_text=now,
+    )
+    sys.exit(code)
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.option("--from", "start", metavar="DATE", help="First day (YYYY-MM-DD) [default: today].")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3660), help="Days to cover.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE.ics",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the calendar ('-' for stdout).",
+)
+@_now_option
+@click.pass_obj
+@handles_errors
+def calendar(state: State, start: str | None, days: int, output: Path, now: str | None) -> None:
+    """Write the upcoming greetings as an iCalendar (.ics) file.
+
+    One all-day event per letter on the day it leaves, titled as the greeting
+    with each occasion's own day and anniversary ("Поздравление: Иван Петрович
+    Иванов — День рождения 7 января (67 лет)"), described with the send time
+    and the contact. Event UIDs are stable, so importing a newer file into
+    Outlook or Google Calendar updates instead of duplicating. A range with
+    nothing planned still gives a valid calendar (no events) and says so.
+    """
+    from greeter.errors import OutputError
+    from greeter.ics_export import build_calendar
+    from greeter.runtime import load_inputs, load_planning_state
+
+    inputs = load_inputs(state.config, today=config_day(now))
+    settings = inputs.settings
+    moment = parse_now(now, settings.defaults.timezone)
+    first = parse_day(start, "--from") or moment.date()
+    load_planning_state(inputs, now=moment, start=first)
+    report = inputs.new_report()
+    items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
+    domain = settings.sender.email.rsplit("@", 1)[-1]
+    yearly = {o.name for o in settings.occasions if o.field is not None}
+    data = build_calendar(
+        items,
+        now=moment,
+        domain=domain,
+        name=f"greeter: {settings.sender.name}",
+        yearly=yearly,
+        titles=settings.occasion_titles(),
+        timezone=settings.defaults.timezone,
+    )
+    events = data.count(b"BEGIN:VEVENT")
+    # An empty file is still written (replacing an older one that would list stale letters).
+    nothing = (
+        f": nothing planned for {day_span(first, first + timedelta(days=days - 1))}" if not events else ""
+    )
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        if nothing:
+            click.echo(f"no greetings{nothing}", err=True)
+    else:
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise OutputError.of(output, exc) from exc
+        click.echo(f"wrote {output} ({events} greetings){nothing}", err=True)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(EXIT_PROBLEMS if report.rejected else 0)
