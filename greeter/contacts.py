@@ -55,6 +55,16 @@ _MAILTO = re.compile(r"(?i)\s*mailto:\s*")
 _NAMED = re.compile(r"\s*(?P<name>\"[^\"]*\"|[^<>\"]*?)\s*<\s*(?P<address>[^<>\s]+)\s*>\s*")
 
 
+def addresses_in(text: str) -> list[str]:
+    """Everything in ``text`` that looks like one address, each once (casefolded), in order.
+
+    To count the addresses of ``a@x.ru, b@x.ru``: a contact's cell holding two
+    is refused (:func:`email_in_cell`), a do-not-contact cell holding two puts
+    both on the list (:mod:`greeter.suppression`).
+    """
+    return list(dict.fromkeys(m.casefold() for m in _ADDRESS_LIKE.findall(text)))
+
+
 def email_in_cell(text: str) -> tuple[str | None, str]:
     """The address a contact's e-mail cell holds, and what to tell about the cell.
 
@@ -71,7 +81,7 @@ def email_in_cell(text: str) -> tuple[str | None, str]:
     address = valid_email(text)
     if address is not None:
         return address, ""
-    found = list(dict.fromkeys(m.casefold() for m in _ADDRESS_LIKE.findall(text)))
+    found = addresses_in(text)
     if len(found) > 1:
         return None, (
             f"it holds {len(found)} addresses, and greeter sends to one; keep one here and put the"

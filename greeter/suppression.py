@@ -26,7 +26,7 @@ from itertools import chain
 from pathlib import Path
 
 from greeter.console import print_records
-from greeter.contacts import email_in_cell, email_key, valid_email
+from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
 from greeter.errors import ContactsError, Problem
 from greeter.journal_store import JournalStore, Suppression
 from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
@@ -35,6 +35,9 @@ __all__ = ["COLUMNS", "Intake", "from_arguments", "from_file", "print_list", "st
 
 #: The fields of ``greeter suppress --list --format json|csv``.
 COLUMNS = ("email", "reason", "created_at")
+#: What happens to each address of a cell holding several (:func:`_read_cell`).
+_EACH_IN = "each is put on the do-not-contact list"
+_EACH_OFF = "each is taken off the list"
 
 
 def _name(header: str) -> str:
@@ -73,34 +76,41 @@ class Intake:
 def from_arguments(emails: Sequence[str], intake: Intake, reason: str) -> None:
     """The addresses given as arguments; each invalid one is a problem naming its position."""
     for number, raw in enumerate(emails, 1):
-        checked, problem = _read_cell(raw.strip(), f"argument {number}", "", None, "not suppressed")
+        found, problem = _read_cell(raw.strip(), f"argument {number}", "", None, "not suppressed", _EACH_IN)
         if problem is not None:
             intake.problems.append(problem)
-        if checked is not None:
-            intake.add(checked, reason)
+        for address in found:
+            intake.add(address, reason)
 
 
 def _read_cell(
-    text: str, where: str, column: str, row: int | None, refused: str
-) -> tuple[str | None, Problem | None]:
-    """The address in an argument or a list's cell, as the contacts loader reads an e-mail cell.
+    text: str, where: str, column: str, row: int | None, refused: str, each: str
+) -> tuple[list[str], Problem | None]:
+    """The addresses in an argument or a list's cell, as the contacts loader reads an e-mail cell.
 
     ``Антон <a@x.ru>`` (what a mail client copies) is taken with a warning
-    saying so; a cell with two addresses, or none, is refused with ``refused``
-    (what happens to it) — a do-not-contact list that silently dropped a
-    named address would keep greeting someone who asked not to be.
+    saying so. A cell holding several addresses gives each of them, with a
+    warning saying ``each`` (what happens to every one): a contact's cell
+    with two is refused because greeter cannot choose which one the client
+    reads, but a do-not-contact request names people not to write to, and
+    dropping one of them would keep greeting someone who asked not to be.
+    A cell with no address is refused with ``refused`` (what happens to it).
     """
     kind = "row" if row is not None else "config"
     if not text:
         what = "an empty address" if row is None else "no e-mail address"
-        return None, Problem(where, column, f"{what}; {refused}", row, kind=kind)
+        return [], Problem(where, column, f"{what}; {refused}", row, kind=kind)
     checked, note = email_in_cell(text)
-    if checked is None:
-        message = f"{text!r} is not a valid e-mail address" + (f": {note}" if note else "") + f"; {refused}"
-        return None, Problem(where, column, message, row, kind=kind)
-    if note:
-        return checked, Problem(where, column, f"{text!r} {note}", row, kind=kind, severity="warning")
-    return checked, None
+    if checked is not None:
+        warning = Problem(where, column, f"{text!r} {note}", row, kind=kind, severity="warning")
+        return [checked], warning if note else None
+    several = [a for a in map(valid_email, addresses_in(text)) if a is not None]
+    if len(several) > 1:
+        taken = ", ".join(map(repr, several))
+        message = f"{text!r} holds {len(several)} addresses: {taken}; {each}"
+        return several, Problem(where, column, message, row, kind=kind, severity="warning")
+    message = f"{text!r} is not a valid e-mail address" + (f": {note}" if note else "") + f"; {refused}"
+    return [], Problem(where, column, message, row, kind=kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,15 +219,14 @@ def from_file(path: Path, intake: Intake, reason: str, *, configured: str = "ema
                 continue
         column = layout.column(layout.email)
         text = cells[layout.email].strip() if layout.email < len(cells) else ""
-        checked, problem = _read_cell(text, source, column, number, "the line is skipped")
+        addresses, problem = _read_cell(text, source, column, number, "the line is skipped", _EACH_IN)
         if problem is not None:
             intake.problems.append(problem)
-        if checked is None:
-            continue
         own = ""
         if layout.reason is not None and layout.reason < len(cells):
             own = " ".join(cells[layout.reason].split())
-        intake.add(checked, own or reason)
+        for address in addresses:
+            intake.add(address, own or reason)
     if layout is None:
         raise ContactsError(f"{path}: the file is empty (no addresses)")
 
@@ -234,7 +243,8 @@ def store(journal: JournalStore, entries: Iterable[tuple[str, str]], now: dateti
 def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Problem]]:
     """Take the addresses given as arguments off the list: how many were removed, and a problem
     for each that was not on it — "not on the do-not-contact list" (with the listed address it
-    may have meant: a typo must not read as done), or "not an e-mail address".
+    may have meant: a typo must not read as done), or "not an e-mail address" — and a warning for
+    an argument read as ``suppress`` reads it (``Антон <a@x.ru>``, two addresses at once).
 
     An entry is compared as the list compares addresses (:func:`email_key`); one on the list is
     removed whatever it looks like (a list an older greeter filled may hold anything).
@@ -246,20 +256,22 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
     problems: list[Problem] = []
     for number, raw in enumerate(emails, 1):
         text = raw.strip()
-        key = email_key(text)
-        if key in listed:
-            found.append(key)
+        if email_key(text) in listed:
+            found.append(email_key(text))
             continue
-        if not text or valid_email(text) is None:
-            what = "an empty address" if not text else f"{text!r} is not an e-mail address"
-            problems.append(Problem(f"argument {number}", "", f"{what}; nothing removed"))
-            continue
-        near = difflib.get_close_matches(key, listed, n=1, cutoff=0.8)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        problems.append(
-            Problem(f"argument {number}", "", f"{text!r} is not on the do-not-contact list{hint}")
-        )
-    return (journal.unsuppress(found) if found else 0), problems
+        where = f"argument {number}"
+        addresses, problem = _read_cell(text, where, "", None, "nothing removed", _EACH_OFF)
+        if problem is not None:
+            problems.append(problem)
+        for address in addresses:
+            key = email_key(address)
+            if key in listed:
+                found.append(key)
+                continue
+            near = difflib.get_close_matches(key, listed, n=1, cutoff=0.8)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list{hint}"))
+    return (journal.unsuppress(list(dict.fromkeys(found))) if found else 0), problems
 
 
 def _row(entry: Suppression) -> dict[str, str]:

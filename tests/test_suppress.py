@@ -130,14 +130,14 @@ def test_bad_lines_are_reported_with_their_row_and_skipped_the_rest_stored_exit_
     result = greeter(config, "suppress", "--from-csv", str(dnc))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{dnc}:row 6: Email: 'client12@example.com, client11@example.com' is not a valid e-mail address:"
-        " it holds 2 addresses, and greeter sends to one; keep one here and put the other in a row of its own"
-        " (with its own id); the line is skipped",
+        f"{dnc}:row 6: Email: warning: 'client12@example.com, client11@example.com' holds 2 addresses:"
+        " 'client12@example.com', 'client11@example.com'; each is put on the do-not-contact list",
         f"{dnc}:row 7: Email: no e-mail address; the line is skipped",
     ]
-    assert result.stdout == "suppressed 5 new address(es); 0 already on the list; 2 rejected (see above)\n"
-    assert set(listed(config)) == {f"client{i:02d}@example.com" for i in (5, 6, 7, 10, 11)}
-    assert preview_reasons(config)["client12@example.com"] is None
+    assert result.stdout == "suppressed 6 new address(es); 0 already on the list; 1 rejected (see above)\n"
+    assert set(listed(config)) == {f"client{i:02d}@example.com" for i in (5, 6, 7, 10, 11, 12)}
+    assert preview_reasons(config)["client12@example.com"] == "suppressed"
+    assert listed(config)["client12@example.com"] == "двое"  # the row's own reason, for both
 
 
 def test_no_whole_line_is_ever_stored_as_an_address(make_project: MakeProject) -> None:
@@ -306,7 +306,7 @@ def test_unsuppress_says_which_addresses_it_did_not_remove_and_exits_1(make_proj
     assert result.stderr.splitlines() == [
         "argument 1: 'client01@exampel.com' is not on the do-not-contact list;"
         " did you mean 'client01@example.com'?",
-        "argument 2: 'junk' is not an e-mail address; nothing removed",
+        "argument 2: 'junk' is not a valid e-mail address; nothing removed",
     ]
     assert result.stdout == "removed 1 address(es) from the do-not-contact list; 2 not removed (see above)\n"
     assert set(listed(config)) == {"client01@example.com"}  # the good one is removed all the same
@@ -324,19 +324,40 @@ def test_a_named_address_is_suppressed_with_a_warning_as_a_contacts_cell_is_read
         config, "suppress", "Антон <client02@example.com>", "client03@example.com, client04@example.com"
     )
 
-    assert result.exit_code == 1, result.output  # the cell with two addresses is still refused
+    assert result.exit_code == 0, result.output  # warnings only: every address named is on the list
     assert result.stderr.splitlines() == [
         "argument 1: warning: 'Антон <client02@example.com>' is not a bare address (a name with the address);"
         " taken as 'client02@example.com': write only the address",
-        "argument 2: 'client03@example.com, client04@example.com' is not a valid e-mail address: it holds 2"
-        " addresses, and greeter sends to one; keep one here and put the other in a row of its own (with its"
-        " own id); not suppressed",
+        "argument 2: warning: 'client03@example.com, client04@example.com' holds 2 addresses:"
+        " 'client03@example.com', 'client04@example.com'; each is put on the do-not-contact list",
     ]
-    assert listed(config) == {"client02@example.com": "manual"}
+    assert listed(config) == {f"client{i:02d}@example.com": "manual" for i in (2, 3, 4)}
     assert preview_reasons(config)["client02@example.com"] == "suppressed"
 
 
-def test_a_named_address_in_a_list_file_is_taken_with_a_warning_two_in_a_cell_skipped(
+def test_unsuppress_reads_an_argument_as_suppress_does(make_project: MakeProject) -> None:
+    """``suppress 'Антон <a@x.ru>'`` was taken, but ``unsuppress`` of the same words was refused:
+    the address copied from a mail client could be put on the list and not taken off it."""
+    config = make_project(CLIENTS)
+    assert greeter(config, "suppress", "client02@example.com", "client03@example.com").exit_code == 0
+
+    result = greeter(
+        config, "unsuppress", "Антон <Client02@example.com>", "client03@example.com, x@example.com"
+    )
+
+    assert result.exit_code == 1, result.output  # x@example.com was never on the list
+    assert result.stderr.splitlines() == [
+        "argument 1: warning: 'Антон <Client02@example.com>' is not a bare address (a name with the address);"
+        " taken as 'Client02@example.com': write only the address",
+        "argument 2: warning: 'client03@example.com, x@example.com' holds 2 addresses:"
+        " 'client03@example.com', 'x@example.com'; each is taken off the list",
+        "argument 2: 'x@example.com' is not on the do-not-contact list",
+    ]
+    assert result.stdout == "removed 2 address(es) from the do-not-contact list; 1 not removed (see above)\n"
+    assert listed(config) == {}
+
+
+def test_a_named_address_in_a_list_file_is_taken_with_a_warning_two_in_a_cell_both(
     make_project: MakeProject,
 ) -> None:
     config = make_project(CLIENTS)
@@ -349,19 +370,21 @@ def test_a_named_address_in_a_list_file_is_taken_with_a_warning_two_in_a_cell_sk
 
     result = greeter(config, "suppress", "--from-csv", str(dnc))
 
-    assert result.exit_code == 1, result.output
-    assert result.stdout == "suppressed 2 new address(es); 0 already on the list; 1 rejected (see above)\n"
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "suppressed 4 new address(es); 0 already on the list\n"
     lines = result.stderr.splitlines()
     assert (
         lines[0].startswith(f"{dnc}:row 2: Email: warning: ")
         and "taken as 'client05@example.com'" in lines[0]
     )
     assert lines[1].startswith(
-        f"{dnc}:row 3: Email: 'client06@example.com, client07@example.com' is not a valid"
+        f"{dnc}:row 3: Email: warning: 'client06@example.com, client07@example.com' holds 2 addresses"
     )
-    assert lines[1].endswith("; the line is skipped")
+    assert lines[1].endswith("; each is put on the do-not-contact list")
     assert lines[2].startswith(f"{dnc}:row 4: Email: warning: '<client08@example.com>' is not a bare address")
     assert listed(config) == {
         "client05@example.com": "просил",
+        "client06@example.com": "оба",
+        "client07@example.com": "оба",
         "client08@example.com": "imported from dnc.csv",
     }
