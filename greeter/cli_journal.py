@@ -233,8 +233,9 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
 
     Each address that is not on the list (a typo: the one meant is named if
     the list has a close one) or is not an e-mail address is reported as
-    `argument N: …`; the others are removed. Exit 0 if every address was
-    removed, 1 if some were not.
+    `argument N: …`; the others are removed. An argument is read as `suppress`
+    reads it: `Name <addr>`, or two addresses at once, each with a warning.
+    Exit 0 if every address was removed, 1 if some were not.
     """
     from greeter.config_loader import load_settings
     from greeter.suppression import remove
@@ -247,9 +248,10 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
         journal.close()
     for problem in problems:
         click.echo(str(problem), err=True)
-    tail = f"; {len(problems)} not removed (see above)" if problems else ""
+    refused = sum(p.severity == "error" for p in problems)  # a name with the address is a warning
+    tail = f"; {refused} not removed (see above)" if refused else ""
     click.echo(f"removed {n} address(es) from the do-not-contact list{tail}")
-    sys.exit(EXIT_PROBLEMS if problems else 0)
+    sys.exit(EXIT_PROBLEMS if refused else 0)
 
 
 @main.command(context_settings=CONTEXT)
