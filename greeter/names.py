@@ -29,11 +29,13 @@ __all__ = [
     "FullName",
     "NameParts",
     "gender_of",
+    "initials_in",
     "is_turkic",
     "normalise_case",
     "patronymic_gender",
     "read_full_name",
     "split_full_name",
+    "without_brackets",
 ]
 
 # Turkic patronymic particles ("son of" / "daughter of"), as separate words:
@@ -115,13 +117,11 @@ def read_full_name(full: str) -> FullName:
     """
     from greeter.given_names import is_first_name
 
-    bracketed = (
-        " ".join(m.group().strip() for m in _BRACKETED.finditer(full)) if "(" in full or "[" in full else ""
-    )
-    words = (_BRACKETED.sub(" ", full) if bracketed else full).split()
+    rest, bracketed = without_brackets(full)
+    words = rest.split()
     if not words:
         return FullName(NameParts("", "", ""), bracketed=bracketed)
-    initials = " ".join(w for w in words if _INITIALS.fullmatch(w))
+    initials = initials_in(rest)
     if initials:
         names = [w for w in words if not _INITIALS.fullmatch(w)]
         if _INITIALS.fullmatch(words[0]):  # "И.И. Иванов": the surname comes last
@@ -142,6 +142,29 @@ def read_full_name(full: str) -> FullName:
             return FullName(NameParts(words[1], words[0], ""), "first name, last name", "", bracketed)
         return FullName(NameParts(words[0], words[1], ""), bracketed=bracketed)
     return FullName(NameParts(words[0], words[1], " ".join(words[2:])), bracketed=bracketed)
+
+
+def without_brackets(text: str) -> tuple[str, str]:
+    """``"Иван (бухгалтер)"`` → ("Иван ", "(бухгалтер)"): the text without its bracketed notes, and the notes.
+
+    CRM users annotate names ("(бухгалтер)", "[VIP]"); an unclosed bracket
+    runs to the end of the cell. The notes are no part of a name to address.
+    A text that is not a plain name outside its brackets ("{% for x in
+    range(3) %}") is data of another kind and stays exactly as typed.
+    """
+    if "(" not in text and "[" not in text:
+        return text, ""
+    rest = _BRACKETED.sub(" ", text)
+    if _NOT_NAME.search(rest):
+        return text, ""
+    return rest, " ".join(m.group().strip() for m in _BRACKETED.finditer(text))
+
+
+def initials_in(text: str) -> str:
+    """The initials among the words of ``text`` ("И.И.", "И. П."), or "": abbreviations, not names."""
+    if "." not in text:
+        return ""
+    return " ".join(w for w in text.split() if _INITIALS.fullmatch(w))
 
 
 def _is_patronymic(word: str) -> bool:

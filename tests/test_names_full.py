@@ -63,6 +63,7 @@ def test_the_order_is_read_from_the_words(full: str, parts: tuple[str, str, str]
         ("Иванов Иван Петрович [VIP]", ("Иванов", "Иван", "Петрович"), "", "[VIP]"),
         ("Иванов Иван (бухгалтер", ("Иванов", "Иван", ""), "", "(бухгалтер"),
         ("(уволен)", ("", "", ""), "", "(уволен)"),
+        ("{% for x in range(3) %}", ("{%", "for", "x in range(3) %}"), "", ""),  # data, as typed
     ],
 )
 def test_initials_and_brackets_are_no_name(
@@ -229,3 +230,19 @@ def test_check_warns_once_when_first_name_is_mapped_to_the_fio_column(tmp_path: 
         " Мария Ивановна'), and letters would address people by all of it; if the column holds «Фамилия Имя"
         " Отчество», set contacts.columns.full_name: ФИО and first_name: null"
     ], said
+
+
+def test_initials_and_brackets_in_a_first_name_column_are_row_warnings(tmp_path: Path) -> None:
+    rows = [
+        "ID;Email;Фамилия;Имя",
+        "1;a@example.com;Иванов;И.",
+        "2;b@example.com;Петрова;Анна (бухгалтер)",
+        "3;c@example.com;Сидоров;Олег",
+    ]
+    contacts, problems = _load(tmp_path, rows, first_name="Имя", last_name="Фамилия", patronymic=None)
+    assert [c.first_name for c in contacts] == ["", "Анна", "Олег"]  # type: ignore[attr-defined]
+    assert problems == [
+        "row 2: Имя: warning: 'И.' has initials ('И.') instead of a first name: letters to this contact are"
+        " impersonal («Здравствуйте!»); write the first name in full in the CRM",
+        "row 3: Имя: warning: 'Анна (бухгалтер)': the text in brackets '(бухгалтер)' is not part of the name",
+    ]

@@ -23,7 +23,14 @@ from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, domain_typo, ema
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
-from greeter.names import FullName, normalise_case, patronymic_gender, read_full_name
+from greeter.names import (
+    FullName,
+    initials_in,
+    normalise_case,
+    patronymic_gender,
+    read_full_name,
+    without_brackets,
+)
 from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.timezones import is_zone, zone_hint
@@ -339,6 +346,14 @@ class RowParser:
                     fix = "write the name in full in the CRM"
                     problems.append(self._nameless(cells.get("locale", ""), line, note, fix))
         elif first:
+            if "." in first or "(" in first or "[" in first:
+                first, note = _first_name_cell(first)
+                if note and first:
+                    problems.append(self._problem(line, "first_name", note, "warning"))
+                elif note:
+                    fix = "write the first name in full in the CRM"
+                    problems.append(self._nameless(cells.get("locale", ""), line, note, fix))
+                    noted = True
             self._first_names += 1
             if " " in first and _whole_name(first):
                 self._whole_names += 1
@@ -676,6 +691,24 @@ class RowParser:
                 self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip())
             )
         return tags
+
+
+def _first_name_cell(first: str) -> tuple[str, str]:
+    """A first-name cell without bracketed notes, or "" for initials; and the row's warning, or "".
+
+    As in a full-name cell (:func:`greeter.names.read_full_name`): «Здравствуйте,
+    И.!» and «Уважаемый Иван (бухгалтер)!» are worse than an impersonal letter
+    or the name alone.
+    """
+    rest, bracketed = without_brackets(first)
+    initials = initials_in(rest)
+    if initials:
+        return "", f"{quoted(first)} has initials ({initials!r}) instead of a first name"
+    if bracketed:
+        return " ".join(
+            rest.split()
+        ), f"{quoted(first)}: the text in brackets {bracketed!r} is not part of the name"
+    return first, ""
 
 
 def _whole_name(first: str) -> bool:
