@@ -213,6 +213,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     )
     check_delivery(report, settings)
     check_secrets(report, settings)
+    report.problems.extend(full_name_overlap(settings, config_file))
     check_days_off(report, settings, today)
     renderer = Renderer.of(settings)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
@@ -581,6 +582,37 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
     report.smtp = (where, False, f"cannot connect: {failure.why}")
     message = f"cannot connect: {failure.why}; sending would retry"
     report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message, severity="warning"))
+
+
+def full_name_overlap(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning at each name column written beside ``contacts.columns.full_name``: it is not read.
+
+    With a full-name column the loader takes every name from it, so a
+    ``first_name: Имя`` also written was ignored without a word, and a
+    marketer who fixed a name in the Имя column saw no change. Only settings
+    written in the file count (the defaults are no one's choice), and
+    ``null`` says "no such column".
+    """
+    from greeter.config_loader import locate
+    from greeter.sources.rows import NAME_PARTS
+
+    columns = settings.contacts.columns
+    if not columns.full_name:
+        return []
+    problems: list[Problem] = []
+    for part in NAME_PARTS:
+        column = getattr(columns, part)
+        line, col = locate(config_file, ("contacts", "columns", part))
+        if column is None or line is None:
+            continue
+        message = (
+            f"contacts.columns.full_name is set, so names are read from column {columns.full_name!r}"
+            f" only and column {column!r} is not read: remove this setting (or write {part}: null)"
+        )
+        problems.append(
+            Problem(str(config_file), f"contacts.columns.{part}", message, line, col, severity="warning")
+        )
+    return problems
 
 
 def check_secrets(report: CheckReport, settings: Settings) -> None:

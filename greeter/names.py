@@ -1,10 +1,12 @@
 """Names as CRMs export them, made fit to address a person — pure.
 
 * Splitting a single full-name column, "Фамилия Имя Отчество", into parts.
-  CRMs such as 1C and Bitrix often export one ФИО column. The order is fixed
-  (surname first); what varies is the number of words: a two-word name (no
-  patronymic), a hyphenated surname (still one word), and Turkic patronymics
-  written as two words ("Рашид оглы"), which must stay together.
+  CRMs such as 1C and Bitrix often export one ФИО column. The documented
+  order is surname first; what varies is the number of words: a two-word
+  name (no patronymic), a hyphenated surname (still one word), and Turkic
+  patronymics written as two words ("Рашид оглы"), which must stay together.
+  A cell typed in another order ("Мария Ивановна Кузнецова") is recognised
+  by its patronymic or its first name, and the loader warns about it.
 * Gender from the patronymic, the one part of a Russian name that encodes it
   by construction. The letter's wording (:mod:`greeter.addressing`) and the
   loader's check of an explicit gender column both use this one rule.
@@ -24,12 +26,16 @@ from greeter.contacts import Contact, Gender
 
 __all__ = [
     "TURKIC_PARTICLES",
+    "FullName",
     "NameParts",
     "gender_of",
+    "initials_in",
     "is_turkic",
     "normalise_case",
     "patronymic_gender",
+    "read_full_name",
     "split_full_name",
+    "without_brackets",
 ]
 
 # Turkic patronymic particles ("son of" / "daughter of"), as separate words:
@@ -57,21 +63,113 @@ class NameParts(NamedTuple):
     patronymic: str
 
 
+class FullName(NamedTuple):
+    """How one full-name cell was read: its parts, and what a row warning must say about it.
+
+    ``order`` is the order the words were found in when it is not the documented
+    «Фамилия Имя Отчество» ("first name, patronymic, last name"), else "".
+    ``initials`` are the abbreviated words dropped ("И.И."): never a name to
+    address anyone by. ``bracketed`` is the text in brackets dropped
+    ("(бухгалтер)"): a note in the cell, not a part of the name.
+    """
+
+    parts: NameParts
+    order: str = ""
+    initials: str = ""
+    bracketed: str = ""
+
+
+#: An initial or a run of them: one letter and a dot ("И.", "И.И.", "И.И").
+_INITIALS: Final = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?")
+#: Text in round or square brackets, or an unclosed bracket to the end of the cell.
+_BRACKETED: Final = re.compile(r"\([^)]*(?:\)|$)|\[[^\]]*(?:\]|$)")
+
+
 def split_full_name(full: str) -> NameParts:
     """``"Алиев Гусейн Рашид оглы"`` → (Алиев, Гусейн, "Рашид оглы"); extra spaces ignored.
 
-    One word is taken as a first name (a greeting needs a name to address),
-    two as surname + first name, three or more as surname, first name and the
-    rest as the patronymic.
+    The parts of :func:`read_full_name`, for callers that need no warning.
     """
-    words = full.split()
+    return read_full_name(full).parts
+
+
+def read_full_name(full: str) -> FullName:
+    """A full-name cell's parts, read in the order its words show, and what was not as documented.
+
+    The documented order is «Фамилия Имя Отчество»; one word is taken as a
+    first name (a greeting needs a name to address), two as surname + first
+    name, three or more as surname, first name and the rest as the patronymic
+    ("Рашид оглы" stays together). Read purely by position, a cell typed the
+    other way round greeted «Ивановна Кузнецова» or «Петрова», so the words
+    themselves decide first, by the patronymic (:func:`patronymic_gender`,
+    the rule the letter's wording uses):
+
+    * a patronymic second ("Мария Ивановна Кузнецова", "Пётр Ильич
+      Чайковский", "Гусейн Рашид оглы Алиев") is «Имя Отчество Фамилия»; with
+      two words ("Ольга Викторовна") there is no surname;
+    * two words without one are «Имя Фамилия» only when the first is a
+      common first name and the second is not (:func:`is_first_name`):
+      "Анна Петрова", but "Петрова Анна" and "Марина Галина" as documented.
+
+    Initials ("Иванов И.И.") are no name to address: the first name is left
+    empty, so the letter opens impersonally. Text in brackets
+    ("Иванов Иван (бухгалтер)") is a note, dropped.
+    """
+    from greeter.given_names import is_first_name
+
+    rest, bracketed = without_brackets(full)
+    words = rest.split()
     if not words:
-        return NameParts("", "", "")
+        return FullName(NameParts("", "", ""), bracketed=bracketed)
+    initials = initials_in(rest)
+    if initials:
+        names = [w for w in words if not _INITIALS.fullmatch(w)]
+        if _INITIALS.fullmatch(words[0]):  # "И.И. Иванов": the surname comes last
+            return FullName(NameParts(names[-1] if names else "", "", ""), "", initials, bracketed)
+        first = words[1] if len(words) > 1 and not _INITIALS.fullmatch(words[1]) else ""
+        patronymic = " ".join(names[2:]) if first else ""
+        return FullName(NameParts(words[0], first, patronymic), "", initials, bracketed)
     if len(words) == 1:
-        return NameParts("", words[0], "")
+        return FullName(NameParts("", words[0], ""), bracketed=bracketed)
+    first_order = "first name, patronymic, last name" if len(words) > 2 else "first name, patronymic"
+    if _is_patronymic(words[1]):
+        return FullName(NameParts(" ".join(words[2:]), words[0], words[1]), first_order, "", bracketed)
+    if len(words) > 2 and words[2].lower() in TURKIC_PARTICLES:  # "Гусейн Рашид оглы [Алиев]"
+        patronymic = " ".join(words[1:3])
+        return FullName(NameParts(" ".join(words[3:]), words[0], patronymic), first_order, "", bracketed)
     if len(words) == 2:
-        return NameParts(words[0], words[1], "")
-    return NameParts(words[0], words[1], " ".join(words[2:]))
+        if is_first_name(words[0]) and not is_first_name(words[1]):
+            return FullName(NameParts(words[1], words[0], ""), "first name, last name", "", bracketed)
+        return FullName(NameParts(words[0], words[1], ""), bracketed=bracketed)
+    return FullName(NameParts(words[0], words[1], " ".join(words[2:])), bracketed=bracketed)
+
+
+def without_brackets(text: str) -> tuple[str, str]:
+    """``"Иван (бухгалтер)"`` → ("Иван ", "(бухгалтер)"): the text without its bracketed notes, and the notes.
+
+    CRM users annotate names ("(бухгалтер)", "[VIP]"); an unclosed bracket
+    runs to the end of the cell. The notes are no part of a name to address.
+    A text that is not a plain name outside its brackets ("{% for x in
+    range(3) %}") is data of another kind and stays exactly as typed.
+    """
+    if "(" not in text and "[" not in text:
+        return text, ""
+    rest = _BRACKETED.sub(" ", text)
+    if _NOT_NAME.search(rest):
+        return text, ""
+    return rest, " ".join(m.group().strip() for m in _BRACKETED.finditer(text))
+
+
+def initials_in(text: str) -> str:
+    """The initials among the words of ``text`` ("И.И.", "И. П."), or "": abbreviations, not names."""
+    if "." not in text:
+        return ""
+    return " ".join(w for w in text.split() if _INITIALS.fullmatch(w))
+
+
+def _is_patronymic(word: str) -> bool:
+    """Whether one word is a patronymic (-вич, -ич, -вна, -чна, -шна), not a Turkic particle alone."""
+    return word.lower() not in TURKIC_PARTICLES and patronymic_gender(word) is not Gender.UNKNOWN
 
 
 def _patronymic_words(patronymic: str) -> list[str]:

@@ -23,7 +23,14 @@ from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, domain_typo, ema
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
-from greeter.names import normalise_case, patronymic_gender, split_full_name
+from greeter.names import (
+    FullName,
+    initials_in,
+    normalise_case,
+    patronymic_gender,
+    read_full_name,
+    without_brackets,
+)
 from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.timezones import is_zone, zone_hint
@@ -64,6 +71,10 @@ _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", 
            "timezone", "locale", "country", "tier", "tags")  # fmt: skip
 
 
+#: The name columns a ``full_name`` column replaces.
+NAME_PARTS = ("first_name", "patronymic", "last_name")
+
+
 #: How many characters of a bad value a message quotes: a cell of 2,000 is shortened, not printed whole.
 QUOTE_CHARS = 60
 
@@ -97,15 +108,16 @@ def configured_columns(
     """The header text each configured field is read from, and the (setting, column) pairs ``header`` lacks.
 
     The one place configured names meet header cells: ``header`` holds the
-    stripped, non-empty cells, and a name matches a cell exactly. With a
-    ``full_name`` column the three name columns are optional (it replaces them).
+    stripped, non-empty cells, and a name matches a cell exactly. A
+    ``full_name`` column replaces the three name columns: they are not read
+    (``greeter check`` warns at a setting that names one, see
+    :func:`greeter.checks.full_name_overlap`).
     """
     cols = cfg.columns
     wanted = {name: getattr(cols, name) for name in type(cols).model_fields}
     if cols.full_name:  # a ФИО column replaces the three separate ones
-        for part in ("first_name", "patronymic", "last_name"):
-            if wanted[part] not in header:
-                wanted[part] = None
+        for part in NAME_PARTS:
+            wanted[part] = None
     used = {name: column for name, column in wanted.items() if column is not None}
     missing = [(name, column) for name, column in used.items() if column not in header] + [
         (f"dates.{name}", column) for name, column in cfg.dates.items() if column not in header
@@ -227,6 +239,12 @@ class RowParser:
         self._date_problems: dict[str, str] = {}
         self._tags: dict[str, frozenset[str]] = {}
         self._names: dict[str, str] = {}
+        self._full_names: dict[str, tuple[FullName, str]] = {}
+        #: First-name cells that hold a whole name ("Петрова Анна Сергеевна"): how many of how many
+        #: filled, and the first one's row and text, for one warning about the column.
+        self._whole_names = 0
+        self._first_names = 0
+        self._whole_sample: tuple[int, str] | None = None
         self.seen_ids = SeenIndex()
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
@@ -316,9 +334,32 @@ class RowParser:
         first = names.get(raw := cells.get("first_name", "")) or self._name(raw)
         patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw)
         last = names.get(raw := cells.get("last_name", "")) or self._name(raw)
-        if "full_name" in cells and not (first or patronymic or last):
-            last, first, patronymic = split_full_name(self._name(cells["full_name"]))
-        if not first and self._named:
+        noted = False
+        if "full_name" in cells:
+            reading, note = self._full_name(cells["full_name"])
+            last, first, patronymic = reading.parts
+            if note:
+                noted = True
+                if first:
+                    problems.append(self._problem(line, "full_name", note, "warning"))
+                else:  # initials: one warning, saying the letter is impersonal
+                    fix = "write the name in full in the CRM"
+                    problems.append(self._nameless(cells.get("locale", ""), line, note, fix))
+        elif first:
+            if "." in first or "(" in first or "[" in first:
+                first, note = _first_name_cell(first)
+                if note and first:
+                    problems.append(self._problem(line, "first_name", note, "warning"))
+                elif note:
+                    fix = "write the first name in full in the CRM"
+                    problems.append(self._nameless(cells.get("locale", ""), line, note, fix))
+                    noted = True
+            self._first_names += 1
+            if " " in first and _whole_name(first):
+                self._whole_names += 1
+                if self._whole_sample is None:
+                    self._whole_sample = (line, first)
+        if not first and self._named and not noted:
             problems.append(self._nameless(cells.get("locale", ""), line))
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
         if gender is not None and patronymic:
@@ -391,10 +432,42 @@ class RowParser:
         )
         return self._problem(line, "email", message, "warning")
 
-    def _nameless(self, locale: str, line: int) -> Problem:
+    def _full_name(self, raw: str) -> tuple[FullName, str]:
+        """A full-name cell read (:func:`read_full_name`), and its row warning or "" (cached: names repeat).
+
+        The warning says how a cell not in «Фамилия Имя Отчество» order was
+        read, and what was dropped from it (initials, text in brackets), so
+        that ``check`` shows what the letter will say instead of ``OK``.
+        """
+        known = self._full_names.get(raw)
+        if known is not None:
+            return known
+        text = self._name(raw)
+        reading = read_full_name(text)
+        notes: list[str] = []
+        if reading.order:
+            last, first, patronymic = reading.parts
+            parts = {"first name": first, "patronymic": patronymic, "last name": last}
+            said = ", ".join(f"{what} {value!r}" for what, value in parts.items() if value)
+            notes.append(f"{quoted(text)} read as {said} (not in Фамилия Имя Отчество order)")
+        if reading.bracketed:
+            notes.append(
+                f"{quoted(text)}: the text in brackets {reading.bracketed!r} is not part of the name"
+            )
+        if reading.initials and reading.parts.first_name:
+            notes.append(
+                f"{quoted(text)} has initials ({reading.initials!r}), left out of the name: write the"
+                " name in full in the CRM"
+            )
+        elif reading.initials:  # the row's one warning, with the impersonal opening (see parse)
+            notes.append(f"{quoted(text)} has initials ({reading.initials!r}) instead of a first name")
+        return _remember(self._full_names, raw, (reading, "; ".join(notes)))
+
+    def _nameless(self, locale: str, line: int, why: str = "", fix: str = "") -> Problem:
         """The warning for a contact loaded without a first name: its letters cannot address anyone.
 
-        Such a row (an empty name, or only a patronymic or a surname) is still
+        Such a row (an empty name, or only a patronymic or a surname, or
+        initials: ``why`` says so, ``fix`` what to do) is still
         greeted — the letter is correct, only impersonal — so it is a warning,
         not a rejection; but without one the marketer learns of it from a
         letter that opens «Здравствуйте!». The message quotes the opening the
@@ -409,7 +482,9 @@ class RowParser:
             opening = f"{salutation(nobody, code)}{salutation_end(code)}"
             _remember(self._impersonal, locale, opening)
         column = "first_name" if "first_name" in self.pos else "full_name"
-        message = f"no first name: letters to this contact are impersonal («{opening}»)"
+        message = f"{why or 'no first name'}: letters to this contact are impersonal («{opening}»)"
+        if fix:
+            message += f"; {fix}"
         return self._problem(line, column, message, "warning")
 
     def _shared_mailbox(self, email: str, holder: int, line: int) -> Problem:
@@ -439,9 +514,13 @@ class RowParser:
         The rows each got their warning; this says it is the column's format,
         not a few typos, and which common format would read it. It is an error
         so that ``greeter check`` fails instead of saying OK while no birthday
-        will ever be greeted.
+        will ever be greeted. Also one warning for a first-name column holding
+        whole names (:meth:`_whole_name_problem`).
         """
         problems: list[Problem] = []
+        whole = self._whole_name_problem()
+        if whole is not None:
+            problems.append(whole)
         for col in self.dates:
             if not col.failed or (
                 col.failed < col.values and (col.values < COLUMN_MIN_VALUES or col.failed * 2 <= col.values)
@@ -470,6 +549,25 @@ class RowParser:
             message += f"; no {col.greetings} for these contacts"
             problems.append(Problem(self.source, col.column, message, kind="column"))
         return problems
+
+    def _whole_name_problem(self) -> Problem | None:
+        """One warning for a first-name column some of whose cells hold a whole name, or None.
+
+        Mapping ``first_name`` to a ФИО column (as a newcomer copying the
+        example does) greets every contact «Петрова Анна Сергеевна, с днём
+        рождения!» without a word: once per file, not per row, it names a
+        sample and the setting meant.
+        """
+        if not self._whole_names or self._whole_sample is None:
+            return None
+        row, sample = self._whole_sample
+        column = self.header[self.pos["first_name"]]
+        message = (
+            f"{self._whole_names} of {self._first_names} first names look like a whole name (e.g. row"
+            f" {row}: {quoted(sample)}), and letters would address people by all of it; if the column"
+            f" holds «Фамилия Имя Отчество», set contacts.columns.full_name: {column} and first_name: null"
+        )
+        return Problem(self.source, column, message, kind="column", severity="warning")
 
     def _short(self, row: Sequence[str], line: int) -> Problem | None:
         """A row with fewer fields than the header: another delimiter (rejected) or a cut line (warned)."""
@@ -593,6 +691,36 @@ class RowParser:
                 self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip())
             )
         return tags
+
+
+def _first_name_cell(first: str) -> tuple[str, str]:
+    """A first-name cell without bracketed notes, or "" for initials; and the row's warning, or "".
+
+    As in a full-name cell (:func:`greeter.names.read_full_name`): «Здравствуйте,
+    И.!» and «Уважаемый Иван (бухгалтер)!» are worse than an impersonal letter
+    or the name alone.
+    """
+    rest, bracketed = without_brackets(first)
+    initials = initials_in(rest)
+    if initials:
+        return "", f"{quoted(first)} has initials ({initials!r}) instead of a first name"
+    if bracketed:
+        return " ".join(
+            rest.split()
+        ), f"{quoted(first)}: the text in brackets {bracketed!r} is not part of the name"
+    return first, ""
+
+
+def _whole_name(first: str) -> bool:
+    """Whether a first-name cell holds a whole name: three words or more, or a patronymic after the first.
+
+    A double first name ("Анна Мария") is two words without a patronymic, and
+    stays a first name; words that are not all letters are data of another kind.
+    """
+    words = first.split()
+    if not all(w.replace("-", "").isalpha() for w in words):  # "{{ 7*7 }}" is data, not a name
+        return False
+    return len(words) > 2 or any(patronymic_gender(w) is not Gender.UNKNOWN for w in words[1:])
 
 
 def _greetings(name: str, occasions: Mapping[str, Sequence[str]] | None) -> str:
