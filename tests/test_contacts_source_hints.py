@@ -64,7 +64,21 @@ def test_a_full_name_column_in_the_header_is_suggested_as_contacts_columns_full_
     assert code != 0
     assert (
         f"bitrix.csv: column 'Имя' (contacts.columns.first_name) not found (the header has: ID, {column}, E-mail);"
-        f" the header has a full-name column: set contacts.columns.full_name: {column}"
+        f" the header has a full-name column: set contacts.columns.full_name: {column}. No row"
+    ) in out
+
+
+def test_a_missing_patronymic_beside_a_full_name_column_gets_both_fixes(tmp_path: Path) -> None:
+    header = ["ID", "ФИО", "E-mail", "Имя", "Фамилия"]
+    write_csv(
+        tmp_path / "bitrix.csv", [header, ["1", "Иванова Анна", "a@example.com", "Анна", "Иванова"]], "utf-8"
+    )
+    code, out = check(project(tmp_path, {"path": "bitrix.csv", "columns": PERSONA_COLUMNS}))
+    assert code != 0
+    assert (
+        "bitrix.csv: column 'patronymic' (contacts.columns.patronymic) not found (the header has: ID, ФИО, E-mail,"
+        " Имя, Фамилия); the header has a full-name column: set contacts.columns.full_name: ФИО (or, if the file"
+        " has no patronymic column, write patronymic: null under contacts.columns)"
     ) in out
 
 

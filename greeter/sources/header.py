@@ -207,6 +207,8 @@ def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: 
     full = next((c for c in present if _FULL_NAME.search(c)), None)
     if name in _NAME_PARTS and cfg.columns.full_name is None and full is not None:
         hint = f"the header has a full-name column: set contacts.columns.full_name: {yaml_value(full)}"
+        if name != "first_name":  # a file may well lack a patronymic column and still have Имя and Фамилия
+            hint += f" (or, if the file has no {name} column, write {name}: null under contacts.columns)"
     elif name in _OPTIONAL and not message.endswith("?") and not any("\ufffd" in c for c in present):
         hint = f"if the file has no such column, write {name}: null under contacts.columns"
     return with_hint(message, hint) if hint else message
