@@ -498,6 +498,23 @@ class ContactsSource(_Model):
         description="Date fields: name used by occasions → column header",
     )
 
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet_name(cls, v: object) -> object:
+        """``sheet: 2`` is refused in words: a sheet is chosen by its name, never by its place.
+
+        A position would silently read another sheet once someone adds or
+        moves one in the CRM's export (amoCRM puts a summary sheet first); a
+        name either is there or is an error that lists the sheets. A sheet
+        really named "2" is written in quotes.
+        """
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            raise ValueError(
+                "write the sheet's name (sheets are named, e.g. sheet: Контакты);"
+                f' a sheet named {v} is written in quotes: sheet: "{v}"'
+            )
+        return v
+
     @model_validator(mode="after")
     def _source_needs(self) -> ContactsSource:
         if self.source in ("csv", "xlsx") and self.path is None:

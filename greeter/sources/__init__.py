@@ -18,7 +18,8 @@ from pathlib import Path
 from greeter.config import ContactsSource, Defaults, Occasion
 from greeter.contacts import Contact
 from greeter.errors import Problem
-from greeter.sources.header import header_test, open_header
+from greeter.sources.header import HeaderNotFound, header_test, open_header, with_hint
+from greeter.sources.rows import missing_columns
 from greeter.sources.xlsx_source import CELL_DATE
 
 __all__ = ["LoadReport", "Rejection", "date_occasions", "iter_contacts", "load_contacts", "source_name"]
@@ -88,6 +89,23 @@ def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[
     return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg), notes=notes)
 
 
+def _where_else(cfg: ContactsSource) -> str | None:
+    """When no header was found: the setting under which the file has one (a sheet, an encoding), if any.
+
+    Only on that error's path, so the file is read again rather than the
+    first reading slowed down for a mistake most configs do not make.
+    """
+    assert cfg.path is not None
+    path = Path(cfg.path)
+    if cfg.source == "xlsx":
+        from greeter.sources.xlsx_source import other_sheet_hint
+
+        return other_sheet_hint(path, lambda _number, cells: len(missing_columns(cfg, cells)), cfg.sheet)
+    from greeter.sources.csv_source import encoding_hint
+
+    return encoding_hint(path, cfg)
+
+
 def date_occasions(occasions: Iterable[Occasion]) -> dict[str, tuple[str, ...]]:
     """Each contact date field and the occasions greeted on it: a bad date's warning names them."""
     uses: dict[str, tuple[str, ...]] = {}
@@ -122,7 +140,13 @@ def iter_contacts(
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():
         implied = _IMPLIED_FORMATS.get(cfg.source, ())
-        parser, preamble = open_header(rows, cfg, report.source, implied, occasions)
+        try:
+            parser, preamble = open_header(rows, cfg, report.source, implied, occasions)
+        except HeaderNotFound as exc:
+            hint = _where_else(cfg)
+            if hint is None:
+                raise
+            raise HeaderNotFound(with_hint(str(exc), hint)) from None
         if preamble is not None:
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+from greeter.config import ContactsSource
 from greeter.errors import ContactsError, Problem
-from greeter.sources.header import HeaderTest, scan
+from greeter.sources.header import HeaderTest, header_test, scan
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 
 _DELIMITERS = {"tab": "\t", "\t": "\t", ";": ";", ",": ",", "|": "|"}
@@ -94,6 +95,96 @@ def encoding_warning(path: Path, encoding: str, rivals: list[Rival]) -> Problem:
         f"to the right one (e.g. encoding: {other}), else set encoding: {encoding} to silence this"
     )
     return Problem(str(path), "", message, kind="column", severity="warning")
+
+
+#: The encodings' names as a marketer knows them (Excel's "Save as" and the CRMs' export dialogs).
+_SPOKEN = {
+    "utf-8": "UTF-8", "cp1251": "Windows-1251", "cp1250": "Windows-1250", "cp1257": "Windows-1257",
+    "koi8-r": "KOI8-R", "cp866": "DOS cp866", "utf-16": "UTF-16", "iso8859-1": "Latin-1",
+}  # fmt: skip
+
+
+def _codec(name: str) -> str:
+    """The codec's own name (``koi8_r``, ``KOI8-R``: ``koi8-r``); UTF-8 with or without its BOM is one."""
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return name
+    return "utf-8" if codec == "utf-8-sig" else codec
+
+
+def _spoken(name: str) -> str:
+    return _SPOKEN.get(_codec(name), name)
+
+
+def undecodable(head: bytes, declared: str, *, whole: bool) -> str | None:
+    """The advice when ``contacts.encoding`` cannot decode the file's ``head`` but another encoding can.
+
+    A UTF-8 setting on a Windows-1251 export read every Russian letter as
+    "�" and the header search then listed that mojibake; this says which
+    encoding reads the file (charset-normalizer's guess, as ``encoding: auto``
+    makes it). ``whole``: ``head`` is the whole file, so a multi-byte character
+    cut at its end is an error, not the sniff window's edge. None when the
+    setting decodes ``head`` or no other encoding does better.
+    """
+    try:
+        decoder = codecs.getincrementaldecoder(declared)(errors="strict")
+        text = decoder.decode(head, final=whole)
+    except (UnicodeDecodeError, LookupError):
+        text = "\ufffd"
+    if "\ufffd" not in text:
+        return None
+    try:
+        guess = detect_encoding(head)
+    except ContactsError:
+        return None
+    if _codec(guess) == _codec(declared):
+        return None
+    return (
+        f"the file is not valid {_spoken(declared)} (contacts.encoding: {declared}); it reads as"
+        f" {_spoken(guess)}: set encoding: auto or {_codec(guess)}"
+    )
+
+
+def encoding_hint(path: Path, cfg: ContactsSource) -> str | None:
+    """What to set when no header was found in a CSV read in the declared ``contacts.encoding``.
+
+    Either the setting does not decode the file (:func:`undecodable`), or it
+    decodes it into junk — KOI8-R reads any Windows-1251 bytes, as other
+    Cyrillic letters — while charset-normalizer's guess reads the header with
+    every configured column. None with ``encoding: auto``, or when neither holds.
+    """
+    if cfg.encoding == "auto":
+        return None
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES + 1)
+    except OSError:
+        return None
+    whole = len(head) <= SNIFF_BYTES
+    head = head[:SNIFF_BYTES]
+    advice = undecodable(head, cfg.encoding, whole=whole)
+    if advice is not None:
+        return advice
+    try:
+        guess = detect_encoding(head)
+    except ContactsError:
+        return None
+    if _codec(guess) == _codec(cfg.encoding):
+        return None
+    text = head.decode(guess, errors="replace").lstrip("\ufeff")
+    test = header_test(cfg)
+    delimiter = sniff_delimiter(text, test) if cfg.delimiter == "auto" else _DELIMITERS[cfg.delimiter]
+    try:
+        found = scan(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1), test)[1]
+    except csv.Error:
+        return None
+    if found is None:
+        return None
+    return (
+        f"read as {_spoken(guess)} (not {_spoken(cfg.encoding)}, contacts.encoding: {cfg.encoding})"
+        f" the header has the configured columns: set encoding: auto or {_codec(guess)}"
+    )
 
 
 #: The delimiters ``delimiter: auto`` chooses from, the first winning ties.
@@ -184,6 +275,10 @@ def read_rows(
             raise ContactsError(f"{path}: unknown encoding {enc!r}") from None
         if rivals and notes is not None:
             notes.append(encoding_warning(path, enc, rivals))
+        if encoding != "auto" and notes is not None and what == "contacts":
+            wrong = undecodable(head, enc, whole=len(head) < SNIFF_BYTES)
+            if wrong is not None:  # names would be read with "�" in them: say which encoding it is
+                notes.append(Problem(str(path), "", wrong, kind="column", severity="warning"))
         text = io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="")
         delim = (
             sniff_delimiter(head.decode(enc, errors="replace").lstrip("\ufeff"), header)

@@ -15,6 +15,12 @@ days. It is never read as a date — a 5-digit number may be something else, and
 guessing in a CSV would greet on a day nobody wrote — but the message says
 which day it would be and how to export it (:func:`excel_serial`).
 
+A date written with a month name (``8 декабря 1973``, ``8 дек. 1973 г.``,
+``December 8, 1973``), as some CRMs print a date field in a report, is named
+as the day it is: an English one with the format that reads it, a Russian one
+with the advice to export numbers, as no strftime code reads Russian month
+names (:func:`month_name_advice`).
+
 A date followed by a time of day (``12.02.1981 0:00:00``, as 1C exports it,
 or ``2025-09-08 14:30``) is read by its date part: a greeting's date is a day.
 """
@@ -27,7 +33,15 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-__all__ = ["COMMON_FORMATS", "EXCEL_SERIAL_ADVICE", "DateParser", "excel_serial", "excel_serials", "swapped"]
+__all__ = [
+    "COMMON_FORMATS",
+    "EXCEL_SERIAL_ADVICE",
+    "DateParser",
+    "excel_serial",
+    "excel_serials",
+    "month_name_advice",
+    "swapped",
+]
 
 #: Formats CRMs and spreadsheets commonly write, tried (in this order) to explain a column no
 #: configured format reads. Day-first comes before month-first: the Russian convention.
@@ -57,6 +71,13 @@ _CODES = {
     "M": r"\d{1,2}", "S": r"\d{1,2}", "f": r"\d{1,6}", "p": r"[^\W\d_]+", "a": r"[^\W\d_]+\.?",
     "A": r"[^\W\d_]+", "j": r"\d{1,3}", "%": "%",
 }  # fmt: skip
+#: A day, a month's name and a year: "8 декабря 1973", "8 дек. 1973 г.", "8 December, 1973".
+_DAY_NAME_YEAR = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})(?:\s*(?:г|года?)\.?)?", re.IGNORECASE)
+#: A month's name, a day and a year: "December 8, 1973", "Dec 8 1973".
+_NAME_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.IGNORECASE)
+#: The languages whose month names are recognised, and the formats that read the English ones.
+_NAME_LOCALES = ("ru", "en")
+_NAME_FORMATS = ("%d %B %Y", "%d %b %Y", "%d %B, %Y", "%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b %d %Y")
 _MONTHS = (
     "", "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -131,6 +152,9 @@ class DateParser:
             if fmt not in self.formats and (day := DateParser([fmt]).parse(text)) is not None:
                 days.setdefault(day, fmt)  # the same day in two formats (12-12-2000): the first names it
         if not days:
+            named = month_name_advice(text)
+            if named is not None:
+                return f"; {named}"
             m = _NO_YEAR.fullmatch(text)
             if m is not None and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12:
                 return "; it has no year: write the whole date, with the year, in the CRM"
@@ -188,6 +212,60 @@ def excel_serial(text: str) -> date | None:
     if m is None or int(m.group(1)) not in _SERIAL_RANGE:
         return None
     return _EXCEL_EPOCH + timedelta(days=int(m.group(1)))
+
+
+def month_name_advice(text: str) -> str | None:
+    """What to do about a date written with a month name (``8 декабря 1973``); None if ``text`` is not one.
+
+    The day is named in English words, as every date message does. An
+    English month name is read by strptime (``%B``, ``%b``), so the format
+    that reads it is offered; a Russian one is read by no strftime code, so
+    the CRM is to export numbers instead.
+    """
+    value = text.strip()
+    for pattern, day_first in ((_DAY_NAME_YEAR, True), (_NAME_DAY_YEAR, False)):
+        m = pattern.fullmatch(value)
+        if m is None:
+            continue
+        day_text, name, year = (m[1], m[2], m[3]) if day_first else (m[2], m[1], m[3])
+        found = _month_names().get(name.casefold())
+        if found is None:
+            continue
+        month, locale = found
+        try:
+            day = date(int(year), month, int(day_text))
+        except ValueError:
+            return None  # 31 февраля: not a day, and no advice on its format would help
+        said = f"it is {_spoken(day)}, written with a month name"
+        fmt = next((f for f in _NAME_FORMATS if DateParser([f]).parse(value) == day), None)
+        if locale == "en" and fmt is not None:
+            return f'{said}: add "{fmt}" to contacts.date_formats if the CRM writes dates so'
+        from babel import Locale
+
+        language = Locale.parse(locale).get_display_name("en") or locale
+        return (
+            f"{said}, and no date format reads {language} month names: export dates as numbers"
+            " (dd.mm.yyyy) from the CRM"
+        )
+    return None
+
+
+@lru_cache(maxsize=1)
+def _month_names() -> dict[str, tuple[int, str]]:
+    """Every month name Babel has for :data:`_NAME_LOCALES`, case-folded, final dot dropped → (month, locale).
+
+    Full and short, in a date ("декабря") and alone ("декабрь"). Babel is
+    imported only here: on the path of a date no configured format reads.
+    """
+    from babel.dates import get_month_names
+
+    names: dict[str, tuple[int, str]] = {}
+    for locale in _NAME_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for month, name in get_month_names(width, context, locale).items():
+                    names.setdefault(str(name).casefold().rstrip("."), (int(month), locale))
+    return names
 
 
 def excel_serials(samples: Sequence[str]) -> tuple[str, date] | None:

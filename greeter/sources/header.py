@@ -15,20 +15,24 @@ An SQL query's column names are always its header.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from greeter.config import ContactsSource
+from greeter.config import Columns, ContactsSource
 from greeter.errors import ContactsError, Problem
-from greeter.sources.rows import RowParser, header_problem, missing_columns, quoted
+from greeter.sources.rows import RowParser, configured_columns, header_problem, missing_columns, quoted
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
+    "HeaderNotFound",
     "HeaderTest",
     "Row",
     "header_test",
     "open_header",
     "preamble_warning",
     "scan",
+    "with_hint",
+    "yaml_value",
 ]
 
 #: How many non-empty rows may precede and include the header. Real preambles are a title, a
@@ -44,6 +48,37 @@ Row = tuple[int, list[str]]
 #: How far ``(row number, cells)`` is from being the header row: 0 if it is the header, else
 #: the number of configured columns it lacks (1 for any row but ``contacts.header_row``).
 HeaderTest = Callable[[int, Sequence[str]], int]
+
+#: The name columns a ``full_name`` (ФИО) column replaces.
+_NAME_PARTS = ("first_name", "patronymic", "last_name")
+#: The columns a file may lack, said so by ``null`` (not ``full_name``: it replaces the name columns).
+_OPTIONAL = tuple(name for name in Columns.model_fields if name not in ("id", "email", "full_name"))
+#: A header cell holding the whole name: ФИО, ФИО клиента, Ф.И.О., Full name, Полное имя.
+_FULL_NAME = re.compile(
+    r"(?i)(?<!\w)(?:ф\.?\s?и\.?\s?о\.?|full[\s_]*name|полное\s+имя|фамилия,?\s+имя,?\s+отчество)(?!\w)"
+)
+#: A setting's value YAML reads as that text unquoted: starts with a letter, no ": " or " #".
+_PLAIN_YAML = re.compile(r"[^\W\d_][^:#]*(?<!\s)")
+#: Words YAML reads as something else than text.
+_YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off"})
+
+
+class HeaderNotFound(ContactsError):
+    """No row of the file is the header (or the file is empty): the caller may know where else to look."""
+
+
+def yaml_value(text: str) -> str:
+    """``text`` as the config is to hold it: plain when YAML reads it so (Контакты), else in quotes ("2")."""
+    if _PLAIN_YAML.fullmatch(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def with_hint(message: str, hint: str) -> str:
+    """``message`` and what to do about it, after a ";" (or as a sentence after a "did you mean …?")."""
+    if message.endswith("?"):
+        return f"{message} {hint[0].upper()}{hint[1:]}"
+    return f"{message.removesuffix('.')}; {hint}"
 
 
 def _blank(cells: Sequence[str]) -> bool:
@@ -105,13 +140,12 @@ def open_header(
     above, found = scan(rows, test)
     if found is None:
         if not above:
-            raise ContactsError(f"{source}: the file is empty (no header row)")
+            raise HeaderNotFound(f"{source}: the file is empty (no header row)")
         # The row with the most configured columns (the first on a tie) is the header with a typo:
         # its problem, with the did-you-mean hint, is the one to show. In a file without a title
         # that is the first row, as ever.
         number, cells = min(above, key=lambda row: test(*row))
-        message = header_problem(cfg, [c.strip() for c in cells], source, number)
-        assert message is not None  # the row was not accepted, so it lacks a column
+        message = _not_header(cfg, [c.strip() for c in cells], source, number)
         if len(above) > 1:  # say that the other rows were tried too, and how to point at the header
             message += " " if message.endswith("?") else ". "
             message += f"No row up to row {above[-1][0]} has all the configured columns"
@@ -120,7 +154,7 @@ def open_header(
             if len(above) >= HEADER_SEARCH_ROWS:
                 message += "; if the header is further down, set contacts.header_row"
             message += "."
-        raise ContactsError(message)
+        raise HeaderNotFound(message)
     number, cells = found
     parser = RowParser(cfg, cells, source, implied_formats, row=number, occasions=occasions)
     return parser, preamble_warning(source, above, number) if above else None
@@ -144,13 +178,40 @@ def _configured_row(
         if number > wanted or _blank(cells):
             raise ContactsError(f"{source}: row {wanted} is empty, so it cannot be the header ({setting})")
         clean = [c.strip() for c in cells]
-        problem = header_problem(cfg, clean, source, number)
-        if problem is not None:
-            raise ContactsError(f"{problem} ({setting} makes row {wanted} the header)")
+        if header_problem(cfg, clean, source, number) is not None:
+            problem = _not_header(cfg, clean, source, number)
+            raise HeaderNotFound(f"{problem} ({setting} makes row {wanted} the header)")
         return RowParser(cfg, cells, source, implied_formats, row=number, occasions=occasions)
     if not last:
         raise ContactsError(f"{source}: the file is empty (no header row)")
     raise ContactsError(f"{source}: the file ends at row {last}, before the header ({setting})")
+
+
+def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: int) -> str:
+    """Why row ``number`` (stripped ``cells``) is not the header, with what to write in the config.
+
+    :func:`~greeter.sources.rows.header_problem` names the first configured
+    column the row lacks; this adds the fix a first-time user needs most: a
+    ФИО column in place of the name columns (``contacts.columns.full_name``),
+    or ``patronymic: null`` for an optional column the file does not have
+    (unless the header is mojibake, "�": then the encoding is the fix).
+    """
+    message = header_problem(cfg, cells, source, number)
+    assert message is not None  # the row was not accepted, so it lacks a column
+    present = [c for c in cells if c]
+    missing = configured_columns(cfg, set(present))[1]
+    if not missing:  # a control character or a repeated column: nothing to add
+        return message
+    name = missing[0][0]
+    hint = ""
+    full = next((c for c in present if _FULL_NAME.search(c)), None)
+    if name in _NAME_PARTS and cfg.columns.full_name is None and full is not None:
+        hint = f"the header has a full-name column: set contacts.columns.full_name: {yaml_value(full)}"
+        if name != "first_name":  # a file may well lack a patronymic column and still have Имя and Фамилия
+            hint += f" (or, if the file has no {name} column, write {name}: null under contacts.columns)"
+    elif name in _OPTIONAL and not message.endswith("?") and not any("\ufffd" in c for c in present):
+        hint = f"if the file has no such column, write {name}: null under contacts.columns"
+    return with_hint(message, hint) if hint else message
 
 
 def preamble_warning(

@@ -31,7 +31,7 @@ from greeter.names import (
     read_full_name,
     without_brackets,
 )
-from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials
+from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials, month_name_advice
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.timezones import is_zone, zone_hint
 
@@ -144,7 +144,7 @@ def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row:
         return _duplicate_problem(cfg, used, header, source, row)
     name, column = missing[0]
     close = difflib.get_close_matches(column, present, n=1, cutoff=0.5)
-    shown = ", ".join(header[:30]) + (f", … ({len(header)} columns)" if len(header) > 30 else "")
+    shown = ", ".join(present[:30]) + (f", … ({len(present)} columns)" if len(present) > 30 else "")
     hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
     key = name if name.startswith("dates.") else f"columns.{name}"  # contacts.dates.wedding
     return f"{source}: column {column!r} (contacts.{key}) not found{hint}"
@@ -533,7 +533,14 @@ class RowParser:
             )
             guess = self.date_parser.suggest(col.samples)
             serial = excel_serials(col.samples) if guess is None else None
-            if serial is not None:
+            named = (
+                next(((s, a) for s in col.samples if (a := month_name_advice(s)) is not None), None)
+                if guess is None and serial is None
+                else None
+            )
+            if named is not None:  # "8 декабря 1973": no format reads it, the CRM can export numbers
+                message += f"; e.g. {quoted(named[0])}: {named[1]}"
+            elif serial is not None:
                 text, day = serial
                 message += (
                     f"; they look like Excel serial dates (e.g. {quoted(text)} is {day.isoformat()}):"

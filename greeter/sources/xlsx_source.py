@@ -16,14 +16,16 @@ cannot be told.
 
 from __future__ import annotations
 
+import difflib
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from greeter.errors import ContactsError
+from greeter.sources.header import HeaderTest, scan, yaml_value
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 
 if TYPE_CHECKING:
@@ -52,9 +54,6 @@ def _text(value: object) -> str:
 
 def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(Excel row number, cells)`` for every row that is not empty (a title above the header too)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
         fh = path.open("rb")
     except FileNotFoundError:
@@ -62,15 +61,67 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[
     except OSError as exc:
         raise ContactsError(f"{path}: cannot open ({exc.strerror})") from None
     with fh:
-        problem = wrong_format(path, fh.read(SNIFF_BYTES), "xlsx")
-        if problem is not None:
-            raise ContactsError(problem)
-        fh.seek(0)
+        book = _open(path, fh)
         try:
-            book = load_workbook(fh, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
-            raise ContactsError(f"{path}: not a readable XLSX workbook ({exc})") from None
-        yield from _sheet_rows(book, path, sheet)
+            if sheet is not None and sheet not in book.sheetnames:
+                names, meant = ", ".join(book.sheetnames), _meant(sheet, book.sheetnames)
+                raise ContactsError(f"{path}: no sheet {sheet!r} (sheets: {names}){meant}")
+            yield from _sheet_rows(book[sheet] if sheet else book.worksheets[0])
+        finally:
+            book.close()
+
+
+def sheet_with_header(path: Path, test: HeaderTest, skip: str | None) -> str | None:
+    """The first sheet but ``skip`` (None: the first sheet) whose first rows hold the header ``test`` accepts.
+
+    amoCRM puts a summary sheet before the contacts: without ``contacts.sheet``
+    the first one is read and has none of the columns. Each other sheet is
+    searched as the header search does (:func:`~greeter.sources.header.scan`),
+    so the error can name the sheet to set. Only on that error's path.
+    """
+    try:
+        with path.open("rb") as fh:
+            book = _open(path, fh)
+            try:
+                names = book.sheetnames
+                for name in names:
+                    if name == (skip if skip is not None else names[0]):
+                        continue
+                    if scan(_sheet_rows(book[name]), test)[1] is not None:
+                        return name
+            finally:
+                book.close()
+    except (ContactsError, OSError):
+        return None
+    return None
+
+
+def other_sheet_hint(path: Path, test: HeaderTest, skip: str | None) -> str | None:
+    """``sheet 'Контакты' has them: set contacts.sheet: Контакты``, when another sheet has the header."""
+    name = sheet_with_header(path, test, skip)
+    return None if name is None else f"sheet {name!r} has them: set contacts.sheet: {yaml_value(name)}"
+
+
+def _meant(sheet: str, names: Sequence[str]) -> str:
+    """``, did you mean 'Контакты'?`` for a sheet name in other capitals or with a typo, else ""."""
+    same = [n for n in names if n.casefold() == sheet.casefold()]
+    close = same or difflib.get_close_matches(sheet, names, n=1)
+    return f", did you mean {close[0]!r}?" if close else ""
+
+
+def _open(path: Path, fh: IO[bytes]) -> Workbook:
+    """The workbook in ``fh``, streamed; a file that is not one is a one-line error."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    problem = wrong_format(path, fh.read(SNIFF_BYTES), "xlsx")
+    if problem is not None:
+        raise ContactsError(problem)
+    fh.seek(0)
+    try:
+        return load_workbook(fh, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
+        raise ContactsError(f"{path}: not a readable XLSX workbook ({exc})") from None
 
 
 #: A merged range in a sheet's XML: ``<mergeCell ref="C2:C4"/>`` (maybe with a namespace prefix).
@@ -110,32 +161,27 @@ def merged_down(sheet_xml: IO[bytes]) -> dict[int, list[tuple[int, int]]]:
     return found
 
 
-def _sheet_rows(book: Workbook, path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise ContactsError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-        ws = book[sheet] if sheet else book.worksheets[0]
-        # openpyxl's own handle on the sheet's XML (its read-only sheet does not read merged ranges).
-        opener = getattr(ws, "_get_source", None)
-        merges: dict[int, list[tuple[int, int]]] = {}
-        if opener is not None:
-            with opener() as xml:
-                merges = merged_down(xml)
-        #: (column, last row, value) of each merged range over the rows being read.
-        active: list[tuple[int, int, str]] = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [_text(v) for v in values]
-            if active:
-                active = [a for a in active if a[1] >= number]
-                for column, _last, value in active:
-                    if column >= len(cells):
-                        cells += [""] * (column + 1 - len(cells))
-                    if not cells[column]:
-                        cells[column] = value
-            for column, last in merges.get(number, ()):
-                if column < len(cells) and cells[column]:
-                    active.append((column, last, cells[column]))
-            if any(cells):
-                yield number, cells
-    finally:
-        book.close()
+def _sheet_rows(ws: Any) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty rows of the (read-only) sheet ``ws``, a merged-down cell's value on each of its rows."""
+    # openpyxl's own handle on the sheet's XML (its read-only sheet does not read merged ranges).
+    opener = getattr(ws, "_get_source", None)
+    merges: dict[int, list[tuple[int, int]]] = {}
+    if opener is not None:
+        with opener() as xml:
+            merges = merged_down(xml)
+    #: (column, last row, value) of each merged range over the rows being read.
+    active: list[tuple[int, int, str]] = []
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = [_text(v) for v in values]
+        if active:
+            active = [a for a in active if a[1] >= number]
+            for column, _last, value in active:
+                if column >= len(cells):
+                    cells += [""] * (column + 1 - len(cells))
+                if not cells[column]:
+                    cells[column] = value
+        for column, last in merges.get(number, ()):
+            if column < len(cells) and cells[column]:
+                active.append((column, last, cells[column]))
+        if any(cells):
+            yield number, cells
