@@ -74,6 +74,23 @@ def test_a_contact_without_a_first_name_loads_with_a_warning_quoting_the_imperso
     ]
 
 
+def test_the_nameless_warning_quotes_the_opening_the_contacts_language_gives_with_gender_and_surname(
+    tmp_path: Path,
+) -> None:
+    """Estonian and Hungarian open with the surname or a gendered word where Russian is impersonal:
+    the warning quoted «Tere!» and «Tisztelt Hölgyem/Uram!» for letters that open «Lugupeetud härra
+    Mägi!» and «Tisztelt Hölgyem!» (the gender and the surname were not looked at)."""
+    et = "3005;a5@example.com;Mägi;;;M;;Europe/Tallinn;et;;;13.12.1970;;;EE"
+    hu = "3004;a4@example.com;Kiss;;;F;;Europe/Budapest;hu;;;13.12.1970;;;HU"
+    _, report = load(tmp_path, et, hu)
+    assert lines(report.problems) == [
+        f"{tmp_path / 'c.csv'}:row 2: Имя: warning: no first name: letters to this contact open without a"
+        " first name («Lugupeetud härra Mägi!»)",
+        f"{tmp_path / 'c.csv'}:row 3: Имя: warning: no first name: letters to this contact are impersonal"
+        " («Tisztelt Hölgyem!»)",
+    ]
+
+
 def test_without_a_name_column_nameless_contacts_are_not_each_warned(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text("ID;Email\r\n1;a@example.com\r\n", encoding="utf-8")

@@ -230,7 +230,7 @@ class RowParser:
         #: Whether the rows say names at all: without a name column every letter is impersonal by
         #: design, and a warning on each row would only be noise.
         self._named = "first_name" in self.pos or "full_name" in self.pos
-        self._impersonal: dict[str, str] = {}
+        self._impersonal: dict[tuple[str | None, Gender | None, str, str], str] = {}
         self._locales: dict[str, str | None] = {}
         self._locale_why: dict[str, str] = {}
         # Exports repeat values: a million rows hold some 40,000 distinct date strings, a few
@@ -335,6 +335,9 @@ class RowParser:
         patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw)
         last = names.get(raw := cells.get("last_name", "")) or self._name(raw)
         noted = False
+        #: A row greeted without a first name: where its warning goes (the letter's opening is known
+        #: once the row's language and gender are read), why and what to do.
+        nameless: tuple[int, str, str] | None = None
         if "full_name" in cells:
             reading, note = self._full_name(cells["full_name"])
             last, first, patronymic = reading.parts
@@ -342,17 +345,15 @@ class RowParser:
                 noted = True
                 if first:
                     problems.append(self._problem(line, "full_name", note, "warning"))
-                else:  # initials: one warning, saying the letter is impersonal
-                    fix = "write the name in full in the CRM"
-                    problems.append(self._nameless(cells.get("locale", ""), line, note, fix))
+                else:  # initials: one warning, saying how the letter opens
+                    nameless = (len(problems), note, "write the name in full in the CRM")
         elif first:
             if "." in first or "(" in first or "[" in first:
                 first, note = _first_name_cell(first)
                 if note and first:
                     problems.append(self._problem(line, "first_name", note, "warning"))
                 elif note:
-                    fix = "write the first name in full in the CRM"
-                    problems.append(self._nameless(cells.get("locale", ""), line, note, fix))
+                    nameless = (len(problems), note, "write the first name in full in the CRM")
                     noted = True
             self._first_names += 1
             if " " in first and _whole_name(first):
@@ -360,7 +361,7 @@ class RowParser:
                 if self._whole_sample is None:
                     self._whole_sample = (line, first)
         if not first and self._named and not noted:
-            problems.append(self._nameless(cells.get("locale", ""), line))
+            nameless = (len(problems), "", "")
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
@@ -416,6 +417,8 @@ class RowParser:
             self.source,
             line,  # row
         )
+        if nameless is not None:
+            problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
         return contact, problems
 
     def _domain_typo(self, cell: str, address: str, meant: str, line: int) -> Problem:
@@ -463,29 +466,32 @@ class RowParser:
             notes.append(f"{quoted(text)} has initials ({reading.initials!r}) instead of a first name")
         return _remember(self._full_names, raw, (reading, "; ".join(notes)))
 
-    def _nameless(self, locale: str, line: int, why: str = "", fix: str = "") -> Problem:
-        """The warning for a contact loaded without a first name: its letters cannot address anyone.
+    def _nameless(self, contact: Contact, why: str = "", fix: str = "") -> Problem:
+        """The warning for a contact loaded without a first name: its letters cannot address it by name.
 
         Such a row (an empty name, or only a patronymic or a surname, or
         initials: ``why`` says so, ``fix`` what to do) is still
         greeted — the letter is correct, only impersonal — so it is a warning,
         not a rejection; but without one the marketer learns of it from a
         letter that opens «Здравствуйте!». The message quotes the opening the
-        contact's language gives (Russian when the row names none).
+        letter will have: the contact's language (Russian when the row names
+        none) with its gender and surname, which some languages use without a
+        first name («Lugupeetud härra Mägi!», «Tisztelt Hölgyem!»).
         """
-        opening = self._impersonal.get(locale)
+        key = (contact.locale, contact.gender, contact.patronymic, contact.last_name)
+        opening = self._impersonal.get(key)
         if opening is None:
             from greeter.letter_forms import salutation, salutation_end  # only for such a row
 
-            code = locale.replace("-", "_") or None
-            nobody = Contact(id="", email=None)
-            opening = f"{salutation(nobody, code)}{salutation_end(code)}"
-            _remember(self._impersonal, locale, opening)
+            opening = f"{salutation(contact, contact.locale)}{salutation_end(contact.locale)}"
+            _remember(self._impersonal, key, opening)
+        named = any(part and part in opening for part in (contact.patronymic, contact.last_name))
+        how = "open without a first name" if named else "are impersonal"
         column = "first_name" if "first_name" in self.pos else "full_name"
-        message = f"{why or 'no first name'}: letters to this contact are impersonal («{opening}»)"
+        message = f"{why or 'no first name'}: letters to this contact {how} («{opening}»)"
         if fix:
             message += f"; {fix}"
-        return self._problem(line, column, message, "warning")
+        return self._problem(contact.row, column, message, "warning")
 
     def _shared_mailbox(self, email: str, holder: int, line: int) -> Problem:
         """The warning for a second contact with an address: the first keeps it, this one is greeted nowhere.
