@@ -547,6 +547,7 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
     """
     from greeter.send import read_secret
     from greeter.smtp_transport import SmtpTransport
+    from greeter.transport import LOGIN_REFUSED
 
     smtp = settings.delivery.smtp
     where = f"{smtp.host}:{smtp.port}"
@@ -563,13 +564,13 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
         done = f"OK ({security}{f', logged in as {smtp.username}' if smtp.username else ''})"
         report.smtp = (where, True, done)
         return
-    if failure.login_refused and failure.fix_given:  # no AUTH, a login demanded (530), TLS that does not fit
+    if failure.halt_kind not in (None, LOGIN_REFUSED):  # no AUTH, a 530 to MAIL FROM, a wrong TLS
         report.smtp = (where, False, failure.why)
         message = f"{failure.why}; send would stop at it"
         report.problems.append(Problem(f"smtp://{where}", failure.setting, message))
         report.smtp_errors += 1
         return
-    if failure.login_refused:
+    if failure.halt_kind == LOGIN_REFUSED:
         secret = f"environment variable {smtp.password_env}" if smtp.password_env else smtp.password_file
         report.smtp = (where, False, f"{failure.why} (username {smtp.username!r})")
         message = (

@@ -458,7 +458,7 @@ class Daemon:
         failure = probe.result()
         if failure is None:
             return None
-        if failure.login_refused or failure.fix_given:  # a setting to change: its words name it
+        if failure.halt_kind is not None:  # a setting to change: its words name it
             return failure.why
         return f"cannot connect to the mail server: {failure.why}"
 

@@ -49,7 +49,17 @@ from greeter.planner import merged_into_failed
 from greeter.policy import cap_refusal
 from greeter.ratelimit import RateLimiter
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
-from greeter.transport import Breaker, Outcome, Outgoing, SendResult, Transport, held_back_reply, run_batch
+from greeter.transport import (
+    HALT_WORDS,
+    LOGIN_REFUSED,
+    Breaker,
+    Outcome,
+    Outgoing,
+    SendResult,
+    Transport,
+    held_back_reply,
+    run_batch,
+)
 from greeter.unsubscribe import unsubscribe_url
 
 Req = TypeVar("Req")
@@ -70,19 +80,6 @@ class Unsent:
 
 #: Letters :func:`send_batch` journals as unsent together once its breaker has opened.
 UNSENT_AT_ONCE = 64
-
-#: What stopped a batch at a login (``Summary.halted_by``): the server refused the login greeter
-#: made (535) — or the login settings do not fit the server: it demands a login greeter does not
-#: make (530 to MAIL FROM), or offers none greeter can use. The keys of ``send --json`` and of
-#: the daemon's ``delivery_halted`` line; the words of the summary line.
-LOGIN_REFUSED = "login_refused"
-LOGIN_MISMATCH = "login_mismatch"
-SECURITY_MISMATCH = "security_mismatch"
-HALT_WORDS = {
-    LOGIN_REFUSED: "login refused",
-    LOGIN_MISMATCH: "login settings do not fit the server",
-    SECURITY_MISMATCH: "security setting does not fit the server",
-}
 
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
@@ -108,7 +105,7 @@ class Summary:
     #: left unclaimed, which the next run sends once the login is fixed.
     halted: str | None = None
     halted_unsent: int = 0
-    #: Which login problem it was: :data:`LOGIN_REFUSED` or :data:`LOGIN_MISMATCH`.
+    #: Which it was: a key of :data:`~greeter.transport.HALT_WORDS`.
     halted_by: str = LOGIN_REFUSED
 
     @property
@@ -787,18 +784,11 @@ async def send_batch(
                 breaker.done(result)
             if result is None:
                 return None  # its claim was lost, or a shutdown began: nothing was sent
-            if result.login_refused:
-                # A login no retry gets past: refused at AUTH, demanded at MAIL FROM (530) or not
-                # offered. Either way the letter never reached DATA: claimed, its claim is given
-                # back, so it waits for the fix with the rest, no attempt counted.
-                kind = (
-                    SECURITY_MISMATCH
-                    if result.security_mismatch
-                    else LOGIN_MISMATCH
-                    if result.login_mismatch
-                    else LOGIN_REFUSED
-                )
-                deliverer.halt(result.reply, kind)
+            if result.halt_kind is not None:
+                # A setting no retry gets past: a login refused at AUTH, demanded at MAIL FROM (530)
+                # or not offered, a security the server does not speak. The letter never reached DATA:
+                # claimed, its claim is given back, so it waits for the fix with the rest, no attempt counted.
+                deliverer.halt(result.reply, result.halt_kind)
                 if taken:
                     await asyncio.to_thread(deliverer.release, ready)
                     given_back += 1

@@ -26,8 +26,8 @@ def print_report(
     result: RunResult, moment: datetime, letters: list[DueLetter], *, dry_run: bool, as_json: bool
 ) -> None:
     """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout."""
-    from greeter.delivery import HALT_WORDS
     from greeter.send import due_json
+    from greeter.transport import HALT_WORDS
 
     for problem in result.report.problems:
         click.echo(str(problem), err=True)

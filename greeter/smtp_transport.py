@@ -48,6 +48,9 @@ from greeter.message import UnsafeHeaderError, validate_address
 from greeter.ratelimit import RateLimiter
 from greeter.smtp_replies import ReplyReader
 from greeter.transport import (
+    LOGIN_MISMATCH,
+    LOGIN_REFUSED,
+    SECURITY_MISMATCH,
     Breaker,
     CleanLetter,
     OnReady,
@@ -110,6 +113,15 @@ def login_refused(exc: BaseException) -> bool:
     if isinstance(exc, (LoginUnavailable, SecurityMismatch)):
         return True
     return isinstance(exc, aiosmtplib.SMTPAuthenticationError) and 500 <= exc.code < 600
+
+
+def halt_kind_of(exc: BaseException) -> str | None:
+    """Which setting stops a batch at this failure to connect (a key of ``HALT_WORDS``), or None."""
+    if isinstance(exc, SecurityMismatch):
+        return SECURITY_MISMATCH
+    if isinstance(exc, LoginUnavailable):
+        return LOGIN_MISMATCH
+    return LOGIN_REFUSED if login_refused(exc) else None
 
 
 _ENHANCED_5_7 = re.compile(r"^\s*5\.7\.\d{1,3}\b")
@@ -212,13 +224,14 @@ class ProbeFailure:
     """Why :meth:`SmtpTransport.probe` could not open a connection, in words, and whether it was our login."""
 
     why: str
-    #: The server refused the login for good (:func:`login_refused`), or wants one greeter does
-    #: not make (:func:`login_required`): a configuration error.
-    login_refused: bool = False
-    #: ``why`` already names the setting to change (a 535's words do not).
-    fix_given: bool = False
-    #: The setting ``why`` is about.
-    setting: str = "delivery.smtp"
+    #: What a send would stop at (:func:`halt_kind_of`, :func:`login_required`), or None. Any but
+    #: ``LOGIN_REFUSED``: ``why`` already names the setting to change (a 535's words do not).
+    halt_kind: str | None = None
+
+    @property
+    def setting(self) -> str:
+        """The setting ``why`` is about."""
+        return "delivery.smtp.security" if self.halt_kind == SECURITY_MISMATCH else "delivery.smtp"
 
 
 class _Stale(Exception):
@@ -438,25 +451,17 @@ class SmtpTransport:
             error = (
                 f"SMTP AUTH as {self._settings.username!r} refused by {self._where}: {exc.code} {exc.message}"
             )
-            refused = login_refused(exc)
-        except LoginUnavailable as exc:
-            error = f"{self._where}: {exc}"
-            return SendResult(
-                key, Outcome.TEMPORARY, None, error, fault=error, login_refused=True, login_mismatch=True
-            )
-        except SecurityMismatch as exc:
-            error = f"{self._where}: {exc}"
-            return SendResult(
-                key, Outcome.TEMPORARY, None, error, fault=error, login_refused=True, security_mismatch=True
-            )
+            kind = halt_kind_of(exc)
+        except (LoginUnavailable, SecurityMismatch) as exc:
+            error, kind = f"{self._where}: {exc}", halt_kind_of(exc)
         except aiosmtplib.SMTPResponseException as exc:
-            error, refused = f"{self._where} refused the connection: {exc.code} {exc.message}", False
+            error, kind = f"{self._where} refused the connection: {exc.code} {exc.message}", None
         except (aiosmtplib.SMTPException, OSError) as exc:
             error = f"cannot connect to {self._where}: {_why(exc, self._settings.timeout_seconds)}"
-            refused = False
+            kind = None
         else:
             return None
-        return SendResult(key, Outcome.TEMPORARY, None, error, fault=error, login_refused=refused)
+        return SendResult(key, Outcome.TEMPORARY, None, error, fault=error, halt_kind=kind)
 
     async def send(
         self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
@@ -627,7 +632,7 @@ class SmtpTransport:
         ``replies`` holds those that came, in order (fewer than three when the
         server refused without pipelining, or hung up). A refusal of MAIL or
         RCPT that says the server wants a login greeter did not make
-        (:func:`login_required`) is ``login_refused``, as a 535 is: the batch
+        (:func:`login_required`) is a ``LOGIN_MISMATCH``, a halt as a 535 is: the batch
         stops at it instead of putting every letter in ``retry``.
         """
         for reply in replies[:2]:
@@ -643,9 +648,7 @@ class SmtpTransport:
             )
             if fix is not None:
                 why = f"{self._where}: {fix}"
-                return SendResult(
-                    key, Outcome.TEMPORARY, None, why, fault=why, login_refused=True, login_mismatch=True
-                )
+                return SendResult(key, Outcome.TEMPORARY, None, why, fault=why, halt_kind=LOGIN_MISMATCH)
             break
         mail = replies[0]
         if mail.code != 250:
@@ -705,9 +708,7 @@ class SmtpTransport:
             client = await self._open()
         except (aiosmtplib.SMTPException, OSError) as exc:
             why = _why(exc, self._settings.timeout_seconds)
-            setting = "delivery.smtp.security" if isinstance(exc, SecurityMismatch) else "delivery.smtp"
-            fixed = isinstance(exc, (LoginUnavailable, SecurityMismatch))
-            return ProbeFailure(why, login_refused(exc), fix_given=fixed, setting=setting)
+            return ProbeFailure(why, halt_kind_of(exc))
         self._all_slots[0].client = client
         try:
             if envelope_from is not None and not self._settings.username:
@@ -733,7 +734,7 @@ class SmtpTransport:
         secured = self._settings.security != "none"
         password = password_source(self._settings)
         fix = login_required(reply.code, reply.message, logged_in=False, secured=secured, password=password)
-        return None if fix is None else ProbeFailure(fix, login_refused=True, fix_given=True)
+        return None if fix is None else ProbeFailure(fix, LOGIN_MISMATCH)
 
     def _discard(self, client: aiosmtplib.SMTP) -> None:
         """Close a connection and remember its protocol until the socket is really gone."""

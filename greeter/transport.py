@@ -38,6 +38,19 @@ from typing import Final, Protocol, TypeVar
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
 
+#: What stops a batch (``SendResult.halt_kind``, ``Summary.halted_by``), a setting no retry cures: a
+#: login the server refused (535); login settings that do not fit it (a 530 to MAIL FROM, no AUTH
+#: greeter can use); a ``delivery.smtp.security`` it does not speak. The keys of ``send --json`` and
+#: of the daemon's ``delivery_halted`` line; the words of the summary line.
+LOGIN_REFUSED = "login_refused"
+LOGIN_MISMATCH = "login_mismatch"
+SECURITY_MISMATCH = "security_mismatch"
+HALT_WORDS = {
+    LOGIN_REFUSED: "login refused",
+    LOGIN_MISMATCH: "login settings do not fit the server",
+    SECURITY_MISMATCH: "security setting does not fit the server",
+}
+
 
 class Outcome(StrEnum):
     OK = "ok"
@@ -60,18 +73,9 @@ class SendResult:
     #: (refused, timed out, TLS or AUTH failed) or a reply did not come in time. None when the
     #: server answered. :class:`Breaker` counts these (and ``uncertain``) towards stopping a batch.
     fault: str | None = None
-    #: The server refused our login (5xx to AUTH): the credentials in the config are wrong, and no
-    #: letter can go until they are fixed. The batch stops at it (:meth:`Deliverer.halt`) rather
-    #: than putting every letter in ``retry`` as for a server that is down.
-    login_refused: bool = False
-    #: With ``login_refused``: not a login the server refused (535) but login settings that do not
-    #: fit the server — it demands a login greeter does not make (530), or offers none greeter can
-    #: use. Its words name the settings to change; summaries say ``login_mismatch``.
-    login_mismatch: bool = False
-    #: With ``login_refused``: a ``delivery.smtp.security`` the server does not speak (TLS asked of
-    #: a plain port, STARTTLS it does not offer, plain text to an implicit-TLS port): a setting to
-    #: change, not an outage. Summaries say ``security_mismatch``.
-    security_mismatch: bool = False
+    #: A setting no retry cures (a key of :data:`HALT_WORDS`), or None: the batch stops at it
+    #: (:meth:`Deliverer.halt`) rather than putting every letter in ``retry`` as for a server that is down.
+    halt_kind: str | None = None
 
     @property
     def ok(self) -> bool:

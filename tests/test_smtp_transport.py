@@ -27,7 +27,7 @@ from greeter.smtp_transport import (
     password_source,
 )
 from greeter.testing import SilentAt, SilentServer, SmtpSink, _ThreadedServer
-from greeter.transport import Outcome, Outgoing, SendResult
+from greeter.transport import LOGIN_MISMATCH, LOGIN_REFUSED, SECURITY_MISMATCH, Outcome, Outgoing, SendResult
 
 FROM = "hello@romashka.example"
 DAY = date(2025, 3, 14)
@@ -269,13 +269,12 @@ def test_auth_with_the_given_password_and_a_clear_error_without_leaking_it() -> 
         assert bad["c-2"].outcome is Outcome.TEMPORARY
         assert "SMTP AUTH as 'greeter' refused" in bad["c-2"].text and "535" in bad["c-2"].text
         assert "wrong-pa55" not in bad["c-2"].text
-        assert bad["c-2"].login_refused and not ok["c-1"].login_refused
-        assert not bad["c-2"].login_mismatch, "a login the server refused, not settings that do not fit it"
+        assert bad["c-2"].halt_kind == LOGIN_REFUSED and ok["c-1"].halt_kind is None
         # Without AUTH the server refuses the sender: our configuration's fault — never "failed",
-        # never an "unknown user" — and, like a 535, one no retry cures: login_refused.
+        # never an "unknown user" — and, like a 535, one no retry cures: a halt, login_mismatch.
         anonymous = send_all(transport_for(sink), [item(3)])["c-3"]
         assert anonymous.outcome is Outcome.TEMPORARY and not anonymous.unknown_user
-        assert anonymous.login_refused and anonymous.login_mismatch and anonymous.code is None
+        assert anonymous.halt_kind == LOGIN_MISMATCH and anonymous.code is None
         assert anonymous.reply == (
             f"127.0.0.1:{sink.port}: the server requires a login (530 5.7.0 Authentication required) and "
             "greeter made none (no delivery.smtp.username): set delivery.smtp.username and the password's "
@@ -293,7 +292,7 @@ def test_a_server_that_demands_a_login_greeter_does_not_make_is_login_refused(pi
         results = send_one_by_one(transport_for(sink, pool_size=1), [item(i) for i in range(3)])
         assert sink.messages == []
     for result in results:
-        assert result.login_refused and result.outcome is Outcome.TEMPORARY, result
+        assert result.halt_kind == LOGIN_MISMATCH and result.outcome is Outcome.TEMPORARY, result
         assert "requires a login (530 5.7.0 Authentication required)" in result.text
         assert "delivery.smtp.username" in result.text
 
@@ -326,10 +325,10 @@ def test_a_username_for_a_server_without_a_usable_auth_is_a_login_problem(
         result = send_all(transport_for(sink, **settings), [item(1)])["c-1"]
         probe = asyncio.run(transport_for(sink, **settings).diagnose(FROM))
         assert sink.messages == []
-    assert result.login_refused and result.outcome is Outcome.TEMPORARY and result.code is None
-    assert result.login_mismatch, "the settings do not fit the server: not a refused login"
+    assert result.outcome is Outcome.TEMPORARY and result.code is None
+    assert result.halt_kind == LOGIN_MISMATCH, "the settings do not fit the server: not a refused login"
     assert result.reply == f"127.0.0.1:{sink.port}: {said}"
-    assert probe is not None and probe.login_refused and probe.fix_given and probe.why == said
+    assert probe is not None and probe.halt_kind == LOGIN_MISMATCH and probe.why == said
 
 
 def test_check_probes_the_sender_when_greeter_makes_no_login() -> None:
@@ -339,7 +338,7 @@ def test_check_probes_the_sender_when_greeter_makes_no_login() -> None:
         fine = asyncio.run(transport_for(open_relay).diagnose(FROM))
         assert demands.messages == [] and open_relay.messages == []
     assert fine is None
-    assert refused is not None and refused.login_refused and refused.fix_given
+    assert refused is not None and refused.halt_kind == LOGIN_MISMATCH
     assert refused.why.startswith(
         "the server requires a login (530 5.7.0 Authentication required) and greeter made none"
     )
@@ -402,9 +401,9 @@ def test_a_refused_login_is_told_apart_from_a_server_that_cannot_be_reached() ->
         port = sink.port
     down = asyncio.run(SmtpTransport(SmtpSettings(host="127.0.0.1", port=port), None).diagnose())
     assert good is None
-    assert bad is not None and bad.login_refused
+    assert bad is not None and bad.halt_kind == LOGIN_REFUSED
     assert bad.why == "login refused: 535 5.7.8 Authentication credentials invalid"
-    assert down is not None and not down.login_refused and down.why.startswith("connection refused")
+    assert down is not None and down.halt_kind is None and down.why.startswith("connection refused")
     assert login_refused(SMTPAuthenticationError(535, "5.7.8 bad credentials"))
     assert not login_refused(SMTPAuthenticationError(454, "4.7.0 Temporary authentication failure"))
     assert not login_refused(SMTPResponseException(554, "5.3.2 go away"))
@@ -455,12 +454,12 @@ def test_implicit_tls_against_a_plain_port_is_a_setting_to_change_naming_the_one
         results = send_all(transport_for(plain, security="tls"), [item(1)])
         failure = asyncio.run(transport_for(plain, security="tls").diagnose(FROM))
     result = results["c-1"]
-    assert result.outcome is Outcome.TEMPORARY and result.login_refused, result
+    assert result.outcome is Outcome.TEMPORARY and result.halt_kind == SECURITY_MISMATCH, result
     assert result.text == (
         f"127.0.0.1:{plain.port}: the server does not speak TLS on this port (it answered in plain text; "
         "security: tls is implicit TLS, usually port 465): set delivery.smtp.security: none"
     )
-    assert failure is not None and failure.login_refused and failure.fix_given
+    assert failure is not None and failure.halt_kind == SECURITY_MISMATCH
     assert failure.setting == "delivery.smtp.security" and "cannot connect" not in failure.why
     assert failure.why.endswith("set delivery.smtp.security: none") and not plain.messages
 
@@ -470,10 +469,10 @@ def test_starttls_required_but_not_offered_is_a_setting_to_change(sink: SmtpSink
     results = send_all(transport_for(sink, security="starttls"), [item(1)])
     failure = asyncio.run(transport_for(sink, security="starttls").diagnose(FROM))
     result = results["c-1"]
-    assert result.outcome is Outcome.TEMPORARY and result.login_refused and not sink.messages
+    assert result.outcome is Outcome.TEMPORARY and result.halt_kind == SECURITY_MISMATCH and not sink.messages
     said = "the server does not offer STARTTLS (its EHLO lists none): set delivery.smtp.security: none"
     assert result.text.startswith(f"127.0.0.1:{sink.port}: {said}"), result.text
-    assert failure is not None and failure.login_refused and failure.why.startswith(said)
+    assert failure is not None and failure.halt_kind == SECURITY_MISMATCH and failure.why.startswith(said)
 
 
 @pytest.mark.parametrize("mode", ["starttls", "none"])
@@ -487,7 +486,8 @@ def test_plain_text_against_an_implicit_tls_port_says_set_tls(
         transport = transport_for(sink, security=mode, tls_context=trusting, timeout_seconds=0.5)
         results = send_all(transport, [item(1)])
     result = results["c-1"]
-    assert result.login_refused and result.text.endswith("set delivery.smtp.security: tls"), result.text
+    assert result.halt_kind == SECURITY_MISMATCH, result.text
+    assert result.text.endswith("set delivery.smtp.security: tls"), result.text
     assert "greets only over TLS" in result.text and not sink.messages
 
 
@@ -496,7 +496,7 @@ def test_a_server_that_never_greets_stays_a_temporary_outage() -> None:
     with SilentServer("banner") as silent:
         failure = asyncio.run(transport_for(silent, timeout_seconds=0.3).diagnose())  # type: ignore[arg-type]
         assert silent.connections == 2  # the plain one, then the one TLS attempt
-    assert failure is not None and not failure.login_refused and failure.why == "no greeting within 0.3 s"
+    assert failure is not None and failure.halt_kind is None and failure.why == "no greeting within 0.3 s"
 
 
 def test_dot_stuffing_and_line_endings() -> None:
