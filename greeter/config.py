@@ -15,7 +15,7 @@ import typing
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -383,20 +383,7 @@ class Sender(_Model):
     @field_validator("by_locale")
     @classmethod
     def _known_locales(cls, v: dict[str, SenderInLanguage]) -> dict[str, SenderInLanguage]:
-        """Keys as the renderer names a letter's locale (``en-GB`` → ``en_GB``), each once."""
-        from greeter.i18n import normalize_locale  # Babel: paid only by a config that uses this
-
-        out: dict[str, SenderInLanguage] = {}
-        for key, value in v.items():
-            locale = normalize_locale(key, "")
-            if not locale:
-                raise SettingError(
-                    f"{key!r} is not a locale Babel knows (e.g. 'en', 'en_GB', 'sr_Latn')", key
-                )
-            if locale in out:
-                raise SettingError(f"{key!r} is the locale {locale!r} again", key)
-            out[locale] = value
-        return out
+        return _by_locale(v)
 
     def in_locale(self, locale: str | None) -> tuple[str, str]:
         """(name, company) for a letter in ``locale``: its ``by_locale`` entry, the most specific first.
@@ -420,6 +407,27 @@ class Sender(_Model):
         from greeter.i18n import keys_for  # Babel: paid only by a config that uses by_locale
 
         return tuple(self.by_locale[key] for key in keys_for(locale or "", tuple(self.by_locale)))
+
+
+_V = TypeVar("_V")
+#: What people call an occasion: one line, as a subject or a calendar entry shows it.
+_Title = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]+$")]
+
+
+def _by_locale(v: dict[str, _V]) -> dict[str, _V]:
+    """A ``by_locale`` mapping's keys as the renderer names a letter's locale (``en-GB`` → ``en_GB``),
+    each once (``sender.by_locale``, an occasion's ``title_by_locale``)."""
+    from greeter.i18n import normalize_locale  # Babel: paid only by a config that uses this
+
+    out: dict[str, _V] = {}
+    for key, value in v.items():
+        locale = normalize_locale(key, "")
+        if not locale:
+            raise SettingError(f"{key!r} is not a locale Babel knows (e.g. 'en', 'en_GB', 'sr_Latn')", key)
+        if locale in out:
+            raise SettingError(f"{key!r} is the locale {locale!r} again", key)
+        out[locale] = value
+    return out
 
 
 class Defaults(_Model):
@@ -572,12 +580,16 @@ class Occasion(_Model):
     """A reason to greet. Exactly one of ``field``, ``date``, ``holiday``, ``on``, ``ics`` says when."""
 
     name: str = Field(pattern=MACHINE_NAME, description="Stable machine name")
-    title: str | None = Field(
+    title: _Title | None = Field(
         default=None,
-        max_length=80,
-        pattern=r"^[^\x00-\x1f\x7f]+$",
         description="What people call it, shown in the preview gallery and the calendar "
-        "(e.g. 'День рождения'); the name if unset",
+        "(e.g. 'День рождения'), and in a letter it is merged into; the name if unset",
+    )
+    title_by_locale: dict[Annotated[str, Field(pattern=LOCALE)], _Title] = Field(
+        default_factory=dict,
+        description="The title in letters of another language, by locale ({et: Eesti Vabariigi "
+        "aastapäev}): a merged occasion is named in the letter's own words. A letter whose "
+        "language is not listed uses title",
     )
     template: str = Field(
         pattern=TEMPLATE_NAME,
@@ -604,6 +616,21 @@ class Occasion(_Model):
         default=120, ge=1, description="An older date is a data error (age > 120), not a greeting"
     )
     audience: Audience = Field(default_factory=Audience)
+
+    @field_validator("title_by_locale")
+    @classmethod
+    def _title_locales(cls, v: dict[str, str]) -> dict[str, str]:
+        return _by_locale(v)
+
+    def title_in(self, locale: str | None) -> str | None:
+        """The title a letter in ``locale`` names it by: ``title_by_locale`` as ``sender.by_locale``
+        is chosen (``en_GB`` takes ``en``), else ``title``."""
+        if not self.title_by_locale:
+            return self.title
+        from greeter.i18n import keys_for  # Babel: paid only by a config that uses title_by_locale
+
+        keys = keys_for(locale or "", tuple(self.title_by_locale))
+        return self.title_by_locale[keys[-1]] if keys else self.title
 
     @model_validator(mode="after")
     def _exactly_one_when(self) -> Occasion:

@@ -199,7 +199,7 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.utils import internal_code
 
-from greeter.config import Sender, Settings
+from greeter.config import Occasion, Sender, Settings
 from greeter.errors import Problem, TemplateError, TemplateLoadError
 from greeter.i18n import locale_chain, locale_hint, normalize_locale
 from greeter.letter_forms import Person, forms_for
@@ -434,10 +434,14 @@ class Renderer:
         titles: Mapping[str, str] | None = None,
         *,
         files: TemplateFiles | None = None,
+        localized: Iterable[Occasion] = (),
     ) -> None:
         self._dir = Path(templates_dir)
         self._snapshot = files if files is not None else TemplateFiles.read(self._dir)
         self._titles = dict(titles or {})
+        #: Occasions with a ``title_by_locale``: their title depends on the letter's language.
+        self._localized = {o.name: o for o in localized if o.title_by_locale}
+        self._titles_in: dict[tuple[str, str], str | None] = {}
         self._sender = sender
         self._senders: dict[str, SenderView] = {}
         self._default_locale = default_locale
@@ -453,7 +457,14 @@ class Renderer:
     def of(cls, settings: Settings, files: TemplateFiles | None = None) -> Renderer:
         """The renderer of a config: its templates (read now, unless given), sender, locale, titles."""
         titles = {o.name: o.title for o in settings.occasions if o.title}
-        return cls(settings.templates_dir, settings.sender, settings.defaults.locale, titles, files=files)
+        return cls(
+            settings.templates_dir,
+            settings.sender,
+            settings.defaults.locale,
+            titles,
+            files=files,
+            localized=settings.occasions,
+        )
 
     # ------------------------------------------------------------------ rendering
 
@@ -477,9 +488,11 @@ class Renderer:
             "send_date": send_date,
             "early": send_date < hit.date,
             "occasion_moved": hit.moved,
-            "occasion_title": self._titles.get(hit.occasion),
+            "occasion_title": self._title(hit.occasion, letter),
             "also": [
-                AlsoView(occasion=h.occasion, title=self._titles.get(h.occasion), date=h.date, years=h.years)
+                AlsoView(
+                    occasion=h.occasion, title=self._title(h.occasion, letter), date=h.date, years=h.years
+                )
                 for h in item.also
             ],
             "sender": self._sender_view(letter),
@@ -502,6 +515,16 @@ class Renderer:
             if not value:
                 raise TemplateError(variant.file, None, f"the {part} block rendered empty", contact.id)
         return Rendered(subject=subject, text=text, html=html, template_file=variant.file, locale=letter)
+
+    def _title(self, occasion: str, letter: str) -> str | None:
+        """What a letter in the locale ``letter`` calls ``occasion``: ``title_by_locale``, else ``title``."""
+        localized = self._localized.get(occasion)
+        if localized is None:
+            return self._titles.get(occasion)
+        key = (occasion, letter)
+        if key not in self._titles_in:
+            self._titles_in[key] = localized.title_in(letter)
+        return self._titles_in[key]
 
     def _sender_view(self, locale: str) -> SenderView:
         """``sender`` as a letter in ``locale`` signs: its ``sender.by_locale`` name and company."""

@@ -1634,3 +1634,52 @@ def test_a_scoped_block_and_an_include_still_see_their_own_variables(tmp_path: P
         },
     )
     assert renderer.render(item(person("c", "Иван"))).text == "[1][2]112"
+
+
+# --------------------------------------------------------------------------- titles by language
+
+
+def test_a_merged_occasion_is_named_in_the_letters_own_language(tmp_path: Path) -> None:
+    """An occasion had one ``title``: an Estonian letter said «Lisaks õnnitleme: Годовщина компании»
+    and a Russian one «с праздником «Eesti Vabariigi aastapäev»». ``title_by_locale`` names it in the
+    letter's language, chosen as ``sender.by_locale`` is (``et_EE`` takes ``et``); a language it does
+    not list, and a letter that falls back to another language's template, take the one it is in."""
+    from greeter.config import Occasion
+
+    independence = Occasion(
+        name="ee_independence",
+        template="x",
+        holiday="Independence Day",
+        country="EE",
+        title="День независимости Эстонии",
+        title_by_locale={"et-EE": "Eesti Vabariigi aastapäev", "en": "Estonian Independence Day"},
+    )
+    body = "{% block subject %}{{ occasion_title }}{% endblock %}{% block text %}{{ also|join(', ') }}{% endblock %}"
+    for name in ("x.j2", "x.et.j2"):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    renderer = Renderer(
+        tmp_path, SENDER, titles={"ee_independence": independence.title}, localized=[independence]
+    )
+    merged = Hit(MALE, "ee_independence", date(2027, 2, 24), None, 40, "x")
+    letters = {
+        locale: renderer.render(
+            item(replace(MALE, locale=locale), "x", occasion="ee_independence", also=(merged,))
+        )
+        for locale in ("et_EE", "ru", "en", "de")
+    }
+    assert {k: (v.subject, v.text) for k, v in letters.items()} == {
+        "et_EE": ("Eesti Vabariigi aastapäev", "Eesti Vabariigi aastapäev"),
+        "ru": ("День независимости Эстонии", "День независимости Эстонии"),
+        "en": ("День независимости Эстонии", "День независимости Эстонии"),  # no x.en.j2: a Russian letter
+        "de": ("День независимости Эстонии", "День независимости Эстонии"),
+    }
+    (tmp_path / "x.en.j2").write_text(body, encoding="utf-8")
+    english = Renderer(
+        tmp_path, SENDER, titles={"ee_independence": independence.title}, localized=[independence]
+    )
+    letter = english.render(item(replace(MALE, locale="en"), "x", occasion="ee_independence", also=(merged,)))
+    assert (letter.subject, letter.text) == ("Estonian Independence Day", "Estonian Independence Day")
+    assert independence.title_by_locale == {
+        "et_EE": "Eesti Vabariigi aastapäev",
+        "en": "Estonian Independence Day",
+    }
