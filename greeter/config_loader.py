@@ -24,11 +24,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, SettingError, Settings, Weekday
 from greeter.config_yaml import NotADate, parse_yaml
-from greeter.countries import calendar_refusal, parse_country
+from greeter.countries import calendar_refusal, parse_country, regions_of
 from greeter.errors import ConfigError, Problem
-from greeter.holiday_names import meant_holiday
+from greeter.holiday_names import unknown_holiday, unowned_holiday
 from greeter.holiday_tables import has_calendar, warm
-from greeter.occasions import holiday_key, known_holidays
 from greeter.sources.dates import swapped
 
 DEFAULT_CONFIG = "greeter.yaml"
@@ -115,18 +114,20 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
     for code, loc in countries.items():
         if code not in supported:
             add(loc, calendar_refusal(code))
+    named = [*countries, *(c for occ in settings.occasions for c in occ.audience.countries or ())]
+    configured = [code for code in dict.fromkeys(named) if has_calendar(code)]
+    years = [year, year + 1]
     for i, occ in enumerate(settings.occasions):
         country = occ.country or settings.defaults.country
         if occ.holiday is None or country not in supported:
             continue
-        holidays = known_holidays(country, [year, year + 1])
-        # Each name in either language (English, the country's own), by its comparison key.
-        by_key = {holiday_key(name): name for names in holidays for name in names}
-        if holiday_key(occ.holiday) not in by_key:
-            meant = meant_holiday(occ.holiday, country, [year, year + 1])
-            listed = "; ".join(" / ".join(names) for names in holidays)
-            hint = f", did you mean {meant!r}?" if meant else f" (known: {listed})"
-            add(("occasions", i, "holiday"), f"{country} has no holiday named {occ.holiday!r}{hint}")
+        if occ.country is None:  # each client's own country's: good when a country greeted has it
+            greeted = _with_regions(occ.audience.countries)
+            refusal = unowned_holiday(occ.holiday, country, greeted, configured, years)
+        else:
+            refusal = unknown_holiday(occ.holiday, country, years)
+        if refusal is not None:
+            add(("occasions", i, "holiday"), refusal)
     formats = settings.contacts.date_formats
     for i, j in swapped(formats):
         example = _ambiguous_example(formats[i])
@@ -156,6 +157,14 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
                 )
             )
     return problems
+
+
+def _with_regions(countries: list[str] | None) -> list[str] | None:
+    """An audience's countries as calendars: "GB" takes GB-ENG's clients (Easter Monday) too."""
+    if countries is None:
+        return None
+    found = [code for code in countries if has_calendar(code)]
+    return list(dict.fromkeys([*found, *(r for code in found if "-" not in code for r in regions_of(code))]))
 
 
 def _ambiguous_example(fmt: str) -> str:

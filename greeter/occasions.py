@@ -10,14 +10,14 @@ instead of silently greeting nobody.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
-from greeter.holiday_tables import days_of
+from greeter.holiday_tables import days_of, looked_up_days
 from greeter.plan_types import Hit
 
 
@@ -116,6 +116,31 @@ def holiday_country(name: str, country: str, default_country: str, years: range)
     if any(_observed_days(country, wanted, year) for year in range(years.start - 1, years.stop + 1)):
         return country
     return default_country
+
+
+def countries_having(
+    name: str, countries: Iterable[str], years: Sequence[int], *, limit: int | None = None
+) -> list[str]:
+    """Those of ``countries`` with a holiday called ``name`` in any of ``years``, in the order given.
+
+    For ``check``: a holiday without ``country:`` is each client's country's, so
+    a name is good when a country greeted has it, and a name no country has it
+    under is told which do. Stops after ``limit`` found (is there any at all?).
+    Moved days off ("Victory Day (observed)") are no holiday name.
+    """
+    wanted = holiday_key(name)
+    found: list[str] = []
+    for country in countries:
+        if limit is not None and len(found) >= limit:
+            break
+        if any(
+            not h.substitute and any(holiday_key(n) == wanted for n in h.names)
+            for year in years
+            for on_day in looked_up_days(country, year).values()
+            for h in on_day
+        ):
+            found.append(country)
+    return found
 
 
 def known_holidays(country: str, years: Sequence[int]) -> list[tuple[str, ...]]:
