@@ -81,12 +81,6 @@ def check_token(secrets: Sequence[bytes], token: str) -> str | Refused:
         return Refused("malformed")
 
 
-def verify_token(secret: bytes, token: str) -> str | None:
-    """The address a genuine token names, or None for a forged or damaged one."""
-    found = check_token([secret], token)
-    return None if isinstance(found, Refused) else found
-
-
 def unsubscribe_url(base: str | None, secret: bytes | None, email: str) -> str | None:
     """The https link for one recipient, or None when no URL or secret is configured."""
     if not base or not secret:
