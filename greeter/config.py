@@ -810,15 +810,46 @@ class Delivery(_Model):
     )
 
 
+def _one_or_list(value: object) -> object:
+    """One name where a list goes (``previous_secret_env: OLD``) is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
 class Unsubscribe(_Model):
     mailto: str | None = Field(default=None, description="Address receiving unsubscribe mails")
     url: str | None = Field(default=None, pattern=HTTPS_URL, description="One-click base URL")
     secret_env: str | None = Field(default=None, description="Env var with the HMAC secret")
+    previous_secret_env: Annotated[
+        list[str],
+        BeforeValidator(_one_or_list),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+    ] = Field(
+        default_factory=list,
+        description="Env var(s) with secrets replaced by secret_env: links in letters already sent "
+        "keep working; new ones are signed with secret_env",
+    )
+
+    @field_validator("previous_secret_env")
+    @classmethod
+    def _env_names(cls, v: list[str]) -> list[str]:
+        for i, name in enumerate(v):
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise SettingError(
+                    "previous_secret_env names environment variables (e.g. GREETER_UNSUBSCRIBE_SECRET_OLD), "
+                    "never the secret itself",
+                    i,
+                )
+        return v
 
     @model_validator(mode="after")
     def _secret_for_url(self) -> Unsubscribe:
         if self.url and not self.secret_env:
             raise SettingError("an unsubscribe url needs secret_env (the token signing key)", "url")
+        if self.previous_secret_env and not self.secret_env:
+            raise SettingError(
+                "previous_secret_env needs secret_env (the current key, which signs new links)",
+                "previous_secret_env",
+            )
         return self
 
 

@@ -590,10 +590,22 @@ class Daemon:
         where = listen_address(self.listen, self._inputs.settings.http)
         if where is None:
             return None
-        secret_env = self._inputs.settings.unsubscribe.secret_env
-        secret = read_secret(secret_env, None, "unsubscribe secret")
+        settings = self._inputs.settings
+        secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
+        # A previous secret named but not set stops the start (exit 2), as the current one does.
+        previous = [
+            read_secret(env, None, "previous unsubscribe secret")
+            for env in settings.unsubscribe.previous_secret_env
+        ]
         ctx = ApiContext(
-            self._journal, self.stats, self.clock.now, secret.encode() if secret else None, stop=self._stop
+            self._journal,
+            self.stats,
+            self.clock.now,
+            secret.encode() if secret else None,
+            stop=self._stop,
+            previous_secrets=tuple(p.encode() for p in previous if p),
+            default_locale=settings.defaults.locale,
+            mailto=settings.unsubscribe.mailto,
         )
         setting = "--listen" if self.listen else "http.host, http.port"
         runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)

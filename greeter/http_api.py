@@ -5,14 +5,16 @@ what the ``List-Unsubscribe`` header's https link points to (RFC 8058): a
 ``POST`` with ``List-Unsubscribe=One-Click`` suppresses the address at once;
 a ``GET`` (a person clicking the link) shows a page with a button that posts
 the same. Tokens are HMAC-signed (:mod:`greeter.unsubscribe`) and checked in
-constant time; a forged or damaged token gets 404 and changes nothing.
+constant time against the current secret and any previous ones (a rotated
+key's links keep working); a forged or damaged token gets 404 — the same styled
+page, in the reader's language, saying how else to unsubscribe — changes
+nothing, and is logged (``unsubscribe_rejected``, never the token or address).
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
-import html
 import json
 import os
 import socket
@@ -29,17 +31,9 @@ from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import Counts, RunStats, render_metrics
 from greeter.off_loop import Abandoned, OneAtATime, within
-from greeter.unsubscribe import verify_token
+from greeter.unsubscribe import PageKind, Refused, check_token, page_language, render_page
 
 log = get_logger(component="http")
-
-_PAGE = """<!doctype html>
-<html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{title}</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222}}
-button{{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#8a3b12;color:#fff;
-cursor:pointer}}
-</style></head><body><h1>{title}</h1>{body}</body></html>"""
 
 
 @dataclass
@@ -52,6 +46,12 @@ class ApiContext:
     secret: bytes | None
     #: Set when the daemon stops: a probe waiting for the journal answers at once.
     stop: asyncio.Event | None = None
+    #: Secrets rotated away (``unsubscribe.previous_secret_env``): links they signed still work.
+    previous_secrets: tuple[bytes, ...] = ()
+    #: ``defaults.locale``: the page's language when the request's ``Accept-Language`` names none greeter has.
+    default_locale: str = "ru"
+    #: ``unsubscribe.mailto``: offered on the page for a link that is not valid.
+    mailto: str | None = None
 
 
 #: Seconds ``/healthz`` and ``/metrics`` wait for the journal before answering without it.
@@ -152,10 +152,13 @@ class Unsubscriber:
             log.warning("unsubscribe_failed", error=error)
 
 
-def _page(title: str, body: str, status: int = 200) -> web.Response:
-    return web.Response(
-        text=_PAGE.format(title=html.escape(title), body=body), content_type="text/html", status=status
-    )
+#: What the rejection log line says a :class:`~greeter.unsubscribe.Refused` reason means, for the operator.
+_REJECTED_WHY = {
+    "malformed": "not a greeter link: cut short or damaged (a mail client wrapping it?), or made up",
+    "unknown_signature": "signed by no secret the daemon has: forged, or signed with a secret replaced "
+    "without naming the old one in unsubscribe.previous_secret_env",
+    "no_secret": "the daemon has no unsubscribe secret (unsubscribe.secret_env is not set)",
+}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -225,32 +228,45 @@ def make_app(ctx: ApiContext) -> web.Application:
         data = render_metrics(counts, ctx.stats)
         return web.Response(body=data, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
-    def _address(request: web.Request) -> str:
-        token = request.match_info["token"]
-        address = verify_token(ctx.secret, token) if ctx.secret else None
-        if address is None:
-            raise web.HTTPNotFound(text="no such unsubscribe link")
-        return address
+    secrets = (ctx.secret, *ctx.previous_secrets) if ctx.secret else ()
+
+    def _page(request: web.Request, kind: PageKind, status: int = 200) -> web.Response:
+        language = page_language(request.headers.get("Accept-Language"), ctx.default_locale)
+        return web.Response(
+            text=render_page(kind, language, mailto=ctx.mailto),
+            content_type="text/html",
+            status=status,
+            headers={"Content-Language": language.replace("_", "-"), "Vary": "Accept-Language"},
+        )
+
+    def _address(request: web.Request) -> str | web.Response:
+        """The address the link's token names, or the 404 page for a token not honoured (logged)."""
+        found = check_token(secrets, request.match_info["token"])
+        if not isinstance(found, Refused):
+            return found
+        # Someone tried to opt out and could not: the operator must hear of it. Never the token
+        # (its first part is the address) nor the address itself.
+        kind = "one-click" if request.method == "POST" else "page"
+        log.warning(
+            "unsubscribe_rejected", request=kind, reason=found.reason, why=_REJECTED_WHY[found.reason]
+        )
+        return _page(request, "invalid", status=404)
 
     async def unsubscribe_page(request: web.Request) -> web.Response:
-        _address(request)
-        form = (
-            "<p>Вы больше не будете получать от нас поздравления.</p>"
-            '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">'
-            "<button>Отписаться</button></form>"
-        )
-        return _page("Отписаться от поздравлений", form)
+        address = _address(request)
+        return address if isinstance(address, web.Response) else _page(request, "offer")
 
     async def unsubscribe(request: web.Request) -> web.Response:
         address = _address(request)
+        if isinstance(address, web.Response):
+            return address
         form = await request.post()
         if form.get("List-Unsubscribe") != "One-Click":
             raise web.HTTPBadRequest(text="expected List-Unsubscribe=One-Click")
         if await unsubscriber.suppress(ctx.journal, address, ctx.clock()) is not None:
             # 503: the mail client's one-click tries again; the write may still land meanwhile.
-            body = "<p>Не получилось прямо сейчас. Попробуйте, пожалуйста, ещё раз через минуту.</p>"
-            return _page("Временная ошибка", body, status=503)
-        return _page("Готово", "<p>Вы отписаны. Больше писем не будет.</p>")
+            return _page(request, "later", status=503)
+        return _page(request, "done")
 
     app = web.Application()
     app.add_routes(

@@ -1,9 +1,19 @@
-"""Signed one-click unsubscribe tokens (RFC 8058 links in ``List-Unsubscribe``).
+"""Signed one-click unsubscribe tokens (RFC 8058 links in ``List-Unsubscribe``) and the page they open.
 
 A token names the address it unsubscribes and carries an HMAC-SHA256 of it,
 so nobody can unsubscribe someone else by editing the link; verification is
-constant-time. Pure functions: the secret is passed in by the shell, which
-reads it from the environment variable named in the config.
+constant-time. Pure functions: the secrets are passed in by the shell, which
+reads them from the environment variables named in the config.
+
+The token's format is fixed: links in letters already sent must keep working.
+Its first part is the address in plain base64 (anyone holding the link can
+read it: keep it out of proxy logs) and it never expires. Rotating the secret
+keeps old links alive through ``unsubscribe.previous_secret_env``: every
+secret given is tried, new links are signed with the first (the current) one.
+
+The page's words live here, one table per language greeter writes letters in
+(:data:`PAGE_WORDS`); :func:`page_language` picks one from the request's
+``Accept-Language``.
 """
 
 from __future__ import annotations
@@ -11,6 +21,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+#: Why a token was refused, as logged: ``malformed`` — not a greeter token (cut, damaged, made up);
+#: ``unknown_signature`` — well formed, but signed by no secret the daemon has (forged, or signed with
+#: a secret rotated away without ``previous_secret_env``); ``no_secret`` — the daemon has no secret.
+Rejection = Literal["malformed", "unknown_signature", "no_secret"]
 
 
 def _b64(data: bytes) -> str:
@@ -28,20 +47,38 @@ def make_token(secret: bytes, email: str) -> str:
     return f"{_b64(address)}.{_b64(signature)}"
 
 
-def verify_token(secret: bytes, token: str) -> str | None:
-    """The address a genuine token names, or None for a forged or damaged one."""
+@dataclass(frozen=True)
+class Refused:
+    """A token :func:`check_token` does not honour, and why (never the token or its address)."""
+
+    reason: Rejection
+
+
+def check_token(secrets: Sequence[bytes], token: str) -> str | Refused:
+    """The address a genuine token names — signed with any of ``secrets`` — else why it is refused.
+
+    Every secret is compared (in constant time each), not stopping at the first
+    match, so the time taken does not tell which secret signed a link.
+    """
+    if not secrets:
+        return Refused("no_secret")
     try:
         address_part, signature_part = token.split(".", 1)
         address, signature = _unb64(address_part), _unb64(signature_part)
     except (ValueError, UnicodeEncodeError):
-        return None
-    expected = hmac.new(secret, address, hashlib.sha256).digest()[:20]
-    if not hmac.compare_digest(expected, signature):
-        return None
+        return Refused("malformed")
+    if len(signature) != 20:  # a link cut short by a mail client, or not one of ours
+        return Refused("malformed")
+    matched = False
+    for secret in secrets:
+        expected = hmac.new(secret, address, hashlib.sha256).digest()[:20]
+        matched |= hmac.compare_digest(expected, signature)
+    if not matched:
+        return Refused("unknown_signature")
     try:
         return address.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return Refused("malformed")
 
 
 def unsubscribe_url(base: str | None, secret: bytes | None, email: str) -> str | None:
@@ -49,3 +86,183 @@ def unsubscribe_url(base: str | None, secret: bytes | None, email: str) -> str |
     if not base or not secret:
         return None
     return f"{base.rstrip('/')}/{make_token(secret, email)}"
+
+
+@dataclass(frozen=True)
+class PageWords:
+    """Everything the unsubscribe page says, in one language."""
+
+    html_lang: str
+    offer_title: str
+    offer_text: str
+    button: str
+    done_title: str
+    done_text: str
+    later_title: str
+    later_text: str
+    invalid_title: str
+    invalid_text: str
+    #: How else to unsubscribe: ``{mailto}`` is the configured address, as a link.
+    write_to: str
+    reply_to: str
+
+
+#: The page in each language greeter writes letters in (templates' ``_ru``, ``_en``, ``_sr`` and
+#: Serbian's Latin script); keyed as :func:`page_language` answers.
+PAGE_WORDS: dict[str, PageWords] = {
+    "ru": PageWords(
+        html_lang="ru",
+        offer_title="Отписаться от поздравлений",
+        offer_text="Нажмите кнопку, чтобы больше не получать от нас поздравления.",
+        button="Отписаться",
+        done_title="Готово",
+        done_text="Вы отписаны. Больше писем не будет.",
+        later_title="Временная ошибка",
+        later_text="Не получилось прямо сейчас. Попробуйте, пожалуйста, ещё раз через минуту.",
+        invalid_title="Ссылка недействительна",
+        invalid_text="Эта ссылка для отписки недействительна: возможно, она повреждена или устарела. "
+        "Ничего не изменилось.",
+        write_to="Чтобы отписаться, напишите нам на {mailto} или ответьте на наше письмо.",
+        reply_to="Чтобы отписаться, ответьте на наше письмо — и мы больше не будем Вам писать.",
+    ),
+    "en": PageWords(
+        html_lang="en",
+        offer_title="Unsubscribe from our greetings",
+        offer_text="Press the button to stop receiving greetings from us.",
+        button="Unsubscribe",
+        done_title="Done",
+        done_text="You are unsubscribed. We will not send you any more greetings.",
+        later_title="Temporary problem",
+        later_text="That did not work just now. Please try again in a minute.",
+        invalid_title="This link is not valid",
+        invalid_text="This unsubscribe link is not valid: it may be damaged or out of date. "
+        "Nothing has changed.",
+        write_to="To unsubscribe, write to us at {mailto} or reply to our letter.",
+        reply_to="To unsubscribe, reply to our letter and we will not write to you again.",
+    ),
+    "sr": PageWords(
+        html_lang="sr",
+        offer_title="Одјава од честитки",
+        offer_text="Кликните на дугме да више не бисте добијали наше честитке.",
+        button="Одјави ме",
+        done_title="Готово",
+        done_text="Одјављени сте. Више Вам нећемо слати честитке.",
+        later_title="Привремена грешка",
+        later_text="Тренутно није успело. Молимо Вас, покушајте поново за минут.",
+        invalid_title="Линк није важећи",
+        invalid_text="Овај линк за одјаву није важећи: можда је оштећен или застарео. Ништа није промењено.",
+        write_to="Да бисте се одјавили, пишите нам на {mailto} или одговорите на наше писмо.",
+        reply_to="Да бисте се одјавили, одговорите на наше писмо и више Вам нећемо писати.",
+    ),
+    "sr_Latn": PageWords(
+        html_lang="sr-Latn",
+        offer_title="Odjava od čestitki",
+        offer_text="Kliknite na dugme da više ne biste dobijali naše čestitke.",
+        button="Odjavi me",
+        done_title="Gotovo",
+        done_text="Odjavljeni ste. Više Vam nećemo slati čestitke.",
+        later_title="Privremena greška",
+        later_text="Trenutno nije uspelo. Molimo Vas, pokušajte ponovo za minut.",
+        invalid_title="Link nije važeći",
+        invalid_text="Ovaj link za odjavu nije važeći: možda je oštećen ili zastareo. Ništa nije promenjeno.",
+        write_to="Da biste se odjavili, pišite nam na {mailto} ili odgovorite na naše pismo.",
+        reply_to="Da biste se odjavili, odgovorite na naše pismo i više Vam nećemo pisati.",
+    ),
+}
+
+#: The page's language when neither the request nor the config's default locale names one it has.
+FALLBACK_LANGUAGE = "en"
+
+#: An ``Accept-Language`` is read this far, and this many of its languages: it comes from anyone.
+_MAX_ACCEPT_CHARS = 1000
+_MAX_ACCEPT_RANGES = 20
+
+
+def _words_key(locale: str) -> str | None:
+    """The :data:`PAGE_WORDS` key for a locale or language range (``en-GB`` → ``en``), or None."""
+    from greeter.i18n import language_of, normalize_locale, script_of  # Babel: loaded by the daemon anyway
+
+    normal = normalize_locale(locale, "")
+    if not normal:
+        return None
+    language = language_of(normal)
+    if language == "sr":
+        return "sr_Latn" if script_of(normal) == "Latn" else "sr"
+    return language if language in PAGE_WORDS else None
+
+
+def page_language(accept_language: str | None, default_locale: str) -> str:
+    """The :data:`PAGE_WORDS` key to answer in: the reader's most wanted language greeter has words for.
+
+    ``Accept-Language`` ranges are taken by their ``q`` (0 = not wanted), the
+    first listed first among equals; ``*`` or none that greeter has means the
+    config's ``defaults.locale`` (the language letters go out in), else English.
+    """
+    wanted: list[tuple[float, int, str]] = []
+    ranges = (accept_language or "")[:_MAX_ACCEPT_CHARS].split(",")[:_MAX_ACCEPT_RANGES]
+    for i, item in enumerate(ranges):
+        tag, _, params = item.strip().partition(";")
+        weight = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                continue
+        if tag.strip() and weight > 0:
+            wanted.append((-weight, i, tag.strip()))
+    for _, _, tag in sorted(wanted):
+        if tag == "*":
+            break
+        key = _words_key(tag)
+        if key is not None:
+            return key
+    return _words_key(default_locale) or FALLBACK_LANGUAGE
+
+
+PageKind = Literal["offer", "done", "later", "invalid"]
+
+_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{title}</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222}}
+button{{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#8a3b12;color:#fff;
+cursor:pointer}}
+</style></head><body><h1>{title}</h1>{body}</body></html>"""
+
+
+def _mailto_link(mailto: str) -> str:
+    """The config's ``unsubscribe.mailto`` (an address or a ``mailto:`` URI) as an HTML link."""
+    href = mailto if mailto.startswith("mailto:") else f"mailto:{mailto}?subject=unsubscribe"
+    shown = href.removeprefix("mailto:").partition("?")[0]
+    return f'<a href="{html.escape(href)}">{html.escape(shown)}</a>'
+
+
+def render_page(kind: PageKind, language: str, *, mailto: str | None = None) -> str:
+    """The whole HTML page of one kind, in ``language`` (a :data:`PAGE_WORDS` key).
+
+    ``offer`` (GET) only offers the button — it must not claim the reader is
+    unsubscribed, as nothing has happened yet (RFC 8058); ``done`` says it is
+    done; ``later``: the journal did not answer; ``invalid``: the link is not
+    honoured, and how else to unsubscribe (``mailto`` when configured, else
+    replying to the letter).
+    """
+    w = PAGE_WORDS.get(language, PAGE_WORDS[FALLBACK_LANGUAGE])
+    esc = html.escape
+    title, body = {
+        "offer": (
+            w.offer_title,
+            f"<p>{esc(w.offer_text)}</p>"
+            '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">'
+            f"<button>{esc(w.button)}</button></form>",
+        ),
+        "done": (w.done_title, f"<p>{esc(w.done_text)}</p>"),
+        "later": (w.later_title, f"<p>{esc(w.later_text)}</p>"),
+        "invalid": (
+            w.invalid_title,
+            f"<p>{esc(w.invalid_text)}</p><p>"
+            + (esc(w.write_to).replace("{mailto}", _mailto_link(mailto)) if mailto else esc(w.reply_to))
+            + "</p>",
+        ),
+    }[kind]
+    return _PAGE.format(lang=w.html_lang, title=esc(title), body=body)

@@ -117,9 +117,11 @@ class DaemonProcess:
         self.kill()
 
 
-def http(url: str, data: bytes | None = None) -> tuple[int, str]:
+def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
     """(status, body) of a GET, or a POST when ``data`` is given; 4xx/5xx are returned, not raised."""
-    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+    request = urllib.request.Request(
+        url, data=data, method="POST" if data is not None else "GET", headers=headers or {}
+    )
     if data is not None:
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
