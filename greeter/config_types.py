@@ -1,0 +1,201 @@
+"""The config's value types: times of day, month-days, dates, date formats and time zones as a
+marketer writes them, each validated with a message that says what to write instead.
+
+Pure parsing, no models: :mod:`greeter.config` builds its settings from these
+(split out of it so that each module stays small enough to read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import time
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from greeter.timezones import is_zone, unknown_zone
+
+__all__ = [
+    "TIME_WORDS", "DateFormat", "Day", "MonthDay", "TimeOfDay", "TimeZoneName", "meant_time", "time_pair"
+]  # fmt: skip
+
+
+def _check_timezone(name: str) -> str:
+    if not is_zone(name):
+        raise ValueError(unknown_zone(name))  # suggests as a contacts row's warning does (Москва too)
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+
+
+#: A time as the config wants it, hours:minutes (seconds allowed): "9:00" is as clear as "09:00".
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+#: Shapes people write a time in, which we only suggest the fix for: "18.00", "18h00", "1800", "18".
+_OTHER_CLOCK = re.compile(r"(\d{1,2})(?:\s*[.,hHчЧ\- ]\s*|)(\d{2})|(\d{1,2})")
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([AaPp])\.?\s*[Mm]\.?")
+_RANGE = re.compile(r"\s*(.+?)\s*(?:–|—|-|\.\.|…|\bto\b|\bдо\b)\s*(.+?)\s*")
+TIME_WORDS: Final = "hours:minutes, 24-hour clock"
+
+
+def _time_of_day_text(value: object) -> object:
+    """Read the text of a time of day, or say in plain words, with the fix, why it is none.
+
+    pydantic alone reads ``start: 10`` as 10 seconds past midnight UTC, and answers
+    "9:00" with "input is too short" and "18.00" with "invalid time separator".
+    An unambiguous ``H:MM`` is simply read; for anything else the message names
+    the value meant where there is one ("18.00" → "18:00", "6pm" → "18:00").
+    """
+    if isinstance(value, bool | int | float):
+        raise ValueError(f'{value!r} is not a time of day; write it as "HH:MM" in quotes, e.g. "10:00"')
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if (m := _CLOCK.fullmatch(text)) is not None:
+        hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            end = '; the last minute of a day is "23:59"' if text.startswith("24") else ""
+            raise ValueError(
+                f"{value!r} is not a time of day: hours go from 00 to 23 and minutes from 00 to 59 "
+                f"({TIME_WORDS}){end}"
+            )
+        return time(hour, minute, second)
+    if (pair := time_pair(text)) is not None:
+        raise ValueError(f'{value!r} is a range; this setting is one time of day, like "{pair[0]}"')
+    if "+" in text or text.endswith(("Z", "z")):  # an offset: _local_time_of_day says why not
+        try:
+            return time.fromisoformat(text)
+        except ValueError:
+            pass
+    meant = meant_time(text)
+    fix = f': write "{meant}"' if meant else ""
+    raise ValueError(f'{value!r} is not a time like "09:00" ({TIME_WORDS}){fix}')
+
+
+def meant_time(text: str) -> str | None:
+    """ "HH:MM" for a time written in another shape ("18.00", "6 pm", "9"), or None."""
+    if (m := _CLOCK.fullmatch(text)) is not None:
+        hour, minute = int(m[1]), int(m[2])
+    elif (m := _TWELVE_HOUR.fullmatch(text)) is not None:
+        hour, minute = int(m[1]), int(m[2] or 0)
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m[3] in "Pp" else 0)
+    elif (m := _OTHER_CLOCK.fullmatch(text)) is not None:
+        hour, minute = (int(m[1]), int(m[2])) if m[1] else (int(m[3]), 0)
+    else:
+        return None
+    return f"{hour:02d}:{minute:02d}" if hour <= 23 and minute <= 59 else None
+
+
+def time_pair(text: str, *, loose: bool = False) -> tuple[str, str] | None:
+    """The two times of a range written as one text ("13:00-14:00"), as "HH:MM", or None.
+
+    Unless ``loose`` (where only a range can be meant), both ends need their
+    colon, so that "18-00" stays a time with the wrong separator.
+    """
+    m = _RANGE.fullmatch(text)
+    if m is None or not (loose or all(_CLOCK.fullmatch(part) for part in m.groups())):
+        return None
+    start, end = meant_time(m[1]), meant_time(m[2])
+    return (start, end) if start and end else None
+
+
+def _local_time_of_day(value: time) -> time:
+    """Windows are in each recipient's own zone, so a time carrying its own offset makes no sense."""
+    if value.tzinfo is not None:
+        raise ValueError(
+            f"{value.isoformat()} has a UTC offset; send windows are local times in each "
+            'recipient\'s zone: write "HH:MM"'
+        )
+    return value
+
+
+#: A time of day in the recipient's zone, written "HH:MM".
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_time_of_day_text),
+    AfterValidator(_local_time_of_day),
+    # What an editor checks while typing: the text read here, not ISO's "HH:MM:SS" ("9:00" is fine).
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$", "examples": ["09:00"]}),
+]
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def _check_month_day(value: str) -> str:
+    m = _MONTH_DAY.match(value)
+    if not m:
+        raise ValueError(f"{value!r} is not a month-day like '01-01' (MM-DD)")
+    try:
+        dt.date(2024, int(m.group(1)), int(m.group(2)))  # 2024 is a leap year: 02-29 is allowed
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real day of the year") from None
+    return value
+
+
+_FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _month_day_text(value: object) -> object:
+    """``date: 2026-12-18`` is a one-off day written where a yearly one goes: name the setting meant.
+
+    YAML reads it unquoted as a date, which pydantic answered with "Input
+    should be a valid string (got datetime.date(2026, 12, 18))".
+    """
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    m = _FULL_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if m is None:
+        return value
+    try:
+        dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ValueError(
+            f'{value} is not a real date; `date` is a yearly "MM-DD" like "12-18", '
+            "and `on:` lists single days"
+        ) from None
+    yearly = f'`date` is a yearly "MM-DD" like "{int(m[2]):02d}-{int(m[3]):02d}"'
+    raise ValueError(f"{yearly}; for a single day use `on: [{value}]`")
+
+
+MonthDay = Annotated[str, BeforeValidator(_month_day_text), AfterValidator(_check_month_day)]
+
+
+def _no_number_for_a_day(value: object) -> object:
+    """``on: [86400]`` is a mistake, not 2 January 1970: a number is never a day here.
+
+    Pydantic's lax mode reads a number as seconds since 1970 and took any
+    multiple of 86,400 as a day (``check`` said OK); the config's days are
+    written as YYYY-MM-DD. The error keeps pydantic's kind, so the loader
+    words it like any other day that is not one.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+#: A single calendar day written as YYYY-MM-DD (unquoted or quoted), never a number.
+Day = Annotated[dt.date, BeforeValidator(_no_number_for_a_day)]
+
+_DIRECTIVE = re.compile(r"%[A-Za-z]")
+#: Spreadsheet-style date patterns people write instead of strftime codes, longest first.
+_SPREADSHEET_CODES = (("yyyy", "%Y"), ("yy", "%y"), ("dd", "%d"), ("mm", "%m"))
+
+
+def _check_date_format(value: str) -> str:
+    """A date format must use strftime codes: "dd.mm.yyyy" would match no date, silently."""
+    if _DIRECTIVE.search(value):
+        return value
+    meant = value
+    for pattern, code in _SPREADSHEET_CODES:
+        meant = re.sub(pattern, code, meant, flags=re.IGNORECASE)
+    understood = _DIRECTIVE.search(meant) and not re.search("[dmy]", _DIRECTIVE.sub("", meant), re.IGNORECASE)
+    hint = f'did you mean "{meant}"?' if understood else 'use strftime codes, e.g. "%d.%m.%Y"'
+    raise ValueError(f"{value!r} has no strftime codes (%d day, %m month, %Y year); {hint}")
+
+
+#: One entry of ``contacts.date_formats``.
+DateFormat = Annotated[str, AfterValidator(_check_date_format)]
