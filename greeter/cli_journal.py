@@ -286,8 +286,8 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
 
     For each address, in one transaction: its greetings leave the journal
     (every row sent to it, and the rows of the same contact ids that name no
-    address — with the letter bytes kept for retries), the review approvals
-    of those contact ids go, and the address goes on the do-not-contact list
+    address; the letter bytes kept for retries go with them), the review
+    approvals of those contact ids go, and the address goes on the do-not-contact list
     with the reason "erasure request" and today's date (an entry already
     there is kept: its date is the older evidence). The bare address stays
     on that list on purpose — the legal basis is the need to honour the
@@ -350,8 +350,10 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 refused += 1
             elif dry_run or not yes:
                 click.echo("\n".join(describe(plan, outbox_files(plan.greetings, outbox), done=False)))
-        if not dry_run and not yes and len(plans) > refused:
-            click.confirm("Erase this for good?", abort=True, err=True)
+        asking = not dry_run and not yes and len(plans) > refused
+        if asking and not click.confirm("Erase this for good?", err=True):
+            click.echo("nothing erased", err=True)
+            sys.exit(EXIT_PROBLEMS)
         for plan in [] if dry_run else plans:
             if plan.claimed:
                 continue

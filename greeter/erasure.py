@@ -22,7 +22,8 @@ CANNOT_ERASE = (
     "greeter cannot erase: the contacts source itself (the CRM and its exports — remove the person"
     " there too; until then their occasions are planned and skipped as suppressed), what the"
     " operator's log system kept of greeter's logs, letters already delivered (mailboxes, mail"
-    " servers' queues and logs), and backups of the journal and the outbox"
+    " servers' queues and logs), previews written with preview --out, and backups of the journal and"
+    " the outbox"
 )
 
 
