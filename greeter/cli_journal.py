@@ -1,4 +1,4 @@
-"""CLI commands of the journal's operator: ``history``, ``suppress``, ``unsuppress`` and ``uncertain``.
+"""The journal operator's CLI commands: ``history``, ``suppress``, ``unsuppress``, ``forget``, ``uncertain``.
 
 Kept apart from :mod:`greeter.cli` so each module stays small; importing
 this module registers the commands on the ``greeter`` group.
@@ -27,7 +27,7 @@ from greeter.cli import (
     parse_day,
     parse_now,
 )
-from greeter.errors import EXIT_PROBLEMS, JournalLockedError
+from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, JournalLockedError, Problem
 
 if TYPE_CHECKING:
     from greeter.journal_store import JournalStore
@@ -137,7 +137,12 @@ def history(
     help="Why (kept in the journal) [default: manual; a file's lines: their Причина/Reason column "
     "where filled in, else 'imported from FILE'].",
 )
-@click.option("--list", "show", is_flag=True, help="Show the do-not-contact list instead of adding to it.")
+@click.option(
+    "--list",
+    "show",
+    is_flag=True,
+    help="Show the do-not-contact list instead of adding to it; with addresses, only their entries.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -164,7 +169,13 @@ def suppress(
     columns.email), or one address per line from a file without a header. A
     report's title above the header row is skipped with a warning, as for the
     contacts. A Причина/Reason column, where filled in, is kept as that
-    address's reason.
+    address's reason, and a date column (created_at as --list exports it,
+    Дата, Date, Дата отписки…: ISO 8601 or contacts.date_formats) as the date
+    it went on the list — the opt-out's date is the evidence; a date that
+    cannot be read (or lies ahead) is a warning and the import's time is kept.
+
+    --list EMAIL… shows only those addresses' entries (why, since when: an
+    access request's answer); an address not on the list is said so, exit 1.
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
@@ -177,21 +188,28 @@ def suppress(
       greeter suppress --from-csv dnc.csv
       greeter suppress --list
       greeter suppress --list --format csv > do-not-contact.csv
+      greeter suppress --list ivan@example.com
+      greeter suppress --from-csv do-not-contact.csv   # into a new journal, dates kept
     """
     from greeter.config_loader import load_settings
-    from greeter.suppression import Intake, from_arguments, from_file, print_list, store
+    from greeter.suppression import Intake, from_arguments, from_file, listed, print_list, store
 
     if show:
-        if emails or csv_file:
-            raise click.UsageError("--list shows the list; give addresses or --from-csv without it")
+        if csv_file or reason:
+            raise click.UsageError("--list shows the list; give --from-csv or --reason without it")
         settings = load_settings(state.config, today=config_day(None))
         journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), readonly_ok=True)
         try:
             entries = journal.suppression_list()
         finally:
             journal.close()
+        missing: list[Problem] = []
+        if emails:
+            entries, missing = listed(entries, emails)
+        for problem in missing:
+            click.echo(str(problem), err=True)
         print_list(entries, fmt or "table")
-        return
+        sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
     if fmt:
         raise click.UsageError("--format goes with --list")
     if not emails and not csv_file:
@@ -205,6 +223,8 @@ def suppress(
             intake,
             reason or f"imported from {csv_file.name}",
             configured=settings.contacts.columns.email,
+            date_formats=settings.contacts.date_formats,
+            now=datetime.now(ZoneInfo("UTC")),
         )
     for problem in intake.problems:
         click.echo(str(problem), err=True)
@@ -252,6 +272,106 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
     tail = f"; {refused} not removed (see above)" if refused else ""
     click.echo(f"removed {n} address(es) from the do-not-contact list{tail}")
     sys.exit(EXIT_PROBLEMS if refused else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.argument("emails", nargs=-1, required=True)
+@click.option("--yes", is_flag=True, help="Erase without asking (needed where no terminal can ask).")
+@click.option("--dry-run", is_flag=True, help="List what would be erased; change nothing.")
+@click.pass_obj
+@handles_errors
+def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> None:
+    """Answer an erasure request: erase what greeter keeps about these addresses.
+
+    For each address, in one transaction: its greetings leave the journal
+    (every row sent to it, and the rows of the same contact ids that name no
+    address; the letter bytes kept for retries go with them), the review
+    approvals of those contact ids go, and the address goes on the do-not-contact list
+    with the reason "erasure request" and today's date (an entry already
+    there is kept: its date is the older evidence). The bare address stays
+    on that list on purpose — the legal basis is the need to honour the
+    objection: without it the next export from the CRM would greet the
+    person again. With `delivery.transport: file` the outbox's .eml files of
+    those greetings are deleted too (found by each greeting's name, never by
+    a pattern). Each address's rows and files are printed.
+
+    An address is read as `suppress` reads it (`Name <addr>`, two at once,
+    each with a warning). One with a greeting a running sender holds right
+    now (claimed) is refused in one line, nothing erased for it: run forget
+    again once that send has finished. greeter cannot erase the CRM export
+    itself, what the operator's log system kept of its logs, letters already
+    delivered, nor backups: it says so after each run.
+
+    It asks before erasing; where no terminal can ask (cron, a script) it
+    needs --yes. Exit 0 when every address was erased, 1 when an argument was
+    not an address or a file could not be deleted, 2 when an address was
+    refused (a send running) or --yes is missing.
+
+    \b
+    Examples:
+      greeter forget ivan@example.com --dry-run
+      greeter forget ivan@example.com
+      greeter forget ivan@example.com anna@example.com --yes
+      greeter suppress --list ivan@example.com     # an access request
+      greeter history --email ivan@example.com
+    """
+    from greeter.config_loader import load_settings
+    from greeter.erasure import CANNOT_ERASE, describe, outbox_files, remove_files
+    from greeter.journal_store import ERASURE_REASON, ClaimedNowError
+    from greeter.suppression import Intake, from_arguments
+
+    intake = Intake()
+    from_arguments(emails, intake, ERASURE_REASON)
+    for problem in intake.problems:
+        click.echo(str(problem), err=True)
+    rejected = sum(p.severity == "error" for p in intake.problems)
+    addresses = [address for address, _, _ in intake.addresses.values()]
+    if not addresses:
+        click.echo("nothing erased: no argument is an e-mail address", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if not (dry_run or yes or sys.stdin.isatty()):
+        click.echo(
+            "forget erases for good and asks first, but there is no terminal to ask on: add --yes"
+            " (see what would go with --dry-run)",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    settings = load_settings(state.config, today=config_day(None))
+    outbox = settings.delivery.outbox if settings.delivery.transport == "file" else None
+    moment = datetime.now(ZoneInfo("UTC"))
+    journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
+    refused = failed = 0
+    try:
+        plans = [journal.erasure(address) for address in addresses]
+        for plan in plans:
+            if plan.claimed:
+                click.echo(str(ClaimedNowError(plan.email, plan.claimed)), err=True)
+                refused += 1
+            elif dry_run or not yes:
+                click.echo("\n".join(describe(plan, outbox_files(plan.greetings, outbox), done=False)))
+        asking = not dry_run and not yes and len(plans) > refused
+        if asking and not click.confirm("Erase this for good?", err=True):
+            click.echo("nothing erased", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        for plan in [] if dry_run else plans:
+            if plan.claimed:
+                continue
+            try:
+                done = journal.forget(plan.email, moment)
+            except ClaimedNowError as exc:  # a sender claimed one since it was read
+                click.echo(str(exc), err=True)
+                refused += 1
+                continue
+            removed, problems = remove_files(outbox_files(done.greetings, outbox))
+            click.echo("\n".join(describe(done, removed, done=True)))
+            for line in problems:
+                click.echo(line, err=True)
+            failed += len(problems)
+    finally:
+        journal.close()
+    click.echo(CANNOT_ERASE)
+    sys.exit(EXIT_USAGE if refused else EXIT_PROBLEMS if rejected or failed else 0)
 
 
 @main.command(context_settings=CONTEXT)

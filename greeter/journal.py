@@ -50,12 +50,16 @@ from greeter.journal_schema import (
 )
 from greeter.journal_store import (
     CAP_STATES,
+    ERASURE_REASON,
     STATES,
+    ClaimedNowError,
     ClaimRequest,
+    Erasure,
     JournalEntry,
     JournalKey,
     JournalStore,
     Suppression,
+    erasable,
 )
 from greeter.journal_transitions import Move, Transitions, merged_reason, release_check
 from greeter.plan_types import PastGreeting
@@ -613,6 +617,66 @@ class Journal(Transitions):
         with self._db() as db:
             row = db.execute("SELECT 1 FROM suppression WHERE email = ?", (email_key(email),)).fetchone()
         return row is not None
+
+    def suppress_dated(self, entries: Iterable[Suppression]) -> int:
+        """Add addresses each with its own reason and date; returns how many were new."""
+        rows = [(email_key(e.email), e.reason, db_time(e.created_at)) for e in entries if e.email.strip()]
+        with self._db(write=True) as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO suppression (email, reason, created_at) VALUES (?, ?, ?)", rows
+            )
+            return db.total_changes - before
+
+    # --- erasure requests (greeter forget) --------------------------------------
+
+    def _erasure(self, db: sqlite3.Connection, email: str) -> Erasure:
+        """What :meth:`forget` erases, read on ``db`` (inside its transaction when it forgets).
+
+        Every row with an address is read and compared in Python, as the list
+        compares (SQLite's ``lower`` folds ASCII only: ``Иван@Пример.РФ``).
+        """
+        rows = db.execute(
+            "SELECT contact_id, occasion, occasion_date, email, state FROM greetings"
+        ).fetchall()
+        found, ids = erasable(((r[0], r[1], date.fromisoformat(r[2]), r[3], r[4]) for r in rows), email)
+        marks = ", ".join("?" * len(ids))
+        approvals = db.execute(f"SELECT count(*) FROM approvals WHERE contact_id IN ({marks})", sorted(ids))
+        listed = db.execute(
+            "SELECT email, reason, created_at FROM suppression WHERE email = ?", (email_key(email),)
+        ).fetchone()
+        claimed = [key for key, state in found if state == "claimed"]
+        return Erasure(
+            email=email_key(email),
+            greetings=tuple(key for key, _ in found),
+            states=tuple(state for _, state in found),
+            approvals=int(approvals.fetchone()[0]),
+            listed=None
+            if listed is None
+            else Suppression(listed[0], listed[1], datetime.fromisoformat(listed[2])),
+            # A claim is live only while a sender holds the lock; without one it was left by a crash.
+            claimed=tuple(claimed) if claimed and self.sender_active() else (),
+        )
+
+    def erasure(self, email: str) -> Erasure:
+        with self._db() as db:
+            return self._erasure(db, email)
+
+    def forget(self, email: str, now: datetime) -> Erasure:
+        """:meth:`JournalStore.forget`: one ``BEGIN IMMEDIATE`` transaction, so no claim slips in between."""
+        with self._db(write=True) as db:
+            found = self._erasure(db, email)
+            if found.claimed:
+                raise ClaimedNowError(found.email, found.claimed)
+            db.execute(
+                "INSERT OR IGNORE INTO suppression (email, reason, created_at) VALUES (?, ?, ?)",
+                (found.email, ERASURE_REASON, db_time(now)),
+            )
+            keys = [key_params(k) for k in found.greetings]
+            db.executemany(f"DELETE FROM greetings WHERE {KEY_WHERE}", keys)
+            ids = sorted({k[0] for k in found.greetings})
+            db.execute(f"DELETE FROM approvals WHERE contact_id IN ({', '.join('?' * len(ids))})", ids)
+        return found
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

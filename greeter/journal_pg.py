@@ -44,6 +44,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from greeter.contacts import email_key
 from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal_pg_base import (
     KEY_WHERE,
@@ -60,7 +61,15 @@ from greeter.journal_pg_base import (
     timed_out,
 )
 from greeter.journal_pg_schema import DEFAULT_LEASE, PgTarget, advisory_key, configure, migrate, parse_target
-from greeter.journal_store import ClaimRequest, JournalKey
+from greeter.journal_store import (
+    ERASURE_REASON,
+    ClaimedNowError,
+    ClaimRequest,
+    Erasure,
+    JournalKey,
+    Suppression,
+    erasable,
+)
 from greeter.journal_transitions import Move, Transitions, merged_reason, release_check
 
 __all__ = ["DEFAULT_LEASE", "PgJournal"]
@@ -417,3 +426,72 @@ class PgJournal(PgJournalBase, Transitions):
                 ).rowcount
             )
         )
+
+    # --- erasure requests (greeter forget) ----------------------------------------------------
+
+    def _erasure(self, conn: Conn, email: str) -> Erasure:
+        """What :meth:`forget` erases, read on ``conn`` (inside its transaction when it forgets).
+
+        A claim is live while its lease runs (by the server's clock), as
+        :meth:`recover_stale_claims` judges: one whose lease ran out was left by
+        a dead sender and is erased with the rest.
+        """
+        with conn.cursor() as cur:
+            rows = cur.execute(
+                "SELECT contact_id, occasion, occasion_date, email, state,"
+                " (state = 'claimed' AND lease_until > clock_timestamp()) AS live FROM greetings"
+            ).fetchall()
+            found, ids = erasable(((r[0], r[1], r[2], r[3], r[4]) for r in rows), email)
+            live = {(r[0], r[1], r[2]) for r in rows if r[5]}
+            approvals = cur.execute(
+                "SELECT count(*) FROM approvals WHERE contact_id = ANY(%s)", (sorted(ids),)
+            ).fetchone()
+            listed = cur.execute(
+                "SELECT email, reason, created_at FROM suppression WHERE email = %s", (email_key(email),)
+            ).fetchone()
+        return Erasure(
+            email=email_key(email),
+            greetings=tuple(key for key, _ in found),
+            states=tuple(state for _, state in found),
+            approvals=int(approvals[0]) if approvals else 0,
+            listed=None if listed is None else Suppression(listed[0], listed[1], listed[2]),
+            claimed=tuple(key for key, _ in found if key in live),
+        )
+
+    def erasure(self, email: str) -> Erasure:
+        return self._run(lambda conn, _: self._erasure(conn, email))
+
+    def forget(self, email: str, now: datetime) -> Erasure:
+        """:meth:`JournalStore.forget` in one transaction, holding the contact locks senders decide under.
+
+        A sender deciding about one of the address's contacts (:meth:`contact_lock`)
+        finishes first: its claim is then seen, and refused, rather than made
+        just after the rows were read.
+        """
+
+        def op(conn: Conn, retrying: bool) -> Erasure:
+            with conn.transaction():
+                first = self._erasure(conn, email)
+                for cid in sorted({key[0] for key in first.greetings}):
+                    conn.execute(
+                        "SELECT pg_advisory_xact_lock(%s)", (advisory_key("contact", self._schema_name, cid),)
+                    )
+                found = self._erasure(conn, email)
+                if found.claimed:
+                    raise ClaimedNowError(found.email, found.claimed)
+                conn.execute(
+                    "INSERT INTO suppression (email, reason, created_at) VALUES (%s, %s, %s)"
+                    " ON CONFLICT DO NOTHING",
+                    (found.email, ERASURE_REASON, aware(now)),
+                )
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        "DELETE FROM greetings"
+                        " WHERE contact_id = %s AND occasion = %s AND occasion_date = %s",
+                        list(found.greetings),
+                    )
+                ids = sorted({key[0] for key in found.greetings})
+                conn.execute("DELETE FROM approvals WHERE contact_id = ANY(%s)", (ids,))
+            return found
+
+        return self._run(op)

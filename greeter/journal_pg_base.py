@@ -451,5 +451,22 @@ class PgJournalBase:
             key=lambda s: (s.created_at, s.email),
         )
 
+    def suppress_dated(self, entries: Iterable[Suppression]) -> int:
+        """Add addresses each with its own reason and date (an imported list); how many were new."""
+        rows: dict[str, Suppression] = {}
+        for e in entries:
+            if e.email.strip():
+                rows.setdefault(email_key(e.email), e)  # the first of each wins, as in SQLite
+        names = sorted(rows)
+        return self._run(
+            lambda conn, _: (
+                conn.execute(
+                    "INSERT INTO suppression (email, reason, created_at)"
+                    " SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]) ON CONFLICT DO NOTHING",
+                    (names, [rows[n].reason for n in names], [aware(rows[n].created_at) for n in names]),
+                ).rowcount
+            )
+        )
+
     def is_suppressed(self, email: str) -> bool:
         return bool(self._read("SELECT 1 FROM suppression WHERE email = %s", (email_key(email),)))

@@ -39,12 +39,18 @@ __all__ = [
     "CAP_STATES",
     "STATES",
     "ClaimRequest",
+    "ClaimedNowError",
+    "Erasure",
     "JournalEntry",
     "JournalKey",
     "JournalStateError",
     "JournalStore",
     "Suppression",
+    "erasable",
 ]
+
+#: The do-not-contact list's reason for an address ``greeter forget`` erased.
+ERASURE_REASON = "erasure request"
 
 #: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
 JournalKey = tuple[str, str, date]
@@ -107,6 +113,59 @@ class Suppression:
     email: str
     reason: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What ``greeter forget`` erases (or, with ``--dry-run``, would) of one address.
+
+    ``greetings`` are the rows sent to the address, with the rows of the same
+    contact ids that name no address (skips recorded without one): both say
+    who was greeted for what. ``approvals`` counts the reviewed-draft rows of
+    those contact ids. ``listed`` is the address's do-not-contact entry found
+    before (None: it is added).
+    """
+
+    email: str
+    greetings: tuple[JournalKey, ...]
+    states: tuple[str, ...]
+    approvals: int
+    listed: Suppression | None
+    #: Greetings a running sender holds (``claimed``, its lock or lease alive): nothing is erased then.
+    claimed: tuple[JournalKey, ...] = ()
+
+
+class ClaimedNowError(JournalError):
+    """An address has a greeting a running sender is handing over: erasing now would race it."""
+
+    def __init__(self, email: str, claimed: Sequence[JournalKey]) -> None:
+        cid, occasion, day = claimed[0]
+        more = f" and {len(claimed) - 1} more" if len(claimed) > 1 else ""
+        super().__init__(
+            f"{email}: a greeting to it is being sent right now (contact {cid} {occasion} {day}{more}"
+            " claimed by a running sender); nothing erased for it — run forget again once that send"
+            " has finished"
+        )
+
+
+def erasable(
+    rows: Iterable[tuple[str, str, date, str | None, str]], email: str
+) -> tuple[list[tuple[JournalKey, str]], set[str]]:
+    """The greetings of ``rows`` (contact, occasion, day, address, state) that belong to ``email``.
+
+    A row sent to the address (compared as the do-not-contact list compares,
+    :func:`greeter.contacts.email_key`), and a row of one of those contact ids
+    that names no address; a row of those ids naming another address is that
+    address's, not this one's. Returns ``[(key, state)]`` and the contact ids.
+    """
+    from greeter.contacts import email_key
+
+    wanted = email_key(email)
+    rows = list(rows)
+    mine = [(r[:3], r[4]) for r in rows if r[3] is not None and email_key(r[3]) == wanted]
+    ids = {key[0] for key, _ in mine}
+    mine += [(r[:3], r[4]) for r in rows if r[3] is None and r[0] in ids]
+    return sorted(mine), ids
 
 
 class JournalStore(Protocol):
@@ -272,3 +331,20 @@ class JournalStore(Protocol):
         """The whole list with reasons and times, oldest first (``greeter suppress --list``)."""
 
     def is_suppressed(self, email: str) -> bool: ...
+
+    def suppress_dated(self, entries: Iterable[Suppression]) -> int:
+        """Add addresses, each with its own reason and date (an imported list's); how many were new."""
+
+    def erasure(self, email: str) -> Erasure:
+        """What :meth:`forget` would erase of ``email`` now — read, not changed (``forget --dry-run``)."""
+
+    def forget(self, email: str, now: datetime) -> Erasure:
+        """Erase ``email``'s greetings and their contact ids' approvals, and put it on the list.
+
+        In one transaction: the address goes on the do-not-contact list
+        (:data:`ERASURE_REASON`, ``now``; an entry already there is kept, its
+        date being the older evidence) so the planner never greets it again,
+        and the rows :func:`erasable` picks are deleted. Raises
+        :class:`ClaimedNowError`, changing nothing, while a running sender holds a
+        claim of one of them.
+        """

@@ -14,14 +14,16 @@ no header, and a one-column file is a plain list of addresses. Every address pas
 ``a@x.ru`` with a warning, two addresses in one cell are not) — a line that
 does not is reported as ``file:row N: column: message`` and skipped, never
 stored as an "address" the planner could not match. A ``Причина``/``Reason`` column, where filled in,
-is the stored reason of its line.
+is the stored reason of its line, and a date column (``created_at`` as ``--list`` exports it, ``Дата``,
+``Date``, ``Дата отписки``…) its date: the opt-out's date is the evidence a list keeps, so a list moved
+to a new journal keeps it rather than becoming "since the import".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from itertools import chain
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from greeter.errors import ContactsError, Problem
 from greeter.journal_store import JournalStore, Suppression
 from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
 
-__all__ = ["COLUMNS", "Intake", "from_arguments", "from_file", "print_list", "store"]
+__all__ = ["COLUMNS", "Intake", "from_arguments", "from_file", "listed", "print_list", "read_date", "store"]
 
 #: The fields of ``greeter suppress --list --format json|csv``.
 COLUMNS = ("email", "reason", "created_at")
@@ -60,17 +62,44 @@ REASON_HEADERS = frozenset(
     _name(h) for h in ("Reason", "Причина", "Comment", "Комментарий", "Примечание", "Note", "Основание")
 )
 
+#: Headers of a column whose date becomes the stored ``created_at`` (when the address went on the list).
+DATE_HEADERS = frozenset(
+    _name(h)
+    for h in (
+        "created_at", "Date", "Дата", "Дата отписки", "Дата отказа", "Дата запрета", "Дата добавления",
+        "Дата внесения", "Дата включения", "Unsubscribed", "Unsubscribed at", "Unsubscribe date",
+        "Opt-out date", "Opted out", "Added", "Date added", "Since",
+    )
+)  # fmt: skip
+
 
 @dataclass
 class Intake:
     """What a command line and a file gave: addresses to store (by comparison key) and the rejected."""
 
-    #: email_key → (the address, its reason); the first mention of an address wins.
-    addresses: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: email_key → (the address, its reason, its date or None: the import's); the first mention wins.
+    addresses: dict[str, tuple[str, str, datetime | None]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, address: str, reason: str) -> None:
-        self.addresses.setdefault(email_key(address), (address, reason))
+    def add(self, address: str, reason: str, since: datetime | None = None) -> None:
+        self.addresses.setdefault(email_key(address), (address, reason, since))
+
+
+def read_date(text: str, formats: Sequence[str]) -> datetime | None:
+    """A list's date cell as a moment: ISO 8601 (``--list``'s own export, with its offset), else a day
+    in one of the contacts' ``date_formats`` (``01.12.2026``, a time after it ignored), at 00:00 UTC.
+
+    A time without an offset is taken as UTC. None when it is no date at all.
+    """
+    from greeter.sources.dates import DateParser
+
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        day: date | None = DateParser(formats, implied=("%Y-%m-%d",)).parse(text)
+        return None if day is None else datetime.combine(day, time(), UTC)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def from_arguments(emails: Sequence[str], intake: Intake, reason: str) -> None:
@@ -119,6 +148,8 @@ class _Layout:
 
     email: int
     reason: int | None
+    #: The date column's index (``created_at``, ``Дата``…), or None.
+    date: int | None
     #: The header row's cells, or None when the first row is already data.
     header: list[str] | None
 
@@ -159,15 +190,16 @@ def _layout(path: Path, first: Sequence[str], configured: str, row: int = 1) -> 
     """Read the first non-blank row: a header naming the e-mail column, or already an address."""
     cells = [c.strip() for c in first]
     if any("@" in c for c in cells):  # an address: the file has no header
-        return _Layout(next(i for i, c in enumerate(cells) if "@" in c), None, None)
+        return _Layout(next(i for i, c in enumerate(cells) if "@" in c), None, None, None)
     email = _email_column(cells, configured)
     if email is None:
         if len(cells) == 1:  # one column and no header: a bad first address, reported as such
-            return _Layout(0, None, None)
+            return _Layout(0, None, None, None)
         raise _no_email_column(path, cells, row)
     names = [_name(c) for c in cells]
     reason = next((i for i, n in enumerate(names) if n in REASON_HEADERS and i != email), None)
-    return _Layout(email, reason, cells)
+    when = next((i for i, n in enumerate(names) if n in DATE_HEADERS and i != email), None)
+    return _Layout(email, reason, when, cells)
 
 
 def _no_email_column(path: Path, cells: Sequence[str], row: int) -> ContactsError:
@@ -179,7 +211,15 @@ def _no_email_column(path: Path, cells: Sequence[str], row: int) -> ContactsErro
     )
 
 
-def from_file(path: Path, intake: Intake, reason: str, *, configured: str = "email") -> None:
+def from_file(
+    path: Path,
+    intake: Intake,
+    reason: str,
+    *,
+    configured: str = "email",
+    date_formats: Sequence[str] = ("%d.%m.%Y", "%Y-%m-%d"),
+    now: datetime | None = None,
+) -> None:
     """Every address of a list file; each bad line is a located problem, the rest are kept.
 
     A line's reason is the text of its reason column where there is one,
@@ -187,7 +227,10 @@ def from_file(path: Path, intake: Intake, reason: str, *, configured: str = "ema
     same CRM's header is recognised whatever it is. A report's title above
     the header is skipped with a warning in ``intake.problems``; blank lines
     are skipped, as the contacts loader skips them; a line with other cells
-    but no address is a problem. Raises :class:`ContactsError` (exit 2) for a
+    but no address is a problem. A line's date column (:data:`DATE_HEADERS`,
+    read by :func:`read_date` with the contacts' ``date_formats``) is its
+    address's date; one that is no date, or after ``now``, is a warning and
+    the import's time is stored instead. Raises :class:`ContactsError` (exit 2) for a
     file that cannot be read at all, or has no e-mail column.
     """
     from greeter.sources.csv_source import read_rows
@@ -225,19 +268,45 @@ def from_file(path: Path, intake: Intake, reason: str, *, configured: str = "ema
         own = ""
         if layout.reason is not None and layout.reason < len(cells):
             own = " ".join(cells[layout.reason].split())
+        since, warning = _line_date(cells, layout, source, number, date_formats, now)
+        if warning is not None and addresses:
+            intake.problems.append(warning)
         for address in addresses:
-            intake.add(address, own or reason)
+            intake.add(address, own or reason, since)
     if layout is None:
         raise ContactsError(f"{path}: the file is empty (no addresses)")
 
 
-def store(journal: JournalStore, entries: Iterable[tuple[str, str]], now: datetime) -> int:
-    """Put ``(address, reason)`` pairs on the list in one transaction; returns how many were new."""
-    by_reason: dict[str, list[str]] = {}
-    for address, reason in entries:
-        by_reason.setdefault(reason, []).append(address)
+def _line_date(
+    cells: Sequence[str],
+    layout: _Layout,
+    source: str,
+    row: int,
+    formats: Sequence[str],
+    now: datetime | None,
+) -> tuple[datetime | None, Problem | None]:
+    """The date of a list's line, or None (the import's time): none given, or one that cannot be right
+    (then with a warning saying so)."""
+    if layout.date is None or layout.date >= len(cells) or not cells[layout.date].strip():
+        return None, None
+    text = cells[layout.date].strip()
+    column = layout.column(layout.date)
+    since = read_date(text, formats)
+    if since is None:
+        message = f"{text!r} is not a date (ISO 8601 or {', '.join(formats)}); stored with the import's time"
+    elif now is not None and since > now:
+        message = f"{text!r} is in the future; stored with the import's time"
+    else:
+        return since, None
+    return None, Problem(source, column, message, row, kind="row", severity="warning")
+
+
+def store(journal: JournalStore, entries: Iterable[tuple[str, str, datetime | None]], now: datetime) -> int:
+    """Put ``(address, reason, date)`` triples on the list in one transaction (a date of None: ``now``);
+    returns how many were new."""
+    rows = [Suppression(address, reason, since or now) for address, reason, since in entries]
     with journal.batch():
-        return sum(journal.suppress(addresses, reason, now) for reason, addresses in by_reason.items())
+        return journal.suppress_dated(rows)
 
 
 def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Problem]]:
@@ -272,6 +341,34 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
             hint = f"; did you mean {near[0]!r}?" if near else ""
             problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list{hint}"))
     return (journal.unsuppress(list(dict.fromkeys(found))) if found else 0), problems
+
+
+def listed(entries: Sequence[Suppression], emails: Sequence[str]) -> tuple[list[Suppression], list[Problem]]:
+    """The entries of the list for the addresses given as arguments (``suppress --list EMAIL…``).
+
+    An argument is read as ``suppress`` reads it; one not on the list is a
+    problem saying so — an access request's answer "not on the list" must
+    not read as an empty table that might be a typo.
+    """
+    by_key = {email_key(e.email): e for e in entries}
+    found: dict[str, Suppression] = {}
+    problems: list[Problem] = []
+    for number, raw in enumerate(emails, 1):
+        where = f"argument {number}"
+        text = raw.strip()
+        if email_key(text) in by_key:
+            found.setdefault(email_key(text), by_key[email_key(text)])
+            continue
+        addresses, problem = _read_cell(text, where, "", None, "not looked up", "each is looked up")
+        if problem is not None:
+            problems.append(problem)
+        for address in addresses:
+            entry = by_key.get(email_key(address))
+            if entry is None:
+                problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list"))
+            else:
+                found.setdefault(email_key(address), entry)
+    return sorted(found.values(), key=lambda s: (s.created_at, s.email)), problems
 
 
 def _row(entry: Suppression) -> dict[str, str]:

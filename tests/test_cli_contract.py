@@ -237,6 +237,7 @@ def test_help_of_every_command_is_complete() -> None:
     commands = [
         "calendar",
         "check",
+        "forget",
         "history",
         "preview",
         "schema",

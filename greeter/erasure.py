@@ -1,0 +1,68 @@
+"""``greeter forget``: what an erasure request removes, said per address — the journal's part aside.
+
+The journal erases its rows in one transaction (:meth:`greeter.journal_store.JournalStore.forget`);
+here are the outbox's ``.eml`` files of those greetings (``delivery.transport: file``) and the
+words the operator reads. A file is found by the name the file transport gave it
+(:func:`greeter.transport.eml_name` of the greeting's journal key), never by a pattern: a
+contact id that begins another's (``10`` and ``100``) must not take the other's letters along.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from greeter.journal_store import ERASURE_REASON, Erasure, JournalKey
+from greeter.transport import eml_name
+
+__all__ = ["CANNOT_ERASE", "describe", "outbox_files", "remove_files"]
+
+#: Said after every ``forget``: what holds the person's data beyond greeter's reach.
+CANNOT_ERASE = (
+    "greeter cannot erase: the contacts source itself (the CRM and its exports — remove the person"
+    " there too; until then their occasions are planned and skipped as suppressed), what the"
+    " operator's log system kept of greeter's logs, letters already delivered (mailboxes, mail"
+    " servers' queues and logs), previews written with preview --out, and backups of the journal and"
+    " the outbox"
+)
+
+
+def outbox_files(keys: Iterable[JournalKey], outbox: Path | None) -> list[Path]:
+    """The outbox files the file transport wrote for these greetings and that are still there."""
+    if outbox is None:
+        return []
+    return [path for path in (outbox / eml_name(key) for key in keys) if path.is_file()]
+
+
+def remove_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Delete the files; returns those deleted and a one-line problem for each that could not be."""
+    removed: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue  # a pickup daemon took it meanwhile: gone all the same
+        except OSError as exc:
+            problems.append(f"{path}: not deleted: {exc.strerror or exc}; delete it by hand")
+            continue
+        removed.append(path)
+    return removed, problems
+
+
+def describe(found: Erasure, files: list[Path], *, done: bool) -> list[str]:
+    """What was erased of one address (``done``) or would be (``--dry-run``): a summary, then each item."""
+    verb = "erased" if done else "would erase"
+    if found.listed is None:
+        listing = f"{'put' if done else 'would put'} on the do-not-contact list ({ERASURE_REASON})"
+    else:
+        since = f"{found.listed.created_at:%Y-%m-%d}"
+        listing = f"kept on the do-not-contact list (since {since}: {found.listed.reason})"
+    lines = [
+        f"{found.email}: {verb} {len(found.greetings)} greeting(s), {found.approvals} approval(s),"
+        f" {len(files)} .eml file(s); {listing}"
+    ]
+    for (cid, occasion, day), state in zip(found.greetings, found.states, strict=True):
+        lines.append(f"  greeting: contact {cid} {occasion} {day} ({state})")
+    lines.extend(f"  file: {path}" for path in files)
+    return lines
