@@ -21,7 +21,7 @@ to a new journal keeps it rather than becoming "since the import".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from itertools import chain
@@ -30,7 +30,7 @@ from pathlib import Path
 from greeter.console import print_records
 from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
 from greeter.errors import ContactsError, Problem
-from greeter.journal_store import JournalStore, Suppression
+from greeter.journal_store import ERASURE_REASON, JournalStore, Suppression
 from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
 
 __all__ = ["COLUMNS", "Intake", "from_arguments", "from_file", "listed", "print_list", "read_date", "store"]
@@ -321,26 +321,44 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
     import difflib
 
     listed = journal.suppressed()
-    found: list[str] = []
+    found: dict[str, str] = {}  # email_key → the argument that named it
     problems: list[Problem] = []
     for number, raw in enumerate(emails, 1):
         text = raw.strip()
-        if email_key(text) in listed:
-            found.append(email_key(text))
-            continue
         where = f"argument {number}"
+        if email_key(text) in listed:
+            found.setdefault(email_key(text), where)
+            continue
         addresses, problem = _read_cell(text, where, "", None, "nothing removed", _EACH_OFF)
         if problem is not None:
             problems.append(problem)
         for address in addresses:
             key = email_key(address)
             if key in listed:
-                found.append(key)
+                found.setdefault(key, where)
                 continue
             near = difflib.get_close_matches(key, listed, n=1, cutoff=0.8)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list{hint}"))
-    return (journal.unsuppress(list(dict.fromkeys(found))) if found else 0), problems
+    problems.extend(_erased(journal, found))
+    return (journal.unsuppress(list(found)) if found else 0), problems
+
+
+def _erased(journal: JournalStore, found: Mapping[str, str]) -> list[Problem]:
+    """A warning for each address ``greeter forget`` put on the list: taking it off is allowed (an
+    operator's decision) but never silent — the person asked to be erased, and a CRM that still
+    holds them would have them greeted again."""
+    return [
+        Problem(
+            found[entry.email],
+            "",
+            f"{entry.email!r} was put on the list by an erasure request on {entry.created_at:%Y-%m-%d}:"
+            " taken off, greeter writes to it again if the contacts still hold it",
+            severity="warning",
+        )
+        for entry in journal.suppression_list()
+        if entry.email in found and entry.reason == ERASURE_REASON
+    ]
 
 
 def listed(entries: Sequence[Suppression], emails: Sequence[str]) -> tuple[list[Suppression], list[Problem]]:

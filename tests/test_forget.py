@@ -108,6 +108,24 @@ def test_dry_run_lists_what_would_go_and_removes_nothing(make_project: MakeProje
     assert greeter(config, "suppress", "--list", GONE).exit_code == 1  # not put on the list either
 
 
+def test_unsuppress_of_an_erased_address_is_done_but_never_silently(make_project: MakeProject) -> None:
+    """``unsuppress`` took an ``erasure request`` entry off the list without a word: the person asked
+    to be erased, and a CRM still holding them has them greeted again."""
+    config = make_project(CLIENTS)
+    sent(config)
+    assert greeter(config, "forget", GONE, "--yes").exit_code == 0
+    assert greeter(config, "suppress", "client02@example.com").exit_code == 0
+
+    result = greeter(config, "unsuppress", GONE.upper(), "client02@example.com")
+
+    assert result.exit_code == 0, result.output  # an operator's decision: done, with a warning
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"argument 1: warning: '{GONE}' was put on the list by an erasure request on ")
+    assert line.endswith("taken off, greeter writes to it again if the contacts still hold it")
+    assert result.stdout == "removed 2 address(es) from the do-not-contact list\n"
+    assert preview_reasons(config)[GONE] is None  # erased and listed no more: greeted again, as warned
+
+
 def test_without_a_terminal_forget_needs_yes_and_erases_nothing(make_project: MakeProject) -> None:
     config = make_project(CLIENTS)
     sent(config)
