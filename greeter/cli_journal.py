@@ -425,7 +425,12 @@ def uncertain(
             check_occasion(occasion, settings, journal)
         for entry in chosen:
             (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
-            click.echo(f"{action}: {entry.contact_id} {entry.occasion} {entry.occasion_date}")
+            name = f"{entry.contact_id} {entry.occasion} {entry.occasion_date}"
+            # The do-not-contact list outranks the operator's resend: never sent, recorded as skipped.
+            if action == "resend" and entry.email and journal.skip_suppressed(entry.key, entry.email, moment):
+                click.echo(f"skipped: {name} ({entry.email} is on the do-not-contact list, so not resent)")
+                continue
+            click.echo(f"{action}: {name}")
     finally:
         journal.close()
     if not chosen:

@@ -447,6 +447,17 @@ class Deliverer:
         merged = [other.key for other in ready.also]
         self.journal.release(ready.request.key, self.now, merged=merged)
 
+    def skip_suppressed(self, ready: Ready) -> bool:
+        """A retry whose claim was refused: recorded ``skipped`` if its address is on the list now.
+
+        The claim of a retry refuses an address on the do-not-contact list
+        (:meth:`JournalStore.claim`); one put there after the run was planned
+        (the daemon's one-click unsubscribe, ``greeter suppress``) is recorded
+        here rather than left waiting for the next run. False: lost for another
+        reason (another sender has it). Journal only (it runs in a worker thread).
+        """
+        return self.journal.skip_suppressed(ready.request.key, ready.outgoing.rcpt, self.clock())
+
     def claim_for_contact(self, ready: Ready) -> bool:
         """Shared journal: decide the contact's cap again on the journal as it is now, and claim.
 
@@ -722,6 +733,8 @@ async def send_batch(
         if not claim_result(await claim(ready.request)):
             if ready.fresh:
                 deliverer.summary.skipped["already_sent"] += 1
+            elif await asyncio.to_thread(deliverer.skip_suppressed, ready):
+                deliverer.summary.skipped["suppressed"] += 1  # put on the list while the batch ran
             return False
         deliverer.claimed(ready)
         return True

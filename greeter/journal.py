@@ -61,7 +61,7 @@ from greeter.journal_store import (
     Suppression,
     erasable,
 )
-from greeter.journal_transitions import Move, Transitions, merged_reason, release_check
+from greeter.journal_transitions import Move, Transitions, merged_reason, release_check, suppressed_reason
 from greeter.plan_types import PastGreeting
 
 
@@ -97,6 +97,15 @@ _CLAIM_SQL = """
                     payload = COALESCE(excluded.payload, payload),
                     next_attempt_at = NULL, reason = NULL, updated_at = excluded.updated_at
                 WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= excluded.updated_at
+                    AND NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
+                """
+
+#: A due retry (or resend) whose address is on the do-not-contact list: ``skipped``, letter dropped.
+_SKIP_SUPPRESSED_SQL = f"""
+                UPDATE greetings SET state = 'skipped', reason = :reason, payload = NULL,
+                    next_attempt_at = NULL, updated_at = :now
+                WHERE {KEY_WHERE} AND state = 'retry'
+                    AND EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
                 """
 
 
@@ -406,10 +415,18 @@ class Journal(Transitions):
                     "planned": db_time(r.planned_at), "send_day": r.planned_at.date().isoformat(),
                     "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
                     "merged": merged, "hash": r.content_hash, "payload": r.payload, "now": at,
+                    "email_key": email_key(r.email),
                 }  # fmt: skip
                 cur = db.execute(_CLAIM_SQL, params)
                 won.append(cur.rowcount == 1)
         return won
+
+    def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
+        """``retry`` → ``skipped`` (:func:`suppressed_reason`) if ``email`` is on the list (one statement)."""
+        params = {**key_params(key), "reason": suppressed_reason(email), "now": db_time(now)}
+        with self._db(write=True) as db:
+            cur = db.execute(_SKIP_SUPPRESSED_SQL, {**params, "email_key": email_key(email)})
+            return cur.rowcount == 1
 
     def _apply(self, move: Move) -> None:
         """Make ``move`` in one transaction, or raise saying which state the row was in.

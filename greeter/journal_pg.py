@@ -60,7 +60,15 @@ from greeter.journal_pg_base import (
     pg_message,
     timed_out,
 )
-from greeter.journal_pg_schema import DEFAULT_LEASE, PgTarget, advisory_key, configure, migrate, parse_target
+from greeter.journal_pg_schema import (
+    DEFAULT_LEASE,
+    PgTarget,
+    advisory_key,
+    configure,
+    inspect,
+    migrate,
+    parse_target,
+)
 from greeter.journal_store import (
     ERASURE_REASON,
     ClaimedNowError,
@@ -70,7 +78,7 @@ from greeter.journal_store import (
     Suppression,
     erasable,
 )
-from greeter.journal_transitions import Move, Transitions, merged_reason, release_check
+from greeter.journal_transitions import Move, Transitions, merged_reason, release_check, suppressed_reason
 
 __all__ = ["DEFAULT_LEASE", "PgJournal"]
 
@@ -99,6 +107,15 @@ ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
     claim_token = EXCLUDED.claim_token, lease_until = EXCLUDED.lease_until,
     updated_at = EXCLUDED.updated_at
 WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= EXCLUDED.updated_at
+    AND NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = %(email_key)s)
+"""
+
+#: A due retry (or resend) whose address is on the do-not-contact list: ``skipped``, letter dropped.
+_SKIP_SUPPRESSED = f"""
+UPDATE greetings SET state = 'skipped', reason = %(reason)s, payload = NULL, next_attempt_at = NULL,
+    lease_until = NULL, updated_at = %(now)s
+WHERE {KEY_WHERE} AND state = 'retry'
+    AND EXISTS (SELECT 1 FROM suppression WHERE suppression.email = %(email_key)s)
 """
 _SENT_DAY = "((%(now)s AT TIME ZONE 'UTC') + make_interval(mins => COALESCE(utc_offset_minutes, 0)))::date"
 
@@ -140,6 +157,23 @@ class PgJournal(PgJournalBase, Transitions):
         Migration uses one direct connection first, so an unreachable server
         or a wrong password fails at once with the driver's reason.
         """
+        journal = cls._open(url, now=now, create=True)
+        assert journal is not None, "a journal is created when missing"
+        return journal
+
+    @classmethod
+    def open_existing(cls, url: str, *, now: datetime) -> PgJournal | None:
+        """:meth:`open`, but None when the schema holds no journal yet — nothing is created.
+
+        For readers that must leave no trace (``send --dry-run``, preview): the
+        dry run of a project whose PostgreSQL journal did not exist yet created
+        the schema and every table, while README promises a dry run creates
+        nothing (as it holds for a SQLite journal: no file is made).
+        """
+        return cls._open(url, now=now, create=False)
+
+    @classmethod
+    def _open(cls, url: str, *, now: datetime, create: bool) -> PgJournal | None:
         target = parse_target(url)
         now = aware(now)
         connected = False
@@ -147,6 +181,8 @@ class PgJournal(PgJournalBase, Transitions):
             with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
                 connected = True
                 configure(conn, target.schema)
+                if not create and inspect(conn) is None:
+                    return None
                 migrate(conn, schema=target.schema, now=now)
                 row = conn.execute("SELECT current_schema()").fetchone()
         except psycopg.Error as exc:
@@ -308,7 +344,28 @@ class PgJournal(PgJournalBase, Transitions):
             "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
             "merged": Jsonb(list(r.merged)), "hash": r.content_hash, "payload": r.payload,
             "me": self.worker_id, "token": uuid.uuid4().hex, "lease": self.lease, "now": now,
+            "email_key": email_key(r.email),
         }  # fmt: skip
+
+    def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
+        """``retry`` → ``skipped`` (:func:`suppressed_reason`) if ``email`` is on the list (one statement).
+
+        Retried after a lost connection, a row already ``skipped`` so was the first attempt's work.
+        """
+        params = {
+            **key_params(key), "reason": suppressed_reason(email), "now": aware(now),
+            "email_key": email_key(email),
+        }  # fmt: skip
+
+        def op(conn: Conn, retrying: bool) -> bool:
+            if conn.execute(_SKIP_SUPPRESSED, params).rowcount == 1:
+                return True
+            if not retrying:
+                return False
+            row = conn.execute(f"SELECT state, reason FROM greetings WHERE {KEY_WHERE}", params).fetchone()
+            return row is not None and tuple(row) == ("skipped", params["reason"])
+
+        return self._run(op)
 
     def _apply(self, move: Move) -> None:
         """Make ``move``, or raise saying which state the row was in (see :meth:`Transitions._apply`).

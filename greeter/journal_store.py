@@ -13,6 +13,7 @@ State machine of one greeting (key = contact, occasion, occasion date)::
 
     (no row) ──claim──► claimed ──mark_sent──► sent
     retry (due) ─claim─►   │ ──mark_retry──► retry ──mark_expired / mark_skipped──► expired / skipped
+                           │                 retry ──skip_suppressed (address on the list)──► skipped
                            │ ──mark_failed──► failed
                            │ ──mark_uncertain, recover_stale_claims──► uncertain
                            │ ──mark_skipped / mark_expired──► skipped / expired
@@ -217,9 +218,10 @@ class JournalStore(Protocol):
         Inserts a ``claimed`` row, or re-claims a due ``retry`` row; a row in
         any other state is left alone, and of several senders claiming at once
         exactly one gets True. Committed (and synced) before this returns —
-        before SMTP DATA (DESIGN §4). ``payload`` keeps the letter's bytes
-        until it is final, so a retry or an operator's resend repeats exactly
-        the same message.
+        before SMTP DATA (DESIGN §4). A ``retry`` whose address is on the
+        do-not-contact list is never re-claimed (:meth:`skip_suppressed`).
+        ``payload`` keeps the letter's bytes until it is final, so a retry or
+        an operator's resend repeats exactly the same message.
 
         Written here once: a claim is :meth:`claim_many` of one, on every
         backend (they inherit it by subclassing this protocol).
@@ -243,6 +245,18 @@ class JournalStore(Protocol):
     ) -> None: ...
 
     def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None: ...
+
+    def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
+        """A ``retry`` (or an operator's resend) to ``email`` → ``skipped`` if ``email`` is on the list.
+
+        The do-not-contact list outranks a letter already written: an objection,
+        an unsubscribe or a bounce that arrives while the letter waits for its
+        retry must stop it. One guarded statement (the row still ``retry``, the
+        address on the list), its reason ``suppressed: …`` and its stored letter
+        dropped as for any final state; False when either does not hold. The
+        claim of a retry checks the list too (:meth:`claim`), so one that lands
+        between the plan and the claim never goes out either.
+        """
 
     def release(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
         """Give back a claim whose letter never reached the server's DATA: no attempt is counted.

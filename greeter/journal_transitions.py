@@ -57,6 +57,15 @@ def merged_reason(occasion: str) -> str:
     return f"merged into {occasion}"
 
 
+def suppressed_reason(email: str) -> str:
+    """The reason of a ``skipped`` row whose address is on the do-not-contact list.
+
+    The planner's words for the same skip (:func:`greeter.policy.precheck`), so
+    ``greeter history`` reads both as the reason code ``suppressed``.
+    """
+    return f"suppressed: {email} is on the do-not-contact list"
+
+
 def release_check(key: JournalKey, state: str | None) -> None:
     """Raise unless a row in ``state`` may be given back (``JournalStore.release``): a bug, not data."""
     if state != "claimed":

@@ -260,6 +260,10 @@ def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
     from greeter.journal_schema import journal_traces, lost_journal_error, path_from_url
 
     url = inputs.settings.storage.url
+    if url.startswith("postgresql://"):
+        from greeter.journal_pg import PgJournal
+
+        return PgJournal.open_existing(url, now=now)  # None: no journal in its schema yet
     if url.startswith("sqlite") and not (path := path_from_url(url)).exists():
         if traces := journal_traces(path):
             raise lost_journal_error(path, traces)

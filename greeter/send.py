@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
 from greeter.config import Settings
+from greeter.contacts import email_key
 from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
 from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
@@ -575,14 +576,26 @@ def _due_retries(
     their stored bytes; and when the next one outside its window may go (:func:`sort_retries`).
 
     Those past their deadline are counted as ``expired`` — and recorded so,
-    unless ``dry_run``: a dry run changes nothing.
+    unless ``dry_run``: a dry run changes nothing. Those whose address went on
+    the do-not-contact list after the letter was written (an objection, a
+    one-click unsubscribe, a bounce) are counted as skipped ``suppressed`` and
+    recorded so, their stored letter dropped (:meth:`JournalStore.skip_suppressed`):
+    the stored bytes used to go out regardless. The claim checks the list
+    again, for an address added while the batch runs.
     """
     found = sort_retries(journal.due_retries(now), zones, deliverer.settings, now, calendar_of)
     for entry in found.expired:
         if not dry_run:
             journal.mark_expired(entry.key, now)
         deliverer.summary.skipped["expired"] += 1
-    ready = [(entry, data) for entry in found.ready if (data := journal.payload(entry.key)) is not None]
+    listed = journal.suppressed() if found.ready else set()
+    going: list[JournalEntry] = []
+    for entry in found.ready:
+        if entry.email is None or email_key(entry.email) not in listed:
+            going.append(entry)
+        elif dry_run or journal.skip_suppressed(entry.key, entry.email, now):
+            deliverer.summary.skipped["suppressed"] += 1
+    ready = [(entry, data) for entry in going if (data := journal.payload(entry.key)) is not None]
     return ready, found.wake
 
 

@@ -439,6 +439,32 @@ def test_suppression_list_is_case_insensitive_and_reports_changes(journal: Journ
     assert journal.suppressed() == {"anna@example.com"}
 
 
+def test_a_due_retry_to_an_address_on_the_list_is_never_claimed_but_skipped(journal: JournalStore) -> None:
+    """The do-not-contact list outranks a letter already written: an address put on it while
+    its letter waited for a retry is refused at the claim, and recorded skipped, letter dropped."""
+    assert claim(journal, email="Ivan@Example.com", payload=b"the letter")
+    journal.mark_retry(KEY, "451 4.3.0 later", NOW, NOW)
+    assert not journal.skip_suppressed(KEY, "Ivan@Example.com", NOW)  # not on the list: it stays
+    assert state(journal) == "retry"
+    journal.suppress(["ivan@example.COM"], "objection", NOW)
+    assert not claim(journal, email="Ivan@Example.com")  # due, but its address is on the list
+    assert state(journal) == "retry" and journal.payload(KEY) == b"the letter"
+    assert journal.skip_suppressed(KEY, "Ivan@Example.com", NOW)
+    (entry,) = journal.history()
+    assert (entry.state, entry.reason) == (
+        "skipped",
+        "suppressed: Ivan@Example.com is on the do-not-contact list",
+    )
+    assert entry.next_attempt_at is None and journal.payload(KEY) is None
+    assert not journal.skip_suppressed(KEY, "Ivan@Example.com", NOW)  # final: nothing more to do
+    # A greeting whose retry is claimed by a sender is not taken from it.
+    other = ("c-2", "birthday", date(2025, 3, 14))
+    assert claim(journal, other, email="anna@example.com")
+    journal.suppress(["anna@example.com"], "objection", NOW)
+    assert not journal.skip_suppressed(other, "anna@example.com", NOW)
+    assert state(journal, other) == "claimed"
+
+
 def test_suppression_list_shows_reason_and_time_and_folds_case_as_the_planner_does(
     journal: JournalStore,
 ) -> None:
