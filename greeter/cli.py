@@ -338,6 +338,19 @@ def _open_journal(
         path = path_from_url(settings_url)
         if not path.exists():
             raise missing_journal_error(path)
+    if (readonly_ok or existing) and settings_url.startswith("postgresql://"):
+        from greeter.errors import JournalError
+        from greeter.journal_pg import PgJournal
+        from greeter.journal_pg_schema import parse_target
+
+        journal = PgJournal.open_existing(settings_url, now=now)  # creates no schema or table
+        if journal is None:
+            shown = parse_target(settings_url).shown
+            raise JournalError(
+                f"no journal at {shown} (storage.url): nothing has been sent from this config yet,"
+                " or the schema is wrong"
+            )
+        return journal
     return open_journal(settings_url, now=now, readonly_ok=readonly_ok)
 
 

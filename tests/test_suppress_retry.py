@@ -168,3 +168,30 @@ def test_a_dry_run_on_a_postgresql_journal_not_made_yet_creates_nothing(make_pro
         on_sqlite.stderr,
     )
     assert on_pg.returncode == 0 and "2 greeting(s) due" in on_pg.stdout
+
+
+def test_readers_of_a_postgresql_journal_not_made_yet_say_so_and_create_nothing(
+    make_project: MakeProject,
+) -> None:
+    """``history``, ``suppress --list``, ``uncertain`` and ``forget`` made the schema and every table of
+    a mistyped PostgreSQL ``storage.url`` and answered "nothing" from it; on SQLite they say "no journal"."""
+    name = databases.unique("greeter_readers")
+    url = databases.with_query(databases.require_pg(), f"schema={name}")
+    config = make_project(people(1), storage={"url": url})
+    try:
+        runs = [
+            greeter(config, *args)
+            for args in (("history",), ("suppress", "--list"), ("uncertain", "dismiss", "--all"))
+        ]
+        with databases.pg_admin() as conn:
+            schemas = conn.execute(
+                "SELECT count(*) FROM information_schema.schemata WHERE schema_name = %s", (name,)
+            ).fetchone()
+    finally:
+        with databases.pg_admin() as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+    assert schemas == (0,)
+    for run in runs:
+        assert run.returncode == 2, (run.args, run.stdout, run.stderr)
+        assert run.stderr.startswith("no journal at postgresql://"), run.stderr
+        assert "nothing has been sent from this config yet, or the schema is wrong" in run.stderr
