@@ -122,7 +122,8 @@ def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
 
     The SMTP password (with ``transport: smtp``; ``smtp=False`` leaves it out,
     for a dry run that connects to nothing), the unsubscribe secret and the
-    DKIM key file: what a send would stop at, found before anything is planned
+    previous ones links already sent are checked with, and the DKIM key
+    file: what a send would stop at, found before anything is planned
     or sent (a daemon that started without them failed every run). The values
     read are dropped here, never returned or shown.
     """
@@ -131,6 +132,8 @@ def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
         server = settings.delivery.smtp
         wanted.append((server.password_env, server.password_file, "SMTP password"))
     wanted.append((settings.unsubscribe.secret_env, None, "unsubscribe secret"))
+    previous = settings.unsubscribe.previous_secret_env
+    wanted.extend((env, None, "previous unsubscribe secret") for env in previous)
     problems: list[Problem] = []
     for env, file, what in wanted:
         try:

@@ -209,3 +209,22 @@ def test_the_daemon_will_not_start_without_a_previous_secret_the_config_names(
         "environment: GREETER_UNSUB_OLD: previous unsubscribe secret: environment variable GREETER_UNSUB_OLD "
         "is not set"
     ], refusal
+
+
+def test_check_and_send_name_a_previous_secret_that_is_not_set(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only ``run`` refused a previous secret's variable that is not set: ``check`` said OK and the
+    operator learnt of it when the daemon would not start."""
+    from click.testing import CliRunner
+
+    config = make_project(people(1), **unsubscribe(previous_secret_env=["GREETER_UNSUB_OLD"]))
+    monkeypatch.setenv("GREETER_UNSUB_SECRET", NEW)
+    monkeypatch.delenv("GREETER_UNSUB_OLD", raising=False)
+    said = "previous unsubscribe secret: environment variable GREETER_UNSUB_OLD is not set"
+    check = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert check.exit_code != 0 and said in check.output, check.output
+    send = CliRunner().invoke(main, ["--config", str(config), "send", "--once", "--dry-run"])
+    assert send.exit_code == 2 and said in send.output, send.output
+    monkeypatch.setenv("GREETER_UNSUB_OLD", OLD)
+    assert said not in CliRunner().invoke(main, ["--config", str(config), "check"]).output
