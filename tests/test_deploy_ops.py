@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from greeter.config_loader import load_settings
+from greeter.file_modes import GROUP_FILE_MODE
 from greeter.journal import Journal
 from greeter.journal_schema import JOURNAL_FILE_MODE
 from greeter.transport import EML_FILE_MODE
@@ -245,6 +246,25 @@ def test_eml_letters_are_not_readable_by_every_user(make_project: MakeProject) -
     assert letters
     assert {_mode(p) for p in letters} == {EML_FILE_MODE} == {0o640}
     assert _mode(config.parent / "data" / "journal.sqlite3") == 0o600
+
+
+@pytest.mark.usefixtures("open_umask")
+@pytest.mark.parametrize("form", ["html", "eml"])
+def test_preview_pages_and_drafts_are_not_readable_by_every_user(
+    make_project: MakeProject, form: str
+) -> None:
+    """Names, addresses, ages in every page and draft: 0640 like the outbox's letters, whatever the umask."""
+    config = make_project(people(3))
+    out = config.parent / "review"
+    window = ("--from", "2027-04-13", "--days", "3", "--now", NOW)
+    done = greeter(config, "preview", *window, "--format", form, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    written = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len([p for p in written if p.suffix == f".{form}"]) >= 3, written
+    assert {p.relative_to(out).as_posix(): _mode(p) for p in written} == {
+        p.relative_to(out).as_posix(): GROUP_FILE_MODE for p in written
+    }
+    assert GROUP_FILE_MODE == EML_FILE_MODE == 0o640
 
 
 # --- 4. a read-only journal at start: exit 2, which the unit does not restart ------------------
