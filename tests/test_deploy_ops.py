@@ -267,6 +267,26 @@ def test_preview_pages_and_drafts_are_not_readable_by_every_user(
     assert GROUP_FILE_MODE == EML_FILE_MODE == 0o640
 
 
+@pytest.mark.usefixtures("open_umask")
+def test_a_calendar_export_is_not_readable_by_every_user(make_project: MakeProject) -> None:
+    """Names and ages of the clients greeted: 0640, and an older export's looser mode tightened too."""
+    config = make_project(people(2))
+    out = config.parent / "greetings.ics"
+    out.write_text("an older export\n", encoding="utf-8")
+    out.chmod(0o666)
+    done = greeter(config, "calendar", "--from", "2027-04-13", "--days", "3", "-o", str(out), "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR") and _mode(out) == GROUP_FILE_MODE
+
+
+def test_a_calendar_to_a_device_is_written_as_it_is(make_project: MakeProject) -> None:
+    """``-o /dev/null`` (or a FIFO): written to, never chmod-ed (its mode is not greeter's to change)."""
+    config = make_project(people(1))
+    done = greeter(config, "calendar", "--days", "3", "-o", os.devnull, "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(os.stat(os.devnull).st_mode) == 0o666
+
+
 # --- 4. a read-only journal at start: exit 2, which the unit does not restart ------------------
 
 
