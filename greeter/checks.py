@@ -22,6 +22,7 @@ import asyncio
 import difflib
 import html
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -631,6 +632,47 @@ def check_secrets(report: CheckReport, settings: Settings) -> None:
     problems = missing_secrets(settings, smtp=False)
     report.problems.extend(problems)
     report.secret_errors += len(problems)
+    report.problems.extend(loose_secret_files(settings, report.config_file))
+
+
+def loose_secret_files(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning for each secret file other users may read or change (its mode only: never its content).
+
+    A ``password_file`` left ``0644`` by a ``umask 022`` shell is readable by
+    every account on the machine; a group-writable DKIM key lets the group
+    sign as the domain. Sending still works, so a warning, with the fix. A
+    file that cannot be read is :func:`~greeter.send.missing_secrets`' error.
+    """
+    named: list[tuple[str, Path | None]] = [
+        ("delivery.smtp.password_file", settings.delivery.smtp.password_file)
+    ]
+    if settings.delivery.dkim is not None:
+        named.append(("delivery.dkim.key_file", settings.delivery.dkim.key_file))
+    problems: list[Problem] = []
+    for setting, path in named:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode) if path is not None else 0
+        except OSError:
+            continue
+        loose = _loose_mode(mode)
+        if loose:
+            message = f"{path} is {loose} (mode {mode:04o}): chmod 600 it"
+            problems.append(Problem(str(config_file), setting, message, severity="warning"))
+    return problems
+
+
+def _loose_mode(mode: int) -> str | None:
+    """Who besides the owner (and a group that only reads) may read or change a file of ``mode``, or None."""
+    read_all = bool(mode & stat.S_IROTH)
+    write_all = bool(mode & stat.S_IWOTH)
+    if read_all and write_all:
+        return "readable and writable by every user"
+    said = ["readable by every user"] if read_all else []
+    if write_all:
+        said.append("writable by every user")
+    elif mode & stat.S_IWGRP:
+        said.append("writable by its group")
+    return " and ".join(said) or None
 
 
 def check_days_off(report: CheckReport, settings: Settings, today: date) -> None:

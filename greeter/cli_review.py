@@ -132,6 +132,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     nothing planned still gives a valid calendar (no events) and says so.
     """
     from greeter.errors import OutputError
+    from greeter.file_modes import write_group_readable
     from greeter.ics_export import build_calendar
     from greeter.runtime import load_inputs, load_planning_state
 
@@ -164,7 +165,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
             click.echo(f"no greetings{nothing}", err=True)
     else:
         try:
-            output.write_bytes(data)
+            write_group_readable(output, data)  # names and ages: 0640 like an .eml, whatever the umask
         except OSError as exc:
             raise OutputError.of(output, exc) from exc
         click.echo(f"wrote {output} ({events} greetings){nothing}", err=True)

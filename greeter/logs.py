@@ -5,6 +5,17 @@ pairs, never formatted strings with secrets in them: only counts, ids,
 occasions and error messages are ever logged — no passwords, tokens or
 letter bodies.
 
+No e-mail address either, in full: a log is shipped to collectors, kept for
+months and read by people who are not to see the client list (152-ФЗ,
+GDPR). Error messages quote them — a contacts row's bad cell, a server's
+``550 <client@example.com>: Recipient address rejected`` — so every line is
+masked on its way out (:func:`mask_addresses`: ``c***@example.com``, the
+domain kept for diagnosing a provider), greeter's own events and other
+libraries' records alike, tracebacks included. Contact ids and row numbers
+are not addresses and stay. (Interactive commands — ``check``, ``send
+--once``, ``history`` — print to the operator at the keyboard, not here, and
+keep full addresses.)
+
 Libraries log through the standard :mod:`logging` module (APScheduler,
 aiosmtplib, asyncio, aiohttp) and Python prints warnings and uncaught thread
 errors to stderr on its own. Under systemd every line of the stream must be
@@ -22,16 +33,85 @@ working and still stops on SIGTERM. (A broken pipe used to raise out of the
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import re
 import sys
 import threading
-from typing import TextIO
+from collections.abc import MutableMapping
+from typing import Any, TextIO
 
 import structlog
 
 #: The name of the stdlib handler installed here (replaced, not added to, when called again).
 _HANDLER_NAME = "greeter-structured"
+
+#: Something shaped like an address anywhere in a text: a local part, ``@``, a domain. Generous on
+#: purpose (any script, a quoted cell, ``<…>`` of a server reply): a false hit only hides a few
+#: letters of a log line, a miss leaks an address. The domain may be empty (a bad cell's
+#: ``ivan@`` is masked too). ``:`` and ``/`` end a local part, so a URL's ``scheme://user@host``
+#: is told apart (see :func:`mask_addresses`).
+_ADDRESS = re.compile(r"""(?P<local>[^\s@,;:<>"'`()\[\]{}\\/|=]+)@(?P<domain>[^\s@,;:<>"'`()\[\]{}\\/|=]*)""")
+
+
+def mask_addresses(text: str) -> str:
+    """``text`` with each e-mail address's local part hidden: ``client03@example.com`` → ``c***@example.com``.
+
+    The first character and the domain stay — enough for an operator to
+    tell which provider refuses, not who the client is. The user of a URL
+    (``postgresql://greeter@db:5432``) is no one's address and stays.
+    """
+
+    def masked(found: re.Match[str]) -> str:
+        if text.endswith("://", 0, found.start()):
+            return found.group(0)
+        return f"{found['local'][0]}***@{found['domain']}"
+
+    return _ADDRESS.sub(masked, text) if "@" in text else text
+
+
+#: Values a renderer prints as they are (anything else it prints as its ``repr``).
+_PLAIN = (int, float, bool, type(None))
+
+
+def _masked(value: Any) -> Any:
+    """``value`` with every address in its text masked, lists and dicts walked; others as their repr."""
+    if isinstance(value, str):
+        return mask_addresses(value)
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_masked(item) for item in value]
+    if isinstance(value, dict):
+        return {_masked(k): _masked(v) for k, v in value.items()}
+    return mask_addresses(repr(value))  # both renderers print such a value as its repr
+
+
+def mask_event(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """The structlog processor before the renderer: every field of the line masked (:func:`mask_addresses`).
+
+    ``exc_info`` is left to the renderer, whose exception formatter masks the
+    traceback it writes (:func:`_masked_tracebacks`); in JSON it is already
+    the masked string field ``exception`` here.
+    """
+    for key, value in event.items():
+        if key != "exc_info":
+            event[key] = _masked(value)
+    return event
+
+
+def _masked_tracebacks(
+    formatter: structlog.typing.ExceptionRenderer,
+) -> structlog.typing.ExceptionRenderer:
+    """The console renderer's exception formatter, its output masked (a traceback quotes messages, locals)."""
+
+    def write(sio: TextIO, exc_info: structlog.typing.ExcInfo) -> None:
+        own = io.StringIO()
+        formatter(own, exc_info)
+        sio.write(mask_addresses(own.getvalue()))
+
+    return write
 
 
 class LogStream:
@@ -93,7 +173,10 @@ def configure_logging(
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if as_json
-        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
+        else structlog.dev.ConsoleRenderer(
+            colors=stream.isatty(),
+            exception_formatter=_masked_tracebacks(structlog.dev.default_exception_formatter),
+        )
     )
     stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
     # A traceback becomes the string field "exception" of its JSON line; the console renderer
@@ -105,6 +188,7 @@ def configure_logging(
             structlog.processors.add_log_level,
             stamp,
             *tracebacks,
+            mask_event,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
@@ -116,7 +200,12 @@ def configure_logging(
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[structlog.processors.add_log_level, structlog.stdlib.add_logger_name, stamp],
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *tracebacks, renderer],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                *tracebacks,
+                mask_event,
+                renderer,
+            ],
         )
     )
     root = logging.getLogger()

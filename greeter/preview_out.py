@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TextIO, TypeVar, cast
 
 from greeter.errors import OutputError
+from greeter.file_modes import open_group_readable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -145,7 +146,7 @@ class OwnedFolder:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         digest = hashlib.sha256()
-        with tmp.open("wb") as f:
+        with open_group_readable(tmp) as f:  # names, addresses, ages: 0640, like an outbox's .eml
             for chunk in chunks:
                 digest.update(chunk)
                 f.write(chunk)

@@ -35,6 +35,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final, Protocol, TypeVar
 
+from greeter.file_modes import GROUP_FILE_MODE, open_group_readable
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
 
@@ -362,7 +363,7 @@ def eml_name(key: JournalKey) -> str:
 #: Each .eml's mode: a whole letter with the client's address and name. The outbox is there
 #: to be read by someone else — a marketer reviewing, a pickup daemon — so greeter's group
 #: may read it (give them that group); the other users of the machine may not.
-EML_FILE_MODE = 0o640
+EML_FILE_MODE = GROUP_FILE_MODE
 
 
 class FileTransport:
@@ -404,9 +405,7 @@ class FileTransport:
         final = self.outbox / name
         tmp = self.outbox / f".{name}.{uuid.uuid4().hex}.tmp"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, EML_FILE_MODE)
-            with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fd, EML_FILE_MODE)  # whatever the umask: never readable by every user
+            with open_group_readable(tmp, new=True) as fh:  # whatever the umask: never readable by every user
                 fh.write(data)
             os.replace(tmp, final)
         except BaseException:

@@ -485,3 +485,36 @@ def test_a_readable_days_off_ics_is_one_info_line_and_its_timed_events_one_warni
         " ignored: 'корпоратив с обеда' (11.12.2026 14:00–18:00); make it an all-day event if the whole day"
         " is off"
     ]
+
+
+def test_a_secret_file_every_user_may_read_is_a_warning_that_says_the_fix(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """A password_file left 0644 by a umask-022 shell passed check silently; its content is never shown."""
+    password = tmp_path / "smtp-password"
+    password.write_text("hunter2-very-secret\n", encoding="utf-8")
+    password.chmod(0o644)
+    key = tmp_path / "dkim.pem"
+    key.write_text(
+        "-----BEGIN PRIVATE KEY-----\nnot checked here\n-----END PRIVATE KEY-----\n", encoding="utf-8"
+    )
+    key.chmod(0o660)  # the group may replace the key that signs as the domain
+    config = make_project(
+        russians(1),
+        delivery={
+            "smtp": {"password_file": str(password)},
+            "dkim": {"domain": "romashka.example", "selector": "mail", "key_file": str(key)},
+        },
+    )
+    report = run_check(config, NOW)
+    loose = sorted(str(p) for p in report.problems if p.field.endswith("_file") and p.severity == "warning")
+    assert loose == [
+        f"{config}: delivery.dkim.key_file: warning: {key} is writable by its group (mode 0660): chmod 600 it",
+        f"{config}: delivery.smtp.password_file: warning: {password} is readable by every user (mode 0644): "
+        "chmod 600 it",
+    ]
+    assert "hunter2" not in report.text()
+    password.chmod(0o600)
+    key.chmod(0o640)  # a group that only reads is a deployment's choice
+    again = run_check(config, NOW)
+    assert not [p for p in again.problems if p.field.endswith("_file") and p.severity == "warning"]

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from greeter.config_loader import load_settings
+from greeter.file_modes import GROUP_FILE_MODE
 from greeter.journal import Journal
 from greeter.journal_schema import JOURNAL_FILE_MODE
 from greeter.transport import EML_FILE_MODE
@@ -245,6 +246,45 @@ def test_eml_letters_are_not_readable_by_every_user(make_project: MakeProject) -
     assert letters
     assert {_mode(p) for p in letters} == {EML_FILE_MODE} == {0o640}
     assert _mode(config.parent / "data" / "journal.sqlite3") == 0o600
+
+
+@pytest.mark.usefixtures("open_umask")
+@pytest.mark.parametrize("form", ["html", "eml"])
+def test_preview_pages_and_drafts_are_not_readable_by_every_user(
+    make_project: MakeProject, form: str
+) -> None:
+    """Names, addresses, ages in every page and draft: 0640 like the outbox's letters, whatever the umask."""
+    config = make_project(people(3))
+    out = config.parent / "review"
+    window = ("--from", "2027-04-13", "--days", "3", "--now", NOW)
+    done = greeter(config, "preview", *window, "--format", form, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    written = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len([p for p in written if p.suffix == f".{form}"]) >= 3, written
+    assert {p.relative_to(out).as_posix(): _mode(p) for p in written} == {
+        p.relative_to(out).as_posix(): GROUP_FILE_MODE for p in written
+    }
+    assert GROUP_FILE_MODE == EML_FILE_MODE == 0o640
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_a_calendar_export_is_not_readable_by_every_user(make_project: MakeProject) -> None:
+    """Names and ages of the clients greeted: 0640, and an older export's looser mode tightened too."""
+    config = make_project(people(2))
+    out = config.parent / "greetings.ics"
+    out.write_text("an older export\n", encoding="utf-8")
+    out.chmod(0o666)
+    done = greeter(config, "calendar", "--from", "2027-04-13", "--days", "3", "-o", str(out), "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR") and _mode(out) == GROUP_FILE_MODE
+
+
+def test_a_calendar_to_a_device_is_written_as_it_is(make_project: MakeProject) -> None:
+    """``-o /dev/null`` (or a FIFO): written to, never chmod-ed (its mode is not greeter's to change)."""
+    config = make_project(people(1))
+    done = greeter(config, "calendar", "--days", "3", "-o", os.devnull, "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(os.stat(os.devnull).st_mode) == 0o666
 
 
 # --- 4. a read-only journal at start: exit 2, which the unit does not restart ------------------
