@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from greeter.delivery import Deliverer, Prepared, Ready, Summary
+from greeter.off_loop import join_finished
 from greeter.plan_types import PlanItem
 from greeter.transport import CleanLetter, Outgoing, is_clean
 
@@ -65,8 +66,16 @@ def worker_count(setting: int | None, letters: int) -> int:
 
 
 def can_fork() -> bool:
-    """Forking copies only the calling thread; with others running it can copy a held lock."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Forking copies only the calling thread; with others running it can copy a held lock.
+
+    Threads of :func:`~greeter.off_loop.off_loop` whose call has returned are
+    waited for first: they are on their way out, and counting them made the
+    pool's workers come and go by a race.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    join_finished()
+    return threading.active_count() == 1
 
 
 def _worker_init(parent: int) -> None:

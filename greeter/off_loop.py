@@ -20,6 +20,8 @@ import asyncio
 import contextlib
 import contextvars
 import threading
+import time
+import weakref
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -30,6 +32,26 @@ K = TypeVar("K")
 
 class Abandoned(Exception):
     """The stop came before the call finished; it goes on unawaited."""
+
+
+#: Threads whose call has returned: what is left of them is handing the outcome over and
+#: exiting. Weak, so a thread nobody joins is forgotten once it is gone.
+_finishing: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def join_finished(timeout: float = 1.0) -> None:
+    """Wait for the threads whose call has returned to exit (microseconds each).
+
+    The awaiting task gets the result a moment before its thread is gone: a
+    fork right after an awaited call (the build workers, after the journal's
+    ``sent_times``) saw the thread still alive, refused to fork as unsafe, and
+    the batch was built without workers — one ``send --once`` in three on a
+    busy machine. A thread still inside its call (an abandoned connect) is
+    not waited for: forking beside it is what must not happen.
+    """
+    deadline = time.monotonic() + timeout
+    for thread in list(_finishing):
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def off_loop(func: Callable[[], T]) -> asyncio.Future[T]:
@@ -50,6 +72,7 @@ def off_loop(func: Callable[[], T]) -> asyncio.Future[T]:
             outcome: Callable[[], None] = partial(future.set_exception, exc)
         else:
             outcome = partial(future.set_result, result)
+        _finishing.add(threading.current_thread())  # from here on it only hands over and exits
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for this any more
             loop.call_soon_threadsafe(settle, outcome)
 
