@@ -691,7 +691,9 @@ async def send_batch(
             if deliverer.stopping:
                 return
             assert entry.email and entry.message_id and entry.planned_at
-            request = ClaimRequest(entry.key, entry.email, entry.message_id, entry.planned_at, entry.merged)
+            request = ClaimRequest(
+                entry.key, entry.email, entry.message_id, entry.planned_at, entry.merged, retry=True
+            )
             yield Ready(Outgoing(entry.key, sender, entry.email, data), request)
 
     async def everything() -> AsyncGenerator[Ready, None]:
@@ -733,8 +735,10 @@ async def send_batch(
         if not claim_result(await claim(ready.request)):
             if ready.fresh:
                 deliverer.summary.skipped["already_sent"] += 1
-            elif await asyncio.to_thread(deliverer.skip_suppressed, ready):
-                deliverer.summary.skipped["suppressed"] += 1  # put on the list while the batch ran
+            elif await asyncio.to_thread(deliverer.skip_suppressed, ready) or await asyncio.to_thread(
+                deliverer.journal.is_suppressed, ready.request.email
+            ):  # put on the list while the batch ran (by forget: the row erased, not skipped)
+                deliverer.summary.skipped["suppressed"] += 1
             return False
         deliverer.claimed(ready)
         return True

@@ -88,8 +88,10 @@ _CLAIM_SQL = """
                 INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id,
                     attempts, planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
                     created_at, updated_at)
-                VALUES (:cid, :occ, :day, 'claimed', :email, :mid, 1, :planned, :send_day, :offset,
-                    :merged, :hash, :payload, :now, :now)
+                SELECT :cid, :occ, :day, 'claimed', :email, :mid, 1, :planned, :send_day, :offset,
+                    :merged, :hash, :payload, :now, :now
+                WHERE NOT :retry OR EXISTS (SELECT 1 FROM greetings
+                    WHERE contact_id = :cid AND occasion = :occ AND occasion_date = :day)
                 ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
                     state = 'claimed', email = excluded.email, message_id = excluded.message_id,
                     attempts = attempts + 1, merged = excluded.merged,
@@ -415,7 +417,7 @@ class Journal(Transitions):
                     "planned": db_time(r.planned_at), "send_day": r.planned_at.date().isoformat(),
                     "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
                     "merged": merged, "hash": r.content_hash, "payload": r.payload, "now": at,
-                    "email_key": email_key(r.email),
+                    "email_key": email_key(r.email), "retry": r.retry,
                 }  # fmt: skip
                 cur = db.execute(_CLAIM_SQL, params)
                 won.append(cur.rowcount == 1)

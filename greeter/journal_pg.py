@@ -98,6 +98,8 @@ SELECT %(cid)s, %(occ)s, %(day)s, 'claimed', %(email)s, %(mid)s, 1, %(planned)s,
     clock_timestamp() + %(lease)s, %(now)s, %(now)s
 WHERE NOT EXISTS (SELECT 1 FROM greetings WHERE contact_id = %(cid)s AND occasion = %(occ)s
     AND occasion_date = %(day)s AND NOT (state = 'retry' AND next_attempt_at <= %(now)s))
+    AND (NOT %(retry)s OR EXISTS (SELECT 1 FROM greetings WHERE contact_id = %(cid)s
+        AND occasion = %(occ)s AND occasion_date = %(day)s))
 ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
     state = 'claimed', email = EXCLUDED.email, message_id = EXCLUDED.message_id,
     attempts = greetings.attempts + 1, merged = EXCLUDED.merged,
@@ -344,7 +346,7 @@ class PgJournal(PgJournalBase, Transitions):
             "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
             "merged": Jsonb(list(r.merged)), "hash": r.content_hash, "payload": r.payload,
             "me": self.worker_id, "token": uuid.uuid4().hex, "lease": self.lease, "now": now,
-            "email_key": email_key(r.email),
+            "email_key": email_key(r.email), "retry": r.retry,
         }  # fmt: skip
 
     def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:

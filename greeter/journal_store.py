@@ -78,6 +78,9 @@ class ClaimRequest:
     merged: tuple[str, ...] = ()
     content_hash: str | None = None
     payload: bytes | None = None
+    #: A due retry or resend: claimed only while its ``retry`` row is there. A row erased
+    #: meanwhile (``greeter forget``) must not come back as a new letter to the erased address.
+    retry: bool = False
 
 
 @dataclass(frozen=True, slots=True)

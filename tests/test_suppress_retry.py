@@ -139,6 +139,31 @@ def test_an_address_put_on_the_list_after_planning_stops_its_retry_at_the_claim(
     assert (row["state"], row["reason_code"]) == ("skipped", "suppressed"), row
 
 
+def test_an_address_forgotten_after_planning_never_gets_its_retry_back_as_a_new_letter(
+    make_project: MakeProject, storage: dict[str, Any]
+) -> None:
+    """``greeter forget`` during a send deleted the retry's row; the retry's claim then found no row
+    and inserted one, as for a new letter: the letter went to the erased address and the journal
+    held it again as ``sent``. A retry is claimed only while its row is there."""
+    with SmtpSink() as sink:
+        config = make_project(people(2), storage=storage, **smtp(sink.port))
+        sink.reject(CLIENT, 451)
+        greeter(config, "send", "--once", "--now", NOW)
+        sink.reset()
+        now = datetime.fromisoformat(LATER)
+        inputs = load_inputs(config, today=now.date())
+        with open_journal(storage["url"], now=now) as journal:
+            journal.lock_sender()
+            cycle = plan_cycle(inputs, journal, now=now)
+            assert [entry.key for entry, _ in cycle.retries] == [KEY]  # planned while its row was there
+            assert journal.forget(CLIENT, now).greetings == (KEY,)
+            asyncio.run(deliver_cycle(cycle))
+            assert journal.history(contact_id="1") == []
+        assert delivered_to(sink) == []
+    summary = cycle.deliverer.summary
+    assert (summary.counts["sent"], summary.skipped["suppressed"]) == (0, 1)
+
+
 def test_a_dry_run_on_a_postgresql_journal_not_made_yet_creates_nothing(make_project: MakeProject) -> None:
     """Its output and exit are those of a dry run on a SQLite journal not made yet."""
     with SmtpSink() as sink:
