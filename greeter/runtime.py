@@ -97,7 +97,7 @@ class Inputs:
         source = self._kept_contacts(cfg, report) if self.keep_contacts else None
         if source is None:
             source = iter_contacts(
-                cfg, self.settings.defaults, report, date_occasions(self.settings.occasions)
+                cfg, self.settings.defaults, report, date_occasions(self.settings.occasions), self.config_file
             )
         found = False
         # Closed when the caller stops early (:meth:`contact`): an SQL source lets its connection go.
@@ -139,7 +139,7 @@ class Inputs:
             self._snapshot = None
             loading = LoadReport(source=report.source)
             uses = date_occasions(self.settings.occasions)
-            contacts = tuple(iter_contacts(cfg, self.settings.defaults, loading, uses))
+            contacts = tuple(iter_contacts(cfg, self.settings.defaults, loading, uses, self.config_file))
             snapshot = _ContactsSnapshot(
                 key,
                 contacts,

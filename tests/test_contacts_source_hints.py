@@ -64,7 +64,8 @@ def test_a_full_name_column_in_the_header_is_suggested_as_contacts_columns_full_
     assert code != 0
     assert (
         f"bitrix.csv: column 'Имя' (contacts.columns.first_name) not found (the header has: ID, {column}, E-mail);"
-        f" the header has a full-name column: set contacts.columns.full_name: {column}. No row"
+        f" the header has a full-name column: set contacts.columns.full_name: {column}"
+        " (and first_name, last_name: null). No row"
     ) in out
 
 
@@ -77,9 +78,38 @@ def test_a_missing_patronymic_beside_a_full_name_column_gets_both_fixes(tmp_path
     assert code != 0
     assert (
         "bitrix.csv: column 'patronymic' (contacts.columns.patronymic) not found (the header has: ID, ФИО, E-mail,"
-        " Имя, Фамилия); the header has a full-name column: set contacts.columns.full_name: ФИО (or, if the file"
-        " has no patronymic column, write patronymic: null under contacts.columns)"
+        " Имя, Фамилия); the header has a full-name column: set contacts.columns.full_name: ФИО (and first_name,"
+        " last_name: null), or, if the file has no patronymic column, write patronymic: null under contacts.columns"
     ) in out
+
+
+def test_the_full_name_hint_nulls_every_name_column_the_config_writes_and_following_it_loads(
+    tmp_path: Path,
+) -> None:
+    """The hint named only full_name; followed, it left first_name: Имя in place for check to warn about."""
+    write_csv(tmp_path / "bitrix.csv", [BITRIX_HEADER, BITRIX_ROW], "utf-8")
+    columns = {**PERSONA_COLUMNS, "patronymic": "Отчество"}
+    code, out = check(project(tmp_path, {"path": "bitrix.csv", "columns": columns}))
+    assert code != 0
+    assert (
+        "set contacts.columns.full_name: ФИО (and first_name, patronymic, last_name: null). No row" in out
+    ), out
+    fixed = {**columns, "full_name": "ФИО", "first_name": None, "patronymic": None, "last_name": None}
+    _code, out = check(project(tmp_path, {"path": "bitrix.csv", "columns": fixed}))
+    assert "contacts: 1 loaded from 1 rows, 0 rejected" in out, out
+    assert "is not read" not in out, out
+
+
+def test_a_close_match_for_the_missing_column_is_not_followed_by_header_row_advice(tmp_path: Path) -> None:
+    """``full_name: Ф.И.О.`` on a header with ФИО: the header is found, so "set header_row" would mislead."""
+    rows = [[str(i), f"Иванова Анна {i}", f"a{i}@example.com", "08.12.1973"] for i in range(1, 30)]
+    write_csv(tmp_path / "bitrix.csv", [BITRIX_HEADER, *rows], "utf-8")
+    columns = {"id": "ID", "email": "E-mail", "full_name": "Ф.И.О."}
+    code, out = check(project(tmp_path, {"path": "bitrix.csv", "columns": columns}))
+    assert code != 0
+    line = next(x for x in out.splitlines() if "bitrix.csv" in x)
+    assert "column 'Ф.И.О.' (contacts.columns.full_name) not found, did you mean 'ФИО'?" in line, line
+    assert "header_row" not in line, line
 
 
 def test_a_missing_optional_name_column_says_how_to_declare_it_absent(tmp_path: Path) -> None:
@@ -141,7 +171,10 @@ def test_a_sheet_name_in_other_capitals_is_suggested(tmp_path: Path) -> None:
     contacts = {"source": "xlsx", "path": "amo.xlsx", "sheet": "контакты", "columns": AMO_COLUMNS}
     code, out = check(project(tmp_path, contacts))
     assert code != 0
-    assert "amo.xlsx: no sheet 'контакты' (sheets: Сводка, Контакты), did you mean 'Контакты'?" in out
+    assert (
+        "contacts.sheet: no sheet 'контакты' in amo.xlsx (sheets: Сводка, Контакты), did you mean 'Контакты'?"
+        in out
+    )
 
 
 def test_a_sheet_name_with_a_typo_is_suggested(tmp_path: Path) -> None:
@@ -149,7 +182,27 @@ def test_a_sheet_name_with_a_typo_is_suggested(tmp_path: Path) -> None:
     contacts = {"source": "xlsx", "path": "amo.xlsx", "sheet": "Контакт", "columns": AMO_COLUMNS}
     code, out = check(project(tmp_path, contacts))
     assert code != 0
-    assert "amo.xlsx: no sheet 'Контакт' (sheets: Сводка, Контакты), did you mean 'Контакты'?" in out
+    assert (
+        "contacts.sheet: no sheet 'Контакт' in amo.xlsx (sheets: Сводка, Контакты), did you mean 'Контакты'?"
+        in out
+    )
+
+
+def test_a_sheet_that_does_not_exist_is_located_in_the_config_and_the_sheet_with_the_columns_named(
+    tmp_path: Path,
+) -> None:
+    amo_workbook(tmp_path / "amo.xlsx")
+    contacts = {"source": "xlsx", "path": "amo.xlsx", "sheet": "Лист1", "columns": AMO_COLUMNS}
+    config = project(tmp_path, contacts)
+    lines = config.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, x in enumerate(lines, 1) if x.strip() == "sheet: Лист1")
+    col = lines[at - 1].index("sheet") + 1
+    code, out = check(config)
+    assert code == 2
+    assert (
+        f"greeter.yaml:{at}:{col}: contacts.sheet: no sheet 'Лист1' in amo.xlsx (sheets: Сводка, Контакты);"
+        " sheet 'Контакты' has the configured columns: set contacts.sheet: Контакты"
+    ) in out, out
 
 
 def test_a_sheet_given_as_a_number_says_to_write_its_name(tmp_path: Path) -> None:
@@ -172,6 +225,24 @@ def test_utf_8_declared_on_a_windows_1251_file_says_it_reads_as_windows_1251(tmp
         "the file is not valid UTF-8 (contacts.encoding: utf-8); it reads as Windows-1251:"
         " set encoding: auto or cp1251"
     ) in out
+
+
+def test_a_wrong_encoding_is_said_first_without_the_mojibake_header_or_header_row_advice(
+    tmp_path: Path,
+) -> None:
+    """Twenty rows and more of a cp1251 export under ``encoding: utf-8``: the encoding is the one fix to give."""
+    rows = [[str(i), f"Иванова Анна {i}", f"a{i}@example.com", "08.12.1973"] for i in range(1, 30)]
+    write_csv(tmp_path / "bitrix.csv", [BITRIX_HEADER, *rows], "cp1251")
+    columns = {"id": "ID", "email": "E-mail", "full_name": "ФИО"}
+    code, out = check(project(tmp_path, {"path": "bitrix.csv", "encoding": "utf-8", "columns": columns}))
+    assert code != 0
+    line = next(x for x in out.splitlines() if "bitrix.csv" in x)
+    assert line == (
+        "bitrix.csv: the file is not valid UTF-8 (contacts.encoding: utf-8); it reads as Windows-1251:"
+        " set encoding: auto or cp1251 (column 'ФИО' (contacts.columns.full_name) was not found in what"
+        " UTF-8 makes of it)"
+    ), line
+    assert "header_row" not in out and "\ufffd" not in out, out
 
 
 def test_koi8_r_declared_on_a_windows_1251_file_says_the_header_matches_in_windows_1251(

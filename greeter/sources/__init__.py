@@ -17,10 +17,10 @@ from pathlib import Path
 
 from greeter.config import ContactsSource, Defaults, Occasion
 from greeter.contacts import Contact
-from greeter.errors import Problem
-from greeter.sources.header import HeaderNotFound, header_test, open_header, with_hint
+from greeter.errors import ContactsError, Problem
+from greeter.sources.header import HeaderNotFound, HeaderTest, header_test, open_header, with_hint
 from greeter.sources.rows import missing_columns
-from greeter.sources.xlsx_source import CELL_DATE
+from greeter.sources.xlsx_source import CELL_DATE, NoSuchSheet
 
 __all__ = ["LoadReport", "Rejection", "date_occasions", "iter_contacts", "load_contacts", "source_name"]
 
@@ -89,21 +89,58 @@ def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[
     return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg), notes=notes)
 
 
-def _where_else(cfg: ContactsSource) -> str | None:
-    """When no header was found: the setting under which the file has one (a sheet, an encoding), if any.
+def _where_else(cfg: ContactsSource, exc: HeaderNotFound, source: str) -> str | None:
+    """When no header was found: the error with the setting under which the file has one, if any.
 
-    Only on that error's path, so the file is read again rather than the
-    first reading slowed down for a mistake most configs do not make.
+    A workbook's other sheet with the columns is added as the fix. An
+    encoding that reads the file (the declared one does not, or reads the
+    header as junk) is the cause, so it comes first, and the header search's
+    own message — a header list of "�", advice to set ``header_row`` — is
+    left out: only the column it missed is named. Only on that error's path,
+    so the file is read again rather than the first reading slowed down for a
+    mistake most configs do not make.
     """
     assert cfg.path is not None
     path = Path(cfg.path)
     if cfg.source == "xlsx":
         from greeter.sources.xlsx_source import other_sheet_hint
 
-        return other_sheet_hint(path, lambda _number, cells: len(missing_columns(cfg, cells)), cfg.sheet)
-    from greeter.sources.csv_source import encoding_hint
+        hint = other_sheet_hint(path, _has_columns(cfg), cfg.sheet)
+        return None if hint is None else with_hint(str(exc), hint)
+    from greeter.sources.csv_source import encoding_hint, spoken
 
-    return encoding_hint(path, cfg)
+    hint = encoding_hint(path, cfg)
+    if hint is None:
+        return None
+    if exc.column is None:
+        return with_hint(str(exc), hint)
+    return f"{source}: {hint} ({exc.column} was not found in what {spoken(cfg.encoding)} makes of it)"
+
+
+def _has_columns(cfg: ContactsSource) -> HeaderTest:
+    """The header search's test, whatever ``contacts.header_row`` says: does a row have every column?"""
+    return lambda _number, cells: len(missing_columns(cfg, cells))
+
+
+def _no_sheet(cfg: ContactsSource, exc: NoSuchSheet, config_file: Path | None) -> str:
+    """``contacts.sheet`` names no sheet: where the setting is, and the sheet that has the configured columns.
+
+    The setting is the thing to fix, so with the config file known the error
+    is placed at it (``greeter.yaml:12:3: contacts.sheet: no sheet …``), as
+    the config's own problems are.
+    """
+    from greeter.sources.xlsx_source import other_sheet_hint
+
+    assert cfg.path is not None
+    message = str(exc)
+    if config_file is not None:
+        from greeter.config_loader import locate
+
+        line, col = locate(config_file, ("contacts", "sheet"))
+        if line is not None:
+            message = str(Problem(str(config_file), "contacts.sheet", exc.detail, line, col))
+    hint = other_sheet_hint(Path(cfg.path), _has_columns(cfg), cfg.sheet, "has the configured columns")
+    return with_hint(message, hint) if hint else message
 
 
 def date_occasions(occasions: Iterable[Occasion]) -> dict[str, tuple[str, ...]]:
@@ -120,12 +157,14 @@ def iter_contacts(
     defaults: Defaults,
     report: LoadReport,
     occasions: Mapping[str, Sequence[str]] | None = None,
+    config_file: Path | None = None,
 ) -> Iterator[Contact]:
     """Stream contacts; problems and counts accumulate in ``report`` as rows go by.
 
     ``occasions`` (:func:`date_occasions`) lets a bad date's warning name the
     greetings it costs ("birthday greetings are skipped"); without it the
-    warning names the date field.
+    warning names the date field. ``config_file`` lets an error about a
+    setting (``contacts.sheet``) name its line in the config.
 
     Of ``defaults`` only the time zone is used here: the day of an SQL
     ``timestamptz`` value is its day there. The other defaults are applied
@@ -143,10 +182,12 @@ def iter_contacts(
         try:
             parser, preamble = open_header(rows, cfg, report.source, implied, occasions)
         except HeaderNotFound as exc:
-            hint = _where_else(cfg)
-            if hint is None:
+            message = _where_else(cfg, exc, report.source)
+            if message is None:
                 raise
-            raise HeaderNotFound(with_hint(str(exc), hint)) from None
+            raise HeaderNotFound(message) from None
+        except NoSuchSheet as exc:
+            raise ContactsError(_no_sheet(cfg, exc, config_file)) from None
         if preamble is not None:
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)

@@ -113,7 +113,8 @@ def _codec(name: str) -> str:
     return "utf-8" if codec == "utf-8-sig" else codec
 
 
-def _spoken(name: str) -> str:
+def spoken(name: str) -> str:
+    """The encoding as a marketer knows it: cp1251 is Windows-1251, utf_8 UTF-8."""
     return _SPOKEN.get(_codec(name), name)
 
 
@@ -141,8 +142,8 @@ def undecodable(head: bytes, declared: str, *, whole: bool) -> str | None:
     if _codec(guess) == _codec(declared):
         return None
     return (
-        f"the file is not valid {_spoken(declared)} (contacts.encoding: {declared}); it reads as"
-        f" {_spoken(guess)}: set encoding: auto or {_codec(guess)}"
+        f"the file is not valid {spoken(declared)} (contacts.encoding: {declared}); it reads as"
+        f" {spoken(guess)}: set encoding: auto or {_codec(guess)}"
     )
 
 
@@ -182,7 +183,7 @@ def encoding_hint(path: Path, cfg: ContactsSource) -> str | None:
     if found is None:
         return None
     return (
-        f"read as {_spoken(guess)} (not {_spoken(cfg.encoding)}, contacts.encoding: {cfg.encoding})"
+        f"read as {spoken(guess)} (not {spoken(cfg.encoding)}, contacts.encoding: {cfg.encoding})"
         f" the header has the configured columns: set encoding: auto or {_codec(guess)}"
     )
 

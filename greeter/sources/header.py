@@ -64,7 +64,17 @@ _YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off"})
 
 
 class HeaderNotFound(ContactsError):
-    """No row of the file is the header (or the file is empty): the caller may know where else to look."""
+    """No row of the file is the header (or the file is empty): the caller may know where else to look.
+
+    ``column`` names the configured column the closest row lacks ("column 'ФИО'
+    (contacts.columns.full_name)"), None when no column is missing (an empty file,
+    a repeated column): a caller that finds the encoding to be the cause says
+    that first and this after it, instead of this message's header list of "�".
+    """
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 def yaml_value(text: str) -> str:
@@ -145,16 +155,19 @@ def open_header(
         # its problem, with the did-you-mean hint, is the one to show. In a file without a title
         # that is the first row, as ever.
         number, cells = min(above, key=lambda row: test(*row))
-        message = _not_header(cfg, [c.strip() for c in cells], source, number)
+        clean = [c.strip() for c in cells]
+        message, identified = _not_header(cfg, clean, source, number)
         if len(above) > 1:  # say that the other rows were tried too, and how to point at the header
             message += " " if message.endswith("?") else ". "
             message += f"No row up to row {above[-1][0]} has all the configured columns"
             if number != above[0][0]:
                 message += f"; row {number} has the most of them"
-            if len(above) >= HEADER_SEARCH_ROWS:
+            # A header further down is only a guess when no row was recognised as the header (a
+            # column it nearly has, a ФИО column): after "did you mean 'ФИО'?" it is wrong advice.
+            if len(above) >= HEADER_SEARCH_ROWS and not identified:
                 message += "; if the header is further down, set contacts.header_row"
             message += "."
-        raise HeaderNotFound(message)
+        raise HeaderNotFound(message, _missing_column(cfg, clean))
     number, cells = found
     parser = RowParser(cfg, cells, source, implied_formats, row=number, occasions=occasions)
     return parser, preamble_warning(source, above, number) if above else None
@@ -179,15 +192,41 @@ def _configured_row(
             raise ContactsError(f"{source}: row {wanted} is empty, so it cannot be the header ({setting})")
         clean = [c.strip() for c in cells]
         if header_problem(cfg, clean, source, number) is not None:
-            problem = _not_header(cfg, clean, source, number)
-            raise HeaderNotFound(f"{problem} ({setting} makes row {wanted} the header)")
+            problem = _not_header(cfg, clean, source, number)[0]
+            raise HeaderNotFound(
+                f"{problem} ({setting} makes row {wanted} the header)", _missing_column(cfg, clean)
+            )
         return RowParser(cfg, cells, source, implied_formats, row=number, occasions=occasions)
     if not last:
         raise ContactsError(f"{source}: the file is empty (no header row)")
     raise ContactsError(f"{source}: the file ends at row {last}, before the header ({setting})")
 
 
-def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: int) -> str:
+def _missing_column(cfg: ContactsSource, cells: Sequence[str]) -> str | None:
+    """The first configured column ``cells`` lack, as errors name it: column 'ФИО' (contacts.columns.x)."""
+    missing = configured_columns(cfg, {c for c in cells if c})[1]
+    if not missing:
+        return None
+    name, column = missing[0]
+    key = name if name.startswith("dates.") else f"columns.{name}"  # contacts.dates.wedding
+    return f"column {column!r} (contacts.{key})"
+
+
+def _full_name_hint(cfg: ContactsSource, full: str) -> str:
+    """``set contacts.columns.full_name: ФИО (and first_name, last_name: null)``.
+
+    Once ``full_name`` is set the name columns are not read, and ``check``
+    warns about each one the config still names: the hint nulls those the
+    config writes (not the defaults it never mentions), so that following it
+    leaves nothing to warn about.
+    """
+    written = cfg.columns.model_fields_set
+    named = [p for p in _NAME_PARTS if p in written and getattr(cfg.columns, p) is not None]
+    hint = f"the header has a full-name column: set contacts.columns.full_name: {yaml_value(full)}"
+    return hint + (f" (and {', '.join(named)}: null)" if named else "")
+
+
+def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: int) -> tuple[str, bool]:
     """Why row ``number`` (stripped ``cells``) is not the header, with what to write in the config.
 
     :func:`~greeter.sources.rows.header_problem` names the first configured
@@ -195,23 +234,27 @@ def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: 
     ФИО column in place of the name columns (``contacts.columns.full_name``),
     or ``patronymic: null`` for an optional column the file does not have
     (unless the header is mojibake, "�": then the encoding is the fix).
+    The flag: the row is recognised as the header all the same (it has a
+    column close to the missing one, or the ФИО column that replaces it).
     """
     message = header_problem(cfg, cells, source, number)
     assert message is not None  # the row was not accepted, so it lacks a column
     present = [c for c in cells if c]
     missing = configured_columns(cfg, set(present))[1]
     if not missing:  # a control character or a repeated column: nothing to add
-        return message
+        return message, False
     name = missing[0][0]
-    hint = ""
+    close = message.endswith("?")  # header_problem's "did you mean 'ФИО'?"
     full = next((c for c in present if _FULL_NAME.search(c)), None)
     if name in _NAME_PARTS and cfg.columns.full_name is None and full is not None:
-        hint = f"the header has a full-name column: set contacts.columns.full_name: {yaml_value(full)}"
+        hint = _full_name_hint(cfg, full)
         if name != "first_name":  # a file may well lack a patronymic column and still have Имя and Фамилия
-            hint += f" (or, if the file has no {name} column, write {name}: null under contacts.columns)"
-    elif name in _OPTIONAL and not message.endswith("?") and not any("\ufffd" in c for c in present):
+            hint += f", or, if the file has no {name} column, write {name}: null under contacts.columns"
+        return with_hint(message, hint), True
+    if name in _OPTIONAL and not close and not any("\ufffd" in c for c in present):
         hint = f"if the file has no such column, write {name}: null under contacts.columns"
-    return with_hint(message, hint) if hint else message
+        return with_hint(message, hint), False
+    return message, close
 
 
 def preamble_warning(

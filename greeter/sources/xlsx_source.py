@@ -52,6 +52,19 @@ def _text(value: object) -> str:
     return str(value)
 
 
+class NoSuchSheet(ContactsError):
+    """``contacts.sheet`` names no sheet of the workbook: the caller may know which sheet has the columns.
+
+    ``detail`` is the message without the file's name in front, for a caller
+    that puts the config setting there instead.
+    """
+
+    def __init__(self, path: Path, sheet: str, names: Sequence[str]) -> None:
+        sheets = f"(sheets: {', '.join(names)}){_meant(sheet, names)}"
+        self.detail = f"no sheet {sheet!r} in {path} {sheets}"
+        super().__init__(f"{path}: no sheet {sheet!r} {sheets}")
+
+
 def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(Excel row number, cells)`` for every row that is not empty (a title above the header too)."""
     try:
@@ -64,8 +77,7 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[
         book = _open(path, fh)
         try:
             if sheet is not None and sheet not in book.sheetnames:
-                names, meant = ", ".join(book.sheetnames), _meant(sheet, book.sheetnames)
-                raise ContactsError(f"{path}: no sheet {sheet!r} (sheets: {names}){meant}")
+                raise NoSuchSheet(path, sheet, book.sheetnames)
             yield from _sheet_rows(book[sheet] if sheet else book.worksheets[0])
         finally:
             book.close()
@@ -96,10 +108,14 @@ def sheet_with_header(path: Path, test: HeaderTest, skip: str | None) -> str | N
     return None
 
 
-def other_sheet_hint(path: Path, test: HeaderTest, skip: str | None) -> str | None:
-    """``sheet 'Контакты' has them: set contacts.sheet: Контакты``, when another sheet has the header."""
+def other_sheet_hint(path: Path, test: HeaderTest, skip: str | None, has: str = "has them") -> str | None:
+    """``sheet 'Контакты' has them: set contacts.sheet: Контакты``, when another sheet has the header.
+
+    ``has``: how the hint says that the sheet has the configured columns
+    ("has them" after an error that named them).
+    """
     name = sheet_with_header(path, test, skip)
-    return None if name is None else f"sheet {name!r} has them: set contacts.sheet: {yaml_value(name)}"
+    return None if name is None else f"sheet {name!r} {has}: set contacts.sheet: {yaml_value(name)}"
 
 
 def _meant(sheet: str, names: Sequence[str]) -> str:
