@@ -31,6 +31,7 @@ __all__ = [
     "gender_of",
     "initials_in",
     "is_turkic",
+    "native_order",
     "normalise_case",
     "patronymic_gender",
     "read_full_name",
@@ -71,12 +72,19 @@ class FullName(NamedTuple):
     ``initials`` are the abbreviated words dropped ("И.И."): never a name to
     address anyone by. ``bracketed`` is the text in brackets dropped
     ("(бухгалтер)"): a note in the cell, not a part of the name.
+    ``alone`` is what a one-word cell that is no known first name was read as
+    ("last name", "patronymic"): the contact has no first name. ``unconfirmed``
+    is a two-word cell read in the documented order though neither word is a
+    known first name ("Tamm Kask"): right for a Russian CRM, a guess for a
+    contact of another language (:func:`native_order`).
     """
 
     parts: NameParts
     order: str = ""
     initials: str = ""
     bracketed: str = ""
+    alone: str = ""
+    unconfirmed: bool = False
 
 
 #: An initial or a run of them: one letter and a dot ("И.", "И.И.", "И.И").
@@ -93,12 +101,32 @@ def split_full_name(full: str) -> NameParts:
     return read_full_name(full).parts
 
 
-def read_full_name(full: str) -> FullName:
+#: Languages whose names are written family name first, as the documented order: "Kovács János".
+_FAMILY_NAME_FIRST: Final = frozenset({"hu"})
+#: Languages in which «Фамилия Имя» is how names are written: the documented order needs no check.
+_NATIVE_ORDER: Final = _FAMILY_NAME_FIRST | {"ru"}
+
+
+def _language(locale: str | None) -> str:
+    return (locale or "ru").replace("-", "_").partition("_")[0].lower()
+
+
+def native_order(locale: str | None) -> bool:
+    """Whether «Фамилия Имя» is how a contact of ``locale`` writes a name (None: Russian, the default).
+
+    The documented order is a Russian CRM convention, and Hungarian names are
+    written family name first too ("Kovács János"). Elsewhere a two-word
+    cell is as likely «Имя Фамилия» ("Jaan Kask"), so a reading the words
+    could not confirm is worth a warning.
+    """
+    return _language(locale) in _NATIVE_ORDER
+
+
+def read_full_name(full: str, locale: str | None = None) -> FullName:
     """A full-name cell's parts, read in the order its words show, and what was not as documented.
 
-    The documented order is «Фамилия Имя Отчество»; one word is taken as a
-    first name (a greeting needs a name to address), two as surname + first
-    name, three or more as surname, first name and the rest as the patronymic
+    The documented order is «Фамилия Имя Отчество»; two words are surname and
+    first name, three or more surname, first name and the rest the patronymic
     ("Рашид оглы" stays together). Read purely by position, a cell typed the
     other way round greeted «Ивановна Кузнецова» or «Петрова», so the words
     themselves decide first, by the patronymic (:func:`patronymic_gender`,
@@ -109,7 +137,13 @@ def read_full_name(full: str) -> FullName:
       two words ("Ольга Викторовна") there is no surname;
     * two words without one are «Имя Фамилия» only when the first is a
       common first name and the second is not (:func:`is_first_name`):
-      "Анна Петрова", but "Петрова Анна" and "Марина Галина" as documented.
+      "Анна Петрова", "Јелена Николић", "Jaan Kask", but "Петрова Анна" and
+      "Марина Галина" as documented; never for a ``locale`` whose names are
+      written family name first (Hungarian: "Martin Kovács" as documented);
+      with neither word a known first name the reading is ``unconfirmed``;
+    * one word is a patronymic ("Ивановна"), a first name if it is a known
+      one ("Анна"), else a surname ("Кузнецов", "Kask"): greeting «Здравствуйте,
+      Кузнецов!» by position addressed a surname as a first name.
 
     Initials ("Иванов И.И.") are no name to address: the first name is left
     empty, so the letter opens impersonally. Text in brackets
@@ -130,7 +164,12 @@ def read_full_name(full: str) -> FullName:
         patronymic = " ".join(names[2:]) if first else ""
         return FullName(NameParts(words[0], first, patronymic), "", initials, bracketed)
     if len(words) == 1:
-        return FullName(NameParts("", words[0], ""), bracketed=bracketed)
+        word = words[0]
+        if _is_patronymic(word):
+            return FullName(NameParts("", "", word), bracketed=bracketed, alone="patronymic")
+        if is_first_name(word):
+            return FullName(NameParts("", word, ""), bracketed=bracketed)
+        return FullName(NameParts(word, "", ""), bracketed=bracketed, alone="last name")
     first_order = "first name, patronymic, last name" if len(words) > 2 else "first name, patronymic"
     if _is_patronymic(words[1]):
         return FullName(NameParts(" ".join(words[2:]), words[0], words[1]), first_order, "", bracketed)
@@ -138,9 +177,11 @@ def read_full_name(full: str) -> FullName:
         patronymic = " ".join(words[1:3])
         return FullName(NameParts(" ".join(words[3:]), words[0], patronymic), first_order, "", bracketed)
     if len(words) == 2:
-        if is_first_name(words[0]) and not is_first_name(words[1]):
+        first_known, second_known = is_first_name(words[0]), is_first_name(words[1])
+        if first_known and not second_known and _language(locale) not in _FAMILY_NAME_FIRST:
             return FullName(NameParts(words[1], words[0], ""), "first name, last name", "", bracketed)
-        return FullName(NameParts(words[0], words[1], ""), bracketed=bracketed)
+        unconfirmed = not (first_known or second_known)
+        return FullName(NameParts(words[0], words[1], ""), bracketed=bracketed, unconfirmed=unconfirmed)
     return FullName(NameParts(words[0], words[1], " ".join(words[2:])), bracketed=bracketed)
 
 

@@ -26,6 +26,7 @@ from greeter.errors import ContactsError, Problem
 from greeter.names import (
     FullName,
     initials_in,
+    native_order,
     normalise_case,
     patronymic_gender,
     read_full_name,
@@ -239,7 +240,7 @@ class RowParser:
         self._date_problems: dict[str, str] = {}
         self._tags: dict[str, frozenset[str]] = {}
         self._names: dict[str, str] = {}
-        self._full_names: dict[str, tuple[FullName, str]] = {}
+        self._full_names: dict[tuple[str, str | None], tuple[FullName, str]] = {}
         #: First-name cells that hold a whole name ("Петрова Анна Сергеевна"): how many of how many
         #: filled, and the first one's row and text, for one warning about the column.
         self._whole_names = 0
@@ -338,15 +339,21 @@ class RowParser:
         #: A row greeted without a first name: where its warning goes (the letter's opening is known
         #: once the row's language and gender are read), why and what to do.
         nameless: tuple[int, str, str] | None = None
+        # The language first: a full name's order depends on it ("Kovács János"), its warnings stay
+        # where they were in the row's list.
+        locale_problems: list[Problem] = []
+        locale = self._locale(raw, line, locale_problems) if (raw := cells.get("locale", "")) else None
         if "full_name" in cells:
-            reading, note = self._full_name(cells["full_name"])
+            reading, note = self._full_name(cells["full_name"], locale)
             last, first, patronymic = reading.parts
             if note:
                 noted = True
                 if first:
                     problems.append(self._problem(line, "full_name", note, "warning"))
-                else:  # initials: one warning, saying how the letter opens
+                else:  # initials or one word: one warning, saying how the letter opens
                     nameless = (len(problems), note, "write the name in full in the CRM")
+            if reading.unconfirmed and not native_order(locale):
+                problems.append(self._problem(line, "full_name", _order_to_check(reading, locale), "warning"))
         elif first:
             if "." in first or "(" in first or "[" in first:
                 first, note = _first_name_cell(first)
@@ -369,7 +376,7 @@ class RowParser:
         if tz is not None and (wrong := _zone_problem(tz)) is not None:
             problems.append(self._problem(line, "timezone", wrong, "warning"))
             tz = None
-        locale = self._locale(raw, line, problems) if (raw := cells.get("locale", "")) else None
+        problems += locale_problems
         country = self._country(raw, line, problems) if (raw := cells.get("country", "")) else None
         tags = (self._tags.get(raw) or self._tag_set(raw)) if (raw := cells.get("tags", "")) else _NO_TAGS
         dates: dict[str, date] = {}
@@ -435,18 +442,18 @@ class RowParser:
         )
         return self._problem(line, "email", message, "warning")
 
-    def _full_name(self, raw: str) -> tuple[FullName, str]:
+    def _full_name(self, raw: str, locale: str | None) -> tuple[FullName, str]:
         """A full-name cell read (:func:`read_full_name`), and its row warning or "" (cached: names repeat).
 
         The warning says how a cell not in «Фамилия Имя Отчество» order was
         read, and what was dropped from it (initials, text in brackets), so
         that ``check`` shows what the letter will say instead of ``OK``.
         """
-        known = self._full_names.get(raw)
+        known = self._full_names.get((raw, locale))
         if known is not None:
             return known
         text = self._name(raw)
-        reading = read_full_name(text)
+        reading = read_full_name(text, locale)
         notes: list[str] = []
         if reading.order:
             last, first, patronymic = reading.parts
@@ -464,7 +471,10 @@ class RowParser:
             )
         elif reading.initials:  # the row's one warning, with the impersonal opening (see parse)
             notes.append(f"{quoted(text)} has initials ({reading.initials!r}) instead of a first name")
-        return _remember(self._full_names, raw, (reading, "; ".join(notes)))
+        elif reading.alone:  # likewise: "Кузнецов" greeted «Здравствуйте, Кузнецов!» by position
+            word = reading.parts.last_name or reading.parts.patronymic
+            notes.append(f"{quoted(text)} read as {reading.alone} {word!r}, no first name")
+        return _remember(self._full_names, (raw, locale), (reading, "; ".join(notes)))
 
     def _nameless(self, contact: Contact, why: str = "", fix: str = "") -> Problem:
         """The warning for a contact loaded without a first name: its letters cannot address it by name.
@@ -704,6 +714,21 @@ class RowParser:
                 self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip())
             )
         return tags
+
+
+def _order_to_check(reading: FullName, locale: str | None) -> str:
+    """The warning for a two-word full name read as «Фамилия Имя» only because that is the documented order.
+
+    Neither word is a known first name (:func:`greeter.given_names.is_first_name`)
+    and the contact's language writes names first name first as often as not:
+    "Tamm Kask" may well greet «Tere, Kask!» a Mr Tamm. Said once per row so
+    that ``check`` shows how it was read; the fix is in the CRM.
+    """
+    last, first, _ = reading.parts
+    return (
+        f"{quoted(f'{last} {first}')} read as last name {last!r}, first name {first!r} (Фамилия Имя, the"
+        f" order of Russian CRMs), but this contact's language is {locale}: check the order in the CRM"
+    )
 
 
 def _first_name_cell(first: str) -> tuple[str, str]:
