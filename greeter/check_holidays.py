@@ -5,20 +5,26 @@ the config can only tell a name no country has (a typo) from one some
 country has; whether any client's country has it is known only here, where
 the contacts are read. And a name may cover more than one day a year:
 Hungary's "National Day" is 15 March (1848) and 23 October (1956), both
-greeted, which the occasion's one line in the config does not show.
+greeted, which the occasion's one line in the config does not show. And two
+holiday occasions may greet one client for one holiday on one day — a
+``country:`` forgotten on one of two "Independence Day" occasions gives a
+Kazakh client Estonia's title, or both titles in one letter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import date
+from collections.abc import Collection, Mapping
+from datetime import date, timedelta
+from itertools import combinations
 from pathlib import Path
+from typing import NamedTuple
 
 from greeter.config import Occasion, Settings
 from greeter.errors import Problem
 from greeter.holiday_names import have, listed, who_has
-from greeter.holiday_tables import has_calendar
-from greeter.occasions import countries_having, holiday_dates
+from greeter.holiday_tables import days_of, has_calendar
+from greeter.occasions import countries_having, holiday_country, holiday_dates, holiday_key
+from greeter.policy import AudienceRule
 
 
 def holiday_problems(
@@ -83,3 +89,135 @@ def _several_days(name: str, country: str, years: list[int]) -> str | None:
                 f'date: "{days[0]:%m-%d}" with country: {country} and a title instead of holiday:'
             )
     return None
+
+
+class _Dated(NamedTuple):
+    """Holiday occasion ``occasions.<number>`` as it greets one country's clients: days and calendar."""
+
+    number: int
+    occ: Occasion
+    rule: AudienceRule
+    whose: str
+    days: frozenset[date]
+
+
+def holiday_collisions(
+    settings: Settings, config_file: Path, clients: Mapping[str, int], today: date
+) -> list[Problem]:
+    """Warnings for two holiday occasions that greet one client for one holiday on one day.
+
+    ``clients``: how many contacts have each calendar (their country, else the
+    default one). Both occasions merge into one letter naming the holiday twice
+    — or, ``country:`` forgotten on one, by another country's title ("День
+    независимости Эстонии" to a client in Kazakhstan): which one was meant is
+    not the planner's to guess. One warning per pair and country, on the days of
+    the coming year they share; the same holiday by another of its names
+    (Hungary's "Nemzeti ünnep") counts. Two different holidays on one day are
+    no collision: the letter rightly names both. The planner does not drop one
+    of the pair: a letter's ``also`` is what it names *and* what delivery
+    journals as merged into it, so a greeting left out of it would be planned
+    again once the letter is journaled (alone on that day with ``min_gap_days: 0``).
+    """
+    from greeter.config_loader import locate
+
+    default = settings.defaults.country
+    years = range(today.year, today.year + 2)
+    until = today + timedelta(days=366)
+    holidays = [
+        (index, occ, AudienceRule.for_occasion(occ, default))
+        for index, occ in enumerate(settings.occasions)
+        if occ.holiday is not None
+    ]
+    countries = sorted(c for c in clients if has_calendar(c))
+    problems: list[Problem] = []
+    for country in countries:
+        dated: list[_Dated] = []
+        for index, occ, rule in holidays:
+            name = occ.holiday or ""
+            whose = occ.country or holiday_country(name, country, default, years)
+            if not _greets(rule, country) or not has_calendar(whose):
+                continue
+            days = frozenset(d for y in years for d in holiday_dates(whose, name, y) if today <= d < until)
+            if days:
+                dated.append(_Dated(index, occ, rule, whose, days))
+        for a, b in combinations(dated, 2):
+            shared = sorted(d for d in a.days & b.days if _one_holiday(a, b, d))
+            together = _together(a.rule, b.rule)
+            if not shared or together is False:
+                continue
+            others = sorted({*clients, default} - {country})
+            fix, at = _fix(a, b, country, others, list(years))
+            where = ("occasions", at, "holiday")
+            line, col = locate(config_file, where)
+            field = ".".join(str(p) for p in where)
+            message = _collision(a, b, country, shared, clients[country], together) + f": {fix}"
+            problems.append(Problem(str(config_file), field, message, line, col, severity="warning"))
+    return problems
+
+
+def _greets(rule: AudienceRule, country: str) -> bool:
+    """Whether an occasion may greet clients of ``country`` on a holiday (as :meth:`AudienceRule.admits`)."""
+    if rule.round_years is not None or rule.min_years is not None:
+        return False  # a holiday has no years to count: it greets nobody
+    wanted = rule.countries
+    return wanted is None or country in wanted or country.partition("-")[0] in wanted
+
+
+def _one_holiday(a: _Dated, b: _Dated, day: date) -> bool:
+    """Whether both occasions greet one holiday on ``day``: one name, or two names of one holiday."""
+    key_a, key_b = holiday_key(a.occ.holiday or ""), holiday_key(b.occ.holiday or "")
+    if key_a == key_b:
+        return True
+    if a.whose != b.whose:
+        return False
+    return any(
+        not h.substitute and {key_a, key_b} <= {holiday_key(n) for n in h.names}
+        for h in days_of(a.whose, day.year).get(day, ())
+    )
+
+
+def _together(a: AudienceRule, b: AudienceRule) -> bool | None:
+    """Whether one client can be in both audiences: True (country aside, everyone is), False (no
+    client has two tiers, or is two listed contacts), None (perhaps: tags, tiers, contacts narrow it)."""
+    if a.tiers is not None and b.tiers is not None and a.tiers.isdisjoint(b.tiers):
+        return False
+    if a.contacts is not None and b.contacts is not None and a.contacts.isdisjoint(b.contacts):
+        return False
+    narrowed = (a.tiers, a.tags, a.contacts, b.tiers, b.tags, b.contacts)
+    return True if all(x is None for x in narrowed) else None
+
+
+def _collision(a: _Dated, b: _Dated, country: str, shared: list[date], n: int, together: bool | None) -> str:
+    """The warning's first part: which occasions, whose clients, which days, which holiday, how many."""
+    shown = list(dict.fromkeys(f"{d:%d.%m}" for d in shared))
+    days = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    name_a, name_b = a.occ.holiday or "", b.occ.holiday or ""
+    called = "" if holiday_key(name_a) == holiday_key(name_b) else f" ({b.occ.name} calls it {name_b!r})"
+    clients = f"{n} client{'' if n == 1 else 's'}"
+    if together is None:
+        clients = f"up to {clients}, as their audiences allow"
+    return (
+        f"occasions.{a.number} ({a.occ.name}) and occasions.{b.number} ({b.occ.name}) both greet "
+        f"{country} clients on {days} for {name_a!r}{called} ({clients})"
+    )
+
+
+def _fix(a: _Dated, b: _Dated, country: str, others: list[str], years: list[int]) -> tuple[str, int]:
+    """How to end the collision, and the occasion to change (its index).
+
+    The one without ``country:`` is the likely mistake: it is offered the
+    clients' other countries that have its holiday (a forgotten ``country: EE``).
+    """
+    loose = [x for x in (a, b) if x.occ.country is None]
+    if len(loose) == 2:
+        return "give each its country:, or remove one", b.number
+    if not loose:
+        return "remove one", b.number
+    x = loose[0]
+    name = x.occ.name
+    if x.occ.audience.countries is not None:
+        return f"take {country} out of {name}'s audience.countries, or remove one", x.number
+    having = countries_having(x.occ.holiday or "", [c for c in others if has_calendar(c)], years)
+    if having:
+        return f"add country: {' or '.join(having)} to {name}, or remove one", x.number
+    return f"give {name} the country: it is for, or remove one", x.number

@@ -31,7 +31,7 @@ from typing import Any
 
 from greeter.check_files import unused_template_problems
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
-from greeter.check_holidays import holiday_problems
+from greeter.check_holidays import holiday_collisions, holiday_problems
 from greeter.check_reach import Reach, sender_locale_problems
 from greeter.config import Settings
 from greeter.contacts import Contact
@@ -315,6 +315,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     report.problems.extend(markup_problems(markup, renderer))
     report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
     report.problems.extend(holiday_problems(settings, config_file, reach.countries, today))
+    report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected
