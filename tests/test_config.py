@@ -265,6 +265,24 @@ def test_month_day_dates(value: str, ok: bool) -> None:
         assert errors_of(text)[0].startswith("greeter.yaml:10:5: occasions.0.date:")
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"29-12"', """'29-12' is not a real day of the year: write "12-29" (MM-DD: month first)"""),
+        (
+            '"29.12"',
+            """'29.12' is not a month-day like '01-01' (MM-DD): write "12-29" (MM-DD: month first)""",
+        ),
+        ('"02-30"', "'02-30' is not a real day of the year"),  # 30 February either way: no guess
+    ],
+)
+def test_a_day_written_before_its_month_is_named_the_right_way_round(value: str, message: str) -> None:
+    """``date: "29-12"`` said only "is not a real day of the year": the day written first, as Russian
+    writes a date, now gets the MM-DD to write."""
+    text = MINIMAL.replace("    field: birthday\n", f"    date: {value}\n")
+    assert errors_of(text) == [f"greeter.yaml:10:5: occasions.0.date: {message}"]
+
+
 def test_lunch_outside_hours_and_empty_working_days() -> None:
     text = MINIMAL + "send_window:\n  working_days: []\n  lunch: {start: '08:00', end: '09:00'}\n"
     problems = errors_of(text)
