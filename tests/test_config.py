@@ -621,6 +621,44 @@ def test_a_wrong_by_locale_entry_is_located(entries: str, expected: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("kz", "'kz' is a country code; Kazakh is 'kk'"),
+        ("rs", "'rs' is a country code; Serbian is 'sr'"),
+        ("ua", "'ua' is a country code; Ukrainian is 'uk'"),
+        ("by", "'by' is a country code; Belarusian is 'be'"),
+        ("gr", "'gr' is a country code; Greek is 'el'"),
+        ("cz", "'cz' is a country code; Czech is 'cs'"),
+        ("dk", "'dk' is a country code; Danish is 'da'"),
+        ("jp", "'jp' is a country code; Japanese is 'ja'"),
+        ("cn", "'cn' is a country code; Chinese is 'zh'"),
+    ],
+)
+def test_a_country_code_as_a_by_locale_key_names_the_countrys_language(key: str, expected: str) -> None:
+    """``title_by_locale: {kz: …}`` was refused as "'kz' is not a locale Babel knows": meaningless to
+    a marketer keying titles by where the clients are. The country's language (CLDR) is named, in
+    ``sender.by_locale`` and ``title_by_locale`` alike (one validator)."""
+    [sender] = errors_of(with_by_locale(f"    {key}: {{name: Shop}}\n"))
+    assert sender == f"greeter.yaml:5:5: sender.by_locale.{key}: {expected} (e.g. 'en', 'en_GB', 'sr_Latn')"
+    titled = MINIMAL.replace(
+        "    template: birthday\n", f"    template: birthday\n    title_by_locale: {{{key}: Day}}\n"
+    )
+    [title] = errors_of(titled)
+    assert (
+        title
+        == f"greeter.yaml:12:23: occasions.0.title_by_locale.{key}: {expected} (e.g. 'en', 'en_GB', 'sr_Latn')"
+    )
+
+
+def test_a_country_code_that_is_also_a_language_is_accepted() -> None:
+    """``ee`` is Ewe: a real locale, kept (``check`` asks whether Estonia was meant)."""
+    titled = MINIMAL.replace(
+        "    template: birthday\n", "    template: birthday\n    title_by_locale: {ee: Päev}\n"
+    )
+    assert parse_settings(titled, "g.yaml", today=TODAY).occasions[0].title_by_locale == {"ee": "Päev"}
+
+
+@pytest.mark.parametrize(
     ("locale", "expected"),
     [
         ("rs", "'rs' is not a language code Babel knows ('rs' looks like the country code of Serbia (RS): "
