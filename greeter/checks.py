@@ -33,6 +33,7 @@ from greeter.check_files import unused_template_problems
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_holidays import holiday_collisions, holiday_problems
 from greeter.check_reach import Reach, sender_locale_problems
+from greeter.check_titles import TitleReach
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
@@ -253,16 +254,19 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         dated = {}
     real_days = next_days(fixed_days(settings, today, today + timedelta(days=366), dated))
     reach = Reach(settings)
+    titles = TitleReach(settings)
     field_rules = [(occ.field, occ.max_years) for occ in settings.occasions if occ.field is not None]
     for contact in inputs.contacts(load):
         reach.see(contact)
+        titles.see(contact)
         if contact.dates:
             report.problems.extend(_date_problems(contact, field_rules, settings, today))
         for occ in settings.occasions:
             years = 1 if occ.field is not None else None
             hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
+            plain = PlanItem(hit, "send")
             try:
-                rendered = renderer.render(PlanItem(hit, "send"))
+                rendered = renderer.render(plain)
             except TemplateError as exc:
                 if isinstance(exc, TemplateLoadError) and (no_folder is not None or exc.template in broken):
                     report.skipped[exc.template] += 1  # reported once above, at the file
@@ -285,6 +289,8 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                 markup.setdefault((rendered.template_file, tag), []).append(contact.id)
             reach.rendered(contact, occ.template, rendered.template_file)
             reach.signed(contact, rendered.locale)
+            titles.sent(occ, rendered.locale)
+            titles.letter(plain, rendered)
             sample = (occ.name, rendered.template_file)
             if sampled[sample] >= SAMPLE_CONTACTS:
                 continue
@@ -296,6 +302,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                 except TemplateError as exc:
                     key = (exc.template, exc.line, exc.detail)
                 else:
+                    titles.letter(item, other)
                     notation = python_notation(other)
                     if notation is None:
                         continue
@@ -314,6 +321,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     report.problems.extend(render_problems(failures, forms, locales))
     report.problems.extend(markup_problems(markup, renderer))
     report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
+    report.problems.extend(titles.problems(config_file))
     report.problems.extend(holiday_problems(settings, config_file, reach.countries, today))
     report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
     report.rows_read = load.rows_read

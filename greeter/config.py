@@ -234,14 +234,20 @@ _Title = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1
 
 def _by_locale(v: dict[str, _V]) -> dict[str, _V]:
     """A ``by_locale`` mapping's keys as the renderer names a letter's locale (``en-GB`` → ``en_GB``),
-    each once (``sender.by_locale``, an occasion's ``title_by_locale``)."""
+    each once (``sender.by_locale``, an occasion's ``title_by_locale``).
+
+    A country code where the language goes (``kz``, ``rs``) is told the country's language; one
+    that is also a language (``ee``: Ewe) is accepted, and ``check`` asks about it against the contacts.
+    """
     from greeter.i18n import normalize_locale  # Babel: paid only by a config that uses this
+    from greeter.locale_keys import country_code_message
 
     out: dict[str, _V] = {}
     for key, value in v.items():
         locale = normalize_locale(key, "")
         if not locale:
-            raise SettingError(f"{key!r} is not a locale Babel knows (e.g. 'en', 'en_GB', 'sr_Latn')", key)
+            said = country_code_message(key) or f"{key!r} is not a locale Babel knows"
+            raise SettingError(f"{said} (e.g. 'en', 'en_GB', 'sr_Latn')", key)
         if locale in out:
             raise SettingError(f"{key!r} is the locale {locale!r} again", key)
         out[locale] = value

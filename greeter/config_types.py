@@ -126,14 +126,47 @@ _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
 def _check_month_day(value: str) -> str:
+    """A yearly ``MM-DD``. ``"29-12"`` and ``"29.12"`` are the day written first, as Russian
+    writes it: when the swapped reading is a real day, the message names it."""
     m = _MONTH_DAY.match(value)
     if not m:
-        raise ValueError(f"{value!r} is not a month-day like '01-01' (MM-DD)")
+        raise ValueError(f"{value!r} is not a month-day like '01-01' (MM-DD){_swapped(value)}")
     try:
         dt.date(2024, int(m.group(1)), int(m.group(2)))  # 2024 is a leap year: 02-29 is allowed
     except ValueError:
-        raise ValueError(f"{value!r} is not a real day of the year") from None
+        raise ValueError(f"{value!r} is not a real day of the year{_swapped(value)}") from None
     return value
+
+
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\s*$")
+
+
+def _swapped(value: str) -> str:
+    """``: write "12-29" (MM-DD: month first)`` when ``value`` read day first is a real day, else "".
+
+    Not MM-DD in form (``"12.29"``, ``"5-1"``) but a real day read month first: that is named too.
+    """
+    m = _DAY_FIRST.match(value)
+    if m is None:
+        return ""
+    first, second = int(m[1]), int(m[2])
+    readings = [(second, first), (first, second)]  # "29.12": day first, as Russian writes a date
+    if "-" in value:  # "5-1" is MM-DD unpadded more likely than 5 January
+        readings.reverse()
+    for month, day in readings:
+        text = f"{month:02d}-{day:02d}"
+        if text != value and _real(month, day):
+            return f': write "{text}" (MM-DD: month first)'
+    return ""
+
+
+def _real(month: int, day: int) -> bool:
+    """Whether ``month``/``day`` is a day of some year (29 February included)."""
+    try:
+        dt.date(2024, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 _FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -265,6 +265,24 @@ def test_month_day_dates(value: str, ok: bool) -> None:
         assert errors_of(text)[0].startswith("greeter.yaml:10:5: occasions.0.date:")
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"29-12"', """'29-12' is not a real day of the year: write "12-29" (MM-DD: month first)"""),
+        (
+            '"29.12"',
+            """'29.12' is not a month-day like '01-01' (MM-DD): write "12-29" (MM-DD: month first)""",
+        ),
+        ('"02-30"', "'02-30' is not a real day of the year"),  # 30 February either way: no guess
+    ],
+)
+def test_a_day_written_before_its_month_is_named_the_right_way_round(value: str, message: str) -> None:
+    """``date: "29-12"`` said only "is not a real day of the year": the day written first, as Russian
+    writes a date, now gets the MM-DD to write."""
+    text = MINIMAL.replace("    field: birthday\n", f"    date: {value}\n")
+    assert errors_of(text) == [f"greeter.yaml:10:5: occasions.0.date: {message}"]
+
+
 def test_lunch_outside_hours_and_empty_working_days() -> None:
     text = MINIMAL + "send_window:\n  working_days: []\n  lunch: {start: '08:00', end: '09:00'}\n"
     problems = errors_of(text)
@@ -600,6 +618,44 @@ def test_the_sender_is_named_per_language_most_specific_first() -> None:
 def test_a_wrong_by_locale_entry_is_located(entries: str, expected: str) -> None:
     [problem] = errors_of(with_by_locale(entries))
     assert problem.startswith(expected), problem
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("kz", "'kz' is a country code; Kazakh is 'kk'"),
+        ("rs", "'rs' is a country code; Serbian is 'sr'"),
+        ("ua", "'ua' is a country code; Ukrainian is 'uk'"),
+        ("by", "'by' is a country code; Belarusian is 'be'"),
+        ("gr", "'gr' is a country code; Greek is 'el'"),
+        ("cz", "'cz' is a country code; Czech is 'cs'"),
+        ("dk", "'dk' is a country code; Danish is 'da'"),
+        ("jp", "'jp' is a country code; Japanese is 'ja'"),
+        ("cn", "'cn' is a country code; Chinese is 'zh'"),
+    ],
+)
+def test_a_country_code_as_a_by_locale_key_names_the_countrys_language(key: str, expected: str) -> None:
+    """``title_by_locale: {kz: …}`` was refused as "'kz' is not a locale Babel knows": meaningless to
+    a marketer keying titles by where the clients are. The country's language (CLDR) is named, in
+    ``sender.by_locale`` and ``title_by_locale`` alike (one validator)."""
+    [sender] = errors_of(with_by_locale(f"    {key}: {{name: Shop}}\n"))
+    assert sender == f"greeter.yaml:5:5: sender.by_locale.{key}: {expected} (e.g. 'en', 'en_GB', 'sr_Latn')"
+    titled = MINIMAL.replace(
+        "    template: birthday\n", f"    template: birthday\n    title_by_locale: {{{key}: Day}}\n"
+    )
+    [title] = errors_of(titled)
+    assert (
+        title
+        == f"greeter.yaml:12:23: occasions.0.title_by_locale.{key}: {expected} (e.g. 'en', 'en_GB', 'sr_Latn')"
+    )
+
+
+def test_a_country_code_that_is_also_a_language_is_accepted() -> None:
+    """``ee`` is Ewe: a real locale, kept (``check`` asks whether Estonia was meant)."""
+    titled = MINIMAL.replace(
+        "    template: birthday\n", "    template: birthday\n    title_by_locale: {ee: Päev}\n"
+    )
+    assert parse_settings(titled, "g.yaml", today=TODAY).occasions[0].title_by_locale == {"ee": "Päev"}
 
 
 @pytest.mark.parametrize(

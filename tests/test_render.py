@@ -1683,3 +1683,43 @@ def test_a_merged_occasion_is_named_in_the_letters_own_language(tmp_path: Path) 
         "et_EE": "Eesti Vabariigi aastapäev",
         "en": "Estonian Independence Day",
     }
+
+
+def test_english_letters_name_an_occasion_of_their_own_by_its_title() -> None:
+    """An English client merged with ``kz_independence`` read "…a happy company anniversary and a
+    happy holiday!": _en.j2 ignored the title the Russian and Serbian phrases print. Known names
+    keep their English words; an unknown one takes the title, else "holiday" as before."""
+    from greeter.config import Occasion
+
+    independence = Occasion(
+        name="kz_independence",
+        template="holiday",
+        holiday="Independence Day",
+        country="KZ",
+        title="День независимости Казахстана",
+        title_by_locale={"en": "Independence Day of Kazakhstan"},
+    )
+    titles = {"kz_independence": independence.title or "", "womens_day": "8 Марта"}
+    titled = Renderer(TEMPLATES, SENDER, titles=titles, localized=[independence])
+    at = datetime(2026, 12, 17, 12, tzinfo=ZoneInfo("Europe/Moscow"))
+    kz = Hit(ENGLISH, "kz_independence", date(2026, 12, 16), None, 40, "holiday")
+    women = Hit(ENGLISH, "womens_day", date(2026, 12, 19), None, 30, "holiday")
+    merged = titled.render(
+        item(ENGLISH, "company_anniversary", day=date(2026, 12, 17), send_at=at, also=(kz, women))
+    )
+    assert (
+        "We would also like to wish you a belated happy Independence Day of Kazakhstan"
+        " and a happy International Women's Day!" in merged.text
+    )
+    own = titled.render(item(ENGLISH, "holiday", occasion="kz_independence", years=None))
+    assert own.subject == "Happy Independence Day of Kazakhstan, John!"
+    assert "Warm wishes to you on Independence Day of Kazakhstan" in own.text
+    untitled = Renderer(TEMPLATES, SENDER).render(
+        item(ENGLISH, "company_anniversary", day=date(2026, 12, 17), send_at=at, also=(kz,))
+    )
+    assert "wish you a belated happy holiday!" in untitled.text  # no title: as before
+    plain = Renderer(TEMPLATES, SENDER).render(
+        item(ENGLISH, "holiday", occasion="kz_independence", years=None)
+    )
+    assert plain.subject == "Happy holiday, John!"
+    assert "Warm wishes to you on this special day" in plain.text

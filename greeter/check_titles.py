@@ -1,0 +1,195 @@
+"""``greeter check``: occasion titles in letters of another script, and ``by_locale`` keys that are countries.
+
+An occasion's ``title`` names it where a letter has no words of its own for
+it: merged into another occasion's letter ("…and a happy Independence Day of
+Kazakhstan!"), or its own holiday letter. An Estonian letter naming
+«Годовщина сотрудничества» is the slip ``sender.by_locale``'s warning catches
+for the signature (:func:`greeter.check_reach._signature_problems`); this
+catches it for titles, once per occasion and language, at the config line to
+change. Only titles a rendered letter actually printed are warned about: an
+English letter names ``birthday`` in its own words whatever the title says.
+
+A key that is a language and a country of another language (``ee``: Ewe, not
+Estonia's et) is kept by the config (a real locale), and questioned here when
+no contact writes in that language but contacts are in that country.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from greeter.config import Occasion, Settings
+from greeter.contacts import Contact
+from greeter.errors import Problem
+from greeter.plan_types import PlanItem, Rendered
+from greeter.policy import AudienceRule
+
+__all__ = ["TitleReach"]
+
+
+@dataclass
+class TitleReach:
+    """What :func:`greeter.checks.run_check`'s letters say of titles, and whom the contacts are.
+
+    Contacts come one by one: :meth:`see` starts one, :meth:`sent` notes each of
+    its occasions' letters, :meth:`letter` each letter rendered (any form).
+    """
+
+    settings: Settings
+    #: (occasion index, letter language key) → the script of the title a letter printed there.
+    named: dict[tuple[int, str], str] = field(default_factory=dict)
+    #: (occasion index, letter language key) → contacts it reaches who get letters in that language.
+    reached: Counter[tuple[int, str]] = field(default_factory=Counter)
+    #: Contacts' locales as written and countries (no region), each counted.
+    locales: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        from greeter.check_reach import text_script
+
+        default = self.settings.defaults.country
+        self._index = {occ.name: i for i, occ in enumerate(self.settings.occasions)}
+        #: Whom each occasion reaches (years aside: a round_years rule reaches a contact some year).
+        self._rules = [
+            replace(AudienceRule.for_occasion(occ, default), round_years=None, min_years=None)
+            for occ in self.settings.occasions
+        ]
+        #: The occasions whose title is in a script, by index: that script.
+        self._titled: dict[int, str] = {}
+        for i, occ in enumerate(self.settings.occasions):
+            script = text_script(occ.title) if occ.title else ""
+            if script:
+                self._titled[i] = script
+        self._contact: Contact | None = None
+        self._letters: set[str] = set()
+        self._mine: list[int] = []
+
+    def see(self, contact: Contact) -> None:
+        """Start ``contact`` (the previous one is counted)."""
+        self._flush()
+        self._contact = contact
+        self.locales[contact.locale or ""] += 1
+        self.countries[(contact.country or self.settings.defaults.country).partition("-")[0]] += 1
+
+    def sent(self, occasion: Occasion, locale: str) -> None:
+        """The current contact's letter of ``occasion`` is in ``locale`` (noted if it reaches them)."""
+        contact = self._contact
+        if contact is None or not self._titled:
+            return
+        if occasion.field is not None and occasion.field not in contact.dates:
+            return
+        i = self._index[occasion.name]
+        if not self._rules[i].admits(contact, None):
+            return
+        self._letters.add(locale)
+        if i in self._titled:
+            self._mine.append(i)
+
+    def letter(self, item: PlanItem, rendered: Rendered) -> None:
+        """Note each titled occasion of ``item`` whose title ``rendered`` prints in another script."""
+        if not self._titled:
+            return
+        words = ""
+        for hit in (item.hit, *item.also):
+            i = self._index.get(hit.occasion)
+            if i is None or i not in self._titled:
+                continue
+            key = self._foreign(i, rendered.locale)
+            title = self.settings.occasions[i].title
+            if key is None or not title or (i, key) in self.named:
+                continue
+            words = words or f"{rendered.subject}\n{rendered.text}"  # built only when a title may be in it
+            if title in words:
+                self.named[(i, key)] = self._titled[i]
+
+    def _foreign(self, i: int, locale: str) -> str | None:
+        """The language key (``et``, ``sr_Latn``) of ``locale`` if its script is not occasion ``i``'s
+        title's and no ``title_by_locale`` entry names it there; else ``None``."""
+        from greeter.i18n import keys_for, script_of
+
+        script = script_of(locale)
+        if not script or script == self._titled[i]:
+            return None
+        occ = self.settings.occasions[i]
+        if keys_for(locale, tuple(occ.title_by_locale)):
+            return None
+        language = locale.split("_")[0]
+        return language if script_of(language) == script else f"{language}_{script}"
+
+    def _flush(self) -> None:
+        """Count the current contact for each titled occasion reaching it and each language it reads."""
+        for i in self._mine:
+            for locale in self._letters:
+                key = self._foreign(i, locale)
+                if key is not None:
+                    self.reached[(i, key)] += 1
+        self._letters.clear()
+        self._mine.clear()
+
+    def problems(self, config_file: Path) -> list[Problem]:
+        """The warnings, each at the config line to change."""
+        self._flush()
+        self._contact = None
+        return self._title_problems(config_file) + self._country_key_problems(config_file)
+
+    def _title_problems(self, config_file: Path) -> list[Problem]:
+        from greeter.config_loader import locate
+        from greeter.i18n import script_of
+
+        problems: list[Problem] = []
+        for (i, key), script in sorted(self.named.items()):
+            count = self.reached.get((i, key), 0)
+            if not count:
+                continue
+            occ = self.settings.occasions[i]
+            where = ("occasions", i, "title_by_locale" if occ.title_by_locale else "title")
+            line, col = locate(config_file, where)
+            message = (
+                f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
+                f"{occ.name} {occ.title!r} ({script}): add title_by_locale.{key}"
+            )
+            problems.append(
+                Problem(
+                    str(config_file), f"occasions.{i}.title_by_locale", message, line, col, severity="warning"
+                )
+            )
+        return problems
+
+    def _country_key_problems(self, config_file: Path) -> list[Problem]:
+        """``ee:`` (Ewe) where no contact writes Ewe and some are in Estonia: "did you mean 'et'?"."""
+        from greeter.config_loader import locate
+        from greeter.i18n import normalize_locale
+        from greeter.locale_keys import country_meant
+
+        default = self.settings.defaults.locale
+        written = {normalize_locale(locale, default).split("_")[0] for locale in self.locales if locale}
+        if "" in self.locales:
+            written.add(normalize_locale(default, default).split("_")[0])
+        keyed: list[tuple[tuple[str | int, ...], str]] = [
+            (("sender", "by_locale", key), key) for key in self.settings.sender.by_locale
+        ]
+        for i, occ in enumerate(self.settings.occasions):
+            keyed.extend((("occasions", i, "title_by_locale", key), key) for key in occ.title_by_locale)
+        problems: list[Problem] = []
+        for where, key in keyed:
+            meant = country_meant(key)
+            language = key.split("_")[0]
+            if meant is None or language in written:
+                continue
+            name, country, languages = meant
+            count = self.countries.get(language.upper(), 0)
+            if not count:
+                continue
+            said = " or ".join(f"{code!r} ({lang})" for code, lang in languages)
+            message = (
+                f"{key!r} is {name}, but no contact's locale is {name} and {count} contact(s) are in "
+                f"{country} ({language.upper()}): did you mean {said}?"
+            )
+            line, col = locate(config_file, where)
+            if line is None:  # the key written another way (EE, ee-EE): at the mapping
+                line, col = locate(config_file, where[:-1])
+            field_name = ".".join(str(part) for part in where)
+            problems.append(Problem(str(config_file), field_name, message, line, col, severity="warning"))
+        return problems

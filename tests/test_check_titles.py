@@ -1,0 +1,122 @@
+"""``greeter check`` on occasion titles: a title a letter prints in another script, and ``ee:`` keys.
+
+Real projects (the shipped templates and config copied into ``tmp_path``),
+checked in-process with :func:`greeter.checks.run_check`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from greeter.checks import run_check
+from tests.conftest import MakeProject, contact_row
+
+NOW = "2026-12-01T09:00"
+
+#: An Estonian birthday letter that names what it carries by title, as a marketer's own file would.
+BIRTHDAY_ET = """\
+{% extends "_layout.html.j2" %}
+{% block subject %}Palju õnne sünnipäevaks{% if contact.first_name %}, {{ contact.first_name }}{% endif %}!{% endblock %}
+{% block heading %}Palju õnne!{% endblock %}
+{% block accent %}#c7883a{% endblock %}
+{% block message %}
+Soovime Teile head tervist ja edu!
+{% if also %}
+
+Lisaks õnnitleme: {{ also|map(attribute="title")|join(", ") }}.
+{% endif %}
+{% endblock %}
+"""
+
+
+def client(cid: str, locale: str, *, first_deal: str = "08.09.2020", country: str = "") -> str:
+    birthday = "07.01.1960"
+    row = contact_row(cid, f"{cid}@example.com", birthday=birthday, country=country)
+    return row.replace(f"{birthday};;;", f"{birthday};;{first_deal};").replace(";ru;", f";{locale};")
+
+
+def title_warnings(config: Path) -> list[str]:
+    return [str(p) for p in run_check(config, NOW).problems if ".title_by_locale" in p.field]
+
+
+def add_title_by_locale(config: Path, lines: list[str]) -> None:
+    """Give first_deal_anniversary a ``title_by_locale`` (``lines`` under it), indented as its title is."""
+    text = config.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(text) if "title: Годовщина сотрудничества" in line)
+    indent = text[at][: len(text[at]) - len(text[at].lstrip())]
+    text[at + 1 : at + 1] = [f"{indent}{line}" for line in lines]
+    config.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
+def place_of(config: Path, needle: str) -> str:
+    """``line:col`` of the first occurrence of ``needle`` in the config (1-based)."""
+    lines = config.read_text(encoding="utf-8").splitlines()
+    return next(f"{i}:{line.index(needle) + 1}" for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_a_title_an_estonian_letter_prints_in_cyrillic_is_a_located_warning(
+    make_project: MakeProject,
+) -> None:
+    """``sender.by_locale``'s gap was warned about, a title's was not: Estonian letters said
+    «Lisaks õnnitleme: Годовщина сотрудничества» and check said OK."""
+    rows = [client("r1", "ru"), client("e1", "en"), client("t1", "et"), client("t2", "et-EE")]
+    config = make_project(rows)
+    (config.parent / "templates" / "birthday.et.j2").write_text(BIRTHDAY_ET, encoding="utf-8")
+    warnings = title_warnings(config)
+    place = place_of(config, "title: Годовщина сотрудничества")
+    assert (
+        f"{config}:{place}: occasions.2.title_by_locale: warning: 2 contact(s) get letters in 'et' "
+        "(written in Latn) that name first_deal_anniversary 'Годовщина сотрудничества' (Cyrl): "
+        "add title_by_locale.et"
+    ) in warnings
+    # English letters name the shipped occasions in their own words, whatever the title: quiet
+    assert not [w for w in warnings if "'en'" in w]
+    # birthday leads the Estonian letter (its own title is never printed): quiet
+    assert not [w for w in warnings if "name birthday" in w]
+
+    add_title_by_locale(config, ["title_by_locale: {et: Koostöö aastapäev}"])
+    assert not [w for w in title_warnings(config) if "first_deal_anniversary" in w]
+
+
+def test_the_shipped_project_with_english_and_serbian_clients_has_no_title_warning(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(
+        [client("r1", "ru"), client("e1", "en"), client("s1", "sr"), client("l1", "sr_Latn")]
+    )
+    assert title_warnings(config) == []
+
+
+def test_a_country_code_that_is_another_language_is_questioned_against_the_contacts(
+    make_project: MakeProject,
+) -> None:
+    """``title_by_locale: {ee: …}`` was accepted silently (ee is Ewe) and every Estonian letter took
+    the default title: with clients in Estonia and none writing Ewe, check asks."""
+    rows = [client("r1", "ru"), client("t1", "et", country="EE"), client("t2", "ru", country="EE")]
+    config = make_project(rows, sender={"by_locale": {"ee": {"name": "Romashka OÜ"}}})
+    add_title_by_locale(config, ["title_by_locale:", "  ee: Koostöö aastapäev"])
+    warnings = [str(p) for p in run_check(config, NOW).problems if "did you mean" in p.message]
+    message = (
+        "warning: 'ee' is Ewe, but no contact's locale is Ewe and 2 contact(s) are in Estonia (EE): "
+        "did you mean 'et' (Estonian)?"
+    )
+    lines = config.read_text(encoding="utf-8").splitlines()
+    sender_at, title_at = (
+        f"{i}:{line.index('ee:') + 1}" for i, line in enumerate(lines, 1) if line.strip().startswith("ee:")
+    )
+    assert [w.split(":", 1)[1] for w in warnings] == [
+        f"{sender_at}: sender.by_locale.ee: {message}",
+        f"{title_at}: occasions.2.title_by_locale.ee: {message}",
+    ]
+    # an Ewe-speaking client makes the key meaningful: quiet
+    (config.parent / "data" / "contacts.csv").write_text(
+        "\n".join(
+            [
+                (config.parent / "data" / "contacts.csv").read_text(encoding="utf-8-sig").rstrip(),
+                client("w1", "ee"),
+            ]
+        )
+        + "\n",
+        encoding="utf-8-sig",
+    )
+    assert not [p for p in run_check(config, NOW).problems if "did you mean" in p.message]
