@@ -28,7 +28,7 @@ from aiohttp import web
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
 from greeter.history_view import counts_as_found
 from greeter.journal_store import JournalStore
-from greeter.logs import get_logger
+from greeter.logs import get_logger, mask_addresses
 from greeter.metrics import Counts, RunStats, render_metrics
 from greeter.off_loop import Abandoned, OneAtATime, within
 from greeter.unsubscribe import PageKind, Refused, check_token, page_language, render_page
@@ -221,7 +221,12 @@ def make_app(ctx: ApiContext) -> web.Application:
             "next_send_at": _iso(s.next_send_at),
             "runs": s.runs,
         }
-        return web.json_response(body, status=200 if status == "ok" else 503, dumps=json.dumps)
+        # A reply or an error may quote a client's address (``451 4.2.0 <a@x.ru>: greylisted``);
+        # monitoring keeps these bodies, and this listener is the one behind the public proxy.
+        shown = mask_addresses(json.dumps(body))
+        return web.Response(
+            text=shown, status=200 if status == "ok" else 503, content_type="application/json"
+        )
 
     async def metrics(_request: web.Request) -> web.Response:
         counts, _ = await probe.counts(ctx.journal)

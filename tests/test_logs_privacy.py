@@ -136,3 +136,24 @@ def test_a_run_with_a_bad_address_row_and_a_550_logs_no_full_address(
             text = "".join(daemon.raw)
     assert len(sink.messages) == 1  # the first client's letter, to the full address of course
     assert not FULL_ADDRESS.search(text), text
+
+
+def test_healthz_masks_an_address_a_reply_quotes(make_project: MakeProject) -> None:
+    """``/healthz`` said ``"delivery_problem": "451 4.2.0 <client07@example.com>: greylisted"`` while
+    the log line of the same run was masked: monitoring keeps these bodies, and this listener is the
+    one put behind the public proxy for one-click unsubscribe."""
+    from tests.daemon_harness import http
+    from tests.test_daemon import run_args
+
+    with SmtpSink() as sink:
+        for n in (1, 2):
+            sink.reject(f"client{n}@example.com", 451, f"4.2.0 <client{n}@example.com>: greylisted")
+        config = make_project(people(2), **smtp(sink.port))
+        with DaemonProcess(config, *run_args(NOW)) as daemon:
+            run = daemon.wait_for("run")
+            assert run["delivery"] == "degraded", run
+            status, body = http(daemon.url("/healthz"))
+            assert daemon.stop() == 0
+    health = json.loads(body)
+    assert status == 503 and "<c***@example.com>: greylisted" in str(health["delivery_problem"]), health
+    assert not FULL_ADDRESS.search(body), body
