@@ -43,6 +43,7 @@ from greeter.journal_store import (
     JournalStateError,
     JournalStore,
 )
+from greeter.masking import mask_addresses
 from greeter.message import build_message, make_message_id
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.planner import merged_into_failed
@@ -555,8 +556,8 @@ class Deliverer:
     def count(self, result: SendResult, counted: str) -> None:
         """Add a recorded verdict to the summary."""
         self.summary.counts[counted] += 1
-        if counted in ("retry", "failed"):
-            self.summary.replies[(counted, result.reply)] += 1
+        if counted in ("retry", "failed"):  # "451 <a@x.ru>: greylisted" for ten letters is one reason
+            self.summary.replies[(counted, mask_addresses(result.reply, first=False))] += 1
         if counted == "uncertain":
             key = result.key
             self.summary.errors.append(

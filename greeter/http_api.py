@@ -28,7 +28,8 @@ from aiohttp import web
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
 from greeter.history_view import counts_as_found
 from greeter.journal_store import JournalStore
-from greeter.logs import get_logger, mask_addresses
+from greeter.logs import get_logger
+from greeter.masking import mask_addresses
 from greeter.metrics import Counts, RunStats, render_metrics
 from greeter.off_loop import Abandoned, OneAtATime, within
 from greeter.unsubscribe import PageKind, Refused, check_token, page_language, render_page

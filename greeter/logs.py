@@ -36,7 +36,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import re
 import sys
 import threading
 from collections.abc import MutableMapping
@@ -44,32 +43,10 @@ from typing import Any, TextIO
 
 import structlog
 
+from greeter.masking import mask_addresses
+
 #: The name of the stdlib handler installed here (replaced, not added to, when called again).
 _HANDLER_NAME = "greeter-structured"
-
-#: Something shaped like an address anywhere in a text: a local part, ``@``, a domain. Generous on
-#: purpose (any script, a quoted cell, ``<…>`` of a server reply): a false hit only hides a few
-#: letters of a log line, a miss leaks an address. The domain may be empty (a bad cell's
-#: ``ivan@`` is masked too). ``:`` and ``/`` end a local part, so a URL's ``scheme://user@host``
-#: is told apart (see :func:`mask_addresses`).
-_ADDRESS = re.compile(r"""(?P<local>[^\s@,;:<>"'`()\[\]{}\\/|=]+)@(?P<domain>[^\s@,;:<>"'`()\[\]{}\\/|=]*)""")
-
-
-def mask_addresses(text: str) -> str:
-    """``text`` with each e-mail address's local part hidden: ``client03@example.com`` → ``c***@example.com``.
-
-    The first character and the domain stay — enough for an operator to
-    tell which provider refuses, not who the client is. The user of a URL
-    (``postgresql://greeter@db:5432``) is no one's address and stays.
-    """
-
-    def masked(found: re.Match[str]) -> str:
-        if text.endswith("://", 0, found.start()):
-            return found.group(0)
-        return f"{found['local'][0]}***@{found['domain']}"
-
-    return _ADDRESS.sub(masked, text) if "@" in text else text
-
 
 #: Values a renderer prints as they are (anything else it prints as its ``repr``).
 _PLAIN = (int, float, bool, type(None))

@@ -834,3 +834,18 @@ def test_one_outage_is_one_line_with_the_letters_tried_and_not(make_project: Mak
     assert lines[0].startswith(f"retry ×6: cannot connect to 127.0.0.1:{port}: connection refused"), lines
     assert lines[0].endswith("(2 tried, 4 not attempted after that)"), lines
     assert "not attempted:" not in result.stderr
+
+
+def test_one_reply_quoting_each_recipient_is_one_reason_in_the_summary(make_project: MakeProject) -> None:
+    """Postfix quotes the recipient (``451 4.2.0 <client04@example.com>: greylisted``): ten letters
+    printed ten "retry ×1" lines, cut at five with "… and 5 other replies", where README promises
+    one line per reason (``retry ×18: …``). The address is hidden in the reason; history keeps it."""
+    with SmtpSink() as sink:
+        for n in range(1, 4):
+            sink.reject(f"client{n}@example.com", 451, f"4.2.0 <client{n}@example.com>: greylisted")
+        config = make_project(people(3), **smtp(sink.port))
+        result = greeter(config, "send", "--once", "--now", NOW)
+    assert result.returncode == 75, result.stdout + result.stderr
+    assert result.stderr.splitlines() == ["retry ×3: 451 4.2.0 <***@example.com>: greylisted"], result.stderr
+    replies = {r["contact_id"]: r["last_reply"] for r in history(config)}
+    assert replies["1"] == "451 4.2.0 <client1@example.com>: greylisted"
