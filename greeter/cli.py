@@ -386,14 +386,15 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     Exit codes, the first that applies:
       129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
       2   the config is unusable, nothing was sent (also a missing or empty
-          SMTP password or unsubscribe secret, or a SQLite journal missing
-          where its lock file shows it existed); or the mail server refuses
-          the login (535), demands one greeter does not make (530 to MAIL
-          FROM: set delivery.smtp.username) or offers no AUTH greeter can use
-          while a username is set: the batch stops at it, the letters not
-          sent are left unclaimed for the next run (no retry gets past a
-          wrong password, and a login per letter could lock the account;
-          after a 530 the few letters already at the server wait in retry)
+          SMTP password or unsubscribe secret, a previous one too, or a
+          SQLite journal missing where its lock file shows it existed); or
+          the mail server refuses the login (535), demands one greeter does
+          not make (530 to MAIL FROM: set delivery.smtp.username) or offers
+          no AUTH greeter can use while a username is set: the batch stops
+          at it, the letters not sent are left unclaimed for the next run
+          (no retry gets past a wrong password, and a login per letter
+          could lock the account; after a 530 the few letters already at
+          the server wait in retry)
       1   something needs a person: a greeting failed or did not render, a
           contact row was rejected, or a greeting is uncertain (this run's,
           or one a crashed run left, recorded uncertain by this one)

@@ -322,7 +322,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     from greeter.suppression import Intake, from_arguments
 
     intake = Intake()
-    from_arguments(emails, intake, ERASURE_REASON)
+    from_arguments(emails, intake, ERASURE_REASON, refused="nothing erased", each="each is erased")
     for problem in intake.problems:
         click.echo(str(problem), err=True)
     rejected = sum(p.severity == "error" for p in intake.problems)

@@ -102,10 +102,18 @@ def read_date(text: str, formats: Sequence[str]) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def from_arguments(emails: Sequence[str], intake: Intake, reason: str) -> None:
-    """The addresses given as arguments; each invalid one is a problem naming its position."""
+def from_arguments(
+    emails: Sequence[str],
+    intake: Intake,
+    reason: str,
+    *,
+    refused: str = "not suppressed",
+    each: str = _EACH_IN,
+) -> None:
+    """The addresses given as arguments; each invalid one is a problem naming its position and
+    saying what happens to it (``refused``), a cell of several what happens to ``each``."""
     for number, raw in enumerate(emails, 1):
-        found, problem = _read_cell(raw.strip(), f"argument {number}", "", None, "not suppressed", _EACH_IN)
+        found, problem = _read_cell(raw.strip(), f"argument {number}", "", None, refused, each)
         if problem is not None:
             intake.problems.append(problem)
         for address in found:
@@ -337,7 +345,11 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
             if key in listed:
                 found.setdefault(key, where)
                 continue
-            near = difflib.get_close_matches(key, listed, n=1, cutoff=0.8)
+            # Only a misspelt domain is offered: a mailbox one letter from another (client17,
+            # client27) is someone else, and taking their opt-out off the list is no typo fix.
+            box = key.partition("@")[0]
+            same_box = [e for e in listed if e.partition("@")[0] == box]
+            near = difflib.get_close_matches(key, same_box, n=1, cutoff=0.8)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list{hint}"))
     problems.extend(_erased(journal, found))

@@ -320,3 +320,12 @@ def test_forget_on_postgresql_end_to_end(make_project: MakeProject) -> None:
         assert history(config, GONE) == []
         assert not (outbox / eml_name(BIRTHDAY)).exists()
         assert preview_reasons(config)[GONE] == "suppressed"
+
+
+def test_a_bad_argument_to_forget_says_nothing_was_erased(make_project: MakeProject) -> None:
+    """It said "not suppressed", the words of ``suppress``."""
+    config = make_project(CLIENTS)
+    sent(config)
+    result = greeter(config, "forget", "bogus", "--dry-run")
+    assert "argument 1: 'bogus' is not a valid e-mail address; nothing erased" in result.stderr, result.output
+    assert "not suppressed" not in result.output

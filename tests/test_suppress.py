@@ -314,6 +314,18 @@ def test_unsuppress_says_which_addresses_it_did_not_remove_and_exits_1(make_proj
     assert again.exit_code == 1 and "not on the do-not-contact list" in again.stderr
 
 
+def test_unsuppress_never_offers_another_persons_address(make_project: MakeProject) -> None:
+    """``unsuppress client17@…`` answered "did you mean 'client27@…'?": another client's opt-out."""
+    config = make_project(CLIENTS)
+    assert greeter(config, "suppress", "client07@example.com", "client08@example.com").exit_code == 0
+    result = greeter(config, "unsuppress", "client17@example.com", "client08@exampel.com")
+    assert result.stderr.splitlines() == [
+        "argument 1: 'client17@example.com' is not on the do-not-contact list",
+        "argument 2: 'client08@exampel.com' is not on the do-not-contact list; did you mean 'client08@example.com'?",
+    ]
+    assert set(listed(config)) == {"client07@example.com", "client08@example.com"}
+
+
 def test_a_named_address_is_suppressed_with_a_warning_as_a_contacts_cell_is_read(
     make_project: MakeProject,
 ) -> None:
