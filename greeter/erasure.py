@@ -63,6 +63,9 @@ def describe(found: Erasure, files: list[Path], *, done: bool) -> list[str]:
         f" {len(files)} .eml file(s); {listing}"
     ]
     for (cid, occasion, day), state in zip(found.greetings, found.states, strict=True):
-        lines.append(f"  greeting: contact {cid} {occasion} {day} ({state})")
+        # A claim forget erases is no live sender's (that one is refused): one a crashed send left,
+        # which history calls uncertain — said so here too.
+        shown = "uncertain" if state == "claimed" else state
+        lines.append(f"  greeting: contact {cid} {occasion} {day} ({shown})")
     lines.extend(f"  file: {path}" for path in files)
     return lines

@@ -159,9 +159,13 @@ def test_a_greeting_a_running_sender_holds_is_refused_in_one_line(make_project: 
             " that send has finished"
         ]
         assert len(history(config, "client02@example.com")) == 2
-    # The sender died with its claim: nobody hands it over any more, so it is erased with the rest.
+    # The sender died with its claim: nobody hands it over any more, so it is erased with the rest,
+    # and named as history names it (it said "claimed", which history shows as uncertain).
     result = greeter(config, "forget", "client02@example.com", "--yes")
     assert result.exit_code == 0, result.output
+    assert "  greeting: contact 2 birthday 2027-04-13 (uncertain)" in result.stdout.splitlines(), (
+        result.stdout
+    )
     assert history(config, "client02@example.com") == []
 
 
