@@ -459,6 +459,21 @@ class Deliverer:
         """
         return self.journal.skip_suppressed(ready.request.key, ready.outgoing.rcpt, self.clock())
 
+    def lost_claim(self, ready: Ready) -> str | None:
+        """Why a claim was refused, as the summary counts it; None: another sender has the letter.
+
+        The claim refuses an address on the do-not-contact list, which may have
+        been put there after the run was planned (the daemon's one-click
+        unsubscribe, ``greeter suppress`` or ``forget`` while the batch runs):
+        ``suppressed``, a retry's row recorded so. A new letter refused for any
+        other reason is ``already_sent``. Journal only (it runs in a worker thread).
+        """
+        if not ready.fresh and self.skip_suppressed(ready):
+            return "suppressed"
+        if self.journal.is_suppressed(ready.request.email):
+            return "suppressed"
+        return "already_sent" if ready.fresh else None
+
     def claim_for_contact(self, ready: Ready) -> bool:
         """Shared journal: decide the contact's cap again on the journal as it is now, and claim.
 
@@ -478,7 +493,7 @@ class Deliverer:
                 self.summary.skipped["frequency_cap"] += 1  # another sender greeted this contact meanwhile
                 return False
             if not self.journal.claim_many([ready.request], now=self.clock())[0]:
-                self.summary.skipped["already_sent"] += 1
+                self.summary.skipped[self.lost_claim(ready) or "already_sent"] += 1
                 return False
             self.claimed(ready, known)
         return True
@@ -734,12 +749,8 @@ async def send_batch(
             async with contact_turn:
                 return claim_result(await asyncio.to_thread(deliverer.claim_for_contact, ready))
         if not claim_result(await claim(ready.request)):
-            if ready.fresh:
-                deliverer.summary.skipped["already_sent"] += 1
-            elif await asyncio.to_thread(deliverer.skip_suppressed, ready) or await asyncio.to_thread(
-                deliverer.journal.is_suppressed, ready.request.email
-            ):  # put on the list while the batch ran (by forget: the row erased, not skipped)
-                deliverer.summary.skipped["suppressed"] += 1
+            if (why := await asyncio.to_thread(deliverer.lost_claim, ready)) is not None:
+                deliverer.summary.skipped[why] += 1
             return False
         deliverer.claimed(ready)
         return True
@@ -760,8 +771,8 @@ async def send_batch(
                 return counted(result, count)
             done = await rounds.submit(Unsent(ready.request, verdict))
             if not claim_result(done is not False):
-                if ready.fresh:
-                    deliverer.summary.skipped["already_sent"] += 1
+                if (why := await asyncio.to_thread(deliverer.lost_claim, ready)) is not None:
+                    deliverer.summary.skipped[why] += 1
                 return None
             assert isinstance(done, str)
             deliverer.claimed(ready)

@@ -84,14 +84,18 @@ def open_journal(url_or_path: str, *, now: datetime, readonly_ok: bool = False) 
 #: enough to outwait a reader's probe of it, short enough not to matter to a refused sender.
 _LOCK_PATIENCE = 0.2
 
+#: The claim: a new row, or a due ``retry`` row taken over. Never for an address on the
+#: do-not-contact list — it may have been put there (a one-click unsubscribe, ``greeter forget``)
+#: after the batch was planned — nor, for a retry, once its row is gone (erased by ``forget``).
 _CLAIM_SQL = """
                 INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id,
                     attempts, planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
                     created_at, updated_at)
                 SELECT :cid, :occ, :day, 'claimed', :email, :mid, 1, :planned, :send_day, :offset,
                     :merged, :hash, :payload, :now, :now
-                WHERE NOT :retry OR EXISTS (SELECT 1 FROM greetings
-                    WHERE contact_id = :cid AND occasion = :occ AND occasion_date = :day)
+                WHERE (NOT :retry OR EXISTS (SELECT 1 FROM greetings
+                    WHERE contact_id = :cid AND occasion = :occ AND occasion_date = :day))
+                    AND NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
                 ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
                     state = 'claimed', email = excluded.email, message_id = excluded.message_id,
                     attempts = attempts + 1, merged = excluded.merged,

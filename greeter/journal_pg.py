@@ -100,6 +100,7 @@ WHERE NOT EXISTS (SELECT 1 FROM greetings WHERE contact_id = %(cid)s AND occasio
     AND occasion_date = %(day)s AND NOT (state = 'retry' AND next_attempt_at <= %(now)s))
     AND (NOT %(retry)s OR EXISTS (SELECT 1 FROM greetings WHERE contact_id = %(cid)s
         AND occasion = %(occ)s AND occasion_date = %(day)s))
+    AND NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = %(email_key)s)
 ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
     state = 'claimed', email = EXCLUDED.email, message_id = EXCLUDED.message_id,
     attempts = greetings.attempts + 1, merged = EXCLUDED.merged,

@@ -164,6 +164,31 @@ def test_an_address_forgotten_after_planning_never_gets_its_retry_back_as_a_new_
     assert (summary.counts["sent"], summary.skipped["suppressed"]) == (0, 1)
 
 
+def test_a_new_letter_whose_address_went_on_the_list_after_planning_is_not_sent(
+    make_project: MakeProject, storage: dict[str, Any]
+) -> None:
+    """Only retries were guarded: a one-click unsubscribe (or ``suppress``, ``forget``) landing while
+    a batch ran still let that client's first letter of the batch go out."""
+    with SmtpSink() as sink:
+        config = make_project(people(2), storage=storage, **smtp(sink.port))
+        now = datetime.fromisoformat(NOW)
+        inputs = load_inputs(config, today=now.date())
+        with open_journal(storage["url"], now=now) as journal:
+            journal.lock_sender()
+            cycle = plan_cycle(inputs, journal, now=now)
+            assert len(cycle.due) == 2  # planned while both addresses were clean
+            journal.suppress([CLIENT.upper()], "unsubscribed: one-click", now)
+            asyncio.run(deliver_cycle(cycle))
+        assert delivered_to(sink) == [("client2@example.com",)]
+    summary = cycle.deliverer.summary
+    assert (summary.counts["sent"], summary.skipped["suppressed"], summary.skipped["already_sent"]) == (
+        1,
+        1,
+        0,
+    )
+    assert [r["contact_id"] for r in history(config)] == ["2"]
+
+
 def test_a_dry_run_on_a_postgresql_journal_not_made_yet_creates_nothing(make_project: MakeProject) -> None:
     """Its output and exit are those of a dry run on a SQLite journal not made yet."""
     with SmtpSink() as sink:
