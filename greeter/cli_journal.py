@@ -251,11 +251,12 @@ def suppress(
 def unsuppress(state: State, emails: tuple[str, ...]) -> None:
     """Take addresses off the do-not-contact list.
 
-    Each address that is not on the list (a typo: the one meant is named if
-    the list has a close one) or is not an e-mail address is reported as
-    `argument N: …`; the others are removed. An argument is read as `suppress`
-    reads it: `Name <addr>`, or two addresses at once, each with a warning.
-    Exit 0 if every address was removed, 1 if some were not.
+    Each address that is not on the list (a misspelt domain: the same mailbox
+    at the domain meant is named if it is listed) or is not an e-mail address
+    is reported as `argument N: …`; the others are removed. An argument is
+    read as `suppress` reads it: `Name <addr>`, or two addresses at once,
+    each with a warning. Exit 0 if every address was removed, 1 if some were
+    not.
     """
     from greeter.config_loader import load_settings
     from greeter.suppression import remove
