@@ -103,7 +103,6 @@ _CLAIM_SQL = """
                     payload = COALESCE(excluded.payload, payload),
                     next_attempt_at = NULL, reason = NULL, updated_at = excluded.updated_at
                 WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= excluded.updated_at
-                    AND NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
                 """
 
 #: A due retry (or resend) whose address is on the do-not-contact list: ``skipped``, letter dropped.

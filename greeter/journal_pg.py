@@ -89,6 +89,8 @@ CONNECT_TIMEOUT = 10
 #: The claim. ``NOT EXISTS`` only spares the row lock (and a WAL flush) when the row is plainly
 #: not claimable in the statement's snapshot — the common "another sender has it" case; the
 #: decision itself is ``ON CONFLICT … WHERE``, re-checked on the newest row version under its lock.
+#: The do-not-contact list is read once, in the ``SELECT``: an address on it proposes no row, so
+#: neither the insert nor the update happens (the list is no row the conflict re-reads).
 _CLAIM = """
 INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id, attempts,
     planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
@@ -110,7 +112,6 @@ ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
     claim_token = EXCLUDED.claim_token, lease_until = EXCLUDED.lease_until,
     updated_at = EXCLUDED.updated_at
 WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= EXCLUDED.updated_at
-    AND NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = %(email_key)s)
 """
 
 #: A due retry (or resend) whose address is on the do-not-contact list: ``skipped``, letter dropped.
