@@ -11,8 +11,8 @@ below a report's title; a file whose addresses come before any such row has
 no header, and a one-column file is a plain list of addresses. Every address passes the contacts' rule
 (:func:`greeter.contacts.valid_email`), read from its cell as a contact's is
 (:func:`greeter.contacts.email_in_cell`: ``Антон <a@x.ru>`` is taken as
-``a@x.ru`` with a warning, two addresses in one cell are not) — a line that
-does not is reported as ``file:row N: column: message`` and skipped, never
+``a@x.ru`` with a warning, and a cell of two addresses puts both on the list,
+with a warning) — a line that holds none is reported as ``file:row N: column: message`` and skipped, never
 stored as an "address" the planner could not match. A ``Причина``/``Reason`` column, where filled in,
 is the stored reason of its line, and a date column (``created_at`` as ``--list`` exports it, ``Дата``,
 ``Date``, ``Дата отписки``…) its date: the opt-out's date is the evidence a list keeps, so a list moved
@@ -225,7 +225,7 @@ def from_file(
     reason: str,
     *,
     configured: str = "email",
-    date_formats: Sequence[str] = ("%d.%m.%Y", "%Y-%m-%d"),
+    date_formats: Sequence[str],
     now: datetime | None = None,
 ) -> None:
     """Every address of a list file; each bad line is a located problem, the rest are kept.
