@@ -1,4 +1,4 @@
-"""The journal operator's CLI commands: ``history``, ``suppress``, ``unsuppress``, ``forget``, ``uncertain``.
+"""The journal operator's CLI commands: ``history``, ``(un)suppress``, ``forget``, ``uncertain``, ``purge``.
 
 Kept apart from :mod:`greeter.cli` so each module stays small; importing
 this module registers the commands on the ``greeter`` group.
@@ -6,6 +6,7 @@ this module registers the commands on the ``greeter`` group.
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -453,3 +454,86 @@ def _record_interrupted(journal: JournalStore, now: datetime) -> None:
     recorded = journal.recover_stale_claims(now)
     if recorded:
         click.echo(f"recorded {recorded} interrupted claim(s) as uncertain", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.option(
+    "--older-than",
+    "older_than",
+    type=click.IntRange(min=1),
+    metavar="DAYS",
+    help="Retention in days for this run (default: storage.retention_days).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_now_option
+@click.pass_obj
+@handles_errors
+def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, now: str | None) -> None:
+    """Delete the journal's finished greetings older than the retention (storage limitation).
+
+    A greeting row goes when it is finished (sent, failed, skipped, expired —
+    dismissed ones included) and its occasion day, its send day and its last
+    change all lie more than DAYS days back, in the default time zone; the
+    review approvals of occasions that old go with it. Kept, however old:
+    the do-not-contact list (forgetting an opt-out would greet the person
+    again) and greetings someone must still decide (`uncertain`, `retry`),
+    which are counted so you can decide them.
+
+    DAYS is --older-than, else `storage.retention_days`; it may not be
+    shorter than the frequency cap's window plus the farthest a letter can go
+    from its occasion's day (about 500 days with the default cap), or the cap
+    and "never twice" would lose the letters they count. `greeter run` purges
+    by itself once a day when `storage.retention_days` is set; with `send
+    --once` from cron, add a daily `greeter purge`. The outbox's .eml files
+    are not touched (they are its reader's).
+
+    Exit 0 when done, 2 when no retention is set or it is too short.
+
+    \b
+    Examples:
+      greeter purge --dry-run
+      greeter purge --older-than 730
+      greeter purge --json
+    """
+    from greeter.config_loader import load_settings
+    from greeter.planner import LONGEST_DAYS_OFF
+    from greeter.retention import retention_cutoff, retention_problem
+
+    settings = load_settings(state.config, today=config_day(now))
+    days = older_than if older_than is not None else settings.storage.retention_days
+    if days is None:
+        click.echo(
+            "nothing purged: no retention is set; give --older-than DAYS or set storage.retention_days",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    cap = settings.frequency_cap
+    problem = retention_problem(days, cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)
+    if problem is not None:
+        click.echo(f"nothing purged: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    moment = parse_now(now, settings.defaults.timezone)
+    today = moment.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+    journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
+    try:
+        done = journal.purge(retention_cutoff(today, days), dry_run=dry_run)
+    finally:
+        journal.close()
+    if as_json:
+        record = {"before": done.before.isoformat(), "retention_days": days, "dry_run": dry_run,
+                  "greetings": done.greetings, "approvals": done.approvals, "kept": done.kept}  # fmt: skip
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(
+        f"{verb} {done.greetings} finished greeting(s) and {done.approvals} approval(s) from before"
+        f" {done.before.isoformat()} (retention {days} days); the do-not-contact list is kept"
+    )
+    if done.kept:
+        states = ", ".join(f"{n} {s}" for s, n in sorted(done.kept.items()))
+        click.echo(
+            f"kept {states} greeting(s) as old: decide them (greeter history --state uncertain;"
+            " greeter uncertain resend|dismiss)"
+        )

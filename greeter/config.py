@@ -679,6 +679,10 @@ class Unsubscribe(_Model):
 
 class Storage(_Model):
     url: str = Field(default="sqlite:///data/journal.sqlite3", pattern=STORAGE_URL)
+    retention_days: PositiveInt | None = Field(
+        default=None,
+        description="Delete finished greetings this many days old (daily in run; greeter purge); none: keep",
+    )
 
 
 class Schedule(_Model):
@@ -740,6 +744,21 @@ class Settings(_Model):
                 raise SettingError(f"occasion name {occ.name!r} is used twice", i, "name")
             seen.add(occ.name)
         return v
+
+    @model_validator(mode="after")
+    def _retention_outlasts_the_cap(self) -> Settings:
+        """A retention shorter than the cap's reach would forget letters the cap and "never twice" need."""
+        days = self.storage.retention_days
+        if days is None:
+            return self
+        from greeter.planner import LONGEST_DAYS_OFF
+        from greeter.retention import retention_problem
+
+        cap = self.frequency_cap
+        problem = retention_problem(days, cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)
+        if problem is not None:
+            raise SettingError(problem, "storage", "retention_days")
+        return self
 
     def occasion_titles(self) -> dict[str, str]:
         """Each occasion's name → what people call it (its ``title``, else the name itself)."""

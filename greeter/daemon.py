@@ -52,6 +52,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -74,6 +75,7 @@ from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import RunStats
 from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
+from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
 from greeter.send import (
     Cycle,
@@ -145,6 +147,8 @@ class Daemon:
         self._contact_problems: tuple[int, int] = (0, 0)
         #: The standing delivery problem is the server not answering (a probe can clear it), not 4xx.
         self._probe_can_clear = True
+        #: The day (default zone) the journal was last purged (``storage.retention_days``): once a day.
+        self._purged_on: date | None = None
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -395,6 +399,7 @@ class Daemon:
             self._next_retry, self._next_planned = cycle.next_retry, cycle.next_planned
             self._halted = cycle.deliverer.summary.halted is not None
             probed = await self._probe_if_degraded(cycle.wire)
+            await self._purge_once_a_day(now)
         except asyncio.CancelledError:
             # Only _shutdown cancels a run (its letters outlived shutdown_timeout_seconds). Handled
             # here, not re-raised: APScheduler would log the job as crashed, with a raw traceback.
@@ -420,6 +425,30 @@ class Daemon:
             self.stats.running = False
             self.stats.last_duration_seconds = time.monotonic() - started
         return now, next_send
+
+    async def _purge_once_a_day(self, now: datetime) -> None:
+        """The first run of each day deletes the greetings past ``storage.retention_days`` (if set).
+
+        After the run's letters, so a slow delete never holds a letter back. A
+        purge that fails is logged and tried again by the next run; it never
+        fails the run, whose letters went out.
+        """
+        assert self._inputs is not None and self._journal is not None
+        settings = self._inputs.settings
+        days = settings.storage.retention_days
+        today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+        if days is None or self._purged_on == today or self._stop.is_set():
+            return
+        try:
+            done = await self._unless_stopped(self._journal.purge, retention_cutoff(today, days))
+        except Abandoned:
+            return
+        except GreeterError as exc:
+            log.warning("purge_failed", error=exc.hint())
+            return
+        self._purged_on = today
+        log.info("purged", before=done.before.isoformat(), greetings=done.greetings,
+                 approvals=done.approvals, kept=done.kept)  # fmt: skip
 
     async def _probe_if_degraded(self, wire: WireCounts) -> str | None:
         """While degraded, a run with nothing to send asks the mail server itself (connect, log in, QUIT).

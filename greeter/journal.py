@@ -136,6 +136,14 @@ class Journal(Transitions):
             rows = db.execute(query, params).fetchall()
         return [row_to_entry(r) for r in rows]
 
+    def _fetch(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        with self._db() as db:
+            return [tuple(r) for r in db.execute(query, params).fetchall()]
+
+    def _change_all(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> list[int]:
+        with self._db(write=True) as db:
+            return [db.execute(query, params).rowcount for query, params in statements]
+
     def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: str | None = None) -> None:
         self._conn = conn
         self._path = path

@@ -315,6 +315,16 @@ class PgJournalBase:
     def _entries(self, query: str, params: Mapping[str, Any]) -> list[JournalEntry]:
         return [to_entry(r) for r in self._read(query, params)]
 
+    def _fetch(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return self._run(lambda conn, _: conn.execute(query, params).fetchall())
+
+    def _change_all(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> list[int]:
+        def op(conn: Conn, retrying: bool) -> list[int]:
+            with conn.transaction():  # a lost connection rolls back: run again whole, deleting is idempotent
+                return [conn.execute(query, params).rowcount for query, params in statements]
+
+        return self._run(op)
+
     def payload(self, key: JournalKey) -> bytes | None:
         """The letter's bytes stored at claim time (kept until the greeting is final)."""
         rows = self._read(f"SELECT payload FROM greetings WHERE {KEY_WHERE}", key_params(key))

@@ -14,12 +14,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from greeter.errors import JournalError
 from greeter.journal_store import STATES, JournalEntry, JournalStore
+from greeter.retention import FINISHED, Purge
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,48 @@ class JournalSql(JournalStore, ABC):
     @abstractmethod
     def _entries(self, query: str, params: Mapping[str, Any]) -> list[JournalEntry]:
         """Run ``SELECT * FROM greetings …`` and return its rows as entries."""
+
+    @abstractmethod
+    def _fetch(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run a ``SELECT`` and return its rows as tuples."""
+
+    @abstractmethod
+    def _change_all(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> list[int]:
+        """Run ``statements`` in one write transaction; the rows each changed."""
+
+    def purge(self, before: date, *, dry_run: bool = False) -> Purge:
+        """Delete the finished greetings wholly before ``before``, and approvals of occasions gone by then.
+
+        A row goes when its state is final (:data:`~greeter.retention.FINISHED`)
+        and its occasion day, its send day and its last change are all before
+        ``before``; the do-not-contact list is never purged (forgetting an
+        opt-out would greet the person again). Rows as old in another state
+        (``uncertain``, ``retry``) stay and are counted in :attr:`Purge.kept`.
+        """
+        p = self._p
+        finished = ", ".join(f"'{s}'" for s in FINISHED)
+        old = (
+            f"occasion_date < {p('day')} AND COALESCE(send_day, occasion_date) < {p('day')}"
+            f" AND updated_at < {p('moment')}"
+        )
+        params = {"day": self._day(before), "moment": self._at(datetime.combine(before, time(), UTC))}
+        greetings = f"FROM greetings WHERE state IN ({finished}) AND {old}"
+        # An approval is of a letter's content: of no use once its occasion's row is gone or final.
+        approvals = (
+            f"FROM approvals WHERE occasion_date < {p('day')} AND NOT EXISTS (SELECT 1 FROM greetings g"
+            " WHERE g.contact_id = approvals.contact_id AND g.occasion = approvals.occasion"
+            f" AND g.occasion_date = approvals.occasion_date AND g.state NOT IN ({finished}))"
+        )
+        kept = self._fetch(
+            f"SELECT state, count(*) FROM greetings WHERE state NOT IN ({finished}) AND {old} GROUP BY state",
+            params,
+        )
+        if dry_run:
+            counts = [int(self._fetch(f"SELECT count(*) {q}", params)[0][0]) for q in (greetings, approvals)]
+        else:
+            counts = self._change_all([(f"DELETE {greetings}", params), (f"DELETE {approvals}", params)])
+        kept_by_state = {state: int(n) for state, n in kept}
+        return Purge(before=before, greetings=counts[0], approvals=counts[1], kept=kept_by_state)
 
     def due_retries(self, now: datetime) -> list[JournalEntry]:
         """``retry`` rows whose time has come, longest waiting first."""

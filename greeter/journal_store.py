@@ -35,6 +35,7 @@ from typing import Protocol
 
 from greeter.errors import JournalError
 from greeter.plan_types import PastGreeting
+from greeter.retention import Purge
 
 __all__ = [
     "CAP_STATES",
@@ -351,6 +352,13 @@ class JournalStore(Protocol):
 
     def suppress_dated(self, entries: Iterable[Suppression]) -> int:
         """Add addresses, each with its own reason and date (an imported list's); how many were new."""
+
+    def purge(self, before: date, *, dry_run: bool = False) -> Purge:
+        """Delete finished greetings wholly before ``before`` (storage limitation, :mod:`greeter.retention`).
+
+        The do-not-contact list stays; ``uncertain`` and ``retry`` rows stay
+        too and are counted in the result. ``dry_run`` counts and deletes nothing.
+        """
 
     def erasure(self, email: str) -> Erasure:
         """What :meth:`forget` would erase of ``email`` now — read, not changed (``forget --dry-run``)."""

@@ -1,0 +1,247 @@
+"""Storage limitation: ``storage.retention_days``, ``greeter purge`` and the daemon's daily purge.
+
+A finished greeting's row (who, for what, when, at which address) is personal
+data, kept no longer than it serves; but the frequency cap and "never twice"
+need the rows of the last window and of every occasion the planner may still
+look at, so a purge deletes only finished rows wholly older than a cut-off that
+can never come too close. Real SQLite files and the real PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from greeter.cli import main
+from greeter.config_loader import load_settings
+from greeter.errors import ConfigError
+from greeter.journal import Journal
+from greeter.journal_pg import PgJournal
+from greeter.journal_store import ClaimRequest, JournalKey, JournalStore
+from greeter.planner import LONGEST_DAYS_OFF
+from greeter.retention import minimum_retention_days, retention_cutoff, retention_problem
+from tests import databases
+from tests.conftest import MakeProject, contact_row
+from tests.daemon_harness import DaemonProcess
+
+OLD = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+RECENT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+#: 730 days before 3 December 2026.
+CUTOFF = date(2024, 12, 3)
+
+SENT_OLD: JournalKey = ("1", "birthday", date(2024, 3, 1))
+SKIPPED_OLD: JournalKey = ("1", "new_year", date(2024, 1, 1))
+EXPIRED_OLD: JournalKey = ("2", "birthday", date(2024, 2, 20))
+FAILED_OLD: JournalKey = ("3", "birthday", date(2024, 3, 1))
+UNCERTAIN_OLD: JournalKey = ("4", "birthday", date(2024, 3, 1))
+RETRY_OLD: JournalKey = ("5", "birthday", date(2024, 3, 1))
+SENT_RECENT: JournalKey = ("1", "birthday", date(2026, 11, 2))
+
+
+# --- the pure rules -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("window_days", "min_gap_days", "longest_days_off", "least"),
+    [
+        (365, 14, 10, 365 + 60 + 60 + 10 + 1),  # the default cap: catch-up's largest (60) outreaches the gap
+        (30, 14, 10, 30 + 60 + 60 + 10 + 1),  # a short window still keeps the largest catch-up's occasions
+        (365, 90, 10, 365 + 90 + 60 + 10 + 1),  # a minimum gap past 60 days reaches back further
+        (1, 0, 0, 1 + 60 + 60 + 0 + 1),
+    ],
+)
+def test_the_minimum_retention_covers_every_reach_at_its_largest(
+    window_days: int, min_gap_days: int, longest_days_off: int, least: int
+) -> None:
+    assert minimum_retention_days(window_days, min_gap_days, longest_days_off) == least
+    assert retention_problem(least, window_days, min_gap_days, longest_days_off) is None
+    problem = retention_problem(least - 1, window_days, min_gap_days, longest_days_off)
+    assert problem is not None and f"at least {least} days" in problem
+
+
+def test_the_cutoff_is_the_first_day_kept() -> None:
+    assert retention_cutoff(date(2026, 12, 3), 730) == CUTOFF
+    assert retention_cutoff(date(2028, 3, 1), 366) == date(2027, 3, 1)  # across 29 February 2028
+
+
+def test_a_retention_shorter_than_the_cap_needs_is_a_config_error_at_its_line(
+    make_project: MakeProject,
+) -> None:
+    config = make_project([], storage={"retention_days": 180})
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, today=NOW.date())
+
+    lines = enumerate(config.read_text().splitlines(), 1)
+    line = next(n for n, text in lines if text.strip().startswith("retention_days:"))
+    message = str(caught.value)
+    assert f"greeter.yaml:{line}:" in message
+    assert "storage.retention_days: 180 days is too short" in message
+    assert f"at least {minimum_retention_days(365, 14, LONGEST_DAYS_OFF)} days" in message
+
+
+def test_a_long_enough_retention_loads(make_project: MakeProject) -> None:
+    config = make_project([], storage={"retention_days": 730})
+    assert load_settings(config, today=NOW.date()).storage.retention_days == 730
+
+
+# --- the journal's part, on both backends -------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal(request: pytest.FixtureRequest, tmp_path: Path) -> JournalStore:
+    if request.param == "sqlite":
+        j: JournalStore = Journal.open(f"sqlite:///{tmp_path}/journal.sqlite3", now=OLD)
+        request.addfinalizer(j.close)
+        return j
+    schema = databases.pg_schema()
+    url, _ = schema.__enter__()
+    request.addfinalizer(lambda: schema.__exit__(None, None, None))
+    pg = PgJournal.open(url, now=OLD)
+    request.addfinalizer(pg.close)
+    return pg
+
+
+def claim(journal: JournalStore, key: JournalKey, at: datetime) -> None:
+    request = ClaimRequest(key, f"client{key[0]}@example.com", f"<{key[0]}.{key[2]}@x>", at)
+    assert journal.claim_many([request], now=at) == [True]
+
+
+def fill(journal: JournalStore) -> None:
+    """Finished and unfinished greetings of 2024, one sent last month, approvals, an opt-out of 2024."""
+    claim(journal, SENT_OLD, OLD)
+    journal.mark_sent(SENT_OLD, "250 ok", OLD)
+    journal.mark_skipped(SKIPPED_OLD, "merged into birthday", OLD, email="client1@example.com")
+    journal.mark_expired(EXPIRED_OLD, OLD, email="client2@example.com")
+    claim(journal, FAILED_OLD, OLD)
+    journal.mark_failed(FAILED_OLD, "550 no such user", OLD)
+    claim(journal, UNCERTAIN_OLD, OLD)
+    journal.mark_uncertain(UNCERTAIN_OLD, "connection lost after DATA", OLD)
+    claim(journal, RETRY_OLD, OLD)
+    journal.mark_retry(RETRY_OLD, "451 try later", OLD + timedelta(hours=1), OLD)
+    claim(journal, SENT_RECENT, RECENT)
+    journal.mark_sent(SENT_RECENT, "250 ok", RECENT)
+    journal.approve([(SENT_OLD, "h1"), (UNCERTAIN_OLD, "h2"), (SENT_RECENT, "h3")], "anna", RECENT)
+    journal.suppress(["gone@example.com"], "unsubscribed", OLD)
+
+
+def keys(journal: JournalStore) -> set[JournalKey]:
+    return {(e.contact_id, e.occasion, e.occasion_date) for e in journal.history()}
+
+
+def test_a_purge_deletes_only_finished_greetings_older_than_the_cutoff(journal: JournalStore) -> None:
+    fill(journal)
+
+    done = journal.purge(CUTOFF)
+
+    assert (done.greetings, done.approvals) == (4, 1)  # sent, skipped, expired, failed of 2024; SENT_OLD's
+    assert done.kept == {"retry": 1, "uncertain": 1}
+    assert keys(journal) == {UNCERTAIN_OLD, RETRY_OLD, SENT_RECENT}
+    assert set(journal.approvals(date(2000, 1, 1))) == {UNCERTAIN_OLD, SENT_RECENT}
+    assert journal.is_suppressed("gone@example.com")  # an opt-out is never forgotten
+    assert journal.purge(CUTOFF).greetings == 0  # nothing left to delete
+
+
+def test_a_dry_run_counts_the_same_and_deletes_nothing(journal: JournalStore) -> None:
+    fill(journal)
+    before = keys(journal)
+
+    counted = journal.purge(CUTOFF, dry_run=True)
+
+    assert (counted.greetings, counted.approvals, counted.kept) == (4, 1, {"retry": 1, "uncertain": 1})
+    assert keys(journal) == before
+    assert journal.purge(CUTOFF) == counted
+
+
+def test_a_row_changed_after_the_cutoff_stays_though_its_occasion_is_older(journal: JournalStore) -> None:
+    """An old occasion resent by an operator last month is recent history: the last change counts too."""
+    claim(journal, UNCERTAIN_OLD, OLD)
+    journal.mark_uncertain(UNCERTAIN_OLD, "connection lost after DATA", OLD)
+    journal.dismiss(UNCERTAIN_OLD, RECENT)
+
+    assert journal.purge(CUTOFF).greetings == 0
+    assert keys(journal) == {UNCERTAIN_OLD}
+    assert journal.purge(date(2026, 11, 3)).greetings == 1
+
+
+# --- greeter purge ------------------------------------------------------------------------------
+
+
+def greeter(config: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--config", str(config), *args])
+
+
+def journal_of(config: Path) -> Journal:
+    return Journal.open(f"sqlite:///{config.parent}/data/journal.sqlite3", now=OLD)
+
+
+def test_purge_without_a_retention_says_how_to_give_one(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "client1@example.com")])
+    journal_of(config).close()
+
+    result = greeter(config, "purge")
+
+    assert result.exit_code == 2
+    assert "no retention is set; give --older-than DAYS or set storage.retention_days" in result.stderr
+
+
+def test_purge_refuses_a_retention_too_short_for_the_cap(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "client1@example.com")])
+    journal_of(config).close()
+
+    result = greeter(config, "purge", "--older-than", "90")
+
+    assert result.exit_code == 2
+    assert "nothing purged: 90 days is too short" in result.stderr
+
+
+def test_purge_deletes_past_the_configured_retention_and_reports_it(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "client1@example.com")], storage={"retention_days": 730})
+    with journal_of(config) as journal:
+        fill(journal)
+
+    dry = greeter(config, "purge", "--dry-run", "--json", "--now", NOW.isoformat())
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout) == {
+        "before": CUTOFF.isoformat(), "retention_days": 730, "dry_run": True,
+        "greetings": 4, "approvals": 1, "kept": {"retry": 1, "uncertain": 1},
+    }  # fmt: skip
+
+    done = greeter(config, "purge", "--now", NOW.isoformat())
+
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines() == [
+        f"deleted 4 finished greeting(s) and 1 approval(s) from before {CUTOFF.isoformat()} (retention 730 days);"
+        " the do-not-contact list is kept",
+        "kept 1 retry, 1 uncertain greeting(s) as old: decide them (greeter history --state uncertain;"
+        " greeter uncertain resend|dismiss)",
+    ]
+    with journal_of(config) as journal:
+        assert keys(journal) == {UNCERTAIN_OLD, RETRY_OLD, SENT_RECENT}
+
+
+def test_the_daemon_purges_on_its_first_run_of_the_day(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "client1@example.com")], storage={"retention_days": 730})
+    with journal_of(config) as journal:
+        fill(journal)
+
+    with DaemonProcess(config, "--now", NOW.isoformat()) as daemon:
+        purged = daemon.wait_for("purged")
+        daemon.wait_for("run")
+
+    assert purged["before"] == CUTOFF.isoformat()
+    assert (purged["greetings"], purged["approvals"]) == (4, 1)
+    # The run before it found the 2024 retry past its deadline and recorded it expired today:
+    # finished now, but changed today, so it stays until it is as old as the rest.
+    assert purged["kept"] == {"uncertain": 1}
+    assert len(daemon.named("purged")) == 1
+    with journal_of(config) as journal:
+        assert keys(journal) == {UNCERTAIN_OLD, RETRY_OLD, SENT_RECENT}
+        assert {e.occasion_date: e.state for e in journal.history(contact_id="5")} == {
+            RETRY_OLD[2]: "expired"
+        }
