@@ -29,6 +29,7 @@ from greeter.cli import (
     parse_now,
 )
 from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, JournalLockedError, Problem
+from greeter.retention import MOST_RETENTION_DAYS
 
 if TYPE_CHECKING:
     from greeter.journal_store import JournalStore
@@ -351,7 +352,9 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 click.echo(str(ClaimedNowError(plan.email, plan.claimed)), err=True)
                 refused += 1
             elif dry_run or not yes:
-                click.echo("\n".join(describe(plan, outbox_files(plan.greetings, outbox), done=False)))
+                click.echo(
+                    "\n".join(describe(plan, outbox_files(plan.greetings, outbox, plan.email), done=False))
+                )
         asking = not dry_run and not yes and len(plans) > refused
         if asking and not click.confirm("Erase this for good?", err=True):
             click.echo("nothing erased", err=True)
@@ -365,7 +368,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 click.echo(str(exc), err=True)
                 refused += 1
                 continue
-            removed, problems = remove_files(outbox_files(done.greetings, outbox))
+            removed, problems = remove_files(outbox_files(done.greetings, outbox, done.email))
             click.echo("\n".join(describe(done, removed, done=True)))
             for line in problems:
                 click.echo(line, err=True)
@@ -461,13 +464,19 @@ def _record_interrupted(journal: JournalStore, now: datetime) -> None:
 @click.option(
     "--older-than",
     "older_than",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MOST_RETENTION_DAYS),
     metavar="DAYS",
     help="Retention in days for this run (default: storage.retention_days).",
 )
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@_now_option
+@click.option(
+    "--now",
+    "now",
+    metavar="DATETIME",
+    help="Purge as of this moment (ISO 8601; without an offset, the default time zone) — an earlier one "
+    "keeps more; a moment after the real clock is refused: it would delete rows the real clock still needs.",
+)
 @click.pass_obj
 @handles_errors
 def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, now: str | None) -> None:
@@ -478,18 +487,23 @@ def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, no
     change all lie more than DAYS days back, in the default time zone; the
     review approvals of occasions that old go with it. Kept, however old:
     the do-not-contact list (forgetting an opt-out would greet the person
-    again) and greetings someone must still decide (`uncertain`, `retry`),
-    which are counted so you can decide them.
+    again), `uncertain` greetings, which wait for an operator's decision
+    (`greeter uncertain resend|dismiss`), and `retry` ones, which the next
+    send retries or records expired; both are counted.
 
-    DAYS is --older-than, else `storage.retention_days`; it may not be
-    shorter than the frequency cap's window plus the farthest a letter can go
-    from its occasion's day (about 500 days with the default cap), or the cap
-    and "never twice" would lose the letters they count. `greeter run` purges
-    by itself once a day when `storage.retention_days` is set; with `send
-    --once` from cron, add a daily `greeter purge`. The outbox's .eml files
-    are not touched (they are its reader's).
+    DAYS is --older-than, else `storage.retention_days` (at most 36500); it
+    may not be shorter than the frequency cap's window plus the farthest a
+    letter can go from its occasion's day (496 days with the default cap),
+    or the cap and "never twice" would lose the letters they count.
+    `greeter run` purges by itself on its first run of each day when
+    `storage.retention_days` is set; with `send --once` from cron, add a
+    daily `greeter purge`. The outbox's .eml files are not touched (they are
+    its reader's; `greeter forget` finds an address's letters there all the
+    same).
 
-    Exit 0 when done, 2 when no retention is set or it is too short.
+    Exit 0 when done; 2 when no retention is set or it is too short, --now
+    is after the real clock, or the journal is missing or read-only (a dry
+    run reads a read-only one); 75 when the journal cannot be reached now.
 
     \b
     Examples:
@@ -514,7 +528,15 @@ def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, no
     if problem is not None:
         click.echo(f"nothing purged: {problem}", err=True)
         sys.exit(EXIT_USAGE)
+    real = datetime.now(ZoneInfo("UTC"))
     moment = parse_now(now, settings.defaults.timezone)
+    if moment > real:
+        click.echo(
+            f"nothing purged: --now {now} is after the real clock ({real:%Y-%m-%d %H:%M} UTC); a purge"
+            ' as of a later day would delete greetings the cap and "never twice" still need',
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
     today = moment.astimezone(ZoneInfo(settings.defaults.timezone)).date()
     journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
     try:
@@ -528,12 +550,20 @@ def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, no
         return
     verb = "would delete" if dry_run else "deleted"
     click.echo(
-        f"{verb} {done.greetings} finished greeting(s) and {done.approvals} approval(s) from before"
-        f" {done.before.isoformat()} (retention {days} days); the do-not-contact list is kept"
+        f"{verb} {done.greetings} finished greeting(s) and {done.approvals} approval(s) whose occasion,"
+        f" send day and last change are all before {done.before.isoformat()} (retention {days} days);"
+        " the do-not-contact list is kept"
     )
-    if done.kept:
-        states = ", ".join(f"{n} {s}" for s, n in sorted(done.kept.items()))
+    if done.kept.get("uncertain"):
         click.echo(
-            f"kept {states} greeting(s) as old: decide them (greeter history --state uncertain;"
-            " greeter uncertain resend|dismiss)"
+            f"kept {done.kept['uncertain']} uncertain greeting(s) as old: decide them"
+            " (greeter history --state uncertain; greeter uncertain resend|dismiss)"
+        )
+    if done.kept.get("retry"):
+        click.echo(
+            f"kept {done.kept['retry']} retry greeting(s) as old: the next send retries or expires them"
+        )
+    if settings.delivery.transport == "file":
+        click.echo(
+            f"the outbox's letters are not touched: {settings.delivery.outbox} is its reader's to empty"
         )

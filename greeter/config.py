@@ -679,8 +679,10 @@ class Unsubscribe(_Model):
 
 class Storage(_Model):
     url: str = Field(default="sqlite:///data/journal.sqlite3", pattern=STORAGE_URL)
-    retention_days: PositiveInt | None = Field(
+    retention_days: int | None = Field(
         default=None,
+        ge=1,
+        le=36_500,
         description="Delete finished greetings this many days old (daily in run; greeter purge); none: keep",
     )
 

@@ -446,8 +446,11 @@ class Daemon:
         except GreeterError as exc:
             log.warning("purge_failed", error=exc.hint())
             return
+        except Exception:  # a bug: logged with its traceback, and the run whose letters went out stands
+            log.exception("purge_failed")
+            return
         self._purged_on = today
-        log.info("purged", before=done.before.isoformat(), greetings=done.greetings,
+        log.info("purged", retention_days=days, before=done.before.isoformat(), greetings=done.greetings,
                  approvals=done.approvals, kept=done.kept)  # fmt: skip
 
     async def _probe_if_degraded(self, wire: WireCounts) -> str | None:

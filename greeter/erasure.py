@@ -27,11 +27,40 @@ CANNOT_ERASE = (
 )
 
 
-def outbox_files(keys: Iterable[JournalKey], outbox: Path | None) -> list[Path]:
-    """The outbox files the file transport wrote for these greetings and that are still there."""
+def outbox_files(keys: Iterable[JournalKey], outbox: Path | None, email: str | None = None) -> list[Path]:
+    """The outbox files the file transport wrote for these greetings, and the other letters to ``email``.
+
+    The greetings' own files first, by name. Then, given ``email``, every other
+    ``.eml`` there whose ``To:`` is that address: a purge (``greeter purge``)
+    deletes old rows but not their letters, and an erasure must still find
+    them. Found by the letter's recipient, read from its headers — never by a
+    pattern on file names.
+    """
     if outbox is None:
         return []
-    return [path for path in (outbox / eml_name(key) for key in keys) if path.is_file()]
+    named = [path for path in (outbox / eml_name(key) for key in keys) if path.is_file()]
+    if email is None:
+        return named
+    known = set(named)
+    return named + sorted(p for p in outbox.glob("*.eml") if p not in known and _addressed_to(p, email))
+
+
+def _addressed_to(path: Path, email: str) -> bool:
+    """Whether the letter in ``path`` is addressed (``To:``) to ``email``, compared as the list compares."""
+    from email.parser import BytesHeaderParser
+    from email.utils import getaddresses
+
+    from greeter.contacts import email_key
+
+    try:
+        with path.open("rb") as fh:
+            headers = BytesHeaderParser().parse(fh)
+    except OSError:
+        return False  # taken by its reader meanwhile, or unreadable: not ours to report here
+    wanted = email_key(email)
+    return any(
+        email_key(address) == wanted for _, address in getaddresses(headers.get_all("To", [])) if address
+    )
 
 
 def remove_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:

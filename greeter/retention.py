@@ -23,6 +23,9 @@ from datetime import date, timedelta
 #: ``uncertain`` and ``claimed`` rows are kept, however old, until someone decides.
 FINISHED: tuple[str, ...] = ("sent", "failed", "skipped", "expired")
 
+#: The longest retention accepted: a hundred years ("keep for ever" is no setting at all).
+MOST_RETENTION_DAYS = 36_500
+
 #: The largest ``catch_up_days`` and ``days_before`` the config accepts (config.Settings, Occasion).
 _MOST_CATCH_UP = 60
 _MOST_DAYS_BEFORE = 60

@@ -30,9 +30,10 @@ from tests.daemon_harness import DaemonProcess
 
 OLD = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 RECENT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-#: 730 days before 3 December 2026.
-CUTOFF = date(2024, 12, 3)
+#: Before the real clock of any run: ``purge`` refuses a --now after it.
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+#: 730 days before 20 November 2026.
+CUTOFF = date(2024, 11, 20)
 
 SENT_OLD: JournalKey = ("1", "birthday", date(2024, 3, 1))
 SKIPPED_OLD: JournalKey = ("1", "new_year", date(2024, 1, 1))
@@ -65,7 +66,7 @@ def test_the_minimum_retention_covers_every_reach_at_its_largest(
 
 
 def test_the_cutoff_is_the_first_day_kept() -> None:
-    assert retention_cutoff(date(2026, 12, 3), 730) == CUTOFF
+    assert retention_cutoff(date(2026, 11, 20), 730) == CUTOFF
     assert retention_cutoff(date(2028, 3, 1), 366) == date(2027, 3, 1)  # across 29 February 2028
 
 
@@ -216,13 +217,69 @@ def test_purge_deletes_past_the_configured_retention_and_reports_it(make_project
 
     assert done.exit_code == 0, done.output
     assert done.stdout.splitlines() == [
-        f"deleted 4 finished greeting(s) and 1 approval(s) from before {CUTOFF.isoformat()} (retention 730 days);"
-        " the do-not-contact list is kept",
-        "kept 1 retry, 1 uncertain greeting(s) as old: decide them (greeter history --state uncertain;"
+        "deleted 4 finished greeting(s) and 1 approval(s) whose occasion, send day and last change are all"
+        f" before {CUTOFF.isoformat()} (retention 730 days); the do-not-contact list is kept",
+        "kept 1 uncertain greeting(s) as old: decide them (greeter history --state uncertain;"
         " greeter uncertain resend|dismiss)",
+        "kept 1 retry greeting(s) as old: the next send retries or expires them",
+        f"the outbox's letters are not touched: {config.parent / 'data' / 'outbox'} is its reader's to empty",
     ]
     with journal_of(config) as journal:
         assert keys(journal) == {UNCERTAIN_OLD, RETRY_OLD, SENT_RECENT}
+
+
+def test_purge_refuses_a_moment_after_the_real_clock(make_project: MakeProject) -> None:
+    """A rehearsal's --now in the future would purge as of a later day: rows the cap still needs."""
+    config = make_project([contact_row("1", "client1@example.com")], storage={"retention_days": 730})
+    with journal_of(config) as journal:
+        fill(journal)
+    later = datetime.now(UTC) + timedelta(days=400)
+
+    result = greeter(config, "purge", "--now", later.isoformat())
+
+    assert result.exit_code == 2
+    assert "is after the real clock" in result.stderr
+    with journal_of(config) as journal:
+        assert SENT_OLD in keys(journal)
+
+
+def test_a_retention_beyond_a_hundred_years_is_refused_not_crashed(make_project: MakeProject) -> None:
+    config = make_project([], storage={"retention_days": 1_000_000})
+    with pytest.raises(ConfigError, match=r"storage\.retention_days: .*36500"):
+        load_settings(config, today=NOW.date())
+    config = make_project([contact_row("1", "client1@example.com")])
+    journal_of(config).close()
+
+    result = greeter(config, "purge", "--older-than", "800000")
+
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "800000 is not in the range 1<=x<=36500" in result.stderr
+
+
+def test_forget_after_a_purge_still_finds_the_letters_to_the_address_in_the_outbox(
+    make_project: MakeProject,
+) -> None:
+    """A purge deletes the rows that named an old letter's file; the erasure must still delete the file."""
+    rows = [
+        contact_row("1", "client1@example.com", birthday="15.04.1980"),
+        contact_row("10", "client10@example.com", birthday="15.04.1980"),
+    ]
+    config = make_project(rows)
+    for day in ("2024-04-15", "2026-04-15"):  # a Monday and a Wednesday
+        sent = greeter(config, "send", "--once", "--now", f"{day}T17:29:00+03:00")
+        assert sent.exit_code == 0, sent.output
+    outbox = config.parent / "data" / "outbox"
+    assert len(list(outbox.glob("*.eml"))) == 4
+    purged = greeter(config, "purge", "--older-than", "496", "--now", NOW.isoformat())
+    assert purged.exit_code == 0, purged.output
+    assert purged.stdout.startswith("deleted 2 finished greeting(s)")
+
+    erased = greeter(config, "forget", "client1@example.com", "--yes")
+
+    assert erased.exit_code == 0, erased.output
+    assert "erased 1 greeting(s), 0 approval(s), 2 .eml file(s)" in erased.stdout
+    left = sorted(p.name for p in outbox.glob("*.eml"))
+    assert len(left) == 2 and all("_10_" in name for name in left), left
 
 
 def test_the_daemon_purges_on_its_first_run_of_the_day(make_project: MakeProject) -> None:
@@ -234,7 +291,7 @@ def test_the_daemon_purges_on_its_first_run_of_the_day(make_project: MakeProject
         purged = daemon.wait_for("purged")
         daemon.wait_for("run")
 
-    assert purged["before"] == CUTOFF.isoformat()
+    assert purged["before"] == CUTOFF.isoformat() and purged["retention_days"] == 730
     assert (purged["greetings"], purged["approvals"]) == (4, 1)
     # The run before it found the 2024 retry past its deadline and recorded it expired today:
     # finished now, but changed today, so it stays until it is as old as the rest.
