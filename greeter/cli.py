@@ -12,7 +12,8 @@ for what they do (:mod:`greeter.cli_review`, :mod:`greeter.cli_journal`,
 :mod:`greeter.cli_daemon`), registered on the group by importing them at the
 end. Each command imports what only it needs inside its body, so ``send``
 never loads the gallery, iCalendar, openpyxl, the SQL source, psycopg or the
-HTTP server.
+HTTP server, and the group itself loads no config machinery (pydantic,
+ruamel): ``greeter --help`` and ``--version`` answer without it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from zoneinfo import ZoneInfo
 import click
 
 from greeter import __version__
-from greeter.config_loader import DEFAULT_CONFIG, config_path, json_schema
 from greeter.errors import (
     EXIT_BUG,
     EXIT_PROBLEMS,
@@ -54,11 +54,20 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Here, not in :mod:`greeter.config_loader`, whose pydantic and ruamel imports the group's
+#: help text would otherwise pay for (tests/test_startup_imports.py).
+DEFAULT_CONFIG = "greeter.yaml"
+
 #: The reader of our output closed the pipe (`greeter preview | head`): 128 + SIGPIPE, as a shell
 #: reports for a tool the signal stopped.
 EXIT_PIPE = 141
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config to use: the flag, else ``$GREETER_CONFIG``, else ``greeter.yaml``."""
+    return Path(explicit or os.environ.get("GREETER_CONFIG") or DEFAULT_CONFIG)
 
 
 class State:
@@ -308,6 +317,8 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
 @main.command(context_settings=CONTEXT)
 def schema() -> None:
     """Print the JSON Schema of the config file (point your editor's YAML plugin at it)."""
+    from greeter.config_loader import json_schema
+
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 

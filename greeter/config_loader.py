@@ -30,14 +30,8 @@ from greeter.holiday_names import unknown_holiday, unowned_holiday
 from greeter.holiday_tables import has_calendar, warm
 from greeter.sources.dates import swapped
 
-DEFAULT_CONFIG = "greeter.yaml"
 #: Settings whose wrong value may be a credential typed in the wrong place: not repeated in messages.
 _SECRET_FIELDS = ("password", "secret")
-
-
-def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The config to use: the flag, else ``$GREETER_CONFIG``, else ``greeter.yaml``."""
-    return Path(explicit or os.environ.get("GREETER_CONFIG") or DEFAULT_CONFIG)
 
 
 def load_settings(path: str | os.PathLike[str], *, today: date) -> Settings:

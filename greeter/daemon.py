@@ -51,10 +51,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from greeter.clock import Clock
@@ -69,7 +68,6 @@ from greeter.errors import (
     JournalError,
     JournalFailedMidRunError,
 )
-from greeter.http_api import ApiContext, make_app, start_site
 from greeter.journal import open_journal
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
@@ -87,6 +85,9 @@ from greeter.send import (
 )
 from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = get_logger(component="daemon")
 
@@ -622,6 +623,9 @@ class Daemon:
         where = listen_address(self.listen, self._inputs.settings.http)
         if where is None:
             return None
+        # aiohttp's server: ~0.2 s of import, paid only by a daemon that listens (http is off by default).
+        from greeter.http_api import ApiContext, make_app, start_site
+
         settings = self._inputs.settings
         secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
         # A previous secret named but not set stops the start (exit 2), as the current one does.

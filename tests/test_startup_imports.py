@@ -1,0 +1,71 @@
+"""Start-up cost (issue 5): what a command's process imports before it does anything.
+
+Each check runs a fresh interpreter (``sys.modules`` is the measure) and so is
+deterministic: a module that should load only when used is named in the list,
+and a top-level import of it anywhere on the path makes the test fail.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_by(code: str) -> set[str]:
+    """Top-level names of the packages a fresh interpreter has loaded after ``code``, and greeter's modules."""
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))\n"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60, check=True
+    )
+    names = result.stdout.split()
+    return {name.split(".")[0] for name in names} | {n for n in names if n.startswith("greeter.")}
+
+
+def test_the_command_group_alone_loads_no_config_machinery() -> None:
+    """``greeter --help``, ``--version`` and each command's ``--help`` need click only (~0.15 s less)."""
+    loaded = imported_by("import greeter.cli")
+    heavy = {
+        "pydantic",
+        "pydantic_core",
+        "ruamel",
+        "jinja2",
+        "babel",
+        "greeter.config",
+        "greeter.config_loader",
+    }
+    assert loaded & heavy == set()
+
+
+def test_the_daemon_loads_the_http_server_only_when_it_listens() -> None:
+    """``http.enabled`` is false by default: ``greeter run`` does not pay aiohttp's ~0.2 s import."""
+    loaded = imported_by("import greeter.cli_daemon, greeter.daemon")
+    assert loaded & {"aiohttp", "greeter.http_api"} == set()
+
+
+#: Modules only some configs or commands use: the sending path must not import them up front.
+ONLY_WHEN_USED = {
+    "icalendar",  # ics days off / occasion calendars: imported where read (greeter.runtime)
+    "openpyxl",
+    "aiohttp",
+    "psycopg",
+    "holidays",  # the calendars come from the table cache; the library loads on a miss
+    "greeter.gallery",
+    "greeter.http_api",
+    "greeter.ics_days",
+    "greeter.ics_export",
+    "greeter.sources.sql_source",
+    "greeter.journal_pg",
+}
+
+
+def test_send_loads_only_what_every_send_needs() -> None:
+    """What ``greeter send --once`` imports (the group's and its body's imports), nothing more."""
+    loaded = imported_by(
+        "import greeter.cli, greeter.runtime, greeter.send, greeter.send_report, greeter.signals, greeter.journal"
+    )
+    assert loaded & ONLY_WHEN_USED == set()
