@@ -156,9 +156,10 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     )
     events = data.count(b"BEGIN:VEVENT")
     # An empty file is still written (replacing an older one that would list stale letters).
-    nothing = (
-        f": nothing planned for {day_span(first, first + timedelta(days=days - 1))}" if not events else ""
-    )
+    last = first + timedelta(days=days - 1)
+    nothing = f": nothing planned for {day_span(first, last)}" if not events else ""
+    if nothing and last < moment.date():  # the calendar is of letters to come; the past is the journal's
+        nothing += f" (a past range: greeter history --since {first} --until {last} lists what was sent)"
     if str(output) == "-":
         sys.stdout.buffer.write(data)
         if nothing:

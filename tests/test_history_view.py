@@ -100,6 +100,9 @@ def test_history_refuses_an_empty_day_range_and_says_why_a_contacts_table_is_emp
     assert (
         unknown.returncode == 0 and "the journal has no greeting for --contact 9999 (yet)" in unknown.stderr
     )
+    # The planner's skips are not journaled: the hint says where a manager finds why one was skipped.
+    assert "skipped and why" in unknown.stderr
+    assert "greeter preview --contact 9999 --from DATE --days N" in unknown.stderr
 
 
 def test_history_of_a_renumbered_contact_shows_what_went_to_its_address_as_contact_old_id(

@@ -150,3 +150,16 @@ def test_a_range_with_nothing_planned_is_still_a_valid_calendar_and_says_so(
     )
     assert piped.returncode == 0 and piped.stdout == text
     assert "no greetings: nothing planned for 2027-08-10 … 2027-08-12" in piped.stderr
+    assert "a past range" not in piped.stderr  # a range to come: nothing more to say
+
+
+def test_an_empty_past_range_points_to_the_journal(make_project: MakeProject) -> None:
+    """A manager asking the calendar about last month read "nothing planned" though letters went out."""
+    config = make_project([contact_row("1", "a@example.com", birthday="13.04.1980")])
+    result = greeter(config, "calendar", "--from", "2027-06-01", "--days", "30", "-o", "-",
+                     "--now", "2027-08-01T10:00")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (
+        "nothing planned for 2027-06-01 … 2027-06-30 (a past range: greeter history --since 2027-06-01"
+        " --until 2027-06-30 lists what was sent)" in result.stderr
+    )
