@@ -12,7 +12,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +177,16 @@ def _write_json(stream: Iterable[Draft]) -> int:
     return errors
 
 
+def _when(when: datetime | date | None, with_year: bool) -> str:
+    """The table's first column: the send time in the recipient's zone, else the occasion's day."""
+    if when is None:
+        return "(no date)"
+    day = "%d.%m.%Y" if with_year else "%d.%m"
+    if isinstance(when, datetime):
+        return when.strftime(f"%a {day} %H:%M %Z")
+    return f"({when.strftime(day)})"
+
+
 def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     """A readable table; colours on a terminal, plain text when piped.
 
@@ -199,16 +209,15 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
         table.add_column(name, style=style or None, overflow="fold")
     counts: Counter[str] = Counter()
     errors = 0
-    rows: list[tuple[tuple[date, float], tuple[str, ...]]] = []
+    rows: list[tuple[tuple[date, float], tuple[datetime | date | None, str, str, str, str, str]]] = []
     for draft in stream:
         item, hit = draft.item, draft.item.hit
         if item.send_at is not None:
             order = (item.send_at.date(), item.send_at.timestamp())
         else:
             order = (hit.date if hit.dated else date.max, float("inf"))
-        when = item.send_at.strftime("%a %d.%m %H:%M %Z") if item.send_at else f"({hit.date:%d.%m})"
-        if not hit.dated:
-            when = "(no date)"  # a date the contacts file does not hold: no day of the range is its
+        # A date the contacts file does not hold (None): no day of the range is its.
+        when: datetime | date | None = item.send_at or (hit.date if hit.dated else None)
         occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
         if draft.error is not None:
             status, subject = "[red]render error[/red]", draft.error
@@ -234,8 +243,11 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
         who = f"{hit.contact.id} {hit.contact.display_name}".strip()
         years = "" if hit.years is None else str(hit.years)
         rows.append((order, (when, who, occasion, years, subject, status)))
-    for _, row in sorted(rows, key=lambda r: r[0]):  # stable: one contact's rows of a moment stay in turn
-        table.add_row(*row)
+    # A range across New Year (or a letter leaving in December for a January occasion) shows the
+    # year on every row: "Tue 29.12" alone reads as this year's December.
+    with_year = len({when.year for (_, (when, *_)) in rows if when is not None}) > 1
+    for _, (when, *cells) in sorted(rows, key=lambda r: r[0]):  # stable: a contact's rows stay in turn
+        table.add_row(_when(when, with_year), *cells)
     console.print(table)
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send"))
     console.print(summary or "nothing planned in this range")

@@ -129,3 +129,19 @@ def test_a_rehearsal_ahead_of_the_clock_hides_nothing_from_a_plan_at_the_real_ti
     after = greeter(config, "preview", "--format", "json", "--days", "3", "--now", NOW)
     assert after.returncode == 0, after.stderr
     assert [(d["contact_id"], d["status"]) for d in json.loads(after.stdout)] == planned
+
+
+def test_a_table_across_new_year_shows_the_year_on_every_row(make_project: MakeProject) -> None:
+    """A manager read "Tue 29.12 … Tue 23.02" over a year's range: which December, which February?"""
+    rows = [
+        contact_row("1", "one@example.com", birthday="13.04.1980"),
+        contact_row("2", "two@example.com", birthday="15.01.1980", first="Анна", patronymic="Ивановна"),
+    ]
+    config = make_project(rows)
+    across = greeter(config, "preview", "--from", "2026-12-01", "--days", "60", "--now", "2026-11-30T10:00")
+    assert across.returncode == 0, across.stderr
+    (row,) = [line for line in across.stdout.splitlines() if "2 Анна" in line and "birthday" in line]
+    assert ".01.2027 " in row, row
+    within = greeter(config, "preview", "--from", "2027-04-01", "--days", "30", "--now", "2027-03-30T10:00")
+    (row,) = [line for line in within.stdout.splitlines() if "1 Иван" in line and "birthday" in line]
+    assert "13.04 " in row and ".2027" not in row, row  # one year: the title says which
