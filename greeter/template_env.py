@@ -23,9 +23,11 @@ from jinja2 import (
     Template,
     TemplateSyntaxError,
     Undefined,
+    nodes,
     pass_context,
     pass_eval_context,
 )
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.ext import Extension
@@ -545,11 +547,50 @@ class _LetterTemplate(Template):
         return super()._get_default_module(ctx)
 
 
+class _LetterCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with ``self.<name>()`` compiled to :meth:`Sandbox.call_self_block`.
+
+    The stock code for ``{{ self.message() }}`` is ``environment.call(context,
+    environment.getattr(self, 'message'), …)``: a sandbox attribute look-up
+    that makes a ``BlockReference``, then a sandbox call of it — for the dozen
+    block calls of every letter. The one call made instead does the same for a
+    real ``self`` (a ``TemplateReference``), and the two steps above for
+    anything else (a macro argument named ``self``), so a template cannot tell
+    the difference. Every other call is compiled as Jinja compiles it.
+    """
+
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        target = node.node
+        if (
+            forward_caller
+            or self.environment.is_async
+            or not isinstance(target, nodes.Getattr)
+            or not isinstance(target.node, nodes.Name)
+            or target.node.name != "self"
+            or target.attr.startswith("_")  # refused by the sandbox's getattr, block or not
+            or node.args
+            or node.kwargs
+            or node.dyn_args is not None
+            or node.dyn_kwargs is not None
+        ):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.write("environment.call_self_block(context, ")
+        self.visit(target.node, frame)
+        self.write(f", {target.attr!r}")
+        if frame.loop_frame:
+            self.write(", _loop_vars=_loop_vars")
+        if frame.block_frame:
+            self.write(", _block_vars=_block_vars")
+        self.write(")")
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, plus caps on ``*`` and ``**`` (the stock sandbox only caps ``range``)."""
 
     intercepted_binops = frozenset({"*", "**"})
     template_class = _LetterTemplate
+    code_generator_class = _LetterCodeGenerator
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Fast path for the data fields of our own views (read on every line of
@@ -598,6 +639,29 @@ class Sandbox(ImmutableSandboxedEnvironment):
         kwargs.pop("_block_vars", None)  # scope hints for context functions; these take none
         kwargs.pop("_loop_vars", None)
         return __obj(*args, **kwargs)
+
+    def call_self_block(__self, __context: Context, __obj: Any, __name: str, **kwargs: Any) -> Any:
+        """``self.<name>()`` as compiled by :class:`_LetterCodeGenerator`: the block, once per letter part.
+
+        For a ``self`` that is the template reference of a :class:`LetterContext`
+        and a block it has, what ``call(getattr(self, name))`` returns (see
+        :func:`_block_once`), without the reference made and the two sandbox
+        steps; for anything else, those two steps.
+        """
+        if type(__obj) is TemplateReference:
+            context = __obj._TemplateReference__context  # type: ignore[attr-defined]
+            if type(context) is LetterContext:
+                key = (__name, 0)
+                done = context.rendered.get(key)
+                if done is not None:
+                    return done
+                stack = context.blocks.get(__name)
+                if stack is not None:  # as _block_once renders BlockReference(__name, context, stack, 0)
+                    text = "".join(stack[0](context))
+                    done = _markup(text) if context.eval_ctx.autoescape else text
+                    context.rendered[key] = done  # an error propagates and nothing is kept
+                    return done
+        return __self.call(__context, __self.getattr(__obj, __name), **kwargs)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
