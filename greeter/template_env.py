@@ -400,6 +400,28 @@ def _finalize(value: Any) -> Any:
     )
 
 
+def _html_output(value: Any) -> Markup:
+    """``escape(finalize(value))``, what an escaping template prints for ``{{ value }}``, in one call.
+
+    Text and Markup pass :func:`_finalize` unchanged, so they are escaped (or
+    kept) here directly; anything else takes both steps. See
+    :class:`_LetterCodeGenerator`, which writes this call.
+    """
+    kind = type(value)
+    if kind is Markup:
+        return value  # type: ignore[no-any-return]
+    if kind is str:
+        return _markup(_escape_text(value))
+    return _escape(_finalize(value))
+
+
+def _text_output(value: Any) -> str:
+    """``str(finalize(value))``, what a plain-text template prints for ``{{ value }}``, in one call."""
+    if type(value) is str:
+        return value  # str(value) is value itself
+    return str(_finalize(value))
+
+
 def _shortened(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -531,6 +553,8 @@ class _LetterTemplate(Template):
         globals: MutableMapping[str, Any],
     ) -> Template:
         namespace["escape"] = _escape
+        namespace["_html_output"] = _html_output
+        namespace["_text_output"] = _text_output
         return super()._from_namespace(environment, namespace, globals)
 
     def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
@@ -547,6 +571,19 @@ class _LetterTemplate(Template):
         return super()._get_default_module(ctx)
 
 
+#: How Jinja's code generator finalizes a printed value (the source it writes around it).
+_Finalize = CodeGenerator._FinalizeInfo
+
+
+def _fused_output(frame: Frame, finalize: _Finalize) -> bool:
+    """Whether a printed value's ``escape``/``str`` and ``finalize`` are written as one call.
+
+    Only with the environment's own :func:`_finalize` and an escaping mode fixed at
+    compile time (``{% autoescape %}``, which would make it vary, is rejected anyway).
+    """
+    return finalize.src == "environment.finalize(" and not frame.eval_ctx.volatile
+
+
 class _LetterCodeGenerator(CodeGenerator):
     """Jinja's code generator, with ``self.<name>()`` compiled to :meth:`Sandbox.call_self_block`.
 
@@ -557,7 +594,27 @@ class _LetterCodeGenerator(CodeGenerator):
     real ``self`` (a ``TemplateReference``), and the two steps above for
     anything else (a macro argument named ``self``), so a template cannot tell
     the difference. Every other call is compiled as Jinja compiles it.
+
+    And each ``{{ … }}`` printed is one call, :func:`_html_output` or
+    :func:`_text_output`, instead of Jinja's two (``escape(environment.finalize(…))``
+    or ``str(environment.finalize(…))``), with the same result.
     """
+
+    def _output_child_pre(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        if _fused_output(frame, finalize):
+            self.write("_html_output(" if frame.eval_ctx.autoescape else "_text_output(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        if _fused_output(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
 
     def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
         target = node.node

@@ -250,8 +250,21 @@ def test_the_name_memo_is_out_of_templates_reach(tmp_path: Path) -> None:
         renderer.render(letter(person("1", "Иван", "Петрович", "Сидоров")))
 
 
-#: Templates calling ``self.<name>()`` every way the compiled shortcut must treat like Jinja.
+#: Templates calling ``self.<name>()`` every way the compiled shortcut must treat like Jinja,
+#: and printing values of every kind (one call for escape/str and finalize).
 SELF_CALLS = {
+    "printed_values": (
+        "{% block subject %}S{% endblock %}"
+        "{% block text %}{{ 7 }} {{ 1.5 }} {{ occasion_date }} {{ contact }} <{{ '&' }}> "
+        "{{ contact.first_name|upper }} {{ [1, 2]|join(',') }}{% endblock %}"
+        "{% block html %}{{ 7 }} {{ 1.5 }} {{ occasion_date }} {{ contact }} <{{ '&\"' }}> "
+        "{{ contact.first_name|upper }} {{ ['<', 2]|join(',') }} {{ 'a\nb'|nl2br }}{% endblock %}"
+    ),
+    "printed_none": "{% block subject %}S{% endblock %}{% block text %}{{ occasion_title }}{% endblock %}",
+    "printed_list_in_html": (
+        "{% block subject %}S{% endblock %}{% block text %}T{% endblock %}{% block html %}{{ also }}{% endblock %}"
+    ),
+    "printed_function": "{% block subject %}S{% endblock %}{% block text %}{{ self.subject }}{% endblock %}",
     "blocks": (
         "{% block subject %}S {{ contact.first_name }}{% endblock %}"
         "{% block text %}{{ self.subject() }}|{{ self.subject() }}"
@@ -286,10 +299,12 @@ def _render_or_error(directory: Path, source: str) -> object:
 
 
 @pytest.mark.parametrize("case", sorted(SELF_CALLS))
-def test_self_block_calls_render_as_jinja_compiles_them(
+def test_templates_render_as_jinja_compiles_them(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``self.<name>()`` compiled to one ``call_self_block`` gives what Jinja's own code gives.
+    """What greeter's code generator compiles gives what Jinja's own code gives.
+
+    ``self.<name>()`` is one ``call_self_block``, a printed value one call.
 
     The oracle is the same renderer with Jinja's stock code generator (a
     sandbox getattr, then a sandbox call): the letter, or the error, is the same
