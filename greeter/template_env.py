@@ -566,7 +566,10 @@ class _LetterTemplate(Template):
         has none (see :func:`greeter.render._context`), so the difference is
         empty and the answer is the cached module; the look is skipped then.
         """
-        if ctx is not None and not ctx.globals_keys:
+        if ctx is None or not ctx.globals_keys:
+            module = self._module  # made by the first call (never for an async environment)
+            if module is not None:
+                return module
             ctx = None
         return super()._get_default_module(ctx)
 
