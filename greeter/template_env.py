@@ -700,6 +700,38 @@ class Sandbox(ImmutableSandboxedEnvironment):
         kwargs.pop("_loop_vars", None)
         return __obj(*args, **kwargs)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Templates loaded without globals, by name (see :meth:`get_template`).
+        self._loaded: dict[str, Template] = {}
+
+    def get_template(
+        self,
+        name: str | Template,
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> Template:
+        """A compiled template by name; the ones loaded before without globals from a dict of our own.
+
+        ``{% from "_ru.j2" import … %}`` looks its file up on every render of the
+        block (twice a letter). Jinja's way there builds a weak reference and a
+        cache key each time to find the same template: this environment never
+        reloads (``auto_reload=False``) nor forgets (``cache_size=-1``) what it
+        compiled (make_environment; with other settings nothing is kept here), and
+        ``join_path`` is Jinja's identity, so the name alone finds it.
+        """
+        if not globals and type(name) is str:
+            template = self._loaded.get(name)
+            if template is not None:
+                return template
+        return super().get_template(name, parent, globals)
+
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> Template:
+        template = super()._load_template(name, globals)
+        if not globals and not self.auto_reload and type(self.cache) is dict:  # never reloaded nor evicted
+            self._loaded[name] = template
+        return template
+
     def call_self_block(__self, __context: Context, __obj: Any, __name: str, **kwargs: Any) -> Any:
         """``self.<name>()`` as compiled by :class:`_LetterCodeGenerator`: the block, once per letter part.
 
