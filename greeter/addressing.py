@@ -102,7 +102,10 @@ def _clean(text: str) -> str:
 
 def canonical_case(case: str) -> str:
     """A case as a template may write it (``dat``, ``дательный``, ``Dative``) → its name in :data:`CASES`."""
-    key = _CASE_ALIASES.get(case.strip().lower()) if isinstance(case, str) else None
+    # As written most of the time (a template's "dative"): the aliases are stripped lower case.
+    key = _CASE_ALIASES.get(case) if type(case) is str else None
+    if key is None and isinstance(case, str):
+        key = _CASE_ALIASES.get(case.strip().lower())
     if key is None:
         raise ValueError(
             f"unknown grammatical case {case!r}; expected one of: {', '.join(CASES)} "

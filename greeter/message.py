@@ -184,13 +184,23 @@ _WORD_FRAME = len(base64mime.header_encode(b"x", "utf-8")) - 4
 _MAX_WORD = 75
 
 
+def _encoded_word(chunk: bytes) -> str:
+    """``base64mime.header_encode(chunk, "utf-8")`` for a non-empty chunk, without its two Python frames.
+
+    The same text: its ``=?utf-8?b?…?=`` around ``b64encode``, which is this
+    ``b2a_base64`` (``tests/test_message.py`` compares the two).
+    """
+    return "=?utf-8?b?" + binascii.b2a_base64(chunk, newline=False).decode("ascii") + "?="
+
+
 def _encoded_words(text: str, name: str, tail: str = "") -> _EncodedWords:
     """``text`` as UTF-8 base64 encoded-words folded into lines of at most 78 characters.
 
     What ``Header(text, "utf-8").encode()`` produces, without its per-character
     length probing: the UTF-8 bytes are cut at character boundaries (RFC 2047
     §5: an encoded-word holds whole characters) into chunks whose words fit
-    the line, and each chunk is encoded by ``email.base64mime``. ``tail`` (an
+    the line, and each chunk is encoded as ``email.base64mime`` encodes it
+    (:func:`_encoded_word`). ``tail`` (an
     already validated ``<address>``) follows the last word.
 
     A chunk ends after a space when one is in its second half, so a word of the
@@ -213,7 +223,7 @@ def _encoded_words(text: str, name: str, tail: str = "") -> _EncodedWords:
             space = data.rfind(b" ", start + size // 2, end)
             if space >= 0:
                 end = space + 1  # the space stays inside this word: RFC 2047 drops the one between
-        lines.append(base64mime.header_encode(data[start:end], "utf-8"))
+        lines.append(_encoded_word(data[start:end]))
         start, room = end, _LINE - 1  # continuation lines begin with one space
     if tail:
         if len(lines[-1]) + 1 + len(tail) <= (room if len(lines) > 1 else _LINE - len(name) - 2):

@@ -23,17 +23,29 @@ from jinja2 import (
     Template,
     TemplateSyntaxError,
     Undefined,
+    nodes,
     pass_context,
     pass_eval_context,
 )
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.ext import Extension
+from jinja2.filters import do_trim
 from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum, missing
 from markupsafe import Markup, escape
+
+try:  # markupsafe's own escaper for a str (its C speedup when built): what escape() calls
+    from markupsafe import _escape_inner as _escape_text  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - markupsafe < 3 has no such name
+
+    def _escape_text(s: str, /) -> str:
+        return str(escape(s))
+
 
 from greeter.addressing import canonical_case, decline, gender_of
 from greeter.company_names import company_in, company_name
@@ -283,22 +295,17 @@ def _escape(value: object) -> Markup:
     What the HTML environment's templates call on every ``{{ … }}`` (see
     :class:`_LetterTemplate`). ``Markup`` comes back as it is: ``escape`` would
     return ``Markup(value.__html__())``, a copy of the same text. A ``str`` is
-    escaped by the five replacements markupsafe's own pure-Python escaper makes,
-    in its order (``tests/test_render_shortcuts.py`` compares the two); every
-    other type goes through ``escape`` itself (``__html__``, then ``str()``).
+    escaped by markupsafe's own escaper, the one ``escape`` calls for a ``str``
+    (its C speedup: one call, where five ``str.replace`` were five), without the
+    ``Markup.__new__`` frame around it (``tests/test_render_shortcuts.py``
+    compares the two); every other type goes through ``escape`` itself
+    (``__html__``, then ``str()``).
     """
     kind = type(value)
     if kind is Markup:
         return value  # type: ignore[return-value]  # mypy cannot narrow on type() is
     if kind is str:
-        text: str = value  # type: ignore[assignment]
-        return _markup(
-            text.replace("&", "&amp;")
-            .replace(">", "&gt;")
-            .replace("<", "&lt;")
-            .replace("'", "&#39;")
-            .replace('"', "&#34;")
-        )
+        return _markup(_escape_text(value))  # type: ignore[arg-type]  # a str (type() is)
     return escape(value)
 
 
@@ -310,12 +317,18 @@ def _as_markup(eval_ctx: EvalContext, value: object) -> Markup | str:
 @pass_eval_context
 def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
     _defined(value)
-    text = _as_markup(eval_ctx, value).strip()
+    text = _as_markup(eval_ctx, value)
     if not eval_ctx.autoescape:
-        return text
+        return text.strip()
     # Each line is a piece of the escaped text and "<br>\n" is ours: joined as plain strings, the
-    # same Markup as Markup("<br>\n").join(...) builds, without escaping each line over again.
-    return _markup("<br>\n".join(str.splitlines(text)))
+    # same Markup as Markup("<br>\n").join(...) builds, without escaping each line over again
+    # (nor making a Markup of the stripped text first, as Markup.strip does).
+    return _markup("<br>\n".join(str.splitlines(str.strip(text))))
+
+
+@lru_cache(maxsize=64)  # a template's own style (a literal): the same in every letter
+def _open_tag(style: str) -> str:
+    return f'<p style="{escape(style)}">' if style else "<p>"
 
 
 @pass_eval_context
@@ -325,7 +338,7 @@ def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup
     text = _as_markup(eval_ctx, value)
     if not eval_ctx.autoescape:
         return text
-    open_tag = f'<p style="{escape(style)}">' if style else "<p>"
+    open_tag = _open_tag(style) if type(style) is str else f'<p style="{escape(style)}">' if style else "<p>"
     out = []
     for chunk in _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n")):
         lines = list(map(str.strip, chunk.strip().splitlines()))
@@ -340,6 +353,17 @@ def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup
 _NOTATION: Final[frozenset[Any]] = frozenset({object.__str__, MappingProxyType.__str__})
 #: Types printed as they are, checked first (what almost every ``{{ … }}`` prints).
 _TEXT: Final = frozenset({str, Markup, int})
+
+
+def _trim(value: str, chars: str | None = None) -> str:
+    """Jinja's ``trim``, without Markup.strip's two Python frames for ``{{ self.subject()|trim }}``.
+
+    ``Markup.strip()`` is ``Markup(str.strip(text))``; with ``chars`` it would escape them first,
+    so only the common case is done here and everything else is Jinja's own filter.
+    """
+    if type(value) is Markup and chars is None:
+        return _markup(str.strip(value))
+    return do_trim(value, chars)
 
 
 def _finalize(value: Any) -> Any:
@@ -374,6 +398,28 @@ def _finalize(value: Any) -> Any:
         f"refusing to print a {type(value).__name__}: functions and methods are not letter text "
         "(missing parentheses?)"
     )
+
+
+def _html_output(value: Any) -> Markup:
+    """``escape(finalize(value))``, what an escaping template prints for ``{{ value }}``, in one call.
+
+    Text and Markup pass :func:`_finalize` unchanged, so they are escaped (or
+    kept) here directly; anything else takes both steps. See
+    :class:`_LetterCodeGenerator`, which writes this call.
+    """
+    kind = type(value)
+    if kind is Markup:
+        return value  # type: ignore[no-any-return]
+    if kind is str:
+        return _markup(_escape_text(value))
+    return _escape(_finalize(value))
+
+
+def _text_output(value: Any) -> str:
+    """``str(finalize(value))``, what a plain-text template prints for ``{{ value }}``, in one call."""
+    if type(value) is str:
+        return value  # str(value) is value itself
+    return str(_finalize(value))
 
 
 def _shortened(text: str, limit: int = 60) -> str:
@@ -434,22 +480,42 @@ class LetterContext(Context):
     pick each time within a part.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, environment: Environment, parent: dict[str, Any], name: str | None, blocks: dict[str, Any]
+    ) -> None:
+        super().__init__(environment, _Variables(parent), name, blocks)
+        # ``vars`` holds what a template's top-level code sets, and a letter context runs none
+        # (greeter.render renders it block by block; a ``{% set %}`` in a block is the block's
+        # own). Read-only, so that were any code to set one, it fails instead of being missed
+        # by the look-up below.
+        self.vars = _NO_VARS  # type: ignore[assignment]
         #: (block name, depth in its override stack) → what it rendered.
         self.rendered: dict[tuple[str, int], str] = {}
+        # What resolve_or_missing (Jinja's documented hook, called for each name every block
+        # uses: some forty a letter) answers with no variables of its own: ``parent``'s value,
+        # else ``missing`` (_Variables.__missing__). The variables' own look-up, called from the
+        # generated code without a Python frame of ours.
+        self.resolve_or_missing = self.parent.__getitem__  # type: ignore[assignment]
 
-    def resolve_or_missing(self, key: str) -> Any:
-        """A variable by name (Jinja's documented hook), with one dictionary look-up, not three.
 
-        Every block looks up each name it uses here (some forty a letter).
-        ``vars`` holds what top-level template code sets, and a letter context
-        runs none, so it is empty and the answer is ``parent``'s; were it not,
-        the stock lookup runs.
-        """
-        if self.vars:
-            return super().resolve_or_missing(key)
-        return self.parent.get(key, missing)
+class _Variables(dict[str, Any]):
+    """A letter context's variables: a name that is not one of them is Jinja's ``missing``.
+
+    So that ``variables[name]`` is what ``Context.resolve_or_missing`` answers
+    for a context with no ``vars`` (a dictionary look-up in C). Only
+    subscription differs from a ``dict``: ``in``, ``get`` and iteration, which
+    Jinja's other uses of a context's ``parent`` make, are a dict's.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> Any:
+        return missing
+
+
+_NO_VARS: Final[Mapping[str, Any]] = MappingProxyType({})
+#: Keyword arguments Jinja's generated code adds to a call: scope hints for context functions.
+_SCOPE_HINTS: Final = frozenset({"_block_vars", "_loop_vars"})
 
 
 def _block_once(block: BlockReference) -> Any:
@@ -487,7 +553,96 @@ class _LetterTemplate(Template):
         globals: MutableMapping[str, Any],
     ) -> Template:
         namespace["escape"] = _escape
+        namespace["_html_output"] = _html_output
+        namespace["_text_output"] = _text_output
         return super()._from_namespace(environment, namespace, globals)
+
+    def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+        """An imported macro file's module: the cached one when the importer has no globals of its own.
+
+        Jinja builds a fresh module when the importing context has globals the
+        imported template lacks, and looks for them with a set difference over
+        the template's globals (a ChainMap) on every import. A letter context
+        has none (see :func:`greeter.render._context`), so the difference is
+        empty and the answer is the cached module; the look is skipped then.
+        """
+        if ctx is None or not ctx.globals_keys:
+            module = self._module  # made by the first call (never for an async environment)
+            if module is not None:
+                return module
+            ctx = None
+        return super()._get_default_module(ctx)
+
+
+#: How Jinja's code generator finalizes a printed value (the source it writes around it).
+_Finalize = CodeGenerator._FinalizeInfo
+
+
+def _fused_output(frame: Frame, finalize: _Finalize) -> bool:
+    """Whether a printed value's ``escape``/``str`` and ``finalize`` are written as one call.
+
+    Only with the environment's own :func:`_finalize` and an escaping mode fixed at
+    compile time (``{% autoescape %}``, which would make it vary, is rejected anyway).
+    """
+    return finalize.src == "environment.finalize(" and not frame.eval_ctx.volatile
+
+
+class _LetterCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with ``self.<name>()`` compiled to :meth:`Sandbox.call_self_block`.
+
+    The stock code for ``{{ self.message() }}`` is ``environment.call(context,
+    environment.getattr(self, 'message'), …)``: a sandbox attribute look-up
+    that makes a ``BlockReference``, then a sandbox call of it — for the dozen
+    block calls of every letter. The one call made instead does the same for a
+    real ``self`` (a ``TemplateReference``), and the two steps above for
+    anything else (a macro argument named ``self``), so a template cannot tell
+    the difference. Every other call is compiled as Jinja compiles it.
+
+    And each ``{{ … }}`` printed is one call, :func:`_html_output` or
+    :func:`_text_output`, instead of Jinja's two (``escape(environment.finalize(…))``
+    or ``str(environment.finalize(…))``), with the same result.
+    """
+
+    def _output_child_pre(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        if _fused_output(frame, finalize):
+            self.write("_html_output(" if frame.eval_ctx.autoescape else "_text_output(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        if _fused_output(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        target = node.node
+        if (
+            forward_caller
+            or self.environment.is_async
+            or not isinstance(target, nodes.Getattr)
+            or not isinstance(target.node, nodes.Name)
+            or target.node.name != "self"
+            or target.attr.startswith("_")  # refused by the sandbox's getattr, block or not
+            or node.args
+            or node.kwargs
+            or node.dyn_args is not None
+            or node.dyn_kwargs is not None
+        ):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.write("environment.call_self_block(context, ")
+        self.visit(target.node, frame)
+        self.write(f", {target.attr!r}")
+        if frame.loop_frame:
+            self.write(", _loop_vars=_loop_vars")
+        if frame.block_frame:
+            self.write(", _block_vars=_block_vars")
+        self.write(")")
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
@@ -495,6 +650,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
     template_class = _LetterTemplate
+    code_generator_class = _LetterCodeGenerator
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Fast path for the data fields of our own views (read on every line of
@@ -506,11 +662,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return getattr(obj, attribute)
         if kind is TemplateReference and not attribute.startswith("_"):
             # ``self.subject``: a block by name. It has no public attributes, so the generic
-            # path always failed getattr() (an exception per call) before trying this.
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
+            # path always failed getattr() (an exception per call) before trying this. The
+            # reference made as TemplateReference.__getitem__ makes it, without its frame.
+            context = obj._TemplateReference__context
+            stack = context.blocks.get(attribute)
+            if stack is not None:
+                return BlockReference(attribute, context, stack, 0)
         return super().getattr(obj, attribute)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -519,13 +676,84 @@ class Sandbox(ImmutableSandboxedEnvironment):
         # them whether they are safe and how they want their context, and the
         # answer is always the same (they are Jinja's, and want none).
         kind = type(__obj)
-        if kind is BlockReference or kind is Macro:
-            kwargs.pop("_block_vars", None)  # scope hints for context functions; these take none
-            kwargs.pop("_loop_vars", None)
-            if kind is BlockReference and not args and not kwargs:
+        if kind is BlockReference:
+            if not args and kwargs.keys() <= _SCOPE_HINTS:
                 return _block_once(__obj)
-            return __obj(*args, **kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
+        elif kind is not Macro:
+            return super().call(__context, __obj, *args, **kwargs)
+        elif (
+            kwargs.keys() <= _SCOPE_HINTS
+            and len(args) <= __obj._argument_count
+            and not (__obj.caller or __obj.catch_kwargs or __obj.catch_varargs)
+        ):
+            # What Macro.__call__ does with positional arguments only (greeter's environments
+            # are not async): the ones not given are ``missing`` (the macro applies its
+            # defaults), and the text (a macro returns a str) is Markup when its template escapes.
+            count = __obj._argument_count
+            text = (
+                __obj._func(*args, *(missing,) * (count - len(args)))
+                if len(args) < count
+                else __obj._func(*args)
+            )
+            return _markup(text) if __obj._default_autoescape else text
+        kwargs.pop("_block_vars", None)  # scope hints for context functions; these take none
+        kwargs.pop("_loop_vars", None)
+        return __obj(*args, **kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Templates loaded without globals, by name (see :meth:`get_template`).
+        self._loaded: dict[str, Template] = {}
+
+    def get_template(
+        self,
+        name: str | Template,
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> Template:
+        """A compiled template by name; the ones loaded before without globals from a dict of our own.
+
+        ``{% from "_ru.j2" import … %}`` looks its file up on every render of the
+        block (twice a letter). Jinja's way there builds a weak reference and a
+        cache key each time to find the same template: this environment never
+        reloads (``auto_reload=False``) nor forgets (``cache_size=-1``) what it
+        compiled (make_environment; with other settings nothing is kept here), and
+        ``join_path`` is Jinja's identity, so the name alone finds it.
+        """
+        if not globals and type(name) is str:
+            template = self._loaded.get(name)
+            if template is not None:
+                return template
+        return super().get_template(name, parent, globals)
+
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> Template:
+        template = super()._load_template(name, globals)
+        if not globals and not self.auto_reload and type(self.cache) is dict:  # never reloaded nor evicted
+            self._loaded[name] = template
+        return template
+
+    def call_self_block(__self, __context: Context, __obj: Any, __name: str, **kwargs: Any) -> Any:
+        """``self.<name>()`` as compiled by :class:`_LetterCodeGenerator`: the block, once per letter part.
+
+        For a ``self`` that is the template reference of a :class:`LetterContext`
+        and a block it has, what ``call(getattr(self, name))`` returns (see
+        :func:`_block_once`), without the reference made and the two sandbox
+        steps; for anything else, those two steps.
+        """
+        if type(__obj) is TemplateReference:
+            context = __obj._TemplateReference__context  # type: ignore[attr-defined]
+            if type(context) is LetterContext:
+                key = (__name, 0)
+                done = context.rendered.get(key)
+                if done is not None:
+                    return done
+                stack = context.blocks.get(__name)
+                if stack is not None:  # as _block_once renders BlockReference(__name, context, stack, 0)
+                    text = "".join(stack[0](context))
+                    done = _markup(text) if context.eval_ctx.autoescape else text
+                    context.rendered[key] = done  # an error propagates and nothing is kept
+                    return done
+        return __self.call(__context, __self.getattr(__obj, __name), **kwargs)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
@@ -583,5 +811,6 @@ def make_environment(loader: BaseLoader, *, html: bool) -> Sandbox:
         plural=_plural_filter,
         nl2br=_nl2br,
         paragraphs=_paragraphs,
+        trim=_trim,
     )
     return env

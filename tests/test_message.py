@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, date, datetime, timedelta, timezone
+from email import base64mime
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.mime.text import MIMEText
@@ -22,6 +23,7 @@ from greeter.errors import GreeterError
 from greeter.message import (
     POLICY,
     UnsafeHeaderError,
+    _encoded_word,
     _encoded_words,
     _mailto_link,
     _reply_to,
@@ -521,3 +523,8 @@ def test_the_approval_covers_the_from_name_the_letter_is_written_with() -> None:
     assert content_hash(russian, Envelope.of(contact, sender, "ru")) == content_hash(
         russian, Envelope.of(contact, renamed, "ru")
     )
+
+
+@given(st.binary(min_size=1, max_size=120))
+def test_an_encoded_word_is_what_base64mime_writes(chunk: bytes) -> None:
+    assert _encoded_word(chunk) == base64mime.header_encode(chunk, "utf-8")

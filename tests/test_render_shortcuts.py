@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
 from greeter.addressing import decline
@@ -27,7 +28,7 @@ from greeter.i18n import normalize_locale
 from greeter.message import _base64_body, build_message
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.render import Renderer, _tidy_text
-from greeter.template_env import _escape
+from greeter.template_env import Sandbox, _escape
 from tests.test_render import SENDER, person, write
 
 NAMES = (
@@ -247,3 +248,72 @@ def test_the_name_memo_is_out_of_templates_reach(tmp_path: Path) -> None:
     )
     with pytest.raises(TemplateError, match="_names"):
         renderer.render(letter(person("1", "Иван", "Петрович", "Сидоров")))
+
+
+#: Templates calling ``self.<name>()`` every way the compiled shortcut must treat like Jinja,
+#: and printing values of every kind (one call for escape/str and finalize).
+SELF_CALLS = {
+    "printed_values": (
+        "{% block subject %}S{% endblock %}"
+        "{% block text %}{{ 7 }} {{ 1.5 }} {{ occasion_date }} {{ contact }} <{{ '&' }}> "
+        "{{ contact.first_name|upper }} {{ [1, 2]|join(',') }}{% endblock %}"
+        "{% block html %}{{ 7 }} {{ 1.5 }} {{ occasion_date }} {{ contact }} <{{ '&\"' }}> "
+        "{{ contact.first_name|upper }} {{ ['<', 2]|join(',') }} {{ 'a\nb'|nl2br }}{% endblock %}"
+    ),
+    "printed_none": "{% block subject %}S{% endblock %}{% block text %}{{ occasion_title }}{% endblock %}",
+    "printed_list_in_html": (
+        "{% block subject %}S{% endblock %}{% block text %}T{% endblock %}{% block html %}{{ also }}{% endblock %}"
+    ),
+    "printed_function": "{% block subject %}S{% endblock %}{% block text %}{{ self.subject }}{% endblock %}",
+    "blocks": (
+        "{% block subject %}S {{ contact.first_name }}{% endblock %}"
+        "{% block text %}{{ self.subject() }}|{{ self.subject() }}"
+        "{% for i in [1, 2] %}/{{ self.subject() }}{% endfor %}{% endblock %}"
+        "{% block html %}<b>{{ self.subject() }}</b>{% endblock %}"
+    ),
+    "missing_block": "{% block subject %}S{% endblock %}{% block text %}{{ self.nope() }}{% endblock %}",
+    "private_block": "{% block subject %}S{% endblock %}{% block _x %}X{% endblock %}"
+    "{% block text %}{{ self._x() }}{% endblock %}",
+    "self_is_a_macro_argument": (  # a block of that name exists: the check passes, the render fails
+        "{% block subject %}S{% endblock %}{% block first_name %}F{% endblock %}{% block text %}"
+        "{% macro m(self) %}{{ self.first_name() }}{% endmacro %}{{ m(contact) }}{% endblock %}"
+    ),
+    "self_is_a_macro_argument_with_the_method": (
+        "{% block subject %}S{% endblock %}{% block upper %}F{% endblock %}{% block text %}"
+        "{% macro m(self) %}{{ self.upper() }}{% endmacro %}{{ m(contact.first_name) }}{% endblock %}"
+    ),
+    "self_passed_to_a_macro": (
+        "{% block subject %}S <i>{% endblock %}{% block text %}"
+        "{% macro m(self) %}[{{ self.subject() }}]{% endmacro %}{{ m(self) }}{% endblock %}"
+        "{% block html %}{% macro m(self) %}[{{ self.subject() }}]{% endmacro %}{{ m(self) }}{% endblock %}"
+    ),
+}
+
+
+def _render_or_error(directory: Path, source: str) -> object:
+    renderer = write(directory, {"names.j2": source})
+    try:
+        return renderer.render(letter(person("1", "Иван", "Петрович", "Сидоров")))
+    except TemplateError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("case", sorted(SELF_CALLS))
+def test_templates_render_as_jinja_compiles_them(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What greeter's code generator compiles gives what Jinja's own code gives.
+
+    ``self.<name>()`` is one ``call_self_block``, a printed value one call.
+
+    The oracle is the same renderer with Jinja's stock code generator (a
+    sandbox getattr, then a sandbox call): the letter, or the error, is the same
+    for a block, a missing block, an underscore name the sandbox refuses, and a
+    macro argument named ``self`` (the shortcut's fallback).
+    """
+    for folder in ("ours", "stock"):
+        (tmp_path / folder).mkdir()
+    ours = _render_or_error(tmp_path / "ours", SELF_CALLS[case])
+    monkeypatch.setattr(Sandbox, "code_generator_class", CodeGenerator)
+    stock = _render_or_error(tmp_path / "stock", SELF_CALLS[case])
+    assert ours == stock
