@@ -594,7 +594,10 @@ class Deliverer:
                 ):
                     continue  # journaled meanwhile by another sender: that stands
                 if item.reason == "expired":
-                    self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email)
+                    # The planner's words say which window it missed: "expired" alone left a
+                    # manager asking why a client went ungreeted.
+                    why = item.detail or None
+                    self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email, why=why)
                 else:
                     self.journal.mark_skipped(
                         item.hit.key, f"{item.reason}: {item.detail}", self.now, email=item.hit.contact.email

@@ -194,6 +194,8 @@ def reason_words(entry: JournalEntry) -> str | None:
     """The row's reason as a sentence: the journal's own, but an expiry's bare word explained."""
     if entry.state == "expired" and entry.reason in (None, "expired"):
         return f"expired: {EXPIRED_WORDS}"
+    if entry.state == "expired" and entry.reason and entry.reason.startswith("expired: "):
+        return f"{entry.reason}; never sent late"  # the planner's words: which window it missed
     return entry.reason
 
 

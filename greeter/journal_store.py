@@ -248,7 +248,10 @@ class JournalStore(Protocol):
         self, key: JournalKey, reason: str, now: datetime, *, email: str | None = None
     ) -> None: ...
 
-    def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None: ...
+    def mark_expired(
+        self, key: JournalKey, now: datetime, *, email: str | None = None, why: str | None = None
+    ) -> None:
+        """Record that its deadline passed unsent; ``why`` (the planner's words) joins the reason."""
 
     def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
         """A ``retry`` (or an operator's resend) to ``email`` → ``skipped`` if ``email`` is on the list.

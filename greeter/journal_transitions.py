@@ -115,10 +115,14 @@ class Transitions(JournalSql):
             Move(key, "skipped", ("claimed", "retry"), now, sets, {"reason": reason}, (email, reason))
         )
 
-    def mark_expired(self, key: JournalKey, now: datetime, *, email: str | None = None) -> None:
-        """Its deadline passed before it could go out: never sent late."""
-        sets = ", reason = 'expired', payload = NULL"
-        self._apply(Move(key, "expired", ("claimed", "retry"), now, sets, record_missing=(email, "expired")))
+    def mark_expired(
+        self, key: JournalKey, now: datetime, *, email: str | None = None, why: str | None = None
+    ) -> None:
+        """Its deadline passed before it could go out: never sent late. ``why``: the planner's words."""
+        reason = f"expired: {why}" if why else "expired"
+        sets = f", reason = {self._p('reason')}, payload = NULL"
+        move = Move(key, "expired", ("claimed", "retry"), now, sets, {"reason": reason}, (email, reason))
+        self._apply(move)
 
     def resend(self, key: JournalKey, now: datetime) -> None:
         """Operator's decision on an ``uncertain`` greeting: send it again, due now.

@@ -238,3 +238,22 @@ def test_when_is_the_last_attempt_of_a_greeting_that_failed_later(
     print_history([failed], "table")
     out = capsys.readouterr().out
     assert "2026-12-29 12:07" in out and "2026-12-29 09:00" not in out, out
+
+
+def test_an_expired_greeting_keeps_the_planners_words_for_which_window_it_missed(
+    make_project: MakeProject,
+) -> None:
+    """A manager asking why a client went ungreeted read only "not sent before the end of its catch-up
+    period": the birthday of 7 January (a holiday) was due on 30 December, no send ran then, and the
+    next window (11 January) is past the catch-up. The journal now keeps the planner's own words."""
+    from tests.conftest import contact_row
+    from tests.test_send_e2e import greeter, history
+
+    config = make_project([contact_row("1", "one@example.com", birthday="07.01.1960")])
+    run = greeter(config, "send", "--once", "--now", "2027-01-07T12:00+03:00")
+    assert run.returncode == 0 and "skipped: expired 1" in run.stdout, run.stdout + run.stderr
+    (row,) = history(config)
+    assert (row["state"], row["reason_code"]) == ("expired", "expired")
+    assert row["reason"] == (
+        "expired: missed; the next window (11.01) is more than 3 days later; never sent late"
+    )
