@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -79,6 +80,7 @@ def run_child(kind: str, path: Path, encoding: str) -> dict[str, object]:
         text=True,
         timeout=3600,
         check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # this checkout's greeter, not the installed one
     )
     data: dict[str, object] = json.loads(out.stdout)
     return data

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -108,6 +109,9 @@ def run_child(kind: str, csv_path: Path, days: int, sample: int) -> dict[str, ob
         [sys.executable, __file__, "--child", kind, "--csv", str(csv_path), "--days", str(days),
          "--render-sample", str(sample)],
         capture_output=True, text=True, timeout=3600, check=True,
+        # This checkout's greeter, not whichever the venv's editable install points at: a copy of
+        # another commit measured the installed one's code (and so did every comparison run so).
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     data: dict[str, object] = json.loads(out.stdout)
     return data
