@@ -536,7 +536,7 @@ def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, no
         sys.exit(EXIT_USAGE)
     real = datetime.now(ZoneInfo("UTC"))
     moment = parse_now(now, settings.defaults.timezone)
-    if moment > real:
+    if now is not None and moment > real:
         click.echo(
             f"nothing purged: --now {now} is after the real clock ({real:%Y-%m-%d %H:%M} UTC); a purge"
             ' as of a later day would delete greetings the cap and "never twice" still need',

@@ -228,6 +228,21 @@ def test_purge_deletes_past_the_configured_retention_and_reports_it(make_project
         assert keys(journal) == {UNCERTAIN_OLD, RETRY_OLD, SENT_RECENT}
 
 
+def test_purge_on_the_real_clock_purges(make_project: MakeProject) -> None:
+    """Without --now, the real clock: the first real run refused itself ("--now None is after the real clock")."""
+    config = make_project([contact_row("1", "client1@example.com")])
+    with journal_of(config) as journal:
+        fill(journal)
+
+    result = greeter(config, "purge", "--older-than", "730", "--json")
+
+    assert result.exit_code == 0, result.output
+    done = json.loads(result.stdout)
+    assert done["greetings"] == 4 and done["dry_run"] is False
+    today = datetime.now(UTC).date()  # the default zone's (Moscow) today may be a day ahead of UTC's
+    assert done["before"] in {(today - timedelta(days=n)).isoformat() for n in (730, 729)}
+
+
 def test_purge_refuses_a_moment_after_the_real_clock(make_project: MakeProject) -> None:
     """A rehearsal's --now in the future would purge as of a later day: rows the cap still needs."""
     config = make_project([contact_row("1", "client1@example.com")], storage={"retention_days": 730})
