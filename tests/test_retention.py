@@ -65,6 +65,23 @@ def test_the_minimum_retention_covers_every_reach_at_its_largest(
     assert problem is not None and f"at least {least} days" in problem
 
 
+def test_the_reaches_taken_at_their_largest_are_the_configs_own_limits() -> None:
+    """retention.py keeps the config's upper limits as numbers: a raised limit must raise them too."""
+    from annotated_types import Le
+
+    from greeter import retention
+    from greeter.config import Occasion, Settings
+
+    def most(field: object) -> int:
+        return next(m.le for m in field.metadata if isinstance(m, Le))  # type: ignore[attr-defined]
+
+    assert most(Settings.model_fields["catch_up_days"]) == retention._MOST_CATCH_UP
+    assert most(Occasion.model_fields["days_before"]) == retention._MOST_DAYS_BEFORE
+    assert most(Settings.model_fields["storage"].annotation.model_fields["retention_days"]) == (  # type: ignore[union-attr]
+        retention.MOST_RETENTION_DAYS
+    )
+
+
 def test_the_cutoff_is_the_first_day_kept() -> None:
     assert retention_cutoff(date(2026, 11, 20), 730) == CUTOFF
     assert retention_cutoff(date(2028, 3, 1), 366) == date(2027, 3, 1)  # across 29 February 2028
