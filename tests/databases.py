@@ -13,11 +13,16 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import psycopg
 import pymysql
 import pytest
+
+if TYPE_CHECKING:
+    from greeter.journal_store import JournalStore
 
 PG_URL = os.environ.get("GREETER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 MYSQL_URL = os.environ.get("GREETER_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
@@ -84,6 +89,23 @@ def pg_schema() -> Iterator[tuple[str, str]]:
     finally:
         with pg_admin() as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+@contextmanager
+def journal_on(backend: str, sqlite_file: Path, now: datetime) -> Iterator[JournalStore]:
+    """A fresh journal of ``backend``: ``"sqlite"`` at ``sqlite_file``, else PostgreSQL in a schema of its own.
+
+    What the tests that run one journal test on both backends parametrize over.
+    """
+    from greeter.journal import Journal
+    from greeter.journal_pg import PgJournal
+
+    if backend == "sqlite":
+        with Journal.open(f"sqlite:///{sqlite_file}", now=now) as journal:
+            yield journal
+    else:
+        with pg_schema() as (url, _), PgJournal.open(url, now=now) as pg:
+            yield pg
 
 
 def mysql_connect(database: str | None = None) -> pymysql.connections.Connection[pymysql.cursors.Cursor]:

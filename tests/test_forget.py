@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from click.testing import CliRunner, Result
 
 from greeter.cli import main
 from greeter.journal import Journal
-from greeter.journal_pg import PgJournal
 from greeter.journal_store import ClaimedNowError, ClaimRequest, JournalStore, Suppression
 from greeter.transport import eml_name
 from tests import databases
@@ -245,17 +245,9 @@ def test_the_suppress_csv_export_names_the_column_the_import_reads() -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def journal(request: pytest.FixtureRequest, tmp_path: Path) -> JournalStore:
-    if request.param == "sqlite":
-        j: JournalStore = Journal.open(f"sqlite:///{tmp_path}/journal.sqlite3", now=MOMENT)
-        request.addfinalizer(j.close)
-        return j
-    schema = databases.pg_schema()
-    url, _ = schema.__enter__()
-    request.addfinalizer(lambda: schema.__exit__(None, None, None))
-    pg = PgJournal.open(url, now=MOMENT)
-    request.addfinalizer(pg.close)
-    return pg
+def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JournalStore]:
+    with databases.journal_on(request.param, tmp_path / "journal.sqlite3", now=MOMENT) as journal:
+        yield journal
 
 
 def claim(journal: JournalStore, key: tuple[str, str, date], email: str) -> None:

@@ -52,12 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JournalStore]:
-    if request.param == "sqlite":
-        with Journal.open(f"sqlite:///{tmp_path}/data/journal.sqlite3", now=NOW) as j:
-            yield j
-    else:
-        with databases.pg_schema() as (url, _), PgJournal.open(url, now=NOW) as pg:
-            yield pg
+    with databases.journal_on(request.param, tmp_path / "data" / "journal.sqlite3", now=NOW) as journal:
+        yield journal
 
 
 def committed_rows(j: JournalStore, query: str) -> list[tuple[object, ...]]:

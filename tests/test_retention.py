@@ -10,6 +10,7 @@ can never come too close. Real SQLite files and the real PostgreSQL.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +21,6 @@ from greeter.cli import main
 from greeter.config_loader import load_settings
 from greeter.errors import ConfigError
 from greeter.journal import Journal
-from greeter.journal_pg import PgJournal
 from greeter.journal_store import ClaimRequest, JournalKey, JournalStore
 from greeter.planner import LONGEST_DAYS_OFF
 from greeter.retention import minimum_retention_days, retention_cutoff, retention_problem
@@ -112,17 +112,9 @@ def test_a_long_enough_retention_loads(make_project: MakeProject) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def journal(request: pytest.FixtureRequest, tmp_path: Path) -> JournalStore:
-    if request.param == "sqlite":
-        j: JournalStore = Journal.open(f"sqlite:///{tmp_path}/journal.sqlite3", now=OLD)
-        request.addfinalizer(j.close)
-        return j
-    schema = databases.pg_schema()
-    url, _ = schema.__enter__()
-    request.addfinalizer(lambda: schema.__exit__(None, None, None))
-    pg = PgJournal.open(url, now=OLD)
-    request.addfinalizer(pg.close)
-    return pg
+def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JournalStore]:
+    with databases.journal_on(request.param, tmp_path / "journal.sqlite3", now=OLD) as journal:
+        yield journal
 
 
 def claim(journal: JournalStore, key: JournalKey, at: datetime) -> None:
