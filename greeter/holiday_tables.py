@@ -40,6 +40,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from greeter.cache_dir import user_cache_dir
+
 #: The file's layout; a file of another layout (or of none: the first, whose names were in
 #: whatever language the locale chose; the second, which did not mark observed days) is
 #: ignored and rewritten.
@@ -248,8 +250,7 @@ def _cache_file(cache_dir: Path | None) -> Path | None:
     except metadata.PackageNotFoundError:  # run from a source tree without metadata: no cache
         return None
     if cache_dir is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        cache_dir = Path(base) / "greeter"
+        cache_dir = user_cache_dir()
     # The layout is in the name too: a greeter of another layout (an older release after an
     # upgrade and a downgrade, two installs sharing ~/.cache) reads its own file, not this one.
     return cache_dir / f"holidays-{version}-v{_FORMAT}.json"

@@ -199,11 +199,14 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.utils import internal_code
 
+from greeter.cache_dir import user_cache_dir
 from greeter.config import Occasion, Sender, Settings
 from greeter.errors import Problem, TemplateError, TemplateLoadError
 from greeter.i18n import locale_chain, locale_hint, normalize_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
+from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
+from greeter.template_code import TemplateCode
 from greeter.template_env import AlsoView, LetterContext, Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
 from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports, unrendered_blocks
@@ -282,9 +285,16 @@ class _SnapshotLoader(BaseLoader):
     ) -> Template:
         ast = self.parsed.pop((environment, name), None)
         if ast is None:
-            return super().load(environment, name, globals)
-        _, filename, uptodate = self.get_source(environment, name)
-        code = environment.compile(ast, name, filename)  # the tree is used once: compiling may alter it
+            return super().load(environment, name, globals)  # with the environment's code cache
+        source, filename, uptodate = self.get_source(environment, name)
+        cache = environment.bytecode_cache
+        bucket = cache.get_bucket(environment, name, filename, source) if cache is not None else None
+        code = bucket.code if bucket is not None else None
+        if code is None:
+            code = environment.compile(ast, name, filename)  # the tree is used once: compiling may alter it
+            if cache is not None and bucket is not None:
+                bucket.code = code
+                cache.set_bucket(bucket)
         return environment.template_class.from_code(environment, code, globals or {}, uptodate)
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
@@ -435,6 +445,7 @@ class Renderer:
         *,
         files: TemplateFiles | None = None,
         localized: Iterable[Occasion] = (),
+        code_cache: Path | None = None,
     ) -> None:
         self._dir = Path(templates_dir)
         self._snapshot = files if files is not None else TemplateFiles.read(self._dir)
@@ -446,8 +457,10 @@ class Renderer:
         self._senders: dict[str, SenderView] = {}
         self._default_locale = default_locale
         self._loader = _SnapshotLoader(self._snapshot)
-        self._plain = make_environment(self._loader, html=False)
-        self._html = make_environment(self._loader, html=True)
+        plain_code = TemplateCode(code_cache, "plain") if code_cache is not None else None
+        html_code = TemplateCode(code_cache, "html") if code_cache is not None else None
+        self._plain = make_environment(self._loader, html=False, code=plain_code)
+        self._html = make_environment(self._loader, html=True, code=html_code)
         self._variants: dict[tuple[str, str], _Variant | _LoadError] = {}
         self._shapes: dict[str, Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
@@ -455,7 +468,11 @@ class Renderer:
 
     @classmethod
     def of(cls, settings: Settings, files: TemplateFiles | None = None) -> Renderer:
-        """The renderer of a config: its templates (read now, unless given), sender, locale, titles."""
+        """The renderer of a config: its templates (read now, unless given), sender, locale, titles.
+
+        Its compiled templates are kept in the user's cache folder
+        (:mod:`greeter.template_code`): the next command starts without compiling.
+        """
         titles = {o.name: o.title for o in settings.occasions if o.title}
         return cls(
             settings.templates_dir,
@@ -464,6 +481,7 @@ class Renderer:
             titles,
             files=files,
             localized=settings.occasions,
+            code_cache=user_cache_dir() / TEMPLATE_CODE_FOLDER,
         )
 
     # ------------------------------------------------------------------ rendering

@@ -27,6 +27,7 @@ from jinja2 import (
     pass_context,
     pass_eval_context,
 )
+from jinja2.bccache import BytecodeCache
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
@@ -774,7 +775,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def make_environment(loader: BaseLoader, *, html: bool) -> Sandbox:
+def make_environment(loader: BaseLoader, *, html: bool, code: BytecodeCache | None = None) -> Sandbox:
     """One of the renderer's two environments: identical except for ``autoescape``.
 
     Why two environments rather than one with an ``autoescape`` callback: Jinja
@@ -786,7 +787,8 @@ def make_environment(loader: BaseLoader, *, html: bool) -> Sandbox:
     With two environments the question never arises: everything compiled for
     the html block — the file, what it extends, includes and imports — is
     compiled with escaping, everything for subject and text without. The cost
-    is compiling each file twice, once per process.
+    is compiling each file twice, once per process — or none, when ``code``
+    (:class:`~greeter.template_code.TemplateCode`, one per environment) has it.
     """
     env = Sandbox(
         loader=loader,
@@ -798,6 +800,7 @@ def make_environment(loader: BaseLoader, *, html: bool) -> Sandbox:
         auto_reload=False,  # never stat files per render: templates are compiled once
         cache_size=-1,  # …and kept for the life of the process
         extensions=[_NoAutoescapeTag],
+        bytecode_cache=code,
     )
     env.filters.pop("safe", None)  # the one filter that would switch escaping off for a value
     env.globals["lipsum"] = _lipsum

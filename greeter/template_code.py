@@ -1,0 +1,122 @@
+"""Compiled templates kept on disk between runs (Jinja's bytecode cache), keyed so they are never stale.
+
+Why: compiling a letter's templates — lexing, parsing, generating Python and
+compiling it — is most of the cost of the first letter a process renders:
+about 45 ms before a ``greeter send --once`` (or each of its build workers)
+hands over its first letter, and a fifth of ``greeter preview`` on the
+example config, paid again by every command. Loading the marshalled code
+back takes well under a millisecond per template.
+
+Why the code found is the code a compile would make: Jinja's bucket is found
+by the template's name and path and thrown away when the source's checksum
+differs. But the code also depends on *how* it was compiled, which Jinja's
+key does not say: greeter compiles every file twice, with and without HTML
+autoescaping (:func:`~greeter.template_env.make_environment`) — served the
+other one's code, a letter's HTML would carry client data unescaped — and
+with its own code generator and filters, which change between releases. So
+the key here also holds the flavour of the environment, Jinja's version and
+a digest of :mod:`greeter.template_env` (the generator, the sandbox and the
+environment's options all live there): any change compiles afresh.
+
+Why it is safe to load: the files hold code that is executed, so only a
+folder of this user's that nobody else can write to is used (as Jinja's own
+default cache folder is checked); anything else — another owner, a
+group-writable folder, a read-only disk, a broken file — means compiling as
+if there were no cache. Files are written whole and renamed into place, so
+concurrent processes (the daemon and a reviewer's preview) never read half
+of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from jinja2.bccache import Bucket, BytecodeCache
+
+__all__ = ["TemplateCode", "generator_digest"]
+
+#: The folder under the user's cache folder (greeter.cache_dir) where compiled templates go.
+FOLDER = "templates"
+
+
+@cache
+def generator_digest() -> str | None:
+    """A digest of the module that decides what compiled templates contain; None: unknown, no cache."""
+    try:
+        source = Path(__file__).with_name("template_env.py").read_bytes()
+    except OSError:  # not installed as files (a zip): compile every time
+        return None
+    return hashlib.sha256(source).hexdigest()
+
+
+class TemplateCode(BytecodeCache):
+    """One environment's compiled templates in ``folder``; ``flavor`` names the environment.
+
+    Nothing is read or made until a template is loaded: making one is free,
+    and a process that renders nothing never touches the disk.
+    """
+
+    def __init__(self, folder: Path, flavor: str) -> None:
+        self._folder = folder
+        self._salt = f"{flavor}\0jinja2 {jinja2.__version__}\0{generator_digest()}"
+        self._usable: bool | None = None
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(f"{self._salt}\0{name}\0{filename}".encode()).hexdigest()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if not self._ready(create=False):
+            return
+        try:
+            with open(self._folder / f"{bucket.key}.code", "rb") as fh:
+                bucket.load_bytecode(fh)  # a wrong magic or checksum resets the bucket
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):  # none yet, or unusable
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if not self._ready(create=True):
+            return
+        with contextlib.suppress(OSError):
+            fd, tmp = tempfile.mkstemp(dir=self._folder, prefix=".code-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    bucket.write_bytecode(fh)
+                os.replace(tmp, self._folder / f"{bucket.key}.code")
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+
+    def clear(self) -> None:
+        """Jinja's API; greeter never clears (a changed source or generator gets a new key)."""
+
+    def _ready(self, *, create: bool) -> bool:
+        """Whether the folder may be used: ours, not writable by others (made if asked and absent)."""
+        if self._usable is not None and (self._usable or not create):
+            return self._usable
+        if generator_digest() is None:
+            self._usable = False
+            return False
+        try:
+            if create:
+                self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            info = os.stat(self._folder)
+        except OSError:
+            if not create:
+                return False  # not made yet: asked again when the first template is stored
+            self._usable = False
+            return False
+        self._usable = (
+            stat.S_ISDIR(info.st_mode)
+            and info.st_uid == os.geteuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        )
+        return self._usable
