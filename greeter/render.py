@@ -433,7 +433,9 @@ class Renderer:
     renderer renders the same templates all its life, whatever happens to
     the files meanwhile. Resolved templates are cached per (template name,
     locale); a template that fails to resolve is cached as its error, so a
-    broken file is not re-parsed for every contact.
+    broken file is not re-parsed for every contact. With ``code_cache`` (a
+    folder; :meth:`of` gives the user's) compiled templates are also kept on
+    disk for the next process (:mod:`greeter.template_code`).
     """
 
     def __init__(
