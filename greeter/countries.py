@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -153,13 +154,19 @@ def _by_name(name: str) -> str | None:
     return None
 
 
-def name_languages(name: str) -> tuple[str, ...]:
+def name_languages(name: str) -> Iterator[str]:
     """The languages a place's name may be in, in the order to try them: Russian, English, then
     those official in some country and written in the name's script (all of them for a mixed one).
 
+    Lazy: which languages are official where is Babel's data for every territory
+    (~10 ms to read), needed only for a name neither Russian nor English has —
+    not for the "Россия" of a Russian CRM's export.
+
     Shared with :mod:`greeter.timezones`, which reads city names the same way ("Київ").
     """
-    return ("ru", "en", *_official_languages(_script(name)))
+    yield "ru"
+    yield "en"
+    yield from _official_languages(_script(name))
 
 
 #: Babel's script codes → the first word of the Unicode names of their letters.
