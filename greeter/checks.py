@@ -41,7 +41,9 @@ from greeter.errors import ConfigError, ContactsError, Problem, TemplateError, T
 from greeter.journal_schema import READ_ONLY_MOUNT
 from greeter.occasions import fixed_days, implausible
 from greeter.plan_types import Hit, PlanItem, Rendered
+from greeter.planner import LONGEST_DAYS_OFF
 from greeter.render import SUFFIX, Renderer
+from greeter.retention import minimum_retention_days, retention_line
 from greeter.runtime import load_inputs
 
 #: Distinct render failures reported per template before the rest are only counted.
@@ -101,6 +103,8 @@ class CheckReport:
     #: ``send_window.days_off_ics``: (path, read, what it gave); errors: it cannot be used (exit 2 elsewhere).
     days_off: tuple[str, bool, str] | None = None
     days_off_errors: int = 0
+    #: ``storage.retention_days`` (None: never purged) and the shortest the cap allows.
+    retention: tuple[int | None, int] | None = None
 
     @property
     def errors(self) -> int:
@@ -160,6 +164,9 @@ class CheckReport:
             "days_off": None
             if self.days_off is None
             else {"file": self.days_off[0], "ok": self.days_off[1], "detail": self.days_off[2]},
+            "retention": None
+            if self.retention is None
+            else {"days": self.retention[0], "minimum_days": self.retention[1]},
             "problems": [str(p) for p in self.problems],
         }
 
@@ -188,6 +195,7 @@ class CheckReport:
             *([f"mail server: {self.smtp[0]}: {self.smtp[2]}"] if self.smtp else []),
             *([f"outbox: {self.outbox[0]}: {self.outbox[2]}"] if self.outbox else []),
             *([f"days off: {self.days_off[0]}: {self.days_off[2]}"] if self.days_off else []),
+            *([retention_line(*self.retention)] if self.retention else []),
             f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows, "
             f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)"
             + (f", {self.column_errors} unreadable column(s)" if self.column_errors else ""),
@@ -218,6 +226,9 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))
     check_days_off(report, settings, today)
+    cap = settings.frequency_cap
+    least = minimum_retention_days(cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)
+    report.retention = (settings.storage.retention_days, least)
     renderer = Renderer.of(settings)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
     no_folder = _missing_templates_dir(settings, config_file)

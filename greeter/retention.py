@@ -55,6 +55,22 @@ def retention_problem(days: int, window_days: int, min_gap_days: int, longest_da
     )
 
 
+def retention_line(days: int | None, least: int) -> str:
+    """What ``greeter check`` says of retention: a data-protection officer's first question.
+
+    ``least`` is :func:`minimum_retention_days` for the config's cap.
+    """
+    if days is None:
+        return (
+            "retention: none set: the journal keeps every greeting, however old"
+            f" (storage.retention_days deletes finished ones; at least {least} days)"
+        )
+    return (
+        f"retention: finished greetings older than {days} days are deleted (storage.retention_days;"
+        " greeter run purges daily; with cron, run greeter purge daily)"
+    )
+
+
 def retention_cutoff(today: date, retention_days: int) -> date:
     """The first day a purge keeps: rows wholly before it may go."""
     return today - timedelta(days=retention_days)

@@ -326,3 +326,18 @@ def test_the_daemon_purges_on_its_first_run_of_the_day(make_project: MakeProject
         assert {e.occasion_date: e.state for e in journal.history(contact_id="5")} == {
             RETRY_OLD[2]: "expired"
         }
+
+
+@pytest.mark.parametrize("days", [None, 730])
+def test_check_says_how_long_the_journal_keeps_greetings(make_project: MakeProject, days: int | None) -> None:
+    """A data-protection officer's first question, answered where the config is checked."""
+    config = make_project([contact_row("1", "client1@example.com")], storage={"retention_days": days})
+    least = minimum_retention_days(365, 14, LONGEST_DAYS_OFF)  # the example config's cap
+    text = greeter(config, "check")
+    line = next(x for x in text.output.splitlines() if x.startswith("retention: "))
+    if days is None:
+        assert "keeps every greeting" in line and f"at least {least} days" in line
+    else:
+        assert f"older than {days} days are deleted" in line and "greeter purge" in line
+    report = json.loads(greeter(config, "check", "--json").stdout)
+    assert report["retention"] == {"days": days, "minimum_days": least}
