@@ -49,7 +49,17 @@ if TYPE_CHECKING:
 @click.option("--since", metavar="DATE", help="Occasion date from (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Occasion date until (YYYY-MM-DD).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    help="Output format [default: table; with -o FILE.csv or FILE.json, that one].",
+)
+@click.option(
+    "-o",
+    "--out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of stdout, replacing it; csv as Excel opens it (UTF-8 with BOM, ';').",
 )
 @click.pass_obj
 @handles_errors
@@ -61,7 +71,8 @@ def history(
     state_filter: str | None,
     since: str | None,
     until: str | None,
-    fmt: str,
+    fmt: str | None,
+    out: Path | None,
 ) -> None:
     """The journal: every greeting sent, retried, failed, skipped or uncertain.
 
@@ -74,6 +85,18 @@ def history(
     "as contact OLD" (JSON/CSV: current_contact_id): a CRM that renumbered a
     client keeps its history, as the planner does.
 
+    Each row's client (full name, company) is looked up in the contacts
+    source (the journal keeps no names), the occasion shown by its title in
+    the config, the time on the client's clock (its time zone, else
+    defaults.timezone). JSON and CSV add name, company, occasion_title,
+    timezone and when_local after their fields. A source that cannot be read
+    is said once on stderr; the journal is shown all the same.
+
+    -o FILE writes to FILE (the format from .csv/.json unless --format says),
+    replacing it, but never the contacts file, config or journal (exit 2).
+    Its CSV is UTF-8 with a BOM and ';'-separated, as Excel (a Russian one
+    too) opens it; --format csv on stdout stays comma-separated, no BOM.
+
     A greeting a crashed sender left between claim and the server's reply is
     shown (and found by --state) as uncertain, "interrupted…": the next send
     or run records it so. Reads a journal it may not write (a read-only
@@ -85,15 +108,21 @@ def history(
       greeter history --contact 1001
       greeter history --email ivan@example.com --format json
       greeter history --state uncertain
+      greeter history --since 2027-01-01 -o clients.csv   # for Excel
+      greeter history --format csv > history.csv          # for a script
     """
-    from greeter.history_view import print_history, read_history, with_former_ids
+    from greeter.history_out import check_out, chosen_format, show
+    from greeter.history_people import look_up
+    from greeter.history_view import read_history, with_former_ids
     from greeter.runtime import load_inputs
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if first is not None and last is not None and first > last:
         raise click.UsageError(f"--since {first} is after --until {last}: no day is in that range")
+    fmt = chosen_format(fmt, out)
     inputs = load_inputs(state.config, today=config_day(None))
     settings = inputs.settings
+    check_out(out, state.config, settings)
     journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), readonly_ok=True)
     try:
         entries = read_history(
@@ -115,7 +144,11 @@ def history(
             check_occasion(occasion, settings, journal)
     finally:
         journal.close()
-    print_history(entries, fmt, asked=contact_id if address else None)
+    asked = contact_id if address else None
+    people = look_up(inputs, entries, asked)
+    if people.missing:
+        click.echo(people.missing, err=True)
+    show(entries, fmt, asked, people, out)
     if not entries and fmt == "table":
         given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
         if given:  # an empty table says nothing of why: a mistyped id, or nobody greeted yet

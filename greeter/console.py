@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 
@@ -16,7 +16,7 @@ from rich.console import Console
 _UNLIMITED = 100_000
 
 
-def table_console() -> Console:
+def table_console(file: TextIO | None = None) -> Console:
     """A console for a table: colours and wrapping on a terminal, plain unwrapped rows when piped.
 
     Why: piped, rich assumes 80 columns and folds cells to fit, which split
@@ -25,6 +25,8 @@ def table_console() -> Console:
     ``grep``, ``less -S``) now keeps each row on one line; ``COLUMNS``, when
     set, still wins.
     """
+    if file is not None:  # a file: plain unwrapped rows, whatever the terminal
+        return _Console(file=file, soft_wrap=False, width=_UNLIMITED, color_system=None)
     console = _Console(soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = _Console(soft_wrap=False, width=_UNLIMITED)
@@ -45,17 +47,26 @@ class _Console(Console):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def print_records(records: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
+def print_records(
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    out: TextIO | None = None,
+    delimiter: str = ",",
+) -> None:
     """``--format json`` (one array) or ``csv`` (a header row; list values joined with ``;``) on stdout.
 
     What the list commands (``history``, ``suppress --list``) print for scripts,
-    written one way for all of them.
+    written one way for all of them. ``out``: another stream (``history -o``'s
+    file); ``delimiter``: CSV's field separator there.
     """
+    stream = out if out is not None else sys.stdout
     if fmt == "json":
-        json.dump(list(records), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        json.dump(list(records), stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns))
+    writer = csv.DictWriter(stream, fieldnames=list(columns), delimiter=delimiter)
     writer.writeheader()
     for record in records:
         writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in record.items()})

@@ -204,7 +204,7 @@ class OutputFolderError(GreeterError, OSError):
 
 
 class OutputError(GreeterError, OSError):
-    """A file or folder the command was told to write cannot be written (``calendar -o``, ``preview --out``).
+    """A file or folder the command was told to write cannot be written (``calendar -o``, ``preview --out``…).
 
     The user's path and the system's reason in one line, exit 2 like a
     contacts file that cannot be read: the path is the user's to fix, not a

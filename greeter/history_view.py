@@ -22,11 +22,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.table import Table
 
 from greeter.console import print_records, table_console
+from greeter.history_people import FIELDS, People, local_text
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ DISMISSED = "dismissed"
 COLUMNS = (
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at",
     "sent_at", "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at",
-    "current_contact_id",
+    "current_contact_id", *FIELDS,
 )  # fmt: skip
 
 #: The planner's words for why an occasion was not greeted on its own (preview's ``reason``).
@@ -164,14 +165,16 @@ def with_former_ids(
     return (sorted(own + others, key=_order) if others else own), address
 
 
-def entry_dict(entry: JournalEntry, asked: str | None = None) -> dict[str, Any]:
+def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | None = None) -> dict[str, Any]:
     """One journal row with ISO dates, for JSON and CSV.
 
     ``asked``: the ``--contact`` id; a row journaled under another id (found by
     that contact's current e-mail) carries it as ``current_contact_id``.
+    ``people``: the names, titles and zones of :data:`~greeter.history_people.FIELDS`
+    (None: none looked up — no names, UTC).
     """
     out: dict[str, Any] = {}
-    for name in COLUMNS:
+    for name in COLUMNS[: -len(FIELDS)]:
         if name == "current_contact_id":
             out[name] = asked if asked is not None and entry.contact_id != asked else None
             continue
@@ -187,6 +190,7 @@ def entry_dict(entry: JournalEntry, asked: str | None = None) -> dict[str, Any]:
         elif isinstance(value, tuple):
             value = list(value)
         out[name] = value
+    out.update((people or People()).fields(entry, when(entry), asked if out["current_contact_id"] else None))
     return out
 
 
@@ -232,25 +236,39 @@ def why(entry: JournalEntry) -> str:
     return entry.last_reply or entry.reason or ""
 
 
-def print_history(entries: Sequence[JournalEntry], fmt: str, asked: str | None = None) -> None:
-    """Print the rows; ``asked`` (the ``--contact`` id) marks those journaled under another id."""
+def print_history(
+    entries: Sequence[JournalEntry],
+    fmt: str,
+    asked: str | None = None,
+    people: People | None = None,
+    *,
+    out: TextIO | None = None,
+    delimiter: str = ",",
+) -> None:
+    """Print the rows (to ``out``, else stdout); ``asked`` (the ``--contact`` id) marks those
+    journaled under another id; ``people``: names, titles, the recipients' zones (None: none, UTC).
+    ``delimiter``: CSV's field separator."""
+    people = people or People()
     if fmt in ("json", "csv"):
-        print_records([entry_dict(e, asked) for e in entries], COLUMNS, fmt)
+        records = [entry_dict(e, asked, people) for e in entries]
+        print_records(records, COLUMNS, fmt, out=out, delimiter=delimiter)
         return
     table = Table(title=f"journal: {len(entries)} greeting(s)")
-    names = ("contact", "e-mail", "occasion", "date", "state", "attempts", "when (UTC)", "server said / why")
+    names = ("contact", "company", "e-mail", "occasion", "date", "state", "attempts", "when (client's time)",
+             "server said / why")  # fmt: skip
     for name in names:
         table.add_column(name, overflow="fold")
     colour = {"sent": "green", "failed": "red", "uncertain": "red", "retry": "yellow"}
     for e in entries:
-        occasion = e.occasion + "".join(f" + {m}" for m in e.merged)
         state = f"[{colour[e.state]}]{e.state}[/]" if e.state in colour else e.state
-        who = e.contact_id
-        if asked is not None and e.contact_id != asked:
-            who = f"{asked} (as contact {e.contact_id})"
+        marked = asked if asked is not None and e.contact_id != asked else None
+        who = f"{asked} (as contact {e.contact_id})" if marked else e.contact_id
+        contact = people.contact(e, marked)
+        if contact is not None and contact.display_name:
+            who = f"{who} {contact.display_name}"
         table.add_row(
-            who, e.email or "", occasion, e.occasion_date.isoformat(), state, str(e.attempts),
-            f"{when(e).astimezone(UTC):%Y-%m-%d %H:%M}",
+            who, contact.company if contact else "", e.email or "", people.occasions(e),
+            e.occasion_date.isoformat(), state, str(e.attempts), local_text(people.local(e, when(e), marked)),
             why(e),
         )  # fmt: skip
-    table_console().print(table)
+    table_console(out).print(table)

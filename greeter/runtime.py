@@ -7,7 +7,7 @@ it is the same everywhere, so it lives here once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Collection, Generator, Iterable, Iterator
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -121,13 +121,34 @@ class Inputs:
         """
         from greeter.errors import GreeterError
 
-        found = self.contacts(self.new_report())  # a generator: closed below
         try:
-            return next((c for c in found if c.id == contact_id), None)
+            return self.contacts_by_id((contact_id,)).get(contact_id)
         except (GreeterError, OSError):
             return None
+
+    def contacts_by_id(self, ids: Collection[str]) -> dict[str, Contact]:
+        """The contacts with these ids as a plan would see them (an id with no row is left out).
+
+        For a look-up of a few contacts (``greeter history``'s names): the
+        rows after the last of them are not read, as for :meth:`contact`; no
+        ids, no read at all. A source that cannot be read raises
+        (:class:`~greeter.errors.GreeterError`, :class:`OSError`): the caller
+        says why it goes without.
+        """
+        wanted = set(ids)
+        found: dict[str, Contact] = {}
+        if not wanted:
+            return found
+        stream = self.contacts(self.new_report())  # a generator: closed below
+        try:
+            for contact in stream:
+                if contact.id in wanted and contact.id not in found:
+                    found[contact.id] = contact
+                    if len(found) == len(wanted):
+                        break
         finally:
-            found.close()
+            stream.close()
+        return found
 
     def _kept_contacts(self, cfg: ContactsSource, report: LoadReport) -> Iterator[Contact] | None:
         """The contacts from memory (loading them first if the file changed); None: stream instead."""

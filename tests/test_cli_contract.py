@@ -316,10 +316,10 @@ def test_history_table_piped_keeps_each_greeting_on_one_line(
     assert code == 0, err
     (row,) = [line for line in out.splitlines() if "1001" in line and " sent " in line]
     assert re.search(
-        r"1001 .* ivan@example\.com .* birthday .* 2026-12-29 .* sent .* 1 .* 2026-12-30 09:00 .* 250 written to ",
+        r"1001 .* ivan@example\.com .* День рождения .* 2026-12-29 .* sent .* 1 .* 2026-12-30 12:00 MSK .* 250 written ",
         row,
     )
-    assert "when (UTC)" in out
+    assert "when (client's time)" in out
     # a manager who knows the client by address
     code, out, _ = invoke(
         "--config", str(config), "history", "--email", "IVAN@Example.com", "--format", "json"

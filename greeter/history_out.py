@@ -1,0 +1,106 @@
+"""``greeter history -o FILE``: the journal written to a file a manager opens in Excel.
+
+Why a file of its own and not ``--format csv > file``: stdout is the scripts'
+(UTF-8 without a BOM, comma-separated, unchanged), but Excel in a Russian
+locale opens such a file as Windows-1251 — mojibake for every name — and,
+its list separator being ``;``, puts each whole row into column A. The file
+``-o`` writes for CSV is what that Excel reads on a double click: UTF-8 with
+a BOM (``utf-8-sig``), fields separated by :data:`EXCEL_DELIMITER`, CRLF line
+ends (the csv module's). JSON and the table are written as they print, UTF-8.
+
+An existing file is replaced, as ``calendar -o`` replaces its calendar and
+as ``> file`` would: a manager exports the same report again and again. But
+never the files greeter works from: ``-o data/contacts.csv`` (a slip from
+``--from-csv``, say) would destroy the CRM export, and the journal or the
+config would be worse (:func:`refusal`).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from greeter.errors import OutputError
+
+if TYPE_CHECKING:
+    from greeter.config import Settings
+    from greeter.history_people import People
+    from greeter.journal_store import JournalEntry
+
+#: The CSV file's field separator: Excel's list separator in a Russian (and most European) locale.
+EXCEL_DELIMITER = ";"
+
+#: The formats ``-o`` takes from a file name when ``--format`` is not given.
+_BY_SUFFIX = {".csv": "csv", ".json": "json"}
+
+
+def chosen_format(fmt: str | None, out: Path | None) -> str:
+    """``--format`` if given; else, with ``-o``, the file's suffix (``.csv``, ``.json``); else a table."""
+    if fmt is not None:
+        return fmt
+    return _BY_SUFFIX.get(out.suffix.lower(), "table") if out is not None else "table"
+
+
+def refusal(out: Path, protected: Iterable[tuple[str, Path]]) -> str | None:
+    """Why ``-o out`` must not be written — it is one of greeter's own files (what, path) — or None.
+
+    Paths are compared resolved: ``./data/../data/contacts.csv`` and a
+    symlink to it are the contacts file.
+    """
+    here = out.resolve()
+    for what, path in protected:
+        if here == path.resolve():
+            return f"-o {out} is {what}: choose another file (nothing written)"
+    return None
+
+
+def own_files(config_file: Path, settings: Settings) -> list[tuple[str, Path]]:
+    """The files greeter works from, which ``-o`` never replaces: the config, the contacts, the journal."""
+    from greeter.journal_schema import path_from_url
+
+    mine = [("the config", config_file)]
+    if settings.contacts.path is not None:
+        mine.append(("the contacts source", settings.contacts.path))
+    if not settings.storage.url.startswith("postgresql://"):
+        mine.append(("the journal", path_from_url(settings.storage.url)))
+    return mine
+
+
+def check_out(out: Path | None, config_file: Path, settings: Settings) -> None:
+    """Refuse (:class:`~greeter.errors.OutputError`, exit 2) an ``-o`` that names greeter's own file,
+    before the journal is even opened."""
+    if out is not None and (refused := refusal(out, own_files(config_file, settings))) is not None:
+        raise OutputError(refused)
+
+
+def encoded(text: str, fmt: str) -> bytes:
+    """The file's bytes: CSV with a BOM for Excel, the others plain UTF-8."""
+    return text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+
+
+def write_text(out: Path, text: str, fmt: str) -> None:
+    """Write the rendered rows to ``out`` (0640, as other exports with names); one-line error if not."""
+    from greeter.file_modes import write_group_readable
+
+    try:
+        write_group_readable(out, encoded(text, fmt))
+    except OSError as exc:
+        raise OutputError.of(out, exc) from exc
+
+
+def show(
+    entries: Sequence[JournalEntry], fmt: str, asked: str | None, people: People, out: Path | None
+) -> None:
+    """The rows on stdout (as scripts read them), or written to ``out`` (as Excel reads them)."""
+    from greeter.history_view import print_history
+
+    if out is None:
+        print_history(entries, fmt, asked, people)
+        return
+    text = io.StringIO(newline="")  # keeps the csv module's CRLF as written
+    print_history(entries, fmt, asked, people, out=text, delimiter=EXCEL_DELIMITER)
+    write_text(out, text.getvalue(), fmt)
+    print(f"wrote {out} ({len(entries)} greeting(s), {fmt})", file=sys.stderr)
