@@ -280,3 +280,35 @@ def test_a_column_the_config_does_not_name_may_repeat(tmp_path: Path) -> None:
     contacts, report = load(path)
     assert [(c.id, c.email) for c in contacts] == [("1", "ivan@example.com")]
     assert report.problems == []
+
+
+@pytest.mark.parametrize(
+    ("configured", "header", "meant"),
+    [
+        (
+            "Дата рождения",
+            ["Дата основания", "ДАТА РОЖДЕНИЯ"],
+            ["ДАТА РОЖДЕНИЯ"],
+        ),  # not the same-case neighbour
+        ("ФИО", ["ID", "фио", "Email"], ["фио"]),
+        ("Email", ["ID", "E-mail"], ["E-mail"]),
+        ("Email", ["ID", "Телефон"], []),
+    ],
+)
+def test_the_column_meant_is_found_whatever_its_capitals(
+    configured: str, header: list[str], meant: list[str]
+) -> None:
+    from greeter.sources.rows import close_column
+
+    assert close_column(configured, header) == meant
+
+
+def test_a_header_in_capitals_is_suggested_not_a_neighbouring_column(tmp_path: Path) -> None:
+    """ "ДАТА РОЖДЕНИЯ" for "Дата рождения": the advice used to be 'Дата основания компании' —
+    followed, it would have greeted birthdays on founding days."""
+    path = write(tmp_path, [RU_HEADER.replace("Дата рождения", "ДАТА РОЖДЕНИЯ"), *ROWS])
+    with pytest.raises(ContactsError) as info:
+        load(path)
+    assert "column 'Дата рождения' (contacts.dates.birthday) not found, did you mean 'ДАТА РОЖДЕНИЯ'?" in str(
+        info.value
+    )

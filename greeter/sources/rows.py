@@ -144,11 +144,24 @@ def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row:
     if not missing:
         return _duplicate_problem(cfg, used, header, source, row)
     name, column = missing[0]
-    close = difflib.get_close_matches(column, present, n=1, cutoff=0.5)
+    close = close_column(column, present)
     shown = ", ".join(present[:30]) + (f", … ({len(present)} columns)" if len(present) > 30 else "")
     hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
     key = name if name.startswith("dates.") else f"columns.{name}"  # contacts.dates.wedding
     return f"{source}: column {column!r} (contacts.{key}) not found{hint}"
+
+
+def close_column(column: str, present: Sequence[str]) -> list[str]:
+    """The header cell ``column`` was most likely meant as (at most one), capitals aside.
+
+    Capitals are compared folded: an export that writes ``ДАТА РОЖДЕНИЯ`` for
+    the configured ``Дата рождения`` is that column, not the nearest
+    same-case cell (``Дата основания`` — a suggestion that would greet
+    birthdays on founding days), and ``фио`` is ``ФИО``.
+    """
+    folded = {h.casefold(): h for h in reversed(present)}  # the first cell of a folded spelling
+    close = difflib.get_close_matches(column.casefold(), list(folded), n=1, cutoff=0.5)
+    return [folded[c] for c in close]
 
 
 def _duplicate_problem(
