@@ -28,7 +28,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -45,6 +45,7 @@ from greeter.planner import merged_into_failed
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
 from greeter.review import Envelope
+from greeter.sources import Rejection
 
 __all__ = ["write_gallery"]
 
@@ -270,6 +271,7 @@ def write_gallery(
     now: datetime,
     sender: Sender | None = None,
     titles: Mapping[str, str] | None = None,
+    rejected: Callable[[], Sequence[Rejection]] | None = None,
 ) -> int:
     """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
 
@@ -282,7 +284,9 @@ def write_gallery(
     the From: line its letter will carry (:func:`from_line`), when given.
     ``titles``: what people call each occasion (``Settings.occasion_titles``),
     shown instead of its machine name (which stays in the tooltip and the
-    search).
+    search). ``rejected``: the contacts rows not loaded, asked for once the
+    stream is read (the rows are read as it is): the index lists them, so a
+    reviewer who sees only the gallery learns that those clients get nothing.
     """
     called = dict(titles or {})
     folder = OwnedFolder(out)
@@ -309,7 +313,8 @@ def write_gallery(
             folder.write(card.page, (page.encode(),))
         cards.append(card)
     index = out / "index.html"
-    chunks = _index_page(cards, start=start, days=days, now=now)
+    not_loaded = list(rejected()) if rejected is not None else []
+    chunks = _index_page(cards, start=start, days=days, now=now, rejected=not_loaded)
     folder.write("index.html", (chunk.encode() for chunk in chunks))
     letters = sum(card.page is not None for card in cards)
     tally = folder.finish()
@@ -495,7 +500,9 @@ def _head(title: str, css: str, csp: str) -> str:
 """
 
 
-def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) -> Iterator[str]:
+def _index_page(
+    cards: list[_Card], *, start: date, days: int, now: datetime, rejected: Sequence[Rejection] = ()
+) -> Iterator[str]:
     """The overview — counts, filters, the cards grouped by day — in chunks, never one huge string."""
     status_counts: Counter[str] = Counter(c.status for c in cards)
     skip_reasons = Counter(c.reason or "" for c in cards if c.status == "skip")
@@ -579,6 +586,8 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
         )
         yield from map(_card_html, contact_errors)
         yield "</div></section>\n"
+    if rejected:
+        yield from _rejected_rows(rejected)
     by_day: dict[date, list[_Card]] = defaultdict(list)
     for card in cards:
         if card.day is not None and not card.contact_error:
@@ -601,6 +610,26 @@ def _index_page(cards: list[_Card], *, start: date, days: int, now: datetime) ->
 </body>
 </html>
 """
+
+
+def _rejected_rows(rejected: Sequence[Rejection]) -> Iterator[str]:
+    """The rows not loaded, one line each as ``greeter check`` says it: no card, as no letter is planned.
+
+    Nothing is silently dropped (DESIGN.md §4): a duplicated id or a name with
+    a line break in it keeps a client from every greeting, and the gallery is
+    all a reviewer may look at.
+    """
+    yield (
+        '<section class="notice contact-errors" id="rows-not-loaded"><h2>'
+        f'<span class="day-name">Строки контактов не загружены: {len(rejected)}</span>'
+        '<span class="day-note">этим клиентам ничего не отправится, пока строка не исправлена</span></h2>'
+        '<ul class="rejected">'
+    )
+    for rejection in rejected:
+        who = f"ID {escape(rejection.contact_id)} · " if rejection.contact_id else ""
+        for problem in rejection.errors:
+            yield f"<li>{who}<code>{escape(str(problem))}</code></li>"
+    yield "</ul></section>\n"
 
 
 def from_line(draft: Draft, sender: Sender | None) -> str | None:

@@ -151,6 +151,7 @@ def run_preview(
             now=now,
             sender=settings.sender,
             titles=settings.occasion_titles(),
+            rejected=lambda: report.rejections,
         )
     for problem in report.problems:
         print(problem, file=sys.stderr)

@@ -525,3 +525,32 @@ def test_chromium_sizes_the_letter_frame_to_the_letter(tmp_path: Path) -> None:
         assert found, dom[:2000]
         heights.append(int(found.group(1)))
     assert heights[0] < 200 and heights[1] > 1000, heights  # each as tall as its letter, no box of 640
+
+
+def test_rows_not_loaded_are_listed_on_the_index_where_no_filter_hides_them(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """A duplicated id or a name with a line break keeps a client from every greeting; the gallery,
+    all a reviewer may look at, said nothing of them (only the terminal did)."""
+    config = make_project(
+        [
+            contact_row("1", "a@example.com", birthday="15.04.1980"),
+            contact_row("1", "b@example.com", birthday="16.04.1980"),
+            contact_row("2", "c@example.com", last='"Ива\nнов"', birthday="16.04.1980"),
+        ]
+    )
+    out = tmp_path / "g"
+    result = CliRunner().invoke(main, ["--config", str(config), "preview", "--from", "2027-04-14", "--days", "5",
+                                       "--now", "2027-04-14T11:00:00+03:00", "--format", "html", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 1, result.output  # rows rejected: as before
+    page = parse(out / "index.html")
+    (section,) = (n for n in page.find(tag="section") if n.attrs.get("id") == "rows-not-loaded")
+    assert "Строки контактов не загружены: 2" in section.all_text()
+    items = [li.all_text() for li in section.find(tag="li")]
+    assert len(items) == 2
+    assert items[0].startswith("ID 1 · ") and ":row 3: ID: duplicate id '1' (first seen on row 2)" in items[0]
+    assert items[1].startswith("ID 2 · ") and ":row 4: Фамилия: contains a line break" in items[1]
+    assert not {"day", "group"} & set(section.attrs["class"].split()), (
+        "the filter script hides .day and .group"
+    )
+    assert len(cards(page)) == 1  # the loaded contact's letter, as before
