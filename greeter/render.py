@@ -360,6 +360,10 @@ def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
     return found
 
 
+#: A value an error message quotes ("unknown grammatical case 'datve'"), to find where it was typed.
+_QUOTED = re.compile(r"'([^'\n]{1,80})'")
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -569,7 +573,7 @@ class Renderer:
         return TemplateError(name, line, describe(exc, variables, self._plain), contact_id)
 
     def _blame(self, frames: list[tuple[str, int]], exc: Exception) -> tuple[str, int]:
-        """The frame to report: the innermost, unless an undefined name was only passed through it.
+        """The frame to report: the innermost, unless the mistake was only passed through it.
 
         ``{{ also_line(alsoo, send_date) }}`` fails inside the macro, where
         the undefined value is first used (``also|length``); the mistake is on
@@ -581,6 +585,13 @@ class Renderer:
             word = re.compile(rf"\b{re.escape(match.group(1))}\b")
             for name, line in reversed(frames):
                 if word.search(self._source_line(name, line)):
+                    return name, line
+        # A bad literal passed down — company(contact.company, "datve") — is refused inside the
+        # macro ("unknown grammatical case 'datve'"); it was typed where it stands in quotes.
+        for value in _QUOTED.findall(str(exc)) if len(frames) > 1 else ():
+            literal = re.compile(f"[\"']{re.escape(value)}[\"']")
+            for name, line in reversed(frames):
+                if literal.search(self._source_line(name, line)):
                     return name, line
         return frames[-1]
 

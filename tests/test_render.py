@@ -1103,6 +1103,25 @@ def test_an_undefined_name_passed_to_a_macro_is_reported_where_it_is_named(tmp_p
     assert caught.value.detail == "undefined: 'alsoo' is undefined, did you mean 'also'?"
 
 
+def test_a_bad_literal_passed_to_a_macro_is_reported_where_it_is_typed(tmp_path: Path) -> None:
+    """``company(contact.company, "datve")`` is refused inside the macro's ``|company(case)``; the
+    report named the macro file's line, which the marketer never edited."""
+    r = write(
+        tmp_path,
+        {
+            "_lib.j2": "{% macro company(name, case=none) -%}\n{{ name|company(case) }}\n{%- endmacro %}",
+            "birthday.j2": (
+                '{% block subject %}x{% endblock %}\n{% block text %}\n{% from "_lib.j2" import company %}\n'
+                '{{ company(contact.company, "datve") }}{% endblock %}'
+            ),
+        },
+    )
+    with pytest.raises(TemplateError) as caught:
+        r.render(item(person("c", "Иван", company="Рога и Копыта")))
+    assert (caught.value.template, caught.value.line) == ("birthday.j2", 4)
+    assert "unknown grammatical case 'datve'" in caught.value.detail
+
+
 def test_error_inside_an_imported_macro_names_the_macro_file(tmp_path: Path) -> None:
     r = write(
         tmp_path,
