@@ -233,9 +233,19 @@ def config_day(now_text: str | None) -> date:
     """
     if now_text:
         try:
-            return datetime.fromisoformat(now_text).date()
+            day = datetime.fromisoformat(now_text).date()
         except ValueError:
-            pass
+            return date.today()
+        from greeter.holiday_tables import calendar_years
+
+        covered = calendar_years(day.year)
+        if covered is not None:  # every holiday "unknown", none a day off: refused, not planned
+            raise click.BadParameter(
+                f"{now_text!r}: the public-holiday calendars cover {covered.start}–{covered.stop - 1} only;"
+                " give a moment in those years",
+                param_hint="--now",
+            )
+        return day
     return date.today()
 
 

@@ -136,6 +136,14 @@ def unknown_holiday(name: str, country: str, years: Sequence[int]) -> str | None
     holidays = known_holidays(country, years)
     if holiday_key(name) in {holiday_key(n) for names in holidays for n in names}:
         return None
+    if not holidays:  # not one holiday in those years: the calendar does not reach them
+        from greeter.holiday_tables import covered_years
+
+        covered = covered_years(country)
+        return (
+            f"{country}'s public-holiday calendar has no days in {min(years)}–{max(years)}: the holidays"
+            f" library covers {country} from {covered.start} to {covered.stop - 1}"
+        )
     meant = meant_holiday(name, country, years)
     listing = "; ".join(" / ".join(names) for names in holidays)
     hint = f", did you mean {meant!r}?" if meant else f" (known: {listing})"

@@ -32,6 +32,7 @@ import contextlib
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -117,6 +118,26 @@ def warm(countries: Iterable[str], years: Iterable[int], cache_dir: Path | None 
         _write(path)
 
 
+#: Years every calendar of the library has, checked without importing it: a ``--now`` in them
+#: is fine, one outside is asked of the library (:func:`calendar_years`).
+_SURELY_COVERED = range(2000, 2100)
+
+
+def calendar_years(year: int) -> range | None:
+    """The years the library's calendars are computed for, when ``year`` is not one of them; else None.
+
+    Outside them every country has no holiday at all (holidays 0.109: 1901–2100),
+    so a plan would treat each public holiday as a working day and a config's
+    holiday names would all be "unknown": a ``--now`` there is refused instead.
+    """
+    if year in _SURELY_COVERED:
+        return None
+    from holidays.holiday_base import HolidayBase  # only here: see the module's docstring
+
+    covered = range(HolidayBase.start_year, HolidayBase.end_year + 1)
+    return None if year in covered else covered
+
+
 def library_countries() -> tuple[str, ...]:
     """Every country the library has a calendar for (ISO codes, no aliases), in alphabetical order.
 
@@ -191,9 +212,17 @@ def _entity(country: str, *, year: int | None = None, language: str | None = Non
     import holidays  # only here: see the module's docstring
 
     code, region = split_code(country)
-    return holidays.country_holidays(
-        code, subdiv=region, years=[] if year is None else year, language=language
-    )
+    with warnings.catch_warnings():  # "available only from 2001 to 2035": an empty year says it
+        warnings.simplefilter("ignore", UserWarning)
+        return holidays.country_holidays(
+            code, subdiv=region, years=[] if year is None else year, language=language
+        )
+
+
+def covered_years(country: str) -> range:
+    """The years the library has ``country``'s calendar for (Russia's: 1991–2100)."""
+    entity = _entity(country)
+    return range(entity.start_year, entity.end_year + 1)
 
 
 def _languages(entity: Any) -> list[str | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.test_config import EXAMPLE, errors_of
@@ -52,3 +54,30 @@ def test_a_moved_day_off_is_no_holiday_name_and_never_offered(written: str) -> N
 def test_a_moved_day_off_written_close_to_its_holiday_is_answered_with_the_holiday() -> None:
     problem = _problem("International Women's Day (observed)")
     assert problem.endswith('did you mean "International Women\'s Day"?'), problem
+
+
+def test_a_year_the_countrys_calendar_does_not_reach_is_said_so_not_listed_as_no_holidays() -> None:
+    """Planning 1950 (``--now 1950-01-01``) said "RU has no holiday named … (known: )"."""
+    from greeter.holiday_names import unknown_holiday
+
+    assert unknown_holiday("Defender of the Fatherland Day", "RU", [1950, 1951]) == (
+        "RU's public-holiday calendar has no days in 1950–1951: the holidays library covers RU from 1991 to 2100"
+    )
+    assert unknown_holiday("Defender of the Fatherland Day", "RU", [2026, 2027]) is None
+
+
+@pytest.mark.parametrize("now", ["9999-12-31", "2101-01-01T10:00", "1900-06-01"])
+def test_a_now_past_the_calendars_is_refused_with_their_years(now: str) -> None:
+    """Every holiday unknown and none a day off: refused before anything is planned (it was
+    'RU has no holiday named … (known: )' for each configured holiday)."""
+    from click.testing import CliRunner
+
+    from greeter.cli import main
+
+    config = Path(__file__).resolve().parent.parent / "config.example.yaml"
+    result = CliRunner().invoke(main, ["--config", str(config), "preview", "--now", now, "--days", "1"])
+    assert result.exit_code == 2
+    assert (
+        f"Invalid value for --now: '{now}': the public-holiday calendars cover 1901–2100 only"
+        in result.output
+    )
