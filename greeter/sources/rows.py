@@ -30,6 +30,7 @@ from greeter.names import (
     normalise_case,
     patronymic_gender,
     read_full_name,
+    usual_order,
     without_brackets,
 )
 from greeter.sources import email_notes
@@ -233,6 +234,9 @@ class RowParser:
         self._whole_names = 0
         self._first_names = 0
         self._whole_sample: tuple[int, str] | None = None
+        #: The language of a row without one (``defaults.locale``; set by the source): the order a
+        #: full name is read in depends on it. None: Russian, as a parser built alone assumes.
+        self.default_locale: str | None = None
         self.seen_ids = SeenIndex()
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
@@ -340,7 +344,8 @@ class RowParser:
         locale_problems: list[Problem] = []
         locale = self._locale(raw, line, locale_problems) if (raw := cells.get("locale", "")) else None
         if "full_name" in cells:
-            reading, note = self._full_name(cells["full_name"], locale)
+            language = locale or self.default_locale  # how a name of this contact is written
+            reading, note = self._full_name(cells["full_name"], language)
             last, first, patronymic = reading.parts
             if note:
                 noted = True
@@ -348,8 +353,8 @@ class RowParser:
                     problems.append(self._problem(line, "full_name", note, "warning"))
                 else:  # initials or one word: one warning, saying how the letter opens
                     nameless = (len(problems), note, "write the name in full in the CRM")
-            if reading.unconfirmed and not native_order(locale):
-                problems.append(self._problem(line, "full_name", _order_to_check(reading, locale), "warning"))
+            if reading.unconfirmed and not native_order(language):
+                problems.append(self._warn(line, "full_name", _order_to_check(reading, language)))
         elif first:
             if "." in first or "(" in first or "[" in first:
                 first, note = _first_name_cell(first)
@@ -441,7 +446,7 @@ class RowParser:
             last, first, patronymic = reading.parts
             parts = {"first name": first, "patronymic": patronymic, "last name": last}
             said = ", ".join(f"{what} {value!r}" for what, value in parts.items() if value)
-            notes.append(f"{quoted(text)} read as {said} (not in Фамилия Имя Отчество order)")
+            notes.append(f"{quoted(text)} read as {said} (not in {usual_order(locale)})")
         if reading.bracketed:
             notes.append(
                 f"{quoted(text)}: the text in brackets {reading.bracketed!r} is not part of the name"
