@@ -37,15 +37,34 @@ def valid_email(text: str) -> str | None:
     (:mod:`greeter.suppression`). ``text`` is taken as given (strip it first).
     email_validator is imported here, not at the top: most exports never need it, and
     importing it (with its IDNA tables) cost every greeter command ~40 ms of start-up.
+
+    An internationalised domain (``olga@пример.рф``) is given in its IDNA 2008
+    ASCII form (``olga@xn--e1afmkfd.xn--p1ai``, email_validator's ``ascii_email``
+    through the ``idna`` package): every SMTP server accepts it, and
+    check, preview, the calendar, the do-not-contact list and send all see that one
+    address. Only an address whose local part is not ASCII (``ольга@mail.ru``) stays
+    non-ASCII: no ASCII form of it exists (it needs SMTPUTF8, RFC 6531), and the
+    loader skips such a contact (:func:`smtputf8_only`).
     """
     if _ASCII_EMAIL.fullmatch(text):
         return text
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        return str(validate_email(text, check_deliverability=False).normalized)
+        checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
         return None
+    return str(checked.ascii_email or checked.normalized)
+
+
+def smtputf8_only(address: str) -> bool:
+    """Whether ``address`` (as :func:`valid_email` gives it) can only be sent with SMTPUTF8.
+
+    Its domain is already ASCII (punycode), so only a non-ASCII local part is
+    left: greeter speaks plain SMTP, and such a letter is refused by the
+    message builder (:func:`greeter.message.validate_address`) at send time.
+    """
+    return not address.isascii()
 
 
 #: Anything that looks like one address inside a cell: to count the addresses in "a@x.ru, b@x.ru".
@@ -209,6 +228,22 @@ def ordered_name(first: str, patronymic: str, last: str, locale: str | None) -> 
 def email_key(address: str) -> str:
     """How the do-not-contact list compares addresses: case-folded, as the planner folds ``contact.email``."""
     return address.strip().casefold()
+
+
+def with_ascii_forms(listed: set[str]) -> set[str]:
+    """The do-not-contact list's keys, with the ASCII form of each stored with a non-ASCII domain.
+
+    Before :func:`valid_email` gave an internationalised domain in its
+    punycode form, ``greeter suppress olga@пример.рф`` stored it so, and the
+    contact is now loaded as ``olga@xn--e1afmkfd.xn--p1ai``: compared as
+    stored, her opt-out would no longer stop her letters. Adding the ASCII
+    form of each such key keeps it working without rewriting the journal.
+    """
+    old = [key for key in listed if not key.isascii()]
+    if not old:
+        return listed
+    converted = (valid_email(key) for key in old)
+    return listed | {email_key(address) for address in converted if address is not None}
 
 
 class Gender(StrEnum):

@@ -29,6 +29,7 @@ __all__ = [
     "FullName",
     "NameParts",
     "gender_of",
+    "given_name_first",
     "initials_in",
     "is_turkic",
     "native_order",
@@ -36,6 +37,7 @@ __all__ = [
     "patronymic_gender",
     "read_full_name",
     "split_full_name",
+    "usual_order",
     "without_brackets",
 ]
 
@@ -101,10 +103,19 @@ def split_full_name(full: str) -> NameParts:
     return read_full_name(full).parts
 
 
-#: Languages whose names are written family name first, as the documented order: "Kovács János".
-_FAMILY_NAME_FIRST: Final = frozenset({"hu"})
+#: Languages whose names are written family name first, as the documented order: "Kovács János",
+#: "Tanaka Taro", "Kim Minjun", "Wang Wei".
+_FAMILY_NAME_FIRST: Final = frozenset({"hu", "ja", "ko", "zh"})
 #: Languages in which «Фамилия Имя» is how names are written: the documented order needs no check.
 _NATIVE_ORDER: Final = _FAMILY_NAME_FIRST | {"ru"}
+#: Languages whose contacts a CRM keeps in the documented «Фамилия Имя Отчество» order, so that order
+#: is how a cell is read unless its words say otherwise: Russian and the languages of the countries
+#: whose CRMs and documents follow it, and Serbian and Estonian, whose first names
+#: :mod:`greeter.given_names` lists. In any other language (English, German, French…) a name is
+#: written first name first, and the documented order read "John Smith" as «Smith John».
+_DOCUMENTED_ORDER: Final = _NATIVE_ORDER | {
+    "uk", "be", "kk", "ky", "uz", "tg", "tk", "tt", "ba", "cv", "az", "hy", "ka", "mn", "sr", "et",
+}  # fmt: skip
 
 
 def _language(locale: str | None) -> str:
@@ -120,6 +131,24 @@ def native_order(locale: str | None) -> bool:
     could not confirm is worth a warning.
     """
     return _language(locale) in _NATIVE_ORDER
+
+
+def given_name_first(locale: str | None) -> bool:
+    """Whether a full-name cell of a contact of ``locale`` is read «Имя Фамилия» by default (None: Russian).
+
+    True for the languages outside :data:`_DOCUMENTED_ORDER`: "John Smith"
+    written by an English client's manager is John, not Mr John. The words
+    can still say otherwise: a known first name second ("Петров Иван"), or a
+    patronymic ("Петров Иван Сергеевич"), is read in the documented order.
+    """
+    return _language(locale) not in _DOCUMENTED_ORDER
+
+
+def usual_order(locale: str | None) -> str:
+    """The order a cell of ``locale`` is read in by default, as a row's warning names it."""
+    if given_name_first(locale):
+        return f"the first name, last name order of {_language(locale)!r} names"
+    return "Фамилия Имя Отчество order"
 
 
 def read_full_name(full: str, locale: str | None = None) -> FullName:
@@ -141,6 +170,12 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
       "Марина Галина" as documented; never for a ``locale`` whose names are
       written family name first (Hungarian: "Martin Kovács" as documented);
       with neither word a known first name the reading is ``unconfirmed``;
+    * for a ``locale`` whose names are written first name first
+      (:func:`given_name_first`: English, German…) the default is the other
+      way round: the first word is the first name and the rest the last name
+      ("John Smith", "Ludwig van Beethoven", "José García López"), unless the
+      second word is a known first name and the first is not ("Петров Иван"),
+      or the third a patronymic ("Петров Иван Сергеевич");
     * one word is a patronymic ("Ивановна"), a first name if it is a known
       one ("Анна"), else a surname ("Кузнецов", "Kask"): greeting «Здравствуйте,
       Кузнецов!» by position addressed a surname as a first name.
@@ -156,10 +191,13 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
     if not words:
         return FullName(NameParts("", "", ""), bracketed=bracketed)
     initials = initials_in(rest)
+    given_first = given_name_first(locale)
     if initials:
         names = [w for w in words if not _INITIALS.fullmatch(w)]
         if _INITIALS.fullmatch(words[0]):  # "И.И. Иванов": the surname comes last
             return FullName(NameParts(names[-1] if names else "", "", ""), "", initials, bracketed)
+        if given_first and len(names) > 1 and not _surname_first(names):  # "John F. Kennedy"
+            return FullName(NameParts(" ".join(names[1:]), names[0], ""), "", initials, bracketed)
         first = words[1] if len(words) > 1 and not _INITIALS.fullmatch(words[1]) else ""
         patronymic = " ".join(names[2:]) if first else ""
         return FullName(NameParts(words[0], first, patronymic), "", initials, bracketed)
@@ -176,6 +214,11 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
     if len(words) > 2 and words[2].lower() in TURKIC_PARTICLES:  # "Гусейн Рашид оглы [Алиев]"
         patronymic = " ".join(words[1:3])
         return FullName(NameParts(" ".join(words[3:]), words[0], patronymic), first_order, "", bracketed)
+    if given_first:
+        if _surname_first(words):  # "Петров Иван", "Петров Иван Сергеевич": as documented
+            order = "last name, first name" + (", patronymic" if len(words) > 2 else "")
+            return FullName(NameParts(words[0], words[1], " ".join(words[2:])), order, "", bracketed)
+        return FullName(NameParts(" ".join(words[1:]), words[0], ""), bracketed=bracketed)
     if len(words) == 2:
         first_known, second_known = is_first_name(words[0]), is_first_name(words[1])
         if first_known and not second_known and _language(locale) not in _FAMILY_NAME_FIRST:
@@ -183,6 +226,22 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         unconfirmed = not (first_known or second_known)
         return FullName(NameParts(words[0], words[1], ""), bracketed=bracketed, unconfirmed=unconfirmed)
     return FullName(NameParts(words[0], words[1], " ".join(words[2:])), bracketed=bracketed)
+
+
+def _surname_first(words: list[str]) -> bool:
+    """Whether a cell's words say «Фамилия Имя [Отчество]» in a language that writes the first name first.
+
+    The second word is a known first name and the first is not ("Петров
+    Иван"), or the third is a patronymic ("Петров Иван Сергеевич", "Алиев
+    Гусейн Рашид оглы"): a client from a Russian CRM written the CRM's way.
+    """
+    from greeter.given_names import is_first_name
+
+    if len(words) > 2 and _is_patronymic(words[2]):
+        return True
+    if len(words) > 3 and words[3].lower() in TURKIC_PARTICLES:
+        return True
+    return is_first_name(words[1]) and not is_first_name(words[0])
 
 
 def without_brackets(text: str) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from greeter.config import ContactsSource, Settings
 from greeter.config_loader import load_settings
-from greeter.contacts import Contact, email_key
+from greeter.contacts import Contact, email_key, with_ascii_forms
 from greeter.errors import Problem
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
@@ -263,7 +263,7 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     inputs.occasion_since = occasion_starts(journal.known_occasions(), names, now, settings.catch_up_days)
     lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
     inputs.history, inputs.history_by_email = journal_history(journal, start - timedelta(days=lookback))
-    inputs.suppressed = journal.suppressed()
+    inputs.suppressed = with_ascii_forms(journal.suppressed())  # as contacts' addresses now are
     if settings.review == "required":
         inputs.approvals = journal.approvals(start - timedelta(days=settings.catch_up_days + 1))
 

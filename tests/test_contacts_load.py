@@ -250,8 +250,11 @@ def test_multiline_quoted_field_keeps_record_numbering(tmp_path: Path) -> None:
 
 
 def test_idn_email_is_valid(tmp_path: Path) -> None:
-    contacts, report = load(write(tmp_path, [RU_HEADER, "1;иван@пример.рф;Иванов;Иван;;;;;;"]))
-    assert report.problems == [] and contacts[0].email == "иван@пример.рф"
+    """An IDN domain is loaded as punycode; a Cyrillic local part cannot be sent (tests/test_idn_addresses.py)."""
+    lines = [RU_HEADER, "1;ivan@пример.рф;Иванов;Иван;;;;;;", "2;иван@пример.рф;Иванов;Пётр;;;;;;"]
+    contacts, report = load(write(tmp_path, lines))
+    assert [c.email for c in contacts] == ["ivan@xn--e1afmkfd.xn--p1ai", None]
+    assert [(p.line, p.severity) for p in report.problems] == [(3, "warning")]
 
 
 def test_optional_columns_are_validated_as_warnings(tmp_path: Path) -> None:

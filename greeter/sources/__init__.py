@@ -166,10 +166,12 @@ def iter_contacts(
     warning names the date field. ``config_file`` lets an error about a
     setting (``contacts.sheet``) name its line in the config.
 
-    Of ``defaults`` only the time zone is used here: the day of an SQL
-    ``timestamptz`` value is its day there. The other defaults are applied
-    where they are used (planner, renderer), keeping a contact's own data
-    distinguishable from the fallback.
+    Of ``defaults`` only the time zone and the locale are used here: the day
+    of an SQL ``timestamptz`` value is its day there, and a full name of a row
+    without a language is read in the order of the default one ("John Smith"
+    under ``locale: en``). The contact still keeps no locale of its own: the
+    defaults are applied where they are used (planner, renderer), keeping a
+    contact's own data distinguishable from the fallback.
     """
     if cfg.source == "sql":
         # Callers name the report after cfg.url; never let its password reach a problem line.
@@ -188,6 +190,7 @@ def iter_contacts(
             raise HeaderNotFound(message) from None
         except NoSuchSheet as exc:
             raise ContactsError(_no_sheet(cfg, exc, config_file)) from None
+        parser.default_locale = defaults.locale  # a row without a language is in the config's
         if preamble is not None:
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from greeter.config import ContactsSource
-from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, domain_typo, email_in_cell
+from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, domain_typo, email_in_cell, smtputf8_only
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
@@ -30,9 +30,12 @@ from greeter.names import (
     normalise_case,
     patronymic_gender,
     read_full_name,
+    usual_order,
     without_brackets,
 )
+from greeter.sources import email_notes
 from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials, month_name_advice
+from greeter.sources.quote import QUOTE_CHARS, quoted
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.timezones import is_zone, zone_hint
 
@@ -76,23 +79,8 @@ _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", 
 NAME_PARTS = ("first_name", "patronymic", "last_name")
 
 
-#: How many characters of a bad value a message quotes: a cell of 2,000 is shortened, not printed whole.
-QUOTE_CHARS = 60
-
-
-def quoted(value: str, limit: int = QUOTE_CHARS) -> str:
-    """``value`` as a row's message shows it: in quotes, control characters visible, a long one shortened.
-
-    The marketer looks the value up in the CRM or the spreadsheet: quotes show
-    where it starts and ends (a trailing space, an empty string), ``repr``
-    shows a line break, a NUL or U+2028 as ``\\n``, ``\\x00``, ``\\u2028``
-    instead of breaking the message line, and a value longer than ``limit``
-    keeps its start (what a search finds) with "…". It is cut before quoting,
-    so no escape is cut in half.
-    """
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
-    return repr(value)
+__all__ = ["NAME_PARTS", "QUOTE_CHARS", "RowParser", "configured_columns", "header_problem",
+           "missing_columns", "quoted"]  # fmt: skip
 
 
 def _describe(ch: str) -> str:
@@ -259,6 +247,9 @@ class RowParser:
         self._whole_names = 0
         self._first_names = 0
         self._whole_sample: tuple[int, str] | None = None
+        #: The language of a row without one (``defaults.locale``; set by the source): the order a
+        #: full name is read in depends on it. None: Russian, as a parser built alone assumes.
+        self.default_locale: str | None = None
         self.seen_ids = SeenIndex()
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
@@ -282,6 +273,9 @@ class RowParser:
     def _problem(self, line: int, field: str, message: str, severity: str = "error") -> Problem:
         column = self.header[self.pos[field]] if field in self.pos else field
         return Problem(self.source, column, message, line, kind="row", severity=severity)
+
+    def _warn(self, line: int, field: str, message: str) -> Problem:
+        return self._problem(line, field, message, "warning")
 
     def parse(self, row: Sequence[str], line: int) -> tuple[Contact | None, list[Problem]]:
         """The contact (None if rejected) and the problems of this row."""
@@ -330,16 +324,22 @@ class RowParser:
                 return None, [self._problem(line, "email", message)]
             if note:
                 problems.append(self._problem(line, "email", f"{quoted(email)} {note}", "warning"))
-            if (meant := domain_typo(checked.rpartition("@")[2])) is not None:
-                problems.append(self._domain_typo(email, checked, meant, line))
-            folded = checked.casefold()
-            holder = self.seen_emails.get(folded)
-            if holder is None:
-                self.seen_emails.add(folded, self.email_owners.add(cid))
-                email = checked
-            else:
-                problems.append(self._shared_mailbox(email, holder, line))
+            if smtputf8_only(checked):  # no letter can reach it: loaded as a contact without an e-mail
+                problems.append(self._warn(line, "email", email_notes.local_part_not_ascii(email)))
                 email = None
+            else:
+                if (meant := domain_typo(checked.rpartition("@")[2])) is not None:
+                    problems.append(self._warn(line, "email", email_notes.domain_typo(email, checked, meant)))
+                folded = checked.casefold()
+                holder = self.seen_emails.get(folded)
+                if holder is None:
+                    self.seen_emails.add(folded, self.email_owners.add(cid))
+                    email = checked
+                else:
+                    owner = self.email_owners.get(holder)
+                    shared = email_notes.shared_mailbox(email, owner, self.seen_ids.get(owner))
+                    problems.append(self._warn(line, "email", shared))
+                    email = None
         self.seen_ids.add(cid, line)
 
         # Names, zones, codes and tags repeat: each is a look-up in a cache, and an empty cell
@@ -357,7 +357,8 @@ class RowParser:
         locale_problems: list[Problem] = []
         locale = self._locale(raw, line, locale_problems) if (raw := cells.get("locale", "")) else None
         if "full_name" in cells:
-            reading, note = self._full_name(cells["full_name"], locale)
+            language = locale or self.default_locale  # how a name of this contact is written
+            reading, note = self._full_name(cells["full_name"], language)
             last, first, patronymic = reading.parts
             if note:
                 noted = True
@@ -365,8 +366,8 @@ class RowParser:
                     problems.append(self._problem(line, "full_name", note, "warning"))
                 else:  # initials or one word: one warning, saying how the letter opens
                     nameless = (len(problems), note, "write the name in full in the CRM")
-            if reading.unconfirmed and not native_order(locale):
-                problems.append(self._problem(line, "full_name", _order_to_check(reading, locale), "warning"))
+            if reading.unconfirmed and not native_order(language):
+                problems.append(self._warn(line, "full_name", _order_to_check(reading, language)))
         elif first:
             if "." in first or "(" in first or "[" in first:
                 first, note = _first_name_cell(first)
@@ -441,20 +442,6 @@ class RowParser:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
         return contact, problems
 
-    def _domain_typo(self, cell: str, address: str, meant: str, line: int) -> Problem:
-        """The warning for an address at a misspelt provider (``gmial.com``): loaded, but say what was meant.
-
-        Never a rejection: a company may own a domain that looks like a typo,
-        and the letter goes to the address as written. Without the warning,
-        its bounce (or its silence) is the first anyone hears of it.
-        """
-        local, _, domain = address.rpartition("@")
-        message = (
-            f"{quoted(cell)}: the domain {domain!r} looks like a typo of {meant!r} ({local}@{meant}?);"
-            " the letter goes to the address as written: correct it in the CRM if so"
-        )
-        return self._problem(line, "email", message, "warning")
-
     def _full_name(self, raw: str, locale: str | None) -> tuple[FullName, str]:
         """A full-name cell read (:func:`read_full_name`), and its row warning or "" (cached: names repeat).
 
@@ -472,7 +459,7 @@ class RowParser:
             last, first, patronymic = reading.parts
             parts = {"first name": first, "patronymic": patronymic, "last name": last}
             said = ", ".join(f"{what} {value!r}" for what, value in parts.items() if value)
-            notes.append(f"{quoted(text)} read as {said} (not in Фамилия Имя Отчество order)")
+            notes.append(f"{quoted(text)} read as {said} (not in {usual_order(locale)})")
         if reading.bracketed:
             notes.append(
                 f"{quoted(text)}: the text in brackets {reading.bracketed!r} is not part of the name"
@@ -515,27 +502,6 @@ class RowParser:
         if fix:
             message += f"; {fix}"
         return self._problem(contact.row, column, message, "warning")
-
-    def _shared_mailbox(self, email: str, holder: int, line: int) -> Problem:
-        """The warning for a second contact with an address: the first keeps it, this one is greeted nowhere.
-
-        Greeter takes an address for one person: the frequency cap, "never
-        twice" and a CRM's renumbering are all followed by address, so two
-        contacts on one mailbox (a secretary's for two directors, or one client
-        entered twice) cannot both be greeted there. This is not bad data, so it
-        is a warning, not a rejected row (which made check and preview exit 1 on
-        every run): the contact loads without an e-mail and its greetings are
-        skipped as ``no_email``. The message names the contact that keeps the
-        address and both ways out.
-        """
-        owner = self.email_owners.get(holder)
-        row = self.seen_ids.get(owner)
-        message = (
-            f"{quoted(email)} is already the e-mail of contact {quoted(owner)} (row {row}), which keeps it:"
-            " one address is greeted as one person, so this contact is loaded without an e-mail and"
-            " skipped as no_email; give it its own address in the CRM, or clear this e-mail to say so"
-        )
-        return self._problem(line, "email", message, "warning")
 
     def column_problems(self) -> list[Problem]:
         """One error for each date column that (almost) none of the rows so far could be read in.

@@ -1,0 +1,65 @@
+"""What a row's warning says about an e-mail cell greeter loads differently from how it was written — pure.
+
+Each is a warning, never a rejected row: the rest of the contact is fine, and
+a rejection made ``check`` and ``preview`` exit 1 on every run for data that
+is not wrong. The texts live here, apart from the row parser, so that each
+says the whole story (what was taken, what the letter does, what to change in
+the CRM) without the parser growing with every case.
+"""
+
+from __future__ import annotations
+
+from greeter.sources.quote import quoted
+
+__all__ = ["domain_typo", "local_part_not_ascii", "shared_mailbox"]
+
+
+def domain_typo(cell: str, address: str, meant: str) -> str:
+    """An address at a misspelt provider (``gmial.com``): loaded, but say what was meant.
+
+    Never a rejection: a company may own a domain that looks like a typo,
+    and the letter goes to the address as written. Without the warning,
+    its bounce (or its silence) is the first anyone hears of it.
+    """
+    local, _, domain = address.rpartition("@")
+    return (
+        f"{quoted(cell)}: the domain {domain!r} looks like a typo of {meant!r} ({local}@{meant}?);"
+        " the letter goes to the address as written: correct it in the CRM if so"
+    )
+
+
+def shared_mailbox(email: str, owner: str, row: int | None) -> str:
+    """A second contact with an address: the first (``owner``, on ``row``) keeps it, this one is not greeted.
+
+    Greeter takes an address for one person: the frequency cap, "never
+    twice" and a CRM's renumbering are all followed by address, so two
+    contacts on one mailbox (a secretary's for two directors, or one client
+    entered twice) cannot both be greeted there. The contact loads without an
+    e-mail and its greetings are skipped as ``no_email``; the message names
+    the contact that keeps the address and both ways out.
+    """
+    return (
+        f"{quoted(email)} is already the e-mail of contact {quoted(owner)} (row {row}), which keeps it:"
+        " one address is greeted as one person, so this contact is loaded without an e-mail and"
+        " skipped as no_email; give it its own address in the CRM, or clear this e-mail to say so"
+    )
+
+
+def local_part_not_ascii(cell: str) -> str:
+    """An address whose local part is not ASCII (``ольга@пример.рф``): no letter can reach it.
+
+    Such a mailbox exists only on servers that speak SMTPUTF8 (RFC 6531), and
+    greeter does not: the message builder refuses the address at send time
+    (:func:`greeter.message.validate_address`). Loaded with it, the contact
+    passed ``check`` and ``preview`` and then failed every ``send`` as a
+    render error, nothing journaled, taking the occasions merged into its
+    letter with it. So it loads without an e-mail, as a contact without one
+    (skipped as ``no_email``), and the warning says what the marketer can do.
+    An internationalised domain alone is no problem: its punycode form is
+    sent (:func:`greeter.contacts.valid_email`).
+    """
+    return (
+        f"{quoted(cell)} cannot be sent: its local part is not ASCII (needs SMTPUTF8, which greeter"
+        " does not use); this contact is loaded without an e-mail and skipped as no_email: ask the"
+        " client for another address"
+    )
