@@ -157,11 +157,13 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     report = inputs.new_report()
     items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
     failures: FailedLetters = {}
-    letters = [
-        d.item
-        for d in drafts(items, _recording(Renderer.of(settings).render, failures))
-        if d.error is None and d.item.status == "send"
-    ]
+    letters: list[PlanItem] = []
+    merged = 0  # occasions merged into a letter that fails: they go (and fail) with it
+    for draft in drafts(items, _recording(Renderer.of(settings).render, failures)):
+        if draft.error is None:
+            letters.append(draft.item)
+        elif draft.item.status != "send":
+            merged += 1
     domain = settings.sender.email.rsplit("@", 1)[-1]
     yearly = {o.name for o in settings.occasions if o.field is not None}
     data = build_calendar(
@@ -193,9 +195,11 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         from greeter.checks import render_problems  # only when a letter failed: check's imports are heavy
 
         failed = sum(len(ids) for ids in failures.values())
+        them = "it" if failed == 1 else "them"
+        held = f", and {merged} occasion{'s' if merged > 1 else ''} merged into {them}"
         click.echo(
             f"left out {failed} letter{'s' if failed > 1 else ''} whose template fails to render"
-            " (greeter preview shows them as render_error):",
+            f"{held if merged else ''} (greeter preview shows them as render_error):",
             err=True,
         )
         for problem in render_problems(failures):

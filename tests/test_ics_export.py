@@ -192,5 +192,5 @@ def test_a_letter_whose_template_fails_is_left_out_and_said_as_preview_says_it(
         "Кому: Анна Петрович Иванов <anna@example.com> (id 1002)"
     ]
     assert "wrote " in result.stderr and "(1 greetings)" in result.stderr
-    assert "left out 1 letter whose template fails to render" in result.stderr
+    assert "left out 1 letter whose template fails to render, and 1 occasion merged into it" in result.stderr
     assert "birthday.j2:10:1: No filter named 'nme', did you mean 'name'? (contact 1001)" in result.stderr
