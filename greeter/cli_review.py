@@ -9,8 +9,10 @@ pays for them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -26,7 +28,10 @@ from greeter.cli import (
     parse_day,
     parse_now,
 )
-from greeter.errors import EXIT_PROBLEMS
+from greeter.errors import EXIT_PROBLEMS, TemplateError
+
+if TYPE_CHECKING:
+    from greeter.plan_types import PlanItem, Rendered
 
 
 @main.command(context_settings=CONTEXT)
@@ -130,10 +135,18 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     and the contact. Event UIDs are stable, so importing a newer file into
     Outlook or Google Calendar updates instead of duplicating. A range with
     nothing planned still gives a valid calendar (no events) and says so.
+
+    Each letter is rendered as ``preview`` renders it (the same
+    :func:`greeter.planner.drafts`): a manager's calendar must not list a
+    letter whose template fails and so will never leave. Those are left out,
+    each failure said on stderr with its file, line and contacts, exit 1 as
+    preview's render errors.
     """
     from greeter.errors import OutputError
     from greeter.file_modes import write_group_readable
     from greeter.ics_export import build_calendar
+    from greeter.planner import drafts
+    from greeter.render import Renderer
     from greeter.runtime import load_inputs, load_planning_state
 
     inputs = load_inputs(state.config, today=config_day(now))
@@ -143,10 +156,18 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     load_planning_state(inputs, now=moment, start=first)
     report = inputs.new_report()
     items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
+    failures: FailedLetters = {}
+    letters: list[PlanItem] = []
+    merged = 0  # occasions merged into a letter that fails: they go (and fail) with it
+    for draft in drafts(items, _recording(Renderer.of(settings).render, failures)):
+        if draft.error is None:
+            letters.append(draft.item)
+        elif draft.item.status != "send":
+            merged += 1
     domain = settings.sender.email.rsplit("@", 1)[-1]
     yearly = {o.name for o in settings.occasions if o.field is not None}
     data = build_calendar(
-        items,
+        letters,
         now=moment,
         domain=domain,
         name=f"greeter: {settings.sender.name}",
@@ -170,6 +191,43 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         except OSError as exc:
             raise OutputError.of(output, exc) from exc
         click.echo(f"wrote {output} ({events} greetings){nothing}", err=True)
+    if failures:
+        from greeter.checks import render_problems  # only when a letter failed: check's imports are heavy
+
+        failed = sum(len(ids) for ids in failures.values())
+        them = "it" if failed == 1 else "them"
+        held = f", and {merged} occasion{'s' if merged > 1 else ''} merged into {them}"
+        click.echo(
+            f"left out {failed} letter{'s' if failed > 1 else ''} whose template fails to render"
+            f"{held if merged else ''} (greeter preview shows them as render_error):",
+            err=True,
+        )
+        for problem in render_problems(failures):
+            click.echo(str(problem), err=True)
     for problem in report.problems:
         click.echo(str(problem), err=True)
-    sys.exit(EXIT_PROBLEMS if report.rejected else 0)
+    sys.exit(EXIT_PROBLEMS if report.rejected or failures else 0)
+
+
+#: The letters that failed to render, by (template file, line, what went wrong): their contacts.
+FailedLetters = dict[tuple[str, int | None, str], list[str]]
+
+
+def _recording(
+    render: Callable[[PlanItem], Rendered], failures: FailedLetters
+) -> Callable[[PlanItem], Rendered]:
+    """``render`` that also files each :class:`TemplateError` by its place, as ``greeter check`` does.
+
+    The error still propagates, so :func:`greeter.planner.drafts` (preview's path) decides what a
+    failed letter means for the occasions merged into it; this only keeps the parts a grouped,
+    one-line-per-mistake warning needs, which the drafts hold as a single string.
+    """
+
+    def recorded(item: PlanItem) -> Rendered:
+        try:
+            return render(item)
+        except TemplateError as exc:
+            failures.setdefault((exc.template, exc.line, exc.detail), []).append(exc.contact_id)
+            raise
+
+    return recorded

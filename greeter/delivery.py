@@ -121,9 +121,30 @@ class Summary:
         self.replies.update(other.replies)
         self.not_built += other.not_built
 
+    @property
+    def merged_into_failed(self) -> int:
+        """Occasions merged into letters that failed to render: not sent, as their letter was not.
+
+        Counted in ``skipped["render_error"]`` (the JSON key scripts read); said
+        apart in words, as "skipped: render_error 2" beside "render_error: 1"
+        read as two more failures of some other kind.
+        """
+        return self.skipped["render_error"]
+
+    def merged_words(self) -> str:
+        """``and 2 occasions merged into it``: what the failed letters held, or "" when none held any."""
+        failed, merged = self.counts["render_error"], self.merged_into_failed
+        if not merged:
+            return ""
+        return (
+            f"and {merged} occasion{'s' if merged > 1 else ''} merged into {'it' if failed == 1 else 'them'}"
+        )
+
     def line(self) -> str:
-        parts = [f"{k}: {self.counts[k]}" for k in ("sent", "retry", "failed", "uncertain", "render_error")]
-        skips = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items()))
+        parts = [f"{k}: {self.counts[k]}" for k in ("sent", "retry", "failed", "uncertain")]
+        merged = self.merged_words()
+        parts.append(f"render_error: {self.counts['render_error']}" + (f" ({merged})" if merged else ""))
+        skips = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items()) if k != "render_error")
         line = "; ".join(parts) + (f"; skipped: {skips}" if skips else "")
         if self.left_unsent is not None:
             line += f"; stopped: {self.left_unsent} left unsent for the next run"

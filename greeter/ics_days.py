@@ -19,6 +19,7 @@ greeted once, on its first day (:attr:`DaysOff.first_days`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,6 +30,8 @@ from typing import Any
 from icalendar import Calendar
 
 from greeter.errors import ConfigError, Problem
+from greeter.sources.rows import quoted
+from greeter.sources.sniff import OLE2_MAGIC, ZIP_MAGIC
 
 __all__ = [
     "FIELD", "DaysOff", "TimedEvent", "days_off_from_ics", "occasion_field", "read_days_off", "timed_warning",
@@ -110,10 +113,13 @@ def _read(path: Path, wanted: frozenset[int], field: str) -> DaysOff:
         raw = path.read_bytes()
     except OSError as exc:
         raise _fail(path, f"cannot read the calendar file ({exc.strerror})", field) from None
+    wrong = _wrong_file(raw)
+    if wrong is not None:
+        raise _fail(path, wrong, field)
     try:
         cal = Calendar.from_ical(raw)
     except (ValueError, IndexError, KeyError) as exc:
-        raise _fail(path, f"not a valid iCalendar file ({exc})", field) from None
+        raise _fail(path, not_ics(raw, exc), field) from None
     if not isinstance(cal, Calendar) or cal.name != "VCALENDAR":
         raise _fail(path, "not a valid iCalendar file (no VCALENDAR)", field)
     if not wanted:
@@ -122,7 +128,7 @@ def _read(path: Path, wanted: frozenset[int], field: str) -> DaysOff:
     try:
         occurrences = list(recurring_ical_events.of(cal).between(date(first, 1, 1), date(last + 1, 1, 1)))
     except (ValueError, TypeError) as exc:  # recurring_ical_events.InvalidCalendar is a ValueError
-        raise _fail(path, f"not a valid iCalendar file ({exc})", field) from None
+        raise _fail(path, f"not a valid iCalendar file ({_shown(str(exc))})", field) from None
     days: set[date] = set()
     first_days: set[date] = set()
     timed: dict[str, TimedEvent] = {}
@@ -147,6 +153,78 @@ def _read(path: Path, wanted: frozenset[int], field: str) -> DaysOff:
             timed[uid] = TimedEvent(summary, start, end if isinstance(end, datetime) else None)
     ordered = sorted(timed.values(), key=lambda e: (e.start.replace(tzinfo=None), e.summary))
     return DaysOff(frozenset(days), frozenset(first_days), tuple(ordered))
+
+
+#: What to do about a file that is not a calendar: where a manager gets one.
+_EXPORT = "export the calendar as .ics"
+#: Files people take for a calendar, by their first bytes: what they are.
+_MAGIC = (
+    (ZIP_MAGIC, "a ZIP file (an .xlsx or .docx?)"),
+    (b"%PDF", "a PDF file"),
+    (OLE2_MAGIC[:4], "an old Office file (an Excel .xls or Word .doc?)"),
+)
+#: icalendar's words for a line it cannot read: the line, then why (often the line again).
+_BAD_LINE = re.compile(r"Content line could not be parsed into parts: '(.*?)': (.*)", re.DOTALL)
+#: How many characters of a file's text a message quotes.
+QUOTE_CHARS = 80
+
+
+def _wrong_file(raw: bytes) -> str | None:
+    """What a file that is plainly no calendar is (a workbook, a PDF), told by its first bytes.
+
+    icalendar would quote its first "line" — hundreds of raw bytes of a ZIP
+    archive — as the line it cannot read; the name of the format says what
+    happened and what to do instead.
+    """
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            return f"this is {what}, not an iCalendar file: {_EXPORT}"
+    if not raw.strip():
+        return f"the file is empty, not an iCalendar file: {_EXPORT}"
+    return None
+
+
+def not_ics(raw: bytes, exc: Exception) -> str:
+    """One short line for a file icalendar cannot read: the offending line quoted, escaped, cut.
+
+    A text that does not begin as a calendar does (a list of holidays typed
+    into Notepad, a CSV renamed) is told by its first line; a calendar with a
+    line it cannot read is told by that line and its number. Either is quoted
+    as a bad contact value is (:func:`greeter.sources.rows.quoted`: control
+    characters escaped), in at most about :data:`QUOTE_CHARS` characters.
+    """
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if not first.upper().startswith("BEGIN:"):
+        return f"not a valid iCalendar file (it starts with {_quote(first)}, not BEGIN:VCALENDAR): {_EXPORT}"
+    m = _BAD_LINE.fullmatch(str(exc))
+    if m is None:
+        return f"not a valid iCalendar file ({_shown(str(exc))})"
+    line, why = m.groups()
+    lines = text.splitlines()
+    number = f" {lines.index(line) + 1}" if line in lines else ""
+    # icalendar's reason is often the line again, or quotes its bytes: said only when it adds words.
+    because = f": {why}" if why != line and why.isprintable() and len(why) <= QUOTE_CHARS else ""
+    return f"not a valid iCalendar file (line{number} {_quote(line)} cannot be read{because})"
+
+
+def _quote(value: str) -> str:
+    """``value`` quoted (:func:`quoted`) in at most about :data:`QUOTE_CHARS` characters, escapes counted.
+
+    ``quoted`` cuts before escaping, so 80 control bytes would print as 320
+    characters of ``\\x01``: the cut is made shorter until the escaped text fits.
+    """
+    limit = QUOTE_CHARS
+    shown = quoted(value, limit)
+    while len(shown) > QUOTE_CHARS + 2 and limit > 8:
+        limit = limit * 2 // 3
+        shown = quoted(value, limit)
+    return shown
+
+
+def _shown(message: str) -> str:
+    """A library's message as one line: as it is when short and printable, else quoted (:func:`_quote`)."""
+    return message if message.isprintable() and len(message) <= QUOTE_CHARS else _quote(message)
 
 
 #: Timed events a warning names; the rest are counted.

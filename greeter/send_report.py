@@ -44,6 +44,7 @@ def print_report(
             recovered_uncertain=result.recovered,
             **{k: counts.get(k, 0) for k in ("sent", "retry", "failed", "uncertain", "render_error")},
             skipped=dict(result.summary.skipped),
+            render_error_merged=result.summary.merged_into_failed,
             replies=[
                 {"state": state, "reply": reply, "count": n}
                 for (state, reply), n in result.summary.replies.most_common()
@@ -82,6 +83,8 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "due": None,
         "recovered_uncertain": 0,
         **dict.fromkeys(("sent", "retry", "failed", "uncertain", "render_error"), 0),
+        # Of skipped.render_error: the occasions merged into the render_error letters, which fail with them.
+        "render_error_merged": 0,
         "skipped": {},
         "replies": [],
         "rows_rejected": 0,
@@ -105,10 +108,12 @@ def dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: d
     """The last line of ``send --dry-run``: how many letters are due, of them retries and resends,
     how many would be held and why, and retries that would expire instead."""
     held = summary.not_built
-    skipped = {k: n for k, n in summary.skipped.items() if k != "expired"}
+    skipped = {k: n for k, n in summary.skipped.items() if k not in ("expired", "render_error")}
     why = ", ".join(f"{k} {n}" for k, n in sorted(skipped.items()))
     if summary.counts["render_error"]:
-        why = ", ".join(filter(None, [f"render_error {summary.counts['render_error']}", why]))
+        why = ", ".join(
+            filter(None, [f"render_error {summary.counts['render_error']}", summary.merged_words(), why])
+        )
     kinds = Counter(letter.kind for letter in letters)
     again = [
         f"{kinds[k]} {word}" for k, word in (("retry", "retry(ies)"), ("resend", "resend(s)")) if kinds[k]

@@ -7,6 +7,7 @@ checked in-process with :func:`greeter.checks.run_check` or through the CLI.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -470,6 +471,49 @@ def test_a_days_off_ics_that_preview_refuses_is_an_error_of_check(
     assert f"days off: {config.parent / 'corp.ics'}: not read (see above)" in checked.stdout.splitlines()
     assert checked.stdout.splitlines()[-1] == "check: 1 problem(s)"
     assert run_check(config, NOW).days_off_errors == 1
+
+
+def _workbook() -> bytes:
+    """A real .xlsx (openpyxl), as a manager's holiday list is."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Дата", "Праздник"])  # type: ignore[union-attr]
+    book.active.append(["01.01.2027", "Новый год"])  # type: ignore[union-attr]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "cause"),
+    [
+        (_workbook, "this is a ZIP file (an .xlsx or .docx?), not an iCalendar file: export the calendar as .ics"),
+        (lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n" + bytes(range(256)) * 4,
+         "this is a PDF file, not an iCalendar file: export the calendar as .ics"),
+        (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4,
+         "this is an old Office file (an Excel .xls or Word .doc?), not an iCalendar file: export the calendar as .ics"),
+        (lambda: b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX;" + b"\x01" * 300 + b":y\r\nEND:VCALENDAR\r\n",
+         "not a valid iCalendar file (line 3 'X;\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01…' cannot be read)"),
+        (lambda: "Праздники 2027: 1–8 января\r\n".encode(),
+         "not a valid iCalendar file (it starts with 'Праздники 2027: 1–8 января', not BEGIN:VCALENDAR):"
+         " export the calendar as .ics"),
+    ],
+)  # fmt: skip
+def test_a_file_that_is_no_calendar_is_said_in_one_short_line(
+    make_project: MakeProject, content: Callable[[], bytes], cause: str
+) -> None:
+    """An .xlsx renamed to .ics made check print a 644-character line with ~400 raw bytes of the
+    ZIP archive (icalendar quoting its first "line"). The file's kind, or its bad line escaped and cut."""
+    config = days_off_project(make_project, None)
+    (config.parent / "corp.ics").write_bytes(content())
+    checked = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert checked.exit_code == 1, checked.output
+    [line] = [line for line in checked.stderr.splitlines() if ": send_window.days_off_ics: " in line]
+    assert line == f"{config.parent / 'corp.ics'}: send_window.days_off_ics: {cause}"
+    assert line.isprintable() and len(line) - len(str(config.parent)) < 170
 
 
 def test_a_readable_days_off_ics_is_one_info_line_and_its_timed_events_one_warning(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -163,3 +164,33 @@ def test_an_empty_past_range_points_to_the_journal(make_project: MakeProject) ->
         "nothing planned for 2027-06-01 … 2027-06-30 (a past range: greeter history --since 2027-06-01"
         " --until 2027-06-30 lists what was sent)" in result.stderr
     )
+
+
+def test_a_letter_whose_template_fails_is_left_out_and_said_as_preview_says_it(
+    make_project: MakeProject,
+) -> None:
+    """A misspelt filter in birthday.j2: preview said ``render_error``, exit 1, while the calendar
+    listed the letter that will never leave, said nothing and exited 0."""
+    config = make_project([
+        contact_row("1001", "ivan@example.com", birthday="07.01.1960"),  # birthday + New Year: fails
+        contact_row("1002", "anna@example.com", first="Анна", birthday="15.05.1970"),  # New Year only
+    ])  # fmt: skip
+    birthday = config.parent / "templates" / "birthday.j2"
+    source = birthday.read_text(encoding="utf-8")
+    assert source.splitlines()[9].count("contact|name }}") == 1  # line 10
+    birthday.write_text(source.replace("contact|name }}", "contact|nme }}"), encoding="utf-8")
+    span = ("--from", "2026-12-28", "--days", "14", "--now", "2026-12-20T10:00")
+    out = config.parent / "greetings.ics"
+    result = greeter(config, "calendar", "-o", str(out), *span)
+    preview = greeter(config, "preview", "--format", "json", *span)
+    assert preview.returncode == 1  # preview's code for a render error (README: Exit codes)
+    going = {d["contact_id"] for d in json.loads(preview.stdout) if d["status"] == "send"}
+    assert going == {"1002"}
+    assert result.returncode == 1, result.stderr
+    events = IcsCalendarStream.calendar_from_ics(out.read_text(encoding="utf-8")).events
+    assert [e.description.splitlines()[-2] for e in events if e.description] == [
+        "Кому: Анна Петрович Иванов <anna@example.com> (id 1002)"
+    ]
+    assert "wrote " in result.stderr and "(1 greetings)" in result.stderr
+    assert "left out 1 letter whose template fails to render, and 1 occasion merged into it" in result.stderr
+    assert "birthday.j2:10:1: No filter named 'nme', did you mean 'name'? (contact 1001)" in result.stderr

@@ -167,3 +167,17 @@ def test_an_english_letter_for_a_day_without_an_english_name_does_not_say_on_hol
     for draft in english:
         assert "Warm wishes to you on this special day" in draft["text"]
         assert " on holiday" not in draft["text"]
+
+
+def test_an_occasion_calendar_that_is_a_workbook_is_said_so_in_one_line(make_project: MakeProject) -> None:
+    """The occasions' .ics goes through the same reader as days off: no raw ZIP bytes quoted there either."""
+    from tests.test_check import _workbook
+
+    config, index = ics_project(make_project, None)
+    (config.parent / "corp.ics").write_bytes(_workbook())
+    previewed = CliRunner().invoke(main, ["--config", str(config), "preview", "--now", NOW])
+    assert previewed.exit_code == 2
+    assert previewed.stderr == (
+        f"{config.parent / 'corp.ics'}: occasions.{index}.ics: this is a ZIP file (an .xlsx or .docx?),"
+        " not an iCalendar file: export the calendar as .ics\n"
+    )

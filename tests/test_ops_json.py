@@ -21,7 +21,7 @@ from tests.test_send_e2e import NOW, greeter, people, smtp
 #: Every key of the summary, whatever the outcome (the letters list only with --dry-run).
 KEYS = {
     "now", "dry_run", "due", "recovered_uncertain", "sent", "retry", "failed", "uncertain",
-    "render_error", "skipped", "replies", "rows_rejected", "stopped_by", "left_unsent",
+    "render_error", "render_error_merged", "skipped", "replies", "rows_rejected", "stopped_by", "left_unsent",
     "login_refused", "login_mismatch", "security_mismatch", "journal_unavailable",
 }  # fmt: skip
 

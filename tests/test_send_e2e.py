@@ -490,6 +490,35 @@ def test_a_letter_that_fails_to_render_holds_back_what_is_merged_into_it(make_pr
     assert body is not None and "Новым годом" in body.get_content()
 
 
+def test_the_summary_says_the_occasions_merged_into_a_failed_letter_are_its_own(
+    make_project: MakeProject,
+) -> None:
+    """``1 would be held (render_error 1, render_error 2)`` and ``render_error: 1; skipped: render_error 2``
+    read as three failures of two kinds; the 2 were the occasions merged into the one failed letter.
+    A 7 January birthday greeted on 30 December carries New Year; a typo in birthday.j2 fails both."""
+    config = make_project([contact_row("1", "ivan@example.com", birthday="07.01.1960")])
+    template = config.parent / "templates" / "birthday.j2"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("Желаем Вам крепкого", "{{ brokn }} Желаем Вам"), encoding="utf-8")
+    at = ("--now", "2026-12-30T12:30:00+03:00")
+
+    dry = greeter(config, "send", "--once", "--dry-run", *at)
+    assert dry.returncode == 1, dry.stderr
+    assert "; 0 would go, 1 would be held (render_error 1, and 1 occasion merged into it);" in dry.stdout
+    dry_json = json.loads(greeter(config, "send", "--once", "--dry-run", "--json", *at).stdout)
+    assert (dry_json["render_error"], dry_json["render_error_merged"]) == (1, 1)
+
+    sent = greeter(config, "send", "--once", *at)
+    assert sent.returncode == 1, sent.stderr
+    assert "; render_error: 1 (and 1 occasion merged into it)" in sent.stdout, sent.stdout
+    assert "skipped: render_error" not in sent.stdout
+    summary = json.loads(greeter(config, "send", "--once", "--json", *at).stdout)
+    # the keys scripts read stay; the new one says what skipped.render_error counts
+    assert (summary["render_error"], summary["skipped"], summary["render_error_merged"]) == (
+        1, {"render_error": 1}, 1,
+    )  # fmt: skip
+
+
 def test_header_injection_in_a_name_never_reaches_the_wire(make_project: MakeProject) -> None:
     hostile = contact_row("1", "a@example.com", first='"Иван\r\nBcc: x@evil.example"', birthday="13.04.1980")
     rows = [hostile, contact_row("2", "b@example.com", birthday="13.04.1980")]
