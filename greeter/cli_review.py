@@ -190,7 +190,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
             write_group_readable(output, data)  # names and ages: 0640 like an .eml, whatever the umask
         except OSError as exc:
             raise OutputError.of(output, exc) from exc
-        click.echo(f"wrote {output} ({events} greetings){nothing}", err=True)
+        click.echo(f"wrote {output} ({events} greeting{'' if events == 1 else 's'}){nothing}", err=True)
     if failures:
         from greeter.checks import render_problems  # only when a letter failed: check's imports are heavy
 

@@ -191,6 +191,6 @@ def test_a_letter_whose_template_fails_is_left_out_and_said_as_preview_says_it(
     assert [e.description.splitlines()[-2] for e in events if e.description] == [
         "Кому: Анна Петрович Иванов <anna@example.com> (id 1002)"
     ]
-    assert "wrote " in result.stderr and "(1 greetings)" in result.stderr
+    assert "wrote " in result.stderr and "(1 greeting)" in result.stderr
     assert "left out 1 letter whose template fails to render, and 1 occasion merged into it" in result.stderr
     assert "birthday.j2:10:1: No filter named 'nme', did you mean 'name'? (contact 1001)" in result.stderr
