@@ -340,12 +340,14 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
       then no rider — and the riders are taken out of what is decided after it,
       where the gap to this letter refused each of them before (nor does a rider
       make a later occasion a stand-in: it is greeted). The lead's anchor, not its
-      (catch-up) day, bounds the riders, so a late letter keeps the shape preview
-      promised before its moment passed.
-      Occasions ``min_gap_days`` or more apart with no letter planned between them
-      stay two letters, and ``max_count`` is untouched (a merged greeting takes no
-      slot). A candidate alone in its group leads on its own anchor: it has no
-      riders, and the common case costs nothing more.
+      (catch-up) day, bounds the riders: a late letter keeps the shape preview
+      promised before its moment passed, and the rules for belated letters stay as
+      they were (what comes within the gap of a catch-up day, but not of the day
+      the letter was planned for, is decided on its own as before). Occasions
+      ``min_gap_days`` or more apart with no letter planned between them stay two
+      letters, and ``max_count`` is untouched (a merged greeting takes no slot). A
+      candidate alone in its group has no riders (its anchor is the group's first):
+      the common case costs nothing more.
     * The group's letter is led by its best member (:func:`_lead_key`) *that fits
       the cap*; when the best does not fit, the next is tried. The members that do
       not lead ride along. A member's refusal on its own day says nothing about a

@@ -477,6 +477,17 @@ BIRTHDAY_CARRIES_BOTH = {
              "spring": ("skip", "merged", "birthday", "sent with birthday")},
             id="M-stand-in-still-yields",
         ),
+        pytest.param(  # a catch-up letter's riders are bounded by the day it was planned for (31.12),
+            # not the day it leaves (11.01): the belated rules are unchanged, and the first deal
+            # of the 14th, 14 days after that plan, is decided on its own, as before
+            [gone("new_year", D(2026, 12, 29), 60), late("birthday", D(2026, 12, 31), D(2027, 1, 11), 100),
+             cand("first_deal", D(2027, 1, 14), 70)],
+            [],
+            {"new_year": ("skip", "merged", "birthday", "sent with birthday"),
+             "birthday": ("send", None, None, ""),
+             "first_deal": ("skip", "frequency_cap", None, "only 3 days from the greeting of 2027-01-11")},
+            id="M-catch-up-letter-riders-end-by-its-planned-day",
+        ),
         pytest.param(  # the history's greeting one day before: "1 day", not "1 days"
             [cand("birthday", D(2027, 3, 2), 100)],
             [sent_on(D(2027, 3, 1))],
