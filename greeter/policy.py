@@ -12,9 +12,11 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from greeter.config import Audience, FrequencyCap, Occasion
 from greeter.contacts import Contact
+from greeter.i18n import plural
 from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, Reason
 
@@ -251,8 +253,11 @@ def apply_cap(
 
     Occasions whose days lie within ``min_gap_days`` of the first of a group
     merge into one message carried by the highest-priority one that fits the cap
-    (ties: the earlier, then by name) — counting the journal's history (greetings
-    sent or still in flight: :data:`CAP_STATES`) and the groups accepted before it,
+    (ties: the earlier, then by name), and that message also carries every later
+    occasion within ``min_gap_days`` of the day its lead was planned for (see
+    :func:`decide`: the birthday letter of 28 December carries the New Year of the
+    29th, not only the first-deal anniversary of the 15th) — counting the journal's
+    history (greetings sent or still in flight: :data:`CAP_STATES`) and the groups accepted before it,
     against the gap and the ``max_count`` per ``window_days`` rule. A lead that does
     not fit hands the letter to the next member that does, and rides along in it:
     one occasion's refusal does not take the others down. Only a group none of whose
@@ -311,6 +316,38 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
       still rides along in its group's letter, like an expired one. It stays in
       the grouping either way, so a group has the same members before, on and after
       that day (removing it on the day after made the plan change shape).
+    * A group is the candidates anchored within ``min_gap_days`` of its first one
+      (so no member is greeted ``min_gap_days`` or more after its day by a letter
+      on time), and its letter also carries every later candidate anchored within
+      ``min_gap_days`` *of its lead's anchor* — the day the letter was planned to
+      leave. WHY: the group is anchored on its earliest member, but the letter
+      leaves on its lead's day, maybe days later. A first-deal anniversary on
+      15 December and a birthday on the 28th are one group, led by the birthday;
+      New Year on the 29th is 14 days after the 15th, outside that group, yet one
+      day after the letter. Decided on its own, the gap refused it («only 1 day from
+      the greeting of 2026-12-28»): the client got a birthday letter wishing a happy
+      13-day-old anniversary and nothing for the holiday the next day — while without
+      the first deal the same letter carried New Year. A customer-care manager
+      expects one letter covering all three (the birthday, New Year, and the
+      anniversary, belated but still within ``min_gap_days``), and the README
+      promises it: occasions within ``min_gap_days`` of each other merge.
+      Such a later candidate can have no letter of its own (it would come within the
+      gap of this one; with ``min_gap_days`` 0 it is on the same day, which merges
+      as in a group), so riding along is the only way it is greeted; nor may it lead
+      (the letter would then leave ``min_gap_days`` or more after the group's first
+      occasion). Who leads is decided first, exactly as below — a stand-in or a
+      belated lead still yields to a later letter of a higher priority, which is
+      then no rider — and the riders are taken out of what is decided after it,
+      where the gap to this letter refused each of them before (nor does a rider
+      make a later occasion a stand-in: it is greeted). The lead's anchor, not its
+      (catch-up) day, bounds the riders: a late letter keeps the shape preview
+      promised before its moment passed, and the rules for belated letters stay as
+      they were (what comes within the gap of a catch-up day, but not of the day
+      the letter was planned for, is decided on its own as before). Occasions
+      ``min_gap_days`` or more apart with no letter planned between them stay two
+      letters, and ``max_count`` is untouched (a merged greeting takes no slot). A
+      candidate alone in its group has no riders (its anchor is the group's first):
+      the common case costs nothing more.
     * The group's letter is led by its best member (:func:`_lead_key`) *that fits
       the cap*; when the best does not fit, the next is tried. The members that do
       not lead ride along. A member's refusal on its own day says nothing about a
@@ -399,11 +436,37 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
                     decisions.append((k, "skip", "frequency_cap", refused[k], -1, ()))
             continue
         bisect.insort(taken, lead[4])
-        others = tuple(c[3] for c in group if c is not lead)
-        decisions.append((lead[3], "send", None, "", lead[3], others))
-        detail = f"sent with {lead[2]}"
-        decisions.extend((k, "skip", "merged", detail, lead[3], ()) for k in others)
+        i = _carried_until(ordered, j, lead[0] + gap)  # j, unless the lead is not the first
+        _send(decisions, lead, [c for c in group if c is not lead], ordered[j:i])
     return decisions
+
+
+def _carried_until(ordered: Sequence[CandidateKey], after: int, until: int) -> int:
+    """The end of the run of ``ordered[after:]`` anchored before ``until``: the letter's riders.
+
+    A letter whose lead is anchored on day ``A`` carries every later candidate
+    anchored before ``A + max(min_gap_days, 1)`` (see :func:`decide`); ``ordered``
+    is sorted by anchor. Usually none is: a lead anchored on its group's first day
+    is followed by candidates anchored ``min_gap_days`` or more after it.
+    """
+    k = after
+    while k < len(ordered) and ordered[k][0] < until:
+        k += 1
+    return k
+
+
+def _send(
+    decisions: list[Decision],
+    lead: CandidateKey,
+    group: Sequence[CandidateKey],
+    riders: Sequence[CandidateKey],
+) -> None:
+    """Record ``lead``'s letter, carrying the rest of its ``group`` and then the ``riders``."""
+    also = tuple(c[3] for c in group) + tuple(c[3] for c in riders)
+    decisions.append((lead[3], "send", None, "", lead[3], also))
+    if also:
+        detail = f"sent with {lead[2]}"
+        decisions.extend((k, "skip", "merged", detail, lead[3], ()) for k in also)
 
 
 def _crowded_out(
@@ -463,7 +526,7 @@ def _crowded_out(
             continue  # refused anyway: nothing to yield to
         gap = abs(c[4] - day)
         if gap < min_gap:
-            why = f"only {gap} days before the {c[2]} greeting of {date.fromordinal(c[4]):%Y-%m-%d}"
+            why = f"only {_days(gap)} before the {c[2]} greeting of {date.fromordinal(c[4]):%Y-%m-%d}"
             rule = f"min_gap_days {min_gap}"
         else:
             if with_it is None:
@@ -472,7 +535,7 @@ def _crowded_out(
             if not refusal:
                 continue
             shown = date.fromordinal(c[4])
-            why = f"{gap} days before the {c[2]} greeting of {shown:%Y-%m-%d}, which it would leave no slot"
+            why = f"{_days(gap)} before the {c[2]} greeting of {shown:%Y-%m-%d}, which it would leave no slot"
             rule = f"max_count {cap.max_count} per {cap.window_days} days"
         rank = "the same" if c[1] == lead[1] else "a higher"
         if kind == "belated":
@@ -523,4 +586,14 @@ def _refusal(day: int, taken: Sequence[int], cap: FrequencyCap) -> str:
 def _too_close(day: int, near: int, cap: FrequencyCap) -> str:
     gap = abs(day - near)
     shown = date.fromordinal(near)
-    return f"only {gap} days from the greeting of {shown:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
+    return f"only {_days(gap)} from the greeting of {shown:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
+
+
+@lru_cache(maxsize=128)
+def _days(n: int) -> str:
+    """``n`` and "day" or "days": "only 1 day from …" (the planner's details are English).
+
+    Cached: a refusal's words are built for every refused candidate of a large
+    plan, and a handful of gaps recur.
+    """
+    return f"{n} {plural(n, 'day|days', 'en')}"

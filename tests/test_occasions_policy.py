@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from types import MappingProxyType
 
 import pytest
@@ -207,6 +208,32 @@ def test_rule_of_six_over_a_year_with_many_occasions() -> None:
     assert len(verdicts) == 10  # nothing silently dropped
 
 
+@pytest.mark.parametrize("with_riders", [False, True], ids=["groups-only", "with-riders"])
+def test_rule_of_six_over_a_year_holds_when_letters_carry_later_occasions(with_riders: bool) -> None:
+    """A year of seasons 30 days apart, each a low-priority occasion, a birthday-like lead 13 days
+    later and (with riders) another the day after the letter: six letters, no more, each carrying
+    the rest of its season; the seventh season on is refused by max_count, every member saying so."""
+    start = date(2027, 1, 4)
+    cands = []
+    for season in range(12):
+        day = start + timedelta(days=30 * season)
+        cands += [cand(f"early{season}", day, 30), cand(f"lead{season}", day + timedelta(days=13), 100)]
+        if with_riders:
+            cands.append(cand(f"late{season}", day + timedelta(days=14), 60))
+    verdicts = apply_cap(cands, [], GAP14)
+    assert len(verdicts) == len(cands)  # nothing silently dropped
+    sent = [v for v in verdicts if v.status == "send"]
+    assert [v.candidate.hit.occasion for v in sent] == [f"lead{n}" for n in range(6)]
+    for n, v in enumerate(sent):
+        assert [h.occasion for h in v.also] == [f"early{n}", f"late{n}"][: 2 if with_riders else 1]
+    days = [v.candidate.day for v in sent]
+    assert all((b - a).days >= 14 for a, b in pairwise(days))
+    season = {c.hit.occasion: (c.day - start).days // 30 for c in cands}
+    later = [v for v in verdicts if season[v.candidate.hit.occasion] >= 6]
+    assert len(later) == len(cands) // 2
+    assert all(v.reason == "frequency_cap" and "max_count 6" in v.detail for v in later)
+
+
 def test_history_counts_against_gap_and_window() -> None:
     cap = FrequencyCap(max_count=2, window_days=365, min_gap_days=14)
     past = [
@@ -265,6 +292,14 @@ BDAY_10_12 = [sent_on(D(2026, 12, 10))]
 NEW_YEAR_CARRIES_FIRST_DEAL = {
     "first_deal": ("skip", "merged", "new_year", "sent with new_year"),
     "new_year": ("send", None, None, ""),
+}
+
+
+#: What the group {first_deal 15.12, birthday 28.12} and New Year 29.12 must come to at every ``now``.
+BIRTHDAY_CARRIES_BOTH = {
+    "first_deal": ("skip", "merged", "birthday", "sent with birthday"),
+    "birthday": ("send", None, None, ""),
+    "new_year": ("skip", "merged", "birthday", "sent with birthday"),
 }
 
 
@@ -380,14 +415,84 @@ NEW_YEAR_CARRIES_FIRST_DEAL = {
              "birthday": ("send", None, None, "")},
             id="fallback-lead-next-member-fits",
         ),
-        pytest.param(  # a later letter of the fallback's own priority: the earlier one wins, as always
+        pytest.param(  # a later letter of the fallback's own priority: the earlier one wins, as
+            # always — and, 11 days after the letter, rides in it rather than being dropped
             [cand("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60),
              cand("spring", D(2027, 1, 9), 60)],
             BDAY_10_12,
             {"first_deal": ("skip", "merged", "new_year", "sent with new_year"),
              "new_year": ("send", None, None, ""),
-             "spring": ("skip", "frequency_cap", None, "only 11 days from the greeting of 2026-12-29")},
+             "spring": ("skip", "merged", "new_year", "sent with new_year")},
             id="fallback-lead-same-priority-stays",
+        ),
+        # M: the group {first_deal 15.12, birthday 28.12} is anchored on the 15th, but its letter
+        # leaves on the 28th: New Year on the 29th, one day after the letter, rides in it (it was
+        # skipped as "only 1 days from the greeting of 2026-12-28" while the 13-day-old first deal
+        # was carried). The same at every now: before the first deal's day, late, expired.
+        pytest.param(
+            [cand("first_deal", D(2026, 12, 15), 70), cand("birthday", D(2026, 12, 28), 100),
+             cand("new_year", D(2026, 12, 29), 60)],
+            [], BIRTHDAY_CARRIES_BOTH, id="M-lead-after-the-first-carries-the-next-day",
+        ),
+        pytest.param(
+            [late("first_deal", D(2026, 12, 15), D(2026, 12, 16), 70), cand("birthday", D(2026, 12, 28), 100),
+             cand("new_year", D(2026, 12, 29), 60)],
+            [], BIRTHDAY_CARRIES_BOTH, id="M-first-deal-late",
+        ),
+        pytest.param(
+            [gone("first_deal", D(2026, 12, 15), 70), cand("birthday", D(2026, 12, 28), 100),
+             cand("new_year", D(2026, 12, 29), 60)],
+            [], BIRTHDAY_CARRIES_BOTH, id="M-first-deal-expired",
+        ),
+        pytest.param(  # without the first deal: unchanged, the birthday letter carries New Year
+            [cand("birthday", D(2026, 12, 28), 100), cand("new_year", D(2026, 12, 29), 60)],
+            [],
+            {"birthday": ("send", None, None, ""), "new_year": ("skip", "merged", "birthday", "sent with birthday")},
+            id="M-without-the-first-deal",
+        ),
+        pytest.param(  # without the birthday: 14 days apart, two letters (unchanged)
+            [cand("first_deal", D(2026, 12, 15), 70), cand("new_year", D(2026, 12, 29), 60)],
+            [],
+            {"first_deal": ("send", None, None, ""), "new_year": ("send", None, None, "")},
+            id="M-min-gap-apart-stay-two-letters",
+        ),
+        pytest.param(  # riders reach min_gap_days from the letter, no further: 11 January is 14 days
+            # after it, its own letter; 10 January (13 days) rides along
+            [cand("first_deal", D(2026, 12, 15), 70), cand("birthday", D(2026, 12, 28), 100),
+             cand("spring", D(2027, 1, 10), 60), cand("company", D(2027, 1, 11), 80)],
+            [],
+            {"first_deal": ("skip", "merged", "birthday", "sent with birthday"),
+             "birthday": ("send", None, None, ""),
+             "spring": ("skip", "merged", "birthday", "sent with birthday"),
+             "company": ("send", None, None, "")},
+            id="M-riders-end-min-gap-days-after-the-letter",
+        ),
+        pytest.param(  # a stand-in lead still yields to a later higher priority: no rider then
+            [cand("first_deal", D(2026, 12, 17), 70), cand("new_year", D(2026, 12, 29), 60),
+             cand("birthday", D(2027, 1, 9), 100), cand("spring", D(2027, 1, 10), 50)],
+            BDAY_10_12,
+            {"first_deal": ("skip", "frequency_cap", None, "only 7 days from the greeting of 2026-12-10"),
+             "new_year": ("skip", "frequency_cap", None, "leading the letter on 2026-12-29"),
+             "birthday": ("send", None, None, ""),
+             "spring": ("skip", "merged", "birthday", "sent with birthday")},
+            id="M-stand-in-still-yields",
+        ),
+        pytest.param(  # a catch-up letter's riders are bounded by the day it was planned for (31.12),
+            # not the day it leaves (11.01): the belated rules are unchanged, and the first deal
+            # of the 14th, 14 days after that plan, is decided on its own, as before
+            [gone("new_year", D(2026, 12, 29), 60), late("birthday", D(2026, 12, 31), D(2027, 1, 11), 100),
+             cand("first_deal", D(2027, 1, 14), 70)],
+            [],
+            {"new_year": ("skip", "merged", "birthday", "sent with birthday"),
+             "birthday": ("send", None, None, ""),
+             "first_deal": ("skip", "frequency_cap", None, "only 3 days from the greeting of 2027-01-11")},
+            id="M-catch-up-letter-riders-end-by-its-planned-day",
+        ),
+        pytest.param(  # the history's greeting one day before: "1 day", not "1 days"
+            [cand("birthday", D(2027, 3, 2), 100)],
+            [sent_on(D(2027, 3, 1))],
+            {"birthday": ("skip", "frequency_cap", None, "only 1 day from the greeting of 2027-03-01 ")},
+            id="one-day-singular",
         ),
         pytest.param(  # the best (c, 10 days before a claimed greeting) does not fit: of the tied
             # others the earlier leads, and c rides along

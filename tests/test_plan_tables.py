@@ -124,7 +124,8 @@ def _reference_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> s
     for near in taken[max(k - 1, 0) : k + 1]:
         gap = abs((day - near).days)
         if gap < cap.min_gap_days:
-            return f"only {gap} days from the greeting of {near:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
+            days = "day" if gap == 1 else "days"
+            return f"only {gap} {days} from the greeting of {near:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
     w = cap.window_days
     lo = bisect.bisect_left(taken, date.fromordinal(day.toordinal() - w + 1))
     hi = bisect.bisect_right(taken, date.fromordinal(day.toordinal() + w - 1))
@@ -150,7 +151,8 @@ def _reference_apply_cap(
     that fits without it — of the same or a higher priority when the lead is late, of a
     higher priority than the lead's when a
     member of a higher priority could not lead (a fallback lead). With no such member each
-    one is skipped with its own reason.
+    one is skipped with its own reason. The letter also carries every later candidate
+    anchored less than ``max(min_gap_days, 1)`` days after its lead's anchor.
     """
     taken = sorted(p.day for p in past if p.state in CAP_STATES)
     gap = max(cap.min_gap_days, 1)
@@ -171,16 +173,17 @@ def _reference_apply_cap(
         with_it = sorted([*taken, lead.day])
         for c in later:
             gap = abs((c.day - lead.day).days)
+            days = "day" if gap == 1 else "days"
             if not may_lead(c) or c.hit.priority < least or gap >= horizon:
                 continue
             if _reference_refusal(c.day, taken, cap) or not _reference_refusal(c.day, with_it, cap):
                 continue  # refused anyway, or it still fits beside this letter
             if gap < cap.min_gap_days:
-                why = f"only {gap} days before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}"
+                why = f"only {gap} {days} before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}"
                 rule = f"min_gap_days {cap.min_gap_days}"
             else:
                 why = (
-                    f"{gap} days before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}, "
+                    f"{gap} {days} before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}, "
                     "which it would leave no slot"
                 )
                 rule = f"max_count {cap.max_count} per {cap.window_days} days"
@@ -223,6 +226,9 @@ def _reference_apply_cap(
                     verdicts.append(Verdict(c, "skip", "frequency_cap", detail=refusals[id(c)]))
             continue
         bisect.insort(taken, lead.day)
+        while i < len(ordered) and (ordered[i].anchor - lead.anchor).days < gap:
+            group.append(ordered[i])  # a later occasion within the gap of the letter rides along
+            i += 1
         others = [c for c in group if c is not lead]
         verdicts.append(Verdict(lead, "send", also=tuple(c.hit for c in others)))
         verdicts.extend(

@@ -390,3 +390,68 @@ def test_a_belated_letter_sent_today_is_shown_by_todays_preview(settings: Settin
         settings, now=datetime(2027, 4, 14, 12, tzinfo=MSK), start=date(2027, 4, 15), days=1
     )
     assert [i for i in plan([person], tomorrow, {"1": [sent]}) if i.hit.occasion == "birthday"] == []
+
+
+#: Every ``now`` from before the first deal's day to the morning the letter leaves: on time,
+#: the first deal late (its moment passed unsent: it is merged, nothing is journaled), expired.
+DECEMBER_NOWS = [
+    datetime(2026, 12, 1, 9, tzinfo=MSK),
+    datetime(2026, 12, 15, 9, tzinfo=MSK),
+    datetime(2026, 12, 16, 11, tzinfo=MSK),
+    datetime(2026, 12, 21, 11, tzinfo=MSK),
+    datetime(2026, 12, 28, 9, tzinfo=MSK),
+]
+
+
+@pytest.mark.parametrize("now", DECEMBER_NOWS, ids=lambda n: f"{n:%d.%m}")
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        # The reviewer's client: first deal 15.12, birthday 28.12 (Monday), New Year 29.12. The
+        # group is anchored on the 15th; its letter leaves on the 28th and carries the New Year of
+        # the next day too — it used to be skipped ("only 1 days from the greeting of 2026-12-28")
+        # while the 13-day-old anniversary rode along.
+        pytest.param(
+            {"birthday": date(1980, 12, 28), "first_deal": date(2020, 12, 15)},
+            {"first_deal": ("skip", "merged", date(2026, 12, 28), ["birthday"]),
+             "birthday": ("send", None, date(2026, 12, 28), ["first_deal", "new_year"]),
+             "new_year": ("skip", "merged", date(2026, 12, 28), ["birthday"])},
+            id="first-deal-birthday-new-year-one-letter",
+        ),
+        pytest.param(  # without the first deal: unchanged
+            {"birthday": date(1980, 12, 28)},
+            {"birthday": ("send", None, date(2026, 12, 28), ["new_year"]),
+             "new_year": ("skip", "merged", date(2026, 12, 28), ["birthday"])},
+            id="birthday-new-year",
+        ),
+    ],
+)  # fmt: skip
+def test_a_letter_carries_what_comes_within_min_gap_days_of_it(
+    settings: Settings,
+    now: datetime,
+    dates: dict[str, date],
+    expected: dict[str, tuple[str, str | None, date, list[str]]],
+) -> None:
+    items = run(settings, [contact(**dates)], now, date(2026, 12, 10), 30)
+    got = {i.hit.occasion: (i.status, i.reason, i.send_at and i.send_at.date(), i.merged_with) for i in items}
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("dates", "letters"),
+    [
+        # 19 days apart: two letters, as always
+        ({"birthday": date(1980, 6, 1), "first_deal": date(2020, 6, 20)}, [date(2027, 6, 1), date(2027, 6, 18)]),
+        # 14 days apart (min_gap_days) and nothing leaving between them: two letters
+        ({"first_deal": date(2020, 12, 15)}, [date(2026, 12, 15), date(2026, 12, 29)]),
+    ],
+)  # fmt: skip
+def test_occasions_min_gap_days_apart_stay_two_letters(
+    settings: Settings, dates: dict[str, date], letters: list[date]
+) -> None:
+    start = letters[0] - timedelta(days=5)
+    items = run(settings, [contact(**dates)], datetime.combine(start, time(9), MSK), start, 30)
+    sent = [i for i in items if i.status == "send"]
+    assert [(i.send_at.date() if i.send_at else None, i.merged_with) for i in sent] == [
+        (day, []) for day in letters
+    ]

@@ -15,6 +15,10 @@ Two defects a sales-ops manager found with real data:
   deal's place came 13 days before a VIP's 10th company anniversary (11 January), which
   the cap then refused — the client lost the higher-priority letter to a lower one's
   shuffle. A stand-in lead gives way to a later letter of a higher priority.
+* M — a client with a first deal on 15 December and a birthday on Monday 28 December got a
+  birthday letter «с прошедшим 6-летием нашего сотрудничества» and nothing for New Year
+  (29 December: "only 1 days from the greeting of 2026-12-28"): the merge group was
+  anchored on the 15th, and its window ended before New Year, one day after the letter.
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ from tests.test_send_e2e import greeter, history
 ANNA = "1007;client07@example.com;Петрова-Водкина;Анна-Мария;Олеговна;ж;Галерея «Холст»;Europe/Kaliningrad;ru;VIP;8mar;20.03.1967;22.07.2015;19.11.2019;Россия"
 #: Ольга (VIP): birthday 10 December, the company founded 11 January 2017; first deal filled in later.
 OLGA = "2;f2@example.com;Смирнова;Ольга;Игоревна;;ООО «Обь»;Europe/Moscow;ru;VIP;;10.12.1981;11.01.2017;{deal};Россия"
+#: Иван: birthday on Monday 28 December, first deal 15 December (the config's New Year: the 29th).
+IVAN = (
+    "3;f3@example.com;Иванов;Иван;Петрович;м;ООО «Вектор»;Europe/Moscow;ru;regular;;28.12.1980;;{deal};Россия"
+)
 #: Елена: birthday 10 December; the CRM fills in her first deal (17 December) afterwards.
 ELENA = "1;f1@example.com;Попова;Елена;Викторовна;;ООО «Лента»;Europe/Moscow;ru;regular;;10.12.1981;;{deal};Россия"
 
@@ -116,3 +124,40 @@ def test_a_stand_in_lead_does_not_cost_a_later_letter_of_a_higher_priority(make_
     }
     assert rows["new_year"]["reason_code"] == "merged"  # the New Year wishes rode in the anniversary letter
     assert rows["first_deal_anniversary"]["state"] != "sent"
+
+
+def test_the_birthday_letter_carries_new_year_the_next_day_and_the_first_deal(
+    make_project: MakeProject,
+) -> None:
+    config = make_project([IVAN.format(deal="15.12.2020")])
+    for now in ("2026-12-10T10:00", "2026-12-16T10:00", "2026-12-28T09:00"):
+        items = {i["occasion"]: i for i in preview(config, now, "2026-12-10", 30)}
+        assert {name: (i["status"], i["reason"], i["merged_with"]) for name, i in items.items()} == {
+            "first_deal_anniversary": ("skip", "merged", ["birthday"]),
+            "birthday": ("send", None, ["first_deal_anniversary", "new_year"]),
+            "new_year": ("skip", "merged", ["birthday"]),
+        }, now
+        text = items["birthday"]["text"]
+        assert "6-летием нашего сотрудничества" in text and "Новым годом" in text, text
+        assert items["new_year"]["send_at"] == items["birthday"]["send_at"]
+    # The daemon's runs agree: one letter on the 28th, nothing more on the 29th.
+    assert "due 0" in send(config, "2026-12-15T16:00")
+    assert "sent: 1" in send(config, "2026-12-28T16:00")
+    assert "due 0" in send(config, "2026-12-29T16:00")
+    rows = {(r["occasion"], r["state"], r["reason_code"]) for r in history(config)}
+    assert rows == {
+        ("birthday", "sent", None),
+        ("first_deal_anniversary", "skipped", "merged"),
+        ("new_year", "skipped", "merged"),
+    }
+
+
+def test_without_the_first_deal_the_birthday_letter_carries_new_year_as_before(
+    make_project: MakeProject,
+) -> None:
+    config = make_project([IVAN.format(deal="")])
+    items = {i["occasion"]: i for i in preview(config, "2026-12-10T10:00", "2026-12-10", 30)}
+    assert {name: (i["status"], i["reason"], i["merged_with"]) for name, i in items.items()} == {
+        "birthday": ("send", None, ["new_year"]),
+        "new_year": ("skip", "merged", ["birthday"]),
+    }
