@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 from greeter.config import Sender
 from greeter.errors import OutputFolderError
+from greeter.gallery_words import russian_detail
 from greeter.i18n import years_phrase
 from greeter.plan_types import Draft
 from greeter.planner import merged_into_failed
@@ -222,6 +223,7 @@ class _Card:
     order: tuple[float, str]
     status: Status
     reason: str | None
+    #: Why, as the card says it (Russian where :mod:`greeter.gallery_words` knows the sentence).
     detail: str | None
     when: str
     timezone: str
@@ -242,6 +244,8 @@ class _Card:
     page: str | None
     #: Under ``review: required``, a letter's review state (a key of :data:`APPROVAL_LABELS`); else None.
     approval: str | None = None
+    #: The planner's own sentence (English, as the CLI, JSON and logs say it): the pill's tooltip.
+    planner_detail: str | None = None
 
     @property
     def contact_error(self) -> bool:
@@ -352,7 +356,7 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         order=order,
         status=status,
         reason=data["reason"],
-        detail=_carried(data, leaves, titles) or data["detail"],
+        detail=_carried(data, leaves, titles) or russian_detail(data["detail"], titles),
         when=when,
         timezone=data["timezone"] or "",
         name=data["name"] or "",
@@ -367,6 +371,7 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         occasion_day=occasion_day,
         page=f"drafts/{n}.html" if has_page else None,
         approval=data["approval"] if status == "send" else None,
+        planner_detail=data["detail"],
     )
 
 
@@ -417,7 +422,7 @@ def _badge(card: _Card) -> str:
         reason = card.reason or ""
         label = "пропуск: " + REASON_LABELS.get(reason, reason)
         cls = reason if reason in ("merged", "frequency_cap", "invalid_contact") else "skip"
-    tip = " — ".join(p for p in (card.reason, card.detail) if p)
+    tip = " — ".join(p for p in (card.reason, card.planner_detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
     # Neutral on purpose: with day_off_policy "after" a Saturday birthday greeted on Monday is
     # late by design, not after downtime; the badge says what the client reads, not why.
