@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -90,18 +91,23 @@ def _project(make_project: MakeProject, **changes: object) -> Path:
     )
 
 
-def test_check_and_preview_say_what_send_will_do(make_project: MakeProject) -> None:
-    config = _project(make_project)
-    checked = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
-    assert "contacts: 2 loaded from 2 rows, 0 rejected, 1 warning(s)" in checked.stdout, checked.stdout
-    assert f"contacts.csv:row 3: Email: warning: 'ОльгаТекст@пример.рф' {NOT_SENDABLE}" in checked.stderr
+def _birthdays(config: Path) -> dict[str, dict[str, Any]]:
+    """Preview's birthday items of the project, by contact id (the command must succeed)."""
     previewed = CliRunner().invoke(
         main,
         ["--config", str(config), "preview", "--from", "2027-04-13", "--days", "2", "--now", NOW,
          "--format", "json"],
     )  # fmt: skip
     assert previewed.exit_code == 0, previewed.output
-    by_id = {i["contact_id"]: i for i in json.loads(previewed.stdout) if i["occasion"] == "birthday"}
+    return {i["contact_id"]: i for i in json.loads(previewed.stdout) if i["occasion"] == "birthday"}
+
+
+def test_check_and_preview_say_what_send_will_do(make_project: MakeProject) -> None:
+    config = _project(make_project)
+    checked = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert "contacts: 2 loaded from 2 rows, 0 rejected, 1 warning(s)" in checked.stdout, checked.stdout
+    assert f"contacts.csv:row 3: Email: warning: 'ОльгаТекст@пример.рф' {NOT_SENDABLE}" in checked.stderr
+    by_id = _birthdays(config)
     assert (by_id["1"]["status"], by_id["1"]["email"]) == ("send", PUNYCODE)
     assert (by_id["2"]["status"], by_id["2"]["reason"]) == ("skip", "no_email")
 
@@ -151,11 +157,5 @@ def test_an_opt_out_stored_with_the_unicode_domain_still_stops_her_letter(make_p
     now = datetime.fromisoformat(NOW)
     with Journal.open(f"sqlite:///{config.parent / 'data' / 'journal.sqlite3'}", now=now) as journal:
         journal.suppress(["olga@пример.рф"], "unsubscribed", now)  # as an older greeter stored it
-    previewed = CliRunner().invoke(
-        main,
-        ["--config", str(config), "preview", "--from", "2027-04-13", "--days", "2", "--now", NOW,
-         "--format", "json"],
-    )  # fmt: skip
-    assert previewed.exit_code == 0, previewed.output
-    by_id = {i["contact_id"]: i for i in json.loads(previewed.stdout) if i["occasion"] == "birthday"}
+    by_id = _birthdays(config)
     assert (by_id["1"]["status"], by_id["1"]["reason"]) == ("skip", "suppressed")
