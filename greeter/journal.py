@@ -500,13 +500,17 @@ class Journal(Transitions):
         """At start-up: every ``claimed`` row was interrupted mid-send, so it becomes ``uncertain``.
 
         Only the lock holder may do this — another sender's claims are live.
+        The row's ``last_reply`` is cleared: a retried greeting kept its earlier
+        attempt's answer ("not attempted: cannot connect …"), and a dismissal or
+        resend then recorded that as what the server had said about the letter
+        that was in fact handed over (both backends, :class:`JournalStore`).
         """
         if self._lock_fd is None:
             raise JournalError("recover_stale_claims needs the sender lock (call lock_sender first)")
         self._check_same_file()  # first thing in every run (plan_cycle): a lost file claims nothing
         with self._db() as db:
             cur = db.execute(
-                "UPDATE greetings SET state = 'uncertain', updated_at = ?,"
+                "UPDATE greetings SET state = 'uncertain', updated_at = ?, last_reply = NULL,"
                 " reason = 'interrupted between claim and the server''s reply' WHERE state = 'claimed'",
                 (db_time(now),),
             )

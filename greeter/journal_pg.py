@@ -480,7 +480,7 @@ class PgJournal(PgJournalBase, Transitions):
             lambda conn, _: (
                 conn.execute(
                     "UPDATE greetings SET state = 'uncertain', updated_at = %s, lease_until = NULL,"
-                    " reason = 'interrupted between claim and the server''s reply'"
+                    " last_reply = NULL, reason = 'interrupted between claim and the server''s reply'"
                     " WHERE state = 'claimed'"
                     " AND (claimed_by = %s OR lease_until IS NULL OR lease_until <= clock_timestamp())",
                     (aware(now), self.worker_id),

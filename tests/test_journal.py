@@ -259,6 +259,26 @@ def test_a_resend_keeps_why_the_greeting_was_uncertain(journal: JournalStore) ->
     assert sorted(e.key for e in journal.due_retries(later)) == sorted([KEY, other])
 
 
+def test_an_interrupted_retry_does_not_keep_its_earlier_attempts_reply(journal: JournalStore) -> None:
+    """A retried letter (first try: "not attempted: cannot connect …") claimed again and cut off by
+    kill -9: recovery left that old reply, and dismissing it recorded "the server had said: not
+    attempted: cannot connect" for a letter that was in fact handed to a working server."""
+    from greeter.history_view import why
+
+    stale = "not attempted: cannot connect to 127.0.0.1:2631: connection refused; retried later"
+    assert claim(journal, KEY)
+    journal.mark_retry(KEY, stale, NOW + timedelta(minutes=5), NOW)
+    assert claim(journal, KEY, NOW + timedelta(minutes=10))  # the second attempt, then kill -9
+    journal.lock_sender()
+    assert journal.recover_stale_claims(NOW + timedelta(hours=1)) == 1
+    [entry] = journal.history(contact_id=KEY[0])
+    assert (entry.state, entry.last_reply) == ("uncertain", None)
+    journal.dismiss(KEY, NOW + timedelta(hours=2))
+    [entry] = journal.history(contact_id=KEY[0])
+    assert why(entry).endswith("; it had been interrupted between claim and the server's reply")
+    assert "cannot connect" not in why(entry)
+
+
 def test_a_dismissal_keeps_why_the_greeting_was_uncertain(journal: JournalStore) -> None:
     """``dismiss`` overwrote ``reason`` with ``dismissed``: a claim interrupted before the server
     answered (no ``last_reply``, only that reason) lost the one thing known about it, and history
