@@ -93,6 +93,17 @@ log = get_logger(component="daemon")
 
 T = TypeVar("T")
 
+#: After a failed run (a contacts file being rewritten, the journal's database restarting), the
+#: next try: a minute, doubled with each failure in a row up to a quarter of an hour.
+FAILED_RUN_RETRY = timedelta(minutes=1)
+FAILED_RUN_RETRY_MOST = timedelta(minutes=15)
+
+
+def failed_run_retry(failures_in_row: int) -> timedelta:
+    """How long after the ``failures_in_row``-th failed run in a row to try again (pure)."""
+    return min(FAILED_RUN_RETRY * (1 << min(max(failures_in_row - 1, 0), 10)), FAILED_RUN_RETRY_MOST)
+
+
 #: Seconds a stop waits for the journal to record letters cut off in flight, and to close: a
 #: journal that does not answer by then cannot (the next start records them uncertain).
 JOURNAL_PATIENCE = 3.0
@@ -140,6 +151,10 @@ class Daemon:
         #: The last run's earliest retry after its plan (its wake gathers the retries after it).
         self._next_retry: datetime | None = None
         self._next_planned: datetime | None = None
+        #: Runs that failed in a row (0 after one that did not): the next try's backoff.
+        self._failures_in_row = 0
+        #: The last run that did not fail: its next send, next retry and next planned letter.
+        self._last_plan: tuple[datetime | None, datetime | None, datetime | None] = (None, None, None)
         self._cycle: Cycle | None = None
         self._running: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -387,6 +402,7 @@ class Daemon:
         next_send: datetime | None = None
         self._halted = False
         self._next_retry = self._next_planned = None
+        failures = self.stats.failed_runs
         try:
             # Off the loop and abandoned by a stop: planning claims nothing, and a journal that
             # does not answer (PostgreSQL gone) must not hold the stop for its connect timeout.
@@ -425,7 +441,27 @@ class Daemon:
             self._cycle = None
             self.stats.running = False
             self.stats.last_duration_seconds = time.monotonic() - started
-        return now, next_send
+        if self.stats.failed_runs == failures:
+            self._failures_in_row = 0
+            self._last_plan = (next_send, self._next_retry, self._next_planned)
+            return now, next_send
+        return now, self._after_failure(now)
+
+    def _after_failure(self, now: datetime) -> datetime:
+        """The next send after a failed run: the last plan's, or a try again soon if that is sooner.
+
+        A failed run knows no plan of its own. Waking only at the next cron time
+        left the retries and letters the run before had planned waiting for it
+        — with a daily cron, until tomorrow — and /healthz unhealthy all that
+        while, for a CRM export that was missing for a minute. So the previous
+        plan's wake-ups stand, and the run is tried again after
+        :func:`failed_run_retry` (backed off while it keeps failing, so a file
+        gone for good is not retried every minute all night).
+        """
+        self._failures_in_row += 1
+        retry = now + failed_run_retry(self._failures_in_row)
+        planned, self._next_retry, self._next_planned = self._last_plan
+        return retry if planned is None or planned <= now or retry < planned else planned
 
     async def _purge_once_a_day(self, now: datetime) -> None:
         """The first run of each day deletes the greetings past ``storage.retention_days`` (if set).

@@ -16,7 +16,7 @@ import signal
 import sqlite3
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -331,6 +331,39 @@ def test_sighup_with_a_broken_config_keeps_the_old_one_and_says_where(make_proje
             daemon.send_signal(signal.SIGHUP)
             assert daemon.wait_for("reloaded")["cron"] == "*/5 * * * *"
             assert daemon.stop() == 0
+
+
+@pytest.mark.parametrize(("failures", "minutes"), [(1, 1), (2, 2), (3, 4), (5, 15), (40, 15)])
+def test_a_failed_run_is_tried_again_soon_and_backs_off(failures: int, minutes: int) -> None:
+    from greeter.daemon import failed_run_retry
+
+    assert failed_run_retry(failures) == timedelta(minutes=minutes)
+
+
+def test_a_failed_run_is_tried_again_within_minutes_not_at_the_next_cron_time(
+    make_project: MakeProject,
+) -> None:
+    """A contacts export missing for a moment (being rewritten) failed one run; the daemon then
+    slept until the next cron time — with a daily cron, tomorrow — and /healthz said unhealthy
+    all that while, though the file was back at once."""
+    with SmtpSink() as sink:
+        config = make_project(people(1), **smtp(sink.port), schedule={"cron": "0 6 * * *"})
+        contacts = config.parent / "data" / "contacts.csv"
+        with DaemonProcess(config, *run_args(NOW, "--speed", "60")) as daemon:  # a minute a second
+            first = daemon.wait_for("run")
+            assert first["sent"] == 1
+            moved = contacts.rename(contacts.with_suffix(".bak"))
+            daemon.send_signal(signal.SIGHUP)  # plans at once, without the file
+            failed = daemon.wait_for("run_failed")
+            assert "contacts file not found" in failed["error"]
+            moved.rename(contacts)
+            failed_at = datetime.fromisoformat(failed["now"])
+            again = daemon.wait_for("run", lambda e: datetime.fromisoformat(e["now"]) > failed_at, timeout=30)
+            gap = datetime.fromisoformat(again["now"]) - failed_at
+            assert timedelta(seconds=50) <= gap <= timedelta(minutes=3), gap  # a minute on, not 06:00
+            assert _health(daemon)[0] == 200
+            assert daemon.stop() == 0
+        assert len(sink.messages) == 1  # nothing twice
 
 
 def test_metrics_equal_the_journal_and_healthz_reports_the_last_run(make_project: MakeProject) -> None:
