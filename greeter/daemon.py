@@ -647,7 +647,10 @@ class Daemon:
             skipped=dict(summary.skipped),
             replies=summary.reply_lines(),
             recovered_uncertain=cycle.recovered,
-            next_send=cycle.next_send.isoformat() if cycle.next_send else None,
+            # UTC to the second, whether the next send is a planned letter (the recipient's zone) or a retry
+            next_send=None
+            if cycle.next_send is None
+            else cycle.next_send.astimezone(UTC).isoformat("T", "seconds"),
             delivery="degraded" if problem is not None else "ok",
             **({"delivery_problem": problem} if problem is not None else {}),
         )
