@@ -302,3 +302,28 @@ def test_run_on_a_read_only_journal_exits_2_which_the_unit_does_not_restart(
     assert line["exit_code"] == 2
     assert "its file system is mounted read-only" in json.dumps(line)
     assert "2" in _unit_settings("RestartPreventExitStatus")[0].split()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+def test_the_unit_is_one_systemd_reads_without_complaint_but_the_missing_install(tmp_path: Path) -> None:
+    """Every directive of the shipped unit (its hardening included) is one systemd knows."""
+    unit = tmp_path / "greeter.service"
+    shutil.copy(UNIT, unit)
+    found = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60, check=False
+    )
+    lines = [line for line in (found.stdout + found.stderr).splitlines() if line.strip()]
+    assert [line for line in lines if "/opt/greeter/venv/bin/greeter is not executable" not in line] == []
+
+
+def test_the_unit_drops_every_capability_and_filters_system_calls() -> None:
+    """What ``systemd-analyze security`` asks of a network service that binds no privileged port."""
+    text = UNIT.read_text(encoding="utf-8")
+    settings = dict(re.findall(r"^(\w+)=(.*)$", text, re.M))
+    assert settings["CapabilityBoundingSet"] == "" and settings["AmbientCapabilities"] == ""
+    assert (
+        settings["SystemCallFilter"] == "@system-service" and settings["SystemCallArchitectures"] == "native"
+    )
+    for flag in ("RestrictNamespaces", "RestrictSUIDSGID", "RestrictRealtime", "ProtectKernelModules",
+                 "ProtectKernelLogs", "ProtectClock", "ProtectHostname", "NoNewPrivileges"):  # fmt: skip
+        assert settings[flag] == "yes", flag
