@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from greeter.i18n import plural
+from greeter.i18n import plural, years_phrase
 
 __all__ = ["russian_detail"]
 
@@ -59,10 +59,6 @@ def _rule(text: str) -> str:
     return f"max_count {m[1]} за {_days(int(m[2]))}" if m else text
 
 
-def _years(n: int) -> str:
-    return f"{n} {plural(n, 'год|года|лет', 'ru')}"
-
-
 def _tags(text: str) -> str:
     return "нет" if text == "none" else text
 
@@ -96,11 +92,11 @@ _RULES: list[_Rule] = [
     ),
     (
         re.compile(r"(\d+) years is not a multiple of (\d+) \(round_years\)"),
-        lambda m, t: f"{_years(int(m[1]))} — не круглая дата (кратные {m[2]}: round_years)",
+        lambda m, t: f"{years_phrase(int(m[1]), 'ru')} — не круглая дата (кратные {m[2]}: round_years)",
     ),
     (
         re.compile(r"(\d+) years is fewer than (\d+) \(min_years\)"),
-        lambda m, t: f"{_years(int(m[1]))} — меньше {m[2]} (min_years)",
+        lambda m, t: f"{years_phrase(int(m[1]), 'ru')} — меньше {m[2]} (min_years)",
     ),
     (
         re.compile(r"the journal already has this greeting \((\w+)\)"),
