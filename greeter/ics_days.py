@@ -30,7 +30,7 @@ from typing import Any
 from icalendar import Calendar
 
 from greeter.errors import ConfigError, Problem
-from greeter.sources.rows import quoted
+from greeter.sources.quote import quoted_within
 from greeter.sources.sniff import OLE2_MAGIC, ZIP_MAGIC
 
 __all__ = [
@@ -190,13 +190,14 @@ def not_ics(raw: bytes, exc: Exception) -> str:
     A text that does not begin as a calendar does (a list of holidays typed
     into Notepad, a CSV renamed) is told by its first line; a calendar with a
     line it cannot read is told by that line and its number. Either is quoted
-    as a bad contact value is (:func:`greeter.sources.rows.quoted`: control
+    as a bad contact value is (:func:`greeter.sources.quote.quoted_within`: control
     characters escaped), in at most about :data:`QUOTE_CHARS` characters.
     """
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     first = text.split("\n", 1)[0].rstrip("\r")
     if not first.upper().startswith("BEGIN:"):
-        return f"not a valid iCalendar file (it starts with {_quote(first)}, not BEGIN:VCALENDAR): {_EXPORT}"
+        shown = quoted_within(first, QUOTE_CHARS)
+        return f"not a valid iCalendar file (it starts with {shown}, not BEGIN:VCALENDAR): {_EXPORT}"
     m = _BAD_LINE.fullmatch(str(exc))
     if m is None:
         return f"not a valid iCalendar file ({_shown(str(exc))})"
@@ -205,26 +206,15 @@ def not_ics(raw: bytes, exc: Exception) -> str:
     number = f" {lines.index(line) + 1}" if line in lines else ""
     # icalendar's reason is often the line again, or quotes its bytes: said only when it adds words.
     because = f": {why}" if why != line and why.isprintable() and len(why) <= QUOTE_CHARS else ""
-    return f"not a valid iCalendar file (line{number} {_quote(line)} cannot be read{because})"
-
-
-def _quote(value: str) -> str:
-    """``value`` quoted (:func:`quoted`) in at most about :data:`QUOTE_CHARS` characters, escapes counted.
-
-    ``quoted`` cuts before escaping, so 80 control bytes would print as 320
-    characters of ``\\x01``: the cut is made shorter until the escaped text fits.
-    """
-    limit = QUOTE_CHARS
-    shown = quoted(value, limit)
-    while len(shown) > QUOTE_CHARS + 2 and limit > 8:
-        limit = limit * 2 // 3
-        shown = quoted(value, limit)
-    return shown
+    shown = quoted_within(line, QUOTE_CHARS)
+    return f"not a valid iCalendar file (line{number} {shown} cannot be read{because})"
 
 
 def _shown(message: str) -> str:
-    """A library's message as one line: as it is when short and printable, else quoted (:func:`_quote`)."""
-    return message if message.isprintable() and len(message) <= QUOTE_CHARS else _quote(message)
+    """A library's message as one line: as it is when short and printable, else :func:`quoted_within`."""
+    if message.isprintable() and len(message) <= QUOTE_CHARS:
+        return message
+    return quoted_within(message, QUOTE_CHARS)
 
 
 #: Timed events a warning names; the rest are counted.

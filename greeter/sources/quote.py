@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["QUOTE_CHARS", "quoted"]
+__all__ = ["QUOTE_CHARS", "quoted", "quoted_within"]
 
 #: How many characters of a bad value a message quotes: a cell of 2,000 is shortened, not printed whole.
 QUOTE_CHARS = 60
@@ -21,3 +21,18 @@ def quoted(value: str, limit: int = QUOTE_CHARS) -> str:
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return repr(value)
+
+
+def quoted_within(value: str, chars: int) -> str:
+    """``value`` quoted (:func:`quoted`) in at most about ``chars`` characters, escapes counted.
+
+    :func:`quoted` cuts before escaping, so 80 control bytes (a binary file
+    read as text) would print as 320 characters of ``\\x01``: the cut is made
+    shorter until the escaped text fits.
+    """
+    limit = chars
+    shown = quoted(value, limit)
+    while len(shown) > chars + 2 and limit > 8:
+        limit = limit * 2 // 3
+        shown = quoted(value, limit)
+    return shown
