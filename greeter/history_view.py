@@ -117,7 +117,15 @@ def read_history(journal: JournalStore, *, state: str | None = None, **filters: 
     new claims that are not among them (shown ``claimed``, as they are live),
     and one already recorded is no longer ``claimed`` when the rows are read.
     ``state`` :data:`DISMISSED`: the ``skipped`` rows an operator dismissed.
+    ``email`` is also looked up in the form contacts are loaded in (:func:`address_forms`).
     """
+    forms = address_forms(filters["email"]) if filters.get("email") else (None,)
+    found = {e.key: e for form in forms for e in _read(journal, state, {**filters, "email": form})}
+    return sorted(found.values(), key=_order) if len(forms) > 1 else list(found.values())
+
+
+def _read(journal: JournalStore, state: str | None, filters: dict[str, Any]) -> list[JournalEntry]:
+    """:func:`read_history` for one form of the address."""
     if state == DISMISSED:
         return [e for e in journal.history(state="skipped", **filters) if e.reason == DISMISSED]
     abandoned = journal.abandoned_claims() if state in (None, "claimed", "uncertain") else set()
@@ -129,6 +137,20 @@ def read_history(journal: JournalStore, *, state: str | None = None, **filters: 
     if state == "claimed":
         return [e for e in entries if e.key not in abandoned]
     return as_found(entries, abandoned)
+
+
+def address_forms(text: str) -> tuple[str, ...]:
+    """An address as typed and, if it differs, as greeter loads it (:func:`~greeter.contacts.valid_email`).
+
+    ``history --email olga@пример.рф``: her letters are journaled to the
+    punycode form her contact is loaded in (``olga@xn--e1afmkfd.xn--p1ai``), a
+    row an older greeter wrote may hold the form as typed; both are hers.
+    """
+    from greeter.contacts import valid_email
+
+    typed = text.strip()
+    loaded = valid_email(typed)
+    return (typed, loaded) if loaded is not None and loaded.casefold() != typed.casefold() else (typed,)
 
 
 def current_email(inputs: Inputs, contact_id: str) -> str | None:

@@ -159,3 +159,21 @@ def test_an_opt_out_stored_with_the_unicode_domain_still_stops_her_letter(make_p
         journal.suppress(["olga@пример.рф"], "unsubscribed", now)  # as an older greeter stored it
     by_id = _birthdays(config)
     assert (by_id["1"]["status"], by_id["1"]["reason"]) == ("skip", "suppressed")
+
+
+@pytest.mark.parametrize("typed", ["olga@пример.рф", "OLGA@ПРИМЕР.РФ", PUNYCODE])
+def test_history_finds_her_letters_by_the_address_as_she_writes_it(
+    make_project: MakeProject, typed: str
+) -> None:
+    """The journal holds the punycode form; a manager types the address from her business card."""
+    config = _project(make_project)
+    sent = CliRunner().invoke(main, ["--config", str(config), "send", "--once", "--now", NOW])
+    assert sent.exit_code == 0, sent.output
+    shown = CliRunner().invoke(
+        main, ["--config", str(config), "history", "--email", typed, "--format", "json"]
+    )
+    assert shown.exit_code == 0, shown.output
+    rows = json.loads(shown.stdout)
+    assert [(r["contact_id"], r["occasion"], r["state"], r["email"]) for r in rows] == [
+        ("1", "birthday", "sent", PUNYCODE)
+    ]
