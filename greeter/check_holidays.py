@@ -28,13 +28,20 @@ from greeter.policy import AudienceRule
 
 
 def holiday_problems(
-    settings: Settings, config_file: Path, client_countries: Collection[str], today: date
+    settings: Settings,
+    config_file: Path,
+    client_countries: Collection[str],
+    today: date,
+    reached: Mapping[int, Mapping[str, int]] | None = None,
 ) -> list[Problem]:
-    """Warnings for holiday occasions: a name no client's country has, a name on several days a year.
+    """Warnings for holiday occasions: a name no client's country has, a name on several days a
+    year, clients greeted for another country's holiday.
 
     ``client_countries``: the calendars of the contacts read (their country,
-    else the default one). Warnings, not errors: a client of the country that
-    has the holiday may come with the next export.
+    else the default one). ``reached``: for each holiday occasion without
+    ``country:`` or ``audience.countries`` (by its index), the countries of
+    the clients its audience takes in, with how many. Warnings, not errors: a
+    client of the country that has the holiday may come with the next export.
     """
     from greeter.config_loader import locate
 
@@ -53,6 +60,8 @@ def holiday_problems(
             applies = countries_having(occ.holiday, greeted, years)
             if not applies and occ.audience.countries is None:
                 messages.append(_nobody(occ.holiday, greeted, years))
+            elif default in applies and reached and index in reached:
+                messages.extend(m for m in [_borrowed(occ.holiday, default, applies, reached[index])] if m)
         messages.extend(m for country in applies if (m := _several_days(occ.holiday, country, years)))
         where = ("occasions", index, "holiday")
         line, col = locate(config_file, where)
@@ -74,6 +83,26 @@ def _nobody(name: str, greeted: list[str], years: list[int]) -> str:
     return (
         f"none of the clients' countries ({listed(greeted)}) has a holiday named {name!r}, so it greets "
         f"nobody; {where}"
+    )
+
+
+def _borrowed(name: str, default: str, applies: list[str], clients: Mapping[str, int]) -> str | None:
+    """Clients whose country has no holiday ``name`` are greeted on the default country's: say who.
+
+    The rule (:func:`greeter.occasions.holiday_country`) serves a Russian-speaking
+    client abroad on 8 March; it also wishes a client in Berlin a happy Victory
+    Day. Only the marketer knows which is meant, so it is said, with the fix.
+    """
+    borrowed = {c: n for c, n in clients.items() if c not in applies and has_calendar(c)}
+    if not borrowed:
+        return None
+    ordered = sorted(borrowed, key=lambda c: (-borrowed[c], c))
+    who = listed([f"{c} ({borrowed[c]})" for c in ordered])
+    total = sum(borrowed.values())
+    keep = ", ".join(c for c in applies if c == default or clients.get(c))
+    return (
+        f"{total} client(s) in countries without a holiday named {name!r} — {who} — are greeted on"
+        f" {default}'s: if it is not their day, add audience.countries: [{keep}]"
     )
 
 

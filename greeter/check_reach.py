@@ -43,6 +43,9 @@ class Reach:
     zoneless: Counter[str] = field(default_factory=Counter)
     #: The locale of each letter rendered → how many contacts got one (each counted once).
     letters: Counter[str] = field(default_factory=Counter)
+    #: A holiday occasion without ``country:`` or ``audience.countries`` (its index) → the
+    #: countries of the clients its audience takes in, each with how many.
+    holiday_clients: dict[int, Counter[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -57,6 +60,11 @@ class Reach:
                 min_years=None,
             )
             self._uses.setdefault(occ.template, []).append((occ.field, rule))
+        self._holidays = [
+            (i, AudienceRule.for_occasion(occ, self.settings.defaults.country))
+            for i, occ in enumerate(self.settings.occasions)
+            if occ.holiday is not None and occ.country is None and occ.audience.countries is None
+        ]
         self._locales: dict[str, str] = {}
         self._last: dict[str, Contact] = {}
         self._last_letter: dict[str, Contact] = {}
@@ -64,7 +72,11 @@ class Reach:
     def see(self, contact: Contact) -> None:
         """Take in one loaded contact."""
         self.tags.update(contact.tags)
-        self.countries[contact.country or self.settings.defaults.country] += 1
+        country = contact.country or self.settings.defaults.country
+        self.countries[country] += 1
+        for i, rule in self._holidays:
+            if rule.admits(contact, None):
+                self.holiday_clients.setdefault(i, Counter())[country] += 1
         if contact.timezone is None and contact.country and contact.country != self.settings.defaults.country:
             self.zoneless[contact.country.partition("-")[0]] += 1
         if contact.tier:

@@ -333,7 +333,9 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     report.problems.extend(markup_problems(markup, renderer))
     report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
     report.problems.extend(titles.problems(config_file))
-    report.problems.extend(holiday_problems(settings, config_file, reach.countries, today))
+    report.problems.extend(
+        holiday_problems(settings, config_file, reach.countries, today, reach.holiday_clients)
+    )
     report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded

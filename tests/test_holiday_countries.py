@@ -198,3 +198,40 @@ def test_the_suggested_fixed_date_greets_one_day(make_project: MakeProject) -> N
     result = _check(_project(make_project, ["HU"], one))
     assert result.returncode == 0, result.stderr
     assert "greeted" not in result.stderr, result.stderr
+
+
+def _borrowed(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "countries without a holiday named" in line]
+
+
+def test_check_says_who_is_greeted_on_the_default_countrys_holiday(make_project: MakeProject) -> None:
+    """A client in Berlin wished a happy Victory Day by Russia's calendar: the rule serves 8 March for a
+    Russian speaker abroad, so it stays, but check names the clients it reaches and the fix."""
+    rows = [
+        contact_row("1", "a@example.com", country="DE"),
+        contact_row("2", "b@example.com", country="DE", tags="vip"),
+        contact_row("3", "c@example.com", country="RS", tags="vip"),
+        contact_row("4", "d@example.com", country="RU", tags="vip"),
+    ]
+    config = make_project(rows, defaults={"country": "RU"})
+    text = config.read_text(encoding="utf-8")
+    victory = '- {name: victory, holiday: "Victory Day", template: holiday}\n'
+    config.write_text(text.replace("# The rule of six", victory + "# The rule of six"), encoding="utf-8")
+    result = _check(config)
+    assert result.returncode == 0, result.stderr
+    (warning,) = _borrowed(result.stderr)
+    assert warning.endswith(
+        ": occasions.6.holiday: warning: 3 client(s) in countries without a holiday named 'Victory Day'"
+        " — DE (2), RS (1) — are greeted on RU's: if it is not their day, add audience.countries: [RU]"
+    ), warning
+
+    for audience in ("audience: {countries: [RU]}", "audience: {tags: [vip]}, country: RU"):
+        limited = victory.replace("template: holiday}", f"template: holiday, {audience}}}")
+        config.write_text(text.replace("# The rule of six", limited + "# The rule of six"), encoding="utf-8")
+        assert _borrowed(_check(config).stderr) == [], audience
+
+    # only the clients the audience takes in count: the untagged client in Berlin is not greeted
+    tagged = victory.replace("template: holiday}", "template: holiday, audience: {tags: [vip]}}")
+    config.write_text(text.replace("# The rule of six", tagged + "# The rule of six"), encoding="utf-8")
+    (warning,) = _borrowed(_check(config).stderr)
+    assert "2 client(s) in countries without a holiday named 'Victory Day' — DE (1), RS (1) —" in warning
