@@ -10,9 +10,18 @@ own sentence stays in the pill's tooltip), and a sentence it does not know
 as it is: better English than a wrong translation. ``tests/test_gallery_words``
 renders a year of the example's skips and pins that none is left in English.
 
+A contact the planner cannot greet (``invalid_contact``) carries the
+contacts loader's own sentence about the row — a date cell that is no date
+(:mod:`greeter.sources.rows`, its reasons from :mod:`greeter.sources.dates`)
+— or :func:`greeter.occasions.implausible`'s (a birthday in the future, an age
+over ``max_years``). Those are worded here too, part by part: the value as the
+loader quoted it (what a search in the CRM finds), why it is no date, what
+would read it, and which occasions it costs; a part not known leaves the whole
+sentence in English.
+
 Pure: a table of patterns over the planner's sentences (:mod:`greeter.policy`,
-:mod:`greeter.planner`), tried in order; dates become ``DD.MM.YYYY``, machine
-names of occasions their titles.
+:mod:`greeter.planner`, :mod:`greeter.occasions`, :mod:`greeter.sources`), tried
+in order; dates become ``DD.MM.YYYY``, machine names of occasions their titles.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from greeter.i18n import plural, years_phrase
+from greeter.sources.dates import EXCEL_SERIAL_ADVICE
 
 __all__ = ["russian_detail"]
 
@@ -63,9 +73,159 @@ def _tags(text: str) -> str:
     return "нет" if text == "none" else text
 
 
+#: The month names of the loader's dates ("10 December 1979", "February has no 31st"), from January.
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+#: The same months in «в феврале нет 31-го числа».
+_IN_MONTH = (
+    "январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",
+    "октябре", "ноябре", "декабре",
+)  # fmt: skip
+#: A day as the loader says it: "10 December 1979".
+_SPOKEN = rf"(\d{{1,2}}) ({'|'.join(_MONTHS_EN)}) (\d+)"
+#: Whose month names no date format reads (:func:`greeter.sources.dates.month_name_advice`).
+_LANGUAGES = {"Russian": "русские", "English": "английские"}
+#: An occasion's machine name (config ``MACHINE_NAME``), as a bad date's sentence lists them.
+_NAME = r"[a-z][a-z0-9_]*"
+
+
+def _spoken(match: re.Match[str], first: int) -> str:
+    """``10 December 1979`` (groups ``first`` … ``first + 2``) as ``10.12.1979``."""
+    day, month, year = match.group(first, first + 1, first + 2)
+    return f"{int(day):02}.{_MONTHS_EN.index(month) + 1:02}.{year}"
+
+
+#: A loader's sentence part and its Russian (each a full match); None from ``words``: not known.
+_Part = tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]
+
+#: Why a value with a date's shape is no day (:func:`greeter.sources.dates._impossible`).
+_IMPOSSIBLE: list[_Part] = [
+    (re.compile(r"there is no month (\d+)"), lambda m: f"месяца с номером {m[1]} не бывает"),
+    (re.compile(r"there is no day 0"), lambda m: "нулевого числа не бывает"),
+    (re.compile(r"no month has (\d+) days"), lambda m: f"{m[1]}-го числа не бывает ни в одном месяце"),
+    (re.compile(r"(\d+) is not a leap year"), lambda m: f"{m[1]} год не високосный, 29 февраля в нём нет"),
+    (
+        re.compile(rf"({'|'.join(_MONTHS_EN)}) has no (\d+)(?:st|nd|rd|th)"),
+        lambda m: f"в {_IN_MONTH[_MONTHS_EN.index(m[1])]} нет {m[2]}-го числа",
+    ),
+    (re.compile(r"there is no year 0"), lambda m: "нулевого года не бывает"),
+]
+
+#: What else the value would be (:meth:`greeter.sources.dates.DateParser._other_reading`).
+_READINGS: list[_Part] = [
+    (re.compile(r""), lambda m: ""),
+    (
+        re.compile(r"; it has no year: write the whole date, with the year, in the CRM"),
+        lambda m: "; здесь нет года: впишите в CRM полную дату, с годом",
+    ),
+    (
+        re.compile(
+            rf"; it is {_SPOKEN}, written with a month name: add \"(.+)\" to contacts\.date_formats"
+            r" if the CRM writes dates so"
+        ),
+        lambda m: (
+            f'; это {_spoken(m, 1)}, месяц записан словом: добавьте "{m[4]}" в contacts.date_formats,'
+            " если CRM пишет даты так"
+        ),
+    ),
+    (
+        re.compile(
+            rf"; it is {_SPOKEN}, written with a month name, and no date format reads (\w+) month names:"
+            r" export dates as numbers \(dd\.mm\.yyyy\) from the CRM"
+        ),
+        lambda m: (
+            f"; это {_spoken(m, 1)}, месяц записан словом, а {_LANGUAGES[m[4]]} названия месяцев не читает"
+            " ни один формат даты: выгружайте из CRM даты числами (дд.мм.гггг)"
+            if m[4] in _LANGUAGES
+            else None
+        ),
+    ),
+    (
+        re.compile(
+            rf'; read as "([^"]+)" it is {_SPOKEN}(?:, as "([^"]+)" it is {_SPOKEN})?'
+            r"( \(add it to contacts\.date_formats if the CRM writes dates so\)"
+            r"| \(add the one the CRM writes to contacts\.date_formats\))?"
+        ),
+        lambda m: (
+            f'; в формате "{m[1]}" это {_spoken(m, 2)}'
+            + (f', в формате "{m[5]}" — {_spoken(m, 6)}' if m[5] else "")
+            + (
+                ""
+                if not m[9]
+                else " (добавьте его в contacts.date_formats, если CRM пишет даты так)"
+                if m[9].startswith(" (add it")
+                else " (добавьте в contacts.date_formats тот, которым пишет CRM)"
+            )
+        ),
+    ),
+]
+
+
+def _part(text: str, parts: list[_Part]) -> str | None:
+    """``text`` in Russian by the first of ``parts`` that matches it whole; None if none does."""
+    for pattern, words in parts:
+        if (m := pattern.fullmatch(text)) is not None:
+            return words(m)
+    return None
+
+
+def _date_problem(why: str) -> str | None:
+    """:meth:`greeter.sources.dates.DateParser.problem`'s sentence in Russian, after «'значение' —»."""
+    if (m := re.fullmatch(r"is not a real date: ([^;]+)(.*)", why)) is not None:
+        reason, other = _part(m[1], _IMPOSSIBLE), _part(m[2], _READINGS)
+        return None if reason is None or other is None else f"такой даты нет: {reason}{other}"
+    excel = rf"looks like an Excel serial date \({_DATE}\), not a date: {re.escape(EXCEL_SERIAL_ADVICE)}"
+    if (m := re.fullmatch(excel, why)) is not None:
+        return (
+            f"похоже на дату Excel, сохранённую числом ({_date(m, 1)}): задайте столбцу формат даты"
+            " в Excel перед выгрузкой (или выгружайте даты текстом)"
+        )
+    if (m := re.fullmatch(r"does not match contacts\.date_formats \(([^()]*)\)(.*)", why)) is not None:
+        other = _part(m[2], _READINGS)
+        return (
+            None if other is None else f"не подходит ни под один формат contacts.date_formats ({m[1]}){other}"
+        )
+    return None
+
+
+def _occasions(names: str, title: Callable[[str], str]) -> str:
+    """``birthday`` or ``name_day, birthday and new_year`` as «День рождения», «name_day» и «Новый год»."""
+    said = [f"«{title(name)}»" for name in re.split(r", | and ", names)]
+    return " и ".join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else said[0]
+
+
+def _bad_date(m: re.Match[str], title: Callable[[str], str]) -> str:
+    """A date cell the loader could not read (:meth:`greeter.sources.rows.RowParser.parse`), in Russian."""
+    why = _date_problem(m[2])
+    if why is None:
+        return m[0]
+    return f"{m[1]} — {why}; поздравления {_occasions(m[3], title)} для этого контакта пропускаются"
+
+
 #: (the planner's sentence, its Russian) — each a full match; ``t`` gives an occasion's title.
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
 _RULES: list[_Rule] = [
+    (
+        re.compile(
+            r"(.+?) (is not a real date: .+|looks like an Excel serial date .+|does not match"
+            rf" contacts\.date_formats .+); ({_NAME}(?:, {_NAME})*(?: and {_NAME})?) greetings are skipped"
+            r" for this contact"
+        ),
+        _bad_date,
+    ),
+    (
+        re.compile(r"(.+) (\d\d)\.(\d\d)\.(\d+) is in the future"),
+        lambda m, t: f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — дата в будущем",
+    ),
+    (
+        re.compile(r"(.+) (\d\d)\.(\d\d)\.(\d+) gives (\d+) years \(more than (\d+)\)"),
+        lambda m, t: (
+            f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — это {years_phrase(int(m[5]), 'ru')}"
+            f" (больше {m[6]}: max_years)"
+        ),
+    ),
     (
         re.compile(r"tier '\(none\)' is not one of: (.*)"),
         lambda m, t: f"у контакта нет категории, нужна одна из: {m[1]}",

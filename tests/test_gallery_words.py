@@ -16,10 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.config import Audience, FrequencyCap
+from greeter.config import Audience, Columns, ContactsSource, Defaults, FrequencyCap, Occasion
 from greeter.contacts import Contact
 from greeter.gallery_words import russian_detail
+from greeter.occasions import implausible
 from greeter.policy import AudienceRule, _refusal, _too_close
+from greeter.sources import date_occasions, load_contacts
 from tests.conftest import ROOT, MakeProject, contact_row
 
 TITLES = {"new_year": "Новый год", "birthday": "День рождения"}
@@ -85,22 +87,22 @@ def test_each_known_sentence_reads_in_russian(sentence: str | None, russian: str
     assert russian_detail(sentence, TITLES) == russian
 
 
+#: Latin words in a row: a sentence left in English (a quoted value, a format or a config key is not).
+ENGLISH = re.compile(r"[a-z]{3,} [a-z]{3,}")
+
+
 def test_a_years_preview_of_the_example_leaves_no_skip_in_english() -> None:
     """Every skip of a year of the example's contacts, as the gallery would word it: no Latin sentence
-    left (row problems of ``invalid_contact`` aside: they are the contacts file's own messages)."""
+    left — the ``invalid_contact`` one of row 22 (``'31.02.1980' is not a real date: …``) included."""
     result = CliRunner().invoke(
         main,
         ["--config", str(ROOT / "config.example.yaml"), "preview", "--from", "2026-12-01", "--days", "400",
          "--format", "json", "--now", "2026-12-01T09:00:00+03:00"],
     )  # fmt: skip
     drafts = json.loads(result.stdout)
-    details = {
-        d["detail"]
-        for d in drafts
-        if d["status"] == "skip" and d["reason"] not in ("merged", "invalid_contact")
-    }
+    details = {d["detail"] for d in drafts if d["status"] == "skip" and d["reason"] != "merged"}
     assert len(details) >= 5, details
-    english = {d for d in details if re.search(r"[a-z]{3,} [a-z]{3,}", russian_detail(d, TITLES) or "")}
+    english = {d for d in details if ENGLISH.search(russian_detail(d, TITLES) or "")}
     assert english == set()
 
 
@@ -121,3 +123,140 @@ def test_a_skip_in_the_gallery_is_russian_and_the_planners_words_stay_in_the_too
     assert '<p class="detail">нет ни одного из тегов 23feb (теги контакта: нет)</p>' in page
     english = "outside_audience — has none of the tags 23feb (the contact&#x27;s tags: none)"
     assert f'title="{english}"' in page  # the pill's tooltip: the planner's own words, for grep
+
+
+#: The loader's reason after the value (greeter.sources.dates), the Russian after «'значение' — ».
+NOT_LISTED = "не подходит ни под один формат contacts.date_formats (%d.%m.%Y, %Y-%m-%d)"
+SKIPPED = "поздравления «День рождения» для этого контакта пропускаются"
+DAY_FIRST = ("%d.%m.%Y", "%Y-%m-%d")
+
+
+def bad_date(
+    tmp_path: Path,
+    value: str,
+    formats: tuple[str, ...] = DAY_FIRST,
+    occasions: tuple[str, ...] = ("birthday",),
+) -> str:
+    """The sentence the contacts loader gives a contact whose birthday cell is ``value``."""
+    path = tmp_path / "c.csv"
+    path.write_text(f"ID;Email;Имя;Дата рождения\r\n1;a@example.com;Иван;{value}\r\n", encoding="utf-8")
+    cfg = ContactsSource(
+        path=path, columns=Columns(id="ID", email="Email", first_name="Имя", patronymic=None, last_name=None),
+        dates={"birthday": "Дата рождения"}, date_formats=list(formats),
+    )  # fmt: skip
+    uses = date_occasions([Occasion(name=o, field="birthday", template="birthday") for o in occasions])
+    (contact,), _ = load_contacts(cfg, Defaults(), uses)
+    return contact.bad_dates["birthday"]
+
+
+@pytest.mark.parametrize(
+    ("value", "formats", "russian"),
+    [
+        ("31.02.1980", DAY_FIRST, "'31.02.1980' — такой даты нет: в феврале нет 31-го числа"),
+        ("31.04.1980 0:00:00", DAY_FIRST, "'31.04.1980 0:00:00' — такой даты нет: в апреле нет 31-го числа"),
+        ("2000-02-30", DAY_FIRST, "'2000-02-30' — такой даты нет: в феврале нет 30-го числа"),
+        ("29.02.1981", DAY_FIRST, "'29.02.1981' — такой даты нет: 1981 год не високосный, 29 февраля в нём нет"),
+        ("13.13.1980", DAY_FIRST, "'13.13.1980' — такой даты нет: месяца с номером 13 не бывает"),
+        ("00.05.1980", DAY_FIRST, "'00.05.1980' — такой даты нет: нулевого числа не бывает"),
+        ("32.05.1980", DAY_FIRST, "'32.05.1980' — такой даты нет: 32-го числа не бывает ни в одном месяце"),
+        ("01.01.0000", DAY_FIRST, "'01.01.0000' — такой даты нет: нулевого года не бывает"),
+        ("02/29/1980", ("%d/%m/%Y",),
+         "'02/29/1980' — такой даты нет: месяца с номером 29 не бывает; в формате \"%m/%d/%Y\" это 29.02.1980"),
+        ("31.02", ("%d.%m",),
+         "'31.02' — такой даты нет: в феврале нет 31-го числа; здесь нет года: впишите в CRM полную дату, с годом"),
+        ("29221", DAY_FIRST,
+         "'29221' — похоже на дату Excel, сохранённую числом (01.01.1980): задайте столбцу формат даты в Excel"
+         " перед выгрузкой (или выгружайте даты текстом)"),
+        ("1960/01/07", DAY_FIRST,
+         f"'1960/01/07' — {NOT_LISTED}; в формате \"%Y/%m/%d\" это 07.01.1960 (добавьте его в"
+         " contacts.date_formats, если CRM пишет даты так)"),
+        ("10/12/1979", DAY_FIRST,
+         f"'10/12/1979' — {NOT_LISTED}; в формате \"%d/%m/%Y\" это 10.12.1979, в формате \"%m/%d/%Y\" —"
+         " 12.10.1979 (добавьте в contacts.date_formats тот, которым пишет CRM)"),
+        ("8 декабря 1973", DAY_FIRST,
+         f"'8 декабря 1973' — {NOT_LISTED}; это 08.12.1973, месяц записан словом, а русские названия месяцев"
+         " не читает ни один формат даты: выгружайте из CRM даты числами (дд.мм.гггг)"),
+        ("8 Dec. 1973", DAY_FIRST,
+         f"'8 Dec. 1973' — {NOT_LISTED}; это 08.12.1973, месяц записан словом, а английские названия месяцев"
+         " не читает ни один формат даты: выгружайте из CRM даты числами (дд.мм.гггг)"),
+        ("December 8, 1973", DAY_FIRST,
+         f"'December 8, 1973' — {NOT_LISTED}; это 08.12.1973, месяц записан словом: добавьте \"%B %d, %Y\" в"
+         " contacts.date_formats, если CRM пишет даты так"),
+        ("13.12", DAY_FIRST, f"'13.12' — {NOT_LISTED}; здесь нет года: впишите в CRM полную дату, с годом"),
+        ("не помню", DAY_FIRST, f"'не помню' — {NOT_LISTED}"),
+        ("O'Neil", DAY_FIRST, f"\"O'Neil\" — {NOT_LISTED}"),
+    ],
+)  # fmt: skip
+def test_each_kind_of_bad_date_reads_in_russian(
+    tmp_path: Path, value: str, formats: tuple[str, ...], russian: str
+) -> None:
+    """The loader's sentence for each way a date cell is no date, with each kind of hint after it."""
+    assert russian_detail(bad_date(tmp_path, value, formats), TITLES) == f"{russian}; {SKIPPED}"
+
+
+@pytest.mark.parametrize(
+    ("occasions", "russian"),
+    [
+        (("birthday", "new_year"), "поздравления «День рождения» и «Новый год» для этого контакта пропускаются"),
+        (("birthday", "name_day", "new_year"),
+         "поздравления «День рождения», «name_day» и «Новый год» для этого контакта пропускаются"),
+    ],
+)  # fmt: skip
+def test_a_bad_date_names_every_occasion_it_costs_by_its_title(
+    tmp_path: Path, occasions: tuple[str, ...], russian: str
+) -> None:
+    """Occasions without a title (``name_day`` here) keep their machine name, as elsewhere in the gallery."""
+    sentence = bad_date(tmp_path, "31.02.1980", occasions=occasions)
+    assert (
+        russian_detail(sentence, TITLES)
+        == f"'31.02.1980' — такой даты нет: в феврале нет 31-го числа; {russian}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "russian"),
+    [
+        (implausible("birthday", date(2030, 12, 18), -3, date(2027, 1, 1), 120),
+         "поле birthday: 18.12.2030 — дата в будущем"),
+        (implausible("birthday", date(1900, 1, 1), 127, date(2027, 1, 1), 120),
+         "поле birthday: 01.01.1900 — это 127 лет (больше 120: max_years)"),
+        (implausible("first_deal", date(1975, 5, 1), 51, date(2026, 6, 1), 50),
+         "поле first_deal: 01.05.1975 — это 51 год (больше 50: max_years)"),
+        (implausible("company_founded", date(1723, 5, 1), 302, date(2026, 6, 1), 300),
+         "поле company_founded: 01.05.1723 — это 302 года (больше 300: max_years)"),
+    ],
+)  # fmt: skip
+def test_an_implausible_date_reads_in_russian(sentence: str | None, russian: str) -> None:
+    assert russian_detail(sentence, TITLES) == russian
+
+
+def test_a_gallery_of_bad_contacts_is_russian_and_the_loaders_words_stay_in_the_tooltip(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """A project with a row for each kind of bad birthday, one in the future and one too old: every
+    ``invalid_contact`` card reads in Russian. Row 22 of the example said «ошибка в контакте —
+    '31.02.1980' is not a real date: February has no 31st; birthday greetings are skipped…»."""
+    values = ["31.02.1980", "29.02.1981", "13.13.1980", "00.05.1980", "32.05.1980", "01.01.0000", "29221",
+              "1960/01/07", "10/12/1979", "8 декабря 1973", "8 Dec. 1973", "December 8, 1973", "13.12",
+              "не помню", "18.12.2030", "05.03.1890"]  # fmt: skip
+    rows = [contact_row(str(i), f"c{i}@example.com", birthday=v) for i, v in enumerate(values, 1)]
+    out = tmp_path / "g"
+    result = CliRunner().invoke(
+        main,
+        ["--config", str(make_project(rows)), "preview", "--from", "2027-01-01", "--days", "365", "--format",
+         "html", "--out", str(out), "--now", "2027-01-01T09:00:00+03:00"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = (out / "index.html").read_text(encoding="utf-8")
+    details = re.findall(r'<p class="detail">(.*?)</p>', page)
+    bad = [d for d in details if d.endswith("пропускаются") or d.startswith("поле birthday")]
+    assert len(bad) == len(values), details
+    assert [d for d in details if ENGLISH.search(d)] == []
+    assert (
+        '<p class="detail">&#x27;31.02.1980&#x27; — такой даты нет: в феврале нет 31-го числа; поздравления'
+        " «День рождения» для этого контакта пропускаются</p>"
+    ) in page
+    assert '<p class="detail">поле birthday: 18.12.2030 — дата в будущем</p>' in page
+    assert '<p class="detail">поле birthday: 05.03.1890 — это 137 лет (больше 120: max_years)</p>' in page
+    english = "invalid_contact — &#x27;31.02.1980&#x27; is not a real date: February has no 31st"
+    assert f'title="{english}; birthday greetings are skipped for this contact"' in page
