@@ -402,7 +402,9 @@ def test_a_birthday_that_cannot_be_read_is_one_undated_contact_error_in_every_fo
     (errors,) = index.find("section", "contact-errors")
     assert next(errors.find("h2")).all_text().startswith("Ошибки в контактах")
     (card,) = errors.find("article", "card")
-    assert "'31.02.1980' is not a real date" in card.all_text() and not list(card.find(cls="when"))
+    assert "'31.02.1980' — такой даты нет" in card.all_text() and not list(card.find(cls="when"))
+    (badge,) = card.find(cls="badge-invalid_contact")  # the loader's own words stay in its tooltip
+    assert "'31.02.1980' is not a real date" in badge.attrs["title"]
     filed = [c for day in index.find("section", "day") for c in day.find("article", "card")]
     assert filed and all(c.attrs["data-search"].split()[2] != "1" for c in filed), "only contact 2 by day"
 
