@@ -1742,3 +1742,30 @@ def test_english_letters_name_an_occasion_of_their_own_by_its_title() -> None:
     )
     assert plain.subject == "Happy holiday, John!"
     assert "Warm wishes to you on this special day" in plain.text
+
+
+@pytest.mark.parametrize(
+    ("contact", "occasion", "wish"),
+    [
+        # «Вам» once: the client's wishes, then the company's (a proof-reader marked «— Вам и ООО…»)
+        (
+            FEMALE,
+            "defender_day",
+            "Желаем Вам крепкого здоровья, уверенности в своих силах, надёжных партнёров,"
+            " а ООО «Ромашка Плюс» — новых побед.",
+        ),
+        (
+            NO_PATRONYMIC,
+            "defender_day",
+            "Желаем Вам крепкого здоровья, уверенности в своих силах, надёжных партнёров и новых побед.",
+        ),
+        # a day of remembrance, not "хорошего праздника"
+        (FEMALE, "victory_day", "В этот день мы с благодарностью вспоминаем тех, кто отстоял мир."),
+    ],
+)
+def test_holiday_wishes_read_as_a_proof_reader_wants(
+    shipped: Renderer, contact: Contact, occasion: str, wish: str
+) -> None:
+    out = shipped.render(item(contact, "holiday", occasion=occasion, years=None))
+    assert wish in " ".join(out.text.split()), out.text
+    assert "хорошего праздника" not in out.text and out.text.count("Вам") == 1
