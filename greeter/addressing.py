@@ -18,6 +18,13 @@ a neutral form whenever the data does not settle the question:
   own detector, a word is declined only if its male and female declensions
   agree (Саша → Саше either way); otherwise it is left in the nominative,
   which reads as an indeclinable name rather than as a wrong one.
+* The rules are the *letter's* language's, not the contact's: a Ukrainian
+  contact whose letter falls back to the Russian template is written about in
+  Russian ("Тарасу Григоровичу Шевченко": -енко does not decline in Russian),
+  and gets Ukrainian declension only in a Ukrainian letter ("Шевченку"). A
+  word spelled with letters Russian does not have (і, ї, є, ґ: "Олексій",
+  "Юріївна") is read by the Ukrainian rules even in a Russian letter: its
+  spelling says how it declines, and pytrovich misreads it ("Юріївне").
 * Names are data: anything without Cyrillic letters (John, "{{ 7*7 }}") is
   returned unchanged, and nothing here evaluates or formats contact text.
 * The salutation in every language a letter may be written in, with the mark
@@ -84,6 +91,8 @@ _CASE_ALIASES: Final[dict[str, str]] = {
 }
 
 _CYRILLIC: Final = re.compile(r"[\u0400-\u04ff]")
+#: Letters of Ukrainian (and Belarusian) spelling that Russian does not have.
+_UKRAINIAN_SPELLING: Final = re.compile("[іїєґІЇЄҐ]")
 
 # Cache keys below are plain strings, not enums: Enum.__hash__ is Python code
 # and would dominate the cost of a cache hit.
@@ -186,6 +195,12 @@ def _decline_part(text: str, part: str, basis: _Basis, case: str) -> str:
     if part == "middlename" and is_turkic(text):
         return text  # "Рашид оглы" is not declined in Russian: "Гусейну Рашид оглы".
     gender, known = basis
+    if _UKRAINIAN_SPELLING.search(text):  # "Юріївна" in a Russian letter: "Юріївні", not "Юріївне"
+        # The gender is the one the whole name settled on; "unknown" stops the Ukrainian
+        # path re-deriving it from a patronymic it is not given.
+        sex = gender if gender is not None else Gender.UNKNOWN.value
+        parts = {"firstname": (text, "", ""), "middlename": ("", text, ""), "lastname": ("", "", text)}[part]
+        return _decline_uk(*parts, sex, case, _UK_PARTS[part])
     return " ".join(_decline_word(word, part, gender, known, case) for word in text.split())
 
 
@@ -208,7 +223,9 @@ def _decline_name(first: str, patronymic: str, last: str, explicit: str | None, 
     return " ".join(_decline_part(text, part, basis, case) for text, part in chosen)
 
 
-def decline(contact: Contact, case: str, *, parts: str = "first_patronymic") -> str:
+def decline(
+    contact: Contact, case: str, *, parts: str = "first_patronymic", language: str | None = None
+) -> str:
     """The contact's name in a grammatical case: ``decline(c, "dative")`` → "Ивану Петровичу".
 
     ``case`` is one of :data:`CASES`, an abbreviation (nom, gen, dat, acc, ins,
@@ -224,6 +241,12 @@ def decline(contact: Contact, case: str, *, parts: str = "first_patronymic") -> 
     those (including an explicit "unknown", which only means "do not choose
     Уважаемый/Уважаемая"), pytrovich's detector; failing that, only words whose
     declension does not depend on gender are declined.
+
+    ``language`` is the language of the letter the name is written into
+    (``"ru"``, ``"uk"``, a locale such as ``"uk_UA"``): its rules decline the
+    name, so a Ukrainian contact in a Russian letter is "Тарасу Григоровичу
+    Шевченко", in a Ukrainian one "Тарасу Григоровичу Шевченку". ``None``
+    (a caller with no letter) takes the contact's own locale.
     """
     key = canonical_case(case)
     if parts not in PARTS:
@@ -231,7 +254,7 @@ def decline(contact: Contact, case: str, *, parts: str = "first_patronymic") -> 
     explicit = None if contact.gender is None else contact.gender.value
     if parts == "full" and family_name_first(contact.locale):  # "Kovács Béla", as the salutation says
         return ordered_name(contact.first_name, contact.patronymic, contact.last_name, contact.locale)
-    if _is_ukrainian(contact.locale):
+    if _is_ukrainian(contact.locale if language is None else language):
         return _decline_uk(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
     return _decline_name(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
 
@@ -246,6 +269,12 @@ _UK_CASE: Final[dict[str, str]] = {
     "accusative": "accusative",
     "instrumental": "ablative",
     "prepositional": "locative",
+}
+#: The ``parts`` of :func:`_decline_uk` that declines one name part given alone.
+_UK_PARTS: Final[dict[str, str]] = {
+    "firstname": "first",
+    "middlename": "first_patronymic",
+    "lastname": "last",
 }
 _UK_FIELD: Final[dict[str, str]] = {
     "firstname": "given_name",

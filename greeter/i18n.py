@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from typing import Final
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
@@ -39,7 +40,9 @@ __all__ = [
     "language_of",
     "locale_hint",
     "normalize_locale",
+    "ordinal",
     "plural",
+    "regional_locale",
     "script_of",
     "years_phrase",
 ]
@@ -213,6 +216,55 @@ def script_of(locale: str | None, default: str = "ru") -> str:
         if full is not None:
             return next((part for part in full.split("_")[1:] if len(part) == 4), "")
     return ""
+
+
+@lru_cache(maxsize=256)
+def regional_locale(locale: str, country: str | None) -> str:
+    """An English letter's locale made regional by the client's country: ``en`` + ``GB`` → ``en_GB``.
+
+    CLDR's bare ``en`` is American English ("May 4"); a client in London reads
+    "4 May". So an ``en`` letter (a locale without a territory) to a client
+    whose country is known takes ``en_<country>`` where CLDR has it (``en_GB``,
+    ``en_US``, ``en_CA``, ``en_DE``), else ``en_001``, CLDR's international
+    English that every non-American English derives from (day before month):
+    a client in Russia or Serbia reading English does not expect American
+    dates. A locale that names its territory (``en_US``) is the client's own
+    choice and stays; a letter in another language is left as it is (its
+    dates do not differ by country in the languages greeter writes).
+    ``country`` is a code as contacts carry it (``GB``, ``GB-ENG``); ``None``:
+    unknown, the locale stays.
+    """
+    parsed = _parse(locale)
+    if parsed is None or parsed.language != "en" or parsed.territory or not country:
+        return locale
+    code = country.partition("-")[0].upper()
+    regional = _canonical(f"en_{code}") if code.isalpha() and len(code) == 2 else None
+    return regional if regional is not None and regional.startswith("en_") else "en_001"
+
+
+#: Ordinal suffixes by language and CLDR ordinal plural category (Babel's
+#: :meth:`~babel.core.Locale.ordinal_form` knows which number takes which: 11 → other, 21 → one).
+_ORDINAL_SUFFIX: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
+}
+
+
+def ordinal(n: int, locale: str | None = "en", *, default: str = "en") -> str:
+    """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th" (English).
+
+    Babel formats no ordinals, but CLDR's ordinal plural rules say which
+    ending a number takes; only the endings are written here. A language
+    without endings here is a :class:`ValueError` naming those there are (a
+    template mistake: Russian "21-й" agrees with its noun, which a filter
+    cannot see).
+    """
+    loc = _locale(locale, default)
+    suffixes = _ORDINAL_SUFFIX.get(loc.language)
+    if suffixes is None:
+        raise ValueError(
+            f"no ordinal numbers for language {loc.language!r}; known: {', '.join(_ORDINAL_SUFFIX)}"
+        )
+    return f"{n}{suffixes.get(loc.ordinal_form(n), suffixes['other'])}"
 
 
 def years_phrase(n: int, locale: str | None = "ru", *, default: str = "ru") -> str:

@@ -106,7 +106,11 @@ Every template sees:
     found (``birthday.en.j2`` for ``en_GB`` → ``"en_GB"``), else the default
     locale, because a Russian default file read by a ``de`` contact is still a
     Russian letter ("15 лет", not "15 Jahre"). ``contact.locale`` keeps the
-    contact's own.
+    contact's own. An English letter whose locale names no country takes the
+    client's (``contact.country``, else ``defaults.country``): ``en`` in
+    London is ``en_GB`` ("4 May"), in New York ``en_US`` ("May 4"), where CLDR
+    has no English for the country ``en_001`` ("4 May"); see
+    :func:`greeter.i18n.regional_locale`.
 ``lang``
     The language part of ``locale`` (``"ru"``, ``"en"``), for wording branches.
 
@@ -123,6 +127,7 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ contact.company|full_stop }}             → "Acme Ltd." but "Acme Inc.", not "Acme Inc.."
                                                   (ends a sentence: no second point after an abbreviation)
     {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года
+    {{ years|ordinal }}                         → 21st (English; other languages: an error)
     {{ occasion_date|date('day_month') }}       → 15 декабря
                                                   (formats: long | medium | short | full | day_month)
     {{ n|plural('клиент|клиента|клиентов') }}   → клиента
@@ -202,7 +207,7 @@ from jinja2.utils import internal_code
 from greeter.cache_dir import user_cache_dir
 from greeter.config import Occasion, Sender, Settings
 from greeter.errors import Problem, TemplateError, TemplateLoadError
-from greeter.i18n import locale_chain, locale_hint, normalize_locale
+from greeter.i18n import locale_chain, locale_hint, normalize_locale, regional_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
@@ -452,8 +457,11 @@ class Renderer:
         files: TemplateFiles | None = None,
         localized: Iterable[Occasion] = (),
         code_cache: Path | None = None,
+        default_country: str | None = None,
     ) -> None:
         self._dir = Path(templates_dir)
+        #: ``defaults.country``: where a contact without a country is (an English letter's dates).
+        self._default_country = default_country
         self._snapshot = files if files is not None else TemplateFiles.read(self._dir)
         self._titles = dict(titles or {})
         #: Occasions with a ``title_by_locale``: their title depends on the letter's language.
@@ -488,6 +496,7 @@ class Renderer:
             files=files,
             localized=settings.occasions,
             code_cache=user_cache_dir() / TEMPLATE_CODE_FOLDER,
+            default_country=settings.defaults.country,
         )
 
     # ------------------------------------------------------------------ rendering
@@ -500,11 +509,11 @@ class Renderer:
         variant = self._variant(hit.template, locale)
         if isinstance(variant, _LoadError):
             raise TemplateLoadError(variant.file, variant.line, variant.message, contact.id)
-        letter = variant.locale
+        letter = regional_locale(variant.locale, contact.country or self._default_country)
         forms = forms_for(letter)
         send_date = item.send_at.date() if item.send_at is not None else hit.date
         values: dict[str, Any] = {
-            "contact": contact_view(contact, locale),
+            "contact": contact_view(contact, locale, variant.lang),
             "occasion": hit.occasion,
             "occasion_date": hit.date,
             "years": hit.years,

@@ -51,7 +51,7 @@ except ImportError:  # pragma: no cover - markupsafe < 3 has no such name
 from greeter.addressing import canonical_case, decline, gender_of
 from greeter.company_names import company_in, company_name
 from greeter.contacts import Contact
-from greeter.i18n import format_date, plural, years_phrase
+from greeter.i18n import format_date, ordinal, plural, years_phrase
 
 #: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
 _MAX_REPEAT: Final = 100_000
@@ -98,6 +98,9 @@ class ContactView:
     dates: Mapping[str, date]
     extra: Mapping[str, str]
     _contact: Contact = field(repr=False)
+    #: The language of the letter being rendered ("ru" for a Russian file read by a ``uk``
+    #: contact): its rules decline the name (see :func:`greeter.addressing.decline`).
+    _language: str | None = field(default=None, repr=False, compare=False)
     #: The ``name`` filter's results for this letter, by (case, parts): see :func:`_name_filter`.
     _names: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -133,7 +136,12 @@ class AlsoView(dict[str, Any]):
         return title if isinstance(title, str) and title else str(self.get("occasion", "")).replace("_", " ")
 
 
-def contact_view(contact: Contact, locale: str) -> ContactView:
+def contact_view(contact: Contact, locale: str, language: str | None = None) -> ContactView:
+    """The contact for a letter; ``language`` is the letter's (its ``lang``), which declines the name.
+
+    Kept on the view rather than read from the template context, so that a
+    macro imported without context (``_ru.j2``) declines as the letter does.
+    """
     # A module function, not a classmethod: the views expose no callables to templates.
     return ContactView(
         id=contact.id,
@@ -150,6 +158,7 @@ def contact_view(contact: Contact, locale: str) -> ContactView:
         dates=_read_only(contact.dates),
         extra=_read_only(contact.extra),
         _contact=contact,
+        _language=language,
     )
 
 
@@ -193,12 +202,12 @@ def _name_filter(value: object, case: str = "nominative", parts: str = "first_pa
         key = (case, parts)
         name = value._names.get(key)
         if name is None:
-            name = value._names[key] = decline(value._contact, case, parts=parts)
+            name = value._names[key] = decline(value._contact, case, parts=parts, language=value._language)
         return name
     _defined(value, case, parts)
     if not isinstance(value, ContactView):
         raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
-    return decline(value._contact, case, parts=parts)  # odd arguments: decline() reports them
+    return decline(value._contact, case, parts=parts, language=value._language)  # odd arguments: reported
 
 
 @pass_context
@@ -259,12 +268,20 @@ def _check_years(value: object) -> int:
 _cached_years_phrase = lru_cache(maxsize=2048)(years_phrase)
 _cached_format_date = lru_cache(maxsize=8192)(format_date)
 _cached_plural = lru_cache(maxsize=2048)(plural)
+_cached_ordinal = lru_cache(maxsize=1024)(ordinal)
 
 
 @pass_context
 def _years_filter(context: Context, value: object, locale: str | None = None) -> str:
     _defined(value, locale)
     return _cached_years_phrase(_check_years(value), _locale_of(context, locale))
+
+
+@pass_context
+def _ordinal_filter(context: Context, value: object, locale: str | None = None) -> str:
+    """``{{ years|ordinal }}`` → "21st" in an English letter: :func:`greeter.i18n.ordinal`."""
+    _defined(value, locale)
+    return _cached_ordinal(_check_years(value), _locale_of(context, locale))
 
 
 @pass_context
@@ -810,6 +827,7 @@ def make_environment(loader: BaseLoader, *, html: bool, code: BytecodeCache | No
         full_stop=_full_stop,
         years=_years_filter,
         years_phrase=_years_filter,
+        ordinal=_ordinal_filter,
         date=_date_filter,
         plural=_plural_filter,
         nl2br=_nl2br,
