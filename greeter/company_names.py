@@ -239,8 +239,8 @@ _ORGANISATION: Final = _forms_regex(ORGANISATION_FORMS)
 _PERSON: Final = _forms_regex(PERSON_FORMS)
 
 
-#: Every legal form by its lower case, single-spaced: a name's words are looked up here (a regex of
-#: them all, at the end of a name too, cost ~50 ms to compile at every start).
+#: Every legal form by its lower case, single-spaced: a name's last (or, all in lower case, first)
+#: words are looked up here — more regexes of all the forms would be compiled at every start.
 _FORMS: Final[dict[str, str]] = {" ".join(f.lower().split()): f for f in ORGANISATION_FORMS + PERSON_FORMS}
 _PERSON_KEYS: Final = frozenset(" ".join(f.lower().split()) for f in PERSON_FORMS)
 _LONGEST_FORM: Final = max(len(f.split()) for f in _FORMS)
@@ -459,7 +459,8 @@ def company_in(name: str, case: str) -> str:
 
 
 #: A word of a full name: Cyrillic, capitalised, maybe hyphenated (Петрова-Водкина); no initials.
-_NAME_WORD: Final = re.compile(r"[А-ЯЁ][А-ЯЁа-яё]*(?:-[А-ЯЁ][А-ЯЁа-яё]*)*")
+#: (Patterns here are compiled on first use, by re's own cache: most runs never need them.)
+_NAME_WORD: Final = r"[А-ЯЁ][А-ЯЁа-яё]*(?:-[А-ЯЁ][А-ЯЁа-яё]*)*"
 
 
 def _entrepreneur_in(name: str, case: str) -> str:
@@ -470,7 +471,7 @@ def _entrepreneur_in(name: str, case: str) -> str:
     patronymic, another script: as registered, which reads as a name, not an error.
     """
     words = name.split()
-    if case == "nominative" or len(words) != 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
+    if case == "nominative" or len(words) != 3 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
         return name
     last, first, patronymic = words
     person = Contact(id="", email=None, first_name=first, patronymic=patronymic, last_name=last)
@@ -482,7 +483,7 @@ def _entrepreneur_in(name: str, case: str) -> str:
 # --------------------------------------------------------------------------- generic nouns
 
 #: A phrase of Cyrillic words, then one name in guillemets to the end: Группа компаний «Самолёт».
-_GENERIC: Final = re.compile(
+_GENERIC: Final = (
     r"(?P<phrase>[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*(?: [А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*){0,3}) (?P<name>«.+»)"
 )
 #: pymorphy3's case grammemes for :data:`COMPANY`'s keys.
@@ -514,7 +515,7 @@ def _generic_in(quoted: str, case: str) -> str | None:
     None unless the words before the quoted name are a common noun phrase the
     dictionary is sure of (:func:`_declined_phrase`): then «компании» is not said.
     """
-    match = _GENERIC.fullmatch(quoted)
+    match = re.fullmatch(_GENERIC, quoted)
     if match is None or not _one_quoted_name(match["name"]):
         return None
     phrase = _declined_phrase(tuple(match["phrase"].split()), case)
