@@ -11,7 +11,8 @@ decides, from one table (:func:`company_name`):
 
 * already quoted (any of « » " “ ” „ ' ‘ ’) → as written, but for straight double
   quotes, which a plain-text CRM field has for want of others: they become the
-  letter's own — ``ООО "Вектор"`` → ООО «Вектор» (:func:`_typographic`);
+  letter's own — ``ООО "Вектор"`` → ООО «Вектор» (:func:`_typographic`) — and, in
+  a letter quoting with «», English and German double quotes: ООО “Вектор” → ООО «Вектор»;
 * a legal form for an organisation (:data:`ORGANISATION_FORMS`) first, then the
   name → the form, then the name in guillemets;
 * a legal form for a person (:data:`PERSON_FORMS`) first → as written;
@@ -29,7 +30,7 @@ abbreviated: «партнёром ООО «Тест3»», «Вам и ИП Ку�
 abbreviation does not decline, so it fits every case; a spelled-out form would
 have to («Обществу с ограниченной ответственностью»), and no greeting spells
 it out anyway, so it is abbreviated (:data:`ABBREVIATIONS`). The name after ИП
-is left as registered: declining it needs a gender its initials do not give.
+is declined only when its patronymic gives the gender (below); initials do not.
 
 A letter in another language quotes as that language does
 (:func:`company_name`'s ``language``): Serbian and Estonian „Дунав д.о.о.“,
@@ -46,15 +47,61 @@ is foreign to a Russian sentence whatever its form, so it stays bare after
 Abbreviations are recognised only as written (ООО, ПрАТ), spelled-out
 forms in any case. Forms that are also common words or trade names (ПК is a
 "персональный компьютер" as often as a "производственный кооператив") are not
-in the table: a name the table does not know is quoted whole, as before.
+in the table: a name the table does not know is quoted whole, as before. One
+exception: a name written *entirely* in lower case (ооо «сидоров», a CRM field
+typed in a hurry) has no capitals to tell an abbreviation by, and nothing in it
+is written "as registered" — there the form is recognised in any case and
+written as the table has it, and the name gets its capital: ООО «Сидоров».
+
+CRMs also write the form *after* the name, as registers sort them: "Ромашка
+ООО", "Ромашка, ООО", "Банк ВТБ (ПАО)" (VTB's registered name is «Банк ВТБ
+(публичное акционерное общество)»). The letter puts it first, abbreviated, as
+everywhere else: ООО «Ромашка», ПАО «Банк ВТБ» (:func:`_form_first`) — only a
+form from the tables, only at the very end, after a space or a comma or in
+brackets, and only when the rest is a name (no stray quote: 'Труба 12" ООО'
+stays as typed). "Банк" in «ПАО «Банк ВТБ»» stays part of the name: it is how
+the bank writes itself, and the generic-noun rule below is for a name *in
+quotes* only, which «Банк ВТБ» is not until the form is put first.
+
+English quotes typed into a Russian name (ООО “Лебедь”, ООО „Лебедь“) become
+«ёлочки» too when they pair up, as straight ones do; a letter that quotes „…“
+itself (Serbian, German) keeps them as typed.
+
+A name that starts with a common noun saying what the organisation is —
+Галерея «Холст», Театр «Моссовет», Группа компаний «Самолёт», Торговый дом
+«Луч» — needs no «компании» either: the noun is the «компания» of the sentence,
+declined and in lower case, as Russian writes the generic word before a name in
+quotes: «галерее «Холст»», «партнёром театра «Моссовет»», «группы компаний
+«Самолёт»», «торговому дому «Луч»» (:func:`_generic_in`). Declining a common
+noun needs a dictionary, pymorphy3's (OpenCorpora), loaded only when a name
+has such a phrase. It is trusted only when it is sure: the phrase is Cyrillic
+words before one quoted name; the head is a known inanimate noun whose
+nominative singular readings all decline alike, with no reading as a surname,
+first name, place or organisation (Петров, Альфа, Бизнес-центр); the words
+before it are adjectives agreeing with it, the words after it have a genitive
+reading (группа *компаний*) and stay as they are. Anything else — an unknown
+word, an acronym (ТЦ, НПО), a plural, two genders — is «компании «…»» as before:
+an undeclined name reads as a name, a wrongly declined one as an error.
+
+The name after ИП is a person's, and is declined with greeter's own name
+declension (:func:`greeter.addressing.decline`) when it is a full «Фамилия Имя
+Отчество» whose patronymic gives the gender: «партнёром ИП Ковальчука Николая
+Ильича», «Вам и ИП Ковальчуку Николаю Ильичу». With initials (ИП Ким И. О.),
+or without a patronymic that says the gender, it is left as registered. A
+Ukrainian ФОП and the other person forms are left as registered too: their
+names are in the letter's other language more often than not.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from typing import Final
+from functools import cache, lru_cache
+from typing import Any, Final
+
+from greeter.addressing import decline, gender_of
+from greeter.contacts import Contact, Gender
+from greeter.names import normalise_case
 
 __all__ = ["ABBREVIATIONS", "COMPANY", "ORGANISATION_FORMS", "PERSON_FORMS", "company_in", "company_name"]
 
@@ -192,6 +239,95 @@ _ORGANISATION: Final = _forms_regex(ORGANISATION_FORMS)
 _PERSON: Final = _forms_regex(PERSON_FORMS)
 
 
+#: Every legal form by its lower case, single-spaced: a name's last (or, all in lower case, first)
+#: words are looked up here — more regexes of all the forms would be compiled at every start.
+_FORMS: Final[dict[str, str]] = {" ".join(f.lower().split()): f for f in ORGANISATION_FORMS + PERSON_FORMS}
+_PERSON_KEYS: Final = frozenset(" ".join(f.lower().split()) for f in PERSON_FORMS)
+_LONGEST_FORM: Final = max(len(f.split()) for f in _FORMS)
+
+
+def _as_form(words: list[str], any_case: bool) -> str | None:
+    """The table's form these words are, or None: as :func:`_pattern` matches, or in any case.
+
+    Abbreviations count as written (ООО, ПрАТ), spelled-out forms in any case;
+    with ``any_case`` (a name all in lower case) abbreviations too, and the
+    table's spelling is returned for them: ооо → ООО.
+    """
+    written = " ".join(words)
+    form = _FORMS.get(written.lower())
+    if form is None:
+        return None
+    if form.isupper() or " " not in form:
+        return form if any_case or written == form else None
+    return written
+
+
+_OPENING_QUOTES: Final = frozenset('«"“„')
+_CLOSING_QUOTES: Final = frozenset('»"”“')
+
+
+def _all_lower_case(text: str) -> bool:
+    """Some cased letter, and no capital: ооо «сидоров», not ООО «Сидоров», not "123"."""
+    return text == text.lower() and text != text.upper()
+
+
+def _capitalised(name: str) -> str:
+    """The first letter in capitals, quotes before it kept: «сидоров» → «Сидоров»."""
+    for i, char in enumerate(name):
+        if char.isalpha():
+            return name[:i] + char.upper() + name[i + 1 :]
+    return name
+
+
+def _is_a_name(name: str) -> bool:
+    """Something to put after a form: no quote but one pair around it all (not 'Труба 12"')."""
+    if _QUOTES.isdisjoint(name):
+        return True
+    return name[0] in _OPENING_QUOTES and name[-1] in _CLOSING_QUOTES
+
+
+@lru_cache(maxsize=4096)
+def _form_first(text: str) -> str:
+    """The name with its legal form first, as :data:`ORGANISATION_FORMS` writes it; else as given.
+
+    "Ромашка ООО", "Ромашка, ООО" → "ООО Ромашка"; "Банк ВТБ (публичное акционерное
+    общество)" → "ПАО Банк ВТБ" (a form moved to the front is ours, so abbreviated);
+    all in lower case, "ооо «сидоров»" → "ООО «Сидоров»", "ип кузнецов д. с." → "ИП
+    Кузнецов Д. С.". ``text`` has its spaces collapsed. Why: the module docstring.
+    """
+    lower = _all_lower_case(text)
+    if not lower and (_PERSON.match(text) or _ORGANISATION.match(text)):
+        return text
+    words = text.split()
+    form, rest = None, ""
+    for size in range(min(_LONGEST_FORM, len(words)), 0, -1) if lower else ():
+        if form := _as_form(words[:size], any_case=True):
+            rest = " ".join(words[size:])
+            break
+    else:
+        form, rest = _trailing_form(text, words, lower)
+        if form is None:
+            return text
+        form = ABBREVIATIONS.get(form.lower(), form)
+    if lower:
+        rest = normalise_case(rest) if form.lower() in _PERSON_KEYS else _capitalised(rest)
+    return f"{form} {rest}" if rest else form
+
+
+def _trailing_form(text: str, words: list[str], any_case: bool) -> tuple[str | None, str]:
+    """``Ромашка ООО``, ``Ромашка, ООО``, ``Банк ВТБ (ПАО)`` → the form and the name; else (None, "")."""
+    if text.endswith(")") and "(" in text:
+        split = text.rindex("(")
+        form, name = _as_form(text[split + 1 : -1].split(), any_case), text[:split].rstrip(" ,")
+    else:
+        form, name = None, ""
+        for size in range(min(_LONGEST_FORM, len(words) - 1), 0, -1):
+            if form := _as_form(words[-size:], any_case):
+                name = " ".join(words[:-size]).rstrip(" ,")
+                break
+    return (form, name) if form and name and _is_a_name(name) else (None, "")
+
+
 def _foreign_script(text: str) -> bool:
     """Some letter, and no Cyrillic one: Kats GmbH, Türk A.Ş. — not «3 кота», not "123"."""
     letters = [c for c in text if c.isalpha()]
@@ -220,7 +356,10 @@ def company_name(name: str, language: str = "ru") -> str:
     without its own rule quotes as Russian does.
     """
     text = " ".join(name.split())
-    if not text or _PERSON.match(text) or language in _BARE:
+    if not text or language in _BARE:
+        return text
+    text = _form_first(text)
+    if _PERSON.match(text):
         return text
     opening, closing = LOCALE_QUOTES.get(language, ("«", "»"))
     if not _QUOTES.isdisjoint(text):
@@ -240,8 +379,12 @@ def _typographic(text: str, opening: str, closing: str) -> str:
     → ООО «Завод «Прогресс»» (business Russian nests «ёлочки» in «ёлочки»). A quote
     opens after the start, a space, a bracket or an opening quote, and closes
     otherwise; quotes that do not pair up that way are left as typed (a sign of
-    something other than a quoted name: 12" pipes), and so are typographic ones.
+    something other than a quoted name: 12" pipes), and so are typographic ones —
+    but for English “…” and German „…“ in a letter quoting with «»
+    (:func:`_curly_to_guillemets`).
     """
+    if opening == "«":
+        text = _curly_to_guillemets(text)
     if '"' not in text:
         return text
     out: list[str] = []
@@ -262,6 +405,30 @@ def _typographic(text: str, opening: str, closing: str) -> str:
     return "".join(out) if depth == 0 else text
 
 
+def _curly_to_guillemets(text: str) -> str:
+    """``ООО “Лебедь”``, ``ООО „Лебедь“`` → ООО «Лебедь»; nested pairs too; unpaired: as typed.
+
+    „ always opens; “ closes a „ (German) and otherwise opens (English); ” closes
+    either. Any other sequence is not a pair of quotes around a name, and stays.
+    """
+    if "“" not in text and "„" not in text and "”" not in text:
+        return text
+    out: list[str] = []
+    stack: list[str] = []
+    for char in text:
+        if char == "„" or (char == "“" and (not stack or stack[-1] != "„")):
+            stack.append(char)
+            out.append("«")
+        elif char in "“”":
+            if not stack:
+                return text
+            stack.pop()
+            out.append("»")
+        else:
+            out.append(char)
+    return "".join(out) if not stack else text
+
+
 @lru_cache(maxsize=4096)
 def company_in(name: str, case: str) -> str:
     """The words naming the client's organisation in a grammatical ``case`` (one of ``COMPANY``'s keys).
@@ -269,16 +436,158 @@ def company_in(name: str, case: str) -> str:
     ``"Рога и Копыта"`` → "компании «Рога и Копыта»" (genitive, dative),
     ``"Kats GmbH"`` → "компании Kats GmbH", ``"ООО Тест3"`` → "ООО «Тест3»",
     ``"Общество с ограниченной ответственностью Ромашка"`` → "ООО «Ромашка»",
-    ``"ИП Кузнецов Д. С."`` → "ИП Кузнецов Д. С."; an empty name stays empty.
-    Why the legal form replaces «компания»: see the module docstring.
+    ``"ИП Кузнецов Дмитрий Сергеевич"`` → "ИП Кузнецову Дмитрию Сергеевичу" (dative),
+    ``"ИП Кузнецов Д. С."`` → "ИП Кузнецов Д. С.", ``"Галерея «Холст»"`` → "галерее
+    «Холст»" (dative); an empty name stays empty. Why the legal form or the generic
+    noun replaces «компания»: see the module docstring.
     """
     if case not in COMPANY:
         raise ValueError(f"unknown grammatical case {case!r}; expected one of: {', '.join(COMPANY)}")
     text = " ".join(name.split())
     if not text:
         return ""
+    text = _form_first(text)
     form = _PERSON.match(text) or _ORGANISATION.match(text)
     if form is None:
-        return f"{COMPANY[case]} {company_name(text)}"
-    short = ABBREVIATIONS.get(form.group().lower(), form.group())
-    return company_name(f"{short}{text[form.end() :]}")
+        quoted = company_name(text)
+        return _generic_in(quoted, case) or f"{COMPANY[case]} {quoted}"
+    short = ABBREVIATIONS.get(" ".join(form.group().lower().split()), form.group())
+    rest = text[form.end() :].strip()
+    if short == "ИП" and rest:
+        return f"ИП {_entrepreneur_in(rest, case)}"
+    return company_name(f"{short} {rest}" if rest else short)
+
+
+#: A word of a full name: Cyrillic, capitalised, maybe hyphenated (Петрова-Водкина); no initials.
+#: (Patterns here are compiled on first use, by re's own cache: most runs never need them.)
+_NAME_WORD: Final = r"[А-ЯЁ][А-ЯЁа-яё]*(?:-[А-ЯЁ][А-ЯЁа-яё]*)*"
+
+
+def _entrepreneur_in(name: str, case: str) -> str:
+    """«Ковальчук Николай Ильич» in ``case`` (Ковальчуку Николаю Ильичу), or as registered.
+
+    Declined by :func:`greeter.addressing.decline` only as a full «Фамилия Имя
+    Отчество» whose patronymic gives the gender; initials, a missing or Turkic
+    patronymic, another script: as registered, which reads as a name, not an error.
+    """
+    words = name.split()
+    if case == "nominative" or len(words) != 3 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
+        return name
+    last, first, patronymic = words
+    person = Contact(id="", email=None, first_name=first, patronymic=patronymic, last_name=last)
+    if gender_of(person) is Gender.UNKNOWN:
+        return name
+    return f"{decline(person, case, parts='last')} {decline(person, case, parts='first_patronymic')}"
+
+
+# --------------------------------------------------------------------------- generic nouns
+
+#: A phrase of Cyrillic words, then one name in guillemets to the end: Группа компаний «Самолёт».
+_GENERIC: Final = (
+    r"(?P<phrase>[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*(?: [А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*){0,3}) (?P<name>«.+»)"
+)
+#: pymorphy3's case grammemes for :data:`COMPANY`'s keys.
+_GRAMMEME: Final[dict[str, str]] = {
+    "nominative": "nomn",
+    "genitive": "gent",
+    "dative": "datv",
+    "accusative": "accs",
+    "instrumental": "ablt",
+    "prepositional": "loct",
+}
+#: Readings that make a word a name rather than a common noun (Петров, Альфа, Моссовет, ТЦ).
+_NOT_COMMON: Final = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init"})
+
+
+def _one_quoted_name(name: str) -> bool:
+    """«Холст», «Завод «Прогресс»» — not «Холст» и «Мольберт»: the first « closes at the end."""
+    depth = 0
+    for i, char in enumerate(name):
+        depth += (char == "«") - (char == "»")
+        if depth == 0 and i != len(name) - 1:
+            return False
+    return depth == 0
+
+
+def _generic_in(quoted: str, case: str) -> str | None:
+    """``Галерея «Холст»`` (as :func:`company_name` writes it) → "галерее «Холст»" (dative), or None.
+
+    None unless the words before the quoted name are a common noun phrase the
+    dictionary is sure of (:func:`_declined_phrase`): then «компании» is not said.
+    """
+    match = re.fullmatch(_GENERIC, quoted)
+    if match is None or not _one_quoted_name(match["name"]):
+        return None
+    phrase = _declined_phrase(tuple(match["phrase"].split()), case)
+    return None if phrase is None else f"{phrase} {match['name']}"
+
+
+@cache
+def _analyser() -> Any:
+    """pymorphy3's analyser, built once and only for a name that needs it (~0.1 s, its dictionary)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _readings(word: str) -> list[Any]:
+    """The dictionary's readings of ``word``; none for an acronym, an unknown word or a proper name."""
+    if len(word) > 1 and word[1:] != word[1:].lower():
+        return []  # ДОМ, ТЦ, НПО: capitals may be an acronym's
+    parses: list[Any] = _analyser().parse(word)
+    if any(not p.is_known or _NOT_COMMON & p.tag.grammemes for p in parses):
+        return []
+    return parses
+
+
+@lru_cache(maxsize=1024)
+def _declined_phrase(words: tuple[str, ...], case: str) -> str | None:
+    """Agreeing adjectives, the head noun, its genitive complements: in ``case``, lower case; or None.
+
+    The head is the first word with a nominative singular noun reading; it must
+    be inanimate, of one gender and decline one way whatever the reading. The
+    words before it must be adjectives (or participles) agreeing with it, the
+    words after it must have a genitive reading and stay as written. Any doubt
+    is None: the caller says «компании» and leaves the name as registered.
+    """
+    readings = [_readings(word) for word in words]
+    if not all(readings):
+        return None
+    head = next(
+        (i for i, parses in enumerate(readings) if any(_noun_nominative(p) for p in parses)),
+        None,
+    )
+    if head is None:
+        return None
+    nouns = [p for p in readings[head] if _noun_nominative(p)]
+    genders = {p.tag.gender for p in nouns}
+    if len(genders) != 1 or any(p.tag.animacy != "inan" for p in nouns):
+        return None
+    gender, grammeme = genders.pop(), _GRAMMEME[case]
+    noun = _inflected(nouns, {"sing", grammeme})
+    wanted = {"sing", gender, grammeme} | ({"inan"} if gender == "masc" and grammeme == "accs" else set())
+    adjectives = [
+        _inflected(
+            [
+                p
+                for p in parses
+                if p.tag.POS in ("ADJF", "PRTF") and {"sing", "nomn", gender} <= p.tag.grammemes
+            ],
+            wanted,
+        )
+        for parses in readings[:head]
+    ]
+    complements_ok = all(any("gent" in p.tag.grammemes for p in parses) for parses in readings[head + 1 :])
+    if noun is None or None in adjectives or not complements_ok:
+        return None
+    return " ".join([*(a for a in adjectives if a), noun, *(w.lower() for w in words[head + 1 :])])
+
+
+def _noun_nominative(parse: Any) -> bool:
+    return bool(parse.tag.POS == "NOUN" and {"sing", "nomn"} <= parse.tag.grammemes)
+
+
+def _inflected(parses: list[Any], grammemes: set[str]) -> str | None:
+    """The one form all ``parses`` inflect to with ``grammemes``; None if there are none, or they differ."""
+    forms = {None if (form := p.inflect(grammemes)) is None else str(form.word) for p in parses}
+    return forms.pop() if len(forms) == 1 else None
