@@ -8,6 +8,7 @@ that fails for it, an implausible date) can still name the place to fix.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,9 +91,11 @@ def email_in_cell(text: str) -> tuple[str | None, str]:
     ``(address, "")``: a valid address, as :func:`valid_email` gives it.
     ``(address, note)``: the cell is not a bare address but holds exactly one,
     unambiguously — a ``mailto:`` link, the ``Name <address>`` form CRMs and
-    mail clients copy, a sentence's final dot. That address is taken (the
-    note, for a warning, says so and what to write): rejecting a row whose
-    address anyone can read would lose a greeting for nothing.
+    mail clients copy, a sentence's final dot, an invisible character pasted
+    with it (a zero-width space: :func:`_invisible` says which, and where).
+    That address is taken (the note, for a warning, says so and what to
+    write): rejecting a row whose address anyone can read would lose a
+    greeting for nothing.
     ``(None, hint)``: no address can be taken; the hint (maybe empty) says
     what is wrong in words the CRM's user can act on. Two addresses in one
     cell are never chosen between: which one the client reads is not known.
@@ -107,8 +110,13 @@ def email_in_cell(text: str) -> tuple[str | None, str]:
             " other in a row of its own (with its own id)"
         )
     rest, kinds = text, []
+    invisible = _invisible(text)
+    if invisible:  # copied from a web page or a messenger: nobody typed it, nobody can see it
+        rest = "".join(ch for ch in text if not _is_invisible(ch))
+        kinds.append(invisible)
     if (m := _MAILTO.match(rest)) is not None:
-        rest, kinds = rest[m.end() :].partition("?")[0], ["a mailto: link"]
+        rest = rest[m.end() :].partition("?")[0]
+        kinds.append("a mailto: link")
     if (m := _NAMED.fullmatch(rest)) is not None:
         rest = m.group("address")
         kinds.append("a name with the address" if m.group("name").strip('" ') else "angle brackets")
@@ -116,11 +124,43 @@ def email_in_cell(text: str) -> tuple[str | None, str]:
         rest = rest.rstrip(".")
         kinds.append("a dot at the end")
     if kinds and (address := valid_email(rest)) is not None:
+        if kinds == [invisible]:
+            them = "them" if invisible.startswith("invisible characters") else "it"
+            return (
+                address,
+                f"has {invisible}; taken as {address!r} without {them}: retype the address in the CRM",
+            )
         return (
             address,
             f"is not a bare address ({', '.join(kinds)}); taken as {address!r}: write only the address",
         )
-    return None, _what_is_wrong(rest)
+    wrong = _what_is_wrong(rest)
+    return None, "; ".join(filter(None, (f"it has {invisible}" if invisible else "", wrong)))
+
+
+def _is_invisible(ch: str) -> bool:
+    """Whether ``ch`` is a format character (Unicode Cf): shown as nothing, yet part of the text.
+
+    The zero-width space and joiners, the soft hyphen, the byte-order mark,
+    the direction marks: a cell pasted from a web page or a messenger brings
+    them along, and an address with one is refused by every mail server.
+    """
+    return not ch.isascii() and unicodedata.category(ch) == "Cf"
+
+
+def _invisible(text: str) -> str:
+    """Where ``text`` has invisible characters, in words: "an invisible U+200B ZERO WIDTH SPACE at
+    position 9" (positions count from 1, as a spreadsheet's cursor does); "" when it has none."""
+    if text.isascii():
+        return ""
+    found = [
+        f"U+{ord(ch):04X} {unicodedata.name(ch, 'FORMAT CHARACTER')} at position {i}"
+        for i, ch in enumerate(text, 1)
+        if _is_invisible(ch)
+    ]
+    if not found:
+        return ""
+    return f"an invisible {found[0]}" if len(found) == 1 else f"invisible characters ({', '.join(found)})"
 
 
 def _what_is_wrong(text: str) -> str:
@@ -128,6 +168,15 @@ def _what_is_wrong(text: str) -> str:
     local, at, domain = text.partition("@")
     if "@" in domain:
         return "it has more than one @"
+    if ".." in text:
+        where = "in the domain" if ".." in domain else "before the @"
+        fixed = re.sub(r"\.{2,}", ".", text)
+        meant = f" ({fixed} meant?)" if valid_email(fixed) is not None else ""
+        return f"two dots in a row {where}{meant}"
+    if at and (local.endswith(".") or domain.startswith(".")):
+        return "a dot right next to the @, which no address has"
+    if at and local.startswith("."):
+        return "it starts with a dot, which no address does"
     if at and any(ch.isspace() for ch in text):
         return "it has a space, which no address has"
     if at and "," in domain:

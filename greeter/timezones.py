@@ -13,14 +13,18 @@ A city written in the marketer's language (``Москва``, ``Київ``, ``А�
 ``Locale.time_zones``), read in the languages :func:`greeter.countries.name_languages`
 gives for the name's script — no list of cities is kept here.
 
-One function, :func:`zone_hint`, serves the config's ``defaults.timezone``
-and the contacts' time-zone column, so both say the same.
+One reading serves the config's ``defaults.timezone`` and the contacts'
+time-zone column, so both say the same: the config is told the zone meant
+(:func:`zone_hint`), a contact's cell that means one zone unambiguously is
+read as it (:func:`zone_meant`) — a client in Vladivostok is not greeted at
+Moscow's hours because the CRM says ``Владивосток``.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -122,39 +126,69 @@ def suggest_zones(name: str) -> tuple[tuple[str, ...], str]:
     Never a zone of another UTC offset when ``name`` states an offset or a
     known abbreviation: an empty answer is better than a plausible wrong one.
     """
+    zones, note, _ = _read_zone(name)
+    return zones, note
+
+
+def zone_meant(name: str) -> tuple[str, str] | None:
+    """The one zone ``name`` says by its meaning (``MSK``, ``UTC+3``, ``Владивосток``), and a note; or None.
+
+    For a contact's time-zone cell: what it says unambiguously is used
+    (:class:`greeter.sources.rows.RowParser`), with a warning, rather than
+    ``defaults.timezone`` hours away. Meaning is an abbreviation greeter
+    knows, an IANA name in other capitals, an offset from UTC or Moscow (its
+    first zone: Russia's of that offset, which keeps that clock all year,
+    else the fixed ``Etc/`` one, the note then says the sign is inverted),
+    or a city CLDR or an IANA name names exactly. A look-alike
+    (``Europe/Moskow``, ``Масква``) is a guess, not a meaning: None, and the
+    caller keeps suggesting it (:func:`zone_hint`). The same reading as the
+    suggestion the config gets, so both say the same zone.
+    """
+    zones, note, meant = _read_zone(name)
+    if not meant or not zones:
+        return None
+    if len(zones) > 1:  # an offset Russia has: its zone (no daylight-saving time), then the Etc/ twin
+        offset = ZoneInfo(zones[0]).utcoffset(datetime(2040, 1, 1, tzinfo=UTC)) or timedelta()
+        minutes = int(offset.total_seconds()) // 60
+        note = f"Russia's zone of {_utc_label(minutes // 60, minutes % 60)}, the same clock as {zones[1]}"
+    return zones[0], note
+
+
+def _read_zone(name: str) -> tuple[tuple[str, ...], str, bool]:
+    """:func:`suggest_zones`' answer, and whether it is what ``name`` says rather than what it looks like."""
     text = " ".join(name.split())
     if not text:
-        return (), ""
+        return (), "", False
     abbreviation = ABBREVIATIONS.get(text.upper())
     if abbreviation is not None:
-        return (abbreviation,), ""
+        return (abbreviation,), "", True
     exact = _folded_zones().get(_fold(text))
     if exact is not None:  # "europe/moscow", "utc", "Europe/Nizhny Novgorod"… written the other way
-        return (exact,), ""
+        return (exact,), "", True
     if (m := _FROM_MOSCOW.fullmatch(text)) is not None:
         step = int(m.group(2)) * (-1 if m.group(1) in _MINUS else 1)
-        return _by_offset(3 + step, 0)
+        return (*_by_offset(3 + step, 0), True)
     if (m := _OFFSET.fullmatch(text)) is not None:
         sign = -1 if m.group(1) in _MINUS else 1
-        return _by_offset(sign * int(m.group(2)), sign * int(m.group(3) or 0))
+        return (*_by_offset(sign * int(m.group(2)), sign * int(m.group(3) or 0)), True)
     if (m := _ETC_OFFSET.fullmatch(text)) is not None:
-        return _by_offset(int(m.group(2)) * (1 if m.group(1) == "-" else -1), 0)
+        return (*_by_offset(int(m.group(2)) * (1 if m.group(1) == "-" else -1), 0), True)
     if _SIGNED_NUMBER.search(text):
-        return (), IANA_ADVICE
+        return (), IANA_ADVICE, False
     city = _cities().get(_fold(text))
     if city is not None:  # "Moscow", "new york": the place without its area
-        return (city,), ""
-    local = _local_city(text)
+        return (city,), "", True
+    local, exactly = _local_city(text)
     if local is not None:  # "Москва", "Київ": the city as the marketer's language names it
-        return (local,), ""
+        return (local,), "", exactly
     if _ABBREVIATION_LIKE.fullmatch(text):
-        return (), f"time-zone abbreviations are ambiguous: {IANA_ADVICE}"
-    return tuple(difflib.get_close_matches(text, _lookalikes(), n=1)), ""
+        return (), f"time-zone abbreviations are ambiguous: {IANA_ADVICE}", False
+    return tuple(difflib.get_close_matches(text, _lookalikes(), n=1)), "", False
 
 
 def _by_offset(hours: int, minutes: int) -> tuple[tuple[str, ...], str]:
     """Zones of exactly UTC ``hours``:``minutes``: Russia's (if one has it), then the ``Etc/`` one."""
-    label = f"UTC{'+' if (hours, minutes) >= (0, 0) else '-'}{abs(hours):02d}:{abs(minutes):02d}"
+    label = _utc_label(hours, minutes)
     if minutes:
         place = _HALF_HOURS.get((hours, minutes))
         if place is None:
@@ -167,6 +201,11 @@ def _by_offset(hours: int, minutes: int) -> tuple[tuple[str, ...], str]:
     etc = f"Etc/GMT{-hours:+d}"  # POSIX counts west as positive: Etc/GMT-3 is UTC+3
     russian = _RUSSIAN_BY_OFFSET.get(hours)
     return ((russian, etc) if russian else (etc,)), f"which is {label}: Etc names invert the sign"
+
+
+def _utc_label(hours: int, minutes: int) -> str:
+    """``UTC+03:00``, ``UTC-05:00``: an offset as the warnings write it (``minutes`` signed as ``hours``)."""
+    return f"UTC{'+' if (hours, minutes) >= (0, 0) else '-'}{abs(hours):02d}:{abs(minutes):02d}"
 
 
 def _fold(text: str) -> str:
@@ -194,15 +233,16 @@ def _folded_zones() -> dict[str, str]:
 CITY_CUTOFF: Final = 0.8
 
 
-def _local_city(text: str) -> str | None:
-    """The zone of a city named in a language other than English ("Москва", "Київ"), or None.
+def _local_city(text: str) -> tuple[str | None, bool]:
+    """The zone of a city named in a language other than English ("Москва", "Київ"), or None; and
+    whether the name was exact.
 
     Exact names first in every language the name may be in (Russian first);
     then a close misspelling, among the names of the languages read. ASCII
     text is English's business (:func:`_cities`, difflib over IANA names).
     """
     if text.isascii():
-        return None
+        return None, False
     from greeter.countries import name_languages
 
     key = _fold_city(text)
@@ -210,11 +250,11 @@ def _local_city(text: str) -> str | None:
     for language in name_languages(text):
         names = _city_names(language)
         if key in names:
-            return names[key]
+            return names[key], True
         for name, zone in names.items():
             read.setdefault(name, zone)
     close = difflib.get_close_matches(key, list(read), n=1, cutoff=CITY_CUTOFF)
-    return read[close[0]] if close else None
+    return (read[close[0]] if close else None), False
 
 
 def _fold_city(text: str) -> str:

@@ -116,21 +116,25 @@ def test_an_offset_no_zone_has_gets_advice_not_a_look_alike(written: str) -> Non
     assert "did you mean" not in zone_hint(written)
 
 
-def test_a_contacts_row_gets_the_same_suggestion(tmp_path: Path) -> None:
+def test_a_contacts_row_is_read_as_the_zone_the_config_would_be_told(tmp_path: Path) -> None:
+    """What the config is told it meant, a contact's cell is read as (with a warning saying how): the
+    default, hours away, greeted such clients at night. A look-alike is only suggested."""
     path = tmp_path / "c.csv"
     path.write_text(
-        "ID;Email;Часовой пояс\n1;a@example.com;MSK\n2;b@example.com;UTC+5\n3;c@example.com;Asia/Omsk\n",
+        "ID;Email;Часовой пояс\n1;a@example.com;MSK\n2;b@example.com;UTC+5\n3;c@example.com;Asia/Omsk\n"
+        "4;d@example.com;Asia/Omskk\n",
         encoding="utf-8",
     )
     columns = Columns(id="ID", email="Email", timezone="Часовой пояс", first_name=None, patronymic=None,
                       last_name=None)  # fmt: skip
     contacts, report = load_contacts(ContactsSource(path=path, columns=columns), Defaults())
-    assert [c.timezone for c in contacts] == [None, None, "Asia/Omsk"]  # still refused: the default applies
+    assert [c.timezone for c in contacts] == ["Europe/Moscow", "Asia/Yekaterinburg", "Asia/Omsk", None]
     assert [str(p) for p in report.problems] == [
-        f"{path}:row 2: Часовой пояс: warning: unknown time zone 'MSK', so its country's one zone or else the default applies; "
-        "did you mean 'Europe/Moscow'?",
-        f"{path}:row 3: Часовой пояс: warning: unknown time zone 'UTC+5', so its country's one zone or else the default applies; "
-        f"did you mean 'Asia/Yekaterinburg' (or 'Etc/GMT-5', which is UTC+05:00: {SIGN})?",
+        f"{path}:row 2: Часовой пояс: warning: 'MSK' read as Europe/Moscow; write Europe/Moscow in the CRM",
+        f"{path}:row 3: Часовой пояс: warning: 'UTC+5' read as Asia/Yekaterinburg (Russia's zone of UTC+05:00,"
+        " the same clock as Etc/GMT-5); write Asia/Yekaterinburg in the CRM",
+        f"{path}:row 5: Часовой пояс: warning: unknown time zone 'Asia/Omskk': letters to this contact are"
+        " timed in Europe/Moscow (defaults.timezone); did you mean 'Asia/Omsk'?",
     ]
 
 
@@ -138,13 +142,13 @@ def test_a_contacts_row_gets_the_same_suggestion(tmp_path: Path) -> None:
 def test_a_region_folder_or_a_path_is_no_zone_and_no_crash(name: str) -> None:
     """``ZoneInfo("Europe")`` raises IsADirectoryError (it reads the folder): a contact row with it
     crashed the whole load (found by tests/test_fuzz.py)."""
-    from greeter.sources.rows import _zone_problem
+    from greeter.sources.rows import _zone_reading
     from greeter.timezones import is_zone
 
     assert not is_zone(name)
-    problem = _zone_problem(name)
-    assert problem is not None and problem.startswith(
-        f"unknown time zone {name!r}, so its country's one zone or else the default applies"
+    zone, problem, _ = _zone_reading(name)
+    assert zone is None and problem.startswith(
+        f"unknown time zone {name!r}: letters to this contact are timed in"
     )
 
 
@@ -178,14 +182,15 @@ def test_a_city_in_the_marketers_language_is_answered_with_its_zone(written: str
     assert offset(zone) == offset(suggest_zones(written)[0][0])
 
 
-def test_a_contacts_row_with_a_city_gets_the_same_suggestion(tmp_path: Path) -> None:
+def test_a_contacts_row_with_a_city_is_read_as_the_zone_the_config_is_told(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text("ID;Email;Часовой пояс\n1;a@example.com;Київ\n", encoding="utf-8")
     columns = Columns(id="ID", email="Email", timezone="Часовой пояс", first_name=None, patronymic=None,
                       last_name=None)  # fmt: skip
-    _, report = load_contacts(ContactsSource(path=path, columns=columns), Defaults())
+    [contact], report = load_contacts(ContactsSource(path=path, columns=columns), Defaults())
     [problem] = report.problems
-    assert str(problem).endswith("did you mean 'Europe/Kyiv'?"), problem
+    assert contact.timezone == "Europe/Kyiv"
+    assert str(problem).endswith("'Київ' read as Europe/Kyiv; write Europe/Kyiv in the CRM"), problem
 
 
 @pytest.mark.parametrize("written", ["Нарния", "Санкт-Петербург"])

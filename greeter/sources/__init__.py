@@ -191,6 +191,7 @@ def iter_contacts(
         except NoSuchSheet as exc:
             raise ContactsError(_no_sheet(cfg, exc, config_file)) from None
         parser.default_locale = defaults.locale  # a row without a language is in the config's
+        parser.default_zone = defaults.timezone  # an unreadable zone's warning names it
         if preamble is not None:
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)

@@ -37,12 +37,18 @@ from greeter.sources import email_notes
 from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials, month_name_advice
 from greeter.sources.quote import QUOTE_CHARS, quoted
 from greeter.sources.seen import IdLog, SeenIndex
-from greeter.timezones import is_zone, zone_hint
+from greeter.timezones import is_zone, zone_hint, zone_meant
 
 #: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates): a strict
 #: field holding one would be held at ``send`` by :func:`greeter.message.validate_header_value`.
 _CONTROL = UNSAFE_IN_HEADER
 _TAG_SPLIT = re.compile(r"[,;]")
+#: A line break of any kind, and one with the blanks around it: a company cell's lines (see
+#: :meth:`RowParser.parse`) are folded into one at these.
+_LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\x0b\x0c\x85\u2028\u2029]+\s*")
+#: How a row starts: its first cell (an id, one word) and a delimiter.
+_ROW_START = re.compile(r"[\w-]+[;,\t|]")
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
 _DELIMITERS = re.compile(r"[;,\t|]")
@@ -250,6 +256,9 @@ class RowParser:
         #: The language of a row without one (``defaults.locale``; set by the source): the order a
         #: full name is read in depends on it. None: Russian, as a parser built alone assumes.
         self.default_locale: str | None = None
+        #: ``defaults.timezone`` (set by the source), for the warning on a zone that cannot be read:
+        #: it says which zone the contact's letters are then timed in. None: the setting is named.
+        self.default_zone: str | None = None
         self.seen_ids = SeenIndex()
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
@@ -277,6 +286,23 @@ class RowParser:
     def _warn(self, line: int, field: str, message: str) -> Problem:
         return self._problem(line, field, message, "warning")
 
+    def _swallowed(self, text: str) -> bool:
+        """Whether a cell's lines after the first look like rows a quote left open joined into it.
+
+        A company cell of several lines is a 1C export's habit (name, then
+        branch or address: ``ООО "Вектор"; филиал⏎Москва``) and is folded into
+        one line; but when what follows a line break is another row — a first
+        cell (an id) and a delimiter, then an e-mail or a whole row's worth of
+        delimiters — folding would hide rows that were never read, so the row
+        stays rejected.
+        """
+        if _SWALLOWED_ROW.search(text) is None:
+            return False
+        rest = _LINE_BREAK.split(text, 1)[1].lstrip()
+        if _ROW_START.match(rest) is None:
+            return False
+        return "@" in rest or max(rest.count(d) for d in ";,\t|") >= max(2, self.width - 1)
+
     def parse(self, row: Sequence[str], line: int) -> tuple[Contact | None, list[Problem]]:
         """The contact (None if rejected) and the problems of this row."""
         problems: list[Problem] = []
@@ -291,6 +317,12 @@ class RowParser:
         # are parts of it; locate only on a hit. Every character _CONTROL matches is
         # non-printable, so a printable text needs no regex.
         if not "".join(row).isprintable():
+            company = cells.get("company", "")
+            if _LINE_BREAK.search(company) is not None and not self._swallowed(company):
+                folded, breaks = _LINE_BREAKS.subn(" ", company)
+                cells["company"] = folded  # a subject or a header line may hold it: one line
+                message = f"{quoted(company)} is on {breaks + 1} lines, joined with spaces: {quoted(folded)}"
+                problems.append(self._warn(line, "company", message))
             strict = "".join([cells[name] for name in self._strict])
             if not strict.isprintable() and _CONTROL.search(strict) is not None:
                 for name in self._strict:
@@ -386,12 +418,23 @@ class RowParser:
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
-        tz = cells.get("timezone") or None
-        if tz is not None and (wrong := _zone_problem(tz)) is not None:
-            problems.append(self._problem(line, "timezone", wrong, "warning"))
-            tz = None
+        # The country before the zone (an unreadable zone's warning names the fallback), its
+        # warnings after, where they always were.
+        country: str | None = None
+        country_problems: list[Problem] | None = None
+        if raw := cells.get("country", ""):
+            country_problems = []
+            country = self._country(raw, line, country_problems)
+        tz: str | None = None
+        if raw := cells.get("timezone", ""):
+            tz, said, hint = _ZONES.get(raw) or _zone_reading(raw)
+            if said:
+                if tz is None:
+                    said = _fallback_zone(said, hint, country, country_zone(country), self.default_zone)
+                problems.append(self._warn(line, "timezone", said))
         problems += locale_problems
-        country = self._country(raw, line, problems) if (raw := cells.get("country", "")) else None
+        if country_problems:
+            problems += country_problems
         tags = (self._tags.get(raw) or self._tag_set(raw)) if (raw := cells.get("tags", "")) else _NO_TAGS
         dates: dict[str, date] = {}
         bad: dict[str, str] = {}
@@ -771,19 +814,47 @@ def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
     return value
 
 
-#: Each distinct zone text of the exports read: None if valid, else its warning (a million rows
-#: name a handful of zones, so each is checked, and any suggestion worked out, once).
-_ZONES: dict[str, str | None] = {}
+#: Each distinct zone text of the exports read: the zone its contacts get (None: the fallback), its
+#: warning ("" for a zone zoneinfo knows) and, for an unknown one, the suggestion. A million rows
+#: name a handful of zones, so each is read, and any suggestion worked out, once.
+_ZONES: dict[str, tuple[str | None, str, str]] = {}
 
 
-def _zone_problem(name: str) -> str | None:
-    """None for a zone zoneinfo knows, else the warning, with the suggestion the config would get."""
-    if name in _ZONES:
-        return _ZONES[name]
-    problem = (
-        None
-        if is_zone(name)
-        else f"unknown time zone {quoted(name)}, so its country's one zone or else the default applies; "
-        f"{zone_hint(name)}"
-    )
-    return _remember(_ZONES, name, problem)
+def _zone_reading(name: str) -> tuple[str | None, str, str]:
+    """The zone a time-zone cell gives its contact, the warning about the cell ("" if none), the hint.
+
+    A zone zoneinfo knows is taken as written. A cell that means one zone
+    unambiguously (``Владивосток``, ``MSK``, ``UTC+3``: :func:`greeter.timezones.zone_meant`,
+    the config's own reading) is taken as that zone, with a warning saying
+    how it was read and what to write: falling back to ``defaults.timezone``
+    greeted a client in Vladivostok at midnight. Anything else gets None
+    (the caller's fallback, which its warning names after this one's "unknown
+    time zone …") and the suggestion the config would get.
+    """
+    known = _ZONES.get(name)
+    if known is not None:
+        return known
+    if is_zone(name):
+        return _remember(_ZONES, name, (name, "", ""))
+    meant = zone_meant(name)
+    if meant is None:
+        unknown = f"unknown time zone {quoted(name)}: letters to this contact are timed in"
+        return _remember(_ZONES, name, (None, unknown, zone_hint(name)))
+    zone, note = meant
+    said = f"{quoted(name)} read as {zone}" + (f" ({note})" if note else "")
+    if zone.startswith("Etc/"):  # a bare offset: right today, but it follows no place's clock changes
+        said += f"; write the client's place as Area/City (or {zone}) in the CRM"
+    else:
+        said += f"; write {zone} in the CRM"
+    return _remember(_ZONES, name, (zone, said, ""))
+
+
+def _fallback_zone(
+    unknown: str, hint: str, country: str | None, zone: str | None, default: str | None
+) -> str:
+    """The warning for an unknown zone: which zone its letters are timed in instead, and the hint."""
+    if zone is not None:
+        used = f"{zone}, the zone of the row's country {country}"
+    else:
+        used = f"{default} (defaults.timezone)" if default else "defaults.timezone"
+    return f"{unknown} {used}; {hint}"
