@@ -19,6 +19,7 @@ from greeter.config import ContactsSource
 from greeter.errors import ContactsError, Problem
 from greeter.sources.header import HeaderTest, header_test, scan
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
+from greeter.sources.undecoded import HANDLER, SEEN, has_marks, raw_bytes, without_marks
 
 _DELIMITERS = {"tab": "\t", "\t": "\t", ";": ";", ",": ",", "|": "|"}
 
@@ -54,6 +55,43 @@ def guess_encoding(head: bytes) -> tuple[str, list[Rival]]:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3:  # a multi-byte character cut by the sniff window
             return "utf-8", []
+    if _mostly_utf8(head):  # a UTF-8 export with rows of another pasted in: those rows are rejected
+        return "utf-8", []
+    return _code_page(head)
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    """Whether at least half of the lines of ``head`` that hold non-ASCII bytes are valid UTF-8.
+
+    A line of Windows-1251 (or any code page's) letters is next to never
+    valid UTF-8 — a Cyrillic letter there is a byte UTF-8 reads as the start
+    of a character, and the next letter is another start — so such lines
+    make the file UTF-8, and the lines that are not are rows pasted from
+    another export: read in their code page, the whole file's UTF-8 header and
+    rows would be garbled instead. Half, not one: random bytes hold a short
+    valid line now and then. UTF-16 (NUL bytes) is not UTF-8; the last line is
+    left out when the sniff window cut it.
+    """
+    if b"\x00" in head:
+        return False
+    lines = head.split(b"\n")
+    if len(head) >= SNIFF_BYTES and not head.endswith(b"\n"):
+        lines.pop()
+    valid = invalid = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            invalid += 1
+        else:
+            valid += 1
+    return valid >= invalid > 0
+
+
+def _code_page(head: bytes) -> tuple[str, list[Rival]]:
+    """charset-normalizer's best legacy code page for ``head`` (not UTF-8), and its rivals."""
     from charset_normalizer import from_bytes  # ~6 ms of import that a UTF-8 export never needs
 
     matches = list(from_bytes(head, cp_isolation=_CODE_PAGES))
@@ -280,7 +318,7 @@ def read_rows(
             wrong = undecodable(head, enc, whole=len(head) < SNIFF_BYTES)
             if wrong is not None:  # names would be read with "�" in them: say which encoding it is
                 notes.append(Problem(str(path), "", wrong, kind="column", severity="warning"))
-        text = io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="")
+        text = io.TextIOWrapper(fh, encoding=enc, errors=HANDLER, newline="")
         delim = (
             sniff_delimiter(head.decode(enc, errors="replace").lstrip("\ufeff"), header)
             if delimiter == "auto"
@@ -288,13 +326,72 @@ def read_rows(
         )
         reader = csv.reader(text, delimiter=delim)
         number = 0
+        # Bytes the encoding cannot read stay in the cells as marks (see greeter.sources.undecoded),
+        # so that the row parser rejects their row. The rows are looked at only once the decoder
+        # has met such a byte: a clean file pays one integer comparison a row.
+        errors = SEEN[0]
+        in_header = header is not None  # rows up to the header are only searched: "�", as ever
+        bad: list[tuple[int, list[str]]] = []
+        header_at = 0
         try:
             for cells in reader:
                 number += 1
                 if number == 1 and cells and cells[0].startswith("\ufeff"):
                     cells[0] = cells[0][1:]
+                if SEEN[0] != errors and has_marks("".join(cells)):
+                    if in_header or header is None:
+                        cells = without_marks(cells)
+                    else:
+                        bad.append((number, cells))
+                if in_header:
+                    assert header is not None
+                    in_header = header(number, cells) != 0
+                    header_at = number
                 yield number, cells
         except csv.Error as exc:
             raise ContactsError(
                 f"{path}:row {number + 1}: broken CSV ({exc}); rows before it were read"
             ) from None
+        if bad and notes is not None:
+            notes.append(undecoded_rows(path, enc, encoding, bad, number - header_at))
+
+
+#: How many of the rows a file cannot decode its message lists, and reads to guess their encoding.
+_LISTED = 5
+_SAMPLED = 50
+
+
+def undecoded_rows(
+    path: Path, encoding: str, setting: str, bad: list[tuple[int, list[str]]], rows: int
+) -> Problem:
+    """The file's warning about rows its encoding cannot read (each row's own error rejects it).
+
+    Says which rows, and the code page they read as (charset-normalizer over
+    their bytes), so that the fix is clear: a file glued from two exports is
+    exported again in one encoding; a file none of whose rows is read was
+    exported in another encoding than ``contacts.encoding`` (``setting``) says.
+    ``rows``: the rows under the header, blank lines included.
+    """
+    numbers = [n for n, _ in bad]
+    listed = ", ".join(str(n) for n in numbers[:_LISTED])
+    if len(numbers) > _LISTED:
+        listed += f" and {len(numbers) - _LISTED} more"
+    sample = b"\n".join(raw_bytes(";".join(cells), encoding) for _, cells in bad[:_SAMPLED])
+    try:
+        other = _code_page(sample)[0]
+    except ContactsError:
+        other = encoding
+    many = len(numbers) > 1
+    they = "they look" if many else "it looks"
+    looks = f" ({they} like {spoken(other)})" if _codec(other) != _codec(encoding) else ""
+    if len(bad) < rows or setting == "auto":
+        what = f"rows {listed} are" if many else f"row {listed} is"
+        fix = f"re-export the file in one encoding ({spoken(encoding)})"
+    else:  # the whole file is in another encoding than the setting says
+        what = f"every row under the header ({'rows' if many else 'row'} {listed}) is"
+        fix = f"set contacts.encoding: {_codec(other)}" if looks else "set contacts.encoding to the file's"
+    message = (
+        f"{what} not {spoken(encoding)}{looks}, so not loaded (a letter would show"
+        f" \ufffd in place of {'their' if many else 'its'} letters); {fix}"
+    )
+    return Problem(str(path), "contacts.encoding", message, kind="column", severity="warning")

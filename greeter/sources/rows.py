@@ -37,6 +37,7 @@ from greeter.sources import email_notes
 from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials, month_name_advice
 from greeter.sources.quote import QUOTE_CHARS, quoted
 from greeter.sources.seen import IdLog, SeenIndex
+from greeter.sources.undecoded import escaped, undecoded_cells
 from greeter.timezones import is_zone, zone_hint, zone_meant
 
 #: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates): a strict
@@ -312,11 +313,15 @@ class RowParser:
             if short is not None and short.severity == "error":
                 return None, [short]
             row = [*row, *([""] * (self.width - len(row)))]
+        if len(row) > self.width and self._csv and any(map(str.strip, row[self.width :])):
+            return None, [self._long(row, line)]
         cells = {name: row[i].strip() for name, i in self._fields}
         # One test over the whole row (the common, clean case), then over the strict cells, which
         # are parts of it; locate only on a hit. Every character _CONTROL matches is
         # non-printable, so a printable text needs no regex.
         if not "".join(row).isprintable():
+            if undecoded := undecoded_cells(row):  # bytes in another encoding than the file's
+                return None, [self._undecoded(row, i, line) for i in undecoded]
             company = cells.get("company", "")
             if _LINE_BREAK.search(company) is not None and not self._swallowed(company):
                 folded, breaks = _LINE_BREAKS.subn(" ", company)
@@ -613,6 +618,36 @@ class RowParser:
             f" holds «Фамилия Имя Отчество», set contacts.columns.full_name: {column} and first_name: null"
         )
         return Problem(self.source, column, message, kind="column", severity="warning")
+
+    def _long(self, row: Sequence[str], line: int) -> Problem:
+        """A CSV row with more fields than the header: its values would be read one column off.
+
+        ``a@x.ru; b@y.ru`` unquoted, or a ФИО with a ``;`` in it, splits one
+        value in two, and every column after it then holds its neighbour's
+        value: the birthday in the first-deal column, a name in the e-mail's.
+        Empty fields past the header (``a;b;c;;``, Excel's trailing delimiter)
+        are not data and never get here.
+        """
+        last = next(h for h in reversed(self.header) if h)  # the column the extra values follow
+        message = (
+            f"{len(row)} fields, the header has {self.width} — an unquoted delimiter inside a value?"
+            f" the row is not loaded: {quoted(row[self.width])} comes after this last column"
+        )
+        return Problem(self.source, last, message, line, kind="row")
+
+    def _undecoded(self, row: Sequence[str], index: int, line: int) -> Problem:
+        """A cell holding bytes the file's encoding cannot read: its row is not loaded.
+
+        Such a row was pasted from an export in another encoding, so its other
+        cells cannot be trusted either. Its file's warning
+        (:func:`greeter.sources.csv_source.undecoded_rows`) names the encoding.
+        """
+        column = self.header[index] if index < self.width else ""
+        message = (
+            f"'{escaped(row[index])}' holds bytes the file's encoding cannot read (see the file's"
+            " warning about them); the row is not loaded"
+        )
+        return Problem(self.source, column, message, line, kind="row")
 
     def _short(self, row: Sequence[str], line: int) -> Problem | None:
         """A row with fewer fields than the header: another delimiter (rejected) or a cut line (warned)."""
