@@ -251,9 +251,9 @@ def _check_date_format(value: str) -> str:
 def _with_year(fmt: str) -> str:
     """``%d.%m`` → ``%d.%m.%Y``: the format with a four-digit year after it, in its own separator."""
     tokens = re.findall(r"%.|[^%]+", fmt)
-    if tokens and not tokens[-1].startswith("%"):
-        return f"{fmt}%Y"  # "%d.%m." already ends with its separator
     separators = [t for t in tokens if not t.startswith("%") and not any(ch.isalnum() for ch in t)]
+    if tokens and tokens[-1] in separators:
+        return f"{fmt}%Y"  # "%d.%m." already ends with its separator
     return f"{fmt}{separators[-1] if separators else '.'}%Y"
 
 
