@@ -18,7 +18,6 @@ import pytest
 from greeter.config import ContactsSource, Defaults
 from greeter.errors import Problem
 from greeter.sources import load_contacts
-from greeter.sources.xlsx_source import FORMULA_WARNINGS, sheet_facts
 from tests.test_bad_inputs import greeter_in_process, project
 
 HEADER = ["ID", "Email", "Фамилия", "Имя", "Отчество", "Часовой пояс", "Дата рождения", "Возраст"]
@@ -117,6 +116,8 @@ def test_a_column_of_formulas_without_values_is_one_error(tmp_path: Path) -> Non
 
 
 def test_a_few_formulas_are_warned_at_their_rows_and_more_make_the_column_error(tmp_path: Path) -> None:
+    from greeter.sources.xlsx_source import FORMULA_WARNINGS
+
     few = [person(n, f"=DATE(1980,4,{n})" if n <= FORMULA_WARNINGS else None) for n in range(1, 20)]
     _, problems = load(workbook(tmp_path / "few.xlsx", few))
     assert [(p.line, p.kind) for p in problems] == [(n + 1, "row") for n in range(1, FORMULA_WARNINGS + 1)]
@@ -162,6 +163,8 @@ def test_a_shared_formula_is_shown_as_it_is_in_its_cell(tmp_path: Path) -> None:
 @pytest.mark.parametrize("shift", [-30, -9, -4, -1, 0, 1, 3, 8, 25])
 def test_a_formula_cell_across_two_chunks_of_the_xml_is_found(shift: int) -> None:
     """The sheet is read a megabyte at a time: a cell cut by a chunk's end is still one cell."""
+    from greeter.sources.xlsx_source import sheet_facts
+
     head = b'<worksheet xmlns="x"><sheetData>'
     formula = b'<row r="3"><c r="G3"><f>DATE(1980,4,13)</f><v/></c></row>'
     pad = (1 << 20) - len(head) - len(b'<row r="2"><c r="A2" t="inlineStr"><is><t></t></is></c></row>')
@@ -173,6 +176,8 @@ def test_a_formula_cell_across_two_chunks_of_the_xml_is_found(shift: int) -> Non
 
 
 def test_a_sheet_with_prefixed_elements_is_read_too() -> None:
+    from greeter.sources.xlsx_source import sheet_facts
+
     xml = (
         b'<x:worksheet xmlns:x="m"><x:sheetData><x:row r="2"><x:c r="B2" t="str"><x:f>A1&amp;"@x.ru"</x:f>'
         b'</x:c><x:c r="C2"><x:f>1+1</x:f><x:v>2</x:v></x:c></x:row></x:sheetData>'
