@@ -218,9 +218,27 @@ _DIRECTIVE = re.compile(r"%[A-Za-z]")
 _SPREADSHEET_CODES = (("yyyy", "%Y"), ("yy", "%y"), ("dd", "%d"), ("mm", "%m"))
 
 
+#: strftime codes that read a year: a format needs one (``%x`` and ``%c`` write one too).
+_YEAR_CODES = frozenset("Yyxc")
+
+
 def _check_date_format(value: str) -> str:
-    """A date format must use strftime codes: "dd.mm.yyyy" would match no date, silently."""
+    """A date format must use strftime codes: "dd.mm.yyyy" would match no date, silently.
+
+    And it must read the year: strptime reads ``13.04`` under ``%d.%m`` as
+    13 April 1900, so every birthday would "give 126 years" and be skipped
+    (29.02 would not even be a date). Ages and anniversaries are counted from
+    the year, so the export has to carry it; the config says so before any
+    row is read.
+    """
     if _DIRECTIVE.search(value):
+        codes = {m[1] for m in re.finditer("%(.)", value)}  # "%%Y" is a literal "%Y", not a year
+        if not codes & _YEAR_CODES:
+            raise ValueError(
+                f"{value!r} has no year (%Y, or %y for two digits): a date read without one is taken"
+                f" for 1900, and ages and anniversaries are counted from the year; export dates with"
+                f' the year from the CRM and write the format with it, e.g. "{_with_year(value)}"'
+            )
         return value
     meant = value
     for pattern, code in _SPREADSHEET_CODES:
@@ -228,6 +246,15 @@ def _check_date_format(value: str) -> str:
     understood = _DIRECTIVE.search(meant) and not re.search("[dmy]", _DIRECTIVE.sub("", meant), re.IGNORECASE)
     hint = f'did you mean "{meant}"?' if understood else 'use strftime codes, e.g. "%d.%m.%Y"'
     raise ValueError(f"{value!r} has no strftime codes (%d day, %m month, %Y year); {hint}")
+
+
+def _with_year(fmt: str) -> str:
+    """``%d.%m`` → ``%d.%m.%Y``: the format with a four-digit year after it, in its own separator."""
+    tokens = re.findall(r"%.|[^%]+", fmt)
+    separators = [t for t in tokens if not t.startswith("%") and not any(ch.isalnum() for ch in t)]
+    if tokens and tokens[-1] in separators:
+        return f"{fmt}%Y"  # "%d.%m." already ends with its separator
+    return f"{fmt}{separators[-1] if separators else '.'}%Y"
 
 
 #: One entry of ``contacts.date_formats``.

@@ -43,10 +43,19 @@ def implausible(field: str, original: date, years: int, today: date, max_years: 
     18.12.2030 birthday before any preview.
     """
     if original > today:
-        return f"{field} {original:%d.%m.%Y} is in the future"
+        return f"{field} {_written(original)} is in the future"
     if years > max_years:
-        return f"{field} {original:%d.%m.%Y} gives {years} years (more than {max_years})"
+        return f"{field} {_written(original)} gives {years} years (more than {max_years})"
     return None
+
+
+def _written(day: date) -> str:
+    """``13.04.0080``: a date as a CRM writes it, the year in four digits.
+
+    ``%Y`` does not pad a year below 1000 (``13.04.80``), which reads as 1980
+    and hides the typo the message is about.
+    """
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
 
 
 def holiday_key(name: str) -> str:

@@ -83,7 +83,7 @@ def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[
     if cfg.source == "xlsx":
         from greeter.sources.xlsx_source import read_rows as read_xlsx
 
-        return read_xlsx(path, cfg.sheet)
+        return read_xlsx(path, cfg.sheet, cfg, notes)
     from greeter.sources.csv_source import read_rows as read_csv
 
     return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg), notes=notes)

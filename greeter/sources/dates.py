@@ -36,11 +36,14 @@ from functools import lru_cache
 __all__ = [
     "COMMON_FORMATS",
     "EXCEL_SERIAL_ADVICE",
+    "NO_YEAR_ADVICE",
     "DateParser",
     "excel_serial",
     "excel_serials",
     "month_name_advice",
+    "no_year",
     "swapped",
+    "yearless",
 ]
 
 #: Formats CRMs and spreadsheets commonly write, tried (in this order) to explain a column no
@@ -64,6 +67,8 @@ EXCEL_SERIAL_ADVICE = "format the column as dates in Excel before exporting it (
 _TIME_OF_DAY = re.compile(r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$")
 #: A day and a month without a year: "13.12", "13/12", "13-12".
 _NO_YEAR = re.compile(r"(\d{1,2})[./-](\d{1,2})\.?")
+#: What to do about a day and a month without a year, in the row's and in the column's message.
+NO_YEAR_ADVICE = "write the whole date, with the year, in the CRM"
 #: What each strftime code looks like in a value; d, m and the year are captured to explain a failure.
 _CODES = {
     "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
@@ -155,10 +160,7 @@ class DateParser:
             named = month_name_advice(text)
             if named is not None:
                 return f"; {named}"
-            m = _NO_YEAR.fullmatch(text)
-            if m is not None and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12:
-                return "; it has no year: write the whole date, with the year, in the CRM"
-            return ""
+            return f"; it has no year: {NO_YEAR_ADVICE}" if no_year(text) else ""
         readings = [f'"{fmt}" it is {_spoken(day)}' for day, fmt in list(days.items())[:2]]
         clash = any(
             _shape(f, named=False) == _shape(fmt, named=False)
@@ -274,6 +276,25 @@ def excel_serials(samples: Sequence[str]) -> tuple[str, date] | None:
     if not days or len(days) * 5 < len(samples) * 4:
         return None
     return days[0]
+
+
+def no_year(text: str) -> bool:
+    """Whether ``text`` is a day and a month without a year (``13.04``, ``13/12``), as CRMs keep birthdays."""
+    m = _NO_YEAR.fullmatch(text)
+    return m is not None and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12
+
+
+def yearless(samples: Sequence[str]) -> str | None:
+    """The first of a column's failing ``samples`` when four in five are a day and a month without a year.
+
+    No format can read them into a greeting: ages and anniversaries are counted
+    from the year, so the column's message says the year is missing instead of
+    "check the values".
+    """
+    found = [s for s in samples if no_year(s)]
+    if not found or len(found) * 5 < len(samples) * 4:
+        return None
+    return found[0]
 
 
 def swapped(formats: Sequence[str]) -> list[tuple[int, int]]:

@@ -34,7 +34,15 @@ from greeter.names import (
     without_brackets,
 )
 from greeter.sources import email_notes
-from greeter.sources.dates import EXCEL_SERIAL_ADVICE, SAMPLES, DateParser, excel_serials, month_name_advice
+from greeter.sources.dates import (
+    EXCEL_SERIAL_ADVICE,
+    NO_YEAR_ADVICE,
+    SAMPLES,
+    DateParser,
+    excel_serials,
+    month_name_advice,
+    yearless,
+)
 from greeter.sources.quote import QUOTE_CHARS, quoted
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.sources.undecoded import escaped, undecoded_cells
@@ -588,6 +596,11 @@ class RowParser:
                 message += (
                     f"; they look like Excel serial dates (e.g. {quoted(text)} is {day.isoformat()}):"
                     f" {EXCEL_SERIAL_ADVICE}"
+                )
+            elif guess is None and (short := yearless(col.samples)) is not None:
+                message += (
+                    f"; they have no year (e.g. {quoted(short)}), and ages and anniversaries are counted"
+                    f" from it: {NO_YEAR_ADVICE}"
                 )
             elif guess is None:
                 message += "; check the values and contacts.date_formats"

@@ -12,6 +12,14 @@ the value on every row of the merge, so each of those rows gets it, in the
 merged cell's column (:func:`merged_down`). A cell merged only across columns
 (a report's title) is left as it is: which of the columns it belongs to
 cannot be told.
+
+A cell may hold a formula and no value: Excel and LibreOffice store each
+formula's result when they save, but a file written by a program (openpyxl,
+1C, some CRMs) may have only the formula. openpyxl reads such a cell as
+empty, like an empty one, so the birthday or e-mail in it would be lost
+without a word. The pass over the sheet's XML that finds the merged ranges
+finds them too (:func:`sheet_facts`), and each one in a configured column is
+a warning naming the cell — or, for a column full of them, one error.
 """
 
 from __future__ import annotations
@@ -19,17 +27,22 @@ from __future__ import annotations
 import difflib
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from html import unescape
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from greeter.errors import ContactsError
-from greeter.sources.header import HeaderTest, scan, yaml_value
+from greeter.errors import ContactsError, Problem
+from greeter.sources.header import HeaderTest, header_test, scan, yaml_value
+from greeter.sources.rows import configured_columns
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+
+    from greeter.config import ContactsSource
 
 
 #: How date cells become text; the row parser accepts it for XLSX sources whatever ``date_formats`` say.
@@ -65,8 +78,18 @@ class NoSuchSheet(ContactsError):
         super().__init__(f"{path}: no sheet {sheet!r} {sheets}")
 
 
-def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(Excel row number, cells)`` for every row that is not empty (a title above the header too)."""
+def read_rows(
+    path: Path,
+    sheet: str | None = None,
+    cfg: ContactsSource | None = None,
+    notes: list[Problem] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(Excel row number, cells)`` for every row that is not empty (a title above the header too).
+
+    With ``cfg`` and ``notes``, each formula without a value in a column the
+    config reads is reported in ``notes`` (:class:`_FormulaNotes`), just
+    before its row is yielded.
+    """
     try:
         fh = path.open("rb")
     except FileNotFoundError:
@@ -78,9 +101,23 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[
         try:
             if sheet is not None and sheet not in book.sheetnames:
                 raise NoSuchSheet(path, sheet, book.sheetnames)
-            yield from _sheet_rows(book[sheet] if sheet else book.worksheets[0])
+            ws = book[sheet] if sheet else book.worksheets[0]
+            facts = _facts(ws)
+            rows = _sheet_rows(ws, facts)
+            if cfg is None or notes is None or not facts.uncalculated:
+                yield from rows
+                return
+            said = _FormulaNotes(str(path), ws.title, facts, header_test(cfg), used_columns(cfg), notes)
+            for number, cells in rows:
+                said.row(number, cells)
+                yield number, cells
         finally:
             book.close()
+
+
+def used_columns(cfg: ContactsSource) -> frozenset[str]:
+    """The header names of the columns the config reads: the contact's fields and its dates."""
+    return frozenset(configured_columns(cfg, ())[0].values()) | frozenset(cfg.dates.values())
 
 
 def sheet_with_header(path: Path, test: HeaderTest, skip: str | None) -> str | None:
@@ -99,7 +136,7 @@ def sheet_with_header(path: Path, test: HeaderTest, skip: str | None) -> str | N
                 for name in names:
                     if name == (skip if skip is not None else names[0]):
                         continue
-                    if scan(_sheet_rows(book[name]), test)[1] is not None:
+                    if scan(_sheet_rows(book[name], _facts(book[name])), test)[1] is not None:
                         return name
             finally:
                 book.close()
@@ -143,6 +180,50 @@ def _open(path: Path, fh: IO[bytes]) -> Workbook:
 #: A merged range in a sheet's XML: ``<mergeCell ref="C2:C4"/>`` (maybe with a namespace prefix).
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _CHUNK = 1 << 20
+#: How a formula element starts (``<f>``, ``<f t="shared" …``, ``<x:f>``): patterns led by a
+#: literal, which the regex engine scans for as fast as bytes.find, so a sheet without formulas
+#: costs two scans of memory.
+_FORMULA_MARKS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))
+#: A cell with content: its attributes and its content.
+_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)>(.*)</(?:\w+:)?c>", re.DOTALL)
+#: A cell's formula element: its attributes and its text (None when it is ``<f …/>``).
+_F = re.compile(rb"<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.DOTALL)
+#: A cell's value element: its text (None when it is ``<v/>``).
+_V = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.DOTALL)
+_ATTR = re.compile(rb'\b([\w:]+)="([^"]*)"')
+#: A cell's address: ``D2``.
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+@dataclass(slots=True)
+class SheetFacts:
+    """What a sheet's XML says that openpyxl's streaming rows do not.
+
+    ``merges``: see :func:`merged_down`. ``uncalculated``: each formula cell
+    without a value, ``{row: {column index: formula text}}`` (0-based columns,
+    Excel's rows). A shared formula's other cells hold no text of their own:
+    ``shared_at`` names their formula's index, ``shared`` each index's first
+    cell and text, and :meth:`formula` translates it when a cell is shown.
+    """
+
+    merges: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    uncalculated: dict[int, dict[int, str]] = field(default_factory=dict)
+    shared: dict[str, tuple[str, str]] = field(default_factory=dict)
+    shared_at: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def formula(self, row: int, column: int) -> str:
+        """The formula as Excel shows it, ``=DATE(1980,4,13)`` (a shared one translated to the cell)."""
+        text = self.uncalculated[row][column]
+        si = self.shared_at.get((row, column))
+        if text or si is None or si not in self.shared:
+            return f"={text}"
+        from openpyxl.formula.translate import Translator
+
+        origin, first = self.shared[si]
+        try:
+            return str(Translator(f"={first}", origin=origin).translate_formula(_address(row, column)))
+        except Exception:  # a formula openpyxl cannot tokenise: its first cell's, as written
+            return f"={first}"
 
 
 def merged_down(sheet_xml: IO[bytes]) -> dict[int, list[tuple[int, int]]]:
@@ -150,41 +231,130 @@ def merged_down(sheet_xml: IO[bytes]) -> dict[int, list[tuple[int, int]]]:
 
     ``column index`` is 0-based, rows are Excel's. openpyxl's streaming mode
     does not read merged ranges, and the XML lists them after all the rows, so
-    the sheet is scanned for them first: only decompressed and searched for
-    ``mergeCells``, which costs little beside parsing its rows.
+    the sheet is scanned for them first (:func:`sheet_facts`).
+    """
+    return sheet_facts(sheet_xml).merges
+
+
+def sheet_facts(sheet_xml: IO[bytes]) -> SheetFacts:
+    """The merged ranges (:func:`merged_down`) and the formulas without a value of a sheet's XML.
+
+    One pass over the decompressed XML, a chunk at a time, searched for
+    ``mergeCells`` and for formula elements, which costs little beside
+    parsing its rows. Cells are parsed only in a chunk that holds a formula
+    at all (most exports hold none), and a chunk is cut before its last row's
+    start so that no cell is split between two.
     """
     from openpyxl.utils.cell import column_index_from_string
 
-    found: dict[int, list[tuple[int, int]]] = {}
-    tail = b""
+    facts = SheetFacts()
+    carry = b""
     merges = b""
     while chunk := sheet_xml.read(_CHUNK):
         if merges:
             merges += chunk
             continue
-        data = tail + chunk
+        data = carry + chunk
         at = data.find(b"mergeCells")
         while at > 0 and data[at - 1] not in b"<:":  # the word in a cell's inline text, not the element
             at = data.find(b"mergeCells", at + 1)
         if at > 0:
-            merges = data[at - 1 :]
-        tail = data[-16:]
+            merges, rows, carry = data[at - 1 :], data[: at - 1], b""
+        else:
+            cut = _last_row_start(data)
+            rows, carry = data[:cut], data[cut:]
+        _find_uncalculated(rows, facts)
+    if not merges:
+        _find_uncalculated(carry, facts)
     for m in _MERGE_CELL.finditer(merges):
         first, last = int(m.group(2)), int(m.group(4))
         if last > first:
             column = column_index_from_string(m.group(1).decode()) - 1
-            found.setdefault(first, []).append((column, last))
-    return found
+            facts.merges.setdefault(first, []).append((column, last))
+    return facts
 
 
-def _sheet_rows(ws: Any) -> Iterator[tuple[int, list[str]]]:
-    """The non-empty rows of the (read-only) sheet ``ws``, a merged-down cell's value on each of its rows."""
-    # openpyxl's own handle on the sheet's XML (its read-only sheet does not read merged ranges).
+def _last_row_start(data: bytes) -> int:
+    """Where the last ``<row`` element of ``data`` starts (0 if none): the rows before it are whole."""
+    at = data.rfind(b"<row")
+    if at < 0:  # a sheet whose elements have a prefix: <x:row>
+        prefixed = data.rfind(b":row")
+        at = data.rfind(b"<", 0, prefixed) if prefixed > 0 else 0
+    return max(at, 0)
+
+
+def _find_uncalculated(xml: bytes, facts: SheetFacts) -> None:
+    """Add the formula cells of ``xml`` (whole rows) that hold no value to ``facts``.
+
+    A formula with a value is what Excel and LibreOffice save, and openpyxl
+    reads the value. Without one — no ``<v>``, or an empty ``<v/>`` in a cell
+    that is not text — no program has calculated it. An empty value in a text
+    cell (``t="str"``) is a formula whose result is "" (``=IF(…;"")``): read
+    as the empty cell it is. Only the cells around a formula element are
+    looked at, so a sheet of formulas with values costs little more.
+    """
+    from openpyxl.utils.cell import column_index_from_string
+
+    for mark in _FORMULA_MARKS:
+        for m in mark.finditer(xml):
+            at = m.start()
+            prefix = b"" if xml[at] == ord("<") else xml[xml.rfind(b"<", 0, at) + 1 : at + 1]  # b"x:"
+            close = b"</" + prefix + b"c>"
+            end = xml.find(close, at)
+            value = xml.find(b"<" + prefix + b"v>", at, end)
+            if value >= 0 and xml[value + len(prefix) + 3] != ord("<"):
+                continue  # <f>…</f><v>29324</v>: calculated, as Excel and LibreOffice save it
+            start = xml.rfind(b"<" + prefix + b"c ", 0, at)
+            if start < 0 or end < 0 or xml.find(close, start, at) >= 0:
+                continue  # not in a cell ("x:f " in a cell's text)
+            cell = _CELL.fullmatch(xml, start, end + len(close))
+            if cell is not None:
+                _formula_cell(cell.group(1), cell.group(2), facts, column_index_from_string)
+
+
+def _formula_cell(attributes: bytes, body: bytes, facts: SheetFacts, index: Callable[[str], int]) -> None:
+    """Add the cell (its ``attributes`` and ``body``) to ``facts`` if its formula has no value."""
+    f = _F.search(body)
+    if f is None:
+        return
+    attrs = dict(_ATTR.findall(attributes))
+    v = _V.search(body)
+    if v is not None and (v.group(1) or attrs.get(b"t") == b"str"):
+        return  # calculated: openpyxl reads its value
+    ref = _REF.fullmatch(attrs.get(b"r", b"").decode("ascii", "replace"))
+    if ref is None:
+        return  # a cell without its address: where it is cannot be said
+    row, column = int(ref.group(2)), index(ref.group(1)) - 1
+    text = unescape(f.group(2).decode("utf-8", "replace")) if f.group(2) else ""
+    f_attrs = dict(_ATTR.findall(f.group(1)))
+    si = f_attrs.get(b"si", b"").decode("ascii", "replace")
+    facts.uncalculated.setdefault(row, {})[column] = text
+    if si and f_attrs.get(b"t") == b"shared":
+        if text:
+            facts.shared.setdefault(si, (ref.group(0), text))
+        else:
+            facts.shared_at[(row, column)] = si
+
+
+def _address(row: int, column: int) -> str:
+    """``D2`` for row 2, column index 3."""
+    from openpyxl.utils.cell import get_column_letter
+
+    return f"{get_column_letter(column + 1)}{row}"
+
+
+def _facts(ws: Any) -> SheetFacts:
+    """The sheet's :class:`SheetFacts`, from openpyxl's own handle on its XML (none: nothing known)."""
     opener = getattr(ws, "_get_source", None)
-    merges: dict[int, list[tuple[int, int]]] = {}
-    if opener is not None:
-        with opener() as xml:
-            merges = merged_down(xml)
+    if opener is None:
+        return SheetFacts()
+    with opener() as xml:
+        return sheet_facts(xml)
+
+
+def _sheet_rows(ws: Any, facts: SheetFacts) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty rows of the (read-only) sheet ``ws``, a merged-down cell's value on each of its rows."""
+    merges = facts.merges
     #: (column, last row, value) of each merged range over the rows being read.
     active: list[tuple[int, int, str]] = []
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -201,3 +371,81 @@ def _sheet_rows(ws: Any) -> Iterator[tuple[int, list[str]]]:
                 active.append((column, last, cells[column]))
         if any(cells):
             yield number, cells
+
+
+#: More formulas without a value than this in one column make one error for it, not a warning a row.
+FORMULA_WARNINGS = 5
+#: What to do about formulas without values, in the cell's and in the column's message.
+FORMULA_ADVICE = "open the file in Excel or LibreOffice and save it (or export values, not formulas)"
+
+
+class _FormulaNotes:
+    """Says which cells of the configured columns hold a formula that no program has calculated.
+
+    The header is recognised as the header search recognises it (``header``,
+    from :func:`~greeter.sources.header.header_test`), so that the cells are
+    named by their column; rows above it are a report's title, not looked at.
+    A column with more than :data:`FORMULA_WARNINGS` such cells below the
+    header gets one error when the header is read (a program that stores no
+    values wrote the file, and ``greeter check`` must fail, not warn ten
+    thousand times); a column with a few gets a warning at each of their rows,
+    before the row's own problems ("no e-mail").
+    """
+
+    def __init__(
+        self,
+        source: str,
+        sheet: str,
+        facts: SheetFacts,
+        header: HeaderTest,
+        columns: Collection[str],
+        notes: list[Problem],
+    ) -> None:
+        self.source = source
+        self.sheet = sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
+        self.facts = facts
+        self.header = header
+        self.columns = columns
+        self.notes = notes
+        #: Column index → header name of each configured column whose cells get a warning each;
+        #: None until the header is read.
+        self.names: dict[int, str] | None = None
+
+    def row(self, number: int, cells: Sequence[str]) -> None:
+        """Report the row's cells without a value (on the header row: the columns full of them)."""
+        if self.names is None:
+            if self.header(number, cells) == 0:
+                self.names = self._header(number, cells)
+            return
+        for column in self.facts.uncalculated.get(number, {}):
+            name = self.names.get(column)
+            if name is not None:
+                message = (
+                    f"{self._cell(number, column)}: a formula Excel never calculated"
+                    f" ({self.facts.formula(number, column)}), so the cell reads as empty: {FORMULA_ADVICE}"
+                )
+                self.notes.append(Problem(self.source, name, message, number, kind="row", severity="warning"))
+
+    def _header(self, number: int, cells: Sequence[str]) -> dict[int, str]:
+        """The configured columns of the header row ``cells``, less those reported as a whole here."""
+        names = {i: c.strip() for i, c in enumerate(cells) if c.strip() in self.columns}
+        below: dict[int, list[int]] = {}
+        for row in sorted(r for r in self.facts.uncalculated if r > number):
+            for column in self.facts.uncalculated[row]:
+                if column in names:
+                    below.setdefault(column, []).append(row)
+        for column, rows in sorted(below.items()):
+            if len(rows) <= FORMULA_WARNINGS:
+                continue
+            first = rows[0]
+            message = (
+                f"{len(rows)} cells hold a formula Excel never calculated (e.g."
+                f" {self._cell(first, column)}: {self.facts.formula(first, column)}), so they read as empty:"
+                f" {FORMULA_ADVICE}"
+            )
+            self.notes.append(Problem(self.source, names.pop(column), message, kind="column"))
+        return names
+
+    def _cell(self, row: int, column: int) -> str:
+        """``Лист1!D2``: the cell as Excel names it."""
+        return f"{self.sheet}!{_address(row, column)}"
