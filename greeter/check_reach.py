@@ -53,18 +53,14 @@ class Reach:
         # Each template once, with the occasions that use it and whom they reach (years aside:
         # a round_years rule reaches a contact some year).
         self._uses: dict[str, list[tuple[str | None, AudienceRule]]] = {}
-        for occ in self.settings.occasions:
-            rule = replace(
-                AudienceRule.for_occasion(occ, self.settings.defaults.country),
-                round_years=None,
-                min_years=None,
-            )
-            self._uses.setdefault(occ.template, []).append((occ.field, rule))
-        self._holidays = [
-            (i, AudienceRule.for_occasion(occ, self.settings.defaults.country))
-            for i, occ in enumerate(self.settings.occasions)
-            if occ.holiday is not None and occ.country is None and occ.audience.countries is None
-        ]
+        # Holiday occasions dated by each client's own country (see holiday_clients), by index.
+        self._holidays: list[tuple[int, AudienceRule]] = []
+        for i, occ in enumerate(self.settings.occasions):
+            rule = AudienceRule.for_occasion(occ, self.settings.defaults.country)
+            ageless = replace(rule, round_years=None, min_years=None)
+            self._uses.setdefault(occ.template, []).append((occ.field, ageless))
+            if occ.holiday is not None and occ.country is None and occ.audience.countries is None:
+                self._holidays.append((i, rule))
         self._locales: dict[str, str] = {}
         self._last: dict[str, Contact] = {}
         self._last_letter: dict[str, Contact] = {}
