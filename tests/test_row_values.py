@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
-import subprocess
-import sys
 from datetime import time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -26,6 +23,7 @@ from greeter.config import Columns, ContactsSource, Defaults
 from greeter.contacts import Contact
 from greeter.sources import LoadReport, load_contacts
 from tests.conftest import MakeProject, contact_row
+from tests.faults import greeter
 
 HEADER = "ID;Email;ФИО;Компания;Часовой пояс;Страна"
 COLUMNS = Columns(
@@ -44,14 +42,6 @@ def load(tmp_path: Path, *rows: str, default_zone: str = "Europe/Moscow") -> tup
 
 def messages(report: LoadReport) -> list[str]:
     return [f"{p.field}: {p.severity}: {p.message}" for p in report.problems]
-
-
-def greeter(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    return subprocess.run(
-        [sys.executable, "-m", "greeter", "--config", str(config), *args],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
-    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------- time zones
