@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from greeter.i18n import plural, years_phrase
-from greeter.sources.dates import EXCEL_SERIAL_ADVICE
+from greeter.sources.dates import EXCEL_SERIAL_ADVICE, MONTH_NAMES
 
 __all__ = ["russian_detail"]
 
@@ -73,11 +73,8 @@ def _tags(text: str) -> str:
     return "нет" if text == "none" else text
 
 
-#: The month names of the loader's dates ("10 December 1979", "February has no 31st"), from January.
-_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
+#: The loader's month names (:data:`~greeter.sources.dates.MONTH_NAMES`), from January.
+_MONTHS_EN = MONTH_NAMES[1:]
 #: The same months in «в феврале нет 31-го числа».
 _IN_MONTH = (
     "январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",

@@ -36,6 +36,7 @@ from functools import lru_cache
 __all__ = [
     "COMMON_FORMATS",
     "EXCEL_SERIAL_ADVICE",
+    "MONTH_NAMES",
     "NO_YEAR_ADVICE",
     "DateParser",
     "excel_serial",
@@ -83,7 +84,9 @@ _NAME_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.IGNORE
 #: The languages whose month names are recognised, and the formats that read the English ones.
 _NAME_LOCALES = ("ru", "en")
 _NAME_FORMATS = ("%d %B %Y", "%d %b %Y", "%d %B, %Y", "%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b %d %Y")
-_MONTHS = (
+#: The month names the loader's sentences use ("10 December 1979", "February has no 31st"), from
+#: index 1; :mod:`greeter.gallery_words` reads those sentences by them.
+MONTH_NAMES = (
     "", "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 )  # fmt: skip
@@ -317,7 +320,7 @@ def swapped(formats: Sequence[str]) -> list[tuple[int, int]]:
 
 def _spoken(day: date) -> str:
     """``10 December 1979``: a day no reader takes for another, whatever order they write dates in."""
-    return f"{day.day} {_MONTHS[day.month]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
 
 
 def _time_of_day(text: str) -> re.Match[str] | None:
@@ -373,7 +376,7 @@ def _impossible(text: str, fmt: str) -> str | None:
             return f"{year} is not a leap year"
         last = monthrange(year if year else 2000, month)[1]
         if day > last:
-            return f"{_MONTHS[month]} has no {_ordinal(day)}"
+            return f"{MONTH_NAMES[month]} has no {_ordinal(day)}"
     if year == 0:
         return "there is no year 0"
     return None
