@@ -83,7 +83,7 @@ _IN_MONTH = (
 #: A day as the loader says it: "10 December 1979".
 _SPOKEN = rf"(\d{{1,2}}) ({'|'.join(_MONTHS_EN)}) (\d+)"
 #: Whose month names no date format reads (:func:`greeter.sources.dates.month_name_advice`).
-_LANGUAGES = {"Russian": "русские", "English": "английские"}
+_LANGUAGES = {"Russian": "русские"}
 #: An occasion's machine name (config ``MACHINE_NAME``), as a bad date's sentence lists them.
 _NAME = r"[a-z][a-z0-9_]*"
 
@@ -125,6 +125,16 @@ _READINGS: list[_Part] = [
         lambda m: (
             f'; это {_spoken(m, 1)}, месяц записан словом: добавьте "{m[4]}" в contacts.date_formats,'
             " если CRM пишет даты так"
+        ),
+    ),
+    (
+        re.compile(
+            rf"; it is {_SPOKEN}, written with a month name, spelled so that no date format reads it:"
+            r" export dates as numbers \(dd\.mm\.yyyy\) from the CRM"
+        ),
+        lambda m: (
+            f"; это {_spoken(m, 1)}, месяц записан словом так, что его не читает ни один формат даты:"
+            " выгружайте из CRM даты числами (дд.мм.гггг)"
         ),
     ),
     (

@@ -300,6 +300,20 @@ def test_a_date_written_with_an_english_month_name_suggests_the_format_that_read
     assert 'it is 8 December 1973, written with a month name: add "%d %B %Y" to contacts.date_formats' in line
 
 
+def test_an_english_month_name_spelled_as_no_format_reads_it_does_not_blame_english(tmp_path: Path) -> None:
+    """strptime reads English month names: "8 dec. 1973" fails by its dot, not by its language."""
+    write_csv(tmp_path / "c.csv", [BITRIX_HEADER, [*BITRIX_ROW[:3], "8 dec. 1973"]], "utf-8")
+    columns = {"id": "ID", "email": "E-mail", "full_name": "ФИО"}
+    contacts = {"path": "c.csv", "columns": columns, "dates": {"birthday": "Дата рождения"}}
+    _code, out = check(project(tmp_path, contacts))
+    line = next(x for x in out.splitlines() if "row 2" in x and "Дата рождения" in x)
+    assert (
+        "it is 8 December 1973, written with a month name, spelled so that no date format reads it:"
+        " export dates as numbers (dd.mm.yyyy) from the CRM"
+    ) in line
+    assert "English month names" not in line
+
+
 def test_a_column_of_dates_with_russian_month_names_is_one_error_with_the_advice(tmp_path: Path) -> None:
     rows = [[str(i), f"Иванова Анна {i}", f"a{i}@example.com", f"{i} декабря 1973"] for i in range(1, 7)]
     write_csv(tmp_path / "bitrix.csv", [BITRIX_HEADER, *rows], "utf-8")

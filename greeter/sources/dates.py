@@ -224,8 +224,9 @@ def month_name_advice(text: str) -> str | None:
 
     The day is named in English words, as every date message does. An
     English month name is read by strptime (``%B``, ``%b``), so the format
-    that reads it is offered; a Russian one is read by no strftime code, so
-    the CRM is to export numbers instead.
+    that reads it is offered (unless it is spelled as none reads it: "8 dec.
+    1973"); a Russian one is read by no strftime code, so the CRM is to export
+    numbers instead.
     """
     value = text.strip()
     for pattern, day_first in ((_DAY_NAME_YEAR, True), (_NAME_DAY_YEAR, False)):
@@ -243,8 +244,15 @@ def month_name_advice(text: str) -> str | None:
             return None  # 31 февраля: not a day, and no advice on its format would help
         said = f"it is {_spoken(day)}, written with a month name"
         fmt = next((f for f in _NAME_FORMATS if DateParser([f]).parse(value) == day), None)
-        if locale == "en" and fmt is not None:
-            return f'{said}: add "{fmt}" to contacts.date_formats if the CRM writes dates so'
+        if locale == "en":
+            if fmt is not None:
+                return f'{said}: add "{fmt}" to contacts.date_formats if the CRM writes dates so'
+            # strptime reads English names, only not spelled so ("8 dec. 1973"): say that, not
+            # that no format reads English names, which would send the marketer away.
+            return (
+                f"{said}, spelled so that no date format reads it:"
+                " export dates as numbers (dd.mm.yyyy) from the CRM"
+            )
         from babel import Locale
 
         language = Locale.parse(locale).get_display_name("en") or locale
