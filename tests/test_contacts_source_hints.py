@@ -63,9 +63,10 @@ def test_a_full_name_column_in_the_header_is_suggested_as_contacts_columns_full_
     code, out = check(config)
     assert code != 0
     assert (
-        f"bitrix.csv: column 'Имя' (contacts.columns.first_name) not found (the header has: ID, {column}, E-mail);"
-        f" the header has a full-name column: set contacts.columns.full_name: {column}"
-        " (and first_name, last_name: null). No row"
+        "bitrix.csv: 3 configured columns not found: 'Имя' (contacts.columns.first_name), 'patronymic'"
+        " (contacts.columns.patronymic), 'Фамилия' (contacts.columns.last_name);"
+        f" the header has: ID, {column}, E-mail; the header has a full-name column:"
+        f" set contacts.columns.full_name: {column} (and first_name, last_name: null). No row"
     ) in out
 
 

@@ -257,9 +257,7 @@ def test_a_wrong_column_stops_at_the_header_without_reading_the_rest() -> None:
     huge = "SELECT seq AS id, CONCAT('u', seq, '@example.com') AS email, REPEAT('x', 500) AS note FROM seq_1_to_1000000"
     cfg = ContactsSource(source="sql", url=url, query=huge, columns=Columns(email="e_mail"))
     started = time.perf_counter()
-    with pytest.raises(
-        ContactsError, match=r"column 'e_mail' \(contacts.columns.email\) not found, did you mean 'email'"
-    ):
+    with pytest.raises(ContactsError, match=r"'e_mail' \(contacts.columns.email, did you mean 'email'\?\)"):
         list(iter_contacts(cfg, Defaults(), LoadReport(source="x")))
     assert time.perf_counter() - started < 1.0, "the million unread rows (0.5 GB) were dropped, not drained"
 

@@ -20,7 +20,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from greeter.config import Columns, ContactsSource
 from greeter.errors import ContactsError, Problem
-from greeter.sources.rows import RowParser, configured_columns, header_problem, missing_columns, quoted
+from greeter.sources.rows import (
+    RowParser,
+    configured_columns,
+    header_problem,
+    missing_columns,
+    quoted,
+    reported_columns,
+)
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -229,32 +236,46 @@ def _full_name_hint(cfg: ContactsSource, full: str) -> str:
 def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: int) -> tuple[str, bool]:
     """Why row ``number`` (stripped ``cells``) is not the header, with what to write in the config.
 
-    :func:`~greeter.sources.rows.header_problem` names the first configured
-    column the row lacks; this adds the fix a first-time user needs most: a
-    ФИО column in place of the name columns (``contacts.columns.full_name``),
-    or ``patronymic: null`` for an optional column the file does not have
-    (unless the header is mojibake, "�": then the encoding is the fix).
-    The flag: the row is recognised as the header all the same (it has a
-    column close to the missing one, or the ФИО column that replaces it).
+    :func:`~greeter.sources.rows.header_problem` names the configured columns
+    the row lacks; this adds the fix a first-time user needs most: a ФИО
+    column in place of the name columns (``contacts.columns.full_name``), and
+    ``patronymic: null`` for each optional column the file does not have and
+    no cell of the row is close to (unless the header is mojibake, "�": then
+    the encoding is the fix). The flag: the row is recognised as the header
+    all the same (it has a cell close to a missing column, or the ФИО column
+    that replaces them).
     """
     message = header_problem(cfg, cells, source, number)
     assert message is not None  # the row was not accepted, so it lacks a column
     present = [c for c in cells if c]
-    missing = configured_columns(cfg, set(present))[1]
-    if not missing:  # a control character or a repeated column: nothing to add
+    named = reported_columns(cfg, present)
+    if not named:  # a control character or a repeated column: nothing to add
         return message, False
-    name = missing[0][0]
-    close = message.endswith("?")  # header_problem's "did you mean 'ФИО'?"
+    identified = any(gap.meant is not None for gap in named)
+    absent = [gap.name for gap in named if gap.name in _OPTIONAL and gap.meant is None]
+    parts = [gap.name for gap in named if gap.name in _NAME_PARTS]
     full = next((c for c in present if _FULL_NAME.search(c)), None)
-    if name in _NAME_PARTS and cfg.columns.full_name is None and full is not None:
+    if parts and cfg.columns.full_name is None and full is not None:
         hint = _full_name_hint(cfg, full)
-        if name != "first_name":  # a file may well lack a patronymic column and still have Имя and Фамилия
-            hint += f", or, if the file has no {name} column, write {name}: null under contacts.columns"
-        return with_hint(message, hint), True
-    if name in _OPTIONAL and not close and not any("\ufffd" in c for c in present):
-        hint = f"if the file has no such column, write {name}: null under contacts.columns"
-        return with_hint(message, hint), False
-    return message, close
+        # A file may well lack a patronymic column and still have Имя and Фамилия.
+        if "first_name" not in parts:
+            hint += f", or, {_null_hint(parts)}"
+        message = with_hint(message, hint)
+        absent = [name for name in absent if name not in _NAME_PARTS]
+        identified = True
+    if absent and not any("\ufffd" in c for c in present):
+        message = with_hint(message, _null_hint(absent, such=len(named) == 1))
+    return message, identified
+
+
+def _null_hint(names: Sequence[str], such: bool = False) -> str:
+    """``if the file has no gender or tags column, write gender: null, tags: null under contacts.columns``.
+
+    ``such``: the message names the one column already ("if the file has no such column").
+    """
+    which = "such" if such else (", ".join(names[:-1]) + " or " if len(names) > 1 else "") + names[-1]
+    nulls = ", ".join(f"{name}: null" for name in names)
+    return f"if the file has no {which} column, write {nulls} under contacts.columns"
 
 
 def preamble_warning(

@@ -94,8 +94,8 @@ _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", 
 NAME_PARTS = ("first_name", "patronymic", "last_name")
 
 
-__all__ = ["NAME_PARTS", "QUOTE_CHARS", "RowParser", "configured_columns", "header_problem",
-           "missing_columns", "quoted"]  # fmt: skip
+__all__ = ["NAME_PARTS", "QUOTE_CHARS", "MissingColumn", "RowParser", "configured_columns", "header_problem",
+           "missing_columns", "missing_with_meant", "quoted", "reported_columns"]  # fmt: skip
 
 
 def _describe(ch: str) -> str:
@@ -135,7 +135,12 @@ def missing_columns(cfg: ContactsSource, cells: Sequence[str]) -> list[tuple[str
 
 
 def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row: int = 1) -> str | None:
-    """Why ``header`` (stripped cells, row ``row`` of the file) cannot be the header row, or None."""
+    """Why ``header`` (stripped cells, row ``row`` of the file) cannot be the header row, or None.
+
+    Every configured column the row lacks is named (:func:`reported_columns`), each with
+    its setting and, where the row has one, the unused cell it was likely meant as: one
+    per run made a fix-and-rerun round of each column an export lacks.
+    """
     for h in header:
         if (m := _CONTROL.search(h)) is not None:
             what = f"contains {_describe(m.group())}"
@@ -146,12 +151,71 @@ def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row:
     used, missing = configured_columns(cfg, set(present))
     if not missing:
         return _duplicate_problem(cfg, used, header, source, row)
-    name, column = missing[0]
-    close = close_column(column, present)
+    named = reported_columns(cfg, present)
     shown = ", ".join(present[:30]) + (f", … ({len(present)} columns)" if len(present) > 30 else "")
-    hint = f", did you mean {close[0]!r}?" if close else f" (the header has: {shown})"
-    key = name if name.startswith("dates.") else f"columns.{name}"  # contacts.dates.wedding
-    return f"{source}: column {column!r} (contacts.{key}) not found{hint}"
+    if len(named) == 1:
+        gap = named[0]
+        hint = f", did you mean {gap.meant!r}?" if gap.meant else f" (the header has: {shown})"
+        return f"{source}: column {gap.column!r} ({gap.setting}) not found{hint}"
+    items = ", ".join(
+        f"{gap.column!r} ({gap.setting}" + (f", did you mean {gap.meant!r}?)" if gap.meant else ")")
+        for gap in named
+    )
+    listed = f"; the header has: {shown}" if any(gap.meant is None for gap in named) else ""
+    return f"{source}: {len(named)} configured columns not found: {items}{listed}"
+
+
+@dataclass(frozen=True, slots=True)
+class MissingColumn:
+    """A configured column a header row lacks, and the unused cell of the row it was likely meant as."""
+
+    #: The field: ``tags``, or ``dates.wedding`` for a date column.
+    name: str
+    #: The header text the config names.
+    column: str
+    #: The row's cell that is probably this column misspelt, None if none is close.
+    meant: str | None = None
+
+    @property
+    def setting(self) -> str:
+        """The setting to fix: ``contacts.columns.tags``, ``contacts.dates.wedding``."""
+        return f"contacts.{self.name if self.name.startswith('dates.') else f'columns.{self.name}'}"
+
+
+def missing_with_meant(cfg: ContactsSource, present: Sequence[str]) -> list[MissingColumn]:
+    """Each configured column the header cells ``present`` lack, in the config's order, with its did-you-mean.
+
+    A did-you-mean is only ever a cell no configured column reads, and each
+    cell is offered once: «Категория» for a missing «Теги» when columns.tier
+    reads «Категория» sent the user to break the tier column instead of
+    writing ``tags: null``.
+    """
+    used, missing = configured_columns(cfg, set(present))
+    taken = set(used.values()) | set(cfg.dates.values())
+    free = [h for h in present if h not in taken]
+    found = []
+    for name, column in missing:
+        close = close_column(column, free)
+        meant = close[0] if close else None
+        if meant is not None:
+            free = [h for h in free if h != meant]
+        found.append(MissingColumn(name, column, meant))
+    return found
+
+
+def reported_columns(cfg: ContactsSource, present: Sequence[str]) -> list[MissingColumn]:
+    """The missing columns :func:`header_problem` names for a row of ``present`` cells: all, or the first.
+
+    A row with none of the configured columns and no cell close to any is
+    not a header with gaps but some other row (a report's title, a filter
+    line): it gets the first column and the row's text, not a list of every
+    setting in the config.
+    """
+    missing = missing_with_meant(cfg, present)
+    used, _ = configured_columns(cfg, ())
+    if len(missing) == len(used) + len(cfg.dates) and all(gap.meant is None for gap in missing):
+        return missing[:1]
+    return missing
 
 
 def close_column(column: str, present: Sequence[str]) -> list[str]:
