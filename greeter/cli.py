@@ -198,15 +198,29 @@ def _config_option(func: F) -> F:
     )(func)
 
 
-def _now_option(func: F) -> F:
+def _now_option(
+    func: F,
+    effect: str = "send and run record what they send in the config's own journal, as sent on that day: "
+    "rehearse on a copy of the project, not on the production journal.",
+) -> F:
+    """``--now``, with what pretending means for the command (``effect``); by default send's warning."""
     return click.option(
         "--now",
         "now",
         metavar="DATETIME",
-        help="Pretend it is this moment (ISO 8601; without an offset, the default time zone). "
-        "send and run record what they send in the config's own journal, as sent on that day: "
-        "rehearse on a copy of the project, not on the production journal.",
+        help=f"Pretend it is this moment (ISO 8601; without an offset, the default time zone). {effect}",
     )(func)
+
+
+def _now_reading_option(func: F) -> F:
+    """``--now`` for the commands that only read the journal (check, preview, calendar).
+
+    The sender's warning to rehearse on a copy would keep a reviewer from
+    trying a moment on the real config, where it is safe and most useful.
+    """
+    return _now_option(
+        func, "Nothing is recorded in the journal: any moment can be tried on the real config."
+    )
 
 
 def parse_now(value: str | None, default_tz: str) -> datetime:
@@ -293,7 +307,7 @@ def check_occasion(value: str | None, settings: Settings, journal: JournalStore 
 @_config_option
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. a missing e-mail) as problems: exit 1.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@_now_option
+@_now_reading_option
 @click.pass_obj
 @handles_errors
 def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:

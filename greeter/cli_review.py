@@ -9,10 +9,8 @@ pays for them.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -20,7 +18,7 @@ from greeter.cli import (
     CONTEXT,
     State,
     _config_option,
-    _now_option,
+    _now_reading_option,
     config_day,
     day_span,
     handles_errors,
@@ -28,10 +26,7 @@ from greeter.cli import (
     parse_day,
     parse_now,
 )
-from greeter.errors import EXIT_PROBLEMS, TemplateError
-
-if TYPE_CHECKING:
-    from greeter.plan_types import PlanItem, Rendered
+from greeter.errors import EXIT_PROBLEMS
 
 
 @main.command(context_settings=CONTEXT)
@@ -59,7 +54,7 @@ if TYPE_CHECKING:
     ),
 )
 @click.option("--skipped/--no-skipped", default=True, show_default=True, help="Show skipped occasions too.")
-@_now_option
+@_now_reading_option
 @click.pass_obj
 @handles_errors
 def preview(
@@ -78,8 +73,8 @@ def preview(
     its send time in the recipient's own time zone, the subject and the
     words, and every skipped occasion with its reason (frequency_cap, merged,
     suppressed, no_email, invalid_contact, already_sent, expired,
-    outside_audience). A letter the journal says left is listed as sent,
-    at the moment it left.
+    outside_audience, render_error). A letter the journal says left is
+    listed as sent, at the moment it left.
 
     The range shows the occasions whose day (less any `days_before`) is in
     it, and every letter that leaves in it: a 5 January birthday greeted on
@@ -98,6 +93,11 @@ def preview(
     """
     from greeter.preview import run_preview
 
+    if out is not None and fmt not in ("eml", "html"):
+        # Ignored, it read as written: "wrote nothing" is no answer to a folder asked for.
+        raise click.UsageError(
+            f"--out goes with --format eml or html; --format {fmt} prints to stdout (redirect it: > FILE)"
+        )
     code = run_preview(
         state.config,
         start=parse_day(start, "--from"),
@@ -123,7 +123,7 @@ def preview(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the calendar ('-' for stdout).",
 )
-@_now_option
+@_now_reading_option
 @click.pass_obj
 @handles_errors
 def calendar(state: State, start: str | None, days: int, output: Path, now: str | None) -> None:
@@ -146,6 +146,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     from greeter.file_modes import write_group_readable
     from greeter.ics_export import build_calendar
     from greeter.planner import drafts
+    from greeter.preview import RenderFailures
     from greeter.render import Renderer
     from greeter.runtime import load_inputs, load_planning_state
 
@@ -156,14 +157,9 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     load_planning_state(inputs, now=moment, start=first)
     report = inputs.new_report()
     items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
-    failures: FailedLetters = {}
-    letters: list[PlanItem] = []
-    merged = 0  # occasions merged into a letter that fails: they go (and fail) with it
-    for draft in drafts(items, _recording(Renderer.of(settings).render, failures)):
-        if draft.error is None:
-            letters.append(draft.item)
-        elif draft.item.status != "send":
-            merged += 1
+    failures = RenderFailures()
+    render = failures.recording(Renderer.of(settings).render)
+    letters = [d.item for d in failures.counting(drafts(items, render)) if d.error is None]
     domain = settings.sender.email.rsplit("@", 1)[-1]
     yearly = {o.name for o in settings.occasions if o.field is not None}
     data = build_calendar(
@@ -191,43 +187,8 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         except OSError as exc:
             raise OutputError.of(output, exc) from exc
         click.echo(f"wrote {output} ({events} greeting{'' if events == 1 else 's'}){nothing}", err=True)
-    if failures:
-        from greeter.checks import render_problems  # only when a letter failed: check's imports are heavy
-
-        failed = sum(len(ids) for ids in failures.values())
-        them = "it" if failed == 1 else "them"
-        held = f", and {merged} occasion{'s' if merged > 1 else ''} merged into {them}"
-        click.echo(
-            f"left out {failed} letter{'s' if failed > 1 else ''} whose template fails to render"
-            f"{held if merged else ''} (greeter preview shows them as render_error):",
-            err=True,
-        )
-        for problem in render_problems(failures):
-            click.echo(str(problem), err=True)
+    for line in failures.lines("left out", "greeter preview shows them as render_error"):
+        click.echo(line, err=True)
     for problem in report.problems:
         click.echo(str(problem), err=True)
-    sys.exit(EXIT_PROBLEMS if report.rejected or failures else 0)
-
-
-#: The letters that failed to render, by (template file, line, what went wrong): their contacts.
-FailedLetters = dict[tuple[str, int | None, str], list[str]]
-
-
-def _recording(
-    render: Callable[[PlanItem], Rendered], failures: FailedLetters
-) -> Callable[[PlanItem], Rendered]:
-    """``render`` that also files each :class:`TemplateError` by its place, as ``greeter check`` does.
-
-    The error still propagates, so :func:`greeter.planner.drafts` (preview's path) decides what a
-    failed letter means for the occasions merged into it; this only keeps the parts a grouped,
-    one-line-per-mistake warning needs, which the drafts hold as a single string.
-    """
-
-    def recorded(item: PlanItem) -> Rendered:
-        try:
-            return render(item)
-        except TemplateError as exc:
-            failures.setdefault((exc.template, exc.line, exc.detail), []).append(exc.contact_id)
-            raise
-
-    return recorded
+    sys.exit(EXIT_PROBLEMS if report.rejected or failures.letters else 0)

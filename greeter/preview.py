@@ -11,7 +11,8 @@ import itertools
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,9 @@ from rich.table import Table
 from greeter.config import Sender
 from greeter.console import table_console
 from greeter.contacts import email_key
-from greeter.errors import EXIT_PROBLEMS, OutputFolderError
+from greeter.errors import EXIT_PROBLEMS, OutputFolderError, TemplateError
 from greeter.journal_store import JournalKey
-from greeter.plan_types import Draft, PlanItem
+from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts
 from greeter.preview_out import outbox_refusal
 from greeter.render import Renderer
@@ -99,6 +100,66 @@ def with_approval(
         yield draft
 
 
+#: The letters that failed to render, by (template file, line, what went wrong): their contacts.
+FailedLetters = dict[tuple[str, int | None, str], list[str]]
+
+
+@dataclass
+class RenderFailures:
+    """The letters of one run that fail to render, filed by their mistake as ``greeter check`` files them.
+
+    A draft carries its failure as one string: what the table, the JSON and a
+    gallery card show, letter by letter. Where the letters are not on the
+    terminal (a calendar file, a gallery, .eml files) the reviewer is told on
+    stderr, one line per mistake with its file, line and contacts
+    (:func:`greeter.checks.render_problems`), however many letters it breaks.
+    """
+
+    letters: FailedLetters = field(default_factory=dict)
+    #: Occasions merged into a letter that fails: they go (and fail) with it.
+    merged: int = 0
+
+    def recording(self, render: Callable[[PlanItem], Rendered]) -> Callable[[PlanItem], Rendered]:
+        """``render`` that also files each :class:`TemplateError` by its place.
+
+        The error still propagates, so :func:`greeter.planner.drafts` decides
+        what a failed letter means for the occasions merged into it.
+        """
+
+        def recorded(item: PlanItem) -> Rendered:
+            try:
+                return render(item)
+            except TemplateError as exc:
+                self.letters.setdefault((exc.template, exc.line, exc.detail), []).append(exc.contact_id)
+                raise
+
+        return recorded
+
+    def counting(self, stream: Iterable[Draft]) -> Iterator[Draft]:
+        """``stream`` as it is, counting the occasions merged into a failed letter."""
+        for draft in stream:
+            self.merged += draft.error is not None and draft.item.status != "send"
+            yield draft
+
+    def lines(self, lead: str, note: str) -> list[str]:
+        """``{lead} 2 letters whose template fails to render, … ({note}):`` and a line per mistake.
+
+        Empty when every letter rendered.
+        """
+        if not self.letters:
+            return []
+        from greeter.checks import render_problems  # only when a letter failed: check's imports are heavy
+
+        failed = sum(len(ids) for ids in self.letters.values())
+        them = "it" if failed == 1 else "them"
+        held = f", and {self.merged} occasion{'s' if self.merged > 1 else ''} merged into {them}"
+        head = (
+            f"{lead} {failed} letter{'s' if failed > 1 else ''} whose template fails to render"
+            f"{held if self.merged else ''} ({note}):"
+        )
+        return [head, *(str(problem) for problem in render_problems(self.letters))]
+
+
 def run_preview(
     config_file: Path,
     *,
@@ -125,13 +186,24 @@ def run_preview(
     load_planning_state(inputs, now=now, start=first)
     pw = inputs.window(now=now, start=first, days=days)
     report = inputs.new_report()
-    renderer = Renderer.of(settings)
+    failures = RenderFailures()
+    renderer = failures.recording(Renderer.of(settings).render)
     items = journal_expiries(inputs.plan(inputs.contacts(report, contact_id), pw), inputs)
     stream: Iterator[Draft] = (
-        d for d in drafts(items, renderer.render) if show_skipped or d.item.status != "skip"
+        d for d in failures.counting(drafts(items, renderer)) if show_skipped or d.item.status != "skip"
     )
     if inputs.approvals is not None:
         stream = with_approval(stream, inputs.approvals, settings.sender)
+    if contact_id is not None:
+        # One contact's plan is a few items: read it whole first. An id no row has (or whose row
+        # was rejected) is known only once every row is read; it is then said alone — not beside
+        # an empty table, "nothing planned" or a gallery and .eml files of nothing replacing the last.
+        held = list(stream)
+        if report.missing:
+            for problem in report.problems:
+                print(problem, file=sys.stderr)
+            return EXIT_PROBLEMS
+        stream = iter(held)
     if fmt == "json":
         errors = _write_json(stream)
     elif fmt == "table":
@@ -153,9 +225,19 @@ def run_preview(
             titles=settings.occasion_titles(),
             rejected=lambda: report.rejections,
         )
+    if fmt in _WRITTEN:  # the table and the JSON show each failed letter; files are not on the terminal
+        for line in failures.lines(*_WRITTEN[fmt]):
+            print(line, file=sys.stderr)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     return EXIT_PROBLEMS if errors or report.rejected or report.missing else 0
+
+
+#: How a format that writes files says its letters that fail to render (:meth:`RenderFailures.lines`).
+_WRITTEN = {
+    "eml": ("not written:", "greeter preview shows them as render_error"),
+    "html": ("the gallery shows", "their cards marked «ошибка шаблона»"),
+}
 
 
 def _write_json(stream: Iterable[Draft]) -> int:

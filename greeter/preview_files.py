@@ -25,17 +25,24 @@ from greeter.transport import eml_name
 
 
 def write_eml(stream: Iterable[Draft], out: Path, inputs: Inputs) -> int:
-    """Write every rendered draft into ``out``; returns how many could not be built or written."""
+    """Write every rendered draft into ``out``; returns how many could not be rendered, built or written.
+
+    A letter that fails to render is said by the caller, one line per mistake
+    (:class:`~greeter.preview.RenderFailures`). A letter the journal says left
+    is not written, as the gallery gives it a card and no page: it will not go
+    again, and rendering it now need not give the bytes that left. The summary
+    counts them, so that ``wrote 0`` after a send is not a mystery.
+    """
     folder = OwnedFolder(out)
     settings = inputs.settings
     domain = settings.sender.email.rsplit("@", 1)[-1]
-    errors = written = 0
+    errors = written = left = 0
     for draft in stream:
         if draft.error is not None:
             errors += 1
-            print(f"render error: {draft.error}")
             continue
         item, rendered = draft.item, draft.rendered
+        left += item.status == "sent"
         if item.status != "send" or rendered is None or item.send_at is None:
             continue
         hit = item.hit
@@ -51,7 +58,7 @@ def write_eml(stream: Iterable[Draft], out: Path, inputs: Inputs) -> int:
             )
         except GreeterError as exc:
             errors += 1
-            print(f"{hit.contact.id} {hit.occasion}: {exc}")
+            print(f"{hit.contact.id} {hit.occasion}: {exc}", file=sys.stderr)
             continue
         name = eml_name(hit.key)
         if not folder.write(name, (data,)):
@@ -64,5 +71,16 @@ def write_eml(stream: Iterable[Draft], out: Path, inputs: Inputs) -> int:
             continue
         written += 1
     tally = folder.finish()
-    print(f"wrote {written} .eml file(s) to {out}{tally.summary()}")
+    print(f"wrote {written} .eml file(s) to {out}{_already_left(left)}{tally.summary()}")
     return errors
+
+
+def _already_left(letters: int) -> str:
+    """``"; not written: 1 letter the journal says already left (…)"`` — empty when none did."""
+    if not letters:
+        return ""
+    one = letters == 1
+    return (
+        f"; not written: {letters} letter{'' if one else 's'} the journal says already left"
+        f" (greeter history shows {'it' if one else 'them'})"
+    )

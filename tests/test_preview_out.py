@@ -81,15 +81,19 @@ def test_eml_preview_next_to_other_mail_keeps_it_and_replaces_only_its_own(make_
         assert run.returncode == 0, run.stdout + run.stderr
         return run.stdout.strip()
 
-    assert preview("5") == f"wrote 1 .eml file(s) to {review}"
+    # Contact 1's letter left at NOW, in every range here: not a draft, and said so.
+    left = "; not written: 1 letter the journal says already left (greeter history shows it)"
+    assert preview("5") == f"wrote 1 .eml file(s) to {review}{left}"
     assert sent_letter.read_bytes() == sent_bytes and (review / "notes.eml").is_file()
     drafts = set(review.glob("*.eml")) - {sent_letter, review / "notes.eml"}
     (draft,) = drafts
     assert "2027-04-16_birthday_2_" in draft.name
-    assert preview("5") == f"wrote 1 .eml file(s) to {review}; of the previous preview's files 1 replaced"
-    # A range with no letter: the previous preview's file goes, nothing else does.
+    assert (
+        preview("5") == f"wrote 1 .eml file(s) to {review}{left}; of the previous preview's files 1 replaced"
+    )
+    # A range with no letter to send: the previous preview's file goes, nothing else does.
     assert preview("1") == (
-        f"wrote 0 .eml file(s) to {review}; of the previous preview's files 1 removed (no longer planned)"
+        f"wrote 0 .eml file(s) to {review}{left}; of the previous preview's files 1 removed (no longer planned)"
     )
     assert sorted(p.name for p in review.glob("*.eml")) == sorted([sent_letter.name, "notes.eml"])
     assert sent_letter.read_bytes() == sent_bytes
