@@ -46,7 +46,9 @@ def load_settings(path: str | os.PathLike[str], *, today: date) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError([Problem(str(path), "", "config file not found")]) from None
+        folder = path.parent.resolve()
+        message = _not_found(path, folder, (folder / _EXAMPLE).is_file())
+        raise ConfigError([Problem(str(path), "", message)]) from None
     except OSError as exc:
         raise ConfigError([Problem(str(path), "", exc.strerror or str(exc))]) from None
     try:
@@ -57,6 +59,30 @@ def load_settings(path: str | os.PathLike[str], *, today: date) -> Settings:
         message = f"not UTF-8 text ({exc.reason}); save the file as UTF-8"
         raise ConfigError([Problem(str(path), "", message, line, col)]) from None
     return parse_settings(text, str(path), base_dir=path.parent, today=today)
+
+
+#: The commented example config shipped with greeter, which a first config is copied from.
+_EXAMPLE: Final = "config.example.yaml"
+
+
+def _not_found(path: Path, folder: Path, example_here: bool) -> str:
+    """``config file not found``, with how to start when greeter looked for its default file.
+
+    ``greeter check`` run in a fresh folder looks for ``greeter.yaml`` there
+    (the default, :data:`greeter.cli.DEFAULT_CONFIG`) and said only that it
+    is not found. The path alone cannot tell the default from ``--config
+    greeter.yaml`` typed out; the hint holds for both. A path the user chose
+    (``--config prod.yaml``) is left alone: a typo in it is not a first day.
+    """
+    from greeter.cli import DEFAULT_CONFIG  # the CLI owns its default; loaded already when it runs
+
+    if path != Path(DEFAULT_CONFIG):
+        return "config file not found"
+    start = f", or start from the example: cp {_EXAMPLE} {DEFAULT_CONFIG}" if example_here else ""
+    return (
+        f"config file not found in {folder} (the file read when no --config is given): "
+        f"name your config with --config FILE{start}"
+    )
 
 
 def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, today: date) -> Settings:
@@ -188,10 +214,10 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(loc[:-1])
-        home = _section_of(key, loc[:-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        if home is not None:  # outdented out of its section: where it goes, not a look-alike here
-            message = f"belongs under `{home}:` (indent it below `{home}:`)"
+        misplaced = _misplaced(key, loc[:-1], data)
+        if misplaced is not None:  # a key of another place: where it goes, not a look-alike here
+            message = misplaced
         elif close:
             message = f"unknown key, did you mean `{close[0]}`?"
         else:
@@ -350,16 +376,86 @@ def _allowed_keys(loc: Sequence[int | str]) -> list[str]:
     return []
 
 
-def _section_of(key: str, loc: Sequence[int | str]) -> str | None:
-    """The one section beside ``key`` that takes it (``audience`` for an outdented ``round_years``), or None.
+def _misplaced(key: str, section: tuple[int | str, ...], data: CommentedMap) -> str | None:
+    """Where ``key``, unknown in ``section``, belongs, found in the schema; None if nowhere plainly.
 
-    A key outdented out of its section lands among its parent's keys, where
-    the nearest-spelling hint named an unrelated setting (``round_years`` →
-    "did you mean `max_years`?"). A key several sections take (``url``) is
+    A setting indented or outdented by mistake lands in a section that does
+    not take it, and the nearest spelling there (or the list of the
+    section's keys) hid where it goes. Looked for nearest first: a section
+    below this one (``round_years`` outdented out of ``audience:``,
+    ``pool_size`` out of ``delivery: smtp:``), then each enclosing section
+    itself (``catch_up_days`` indented under ``send_window:``) and the other
+    sections below it (``max_count`` under ``send_window:``, not
+    ``frequency_cap:``). A key several sections take alike (``port``) is
     left to the usual hint: naming one of them could send it to the wrong one.
     """
-    homes = [name for name in _allowed_keys(loc) if key in _allowed_keys((*loc, name))]
-    return homes[0] if len(homes) == 1 else None
+    home = _home_below(key, section)
+    if home is not None:
+        within = f" in `{_dotted(home[:-1])}:`" if len(home) > 1 else ""
+        return f"belongs under `{_dotted(home)}:` (indent it below `{home[-1]}:`{within})"
+    here = _dotted(section)
+    for depth in range(len(section) - 1, -1, -1):
+        outer, step = section[:depth], section[depth]
+        if key in _allowed_keys(outer):
+            if outer:
+                said = f"`{key}` is a setting of `{_dotted(outer)}`, not of `{here}`"
+            else:
+                said = f"`{key}` is a top-level setting, not part of `{here}:`"
+            if _present(data, (*outer, key)):
+                line, _ = _position(data, (*outer, key))
+                return f"{said}, and is set there already (line {line}): keep one of the two"
+            return f"{said}: un-indent it to line up with `{step}:`"
+        home = _home_below(key, outer, skip=step)
+        if home is not None:
+            return f"belongs under `{_dotted((*outer, *home))}:`, not under `{here}:` (move it there)"
+    return None
+
+
+def _home_below(
+    key: str, section: tuple[int | str, ...], skip: int | str | None = None
+) -> tuple[str, ...] | None:
+    """The one section under ``section`` (nearest level first) that takes ``key``, as a path below it.
+
+    Only sections proper are searched (``delivery: smtp:``), not list items
+    (each occasion) or mappings of names (``sender.by_locale``): a key
+    outdented from those is no one place. ``skip`` is the section the key
+    was found in, already known not to take it.
+    """
+    level: list[tuple[str, ...]] = [(name,) for name in _allowed_keys(section) if name != skip]
+    for _ in range(_NESTING):
+        level = [path for path in level if _is_section((*section, *path))]
+        homes = [path for path in level if key in _allowed_keys((*section, *path))]
+        if homes:
+            return homes[0] if len(homes) == 1 else None
+        level = [(*path, name) for path in level for name in _allowed_keys((*section, *path))]
+    return None
+
+
+#: How many levels of sections below one :func:`_home_below` looks through (the config has three).
+_NESTING: Final = 3
+
+
+def _is_section(loc: Sequence[int | str]) -> bool:
+    """Whether the model takes a section of named settings at ``loc`` (``delivery.smtp``)."""
+    tp = _type_at(loc)
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _present(data: Any, loc: Sequence[int | str]) -> bool:
+    """Whether the YAML has a key at ``loc``."""
+    node = data
+    for part in loc:
+        found = isinstance(node, CommentedMap) and part in node
+        found = found or (isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node))
+        if not found:
+            return False
+        node = node[part]
+    return True
+
+
+def _dotted(loc: Sequence[int | str]) -> str:
+    """``occasions.0.audience``: a place in the config as problems name it."""
+    return ".".join(str(part) for part in loc)
 
 
 def _section_wanted(loc: Sequence[int | str], got: object) -> str:

@@ -708,7 +708,7 @@ class Renderer:
             except TemplateNotFound:
                 raise _LoadError(file, None, "template not found") from None
             except TemplateSyntaxError as exc:
-                raise _LoadError(exc.name or file, exc.lineno, f"syntax error: {exc.message}") from None
+                raise _LoadError(exc.name or file, exc.lineno, describe(exc, env=self._plain)) from None
             except UnicodeDecodeError as exc:
                 raise self._not_utf8(file, exc) from None
             shape = self._shapes[file] = shape_of(ast)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, UndefinedError
@@ -30,6 +31,10 @@ _NO_ATTRIBUTE: Final = re.compile(r"'(contact|sender)' has no attribute '([^']+)
 #: Jinja's words for an unknown filter or test: at compile time "No filter named 'x'.", and
 #: "No filter named 'x' found." when it is used only inside ``{% if %}`` (failing when reached).
 _NO_FILTER: Final = re.compile(r"No (filter|test) named '([^']+)'( found)?\.")
+#: Jinja's last sentence for a block left open; group 1 is the tag that opened it.
+_INNERMOST: Final = re.compile(r"The innermost block that needs to be closed is '(\w+)'\.$")
+#: Jinja's words when a block is left open: an end tag of an outer block, or the end of the file.
+_LEFT_OPEN: Final = ("You probably made a nesting mistake.", "Unexpected end of template.")
 
 
 def describe(exc: BaseException, variables: Iterable[str] = (), env: Environment | None = None) -> str:
@@ -47,7 +52,7 @@ def describe(exc: BaseException, variables: Iterable[str] = (), env: Environment
             return f"block {m.group(1)!r} is missing (self.{m.group(1)} names a block no template defines)"
         return "undefined: " + message + _did_you_mean(message, variables)
     if isinstance(exc, TemplateSyntaxError):
-        return f"syntax error: {_name_meant(exc.message or '', env)}"
+        return f"syntax error: {_name_meant(exc.message or '', env)}{_unclosed(exc, env)}"
     if isinstance(exc, TemplateNotFound):
         return f"template not found: {exc.name}"
     if isinstance(exc, OverflowError):
@@ -145,3 +150,145 @@ def _the_name(prefix: str) -> str:
         f", did you mean '{prefix}first_name', '{prefix}full_name' or the filter contact|name "
         "(name and patronymic; contact|name('dative') declines them)?"
     )
+
+
+def _unclosed(exc: TemplateSyntaxError, env: Environment | None) -> str:
+    """`` ('if' opened at line 20 is not closed)``: the line to fix, which Jinja's message never names.
+
+    Jinja fails where it meets an ``{% endblock %}`` (or the end of the file)
+    with an ``if`` still open, often many lines below the ``{% if %}`` left
+    unclosed. Its parser keeps no line for the blocks it has open, so they
+    are found again with its own lexer (comments and ``{% raw %}`` are not
+    tags there), pairing each end tag with the nearest block still open, as
+    the parser does. When that block holds another of its kind not written
+    whole (an ``{% if %}…`` typed inside ``{% if belated %}``), the missing
+    end tag may be that one's: Jinja paired it with the end tag meant for
+    the outer one. Both are named then.
+    """
+    message = exc.message or ""
+    innermost = _INNERMOST.search(message)
+    if innermost is None or exc.source is None or not any(words in message for words in _LEFT_OPEN):
+        return ""
+    name = innermost.group(1)
+    try:
+        tags = _tags(env or Environment(), exc.source)
+    except TemplateSyntaxError:  # the lexer stumbles first: no block to name
+        return ""
+    open_blocks = _open_blocks(tags, name, exc.lineno)
+    if not open_blocks or open_blocks[-1].name != name:  # not the parser's view: say nothing
+        return ""
+    block = open_blocks[-1]
+    lines = sorted({block.tag.line, *_inner_suspects(block)})
+    if len(lines) == 1:
+        return f" ({name!r} opened at line {lines[0]} is not closed)"
+    why = f"an end{name} closes the nearest {name!r} still open"
+    if len(lines) == 2:
+        return f" (the {name!r} opened at line {lines[0]} or the one at line {lines[1]} is not closed: {why})"
+    shown = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+    return f" (one of the {name!r} blocks opened at lines {shown} is not closed: {why})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Tag:
+    """One ``{% … %}`` tag: its line, its name, whether it assigns (``{% set x = 1 %}``) and stands alone.
+
+    ``alone``: the only thing on its line (``{% if also %}``), not inside text
+    (``{% if years > 50 %}Юбилей!``).
+    """
+
+    line: int
+    name: str
+    assigns: bool
+    alone: bool
+
+
+@dataclass(slots=True)
+class _Block:
+    """A block the parser opened: its tag, the blocks opened inside it, and its end tag."""
+
+    tag: _Tag
+    inner: list[_Block] = field(default_factory=list)
+    end: _Tag | None = None
+
+    @property
+    def name(self) -> str:
+        return self.tag.name
+
+
+def _tags(env: Environment, source: str) -> list[_Tag]:
+    """The tags of a template in order, from Jinja's lexer (:meth:`Environment.lex`)."""
+    found: list[tuple[int, str, bool]] = []
+    busy: set[int] = set()  # lines with text or {{ … }} besides tags
+    per_line: dict[int, int] = {}
+    current: tuple[int, str] | None = None
+    assigns = expect_name = False
+    for line, kind, value in env.lex(source):
+        if kind == "data":
+            busy.update(line + n for n, part in enumerate(value.split("\n")) if part.strip())
+        elif kind in ("variable_begin", "raw_begin"):
+            busy.add(line)
+        elif kind in ("block_begin", "linestatement_begin"):
+            expect_name, current, assigns = True, None, False
+            per_line[line] = per_line.get(line, 0) + 1
+        elif kind == "whitespace":
+            continue
+        elif expect_name:
+            expect_name = False
+            current = (line, value) if kind == "name" else None
+        elif kind in ("block_end", "linestatement_end") and current is not None:
+            found.append((*current, assigns))
+            current = None
+        elif kind == "operator" and value == "=":
+            assigns = True
+    return [
+        _Tag(line, name, assigns, line not in busy and per_line.get(line) == 1)
+        for line, name, assigns in found
+    ]
+
+
+def _open_blocks(tags: list[_Tag], innermost: str, error_line: int) -> list[_Block]:
+    """The blocks still open where the parser failed (outermost first), as the parser pairs tags.
+
+    A tag opens a block when the template also ends one of its kind
+    (``endif``, ``endtrans`` of an extension) or Jinja names it as the block
+    left open; ``{% set x = 1 %}`` is one line, ``{% set x %}…{% endset %}``
+    a block. The scan stops at the first end tag of another block than the
+    innermost open one: that is where the parser stopped.
+    """
+    ends = {tag.name[3:] for tag in tags if tag.name.startswith("end")}
+    opening = ends | {innermost}
+    stack: list[_Block] = []
+    for tag in tags:
+        if tag.line > error_line:
+            break
+        if tag.name.startswith("end") and tag.name[3:] in opening:
+            if not stack or stack[-1].name != tag.name[3:]:
+                break
+            stack.pop().end = tag
+        elif tag.name in opening and not (tag.name == "set" and tag.assigns):
+            block = _Block(tag)
+            if stack:
+                stack[-1].inner.append(block)
+            stack.append(block)
+    return stack
+
+
+def _inner_suspects(block: _Block) -> list[int]:
+    """Lines of blocks of ``block``'s kind inside it (through blocks of that kind) whose end may be stolen.
+
+    A block written whole is left out: opened and closed on one line
+    (``{% if a %}x{% endif %}``), or by tags each alone on its line
+    (``{% if also %}`` … ``{% endif %}``). An ``{% if %}`` opened inside a
+    line of text and closed by an end tag on a line of its own is the
+    pairing a missing end tag makes: that one could be the block not closed.
+    """
+    lines: list[int] = []
+    for inner in block.inner:
+        if inner.name != block.name:
+            continue
+        end = inner.end
+        whole = end is not None and (end.line == inner.tag.line or (inner.tag.alone and end.alone))
+        if not whole:
+            lines.append(inner.tag.line)
+        lines += _inner_suspects(inner)
+    return lines
