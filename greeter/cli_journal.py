@@ -95,7 +95,10 @@ def history(
     -o FILE writes to FILE (the format from .csv/.json unless --format says),
     replacing it, but never the contacts file, config or journal (exit 2).
     Its CSV is UTF-8 with a BOM and ';'-separated, as Excel (a Russian one
-    too) opens it; --format csv on stdout stays comma-separated, no BOM.
+    too) opens it; --format csv on stdout stays comma-separated, no BOM. In
+    either CSV a cell that a spreadsheet would run as a formula (one starting
+    with =, +, -, @, a tab or a line break, not a number such as -5) starts
+    with ' (OWASP's remedy for CSV injection); JSON keeps every value as is.
 
     A greeting a crashed sender left between claim and the server's reply is
     shown (and found by --state) as uncertain, "interrupted…": the next send
@@ -214,6 +217,10 @@ def suppress(
     Дата, Date, Дата отписки…: ISO 8601 or contacts.date_formats) as the date
     it went on the list — the opt-out's date is the evidence; a date that
     cannot be read (or lies ahead) is a warning and the import's time is kept.
+
+    --list --format csv starts a cell that a spreadsheet would run as a
+    formula (=, +, -, @…) with ', as history's CSV does; --from-csv takes
+    that ' off again, so a list moved to a new journal keeps each address.
 
     --list EMAIL… shows only those addresses' entries (why, since when: an
     access request's answer); an address not on the list is said so, exit 1.

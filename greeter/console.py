@@ -1,4 +1,13 @@
-"""Where greeter's lists are printed: tables fitted to a terminal (one line per row when piped), JSON, CSV."""
+"""Where greeter's lists are printed: tables fitted to a terminal (one line per row when piped), JSON, CSV.
+
+What a list shows comes from contacts, the journal and the operator — data,
+never instructions to the program that displays it. Two such programs read
+more than text: rich reads ``[bold]``/``[link=…]`` and ``:smile:`` in a
+string as markup (``Smith[/bold]`` in a name crashed ``history``), so data
+goes to a table or a print as :func:`plain` text; a spreadsheet runs a cell
+that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, so every CSV
+cell is written :func:`neutralised`.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +15,13 @@ import csv
 import errno
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.text import Text
 
 #: Wide enough for any row: piped tables take their natural width.
 _UNLIMITED = 100_000
@@ -47,6 +58,63 @@ class _Console(Console):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
+#: A character no terminal should receive from data: C0 and C1 controls (ESC starts a terminal's
+#: own escape sequences: colours, a title, an OSC 8 hyperlink), DEL, the line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def plain(value: object) -> Text:
+    """``value`` as a table cell or a printed line shows it: exactly its characters.
+
+    Why not :func:`rich.markup.escape`: it leaves ``:smile:`` to become an
+    emoji and doubles a trailing backslash (``C:\\`` printed ``C:\\\\``); a
+    :class:`~rich.text.Text` is never parsed for markup, emoji or
+    highlighting. A control character is shown as its escape (``\\x1b``,
+    ``\\n``), as :func:`greeter.sources.quote.quoted` shows one in a message:
+    an ESC from a mail server's reply could otherwise recolour the terminal or
+    plant a hyperlink, and a line break would split a row ``grep`` reads.
+    """
+    return Text(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
+
+
+#: What makes a spreadsheet read a cell as a formula when it starts with it (OWASP's CSV injection
+#: list — ``=``, ``+``, ``-``, ``@``, tab, carriage return — with a line feed and NUL, as OWASP ASVS 1.2.10).
+_FORMULA_START = frozenset("=+-@\t\r\n\0")
+#: A signed number (``-5``, ``+7``, ``-12.50``, ``-1,5``): Excel reads a number, no formula hides in it.
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+
+
+def _runs_as_formula(cell: str) -> bool:
+    """Whether ``cell``, with any quotes :func:`neutralised` put before it taken off, starts as a formula."""
+    core = cell.lstrip("'")
+    return bool(core) and core[0] in _FORMULA_START and _NUMBER.fullmatch(core) is None
+
+
+def neutralised(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: ``'`` before one that would run as a formula.
+
+    ``=HYPERLINK("http://evil/","click")`` in a contact's name was a live
+    link in the manager's Excel, ``-2+3+cmd|' /C calc'!A0`` (DDE) worse. The
+    quote is OWASP's remedy: Excel and LibreOffice take the cell as text.
+    The trade-off: such a value reads with a ``'`` before it — a phone
+    ``+7 999 123-45-67`` as ``'+7 999 123-45-67`` (still the number, and
+    readable), where unprotected Excel tried to compute it. A signed number
+    (``-5``) stays as it is: a number is no formula. A cell that is already
+    quotes then such a start (``'=1``) gets one more quote, so that
+    :func:`restored` gives every value back exactly.
+    """
+    return "'" + cell if _runs_as_formula(cell) else cell
+
+
+def restored(cell: str) -> str:
+    """The value :func:`neutralised` wrote as ``cell`` (its inverse): one ``'`` taken off such a cell.
+
+    So greeter reading its own export (``suppress --list --format csv`` →
+    ``suppress --from-csv``) stores ``-x@example.com``, not another address.
+    """
+    return cell[1:] if cell.startswith("'") and _runs_as_formula(cell) else cell
+
+
 def print_records(
     records: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -60,6 +128,11 @@ def print_records(
     What the list commands (``history``, ``suppress --list``) print for scripts,
     written one way for all of them. ``out``: another stream (``history -o``'s
     file); ``delimiter``: CSV's field separator there.
+
+    Every CSV text cell is :func:`neutralised` — on stdout too: the help's own
+    ``--format csv > history.csv`` makes a file a person opens in a
+    spreadsheet, and a script that needs each value exactly reads JSON (or
+    takes the one ``'`` off, :func:`restored`). JSON is written unchanged.
     """
     stream = out if out is not None else sys.stdout
     if fmt == "json":
@@ -69,4 +142,11 @@ def print_records(
     writer = csv.DictWriter(stream, fieldnames=list(columns), delimiter=delimiter)
     writer.writeheader()
     for record in records:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in record.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in record.items()})
+
+
+def _csv_cell(value: Any) -> Any:
+    """A record's value as its CSV cell: a list joined with ``;``, text :func:`neutralised`."""
+    if isinstance(value, list):
+        value = ";".join(value)
+    return neutralised(value) if isinstance(value, str) else value

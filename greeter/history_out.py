@@ -1,12 +1,14 @@
 """``greeter history -o FILE``: the journal written to a file a manager opens in Excel.
 
 Why a file of its own and not ``--format csv > file``: stdout is the scripts'
-(UTF-8 without a BOM, comma-separated, unchanged), but Excel in a Russian
+(UTF-8 without a BOM, comma-separated), but Excel in a Russian
 locale opens such a file as Windows-1251 — mojibake for every name — and,
 its list separator being ``;``, puts each whole row into column A. The file
 ``-o`` writes for CSV is what that Excel reads on a double click: UTF-8 with
 a BOM (``utf-8-sig``), fields separated by :data:`EXCEL_DELIMITER`, CRLF line
 ends (the csv module's). JSON and the table are written as they print, UTF-8.
+Either CSV has each cell that Excel would run as a formula (``=HYPERLINK(…)``
+in a contact's name) neutralised (:func:`greeter.console.neutralised`).
 
 An existing file is replaced, as ``calendar -o`` replaces its calendar and
 as ``> file`` would: a manager exports the same report again and again. But

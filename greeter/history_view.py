@@ -25,8 +25,9 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.table import Table
+from rich.text import Text
 
-from greeter.console import print_records, table_console
+from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, local_text
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 
@@ -282,15 +283,16 @@ def print_history(
         table.add_column(name, overflow="fold")
     colour = {"sent": "green", "failed": "red", "uncertain": "red", "retry": "yellow"}
     for e in entries:
-        state = f"[{colour[e.state]}]{e.state}[/]" if e.state in colour else e.state
+        state = Text(e.state, style=colour.get(e.state, ""))
         marked = asked if asked is not None and e.contact_id != asked else None
         who = f"{asked} (as contact {e.contact_id})" if marked else e.contact_id
         contact = people.contact(e, marked)
         if contact is not None and contact.display_name:
             who = f"{who} {contact.display_name}"
+        # Every cell is data (contacts, the journal, a server's reply): plain text, never rich markup.
         table.add_row(
-            who, contact.company if contact else "", e.email or "", people.occasions(e),
-            e.occasion_date.isoformat(), state, str(e.attempts), local_text(people.local(e, when(e), marked)),
-            why(e),
+            plain(who), plain(contact.company if contact else ""), plain(e.email or ""),
+            plain(people.occasions(e)), e.occasion_date.isoformat(), state, str(e.attempts),
+            local_text(people.local(e, when(e), marked)), plain(why(e)),
         )  # fmt: skip
     table_console(out).print(table)

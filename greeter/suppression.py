@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time
 from itertools import chain
 from pathlib import Path
 
-from greeter.console import print_records
+from greeter.console import plain, print_records, restored
 from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
 from greeter.errors import ContactsError, Problem
 from greeter.journal_store import ERASURE_REASON, JournalStore, Suppression
@@ -231,7 +231,9 @@ def from_file(
     """Every address of a list file; each bad line is a located problem, the rest are kept.
 
     A line's reason is the text of its reason column where there is one,
-    else ``reason``. ``configured`` is the contacts' ``columns.email``: the
+    else ``reason``. An address or reason cell is :func:`~greeter.console.restored`: ``--list
+    --format csv`` wrote ``'-x@example.com`` for ``-x@example.com`` (no formula for Excel), and
+    the list moved with it must name the same person. ``configured`` is the contacts' ``columns.email``: the
     same CRM's header is recognised whatever it is. A report's title above
     the header is skipped with a warning in ``intake.problems``; blank lines
     are skipped, as the contacts loader skips them; a line with other cells
@@ -269,13 +271,13 @@ def from_file(
             if layout.header is not None:
                 continue
         column = layout.column(layout.email)
-        text = cells[layout.email].strip() if layout.email < len(cells) else ""
+        text = restored(cells[layout.email].strip()) if layout.email < len(cells) else ""
         addresses, problem = _read_cell(text, source, column, number, "the line is skipped", _EACH_IN)
         if problem is not None:
             intake.problems.append(problem)
         own = ""
         if layout.reason is not None and layout.reason < len(cells):
-            own = " ".join(cells[layout.reason].split())
+            own = " ".join(restored(cells[layout.reason].strip()).split())
         since, warning = _line_date(cells, layout, source, number, date_formats, now)
         if warning is not None and addresses:
             intake.problems.append(warning)
@@ -410,7 +412,6 @@ def print_list(entries: Sequence[Suppression], fmt: str) -> None:
     if fmt in ("json", "csv"):
         print_records([_row(e) for e in entries], COLUMNS, fmt)
         return
-    from rich.markup import escape
     from rich.table import Table
 
     from greeter.console import table_console
@@ -419,5 +420,5 @@ def print_list(entries: Sequence[Suppression], fmt: str) -> None:
     for name in ("e-mail", "reason", "since (UTC)"):
         table.add_column(name, overflow="fold")
     for e in entries:
-        table.add_row(escape(e.email), escape(e.reason), f"{e.created_at.astimezone(UTC):%Y-%m-%d %H:%M}")
+        table.add_row(plain(e.email), plain(e.reason), f"{e.created_at.astimezone(UTC):%Y-%m-%d %H:%M}")
     table_console().print(table)
