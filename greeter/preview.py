@@ -20,7 +20,7 @@ from typing import Any
 from rich.table import Table
 
 from greeter.config import Sender
-from greeter.console import table_console
+from greeter.console import plain, table_console
 from greeter.contacts import email_key
 from greeter.errors import EXIT_PROBLEMS, OutputFolderError, TemplateError
 from greeter.journal_store import JournalKey
@@ -329,8 +329,10 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     # A range across New Year (or a letter leaving in December for a January occasion) shows the
     # year on every row: "Tue 29.12" alone reads as this year's December.
     with_year = len({when.year for (_, (when, *_)) in rows if when is not None}) > 1
-    for _, (when, *cells) in sorted(rows, key=lambda r: r[0]):  # stable: a contact's rows stay in turn
-        table.add_row(_when(when, with_year), *cells)
+    for _, (when, who, occasion, years, subject, status) in sorted(rows, key=lambda r: r[0]):  # stable
+        # data (a contact's id and name, the rendered subject, a render error): plain text, never markup;
+        # status is preview's own markup (its colours) around fixed words
+        table.add_row(_when(when, with_year), plain(who), plain(occasion), years, plain(subject), status)
     console.print(table)
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send"))
     console.print(summary or "nothing planned in this range")

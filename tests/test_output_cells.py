@@ -187,3 +187,12 @@ def test_suppress_list_table_shows_a_reason_as_written(make_project: MakeProject
     table = greeter(config, "suppress", "--list")
     assert table.returncode == 0, table.stderr
     assert reason in table.stdout
+
+
+def test_preview_table_shows_markup_in_contact_data_as_written_and_does_not_crash(hostile: Path) -> None:
+    """The preview table is the reviewer's: the same names, as the CRM holds them (it crashed on ``[/bold]``)."""
+    table = greeter(hostile, "preview", "--now", NOW, "--from", "2027-04-13", "--days", "3")
+    assert table.returncode == 0, table.stderr
+    assert "internal error" not in table.stderr
+    assert "Smith[/bold]" in table.stdout
+    assert "[bold]6002[/bold]" in table.stdout
