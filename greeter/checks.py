@@ -225,6 +225,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     check_delivery(report, settings)
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))
+    report.problems.extend(dkim_alignment(settings, config_file))
     check_days_off(report, settings, today)
     cap = settings.frequency_cap
     least = minimum_retention_days(cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)
@@ -639,6 +640,36 @@ def full_name_overlap(settings: Settings, config_file: Path) -> list[Problem]:
             Problem(str(config_file), f"contacts.columns.{part}", message, line, col, severity="warning")
         )
     return problems
+
+
+def dkim_alignment(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning when ``delivery.dkim.domain`` is not aligned with the From: domain (DMARC, RFC 7489 §3.1.1).
+
+    Signing passes either way, but DMARC passes on DKIM only when d= and the
+    From: domain share their organizational domain: a receiver enforcing the
+    From domain's DMARC policy (Gmail and Yahoo require one of bulk senders)
+    rejects or junks letters signed for another domain. Relaxed alignment is
+    approximated without the public suffix list: d= is the From: domain, a
+    parent of it or a child of it (``romashka.example`` signs
+    ``greetings@mail.romashka.example``).
+    """
+    dkim = settings.delivery.dkim
+    if dkim is None:
+        return []
+    signer = dkim.domain.lower().strip(".")
+    author = settings.sender.email.rpartition("@")[2].lower()
+    if author == signer or author.endswith("." + signer) or signer.endswith("." + author):
+        return []
+    from greeter.config_loader import locate
+
+    line, col = locate(config_file, ("delivery", "dkim", "domain"))
+    message = (
+        f"letters are signed for {dkim.domain!r} but come from {author!r} (sender.email): DMARC "
+        f"needs the signing domain to be the From: domain or a parent of it, so receivers that "
+        f"check DMARC (Gmail, Yahoo, Mail.ru) may reject or junk them; sign with d={author} "
+        "(or its parent domain), or send from an address in the signing domain"
+    )
+    return [Problem(str(config_file), "delivery.dkim.domain", message, line, col, severity="warning")]
 
 
 def check_secrets(report: CheckReport, settings: Settings) -> None:

@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from greeter.config_types import DateFormat, Day, MonthDay, TimeOfDay, TimeZoneName, meant_time, time_pair
+from greeter.contacts import UNSAFE_IN_HEADER, email_in_cell, smtputf8_only
 
 
 class SettingError(ValueError):
@@ -174,6 +175,34 @@ PATTERN_WORDS: Final = {
 }
 
 
+def config_address(text: str) -> str:
+    """The address a config setting names, as greeter sends to it; ``ValueError`` saying why not.
+
+    The same rule a contact's e-mail gets (:func:`greeter.contacts.valid_email`
+    through :func:`~greeter.contacts.email_in_cell`), so an internationalised
+    domain (``greetings@ромашка.рф``) becomes its punycode form, which every
+    SMTP server takes and the Message-ID can name. Checked at load, so
+    ``check``, ``preview`` and ``send`` stop at the setting's line instead of
+    ``send`` failing every letter at build time with the header's complaint.
+    A name with the address (``Ольга <manager@…>``) is refused, not guessed at:
+    these settings are one address each (the From: name is ``sender.name``).
+    """
+    bad = UNSAFE_IN_HEADER.search(text)
+    if bad is not None:
+        raise ValueError(f"has a control or line-break character (U+{ord(bad.group()):04X})")
+    address, note = email_in_cell(text)
+    if address is None:
+        raise ValueError("is not an e-mail address (name@example.com)" + (f": {note}" if note else ""))
+    if note:
+        raise ValueError(f"write the bare address, {address!r}: this setting takes one address, no name")
+    if smtputf8_only(address):
+        raise ValueError(
+            f"{address.partition('@')[0]!r} before the @ is not Latin: such an address needs SMTPUTF8, "
+            "which greeter does not speak; use an address with a Latin name before the @"
+        )
+    return address
+
+
 class SenderInLanguage(_Model):
     """The sender as letters in one language write it; what is left out is ``sender``'s own."""
 
@@ -202,6 +231,17 @@ class Sender(_Model):
     @classmethod
     def _known_locales(cls, v: dict[str, SenderInLanguage]) -> dict[str, SenderInLanguage]:
         return _by_locale(v)
+
+    @field_validator("email", "reply_to")
+    @classmethod
+    def _addresses(cls, v: str | None) -> str | None:
+        """One plain address each, IDN domains as punycode (:func:`config_address`)."""
+        return None if v is None else config_address(v)
+
+    @property
+    def reply_address(self) -> str:
+        """Where replies go: ``reply_to``, else the From: address."""
+        return self.reply_to or self.email
 
     def in_locale(self, locale: str | None) -> tuple[str, str]:
         """(name, company) for a letter in ``locale``: its ``by_locale`` entry, the most specific first.
@@ -639,8 +679,16 @@ def _one_or_list(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+#: ``mailto:ADDRESS`` with an optional ``?query``: the address part is checked like any other.
+_MAILTO_URI: Final = re.compile(r"(?i)mailto:([^?]*)(\?.*)?", re.DOTALL)
+
+
 class Unsubscribe(_Model):
-    mailto: str | None = Field(default=None, description="Address receiving unsubscribe mails")
+    mailto: str | None = Field(
+        default=None,
+        description="Address (or mailto: URI) receiving unsubscribe mails; unset: where replies go "
+        "(sender.reply_to, else sender.email)",
+    )
     url: str | None = Field(default=None, pattern=HTTPS_URL, description="One-click base URL")
     secret_env: str | None = Field(default=None, description="Env var with the HMAC secret")
     previous_secret_env: Annotated[
@@ -652,6 +700,21 @@ class Unsubscribe(_Model):
         description="Env var(s) with secrets replaced by secret_env: links in letters already sent "
         "keep working; new ones are signed with secret_env",
     )
+
+    @field_validator("mailto")
+    @classmethod
+    def _mailto_address(cls, v: str | None) -> str | None:
+        """An address, or a ``mailto:`` URI of one: checked as the sender's are (IDN → punycode)."""
+        if v is None:
+            return None
+        uri = _MAILTO_URI.fullmatch(v)
+        if uri is None:
+            return config_address(v)
+        query = uri[2] or ""
+        bad = UNSAFE_IN_HEADER.search(query)
+        if bad is not None or " " in query:
+            raise ValueError("a mailto: link's ?query may hold no spaces or control characters")
+        return f"mailto:{config_address(uri[1])}{query}"
 
     @field_validator("previous_secret_env")
     @classmethod

@@ -203,12 +203,18 @@ def _encoded_words(text: str, name: str, tail: str = "") -> _EncodedWords:
     (:func:`_encoded_word`). ``tail`` (an
     already validated ``<address>``) follows the last word.
 
-    A chunk ends after a space when one is in its second half, so a word of the
-    text is not cut between two encoded-words. RFC 2047 readers join adjacent
-    encoded-words either way, but some show the folding white space between
-    them — Python's own address parser turns "Гусева" cut after "Гус" into
-    "Гус ева", in the recipient's own name; cut after a space, such a reader
-    shows at worst two spaces between words.
+    A chunk ends after its last space, so a word of the text is cut between
+    two encoded-words only when it is longer than one (then at a character
+    boundary). The space stays inside the encoded-word: RFC 2047 §6.2 readers
+    (every mail client, ``email.header.decode_header``) drop the folding white
+    space between adjacent encoded-words and read the name exactly. Python's
+    ``policy.default`` address parser (3.11–3.13, CPython gh-128110, fixed by
+    python/cpython#130749) keeps that folding space instead, so it reads a
+    name of several encoded-words with two spaces where a line is folded
+    ("Сергей Николаевич  Лебедев") and a word cut in two with a space in it.
+    No folding satisfies both: encoded-words written without white space
+    between them would, but RFC 2047 §5 forbids that in a display name and a
+    strict reader then decodes nothing, so the standard form is kept.
     """
     data = text.encode("utf-8")
     lines: list[str] = []
@@ -220,7 +226,7 @@ def _encoded_words(text: str, name: str, tail: str = "") -> _EncodedWords:
         while end < len(data) and data[end] & 0xC0 == 0x80:  # never split a character
             end -= 1
         if end < len(data):
-            space = data.rfind(b" ", start + size // 2, end)
+            space = data.rfind(b" ", start, end)
             if space >= 0:
                 end = space + 1  # the space stays inside this word: RFC 2047 drops the one between
         lines.append(_encoded_word(data[start:end]))
@@ -322,7 +328,8 @@ def build_message(
     all. Surrounding whitespace of the subject is dropped (templates often end
     the subject block with a newline); anything inside it must be clean.
     ``List-Unsubscribe-Post`` (RFC 8058 one-click) is added only with an HTTPS
-    URL, because a mailto link cannot be "posted".
+    URL, because a mailto link cannot be "posted". Without ``unsubscribe_mailto``
+    the mailto link is the sender's reply address (``reply_to``, else ``email``).
 
     The bytes are exactly those of the email package's compat32 tree of the
     same letter (``tests/mime_oracle.py`` builds that tree;
@@ -366,13 +373,20 @@ _HTML_HEADERS = _PLAIN_HEADERS.replace(b"text/plain", b"text/html")
 
 
 def _base64_body(text: str) -> bytes:
-    """``text`` as UTF-8 base64 in CRLF-terminated lines of 76 characters, as ``MIMEText`` encodes it.
+    """``text`` as UTF-8 base64 in CRLF-terminated lines of 76 characters, its own lines ending in CRLF.
+
+    RFC 2045 §6.8: a text part is encoded from its canonical form, with CRLF
+    line breaks (``MIMEText`` encodes the bare LF Python's text has, and a
+    reader that decodes it as RFC 2046 §4.1.1 says sees no line breaks at all).
+    Two ``str.replace`` passes in C: the body is the letter's largest value.
 
     The lines are cut by one ``struct.unpack`` ("76s76s…", the last line's length
     last) rather than a Python loop slicing 76 bytes at a time: an HTML part is
     a hundred lines, and the loop was a third of a letter's build bytecode.
     """
-    encoded = binascii.b2a_base64(text.encode("utf-8"), newline=False)
+    if "\r" in text:  # already CRLF somewhere: one form first, so no line ends in CR CR LF
+        text = text.replace("\r\n", "\n")
+    encoded = binascii.b2a_base64(text.replace("\n", "\r\n").encode("utf-8"), newline=False)
     if not encoded:
         return b""
     rows, rest = divmod(len(encoded), 76)
@@ -411,7 +425,9 @@ def _headers(
         raise UnsafeHeaderError("Message-ID", message_id, "not of the form <id@domain>")
     if date.tzinfo is None:
         raise ValueError("the Date header needs an aware datetime")
-    unsubscribe = _list_unsubscribe(unsubscribe_mailto, unsubscribe_url)
+    # Without unsubscribe.mailto the link goes where replies go: every letter carries
+    # List-Unsubscribe (RFC 2369), which Gmail's and Yahoo's bulk-sender rules ask for.
+    unsubscribe = _list_unsubscribe(unsubscribe_mailto or sender.reply_address, unsubscribe_url)
     headers = [
         ("From", from_header),
         ("To", to_header),

@@ -25,10 +25,12 @@ from greeter.plan_types import Rendered
 
 def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     """A UTF-8, base64 text part — what ``MIMEText(text, subtype, "utf-8")`` makes, but with
-    one C ``base64.b64encode`` instead of the email package's per-line Python loop."""
+    one C ``base64.b64encode`` instead of the email package's per-line Python loop, and
+    encoded from the text's canonical CRLF form (RFC 2045 §6.8), which ``MIMEText`` skips."""
     part = MIMENonMultipart("text", subtype, charset="utf-8")
     part["Content-Transfer-Encoding"] = "base64"
-    encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    canonical = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    encoded = base64.b64encode(canonical.encode("utf-8")).decode("ascii")
     # encodebytes' lines (76 characters, each ending in a newline), cut from one encoding
     # instead of one call per 57-byte chunk.
     lines = [encoded[i : i + 76] for i in range(0, len(encoded), 76)]

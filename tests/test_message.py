@@ -43,7 +43,10 @@ LETTER = Rendered(
     text="Уважаемый Иван Петрович!\n\nПоздравляем с днём рождения.\n.Строка с точкой\nFrom the team\n",
     html="<p>Уважаемый <b>Иван Петрович</b>!</p>",
 )
-BASE_HEADERS = {"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"}
+#: Every letter's headers; List-Unsubscribe too: without a configured mailto it names the reply address.
+BASE_HEADERS = {
+    "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "List-Unsubscribe",
+}  # fmt: skip
 
 
 def build(rendered: Rendered = LETTER, /, **overrides: object) -> bytes:
@@ -93,7 +96,8 @@ def test_text_and_html_become_multipart_alternative_in_utf8() -> None:
     parts = list(msg.iter_parts())
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
     assert all(p.get_content_charset() == "utf-8" for p in parts)
-    assert parts[0].get_content() == LETTER.text
+    # Encoded from the canonical CRLF form (RFC 2045 §6.8); the parser hands it back as it is.
+    assert parts[0].get_content() == LETTER.text.replace("\n", "\r\n")
     assert parts[1].get_content() == LETTER.html
     assert set(header_names(msg)) == BASE_HEADERS
 
@@ -102,7 +106,7 @@ def test_text_only_letter_is_a_single_text_part() -> None:
     msg = parse(build(Rendered(subject="Hello", text="Привет!\n")))
     assert msg.get_content_type() == "text/plain"
     assert not msg.is_multipart()
-    assert msg.get_content() == "Привет!\n"
+    assert msg.get_content() == "Привет!\r\n"
     assert set(header_names(msg)) == BASE_HEADERS | {"Content-Transfer-Encoding"}
 
 
@@ -143,14 +147,20 @@ def test_reply_to_only_when_configured() -> None:
 @pytest.mark.parametrize(
     ("mailto", "url", "expected", "one_click"),
     [
-        (None, None, None, False),
+        # No mailto configured: the link is the reply address (here the From: address).
+        (None, None, "<mailto:hello@romashka.example?subject=unsubscribe>", False),
         (
             "unsubscribe@romashka.example",
             None,
             "<mailto:unsubscribe@romashka.example?subject=unsubscribe>",
             False,
         ),
-        (None, "https://romashka.example/u?t=abc", "<https://romashka.example/u?t=abc>", True),
+        (
+            None,
+            "https://romashka.example/u?t=abc",
+            "<mailto:hello@romashka.example?subject=unsubscribe>, <https://romashka.example/u?t=abc>",
+            True,
+        ),
         (
             "mailto:u+tok123@romashka.example",
             "https://romashka.example/u?t=abc",
@@ -372,7 +382,8 @@ def test_the_fast_text_part_is_what_mimetext_makes(text: str) -> None:
     reference = compat32.clone(linesep="\r\n")
     for subtype in ("plain", "html"):
         fast = _text_part(text, subtype).as_bytes(policy=reference)
-        assert fast == MIMEText(text, subtype, "utf-8").as_bytes(policy=reference)
+        canonical = text.replace("\r\n", "\n").replace("\n", "\r\n")  # RFC 2045 §6.8, which MIMEText skips
+        assert fast == MIMEText(canonical, subtype, "utf-8").as_bytes(policy=reference)
 
 
 @given(
