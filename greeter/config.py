@@ -749,6 +749,18 @@ class Storage(_Model):
         description="Delete finished greetings this many days old (daily in run; greeter purge); none: keep",
     )
 
+    @field_validator("url", mode="before")
+    @classmethod
+    def _postgres_scheme(cls, value: object) -> object:
+        """``postgres://`` is libpq's other name for ``postgresql://``: one spelling for the journal's code.
+
+        contacts.url took both (libpq reads it) while storage.url refused the
+        shorter one, so a URL copied from the contacts setting did not work here.
+        """
+        if isinstance(value, str) and value.startswith("postgres://"):
+            return "postgresql://" + value.removeprefix("postgres://")
+        return value
+
 
 class Schedule(_Model):
     cron: str = Field(default="*/10 * * * *", description="When the daemon plans and sends")

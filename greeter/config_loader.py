@@ -262,6 +262,10 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     if isinstance(got, date) and kind in _NOT_A_DATE_HERE:
         return Problem(filename, field, _NOT_A_DATE_HERE[kind].format(day=got.isoformat()), line, col)
     secret = any(word in field for word in _SECRET_FIELDS)  # never echo a password into logs
+    if isinstance(got, str) and "://" in got:  # a storage or contacts URL: its password stays out too
+        from greeter.db_url import redact
+
+        got = redact(got)
     shown = _shown(got)
     if got is not None and not secret and not isinstance(got, dict | list) and shown not in message:
         message += f" (got {shown})"
