@@ -238,6 +238,41 @@ def _lenient_loaders() -> dict[int, type[Loader]]:
     }
 
 
+#: One batch of the contacts query's portal (psycopg's named cursor declares it under this name).
+_FETCH = f'FETCH FORWARD {FETCH_ROWS} FROM "greeter_contacts"'
+
+
+def _lenient_batch(fetch: psycopg.Cursor[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of ``fetch``'s last result, dates and timestamps by :func:`_lenient_loaders`.
+
+    Called only for a batch the driver's own loaders refused (an ``'infinity'``
+    date): the result is still in ``fetch.pgresult``, so it is loaded again
+    column by column, each by the loader psycopg would use but for the three
+    date types, without asking the server for it again.
+    """
+    from psycopg import pq
+
+    res = fetch.pgresult
+    assert res is not None  # fetchall() just failed on it
+    lenient = _lenient_loaders()
+    loaders = []
+    for col in range(res.nfields):
+        oid, fmt = res.ftype(col), pq.Format(res.fformat(col))
+        cls = lenient.get(oid) or fetch.adapters.get_loader(oid, fmt) or fetch.adapters.get_loader(0, fmt)
+        loaders.append(cls(oid, fetch) if cls is not None else None)
+    rows = []
+    for n in range(res.ntuples):
+        row = []
+        for col, loader in enumerate(loaders):
+            value = res.get_value(n, col)
+            if value is None or loader is None:
+                row.append(None if value is None else bytes(value).decode("utf-8", errors="replace"))
+            else:
+                row.append(loader.load(value))
+        rows.append(tuple(row))
+    return rows
+
+
 def _pg_connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
     """A read-only connection (a contacts query has no business changing the CRM)."""
     import psycopg
@@ -252,8 +287,6 @@ def _pg_connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
         conn = psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT)
     except psycopg.Error as exc:
         raise _pg_error(f"{shown}: cannot connect: {one_line(libpq_text(str(exc)), url)}", exc) from None
-    for oid, loader in _lenient_loaders().items():
-        conn.adapters.register_loader(oid, loader)
     try:
         conn.read_only = True
         if schema is not None:
@@ -325,10 +358,22 @@ def _pg_rows(url: str, query: str, zone: tzinfo | None) -> Iterator[tuple[int, l
             if cur.description is None:
                 raise ContactsError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
             yield 0, [col.name for col in cur.description]
+            # The portal is FETCHed through a client-side cursor so that a batch psycopg's fast
+            # (C) loaders cannot load is still there to load again leniently (_lenient_batch):
+            # lenient loaders for every batch cost a million-row CRM ~3.5 µs per date cell.
+            fetch = conn.cursor()
             try:
-                for row in cur:
-                    number += 1
-                    yield number, _cells(row, zone)
+                while True:
+                    fetch.execute(_FETCH)
+                    try:
+                        rows: list[tuple[Any, ...]] = fetch.fetchall()
+                    except psycopg.DataError:
+                        rows = _lenient_batch(fetch)
+                    if not rows:
+                        break
+                    for row in rows:
+                        number += 1
+                        yield number, _cells(row, zone)
             except psycopg.Error as exc:
                 raise _pg_error(
                     f"{shown}: reading contacts failed after row {number}: {_pg_message(exc, url)}", exc
