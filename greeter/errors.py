@@ -88,6 +88,20 @@ class ContactsError(GreeterError, OSError):
     exit_code = EXIT_USAGE
 
 
+class ContactsUnavailableError(ContactsError):
+    """The contacts database cannot be read *now*: down, not answering, the connection lost mid-read.
+
+    Nothing about the configuration is wrong (a wrong password or database
+    name stays a :class:`ContactsError`, exit 2), so this is
+    :data:`EXIT_TEMPFAIL` like :class:`JournalUnavailableError`: the unit
+    restarts the daemon, cron's next run retries. Which driver errors are
+    temporary is decided where they are caught
+    (:mod:`greeter.sources.sql_source`).
+    """
+
+    exit_code = EXIT_TEMPFAIL
+
+
 class TemplateError(GreeterError, ValueError):
     """A template does not compile or fails to render for a contact."""
 

@@ -8,12 +8,27 @@ import re
 
 __all__ = ["mask_addresses"]
 
+#: A character of a local part or domain: ``:`` and ``/`` end a local part, so a URL's
+#: ``scheme://user@host`` is told apart (see :func:`mask_addresses`).
+_PART = r"""[^\s@,;:<>"'`()\[\]{}\\/|=]"""
 #: Something shaped like an address anywhere in a text: a local part, ``@``, a domain. Generous on
 #: purpose (any script, a quoted cell, ``<…>`` of a server reply): a false hit only hides a few
 #: letters of a log line, a miss leaks an address. The domain may be empty (a bad cell's
-#: ``ivan@`` is masked too). ``:`` and ``/`` end a local part, so a URL's ``scheme://user@host``
-#: is told apart (see :func:`mask_addresses`).
-_ADDRESS = re.compile(r"""(?P<local>[^\s@,;:<>"'`()\[\]{}\\/|=]+)@(?P<domain>[^\s@,;:<>"'`()\[\]{}\\/|=]*)""")
+#: ``ivan@`` is masked too).
+_ADDRESS = re.compile(rf"(?P<local>{_PART}+)(?P<rest>@{_PART}*)")
+#: A quoted value with an ``@`` and spaces in its local part or around the ``@`` —
+#: ``'petrov @example.com'``, ``' ivan petrov@example.com'``: how a message quotes a bad
+#: address cell (``{cell!r}``). The spaces are why the cell is bad, and they would cut
+#: :data:`_ADDRESS`'s local part short (or leave none): the whole local part is hidden.
+#: A character of a quoted value's local part: the other quote too (``"o'neil @example.com"``).
+_QUOTED_PART = rf"""(?:{_PART}|(?!(?P=q))['"])"""
+_QUOTED = re.compile(
+    rf"""(?P<open>(?P<q>['"])[ \t]*)(?P<local>{_QUOTED_PART}+(?:[ \t]+{_QUOTED_PART}+)*)"""
+    rf"""(?P<rest>[ \t]*@[ \t]*{_PART}*(?P=q))"""
+)
+#: Unquoted, a space before the ``@`` only when a dotted domain follows it at once
+#: (``petrov @example.com``): prose's ``3 @ 5`` or ``meet @ noon`` is no address.
+_SPACED = re.compile(rf"(?P<local>{_PART}+)(?P<rest>[ \t]+@{_PART}+\.{_PART}+)")
 
 
 def mask_addresses(text: str, *, first: bool = True) -> str:
@@ -24,11 +39,24 @@ def mask_addresses(text: str, *, first: bool = True) -> str:
     (``postgresql://greeter@db:5432``) is no one's address and stays.
     ``first=False`` hides the first character too (``***@example.com``): the
     same reply quoting each recipient then reads as one reply, counted once.
+    An address with spaces in it (a bad cell, quoted in a problem's message,
+    or ``petrov @example.com``) is hidden too (:data:`_QUOTED`, :data:`_SPACED`).
     """
+    if "@" not in text:
+        return text
+    for pattern in (_QUOTED, _SPACED, _ADDRESS):
+        text = _masked(pattern, text, first=first)
+    return text
+
+
+def _masked(pattern: re.Pattern[str], text: str, *, first: bool) -> str:
+    """``text`` with each match of ``pattern`` (groups ``local`` and ``rest``, maybe ``open``) masked."""
 
     def masked(found: re.Match[str]) -> str:
-        if text.endswith("://", 0, found.start()) or found["local"].endswith("***"):
+        local = found["local"]
+        if text.endswith("://", 0, found.start("local")) or local.endswith("***"):
             return found.group(0)  # a URL's user, or masked already (a reason counted masked)
-        return f"{found['local'][0] if first else ''}***@{found['domain']}"
+        opening = found["open"] if "open" in pattern.groupindex else ""
+        return f"{opening}{local[0] if first else ''}***{found['rest']}"
 
-    return _ADDRESS.sub(masked, text) if "@" in text else text
+    return pattern.sub(masked, text)

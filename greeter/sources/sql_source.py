@@ -12,23 +12,36 @@ Both drivers stream: PostgreSQL through a server-side (named) cursor fetched
 ``SSCursor``; a million-row CRM never sits in memory, only one batch does.
 
 Every failure is a :class:`ContactsError` whose one-line message names the
-URL without its password.
+URL without its password; one the same command may get past later (the
+server down or not answering, a connection lost, too many connections) is a
+:class:`ContactsUnavailableError`, exit 75 like an unreachable journal.
+
+A value the driver cannot turn into a Python value — PostgreSQL's
+``'infinity'`` or ``'0044-03-15 BC'`` date, which :class:`datetime.date`
+cannot hold — comes through as the text the server wrote, so the row parser
+reports that one row instead of the whole fetch failing. An array column
+(``text[]`` tags) becomes its elements joined by ``", "``, as a CSV export
+lists several values in one cell.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
+import functools
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from greeter.db_url import one_line, redact, split_schema
-from greeter.errors import ContactsError
+from greeter.errors import ContactsError, ContactsUnavailableError
 
 if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
     import psycopg
     import pymysql.connections
+    from psycopg.adapt import Loader
 
 __all__ = ["FETCH_ROWS", "read_rows", "server_version", "to_text"]
 
@@ -37,6 +50,8 @@ FETCH_ROWS = 2000
 CONNECT_TIMEOUT = 10
 _PG_SCHEMES = ("postgresql", "postgres")
 _MYSQL_SCHEMES = ("mysql", "mariadb")
+#: How the elements of an array value are joined into one cell: the separator the tags column splits at.
+ARRAY_SEPARATOR = ", "
 
 
 def to_text(value: object, zone: tzinfo | None = None) -> str:
@@ -44,13 +59,17 @@ def to_text(value: object, zone: tzinfo | None = None) -> str:
 
     NULL → ``""``; dates (and datetimes) → ISO ``YYYY-MM-DD``, which the row
     parser always accepts for SQL sources; ``42.0`` → ``"42"``; binary strings
-    are decoded as UTF-8. An aware datetime (PostgreSQL's ``timestamptz``, which
-    the driver gives in the session's time zone, UTC on most servers) is a
-    moment: its day is the day in ``zone`` (``defaults.timezone``) — midnight in
+    are decoded as UTF-8; an array (``text[]``, nested too) → its non-NULL
+    elements joined by :data:`ARRAY_SEPARATOR` — ``{23feb,8mar}`` is the tags
+    ``23feb, 8mar``, not the Python text ``['23feb', '8mar']``. An aware datetime
+    (PostgreSQL's ``timestamptz``, which the driver gives in the session's time zone, UTC on
+    most servers) is a moment: its day is the day in ``zone`` (``defaults.timezone``) — midnight in
     Moscow is still the evening before in UTC. A plain ``timestamp`` keeps its day.
     """
     if value is None:
         return ""
+    if isinstance(value, list):
+        return ARRAY_SEPARATOR.join(text for item in value if (text := to_text(item, zone)))
     if isinstance(value, datetime):
         if zone is not None and value.tzinfo is not None:
             value = value.astimezone(zone)
@@ -82,7 +101,11 @@ def read_rows(url: str, query: str, zone: tzinfo | None = None) -> Iterator[tupl
 
     ``zone``: the time zone whose day a ``timestamptz`` value is (see :func:`to_text`).
     """
-    if _scheme(url) in _PG_SCHEMES:
+    scheme = _scheme(url)
+    refused = statement_problem(query)
+    if refused is not None:
+        raise ContactsError(f"{redact(url)}: {refused}")
+    if scheme in _PG_SCHEMES:
         return _pg_rows(url, query, zone)
     return _mysql_rows(url, query)
 
@@ -106,12 +129,148 @@ def server_version(url: str) -> str:
         version = str(row[0]) if row else "unknown"
         return f"{'MariaDB' if 'mariadb' in version.lower() else 'MySQL'} {version.split('-')[0]}"
     except pymysql.Error as exc:
-        raise ContactsError(f"{redact(url)}: {_mysql_message(exc, url)}") from None
+        raise _mysql_error(f"{redact(url)}: {_mysql_message(exc, url)}", exc) from None
     finally:
         my.close()
 
 
+# --- What the query is -------------------------------------------------------------------------
+
+#: Comments and opening parentheses before a statement's first word.
+_LEAD = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.DOTALL)
+_WORD = re.compile(r"\w+")
+#: First words of statements that change the CRM or its schema: never a contacts query. Refused
+#: before the server sees them — PostgreSQL's read-only session would refuse them too, but a
+#: MariaDB session is not read-only, and its DDL commits at once.
+_CHANGING = frozenset(
+    {"insert", "update", "delete", "merge", "replace", "upsert", "drop", "create", "alter", "truncate"}
+    | {"grant", "revoke", "rename"}
+)
+#: A query that is only a table or view name (``clients_v``, ``crm.clients``, ``"Клиенты"``).
+_BARE_NAME = re.compile(r'(?:[^\W\d]\w*|"[^"]+"|`[^`]+`)(?:\.(?:[^\W\d]\w*|"[^"]+"|`[^`]+`))?')
+
+
+def statement_problem(query: str) -> str | None:
+    """Why ``query`` cannot be a contacts query, judged by its first word — or None.
+
+    An ``UPDATE`` returns no rows: the old "(is it a SELECT?)" came only after
+    the server had run it (MariaDB) or failed with a syntax error of the
+    cursor it was wrapped in (PostgreSQL), and MariaDB commits a ``DROP``.
+    """
+    first = _WORD.match(_LEAD.sub("", query, count=1))
+    word = first[0].lower() if first else ""
+    if word in _CHANGING:
+        return (
+            f"the contacts query is an {word.upper()} statement, not a SELECT: contacts.query must return the"
+            " contacts' rows (greeter never changes the CRM)"
+        )
+    return None
+
+
+def _bare_name_hint(query: str) -> str:
+    """``"; … write SELECT * FROM clients_v"`` when the query is only a table name, else ``""``."""
+    name = query.strip().rstrip(";").strip()
+    if _BARE_NAME.fullmatch(name) and name.lower() not in ("select", "table", "values", "with"):
+        return f"; contacts.query is a table name, not a query: write SELECT * FROM {name}"
+    return ""
+
+
+def libpq_text(message: str) -> str:
+    """libpq's lines as sentences: "…Connection refused. Is the server running…?" (was run together)."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        text += (" " if text.endswith((".", "?", "!", ":", ";")) else ". ") + line
+    return text
+
+
 # --- PostgreSQL --------------------------------------------------------------------------------
+
+
+def _pg_temporary(exc: psycopg.Error) -> bool:
+    """Whether ``exc`` is the server being unreachable or unable to serve now, as the journal judges it.
+
+    Refused, timed out, host unknown, the connection lost, too many
+    connections, shutting down, a statement cancelled by its timeout: the same
+    command may work later. A wrong password, a database or role that does
+    not exist, a connection string libpq refuses, a bad query: not until
+    the configuration (or the CRM) is fixed. One rule for both databases, so
+    that the same outage gives the same exit code whichever of them it hits
+    (:func:`greeter.journal_pg_base.pg_journal_error`).
+    """
+    from greeter.errors import JournalUnavailableError
+    from greeter.journal_pg_base import pg_journal_error
+
+    return isinstance(pg_journal_error("", exc), JournalUnavailableError)
+
+
+def _pg_error(message: str, exc: psycopg.Error) -> ContactsError:
+    return (ContactsUnavailableError if _pg_temporary(exc) else ContactsError)(message)
+
+
+@functools.cache
+def _lenient_loaders() -> dict[int, type[Loader]]:
+    """Loaders for PostgreSQL's date and timestamp types that give a value Python cannot hold as its text.
+
+    psycopg's own raise ``DataError`` for ``'infinity'``, ``'-infinity'`` and
+    dates BC or after 9999 — and that fails the whole fetch, so one odd row
+    in the CRM stopped every contact loading. Given as the text the server
+    wrote, such a value is one row's date problem; every other value loads as
+    before (a ``timestamptz`` still in the session's zone, for :func:`to_text`).
+    """
+    import psycopg
+    from psycopg.types import datetime as pgdt
+
+    def keep_text(base: type[Loader]) -> type[Loader]:
+        def load(self: Loader, data: Any) -> Any:
+            try:
+                return base.load(self, data)
+            except psycopg.DataError:
+                return bytes(data).decode("utf-8", errors="replace")
+
+        return type(f"Lenient{base.__name__}", (base,), {"load": load})
+
+    types = psycopg.postgres.types
+    return {
+        types["date"].oid: keep_text(pgdt.DateLoader),
+        types["timestamp"].oid: keep_text(pgdt.TimestampLoader),
+        types["timestamptz"].oid: keep_text(pgdt.TimestamptzLoader),
+    }
+
+
+#: One batch of the contacts query's portal (psycopg's named cursor declares it under this name).
+_FETCH = f'FETCH FORWARD {FETCH_ROWS} FROM "greeter_contacts"'
+
+
+def _lenient_batch(fetch: psycopg.Cursor[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of ``fetch``'s last result, dates and timestamps by :func:`_lenient_loaders`.
+
+    Called only for a batch the driver's own loaders refused (an ``'infinity'``
+    date): the result is still in ``fetch.pgresult``, so it is loaded again
+    column by column, each by the loader psycopg would use but for the three
+    date types, without asking the server for it again.
+    """
+    from psycopg import pq
+
+    res = fetch.pgresult
+    assert res is not None  # fetchall() just failed on it
+    lenient = _lenient_loaders()
+    loaders = []
+    for col in range(res.nfields):
+        oid, fmt = res.ftype(col), pq.Format(res.fformat(col))
+        cls = lenient.get(oid) or fetch.adapters.get_loader(oid, fmt) or fetch.adapters.get_loader(0, fmt)
+        loaders.append(cls(oid, fetch) if cls is not None else None)
+    rows = []
+    for n in range(res.ntuples):
+        row = []
+        for col, loader in enumerate(loaders):
+            value = res.get_value(n, col)
+            if value is None or loader is None:
+                row.append(None if value is None else bytes(value).decode("utf-8", errors="replace"))
+            else:
+                row.append(loader.load(value))
+        rows.append(tuple(row))
+    return rows
 
 
 def _pg_connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
@@ -127,20 +286,60 @@ def _pg_connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
     try:
         conn = psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT)
     except psycopg.Error as exc:
-        raise ContactsError(f"{shown}: cannot connect: {one_line(exc, url)}") from None
+        raise _pg_error(f"{shown}: cannot connect: {one_line(libpq_text(str(exc)), url)}", exc) from None
     try:
         conn.read_only = True
         if schema is not None:
             conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
     except psycopg.Error as exc:
         conn.close()
-        raise ContactsError(f"{shown}: {_pg_message(exc, url)}") from None
+        raise _pg_error(f"{shown}: {_pg_message(exc, url)}", exc) from None
     return conn
 
 
 def _pg_message(exc: psycopg.Error, url: str) -> str:
     """The server's primary message (without the ``LINE 1: DECLARE …`` context), or the driver's."""
-    return one_line(exc.diag.message_primary or exc, url)
+    return one_line(exc.diag.message_primary or libpq_text(str(exc)), url)
+
+
+#: SQLSTATEs of a query naming a relation that is not there, and of a query that does not parse.
+_UNDEFINED_TABLE = "42P01"
+_SYNTAX_ERROR = "42601"
+
+
+def _query_failed(conn: psycopg.Connection[Any], url: str, query: str, exc: psycopg.Error) -> ContactsError:
+    """The error for a contacts query the server refused, with what is behind it when we can tell.
+
+    A table name alone gets the ``SELECT * FROM`` it lacks; a relation not
+    found while the URL's ``?schema=`` names a schema that does not exist
+    says so (with the nearest schema there is), since the ``search_path`` set
+    to it was silently empty.
+    """
+    said = f"{redact(url)}: the contacts query failed: {_pg_message(exc, url)}"
+    if exc.sqlstate == _SYNTAX_ERROR:
+        said += _bare_name_hint(query)
+    elif exc.sqlstate == _UNDEFINED_TABLE:
+        said += _missing_schema(conn, url)
+    return _pg_error(said, exc)
+
+
+def _missing_schema(conn: psycopg.Connection[Any], url: str) -> str:
+    """``"; the URL's schema 'x' does not exist…"`` when that schema is not in the database, else ``""``."""
+    import psycopg
+
+    schema = split_schema(url)[1]
+    if schema is None:
+        return ""
+    try:
+        conn.rollback()  # the failed query ended the transaction
+        names = [str(r[0]) for r in conn.execute("SELECT nspname FROM pg_namespace").fetchall()]
+    except psycopg.Error:
+        return ""
+    if schema in names:
+        return ""
+    close = difflib.get_close_matches(schema, names, n=1)
+    guess = f", did you mean {close[0]!r}?" if close else ""
+    return f"; the URL's schema {schema!r} does not exist in this database{guess}"
 
 
 def _pg_rows(url: str, query: str, zone: tzinfo | None) -> Iterator[tuple[int, list[str]]]:
@@ -155,20 +354,32 @@ def _pg_rows(url: str, query: str, zone: tzinfo | None) -> Iterator[tuple[int, l
             try:
                 cur.execute(query)
             except psycopg.Error as exc:
-                raise ContactsError(f"{shown}: the contacts query failed: {_pg_message(exc, url)}") from None
+                raise _query_failed(conn, url, query, exc) from None
             if cur.description is None:
                 raise ContactsError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
             yield 0, [col.name for col in cur.description]
+            # The portal is FETCHed through a client-side cursor so that a batch psycopg's fast
+            # (C) loaders cannot load is still there to load again leniently (_lenient_batch):
+            # lenient loaders for every batch cost a million-row CRM ~3.5 µs per date cell.
+            fetch = conn.cursor()
             try:
-                for row in cur:
-                    number += 1
-                    yield number, _cells(row, zone)
+                while True:
+                    fetch.execute(_FETCH)
+                    try:
+                        rows: list[tuple[Any, ...]] = fetch.fetchall()
+                    except psycopg.DataError:
+                        rows = _lenient_batch(fetch)
+                    if not rows:
+                        break
+                    for row in rows:
+                        number += 1
+                        yield number, _cells(row, zone)
             except psycopg.Error as exc:
-                raise ContactsError(
-                    f"{shown}: reading contacts failed after row {number}: {_pg_message(exc, url)}"
+                raise _pg_error(
+                    f"{shown}: reading contacts failed after row {number}: {_pg_message(exc, url)}", exc
                 ) from None
     except psycopg.Error as exc:  # closing the cursor on a connection that broke
-        raise ContactsError(f"{shown}: {_pg_message(exc, url)}") from None
+        raise _pg_error(f"{shown}: {_pg_message(exc, url)}", exc) from None
     finally:
         conn.close()
 
@@ -176,6 +387,8 @@ def _pg_rows(url: str, query: str, zone: tzinfo | None) -> Iterator[tuple[int, l
 # --- MariaDB / MySQL ---------------------------------------------------------------------------
 
 _MYSQL_PARAMS = ("charset", "unix_socket", "connect_timeout")
+#: ER_PARSE_ERROR: "You have an error in your SQL syntax".
+_MYSQL_SYNTAX = 1064
 
 
 def _mysql_connect(url: str) -> pymysql.connections.Connection[Any]:
@@ -195,7 +408,7 @@ def _mysql_connect(url: str) -> pymysql.connections.Connection[Any]:
     except ValueError as exc:
         raise ContactsError(f"{shown}: {exc}") from None
     try:
-        return pymysql.connect(
+        conn = pymysql.connect(
             host=parts.hostname or "localhost",
             port=port,
             user=unquote(parts.username or ""),
@@ -204,9 +417,30 @@ def _mysql_connect(url: str) -> pymysql.connections.Connection[Any]:
             charset=params.get("charset", "utf8mb4"),
             unix_socket=params.get("unix_socket"),
             connect_timeout=timeout,
+            # PyMySQL's connect_timeout ends with the TCP connection: a host that accepts it and
+            # never answers held the handshake forever. The read and write timeouts bound it too…
+            read_timeout=timeout,
+            write_timeout=timeout,
         )
     except pymysql.Error as exc:
-        raise ContactsError(f"{shown}: cannot connect: {_mysql_message(exc, url)}") from None
+        raise _mysql_error(f"{shown}: cannot connect: {_mysql_message(exc, url)}", exc) from None
+    # …and are lifted once connected: a CRM query may rightly take longer than the handshake.
+    conn._read_timeout = conn._write_timeout = None  # type: ignore[attr-defined]
+    return conn
+
+
+#: MariaDB/MySQL error codes of a server that cannot be reached or cannot serve now: 2002/2003
+#: cannot connect (socket, TCP; a timeout too), 2005 unknown host (a resolver down, as the
+#: journal judges libpq's), 2006/2013/2055 connection lost, 1040 too many connections,
+#: 1053 server shutting down, 1205 lock wait timeout, 1213 deadlock. Not 1044/1045 (access
+#: denied), 1049 (unknown database), 1064 (syntax), 1146 (no such table): the config's to fix.
+_MYSQL_TEMPORARY = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1205, 1213})
+
+
+def _mysql_error(message: str, exc: BaseException) -> ContactsError:
+    """:class:`ContactsUnavailableError` for a code in :data:`_MYSQL_TEMPORARY`, else ContactsError."""
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    return (ContactsUnavailableError if code in _MYSQL_TEMPORARY else ContactsError)(message)
 
 
 def _mysql_message(exc: BaseException, url: str) -> str:
@@ -230,7 +464,10 @@ def _mysql_rows(url: str, query: str) -> Iterator[tuple[int, list[str]]]:
         try:
             cur.execute(query)
         except pymysql.Error as exc:
-            raise ContactsError(f"{shown}: the contacts query failed: {_mysql_message(exc, url)}") from None
+            said = f"{shown}: the contacts query failed: {_mysql_message(exc, url)}"
+            raise _mysql_error(
+                said + _bare_name_hint(query) if exc.args[:1] == (_MYSQL_SYNTAX,) else said, exc
+            ) from None
         if cur.description is None:
             raise ContactsError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
         yield 0, [str(col[0]) for col in cur.description]
@@ -240,8 +477,8 @@ def _mysql_rows(url: str, query: str) -> Iterator[tuple[int, list[str]]]:
                     number += 1
                     yield number, _cells(row)
         except pymysql.Error as exc:
-            raise ContactsError(
-                f"{shown}: reading contacts failed after row {number}: {_mysql_message(exc, url)}"
+            raise _mysql_error(
+                f"{shown}: reading contacts failed after row {number}: {_mysql_message(exc, url)}", exc
             ) from None
         drained = True
     finally:
