@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -61,6 +61,16 @@ class RunResult:
     recovered: int
     #: The signal (SIGTERM/SIGINT, for ``send --once`` also SIGHUP) that stopped the run, if one did.
     stopped_by: signal.Signals | None = None
+    #: When the next letter leaves — planned or a retry — after this run (the daemon's ``next_send``);
+    #: None: nothing within the look-ahead. A run with nothing due otherwise said nothing of when.
+    next_send: datetime | None = None
+    #: The earliest retry (or resend waiting for its recipient's window) after this run.
+    next_retry: datetime | None = None
+    #: The earliest planned new letter still to leave, and to whom.
+    next_letter: DueLetter | None = None
+    #: The last occasion day the run planned (:func:`~greeter.planner.lookahead_end`): the horizon
+    #: ``next_letter`` None speaks of.
+    planned_through: date | None = None
 
 
 def exit_code(result: RunResult) -> int:
@@ -227,9 +237,22 @@ class Cycle:
     #: The earliest planned letter after ``now`` (``next_send`` without the retries): the
     #: gathering of retries never keeps it waiting.
     next_planned: datetime | None = None
+    #: That letter (``next_planned``'s), for ``send --once`` to name.
+    next_letter: DueLetter | None = None
+    #: The last occasion day planned: ``next_planned`` None means none up to it is still to leave.
+    planned_through: date | None = None
 
     def result(self) -> RunResult:
-        return RunResult(self.deliverer.summary, self.report, due=self.due_count, recovered=self.recovered)
+        return RunResult(
+            self.deliverer.summary,
+            self.report,
+            due=self.due_count,
+            recovered=self.recovered,
+            next_send=self.next_send,
+            next_retry=self.next_retry,
+            next_letter=self.next_letter,
+            planned_through=self.planned_through,
+        )
 
 
 def plan_cycle(
@@ -282,7 +305,8 @@ def plan_cycle(
     due: list[PlanItem] = []
     due_count = 0
     skips: list[PlanItem] = []
-    next_send: datetime | None = None
+    next_planned: datetime | None = None  # the earliest letter still to leave: the daemon wakes for it
+    upcoming: PlanItem | None = None  # and that letter, for send --once to name
     for item in inputs.plan(inputs.contacts(report), pw):
         contact = item.hit.contact
         zones[contact.id] = zone_of(contact, settings.defaults.timezone)
@@ -296,9 +320,9 @@ def plan_cycle(
         elif (
             item.status == "send"
             and item.send_at is not None
-            and (next_send is None or item.send_at < next_send)
+            and (next_planned is None or item.send_at < next_planned)
         ):
-            next_send = item.send_at
+            next_planned, upcoming = item.send_at, item
     if dry_run:
         for item in due:
             built = deliverer.attempt(item)
@@ -311,18 +335,22 @@ def plan_cycle(
         return pw.calendar_for(countries.get(contact_id))
 
     retries, retry_wake = _due_retries(journal, deliverer, zones, now, calendar_of, dry_run=dry_run)
-    next_planned = next_send
-    next_send = _earliest(next_send, retry_wake)
     if dry_run:
         default = ZoneInfo(settings.defaults.timezone)
         for entry, _ in retries:
             if announce is not None:
                 announce(DueLetter.again(entry, zones.get(entry.contact_id, default), now))
-        return Cycle(deliverer, [], [], zones, report, due_count + len(retries), 0, next_send)
-    cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered, next_send)
+        # The retries not yet due, as the send reads them after its batch (deliver_cycle).
+        retry_wake = _earliest(retry_wake, journal.next_retry_at(now))
+        cycle = Cycle(deliverer, [], [], zones, report, due_count + len(retries), 0)
+    else:
+        cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered)
+        cycle.calendar_of = calendar_of
+    cycle.next_send = _earliest(next_planned, retry_wake)
     cycle.next_retry = retry_wake
     cycle.next_planned = next_planned
-    cycle.calendar_of = calendar_of
+    cycle.next_letter = None if upcoming is None else DueLetter.planned(upcoming, None)
+    cycle.planned_through = end
     return cycle
 
 

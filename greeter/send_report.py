@@ -52,6 +52,7 @@ def print_report(
             rows_rejected=result.report.rejected,
             stopped_by=result.stopped_by.name if result.stopped_by is not None else None,
             left_unsent=result.summary.left_unsent,
+            **next_json(result, moment),
             # One of the two says what stopped the batch: a login the server refused (535), or
             # login settings that do not fit it (a 530 to MAIL FROM, no AUTH greeter can use).
             **{
@@ -63,10 +64,71 @@ def print_report(
             payload["letters"] = [due_json(letter) for letter in letters]
         click.echo(json_text(payload))
     elif dry_run:
-        click.echo(dry_run_line(result.due, result.summary, letters, moment))
+        click.echo(dry_run_line(result.due, result.summary, letters, moment) + next_words(result, moment))
     else:
         extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
-        click.echo(f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}")
+        line = f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}"
+        click.echo(line + next_words(result, moment))
+
+
+def next_words(result: RunResult, moment: datetime) -> str:
+    """The summary's end: when the next letter leaves, or that none is planned within the look-ahead.
+
+    A run with nothing due said only ``due 0; sent: 0``, and a first-day user
+    took it for a broken setup. The moments are in ``moment``'s zone (the
+    config's, as the summary's own), the letter's recipient's time beside it
+    when that zone differs, as ``preview`` shows it. A retry is named only
+    when it comes first: it is the next thing to leave.
+    """
+    letter, retry = result.next_letter, result.next_retry
+    words = ""
+    if retry is not None and (letter is None or retry < letter.send_at):
+        words += f"; next retry due {_when(retry, moment)}"
+    if letter is not None:
+        who = f"{letter.contact_id} {'+'.join(letter.occasions)}"
+        local = letter.send_at
+        if local.utcoffset() != local.astimezone(moment.tzinfo).utcoffset():
+            shown = (
+                "%H:%M %Z" if local.date() == local.astimezone(moment.tzinfo).date() else "%Y-%m-%d %H:%M %Z"
+            )
+            who += f", {local:{shown}} recipient's time"
+        words += f"; next letter due {_when(local, moment)} ({who})"
+    elif result.planned_through is not None:
+        words += (
+            f"; no letter planned for occasions through {result.planned_through.isoformat()}"
+            " (greeter preview looks further ahead)"
+        )
+    return words
+
+
+def _when(at: datetime, moment: datetime) -> str:
+    return f"{at.astimezone(moment.tzinfo):%Y-%m-%d %H:%M %Z}"
+
+
+def next_json(result: RunResult, moment: datetime) -> dict[str, object]:
+    """``send --json``'s ``next_send``, ``next_letter`` and ``planned_through`` (see :func:`next_words`).
+
+    ``next_send``: when the next letter — planned or a retry — leaves, in the
+    zone of ``now`` (the moment the daemon wakes for; its run log writes it in
+    UTC); null when nothing is planned within the look-ahead and no retry
+    waits. ``next_letter``: the next planned one (its ``send_at`` in its
+    recipient's zone, as ``letters`` and ``preview`` write it), or null.
+    ``planned_through``: the last occasion day the run planned.
+    """
+    letter = result.next_letter
+    return {
+        "next_send": None
+        if result.next_send is None
+        else result.next_send.astimezone(moment.tzinfo).isoformat(),
+        "next_letter": None
+        if letter is None
+        else {
+            "send_at": letter.send_at.isoformat(),
+            "contact_id": letter.contact_id,
+            "occasions": list(letter.occasions),
+        },
+        "planned_through": None if result.planned_through is None else result.planned_through.isoformat(),
+    }
 
 
 def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str, object]:
@@ -90,6 +152,10 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "rows_rejected": 0,
         "stopped_by": None,
         "left_unsent": None,
+        # When the next letter leaves (next_json); null also when the run never planned.
+        "next_send": None,
+        "next_letter": None,
+        "planned_through": None,
         "login_refused": None,
         "login_mismatch": None,
         "security_mismatch": None,
