@@ -126,6 +126,12 @@ def run_preview(
     pw = inputs.window(now=now, start=first, days=days)
     report = inputs.new_report()
     renderer = Renderer.of(settings)
+    if renderer.unsigned is not None:  # the letters are shown as sent, but for their links' token
+        print(
+            f"note: {renderer.unsigned.message}: the letters show their unsubscribe link unsigned "
+            "(…/unsigned); the letters sent carry each recipient's signed link",
+            file=sys.stderr,
+        )
     items = journal_expiries(inputs.plan(inputs.contacts(report, contact_id), pw), inputs)
     stream: Iterator[Draft] = (
         d for d in drafts(items, renderer.render) if show_skipped or d.item.status != "skip"
