@@ -8,9 +8,10 @@ template or changed contact data withdraws the approval by itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from greeter.errors import ConfigError
 from greeter.journal import open_journal
 from greeter.planner import drafts
 from greeter.render import Renderer
@@ -47,6 +48,10 @@ def approve_range(
         read_journal_state(inputs, journal, start=start, now=now)
         report = inputs.new_report()
         renderer = Renderer.of(settings)
+        if renderer.unsigned is not None:  # approved with `unsigned` links, no letter sent would match
+            unsigned = renderer.unsigned
+            why = "approve needs it: each letter's signed unsubscribe link is approved too"
+            raise ConfigError([replace(unsigned, message=f"{unsigned.message}; {why}")])
         items = inputs.plan(
             inputs.contacts(report, contact_id), inputs.window(now=now, start=start, days=days)
         )

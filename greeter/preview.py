@@ -187,7 +187,14 @@ def run_preview(
     pw = inputs.window(now=now, start=first, days=days)
     report = inputs.new_report()
     failures = RenderFailures()
-    renderer = failures.recording(Renderer.of(settings).render)
+    letters = Renderer.of(settings)
+    if letters.unsigned is not None:  # the letters are shown as sent, but for their links' token
+        print(
+            f"note: {letters.unsigned.message}: the letters show their unsubscribe link unsigned "
+            "(…/unsigned); the letters sent carry each recipient's signed link",
+            file=sys.stderr,
+        )
+    renderer = failures.recording(letters.render)
     items = journal_expiries(inputs.plan(inputs.contacts(report, contact_id), pw), inputs)
     stream: Iterator[Draft] = (
         d for d in failures.counting(drafts(items, renderer)) if show_skipped or d.item.status != "skip"

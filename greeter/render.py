@@ -85,9 +85,24 @@ Every template sees:
     "Также поздравляем с Новый год" (to decline it, use ``a.occasion``, as
     ``_ru.j2``'s ``also_line`` does).
 ``sender``
-    ``name``, ``email``, ``company``, ``signature`` from config; ``name`` and
-    ``company`` as ``sender.by_locale`` gives them for the letter's locale
-    ("Romashka LLC" in an English letter), else the sender's own.
+    ``name``, ``email``, ``reply_to`` (``""`` when not set), ``company``,
+    ``signature`` from config; ``name`` and ``company`` as ``sender.by_locale``
+    gives them for the letter's locale ("Romashka LLC" in an English letter),
+    else the sender's own. Where replies should go: ``sender.reply_to or
+    sender.email``.
+``unsubscribe_url``
+    The recipient's one-click unsubscribe link (``unsubscribe.url``): the very
+    link of the letter's ``List-Unsubscribe`` header
+    (:func:`greeter.unsubscribe.letter_url`), or ``None`` without
+    ``unsubscribe.url``. Rendered where the secret's variable is not set
+    (``preview``, ``check``; ``send`` refuses to start), its token is
+    ``unsigned``: the letter reads as sent, the link works only in the letter
+    sent. ``None`` prints as an error: test it, ``{% if unsubscribe_url %}``.
+``unsubscribe_mailto``
+    ``unsubscribe.mailto`` as a link (``mailto:…?subject=unsubscribe``), or ``None``.
+    The shipped layout shows a line in the letter's language under the
+    signature linking to ``unsubscribe_url or unsubscribe_mailto`` (Gmail's and
+    Yahoo's bulk-sender rules want one besides the header), none without either.
 ``salutation``
     :func:`greeter.letter_forms.salutation` in the letter's language, without
     punctuation: "Уважаемый Иван Петрович", "Здравствуйте, Иван", "Dear John",
@@ -205,8 +220,8 @@ from jinja2.runtime import Context
 from jinja2.utils import internal_code
 
 from greeter.cache_dir import user_cache_dir
-from greeter.config import Occasion, Sender, Settings
-from greeter.errors import Problem, TemplateError, TemplateLoadError
+from greeter.config import Occasion, Sender, Settings, Unsubscribe
+from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadError
 from greeter.i18n import locale_chain, locale_hint, normalize_locale, regional_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
@@ -215,6 +230,7 @@ from greeter.template_code import TemplateCode
 from greeter.template_env import AlsoView, LetterContext, Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
 from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports, unrendered_blocks
+from greeter.unsubscribe import letter_url, mailto_href
 
 __all__ = ["SUFFIX", "Renderer", "TemplateFiles"]
 
@@ -458,6 +474,8 @@ class Renderer:
         localized: Iterable[Occasion] = (),
         code_cache: Path | None = None,
         default_country: str | None = None,
+        unsubscribe: Unsubscribe | None = None,
+        unsubscribe_secret: bytes | None = None,
     ) -> None:
         self._dir = Path(templates_dir)
         #: ``defaults.country``: where a contact without a country is (an English letter's dates).
@@ -469,6 +487,14 @@ class Renderer:
         self._titles_in: dict[tuple[str, str], str | None] = {}
         self._sender = sender
         self._senders: dict[str, SenderView] = {}
+        #: ``unsubscribe.url`` and the secret its links are signed with (the ``List-Unsubscribe`` header's).
+        self._unsubscribe_base = unsubscribe.url if unsubscribe is not None else None
+        self._unsubscribe_secret = unsubscribe_secret
+        mailto = unsubscribe.mailto if unsubscribe is not None else None
+        self._unsubscribe_mailto = mailto_href(mailto) if mailto else None
+        #: The problem ``send`` refuses to start with when the letters' one-click links cannot be
+        #: signed (``unsubscribe.url`` without its secret); the letters then show ``unsigned`` links.
+        self.unsigned: Problem | None = None
         self._default_locale = default_locale
         self._loader = _SnapshotLoader(self._snapshot)
         plain_code = TemplateCode(code_cache, "plain") if code_cache is not None else None
@@ -488,7 +514,8 @@ class Renderer:
         (:mod:`greeter.template_code`): the next command starts without compiling.
         """
         titles = {o.name: o.title for o in settings.occasions if o.title}
-        return cls(
+        secret, unsigned = _unsubscribe_secret(settings.unsubscribe)
+        renderer = cls(
             settings.templates_dir,
             settings.sender,
             settings.defaults.locale,
@@ -497,7 +524,11 @@ class Renderer:
             localized=settings.occasions,
             code_cache=user_cache_dir() / TEMPLATE_CODE_FOLDER,
             default_country=settings.defaults.country,
+            unsubscribe=settings.unsubscribe,
+            unsubscribe_secret=secret,
         )
+        renderer.unsigned = unsigned
+        return renderer
 
     # ------------------------------------------------------------------ rendering
 
@@ -534,6 +565,8 @@ class Renderer:
             "closing": forms.closing,
             "locale": letter,
             "lang": variant.lang,
+            "unsubscribe_url": letter_url(self._unsubscribe_base, self._unsubscribe_secret, contact.email),
+            "unsubscribe_mailto": self._unsubscribe_mailto,
         }
         try:
             context = _context(variant.plain, values)
@@ -565,7 +598,7 @@ class Renderer:
         if view is None:
             name, company = self._sender.in_locale(locale)
             view = self._senders[locale] = SenderView(
-                name, self._sender.email, company, self._sender.signature
+                name, self._sender.email, company, self._sender.signature, self._sender.reply_to or ""
             )
         return view
 
@@ -862,6 +895,25 @@ class Renderer:
         exports = {ref: self._shapes[ref].exports for _, ref, _ in shape.imports if ref in self._shapes}
         problems.extend(_problem(file, line, message) for line, message in unknown_imports(shape, exports))
         return problems
+
+
+def _unsubscribe_secret(settings: Unsubscribe) -> tuple[bytes | None, Problem | None]:
+    """The secret the letters' one-click links are signed with, read as ``send`` reads it, or why not.
+
+    A letter shows the link its ``List-Unsubscribe`` header carries, so every
+    command that renders one reads the secret: ``preview`` shows what is sent.
+    Where it is not set, the links are left unsigned (:data:`~greeter.unsubscribe.UNSIGNED_TOKEN`)
+    and the problem ``send`` would refuse with is returned, for the command to say.
+    """
+    if not settings.url or not settings.secret_env:
+        return None, None
+    from greeter.send import read_secret  # the sending path: loaded only by a config with a one-click url
+
+    try:
+        secret = read_secret(settings.secret_env, None, "unsubscribe secret")
+    except ConfigError as exc:
+        return None, exc.problems[0]
+    return (secret.encode() if secret else None), None
 
 
 def _problem(file: str, line: int | None, message: str, warning: bool = False) -> Problem:

@@ -116,6 +116,8 @@ class SenderView:
     email: str
     company: str
     signature: str
+    #: ``sender.reply_to``, ``""`` when not set: where replies go is ``sender.reply_to or sender.email``.
+    reply_to: str = ""
 
 
 class AlsoView(dict[str, Any]):

@@ -88,6 +88,31 @@ def unsubscribe_url(base: str | None, secret: bytes | None, email: str) -> str |
     return f"{base.rstrip('/')}/{make_token(secret, email)}"
 
 
+#: What stands for the token in a letter rendered without the secret: ``preview`` or ``check``
+#: on a machine whose environment lacks ``unsubscribe.secret_env`` (``send`` and ``run`` refuse
+#: to start without it). The letter then reads as it will be sent, and the link, if followed,
+#: opens the "not valid" page, which says how else to unsubscribe.
+UNSIGNED_TOKEN = "unsigned"
+
+
+def letter_url(base: str | None, secret: bytes | None, email: str | None) -> str | None:
+    """The one-click link a letter's body shows: its ``List-Unsubscribe`` header's own link.
+
+    Made by :func:`unsubscribe_url`, as the header's is, so the two cannot
+    differ; without the secret, the same base with :data:`UNSIGNED_TOKEN`.
+    None without ``unsubscribe.url`` or an address.
+    """
+    if not base or not email:
+        return None
+    return unsubscribe_url(base, secret, email) or f"{base.rstrip('/')}/{UNSIGNED_TOKEN}"
+
+
+def mailto_href(mailto: str) -> str:
+    """The config's ``unsubscribe.mailto`` as a link: an address gets ``?subject=unsubscribe``,
+    a ``mailto:`` URI is kept as written (as the ``List-Unsubscribe`` header writes it)."""
+    return mailto if mailto.startswith("mailto:") else f"mailto:{mailto}?subject=unsubscribe"
+
+
 @dataclass(frozen=True)
 class PageWords:
     """Everything the unsubscribe page says, in one language."""
@@ -233,7 +258,7 @@ cursor:pointer}}
 
 def _mailto_link(mailto: str) -> str:
     """The config's ``unsubscribe.mailto`` (an address or a ``mailto:`` URI) as an HTML link."""
-    href = mailto if mailto.startswith("mailto:") else f"mailto:{mailto}?subject=unsubscribe"
+    href = mailto_href(mailto)
     shown = href.removeprefix("mailto:").partition("?")[0]
     return f'<a href="{html.escape(href)}">{html.escape(shown)}</a>'
 

@@ -963,8 +963,8 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
     assert str(err) == (
         "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, closing, contact, early, lang,"
-        " locale, occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, years)"
-        " (contact client-42)"
+        " locale, occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender,"
+        " unsubscribe_mailto, unsubscribe_url, years) (contact client-42)"
     )
 
 
@@ -1000,7 +1000,8 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         (
             "{{ years|plural(frms) }}",
             "'frms' is undefined (known: also, belated, closing, contact, early, lang, locale, "
-            "occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, years)",
+            "occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, "
+            "unsubscribe_mailto, unsubscribe_url, years)",
         ),
         ("{{ sender.signatur|nl2br }}", "'sender' has no attribute 'signatur', did you mean 'signature'?"),
         ("{{ contakt|paragraphs }}", "'contakt' is undefined, did you mean 'contact'?"),

@@ -28,7 +28,7 @@ TARAS_UK = person("t", "Тарас", "Григорович", "Шевченко",
 def caption(html: str | None) -> str:
     """The dative name over the HTML card of a Russian letter (``_layout.html.j2``)."""
     assert html is not None
-    return html.split('text-transform:uppercase; color:#9a8c73;">', 1)[1].split("<", 1)[0]
+    return html.split("text-transform:uppercase;", 1)[1].split('">', 1)[1].split("<", 1)[0]
 
 
 # --------------------------------------------------------------------------- declension
