@@ -55,7 +55,7 @@ def part(letter: EmailMessage, kind: str) -> str:
     body = letter.get_body((kind,))
     assert body is not None
     content: str = body.get_content()
-    return content
+    return content.replace("\r\n", "\n")  # text parts are encoded from CRLF lines (RFC 2045 §6.8)
 
 
 def header_links(letter: EmailMessage) -> list[str]:
