@@ -218,7 +218,7 @@ def run_preview(
     elif fmt == "eml":
         from greeter.preview_files import write_eml
 
-        errors = write_eml(stream, out, inputs)
+        errors = write_eml(stream, out, inputs, letters.unsubscribe_link)
     else:
         from greeter.gallery import write_gallery
 

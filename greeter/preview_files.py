@@ -13,7 +13,7 @@ The ``file`` transport's outbox is refused before planning
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from greeter.errors import GreeterError
@@ -24,7 +24,9 @@ from greeter.runtime import Inputs
 from greeter.transport import eml_name
 
 
-def write_eml(stream: Iterable[Draft], out: Path, inputs: Inputs) -> int:
+def write_eml(
+    stream: Iterable[Draft], out: Path, inputs: Inputs, unsubscribe_link: Callable[[str | None], str | None]
+) -> int:
     """Write every rendered draft into ``out``; returns how many could not be rendered, built or written.
 
     A letter that fails to render is said by the caller, one line per mistake
@@ -32,6 +34,9 @@ def write_eml(stream: Iterable[Draft], out: Path, inputs: Inputs) -> int:
     is not written, as the gallery gives it a card and no page: it will not go
     again, and rendering it now need not give the bytes that left. The summary
     counts them, so that ``wrote 0`` after a send is not a mystery.
+    ``unsubscribe_link`` gives a recipient's one-click link
+    (:meth:`greeter.render.Renderer.unsubscribe_link`): the header a sent letter
+    carries, ``List-Unsubscribe-Post`` with it, is in the file too.
     """
     folder = OwnedFolder(out)
     settings = inputs.settings
@@ -55,6 +60,7 @@ def write_eml(stream: Iterable[Draft], out: Path, inputs: Inputs) -> int:
                 message_id=make_message_id(hit.key, domain),
                 date=item.send_at,
                 unsubscribe_mailto=settings.unsubscribe.mailto,
+                unsubscribe_url=unsubscribe_link(hit.contact.email),
             )
         except GreeterError as exc:
             errors += 1

@@ -532,6 +532,14 @@ class Renderer:
 
     # ------------------------------------------------------------------ rendering
 
+    def unsubscribe_link(self, email: str | None) -> str | None:
+        """The one-click link of a letter to ``email``: the body's, and its ``List-Unsubscribe`` header's.
+
+        ``preview --format eml`` writes the header with it, so that the file is
+        the letter sent (an unsigned token where the secret is not set).
+        """
+        return letter_url(self._unsubscribe_base, self._unsubscribe_secret, email)
+
     def render(self, item: PlanItem) -> Rendered:
         """The letter for one plan item; raises :class:`TemplateError` (file, line, contact id)."""
         hit = item.hit
@@ -565,7 +573,7 @@ class Renderer:
             "closing": forms.closing,
             "locale": letter,
             "lang": variant.lang,
-            "unsubscribe_url": letter_url(self._unsubscribe_base, self._unsubscribe_secret, contact.email),
+            "unsubscribe_url": self.unsubscribe_link(contact.email),
             "unsubscribe_mailto": self._unsubscribe_mailto,
         }
         try:

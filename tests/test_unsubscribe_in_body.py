@@ -104,6 +104,26 @@ def test_preview_shows_the_letter_as_it_is_sent_signed_link_and_all(
     assert header_links(letter)[1] in draft["html"]
 
 
+def test_a_preview_eml_carries_the_one_click_headers_the_sent_letter_carries(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``preview --format eml`` wrote the mailto alone: a reviewer's mail-tester saw no one-click link."""
+    monkeypatch.setenv(ENV, SECRET)
+    config = make_project(people(1), **ONE_CLICK)
+    out = config.parent / "eml"
+    shown = greeter(config, "preview", "--format", "eml", "--out", str(out), "--from", "2027-04-14", "--days",
+                    "1", "--now", NOW)  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    (path,) = out.glob("*.eml")
+    draft = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert sent.returncode == 0, sent.stderr
+    (letter,) = sent_letters(config)
+    assert isinstance(draft, EmailMessage)
+    assert header_links(draft) == header_links(letter) and len(header_links(letter)) == 2
+    assert draft["List-Unsubscribe-Post"] == letter["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
 def test_without_the_secret_preview_shows_the_letter_with_its_link_unsigned_and_says_so(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
