@@ -19,11 +19,17 @@ from types import MappingProxyType
 from greeter.slots_init import slots_init
 
 #: What a contact's text may not hold where it can reach a header: C0 controls (incl. TAB, CR,
-#: LF, NUL), DEL, C1 controls (incl. NEL U+0085), the Unicode line/paragraph separators and lone
-#: surrogates. The one definition for both ends: :func:`greeter.message.validate_header_value`
-#: refuses them when a letter is built, and :class:`greeter.sources.rows.RowParser` rejects a row
-#: holding one at load, so ``check`` and ``preview`` see the row a ``send`` would hold.
-UNSAFE_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: LF, NUL), DEL, C1 controls (incl. NEL U+0085), the Unicode line/paragraph separators, lone
+#: surrogates and the text-direction controls (:data:`DIRECTION_CONTROLS`). The one definition for
+#: both ends: :func:`greeter.message.validate_header_value` refuses them when a letter is built, and
+#: :class:`greeter.sources.rows.RowParser` rejects a row holding one at load, so ``check`` and
+#: ``preview`` see the row a ``send`` would hold.
+UNSAFE_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+#: The Unicode bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069):
+#: invisible, they make a mail client show the text after them reversed or moved —
+#: ``Happy birthday, \u202eevil\u202c!`` in a Subject or To: shows another name than the bytes
+#: say ("Trojan Source", CVE-2021-42574). A name or address has no use for them.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _NO_DATES: Mapping[str, date] = MappingProxyType({})
 _ASCII_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"

@@ -1,7 +1,10 @@
 """Optional DKIM signatures (RFC 6376) with dkimpy, the maintained Python DKIM library.
 
 The private key is read once by the shell (:func:`load_signer`) from the file
-the config names; signing is a pure function of the message bytes.
+the config names, and parsed there by dkimpy's own parser — the one
+``dkim.sign`` uses — so a key it cannot use is the config's error, found by
+``check`` and before ``send`` starts, not a crash at the first letter.
+Signing is a pure function of the message bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from pathlib import Path
 
 from greeter.config import DkimSettings
 from greeter.errors import ConfigError, Problem
+
+#: The smallest RSA key receivers verify: RFC 8301 3.2 makes them refuse a signature by a shorter one.
+MIN_KEY_BITS = 1024
 
 #: Headers covered by the signature: what a forger would want to change.
 SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"list-unsubscribe",
@@ -32,6 +38,27 @@ def sign(message: bytes, *, selector: str, domain: str, private_key: bytes) -> b
     return signature + message
 
 
+def key_problem(key: bytes) -> str | None:
+    """Why dkimpy cannot sign with the PEM ``key``, or None: its own parser decides, as ``dkim.sign`` would.
+
+    Never the key's content in the answer (nor dkimpy's words, which may quote
+    its bytes): the message goes to a terminal and to logs.
+    """
+    from dkim.crypto import UnparsableKeyError, parse_pem_private_key
+
+    try:
+        parsed = parse_pem_private_key(key)
+    except (UnparsableKeyError, ValueError, IndexError, TypeError):  # bad base64 is binascii.Error
+        return (
+            "not an RSA private key dkimpy can read: an unencrypted PEM file "
+            "(BEGIN RSA PRIVATE KEY or BEGIN PRIVATE KEY), as `openssl genrsa -out dkim.pem 2048` writes"
+        )
+    bits = int(parsed["modulus"]).bit_length()
+    if bits < MIN_KEY_BITS:
+        return f"the RSA key has {bits} bits: receivers ignore DKIM signatures of keys under {MIN_KEY_BITS}"
+    return None
+
+
 def load_signer(settings: DkimSettings | None) -> Callable[[bytes], bytes] | None:
     """A ``bytes → bytes`` signer, or None when DKIM is not configured."""
     if settings is None:
@@ -45,6 +72,10 @@ def load_signer(settings: DkimSettings | None) -> Callable[[bytes], bytes] | Non
         ) from None
     if b"PRIVATE KEY" not in key:
         raise ConfigError([Problem(str(key_file), "delivery.dkim.key_file", "not a PEM private key")])
+    key = key.replace(b"\r\n", b"\n")  # saved on Windows: dkimpy finds no key between CRLF lines
+    problem = key_problem(key)
+    if problem is not None:
+        raise ConfigError([Problem(str(key_file), "delivery.dkim.key_file", problem)])
 
     def signer(message: bytes) -> bytes:
         return sign(message, selector=settings.selector, domain=settings.domain, private_key=key)

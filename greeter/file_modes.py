@@ -6,11 +6,16 @@ else — a marketer reviewing, a pickup daemon, a shared folder — so greeter's
 group may read them (give those people that group); the other users of the
 machine may not, even under a shell's ``umask 022`` that would make them
 ``0644``. (The journal, read by greeter alone, is ``0600``:
-:data:`greeter.journal_schema.JOURNAL_FILE_MODE`.)
+:data:`greeter.journal_schema.JOURNAL_FILE_MODE`.) A folder greeter creates
+for such files (an outbox, ``preview --out``, its ``drafts/``) is ``0750``
+(:func:`make_group_folder`): its file names alone say a client's id and
+birthday (``2026-12-07_birthday_2001_….eml``), which a ``0755`` folder lists
+to every user.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -18,18 +23,32 @@ from typing import BinaryIO
 
 #: Owner reads and writes, greeter's group reads, no one else.
 GROUP_FILE_MODE = 0o640
+#: A folder greeter creates for such files: owner writes, greeter's group lists and reads, no one else.
+GROUP_FOLDER_MODE = 0o750
 
 
-def open_group_readable(path: Path, *, new: bool = False) -> BinaryIO:
+def open_group_readable(
+    path: Path | str,
+    *,
+    new: bool = False,
+    append: bool = False,
+    follow_links: bool = True,
+    dir_fd: int | None = None,
+) -> BinaryIO:
     """``path`` opened for writing (binary) with :data:`GROUP_FILE_MODE`, whatever the umask.
 
     ``new``: the file must not exist yet (``O_EXCL``, for a unique temporary
-    name); otherwise an existing file is emptied and its looser mode tightened
-    too. Something that is not a regular file — ``/dev/stdout``, a FIFO a
-    reader waits on — is written to as it is, its mode not ours to change.
+    name; a symbolic link there is refused, never followed); otherwise an
+    existing file is emptied (or, with ``append``, added to) and its looser
+    mode tightened too. Something that is not a regular file — ``/dev/stdout``,
+    a FIFO a reader waits on — is written to as it is, its mode not ours to
+    change. ``follow_links=False``: a symbolic link at ``path`` is an error
+    (``ELOOP``), for a file in a folder others may write into. ``dir_fd``:
+    ``path`` is relative to that open folder (see :func:`os.open`).
     """
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new else os.O_TRUNC)
-    fd = os.open(path, flags, GROUP_FILE_MODE)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new else os.O_APPEND if append else os.O_TRUNC)
+    flags |= 0 if follow_links else os.O_NOFOLLOW
+    fd = os.open(path, flags, GROUP_FILE_MODE, dir_fd=dir_fd)
     try:
         if stat.S_ISREG(os.fstat(fd).st_mode):
             os.fchmod(fd, GROUP_FILE_MODE)  # the umask may have taken bits; it cannot add any
@@ -43,3 +62,30 @@ def write_group_readable(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (:func:`open_group_readable`): a calendar export, say."""
     with open_group_readable(path) as fh:
         fh.write(data)
+
+
+def make_group_folder(path: Path) -> None:
+    """Create ``path`` and its missing parents with :data:`GROUP_FOLDER_MODE`, whatever the umask.
+
+    ``Path.mkdir(parents=True)`` gives ``0755`` under a ``umask 022``, and
+    the parents it makes ignore ``mode`` altogether. A folder that exists is
+    left as it is: its mode is its owner's choice. Raises ``NotADirectoryError``
+    when ``path`` is something else than a folder.
+    """
+    missing: list[Path] = []
+    here = Path(path)
+    while not here.exists() and not here.is_symlink() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(GROUP_FOLDER_MODE)
+        except FileExistsError:
+            continue  # made meanwhile by someone else: theirs
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            os.fchmod(fd, GROUP_FOLDER_MODE)  # the umask may have taken bits; it cannot add any
+        finally:
+            os.close(fd)
+    if not Path(path).is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))

@@ -20,16 +20,19 @@ name may then be listed with two contents; either is ours). The last step,
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, TextIO, TypeVar, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 from greeter.errors import OutputError
-from greeter.file_modes import open_group_readable
+from greeter.file_modes import GROUP_FOLDER_MODE, make_group_folder, open_group_readable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,29 +111,51 @@ class OwnedFolder:
 
     ``names`` are relative POSIX paths (``"drafts/3.html"``). Use :meth:`write`
     for every file of the run, then :meth:`finish` once.
+
+    Nothing under the folder is reached through a symbolic link: a ``drafts``
+    that links elsewhere would have pages written, and files the manifest
+    lists deleted, outside ``--out`` (whoever may write into the folder, or
+    forge its manifest, could aim that anywhere the user may write). Each
+    file is reached from an open descriptor of its folder, each folder opened
+    with ``O_NOFOLLOW``, so a link swapped in midway is not followed either.
+    A linked folder is refused (:class:`~greeter.errors.OutputError`); a
+    link where a file goes is never greeter's own file: kept, not written
+    through, not removed. Folders it creates are ``0750``, files ``0640``
+    (:mod:`greeter.file_modes`): the file names alone say clients' ids and
+    birthdays.
     """
 
     @_as_output_error
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        make_group_folder(root)
         self._manifest = root / MANIFEST
         self._before = _read_manifest(self._manifest)
         self._now: dict[str, str] = {}
         self._replaced = 0
-        self._log: TextIO | None = None
+        self._log: BinaryIO | None = None
 
+    @_as_output_error
     def may_write(self, name: str) -> bool:
         """Whether ``name`` is free or holds the previous preview's file, unchanged."""
-        path = self.root / name
-        if name in self._now or not path.exists():
+        if name in self._now:
             return True
-        return _digest_of(path) in self._before.get(name, ())
+        try:
+            with _folder_of(self.root, name, create=False) as fd:
+                return self._ours_or_free(fd, name)
+        except FileNotFoundError:  # its folder is not there yet
+            return True
 
+    @_as_output_error
     def foreign(self, folder: str, pattern: str) -> list[str]:
         """Files in ``folder`` matching ``pattern`` that :meth:`may_write` would refuse, by name."""
+        try:
+            with _folder_of(self.root, PurePosixPath(folder, pattern).as_posix(), create=False):
+                pass  # a linked folder is refused before anything in it is looked at
+        except FileNotFoundError:
+            return []
         found = sorted((self.root / folder).glob(pattern)) if (self.root / folder).is_dir() else []
-        names = (PurePosixPath(folder, p.name).as_posix() for p in found if p.is_file())
+        names = (PurePosixPath(folder, p.name).as_posix() for p in found if p.is_file() or p.is_symlink())
         return [n for n in names if not self.may_write(n)]
 
     @_as_output_error
@@ -139,19 +164,20 @@ class OwnedFolder:
 
         Returns False, writing nothing, when a file that is not ours is in the way.
         """
-        path = self.root / name
-        existed = path.exists()
-        if existed and not self.may_write(name):
-            return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        digest = hashlib.sha256()
-        with open_group_readable(tmp) as f:  # names, addresses, ages: 0640, like an outbox's .eml
-            for chunk in chunks:
-                digest.update(chunk)
-                f.write(chunk)
-        self._note(name, digest.hexdigest())
-        os.replace(tmp, path)
+        base = PurePosixPath(name).name
+        with _folder_of(self.root, name, create=True) as fd:
+            existed = _lstat(base, fd) is not None
+            if existed and name not in self._now and not self._ours_or_free(fd, name):
+                return False
+            tmp = base + ".tmp"
+            _unlink_if_there(tmp, fd)  # a leftover, or a link someone put there: never written through
+            digest = hashlib.sha256()
+            with open_group_readable(tmp, new=True, dir_fd=fd) as f:  # names, addresses, ages: 0640
+                for chunk in chunks:
+                    digest.update(chunk)
+                    f.write(chunk)
+            self._note(name, digest.hexdigest())
+            os.replace(tmp, base, src_dir_fd=fd, dst_dir_fd=fd)
         self._replaced += existed and name in self._before
         return True
 
@@ -160,32 +186,114 @@ class OwnedFolder:
         """Remove the previous preview's files this run did not write again; keep the manifest of this one."""
         removed = kept = 0
         for name, digests in self._before.items():
-            path = self.root / name
-            if name in self._now or not path.is_file():
+            if name in self._now:
                 continue
-            if _digest_of(path) in digests:
-                path.unlink()
-                removed += 1
-            else:
-                kept += 1
+            base = PurePosixPath(name).name
+            try:
+                with _folder_of(self.root, name, create=False) as fd:
+                    if not _is_file(base, fd):
+                        continue  # gone, or a link or a folder: no file greeter wrote
+                    if _digest_at(base, fd) in digests:
+                        os.unlink(base, dir_fd=fd)
+                        removed += 1
+                    else:
+                        kept += 1
+            except (FileNotFoundError, _LinkedFolder):
+                continue  # its folder is gone, or is a link now: nothing of ours is there
         if self._log is not None:
             self._log.close()
             self._log = None
-        tmp = self._manifest.with_name(MANIFEST + ".tmp")
-        tmp.write_text("".join(f"{d}  {n}\n" for n, d in self._now.items()), encoding="utf-8")
-        os.replace(tmp, self._manifest)
+        with _folder_of(self.root, MANIFEST, create=False) as fd:
+            tmp = MANIFEST + ".tmp"
+            _unlink_if_there(tmp, fd)
+            with open_group_readable(tmp, new=True, dir_fd=fd) as f:
+                f.write("".join(f"{d}  {n}\n" for n, d in self._now.items()).encode("utf-8"))
+            os.replace(tmp, MANIFEST, src_dir_fd=fd, dst_dir_fd=fd)
         return Tally(self._replaced, removed, kept)
+
+    def _ours_or_free(self, fd: int, name: str) -> bool:
+        """Whether ``name`` (in the open folder ``fd``) is absent, or the last preview's file unchanged."""
+        base = PurePosixPath(name).name
+        info = _lstat(base, fd)
+        if info is None:
+            return True
+        return stat.S_ISREG(info.st_mode) and _digest_at(base, fd) in self._before.get(name, ())
 
     def _note(self, name: str, digest: str) -> None:
         if self._log is None:
-            self._log = self._manifest.open("a", encoding="utf-8")
-        self._log.write(f"{digest}  {name}\n")
+            with _folder_of(self.root, MANIFEST, create=False) as fd:
+                if _lstat(MANIFEST, fd) is not None and not _is_file(MANIFEST, fd):
+                    _unlink_if_there(MANIFEST, fd)  # a link: _read_manifest did not trust it either
+                self._log = open_group_readable(MANIFEST, append=True, follow_links=False, dir_fd=fd)
+        self._log.write(f"{digest}  {name}\n".encode())
         self._log.flush()
         self._now[name] = digest
 
 
-def _digest_of(path: Path) -> str:
-    with path.open("rb") as f:
+class _LinkedFolder(OutputError):
+    """A folder on the way to a file under ``--out`` is a symbolic link: not followed."""
+
+
+@contextmanager
+def _folder_of(root: Path, name: str, *, create: bool) -> Iterator[int]:
+    """An open descriptor of the folder ``name`` is in, reached from ``root`` without following a link.
+
+    ``create``: missing folders are made (``0750``). Raises :class:`_LinkedFolder`
+    for a folder that is a symbolic link, ``FileNotFoundError`` for a missing one.
+    ``root`` itself may be a link: the user named it.
+    """
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        walked = root
+        for part in PurePosixPath(name).parts[:-1]:
+            walked = walked / part
+            made = False
+            if create:
+                try:
+                    os.mkdir(part, GROUP_FOLDER_MODE, dir_fd=fd)
+                    made = True
+                except FileExistsError:
+                    pass
+            try:
+                sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                info = _lstat(part, fd)
+                if info is not None and stat.S_ISLNK(info.st_mode):
+                    raise _LinkedFolder(
+                        f"{walked}: is a symbolic link; preview writes only into real folders inside "
+                        "--out, never through a link: remove it, or choose another --out"
+                    ) from None
+                raise OSError(exc.errno, exc.strerror, str(walked)) from None
+            os.close(fd)
+            fd = sub
+            if made:
+                os.fchmod(fd, GROUP_FOLDER_MODE)  # whatever the umask
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _lstat(base: str, fd: int) -> os.stat_result | None:
+    try:
+        return os.lstat(base, dir_fd=fd)
+    except FileNotFoundError:
+        return None
+
+
+def _is_file(base: str, fd: int) -> bool:
+    """Whether ``base`` in folder ``fd`` is a regular file itself (a link to one is not)."""
+    info = _lstat(base, fd)
+    return info is not None and stat.S_ISREG(info.st_mode)
+
+
+def _unlink_if_there(base: str, fd: int) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(base, dir_fd=fd)
+
+
+def _digest_at(base: str, fd: int) -> str:
+    """The SHA-256 of the regular file ``base`` in folder ``fd`` (``ELOOP`` for a link swapped in)."""
+    with os.fdopen(os.open(base, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=fd), "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
@@ -193,13 +301,22 @@ def _read_manifest(path: Path) -> dict[str, set[str]]:
     """Name → the contents (digests) greeter wrote there; lines that are not ours are ignored.
 
     A name must stay inside the folder: the manifest is a file anyone may edit,
-    and it decides what gets deleted.
+    and it decides what gets deleted. A manifest that is a symbolic link is
+    no manifest greeter wrote (it writes a regular file): none is read.
     """
     found: dict[str, set[str]] = {}
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except FileNotFoundError:
         return found
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return found
+        raise
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return found
+        text = f.read().decode("utf-8", errors="replace")  # a line damaged so is no name of ours
     for line in text.splitlines():
         digest, sep, name = line.partition("  ")
         parts = PurePosixPath(name).parts

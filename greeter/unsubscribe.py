@@ -11,6 +11,11 @@ read it: keep it out of proxy logs) and it never expires. Rotating the secret
 keeps old links alive through ``unsubscribe.previous_secret_env``: every
 secret given is tried, new links are signed with the first (the current) one.
 
+A secret shorter than :data:`MIN_SECRET_BYTES` is refused where it is read
+(:func:`signing_key`): the signature is 20 bytes of HMAC-SHA256, so one link
+holds all an attacker needs to try every short secret offline, and the secret
+found forges a working link for any address.
+
 The page's words live here, one table per language greeter writes letters in
 (:data:`PAGE_WORDS`); :func:`page_language` picks one from the request's
 ``Accept-Language``.
@@ -26,10 +31,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from greeter.errors import ConfigError, Problem
+
 #: Why a token was refused, as logged: ``malformed`` — not a greeter token (cut, damaged, made up);
 #: ``unknown_signature`` — well formed, but signed by no secret the daemon has (forged, or signed with
 #: a secret rotated away without ``previous_secret_env``); ``no_secret`` — the daemon has no secret.
 Rejection = Literal["malformed", "unknown_signature", "no_secret"]
+
+
+#: The shortest secret signing or verifying links: 256 bits, the HMAC-SHA256 key size; what
+#: ``openssl rand -base64 32`` prints is 44 bytes as used (the text itself is the key, not decoded).
+MIN_SECRET_BYTES = 32
+
+
+def signing_key(env: str, value: str, what: str = "unsubscribe secret") -> bytes:
+    """The HMAC key in ``value`` (read from the environment variable ``env``), as links are signed with it.
+
+    The text's bytes are the key, as they always were (links already sent
+    must keep working); blanks around it are not counted towards the length.
+    A shorter one raises :class:`~greeter.errors.ConfigError` naming ``env``
+    and how to make a good one: ``send`` and ``run`` refuse to start, ``check``
+    reports it. Its length is said, never the secret.
+    """
+    key = value.encode("utf-8", "surrogateescape")  # a variable not in UTF-8 keeps its bytes
+    length = len(value.strip().encode("utf-8", "surrogateescape"))
+    if length < MIN_SECRET_BYTES:
+        said = (
+            f"{what}: environment variable {env} is too short ({length} bytes, at least {MIN_SECRET_BYTES}): "
+            "one unsubscribe link is enough to guess it offline and forge links for anyone; "
+            "set it to `openssl rand -base64 32`"
+        )
+        if what.startswith("previous"):
+            said += " or, for a previous secret, remove it from unsubscribe.previous_secret_env"
+        raise ConfigError([Problem("environment", env, said)])
+    return key
 
 
 def _b64(data: bytes) -> str:

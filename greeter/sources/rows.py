@@ -19,7 +19,15 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from greeter.config import ContactsSource
-from greeter.contacts import UNSAFE_IN_HEADER, Contact, Gender, domain_typo, email_in_cell, smtputf8_only
+from greeter.contacts import (
+    DIRECTION_CONTROLS,
+    UNSAFE_IN_HEADER,
+    Contact,
+    Gender,
+    domain_typo,
+    email_in_cell,
+    smtputf8_only,
+)
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
@@ -48,8 +56,9 @@ from greeter.sources.seen import IdLog, SeenIndex
 from greeter.sources.undecoded import escaped, undecoded_cells
 from greeter.timezones import is_zone, zone_hint, zone_meant
 
-#: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates): a strict
-#: field holding one would be held at ``send`` by :func:`greeter.message.validate_header_value`.
+#: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates, direction
+#: overrides and isolates): a strict field holding one would be held at ``send`` by
+#: :func:`greeter.message.validate_header_value`.
 _CONTROL = UNSAFE_IN_HEADER
 _TAG_SPLIT = re.compile(r"[,;]")
 #: A line break of any kind, and one with the blanks around it: a company cell's lines (see
@@ -103,6 +112,9 @@ def _describe(ch: str) -> str:
         return "a line break (CR/LF) — it would break the message headers"
     if ch == "\x00":
         return "a NUL character"
+    if ch in DIRECTION_CONTROLS:  # invisible, so its name says what it does
+        name = unicodedata.name(ch)
+        return f"a text-direction control U+{ord(ch):04X} ({name}): it disguises the text after it"
     return f"a control character U+{ord(ch):04X}"
 
 
