@@ -229,6 +229,7 @@ from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
 from greeter.template_code import TemplateCode
 from greeter.template_env import AlsoView, LetterContext, Sandbox, SenderView, contact_view, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
+from greeter.template_files import resolves_inside
 from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports, unrendered_blocks
 from greeter.unsubscribe import letter_url, mailto_href
 
@@ -275,7 +276,7 @@ class TemplateFiles:
         if root.is_dir():
             for path in sorted(root.rglob(f"*{SUFFIX}")):
                 name = path.relative_to(root)
-                if any(part.startswith(".") for part in name.parts) or not path.is_file():
+                if any(part.startswith(".") for part in name.parts) or not resolves_inside(root, path):
                     continue
                 try:
                     found[name.as_posix()] = path.read_bytes()

@@ -46,6 +46,7 @@ from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
 from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Transport
+from greeter.unsubscribe import signing_key
 
 #: How far before the catch-up period a run looks for missed greetings to mark expired.
 EXPIRY_LOOKBACK_DAYS = 7
@@ -147,7 +148,9 @@ def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     for env, file, what in wanted:
         try:
-            read_secret(env, file, what)
+            value = read_secret(env, file, what)
+            if env and value is not None and what.endswith("unsubscribe secret"):
+                signing_key(env, value, what)  # one that one link is enough to guess is refused
         except ConfigError as exc:
             problems.extend(exc.problems)
     try:

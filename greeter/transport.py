@@ -35,7 +35,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final, Protocol, TypeVar
 
-from greeter.file_modes import GROUP_FILE_MODE, open_group_readable
+from greeter.file_modes import GROUP_FILE_MODE, make_group_folder, open_group_readable
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
 
@@ -401,7 +401,7 @@ class FileTransport:
         return None
 
     def _write(self, name: str, data: bytes) -> Path:
-        self.outbox.mkdir(parents=True, exist_ok=True)
+        make_group_folder(self.outbox)  # 0750: its file names say clients' ids and birthdays
         final = self.outbox / name
         tmp = self.outbox / f".{name}.{uuid.uuid4().hex}.tmp"
         try:

@@ -393,7 +393,7 @@ def test_metrics_equal_the_journal_and_healthz_reports_the_last_run(make_project
 
 
 def test_one_click_unsubscribe_suppresses_and_a_tampered_token_does_not(make_project: MakeProject) -> None:
-    secret = "s3cret-for-tests"
+    secret = "s3cret-for-tests-at-least-32-bytes"
     config = make_project(
         people(2),
         unsubscribe={"url": "https://greet.example.com/unsubscribe", "secret_env": "GREETER_UNSUB_SECRET"},

@@ -232,7 +232,7 @@ def test_one_click_unsubscribe_with_a_journal_that_does_not_answer_is_503_and_wr
     from greeter.unsubscribe import make_token
 
     pg = urlsplit(databases.require_pg())
-    secret = "s3cret-for-tests"
+    secret = "s3cret-for-tests-at-least-32-bytes"
     token = make_token(secret.encode(), "client1@example.com")
     one_click = b"List-Unsubscribe=One-Click"
     with (

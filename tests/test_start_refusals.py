@@ -36,7 +36,7 @@ Event = dict[str, Any]
 
 SMTP_ENV = "GREETER_TEST_REFUSAL_SMTP_PW"
 UNSUB_ENV = "GREETER_TEST_REFUSAL_UNSUB"
-SECRET_VALUE = "s3cret-value-never-shown"
+SECRET_VALUE = "s3cret-value-never-shown-32-bytes-long"
 
 
 def greeter(config: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -21,7 +21,7 @@ from tests.test_config import MINIMAL
 from tests.test_daemon import run_args
 from tests.test_send_e2e import people
 
-OLD, NEW = "old-secret-for-tests", "new-secret-for-tests"
+OLD, NEW = "old-secret-for-tests-32-bytes-long", "new-secret-for-tests-32-bytes-long"
 ONE_CLICK = b"List-Unsubscribe=One-Click"
 URL = "https://greet.example.com/unsubscribe"
 

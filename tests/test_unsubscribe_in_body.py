@@ -34,7 +34,7 @@ from tests.test_send_e2e import NOW, greeter, people
 
 URL = "https://greet.example.com/unsubscribe"
 ENV = "GREETER_TEST_BODY_UNSUB_SECRET"
-SECRET = "body-link-secret-for-tests"
+SECRET = "body-link-secret-for-tests-32-bytes"
 ONE_CLICK = {"unsubscribe": {"url": URL, "secret_env": ENV}}
 MAILTO = "mailto:unsubscribe@romashka.example?subject=unsubscribe"  # config.example.yaml's, as a link
 
