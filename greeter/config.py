@@ -352,6 +352,9 @@ class ContactsSource(_Model):
     path: Path | None = None
     url: str | None = Field(default=None, description="SQL database URL (source: sql)")
     query: str | None = Field(default=None, description="SQL query (source: sql)")
+    password_env: str | None = Field(
+        default=None, description="Environment variable with the database password (source: sql)"
+    )
     encoding: str = Field(default="auto", description="'auto' detects UTF-8, UTF-8 BOM, cp1251")
     delimiter: str = Field(default="auto", description="'auto', ';', ',', 'tab' or '|'")
     sheet: str | None = Field(default=None, description="XLSX sheet name; the first if unset")
@@ -387,6 +390,17 @@ class ContactsSource(_Model):
             )
         return v
 
+    @field_validator("password_env")
+    @classmethod
+    def _env_name(cls, v: str | None) -> str | None:
+        """As ``delivery.smtp.password_env``: a variable's name, never the password itself."""
+        if v is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v):
+            raise ValueError(
+                "password_env names an environment variable (e.g. GREETER_CRM_PASSWORD), "
+                "never the password itself"
+            )
+        return v
+
     @model_validator(mode="after")
     def _source_needs(self) -> ContactsSource:
         if self.source in ("csv", "xlsx") and self.path is None:
@@ -397,9 +411,28 @@ class ContactsSource(_Model):
             raise ValueError(
                 "header_row is for csv and xlsx files (an SQL query's column names are its header)"
             )
+        if self.password_env is not None and self.source != "sql":
+            raise SettingError("password_env is for source 'sql' (a file has no password)", "password_env")
+        if self.password_env is not None and self.url and _url_has_password(self.url):
+            raise SettingError(
+                "the url has a password and password_env names a variable: take the password out of the"
+                " url (secrets are never in the config)",
+                "url",
+            )
         if self.delimiter not in ("auto", ";", ",", "tab", "|", "\t"):
             raise SettingError("delimiter must be 'auto', ';', ',', 'tab' or '|'", "delimiter")
         return self
+
+
+def _url_has_password(url: str) -> bool:
+    """Whether ``url`` carries a password (``user:secret@`` or libpq's ``?password=``)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        return bool(parts.password) or any(k.lower() == "password" for k, _ in parse_qsl(parts.query))
+    except ValueError:
+        return False
 
 
 def _id_text(value: object) -> object:

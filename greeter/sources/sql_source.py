@@ -16,6 +16,13 @@ URL without its password; one the same command may get past later (the
 server down or not answering, a connection lost, too many connections) is a
 :class:`ContactsUnavailableError`, exit 75 like an unreachable journal.
 
+The password is the URL's, or — kept out of the config — the one in the
+environment variable ``contacts.password_env`` names (as ``delivery.smtp.password_env``
+for the SMTP password), or libpq's own ``PGPASSWORD`` / ``~/.pgpass`` / ``?passfile=``
+for PostgreSQL and MySQL's option file ``?read_default_file=`` for MariaDB.
+MariaDB's TLS is asked for with libpq's words, ``?sslmode=require|verify-ca|verify-full``
+(and ``?ssl_ca=`` for the CA), so one vocabulary serves both databases.
+
 A value the driver cannot turn into a Python value — PostgreSQL's
 ``'infinity'`` or ``'0044-03-15 BC'`` date, which :class:`datetime.date`
 cannot hold — comes through as the text the server wrote, so the row parser
@@ -30,13 +37,14 @@ import contextlib
 import difflib
 import functools
 import re
+import ssl
 from collections.abc import Iterator
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from greeter.db_url import one_line, redact, split_schema
-from greeter.errors import ContactsError, ContactsUnavailableError
+from greeter.errors import ConfigError, ContactsError, ContactsUnavailableError
 
 if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
     import psycopg
@@ -96,24 +104,30 @@ def _scheme(url: str) -> str:
     )
 
 
-def read_rows(url: str, query: str, zone: tzinfo | None = None) -> Iterator[tuple[int, list[str]]]:
+def read_rows(
+    url: str, query: str, zone: tzinfo | None = None, password_env: str | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(0, column names)`` and then ``(n, cells)`` for the n-th row of ``query``.
 
     ``zone``: the time zone whose day a ``timestamptz`` value is (see :func:`to_text`).
+    ``password_env``: ``contacts.password_env``, the variable holding the password.
     """
     scheme = _scheme(url)
     refused = statement_problem(query)
     if refused is not None:
         raise ContactsError(f"{redact(url)}: {refused}")
+    password = env_password(url, password_env)
     if scheme in _PG_SCHEMES:
-        return _pg_rows(url, query, zone)
-    return _mysql_rows(url, query)
+        return _pg_rows(url, query, zone, password)
+    return _mysql_rows(url, query, password)
 
 
-def server_version(url: str) -> str:
+def server_version(url: str, password_env: str | None = None) -> str:
     """Connect and name the server ("PostgreSQL 15.2", "MariaDB 10.11.6") — for ``greeter check``."""
-    if _scheme(url) in _PG_SCHEMES:
-        conn = _pg_connect(url)
+    scheme = _scheme(url)
+    password = env_password(url, password_env)
+    if scheme in _PG_SCHEMES:
+        conn = _pg_connect(url, password)
         try:
             number = conn.info.server_version
             return f"PostgreSQL {number // 10000}.{number % 10000}"
@@ -121,7 +135,7 @@ def server_version(url: str) -> str:
             conn.close()
     import pymysql
 
-    my = _mysql_connect(url)
+    my = _mysql_connect(url, password)
     try:
         with my.cursor() as cur:
             cur.execute("SELECT VERSION()")
@@ -132,6 +146,24 @@ def server_version(url: str) -> str:
         raise _mysql_error(f"{redact(url)}: {_mysql_message(exc, url)}", exc) from None
     finally:
         my.close()
+
+
+def env_password(url: str, password_env: str | None) -> str | None:
+    """The password in the variable ``contacts.password_env`` names, or None when it names none.
+
+    Read as the SMTP password is (:func:`greeter.send.read_secret`): unset or
+    empty is an error naming the variable, never a login without a password.
+    A :class:`ContactsError` (exit 2), so ``greeter check`` shows it as the
+    contacts database's problem. The value never reaches a message.
+    """
+    if password_env is None:
+        return None
+    from greeter.send import read_secret
+
+    try:
+        return read_secret(password_env, None, "contacts.password_env")
+    except ConfigError as exc:
+        raise ContactsError(f"{redact(url)}: {exc.problems[0].message}") from None
 
 
 # --- What the query is -------------------------------------------------------------------------
@@ -273,8 +305,12 @@ def _lenient_batch(fetch: psycopg.Cursor[tuple[Any, ...]]) -> list[tuple[Any, ..
     return rows
 
 
-def _pg_connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
-    """A read-only connection (a contacts query has no business changing the CRM)."""
+def _pg_connect(url: str, password: str | None = None) -> psycopg.Connection[tuple[Any, ...]]:
+    """A read-only connection (a contacts query has no business changing the CRM).
+
+    ``password`` (``contacts.password_env``'s) wins over the URL's and libpq's
+    ``PGPASSWORD``/``~/.pgpass``: the variable the config names is the one meant.
+    """
     import psycopg
     from psycopg import sql
 
@@ -284,7 +320,10 @@ def _pg_connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
     except ValueError as exc:
         raise ContactsError(f"{shown}: {exc}") from None
     try:
-        conn = psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT)
+        if password is None:
+            conn = psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT)
+        else:
+            conn = psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT, password=password)
     except psycopg.Error as exc:
         raise _pg_error(f"{shown}: cannot connect: {one_line(libpq_text(str(exc)), url)}", exc) from None
     try:
@@ -342,11 +381,13 @@ def _missing_schema(conn: psycopg.Connection[Any], url: str) -> str:
     return f"; the URL's schema {schema!r} does not exist in this database{guess}"
 
 
-def _pg_rows(url: str, query: str, zone: tzinfo | None) -> Iterator[tuple[int, list[str]]]:
+def _pg_rows(
+    url: str, query: str, zone: tzinfo | None, password: str | None = None
+) -> Iterator[tuple[int, list[str]]]:
     import psycopg
 
     shown = redact(url)
-    conn = _pg_connect(url)
+    conn = _pg_connect(url, password)
     number = 0
     try:
         with conn.cursor(name="greeter_contacts") as cur:
@@ -386,12 +427,117 @@ def _pg_rows(url: str, query: str, zone: tzinfo | None) -> Iterator[tuple[int, l
 
 # --- MariaDB / MySQL ---------------------------------------------------------------------------
 
-_MYSQL_PARAMS = ("charset", "unix_socket", "connect_timeout")
+_MYSQL_PARAMS = ("charset", "unix_socket", "connect_timeout", "sslmode", "ssl_ca", "read_default_file")
 #: ER_PARSE_ERROR: "You have an error in your SQL syntax".
 _MYSQL_SYNTAX = 1064
+#: ``sslmode`` — libpq's words (the PostgreSQL URL takes them too) or MySQL's ``--ssl-mode`` ones —
+#: as libpq's.
+_SSLMODES = {
+    "disable": "disable",
+    "require": "require",
+    "verify-ca": "verify-ca",
+    "verify-full": "verify-full",
+    "disabled": "disable",
+    "required": "require",
+    "verify_ca": "verify-ca",
+    "verify_identity": "verify-full",
+}
+#: Each mode that encrypts: whether the server's certificate is checked against the CA, and its
+#: name against the URL's host.
+_VERIFY = {"require": (False, False), "verify-ca": (True, False), "verify-full": (True, True)}
+#: CR_SSL_CONNECTION_ERROR: the client asked for TLS and the server has none.
+_MYSQL_NO_TLS = 2026
 
 
-def _mysql_connect(url: str) -> pymysql.connections.Connection[Any]:
+def mysql_sslmode(params: dict[str, str]) -> str | None:
+    """The URL's ``sslmode`` in libpq's words, given ``ssl_ca``; None when the URL says nothing of TLS.
+
+    Nothing said leaves it to PyMySQL (2.x encrypts when the server offers
+    TLS, without checking its certificate). ``ssl_ca`` alone is ``verify-ca``,
+    as MySQL's client takes ``--ssl-ca``; with ``require`` or ``disable`` it
+    would go unused, so that is refused. ``prefer``/``allow`` are refused:
+    PyMySQL cannot promise them. ValueError says why.
+    """
+    said = params.get("sslmode")
+    ca = params.get("ssl_ca")
+    if said is None:
+        return "verify-ca" if ca else None
+    mode = _SSLMODES.get(said.strip().lower())
+    if mode is None:
+        raise ValueError(
+            f"sslmode={said!r} is not one of disable, require, verify-ca, verify-full (prefer and allow"
+            " are not offered for MariaDB/MySQL: leave sslmode out for TLS whenever the server has it,"
+            " or say require)"
+        )
+    if ca and mode in ("disable", "require"):
+        raise ValueError(f"ssl_ca is for sslmode=verify-ca or verify-full, not sslmode={said}")
+    return mode
+
+
+def _tls_context(mode: str, ca: str | None) -> ssl.SSLContext:
+    """The TLS context of an encrypting ``mode``; the CA file (or the system's store) is read here.
+
+    As in PyMySQL's own, X.509 strict checks are off (Python 3.13 turns them
+    on): the self-signed certificates MySQL generates at install fail them.
+    """
+    verify_ca, verify_host = _VERIFY[mode]
+    ctx = ssl.create_default_context(cafile=ca)
+    ctx.verify_flags &= ~ssl.VERIFY_X509_STRICT
+    ctx.check_hostname = verify_host
+    ctx.verify_mode = ssl.CERT_REQUIRED if verify_ca else ssl.CERT_NONE
+    return ctx
+
+
+def _mysql_tls(url: str, params: dict[str, str]) -> tuple[ssl.SSLContext | None, bool | None]:
+    """``pymysql.connect``'s ``(ssl, ssl_disabled)`` for the URL's ``sslmode``/``ssl_ca``.
+
+    A mode or CA file that cannot be used is a ContactsError before any connection.
+    """
+    shown = redact(url)
+    try:
+        mode = mysql_sslmode(params)
+    except ValueError as exc:
+        raise ContactsError(f"{shown}: {exc}") from None
+    if mode is None or mode == "disable":
+        return None, (mode == "disable") or None
+    ca = params.get("ssl_ca")
+    try:
+        return _tls_context(mode, ca), None
+    except OSError as exc:  # ssl.SSLError too: not PEM
+        reason = exc.strerror or one_line(exc, url)
+        raise ContactsError(f"{shown}: ssl_ca {ca}: cannot read the CA certificate ({reason})") from None
+
+
+def _option_file(url: str, params: dict[str, str]) -> str | None:
+    """``read_default_file``, once it is known to be readable (PyMySQL silently ignores a missing one).
+
+    MySQL's option file (``[client]`` ``password=…``, ``user=…``) is its
+    ``~/.pgpass``: a way to keep the password out of greeter.yaml that the
+    DBA already knows. What the URL says wins over the file.
+    """
+    path = params.get("read_default_file")
+    if path is None:
+        return None
+    import configparser
+    import os
+
+    from pymysql.optionfile import Parser
+
+    where = f"{redact(url)}: read_default_file {path}"
+    try:
+        with open(os.path.expanduser(path), encoding="utf-8") as handle:
+            Parser().read_file(handle)
+    except OSError as exc:
+        raise ContactsError(f"{where}: cannot read ({exc.strerror})") from None
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise ContactsError(
+            f"{where}: not an option file ({one_line(str(exc).splitlines()[0], url)})"
+        ) from None
+    return path
+
+
+def _mysql_connect(url: str, password: str | None = None) -> pymysql.connections.Connection[Any]:
+    """A connection; ``password`` (``contacts.password_env``'s) wins over the URL's and the option file's."""
     import pymysql
 
     shown = redact(url)
@@ -407,12 +553,13 @@ def _mysql_connect(url: str) -> pymysql.connections.Connection[Any]:
         timeout = int(params.get("connect_timeout", CONNECT_TIMEOUT))
     except ValueError as exc:
         raise ContactsError(f"{shown}: {exc}") from None
+    context, no_tls = _mysql_tls(url, params)
     try:
         conn = pymysql.connect(
             host=parts.hostname or "localhost",
             port=port,
             user=unquote(parts.username or ""),
-            password=unquote(parts.password or ""),
+            password=password if password is not None else unquote(parts.password or ""),
             database=unquote(parts.path.lstrip("/")) or None,
             charset=params.get("charset", "utf8mb4"),
             unix_socket=params.get("unix_socket"),
@@ -421,12 +568,33 @@ def _mysql_connect(url: str) -> pymysql.connections.Connection[Any]:
             # never answers held the handshake forever. The read and write timeouts bound it too…
             read_timeout=timeout,
             write_timeout=timeout,
+            ssl=context,
+            ssl_disabled=no_tls,
+            read_default_file=_option_file(url, params),
         )
     except pymysql.Error as exc:
-        raise _mysql_error(f"{shown}: cannot connect: {_mysql_message(exc, url)}", exc) from None
+        said = f"{shown}: cannot connect: {_mysql_message(exc, url)}{_tls_hint(exc)}"
+        raise _mysql_error(said, exc) from None
+    if context is not None and not isinstance(conn._sock, ssl.SSLSocket):  # type: ignore[attr-defined]
+        # PyMySQL before 2.2 went on without TLS when the server had none.
+        conn.close()
+        raise ContactsError(f"{shown}: cannot connect: the server does not offer TLS, which sslmode asks for")
     # …and are lifted once connected: a CRM query may rightly take longer than the handshake.
     conn._read_timeout = conn._write_timeout = None  # type: ignore[attr-defined]
     return conn
+
+
+def _tls_hint(exc: BaseException) -> str:
+    """What to do about a TLS failure: the server has no TLS, or its certificate is not trusted."""
+    if exc.args[:1] == (_MYSQL_NO_TLS,):
+        return "; the server has no TLS set up (ask its DBA), or drop sslmode from the URL"
+    if isinstance(getattr(exc, "original_exception", None), ssl.SSLCertVerificationError):
+        return (
+            "; the server's certificate is not the one expected: give its CA as ssl_ca=PATH, use"
+            " verify-ca if the URL's host is not the name in the certificate, or require to encrypt"
+            " without checking"
+        )
+    return ""
 
 
 #: MariaDB/MySQL error codes of a server that cannot be reached or cannot serve now: 2002/2003
@@ -438,7 +606,13 @@ _MYSQL_TEMPORARY = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 12
 
 
 def _mysql_error(message: str, exc: BaseException) -> ContactsError:
-    """:class:`ContactsUnavailableError` for a code in :data:`_MYSQL_TEMPORARY`, else ContactsError."""
+    """:class:`ContactsUnavailableError` for a code in :data:`_MYSQL_TEMPORARY`, else ContactsError.
+
+    A TLS handshake that failed (a certificate not trusted) is PyMySQL's 2003
+    "can't connect" too, but no retry fixes it: the config's to fix.
+    """
+    if isinstance(getattr(exc, "original_exception", None), ssl.SSLError):
+        return ContactsError(message)
     code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
     return (ContactsUnavailableError if code in _MYSQL_TEMPORARY else ContactsError)(message)
 
@@ -451,12 +625,12 @@ def _mysql_message(exc: BaseException, url: str) -> str:
     return one_line(exc, url)
 
 
-def _mysql_rows(url: str, query: str) -> Iterator[tuple[int, list[str]]]:
+def _mysql_rows(url: str, query: str, password: str | None = None) -> Iterator[tuple[int, list[str]]]:
     import pymysql
     import pymysql.cursors
 
     shown = redact(url)
-    conn = _mysql_connect(url)
+    conn = _mysql_connect(url, password)
     cur = conn.cursor(pymysql.cursors.SSCursor)  # unbuffered: rows come off the socket as we go
     number = 0
     drained = False
