@@ -35,7 +35,12 @@ def test_an_unknown_filter_is_answered_with_the_filter_meant(make_project: MakeP
     """``|plurl`` and ``|year_phrase`` said only "No filter named 'plurl'.", though README promises the name meant."""
     config = make_project([row("1"), row("e1", "en")])
     line = edit(config, "birthday.j2", "{% block subject %}\n", '{% block subject %}{{ 3|plurl("a|b|c") }}\n')
-    line_en = edit(config, "company_anniversary.en.j2", "years|years_phrase", "years|year_phrase")
+    line_en = edit(
+        config,
+        "company_anniversary.en.j2",
+        "years|ordinal }} anniversary.",
+        "years|year_phrase }} anniversary.",
+    )
     problems = template_problems(config)
     assert f"birthday.j2:{line}:1: syntax error: No filter named 'plurl', did you mean 'plural'?" in problems
     # inside {% if years %}: Jinja fails only when the branch is reached; check reads the name itself,

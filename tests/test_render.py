@@ -120,7 +120,12 @@ OCCASIONS = {
 #: (template, language, years) → words with the right plural that must appear in the text
 PLURALS: dict[tuple[str, str], dict[int, str]] = {
     ("company_anniversary", "ru"): {1: " 1 год.", 3: " 3 года.", 15: " 15 лет.", 21: " 21 год."},
-    ("company_anniversary", "en"): {1: "1 year.", 3: "3 years.", 15: "15 years.", 21: "21 years."},
+    ("company_anniversary", "en"): {
+        1: "its 1st anniversary.",
+        3: "its 3rd anniversary.",
+        15: "its 15th anniversary.",
+        21: "its 21st anniversary.",
+    },
     ("first_deal", "ru"): {1: " год со дня", 3: " 3 года со дня", 15: " 15 лет со дня", 21: " 21 год со дня"},
     ("first_deal", "en"): {1: "a year since", 3: "3 years since", 15: "15 years since", 21: "21 years since"},
 }
@@ -419,8 +424,8 @@ def test_a_29_february_greeted_on_the_28th_is_not_dated_the_28th(
         ("birthday", "en", "early"): "Your birthday is coming up, and we would like",
         ("company_anniversary", "ru", "on_day"): "В эти дни ООО «Тест3» исполняется 39 лет.",
         ("company_anniversary", "ru", "belated"): "На днях ООО «Тест3» исполнилось 39 лет.",
-        ("company_anniversary", "en", "on_day"): "This week, ООО Тест3 celebrates 39 years.",
-        ("company_anniversary", "en", "belated"): "ООО Тест3 has just celebrated 39 years.",
+        ("company_anniversary", "en", "on_day"): "This week, ООО Тест3 celebrates its 39th anniversary.",
+        ("company_anniversary", "en", "belated"): "ООО Тест3 has just celebrated its 39th anniversary.",
         ("first_deal", "ru", "on_day"): "В эти дни исполняется 39 лет со дня нашей первой",
         ("first_deal", "ru", "belated"): "наши поздравления: на днях исполнилось 39 лет со дня",
         ("first_deal", "en", "on_day"): "This week marks 39 years since our first deal",
