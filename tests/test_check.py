@@ -240,7 +240,10 @@ def test_a_missing_unsubscribe_secret_is_an_error_in_the_words_send_refuses_with
     monkeypatch.setenv("GREETER_TEST_UNSUB_SECRET", "s3cret-value-never-shown-32-bytes-long")
     fine = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
     assert fine.exit_code == 0, fine.output
-    assert "s3cret-value-never-shown-32-bytes-long" not in fine.output and "GREETER_TEST_UNSUB_SECRET" not in fine.output
+    assert (
+        "s3cret-value-never-shown-32-bytes-long" not in fine.output
+        and "GREETER_TEST_UNSUB_SECRET" not in fine.output
+    )
 
 
 def test_a_postgresql_url_libpq_refuses_is_reported_as_such_not_as_unreachable(

@@ -52,6 +52,25 @@ def test_a_russian_letter_declines_in_russian(contact: Contact, expected: str) -
     assert out.text.startswith("Уважаемый" if contact.first_name != "Наталія" else "Уважаемая")
 
 
+@pytest.mark.parametrize(
+    "contact",
+    [
+        # Languages no template is written in (a Serbian reader got «Ане Стојановой» so).
+        person("k", "Айгерим", "", "Сейтова", locale="kk", gender=Gender.FEMALE),
+        person("f", "Mikko", "", "Virtanen", locale="fi", gender=Gender.MALE),
+    ],
+)
+def test_a_russian_letter_to_a_reader_of_another_language_has_no_russian_dative_caption(
+    contact: Contact,
+) -> None:
+    """A client whose language has no file of the template reads the Russian one: their name is not
+    declined by Russian rules over the card («Ане Стојановой» was)."""
+    out = Renderer(TEMPLATES, SENDER).render(item(contact, "company_anniversary"))
+    assert out.template_file == "company_anniversary.j2" and out.html is not None
+    assert "text-transform:uppercase;" not in out.html
+    assert "padding:32px 40px 8px 40px" in out.html  # the heading takes the caption's place
+
+
 def test_a_ukrainian_letter_declines_in_ukrainian(tmp_path: Path) -> None:
     """With a Ukrainian file the same contact is declined by Ukrainian rules, in a macro too."""
     folder = tmp_path / "templates"
