@@ -24,6 +24,7 @@ import html
 import re
 import stat
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,8 +37,17 @@ from greeter.check_reach import Reach, sender_locale_problems
 from greeter.check_titles import TitleReach
 from greeter.config import Settings
 from greeter.contacts import Contact
-from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
-from greeter.errors import ConfigError, ContactsError, Problem, TemplateError, TemplateLoadError
+from greeter.db_checks import DatabaseStatus, contacts_failure, contacts_status, journal_status
+from greeter.errors import (
+    EXIT_PROBLEMS,
+    EXIT_TEMPFAIL,
+    EXIT_USAGE,
+    ConfigError,
+    ContactsUnavailableError,
+    Problem,
+    TemplateError,
+    TemplateLoadError,
+)
 from greeter.journal_schema import READ_ONLY_MOUNT
 from greeter.occasions import fixed_days, implausible
 from greeter.plan_types import Hit, PlanItem, Rendered
@@ -82,6 +92,8 @@ class CheckReport:
     #: occasion's ``template`` that names no file. A mistake *in* a template — a syntax error, an
     #: unknown filter, an undefined name — is a problem check found in the templates, like a
     #: render that fails (exit 1): the two used to differ (2 and 1) for the same kind of typo.
+    #: Also a contacts database that refuses what the config says (a wrong password, no such
+    #: database): exit 2 as for ``send``, as for a contacts file that cannot be read.
     fatal: bool = False
 
     #: Template files that do not compile or are missing.
@@ -114,6 +126,33 @@ class CheckReport:
         broken += self.days_off_errors
         rows = self.rows_rejected + self.column_errors
         return rows + self.template_errors + self.render_failures + broken
+
+    @property
+    def unavailable(self) -> int:
+        """Databases down or not answering *now*: of :attr:`errors`, those that retrying may mend."""
+        return sum(d.unavailable for d in self.databases)
+
+    def contacts_unread(self) -> bool:
+        """The contacts database could not be read: no row, render or audience was checked.
+
+        A method, not a property: it changes while the contacts are read (a database lost mid-read).
+        """
+        return any(d.role == "contacts" and not d.reachable for d in self.databases)
+
+    def exit_code(self, strict: bool) -> int:
+        """2 for a config it cannot use, 1 for anything a person must fix, 75 when the only
+        problem is a database that does not answer now, else 0.
+
+        75 as ``send`` and ``run`` exit for the same outage (README, "Exit
+        codes"): a script or timer can tell "try again later" from "fix
+        something". Not when anything else is wrong too: retrying cannot mend
+        that, as in ``send``, where 1 comes before 75.
+        """
+        if self.fatal:
+            return EXIT_USAGE
+        if self.errors > self.unavailable or (strict and self.warnings):
+            return EXIT_PROBLEMS
+        return EXIT_TEMPFAIL if self.unavailable else 0
 
     @property
     def column_errors(self) -> int:
@@ -170,6 +209,18 @@ class CheckReport:
             "problems": [str(p) for p in self.problems],
         }
 
+    def _contacts_line(self) -> str:
+        """How many rows were read: none, or those before it stopped, when the database did not answer."""
+        unread = self.contacts_unread()
+        if unread and not self.rows_read:
+            return "contacts: not read (see the contacts database above)"
+        lost = " before the database stopped answering" if unread else ""
+        return (
+            f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows{lost}, "
+            f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)"
+            + (f", {self.column_errors} unreadable column(s)" if self.column_errors else "")
+        )
+
     def text(self) -> str:
         status = "OK" if not self.errors else f"{self.errors} problem(s)"
         in_config = self.config_problems
@@ -182,6 +233,12 @@ class CheckReport:
             f"renders: {self.renders - self.render_failures} of {self.renders} drafts rendered"
             f" in strict mode, {self.render_failures} failed"
         )
+        if self.contacts_unread():  # a database lost mid-read: what was tried before still counts
+            renders = (
+                f"{renders}; the rest not tried without the contacts"
+                if self.renders
+                else "renders: none tried without the contacts"
+            )
         if self.skipped:
             files = ", ".join(self.skipped)
             one = len(self.skipped) == 1
@@ -196,9 +253,7 @@ class CheckReport:
             *([f"outbox: {self.outbox[0]}: {self.outbox[2]}"] if self.outbox else []),
             *([f"days off: {self.days_off[0]}: {self.days_off[2]}"] if self.days_off else []),
             *([retention_line(*self.retention)] if self.retention else []),
-            f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows, "
-            f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)"
-            + (f", {self.column_errors} unreadable column(s)" if self.column_errors else ""),
+            self._contacts_line(),
             f"occasions: {len(self.occasions)} ({', '.join(self.occasions)})",
             "templates: "
             + ", ".join(
@@ -219,9 +274,8 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     settings = inputs.settings
     today = parse_now(now_text, settings.defaults.timezone).date()
     report = CheckReport(config_file=config_file, occasions=[o.name for o in settings.occasions])
-    check_databases(
-        report, settings.storage.url, settings.contacts.url if settings.contacts.source == "sql" else None
-    )
+    crm_url = settings.contacts.url if settings.contacts.source == "sql" else None
+    check_databases(report, settings.storage.url, crm_url)
     check_delivery(report, settings)
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))
@@ -247,7 +301,9 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         report.problems.extend(sender_locale_problems(settings, files, config_file))
         report.problems.extend(unused_template_problems(settings, renderer))
     report.template_errors = sum(p.severity == "error" for p in template_problems)
-    report.fatal = any(p.file == str(config_file) and p.severity == "error" for p in template_problems)
+    report.fatal |= any(p.file == str(config_file) and p.severity == "error" for p in template_problems)
+    if report.contacts_unread():  # said at the database; every check below reads the contacts
+        return report
 
     load = inputs.new_report()
     # One typo fails every contact alike: one problem each, naming its first contacts.
@@ -268,7 +324,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     reach = Reach(settings)
     titles = TitleReach(settings)
     field_rules = [(occ.field, occ.max_years) for occ in settings.occasions if occ.field is not None]
-    for contact in inputs.contacts(load):
+    for contact in _while_readable(inputs.contacts(load), report, crm_url):
         reach.see(contact)
         titles.see(contact)
         if contact.dates:
@@ -332,17 +388,37 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     forms = {key: form for key, (form, _) in only_in_forms.items()}
     report.problems.extend(render_problems(failures, forms, locales))
     report.problems.extend(markup_problems(markup, renderer))
-    report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
-    report.problems.extend(titles.problems(config_file))
-    report.problems.extend(
-        holiday_problems(settings, config_file, reach.countries, today, reach.holiday_clients)
-    )
-    report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
+    if not report.contacts_unread():  # lost mid-read: "no contact has tag X" may be untrue
+        report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
+        report.problems.extend(titles.problems(config_file))
+        report.problems.extend(
+            holiday_problems(settings, config_file, reach.countries, today, reach.holiday_clients)
+        )
+        report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected
     report.problems[:0] = load.problems
     return report
+
+
+def _while_readable(contacts: Iterable[Contact], report: CheckReport, url: str | None) -> Iterator[Contact]:
+    """``contacts``, until the contacts database stops answering mid-read (a statement timeout,
+    the server gone after the probe answered).
+
+    That outage is then reported as one found at the probe is
+    (:func:`contacts_database`), so check still prints every section and
+    exits 75, not the read's one line; the rows and renders before it still
+    count. Any other contacts error (a query the CRM refuses) stays the
+    command's error, as before.
+    """
+    try:
+        yield from contacts
+    except ContactsUnavailableError as exc:
+        if url is None:
+            raise
+        report.databases = [d for d in report.databases if d.role != "contacts"]
+        contacts_database(report, contacts_failure(url, exc))
 
 
 def python_notation(rendered: Rendered) -> str | None:
@@ -775,7 +851,12 @@ def check_occasion_calendars(report: CheckReport, settings: Settings, years: ran
 
 
 def check_databases(report: CheckReport, storage_url: str, contacts_url: str | None) -> None:
-    """Probe the journal (a problem if unusable) and the CRM (unreachable: exit 2, like a missing file)."""
+    """Probe the journal and the CRM: each a problem if unusable, as its own line in the summary.
+
+    A database that does not answer *now* is an error that alone makes the
+    exit code 75 (:meth:`CheckReport.exit_code`); a CRM that refuses the
+    config's settings is exit 2, like a contacts file that cannot be read.
+    """
     journal = journal_status(storage_url)
     report.databases.append(journal)
     if not journal.ok:
@@ -786,7 +867,16 @@ def check_databases(report: CheckReport, storage_url: str, contacts_url: str | N
         message = f"{journal.read_only}: send and run cannot record greetings in it"
         report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
     if contacts_url is not None:
-        crm = contacts_status(contacts_url)
-        report.databases.append(crm)
-        if not crm.reachable:
-            raise ContactsError(f"{crm.url}: {crm.detail}")
+        contacts_database(report, contacts_status(contacts_url))
+
+
+def contacts_database(report: CheckReport, crm: DatabaseStatus) -> None:
+    """Add the CRM's status; one that could not be read is a problem at ``contacts.url``.
+
+    Reported as the journal is, not raised: the rest of check (config,
+    templates, journal, mail server) still runs and is still printed.
+    """
+    report.databases.append(crm)
+    if not crm.reachable:
+        report.problems.append(Problem(crm.url, "contacts.url", crm.detail))
+        report.fatal |= not crm.unavailable

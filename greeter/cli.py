@@ -37,9 +37,8 @@ import click
 from greeter import __version__
 from greeter.errors import (
     EXIT_BUG,
-    EXIT_PROBLEMS,
-    EXIT_USAGE,
     ConfigError,
+    ContactsUnavailableError,
     GreeterError,
     JournalFailedMidRunError,
     JournalLockedError,
@@ -212,6 +211,21 @@ def _now_option(
     )(func)
 
 
+def _now_writing_option(effect: str) -> Callable[[F], F]:
+    """``--now`` for the commands that write the journal but send nothing (approve, uncertain).
+
+    Send's default warning named only send and run, as if these left the
+    journal alone; ``effect`` says what they record there, dated the moment
+    pretended.
+    """
+
+    def decorate(func: F) -> F:
+        said = f"{effect}: rehearse on a copy of the project, not on the production journal."
+        return _now_option(func, said)
+
+    return decorate
+
+
 def _now_reading_option(func: F) -> F:
     """``--now`` for the commands that only read the journal (check, preview, calendar).
 
@@ -321,7 +335,10 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     with no file of a template. Prints each problem (file:line, row N), then a summary.
     Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows,
     templates or renders failed, 2 if the config itself is unusable (or names
-    a templates folder or template that does not exist).
+    a templates folder or template that does not exist, or a contacts database
+    that refuses it: a wrong password, no such database), 75 if the only
+    problem is a journal or contacts database that does not answer now (the
+    rest is still checked and printed; without the contacts, no row or render).
     """
     from greeter.checks import run_check
 
@@ -332,10 +349,7 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
         click.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
     else:
         click.echo(report.text())
-    if report.fatal:
-        sys.exit(EXIT_USAGE)
-    failed = report.errors or (strict and report.warnings)
-    sys.exit(EXIT_PROBLEMS if failed else 0)
+    sys.exit(report.exit_code(strict))
 
 
 @main.command(context_settings=CONTEXT)
@@ -488,6 +502,14 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
             )
         finally:
             journal.close()
+    except ContactsUnavailableError as exc:
+        # Read while planning, before any letter is claimed: nothing left, whatever the journal says.
+        down = ContactsUnavailableError(
+            f"{exc}; nothing was sent: run again once the contacts database answers"
+        )
+        if as_json:
+            click.echo(json_text(summary_json(moment, dry_run, contacts_unavailable=down.hint())))
+        raise down from exc
     except (JournalUnavailableError, JournalLockedError) as exc:
         failure: GreeterError = exc  # the failed-mid-run error and the lock say themselves what happened
         if type(exc) is JournalUnavailableError:

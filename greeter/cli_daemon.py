@@ -18,6 +18,7 @@ from greeter.cli import (
     State,
     _config_option,
     _now_option,
+    _now_writing_option,
     check_occasion,
     config_day,
     day_span,
@@ -192,7 +193,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact's drafts.")
 @click.option("--occasion", metavar="NAME", help="Only drafts for this occasion.")
 @click.option("--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER].")
-@_now_option
+@_now_writing_option("The approvals are recorded in the config's own journal as made at that moment")
 @click.pass_obj
 @handles_errors
 def approve(

@@ -19,7 +19,7 @@ from greeter.cli import (
     CONTEXT,
     State,
     _config_option,
-    _now_option,
+    _now_writing_option,
     _open_journal,
     check_occasion,
     config_day,
@@ -432,7 +432,9 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
 @click.option("--occasion", metavar="NAME", help="Only this occasion's.")
 @click.option("--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD).")
 @click.option("--all", "every", is_flag=True, help="Every uncertain greeting (the filters above narrow it).")
-@_now_option
+@_now_writing_option(
+    "The decision is recorded in the config's own journal as made at that moment (a resend is due from then)"
+)
 @click.pass_obj
 @handles_errors
 def uncertain(

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from greeter.db_url import one_line, redact
-from greeter.errors import ContactsError, JournalError
+from greeter.errors import ContactsError, ContactsUnavailableError, JournalError, JournalUnavailableError
 from greeter.journal_schema import READ_ONLY_MOUNT, why_read_only
 
-__all__ = ["DatabaseStatus", "contacts_status", "journal_status"]
+__all__ = ["DatabaseStatus", "contacts_failure", "contacts_status", "journal_status"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,9 @@ class DatabaseStatus:
     latest_version: int | None = None
     #: Why this process could not write it (a SQLite journal on a read-only mount…), else None.
     read_only: str | None = None
+    #: Not reachable *now* (the server down, silent, the statement timed out): what send and run
+    #: exit 75 for, "try again later", rather than a setting to fix (a wrong password: exit 2).
+    unavailable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -114,7 +117,7 @@ def journal_status(url: str) -> DatabaseStatus:
 def _pg_journal(url: str) -> DatabaseStatus:
     import psycopg
 
-    from greeter.journal_pg_base import bad_connection_string, connection_string_problem
+    from greeter.journal_pg_base import bad_connection_string, connection_string_problem, pg_journal_error
     from greeter.journal_pg_schema import MIGRATIONS, configure, inspect, parse_target
 
     latest = len(MIGRATIONS)
@@ -135,7 +138,10 @@ def _pg_journal(url: str) -> DatabaseStatus:
             detail = connection_string_problem(exc, url)
             return DatabaseStatus("journal", target.shown, False, detail, None, latest)
         message = one_line(exc.diag.message_primary or exc, url)
-        return DatabaseStatus("journal", target.shown, False, f"unreachable: {message}", None, latest)
+        # Judged as the send's own journal judges it, so that check's exit code matches send's.
+        down = isinstance(pg_journal_error(message, exc), JournalUnavailableError)
+        detail = f"unreachable: {message}"
+        return DatabaseStatus("journal", target.shown, False, detail, None, latest, unavailable=down)
     where = f"in schema {target.schema} " if target.schema else ""
     server = f"PostgreSQL {number // 10000}.{number % 10000}"
     return DatabaseStatus(
@@ -150,6 +156,16 @@ def contacts_status(url: str) -> DatabaseStatus:
     try:
         version = server_version(url)
     except ContactsError as exc:
-        detail = str(exc).removeprefix(f"{redact(url)}: ")
-        return DatabaseStatus("contacts", redact(url), False, detail)
+        return contacts_failure(url, exc)
     return DatabaseStatus("contacts", redact(url), True, f"reachable ({version})")
+
+
+def contacts_failure(url: str, exc: ContactsError) -> DatabaseStatus:
+    """The CRM as ``check`` reports it when it could not be read: at the probe, or later, mid-read.
+
+    Temporary (:class:`ContactsUnavailableError`) or not as the source
+    judged it, so that check's exit code is the one ``send`` gives.
+    """
+    detail = str(exc).removeprefix(f"{redact(url)}: ")
+    down = isinstance(exc, ContactsUnavailableError)
+    return DatabaseStatus("contacts", redact(url), False, detail, unavailable=down)

@@ -137,7 +137,9 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
     A run the journal stopped before it began (PostgreSQL down, another sender
     holding the SQLite journal) still prints it: ``due`` null (nothing was
     planned), the counts 0 (``sent``: letters the server had accepted when the
-    journal failed mid-run) and the reason in ``journal_unavailable``.
+    journal failed mid-run) and the reason in ``journal_unavailable``. So does
+    one whose contacts database did not answer while it planned: the reason in
+    ``contacts_unavailable``.
     """
     payload: dict[str, object] = {
         "now": moment.isoformat(),
@@ -160,6 +162,7 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "login_mismatch": None,
         "security_mismatch": None,
         "journal_unavailable": None,
+        "contacts_unavailable": None,
     }
     payload.update(fields)
     return payload

@@ -5,7 +5,8 @@ PostgreSQL journal down, ``send --once --json`` exited 75 with only a line
 of text on stderr and nothing on stdout — a ``jq`` after it failed on empty
 input instead of reading the reason. Now the summary has the shape of every
 other outcome, with the reason in ``journal_unavailable`` (as ``login_refused``
-carries a refused login's).
+carries a refused login's); a contacts database that does not answer, in
+``contacts_unavailable`` (tests/test_contacts_down.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ KEYS = {
     "now", "dry_run", "due", "recovered_uncertain", "sent", "retry", "failed", "uncertain",
     "render_error", "render_error_merged", "skipped", "replies", "rows_rejected", "stopped_by", "left_unsent",
     "next_send", "next_letter", "planned_through",
-    "login_refused", "login_mismatch", "security_mismatch", "journal_unavailable",
+    "login_refused", "login_mismatch", "security_mismatch", "journal_unavailable", "contacts_unavailable",
 }  # fmt: skip
 
 
@@ -40,6 +41,7 @@ def test_the_summary_of_a_send_that_ran_has_every_key(make_project: MakeProject)
     assert result.returncode == 0, result.stderr
     summary = _summary(result.stdout)
     assert (summary["due"], summary["sent"], summary["journal_unavailable"]) == (2, 2, None)
+    assert summary["contacts_unavailable"] is None
 
 
 def test_a_journal_held_by_another_sender_is_said_in_the_json_summary(make_project: MakeProject) -> None:
