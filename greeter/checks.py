@@ -275,7 +275,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     today = parse_now(now_text, settings.defaults.timezone).date()
     report = CheckReport(config_file=config_file, occasions=[o.name for o in settings.occasions])
     crm_url = settings.contacts.url if settings.contacts.source == "sql" else None
-    check_databases(report, settings.storage.url, crm_url)
+    check_databases(report, settings.storage.url, crm_url, settings.contacts.password_env)
     check_delivery(report, settings)
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))
@@ -850,7 +850,9 @@ def check_occasion_calendars(report: CheckReport, settings: Settings, years: ran
             report.problems.append(Problem(str(occ.ics), field, message, severity="warning"))
 
 
-def check_databases(report: CheckReport, storage_url: str, contacts_url: str | None) -> None:
+def check_databases(
+    report: CheckReport, storage_url: str, contacts_url: str | None, contacts_password_env: str | None = None
+) -> None:
     """Probe the journal and the CRM: each a problem if unusable, as its own line in the summary.
 
     A database that does not answer *now* is an error that alone makes the
@@ -867,7 +869,7 @@ def check_databases(report: CheckReport, storage_url: str, contacts_url: str | N
         message = f"{journal.read_only}: send and run cannot record greetings in it"
         report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
     if contacts_url is not None:
-        contacts_database(report, contacts_status(contacts_url))
+        contacts_database(report, contacts_status(contacts_url, contacts_password_env))
 
 
 def contacts_database(report: CheckReport, crm: DatabaseStatus) -> None:

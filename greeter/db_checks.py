@@ -149,12 +149,12 @@ def _pg_journal(url: str) -> DatabaseStatus:
     )
 
 
-def contacts_status(url: str) -> DatabaseStatus:
-    """Whether the CRM database answers, and which server it is."""
+def contacts_status(url: str, password_env: str | None = None) -> DatabaseStatus:
+    """Whether the CRM database answers, and which server it is (logging in as loading would)."""
     from greeter.sources.sql_source import server_version
 
     try:
-        version = server_version(url)
+        version = server_version(url, password_env)
     except ContactsError as exc:
         return contacts_failure(url, exc)
     return DatabaseStatus("contacts", redact(url), True, f"reachable ({version})")

@@ -343,3 +343,17 @@ def test_a_certificate_not_trusted_is_a_config_error_with_the_fix(
         " the URL's host is not the name in the certificate, or require to encrypt without checking"
     )
     assert info.value.exit_code == 2, "no retry makes the certificate trusted: not exit 75"
+
+
+def test_check_logs_in_to_the_crm_with_the_password_env_password(
+    crm_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``greeter check`` probes the CRM as loading does: with the variable's password (it said Access denied)."""
+    from greeter.checks import CheckReport, check_databases
+
+    url, password = crm_user
+    monkeypatch.setenv(VAR, password)
+    report = CheckReport(config_file=Path("greeter.yaml"), occasions=[])
+    check_databases(report, "sqlite:///nowhere/journal.sqlite3", url, VAR)
+    crm = report.databases[-1]
+    assert crm.ok and crm.detail.startswith("reachable (MariaDB "), crm
