@@ -697,7 +697,7 @@ def full_name_overlap(settings: Settings, config_file: Path) -> list[Problem]:
     ``null`` says "no such column".
     """
     from greeter.config_loader import locate
-    from greeter.sources.rows import NAME_PARTS
+    from greeter.sources.columns import NAME_PARTS
 
     columns = settings.contacts.columns
     if not columns.full_name:

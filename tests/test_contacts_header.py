@@ -298,7 +298,7 @@ def test_a_column_the_config_does_not_name_may_repeat(tmp_path: Path) -> None:
 def test_the_column_meant_is_found_whatever_its_capitals(
     configured: str, header: list[str], meant: list[str]
 ) -> None:
-    from greeter.sources.rows import close_column
+    from greeter.sources.columns import close_column
 
     assert close_column(configured, header) == meant
 

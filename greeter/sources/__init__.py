@@ -18,8 +18,8 @@ from pathlib import Path
 from greeter.config import ContactsSource, Defaults, Occasion
 from greeter.contacts import Contact
 from greeter.errors import ContactsError, Problem
+from greeter.sources.columns import missing_columns
 from greeter.sources.header import HeaderNotFound, HeaderTest, header_test, open_header, with_hint
-from greeter.sources.rows import missing_columns
 from greeter.sources.xlsx_source import CELL_DATE, NoSuchSheet
 
 __all__ = ["LoadReport", "Rejection", "date_occasions", "iter_contacts", "load_contacts", "source_name"]

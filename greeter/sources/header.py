@@ -20,14 +20,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from greeter.config import Columns, ContactsSource
 from greeter.errors import ContactsError, Problem
-from greeter.sources.rows import (
-    RowParser,
+from greeter.sources.columns import (
+    NAME_PARTS,
     configured_columns,
     header_problem,
     missing_columns,
-    quoted,
     reported_columns,
 )
+from greeter.sources.rows import RowParser, quoted
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -56,8 +56,6 @@ Row = tuple[int, list[str]]
 #: the number of configured columns it lacks (1 for any row but ``contacts.header_row``).
 HeaderTest = Callable[[int, Sequence[str]], int]
 
-#: The name columns a ``full_name`` (ФИО) column replaces.
-_NAME_PARTS = ("first_name", "patronymic", "last_name")
 #: The columns a file may lack, said so by ``null`` (not ``full_name``: it replaces the name columns).
 _OPTIONAL = tuple(name for name in Columns.model_fields if name not in ("id", "email", "full_name"))
 #: A header cell holding the whole name: ФИО, ФИО клиента, Ф.И.О., Full name, Полное имя.
@@ -228,7 +226,7 @@ def _full_name_hint(cfg: ContactsSource, full: str) -> str:
     leaves nothing to warn about.
     """
     written = cfg.columns.model_fields_set
-    named = [p for p in _NAME_PARTS if p in written and getattr(cfg.columns, p) is not None]
+    named = [p for p in NAME_PARTS if p in written and getattr(cfg.columns, p) is not None]
     hint = f"the header has a full-name column: set contacts.columns.full_name: {yaml_value(full)}"
     return hint + (f" (and {', '.join(named)}: null)" if named else "")
 
@@ -253,7 +251,7 @@ def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: 
         return message, False
     identified = any(gap.meant is not None for gap in named)
     absent = [gap.name for gap in named if gap.name in _OPTIONAL and gap.meant is None]
-    parts = [gap.name for gap in named if gap.name in _NAME_PARTS]
+    parts = [gap.name for gap in named if gap.name in NAME_PARTS]
     full = next((c for c in present if _FULL_NAME.search(c)), None)
     if parts and cfg.columns.full_name is None and full is not None:
         hint = _full_name_hint(cfg, full)
@@ -261,7 +259,7 @@ def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: 
         if "first_name" not in parts:
             hint += f", or, {_null_hint(parts)}"
         message = with_hint(message, hint)
-        absent = [name for name in absent if name not in _NAME_PARTS]
+        absent = [name for name in absent if name not in NAME_PARTS]
         identified = True
     if absent and not any("\ufffd" in c for c in present):
         message = with_hint(message, _null_hint(absent, such=len(named) == 1))

@@ -9,10 +9,9 @@ left out (a broken birthday still allows the New Year letter).
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -20,7 +19,6 @@ from typing import TypeVar
 
 from greeter.config import ContactsSource
 from greeter.contacts import (
-    DIRECTION_CONTROLS,
     UNSAFE_IN_HEADER,
     Contact,
     Gender,
@@ -42,6 +40,7 @@ from greeter.names import (
     without_brackets,
 )
 from greeter.sources import email_notes
+from greeter.sources.columns import configured_columns, describe_control, header_problem
 from greeter.sources.dates import (
     EXCEL_SERIAL_ADVICE,
     NO_YEAR_ADVICE,
@@ -91,178 +90,14 @@ _GENDERS = {
         Gender.FEMALE,
     ),
 }  # fmt: skip
+__all__ = ["QUOTE_CHARS", "RowParser", "quoted"]
+
 #: A date column is reported as a whole (once, as an error) when every one of its values fails,
 #: or more than half of them once it has at least this many: a format problem, not a few typos.
 COLUMN_MIN_VALUES = 5
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
            "timezone", "locale", "country", "tier", "tags")  # fmt: skip
-
-
-#: The name columns a ``full_name`` column replaces.
-NAME_PARTS = ("first_name", "patronymic", "last_name")
-
-
-__all__ = ["NAME_PARTS", "QUOTE_CHARS", "MissingColumn", "RowParser", "configured_columns", "header_problem",
-           "missing_columns", "missing_with_meant", "quoted", "reported_columns"]  # fmt: skip
-
-
-def _describe(ch: str) -> str:
-    if ch in "\r\n":
-        return "a line break (CR/LF) — it would break the message headers"
-    if ch == "\x00":
-        return "a NUL character"
-    if ch in DIRECTION_CONTROLS:  # invisible, so its name says what it does
-        name = unicodedata.name(ch)
-        return f"a text-direction control U+{ord(ch):04X} ({name}): it disguises the text after it"
-    return f"a control character U+{ord(ch):04X}"
-
-
-def configured_columns(
-    cfg: ContactsSource, header: Collection[str]
-) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """The header text each configured field is read from, and the (setting, column) pairs ``header`` lacks.
-
-    The one place configured names meet header cells: ``header`` holds the
-    stripped, non-empty cells, and a name matches a cell exactly. A
-    ``full_name`` column replaces the three name columns: they are not read
-    (``greeter check`` warns at a setting that names one, see
-    :func:`greeter.checks.full_name_overlap`).
-    """
-    cols = cfg.columns
-    wanted = {name: getattr(cols, name) for name in type(cols).model_fields}
-    if cols.full_name:  # a ФИО column replaces the three separate ones
-        for part in NAME_PARTS:
-            wanted[part] = None
-    used = {name: column for name, column in wanted.items() if column is not None}
-    missing = [(name, column) for name, column in used.items() if column not in header] + [
-        (f"dates.{name}", column) for name, column in cfg.dates.items() if column not in header
-    ]
-    return used, missing
-
-
-def missing_columns(cfg: ContactsSource, cells: Sequence[str]) -> list[tuple[str, str]]:
-    """The (setting, column) of each configured column a row of ``cells`` lacks, in the config's order."""
-    return configured_columns(cfg, {c.strip() for c in cells} - {""})[1]
-
-
-def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row: int = 1) -> str | None:
-    """Why ``header`` (stripped cells, row ``row`` of the file) cannot be the header row, or None.
-
-    Every configured column the row lacks is named (:func:`reported_columns`), each with
-    its setting and, where the row has one, the unused cell it was likely meant as: one
-    per run made a fix-and-rerun round of each column an export lacks.
-    """
-    for h in header:
-        if (m := _CONTROL.search(h)) is not None:
-            what = f"contains {_describe(m.group())}"
-            if "\n" in h or "\r" in h:
-                what = 'runs into the lines below it: a quote (") left open?'
-            return f"{source}:row {row}: the header row {what}"
-    present = [h for h in header if h]
-    used, missing = configured_columns(cfg, set(present))
-    if not missing:
-        return _duplicate_problem(cfg, used, header, source, row)
-    named = reported_columns(cfg, present)
-    shown = ", ".join(present[:30]) + (f", … ({len(present)} columns)" if len(present) > 30 else "")
-    if len(named) == 1:
-        gap = named[0]
-        hint = f", did you mean {gap.meant!r}?" if gap.meant else f" (the header has: {shown})"
-        return f"{source}: column {gap.column!r} ({gap.setting}) not found{hint}"
-    items = ", ".join(
-        f"{gap.column!r} ({gap.setting}" + (f", did you mean {gap.meant!r}?)" if gap.meant else ")")
-        for gap in named
-    )
-    listed = f"; the header has: {shown}" if any(gap.meant is None for gap in named) else ""
-    return f"{source}: {len(named)} configured columns not found: {items}{listed}"
-
-
-@dataclass(frozen=True, slots=True)
-class MissingColumn:
-    """A configured column a header row lacks, and the unused cell of the row it was likely meant as."""
-
-    #: The field: ``tags``, or ``dates.wedding`` for a date column.
-    name: str
-    #: The header text the config names.
-    column: str
-    #: The row's cell that is probably this column misspelt, None if none is close.
-    meant: str | None = None
-
-    @property
-    def setting(self) -> str:
-        """The setting to fix: ``contacts.columns.tags``, ``contacts.dates.wedding``."""
-        return f"contacts.{self.name if self.name.startswith('dates.') else f'columns.{self.name}'}"
-
-
-def missing_with_meant(cfg: ContactsSource, present: Sequence[str]) -> list[MissingColumn]:
-    """Each configured column the header cells ``present`` lack, in the config's order, with its did-you-mean.
-
-    A did-you-mean is only ever a cell no configured column reads, and each
-    cell is offered once: «Категория» for a missing «Теги» when columns.tier
-    reads «Категория» sent the user to break the tier column instead of
-    writing ``tags: null``.
-    """
-    used, missing = configured_columns(cfg, set(present))
-    taken = set(used.values()) | set(cfg.dates.values())
-    free = [h for h in present if h not in taken]
-    found = []
-    for name, column in missing:
-        close = close_column(column, free)
-        meant = close[0] if close else None
-        if meant is not None:
-            free = [h for h in free if h != meant]
-        found.append(MissingColumn(name, column, meant))
-    return found
-
-
-def reported_columns(cfg: ContactsSource, present: Sequence[str]) -> list[MissingColumn]:
-    """The missing columns :func:`header_problem` names for a row of ``present`` cells: all, or the first.
-
-    A row with none of the configured columns and no cell close to any is
-    not a header with gaps but some other row (a report's title, a filter
-    line): it gets the first column and the row's text, not a list of every
-    setting in the config.
-    """
-    missing = missing_with_meant(cfg, present)
-    used, _ = configured_columns(cfg, ())
-    if len(missing) == len(used) + len(cfg.dates) and all(gap.meant is None for gap in missing):
-        return missing[:1]
-    return missing
-
-
-def close_column(column: str, present: Sequence[str]) -> list[str]:
-    """The header cell ``column`` was most likely meant as (at most one), capitals aside.
-
-    Capitals are compared folded: an export that writes ``ДАТА РОЖДЕНИЯ`` for
-    the configured ``Дата рождения`` is that column, not the nearest
-    same-case cell (``Дата основания`` — a suggestion that would greet
-    birthdays on founding days), and ``фио`` is ``ФИО``.
-    """
-    folded = {h.casefold(): h for h in reversed(present)}  # the first cell of a folded spelling
-    close = difflib.get_close_matches(column.casefold(), list(folded), n=1, cutoff=0.5)
-    return [folded[c] for c in close]
-
-
-def _duplicate_problem(
-    cfg: ContactsSource, used: Mapping[str, str], header: Sequence[str], source: str, row: int
-) -> str | None:
-    """A configured column the header has twice: which one is meant cannot be told, so it is an error.
-
-    Greeting the address of the wrong ``Email`` column is worse than not
-    loading; a repeated column the config does not name is read by nobody.
-    """
-    settings = [(f"columns.{name}", column) for name, column in used.items()]
-    settings += [(f"dates.{name}", column) for name, column in cfg.dates.items()]
-    for key, column in settings:
-        places = [i + 1 for i, h in enumerate(header) if h == column]
-        if len(places) > 1:
-            where = ", ".join(str(p) for p in places[:-1]) + f" and {places[-1]}"
-            return (
-                f"{source}:row {row}: column {column!r} (contacts.{key}) appears {len(places)} times in the"
-                f" header row (columns {where}); which one holds the data cannot be told: rename or remove"
-                " the others"
-            )
-    return None
 
 
 @dataclass(slots=True)
@@ -416,7 +251,7 @@ class RowParser:
             if not strict.isprintable() and _CONTROL.search(strict) is not None:
                 for name in self._strict:
                     if (m := _CONTROL.search(cells[name])) is not None:
-                        message = f"contains {_describe(m.group())}"
+                        message = f"contains {describe_control(m.group())}"
                         if _SWALLOWED_ROW.search(cells[name]):
                             message += '; a quote (") left open joined the following line(s) into this field'
                         message += f": {quoted(cells[name])}"

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from greeter.errors import ContactsError, Problem
+from greeter.sources.columns import configured_columns
 from greeter.sources.header import HeaderTest, header_test, scan, yaml_value
-from greeter.sources.rows import configured_columns
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 
 if TYPE_CHECKING:
