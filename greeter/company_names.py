@@ -32,11 +32,28 @@ have to («Обществу с ограниченной ответственно
 it out anyway, so it is abbreviated (:data:`ABBREVIATIONS`). The name after ИП
 is declined only when its patronymic gives the gender (below); initials do not.
 
-A letter in another language quotes as that language does
-(:func:`company_name`'s ``language``): Serbian and Estonian „Дунав д.о.о.“,
-Hungarian „Duna Kft.”, German „Kats GmbH“ — the whole name, whatever its
-script (those letters quote foreign names too); an English letter writes the
-name as it is. Only Russian (and Ukrainian, Belarusian) leaves a Latin name bare.
+A letter in another language names the company as that language does
+(:func:`company_name`'s ``language``; :data:`LEGAL_FORMS` has the forms):
+
+* Serbian quotes the organisation's own name and leaves its legal form outside
+  the quotes, where the CRM put it: „Дунав“ д.о.о., „Dunav“ d.o.o., ДОО „Дунав“,
+  and ООО „Вектор“ for a Russian company — as Russian does with ООО «Тест3». A
+  form the tables know is outside whatever its market (Kats GmbH → „Kats“ GmbH);
+  a name without one is quoted whole („Дунав“), a person's (ИП, e.K.) not at all.
+* Hungarian, German and Estonian write a company name bare, with its legal form
+  (Duna Kft., Müller GmbH, Tallinna Vesi AS, Põld OÜ) and without one (Duna,
+  Müller, Põld): their style guides treat it as a proper name, told by its
+  capitals — the Hungarian rules (AkH.) quote no institution or firm name, Duden
+  and DIN 5008 leave firm names unquoted (in German „…“ around a name reads as
+  irony or emphasis), and EKI's handbook says firm names take no quotes (AS
+  Tallinna Vesi). Quotes the CRM typed are the registrant's and stay.
+* An English letter writes the name as it is.
+
+In Serbian, Hungarian, German and Estonian letters, quotes the CRM typed are
+re-marked as the letter's language writes them, when they pair up: „Müller“
+GmbH → „Müller” GmbH in Hungarian, ООО «Вектор» → ООО „Вектор“ in Serbian
+(:func:`_requoted`). Only Russian (and Ukrainian, Belarusian) leaves a Latin
+name bare and quotes a bare Cyrillic one.
 
 The markets' own forms are in the tables too: Ukrainian (ТОВ, ПрАТ, АТ; ФОП
 is a person), Kazakh (ТОО, ЖШС, АҚ), Belarusian (ОДО, ТАА), Uzbek (МЧЖ). A
@@ -64,8 +81,8 @@ the bank writes itself, and the generic-noun rule below is for a name *in
 quotes* only, which «Банк ВТБ» is not until the form is put first.
 
 English quotes typed into a Russian name (ООО “Лебедь”, ООО „Лебедь“) become
-«ёлочки» too when they pair up, as straight ones do; a letter that quotes „…“
-itself (Serbian, German) keeps them as typed.
+«ёлочки» too when they pair up, as straight ones do (a letter in another
+language re-marks them its own way, above).
 
 A name that starts with a common noun saying what the organisation is —
 Галерея «Холст», Театр «Моссовет», Группа компаний «Самолёт», Торговый дом
@@ -103,7 +120,16 @@ from greeter.addressing import decline, gender_of
 from greeter.contacts import Contact, Gender
 from greeter.names import normalise_case
 
-__all__ = ["ABBREVIATIONS", "COMPANY", "ORGANISATION_FORMS", "PERSON_FORMS", "company_in", "company_name"]
+__all__ = [
+    "ABBREVIATIONS",
+    "COMPANY",
+    "LEGAL_FORMS",
+    "LOCALE_QUOTES",
+    "ORGANISATION_FORMS",
+    "PERSON_FORMS",
+    "company_in",
+    "company_name",
+]
 
 #: Legal forms of organisations, abbreviated (capitals) or spelled out (any case).
 ORGANISATION_FORMS: Final[tuple[str, ...]] = (
@@ -334,16 +360,66 @@ def _foreign_script(text: str) -> bool:
     return bool(letters) and not any(unicodedata.name(c, "").startswith("CYRILLIC") for c in letters)
 
 
-#: Opening and closing quotes of the languages that quote a company's whole name (CLDR's, which
-#: Babel does not ship). Russian's guillemets and rules are :func:`company_name`'s default.
+#: Opening and closing quotes of the languages with their own rules (CLDR's, which Babel does not
+#: ship). Russian's guillemets and rules are :func:`company_name`'s default.
 LOCALE_QUOTES: Final = {
     "sr": ("„", "“"),
     "hu": ("„", "”"),
     "et": ("„", "“"),
     "de": ("„", "“"),
 }
-#: Languages that leave a company name unquoted.
+#: Of those, the languages that put a company's own name in quotes (the form outside): Serbian.
+#: Hungarian, German and Estonian write it bare (the module docstring says why).
+_QUOTING: Final = frozenset({"sr"})
+#: Languages that leave a company name as written.
 _BARE: Final = frozenset({"en"})
+
+#: Legal forms of the other markets, as CRMs spell them (each spelling listed: "e.V." is a German
+#: association, "E.V." a Hungarian sole trader) → True for an organisation, False for a person
+#: trading under his own name (no quotes at all). Written after the name, and some before it
+#: (:data:`_LEADING`). Used for letters in :data:`LOCALE_QUOTES`' languages only: a Russian
+#: letter leaves a Latin name bare whatever its form, and quotes a Cyrillic one it does not know.
+LEGAL_FORMS: Final[dict[str, bool]] = {
+    # Serbian, Cyrillic and Latin: društvo s ograničenom odgovornošću, akcionarsko društvo
+    # (… za osiguranje), ortačko and komanditno društvo, javno (komunalno) preduzeće
+    **dict.fromkeys(
+        ("д.о.о.", "д.о.о", "Д.О.О.", "ДОО", "доо", "d.o.o.", "d.o.o", "D.O.O.", "DOO", "doo"), True
+    ),
+    **dict.fromkeys(("а.д.", "А.Д.", "АД", "ад", "a.d.", "A.D.", "AD", "ad"), True),
+    **dict.fromkeys(
+        ("а.д.о.", "АДО", "a.d.o.", "ADO", "о.д.", "ОД", "o.d.", "OD", "к.д.", "КД", "k.d.", "KD"), True
+    ),
+    **dict.fromkeys(("ЈП", "ЈКП", "JP", "JKP"), True),
+    # Hungarian: korlátolt felelősségű társaság, (nyilvánosan működő) zártkörű részvénytársaság, …
+    **dict.fromkeys(("Kft.", "Kft", "KFT", "KFT.", "kft.", "Nonprofit Kft.", "Nonprofit Zrt."), True),
+    **dict.fromkeys(("Zrt.", "Zrt", "ZRT", "zrt.", "Nyrt.", "Nyrt", "NYRT", "nyrt."), True),
+    **dict.fromkeys(
+        ("Bt.", "Bt", "BT", "bt.", "Kkt.", "Kkt", "KKT", "kkt.", "Rt.", "RT", "rt.", "Kht."), True
+    ),
+    **dict.fromkeys(("e.v.", "E.V.", "ev."), False),  # egyéni vállalkozó
+    # German (and Austrian)
+    **dict.fromkeys(
+        ("GmbH", "GMBH", "gGmbH", "mbH", "AG", "KG", "KGaA", "OHG", "oHG", "GbR", "SE", "eG"), True
+    ),
+    **dict.fromkeys(("UG", "UG (haftungsbeschränkt)", "PartG", "PartG mbB", "e.V."), True),
+    **dict.fromkeys(
+        ("GmbH & Co. KG", "GmbH & Co. KGaA", "AG & Co. KG", "UG (haftungsbeschränkt) & Co. KG"), True
+    ),
+    **dict.fromkeys(("e.K.", "e.Kfm.", "e.Kfr."), False),  # eingetragener Kaufmann
+    # Estonian: osaühing, aktsiaselts, mittetulundusühing, sihtasutus, tulundus- and usaldusühing
+    **dict.fromkeys(("OÜ", "AS", "MTÜ", "SA", "TÜ", "UÜ"), True),
+    "FIE": False,  # füüsilisest isikust ettevõtja
+    # English, as CRMs everywhere have them
+    **dict.fromkeys(("LLC", "L.L.C.", "Ltd", "Ltd.", "LTD", "Limited", "Inc", "Inc.", "INC"), True),
+    **dict.fromkeys(("Corp", "Corp.", "PLC", "plc", "LLP"), True),
+}
+#: The forms also written before the name: ДОО „Дунав“, JKP „Beograd“, AS „Tallinna Vesi“.
+_LEADING: Final = frozenset(
+    ("ДОО", "АД", "АДО", "ЈП", "ЈКП", "DOO", "AD", "ADO", "JP", "JKP", "AS", "OÜ", "MTÜ", "SA")
+)
+_LONGEST_LEGAL_FORM: Final = max(len(f.split()) for f in LEGAL_FORMS)
+#: Double quotes of any language; single ones are apostrophes as often (McDonald's), and stay.
+_DOUBLE_QUOTES: Final = frozenset('«»"“”„')
 
 
 @lru_cache(maxsize=4096)
@@ -352,7 +428,7 @@ def company_name(name: str, language: str = "ru") -> str:
 
     Stray spaces are collapsed; an empty name stays empty. See the module
     docstring for the rules. ``language`` is the letter's: ``"sr"`` →
-    „Дунав д.о.о.“, ``"hu"`` → „Duna Kft.”, ``"en"`` → as written; a language
+    „Дунав“ д.о.о., ``"hu"`` → Duna Kft., ``"en"`` → as written; a language
     without its own rule quotes as Russian does.
     """
     text = " ".join(name.split())
@@ -361,15 +437,125 @@ def company_name(name: str, language: str = "ru") -> str:
     text = _form_first(text)
     if _PERSON.match(text):
         return text
-    opening, closing = LOCALE_QUOTES.get(language, ("«", "»"))
+    if language in LOCALE_QUOTES:
+        return _in_language(text, *LOCALE_QUOTES[language], quoting=language in _QUOTING)
+    opening, closing = "«", "»"
     if not _QUOTES.isdisjoint(text):
         return _typographic(text, opening, closing)
     form = _ORGANISATION.match(text)
     if form is None:
-        russian = language not in LOCALE_QUOTES  # a Latin name stays bare in a Russian sentence
-        return text if russian and _foreign_script(text) else f"{opening}{text}{closing}"
+        return text if _foreign_script(text) else f"{opening}{text}{closing}"
     rest = text[form.end() :].strip()
     return f"{form.group()} {opening}{rest}{closing}" if rest else text
+
+
+def _in_language(text: str, opening: str, closing: str, quoting: bool) -> str:
+    """The name as a letter in :data:`LOCALE_QUOTES`' language writes it: see the module docstring.
+
+    ``quoting`` (Serbian): „Дунав“ д.о.о., ООО „Вектор“, „Дунав“; otherwise bare
+    (Duna Kft.). Either way quotes the CRM typed are re-marked the language's way.
+    """
+    if not quoting or text in LEGAL_FORMS:
+        return _requoted(text, opening, closing)
+    russian = _ORGANISATION.match(text)
+    if russian is not None:
+        form, rest, first = russian.group(), text[russian.end() :].strip(), True
+    else:
+        split = _legal_form(text)
+        if split is None:
+            return _in_quotes(text, opening, closing)
+        form, rest, first = split
+        if not LEGAL_FORMS[form]:  # a person trading under his own name
+            return _requoted(text, opening, closing)
+    if not rest:
+        return text
+    quoted = _in_quotes(rest, opening, closing)
+    return f"{form} {quoted}" if first else f"{quoted} {form}"
+
+
+def _legal_form(text: str) -> tuple[str, str, bool] | None:
+    """``Дунав д.о.о.``, ``Дунав, д.о.о.`` → ("д.о.о.", "Дунав", False); ``ДОО Дунав`` → (…, True); or None.
+
+    The longest :data:`LEGAL_FORMS` spelling at the very end (after a space or a
+    comma), or one of :data:`_LEADING` first; the rest must be a name — no stray
+    double quote ('Truba 12" d.o.o.' is not split), an apostrophe is a letter's
+    (McDonald's d.o.o.) — much as :func:`_is_a_name` asks of a Russian one.
+    """
+    words = text.split()
+    if len(words) > 1 and words[0] in _LEADING:
+        return words[0], " ".join(words[1:]), True
+    for size in range(min(_LONGEST_LEGAL_FORM, len(words) - 1), 0, -1):
+        form = " ".join(words[-size:])
+        if form in LEGAL_FORMS:
+            rest = " ".join(words[:-size]).rstrip(" ,")
+            whole = _DOUBLE_QUOTES.isdisjoint(rest) or (
+                rest[0] in _OPENING_QUOTES and rest[-1] in _CLOSING_QUOTES
+            )
+            return (form, rest, False) if rest and whole else None
+    return None
+
+
+def _opens(char: str, top: str, after_space: bool) -> bool | None:
+    """Whether a double quote opens (True) or closes (False) a pair, or None: not a pair at all.
+
+    ``top`` is the innermost open quote ("" for none), ``after_space`` whether the
+    quote follows a space, a bracket, an opening quote or nothing. „ always opens;
+    « opens, but closes a »…« (Serbian and Hungarian write those too); » closes a
+    «, “ a „ (German), ” anything; otherwise a quote after a space opens, and “ or
+    " elsewhere closes what is open (English “…”, straight "…").
+    """
+    if char == "„":
+        return True
+    if char == "«":
+        return top != "»"  # closes »…« (Serbian and Hungarian write that way too), opens otherwise
+    if (char == "»" and top == "«") or (char == "“" and top == "„") or (char == "”" and top):
+        return False
+    if after_space:
+        return True
+    return False if top and char in '“"' else None
+
+
+def _in_quotes(name: str, opening: str, closing: str) -> str:
+    """„Дунав“; a name the CRM quoted keeps its quotes, re-marked (:func:`_requoted`).
+
+    One in single quotes (‘Вектор’) is left as typed, as a Russian letter leaves
+    it: those may be apostrophes; one inside a name (McDonald's) is.
+    """
+    if len(name) > 1 and name[0] in "‘'" and name[-1] in "’'":
+        return name
+    if _DOUBLE_QUOTES.isdisjoint(name):
+        return f"{opening}{name}{closing}"
+    return _requoted(name, opening, closing)
+
+
+def _requoted(text: str, opening: str, closing: str) -> str:
+    """Every pair of double quotes, of whatever language, as ``opening`` and ``closing``; else as typed.
+
+    "…", «…», »…«, “…”, „…“, „…” and ”…” all pair up — nested too: ``ООО "Завод
+    "Прогресс""`` → ООО „Завод „Прогресс““ in Serbian (the nesting as typed, as
+    the Russian letters have it). Which quote opens and which closes:
+    :func:`_opens`. Quotes that do not pair up are not quotes around a name (12"
+    pipes) and stay as typed, as :func:`_typographic` leaves them in Russian.
+    """
+    if _DOUBLE_QUOTES.isdisjoint(text):
+        return text
+    out: list[str] = []
+    stack: list[str] = []
+    for i, char in enumerate(text):
+        if char not in _DOUBLE_QUOTES:
+            out.append(char)
+            continue
+        after_space = not i or text[i - 1].isspace() or text[i - 1] in "([" or out[-1] == opening
+        opens = _opens(char, stack[-1] if stack else "", after_space)
+        if opens is None:
+            return text
+        if opens:
+            stack.append(char)
+            out.append(opening)
+        else:
+            stack.pop()
+            out.append(closing)
+    return "".join(out) if not stack else text
 
 
 def _typographic(text: str, opening: str, closing: str) -> str:

@@ -217,12 +217,12 @@ def test_straight_quotes_become_the_letters_own(language: str, expected: str) ->
     ("name", "language", "expected"),
     [
         ("ООО “Лебедь”", "uk", "ООО «Лебедь»"),
-        ("ООО “Лебедь”", "sr", "ООО “Лебедь”"),  # a letter quoting „…“ itself: as typed
+        ("ООО “Лебедь”", "sr", "ООО „Лебедь“"),  # a letter quoting „…“ itself: its own marks
         ("ООО „Лебедь“", "de", "ООО „Лебедь“"),
         ("ООО “Лебедь”", "en", "ООО “Лебедь”"),
         ("Ромашка ООО", "sr", "ООО „Ромашка“"),
         ("Ромашка ООО", "en", "Ромашка ООО"),  # an English letter: as written
-        ("ооо сидоров", "de", "ООО „Сидоров“"),
+        ("ооо сидоров", "de", "ООО Сидоров"),  # German writes a firm name with its form bare
     ],
 )
 def test_curly_quotes_and_forms_after_the_name_in_other_letters(
