@@ -225,10 +225,14 @@ def _signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
     ``sender.name`` and ``sender.company``; in the default's language that is
     right, in a language written in another script it is a slip the reader sees.
     What an entry gives is not judged: a Latin "Romashka LLC" chosen for
-    Cyrillic Serbian letters is a decision, not a slip.
+    Cyrillic Serbian letters is a decision, not a slip. A Serbian letter in Latin
+    script signs with the name transliterated (:mod:`greeter.serbian_script`):
+    «ООО «Ромашка»» reads "OOO «Romaška»" there, and only a name it cannot
+    transliterate whole (ы, я: «ООО «Юность»») is a slip.
     """
     from greeter.config_loader import locate
     from greeter.i18n import script_of
+    from greeter.serbian_script import is_serbian_latin, to_latin
 
     sender = reach.settings.sender
     default = reach._default.split("_")[0]
@@ -238,6 +242,7 @@ def _signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
         if language == default:
             continue
         script = script_of(locale)
+        shown = to_latin if is_serbian_latin(locale) else str
         entries = sender.entries(locale)  # a name by_locale gives is the marketer's choice
         own = [
             ("sender.name", sender.name, not any(e.name for e in entries)),
@@ -246,7 +251,7 @@ def _signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
         wrong = [
             f"{what} {text!r}"
             for what, text, unset in own
-            if unset and text and script and text_script(text) not in ("", script)
+            if unset and text and script and text_script(shown(text)) not in ("", script)
         ]
         if wrong:
             total, _, _ = found.get(language, (0, [], ""))

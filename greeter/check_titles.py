@@ -1,4 +1,4 @@
-"""``greeter check``: occasion titles in letters of another script, and ``by_locale`` keys that are countries.
+"""``greeter check``: titles in letters of another language or script; ``by_locale`` keys that are countries.
 
 An occasion's ``title`` names it where a letter has no words of its own for
 it: merged into another occasion's letter ("…and a happy Independence Day of
@@ -8,6 +8,14 @@ for the signature (:func:`greeter.check_reach._signature_problems`); this
 catches it for titles, once per occasion and language, at the config line to
 change. Only titles a rendered letter actually printed are warned about: an
 English letter names ``birthday`` in its own words whatever the title says.
+
+Scripts alone do not tell languages apart: «празник „День компании“» in a Serbian
+letter is Cyrillic in Cyrillic. A title is written for the default letters
+(``<name>.j2``, in ``defaults.locale``'s language), so one in their script is taken
+to be in their language, and a letter in another language printing it is warned
+about too. A Serbian letter in Latin script prints its title transliterated
+(:mod:`greeter.serbian_script`): what it shows is judged, and ``title_by_locale.sr``
+serves it as it serves the Cyrillic ones.
 
 A key that is a language and a country of another language (``ee``: Ewe, not
 Estonia's et) is kept by the config (a real locale), and questioned here when
@@ -56,12 +64,22 @@ class TitleReach:
             replace(AudienceRule.for_occasion(occ, default), round_years=None, min_years=None)
             for occ in self.settings.occasions
         ]
+        from greeter.i18n import normalize_locale, script_of
+        from greeter.serbian_script import to_latin
+
+        default = normalize_locale(self.settings.defaults.locale, self.settings.defaults.locale)
         #: The occasions whose title is in a script, by index: that script.
         self._titled: dict[int, str] = {}
+        #: The language a title is in, by index, where it is the default letters' ("" unknown).
+        self._language: dict[int, str] = {}
+        #: The script a title shows in a Serbian Latin letter, transliterated ("Latn" unless it has ы, я…).
+        self._latin: dict[int, str] = {}
         for i, occ in enumerate(self.settings.occasions):
             script = text_script(occ.title) if occ.title else ""
-            if script:
+            if script and occ.title:
                 self._titled[i] = script
+                self._language[i] = default.split("_")[0] if script == script_of(default) else ""
+                self._latin[i] = text_script(to_latin(occ.title))
         self._contact: Contact | None = None
         self._letters: set[str] = set()
         self._mine: list[int] = []
@@ -88,9 +106,13 @@ class TitleReach:
             self._mine.append(i)
 
     def letter(self, item: PlanItem, rendered: Rendered) -> None:
-        """Note each titled occasion of ``item`` whose title ``rendered`` prints in another script."""
+        """Note each titled occasion of ``item`` whose title ``rendered`` prints in a language or script
+        not its own."""
+        from greeter.serbian_script import is_serbian_latin, to_latin
+
         if not self._titled:
             return
+        latin = is_serbian_latin(rendered.locale)
         words = ""
         for hit in (item.hit, *item.also):
             i = self._index.get(hit.occasion)
@@ -101,21 +123,29 @@ class TitleReach:
             if key is None or not title or (i, key) in self.named:
                 continue
             words = words or f"{rendered.subject}\n{rendered.text}"  # built only when a title may be in it
-            if title in words:
+            if (to_latin(title) if latin else title) in words:
                 self.named[(i, key)] = self._titled[i]
 
     def _foreign(self, i: int, locale: str) -> str | None:
-        """The language key (``et``, ``sr_Latn``) of ``locale`` if its script is not occasion ``i``'s
-        title's and no ``title_by_locale`` entry names it there; else ``None``."""
-        from greeter.i18n import keys_for, script_of
+        """The language key (``et``, ``sr``, ``sr_Latn``) of ``locale`` if its language or script is not
+        occasion ``i``'s title's and no ``title_by_locale`` entry names it there; else ``None``.
 
-        script = script_of(locale)
-        if not script or script == self._titled[i]:
-            return None
+        A language apart is keyed by the language alone: ``title_by_locale.sr`` serves the
+        Latin Serbian letters too, transliterated.
+        """
+        from greeter.i18n import keys_for, script_of
+        from greeter.serbian_script import is_serbian_latin
+
         occ = self.settings.occasions[i]
         if keys_for(locale, tuple(occ.title_by_locale)):
             return None
         language = locale.split("_")[0]
+        if self._language[i] not in ("", language):
+            return language
+        script = script_of(locale)
+        shown = self._latin[i] if is_serbian_latin(locale) else self._titled[i]
+        if not script or script == shown:
+            return None
         return language if script_of(language) == script else f"{language}_{script}"
 
     def _flush(self) -> None:
@@ -146,10 +176,18 @@ class TitleReach:
             occ = self.settings.occasions[i]
             where = ("occasions", i, "title_by_locale" if occ.title_by_locale else "title")
             line, col = locate(config_file, where)
-            message = (
-                f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
-                f"{occ.name} {occ.title!r} ({script}): add title_by_locale.{key}"
-            )
+            written = self._language[i]
+            if written not in ("", key.split("_")[0]) and script_of(key) == script:  # else: as it says
+                message = (
+                    f"{count} contact(s) get letters in {key!r} that name {occ.name} {occ.title!r}, "
+                    f"written in {written!r} as the default letters are (defaults.locale): "
+                    f"add title_by_locale.{key}"
+                )
+            else:
+                message = (
+                    f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
+                    f"{occ.name} {occ.title!r} ({script}): add title_by_locale.{key}"
+                )
             problems.append(
                 Problem(
                     str(config_file), f"occasions.{i}.title_by_locale", message, line, col, severity="warning"

@@ -11,6 +11,8 @@ most specific file that exists, dropping subtags from the right: for
 File names are normalised the same way as contacts' locales, so ``sr-RS``,
 ``sr_RS`` and ``sr_Cyrl_RS`` (what Babel makes of ``sr_RS``) name the same
 file, and a ``sr_Latn_RS`` contact is not given the Cyrillic ``sr_RS`` letter.
+Where it falls back to ``birthday.sr.j2``, its letter is transliterated to
+Latin whole — subject, text and the HTML's text (:mod:`greeter.serbian_script`).
 Files whose name starts with ``_`` (layouts, macro libraries) are never
 occasion templates.
 
@@ -225,6 +227,7 @@ from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadErro
 from greeter.i18n import locale_chain, locale_hint, normalize_locale, regional_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
+from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
 from greeter.template_code import TemplateCode
 from greeter.template_env import AlsoView, LetterContext, Sandbox, SenderView, contact_view, make_environment
@@ -589,6 +592,9 @@ class Renderer:
         for part, value in (("subject", subject), ("text", text)):
             if not value:
                 raise TemplateError(variant.file, None, f"the {part} block rendered empty", contact.id)
+        if is_serbian_latin(letter):  # one script throughout, from a Cyrillic .sr.j2 too (serbian_script)
+            subject, text = to_latin(subject), to_latin(text)
+            html = html_to_latin(html) if html is not None else None
         return Rendered(subject=subject, text=text, html=html, template_file=variant.file, locale=letter)
 
     def _title(self, occasion: str, letter: str) -> str | None:

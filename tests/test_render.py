@@ -635,14 +635,16 @@ def test_a_letter_in_another_language_is_addressed_and_signed_in_it(
     assert out.template_file == file
     # text: the salutation with its language's mark opens it; the closing and the sender's name end it
     assert out.text.startswith(greeting + "\n\n")
-    assert out.text.endswith(f"\n\n{closing}\n{SENDER.name}")
+    # a Serbian letter in Latin script is Latin throughout, the sender's Cyrillic name transliterated
+    signed = "OOO «Romaška»" if who.startswith("sr_latn") else SENDER.name
+    assert out.text.endswith(f"\n\n{closing}\n{signed}")
     for other in ("Dear ", "Kind regards", "С уважением", "Уважаем", "Здравствуйте"):
         if other not in greeting + closing:
             assert other not in out.text, other
     # HTML: the same salutation and closing
     assert out.html is not None
     assert f">{greeting}</p>" in out.html
-    assert f"{closing}<br>\n{SENDER.name}" in out.html
+    assert f"{closing}<br>\n{signed}" in out.html
     assert_email_safe_html(out.html)
 
 
@@ -668,7 +670,8 @@ def test_a_letter_in_another_language_is_signed_with_the_senders_name_in_it() ->
 
 def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(tmp_path: Path) -> None:
     # Only birthday.sr.j2: a sr-Latn contact reads it too, and its salutation, closing and dates follow
-    # the contact's script, as dates and plurals always did (write birthday.sr_Latn.j2 to differ).
+    # the contact's script, as dates and plurals always did, and the whole letter is transliterated to
+    # Latin, the sender's Cyrillic name too (write birthday.sr_Latn.j2 to word it differently).
     r = write(
         tmp_path,
         {
@@ -681,7 +684,7 @@ def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(t
     out = r.render(item(latin))
     assert out.template_file == "birthday.sr.j2"
     assert out.text.startswith("Poštovana gospođo Petrović,\n\n")
-    assert out.text.endswith("S poštovanjem,\nООО «Ромашка»")
+    assert out.text.endswith("S poštovanjem,\nOOO «Romaška»")
 
 
 @pytest.mark.parametrize(
@@ -1252,7 +1255,7 @@ def test_escaping_cannot_be_switched_off_by_a_template(tmp_path: Path, source: s
 
 def test_check_is_clean_for_the_shipped_templates(shipped: Renderer) -> None:
     assert shipped.check(OCCASIONS) == []
-    serbian = {"birthday", "new_year", "first_deal"}  # the sample's Serbian client's occasions
+    serbian = {"birthday", "new_year", "first_deal", "company_anniversary", "holiday"}  # all shipped
     for template in OCCASIONS:
         files = [p.name for p in shipped.template_files(template)]
         assert files == [f"{template}.j2", f"{template}.en.j2"] + (
@@ -1594,7 +1597,13 @@ def test_serbian_letters_are_serbian_through_and_through() -> None:
     shipped occasion with a Serbian file is Serbian in every form, merged lines included."""
     milan = person("s", "Милан", "", "Јовановић", company="Jovanović d.o.o.", locale="sr", gender=Gender.MALE)
     letters = [out for out in every_shipped_letter(milan) if out.template_file.endswith(".sr.j2")]
-    assert {out.template_file for out in letters} == {"birthday.sr.j2", "new_year.sr.j2", "first_deal.sr.j2"}
+    assert {out.template_file for out in letters} == {
+        "birthday.sr.j2",
+        "new_year.sr.j2",
+        "first_deal.sr.j2",
+        "company_anniversary.sr.j2",
+        "holiday.sr.j2",
+    }
     for out in letters:
         assert out.text.startswith("Поштовани господине Јовановићу,\n\n"), out.text
         assert out.text.rstrip().endswith("С поштовањем,\nООО «Ромашка»")

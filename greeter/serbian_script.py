@@ -1,0 +1,107 @@
+"""Serbian Cyrillic → Latin, the official one-to-one transliteration, for letters in Serbian Latin.
+
+Serbian is written in both scripts, letter for letter (Љ is Lj, Ћ is Ć, Џ is Dž), so
+one template written in Cyrillic (``birthday.sr.j2``) serves ``sr_Latn`` clients too:
+:meth:`greeter.render.Renderer.render` passes their letters through here. Without it
+they read a Cyrillic letter with Latin pieces — the salutation, the dates, the
+closing and the unsubscribe line follow the client's script — «Ваш рођендан је
+2. januar». What a letter prints from data (the client's company «Дунав д.о.о.»,
+an occasion's title) is a Serbian word like any other and is transliterated too;
+Latin stays as written.
+
+The table is the 30 letters of the Serbian alphabet (Vuk's Cyrillic and Gaj's Latin),
+not a dependency: a maintained library such as ``cyrtranslit`` brings the same table
+plus other languages' (Russian Я → Ja), which a Serbian letter must not apply.
+A word with a Cyrillic letter Serbian does not have (ы, я, щ, ь, й: Russian or
+Ukrainian, «Вячеслав», «День компании») is left as written rather than half
+transliterated; ``greeter check`` warns where a title of that kind is printed.
+Links and addresses (a token with ``@`` or ``://``, ``mailto:…``) are left as
+written — an IDN address in .срб is not the same address in Latin — and so is
+everything inside an HTML tag.
+
+There is no way back: Latin → Cyrillic is not one-to-one (``nj`` is Њ in «konj»
+but two letters in «injekcija»), and a Latin name chosen for Serbian letters
+(``sender.by_locale.sr``: "Romashka LLC") must stay Latin. A template for Cyrillic
+clients is written in Cyrillic.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Final
+
+from greeter.i18n import script_of
+
+__all__ = ["html_to_latin", "is_serbian_latin", "to_latin"]
+
+#: The Serbian Cyrillic alphabet in Latin, lower case (Правопис српскога језика, т. 1).
+_LOWER: Final[dict[str, str]] = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z", "и": "i",
+    "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h", "ц": "c", "ч": "č", "џ": "dž", "ш": "š",
+}  # fmt: skip
+#: Capitals: a digraph's second letter is small ("Ljubav"); in a word of capitals, :func:`_word` makes it big.
+_TABLE: Final[dict[str, str]] = {
+    **_LOWER,
+    **{cyr.upper(): lat[0].upper() + lat[1:] for cyr, lat in _LOWER.items()},
+}
+#: A run of letters (Unicode letters of any script; digits and "_" excluded).
+_WORD: Final = re.compile(r"[^\W\d_]+")
+#: A link or an address, left as written: "https://…", "mailto:…", "a@b.срб".
+_LINK: Final = re.compile(r"\S*(?:@|://|mailto:)\S*")
+#: An HTML tag, comment or declaration: nothing inside one is text.
+_TAG: Final = re.compile(r"<[^>]*>")
+
+
+def _cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _word(word: str) -> str:
+    """One word in Latin; a word with a Cyrillic letter Serbian does not have is kept whole."""
+    if not any(_cyrillic(ch) for ch in word):
+        return word
+    if any(_cyrillic(ch) and ch not in _TABLE for ch in word):
+        return word  # «Вячеслав», «День»: not Serbian, and half of it in Latin would read as neither
+    latin = "".join(_TABLE.get(ch, ch) for ch in word)
+    if len(word) > 1 and word.isupper():  # ЉУБАВ → LJUBAV, not LjUBAV
+        return latin.upper()
+    return latin
+
+
+def _plain(text: str) -> str:
+    return _WORD.sub(lambda m: _word(m.group()), text)
+
+
+def to_latin(text: str) -> str:
+    """``text`` in Serbian Latin: «Срећан рођендан, Љубиша!» → "Srećan rođendan, Ljubiša!".
+
+    Links and addresses in it are kept as written (see the module docstring).
+    """
+    out: list[str] = []
+    end = 0
+    for link in _LINK.finditer(text):
+        out.append(_plain(text[end : link.start()]))
+        out.append(link.group())
+        end = link.end()
+    out.append(_plain(text[end:]))
+    return "".join(out)
+
+
+def html_to_latin(html: str) -> str:
+    """The text of an HTML document in Serbian Latin; tags, attributes and links as written."""
+    out: list[str] = []
+    end = 0
+    for tag in _TAG.finditer(html):
+        out.append(to_latin(html[end : tag.start()]))
+        out.append(tag.group())
+        end = tag.end()
+    out.append(to_latin(html[end:]))
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def is_serbian_latin(locale: str) -> bool:
+    """Whether a letter in ``locale`` is Serbian in Latin script: ``sr_Latn``, ``sr_Latn_RS``, ``sr_ME``."""
+    return locale.replace("-", "_").split("_")[0].lower() == "sr" and script_of(locale) == "Latn"
