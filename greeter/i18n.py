@@ -32,6 +32,8 @@ from babel.dates import format_date as _babel_format_date
 from babel.dates import format_skeleton as _babel_format_skeleton
 from babel.units import format_unit as _babel_format_unit
 
+from greeter.hungarian import on_day as _hu_on_day
+
 __all__ = [
     "DATE_FORMATS",
     "format_date",
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 #: Names accepted by :func:`format_date`; the first four are CLDR's own widths.
-DATE_FORMATS: tuple[str, ...] = ("full", "long", "medium", "short", "day_month")
+DATE_FORMATS: tuple[str, ...] = ("full", "long", "medium", "short", "day_month", "on_day")
 
 #: CLDR orders plural categories like this; a locale uses a subset plus "other".
 _PLURAL_ORDER: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
@@ -246,11 +248,17 @@ def regional_locale(locale: str, country: str | None) -> str:
 #: :meth:`~babel.core.Locale.ordinal_form` knows which number takes which: 11 → other, 21 → one).
 _ORDINAL_SUFFIX: Final[Mapping[str, Mapping[str, str]]] = {
     "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
+    # The number and a dot, whatever the number: "25. évfordulója", "25. aastapäev",
+    # "25. Jubiläum", "25. годишњица" (the dot is the ordinal; the noun after it is declined).
+    "hu": {"other": "."},
+    "et": {"other": "."},
+    "de": {"other": "."},
+    "sr": {"other": "."},
 }
 
 
 def ordinal(n: int, locale: str | None = "en", *, default: str = "en") -> str:
-    """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th" (English).
+    """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th"; "25." in hu, et, de, sr.
 
     Babel formats no ordinals, but CLDR's ordinal plural rules say which
     ending a number takes; only the endings are written here. A language
@@ -283,11 +291,19 @@ def format_date(d: date, locale: str | None = "ru", fmt: str = "long", *, defaul
     ``fmt`` is one of :data:`DATE_FORMATS`. ``"day_month"`` ("15 декабря",
     "December 15") is built from the CLDR skeleton ``MMMMd`` so the order and the
     month's grammatical form are the locale's own; it is what a birthday letter
-    says, since the year would reveal the age. An unknown ``fmt`` is a
+    says, since the year would reveal the age. ``"on_day"`` is the day and month
+    as a sentence says something happens *on* it: Hungarian marks that on the
+    date itself ("január 2-án", "március 15-én", "május 1-jén":
+    :func:`greeter.hungarian.on_day`, where CLDR's "január 2." would need its
+    ending typed by hand and by ear); every other language says it with
+    ``day_month`` and the template's own words ("on 15 December", "15 декабря"),
+    so there ``on_day`` is ``day_month``. An unknown ``fmt`` is a
     :class:`ValueError` naming the valid ones (a template mistake, not data).
     """
     loc = normalize_locale(locale, default)
-    if fmt == "day_month":
+    if fmt == "on_day" and _locale(loc, default).language == "hu":
+        return _hu_on_day(d, _babel_format_date(d, format="MMMM", locale=loc))
+    if fmt in ("day_month", "on_day"):
         text = _babel_format_skeleton("MMMMd", d, locale=loc)
     elif fmt in DATE_FORMATS:
         text = _babel_format_date(d, format=fmt, locale=loc)

@@ -56,7 +56,10 @@ The forms chosen, and why (the sources are the languages' own style guides):
     "Tisztelt Hölgyem/Uram" (the formula for an unknown addressee). First
     name only: "Kedves Éva" (the less formal form, as the Russian
     "Здравствуйте, Иван" without a patronymic). Mark "!" (AkH. 254), closing
-    "Üdvözlettel,".
+    "Tisztelettel:" — the close that answers "Tisztelt …!" in a formal
+    (magázó) letter, with the colon Hungarian puts after a closing formula,
+    since the signature below completes it ("Tisztelettel: Kovács Béla");
+    "Üdvözlettel," was a less formal close with the English comma.
 ``et``
     "Lugupeetud Mari Tamm" (no gender; EKI keeleabi, "Kuidas vormistada
     ametikirja"); surname only with a known gender "Lugupeetud härra Tamm" /
@@ -292,7 +295,7 @@ FORMS: Final[dict[str, LetterForms]] = {
     "sr_Latn": LetterForms(
         _serbian(_SerbianWords("Poštovani", "Poštovana", "gospodine", "gospođo")), ",", "S poštovanjem,"
     ),
-    "hu": LetterForms(_hu, "!", "Üdvözlettel,"),
+    "hu": LetterForms(_hu, "!", "Tisztelettel:"),
     "et": LetterForms(_et, "!", "Lugupidamisega"),
     "de": LetterForms(_de, ",", "Mit freundlichen Grüßen"),
     "en": LetterForms(_en, ",", "Kind regards,"),

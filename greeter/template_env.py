@@ -51,6 +51,8 @@ except ImportError:  # pragma: no cover - markupsafe < 3 has no such name
 from greeter.addressing import canonical_case, decline, gender_of
 from greeter.company_names import company_in, company_name
 from greeter.contacts import Contact
+from greeter.hungarian import article as hu_article
+from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import format_date, ordinal, plural, years_phrase
 
 #: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
@@ -292,6 +294,33 @@ def _date_filter(context: Context, value: object, fmt: str = "long", locale: str
     if not isinstance(value, date):
         raise TypeError(f"the date filter needs a date, got {value!r}")
     return _cached_format_date(value, _locale_of(context, locale), str(fmt))
+
+
+def _hu_suffix_filter(value: object, forms: object) -> str:
+    """``{{ year|hu_suffix('ban|ben') }}`` → "2027-ben", "2030-ban": :func:`greeter.hungarian.number_suffix`.
+
+    Hungarian only, whatever the letter's locale: the suffix follows the number
+    as Hungarian speaks it (its last word), which no other language needs.
+    """
+    _defined(value, forms)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"hu_suffix needs a whole number, got {value!r}")
+    if not isinstance(forms, str):
+        raise TypeError(f"hu_suffix forms must be a string like 'ban|ben', got {forms!r}")
+    return hu_number_suffix(value, forms)
+
+
+def _hu_article_filter(value: object) -> str:
+    """``{{ name|hu_article }}`` → "a" / "az" before a name, "" if unsure: :func:`greeter.hungarian.article`.
+
+    Only the article: the template places it ("{{ art }} {{ name }}") and words
+    the sentence without the name where it is "" (an abbreviation such as "MKB"
+    or "MOL", a number, a name in another script).
+    """
+    _defined(value)
+    if not isinstance(value, str):
+        raise TypeError(f"hu_article needs a name, got {value!r}")
+    return hu_article(value.unescape() if isinstance(value, Markup) else value)
 
 
 @pass_context
@@ -832,6 +861,8 @@ def make_environment(loader: BaseLoader, *, html: bool, code: BytecodeCache | No
         ordinal=_ordinal_filter,
         date=_date_filter,
         plural=_plural_filter,
+        hu_suffix=_hu_suffix_filter,
+        hu_article=_hu_article_filter,
         nl2br=_nl2br,
         paragraphs=_paragraphs,
         trim=_trim,

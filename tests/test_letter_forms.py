@@ -134,7 +134,7 @@ MARKS: dict[str, tuple[str, str]] = {
     "sr_RS": (",", "С поштовањем,"),
     "sr-Latn": (",", "S poštovanjem,"),
     "sr_ME": (",", "S poštovanjem,"),
-    "hu": ("!", "Üdvözlettel,"),
+    "hu": ("!", "Tisztelettel:"),  # Hungarian: the colon, as the signature completes it
     "et": ("!", "Lugupidamisega"),  # Estonian: no comma after the closing
     "de": (",", "Mit freundlichen Grüßen"),  # German: none either
     "de_CH": (",", "Mit freundlichen Grüßen"),

@@ -549,13 +549,13 @@ LETTERS: dict[str, tuple[Contact, str, str, str]] = {
         person("h1", "Éva", "", "Nagy", gender=Gender.FEMALE, locale="hu"),
         "birthday.hu.j2",
         "Tisztelt Nagy Éva!",
-        "Üdvözlettel,",
+        "Tisztelettel:",
     ),
     "hu_no_first": (
         person("h2", "", "", "Kovács", gender=Gender.MALE, locale="hu_HU"),
         "birthday.hu.j2",
         "Tisztelt Kovács Úr!",
-        "Üdvözlettel,",
+        "Tisztelettel:",
     ),
     "et": (
         person("e1", "Mari", "", "Tamm", locale="et"),
@@ -1258,7 +1258,7 @@ def test_check_is_clean_for_the_shipped_templates(shipped: Renderer) -> None:
     serbian = {"birthday", "new_year", "first_deal", "company_anniversary", "holiday"}  # all shipped
     for template in OCCASIONS:
         files = [p.name for p in shipped.template_files(template)]
-        assert files == [f"{template}.j2", f"{template}.en.j2"] + (
+        assert files == [f"{template}.j2", f"{template}.en.j2", f"{template}.hu.j2"] + (
             [f"{template}.sr.j2"] if template in serbian else []
         )
 
