@@ -116,7 +116,7 @@ Every template sees:
     hu, et) or "," (sr, de, en): ``{{ salutation }}{{ salutation_end }}``.
 ``closing``
     The complimentary close above the sender's name, in the letter's language:
-    "С уважением,", "S poštovanjem,", "Üdvözlettel,", "Lugupidamisega",
+    "С уважением,", "S poštovanjem,", "Tisztelettel:", "Lugupidamisega",
     "Mit freundlichen Grüßen", "Kind regards,".
 ``locale``
     The letter's locale: the contact's own when a file in its language was
@@ -144,9 +144,12 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ contact.company|full_stop }}             → "Acme Ltd." but "Acme Inc.", not "Acme Inc.."
                                                   (ends a sentence: no second point after an abbreviation)
     {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года
-    {{ years|ordinal }}                         → 21st (English; other languages: an error)
+    {{ years|ordinal }}                         → 21st (English); 25. (hu, et, de, sr); others: an error
     {{ occasion_date|date('day_month') }}       → 15 декабря
-                                                  (formats: long | medium | short | full | day_month)
+                                                  (formats: long | medium | short | full | day_month | on_day:
+                                                   «január 2-án» in Hungarian, day_month elsewhere)
+    {{ year|hu_suffix('ban|ben') }}             → 2027-ben, 2030-ban (Hungarian endings by the last word spoken)
+    {{ name|hu_article }}                       → a / az / "" (the spelling cannot tell: MOL, MKB)
     {{ n|plural('клиент|клиента|клиентов') }}   → клиента
                                                   (one form per plural category of the language:
                                                   ru one|few|many, en one|other; else an error)
