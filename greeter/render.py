@@ -148,7 +148,7 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ occasion_date|date('day_month') }}       → 15 декабря
                                                   (formats: long | medium | short | full | day_month | on_day:
                                                    «január 2-án» in Hungarian, day_month elsewhere)
-    {{ year|hu_suffix('ban|ben') }}             → 2027-ben, 2030-ban (Hungarian endings by the last word spoken)
+    {{ year|hu_suffix('ban|ben') }}             → 2027-ben, 2030-ban (Hungarian: by the last word spoken)
     {{ name|hu_article }}                       → a / az / "" (the spelling cannot tell: MOL, MKB)
     {{ n|plural('клиент|клиента|клиентов') }}   → клиента
                                                   (one form per plural category of the language:
