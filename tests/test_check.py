@@ -85,18 +85,18 @@ def test_a_typo_in_the_leap_day_branch_is_found(make_project: MakeProject) -> No
 def test_a_sender_name_for_a_language_no_template_is_written_in_is_a_warning(
     make_project: MakeProject,
 ) -> None:
-    """sender.by_locale.de with only Russian and English files: the name would never be used."""
+    """sender.by_locale.fr with no French files: the name would never be used."""
     config = make_project(
         [*russians(2), english("en1")],
-        sender={"by_locale": {"en": {"name": "Romashka LLC"}, "de": {"name": "Romashka GmbH"}}},
+        sender={"by_locale": {"en": {"name": "Romashka LLC"}, "fr": {"name": "Romashka SARL"}}},
     )
     report = run_check(config, NOW)
     problems = [str(p) for p in report.problems if "by_locale" in p.field]
     lines = config.read_text(encoding="utf-8").splitlines()
-    line, text = next((i, t) for i, t in enumerate(lines, 1) if t.strip().startswith("de:"))
+    line, text = next((i, t) for i, t in enumerate(lines, 1) if t.strip().startswith("fr:"))
     assert problems == [
-        f"{config}:{line}:{text.index('de:') + 1}: sender.by_locale.de: warning: no template is "
-        "written in 'de' (the letters are in en, hu, ru, sr): this name is never used"
+        f"{config}:{line}:{text.index('fr:') + 1}: sender.by_locale.fr: warning: no template is "
+        "written in 'fr' (the letters are in de, en, et, hu, ru, sr): this name is never used"
     ]
     assert report.errors == 0
 
@@ -285,14 +285,15 @@ def in_locale(cid: str, locale: str, **kw: str) -> str:
 def test_contacts_whose_locale_has_no_file_are_told_they_get_the_default_letter(
     make_project: MakeProject,
 ) -> None:
-    """Clients with locale de, et got the Russian letter, and check said nothing (hu has its letters)."""
+    """Clients with locale hu, de, et got the Russian letter, and check said nothing; they have their
+    letters now, and fr, lv still fall back."""
     rows = [
         *russians(2),
         english("e1"),  # birthday.en.j2 exists: quiet
         in_locale("h1", "hu"),
         in_locale("h2", "hu-HU"),
-        in_locale("d1", "de", tier="VIP", tags="23feb"),
-        in_locale("s1", "et-EE"),
+        in_locale("d1", "fr", tier="VIP", tags="23feb"),
+        in_locale("s1", "lv-LV"),
         in_locale("k1", "klingon"),  # already a row warning, and the default applies: not repeated
         in_locale("r1", "ru_RU"),  # the default file is in its language
     ]
@@ -302,20 +303,20 @@ def test_contacts_whose_locale_has_no_file_are_told_they_get_the_default_letter(
     assert [str(p) for p in warnings] == [
         f"{config}:{place}: occasions.0.template: warning: {message}"
         for message in (
-            "1 contact(s) with locale 'de' get birthday.j2 (ru): there is no birthday.de.j2",
-            "1 contact(s) with locale 'et_EE' get birthday.j2 (ru): there is no birthday.et.j2",
+            "1 contact(s) with locale 'fr' get birthday.j2 (ru): there is no birthday.fr.j2",
+            "1 contact(s) with locale 'lv_LV' get birthday.j2 (ru): there is no birthday.lv.j2",
         )
     ]
     problems = [str(p) for p in run_check(config, NOW).problems if "with locale" in p.message]
     # the holiday template is used by two occasions: once, and only for whom they reach (23feb, 8mar tags)
     assert [p.split(": warning: ")[1] for p in problems if "holiday.j2" in p] == [
-        "1 contact(s) with locale 'de' get holiday.j2 (ru): there is no holiday.de.j2"
+        "1 contact(s) with locale 'fr' get holiday.j2 (ru): there is no holiday.fr.j2"
     ]
-    (config.parent / "templates" / "birthday.hu.j2").write_bytes(
+    (config.parent / "templates" / "birthday.fr.j2").write_bytes(
         (config.parent / "templates" / "birthday.en.j2").read_bytes()
     )
     quieter = [p.message for p in run_check(config, NOW).problems if "get birthday.j2" in p.message]
-    assert len(quieter) == 2 and not any("'hu'" in m for m in quieter)
+    assert len(quieter) == 1 and not any("'fr'" in m for m in quieter)
 
 
 def test_a_country_code_read_as_another_language_is_told_what_was_meant(make_project: MakeProject) -> None:
@@ -368,7 +369,7 @@ def test_a_template_with_only_a_locale_variant_says_what_the_default_file_is_for
     (problem,) = [p for p in report.problems if p.severity == "error"]
     assert str(problem) == (
         f"{config}:{place_of(config, 'template: birthday')}: occasions.0.template: template missing: "
-        "only birthday.en.j2 and birthday.hu.j2 and birthday.sr.j2 exist; "
+        "only birthday.de.j2 and birthday.en.j2 and birthday.et.j2 and birthday.hu.j2 and birthday.sr.j2 exist; "
         f"add {templates / 'birthday.j2'}, the letter for ru "
         "and for every locale without its own file"
     )

@@ -135,13 +135,13 @@ def test_a_mistake_every_letter_shares_counts_each_contact_once(make_project: Ma
 def test_a_misnamed_template_file_is_named_and_a_file_nothing_uses_is_reported(
     make_project: MakeProject,
 ) -> None:
-    """``brithday.de.j2`` beside ``birthday.j2`` was ignored without a hint: the German contacts got
-    the Russian letter, check said "there is no birthday.de.j2" and nothing of the file that was there."""
+    """``brithday.fr.j2`` beside ``birthday.j2`` was ignored without a hint: the French contacts got
+    the Russian letter, check said "there is no birthday.fr.j2" and nothing of the file that was there."""
     from tests.test_send_e2e import greeter
 
-    config = make_project([row("1"), row("d1", "de"), row("d2", "de_AT")])
+    config = make_project([row("1"), row("d1", "fr"), row("d2", "fr_CA")])
     folder = config.parent / "templates"
-    (folder / "brithday.de.j2").write_bytes((folder / "birthday.en.j2").read_bytes())
+    (folder / "brithday.fr.j2").write_bytes((folder / "birthday.en.j2").read_bytes())
     (folder / "notes.j2").write_text("ideas for next year's letters\n", encoding="utf-8")
     (folder / "_old_footer.j2").write_text("{% macro footer() %}bye{% endmacro %}\n", encoding="utf-8")
 
@@ -151,24 +151,24 @@ def test_a_misnamed_template_file_is_named_and_a_file_nothing_uses_is_reported(
         return [s for s in (run.stdout + run.stderr).splitlines() if s.split(": ", 1)[0].endswith(".j2")]
 
     never = "warning: no occasion, layout, include or import uses this file: it is never rendered"
-    # the partials the letters use (_layout.html.j2, _ru.j2, _en.j2, _sr.j2) are not reported
+    # the partials the letters use (_layout.html.j2, _ru.j2, _en.j2, _sr.j2, _et.j2, _de.j2) are not reported
     assert warnings() == [
         f"_old_footer.j2: {never}",
-        f"brithday.de.j2: {never}, did you mean 'birthday.de.j2'?",
+        f"brithday.fr.j2: {never}, did you mean 'birthday.fr.j2'?",
         f"notes.j2: {never}",
     ]
     run = greeter(config, "check", "--now", NOW)
-    german = [s for s in run.stdout.splitlines() + run.stderr.splitlines() if "locale 'de'" in s]
-    # offered for the name it is closest to only, not for new_year.de.j2 (".de.j2" alike)
-    assert [s.split(": warning: ", 1)[1] for s in german] == [
-        "2 contact(s) with locale 'de' or 'de_AT' get birthday.j2 (ru): there is no birthday.de.j2, "
-        "did you mean 'brithday.de.j2'?",
-        "2 contact(s) with locale 'de' or 'de_AT' get new_year.j2 (ru): there is no new_year.de.j2",
+    french = [s for s in run.stdout.splitlines() + run.stderr.splitlines() if "locale 'fr'" in s]
+    # offered for the name it is closest to only, not for new_year.fr.j2 (".fr.j2" alike)
+    assert [s.split(": warning: ", 1)[1] for s in french] == [
+        "2 contact(s) with locale 'fr' or 'fr_CA' get birthday.j2 (ru): there is no birthday.fr.j2, "
+        "did you mean 'brithday.fr.j2'?",
+        "2 contact(s) with locale 'fr' or 'fr_CA' get new_year.j2 (ru): there is no new_year.fr.j2",
     ]
 
     # A name computed at render time may reach any partial: only the stray letter-like files are sure.
     edit(config, "birthday.j2", "{% block subject %}\n", '{% block subject %}{% include "_" ~ "ru.j2" %}\n')
-    assert warnings() == [f"brithday.de.j2: {never}, did you mean 'birthday.de.j2'?", f"notes.j2: {never}"]
+    assert warnings() == [f"brithday.fr.j2: {never}, did you mean 'birthday.fr.j2'?", f"notes.j2: {never}"]
 
 
 def test_the_summary_counts_a_failed_draft_once_not_as_rendered(make_project: MakeProject) -> None:

@@ -486,12 +486,12 @@ def test_locale_fallback_order(tmp_path: Path) -> None:
 
 
 def test_letter_language_follows_the_file_not_the_contact(shipped: Renderer) -> None:
-    # No German file: the Russian default is used, and then everything in it is Russian.
-    hans = person("h", "Hans", "", "Müller", company="Müller GmbH", locale="de")
-    out = shipped.render(item(hans, "company_anniversary"))
+    # No French file: the Russian default is used, and then everything in it is Russian.
+    jean = person("h", "Jean", "", "Dupont", company="Dupont SARL", locale="fr")
+    out = shipped.render(item(jean, "company_anniversary"))
     assert out.template_file == "company_anniversary.j2"
-    assert out.text.startswith("Здравствуйте, Hans!")
-    assert "15 декабря компании Müller GmbH исполняется 15 лет." in out.text
+    assert out.text.startswith("Здравствуйте, Jean!")
+    assert "15 декабря компании Dupont SARL исполняется 15 лет." in out.text
     # A regional English contact keeps its own conventions in the English file.
     gb = shipped.render(item(person("g", "Jane", locale="en_GB"), "first_deal", years=3))
     us = shipped.render(item(person("u", "Jane", locale="en_US"), "first_deal", years=3))
@@ -1258,9 +1258,13 @@ def test_check_is_clean_for_the_shipped_templates(shipped: Renderer) -> None:
     serbian = {"birthday", "new_year", "first_deal", "company_anniversary", "holiday"}  # all shipped
     for template in OCCASIONS:
         files = [p.name for p in shipped.template_files(template)]
-        assert files == [f"{template}.j2", f"{template}.en.j2", f"{template}.hu.j2"] + (
-            [f"{template}.sr.j2"] if template in serbian else []
-        )
+        assert files == [
+            f"{template}.j2",
+            f"{template}.de.j2",
+            f"{template}.en.j2",
+            f"{template}.et.j2",
+            f"{template}.hu.j2",
+        ] + ([f"{template}.sr.j2"] if template in serbian else [])
 
 
 def test_check_reports_syntax_errors_with_file_and_line(tmp_path: Path) -> None:

@@ -192,19 +192,26 @@ def test_a_template_name_typo_in_config_is_pointed_at_the_setting_not_at_the_goo
     unused = [p for p in problems if never in p]
     assert unused == [
         f"{file}: {never}; occasions.0.template says 'birthdy', did you mean 'birthday' there?"
-        for file in ("birthday.en.j2", "birthday.hu.j2", "birthday.j2", "birthday.sr.j2")
+        for file in (
+            "birthday.de.j2",
+            "birthday.en.j2",
+            "birthday.et.j2",
+            "birthday.hu.j2",
+            "birthday.j2",
+            "birthday.sr.j2",
+        )
     ], unused
     assert not [p for p in problems if "did you mean 'birthdy" in p], problems
 
 
 def test_a_misnamed_locale_file_is_still_offered_the_name_meant(make_project: MakeProject) -> None:
-    """The hint the typo case must not lose: ``brithday.de.j2`` beside a working birthday template."""
+    """The hint the typo case must not lose: ``brithday.fr.j2`` beside a working birthday template."""
     config = make_project([row("1")])
-    (config.parent / "templates" / "brithday.de.j2").write_text("x", encoding="utf-8")
-    problems = [str(p) for p in run_check(config, NOW).problems if p.file == "brithday.de.j2"]
+    (config.parent / "templates" / "brithday.fr.j2").write_text("x", encoding="utf-8")
+    problems = [str(p) for p in run_check(config, NOW).problems if p.file == "brithday.fr.j2"]
     assert problems == [
-        "brithday.de.j2: warning: no occasion, layout, include or import uses this file: it is never "
-        "rendered, did you mean 'birthday.de.j2'?"
+        "brithday.fr.j2: warning: no occasion, layout, include or import uses this file: it is never "
+        "rendered, did you mean 'birthday.fr.j2'?"
     ], problems
 
 
