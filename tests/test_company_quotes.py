@@ -175,7 +175,7 @@ def _letter(templates: Path, company: str, locale: str, template: str = "birthda
         ("Kats GmbH", "ru", "а компании Kats GmbH — процветания"),
         ("Duna Kft.", "en", "continued prosperity to Duna Kft. Thank you"),
         ("Дунав д.о.о.", "sr", "а компанији „Дунав“ д.о.о. даљи раст"),
-        ("Dunav d.o.o.", "sr_Latn", "а компанији „Dunav“ d.o.o. даљи раст"),
+        ("Dunav d.o.o.", "sr_Latn", "a kompaniji „Dunav“ d.o.o. dalji rast"),  # transliterated whole
         ("ООО «Вектор»", "sr", "а компанији ООО „Вектор“ даљи раст"),
     ],
 )

@@ -97,7 +97,7 @@ def test_a_latin_serbian_client_reads_the_cyrillic_letter_in_latin_throughout() 
     assert out.text == (
         "Poštovani gospodine Nikoliću,\n\n"
         "Vaš rođendan je 2. januar, i želimo da Vam među prvima čestitamo!\n\n"
-        "Želimo Vam puno zdravlja, sreće i uspeha u svemu što radite, a kompaniji „Dunav d.o.o.“ dalji "
+        "Želimo Vam puno zdravlja, sreće i uspeha u svemu što radite, a kompaniji „Dunav“ d.o.o. dalji "
         "rast i napredak. Hvala Vam što ste sa nama: saradnja sa Vama je pravo zadovoljstvo.\n\n"
         "Takođe Vam čestitamo Novu godinu!\n\n"
         "S poštovanjem,\nRomashka LLC"
@@ -113,7 +113,7 @@ def test_cyrillic_data_in_a_latin_letter_is_transliterated_and_links_are_not() -
     sender = SERBIAN_SENDER.model_copy(update={"reply_to": "пошта@дунав.срб"})
     out = letter(ana, "company_anniversary", years=5, sender=sender)
     assert out.text.startswith("Poštovani gospodine Đorđeviću,\n\n")
-    assert "Povodom pete godišnjice kompanije „Džervin d.o.o.“ (15. februar)" in out.text
+    assert "Povodom pete godišnjice kompanije „Džervin“ d.o.o. (15. februar)" in out.text
     assert out.text.endswith("S poštovanjem,\nDunav tim")
     assert out.html is not None
     assert '<a href="mailto:пошта@дунав.срб"' in out.html and ">пошта@дунав.срб</a>" in out.html
@@ -193,10 +193,10 @@ def test_no_latin_serbian_word_is_in_a_cyrillic_serbian_letter() -> None:
 @pytest.mark.parametrize(
     ("years", "subject", "opening"),
     [
-        (1, "Честитамо 1. годишњицу компаније „Дунав д.о.о.“!", "Поводом прве годишњице компаније „Дунав д.о.о.“ (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
-        (5, "Честитамо 5. годишњицу компаније „Дунав д.о.о.“!", "Поводом пете годишњице компаније „Дунав д.о.о.“ (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
-        (21, "Честитамо 21. годишњицу компаније „Дунав д.о.о.“!", "Поводом 21. годишњице компаније „Дунав д.о.о.“ (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
-        (None, "Честитамо годишњицу компаније „Дунав д.о.о.“!", "Поводом годишњице компаније „Дунав д.о.о.“ упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
+        (1, "Честитамо 1. годишњицу компаније „Дунав“ д.о.о.!", "Поводом прве годишњице компаније „Дунав“ д.о.о. (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
+        (5, "Честитамо 5. годишњицу компаније „Дунав“ д.о.о.!", "Поводом пете годишњице компаније „Дунав“ д.о.о. (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
+        (21, "Честитамо 21. годишњицу компаније „Дунав“ д.о.о.!", "Поводом 21. годишњице компаније „Дунав“ д.о.о. (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
+        (None, "Честитамо годишњицу компаније „Дунав“ д.о.о.!", "Поводом годишњице компаније „Дунав“ д.о.о. упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
     ],
 )  # fmt: skip
 def test_a_company_anniversary_is_a_serbian_letter(years: int | None, subject: str, opening: str) -> None:
@@ -205,7 +205,7 @@ def test_a_company_anniversary_is_a_serbian_letter(years: int | None, subject: s
     assert out.subject == subject
     assert paragraphs(out)[1] == opening
     assert paragraphs(out)[2] == (
-        "Желимо Вама и компанији „Дунав д.о.о.“ стабилан раст, поуздане партнере, занимљиве пројекте и "
+        "Желимо Вама и компанији „Дунав“ д.о.о. стабилан раст, поуздане партнере, занимљиве пројекте и "
         "нова достигнућа. Ценимо нашу сарадњу и драго нам је што смо уз Вас на том путу."
     )
 
@@ -231,7 +231,7 @@ def test_a_leap_day_company_anniversary_is_not_dated() -> None:
     at = datetime(2027, 2, 26, 11, 0, tzinfo=BELGRADE)
     renderer = Renderer(TEMPLATES, SENDER, default_country="RS")
     out = renderer.render(PlanItem(hit=hit, status="send", send_at=at))
-    assert paragraphs(out)[1].startswith("Поводом четврте годишњице компаније „Дунав д.о.о.“ упућујемо")
+    assert paragraphs(out)[1].startswith("Поводом четврте годишњице компаније „Дунав“ д.о.о. упућујемо")
 
 
 def test_a_merged_company_anniversary_names_the_others() -> None:
@@ -251,13 +251,13 @@ def test_a_merged_company_anniversary_names_the_others() -> None:
     ("occasion", "subject", "heading", "wish"),
     [
         ("womens_day", "Честитамо Међународни дан жена!", "Срећан 8. март!",
-         "Желимо Вам пролећно расположење, топлину, инспирацију и радост сваког дана, а компанији „Дунав д.о.о.“ просперитет и нове успехе. Хвала Вам на поверењу и на заједничком раду."),
+         "Желимо Вам пролећно расположење, топлину, инспирацију и радост сваког дана, а компанији „Дунав“ д.о.о. просперитет и нове успехе. Хвала Вам на поверењу и на заједничком раду."),
         ("defender_day", "Честитамо Дан бранилаца отаџбине!", "Срећан Дан бранилаца отаџбине!",
-         "Желимо Вам чврсто здравље, самопоуздање и поуздане партнере, а компанији „Дунав д.о.о.“ нове победе. Хвала Вам на поверењу и на заједничком раду."),
+         "Желимо Вам чврсто здравље, самопоуздање и поуздане партнере, а компанији „Дунав“ д.о.о. нове победе. Хвала Вам на поверењу и на заједничком раду."),
         ("christmas", "Честитамо Божић!", "Срећан Божић!",
-         "Желимо Вама и Вашим најмилијима мир, здравље и радост, а компанији „Дунав д.о.о.“ успешну годину која долази. Хвала Вам на поверењу и на заједничком раду."),
+         "Желимо Вама и Вашим најмилијима мир, здравље и радост, а компанији „Дунав“ д.о.о. успешну годину која долази. Хвала Вам на поверењу и на заједничком раду."),
         ("rs_statehood", "Честитамо празник „Дан државности“!", "Срећан празник!",
-         "Желимо Вам леп празник, благостање и успех у свему што радите, а компанији „Дунав д.о.о.“ просперитет. Хвала Вам на поверењу и на заједничком раду."),
+         "Желимо Вам леп празник, благостање и успех у свему што радите, а компанији „Дунав“ д.о.о. просперитет. Хвала Вам на поверењу и на заједничком раду."),
     ],
 )  # fmt: skip
 def test_each_holiday_is_a_serbian_letter(occasion: str, subject: str, heading: str, wish: str) -> None:
@@ -295,7 +295,7 @@ def test_a_holiday_letter_early_belated_and_in_latin() -> None:
         paragraphs(late)[1]
         == "Molimo Vas da primite naše srdačne, iako zakasnele, čestitke za Dan branilaca otadžbine!"
     )
-    assert "a kompaniji „Dunav d.o.o.“ nove pobede." in paragraphs(late)[2]
+    assert "a kompaniji „Dunav“ d.o.o. nove pobede." in paragraphs(late)[2]
 
 
 # --------------------------------------------------------------------------- wording
@@ -333,9 +333,9 @@ def test_preview_shows_the_latin_client_a_latin_letter(make_project: MakeProject
     letters = {r["occasion"]: r for r in json.loads(done.stdout) if r["status"] == "send"}
     anniversary = letters["company_anniversary"]
     assert anniversary["template_file"] == "company_anniversary.sr.j2"
-    assert anniversary["subject"] == "Čestitamo 5. godišnjicu kompanije „Dunav d.o.o.“!"
+    assert anniversary["subject"] == "Čestitamo 5. godišnjicu kompanije „Dunav“ d.o.o.!"
     assert (
-        "Povodom pete godišnjice kompanije „Dunav d.o.o.“ (15. februar) upućujemo Vama" in anniversary["text"]
+        "Povodom pete godišnjice kompanije „Dunav“ d.o.o. (15. februar) upućujemo Vama" in anniversary["text"]
     )
     assert letters["womens_day"]["template_file"] == "holiday.sr.j2"
     assert letters["womens_day"]["subject"] == "Čestitamo Međunarodni dan žena!"
