@@ -46,6 +46,7 @@ from greeter.contacts import UNSAFE_IN_HEADER
 from greeter.errors import GreeterError
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Rendered
+from greeter.unsubscribe import mailto_href
 
 #: Control and line-break characters: none of them has a place in a header, and each can
 #: split or smuggle a header somewhere (the same set the contacts' loader rejects).
@@ -263,13 +264,14 @@ def _address_header(name: str, display: str, address: str) -> _EncodedWords | st
 
 @lru_cache(maxsize=64)  # the config's mailto: the same in every letter, validated once
 def _mailto_link(mailto: str) -> str:
+    """The header's mailto, checked, as :func:`greeter.unsubscribe.mailto_href` writes the body's link."""
     validate_header_value("List-Unsubscribe mailto", mailto)
     if mailto.startswith("mailto:"):
         if len(mailto) > 900 or _MAILTO.fullmatch(mailto) is None:
             raise UnsafeHeaderError("List-Unsubscribe mailto", mailto, "not a plain mailto: URI")
-        return f"<{mailto}>"
-    validate_address("List-Unsubscribe mailto", mailto)
-    return f"<mailto:{mailto}?subject=unsubscribe>"
+    else:
+        validate_address("List-Unsubscribe mailto", mailto)
+    return f"<{mailto_href(mailto)}>"
 
 
 #: Date headers already written: (wall-clock time to the second, UTC offset) → header value.
