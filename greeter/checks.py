@@ -647,7 +647,7 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
     ``send`` stops at each (exit 2), and only a changed config gets a letter
     out.
     """
-    from greeter.send import read_secret
+    from greeter.secret_values import read_secret
     from greeter.smtp_transport import SmtpTransport
     from greeter.transport import LOGIN_REFUSED
 

@@ -75,13 +75,13 @@ from greeter.metrics import RunStats
 from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
+from greeter.secret_values import read_secret
 from greeter.send import (
     Cycle,
     WireCounts,
     deliver_cycle,
     make_transport,
     plan_cycle,
-    read_secret,
 )
 from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport

@@ -230,6 +230,7 @@ from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadErro
 from greeter.i18n import locale_chain, locale_hint, normalize_locale, regional_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
+from greeter.secret_values import read_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
 from greeter.template_code import TemplateCode
@@ -925,8 +926,6 @@ def _unsubscribe_secret(settings: Unsubscribe) -> tuple[bytes | None, Problem | 
     """
     if not settings.url or not settings.secret_env:
         return None, None
-    from greeter.send import read_secret  # the sending path: loaded only by a config with a one-click url
-
     try:
         secret = read_secret(settings.secret_env, None, "unsubscribe secret")
     except ConfigError as exc:

@@ -9,7 +9,6 @@ progress display live here; the decisions live in the planner and
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -42,6 +41,7 @@ from greeter.plan_types import PlanItem
 from greeter.planner import lookahead_end
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.runtime import Inputs, read_journal_state
+from greeter.secret_values import read_secret
 from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
@@ -101,31 +101,6 @@ def exit_code(result: RunResult) -> int:
     if delivery_problem(summary) is not None:  # the daemon's "degraded", by the same rule
         return EXIT_TEMPFAIL
     return 0
-
-
-def read_secret(env: str | None, file: Path | None, what: str) -> str | None:
-    """A secret from the environment variable or file the config names — never from the config.
-
-    An empty (or blank) variable or file is missing, not a secret: an env file's
-    placeholder ``GREETER_SMTP_PASSWORD=`` or ``docker run -e VAR=`` used to pass
-    for "set", so ``send`` logged in with no password and put every letter in
-    ``retry`` instead of refusing to start (exit 2) as for an unset variable.
-    """
-    if env:
-        value = os.environ.get(env)
-        if value is None or not value.strip():
-            said = "is not set" if value is None else "is not set (it is empty)"
-            raise ConfigError([Problem("environment", env, f"{what}: environment variable {env} {said}")])
-        return value
-    if file:
-        try:
-            value = file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError([Problem(str(file), "", f"{what}: cannot read ({exc.strerror})")]) from None
-        if not value:
-            raise ConfigError([Problem(str(file), "", f"{what}: the file is empty")])
-        return value
-    return None
 
 
 def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:

@@ -69,3 +69,25 @@ def test_send_loads_only_what_every_send_needs() -> None:
         "import greeter.cli, greeter.runtime, greeter.send, greeter.send_report, greeter.signals, greeter.journal"
     )
     assert loaded & ONLY_WHEN_USED == set()
+
+
+def test_a_renderer_with_a_one_click_url_does_not_load_the_sending_path() -> None:
+    """``preview`` and ``check`` read the unsubscribe secret to sign the links they show.
+
+    Importing :func:`read_secret` from :mod:`greeter.send` loaded the SMTP client,
+    the journal and the build pool into them (~90 ms); it lives in
+    :mod:`greeter.secret_values` now.
+    """
+    loaded = imported_by(
+        "import os\n"
+        "from datetime import date\n"
+        "from greeter.config_loader import load_settings\n"
+        "from greeter.render import Renderer\n"
+        "os.environ['GREETER_UNSUB'] = 'q7Vd2xLp9Rk4Tz8Nw3Hs6Jm1Fb5Gc0Ye'\n"
+        f"settings = load_settings({str(ROOT / 'config.example.yaml')!r}, today=date(2027, 1, 1))\n"
+        "unsub = settings.unsubscribe.model_copy(update={'url': 'https://example.com/u', 'secret_env': 'GREETER_UNSUB'})\n"
+        "renderer = Renderer.of(settings.model_copy(update={'unsubscribe': unsub}))\n"
+        "assert renderer.unsigned is None, renderer.unsigned\n"
+    )
+    assert "greeter.secret_values" in loaded
+    assert loaded & {"greeter.send", "greeter.smtp_transport", "aiosmtplib", "greeter.build_pool"} == set()

@@ -45,6 +45,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from greeter.db_url import one_line, redact, split_schema
 from greeter.errors import ConfigError, ContactsError, ContactsUnavailableError
+from greeter.secret_values import read_secret
 
 if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
     import psycopg
@@ -158,8 +159,6 @@ def env_password(url: str, password_env: str | None) -> str | None:
     """
     if password_env is None:
         return None
-    from greeter.send import read_secret
-
     try:
         return read_secret(password_env, None, "contacts.password_env")
     except ConfigError as exc:
