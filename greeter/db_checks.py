@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from greeter.db_url import one_line, redact
-from greeter.errors import ContactsError, ContactsUnavailableError, JournalError, JournalUnavailableError
+from greeter.errors import ContactsError, ContactsUnavailableError, JournalError
 from greeter.journal_schema import READ_ONLY_MOUNT, why_read_only
 
 __all__ = ["DatabaseStatus", "contacts_failure", "contacts_status", "journal_status"]
@@ -117,7 +117,7 @@ def journal_status(url: str) -> DatabaseStatus:
 def _pg_journal(url: str) -> DatabaseStatus:
     import psycopg
 
-    from greeter.journal_pg_base import bad_connection_string, connection_string_problem, pg_journal_error
+    from greeter.journal_pg_base import bad_connection_string, connection_string_problem, pg_operational
     from greeter.journal_pg_schema import MIGRATIONS, configure, inspect, parse_target
 
     latest = len(MIGRATIONS)
@@ -139,7 +139,7 @@ def _pg_journal(url: str) -> DatabaseStatus:
             return DatabaseStatus("journal", target.shown, False, detail, None, latest)
         message = one_line(exc.diag.message_primary or exc, url)
         # Judged as the send's own journal judges it, so that check's exit code matches send's.
-        down = isinstance(pg_journal_error(message, exc), JournalUnavailableError)
+        down = pg_operational(exc)
         detail = f"unreachable: {message}"
         return DatabaseStatus("journal", target.shown, False, detail, None, latest, unavailable=down)
     where = f"in schema {target.schema} " if target.schema else ""

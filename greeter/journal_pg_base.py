@@ -44,6 +44,7 @@ __all__ = [
     "key_params",
     "pg_journal_error",
     "pg_message",
+    "pg_operational",
     "timed_out",
 ]
 
@@ -223,27 +224,32 @@ def connection_string_error(shown: str, exc: psycopg.Error, url: str) -> Journal
     return JournalError(f"journal {shown}: storage.url is {connection_string_problem(exc, url)}")
 
 
-def pg_journal_error(message: str, exc: psycopg.Error) -> JournalError:
-    """``exc`` as :class:`JournalUnavailableError` (exit 75) when the server is unreachable or
-    cannot do it now, else :class:`JournalError` (exit 2: a wrong password, a missing database,
-    no privilege, a connection string libpq refuses).
+def pg_operational(exc: psycopg.Error) -> bool:
+    """Whether ``exc`` is the server unreachable or unable to do it now: worth trying again later.
 
+    Not: a wrong password, a missing database, no privilege, a connection
+    string libpq refuses — nothing changes those but the configuration.
     An error without an SQLSTATE happened before the server said anything
     useful (refused, timed out, host unknown), unless libpq refused the
     connection string itself (:func:`bad_connection_string`) or its text is
     one of libpq's setup refusals (:data:`_SETUP_REFUSALS`). Restarting later
     is the right reaction to all of those but a misspelt host name, and
-    harmless for it.
+    harmless for it. One rule for the journal and the contacts database, so
+    one outage gives one exit code whichever of them it hits.
     """
     state = exc.sqlstate
     if bad_connection_string(exc):
-        operational = False
-    elif state is None:
+        return False
+    if state is None:
         text = str(exc).lower()
-        operational = not any(words in text for words in _SETUP_REFUSALS)
-    else:
-        operational = state[:2] in _OPERATIONAL_SQLSTATE_CLASSES or state in _OPERATIONAL_SQLSTATES
-    return (JournalUnavailableError if operational else JournalError)(message)
+        return not any(words in text for words in _SETUP_REFUSALS)
+    return state[:2] in _OPERATIONAL_SQLSTATE_CLASSES or state in _OPERATIONAL_SQLSTATES
+
+
+def pg_journal_error(message: str, exc: psycopg.Error) -> JournalError:
+    """``exc`` as :class:`JournalUnavailableError` (exit 75) when :func:`pg_operational`, else
+    :class:`JournalError` (exit 2)."""
+    return (JournalUnavailableError if pg_operational(exc) else JournalError)(message)
 
 
 class PgJournalBase:

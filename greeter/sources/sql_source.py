@@ -218,25 +218,12 @@ def libpq_text(message: str) -> str:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-def _pg_temporary(exc: psycopg.Error) -> bool:
-    """Whether ``exc`` is the server being unreachable or unable to serve now, as the journal judges it.
-
-    Refused, timed out, host unknown, the connection lost, too many
-    connections, shutting down, a statement cancelled by its timeout: the same
-    command may work later. A wrong password, a database or role that does
-    not exist, a connection string libpq refuses, a bad query: not until
-    the configuration (or the CRM) is fixed. One rule for both databases, so
-    that the same outage gives the same exit code whichever of them it hits
-    (:func:`greeter.journal_pg_base.pg_journal_error`).
-    """
-    from greeter.errors import JournalUnavailableError
-    from greeter.journal_pg_base import pg_journal_error
-
-    return isinstance(pg_journal_error("", exc), JournalUnavailableError)
-
-
 def _pg_error(message: str, exc: psycopg.Error) -> ContactsError:
-    return (ContactsUnavailableError if _pg_temporary(exc) else ContactsError)(message)
+    """``exc`` as :class:`ContactsUnavailableError` (exit 75) when the server may answer later
+    (:func:`greeter.journal_pg_base.pg_operational`, the journal's rule), else :class:`ContactsError`."""
+    from greeter.journal_pg_base import pg_operational
+
+    return (ContactsUnavailableError if pg_operational(exc) else ContactsError)(message)
 
 
 @functools.cache
