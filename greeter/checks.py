@@ -35,7 +35,7 @@ from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_holidays import holiday_collisions, holiday_problems
 from greeter.check_reach import Reach, sender_locale_problems
 from greeter.check_titles import TitleReach
-from greeter.config import Settings
+from greeter.config import Columns, Settings
 from greeter.contacts import Contact
 from greeter.db_checks import DatabaseStatus, contacts_failure, contacts_status, journal_status
 from greeter.errors import (
@@ -316,6 +316,8 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     sampled: Counter[tuple[str, str]] = Counter()
     # HTML tags the text part shows, by (template file, tag): the contacts whose letter did.
     markup: dict[tuple[str, str], list[str]] = {}
+    # …and those the contact's own data holds (its row's problem, said once per contact and tag).
+    data_markup: set[tuple[str, str]] = set()
     try:
         dated = inputs.occasion_dates(today, 367)
     except ConfigError:  # an unreadable occasion calendar: reported above (check_occasion_calendars)
@@ -354,7 +356,12 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
                 _add_locale(locales, key, contact.locale or settings.defaults.locale)
             tag = markup_in_text(rendered)
             if tag is not None:
-                markup.setdefault((rendered.template_file, tag), []).append(contact.id)
+                held = markup_in_data(contact, tag, settings.contacts.columns)
+                if held is None:
+                    markup.setdefault((rendered.template_file, tag), []).append(contact.id)
+                elif (contact.id, tag) not in data_markup:
+                    data_markup.add((contact.id, tag))
+                    report.problems.append(data_markup_problem(contact, tag, held))
             reach.rendered(contact, occ.template, rendered.template_file)
             reach.signed(contact, rendered.locale)
             titles.sent(occ, rendered.locale)
@@ -448,6 +455,39 @@ def markup_in_text(rendered: Rendered) -> str | None:
         if found is not None:
             return found.group(0)
     return None
+
+
+def markup_in_data(contact: Contact, tag: str, columns: Columns) -> str | None:
+    """The column of ``contact`` whose value holds ``tag`` (its header as configured), else None.
+
+    A company exported as ``<b>Ромашка</b>`` shows the tag in every letter's
+    text part (and escaped in the HTML one): the CRM's record is what to
+    fix, and blaming the template for it sent the marketer looking for a
+    line that does not exist.
+    """
+    named = {
+        "first_name": contact.first_name,
+        "patronymic": contact.patronymic,
+        "last_name": contact.last_name,
+        "company": contact.company,
+    }
+    for field_name, value in named.items():
+        if tag in value:
+            column = getattr(columns, field_name)
+            return column or columns.full_name or field_name
+    for column, value in contact.extra.items():
+        if tag in value:
+            return column
+    return None
+
+
+def data_markup_problem(contact: Contact, tag: str, column: str) -> Problem:
+    """The warning for an HTML tag typed into a contact's data, at its row and column."""
+    message = (
+        f"holds the HTML tag {tag}: the letters show it as typed (escaped in the HTML part); "
+        "remove the markup in the CRM"
+    )
+    return Problem(contact.source, column, message, contact.row or None, kind="row", severity="warning")
 
 
 def markup_problems(found: dict[tuple[str, str], list[str]], renderer: Renderer) -> list[Problem]:

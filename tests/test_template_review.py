@@ -163,6 +163,20 @@ def test_html_typed_into_the_message_is_a_warning_at_its_line(make_project: Make
     assert report.errors == 0 and report.warnings >= 1
 
 
+def test_html_in_a_contacts_data_is_its_rows_warning_not_the_templates(make_project: MakeProject) -> None:
+    """A first name exported as ``<i>Иван</i>``: check blamed the template, at no line (none writes it)."""
+    config = make_project(
+        [contact_row("1", "1@example.com", first="<i>Иван</i>", birthday="07.01.1960"), row("2")]
+    )
+    report = run_check(config, NOW)
+    html = [p for p in report.problems if "HTML tag" in p.message]
+    assert [(p.kind, p.field, p.line, p.severity) for p in html] == [("row", "Имя", 2, "warning")], [
+        str(p) for p in html
+    ]
+    assert html[0].file.endswith("contacts.csv")
+    assert html[0].message.startswith("holds the HTML tag <i>: the letters show it as typed"), html[0].message
+
+
 def test_markup_in_the_html_block_alone_is_no_warning(make_project: MakeProject) -> None:
     """The shipped layout's own markup is in its html block: the text part has none."""
     config = make_project([row("1")])
