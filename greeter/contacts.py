@@ -98,7 +98,7 @@ def email_in_cell(text: str) -> tuple[str | None, str]:
     ``(address, note)``: the cell is not a bare address but holds exactly one,
     unambiguously — a ``mailto:`` link, the ``Name <address>`` form CRMs and
     mail clients copy, a sentence's final dot, an invisible character pasted
-    with it (a zero-width space: :func:`_invisible` says which, and where).
+    with it (a zero-width space: :func:`invisible_chars` says which, and where).
     That address is taken (the note, for a warning, says so and what to
     write): rejecting a row whose address anyone can read would lose a
     greeting for nothing.
@@ -116,7 +116,7 @@ def email_in_cell(text: str) -> tuple[str | None, str]:
             " other in a row of its own (with its own id)"
         )
     rest, kinds = text, []
-    invisible = _invisible(text)
+    invisible = invisible_chars(text)
     if invisible:  # copied from a web page or a messenger: nobody typed it, nobody can see it
         rest = "".join(ch for ch in text if not _is_invisible(ch))
         kinds.append(invisible)
@@ -154,7 +154,7 @@ def _is_invisible(ch: str) -> bool:
     return not ch.isascii() and unicodedata.category(ch) == "Cf"
 
 
-def _invisible(text: str) -> str:
+def invisible_chars(text: str) -> str:
     """Where ``text`` has invisible characters, in words: "an invisible U+200B ZERO WIDTH SPACE at
     position 9" (positions count from 1, as a spreadsheet's cursor does); "" when it has none."""
     if text.isascii():

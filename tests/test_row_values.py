@@ -246,6 +246,28 @@ def test_an_address_with_an_invisible_character_is_taken_without_it_saying_which
     ]
 
 
+def test_invisible_characters_pasted_into_a_name_are_removed_and_the_name_declines(tmp_path: Path) -> None:
+    """``Иван`` and a ZERO WIDTH SPACE was addressed "Иван Петровичу": the ending hid from the rules."""
+    from greeter.addressing import decline
+
+    contacts, report = load(
+        tmp_path,
+        "17;a17@x.ru;Невидимкин Иван\u200b Петрович;\u200eООО «Ве\u00adктор»;;",
+        "18;a18@x.ru;Невидимкина Анна Ильинична;ООО «Тест\u200c»;;",  # a joiner stays: some scripts need it
+    )
+    assert [(c.first_name, c.company) for c in contacts] == [
+        ("Иван", "ООО «Вектор»"),
+        ("Анна", "ООО «Тест\u200c»"),
+    ]
+    assert decline(contacts[0], "dative") == "Ивану Петровичу"
+    assert messages(report) == [
+        "ФИО: warning: 'Невидимкин Иван\\u200b Петрович' has an invisible U+200B ZERO WIDTH SPACE at"
+        " position 16: removed ('Невидимкин Иван Петрович')",
+        "Компания: warning: '\\u200eООО «Ве\\xadктор»' has invisible characters (U+200E LEFT-TO-RIGHT MARK at"
+        " position 1, U+00AD SOFT HYPHEN at position 9): removed ('ООО «Вектор»')",
+    ]
+
+
 def test_a_rejected_address_says_why(tmp_path: Path) -> None:
     contacts, report = load(
         tmp_path,

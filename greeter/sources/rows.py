@@ -24,6 +24,7 @@ from greeter.contacts import (
     Gender,
     domain_typo,
     email_in_cell,
+    invisible_chars,
     smtputf8_only,
 )
 from greeter.countries import parse_country
@@ -60,6 +61,14 @@ from greeter.timezones import is_zone, zone_hint, zone_meant
 #: :func:`greeter.message.validate_header_value`.
 _CONTROL = UNSAFE_IN_HEADER
 _TAG_SPLIT = re.compile(r"[,;]")
+#: Invisible characters a name never needs — zero-width space, word joiner, byte-order mark,
+#: soft hyphen, left-to-right and right-to-left marks — that a cell pasted from a web page or a
+#: messenger brings along: ``Иван\u200b`` was addressed undeclined ("Иван Петровичу"), its
+#: ending hidden from the declension rules. Removed, with a warning; the joiners (U+200C/D)
+#: stay: Persian and Indic names and emoji need them.
+_PASTED_INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
+#: The fields cleaned of them: the words a letter addresses the contact and its company with.
+_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name", "company")
 #: A line break of any kind, and one with the blanks around it: a company cell's lines (see
 #: :meth:`RowParser.parse`) are folded into one at these.
 _LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
@@ -257,6 +266,12 @@ class RowParser:
                         message += f": {quoted(cells[name])}"
                         problems.append(self._problem(line, name, message))
                 return None, problems
+            for name in _NAME_FIELDS:
+                value = cells.get(name, "")
+                if value and _PASTED_INVISIBLE.search(value) is not None:
+                    cells[name] = _PASTED_INVISIBLE.sub("", value)
+                    message = f"{quoted(value)} has {invisible_chars(value)}: removed ({quoted(cells[name])})"
+                    problems.append(self._warn(line, name, message))
         if short is not None:
             problems.append(short)
         cid = cells.get("id", "")
