@@ -43,6 +43,7 @@ from greeter.journal_store import (
     JournalStateError,
     JournalStore,
 )
+from greeter.journal_transitions import merged_reason
 from greeter.masking import mask_addresses
 from greeter.message import build_message, make_message_id
 from greeter.plan_types import Hit, PlanItem, Rendered
@@ -449,7 +450,7 @@ class Deliverer:
             if other.key in journaled:
                 continue
             self.journal.mark_skipped(
-                other.key, f"merged into {ready.occasion}", self.clock(), email=ready.outgoing.rcpt
+                other.key, merged_reason(ready.occasion), self.clock(), email=ready.outgoing.rcpt
             )
 
     def release(self, ready: Ready) -> None:

@@ -30,6 +30,7 @@ from rich.text import Text
 from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, local_text
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
+from greeter.journal_transitions import merged_carrier
 
 if TYPE_CHECKING:
     from greeter.runtime import Inputs
@@ -71,7 +72,7 @@ def reason_code(entry: JournalEntry) -> str | None:
         return "expired"
     if entry.state != "skipped" or not entry.reason:
         return None
-    if entry.reason.startswith("merged into "):
+    if merged_carrier(entry.reason) is not None:
         return "merged"
     word = entry.reason.split(":", 1)[0].strip()
     return word if word in _REASON_CODES else None

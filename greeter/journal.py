@@ -61,7 +61,14 @@ from greeter.journal_store import (
     Suppression,
     erasable,
 )
-from greeter.journal_transitions import Move, Transitions, merged_reason, release_check, suppressed_reason
+from greeter.journal_transitions import (
+    Move,
+    Transitions,
+    merged_carrier,
+    merged_reason,
+    release_check,
+    suppressed_reason,
+)
 from greeter.plan_types import PastGreeting
 
 
@@ -533,7 +540,7 @@ class Journal(Transitions):
         with self._db() as db:
             rows = db.execute(
                 "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
-                f" email, sent_at FROM greetings WHERE state IN ({marks})"
+                f" email, sent_at, merged, reason FROM greetings WHERE state IN ({marks})"
                 " AND COALESCE(send_day, occasion_date) >= ?"
                 " ORDER BY contact_id, day",
                 (*states, since.isoformat()),
@@ -541,9 +548,12 @@ class Journal(Transitions):
         for r in rows:
             occasion_date, day = date.fromisoformat(r["occasion_date"]), date.fromisoformat(r["day"])
             sent_at = parse_time(r["sent_at"]) if r["state"] == "sent" else None
+            merged = tuple(json.loads(r["merged"])) if r["merged"] not in (None, "[]") else ()
+            into = merged_carrier(r["reason"]) if r["state"] == "skipped" else None
             yield PastGreeting(
-                r["contact_id"], r["occasion"], occasion_date, day, r["state"], r["email"], sent_at
-            )
+                r["contact_id"], r["occasion"], occasion_date, day, r["state"], r["email"], sent_at,
+                merged, into,
+            )  # fmt: skip
 
     def sent_times(self, since: datetime) -> list[datetime]:
         """When each greeting sent at or after ``since`` left (seeds a per-day limit after a restart)."""

@@ -28,6 +28,7 @@ from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal_pg_schema import PgTarget
 from greeter.journal_pg_schema import row_to_entry as to_entry
 from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey, Suppression
+from greeter.journal_transitions import merged_carrier
 from greeter.plan_types import PastGreeting
 
 __all__ = [
@@ -340,15 +341,18 @@ class PgJournalBase:
         """Greetings whose local send day is ``since`` or later, as plain data for the planner."""
         rows = self._read(
             "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
-            " email, sent_at FROM greetings WHERE state = ANY(%s) AND COALESCE(send_day, occasion_date) >= %s"
+            " email, sent_at, merged, reason FROM greetings"
+            " WHERE state = ANY(%s) AND COALESCE(send_day, occasion_date) >= %s"
             ' ORDER BY contact_id COLLATE "C", day',
             (list(states), since),
         )
         for r in rows:
             sent_at = r["sent_at"] if r["state"] == "sent" else None
+            into = merged_carrier(r["reason"]) if r["state"] == "skipped" else None
             yield PastGreeting(
-                r["contact_id"], r["occasion"], r["occasion_date"], r["day"], r["state"], r["email"], sent_at
-            )
+                r["contact_id"], r["occasion"], r["occasion_date"], r["day"], r["state"], r["email"], sent_at,
+                tuple(r["merged"] or ()), into,
+            )  # fmt: skip
 
     def sent_times(self, since: datetime) -> list[datetime]:
         """When each greeting sent at or after ``since`` left (seeds a per-day limit after a restart)."""

@@ -52,9 +52,20 @@ class Move:
             raise JournalStateError(f"cannot make greeting {name} {self.to}: {found}")
 
 
+#: How :func:`merged_reason` starts: the one place that knows its words (:func:`merged_carrier`).
+_MERGED_INTO = "merged into "
+
+
 def merged_reason(occasion: str) -> str:
     """The reason of a ``skipped`` row whose occasion rides in ``occasion``'s letter."""
-    return f"merged into {occasion}"
+    return f"{_MERGED_INTO}{occasion}"
+
+
+def merged_carrier(reason: str | None) -> str | None:
+    """The occasion whose letter carries a row :func:`merged_reason` wrote, else None."""
+    if reason is None or not reason.startswith(_MERGED_INTO):
+        return None
+    return reason[len(_MERGED_INTO) :] or None
 
 
 def suppressed_reason(email: str) -> str:

@@ -77,12 +77,20 @@ class PlanItem:
     belated: bool = False
     #: Human detail for the reason (e.g. "3rd greeting in 365 days would exceed max_count 6").
     detail: str = ""
+    #: ``sent``: the occasions its letter carried besides its own, as the journal recorded them.
+    carried: tuple[str, ...] = ()
+    #: What the journal holds for a greeting it already has: the row's state for ``already_sent``
+    #: (``failed``, ``uncertain``, ``retry``…), the carrying letter's for one that rode in a letter
+    #: already handed over (``merged``); None when the journal has nothing of it.
+    journal_state: str | None = None
 
     @property
     def merged_with(self) -> list[str]:
         """Occasion names merged with this one, for the JSON contract."""
         if self.status == "send":
             return [h.occasion for h in self.also]
+        if self.status == "sent":
+            return list(self.carried)
         return [self.merged_into] if self.merged_into else []
 
 
@@ -125,3 +133,7 @@ class PastGreeting:
     email: str | None = None
     #: When it left (state ``sent``): preview shows it as sent, at that moment, not as a skip.
     sent_at: datetime | None = None
+    #: The occasions this letter carried besides its own (its ``merged`` column).
+    merged: tuple[str, ...] = ()
+    #: For a ``skipped`` row that rode in another occasion's letter: that occasion.
+    merged_into: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property, lru_cache
 from itertools import groupby
 from operator import attrgetter
@@ -245,8 +245,13 @@ def plan_contact(
                 # today, for an occasion before the range): "what went out today" lists it.
                 if held is not None and held.sent_at is not None:
                     items.append(_sent(hit, held, held.sent_at.astimezone(tz)))
+                elif held is not None and held.merged_into is not None:
+                    items.append(_rode_along(hit, held, past, tz, refusal[1]))
                 else:
-                    items.append(PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1]))
+                    state = held.state if held is not None else None
+                    items.append(
+                        PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1], (), state)
+                    )
             continue
         od = zone.days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
         index = len(cands)
@@ -324,7 +329,34 @@ def _sent(hit: Hit, held: PastGreeting, at: datetime) -> PlanItem:
     """A letter the journal says left ``at`` (the recipient's time): shown as sent then, in whole
     seconds like every planned moment — not as a skip with no time, which read as "not sent"."""
     other = "" if held.contact_id == hit.contact.id else f"sent to {held.email} as contact {held.contact_id}"
-    return PlanItem(hit, "sent", None, at.replace(microsecond=0), detail=other)
+    at = at.replace(microsecond=0)
+    return PlanItem(hit, "sent", None, at, detail=other, carried=held.merged, journal_state="sent")
+
+
+def _rode_along(hit: Hit, held: PastGreeting, past: Sequence[PastGreeting], tz: tzinfo, why: str) -> PlanItem:
+    """An occasion the journal holds as carried by another occasion's letter: still ``merged`` into it.
+
+    Before the letter left, preview showed it merged, with the letter's time;
+    afterwards it read "already sent (skipped)" with no time and no link to the
+    letter — a dashboard counting what clients got lost it, and the gallery
+    said the opposite of the truth when that letter had bounced. It keeps
+    ``merged``, the carrier and, once that letter left, its moment; the
+    carrier's journal state says how that letter fared (``sent``, ``failed``,
+    ``uncertain``…). A carrier no longer in the journal's history leaves the
+    plain ``already_sent`` skip.
+    """
+    carrier = next(
+        (
+            p
+            for p in past
+            if p.occasion == held.merged_into and p.contact_id == held.contact_id and hit.occasion in p.merged
+        ),
+        None,
+    )
+    if carrier is None:
+        return PlanItem(hit, "skip", "already_sent", None, (), None, False, why, (), held.state)
+    at = carrier.sent_at.astimezone(tz).replace(microsecond=0) if carrier.sent_at is not None else None
+    return PlanItem(hit, "skip", "merged", at, (), held.merged_into, False, "", (), carrier.state)
 
 
 def _as_known(past: PastGreeting, contact: Contact) -> str:

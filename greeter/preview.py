@@ -52,6 +52,7 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "reason": reason,
         "detail": draft.error or item.detail or None,
         "merged_with": item.merged_with,
+        "journal_state": item.journal_state,
         "belated": item.belated,
         "approval": draft.extra.get("approval"),
         # The config's name for every item alike (a skip has no file); the file a letter came from apart.
@@ -84,7 +85,7 @@ def journal_expiries(items: Iterable[PlanItem], inputs: Inputs) -> Iterator[Plan
                 other = next((p for p in held if p.contact_id != hit.contact.id), None)
                 to = f" (to {other.email} as contact {other.contact_id})" if other else ""
                 why = f"the journal recorded it as expired{to}: past its catch-up period, it was never sent"
-                item = dataclasses.replace(item, reason="expired", detail=why)
+                item = dataclasses.replace(item, reason="expired", detail=why, journal_state="expired")
         yield item
 
 

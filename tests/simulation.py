@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import json
 import re
 import shutil
 import sqlite3
@@ -66,6 +67,7 @@ from greeter.config import FrequencyCap, SendWindow, Settings
 from greeter.journal import Journal
 from greeter.journal_schema import db_time
 from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalKey
+from greeter.journal_transitions import merged_carrier
 from greeter.plan_types import PastGreeting
 from greeter.render import Renderer
 from greeter.runtime import Inputs, load_inputs
@@ -325,7 +327,7 @@ class IndexedJournal:
 
     _SELECT = (
         "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date), state, email,"
-        " sent_at FROM greetings"
+        " sent_at, merged, reason FROM greetings"
     )
 
     def _reload(self) -> None:
@@ -335,12 +337,14 @@ class IndexedJournal:
             self._store(row)
         self._dirty.clear()
 
-    def _store(self, row: tuple[str, str, str, str, str, str | None, str | None]) -> None:
+    def _store(self, row: tuple[str, str, str, str, str, str | None, str | None, str, str | None]) -> None:
         occasion_date, day = date.fromisoformat(row[2]), date.fromisoformat(row[3])
         if day >= self._floor:
             key = (row[0], row[1], occasion_date)
             sent_at = datetime.fromisoformat(row[6]) if row[4] == "sent" and row[6] else None
-            past = PastGreeting(row[0], row[1], occasion_date, day, row[4], row[5], sent_at)
+            merged = tuple(json.loads(row[7])) if row[7] not in (None, "[]") else ()
+            into = merged_carrier(row[8]) if row[4] == "skipped" else None
+            past = PastGreeting(row[0], row[1], occasion_date, day, row[4], row[5], sent_at, merged, into)
             self._by_contact[row[0]][key] = past
             self._sorted.pop(row[0], None)
 

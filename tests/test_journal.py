@@ -398,6 +398,24 @@ def test_greeted_dates_gives_the_planner_what_counts_against_the_cap(journal: Jo
     assert set(CAP_STATES) == {"sent", "claimed", "retry", "uncertain"}
 
 
+def test_greeted_dates_says_which_letter_carried_a_merged_occasion(journal: JournalStore) -> None:
+    """Both backends: the carrier's ``merged`` list and, on the row that rode along, the carrier."""
+    from greeter.journal_transitions import merged_reason
+
+    carrier, rode = ("c-1", "birthday", date(2025, 1, 2)), ("c-1", "new_year", date(2024, 12, 29))
+    planned = datetime(2024, 12, 27, 11, tzinfo=MOSCOW)
+    assert claim(journal, carrier, planned_at=planned, merged=["new_year"])
+    journal.mark_skipped(rode, merged_reason("birthday"), planned, email="ivan@example.com")
+    journal.mark_sent(carrier, "250 ok", planned)
+    got = {p.occasion: p for p in journal.greeted_dates(since=date(2024, 12, 1), states=STATES)}
+    assert (got["birthday"].merged, got["birthday"].merged_into) == (("new_year",), None)
+    assert (got["new_year"].state, got["new_year"].merged, got["new_year"].merged_into) == (
+        "skipped",
+        (),
+        "birthday",
+    )
+
+
 def test_sent_times_for_the_daily_quota(journal: JournalStore) -> None:
     for i in range(3):
         key = (f"c-{i}", "birthday", date(2025, 3, 14))

@@ -145,3 +145,72 @@ def test_a_table_across_new_year_shows_the_year_on_every_row(make_project: MakeP
     within = greeter(config, "preview", "--from", "2027-04-01", "--days", "30", "--now", "2027-03-30T10:00")
     (row,) = [line for line in within.stdout.splitlines() if "1 Иван" in line and "birthday" in line]
     assert "13.04 " in row and ".2027" not in row, row  # one year: the title says which
+
+
+# ------------------------------------------------------------- an occasion that rode in a letter
+
+
+#: Born on 2 January: the New Year greeting rides in the birthday letter, which leaves on 30 December.
+MERGED_ROW = contact_row(
+    "7", "seven@example.com", birthday="02.01.1979", first="Анна", patronymic="Ильинична"
+)
+MERGED_RANGE = ("preview", "--from", "2026-12-25", "--days", "14", "--format", "json")
+
+
+def by_occasion(config: Path, now: str) -> dict[str, dict[str, object]]:
+    items = json.loads(greeter(config, *MERGED_RANGE, "--now", now).stdout)
+    return {i["occasion"]: i for i in items if i["contact_id"] == "7"}
+
+
+def test_an_occasion_that_rode_in_a_sent_letter_stays_merged_with_the_letters_moment(
+    make_project: MakeProject,
+) -> None:
+    """After the send the New Year greeting read "already_sent (skipped)" with no time, and the
+    birthday letter that carried it had ``merged_with: []``: a dashboard lost what the client got."""
+    config = make_project([MERGED_ROW])
+    before = by_occasion(config, "2026-12-25T09:00+03:00")
+    assert (before["new_year"]["reason"], before["new_year"]["merged_with"]) == ("merged", ["birthday"])
+    assert before["birthday"]["merged_with"] == ["new_year"] and before["new_year"]["journal_state"] is None
+    moment = str(before["birthday"]["send_at"])
+    run = greeter(config, "send", "--once", "--now", moment)
+    assert run.returncode == 0 and "sent: 1" in run.stdout, run.stdout + run.stderr
+    after = by_occasion(config, moment)
+    letter, rode = after["birthday"], after["new_year"]
+    assert (letter["status"], letter["merged_with"], letter["journal_state"]) == (
+        "sent",
+        ["new_year"],
+        "sent",
+    )
+    assert (rode["status"], rode["reason"], rode["merged_with"], rode["journal_state"]) == (
+        "skip", "merged", ["birthday"], "sent",
+    )  # fmt: skip
+    assert rode["send_at"] == letter["send_at"] and letter["send_at"] is not None
+
+
+def test_a_bounced_letter_and_what_rode_in_it_say_failed(make_project: MakeProject) -> None:
+    """A 550 for the birthday letter: both read "already sent" before, the bounce only in words."""
+    from greeter.journal_transitions import merged_reason
+
+    config = make_project([MERGED_ROW])
+    now = datetime.fromisoformat("2026-12-30T12:00+03:00")
+    journal = open_journal(str(config.parent / "data" / "journal.sqlite3"), now=now)
+    try:
+        birthday = ("7", "birthday", datetime(2027, 1, 2).date())
+        journal.claim(
+            birthday,
+            email="seven@example.com",
+            message_id="<m@x>",
+            planned_at=now,
+            merged=["new_year"],
+            now=now,
+        )
+        journal.mark_skipped(("7", "new_year", datetime(2026, 12, 29).date()), merged_reason("birthday"), now)
+        journal.mark_failed(birthday, "550 5.1.1 no such user", now)
+    finally:
+        journal.close()
+    after = by_occasion(config, "2026-12-30T12:05+03:00")
+    assert (after["birthday"]["reason"], after["birthday"]["journal_state"]) == ("already_sent", "failed")
+    rode = after["new_year"]
+    assert (rode["reason"], rode["merged_with"], rode["journal_state"], rode["send_at"]) == (
+        "merged", ["birthday"], "failed", None,
+    )  # fmt: skip
