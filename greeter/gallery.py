@@ -130,45 +130,88 @@ _SCRIPT = """
 (function () {
   var root = document.documentElement;
   root.classList.add("js");
+  var main = document.querySelector("main");
+  var toolbar = document.querySelector(".toolbar");
   var cards = Array.prototype.slice.call(document.querySelectorAll(".card"));
   var days = Array.prototype.slice.call(document.querySelectorAll(".day, .group"));
   var buttons = Array.prototype.slice.call(document.querySelectorAll("[data-filter]"));
   var search = document.getElementById("search");
   var shown = document.getElementById("shown");
   var empty = document.getElementById("no-match");
-  var filter = "all";
+  var counts = {};
+  buttons.forEach(function (b) { counts[b.getAttribute("data-filter")] = +b.getAttribute("data-count"); });
+  var keys = cards.map(function (c) { return c.getAttribute("data-search"); });
+  var sectionOf = [];  // each card's day (sections and the cards in them are in document order)
+  days.forEach(function (d, k) { d.querySelectorAll(".card").forEach(function () { sectionOf.push(k); }); });
+  var miss = cards.map(function () { return false; });  // hidden by the search (the filter is CSS)
+  var filter = "all", lastQ = "", timer = 0;
   function norm(s) { return s.toLowerCase().replace(/ё/g, "е").trim(); }
+  function fits(c) {
+    return filter === "all" || c.getAttribute("data-status") === filter ||
+           c.getAttribute("data-approval") === filter;
+  }
+  function state(q) { return "f=" + filter + (q ? "&q=" + encodeURIComponent(q) : ""); }
   function apply(save) {
-    var q = norm(search.value), n = 0;
-    cards.forEach(function (c) {
-      var ok = (filter === "all" || c.getAttribute("data-status") === filter ||
-                c.getAttribute("data-approval") === filter) &&
-               (!q || c.getAttribute("data-search").indexOf(q) >= 0);
-      c.hidden = !ok;
-      if (ok) { n++; }
+    var q = norm(search.value), n = 0, i, c, m, seen = days.map(function () { return false; });
+    main.setAttribute("data-show", filter);  // one attribute: the rules of _filter_rules() hide the rest
+    for (i = 0; i < cards.length; i++) {
+      m = !!q && keys[i].indexOf(q) < 0;
+      if (m !== miss[i]) { miss[i] = m; cards[i].hidden = m; }  // only the cards that change
+      if (q && !m && fits(cards[i])) { n++; seen[sectionOf[i]] = true; }
+    }
+    if (!q) { n = counts[filter] || 0; }
+    days.forEach(function (d, k) {
+      var h = !!q && !seen[k];
+      if (d.hidden !== h) { d.hidden = h; }
     });
-    days.forEach(function (d) { d.hidden = !d.querySelector(".card:not([hidden])"); });
     buttons.forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-filter") === filter));
     });
-    shown.textContent = n === cards.length ? "" : "Показано " + n + " из " + cards.length;
+    c = filter === "all" && !q ? "" : "Показано " + n + " из " + cards.length;
+    if (shown.textContent !== c) { shown.textContent = c; }
     empty.hidden = n > 0 || cards.length === 0;
+    lastQ = q;
     if (save && window.history && history.replaceState) {
-      var h = filter === "all" && !q ? location.pathname
-            : "#f=" + filter + (q ? "&q=" + encodeURIComponent(q) : "");
+      var h = filter === "all" && !q ? location.pathname : "#" + state(q);
       try { history.replaceState(null, "", h); } catch (e) { /* some file:// setups refuse */ }
     }
   }
-  var m = /^#f=(\\w+)(?:&q=(.*))?$/.exec(location.hash);
-  if (m) { filter = m[1]; search.value = m[2] ? decodeURIComponent(m[2]) : ""; }
+  // The toolbar is pinned: what a link or a fragment scrolls to must land below it, however many
+  // rows it wraps to (the stylesheet's value is the fallback until this runs).
+  function pad() {
+    var pinned = getComputedStyle(toolbar).position === "sticky";
+    root.style.setProperty("--toolbar-h", (pinned ? toolbar.offsetHeight : 0) + "px");
+  }
+  // A letter's page keeps the view it was opened from: its back link comes back to it.
+  main.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[href^='drafts/']");
+    if (a) { a.setAttribute("href", a.getAttribute("href").split("#")[0] + "#from=" + state(lastQ)); }
+  }, true);
+  var m = /^#f=(\\w+)(?:&q=([^&]*))?(?:&card=(\\d+))?$/.exec(location.hash), back = null;
+  if (m) {
+    filter = m[1];
+    search.value = m[2] ? decodeURIComponent(m[2]) : "";
+    back = m[3] ? document.getElementById("card-" + m[3]) : null;
+  }
   buttons.forEach(function (b) {
     b.addEventListener("click", function () { filter = b.getAttribute("data-filter"); apply(true); });
   });
-  search.addEventListener("input", function () { apply(true); });
+  // Debounced: on a big gallery each pass costs, and a word is typed a letter at a time.
+  search.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { apply(true); }, 150);
+  });
   document.addEventListener("keydown", function (e) {
     if (e.key === "/" && document.activeElement !== search) { e.preventDefault(); search.focus(); }
   });
-  apply(false);
+  window.addEventListener("resize", pad);
+  pad();
+  apply(!!back);
+  if (back) {
+    back.classList.add("returned");
+    var link = back.querySelector("a");
+    if (link) { link.focus(); } else { back.scrollIntoView(); }
+  }
 })();
 """
 
@@ -194,6 +237,18 @@ _FIT_SCRIPT = """
 })();
 """
 
+# The index adds the view a letter was opened from (``#from=f=send&q=…``) to the letter's link; the
+# page's back link returns to that view and to the card — from file:// too, where no referrer is.
+_BACK_SCRIPT = """
+(function () {
+  var m = /^#from=(f=\\w+(?:&q=[^&#]*)?)$/.exec(location.hash);
+  var a = document.querySelector("a[data-card]");
+  if (m && a) { a.setAttribute("href", "../index.html#" + m[1] + "&card=" + a.getAttribute("data-card")); }
+})();
+"""
+
+_PAGE_SCRIPT = _FIT_SCRIPT + _BACK_SCRIPT
+
 
 def _script_hash(script: str) -> str:
     """CSP hash of the inline script: only our own script may run on the index, whatever the data says."""
@@ -209,7 +264,7 @@ _CSP_INDEX = (
 )
 _CSP_PAGE = (
     "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
-    f"font-src data:; script-src '{_script_hash(_FIT_SCRIPT)}'; base-uri 'none'; form-action 'none'"
+    f"font-src data:; script-src '{_script_hash(_PAGE_SCRIPT)}'; base-uri 'none'; form-action 'none'"
 )
 
 
@@ -246,6 +301,8 @@ class _Card:
     approval: str | None = None
     #: The planner's own sentence (English, as the CLI, JSON and logs say it): the pill's tooltip.
     planner_detail: str | None = None
+    #: The letter's language as a BCP 47 tag (``sr-Latn``); "" when there is no letter.
+    lang: str = ""
 
     @property
     def contact_error(self) -> bool:
@@ -309,7 +366,8 @@ def write_gallery(
     errors = 0
     for n, draft in enumerate(stream, start=1):
         data = draft_json(draft)
-        card = _card(n, data, has_page=draft.rendered is not None, titles=called)
+        lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
+        card = _card(n, data, has_page=draft.rendered is not None, titles=called, lang=lang)
         errors += card.status == "error"
         if card.page is not None:
             # straight away: pages are many, and the index linking them comes last
@@ -330,7 +388,9 @@ def write_gallery(
     return errors
 
 
-def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str]) -> _Card:
+def _card(
+    n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str], lang: str = ""
+) -> _Card:
     """Reduce one draft's JSON object to its index card."""
     occasion_day = date.fromisoformat(data["occasion_date"]) if data["occasion_date"] else None
     status: Status = data["status"]
@@ -372,7 +432,23 @@ def _card(n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, 
         page=f"drafts/{n}.html" if has_page else None,
         approval=data["approval"] if status == "send" else None,
         planner_detail=data["detail"],
+        lang=lang,
     )
+
+
+def bcp47(locale: str) -> str:
+    """A letter's locale (``sr_Latn``, ``en_US``) as the BCP 47 tag ``lang`` takes (``sr-Latn``); "" unknown.
+
+    Why: the gallery's chrome is Russian (``<html lang="ru">``) but a letter may be
+    English or Serbian, and a screen reader reads its subject and text with the
+    voice ``lang`` names (WCAG 3.1.2); a tag it cannot parse is worse than none.
+    """
+    return locale.replace("_", "-").strip("-")
+
+
+def _lang(tag: str) -> str:
+    """The ``lang`` attribute (with its leading space) for a letter's words; "" when unknown."""
+    return f' lang="{escape(tag)}"' if tag else ""
 
 
 def _moment(at: datetime) -> str:
@@ -425,9 +501,10 @@ def _badge(card: _Card) -> str:
     tip = " — ".join(p for p in (card.reason, card.planner_detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
     # Neutral on purpose: with day_off_policy "after" a Saturday birthday greeted on Monday is
-    # late by design, not after downtime; the badge says what the client reads, not why.
+    # late by design, not after downtime. Only the fact: what the letter says is its template's
+    # (new_year.j2 says «с наступающим» whatever the day), and the page shows the letter itself.
     on = f" ({card.occasion_day:%d.%m})" if card.occasion_day else ""
-    tip = f"письмо уходит после дня повода{on} и поздравляет с прошедшим"
+    tip = f"уходит после дня повода{on}"
     belated = f' <span class="badge badge-belated" title="{tip}">после дня повода</span>'
     return (
         f'<span class="badge badge-{cls}"{title}>{escape(label)}</span>'
@@ -466,7 +543,7 @@ def _card_html(card: _Card) -> str:
     subject = escape(card.subject)
     if card.page and card.subject:
         subject = f'<a href="{escape(card.page)}">{subject}</a>'
-    subject_html = f'<p class="subject">{subject}</p>' if card.subject else ""
+    subject_html = f'<p class="subject"{_lang(card.lang)}>{subject}</p>' if card.subject else ""
     detail = f'<p class="detail">{escape(card.detail)}</p>' if card.detail else ""
     link = f'<a class="open" href="{escape(card.page)}">Открыть письмо →</a>' if card.page else ""
     tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
@@ -491,7 +568,9 @@ def _card_html(card: _Card) -> str:
 </article>"""
 
 
-def _head(title: str, css: str, csp: str) -> str:
+def _head(title: str, css: str, csp: str, lang: str = "", style: str = "") -> str:
+    """The page's head; ``lang``: the title's own language (a letter's subject) when not the page's
+    Russian; ``style``: rules of this page alone (the index's filters)."""
     return f"""<!doctype html>
 <html lang="ru">
 <head>
@@ -499,8 +578,8 @@ def _head(title: str, css: str, csp: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
 <meta name="referrer" content="no-referrer">
-<title>{escape(title)}</title>
-<link rel="stylesheet" href="{css}">
+<title{_lang(lang)}>{escape(title)}</title>
+<link rel="stylesheet" href="{css}">{f"{chr(10)}<style>{style}</style>" if style else ""}
 </head>
 """
 
@@ -548,20 +627,21 @@ def _index_page(
 
     def buttons_of(filters: Iterable[tuple[str, str]]) -> str:
         return "".join(
-            f'<button type="button" data-filter="{key}" aria-pressed="{str(key == "all").lower()}">'
+            f'<button type="button" data-filter="{key}" data-count="{filter_counts.get(key, 0)}" '
+            f'aria-pressed="{str(key == "all").lower()}">'
             f'{label} <span class="count">{filter_counts.get(key, 0)}</span></button>'
             for key, label in filters
         )
 
-    buttons = f'<div class="filters">{buttons_of(_FILTERS)}</div>'
+    buttons = f'<div class="filters" role="group" aria-label="Состояние">{buttons_of(_FILTERS)}</div>'
     if review:  # under review, a group of its own: what still waits, what an edit withdrew, what will leave
         labels = ((key, label.capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
-        buttons += f'<div class="filters" aria-label="Одобрение">{buttons_of(labels)}</div>'
+        buttons += f'<div class="filters" role="group" aria-label="Одобрение">{buttons_of(labels)}</div>'
 
     end = start + timedelta(days=max(days, 1) - 1)
     as_of = f"{now:%d.%m.%Y %H:%M} ({escape(str(now.tzinfo))})"
     nothing = '<p class="empty">В этом диапазоне ничего не запланировано.</p>' if not cards else ""
-    yield _head("Поздравления: предпросмотр", _CSS_NAME, _CSP_INDEX)
+    yield _head("Поздравления: предпросмотр", _CSS_NAME, _CSP_INDEX, style=_filter_rules())
     yield f"""<body class="index">
 <header class="page-head">
 <div class="title-row">
@@ -573,18 +653,19 @@ def _index_page(
 </header>
 <nav class="toolbar" aria-label="Фильтры">
 {buttons}
+<label for="search" class="visually-hidden">Поиск по имени, e-mail, поводу и теме (клавиша /)</label>
 <input id="search" type="search" placeholder="Поиск: имя, e-mail, повод, тема…  ( / )" autocomplete="off">
-<span id="shown" class="shown"></span>
+<span id="shown" class="shown" role="status" aria-live="polite"></span>
 </nav>
 <main>
-{nothing}<p id="no-match" class="empty" hidden>Ничего не найдено.</p>
+{nothing}<p id="no-match" class="empty" role="status" aria-live="polite" hidden>Ничего не найдено.</p>
 """
     contact_errors = sorted((c for c in cards if c.contact_error), key=lambda c: (c.name, c.n))
     if contact_errors:
         # Not filed under a day: a date the contacts file does not hold has none, and one it holds
         # wrongly (in the future) is a row to fix, not an event of the range.
         yield (
-            '<section class="group contact-errors" id="contact-errors"><h2>'
+            f'<section class="group contact-errors" id="contact-errors"{_has(contact_errors)}><h2>'
             '<span class="day-name">Ошибки в контактах</span><span class="day-note">'
             "эти поводы не поздравить, пока дата в строке контакта не исправлена</span></h2>"
             '<div class="cards">'
@@ -603,7 +684,7 @@ def _index_page(
         note = " · ".join(f"{label}: {kinds[key]}" for key, label in _DAY_NOTES if kinds[key])
         weekend = " day-weekend" if day.weekday() >= 5 else ""
         yield (
-            f'<section class="day{weekend}" data-day="{day.isoformat()}">'
+            f'<section class="day{weekend}" data-day="{day.isoformat()}"{_has(group)}>'
             f'<h2><span class="day-name">{_long_day(day)}</span><span class="day-note">{note}</span></h2>'
             '<div class="cards">'
         )
@@ -615,6 +696,30 @@ def _index_page(
 </body>
 </html>
 """
+
+
+def _filter_rules() -> str:
+    """The rules that show one filter's cards and days, keyed by ``main[data-show]`` (set by the script).
+
+    Why rules and not a ``hidden`` per card: a click then changes one attribute
+    instead of thousands (a year of a big CRM is 18,000 cards), and the browser
+    restyles in one pass. Made from the filter tables so a new filter cannot
+    lack its rule.
+    """
+    rules = []
+    for key in (*(k for k, _ in _FILTERS if k != "all"), *APPROVAL_LABELS):
+        attr = "data-approval" if key in APPROVAL_LABELS else "data-status"
+        rules.append(
+            f'main[data-show="{key}"] .card:not([{attr}="{key}"]),'
+            f'main[data-show="{key}"] section:not(.notice):not([data-has~="{key}"])'
+        )
+    return ",\n".join(rules) + " { display: none; }"
+
+
+def _has(group: Sequence[_Card]) -> str:
+    """A section's ``data-has``: the statuses and review states of its cards, for :func:`_filter_rules`."""
+    keys = sorted({c.status for c in group} | {c.approval for c in group if c.approval})
+    return f' data-has="{" ".join(keys)}"'
 
 
 def _rejected_rows(rejected: Sequence[Rejection]) -> Iterator[str]:
@@ -675,21 +780,23 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
             f'title="HTML-версия письма" srcdoc="{escape(letter_html, quote=True)}"></iframe>'
         )
     title = card.subject or card.titles.get(card.occasion, card.occasion)
+    lang = card.lang if card.subject else ""  # an occasion's title is the config's (Russian) word
+    plain = escape(data["text"] or "")
     return (
-        _head(title, f"../{_CSS_NAME}", _CSP_PAGE)
+        _head(title, f"../{_CSS_NAME}", _CSP_PAGE, lang)
         + f"""<body class="draft">
-<nav class="back"><a href="../index.html#card-{card.n}">← Все поздравления</a></nav>
+<nav class="back"><a href="../index.html#card-{card.n}" data-card="{card.n}">← Все поздравления</a></nav>
 <header class="draft-head">
 <div class="status">{_badge(card)}</div>
-<h1>{escape(title)}</h1>
+<h1{_lang(lang)}>{escape(title)}</h1>
 {_occasion_line(card)}
 <dl class="meta">{meta}</dl>
 </header>
 <main class="versions">
-<section class="version"><h2>Текст</h2><pre class="plain">{escape(data["text"] or "")}</pre></section>
+<section class="version"><h2>Текст</h2><pre class="plain"{_lang(card.lang)}>{plain}</pre></section>
 <section class="version"><h2>HTML</h2>{html_part}</section>
 </main>
-<script>{_FIT_SCRIPT}</script>
+<script>{_PAGE_SCRIPT}</script>
 </body>
 </html>
 """
