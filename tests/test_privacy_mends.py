@@ -1,0 +1,75 @@
+"""The data-protection review's findings (F1–F3, F5–F8), each pinned by what the operator sees."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from greeter.cli import main
+from greeter.config_loader import parse_settings
+from greeter.errors import ConfigError
+from tests.conftest import TODAY, MakeProject
+from tests.test_config import MINIMAL
+from tests.test_send_e2e import people
+
+URL = "https://greet.example.com/unsubscribe"
+#: What ``openssl rand -base64 32`` prints, pasted where the variable's name goes.
+PASTED = "q8VJr0Zc3n1m+Pasted/Base64SecretXYZ0123456789="
+
+
+# F1 --------------------------------------------------------------------------------------------
+
+
+def test_a_secret_pasted_into_secret_env_is_refused_without_repeating_it() -> None:
+    text = MINIMAL + f'unsubscribe:\n  url: {URL}\n  secret_env: "{PASTED}"\n'
+    with pytest.raises(ConfigError) as info:
+        parse_settings(text, "greeter.yaml", today=TODAY)
+    (problem,) = [str(p) for p in info.value.problems]
+    assert "unsubscribe.secret_env: secret_env names an environment variable" in problem, problem
+    assert "never the secret itself" in problem and PASTED not in problem
+
+
+@pytest.mark.parametrize("command", [["check"], ["send", "--once", "--dry-run"]])
+def test_check_and_send_never_print_a_pasted_secret(make_project: MakeProject, command: list[str]) -> None:
+    config = make_project(people(1), unsubscribe={"url": URL, "secret_env": PASTED})
+    said = CliRunner().invoke(main, ["--config", str(config), *command])
+    assert said.exit_code == 2, said.output
+    assert "secret_env names an environment variable" in said.output, said.output
+    assert PASTED not in said.output and "q8VJr0" not in said.output
+
+
+# F3 --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "masked"),
+    [
+        ("ivan.petrov=crm@example.com", "i***@example.com"),
+        ("anna_karenina|sales@example.com", "a***@example.com"),
+        ("o'brien@example.com", "o***@example.com"),
+        ("ivan/petrov@example.com", "i***@example.com"),
+        ("first{last}@example.com", "f***@example.com"),
+        ("a!b#c$d%e&f*g+h?i^j`k~l.m@example.com", "a***@example.com"),
+        ("иван.петров=crm@почта.рф", "и***@почта.рф"),
+    ],
+)
+def test_a_local_part_with_any_atext_character_is_hidden_whole(address: str, masked: str) -> None:
+    from greeter.masking import mask_addresses
+
+    reply = f"550 5.1.1 <{address}>: Recipient address rejected"
+    assert mask_addresses(reply) == f"550 5.1.1 <{masked}>: Recipient address rejected"
+    assert mask_addresses(f"to {address}, row 3", first=False) == f"to {masked[1:]}, row 3"
+    quoted = repr(address)  # as a row problem quotes the cell: "o'brien@…" in double quotes
+    assert (
+        mask_addresses(f"Email: {quoted} is not valid")
+        == f"Email: {quoted[0]}{masked}{quoted[0]} is not valid"
+    )
+
+
+def test_an_address_in_a_urls_query_is_masked_and_a_urls_user_is_not() -> None:
+    from greeter.masking import mask_addresses
+
+    assert mask_addresses("https://x.example/u?email=ivan.petrov@example.com") == (
+        "https://x.example/u?email=i***@example.com"
+    )
+    assert mask_addresses("postgresql://greeter@db:5432/g") == "postgresql://greeter@db:5432/g"
