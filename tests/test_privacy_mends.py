@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -73,3 +76,55 @@ def test_an_address_in_a_urls_query_is_masked_and_a_urls_user_is_not() -> None:
         "https://x.example/u?email=i***@example.com"
     )
     assert mask_addresses("postgresql://greeter@db:5432/g") == "postgresql://greeter@db:5432/g"
+
+
+# F8 --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"--zz\r\nbroken", "multipart/form-data; boundary=zz"),
+        (b"x", "multipart/form-data"),
+        (b"List-Unsubscribe=One-Click\xff", "application/x-www-form-urlencoded; charset=utf-8"),
+        (b"List-Unsubscribe=One-Click", "application/x-www-form-urlencoded; charset=nonesuch"),
+        (
+            b'--zz\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n'
+            b"Content-Transfer-Encoding: bogus\r\n\r\nOne-Click\r\n--zz--\r\n",
+            "multipart/form-data; boundary=zz",
+        ),
+    ],
+)
+def test_a_one_click_post_with_a_broken_body_is_a_400_not_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str
+) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from greeter.http_api import ApiContext, make_app
+    from greeter.journal import open_journal
+    from greeter.metrics import RunStats
+    from greeter.unsubscribe import make_token
+
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    journal = open_journal(str(tmp_path / "journal.sqlite3"), now=now)
+    secret = b"s" * 32
+    ctx = ApiContext(journal=journal, stats=RunStats(started_at=now), clock=lambda: now, secret=secret)
+
+    async def post() -> int:
+        async with TestClient(TestServer(make_app(ctx))) as client:
+            answer = await client.post(
+                f"/unsubscribe/{make_token(secret, 'ivan@example.com')}",
+                data=body,
+                headers={"Content-Type": content_type},
+            )
+            return answer.status
+
+    try:
+        assert asyncio.run(post()) == 400
+        assert journal.suppressed() == set()
+    finally:
+        journal.close()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
