@@ -128,3 +128,33 @@ def test_a_one_click_post_with_a_broken_body_is_a_400_not_a_traceback(
     finally:
         journal.close()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+# F5 --------------------------------------------------------------------------------------------
+
+
+def test_email_key_ignores_case_and_keeps_distinct_mailboxes_distinct() -> None:
+    from greeter.contacts import email_key
+
+    assert email_key(" Ivan.Petrov@Example.COM ") == "ivan.petrov@example.com"
+    assert email_key("STRAßE@example.de") == "straße@example.de"
+    assert email_key("straße@example.de") != email_key("strasse@example.de")
+    assert email_key("ﬁnn@example.com") != email_key("finn@example.com")
+
+
+def test_unsuppressing_another_mailbox_keeps_a_sz_addresss_objection(make_project: MakeProject) -> None:
+    config = make_project(people(1))
+    cli = CliRunner()
+
+    def greeter(*args: str) -> tuple[int, str]:
+        said = cli.invoke(main, ["--config", str(config), *args])
+        return said.exit_code, said.output
+
+    assert greeter("send", "--once", "--dry-run")[0] == 0  # the journal
+    assert greeter("suppress", "straße@example.de", "--reason", "objection by letter")[0] == 0
+    code, listed = greeter("suppress", "--list", "--format", "csv")
+    assert "straße@example.de,objection by letter" in listed and "strasse@" not in listed, listed
+    code, said = greeter("unsuppress", "strasse@example.de")
+    assert code == 1 and "removed 0 address(es)" in said, said
+    code, listed = greeter("suppress", "--list", "STRAßE@example.de", "--format", "csv")
+    assert code == 0 and "straße@example.de,objection by letter" in listed, listed
