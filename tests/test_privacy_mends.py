@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,11 @@ from click.testing import CliRunner
 
 from greeter.cli import main
 from greeter.config_loader import parse_settings
+from greeter.contacts import Contact
+from greeter.erasure import contact_ids_of, describe
 from greeter.errors import ConfigError
+from greeter.journal_store import ClaimRequest, JournalStore
+from tests import databases
 from tests.conftest import TODAY, MakeProject
 from tests.test_config import MINIMAL
 from tests.test_send_e2e import people
@@ -18,6 +24,7 @@ from tests.test_send_e2e import people
 URL = "https://greet.example.com/unsubscribe"
 #: What ``openssl rand -base64 32`` prints, pasted where the variable's name goes.
 PASTED = "q8VJr0Zc3n1m+Pasted/Base64SecretXYZ0123456789="
+MOMENT = datetime(2027, 2, 27, 7, 0, tzinfo=UTC)
 
 
 # F1 --------------------------------------------------------------------------------------------
@@ -99,7 +106,6 @@ def test_a_one_click_post_with_a_broken_body_is_a_400_not_a_traceback(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str
 ) -> None:
     import asyncio
-    from datetime import UTC, datetime
 
     from aiohttp.test_utils import TestClient, TestServer
 
@@ -158,3 +164,71 @@ def test_unsuppressing_another_mailbox_keeps_a_sz_addresss_objection(make_projec
     assert code == 1 and "removed 0 address(es)" in said, said
     code, listed = greeter("suppress", "--list", "STRAßE@example.de", "--format", "csv")
     assert code == 0 and "straße@example.de,objection by letter" in listed, listed
+
+
+# F2, F7: forget erases the person's approvals and their greetings to a former address ---------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JournalStore]:
+    with databases.journal_on(request.param, tmp_path / "journal.sqlite3", now=MOMENT) as journal:
+        yield journal
+
+
+def test_forget_erases_the_approval_of_a_draft_not_sent_yet(journal: JournalStore) -> None:
+    """``review: required``: the draft is approved before it is sent, so no greeting row names the
+    id — only the contacts source does. The approval went on, and forget said "0 approval(s)"."""
+    drafted = ("1002", "womens_day", date(2027, 3, 8))
+    other = ("1003", "womens_day", date(2027, 3, 8))
+    journal.approve([(drafted, "v2:aa"), (other, "v2:bb")], "manager", MOMENT)
+
+    assert journal.erasure("client02@example.com").approvals == 0  # by the journal alone: none
+    planned = journal.erasure("client02@example.com", {"1002"})
+    done = journal.forget("Client02@example.com", MOMENT, {"1002"})
+
+    assert planned == done and done.approvals == 1 and done.contact_ids == ("1002",)
+    assert journal.approvals(date(2020, 1, 1)) == {other: "v2:bb"}
+    assert journal.is_suppressed("client02@example.com")
+    assert "1 approval(s)" in describe(done, [], done=True)[0]
+
+
+def test_forget_erases_the_clients_greetings_to_a_former_address_and_says_so(
+    journal: JournalStore,
+) -> None:
+    old = ("1001", "defender_day", date(2027, 2, 23))
+    new = ("1001", "new_year", date(2028, 1, 1))
+    someone = ("1002", "new_year", date(2028, 1, 1))
+    for key, address in (
+        (old, "client01@example.com"),
+        (new, "ivan.new@example.org"),
+        (someone, "x@example.com"),
+    ):
+        assert journal.claim_many([ClaimRequest(key, address, f"<{key[0]}@x>", MOMENT)], now=MOMENT) == [True]
+        journal.mark_sent(key, "250 ok", MOMENT)
+
+    done = journal.forget("ivan.new@example.org", MOMENT)
+
+    assert done.greetings == (old, new) and done.former == ((old, "client01@example.com"),)
+    assert [(e.contact_id, e.occasion) for e in journal.history()] == [("1002", "new_year")]
+    assert not journal.is_suppressed("client01@example.com")  # it may be someone else's by now
+    said = describe(done, [], done=True)
+    assert said[0].startswith("ivan.new@example.org: erased 2 greeting(s)"), said
+    assert "  greeting: contact 1001 defender_day 2027-02-23 (sent, to client01@example.com)" in said
+    assert any(
+        line.startswith("  client01@example.com: a former address of contact(s) 1001")
+        and "not put on the do-not-contact list" in line
+        for line in said
+    ), said
+
+
+def test_the_contacts_holding_an_address_are_found_in_any_case() -> None:
+    contacts = [
+        Contact(id="1", email="Ivan@Example.com"),
+        Contact(id="7", email="ivan@example.com"),
+        Contact(id="2", email="anna@example.com"),
+        Contact(id="3", email=None),
+    ]
+    assert contact_ids_of(contacts, ["IVAN@example.com", "nobody@example.com"]) == {
+        "ivan@example.com": frozenset({"1", "7"}),
+        "nobody@example.com": frozenset(),
+    }
