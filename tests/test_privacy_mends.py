@@ -232,3 +232,22 @@ def test_the_contacts_holding_an_address_are_found_in_any_case() -> None:
         "ivan@example.com": frozenset({"1", "7"}),
         "nobody@example.com": frozenset(),
     }
+
+
+# F6 --------------------------------------------------------------------------------------------
+
+
+def test_a_rows_problem_for_the_log_keeps_its_place_and_drops_the_cell() -> None:
+    from greeter.errors import Problem
+    from greeter.logs import problem_for_log
+
+    dated = Problem("data/contacts.csv", "Дата рождения", "'31.02.1980' is not a real date", 22, kind="row")
+    named = Problem(
+        "data/contacts.csv", "Имя", "contains U+202E: 'Иван\\u202e'", 2, kind="row", severity="warning"
+    )
+    assert problem_for_log(dated) == (
+        "data/contacts.csv:row 22: Дата рождения: the cell's value is not logged: greeter check shows the problem"
+    )
+    assert problem_for_log(named).startswith("data/contacts.csv:row 2: Имя: warning: the cell's value")
+    column = Problem("data/contacts.csv", "Email", "no such column", kind="column")
+    assert problem_for_log(column) == "data/contacts.csv: Email: no such column"
