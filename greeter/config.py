@@ -394,12 +394,7 @@ class ContactsSource(_Model):
     @classmethod
     def _env_name(cls, v: str | None) -> str | None:
         """As ``delivery.smtp.password_env``: a variable's name, never the password itself."""
-        if v is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v):
-            raise ValueError(
-                "password_env names an environment variable (e.g. GREETER_CRM_PASSWORD), "
-                "never the password itself"
-            )
-        return v
+        return None if v is None else env_var_name(v, "password_env", "GREETER_CRM_PASSWORD", "password")
 
     @model_validator(mode="after")
     def _source_needs(self) -> ContactsSource:
@@ -664,12 +659,7 @@ class SmtpSettings(_Model):
     @field_validator("password_env")
     @classmethod
     def _env_name(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v):
-            raise ValueError(
-                "password_env names an environment variable (e.g. GREETER_SMTP_PASSWORD), "
-                "never the password itself"
-            )
-        return v
+        return None if v is None else env_var_name(v, "password_env", "GREETER_SMTP_PASSWORD", "password")
 
 
 class RateLimit(_Model):
@@ -705,6 +695,22 @@ class Delivery(_Model):
         le=64,
         description="Processes rendering a large send's letters: unset = CPUs - 1, 0 = none (all in one)",
     )
+
+
+#: An environment variable's name, as a shell writes one.
+_ENV_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def env_var_name(value: str, setting: str, example: str, what: str) -> str:
+    """``value`` if it is a variable's name; else the one refusal every ``*_env`` setting gives.
+
+    A password or secret pasted where its variable's name goes would be
+    repeated by each later "variable … is not set" message (``check``,
+    ``send``, the daemon's log): the refusal names the setting, never the value.
+    """
+    if not _ENV_NAME.fullmatch(value):
+        raise ValueError(f"{setting} names an environment variable (e.g. {example}), never the {what} itself")
+    return value
 
 
 def _one_or_list(value: object) -> object:
@@ -749,16 +755,20 @@ class Unsubscribe(_Model):
             raise ValueError("a mailto: link's ?query may hold no spaces or control characters")
         return f"mailto:{config_address(uri[1])}{query}"
 
+    @field_validator("secret_env")
+    @classmethod
+    def _env_name(cls, v: str | None) -> str | None:
+        """A variable's name: a secret pasted here would be repeated by every "is not set" message."""
+        return None if v is None else env_var_name(v, "secret_env", "GREETER_UNSUBSCRIBE_SECRET", "secret")
+
     @field_validator("previous_secret_env")
     @classmethod
     def _env_names(cls, v: list[str]) -> list[str]:
         for i, name in enumerate(v):
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                raise SettingError(
-                    "previous_secret_env names environment variables (e.g. GREETER_UNSUBSCRIBE_SECRET_OLD), "
-                    "never the secret itself",
-                    i,
-                )
+            try:
+                env_var_name(name, "previous_secret_env", "GREETER_UNSUBSCRIBE_SECRET_OLD", "secret")
+            except ValueError as exc:
+                raise SettingError(str(exc), i) from None
         return v
 
     @model_validator(mode="after")

@@ -281,8 +281,20 @@ def ordered_name(first: str, patronymic: str, last: str, locale: str | None) -> 
 
 
 def email_key(address: str) -> str:
-    """How the do-not-contact list compares addresses: case-folded, as the planner folds ``contact.email``."""
-    return address.strip().casefold()
+    """How greeter compares addresses — the do-not-contact list, ``forget``, ``history``, the planner.
+
+    Lower-cased, not case-folded: ``str.casefold`` also maps ``ß`` to ``ss``
+    (and ``ﬁ`` to ``fi``, ``ς`` to ``σ``), so ``straße@example.de`` would be
+    keyed as ``strasse@example.de`` — another, ASCII mailbox, whose
+    ``unsuppress`` would then lift the first person's objection. Ignoring case
+    is all that is meant; a domain reaches here in its IDNA ASCII form
+    (:func:`valid_email`), where lower-casing is the whole of its
+    normalisation. A journal's keys stored case-folded before differ only for
+    such letters (an ASCII address is the same either way) and are left as
+    they are: a ``strasse@`` key may be either mailbox's, and keeping it
+    suppresses more, never less.
+    """
+    return address.strip().lower()
 
 
 def with_ascii_forms(listed: set[str]) -> set[str]:

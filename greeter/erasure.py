@@ -5,17 +5,26 @@ here are the outbox's ``.eml`` files of those greetings (``delivery.transport: f
 words the operator reads. A file is found by the name the file transport gave it
 (:func:`greeter.transport.eml_name` of the greeting's journal key), never by a pattern: a
 contact id that begins another's (``10`` and ``100``) must not take the other's letters along.
+
+The journal finds the person's contact ids by the greetings sent to the address; a draft
+approved under ``review: required`` and not sent yet has none, so the contacts source is asked
+too (:func:`holders`): its approval is erased with the rest, and counted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from greeter.contacts import Contact, email_key
 from greeter.journal_store import ERASURE_REASON, Erasure, JournalKey
 from greeter.transport import eml_name
 
-__all__ = ["CANNOT_ERASE", "describe", "outbox_files", "remove_files"]
+if TYPE_CHECKING:
+    from greeter.runtime import Inputs
+
+__all__ = ["CANNOT_ERASE", "contact_ids_of", "describe", "holders", "outbox_files", "remove_files"]
 
 #: Said after every ``forget``: what holds the person's data beyond greeter's reach.
 CANNOT_ERASE = (
@@ -25,6 +34,43 @@ CANNOT_ERASE = (
     " servers' queues and logs), previews written with preview --out, and backups of the journal and"
     " the outbox"
 )
+
+
+def contact_ids_of(contacts: Iterable[Contact], emails: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The ids of the contacts holding each address now, by :func:`~greeter.contacts.email_key`.
+
+    Every key of ``emails`` is in the result (an address no contact holds: no ids).
+    """
+    found: dict[str, set[str]] = {email_key(e): set() for e in emails}
+    for contact in contacts:
+        ids = found.get(email_key(contact.email)) if contact.email else None
+        if ids is not None:
+            ids.add(contact.id)
+    return {key: frozenset(ids) for key, ids in found.items()}
+
+
+def holders(inputs: Inputs, emails: Iterable[str]) -> tuple[Mapping[str, frozenset[str]], str | None]:
+    """:func:`contact_ids_of` the contacts source, read whole; and why it could not be, if so.
+
+    A source that cannot be read (a CRM down, the export moved) does not stop
+    an erasure: the journal's own ids are still erased, and the second value
+    says what may be left (approvals of drafts not sent yet), in one line.
+    """
+    from greeter.errors import GreeterError
+    from greeter.sources import LoadReport, source_name
+
+    wanted = list(emails)
+    try:
+        return contact_ids_of(
+            inputs.contacts(LoadReport(source_name(inputs.settings.contacts))), wanted
+        ), None
+    except (GreeterError, OSError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        unread = (
+            f"the contacts source cannot be read ({reason}): review approvals of drafts not sent yet"
+            " are found only by the greetings' contact ids; run forget again once it can be read"
+        )
+        return {email_key(e): frozenset() for e in wanted}, unread
 
 
 def outbox_files(keys: Iterable[JournalKey], outbox: Path | None, email: str | None = None) -> list[Path]:
@@ -49,8 +95,6 @@ def _addressed_to(path: Path, email: str) -> bool:
     """Whether the letter in ``path`` is addressed (``To:``) to ``email``, compared as the list compares."""
     from email.parser import BytesHeaderParser
     from email.utils import getaddresses
-
-    from greeter.contacts import email_key
 
     try:
         with path.open("rb") as fh:
@@ -91,10 +135,22 @@ def describe(found: Erasure, files: list[Path], *, done: bool) -> list[str]:
         f"{found.email}: {verb} {len(found.greetings)} greeting(s), {found.approvals} approval(s),"
         f" {len(files)} .eml file(s); {listing}"
     ]
-    for (cid, occasion, day), state in zip(found.greetings, found.states, strict=True):
+    former = dict(found.former)
+    for key, state in zip(found.greetings, found.states, strict=True):
         # A claim forget erases is no live sender's (that one is refused): one a crashed send left,
         # which history calls uncertain — said so here too.
         shown = "uncertain" if state == "claimed" else state
-        lines.append(f"  greeting: contact {cid} {occasion} {day} ({shown})")
+        cid, occasion, day = key
+        to = f", to {former[key]}" if key in former else ""
+        lines.append(f"  greeting: contact {cid} {occasion} {day} ({shown}{to})")
+    if found.approvals:
+        lines.append(f"  approvals: of contact(s) {', '.join(found.contact_ids)}")
     lines.extend(f"  file: {path}" for path in files)
+    for address in sorted(set(former.values())):
+        ids = sorted({key[0] for key, other in found.former if other == address})
+        lines.append(
+            f"  {address}: a former address of contact(s) {', '.join(ids)}: its greetings are theirs and"
+            f" {'go' if done else 'would go'}, but it is not put on the do-not-contact list (it may be"
+            " someone else's by now): forget it too if it is still theirs"
+        )
     return lines

@@ -24,6 +24,7 @@ from datetime import datetime
 from functools import partial
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
 from greeter.history_view import counts_as_found
@@ -266,8 +267,7 @@ def make_app(ctx: ApiContext) -> web.Application:
         address = _address(request)
         if isinstance(address, web.Response):
             return address
-        form = await request.post()
-        if form.get("List-Unsubscribe") != "One-Click":
+        if not await _one_click(request):
             raise web.HTTPBadRequest(text="expected List-Unsubscribe=One-Click")
         if await unsubscriber.suppress(ctx.journal, address, ctx.clock()) is not None:
             # 503: the mail client's one-click tries again; the write may still land meanwhile.
@@ -284,6 +284,22 @@ def make_app(ctx: ApiContext) -> web.Application:
         ]
     )
     return app
+
+
+async def _one_click(request: web.Request) -> bool:
+    """Whether the POST's form says ``List-Unsubscribe=One-Click`` (RFC 8058); False: no form to read.
+
+    Anyone on the internet can post here: a body aiohttp cannot parse (a broken
+    multipart part, a missing boundary, an unknown charset or transfer encoding, bytes not in
+    the declared charset: aiohttp raises each of these as a different class) is
+    the sender's mistake — a 400 like any other wrong form, not an error-level
+    traceback in the operator's log.
+    """
+    try:
+        form = await request.post()
+    except (HttpProcessingError, ValueError, LookupError, RuntimeError):
+        return False
+    return form.get("List-Unsubscribe") == "One-Click"
 
 
 #: Socket errors that may pass: the port is taken (another greeter may still be stopping there),

@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -60,6 +60,7 @@ from greeter.journal_store import (
     JournalStore,
     Suppression,
     erasable,
+    former_addresses,
 )
 from greeter.journal_transitions import (
     Move,
@@ -674,16 +675,17 @@ class Journal(Transitions):
 
     # --- erasure requests (greeter forget) --------------------------------------
 
-    def _erasure(self, db: sqlite3.Connection, email: str) -> Erasure:
+    def _erasure(self, db: sqlite3.Connection, email: str, contact_ids: Collection[str]) -> Erasure:
         """What :meth:`forget` erases, read on ``db`` (inside its transaction when it forgets).
 
         Every row with an address is read and compared in Python, as the list
         compares (SQLite's ``lower`` folds ASCII only: ``Иван@Пример.РФ``).
         """
-        rows = db.execute(
-            "SELECT contact_id, occasion, occasion_date, email, state FROM greetings"
-        ).fetchall()
-        found, ids = erasable(((r[0], r[1], date.fromisoformat(r[2]), r[3], r[4]) for r in rows), email)
+        rows = [
+            (r[0], r[1], date.fromisoformat(r[2]), r[3], r[4])
+            for r in db.execute("SELECT contact_id, occasion, occasion_date, email, state FROM greetings")
+        ]
+        found, ids = erasable(rows, email, contact_ids)
         marks = ", ".join("?" * len(ids))
         approvals = db.execute(f"SELECT count(*) FROM approvals WHERE contact_id IN ({marks})", sorted(ids))
         listed = db.execute(
@@ -700,16 +702,18 @@ class Journal(Transitions):
             else Suppression(listed[0], listed[1], datetime.fromisoformat(listed[2])),
             # A claim is live only while a sender holds the lock; without one it was left by a crash.
             claimed=tuple(claimed) if claimed and self.sender_active() else (),
+            contact_ids=tuple(sorted(ids)),
+            former=former_addresses(rows, email, (key for key, _ in found)),
         )
 
-    def erasure(self, email: str) -> Erasure:
+    def erasure(self, email: str, contact_ids: Collection[str] = ()) -> Erasure:
         with self._db() as db:
-            return self._erasure(db, email)
+            return self._erasure(db, email, contact_ids)
 
-    def forget(self, email: str, now: datetime) -> Erasure:
+    def forget(self, email: str, now: datetime, contact_ids: Collection[str] = ()) -> Erasure:
         """:meth:`JournalStore.forget`: one ``BEGIN IMMEDIATE`` transaction, so no claim slips in between."""
         with self._db(write=True) as db:
-            found = self._erasure(db, email)
+            found = self._erasure(db, email, contact_ids)
             if found.claimed:
                 raise ClaimedNowError(found.email, found.claimed)
             db.execute(
@@ -718,7 +722,7 @@ class Journal(Transitions):
             )
             keys = [key_params(k) for k in found.greetings]
             db.executemany(f"DELETE FROM greetings WHERE {KEY_WHERE}", keys)
-            ids = sorted({k[0] for k in found.greetings})
+            ids = found.contact_ids
             db.execute(f"DELETE FROM approvals WHERE contact_id IN ({', '.join('?' * len(ids))})", ids)
         return found
 

@@ -35,7 +35,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -77,6 +77,7 @@ from greeter.journal_store import (
     JournalKey,
     Suppression,
     erasable,
+    former_addresses,
 )
 from greeter.journal_transitions import Move, Transitions, merged_reason, release_check, suppressed_reason
 
@@ -490,7 +491,7 @@ class PgJournal(PgJournalBase, Transitions):
 
     # --- erasure requests (greeter forget) ----------------------------------------------------
 
-    def _erasure(self, conn: Conn, email: str) -> Erasure:
+    def _erasure(self, conn: Conn, email: str, contact_ids: Collection[str]) -> Erasure:
         """What :meth:`forget` erases, read on ``conn`` (inside its transaction when it forgets).
 
         A claim is live while its lease runs (by the server's clock), as
@@ -498,12 +499,13 @@ class PgJournal(PgJournalBase, Transitions):
         a dead sender and is erased with the rest.
         """
         with conn.cursor() as cur:
-            rows = cur.execute(
+            read = cur.execute(
                 "SELECT contact_id, occasion, occasion_date, email, state,"
                 " (state = 'claimed' AND lease_until > clock_timestamp()) AS live FROM greetings"
             ).fetchall()
-            found, ids = erasable(((r[0], r[1], r[2], r[3], r[4]) for r in rows), email)
-            live = {(r[0], r[1], r[2]) for r in rows if r[5]}
+            rows = [(r[0], r[1], r[2], r[3], r[4]) for r in read]
+            found, ids = erasable(rows, email, contact_ids)
+            live = {(r[0], r[1], r[2]) for r in read if r[5]}
             approvals = cur.execute(
                 "SELECT count(*) FROM approvals WHERE contact_id = ANY(%s)", (sorted(ids),)
             ).fetchone()
@@ -517,12 +519,14 @@ class PgJournal(PgJournalBase, Transitions):
             approvals=int(approvals[0]) if approvals else 0,
             listed=None if listed is None else Suppression(listed[0], listed[1], listed[2]),
             claimed=tuple(key for key, _ in found if key in live),
+            contact_ids=tuple(sorted(ids)),
+            former=former_addresses(rows, email, (key for key, _ in found)),
         )
 
-    def erasure(self, email: str) -> Erasure:
-        return self._run(lambda conn, _: self._erasure(conn, email))
+    def erasure(self, email: str, contact_ids: Collection[str] = ()) -> Erasure:
+        return self._run(lambda conn, _: self._erasure(conn, email, contact_ids))
 
-    def forget(self, email: str, now: datetime) -> Erasure:
+    def forget(self, email: str, now: datetime, contact_ids: Collection[str] = ()) -> Erasure:
         """:meth:`JournalStore.forget` in one transaction, holding the contact locks senders decide under.
 
         A sender deciding about one of the address's contacts (:meth:`contact_lock`)
@@ -532,12 +536,12 @@ class PgJournal(PgJournalBase, Transitions):
 
         def op(conn: Conn, retrying: bool) -> Erasure:
             with conn.transaction():
-                first = self._erasure(conn, email)
-                for cid in sorted({key[0] for key in first.greetings}):
+                first = self._erasure(conn, email, contact_ids)
+                for cid in first.contact_ids:
                     conn.execute(
                         "SELECT pg_advisory_xact_lock(%s)", (advisory_key("contact", self._schema_name, cid),)
                     )
-                found = self._erasure(conn, email)
+                found = self._erasure(conn, email, contact_ids)
                 if found.claimed:
                     raise ClaimedNowError(found.email, found.claimed)
                 conn.execute(
@@ -551,8 +555,7 @@ class PgJournal(PgJournalBase, Transitions):
                         " WHERE contact_id = %s AND occasion = %s AND occasion_date = %s",
                         list(found.greetings),
                     )
-                ids = sorted({key[0] for key in found.greetings})
-                conn.execute("DELETE FROM approvals WHERE contact_id = ANY(%s)", (ids,))
+                conn.execute("DELETE FROM approvals WHERE contact_id = ANY(%s)", (list(found.contact_ids),))
             return found
 
         return self._run(op)

@@ -27,7 +27,7 @@ waits for an operator and is never sent again automatically.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,6 +49,7 @@ __all__ = [
     "JournalStore",
     "Suppression",
     "erasable",
+    "former_addresses",
 ]
 
 #: The do-not-contact list's reason for an address ``greeter forget`` erased.
@@ -124,11 +125,15 @@ class Suppression:
 class Erasure:
     """What ``greeter forget`` erases (or, with ``--dry-run``, would) of one address.
 
-    ``greetings`` are the rows sent to the address, with the rows of the same
-    contact ids that name no address (skips recorded without one): both say
-    who was greeted for what. ``approvals`` counts the reviewed-draft rows of
-    those contact ids. ``listed`` is the address's do-not-contact entry found
-    before (None: it is added).
+    ``greetings`` are every row of the person's contact ids — those the
+    address was greeted under, and those the contacts source gives it now —
+    and any other row sent to the address: they say who was greeted for what.
+    ``former`` names the ones sent to another address (the person's former
+    one: the CRM changed it), which ``forget`` says, since that address is not
+    put on the list. ``approvals`` counts the reviewed-draft rows of
+    ``contact_ids`` (a draft approved but not sent yet has no greeting row).
+    ``listed`` is the address's do-not-contact entry found before (None: it is
+    added).
     """
 
     email: str
@@ -138,6 +143,10 @@ class Erasure:
     listed: Suppression | None
     #: Greetings a running sender holds (``claimed``, its lock or lease alive): nothing is erased then.
     claimed: tuple[JournalKey, ...] = ()
+    #: The contact ids erased: their greetings and their approvals.
+    contact_ids: tuple[str, ...] = ()
+    #: Of ``greetings``, those sent to another address, with it.
+    former: tuple[tuple[JournalKey, str], ...] = ()
 
 
 class ClaimedNowError(JournalError):
@@ -154,23 +163,38 @@ class ClaimedNowError(JournalError):
 
 
 def erasable(
-    rows: Iterable[tuple[str, str, date, str | None, str]], email: str
+    rows: Iterable[tuple[str, str, date, str | None, str]], email: str, contact_ids: Iterable[str] = ()
 ) -> tuple[list[tuple[JournalKey, str]], set[str]]:
     """The greetings of ``rows`` (contact, occasion, day, address, state) that belong to ``email``.
 
     A row sent to the address (compared as the do-not-contact list compares,
-    :func:`greeter.contacts.email_key`), and a row of one of those contact ids
-    that names no address; a row of those ids naming another address is that
-    address's, not this one's. Returns ``[(key, state)]`` and the contact ids.
+    :func:`greeter.contacts.email_key`), and every row of the person's contact
+    ids: those of the rows sent to the address and ``contact_ids`` (the ones
+    the contacts source gives the address now), whatever address a row names
+    — a contact id is the CRM's person, so a greeting to their former address
+    is theirs too. Returns ``[(key, state)]`` and the contact ids.
     """
     from greeter.contacts import email_key
 
     wanted = email_key(email)
     rows = list(rows)
-    mine = [(r[:3], r[4]) for r in rows if r[3] is not None and email_key(r[3]) == wanted]
-    ids = {key[0] for key, _ in mine}
-    mine += [(r[:3], r[4]) for r in rows if r[3] is None and r[0] in ids]
+    ids = {r[0] for r in rows if r[3] is not None and email_key(r[3]) == wanted} | set(contact_ids)
+    mine = [(r[:3], r[4]) for r in rows if r[0] in ids or (r[3] is not None and email_key(r[3]) == wanted)]
     return sorted(mine), ids
+
+
+def former_addresses(
+    rows: Iterable[tuple[str, str, date, str | None, str]], email: str, keys: Iterable[JournalKey]
+) -> tuple[tuple[JournalKey, str], ...]:
+    """Of the greetings ``keys``, those ``rows`` say were sent to an address other than ``email``."""
+    from greeter.contacts import email_key
+
+    wanted, chosen = email_key(email), set(keys)
+    return tuple(
+        sorted(
+            (r[:3], r[3]) for r in rows if r[:3] in chosen and r[3] is not None and email_key(r[3]) != wanted
+        )
+    )
 
 
 class JournalStore(Protocol):
@@ -363,11 +387,15 @@ class JournalStore(Protocol):
         too and are counted in the result. ``dry_run`` counts and deletes nothing.
         """
 
-    def erasure(self, email: str) -> Erasure:
+    def erasure(self, email: str, contact_ids: Collection[str] = ()) -> Erasure:
         """What :meth:`forget` would erase of ``email`` now — read, not changed (``forget --dry-run``)."""
 
-    def forget(self, email: str, now: datetime) -> Erasure:
+    def forget(self, email: str, now: datetime, contact_ids: Collection[str] = ()) -> Erasure:
         """Erase ``email``'s greetings and their contact ids' approvals, and put it on the list.
+
+        ``contact_ids``: the ids the contacts source gives the address now. Their
+        approvals go too (a draft approved and not sent yet has no greeting row
+        to find the id by), and their greetings, as :func:`erasable` says.
 
         In one transaction: the address goes on the do-not-contact list
         (:data:`ERASURE_REASON`, ``now``; an entry already there is kept, its

@@ -39,10 +39,12 @@ import os
 import sys
 import threading
 from collections.abc import MutableMapping
+from dataclasses import replace
 from typing import Any, TextIO
 
 import structlog
 
+from greeter.errors import Problem
 from greeter.masking import mask_addresses
 
 #: The name of the stdlib handler installed here (replaced, not added to, when called again).
@@ -50,6 +52,25 @@ _HANDLER_NAME = "greeter-structured"
 
 #: Values a renderer prints as they are (anything else it prints as its ``repr``).
 _PLAIN = (int, float, bool, type(None))
+
+
+#: What a contacts row's problem says in the log instead of its message.
+ROW_VALUE_NOT_LOGGED = "the cell's value is not logged: greeter check shows the problem"
+
+
+def problem_for_log(problem: Problem) -> str:
+    """A contacts problem as the daemon's log may hold it: a row's without its message.
+
+    A row's message quotes the cell — a name (``'Иван\\u202e'``), a birth date
+    (``'31.02.1980'``) — and the log is shipped and kept beyond greeter's reach
+    (README, *Personal data*). Masking finds addresses, not names or dates, so
+    the row's place, column and severity are logged and the message is left to
+    ``greeter check``, read at the keyboard. A whole column's or file's problem
+    quotes no cell and is logged as it is.
+    """
+    if problem.kind != "row":
+        return str(problem)
+    return str(replace(problem, message=ROW_VALUE_NOT_LOGGED))
 
 
 def _masked(value: Any) -> Any:

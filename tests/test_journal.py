@@ -499,7 +499,7 @@ def test_a_due_retry_to_an_address_on_the_list_is_never_claimed_but_skipped(jour
     assert state(journal, other) == "claimed"
 
 
-def test_suppression_list_shows_reason_and_time_and_folds_case_as_the_planner_does(
+def test_suppression_list_shows_reason_and_time_and_ignores_case_as_the_planner_does(
     journal: JournalStore,
 ) -> None:
     later = NOW + timedelta(hours=1)
@@ -508,11 +508,13 @@ def test_suppression_list_shows_reason_and_time_and_folds_case_as_the_planner_do
     assert journal.suppression_list() == [
         Suppression("anna@example.com", "просил не писать", NOW),
         Suppression("ivan@example.com", "просил не писать", NOW),
-        Suppression("strasse@example.de", "bounced: 550", later),
+        Suppression("straße@example.de", "bounced: 550", later),
     ]
-    # the planner compares contact.email.casefold(): ß and ss are one address to both
-    assert "Straße@example.de".casefold() in journal.suppressed()
-    assert journal.is_suppressed("STRASSE@example.de")
+    # case only (email_key): ß and ss are two mailboxes, and one's entry is not the other's
+    assert "STRAßE@example.de".lower() in journal.suppressed()
+    assert journal.is_suppressed("STRAßE@example.de")
+    assert not journal.is_suppressed("STRASSE@example.de")
+    assert journal.unsuppress(["strasse@example.de"]) == 0
     assert journal.unsuppress(["straße@example.de"]) == 1
     assert [s.email for s in journal.suppression_list()] == ["anna@example.com", "ivan@example.com"]
 

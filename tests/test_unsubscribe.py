@@ -179,8 +179,8 @@ def test_previous_secret_env_takes_one_name_or_a_list(written: str, read: list[s
     [
         (
             f"  url: {URL}\n  secret_env: S\n  previous_secret_env: [OLD, 'hunter 2']\n",
-            "greeter.yaml:20:30: unsubscribe.previous_secret_env.1: previous_secret_env names environment "
-            "variables (e.g. GREETER_UNSUBSCRIBE_SECRET_OLD), never the secret itself",
+            "greeter.yaml:20:30: unsubscribe.previous_secret_env.1: previous_secret_env names an environment "
+            "variable (e.g. GREETER_UNSUBSCRIBE_SECRET_OLD), never the secret itself",
         ),
         (
             "  previous_secret_env: OLD\n",
