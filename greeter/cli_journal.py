@@ -334,9 +334,12 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     """Answer an erasure request: erase what greeter keeps about these addresses.
 
     For each address, in one transaction: its greetings leave the journal
-    (every row sent to it, and the rows of the same contact ids that name no
-    address; the letter bytes kept for retries go with them), the review
-    approvals of those contact ids go, and the address goes on the do-not-contact list
+    (every row sent to it, and every row of the same contact ids — those it
+    was greeted under and those the contacts source gives it now — whatever
+    address a row names: a greeting to the client's former address is
+    theirs too, and is shown with that address; the letter bytes kept for
+    retries go with them), the review approvals of those contact ids go
+    (a draft approved and not sent yet too), and the address goes on the do-not-contact list
     with the reason "erasure request" and today's date (an entry already
     there is kept: its date is the older evidence). The bare address stays
     on that list on purpose — the legal basis is the need to honour the
@@ -365,9 +368,10 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
       greeter suppress --list ivan@example.com     # an access request
       greeter history --email ivan@example.com
     """
-    from greeter.config_loader import load_settings
-    from greeter.erasure import CANNOT_ERASE, describe, outbox_files, remove_files
+    from greeter.contacts import email_key
+    from greeter.erasure import CANNOT_ERASE, describe, holders, outbox_files, remove_files
     from greeter.journal_store import ERASURE_REASON, ClaimedNowError
+    from greeter.runtime import load_inputs
     from greeter.suppression import Intake, from_arguments
 
     intake = Intake()
@@ -386,13 +390,17 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
             err=True,
         )
         sys.exit(EXIT_USAGE)
-    settings = load_settings(state.config, today=config_day(None))
+    inputs = load_inputs(state.config, today=config_day(None))
+    settings = inputs.settings
+    held, unread = holders(inputs, addresses)  # a draft approved, not sent: only the CRM knows its id
+    if unread:
+        click.echo(unread, err=True)
     outbox = settings.delivery.outbox if settings.delivery.transport == "file" else None
     moment = datetime.now(ZoneInfo("UTC"))
     journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
     refused = failed = 0
     try:
-        plans = [journal.erasure(address) for address in addresses]
+        plans = [journal.erasure(address, held[email_key(address)]) for address in addresses]
         for plan in plans:
             if plan.claimed:
                 click.echo(str(ClaimedNowError(plan.email, plan.claimed)), err=True)
@@ -409,7 +417,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
             if plan.claimed:
                 continue
             try:
-                done = journal.forget(plan.email, moment)
+                done = journal.forget(plan.email, moment, held[plan.email])
             except ClaimedNowError as exc:  # a sender claimed one since it was read
                 click.echo(str(exc), err=True)
                 refused += 1

@@ -70,7 +70,7 @@ from greeter.errors import (
 )
 from greeter.journal import open_journal
 from greeter.journal_store import JournalStore
-from greeter.logs import get_logger
+from greeter.logs import get_logger, problem_for_log
 from greeter.metrics import RunStats
 from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
@@ -624,7 +624,7 @@ class Daemon:
         problems = (cycle.report.rejected, len(cycle.report.problems))
         if cycle.report.problems and problems != self._contact_problems:
             # said once, again only when the contacts file's problems change (not every 10 minutes)
-            first = str(cycle.report.problems[0])
+            first = problem_for_log(cycle.report.problems[0])  # a row's cell (a name, a birth date) stays out
             log.warning("contact_row_problems", rejected=problems[0], problems=problems[1], first=first)
         self._contact_problems = problems
         # Cut short by a stop: the letters it did not hand over stay unclaimed for the next start.
