@@ -47,7 +47,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -97,6 +97,43 @@ T = TypeVar("T")
 #: next try: a minute, doubled with each failure in a row up to a quarter of an hour.
 FAILED_RUN_RETRY = timedelta(minutes=1)
 FAILED_RUN_RETRY_MOST = timedelta(minutes=15)
+
+
+def run_fields(cycle: Cycle | None, problem: str | None, *, cut: int = 0) -> dict[str, object]:
+    """The fields of a ``run`` log line after its time: the same set for every run, cut short or not.
+
+    A run a stop cut off after ``shutdown_timeout_seconds`` logged only its
+    counts, so a log pipeline reading ``.delivery`` or ``.skipped`` got nothing
+    for it. ``cut``: letters still in flight at that timeout, recorded
+    ``uncertain``. ``cycle`` None: stopped while planning, nothing was claimed.
+    """
+    if cycle is None:
+        counts: Mapping[str, int] = {}
+        skipped: dict[str, int] = {}
+        replies: list[str] = []
+        due = recovered = next_send = None
+    else:
+        summary = cycle.deliverer.summary
+        counts, skipped, replies = summary.counts, dict(summary.skipped), summary.reply_lines()
+        due, recovered = cycle.due_count, cycle.recovered
+        # UTC to the second, whether the next send is a planned letter (the recipient's zone) or a retry
+        next_send = (
+            None if cycle.next_send is None else cycle.next_send.astimezone(UTC).isoformat("T", "seconds")
+        )
+    return {
+        "due": due,
+        "sent": counts.get("sent", 0),
+        "retry": counts.get("retry", 0),
+        "failed": counts.get("failed", 0),
+        "uncertain": counts.get("uncertain", 0) + cut,
+        "render_error": counts.get("render_error", 0),
+        "skipped": skipped,
+        "replies": replies,
+        "recovered_uncertain": recovered,
+        "next_send": next_send,
+        "delivery": "degraded" if problem is not None else "ok",
+        **({"delivery_problem": problem} if problem is not None else {}),
+    }
 
 
 def failed_run_retry(failures_in_row: int) -> timedelta:
@@ -558,18 +595,16 @@ class Daemon:
     def _interrupted(self, now: datetime, seconds: float, cut: int) -> None:
         """The run cut off by a stop: a ``run`` line says so (``cut``: in flight, now uncertain)."""
         cycle = self._cycle
-        counts = cycle.deliverer.summary.counts if cycle is not None else None
+        problem = (
+            None if cycle is None else delivery_problem(cycle.deliverer.summary, self.stats.delivery_problem)
+        )
         log.warning(
             "run",
             now=now.isoformat(),
             seconds=round(seconds, 3),
             interrupted="shutdown",
             left_unsent=cycle.deliverer.summary.left_unsent if cycle is not None else None,
-            due=cycle.due_count if cycle is not None else None,
-            sent=counts["sent"] if counts is not None else 0,
-            retry=counts["retry"] if counts is not None else 0,
-            failed=counts["failed"] if counts is not None else 0,
-            uncertain=(counts["uncertain"] if counts is not None else 0) + cut,
+            **run_fields(cycle, problem, cut=cut),
         )
 
     def _failed(self, message: str, now: datetime, started: float, **detail: int) -> None:
@@ -634,25 +669,7 @@ class Daemon:
         # a warning, not an info line among many.
         attention = problem is not None or summary.counts["render_error"] or summary.counts["uncertain"]
         (log.warning if attention else log.info)(
-            "run",
-            now=now.isoformat(),
-            seconds=round(seconds, 3),
-            **stopped,
-            due=cycle.due_count,
-            sent=summary.counts["sent"],
-            retry=summary.counts["retry"],
-            failed=summary.counts["failed"],
-            uncertain=summary.counts["uncertain"],
-            render_error=summary.counts["render_error"],
-            skipped=dict(summary.skipped),
-            replies=summary.reply_lines(),
-            recovered_uncertain=cycle.recovered,
-            # UTC to the second, whether the next send is a planned letter (the recipient's zone) or a retry
-            next_send=None
-            if cycle.next_send is None
-            else cycle.next_send.astimezone(UTC).isoformat("T", "seconds"),
-            delivery="degraded" if problem is not None else "ok",
-            **({"delivery_problem": problem} if problem is not None else {}),
+            "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped, **run_fields(cycle, problem)
         )
 
     # --- HTTP -------------------------------------------------------------------
