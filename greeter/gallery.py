@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 from greeter.config import Sender
 from greeter.errors import OutputFolderError
-from greeter.gallery_words import russian_detail
+from greeter.gallery_words import carried_detail, journal_detail, russian_detail
 from greeter.i18n import years_phrase
 from greeter.plan_types import Draft
 from greeter.planner import merged_into_failed
@@ -51,8 +51,9 @@ from greeter.sources import Rejection
 __all__ = ["write_gallery"]
 
 #: A card's group: a letter, a letter the journal says left, an occasion riding in another letter,
-#: a skip, a letter that failed to render.
-Status = Literal["send", "sent", "merged", "skip", "error"]
+#: a skip, a letter that failed to render, a letter the mail server refused (``failed``), one whose
+#: delivery the journal cannot confirm yet (``uncertain``, ``retry``, ``claimed``).
+Status = Literal["send", "sent", "merged", "skip", "error", "failed", "pending"]
 
 _WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 _WEEKDAYS_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
@@ -85,6 +86,54 @@ REASON_LABELS: dict[str, str] = {
     "awaiting_approval": "ждёт одобрения",
 }
 
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """How a card reads a greeting the journal already holds: its group, its badge (``{letter}``:
+    the carrying letter's occasion title), the badge's style and its words in the index's summary."""
+
+    status: Status
+    badge: str
+    style: str
+    note: str
+
+
+#: A greeting the journal already holds (``already_sent``), by the row's state (JSON
+#: ``journal_state``). A bounce read «пропуск: уже отправлено» and was counted so: a marketer
+#: concluded the client was greeted. A state not here (``sent``) keeps «уже отправлено».
+JOURNAL_STATES: dict[str, _Said] = {
+    "failed": _Said("failed", "не доставлено: отказ сервера", "failed", "отказ сервера"),
+    "uncertain": _Said("pending", "неизвестно, дошло ли", "uncertain", "неизвестно, дошло ли"),
+    "retry": _Said("pending", "повторная отправка", "retry", "повторная отправка"),
+    "claimed": _Said("pending", "отправляется", "claimed", "отправляется"),
+    "skipped": _Said("skip", "пропуск: пропущено при отправке", "skip", "пропущено при отправке"),
+}
+
+#: An occasion that rode in another occasion's letter (``merged``), by that letter's journal state;
+#: none (``journal_state`` null): the letter is still planned, «объединено».
+CARRIED_STATES: dict[str, _Said] = {
+    "sent": _Said("sent", "отправлено в письме «{letter}»", "sent", "в письмах других поводов"),
+    "failed": _Said("failed", "не доставлено (в письме «{letter}»)", "failed", "в письмах других поводов"),
+    "uncertain": _Said(
+        "pending", "неизвестно, дошло ли (в письме «{letter}»)", "uncertain", "неизвестно, дошло ли"
+    ),
+    "retry": _Said("pending", "повторная отправка (в письме «{letter}»)", "retry", "повторная отправка"),
+    "claimed": _Said("pending", "отправляется (в письме «{letter}»)", "claimed", "отправляется"),
+    "skipped": _Said("skip", "пропуск: письмо «{letter}» не отправлено", "skip", "письмо не отправлено"),
+    "expired": _Said("skip", "пропуск: письмо «{letter}» просрочено", "skip", "письмо просрочено"),
+}
+
+
+def _said(reason: str | None, journal_state: str | None) -> _Said | None:
+    """How the journal's word on this greeting reads (:data:`JOURNAL_STATES`, :data:`CARRIED_STATES`);
+    None: it has none, or the plain reason says it."""
+    if reason == "merged":
+        return CARRIED_STATES.get(journal_state or "")
+    if reason == "already_sent":
+        return JOURNAL_STATES.get(journal_state or "")
+    return None
+
+
 #: A letter's review state under ``review: required`` (JSON ``approval``): the label, and what it means.
 APPROVAL_LABELS: dict[str, tuple[str, str]] = {
     "awaiting_approval": ("ждёт одобрения", "не уйдёт, пока его не одобрят (greeter approve)"),
@@ -109,7 +158,13 @@ _FILTERS: tuple[tuple[str, str], ...] = (
     ("merged", "Объединено"),
     ("skip", "Пропущено"),
     ("error", "Ошибки"),
+    ("failed", "Не доставлено"),
+    ("pending", "Не подтверждено"),
 )
+
+#: Filters offered only when a card needs them (a journal that holds bounces or letters in flight):
+#: two more buttons of «0» would only make the pinned toolbar taller.
+_FILTERS_IF_ANY = frozenset({"failed", "pending"})
 
 #: How a day's heading sums it up (no number words, so no Russian plural forms to get wrong).
 _DAY_NOTES: tuple[tuple[Status, str], ...] = (
@@ -118,6 +173,8 @@ _DAY_NOTES: tuple[tuple[Status, str], ...] = (
     ("merged", "объединено"),
     ("skip", "пропущено"),
     ("error", "ошибки"),
+    ("failed", "не доставлено"),
+    ("pending", "не подтверждено"),
 )
 
 _CSS_NAME = "gallery.css"
@@ -303,6 +360,14 @@ class _Card:
     planner_detail: str | None = None
     #: The letter's language as a BCP 47 tag (``sr-Latn``); "" when there is no letter.
     lang: str = ""
+    #: What the journal holds (JSON ``journal_state``): the greeting's row, or for a ``merged``
+    #: occasion the carrying letter's; None when it holds nothing of it.
+    journal_state: str | None = None
+
+    @property
+    def said(self) -> _Said | None:
+        """How the journal's state reads on this card; None: the plain status or reason says it."""
+        return _said(self.reason, self.journal_state)
 
     @property
     def contact_error(self) -> bool:
@@ -333,6 +398,7 @@ def write_gallery(
     sender: Sender | None = None,
     titles: Mapping[str, str] | None = None,
     rejected: Callable[[], Sequence[Rejection]] | None = None,
+    contact_id: str | None = None,
 ) -> int:
     """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
 
@@ -348,6 +414,8 @@ def write_gallery(
     search). ``rejected``: the contacts rows not loaded, asked for once the
     stream is read (the rows are read as it is): the index lists them, so a
     reviewer who sees only the gallery learns that those clients get nothing.
+    ``contact_id``: the gallery is one client's (``preview --contact``): of
+    those rows it lists only that client's (:func:`rows_of`).
     """
     called = dict(titles or {})
     folder = OwnedFolder(out)
@@ -375,7 +443,7 @@ def write_gallery(
             folder.write(card.page, (page.encode(),))
         cards.append(card)
     index = out / "index.html"
-    not_loaded = list(rejected()) if rejected is not None else []
+    not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
     chunks = _index_page(cards, start=start, days=days, now=now, rejected=not_loaded)
     folder.write("index.html", (chunk.encode() for chunk in chunks))
     letters = sum(card.page is not None for card in cards)
@@ -396,6 +464,8 @@ def _card(
     status: Status = data["status"]
     if data["reason"] == "render_error":
         status = "error"
+    elif (said := _said(data["reason"], data["journal_state"])) is not None:
+        status = said.status  # what the journal says became of it: sent, not delivered, in flight
     elif data["reason"] == "merged":
         status = "merged"  # its own group: the summary, the filter and the day notes count alike
     leaves = datetime.fromisoformat(data["send_at"]) if data["send_at"] else None
@@ -416,7 +486,7 @@ def _card(
         order=order,
         status=status,
         reason=data["reason"],
-        detail=_carried(data, leaves, titles) or russian_detail(data["detail"], titles),
+        detail=_carried(data, leaves, titles) or _journal(data) or russian_detail(data["detail"], titles),
         when=when,
         timezone=data["timezone"] or "",
         name=data["name"] or "",
@@ -433,6 +503,7 @@ def _card(
         approval=data["approval"] if status == "send" else None,
         planner_detail=data["detail"],
         lang=lang,
+        journal_state=data["journal_state"],
     )
 
 
@@ -464,12 +535,22 @@ def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str,
         return None
     lead = data["merged_with"][0]
     letter = f"письмо «{titles.get(lead, lead)}»"
+    at = f", {_moment(leaves)}" if leaves else ""
+    if data["reason"] == "merged" and data["journal_state"]:  # that letter was handed over
+        fate = carried_detail(data["journal_state"], titles.get(lead, lead))
+        return None if fate is None else fate + (at if data["journal_state"] == "sent" else "")
     if data["reason"] == "merged":
-        return f"поздравление уйдёт в {letter}" + (f", {_moment(leaves)}" if leaves else "")
+        return f"поздравление уйдёт в {letter}{at}"
     failed = merged_into_failed(lead, "")
     if data["detail"] and data["detail"].startswith(failed):
         return f"поздравление шло в {letter}, которое не удалось собрать: {data['detail'][len(failed) :]}"
     return None
+
+
+def _journal(data: dict[str, Any]) -> str | None:
+    """What became of a greeting the journal already holds, in words (:func:`journal_detail`) —
+    the planner's "the journal already has this greeting (failed)" read as "already sent"."""
+    return journal_detail(data["journal_state"]) if data["reason"] == "already_sent" else None
 
 
 @lru_cache(maxsize=256)
@@ -488,7 +569,10 @@ def _short_date(d: date) -> str:
 
 def _badge(card: _Card) -> str:
     """The status pill; the machine word and the detail are in the tooltip for people who grep logs."""
-    if card.status == "send":
+    if (said := card.said) is not None:  # first: an occasion that rode in a sent letter is "sent" too
+        carrier = card.merged_with[0] if card.merged_with else ""
+        label, cls = said.badge.format(letter=card.titles.get(carrier, carrier)), said.style
+    elif card.status == "send":
         label, cls = "отправка", "send"
     elif card.status == "sent":
         label, cls = "отправлено", "sent"
@@ -498,7 +582,8 @@ def _badge(card: _Card) -> str:
         reason = card.reason or ""
         label = "пропуск: " + REASON_LABELS.get(reason, reason)
         cls = reason if reason in ("merged", "frequency_cap", "invalid_contact") else "skip"
-    tip = " — ".join(p for p in (card.reason, card.planner_detail) if p)
+    state = f"journal_state: {card.journal_state}" if card.journal_state else ""
+    tip = " — ".join(p for p in (card.reason, state, card.planner_detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
     # Neutral on purpose: with day_off_policy "after" a Saturday birthday greeted on Monday is
     # late by design, not after downtime. Only the fact: what the letter says is its template's
@@ -589,7 +674,6 @@ def _index_page(
 ) -> Iterator[str]:
     """The overview — counts, filters, the cards grouped by day — in chunks, never one huge string."""
     status_counts: Counter[str] = Counter(c.status for c in cards)
-    skip_reasons = Counter(c.reason or "" for c in cards if c.status == "skip")
     merged = status_counts["merged"]
     to_send = status_counts["send"]
     combined = sum(1 for c in cards if c.status == "send" and c.merged_with)
@@ -598,9 +682,9 @@ def _index_page(
     send_notes += [f"{belated} после дня повода"] if belated else []
     review = Counter(c.approval for c in cards if c.approval)
     send_notes += [f"{review[key]} {APPROVAL_LABELS[key][0]}" for key in APPROVAL_LABELS if review[key]]
-    reasons = " · ".join(
-        f'<span title="{escape(r)}">{escape(REASON_LABELS.get(r, r))} {k}</span>'
-        for r, k in skip_reasons.most_common()
+    rode = sum(1 for c in cards if c.status == "sent" and c.reason == "merged")
+    sent_note = (
+        ("по журналу" + (f"; вошли в другие письма: {rode}" if rode else "")) if status_counts["sent"] else ""
     )
 
     def stat(cls: str, label: str, value: int, note: str) -> str:
@@ -612,14 +696,20 @@ def _index_page(
     stats = "".join(
         (
             stat("send", "к отправке", to_send, escape(", ".join(send_notes))),
-            stat("sent", "отправлено", status_counts["sent"], "по журналу" if status_counts["sent"] else ""),
+            stat("sent", "отправлено", status_counts["sent"], escape(sent_note)),
             stat("merged", "объединено", merged, "поводы вошли в другие письма" if merged else ""),
-            stat("skip", "пропущено", sum(skip_reasons.values()), reasons),
+            stat("skip", "пропущено", status_counts["skip"], _tally(cards, "skip")),
             stat(
                 "error",
                 "ошибки шаблонов",
                 status_counts["error"],
                 "письма не собраны" if status_counts["error"] else "",
+            ),
+            # only when the journal holds such letters: a bounce is not a skip nor a template error
+            *(
+                stat(key, label.lower(), status_counts[key], _tally(cards, key))
+                for key, label in _FILTERS
+                if key in _FILTERS_IF_ANY and status_counts[key]
             ),
         )
     )
@@ -631,6 +721,7 @@ def _index_page(
             f'aria-pressed="{str(key == "all").lower()}">'
             f'{label} <span class="count">{filter_counts.get(key, 0)}</span></button>'
             for key, label in filters
+            if key not in _FILTERS_IF_ANY or filter_counts.get(key)
         )
 
     buttons = f'<div class="filters" role="group" aria-label="Состояние">{buttons_of(_FILTERS)}</div>'
@@ -698,6 +789,24 @@ def _index_page(
 """
 
 
+def _tally(cards: Sequence[_Card], status: str) -> str:
+    """A summary's note: how many of ``status``'s cards for each reason, in the badges' words
+    (``лимит частоты 2 · нет e-mail 1``), the machine word in each tooltip."""
+    said: Counter[tuple[str, str]] = Counter(_summary_word(c) for c in cards if c.status == status)
+    return " · ".join(
+        f'<span title="{escape(machine)}">{escape(words)} {k}</span>'
+        for (machine, words), k in said.most_common()
+    )
+
+
+def _summary_word(card: _Card) -> tuple[str, str]:
+    """A card's reason as the summary counts it: (machine word, Russian words)."""
+    reason = card.reason or ""
+    if (said := card.said) is not None:
+        return f"{reason} ({card.journal_state})", said.note
+    return reason, REASON_LABELS.get(reason, reason)
+
+
 def _filter_rules() -> str:
     """The rules that show one filter's cards and days, keyed by ``main[data-show]`` (set by the script).
 
@@ -720,6 +829,17 @@ def _has(group: Sequence[_Card]) -> str:
     """A section's ``data-has``: the statuses and review states of its cards, for :func:`_filter_rules`."""
     keys = sorted({c.status for c in group} | {c.approval for c in group if c.approval})
     return f' data-has="{" ".join(keys)}"'
+
+
+def rows_of(rejected: Iterable[Rejection], contact_id: str | None) -> list[Rejection]:
+    """The rejected rows a gallery lists: all of them, or for one client's gallery only that client's.
+
+    Why: a gallery made with ``--contact`` is handed to a manager or filed
+    with that client's access request, and it listed every rejected row of the
+    contacts file — other people's ids, addresses and birth dates — where the
+    ``.eml`` and JSON outputs of the same request show nothing of them.
+    """
+    return [r for r in rejected if contact_id is None or r.contact_id == contact_id]
 
 
 def _rejected_rows(rejected: Sequence[Rejection]) -> Iterator[str]:

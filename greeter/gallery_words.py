@@ -33,7 +33,7 @@ from functools import lru_cache
 from greeter.i18n import plural, years_phrase
 from greeter.sources.dates import EXCEL_SERIAL_ADVICE, MONTH_NAMES
 
-__all__ = ["russian_detail"]
+__all__ = ["carried_detail", "journal_detail", "russian_detail"]
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
 _STATES = {
@@ -45,6 +45,49 @@ _STATES = {
     "skipped": "пропущено",
     "expired": "просрочено",
 }
+
+
+#: What became of a greeting the journal already holds (preview's ``journal_state`` of an
+#: ``already_sent`` skip), as its card says it. Not a translation of the planner's sentence
+#: ("the journal already has this greeting (failed)"), which read as "already sent" whatever the
+#: state: what happened and what greeter does next (DESIGN.md: a 5xx is final, ``uncertain`` waits
+#: for an operator, ``retry`` goes again by itself). A state not here keeps that sentence.
+_JOURNAL_DETAILS = {
+    "failed": "сервер получателя отказался принять письмо: оно не доставлено и само повторно не уйдёт",
+    "uncertain": (
+        "связь прервалась после передачи письма: оно могло дойти, а могло и нет; greeter само его"
+        " не повторит (greeter uncertain resend или dismiss)"
+    ),
+    "retry": "сервер временно не принял письмо: greeter отправит его повторно",
+    "claimed": (
+        "письмо передаётся серверу сейчас (или отправку прервали: тогда его отметят «неизвестно, дошло ли»)"
+    ),
+    "skipped": "при отправке письмо не отправили (почему — в greeter history)",
+}
+
+#: The same for an occasion that rode in another occasion's letter, by that letter's state
+#: (``journal_state`` of a ``merged`` skip); ``{letter}`` is the letter's occasion title.
+_CARRIED_DETAILS = {
+    "sent": "поздравление ушло в письме «{letter}»",
+    "failed": "поздравление было в письме «{letter}», которое сервер получателя не принял",
+    "uncertain": "поздравление было в письме «{letter}»: неизвестно, дошло ли оно",
+    "retry": "поздравление в письме «{letter}», которое greeter отправит повторно",
+    "claimed": "поздравление в письме «{letter}», которое сейчас отправляется",
+    "skipped": "поздравление было в письме «{letter}», которое не отправили",
+    "expired": "поздравление было в письме «{letter}», которое так и не ушло: прошёл его срок",
+}
+
+
+def journal_detail(state: str | None) -> str | None:
+    """What became of a greeting the journal holds in ``state``; None: no words for it here."""
+    return _JOURNAL_DETAILS.get(state or "")
+
+
+def carried_detail(state: str | None, letter: str) -> str | None:
+    """What became of an occasion that rode in the letter of occasion ``letter`` (its title), whose
+    journal state is ``state``; None: that letter has not been handed over (still planned)."""
+    said = _CARRIED_DETAILS.get(state or "")
+    return said.format(letter=letter) if said is not None else None
 
 
 def _date(match: re.Match[str], first: int) -> str:
