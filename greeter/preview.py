@@ -232,6 +232,7 @@ def run_preview(
             sender=settings.sender,
             titles=settings.occasion_titles(),
             rejected=lambda: report.rejections,
+            contact_id=contact_id,
         )
     if fmt in _WRITTEN:  # the table and the JSON show each failed letter; files are not on the terminal
         for line in failures.lines(*_WRITTEN[fmt]):

@@ -217,3 +217,15 @@ def test_one_clients_gallery_lists_only_that_clients_rejected_rows(
     one = gallery(tmp_path / "one", "1")
     assert "nine@example.com" not in one and "rows-not-loaded" not in one
     assert "nine@example.com" in gallery(tmp_path / "all", None)  # a whole plan's gallery lists it
+
+
+def test_preview_contact_html_lists_no_other_clients_rows(make_project: MakeProject, tmp_path: Path) -> None:
+    """The command itself: ``preview --contact 1 --format html`` with another client's row rejected."""
+    config = make_project([ROWS[2], contact_row("9", "bad nine@example.com", birthday="02.01.1970")])
+    out = tmp_path / "g"
+    result = CliRunner().invoke(main, ["--config", str(config), "preview", "--contact", "1", "--from", "2026-12-25",
+                                       "--days", "14", "--now", "2026-12-25T09:00+03:00", "--format", "html",
+                                       "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 1, result.output  # a row was rejected: said on stderr, as for every format
+    text = (out / "index.html").read_text(encoding="utf-8")
+    assert "nine@example.com" not in text and "rows-not-loaded" not in text
