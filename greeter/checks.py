@@ -117,6 +117,9 @@ class CheckReport:
     days_off_errors: int = 0
     #: ``storage.retention_days`` (None: never purged) and the shortest the cap allows.
     retention: tuple[int | None, int] | None = None
+    #: The config loader refused the config (:func:`refused_report`): nothing else was checked,
+    #: and every problem is the config's.
+    refused: bool = False
 
     @property
     def errors(self) -> int:
@@ -125,7 +128,8 @@ class CheckReport:
         broken = sum(not d.ok for d in self.databases) + self.smtp_errors + self.secret_errors
         broken += self.days_off_errors
         rows = self.rows_rejected + self.column_errors
-        return rows + self.template_errors + self.render_failures + broken
+        refused = len(self.config_problems) if self.refused else 0
+        return rows + self.template_errors + self.render_failures + broken + refused
 
     @property
     def unavailable(self) -> int:
@@ -165,8 +169,11 @@ class CheckReport:
 
         The loader refuses a config it cannot use at all; these are settings
         found wrong only by looking further (at the templates folder), and the
-        summary's config line must not call such a config OK.
+        summary's config line must not call such a config OK. A config the
+        loader refused (:attr:`refused`) has only problems of its own.
         """
+        if self.refused:
+            return [p for p in self.problems if p.severity == "error"]
         return [p for p in self.problems if p.file == str(self.config_file) and p.severity == "error"]
 
     @property
@@ -264,6 +271,17 @@ class CheckReport:
             f"check: {status}",
         ]
         return "\n".join(lines)
+
+
+def refused_report(config_file: Path, exc: ConfigError) -> CheckReport:
+    """The report of a config the loader refused: its problems, exit 2, nothing else checked.
+
+    For ``check --json``: a CI step reading ``.errors`` got no JSON at all for
+    the commonest mistakes (a value out of range, a misspelt key), which the
+    loader refuses before any report exists, but a summary with
+    ``config_problems`` for a template the config names wrongly — both exit 2.
+    """
+    return CheckReport(config_file=config_file, problems=list(exc.problems), fatal=True, refused=True)
 
 
 def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
@@ -897,12 +915,16 @@ def check_databases(
 
     A database that does not answer *now* is an error that alone makes the
     exit code 75 (:meth:`CheckReport.exit_code`); a CRM that refuses the
-    config's settings is exit 2, like a contacts file that cannot be read.
+    config's settings is exit 2, like a contacts file that cannot be read,
+    and so is a journal that ``send`` refuses for what the config says (a
+    folder named as its file, one lost, one on a read-only mount, a wrong
+    password): the exit code send and run give for it.
     """
     journal = journal_status(storage_url)
     report.databases.append(journal)
     if not journal.ok:
         report.problems.append(Problem(journal.url, "storage.url", journal.detail))
+        report.fatal |= not journal.reachable and not journal.unavailable
     elif journal.read_only == READ_ONLY_MOUNT:
         # Readable, so history and preview work; but no send or run can write it (another user
         # may, so a mere permission is not worth a warning: check often runs as an operator).

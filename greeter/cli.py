@@ -207,8 +207,28 @@ def _now_option(
         "--now",
         "now",
         metavar="DATETIME",
+        callback=refuse_empty_now,
         help=f"Pretend it is this moment (ISO 8601; without an offset, the default time zone). {effect}",
     )(func)
+
+
+def refuse_empty_now(
+    _ctx: click.Context | None, _param: click.Parameter | None, value: str | None
+) -> str | None:
+    """``--now ""`` is a usage error, not the real clock: the option's callback, before anything runs.
+
+    A wrapper's ``--now "$REHEARSAL_AT"`` with the variable unset passes an
+    empty value. Read as "no --now", it ran on the real clock, and ``run
+    --now "" --speed 60`` got past the guard that refuses ``--speed``
+    without ``--now``: the real clock, sixty times faster, on the config's
+    own journal. Only an absent flag means the real clock.
+    """
+    if value is not None and not value.strip():
+        raise click.BadParameter(
+            "an empty value; give a moment like 2026-12-25T10:00, or leave --now out for the real clock",
+            param_hint="--now",
+        )
+    return value
 
 
 def _now_writing_option(effect: str) -> Callable[[F], F]:
@@ -238,10 +258,16 @@ def _now_reading_option(func: F) -> F:
 
 
 def parse_now(value: str | None, default_tz: str) -> datetime:
-    """``--now`` → aware datetime; the real clock only when the flag is absent."""
+    """``--now`` → aware datetime; the real clock only when the flag is absent (``None``).
+
+    An empty value is refused here too (:func:`refuse_empty_now`), for the
+    callers that take ``--now`` text other than from the option (``run_check``,
+    ``run_preview``).
+    """
     tz = ZoneInfo(default_tz)
-    if not value:
+    if value is None:
         return datetime.now(tz)
+    refuse_empty_now(None, None, value)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -259,7 +285,8 @@ def config_day(now_text: str | None) -> date:
     not change which years are checked. A malformed ``--now`` is reported by
     :func:`parse_now` once the config is loaded.
     """
-    if now_text:
+    if now_text is not None:
+        refuse_empty_now(None, None, now_text)  # not "today": an empty --now is no moment
         try:
             day = datetime.fromisoformat(now_text).date()
         except ValueError:
@@ -340,9 +367,14 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     problem is a journal or contacts database that does not answer now (the
     rest is still checked and printed; without the contacts, no row or render).
     """
-    from greeter.checks import run_check
+    from greeter.checks import refused_report, run_check
 
-    report = run_check(state.config, now_text=now)
+    try:
+        report = run_check(state.config, now_text=now)
+    except ConfigError as exc:
+        if as_json:  # `check --json | jq .errors` gets the summary whatever stopped the check
+            click.echo(json.dumps(refused_report(state.config, exc).summary(), ensure_ascii=False, indent=2))
+        raise  # the problems on stderr, exit 2: as without --json
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if as_json:

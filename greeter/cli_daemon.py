@@ -174,7 +174,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     from greeter.logs import configure_logging
 
     configure_logging(json=_LOG_FORMATS[log_format])
-    if now is None and speed != 1.0:
+    if now is None and speed != 1.0:  # an empty --now never gets here (refuse_empty_now)
         raise click.UsageError("--speed needs --now (the moment the rehearsal clock starts at)")
     origin = None
     if now is not None:
@@ -235,6 +235,8 @@ def approve(
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     check_occasion(occasion, settings)
+    if contact_id is not None:  # before the journal is opened (made, in a new project) to record nothing
+        inputs.require_contact(contact_id)
     if settings.review != "required":
         click.echo("note: review is not required in this config; approvals are recorded anyway", err=True)
     moment = parse_now(now, settings.defaults.timezone)

@@ -27,6 +27,7 @@ from greeter.cli import (
     main,
     parse_day,
     parse_now,
+    refuse_empty_now,
 )
 from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, JournalLockedError, Problem
 from greeter.retention import MOST_RETENTION_DAYS
@@ -530,6 +531,7 @@ def _record_interrupted(journal: JournalStore, now: datetime) -> None:
     "--now",
     "now",
     metavar="DATETIME",
+    callback=refuse_empty_now,
     help="Purge as of this moment (ISO 8601; without an offset, the default time zone) — an earlier one "
     "keeps more; a moment after the real clock is refused: it would delete rows the real clock still needs.",
 )

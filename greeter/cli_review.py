@@ -174,7 +174,10 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     events = data.count(b"BEGIN:VEVENT")
     # An empty file is still written (replacing an older one that would list stale letters).
     last = first + timedelta(days=days - 1)
-    nothing = f": nothing planned for {day_span(first, last)}" if not events else ""
+    # "Nothing planned" only when nothing was: letters left out for their templates were planned,
+    # and the lines below say so; the two together contradicted each other.
+    planned = events > 0 or bool(failures.letters)
+    nothing = f": nothing planned for {day_span(first, last)}" if not planned else ""
     if nothing and last < moment.date():  # the calendar is of letters to come; the past is the journal's
         nothing += f" (a past range: greeter history --since {first} --until {last} lists what was sent)"
     if str(output) == "-":

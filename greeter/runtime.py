@@ -16,7 +16,7 @@ from pathlib import Path
 from greeter.config import ContactsSource, Settings
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key, with_ascii_forms
-from greeter.errors import Problem
+from greeter.errors import EXIT_USAGE, GreeterError, Problem
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_window
@@ -109,6 +109,26 @@ class Inputs:
         if only is not None and not found:
             report.missing.append(only)
             report.problems.append(Problem(report.source, "", _not_found(only, report)))
+            if not any(r.contact_id == only for r in report.rejections):
+                raise UnknownContactError(str(report.problems[-1]))
+
+    def require_contact(self, contact_id: str) -> None:
+        """Refuse ``--contact ID`` before a command writes anything: no row has it (exit 2), or its
+        row was rejected (exit 1, saying why); else return, having read up to its row only.
+
+        For ``greeter approve``, which opens (and in a new project creates)
+        the journal before it plans: an id in no row printed "approved 0
+        draft(s)" beside the error and left a new journal behind. The rule is
+        :meth:`contacts`' own, so approve and preview say the same.
+        """
+        report = self.new_report()
+        stream = self.contacts(report, contact_id)
+        try:
+            next(stream, None)  # its row found: stop there; none: the stream says why at its end
+        finally:
+            stream.close()
+        if report.missing:
+            raise ContactNotLoadedError(str(report.problems[-1]))
 
     def contact(self, contact_id: str) -> Contact | None:
         """The contact with ``contact_id`` as a plan would see it, or None (no such row, or unreadable).
@@ -221,6 +241,21 @@ class Inputs:
 
                 found[occ.name] = read_days_off(occ.ics, years, occasion_field(index)).first_days
         return found
+
+
+class ContactNotLoadedError(GreeterError):
+    """``--contact ID`` names a row that was rejected: exit 1, as for any rejected row, with its errors."""
+
+
+class UnknownContactError(ContactNotLoadedError, LookupError):
+    """``--contact ID`` names no row at all: a usage error (exit 2), as a misspelt ``--occasion`` is.
+
+    Exit 1 means "the run completed, but some rows were invalid or some
+    greetings failed" (DESIGN.md §3); an id that is in no row is neither,
+    but a mistake on the command line — most often a typo in the id.
+    """
+
+    exit_code = EXIT_USAGE
 
 
 def _not_found(only: str, report: LoadReport) -> str:

@@ -59,9 +59,8 @@ def print_report(
                 kind: result.summary.halted if result.summary.halted_by == kind else None
                 for kind in HALT_WORDS
             },
+            letters=[due_json(letter) for letter in letters] if dry_run else None,
         )
-        if dry_run:
-            payload["letters"] = [due_json(letter) for letter in letters]
         click.echo(json_text(payload))
     elif dry_run:
         click.echo(dry_run_line(result.due, result.summary, letters, moment) + next_words(result, moment))
@@ -139,7 +138,12 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
     planned), the counts 0 (``sent``: letters the server had accepted when the
     journal failed mid-run) and the reason in ``journal_unavailable``. So does
     one whose contacts database did not answer while it planned: the reason in
-    ``contacts_unavailable``.
+    ``contacts_unavailable``. ``letters``: a dry run's letters; null when the
+    run was real (what it sent is in the journal: ``greeter history``) or
+    stopped before it planned.
+
+    A key not among these defaults is refused (ValueError): added only where
+    one summary is built, it would be missing from the others.
     """
     payload: dict[str, object] = {
         "now": moment.isoformat(),
@@ -163,7 +167,11 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "security_mismatch": None,
         "journal_unavailable": None,
         "contacts_unavailable": None,
+        "letters": None,
     }
+    unknown = fields.keys() - payload.keys()
+    if unknown:
+        raise ValueError(f"send --json has no key {', '.join(sorted(unknown))}: add it to summary_json")
     payload.update(fields)
     return payload
 
@@ -205,9 +213,12 @@ def progress_factory() -> Callable[[int, int], Callable[[int], None]] | None:
     def start(total: int, _done: int) -> Callable[[int], None]:
         if total < 50:
             return lambda _n: None
+        from rich.console import Console
         from rich.progress import Progress
 
-        bar = Progress(transient=True, console=None)
+        # On stderr, the stream whose terminal was asked about: rich's default console is stdout's,
+        # and `greeter send --once > summary.txt` got the bar's leading blank line in the summary.
+        bar = Progress(transient=True, console=Console(stderr=True))
         task = bar.add_task("sending", total=total)
         sent = 0
 

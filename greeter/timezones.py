@@ -183,7 +183,26 @@ def _read_zone(name: str) -> tuple[tuple[str, ...], str, bool]:
         return (local,), "", exactly
     if _ABBREVIATION_LIKE.fullmatch(text):
         return (), f"time-zone abbreviations are ambiguous: {IANA_ADVICE}", False
-    return tuple(difflib.get_close_matches(text, _lookalikes(), n=1)), "", False
+    transliterated = _transliterated_city(text)
+    if transliterated is not None:  # "Europe/Moskva", "Asia/Jakutsk": a Russian name in Latin letters
+        return (transliterated,), "", False
+    return _lookalike(text), "", False
+
+
+def _lookalike(text: str) -> tuple[str, ...]:
+    """The IANA name ``text`` looks like, if its city looks like that zone's city too.
+
+    The whole name's similarity alone read ``Europe/Moskva`` as
+    ``Europe/Minsk`` and ``Europe/Sankt-Peterburg`` as ``Europe/Luxembourg``,
+    the shared area doing most of the work: a city hours away. A place no
+    zone is named after gets advice, as its Cyrillic name does.
+    """
+    close = difflib.get_close_matches(text, _lookalikes(), n=1)
+    if not close:
+        return ()
+    written, suggested = (_latin_key(name.rpartition("/")[2]) for name in (text, close[0]))
+    alike = difflib.SequenceMatcher(None, written, suggested).ratio()
+    return tuple(close) if alike >= LOOKALIKE_CITY_CUTOFF else ()
 
 
 def _by_offset(hours: int, minutes: int) -> tuple[tuple[str, ...], str]:
@@ -287,6 +306,68 @@ def _city_names(language: str) -> dict[str, str]:
         if city and known is not None:
             seen.setdefault(_fold_city(city), set()).add(known)
     return {city: next(iter(zones)) for city, zones in seen.items() if len(zones) == 1}
+
+
+#: How alike the city of a misspelt IANA name must be to the suggested zone's ("Moskow" → "Moscow":
+#: 0.83, "Kief" → "Kiev": 0.75; "Moskva" → "Minsk": 0.55, "Tjumen" → "Tehran": 0.5).
+LOOKALIKE_CITY_CUTOFF: Final = 0.7
+
+#: Russian Cyrillic → Latin letters, the way Russian place names are usually written in Latin
+#: (BGN/PCGN-like). Only for comparing: :data:`_LATIN_VARIANTS` folds the other usual spellings.
+_RUSSIAN_TO_LATIN: Final = str.maketrans(
+    {
+        **dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziyklmnoprstufye", strict=True)),
+        **{"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "yu", "я": "ya"},
+        **{"ъ": "", "ь": ""},
+    }
+)
+#: Spellings of one Russian sound that transliterations differ in, folded to one: Jakutsk and
+#: Yakutsk, Jekaterinburg, Yekaterinburg and Ekaterinburg, Moskwa and Moskva, Vladivostock,
+#: Astrahan, Kamchatsky and Kamchatskiy. In order: "j" becomes "y" before "ye" becomes "e".
+_LATIN_VARIANTS: Final = (
+    ("j", "y"),
+    ("w", "v"),
+    ("ck", "k"),
+    ("x", "ks"),
+    ("kh", "h"),
+    ("tz", "ts"),
+    ("ye", "e"),
+    ("yo", "e"),
+    ("yy", "y"),
+    ("iy", "i"),
+    ("ii", "i"),
+)
+
+
+def _latin_key(text: str) -> str:
+    """``text`` (Latin letters, or Russian transliterated) as compared: letters only, variants folded."""
+    key = "".join(ch for ch in text.casefold().translate(_RUSSIAN_TO_LATIN) if ch.isalpha())
+    for variant, usual in _LATIN_VARIANTS:
+        key = key.replace(variant, usual)
+    return key[:-1] + "i" if key.endswith("y") else key  # Kamchatsky, Kamchatskiy: Kamchatski
+
+
+def _transliterated_city(text: str) -> str | None:
+    """The zone whose city CLDR names in Russian as ``text``'s city is written in Latin letters, or None.
+
+    ``Europe/Moskva``, ``Ekaterinburg``, ``Asia/Jakutsk``: what a Russian
+    speaker types from the name they know. Read from the same CLDR names as
+    :func:`_local_city` (no list of cities kept here), transliterated, both
+    sides folded by :func:`_latin_key`; only an exact match (after folding),
+    and only a key one zone has.
+    """
+    if not text.isascii():
+        return None
+    return _russian_latin_cities().get(_latin_key(text.rpartition("/")[2]))
+
+
+@lru_cache(maxsize=1)
+def _russian_latin_cities() -> dict[str, str]:
+    """:func:`_city_names` of Russian, keyed by :func:`_latin_key`; a key two zones share is left out."""
+    seen: dict[str, set[str]] = {}
+    for city, zone in _city_names("ru").items():
+        seen.setdefault(_latin_key(city), set()).add(zone)
+    return {key: next(iter(zones)) for key, zones in seen.items() if len(zones) == 1 and key}
 
 
 @lru_cache(maxsize=1)

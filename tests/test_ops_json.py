@@ -19,12 +19,13 @@ from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
 from tests.test_send_e2e import NOW, greeter, people, smtp
 
-#: Every key of the summary, whatever the outcome (the letters list only with --dry-run).
+#: Every key of the summary, whatever the outcome (``letters``: null unless --dry-run).
 KEYS = {
     "now", "dry_run", "due", "recovered_uncertain", "sent", "retry", "failed", "uncertain",
     "render_error", "render_error_merged", "skipped", "replies", "rows_rejected", "stopped_by", "left_unsent",
     "next_send", "next_letter", "planned_through",
     "login_refused", "login_mismatch", "security_mismatch", "journal_unavailable", "contacts_unavailable",
+    "letters",
 }  # fmt: skip
 
 

@@ -104,7 +104,7 @@ def test_an_unknown_contact_is_said_alone_and_touches_no_output(make_project: Ma
         where = ("--out", str(gallery)) if fmt == "html" else ("--out", str(config.parent / "eml"))
         run = greeter(config, "preview", *RANGE, "--contact", "99", "--format", fmt,
                       *(where if fmt in ("html", "eml") else ()))  # fmt: skip
-        assert (run.returncode, run.stdout) == (1, ""), (fmt, run.stdout)
+        assert (run.returncode, run.stdout) == (2, ""), (fmt, run.stdout)  # a usage error
         assert said in run.stderr, (fmt, run.stderr)
     assert {p: p.read_bytes() for p in gallery.rglob("*") if p.is_file()} == before  # the gallery kept
     assert not (config.parent / "eml").exists()

@@ -1,0 +1,282 @@
+"""The command line as a script sees it: usage errors, JSON that is always there, stdout kept clean.
+
+From an integration review (cron wrappers, CI gates, a dashboard reading
+JSON): ``--now ""`` meant the real clock (``run --now "" --speed 60`` ran it
+sixty times faster on the real journal); ``check --json`` printed nothing for
+a config the loader refused; the send's progress bar wrote to stdout;
+``send --json`` had ``letters`` only in a dry run; ``check`` called a journal
+folder a disk I/O error (exit 1) where send names it (exit 2); an unknown
+``--contact`` was exit 1 and ``approve`` said "approved 0 draft(s)" and made a
+journal; ``calendar`` said "nothing planned" beside the letters it left out;
+``Europe/Moskva`` was answered with ``Europe/Minsk``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import threading
+from datetime import datetime
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from greeter.cli import config_day, main, parse_now
+from greeter.send_report import summary_json
+from greeter.timezones import suggest_zones, zone_hint
+from tests.conftest import ROOT, MakeProject, contact_row
+from tests.test_send_e2e import NOW, people
+from tests.test_start_refusals import cannot_start, greeter
+
+#: Each command that has ``--now``, with what else it needs to get as far as reading it.
+NOW_COMMANDS: dict[str, tuple[str, ...]] = {
+    "check": ("check",),
+    "preview": ("preview",),
+    "calendar": ("calendar", "-o", "out.ics"),
+    "send": ("send", "--once", "--dry-run"),
+    "approve": ("approve", "--all"),
+    "uncertain": ("uncertain", "resend", "--all"),
+    "purge": ("purge", "--dry-run"),
+}
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- 1. --now "" is a usage error, not the real clock ---------------------------------------------
+
+
+def test_every_command_with_now_is_listed_here() -> None:
+    """A command given --now later is tested below too, or this fails."""
+    having = {
+        name
+        for name, command in main.commands.items()
+        if any(isinstance(p, click.Option) and "--now" in p.opts for p in command.params)
+    }
+    assert having == set(NOW_COMMANDS) | {"run"}
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+@pytest.mark.parametrize("command", sorted(NOW_COMMANDS))
+def test_an_empty_now_is_a_usage_error_for_every_command(
+    make_project: MakeProject, command: str, value: str
+) -> None:
+    config = make_project(people(1))
+    code, out, err = invoke("--config", str(config), *NOW_COMMANDS[command], "--now", value)
+    assert code == 2, (out, err)
+    assert "Error: Invalid value for --now: an empty value;" in err and "leave --now out" in err
+    assert out == "" and "Traceback" not in err
+    assert not (config.parent / "data" / "journal.sqlite3").exists()  # nothing done with it
+
+
+def test_run_refuses_an_empty_now_with_speed_instead_of_speeding_up_the_real_clock(
+    make_project: MakeProject,
+) -> None:
+    """`greeter run --now "$UNSET" --speed 60` ran the real clock 60x on the config's own journal."""
+    config = make_project(people(1))
+    for extra in (("--speed", "60"), ()):
+        ran = greeter(config, "run", "--log-format", "json", "--now", "", *extra)
+        fatal = cannot_start(ran, 2)
+        assert "--now: an empty value" in json.dumps(fatal, ensure_ascii=False)
+    assert not (config.parent / "data" / "journal.sqlite3").exists()
+
+
+def test_the_helpers_refuse_an_empty_now_too() -> None:
+    """check and preview pass --now's text to parse_now and config_day themselves."""
+    for helper in (lambda: parse_now("", "Europe/Moscow"), lambda: config_day("")):
+        with pytest.raises(click.BadParameter, match="empty value"):
+            helper()
+    assert parse_now(None, "UTC").tzinfo is not None  # absent: the real clock, as before
+
+
+# --- 3. check --json prints its summary also for a config the loader refuses ----------------------
+
+
+def test_check_json_summarises_a_config_the_loader_refuses(make_project: MakeProject) -> None:
+    config = make_project(people(1))
+    good = json.loads(invoke("--config", str(config), "check", "--json", "--now", NOW)[1])
+    text = config.read_text(encoding="utf-8")
+    assert text.count("max_count: 6") == 1
+    config.write_text(text.replace("max_count: 6", "max_count: 0"), encoding="utf-8")
+    code, out, err = invoke("--config", str(config), "check", "--json", "--now", NOW)
+    assert code == 2, out + err
+    summary = json.loads(out)
+    assert set(summary) == set(good)  # the same keys a script reads from a usable config's summary
+    (problem,) = summary["problems"]
+    assert problem.startswith(f"{config}:") and "frequency_cap.max_count: Input should be greater" in problem
+    assert (summary["config_problems"], summary["errors"]) == (1, 1)
+    assert err == f"{problem}\n"
+    # Without --json, as before: the located line alone, exit 2.
+    assert invoke("--config", str(config), "check", "--now", NOW) == (2, "", f"{problem}\n")
+
+
+# --- 4. the progress bar is on stderr -------------------------------------------------------------
+
+
+def test_the_progress_bar_never_writes_to_stdout(make_project: MakeProject) -> None:
+    """stderr on a terminal, stdout to a file (`greeter send --once > summary.txt`): the bar
+    went to rich's stdout console, and the summary began with a blank line."""
+    config = make_project(people(60))
+    controller, terminal = pty.openpty()
+    seen: list[bytes] = []
+
+    def drain() -> None:  # the terminal's reader, so the bar never blocks on a full pty
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+        reader.join(timeout=10)
+        os.close(controller)
+    out = done.stdout.decode()
+    assert done.returncode == 0, out + b"".join(seen).decode(errors="replace")
+    assert out.startswith("2027-04-14 11:00 ") and "due 60; sent: 60;" in out, repr(out[:80])
+    assert out.count("\n") == 1 and "\x1b" not in out
+    assert b"sending" in b"".join(seen)  # the bar was shown, on the terminal
+
+
+# --- 5. send --json: every key in every summary ---------------------------------------------------
+
+
+def test_send_json_has_the_same_keys_real_dry_or_stopped(make_project: MakeProject) -> None:
+    config = make_project(people(2))
+    dry = json.loads(greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW).stdout)
+    real = json.loads(greeter(config, "send", "--once", "--json", "--now", NOW).stdout)
+    stopped = summary_json(datetime.fromisoformat(NOW), False, journal_unavailable="down")
+    assert set(dry) == set(real) == set(stopped)
+    assert real["letters"] is None and real["sent"] == 2
+    assert [letter["contact_id"] for letter in dry["letters"]] == ["1", "2"]
+    with pytest.raises(ValueError, match="no key lettres"):  # a key only one summary would have
+        summary_json(datetime.fromisoformat(NOW), True, lettres=[])
+
+
+# --- 6. check and send say the same of a journal path that is a folder ---------------------------
+
+
+def test_check_says_what_send_says_of_a_journal_folder_with_its_exit_code(make_project: MakeProject) -> None:
+    config = make_project(people(1), storage={"url": "sqlite:///data"})
+    folder = config.parent / "data"
+    said = f"journal {folder} is a folder; storage.url names the journal's file"
+    sent = greeter(config, "send", "--once", "--now", NOW)
+    assert sent.returncode == 2 and said in sent.stderr, sent.stderr
+    checked = greeter(config, "check", "--now", NOW)
+    assert checked.returncode == sent.returncode, checked.stdout + checked.stderr
+    assert said in checked.stderr and said in checked.stdout  # the problem, and the journal's line
+    assert "disk I/O" not in checked.stdout + checked.stderr
+    summary = json.loads(greeter(config, "check", "--json", "--now", NOW).stdout)
+    assert summary["databases"]["journal"]["reachable"] is False
+    assert sorted(p.name for p in folder.iterdir()) == ["contacts.csv"]  # check made nothing there
+
+
+# --- 7. --contact of an id no row has is a usage error --------------------------------------------
+
+
+def test_an_id_in_no_row_is_exit_2_for_preview_and_approve_and_makes_no_journal(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(people(2))
+    said = "contacts.csv: no contact has id '9999' (--contact)"
+    for fmt in ("json", "table"):
+        code, out, err = invoke("--config", str(config), "preview", "--contact", "9999", "--format", fmt)
+        assert (code, out) == (2, ""), err
+        assert err.rstrip().endswith(said) and err.count("\n") == 1, err
+    code, out, err = invoke("--config", str(config), "approve", "--contact", "9999")
+    assert (code, out) == (2, ""), out
+    assert err.rstrip().endswith(said) and "approved" not in err
+    assert sorted(p.name for p in (config.parent / "data").iterdir()) == ["contacts.csv"]  # no journal
+
+
+def test_approve_of_a_rejected_row_says_why_and_records_nothing(make_project: MakeProject) -> None:
+    """The row exists but was rejected: exit 1, as for any rejected row; not "approved 0 draft(s)"."""
+    config = make_project([*people(1), contact_row("2", "not an address", birthday="13.04.1980")])
+    code, out, err = invoke("--config", str(config), "approve", "--contact", "2")
+    assert (code, out) == (1, ""), out
+    assert "contact '2' (row 3) was not loaded: Email: 'not an address' is not a valid e-mail" in err
+    assert not (config.parent / "data" / "journal.sqlite3").exists()
+    code, out, _ = invoke("--config", str(config), "approve", "--contact", "1", "--now", NOW)
+    assert code == 1 and out.startswith("approved 1 draft(s)"), out  # 1: row 3 is still rejected
+
+
+# --- 8. calendar: letters left out are not "nothing planned" --------------------------------------
+
+
+def test_calendar_does_not_say_nothing_planned_beside_the_letters_it_left_out(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(people(1))
+    birthday = config.parent / "templates" / "birthday.j2"
+    source = birthday.read_text(encoding="utf-8")
+    assert "{{ self.what() }}" in source
+    birthday.write_text(source.replace("{{ self.what() }}", "{{ contact.nickname }}"), encoding="utf-8")
+    span = ("--from", "2027-04-13", "--days", "1", "--now", "2027-04-01T10:00")
+    for output in (str(config.parent / "out.ics"), "-"):
+        result = greeter(config, "calendar", "-o", output, *span)
+        assert result.returncode == 1, result.stderr
+        assert "left out 1 letter whose template fails to render" in result.stderr
+        assert "nothing planned" not in result.stderr, result.stderr
+    # A range that really has nothing still says so.
+    empty = greeter(config, "calendar", "-o", "-", "--from", "2027-06-01", "--days", "1", *span[-2:])
+    assert empty.returncode == 0 and "no greetings: nothing planned for 2027-06-01" in empty.stderr
+
+
+# --- 9. Russian city names in Latin letters -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "zone"),
+    [
+        ("Europe/Moskva", "Europe/Moscow"),
+        ("Moskva", "Europe/Moscow"),
+        ("Europe/Moskwa", "Europe/Moscow"),
+        ("Asia/Ekaterinburg", "Asia/Yekaterinburg"),
+        ("Asia/Jekaterinburg", "Asia/Yekaterinburg"),
+        ("Asia/Jakutsk", "Asia/Yakutsk"),
+        ("Asia/Krasnojarsk", "Asia/Krasnoyarsk"),
+        ("Petropavlovsk-Kamchatsky", "Asia/Kamchatka"),
+        ("Europe/Moskow", "Europe/Moscow"),  # the typos of IANA names are still found
+        ("Asia/Vladivostock", "Asia/Vladivostok"),
+        ("Europe/Lodnon", "Europe/London"),
+    ],
+)
+def test_a_russian_city_written_in_latin_letters_is_answered_with_its_zone(written: str, zone: str) -> None:
+    assert suggest_zones(written)[0] == (zone,)
+    assert zone_hint(written) == f"did you mean {zone!r}?"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Europe/Sankt-Peterburg", "Asia/Tjumen", "Asia/Chelyabinsk"],  # were Luxembourg, Tehran, Harbin
+)
+def test_a_place_no_zone_is_named_after_gets_advice_not_a_city_hours_away(written: str) -> None:
+    assert suggest_zones(written)[0] == ()
+    assert "did you mean" not in zone_hint(written)
+
+
+def test_the_config_is_told_moscow_for_moskva(make_project: MakeProject) -> None:
+    config = make_project(people(1), defaults={"timezone": "Europe/Moskva"})
+    code, _, err = invoke("--config", str(config), "check")
+    assert code == 2
+    assert "unknown time zone 'Europe/Moskva', did you mean 'Europe/Moscow'?" in err, err
