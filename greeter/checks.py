@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import html
+import os
 import re
 import stat
 from collections import Counter
@@ -926,12 +927,30 @@ def check_databases(
         report.problems.append(Problem(journal.url, "storage.url", journal.detail))
         report.fatal |= not journal.reachable and not journal.unavailable
     elif journal.read_only == READ_ONLY_MOUNT:
-        # Readable, so history and preview work; but no send or run can write it (another user
-        # may, so a mere permission is not worth a warning: check often runs as an operator).
+        # Readable, so history and preview work; but no send or run can write it.
         message = f"{journal.read_only}: send and run cannot record greetings in it"
+        report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
+    elif journal.read_only is not None:
+        # Another user (the daemon's) may write it, so a warning, not an error: check often runs as
+        # an operator. Said nothing, `check` passed as the daemon's own pre-start probe and `run`
+        # then stopped at exit 2 (a data/ volume owned by root); `check --strict` now fails there.
+        message = (
+            f"user {_user()} cannot write it ({journal.read_only}): a send or run as this user would "
+            "stop at it; fine if the daemon runs as a user who can"
+        )
         report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
     if contacts_url is not None:
         contacts_database(report, contacts_status(contacts_url, contacts_password_env))
+
+
+def _user() -> str:
+    """The name of the user this process runs as (its uid when the system has no name for it)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's uid with no passwd entry and no $USER
+        return f"uid {os.getuid()}"
 
 
 def contacts_database(report: CheckReport, crm: DatabaseStatus) -> None:

@@ -300,3 +300,40 @@ def test_send_behind_a_lock_on_its_postgresql_journal_exits_75_in_bounded_time(
         again = greeter(config, "send", "--once", "--now", NOW)
         assert again.returncode == 0, again.stdout + again.stderr
         assert len(sink.messages) == 3
+
+
+def test_check_as_a_user_who_cannot_write_the_journal_warns_and_strict_fails() -> None:
+    """``data/`` owned by root, the daemon's user unprivileged: check said OK (exit 0), then ``run``
+    stopped at exit 2 — check as the daemon's pre-start probe passed a daemon that cannot start."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run check as another user")
+    folder = Path(tempfile.mkdtemp(prefix="greeter-ro-"))
+    try:
+        folder.chmod(0o755)
+        shutil.copytree(ROOT / "templates", folder / "templates")
+        shutil.copytree(ROOT / "data", folder / "data")
+        shutil.copy(ROOT / "config.example.yaml", folder / "greeter.yaml")
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)  # readable by all, writable by root only
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "HOME": str(folder), "LANG": "C"}
+        command = [
+            *as_nobody,
+            sys.executable,
+            "-m",
+            "greeter",
+            "--config",
+            str(folder / "greeter.yaml"),
+            "check",
+        ]
+        checked = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
+        assert checked.returncode in (0, 1), checked.stdout + checked.stderr  # the example's own row warnings
+        warning = [line for line in checked.stderr.splitlines() if "storage.url" in line]
+        assert len(warning) == 1 and "warning: user " in warning[0], checked.stderr
+        assert "cannot write it" in warning[0] and "fine if the daemon runs as a user who can" in warning[0]
+        strict = subprocess.run(
+            [*command, "--strict"], capture_output=True, text=True, timeout=300, env=env, check=False
+        )
+        assert strict.returncode != 0, strict.stdout + strict.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
