@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from greeter.db_url import one_line, redact
@@ -72,6 +71,7 @@ def journal_status(url: str) -> DatabaseStatus:
         return _pg_journal(url)
     from greeter.journal_schema import (
         MIGRATIONS,
+        folder_error,
         is_operational,
         journal_traces,
         lost_journal_error,
@@ -81,9 +81,9 @@ def journal_status(url: str) -> DatabaseStatus:
 
     path = path_from_url(url)
     latest = len(MIGRATIONS)
-    folder = _folder_refusal(path)
+    folder = folder_error(path)
     if folder is not None:  # SQLite's "disk I/O error" for it read as an outage; send names the mistake
-        return DatabaseStatus("journal", url, False, folder, None, latest)
+        return DatabaseStatus("journal", url, False, str(folder), None, latest)
     if not path.exists():
         if traces := journal_traces(path):  # lost, not yet made: send and run refuse it
             return DatabaseStatus("journal", url, False, str(lost_journal_error(path, traces)), None, latest)
@@ -118,25 +118,6 @@ def journal_status(url: str) -> DatabaseStatus:
     if unwritable:
         detail += f"; read-only here: {unwritable}"
     return DatabaseStatus("journal", url, True, detail, found, latest, read_only=unwritable)
-
-
-def _folder_refusal(path: Path) -> str | None:
-    """Send's refusal of a ``storage.url`` that names a folder, in its words; None for anything else.
-
-    The test and the words are :func:`greeter.journal_schema.connect`'s own,
-    its first step before it creates or opens anything, so check and send
-    cannot drift apart; only a folder is handed to it, never a path it would
-    create a journal at.
-    """
-    if not path.is_dir():
-        return None
-    from greeter.journal_schema import connect
-
-    try:
-        connect(path, now_iso="").close()  # unreachable for a folder: connect refuses it first
-    except JournalError as exc:
-        return str(exc)
-    return None
 
 
 def _pg_journal(url: str) -> DatabaseStatus:

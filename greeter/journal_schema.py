@@ -190,13 +190,23 @@ def _retry_locked(step: Callable[[], object]) -> None:
             time.sleep(0.02)
 
 
+def folder_error(path: Path) -> JournalError | None:
+    """The refusal of a ``storage.url`` that names a folder (``send`` and ``check`` alike), else None.
+
+    SQLite says "disk I/O error" for it, which reads as temporary (exit 75,
+    restarts forever); the mistake is the setting.
+    """
+    if not path.is_dir():
+        return None
+    return JournalError(
+        f"journal {path} is a folder; storage.url names the journal's file (e.g. sqlite:///data/journal.sqlite3)"
+    )
+
+
 def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
     """Open (creating folder and file) and migrate the database; errors become :class:`JournalError`."""
-    if path.is_dir():  # SQLite says "disk I/O error", which reads as temporary (exit 75, restarts forever)
-        raise JournalError(
-            f"journal {path} is a folder; storage.url names the journal's file "
-            "(e.g. sqlite:///data/journal.sqlite3)"
-        )
+    if (folder := folder_error(path)) is not None:
+        raise folder
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if str(path) != ":memory:":
