@@ -83,6 +83,12 @@ class DaemonProcess:
         with self._lock:
             return [e for e in self.events if e.get("event") == name]
 
+    def finished_runs(self) -> list[Event]:
+        """The run lines of runs that went to their end: a stop signal arriving as a run starts
+        logs that run with ``interrupted`` (and no delivery attempt), so a test counting what each
+        run did must leave it out or it races the signal."""
+        return [e for e in self.named("run") if "interrupted" not in e]
+
     def output(self) -> str:
         with self._lock:
             return "".join(self.raw[-60:])

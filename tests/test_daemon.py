@@ -706,18 +706,22 @@ def test_a_login_the_server_demands_or_refuses_is_one_error_per_run_not_a_retry_
             daemon.wait_for("run")
             time.sleep(3.0)  # a cron minute is a real second: a few more runs
             assert daemon.stop() == 0, daemon.output()
-            runs, halted = daemon.named("run"), daemon.named("delivery_halted")
+            runs, halted = daemon.finished_runs(), daemon.named("delivery_halted")
         connections = sink.connections
         assert sink.messages == []
     assert 2 <= len(runs) <= 6, daemon.output()  # on the schedule, not again at once
-    assert len(halted) == len(runs) and {e["level"] for e in halted} == {"error"}, daemon.output()
+    # one halt a finished run; a run the stop signal cut may have reached its halt or not
+    assert len(runs) <= len(halted) <= len(daemon.named("run")), daemon.output()
+    assert {e["level"] for e in halted} == {"error"}, daemon.output()
     said = "530 5.7.0 Authentication required) and greeter made none" if not login else "535 5.7.8"
     assert all(said in e["error"] and "the batch stopped there" in e["error"] for e in halted), halted
     reason = "login_refused" if login else "login_mismatch"  # a 530 is no refused login: none was made
     assert {e["reason"] for e in halted} == {reason}, halted
     assert not daemon.named("greeting_problem")
     assert all(e["delivery"] == "degraded" and e["uncertain"] == e["failed"] == 0 for e in runs), runs
-    assert connections <= 2 * len(runs) + 2  # a login per pooled connection and run (and a probe)
+    assert (
+        connections <= 2 * len(daemon.named("run")) + 2
+    )  # a login per pooled connection and run (and a probe)
     assert states(config) == {}, "the letters a 530 caught never reached DATA: given back, not retry"
 
 
@@ -735,9 +739,10 @@ def test_a_tls_setting_the_server_does_not_speak_is_one_error_per_run_not_a_retr
             daemon.wait_for("run")
             time.sleep(2.0)
             assert daemon.stop() == 0, daemon.output()
-            runs, halted = daemon.named("run"), daemon.named("delivery_halted")
+            runs, halted = daemon.finished_runs(), daemon.named("delivery_halted")
         assert sink.messages == []
-    assert runs and len(halted) == len(runs) and {e["level"] for e in halted} == {"error"}, daemon.output()
+    assert runs and len(runs) <= len(halted) <= len(daemon.named("run")), daemon.output()
+    assert {e["level"] for e in halted} == {"error"}, daemon.output()
     said = "does not speak TLS on this port (it answered in plain text; "
     assert all(said in e["error"] and "set delivery.smtp.security: none" in e["error"] for e in halted), (
         halted
