@@ -44,6 +44,7 @@ from greeter.errors import (
     EXIT_TEMPFAIL,
     EXIT_USAGE,
     ConfigError,
+    ContactsError,
     ContactsUnavailableError,
     Problem,
     TemplateError,
@@ -274,15 +275,20 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def refused_report(config_file: Path, exc: ConfigError) -> CheckReport:
+def refused_report(config_file: Path, exc: ConfigError | ContactsError) -> CheckReport:
     """The report of a config the loader refused: its problems, exit 2, nothing else checked.
 
     For ``check --json``: a CI step reading ``.errors`` got no JSON at all for
-    the commonest mistakes (a value out of range, a misspelt key), which the
-    loader refuses before any report exists, but a summary with
-    ``config_problems`` for a template the config names wrongly — both exit 2.
+    the commonest mistakes (a value out of range, a misspelt key, a contacts
+    file that is not where ``contacts.path`` says), which stop the loader
+    before any report exists, but a summary with ``config_problems`` for a
+    template the config names wrongly — all exit 2.
     """
-    return CheckReport(config_file=config_file, problems=list(exc.problems), fatal=True, refused=True)
+    if isinstance(exc, ConfigError):
+        problems = list(exc.problems)
+    else:  # the contacts file as a whole: missing, not a CSV/XLSX, unreadable
+        problems = [Problem(file=str(config_file), field="contacts", message=exc.hint())]
+    return CheckReport(config_file=config_file, problems=problems, fatal=True, refused=True)
 
 
 def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:

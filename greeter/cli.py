@@ -38,6 +38,7 @@ from greeter import __version__
 from greeter.errors import (
     EXIT_BUG,
     ConfigError,
+    ContactsError,
     ContactsUnavailableError,
     GreeterError,
     JournalFailedMidRunError,
@@ -371,7 +372,7 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
 
     try:
         report = run_check(state.config, now_text=now)
-    except ConfigError as exc:
+    except (ConfigError, ContactsError) as exc:
         if as_json:  # `check --json | jq .errors` gets the summary whatever stopped the check
             click.echo(json.dumps(refused_report(state.config, exc).summary(), ensure_ascii=False, indent=2))
         raise  # the problems on stderr, exit 2: as without --json

@@ -116,6 +116,23 @@ def test_check_json_summarises_a_config_the_loader_refuses(make_project: MakePro
     assert invoke("--config", str(config), "check", "--now", NOW) == (2, "", f"{problem}\n")
 
 
+def test_check_json_summarises_a_contacts_file_that_is_not_there(make_project: MakeProject) -> None:
+    """A contacts file moved away (contacts.path now wrong) printed the error on stderr and no
+    JSON at all: a CI gate reading ``.errors`` crashed on empty input instead of failing cleanly."""
+    config = make_project(people(1))
+    good = json.loads(invoke("--config", str(config), "check", "--json", "--now", NOW)[1])
+    contacts = config.parent / "data" / "contacts.csv"
+    contacts.rename(contacts.with_name("moved.csv"))
+    code, out, err = invoke("--config", str(config), "check", "--json", "--now", NOW)
+    assert code == 2, out + err
+    summary = json.loads(out)
+    assert set(summary) == set(good)
+    (problem,) = summary["problems"]
+    assert problem.startswith(f"{config}: contacts: ") and "contacts file not found" in problem, problem
+    assert (summary["errors"], summary["contacts_loaded"]) == (1, 0)
+    assert "contacts file not found" in err
+
+
 # --- 4. the progress bar is on stderr -------------------------------------------------------------
 
 
