@@ -40,6 +40,15 @@ daemon "degraded" (``/healthz`` 503, the ``run`` line a warning) until a run
 gets a letter through, or, with nothing due, a server that could not be
 reached answers a probe (a probe cannot tell whether a server that answered
 4xx would now take a letter).
+
+A refused reload is remembered until one takes effect (``RunStats.reload_failed_at``):
+``/healthz`` says ``"config": "reload_failed"`` with the problems (still 200 if
+all else is well: see :func:`~greeter.http_api.config_health`), ``/metrics``
+``greeter_config_last_reload_successful 0``, and each ``run`` line
+``config_reload_failed_at``. The one error line at the SIGHUP was all there
+was, and a reload sent by automation (``systemctl reload``, a
+config-management tool) has no one reading it: the edit silently never took
+effect, and the next restart stopped at the broken file.
 """
 
 from __future__ import annotations
@@ -58,7 +67,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake, retry_gather
-from greeter.daemon_inputs import keep_restart_only, listen_address, load_valid_inputs
+from greeter.daemon_inputs import (
+    keep_restart_only,
+    listen_address,
+    load_valid_inputs,
+    reload_problems_shown,
+)
 from greeter.delivery_health import delivery_problem
 from greeter.errors import (
     EXIT_BUG,
@@ -99,13 +113,16 @@ FAILED_RUN_RETRY = timedelta(minutes=1)
 FAILED_RUN_RETRY_MOST = timedelta(minutes=15)
 
 
-def run_fields(cycle: Cycle | None, problem: str | None, *, cut: int = 0) -> dict[str, object]:
+def run_fields(
+    cycle: Cycle | None, problem: str | None, *, cut: int = 0, reload_failed_at: datetime | None = None
+) -> dict[str, object]:
     """The fields of a ``run`` log line after its time: the same set for every run, cut short or not.
 
     A run a stop cut off after ``shutdown_timeout_seconds`` logged only its
     counts, so a log pipeline reading ``.delivery`` or ``.skipped`` got nothing
     for it. ``cut``: letters still in flight at that timeout, recorded
     ``uncertain``. ``cycle`` None: stopped while planning, nothing was claimed.
+    ``reload_failed_at``: a refused reload stands (:func:`config_marker`).
     """
     if cycle is None:
         counts: Mapping[str, int] = {}
@@ -133,7 +150,24 @@ def run_fields(cycle: Cycle | None, problem: str | None, *, cut: int = 0) -> dic
         "next_send": next_send,
         "delivery": "degraded" if problem is not None else "ok",
         **({"delivery_problem": problem} if problem is not None else {}),
+        **config_marker(reload_failed_at),
     }
+
+
+def config_marker(reload_failed_at: datetime | None) -> dict[str, str]:
+    """``config_reload_failed_at`` for a run's line while a refused reload stands; nothing otherwise.
+
+    Worth its place on every run line, not noise: ``http`` is off by default,
+    so for many daemons the log is the only channel, and the one
+    ``reload_failed_keeping_old_config`` line scrolls away, while the run
+    line is the one a dashboard or a log query looks at. It is one field,
+    absent from a daemon whose last reload took effect (its lines unchanged),
+    and it does not raise the line's level: an alert on warnings would fire
+    at every run for what the reload's error line said once.
+    """
+    if reload_failed_at is None:
+        return {}
+    return {"config_reload_failed_at": reload_failed_at.astimezone(UTC).isoformat("T", "seconds")}
 
 
 def failed_run_retry(failures_in_row: int) -> timedelta:
@@ -359,9 +393,11 @@ class Daemon:
             return False
         except ConfigError as exc:
             log.error("reload_failed_keeping_old_config", problems=[str(p) for p in exc.problems])
+            self._reload_refused(exc)
             return False
         except GreeterError as exc:
             log.error("reload_failed_keeping_old_config", problems=[exc.hint()])
+            self._reload_refused(exc)
             return False
         assert self._inputs is not None
         inputs.settings, warnings = keep_restart_only(self._inputs.settings, inputs.settings, self.listen)
@@ -370,8 +406,19 @@ class Daemon:
         if self._stopping:
             return False
         self._inputs = inputs
+        self.stats.reload_failed_at, self.stats.reload_problems = None, ()  # the file on disk is in force
         log.info("reloaded", config=str(self.config_file), cron=inputs.settings.schedule.cron)
         return True
+
+    def _reload_refused(self, exc: GreeterError) -> None:
+        """Remember a refused reload for ``/healthz``, ``/metrics`` and the ``run`` lines, until one succeeds.
+
+        At the (injected) clock's time of this refusal: a second one, the
+        file still broken or broken anew, is the news — its time and problems.
+        """
+        self.stats.reload_failures += 1
+        self.stats.reload_failed_at = self.clock.now()
+        self.stats.reload_problems = reload_problems_shown(exc)
 
     # --- the job -----------------------------------------------------------------
 
@@ -604,7 +651,7 @@ class Daemon:
             seconds=round(seconds, 3),
             interrupted="shutdown",
             left_unsent=cycle.deliverer.summary.left_unsent if cycle is not None else None,
-            **run_fields(cycle, problem, cut=cut),
+            **run_fields(cycle, problem, cut=cut, reload_failed_at=self.stats.reload_failed_at),
         )
 
     def _failed(self, message: str, now: datetime, started: float, **detail: int) -> None:
@@ -617,7 +664,10 @@ class Daemon:
         self.stats.last_error = message
         due = self._cycle.due_count if self._cycle is not None else None
         seconds = round(time.monotonic() - started, 3)
-        log.error("run_failed", now=now.isoformat(), seconds=seconds, due=due, error=message, **detail)
+        log.error(
+            "run_failed", now=now.isoformat(), seconds=seconds, due=due, error=message, **detail,
+            **config_marker(self.stats.reload_failed_at),
+        )  # fmt: skip
 
     def _succeeded(self, cycle: Cycle, now: datetime, seconds: float, probed: str | None) -> None:
         summary = cycle.deliverer.summary
@@ -669,8 +719,9 @@ class Daemon:
         # a warning, not an info line among many.
         attention = problem is not None or summary.counts["render_error"] or summary.counts["uncertain"]
         (log.warning if attention else log.info)(
-            "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped, **run_fields(cycle, problem)
-        )
+            "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped,
+            **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at),
+        )  # fmt: skip
 
     # --- HTTP -------------------------------------------------------------------
 

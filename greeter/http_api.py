@@ -172,7 +172,8 @@ def health_status(s: RunStats, *, journal_ok: bool) -> str:
     (runs complete, but the letters due could not be handed to the mail server). Only ``ok`` is 200.
 
     Degraded is its own word so that an alert can say which: greeter is broken,
-    or greeter is fine and the mail server is not.
+    or greeter is fine and the mail server is not. A refused reload is none of
+    these (:func:`config_health`).
     """
     failing = s.last_error is not None and (
         s.last_success_at is None or (s.last_run_at is not None and s.last_run_at > s.last_success_at)
@@ -180,6 +181,33 @@ def health_status(s: RunStats, *, journal_ok: bool) -> str:
     if not journal_ok or failing:
         return "unhealthy"
     return "degraded" if s.delivery_problem is not None else "ok"
+
+
+def config_health(s: RunStats) -> dict[str, object]:
+    """``/healthz``'s ``config``, ``config_problems`` and ``config_reload_failed_at``: whether the
+    config in force is what the daemon last read, or a reload was refused. Pure.
+
+    ``"reload_failed"`` while the last reload (SIGHUP) was refused and none has
+    taken effect since: the daemon runs on the config and templates it read
+    before, not on the files on disk, and a restart would stop at them (exit 2).
+    ``config_problems`` says why, as :func:`~greeter.daemon_inputs.reload_problems_shown`
+    has it (no secret, a template's place without its words); a reload that
+    takes effect clears all three.
+
+    It leaves the status alone — 200 stays 200 — on purpose. The daemon
+    does its job on the config in force, and a 503 is what a container
+    orchestrator or a load balancer acts on: a liveness probe failing would
+    restart the daemon into the broken file, turning a refused edit into an
+    outage (exit 2, which the systemd unit does not restart either). The body,
+    ``greeter_config_last_reload_successful 0`` and the ``run`` lines' marker
+    are for a person or an alert to read.
+    """
+    failed = s.reload_failed_at is not None
+    return {
+        "config": "reload_failed" if failed else "ok",
+        "config_problems": list(s.reload_problems) if failed else None,
+        "config_reload_failed_at": _iso(s.reload_failed_at),
+    }
 
 
 def journal_health(unreadable: str | None, run_failed_on: str | None) -> tuple[str, str | None]:
@@ -215,6 +243,7 @@ def make_app(ctx: ApiContext) -> web.Application:
             "delivery": "degraded" if s.delivery_problem is not None else "ok",
             "delivery_problem": s.delivery_problem,
             "degraded_since": _iso(s.degraded_since),
+            **config_health(s),
             "started_at": s.started_at.isoformat(),
             "last_run_at": _iso(s.last_run_at),
             "last_success_at": _iso(s.last_success_at),

@@ -68,6 +68,14 @@ class RunStats:
     #: every write must still say so (``/healthz``'s ``journal``, ``greeter_journal_up``).
     journal_problem: str | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
+    #: Reloads (SIGHUP) refused since start: the config or templates on disk were broken.
+    reload_failures: int = 0
+    #: When the last reload was refused, while no reload has taken effect since: the daemon runs
+    #: the config it read before, not the file on disk (which a restart would stop at). None: it
+    #: runs what it last read, at start or at a reload.
+    reload_failed_at: datetime | None = None
+    #: Why, as ``/healthz`` may show it (:func:`~greeter.daemon_inputs.reload_problems_shown`).
+    reload_problems: tuple[str, ...] = ()
 
 
 class GreeterCollector(Collector):
@@ -117,6 +125,17 @@ class GreeterCollector(Collector):
             "greeter_delivery_degraded",
             "1 while the last run(s) with letters due could not reach the mail server",
             value=1 if s.delivery_problem is not None else 0,
+        )
+        yield CounterMetricFamily(
+            "greeter_config_reload_failures",
+            "Reloads (SIGHUP) refused since start: the config or templates were broken, the old ones kept",
+            value=s.reload_failures,
+        )
+        # Named as Prometheus and Alertmanager name theirs, so an alert written for those fits.
+        yield GaugeMetricFamily(
+            "greeter_config_last_reload_successful",
+            "0 while the last reload was refused (the config in force is not the file on disk), else 1",
+            value=0 if s.reload_failed_at is not None else 1,
         )
         outcomes = CounterMetricFamily(
             "greeter_run_outcomes", "Outcomes of this process's runs since start", labels=["outcome"]
