@@ -57,6 +57,7 @@ from greeter.planner import LONGEST_DAYS_OFF
 from greeter.render import SUFFIX, Renderer
 from greeter.retention import minimum_retention_days, retention_line
 from greeter.runtime import load_inputs
+from greeter.sources.dates import day_month, is_yearless
 
 #: Distinct render failures reported per template before the rest are only counted.
 MAX_RENDER_PROBLEMS = 20
@@ -77,6 +78,29 @@ _HTML_TAG = re.compile(
     r"|big|sup|sub|center|blockquote|pre|code|mark)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
+
+
+@dataclass
+class YearlessColumn:
+    """A date column's values without a year, for :attr:`CheckReport.yearless`'s note."""
+
+    yearless: int = 0
+    read: int = 0
+    example: str = ""
+
+    def see(self, day: date) -> None:
+        """Count one value read from the column."""
+        self.read += 1
+        if is_yearless(day):
+            self.yearless += 1
+            self.example = self.example or day_month(day)
+
+    def line(self, column: str) -> str:
+        """The note: ``contacts: Дата рождения: 2 of 5 dates have no year (e.g. 27.12): …``."""
+        return (
+            f"contacts: {column}: {self.yearless} of {self.read} dates have no year (e.g. {self.example}):"
+            " greeted on the day, without an age"
+        )
 
 
 @dataclass
@@ -122,6 +146,10 @@ class CheckReport:
     #: The config loader refused the config (:func:`refused_report`): nothing else was checked,
     #: and every problem is the config's.
     refused: bool = False
+    #: Per date column: its values without a year (:func:`~greeter.sources.dates.is_yearless`), of
+    #: how many read, and the first as written ("27.12"). Not a problem — those clients are greeted
+    #: on the day, without an age — but a marketer expecting «с 50-летием» should know, once per column.
+    yearless: dict[str, YearlessColumn] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -215,6 +243,7 @@ class CheckReport:
             "retention": None
             if self.retention is None
             else {"days": self.retention[0], "minimum_days": self.retention[1]},
+            "dates_without_year": {column: c.yearless for column, c in self.yearless.items() if c.yearless},
             "problems": [str(p) for p in self.problems],
         }
 
@@ -263,6 +292,7 @@ class CheckReport:
             *([f"days off: {self.days_off[0]}: {self.days_off[2]}"] if self.days_off else []),
             *([retention_line(*self.retention)] if self.retention else []),
             self._contacts_line(),
+            *(c.line(column) for column, c in self.yearless.items() if c.yearless),
             f"occasions: {len(self.occasions)} ({', '.join(self.occasions)})",
             "templates: "
             + ", ".join(
@@ -351,13 +381,18 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     reach = Reach(settings)
     titles = TitleReach(settings)
     field_rules = [(occ.field, occ.max_years) for occ in settings.occasions if occ.field is not None]
+    date_columns = settings.contacts.dates
     for contact in _while_readable(inputs.contacts(load), report, crm_url):
         reach.see(contact)
         titles.see(contact)
         if contact.dates:
             report.problems.extend(_date_problems(contact, field_rules, settings, today))
+            for name, day in contact.dates.items():
+                column = date_columns.get(name, name)
+                (report.yearless.get(column) or report.yearless.setdefault(column, YearlessColumn())).see(day)
         for occ in settings.occasions:
-            years = 1 if occ.field is not None else None
+            # A date without a year is greeted without an anniversary number: rendered so here too.
+            years = 1 if occ.field is not None and not is_yearless(contact.dates.get(occ.field)) else None
             hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
             plain = PlanItem(hit, "send")
             try:

@@ -19,6 +19,7 @@ from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
 from greeter.holiday_tables import days_of, looked_up_days
 from greeter.plan_types import Hit
+from greeter.sources.dates import is_yearless
 
 
 def anniversary(original: date, year: int, leap_day: str = "feb28") -> date:
@@ -40,8 +41,11 @@ def implausible(field: str, original: date, years: int, today: date, max_years: 
 
     The planner skips such an anniversary as ``invalid_contact``; ``check``
     reports the same words at the contact's row, so a marketer finds the
-    18.12.2030 birthday before any preview.
+    18.12.2030 birthday before any preview. A date without a year
+    (:func:`~greeter.sources.dates.is_yearless`) is neither: it has no age.
     """
+    if is_yearless(original):
+        return None
     if original > today:
         return f"{field} {_written(original)} is in the future"
     if years > max_years:
@@ -384,12 +388,20 @@ class OccasionTable:
         return steps
 
     def _anniversaries(self, step: _FieldRule, original: date, today: date) -> tuple[Anniversary, ...]:
-        """The anniversaries of ``original`` in ``step``'s range, each with its data error (if any)."""
+        """The anniversaries of ``original`` in ``step``'s range, each with its data error (if any).
+
+        A date without a year (:func:`~greeter.sources.dates.is_yearless`) recurs every year with no
+        anniversary number: no age to count, so none to find implausible or in the future either.
+        """
         found: list[Anniversary] = []
         leap = original.month == 2 and original.day == 29  # the only date `anniversary` moves
+        no_year = is_yearless(original)
         for year in step.years:
             day = anniversary(original, year, self.leap_day) if leap else original.replace(year=year)
             if not step.lo <= day <= step.hi:
+                continue
+            if no_year:
+                found.append((day, None, None, leap and day.day != 29))
                 continue
             years = year - original.year
             problem = implausible(step.field, original, years, today, step.occ.max_years)

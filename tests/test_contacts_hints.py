@@ -16,6 +16,7 @@ from greeter.contacts import Contact, domain_typo
 from greeter.errors import Problem
 from greeter.runtime import load_inputs
 from greeter.sources import LoadReport, date_occasions, load_contacts
+from greeter.sources.dates import is_yearless
 from tests.conftest import TODAY, MakeProject, contact_row
 
 #: The header of the sample data/contacts.csv.
@@ -241,9 +242,10 @@ def test_a_date_in_another_format_says_what_day_the_common_formats_read_and_name
         f"{path}:row 2: День ангела: warning: '12-12-2000' {formats}; read as \"%d-%m-%Y\" it is 12 December"
         " 2000 (add it to contacts.date_formats if the CRM writes dates so); name_day and angel_day greetings"
         " are skipped for this contact",
-        f"{path}:row 3: Дата рождения: warning: '13.12' {formats}; it has no year: write the whole date, with"
-        " the year, in the CRM; birthday greetings are skipped for this contact",
     ]
+    # '13.12' has no year: read as one (greeted on the day, without an age), no longer a warning.
+    assert is_yearless(contacts[1].dates["birthday"])
+    assert (contacts[1].dates["birthday"].month, contacts[1].dates["birthday"].day) == (12, 13)
 
 
 def test_a_day_month_swap_under_a_configured_format_is_read_but_not_advised_as_an_addition(

@@ -1,4 +1,4 @@
-"""Dates without a year: refused in ``contacts.date_formats``, named in a column's message, never "1900".
+"""Dates without a year: refused in ``contacts.date_formats``, read as yearless values, never "1900".
 
 strptime reads ``13.04`` under ``%d.%m`` as 13 April 1900, so a config that
 let such a format through skipped every birthday as "126 years" and 29.02 as
@@ -87,7 +87,12 @@ def test_check_refuses_a_yearless_format_at_its_line(tmp_path: Path) -> None:
     assert "1900" not in out.replace("taken for 1900", "") + err.replace("taken for 1900", "")
 
 
-def test_a_column_of_dates_without_a_year_says_so(tmp_path: Path) -> None:
+def test_a_column_of_dates_without_a_year_is_read_and_check_notes_it(tmp_path: Path) -> None:
+    """Day and month without a year are birthdays greeted without an age, no longer an unreadable column.
+
+    The column's error ("they have no year … write the whole date") became one
+    note in ``check``'s summary; ``--strict`` passes, and no "1900" or "1604" is shown.
+    """
     config = write_project(tmp_path, YEARLESS)
     cfg = ContactsSource(
         path=tmp_path / "data" / "contacts.csv",
@@ -100,18 +105,21 @@ def test_a_column_of_dates_without_a_year_says_so(tmp_path: Path) -> None:
         },
         dates={"birthday": "Дата рождения"},
     )
-    _, report = load_contacts(cfg, Defaults(), {"birthday": ("birthday",)})
-    column = [str(p) for p in report.problems if p.kind == "column"]
-    assert column == [
-        f"{cfg.path}: Дата рождения: 5 of 5 values could not be read as dates (contacts.date_formats:"
-        " %d.%m.%Y, %Y-%m-%d, %d/%m/%Y); they have no year (e.g. '13.04'), and ages and anniversaries are"
-        " counted from it: write the whole date, with the year, in the CRM; no birthday greetings for these"
-        " contacts"
-    ]
-    code, out, err = greeter_in_process(config, "check")
-    assert code == 1, out + err
-    assert "they have no year (e.g. '13.04')" in out + err
-    assert "1900" not in out + err
+    contacts, report = load_contacts(cfg, Defaults(), {"birthday": ("birthday",)})
+    assert [p for p in report.problems if p.kind == "column"] == []
+    assert [(c.dates["birthday"].month, c.dates["birthday"].day) for c in contacts] == [
+        (4, 13), (2, 29), (4, 14), (4, 15), (4, 16)
+    ]  # fmt: skip
+    for unused in ("company_anniversary", "first_deal", "holiday"):  # their warnings would fail --strict
+        for path in (tmp_path / "templates").glob(f"{unused}*.j2"):
+            path.unlink()
+    code, out, err = greeter_in_process(config, "check", "--strict")
+    assert code == 0, out + err
+    assert (
+        "contacts: Дата рождения: 5 of 5 dates have no year (e.g. 13.04): greeted on the day, without an age"
+        in out
+    )
+    assert "1900" not in out + err and "1604" not in out + err
 
 
 def test_a_year_below_1000_is_quoted_with_its_four_digits(tmp_path: Path) -> None:

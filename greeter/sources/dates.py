@@ -23,6 +23,14 @@ names (:func:`month_name_advice`).
 
 A date followed by a time of day (``12.02.1981 0:00:00``, as 1C exports it,
 or ``2025-09-08 14:30``) is read by its date part: a greeting's date is a day.
+
+A day and a month without a year — as CRMs keep a birthday the client would
+not give the year of — is read as that day in :data:`YEARLESS_YEAR`
+(:func:`is_yearless`): ``27.12`` and ``27/12`` (day first, unless the
+configured format for that separator puts the month first), ISO 8601's reduced
+``--12-27`` and ``--1227`` (vCard, Outlook), Outlook's own ``1604-12-27`` /
+``27.12.1604``, and a year of zeros (``27.12.0000``, ``0000-12-27``). Such a
+contact is greeted on the day, without an age.
 """
 
 from __future__ import annotations
@@ -37,14 +45,15 @@ __all__ = [
     "COMMON_FORMATS",
     "EXCEL_SERIAL_ADVICE",
     "MONTH_NAMES",
-    "NO_YEAR_ADVICE",
+    "YEARLESS_YEAR",
     "DateParser",
+    "day_month",
     "excel_serial",
     "excel_serials",
+    "is_yearless",
+    "iso_day_month",
     "month_name_advice",
-    "no_year",
     "swapped",
-    "yearless",
 ]
 
 #: Formats CRMs and spreadsheets commonly write, tried (in this order) to explain a column no
@@ -66,10 +75,18 @@ _SERIAL_RANGE = range(2101, (date(2100, 12, 31) - _EXCEL_EPOCH).days + 1)
 EXCEL_SERIAL_ADVICE = "format the column as dates in Excel before exporting it (or export dates as text)"
 #: A time of day after the date: "0:00:00", "00:00", "14:30", "14:30:15.000"; ISO's "T" too.
 _TIME_OF_DAY = re.compile(r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$")
-#: A day and a month without a year: "13.12", "13/12", "13-12".
-_NO_YEAR = re.compile(r"(\d{1,2})[./-](\d{1,2})\.?")
-#: What to do about a day and a month without a year, in the row's and in the column's message.
-NO_YEAR_ADVICE = "write the whole date, with the year, in the CRM"
+#: The year a day and a month without a year are kept in (:func:`is_yearless`). Outlook's and Apple
+#: Contacts' own placeholder for "no year", so a ``1604-12-27`` from any source (a text cell, an SQL
+#: DATE) already *is* this value; a leap year, so 29 February is a day in it; and no client's birthday
+#: or company's founding is in it (year 4 would be: a typo such as ``13.04.0004`` is one).
+YEARLESS_YEAR = 1604
+#: A day and a month without a year: "13.12", "13.12.", "13/12", "13-12" (a "." month has two
+#: digits: "3.5" is a number). Which comes first, the formats say (:meth:`DateParser._month_first`).
+_NO_YEAR = re.compile(r"(\d{1,2})([/-])(\d{1,2})|(\d{1,2})\.(\d{2})\.?")
+#: ISO 8601's reduced form without a year, extended or basic: "--12-27", "--1227" (vCard's BDAY).
+_ISO_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
+#: A year written as zeros ("27.12.0000", "0000-12-27"): no year 0 exists, so it says "no year".
+_ZERO_YEAR = re.compile(r"(?<!\d)0000(?!\d)")
 #: What each strftime code looks like in a value; d, m and the year are captured to explain a failure.
 _CODES = {
     "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
@@ -108,11 +125,57 @@ class DateParser:
         self._iso = "%Y-%m-%d" in self.formats
 
     def parse(self, text: str) -> date | None:
-        """The date, or None; a trailing time of day is ignored."""
+        """The date, or None; a time of day after it is ignored; a day and month alone: :meth:`_yearless`."""
         found = self._parse(text)
-        if found is None and (m := _time_of_day(text)) is not None:
-            found = self._parse(text[: m.start()])
+        if found is None:
+            if (m := _time_of_day(text)) is not None:
+                text = text[: m.start()]
+                found = self._parse(text)
+            if found is None:
+                found = self._yearless(text)
         return found
+
+    def _yearless(self, text: str) -> date | None:
+        """``text`` as a day and a month without a year (see the module's docstring), or None.
+
+        Tried only after every format failed, so a dated export pays nothing.
+        """
+        read = self._day_month(text)
+        if read is not None:
+            month, day = read
+            try:
+                return date(YEARLESS_YEAR, month, day)
+            except ValueError:
+                return None
+        if _ZERO_YEAR.search(text) is not None:  # "27.12.0000": a configured format, the year left out
+            found = self._parse(_ZERO_YEAR.sub(str(YEARLESS_YEAR), text, count=1))
+            return found if found is not None and is_yearless(found) else None
+        return None
+
+    def _day_month(self, text: str) -> tuple[int, int] | None:
+        """(month, day) of a yearless text, whether or not they make a day; None if it is not one."""
+        if (m := _ISO_NO_YEAR.fullmatch(text)) is not None:
+            return int(m[1]), int(m[2])
+        if (m := _NO_YEAR.fullmatch(text)) is None:
+            return None
+        first, sep, second = (m[1], m[2], m[3]) if m[1] is not None else (m[4], ".", m[5])
+        if self._month_first(sep):
+            return int(first), int(second)
+        return int(second), int(first)
+
+    def _month_first(self, sep: str) -> bool:
+        """Whether a yearless ``MM{sep}DD`` is month first: a configured format starting so says it is.
+
+        ``27/12`` is ``%d/%m/%Y`` with the year cut off; under ``%m/%d/%Y``
+        the same text is month 27, refused. Without such a format, day first:
+        the Russian convention, as in :data:`COMMON_FORMATS`.
+        """
+        for fmt in self.formats:
+            if fmt.startswith(f"%d{sep}%m"):
+                return False
+            if fmt.startswith(f"%m{sep}%d"):
+                return True
+        return False
 
     def _parse(self, text: str) -> date | None:
         try:
@@ -133,6 +196,11 @@ class DateParser:
         """Why ``text`` is not a date, in words: "is not a real date: …" or "does not match …"."""
         m = _time_of_day(text)
         candidates = [text] if m is None else [text, text[: m.start()]]
+        for value in candidates:
+            read = self._day_month(value)
+            if read is not None:  # "31.02", "--02-30": a day and a month without a year, and no such day
+                month, day = read
+                return f"is not a real date: {_no_such_day(month, day, None) or 'there is no such day'}"
         for value in candidates:
             for fmt in self.formats:
                 reason = _impossible(value, fmt)
@@ -161,9 +229,7 @@ class DateParser:
                 days.setdefault(day, fmt)  # the same day in two formats (12-12-2000): the first names it
         if not days:
             named = month_name_advice(text)
-            if named is not None:
-                return f"; {named}"
-            return f"; it has no year: {NO_YEAR_ADVICE}" if no_year(text) else ""
+            return f"; {named}" if named is not None else ""
         readings = [f'"{fmt}" it is {_spoken(day)}' for day, fmt in list(days.items())[:2]]
         clash = any(
             _shape(f, named=False) == _shape(fmt, named=False)
@@ -289,23 +355,27 @@ def excel_serials(samples: Sequence[str]) -> tuple[str, date] | None:
     return days[0]
 
 
-def no_year(text: str) -> bool:
-    """Whether ``text`` is a day and a month without a year (``13.04``, ``13/12``), as CRMs keep birthdays."""
-    m = _NO_YEAR.fullmatch(text)
-    return m is not None and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12
+def is_yearless(day: date | None) -> bool:
+    """Whether ``day`` is a day and a month without a year (kept in :data:`YEARLESS_YEAR`).
 
-
-def yearless(samples: Sequence[str]) -> str | None:
-    """The first of a column's failing ``samples`` when four in five are a day and a month without a year.
-
-    No format can read them into a greeting: ages and anniversaries are counted
-    from the year, so the column's message says the year is missing instead of
-    "check the values".
+    The one test for it: such a date has no age or anniversary number, no
+    "in the future" or "too old", and is never printed with its year
+    (:func:`day_month`, :func:`iso_day_month`).
     """
-    found = [s for s in samples if no_year(s)]
-    if not found or len(found) * 5 < len(samples) * 4:
-        return None
-    return found[0]
+    return day is not None and day.year == YEARLESS_YEAR
+
+
+def day_month(day: date) -> str:
+    """``27.12``: a yearless date as a person reads it (as CRMs write one), in messages and tables."""
+    return f"{day.day:02d}.{day.month:02d}"
+
+
+def iso_day_month(day: date) -> str:
+    """``--12-27``: a yearless date in JSON, ISO 8601's reduced form (vCard's BDAY) that programs read.
+
+    The extended form, like the ``YYYY-MM-DD`` of a dated value beside it.
+    """
+    return f"--{day.month:02d}-{day.day:02d}"
 
 
 def swapped(formats: Sequence[str]) -> list[tuple[int, int]]:
@@ -374,19 +444,25 @@ def _impossible(text: str, fmt: str) -> str | None:
     year = int(groups["Y"]) if groups.get("Y") else _two_digit_year(groups.get("y"))
     if not 1 <= month <= 12:
         return f"there is no month {month}"
-    if groups.get("d") is not None:
-        day = int(groups["d"])
-        if day == 0:
-            return "there is no day 0"
-        if day > 31:
-            return f"no month has {day} days"
-        if year is not None and month == 2 and day == 29 and not isleap(year):
-            return f"{year} is not a leap year"
-        last = monthrange(year if year else 2000, month)[1]
-        if day > last:
-            return f"{MONTH_NAMES[month]} has no {_ordinal(day)}"
+    if groups.get("d") is not None and (reason := _no_such_day(month, int(groups["d"]), year)) is not None:
+        return reason
     if year == 0:
         return "there is no year 0"
+    return None
+
+
+def _no_such_day(month: int, day: int, year: int | None) -> str | None:
+    """Why ``day`` of ``month`` (in ``year``, if known) is no day, or None; any year has 29 February."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day == 0:
+        return "there is no day 0"
+    if day > 31:
+        return f"no month has {day} days"
+    if year and month == 2 and day == 29 and not isleap(year):
+        return f"{year} is not a leap year"
+    if day > monthrange(year if year else 2000, month)[1]:
+        return f"{MONTH_NAMES[month]} has no {_ordinal(day)}"
     return None
 
 

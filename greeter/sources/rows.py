@@ -44,12 +44,10 @@ from greeter.sources import email_notes
 from greeter.sources.columns import configured_columns, describe_control, header_problem
 from greeter.sources.dates import (
     EXCEL_SERIAL_ADVICE,
-    NO_YEAR_ADVICE,
     SAMPLES,
     DateParser,
     excel_serials,
     month_name_advice,
-    yearless,
 )
 from greeter.sources.quote import QUOTE_CHARS, quoted
 from greeter.sources.seen import IdLog, SeenIndex
@@ -522,11 +520,6 @@ class RowParser:
                 message += (
                     f"; they look like Excel serial dates (e.g. {quoted(text)} is {day.isoformat()}):"
                     f" {EXCEL_SERIAL_ADVICE}"
-                )
-            elif guess is None and (short := yearless(col.samples)) is not None:
-                message += (
-                    f"; they have no year (e.g. {quoted(short)}), and ages and anniversaries are counted"
-                    f" from it: {NO_YEAR_ADVICE}"
                 )
             elif guess is None:
                 message += "; check the values and contacts.date_formats"
