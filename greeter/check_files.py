@@ -27,9 +27,10 @@ from jinja2 import DictLoader, TemplateSyntaxError, nodes
 from greeter.config import Settings
 from greeter.errors import Problem
 from greeter.render import SUFFIX, Renderer, TemplateFiles
+from greeter.template_breaks import eaten_breaks
 from greeter.template_env import Sandbox, make_environment
 
-__all__ = ["near_miss", "stray_letter_files", "unused_template_problems"]
+__all__ = ["eaten_break_problems", "near_miss", "stray_letter_files", "unused_template_problems"]
 
 _REFERENCES = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
 
@@ -177,4 +178,29 @@ def unused_template_problems(settings: Settings, renderer: Renderer) -> list[Pro
     for file, hint in _unused(settings, renderer):
         message = "no occasion, layout, include or import uses this file: it is never rendered"
         problems.append(Problem(file, "", message + hint, kind="template", severity="warning"))
+    return problems
+
+
+def eaten_break_problems(folder: Path) -> list[Problem]:
+    """One warning per closing tag whose line break ``trim_blocks`` takes before a blank line.
+
+    Every ``.j2`` file of the folder is lexed (never compiled or run): a
+    paragraph glued to the next one renders without error, so only reading
+    the source finds it (:mod:`greeter.template_breaks`). A file that does
+    not decode or lex is reported as a syntax error elsewhere.
+    """
+    env = make_environment(DictLoader({}), html=False)  # the renderer's syntax and trim settings
+    problems = []
+    for file, raw in sorted(TemplateFiles.read(folder).files.items()):
+        try:
+            found = eaten_breaks(env, raw.decode("utf-8"), file)
+        except (UnicodeDecodeError, TemplateSyntaxError):
+            continue
+        for line, tag in found:
+            message = (
+                f"the line break after {{% {tag} %}} is removed (a tag ending a line of text), so the "
+                f"blank line below prints as a single line break and the paragraphs are glued: "
+                f"write {{% {tag} +%}} to keep it, or move the tag to the start of the next line"
+            )
+            problems.append(Problem(file, "", message, line, kind="template", severity="warning"))
     return problems

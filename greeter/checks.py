@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from greeter.check_files import unused_template_problems
+from greeter.check_files import eaten_break_problems, unused_template_problems
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_holidays import holiday_collisions, holiday_problems
 from greeter.check_reach import Reach, sender_locale_problems
@@ -316,8 +316,10 @@ def refused_report(config_file: Path, exc: ConfigError | ContactsError) -> Check
     """
     if isinstance(exc, ConfigError):
         problems = list(exc.problems)
-    else:  # the contacts file as a whole: missing, not a CSV/XLSX, unreadable
-        problems = [Problem(file=str(config_file), field="contacts", message=exc.hint())]
+    else:  # the contacts file as a whole: missing, not a CSV/XLSX, unreadable — the line stderr shows
+        where, said, what = exc.hint().partition(": ")
+        at_config = Problem(str(config_file), "contacts", where)
+        problems = [Problem(where, "", what) if said else at_config]
     return CheckReport(config_file=config_file, problems=problems, fatal=True, refused=True)
 
 
@@ -355,6 +357,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
         files = [path for name in names for path in renderer.template_files(name)]
         report.problems.extend(sender_locale_problems(settings, files, config_file))
         report.problems.extend(unused_template_problems(settings, renderer))
+        report.problems.extend(eaten_break_problems(Path(settings.templates_dir)))
     report.template_errors = sum(p.severity == "error" for p in template_problems)
     report.fatal |= any(p.file == str(config_file) and p.severity == "error" for p in template_problems)
     if report.contacts_unread():  # said at the database; every check below reads the contacts

@@ -53,7 +53,8 @@ from greeter.company_names import company_in, company_name
 from greeter.contacts import Contact
 from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
-from greeter.i18n import format_date, ordinal, plural, years_phrase
+from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
+from greeter.sources.dates import is_yearless
 
 #: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
 _MAX_REPEAT: Final = 100_000
@@ -290,9 +291,17 @@ def _ordinal_filter(context: Context, value: object, locale: str | None = None) 
 
 @pass_context
 def _date_filter(context: Context, value: object, fmt: str = "long", locale: str | None = None) -> str:
+    """``{{ occasion_date|date("day_month") }}``: :func:`greeter.i18n.format_date`.
+
+    A contact's date without a year (``contact.dates.birthday`` read from ``27.12``:
+    :func:`~greeter.sources.dates.is_yearless`) is written as its day and month in
+    every format: «27 декабря», never «27 декабря 1604 г.», the placeholder year.
+    """
     _defined(value, fmt, locale)
     if not isinstance(value, date):
         raise TypeError(f"the date filter needs a date, got {value!r}")
+    if is_yearless(value) and fmt in DATE_FORMATS and fmt != "on_day":
+        fmt = "day_month"
     return _cached_format_date(value, _locale_of(context, locale), str(fmt))
 
 

@@ -128,9 +128,9 @@ def test_check_json_summarises_a_contacts_file_that_is_not_there(make_project: M
     summary = json.loads(out)
     assert set(summary) == set(good)
     (problem,) = summary["problems"]
-    assert problem.startswith(f"{config}: contacts: ") and "contacts file not found" in problem, problem
+    assert problem == f"{contacts}: contacts file not found", problem
     assert (summary["errors"], summary["contacts_loaded"]) == (1, 0)
-    assert "contacts file not found" in err
+    assert err == f"{problem}\n"  # the line stderr shows, as for a refused config
 
 
 # --- 4. the progress bar is on stderr -------------------------------------------------------------

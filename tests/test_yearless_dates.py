@@ -279,3 +279,27 @@ def test_preview_json_greets_27_12_and_iso_yearless_without_age_or_placeholder(t
         assert re.search(r"\d+-лет|юбиле", letter) is None, letter
     assert "50-летием" in birthdays["3"]["text"] or "юбиле" in birthdays["3"]["text"]
     assert "1604" not in out and "0004" not in out
+
+
+@pytest.mark.parametrize(
+    ("fmt", "locale", "expected"),
+    [
+        ("long", "ru", "27 декабря"),
+        ("full", "ru", "27 декабря"),
+        ("short", "en", "December 27"),
+        ("day_month", "de", "27. Dezember"),
+    ],
+)
+def test_the_date_filter_writes_a_yearless_contact_date_without_the_placeholder_year(
+    fmt: str, locale: str, expected: str
+) -> None:
+    """``{{ contact.dates.birthday|date }}`` in a marketer's own template printed «27 декабря 1604 г.»."""
+    from jinja2 import DictLoader
+
+    from greeter.template_env import make_environment
+
+    env = make_environment(DictLoader({"t": "{{ d|date(fmt, locale) }}"}), html=False)
+    yearless = env.get_template("t").render(d=date(YEARLESS_YEAR, 12, 27), fmt=fmt, locale=locale)
+    assert yearless == expected
+    dated = env.get_template("t").render(d=date(1976, 12, 27), fmt=fmt, locale=locale)
+    assert "1976" in dated or "76" in dated or fmt == "day_month"
