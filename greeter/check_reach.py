@@ -17,14 +17,18 @@ from pathlib import Path
 
 from greeter.check_files import near_miss, stray_letter_files
 from greeter.config import Settings
-from greeter.contacts import Contact
+from greeter.contacts import Contact, Gender
 from greeter.countries import regional_days_off, regions_of
 from greeter.errors import Problem
 from greeter.i18n import normalize_locale
+from greeter.names import gender_of
 from greeter.policy import AudienceRule
 from greeter.render import SUFFIX
 
 __all__ = ["Reach", "sender_locale_problems"]
+
+#: How many contact ids a warning names before "and N more".
+_NAMED = 3
 
 
 @dataclass
@@ -46,6 +50,11 @@ class Reach:
     #: A holiday occasion without ``country:`` or ``audience.countries`` (its index) → the
     #: countries of the clients its audience takes in, each with how many.
     holiday_clients: dict[int, Counter[str]] = field(default_factory=dict)
+    #: An occasion with ``audience.genders`` (its index) → how many contacts the rest of its
+    #: audience takes in have an unknown gender (such an occasion leaves them out), and the
+    #: first few of their ids (check streams a million contacts: not every id is kept).
+    genderless: Counter[int] = field(default_factory=Counter)
+    genderless_ids: dict[int, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -55,12 +64,16 @@ class Reach:
         self._uses: dict[str, list[tuple[str | None, AudienceRule]]] = {}
         # Holiday occasions dated by each client's own country (see holiday_clients), by index.
         self._holidays: list[tuple[int, AudienceRule]] = []
+        # Occasions for some genders, by index, with their date field and the rest of their audience.
+        self._gendered: list[tuple[int, str | None, AudienceRule]] = []
         for i, occ in enumerate(self.settings.occasions):
             rule = AudienceRule.for_occasion(occ, self.settings.defaults.country)
             ageless = replace(rule, round_years=None, min_years=None)
             self._uses.setdefault(occ.template, []).append((occ.field, ageless))
             if occ.holiday is not None and occ.country is None and occ.audience.countries is None:
                 self._holidays.append((i, rule))
+            if rule.genders is not None:
+                self._gendered.append((i, occ.field, replace(ageless, genders=None)))
         self._locales: dict[str, str] = {}
         self._last: dict[str, Contact] = {}
         self._last_letter: dict[str, Contact] = {}
@@ -73,6 +86,13 @@ class Reach:
         for i, rule in self._holidays:
             if rule.admits(contact, None):
                 self.holiday_clients.setdefault(i, Counter())[country] += 1
+        if self._gendered and gender_of(contact) is Gender.UNKNOWN:
+            for i, date_field, rule in self._gendered:
+                if (date_field is None or date_field in contact.dates) and rule.admits(contact, None):
+                    self.genderless[i] += 1
+                    named = self.genderless_ids.setdefault(i, [])
+                    if len(named) < _NAMED:
+                        named.append(contact.id)
         if contact.timezone is None and contact.country and contact.country != self.settings.defaults.country:
             self.zoneless[contact.country.partition("-")[0]] += 1
         if contact.tier:
@@ -329,7 +349,41 @@ def _audience_problems(reach: Reach, config_file: Path, source: str, loaded: int
                 where = f"occasions.{i}.audience.{what}"
                 problems.append(Problem(str(config_file), where, message, line, col, severity="warning"))
         problems.extend(_country_problems(reach, config_file, i))
+        problems.extend(_gender_problems(reach, config_file, i))
     return problems
+
+
+def _gender_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
+    """Warn how many contacts an occasion for some genders leaves out because their gender is unknown.
+
+    Neither the gender column nor a patronymic tells it (an English name, an
+    empty cell): guessing from a first name would greet a woman "for 23
+    February" — worse than no letter —, so they get none; the marketer decides
+    whether to fill the column. Counted over the rest of the occasion's
+    audience (tags, tiers, countries, its date field), years aside.
+    """
+    from greeter.config_loader import locate
+
+    count = reach.genderless[i]
+    if not count:
+        return []
+    ids = reach.genderless_ids[i]
+    occ = reach.settings.occasions[i]
+    column = reach.settings.contacts.columns.gender
+    fill = (
+        f"fill their {column!r} column (contacts.columns.gender)"
+        if column
+        else "set contacts.columns.gender to the CRM's gender column"
+    )
+    shown = ", ".join(ids) + (f" and {count - len(ids)} more" if count > len(ids) else "")
+    genders = " or ".join(occ.audience.genders or ())
+    message = (
+        f"{count} contact(s) of {occ.name}'s audience have no known gender ({shown}): neither the "
+        f"gender column nor the patronymic says it, so they get no {occ.name} letter (only {genders}); {fill}"
+    )
+    line, col = locate(config_file, ("occasions", i, "audience", "genders"))
+    where = f"occasions.{i}.audience.genders"
+    return [Problem(str(config_file), where, message, line, col, severity="warning")]
 
 
 def _country_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:

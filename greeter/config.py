@@ -210,6 +210,12 @@ class SenderInLanguage(_Model):
         default=None, min_length=1, description="From: display name, and the name under these letters"
     )
     company: str | None = Field(default=None, min_length=1, description="sender.company in these letters")
+    signature: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The signature under these letters (sender.signature is for letters in "
+        "defaults.locale's language); unset: the language's closing and the name",
+    )
 
 
 class Sender(_Model):
@@ -218,13 +224,17 @@ class Sender(_Model):
     name: str = Field(min_length=1, description="Display name in the From: header")
     email: str = Field(pattern=EMAIL, description="From: address")
     reply_to: str | None = Field(default=None, description="Optional Reply-To: address")
-    signature: str = Field(default="", description="Available to templates as sender.signature")
+    signature: str = Field(
+        default="",
+        description="The signature under letters in defaults.locale's language (sender.signature in "
+        "templates); letters in another language take by_locale's, else their closing and the name",
+    )
     company: str = Field(default="", description="Available to templates as sender.company")
     by_locale: dict[Annotated[str, Field(pattern=LOCALE)], SenderInLanguage] = Field(
         default_factory=dict,
-        description="The sender's name and company in letters of another language, by locale "
-        "({en: {name: Romashka LLC}}): the From: name and the signature of an English letter are "
-        "not «ООО «Ромашка»». A letter whose language is not listed uses name and company.",
+        description="The sender's name, company and signature in letters of another language, by "
+        "locale ({en: {name: Romashka LLC}}): the From: name and the signature of an English letter "
+        "are not «ООО «Ромашка»». A letter whose language is not listed uses name and company.",
     )
 
     @field_validator("by_locale")
@@ -257,6 +267,24 @@ class Sender(_Model):
         for entry in self.entries(locale):
             name, company = entry.name or name, entry.company or company
         return name, company
+
+    def signature_in(self, locale: str | None, default: str) -> str:
+        """The signature under a letter in ``locale``; ``""``: it signs with its closing and the name.
+
+        Its ``by_locale`` entry's (chosen as :meth:`in_locale` chooses the
+        name), else ``signature`` in a letter of ``default``'s language
+        (``defaults.locale``: the language the sender's own settings are
+        written in), else none — a Russian signature under an English letter
+        mixes languages, so the layout then writes the letter's own closing
+        and the name. The layout used to test ``lang == "ru"`` itself: an
+        English signature had nowhere to go.
+        """
+        for entry in reversed(self.entries(locale)):
+            if entry.signature:
+                return entry.signature
+        from greeter.i18n import language_of  # Babel: the renderer has it loaded already
+
+        return self.signature if language_of(locale, default) == language_of(default, default) else ""
 
     def entries(self, locale: str | None) -> tuple[SenderInLanguage, ...]:
         """The ``by_locale`` entries a letter in ``locale`` takes, in the order they apply (the last wins)."""
@@ -466,6 +494,36 @@ class Audience(_Model):
         description="Only clients in these countries (their country column, else defaults.country); "
         "'GB' takes GB-ENG too",
     )
+    genders: list[Literal["male", "female"]] | None = Field(
+        default=None,
+        description="Only clients of these genders (the gender column, else the patronymic); a client "
+        "whose gender neither tells is left out, and check counts them",
+    )
+
+    @field_validator("genders", mode="before")
+    @classmethod
+    def _gender_words(cls, value: object) -> object:
+        """``genders: [м]`` is told to write ``male``: a word the gender column takes, as the config names it.
+
+        The contacts' gender column reads м/ж, M/F, мужской… (a CRM's export);
+        the config names the two genders one way, as it names weekdays, so that
+        one file reads the same everywhere — a word the column would read is
+        told the name to write, never silently taken (nor called a mere typo).
+        """
+        if not isinstance(value, list):
+            return value  # one text (``genders: male``) is refused as every list setting's is
+        if not value:  # not "no rule": every contact would be left out
+            raise ValueError("an empty list greets no one: write [male], [female], or leave genders out")
+        for i, word in enumerate(value):
+            if isinstance(word, str) and word not in ("male", "female"):
+                from greeter.sources.rows import _GENDERS  # the gender column's words
+
+                meant = _GENDERS.get(word.strip().casefold().rstrip("."))
+                if meant is not None:
+                    raise SettingError(
+                        f"{word!r} means {meant.value}: write {meant.value} (male or female)", i
+                    )
+        return value
 
 
 class Occasion(_Model):

@@ -215,8 +215,11 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
         key = str(loc[-1])
         allowed = _allowed_keys(loc[:-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        misplaced = _misplaced(key, loc[:-1], data)
-        if misplaced is not None:  # a key of another place: where it goes, not a look-alike here
+        plural = _plural_here(key, allowed)
+        misplaced = None if plural else _misplaced(key, loc[:-1], data)
+        if plural:  # audience's gender, tier: this section's list, not contacts.columns' column
+            message = f"unknown key, did you mean `{plural}`?"
+        elif misplaced is not None:  # a key of another place: where it goes, not a look-alike here
             message = misplaced
         elif close:
             message = f"unknown key, did you mean `{close[0]}`?"
@@ -378,6 +381,21 @@ def _allowed_keys(loc: Sequence[int | str]) -> list[str]:
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []
+
+
+def _plural_here(key: str, allowed: Sequence[str]) -> str | None:
+    """The setting of this section that is ``key`` in the plural (``gender`` → ``genders``), or None.
+
+    A marketer writes ``audience: {gender: male}`` for "men only"; another
+    section has a ``gender`` (``contacts.columns``, the column's name), and
+    being sent there ("move it there") made greeter look for a column named
+    "male". The list this section takes is what was meant: it wins over a
+    home elsewhere.
+    """
+    for plural in (f"{key}s", f"{key[:-1]}ies" if key.endswith("y") else ""):
+        if plural and plural in allowed:
+            return plural
+    return None
 
 
 def _misplaced(key: str, section: tuple[int | str, ...], data: CommentedMap) -> str | None:

@@ -131,6 +131,17 @@ _LANGUAGES = {"Russian": "русские"}
 _NAME = r"[a-z][a-z0-9_]*"
 
 
+#: A gender as the gallery says a contact's: «пол контакта — мужской».
+_GENDER = {"male": "мужской", "female": "женский"}
+#: Whom an occasion of these genders is for: «только для мужчин».
+_FOR = {"male": "мужчин", "female": "женщин"}
+
+
+def _genders(text: str) -> str:
+    """``male`` → «мужчин», ``female, male`` → «женщин и мужчин» (whom the planner's refusal lists)."""
+    return " и ".join(_FOR.get(g, g) for g in text.split(", "))
+
+
 def _spoken(match: re.Match[str], first: int) -> str:
     """``10 December 1979`` (groups ``first`` … ``first + 2``) as ``10.12.1979``."""
     day, month, year = match.group(first, first + 1, first + 2)
@@ -299,6 +310,17 @@ _RULES: list[_Rule] = [
     (
         re.compile(r"the client's country (.*) is not one of: (.*)"),
         lambda m, t: f"страна клиента {m[1]} не из: {m[2]}",
+    ),
+    (
+        re.compile(r"gender unknown \(.*\) is not one of: (.*)"),
+        lambda m, t: (
+            f"повод только для {_genders(m[1])} (genders), а пол контакта неизвестен: "
+            "его нет ни в столбце пола, ни в отчестве"
+        ),
+    ),
+    (
+        re.compile(r"gender (male|female) is not one of: (.*)"),
+        lambda m, t: f"повод только для {_genders(m[2])} (genders), а пол контакта — {_GENDER[m[1]]}",
     ),
     (
         re.compile(r"(\d+) years is not a multiple of (\d+) \(round_years\)"),

@@ -15,9 +15,10 @@ from datetime import date
 from functools import lru_cache
 
 from greeter.config import Audience, FrequencyCap, Occasion
-from greeter.contacts import Contact
+from greeter.contacts import Contact, Gender
 from greeter.i18n import plural
 from greeter.journal_store import CAP_STATES
+from greeter.names import gender_of
 from greeter.plan_types import Hit, PastGreeting, Reason
 
 
@@ -39,6 +40,9 @@ class AudienceRule:
     #: Only clients in these countries (:meth:`for_occasion`); a contact without one is in the default.
     countries: frozenset[str] | None = None
     default_country: str = ""
+    #: Only these genders (``"male"``, ``"female"``), as :func:`~greeter.names.gender_of` tells a
+    #: contact's; a contact whose gender is unknown is in none of them.
+    genders: frozenset[str] | None = None
 
     @classmethod
     def of(cls, audience: Audience, default_country: str = "") -> AudienceRule:
@@ -52,6 +56,7 @@ class AudienceRule:
             tier_names=tuple(sorted(audience.tiers or ())),
             countries=None if audience.countries is None else frozenset(audience.countries),
             default_country=default_country,
+            genders=None if audience.genders is None else frozenset(audience.genders),
         )
 
     @classmethod
@@ -78,6 +83,7 @@ class AudienceRule:
             and self.round_years is None
             and self.min_years is None
             and self.countries is None
+            and self.genders is None
         )
 
     def admits(self, contact: Contact, years: int | None) -> bool:
@@ -89,6 +95,8 @@ class AudienceRule:
         if self.contacts is not None and contact.id not in self.contacts:
             return False
         if self.countries is not None and not self.in_countries(contact):
+            return False
+        if self.genders is not None and gender_of(contact).value not in self.genders:
             return False
         if self.round_years is not None and (years is None or years % self.round_years):
             return False
@@ -113,6 +121,14 @@ class AudienceRule:
                 f"the client's country {contact.country or self.default_country} is not one of: "
                 f"{', '.join(sorted(self.countries))}"
             )
+        if self.genders is not None and (gender := gender_of(contact)).value not in self.genders:
+            # Unknown is no third gender to list: greeting a woman "for 23 February" costs the client.
+            said = (
+                "unknown (neither the gender column nor the patronymic says it)"
+                if gender is Gender.UNKNOWN
+                else gender.value
+            )
+            return f"gender {said} is not one of: {', '.join(sorted(self.genders))}"
         if self.round_years is not None and (years is None or years % self.round_years):
             if years is None:
                 return "round_years needs years to count, and this occasion has none"
@@ -128,9 +144,9 @@ class AudienceVerdicts:
     """One plan's answers of an :class:`AudienceRule`, remembered by all they depend on.
 
     A plan asks every contact's every anniversary; the answer depends on the
-    contact's tier, tags and country and the anniversary number (and, with a ``contacts``
-    rule, the id: then nothing is remembered), which take a few hundred values
-    in an export — and the refusal's words are the same each time.
+    contact's tier, tags and country and the anniversary number (with a ``genders`` rule,
+    its gender; with a ``contacts`` rule, the id: then nothing is remembered), which take a
+    few hundred values in an export — and the refusal's words are the same each time.
     """
 
     #: Stop remembering here: an export of unique tiers must not fill memory.
@@ -138,13 +154,16 @@ class AudienceVerdicts:
 
     def __init__(self, rule: AudienceRule) -> None:
         self.rule = rule
-        self._memo: dict[tuple[str | None, frozenset[str], int | None, str | None], str | None] = {}
+        self._memo: dict[
+            tuple[str | None, frozenset[str], int | None, str | None, Gender | None], str | None
+        ] = {}
 
     def refusal(self, contact: Contact, years: int | None) -> str | None:
         """None if ``contact`` (and ``years``) is in the audience, else :meth:`AudienceRule.why_not`."""
         if self.rule.contacts is not None:
             return None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
-        key = (contact.tier, contact.tags, years, contact.country)
+        gender = gender_of(contact) if self.rule.genders is not None else None  # else no rule asks it
+        key = (contact.tier, contact.tags, years, contact.country, gender)
         if key in self._memo:
             return self._memo[key]
         found = None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)

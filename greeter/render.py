@@ -88,10 +88,12 @@ Every template sees:
     ``_ru.j2``'s ``also_line`` does).
 ``sender``
     ``name``, ``email``, ``reply_to`` (``""`` when not set), ``company``,
-    ``signature`` from config; ``name`` and ``company`` as ``sender.by_locale``
-    gives them for the letter's locale ("Romashka LLC" in an English letter),
-    else the sender's own. Where replies should go: ``sender.reply_to or
-    sender.email``.
+    ``signature`` from config; ``name``, ``company`` and ``signature`` as
+    ``sender.by_locale`` gives them for the letter's locale ("Romashka LLC" in
+    an English letter), else the sender's own — the signature only in a letter
+    of ``defaults.locale``'s language, ``""`` in another
+    (:meth:`~greeter.config.Sender.signature_in`). Where replies should go:
+    ``sender.reply_to or sender.email``.
 ``unsubscribe_url``
     The recipient's one-click unsubscribe link (``unsubscribe.url``): the very
     link of the letter's ``List-Unsubscribe`` header
@@ -612,12 +614,13 @@ class Renderer:
         return self._titles_in[key]
 
     def _sender_view(self, locale: str) -> SenderView:
-        """``sender`` as a letter in ``locale`` signs: its ``sender.by_locale`` name and company."""
+        """``sender`` as a letter in ``locale`` signs: ``sender.by_locale``'s name, company and signature."""
         view = self._senders.get(locale)
         if view is None:
             name, company = self._sender.in_locale(locale)
+            signature = self._sender.signature_in(locale, self._default_locale)
             view = self._senders[locale] = SenderView(
-                name, self._sender.email, company, self._sender.signature, self._sender.reply_to or ""
+                name, self._sender.email, company, signature, self._sender.reply_to or ""
             )
         return view
 
