@@ -212,7 +212,9 @@ def _together(a: AudienceRule, b: AudienceRule) -> bool | None:
         return False
     if a.contacts is not None and b.contacts is not None and a.contacts.isdisjoint(b.contacts):
         return False
-    narrowed = (a.tiers, a.tags, a.contacts, b.tiers, b.tags, b.contacts)
+    if a.genders is not None and b.genders is not None and a.genders.isdisjoint(b.genders):
+        return False  # 23 February for men and the same holiday for women: no client gets both
+    narrowed = (a.tiers, a.tags, a.contacts, a.genders, b.tiers, b.tags, b.contacts, b.genders)
     return True if all(x is None for x in narrowed) else None
 
 
