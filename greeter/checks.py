@@ -261,6 +261,13 @@ class CheckReport:
 
     def text(self) -> str:
         status = "OK" if not self.errors else f"{self.errors} problem(s)"
+        if self.render_failures:
+            # One misspelt filter fails every draft of its template: "29 problem(s)" under the
+            # one line printed for it sent a marketer looking for 28 more.
+            status += (
+                f", {self.render_failures} of them draft(s) that fail to render"
+                " (each cause is printed once above)"
+            )
         in_config = self.config_problems
         config = (
             f"config: {len(in_config)} problem(s) in {', '.join(dict.fromkeys(p.field for p in in_config))}"

@@ -183,6 +183,23 @@ def test_the_summary_counts_a_failed_draft_once_not_as_rendered(make_project: Ma
     )
 
 
+def test_the_last_line_says_how_many_of_the_problems_are_failed_drafts(make_project: MakeProject) -> None:
+    """A misspelt filter printed one line, then "check: 4 problem(s)": a marketer looked for three more."""
+    config = make_project([row("1"), row("2"), row("3")])
+    edit(
+        config,
+        "birthday.j2",
+        "{% block message %}",
+        "{% block message %}{% if contact %}{{ contact|nmae }}{% endif %}",
+    )
+    report = run_check(config, NOW)
+    assert report.render_failures >= 3
+    assert report.text().splitlines()[-1] == (
+        f"check: {report.errors} problem(s), {report.render_failures} of them draft(s) that fail to render"
+        " (each cause is printed once above)"
+    )
+
+
 def test_a_misspelt_macro_is_answered_with_the_macro_the_file_imports(make_project: MakeProject) -> None:
     """``also_lin(...)`` was answered "did you mean 'also'?": only the letter's variables were offered."""
     config = make_project([row("1")])
