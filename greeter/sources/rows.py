@@ -376,7 +376,9 @@ class RowParser:
                 problems.append(self._warn(line, "timezone", said))
         # The inverse of the zone from the country below: an empty country cell and a zone of one
         # country (Europe/Tallinn) is that country, for its days off and its holidays. Not for a cell
-        # that could not be read: its warning says defaults.country's days off apply.
+        # that could not be read: its warning says defaults.country's days off apply. Only where the
+        # export has a country column: only then does the planner look far enough ahead for another
+        # country's longer holidays (greeter.planner.lookahead_end).
         from_zone = False
         if tz is not None and country_problems is None and "country" in cells:
             zones = self._zone_countries  # a handful of zones in a million rows
