@@ -95,10 +95,14 @@ def test_a_row_without_a_country_is_in_its_zones(
     assert _read(_parser(), tz, country) == expected
 
 
-def test_a_zone_of_the_default_countrys_region_keeps_the_region() -> None:
+def test_the_default_countrys_region_stays_and_an_offset_infers_nothing() -> None:
     """A Bavarian company's client in Europe/Berlin keeps DE-BY's days off, not Germany's."""
     assert _read(_parser("DE-BY"), "Europe/Berlin") == (None, False, "Europe/Berlin")
     assert _read(_parser("DE"), "Europe/Moscow") == ("RU", True, "Europe/Moscow")
+    # an offset names a clock, not a country: Russia's zone of it stands for the clock only
+    assert _read(_parser("DE"), "UTC+3") == (None, False, "Europe/Moscow")
+    assert _read(_parser("DE"), "МСК+7") == (None, False, "Asia/Vladivostok")
+    assert _read(_parser("DE"), "MSK") == ("RU", True, "Europe/Moscow")
 
 
 # --------------------------------------------------------------------------- the plan

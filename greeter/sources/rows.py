@@ -378,9 +378,15 @@ class RowParser:
         # country (Europe/Tallinn) is that country, for its days off and its holidays. Not for a cell
         # that could not be read: its warning says defaults.country's days off apply. Only where the
         # export has a country column: only then does the planner look far enough ahead for another
-        # country's longer holidays (greeter.planner.lookahead_end).
+        # country's longer holidays (greeter.planner.lookahead_end). Not from an offset ("UTC+3",
+        # "МСК+7"): it names a clock, which Russia's zone of it only stands for, not a country.
         from_zone = False
-        if tz is not None and country_problems is None and "country" in cells:
+        if (
+            tz is not None
+            and country_problems is None
+            and "country" in cells
+            and not _has_digit(cells["timezone"])
+        ):
             zones = self._zone_countries  # a handful of zones in a million rows
             country = zones[tz] if tz in zones else _remember(zones, tz, self._zone_country(tz))
             from_zone = country is not None
@@ -802,6 +808,11 @@ _CACHE_LIMIT = 1 << 17
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+
+
+def _has_digit(text: str) -> bool:
+    """Whether a time-zone cell holds a digit: an offset ("UTC+3", "GMT+03:00", "МСК+7")."""
+    return any(ch.isdigit() for ch in text)
 
 
 def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
