@@ -62,6 +62,7 @@ def holiday_problems(
                 messages.append(_nobody(occ.holiday, greeted, years))
             elif default in applies and reached and index in reached:
                 messages.extend(m for m in [_borrowed(occ.holiday, default, applies, reached[index])] if m)
+                messages.extend(_other_days(occ.holiday, default, applies, reached[index], years))
         messages.extend(m for country in applies if (m := _several_days(occ.holiday, country, years)))
         where = ("occasions", index, "holiday")
         line, col = locate(config_file, where)
@@ -104,6 +105,50 @@ def _borrowed(name: str, default: str, applies: list[str], clients: Mapping[str,
         f"{total} client(s) in countries without a holiday named {name!r} — {who} — are greeted on"
         f" {default}'s: if it is not their day, add audience.countries: [{keep}]"
     )
+
+
+def _other_days(
+    name: str, default: str, applies: list[str], clients: Mapping[str, int], years: list[int]
+) -> list[str]:
+    """Clients whose country gives ``name`` another date than the default country's: one line each.
+
+    Each client is greeted on their own country's day of that name
+    (:func:`greeter.occasions.holiday_country`): right for 8 March abroad, but
+    Estonia's "Victory Day" is 23 June (Võidupüha, another war) and
+    Kazakhstan's "Defender of the Fatherland Day" 7 May, so a Russian
+    marketer's 9 May letter reaches a client in Tallinn on Midsummer's eve.
+    Per country, not per contact: the dates of a few countries, whatever the
+    number of clients.
+    """
+    own = _days_in(default, name, years)
+    differ = {
+        c: days for c in applies if c != default and clients.get(c) and (days := _days_in(c, name, years))
+    }
+    differ = {c: days for c, days in differ.items() if days != own}
+    keep = ", ".join(c for c in applies if c == default or (clients.get(c) and c not in differ))
+    return [
+        f"{name!r} is {_shown(own)} in {default} but {_shown(days)} in {country}"
+        f" ({_clients(clients[country])}): they are greeted on {country}'s day; if that is not their"
+        f" holiday, add audience.countries: [{keep}]"
+        for country, days in sorted(differ.items())
+    ]
+
+
+def _days_in(country: str, name: str, years: list[int]) -> tuple[str, ...]:
+    """The days (``dd.mm``) ``country`` has ``name`` on, the first of ``years`` that has it; () if none."""
+    for year in years:
+        days = holiday_dates(country, name, year)
+        if days:
+            return tuple(f"{d:%d.%m}" for d in days)
+    return ()
+
+
+def _shown(days: tuple[str, ...]) -> str:
+    return " and ".join(days)
+
+
+def _clients(n: int) -> str:
+    return f"{n} client{'' if n == 1 else 's'}"
 
 
 def _several_days(name: str, country: str, years: list[int]) -> str | None:

@@ -103,6 +103,16 @@ class YearlessColumn:
         )
 
 
+def zone_countries_line(counts: Counter[str]) -> str:
+    """The note: ``contacts: 3 without a country are in their time zone's (EE 2, KZ 1): …``."""
+    total = sum(counts.values())
+    by = ", ".join(f"{c} {n}" for c, n in sorted(counts.items(), key=lambda cn: (-cn[1], cn[0])))
+    return (
+        f"contacts: {total} without a country are in their time zone's ({by}): its days off and"
+        " holidays apply, not defaults.country's"
+    )
+
+
 @dataclass
 class CheckReport:
     config_file: Path
@@ -150,6 +160,10 @@ class CheckReport:
     #: how many read, and the first as written ("27.12"). Not a problem — those clients are greeted
     #: on the day, without an age — but a marketer expecting «с 50-летием» should know, once per column.
     yearless: dict[str, YearlessColumn] = field(default_factory=dict)
+    #: Contacts with no country whose time zone gave them one (:attr:`Contact.country_from_zone`), by
+    #: that country. Not a problem either — a client in Europe/Tallinn has Estonia's days off and
+    #: holidays — but the marketer who left the column empty should know it decides them.
+    countries_from_zone: Counter[str] = field(default_factory=Counter)
 
     @property
     def errors(self) -> int:
@@ -244,6 +258,7 @@ class CheckReport:
             if self.retention is None
             else {"days": self.retention[0], "minimum_days": self.retention[1]},
             "dates_without_year": {column: c.yearless for column, c in self.yearless.items() if c.yearless},
+            "countries_from_zone": dict(sorted(self.countries_from_zone.items())),
             "problems": [str(p) for p in self.problems],
         }
 
@@ -300,6 +315,7 @@ class CheckReport:
             *([retention_line(*self.retention)] if self.retention else []),
             self._contacts_line(),
             *(c.line(column) for column, c in self.yearless.items() if c.yearless),
+            *([zone_countries_line(self.countries_from_zone)] if self.countries_from_zone else []),
             f"occasions: {len(self.occasions)} ({', '.join(self.occasions)})",
             "templates: "
             + ", ".join(
@@ -395,6 +411,8 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     for contact in _while_readable(inputs.contacts(load), report, crm_url):
         reach.see(contact)
         titles.see(contact)
+        if contact.country_from_zone and contact.country is not None:
+            report.countries_from_zone[contact.country] += 1
         if contact.dates:
             report.problems.extend(_date_problems(contact, field_rules, settings, today))
             for name, day in contact.dates.items():

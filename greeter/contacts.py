@@ -349,6 +349,10 @@ class Contact:
     #: Where the contact came from, for messages: file name and 1-based row number.
     source: str = ""
     row: int = 0
+    #: The row had no country, and :attr:`country` is the one country of its time zone
+    #: (:func:`greeter.country_zones.zone_country`): said once by ``greeter check``, as it decides
+    #: the client's days off and which country's holiday they are greeted for.
+    country_from_zone: bool = False
 
     @property
     def display_name(self) -> str:

@@ -12,10 +12,16 @@ system's ``/usr/share/zoneinfo``, else the ``tzdata`` package's), so no list
 is kept here. Two zones keep "the same time" when their UTC offsets agree
 through a year of their current rules: Kazakhstan has been one time since
 2024, whatever its seven zones' history.
+
+The other way round (:func:`zone_country`): a row with a zone but no country
+(many CRMs keep only the zone) is in the one country ``zone.tab`` lists that
+zone for — Europe/Tallinn is Estonia, so the client gets Estonia's days off,
+not ``defaults.country``'s Russian New Year break.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
@@ -41,6 +47,35 @@ def country_zone(country: str | None) -> str | None:
     if not zones or not _same_time(zones):
         return None
     return zones[0]
+
+
+@lru_cache(maxsize=512)
+def zone_country(zone: str | None) -> str | None:
+    """The one country ``zone.tab`` lists ``zone`` for ("Europe/Tallinn" → "EE"), or None.
+
+    None for a zone of no country (UTC, Etc/GMT-3, a legacy name like
+    "Europe/Kiev" the file lists under its new one) and for one listed for
+    several countries: a guess there would give a client the wrong days off,
+    which the default at least says it does.
+    """
+    if not zone:
+        return None
+    countries = _countries_by_zone().get(zone, ())
+    return countries[0] if len(countries) == 1 else None
+
+
+def countries_by_zone(table: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """``zone.tab``'s table turned round: each zone → the countries that list it, in code order."""
+    found: dict[str, list[str]] = {}
+    for code in sorted(table):
+        for zone in table[code]:
+            found.setdefault(zone, []).append(code)
+    return {zone: tuple(codes) for zone, codes in found.items()}
+
+
+@cache
+def _countries_by_zone() -> dict[str, tuple[str, ...]]:
+    return countries_by_zone(_table())
 
 
 def zones_of(country: str) -> tuple[str, ...]:

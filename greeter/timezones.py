@@ -11,7 +11,9 @@ similarity is kept for what it is good at, typos of IANA names
 A city written in the marketer's language (``Москва``, ``Київ``, ``Алматы``,
 ``Белград``) is answered from CLDR's names of the zones' cities (Babel's
 ``Locale.time_zones``), read in the languages :func:`greeter.countries.name_languages`
-gives for the name's script — no list of cities is kept here.
+gives for the name's script — no list of cities is kept here, but for the few
+cities CLDR does not name a zone after (:data:`OTHER_CITIES`: Kazakhstan's capital
+and the old names CRMs still hold).
 
 One reading serves the config's ``defaults.timezone`` and the contacts'
 time-zone column, so both say the same: the config is told the zone meant
@@ -79,6 +81,15 @@ _SIGNED_NUMBER = re.compile(rf"{_SIGN}\s*\d")
 _FROM_MOSCOW = re.compile(rf"(?:MSK|МСК)\s*({_SIGN})\s*(\d{{1,2}})", re.IGNORECASE)
 #: Letters only, short: an abbreviation we do not know (IST, CST, BST mean several places each).
 _ABBREVIATION_LIKE = re.compile(r"[A-Za-zА-Яа-яЁё]{2,5}")
+#: Cities people write in a time-zone cell that CLDR names no zone after, folded as
+#: :func:`_fold_city` folds: Astana (no zone of its own: Kazakhstan keeps one time, Asia/Almaty's
+#: since 2024) by its names since 1998, and Almaty by its Soviet one. CLDR has «Алматы» only,
+#: so «Астана» got the advice "like 'Europe/Moscow'" and «Алма-Ата» only a did-you-mean: a
+#: client without a country was then timed in Moscow, two hours behind.
+OTHER_CITIES: Final[dict[str, str]] = {
+    **dict.fromkeys(("астана", "astana", "нур султан", "нұр сұлтан", "nur sultan"), "Asia/Almaty"),
+    **dict.fromkeys(("алма ата", "alma ata"), "Asia/Almaty"),
+}
 #: The advice when there is nothing safe to suggest.
 IANA_ADVICE: Final = "use an IANA name like 'Europe/Moscow'"
 
@@ -175,6 +186,9 @@ def _read_zone(name: str) -> tuple[tuple[str, ...], str, bool]:
         return (*_by_offset(int(m.group(2)) * (1 if m.group(1) == "-" else -1), 0), True)
     if _SIGNED_NUMBER.search(text):
         return (), IANA_ADVICE, False
+    other = OTHER_CITIES.get(_fold_city(text))
+    if other is not None:  # "Астана", "Алма-Ата": a city CLDR does not name a zone after
+        return (other,), "", True
     city = _cities().get(_fold(text))
     if city is not None:  # "Moscow", "new york": the place without its area
         return (city,), "", True

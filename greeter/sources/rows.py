@@ -28,8 +28,9 @@ from greeter.contacts import (
     smtputf8_only,
 )
 from greeter.countries import parse_country
-from greeter.country_zones import country_zone
+from greeter.country_zones import country_zone, zone_country
 from greeter.errors import ContactsError, Problem
+from greeter.holiday_tables import has_calendar
 from greeter.names import (
     FullName,
     initials_in,
@@ -186,6 +187,10 @@ class RowParser:
         #: ``defaults.timezone`` (set by the source), for the warning on a zone that cannot be read:
         #: it says which zone the contact's letters are then timed in. None: the setting is named.
         self.default_zone: str | None = None
+        #: ``defaults.country`` (set by the source): a zone of its country infers no country for a row
+        #: without one (:meth:`_zone_country`). None: the country of ``defaults.timezone`` stands for it.
+        self.default_country: str | None = None
+        self._zone_countries: dict[str, str | None] = {}
         self.seen_ids = SeenIndex()
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
@@ -369,6 +374,22 @@ class RowParser:
                 if tz is None:
                     said = _fallback_zone(said, hint, country, country_zone(country), self.default_zone)
                 problems.append(self._warn(line, "timezone", said))
+        # The inverse of the zone from the country below: an empty country cell and a zone of one
+        # country (Europe/Tallinn) is that country, for its days off and its holidays. Not for a cell
+        # that could not be read: its warning says defaults.country's days off apply. Only where the
+        # export has a country column: only then does the planner look far enough ahead for another
+        # country's longer holidays (greeter.planner.lookahead_end). Not from an offset ("UTC+3",
+        # "МСК+7"): it names a clock, which Russia's zone of it only stands for, not a country.
+        from_zone = False
+        if (
+            tz is not None
+            and country_problems is None
+            and "country" in cells
+            and not _has_digit(cells["timezone"])
+        ):
+            zones = self._zone_countries  # a handful of zones in a million rows
+            country = zones[tz] if tz in zones else _remember(zones, tz, self._zone_country(tz))
+            from_zone = country is not None
         problems += locale_problems
         if country_problems:
             problems += country_problems
@@ -417,6 +438,7 @@ class RowParser:
             MappingProxyType(extra) if extra else _NO_TEXT,  # extra
             self.source,
             line,  # row
+            from_zone,  # country_from_zone
         )
         if nameless is not None:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
@@ -638,6 +660,20 @@ class RowParser:
             problems.append(self._problem(line, "country", message, "warning"))
         return code
 
+    def _zone_country(self, zone: str) -> str | None:
+        """The country a row without one is in by its zone ``zone``, or None (``defaults.country``).
+
+        None for a zone of several countries or of none (:func:`zone_country`), a country
+        without a holiday calendar, and one of the default's country: a client in
+        Europe/Moscow of a Russian company is where the default says, and a Berlin
+        client of a Bavarian one (``DE-BY``) keeps Bavaria's days off rather than Germany's.
+        """
+        found = zone_country(zone)
+        home = self.default_country or zone_country(self.default_zone) or ""
+        if found is None or found == home.partition("-")[0] or not has_calendar(found):
+            return None
+        return found
+
     def _gender(self, text: str, line: int, problems: list[Problem]) -> Gender | None:
         if not text:
             return None
@@ -772,6 +808,11 @@ _CACHE_LIMIT = 1 << 17
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+
+
+def _has_digit(text: str) -> bool:
+    """Whether a time-zone cell holds a digit: an offset ("UTC+3", "GMT+03:00", "МСК+7")."""
+    return any(ch.isdigit() for ch in text)
 
 
 def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
