@@ -192,6 +192,7 @@ def iter_contacts(
             raise ContactsError(_no_sheet(cfg, exc, config_file)) from None
         parser.default_locale = defaults.locale  # a row without a language is in the config's
         parser.default_zone = defaults.timezone  # an unreadable zone's warning names it
+        parser.default_country = defaults.country  # a zone of its country infers no country for a row
         if preamble is not None:
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)
