@@ -9,7 +9,7 @@ pays for them.
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -170,6 +170,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         yearly=yearly,
         titles=settings.occasion_titles(),
         timezone=settings.defaults.timezone,
+        exported_at=datetime.now(UTC),  # the file's own time, never the rehearsed --now
     )
     events = data.count(b"BEGIN:VEVENT")
     # An empty file is still written (replacing an older one that would list stale letters).

@@ -13,8 +13,9 @@ updates events instead of duplicating them. For an occasion of a date column
 (a birthday, a company's founding) the UID names the contact, the occasion
 and the *year*, not the day: a birthday corrected in the CRM moves its event
 instead of leaving the old one behind.
-Every export carries a higher SEQUENCE (seconds since 2020), so calendar
-clients take a re-import as the newer version of each event.
+Every export carries a higher SEQUENCE (seconds since 2020 by the real
+clock, whatever ``--now`` says), so calendar clients take a re-import as the
+newer version of each event.
 
 RFC 5545 wants at least one component in a calendar: a range with no letter
 gets the definition of the config's time zone (a VTIMEZONE, which calendar
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone
 
@@ -57,10 +58,14 @@ def event_uid(item: PlanItem, domain: str, *, yearly: bool = False) -> str:
 def occasion_words(hit: Hit, titles: Mapping[str, str]) -> str:
     """«День рождения 7 января (67 лет)»: the occasion's title, its own day, its anniversary.
 
-    A holiday the config titles by its day («23 Февраля») is not given the day twice.
+    A holiday the config titles by its day («23 Февраля») is not given the day twice. A
+    29 February greeted in a common year (:attr:`Hit.moved`) is «29 февраля (в этом году —
+    28 февраля)»: «28 февраля» alone told a manager the client's birthday is the 28th.
     """
     title = titles.get(hit.occasion, hit.occasion)
     day = format_date(hit.date, _LOCALE, "day_month")
+    if hit.moved:
+        day = f"{format_date(date(2000, 2, 29), _LOCALE, 'day_month')} (в этом году — {day})"
     when = "" if day.casefold() in title.casefold() else f" {day}"
     years = f" ({years_phrase(hit.years, _LOCALE)})" if hit.years is not None else ""
     return f"{title}{when}{years}"
@@ -75,8 +80,14 @@ def build_calendar(
     yearly: frozenset[str] | set[str] = frozenset(),
     titles: Mapping[str, str] | None = None,
     timezone: str = "UTC",
+    exported_at: datetime | None = None,
 ) -> bytes:
     """An RFC 5545 calendar of the letters to send (skips are not events).
+
+    ``exported_at``: when the file is written, by the real clock (``now`` if None) — its
+    DTSTAMP and SEQUENCE. Not ``now``, which may be a rehearsal's ``--now``: an export
+    rehearsed for a future day stamped a higher SEQUENCE than the real exports after it, and
+    a calendar that imported it ignored their updates.
 
     ``yearly``: the names of the occasions that are a date column's anniversary (see :func:`event_uid`).
     ``titles``: what people call each occasion (``Settings.occasion_titles``); the name if absent.
@@ -89,7 +100,7 @@ def build_calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    stamp = now.astimezone(UTC)
+    stamp = (exported_at or now).astimezone(UTC)
     for item in items:
         if item.status != "send" or item.send_at is None:
             continue

@@ -194,3 +194,32 @@ def test_a_letter_whose_template_fails_is_left_out_and_said_as_preview_says_it(
     assert "wrote " in result.stderr and "(1 greeting)" in result.stderr
     assert "left out 1 letter whose template fails to render, and 1 occasion merged into it" in result.stderr
     assert "birthday.j2:10:1: No filter named 'nme', did you mean 'name'? (contact 1001)" in result.stderr
+
+
+def test_a_rehearsed_future_export_does_not_outrank_the_real_ones_after_it(make_project: MakeProject) -> None:
+    """SEQUENCE (and DTSTAMP) came from ``--now``: a rehearsal for 2030 imported once made a
+    calendar ignore every real export after it (their SEQUENCE was lower). Now the real clock."""
+    config = make_project([contact_row("1", "a@example.com", birthday="13.04.1980")])
+    before = datetime.now(ZoneInfo("UTC"))
+    rehearsed = greeter(config, "calendar", "--from", "2030-04-10", "--days", "7", "-o", "-",
+                        "--now", "2030-04-01T10:00")  # fmt: skip
+    real = greeter(config, "calendar", "--from", "2030-04-10", "--days", "7", "-o", "-")
+    after = datetime.now(ZoneInfo("UTC"))
+    assert rehearsed.returncode == real.returncode == 0, rehearsed.stderr + real.stderr
+    (first,), (second,) = events(rehearsed.stdout.encode()), events(real.stdout.encode())
+    assert int(second["SEQUENCE"]) >= int(first["SEQUENCE"]), "the later export is the newer version"
+    epoch = datetime(2020, 1, 1, tzinfo=ZoneInfo("UTC"))
+    for event in (first, second):
+        assert (
+            (before - epoch).total_seconds() - 1 <= int(event["SEQUENCE"]) <= (after - epoch).total_seconds()
+        )
+    assert first["UID"] == second["UID"]
+
+
+def test_a_29_february_greeted_on_the_28th_keeps_its_own_day_in_the_title() -> None:
+    """«День рождения 28 февраля» told a manager the client was born on the 28th."""
+    hit = Hit(IVAN, "birthday", date(2027, 2, 28), 43, 100, "birthday", moved=True)
+    item = PlanItem(hit, "send", send_at=datetime(2027, 2, 26, 11, 0, tzinfo=MSK))
+    (event,) = events(build_calendar([item], now=datetime(2027, 2, 1, tzinfo=MSK), domain="r.example",
+                                     name="t", titles={"birthday": "День рождения"}))  # fmt: skip
+    assert "День рождения 29 февраля (в этом году — 28 февраля) (43 года)" in event["SUMMARY"], event
