@@ -155,6 +155,20 @@ def test_the_header_may_be_the_last_row_searched_but_not_one_further(tmp_path: P
     assert report.problems == []
 
 
+def test_a_header_lacking_one_configured_column_is_not_told_to_look_further_down(tmp_path: Path) -> None:
+    """A date column configured by a name the export does not use ("День ангела" for "Именины"):
+    row 1 has every other column, yet the message ended "if the header is further down, set
+    contacts.header_row" — a marketer went looking for a title above the header."""
+    rows = [f"{i};c{i}@example.com;Иванов;Иван;Петрович;м;15.12.1980;;;" for i in range(1, 30)]
+    path = write(tmp_path, [RU_HEADER, *rows])
+    dates = {"birthday": "Дата рождения", "name_day": "День ангела"}
+    with pytest.raises(ContactsError) as info:
+        load(path, dates=dates)
+    said = str(info.value)
+    assert said.startswith(f"{path}: column 'День ангела' (contacts.dates.name_day) not found"), said
+    assert "header_row" not in said, said
+
+
 def test_a_typo_in_a_header_below_a_title_is_named_with_the_did_you_mean_hint(tmp_path: Path) -> None:
     path = write(tmp_path, [*TITLE, RU_HEADER.replace("Email", "E-mail"), *ROWS])
     with pytest.raises(ContactsError) as info:

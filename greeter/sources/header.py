@@ -169,7 +169,9 @@ def open_header(
                 message += f"; row {number} has the most of them"
             # A header further down is only a guess when no row was recognised as the header (a
             # column it nearly has, a ФИО column): after "did you mean 'ФИО'?" it is wrong advice.
-            if len(above) >= HEADER_SEARCH_ROWS and not identified:
+            # Nor when the best row lacks one column only: it is the header, and the column is
+            # the news ("День ангела" configured for a column the export calls "Именины").
+            if len(above) >= HEADER_SEARCH_ROWS and not identified and test(number, cells) > 1:
                 message += "; if the header is further down, set contacts.header_row"
             message += "."
         raise HeaderNotFound(message, _missing_column(cfg, clean))
