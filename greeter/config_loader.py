@@ -223,6 +223,9 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
             message = misplaced
         elif close:
             message = f"unknown key, did you mean `{close[0]}`?"
+        elif (free := _free_mapping_for(key, loc[:-1], err.get("input"))) is not None:
+            inner = free.rpartition(".")[2]
+            message = f"unknown key; if it belongs in `{inner}:`, indent it below `{inner}:` ({free}.{key})"
         else:
             message = "unknown key (allowed here: " + ", ".join(allowed) + ")"
         return Problem(filename, field, message, line, col)
@@ -396,6 +399,28 @@ def _plural_here(key: str, allowed: Sequence[str]) -> str | None:
         if plural and plural in allowed:
             return plural
     return None
+
+
+def _free_mapping_for(key: str, section: tuple[int | str, ...], value: object) -> str | None:
+    """The mapping of free keys in ``section`` an unknown ``key`` with a text value may belong to.
+
+    ``contacts.dates`` takes any name (``name_day: Именины``): outdented by
+    two spaces, such a date landed in ``contacts:`` as "unknown key (allowed
+    here: …)", and nothing said the indentation was the mistake. Only a text
+    value, as those mappings hold, and only a section with one such mapping.
+    """
+    if not isinstance(value, str):
+        return None
+    tp = _type_at(section)
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+        return None
+    free = [
+        name
+        for name, info in tp.model_fields.items()
+        if typing.get_origin(_unwrap(info.annotation)) is dict
+        and typing.get_args(_unwrap(info.annotation))[1] is str
+    ]
+    return ".".join(str(p) for p in (*section, free[0])) if len(free) == 1 else None
 
 
 def _misplaced(key: str, section: tuple[int | str, ...], data: CommentedMap) -> str | None:

@@ -80,6 +80,13 @@ def errors_of(text: str) -> list[str]:
             "  max_count: 6\nwindow_days: 365",
             "greeter.yaml:20:1: window_days: belongs under `frequency_cap:` (indent it below `frequency_cap:`)",
         ),
+        # a date column of its own outdented out of `dates:` (a marketer's name day): said so
+        (
+            "    birthday: Birthday\n",
+            "    birthday: Birthday\n  name_day: Именины\n",
+            "greeter.yaml:8:3: contacts.name_day: unknown key; if it belongs in `dates:`, indent it below "
+            "`dates:` (contacts.dates.name_day)",
+        ),
         # a day written DD.MM.YYYY: the ISO form of the day meant
         (
             "field: birthday\n    template: birthday\n    audience",
