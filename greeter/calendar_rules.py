@@ -97,13 +97,31 @@ def build_calendar(
     return cal
 
 
-def greeting_day(occasion_day: date, cal: WorkCalendar, policy: Literal["before", "after", "on_day"]) -> date:
-    """The day the letter leaves: the occasion's day if it is a working day, else before/after it."""
+def greeting_day(
+    occasion_day: date,
+    cal: WorkCalendar,
+    policy: Literal["before", "after", "on_day"],
+    max_days_early: int | None = None,
+) -> date:
+    """The day the letter leaves: the occasion's day if it is a working day, else before/after it.
+
+    ``occasion_day`` is the day the letter is meant for (the occasion's day less
+    its ``days_before``). With ``before``, ``max_days_early`` (None: no limit)
+    bounds how far a day off moves it ahead of that day: past it the letter
+    leaves on the first working day after, as with ``after``. Russia's New Year
+    break would otherwise greet a 5 January birthday on 30 December, in the
+    previous year, and a birthday greeted in advance is held to bring bad luck.
+    The limit counts from the intended day, not the occasion's own, so a
+    deliberate ``days_before`` never trips it by itself.
+    """
     if policy == "on_day" or cal.is_working_day(occasion_day):
         return occasion_day
     if policy == "after":
         return cal.next_working_day(occasion_day)
-    return cal.previous_working_day(occasion_day)
+    before = cal.previous_working_day(occasion_day)
+    if max_days_early is not None and (occasion_day - before).days > max_days_early:
+        return cal.next_working_day(occasion_day)
+    return before
 
 
 def _instant(day: date, t: time, tz: ZoneInfo) -> datetime:

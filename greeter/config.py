@@ -661,11 +661,28 @@ class SendWindow(_Model):
     day_off_policy: Literal["before", "after", "on_day"] = Field(
         default="before", description="Occasion on a day off: greet the working day before/after"
     )
+    #: With ``day_off_policy: before``: the most calendar days a day off may move a greeting
+    #: ahead of its day. Russia's New Year break put a 5 January birthday on 30 December, and
+    #: greeting a birthday in advance is widely held to bring bad luck there; past the limit the
+    #: letter leaves on the first working day after instead. None: no limit.
+    max_days_early: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "With day_off_policy before: when the working day before is more than this many days "
+            "early, greet on the first working day after instead (none: no limit)"
+        ),
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> SendWindow:
         if not self.working_days:
             raise ValueError("working_days must list at least one day")
+        if self.max_days_early is not None and self.day_off_policy != "before":
+            # Said, not ignored: the setting would read as a promise it cannot keep.
+            raise ValueError(
+                f"max_days_early applies only with day_off_policy: before (it is {self.day_off_policy})"
+            )
         if len(set(self.working_days)) != len(self.working_days):
             again = next(i for i, day in enumerate(self.working_days) if day in self.working_days[:i])
             twice = self.working_days[again].value

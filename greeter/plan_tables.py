@@ -124,6 +124,7 @@ class PlanTables:
     ) -> None:
         self.window = settings.send_window
         self.policy = settings.send_window.day_off_policy
+        self.max_days_early = settings.send_window.max_days_early
         self.calendar = calendar
         self._calendar_for = calendar_for or (lambda _country: calendar)
         self.catch_up = timedelta(days=settings.catch_up_days)
@@ -160,7 +161,7 @@ class PlanTables:
         key = (zone.cal.country, ideal)
         day = self._days.get(key)
         if day is None:
-            day = self._days[key] = greeting_day(ideal, zone.cal, self.policy)
+            day = self._days[key] = greeting_day(ideal, zone.cal, self.policy, self.max_days_early)
         return day
 
     def occasion_day(self, occasion: str, when: date, zone: ZoneView) -> OccasionDay:

@@ -108,6 +108,11 @@ def plan_window(
     # Back far enough for the cap to count what is due before ``start``, and for an expired
     # occasion to still ride along with a letter it merges with (``min_gap_days`` later at most).
     reach = max(settings.catch_up_days, settings.frequency_cap.min_gap_days) + 1
+    if late_by_design(settings):
+        # And for an occasion a day off moves *after* itself (day_off_policy "after", or
+        # max_days_early): a 3 January birthday greeted on 11 January must be planned by the
+        # run on 11 January, whatever catch_up_days says.
+        reach = max(reach, LONGEST_DAYS_OFF + 2)
     sim_start = min(start, today - timedelta(days=reach))
     window = settings.send_window
     country = settings.defaults.country if window.public_holidays else None
@@ -168,6 +173,7 @@ def lookahead_end(settings: Settings, cal: WorkCalendar, today: date) -> date:
     ends at the occasions whose greeting day can be at most ``min_gap_days``
     after tomorrow (contacts east of the default zone are already there):
     through the day before the next working day, plus the longest ``days_before``.
+    ``send_window.max_days_early`` only moves greetings later, so this bound still holds.
     Contacts of other countries (``contacts.columns.country``) may have a longer
     run of days off than ``cal``'s country there: their runs are bounded by
     :data:`LONGEST_DAYS_OFF` instead.
@@ -179,6 +185,18 @@ def lookahead_end(settings: Settings, cal: WorkCalendar, today: date) -> date:
         if settings.contacts.columns.country is not None:
             end = max(end, last_send_day + timedelta(days=LONGEST_DAYS_OFF))
     return end + timedelta(days=max((o.days_before for o in settings.occasions), default=0))
+
+
+def late_by_design(settings: Settings) -> bool:
+    """Whether a day off may move a greeting to after its day (not downtime: the rules).
+
+    ``day_off_policy: after`` always does; ``before`` does when the working day
+    before is more than ``max_days_early`` days ahead (see
+    :func:`~greeter.calendar_rules.greeting_day`). Such a letter leaves up to a
+    run of days off after its occasion, so a plan must reach back that far.
+    """
+    window = settings.send_window
+    return window.day_off_policy == "after" or window.max_days_early is not None
 
 
 #: The longest run of days off in a row that a country's public holidays and a weekend make
