@@ -551,7 +551,7 @@ def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, no
 
     DAYS is --older-than, else `storage.retention_days` (at most 36500); it
     may not be shorter than the frequency cap's window plus the farthest a
-    letter can go from its occasion's day (496 days with the default cap),
+    letter can go from its occasion's day (500 days with the default cap),
     or the cap and "never twice" would lose the letters they count.
     `greeter run` purges by itself on its first run of each day when
     `storage.retention_days` is set; with `send --once` from cron, add a

@@ -11,7 +11,7 @@ runs the real CLI.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -216,3 +216,21 @@ def test_preview_json_shows_the_belated_letter_on_11_january(make_project: MakeP
     assert "с прошедшим днём рождения" in bday["subject"]
     assert "наступающ" not in bday["subject"] + bday["text"]
     assert rows["new_year"]["reason"] == "merged" and rows["new_year"]["send_at"] == bday["send_at"]
+
+
+@pytest.mark.parametrize("country", ["RU", "KZ", "KG", "BY", "UZ", "CN", "MN", "VN", "RS", "HU", "EE", "DE"])
+def test_longest_days_off_covers_every_run_the_holidays_library_gives(country: str) -> None:
+    """LONGEST_DAYS_OFF was 10 while Russia's 2024–25 New Year break ran 12 days (28.12 – 08.01):
+    the planner's look-back and look-ahead for such clients, and the shortest retention, fell short."""
+    import holidays
+
+    from greeter.planner import LONGEST_DAYS_OFF
+
+    days_off = holidays.country_holidays(country, years=range(2024, 2031))
+    longest = run = 0
+    day = date(2024, 1, 1)
+    while day < date(2031, 1, 1):
+        run = run + 1 if day.weekday() >= 5 or day in days_off else 0
+        longest = max(longest, run)
+        day += timedelta(days=1)
+    assert longest <= LONGEST_DAYS_OFF, (country, longest)

@@ -294,7 +294,7 @@ def test_forget_after_a_purge_still_finds_the_letters_to_the_address_in_the_outb
         assert sent.exit_code == 0, sent.output
     outbox = config.parent / "data" / "outbox"
     assert len(list(outbox.glob("*.eml"))) == 4
-    purged = greeter(config, "purge", "--older-than", "496", "--now", NOW.isoformat())
+    purged = greeter(config, "purge", "--older-than", "500", "--now", NOW.isoformat())
     assert purged.exit_code == 0, purged.output
     assert purged.stdout.startswith("deleted 2 finished greeting(s)")
 
