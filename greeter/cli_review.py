@@ -82,7 +82,8 @@ def preview(
     again, by its day, in the range holding 5 January); a belated letter
     leaving today is in a range starting today. A letter for an occasion in
     the range may leave before --from (a day off before it:
-    `send_window.day_off_policy`). `greeter send --once --dry-run --now
+    `send_window.day_off_policy`), or after the range (a day off with
+    `day_off_policy: after` or past `max_days_early`). `greeter send --once --dry-run --now
     DATETIME` lists exactly what is due at a moment.
 
     \b

@@ -585,9 +585,10 @@ def _badge(card: _Card) -> str:
     state = f"journal_state: {card.journal_state}" if card.journal_state else ""
     tip = " — ".join(p for p in (card.reason, state, card.planner_detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
-    # Neutral on purpose: with day_off_policy "after" a Saturday birthday greeted on Monday is
-    # late by design, not after downtime. Only the fact: what the letter says is its template's
-    # (new_year.j2 says «с наступающим» whatever the day), and the page shows the letter itself.
+    # Neutral on purpose: with day_off_policy "after" (or past max_days_early) a Saturday
+    # birthday greeted on Monday is late by design, not after downtime. Only the fact: what the
+    # letter says is its template's (new_year.j2 says «с наступающим» whatever the day), and the
+    # page shows the letter itself.
     on = f" ({card.occasion_day:%d.%m})" if card.occasion_day else ""
     tip = f"уходит после дня повода{on}"
     belated = f' <span class="badge badge-belated" title="{tip}">после дня повода</span>'
