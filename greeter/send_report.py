@@ -101,7 +101,13 @@ def next_words(result: RunResult, moment: datetime) -> str:
 
 
 def _when(at: datetime, moment: datetime) -> str:
-    return f"{at.astimezone(moment.tzinfo):%Y-%m-%d %H:%M %Z}"
+    """``at`` on ``moment``'s clock, to the minute — to the second when it is not on one.
+
+    A letter due at 12:00:18 read "next letter due 12:00" right after a run at 12:00
+    that sent nothing: it looked due and not sent.
+    """
+    local = at.astimezone(moment.tzinfo)
+    return f"{local:%Y-%m-%d %H:%M:%S %Z}" if local.second else f"{local:%Y-%m-%d %H:%M %Z}"
 
 
 def next_json(result: RunResult, moment: datetime) -> dict[str, object]:

@@ -43,8 +43,19 @@ def first_planned(config: Path) -> dict[str, Any]:
 
 
 def moscow(at: datetime) -> str:
-    """A moment as the summary writes it: the config's zone, to the minute."""
-    return f"{at.astimezone(MOMENT.tzinfo):%Y-%m-%d %H:%M} MSK"
+    """A moment as the summary writes it: the config's zone, to the minute (to the second off one)."""
+    local = at.astimezone(MOMENT.tzinfo)
+    return f"{local:%Y-%m-%d %H:%M:%S} MSK" if local.second else f"{local:%Y-%m-%d %H:%M} MSK"
+
+
+def test_a_moment_off_the_minute_is_said_to_the_second() -> None:
+    """ "next letter due 12:00" right after a run at 12:00 that sent nothing: the letter was due 12:00:18."""
+    from greeter.send_report import _when
+
+    msk = ZoneInfo("Europe/Moscow")
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=msk)
+    assert _when(datetime(2026, 12, 7, 9, 0, 18, tzinfo=ZoneInfo("UTC")), now) == "2026-12-07 12:00:18 MSK"
+    assert _when(datetime(2026, 12, 7, 9, 5, tzinfo=ZoneInfo("UTC")), now) == "2026-12-07 12:05 MSK"
 
 
 def test_a_run_with_nothing_due_says_when_the_next_letter_leaves(make_project: MakeProject) -> None:
@@ -104,17 +115,20 @@ def test_a_run_that_sent_what_was_due_names_the_letter_after_it(make_project: Ma
 
 def test_nothing_planned_within_the_look_ahead_is_said_and_is_null_in_json(make_project: MakeProject) -> None:
     config = make_project([contact_row("1", "june@example.com", birthday="15.06.1980")])
-    sent = greeter(config, "send", "--once", "--now", NOW, "--json")
+    # Three weeks before the New Year letter (29.12): outside the look-ahead, which reaches the
+    # longest run of days off (LONGEST_DAYS_OFF) past the cap's gap for clients of other countries.
+    now = "2026-11-20 16:57"
+    sent = greeter(config, "send", "--once", "--now", now, "--json")
     assert sent.returncode == 0, sent.stderr
     summary = json.loads(sent.stdout)
     assert (summary["next_send"], summary["next_letter"]) == (None, None)
     through = summary["planned_through"]
-    assert "2026-12-17" <= through < "2027-01-31", through
-    text = greeter(config, "send", "--once", "--now", NOW)
+    assert "2026-12-04" <= through < "2026-12-29", through
+    text = greeter(config, "send", "--once", "--now", now)
     assert text.stdout.strip().endswith(
         f"; no letter planned for occasions through {through} (greeter preview looks further ahead)"
     ), text.stdout
-    dry = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
+    dry = greeter(config, "send", "--once", "--dry-run", "--now", now)
     assert dry.stdout.strip().endswith(
         f"; no letter planned for occasions through {through} (greeter preview looks further ahead)"
     ), dry.stdout
