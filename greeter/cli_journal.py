@@ -177,10 +177,18 @@ def history(
     help="Also read addresses from this CSV export (the e-mail column found by its header).",
 )
 @click.option(
+    "--from-bounces",
+    "bounces_path",
+    metavar="PATH",
+    type=click.Path(path_type=Path),
+    help="Also read the relay's bounce reports (DSNs) from this Maildir, mbox, .eml file or folder of "
+    ".eml files: each mailbox that does not exist (5.1.x) is suppressed.",
+)
+@click.option(
     "--reason",
     metavar="TEXT",
     help="Why (kept in the journal) [default: manual; a file's lines: their Причина/Reason column "
-    "where filled in, else 'imported from FILE'].",
+    "where filled in, else 'imported from FILE'; a bounce: the server's reply and the report].",
 )
 @click.option(
     "--list",
@@ -200,6 +208,7 @@ def suppress(
     state: State,
     emails: tuple[str, ...],
     csv_file: Path | None,
+    bounces_path: Path | None,
     reason: str | None,
     show: bool,
     fmt: str | None,
@@ -219,6 +228,20 @@ def suppress(
     it went on the list — the opt-out's date is the evidence; a date that
     cannot be read (or lies ahead) is a warning and the import's time is kept.
 
+    --from-bounces reads the delivery status notifications (RFC 3464) a
+    relay mails back to the envelope sender when the recipient's server
+    refuses a letter it had accepted, from a Maildir, an mbox, an .eml file
+    or a folder of .eml files. A recipient the report says failed with a
+    mailbox that does not exist (Status 5.1.x, as for a refusal greeter
+    sees itself) goes on the list with the reason "bounced: <the server's
+    reply> (report of <date>, Message-ID <…>; greeting <contact> <occasion>
+    <date> when the journal has the letter)", dated as the report is. A
+    policy, spam or sender-authentication refusal (5.7.x, DMARC's 5.7.26) is
+    greeter's own problem, not the client's, and is only counted, as are
+    delays (4.x.x); a message that is no bounce report (an autoreply) is
+    skipped. A report that cannot be read is named with its file and why,
+    and the rest go on; no message text is printed.
+
     --list --format csv starts a cell that a spreadsheet would run as a
     formula (=, +, -, @…) with ', as history's CSV does; --from-csv takes
     that ' off again, so a list moved to a new journal keeps each address.
@@ -228,8 +251,9 @@ def suppress(
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
-    are. Exit 0 if every address was good, 1 if some were rejected, 2 if the
-    file cannot be read at all (nothing is stored then).
+    are. Exit 0 if every address and report was good, 1 if some were
+    rejected, 2 if the file or mailbox cannot be read at all (nothing is
+    stored then).
 
     \b
     Examples:
@@ -239,13 +263,17 @@ def suppress(
       greeter suppress --list --format csv > do-not-contact.csv
       greeter suppress --list ivan@example.com
       greeter suppress --from-csv do-not-contact.csv   # into a new journal, dates kept
+      greeter suppress --from-bounces /var/mail/bounces/Maildir
     """
+    from greeter.bounces import Tally, name_greetings, take_in
     from greeter.config_loader import load_settings
     from greeter.suppression import Intake, from_arguments, from_file, listed, print_list, store
 
     if show:
-        if csv_file or reason:
-            raise click.UsageError("--list shows the list; give --from-csv or --reason without it")
+        if csv_file or bounces_path or reason:
+            raise click.UsageError(
+                "--list shows the list; give --from-csv, --from-bounces or --reason without it"
+            )
         settings = load_settings(state.config, today=config_day(None))
         journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), readonly_ok=True)
         try:
@@ -261,8 +289,8 @@ def suppress(
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
     if fmt:
         raise click.UsageError("--format goes with --list")
-    if not emails and not csv_file:
-        raise click.UsageError("give at least one address, --from-csv FILE or --list")
+    if not emails and not csv_file and not bounces_path:
+        raise click.UsageError("give at least one address, --from-csv FILE, --from-bounces PATH or --list")
     settings = load_settings(state.config, today=config_day(None))
     intake = Intake()
     from_arguments(emails, intake, reason or "manual")
@@ -275,18 +303,33 @@ def suppress(
             date_formats=settings.contacts.date_formats,
             now=datetime.now(ZoneInfo("UTC")),
         )
-    for problem in intake.problems:
+    tally = take_in(bounces_path, datetime.now(ZoneInfo("UTC"))) if bounces_path else Tally()
+    problems = [*intake.problems, *tally.problems]
+    for problem in problems:
         click.echo(str(problem), err=True)
-    rows = list(intake.addresses.values())
-    added = 0
-    if rows:
+    added = bounced = listed_before = 0
+    if intake.addresses or tally.bounces:
         moment = datetime.now(ZoneInfo("UTC"))
         journal = _open_journal(settings.storage.url, moment)
         try:
-            added = store(journal, rows, moment)
+            if tally.bounces:  # an address given and bounced keeps the operator's reason
+                found = name_greetings(tally.bounces, lambda address: journal.history(email=address))
+                bounced, on_list = len(found.addresses), journal.suppressed()
+                listed_before = len(found.addresses.keys() & on_list)
+                for key, entry in found.addresses.items():
+                    intake.addresses.setdefault(key, entry)
+            added = store(journal, intake.addresses.values(), moment)
         finally:
             journal.close()
-    rejected = sum(p.severity == "error" for p in intake.problems)  # a title skipped is a warning
+    rows = list(intake.addresses.values())
+    if bounces_path:
+        click.echo(
+            f"{tally.reports} bounce report(s) read: {bounced} address(es) bounced for good"
+            f" ({listed_before} already on the list), {tally.temporary} temporary,"
+            f" {tally.refused} refused for other reasons (policy, spam, authentication: not suppressed),"
+            f" {tally.skipped} message(s) not a bounce report"
+        )
+    rejected = sum(p.severity == "error" for p in problems)  # a title skipped is a warning
     tail = f"; {rejected} rejected (see above)" if rejected else ""
     click.echo(f"suppressed {added} new address(es); {len(rows) - added} already on the list{tail}")
     sys.exit(EXIT_PROBLEMS if rejected else 0)
