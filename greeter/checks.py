@@ -360,6 +360,7 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))
     report.problems.extend(dkim_alignment(settings, config_file))
+    report.problems.extend(unserved_one_click(settings, config_file))
     check_days_off(report, settings, today)
     cap = settings.frequency_cap
     least = minimum_retention_days(cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)
@@ -788,7 +789,8 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
         report.problems.extend(exc.problems)
         report.smtp_errors += len(exc.problems)
         return
-    failure = asyncio.run(SmtpTransport(smtp, password).diagnose(settings.sender.email))
+    transport = SmtpTransport(smtp, password, return_path=settings.delivery.return_path)
+    failure = asyncio.run(transport.diagnose(settings.sender.email))
     if failure is None:
         security = {"none": "no TLS", "starttls": "STARTTLS", "tls": "TLS"}[smtp.security]
         done = f"OK ({security}{f', logged in as {smtp.username}' if smtp.username else ''})"
@@ -874,6 +876,31 @@ def dkim_alignment(settings: Settings, config_file: Path) -> list[Problem]:
         "(or its parent domain), or send from an address in the signing domain"
     )
     return [Problem(str(config_file), "delivery.dkim.domain", message, line, col, severity="warning")]
+
+
+def unserved_one_click(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning when letters advertise one-click unsubscribe that this config does not serve.
+
+    With ``unsubscribe.url`` every letter carries ``List-Unsubscribe-Post``
+    (RFC 8058), and Gmail and Yahoo show an "Unsubscribe" button that POSTs
+    to the link. Only ``greeter run`` with ``http.enabled`` answers it; a
+    ``send --once`` from cron, or a daemon with the listener off, leaves the
+    POST failing, and the recipient's next click is "Report spam". Another
+    process (a ``run`` elsewhere behind the same URL) may serve it, so this
+    is a warning, not an error.
+    """
+    url = settings.unsubscribe.url
+    if not url or settings.http.enabled:
+        return []
+    from greeter.config_loader import locate
+
+    line, col = locate(config_file, ("unsubscribe", "url"))
+    message = (
+        f"letters advertise one-click unsubscribe (RFC 8058) at {url}, but http.enabled is false, so "
+        f"this config does not serve it: make sure a `greeter run` with http.enabled serves {url}, "
+        "or Gmail/Yahoo will POST to a dead endpoint"
+    )
+    return [Problem(str(config_file), "unsubscribe.url", message, line, col, severity="warning")]
 
 
 def check_secrets(report: CheckReport, settings: Settings) -> None:

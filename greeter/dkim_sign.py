@@ -18,13 +18,45 @@ from greeter.errors import ConfigError, Problem
 #: The smallest RSA key receivers verify: RFC 8301 3.2 makes them refuse a signature by a shorter one.
 MIN_KEY_BITS = 1024
 
-#: Headers covered by the signature: what a forger would want to change.
+#: Headers covered by the signature: what a forger would want to change. Each is
+#: signed once more than it occurs (oversigning, RFC 6376 §8.15 and M3AAWG's DKIM
+#: practice): the extra entry signs the *absence* of another one, so a replayer who
+#: adds a second Subject, From or List-Unsubscribe above ours — the one many
+#: clients show — breaks the signature. A header a letter lacks (Reply-To) is
+#: signed as absent, so it cannot be added either.
 SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"list-unsubscribe",
                   b"list-unsubscribe-post", b"mime-version", b"content-type")  # fmt: skip
+#: Top-level headers of a letter that are not signed: a relay may rewrite the transfer encoding.
+UNSIGNED_HEADERS = frozenset({b"content-transfer-encoding"})
+
+
+def signed_fields(message: bytes) -> list[bytes]:
+    """The ``h=`` list for ``message``: :data:`SIGNED_HEADERS` and every other header of the letter.
+
+    Every header greeter writes is signed, so the ``Auto-Submitted`` and the
+    config's ``delivery.headers`` too (Gmail's feedback loop only counts a
+    signed ``Feedback-ID``); each name is listed once more than the letter
+    has it. dkimpy takes a repeated name in ``include_headers`` as "the next
+    instance up" and an instance that is not there as an empty one
+    (``dkim.select_headers``), which is the oversigning RFC 6376 §5.4.2 describes.
+    The names are read from the header block greeter itself wrote (one
+    ``Name:`` at the start of each unfolded line), before any relay adds its own.
+    """
+    head = message.split(b"\r\n\r\n", 1)[0]
+    counts: dict[bytes, int] = {}
+    for line in head.split(b"\r\n"):
+        if line and line[:1] not in (b" ", b"\t"):
+            name = line.split(b":", 1)[0].strip().lower()
+            counts[name] = counts.get(name, 0) + 1
+    names = [*SIGNED_HEADERS, *(n for n in counts if n not in SIGNED_HEADERS and n not in UNSIGNED_HEADERS)]
+    return [name for name in names for _ in range(counts.get(name, 0) + 1)]
 
 
 def sign(message: bytes, *, selector: str, domain: str, private_key: bytes) -> bytes:
-    """The message with a ``DKIM-Signature`` header prepended (relaxed/relaxed, rsa-sha256)."""
+    """The message with a ``DKIM-Signature`` header prepended (relaxed/relaxed, rsa-sha256).
+
+    The headers signed, each once more than it occurs, are :func:`signed_fields`.
+    """
     import dkim  # imported on first use: dkimpy pulls in dnspython (~90 ms) that unsigned runs never need
 
     signature: bytes = dkim.sign(
@@ -33,7 +65,7 @@ def sign(message: bytes, *, selector: str, domain: str, private_key: bytes) -> b
         domain.encode("ascii"),
         private_key,
         canonicalize=(b"relaxed", b"relaxed"),
-        include_headers=list(SIGNED_HEADERS),
+        include_headers=signed_fields(message),
     )
     return signature + message
 

@@ -33,6 +33,7 @@ import binascii
 import hashlib
 import re
 import struct
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from email import base64mime
 from email.message import Message
@@ -41,7 +42,7 @@ from email.utils import format_datetime, formataddr
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from greeter.config import Sender
+from greeter.config import Sender, extra_header_problem
 from greeter.contacts import UNSAFE_IN_HEADER
 from greeter.errors import GreeterError
 from greeter.journal_store import JournalKey
@@ -321,6 +322,7 @@ def build_message(
     date: datetime,
     unsubscribe_mailto: str | None = None,
     unsubscribe_url: str | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> bytes:
     """The message's bytes, CRLF line endings, ready for SMTP DATA or an ``.eml`` file.
 
@@ -332,6 +334,8 @@ def build_message(
     ``List-Unsubscribe-Post`` (RFC 8058 one-click) is added only with an HTTPS
     URL, because a mailto link cannot be "posted". Without ``unsubscribe_mailto``
     the mailto link is the sender's reply address (``reply_to``, else ``email``).
+    Every letter says it was sent automatically (:data:`AUTOMATIC`);
+    ``extra_headers`` (``delivery.headers``) follow, in the config's order.
 
     The bytes are exactly those of the email package's compat32 tree of the
     same letter (``tests/mime_oracle.py`` builds that tree;
@@ -352,6 +356,7 @@ def build_message(
         date=date,
         unsubscribe_mailto=unsubscribe_mailto,
         unsubscribe_url=unsubscribe_url,
+        extra_headers=extra_headers,
     )
     fold = POLICY.fold_binary
     top = b"".join([fold(name, value) for name, value in headers])
@@ -413,6 +418,7 @@ def _headers(
     date: datetime,
     unsubscribe_mailto: str | None,
     unsubscribe_url: str | None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """The letter's own headers, validated, in the order they are written (see :func:`build_message`)."""
     subject = validate_header_value("Subject", rendered.subject.strip())
@@ -443,4 +449,37 @@ def _headers(
         headers.append(("List-Unsubscribe", unsubscribe))
         if unsubscribe_url:
             headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    headers.extend(AUTOMATIC)
+    if extra_headers:
+        headers.extend(_extra_headers(tuple(extra_headers.items())))
     return headers
+
+
+#: Every letter is machine-sent mail: ``Auto-Submitted`` (RFC 3834 §5) tells a
+#: responder not to answer it, and Exchange/Outlook, which ignore that, read
+#: ``X-Auto-Response-Suppress``. Without them each client on holiday sends the
+#: Reply-To manager an out-of-office reply to a batch mailed on 29 December.
+AUTOMATIC: tuple[tuple[str, str], ...] = (
+    ("Auto-Submitted", "auto-generated"),
+    ("X-Auto-Response-Suppress", "OOF, AutoReply"),
+)
+
+
+@lru_cache(maxsize=16)  # the config's delivery.headers: the same in every letter, checked once
+def _extra_headers(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, _EncodedWords | str], ...]:
+    """``delivery.headers`` as (name, value) pairs to fold, checked again here.
+
+    The config's loader refuses bad ones with the setting's line
+    (:func:`greeter.config.extra_header_problem`); the same rule here keeps
+    this module the one place that guarantees no header carries a line break,
+    whoever calls it. Values are written as the Subject is (:func:`_text_header`):
+    plain ASCII as it is, anything else as RFC 2047 encoded-words.
+    """
+    out: list[tuple[str, _EncodedWords | str]] = []
+    for name, raw in pairs:
+        value = raw.strip()
+        problem = extra_header_problem(name, value)
+        if problem is not None:
+            raise UnsafeHeaderError(name, value, problem)
+        out.append((name, _text_header(name, value)))
+    return tuple(out)

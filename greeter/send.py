@@ -141,7 +141,8 @@ def make_transport(settings: Settings) -> Transport:
         return FileTransport(delivery.outbox)
     smtp = delivery.smtp
     password = read_secret(smtp.password_env, smtp.password_file, "SMTP password")
-    return SmtpTransport(smtp, password)
+    # delivery.return_path (else the From: address each letter passes) is the envelope sender.
+    return SmtpTransport(smtp, password, return_path=delivery.return_path)
 
 
 @dataclass

@@ -308,11 +308,16 @@ class SmtpTransport:
         *,
         tls_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
+        return_path: str | None = None,
     ) -> None:
         self._settings = settings
         self._password = password
         self._tls_context = tls_context  # e.g. a private CA; None = system trust store
-        self._local_hostname = local_hostname
+        # EHLO's name: the caller's, else delivery.smtp.helo_name, else the host's FQDN (looked up in _open).
+        self._local_hostname = local_hostname or settings.helo_name
+        #: delivery.return_path: MAIL FROM for every letter instead of the From: address the
+        #: caller passes, so a relay's bounces (DSNs) go to a mailbox someone processes.
+        self._return_path = return_path
         self._fqdn: asyncio.Future[str] | None = None
         self._all_slots = [_Slot() for _ in range(settings.pool_size)]
         self._slots: asyncio.Queue[_Slot] = asyncio.Queue()  # the idle ones
@@ -473,6 +478,7 @@ class SmtpTransport:
         When an idle connection turns out to be closed at MAIL FROM, the
         letter, already claimed, goes on a reopened one without asking again.
         """
+        envelope_from = self._return_path or envelope_from
         item = Outgoing(key, envelope_from, rcpt, data)
         for address in (item.rcpt,) if envelope_from in self._valid_senders else (envelope_from, rcpt):
             try:
@@ -702,8 +708,11 @@ class SmtpTransport:
         For ``greeter check``: a wrong port, a refused login or a certificate
         problem is found before the first greeting has to wait for a retry.
         With ``envelope_from`` and no username configured, it also says MAIL
-        FROM (then RSET): a server that demands a login answers 530 there.
+        FROM (then RSET): a server that demands a login answers 530 there. That
+        MAIL FROM is the one letters use (``return_path`` when set).
         """
+        if envelope_from is not None:
+            envelope_from = self._return_path or envelope_from
         try:
             client = await self._open()
         except (aiosmtplib.SMTPException, OSError) as exc:

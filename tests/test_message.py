@@ -43,9 +43,11 @@ LETTER = Rendered(
     text="Уважаемый Иван Петрович!\n\nПоздравляем с днём рождения.\n.Строка с точкой\nFrom the team\n",
     html="<p>Уважаемый <b>Иван Петрович</b>!</p>",
 )
-#: Every letter's headers; List-Unsubscribe too: without a configured mailto it names the reply address.
+#: Every letter's headers; List-Unsubscribe too: without a configured mailto it names the reply address,
+#: and the two that mark it as automatic mail (no out-of-office replies to it).
 BASE_HEADERS = {
     "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "List-Unsubscribe",
+    "Auto-Submitted", "X-Auto-Response-Suppress",
 }  # fmt: skip
 
 
