@@ -398,6 +398,7 @@ class Deliverer:
                 date=self.clock(),
                 unsubscribe_mailto=unsub.mailto,
                 unsubscribe_url=unsubscribe_url(unsub.url, self.secret, email) if unsub.url else None,
+                extra_headers=self.settings.delivery.headers,
             )
             if self.sign is not None:
                 data = self.sign(data)

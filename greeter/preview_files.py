@@ -61,6 +61,7 @@ def write_eml(
                 date=item.send_at,
                 unsubscribe_mailto=settings.unsubscribe.mailto,
                 unsubscribe_url=unsubscribe_link(hit.contact.email),
+                extra_headers=settings.delivery.headers,
             )
         except GreeterError as exc:
             errors += 1

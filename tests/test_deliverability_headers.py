@@ -268,3 +268,17 @@ def test_check_warns_when_one_click_is_advertised_but_not_served(
     quiet = CliRunner().invoke(main, ["--config", str(served), "check", "--now", NOW])
     assert quiet.exit_code == 0, quiet.output
     assert "one-click" not in quiet.output
+
+
+def test_sent_letters_carry_the_configured_headers_once_each(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(2), delivery={**smtp(sink.port), "headers": EXTRA})
+        sent = greeter(config, "send", "--once", "--now", NOW)
+        assert sent.returncode == 0, sent.stderr
+        assert len(sink.messages) == 2
+        for message in sink.messages:
+            for name, value in EXTRA.items():
+                (line,) = header_lines(message.data, name)
+                written = line.split(b":", 1)[1].strip().decode("ascii")
+                assert str(make_header(decode_header(written))) == value
+            assert len(header_lines(message.data, "Auto-Submitted")) == 1
