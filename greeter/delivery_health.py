@@ -42,12 +42,8 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     """
     if summary.halted is not None:
         return summary.halted
-    if (refused := _unauthenticated(summary)) is not None:
-        return (
-            f"the receiving server rejects our mail as unauthenticated (SPF/DKIM/DMARC: {refused}): "
-            "fix the sender domain's DNS records or delivery.dkim; "
-            "the letters are retried until their deadline"
-        )
+    if (refused := unauthenticated_problem(summary)) is not None:
+        return refused
     counts = summary.counts
     answered = counts["sent"] or counts["failed"] or counts["uncertain"]
     if counts["retry"] and not answered:
@@ -58,10 +54,19 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     return before
 
 
-def _unauthenticated(summary: Summary) -> str | None:
-    """The commonest ``retry`` reply refusing our mail as unauthenticated (RFC 7372), or None."""
+def unauthenticated_problem(summary: Summary) -> str | None:
+    """What to fix when a letter of this run went to ``retry`` refused as unauthenticated, or None. Pure.
+
+    Named apart from :func:`delivery_problem` so that ``send --once`` can say it
+    too: its exit code alone (75, try again later) does not tell that
+    a DNS record, not the recipient's server, keeps the letters back.
+    """
     for state, reply, _, _ in grouped_replies(summary.replies):
         cause = held_back_reply(reply) or reply  # a letter the breaker held back names the reply
         if state == "retry" and sender_auth_status(cause) is not None:
-            return cause
+            return (
+                f"the receiving server rejects our mail as unauthenticated (SPF/DKIM/DMARC: {cause}): "
+                "fix the sender domain's DNS records or delivery.dkim; "
+                "the letters are retried until their deadline"
+            )
     return None

@@ -9,6 +9,7 @@ batch stops pushing into the block, and delivery reads as degraded with the caus
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +21,9 @@ from greeter.journal import Journal
 from greeter.testing import SmtpSink
 from greeter.transport import Outcome, classify_reply, held_back
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter, history, people, smtp
+from tests.daemon_harness import DaemonProcess
+from tests.test_ops_probes import _get
+from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
 
 KEY = ("1", "birthday", date(2027, 4, 13))
 GMAIL_DMARC = (
@@ -152,9 +155,9 @@ def test_a_server_refusing_our_mail_as_unauthenticated_leaves_every_letter_in_re
     assert result.returncode == 75, result.stdout + result.stderr
     assert "sent: 0; retry: 6; failed: 0" in result.stdout, result.stdout
     assert refused == 2  # the breaker stopped handing letters into the block
-    assert result.stderr.splitlines() == [
-        f"retry ×6: 550 {GMAIL_DMARC} (2 tried, 4 not attempted after that)"
-    ], result.stderr
+    lines = result.stderr.splitlines()  # one reason; with it, perhaps what to fix (never "failed")
+    assert lines[0] == f"retry ×6: 550 {GMAIL_DMARC} (2 tried, 4 not attempted after that)", lines
+    assert all(line.startswith("the receiving server rejects our mail") for line in lines[1:]), lines
     rows = history(config)
     assert {r["state"] for r in rows} == {"retry"}
     assert {r["last_reply"] for r in rows} == {
@@ -173,3 +176,25 @@ def test_a_yandex_no_such_user_is_suppressed_and_a_spam_block_is_not(make_projec
     assert result.returncode == 1, result.stdout + result.stderr
     assert "sent: 1; retry: 0; failed: 2" in result.stdout, result.stdout
     assert _suppressed(config) == {"client1@example.com"}
+
+
+def test_the_daemon_is_degraded_and_names_the_cause_while_our_mail_is_refused_as_unauthenticated(
+    make_project: MakeProject,
+) -> None:
+    """One client's server checks DMARC and refuses, another's takes the letter: the daemon still
+    says "degraded", with what to fix — that retry waits for a DNS fix no retry brings."""
+    with SmtpSink() as sink:
+        sink.reject("client2@example.com", 550, GMAIL_DMARC)
+        config = make_project(people(2), **smtp(sink.port))
+        with DaemonProcess(config, "--now", LATER, "--listen", "127.0.0.1:0") as daemon:
+            run = daemon.wait_for("run")
+            status, body, _ = _get(daemon.url("/healthz"))
+            assert daemon.stop() == 0
+    assert (run["sent"], run["retry"], run["failed"]) == (1, 1, 0), run
+    assert run["delivery"] == "degraded", run
+    problem = json.loads(body)["delivery_problem"]
+    assert status == 503 and problem == run["delivery_problem"], body
+    assert problem.startswith(
+        "the receiving server rejects our mail as unauthenticated (SPF/DKIM/DMARC: 550 5.7.26"
+    )
+    assert _suppressed(config) == set()
