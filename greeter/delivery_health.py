@@ -7,11 +7,17 @@ none was accepted, and they wait in ``retry`` — the mail server could not be
 reached, or answered 4xx to every letter, or the outbox could not be
 written. Two rules drifted apart before: a relay answering 4xx to every
 letter made ``send --once`` exit 75 while the daemon said "ok".
+
+A server refusing our mail as unauthenticated (SPF/DKIM/DMARC, RFC 7372
+5.7.2x) is such a fact too, even when some letters got through: those
+letters wait in ``retry`` for a fix to the sender domain's DNS that no
+retry brings, and expire at their deadline unless someone acts.
 """
 
 from __future__ import annotations
 
 from greeter.delivery import Summary, grouped_replies
+from greeter.transport import held_back_reply, sender_auth_status
 
 #: Said when no retry reply was recorded (not expected: a retry always has its reply).
 _NO_REPLY = "the mail server accepted none of the letters"
@@ -23,6 +29,9 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     * The batch stopped at a login the server refuses or demands
       (``Summary.halted``): its words — nothing gets out until the config
       changes;
+    * a letter went to ``retry`` because the server refused our mail as
+      unauthenticated (:func:`~greeter.transport.sender_auth_status`): what
+      to fix, with the reply — whatever else the run did;
     * every letter attempted went to ``retry``: the commonest retry reply
       (``cannot connect to mx:25: connection refused``, ``451 4.3.0 …``);
     * any other verdict (sent, a 5xx refusal, a letter handed over whose
@@ -33,6 +42,8 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     """
     if summary.halted is not None:
         return summary.halted
+    if (refused := unauthenticated_problem(summary)) is not None:
+        return refused
     counts = summary.counts
     answered = counts["sent"] or counts["failed"] or counts["uncertain"]
     if counts["retry"] and not answered:
@@ -41,3 +52,21 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     if answered:
         return None
     return before
+
+
+def unauthenticated_problem(summary: Summary) -> str | None:
+    """What to fix when a letter of this run went to ``retry`` refused as unauthenticated, or None. Pure.
+
+    Named apart from :func:`delivery_problem` so that ``send --once`` can say it
+    too: its exit code alone (75, try again later) does not tell that
+    a DNS record, not the recipient's server, keeps the letters back.
+    """
+    for state, reply, _, _ in grouped_replies(summary.replies):
+        cause = held_back_reply(reply) or reply  # a letter the breaker held back names the reply
+        if state == "retry" and sender_auth_status(cause) is not None:
+            return (
+                f"the receiving server rejects our mail as unauthenticated (SPF/DKIM/DMARC: {cause}): "
+                "fix the sender domain's DNS records or delivery.dkim; "
+                "the letters are retried until their deadline"
+            )
+    return None

@@ -36,7 +36,7 @@ import re
 import socket
 import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import aiosmtplib
 from aiosmtplib.protocol import SMTPProtocol
@@ -59,6 +59,7 @@ from greeter.transport import (
     SendResult,
     classify_reply,
     send_many,
+    sender_auth_status,
 )
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
@@ -660,8 +661,10 @@ class SmtpTransport:
         if mail.code != 250:
             # Refusing the *sender* (530 auth required, 550/553 sender rejected) is our
             # configuration's problem, not the recipient's: never "failed", never "unknown user".
+            # One for failed SPF/DMARC (5.7.23, 5.7.26) is a fault the batch's breaker counts, as at RCPT.
             sender = f"sender <{item.envelope_from}> refused: {mail.message}"
-            return SendResult(key, Outcome.TEMPORARY, mail.code, sender)
+            refused = SendResult(key, Outcome.TEMPORARY, mail.code, sender)
+            return replace(refused, fault=refused.reply) if sender_auth_status(mail.message) else refused
         if len(replies) > 1 and replies[1].code not in (250, 251):
             return classify_reply(key, replies[1].code, replies[1].message)
         if len(replies) > 2 and replies[2].code != 354:

@@ -6,8 +6,9 @@ the server refused, so one bad recipient cannot abort a batch. The result
 says what the journal must do next:
 
 * ``ok`` → ``sent``;
-* ``temporary`` (4xx, connection refused/lost before DATA, timeouts) → ``retry``;
-* ``permanent`` (5xx) → ``failed``, and ``unknown_user`` → suppress the address;
+* ``temporary`` (4xx, connection refused/lost before DATA, timeouts, and a 5xx
+  refusing our mail as unauthenticated: SPF/DKIM/DMARC, RFC 7372) → ``retry``;
+* ``permanent`` (other 5xx) → ``failed``, and ``unknown_user`` → suppress the address;
 * ``uncertain`` (no answer after DATA's final dot) → ``uncertain``: the server
   may have delivered it, so it must not be retried automatically.
 
@@ -30,7 +31,7 @@ import re
 import tempfile
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Final, Protocol, TypeVar
@@ -68,11 +69,12 @@ class SendResult:
     outcome: Outcome
     code: int | None = None
     text: str = ""
-    #: The mailbox does not exist (550/551/553, enhanced status 5.1.x): suppress the address.
+    #: The mailbox does not exist or is disabled (see :func:`classify_reply`): suppress the address.
     unknown_user: bool = False
     #: Why the *server*, not this letter, looks broken: the connection could not be opened
-    #: (refused, timed out, TLS or AUTH failed) or a reply did not come in time. None when the
-    #: server answered. :class:`Breaker` counts these (and ``uncertain``) towards stopping a batch.
+    #: (refused, timed out, TLS or AUTH failed), a reply did not come in time, or the server
+    #: refuses our mail as unauthenticated (RFC 7372 5.7.2x: the reply itself). None for any other
+    #: answer. :class:`Breaker` counts these (and ``uncertain``) towards stopping a batch.
     fault: str | None = None
     #: A setting no retry cures (a key of :data:`HALT_WORDS`), or None: the batch stops at it
     #: (:meth:`Deliverer.halt`) rather than putting every letter in ``retry`` as for a server that is down.
@@ -91,25 +93,94 @@ class SendResult:
 
 _ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
 
+#: Reply texts that say the mailbox does not exist (or is closed for good) whatever status code
+#: the server put in front of them, matched case-insensitively in 5xx replies only. Each entry
+#: is unambiguous — no spam or policy block words it so — and names where it was seen. Providers
+#: that put a code of their own on a missing mailbox are why a code alone is not enough: Yandex
+#: answers ``550 5.7.1 No such user!``, a 5.7.x that otherwise means "refused by policy".
+NO_MAILBOX_TEXTS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    # RFC 5321 §3.3 (as RFC 2821): an undeliverable recipient gets "a 550 reply, typically with a
+    # string such as 'no such user - ' and the mailbox name";
+    # Yandex lists "No such user" as "the email was sent to a non-existing address"
+    # (yandex.com/support/mail/bounces/yandex.html) and its MX says "550 5.7.1 No such user!";
+    # Mail.ru: "User not found" / "No such user" — the address was deleted (mailout.ru/2015/09).
+    (re.compile(r"\bno such user\b", re.I), "RFC 5321 §3.3; Yandex; Mail.ru"),
+    # Listed among the non-existing-address replies in yandex.com/support/mail/bounces/other.html,
+    # and said by Mail.ru (mailout.ru/2015/09).
+    (re.compile(r"\buser not found\b", re.I), "Yandex bounce table; Mail.ru"),
+    (re.compile(r"\buser unknown\b", re.I), "Yandex bounce table (other.html)"),
+    # "Invalid mailbox" (yandex.com/support/mail/bounces/other.html); Mail.ru's MX words it
+    # "550 Message was not accepted -- invalid mailbox".
+    (re.compile(r"\binvalid mailbox\b", re.I), "Yandex bounce table; Mail.ru"),
+    # Exchange Online Directory-Based Edge Blocking: a recipient not in the tenant's directory is
+    # refused at the edge with "550 5.4.1 Recipient address rejected: Access denied"
+    # (thomasjuhlolesen.dk/2021/10/directory-based-edge-blocking-causing-550-5-4-1-ndr.html). Only
+    # with 5.4.1: Postfix's check_recipient_access says "Access denied" for any policy REJECT.
+    (
+        re.compile(r"^\s*5\.4\.1\b.*\brecipient address rejected: access denied\b", re.I | re.S),
+        "Exchange Online DBEB",
+    ),
+)
+
+
+def _no_mailbox_text(text: str) -> bool:
+    """Whether a 5xx reply's text says the mailbox does not exist (:data:`NO_MAILBOX_TEXTS`)."""
+    return any(pattern.search(text) for pattern, _ in NO_MAILBOX_TEXTS)
+
+
+#: RFC 7372 §3 and RFC 7505 §4 (null MX): 5.7.20 no passing DKIM signature, 5.7.21 no acceptable
+#: one, 5.7.22 none author-matched, 5.7.23 SPF failed, 5.7.24 SPF error, 5.7.25 reverse DNS
+#: failed, 5.7.26 multiple authentication checks failed (Gmail's DMARC refusal "550 5.7.26 …
+#: unauthenticated"), 5.7.27 the sender's domain has a null MX.
+_SENDER_AUTH = re.compile(r"(?<![\d.])5\.7\.2[0-7](?![\d.])")
+
+
+def sender_auth_status(reply: str) -> str | None:
+    """The RFC 7372 sender-authentication status a reply line carries (``"5.7.26"``), or None.
+
+    Such a refusal is about *us* — our domain's SPF, DKIM or DMARC, our
+    reverse DNS — not about the recipient: every letter gets it until the
+    DNS or ``delivery.dkim`` is fixed. It is looked for anywhere in the line,
+    so a reply read back from the journal or the summary (``"550 5.7.26 …"``,
+    ``"550 sender <…> refused: 5.7.26 …"``) is recognised too.
+    """
+    found = _SENDER_AUTH.search(reply)
+    return None if found is None else found.group(0)
+
 
 def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted: bool = False) -> SendResult:
     """Turn an SMTP reply into a result.
 
-    ``unknown_user`` needs care: 550 is also used for spam and policy blocks
-    (``5.7.x``), and suppressing a client for our own reputation problem would
-    be wrong. With an enhanced status code (RFC 3463) only ``5.1.x``
-    (addressing) counts; without one, 550/551/553 do — but not once the
-    server has accepted the recipient (``recipient_accepted``: a reply to DATA
-    or to the final dot), where a bare 550 refuses the message, not the mailbox.
+    In this order, for a 5xx reply:
+
+    1. a sender-authentication refusal (RFC 7372 5.7.20-5.7.27, :func:`sender_auth_status`) is
+       ``temporary`` with a ``fault``: our SPF/DKIM/DMARC is broken, not the letter, so the letter
+       goes to ``retry`` (until its deadline) instead of a final ``failed`` no command resends,
+       the batch's :class:`Breaker` counts it, and the address is never suppressed;
+    2. ``unknown_user`` by enhanced status (RFC 3463): ``5.1.x`` (addressing) or ``5.2.1``
+       (mailbox disabled, not accepting messages — permanent in a 5xx reply);
+    3. ``unknown_user`` by the reply's words (:data:`NO_MAILBOX_TEXTS`), whatever the code: a
+       ``550 5.7.1 No such user!`` counts by its text;
+    4. without an enhanced status, 550/551/553 — but not once the server has accepted the
+       recipient (``recipient_accepted``: a reply to DATA or to the final dot), where a bare 550
+       refuses the message, not the mailbox.
+
+    Anything else (a 5.7.x spam or policy block above all) is ``permanent`` without
+    ``unknown_user``: suppressing a client for our own reputation problem would be wrong.
     """
     if 200 <= code < 300:
         return SendResult(key, Outcome.OK, code, text)
     if 500 <= code < 600:
         enhanced = _ENHANCED.match(text)
+        if enhanced is not None and sender_auth_status(enhanced.group(0)) is not None:
+            refused = SendResult(key, Outcome.TEMPORARY, code, text)
+            return replace(refused, fault=refused.reply)  # the reply names the cause: one summary line
         if enhanced is not None:
-            unknown = enhanced.group(1) == "5" and enhanced.group(2) == "1"
+            status = (enhanced.group(1), enhanced.group(2), enhanced.group(3))
+            unknown = status[:2] == ("5", "1") or status == ("5", "2", "1")
         else:
             unknown = code in (550, 551, 553) and not recipient_accepted
+        unknown = unknown or _no_mailbox_text(text)
         return SendResult(key, Outcome.PERMANENT, code, text, unknown_user=unknown)
     return SendResult(key, Outcome.TEMPORARY, code, text)
 
@@ -256,7 +327,10 @@ class Breaker:
 
     A *strike* is a letter whose connection could not be opened (refused,
     timed out, no greeting, TLS or AUTH failed), whose reply did not come in
-    time, or which ended ``uncertain``. ``limit`` strikes (the pool size)
+    time, which ended ``uncertain``, or which the server refused as
+    unauthenticated (SPF/DKIM/DMARC, RFC 7372 5.7.2x: it refuses every letter
+    of ours until the DNS is fixed, and pushing on into the block hurts the
+    domain's reputation). ``limit`` strikes (the pool size)
     without a letter sent in between open the breaker: :attr:`why` is set,
     and every letter not yet handed over goes back to ``retry`` with that
     reason instead of waiting out its own timeout — a silent server used to
