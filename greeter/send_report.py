@@ -26,6 +26,7 @@ def print_report(
     result: RunResult, moment: datetime, letters: list[DueLetter], *, dry_run: bool, as_json: bool
 ) -> None:
     """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout."""
+    from greeter.delivery_health import unauthenticated_problem
     from greeter.send import due_json
     from greeter.transport import HALT_WORDS
 
@@ -35,6 +36,8 @@ def print_report(
         click.echo(error, err=True)
     for line in result.summary.reply_lines():
         click.echo(line, err=True)
+    if (unauthenticated := unauthenticated_problem(result.summary)) is not None:
+        click.echo(unauthenticated, err=True)  # what to fix: the reply lines alone read as the recipients'
     counts = dict(result.summary.counts)
     if as_json:
         payload = summary_json(
