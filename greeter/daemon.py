@@ -27,6 +27,12 @@ successful reload, never half-saved. The signals are handled from the
 process's first moments (:mod:`greeter.signals`): during start-up a stop
 ends it cleanly (exit 0) and a SIGHUP reloads once it has started.
 
+A run that ends at a used-up daily quota (``delivery.rate_limit.per_day``:
+the next slot more than a minute away) leaves its other letters unclaimed,
+says so in its ``run`` line (``quota_unsent``, ``quota_free_at``) and does
+not wake again before ``quota_free_at``: no letter could leave before it,
+and a run each cron tick would only find the quota spent again.
+
 Everything the daemon has to say goes through the structured log
 (:mod:`greeter.logs`), start-up failures included: a journal that cannot be
 written at start (disk full, PostgreSQL down) is a ``cannot_start`` line and
