@@ -939,6 +939,10 @@ async def send_batch(
                 deliverer.summary.halted_unsent = left
             elif deliverer.summary.quota_free_at is not None:
                 deliverer.summary.quota_unsent = left
+                if not left:
+                    # The quota ran out with the last letter (a worker asked for one more permit
+                    # before finding none was left): nothing waits for it, so nothing to say.
+                    deliverer.summary.quota_free_at = None
             else:
                 deliverer.summary.left_unsent = left
     if not work.cancelled():

@@ -94,6 +94,13 @@ def test_send_once_stops_at_the_used_up_quota_leaves_the_rest_unclaimed_and_send
     assert journal_states(config) == Counter({"sent": 5})
 
 
+def test_a_quota_used_up_by_the_last_letter_leaves_nothing_to_say(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(3), **per_day(sink.port, 3))
+        summary = send_json(config, NOW)
+        assert (summary["sent"], summary["quota_unsent"], summary["quota_free_at"]) == (3, None, None)
+
+
 def test_waits_of_a_second_are_pacing_and_a_quota_with_room_does_not_stop(make_project: MakeProject) -> None:
     """per_second 2: the letters are paced (waited out), not left for the next run."""
     with SmtpSink() as sink:
