@@ -27,6 +27,12 @@ successful reload, never half-saved. The signals are handled from the
 process's first moments (:mod:`greeter.signals`): during start-up a stop
 ends it cleanly (exit 0) and a SIGHUP reloads once it has started.
 
+A run that ends at a used-up daily quota (``delivery.rate_limit.per_day``:
+the next slot more than a minute away) leaves its other letters unclaimed,
+says so in its ``run`` line (``quota_unsent``, ``quota_free_at``) and does
+not wake again before ``quota_free_at``: no letter could leave before it,
+and a run each cron tick would only find the quota spent again.
+
 Everything the daemon has to say goes through the structured log
 (:mod:`greeter.logs`), start-up failures included: a journal that cannot be
 written at start (disk full, PostgreSQL down) is a ``cannot_start`` line and
@@ -219,6 +225,8 @@ class Daemon:
         self._replan = False
         #: The last run stopped at a login problem (``Summary.halted``): wake at the cron's time only.
         self._halted = False
+        #: The last run ended at the daily quota (``Summary.quota_free_at``): no wake before its slot frees.
+        self._quota_free_at: datetime | None = None
         #: The last run's earliest retry after its plan (its wake gathers the retries after it).
         self._next_retry: datetime | None = None
         self._next_planned: datetime | None = None
@@ -451,6 +459,10 @@ class Daemon:
             now, cron, next_send, planned_at=planned_at, next_retry=self._next_retry, gather=gather,
             next_planned=self._next_planned,
         )  # fmt: skip
+        if self._quota_free_at is not None and wake < self._quota_free_at:
+            # The daily quota is used up: no letter (nor retry) can leave before its next slot
+            # frees, and a run meanwhile would only plan, find the quota spent and stop again.
+            wake = self._quota_free_at
         return None if wake <= now else wake
 
     async def _tick(self) -> None:
@@ -485,6 +497,7 @@ class Daemon:
         self.stats.last_run_at = now
         next_send: datetime | None = None
         self._halted = False
+        self._quota_free_at = None
         self._next_retry = self._next_planned = None
         failures = self.stats.failed_runs
         try:
@@ -499,6 +512,7 @@ class Daemon:
             next_send = cycle.next_send  # now with the retries this run left
             self._next_retry, self._next_planned = cycle.next_retry, cycle.next_planned
             self._halted = cycle.deliverer.summary.halted is not None
+            self._quota_free_at = cycle.deliverer.summary.quota_free_at
             probed = await self._probe_if_degraded(cycle.wire)
             await self._purge_once_a_day(now)
         except asyncio.CancelledError:
@@ -714,7 +728,14 @@ class Daemon:
         self._contact_problems = problems
         # Cut short by a stop: the letters it did not hand over stay unclaimed for the next start.
         left = summary.left_unsent
-        stopped = {} if left is None else {"interrupted": "shutdown", "left_unsent": left}
+        stopped: dict[str, object] = {} if left is None else {"interrupted": "shutdown", "left_unsent": left}
+        if summary.quota_free_at is not None:
+            # Ended at the daily quota (delivery.rate_limit.per_day), not a fault: the letters it
+            # left stay unclaimed, and the next wake is not before the quota frees a slot.
+            stopped |= {
+                "quota_unsent": summary.quota_unsent,
+                "quota_free_at": summary.quota_free_at.isoformat(),
+            }
         # A run that could not get anything out, or left letters unrendered or uncertain, is worth
         # a warning, not an info line among many.
         attention = problem is not None or summary.counts["render_error"] or summary.counts["uncertain"]

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -109,6 +109,11 @@ class Summary:
     halted_unsent: int = 0
     #: Which it was: a key of :data:`~greeter.transport.HALT_WORDS`.
     halted_by: str = LOGIN_REFUSED
+    #: Set when the batch stopped because the daily quota (``delivery.rate_limit.per_day``) was
+    #: used up (:meth:`Deliverer.quota_spent`): when its next slot frees (UTC). ``quota_unsent``:
+    #: the due letters it left unclaimed, which the first run after that moment sends.
+    quota_free_at: datetime | None = None
+    quota_unsent: int = 0
 
     @property
     def failed(self) -> bool:
@@ -141,7 +146,8 @@ class Summary:
             f"and {merged} occasion{'s' if merged > 1 else ''} merged into {'it' if failed == 1 else 'them'}"
         )
 
-    def line(self) -> str:
+    def line(self, zone: tzinfo | None = None) -> str:
+        """The summary line; moments (the daily quota's next slot) in ``zone`` (default UTC)."""
         parts = [f"{k}: {self.counts[k]}" for k in ("sent", "retry", "failed", "uncertain")]
         merged = self.merged_words()
         parts.append(f"render_error: {self.counts['render_error']}" + (f" ({merged})" if merged else ""))
@@ -151,6 +157,8 @@ class Summary:
             line += f"; stopped: {self.left_unsent} left unsent for the next run"
         if self.halted is not None:
             line += f"; {HALT_WORDS[self.halted_by]}: {self.halted_unsent} left unsent for the next run"
+        if self.quota_free_at is not None:
+            line += f"; {quota_words(self.quota_unsent, self.quota_free_at.astimezone(zone or UTC))}"
         return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
@@ -171,6 +179,14 @@ class Summary:
         if outdated := self.skipped["approval_outdated"]:
             lines.append(f"held ×{outdated}: {OUTDATED_NOTE}")
         return lines
+
+
+def quota_words(left: int, free_at: datetime) -> str:
+    """Pure: what the summary line says of a batch the daily quota ended (``free_at`` as shown)."""
+    return (
+        f"daily quota used up (delivery.rate_limit.per_day): {left} left unsent"
+        f" until its next slot frees at {free_at:%Y-%m-%d %H:%M %Z}"
+    )
 
 
 def grouped_replies(replies: Counter[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
@@ -360,6 +376,23 @@ class Deliverer:
             self.summary.errors.append(
                 f"{why}: the batch stopped there, the letters not sent are left for the next run{fix}"
             )
+        self.stop()
+
+    def quota_spent(self, seconds: float) -> None:
+        """Stop the batch as :meth:`stop` does: the daily quota's next slot is ``seconds`` away.
+
+        Past :data:`~greeter.ratelimit.QUOTA_PATIENCE` that is no pacing but up to a
+        day: sleeping held the journal's lock (every cron run meanwhile exited 75)
+        while the letters waiting expired. Not an error — the quota is the operator's
+        choice — so nothing goes to ``errors``; the letters not handed over stay
+        unclaimed, and the summary says how many and when the next slot frees (by
+        :attr:`clock`, so a ``--now`` rehearsal says it in its own time).
+        """
+        if self.summary.quota_free_at is None:
+            free_at = (self.clock() + timedelta(seconds=seconds)).astimezone(UTC)
+            # Whole seconds, rounded up: a run at the moment shown must find the slot free.
+            whole = free_at.replace(microsecond=0)
+            self.summary.quota_free_at = whole if whole == free_at else whole + timedelta(seconds=1)
         self.stop()
 
     def on_stop(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -669,7 +702,10 @@ async def send_batch(
     batch the same way (:meth:`Deliverer.halt`; ``summary.halted_unsent``):
     no retry would get past it, and a letter claimed when it came (a 530 to
     MAIL FROM) never reached DATA, so its claim is given back
-    (:meth:`Deliverer.release`) rather than recorded as an attempt.
+    (:meth:`Deliverer.release`) rather than recorded as an attempt. So does
+    the daily quota used up for longer than a pause
+    (:meth:`Deliverer.quota_spent`; ``summary.quota_unsent``): the limiter
+    tells the deliverer instead of sleeping until tomorrow.
     """
     info: dict[JournalKey, tuple[int, date, str]] = {
         item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
@@ -877,6 +913,8 @@ async def send_batch(
                 await leave_unsent(letters, breaker.why)
 
     forget = deliverer.on_stop(check_settled)
+    # The daily quota used up for longer than a pause: end the batch as a stop does (not sleep).
+    forget_quota = limiter.on_quota_spent(deliverer.quota_spent) if limiter is not None else None
     check_settled()  # stopped before it began
     work = asyncio.ensure_future(batch())
     cut = asyncio.ensure_future(settled.wait())
@@ -888,6 +926,8 @@ async def send_batch(
             await asyncio.wait({work})
     finally:
         forget()
+        if forget_quota is not None:
+            forget_quota()
         cut.cancel()
         if not work.done():  # the batch itself was cancelled (the daemon's shutdown timeout)
             work.cancel()
@@ -896,10 +936,16 @@ async def send_batch(
         if deliverer.stopping:
             handled = claims_won - given_back + claims_lost + deliverer.summary.not_built + window_closed
             left = max(0, len(due) + len(retries) - handled)
-            if deliverer.summary.halted is None:
-                deliverer.summary.left_unsent = left
-            else:
+            if deliverer.summary.halted is not None:
                 deliverer.summary.halted_unsent = left
+            elif deliverer.summary.quota_free_at is not None:
+                deliverer.summary.quota_unsent = left
+                if not left:
+                    # The quota ran out with the last letter (a worker asked for one more permit
+                    # before finding none was left): nothing waits for it, so nothing to say.
+                    deliverer.summary.quota_free_at = None
+            else:
+                deliverer.summary.left_unsent = left
     if not work.cancelled():
         work.result()  # its error, if any (a journal that failed)
 

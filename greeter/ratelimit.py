@@ -12,6 +12,14 @@ gets the account throttled or blocked, which costs far more than waiting.
   in the first day); it can be seeded with the sends the journal already
   holds, so a restart does not hand out a fresh quota.
 
+A wait on the per-second or per-minute limit is pacing and is waited out.
+A wait on the daily quota longer than :data:`QUOTA_PATIENCE` is not: once
+the quota is used up the next slot may be up to 24 hours away, and a batch
+that slept that long held the journal's lock (every cron run meanwhile
+exited 75) while its letters expired. A caller that can end its batch
+registers :meth:`RateLimiter.on_quota_spent`; :meth:`RateLimiter.acquire`
+then tells it when the next slot frees and returns without a permit.
+
 The clock is a parameter (:class:`Clock`): tests drive a fake one and never
 sleep for real, and the arithmetic reads time only through it.
 """
@@ -21,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from greeter.config import RateLimit
@@ -29,6 +37,13 @@ from greeter.config import RateLimit
 #: Waits shorter than this count as "now"; float rounding must not cause extra sleeps.
 _EPSILON = 1e-9
 DAY_SECONDS = 86_400.0
+#: The longest wait on the daily quota that is still waited out (seconds). A minute: the
+#: finest a cron line can schedule, so a ``send --once`` from cron never outlasts the next
+#: one by more than that; and a slot that frees within it (the oldest of the last 24 h's
+#: sends is about to age out) is worth a pause rather than a batch ended with letters left.
+#: Longer waits end the batch (:meth:`RateLimiter.on_quota_spent`): the letters not handed
+#: over stay unclaimed for the run after the slot frees.
+QUOTA_PATIENCE = 60.0
 
 
 class Clock(Protocol):
@@ -137,6 +152,10 @@ class RateLimiter:
         if self._day is not None:
             self._buckets.append(self._day)
         self._lock = asyncio.Lock()
+        #: Told the seconds until the daily quota frees a slot, when that is beyond QUOTA_PATIENCE.
+        self._on_spent: list[Callable[[float], None]] = []
+        #: Whether the last :meth:`acquire` took a permit: :meth:`refund` gives back only one taken.
+        self._granted = False
 
     @classmethod
     def from_config(cls, limits: RateLimit, clock: Clock) -> RateLimiter:
@@ -162,21 +181,48 @@ class RateLimiter:
         now = self._clock.monotonic()
         return max((b.wait_time(now) for b in self._buckets), default=0.0)
 
-    async def acquire(self) -> None:
-        """Wait until every limit allows one more send, then count it."""
+    def on_quota_spent(self, listener: Callable[[float], None]) -> Callable[[], None]:
+        """Call ``listener(seconds)`` instead of sleeping when the daily quota's next slot is more
+        than :data:`QUOTA_PATIENCE` away; returns a function that forgets it.
+
+        The listener must end the batch (nothing more may be sent: :meth:`acquire` then
+        returns False without a permit). With no listener, :meth:`acquire` sleeps as long
+        as it takes: a caller that cannot stop must still never exceed the quota.
+        """
+        self._on_spent.append(listener)
+        return lambda: self._on_spent.remove(listener)
+
+    async def acquire(self) -> bool:
+        """Wait until every limit allows one more send, then count it (True).
+
+        False, at once and with nothing counted, when the daily quota is used up for
+        longer than :data:`QUOTA_PATIENCE` and a listener (:meth:`on_quota_spent`) was
+        told so: the caller sends nothing more.
+        """
+        self._granted = False
         if not self._buckets:
-            return
+            return True
         async with self._lock:
             while True:
                 now = self._clock.monotonic()
+                if self._day is not None and self._on_spent:
+                    day_wait = self._day.wait_time(now)
+                    if day_wait > QUOTA_PATIENCE:
+                        for listener in list(self._on_spent):
+                            listener(day_wait)
+                        return False
                 wait = max(b.wait_time(now) for b in self._buckets)
                 if wait <= _EPSILON:
                     for bucket in self._buckets:
                         bucket.take(now)
-                    return
+                    self._granted = True
+                    return True
                 await self._clock.sleep(wait)
 
     def refund(self) -> None:
-        """Give back the last permit (it was acquired but nothing was sent)."""
+        """Give back the last permit (it was acquired but nothing was sent); none if it was refused."""
+        if not self._granted:
+            return
+        self._granted = False
         for bucket in self._buckets:
             bucket.refund()

@@ -89,7 +89,11 @@ def exit_code(result: RunResult) -> int:
       answered 4xx to all, or the outbox could not be written. Exit 0 here
       made "everything about to expire" look like "all sent" to cron;
     * 0 otherwise — also a batch partly delivered with a few 4xx retries:
-      the server works, and those retries go out by themselves.
+      the server works, and those retries go out by themselves; and a batch
+      the daily quota (``delivery.rate_limit.per_day``) ended with letters
+      left unclaimed: a limit the operator set, not a fault — nothing is
+      wrong that trying again sooner would cure (75), and the summary says
+      how many were left and when the quota frees a slot.
     """
     summary = result.summary
     if result.stopped_by is not None:

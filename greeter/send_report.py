@@ -55,6 +55,7 @@ def print_report(
             rows_rejected=result.report.rejected,
             stopped_by=result.stopped_by.name if result.stopped_by is not None else None,
             left_unsent=result.summary.left_unsent,
+            **quota_json(result.summary, moment),
             **next_json(result, moment),
             # One of the two says what stopped the batch: a login the server refused (535), or
             # login settings that do not fit it (a 530 to MAIL FROM, no AUTH greeter can use).
@@ -69,8 +70,22 @@ def print_report(
         click.echo(dry_run_line(result.due, result.summary, letters, moment) + next_words(result, moment))
     else:
         extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
-        line = f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line()}{extra}"
+        line = f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line(moment.tzinfo)}{extra}"
         click.echo(line + next_words(result, moment))
+
+
+def quota_json(summary: Summary, moment: datetime) -> dict[str, object]:
+    """``send --json``'s ``quota_unsent`` and ``quota_free_at``: null unless the daily quota ended the batch.
+
+    ``quota_unsent``: the due letters left unclaimed because ``delivery.rate_limit.per_day``
+    was used up; ``quota_free_at``: when its next slot frees, in ``moment``'s zone — a run
+    before then sends nothing more.
+    """
+    free_at = summary.quota_free_at
+    return {
+        "quota_unsent": None if free_at is None else summary.quota_unsent,
+        "quota_free_at": None if free_at is None else free_at.astimezone(moment.tzinfo).isoformat(),
+    }
 
 
 def next_words(result: RunResult, moment: datetime) -> str:
@@ -167,6 +182,9 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "rows_rejected": 0,
         "stopped_by": None,
         "left_unsent": None,
+        # The daily quota ended the batch (quota_json): letters left unclaimed, and when it frees.
+        "quota_unsent": None,
+        "quota_free_at": None,
         # When the next letter leaves (next_json); null also when the run never planned.
         "next_send": None,
         "next_letter": None,
