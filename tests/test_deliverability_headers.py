@@ -207,17 +207,6 @@ def test_a_bad_helo_name_or_return_path_is_a_config_error_at_its_line(
     assert re.search(rf"greeter\.yaml:{line}:\d+: {said}", checked.stderr), checked.stderr
 
 
-@pytest.fixture(scope="module")
-def keypair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
-    folder = tmp_path_factory.mktemp("dkim")
-    key = folder / "dkim.pem"
-    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
-    der = subprocess.run(
-        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"], check=True, capture_output=True
-    ).stdout
-    return key, der
-
-
 def test_the_signature_oversigns_so_a_header_added_later_breaks_it(keypair: tuple[Path, bytes]) -> None:
     key, der = keypair
     signer = load_signer(DkimSettings(domain="romashka.example", selector="greet", key_file=key))

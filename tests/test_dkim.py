@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,17 +14,6 @@ from greeter.dkim_sign import load_signer
 from greeter.errors import ConfigError
 from greeter.message import build_message
 from greeter.plan_types import Rendered
-
-
-@pytest.fixture(scope="module")
-def keypair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
-    folder = tmp_path_factory.mktemp("dkim")
-    key = folder / "dkim.pem"
-    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
-    der = subprocess.run(
-        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"], check=True, capture_output=True
-    ).stdout
-    return key, der
 
 
 def letter() -> bytes:
