@@ -168,10 +168,6 @@ _IMPOSSIBLE: list[_Part] = [
 _READINGS: list[_Part] = [
     (re.compile(r""), lambda m: ""),
     (
-        re.compile(r"; it has no year: write the whole date, with the year, in the CRM"),
-        lambda m: "; здесь нет года: впишите в CRM полную дату, с годом",
-    ),
-    (
         re.compile(
             rf"; it is {_SPOKEN}, written with a month name: add \"(.+)\" to contacts\.date_formats"
             r" if the CRM writes dates so"
