@@ -225,7 +225,12 @@ def _address(header: object) -> str | None:
 
 def _reply(status: str, diagnostic: str) -> tuple[int, str]:
     """The reported SMTP reply as classify_reply takes it: a code, and text that starts with an
-    enhanced status (the diagnostic's own, else the DSN's ``Status``, which RFC 3464 requires)."""
+    enhanced status (the diagnostic's own, else the DSN's ``Status``, which RFC 3464 requires).
+
+    Except a ``Status`` of ``X.0.0`` in front of a reply that had none: Postfix writes
+    ``Status: 5.0.0`` for a server's bare ``550 No such mailbox``, a status that says nothing,
+    and would keep the bare 550 from meaning what it means when greeter gets it at RCPT.
+    """
     kind, _, text = " ".join(diagnostic.split()).partition(";")
     text = text.strip() if kind.strip().lower() == "smtp" else (text or kind).strip()
     found = _REPLY_CODE.match(text)
@@ -233,7 +238,9 @@ def _reply(status: str, diagnostic: str) -> tuple[int, str]:
     if found is not None:
         text = text[found.end() :]
     own = _STATUS.match(text)
-    if own is None:
+    if own is None and status[1:] == ".0.0" and found is not None:
+        pass  # the reporting MTA's filler for a reply without a status (Postfix): classify the bare reply
+    elif own is None:
         text = f"{status} {text}".strip()
     elif found is not None:  # the code and status each further line of a multi-line reply repeats
         text = re.sub(rf"\s{found.group(1)}[\s-]+{re.escape(own.group(0))}\s", " ", text)

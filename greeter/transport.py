@@ -131,12 +131,22 @@ def _no_mailbox_text(text: str) -> bool:
 #: RFC 7372 §3 and RFC 7505 §4 (null MX): 5.7.20 no passing DKIM signature, 5.7.21 no acceptable
 #: one, 5.7.22 none author-matched, 5.7.23 SPF failed, 5.7.24 SPF error, 5.7.25 reverse DNS
 #: failed, 5.7.26 multiple authentication checks failed (Gmail's DMARC refusal "550 5.7.26 …
-#: unauthenticated"), 5.7.27 the sender's domain has a null MX.
-_SENDER_AUTH = re.compile(r"(?<![\d.])5\.7\.2[0-7](?![\d.])")
+#: unauthenticated"), 5.7.27 the sender's domain has a null MX; Exchange Online's own 5.7.509
+#: (DMARC failed under p=reject) and 5.7.515 (a bulk sender without the authentication it demands).
+_SENDER_AUTH = re.compile(r"(?<![\d.])5\.7\.(?:2[0-7]|509|515)(?![\d.])")
+
+#: Refusals that name DMARC in words behind a generic status: Gmail's "550 5.7.1 Unauthenticated
+#: email from example.com is not accepted due to domain's DMARC policy", Exim's "550 5.7.1 This
+#: message was not accepted due to domain owner DMARC policy (RFC 7489)". Exchange Online says
+#: 5.7.509 ("sending domain … does not pass DMARC verification") and, for a bulk sender without
+#: SPF+DKIM+DMARC, 5.7.515 ("doesn't meet the required authentication level"): in the pattern above.
+#: DMARC is an authentication check on *our* domain alone; no reply names it about a recipient.
+_SENDER_AUTH_WORDS = re.compile(r"\bDMARC\b", re.I)
 
 
 def sender_auth_status(reply: str) -> str | None:
-    """The RFC 7372 sender-authentication status a reply line carries (``"5.7.26"``), or None.
+    """The sender-authentication status a reply line carries (``"5.7.26"``), ``"DMARC"`` for one
+    that names DMARC in words only (:data:`_SENDER_AUTH_WORDS`), or None.
 
     Such a refusal is about *us* — our domain's SPF, DKIM or DMARC, our
     reverse DNS — not about the recipient: every letter gets it until the
@@ -145,7 +155,15 @@ def sender_auth_status(reply: str) -> str | None:
     ``"550 sender <…> refused: 5.7.26 …"``) is recognised too.
     """
     found = _SENDER_AUTH.search(reply)
-    return None if found is None else found.group(0)
+    if found is not None:
+        return found.group(0)
+    return "DMARC" if _SENDER_AUTH_WORDS.search(reply) else None
+
+
+#: RFC 7504: "521 Host does not accept mail" — the whole host refuses us, whatever follows
+#: the code: AOL blocks a sender's IP with "521 5.2.1 : AOL will not accept delivery of this
+#: message" (its 5.2.1 would otherwise read "mailbox disabled"). Never about one mailbox.
+HOST_REFUSES_MAIL = 521
 
 
 def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted: bool = False) -> SendResult:
@@ -153,7 +171,8 @@ def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted:
 
     In this order, for a 5xx reply:
 
-    1. a sender-authentication refusal (RFC 7372 5.7.20-5.7.27, :func:`sender_auth_status`) is
+    1. a sender-authentication refusal (RFC 7372 5.7.20-5.7.27, Exchange Online's 5.7.509 and
+       5.7.515, or DMARC named in the words: :func:`sender_auth_status`) is
        ``temporary`` with a ``fault``: our SPF/DKIM/DMARC is broken, not the letter, so the letter
        goes to ``retry`` (until its deadline) instead of a final ``failed`` no command resends,
        the batch's :class:`Breaker` counts it, and the address is never suppressed;
@@ -166,13 +185,16 @@ def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted:
        refuses the message, not the mailbox.
 
     Anything else (a 5.7.x spam or policy block above all) is ``permanent`` without
-    ``unknown_user``: suppressing a client for our own reputation problem would be wrong.
+    ``unknown_user``: suppressing a client for our own reputation problem would be wrong. So is
+    a 521 (:data:`HOST_REFUSES_MAIL`) whatever its status or words say.
     """
     if 200 <= code < 300:
         return SendResult(key, Outcome.OK, code, text)
     if 500 <= code < 600:
         enhanced = _ENHANCED.match(text)
-        if enhanced is not None and sender_auth_status(enhanced.group(0)) is not None:
+        if (enhanced is not None and sender_auth_status(enhanced.group(0)) is not None) or (
+            _SENDER_AUTH_WORDS.search(text) is not None
+        ):
             refused = SendResult(key, Outcome.TEMPORARY, code, text)
             return replace(refused, fault=refused.reply)  # the reply names the cause: one summary line
         if enhanced is not None:
@@ -180,7 +202,7 @@ def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted:
             unknown = status[:2] == ("5", "1") or status == ("5", "2", "1")
         else:
             unknown = code in (550, 551, 553) and not recipient_accepted
-        unknown = unknown or _no_mailbox_text(text)
+        unknown = (unknown or _no_mailbox_text(text)) and code != HOST_REFUSES_MAIL
         return SendResult(key, Outcome.PERMANENT, code, text, unknown_user=unknown)
     return SendResult(key, Outcome.TEMPORARY, code, text)
 

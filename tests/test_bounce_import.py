@@ -350,3 +350,30 @@ def test_a_path_that_is_no_mailbox_is_one_line_and_exit_2(make_project: MakeProj
     )
     listing = greeter(config, "suppress", "--list", "--from-bounces", str(tmp_path))
     assert listing.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("diagnostic", "bounced"),
+    [
+        ("smtp; 550 Requested action not taken: mailbox unavailable", True),  # bare 550: as at RCPT
+        ("smtp; 550 5.7.1 Message rejected as spam", False),  # its own status decides
+        ("smtp; 521 5.2.1 : AOL will not accept delivery of this message.", False),  # a host's block
+        ("X-Postfix; mail for example.com loops back to myself", False),  # no reply of a server
+    ],
+)
+def test_postfix_filler_status_5_0_0_leaves_a_bare_reply_to_mean_what_it_says(
+    diagnostic: str, bounced: bool
+) -> None:
+    """Postfix reports a server's reply without an enhanced status as ``Status: 5.0.0``: a bare
+    ``550`` there was read as 5.0.0 ("other") and never suppressed, though the same reply at RCPT is."""
+    from datetime import UTC, datetime
+
+    from greeter.bounces import Tally, read_report
+
+    report = dsn("client01@example.com", "failed", "5.0.0", diagnostic, report_id="<dsn.500@relay>")
+    tally = Tally()
+    read_report(report.as_bytes(), "500.eml", datetime(2026, 4, 20, tzinfo=UTC), tally)
+    assert tally.problems == []
+    assert ([b.address for b in tally.bounces], tally.refused) == (
+        (["client01@example.com"], 0) if bounced else ([], 1)
+    )

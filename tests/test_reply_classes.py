@@ -52,11 +52,13 @@ NOT_NO_MAILBOX = [
     (550, "5.7.1 Service unavailable; client host [1.2.3.4] blocked using zen.spamhaus.org"),
     (550, "5.7.1 Message rejected under suspicion of SPAM"),
     (550, "5.7.26 " + GMAIL_DMARC[7:]),
-    (550, "5.7.1 Unauthenticated email from example.com is not accepted due to domain's DMARC policy"),
     (550, "5.4.1 No answer from host"),  # 5.4.1 alone is routing, not DBEB
     (554, "5.7.1 <x@example.com>: Recipient address rejected: Access denied"),  # a Postfix policy REJECT
     (552, "5.2.2 Mailbox full"),
     (550, "5.2.0 Message rejected: too many recipients"),
+    # RFC 7504's 521: the host refuses *us* (AOL's IP block), its 5.2.1 is no disabled mailbox
+    (521, "5.2.1 : AOL will not accept delivery of this message."),
+    (521, "5.2.1 Service unavailable. Please try again later."),
 ]
 
 #: RFC 7372 (and RFC 7505's 5.7.27): our sender authentication failed.
@@ -69,6 +71,11 @@ SENDER_AUTH = [
     (550, "5.7.24 SPF validation error"),
     (550, "5.7.25 Reverse DNS validation failed"),
     (550, "5.7.27 Sender address has null MX"),
+    # DMARC named in words behind a generic 5.7.1 (Gmail; Exim), and Exchange Online's own codes
+    (550, "5.7.1 Unauthenticated email from example.com is not accepted due to domain's DMARC policy"),
+    (550, "5.7.1 This message was not accepted due to domain owner DMARC policy (RFC 7489)"),
+    (550, "5.7.509 Access denied, sending domain example.com does not pass DMARC verification"),
+    (550, "5.7.515 Access denied, sending domain example.com doesn't meet the required authentication level"),
 ]
 
 
