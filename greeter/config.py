@@ -9,88 +9,45 @@ validation errors into ``file:line:col`` messages lives in
 from __future__ import annotations
 
 import re
-import types
-import typing
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Final, Literal, TypeVar
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PositiveInt,
-    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
+from greeter.config_base import COUNTRY as COUNTRY
+from greeter.config_base import DOMAIN as DOMAIN
+from greeter.config_base import EMAIL as EMAIL
+from greeter.config_base import HTTPS_URL as HTTPS_URL
+from greeter.config_base import LOCALE as LOCALE
+from greeter.config_base import MACHINE_NAME as MACHINE_NAME
+from greeter.config_base import PATTERN_WORDS as PATTERN_WORDS
+from greeter.config_base import SELECTOR as SELECTOR
+from greeter.config_base import STORAGE_URL as STORAGE_URL
+from greeter.config_base import TEMPLATE_NAME as TEMPLATE_NAME
+from greeter.config_base import SettingError as SettingError
+from greeter.config_base import _Model, config_address
+from greeter.config_delivery import MAX_HEADER_VALUE as MAX_HEADER_VALUE
+from greeter.config_delivery import OWN_HEADER_PREFIXES as OWN_HEADER_PREFIXES
+from greeter.config_delivery import OWN_HEADERS as OWN_HEADERS
+from greeter.config_delivery import Delivery as Delivery
+from greeter.config_delivery import DkimSettings as DkimSettings
+from greeter.config_delivery import RateLimit as RateLimit
+from greeter.config_delivery import Retry as Retry
+from greeter.config_delivery import SmtpSettings as SmtpSettings
+from greeter.config_delivery import Unsubscribe as Unsubscribe
+from greeter.config_delivery import env_var_name as env_var_name
+from greeter.config_delivery import extra_header_problem as extra_header_problem
+from greeter.config_delivery import helo_hostname as helo_hostname
 from greeter.config_types import DateFormat, Day, MonthDay, TimeOfDay, TimeZoneName, meant_time, time_pair
-from greeter.contacts import UNSAFE_IN_HEADER, email_in_cell, smtputf8_only
-
-
-class SettingError(ValueError):
-    """A rule spanning a section's settings, naming the one to fix: ``SettingError(msg, "lunch")``.
-
-    A model or list validator's error is located by pydantic at the section it
-    checks (``send_window``, ``occasions``), which put "lunch must lie inside
-    hours" at ``send_window:`` and a duplicate occasion at ``occasions:``.
-    ``where`` is the path below that section (``("lunch",)``, ``(5, "name")``);
-    the loader adds it to the error's place and so points at that line.
-    """
-
-    def __init__(self, message: str, *where: int | str) -> None:
-        super().__init__(message)
-        self.where = where
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_boolean_for_a_number(cls, value: object, info: ValidationInfo) -> object:
-        """``round_years: true`` is a mistake, not 1: a boolean where a number goes is refused.
-
-        Pydantic's lax mode reads ``true`` as 1 for an ``int`` (or ``float``)
-        field, so a marketer's ``round_years: true`` greeted every year and
-        ``check`` said OK. Strict ints would refuse it too, but also the text
-        this config reads on purpose ("10:00", dates); one rule on every
-        model's numeric fields refuses the booleans alone.
-        """
-        if isinstance(value, bool) and info.field_name is not None:
-            kinds = _number_kinds(cls.model_fields[info.field_name].annotation)
-            if kinds and bool not in kinds:
-                raise ValueError(
-                    _number_wanted(info.field_name, cls.model_fields[info.field_name].default, value)
-                )
-        return value
-
-
-def _number_kinds(annotation: object) -> set[object]:
-    """The types a numeric field takes (``int``, ``int | None``, ``PositiveInt``); empty for any other."""
-    kinds: set[object] = set()
-    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
-    for tp in typing.get_args(annotation) if union else (annotation,):
-        while typing.get_origin(tp) is Annotated:  # PositiveInt is Annotated[int, Gt(0)]
-            tp = typing.get_args(tp)[0]
-        kinds.add(tp)
-    kinds.discard(type(None))
-    return kinds if kinds and kinds <= {int, float, bool} else set()
-
-
-#: What a number counts, by the end of its setting's name: ``round_years`` is a number of years.
-_UNITS: Final = ("years", "days", "seconds", "minutes")
-
-
-def _number_wanted(name: str, default: object, value: bool) -> str:
-    """``expected a number of years like 5, got true``: the unit from the name, the example its default."""
-    unit = next((f"a number of {u}" for u in _UNITS if name.endswith(u)), "a number")
-    example = default if isinstance(default, int | float) and not isinstance(default, bool) and default else 5
-    return f"expected {unit} like {example}, got {str(value).lower()}"
 
 
 class Weekday(StrEnum):
@@ -148,59 +105,6 @@ _WEEKDAY_WORDS: Final[dict[str, Weekday]] = {
     )
     for word in words
 }
-
-
-# The config's text patterns, and how each reads to a person: a value that does not match is
-# reported in these words (greeter.config_loader), never as the regular expression.
-EMAIL: Final = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-LOCALE: Final = r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$"
-COUNTRY: Final = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
-MACHINE_NAME: Final = r"^[a-z][a-z0-9_]*$"
-TEMPLATE_NAME: Final = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
-DOMAIN: Final = r"^[A-Za-z0-9.-]+$"
-SELECTOR: Final = r"^[A-Za-z0-9._-]+$"
-HTTPS_URL: Final = r"^https://"
-STORAGE_URL: Final = r"^(sqlite|postgresql)://"
-PATTERN_WORDS: Final = {
-    EMAIL: "is not an e-mail address (name@example.com)",
-    LOCALE: "should be a language code such as 'ru', 'en' or 'sr_Latn'",
-    COUNTRY: "should be a two-letter country code in capitals, such as 'RU', or with its region as in "
-    "ISO 3166-2, such as 'GB-ENG' or 'US-NY'",
-    MACHINE_NAME: "should be lower-case Latin letters, digits and '_', from a letter on (e.g. 'new_year')",
-    TEMPLATE_NAME: "should be a template name without its suffix: Latin letters, digits, '_' and '-'",
-    DOMAIN: "should be a domain name such as 'romashka.example'",
-    SELECTOR: "should be a DNS label such as 'greeter2026'",
-    HTTPS_URL: "should start with https://",
-    STORAGE_URL: "should start with sqlite:// or postgresql://",
-}
-
-
-def config_address(text: str) -> str:
-    """The address a config setting names, as greeter sends to it; ``ValueError`` saying why not.
-
-    The same rule a contact's e-mail gets (:func:`greeter.contacts.valid_email`
-    through :func:`~greeter.contacts.email_in_cell`), so an internationalised
-    domain (``greetings@ромашка.рф``) becomes its punycode form, which every
-    SMTP server takes and the Message-ID can name. Checked at load, so
-    ``check``, ``preview`` and ``send`` stop at the setting's line instead of
-    ``send`` failing every letter at build time with the header's complaint.
-    A name with the address (``Ольга <manager@…>``) is refused, not guessed at:
-    these settings are one address each (the From: name is ``sender.name``).
-    """
-    bad = UNSAFE_IN_HEADER.search(text)
-    if bad is not None:
-        raise ValueError(f"has a control or line-break character (U+{ord(bad.group()):04X})")
-    address, note = email_in_cell(text)
-    if address is None:
-        raise ValueError("is not an e-mail address (name@example.com)" + (f": {note}" if note else ""))
-    if note:
-        raise ValueError(f"write the bare address, {address!r}: this setting takes one address, no name")
-    if smtputf8_only(address):
-        raise ValueError(
-            f"{address.partition('@')[0]!r} before the @ is not Latin: such an address needs SMTPUTF8, "
-            "which greeter does not speak; use an address with a Latin name before the @"
-        )
-    return address
 
 
 class SenderInLanguage(_Model):
@@ -719,252 +623,6 @@ class SendWindow(_Model):
             overlap = min(last, minutes(self.lunch.end)) - max(first, minutes(self.lunch.start))
             total -= max(overlap, 0)
         return total
-
-
-class SmtpSettings(_Model):
-    host: str = "localhost"
-    port: int = Field(default=25, ge=1, le=65535)
-    security: Literal["none", "starttls", "tls"] = "none"
-    username: str | None = None
-    password_env: str | None = Field(default=None, description="Environment variable with the password")
-    password_file: Path | None = Field(default=None, description="File holding the password")
-    timeout_seconds: float = Field(default=30, gt=0)
-    pool_size: int = Field(default=4, ge=1, le=64)
-    helo_name: str | None = Field(
-        default=None,
-        description="The name greeter gives in EHLO (this host's public name, e.g. mail.romashka.ru); "
-        "unset: the host's own fully qualified name, often 'localhost', which receivers penalise",
-    )
-
-    @field_validator("password_env")
-    @classmethod
-    def _env_name(cls, v: str | None) -> str | None:
-        return None if v is None else env_var_name(v, "password_env", "GREETER_SMTP_PASSWORD", "password")
-
-    @field_validator("helo_name")
-    @classmethod
-    def _hostname(cls, v: str | None) -> str | None:
-        """A fully qualified host name (RFC 5321 §4.1.1.1): it is written into the EHLO line verbatim."""
-        return None if v is None else helo_hostname(v)
-
-
-#: A host name of dot-separated LDH labels (RFC 1123 §2.1), the form EHLO's Domain takes.
-_HOST_LABEL: Final = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
-
-
-def helo_hostname(text: str) -> str:
-    """``text`` as the EHLO name, or ``ValueError`` saying why a receiver would frown at it.
-
-    The name goes onto the wire inside the EHLO command, so a space or a line
-    break would split the command; a bare word (``localhost``, ``vm``) is what
-    many receivers score as spam or refuse ("need fully-qualified hostname"),
-    which is the reason to set this at all. An address literal (``[192.0.2.1]``)
-    is legal but equally penalised, so it is not offered.
-    """
-    name = text.strip().rstrip(".")
-    labels = name.split(".")
-    if len(name) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
-        raise ValueError(
-            "should be a host name such as 'mail.romashka.ru' (Latin letters, digits, '-' and '.')"
-        )
-    if len(labels) < 2 or name.lower().endswith(("localhost", "localdomain")):
-        raise ValueError(
-            f"{name!r} is not a fully qualified name: receivers penalise a bare or local EHLO name; "
-            "use this host's public name, e.g. 'mail.romashka.ru'"
-        )
-    return name
-
-
-class RateLimit(_Model):
-    per_second: float | None = Field(default=None, gt=0)
-    per_minute: float | None = Field(default=None, gt=0)
-    per_day: int | None = Field(default=None, gt=0)
-
-
-class Retry(_Model):
-    initial_seconds: float = Field(default=60, gt=0)
-    factor: float = Field(default=2.0, ge=1)
-    max_seconds: float = Field(default=3600, gt=0)
-
-
-class DkimSettings(_Model):
-    """Sign every letter so receivers can verify it really comes from your domain."""
-
-    domain: str = Field(pattern=DOMAIN, description="d= (usually the From: domain)")
-    selector: str = Field(pattern=SELECTOR, description="s= (the DNS record name)")
-    key_file: Path = Field(description="PEM private key file (never inline)")
-
-
-class Delivery(_Model):
-    transport: Literal["file", "smtp"] = "file"
-    outbox: Path = Field(default=Path("data/outbox"), description="Folder for the file transport")
-    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
-    rate_limit: RateLimit = Field(default_factory=RateLimit)
-    retry: Retry = Field(default_factory=Retry)
-    dkim: DkimSettings | None = None
-    return_path: str | None = Field(
-        default=None,
-        description="Envelope sender (SMTP MAIL FROM) where relays send bounces, e.g. bounces@romashka.ru; "
-        "unset: sender.email",
-    )
-    headers: dict[str, str] = Field(
-        default_factory=dict,
-        description="Extra fixed headers on every letter, e.g. {Feedback-ID: 'greet:romashka', "
-        "X-Mailru-Msgtype: greet}; not the headers greeter writes itself",
-    )
-    build_processes: int | None = Field(
-        default=None,
-        ge=0,
-        le=64,
-        description="Processes rendering a large send's letters: unset = CPUs - 1, 0 = none (all in one)",
-    )
-
-    @field_validator("return_path")
-    @classmethod
-    def _bounce_address(cls, v: str | None) -> str | None:
-        """One plain address, checked as sender.email is (:func:`config_address`): it goes into MAIL FROM."""
-        return None if v is None else config_address(v)
-
-    @field_validator("headers")
-    @classmethod
-    def _extra_headers(cls, v: dict[str, str]) -> dict[str, str]:
-        for name, value in v.items():
-            problem = extra_header_problem(name, value)
-            if problem is not None:
-                raise SettingError(problem, name)
-        return v
-
-
-#: RFC 5322 §3.6.8 ftext: printable ASCII except the colon, at least one character.
-_FIELD_NAME: Final = re.compile(r"[\x21-\x39\x3b-\x7e]+")
-#: Headers greeter writes (or that the path adds) itself: a second one from the config would
-#: make two From:s, two Subjects, a Content-Type that contradicts the body, or a forged trace.
-OWN_HEADERS: Final = frozenset({
-    "from", "sender", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "reply-to",
-    "return-path", "received", "dkim-signature", "auto-submitted", "x-auto-response-suppress",
-    "in-reply-to", "references", "authentication-results",
-})  # fmt: skip
-#: Header families greeter writes itself, by the start of their name.
-OWN_HEADER_PREFIXES: Final = ("content-", "list-unsubscribe", "arc-")
-#: Longest extra header value: folded, it stays far below the 998-octet line limit either way.
-MAX_HEADER_VALUE: Final = 900
-
-
-def extra_header_problem(name: str, value: str) -> str | None:
-    """Why ``name: value`` cannot be one of ``delivery.headers``, or None if it can.
-
-    The name is written into every letter as it stands, so it must be an RFC
-    5322 field name; a header greeter sets itself is refused rather than
-    doubled (two Subjects, or a Content-Type contradicting the body). The
-    value must be one line: a CR or LF would start a header of the config's
-    choosing in every letter. Non-ASCII is fine: :mod:`greeter.message`
-    writes it as RFC 2047 encoded-words.
-    """
-    if _FIELD_NAME.fullmatch(name) is None:
-        return (
-            f"{name!r} is not a header name: Latin letters, digits and '-' (e.g. 'Feedback-ID'), "
-            "no spaces or ':'"
-        )
-    lower = name.lower()
-    if lower in OWN_HEADERS or lower.startswith(OWN_HEADER_PREFIXES):
-        return f"{name!r} is a header greeter writes itself; delivery.headers may only add others"
-    bad = UNSAFE_IN_HEADER.search(value)
-    if bad is not None:
-        return (
-            f"the value of {name} has a control or line-break character (U+{ord(bad.group()):04X}): "
-            "a header value is one line"
-        )
-    if not value.strip():
-        return f"the value of {name} is empty"
-    if len(value) > MAX_HEADER_VALUE:
-        return f"the value of {name} is longer than {MAX_HEADER_VALUE} characters"
-    return None
-
-
-#: An environment variable's name, as a shell writes one.
-_ENV_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def env_var_name(value: str, setting: str, example: str, what: str) -> str:
-    """``value`` if it is a variable's name; else the one refusal every ``*_env`` setting gives.
-
-    A password or secret pasted where its variable's name goes would be
-    repeated by each later "variable … is not set" message (``check``,
-    ``send``, the daemon's log): the refusal names the setting, never the value.
-    """
-    if not _ENV_NAME.fullmatch(value):
-        raise ValueError(f"{setting} names an environment variable (e.g. {example}), never the {what} itself")
-    return value
-
-
-def _one_or_list(value: object) -> object:
-    """One name where a list goes (``previous_secret_env: OLD``) is a list of one."""
-    return [value] if isinstance(value, str) else value
-
-
-#: ``mailto:ADDRESS`` with an optional ``?query``: the address part is checked like any other.
-_MAILTO_URI: Final = re.compile(r"(?i)mailto:([^?]*)(\?.*)?", re.DOTALL)
-
-
-class Unsubscribe(_Model):
-    mailto: str | None = Field(
-        default=None,
-        description="Address (or mailto: URI) receiving unsubscribe mails; unset: where replies go "
-        "(sender.reply_to, else sender.email)",
-    )
-    url: str | None = Field(default=None, pattern=HTTPS_URL, description="One-click base URL")
-    secret_env: str | None = Field(default=None, description="Env var with the HMAC secret")
-    previous_secret_env: Annotated[
-        list[str],
-        BeforeValidator(_one_or_list),
-        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
-    ] = Field(
-        default_factory=list,
-        description="Env var(s) with secrets replaced by secret_env: links in letters already sent "
-        "keep working; new ones are signed with secret_env",
-    )
-
-    @field_validator("mailto")
-    @classmethod
-    def _mailto_address(cls, v: str | None) -> str | None:
-        """An address, or a ``mailto:`` URI of one: checked as the sender's are (IDN → punycode)."""
-        if v is None:
-            return None
-        uri = _MAILTO_URI.fullmatch(v)
-        if uri is None:
-            return config_address(v)
-        query = uri[2] or ""
-        bad = UNSAFE_IN_HEADER.search(query)
-        if bad is not None or " " in query:
-            raise ValueError("a mailto: link's ?query may hold no spaces or control characters")
-        return f"mailto:{config_address(uri[1])}{query}"
-
-    @field_validator("secret_env")
-    @classmethod
-    def _env_name(cls, v: str | None) -> str | None:
-        """A variable's name: a secret pasted here would be repeated by every "is not set" message."""
-        return None if v is None else env_var_name(v, "secret_env", "GREETER_UNSUBSCRIBE_SECRET", "secret")
-
-    @field_validator("previous_secret_env")
-    @classmethod
-    def _env_names(cls, v: list[str]) -> list[str]:
-        for i, name in enumerate(v):
-            try:
-                env_var_name(name, "previous_secret_env", "GREETER_UNSUBSCRIBE_SECRET_OLD", "secret")
-            except ValueError as exc:
-                raise SettingError(str(exc), i) from None
-        return v
-
-    @model_validator(mode="after")
-    def _secret_for_url(self) -> Unsubscribe:
-        if self.url and not self.secret_env:
-            raise SettingError("an unsubscribe url needs secret_env (the token signing key)", "url")
-        if self.previous_secret_env and not self.secret_env:
-            raise SettingError(
-                "previous_secret_env needs secret_env (the current key, which signs new links)",
-                "previous_secret_env",
-            )
-        return self
 
 
 class Storage(_Model):

@@ -1,0 +1,131 @@
+"""The config models' common ground: the base model every section extends, the error that
+names the setting to fix, the text patterns with the words a person reads for each, and the
+rule every address setting follows.
+
+Split out of :mod:`greeter.config` (with :mod:`greeter.config_delivery`) so that each module
+stays small enough to read; :mod:`greeter.config` re-exports these names.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Annotated, Final
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+from greeter.contacts import UNSAFE_IN_HEADER, email_in_cell, smtputf8_only
+
+
+class SettingError(ValueError):
+    """A rule spanning a section's settings, naming the one to fix: ``SettingError(msg, "lunch")``.
+
+    A model or list validator's error is located by pydantic at the section it
+    checks (``send_window``, ``occasions``), which put "lunch must lie inside
+    hours" at ``send_window:`` and a duplicate occasion at ``occasions:``.
+    ``where`` is the path below that section (``("lunch",)``, ``(5, "name")``);
+    the loader adds it to the error's place and so points at that line.
+    """
+
+    def __init__(self, message: str, *where: int | str) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_for_a_number(cls, value: object, info: ValidationInfo) -> object:
+        """``round_years: true`` is a mistake, not 1: a boolean where a number goes is refused.
+
+        Pydantic's lax mode reads ``true`` as 1 for an ``int`` (or ``float``)
+        field, so a marketer's ``round_years: true`` greeted every year and
+        ``check`` said OK. Strict ints would refuse it too, but also the text
+        this config reads on purpose ("10:00", dates); one rule on every
+        model's numeric fields refuses the booleans alone.
+        """
+        if isinstance(value, bool) and info.field_name is not None:
+            kinds = _number_kinds(cls.model_fields[info.field_name].annotation)
+            if kinds and bool not in kinds:
+                raise ValueError(
+                    _number_wanted(info.field_name, cls.model_fields[info.field_name].default, value)
+                )
+        return value
+
+
+def _number_kinds(annotation: object) -> set[object]:
+    """The types a numeric field takes (``int``, ``int | None``, ``PositiveInt``); empty for any other."""
+    kinds: set[object] = set()
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    for tp in typing.get_args(annotation) if union else (annotation,):
+        while typing.get_origin(tp) is Annotated:  # PositiveInt is Annotated[int, Gt(0)]
+            tp = typing.get_args(tp)[0]
+        kinds.add(tp)
+    kinds.discard(type(None))
+    return kinds if kinds and kinds <= {int, float, bool} else set()
+
+
+#: What a number counts, by the end of its setting's name: ``round_years`` is a number of years.
+_UNITS: Final = ("years", "days", "seconds", "minutes")
+
+
+def _number_wanted(name: str, default: object, value: bool) -> str:
+    """``expected a number of years like 5, got true``: the unit from the name, the example its default."""
+    unit = next((f"a number of {u}" for u in _UNITS if name.endswith(u)), "a number")
+    example = default if isinstance(default, int | float) and not isinstance(default, bool) and default else 5
+    return f"expected {unit} like {example}, got {str(value).lower()}"
+
+
+# The config's text patterns, and how each reads to a person: a value that does not match is
+# reported in these words (greeter.config_loader), never as the regular expression.
+EMAIL: Final = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+LOCALE: Final = r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$"
+COUNTRY: Final = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
+MACHINE_NAME: Final = r"^[a-z][a-z0-9_]*$"
+TEMPLATE_NAME: Final = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+DOMAIN: Final = r"^[A-Za-z0-9.-]+$"
+SELECTOR: Final = r"^[A-Za-z0-9._-]+$"
+HTTPS_URL: Final = r"^https://"
+STORAGE_URL: Final = r"^(sqlite|postgresql)://"
+PATTERN_WORDS: Final = {
+    EMAIL: "is not an e-mail address (name@example.com)",
+    LOCALE: "should be a language code such as 'ru', 'en' or 'sr_Latn'",
+    COUNTRY: "should be a two-letter country code in capitals, such as 'RU', or with its region as in "
+    "ISO 3166-2, such as 'GB-ENG' or 'US-NY'",
+    MACHINE_NAME: "should be lower-case Latin letters, digits and '_', from a letter on (e.g. 'new_year')",
+    TEMPLATE_NAME: "should be a template name without its suffix: Latin letters, digits, '_' and '-'",
+    DOMAIN: "should be a domain name such as 'romashka.example'",
+    SELECTOR: "should be a DNS label such as 'greeter2026'",
+    HTTPS_URL: "should start with https://",
+    STORAGE_URL: "should start with sqlite:// or postgresql://",
+}
+
+
+def config_address(text: str) -> str:
+    """The address a config setting names, as greeter sends to it; ``ValueError`` saying why not.
+
+    The same rule a contact's e-mail gets (:func:`greeter.contacts.valid_email`
+    through :func:`~greeter.contacts.email_in_cell`), so an internationalised
+    domain (``greetings@ромашка.рф``) becomes its punycode form, which every
+    SMTP server takes and the Message-ID can name. Checked at load, so
+    ``check``, ``preview`` and ``send`` stop at the setting's line instead of
+    ``send`` failing every letter at build time with the header's complaint.
+    A name with the address (``Ольга <manager@…>``) is refused, not guessed at:
+    these settings are one address each (the From: name is ``sender.name``).
+    """
+    bad = UNSAFE_IN_HEADER.search(text)
+    if bad is not None:
+        raise ValueError(f"has a control or line-break character (U+{ord(bad.group()):04X})")
+    address, note = email_in_cell(text)
+    if address is None:
+        raise ValueError("is not an e-mail address (name@example.com)" + (f": {note}" if note else ""))
+    if note:
+        raise ValueError(f"write the bare address, {address!r}: this setting takes one address, no name")
+    if smtputf8_only(address):
+        raise ValueError(
+            f"{address.partition('@')[0]!r} before the @ is not Latin: such an address needs SMTPUTF8, "
+            "which greeter does not speak; use an address with a Latin name before the @"
+        )
+    return address
