@@ -264,6 +264,11 @@ def parse_now(value: str | None, default_tz: str) -> datetime:
     An empty value is refused here too (:func:`refuse_empty_now`), for the
     callers that take ``--now`` text other than from the option (``run_check``,
     ``run_preview``).
+
+    A moment with the default zone's own offset at that instant becomes a time
+    of that zone: the same instant, but the summary of ``--now
+    2027-04-14T11:00+03:00`` read "11:00 UTC+03:00" where the real clock's
+    read "11:00 MSK" — one config, two names for its zone.
     """
     tz = ZoneInfo(default_tz)
     if value is None:
@@ -273,7 +278,10 @@ def parse_now(value: str | None, default_tz: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 date-time", param_hint="--now") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=tz)
+    zoned = parsed.astimezone(tz)
+    return zoned if zoned.utcoffset() == parsed.utcoffset() else parsed
 
 
 def config_day(now_text: str | None) -> date:

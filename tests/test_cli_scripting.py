@@ -95,6 +95,25 @@ def test_the_helpers_refuse_an_empty_now_too() -> None:
     assert parse_now(None, "UTC").tzinfo is not None  # absent: the real clock, as before
 
 
+@pytest.mark.parametrize(
+    ("text", "zone", "name", "iso"),
+    [
+        ("2027-04-14T11:00+03:00", "Europe/Moscow", "MSK", "2027-04-14T11:00:00+03:00"),  # the zone's own
+        ("2027-04-14T11:00", "Europe/Moscow", "MSK", "2027-04-14T11:00:00+03:00"),  # no offset: the zone
+        ("2027-04-14T08:00Z", "Europe/Moscow", "UTC", "2027-04-14T08:00:00+00:00"),  # UTC said: UTC kept
+        ("2027-04-14T11:00+05:00", "Europe/Moscow", "UTC+05:00", "2027-04-14T11:00:00+05:00"),  # another
+        ("2027-01-14T11:00+02:00", "Europe/Berlin", "UTC+02:00", "2027-01-14T11:00:00+02:00"),  # not CET
+        ("2027-07-14T11:00+02:00", "Europe/Berlin", "CEST", "2027-07-14T11:00:00+02:00"),
+    ],
+)
+def test_now_with_the_default_zones_own_offset_is_a_time_of_that_zone(
+    text: str, zone: str, name: str, iso: str
+) -> None:
+    """``--now …+03:00`` on a Moscow config: the summary said "UTC+03:00" where the real clock says "MSK"."""
+    moment = parse_now(text, zone)
+    assert (moment.tzname(), moment.isoformat()) == (name, iso)
+
+
 # --- 3. check --json prints its summary also for a config the loader refuses ----------------------
 
 
