@@ -753,19 +753,7 @@ def _index_page(
 {nothing}<p id="no-match" class="empty" role="status" aria-live="polite" hidden>Ничего не найдено.</p>
 """
     contact_errors = sorted((c for c in cards if c.contact_error), key=lambda c: (c.name, c.n))
-    if contact_errors:
-        # Not filed under a day: a date the contacts file does not hold has none, and one it holds
-        # wrongly (in the future) is a row to fix, not an event of the range.
-        yield (
-            f'<section class="group contact-errors" id="contact-errors"{_has(contact_errors)}><h2>'
-            '<span class="day-name">Ошибки в контактах</span><span class="day-note">'
-            "эти поводы не поздравить, пока дата в строке контакта не исправлена</span></h2>"
-            '<div class="cards">'
-        )
-        yield from map(_card_html, contact_errors)
-        yield "</div></section>\n"
-    if rejected:
-        yield from _rejected_rows(rejected)
+    yield _errors_below(len(contact_errors), len(rejected))
     by_day: dict[date, list[_Card]] = defaultdict(list)
     for card in cards:
         if card.day is not None and not card.contact_error:
@@ -782,12 +770,43 @@ def _index_page(
         )
         yield from map(_card_html, group)
         yield "</div></section>\n"
+    if contact_errors:
+        # Not filed under a day: a date the contacts file does not hold has none, and one it holds
+        # wrongly (in the future) is a row to fix, not an event of the range.
+        yield (
+            f'<section class="group contact-errors" id="contact-errors"{_has(contact_errors)}><h2>'
+            '<span class="day-name">Ошибки в контактах</span><span class="day-note">'
+            "эти поводы не поздравить, пока дата в строке контакта не исправлена</span></h2>"
+            '<div class="cards">'
+        )
+        yield from map(_card_html, contact_errors)
+        yield "</div></section>\n"
+    if rejected:
+        yield from _rejected_rows(rejected)
     yield f"""</main>
 <footer class="page-foot">greeter preview · время отправки указано по часовому поясу получателя</footer>
 <script>{_SCRIPT}</script>
 </body>
 </html>
 """
+
+
+def _errors_below(contact_errors: int, rejected: int) -> str:
+    """The line at the top that says the contacts' errors are listed after the letters, with links.
+
+    The errors used to come first: a big CRM's preview opened on two hundred
+    cards of bad dates, and the letters a reviewer came to read began screens
+    below. The letters come first now; this line keeps the errors one click
+    away and impossible to miss (empty when there are none).
+    """
+    links = [
+        f'<a href="#contact-errors">ошибки в контактах: {contact_errors}</a>' if contact_errors else "",
+        f'<a href="#rows-not-loaded">строки контактов не загружены: {rejected}</a>' if rejected else "",
+    ]
+    shown = " · ".join(link for link in links if link)
+    if not shown:
+        return ""
+    return f'<p class="alert" role="note">{shown} — список после писем, внизу страницы</p>\n'
 
 
 def _tally(cards: Sequence[_Card], status: str) -> str:

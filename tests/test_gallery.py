@@ -559,3 +559,36 @@ def test_rows_not_loaded_are_listed_on_the_index_where_no_filter_hides_them(
         "the filter script hides .day and .group"
     )
     assert len(cards(page)) == 1  # the loaded contact's letter, as before
+
+
+def test_the_letters_come_first_and_a_line_at_the_top_links_the_contacts_errors_below(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """A big CRM's preview opened on hundreds of bad-date cards, the letters screens below: the
+    letters come first now, and one line above them links each list of errors."""
+    config = make_project(
+        [
+            contact_row("1", "a@example.com", birthday="15.04.1980"),
+            contact_row("2", "b@example.com", birthday="31.02.1980"),  # a contact error: no such date
+            contact_row("1", "c@example.com", birthday="16.04.1980"),  # a row not loaded: id twice
+        ]
+    )
+    out = tmp_path / "g"
+    result = CliRunner().invoke(main, ["--config", str(config), "preview", "--from", "2027-04-14", "--days", "5",
+                                       "--now", "2027-04-14T11:00:00+03:00", "--format", "html", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    html = (out / "index.html").read_text(encoding="utf-8")
+    alert, day = html.index('<p class="alert"'), html.index('<section class="day')
+    assert alert < day < html.index('id="contact-errors"') < html.index('id="rows-not-loaded"')
+    (line,) = parse(out / "index.html").find(tag="p", cls="alert")
+    assert [a.attrs["href"] for a in line.find(tag="a")] == ["#contact-errors", "#rows-not-loaded"]
+    words = re.sub(r"<[^>]+>", "", html[alert : html.index("</p>", alert)])
+    assert (
+        words
+        == "ошибки в контактах: 1 · строки контактов не загружены: 1 — список после писем, внизу страницы"
+    )
+    clean = make_project([contact_row("1", "a@example.com", birthday="15.04.1980")])
+    assert CliRunner().invoke(main, ["--config", str(clean), "preview", "--from", "2027-04-14", "--days", "5",
+                                     "--now", "2027-04-14T11:00:00+03:00", "--format", "html",
+                                     "--out", str(tmp_path / "c")]).exit_code == 0  # fmt: skip
+    assert 'class="alert"' not in (tmp_path / "c" / "index.html").read_text(encoding="utf-8")
