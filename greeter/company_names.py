@@ -113,12 +113,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, Final
 
 from greeter.addressing import decline, gender_of
 from greeter.contacts import Contact, Gender
 from greeter.names import normalise_case
+from greeter.russian_morph import GRAMMEME, common_readings, inflected
 
 __all__ = [
     "ABBREVIATIONS",
@@ -672,17 +673,6 @@ def _entrepreneur_in(name: str, case: str) -> str:
 _GENERIC: Final = (
     r"(?P<phrase>[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*(?: [А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*){0,3}) (?P<name>«.+»)"
 )
-#: pymorphy3's case grammemes for :data:`COMPANY`'s keys.
-_GRAMMEME: Final[dict[str, str]] = {
-    "nominative": "nomn",
-    "genitive": "gent",
-    "dative": "datv",
-    "accusative": "accs",
-    "instrumental": "ablt",
-    "prepositional": "loct",
-}
-#: Readings that make a word a name rather than a common noun (Петров, Альфа, Моссовет, ТЦ).
-_NOT_COMMON: Final = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init"})
 
 
 def _one_quoted_name(name: str) -> bool:
@@ -708,24 +698,6 @@ def _generic_in(quoted: str, case: str) -> str | None:
     return None if phrase is None else f"{phrase} {match['name']}"
 
 
-@cache
-def _analyser() -> Any:
-    """pymorphy3's analyser, built once and only for a name that needs it (~0.1 s, its dictionary)."""
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-def _readings(word: str) -> list[Any]:
-    """The dictionary's readings of ``word``; none for an acronym, an unknown word or a proper name."""
-    if len(word) > 1 and word[1:] != word[1:].lower():
-        return []  # ДОМ, ТЦ, НПО: capitals may be an acronym's
-    parses: list[Any] = _analyser().parse(word)
-    if any(not p.is_known or _NOT_COMMON & p.tag.grammemes for p in parses):
-        return []
-    return parses
-
-
 @lru_cache(maxsize=1024)
 def _declined_phrase(words: tuple[str, ...], case: str) -> str | None:
     """Agreeing adjectives, the head noun, its genitive complements: in ``case``, lower case; or None.
@@ -736,7 +708,7 @@ def _declined_phrase(words: tuple[str, ...], case: str) -> str | None:
     words after it must have a genitive reading and stay as written. Any doubt
     is None: the caller says «компании» and leaves the name as registered.
     """
-    readings = [_readings(word) for word in words]
+    readings = [common_readings(word) for word in words]
     if not all(readings):
         return None
     head = next(
@@ -749,11 +721,11 @@ def _declined_phrase(words: tuple[str, ...], case: str) -> str | None:
     genders = {p.tag.gender for p in nouns}
     if len(genders) != 1 or any(p.tag.animacy != "inan" for p in nouns):
         return None
-    gender, grammeme = genders.pop(), _GRAMMEME[case]
-    noun = _inflected(nouns, {"sing", grammeme})
+    gender, grammeme = genders.pop(), GRAMMEME[case]
+    noun = inflected(nouns, {"sing", grammeme})
     wanted = {"sing", gender, grammeme} | ({"inan"} if gender == "masc" and grammeme == "accs" else set())
     adjectives = [
-        _inflected(
+        inflected(
             [
                 p
                 for p in parses
@@ -771,9 +743,3 @@ def _declined_phrase(words: tuple[str, ...], case: str) -> str | None:
 
 def _noun_nominative(parse: Any) -> bool:
     return bool(parse.tag.POS == "NOUN" and {"sing", "nomn"} <= parse.tag.grammemes)
-
-
-def _inflected(parses: list[Any], grammemes: set[str]) -> str | None:
-    """The one form all ``parses`` inflect to with ``grammemes``; None if there are none, or they differ."""
-    forms = {None if (form := p.inflect(grammemes)) is None else str(form.word) for p in parses}
-    return forms.pop() if len(forms) == 1 else None

@@ -143,6 +143,11 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ contact.company|company('dative') }}     → компании «Рога и Копыта», ООО «Тест3», ИП Кузнецов Д. С.
                                                   (the words for a case: «компании» only where the
                                                   name does not say what it is)
+    {{ occasion_title|title_in('instrumental') }} → ("m", "Днём менеджера"), ("p", "именинами"), or
+                                                  None when the dictionary is not sure («8 Марта»):
+                                                  the title declined, with how a word before it agrees
+    {{ self.what()|trim|with_s }}               → "со Старым Новым годом", "со 100-летием", "с Днём …"
+                                                  (the preposition «с»/«со» put before; with_s(true): «Со …»)
     {{ contact.company|full_stop }}             → "Acme Ltd." but "Acme Inc.", not "Acme Inc.."
                                                   (ends a sentence: no second point after an abbreviation)
     {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года

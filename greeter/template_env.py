@@ -54,6 +54,7 @@ from greeter.contacts import Contact
 from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
+from greeter.occasion_titles import title_in_case, with_s
 from greeter.sources.dates import is_yearless
 
 #: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
@@ -229,6 +230,31 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
     if case is None:  # quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter
         return company_name(value, (_locale_of(context, None) or "ru").partition("_")[0])
     return company_in(value, canonical_case(case))
+
+
+def _title_in_filter(value: object, case: object) -> tuple[str, str] | None:
+    """``{{ occasion_title|title_in('instrumental') }}`` → ``("m", "Днём менеджера")``, or None.
+
+    An occasion's Russian title declined for a sentence, with how a word before
+    it agrees (``m``/``f``/``n``, ``p`` plural: «наступающими именинами»); None
+    when the dictionary is not sure, and the template words it another way
+    (``_ru.j2``'s «праздником «…»»): :func:`greeter.occasion_titles.title_in_case`.
+    """
+    _defined(value, case)
+    if not isinstance(value, str) or not isinstance(case, str):
+        raise TypeError(f"title_in needs an occasion's title and a case, got {value!r} and {case!r}")
+    return title_in_case(value, case)
+
+
+def _with_s_filter(value: object, start: object = False) -> str:
+    """``{{ self.what()|trim|with_s }}`` → "со Старым Новым годом", "с Днём менеджера":
+    :func:`greeter.occasion_titles.with_s`; ``with_s(true)`` opens a sentence (a capital)."""
+    _defined(value, start)
+    if not isinstance(value, str):
+        raise TypeError(f"with_s needs the words after «с», got {value!r}")
+    joined = with_s(value, start=bool(start))
+    # A macro's or a block's output in the HTML letter is Markup, already escaped: it stays so.
+    return _markup(joined) if isinstance(value, Markup) else joined
 
 
 #: What already ends a sentence: no full stop after it ("Acme Inc.", "ИП Кузнецов Д. С.", "Yahoo!").
@@ -864,6 +890,8 @@ def make_environment(loader: BaseLoader, *, html: bool, code: BytecodeCache | No
     env.filters.update(
         name=_name_filter,
         company=_company_filter,
+        title_in=_title_in_filter,
+        with_s=_with_s_filter,
         full_stop=_full_stop,
         years=_years_filter,
         years_phrase=_years_filter,

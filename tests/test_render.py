@@ -1587,13 +1587,37 @@ def test_an_occasion_without_words_of_its_own_is_named_by_its_title() -> None:
     never named; with the config's title the letters now say which holiday."""
     titled = Renderer(TEMPLATES, SENDER, titles={"manager_day": "День менеджера"})
     own = titled.render(item(MALE, "holiday", occasion="manager_day", day=date(2026, 12, 18), years=None))
-    assert own.subject == "Иван Петрович, с праздником «День менеджера»!"
+    assert own.subject == "Иван Петрович, с Днём менеджера!"  # the title declined (occasion_titles)
     at = datetime(2026, 12, 22, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))
     manager = Hit(MALE, "manager_day", date(2026, 12, 18), None, 40, "holiday")
     merged = titled.render(item(MALE, day=date(2026, 12, 22), years=46, send_at=at, also=(manager,)))
-    assert "поздравляем Вас и с прошедшим праздником «День менеджера»!" in merged.text
+    assert "поздравляем Вас и с прошедшим Днём менеджера!" in merged.text
     untitled = Renderer(TEMPLATES, SENDER).render(item(MALE, "holiday", occasion="manager_day", years=None))
     assert untitled.subject == "Иван Петрович, с праздником!"  # no title: as before
+
+
+@pytest.mark.parametrize(
+    ("title", "ahead", "own"),
+    [
+        ("именины", "и с наступающими именинами!", "с именинами!"),  # plural only: наступающими
+        ("Масленица", "и с наступающей Масленицей!", "с Масленицей!"),
+        ("Старый Новый год", "и с наступающим Старым Новым годом!", "со Старым Новым годом!"),
+        ("День России", "и с наступающим Днём России!", "с Днём России!"),
+        ("8 Марта", "и с наступающим праздником «8 Марта»!", "с праздником «8 Марта»!"),  # not declined
+        ("Black Friday", "и с наступающим праздником «Black Friday»!", "с праздником «Black Friday»!"),
+    ],
+)
+def test_a_custom_occasions_title_is_declined_in_the_letter_when_the_dictionary_is_sure(
+    title: str, ahead: str, own: str
+) -> None:
+    """«с наступающим праздником «Именины»» was correct and read as no Russian writes it."""
+    titled = Renderer(TEMPLATES, SENDER, titles={"custom_day": title})
+    at = datetime(2026, 12, 22, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))
+    custom = Hit(MALE, "custom_day", date(2026, 12, 26), None, 40, "holiday")
+    merged = titled.render(item(MALE, day=date(2026, 12, 22), years=46, send_at=at, also=(custom,)))
+    assert f"поздравляем Вас {ahead}" in merged.text, merged.text
+    alone = titled.render(item(MALE, "holiday", occasion="custom_day", day=date(2026, 12, 22), years=None))
+    assert alone.subject == f"Иван Петрович, {own}", alone.subject
 
 
 def test_serbian_letters_are_serbian_through_and_through() -> None:

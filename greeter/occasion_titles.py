@@ -1,0 +1,127 @@
+"""An occasion's Russian title in a grammatical case: «День менеджера» → «Днём менеджера» — pure.
+
+Why: a marketer adds ``manager_day`` with ``title: День менеджера`` and no
+words of its own in the templates; the letters said «с праздником «День
+менеджера»», and a merged name day «и с наступающим праздником «Именины»» —
+correct, but no Russian writes it so: «с Днём менеджера», «с наступающими
+именинами». The title is a noun phrase in the nominative, and declining it
+needs the head noun, the adjectives before it agreeing with it, and the words
+after it (its genitive complement, «менеджера», «России») left as they are.
+
+Only what the dictionary is sure of (:mod:`greeter.russian_morph`) is declined:
+Cyrillic words; the head the first with a nominative noun reading, a plural
+one only for a word that has no singular (именины, святки); every reading of
+it declines alike; the words before it adjectives of its gender and number;
+the words after it with a genitive reading. Anything else — a digit («8
+Марта»), Latin letters, quotes, an unknown word — is None, and the template
+says «праздником «…»» as before: an undeclined title reads as a name, a wrongly
+declined one as an error. The case of each word's first letter is kept
+(«Старым Новым годом»).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Final
+
+from greeter.addressing import canonical_case
+from greeter.russian_morph import GRAMMEME, analyser, common_readings, inflected
+
+#: A title made only of Cyrillic words (hyphenated too), one space apart.
+_CYRILLIC_WORDS: Final = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*(?: [А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*)*")
+
+#: How a template agrees with the head noun: pymorphy3's gender, or ``p`` for a plural head.
+_AGREEMENT: Final = {"masc": "m", "femn": "f", "neut": "n"}
+
+
+def title_in_case(title: str, case: str) -> tuple[str, str] | None:
+    """``(agreement, words)``: the title in ``case`` and how a word before it agrees — ``m``,
+    ``f``, ``n`` or ``p`` (plural) — or None when the dictionary is not sure (see the module).
+
+    ``title_in_case("День менеджера", "instrumental")`` → ``("m", "Днём менеджера")``;
+    ``("Именины", "instrumental")`` → ``("p", "Именинами")``; ``("8 Марта", …)`` → None.
+    ``case``: any name :func:`~greeter.addressing.canonical_case` takes (``ins``, ``творительный``).
+    """
+    return _declined(" ".join(title.split()), canonical_case(case))
+
+
+@lru_cache(maxsize=256)
+def _declined(title: str, case: str) -> tuple[str, str] | None:
+    if not _CYRILLIC_WORDS.fullmatch(title):
+        return None
+    words = title.split()
+    readings = [common_readings(word.lower()) for word in words]
+    head = next((i for i, parses in enumerate(readings) if _heads(parses)), None)
+    if head is None or not all(readings[: head + 1]):
+        return None
+    nouns = _heads(readings[head])
+    numbers = {"plur" if "plur" in p.tag.grammemes else "sing" for p in nouns}
+    genders = {p.tag.gender for p in nouns}
+    if len(numbers) != 1 or (numbers == {"sing"} and len(genders) != 1):
+        return None
+    number, grammeme = numbers.pop(), GRAMMEME[case]
+    gender = genders.pop() if number == "sing" else None
+    noun = inflected(nouns, {number, grammeme})
+    agree = {number, grammeme} | ({gender} if gender else set())
+    if case == "accusative":  # an inanimate head: «Международный день» → «Международный день»
+        agree |= {"inan"}
+    adjectives = [
+        inflected([p for p in parses if _agrees(p, number, gender)], agree) for parses in readings[:head]
+    ]
+    complements = all(
+        any("gent" in p.tag.grammemes for p in analyser().parse(word)) for word in words[head + 1 :]
+    )
+    if noun is None or None in adjectives or not complements:
+        return None
+    declined = [*(a for a in adjectives if a), noun]
+    kept = [_as_written(form, word) for form, word in zip(declined, words, strict=False)]
+    agreement = "p" if gender is None else _AGREEMENT.get(gender)
+    return None if agreement is None else (agreement, " ".join([*kept, *words[head + 1 :]]))
+
+
+def _heads(parses: list[Any]) -> list[Any]:
+    """The readings of a word as a head noun: nominative singular, or plural of a plural-only noun."""
+    return [
+        p
+        for p in parses
+        if p.tag.POS == "NOUN"
+        and "nomn" in p.tag.grammemes
+        and ("sing" in p.tag.grammemes or "Pltm" in p.tag.grammemes)
+    ]
+
+
+def _agrees(parse: Any, number: str, gender: str | None) -> bool:
+    """An adjective (or participle) reading in the nominative that agrees with the head."""
+    wanted = {number, "nomn"} | ({gender} if gender else set())
+    return bool(parse.tag.POS in ("ADJF", "PRTF") and wanted <= parse.tag.grammemes)
+
+
+def _as_written(form: str, word: str) -> str:
+    """``form`` with ``word``'s capital first letter, if it had one (День → Днём, день → днём)."""
+    return form[:1].upper() + form[1:] if word[:1].isupper() else form
+
+
+#: Consonants: «с» becomes «со» before с, з, ж, ш followed by one (со Старым, со звоном).
+_CONSONANTS: Final = frozenset("бвгджзйклмнпрстфхцчшщ")
+
+
+def with_s(phrase: str, *, start: bool = False) -> str:
+    """``phrase`` after the preposition «с» as Russian says it: «со» before a cluster it cannot
+    open — «со Старым Новым годом», «со 100-летием», «со Всемирным днём», «со вторым» — else «с».
+
+    The letters write «с {{ … }}» before occasion words that are fixed (днём
+    рождения, Новым годом) or come from config: a title declined by
+    :func:`title_in_case` (Старый Новый год) and an anniversary's number (100-летием,
+    read «столетием») are where «с» goes wrong. ``start``: a capital, for a heading.
+    """
+    words = phrase.split(maxsplit=1)
+    first = words[0].lower() if words else ""
+    so = (
+        re.match(r"1\d\d(?!\d)", first) is not None  # сто…: со 100-летием, со 150-летием
+        or first in ("мной", "мною")
+        or first.startswith(("вс", "втор", "щ"))  # со всеми, со Всемирным, со вторым, со щедростью
+        or (first[:1] in "сзжш" and first[1:2] in _CONSONANTS)
+    )
+    preposition = "со" if so else "с"
+    return f"{preposition.capitalize() if start else preposition} {phrase}"
