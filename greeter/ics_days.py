@@ -10,7 +10,10 @@ no day off. An event with a time of day ("корпоратив с обеда", 1
 is no day off either: the letters of that day still go out in the morning;
 :func:`read_days_off` lists such events so that ``greeter check`` can say
 they were ignored. (A timed event from midnight to midnight, as some
-exports write an all-day one, counts as its whole days.)
+exports write an all-day one, counts as its whole days — midnight in the
+company's time zone, ``defaults.timezone``: an export that writes a Moscow
+day off 2 January in UTC, ``DTSTART:20270101T210000Z`` to
+``20270102T210000Z``, is that day, not a timed event on 1 January.)
 
 The same reading serves an occasion's ``ics`` (the company's own days to
 greet on, kept in the same shared calendar): each all-day occurrence is
@@ -26,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
@@ -70,6 +74,13 @@ def _fail(path: Path, message: str, field: str) -> ConfigError:
     return ConfigError([Problem(str(path), field, message)])
 
 
+def _local(moment: Any, zone: ZoneInfo | None) -> Any:
+    """An aware date-time (UTC, or another zone's) as the company's clock shows it; others as they are."""
+    if zone is not None and isinstance(moment, datetime) and moment.tzinfo is not None:
+        return moment.astimezone(zone)
+    return moment
+
+
 def _whole_days(start: Any, end: Any) -> list[date] | None:
     """The days an occurrence takes whole, or None for one with a time of day."""
     if not isinstance(start, datetime):  # VALUE=DATE: all day, DTEND exclusive
@@ -80,8 +91,11 @@ def _whole_days(start: Any, end: Any) -> list[date] | None:
     return None
 
 
-def read_days_off(path: Path, years: Iterable[int], field: str = FIELD) -> DaysOff:
+def read_days_off(path: Path, years: Iterable[int], field: str = FIELD, zone: str | None = None) -> DaysOff:
     """The days off the file declares within ``years``, and its events with a time of day.
+
+    ``zone``: the company's time zone (``defaults.timezone``), in which a timed
+    event's midnight is read (see the module's docstring); None: as written.
 
     The daemon asks on every run (and twice in one: for its look-ahead, then its
     plan); the file is parsed again only when its size or modification time changed.
@@ -92,21 +106,23 @@ def read_days_off(path: Path, years: Iterable[int], field: str = FIELD) -> DaysO
     try:
         stat = path.stat()
     except OSError:
-        return _read(path, wanted, field)  # not cached: _read says what is wrong
-    return _cached(path, wanted, stat.st_mtime_ns, stat.st_size, field)
+        return _read(path, wanted, field, zone)  # not cached: _read says what is wrong
+    return _cached(path, wanted, stat.st_mtime_ns, stat.st_size, field, zone)
 
 
-def days_off_from_ics(path: Path, years: Iterable[int]) -> set[date]:
+def days_off_from_ics(path: Path, years: Iterable[int], zone: str | None = None) -> set[date]:
     """The set of days off the file declares within ``years`` (see :func:`read_days_off`)."""
-    return set(read_days_off(path, years).days)
+    return set(read_days_off(path, years, zone=zone).days)
 
 
 @lru_cache(maxsize=16)
-def _cached(path: Path, wanted: frozenset[int], mtime_ns: int, size: int, field: str) -> DaysOff:
-    return _read(path, wanted, field)
+def _cached(
+    path: Path, wanted: frozenset[int], mtime_ns: int, size: int, field: str, zone: str | None
+) -> DaysOff:
+    return _read(path, wanted, field, zone)
 
 
-def _read(path: Path, wanted: frozenset[int], field: str) -> DaysOff:
+def _read(path: Path, wanted: frozenset[int], field: str, zone_name: str | None = None) -> DaysOff:
     import recurring_ical_events  # with its dateutil rules: only when a calendar file is used
 
     try:
@@ -129,6 +145,7 @@ def _read(path: Path, wanted: frozenset[int], field: str) -> DaysOff:
         occurrences = list(recurring_ical_events.of(cal).between(date(first, 1, 1), date(last + 1, 1, 1)))
     except (ValueError, TypeError) as exc:  # recurring_ical_events.InvalidCalendar is a ValueError
         raise _fail(path, f"not a valid iCalendar file ({_shown(str(exc))})", field) from None
+    zone = ZoneInfo(zone_name) if zone_name else None
     days: set[date] = set()
     first_days: set[date] = set()
     timed: dict[str, TimedEvent] = {}
@@ -139,7 +156,8 @@ def _read(path: Path, wanted: frozenset[int], field: str) -> DaysOff:
         if start_prop is None:
             continue
         end_prop = event.get("dtend")
-        start, end = start_prop.dt, end_prop.dt if end_prop is not None else None
+        start = _local(start_prop.dt, zone)
+        end = _local(end_prop.dt, zone) if end_prop is not None else None
         whole = _whole_days(start, end)
         if whole is not None:
             days.update(d for d in whole if d.year in wanted)

@@ -225,7 +225,7 @@ class Inputs:
         from greeter.ics_days import days_off_from_ics  # icalendar: ~20 ms of import, only when used
 
         years = range(start.year - 1, start.year + days // 365 + 2)
-        return days_off_from_ics(ics, years)
+        return days_off_from_ics(ics, years, self.settings.defaults.timezone)
 
     def occasion_dates(self, start: date, days: int) -> dict[str, frozenset[date]]:
         """Each ``ics`` occasion's days, read from its calendar file (re-read when the file changes).
@@ -239,7 +239,8 @@ class Inputs:
             if occ.ics is not None:
                 from greeter.ics_days import occasion_field, read_days_off
 
-                found[occ.name] = read_days_off(occ.ics, years, occasion_field(index)).first_days
+                zone = self.settings.defaults.timezone
+                found[occ.name] = read_days_off(occ.ics, years, occasion_field(index), zone).first_days
         return found
 
 

@@ -259,6 +259,26 @@ def test_ics_a_recurrence_id_override_moves_or_cancels_one_occurrence(tmp_path: 
     assert days_off_from_ics(path, range(2026, 2029)) == {date(2026, 9, 15), date(2027, 9, 17)}
 
 
+def test_ics_a_whole_day_exported_in_utc_is_that_day_in_the_companys_zone(tmp_path: Path) -> None:
+    """An export that writes a Moscow day off in UTC (21:00Z to 21:00Z) is that day: it was read as
+    a timed event on the day before and ignored; a real timed event stays one, in the zone's clock."""
+    path = raw_ics(
+        tmp_path,
+        vevent("u1", "DTSTART:20270101T210000Z", "DTEND:20270102T210000Z", "SUMMARY:Выходной 2 января"),
+        vevent("u2", "DTSTART:20270301T210000Z", "DTEND:20270303T210000Z", "SUMMARY:Два дня"),
+        vevent("u3", "DTSTART:20270405T110000Z", "DTEND:20270405T150000Z", "SUMMARY:Корпоратив"),
+    )
+    from greeter.ics_days import read_days_off
+
+    found = read_days_off(path, [2027], zone="Europe/Moscow")
+    assert sorted(found.days) == [date(2027, 1, 2), date(2027, 3, 2), date(2027, 3, 3)]
+    moscow = ZoneInfo("Europe/Moscow")
+    assert [(e.summary, e.start) for e in found.timed] == [
+        ("Корпоратив", datetime(2027, 4, 5, 14, 0, tzinfo=moscow))  # 11:00Z: 14:00 on the company's clock
+    ]
+    assert days_off_from_ics(path, [2027]) == set()  # no zone given: as written (UTC), no midnight
+
+
 def test_ics_a_timed_event_is_no_day_off_and_is_listed_once(tmp_path: Path) -> None:
     moscow = ZoneInfo("Europe/Moscow")
     path = raw_ics(
