@@ -188,7 +188,37 @@ def _decline_word(word: str, part: str, gender: str | None, known: bool, case: s
         result = as_male if as_male == as_female else word
     else:
         result = maker.make(name_part, _PGENDER[gender], pcase, word, known)
+    if part == "lastname":
+        result = kept_vowel(word, result)
     return result.upper() if word.isupper() else result
+
+
+#: Russian consonant letters (ь, ъ and й are none: Кузнец's «зн» is a cluster, «ль» is not).
+_CONSONANT_LETTERS: Final = frozenset("бвгджзклмнпрстфхцчшщ")
+
+
+def kept_vowel(word: str, declined: str) -> str:
+    """``declined`` with the «е» of a surname in -ец put back where dropping it left a cluster.
+
+    pytrovich drops the fleeting «е» of -нец/-вец surnames as in common nouns
+    (Кравец → Кравцу, Гребенец → Гребенцу: usage allows both), and so also
+    where the word cannot be said without it: Кузнец → «Кузнцу», Жнец → «Жнцу».
+    Between two consonants and «ц» the vowel stays, as a surname keeps its
+    form: «Кузнецу», «Жнецу». Pure; any other word comes back as declined.
+    """
+    halves, declined_halves = word.split("-"), declined.split("-")
+    if len(halves) > 1 and len(halves) == len(declined_halves):  # Кузнец-Жнец: each half as a word
+        return "-".join(kept_vowel(h, d) for h, d in zip(halves, declined_halves, strict=True))
+    low = word.lower()
+    if (
+        len(low) >= 4
+        and low.endswith("ец")
+        and low[-4] in _CONSONANT_LETTERS
+        and low[-3] in _CONSONANT_LETTERS
+        and declined.lower().startswith(low[:-2] + "ц")
+    ):
+        return word + declined[len(word) - 1 :]
+    return declined
 
 
 def _decline_part(text: str, part: str, basis: _Basis, case: str) -> str:

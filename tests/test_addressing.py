@@ -391,3 +391,25 @@ def test_a_ukrainian_contact_is_declined_by_ukrainian_rules(
     contact: Contact, case: str, parts: str, expected: str
 ) -> None:
     assert decline(contact, case, parts=parts) == expected
+
+
+@pytest.mark.parametrize(
+    ("last", "dative", "genitive"),
+    [
+        ("Кузнец", "Кузнецу", "Кузнеца"),  # pytrovich: «Кузнцу», «Кузнца» — «знц» cannot be said
+        ("Жнец", "Жнецу", "Жнеца"),
+        ("КУЗНЕЦ", "КУЗНЕЦУ", "КУЗНЕЦА"),
+        ("Кузнец-Жнец", "Кузнецу-Жнецу", "Кузнеца-Жнеца"),  # each half
+        ("Кравец", "Кравцу", "Кравца"),  # a vowel before «вц»: pytrovich's form, which usage allows
+        ("Гребенец", "Гребенцу", "Гребенца"),
+        ("Швец", "Швецу", "Швеца"),  # pytrovich keeps it anyway
+    ],
+)
+def test_a_surname_in_ец_keeps_its_vowel_where_dropping_it_leaves_a_cluster(
+    last: str, dative: str, genitive: str
+) -> None:
+    ivan = person("Иван", "Петрович", last)
+    assert decline(ivan, "dative", parts="last") == dative
+    assert decline(ivan, "genitive", parts="last") == genitive
+    anna = person("Анна", "Петровна", last)
+    assert decline(anna, "dative", parts="last") == last  # a woman's surname in -ец does not decline
