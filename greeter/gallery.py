@@ -620,9 +620,11 @@ def _occasion_line(card: _Card) -> str:
     chips = "".join(f'<span class="chip">+ {_called(card, o)}</span>' for o in card.merged_with)
     if card.reason == "merged" and card.merged_with:
         chips = f'<span class="chip chip-into">→ {_called(card, card.merged_with[0])}</span>'
-    years = f'<span class="years">{escape(card.years)}</span>' if card.years else ""
+    # The years hang on the title's last word (a no-break space before "·"): a long title wraps
+    # between its words, never leaving "· 8 лет" alone on a line of its own.
+    years = f'&nbsp;<span class="years">{escape(card.years)}</span>' if card.years else ""
     occ = _called(card, card.occasion)
-    return f'<div class="occasion"><span class="occ">{occ}</span>{years}{chips}</div>'
+    return f'<div class="occasion"><span class="what"><span class="occ">{occ}</span>{years}</span>{chips}</div>'
 
 
 def _card_html(card: _Card) -> str:

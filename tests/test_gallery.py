@@ -238,6 +238,9 @@ def test_card_contents(gallery: tuple[Path, int]) -> None:
     assert next(ivan.find("h3")).all_text() == "Иван Петрович Сидоров"
     assert [ch.all_text() for ch in ivan.find(cls="chip")] == ["+ new_year"]
     assert next(ivan.find(cls="years")).all_text() == "50 лет"
+    # hung on the title's last word: a long title never leaves "· 50 лет" alone on a line
+    html = (gallery[0] / "index.html").read_text(encoding="utf-8")
+    assert '</span>&nbsp;<span class="years">50 лет</span>' in html
     assert [a.attrs["href"] for a in ivan.find("a")] == ["drafts/1.html", "drafts/1.html"]
     assert "иван петрович сидоров ivan@example.ru c1 birthday new_year с юбилеем" in ivan.attrs["data-search"]
 
