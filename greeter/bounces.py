@@ -25,8 +25,11 @@ Message-ID, and the greeting it answered when its Message-ID is greeter's.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import mailbox
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -38,7 +41,7 @@ from functools import partial
 from pathlib import Path
 
 from greeter.contacts import valid_email
-from greeter.errors import ContactsError, Problem
+from greeter.errors import ContactsError, ContactsUnavailableError, Problem
 from greeter.journal_store import JournalEntry, JournalKey
 from greeter.suppression import Intake
 from greeter.transport import classify_reply
@@ -83,10 +86,18 @@ class Tally:
     problems: list[Problem] = field(default_factory=list)
 
 
-def messages(path: Path) -> Iterator[tuple[str, bytes | OSError]]:
+#: Seconds to wait for the program writing an mbox (the MTA's local delivery) to let go of it.
+MBOX_PATIENCE = 10.0
+
+
+def messages(path: Path, *, patience: float = MBOX_PATIENCE) -> Iterator[tuple[str, bytes | OSError]]:
     """Each message under ``path`` with the name a problem gives it: a Maildir, an mbox, a folder of
     .eml files or one .eml file. One that cannot be read comes as its OSError, so the rest go on;
-    ``path`` itself unreadable (missing, not a mailbox) raises :class:`ContactsError` (exit 2)."""
+    ``path`` itself unreadable (missing, not a mailbox) raises :class:`ContactsError` (exit 2).
+
+    An mbox is read under a shared lock (:func:`_wait_for_writer`): a bounce the MTA is
+    appending at that moment was read half-written, its report cut off. A Maildir needs none:
+    its messages appear whole (written in ``tmp/``, then renamed)."""
     box: mailbox.Maildir | None = None
     keys: list[str] = []  # a Maildir's keys, an mbox's
     files: list[Path] = []
@@ -109,17 +120,51 @@ def messages(path: Path) -> Iterator[tuple[str, bytes | OSError]]:
             yield from _one(str(file), file.read_bytes)
         return
     try:
-        with path.open("rb") as fh:
-            start = fh.read(5)
-        mbox = mailbox.mbox(path, factory=None, create=False) if start == b"From " else None
-        keys = list(mbox.iterkeys()) if mbox is not None else []  # reads the whole file once
+        fh = path.open("rb")
     except OSError as exc:
         raise ContactsError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    if mbox is None:
-        yield from _one(str(path), path.read_bytes)
-        return
-    for number, key in enumerate(keys, 1):
-        yield from _one(f"{path}: message {number}", partial(mbox.get_bytes, key))
+    with fh:
+        try:
+            start = fh.read(5)
+            if start == b"From ":
+                _wait_for_writer(fh.fileno(), path, patience)  # held until fh closes, after the last
+            mbox = mailbox.mbox(path, factory=None, create=False) if start == b"From " else None
+            keys = list(mbox.iterkeys()) if mbox is not None else []  # reads the whole file once
+        except OSError as exc:
+            if isinstance(exc, ContactsError):
+                raise
+            raise ContactsError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+        if mbox is None:
+            yield from _one(str(path), path.read_bytes)
+            return
+        for number, key in enumerate(keys, 1):
+            yield from _one(f"{path}: message {number}", partial(mbox.get_bytes, key))
+
+
+def _wait_for_writer(fd: int, path: Path, patience: float) -> None:
+    """Take a shared lock on the mbox once no one writes it: its dot-lock gone, an fcntl read lock had.
+
+    Postfix's local delivery, like procmail and most MTAs on Linux, takes both
+    (``mailbox_delivery_lock = fcntl, dotlock``) while it appends; a reader that
+    waits for both never sees half a message. Shared: other readers go on.
+    After ``patience`` seconds, :class:`ContactsUnavailableError` (exit 75: try again later).
+    """
+    dotlock = path.with_name(path.name + ".lock")
+    deadline = time.monotonic() + patience
+    while True:
+        if not dotlock.exists():
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
+        if time.monotonic() >= deadline:
+            raise ContactsUnavailableError(
+                f"{path}: the mailbox is being written (locked by its mail server's delivery) for "
+                f"{patience:g} s; nothing read, try again in a moment"
+            )
+        time.sleep(0.05)
 
 
 def _one(name: str, read: Callable[[], bytes]) -> Iterator[tuple[str, bytes | OSError]]:

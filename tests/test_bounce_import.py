@@ -377,3 +377,38 @@ def test_postfix_filler_status_5_0_0_leaves_a_bare_reply_to_mean_what_it_says(
     assert ([b.address for b in tally.bounces], tally.refused) == (
         (["client01@example.com"], 0) if bounced else ([], 1)
     )
+
+
+def test_an_mbox_being_written_is_waited_for_and_then_said_to_be_busy(tmp_path: Path) -> None:
+    """The MTA appending a bounce holds the mbox (dot-lock and fcntl): reading then gave half a
+    report. The reader waits for both; past its patience it says so (exit 75), having read nothing."""
+    import subprocess
+    import sys
+
+    from greeter.bounces import messages
+    from greeter.errors import ContactsUnavailableError
+
+    report = dsn(
+        "client01@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 no such user", report_id="<m1@r>"
+    )
+    box = in_mbox(tmp_path, [report])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'r+b');"
+         " fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(30)", str(box)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(ContactsUnavailableError, match="the mailbox is being written") as busy:
+            list(messages(box, patience=0.3))
+        assert busy.value.exit_code == 75
+    finally:
+        holder.kill()
+        holder.wait()
+    dotlock = box.with_name(box.name + ".lock")
+    dotlock.write_text("4242\n")  # procmail's, or Postfix's dotlock: the same wait
+    with pytest.raises(ContactsUnavailableError):
+        list(messages(box, patience=0.2))
+    dotlock.unlink()
+    ((name, raw),) = list(messages(box, patience=0.2))
+    assert name == f"{box}: message 1" and isinstance(raw, bytes) and b"5.1.1" in raw
