@@ -624,7 +624,8 @@ def _occasion_line(card: _Card) -> str:
     # between its words, never leaving "· 8 лет" alone on a line of its own.
     years = f'&nbsp;<span class="years">{escape(card.years)}</span>' if card.years else ""
     occ = _called(card, card.occasion)
-    return f'<div class="occasion"><span class="what"><span class="occ">{occ}</span>{years}</span>{chips}</div>'
+    what = f'<span class="what"><span class="occ">{occ}</span>{years}</span>'
+    return f'<div class="occasion">{what}{chips}</div>'
 
 
 def _card_html(card: _Card) -> str:
