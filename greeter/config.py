@@ -470,6 +470,22 @@ class Occasion(_Model):
         default=120, ge=1, description="An older date is a data error (age > 120), not a greeting"
     )
     audience: Audience = Field(default_factory=Audience)
+    #: This occasion's own ``send_window.max_days_early`` (see :meth:`days_early_limit`): a
+    #: birthday greeted in advance is held to bring bad luck, a Christmas letter is not.
+    max_days_early: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "This occasion's own send_window.max_days_early (with day_off_policy before): past "
+            "this many days early, greet on the first working day after; null: no limit for it; "
+            "unset: send_window's"
+        ),
+    )
+
+    def days_early_limit(self, window_limit: int | None) -> int | None:
+        """The most days a day off may move this occasion's letter ahead: its own
+        ``max_days_early`` when the config writes one (``null`` too: no limit), else ``window_limit``."""
+        return self.max_days_early if "max_days_early" in self.model_fields_set else window_limit
 
     @field_validator("title_by_locale")
     @classmethod
@@ -706,6 +722,20 @@ class Settings(_Model):
                 raise SettingError(f"occasion name {occ.name!r} is used twice", i, "name")
             seen.add(occ.name)
         return v
+
+    @model_validator(mode="after")
+    def _days_early_needs_before(self) -> Settings:
+        """An occasion's ``max_days_early`` is refused, not ignored, where no letter is moved ahead."""
+        policy = self.send_window.day_off_policy
+        for i, occ in enumerate(self.occasions):
+            if occ.max_days_early is not None and policy != "before":
+                raise SettingError(
+                    f"max_days_early applies only with send_window.day_off_policy: before (it is {policy})",
+                    "occasions",
+                    i,
+                    "max_days_early",
+                )
+        return self
 
     @model_validator(mode="after")
     def _retention_outlasts_the_cap(self) -> Settings:

@@ -140,7 +140,7 @@ class PlanTables:
             before = timedelta(days=occ.days_before)
             self.occasions[occ.name] = OccasionPlan(occ, before, rule, AudienceVerdicts(rule), rule.everyone)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}
-        self._days: dict[tuple[str | None, date], date] = {}
+        self._days: dict[tuple[str | None, date, int | None], date] = {}
 
     def zone(self, name: str, country: str | None = None) -> ZoneView:
         """The :class:`ZoneView` of the zone called ``name`` (a valid IANA name) for contacts of
@@ -156,20 +156,22 @@ class PlanTables:
             self._zones[(name, country)] = view
         return view
 
-    def greeting_day(self, ideal: date, zone: ZoneView) -> date:
-        """:func:`~greeter.calendar_rules.greeting_day` of ``ideal`` under ``zone``'s calendar."""
-        key = (zone.cal.country, ideal)
+    def greeting_day(self, ideal: date, zone: ZoneView, limit: int | None) -> date:
+        """:func:`~greeter.calendar_rules.greeting_day` of ``ideal`` under ``zone``'s calendar,
+        ``limit`` the occasion's ``max_days_early`` (:meth:`~greeter.config.Occasion.days_early_limit`)."""
+        key = (zone.cal.country, ideal, limit)
         day = self._days.get(key)
         if day is None:
-            day = self._days[key] = greeting_day(ideal, zone.cal, self.policy, self.max_days_early)
+            day = self._days[key] = greeting_day(ideal, zone.cal, self.policy, limit)
         return day
 
     def occasion_day(self, occasion: str, when: date, zone: ZoneView) -> OccasionDay:
         """The :class:`OccasionDay` of ``occasion`` on ``when`` (a hit's date) in ``zone``."""
         found = zone.days.get((occasion, when))
         if found is None:
-            ideal = when - self.occasions[occasion].before
-            day = self.greeting_day(ideal, zone)
+            plan = self.occasions[occasion]
+            ideal = when - plan.before
+            day = self.greeting_day(ideal, zone, plan.occ.days_early_limit(self.max_days_early))
             due = max(ideal, day)
             expired = due < zone.oldest
             slots = None if expired else self.slots(day, zone)

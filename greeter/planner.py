@@ -196,7 +196,10 @@ def late_by_design(settings: Settings) -> bool:
     run of days off after its occasion, so a plan must reach back that far.
     """
     window = settings.send_window
-    return window.day_off_policy == "after" or window.max_days_early is not None
+    if window.day_off_policy == "after":
+        return True
+    limits = (occ.days_early_limit(window.max_days_early) for occ in settings.occasions)
+    return window.day_off_policy == "before" and any(limit is not None for limit in limits)
 
 
 #: The longest run of days off in a row that a country's public holidays and a weekend make, with a

@@ -234,3 +234,73 @@ def test_longest_days_off_covers_every_run_the_holidays_library_gives(country: s
         longest = max(longest, run)
         day += timedelta(days=1)
     assert longest <= LONGEST_DAYS_OFF, (country, longest)
+
+
+# --- an occasion's own max_days_early ------------------------------------------------------------
+
+
+def settings_per_occasion(
+    window: int | None, birthday: str | None, first_deal: str | None = None
+) -> Settings:
+    """``window`` as send_window.max_days_early (None: unset); ``birthday``/``first_deal`` the text
+    written as that occasion's own ``max_days_early`` (None: not written, ``"null"``: no limit)."""
+    text = CONFIG.replace("LIMIT\n", "" if window is None else f"  max_days_early: {window}\n")
+    for name, own in (("birthday", birthday), ("first_deal", first_deal)):
+        if own is not None:
+            text = text.replace(f"{{name: {name}, ", f"{{name: {name}, max_days_early: {own}, ")
+    return parse_settings(text, "g.yaml", today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("window", "birthday", "first_deal", "birthday_day", "first_deal_day"),
+    [
+        # the birthday alone is never greeted in advance; first_deal still leaves before the break
+        (None, "3", None, date(2027, 1, 11), date(2026, 12, 30)),
+        # a window limit for all, lifted for first_deal (null: no limit), kept by the birthday
+        (3, None, "null", date(2027, 1, 11), date(2026, 12, 30)),
+        # a window limit for all, a looser one of the birthday's own
+        (3, "6", None, date(2026, 12, 30), date(2027, 1, 11)),
+        (None, None, None, date(2026, 12, 30), date(2026, 12, 30)),  # none anywhere: as before
+    ],
+)
+def test_an_occasions_own_limit_overrides_the_windows(
+    window: int | None, birthday: str | None, first_deal: str | None, birthday_day: date, first_deal_day: date
+) -> None:
+    """«Не поздравляют заранее» holds for a birthday; a first-deal anniversary may well come early."""
+    s = settings_per_occasion(window, birthday, first_deal)
+    sent = {}
+    for name, c in (
+        ("birthday", contact(birthday=date(1980, 1, 5))),
+        ("first_deal", contact(first_deal=date(2020, 1, 17))),
+    ):
+        item = items_of(s, c, date(2026, 12, 20), 40)[name]  # one occasion a contact: no merging
+        assert item.status == "send" and item.send_at is not None, item
+        sent[name] = item.send_at.date()
+    assert (sent["birthday"], sent["first_deal"]) == (birthday_day, first_deal_day)
+
+
+def test_an_occasions_own_limit_is_planned_by_the_run_on_11_january() -> None:
+    """Late by design through one occasion's limit alone: the run on its day plans it (the look-back)."""
+    s = settings_per_occasion(None, "3")
+    item = items_of(
+        s, contact(birthday=date(1980, 1, 3)), date(2027, 1, 11), 1, now=datetime(2027, 1, 11, 9, tzinfo=MSK)
+    )
+    assert item["birthday"].status == "send" and item["birthday"].belated
+
+
+def test_an_occasions_limit_with_another_day_off_policy_is_an_error_at_its_line() -> None:
+    text = CONFIG.replace("LIMIT\n", "  day_off_policy: after\n").replace(
+        "{name: birthday, ", "{name: birthday, max_days_early: 3, "
+    )
+    with pytest.raises(ConfigError) as refused:
+        parse_settings(text, "g.yaml", today=TODAY)
+    (problem,) = refused.value.problems
+    assert problem.field == "occasions.0.max_days_early"
+    assert (
+        problem.message == "max_days_early applies only with send_window.day_off_policy: before (it is after)"
+    )
+    assert (
+        problem.line
+        == text.splitlines().index(next(line for line in text.splitlines() if "max_days_early: 3" in line))
+        + 1
+    )
