@@ -118,13 +118,18 @@ def command(kind: str, config: Path, out: Path) -> list[str]:
         return [sys.executable, "-c", _DUMP, str(config.parent / "journal.sqlite3")]
     greeter = [sys.executable, "-m", "greeter", "--config", str(config), "history"]
     if kind == "csv -o":
-        return [*greeter, "-o", str(out.with_suffix(".o.csv"))]
+        return [*greeter, "-o", str(excel_file(config))]
     return [*greeter, "--format", kind]
+
+
+def excel_file(config: Path) -> Path:
+    """Where ``history -o`` writes its CSV in the ``csv -o`` measurement."""
+    return config.parent / "history-o.csv"
 
 
 def run(kind: str, config: Path) -> dict[str, float]:
     """One measurement in a wrapper child (so ``RUSAGE_CHILDREN`` is that command's alone)."""
-    out = config.parent / f"history.{kind.split()[0]}.out"
+    out = config.parent / f"history.{kind.replace(' ', '')}.out"
     done = subprocess.run(
         [sys.executable, __file__, "--measure", json.dumps([command(kind, config, out), str(out)])],
         capture_output=True, text=True, check=True, timeout=3600,
@@ -133,7 +138,7 @@ def run(kind: str, config: Path) -> dict[str, float]:
     )  # fmt: skip
     result: dict[str, float] = json.loads(done.stdout)
     if kind == "csv -o":
-        result["bytes"] = out.with_suffix(".o.csv").stat().st_size
+        result["bytes"] = excel_file(config).stat().st_size
     return result
 
 
