@@ -33,7 +33,9 @@ from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, JournalLockedError, Proble
 from greeter.retention import MOST_RETENTION_DAYS
 
 if TYPE_CHECKING:
-    from greeter.journal_store import JournalStore
+    from collections.abc import Iterable
+
+    from greeter.journal_store import JournalEntry, JournalStore
 
 
 @main.command(context_settings=CONTEXT)
@@ -117,7 +119,7 @@ def history(
     """
     from greeter.history_out import check_out, chosen_format, show
     from greeter.history_people import look_up
-    from greeter.history_view import read_history, with_former_ids
+    from greeter.history_view import Rereading, census, read_history, with_former_ids
     from greeter.runtime import load_inputs
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
@@ -129,31 +131,28 @@ def history(
     check_out(out, state.config, settings)
     journal = _open_journal(settings.storage.url, datetime.now(ZoneInfo("UTC")), readonly_ok=True)
     try:
-        entries = read_history(
-            journal,
-            contact_id=contact_id,
-            occasion=occasion,
-            state=state_filter,
-            since=first,
-            until=last,
-            email=email,
+        filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}
+        entries: Iterable[JournalEntry] = Rereading(
+            lambda: read_history(journal, contact_id=contact_id, state=state_filter, email=email, **filters)
         )
         address = None
         if contact_id and not email:  # a CRM that renumbered the client: its rows under former ids too
-            filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}
             entries, address = with_former_ids(
-                journal, inputs, contact_id, entries, state=state_filter, **filters
+                journal, inputs, contact_id, list(entries), state=state_filter, **filters
             )
-        if not entries:  # a typo, or an occasion nobody was greeted for yet?
+        # A whole journal is read twice rather than kept: once here for whose names to look up
+        # (and how many rows), once as it is printed.
+        found = census(entries)
+        if not found.count:  # a typo, or an occasion nobody was greeted for yet?
             check_occasion(occasion, settings, journal)
+        asked = contact_id if address else None
+        people = look_up(inputs, found.contact_ids, asked)
+        if people.missing:
+            click.echo(people.missing, err=True)
+        show(entries, fmt, asked, people, out)
     finally:
         journal.close()
-    asked = contact_id if address else None
-    people = look_up(inputs, entries, asked)
-    if people.missing:
-        click.echo(people.missing, err=True)
-    show(entries, fmt, asked, people, out)
-    if not entries and fmt == "table":
+    if not found.count and fmt == "table":
         given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
         if given:  # an empty table says nothing of why: a mistyped id, or nobody greeted yet
             to = f" nor for its address {address} under another id" if address else ""

@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -116,7 +116,7 @@ def restored(cell: str) -> str:
 
 
 def print_records(
-    records: Sequence[Mapping[str, Any]],
+    records: Iterable[Mapping[str, Any]],
     columns: Sequence[str],
     fmt: str,
     *,
@@ -133,16 +133,31 @@ def print_records(
     ``--format csv > history.csv`` makes a file a person opens in a
     spreadsheet, and a script that needs each value exactly reads JSON (or
     takes the one ``'`` off, :func:`restored`). JSON is written unchanged.
+
+    Written record by record as ``records`` yields them (``history`` of a
+    whole journal streams), the JSON array exactly as ``json.dump(…, indent=2)``
+    writes it.
     """
     stream = out if out is not None else sys.stdout
     if fmt == "json":
-        json.dump(list(records), stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
+        _dump_array(records, stream)
         return
     writer = csv.DictWriter(stream, fieldnames=list(columns), delimiter=delimiter)
     writer.writeheader()
     for record in records:
         writer.writerow({k: _csv_cell(v) for k, v in record.items()})
+
+
+def _dump_array(records: Iterable[Mapping[str, Any]], stream: TextIO) -> None:
+    """``json.dump(list(records), stream, ensure_ascii=False, indent=2)`` and a line end, one
+    record at a time: each is indented one level more (a line break in JSON is only ever
+    between its tokens, never inside a string, so indenting its lines is exact)."""
+    opening = "["
+    for record in records:
+        text = json.dumps(record, ensure_ascii=False, indent=2)
+        stream.write(opening + "\n  " + text.replace("\n", "\n  "))
+        opening = ","
+    stream.write("[]\n" if opening == "[" else "\n]\n")
 
 
 def _csv_cell(value: Any) -> Any:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,31 +78,28 @@ def check_out(out: Path | None, config_file: Path, settings: Settings) -> None:
         raise OutputError(refused)
 
 
-def encoded(text: str, fmt: str) -> bytes:
-    """The file's bytes: CSV with a BOM for Excel, the others plain UTF-8."""
-    return text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
-
-
-def write_text(out: Path, text: str, fmt: str) -> None:
-    """Write the rendered rows to ``out`` (0640, as other exports with names); one-line error if not."""
-    from greeter.file_modes import write_group_readable
-
-    try:
-        write_group_readable(out, encoded(text, fmt))
-    except OSError as exc:
-        raise OutputError.of(out, exc) from exc
+def encoding(fmt: str) -> str:
+    """The file's encoding: CSV with a BOM for Excel, the others plain UTF-8."""
+    return "utf-8-sig" if fmt == "csv" else "utf-8"
 
 
 def show(
-    entries: Sequence[JournalEntry], fmt: str, asked: str | None, people: People, out: Path | None
-) -> None:
-    """The rows on stdout (as scripts read them), or written to ``out`` (as Excel reads them)."""
+    entries: Iterable[JournalEntry], fmt: str, asked: str | None, people: People, out: Path | None
+) -> int:
+    """The rows on stdout (as scripts read them), or written to ``out`` (as Excel reads them);
+    how many. Written as they are read (:func:`~greeter.history_view.print_history`), to the
+    file too: a whole journal is never held as text. A journal that fails partway leaves the
+    file incomplete and the command failing — as ``> file`` would."""
+    from greeter.file_modes import open_group_readable
     from greeter.history_view import print_history
 
     if out is None:
-        print_history(entries, fmt, asked, people)
-        return
-    text = io.StringIO(newline="")  # keeps the csv module's CRLF as written
-    print_history(entries, fmt, asked, people, out=text, delimiter=EXCEL_DELIMITER)
-    write_text(out, text.getvalue(), fmt)
-    print(f"wrote {out} ({len(entries)} greeting(s), {fmt})", file=sys.stderr)
+        return print_history(entries, fmt, asked, people)
+    try:
+        # 0640, as other exports with names; newline="" keeps the csv module's CRLF as written.
+        with open_group_readable(out) as raw, io.TextIOWrapper(raw, encoding(fmt), newline="") as text:
+            shown = print_history(entries, fmt, asked, people, out=text, delimiter=EXCEL_DELIMITER)
+    except OSError as exc:
+        raise OutputError.of(out, exc) from exc
+    print(f"wrote {out} ({shown} greeting(s), {fmt})", file=sys.stderr)
+    return shown

@@ -22,7 +22,7 @@ Everything here but :func:`look_up` is pure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -98,17 +98,19 @@ def local_text(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M %Z")
 
 
-def look_up(inputs: Inputs, entries: Iterable[JournalEntry], asked: str | None = None) -> People:
-    """The :class:`People` of these rows: their contacts read from the source, the config's titles.
+def look_up(inputs: Inputs, contact_ids: Collection[str], asked: str | None = None) -> People:
+    """The :class:`People` of the rows shown: their contacts read from the source, the config's titles.
 
-    Only the rows' own contact ids (and ``asked``) are looked for, and the
-    source is read no further than the last of them. A source that cannot be
-    read gives no contacts and :attr:`People.missing` says why, in one line.
+    ``contact_ids``: the rows' own contact ids (gathered without keeping the
+    rows, :func:`greeter.history_view.census`); only they (and ``asked``) are
+    looked for, and the source is read no further than the last of them. A
+    source that cannot be read gives no contacts and :attr:`People.missing`
+    says why, in one line.
     """
     from greeter.errors import GreeterError
 
     settings = inputs.settings
-    ids = {e.contact_id for e in entries}
+    ids = set(contact_ids)
     people = People(titles=settings.occasion_titles(), default_zone=settings.defaults.timezone)
     if not ids:  # nothing shown: nothing to read
         return people

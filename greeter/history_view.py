@@ -20,10 +20,14 @@ of its own) finds those rows.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+import heapq
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -78,14 +82,14 @@ def reason_code(entry: JournalEntry) -> str | None:
     return word if word in _REASON_CODES else None
 
 
-def as_found(entries: Iterable[JournalEntry], abandoned: set[JournalKey]) -> list[JournalEntry]:
-    """Each abandoned ``claimed`` entry as the ``uncertain`` one it is (pure); the others unchanged."""
-    return [
+def as_found(entries: Iterable[JournalEntry], abandoned: set[JournalKey]) -> Iterator[JournalEntry]:
+    """Each abandoned ``claimed`` entry as the ``uncertain`` one it is (pure, lazy); the others unchanged."""
+    return (
         dataclasses.replace(e, state="uncertain", reason=INTERRUPTED)
         if e.state == "claimed" and e.key in abandoned
         else e
         for e in entries
-    ]
+    )
 
 
 def counts_as_found(journal: JournalStore) -> dict[tuple[str, str], int]:
@@ -112,7 +116,9 @@ def _order(e: JournalEntry) -> tuple[date, bytes, bytes]:
     return (e.occasion_date, e.contact_id.encode(), e.occasion.encode())
 
 
-def read_history(journal: JournalStore, *, state: str | None = None, **filters: Any) -> list[JournalEntry]:
+def read_history(
+    journal: JournalStore, *, state: str | None = None, **filters: Any
+) -> Iterator[JournalEntry]:
     """The journal's rows matching the filters, abandoned claims shown and filtered as ``uncertain``.
 
     The abandoned claims are read first: a sender starting afterwards makes
@@ -120,25 +126,68 @@ def read_history(journal: JournalStore, *, state: str | None = None, **filters: 
     and one already recorded is no longer ``claimed`` when the rows are read.
     ``state`` :data:`DISMISSED`: the ``skipped`` rows an operator dismissed.
     ``email`` is also looked up in the form contacts are loaded in (:func:`address_forms`).
+
+    Streamed from the journal (:meth:`~greeter.journal_store.JournalStore.iter_history`)
+    as they are consumed: a whole journal is never in memory. Only an address
+    with two forms (one person's few rows, merged) is gathered and sorted.
     """
     forms = address_forms(filters["email"]) if filters.get("email") else (None,)
+    if len(forms) == 1:
+        return _read(journal, state, {**filters, "email": forms[0]})
     found = {e.key: e for form in forms for e in _read(journal, state, {**filters, "email": form})}
-    return sorted(found.values(), key=_order) if len(forms) > 1 else list(found.values())
+    return iter(sorted(found.values(), key=_order))
 
 
-def _read(journal: JournalStore, state: str | None, filters: dict[str, Any]) -> list[JournalEntry]:
-    """:func:`read_history` for one form of the address."""
+def _read(journal: JournalStore, state: str | None, filters: dict[str, Any]) -> Iterator[JournalEntry]:
+    """:func:`read_history` for one form of the address (the abandoned claims read now, the rows lazily)."""
     if state == DISMISSED:
-        return [e for e in journal.history(state="skipped", **filters) if e.reason == DISMISSED]
+        return (e for e in journal.iter_history(state="skipped", **filters) if e.reason == DISMISSED)
     abandoned = journal.abandoned_claims() if state in (None, "claimed", "uncertain") else set()
     if state == "uncertain" and abandoned:
+        # The interrupted claims are few (a crashed sender's letters in flight); the uncertain
+        # rows, merged in the journal's order, may be many.
         interrupted = [e for e in journal.history(state="claimed", **filters) if e.key in abandoned]
-        found = journal.history(state="uncertain", **filters) + as_found(interrupted, abandoned)
-        return sorted(found, key=_order)
-    entries = journal.history(state=state, **filters)
+        found = journal.iter_history(state="uncertain", **filters)
+        return heapq.merge(found, as_found(interrupted, abandoned), key=_order)
+    entries = journal.iter_history(state=state, **filters)
     if state == "claimed":
-        return [e for e in entries if e.key not in abandoned]
+        return (e for e in entries if e.key not in abandoned)
     return as_found(entries, abandoned)
+
+
+@dataclass(frozen=True, slots=True)
+class Census:
+    """What one pass over the rows to show says before they are shown: how many, and whose."""
+
+    count: int
+    contact_ids: frozenset[str]
+
+
+def census(entries: Iterable[JournalEntry]) -> Census:
+    """Count ``entries`` and gather their contact ids, keeping no entry (a first pass over a stream).
+
+    The names are looked up for these ids (:func:`~greeter.history_people.look_up`)
+    before the first row is printed, without the rows kept meanwhile.
+    """
+    count, ids = 0, set()
+    for entry in entries:
+        count += 1
+        ids.add(entry.contact_id)
+    return Census(count, frozenset(ids))
+
+
+@dataclass(frozen=True)
+class Rereading:
+    """Rows that are read afresh (from the journal) each time they are iterated, kept nowhere.
+
+    What ``greeter history`` passes over: once for :func:`census`, once to
+    print (a big table once more, for its columns' widths: :func:`print_history`).
+    """
+
+    read: Callable[[], Iterator[JournalEntry]]
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        return self.read()
 
 
 def address_forms(text: str) -> tuple[str, ...]:
@@ -260,40 +309,107 @@ def why(entry: JournalEntry) -> str:
     return entry.last_reply or entry.reason or ""
 
 
+#: The table's columns.
+TABLE_COLUMNS = ("contact", "company", "e-mail", "occasion", "date", "state", "attempts",
+                 "when (client's time)", "server said / why")  # fmt: skip
+
+#: A table of more rows than this is printed as tables of this many rows, each with the same
+#: columns at the same widths: rich lays a table out as a whole — all its rows' cells in memory,
+#: and more than linear time (57,000 rows took 87 s and 663 MB) — so one table per history
+#: does not scale. A history of at most this many rows is one table, as it always was.
+TABLE_CHUNK = 1000
+
+_COLOUR = {"sent": "green", "failed": "red", "uncertain": "red", "retry": "yellow"}
+
+Cells = tuple[Text | str, ...]
+
+
+def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells:
+    """One row of the table (pure): every cell of data plain text, never rich markup."""
+    marked = asked if asked is not None and entry.contact_id != asked else None
+    who = f"{asked} (as contact {entry.contact_id})" if marked else entry.contact_id
+    contact = people.contact(entry, marked)
+    if contact is not None and contact.display_name:
+        who = f"{who} {contact.display_name}"
+    # Every cell is data (contacts, the journal, a server's reply): plain text, never rich markup.
+    return (
+        plain(who), plain(contact.company if contact else ""), plain(entry.email or ""),
+        plain(people.occasions(entry)), entry.occasion_date.isoformat(),
+        Text(entry.state, style=_COLOUR.get(entry.state, "")), str(entry.attempts),
+        local_text(people.local(entry, when(entry), marked)), plain(why(entry)),
+    )  # fmt: skip
+
+
+def _width(cell: Text | str) -> int:
+    """The terminal columns a one-line cell takes (:func:`plain` leaves no line break in one)."""
+    return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+
+
+def _table(rows: Iterable[Cells], title: str | None, widths: Sequence[int] | None) -> Table:
+    """A table of ``rows``; ``widths``: each column's, fixed (None: rich fits them to the rows)."""
+    table = Table(title=title)
+    for n, name in enumerate(TABLE_COLUMNS):
+        table.add_column(name, overflow="fold", width=None if widths is None else widths[n])
+    for cells in rows:
+        table.add_row(*cells)
+    return table
+
+
 def print_history(
-    entries: Sequence[JournalEntry],
+    entries: Iterable[JournalEntry],
     fmt: str,
     asked: str | None = None,
     people: People | None = None,
     *,
     out: TextIO | None = None,
     delimiter: str = ",",
-) -> None:
-    """Print the rows (to ``out``, else stdout); ``asked`` (the ``--contact`` id) marks those
-    journaled under another id; ``people``: names, titles, the recipients' zones (None: none, UTC).
-    ``delimiter``: CSV's field separator."""
+) -> int:
+    """Print the rows (to ``out``, else stdout) as they come; how many were printed.
+
+    ``asked`` (the ``--contact`` id) marks those journaled under another id;
+    ``people``: names, titles, the recipients' zones (None: none, UTC).
+    ``delimiter``: CSV's field separator.
+
+    JSON and CSV are written row by row. A table of up to :data:`TABLE_CHUNK`
+    rows is one table; a bigger one is printed as tables of that many rows,
+    whose columns have the widths the whole history needs (found by a first
+    pass over ``entries``, so the columns line up from the first table to the
+    last) — ``entries`` is then iterated twice: a list, or :class:`Rereading`
+    rows the journal gives again (a one-shot iterator is listed first).
+    """
     people = people or People()
     if fmt in ("json", "csv"):
-        records = [entry_dict(e, asked, people) for e in entries]
-        print_records(records, COLUMNS, fmt, out=out, delimiter=delimiter)
-        return
-    table = Table(title=f"journal: {len(entries)} greeting(s)")
-    names = ("contact", "company", "e-mail", "occasion", "date", "state", "attempts", "when (client's time)",
-             "server said / why")  # fmt: skip
-    for name in names:
-        table.add_column(name, overflow="fold")
-    colour = {"sent": "green", "failed": "red", "uncertain": "red", "retry": "yellow"}
-    for e in entries:
-        state = Text(e.state, style=colour.get(e.state, ""))
-        marked = asked if asked is not None and e.contact_id != asked else None
-        who = f"{asked} (as contact {e.contact_id})" if marked else e.contact_id
-        contact = people.contact(e, marked)
-        if contact is not None and contact.display_name:
-            who = f"{who} {contact.display_name}"
-        # Every cell is data (contacts, the journal, a server's reply): plain text, never rich markup.
-        table.add_row(
-            plain(who), plain(contact.company if contact else ""), plain(e.email or ""),
-            plain(people.occasions(e)), e.occasion_date.isoformat(), state, str(e.attempts),
-            local_text(people.local(e, when(e), marked)), plain(why(e)),
-        )  # fmt: skip
-    table_console(out).print(table)
+        shown = 0
+
+        def records() -> Iterator[dict[str, Any]]:
+            nonlocal shown
+            for entry in entries:
+                shown += 1
+                yield entry_dict(entry, asked, people)
+
+        print_records(records(), COLUMNS, fmt, out=out, delimiter=delimiter)
+        return shown
+    if isinstance(entries, Iterator):
+        entries = list(entries)  # read twice below
+    console = table_console(out)
+    widths = [cell_len(name) for name in TABLE_COLUMNS]
+    first: list[Cells] = []
+    count = 0
+    for entry in entries:
+        cells = table_cells(entry, asked, people)
+        widths = [max(w, _width(c)) for w, c in zip(widths, cells, strict=True)]
+        count += 1
+        if count <= TABLE_CHUNK:
+            first.append(cells)
+        elif first:
+            first = []  # more than one table: printed from the second pass
+    title = f"journal: {count} greeting(s)"
+    if count <= TABLE_CHUNK:  # one table, as a history always looked
+        console.print(_table(first, title, None))
+        return count
+    shown = 0
+    rows = (table_cells(entry, asked, people) for entry in entries)
+    while chunk := list(itertools.islice(rows, TABLE_CHUNK)):
+        console.print(_table(chunk, title if shown == 0 else None, widths))
+        shown += len(chunk)
+    return shown

@@ -25,11 +25,12 @@ import threading
 import time
 import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.errors import JournalError, JournalLockedError
 from greeter.journal_schema import (
@@ -143,6 +144,27 @@ class Journal(Transitions):
         with self._db() as db:
             rows = db.execute(query, params).fetchall()
         return [row_to_entry(r) for r in rows]
+
+    def _stream_entries(self, query: str, params: Mapping[str, Any]) -> Iterator[JournalEntry]:
+        """The rows a batch at a time (``fetchmany``); the connection is held only while fetching.
+
+        Between batches other calls on this journal (another thread's) run as
+        usual; the open statement keeps reading the snapshot it started on.
+        """
+        with self._db() as db:
+            cursor = db.execute(query, params)
+        try:
+            while True:
+                with self._db():
+                    rows = cursor.fetchmany(journal_sql.STREAM_BATCH)
+                if not rows:
+                    return
+                yield from (row_to_entry(r) for r in rows)
+        finally:
+            # An abandoned read (a closed pipe) ends its statement at once, unless the journal
+            # was closed first (which ended it).
+            with self._mutex, suppress(sqlite3.ProgrammingError):
+                cursor.close()
 
     def _fetch(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with self._db() as db:

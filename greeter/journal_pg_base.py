@@ -22,6 +22,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.db_url import one_line
 from greeter.errors import JournalError, JournalUnavailableError
@@ -296,19 +297,21 @@ class PgJournalBase:
             try:
                 with self._pool.connection(timeout=tries.pool_timeout()) as conn:
                     return op(conn, tries.retrying)
-            except PoolTimeout:
-                if not (tries.retrying and tries.again(lost=True)):
-                    raise JournalUnavailableError(
-                        f"journal {self.url}: no database connection available"
-                    ) from None
-            except psycopg.OperationalError as exc:
-                if timed_out(exc) or not tries.again(lost=connection_lost(exc)):
-                    message = f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
-                    raise pg_journal_error(message, exc) from None
-                self._pool.check()  # replace every connection the server dropped, then try again
-            except psycopg.Error as exc:
-                message = f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
-                raise pg_journal_error(message, exc) from None
+            except psycopg.Error as exc:  # PoolTimeout too
+                self._again_or_raise(tries, exc)
+
+    def _again_or_raise(self, tries: Reconnect, exc: psycopg.Error) -> None:
+        """After a failed try: return to try again (the pool checked when the server dropped
+        connections), or raise the journal's error for ``exc``. Called in its ``except``."""
+        if isinstance(exc, PoolTimeout):
+            if tries.retrying and tries.again(lost=True):
+                return
+            raise JournalUnavailableError(f"journal {self.url}: no database connection available") from None
+        operational = isinstance(exc, psycopg.OperationalError) and not timed_out(exc)
+        if operational and tries.again(lost=connection_lost(exc)):
+            self._pool.check()  # replace every connection the server dropped, then try again
+            return
+        raise pg_journal_error(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}", exc) from None
 
     def _read(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
         def op(conn: Conn, retrying: bool) -> list[dict[str, Any]]:
@@ -321,6 +324,53 @@ class PgJournalBase:
 
     def _entries(self, query: str, params: Mapping[str, Any]) -> list[JournalEntry]:
         return [to_entry(r) for r in self._read(query, params)]
+
+    def _stream_entries(self, query: str, params: Mapping[str, Any]) -> Iterator[JournalEntry]:
+        """The rows of ``query`` (``SELECT … ORDER BY``), :data:`~greeter.journal_sql.STREAM_BATCH` at a time.
+
+        A result of one batch or less — a contact's rows, which the delivery
+        engine reads under its contact lock for every letter — is one plain
+        ``SELECT … LIMIT`` as before. A bigger one is read again through a
+        server-side cursor (:meth:`_cursor_rows`): one sort on the server, one
+        snapshot, one batch at a time here.
+        """
+        batch = journal_sql.STREAM_BATCH
+        first = self._read(f"{query} LIMIT {batch + 1}", params)
+        rows: Iterable[dict[str, Any]] = first if len(first) <= batch else self._cursor_rows(query, params)
+        del first
+        for row in rows:
+            yield to_entry(row)
+
+    def _cursor_rows(self, query: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        """The rows of ``query`` through a named (server-side) cursor in a read transaction.
+
+        The pool's connections are in autocommit, and a server-side cursor
+        lives in a transaction: one is opened on a connection held until the
+        last row (or until the reader stops: leaving the generator rolls it
+        back and gives the connection back). A lost connection is tried again
+        as every statement is (:meth:`_again_or_raise`) until the first rows
+        arrive; after that it fails the read — the rows already handed out
+        cannot be taken back.
+        """
+        tries = Reconnect(self.reconnect_seconds)
+        started = False
+        while True:
+            try:
+                with (
+                    self._pool.connection(timeout=tries.pool_timeout()) as conn,
+                    conn.transaction(),
+                    conn.cursor(name="greeter_stream", row_factory=dict_row) as cursor,
+                ):
+                    cursor.execute(query, params)
+                    while rows := cursor.fetchmany(journal_sql.STREAM_BATCH):
+                        started = True
+                        yield from rows
+                return
+            except psycopg.Error as exc:
+                if started:
+                    message = f"journal {self.url}: {pg_message(exc, self._target.conninfo)}"
+                    raise pg_journal_error(message, exc) from None
+                self._again_or_raise(tries, exc)
 
     def _fetch(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         return self._run(lambda conn, _: conn.execute(query, params).fetchall())

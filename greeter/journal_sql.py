@@ -12,7 +12,7 @@ the differences.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from types import TracebackType
@@ -21,6 +21,10 @@ from typing import Any, Protocol, Self
 from greeter.errors import JournalError
 from greeter.journal_store import STATES, JournalEntry, JournalStore
 from greeter.retention import FINISHED, Purge
+
+#: How many rows a streamed read (:meth:`JournalSql.iter_history`) fetches at a time: large
+#: enough that a round trip or a lock costs nothing per row, small enough to be no memory.
+STREAM_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,14 @@ class JournalSql(JournalStore, ABC):
         """Run ``SELECT * FROM greetings …`` and return its rows as entries."""
 
     @abstractmethod
+    def _stream_entries(self, query: str, params: Mapping[str, Any]) -> Iterator[JournalEntry]:
+        """:meth:`_entries` for a ``SELECT`` of any size: its rows read :data:`STREAM_BATCH` at a time.
+
+        A generator: the query runs when the first row is asked for, and the
+        rows are never all in memory at once.
+        """
+
+    @abstractmethod
     def _fetch(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run a ``SELECT`` and return its rows as tuples."""
 
@@ -226,9 +238,22 @@ class JournalSql(JournalStore, ABC):
         until: date | None = None,
         email: str | None = None,
     ) -> list[JournalEntry]:
+        """:meth:`iter_history` as a list (a contact's rows for the delivery engine, an address's)."""
+        return list(self.iter_history(contact_id, occasion, state, since, until, email))
+
+    def iter_history(
+        self,
+        contact_id: str | None = None,
+        occasion: str | None = None,
+        state: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        email: str | None = None,
+    ) -> Iterator[JournalEntry]:
         """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive.
 
         ``email`` matches in any case (addresses are plain ASCII, so SQL ``lower`` is exact).
+        Streamed (:meth:`_stream_entries`), in :attr:`_HISTORY_ORDER`.
         """
         if state is not None and state not in STATES:
             raise ValueError(f"unknown state {state!r}; one of {', '.join(STATES)}")
@@ -242,7 +267,7 @@ class JournalSql(JournalStore, ABC):
         )
         given = [(test, name, value) for test, name, value in filters if value is not None]
         where = " AND ".join(["1 = 1", *(f"{test} {self._p(name)}" for test, name, _ in given)])
-        return self._entries(
+        return self._stream_entries(
             f"SELECT * FROM greetings WHERE {where} ORDER BY {self._HISTORY_ORDER}",
             {name: value for _, name, value in given},
         )

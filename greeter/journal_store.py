@@ -331,7 +331,25 @@ class JournalStore(Protocol):
         since: date | None = None,
         until: date | None = None,
         email: str | None = None,
-    ) -> list[JournalEntry]: ...
+    ) -> list[JournalEntry]:
+        """:meth:`iter_history` as a list: for the few rows of one contact or address."""
+
+    def iter_history(
+        self,
+        contact_id: str | None = None,
+        occasion: str | None = None,
+        state: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        email: str | None = None,
+    ) -> Iterator[JournalEntry]:
+        """The rows matching every filter, by occasion date, then contact and occasion in byte order.
+
+        Read a batch at a time as they are consumed, never all at once:
+        ``greeter history`` of a whole journal (tens of thousands of rows)
+        holds one batch, not the journal. Nothing is read until the first
+        row is asked for.
+        """
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]: ...
 
