@@ -362,10 +362,3 @@ def _decline_uk(first: str, patronymic: str, last: str, explicit: str | None, ca
         declined = {}
     words = [declined.get(_UK_FIELD[part], text) if part not in keep else text for text, part in chosen]
     return " ".join(w.upper() if text.isupper() else w for w, (text, _) in zip(words, chosen, strict=True))
-
-
-def _clear_caches() -> None:
-    """Forget cached declensions (for benchmarks measuring the cold path)."""
-    _decline_name.cache_clear()
-    _decline_word.cache_clear()
-    _basis.cache_clear()

@@ -1,8 +1,10 @@
 """The daemon's clock: real time, or a rehearsal clock started at ``--now`` and running ``speed``× faster.
 
 Everything that decides takes ``now`` as an argument; this is the one place
-the daemon reads time, so a test (or a marketer rehearsing a week) can run
-the real daemon through hours of schedule in seconds.
+the daemon reads the time it decides by, so a test (or a marketer rehearsing a
+week) can run the real daemon through hours of schedule in seconds. (How long
+a run took, and timeouts, are measured on the system's clocks: durations, not
+moments of the schedule.)
 """
 
 from __future__ import annotations

@@ -33,7 +33,6 @@ from zoneinfo import ZoneInfo
 
 from greeter.clock import Clock
 from greeter.config import Retry, Settings
-from greeter.contacts import Contact
 from greeter.errors import GreeterError
 from greeter.journal_store import (
     CAP_STATES,
@@ -948,7 +947,3 @@ async def send_batch(
                 deliverer.summary.left_unsent = left
     if not work.cancelled():
         work.result()  # its error, if any (a journal that failed)
-
-
-def zone_of(contact: Contact, default: str) -> ZoneInfo:
-    return ZoneInfo(contact.timezone or default)

@@ -233,7 +233,3 @@ class OutputError(GreeterError, OSError):
         reason = exc.strerror or str(exc)
         failed = f" ({exc.filename})" if exc.filename is not None and str(exc.filename) != str(path) else ""
         return cls(f"{path}: cannot write: {reason}{failed}")
-
-
-class DeliveryError(GreeterError, ConnectionError):
-    """A message could not be handed to the mail server."""

@@ -26,8 +26,9 @@ from greeter.plan_types import Hit, PastGreeting, Reason
 class AudienceRule:
     """An :class:`Audience` prepared once per plan: case-folded tiers and sets to test against.
 
-    ``in_audience`` is asked for every hit of every contact; building the
-    case-folded tier set each time was a measurable part of a million-contact plan.
+    The planner asks it about every hit of every contact (through
+    :class:`AudienceVerdicts` and :func:`precheck`); building the case-folded
+    tier set each time was a measurable part of a million-contact plan.
     """
 
     tiers: frozenset[str] | None

@@ -23,7 +23,7 @@ from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
 from greeter.config import Settings
 from greeter.contacts import email_key
-from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch, zone_of
+from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch
 from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
 from greeter.errors import (
@@ -38,7 +38,7 @@ from greeter.errors import (
 from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, JournalStore
 from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
-from greeter.planner import lookahead_end
+from greeter.planner import contact_zone, lookahead_end
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.runtime import Inputs, read_journal_state
 from greeter.secret_values import read_secret
@@ -292,7 +292,7 @@ def plan_cycle(
     upcoming: PlanItem | None = None  # and that letter, for send --once to name
     for item in inputs.plan(inputs.contacts(report), pw):
         contact = item.hit.contact
-        zones[contact.id] = zone_of(contact, settings.defaults.timezone)
+        zones[contact.id] = contact_zone(contact, settings)
         if contact.country is not None:
             countries[contact.id] = contact.country
         if is_due(item, now):

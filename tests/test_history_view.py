@@ -257,3 +257,13 @@ def test_an_expired_greeting_keeps_the_planners_words_for_which_window_it_missed
     assert row["reason"] == (
         "expired: missed; the next window (11.01) is more than 3 days later; never sent late"
     )
+
+
+def test_history_state_takes_every_journal_state_and_dismissed() -> None:
+    """The CLI writes its --state choices out (no journal import at start-up): a new journal
+    state must be one a user can ask for."""
+    from greeter.cli_journal import HISTORY_STATES
+    from greeter.history_view import DISMISSED
+    from greeter.journal_store import STATES
+
+    assert (*STATES, DISMISSED) == HISTORY_STATES

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from greeter.sources.quote import quoted
 
-__all__ = ["domain_typo", "local_part_not_ascii", "shared_mailbox"]
+__all__ = ["domain_typo_warning", "local_part_not_ascii", "shared_mailbox"]
 
 
-def domain_typo(cell: str, address: str, meant: str) -> str:
+def domain_typo_warning(cell: str, address: str, meant: str) -> str:
     """An address at a misspelt provider (``gmial.com``): loaded, but say what was meant.
 
     Never a rejection: a company may own a domain that looks like a typo,

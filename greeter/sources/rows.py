@@ -303,7 +303,8 @@ class RowParser:
                 email = None
             else:
                 if (meant := domain_typo(checked.rpartition("@")[2])) is not None:
-                    problems.append(self._warn(line, "email", email_notes.domain_typo(email, checked, meant)))
+                    typo = email_notes.domain_typo_warning(email, checked, meant)
+                    problems.append(self._warn(line, "email", typo))
                 folded = checked.casefold()
                 holder = self.seen_emails.get(folded)
                 if holder is None:
