@@ -418,7 +418,7 @@ def write_gallery(
     those rows it lists only that client's (:func:`rows_of`).
     """
     called = dict(titles or {})
-    folder = OwnedFolder(out)
+    folder = OwnedFolder.open(out)
     refused = [name for name in ("index.html", _CSS_NAME) if not folder.may_write(name)]
     refused += folder.foreign("drafts", "*.html")
     if refused:

@@ -38,7 +38,7 @@ def write_eml(
     (:meth:`greeter.render.Renderer.unsubscribe_link`): the header a sent letter
     carries, ``List-Unsubscribe-Post`` with it, is in the file too.
     """
-    folder = OwnedFolder(out)
+    folder = OwnedFolder.open(out)
     settings = inputs.settings
     domain = settings.sender.email.rsplit("@", 1)[-1]
     errors = written = left = 0

@@ -125,15 +125,24 @@ class OwnedFolder:
     birthdays.
     """
 
-    @_as_output_error
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, before: dict[str, set[str]]) -> None:
+        """``before``: what the previous preview's manifest lists (:meth:`open` reads it)."""
         self.root = root
-        make_group_folder(root)
-        self._manifest = root / MANIFEST
-        self._before = _read_manifest(self._manifest)
+        self._before = before
         self._now: dict[str, str] = {}
         self._replaced = 0
         self._log: BinaryIO | None = None
+
+    @classmethod
+    def open(cls, root: Path) -> OwnedFolder:
+        """The folder ``root``, made (``0750``) if missing, with its last preview's manifest read."""
+        try:
+            make_group_folder(root)
+            return cls(root, _read_manifest(root / MANIFEST))
+        except OutputError:
+            raise
+        except OSError as exc:
+            raise OutputError.of(root, exc) from exc
 
     @_as_output_error
     def may_write(self, name: str) -> bool:

@@ -91,7 +91,7 @@ def test_a_forged_manifest_deletes_nothing_through_a_linked_folder(tmp_path: Pat
     victim.write_bytes(b"keep me")
     (out / "drafts").symlink_to(target)
     (out / MANIFEST).write_text(f"{sha256(b'keep me')}  drafts/old.txt\n", encoding="utf-8")
-    folder = OwnedFolder(out)
+    folder = OwnedFolder.open(out)
     assert folder.write("index.html", [b"<p>hi</p>"])
     folder.finish()
     assert victim.read_bytes() == b"keep me"
@@ -109,7 +109,7 @@ def test_links_at_the_temporary_name_and_at_the_manifest_are_not_written_through
     (target / "notes").write_bytes(b"notes\n")
     (out / "index.html.tmp").symlink_to(target / "victim")
     (out / MANIFEST).symlink_to(target / "notes")
-    folder = OwnedFolder(out)
+    folder = OwnedFolder.open(out)
     assert folder.write("index.html", [b"<p>hi</p>"])
     folder.finish()
     assert (target / "victim").read_bytes() == b"victim"
@@ -128,7 +128,7 @@ def test_a_link_where_a_page_goes_is_kept_and_its_target_untouched(tmp_path: Pat
     (out / "old.html").symlink_to(target / "page.html")
     lines = f"{sha256(b'theirs')}  index.html\n{sha256(b'theirs')}  old.html\n"
     (out / MANIFEST).write_text(lines, encoding="utf-8")
-    folder = OwnedFolder(out)
+    folder = OwnedFolder.open(out)
     assert not folder.may_write("index.html")
     assert not folder.write("index.html", [b"ours"])
     folder.finish()
@@ -242,7 +242,7 @@ def test_a_template_that_leads_out_of_templates_dir_is_not_inside(tmp_path: Path
 def test_preview_folders_are_0750_and_its_manifest_0640_whatever_the_umask(tmp_path: Path) -> None:
     """File names say a client's id and birthday; the manifest lists them: not for every local user."""
     out = tmp_path / "new" / "review"
-    folder = OwnedFolder(out)
+    folder = OwnedFolder.open(out)
     folder.write("drafts/1.html", [b"page"])
     folder.write("index.html", [b"index"])
     folder.finish()
