@@ -421,27 +421,25 @@ def _open_journal(
     a new, empty journal; made by a typo in ``storage.url`` it would only
     answer "0 greetings" from the wrong file. Such a command says so instead.
     """
-    from greeter.journal import open_journal
-    from greeter.journal_schema import missing_journal_error, path_from_url
+    from greeter.journal import open_existing_journal, open_journal
 
-    if (readonly_ok or existing) and settings_url.startswith("sqlite"):
-        path = path_from_url(settings_url)
-        if not path.exists():
-            raise missing_journal_error(path)
-    if (readonly_ok or existing) and settings_url.startswith("postgresql://"):
+    if not (readonly_ok or existing):
+        return open_journal(settings_url, now=now)
+    journal = open_existing_journal(settings_url, now=now, readonly_ok=readonly_ok)
+    if journal is not None:
+        return journal
+    if settings_url.startswith("postgresql://"):
         from greeter.errors import JournalError
-        from greeter.journal_pg import PgJournal
         from greeter.journal_pg_schema import parse_target
 
-        journal = PgJournal.open_existing(settings_url, now=now)  # creates no schema or table
-        if journal is None:
-            shown = parse_target(settings_url).shown
-            raise JournalError(
-                f"no journal at {shown} (storage.url): nothing has been sent from this config yet,"
-                " or the schema is wrong"
-            )
-        return journal
-    return open_journal(settings_url, now=now, readonly_ok=readonly_ok)
+        shown = parse_target(settings_url).shown
+        raise JournalError(
+            f"no journal at {shown} (storage.url): nothing has been sent from this config yet,"
+            " or the schema is wrong"
+        )
+    from greeter.journal_schema import missing_journal_error, path_from_url
+
+    raise missing_journal_error(path_from_url(settings_url))
 
 
 @main.command(context_settings=CONTEXT)

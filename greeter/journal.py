@@ -89,6 +89,29 @@ def open_journal(url_or_path: str, *, now: datetime, readonly_ok: bool = False) 
     return Journal.open(url_or_path, now=now, readonly_ok=readonly_ok)
 
 
+def open_existing_journal(url: str, *, now: datetime, readonly_ok: bool = True) -> JournalStore | None:
+    """The journal a storage URL names if it exists, else None — never a new one made.
+
+    A reader (preview, history, a dry run) or a command that only changes rows
+    already there has nothing to do in a new, empty journal, and must not make
+    one as a side effect (a typo in ``storage.url`` would then answer "nothing
+    sent" from the wrong file). A lost SQLite journal — missing, but its lock
+    file or ``-wal`` shows it existed — is refused (:func:`lost_journal_error`):
+    read as "nothing sent yet", every greeting it recorded would look due again.
+    """
+    from greeter.journal_schema import journal_traces, lost_journal_error, path_from_url
+
+    if url.startswith("postgresql://"):
+        from greeter.journal_pg import PgJournal
+
+        return PgJournal.open_existing(url, now=now)  # None: no journal in its schema yet
+    if url.startswith("sqlite") and not (path := path_from_url(url)).exists():
+        if traces := journal_traces(path):
+            raise lost_journal_error(path, traces)
+        return None
+    return open_journal(url, now=now, readonly_ok=readonly_ok)
+
+
 #: How long :meth:`Journal.lock_sender` keeps trying a lock found taken, in seconds: long
 #: enough to outwait a reader's probe of it, short enough not to matter to a refused sender.
 _LOCK_PATIENCE = 0.2

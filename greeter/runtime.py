@@ -305,27 +305,15 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
 
 
 def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
-    """The configured journal for reading, or None when it is a SQLite file not created yet.
+    """The configured journal for reading, or None when it does not exist yet.
 
     Read-only commands (preview, calendar, a dry run) must not create a journal as a
-    side effect, and read one they cannot write (a read-only mount) rather than refuse it.
-    A lost journal (missing, but its lock file or ``-wal`` shows it existed) is refused
-    as ``send`` refuses it: read as "nothing sent yet", every greeting it recorded would
-    be shown due again, and a reviewer would approve the duplicates.
+    side effect, and read one they cannot write (a read-only mount) rather than refuse it;
+    a lost one is refused as ``send`` refuses it (:func:`~greeter.journal.open_existing_journal`).
     """
-    from greeter.journal import open_journal
-    from greeter.journal_schema import journal_traces, lost_journal_error, path_from_url
+    from greeter.journal import open_existing_journal
 
-    url = inputs.settings.storage.url
-    if url.startswith("postgresql://"):
-        from greeter.journal_pg import PgJournal
-
-        return PgJournal.open_existing(url, now=now)  # None: no journal in its schema yet
-    if url.startswith("sqlite") and not (path := path_from_url(url)).exists():
-        if traces := journal_traces(path):
-            raise lost_journal_error(path, traces)
-        return None
-    return open_journal(url, now=now, readonly_ok=True)
+    return open_existing_journal(inputs.settings.storage.url, now=now)
 
 
 def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:

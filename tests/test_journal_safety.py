@@ -103,6 +103,27 @@ def test_preview_and_calendar_refuse_to_plan_from_a_lost_journal(
     assert not journal_of(config).exists() and not (config.parent / "upcoming.ics").exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("history",), ("suppress", "--list"), ("uncertain", "dismiss", "--all"), ("unsuppress", "a@b.example")],
+)
+def test_the_journal_commands_say_a_lost_journal_is_lost_not_never_made(
+    make_project: MakeProject, command: tuple[str, ...]
+) -> None:
+    """history and the commands that change only rows already there open the journal the way
+    preview does (open_existing_journal): one whose lock file shows it existed is lost — restore
+    it — never "nothing has been sent from this config yet"."""
+    config = make_project(people(1))
+    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+    journal_of(config).unlink()
+    lost = greeter(config, *command)
+    assert lost.returncode == 2, lost.stdout + lost.stderr
+    assert (
+        "is missing, but its lock file" in lost.stderr and "restore the journal from a backup" in lost.stderr
+    )
+    assert not journal_of(config).exists()
+
+
 def test_a_leftover_wal_file_is_a_trace_of_a_journal_too(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite3"
     Path(f"{path}-wal").write_bytes(b"")
