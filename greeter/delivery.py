@@ -138,12 +138,9 @@ class Summary:
 
     def merged_words(self) -> str:
         """``and 2 occasions merged into it``: what the failed letters held, or "" when none held any."""
-        failed, merged = self.counts["render_error"], self.merged_into_failed
-        if not merged:
-            return ""
-        return (
-            f"and {merged} occasion{'s' if merged > 1 else ''} merged into {'it' if failed == 1 else 'them'}"
-        )
+        from greeter.wording import merged_into
+
+        return merged_into(self.merged_into_failed, self.counts["render_error"])
 
     def line(self, zone: tzinfo | None = None) -> str:
         """The summary line; moments (the daily quota's next slot) in ``zone`` (default UTC)."""

@@ -150,14 +150,12 @@ class RenderFailures:
         if not self.letters:
             return []
         from greeter.checks import render_problems  # only when a letter failed: check's imports are heavy
+        from greeter.wording import counted, merged_into
 
         failed = sum(len(ids) for ids in self.letters.values())
-        them = "it" if failed == 1 else "them"
-        held = f", and {self.merged} occasion{'s' if self.merged > 1 else ''} merged into {them}"
-        head = (
-            f"{lead} {failed} letter{'s' if failed > 1 else ''} whose template fails to render"
-            f"{held if self.merged else ''} ({note}):"
-        )
+        held = merged_into(self.merged, failed)
+        held = f", {held}" if held else ""
+        head = f"{lead} {counted(failed, 'letter')} whose template fails to render{held} ({note}):"
         return [head, *(str(problem) for problem in render_problems(self.letters))]
 
 
