@@ -161,7 +161,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     failures = RenderFailures()
     render = failures.recording(Renderer.of(settings).render)
     letters = [d.item for d in failures.counting(drafts(items, render)) if d.error is None]
-    domain = settings.sender.email.rsplit("@", 1)[-1]
+    domain = settings.sender.domain
     yearly = {o.name for o in settings.occasions if o.field is not None}
     data = build_calendar(
         letters,

@@ -141,6 +141,12 @@ class Sender(_Model):
         "are not «ООО «Ромашка»». A letter whose language is not listed uses name and company.",
     )
 
+    @property
+    def domain(self) -> str:
+        """The sender's domain (``email``'s, punycode as loaded): what Message-IDs and the
+        calendar's UIDs are made unique with, and DKIM's From domain."""
+        return self.email.rsplit("@", 1)[-1]
+
     @field_validator("by_locale")
     @classmethod
     def _known_locales(cls, v: dict[str, SenderInLanguage]) -> dict[str, SenderInLanguage]:

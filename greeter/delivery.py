@@ -335,7 +335,7 @@ class Deliverer:
         self.clock = clock or Clock(origin=now).now
         self.secret = unsubscribe_secret
         self.summary = Summary()
-        self.domain = settings.sender.email.rsplit("@", 1)[-1]
+        self.domain = settings.sender.domain
         #: ``review: required``: approved content hashes; None when no review is needed.
         self.approvals = approvals
         self.stopping = False

@@ -40,7 +40,7 @@ def write_eml(
     """
     folder = OwnedFolder.open(out)
     settings = inputs.settings
-    domain = settings.sender.email.rsplit("@", 1)[-1]
+    domain = settings.sender.domain
     errors = written = left = 0
     for draft in stream:
         if draft.error is not None:
