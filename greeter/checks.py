@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from greeter.check_delivery import (
     check_databases,
@@ -65,6 +66,9 @@ from greeter.retention import minimum_retention_days
 from greeter.runtime import load_inputs
 from greeter.sources.dates import is_yearless
 
+if TYPE_CHECKING:
+    from greeter.send_report import ProgressStart
+
 #: What other modules and tests import from here: the checks moved to ``check_*`` modules keep
 #: their old address (``from greeter.checks import CheckReport, render_problems``).
 __all__ = [
@@ -95,8 +99,15 @@ __all__ = [
 ]
 
 
-def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
-    """Run every check; a ConfigError (unusable config) propagates to the CLI as exit 2."""
+def run_check(
+    config_file: Path, now_text: str | None = None, progress: ProgressStart | None = None
+) -> CheckReport:
+    """Run every check; a ConfigError (unusable config) propagates to the CLI as exit 2.
+
+    ``progress`` (:func:`~greeter.send_report.progress_factory`'s, on a terminal) is shown the
+    rows read while every template is rendered for each: at 200,000 rows that is minutes, which
+    said nothing meanwhile and read as a hang.
+    """
     from greeter.cli import config_day, parse_now
 
     inputs = load_inputs(config_file, today=config_day(now_text))
@@ -158,72 +169,86 @@ def run_check(config_file: Path, now_text: str | None = None) -> CheckReport:
     titles = TitleReach(settings)
     field_rules = [(occ.field, occ.max_years) for occ in settings.occasions if occ.field is not None]
     date_columns = settings.contacts.dates
-    for contact in _while_readable(inputs.contacts(load), report, crm_url):
-        reach.see(contact)
-        titles.see(contact)
-        if contact.country_from_zone and contact.country is not None:
-            report.countries_from_zone[contact.country] += 1
-        if contact.dates:
-            report.problems.extend(_date_problems(contact, field_rules, settings, today))
-            for name, day in contact.dates.items():
-                column = date_columns.get(name, name)
-                (report.yearless.get(column) or report.yearless.setdefault(column, YearlessColumn())).see(day)
-        for occ in settings.occasions:
-            # A date without a year is greeted without an anniversary number: rendered so here too.
-            years = 1 if occ.field is not None and not is_yearless(contact.dates.get(occ.field)) else None
-            hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
-            plain = PlanItem(hit, "send")
-            try:
-                rendered = renderer.render(plain)
-            except TemplateError as exc:
-                if isinstance(exc, TemplateLoadError) and (no_folder is not None or exc.template in broken):
-                    report.skipped[exc.template] += 1  # reported once above, at the file
+    contacts: Iterable[Contact] = inputs.contacts(load)
+    bar = progress(None, 0) if progress is not None else None
+    if bar is not None:
+        contacts = bar.counting(contacts, lambda: load.rows_read)
+    try:
+        for contact in _while_readable(contacts, report, crm_url):
+            reach.see(contact)
+            titles.see(contact)
+            if contact.country_from_zone and contact.country is not None:
+                report.countries_from_zone[contact.country] += 1
+            if contact.dates:
+                report.problems.extend(_date_problems(contact, field_rules, settings, today))
+                for name, day in contact.dates.items():
+                    column = date_columns.get(name, name)
+                    yearless = report.yearless.get(column)
+                    if yearless is None:
+                        yearless = report.yearless[column] = YearlessColumn()
+                    yearless.see(day)
+            for occ in settings.occasions:
+                # A date without a year is greeted without an anniversary number: rendered so here too.
+                years = 1 if occ.field is not None and not is_yearless(contact.dates.get(occ.field)) else None
+                hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
+                plain = PlanItem(hit, "send")
+                try:
+                    rendered = renderer.render(plain)
+                except TemplateError as exc:
+                    if isinstance(exc, TemplateLoadError) and (
+                        no_folder is not None or exc.template in broken
+                    ):
+                        report.skipped[exc.template] += 1  # reported once above, at the file
+                        continue
+                    report.renders += 1
+                    report.render_failures += 1
+                    key = (exc.template, exc.line, exc.detail)
+                    failures.setdefault(key, []).append(contact.id)
+                    add_locale(locales, key, contact.locale or settings.defaults.locale)
                     continue
                 report.renders += 1
-                report.render_failures += 1
-                key = (exc.template, exc.line, exc.detail)
-                failures.setdefault(key, []).append(contact.id)
-                add_locale(locales, key, contact.locale or settings.defaults.locale)
-                continue
-            report.renders += 1
-            notation = python_notation(rendered)
-            if notation is not None:
-                report.render_failures += 1
-                key = (rendered.template_file, None, notation)
-                failures.setdefault(key, []).append(contact.id)
-                add_locale(locales, key, contact.locale or settings.defaults.locale)
-            tag = markup_in_text(rendered)
-            if tag is not None:
-                held = markup_in_data(contact, tag, settings.contacts.columns)
-                if held is None:
-                    markup.setdefault((rendered.template_file, tag), []).append(contact.id)
-                elif (contact.id, tag) not in data_markup:
-                    data_markup.add((contact.id, tag))
-                    report.problems.append(data_markup_problem(contact, tag, held))
-            reach.rendered(contact, occ.template, rendered.template_file)
-            reach.signed(contact, rendered.locale)
-            titles.sent(occ, rendered.locale)
-            titles.letter(plain, rendered)
-            sample = (occ.name, rendered.template_file)
-            if sampled[sample] >= SAMPLE_CONTACTS:
-                continue
-            sampled[sample] += 1
-            for form, item in letter_forms(hit, settings.occasions, real_days.get(occ.name)):
-                report.renders += 1
-                try:
-                    other = renderer.render(item)
-                except TemplateError as exc:
-                    key = (exc.template, exc.line, exc.detail)
-                else:
-                    titles.letter(item, other)
-                    notation = python_notation(other)
-                    if notation is None:
-                        continue
-                    key = (other.template_file, None, notation)
-                report.render_failures += 1
-                found = form_failures.setdefault(key, (form, []))[1]
-                if contact.id not in found:
-                    found.append(contact.id)
+                notation = python_notation(rendered)
+                if notation is not None:
+                    report.render_failures += 1
+                    key = (rendered.template_file, None, notation)
+                    failures.setdefault(key, []).append(contact.id)
+                    add_locale(locales, key, contact.locale or settings.defaults.locale)
+                tag = markup_in_text(rendered)
+                if tag is not None:
+                    held = markup_in_data(contact, tag, settings.contacts.columns)
+                    if held is None:
+                        markup.setdefault((rendered.template_file, tag), []).append(contact.id)
+                    elif (contact.id, tag) not in data_markup:
+                        data_markup.add((contact.id, tag))
+                        report.problems.append(data_markup_problem(contact, tag, held))
+                reach.rendered(contact, occ.template, rendered.template_file)
+                reach.signed(contact, rendered.locale)
+                titles.sent(occ, rendered.locale)
+                titles.letter(plain, rendered)
+                sample = (occ.name, rendered.template_file)
+                if sampled[sample] >= SAMPLE_CONTACTS:
+                    continue
+                sampled[sample] += 1
+                for form, item in letter_forms(hit, settings.occasions, real_days.get(occ.name)):
+                    report.renders += 1
+                    try:
+                        other = renderer.render(item)
+                    except TemplateError as exc:
+                        key = (exc.template, exc.line, exc.detail)
+                    else:
+                        titles.letter(item, other)
+                        notation = python_notation(other)
+                        if notation is None:
+                            continue
+                        key = (other.template_file, None, notation)
+                    report.render_failures += 1
+                    found = form_failures.setdefault(key, (form, []))[1]
+                    if contact.id not in found:
+                        found.append(contact.id)
+    finally:  # gone before anything is printed, also when the read stops (a file unreadable mid-way)
+        if bar is not None:
+            bar.close()
+
     # An unknown filter inside {% if %} is reported at its file already; a contact reaching it is no news.
     known = {(p.file, p.line, p.message) for p in template_problems}
     failures = {key: found for key, found in failures.items() if key not in known}
