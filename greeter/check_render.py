@@ -37,6 +37,11 @@ _PYTHON_NOTATION = re.compile(
     r"datetime\.(?:date|datetime|time|timedelta)\(|\{'|\['|<greeter\.|<jinja2\.| object at 0x"
     r"|mappingproxy\(|frozenset\(|Markup\(|<function |<bound method |Decimal\('"
 )
+#: Where :data:`_PYTHON_NOTATION` may match: each of its forms holds one of these (a ``(``,
+#: ``{'``, ``['``, ``0x`` or one of its ``<`` words). Sought first, as a letter holds none of
+#: them but by mistake, where the notation's own first characters (``d``, ``m``, ``f``, a space,
+#: ``<``) are on every line: half the time of a search of the HTML part.
+_MAYBE_NOTATION = re.compile(r"\{'|\['|\(|<(?:greeter\.|jinja2\.|function |bound method )|0x")
 #: HTML tags typed into words that also become the ``text/plain`` part (the tags a letter uses).
 _HTML_TAG = re.compile(
     r"</?(?:a|b|i|u|s|em|strong|br|p|div|span|font|img|h[1-6]|ul|ol|li|table|tr|td|th|hr|small"
@@ -55,6 +60,8 @@ def python_notation(rendered: Rendered) -> str | None:
     if rendered.html is not None:
         parts.append(("html part", html.unescape(rendered.html)))
     for part, text in parts:
+        if _MAYBE_NOTATION.search(text) is None:
+            continue
         found = _PYTHON_NOTATION.search(text)
         if found is not None:
             return (
