@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -30,6 +30,10 @@ from greeter.preview_out import outbox_refusal
 from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
+
+if TYPE_CHECKING:
+    from greeter.contacts import Contact
+    from greeter.send_report import ProgressStart
 
 
 def draft_json(draft: Draft) -> dict[str, Any]:
@@ -169,8 +173,14 @@ def run_preview(
     out: Path,
     show_skipped: bool,
     now_text: str | None,
+    progress: ProgressStart | None = None,
 ) -> int:
-    """Plan, render and print; returns the exit code."""
+    """Plan, render and print; returns the exit code.
+
+    ``progress`` (:func:`~greeter.send_report.progress_factory`'s, on a terminal) is shown the
+    rows read while their letters are planned and rendered (a minute at 200,000 rows), and ends
+    when the last is read, before anything is printed.
+    """
     from greeter.cli import config_day, parse_now
 
     inputs = load_inputs(config_file, today=config_day(now_text))
@@ -194,7 +204,11 @@ def run_preview(
             file=sys.stderr,
         )
     renderer = failures.recording(letters.render)
-    items = journal_expiries(inputs.plan(inputs.contacts(report, contact_id), pw), inputs)
+    contacts: Iterable[Contact] = inputs.contacts(report, contact_id)
+    bar = progress(None, 0) if progress is not None else None
+    if bar is not None:
+        contacts = bar.counting(contacts, lambda: report.rows_read)
+    items = journal_expiries(inputs.plan(contacts, pw), inputs)
     stream: Iterator[Draft] = (
         d for d in failures.counting(drafts(items, renderer)) if show_skipped or d.item.status != "skip"
     )

@@ -11,15 +11,17 @@ import atexit
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from greeter.delivery import Summary
     from greeter.send import DueLetter, RunResult
+
+T = TypeVar("T")
 
 
 def print_report(
@@ -232,36 +234,91 @@ def dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: d
     )
 
 
-def progress_factory() -> Callable[[int, int], Callable[[int], None]] | None:
-    """A progress bar on a terminal for large batches; nothing when output goes to a log."""
-    if not sys.stderr.isatty():
-        return None
+#: What a command's progress hook is: ``start(total, done)`` when the work is known (``total``
+#: None: not known ahead, e.g. the rows of a contacts file being read), giving the tick that the
+#: work calls with each step's size.
+ProgressStart = Callable[[int | None, int], "ProgressBar"]
 
-    def start(total: int, _done: int) -> Callable[[int], None]:
-        if total < 50:
-            return lambda _n: None
+
+class ProgressBar:
+    """One bar on stderr for one piece of work: ``bar(n)`` advances it, :meth:`close` ends it.
+
+    Started at its first tick (a total known) or once ``least`` steps are
+    counted (none known), not before: its refresh thread must not exist
+    yet when ``send`` forks its letter builders (:mod:`greeter.build_pool`
+    builds in-process when another thread runs), and a few contacts check
+    in a blink that a bar would only flash over. Transient: gone when it
+    ends, so a terminal keeps only what the command prints.
+    """
+
+    def __init__(self, what: str, total: int | None, least: int, unit: str) -> None:
+        self._what, self._total, self._least, self._unit = what, total, least, unit
+        self._done = 0
+        self._bar: Any = None
+        self._task: Any = None
+        self._closed = total is not None and total < least  # too small to show: ticks do nothing
+
+    def __call__(self, n: int) -> None:
+        if self._closed:
+            return
+        self._done += n
+        if self._bar is None:
+            if self._total is None and self._done < self._least:
+                return
+            self._open()
+        self._bar.update(self._task, completed=self._done)
+        if self._total is not None and self._done >= self._total:
+            self.close()
+
+    def _open(self) -> None:
         from rich.console import Console
-        from rich.progress import Progress
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         # On stderr, the stream whose terminal was asked about: rich's default console is stdout's,
         # and `greeter send --once > summary.txt` got the bar's leading blank line in the summary.
-        bar = Progress(transient=True, console=Console(stderr=True))
-        task = bar.add_task("sending", total=total)
-        sent = 0
+        console = Console(stderr=True)
+        if self._total is None:  # how far is not known: how many so far, and for how long
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn(f"{{task.completed:,.0f}} {self._unit}"),
+                TimeElapsedColumn(),
+            )
+            self._bar = Progress(*columns, transient=True, console=console)
+        else:
+            self._bar = Progress(transient=True, console=console)
+        self._task = self._bar.add_task(self._what, total=self._total)
+        self._bar.start()
+        atexit.register(self._bar.stop)  # also when the work ends short (errors, a stop)
 
-        def tick(n: int) -> None:
-            # Started at the first letter sent, not before: the bar's refresh thread must not
-            # exist yet when the batch forks its letter builders (greeter.build_pool builds
-            # in-process when another thread runs — on a terminal it always did).
-            nonlocal sent
-            if sent == 0:
-                bar.start()
-                atexit.register(bar.stop)  # also when the batch ends short (errors, a stop)
-            sent += n
-            bar.update(task, advance=n)
-            if sent >= total:
-                bar.stop()
+    def counting(self, items: Iterable[T], count: Callable[[], int]) -> Iterator[T]:
+        """``items``, the bar moved to ``count()`` after each (the rows a contacts reader has read,
+        rejected ones too); ended when they run out, so that what is printed next has the terminal."""
+        try:
+            for item in items:
+                self(count() - self._done)
+                yield item
+        finally:
+            self.close()
 
-        return tick
+    def close(self) -> None:
+        """End the bar (it leaves nothing on the terminal); later ticks do nothing."""
+        self._closed = True
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def progress_factory(what: str = "sending", unit: str = "") -> ProgressStart | None:
+    """A progress bar on a terminal for large pieces of work; nothing when stderr goes to a log.
+
+    ``what``: the bar's words (``sending``, ``checking contacts``); ``unit``:
+    what is counted when the total is not known (``rows``). Every command
+    with a bar takes it from here, and none with ``--json``: a script reads it.
+    """
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int | None, _done: int) -> ProgressBar:
+        return ProgressBar(what, total, 50, unit)
 
     return start

@@ -1,0 +1,259 @@
+"""``greeter check``'s look at where letters go and what sending needs.
+
+The mail server or outbox, DKIM alignment, one-click unsubscribe served or
+not, the secrets ``send`` and ``run`` refuse to start without (and their
+files' modes), the journal's and the CRM's databases: each probed as a send
+would, without sending or creating anything, into the :class:`CheckReport`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+from pathlib import Path
+
+from greeter.check_report import CheckReport
+from greeter.config import Settings
+from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
+from greeter.errors import ConfigError, Problem
+from greeter.journal_schema import READ_ONLY_MOUNT
+
+
+def check_delivery(report: CheckReport, settings: Settings) -> None:
+    """Try where letters go as a send would: the mail server (:func:`check_smtp`) or the outbox.
+
+    An outbox that cannot be written is a warning, as an unreachable server
+    is: every letter would go to ``retry`` (and ``send --once`` exit 75), but
+    ``check`` often runs as another user than the sender, or before a mount.
+    """
+    if settings.delivery.transport == "smtp":
+        check_smtp(report, settings)
+        return
+    from greeter.transport import FileTransport
+
+    outbox = settings.delivery.outbox
+    why = FileTransport(outbox).probe()
+    report.outbox = (str(outbox), why is None, "writable" if why is None else why)
+    if why is not None:
+        message = f"{why}; sending would retry"
+        report.problems.append(Problem(str(outbox), "delivery.outbox", message, severity="warning"))
+
+
+def check_smtp(report: CheckReport, settings: Settings) -> None:
+    """Connect, greet, secure and log in as a send would.
+
+    Unreachable is a warning (sending would retry, and a marketer checking
+    templates may be off the network); a password that is not where the
+    config says, a login the server refuses, a username for a server that
+    offers no AUTH greeter can use, or a server that demands a login greeter
+    does not make (530 to MAIL FROM, probed without a username) is an error:
+    ``send`` stops at each (exit 2), and only a changed config gets a letter
+    out.
+    """
+    from greeter.secret_values import read_secret
+    from greeter.smtp_transport import SmtpTransport
+    from greeter.transport import LOGIN_REFUSED
+
+    smtp = settings.delivery.smtp
+    where = f"{smtp.host}:{smtp.port}"
+    try:
+        password = read_secret(smtp.password_env, smtp.password_file, "SMTP password")
+    except ConfigError as exc:
+        report.smtp = (where, False, "not tried: " + "; ".join(p.message for p in exc.problems))
+        report.problems.extend(exc.problems)
+        report.smtp_errors += len(exc.problems)
+        return
+    transport = SmtpTransport(smtp, password, return_path=settings.delivery.return_path)
+    failure = asyncio.run(transport.diagnose(settings.sender.email))
+    if failure is None:
+        security = {"none": "no TLS", "starttls": "STARTTLS", "tls": "TLS"}[smtp.security]
+        done = f"OK ({security}{f', logged in as {smtp.username}' if smtp.username else ''})"
+        report.smtp = (where, True, done)
+        return
+    if failure.halt_kind not in (None, LOGIN_REFUSED):  # no AUTH, a 530 to MAIL FROM, a wrong TLS
+        report.smtp = (where, False, failure.why)
+        message = f"{failure.why}; send would stop at it"
+        report.problems.append(Problem(f"smtp://{where}", failure.setting, message))
+        report.smtp_errors += 1
+        return
+    if failure.halt_kind == LOGIN_REFUSED:
+        secret = f"environment variable {smtp.password_env}" if smtp.password_env else smtp.password_file
+        report.smtp = (where, False, f"{failure.why} (username {smtp.username!r})")
+        message = (
+            f"{failure.why} (username {smtp.username!r}): check delivery.smtp.username and the "
+            f"password ({secret}); send would stop at it"
+        )
+        report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message))
+        report.smtp_errors += 1
+        return
+    report.smtp = (where, False, f"cannot connect: {failure.why}")
+    message = f"cannot connect: {failure.why}; sending would retry"
+    report.problems.append(Problem(f"smtp://{where}", "delivery.smtp", message, severity="warning"))
+
+
+def dkim_alignment(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning when ``delivery.dkim.domain`` is not aligned with the From: domain (DMARC, RFC 7489 §3.1.1).
+
+    Signing passes either way, but DMARC passes on DKIM only when d= and the
+    From: domain share their organizational domain: a receiver enforcing the
+    From domain's DMARC policy (Gmail and Yahoo require one of bulk senders)
+    rejects or junks letters signed for another domain. Relaxed alignment is
+    approximated without the public suffix list: d= is the From: domain, a
+    parent of it or a child of it (``romashka.example`` signs
+    ``greetings@mail.romashka.example``).
+    """
+    dkim = settings.delivery.dkim
+    if dkim is None:
+        return []
+    signer = dkim.domain.lower().strip(".")
+    author = settings.sender.email.rpartition("@")[2].lower()
+    if author == signer or author.endswith("." + signer) or signer.endswith("." + author):
+        return []
+    from greeter.config_loader import locate
+
+    line, col = locate(config_file, ("delivery", "dkim", "domain"))
+    message = (
+        f"letters are signed for {dkim.domain!r} but come from {author!r} (sender.email): DMARC "
+        f"needs the signing domain to be the From: domain or a parent of it, so receivers that "
+        f"check DMARC (Gmail, Yahoo, Mail.ru) may reject or junk them; sign with d={author} "
+        "(or its parent domain), or send from an address in the signing domain"
+    )
+    return [Problem(str(config_file), "delivery.dkim.domain", message, line, col, severity="warning")]
+
+
+def unserved_one_click(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning when letters advertise one-click unsubscribe that this config does not serve.
+
+    With ``unsubscribe.url`` every letter carries ``List-Unsubscribe-Post``
+    (RFC 8058), and Gmail and Yahoo show an "Unsubscribe" button that POSTs
+    to the link. Only ``greeter run`` with ``http.enabled`` answers it; a
+    ``send --once`` from cron, or a daemon with the listener off, leaves the
+    POST failing, and the recipient's next click is "Report spam". Another
+    process (a ``run`` elsewhere behind the same URL) may serve it, so this
+    is a warning, not an error.
+    """
+    url = settings.unsubscribe.url
+    if not url or settings.http.enabled:
+        return []
+    from greeter.config_loader import locate
+
+    line, col = locate(config_file, ("unsubscribe", "url"))
+    message = (
+        f"letters advertise one-click unsubscribe (RFC 8058) at {url}, but http.enabled is false, so "
+        f"this config does not serve it: make sure a `greeter run` with http.enabled serves {url}, "
+        "or Gmail/Yahoo will POST to a dead endpoint"
+    )
+    return [Problem(str(config_file), "unsubscribe.url", message, line, col, severity="warning")]
+
+
+def check_secrets(report: CheckReport, settings: Settings) -> None:
+    """The secrets ``send`` and ``run`` need besides the SMTP password must be where the config says.
+
+    The unsubscribe secret and the DKIM key file, through the same
+    :func:`~greeter.send.missing_secrets` ``send`` and ``run`` refuse with, so
+    the words are theirs (the values are never shown). The SMTP password is
+    :func:`check_smtp`'s, which needs it to log in.
+    """
+    from greeter.send import missing_secrets
+
+    problems = missing_secrets(settings, smtp=False)
+    report.problems.extend(problems)
+    report.secret_errors += len(problems)
+    report.problems.extend(loose_secret_files(settings, report.config_file))
+
+
+def loose_secret_files(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning for each secret file other users may read or change (its mode only: never its content).
+
+    A ``password_file`` left ``0644`` by a ``umask 022`` shell is readable by
+    every account on the machine; a group-writable DKIM key lets the group
+    sign as the domain. Sending still works, so a warning, with the fix. A
+    file that cannot be read is :func:`~greeter.send.missing_secrets`' error.
+    """
+    named: list[tuple[str, Path | None]] = [
+        ("delivery.smtp.password_file", settings.delivery.smtp.password_file)
+    ]
+    if settings.delivery.dkim is not None:
+        named.append(("delivery.dkim.key_file", settings.delivery.dkim.key_file))
+    problems: list[Problem] = []
+    for setting, path in named:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode) if path is not None else 0
+        except OSError:
+            continue
+        loose = _loose_mode(mode)
+        if loose:
+            message = f"{path} is {loose} (mode {mode:04o}): chmod 600 it"
+            problems.append(Problem(str(config_file), setting, message, severity="warning"))
+    return problems
+
+
+def _loose_mode(mode: int) -> str | None:
+    """Who besides the owner (and a group that only reads) may read or change a file of ``mode``, or None."""
+    read_all = bool(mode & stat.S_IROTH)
+    write_all = bool(mode & stat.S_IWOTH)
+    if read_all and write_all:
+        return "readable and writable by every user"
+    said = ["readable by every user"] if read_all else []
+    if write_all:
+        said.append("writable by every user")
+    elif mode & stat.S_IWGRP:
+        said.append("writable by its group")
+    return " and ".join(said) or None
+
+
+def check_databases(
+    report: CheckReport, storage_url: str, contacts_url: str | None, contacts_password_env: str | None = None
+) -> None:
+    """Probe the journal and the CRM: each a problem if unusable, as its own line in the summary.
+
+    A database that does not answer *now* is an error that alone makes the
+    exit code 75 (:meth:`CheckReport.exit_code`); a CRM that refuses the
+    config's settings is exit 2, like a contacts file that cannot be read,
+    and so is a journal that ``send`` refuses for what the config says (a
+    folder named as its file, one lost, one on a read-only mount, a wrong
+    password): the exit code send and run give for it.
+    """
+    journal = journal_status(storage_url)
+    report.databases.append(journal)
+    if not journal.ok:
+        report.problems.append(Problem(journal.url, "storage.url", journal.detail))
+        report.fatal |= not journal.reachable and not journal.unavailable
+    elif journal.read_only == READ_ONLY_MOUNT:
+        # Readable, so history and preview work; but no send or run can write it.
+        message = f"{journal.read_only}: send and run cannot record greetings in it"
+        report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
+    elif journal.read_only is not None:
+        # Another user (the daemon's) may write it, so a warning, not an error: check often runs as
+        # an operator. Said nothing, `check` passed as the daemon's own pre-start probe and `run`
+        # then stopped at exit 2 (a data/ volume owned by root); `check --strict` now fails there.
+        message = (
+            f"user {_user()} cannot write it ({journal.read_only}): a send or run as this user would "
+            "stop at it; fine if the daemon runs as a user who can"
+        )
+        report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
+    if contacts_url is not None:
+        contacts_database(report, contacts_status(contacts_url, contacts_password_env))
+
+
+def _user() -> str:
+    """The name of the user this process runs as (its uid when the system has no name for it)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's uid with no passwd entry and no $USER
+        return f"uid {os.getuid()}"
+
+
+def contacts_database(report: CheckReport, crm: DatabaseStatus) -> None:
+    """Add the CRM's status; one that could not be read is a problem at ``contacts.url``.
+
+    Reported as the journal is, not raised: the rest of check (config,
+    templates, journal, mail server) still runs and is still printed.
+    """
+    report.databases.append(crm)
+    if not crm.reachable:
+        report.problems.append(Problem(crm.url, "contacts.url", crm.detail))
+        report.fatal |= not crm.unavailable

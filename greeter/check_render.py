@@ -1,0 +1,255 @@
+"""What ``greeter check`` says of templates and the letters they render.
+
+A failed render, Python's notation or an HTML tag in a letter, a missing
+templates folder or template file: each turned into a located
+:class:`~greeter.errors.Problem`, one per distinct mistake whatever the number
+of contacts it hits. Pure functions over what :func:`greeter.checks.run_check`
+collected while it rendered; :mod:`greeter.preview` and
+:mod:`greeter.daemon_inputs` report render failures with
+:func:`render_problems` too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from greeter.config import Columns, Settings
+from greeter.contacts import Contact
+from greeter.errors import Problem
+from greeter.plan_types import Rendered
+from greeter.render import SUFFIX, Renderer
+
+#: Distinct render failures reported per template before the rest are only counted.
+MAX_RENDER_PROBLEMS = 20
+#: Contacts named in a render failure that hits many; the rest are counted.
+MAX_NAMED_CONTACTS = 3
+
+#: Python's notation for data, never words of a letter: what a value printed whole writes (a
+#: dict or tuple through ``|join``, a date inside one, an object without text of its own).
+#: The renderer refuses to print such a value directly (``{{ also }}``); through a filter that
+#: makes a string of it, only the letter shows it, so check reads the letters it renders.
+_PYTHON_NOTATION = re.compile(
+    r"datetime\.(?:date|datetime|time|timedelta)\(|\{'|\['|<greeter\.|<jinja2\.| object at 0x"
+    r"|mappingproxy\(|frozenset\(|Markup\(|<function |<bound method |Decimal\('"
+)
+#: Where :data:`_PYTHON_NOTATION` may match: each of its forms holds one of these (a ``(``,
+#: ``{'``, ``['``, ``0x`` or one of its ``<`` words). Sought first, as a letter holds none of
+#: them but by mistake, where the notation's own first characters (``d``, ``m``, ``f``, a space,
+#: ``<``) are on every line: half the time of a search of the HTML part.
+_MAYBE_NOTATION = re.compile(r"\{'|\['|\(|<(?:greeter\.|jinja2\.|function |bound method )|0x")
+#: HTML tags typed into words that also become the ``text/plain`` part (the tags a letter uses).
+_HTML_TAG = re.compile(
+    r"</?(?:a|b|i|u|s|em|strong|br|p|div|span|font|img|h[1-6]|ul|ol|li|table|tr|td|th|hr|small"
+    r"|big|sup|sub|center|blockquote|pre|code|mark)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+
+
+def python_notation(rendered: Rendered) -> str | None:
+    """What check says of a letter showing Python's notation (``{'occasion': …}``), else None.
+
+    The words are the same for every contact it hits (the matched notation,
+    not the value), so one mistake is one problem naming its contacts.
+    """
+    parts = [("subject", rendered.subject), ("text part", rendered.text)]
+    if rendered.html is not None:
+        parts.append(("html part", html.unescape(rendered.html)))
+    for part, text in parts:
+        if _MAYBE_NOTATION.search(text) is None:
+            continue
+        found = _PYTHON_NOTATION.search(text)
+        if found is not None:
+            return (
+                f"the {part} shows Python's notation for data ({found.group(0).strip()}…): a list, "
+                "dict or object printed whole (e.g. through |join); print its fields instead "
+                "(a.title, a.date|date('day_month'))"
+            )
+    return None
+
+
+def markup_in_text(rendered: Rendered) -> str | None:
+    """The first HTML tag the subject or text part shows as typed (``<b>``), else None."""
+    for text in (rendered.subject, rendered.text):
+        found = _HTML_TAG.search(text)
+        if found is not None:
+            return found.group(0)
+    return None
+
+
+def markup_in_data(contact: Contact, tag: str, columns: Columns) -> str | None:
+    """The column of ``contact`` whose value holds ``tag`` (its header as configured), else None.
+
+    A company exported as ``<b>Ромашка</b>`` shows the tag in every letter's
+    text part (and escaped in the HTML one): the CRM's record is what to
+    fix, and blaming the template for it sent the marketer looking for a
+    line that does not exist.
+    """
+    named = {
+        "first_name": contact.first_name,
+        "patronymic": contact.patronymic,
+        "last_name": contact.last_name,
+        "company": contact.company,
+    }
+    for field_name, value in named.items():
+        if tag in value:
+            column = getattr(columns, field_name)
+            return column or columns.full_name or field_name
+    for column, value in contact.extra.items():
+        if tag in value:
+            return column
+    return None
+
+
+def data_markup_problem(contact: Contact, tag: str, column: str) -> Problem:
+    """The warning for an HTML tag typed into a contact's data, at its row and column."""
+    message = (
+        f"holds the HTML tag {tag}: the letters show it as typed (escaped in the HTML part); "
+        "remove the markup in the CRM"
+    )
+    return Problem(contact.source, column, message, contact.row or None, kind="row", severity="warning")
+
+
+def markup_problems(found: dict[tuple[str, str], list[str]], renderer: Renderer) -> list[Problem]:
+    """One warning per template file and tag its letters' text part shows, at the line that writes it.
+
+    ``<b>Скидка 10%</b>`` typed into the shipped layout's ``message`` block is
+    bold in the HTML part and five characters of markup in the ``text/plain``
+    one, which check passed as OK. ``found`` maps (file rendered, tag) to the
+    contacts whose letter showed it.
+    """
+    problems = []
+    for (file, tag), contacts in found.items():
+        where = renderer.find_line(file, tag)
+        at, line = where if where is not None else (file, None)
+        message = (
+            f"the text part of the letter shows the HTML tag {tag} as typed "
+            f"({_who(list(dict.fromkeys(contacts)))}): "
+            "plain-text readers see it; put markup only in {% block html %} and keep the words "
+            "the text part is made of plain"
+        )
+        problems.append(Problem(at, "", message, line, kind="template", severity="warning"))
+    return problems
+
+
+def add_locale(locales: dict[tuple[str, int | None, str], list[str]], key: Any, locale: str) -> None:
+    found = locales.setdefault(key, [])
+    if locale not in found:
+        found.append(locale)
+
+
+def render_problems(
+    failures: dict[tuple[str, int | None, str], list[str]],
+    forms: dict[tuple[str, int | None, str], str] | None = None,
+    locales: dict[tuple[str, int | None, str], list[str]] | None = None,
+) -> list[Problem]:
+    """One problem per distinct failure (at most :data:`MAX_RENDER_PROBLEMS` per template file).
+
+    ``forms`` names the form of letter a failure appeared in (``sent early,
+    before its day``) when it was not the plain one; its contacts are then
+    the few the form was tried for, not all it hits. ``locales`` lists the
+    contacts' locales per failure: named when more than one, as one file
+    (``first_deal.sr.j2``) serves ``sr``, ``sr_Latn`` and ``sr_RS`` alike and
+    its mistake is one line, not one per locale. A contact is counted and
+    named once however many of its letters failed: a mistake in
+    ``_layout.html.j2`` fails every occasion's letter, and 30 contacts read as
+    ``165 contacts: 1001, 1001, 1001``.
+    """
+    problems: list[Problem] = []
+    per_file: Counter[str] = Counter()
+    for key, letters in failures.items():
+        file, line, detail = key
+        contacts = list(dict.fromkeys(letters))  # one id per failed letter: each contact once
+        per_file[file] += 1
+        if per_file[file] > MAX_RENDER_PROBLEMS:
+            continue
+        named = ", ".join(contacts[:MAX_NAMED_CONTACTS])
+        form = forms.get(key) if forms else None
+        if form is not None:
+            tried = f"tried for contact{'s' if len(contacts) > 1 else ''} {named}"
+            message = f"{detail} (in a letter {form}; {tried})"
+            problems.append(Problem(file, "", message, line, kind="template"))
+            continue
+        who = _who(contacts)
+        among = locales.get(key, []) if locales else []
+        if len(among) > 1:
+            who += f"; locales {', '.join(among)}"
+        problems.append(Problem(file, "", f"{detail} ({who})", line, kind="template"))
+    return problems
+
+
+def _who(contacts: list[str]) -> str:
+    """``contact 1001`` or ``27 contacts: 1001, 1002, 1003 and 24 more`` (each id once)."""
+    named = ", ".join(contacts[:MAX_NAMED_CONTACTS])
+    who = f"contact {named}" if len(contacts) == 1 else f"{len(contacts)} contacts: {named}"
+    rest = len(contacts) - MAX_NAMED_CONTACTS
+    return who + (f" and {rest} more" if rest > 0 else "")
+
+
+def missing_templates_dir(settings: Settings, config_file: Path) -> Problem | None:
+    """A ``templates_dir`` that is no folder, at the setting, with the folder meant.
+
+    ``templates_dir: templatez`` was one "template missing: templatez/….j2"
+    per occasion, none saying that the folder itself is the mistake.
+    """
+    from greeter.config_loader import locate
+
+    folder = Path(settings.templates_dir)
+    if folder.is_dir():
+        return None
+    try:  # as the config says it: relative to the config's folder
+        written = folder.relative_to(config_file.parent)
+    except ValueError:
+        written = folder
+    what = "is not a folder" if folder.exists() else "does not exist"
+    try:
+        siblings = sorted(p.name for p in folder.parent.iterdir() if p.is_dir())
+    except OSError:
+        siblings = []
+    close = difflib.get_close_matches(folder.name, siblings, n=1)
+    hint = f", did you mean {str(written.parent / close[0])!r}?" if close else ""
+    line, col = locate(config_file, ("templates_dir",))
+    message = f"templates_dir {str(written)!r} {what}{hint}"
+    return Problem(str(config_file), "templates_dir", message, line, col)
+
+
+def locate_missing(
+    problems: list[Problem], settings: Settings, config_file: Path, renderer: Renderer
+) -> list[Problem]:
+    """A missing template file is a config mistake: point at the occasion's ``template:`` line.
+
+    When only locale variants exist (``manager_day.en.j2``), say so and what
+    the missing default is for, rather than suggest the name already used.
+    """
+    from greeter.config_loader import locate
+
+    first_use: dict[str, int] = {}
+    for i, occ in enumerate(settings.occasions):
+        first_use.setdefault(f"{occ.template}{SUFFIX}", i)
+    known = sorted({p.name.split(".")[0] for p in Path(settings.templates_dir).glob(f"[!_]*{SUFFIX}")})
+    located: list[Problem] = []
+    for problem in problems:
+        use = first_use.get(problem.file)
+        if use is not None and problem.message.startswith("template missing:"):
+            name = settings.occasions[use].template
+            variants = [path.name for path in renderer.template_files(name)]
+            if variants:
+                only = f"{' and '.join(variants)} exist{'s' if len(variants) == 1 else ''}"
+                language = settings.defaults.locale.replace("-", "_").split("_")[0]
+                default = Path(settings.templates_dir) / f"{name}{SUFFIX}"
+                message = (
+                    f"template missing: only {only}; add {default}, the letter for {language} "
+                    "and for every locale without its own file"
+                )
+            else:
+                close = difflib.get_close_matches(name, known, n=1)
+                message = problem.message + (f", did you mean {close[0]!r}?" if close else "")
+            line, col = locate(config_file, ("occasions", use, "template"))
+            where = f"occasions.{use}.template"
+            problem = Problem(str(config_file), where, message, line, col)
+        located.append(problem)
+    return located

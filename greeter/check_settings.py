@@ -1,0 +1,92 @@
+"""``greeter check``'s look at settings only reading further shows wrong.
+
+Name columns written beside ``contacts.columns.full_name`` (never read), and
+the iCalendar files of days off and of occasions, read as a plan would read
+them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from greeter.check_report import CheckReport
+from greeter.config import Settings
+from greeter.errors import ConfigError, Problem
+
+
+def full_name_overlap(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning at each name column written beside ``contacts.columns.full_name``: it is not read.
+
+    With a full-name column the loader takes every name from it, so a
+    ``first_name: Имя`` also written was ignored without a word, and a
+    marketer who fixed a name in the Имя column saw no change. Only settings
+    written in the file count (the defaults are no one's choice), and
+    ``null`` says "no such column".
+    """
+    from greeter.config_loader import locate
+    from greeter.sources.columns import NAME_PARTS
+
+    columns = settings.contacts.columns
+    if not columns.full_name:
+        return []
+    problems: list[Problem] = []
+    for part in NAME_PARTS:
+        column = getattr(columns, part)
+        line, col = locate(config_file, ("contacts", "columns", part))
+        if column is None or line is None:
+            continue
+        message = (
+            f"contacts.columns.full_name is set, so names are read from column {columns.full_name!r}"
+            f" only and column {column!r} is not read: remove this setting (or write {part}: null)"
+        )
+        problems.append(
+            Problem(str(config_file), f"contacts.columns.{part}", message, line, col, severity="warning")
+        )
+    return problems
+
+
+def check_days_off(report: CheckReport, settings: Settings, today: date) -> None:
+    """Read ``send_window.days_off_ics`` as a plan would, for this year and the next.
+
+    A file that cannot be read or is not iCalendar is an error (``preview``,
+    ``send`` and ``run`` stop at it); its events with a time of day, which are
+    no day off, are one warning.
+    """
+    years = range(today.year, today.year + 2)
+    path = settings.send_window.days_off_ics
+    if path is not None:
+        from greeter.ics_days import read_days_off, timed_warning
+
+        try:
+            found = read_days_off(path, years)
+        except ConfigError as exc:
+            report.days_off = (str(path), False, "not read (see above)")
+            report.problems.extend(exc.problems)
+            report.days_off_errors += len(exc.problems)
+        else:
+            report.days_off = (str(path), True, f"{len(found.days)} day(s) off in {years[0]}–{years[-1]}")
+            if found.timed:
+                report.problems.append(timed_warning(path, found.timed))
+    check_occasion_calendars(report, settings, years)
+
+
+def check_occasion_calendars(report: CheckReport, settings: Settings, years: range) -> None:
+    """Read each occasion's ``ics`` as a plan would: unreadable is an error, nothing in it a warning."""
+    from greeter.ics_days import occasion_field, read_days_off, timed_warning
+
+    for index, occ in enumerate(settings.occasions):
+        if occ.ics is None:
+            continue
+        field = occasion_field(index)
+        try:
+            found = read_days_off(occ.ics, years, field)
+        except ConfigError as exc:
+            report.problems.extend(exc.problems)
+            report.days_off_errors += len(exc.problems)
+            continue
+        if found.timed:
+            report.problems.append(timed_warning(occ.ics, found.timed, field))
+        if not found.first_days:
+            message = f"no all-day event in {years[0]}–{years[-1]}: occasion {occ.name!r} greets nobody then"
+            report.problems.append(Problem(str(occ.ics), field, message, severity="warning"))
