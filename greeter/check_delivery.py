@@ -107,7 +107,7 @@ def dkim_alignment(settings: Settings, config_file: Path) -> list[Problem]:
     if dkim is None:
         return []
     signer = dkim.domain.lower().strip(".")
-    author = settings.sender.email.rpartition("@")[2].lower()
+    author = settings.sender.domain.lower()
     if author == signer or author.endswith("." + signer) or signer.endswith("." + author):
         return []
     from greeter.config_loader import locate

@@ -59,7 +59,7 @@ def check_days_off(report: CheckReport, settings: Settings, today: date) -> None
         from greeter.ics_days import read_days_off, timed_warning
 
         try:
-            found = read_days_off(path, years)
+            found = read_days_off(path, years, zone=settings.defaults.timezone)
         except ConfigError as exc:
             report.days_off = (str(path), False, "not read (see above)")
             report.problems.extend(exc.problems)
@@ -80,7 +80,7 @@ def check_occasion_calendars(report: CheckReport, settings: Settings, years: ran
             continue
         field = occasion_field(index)
         try:
-            found = read_days_off(occ.ics, years, field)
+            found = read_days_off(occ.ics, years, field, settings.defaults.timezone)
         except ConfigError as exc:
             report.problems.extend(exc.problems)
             report.days_off_errors += len(exc.problems)

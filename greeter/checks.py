@@ -53,6 +53,7 @@ from greeter.check_render import (
 )
 from greeter.check_report import CheckReport, YearlessColumn, refused_report, zone_countries_line
 from greeter.check_settings import check_days_off, check_occasion_calendars, full_name_overlap
+from greeter.check_window import ineffective_friday_cutoff
 from greeter.check_titles import TitleReach
 from greeter.config import Settings
 from greeter.contacts import Contact
@@ -121,6 +122,7 @@ def run_check(
     report.problems.extend(full_name_overlap(settings, config_file))
     report.problems.extend(dkim_alignment(settings, config_file))
     report.problems.extend(unserved_one_click(settings, config_file))
+    report.problems.extend(ineffective_friday_cutoff(settings, config_file))
     check_days_off(report, settings, today)
     cap = settings.frequency_cap
     least = minimum_retention_days(cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)

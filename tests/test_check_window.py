@@ -61,3 +61,34 @@ def test_a_friday_cutoff_that_stops_nothing_is_a_warning_at_its_line(
     assert warned in problem.message
     lines = Path(config).read_text(encoding="utf-8").splitlines()
     assert problem.line is not None and "friday_cutoff" in lines[problem.line - 1]
+
+
+def test_check_says_it_at_the_line_as_a_warning_and_still_exits_0(make_project: MakeProject) -> None:
+    from greeter.checks import run_check
+
+    config = make_project(
+        [contact_row("1", "a@example.com", birthday="15.04.1980")], send_window={"friday_cutoff": "18:00"}
+    )
+    report = run_check(config, "2027-04-01T10:00")
+    (problem,) = [p for p in report.problems if p.field == "send_window.friday_cutoff"]
+    assert problem.severity == "warning" and "changes nothing" in problem.message
+    assert report.exit_code(strict=False) == 0 and report.exit_code(strict=True) == 1
+
+
+def test_check_reads_a_days_off_calendar_exported_in_utc_on_the_companys_clock(
+    make_project: MakeProject,
+) -> None:
+    """A Moscow day off written 21:00Z–21:00Z was a timed event ignored with a warning; it is the day."""
+    from greeter.checks import run_check
+
+    config = make_project(
+        [contact_row("1", "a@example.com", birthday="15.04.1980")], send_window={"days_off_ics": "corp.ics"}
+    )
+    ics = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//export//\nBEGIN:VEVENT\nUID:u1\nDTSTAMP:20261101T000000Z\n"
+        "DTSTART:20270601T210000Z\nDTEND:20270602T210000Z\nSUMMARY:Выходной\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    (config.parent / "corp.ics").write_bytes(ics.replace("\n", "\r\n").encode())
+    report = run_check(config, "2027-04-01T10:00")
+    assert [p for p in report.problems if p.field == "send_window.days_off_ics"] == []
+    assert report.days_off is not None and report.days_off[2].startswith("1 day(s) off")
