@@ -53,8 +53,8 @@ from greeter.check_render import (
 )
 from greeter.check_report import CheckReport, YearlessColumn, refused_report, zone_countries_line
 from greeter.check_settings import check_days_off, check_occasion_calendars, full_name_overlap
-from greeter.check_window import ineffective_friday_cutoff
 from greeter.check_titles import TitleReach
+from greeter.check_window import ineffective_friday_cutoff
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import contacts_failure
