@@ -14,11 +14,6 @@ journal; ``calendar`` said "nothing planned" beside the letters it left out;
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
-import threading
 from datetime import datetime
 
 import click
@@ -28,7 +23,7 @@ from click.testing import CliRunner
 from greeter.cli import config_day, main, parse_now
 from greeter.send_report import summary_json
 from greeter.timezones import suggest_zones, zone_hint
-from tests.conftest import ROOT, MakeProject, contact_row
+from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import NOW, people
 from tests.test_start_refusals import cannot_start, greeter
 
@@ -158,40 +153,15 @@ def test_check_json_summarises_a_contacts_file_that_is_not_there(make_project: M
 def test_the_progress_bar_never_writes_to_stdout(make_project: MakeProject) -> None:
     """stderr on a terminal, stdout to a file (`greeter send --once > summary.txt`): the bar
     went to rich's stdout console, and the summary began with a blank line."""
+    from tests.test_check_progress import run_on_terminal
+
     config = make_project(people(60))
-    controller, terminal = pty.openpty()
-    seen: list[bytes] = []
-
-    def drain() -> None:  # the terminal's reader, so the bar never blocks on a full pty
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            seen.append(chunk)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "greeter", "--config", str(config), "send", "--once", "--now", NOW],
-            stdout=subprocess.PIPE,
-            stderr=terminal,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            timeout=120,
-            check=False,
-        )
-    finally:
-        os.close(terminal)
-        reader.join(timeout=10)
-        os.close(controller)
-    out = done.stdout.decode()
-    assert done.returncode == 0, out + b"".join(seen).decode(errors="replace")
+    code, stdout, err = run_on_terminal(config, "send", "--once", "--now", NOW, terminal=True)
+    out = stdout.decode()
+    assert code == 0, out + err.decode(errors="replace")
     assert out.startswith("2027-04-14 11:00 ") and "due 60; sent: 60;" in out, repr(out[:80])
     assert out.count("\n") == 1 and "\x1b" not in out
-    assert b"sending" in b"".join(seen)  # the bar was shown, on the terminal
+    assert b"sending" in err  # the bar was shown, on the terminal
 
 
 # --- 5. send --json: every key in every summary ---------------------------------------------------
