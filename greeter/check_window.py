@@ -8,15 +8,11 @@ read only to point at the line).
 
 from __future__ import annotations
 
-from datetime import time
 from pathlib import Path
 
 from greeter.config import Settings
+from greeter.config_types import minute_of_day
 from greeter.errors import Problem
-
-
-def _minutes(t: time) -> int:
-    return t.hour * 60 + t.minute
 
 
 def _hhmm(minutes: int) -> str:
@@ -36,8 +32,8 @@ def ineffective_friday_cutoff(settings: Settings, config_file: Path) -> list[Pro
     cutoff = window.friday_cutoff
     if cutoff is None or "friday_cutoff" not in window.model_fields_set:
         return []
-    last = _minutes(window.hours.end) - window.end_margin_minutes
-    if _minutes(cutoff) < last:
+    last = window.last_sending_minute(window.hours.end)
+    if minute_of_day(cutoff) < last:
         return []
     from greeter.config_loader import locate
 

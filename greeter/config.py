@@ -47,7 +47,16 @@ from greeter.config_delivery import Unsubscribe as Unsubscribe
 from greeter.config_delivery import env_var_name as env_var_name
 from greeter.config_delivery import extra_header_problem as extra_header_problem
 from greeter.config_delivery import helo_hostname as helo_hostname
-from greeter.config_types import DateFormat, Day, MonthDay, TimeOfDay, TimeZoneName, meant_time, time_pair
+from greeter.config_types import (
+    DateFormat,
+    Day,
+    MonthDay,
+    TimeOfDay,
+    TimeZoneName,
+    meant_time,
+    minute_of_day,
+    time_pair,
+)
 
 
 class Weekday(StrEnum):
@@ -633,16 +642,17 @@ class SendWindow(_Model):
             )
         return self
 
+    def last_sending_minute(self, end: time) -> int:
+        """The minute of the day (:func:`minute_of_day`) sending stops on a day that ends at ``end``:
+        ``end_margin_minutes`` before it."""
+        return minute_of_day(end) - self.end_margin_minutes
+
     def _minutes_to_send(self, end: time) -> int:
         """Minutes of sending time in a day that ends at ``end`` (wall clock)."""
-
-        def minutes(t: time) -> int:
-            return t.hour * 60 + t.minute
-
-        first, last = minutes(self.hours.start), minutes(end) - self.end_margin_minutes
+        first, last = minute_of_day(self.hours.start), self.last_sending_minute(end)
         total = max(last - first, 0)
         if self.lunch is not None:
-            overlap = min(last, minutes(self.lunch.end)) - max(first, minutes(self.lunch.start))
+            overlap = min(last, minute_of_day(self.lunch.end)) - max(first, minute_of_day(self.lunch.start))
             total -= max(overlap, 0)
         return total
 

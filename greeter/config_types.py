@@ -18,7 +18,8 @@ from pydantic_core import PydanticCustomError
 from greeter.timezones import is_zone, unknown_zone
 
 __all__ = [
-    "TIME_WORDS", "DateFormat", "Day", "MonthDay", "TimeOfDay", "TimeZoneName", "meant_time", "time_pair"
+    "TIME_WORDS", "DateFormat", "Day", "MonthDay", "TimeOfDay", "TimeZoneName", "meant_time", "minute_of_day",
+    "time_pair",
 ]  # fmt: skip
 
 
@@ -72,6 +73,11 @@ def _time_of_day_text(value: object) -> object:
     meant = meant_time(text)
     fix = f': write "{meant}"' if meant else ""
     raise ValueError(f'{value!r} is not a time like "09:00" ({TIME_WORDS}){fix}')
+
+
+def minute_of_day(t: time) -> int:
+    """``10:30`` → 630: a wall-clock time as minutes since midnight, for a window's arithmetic."""
+    return t.hour * 60 + t.minute
 
 
 def meant_time(text: str) -> str | None:

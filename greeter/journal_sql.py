@@ -229,18 +229,6 @@ class JournalSql(JournalStore, ABC):
         )
         return rows[0].next_attempt_at if rows else None
 
-    def history(
-        self,
-        contact_id: str | None = None,
-        occasion: str | None = None,
-        state: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        email: str | None = None,
-    ) -> list[JournalEntry]:
-        """:meth:`iter_history` as a list (a contact's rows for the delivery engine, an address's)."""
-        return list(self.iter_history(contact_id, occasion, state, since, until, email))
-
     def iter_history(
         self,
         contact_id: str | None = None,

@@ -332,7 +332,9 @@ class JournalStore(Protocol):
         until: date | None = None,
         email: str | None = None,
     ) -> list[JournalEntry]:
-        """:meth:`iter_history` as a list: for the few rows of one contact or address."""
+        """:meth:`iter_history` as a list: for the few rows of one contact or address (the
+        delivery engine's, an address's). One body for every journal: each streams its rows."""
+        return list(self.iter_history(contact_id, occasion, state, since, until, email))
 
     def iter_history(
         self,
