@@ -7,9 +7,10 @@ CDN, no web font, one local stylesheet, a few lines of inline JavaScript that
 work from ``file://``) and nothing depends on the machine that produced it.
 
 Why it streams: a plan may hold a million drafts. Each draft's page is written
-the moment the draft arrives and only a small :class:`_Card` (names, subject,
-status — never the letter) is kept for the index, which is written at the end
-because it is sorted by day while the planner yields contact by contact.
+the moment the draft arrives and only a small card (names, subject, status —
+never the letter: :class:`greeter.gallery_cards.Card`) is kept for the index,
+which is written at the end because it is sorted by day while the planner
+yields contact by contact.
 
 Everything that comes from contacts or templates is data: it goes through
 :func:`html.escape` on the way into every page, and a letter's HTML is shown in
@@ -29,20 +30,17 @@ import base64
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from greeter.config import Sender
 from greeter.errors import OutputFolderError
-from greeter.gallery_words import carried_detail, journal_detail, russian_detail
-from greeter.i18n import years_phrase
+from greeter.gallery_cards import Card, Status, card_of
 from greeter.plan_types import Draft
-from greeter.planner import merged_into_failed
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
 from greeter.review import Envelope
@@ -50,12 +48,6 @@ from greeter.sources import Rejection
 
 __all__ = ["write_gallery"]
 
-#: A card's group: a letter, a letter the journal says left, an occasion riding in another letter,
-#: a skip, a letter that failed to render, a letter the mail server refused (``failed``), one whose
-#: delivery the journal cannot confirm yet (``uncertain``, ``retry``, ``claimed``).
-Status = Literal["send", "sent", "merged", "skip", "error", "failed", "pending"]
-
-_WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 _WEEKDAYS_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 _MONTHS = (
     "января",
@@ -85,53 +77,6 @@ REASON_LABELS: dict[str, str] = {
     "render_error": "ошибка шаблона",
     "awaiting_approval": "ждёт одобрения",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class _Said:
-    """How a card reads a greeting the journal already holds: its group, its badge (``{letter}``:
-    the carrying letter's occasion title), the badge's style and its words in the index's summary."""
-
-    status: Status
-    badge: str
-    style: str
-    note: str
-
-
-#: A greeting the journal already holds (``already_sent``), by the row's state (JSON
-#: ``journal_state``). A bounce read «пропуск: уже отправлено» and was counted so: a marketer
-#: concluded the client was greeted. A state not here (``sent``) keeps «уже отправлено».
-JOURNAL_STATES: dict[str, _Said] = {
-    "failed": _Said("failed", "не доставлено: отказ сервера", "failed", "отказ сервера"),
-    "uncertain": _Said("pending", "неизвестно, дошло ли", "uncertain", "неизвестно, дошло ли"),
-    "retry": _Said("pending", "повторная отправка", "retry", "повторная отправка"),
-    "claimed": _Said("pending", "отправляется", "claimed", "отправляется"),
-    "skipped": _Said("skip", "пропуск: пропущено при отправке", "skip", "пропущено при отправке"),
-}
-
-#: An occasion that rode in another occasion's letter (``merged``), by that letter's journal state;
-#: none (``journal_state`` null): the letter is still planned, «объединено».
-CARRIED_STATES: dict[str, _Said] = {
-    "sent": _Said("sent", "отправлено в письме «{letter}»", "sent", "в письмах других поводов"),
-    "failed": _Said("failed", "не доставлено (в письме «{letter}»)", "failed", "в письмах других поводов"),
-    "uncertain": _Said(
-        "pending", "неизвестно, дошло ли (в письме «{letter}»)", "uncertain", "неизвестно, дошло ли"
-    ),
-    "retry": _Said("pending", "повторная отправка (в письме «{letter}»)", "retry", "повторная отправка"),
-    "claimed": _Said("pending", "отправляется (в письме «{letter}»)", "claimed", "отправляется"),
-    "skipped": _Said("skip", "пропуск: письмо «{letter}» не отправлено", "skip", "письмо не отправлено"),
-    "expired": _Said("skip", "пропуск: письмо «{letter}» просрочено", "skip", "письмо просрочено"),
-}
-
-
-def _said(reason: str | None, journal_state: str | None) -> _Said | None:
-    """How the journal's word on this greeting reads (:data:`JOURNAL_STATES`, :data:`CARRIED_STATES`);
-    None: it has none, or the plain reason says it."""
-    if reason == "merged":
-        return CARRIED_STATES.get(journal_state or "")
-    if reason == "already_sent":
-        return JOURNAL_STATES.get(journal_state or "")
-    return None
 
 
 #: A letter's review state under ``review: required`` (JSON ``approval``): the label, and what it means.
@@ -179,213 +124,52 @@ _DAY_NOTES: tuple[tuple[Status, str], ...] = (
 
 _CSS_NAME = "gallery.css"
 
-# Filtering and search run in the reviewer's browser, from file://, without a
-# server. The state lives in the URL fragment so "back" from a draft page
-# returns to the same filtered view. Cards are plain HTML: without JS the
-# gallery is still complete, only unfiltered.
-_SCRIPT = """
-(function () {
-  var root = document.documentElement;
-  root.classList.add("js");
-  var main = document.querySelector("main");
-  var toolbar = document.querySelector(".toolbar");
-  var cards = Array.prototype.slice.call(document.querySelectorAll(".card"));
-  var days = Array.prototype.slice.call(document.querySelectorAll(".day, .group"));
-  var buttons = Array.prototype.slice.call(document.querySelectorAll("[data-filter]"));
-  var search = document.getElementById("search");
-  var shown = document.getElementById("shown");
-  var empty = document.getElementById("no-match");
-  var counts = {};
-  buttons.forEach(function (b) { counts[b.getAttribute("data-filter")] = +b.getAttribute("data-count"); });
-  var keys = cards.map(function (c) { return c.getAttribute("data-search"); });
-  var sectionOf = [];  // each card's day (sections and the cards in them are in document order)
-  days.forEach(function (d, k) { d.querySelectorAll(".card").forEach(function () { sectionOf.push(k); }); });
-  var miss = cards.map(function () { return false; });  // hidden by the search (the filter is CSS)
-  var filter = "all", lastQ = "", timer = 0;
-  function norm(s) { return s.toLowerCase().replace(/ё/g, "е").trim(); }
-  function fits(c) {
-    return filter === "all" || c.getAttribute("data-status") === filter ||
-           c.getAttribute("data-approval") === filter;
-  }
-  function state(q) { return "f=" + filter + (q ? "&q=" + encodeURIComponent(q) : ""); }
-  function apply(save) {
-    var q = norm(search.value), n = 0, i, c, m, seen = days.map(function () { return false; });
-    main.setAttribute("data-show", filter);  // one attribute: the rules of _filter_rules() hide the rest
-    for (i = 0; i < cards.length; i++) {
-      m = !!q && keys[i].indexOf(q) < 0;
-      if (m !== miss[i]) { miss[i] = m; cards[i].hidden = m; }  // only the cards that change
-      if (q && !m && fits(cards[i])) { n++; seen[sectionOf[i]] = true; }
-    }
-    if (!q) { n = counts[filter] || 0; }
-    days.forEach(function (d, k) {
-      var h = !!q && !seen[k];
-      if (d.hidden !== h) { d.hidden = h; }
-    });
-    buttons.forEach(function (b) {
-      b.setAttribute("aria-pressed", String(b.getAttribute("data-filter") === filter));
-    });
-    c = filter === "all" && !q ? "" : "Показано " + n + " из " + cards.length;
-    if (shown.textContent !== c) { shown.textContent = c; }
-    empty.hidden = n > 0 || cards.length === 0;
-    lastQ = q;
-    if (save && window.history && history.replaceState) {
-      var h = filter === "all" && !q ? location.pathname : "#" + state(q);
-      try { history.replaceState(null, "", h); } catch (e) { /* some file:// setups refuse */ }
-    }
-  }
-  // The toolbar is pinned: what a link or a fragment scrolls to must land below it, however many
-  // rows it wraps to (the stylesheet's value is the fallback until this runs).
-  function pad() {
-    var pinned = getComputedStyle(toolbar).position === "sticky";
-    root.style.setProperty("--toolbar-h", (pinned ? toolbar.offsetHeight : 0) + "px");
-  }
-  // A letter's page keeps the view it was opened from: its back link comes back to it.
-  main.addEventListener("click", function (e) {
-    var a = e.target.closest && e.target.closest("a[href^='drafts/']");
-    if (a) { a.setAttribute("href", a.getAttribute("href").split("#")[0] + "#from=" + state(lastQ)); }
-  }, true);
-  var m = /^#f=(\\w+)(?:&q=([^&]*))?(?:&card=(\\d+))?$/.exec(location.hash), back = null;
-  if (m) {
-    filter = m[1];
-    search.value = m[2] ? decodeURIComponent(m[2]) : "";
-    back = m[3] ? document.getElementById("card-" + m[3]) : null;
-  }
-  buttons.forEach(function (b) {
-    b.addEventListener("click", function () { filter = b.getAttribute("data-filter"); apply(true); });
-  });
-  // Debounced: on a big gallery each pass costs, and a word is typed a letter at a time.
-  search.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { apply(true); }, 150);
-  });
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "/" && document.activeElement !== search) { e.preventDefault(); search.focus(); }
-  });
-  window.addEventListener("resize", pad);
-  pad();
-  apply(!!back);
-  if (back) {
-    back.classList.add("returned");
-    var link = back.querySelector("a");
-    if (link) { link.focus(); } else { back.scrollIntoView(); }
-  }
-})();
-"""
+#: The index's script: filtering and search run in the reviewer's browser, from file://, without
+#: a server. The state lives in the URL fragment so "back" from a draft page returns to the same
+#: filtered view. Cards are plain HTML: without JS the gallery is still complete, only unfiltered.
+_INDEX_JS = "gallery_index.js"
+
+#: A draft page's script, two parts. The first sizes the letter's frame to the letter — on load
+#: (images included) and when the width changes — so the whole letter is on the page, as in a mail
+#: client, on a phone too; the frame is first set to no height so that a letter can also shrink it
+#: (a wider window); without JS (or where the frame's document cannot be read) the stylesheet's
+#: height stays. The second: the index adds the view a letter was opened from
+#: (``#from=f=send&q=…``) to the letter's link, and the page's back link returns to that view and
+#: to the card — from file:// too, where no referrer is.
+_PAGE_JS = "gallery_page.js"
 
 
-# A draft page sizes the letter's frame to the letter — on load (images included) and when the
-# width changes — so the whole letter is on the page, as in a mail client, on a phone too. The
-# frame is first set to no height so that a letter can also shrink it (a wider window).
-# Without JS (or where the frame's document cannot be read) the stylesheet's height stays.
-_FIT_SCRIPT = """
-(function () {
-  var frames = Array.prototype.slice.call(document.querySelectorAll("iframe.letter"));
-  function fit(f) {
-    var d = f.contentDocument;
-    if (!d || !d.documentElement || !d.body) { return; }
-    f.style.height = "0px";
-    f.style.height = (d.documentElement.scrollHeight + f.offsetHeight) + "px";
-  }
-  frames.forEach(function (f) {
-    f.addEventListener("load", function () { fit(f); });
-    if (f.contentDocument && f.contentDocument.readyState === "complete") { fit(f); }
-  });
-  window.addEventListener("resize", function () { frames.forEach(fit); });
-})();
-"""
+@cache
+def _script(name: str) -> str:
+    """The package's script ``name`` exactly as a page inlines it, between ``<script>`` and ``</script>``.
 
-# The index adds the view a letter was opened from (``#from=f=send&q=…``) to the letter's link; the
-# page's back link returns to that view and to the card — from file:// too, where no referrer is.
-_BACK_SCRIPT = """
-(function () {
-  var m = /^#from=(f=\\w+(?:&q=[^&#]*)?)$/.exec(location.hash);
-  var a = document.querySelector("a[data-card]");
-  if (m && a) { a.setAttribute("href", "../index.html#" + m[1] + "&card=" + a.getAttribute("data-card")); }
-})();
-"""
-
-_PAGE_SCRIPT = _FIT_SCRIPT + _BACK_SCRIPT
+    Why a file and not a Python string: the script is read, edited and linted
+    as JavaScript. Why inlined and not ``<script src>``: the pages open from
+    disk, and their policy (:func:`_csp`) lets exactly this text run, by its
+    hash, and no file at all. Read once: a plan writes a page per letter.
+    """
+    return "\n" + resources.files("greeter").joinpath(name).read_text(encoding="utf-8")
 
 
 def _script_hash(script: str) -> str:
-    """CSP hash of the inline script: only our own script may run on the index, whatever the data says."""
+    """CSP hash of the inline script: only our own script may run on the page, whatever the data says."""
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
 
 
-# Defence in depth behind html.escape: even a mistake in escaping could not run
-# a script or fetch anything. Images are allowed so that letters which embed a
-# logo look as they will in the mail client (srcdoc frames inherit this policy).
-_CSP_INDEX = (
-    "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
-    f"script-src '{_script_hash(_SCRIPT)}'; base-uri 'none'; form-action 'none'"
-)
-_CSP_PAGE = (
-    "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
-    f"font-src data:; script-src '{_script_hash(_PAGE_SCRIPT)}'; base-uri 'none'; form-action 'none'"
-)
+@cache
+def _csp(script_name: str, *, fonts: bool = False) -> str:
+    """The Content-Security-Policy of a page whose only script is ``script_name`` (:func:`_script`).
 
-
-@dataclass(frozen=True, slots=True)
-class _Card:
-    """What the index needs to know about one draft — small on purpose (no letter text)."""
-
-    n: int
-    #: The day it is filed under; None for a contact error, which has no day (see :attr:`contact_error`).
-    day: date | None
-    order: tuple[float, str]
-    status: Status
-    reason: str | None
-    #: Why, as the card says it (Russian where :mod:`greeter.gallery_words` knows the sentence).
-    detail: str | None
-    when: str
-    timezone: str
-    name: str
-    email: str
-    contact_id: str
-    occasion: str
-    merged_with: tuple[str, ...]
-    #: What people call each occasion (config ``title``), for the occasion and every name it merges with.
-    titles: Mapping[str, str]
-    years: str
-    subject: str
-    #: The letter leaves after its occasion's day and says so («с прошедшим»): by design
-    #: (``day_off_policy: after``) or catching up after downtime — the card cannot tell which.
-    belated: bool
-    #: The occasion's own day (None: a date that could not be read), e.g. for the belated badge.
-    occasion_day: date | None
-    page: str | None
-    #: Under ``review: required``, a letter's review state (a key of :data:`APPROVAL_LABELS`); else None.
-    approval: str | None = None
-    #: The planner's own sentence (English, as the CLI, JSON and logs say it): the pill's tooltip.
-    planner_detail: str | None = None
-    #: The letter's language as a BCP 47 tag (``sr-Latn``); "" when there is no letter.
-    lang: str = ""
-    #: What the journal holds (JSON ``journal_state``): the greeting's row, or for a ``merged``
-    #: occasion the carrying letter's; None when it holds nothing of it.
-    journal_state: str | None = None
-
-    @property
-    def said(self) -> _Said | None:
-        """How the journal's state reads on this card; None: the plain status or reason says it."""
-        return _said(self.reason, self.journal_state)
-
-    @property
-    def contact_error(self) -> bool:
-        """An ``invalid_contact`` skip: a row to fix in the CRM, shown once apart from the days."""
-        return self.reason == "invalid_contact"
-
-    @property
-    def when_is_send(self) -> bool:
-        """Whether :attr:`when` is when the letter leaves (or left) rather than the occasion's day."""
-        return self.status in ("send", "sent", "error")
-
-    @property
-    def search_text(self) -> str:
-        """What the free-text search matches: name, e-mail, id, occasions, subject."""
-        names = (self.occasion, *self.merged_with)
-        titles = tuple(self.titles.get(o, "") for o in names)
-        parts = (self.name, self.email, self.contact_id, *names, *titles, self.subject)
-        return " ".join(p for p in parts if p).lower().replace("ё", "е")
+    Defence in depth behind html.escape: even a mistake in escaping could not
+    run a script or fetch anything. Images are allowed so that letters which
+    embed a logo look as they will in the mail client (srcdoc frames inherit
+    this policy); ``fonts``: data: fonts are allowed too (a draft page, which shows a letter).
+    """
+    font_src = "font-src data:; " if fonts else ""
+    return (
+        "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
+        f"{font_src}script-src '{_script_hash(_script(script_name))}'; base-uri 'none'; form-action 'none'"
+    )
 
 
 def write_gallery(
@@ -430,12 +214,12 @@ def write_gallery(
     css = resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")
     folder.write(_CSS_NAME, (css.encode(),))
 
-    cards: list[_Card] = []
+    cards: list[Card] = []
     errors = 0
     for n, draft in enumerate(stream, start=1):
         data = draft_json(draft)
         lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
-        card = _card(n, data, has_page=draft.rendered is not None, titles=called, lang=lang)
+        card = card_of(n, data, has_page=draft.rendered is not None, titles=called, lang=lang)
         errors += card.status == "error"
         if card.page is not None:
             # straight away: pages are many, and the index linking them comes last
@@ -456,57 +240,6 @@ def write_gallery(
     return errors
 
 
-def _card(
-    n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str], lang: str = ""
-) -> _Card:
-    """Reduce one draft's JSON object to its index card."""
-    occasion_day = date.fromisoformat(data["occasion_date"]) if data["occasion_date"] else None
-    status: Status = data["status"]
-    if data["reason"] == "render_error":
-        status = "error"
-    elif (said := _said(data["reason"], data["journal_state"])) is not None:
-        status = said.status  # what the journal says became of it: sent, not delivered, in flight
-    elif data["reason"] == "merged":
-        status = "merged"  # its own group: the summary, the filter and the day notes count alike
-    leaves = datetime.fromisoformat(data["send_at"]) if data["send_at"] else None
-    send_at = leaves if status in ("send", "sent", "error") else None  # a merged card: its occasion's day
-    day: date | None
-    if send_at is not None:
-        day = send_at.date()
-        when = _moment(send_at)
-        order = (send_at.timestamp(), data["name"])
-    else:
-        day = occasion_day
-        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m}" if day else ""  # no date read: none shown
-        order = (float("inf"), data["name"])
-    years = data["years"]
-    return _Card(
-        n=n,
-        day=day,
-        order=order,
-        status=status,
-        reason=data["reason"],
-        detail=_carried(data, leaves, titles) or _journal(data) or russian_detail(data["detail"], titles),
-        when=when,
-        timezone=data["timezone"] or "",
-        name=data["name"] or "",
-        email=data["email"] or "",
-        contact_id=data["contact_id"],
-        occasion=data["occasion"],
-        merged_with=tuple(data["merged_with"]),
-        titles=titles,
-        years="" if years is None else _years(years),
-        subject=data["subject"] or "",
-        belated=bool(data["belated"]),
-        occasion_day=occasion_day,
-        page=f"drafts/{n}.html" if has_page else None,
-        approval=data["approval"] if status == "send" else None,
-        planner_detail=data["detail"],
-        lang=lang,
-        journal_state=data["journal_state"],
-    )
-
-
 def bcp47(locale: str) -> str:
     """A letter's locale (``sr_Latn``, ``en_US``) as the BCP 47 tag ``lang`` takes (``sr-Latn``); "" unknown.
 
@@ -522,43 +255,6 @@ def _lang(tag: str) -> str:
     return f' lang="{escape(tag)}"' if tag else ""
 
 
-def _moment(at: datetime) -> str:
-    """A send moment as cards show it: ``Ср 30.12 10:15`` (the recipient's own time)."""
-    return f"{_WEEKDAYS[at.weekday()]} {at:%d.%m} {at:%H:%M}"
-
-
-def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str, str]) -> str | None:
-    """What a merged occasion's card says, in words and occasion titles — the planner's detail
-    names the letter by its machine name (``sent with first_deal_anniversary``) and not when it
-    leaves. None: not a merged occasion, the planner's detail stays."""
-    if data["reason"] not in ("merged", "render_error") or not data["merged_with"]:
-        return None
-    lead = data["merged_with"][0]
-    letter = f"письмо «{titles.get(lead, lead)}»"
-    at = f", {_moment(leaves)}" if leaves else ""
-    if data["reason"] == "merged" and data["journal_state"]:  # that letter was handed over
-        fate = carried_detail(data["journal_state"], titles.get(lead, lead))
-        return None if fate is None else fate + (at if data["journal_state"] == "sent" else "")
-    if data["reason"] == "merged":
-        return f"поздравление уйдёт в {letter}{at}"
-    failed = merged_into_failed(lead, "")
-    if data["detail"] and data["detail"].startswith(failed):
-        return f"поздравление шло в {letter}, которое не удалось собрать: {data['detail'][len(failed) :]}"
-    return None
-
-
-def _journal(data: dict[str, Any]) -> str | None:
-    """What became of a greeting the journal already holds, in words (:func:`journal_detail`) —
-    the planner's "the journal already has this greeting (failed)" read as "already sent"."""
-    return journal_detail(data["journal_state"]) if data["reason"] == "already_sent" else None
-
-
-@lru_cache(maxsize=256)
-def _years(n: int) -> str:
-    """Years in words, e.g. "50 лет", via Babel — cached: a plan repeats the same few ages endlessly."""
-    return years_phrase(n, "ru")
-
-
 def _long_day(d: date) -> str:
     return f"{_WEEKDAYS_LONG[d.weekday()].capitalize()}, {d.day} {_MONTHS[d.month - 1]} {d.year}"
 
@@ -567,7 +263,7 @@ def _short_date(d: date) -> str:
     return f"{d:%d.%m.%Y}"
 
 
-def _badge(card: _Card) -> str:
+def _badge(card: Card) -> str:
     """The status pill; the machine word and the detail are in the tooltip for people who grep logs."""
     if (said := card.said) is not None:  # first: an occasion that rode in a sent letter is "sent" too
         carrier = card.merged_with[0] if card.merged_with else ""
@@ -608,7 +304,7 @@ def _approval_badge(approval: str | None) -> str:
     return f' <span class="badge badge-{approval}" title="{tip}">{escape(said[0])}</span>'
 
 
-def _called(card: _Card, occasion: str) -> str:
+def _called(card: Card, occasion: str) -> str:
     """An occasion as people call it (its config ``title``), its machine name in the tooltip."""
     title = card.titles.get(occasion, occasion)
     if title == occasion:
@@ -616,7 +312,7 @@ def _called(card: _Card, occasion: str) -> str:
     return f'<span title="{escape(occasion)}">{escape(title)}</span>'
 
 
-def _occasion_line(card: _Card) -> str:
+def _occasion_line(card: Card) -> str:
     chips = "".join(f'<span class="chip">+ {_called(card, o)}</span>' for o in card.merged_with)
     if card.reason == "merged" and card.merged_with:
         chips = f'<span class="chip chip-into">→ {_called(card, card.merged_with[0])}</span>'
@@ -628,7 +324,7 @@ def _occasion_line(card: _Card) -> str:
     return f'<div class="occasion">{what}{chips}</div>'
 
 
-def _card_html(card: _Card) -> str:
+def _card_html(card: Card) -> str:
     subject = escape(card.subject)
     if card.page and card.subject:
         subject = f'<a href="{escape(card.page)}">{subject}</a>'
@@ -674,7 +370,7 @@ def _head(title: str, css: str, csp: str, lang: str = "", style: str = "") -> st
 
 
 def _index_page(
-    cards: list[_Card], *, start: date, days: int, now: datetime, rejected: Sequence[Rejection] = ()
+    cards: list[Card], *, start: date, days: int, now: datetime, rejected: Sequence[Rejection] = ()
 ) -> Iterator[str]:
     """The overview — counts, filters, the cards grouped by day — in chunks, never one huge string."""
     status_counts: Counter[str] = Counter(c.status for c in cards)
@@ -736,7 +432,7 @@ def _index_page(
     end = start + timedelta(days=max(days, 1) - 1)
     as_of = f"{now:%d.%m.%Y %H:%M} ({escape(str(now.tzinfo))})"
     nothing = '<p class="empty">В этом диапазоне ничего не запланировано.</p>' if not cards else ""
-    yield _head("Поздравления: предпросмотр", _CSS_NAME, _CSP_INDEX, style=_filter_rules())
+    yield _head("Поздравления: предпросмотр", _CSS_NAME, _csp(_INDEX_JS), style=_filter_rules())
     yield f"""<body class="index">
 <header class="page-head">
 <div class="title-row">
@@ -757,7 +453,7 @@ def _index_page(
 """
     contact_errors = sorted((c for c in cards if c.contact_error), key=lambda c: (c.name, c.n))
     yield _errors_below(len(contact_errors), len(rejected))
-    by_day: dict[date, list[_Card]] = defaultdict(list)
+    by_day: dict[date, list[Card]] = defaultdict(list)
     for card in cards:
         if card.day is not None and not card.contact_error:
             by_day[card.day].append(card)
@@ -788,7 +484,7 @@ def _index_page(
         yield from _rejected_rows(rejected)
     yield f"""</main>
 <footer class="page-foot">greeter preview · время отправки указано по часовому поясу получателя</footer>
-<script>{_SCRIPT}</script>
+<script>{_script(_INDEX_JS)}</script>
 </body>
 </html>
 """
@@ -812,7 +508,7 @@ def _errors_below(contact_errors: int, rejected: int) -> str:
     return f'<p class="alert" role="note">{shown} — список после писем, внизу страницы</p>\n'
 
 
-def _tally(cards: Sequence[_Card], status: str) -> str:
+def _tally(cards: Sequence[Card], status: str) -> str:
     """A summary's note: how many of ``status``'s cards for each reason, in the badges' words
     (``лимит частоты 2 · нет e-mail 1``), the machine word in each tooltip."""
     said: Counter[tuple[str, str]] = Counter(_summary_word(c) for c in cards if c.status == status)
@@ -822,7 +518,7 @@ def _tally(cards: Sequence[_Card], status: str) -> str:
     )
 
 
-def _summary_word(card: _Card) -> tuple[str, str]:
+def _summary_word(card: Card) -> tuple[str, str]:
     """A card's reason as the summary counts it: (machine word, Russian words)."""
     reason = card.reason or ""
     if (said := card.said) is not None:
@@ -848,7 +544,7 @@ def _filter_rules() -> str:
     return ",\n".join(rules) + " { display: none; }"
 
 
-def _has(group: Sequence[_Card]) -> str:
+def _has(group: Sequence[Card]) -> str:
     """A section's ``data-has``: the statuses and review states of its cards, for :func:`_filter_rules`."""
     keys = sorted({c.status for c in group} | {c.approval for c in group if c.approval})
     return f' data-has="{" ".join(keys)}"'
@@ -902,7 +598,7 @@ def from_line(draft: Draft, sender: Sender | None) -> str | None:
     return f"{envelope.from_name} <{envelope.from_email}>"
 
 
-def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
+def _draft_page(card: Card, data: dict[str, Any], sender: str | None) -> str:
     """One letter: headers, the plain text and the HTML version in a sandboxed frame."""
     to = f"{card.name} <{card.email}>" if card.name else card.email
     when = f"{card.when} ({card.timezone})" if card.timezone else card.when
@@ -917,7 +613,8 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
         html_part = '<p class="empty">У этого шаблона нет HTML-версии: получатель увидит только текст.</p>'
     else:
         # No allow-scripts: no script, form, popup or top navigation from the letter. The
-        # page's origin only so that _FIT_SCRIPT can read the letter's height (see the module doc).
+        # page's origin only so that the page's script (_PAGE_JS) can read the letter's height
+        # (see the module doc).
         html_part = (
             f'<iframe class="letter" sandbox="allow-same-origin" referrerpolicy="no-referrer" '
             f'title="HTML-версия письма" srcdoc="{escape(letter_html, quote=True)}"></iframe>'
@@ -926,7 +623,7 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
     lang = card.lang if card.subject else ""  # an occasion's title is the config's (Russian) word
     plain = escape(data["text"] or "")
     return (
-        _head(title, f"../{_CSS_NAME}", _CSP_PAGE, lang)
+        _head(title, f"../{_CSS_NAME}", _csp(_PAGE_JS, fonts=True), lang)
         + f"""<body class="draft">
 <nav class="back"><a href="../index.html#card-{card.n}" data-card="{card.n}">← Все поздравления</a></nav>
 <header class="draft-head">
@@ -939,7 +636,7 @@ def _draft_page(card: _Card, data: dict[str, Any], sender: str | None) -> str:
 <section class="version"><h2>Текст</h2><pre class="plain"{_lang(card.lang)}>{plain}</pre></section>
 <section class="version"><h2>HTML</h2>{html_part}</section>
 </main>
-<script>{_PAGE_SCRIPT}</script>
+<script>{_script(_PAGE_JS)}</script>
 </body>
 </html>
 """

@@ -1,0 +1,230 @@
+"""What the gallery's index knows of each draft: its card — its group, its day, its words.
+
+Why a module of its own: :mod:`greeter.gallery` writes HTML, and this is the
+decision under it — which group (:data:`Status`) a draft falls in once the
+journal's word on it is read (a bounce is not "already sent"), which day it
+is filed under and in what order, and what it says in the reviewer's Russian.
+A :class:`Card` is small on purpose (names, subject, status — never the
+letter): a plan may hold a million drafts, and only the cards are kept for
+the index, which is written last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, Literal
+
+from greeter.gallery_words import carried_detail, journal_detail, russian_detail
+from greeter.i18n import years_phrase
+from greeter.planner import merged_into_failed
+
+__all__ = ["CARRIED_STATES", "JOURNAL_STATES", "Card", "Said", "Status", "card_of"]
+
+#: A card's group: a letter, a letter the journal says left, an occasion riding in another letter,
+#: a skip, a letter that failed to render, a letter the mail server refused (``failed``), one whose
+#: delivery the journal cannot confirm yet (``uncertain``, ``retry``, ``claimed``).
+Status = Literal["send", "sent", "merged", "skip", "error", "failed", "pending"]
+
+_WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """How a card reads a greeting the journal already holds: its group, its badge (``{letter}``:
+    the carrying letter's occasion title), the badge's style and its words in the index's summary."""
+
+    status: Status
+    badge: str
+    style: str
+    note: str
+
+
+#: A greeting the journal already holds (``already_sent``), by the row's state (JSON
+#: ``journal_state``). A bounce read «пропуск: уже отправлено» and was counted so: a marketer
+#: concluded the client was greeted. A state not here (``sent``) keeps «уже отправлено».
+JOURNAL_STATES: dict[str, Said] = {
+    "failed": Said("failed", "не доставлено: отказ сервера", "failed", "отказ сервера"),
+    "uncertain": Said("pending", "неизвестно, дошло ли", "uncertain", "неизвестно, дошло ли"),
+    "retry": Said("pending", "повторная отправка", "retry", "повторная отправка"),
+    "claimed": Said("pending", "отправляется", "claimed", "отправляется"),
+    "skipped": Said("skip", "пропуск: пропущено при отправке", "skip", "пропущено при отправке"),
+}
+
+#: An occasion that rode in another occasion's letter (``merged``), by that letter's journal state;
+#: none (``journal_state`` null): the letter is still planned, «объединено».
+CARRIED_STATES: dict[str, Said] = {
+    "sent": Said("sent", "отправлено в письме «{letter}»", "sent", "в письмах других поводов"),
+    "failed": Said("failed", "не доставлено (в письме «{letter}»)", "failed", "в письмах других поводов"),
+    "uncertain": Said(
+        "pending", "неизвестно, дошло ли (в письме «{letter}»)", "uncertain", "неизвестно, дошло ли"
+    ),
+    "retry": Said("pending", "повторная отправка (в письме «{letter}»)", "retry", "повторная отправка"),
+    "claimed": Said("pending", "отправляется (в письме «{letter}»)", "claimed", "отправляется"),
+    "skipped": Said("skip", "пропуск: письмо «{letter}» не отправлено", "skip", "письмо не отправлено"),
+    "expired": Said("skip", "пропуск: письмо «{letter}» просрочено", "skip", "письмо просрочено"),
+}
+
+
+def _said(reason: str | None, journal_state: str | None) -> Said | None:
+    """How the journal's word on this greeting reads (:data:`JOURNAL_STATES`, :data:`CARRIED_STATES`);
+    None: it has none, or the plain reason says it."""
+    if reason == "merged":
+        return CARRIED_STATES.get(journal_state or "")
+    if reason == "already_sent":
+        return JOURNAL_STATES.get(journal_state or "")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What the index needs to know about one draft — small on purpose (no letter text)."""
+
+    n: int
+    #: The day it is filed under; None for a contact error, which has no day (see :attr:`contact_error`).
+    day: date | None
+    order: tuple[float, str]
+    status: Status
+    reason: str | None
+    #: Why, as the card says it (Russian where :mod:`greeter.gallery_words` knows the sentence).
+    detail: str | None
+    when: str
+    timezone: str
+    name: str
+    email: str
+    contact_id: str
+    occasion: str
+    merged_with: tuple[str, ...]
+    #: What people call each occasion (config ``title``), for the occasion and every name it merges with.
+    titles: Mapping[str, str]
+    years: str
+    subject: str
+    #: The letter leaves after its occasion's day and says so («с прошедшим»): by design
+    #: (``day_off_policy: after``) or catching up after downtime — the card cannot tell which.
+    belated: bool
+    #: The occasion's own day (None: a date that could not be read), e.g. for the belated badge.
+    occasion_day: date | None
+    page: str | None
+    #: Under ``review: required``, a letter's review state (a key of
+    #: :data:`greeter.gallery.APPROVAL_LABELS`); else None.
+    approval: str | None = None
+    #: The planner's own sentence (English, as the CLI, JSON and logs say it): the pill's tooltip.
+    planner_detail: str | None = None
+    #: The letter's language as a BCP 47 tag (``sr-Latn``); "" when there is no letter.
+    lang: str = ""
+    #: What the journal holds (JSON ``journal_state``): the greeting's row, or for a ``merged``
+    #: occasion the carrying letter's; None when it holds nothing of it.
+    journal_state: str | None = None
+
+    @property
+    def said(self) -> Said | None:
+        """How the journal's state reads on this card; None: the plain status or reason says it."""
+        return _said(self.reason, self.journal_state)
+
+    @property
+    def contact_error(self) -> bool:
+        """An ``invalid_contact`` skip: a row to fix in the CRM, shown once apart from the days."""
+        return self.reason == "invalid_contact"
+
+    @property
+    def when_is_send(self) -> bool:
+        """Whether :attr:`when` is when the letter leaves (or left) rather than the occasion's day."""
+        return self.status in ("send", "sent", "error")
+
+    @property
+    def search_text(self) -> str:
+        """What the free-text search matches: name, e-mail, id, occasions, subject."""
+        names = (self.occasion, *self.merged_with)
+        titles = tuple(self.titles.get(o, "") for o in names)
+        parts = (self.name, self.email, self.contact_id, *names, *titles, self.subject)
+        return " ".join(p for p in parts if p).lower().replace("ё", "е")
+
+
+def card_of(
+    n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str], lang: str = ""
+) -> Card:
+    """Reduce one draft's JSON object to its index card."""
+    occasion_day = date.fromisoformat(data["occasion_date"]) if data["occasion_date"] else None
+    status: Status = data["status"]
+    if data["reason"] == "render_error":
+        status = "error"
+    elif (said := _said(data["reason"], data["journal_state"])) is not None:
+        status = said.status  # what the journal says became of it: sent, not delivered, in flight
+    elif data["reason"] == "merged":
+        status = "merged"  # its own group: the summary, the filter and the day notes count alike
+    leaves = datetime.fromisoformat(data["send_at"]) if data["send_at"] else None
+    send_at = leaves if status in ("send", "sent", "error") else None  # a merged card: its occasion's day
+    day: date | None
+    if send_at is not None:
+        day = send_at.date()
+        when = _moment(send_at)
+        order = (send_at.timestamp(), data["name"])
+    else:
+        day = occasion_day
+        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m}" if day else ""  # no date read: none shown
+        order = (float("inf"), data["name"])
+    years = data["years"]
+    return Card(
+        n=n,
+        day=day,
+        order=order,
+        status=status,
+        reason=data["reason"],
+        detail=_carried(data, leaves, titles) or _journal(data) or russian_detail(data["detail"], titles),
+        when=when,
+        timezone=data["timezone"] or "",
+        name=data["name"] or "",
+        email=data["email"] or "",
+        contact_id=data["contact_id"],
+        occasion=data["occasion"],
+        merged_with=tuple(data["merged_with"]),
+        titles=titles,
+        years="" if years is None else _years(years),
+        subject=data["subject"] or "",
+        belated=bool(data["belated"]),
+        occasion_day=occasion_day,
+        page=f"drafts/{n}.html" if has_page else None,
+        approval=data["approval"] if status == "send" else None,
+        planner_detail=data["detail"],
+        lang=lang,
+        journal_state=data["journal_state"],
+    )
+
+
+def _moment(at: datetime) -> str:
+    """A send moment as cards show it: ``Ср 30.12 10:15`` (the recipient's own time)."""
+    return f"{_WEEKDAYS[at.weekday()]} {at:%d.%m} {at:%H:%M}"
+
+
+def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str, str]) -> str | None:
+    """What a merged occasion's card says, in words and occasion titles — the planner's detail
+    names the letter by its machine name (``sent with first_deal_anniversary``) and not when it
+    leaves. None: not a merged occasion, the planner's detail stays."""
+    if data["reason"] not in ("merged", "render_error") or not data["merged_with"]:
+        return None
+    lead = data["merged_with"][0]
+    letter = f"письмо «{titles.get(lead, lead)}»"
+    at = f", {_moment(leaves)}" if leaves else ""
+    if data["reason"] == "merged" and data["journal_state"]:  # that letter was handed over
+        fate = carried_detail(data["journal_state"], titles.get(lead, lead))
+        return None if fate is None else fate + (at if data["journal_state"] == "sent" else "")
+    if data["reason"] == "merged":
+        return f"поздравление уйдёт в {letter}{at}"
+    failed = merged_into_failed(lead, "")
+    if data["detail"] and data["detail"].startswith(failed):
+        return f"поздравление шло в {letter}, которое не удалось собрать: {data['detail'][len(failed) :]}"
+    return None
+
+
+def _journal(data: dict[str, Any]) -> str | None:
+    """What became of a greeting the journal already holds, in words (:func:`journal_detail`) —
+    the planner's "the journal already has this greeting (failed)" read as "already sent"."""
+    return journal_detail(data["journal_state"]) if data["reason"] == "already_sent" else None
+
+
+@lru_cache(maxsize=256)
+def _years(n: int) -> str:
+    """Years in words, e.g. "50 лет", via Babel — cached: a plan repeats the same few ages endlessly."""
+    return years_phrase(n, "ru")

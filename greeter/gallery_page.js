@@ -1,0 +1,20 @@
+(function () {
+  var frames = Array.prototype.slice.call(document.querySelectorAll("iframe.letter"));
+  function fit(f) {
+    var d = f.contentDocument;
+    if (!d || !d.documentElement || !d.body) { return; }
+    f.style.height = "0px";
+    f.style.height = (d.documentElement.scrollHeight + f.offsetHeight) + "px";
+  }
+  frames.forEach(function (f) {
+    f.addEventListener("load", function () { fit(f); });
+    if (f.contentDocument && f.contentDocument.readyState === "complete") { fit(f); }
+  });
+  window.addEventListener("resize", function () { frames.forEach(fit); });
+})();
+
+(function () {
+  var m = /^#from=(f=\w+(?:&q=[^&#]*)?)$/.exec(location.hash);
+  var a = document.querySelector("a[data-card]");
+  if (m && a) { a.setAttribute("href", "../index.html#" + m[1] + "&card=" + a.getAttribute("data-card")); }
+})();
