@@ -583,4 +583,4 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
 
 
 # The other commands live in modules of their own, by what they do; importing them registers them.
-from greeter import cli_daemon, cli_journal, cli_review  # noqa: E402, F401
+from greeter import cli_daemon, cli_decisions, cli_journal, cli_review  # noqa: E402, F401

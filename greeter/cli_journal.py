@@ -1,4 +1,4 @@
-"""The journal operator's CLI commands: ``history``, ``(un)suppress``, ``forget``, ``uncertain``, ``purge``.
+"""The journal operator's CLI commands: ``history``, ``(un)suppress``, ``forget``, ``purge``.
 
 Kept apart from :mod:`greeter.cli` so each module stays small; importing
 this module registers the commands on the ``greeter`` group.
@@ -19,7 +19,6 @@ from greeter.cli import (
     CONTEXT,
     State,
     _config_option,
-    _now_writing_option,
     _open_journal,
     check_occasion,
     config_day,
@@ -29,13 +28,13 @@ from greeter.cli import (
     parse_now,
     refuse_empty_now,
 )
-from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, JournalLockedError, Problem
+from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, Problem
 from greeter.retention import MOST_RETENTION_DAYS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from greeter.journal_store import JournalEntry, JournalStore
+    from greeter.journal_store import JournalEntry
 
 
 #: What ``history --state`` takes: every journal state, and ``dismissed``.
@@ -480,88 +479,6 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
         journal.close()
     click.echo(CANNOT_ERASE)
     sys.exit(EXIT_USAGE if refused else EXIT_PROBLEMS if rejected or failed else 0)
-
-
-@main.command(context_settings=CONTEXT)
-@_config_option
-@click.argument("action", type=click.Choice(["resend", "dismiss"]))
-@click.option("--contact", "contact_id", metavar="ID", help="Only this contact's uncertain greetings.")
-@click.option("--occasion", metavar="NAME", help="Only this occasion's.")
-@click.option("--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD).")
-@click.option("--all", "every", is_flag=True, help="Every uncertain greeting (the filters above narrow it).")
-@_now_writing_option(
-    "The decision is recorded in the config's own journal as made at that moment (a resend is due from then)"
-)
-@click.pass_obj
-@handles_errors
-def uncertain(
-    state: State,
-    action: str,
-    contact_id: str | None,
-    occasion: str | None,
-    occasion_date: str | None,
-    every: bool,
-    now: str | None,
-) -> None:
-    """Decide about `uncertain` greetings: resend them, or dismiss them for good.
-
-    A greeting is uncertain when the connection broke after the message was
-    handed over: the client may or may not have it. greeter never guesses;
-    check the mail server's log, then resend (it goes out with the next send,
-    with the same Message-ID) or dismiss. A server lost mid-batch leaves up to
-    `pool_size` of them: `--all` decides them together. Each one decided is
-    printed; exit 1 if none matched.
-
-    \b
-    Examples:
-      greeter history --state uncertain
-      greeter uncertain resend --contact 1001 --occasion birthday --date 2027-01-07
-      greeter uncertain dismiss --all --date 2027-01-07
-    """
-    from greeter.config_loader import load_settings
-
-    if not (contact_id or occasion or occasion_date or every):
-        raise click.UsageError("say which: --contact, --occasion and/or --date, or --all")
-    settings = load_settings(state.config, today=config_day(now))
-    moment = parse_now(now, settings.defaults.timezone)  # a rehearsal's resend is due at its clock
-    day = parse_day(occasion_date, "--date")
-    journal = _open_journal(settings.storage.url, moment, existing=True)
-    try:
-        _record_interrupted(journal, moment)
-        chosen = journal.history(
-            contact_id=contact_id, occasion=occasion, state="uncertain", since=day, until=day
-        )
-        if not chosen:
-            check_occasion(occasion, settings, journal)
-        for entry in chosen:
-            (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
-            name = f"{entry.contact_id} {entry.occasion} {entry.occasion_date}"
-            # The do-not-contact list outranks the operator's resend: never sent, recorded as skipped.
-            if action == "resend" and entry.email and journal.skip_suppressed(entry.key, entry.email, moment):
-                click.echo(f"skipped: {name} ({entry.email} is on the do-not-contact list, so not resent)")
-                continue
-            click.echo(f"{action}: {name}")
-    finally:
-        journal.close()
-    if not chosen:
-        click.echo("no uncertain greeting matches (see greeter history --state uncertain)", err=True)
-        sys.exit(EXIT_PROBLEMS)
-
-
-def _record_interrupted(journal: JournalStore, now: datetime) -> None:
-    """Record the claims a crashed sender left as ``uncertain`` — what history already shows them as.
-
-    Only with the sender lock (SQLite) or role (PostgreSQL), as a send does at
-    its start; a running sender already did it when it started, and its own
-    claims are live, so a taken lock means there is nothing to do.
-    """
-    try:
-        journal.lock_sender()
-    except JournalLockedError:
-        return
-    recorded = journal.recover_stale_claims(now)
-    if recorded:
-        click.echo(f"recorded {recorded} interrupted claim(s) as uncertain", err=True)
 
 
 @main.command(context_settings=CONTEXT)

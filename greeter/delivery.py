@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from greeter.calendar_rules import WorkCalendar, greeting_day
 from greeter.clock import Clock
 from greeter.config import Retry, Settings
 from greeter.errors import GreeterError
@@ -41,6 +42,7 @@ from greeter.journal_store import (
     JournalKey,
     JournalStateError,
     JournalStore,
+    is_requeued,
 )
 from greeter.journal_transitions import merged_reason
 from greeter.masking import mask_addresses
@@ -206,16 +208,44 @@ def grouped_replies(replies: Counter[tuple[str, str]]) -> list[tuple[str, str, i
     return [(state, reply, n, held[(state, reply)]) for (state, reply), n in totals.most_common()]
 
 
+#: What a temporary refusal's reply gets when no retry fits before the deadline (journal, summary).
+GAVE_UP = " (gave up: past the catch-up deadline)"
+
+
 def backoff(attempts: int, policy: Retry) -> timedelta:
     """Exponential backoff after ``attempts`` tries (1 → initial)."""
     seconds = policy.initial_seconds * policy.factor ** max(attempts - 1, 0)
     return timedelta(seconds=min(seconds, policy.max_seconds))
 
 
-def deadline(occasion_date: date, tz: ZoneInfo, catch_up_days: int) -> datetime:
-    """The last moment a greeting may still leave: the end of its catch-up period, local time."""
-    last = occasion_date + timedelta(days=catch_up_days + 1)
+def deadline(due: date, tz: ZoneInfo, catch_up_days: int) -> datetime:
+    """The last moment a greeting may still leave: the end of its catch-up period, local time.
+
+    ``due`` is the day the period counts from (:func:`due_day`).
+    """
+    last = due + timedelta(days=catch_up_days + 1)
     return datetime(last.year, last.month, last.day, tzinfo=tz)
+
+
+def due_day(settings: Settings, occasion: str, occasion_date: date, cal: WorkCalendar) -> date:
+    """The day a greeting's catch-up period counts from: its occasion's day, or the later day a
+    day off moves its letter to (``day_off_policy: after``, ``max_days_early``).
+
+    A 5 January birthday greeted on 11 January after the New Year break is not
+    six days late on the 11th: the planner counts its lateness from that day
+    (:attr:`~greeter.plan_tables.OccasionDay.due`), and so must its retries —
+    counted from 5 January, the first 451 of a greylisting server failed it for
+    good. Unlike the planner, not from the day ``days_before`` aims at, when
+    earlier: a letter in flight may be retried until its occasion's own
+    catch-up ends, as before. An occasion the config no longer has: its day.
+    """
+    occ = next((o for o in settings.occasions if o.name == occasion), None)
+    if occ is None:
+        return occasion_date
+    window = settings.send_window
+    meant = occasion_date - timedelta(days=occ.days_before)
+    leaves = greeting_day(meant, cal, window.day_off_policy, occ.days_early_limit(window.max_days_early))
+    return max(occasion_date, leaves)
 
 
 def is_due(item: PlanItem, now: datetime) -> bool:
@@ -535,7 +565,8 @@ class Deliverer:
         """
         key = ready.request.key
         with self.journal.contact_lock(key[0]):
-            rows = self.journal.history(contact_id=key[0])
+            # A failed greeting an operator put back in line is this letter's own row, to be claimed.
+            rows = [r for r in self.journal.history(contact_id=key[0]) if not is_requeued(r)]
             known = frozenset(r.key for r in rows)
             if key in known:
                 self.summary.skipped["already_sent"] += 1
@@ -578,7 +609,7 @@ class Deliverer:
         if result.outcome is Outcome.TEMPORARY:
             nxt = at + backoff(attempts, self.settings.delivery.retry)
             if nxt > deadline(occasion_date, tz, self.settings.catch_up_days):
-                self.journal.mark_failed(key, f"{reply} (gave up: past the catch-up deadline)", at)
+                self.journal.mark_failed(key, reply + GAVE_UP, at)
                 return "failed"
             self.journal.mark_retry(key, reply, nxt, at)
             return "retry"
@@ -624,7 +655,11 @@ class Deliverer:
         """Add a recorded verdict to the summary."""
         self.summary.counts[counted] += 1
         if counted in ("retry", "failed"):  # "451 <a@x.ru>: greylisted" for ten letters is one reason
-            self.summary.replies[(counted, mask_addresses(result.reply, first=False))] += 1
+            # A temporary refusal counted failed is one given up on (record): "failed ×1: 451 …"
+            # alone read as if greeter took a 4xx for a refusal.
+            given_up = counted == "failed" and result.outcome is Outcome.TEMPORARY
+            reply = result.reply + GAVE_UP if given_up else result.reply
+            self.summary.replies[(counted, mask_addresses(reply, first=False))] += 1
         if counted == "uncertain":
             key = result.key
             self.summary.errors.append(

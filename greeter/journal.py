@@ -587,7 +587,7 @@ class Journal(Transitions):
             rows = db.execute(
                 "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
                 f" email, sent_at, merged, reason FROM greetings WHERE state IN ({marks})"
-                " AND COALESCE(send_day, occasion_date) >= ?"
+                f" AND {journal_sql.NOT_REQUEUED} AND COALESCE(send_day, occasion_date) >= ?"
                 " ORDER BY contact_id, day",
                 (*states, since.isoformat()),
             ).fetchall()

@@ -391,8 +391,8 @@ class PgJournalBase:
         """Greetings whose local send day is ``since`` or later, as plain data for the planner."""
         rows = self._read(
             "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
-            " email, sent_at, merged, reason FROM greetings"
-            " WHERE state = ANY(%s) AND COALESCE(send_day, occasion_date) >= %s"
+            " email, sent_at, merged, reason FROM greetings WHERE state = ANY(%s)"
+            f" AND {journal_sql.NOT_REQUEUED} AND COALESCE(send_day, occasion_date) >= %s"
             ' ORDER BY contact_id COLLATE "C", day',
             (list(states), since),
         )

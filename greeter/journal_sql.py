@@ -19,8 +19,12 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from greeter.errors import JournalError
-from greeter.journal_store import STATES, JournalEntry, JournalStore
+from greeter.journal_store import REQUEUED, STATES, JournalEntry, JournalStore
 from greeter.retention import FINISHED, Purge
+
+#: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),
+#: which the planner must plan afresh — not hold as already greeted, nor count against the cap.
+NOT_REQUEUED = f"(state <> 'retry' OR reason IS NULL OR reason <> '{REQUEUED}')"
 
 #: How many rows a streamed read (:meth:`JournalSql.iter_history`) fetches at a time: large
 #: enough that a round trip or a lock costs nothing per row, small enough to be no memory.

@@ -18,10 +18,12 @@ State machine of one greeting (key = contact, occasion, occasion date)::
                            │ ──mark_uncertain, recover_stale_claims──► uncertain
                            │ ──mark_skipped / mark_expired──► skipped / expired
     uncertain ──resend──► retry (due now)        uncertain ──dismiss──► skipped ("dismissed")
+    failed ──requeue──► retry (due now, reason "requeued", no stored letter: planned and written afresh)
     (no row) ──mark_skipped / mark_expired──► skipped / expired    (recorded for history)
     claimed ──release──► (no row), or retry (due now) with the attempt given back   (never at DATA)
 
-``sent``, ``failed``, ``skipped`` and ``expired`` are final; ``uncertain``
+``sent``, ``failed``, ``skipped`` and ``expired`` are final — but an operator
+may put a ``failed`` one back in line (``greeter failed resend``); ``uncertain``
 waits for an operator and is never sent again automatically.
 """
 
@@ -39,6 +41,7 @@ from greeter.retention import Purge
 
 __all__ = [
     "CAP_STATES",
+    "REQUEUED",
     "STATES",
     "ClaimRequest",
     "ClaimedNowError",
@@ -50,6 +53,7 @@ __all__ = [
     "Suppression",
     "erasable",
     "former_addresses",
+    "is_requeued",
 ]
 
 #: The do-not-contact list's reason for an address ``greeter forget`` erased.
@@ -63,6 +67,19 @@ STATES: tuple[str, ...] = ("claimed", "sent", "retry", "failed", "uncertain", "s
 
 #: States that count against the frequency cap: the greeting went out or still may.
 CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
+
+
+#: The reason of a ``retry`` row an operator put back in line after it failed
+#: (:meth:`JournalStore.requeue`). It keeps no letter: the next plan writes it afresh — with
+#: the templates, sender and signing key as they are now, which is why it failed often enough
+#: — and claims the row as any due retry. Until then the row neither stops its occasion from
+#: being planned nor counts against the frequency cap (:func:`is_requeued`).
+REQUEUED = "requeued"
+
+
+def is_requeued(entry: JournalEntry) -> bool:
+    """Whether ``entry`` is a failed greeting put back in line, to be planned anew (:data:`REQUEUED`)."""
+    return entry.state == "retry" and entry.reason == REQUEUED
 
 
 class JournalStateError(JournalError):
@@ -315,6 +332,14 @@ class JournalStore(Protocol):
     def resend(self, key: JournalKey, now: datetime) -> None: ...
 
     def dismiss(self, key: JournalKey, now: datetime) -> None: ...
+
+    def requeue(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
+        """Operator's decision on a ``failed`` greeting: plan, write and send it afresh (:data:`REQUEUED`).
+
+        ``merged``: the ``skipped`` rows of the occasions that rode in the
+        failed letter (:func:`~greeter.journal_transitions.merged_rows`); they
+        are given back, so the new letter carries them again.
+        """
 
     def due_retries(self, now: datetime) -> list[JournalEntry]: ...
 

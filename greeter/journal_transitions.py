@@ -14,13 +14,13 @@ carries the guarded move out (:meth:`Transitions._apply`).
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from greeter.journal_sql import JournalSql
-from greeter.journal_store import JournalKey, JournalStateError
+from greeter.journal_store import REQUEUED, JournalEntry, JournalKey, JournalStateError
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,34 @@ def merged_carrier(reason: str | None) -> str | None:
     return reason[len(_MERGED_INTO) :] or None
 
 
+def merged_rows(carrier: JournalEntry, rows: Iterable[JournalEntry]) -> list[JournalKey]:
+    """The ``skipped`` rows of the occasions that rode in ``carrier``'s letter, among ``rows`` (pure).
+
+    The journal keeps only their names on the carrier (``merged``) and the
+    carrier's occasion in their reason (:func:`merged_reason`); the same
+    pair rides along every year (New Year in the 2 January birthday's
+    letter), so of each name the row nearest the carrier's day is the one.
+    """
+    reason = merged_reason(carrier.occasion)
+    found: dict[str, JournalEntry] = {}
+    for row in rows:
+        if (
+            row.contact_id != carrier.contact_id
+            or row.state != "skipped"
+            or row.reason != reason
+            or row.occasion not in carrier.merged
+        ):
+            continue
+        near = found.get(row.occasion)
+        if near is None or _apart(row, carrier) < _apart(near, carrier):
+            found[row.occasion] = row
+    return [row.key for row in found.values()]
+
+
+def _apart(row: JournalEntry, carrier: JournalEntry) -> int:
+    return abs((row.occasion_date - carrier.occasion_date).days)
+
+
 def suppressed_reason(email: str) -> str:
     """The reason of a ``skipped`` row whose address is on the do-not-contact list.
 
@@ -86,7 +114,7 @@ def release_check(key: JournalKey, state: str | None) -> None:
 
 
 class Transitions(JournalSql):
-    """Mixin: ``mark_*``, ``resend``, ``dismiss`` as :class:`Move` s on a backend's ``_apply``."""
+    """Mixin: ``mark_*``, ``resend``, ``dismiss``, ``requeue`` as :class:`Move` s on ``_apply``."""
 
     #: SQL for the day a letter was sent, in the recipient's zone (from ``utc_offset_minutes``).
     _SENT_DAY: str
@@ -155,3 +183,29 @@ class Transitions(JournalSql):
         """
         sets = ", last_reply = COALESCE(last_reply, reason), reason = 'dismissed', payload = NULL"
         self._apply(Move(key, "skipped", ("uncertain",), now, sets))
+
+    def requeue(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
+        """Operator's decision on a ``failed`` greeting: plan, write and send it afresh, due now.
+
+        Unlike :meth:`resend` no stored letter goes: a failed one kept none,
+        and what made the server refuse it (a template, the sender, a DKIM
+        key) is what the operator has just fixed. The server's refusal stays
+        in ``last_reply``. The rows ``merged`` into the failed letter are given
+        back afterwards, in a transaction of their own: a crash between the two
+        sends the new letter without them, never one of them alone.
+        """
+        sets = f", next_attempt_at = {self._p('now')}, reason = '{REQUEUED}', payload = NULL"
+        self._apply(Move(key, "retry", ("failed",), now, sets))
+        if merged:
+            p = self._p
+            where = f"contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"
+            give_back = (
+                f"DELETE FROM greetings WHERE {where} AND state = 'skipped' AND reason = {p('reason')}"
+            )
+            reason = merged_reason(key[1])
+            self._change_all(
+                [
+                    (give_back, {"cid": c, "occ": o, "day": self._day(d), "reason": reason})
+                    for c, o, d in merged
+                ]
+            )

@@ -105,15 +105,7 @@ def plan_window(
         raise ValueError("now must be timezone-aware")
     end = start + timedelta(days=max(days, 1) - 1)
     today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
-    # Back far enough for the cap to count what is due before ``start``, and for an expired
-    # occasion to still ride along with a letter it merges with (``min_gap_days`` later at most).
-    reach = max(settings.catch_up_days, settings.frequency_cap.min_gap_days) + 1
-    if late_by_design(settings):
-        # And for an occasion a day off moves *after* itself (day_off_policy "after", or
-        # max_days_early): a 3 January birthday greeted on 11 January must be planned by the
-        # run on 11 January, whatever catch_up_days says.
-        reach = max(reach, LONGEST_DAYS_OFF + 2)
-    sim_start = min(start, today - timedelta(days=reach))
+    sim_start = min(start, today - timedelta(days=plan_reach(settings)))
     window = settings.send_window
     country = settings.defaults.country if window.public_holidays else None
     extra_days_off = tuple(extra_days_off)
@@ -200,6 +192,22 @@ def late_by_design(settings: Settings) -> bool:
         return True
     limits = (occ.days_early_limit(window.max_days_early) for occ in settings.occasions)
     return window.day_off_policy == "before" and any(limit is not None for limit in limits)
+
+
+def plan_reach(settings: Settings) -> int:
+    """How many days before today a plan looks at occasions: a letter leaving today may be for one.
+
+    Back far enough for the cap to count what is due before the range, and for
+    an expired occasion to still ride along with a letter it merges with
+    (``min_gap_days`` later at most). And for an occasion a day off moves
+    *after* itself (:func:`late_by_design`): a 3 January birthday greeted on
+    11 January must be planned — and its approval found — by the run on
+    11 January, whatever ``catch_up_days`` says.
+    """
+    reach = max(settings.catch_up_days, settings.frequency_cap.min_gap_days) + 1
+    if late_by_design(settings):
+        reach = max(reach, LONGEST_DAYS_OFF + 2)
+    return reach
 
 
 #: The longest run of days off in a row that a country's public holidays and a weekend make, with a

@@ -19,7 +19,7 @@ from greeter.contacts import Contact, email_key, with_ascii_forms
 from greeter.errors import EXIT_USAGE, GreeterError, Problem
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
-from greeter.planner import PlanWindow, occasion_starts, plan, plan_window
+from greeter.planner import PlanWindow, occasion_starts, plan, plan_reach, plan_window
 from greeter.render import Renderer
 from greeter.sources import LoadReport, Rejection, date_occasions, iter_contacts
 
@@ -301,7 +301,8 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     inputs.history, inputs.history_by_email = journal_history(journal, start - timedelta(days=lookback))
     inputs.suppressed = with_ascii_forms(journal.suppressed())  # as contacts' addresses now are
     if settings.review == "required":
-        inputs.approvals = journal.approvals(start - timedelta(days=settings.catch_up_days + 1))
+        # A letter leaving in the range may be for an occasion as far back as a plan looks.
+        inputs.approvals = journal.approvals(start - timedelta(days=plan_reach(settings)))
 
 
 def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:

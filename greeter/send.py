@@ -23,7 +23,7 @@ from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
 from greeter.config import Settings
 from greeter.contacts import email_key
-from greeter.delivery import Deliverer, Summary, deadline, is_due, send_batch
+from greeter.delivery import Deliverer, Summary, deadline, due_day, is_due, send_batch
 from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
 from greeter.errors import (
@@ -35,7 +35,7 @@ from greeter.errors import (
     JournalFailedMidRunError,
     Problem,
 )
-from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, JournalStore
+from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, JournalStore, is_requeued
 from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
@@ -565,10 +565,11 @@ def sort_retries(
     wake: datetime | None = None
     for entry in entries:
         tz = zones.get(entry.contact_id, ZoneInfo(settings.defaults.timezone))
-        if now > deadline(entry.occasion_date, tz, settings.catch_up_days):
+        calendar = calendar_of(entry.contact_id)
+        due = due_day(settings, entry.occasion, entry.occasion_date, calendar)
+        if now > deadline(due, tz, settings.catch_up_days):
             expired.append(entry)
             continue
-        calendar = calendar_of(entry.contact_id)
         if not in_window(now.astimezone(tz), tz, settings.send_window, calendar):
             opens = next_window_open(now.astimezone(tz), tz, settings.send_window, calendar)
             wake = opens if wake is None else min(wake, opens)
@@ -602,9 +603,12 @@ def _due_retries(
         if not dry_run:
             journal.mark_expired(entry.key, now)
         deliverer.summary.skipped["expired"] += 1
-    listed = journal.suppressed() if found.ready else set()
+    # A failed greeting an operator put back in line has no stored letter: the plan writes it
+    # afresh (to the address the contact has now), and only its expiry is the retries' business.
+    waiting = [entry for entry in found.ready if not is_requeued(entry)]
+    listed = journal.suppressed() if waiting else set()
     going: list[JournalEntry] = []
-    for entry in found.ready:
+    for entry in waiting:
         if entry.email is None or email_key(entry.email) not in listed:
             going.append(entry)
         elif dry_run or journal.skip_suppressed(entry.key, entry.email, now):

@@ -1,0 +1,207 @@
+"""The operator's decisions about greetings a send could not settle: ``uncertain``, ``failed``.
+
+An ``uncertain`` greeting may or may not have arrived (the connection broke
+after the letter was handed over), a ``failed`` one was refused for good; the
+journal never sends either again by itself. Both commands pick greetings the
+same way (:func:`_decide_each`) and differ in what they do with each one.
+Importing this module registers the commands on the ``greeter`` group.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from greeter.cli import (
+    CONTEXT,
+    State,
+    _config_option,
+    _now_writing_option,
+    _open_journal,
+    check_occasion,
+    config_day,
+    handles_errors,
+    main,
+    parse_day,
+    parse_now,
+)
+from greeter.errors import EXIT_PROBLEMS, JournalLockedError
+
+if TYPE_CHECKING:
+    from greeter.journal_store import JournalEntry, JournalStore
+
+
+#: The options that pick greetings, the same for every decision (applied in this order).
+_FILTERS = (
+    click.option("--contact", "contact_id", metavar="ID", help="Only this contact's greetings."),
+    click.option("--occasion", metavar="NAME", help="Only this occasion's."),
+    click.option("--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD)."),
+    click.option("--all", "every", is_flag=True, help="Every such greeting (the filters above narrow it)."),
+)
+
+
+def _filters(function: Callable[..., None]) -> Callable[..., None]:
+    """Add :data:`_FILTERS` to a command, shown in ``--help`` in their order."""
+    for option in reversed(_FILTERS):
+        function = option(function)
+    return function
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.argument("action", type=click.Choice(["resend", "dismiss"]))
+@_filters
+@_now_writing_option(
+    "The decision is recorded in the config's own journal as made at that moment (a resend is due from then)"
+)
+@click.pass_obj
+@handles_errors
+def uncertain(
+    state: State,
+    action: str,
+    contact_id: str | None,
+    occasion: str | None,
+    occasion_date: str | None,
+    every: bool,
+    now: str | None,
+) -> None:
+    """Decide about `uncertain` greetings: resend them, or dismiss them for good.
+
+    A greeting is uncertain when the connection broke after the message was
+    handed over: the client may or may not have it. greeter never guesses;
+    check the mail server's log, then resend (it goes out with the next send,
+    with the same Message-ID) or dismiss. A server lost mid-batch leaves up to
+    `pool_size` of them: `--all` decides them together. Each one decided is
+    printed; exit 1 if none matched.
+
+    \b
+    Examples:
+      greeter history --state uncertain
+      greeter uncertain resend --contact 1001 --occasion birthday --date 2027-01-07
+      greeter uncertain dismiss --all --date 2027-01-07
+    """
+
+    def decide(journal: JournalStore, entry: JournalEntry, moment: datetime) -> str:
+        (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
+        name = _name(entry)
+        # The do-not-contact list outranks the operator's resend: never sent, recorded as skipped.
+        if action == "resend" and entry.email and journal.skip_suppressed(entry.key, entry.email, moment):
+            return f"skipped: {name} ({entry.email} is on the do-not-contact list, so not resent)"
+        return f"{action}: {name}"
+
+    _decide_each(state, "uncertain", (contact_id, occasion, occasion_date, every), now, decide)
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.argument("action", type=click.Choice(["resend"]))
+@_filters
+@_now_writing_option(
+    "The decision is recorded in the config's own journal as made at that moment (due from then)"
+)
+@click.pass_obj
+@handles_errors
+def failed(
+    state: State,
+    action: str,
+    contact_id: str | None,
+    occasion: str | None,
+    occasion_date: str | None,
+    every: bool,
+    now: str | None,
+) -> None:
+    """Put `failed` greetings back in line: the next send writes and sends them afresh.
+
+    A greeting fails when the mail server refuses it for good (a 5xx reply:
+    "rejected as spam", "message too big", "sender not allowed"). Once what
+    made it refuse is fixed — a template, the sender address, the DKIM key,
+    the client's address in the CRM — resend puts the greeting back: the next
+    send plans it as if it were new (today's templates and contact data, the
+    send window, the review gate, the frequency cap), carries again the
+    occasions that rode in the failed letter, and sends it with the same
+    Message-ID while it is within its catch-up period (`catch_up_days`); past
+    it, it is recorded `expired`, never sent late. An address on the
+    do-not-contact list (a 550 "no such user" puts it there) is still never
+    written to: correct it in the CRM, or `greeter unsuppress` it if it is
+    right. Each one put back is printed; exit 1 if none matched.
+
+    \b
+    Examples:
+      greeter history --state failed
+      greeter failed resend --contact 1001 --occasion birthday --date 2027-01-07
+      greeter failed resend --all --date 2027-01-07
+    """
+    from greeter.journal_transitions import merged_rows
+
+    def decide(journal: JournalStore, entry: JournalEntry, moment: datetime) -> str:
+        riders = merged_rows(entry, journal.history(contact_id=entry.contact_id, state="skipped"))
+        journal.requeue(entry.key, moment, merged=riders)
+        said = f"resend: {_name(entry)}" + (f" (with {', '.join(o for _, o, _ in riders)})" if riders else "")
+        if entry.email and journal.is_suppressed(entry.email):
+            said += (
+                f"; note: {entry.email} is on the do-not-contact list, so the next send skips it"
+                " unless the client's address has changed"
+            )
+        return said
+
+    _decide_each(state, "failed", (contact_id, occasion, occasion_date, every), now, decide)
+
+
+def _name(entry: JournalEntry) -> str:
+    return f"{entry.contact_id} {entry.occasion} {entry.occasion_date}"
+
+
+def _decide_each(
+    state: State,
+    of_state: str,
+    filters: tuple[str | None, str | None, str | None, bool],
+    now: str | None,
+    decide: Callable[[JournalStore, JournalEntry, datetime], str],
+) -> None:
+    """Apply ``decide`` to each greeting in ``of_state`` the filters pick, printing what it returns.
+
+    Exit 1 when none matched (a typo in an id or a date must not read as done).
+    """
+    from greeter.config_loader import load_settings
+
+    contact_id, occasion, occasion_date, every = filters
+    if not (contact_id or occasion or occasion_date or every):
+        raise click.UsageError("say which: --contact, --occasion and/or --date, or --all")
+    settings = load_settings(state.config, today=config_day(now))
+    moment = parse_now(now, settings.defaults.timezone)  # a rehearsal's decision is due at its clock
+    day = parse_day(occasion_date, "--date")
+    journal = _open_journal(settings.storage.url, moment, existing=True)
+    try:
+        _record_interrupted(journal, moment)
+        chosen = journal.history(
+            contact_id=contact_id, occasion=occasion, state=of_state, since=day, until=day
+        )
+        if not chosen:
+            check_occasion(occasion, settings, journal)
+        for entry in chosen:
+            click.echo(decide(journal, entry, moment))
+    finally:
+        journal.close()
+    if not chosen:
+        click.echo(f"no {of_state} greeting matches (see greeter history --state {of_state})", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _record_interrupted(journal: JournalStore, now: datetime) -> None:
+    """Record the claims a crashed sender left as ``uncertain`` — what history already shows them as.
+
+    Only with the sender lock (SQLite) or role (PostgreSQL), as a send does at
+    its start; a running sender already did it when it started, and its own
+    claims are live, so a taken lock means there is nothing to do.
+    """
+    try:
+        journal.lock_sender()
+    except JournalLockedError:
+        return
+    recorded = journal.recover_stale_claims(now)
+    if recorded:
+        click.echo(f"recorded {recorded} interrupted claim(s) as uncertain", err=True)

@@ -1,0 +1,157 @@
+"""``greeter failed resend``: a greeting the server refused for good, put back in line by an operator.
+
+A ``failed`` greeting was final: after fixing what made the server refuse it
+(a template its spam filter disliked, the sender, a DKIM key) an operator had
+no way to send it but deleting journal rows by hand, losing its history. Now
+it goes back to ``retry`` without a stored letter (reason ``requeued``): the
+next plan writes it afresh and claims its row, within its catch-up period.
+The journal tests run on SQLite and PostgreSQL; the rest through real CLI
+processes, a real SMTP server and a real SQLite journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from greeter.journal_store import REQUEUED, JournalEntry, JournalStore, is_requeued
+from greeter.journal_transitions import merged_reason, merged_rows
+from greeter.testing import SmtpSink
+from tests import databases
+from tests.conftest import MakeProject
+from tests.test_send_e2e import NOW, greeter, history, people, smtp
+
+#: Five minutes after the first send (tests/test_send_e2e.py: birthdays on 13 April 2027).
+LATER = "2027-04-14T11:05:00+03:00"
+SPAM = "5.7.1 Message rejected: it looks like spam"
+
+T0 = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+BIRTHDAY = ("c-1", "birthday", date(2027, 1, 2))
+NEW_YEAR = ("c-1", "new_year", date(2026, 12, 29))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JournalStore]:
+    with databases.journal_on(request.param, tmp_path / "data" / "journal.sqlite3", now=T0) as journal:
+        yield journal
+
+
+def _fail_with_rider(journal: JournalStore) -> None:
+    """The 2 January birthday's letter, carrying New Year, refused for good."""
+    assert journal.claim(
+        BIRTHDAY, email="ivan@example.com", message_id="<b@shop.example>", planned_at=T0, now=T0,
+        merged=("new_year",),
+    )  # fmt: skip
+    journal.mark_skipped(NEW_YEAR, merged_reason("birthday"), T0, email="ivan@example.com")
+    journal.mark_failed(BIRTHDAY, f"554 {SPAM}", T0)
+
+
+def test_a_requeued_greeting_is_due_now_keeps_the_refusal_and_gives_back_its_riders(
+    journal: JournalStore,
+) -> None:
+    _fail_with_rider(journal)
+    assert {p.occasion for p in journal.greeted_dates(date(2026, 1, 1), states=("failed", "skipped"))} == {
+        "birthday",
+        "new_year",
+    }
+    later = T0 + timedelta(hours=1)
+    (failed,) = journal.history(state="failed")
+    riders = merged_rows(failed, journal.history(contact_id="c-1", state="skipped"))
+    assert riders == [NEW_YEAR]
+    journal.requeue(BIRTHDAY, later, merged=riders)
+    (row,) = journal.history()  # the rider's row is gone: the new letter carries it again
+    assert (row.key, row.state, row.reason, row.last_reply) == (BIRTHDAY, "retry", REQUEUED, f"554 {SPAM}")
+    assert is_requeued(row) and row.next_attempt_at == later
+    assert journal.payload(BIRTHDAY) is None
+    # Not "already greeted", not counted against the cap: the planner plans it afresh.
+    assert list(journal.greeted_dates(date(2026, 1, 1), states=("retry", "failed", "skipped"))) == []
+    # Its row is claimed as a due retry's, with the letter written now.
+    assert journal.claim(
+        BIRTHDAY, email="ivan@example.com", message_id="<b@shop.example>", planned_at=later, now=later,
+        payload=b"new letter",
+    )  # fmt: skip
+    (row,) = journal.history()
+    assert (row.state, row.attempts, row.reason) == ("claimed", 2, None)
+
+
+def test_only_a_failed_greeting_can_be_requeued(journal: JournalStore) -> None:
+    assert journal.claim(BIRTHDAY, email="a@example.com", message_id="<b@x>", planned_at=T0, now=T0)
+    journal.mark_sent(BIRTHDAY, "250 ok", T0)
+    with pytest.raises(Exception, match="it is sent"):
+        journal.requeue(BIRTHDAY, T0)
+
+
+def _entry(occasion: str, day: date, state: str = "skipped", reason: str | None = None) -> JournalEntry:
+    return JournalEntry(
+        "c-1", occasion, day, state, "a@example.com", None, 1, None, reason, None, None, None, (),
+        None, T0, T0, None,
+    )  # fmt: skip
+
+
+def test_merged_rows_picks_each_riders_row_nearest_the_carrier() -> None:
+    carrier = _entry("birthday", date(2027, 1, 2), "failed")
+    carrier = JournalEntry(**{**{f: getattr(carrier, f) for f in carrier.__slots__}, "merged": ("new_year",)})
+    into = merged_reason("birthday")
+    rows = [
+        _entry("new_year", date(2025, 12, 29), reason=into),  # last year's, in last year's letter
+        _entry("new_year", date(2026, 12, 29), reason=into),
+        _entry("womens_day", date(2027, 3, 8), reason=into),  # not named by the carrier
+        _entry("new_year", date(2026, 12, 30), reason="frequency_cap: too soon"),
+    ]
+    assert merged_rows(carrier, rows) == [("c-1", "new_year", date(2026, 12, 29))]
+
+
+def _refused_once(make_project: MakeProject, sink: SmtpSink) -> Path:
+    config = make_project(people(2), **smtp(sink.port))
+    sink.reject("client1@example.com", 554, SPAM)
+    first = greeter(config, "send", "--once", "--now", NOW)
+    assert "failed: 1" in first.stdout and "sent: 1" in first.stdout, first.stdout + first.stderr
+    return config
+
+
+def test_a_failed_greeting_put_back_is_written_afresh_and_sent_once(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = _refused_once(make_project, sink)
+        asked = greeter(config, "failed", "resend", "--contact", "1", "--now", LATER)
+        assert asked.returncode == 0, asked.stderr
+        assert asked.stdout == "resend: 1 birthday 2027-04-13\n"
+        (row,) = history(config, "--contact", "1")
+        assert (row["state"], row["reason"], row["last_reply"]) == ("retry", REQUEUED, f"554 {SPAM}")
+        sink.reset()  # the server takes it now
+        sent = greeter(config, "send", "--once", "--now", LATER)
+        assert "due 1;" in sent.stdout and "sent: 1" in sent.stdout, sent.stdout + sent.stderr
+        assert [m.rcpt_tos for m in sink.messages] == [("client1@example.com",)]
+        (row,) = history(config, "--contact", "1")
+        assert (row["state"], row["attempts"]) == ("sent", 2)
+        assert sink.message_ids() == [row["message_id"]]
+        again = greeter(config, "send", "--once", "--now", "2027-04-14T11:10:00+03:00")
+        assert "due 0" in again.stdout, again.stdout
+        assert len(sink.messages) == 1
+
+
+def test_one_put_back_past_its_catch_up_period_is_recorded_expired_never_sent(
+    make_project: MakeProject,
+) -> None:
+    late = "2027-04-19T11:00:00+03:00"  # 13 April + catch_up_days 3 ended on the 17th
+    with SmtpSink() as sink:
+        config = _refused_once(make_project, sink)
+        assert greeter(config, "failed", "resend", "--all", "--now", late).returncode == 0
+        sink.reset()
+        done = greeter(config, "send", "--once", "--now", late)
+        assert sink.messages == [], done.stdout
+    (row,) = history(config, "--contact", "1")
+    assert row["state"] == "expired", row
+
+
+def test_nothing_to_put_back_exits_1_and_no_filter_is_a_usage_error(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = _refused_once(make_project, sink)
+    none = greeter(config, "failed", "resend", "--contact", "2", "--now", LATER)  # contact 2 was sent
+    assert none.returncode == 1
+    assert "no failed greeting matches (see greeter history --state failed)" in none.stderr
+    bare = greeter(config, "failed", "resend")
+    assert bare.returncode == 2 and "--all" in bare.stderr
+    assert [r["state"] for r in history(config, "--contact", "1")] == ["failed"]
