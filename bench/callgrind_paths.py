@@ -80,7 +80,8 @@ def sink_command(port: int) -> list[str]:
 
 def child(stage: str, letters: int, port: int) -> None:
     """Load, plan, and go as far as ``stage`` for ``letters`` letters (inside valgrind)."""
-    from greeter.delivery import Ready, send_batch
+    from greeter.delivery import Ready
+    from greeter.delivery_batch import send_batch
     from greeter.message import build_message
     from greeter.send import make_transport
     from greeter.transport import CleanLetter, is_clean
