@@ -14,7 +14,7 @@ difference between its stage and the stage before it:
 
   render  Renderer.render of the birthday letters (Jinja sandbox), minus planning
   build   build_message of the rendered letters (email package, compat32)
-  send    built letters through delivery.send_batch: claim, SMTP to Postfix's
+  send    built letters through delivery_batch.send_batch: claim, SMTP to Postfix's
           smtp-sink over a pool of 32, verdict — the sending process's work;
           letters come as the build workers hand them over (checked for DATA,
           transport.CleanLetter); GREETER_BENCH_BUILT_IN_PROCESS=1: as plain
@@ -80,7 +80,8 @@ def sink_command(port: int) -> list[str]:
 
 def child(stage: str, letters: int, port: int) -> None:
     """Load, plan, and go as far as ``stage`` for ``letters`` letters (inside valgrind)."""
-    from greeter.delivery import Ready, send_batch
+    from greeter.delivery import Ready
+    from greeter.delivery_batch import send_batch
     from greeter.message import build_message
     from greeter.send import make_transport
     from greeter.transport import CleanLetter, is_clean

@@ -7,7 +7,7 @@ templates, the renderer's caches and the DKIM key at fork time, so nothing is
 pickled on the way in but index ranges; only each letter's bytes and
 Message-ID come back. Order, laziness and the claim-right-before-sending rule
 are kept: letters are yielded in plan order, at most a few chunks are built
-ahead, and claiming still happens in the sending worker (:func:`delivery.send_batch`).
+ahead, and claiming still happens in the sending worker (:func:`delivery_batch.send_batch`).
 
 Forking is used only where it is safe and pays: a platform with ``fork``, a
 process that runs no other thread (``greeter send --once``; the daemon's

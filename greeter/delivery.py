@@ -20,15 +20,11 @@ transport.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from greeter.calendar_rules import WorkCalendar, greeting_day
@@ -38,7 +34,6 @@ from greeter.errors import GreeterError
 from greeter.journal_store import (
     CAP_STATES,
     ClaimRequest,
-    JournalEntry,
     JournalKey,
     JournalStateError,
     JournalStore,
@@ -50,23 +45,16 @@ from greeter.message import build_message, make_message_id
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.planner import merged_into_failed
 from greeter.policy import cap_refusal
-from greeter.ratelimit import RateLimiter
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.transport import (
     HALT_WORDS,
     LOGIN_REFUSED,
-    Breaker,
     Outcome,
     Outgoing,
     SendResult,
-    Transport,
     held_back_reply,
-    run_batch,
 )
 from greeter.unsubscribe import unsubscribe_url
-
-Req = TypeVar("Req")
-Res = TypeVar("Res")
 
 #: A server's verdict on one letter as the journal records it: result, attempt, the
 #: recipient's zone, occasion day (for the retry deadline) and address (for suppression).
@@ -80,9 +68,6 @@ class Unsent:
     request: ClaimRequest
     verdict: Verdict
 
-
-#: Letters :func:`send_batch` journals as unsent together once its breaker has opened.
-UNSENT_AT_ONCE = 64
 
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
@@ -264,69 +249,6 @@ class Ready:
     fresh: bool = False
 
 
-class GroupCommit(Generic[Req, Res]):
-    """Requests from workers ready at the same moment share one trip to the journal (group commit).
-
-    A claim must be durable before DATA, and an fsync costs about a
-    millisecond and a half on an ordinary disk — per claim, that alone caps a
-    sender at ~700 letters/s. Here the first worker to ask starts ``commit``
-    in a thread; workers asking meanwhile queue up and go together in the next
-    call. Each letter is still claimed only when its worker is about to send
-    it, so a crash leaves at most the pool's in-flight letters ``claimed``
-    (→ ``uncertain``), exactly as with one commit per letter. Verdicts ride
-    in the same rounds (:meth:`Deliverer.journal_round`), so the event loop
-    never waits on the journal; with claims and verdicts in separate groups,
-    each group's commits queued for the other's (2,000 letters: the journal
-    was busy 0.65 s of a 0.72 s send, 0.41 s in shared rounds). The group has
-    its own thread for the whole batch (``close`` ends it): handing every
-    commit to the loop's shared executor cost the event loop's thread more
-    than the commit saved.
-    """
-
-    def __init__(self, commit: Callable[[list[Req]], Sequence[Res | BaseException]]) -> None:
-        self._commit = commit
-        self._pending: list[tuple[Req, asyncio.Future[Res]]] = []
-        self._task: asyncio.Future[None] | None = None
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="greeter-journal")
-
-    def close(self) -> None:
-        """End the thread once the commit in progress (if any) is done."""
-        self._thread.shutdown(wait=True)
-
-    async def submit(self, request: Req) -> Res:
-        future: asyncio.Future[Res] = asyncio.get_running_loop().create_future()
-        self._pending.append((request, future))
-        if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._flush())
-        return await future
-
-    async def _flush(self) -> None:
-        batch: list[tuple[Req, asyncio.Future[Res]]] = []
-        try:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                try:
-                    results = await asyncio.get_running_loop().run_in_executor(
-                        self._thread, self._commit, [r for r, _ in batch]
-                    )
-                except Exception as exc:  # handed to every worker waiting on this commit
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
-                    continue
-                for (_, future), result in zip(batch, results, strict=True):
-                    if future.done():
-                        continue
-                    if isinstance(result, BaseException):  # this request's own failure
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
-        finally:  # cancelled mid-commit: nobody may wait forever
-            for _, future in [*batch, *self._pending]:
-                if not future.done():
-                    future.cancel()
-
-
 @dataclass
 class Prepared:
     """A due letter with its bytes, ready to be claimed and sent."""
@@ -480,7 +402,7 @@ class Deliverer:
         Pulled lazily: only the letters in flight exist as bytes (a large batch
         never sits in memory), and building the next letter overlaps with the
         network waits of the ones being sent. Claiming happens in the worker,
-        right before the letter goes out (:class:`GroupCommit`).
+        right before the letter goes out (:class:`~greeter.delivery_batch.GroupCommit`).
         :func:`greeter.build_pool.built_letters` is the same on several cores.
         """
         for item in items:
@@ -690,292 +612,3 @@ class Deliverer:
                         item.hit.key, f"{item.reason}: {item.detail}", self.now, email=item.hit.contact.email
                     )
             self.summary.skipped[str(item.reason)] += 1
-
-
-async def send_batch(
-    deliverer: Deliverer,
-    transport: Transport,
-    due: list[PlanItem],
-    retries: list[tuple[JournalEntry, bytes]],
-    zones: dict[str, ZoneInfo],
-    *,
-    concurrency: int,
-    limiter: RateLimiter | None,
-    progress: Callable[[int], None] | None = None,
-    fresh: AsyncIterator[Ready] | None = None,
-    window_open: Callable[[str], bool] | None = None,
-) -> None:
-    """Send fresh letters and due retries through one transport, each claimed once its connection is ready.
-
-    ``window_open`` (contact id → whether that recipient's send window is open
-    at this moment) is asked right before each claim: a letter due when the
-    batch began, but handed over only after its recipient's lunch, Friday
-    cut-off or end of day began (a long batch under a rate limit), is not
-    claimed — it goes out in that recipient's next window
-    (``summary.skipped["window_closed"]``).
-
-    ``fresh`` is ``due`` built elsewhere (:mod:`greeter.build_pool`); by default
-    each letter is built here, when a worker is free to send it. A
-    :class:`~greeter.transport.Breaker` watches the server for the whole batch:
-    once it opens, no letter is handed over any more, and the rest are
-    journaled ``retry`` with its reason at once — in shared journal rounds,
-    not through the rate limiter — so the batch ends about one timeout after
-    the server stopped answering.
-
-    A stop (:meth:`Deliverer.stop`) ends the batch as soon as no claimed
-    letter is left in flight: letters already claimed (handed to the server)
-    finish and get their verdicts; whatever else is waiting — for a
-    connection to open, for the rate limiter, for a pooled connection, to be
-    built — is cut off at once, never claimed, and goes out with the next run
-    (``summary.left_unsent`` counts those letters). Cancelling the batch (the
-    daemon's shutdown timeout) cuts off the claimed ones too: the caller
-    records them ``uncertain``. A login the server refuses for good ends the
-    batch the same way (:meth:`Deliverer.halt`; ``summary.halted_unsent``):
-    no retry would get past it, and a letter claimed when it came (a 530 to
-    MAIL FROM) never reached DATA, so its claim is given back
-    (:meth:`Deliverer.release`) rather than recorded as an attempt. So does
-    the daily quota used up for longer than a pause
-    (:meth:`Deliverer.quota_spent`; ``summary.quota_unsent``): the limiter
-    tells the deliverer instead of sleeping until tomorrow.
-    """
-    info: dict[JournalKey, tuple[int, date, str]] = {
-        item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due
-    }
-    for entry, _ in retries:
-        info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")
-    # Claims and verdicts ready at the same moment share one transaction and one fsync.
-    rounds = GroupCommit[ClaimRequest | Verdict | Unsent, bool | str](deliverer.journal_round)
-    breaker = Breaker(concurrency)
-
-    # Letters between their claim and their verdict (or a claim lost), and unsent ones being
-    # journaled; after a stop the batch is cut off once there are none.
-    in_hand = 0
-    settled = asyncio.Event()
-    # Every due letter ends claimed (then recorded), lost to another sender, not built
-    # (summary.not_built) or — after a stop — left unsent.
-    claims_won = claims_lost = 0
-    given_back = 0  # claimed, then refused before DATA for the login: unclaimed again, left unsent
-    window_closed = 0  # not claimed: the recipient's window closed while the batch ran
-
-    def check_settled() -> None:
-        if deliverer.stopping and in_hand == 0:
-            settled.set()
-
-    def hold() -> None:
-        nonlocal in_hand
-        in_hand += 1
-
-    def release() -> None:
-        nonlocal in_hand
-        in_hand -= 1
-        check_settled()
-
-    def claim_result(won: bool) -> bool:
-        nonlocal claims_won, claims_lost
-        if won:
-            claims_won += 1
-        else:
-            claims_lost += 1
-        return won
-
-    async def claim(request: ClaimRequest) -> bool:
-        won = await rounds.submit(request)
-        assert isinstance(won, bool)
-        return won
-
-    async def record(verdict: Verdict) -> str:
-        counted = await rounds.submit(verdict)
-        assert isinstance(counted, str)
-        return counted
-
-    sender = deliverer.settings.sender.email
-    # Several senders may share the journal (PostgreSQL): each fresh letter's cap is decided
-    # again, and it is claimed, holding its contact. At most two at a time: each holds two of
-    # the journal's four pooled connections (journal_pg.POOL_SIZE) while verdicts need one.
-    shared = deliverer.journal.shared
-    contact_turn = asyncio.Semaphore(2)
-
-    def retry_letters() -> Iterator[Ready]:
-        for entry, data in retries:
-            if deliverer.stopping:
-                return
-            assert entry.email and entry.message_id and entry.planned_at
-            request = ClaimRequest(
-                entry.key, entry.email, entry.message_id, entry.planned_at, entry.merged, retry=True
-            )
-            yield Ready(Outgoing(entry.key, sender, entry.email, data), request)
-
-    async def everything() -> AsyncGenerator[Ready, None]:
-        if fresh is None:
-            for ready in deliverer.letters(due):
-                yield ready
-        else:
-            async for ready in fresh:
-                yield ready
-        for ready in retry_letters():
-            yield ready
-
-    async def handed_out(letters: AsyncIterator[Ready]) -> AsyncGenerator[Ready, None]:
-        """The letters for the sending workers, until the breaker opens (or a shutdown)."""
-        while breaker.why is None and not deliverer.stopping:
-            try:
-                ready = await anext(letters)
-            except StopAsyncIteration:
-                return
-            yield ready
-
-    utc = ZoneInfo("UTC")
-
-    def verdict_of(result: SendResult) -> Verdict:
-        attempts, occasion_date, email = info[result.key]
-        return (result, attempts, zones.get(result.key[0], utc), occasion_date, email)
-
-    def counted(result: SendResult, count: str) -> SendResult:
-        deliverer.count(result, count)
-        if progress is not None:
-            progress(1)
-        return result
-
-    async def take(ready: Ready) -> bool:
-        """Claim a letter whose connection is open and ready (the transport's ``ready``)."""
-        if ready.fresh and shared:
-            async with contact_turn:
-                return claim_result(await asyncio.to_thread(deliverer.claim_for_contact, ready))
-        if not claim_result(await claim(ready.request)):
-            if (why := await asyncio.to_thread(deliverer.lost_claim, ready)) is not None:
-                deliverer.summary.skipped[why] += 1
-            return False
-        deliverer.claimed(ready)
-        return True
-
-    async def unsent(ready: Ready, result: SendResult) -> SendResult | None:
-        """A letter the server never got: claimed and given its verdict (``retry``) in one go."""
-        if deliverer.stopping:
-            return None  # not claimed: it stays for the next run
-        hold()
-        try:
-            verdict = verdict_of(result)
-            if ready.fresh and shared:
-                async with contact_turn:
-                    count = await asyncio.to_thread(deliverer.unsent_for_contact, ready, verdict)
-                if not claim_result(count is not None):
-                    return None
-                assert count is not None
-                return counted(result, count)
-            done = await rounds.submit(Unsent(ready.request, verdict))
-            if not claim_result(done is not False):
-                if (why := await asyncio.to_thread(deliverer.lost_claim, ready)) is not None:
-                    deliverer.summary.skipped[why] += 1
-                return None
-            assert isinstance(done, str)
-            deliverer.claimed(ready)
-            return counted(result, done)
-        finally:
-            release()
-
-    async def send(ready: Ready) -> SendResult | None:
-        nonlocal given_back
-        if deliverer.stopping:
-            return None  # built but not yet claimed: it stays for the next run
-        why = await breaker.admit()
-        if why is not None:
-            return await unsent(ready, SendResult(ready.request.key, Outcome.TEMPORARY, None, why))
-        taken = held = False
-
-        async def claim_when_ready() -> bool:
-            nonlocal taken, held, window_closed
-            if deliverer.stopping:
-                return False  # not claimed: it stays for the next run
-            if window_open is not None and not window_open(ready.request.key[0]):
-                window_closed += 1
-                deliverer.summary.skipped["window_closed"] += 1
-                return False  # not claimed: the next run sends it in the recipient's next window
-            hold()  # from here on a stop waits for this letter (and its verdict)
-            held = True
-            taken = await take(ready)
-            return taken
-
-        item = ready.outgoing
-        result: SendResult | None = None
-        try:
-            try:
-                result = await transport.send(
-                    item.envelope_from, item.rcpt, item.data, item.key, ready=claim_when_ready
-                )
-            finally:
-                breaker.done(result)
-            if result is None:
-                return None  # its claim was lost, or a shutdown began: nothing was sent
-            if result.halt_kind is not None:
-                # A setting no retry gets past: a login refused at AUTH, demanded at MAIL FROM (530)
-                # or not offered, a security the server does not speak. The letter never reached DATA:
-                # claimed, its claim is given back, so it waits for the fix with the rest, no attempt counted.
-                deliverer.halt(result.reply, result.halt_kind)
-                if taken:
-                    await asyncio.to_thread(deliverer.release, ready)
-                    given_back += 1
-                return None
-            if not taken:
-                return await unsent(ready, result)  # its connection never opened (or a bad address)
-            # Record the verdict in the same worker, before it pulls (and claims) the next
-            # letter: a crash then leaves at most `concurrency` claims without a verdict.
-            return counted(result, await record(verdict_of(result)))
-        finally:
-            if held:
-                release()
-
-    async def leave_unsent(letters: AsyncIterator[Ready], why: str) -> None:
-        """The breaker opened: every letter not handed over goes to ``retry``, many to a journal round."""
-        pending: list[Awaitable[SendResult | None]] = []
-        async for ready in letters:
-            if deliverer.stopping:
-                break
-            pending.append(unsent(ready, SendResult(ready.request.key, Outcome.TEMPORARY, None, why)))
-            if len(pending) == UNSENT_AT_ONCE:
-                await asyncio.gather(*pending)
-                pending.clear()
-        await asyncio.gather(*pending)
-
-    async def batch() -> None:
-        async with contextlib.aclosing(everything()) as letters:  # stops build workers on any exit
-            async for _ in run_batch(send, handed_out(letters), concurrency=concurrency, limiter=limiter):
-                pass
-            if breaker.why is not None:
-                await leave_unsent(letters, breaker.why)
-
-    forget = deliverer.on_stop(check_settled)
-    # The daily quota used up for longer than a pause: end the batch as a stop does (not sleep).
-    forget_quota = limiter.on_quota_spent(deliverer.quota_spent) if limiter is not None else None
-    check_settled()  # stopped before it began
-    work = asyncio.ensure_future(batch())
-    cut = asyncio.ensure_future(settled.wait())
-    try:
-        await asyncio.wait({work, cut}, return_when=asyncio.FIRST_COMPLETED)
-        if not work.done():
-            # Stopped, and no claimed letter is in flight: whatever waits unclaimed is cut off.
-            work.cancel()
-            await asyncio.wait({work})
-    finally:
-        forget()
-        if forget_quota is not None:
-            forget_quota()
-        cut.cancel()
-        if not work.done():  # the batch itself was cancelled (the daemon's shutdown timeout)
-            work.cancel()
-            await asyncio.wait({work})
-        rounds.close()
-        if deliverer.stopping:
-            handled = claims_won - given_back + claims_lost + deliverer.summary.not_built + window_closed
-            left = max(0, len(due) + len(retries) - handled)
-            if deliverer.summary.halted is not None:
-                deliverer.summary.halted_unsent = left
-            elif deliverer.summary.quota_free_at is not None:
-                deliverer.summary.quota_unsent = left
-                if not left:
-                    # The quota ran out with the last letter (a worker asked for one more permit
-                    # before finding none was left): nothing waits for it, so nothing to say.
-                    deliverer.summary.quota_free_at = None
-            else:
-                deliverer.summary.left_unsent = left
-    if not work.cancelled():
-        work.result()  # its error, if any (a journal that failed)

@@ -239,7 +239,7 @@ class JournalStore(Protocol):
     def batch(self) -> AbstractContextManager[None]:
         """Make the writes inside one transaction with one durable commit, where the store can.
 
-        The claims and verdicts of a group of letters (:class:`greeter.delivery.GroupCommit`)
+        The claims and verdicts of a group of letters (:class:`greeter.delivery_batch.GroupCommit`)
         then cost one commit instead of one each. SQLite does; PostgreSQL,
         whose senders share rows, commits each write on its own.
         """

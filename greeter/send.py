@@ -23,7 +23,8 @@ from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
 from greeter.config import Settings
 from greeter.contacts import email_key
-from greeter.delivery import Deliverer, Summary, deadline, due_day, is_due, send_batch
+from greeter.delivery import Deliverer, Summary, deadline, due_day, is_due
+from greeter.delivery_batch import send_batch
 from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
 from greeter.errors import (

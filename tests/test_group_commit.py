@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from greeter.delivery import GroupCommit
+from greeter.delivery_batch import GroupCommit
 
 
 def test_requests_waiting_for_a_commit_share_the_next_one_on_the_same_thread() -> None:
