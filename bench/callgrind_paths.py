@@ -83,7 +83,7 @@ def child(stage: str, letters: int, port: int) -> None:
     from greeter.delivery import Ready
     from greeter.delivery_batch import send_batch
     from greeter.message import build_message
-    from greeter.send import make_transport
+    from greeter.send import deadlines, make_transport
     from greeter.transport import CleanLetter, is_clean
 
     cycle, now = planned_cycle(letters, port)
@@ -119,7 +119,7 @@ def child(stage: str, letters: int, port: int) -> None:
                 transport = make_transport(deliverer.settings)
                 try:
                     await send_batch(
-                        deliverer, transport, cycle.due, [], cycle.zones,
+                        deliverer, transport, cycle.due, [], deadlines(cycle),
                         concurrency=32, limiter=None, fresh=letters_to_send(),
                     )  # fmt: skip
                 finally:

@@ -56,9 +56,9 @@ from greeter.transport import (
 )
 from greeter.unsubscribe import unsubscribe_url
 
-#: A server's verdict on one letter as the journal records it: result, attempt, the
-#: recipient's zone, occasion day (for the retry deadline) and address (for suppression).
-Verdict = tuple[SendResult, int, ZoneInfo, date, str]
+#: A server's verdict on one letter as the journal records it: result, attempt, the letter's
+#: deadline (no retry after it: :func:`deadline`) and address (for suppression).
+Verdict = tuple[SendResult, int, datetime, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +231,13 @@ def due_day(settings: Settings, occasion: str, occasion_date: date, cal: WorkCal
     meant = occasion_date - timedelta(days=occ.days_before)
     leaves = greeting_day(meant, cal, window.day_off_policy, occ.days_early_limit(window.max_days_early))
     return max(occasion_date, leaves)
+
+
+def letter_deadline(settings: Settings, key: JournalKey, tz: ZoneInfo, cal: WorkCalendar) -> datetime:
+    """The :func:`deadline` of the greeting ``key`` for a recipient in ``tz`` whose working days are
+    ``cal``: the end of its catch-up period, counted from its :func:`due_day`."""
+    _, occasion, occasion_date = key
+    return deadline(due_day(settings, occasion, occasion_date, cal), tz, settings.catch_up_days)
 
 
 def is_due(item: PlanItem, now: datetime) -> bool:
@@ -514,11 +521,12 @@ class Deliverer:
             return None
         return self.record(*verdict)
 
-    def record(self, result: SendResult, attempts: int, tz: ZoneInfo, occasion_date: date, email: str) -> str:
+    def record(self, result: SendResult, attempts: int, until: datetime, email: str) -> str:
         """Write the server's verdict; classify by SMTP reply class (DESIGN.md §4).
 
-        Journal only (it runs in a worker thread); returns the summary count the
-        letter falls under, for :meth:`count` on the event loop.
+        ``until``: the letter's :func:`deadline`, past which no retry is
+        planned. Journal only (it runs in a worker thread); returns the summary
+        count the letter falls under, for :meth:`count` on the event loop.
         """
         key, reply = result.key, result.reply
         at = self.clock()
@@ -530,7 +538,7 @@ class Deliverer:
             return "uncertain"
         if result.outcome is Outcome.TEMPORARY:
             nxt = at + backoff(attempts, self.settings.delivery.retry)
-            if nxt > deadline(occasion_date, tz, self.settings.catch_up_days):
+            if nxt > until:
                 self.journal.mark_failed(key, reply + GAVE_UP, at)
                 return "failed"
             self.journal.mark_retry(key, reply, nxt, at)

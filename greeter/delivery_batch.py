@@ -14,9 +14,8 @@ import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo
 
 from greeter.delivery import Deliverer, Ready, Summary, Unsent, Verdict
 from greeter.journal_store import ClaimRequest, JournalEntry, JournalKey
@@ -30,11 +29,9 @@ Res = TypeVar("Res")
 #: Letters :func:`send_batch` journals as unsent together once its breaker has opened.
 UNSENT_AT_ONCE = 64
 
-#: What a verdict needs to know of each letter in the batch: its attempt, occasion day
-#: (for the retry deadline) and address (for suppression).
-LetterFacts = dict[JournalKey, tuple[int, date, str]]
-
-_UTC = ZoneInfo("UTC")
+#: What a verdict needs to know of each letter in the batch: its attempt and address (for
+#: suppression). Its retry deadline comes from the batch's ``deadline_of``.
+LetterFacts = dict[JournalKey, tuple[int, str]]
 
 
 class GroupCommit(Generic[Req, Res]):
@@ -101,14 +98,14 @@ class GroupCommit(Generic[Req, Res]):
 
 
 def letter_facts(due: list[PlanItem], retries: list[tuple[JournalEntry, bytes]]) -> LetterFacts:
-    """Pure: each letter's attempt, occasion day and address, read once before the batch.
+    """Pure: each letter's attempt and address, read once before the batch.
 
     A verdict comes back with only its key; this is what :meth:`Deliverer.record`
     needs beside it. A retry's attempt is the one after those already journaled.
     """
-    info: LetterFacts = {item.hit.key: (1, item.hit.date, item.hit.contact.email or "") for item in due}
+    info: LetterFacts = {item.hit.key: (1, item.hit.contact.email or "") for item in due}
     for entry, _ in retries:
-        info[entry.key] = (entry.attempts + 1, entry.occasion_date, entry.email or "")
+        info[entry.key] = (entry.attempts + 1, entry.email or "")
     return info
 
 
@@ -266,7 +263,7 @@ class Batch:
         self,
         deliverer: Deliverer,
         transport: Transport,
-        zones: dict[str, ZoneInfo],
+        deadline_of: Callable[[JournalKey], datetime],
         info: LetterFacts,
         *,
         concurrency: int,
@@ -276,7 +273,7 @@ class Batch:
     ) -> None:
         self.deliverer = deliverer
         self.transport = transport
-        self.zones = zones
+        self.deadline_of = deadline_of
         self.info = info
         self.concurrency = concurrency
         self.limiter = limiter
@@ -308,8 +305,8 @@ class Batch:
 
     def verdict_of(self, result: SendResult) -> Verdict:
         """The server's answer with what the journal needs to record it (:func:`letter_facts`)."""
-        attempts, occasion_date, email = self.info[result.key]
-        return (result, attempts, self.zones.get(result.key[0], _UTC), occasion_date, email)
+        attempts, email = self.info[result.key]
+        return (result, attempts, self.deadline_of(result.key), email)
 
     def counted(self, result: SendResult, count: str) -> SendResult:
         """A recorded verdict goes into the summary and moves the progress bar."""
@@ -473,7 +470,7 @@ async def send_batch(
     transport: Transport,
     due: list[PlanItem],
     retries: list[tuple[JournalEntry, bytes]],
-    zones: dict[str, ZoneInfo],
+    deadline_of: Callable[[JournalKey], datetime],
     *,
     concurrency: int,
     limiter: RateLimiter | None,
@@ -483,6 +480,8 @@ async def send_batch(
 ) -> None:
     """Send fresh letters and due retries through one transport, each claimed once its connection is ready.
 
+    ``deadline_of`` (journal key → the letter's :func:`~greeter.delivery.deadline`)
+    bounds the retries of a letter the server puts off (:meth:`Deliverer.record`).
     ``window_open`` (contact id → whether that recipient's send window is open
     at this moment) is asked right before each claim: a letter due when the
     batch began, but handed over only after its recipient's lunch, Friday
@@ -517,7 +516,7 @@ async def send_batch(
     batch = Batch(
         deliverer,
         transport,
-        zones,
+        deadline_of,
         letter_facts(due, retries),
         concurrency=concurrency,
         limiter=limiter,

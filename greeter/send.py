@@ -23,7 +23,7 @@ from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
 from greeter.config import Settings
 from greeter.contacts import email_key
-from greeter.delivery import Deliverer, Summary, deadline, due_day, is_due
+from greeter.delivery import Deliverer, Summary, is_due, letter_deadline
 from greeter.delivery_batch import send_batch
 from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
@@ -384,6 +384,23 @@ def window_watch(cycle: Cycle) -> Callable[[str], bool]:
     return window_open
 
 
+def deadlines(cycle: Cycle) -> Callable[[JournalKey], datetime]:
+    """Each letter's :func:`~greeter.delivery.letter_deadline` in ``cycle``, by its journal key.
+
+    Asked once per letter the server answers, so the calendar and zone are the
+    ones the plan used (:attr:`Cycle.calendar_of`, :attr:`Cycle.zones`).
+    """
+    settings = cycle.deliverer.settings
+    default = ZoneInfo(settings.defaults.timezone)
+    calendar_of = cycle.calendar_of
+    assert calendar_of is not None, "a planned cycle knows its recipients' calendars"
+
+    def deadline_of(key: JournalKey) -> datetime:
+        return letter_deadline(settings, key, cycle.zones.get(key[0], default), calendar_of(key[0]))
+
+    return deadline_of
+
+
 async def deliver_cycle(
     cycle: Cycle,
     *,
@@ -416,7 +433,7 @@ async def deliver_cycle(
             counted,
             cycle.due,
             cycle.retries,
-            cycle.zones,
+            deadlines(cycle),
             concurrency=concurrency,
             limiter=None if limiter.unlimited else limiter,
             progress=tick,
@@ -567,8 +584,7 @@ def sort_retries(
     for entry in entries:
         tz = zones.get(entry.contact_id, ZoneInfo(settings.defaults.timezone))
         calendar = calendar_of(entry.contact_id)
-        due = due_day(settings, entry.occasion, entry.occasion_date, calendar)
-        if now > deadline(due, tz, settings.catch_up_days):
+        if now > letter_deadline(settings, entry.key, tz, calendar):
             expired.append(entry)
             continue
         if not in_window(now.astimezone(tz), tz, settings.send_window, calendar):
