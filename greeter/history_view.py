@@ -27,7 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rich.box import HEAVY_HEAD, Box
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
+from rich.padding import Padding
+from rich.segment import Segment, Segments
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -321,7 +326,12 @@ TABLE_CHUNK = 1000
 
 _COLOUR = {"sent": "green", "failed": "red", "uncertain": "red", "retry": "yellow"}
 
+#: A row's cells: data as :func:`~greeter.console.plain` text; greeter's own words (a date, a count,
+#: a time) as strings, which rich reads as markup but hold none.
 Cells = tuple[Text | str, ...]
+
+#: A line of a table as rich's console writes it: segments, then a line end.
+Line = list[Segment]
 
 
 def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells:
@@ -347,12 +357,156 @@ def _width(cell: Text | str) -> int:
 
 def _table(rows: Iterable[Cells], title: str | None, widths: Sequence[int] | None) -> Table:
     """A table of ``rows``; ``widths``: each column's, fixed (None: rich fits them to the rows)."""
-    table = Table(title=title)
+    table = Table(title=title, box=HEAVY_HEAD)
     for n, name in enumerate(TABLE_COLUMNS):
         table.add_column(name, overflow="fold", width=None if widths is None else widths[n])
     for cells in rows:
         table.add_row(*cells)
     return table
+
+
+def _print_table(
+    console: Console, rows: Sequence[Cells], title: str | None, widths: Sequence[int] | None
+) -> None:
+    """Print ``_table(rows, title, widths)`` exactly as rich prints it, the rows' lines made here.
+
+    Why: rich lays out every cell through its general machinery (a padding,
+    a wrap, a crop and copies of each cell's text), which was nearly all of
+    the 40 s a 60,000-row history took; a row whose cells fit their columns
+    (every row, piped or on a wide terminal) is a few strings here. rich still
+    decides the columns' widths, and draws the title, the header and the
+    borders (:func:`_frame`); a cell too wide for its column (a narrow
+    terminal) is folded by rich as it was. Where the frame is not what this
+    expects (another rich), the table is printed by rich alone.
+    """
+    laid = _laid_out(console, _table(rows if widths is None else (), title, widths))
+    frame = _frame(console, title, laid)
+    if frame is None:
+        console.print(_table(rows, title, widths))
+        return
+    head, bottom = frame
+    grid = _Grid.of(console, laid)
+    body = [
+        segment
+        for n, cells in enumerate(rows, 1)
+        for segment in _row(grid, cells, grid.last if n == len(rows) else grid.middle)
+    ]
+    console.print(Segments([*head, *body, *bottom]))
+
+
+def _laid_out(console: Console, table: Table) -> list[int]:
+    """The columns' widths (padding included) rich gives ``table`` on ``console``.
+
+    rich has no public call for them: this is what :meth:`Table.__rich_console__`
+    computes first (tests/test_history_table.py holds the output to rich's own).
+    """
+    options = console.options
+    return table._calculate_column_widths(
+        console, options.update_width(options.max_width - table._extra_width)
+    )
+
+
+def _frame(console: Console, title: str | None, widths: Sequence[int]) -> tuple[Line, Line] | None:
+    """rich's own title, top border, header and header rule (the first), and bottom border (the
+    second) of a table whose columns are ``widths`` wide; None if rich lays it out otherwise."""
+    if min(widths) < 2:  # narrower than a cell's padding: only rich knows
+        return None
+    empty = _table((), title, [w - 2 for w in widths])
+    if _laid_out(console, empty) != list(widths):
+        return None
+    segments = list(console.render(empty, console.options))
+    if [s.text for s in segments[-2:]] != [_box(console).get_bottom(widths), "\n"]:
+        return None
+    return segments[:-2], segments[-2:]
+
+
+#: A row's left edge, column divider and right edge.
+Edges = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """What the rows of one printed table are drawn with."""
+
+    console: Console
+    #: A cell's options, as rich's table renders one of these columns.
+    options: ConsoleOptions
+    #: The columns' widths, their cells' padding (a space either side) included.
+    widths: Sequence[int]
+    #: The edges of a row, and of the last row of the table.
+    middle: Edges
+    last: Edges
+
+    @classmethod
+    def of(cls, console: Console, widths: Sequence[int]) -> _Grid:
+        """The grid of :func:`_table` on ``console`` with columns ``widths`` wide."""
+        box = _box(console)
+        return cls(
+            console,
+            console.options.update(
+                justify="left", no_wrap=False, overflow="fold", height=None, highlight=False
+            ),
+            widths,
+            (box.mid_left, box.mid_vertical, box.mid_right),
+            (box.foot_left, box.foot_vertical, box.foot_right),
+        )
+
+
+def _box(console: Console) -> Box:
+    """:func:`_table`'s borders as ``console`` draws them (ASCII where it cannot show others)."""
+    return HEAVY_HEAD.substitute(console.options, safe=console.safe_box)
+
+
+def _row(grid: _Grid, cells: Cells, edges: Edges) -> Line:
+    """One row's line(s) between ``edges``, as rich's table draws them."""
+    line = _one_line(grid, cells, edges)
+    return line if line is not None else _folded(grid, cells, edges)
+
+
+def _one_line(grid: _Grid, cells: Cells, edges: Edges) -> Line | None:
+    """The row as one line, its unstyled runs joined into one segment; None if a cell needs folding.
+
+    A cell's text is left-aligned and padded to its column, styled with its
+    colour (the padding too, as rich does: ``sent   `` in green).
+    """
+    left, divider, right = edges
+    line: Line = []
+    text = left
+    for n, (cell, width) in enumerate(zip(cells, grid.widths, strict=True)):
+        words, style = (cell, None) if isinstance(cell, str) else (cell.plain, cell.style)
+        room, length = width - 2, cell_len(words)
+        if length > room or (isinstance(cell, Text) and cell.spans):
+            return None
+        padded = words + " " * (room - length)
+        text += (divider if n else "") + " "
+        if style:
+            line += (Segment(text), Segment(padded, grid.console.get_style(style)))
+            text = " "
+        else:
+            text += padded + " "
+    line += (Segment(text + right), Segment.line())
+    return line
+
+
+def _folded(grid: _Grid, cells: Cells, edges: Edges) -> Line:
+    """The row whose cell(s) rich folds over lines: each cell rendered by rich, topped as rich aligns."""
+    left, divider, right = (Segment(edge) for edge in edges)
+    shaped = [
+        grid.console.render_lines(Padding(cell, (0, 1)), grid.options.update_width(width), style=Style.null())
+        for cell, width in zip(cells, grid.widths, strict=True)
+    ]
+    height = max(len(lines) for lines in shaped)
+    shaped = [
+        Segment.set_shape(Segment.align_top(lines, width, height, Style.null()), width, height)
+        for lines, width in zip(shaped, grid.widths, strict=True)
+    ]
+    out: Line = []
+    for n in range(height):
+        out.append(left)
+        for column, lines in enumerate(shaped):
+            out += ([divider] if column else []) + lines[n]
+        out += (right, Segment.line())
+    return out
 
 
 def print_history(
@@ -405,11 +559,11 @@ def print_history(
             first = []  # more than one table: printed from the second pass
     title = f"journal: {count} greeting(s)"
     if count <= TABLE_CHUNK:  # one table, as a history always looked
-        console.print(_table(first, title, None))
+        _print_table(console, first, title, None)
         return count
     shown = 0
     rows = (table_cells(entry, asked, people) for entry in entries)
     while chunk := list(itertools.islice(rows, TABLE_CHUNK)):
-        console.print(_table(chunk, title if shown == 0 else None, widths))
+        _print_table(console, chunk, title if shown == 0 else None, widths)
         shown += len(chunk)
     return shown
