@@ -12,7 +12,6 @@ table and many — and the time to a small multiple of JSON's.
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
@@ -126,22 +125,6 @@ def test_piped_and_to_a_file_the_table_is_what_rich_draws(
     print_history(rows, "table", people=PEOPLE, out=to_file)
     rich_alone(rows, table_console(reference), 5)
     assert to_file.getvalue() == reference.getvalue() == ours
-
-
-def test_a_big_table_costs_a_small_multiple_of_json(monkeypatch: pytest.MonkeyPatch) -> None:
-    """3,000 rows in memory: the table took some 25 times JSON's CPU time (rich's per-cell layout);
-    now about 3. (The whole command, which reads the journal too: 7 times JSON's time then, 2.5 now.)"""
-    monkeypatch.delenv("COLUMNS", raising=False)
-    rows = entries(3000)
-
-    def cpu(fmt: str) -> float:
-        start = time.process_time()
-        print_history(rows, fmt, people=PEOPLE, out=io.StringIO())
-        return time.process_time() - start
-
-    cpu("table"), cpu("json")  # imports, caches
-    table, json = min(cpu("table") for _ in range(2)), min(cpu("json") for _ in range(2))
-    assert table < 8 * json, (table, json)
 
 
 def test_the_title_counts_every_row_and_headers_repeat_per_table(monkeypatch: pytest.MonkeyPatch) -> None:
