@@ -38,7 +38,7 @@ from rich.text import Text
 
 from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, local_text
-from greeter.journal_store import JournalEntry, JournalKey, JournalStore
+from greeter.journal_store import JournalEntry, JournalKey, JournalStore, is_requeued
 from greeter.journal_transitions import merged_carrier
 
 if TYPE_CHECKING:
@@ -306,6 +306,9 @@ def why(entry: JournalEntry) -> str:
     if entry.state == "expired":
         words = reason_words(entry) or ""
         return words + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
+    if is_requeued(entry):  # its reply alone read as a refusal still standing
+        said = f"put back in line by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     if entry.state == "skipped" and entry.reason == DISMISSED:
         said = f"dismissed by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         if entry.last_reply == INTERRUPTED_RECORDED:  # no reply came: the journal's own words
@@ -353,6 +356,43 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
 def _width(cell: Text | str) -> int:
     """The terminal columns a one-line cell takes (:func:`plain` leaves no line break in one)."""
     return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+
+
+class _Extremes:
+    """Of each column, the cells rich's measure of the column depends on (pure, fed row by row).
+
+    rich fits a column from its cells' widths and their longest words (how
+    narrow one may fold): the widest cell and the one with the longest word
+    measure as every cell of the column together does, so a table of those
+    rows alone is laid out as the whole history would be.
+    """
+
+    def __init__(self) -> None:
+        self._widest: list[tuple[int, Text | str]] = [(0, "")] * len(TABLE_COLUMNS)
+        self._longest_word: list[tuple[int, Text | str]] = [(0, "")] * len(TABLE_COLUMNS)
+
+    def add(self, cells: Cells) -> None:
+        for n, cell in enumerate(cells):
+            width = _width(cell)
+            if width > self._widest[n][0]:
+                self._widest[n] = (width, cell)
+            if width > self._longest_word[n][0]:  # a cell's words are no wider than the cell
+                word = max(map(cell_len, _plain(cell).split()), default=0)
+                if word > self._longest_word[n][0]:
+                    self._longest_word[n] = (word, cell)
+
+    def rows(self) -> list[Cells]:
+        """One row per extreme cell, the others empty."""
+        blank = ("",) * len(TABLE_COLUMNS)
+        return [
+            (*blank[:n], cell, *blank[n + 1 :])
+            for n in range(len(TABLE_COLUMNS))
+            for _, cell in (self._widest[n], self._longest_word[n])
+        ]
+
+
+def _plain(cell: Text | str) -> str:
+    return cell if isinstance(cell, str) else cell.plain
 
 
 def _table(rows: Iterable[Cells], title: str | None, widths: Sequence[int] | None) -> Table:
@@ -546,12 +586,12 @@ def print_history(
     if isinstance(entries, Iterator):
         entries = list(entries)  # read twice below
     console = table_console(out)
-    widths = [cell_len(name) for name in TABLE_COLUMNS]
+    extremes = _Extremes()
     first: list[Cells] = []
     count = 0
     for entry in entries:
         cells = table_cells(entry, asked, people)
-        widths = [max(w, _width(c)) for w, c in zip(widths, cells, strict=True)]
+        extremes.add(cells)
         count += 1
         if count <= TABLE_CHUNK:
             first.append(cells)
@@ -561,6 +601,10 @@ def print_history(
     if count <= TABLE_CHUNK:  # one table, as a history always looked
         _print_table(console, first, title, None)
         return count
+    # The widths rich gives the whole history on this console: fitted to a narrow terminal as one
+    # table of every row would be. The widest cells' own widths shrank every column alike
+    # there, down to nothing (at 160 columns the date, state and attempts were gone).
+    widths = [w - 2 for w in _laid_out(console, _table(extremes.rows(), title, None))]
     shown = 0
     rows = (table_cells(entry, asked, people) for entry in entries)
     while chunk := list(itertools.islice(rows, TABLE_CHUNK)):

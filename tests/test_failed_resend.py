@@ -120,6 +120,8 @@ def test_a_failed_greeting_put_back_is_written_afresh_and_sent_once(make_project
         assert asked.stdout == "resend: 1 birthday 2027-04-13\n"
         (row,) = history(config, "--contact", "1")
         assert (row["state"], row["reason"], row["last_reply"]) == ("retry", REQUEUED, f"554 {SPAM}")
+        table = greeter(config, "history", "--contact", "1").stdout
+        assert "put back in line by an operator at 2027-04-14 08:05 UTC; the server had said: 554" in table
         sink.reset()  # the server takes it now
         sent = greeter(config, "send", "--once", "--now", LATER)
         assert "due 1;" in sent.stdout and "sent: 1" in sent.stdout, sent.stdout + sent.stderr

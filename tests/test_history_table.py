@@ -23,7 +23,7 @@ from greeter import history_view
 from greeter.console import table_console
 from greeter.contacts import Contact
 from greeter.history_people import People
-from greeter.history_view import TABLE_COLUMNS, _table, print_history, table_cells
+from greeter.history_view import _table, print_history, table_cells
 from greeter.journal_store import JournalEntry
 
 AT = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
@@ -65,15 +65,20 @@ def row(n: int) -> JournalEntry:
 
 
 def rich_alone(rows: Sequence[JournalEntry], console: Console, chunk: int) -> None:
-    """The table as rich draws it, one :func:`_table` per ``chunk`` rows (what history printed)."""
+    """The table as rich draws it, one :func:`_table` per ``chunk`` rows at the widths rich gives the
+    whole history on ``console``."""
     cells = [table_cells(e, None, PEOPLE) for e in rows]
     title = f"journal: {len(cells)} greeting(s)"
     if len(cells) <= chunk:
         console.print(_table(cells, title, None))
         return
-    widths = [
-        max(cell_len(name), *(cell_len(str(row[n])) for row in cells)) for n, name in enumerate(TABLE_COLUMNS)
-    ]
+    # The widths rich gives one table of every row on this console (its own layout, asked the way
+    # rich's Table.__rich_console__ asks it), fixed for each of the tables.
+    whole = _table(cells, title, None)
+    laid = whole._calculate_column_widths(
+        console, console.options.update_width(console.width - whole._extra_width)
+    )
+    widths = [w - 2 for w in laid]
     for start in range(0, len(cells), chunk):
         console.print(_table(cells[start : start + chunk], None if start else title, widths))
 
@@ -125,6 +130,22 @@ def test_piped_and_to_a_file_the_table_is_what_rich_draws(
     print_history(rows, "table", people=PEOPLE, out=to_file)
     rich_alone(rows, table_console(reference), 5)
     assert to_file.getvalue() == reference.getvalue() == ours
+
+
+@pytest.mark.parametrize("columns", [100, 160])
+def test_tables_of_a_long_history_fit_a_narrow_terminal_as_one_table_would(
+    columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A history of several tables on a terminal narrower than its widest cells: each column got the
+    widest cell's width, and rich shrank them all alike to fit — the date, state and attempts
+    columns to nothing (at 160 columns). Now every column keeps its header and its values."""
+    monkeypatch.setattr(history_view, "TABLE_CHUNK", 5)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    text = printed(lambda: print_history(entries(12), "table", people=PEOPLE), capsys)
+    assert max(cell_len(line) for line in text.splitlines()) <= columns
+    for word in ("date", "state", "attempts", "retry", "expired"):
+        assert word in text, (word, text[:2000])
+    assert columns < 160 or "2026-01-01" in text  # at 100 rich folds it, as it would one table
 
 
 def test_the_title_counts_every_row_and_headers_repeat_per_table(monkeypatch: pytest.MonkeyPatch) -> None:
