@@ -157,3 +157,23 @@ def test_nothing_to_put_back_exits_1_and_no_filter_is_a_usage_error(make_project
     bare = greeter(config, "failed", "resend")
     assert bare.returncode == 2 and "--all" in bare.stderr
     assert [r["state"] for r in history(config, "--contact", "1")] == ["failed"]
+
+
+def test_on_a_postgresql_journal_the_letter_put_back_is_claimed_by_a_shared_sender(
+    make_project: MakeProject,
+) -> None:
+    """A shared journal decides each fresh letter's cap again on the journal's rows, holding the
+    contact (Deliverer.claim_for_contact): the requeued row must read as this letter's own, not as
+    a greeting already there."""
+    with databases.pg_schema() as (url, _), SmtpSink() as sink:
+        config = make_project(people(2), **smtp(sink.port), storage={"url": url})
+        sink.reject("client1@example.com", 554, SPAM)
+        first = greeter(config, "send", "--once", "--now", NOW)
+        assert "failed: 1" in first.stdout, first.stdout + first.stderr
+        assert greeter(config, "failed", "resend", "--all", "--now", LATER).returncode == 0
+        sink.reset()
+        sent = greeter(config, "send", "--once", "--now", LATER)
+        assert "sent: 1" in sent.stdout, sent.stdout + sent.stderr
+        assert [m.rcpt_tos for m in sink.messages] == [("client1@example.com",)]
+        assert "due 0" in greeter(config, "send", "--once", "--now", "2027-04-14T11:10:00+03:00").stdout
+        assert len(sink.messages) == 1
