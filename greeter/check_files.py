@@ -26,9 +26,10 @@ from jinja2 import DictLoader, TemplateSyntaxError, nodes
 
 from greeter.config import Settings
 from greeter.errors import Problem
-from greeter.render import SUFFIX, Renderer, TemplateFiles
+from greeter.render import Renderer
 from greeter.template_breaks import eaten_breaks
 from greeter.template_env import Sandbox, make_environment
+from greeter.template_snapshot import SUFFIX, TemplateFiles
 
 __all__ = ["eaten_break_problems", "near_miss", "stray_letter_files", "unused_template_problems"]
 

@@ -23,7 +23,7 @@ from greeter.errors import Problem
 from greeter.i18n import normalize_locale
 from greeter.names import gender_of
 from greeter.policy import AudienceRule
-from greeter.render import SUFFIX
+from greeter.template_snapshot import SUFFIX
 
 __all__ = ["Reach", "sender_locale_problems"]
 

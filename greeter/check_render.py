@@ -22,7 +22,8 @@ from greeter.config import Columns, Settings
 from greeter.contacts import Contact
 from greeter.errors import Problem
 from greeter.plan_types import Rendered
-from greeter.render import SUFFIX, Renderer
+from greeter.render import Renderer
+from greeter.template_snapshot import SUFFIX
 
 #: Distinct render failures reported per template before the rest are only counted.
 MAX_RENDER_PROBLEMS = 20

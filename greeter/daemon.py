@@ -22,7 +22,7 @@ calls a stop abandons (:mod:`greeter.off_loop`) — planning, and the reads
 templates, validating first — a broken config or template is logged with its
 file:line and the old ones stay in force — and plans again at once with
 what is in force. The templates are a snapshot taken at (re)load
-(:class:`~greeter.render.TemplateFiles`): an edit takes effect with the next
+(:class:`~greeter.template_snapshot.TemplateFiles`): an edit takes effect with the next
 successful reload, never half-saved. The signals are handled from the
 process's first moments (:mod:`greeter.signals`): during start-up a stop
 ends it cleanly (exit 0) and a SIGHUP reloads once it has started.

@@ -76,7 +76,7 @@ class Inputs:
         """The renderer of these inputs, made (and its templates read) at the first call; then the same one.
 
         Every letter planned from one :class:`Inputs` is rendered from the
-        templates as they were then (:class:`~greeter.render.TemplateFiles`):
+        templates as they were then (:class:`~greeter.template_snapshot.TemplateFiles`):
         the daemon asks when it loads and validates its config, so its runs
         send what was validated — an edit takes effect with the next successful
         reload, which makes new inputs — and keep the compiled templates.

@@ -647,7 +647,7 @@ class _LetterTemplate(Template):
         Jinja builds a fresh module when the importing context has globals the
         imported template lacks, and looks for them with a set difference over
         the template's globals (a ChainMap) on every import. A letter context
-        has none (see :func:`greeter.render._context`), so the difference is
+        has none (see :func:`greeter.template_blocks.block_context`), so the difference is
         empty and the answer is the cached module; the look is skipped then.
         """
         if ctx is None or not ctx.globals_keys:

@@ -3,7 +3,7 @@
 Jinja's messages name Python objects (``'greeter.template_env.ContactView
 object' has no attribute 'x'``); :func:`describe` says ``'contact' has no
 attribute 'x'`` and adds the name most likely meant. Kept apart from
-:mod:`greeter.render`, which finds *where* a failure happened (file, line).
+:mod:`greeter.template_blame`, which finds *where* a failure happened (file, line).
 """
 
 from __future__ import annotations

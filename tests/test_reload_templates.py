@@ -7,7 +7,7 @@ saved half-edited broke sending at once, without any SIGHUP, and a reload that
 said "keeping the old config" protected nothing.
 
 Now the templates are read when the config is (re)loaded and kept in memory
-(:class:`greeter.render.TemplateFiles`); a reload is refused if they do not
+(:class:`greeter.template_snapshot.TemplateFiles`); a reload is refused if they do not
 compile or if a letter fails to render for the first contacts — what
 ``greeter check`` calls an error — and the old ones stay in force.
 

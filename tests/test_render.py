@@ -23,7 +23,8 @@ from greeter.config import Sender
 from greeter.contacts import Contact, Gender
 from greeter.errors import TemplateError
 from greeter.plan_types import Hit, PlanItem, Rendered
-from greeter.render import Renderer, _SnapshotLoader
+from greeter.render import Renderer
+from greeter.template_snapshot import SnapshotLoader as _SnapshotLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

@@ -1,0 +1,377 @@
+"""One folder's templates, compiled: the file each letter is written with, and what is wrong with them.
+
+Split from :mod:`greeter.render`, which renders letters from a
+:class:`TemplateSet`: finding the file for a template name and locale
+(``birthday.sr_RS.j2`` → ``birthday.sr.j2`` → ``birthday.j2``), reading each
+file's shape, compiling it in both environments, and reporting what ``greeter
+check`` finds in them are about the files, whoever renders them. Each is done
+once per file or (name, locale) and cached, errors included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
+from jinja2.loaders import split_template_path
+
+from greeter.errors import Problem, TemplateError
+from greeter.i18n import locale_chain, locale_hint, normalize_locale
+from greeter.template_blame import blame, template_frames
+from greeter.template_code import TemplateCode
+from greeter.template_env import Sandbox, make_environment
+from greeter.template_errors import describe, unknown_name
+from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports, unrendered_blocks
+from greeter.template_snapshot import SUFFIX, SnapshotLoader, TemplateFiles
+
+__all__ = ["LoadError", "TemplateSet", "Variant"]
+
+#: Occasion template names: what ``occasions[].template`` may say.
+_NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+#: The locale part of ``<name>.<locale>.j2``: ``en``, ``sr_RS``, ``sr_Latn_RS``.
+_LOCALE_PART: Final = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
+
+
+class LoadError(Exception):
+    """A template that cannot be used for anyone: cached, then reported per contact or by check."""
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.message = message
+
+    def problem(self) -> Problem:
+        return _problem(self.file, self.line, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One resolved template: its file, the letter's locale, and the extends chain per environment."""
+
+    file: str
+    #: The locale the letter is written in (see :meth:`TemplateSet._letter_locale`).
+    locale: str
+    #: Its language code ("ru", "en"): templates branch on it often, so it is computed once.
+    lang: str
+    plain: tuple[Template, ...]
+    html: tuple[Template, ...] | None
+
+
+class TemplateSet:
+    """The templates of one folder for one default locale, each compiled once, in both environments.
+
+    Resolved templates are cached per (template name, locale); a template that
+    fails to resolve is cached as its error, so a broken file is not re-parsed
+    for every contact. With ``code_cache`` (a folder) compiled templates are
+    also kept on disk for the next process (:mod:`greeter.template_code`).
+    """
+
+    def __init__(
+        self, folder: Path, files: TemplateFiles | None, default_locale: str, code_cache: Path | None
+    ) -> None:
+        self._dir = Path(folder)
+        self._snapshot = files if files is not None else TemplateFiles.read(self._dir)
+        self._default_locale = default_locale
+        self._loader = SnapshotLoader(self._snapshot)
+        plain_code = TemplateCode(code_cache, "plain") if code_cache is not None else None
+        html_code = TemplateCode(code_cache, "html") if code_cache is not None else None
+        self._plain = make_environment(self._loader, html=False, code=plain_code)
+        self._html = make_environment(self._loader, html=True, code=html_code)
+        self._variants: dict[tuple[str, str], Variant | LoadError] = {}
+        self._shapes: dict[str, Shape] = {}
+        self._files: dict[str, dict[str, str]] = {}
+        self._sources: dict[str, list[str]] = {}
+
+    # ------------------------------------------------------------------ errors while rendering
+
+    def error(
+        self, exc: Exception, file: str, contact_id: str, variables: Iterable[str] = ()
+    ) -> TemplateError:
+        """``exc``, raised rendering ``file`` for a contact, as the error naming the template file and line.
+
+        ``variables`` (the letter's context) lets the message name the variable meant.
+        """
+        if isinstance(exc, TemplateSyntaxError) and exc.name:  # an include compiled lazily
+            return TemplateError(exc.name, exc.lineno, describe(exc, env=self._plain), contact_id)
+        frames = template_frames(exc.__traceback__)
+        name, line = blame(frames, exc, self._source_line) if frames else (file, None)
+        shape = self._shapes.get(name)
+        if shape is not None and isinstance(variables, Mapping):  # `also_lin` → the macro imported
+            variables = {**dict.fromkeys(shape.bound), **variables}
+        return TemplateError(name, line, describe(exc, variables, self._plain), contact_id)
+
+    def _source_line(self, file: str, line: int) -> str:
+        """One line of a template's source (read once per file, only when an error needs it)."""
+        lines = self._sources.get(file)
+        if lines is None:
+            try:
+                lines = self._loader.get_source(self._plain, file)[0].splitlines()
+            except (TemplateNotFound, OSError, UnicodeDecodeError):
+                lines = []
+            self._sources[file] = lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    # ------------------------------------------------------------------ resolving files
+
+    def variant(self, name: str, locale: str) -> Variant | LoadError:
+        """The file ``name`` is rendered from in ``locale``, compiled, or why it cannot be (both cached)."""
+        key = (name, locale)
+        cached = self._variants.get(key)
+        if cached is None:
+            try:
+                cached = self._load_variant(name, locale)
+            except LoadError as exc:
+                cached = exc
+            self._variants[key] = cached
+        return cached
+
+    def _variant_files(self, name: str) -> dict[str, str]:
+        """One template's locale variants by canonical locale: ``{"sr_Cyrl_RS": "birthday.sr_RS.j2"}``.
+
+        File names are normalised exactly like contacts' locales (Babel adds
+        the likely script: ``sr_RS`` → ``sr_Cyrl_RS``), so ``birthday.sr_RS.j2``
+        serves a contact whose CRM says ``sr-RS``, while a ``sr_Latn_RS``
+        contact is not sent the Cyrillic file. Listed once per template name.
+        """
+        found = self._files.get(name)
+        if found is None:
+            found = {}
+            ranked = []
+            for path in self._variant_paths(name):
+                part = path.name[len(name) + 1 : -len(SUFFIX)]
+                canonical = normalize_locale(part, "")
+                if canonical:
+                    ranked.append((canonical, part != canonical, path.name))
+            for canonical, _, file in sorted(ranked):
+                found.setdefault(canonical, file)
+            self._files[name] = found
+        return found
+
+    def _load_variant(self, name: str, locale: str) -> Variant:
+        if not _NAME.match(name):
+            raise LoadError(name, None, "not a template name (letters, digits, '_' and '-'; no '_' first)")
+        variants = self._variant_files(name)
+        chain = locale_chain(locale)
+        file = next((variants[loc] for loc in chain if loc in variants), None)
+        if file is None:
+            file = f"{name}{SUFFIX}"
+            if file not in self._snapshot:
+                looked = ", ".join([*(f"{name}.{loc}{SUFFIX}" for loc in chain), file])
+                raise LoadError(file, None, f"template missing: looked for {looked} in {self._dir}")
+        names = self._chain(file)
+        blocks = frozenset().union(*(self._shapes[n].blocks for n in names))
+        for problem in block_problems([(n, self._shapes[n]) for n in names]):
+            raise LoadError(*problem)
+        plain = tuple(self._compile(self._plain, n) for n in names)
+        html = tuple(self._compile(self._html, n) for n in names) if "html" in blocks else None
+        letter = self._letter_locale(file, name, locale)
+        return Variant(file, letter, letter.split("_")[0], plain, html)
+
+    def _letter_locale(self, file: str, name: str, locale: str) -> str:
+        """The locale a letter is worded in: the contact's, unless the file is in another language.
+
+        A contact with locale ``de`` and no ``birthday.de.j2`` gets the default
+        (Russian) file; its salutation, dates and plurals must then be Russian
+        too ("15 лет", not "15 Jahre" inside a Russian sentence), so the
+        template's language wins over the contact's.
+        """
+        if file != f"{name}{SUFFIX}":
+            return locale  # a variant matched one of the contact's own locale prefixes
+        default = normalize_locale(self._default_locale, self._default_locale)
+        return locale if locale.split("_")[0] == default.split("_")[0] else default
+
+    def _chain(self, file: str) -> list[str]:
+        """``file`` and the templates it extends, child first; shape problems are errors."""
+        names: list[str] = []
+        current: str | None = file
+        while current is not None:
+            if current in names:
+                raise LoadError(file, None, f"{{% extends %}} loop: {' → '.join([*names, current])}")
+            shape = self._shape(current)
+            if shape.problems:
+                line, message = shape.problems[0]
+                raise LoadError(current, line, message)
+            names.append(current)
+            current = shape.parent
+        return names
+
+    def _shape(self, file: str) -> Shape:
+        shape = self._shapes.get(file)
+        if shape is None:
+            try:
+                source, filename, _ = self._loader.get_source(self._plain, file)
+                ast = self._plain.parse(source, file, filename)
+                self._loader.parsed[(self._plain, file)] = ast  # compiled from it (see SnapshotLoader)
+            except TemplateNotFound:
+                raise LoadError(file, None, "template not found") from None
+            except TemplateSyntaxError as exc:
+                raise LoadError(exc.name or file, exc.lineno, describe(exc, env=self._plain)) from None
+            except UnicodeDecodeError as exc:
+                raise self._not_utf8(file, exc) from None
+            shape = self._shapes[file] = shape_of(ast)
+        return shape
+
+    @staticmethod
+    def _compile(env: Sandbox, file: str) -> Template:
+        try:
+            return env.get_template(file)
+        except TemplateSyntaxError as exc:
+            raise LoadError(exc.name or file, exc.lineno, describe(exc, env=env)) from None
+        except TemplateNotFound as exc:
+            raise LoadError(file, None, f"template not found: {exc.name}") from None
+        except UnicodeDecodeError as exc:
+            raise TemplateSet._not_utf8(file, exc) from None
+
+    @staticmethod
+    def _not_utf8(file: str, exc: UnicodeDecodeError) -> LoadError:
+        """A template saved in another encoding (cp1251 from an old editor): say where."""
+        line = exc.object[: exc.start].count(b"\n") + 1 if isinstance(exc.object, bytes) else None
+        return LoadError(file, line, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
+
+    def _exists(self, ref: str) -> bool:
+        """Whether ``ref`` names a file the loader can serve (inside templates_dir, no '..')."""
+        try:
+            return "/".join(split_template_path(ref)) in self._snapshot
+        except TemplateNotFound:
+            return False
+
+    # ------------------------------------------------------------------ check
+
+    def find_line(self, file: str, needle: str) -> tuple[str, int] | None:
+        """Where ``needle`` is written in ``file``, what it extends or names literally: (file, line).
+
+        For check's findings in a rendered letter (HTML tags typed into the text
+        part): the output does not say which line wrote it, the sources do.
+        Searched child first, then each file it extends, includes or imports;
+        ``None`` when no source has it (it came from the contact's data).
+        """
+        todo, seen = [file], set()
+        while todo:
+            name = todo.pop(0)
+            if name in seen:
+                continue
+            seen.add(name)
+            self._source_line(name, 1)  # reads the file's lines once
+            for number, text in enumerate(self._sources.get(name, []), 1):
+                if needle in text:
+                    return name, number
+            shape = self._shapes.get(name)
+            if shape is not None:
+                todo.extend(ref for _, ref in sorted(shape.references, key=lambda r: r[1] != shape.parent))
+        return None
+
+    def template_files(self, name: str) -> list[Path]:
+        """The files of one template that exist: the default first, then each locale variant."""
+        if not _NAME.match(name):
+            return []
+        default = f"{name}{SUFFIX}"
+        return ([self._dir / default] if default in self._snapshot else []) + self._variant_paths(name)
+
+    def _variant_paths(self, name: str) -> list[Path]:
+        if not _NAME.match(name):
+            return []
+        return sorted(
+            self._dir / file
+            for file in self._snapshot.files
+            if file.startswith(f"{name}.")
+            and file.endswith(SUFFIX)
+            and _LOCALE_PART.match(file[len(name) + 1 : -len(SUFFIX)])
+        )
+
+    def check(self, names: Iterable[str]) -> list[Problem]:
+        """Compile every variant of every named template, and what they extend, include and import.
+
+        Reports (kind ``"template"``): a missing default file, syntax errors
+        with file and line, content outside blocks, a missing subject/text
+        block, references to missing templates, and (as warnings) locale
+        variants no contact can ever select. Compiling here also warms the
+        cache for the renders that follow.
+        """
+        problems: list[Problem] = []
+        for name in dict.fromkeys(names):
+            if not _NAME.match(name):
+                problems.append(_problem(name, None, "not a template name (letters, digits, '_' and '-')"))
+                continue
+            files = self.template_files(name)
+            if not any(path.name == f"{name}{SUFFIX}" for path in files):
+                problems.append(
+                    _problem(
+                        f"{name}{SUFFIX}",
+                        None,
+                        f"template missing: {self._dir / (name + SUFFIX)} "
+                        "(the default every locale falls back to)",
+                    )
+                )
+            for path in files:
+                problems.extend(self._check_variant(name, path.name))
+        return list(dict.fromkeys(problems))
+
+    def _check_variant(self, name: str, file: str) -> list[Problem]:
+        problems: list[Problem] = []
+        locale_part = file[len(name) + 1 : -len(SUFFIX)]
+        if locale_part:
+            canonical = normalize_locale(locale_part, "")
+            chosen = self._variant_files(name).get(canonical)
+            if not canonical:
+                hint = locale_hint(locale_part)
+                meant = f" ({hint})" if hint else ""
+                message = f"unknown locale {locale_part!r}{meant}: no contact selects this file"
+                problems.append(_problem(file, None, message, True))
+            elif chosen != file:
+                message = f"never used: {chosen} is the file for locale {canonical}"
+                problems.append(_problem(file, None, message, True))
+        try:
+            names = self._chain(file)
+        except LoadError as exc:
+            return [*problems, exc.problem()]
+        chain = [(n, self._shapes[n]) for n in names]
+        problems.extend(_problem(*p) for p in block_problems(chain))
+        problems.extend(_problem(*p, warning=True) for p in unrendered_blocks(chain))
+        seen: set[str] = set()
+        for n in names:
+            problems.extend(self._check_file(n, seen))
+        return problems
+
+    def _check_file(self, file: str, seen: set[str]) -> list[Problem]:
+        """Compile ``file`` in both environments, then everything it names literally."""
+        if file in seen:
+            return []
+        seen.add(file)
+        problems: list[Problem] = []
+        for env in (self._plain, self._html):
+            try:
+                self._compile(env, file)
+            except LoadError as exc:
+                return [exc.problem()]
+        try:
+            shape = self._shape(file)
+        except LoadError as exc:
+            return [exc.problem()]
+        for line, kind, name in shape.names:  # unknown inside {% if %}: Jinja compiles it anyway
+            unknown = unknown_name(kind, name, self._plain)
+            if unknown is not None:
+                problems.append(_problem(file, line, unknown))
+        for line, ref in shape.references:
+            if not self._exists(ref):
+                problems.append(_problem(file, line, f"template not found: {ref}"))
+            else:
+                problems.extend(self._check_file(ref, seen))
+        exports = {ref: self._shapes[ref].exports for _, ref, _ in shape.imports if ref in self._shapes}
+        problems.extend(_problem(file, line, message) for line, message in unknown_imports(shape, exports))
+        return problems
+
+
+def _problem(file: str, line: int | None, message: str, warning: bool = False) -> Problem:
+    return Problem(
+        file=file,
+        field="",
+        message=message,
+        line=line,
+        kind="template",
+        severity="warning" if warning else "error",
+    )
