@@ -32,6 +32,7 @@ from greeter.cli import (
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
 
 if TYPE_CHECKING:
+    from greeter.decision_facts import Standing
     from greeter.journal_store import JournalEntry, JournalStore
 
 
@@ -75,8 +76,10 @@ def uncertain(
     handed over: the client may or may not have it. greeter never guesses;
     check the mail server's log, then resend (it goes out with the next send,
     with the same Message-ID) or dismiss. A server lost mid-batch leaves up to
-    `pool_size` of them: `--all` decides them together. Each one decided is
-    printed; exit 1 if none matched.
+    `pool_size` of them: `--all` decides them together. One past its catch-up
+    period (`catch_up_days`) is not resent (it could only be recorded
+    expired): it is kept, to be dismissed. Each decision is printed; exit 1
+    if none matched or one was kept.
 
     \b
     Examples:
@@ -85,9 +88,11 @@ def uncertain(
       greeter uncertain dismiss --all --date 2027-01-07
     """
 
-    def decide(journal: JournalStore, entry: JournalEntry, moment: datetime) -> str:
-        (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
+    def decide(journal: JournalStore, entry: JournalEntry, moment: datetime, standing: Standing) -> str:
         name = _name(entry)
+        if action == "resend" and (late := standing.too_late(entry)):
+            return f"kept uncertain: {name}: {late}; it can only be dismissed now"
+        (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
         # The do-not-contact list outranks the operator's resend: never sent, recorded as skipped.
         if action == "resend" and entry.email and journal.skip_suppressed(entry.key, entry.email, moment):
             return f"skipped: {name} ({entry.email} is on the do-not-contact list, so not resent)"
@@ -123,11 +128,13 @@ def failed(
     send plans it as if it were new (today's templates and contact data, the
     send window, the review gate, the frequency cap), carries again the
     occasions that rode in the failed letter, and sends it with the same
-    Message-ID while it is within its catch-up period (`catch_up_days`); past
-    it, it is recorded `expired`, never sent late. An address on the
-    do-not-contact list (a 550 "no such user" puts it there) is still never
-    written to: correct it in the CRM, or `greeter unsuppress` it if it is
-    right. Each one put back is printed; exit 1 if none matched.
+    Message-ID, to the address the contacts source gives the client now.
+    Kept failed, saying why: one past its catch-up period (`catch_up_days`:
+    it could only be recorded expired, never sent late), and one whose
+    address is on the do-not-contact list (a 550 "no such user" puts it
+    there: correct it in the contacts source, or `greeter unsuppress` it if
+    it is right, then resend). Each decision is printed; exit 1 if none
+    matched or one was kept.
 
     \b
     Examples:
@@ -137,18 +144,28 @@ def failed(
     """
     from greeter.journal_transitions import merged_rows
 
-    def decide(journal: JournalStore, entry: JournalEntry, moment: datetime) -> str:
+    def decide(journal: JournalStore, entry: JournalEntry, moment: datetime, standing: Standing) -> str:
+        name = _name(entry)
+        if late := standing.too_late(entry):
+            return f"kept failed: {name}: {late}"
+        address = standing.address(entry)
+        if address and journal.is_suppressed(address):
+            return (
+                f"kept failed: {name}: {address} is on the do-not-contact list (correct the client's"
+                " address in the contacts source, or greeter unsuppress it if it is right, then resend)"
+            )
         riders = merged_rows(entry, journal.history(contact_id=entry.contact_id, state="skipped"))
         journal.requeue(entry.key, moment, merged=riders)
-        said = f"resend: {_name(entry)}" + (f" (with {', '.join(o for _, o, _ in riders)})" if riders else "")
-        if entry.email and journal.is_suppressed(entry.email):
-            said += (
-                f"; note: {entry.email} is on the do-not-contact list, so the next send skips it"
-                " unless the client's address has changed"
-            )
+        said = f"resend: {name}" + (f" (with {', '.join(o for _, o, _ in riders)})" if riders else "")
+        if address and entry.email and address.casefold() != entry.email.casefold():
+            said += f", to {address}: the client's address now (it failed to {entry.email})"
         return said
 
     _decide_each(state, "failed", (contact_id, occasion, occasion_date, every), now, decide)
+
+
+#: How a decision's line starts when it left the greeting as it was.
+KEPT = "kept "
 
 
 def _name(entry: JournalEntry) -> str:
@@ -160,21 +177,25 @@ def _decide_each(
     of_state: str,
     filters: tuple[str | None, str | None, str | None, bool],
     now: str | None,
-    decide: Callable[[JournalStore, JournalEntry, datetime], str],
+    decide: Callable[[JournalStore, JournalEntry, datetime, Standing], str],
 ) -> None:
     """Apply ``decide`` to each greeting in ``of_state`` the filters pick, printing what it returns.
 
-    Exit 1 when none matched (a typo in an id or a date must not read as done).
+    Exit 1 when none matched (a typo in an id or a date must not read as done),
+    or when one was kept as it was (:data:`KEPT`): it still needs an operator.
     """
-    from greeter.config_loader import load_settings
+    from greeter.decision_facts import Standing
+    from greeter.runtime import load_inputs
 
     contact_id, occasion, occasion_date, every = filters
     if not (contact_id or occasion or occasion_date or every):
         raise click.UsageError("say which: --contact, --occasion and/or --date, or --all")
-    settings = load_settings(state.config, today=config_day(now))
+    inputs = load_inputs(state.config, today=config_day(now))
+    settings = inputs.settings
     moment = parse_now(now, settings.defaults.timezone)  # a rehearsal's decision is due at its clock
     day = parse_day(occasion_date, "--date")
     journal = _open_journal(settings.storage.url, moment, existing=True)
+    kept = 0
     try:
         _record_interrupted(journal, moment)
         chosen = journal.history(
@@ -182,12 +203,18 @@ def _decide_each(
         )
         if not chosen:
             check_occasion(occasion, settings, journal)
+        standing = Standing(inputs, moment, chosen)
         for entry in chosen:
-            click.echo(decide(journal, entry, moment))
+            said = decide(journal, entry, moment, standing)
+            kept += said.startswith(KEPT)
+            click.echo(said)
     finally:
         journal.close()
     if not chosen:
         click.echo(f"no {of_state} greeting matches (see greeter history --state {of_state})", err=True)
+    if kept:
+        click.echo(f"{kept} greeting(s) kept {of_state}: see why above", err=True)
+    if kept or not chosen:
         sys.exit(EXIT_PROBLEMS)
 
 

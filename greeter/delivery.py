@@ -57,8 +57,9 @@ from greeter.transport import (
 from greeter.unsubscribe import unsubscribe_url
 
 #: A server's verdict on one letter as the journal records it: result, attempt, the letter's
-#: deadline (no retry after it: :func:`deadline`) and address (for suppression).
-Verdict = tuple[SendResult, int, datetime, str]
+#: deadline (no retry after it: :func:`deadline`; None unless the server put it off, the only
+#: verdict that needs one) and address (for suppression).
+Verdict = tuple[SendResult, int, datetime | None, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -521,12 +522,13 @@ class Deliverer:
             return None
         return self.record(*verdict)
 
-    def record(self, result: SendResult, attempts: int, until: datetime, email: str) -> str:
+    def record(self, result: SendResult, attempts: int, until: datetime | None, email: str) -> str:
         """Write the server's verdict; classify by SMTP reply class (DESIGN.md §4).
 
         ``until``: the letter's :func:`deadline`, past which no retry is
-        planned. Journal only (it runs in a worker thread); returns the summary
-        count the letter falls under, for :meth:`count` on the event loop.
+        planned (given for a temporary refusal). Journal only (it runs in a
+        worker thread); returns the summary count the letter falls under, for
+        :meth:`count` on the event loop.
         """
         key, reply = result.key, result.reply
         at = self.clock()
@@ -538,6 +540,7 @@ class Deliverer:
             return "uncertain"
         if result.outcome is Outcome.TEMPORARY:
             nxt = at + backoff(attempts, self.settings.delivery.retry)
+            assert until is not None, "a temporary refusal's verdict carries its deadline"
             if nxt > until:
                 self.journal.mark_failed(key, reply + GAVE_UP, at)
                 return "failed"

@@ -306,7 +306,9 @@ class Batch:
     def verdict_of(self, result: SendResult) -> Verdict:
         """The server's answer with what the journal needs to record it (:func:`letter_facts`)."""
         attempts, email = self.info[result.key]
-        return (result, attempts, self.deadline_of(result.key), email)
+        # Only a temporary refusal is bounded by the deadline: not worked out for every letter sent.
+        until = self.deadline_of(result.key) if result.outcome is Outcome.TEMPORARY else None
+        return (result, attempts, until, email)
 
     def counted(self, result: SendResult, count: str) -> SendResult:
         """A recorded verdict goes into the summary and moves the progress bar."""

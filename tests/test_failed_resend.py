@@ -134,18 +134,53 @@ def test_a_failed_greeting_put_back_is_written_afresh_and_sent_once(make_project
         assert len(sink.messages) == 1
 
 
-def test_one_put_back_past_its_catch_up_period_is_recorded_expired_never_sent(
-    make_project: MakeProject,
-) -> None:
+def test_one_past_its_catch_up_period_is_kept_failed_and_says_why(make_project: MakeProject) -> None:
+    """Put back, it could only be recorded expired by the next send: the operator read "resend"
+    and found it expired days later. It stays failed, the command says why and exits 1."""
     late = "2027-04-19T11:00:00+03:00"  # 13 April + catch_up_days 3 ended on the 17th
     with SmtpSink() as sink:
         config = _refused_once(make_project, sink)
-        assert greeter(config, "failed", "resend", "--all", "--now", late).returncode == 0
+        asked = greeter(config, "failed", "resend", "--all", "--now", late)
+        assert asked.returncode == 1
+        assert asked.stdout == (
+            "kept failed: 1 birthday 2027-04-13: its catch-up period ended 2027-04-17 00:00 MSK"
+            " (catch_up_days: 3), so the next send would only record it expired, never send it late\n"
+        )
+        assert "1 greeting(s) kept failed: see why above" in asked.stderr
         sink.reset()
-        done = greeter(config, "send", "--once", "--now", late)
-        assert sink.messages == [], done.stdout
+        greeter(config, "send", "--once", "--now", late)
+        assert sink.messages == []
     (row,) = history(config, "--contact", "1")
-    assert row["state"] == "expired", row
+    assert (row["state"], row["last_reply"]) == ("failed", f"554 {SPAM}")
+
+
+def test_one_whose_address_is_on_the_do_not_contact_list_is_kept_until_the_crm_corrects_it(
+    make_project: MakeProject,
+) -> None:
+    """A 550 "no such user" put the address on the list: put back as it was, the letter never
+    went and the row sat in ``retry`` until it expired. Kept failed, saying what to do; once the
+    contacts source has the right address, the letter goes there."""
+    with SmtpSink() as sink:
+        config = make_project(people(2), **smtp(sink.port))
+        sink.reject("client1@example.com", 550)  # no such user: failed and suppressed
+        assert "failed: 1" in greeter(config, "send", "--once", "--now", NOW).stdout
+        kept = greeter(config, "failed", "resend", "--contact", "1", "--now", LATER)
+        assert kept.returncode == 1
+        assert kept.stdout.startswith(
+            "kept failed: 1 birthday 2027-04-13: client1@example.com is on the do-not-contact list"
+        )
+        contacts = config.parent / "data" / "contacts.csv"
+        text = contacts.read_text(encoding="utf-8-sig")
+        contacts.write_text(text.replace("client1@example.com", "ivan@example.com"), encoding="utf-8-sig")
+        moved = greeter(config, "failed", "resend", "--contact", "1", "--now", LATER)
+        assert moved.returncode == 0, moved.stdout + moved.stderr
+        assert moved.stdout == (
+            "resend: 1 birthday 2027-04-13, to ivan@example.com: the client's address now"
+            " (it failed to client1@example.com)\n"
+        )
+        sink.reset()
+        assert "sent: 1" in greeter(config, "send", "--once", "--now", LATER).stdout
+        assert [m.rcpt_tos for m in sink.messages] == [("ivan@example.com",)]
 
 
 def test_nothing_to_put_back_exits_1_and_no_filter_is_a_usage_error(make_project: MakeProject) -> None:
@@ -177,3 +212,17 @@ def test_on_a_postgresql_journal_the_letter_put_back_is_claimed_by_a_shared_send
         assert [m.rcpt_tos for m in sink.messages] == [("client1@example.com",)]
         assert "due 0" in greeter(config, "send", "--once", "--now", "2027-04-14T11:10:00+03:00").stdout
         assert len(sink.messages) == 1
+
+
+def test_an_uncertain_one_past_its_catch_up_period_is_kept_for_a_dismissal(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = make_project(people(1), **smtp(sink.port))
+        sink.drop_next(1)  # handed over, then no reply: uncertain
+        assert "uncertain: 1" in greeter(config, "send", "--once", "--now", NOW).stdout
+        late = greeter(config, "uncertain", "resend", "--all", "--now", "2027-04-19T11:00:00+03:00")
+        assert late.returncode == 1
+        assert late.stdout.startswith("kept uncertain: 1 birthday 2027-04-13: its catch-up period ended")
+        assert late.stdout.rstrip().endswith("never send it late; it can only be dismissed now")
+        assert [r["state"] for r in history(config)] == ["uncertain"]
+        dismissed = greeter(config, "uncertain", "dismiss", "--all", "--now", "2027-04-19T11:00:00+03:00")
+        assert dismissed.returncode == 0 and dismissed.stdout == "dismiss: 1 birthday 2027-04-13\n"
