@@ -62,6 +62,7 @@ HISTORY_STATES = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", 
     type=click.Choice(["table", "json", "csv"]),
     help="Output format [default: table; with -o FILE.csv or FILE.json, that one].",
 )
+@click.option("--json", "fmt", flag_value="json", help="The same as --format json (as send takes it).")
 @click.option(
     "-o",
     "--out",

@@ -44,6 +44,7 @@ from greeter.errors import EXIT_PROBLEMS
     show_default=True,
     help="table: terminal; json: for scripts; eml: one .eml per draft; html: a gallery to open in a browser.",
 )
+@click.option("--json", "fmt", flag_value="json", help="The same as --format json (as send takes it).")
 @click.option(
     "--out",
     metavar="DIR",

@@ -35,6 +35,7 @@ NOW_COMMANDS: dict[str, tuple[str, ...]] = {
     "send": ("send", "--once", "--dry-run"),
     "approve": ("approve", "--all"),
     "uncertain": ("uncertain", "resend", "--all"),
+    "failed": ("failed", "resend", "--all"),
     "purge": ("purge", "--dry-run"),
 }
 
@@ -286,3 +287,22 @@ def test_the_config_is_told_moscow_for_moskva(make_project: MakeProject) -> None
     code, _, err = invoke("--config", str(config), "check")
     assert code == 2
     assert "unknown time zone 'Europe/Moskva', did you mean 'Europe/Moscow'?" in err, err
+
+
+@pytest.mark.parametrize("command", [("preview", "--days", "3"), ("history",)])
+def test_json_is_the_same_as_format_json_where_a_format_is_chosen(
+    command: tuple[str, ...], make_project: MakeProject
+) -> None:
+    """``send --json`` and ``check --json`` took it, ``history --json`` was "no such option" (with
+    --occasion and --since as the suggestions): a script's author tried it first."""
+    config = make_project(people(2))
+    assert invoke("--config", str(config), "send", "--once", "--now", NOW)[0] == 0
+    args = (
+        ("--config", str(config), *command, "--now", NOW)
+        if command[0] == "preview"
+        else ("--config", str(config), *command)
+    )
+    code, shown, _ = invoke(*args, "--json")
+    assert code == 0
+    assert shown == invoke(*args, "--format", "json")[1]
+    assert json.loads(shown)
