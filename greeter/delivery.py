@@ -599,27 +599,36 @@ class Deliverer:
                 f"{key[0]} {key[1]}: uncertain ({result.reply}); see greeter history --state uncertain"
             )
 
-    def record_skips(self, items: Iterable[PlanItem]) -> None:
-        """Journal the skips that explain a client's history once their day has come."""
+    def record_skips(self, items: Iterable[PlanItem], *, dry_run: bool = False) -> None:
+        """Journal the skips that explain a client's history once their day has come, and count them.
+
+        ``dry_run`` only counts them, so that a dry run's summary says what the
+        send would (it used to count only the retries it would expire).
+        """
         for item in items:
             if item.status != "skip" or item.reason not in RECORDED_SKIPS or item.merged_into:
                 continue
             if item.hit.date > self.now.date():
                 continue  # decided again when its day comes
-            cid, occasion, day = item.hit.key
-            with self.journal.contact_lock(cid):
-                # Only a shared journal can have changed since the plan read it (another sender).
-                if self.journal.shared and self.journal.history(
-                    contact_id=cid, occasion=occasion, since=day, until=day
-                ):
-                    continue  # journaled meanwhile by another sender: that stands
-                if item.reason == "expired":
-                    # The planner's words say which window it missed: "expired" alone left a
-                    # manager asking why a client went ungreeted.
-                    why = item.detail or None
-                    self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email, why=why)
-                else:
-                    self.journal.mark_skipped(
-                        item.hit.key, f"{item.reason}: {item.detail}", self.now, email=item.hit.contact.email
-                    )
-            self.summary.skipped[str(item.reason)] += 1
+            if dry_run or self._record_skip(item):
+                self.summary.skipped[str(item.reason)] += 1
+
+    def _record_skip(self, item: PlanItem) -> bool:
+        """Journal one skip (:meth:`record_skips`); False if another sender journaled it meanwhile."""
+        cid, occasion, day = item.hit.key
+        with self.journal.contact_lock(cid):
+            # Only a shared journal can have changed since the plan read it (another sender).
+            if self.journal.shared and self.journal.history(
+                contact_id=cid, occasion=occasion, since=day, until=day
+            ):
+                return False  # journaled meanwhile by another sender: that stands
+            if item.reason == "expired":
+                # The planner's words say which window it missed: "expired" alone left a
+                # manager asking why a client went ungreeted.
+                why = item.detail or None
+                self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email, why=why)
+            else:
+                self.journal.mark_skipped(
+                    item.hit.key, f"{item.reason}: {item.detail}", self.now, email=item.hit.contact.email
+                )
+        return True

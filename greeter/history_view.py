@@ -81,6 +81,8 @@ def reason_code(entry: JournalEntry) -> str | None:
         return "expired"
     if entry.state != "skipped" or not entry.reason:
         return None
+    if entry.reason == DISMISSED:  # an operator's decision: what history --state dismissed finds
+        return DISMISSED
     if merged_carrier(entry.reason) is not None:
         return "merged"
     word = entry.reason.split(":", 1)[0].strip()

@@ -312,8 +312,7 @@ def plan_cycle(
             built = deliverer.attempt(item)
             if announce is not None:
                 announce(DueLetter.planned(item, built if isinstance(built, str) else None))
-    else:
-        deliverer.record_skips(skips)
+    deliverer.record_skips(skips, dry_run=dry_run)
 
     def calendar_of(contact_id: str) -> WorkCalendar:
         return pw.calendar_for(countries.get(contact_id))

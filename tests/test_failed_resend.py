@@ -11,6 +11,7 @@ processes, a real SMTP server and a real SQLite journal.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -226,3 +227,14 @@ def test_an_uncertain_one_past_its_catch_up_period_is_kept_for_a_dismissal(make_
         assert [r["state"] for r in history(config)] == ["uncertain"]
         dismissed = greeter(config, "uncertain", "dismiss", "--all", "--now", "2027-04-19T11:00:00+03:00")
         assert dismissed.returncode == 0 and dismissed.stdout == "dismiss: 1 birthday 2027-04-13\n"
+
+
+def test_a_dry_run_counts_the_expiries_the_send_records(make_project: MakeProject) -> None:
+    """A birthday missed in a downtime: the send records it expired and says so; its dry run used
+    to count only the retries it would expire (an operator read "expired 0" and was surprised)."""
+    config = make_project(people(1, day="01.04.1980"))
+    assert greeter(config, "send", "--once", "--now", "2027-03-01T11:00:00+03:00").returncode == 0
+    dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
+    real = greeter(config, "send", "--once", "--json", "--now", NOW)
+    assert json.loads(dry.stdout)["skipped"] == json.loads(real.stdout)["skipped"] == {"expired": 1}
+    assert [r["state"] for r in history(config)] == ["expired"]

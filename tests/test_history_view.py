@@ -44,6 +44,8 @@ def entry(state: str, reason: str | None) -> JournalEntry:
         ),
         ("expired", "expired", "expired"),
         ("skipped", "something an older greeter wrote", None),
+        ("skipped", "dismissed", "dismissed"),  # an operator's decision on an uncertain one
+        ("skipped", "suppressed: ivan@example.com is on the do-not-contact list", "suppressed"),
         ("sent", None, None),
         ("uncertain", "interrupted between claim and the server's reply", None),
     ],
