@@ -327,7 +327,8 @@ _RULES: list[_Rule] = [
         lambda m, t: f"{years_phrase(int(m[1]), 'ru')} — меньше {m[2]} (min_years)",
     ),
     (
-        re.compile(r"the journal already has this greeting \((\w+)\)"),
+        # What becomes of it, after the state, the card's badge says.
+        re.compile(r"the journal already has this greeting \((\w+)\)(?:: .*)?"),
         lambda m, t: f"в журнале уже есть это поздравление ({_STATES.get(m[1], m[1])})",
     ),
     (

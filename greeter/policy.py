@@ -178,6 +178,16 @@ def in_audience(audience: Audience, contact: Contact, years: int | None) -> bool
     return AudienceRule.of(audience).admits(contact, years)
 
 
+#: What becomes of a greeting the journal holds in a state that is not final (``already_sent``'s
+#: detail): "(retry)" alone, beside a letter the next send hands over, read as a skip for good.
+_NEXT = {
+    "retry": ": greeter send sends it again when its retry is due",
+    "claimed": ": a sender is handing it over now",
+    "uncertain": ": it may have arrived; an operator decides (greeter uncertain resend|dismiss)",
+    "failed": ": the server refused it for good; greeter failed resend puts it back in line",
+}
+
+
 def precheck(
     hit: Hit,
     *,
@@ -191,7 +201,7 @@ def precheck(
     if past_keys:
         state = past_keys.get((hit.occasion, hit.date))
         if state is not None:
-            return "already_sent", f"the journal already has this greeting ({state})"
+            return "already_sent", f"the journal already has this greeting ({state}){_NEXT.get(state, '')}"
     rule = audience if isinstance(audience, AudienceRule) else AudienceRule.of(audience)
     if not rule.admits(hit.contact, hit.years):
         return "outside_audience", rule.why_not(hit.contact, hit.years)

@@ -78,6 +78,8 @@ def day(text: str) -> int:
         ("more than 21 days ago", "день повода прошёл более 21 дня назад"),
         ("a@example.com is on the do-not-contact list", "a@example.com в стоп-листе"),
         ("the journal already has this greeting (sent)", "в журнале уже есть это поздравление (отправлено)"),
+        ("the journal already has this greeting (retry): greeter send sends it again when its retry is due",
+         "в журнале уже есть это поздравление (ждёт повтора)"),
         ("the contact has no e-mail address", "у контакта нет адреса e-mail"),
         ("a sentence the gallery does not know", "a sentence the gallery does not know"),  # as it is
         (None, None),

@@ -540,3 +540,26 @@ def test_a_belated_letter_yields_to_a_timely_one_it_would_leave_no_slot() -> Non
               "would leave no slot, of the same priority (max_count 2 per 30 days)"),
         "b": ("send", None, ""),
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("state", "detail"),
+    [
+        ("sent", "the journal already has this greeting (sent)"),
+        (
+            "retry",
+            "the journal already has this greeting (retry): greeter send sends it again when its retry is due",
+        ),
+        (
+            "failed",
+            "the journal already has this greeting (failed): the server refused it for good;"
+            " greeter failed resend puts it back in line",
+        ),
+    ],
+)
+def test_a_greeting_the_journal_holds_says_what_becomes_of_it(state: str, detail: str) -> None:
+    """Preview listed a retry the next send hands over as "skip: already_sent … (retry)", which
+    read as a skip for good."""
+    hit = Hit(Contact(id="1", email="a@example.com"), "birthday", date(2027, 1, 2), 40, 100, "birthday")
+    past = {("birthday", date(2027, 1, 2)): state}
+    assert precheck(hit, audience=Audience(), past_keys=past, suppressed=False) == ("already_sent", detail)
