@@ -163,7 +163,9 @@ def history(
         if given:  # an empty table says nothing of why: a mistyped id, or nobody greeted yet
             to = f" nor for its address {address} under another id" if address else ""
             click.echo(f"the journal has no greeting for {' '.join(given)}{to} (yet)", err=True)
-            if contact_id:  # the journal holds letters and their outcomes, not the planner's skips
+            if contact_id and inputs.contact(contact_id) is None:  # a typo? preview would refuse it too
+                click.echo(f"nor does the contacts source have a contact {contact_id}", err=True)
+            elif contact_id:  # the journal holds letters and their outcomes, not the planner's skips
                 click.echo(
                     f"what is planned for it, or skipped and why (no e-mail, suppressed, outside the"
                     f" audience…): greeter preview --contact {contact_id} --from DATE --days N",

@@ -92,19 +92,27 @@ def test_history_csv_and_json_carry_the_same_rows(capsys: pytest.CaptureFixture[
 def test_history_refuses_an_empty_day_range_and_says_why_a_contacts_table_is_empty(
     make_project: MakeProject,
 ) -> None:
+    from tests.conftest import contact_row
     from tests.test_send_e2e import NOW, greeter, people
 
-    config = make_project(people(1))
+    config = make_project([*people(1), contact_row("2", "two@example.com")])  # 2: no birthday
     inverted = greeter(config, "history", "--since", "2027-02-01", "--until", "2027-01-01")
     assert inverted.returncode == 2 and "--since 2027-02-01 is after --until 2027-01-01" in inverted.stderr
     assert greeter(config, "send", "--once", "--now", NOW).returncode == 0  # no journal: history refuses
+    ungreeted = greeter(config, "history", "--contact", "2")
+    assert (
+        ungreeted.returncode == 0 and "the journal has no greeting for --contact 2 (yet)" in ungreeted.stderr
+    )
+    # The planner's skips are not journaled: the hint says where a manager finds why one was skipped.
+    assert "skipped and why" in ungreeted.stderr
+    assert "greeter preview --contact 2 --from DATE --days N" in ungreeted.stderr
+    # An id the contacts source does not have either: a typo, which preview would refuse too.
     unknown = greeter(config, "history", "--contact", "9999")
     assert (
         unknown.returncode == 0 and "the journal has no greeting for --contact 9999 (yet)" in unknown.stderr
     )
-    # The planner's skips are not journaled: the hint says where a manager finds why one was skipped.
-    assert "skipped and why" in unknown.stderr
-    assert "greeter preview --contact 9999 --from DATE --days N" in unknown.stderr
+    assert "nor does the contacts source have a contact 9999" in unknown.stderr
+    assert "greeter preview" not in unknown.stderr
 
 
 def test_history_of_a_renumbered_contact_shows_what_went_to_its_address_as_contact_old_id(
