@@ -212,9 +212,14 @@ def json_text(payload: dict[str, object]) -> str:
 
 def dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: datetime) -> str:
     """The last line of ``send --dry-run``: how many letters are due, of them retries and resends,
-    how many would be held and why, and retries that would expire instead."""
+    how many would be held and why, and what the send would record as skipped instead of sending
+    (the planner's skips whose day has come, retries past their deadline: :data:`RECORDED_SKIPS`)."""
+    from greeter.delivery import RECORDED_SKIPS  # loaded by the send already; not by every command
+
     held = summary.not_built
-    skipped = {k: n for k, n in summary.skipped.items() if k not in ("expired", "render_error")}
+    skipped = {
+        k: n for k, n in summary.skipped.items() if k not in RECORDED_SKIPS and k != "render_error" and n
+    }
     why = ", ".join(f"{k} {n}" for k, n in sorted(skipped.items()))
     if summary.counts["render_error"]:
         why = ", ".join(
@@ -224,12 +229,13 @@ def dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: d
     again = [
         f"{kinds[k]} {word}" for k, word in (("retry", "retry(ies)"), ("resend", "resend(s)")) if kinds[k]
     ]
-    expired = summary.skipped["expired"]
+    recorded = {k: summary.skipped[k] for k in sorted(RECORDED_SKIPS) if summary.skipped[k]}
+    records = ", ".join(f"{k} {n}" for k, n in recorded.items())
     return (
         f"dry run: {due} greeting(s) due at {moment.isoformat()}"
         + (f" ({', '.join(again)} among them)" if again else "")
         + (f"; {due - held} would go, {held} would be held ({why})" if held else "")
-        + (f"; {expired} retry(ies) past the catch-up deadline would expire" if expired else "")
+        + (f"; {sum(recorded.values())} would be recorded skipped, not sent ({records})" if recorded else "")
         + "; nothing claimed or sent"
     )
 

@@ -234,6 +234,9 @@ def test_a_dry_run_counts_the_expiries_the_send_records(make_project: MakeProjec
     to count only the retries it would expire (an operator read "expired 0" and was surprised)."""
     config = make_project(people(1, day="01.04.1980"))
     assert greeter(config, "send", "--once", "--now", "2027-03-01T11:00:00+03:00").returncode == 0
+    line = greeter(config, "send", "--once", "--dry-run", "--now", NOW).stdout
+    # Not "1 retry(ies) past the catch-up deadline would expire": it was never tried.
+    assert "; 1 would be recorded skipped, not sent (expired 1); nothing claimed or sent" in line, line
     dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
     real = greeter(config, "send", "--once", "--json", "--now", NOW)
     assert json.loads(dry.stdout)["skipped"] == json.loads(real.stdout)["skipped"] == {"expired": 1}
