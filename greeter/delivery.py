@@ -626,6 +626,9 @@ class Deliverer:
                 # The planner's words say which window it missed: "expired" alone left a
                 # manager asking why a client went ungreeted.
                 why = item.detail or None
+                if self.approvals is not None and item.hit.key not in self.approvals:
+                    # Held by the review gate every run until then: why it could not go at all.
+                    why = f"{why}; it was still awaiting approval (review: required)" if why else why
                 self.journal.mark_expired(item.hit.key, self.now, email=item.hit.contact.email, why=why)
             else:
                 self.journal.mark_skipped(

@@ -364,6 +364,13 @@ _RULES: list[_Rule] = [
         ),
     ),
     (
+        re.compile(r"more than (\d+) days after (\d\d\.\d\d), the day it was meant to leave"),
+        lambda m, t: (
+            f"прошло более {m[1]} {'дня' if _one(int(m[1])) else 'дней'} после {m[2]}, дня, когда оно"
+            " должно было уйти"
+        ),
+    ),
+    (
         re.compile(r"more than (\d+) days ago"),
         lambda m, t: f"день повода прошёл более {m[1]} {'дня' if _one(int(m[1])) else 'дней'} назад",
     ),

@@ -194,6 +194,17 @@ def late_by_design(settings: Settings) -> bool:
     return window.day_off_policy == "before" and any(limit is not None for limit in limits)
 
 
+def _expired_detail(missed: date | None, meant: date | None, catch_up: int) -> str:
+    """Why a greeting expired: the window it ``missed``, else how long after its day — or after the
+    later day a day off ``meant`` it to leave (a 5 January birthday meant for 11 January was
+    sendable through 14 January: "more than 3 days ago" on the 15th read as wrong)."""
+    if missed is not None:
+        return f"missed; the next window ({missed:%d.%m}) is more than {catch_up} days later"
+    if meant is not None:
+        return f"more than {catch_up} days after {meant:%d.%m}, the day it was meant to leave"
+    return f"more than {catch_up} days ago"
+
+
 def plan_reach(settings: Settings) -> int:
     """How many days before today a plan looks at occasions: a letter leaving today may be for one.
 
@@ -254,6 +265,7 @@ def plan_contact(
     cands: list[tuple[Hit, datetime | None, bool, bool]] = []
     keys: list[CandidateKey] = []
     late: dict[int, date] = {}  # the next window an expired candidate missed, when it is not "days ago"
+    meant: dict[int, date] = {}  # the later day an expired candidate was meant to leave on
     catch_up = t.catch_up.days
     for hit in t.hits.hits(contact, zone.today):
         op = t.occasions[hit.occasion]
@@ -289,6 +301,8 @@ def plan_contact(
         if od.slots is None:  # too late to send alone; a later letter may still carry it (merging)
             keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
             cands.append((hit, None, False, shown))
+            if od.due > hit.date:  # a day off moved it after its day: lateness counts from then
+                meant[index] = od.due
             continue
         if od.ahead:  # the usual case: leaves on its day, after now
             at = spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)
@@ -337,12 +351,7 @@ def plan_contact(
                 items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
                 if reason == "expired":
-                    missed = late.get(index)
-                    detail = (
-                        f"more than {catch_up} days ago"
-                        if missed is None
-                        else f"missed; the next window ({missed:%d.%m}) is more than {catch_up} days later"
-                    )
+                    detail = _expired_detail(late.get(index), meant.get(index), catch_up)
                 items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     items.sort(key=_ORDER_IN_CONTACT)

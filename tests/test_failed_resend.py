@@ -241,3 +241,15 @@ def test_a_dry_run_counts_the_expiries_the_send_records(make_project: MakeProjec
     real = greeter(config, "send", "--once", "--json", "--now", NOW)
     assert json.loads(dry.stdout)["skipped"] == json.loads(real.stdout)["skipped"] == {"expired": 1}
     assert [r["state"] for r in history(config)] == ["expired"]
+
+
+def test_one_held_for_approval_until_it_expired_says_so_in_its_history(make_project: MakeProject) -> None:
+    """``review: required`` and nobody approved it: "expired: more than 3 days ago" read as a
+    downtime; the journal says it was still awaiting approval."""
+    config = make_project(people(1), review="required")
+    held = greeter(config, "send", "--once", "--now", NOW)
+    assert "awaiting_approval" in held.stdout + held.stderr, held.stdout + held.stderr
+    greeter(config, "send", "--once", "--now", "2027-04-19T11:00:00+03:00")
+    (row,) = history(config)
+    assert row["state"] == "expired"
+    assert row["reason"].endswith("; it was still awaiting approval (review: required); never sent late"), row

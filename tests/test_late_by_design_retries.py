@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from greeter.calendar_rules import build_calendar
 from greeter.config_loader import parse_settings
 from greeter.delivery import deadline, due_day
+from greeter.gallery_words import russian_detail
 from greeter.testing import SmtpSink
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_send_e2e import greeter, history, smtp
@@ -120,3 +121,17 @@ def test_its_approval_is_found_by_the_preview_of_the_day_it_leaves(make_project:
     (draft,) = drafts
     assert (draft["occasion_date"], draft["send_at"][:10]) == ("2027-01-05", "2027-01-11")
     assert draft["approval"] == "approved", draft["approval"]
+
+
+def test_expired_after_the_day_it_was_meant_to_leave_says_that_day() -> None:
+    """On 15 January the 5 January birthday meant for 11 January has expired: "more than 3 days
+    ago" read as wrong to a reviewer who knew it could go until the 14th."""
+    from tests.test_max_days_early import contact, items_of, settings_with
+
+    now = datetime(2027, 1, 15, 11, tzinfo=MSK)
+    item = items_of(settings_with(3), contact(birthday=date(1980, 1, 5)), date(2027, 1, 1), 20, now)[
+        "birthday"
+    ]
+    assert (item.status, item.reason) == ("skip", "expired")
+    assert item.detail == "more than 3 days after 11.01, the day it was meant to leave"
+    assert russian_detail(item.detail) == "прошло более 3 дней после 11.01, дня, когда оно должно было уйти"
