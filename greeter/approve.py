@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from greeter.errors import ConfigError
 from greeter.journal import open_journal
+from greeter.journal_store import JournalKey
 from greeter.planner import drafts
 from greeter.render import Renderer
 from greeter.review import Envelope, content_hash
@@ -28,6 +29,36 @@ class ApproveResult:
     render_errors: list[str] = field(default_factory=list)
     rows_rejected: int = 0
     problems: list[str] = field(default_factory=list)
+    #: With ``reviewed``: drafts whose letter is no longer the one reviewed ("contact occasion date").
+    changed: list[str] = field(default_factory=list)
+    #: With ``reviewed``: how many drafts of the range the reviewed file does not hold.
+    unreviewed: int = 0
+
+
+def reviewed_fingerprints(drafts_json: object) -> dict[JournalKey, str]:
+    """The fingerprint of each letter in a ``preview --format json`` document (pure).
+
+    Raises :class:`ValueError` saying what is wrong with a document that is
+    not one, or holds no fingerprint (a preview made without ``review: required``).
+    """
+    if not isinstance(drafts_json, list):
+        raise ValueError("not what preview --format json writes (a list of drafts)")
+    found: dict[JournalKey, str] = {}
+    for n, draft in enumerate(drafts_json, 1):
+        if not isinstance(draft, dict):
+            raise ValueError(f"item {n} is not a draft")
+        digest, day = draft.get("fingerprint"), draft.get("occasion_date")
+        if draft.get("status") != "send" or not isinstance(digest, str) or not isinstance(day, str):
+            continue
+        try:
+            found[(str(draft["contact_id"]), str(draft["occasion"]), date.fromisoformat(day))] = digest
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"item {n} is not a draft preview wrote ({exc})") from None
+    if not found:
+        raise ValueError(
+            "it holds no letter's fingerprint: preview writes them only when the config says review: required"
+        )
+    return found
 
 
 def approve_range(
@@ -39,8 +70,16 @@ def approve_range(
     contact_id: str | None,
     occasion: str | None,
     by: str,
+    reviewed: dict[JournalKey, str] | None = None,
 ) -> ApproveResult:
-    """Approve every rendered draft to send in ``start`` + ``days`` matching the filters."""
+    """Approve every rendered draft to send in ``start`` + ``days`` matching the filters.
+
+    ``reviewed`` (:func:`reviewed_fingerprints`): only the drafts whose letter
+    is still the one the reviewer read — the same fingerprint — are approved;
+    one changed since (a template edited, the CRM export refreshed) is listed
+    in :attr:`ApproveResult.changed` instead, and one the review did not hold
+    is counted in :attr:`ApproveResult.unreviewed`.
+    """
     settings = inputs.settings
     journal = open_journal(settings.storage.url, now=now)
     result = ApproveResult()
@@ -65,7 +104,14 @@ def approve_range(
                 result.render_errors.append(f"{item.hit.contact.id} {item.hit.occasion}: {draft.error}")
                 continue
             envelope = Envelope.of(item.hit.contact, settings.sender, draft.rendered.locale)
-            chosen.append((item.hit.key, content_hash(draft.rendered, envelope)))
+            digest = content_hash(draft.rendered, envelope)
+            if reviewed is not None and reviewed.get(item.hit.key) != digest:
+                if item.hit.key in reviewed:
+                    result.changed.append(f"{item.hit.contact.id} {item.hit.occasion} {item.hit.date}")
+                else:
+                    result.unreviewed += 1
+                continue
+            chosen.append((item.hit.key, digest))
             if item.send_at is not None:
                 send_days.append(item.send_at.date())
         result.approved = journal.approve(chosen, by, now)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
@@ -193,6 +194,12 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact's drafts.")
 @click.option("--occasion", metavar="NAME", help="Only drafts for this occasion.")
 @click.option("--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER].")
+@click.option(
+    "--reviewed",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Approve only the letters as they are in FILE (preview --format json): one changed since is not.",
+)
 @_now_writing_option("The approvals are recorded in the config's own journal as made at that moment")
 @click.pass_obj
 @handles_errors
@@ -204,6 +211,7 @@ def approve(
     contact_id: str | None,
     occasion: str | None,
     by: str | None,
+    reviewed: Path | None,
     now: str | None,
 ) -> None:
     """Approve drafts for sending when the config says `review: required`.
@@ -218,10 +226,19 @@ def approve(
     approved with a greeter older than this fingerprint show as
     `approval_outdated`: approve them again.
 
+    Approving renders the drafts again: a template edited or a CRM export
+    refreshed between reading and approving would be approved unread. With
+    `--reviewed FILE` (the `preview --format json` the reviewer read) only
+    the letters still exactly as in FILE are approved; each one changed since
+    is named and left waiting (exit 1), and the range's drafts FILE does not
+    hold are not approved.
+
     \b
     Examples:
       greeter preview --days 7                 # read them first
       greeter approve --all --days 7
+      greeter preview --days 7 --format json > week.json   # what the reviewer reads
+      greeter approve --all --days 7 --reviewed week.json
       greeter approve --occasion new_year --from 2026-12-28 --days 5
       greeter approve --contact C-0042
     """
@@ -232,6 +249,7 @@ def approve(
 
     if not (approve_all or contact_id or occasion):
         raise click.UsageError("say what to approve: --all, --contact ID or --occasion NAME")
+    fingerprints = None if reviewed is None else _reviewed(reviewed)
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     check_occasion(occasion, settings)
@@ -249,13 +267,34 @@ def approve(
         contact_id=contact_id,
         occasion=occasion,
         by=by or getpass.getuser(),
+        reviewed=fingerprints,
     )
     for error in result.render_errors:
         click.echo(f"not approved (render error): {error}", err=True)
+    for name in result.changed:
+        click.echo(f"not approved (changed since {reviewed}): {name}; preview it again", err=True)
+    if result.unreviewed:
+        click.echo(
+            f"not approved: {result.unreviewed} draft(s) of the range that {reviewed} does not hold", err=True
+        )
     for problem in result.problems:
         click.echo(problem, err=True)
     last = first + timedelta(days=days - 1)
     # The range selects occasions as well as send days, so say when the letters really leave.
     leave = f"; they leave {day_span(*result.leaving)}" if result.leaving else ""
     click.echo(f"approved {result.approved} draft(s) for {day_span(first, last)}{leave}")
-    sys.exit(1 if result.render_errors or result.rows_rejected or result.problems else 0)
+    sys.exit(1 if result.render_errors or result.rows_rejected or result.problems or result.changed else 0)
+
+
+def _reviewed(path: Path) -> dict[tuple[str, str, date], str]:
+    """The letters' fingerprints in ``path`` (``preview --format json``); a usage error if it is none."""
+    import json
+
+    from greeter.approve import reviewed_fingerprints
+
+    try:
+        return reviewed_fingerprints(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise click.UsageError(f"--reviewed {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # JSON that does not parse, too
+        raise click.UsageError(f"--reviewed {path}: {exc}") from None

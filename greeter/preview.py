@@ -59,6 +59,7 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "journal_state": item.journal_state,
         "belated": item.belated,
         "approval": draft.extra.get("approval"),
+        "fingerprint": draft.extra.get("fingerprint"),
         # The config's name for every item alike (a skip has no file); the file a letter came from apart.
         "template": hit.template,
         "template_file": r.template_file if r else None,
@@ -100,8 +101,10 @@ def with_approval(
     for draft in stream:
         if draft.rendered is not None:
             envelope = Envelope.of(draft.item.hit.contact, sender, draft.rendered.locale)
-            verdict = approval_of(draft.item.hit.key, content_hash(draft.rendered, envelope), approvals)
-            draft.extra["approval"] = verdict
+            digest = content_hash(draft.rendered, envelope)
+            draft.extra["approval"] = approval_of(draft.item.hit.key, digest, approvals)
+            # What `approve --reviewed` holds the draft to: the letter as the reviewer read it.
+            draft.extra["fingerprint"] = digest
         yield draft
 
 
