@@ -23,6 +23,8 @@ from greeter.runtime import Inputs, read_journal_state
 @dataclass
 class ApproveResult:
     approved: int = 0
+    #: Of them, those approved already as they are (approving again changes nothing but who and when).
+    already: int = 0
     #: The first and last day (each recipient's own) the approved letters leave; None if none.
     #: Not the range asked for: a 7 January birthday in ``--from 2027-01-01`` leaves on 30 December.
     leaving: tuple[date, date] | None = None
@@ -114,6 +116,8 @@ def approve_range(
             chosen.append((item.hit.key, digest))
             if item.send_at is not None:
                 send_days.append(item.send_at.date())
+        known = inputs.approvals or {}
+        result.already = sum(1 for key, digest in chosen if known.get(key) == digest)
         result.approved = journal.approve(chosen, by, now)
         if send_days:
             result.leaving = (min(send_days), max(send_days))

@@ -282,7 +282,8 @@ def approve(
     last = first + timedelta(days=days - 1)
     # The range selects occasions as well as send days, so say when the letters really leave.
     leave = f"; they leave {day_span(*result.leaving)}" if result.leaving else ""
-    click.echo(f"approved {result.approved} draft(s) for {day_span(first, last)}{leave}")
+    again = f" ({result.already} of them approved already)" if result.already else ""
+    click.echo(f"approved {result.approved} draft(s){again} for {day_span(first, last)}{leave}")
     sys.exit(1 if result.render_errors or result.rows_rejected or result.problems or result.changed else 0)
 
 

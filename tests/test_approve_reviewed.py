@@ -39,8 +39,10 @@ def test_the_letters_as_reviewed_are_approved(make_project: MakeProject) -> None
     config, week = _reviewed(make_project)
     done = greeter(config, "approve", "--all", *RANGE, "--reviewed", str(week))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("approved 2 draft(s)")
+    assert done.stdout.startswith("approved 2 draft(s) for ")
     assert approvals(config) == {"1": "approved", "2": "approved"}
+    again = greeter(config, "approve", "--all", *RANGE)  # as they are: nothing new to approve
+    assert again.stdout.startswith("approved 2 draft(s) (2 of them approved already) for "), again.stdout
 
 
 def test_a_letter_changed_since_it_was_reviewed_is_named_and_not_approved(make_project: MakeProject) -> None:

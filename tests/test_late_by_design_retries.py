@@ -121,6 +121,10 @@ def test_its_approval_is_found_by_the_preview_of_the_day_it_leaves(make_project:
     (draft,) = drafts
     assert (draft["occasion_date"], draft["send_at"][:10]) == ("2027-01-05", "2027-01-11")
     assert draft["approval"] == "approved", draft["approval"]
+    # The card's heading says "belated" as the subject does (it read «С днём рождения!»).
+    assert (
+        "с прошедшим днём рождения!" in draft["subject"] and ">С прошедшим днём рождения!<" in draft["html"]
+    )
 
 
 def test_expired_after_the_day_it_was_meant_to_leave_says_that_day() -> None:
