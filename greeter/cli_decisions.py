@@ -133,8 +133,9 @@ def failed(
     it could only be recorded expired, never sent late), and one whose
     address is on the do-not-contact list (a 550 "no such user" puts it
     there: correct it in the contacts source, or `greeter unsuppress` it if
-    it is right, then resend). Each decision is printed; exit 1 if none
-    matched or one was kept.
+    it is right, then resend), and one whose contact the contacts source no
+    longer has. Each decision is printed; exit 1 if none matched or one was
+    kept.
 
     \b
     Examples:
@@ -148,6 +149,8 @@ def failed(
         name = _name(entry)
         if late := standing.too_late(entry):
             return f"kept failed: {name}: {late}"
+        if standing.gone(entry):
+            return f"kept failed: {name}: the contacts source has no contact {entry.contact_id} (any more)"
         address = standing.address(entry)
         if address and journal.is_suppressed(address):
             return (

@@ -51,11 +51,20 @@ class Standing:
         self._entries = entries
 
     @cached_property
-    def _contacts(self) -> dict[str, Contact]:
+    def _read(self) -> dict[str, Contact] | None:
+        """The entries' contacts; None when the source cannot be read."""
         try:
             return self._inputs.contacts_by_id({e.contact_id for e in self._entries})
         except (GreeterError, OSError):
-            return {}
+            return None
+
+    @property
+    def _contacts(self) -> dict[str, Contact]:
+        return self._read or {}
+
+    def gone(self, entry: JournalEntry) -> bool:
+        """Whether the contacts source, read, has no such contact: no plan can write its letter."""
+        return self._read is not None and entry.contact_id not in self._read
 
     @cached_property
     def _calendar_for(self) -> Callable[[str | None], WorkCalendar]:

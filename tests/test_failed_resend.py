@@ -253,3 +253,21 @@ def test_one_held_for_approval_until_it_expired_says_so_in_its_history(make_proj
     (row,) = history(config)
     assert row["state"] == "expired"
     assert row["reason"].endswith("; it was still awaiting approval (review: required); never sent late"), row
+
+
+def test_one_whose_contact_is_gone_from_the_source_is_kept(make_project: MakeProject) -> None:
+    """No plan can write a letter for a contact the CRM export no longer has: put back, it sat in
+    ``retry`` until it expired."""
+    with SmtpSink() as sink:
+        config = _refused_once(make_project, sink)
+    contacts = config.parent / "data" / "contacts.csv"
+    lines = contacts.read_text(encoding="utf-8-sig").splitlines()
+    contacts.write_text(
+        "\n".join(line for line in lines if not line.startswith("1;")) + "\n", encoding="utf-8-sig"
+    )
+    kept = greeter(config, "failed", "resend", "--all", "--now", LATER)
+    assert kept.returncode == 1
+    assert (
+        kept.stdout == "kept failed: 1 birthday 2027-04-13: the contacts source has no contact 1 (any more)\n"
+    )
+    assert [r["state"] for r in history(config, "--contact", "1")] == ["failed"]
