@@ -320,7 +320,10 @@ def _occasion_line(card: Card) -> str:
     # between its words, never leaving "· 8 лет" alone on a line of its own.
     years = f'&nbsp;<span class="years">{escape(card.years)}</span>' if card.years else ""
     occ = _called(card, card.occasion)
-    what = f'<span class="what"><span class="occ">{occ}</span>{years}</span>'
+    own = card.own_day
+    tip = "день повода: письмо уходит в другой день"
+    on = f'&nbsp;<span class="on" title="{tip}">{own}</span>' if own else ""
+    what = f'<span class="what"><span class="occ">{occ}</span>{years}{on}</span>'
     return f'<div class="occasion">{what}{chips}</div>'
 
 

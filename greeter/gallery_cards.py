@@ -134,6 +134,18 @@ class Card:
         return self.status in ("send", "sent", "error")
 
     @property
+    def own_day(self) -> str:
+        """The occasion's own day, ``Сб 05.01``, when the letter leaves on another day; else "".
+
+        A Saturday birthday greeted on Friday, a New Year letter leaving on 30 December: the
+        card showed only the send day, and a reviewer could not tell a letter moved off a day
+        off from a wrong birth date without opening the contact.
+        """
+        if not self.when_is_send or self.occasion_day is None or self.day == self.occasion_day:
+            return ""
+        return f"{_WEEKDAYS[self.occasion_day.weekday()]} {self.occasion_day:%d.%m}"
+
+    @property
     def search_text(self) -> str:
         """What the free-text search matches: name, e-mail, id, occasions, subject."""
         names = (self.occasion, *self.merged_with)

@@ -595,3 +595,23 @@ def test_the_letters_come_first_and_a_line_at_the_top_links_the_contacts_errors_
                                      "--now", "2027-04-14T11:00:00+03:00", "--format", "html",
                                      "--out", str(tmp_path / "c")]).exit_code == 0  # fmt: skip
     assert 'class="alert"' not in (tmp_path / "c" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_letter_leaving_on_another_day_names_its_occasions_own_day(tmp_path: Path) -> None:
+    """A Saturday birthday greeted on Friday: the card said only «Пт 25.12», and a reviewer could
+    not tell a letter moved off a day off from a wrong birth date without opening the CRM."""
+    saturday = hit(OLGA, "birthday", date(2026, 12, 26), 40)
+    drafts = [
+        Draft(
+            PlanItem(saturday, "send", send_at=datetime(2026, 12, 25, 11, 0, tzinfo=MSK)),
+            Rendered(subject="С днём рождения!", text="Уважаемая Ольга Сергеевна!", html="<p>Ольга</p>"),
+        ),
+        sample()[0],  # Ivan's letter leaves on his birthday itself: no second day beside it
+    ]
+    write_gallery(drafts, tmp_path, start=START, days=14, now=NOW)
+    c = cards(parse(tmp_path / "index.html"))
+    assert next(c["card-1"].find(cls="when")).all_text() == "Пт 25.12 11:00"
+    assert [on.all_text() for on in c["card-1"].find(cls="on")] == ["Сб 26.12"]
+    assert not list(c["card-2"].find(cls="on"))
+    page = parse(tmp_path / "drafts" / "1.html")
+    assert [on.all_text() for on in page.find(cls="on")] == ["Сб 26.12"]
