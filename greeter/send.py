@@ -9,6 +9,7 @@ progress display live here; the decisions live in the planner and
 from __future__ import annotations
 
 import asyncio
+import heapq
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -32,6 +33,7 @@ from greeter.errors import (
     EXIT_TEMPFAIL,
     EXIT_USAGE,
     ConfigError,
+    GreeterError,
     JournalError,
     JournalFailedMidRunError,
     Problem,
@@ -41,6 +43,7 @@ from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.ratelimit import RateLimiter, SystemClock
+from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
 from greeter.secret_values import read_secret
 from greeter.signals import Signals
@@ -51,6 +54,10 @@ from greeter.unsubscribe import signing_key
 
 #: How far before the catch-up period a run looks for missed greetings to mark expired.
 EXPIRY_LOOKBACK_DAYS = 7
+
+#: How many upcoming letters a run asks the review gate about, earliest first, to find the first
+#: one it lets go (:func:`next_leaving`): a bound on the letters rendered for the summary's words.
+GATE_LOOKAHEAD = 30
 
 T = TypeVar("T")
 
@@ -68,11 +75,16 @@ class RunResult:
     next_send: datetime | None = None
     #: The earliest retry (or resend waiting for its recipient's window) after this run.
     next_retry: datetime | None = None
-    #: The earliest planned new letter still to leave, and to whom.
+    #: The earliest planned new letter still to leave, and to whom. Under ``review: required`` the
+    #: first one the review gate lets go; when it holds every one it was asked about, the earliest
+    #: of them, its ``held`` saying why (:func:`next_leaving`).
     next_letter: DueLetter | None = None
     #: The last occasion day the run planned (:func:`~greeter.planner.lookahead_end`): the horizon
     #: ``next_letter`` None speaks of.
     planned_through: date | None = None
+    #: ``review: required``: the upcoming letters the gate holds before the first one it lets go
+    #: (at most :data:`GATE_LOOKAHEAD`); None: no review, nothing is held.
+    awaiting_approval: int | None = None
 
 
 def exit_code(result: RunResult) -> int:
@@ -221,10 +233,13 @@ class Cycle:
     #: The earliest planned letter after ``now`` (``next_send`` without the retries): the
     #: gathering of retries never keeps it waiting.
     next_planned: datetime | None = None
-    #: That letter (``next_planned``'s), for ``send --once`` to name.
+    #: The letter ``send --once`` names: ``next_planned``'s, or under ``review: required`` the first
+    #: one the gate lets go (:attr:`RunResult.next_letter`).
     next_letter: DueLetter | None = None
     #: The last occasion day planned: ``next_planned`` None means none up to it is still to leave.
     planned_through: date | None = None
+    #: The letters the review gate holds before ``next_letter`` (:attr:`RunResult.awaiting_approval`).
+    awaiting_approval: int | None = None
 
     def result(self) -> RunResult:
         return RunResult(
@@ -236,6 +251,7 @@ class Cycle:
             next_retry=self.next_retry,
             next_letter=self.next_letter,
             planned_through=self.planned_through,
+            awaiting_approval=self.awaiting_approval,
         )
 
 
@@ -289,8 +305,7 @@ def plan_cycle(
     due: list[PlanItem] = []
     due_count = 0
     skips: list[PlanItem] = []
-    next_planned: datetime | None = None  # the earliest letter still to leave: the daemon wakes for it
-    upcoming: PlanItem | None = None  # and that letter, for send --once to name
+    upcoming: list[PlanItem] = []  # the letters still to leave: send --once names the first that will
     for item in inputs.plan(inputs.contacts(report), pw):
         contact = item.hit.contact
         zones[contact.id] = contact_zone(contact, settings)
@@ -301,12 +316,8 @@ def plan_cycle(
             due.append(item)
         elif item.status == "skip":
             skips.append(item)
-        elif (
-            item.status == "send"
-            and item.send_at is not None
-            and (next_planned is None or item.send_at < next_planned)
-        ):
-            next_planned, upcoming = item.send_at, item
+        elif item.status == "send" and item.send_at is not None:
+            upcoming.append(item)
     if dry_run:
         for item in due:
             built = deliverer.attempt(item)
@@ -329,12 +340,68 @@ def plan_cycle(
     else:
         cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered)
         cycle.calendar_of = calendar_of
+    # Earliest first; of those at the same moment, the first planned (heapq.nsmallest is stable).
+    asked = GATE_LOOKAHEAD if deliverer.approvals is not None else 1
+    ahead = heapq.nsmallest(asked, upcoming, key=_send_at)
+    next_planned = ahead[0].send_at if ahead else None  # the daemon wakes for it, held or not
     cycle.next_send = _earliest(next_planned, retry_wake)
     cycle.next_retry = retry_wake
     cycle.next_planned = next_planned
-    cycle.next_letter = None if upcoming is None else DueLetter.planned(upcoming, None)
+    cycle.next_letter, held = next_leaving(ahead, partial(gate_verdict, deliverer))
+    cycle.awaiting_approval = None if deliverer.approvals is None else held
     cycle.planned_through = end
     return cycle
+
+
+def _send_at(item: PlanItem) -> datetime:
+    assert item.send_at is not None  # only planned letters are asked about
+    return item.send_at
+
+
+def gate_verdict(deliverer: Deliverer, item: PlanItem) -> str | None:
+    """Why the review gate will hold ``item`` when its time comes, as :meth:`Deliverer.attempt`
+    decides it; None: it lets it go (or no review is required).
+
+    A letter nobody approved is held whatever it renders to, so it is not
+    rendered; an approved one is, by the deliverer's own renderer, to see
+    whether its fingerprint still matches (the template, the contact's data or
+    the sender changed since: ``changed_since_approval``). One that does not
+    render is not the gate's to hold: None, and the send reports its template
+    error when it is due, as without review.
+    """
+    approvals = deliverer.approvals
+    key = item.hit.key
+    if approvals is None:
+        return None
+    if key not in approvals:
+        return "awaiting_approval"
+    try:
+        rendered = deliverer.render(item)
+    except GreeterError:
+        return None
+    envelope = Envelope.of(item.hit.contact, deliverer.settings.sender, rendered.locale)
+    verdict = approval_of(key, content_hash(rendered, envelope), approvals)
+    return None if verdict == "approved" else verdict
+
+
+def next_leaving(
+    ahead: list[PlanItem], held: Callable[[PlanItem], str | None]
+) -> tuple[DueLetter | None, int]:
+    """The first of ``ahead`` (upcoming letters, earliest first) that ``held`` lets go, and how
+    many it holds before it.
+
+    When it holds every one, the earliest of them, its ``held`` saying why
+    (it leaves once approved), and their number. Asked in order and no
+    further than the first it lets go: an approved letter is rendered, one
+    never approved is not (:func:`gate_verdict`).
+    """
+    first: DueLetter | None = None
+    for count, item in enumerate(ahead):
+        why = held(item)
+        if why is None:
+            return DueLetter.planned(item, None), count
+        first = first or DueLetter.planned(item, why)
+    return first, len(ahead)
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:

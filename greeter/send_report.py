@@ -97,7 +97,11 @@ def next_words(result: RunResult, moment: datetime) -> str:
     took it for a broken setup. The moments are in ``moment``'s zone (the
     config's, as the summary's own), the letter's recipient's time beside it
     when that zone differs, as ``preview`` shows it. A retry is named only
-    when it comes first: it is the next thing to leave.
+    when it comes first: it is the next thing to leave. Under ``review:
+    required`` the letter named is the first one the review gate lets go, and
+    the letters it holds before it are counted (:func:`awaiting_words`): an
+    operator told the time of a letter nobody approved waited for a letter
+    that never left.
     """
     letter, retry = result.next_letter, result.next_retry
     words = ""
@@ -111,13 +115,34 @@ def next_words(result: RunResult, moment: datetime) -> str:
                 "%H:%M %Z" if local.date() == local.astimezone(moment.tzinfo).date() else "%Y-%m-%d %H:%M %Z"
             )
             who += f", {local:{shown}} recipient's time"
-        words += f"; next letter due {_when(local, moment)} ({who})"
+        words += f"; next letter due {_when(local, moment)} ({who})" + awaiting_words(result)
     elif result.planned_through is not None:
         words += (
             f"; no letter planned for occasions through {result.planned_through.isoformat()}"
             " (greeter preview looks further ahead)"
         )
     return words
+
+
+def awaiting_words(result: RunResult) -> str:
+    """What follows the next letter's words under ``review: required``: that it leaves only once
+    approved, or how many earlier letters the review gate holds; "" when none is held.
+
+    The gate is asked about :data:`~greeter.send.GATE_LOOKAHEAD` letters at
+    most: when it holds all of them, their number is "at least".
+    """
+    from greeter.send import GATE_LOOKAHEAD
+
+    held, letter = result.awaiting_approval or 0, result.next_letter
+    if not held:
+        return ""
+    if letter is not None and letter.held is not None:  # none of those asked about will leave
+        if held == 1:
+            return " once approved (greeter approve)"
+        more = f"{'at least ' if held >= GATE_LOOKAHEAD else ''}{held - 1} later one(s)"
+        return f" once approved; it and {more} await approval (greeter approve)"
+    ones = "1 earlier one awaits" if held == 1 else f"{held} earlier ones await"
+    return f"; {ones} approval (greeter approve)"
 
 
 def _when(at: datetime, moment: datetime) -> str:
@@ -139,6 +164,16 @@ def next_json(result: RunResult, moment: datetime) -> dict[str, object]:
     waits. ``next_letter``: the next planned one (its ``send_at`` in its
     recipient's zone, as ``letters`` and ``preview`` write it), or null.
     ``planned_through``: the last occasion day the run planned.
+
+    Under ``review: required`` (both null without it), ``next_letter`` is the
+    first letter the review gate lets go, ``awaiting_approval_before_next``
+    the number of upcoming letters it holds before that one (it asks about
+    :data:`~greeter.send.GATE_LOOKAHEAD` at most), and ``next_letter_held``
+    null; when it holds every one it asked about, ``next_letter`` is the
+    earliest of them and ``next_letter_held`` its verdict (``awaiting_approval``,
+    ``changed_since_approval``, ``approval_outdated``): it leaves once approved.
+    ``next_send`` stays the earliest planned moment, held or not: the daemon
+    wakes then, to send it if it was approved meanwhile.
     """
     letter = result.next_letter
     return {
@@ -153,6 +188,8 @@ def next_json(result: RunResult, moment: datetime) -> dict[str, object]:
             "occasions": list(letter.occasions),
         },
         "planned_through": None if result.planned_through is None else result.planned_through.isoformat(),
+        "awaiting_approval_before_next": result.awaiting_approval,
+        "next_letter_held": None if letter is None else letter.held,
     }
 
 
@@ -191,6 +228,9 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "next_send": None,
         "next_letter": None,
         "planned_through": None,
+        # review: required: the letters the gate holds before next_letter, or next_letter's own verdict.
+        "awaiting_approval_before_next": None,
+        "next_letter_held": None,
         "login_refused": None,
         "login_mismatch": None,
         "security_mismatch": None,
