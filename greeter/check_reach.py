@@ -55,6 +55,10 @@ class Reach:
     #: first few of their ids (check streams a million contacts: not every id is kept).
     genderless: Counter[int] = field(default_factory=Counter)
     genderless_ids: dict[int, list[str]] = field(default_factory=dict)
+    #: Contacts with no language of their own whose given name is in another script than the
+    #: default language's (John Smith under ``ru``): how many, and the first few ("1012 John Smith").
+    foreign_script: int = 0
+    foreign_script_named: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -77,6 +81,7 @@ class Reach:
         self._locales: dict[str, str] = {}
         self._last: dict[str, Contact] = {}
         self._last_letter: dict[str, Contact] = {}
+        self._script: str | None = None  # the default language's script, once a letter asks
 
     def see(self, contact: Contact) -> None:
         """Take in one loaded contact."""
@@ -123,6 +128,21 @@ class Reach:
         if self._last_letter.get(locale) is not contact:
             self._last_letter[locale] = contact
             self.letters[locale] += 1
+            if contact.locale is None and locale == self._default:
+                self._check_script(contact)
+
+    def _check_script(self, contact: Contact) -> None:
+        """Count ``contact`` if its given name is written in another script than the default
+        language: "John, с днём рождения!" went out, and ``check`` said OK."""
+        from greeter.i18n import script_of
+
+        if self._script is None:
+            self._script = script_of(self._default)
+        name = contact.first_name or contact.last_name
+        if self._script and name and text_script(name) not in ("", self._script):
+            self.foreign_script += 1
+            if len(self.foreign_script_named) < _NAMED:
+                self.foreign_script_named.append(f"{contact.id} {contact.display_name.strip()}")
 
     def problems(self, config_file: Path, source: str, loaded: int, year: int) -> list[Problem]:
         """The warnings, each at the config line it is about."""
@@ -132,6 +152,7 @@ class Reach:
             + _region_problems(self, config_file, year)
             + _zone_problems(self, config_file)
             + _signature_problems(self, config_file)
+            + _script_problems(self, config_file)
         )
 
 
@@ -316,6 +337,39 @@ def _zone_problems(reach: Reach, config_file: Path) -> list[Problem]:
         )
         problems.append(Problem(str(config_file), ".".join(where), message, line, col, severity="warning"))
     return problems
+
+
+def _script_problems(reach: Reach, config_file: Path) -> list[Problem]:
+    """Warn when contacts with no language of their own have names in another script than the
+    default language's: they get its letters, «John, с днём рождения!», and nothing else says so.
+
+    Only a warning: a client abroad may read Russian. Located at the language
+    column's setting if the config has one, else at ``defaults.locale``.
+    """
+    from babel import Locale
+
+    from greeter.config_loader import locate
+    from greeter.i18n import script_of
+
+    if not reach.foreign_script:
+        return []
+    column = reach.settings.contacts.columns.locale
+    where = ("contacts", "columns", "locale") if column else ("defaults", "locale")
+    line, col = locate(config_file, where)
+    named = ", ".join(reach.foreign_script_named)
+    rest = reach.foreign_script - len(reach.foreign_script_named)
+    more = f" and {rest} more" if rest else ""
+    fill = f"fill the column {column!r} for them" if column else "set contacts.columns.locale"
+    english = Locale("en")
+    script = script_of(reach._default)
+    language = english.languages.get(reach._default.split("_")[0], reach._default)
+    message = (
+        f"{reach.foreign_script} contact(s) with no language of their own have names not written in "
+        f"{english.scripts.get(script, script)}, the script of defaults.locale "
+        f"{reach.settings.defaults.locale!r} ({named}{more}): they get {language} letters; if they do "
+        f"not read {language}, {fill} (en, de, …)"
+    )
+    return [Problem(str(config_file), ".".join(where), message, line, col, severity="warning")]
 
 
 def _audience_problems(reach: Reach, config_file: Path, source: str, loaded: int) -> list[Problem]:

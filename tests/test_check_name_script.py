@@ -1,0 +1,57 @@
+"""``greeter check`` warns when contacts with no language of their own have names in another script.
+
+A user moving from mailmerge gave greeter London and Berlin clients with no
+language column filled: John Smith got «John, с днём рождения!» and ``check``
+said OK. A client abroad may read Russian, so it is a warning, named where to
+fix it (the language column's setting), with the first few contacts.
+"""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from greeter.cli import main
+from tests.conftest import MakeProject, contact_row
+
+
+def row_without_language(cid: str, first: str, last: str) -> str:
+    """A contact row as :func:`contact_row` makes it, its language cell («Язык») left empty."""
+    cells = contact_row(
+        cid, f"c{cid}@example.com", first=first, last=last, patronymic="", birthday="05.03.1970"
+    )
+    parts = cells.split(";")
+    parts[8] = ""
+    return ";".join(parts)
+
+
+def check(config: object) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2027-03-01T10:00"])
+    return result.exit_code, [
+        line for line in result.output.splitlines() if "no language of their own" in line
+    ]
+
+
+def test_latin_names_without_a_language_are_warned_about(make_project: MakeProject) -> None:
+    rows = [
+        row_without_language("1", "John", "Smith"),
+        row_without_language("2", "Anna", "Müller"),
+        row_without_language("3", "Иван", "Петров"),  # Cyrillic under a Russian default: fine
+        contact_row("4", "lee@example.com", first="Lee", last="Chen", patronymic=""),  # "ru" said outright
+        row_without_language("5", "Lee", "Chen"),
+        row_without_language("6", "Mary", "Jones"),
+        row_without_language("7", "Tom", "Brown"),
+    ]
+    config = make_project(rows)
+    code, warnings = check(config)
+    assert code == 0  # a warning: check --strict refuses it, check does not
+    assert warnings == [
+        f"{config}:86:5: contacts.columns.locale: warning: 5 contact(s) with no language of their own"
+        " have names not written in Cyrillic, the script of defaults.locale 'ru' (1 John Smith, 2 Anna Müller,"
+        " 5 Lee Chen and 2 more): they get Russian letters; if they do not read Russian, fill the column"
+        " 'Язык' for them (en, de, …)"
+    ]
+
+
+def test_no_warning_when_every_name_fits_or_has_a_language(make_project: MakeProject) -> None:
+    rows = [row_without_language("1", "Иван", "Петров"), contact_row("2", "b@example.com", first="John")]
+    assert check(make_project(rows)) == (0, [])
