@@ -23,7 +23,7 @@ greeted once, on its first day (:attr:`DaysOff.first_days`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -138,13 +138,19 @@ def _read(path: Path, wanted: frozenset[int], field: str, zone_name: str | None 
         raise _fail(path, not_ics(raw, exc), field) from None
     if not isinstance(cal, Calendar) or cal.name != "VCALENDAR":
         raise _fail(path, "not a valid iCalendar file (no VCALENDAR)", field)
+    broken = event_problem(cal, raw)
+    if broken is not None:
+        raise _fail(path, f"not a valid iCalendar file: {broken}", field)
     if not wanted:
         return DaysOff(frozenset(), frozenset(), ())
     first, last = min(wanted), max(wanted)
+    span = (date(first, 1, 1), date(last + 1, 1, 1))
     try:
-        occurrences = list(recurring_ical_events.of(cal).between(date(first, 1, 1), date(last + 1, 1, 1)))
-    except (ValueError, TypeError) as exc:  # recurring_ical_events.InvalidCalendar is a ValueError
-        raise _fail(path, f"not a valid iCalendar file ({_shown(str(exc))})", field) from None
+        occurrences = list(recurring_ical_events.of(cal).between(*span))
+    except (ValueError, TypeError, KeyError, IndexError) as exc:  # InvalidCalendar is a ValueError
+        culprit, why = _failing_event(cal, raw, span), _shown(str(exc))
+        said = f": {culprit}: its repetition (RRULE) cannot be worked out ({why})" if culprit else f" ({why})"
+        raise _fail(path, f"not a valid iCalendar file{said}", field) from None
     zone = ZoneInfo(zone_name) if zone_name else None
     days: set[date] = set()
     first_days: set[date] = set()
@@ -171,6 +177,84 @@ def _read(path: Path, wanted: frozenset[int], field: str, zone_name: str | None 
             timed[uid] = TimedEvent(summary, start, end if isinstance(end, datetime) else None)
     ordered = sorted(timed.values(), key=lambda e: (e.start.replace(tzinfo=None), e.summary))
     return DaysOff(frozenset(days), frozenset(first_days), tuple(ordered))
+
+
+def event_problem(cal: Calendar, raw: bytes) -> str | None:
+    """What is wrong with the first event a calendar program would refuse, named; None: none is.
+
+    icalendar reads such an event without a word and the recurrence library
+    then fails on it — with a bare ``KeyError: 'DTSTART'``, which read as a
+    bug in greeter and stopped every run — or, for an end before the start,
+    swaps the two: 1–27 December became days off instead of 28–31. A
+    calendar is edited by other people; the message names the event and its
+    line, so whoever fixes it finds it.
+    """
+    for event, line in _events_with_lines(cal, raw):
+        name = f"event {_title(event)} (line {line})" if line else f"event {_title(event)}"
+        start_prop = event.get("dtstart")
+        if start_prop is None:
+            return f"{name} has no DTSTART (its first day): give it one, or delete the event"
+        moments: dict[str, Any] = {}
+        for which in ("DTSTART", "DTEND"):
+            prop = event.get(which)
+            try:
+                moments[which] = None if prop is None else prop.dt
+            except Exception:  # icalendar's BrokenCalendarProperty: a value it could not read (31.02)
+                value = quoted_within(str(prop), QUOTE_CHARS)
+                return f"{name}: {which} {value} is not a real date or time: correct it in the calendar"
+        start, end = moments["DTSTART"], moments["DTEND"]
+        if end is not None and _before(end, start):
+            return (
+                f"{name} ends before it starts (DTSTART {_day(start)}, DTEND {_day(end)}): "
+                "correct its DTEND (for an all-day event, the day after its last day)"
+            )
+    return None
+
+
+def _before(end: Any, start: Any) -> bool:
+    """Whether an event's end comes before its start (an all-day event's end is exclusive: equal is
+    no day at all, but calendar programs write it so for one day; left to :func:`_whole_days`)."""
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        return False  # mixed kinds: icalendar's business; _whole_days reads them as before
+    if isinstance(start, datetime) and (start.tzinfo is None) != (end.tzinfo is None):
+        return False
+    return bool(end < start)
+
+
+def _day(moment: Any) -> str:
+    return f"{moment:%d.%m.%Y %H:%M}" if isinstance(moment, datetime) else f"{moment:%d.%m.%Y}"
+
+
+def _title(event: Any) -> str:
+    summary = " ".join(str(event.get("summary", "")).split())
+    return quoted_within(summary, QUOTE_CHARS) if summary else "(no title)"
+
+
+def _events_with_lines(cal: Calendar, raw: bytes) -> Iterator[tuple[Any, int | None]]:
+    """Each VEVENT with the number of its ``BEGIN:VEVENT`` line (events do not nest: the k-th
+    event icalendar walks is the file's k-th)."""
+    text = raw.decode("utf-8", errors="replace")
+    begins = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().upper() == "BEGIN:VEVENT"]
+    for k, event in enumerate(cal.walk("VEVENT")):
+        yield event, begins[k] if k < len(begins) else None
+
+
+def _failing_event(cal: Calendar, raw: bytes, span: tuple[date, date]) -> str | None:
+    """The event whose repetition the recurrence library cannot work out (an RRULE with
+    BYMONTH=13), tried one by one — only once the whole calendar failed."""
+    import recurring_ical_events
+
+    zones = cal.walk("VTIMEZONE")
+    for event, line in _events_with_lines(cal, raw):
+        alone = Calendar()
+        for zone in zones:
+            alone.add_component(zone)
+        alone.add_component(event)
+        try:
+            list(recurring_ical_events.of(alone).between(*span))
+        except (ValueError, TypeError, KeyError, IndexError):
+            return f"event {_title(event)} (line {line})" if line else f"event {_title(event)}"
+    return None
 
 
 #: What to do about a file that is not a calendar: where a manager gets one.
@@ -216,6 +300,8 @@ def not_ics(raw: bytes, exc: Exception) -> str:
     if not first.upper().startswith("BEGIN:"):
         shown = quoted_within(first, QUOTE_CHARS)
         return f"not a valid iCalendar file (it starts with {shown}, not BEGIN:VCALENDAR): {_EXPORT}"
+    if "END:VCALENDAR" not in text.upper():
+        return f"not a valid iCalendar file: it ends before END:VCALENDAR (cut short?): {_EXPORT} again"
     m = _BAD_LINE.fullmatch(str(exc))
     if m is None:
         return f"not a valid iCalendar file ({_shown(str(exc))})"
