@@ -290,6 +290,12 @@ class Columns(_Model):
     )
     tier: str | None = None
     tags: str | None = Field(default=None, description="Comma- or semicolon-separated tags")
+    do_not_contact: str | None = Field(
+        default=None,
+        description="The CRM's opt-out flag ('Не писать', 'Не беспокоить', 'Unsubscribed'): yes (да, "
+        "yes, true, 1, x, ✓, +) skips the contact as suppressed, no (нет, no, false, 0, -, empty) "
+        "greets it; any other value is a row warning, and the contact is not greeted either",
+    )
 
 
 class ContactsSource(_Model):

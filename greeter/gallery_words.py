@@ -336,6 +336,10 @@ _RULES: list[_Rule] = [
         lambda m, t: f"{m[1]} в стоп-листе",
     ),
     (
+        re.compile(r"the CRM marks this contact do-not-contact \(column «(.*)»\)"),
+        lambda m, t: f"в CRM контакту не пишут: отметка в столбце «{m[1]}»",
+    ),
+    (
         re.compile(r"the contact has no e-mail address"),
         lambda m, t: "у контакта нет адреса e-mail",
     ),

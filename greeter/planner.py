@@ -257,7 +257,7 @@ def plan_contact(
     start, end, now, tz = pw.start, pw.end, zone.now, zone.tz
     # Nothing about the contact itself refuses a greeting (the usual case): of precheck()'s
     # questions only the hit's problem and the audience remain.
-    clean = not past_keys and bool(contact.email) and not suppressed
+    clean = not past_keys and bool(contact.email) and not suppressed and contact.do_not_contact is None
     key_head = contact.id.encode()  # the spread key is this + OccasionDay.key_tail
 
     items: list[PlanItem] = []

@@ -195,7 +195,13 @@ def precheck(
     past_keys: Mapping[tuple[str, date], str],
     suppressed: bool,
 ) -> tuple[Reason, str] | None:
-    """The reason a hit cannot be greeted at all, before the cap is considered."""
+    """The reason a hit cannot be greeted at all, before the cap is considered.
+
+    ``suppressed``: the address is on the journal's do-not-contact list. The
+    CRM's own opt-out column (:attr:`~greeter.contacts.Contact.do_not_contact`)
+    is the contact's data, so it is asked here too: one ``suppressed`` decision,
+    whichever list says it.
+    """
     if hit.problem is not None:
         return "invalid_contact", hit.problem
     if past_keys:
@@ -209,6 +215,9 @@ def precheck(
         return "no_email", "the contact has no e-mail address"
     if suppressed:
         return "suppressed", f"{hit.contact.email} is on the do-not-contact list"
+    if hit.contact.do_not_contact is not None:  # the CRM's own opt-out flag: read afresh each load
+        column = hit.contact.do_not_contact
+        return "suppressed", f"the CRM marks this contact do-not-contact (column «{column}»)"
     return None
 
 

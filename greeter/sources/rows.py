@@ -53,6 +53,7 @@ from greeter.sources.dates import (
 from greeter.sources.quote import QUOTE_CHARS, quoted
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.sources.undecoded import escaped, undecoded_cells
+from greeter.sources.yes_no import read_yes_no
 from greeter.timezones import is_zone, zone_hint, zone_meant
 
 #: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates, direction
@@ -359,6 +360,7 @@ class RowParser:
         if not first and self._named and not noted:
             nameless = (len(problems), "", "")
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
+        opted_out = self._opted_out(raw, line, problems) if (raw := cells.get("do_not_contact", "")) else None
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
         # The country before the zone (an unreadable zone's warning names the fallback), its
@@ -440,6 +442,7 @@ class RowParser:
             self.source,
             line,  # row
             from_zone,  # country_from_zone
+            opted_out,  # do_not_contact
         )
         if nameless is not None:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
@@ -687,6 +690,23 @@ class RowParser:
                 )
             )
         return gender
+
+    def _opted_out(self, text: str, line: int, problems: list[Problem]) -> str | None:
+        """The do-not-contact column's header if its cell ``text`` says yes, or neither yes nor no; else None.
+
+        A value that is neither (``может быть``, a typo) is a warning, and the
+        contact is treated as opted out: when in doubt a letter is not sent —
+        an unwanted one costs more than a missed one, and the warning says
+        which cell to correct.
+        """
+        said = read_yes_no(text)
+        if said is None:
+            message = (
+                f"{quoted(text)} is neither yes nor no; this contact is treated as do-not-contact:"
+                " write да or нет (yes or no) in the CRM"
+            )
+            problems.append(self._warn(line, "do_not_contact", message))
+        return None if said is False else self.header[self.pos["do_not_contact"]]
 
     def _check_gender(
         self, gender: Gender, first: str, patronymic: str, last: str, line: int, problems: list[Problem]
