@@ -31,6 +31,7 @@ SEND_DRY_RUN = ("--config", "config.example.yaml", "send", "--once", "--dry-run"
         ("check", "greeter.cli"),
         ("schema", "greeter.cli"),
         ("send", "greeter.cli"),
+        ("test-send", "greeter.cli"),
         ("preview", "greeter.cli_review"),
         ("calendar", "greeter.cli_review"),
         ("history", "greeter.cli_journal"),
