@@ -33,6 +33,7 @@ NOW_COMMANDS: dict[str, tuple[str, ...]] = {
     "preview": ("preview",),
     "calendar": ("calendar", "-o", "out.ics"),
     "send": ("send", "--once", "--dry-run"),
+    "test-send": ("test-send", "--contact", "1", "--to", "me@company.ru"),
     "approve": ("approve", "--all"),
     "uncertain": ("uncertain", "resend", "--all"),
     "failed": ("failed", "resend", "--all"),
