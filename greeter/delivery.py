@@ -266,6 +266,36 @@ class Prepared:
     message_id: str
 
 
+def letter_bytes(
+    settings: Settings,
+    rendered: Rendered,
+    envelope: Envelope,
+    message_id: str,
+    at: datetime,
+    secret: bytes | None,
+    sign: Callable[[bytes], bytes] | None,
+) -> bytes:
+    """A letter's bytes as they go to the server: the sender, ``delivery.headers``, the
+    unsubscribe links (made from the envelope's address), and the DKIM signature when ``sign``.
+
+    One builder for :meth:`Deliverer.attempt` and ``greeter test-send``
+    (:mod:`greeter.trial_send`), so a test letter is built as the real one is.
+    """
+    unsub = settings.unsubscribe
+    data = build_message(
+        rendered,
+        to_email=envelope.to_email,
+        to_name=envelope.to_name,
+        sender=settings.sender,
+        message_id=message_id,
+        date=at,
+        unsubscribe_mailto=unsub.mailto,
+        unsubscribe_url=unsubscribe_url(unsub.url, secret, envelope.to_email) if unsub.url else None,
+        extra_headers=settings.delivery.headers,
+    )
+    return sign(data) if sign is not None else data
+
+
 class Deliverer:
     """Turns due plan items into claimed, sent and recorded greetings for one run."""
 
@@ -377,20 +407,10 @@ class Deliverer:
                     self.summary.not_built += 1
                     return verdict
             message_id = make_message_id(hit.key, self.domain)
-            unsub = self.settings.unsubscribe
-            data = build_message(
-                rendered,
-                to_email=envelope.to_email,  # the very recipient the approval covers
-                to_name=envelope.to_name,
-                sender=self.settings.sender,
-                message_id=message_id,
-                date=self.clock(),
-                unsubscribe_mailto=unsub.mailto,
-                unsubscribe_url=unsubscribe_url(unsub.url, self.secret, email) if unsub.url else None,
-                extra_headers=self.settings.delivery.headers,
+            # To the very recipient the approval covers (the envelope's address is the contact's).
+            data = letter_bytes(
+                self.settings, rendered, envelope, message_id, self.clock(), self.secret, self.sign
             )
-            if self.sign is not None:
-                data = self.sign(data)
         except GreeterError as exc:
             self.summary.counts["render_error"] += 1
             self.summary.not_built += 1

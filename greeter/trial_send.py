@@ -41,16 +41,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from greeter.config import Settings
+from greeter.delivery import letter_bytes
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, ConfigError, GreeterError
 from greeter.journal_store import JournalKey
-from greeter.message import build_message
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts
 from greeter.preview import journal_expiries, with_approval
 from greeter.review import Envelope
 from greeter.runtime import ContactNotLoadedError, Inputs, load_inputs, load_planning_state
 from greeter.transport import HALT_WORDS, FileTransport, Outcome, SendResult, Transport
-from greeter.unsubscribe import unsubscribe_url
 
 #: What a test letter's Subject starts with: a forwarded or archived test is never taken for the real one.
 TEST_PREFIX = "[TEST] "
@@ -171,24 +170,12 @@ def build_trial(
     secret: bytes | None,
     sign: Callable[[bytes], bytes] | None,
 ) -> bytes:
-    """The test letter's bytes, built as :meth:`~greeter.delivery.Deliverer.attempt` builds a letter.
-
-    The same sender, headers (``delivery.headers``), unsubscribe links and DKIM
-    signature; the Subject prefixed with :data:`TEST_PREFIX` and a fresh Message-ID.
-    """
-    unsub = settings.unsubscribe
-    data = build_message(
-        dataclasses.replace(rendered, subject=TEST_PREFIX + rendered.subject.strip()),
-        to_email=envelope.to_email,
-        to_name=envelope.to_name,
-        sender=settings.sender,
-        message_id=trial_message_id(settings.sender.domain),
-        date=at,
-        unsubscribe_mailto=unsub.mailto,
-        unsubscribe_url=unsubscribe_url(unsub.url, secret, envelope.to_email) if unsub.url else None,
-        extra_headers=settings.delivery.headers,
+    """The test letter's bytes, built by the send's own builder (:func:`greeter.delivery.letter_bytes`):
+    the Subject prefixed with :data:`TEST_PREFIX` and a fresh Message-ID."""
+    tagged = dataclasses.replace(rendered, subject=TEST_PREFIX + rendered.subject.strip())
+    return letter_bytes(
+        settings, tagged, envelope, trial_message_id(settings.sender.domain), at, secret, sign
     )
-    return sign(data) if sign is not None else data
 
 
 class TrialOutbox(FileTransport):
