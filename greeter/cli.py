@@ -473,6 +473,11 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     retries and operators' resends (`greeter uncertain resend`) go too, and
     --dry-run lists them as such.
 
+    Contact row problems go to stderr. When stderr is not a terminal (cron,
+    a systemd timer), a set already said and unchanged since is not repeated:
+    the summary names how many and since when (`greeter check` lists them),
+    --json as contact_problems; the journal remembers what was said.
+
     \b
     Exit codes, the first that applies:
       129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
@@ -567,7 +572,7 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
             raise
         raise failure from exc
     try:
-        print_report(result, moment, letters, dry_run=dry_run, as_json=as_json)
+        print_report(result, moment, letters, dry_run=dry_run, as_json=as_json, quiet=not sys.stderr.isatty())
     except OSError:
         if result.stopped_by is not signal.SIGHUP:
             raise

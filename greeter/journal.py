@@ -59,6 +59,7 @@ from greeter.journal_store import (
     JournalEntry,
     JournalKey,
     JournalStore,
+    Notice,
     Suppression,
     erasable,
     former_addresses,
@@ -669,6 +670,21 @@ class Journal(Transitions):
                 "INSERT INTO occasions (name, since) VALUES (?, ?) ON CONFLICT (name) DO UPDATE"
                 " SET since = excluded.since WHERE excluded.since < occasions.since",
                 rows,
+            )
+
+    # --- what was last said of a standing matter --------------------------------
+
+    def notice(self, name: str) -> Notice | None:
+        with self._db() as db:
+            row = db.execute("SELECT fingerprint, said_at FROM notices WHERE name = ?", (name,)).fetchone()
+        return None if row is None else Notice(row["fingerprint"], datetime.fromisoformat(row["said_at"]))
+
+    def record_notice(self, name: str, fingerprint: str, now: datetime) -> None:
+        with self._db(write=True) as db:
+            db.execute(
+                "INSERT INTO notices (name, fingerprint, said_at) VALUES (?, ?, ?) ON CONFLICT (name)"
+                " DO UPDATE SET fingerprint = excluded.fingerprint, said_at = excluded.said_at",
+                (name, fingerprint, db_time(now)),
             )
 
     # --- the do-not-contact list ----------------------------------------------

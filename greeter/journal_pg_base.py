@@ -28,7 +28,7 @@ from greeter.db_url import one_line
 from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal_pg_schema import PgTarget
 from greeter.journal_pg_schema import row_to_entry as to_entry
-from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey, Suppression
+from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey, Notice, Suppression
 from greeter.journal_transitions import merged_carrier
 from greeter.plan_types import PastGreeting
 
@@ -485,6 +485,21 @@ class PgJournalBase:
                 " SELECT * FROM unnest(%s::text[], %s::timestamptz[]) ON CONFLICT (name) DO UPDATE"
                 " SET since = excluded.since WHERE excluded.since < occasions.since",
                 (names, moments),
+            )
+        )
+
+    # --- what was last said of a standing matter --------------------------------------------------
+
+    def notice(self, name: str) -> Notice | None:
+        rows = self._read("SELECT fingerprint, said_at FROM notices WHERE name = %s", (name,))
+        return Notice(rows[0]["fingerprint"], rows[0]["said_at"]) if rows else None
+
+    def record_notice(self, name: str, fingerprint: str, now: datetime) -> None:
+        self._run(
+            lambda conn, _: conn.execute(
+                "INSERT INTO notices (name, fingerprint, said_at) VALUES (%s, %s, %s) ON CONFLICT (name)"
+                " DO UPDATE SET fingerprint = EXCLUDED.fingerprint, said_at = EXCLUDED.said_at",
+                (name, fingerprint, aware(now)),
             )
         )
 

@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 #: The journal's tables; any of them present without ``schema_version`` means "not ours".
-TABLES = ("greetings", "suppression", "approvals", "occasions")
+TABLES = ("greetings", "suppression", "approvals", "occasions", "notices")
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -113,6 +113,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         2,
         "when each occasion was first planned (an occasion added later is not caught up)",
         ("CREATE TABLE occasions (name text PRIMARY KEY, since timestamptz)",),
+    ),
+    Migration(
+        3,
+        "what send --once last said of contact row problems (said again only when they change)",
+        (
+            "CREATE TABLE notices"
+            " (name text PRIMARY KEY, fingerprint text NOT NULL, said_at timestamptz NOT NULL)",
+        ),
     ),
 )
 

@@ -106,6 +106,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        6,
+        "what send --once last said of contact row problems (said again only when they change)",
+        (
+            """
+            CREATE TABLE notices (
+                name TEXT PRIMARY KEY,
+                fingerprint TEXT NOT NULL,
+                said_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 _BUSY_TIMEOUT_MS = 5000

@@ -50,6 +50,7 @@ __all__ = [
     "JournalKey",
     "JournalStateError",
     "JournalStore",
+    "Notice",
     "Suppression",
     "erasable",
     "former_addresses",
@@ -136,6 +137,20 @@ class Suppression:
     email: str
     reason: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What a command last said of one standing matter, and when (:meth:`JournalStore.notice`).
+
+    ``send --once`` runs as a new process every few minutes: without a memory
+    it repeats the same warnings to cron's mail on every run. ``fingerprint``
+    is a digest of what was said, never the text (a contact row's problem
+    quotes the person's data, which ``forget`` could not find here).
+    """
+
+    fingerprint: str
+    said_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,6 +422,12 @@ class JournalStore(Protocol):
         here nor in the config can only be a typo. A full read of the
         greetings, so asked only when a filter found nothing.
         """
+
+    def notice(self, name: str) -> Notice | None:
+        """What was last said of the matter ``name`` and when; None if nothing was recorded."""
+
+    def record_notice(self, name: str, fingerprint: str, now: datetime) -> None:
+        """Remember that ``fingerprint`` was said of ``name`` at ``now``, replacing what was said before."""
 
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
         """Add addresses (compared as :func:`greeter.contacts.email_key` does); how many were new."""

@@ -9,10 +9,12 @@ progress display live here; the decisions live in the planner and
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import heapq
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -38,7 +40,14 @@ from greeter.errors import (
     JournalFailedMidRunError,
     Problem,
 )
-from greeter.journal_store import JournalEntry, JournalKey, JournalStateError, JournalStore, is_requeued
+from greeter.journal_store import (
+    JournalEntry,
+    JournalKey,
+    JournalStateError,
+    JournalStore,
+    Notice,
+    is_requeued,
+)
 from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
@@ -85,6 +94,9 @@ class RunResult:
     #: ``review: required``: the upcoming letters the gate holds before the first one it lets go
     #: (at most :data:`GATE_LOOKAHEAD`); None: no review, nothing is held.
     awaiting_approval: int | None = None
+    #: Since when the journal has had exactly this run's contact problems as said (:func:`problems_since`):
+    #: ``send --once`` then keeps them off a cron job's stderr. None: they are new, or there are none.
+    problems_unchanged_since: datetime | None = None
 
 
 def exit_code(result: RunResult) -> int:
@@ -562,14 +574,58 @@ def send_once(
     result says which signal did.
     """
     cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce)
+    said = journal.notice(CONTACT_PROBLEMS)  # read before sending: a journal failing here sent nothing
     if not dry_run:
         if signals is None:
             asyncio.run(deliver_cycle(cycle, transport=transport, progress=progress))
         else:
             asyncio.run(deliver_until_stopped(cycle, signals, transport=transport, progress=progress))
+        remember_problems(journal, said, cycle.report.problems, now)
     result = cycle.result()
     result.stopped_by = signals.stop if signals is not None else None
+    result.problems_unchanged_since = problems_since(said, cycle.report.problems)
     return result
+
+
+#: The :meth:`~greeter.journal_store.JournalStore.notice` under which ``send --once`` keeps the
+#: contact problems it last said (the daemon keeps its own in memory: it is one process).
+CONTACT_PROBLEMS = "contact_problems"
+
+
+def problems_fingerprint(problems: Sequence[Problem]) -> str:
+    """A digest of the problems' texts, sorted: the same set in another row order is the same.
+
+    Every text counts — a rejected row's error as a warning — so a row fixed
+    or newly broken, or a problem worded anew, is a new set.
+    """
+    return hashlib.sha256("\n".join(sorted(map(str, problems))).encode()).hexdigest()
+
+
+def problems_since(said: Notice | None, problems: Sequence[Problem]) -> datetime | None:
+    """When these very ``problems`` were said, by what the journal recorded (``said``); None if they
+    are new or there are none. Pure: ``send --once`` prints them again only when this is None (or
+    a person is looking: stderr is a terminal)."""
+    if not problems or said is None or said.fingerprint != problems_fingerprint(problems):
+        return None
+    return said.said_at
+
+
+def remember_problems(
+    journal: JournalStore, said: Notice | None, problems: Sequence[Problem], now: datetime
+) -> None:
+    """Record ``problems`` as said at ``now``, unless the journal has them already (or never had any).
+
+    A set that became empty is recorded too, so the same problems coming back
+    are news again. Written after the letters: a run the journal stopped
+    midway prints no problems, so must not count them as said. Best effort: a
+    journal failing now costs only saying them once more next run, while its
+    error here would read "nothing was sent" after letters went.
+    """
+    fingerprint = problems_fingerprint(problems)
+    if (said is None and not problems) or (said is not None and said.fingerprint == fingerprint):
+        return
+    with suppress(JournalError):
+        journal.record_notice(CONTACT_PROBLEMS, fingerprint, now)
 
 
 async def deliver_until_stopped(

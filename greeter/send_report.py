@@ -25,14 +25,26 @@ T = TypeVar("T")
 
 
 def print_report(
-    result: RunResult, moment: datetime, letters: list[DueLetter], *, dry_run: bool, as_json: bool
+    result: RunResult,
+    moment: datetime,
+    letters: list[DueLetter],
+    *,
+    dry_run: bool,
+    as_json: bool,
+    quiet: bool = False,
 ) -> None:
-    """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout."""
+    """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout.
+
+    ``quiet``: stderr is no terminal (cron, a timer): contact problems already
+    said, unchanged since, are left out of it and named in the summary instead
+    (:func:`problems_words`) — cron mails any output, and every 10 minutes.
+    """
     from greeter.delivery_health import unauthenticated_problem
     from greeter.send import due_json
     from greeter.transport import HALT_WORDS
 
-    for problem in result.report.problems:
+    held = quiet and result.problems_unchanged_since is not None
+    for problem in () if held else result.report.problems:
         click.echo(str(problem), err=True)
     for error in result.summary.errors:
         click.echo(error, err=True)
@@ -55,6 +67,7 @@ def print_report(
                 for (state, reply), n in result.summary.replies.most_common()
             ],
             rows_rejected=result.report.rejected,
+            contact_problems=problems_json(result, moment),
             stopped_by=result.stopped_by.name if result.stopped_by is not None else None,
             left_unsent=result.summary.left_unsent,
             **quota_json(result.summary, moment),
@@ -69,11 +82,39 @@ def print_report(
         )
         click.echo(json_text(payload))
     elif dry_run:
-        click.echo(dry_run_line(result.due, result.summary, letters, moment) + next_words(result, moment))
+        line = dry_run_line(result.due, result.summary, letters, moment) + next_words(result, moment)
+        click.echo(line + (problems_words(result, moment) if held else ""))
     else:
         extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
         line = f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line(moment.tzinfo)}{extra}"
-        click.echo(line + next_words(result, moment))
+        click.echo(line + next_words(result, moment) + (problems_words(result, moment) if held else ""))
+
+
+def problems_words(result: RunResult, moment: datetime) -> str:
+    """The summary's clause for contact problems kept off stderr: how many, since when, where to see them.
+
+    The exit code still says a row was rejected (1); this says why cron's
+    mail has no lines about it.
+    """
+    since = result.problems_unchanged_since
+    assert since is not None, "only for problems already said"
+    return (
+        f"; {len(result.report.problems)} contact row problem(s) unchanged since {_when(since, moment)}"
+        " (greeter check lists them)"
+    )
+
+
+def problems_json(result: RunResult, moment: datetime) -> dict[str, object] | None:
+    """``send --json``'s ``contact_problems``: null when the contacts had none, else their ``count``
+    and ``unchanged_since`` — when a run first said this very set (in ``now``'s zone), null if new.
+    The texts are on stderr, or ``greeter check`` lists them."""
+    if not result.report.problems:
+        return None
+    since = result.problems_unchanged_since
+    return {
+        "count": len(result.report.problems),
+        "unchanged_since": None if since is None else since.astimezone(moment.tzinfo).isoformat(),
+    }
 
 
 def quota_json(summary: Summary, moment: datetime) -> dict[str, object]:
@@ -219,6 +260,8 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "skipped": {},
         "replies": [],
         "rows_rejected": 0,
+        # The contacts' problems: their count and since when unchanged (problems_json); null: none.
+        "contact_problems": None,
         "stopped_by": None,
         "left_unsent": None,
         # The daily quota ended the batch (quota_json): letters left unclaimed, and when it frees.

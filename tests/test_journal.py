@@ -118,6 +118,7 @@ def test_an_old_journal_is_upgraded_in_order_and_keeps_its_rows(tmp_path: Path) 
         j.suppress(["a@b.example"], "test", NOW)  # table from migration 2
         assert j.payload(("c-9", "new_year", date(2025, 1, 1))) is None  # column from migration 3
         assert j.known_occasions() == {}  # table from migration 5: an upgraded journal knows none yet
+        assert j.notice("contact_problems") is None  # table from migration 6: nothing said yet
 
 
 def test_a_newer_or_foreign_database_is_refused(tmp_path: Path) -> None:

@@ -260,7 +260,7 @@ def test_schema_mirrors_the_sqlite_journal(pg_url: str, tmp_path: Path) -> None:
     PgJournal.open(pg_url, now=NOW).close()
     pg_only = {"claimed_by", "claim_token", "lease_until"}
     with databases.pg_admin() as conn:
-        for table in ("greetings", "suppression", "approvals", "occasions", "schema_version"):
+        for table in ("greetings", "suppression", "approvals", "occasions", "notices", "schema_version"):
             sqlite_cols = {r[1] for r in lite.execute(f"PRAGMA table_info({table})")}
             pg_cols = {
                 r[0]

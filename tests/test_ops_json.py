@@ -22,7 +22,8 @@ from tests.test_send_e2e import NOW, greeter, people, smtp
 #: Every key of the summary, whatever the outcome (``letters``: null unless --dry-run).
 KEYS = {
     "now", "dry_run", "due", "recovered_uncertain", "sent", "retry", "failed", "uncertain",
-    "render_error", "render_error_merged", "skipped", "replies", "rows_rejected", "stopped_by", "left_unsent",
+    "render_error", "render_error_merged", "skipped", "replies", "rows_rejected", "contact_problems",
+    "stopped_by", "left_unsent",
     "quota_unsent", "quota_free_at", "next_send", "next_letter", "planned_through",
     "awaiting_approval_before_next", "next_letter_held",
     "login_refused", "login_mismatch", "security_mismatch", "journal_unavailable", "contacts_unavailable",
