@@ -224,9 +224,9 @@ from greeter.secret_values import read_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from greeter.template_blocks import block_context, one_line, render_block, tidy_text
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
-from greeter.template_env import AlsoView, ContactView, SenderView, contact_view
 from greeter.template_set import LoadError, TemplateSet
 from greeter.template_snapshot import TemplateFiles
+from greeter.template_views import AlsoView, ContactView, SenderView, contact_view
 from greeter.unsubscribe import letter_url, mailto_href
 
 if TYPE_CHECKING:
@@ -383,7 +383,7 @@ class Renderer:
 
         Letters come contact by contact (the planner's order; check renders
         every occasion of a contact in a row): the view, its memo of declined
-        names (:func:`~greeter.template_env._name_filter`) and the salutation
+        names (:func:`~greeter.template_filters._name_filter`) and the salutation
         are the same for each letter of one contact in one language, so each
         is made once per contact, not once per letter (~5 % of ``greeter
         check``). Pure inputs (a frozen contact, by identity), one entry.

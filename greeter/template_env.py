@@ -1,18 +1,17 @@
-"""The sandbox templates run in: read-only views of the data, filters, and two environments.
+"""The sandbox templates run in: what it prints, what it refuses, and its two environments.
 
 Split from :mod:`greeter.render` so that what a template may *see and call*
-(this module) is reviewed apart from how template files are found, checked
-and rendered (``render``). See ``greeter/render.py``'s docstring for the
-template reference and the security rules these pieces implement.
+(this module, with the views of :mod:`greeter.template_views` and the filters
+of :mod:`greeter.template_filters`) is reviewed apart from how template files
+are found, checked and rendered (``render``). See ``greeter/render.py``'s
+docstring for the template reference and the security rules these pieces
+implement.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator, Mapping, MutableMapping
 from datetime import date
-from functools import lru_cache, partial
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -24,412 +23,31 @@ from jinja2 import (
     TemplateSyntaxError,
     Undefined,
     nodes,
-    pass_context,
-    pass_eval_context,
 )
 from jinja2.bccache import BytecodeCache
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.ext import Extension
-from jinja2.filters import do_trim
 from jinja2.lexer import Token, TokenStream
-from jinja2.nodes import EvalContext
 from jinja2.runtime import BlockReference, Context, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum, missing
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-try:  # markupsafe's own escaper for a str (its C speedup when built): what escape() calls
-    from markupsafe import _escape_inner as _escape_text  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - markupsafe < 3 has no such name
-
-    def _escape_text(s: str, /) -> str:
-        return str(escape(s))
-
-
-from greeter.addressing import canonical_case, decline, gender_of
-from greeter.company_names import company_in, company_name
-from greeter.contacts import Contact
-from greeter.hungarian import article as hu_article
-from greeter.hungarian import number_suffix as hu_number_suffix
-from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
-from greeter.occasion_titles import title_in_case, with_s
-from greeter.sources.dates import is_yearless
+from greeter.template_filters import FILTERS
+from greeter.template_markup import escape_html, escape_text, markup
+from greeter.template_views import VIEW_FIELDS
 
 #: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
 _MAX_REPEAT: Final = 100_000
 #: Largest integer a template may build with ``**``, in bits (about 1 200 decimal digits).
 _MAX_POWER_BITS: Final = 4_096
-_PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
 #: ``lipsum()`` bounds (the stock global has none: ``lipsum(10**6)`` is gigabytes of text).
 _MAX_LIPSUM_PARAGRAPHS: Final = 100
 _MAX_LIPSUM_WORDS: Final = 1_000
 
-__all__ = [
-    "AlsoView",
-    "ContactView",
-    "LetterContext",
-    "Sandbox",
-    "SenderView",
-    "contact_view",
-    "make_environment",
-]
-
-
-# --------------------------------------------------------------------------- what templates see
-
-
-@dataclass(frozen=True, slots=True)
-class ContactView:
-    """The contact as templates see it: plain strings and read-only mappings, nothing callable.
-
-    The underlying :class:`Contact` is kept under an underscore name, which the
-    sandbox never lets a template read; only the ``name`` filter uses it.
-    """
-
-    id: str
-    first_name: str
-    patronymic: str
-    last_name: str
-    full_name: str
-    company: str
-    email: str
-    tier: str
-    tags: frozenset[str]
-    locale: str
-    gender: str
-    dates: Mapping[str, date]
-    extra: Mapping[str, str]
-    _contact: Contact = field(repr=False)
-    #: The language of the letter being rendered ("ru" for a Russian file read by a ``uk``
-    #: contact): its rules decline the name (see :func:`greeter.addressing.decline`).
-    _language: str | None = field(default=None, repr=False, compare=False)
-    #: The ``name`` filter's results for this letter, by (case, parts): see :func:`_name_filter`.
-    _names: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
-
-    def __str__(self) -> str:
-        return self.full_name
-
-
-@dataclass(frozen=True, slots=True)
-class SenderView:
-    """Who signs the letters (config ``sender``), without pydantic's methods."""
-
-    name: str
-    email: str
-    company: str
-    signature: str
-    #: ``sender.reply_to``, ``""`` when not set: where replies go is ``sender.reply_to or sender.email``.
-    reply_to: str = ""
-
-
-class AlsoView(dict[str, Any]):
-    """One occasion merged into a letter (an item of ``also``): ``{occasion, title, date, years}``.
-
-    A mapping, so ``a.occasion``, ``a["occasion"]``, ``a.get("title")`` work as
-    they always did (the immutable sandbox refuses ``a.update(…)`` as on any
-    dict). What a plain dict lacked is how it *prints*: ``{{ also|join(", ") }}``
-    or ``{{ a }}`` wrote Python's notation into a client's letter (``{'occasion':
-    'new_year', …, 'date': datetime.date(2026, 12, 29), …}``). It prints as its
-    ``title`` ("Новый год"), else the occasion's name in words ("new year").
-    """
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        title = self.get("title")
-        return title if isinstance(title, str) and title else str(self.get("occasion", "")).replace("_", " ")
-
-
-def contact_view(contact: Contact, locale: str, language: str | None = None) -> ContactView:
-    """The contact for a letter; ``language`` is the letter's (its ``lang``), which declines the name.
-
-    Kept on the view rather than read from the template context, so that a
-    macro imported without context (``_ru.j2``) declines as the letter does.
-    """
-    # A module function, not a classmethod: the views expose no callables to templates.
-    return ContactView(
-        id=contact.id,
-        first_name=contact.first_name,
-        patronymic=contact.patronymic,
-        last_name=contact.last_name,
-        full_name=contact.display_name,
-        company=contact.company,
-        email=contact.email or "",
-        tier=contact.tier or "",
-        tags=contact.tags,
-        locale=locale,
-        gender=gender_of(contact).value,
-        dates=_read_only(contact.dates),
-        extra=_read_only(contact.extra),
-        _contact=contact,
-        _language=language,
-    )
-
-
-#: Public data fields of the views, readable without the sandbox's per-access checks.
-VIEW_FIELDS: Final[dict[type, frozenset[str]]] = {
-    cls: frozenset(f.name for f in fields(cls) if not f.name.startswith("_"))
-    for cls in (ContactView, SenderView)
-}
-
-
-def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return mapping if isinstance(mapping, MappingProxyType) else MappingProxyType(dict(mapping))
-
-
-# --------------------------------------------------------------------------- filters
-
-
-def _defined(*values: object) -> None:
-    """Fail on an undefined value handed to one of our filters, with the undefined error itself.
-
-    ``{{ contakt|name }}`` or ``{{ contact.birthday|date }}``: StrictUndefined
-    only raises when a value is printed, iterated or compared, and a filter
-    that merely checks the type would say "needs a date, got Undefined". The
-    undefined error names the name or attribute (and gets a did-you-mean).
-    """
-    for value in values:
-        if isinstance(value, Undefined):
-            value._fail_with_undefined_error()
-
-
-def _name_filter(value: object, case: str = "nominative", parts: str = "first_patronymic") -> str:
-    """``{{ contact|name('dative') }}``: :func:`greeter.addressing.decline`, once per letter and form.
-
-    A letter prints the same form more than once (the subject is rendered for
-    the text part and again for the HTML title), so each (case, parts) result
-    is kept on the letter's :class:`ContactView` — made per letter, so the
-    memo is bounded by the forms one letter uses and dies with it. The result
-    is plain text either way; the HTML part escapes it where it is printed.
-    """
-    if type(value) is ContactView and type(case) is str and type(parts) is str:  # none undefined
-        key = (case, parts)
-        name = value._names.get(key)
-        if name is None:
-            name = value._names[key] = decline(value._contact, case, parts=parts, language=value._language)
-        return name
-    _defined(value, case, parts)
-    if not isinstance(value, ContactView):
-        raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
-    return decline(value._contact, case, parts=parts, language=value._language)  # odd arguments: reported
-
-
-@pass_context
-def _company_filter(context: Context, value: object, case: str | None = None) -> str:
-    """``{{ contact.company|company }}`` → ООО «Тест3»; with a case, the words for a sentence.
-
-    ``{{ contact.company|company('dative') }}`` → "компании «Рога и Копыта»",
-    "ООО «Тест3»", "ИП Кузнецов Д. С.": :func:`greeter.company_names.company_in`,
-    so that a template never writes «компании» before a name that is not one.
-    """
-    _defined(value, case)
-    if not isinstance(value, str):
-        raise TypeError(f"the company filter needs a company name, got {value!r}")
-    if case is None:  # quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter
-        return company_name(value, (_locale_of(context, None) or "ru").partition("_")[0])
-    return company_in(value, canonical_case(case))
-
-
-def _title_in_filter(value: object, case: object) -> tuple[str, str] | None:
-    """``{{ occasion_title|title_in('instrumental') }}`` → ``("m", "Днём менеджера")``, or None.
-
-    An occasion's Russian title declined for a sentence, with how a word before
-    it agrees (``m``/``f``/``n``, ``p`` plural: «наступающими именинами»); None
-    when the dictionary is not sure, and the template words it another way
-    (``_ru.j2``'s «праздником «…»»): :func:`greeter.occasion_titles.title_in_case`.
-    """
-    _defined(value, case)
-    if not isinstance(value, str) or not isinstance(case, str):
-        raise TypeError(f"title_in needs an occasion's title and a case, got {value!r} and {case!r}")
-    return title_in_case(value, case)
-
-
-def _with_s_filter(value: object, start: object = False) -> str:
-    """``{{ self.what()|trim|with_s }}`` → "со Старым Новым годом", "с Днём менеджера":
-    :func:`greeter.occasion_titles.with_s`; ``with_s(true)`` opens a sentence (a capital)."""
-    _defined(value, start)
-    if not isinstance(value, str):
-        raise TypeError(f"with_s needs the words after «с», got {value!r}")
-    joined = with_s(value, start=bool(start))
-    # A macro's or a block's output in the HTML letter is Markup, already escaped: it stays so.
-    return _markup(joined) if isinstance(value, Markup) else joined
-
-
-#: What already ends a sentence: no full stop after it ("Acme Inc.", "ИП Кузнецов Д. С.", "Yahoo!").
-_SENTENCE_END: Final = (".", "!", "?", "…")
-
-
-def _full_stop(value: object) -> str:
-    """The text and a full stop, unless it already ends in one (or in "!", "?", "…").
-
-    ``партнёром {{ contact.company|company('genitive')|full_stop }}`` → "ООО «Тест3»."
-    but "ИП Кузнецов Д. С.", not "Д. С..": Russian and English alike write one
-    point where a sentence ends with an abbreviation (Acme Inc., d.o.o.), and
-    none after a name's own "!" (Yahoo!). HTML stays escaped: an escaped value
-    is checked as the reader sees it and comes back escaped.
-    """
-    _defined(value)
-    text = value if isinstance(value, str) else str(value)
-    seen = text.unescape() if isinstance(text, Markup) else text
-    text = text.rstrip()
-    return text if seen.rstrip().endswith(_SENTENCE_END) else text + "."
-
-
-def _locale_of(context: Context, locale: str | None) -> str | None:
-    if locale is not None:
-        return locale
-    value = context.get("locale")
-    return value if isinstance(value, str) else None
-
-
-def _check_years(value: object) -> int:
-    if value is None:
-        raise ValueError("years is None for this occasion (guard it with {% if years %})")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"years_phrase needs a whole number, got {value!r}")
-    return value
-
-
-# Babel formats one value in 30-60 µs, and a letter uses several, twice (text and
-# HTML). The inputs repeat endlessly across a mailing (a few year counts, a
-# year's worth of dates, a handful of locales) and the functions are pure, so
-# a cache turns the most expensive part of a render into a dict lookup.
-_cached_years_phrase = lru_cache(maxsize=2048)(years_phrase)
-_cached_format_date = lru_cache(maxsize=8192)(format_date)
-_cached_plural = lru_cache(maxsize=2048)(plural)
-_cached_ordinal = lru_cache(maxsize=1024)(ordinal)
-
-
-@pass_context
-def _years_filter(context: Context, value: object, locale: str | None = None) -> str:
-    _defined(value, locale)
-    return _cached_years_phrase(_check_years(value), _locale_of(context, locale))
-
-
-@pass_context
-def _ordinal_filter(context: Context, value: object, locale: str | None = None) -> str:
-    """``{{ years|ordinal }}`` → "21st" in an English letter: :func:`greeter.i18n.ordinal`."""
-    _defined(value, locale)
-    return _cached_ordinal(_check_years(value), _locale_of(context, locale))
-
-
-@pass_context
-def _date_filter(context: Context, value: object, fmt: str = "long", locale: str | None = None) -> str:
-    """``{{ occasion_date|date("day_month") }}``: :func:`greeter.i18n.format_date`.
-
-    A contact's date without a year (``contact.dates.birthday`` read from ``27.12``:
-    :func:`~greeter.sources.dates.is_yearless`) is written as its day and month in
-    every format: «27 декабря», never «27 декабря 1604 г.», the placeholder year.
-    """
-    _defined(value, fmt, locale)
-    if not isinstance(value, date):
-        raise TypeError(f"the date filter needs a date, got {value!r}")
-    if is_yearless(value) and fmt in DATE_FORMATS and fmt != "on_day":
-        fmt = "day_month"
-    return _cached_format_date(value, _locale_of(context, locale), str(fmt))
-
-
-def _hu_suffix_filter(value: object, forms: object) -> str:
-    """``{{ year|hu_suffix('ban|ben') }}`` → "2027-ben", "2030-ban": :func:`greeter.hungarian.number_suffix`.
-
-    Hungarian only, whatever the letter's locale: the suffix follows the number
-    as Hungarian speaks it (its last word), which no other language needs.
-    """
-    _defined(value, forms)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"hu_suffix needs a whole number, got {value!r}")
-    if not isinstance(forms, str):
-        raise TypeError(f"hu_suffix forms must be a string like 'ban|ben', got {forms!r}")
-    return hu_number_suffix(value, forms)
-
-
-def _hu_article_filter(value: object) -> str:
-    """``{{ name|hu_article }}`` → "a" / "az" before a name, "" if unsure: :func:`greeter.hungarian.article`.
-
-    Only the article: the template places it ("{{ art }} {{ name }}") and words
-    the sentence without the name where it is "" (an abbreviation such as "MKB"
-    or "MOL", a number, a name in another script).
-    """
-    _defined(value)
-    if not isinstance(value, str):
-        raise TypeError(f"hu_article needs a name, got {value!r}")
-    return hu_article(value.unescape() if isinstance(value, Markup) else value)
-
-
-@pass_context
-def _plural_filter(context: Context, value: object, forms: object, locale: str | None = None) -> str:
-    _defined(value, forms, locale)
-    if isinstance(forms, list | tuple):
-        forms = "|".join(str(f) for f in forms)  # hashable, same meaning for i18n.plural
-    if not isinstance(forms, str):
-        raise TypeError(f"plural forms must be a string like 'год|года|лет', got {forms!r}")
-    return _cached_plural(_check_years(value), forms, _locale_of(context, locale))
-
-
-#: ``Markup(text)`` for a ``str`` known to be safe HTML, without ``Markup.__new__``'s Python frame
-#: and its ``__html__`` probe (a plain ``str`` has none: the result is the same).
-_markup: Final[Callable[[str], Markup]] = partial(str.__new__, Markup)
-
-
-def _escape(value: object) -> Markup:
-    """:func:`markupsafe.escape`, with the two common cases done without its Python overhead.
-
-    What the HTML environment's templates call on every ``{{ … }}`` (see
-    :class:`_LetterTemplate`). ``Markup`` comes back as it is: ``escape`` would
-    return ``Markup(value.__html__())``, a copy of the same text. A ``str`` is
-    escaped by markupsafe's own escaper, the one ``escape`` calls for a ``str``
-    (its C speedup: one call, where five ``str.replace`` were five), without the
-    ``Markup.__new__`` frame around it (``tests/test_render_shortcuts.py``
-    compares the two); every other type goes through ``escape`` itself
-    (``__html__``, then ``str()``).
-    """
-    kind = type(value)
-    if kind is Markup:
-        return value  # type: ignore[return-value]  # mypy cannot narrow on type() is
-    if kind is str:
-        return _markup(_escape_text(value))  # type: ignore[arg-type]  # a str (type() is)
-    return escape(value)
-
-
-def _as_markup(eval_ctx: EvalContext, value: object) -> Markup | str:
-    text = value if isinstance(value, str) else str(value)
-    return _escape(text) if eval_ctx.autoescape else text
-
-
-@pass_eval_context
-def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
-    _defined(value)
-    text = _as_markup(eval_ctx, value)
-    if not eval_ctx.autoescape:
-        return text.strip()
-    # Each line is a piece of the escaped text and "<br>\n" is ours: joined as plain strings, the
-    # same Markup as Markup("<br>\n").join(...) builds, without escaping each line over again
-    # (nor making a Markup of the stripped text first, as Markup.strip does).
-    return _markup("<br>\n".join(str.splitlines(str.strip(text))))
-
-
-@lru_cache(maxsize=64)  # a template's own style (a literal): the same in every letter
-def _open_tag(style: str) -> str:
-    return f'<p style="{escape(style)}">' if style else "<p>"
-
-
-@pass_eval_context
-def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup | str:
-    """Blank-line separated paragraphs as ``<p>`` elements; single newlines become ``<br>``."""
-    _defined(value, style)
-    text = _as_markup(eval_ctx, value)
-    if not eval_ctx.autoescape:
-        return text
-    open_tag = _open_tag(style) if type(style) is str else f'<p style="{escape(style)}">' if style else "<p>"
-    out = []
-    for chunk in _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n")):
-        lines = list(map(str.strip, chunk.strip().splitlines()))
-        if any(lines):
-            body = "<br>\n".join(lines)
-            out.append(f"{open_tag}{body}</p>")
-    return _markup("\n".join(out))  # every piece is escaped text or our own tags
+__all__ = ["LetterContext", "Sandbox", "make_environment"]
 
 
 #: What ``str()`` runs for a type with no text of its own: its ``repr``, Python's notation
@@ -437,17 +55,6 @@ def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup
 _NOTATION: Final[frozenset[Any]] = frozenset({object.__str__, MappingProxyType.__str__})
 #: Types printed as they are, checked first (what almost every ``{{ … }}`` prints).
 _TEXT: Final = frozenset({str, Markup, int})
-
-
-def _trim(value: str, chars: str | None = None) -> str:
-    """Jinja's ``trim``, without Markup.strip's two Python frames for ``{{ self.subject()|trim }}``.
-
-    ``Markup.strip()`` is ``Markup(str.strip(text))``; with ``chars`` it would escape them first,
-    so only the common case is done here and everything else is Jinja's own filter.
-    """
-    if type(value) is Markup and chars is None:
-        return _markup(str.strip(value))
-    return do_trim(value, chars)
 
 
 def _finalize(value: Any) -> Any:
@@ -495,8 +102,8 @@ def _html_output(value: Any) -> Markup:
     if kind is Markup:
         return value  # type: ignore[no-any-return]
     if kind is str:
-        return _markup(_escape_text(value))
-    return _escape(_finalize(value))
+        return markup(escape_text(value))
+    return escape_html(_finalize(value))
 
 
 def _text_output(value: Any) -> str:
@@ -613,19 +220,19 @@ def _block_once(block: BlockReference) -> Any:
         # What BlockReference.__call__ does (greeter's environments are not async), without
         # its frame and Markup.__new__'s: the block's output joined, as Markup when escaping.
         text = "".join(block._stack[block._depth](context))
-        done = _markup(text) if context.eval_ctx.autoescape else text
+        done = markup(text) if context.eval_ctx.autoescape else text
         context.rendered[key] = done  # an error propagates and nothing is kept
     return done
 
 
 class _LetterTemplate(Template):
-    """A compiled template whose ``{{ … }}`` output escapes with :func:`_escape`.
+    """A compiled template whose ``{{ … }}`` output escapes with :func:`escape_html`.
 
     Jinja's generated module imports ``escape`` (markupsafe's) and calls it on
     every value an autoescaping template prints, most of them already
     ``Markup`` (a block, a filter's HTML) that ``escape`` copies through two
     Python frames. The module's own namespace is the one place that name is
-    looked up, so it is pointed at :func:`_escape`, which returns the same
+    looked up, so it is pointed at :func:`escape_html`, which returns the same
     text for every value. Templates compiled without autoescape never call it.
     """
 
@@ -636,7 +243,7 @@ class _LetterTemplate(Template):
         namespace: MutableMapping[str, Any],
         globals: MutableMapping[str, Any],
     ) -> Template:
-        namespace["escape"] = _escape
+        namespace["escape"] = escape_html
         namespace["_html_output"] = _html_output
         namespace["_text_output"] = _text_output
         return super()._from_namespace(environment, namespace, globals)
@@ -779,7 +386,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 if len(args) < count
                 else __obj._func(*args)
             )
-            return _markup(text) if __obj._default_autoescape else text
+            return markup(text) if __obj._default_autoescape else text
         kwargs.pop("_block_vars", None)  # scope hints for context functions; these take none
         kwargs.pop("_loop_vars", None)
         return __obj(*args, **kwargs)
@@ -834,7 +441,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 stack = context.blocks.get(__name)
                 if stack is not None:  # as _block_once renders BlockReference(__name, context, stack, 0)
                     text = "".join(stack[0](context))
-                    done = _markup(text) if context.eval_ctx.autoescape else text
+                    done = markup(text) if context.eval_ctx.autoescape else text
                     context.rendered[key] = done  # an error propagates and nothing is kept
                     return done
         return __self.call(__context, __self.getattr(__obj, __name), **kwargs)
@@ -887,21 +494,5 @@ def make_environment(loader: BaseLoader, *, html: bool, code: BytecodeCache | No
     )
     env.filters.pop("safe", None)  # the one filter that would switch escaping off for a value
     env.globals["lipsum"] = _lipsum
-    env.filters.update(
-        name=_name_filter,
-        company=_company_filter,
-        title_in=_title_in_filter,
-        with_s=_with_s_filter,
-        full_stop=_full_stop,
-        years=_years_filter,
-        years_phrase=_years_filter,
-        ordinal=_ordinal_filter,
-        date=_date_filter,
-        plural=_plural_filter,
-        hu_suffix=_hu_suffix_filter,
-        hu_article=_hu_article_filter,
-        nl2br=_nl2br,
-        paragraphs=_paragraphs,
-        trim=_trim,
-    )
+    env.filters.update(FILTERS)
     return env

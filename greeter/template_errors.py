@@ -1,6 +1,6 @@
 """A template's failure in the words a marketer can act on: what went wrong and the name meant.
 
-Jinja's messages name Python objects (``'greeter.template_env.ContactView
+Jinja's messages name Python objects (``'greeter.template_views.ContactView
 object' has no attribute 'x'``); :func:`describe` says ``'contact' has no
 attribute 'x'`` and adds the name most likely meant. Kept apart from
 :mod:`greeter.template_blame`, which finds *where* a failure happened (file, line).
@@ -17,11 +17,11 @@ from typing import Final
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 
-from greeter.template_env import VIEW_FIELDS, ContactView, SenderView
+from greeter.template_views import VIEW_FIELDS, ContactView, SenderView
 
 __all__ = ["UNDEFINED_NAME", "describe", "unknown_name"]
 
-_VIEW_OBJECT: Final = re.compile(r"'greeter\.template_env\.(ContactView|SenderView) object'")
+_VIEW_OBJECT: Final = re.compile(r"'greeter\.template_views\.(ContactView|SenderView) object'")
 _VIEW_NAMES: Final = {"ContactView": "contact", "SenderView": "sender"}
 
 _NO_BLOCK: Final = re.compile(r"'jinja2\.runtime\.TemplateReference object' has no attribute '([^']+)'")
@@ -46,7 +46,7 @@ def describe(exc: BaseException, variables: Iterable[str] = (), env: Environment
     if isinstance(exc, SecurityError):
         return f"refused by the sandbox: {exc}"
     if isinstance(exc, UndefinedError):
-        # "'greeter.template_env.ContactView object' has no attribute 'x'" → "'contact' has no …"
+        # "'greeter.template_views.ContactView object' has no attribute 'x'" → "'contact' has no …"
         message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES[m.group(1)]}'", str(exc))
         if (m := _NO_BLOCK.fullmatch(message)) is not None:  # a block reached in a way check cannot see
             return f"block {m.group(1)!r} is missing (self.{m.group(1)} names a block no template defines)"

@@ -29,7 +29,8 @@ from greeter.message import _base64_body, build_message
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.render import Renderer
 from greeter.template_blocks import tidy_text as _tidy_text
-from greeter.template_env import Sandbox, _escape
+from greeter.template_env import Sandbox
+from greeter.template_markup import escape_html as _escape
 from tests.test_render import SENDER, person, write
 
 NAMES = (

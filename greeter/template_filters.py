@@ -1,0 +1,295 @@
+"""The filters greeter adds to Jinja's: names declined, companies, years, dates, plurals, paragraphs.
+
+Split from :mod:`greeter.template_env`: what a template may *call* on its
+values, apart from the sandbox that runs it. Each filter refuses what it
+cannot word (a filter's own ValueError/TypeError is shown to the template's
+author as it is, see :mod:`greeter.template_errors`); :data:`FILTERS` is what
+:func:`~greeter.template_env.make_environment` registers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Final
+
+from jinja2 import Undefined, pass_context, pass_eval_context
+from jinja2.filters import do_trim
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from greeter.addressing import canonical_case, decline
+from greeter.company_names import company_in, company_name
+from greeter.hungarian import article as hu_article
+from greeter.hungarian import number_suffix as hu_number_suffix
+from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
+from greeter.occasion_titles import title_in_case, with_s
+from greeter.sources.dates import is_yearless
+from greeter.template_markup import escape_html, markup
+from greeter.template_views import ContactView
+
+__all__ = ["FILTERS"]
+
+_PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
+
+
+def _defined(*values: object) -> None:
+    """Fail on an undefined value handed to one of our filters, with the undefined error itself.
+
+    ``{{ contakt|name }}`` or ``{{ contact.birthday|date }}``: StrictUndefined
+    only raises when a value is printed, iterated or compared, and a filter
+    that merely checks the type would say "needs a date, got Undefined". The
+    undefined error names the name or attribute (and gets a did-you-mean).
+    """
+    for value in values:
+        if isinstance(value, Undefined):
+            value._fail_with_undefined_error()
+
+
+def _name_filter(value: object, case: str = "nominative", parts: str = "first_patronymic") -> str:
+    """``{{ contact|name('dative') }}``: :func:`greeter.addressing.decline`, once per letter and form.
+
+    A letter prints the same form more than once (the subject is rendered for
+    the text part and again for the HTML title), so each (case, parts) result
+    is kept on the letter's :class:`ContactView` — made per letter, so the
+    memo is bounded by the forms one letter uses and dies with it. The result
+    is plain text either way; the HTML part escapes it where it is printed.
+    """
+    if type(value) is ContactView and type(case) is str and type(parts) is str:  # none undefined
+        key = (case, parts)
+        name = value._names.get(key)
+        if name is None:
+            name = value._names[key] = decline(value._contact, case, parts=parts, language=value._language)
+        return name
+    _defined(value, case, parts)
+    if not isinstance(value, ContactView):
+        raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
+    return decline(value._contact, case, parts=parts, language=value._language)  # odd arguments: reported
+
+
+@pass_context
+def _company_filter(context: Context, value: object, case: str | None = None) -> str:
+    """``{{ contact.company|company }}`` → ООО «Тест3»; with a case, the words for a sentence.
+
+    ``{{ contact.company|company('dative') }}`` → "компании «Рога и Копыта»",
+    "ООО «Тест3»", "ИП Кузнецов Д. С.": :func:`greeter.company_names.company_in`,
+    so that a template never writes «компании» before a name that is not one.
+    """
+    _defined(value, case)
+    if not isinstance(value, str):
+        raise TypeError(f"the company filter needs a company name, got {value!r}")
+    if case is None:  # quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter
+        return company_name(value, (_locale_of(context, None) or "ru").partition("_")[0])
+    return company_in(value, canonical_case(case))
+
+
+def _title_in_filter(value: object, case: object) -> tuple[str, str] | None:
+    """``{{ occasion_title|title_in('instrumental') }}`` → ``("m", "Днём менеджера")``, or None.
+
+    An occasion's Russian title declined for a sentence, with how a word before
+    it agrees (``m``/``f``/``n``, ``p`` plural: «наступающими именинами»); None
+    when the dictionary is not sure, and the template words it another way
+    (``_ru.j2``'s «праздником «…»»): :func:`greeter.occasion_titles.title_in_case`.
+    """
+    _defined(value, case)
+    if not isinstance(value, str) or not isinstance(case, str):
+        raise TypeError(f"title_in needs an occasion's title and a case, got {value!r} and {case!r}")
+    return title_in_case(value, case)
+
+
+def _with_s_filter(value: object, start: object = False) -> str:
+    """``{{ self.what()|trim|with_s }}`` → "со Старым Новым годом", "с Днём менеджера":
+    :func:`greeter.occasion_titles.with_s`; ``with_s(true)`` opens a sentence (a capital)."""
+    _defined(value, start)
+    if not isinstance(value, str):
+        raise TypeError(f"with_s needs the words after «с», got {value!r}")
+    joined = with_s(value, start=bool(start))
+    # A macro's or a block's output in the HTML letter is Markup, already escaped: it stays so.
+    return markup(joined) if isinstance(value, Markup) else joined
+
+
+#: What already ends a sentence: no full stop after it ("Acme Inc.", "ИП Кузнецов Д. С.", "Yahoo!").
+_SENTENCE_END: Final = (".", "!", "?", "…")
+
+
+def _full_stop(value: object) -> str:
+    """The text and a full stop, unless it already ends in one (or in "!", "?", "…").
+
+    ``партнёром {{ contact.company|company('genitive')|full_stop }}`` → "ООО «Тест3»."
+    but "ИП Кузнецов Д. С.", not "Д. С..": Russian and English alike write one
+    point where a sentence ends with an abbreviation (Acme Inc., d.o.o.), and
+    none after a name's own "!" (Yahoo!). HTML stays escaped: an escaped value
+    is checked as the reader sees it and comes back escaped.
+    """
+    _defined(value)
+    text = value if isinstance(value, str) else str(value)
+    seen = text.unescape() if isinstance(text, Markup) else text
+    text = text.rstrip()
+    return text if seen.rstrip().endswith(_SENTENCE_END) else text + "."
+
+
+def _locale_of(context: Context, locale: str | None) -> str | None:
+    if locale is not None:
+        return locale
+    value = context.get("locale")
+    return value if isinstance(value, str) else None
+
+
+def _check_years(value: object) -> int:
+    if value is None:
+        raise ValueError("years is None for this occasion (guard it with {% if years %})")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"years_phrase needs a whole number, got {value!r}")
+    return value
+
+
+# Babel formats one value in 30-60 µs, and a letter uses several, twice (text and
+# HTML). The inputs repeat endlessly across a mailing (a few year counts, a
+# year's worth of dates, a handful of locales) and the functions are pure, so
+# a cache turns the most expensive part of a render into a dict lookup.
+_cached_years_phrase = lru_cache(maxsize=2048)(years_phrase)
+_cached_format_date = lru_cache(maxsize=8192)(format_date)
+_cached_plural = lru_cache(maxsize=2048)(plural)
+_cached_ordinal = lru_cache(maxsize=1024)(ordinal)
+
+
+@pass_context
+def _years_filter(context: Context, value: object, locale: str | None = None) -> str:
+    _defined(value, locale)
+    return _cached_years_phrase(_check_years(value), _locale_of(context, locale))
+
+
+@pass_context
+def _ordinal_filter(context: Context, value: object, locale: str | None = None) -> str:
+    """``{{ years|ordinal }}`` → "21st" in an English letter: :func:`greeter.i18n.ordinal`."""
+    _defined(value, locale)
+    return _cached_ordinal(_check_years(value), _locale_of(context, locale))
+
+
+@pass_context
+def _date_filter(context: Context, value: object, fmt: str = "long", locale: str | None = None) -> str:
+    """``{{ occasion_date|date("day_month") }}``: :func:`greeter.i18n.format_date`.
+
+    A contact's date without a year (``contact.dates.birthday`` read from ``27.12``:
+    :func:`~greeter.sources.dates.is_yearless`) is written as its day and month in
+    every format: «27 декабря», never «27 декабря 1604 г.», the placeholder year.
+    """
+    _defined(value, fmt, locale)
+    if not isinstance(value, date):
+        raise TypeError(f"the date filter needs a date, got {value!r}")
+    if is_yearless(value) and fmt in DATE_FORMATS and fmt != "on_day":
+        fmt = "day_month"
+    return _cached_format_date(value, _locale_of(context, locale), str(fmt))
+
+
+def _hu_suffix_filter(value: object, forms: object) -> str:
+    """``{{ year|hu_suffix('ban|ben') }}`` → "2027-ben", "2030-ban": :func:`greeter.hungarian.number_suffix`.
+
+    Hungarian only, whatever the letter's locale: the suffix follows the number
+    as Hungarian speaks it (its last word), which no other language needs.
+    """
+    _defined(value, forms)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"hu_suffix needs a whole number, got {value!r}")
+    if not isinstance(forms, str):
+        raise TypeError(f"hu_suffix forms must be a string like 'ban|ben', got {forms!r}")
+    return hu_number_suffix(value, forms)
+
+
+def _hu_article_filter(value: object) -> str:
+    """``{{ name|hu_article }}`` → "a" / "az" before a name, "" if unsure: :func:`greeter.hungarian.article`.
+
+    Only the article: the template places it ("{{ art }} {{ name }}") and words
+    the sentence without the name where it is "" (an abbreviation such as "MKB"
+    or "MOL", a number, a name in another script).
+    """
+    _defined(value)
+    if not isinstance(value, str):
+        raise TypeError(f"hu_article needs a name, got {value!r}")
+    return hu_article(value.unescape() if isinstance(value, Markup) else value)
+
+
+@pass_context
+def _plural_filter(context: Context, value: object, forms: object, locale: str | None = None) -> str:
+    _defined(value, forms, locale)
+    if isinstance(forms, list | tuple):
+        forms = "|".join(str(f) for f in forms)  # hashable, same meaning for i18n.plural
+    if not isinstance(forms, str):
+        raise TypeError(f"plural forms must be a string like 'год|года|лет', got {forms!r}")
+    return _cached_plural(_check_years(value), forms, _locale_of(context, locale))
+
+
+def _as_markup(eval_ctx: EvalContext, value: object) -> Markup | str:
+    text = value if isinstance(value, str) else str(value)
+    return escape_html(text) if eval_ctx.autoescape else text
+
+
+@pass_eval_context
+def _nl2br(eval_ctx: EvalContext, value: object) -> Markup | str:
+    _defined(value)
+    text = _as_markup(eval_ctx, value)
+    if not eval_ctx.autoescape:
+        return text.strip()
+    # Each line is a piece of the escaped text and "<br>\n" is ours: joined as plain strings, the
+    # same Markup as Markup("<br>\n").join(...) builds, without escaping each line over again
+    # (nor making a Markup of the stripped text first, as Markup.strip does).
+    return markup("<br>\n".join(str.splitlines(str.strip(text))))
+
+
+@lru_cache(maxsize=64)  # a template's own style (a literal): the same in every letter
+def _open_tag(style: str) -> str:
+    return f'<p style="{escape(style)}">' if style else "<p>"
+
+
+@pass_eval_context
+def _paragraphs(eval_ctx: EvalContext, value: object, style: str = "") -> Markup | str:
+    """Blank-line separated paragraphs as ``<p>`` elements; single newlines become ``<br>``."""
+    _defined(value, style)
+    text = _as_markup(eval_ctx, value)
+    if not eval_ctx.autoescape:
+        return text
+    open_tag = _open_tag(style) if type(style) is str else f'<p style="{escape(style)}">' if style else "<p>"
+    out = []
+    for chunk in _PARAGRAPH_BREAK.split(str(text).replace("\r\n", "\n")):
+        lines = list(map(str.strip, chunk.strip().splitlines()))
+        if any(lines):
+            body = "<br>\n".join(lines)
+            out.append(f"{open_tag}{body}</p>")
+    return markup("\n".join(out))  # every piece is escaped text or our own tags
+
+
+def _trim(value: str, chars: str | None = None) -> str:
+    """Jinja's ``trim``, without Markup.strip's two Python frames for ``{{ self.subject()|trim }}``.
+
+    ``Markup.strip()`` is ``Markup(str.strip(text))``; with ``chars`` it would escape them first,
+    so only the common case is done here and everything else is Jinja's own filter.
+    """
+    if type(value) is Markup and chars is None:
+        return markup(str.strip(value))
+    return do_trim(value, chars)
+
+
+#: The filters make_environment adds (``years`` and ``years_phrase`` are one), in registration order.
+FILTERS: Final[Mapping[str, Callable[..., Any]]] = MappingProxyType(
+    {
+        "name": _name_filter,
+        "company": _company_filter,
+        "title_in": _title_in_filter,
+        "with_s": _with_s_filter,
+        "full_stop": _full_stop,
+        "years": _years_filter,
+        "years_phrase": _years_filter,
+        "ordinal": _ordinal_filter,
+        "date": _date_filter,
+        "plural": _plural_filter,
+        "hu_suffix": _hu_suffix_filter,
+        "hu_article": _hu_article_filter,
+        "nl2br": _nl2br,
+        "paragraphs": _paragraphs,
+        "trim": _trim,
+    }
+)
