@@ -16,7 +16,9 @@ other one's code, a letter's HTML would carry client data unescaped — and
 with its own code generator and filters, which change between releases. So
 the key here also holds the flavour of the environment, Jinja's version and
 a digest of :mod:`greeter.template_env` (the generator, the sandbox and the
-environment's options all live there): any change compiles afresh.
+environment's options all live there) and :mod:`greeter.template_filters`
+(Jinja writes into the code which filters are given the context): any
+change compiles afresh.
 
 Why it is safe to load: the files hold code that is executed, so only a
 folder of this user's that nobody else can write to is used (as Jinja's own
@@ -45,16 +47,18 @@ __all__ = ["TemplateCode", "generator_digest"]
 
 #: The folder under the user's cache folder (greeter.cache_dir) where compiled templates go.
 FOLDER = "templates"
+#: The modules whose source decides what a compiled template contains (next to this one).
+GENERATOR_MODULES = ("template_env.py", "template_filters.py")
 
 
 @cache
 def generator_digest() -> str | None:
-    """A digest of the module that decides what compiled templates contain; None: unknown, no cache."""
+    """A digest of the modules that decide what compiled templates contain; None: unknown, no cache."""
     try:
-        source = Path(__file__).with_name("template_env.py").read_bytes()
+        sources = [Path(__file__).with_name(name).read_bytes() for name in GENERATOR_MODULES]
     except OSError:  # not installed as files (a zip): compile every time
         return None
-    return hashlib.sha256(source).hexdigest()
+    return hashlib.sha256(b"\0".join(sources)).hexdigest()
 
 
 class TemplateCode(BytecodeCache):
