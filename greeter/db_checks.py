@@ -71,6 +71,7 @@ def journal_status(url: str) -> DatabaseStatus:
         return _pg_journal(url)
     from greeter.journal_schema import (
         MIGRATIONS,
+        emptied_journal_error,
         folder_error,
         is_operational,
         journal_traces,
@@ -84,6 +85,8 @@ def journal_status(url: str) -> DatabaseStatus:
     folder = folder_error(path)
     if folder is not None:  # SQLite's "disk I/O error" for it read as an outage; send names the mistake
         return DatabaseStatus("journal", url, False, str(folder), None, latest)
+    if (emptied := emptied_journal_error(path)) is not None:  # send and run refuse it
+        return DatabaseStatus("journal", url, False, str(emptied), None, latest)
     if not path.exists():
         if traces := journal_traces(path):  # lost, not yet made: send and run refuse it
             return DatabaseStatus("journal", url, False, str(lost_journal_error(path, traces)), None, latest)

@@ -36,9 +36,11 @@ from greeter.errors import JournalError, JournalLockedError
 from greeter.journal_schema import (
     KEY_WHERE,
     MIGRATIONS,
+    SQLITE_HEADER,
     connect,
     connect_read_only,
     db_time,
+    emptied_journal_error,
     journal_error,
     journal_traces,
     key_params,
@@ -225,6 +227,8 @@ class Journal(Transitions):
         the error of the writable open is raised, as it says more.
         """
         path = path_from_url(url_or_path)
+        if str(path) != ":memory:" and (emptied := emptied_journal_error(path)) is not None:
+            raise emptied  # SQLite would take it for a new journal and everything would go again
         new = str(path) != ":memory:" and not path.exists()
         # Looked at again after the traces: another process may have just made journal and lock.
         if new and (traces := journal_traces(path)) and not path.exists():
@@ -334,7 +338,13 @@ class Journal(Transitions):
         except OSError as exc:
             raise journal_error(f"journal {self._path}: {exc}", exc) from exc
         if found == self._identity:
-            return
+            if _still_sqlite(self._path):
+                return
+            raise JournalError(
+                f"journal {self._shown_path} was emptied or overwritten while greeter was running (its"
+                " file no longer begins as an SQLite database); nothing more is claimed from it. Stop"
+                " greeter, put the journal back (from a backup) and start greeter again"
+            )
         what = "no file is there now" if found is None else "the file there now is another one"
         raise JournalError(
             f"journal {self._shown_path} was deleted or replaced while greeter was running: {what};"
@@ -786,6 +796,17 @@ class Journal(Transitions):
             ids = found.contact_ids
             db.execute(f"DELETE FROM approvals WHERE contact_id IN ({', '.join('?' * len(ids))})", ids)
         return found
+
+
+def _still_sqlite(path: Path) -> bool:
+    """Whether the journal's file still begins as an SQLite database: truncated (``: > file``) or
+    written over in place, it keeps its inode, and :meth:`Journal._check_same_file` saw nothing while
+    the daemon went on for 27 runs into a journal that was then found malformed."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return True  # unreadable is not proof of damage: the writes say what is wrong, if anything
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

@@ -428,6 +428,38 @@ def lost_journal_error(path: Path, traces: list[Path]) -> JournalError:
     )
 
 
+#: The first bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def emptied_journal_error(path: Path) -> JournalError | None:
+    """The refusal to read a journal file emptied to 0 bytes where its traces show it held one; None
+    when the file is not so.
+
+    SQLite reads an empty file as a new, empty database: after a crash
+    mid-copy, a stray ``>`` redirect or a failed restore, the next send found
+    "nothing sent yet" and sent every greeting again (131 duplicate
+    Message-IDs in a test). A journal greeter makes is never empty — its
+    first write puts the header there — so an empty one beside its lock file
+    was emptied, and is refused as a lost one is (:func:`lost_journal_error`).
+    """
+    try:
+        if path.stat().st_size != 0:
+            return None
+    except OSError:
+        return None
+    traces = journal_traces(path)
+    if not traces:
+        return None  # an empty file nobody's journal left (made by hand): SQLite makes it a journal
+    names = ", ".join(str(p) for p in traces)
+    return JournalError(
+        f"journal {path} is empty (0 bytes), but {names} show(s) it held a journal: it was truncated"
+        " (a crash while copying it, a > redirect): restore the journal from a backup; or, if a fresh"
+        f" start is really meant (every greeting it recorded may then be sent again), delete {path}"
+        f" and {names}"
+    )
+
+
 def missing_journal_error(path: Path) -> JournalError:
     """Why a command that needs the journal at ``path`` (missing) stops: lost, or never made here."""
     traces = journal_traces(path)

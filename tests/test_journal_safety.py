@@ -230,3 +230,57 @@ def test_preview_works_without_a_journal_where_history_refuses(make_project: Mak
     result = greeter(config, "preview", "--now", NOW, "--format", "json")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (config.parent / "data").iterdir()) == ["contacts.csv"]
+
+
+# --- a journal emptied or overwritten in place ----------------------------------------------------
+
+
+def test_a_journal_emptied_to_zero_bytes_is_refused_not_taken_for_a_new_one(
+    make_project: MakeProject,
+) -> None:
+    """SQLite reads an empty file as a new database: after `: > journal` every greeting went again."""
+    config = make_project(people(3))
+    first = greeter(config, "send", "--once", "--now", NOW)
+    assert first.returncode == 0, first.stdout + first.stderr
+    sent = sorted(p.name for p in (config.parent / "data" / "outbox").iterdir())
+    assert len(sent) == 3
+    journal_of(config).write_bytes(b"")  # its lock file stays, as a truncation leaves it
+    again = greeter(config, "send", "--once", "--now", NOW)
+    assert again.returncode == 2, again.stdout + again.stderr
+    assert f"journal {journal_of(config)} is empty (0 bytes), but" in again.stderr
+    assert "restore the journal from a backup" in again.stderr
+    assert sorted(p.name for p in (config.parent / "data" / "outbox").iterdir()) == sent
+    assert journal_of(config).stat().st_size == 0  # nothing was made of it
+    check = greeter(config, "check", "--now", NOW)
+    assert check.returncode != 0 and "no journal yet" not in check.stdout + check.stderr
+    assert "is empty (0 bytes)" in check.stdout + check.stderr
+    assert greeter(config, "history").returncode == 2
+
+
+def test_an_empty_file_no_journal_left_is_made_a_journal(tmp_path: Path) -> None:
+    """`touch journal.sqlite3` before the first send (no lock file): nothing was lost, nothing refused."""
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(b"")
+    Journal.open(f"sqlite:///{path}", now=MOMENT).close()
+    assert path.stat().st_size > 0
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database\n"], ids=["truncated", "overwritten"])
+def test_a_journal_emptied_under_its_sender_claims_nothing_more(tmp_path: Path, damage: bytes) -> None:
+    """Truncated or written over in place, the file keeps its inode: the daemon went on for 27 runs
+    into a journal then found malformed, /healthz saying ok."""
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal.open(f"sqlite:///{path}", now=MOMENT)
+    try:
+        journal.lock_sender()
+        assert journal.recover_stale_claims(MOMENT) == 0
+        with path.open("r+b") as fh:  # in place: same inode
+            fh.truncate(0)
+            fh.write(damage)
+        emptied = r"was emptied or overwritten while greeter was running"
+        with pytest.raises(JournalError, match=emptied):
+            journal.recover_stale_claims(MOMENT)
+        with pytest.raises(JournalError, match=emptied):
+            journal.abandoned_claims()  # what the daemon's /healthz and /metrics probe reads
+    finally:
+        journal.close()
