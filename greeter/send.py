@@ -85,6 +85,9 @@ class RunResult:
     #: ``review: required``: the upcoming letters the gate holds before the first one it lets go
     #: (at most :data:`GATE_LOOKAHEAD`); None: no review, nothing is held.
     awaiting_approval: int | None = None
+    #: The ``uncertain`` letters the journal holds after the run, waiting for an operator's
+    #: ``greeter uncertain resend|dismiss`` — a crashed run's too, which later runs exit 0 over.
+    uncertain_waiting: int = 0
 
 
 def exit_code(result: RunResult) -> int:
@@ -96,7 +99,10 @@ def exit_code(result: RunResult) -> int:
       stopped at it, and only a fixed config gets a letter out;
     * 1 when something needs a person: a greeting failed (5xx) or did not
       render, is ``uncertain`` — in this run, or recovered from a crashed one
-      (``greeter uncertain resend|dismiss``) — or a contact row was rejected;
+      (``greeter uncertain resend|dismiss``) —, was recorded ``expired`` (a
+      dry run: would be) — lost for good: exit 0 let a once-a-day cron that
+      never ran inside a recipient's send window lose greetings silently —,
+      or a contact row was rejected;
     * 75 (``EX_TEMPFAIL``, try again later) when letters were due, none was
       delivered and some went to ``retry``: the server was down, silent or
       answered 4xx to all, or the outbox could not be written. Exit 0 here
@@ -113,7 +119,7 @@ def exit_code(result: RunResult) -> int:
         return 128 + result.stopped_by
     if summary.halted is not None:
         return EXIT_USAGE
-    if summary.failed or result.recovered or result.report.rejected:
+    if summary.failed or result.recovered or summary.expired or result.report.rejected:
         return EXIT_PROBLEMS
     if delivery_problem(summary) is not None:  # the daemon's "degraded", by the same rule
         return EXIT_TEMPFAIL
@@ -569,7 +575,22 @@ def send_once(
             asyncio.run(deliver_until_stopped(cycle, signals, transport=transport, progress=progress))
     result = cycle.result()
     result.stopped_by = signals.stop if signals is not None else None
+    if not dry_run:
+        result.uncertain_waiting = _uncertain_waiting(journal)
     return result
+
+
+def _uncertain_waiting(journal: JournalStore) -> int:
+    """How many ``uncertain`` letters the journal holds, for the summary's words; 0 if it cannot say.
+
+    Asked after the batch, whose verdicts are all recorded: a journal that
+    fails only now must not turn a run that sent its letters into one that
+    reads "nothing was sent" (:class:`~greeter.errors.JournalUnavailableError`).
+    """
+    try:
+        return journal.counts_by_state()["uncertain"]
+    except JournalError:
+        return 0
 
 
 async def deliver_until_stopped(
@@ -686,6 +707,7 @@ def _due_retries(
         if not dry_run:
             journal.mark_expired(entry.key, now)
         deliverer.summary.skipped["expired"] += 1
+        deliverer.summary.expired.append(entry.key)
     # A failed greeting an operator put back in line has no stored letter: the plan writes it
     # afresh (to the address the contact has now), and only its expiry is the retries' business.
     waiting = [entry for entry in found.ready if not is_requeued(entry)]
