@@ -492,8 +492,11 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
           could lock the account; after a 530 the few letters already at
           the server wait in retry)
       1   something needs a person: a greeting failed or did not render, a
-          contact row was rejected, or a greeting is uncertain (this run's,
-          or one a crashed run left, recorded uncertain by this one)
+          contact row was rejected, a greeting is uncertain (this run's,
+          or one a crashed run left, recorded uncertain by this one), or
+          a greeting was recorded expired, never to be sent (no run inside
+          its recipient's send window during its catch-up period: run
+          send --once every few minutes, or greeter run, not once a day)
       75  try again later: letters were due and none was delivered, all put
           off to retry (server down or silent, 4xx to every letter, outbox
           not writable); or the journal cannot be written or reached (disk

@@ -101,6 +101,11 @@ class Summary:
     #: the due letters it left unclaimed, which the first run after that moment sends.
     quota_free_at: datetime | None = None
     quota_unsent: int = 0
+    #: The greetings this run recorded ``expired`` (a dry run: would record), in the order found:
+    #: never sent, and named in the summary (:meth:`expired_line`) — a count alone lost them
+    #: silently to a daily cron. ``catch_up_days``: the period they missed, for those words.
+    expired: list[JournalKey] = field(default_factory=list)
+    catch_up_days: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -113,6 +118,7 @@ class Summary:
         self.errors.extend(other.errors)
         self.replies.update(other.replies)
         self.not_built += other.not_built
+        self.expired.extend(other.expired)
 
     @property
     def merged_into_failed(self) -> int:
@@ -162,7 +168,27 @@ class Summary:
             lines.append(f"… and {len(top) - most} other replies (greeter history --state retry|failed)")
         if outdated := self.skipped["approval_outdated"]:
             lines.append(f"held ×{outdated}: {OUTDATED_NOTE}")
+        if self.expired:
+            lines.append(self.expired_line())
         return lines
+
+    def expired_line(self, most: int = 10) -> str:
+        """``expired ×3 (never sent: …): 1005 birthday 2026-12-08, …``: the greetings lost, by name.
+
+        One line like the reply lines, the first ``most`` named: the daemon logs
+        it with them, ``send --once`` prints it (and what usually causes it).
+        """
+        days = self.catch_up_days
+        period = "its catch-up period" if days is None else f"catch_up_days {days}"
+        first = sorted(self.expired, key=lambda key: (key[2], key[0], key[1]))[:most]
+        names = ", ".join(f"{cid} {occasion} {day.isoformat()}" for cid, occasion, day in first)
+        more = len(self.expired) - most
+        if more > 0:
+            names += f" and {more} more (greeter history --state expired lists them)"
+        return (
+            f"expired ×{len(self.expired)} (never sent: not sent within {period}"
+            f" of the day it was meant to leave): {names}"
+        )
 
 
 def quota_words(left: int, free_at: datetime) -> str:
@@ -324,7 +350,7 @@ class Deliverer:
         #: passes its own clock (a rehearsal runs faster).
         self.clock = clock or Clock(origin=now).now
         self.secret = unsubscribe_secret
-        self.summary = Summary()
+        self.summary = Summary(catch_up_days=settings.catch_up_days)
         self.domain = settings.sender.domain
         #: ``review: required``: approved content hashes; None when no review is needed.
         self.approvals = approvals
@@ -632,6 +658,8 @@ class Deliverer:
                 continue  # decided again when its day comes
             if dry_run or self._record_skip(item):
                 self.summary.skipped[str(item.reason)] += 1
+                if item.reason == "expired":
+                    self.summary.expired.append(item.hit.key)
 
     def _record_skip(self, item: PlanItem) -> bool:
         """Journal one skip (:meth:`record_skips`); False if another sender journaled it meanwhile."""

@@ -97,6 +97,9 @@ class RunResult:
     #: Since when the journal has had exactly this run's contact problems as said (:func:`problems_since`):
     #: ``send --once`` then keeps them off a cron job's stderr. None: they are new, or there are none.
     problems_unchanged_since: datetime | None = None
+    #: The ``uncertain`` letters the journal holds after the run, waiting for an operator's
+    #: ``greeter uncertain resend|dismiss`` — a crashed run's too, which later runs exit 0 over.
+    uncertain_waiting: int = 0
 
 
 def exit_code(result: RunResult) -> int:
@@ -108,7 +111,10 @@ def exit_code(result: RunResult) -> int:
       stopped at it, and only a fixed config gets a letter out;
     * 1 when something needs a person: a greeting failed (5xx) or did not
       render, is ``uncertain`` — in this run, or recovered from a crashed one
-      (``greeter uncertain resend|dismiss``) — or a contact row was rejected;
+      (``greeter uncertain resend|dismiss``) —, was recorded ``expired`` (a
+      dry run: would be) — lost for good: exit 0 let a once-a-day cron that
+      never ran inside a recipient's send window lose greetings silently —,
+      or a contact row was rejected;
     * 75 (``EX_TEMPFAIL``, try again later) when letters were due, none was
       delivered and some went to ``retry``: the server was down, silent or
       answered 4xx to all, or the outbox could not be written. Exit 0 here
@@ -125,7 +131,7 @@ def exit_code(result: RunResult) -> int:
         return 128 + result.stopped_by
     if summary.halted is not None:
         return EXIT_USAGE
-    if summary.failed or result.recovered or result.report.rejected:
+    if summary.failed or result.recovered or summary.expired or result.report.rejected:
         return EXIT_PROBLEMS
     if delivery_problem(summary) is not None:  # the daemon's "degraded", by the same rule
         return EXIT_TEMPFAIL
@@ -584,6 +590,8 @@ def send_once(
     result = cycle.result()
     result.stopped_by = signals.stop if signals is not None else None
     result.problems_unchanged_since = problems_since(said, cycle.report.problems)
+    if not dry_run:
+        result.uncertain_waiting = _uncertain_waiting(journal)
     return result
 
 
@@ -626,6 +634,19 @@ def remember_problems(
         return
     with suppress(JournalError):
         journal.record_notice(CONTACT_PROBLEMS, fingerprint, now)
+
+
+def _uncertain_waiting(journal: JournalStore) -> int:
+    """How many ``uncertain`` letters the journal holds, for the summary's words; 0 if it cannot say.
+
+    Asked after the batch, whose verdicts are all recorded: a journal that
+    fails only now must not turn a run that sent its letters into one that
+    reads "nothing was sent" (:class:`~greeter.errors.JournalUnavailableError`).
+    """
+    try:
+        return journal.counts_by_state()["uncertain"]
+    except JournalError:
+        return 0
 
 
 async def deliver_until_stopped(
@@ -742,6 +763,7 @@ def _due_retries(
         if not dry_run:
             journal.mark_expired(entry.key, now)
         deliverer.summary.skipped["expired"] += 1
+        deliverer.summary.expired.append(entry.key)
     # A failed greeting an operator put back in line has no stored letter: the plan writes it
     # afresh (to the address the contact has now), and only its expiry is the retries' business.
     waiting = [entry for entry in found.ready if not is_requeued(entry)]

@@ -23,6 +23,20 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: What ``send --once`` adds to the names of the greetings it recorded expired: the usual cause,
+#: not a diagnosis (a downtime, or a review nobody approved in time, expire letters too).
+EXPIRED_HINT = (
+    "a greeting expires when no send runs inside its recipient's send window before its catch-up"
+    " period ends — usually send --once run once a day, at an hour outside that window, or greeter"
+    " stopped for days: run greeter send --once every few minutes (cron */5) or greeter run, not once a day"
+)
+
+#: What the summary says after the interrupted claims a run recorded uncertain: what to do.
+UNCERTAIN_HINT = (
+    "they may have arrived; decide with greeter uncertain resend|dismiss"
+    " (greeter history --state uncertain lists them)"
+)
+
 
 def print_report(
     result: RunResult,
@@ -52,6 +66,8 @@ def print_report(
         click.echo(line, err=True)
     if (unauthenticated := unauthenticated_problem(result.summary)) is not None:
         click.echo(unauthenticated, err=True)  # what to fix: the reply lines alone read as the recipients'
+    if result.summary.expired:  # named among the reply lines; the usual cause after them
+        click.echo(EXPIRED_HINT, err=True)
     counts = dict(result.summary.counts)
     if as_json:
         payload = summary_json(
@@ -70,6 +86,10 @@ def print_report(
             contact_problems=problems_json(result, moment),
             stopped_by=result.stopped_by.name if result.stopped_by is not None else None,
             left_unsent=result.summary.left_unsent,
+            expired=[
+                {"contact_id": cid, "occasion": occasion, "occasion_date": day.isoformat()}
+                for cid, occasion, day in result.summary.expired
+            ],
             **quota_json(result.summary, moment),
             **next_json(result, moment),
             # One of the two says what stopped the batch: a login the server refused (535), or
@@ -85,7 +105,7 @@ def print_report(
         line = dry_run_line(result.due, result.summary, letters, moment) + next_words(result, moment)
         click.echo(line + (problems_words(result, moment) if held else ""))
     else:
-        extra = f"; {result.recovered} interrupted claim(s) marked uncertain" if result.recovered else ""
+        extra = uncertain_words(result)
         line = f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line(moment.tzinfo)}{extra}"
         click.echo(line + next_words(result, moment) + (problems_words(result, moment) if held else ""))
 
@@ -115,6 +135,21 @@ def problems_json(result: RunResult, moment: datetime) -> dict[str, object] | No
         "count": len(result.report.problems),
         "unchanged_since": None if since is None else since.astimezone(moment.tzinfo).isoformat(),
     }
+
+
+def uncertain_words(result: RunResult) -> str:
+    """The summary's words on ``uncertain`` letters waiting for a person, and what to do; "" when none.
+
+    The interrupted claims this run recorded uncertain (it exits 1 for them),
+    then — when the journal holds more than those — how many wait in all:
+    the runs after a crash exit 0 and said nothing of them.
+    """
+    words = ""
+    if result.recovered:
+        words = f"; {result.recovered} interrupted claim(s) marked uncertain: {UNCERTAIN_HINT}"
+    if result.uncertain_waiting > result.recovered:
+        words += f"; {result.uncertain_waiting} uncertain await a decision (greeter uncertain resend|dismiss)"
+    return words
 
 
 def quota_json(summary: Summary, moment: datetime) -> dict[str, object]:
@@ -264,6 +299,8 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "contact_problems": None,
         "stopped_by": None,
         "left_unsent": None,
+        # The greetings the run recorded expired (a dry run: would): contact_id, occasion, occasion_date.
+        "expired": [],
         # The daily quota ended the batch (quota_json): letters left unclaimed, and when it frees.
         "quota_unsent": None,
         "quota_free_at": None,

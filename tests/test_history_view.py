@@ -259,7 +259,7 @@ def test_an_expired_greeting_keeps_the_planners_words_for_which_window_it_missed
 
     config = make_project([contact_row("1", "one@example.com", birthday="07.01.1960")])
     run = greeter(config, "send", "--once", "--now", "2027-01-07T12:00+03:00")
-    assert run.returncode == 0 and "skipped: expired 1" in run.stdout, run.stdout + run.stderr
+    assert run.returncode == 1 and "skipped: expired 1" in run.stdout, run.stdout + run.stderr  # lost: exit 1
     (row,) = history(config)
     assert (row["state"], row["reason_code"]) == ("expired", "expired")
     assert row["reason"] == (

@@ -99,7 +99,7 @@ def test_a_greeting_the_journal_recorded_expired_is_shown_expired_not_already_se
     first = greeter(config, "send", "--once", "--now", "2027-04-01T11:00:00+03:00")  # the journal starts
     assert first.returncode == 0, first.stderr
     late = greeter(config, "send", "--once", "--now", "2027-04-20T11:00:00+03:00")  # catch_up_days 3
-    assert late.returncode == 0 and "expired" in late.stdout, late.stdout + late.stderr
+    assert late.returncode == 1 and "expired" in late.stdout, late.stdout + late.stderr  # lost: exit 1
     assert {(e["contact_id"], e["state"]) for e in history(config, "--occasion", "birthday")} == {
         ("1", "expired"), ("2", "expired"),
     }  # fmt: skip

@@ -1,0 +1,145 @@
+"""A greeting that expires is named and exits 1; uncertain letters say what to do, runs later too.
+
+Found by a user migrating from mailmerge: ``greeter send --once`` from a daily
+cron at 10:05 Moscow time, as their old job ran. A recipient in London has
+their send window (10:00–18:00 London) closed at that hour, so their letters
+are never due when the run happens; once ``catch_up_days`` have passed they
+were recorded ``expired`` with only ``skipped: expired 3`` in the summary, no
+names, exit 0 on every run — cron told nobody. And after a crash, the run that
+recorded the interrupted claims ``uncertain`` did not say what to do, while
+the runs after it said nothing of them at all.
+
+The real CLI in-process, the example config's file transport, a real SQLite journal.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from greeter.cli import main
+from greeter.journal import Journal
+from tests.conftest import MakeProject, contact_row
+
+#: Three London recipients with birthdays on 8, 9 and 10 December 2026 (Tuesday to Thursday).
+LONDON = [
+    contact_row(cid, f"client{cid}@example.com", birthday=f"{day}.12.1980", tz="Europe/London")
+    for cid, day in (("1005", "08"), ("1006", "09"), ("1007", "10"))
+]
+NAMES = (
+    "expired ×3 (never sent: not sent within catch_up_days 3 of the day it was meant to leave): "
+    "1005 birthday 2026-12-08, 1006 birthday 2026-12-09, 1007 birthday 2026-12-10"
+)
+CURE = "run greeter send --once every few minutes (cron */5) or greeter run, not once a day"
+#: The daily cron's moment: 07:05 in London, before its window opens.
+CRON = "T10:05:00+03:00"
+
+
+def greeter(config: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--config", str(config), *args])
+
+
+def cron(config: Path, day: str, *more: str) -> Result:
+    """``send --once`` as the daily cron runs it, on ``day`` of December 2026."""
+    return greeter(config, "send", "--once", "--now", f"2026-12-{day}{CRON}", *more)
+
+
+def expired_rows(config: Path) -> list[tuple[str, str]]:
+    shown = greeter(config, "history", "--state", "expired", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    return [(row["contact_id"], row["occasion_date"]) for row in json.loads(shown.stdout)]
+
+
+def test_a_daily_cron_outside_a_recipients_window_names_the_greetings_it_lost_and_exits_1(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(LONDON)
+    for day in ("07", "08", "09", "10", "11"):  # never inside London's window: nothing due, nothing lost yet
+        quiet = cron(config, day)
+        assert quiet.exit_code == 0, quiet.output
+        assert "expired" not in quiet.output, quiet.output
+    lost = cron(config, "14")  # Monday: the 8th's to 10th's catch-up periods are over
+    assert lost.exit_code == 1, lost.output
+    assert "skipped: expired 3" in lost.stdout, lost.stdout
+    assert NAMES in lost.stderr.splitlines(), lost.stderr
+    hint = lost.stderr.splitlines()[-1]
+    assert hint.startswith("a greeting expires when no send runs inside its recipient's send window"), hint
+    assert "usually" in hint and hint.endswith(CURE), hint
+    assert expired_rows(config) == [("1005", "2026-12-08"), ("1006", "2026-12-09"), ("1007", "2026-12-10")]
+    after = cron(config, "15")  # recorded once, said once: the next run has nothing new to say
+    assert after.exit_code == 0, after.output
+    assert "expired" not in after.output, after.output
+
+
+def test_the_dry_run_names_them_without_recording_and_json_lists_them(make_project: MakeProject) -> None:
+    """Twelve lost: the line names the first ten, and ``--json`` has all of them in ``expired``."""
+    days = [f"{8 + i % 3:02d}" for i in range(12)]
+    rows = [
+        contact_row(f"{2000 + i}", f"c{i}@example.com", birthday=f"{day}.12.1980", tz="Europe/London")
+        for i, day in enumerate(days)
+    ]
+    config = make_project(rows)
+    assert cron(config, "07").exit_code == 0  # the journal starts before their days
+    dry = cron(config, "14", "--dry-run")
+    assert dry.exit_code == 1, dry.output  # what the send would exit with
+    assert "12 would be recorded skipped, not sent (expired 12)" in dry.stdout, dry.stdout
+    (line,) = [line for line in dry.stderr.splitlines() if line.startswith("expired ×12 ")]
+    assert line.endswith(" and 2 more (greeter history --state expired lists them)"), line
+    assert line.count(" birthday 2026-12-") == 10 and "2000 birthday 2026-12-08" in line, line
+    assert expired_rows(config) == []  # a dry run records nothing
+
+    sent = cron(config, "14", "--json")
+    assert sent.exit_code == 1, sent.output
+    summary = json.loads(sent.stdout)
+    assert summary["skipped"] == {"expired": 12}
+    assert sorted(summary["expired"], key=lambda e: e["contact_id"]) == [
+        {"contact_id": f"{2000 + i}", "occasion": "birthday", "occasion_date": f"2026-12-{day}"}
+        for i, day in enumerate(days)
+    ]
+    assert len(expired_rows(config)) == 12
+    later = json.loads(cron(config, "15", "--json").stdout)
+    assert later["expired"] == []
+
+
+def crashed(make_project: MakeProject) -> Path:
+    """A project whose sender died between claiming contact 1's letter and the server's reply."""
+    config = make_project([contact_row("1", "client1@example.com", birthday="16.12.1980")])
+    first = greeter(config, "send", "--once", "--now", "2026-12-15T11:00:00+03:00")
+    assert first.exit_code == 0 and "uncertain await" not in first.stdout, first.output
+    moment = datetime.fromisoformat("2026-12-16T11:00:00+03:00")
+    journal = config.parent / "data" / "journal.sqlite3"
+    with Journal.open(str(journal), now=moment) as dead:  # what kill -9 between claim and reply leaves
+        dead.lock_sender()
+        assert dead.claim(
+            ("1", "birthday", date(2026, 12, 16)), email="client1@example.com", message_id="<1@t>",
+            planned_at=moment, now=moment,
+        )  # fmt: skip
+    return config
+
+
+def test_the_run_that_records_a_crashs_claims_uncertain_says_what_to_do(make_project: MakeProject) -> None:
+    config = crashed(make_project)
+    recovered = greeter(config, "send", "--once", "--now", "2026-12-16T11:05:00+03:00")
+    assert recovered.exit_code == 1, recovered.output
+    assert (
+        "; 1 interrupted claim(s) marked uncertain: they may have arrived; decide with greeter uncertain"
+        " resend|dismiss (greeter history --state uncertain lists them)" in recovered.stdout
+    ), recovered.stdout
+    assert "uncertain await" not in recovered.stdout  # the same letter, said once
+
+
+def test_the_runs_after_it_say_how_many_still_wait_until_someone_decides(make_project: MakeProject) -> None:
+    """They exit 0, as before (nothing new needs a person), but no longer say nothing of them."""
+    config = crashed(make_project)
+    assert greeter(config, "send", "--once", "--now", "2026-12-16T11:05:00+03:00").exit_code == 1
+    later = greeter(config, "send", "--once", "--now", "2026-12-16T11:10:00+03:00")
+    assert later.exit_code == 0, later.output
+    assert "; 1 uncertain await a decision (greeter uncertain resend|dismiss)" in later.stdout, later.stdout
+
+    decided = greeter(config, "uncertain", "dismiss", "--all", "--now", "2026-12-16T11:12:00+03:00")
+    assert decided.exit_code == 0, decided.output
+    done = greeter(config, "send", "--once", "--now", "2026-12-16T11:15:00+03:00")
+    assert done.exit_code == 0 and "uncertain await" not in done.stdout, done.output
