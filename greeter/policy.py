@@ -216,9 +216,14 @@ def precheck(
     if suppressed:
         return "suppressed", f"{hit.contact.email} is on the do-not-contact list"
     if hit.contact.do_not_contact is not None:  # the CRM's own opt-out flag: read afresh each load
-        column = hit.contact.do_not_contact
-        return "suppressed", f"the CRM marks this contact do-not-contact (column «{column}»)"
+        return "suppressed", crm_opt_out(hit.contact.do_not_contact)
     return None
+
+
+def crm_opt_out(column: str) -> str:
+    """Why a contact the CRM flags is not greeted (``column``: its opt-out column's header): the
+    planner's detail, and a waiting retry's reason when the flag came after its letter was written."""
+    return f"the CRM marks this contact do-not-contact (column «{column}»)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import hashlib
 import heapq
 import signal
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -51,6 +51,7 @@ from greeter.journal_store import (
 from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
+from greeter.policy import crm_opt_out
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
@@ -324,9 +325,12 @@ def plan_cycle(
     due_count = 0
     skips: list[PlanItem] = []
     upcoming: list[PlanItem] = []  # the letters still to leave: send --once names the first that will
+    opted_out: dict[str, str] = {}  # the contacts the CRM flags do-not-contact: their retries stop too
     for item in inputs.plan(inputs.contacts(report), pw):
         contact = item.hit.contact
         zones[contact.id] = contact_zone(contact, settings)
+        if contact.do_not_contact is not None:
+            opted_out[contact.id] = contact.do_not_contact
         if contact.country is not None:
             countries[contact.id] = contact.country
         if is_due(item, now):
@@ -346,7 +350,9 @@ def plan_cycle(
     def calendar_of(contact_id: str) -> WorkCalendar:
         return pw.calendar_for(countries.get(contact_id))
 
-    retries, retry_wake = _due_retries(journal, deliverer, zones, now, calendar_of, dry_run=dry_run)
+    retries, retry_wake = _due_retries(
+        journal, deliverer, zones, now, calendar_of, dry_run=dry_run, opted_out=opted_out
+    )
     if dry_run:
         default = ZoneInfo(settings.defaults.timezone)
         for entry, _ in retries:
@@ -746,6 +752,7 @@ def _due_retries(
     calendar_of: Callable[[str], WorkCalendar],
     *,
     dry_run: bool = False,
+    opted_out: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[JournalEntry, bytes]], datetime | None]:
     """Retries whose time has come, inside the recipient's window and before their deadline, with
     their stored bytes; and when the next one outside its window may go (:func:`sort_retries`).
@@ -756,7 +763,10 @@ def _due_retries(
     one-click unsubscribe, a bounce) are counted as skipped ``suppressed`` and
     recorded so, their stored letter dropped (:meth:`JournalStore.skip_suppressed`):
     the stored bytes used to go out regardless. The claim checks the list
-    again, for an address added while the batch runs.
+    again, for an address added while the batch runs. So are those of a
+    contact the CRM flagged do-not-contact since (``opted_out``: contact id →
+    the column, :func:`greeter.policy.crm_opt_out`): the planner skips its new
+    occasions, and a 4xx'd letter written before the flag must not go either.
     """
     found = sort_retries(journal.due_retries(now), zones, deliverer.settings, now, calendar_of)
     for entry in found.expired:
@@ -770,7 +780,11 @@ def _due_retries(
     listed = journal.suppressed() if waiting else set()
     going: list[JournalEntry] = []
     for entry in waiting:
-        if entry.email is None or email_key(entry.email) not in listed:
+        if opted_out and (column := opted_out.get(entry.contact_id)) is not None:
+            if not dry_run:
+                journal.mark_skipped(entry.key, f"suppressed: {crm_opt_out(column)}", now)
+            deliverer.summary.skipped["suppressed"] += 1
+        elif entry.email is None or email_key(entry.email) not in listed:
             going.append(entry)
         elif dry_run or journal.skip_suppressed(entry.key, entry.email, now):
             deliverer.summary.skipped["suppressed"] += 1

@@ -216,3 +216,28 @@ def test_the_sql_source_reads_the_same_column(crm: tuple[str, str]) -> None:
     contacts, report = load_contacts(cfg, Defaults())
     assert report.problems == []
     assert {c.id: c.do_not_contact for c in contacts} == {"1": "do_not_email", "2": None, "3": None}
+
+
+def test_a_retry_waiting_when_the_crm_flags_the_contact_is_not_sent(make_project: MakeProject) -> None:
+    """A 4xx'd letter written before the CRM's flag went on: its stored bytes must not go either."""
+    from greeter.testing import SmtpSink
+    from tests.test_send_e2e import NOW, greeter, history, people, smtp
+
+    with SmtpSink() as sink:
+        config = make_project(people(2), **smtp(sink.port))
+        sink.reject("client1@example.com", 451)
+        first = greeter(config, "send", "--once", "--now", NOW)
+        assert "sent: 1" in first.stdout and "retry: 1" in first.stdout, first.stdout + first.stderr
+        sink.reset()
+        # The client asks not to be written to; the CRM export now carries the flag.
+        make_project(people(2), **smtp(sink.port), contacts={"columns": {"do_not_contact": COLUMN}})
+        contacts = config.parent / "data" / "contacts.csv"
+        lines = contacts.read_text(encoding="utf-8-sig").splitlines()
+        flagged = [f"{lines[0]};{COLUMN}", f"{lines[1]};да", f"{lines[2]};нет"]
+        contacts.write_text("\n".join(flagged) + "\n", encoding="utf-8-sig")
+        later = greeter(config, "send", "--once", "--now", "2027-04-14T11:02:00+03:00")
+        assert "sent: 0" in later.stdout and "suppressed 1" in later.stdout, later.stdout + later.stderr
+        assert sink.messages == []
+    row = next(r for r in history(config) if r["contact_id"] == "1")
+    assert (row["state"], row["reason_code"]) == ("skipped", "suppressed"), row
+    assert DETAIL in row["reason"]
