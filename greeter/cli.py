@@ -504,7 +504,9 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
           had accepted before that; nothing recorded is sent twice), or
           another greeter is already sending from the same SQLite journal
       0   done: also when some letters were delivered and a few got a 4xx —
-          the server works, and those retries go out by themselves
+          the server works, and those retries go out by themselves (not so
+          when the outbox stopped taking letters partway, a disk that filled:
+          75)
 
     SIGTERM, SIGINT (Ctrl-C) or SIGHUP (the terminal or SSH session closed)
     stops it gracefully: no new letter is handed to the server, those

@@ -17,7 +17,7 @@ retry brings, and expire at their deadline unless someone acts.
 from __future__ import annotations
 
 from greeter.delivery import Summary, grouped_replies
-from greeter.transport import held_back_reply, sender_auth_status
+from greeter.transport import OUTBOX_UNWRITABLE, held_back_reply, sender_auth_status
 
 #: Said when no retry reply was recorded (not expected: a retry always has its reply).
 _NO_REPLY = "the mail server accepted none of the letters"
@@ -32,6 +32,10 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     * a letter went to ``retry`` because the server refused our mail as
       unauthenticated (:func:`~greeter.transport.sender_auth_status`): what
       to fix, with the reply — whatever else the run did;
+    * a letter went to ``retry`` because the outbox could not be written
+      (``transport: file``; a full disk): that reply — the disk, unlike a
+      server, does not take the rest later by itself, and 12 letters written
+      before the disk filled must not make 387 stuck ones read as success;
     * every letter attempted went to ``retry``: the commonest retry reply
       (``cannot connect to mx:25: connection refused``, ``451 4.3.0 …``);
     * any other verdict (sent, a 5xx refusal, a letter handed over whose
@@ -44,10 +48,12 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
         return summary.halted
     if (refused := unauthenticated_problem(summary)) is not None:
         return refused
+    retries = [reply for state, reply, _, _ in grouped_replies(summary.replies) if state == "retry"]
+    if unwritable := [reply for reply in retries if reply.startswith(OUTBOX_UNWRITABLE)]:
+        return unwritable[0]
     counts = summary.counts
     answered = counts["sent"] or counts["failed"] or counts["uncertain"]
     if counts["retry"] and not answered:
-        retries = [reply for state, reply, _, _ in grouped_replies(summary.replies) if state == "retry"]
         return retries[0] if retries else _NO_REPLY
     if answered:
         return None

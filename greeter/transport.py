@@ -456,6 +456,17 @@ def eml_name(key: JournalKey) -> str:
     return f"{day.isoformat()}_{safe_occasion}_{safe_contact}_{digest}.eml"
 
 
+#: How a letter the outbox could not take reads (:func:`outbox_unwritable`): the disk, not a server.
+OUTBOX_UNWRITABLE = "cannot write to outbox"
+
+
+def outbox_unwritable(outbox: Path, exc: OSError) -> str:
+    """Why a letter could not be written to ``outbox``, the same words for every letter: the error's
+    own text names its temporary file, and 399 letters read as 399 different replies, not one."""
+    why = f"[Errno {exc.errno}] {exc.strerror}" if exc.errno is not None and exc.strerror else str(exc)
+    return f"{OUTBOX_UNWRITABLE} {outbox}: {why}"
+
+
 #: Each .eml's mode: a whole letter with the client's address and name. The outbox is there
 #: to be read by someone else — a marketer reviewing, a pickup daemon — so greeter's group
 #: may read it (give them that group); the other users of the machine may not.
@@ -493,7 +504,7 @@ class FileTransport:
             else:
                 os.rmdir(tempfile.mkdtemp(prefix=".greeter-check.", dir=existing))
         except OSError as exc:
-            return f"cannot write to outbox {self.outbox}: {exc}"
+            return outbox_unwritable(self.outbox, exc)
         return None
 
     def _write(self, name: str, data: bytes) -> Path:
@@ -517,7 +528,7 @@ class FileTransport:
         try:
             path = await asyncio.to_thread(self._write, eml_name(key), data)
         except OSError as exc:
-            return SendResult(key, Outcome.TEMPORARY, None, f"cannot write to outbox {self.outbox}: {exc}")
+            return SendResult(key, Outcome.TEMPORARY, None, outbox_unwritable(self.outbox, exc))
         return SendResult(key, Outcome.OK, 250, f"written to {path}")
 
     def send_many(

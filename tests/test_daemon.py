@@ -193,6 +193,14 @@ def _summary(
         (_summary(retry=1, failed=1, reply="cannot connect to mx:25"), "down", None),  # a 5xx: it answers
         (_summary(failed=2), "down", None),  # the server gave its verdict (5xx)
         (_summary(halted="535 5.7.8 bad login"), None, "535 5.7.8 bad login"),  # no letter gets out
+        # The disk filled after 12 letters: the rest wait on the disk, not on a server that works.
+        (
+            _summary(
+                sent=12, retry=387, reply="cannot write to outbox out: [Errno 28] No space left on device"
+            ),
+            None,
+            "cannot write to outbox out: [Errno 28] No space left on device",
+        ),
     ],
 )
 def test_delivery_is_degraded_when_letters_were_attempted_and_none_was_accepted(

@@ -83,6 +83,18 @@ def test_unwritable_outbox_is_a_temporary_failure(tmp_path: Path) -> None:
     assert "cannot write to outbox" in result.text
 
 
+def test_an_outbox_that_refuses_every_letter_gives_one_reply_for_all(tmp_path: Path) -> None:
+    """A full disk's error names each letter's temporary file: 399 letters read as 399 replies."""
+    from greeter.transport import outbox_unwritable
+
+    outbox = tmp_path / "outbox"
+    texts = {
+        outbox_unwritable(outbox, OSError(28, "No space left on device", str(outbox / f".{n}.eml.{n}.tmp")))
+        for n in ("a", "b", "c")
+    }
+    assert texts == {f"cannot write to outbox {outbox}: [Errno 28] No space left on device"}
+
+
 @pytest.mark.parametrize(
     ("code", "text", "outcome", "unknown"),
     [
