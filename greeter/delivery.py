@@ -106,6 +106,15 @@ class Summary:
     #: silently to a daily cron. ``catch_up_days``: the period they missed, for those words.
     expired: list[JournalKey] = field(default_factory=list)
     catch_up_days: int | None = None
+    #: The journal's first plan (:attr:`greeter.runtime.Inputs.first_plan`): what expires now was
+    #: due before greeter sent from it — a first run late in the day, not a schedule that misses
+    #: windows; said so, and no exit 1 (the README's first ``send --once`` met one).
+    first_plan: bool = False
+
+    @property
+    def lost(self) -> bool:
+        """Greetings expired on greeter's watch: ``send --once`` exits 1 (not on a first plan)."""
+        return bool(self.expired) and not self.first_plan
 
     @property
     def failed(self) -> bool:
@@ -180,15 +189,18 @@ class Summary:
         """
         days = self.catch_up_days
         period = "its catch-up period" if days is None else f"catch_up_days {days}"
+
         first = sorted(self.expired, key=lambda key: (key[2], key[0], key[1]))[:most]
         names = ", ".join(f"{cid} {occasion} {day.isoformat()}" for cid, occasion, day in first)
         more = len(self.expired) - most
         if more > 0:
             names += f" and {more} more (greeter history --state expired lists them)"
-        return (
-            f"expired ×{len(self.expired)} (never sent: not sent within {period}"
-            f" of the day it was meant to leave): {names}"
+        why = (
+            f"{period} after the day it was meant to leave had ended before this journal's first run"
+            if self.first_plan
+            else f"not sent within {period} of the day it was meant to leave"
         )
+        return f"expired ×{len(self.expired)} (never sent: {why}): {names}"
 
 
 def quota_words(left: int, free_at: datetime) -> str:

@@ -62,6 +62,9 @@ class Inputs:
     suppressed: set[str] = field(default_factory=set)
     #: Since when each configured occasion exists (:func:`~greeter.planner.occasion_starts`).
     occasion_since: dict[str, datetime | None] = field(default_factory=dict)
+    #: The journal had planned nothing before (new, or none yet): this is its first plan, whose
+    #: catch-up period was greeter's to send in only from now (see :meth:`Summary.expired_line`).
+    first_plan: bool = False
     #: ``review: required``: approved content hashes by journal key (None: no review).
     approvals: dict[JournalKey, str] | None = None
     #: Keep the loaded contacts in memory while the source file is unchanged (opt-in).
@@ -296,7 +299,9 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     """
     settings = inputs.settings
     names = [o.name for o in settings.occasions]
-    inputs.occasion_since = occasion_starts(journal.known_occasions(), names, now, settings.catch_up_days)
+    known = journal.known_occasions()
+    inputs.first_plan = not known
+    inputs.occasion_since = occasion_starts(known, names, now, settings.catch_up_days)
     lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
     inputs.history, inputs.history_by_email = journal_history(journal, start - timedelta(days=lookback))
     inputs.suppressed = with_ascii_forms(journal.suppressed())  # as contacts' addresses now are
@@ -321,6 +326,7 @@ def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:
     """Read history, suppressions and approvals from the journal, when there is one."""
     journal = existing_journal(inputs, now)
     if journal is None:
+        inputs.first_plan = True
         if inputs.settings.review == "required":
             inputs.approvals = {}  # no journal yet, so nothing is approved yet
         return

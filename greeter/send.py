@@ -132,7 +132,7 @@ def exit_code(result: RunResult) -> int:
         return 128 + result.stopped_by
     if summary.halted is not None:
         return EXIT_USAGE
-    if summary.failed or result.recovered or summary.expired or result.report.rejected:
+    if summary.failed or result.recovered or summary.lost or result.report.rejected:
         return EXIT_PROBLEMS
     if delivery_problem(summary) is not None:  # the daemon's "degraded", by the same rule
         return EXIT_TEMPFAIL
@@ -319,6 +319,7 @@ def plan_cycle(
         sign=load_signer(settings.delivery.dkim),
         approvals=inputs.approvals,
     )
+    deliverer.summary.first_plan = inputs.first_plan
     zones: dict[str, ZoneInfo] = {}
     countries: dict[str, str] = {}  # contacts not of the default country: whose days off a retry keeps
     due: list[PlanItem] = []

@@ -66,7 +66,7 @@ def print_report(
         click.echo(line, err=True)
     if (unauthenticated := unauthenticated_problem(result.summary)) is not None:
         click.echo(unauthenticated, err=True)  # what to fix: the reply lines alone read as the recipients'
-    if result.summary.expired:  # named among the reply lines; the usual cause after them
+    if result.summary.lost:  # named among the reply lines; the usual cause after them
         click.echo(EXPIRED_HINT, err=True)
     counts = dict(result.summary.counts)
     if as_json:

@@ -22,7 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 #: What ``send`` never needs: the gallery, iCalendar, Excel, PostgreSQL, the HTTP server.
 HEAVY = ("greeter.gallery", "greeter.ics_export", "icalendar", "openpyxl", "psycopg", "aiohttp")
 #: The command a cron job runs, rehearsed: it reads the example config and sends nothing.
-SEND_DRY_RUN = ("--config", "config.example.yaml", "send", "--once", "--dry-run")
+SEND_DRY_RUN = (
+    "--config",
+    "config.example.yaml",
+    "send",
+    "--once",
+    "--dry-run",
+    "--now",
+    "2027-04-14T11:00:00+03:00",
+)
 
 
 @pytest.mark.parametrize(

@@ -143,3 +143,21 @@ def test_the_runs_after_it_say_how_many_still_wait_until_someone_decides(make_pr
     assert decided.exit_code == 0, decided.output
     done = greeter(config, "send", "--once", "--now", "2026-12-16T11:15:00+03:00")
     assert done.exit_code == 0 and "uncertain await" not in done.stdout, done.output
+
+
+def test_a_journals_first_run_names_what_expired_before_it_and_exits_0(make_project: MakeProject) -> None:
+    """The README's first `send --once` on a fresh clone, late in a day: a greeting of three days ago
+    whose last window had just closed read "lost", with the cron advice, exit 1 — greeter was not
+    there to send it. Named as such, exit 0; the same on the next day's first run of a dry run."""
+    config = make_project([LONDON[0]])
+    dry = greeter(config, "send", "--once", "--dry-run", "--now", "2026-12-11T21:00:00+03:00")
+    assert dry.exit_code == 0, dry.output
+    first = greeter(config, "send", "--once", "--now", "2026-12-11T21:00:00+03:00")
+    assert first.exit_code == 0, first.output
+    said = (
+        "expired ×1 (never sent: catch_up_days 3 after the day it was meant to leave had ended"
+        " before this journal's first run): 1005 birthday 2026-12-08"
+    )
+    assert said in first.stderr and said in dry.stderr
+    assert CURE not in first.stderr
+    assert expired_rows(config) == [("1005", "2026-12-08")]  # recorded all the same, in its history
