@@ -32,6 +32,7 @@ SEND_DRY_RUN = ("--config", "config.example.yaml", "send", "--once", "--dry-run"
         ("schema", "greeter.cli"),
         ("send", "greeter.cli"),
         ("test-send", "greeter.cli"),
+        ("backup", "greeter.cli"),
         ("preview", "greeter.cli_review"),
         ("calendar", "greeter.cli_review"),
         ("history", "greeter.cli_journal"),
