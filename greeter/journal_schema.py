@@ -153,16 +153,50 @@ _OPERATIONAL_ERRNO = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENO
 def is_operational(exc: BaseException) -> bool:
     """Whether an SQLite or OS error means "not now" (disk full, I/O error, locked) rather than "wrong"."""
     if isinstance(exc, sqlite3.Error):
-        name = getattr(exc, "sqlite_errorname", "") or ""
-        return any(name == code or name.startswith(code + "_") for code in _OPERATIONAL_SQLITE)
+        return _sqlite_code(exc, *_OPERATIONAL_SQLITE)
     if isinstance(exc, OSError):
         return exc.errno in _OPERATIONAL_ERRNO
     return False
 
 
+#: What to do about a journal SQLite finds damaged (``SQLITE_NOTADB``, ``SQLITE_CORRUPT``): as for a
+#: lost one (:func:`lost_journal_error`), the damaged file's ``-wal`` and ``-shm`` must go before a
+#: backup is put back, or SQLite would replay that log into it.
+DAMAGED_HINT = (
+    "the journal is damaged; stop greeter, restore it from a backup (greeter backup makes one),"
+    " deleting the damaged file's -wal and -shm beside it first"
+)
+
+#: What a busy timeout (``SQLITE_BUSY``) means: another connection held a write transaction for
+#: longer than greeter waits. Not the sender lock (:meth:`greeter.journal.Journal.lock_sender`),
+#: whose "another greeter is already sending" stays as it is.
+LOCKED_HINT = (
+    "by another program (a sqlite3 shell or a backup holding a write transaction): try again when it lets go"
+)
+
+
+def _sqlite_code(exc: BaseException, *codes: str) -> bool:
+    """Whether ``exc`` is an SQLite error of one of these primary result codes (extended ones too)."""
+    if not isinstance(exc, sqlite3.Error):
+        return False
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return any(name == code or name.startswith(code + "_") for code in codes)
+
+
 def journal_error(message: str, exc: BaseException) -> JournalError:
     """``exc`` as the journal error an operator can act on: :class:`JournalUnavailableError` (exit 75)
-    for a full disk, an I/O error or a lock held too long, else :class:`JournalError` (exit 2)."""
+    for a full disk, an I/O error or a lock held too long, else :class:`JournalError` (exit 2).
+
+    SQLite's own words name neither the cause nor the remedy: "file is not a
+    database" and "database disk image is malformed" get the restore
+    (:data:`DAMAGED_HINT`), "database is locked" who holds it
+    (:data:`LOCKED_HINT`) — said here, once, for every command.
+    """
+    if _sqlite_code(exc, "SQLITE_NOTADB", "SQLITE_CORRUPT"):
+        message = f"{message}: {DAMAGED_HINT}"
+    elif _sqlite_code(exc, "SQLITE_BUSY"):
+        # SQLite's "database is locked" read on: "… is locked by another program (…)".
+        message += f" {LOCKED_HINT}" if message.endswith(" is locked") else f": it is locked {LOCKED_HINT}"
     return (JournalUnavailableError if is_operational(exc) else JournalError)(message)
 
 

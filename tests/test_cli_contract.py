@@ -236,6 +236,7 @@ def test_help_of_every_command_is_complete() -> None:
     code, out, _ = invoke("--help")
     assert code == 0
     commands = [
+        "backup",
         "calendar",
         "check",
         "forget",

@@ -40,6 +40,7 @@ SEND_DRY_RUN = (
         ("schema", "greeter.cli"),
         ("send", "greeter.cli"),
         ("test-send", "greeter.cli"),
+        ("backup", "greeter.cli"),
         ("preview", "greeter.cli_review"),
         ("calendar", "greeter.cli_review"),
         ("history", "greeter.cli_journal"),

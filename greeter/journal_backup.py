@@ -1,0 +1,192 @@
+"""``greeter backup``: a consistent copy of the SQLite journal, safe while greeter runs.
+
+A ``cp`` of a journal in WAL mode copies the main file only: the letters
+committed since the last checkpoint are in ``-wal`` beside it. An operator's
+copy held 173 sent letters where 190 had gone out, and a restore from it
+would have sent 17 again. SQLite's online backup API reads the database as
+one reader sees it — the main file and the WAL's committed frames — in one
+read transaction, so a sender that keeps writing meanwhile neither blocks it
+nor tears it.
+
+The copy is written to a temporary file beside the target and renamed over
+it only once it is complete, checked (``PRAGMA integrity_check``) and on
+disk: a crash or a full disk never leaves a half-written backup under the
+name a restore would use. A PostgreSQL journal is the database's to back up
+(``pg_dump``); this module only says how.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from greeter.errors import JournalError, OutputError
+from greeter.journal_schema import (
+    emptied_journal_error,
+    journal_error,
+    lock_path,
+    missing_journal_error,
+    open_read_only,
+    path_from_url,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """What a finished backup holds, as the command reports it."""
+
+    journal: Path
+    target: Path
+    greetings: int
+    schema_version: int
+
+    def text(self) -> str:
+        """``backed up data/journal.sqlite3 (1,234 greetings, schema version 6) to FILE``."""
+        return (
+            f"backed up {self.journal} ({self.greetings:,} greetings, schema version {self.schema_version})"
+            f" to {self.target}"
+        )
+
+
+def pg_dump_hint(url: str, target: Path) -> str:
+    """The one line that says how a PostgreSQL journal is backed up: ``pg_dump`` of its schema.
+
+    The URL is shown as libpq (and so ``pg_dump``) takes it: without
+    greeter's own parameters (``schema=``, ``lease_seconds=``), without the
+    password. Without ``schema=`` the tables are where the connection's
+    ``search_path`` finds them, ``public`` unless the role says otherwise.
+    """
+    from greeter.db_url import redact
+    from greeter.journal_pg_schema import TABLES, parse_target
+
+    where = parse_target(url)
+    schema = where.schema or "public"
+    unless = "" if where.schema else " (or the schema your search_path names)"
+    return (
+        f"a PostgreSQL journal is backed up with pg_dump: pg_dump -n {schema} -Fc -f {target}"
+        f" '{redact(where.conninfo)}'{unless} (the tables {', '.join(TABLES)} and schema_version)"
+    )
+
+
+def journal_files(path: Path) -> set[Path]:
+    """The journal's own files — itself, its ``-wal``, ``-shm`` and lock file — resolved."""
+    real = path.resolve()
+    return {real, Path(f"{real}-wal"), Path(f"{real}-shm"), lock_path(path)}
+
+
+def check_target(path: Path, target: Path, *, force: bool) -> None:
+    """Refuse (exit 2) a target that is one of the journal's own files, a folder, or one that exists
+    without ``force``: nothing is touched before that is known."""
+    if target.resolve() in journal_files(path):
+        raise OutputError(f"{target}: is the journal's own file ({path}); name another file for the backup")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; name the backup's file, not its folder")
+    if target.exists() and not force:
+        raise OutputError(f"{target}: already exists; --force replaces it")
+
+
+def back_up(url: str, target: Path, *, force: bool = False) -> Backup:
+    """Copy the journal ``url`` names to ``target`` (replacing it only with ``force``); what it holds.
+
+    Raises :class:`JournalError` for a PostgreSQL journal (the ``pg_dump``
+    line), a missing, emptied or unreadable journal and a copy that fails its
+    integrity check; :class:`OutputError` for a target that is refused or
+    cannot be written. Both exit 2.
+    """
+    if url.startswith("postgresql://"):
+        raise JournalError(pg_dump_hint(url, target))
+    path = path_from_url(url)
+    check_target(path, target, force=force)
+    if (emptied := emptied_journal_error(path)) is not None:
+        raise emptied
+    if not path.exists():
+        raise missing_journal_error(path)
+    try:
+        source = open_read_only(path)
+    except sqlite3.Error as exc:
+        raise journal_error(f"journal {path}: {exc}", exc) from exc
+    try:
+        greetings, version = _copy(source, path, target)
+    finally:
+        source.close()
+    return Backup(path, target, greetings, version)
+
+
+def _copy(source: sqlite3.Connection, path: Path, target: Path) -> tuple[int, int]:
+    """Write ``source`` to a temporary file beside ``target``, check it, then rename it into place."""
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:  # its folder is missing or not writable: said of FILE, not of the temporary name
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    os.close(fd)  # 0600, as the journal itself (JOURNAL_FILE_MODE): it holds every client's address
+    temp = Path(name)
+    try:
+        counts = _write_and_verify(source, path, temp)
+        _durable_rename(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _write_and_verify(source: sqlite3.Connection, path: Path, temp: Path) -> tuple[int, int]:
+    """The backup API into ``temp``, as one self-contained file; (greetings, schema version) of the copy.
+
+    The copy leaves WAL mode (``journal_mode = DELETE``): a single file that
+    can be read anywhere, even on a read-only mount. A restored journal is
+    switched back to WAL by the first greeter that opens it.
+    """
+    copy = sqlite3.connect(temp, isolation_level=None)
+    try:
+        try:
+            source.backup(copy)
+        except sqlite3.Error as exc:
+            raise journal_error(f"journal {path}: cannot back it up: {exc}", exc) from exc
+        try:
+            copy.execute("PRAGMA journal_mode = DELETE")
+            return _verify(copy, path)
+        except sqlite3.Error as exc:
+            raise OutputError(f"{temp}: cannot write the backup: {exc}") from exc
+    finally:
+        copy.close()
+
+
+def _verify(copy: sqlite3.Connection, path: Path) -> tuple[int, int]:
+    """The copy's (greetings, schema version), once ``PRAGMA integrity_check`` says ``ok`` of it.
+
+    A copy that fails it was copied from a journal that fails it too (the
+    backup API copies pages as they are): nothing is kept, and it is said.
+    """
+    verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+    if verdict != "ok":
+        raise JournalError(
+            f"journal {path}: its copy fails PRAGMA integrity_check ({verdict}), so the journal itself"
+            f" may be damaged; no backup written"
+        )
+    tables = {r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "schema_version" not in tables:
+        raise JournalError(f"journal {path}: not a greeter journal; no backup written")
+    version = int(copy.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+    greetings = int(copy.execute("SELECT count(*) FROM greetings").fetchone()[0])
+    return greetings, version
+
+
+def _durable_rename(temp: Path, target: Path) -> None:
+    """``temp``'s bytes on disk, then its name made ``target``'s, and that rename on disk too."""
+    try:
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except OSError as exc:
+        raise OutputError.of(target, exc) from exc
