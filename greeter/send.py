@@ -345,7 +345,10 @@ def plan_cycle(
         for item in due:
             built = deliverer.attempt(item)
             if announce is not None:
-                announce(DueLetter.planned(item, built if isinstance(built, str) else None))
+                if isinstance(built, str):
+                    announce(DueLetter.planned(item, built))
+                else:
+                    announce(DueLetter.planned(item, None, bytes(built.outgoing.data)))
     deliverer.record_skips(skips, dry_run=dry_run)
 
     def calendar_of(contact_id: str) -> WorkCalendar:
@@ -810,13 +813,21 @@ class DueLetter:
     attempt: int = 1
     #: A retry's or resend's last answer from the server (or why it was not reached).
     last_reply: str | None = None
+    #: Whom it greets and what its Subject says, as built (a dry run's new letters; "" otherwise):
+    #: an id and an address alone made a reviewer open the preview to know who gets what.
+    name: str = ""
+    subject: str = ""
 
     @classmethod
-    def planned(cls, item: PlanItem, held: str | None) -> DueLetter:
-        """A letter the planner found due, and why it would be held (None: it would go)."""
+    def planned(cls, item: PlanItem, held: str | None, data: bytes | None = None) -> DueLetter:
+        """A letter the planner found due, and why it would be held (None: it would go); ``data``:
+        its bytes as built, for its Subject."""
         hit = item.hit
         assert item.send_at is not None
-        return cls(item.send_at, hit.contact.id, hit.contact.email, (hit.occasion, *item.merged_with), held)
+        occasions = (hit.occasion, *item.merged_with)
+        name, subject = hit.contact.display_name.strip(), _subject_of(data) if data else ""
+        contact = hit.contact
+        return cls(item.send_at, contact.id, contact.email, occasions, held, name=name, subject=subject)
 
     @classmethod
     def again(cls, entry: JournalEntry, tz: ZoneInfo, now: datetime) -> DueLetter:
@@ -838,6 +849,14 @@ class DueLetter:
         )
 
 
+def _subject_of(data: bytes) -> str:
+    """A built letter's Subject, decoded (RFC 2047): read from its headers alone."""
+    from email.parser import BytesHeaderParser
+    from email.policy import default
+
+    return str(BytesHeaderParser(policy=default).parsebytes(data).get("Subject", ""))
+
+
 def due_json(letter: DueLetter) -> dict[str, object]:
     """``send --dry-run --json``: one due letter, and why it would be held (None: it would go)."""
     held = letter.held
@@ -851,6 +870,8 @@ def due_json(letter: DueLetter) -> dict[str, object]:
         "kind": letter.kind,
         "attempt": letter.attempt,
         "last_reply": letter.last_reply,
+        "name": letter.name or None,
+        "subject": letter.subject or None,
     }
 
 
@@ -864,8 +885,10 @@ def print_due(letter: DueLetter) -> None:
         why = "  (an operator's resend of an uncertain letter)"
     elif letter.kind == "retry":
         why = f"  (attempt {letter.attempt}; last: {letter.last_reply})"
+    who = f"{letter.name} <{letter.email}>" if letter.name else f"{letter.email}"
+    said = f"  «{letter.subject}»" if letter.subject else ""
     print(
         f"{word:<6}  {letter.send_at:%Y-%m-%d %H:%M %Z}  {letter.contact_id}  "
-        f"{letter.email}  {'+'.join(letter.occasions)}{why}",
+        f"{who}  {'+'.join(letter.occasions)}{said}{why}",
         file=sys.stdout,
     )

@@ -161,3 +161,19 @@ def test_a_journals_first_run_names_what_expired_before_it_and_exits_0(make_proj
     assert said in first.stderr and said in dry.stderr
     assert CURE not in first.stderr
     assert expired_rows(config) == [("1005", "2026-12-08")]  # recorded all the same, in its history
+
+
+def test_a_dry_runs_new_letters_say_whom_they_greet_and_their_subject(make_project: MakeProject) -> None:
+    """A migrating user read `due  2026-12-07 10:30 MSK  1  ivanov@…  birthday` and had to open the
+    preview to know who gets what: the line and the JSON name the client and the Subject as built."""
+    config = make_project([contact_row("1029", "vera@example.com", first="Вера", patronymic="Константиновна",
+                                       last="Гусева", birthday="09.12.1980")])  # fmt: skip
+    now = "2026-12-09T14:30:00+03:00"
+    text = greeter(config, "send", "--once", "--dry-run", "--now", now)
+    assert text.exit_code == 0, text.output
+    (line,) = [line for line in text.stdout.splitlines() if line.startswith("due ")]
+    assert "  1029  Вера Константиновна Гусева <vera@example.com>  birthday  «" in line, line
+    data = json.loads(greeter(config, "send", "--once", "--dry-run", "--json", "--now", now).stdout)
+    (letter,) = data["letters"]
+    assert letter["name"] == "Вера Константиновна Гусева"
+    assert letter["subject"] and f"«{letter['subject']}»" in line
