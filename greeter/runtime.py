@@ -21,10 +21,10 @@ from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_reach, plan_window
 from greeter.render import Renderer
-from greeter.sources import LoadReport, Rejection, date_occasions, iter_contacts
+from greeter.sources import FileVersion, LoadReport, Rejection, date_occasions, file_version, iter_contacts
 
-#: What identifies one version of a contacts file: the source settings, path, mtime (ns), size, inode.
-_FileKey = tuple[ContactsSource, Path, int, int, int]
+#: What identifies one version of a contacts file: the source settings, path, and its version.
+_FileKey = tuple[ContactsSource, Path, FileVersion]
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,10 @@ class _ContactsSnapshot:
 
 def _file_key(cfg: ContactsSource) -> _FileKey | None:
     """The version of a file source, or None when there is nothing to compare (SQL, no file)."""
-    if cfg.source == "sql" or cfg.path is None:
-        return None
-    try:
-        st = Path(cfg.path).stat()
-    except OSError:
+    version = file_version(cfg)
+    if version is None or cfg.path is None:
         return None  # loading will say what is wrong, every time
-    return (cfg, Path(cfg.path), st.st_mtime_ns, st.st_size, st.st_ino)
+    return (cfg, Path(cfg.path), version)
 
 
 @dataclass
@@ -192,8 +189,9 @@ class Inputs:
                 tuple(loading.problems),
                 tuple(loading.rejections),
             )
-            if _file_key(cfg) == key:  # not rewritten while we read it: this version may be kept
+            if loading.changed is None and _file_key(cfg) == key:  # one version, read whole: kept
                 self._snapshot = snapshot
+            report.changed = loading.changed  # rewritten while we read it: send plans nothing from it
         report.rows_read += snapshot.rows_read
         report.loaded += snapshot.loaded
         report.problems.extend(snapshot.problems)

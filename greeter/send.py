@@ -341,6 +341,7 @@ def plan_cycle(
             skips.append(item)
         elif item.status == "send" and item.send_at is not None:
             upcoming.append(item)
+    report.require_unchanged()  # the file rewritten while it was planned from: nothing is claimed or sent
     if dry_run:
         for item in due:
             built = deliverer.attempt(item)

@@ -149,7 +149,8 @@ CASES = [
     # Values past the header's last column: a ';' inside a value shifted them, so the row is rejected.
     C("contacts", "extra_cells.csv", 1, r"data/contacts\.csv:row {line}: Дата рождения: 9 fields, the header has 7 — an unquoted delimiter inside a value\? the row is not loaded: 'лишнее' comes after this last column", marker="лишнее", counts=(2, 1)),
     C("contacts", "comma_delimiter_in_rows.csv", 1, r"data/contacts\.csv:row {line}: Email: 1 field where the header has 7: this row uses another delimiter than the header line; the row is skipped: '2,anna@example\.com,Смирнова,Анна,Ильинична,Asia/Vladivostok…'", marker="2,anna", counts=(2, 1)),
-    C("contacts", "truncated_last_line.csv", 0, r"data/contacts\.csv:row {line}: Имя: warning: only 3 of 7 fields \(a truncated line\?\); the line ends with 'Петр'; the missing columns are taken as empty", marker="3;oleg@example.com;Петр", counts=(3, 0)),
+    # The file ends in the middle of its last row (no line break after it): still being written.
+    C("contacts", "truncated_last_line.csv", 1, r"data/contacts\.csv:row {line}: Имя: the file ends in the middle of this row \(3 of 7 fields, the last one 'Петр', no line break after it\): it was probably still being written; the row is not loaded \(greeter reads it again next run; if the file is complete, end it with a line break\)", marker="3;oleg@example.com;Петр", counts=(2, 1)),
     # The open quote swallows the next line: the broken row is rejected, the rows before it load.
     C("contacts", "unbalanced_quotes.csv", 1, r"data/contacts\.csv:row {line}: Фамилия: contains a line break \(CR/LF\) — it would break the message headers; a quote \(\"\) left open joined the following line\(s\) into this field: 'Смирнова;Анна;Ильинична;Asia/Vladivostok;29\.02\.1980\\n3;oleg@…'", marker='"Смирнова', counts=(1, 1)),
     C("contacts", "quote_inside_field.csv", 0, counts=(3, 0)),

@@ -17,12 +17,22 @@ from pathlib import Path
 
 from greeter.config import ContactsSource, Defaults, Occasion
 from greeter.contacts import Contact
-from greeter.errors import ContactsError, Problem
+from greeter.errors import ContactsError, ContactsUnavailableError, Problem
 from greeter.sources.columns import missing_columns
 from greeter.sources.header import HeaderNotFound, HeaderTest, header_test, open_header, with_hint
 from greeter.sources.xlsx_source import CELL_DATE, NoSuchSheet
 
-__all__ = ["LoadReport", "Rejection", "date_occasions", "iter_contacts", "load_contacts", "source_name"]
+__all__ = [
+    "FileVersion",
+    "LoadReport",
+    "Rejection",
+    "changed_while_read",
+    "date_occasions",
+    "file_version",
+    "iter_contacts",
+    "load_contacts",
+    "source_name",
+]
 
 #: SQL sources hand dates over as ISO text, XLSX date cells become DD.MM.YYYY text: both
 #: must parse whatever ``date_formats`` says (it describes dates typed as text).
@@ -54,10 +64,25 @@ class LoadReport:
     missing: list[str] = field(default_factory=list)
     #: Each rejected row, so ``--contact`` of one can say why it is not there.
     rejections: list[Rejection] = field(default_factory=list)
+    #: The contacts file changed while it was read (:func:`changed_while_read`'s text; a warning
+    #: in :attr:`problems` says it too): its rows may be half of a file being rewritten, so
+    #: ``send`` and the daemon plan nothing from them this run. None: it did not.
+    changed: str | None = None
 
     @property
     def rejected(self) -> int:
         return self.rows_read - self.loaded
+
+    def require_unchanged(self) -> None:
+        """Refuse contacts read from a file that changed meanwhile (:attr:`changed`), for a run that sends.
+
+        :class:`ContactsUnavailableError`, exit 75 "try again later" as for a
+        contacts database that does not answer: the file is being rewritten,
+        and the next run (cron's, the daemon's next tick) reads it whole.
+        Called once the plan is made, before any letter is claimed.
+        """
+        if self.changed is not None:
+            raise ContactsUnavailableError(f"{self.source}: {self.changed}; none of its rows was planned")
 
 
 def source_name(cfg: ContactsSource) -> str:
@@ -67,6 +92,42 @@ def source_name(cfg: ContactsSource) -> str:
 
         return redact(cfg.url)
     return str(cfg.path or cfg.url or "contacts")
+
+
+#: One version of a contacts file: its size, modification time (ns) and inode (:func:`file_version`).
+FileVersion = tuple[int, int, int]
+
+
+def file_version(cfg: ContactsSource) -> FileVersion | None:
+    """The version of a file source now; None for SQL, no path, or a file that cannot be looked at."""
+    if cfg.source == "sql" or cfg.path is None:
+        return None
+    try:
+        st = Path(cfg.path).stat()
+    except OSError:
+        return None  # loading will say what is wrong
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def changed_while_read(before: FileVersion | None, after: FileVersion | None) -> str | None:
+    """What to say when a contacts file's version ``after`` reading is not the one ``before`` it; else None.
+
+    A CRM export job rewriting the file while greeter reads it gives rows of
+    two versions, or half of the new one: a contact missing, or one whose
+    e-mail is cut short. Pure: the caller takes both versions
+    (:func:`file_version`), so a test can pass a ``before`` of its own.
+    """
+    if before is None or after == before:
+        return None
+    if after is None:
+        what = "it is gone now"
+    elif after[2] != before[2]:
+        what = "another file took its place"
+    elif after[0] != before[0]:
+        what = f"its size went from {before[0]:,} to {after[0]:,} bytes"
+    else:
+        what = "it was modified"
+    return f"the file changed while it was being read (being rewritten?): {what}"
 
 
 def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[tuple[int, list[str]]]:
@@ -176,6 +237,7 @@ def iter_contacts(
     if cfg.source == "sql":
         # Callers name the report after cfg.url; never let its password reach a problem line.
         report.source = source_name(cfg)
+    before = file_version(cfg)  # compared when the last row is read: was the file rewritten meanwhile?
     rows = _rows(cfg, defaults.timezone, report.problems)
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
@@ -219,6 +281,11 @@ def iter_contacts(
     report.problems.extend(parser.column_problems())
     if report.rows_read == 0:
         report.problems.append(_no_rows(cfg.source, report.source))
+    changed = changed_while_read(before, file_version(cfg))
+    if changed is not None:
+        report.changed = changed
+        advice = f"{changed}; what was read may be half a file: run again once it is written in full"
+        report.problems.append(Problem(report.source, "", advice, kind="column", severity="warning"))
 
 
 def _no_rows(kind: str, source: str) -> Problem:

@@ -11,13 +11,14 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
 from greeter.config import ContactsSource
 from greeter.errors import ContactsError, Problem
 from greeter.sources.header import HeaderTest, header_test, scan
+from greeter.sources.rows import CutRow
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 from greeter.sources.undecoded import HANDLER, SEEN, has_marks, raw_bytes, without_marks
 
@@ -324,7 +325,8 @@ def read_rows(
             if delimiter == "auto"
             else _DELIMITERS[delimiter]
         )
-        reader = csv.reader(text, delimiter=delim)
+        unended: list[str] = []  # the file's last line, once it is read, if no line break ends it
+        reader = csv.reader(_lines(text, unended), delimiter=delim)
         number = 0
         # Bytes the encoding cannot read stay in the cells as marks (see greeter.sources.undecoded),
         # so that the row parser rejects their row. The rows are looked at only once the decoder
@@ -347,6 +349,8 @@ def read_rows(
                     assert header is not None
                     in_header = header(number, cells) != 0
                     header_at = number
+                if unended:  # the file ends in this row (its last): it may be cut short (see CutRow)
+                    cells = CutRow(cells)
                 yield number, cells
         except csv.Error as exc:
             raise ContactsError(
@@ -354,6 +358,20 @@ def read_rows(
             ) from None
         if bad and notes is not None:
             notes.append(undecoded_rows(path, enc, encoding, bad, number - header_at))
+
+
+def _lines(text: Iterable[str], unended: list[str]) -> Iterator[str]:
+    """The lines of ``text``; the one no line break ends is also put in ``unended``.
+
+    Only a file's last line can end without one (LF, CR LF or CR: the reader
+    keeps them as they are), so :func:`read_rows` knows, as
+    the row that ends the file comes out of ``csv.reader``, whether the file
+    ends in its middle — without reading the file twice or holding a row back.
+    """
+    for line in text:
+        if line[-1] not in "\n\r":
+            unended.append(line)
+        yield line
 
 
 #: How many of the rows a file cannot decode its message lists, and reads to guess their encoding.

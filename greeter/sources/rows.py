@@ -99,7 +99,23 @@ _GENDERS = {
         Gender.FEMALE,
     ),
 }  # fmt: skip
-__all__ = ["QUOTE_CHARS", "RowParser", "quoted"]
+__all__ = ["QUOTE_CHARS", "CutRow", "RowParser", "quoted"]
+
+
+class CutRow(list[str]):
+    """The cells of a CSV file's last row when no line break follows it: the file may end in its middle.
+
+    A CRM export job rewriting the file while greeter reads it leaves it cut
+    anywhere (``5100;c100@example.co``); the cut row's fields, one of them cut
+    short, were loaded as a short line, and a letter went to a cut address
+    (a real, other domain). The CSV source marks the row by its type, so that
+    :meth:`RowParser.parse` tells this case apart only when the row is short:
+    the million ordinary rows pay nothing. A complete last row without a line
+    break (many exporters write none) is not short, and loads as ever.
+    """
+
+    __slots__ = ()
+
 
 #: A date column is reported as a whole (once, as an error) when every one of its values fails,
 #: or more than half of them once it has at least this many: a format problem, not a few typos.
@@ -608,8 +624,23 @@ class RowParser:
         return Problem(self.source, column, message, line, kind="row")
 
     def _short(self, row: Sequence[str], line: int) -> Problem | None:
-        """A row with fewer fields than the header: another delimiter (rejected) or a cut line (warned)."""
+        """A row with fewer fields than the header: another delimiter (rejected) or a cut line (warned).
+
+        The file's last row with no line break after it (:class:`CutRow`) is
+        rejected: the file ends in its middle, most likely because it was
+        still being written, and its last field may be cut short — a letter to
+        ``c100@example.co``. Not loading it this run costs nothing: the next run
+        reads the whole row.
+        """
         missing = self.header[len(row)] if row else self.header[0]
+        if isinstance(row, CutRow):
+            ends = f", the last one {quoted(row[-1])}" if row else ""
+            message = (
+                f"the file ends in the middle of this row ({len(row)} of {self.width} fields{ends},"
+                " no line break after it): it was probably still being written; the row is not loaded"
+                " (greeter reads it again next run; if the file is complete, end it with a line break)"
+            )
+            return Problem(self.source, missing, message, line, kind="row")
         if len(row) == 1 and _DELIMITERS.search(row[0]):
             message = (
                 f"1 field where the header has {self.width}: this row uses another delimiter "
