@@ -556,9 +556,9 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
             journal.close()
     except ContactsUnavailableError as exc:
         # Read while planning, before any letter is claimed: nothing left, whatever the journal says.
-        down = ContactsUnavailableError(
-            f"{exc}; nothing was sent: run again once the contacts database answers"
-        )
+        # A database that does not answer, or a contacts file rewritten while it was read.
+        later = "the contacts database answers" if settings.contacts.source == "sql" else "the file is whole"
+        down = ContactsUnavailableError(f"{exc}; nothing was sent: run again once {later}")
         if as_json:
             click.echo(json_text(summary_json(moment, dry_run, contacts_unavailable=down.hint())))
         raise down from exc
