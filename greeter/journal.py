@@ -36,7 +36,6 @@ from greeter.errors import JournalError, JournalLockedError
 from greeter.journal_schema import (
     KEY_WHERE,
     MIGRATIONS,
-    SQLITE_HEADER,
     connect,
     connect_read_only,
     db_time,
@@ -341,9 +340,9 @@ class Journal(Transitions):
             if _still_sqlite(self._path):
                 return
             raise JournalError(
-                f"journal {self._shown_path} was emptied or overwritten while greeter was running (its"
-                " file no longer begins as an SQLite database); nothing more is claimed from it. Stop"
-                " greeter, put the journal back (from a backup) and start greeter again"
+                f"journal {self._shown_path} was emptied while greeter was running (its file is 0 bytes"
+                " now); nothing more is claimed from it. Stop greeter, put the journal back (from a"
+                " backup) and start greeter again"
             )
         what = "no file is there now" if found is None else "the file there now is another one"
         raise JournalError(
@@ -799,14 +798,19 @@ class Journal(Transitions):
 
 
 def _still_sqlite(path: Path) -> bool:
-    """Whether the journal's file still begins as an SQLite database: truncated (``: > file``) or
-    written over in place, it keeps its inode, and :meth:`Journal._check_same_file` saw nothing while
-    the daemon went on for 27 runs into a journal that was then found malformed."""
+    """Whether the journal's file was not emptied under us: truncated (``: > file``) it keeps its
+    inode, and :meth:`Journal._check_same_file` saw nothing while the daemon went on for 27 runs
+    into a journal then found malformed.
+
+    Only ``stat``, never ``open``: closing any descriptor of the database file drops every POSIX
+    lock this process holds on it — SQLite's own — and the next ``greeter history`` then took the
+    running daemon's write-ahead log for a leftover, folded it in and deleted it (a crash after that
+    sent the letters in it again). A file written over in place at the same size is left to SQLite.
+    """
     try:
-        with path.open("rb") as fh:
-            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        return os.stat(path).st_size > 0
     except OSError:
-        return True  # unreadable is not proof of damage: the writes say what is wrong, if anything
+        return True  # gone or unreadable: the identity check and the writes say what is wrong
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

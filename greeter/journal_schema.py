@@ -462,10 +462,6 @@ def lost_journal_error(path: Path, traces: list[Path]) -> JournalError:
     )
 
 
-#: The first bytes of every SQLite database file.
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def emptied_journal_error(path: Path) -> JournalError | None:
     """The refusal to read a journal file emptied to 0 bytes where its traces show it held one; None
     when the file is not so.

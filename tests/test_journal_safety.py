@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -265,10 +267,9 @@ def test_an_empty_file_no_journal_left_is_made_a_journal(tmp_path: Path) -> None
     assert path.stat().st_size > 0
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a database\n"], ids=["truncated", "overwritten"])
-def test_a_journal_emptied_under_its_sender_claims_nothing_more(tmp_path: Path, damage: bytes) -> None:
-    """Truncated or written over in place, the file keeps its inode: the daemon went on for 27 runs
-    into a journal then found malformed, /healthz saying ok."""
+def test_a_journal_emptied_under_its_sender_claims_nothing_more(tmp_path: Path) -> None:
+    """Truncated in place, the file keeps its inode: the daemon went on for 27 runs into a journal
+    then found malformed, /healthz saying ok."""
     path = tmp_path / "journal.sqlite3"
     journal = Journal.open(f"sqlite:///{path}", now=MOMENT)
     try:
@@ -276,11 +277,40 @@ def test_a_journal_emptied_under_its_sender_claims_nothing_more(tmp_path: Path, 
         assert journal.recover_stale_claims(MOMENT) == 0
         with path.open("r+b") as fh:  # in place: same inode
             fh.truncate(0)
-            fh.write(damage)
-        emptied = r"was emptied or overwritten while greeter was running"
+        emptied = r"was emptied while greeter was running \(its file is 0 bytes now\)"
         with pytest.raises(JournalError, match=emptied):
             journal.recover_stale_claims(MOMENT)
         with pytest.raises(JournalError, match=emptied):
             journal.abandoned_claims()  # what the daemon's /healthz and /metrics probe reads
+    finally:
+        journal.close()
+
+
+def test_the_senders_check_of_its_file_keeps_sqlites_locks(tmp_path: Path) -> None:
+    """The check of the journal's file opened and closed it, and closing any descriptor of a file
+    drops every POSIX lock the process holds on it — SQLite's: the next `greeter history` took the
+    daemon's write-ahead log for a leftover, folded it in and deleted it, and what the daemon wrote
+    after that went into a deleted file (a crash, and those letters were sent again)."""
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal.open(f"sqlite:///{path}", now=MOMENT)
+    try:
+        journal.lock_sender()
+        writer = sqlite3.connect(path)  # the daemon's own connection, kept open as the daemon keeps it
+        writer.execute("PRAGMA wal_autocheckpoint=0")
+        writer.execute("CREATE TABLE probe (n INTEGER)")
+        writer.execute("INSERT INTO probe VALUES (1)")
+        writer.commit()
+        journal.recover_stale_claims(MOMENT)  # the check at the start of every run
+        reader = f"import sqlite3; c = sqlite3.connect({str(path)!r}); c.execute('SELECT count(*) FROM sqlite_master').fetchall(); c.close()"
+        subprocess.run([sys.executable, "-c", reader], check=True)  # `greeter history`, in another process
+        assert Path(f"{path}-wal").exists()  # the daemon's log is still there, not deleted under it
+        writer.execute("INSERT INTO probe VALUES (2)")
+        writer.commit()
+        count = (
+            "import sqlite3; print(sqlite3.connect({!r}).execute('SELECT count(*) FROM probe').fetchone()[0])"
+        )
+        seen = subprocess.run([sys.executable, "-c", count.format(str(path))], capture_output=True, text=True)
+        assert seen.stdout.strip() == "2", seen.stdout + seen.stderr
+        writer.close()
     finally:
         journal.close()
