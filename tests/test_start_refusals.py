@@ -290,3 +290,19 @@ def test_a_usage_error_of_run_is_a_cannot_start_line_with_exit_2(
     fatal = cannot_start(result, 2)
     assert any(words in p for p in fatal["problems"]), fatal
     assert "Usage:" not in result.stdout + result.stderr
+
+
+def test_run_refuses_to_start_with_a_broken_company_calendar(make_project: MakeProject) -> None:
+    """An event ending before it starts: preview and send exit 2, while run started and failed
+    every cycle — a unit manager saw a healthy service that sent nothing."""
+    config = make_project(people(1), send_window={"days_off_ics": "corp.ics"})
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//export//", "BEGIN:VEVENT", "UID:closed",
+        "DTSTAMP:20261101T000000Z", "DTSTART;VALUE=DATE:20261228", "DTEND;VALUE=DATE:20261201",
+        "SUMMARY:Офис закрыт", "END:VEVENT", "END:VCALENDAR", "",
+    ]  # fmt: skip
+    (config.parent / "corp.ics").write_bytes("\r\n".join(lines).encode())
+    fatal = cannot_start(run_once(config), 2)
+    (problem,) = fatal["problems"]
+    assert "corp.ics: send_window.days_off_ics: not a valid iCalendar file: event 'Офис закрыт'" in problem
+    assert not (config.parent / "data" / "journal.sqlite3").exists()  # refused before the journal
