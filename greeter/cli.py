@@ -719,5 +719,91 @@ def backup(state: State, file: Path, force: bool) -> None:
     click.echo(back_up(settings.storage.url, file, force=force).text())
 
 
+# --- baseline: greetings the tool before greeter already sent (greeter.baseline) ---
+
+
+@main.command(context_settings=CONTEXT)
+@_config_option
+@click.option(
+    "--through",
+    metavar="DATE",
+    help="Take the letters due up to the end of this day (YYYY-MM-DD, the config's time zone) "
+    "[default: NOW's day: everything up to today was handled by the old tool].",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="List what it would record; record nothing (and make no journal)."
+)
+@_now_writing_option("baseline records the greetings it takes as handled before greeter, dated the moment")
+@click.pass_obj
+@handles_errors
+def baseline(state: State, through: str | None, dry_run: bool, now: str | None) -> None:
+    """Record the greetings another tool already sent, so that greeter never sends them.
+
+    For the move to greeter from another tool (a mail-merge cron): a new
+    journal's first `send --once` catches up the last catch_up_days, so the
+    clients the old tool greeted on those days would get a second, belated
+    letter, and today's a second one too. Run this once, before greeter's
+    first send: it plans exactly as `send --once` would at NOW, takes every
+    letter due by the end of --through (today by default) that the journal
+    does not hold yet, and records it as `skipped`, reason `baseline: handled
+    before greeter (baseline at … UTC)` — `greeter history` shows it with
+    reason_code `baseline`, preview and the gallery as already sent. The
+    occasions merged into such a letter are recorded with it, as the send
+    records them (`merged into …`): also one of the next min_gap_days that
+    the send would carry in it (--dry-run shows each letter's). It sends
+    nothing, and never records a letter due after --through: those go when
+    their time comes. A second run records nothing new and says so.
+
+    The frequency cap counts these letters as sent, on the day each would
+    have left: the client did get it, from the old tool, and the next one
+    keeps min_gap_days and max_count from it as from a letter greeter sent.
+
+    \b
+    Exit codes:
+      0   done (also when there was nothing to record)
+      2   usage or config error (a bad --through or --now); nothing recorded
+      75  the journal cannot be written or reached now (disk full,
+          PostgreSQL down), or a greeter is sending from this SQLite journal:
+          nothing recorded (PostgreSQL: what was, stays), run it again
+
+    \b
+    Example (the old cron greeted everyone up to today, 4 December):
+      greeter baseline --dry-run
+      greeter baseline
+        recorded 12 greeting(s) as handled before greeter (occasions
+        2026-11-30 … 2026-12-04); the next send --once sends none of them
+    """
+    from greeter.baseline import run_baseline
+    from greeter.runtime import load_inputs
+
+    inputs = load_inputs(state.config, today=config_day(now))
+    moment = parse_now(now, inputs.settings.defaults.timezone)
+    zone = ZoneInfo(inputs.settings.defaults.timezone)
+    last = parse_day(through, "--through") or moment.astimezone(zone).date()
+    try:
+        journal = (
+            _dry_run_journal(inputs, moment)
+            if dry_run
+            else _open_journal(inputs.settings.storage.url, moment)
+        )
+        try:
+            if not dry_run:
+                journal.lock_sender()  # no send decides the same letters meanwhile
+            done, report = run_baseline(inputs, journal, now=moment, through=last, dry_run=dry_run)
+        finally:
+            journal.close()
+    except JournalUnavailableError as exc:
+        if type(exc) is not JournalUnavailableError:
+            raise
+        raise JournalUnavailableError(
+            f"{exc}\nrun greeter baseline again once the journal can be written"
+        ) from exc
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    for line in done.lines() if dry_run else ():
+        click.echo(f"would record  {line}")
+    click.echo(done.text())
+
+
 # The other commands live in modules of their own, by what they do; importing them registers them.
 from greeter import cli_daemon, cli_decisions, cli_journal, cli_review  # noqa: E402, F401

@@ -38,6 +38,7 @@ from greeter.journal_store import (
     JournalStateError,
     JournalStore,
     is_requeued,
+    planned_state,
 )
 from greeter.journal_transitions import merged_reason
 from greeter.masking import mask_addresses
@@ -559,7 +560,8 @@ class Deliverer:
             if key in known:
                 self.summary.skipped["already_sent"] += 1
                 return False
-            taken = sorted(r.send_day or r.occasion_date for r in rows if r.state in CAP_STATES)
+            counted = (r for r in rows if planned_state(r.state, r.reason) in CAP_STATES)  # baseline rows too
+            taken = sorted(r.send_day or r.occasion_date for r in counted)
             if cap_refusal(ready.request.planned_at.date(), taken, self.settings.frequency_cap):
                 self.summary.skipped["frequency_cap"] += 1  # another sender greeted this contact meanwhile
                 return False

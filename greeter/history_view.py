@@ -38,7 +38,7 @@ from rich.text import Text
 
 from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, local_text
-from greeter.journal_store import JournalEntry, JournalKey, JournalStore, is_requeued
+from greeter.journal_store import BASELINE, JournalEntry, JournalKey, JournalStore, is_requeued
 from greeter.journal_transitions import merged_carrier
 
 if TYPE_CHECKING:
@@ -65,7 +65,10 @@ COLUMNS = (
 )  # fmt: skip
 
 #: The planner's words for why an occasion was not greeted on its own (preview's ``reason``).
-_REASON_CODES = ("merged", "frequency_cap", "suppressed", "outside_audience", "no_email", "invalid_contact")
+#: ``baseline``: a greeting the tool before greeter sent (``greeter baseline``), never sent by greeter.
+_REASON_CODES = (
+    "merged", "frequency_cap", "suppressed", "outside_audience", "no_email", "invalid_contact", BASELINE,
+)  # fmt: skip
 
 
 def reason_code(entry: JournalEntry) -> str | None:

@@ -64,6 +64,8 @@ from greeter.journal_store import (
     Suppression,
     erasable,
     former_addresses,
+    planned_state,
+    stored_states,
 )
 from greeter.journal_transitions import (
     Move,
@@ -146,6 +148,11 @@ _SKIP_SUPPRESSED_SQL = f"""
                 WHERE {KEY_WHERE} AND state = 'retry'
                     AND EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
                 """
+
+
+def _merged_text(names: Sequence[str]) -> str:
+    """The ``merged`` column as SQLite keeps it: a JSON list of occasion names."""
+    return json.dumps(list(names), ensure_ascii=False) if names else "[]"
 
 
 class Journal(Transitions):
@@ -485,7 +492,7 @@ class Journal(Transitions):
         with self._db(write=True) as db:
             for r in requests:
                 offset = r.planned_at.utcoffset()
-                merged = json.dumps(list(r.merged), ensure_ascii=False) if r.merged else "[]"
+                merged = _merged_text(r.merged)
                 params = {
                     **key_params(r.key), "email": r.email, "mid": r.message_id,
                     "planned": db_time(r.planned_at), "send_day": r.planned_at.date().isoformat(),
@@ -529,9 +536,13 @@ class Journal(Transitions):
                 email, reason = move.record_missing
                 db.execute(
                     "INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, reason,"
-                    " created_at, updated_at) VALUES (:cid, :occ, :day, :to, :email, :reason, :now, :now)",
-                    {**values, "email": email, "reason": reason},
-                )
+                    " send_day, merged, created_at, updated_at)"
+                    " VALUES (:cid, :occ, :day, :to, :email, :reason, :send_day, :merged, :now, :now)",
+                    {
+                        **values, "email": email, "reason": reason, "merged": _merged_text(move.merged),
+                        "send_day": move.send_day.isoformat() if move.send_day else None,
+                    },
+                )  # fmt: skip
                 return
             move.check(None if row is None else row["state"])  # raises: the UPDATE found no source state
             db.execute(  # not reached; kept so that a check that lets it pass still makes the move
@@ -591,23 +602,28 @@ class Journal(Transitions):
         The default states are those that count against the frequency cap;
         pass :data:`~greeter.journal_schema.STATES` to also learn the failed,
         skipped and expired keys (which must not be planned again either).
+        A row ``greeter baseline`` recorded comes as ``sent`` (:func:`planned_state`).
         """
-        marks = ", ".join("?" for _ in states)
+        asked = stored_states(states)
+        marks = ", ".join("?" for _ in asked)
         with self._db() as db:
             rows = db.execute(
                 "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
                 f" email, sent_at, merged, reason FROM greetings WHERE state IN ({marks})"
                 f" AND {journal_sql.NOT_REQUEUED} AND COALESCE(send_day, occasion_date) >= ?"
                 " ORDER BY contact_id, day",
-                (*states, since.isoformat()),
+                (*asked, since.isoformat()),
             ).fetchall()
         for r in rows:
+            state = planned_state(r["state"], r["reason"])
+            if state not in states:
+                continue
             occasion_date, day = date.fromisoformat(r["occasion_date"]), date.fromisoformat(r["day"])
             sent_at = parse_time(r["sent_at"]) if r["state"] == "sent" else None
             merged = tuple(json.loads(r["merged"])) if r["merged"] not in (None, "[]") else ()
             into = merged_carrier(r["reason"]) if r["state"] == "skipped" else None
             yield PastGreeting(
-                r["contact_id"], r["occasion"], occasion_date, day, r["state"], r["email"], sent_at,
+                r["contact_id"], r["occasion"], occasion_date, day, state, r["email"], sent_at,
                 merged, into,
             )  # fmt: skip
 

@@ -415,10 +415,14 @@ class PgJournal(PgJournalBase, Transitions):
                     email, reason = move.record_missing
                     inserted = conn.execute(
                         "INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, reason,"
-                        " created_at, updated_at) VALUES (%(cid)s, %(occ)s, %(day)s, %(to)s, %(email)s,"
-                        " %(reason)s, %(now)s, %(now)s) ON CONFLICT DO NOTHING",
-                        {**values, "email": email, "reason": reason},
-                    ).rowcount
+                        " send_day, merged, created_at, updated_at) VALUES (%(cid)s, %(occ)s, %(day)s,"
+                        " %(to)s, %(email)s, %(reason)s, %(send_day)s, %(merged)s, %(now)s, %(now)s)"
+                        " ON CONFLICT DO NOTHING",
+                        {
+                            **values, "email": email, "reason": reason, "send_day": move.send_day,
+                            "merged": Jsonb(list(move.merged)),
+                        },
+                    ).rowcount  # fmt: skip
                     if inserted:
                         return
                     row = conn.execute(select, where).fetchone()  # another process recorded it first

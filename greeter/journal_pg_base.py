@@ -28,7 +28,16 @@ from greeter.db_url import one_line
 from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal_pg_schema import PgTarget
 from greeter.journal_pg_schema import row_to_entry as to_entry
-from greeter.journal_store import CAP_STATES, STATES, JournalEntry, JournalKey, Notice, Suppression
+from greeter.journal_store import (
+    CAP_STATES,
+    STATES,
+    JournalEntry,
+    JournalKey,
+    Notice,
+    Suppression,
+    planned_state,
+    stored_states,
+)
 from greeter.journal_transitions import merged_carrier
 from greeter.plan_types import PastGreeting
 
@@ -394,13 +403,16 @@ class PgJournalBase:
             " email, sent_at, merged, reason FROM greetings WHERE state = ANY(%s)"
             f" AND {journal_sql.NOT_REQUEUED} AND COALESCE(send_day, occasion_date) >= %s"
             ' ORDER BY contact_id COLLATE "C", day',
-            (list(states), since),
+            (stored_states(states), since),
         )
         for r in rows:
+            state = planned_state(r["state"], r["reason"])  # a baseline row: sent, before greeter
+            if state not in states:
+                continue
             sent_at = r["sent_at"] if r["state"] == "sent" else None
             into = merged_carrier(r["reason"]) if r["state"] == "skipped" else None
             yield PastGreeting(
-                r["contact_id"], r["occasion"], r["occasion_date"], r["day"], r["state"], r["email"], sent_at,
+                r["contact_id"], r["occasion"], r["occasion_date"], r["day"], state, r["email"], sent_at,
                 tuple(r["merged"] or ()), into,
             )  # fmt: skip
 

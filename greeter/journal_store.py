@@ -40,6 +40,7 @@ from greeter.plan_types import PastGreeting
 from greeter.retention import Purge
 
 __all__ = [
+    "BASELINE",
     "CAP_STATES",
     "REQUEUED",
     "STATES",
@@ -55,6 +56,8 @@ __all__ = [
     "erasable",
     "former_addresses",
     "is_requeued",
+    "planned_state",
+    "stored_states",
 ]
 
 #: The do-not-contact list's reason for an address ``greeter forget`` erased.
@@ -68,6 +71,32 @@ STATES: tuple[str, ...] = ("claimed", "sent", "retry", "failed", "uncertain", "s
 
 #: States that count against the frequency cap: the greeting went out or still may.
 CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
+
+#: The word that starts the reason of a ``skipped`` row ``greeter baseline`` recorded: a greeting
+#: the tool used before greeter already sent (``baseline: handled before greeter (…)``).
+BASELINE = "baseline"
+
+
+def planned_state(state: str, reason: str | None) -> str:
+    """The state the planner and the frequency cap read a row by: its own, but ``sent`` for a
+    greeting handled before greeter (:data:`BASELINE`).
+
+    The client did get that letter — from the tool before greeter — so it
+    counts against the cap as one greeter sent would (``greeter baseline``'s
+    help says so), and a preview shows it as already sent. The journal keeps
+    it ``skipped``: greeter never sent it, and ``history`` says who did. The
+    one place both journals (:meth:`JournalStore.greeted_dates`) and a shared
+    journal's claim (:meth:`greeter.delivery.Deliverer.claim_for_contact`) ask.
+    """
+    if state == "skipped" and reason is not None and reason.startswith(f"{BASELINE}:"):
+        return "sent"
+    return state
+
+
+def stored_states(states: Sequence[str]) -> list[str]:
+    """The stored states a :meth:`JournalStore.greeted_dates` for ``states`` reads: ``skipped`` too
+    when ``sent`` is asked for, whose baseline rows are planned as sent (:func:`planned_state`)."""
+    return [*states, "skipped"] if "sent" in states and "skipped" not in states else list(states)
 
 
 #: The reason of a ``retry`` row an operator put back in line after it failed
@@ -308,6 +337,21 @@ class JournalStore(Protocol):
         self, key: JournalKey, now: datetime, *, email: str | None = None, why: str | None = None
     ) -> None:
         """Record that its deadline passed unsent; ``why`` (the planner's words) joins the reason."""
+
+    def record_handled(
+        self,
+        key: JournalKey,
+        reason: str,
+        now: datetime,
+        *,
+        email: str | None,
+        send_day: date | None = None,
+        merged: Sequence[str] = (),
+    ) -> None:
+        """Record, as ``skipped`` with ``reason``, a greeting the journal has no row of and greeter
+        must never send (``greeter baseline``: another tool sent it). ``send_day``: the day its
+        letter left (the frequency cap counts it then); ``merged``: the occasions it carried.
+        A row already there is never overwritten: :class:`JournalStateError` (a caller's bug)."""
 
     def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
         """A ``retry`` (or an operator's resend) to ``email`` → ``skipped`` if ``email`` is on the list.

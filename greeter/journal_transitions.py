@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from greeter.journal_sql import JournalSql
@@ -43,6 +43,9 @@ class Move:
     params: Mapping[str, Any] = field(default_factory=dict)
     record_missing: tuple[str | None, str] | None = None
     fsync: bool = True
+    #: A row ``record_missing`` inserts: the day its letter left and the occasions it carried.
+    send_day: date | None = None
+    merged: tuple[str, ...] = ()
 
     def check(self, state: str | None) -> None:
         """Raise unless a row in ``state`` (None: no row) may make this move — a bug, not data."""
@@ -162,6 +165,26 @@ class Transitions(JournalSql):
         sets = f", reason = {self._p('reason')}, payload = NULL"
         move = Move(key, "expired", ("claimed", "retry"), now, sets, {"reason": reason}, (email, reason))
         self._apply(move)
+
+    def record_handled(
+        self,
+        key: JournalKey,
+        reason: str,
+        now: datetime,
+        *,
+        email: str | None,
+        send_day: date | None = None,
+        merged: Sequence[str] = (),
+    ) -> None:
+        """A greeting greeter must never send, recorded ``skipped`` (:meth:`JournalStore.record_handled`).
+
+        Insert only (no source state): a row already there — a claim, a letter
+        sent — is never turned into one greeter did not send.
+        """
+        record = (email, reason)
+        self._apply(
+            Move(key, "skipped", (), now, record_missing=record, send_day=send_day, merged=tuple(merged))
+        )
 
     def resend(self, key: JournalKey, now: datetime) -> None:
         """Operator's decision on an ``uncertain`` greeting: send it again, due now.

@@ -41,6 +41,7 @@ SEND_DRY_RUN = (
         ("send", "greeter.cli"),
         ("test-send", "greeter.cli"),
         ("backup", "greeter.cli"),
+        ("baseline", "greeter.cli"),
         ("preview", "greeter.cli_review"),
         ("calendar", "greeter.cli_review"),
         ("history", "greeter.cli_journal"),

@@ -38,6 +38,7 @@ NOW_COMMANDS: dict[str, tuple[str, ...]] = {
     "uncertain": ("uncertain", "resend", "--all"),
     "failed": ("failed", "resend", "--all"),
     "purge": ("purge", "--dry-run"),
+    "baseline": ("baseline", "--dry-run"),
 }
 
 
