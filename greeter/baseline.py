@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from greeter.config import Settings
 from greeter.journal_store import BASELINE, JournalStore
 from greeter.journal_transitions import merged_reason
 from greeter.plan_types import Hit, PlanItem
 from greeter.planner import lookahead_end
 from greeter.runtime import Inputs, read_journal_state
-from greeter.send import EXPIRY_LOOKBACK_DAYS
+from greeter.send import plan_start
 from greeter.sources import LoadReport
 
 
@@ -44,14 +43,6 @@ def handled_reason(at: datetime) -> str:
 def greetings_of(letter: PlanItem) -> tuple[Hit, ...]:
     """A letter's greetings: its own occasion and those merged into it."""
     return (letter.hit, *letter.also)
-
-
-def plan_start(settings: Settings, now: datetime) -> tuple[date, date]:
-    """``now``'s day in the config's zone, and the first occasion day a send at ``now`` plans
-    (:func:`greeter.send.plan_cycle`: the catch-up period, and a week before it for expiries)."""
-    today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
-    lookback = max(EXPIRY_LOOKBACK_DAYS, settings.frequency_cap.min_gap_days)
-    return today, today - timedelta(days=settings.catch_up_days + lookback)
 
 
 def due_through(inputs: Inputs, *, now: datetime, through: date, report: LoadReport) -> list[PlanItem]:

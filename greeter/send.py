@@ -274,6 +274,15 @@ class Cycle:
         )
 
 
+def plan_start(settings: Settings, now: datetime) -> tuple[date, date]:
+    """``now``'s day in the config's zone, and the first occasion day a run at ``now`` plans:
+    the catch-up period, and a week before it too — greetings missed during a longer downtime
+    are recorded as ``expired`` (the client's history shows them), never sent."""
+    today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+    lookback = max(EXPIRY_LOOKBACK_DAYS, settings.frequency_cap.min_gap_days)
+    return today, today - timedelta(days=settings.catch_up_days + lookback)
+
+
 def plan_cycle(
     inputs: Inputs,
     journal: JournalStore,
@@ -294,11 +303,7 @@ def plan_cycle(
     """
     settings = inputs.settings
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
-    today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
-    # A week before the catch-up period too: greetings missed during a longer downtime are
-    # recorded as ``expired`` (the client's history shows them), never sent.
-    lookback = max(EXPIRY_LOOKBACK_DAYS, settings.frequency_cap.min_gap_days)
-    start = today - timedelta(days=settings.catch_up_days + lookback)
+    today, start = plan_start(settings, now)
     read_journal_state(inputs, journal, start=start, now=now)
     if not dry_run:
         journal.record_occasions(inputs.occasion_since)
