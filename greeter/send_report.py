@@ -118,9 +118,12 @@ def problems_words(result: RunResult, moment: datetime) -> str:
     """
     since = result.problems_unchanged_since
     assert since is not None, "only for problems already said"
+    rejected = result.report.rejected
+    # The exit code (1) is for the rejected rows: said here, or a cron mail reads exit 1 unexplained.
+    among = f", {rejected} of them rejected row(s), not loaded" if rejected else ""
     return (
-        f"; {len(result.report.problems)} contact row problem(s) unchanged since {_when(since, moment)}"
-        " (greeter check lists them)"
+        f"; {len(result.report.problems)} contact row problem(s) unchanged since"
+        f" {_when(since, moment)}{among} (greeter check lists them)"
     )
 
 

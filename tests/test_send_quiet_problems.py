@@ -55,8 +55,9 @@ def at(minute: int) -> str:
     return NOW.replace("11:00:00", f"11:{minute:02d}:00")
 
 
-def unchanged(n: int, since: str) -> str:
-    return f"; {n} contact row problem(s) unchanged since 2027-04-14 {since} MSK (greeter check lists them)"
+def unchanged(n: int, since: str, rejected: int = 0) -> str:
+    among = f", {rejected} of them rejected row(s), not loaded" if rejected else ""
+    return f"; {n} contact row problem(s) unchanged since 2027-04-14 {since} MSK{among} (greeter check lists them)"
 
 
 @pytest.fixture
@@ -74,14 +75,14 @@ def test_cron_hears_the_problems_once_and_then_each_time_they_change(config: Pat
     code, out, err = send(config, LATER)
     assert code == 1, "still exit 1: the row is still rejected"
     assert "row " not in err, err
-    assert out.rstrip("\n").endswith(unchanged(3, "11:00")), out
+    assert out.rstrip("\n").endswith(unchanged(3, "11:00", rejected=1)), out
 
     write_rows(config, GOOD, FIXED_DATE, NO_EMAIL, NO_ID)  # the CRM fixed the date
     code, out, err = send(config, at(10))
     assert code == 1 and EMAIL_WARNING in err and ID_ERROR in err and "31.02" not in err, err
     assert "unchanged" not in out
     code, out, err = send(config, at(20))
-    assert "row " not in err and out.rstrip("\n").endswith(unchanged(2, "11:10")), (out, err)
+    assert "row " not in err and out.rstrip("\n").endswith(unchanged(2, "11:10", rejected=1)), (out, err)
 
     write_rows(config, GOOD, FIXED_DATE, NO_EMAIL, NO_ID, BAD_ZONE)  # and broke another row
     code, out, err = send(config, at(30))
@@ -99,7 +100,7 @@ def test_problems_that_go_and_come_back_are_news_again(config: Path) -> None:
     assert DATE_WARNING in err and EMAIL_WARNING in err and ID_ERROR in err, err
     assert "unchanged" not in out
     code, out, err = send(config, at(30))
-    assert "row " not in err and out.rstrip("\n").endswith(unchanged(3, "11:20")), (out, err)
+    assert "row " not in err and out.rstrip("\n").endswith(unchanged(3, "11:20", rejected=1)), (out, err)
 
 
 def test_json_carries_the_count_and_since_when(config: Path) -> None:
@@ -118,7 +119,7 @@ def test_a_dry_run_reads_what_was_said_and_records_nothing(config: Path) -> None
     code, out, err = send(config, LATER)
     assert DATE_WARNING in err, "the dry run recorded nothing: the real run says them"
     code, out, err = send(config, at(10), "--dry-run")
-    assert "row " not in err and out.rstrip("\n").endswith(unchanged(3, "11:05")), (out, err)
+    assert "row " not in err and out.rstrip("\n").endswith(unchanged(3, "11:05", rejected=1)), (out, err)
     write_rows(config, GOOD, FIXED_DATE, NO_EMAIL, NO_ID)
     code, out, err = send(config, at(20), "--dry-run")
     assert EMAIL_WARNING in err and "unchanged" not in out, (out, err)
@@ -133,7 +134,7 @@ def test_a_terminal_gets_them_every_time_and_they_count_as_said(config: Path) ->
         assert b"unchanged" not in out
     code, out, err = run_on_terminal(config, "send", "--once", "--now", at(10), terminal=False)
     assert code == 1 and b"row " not in err, err
-    assert out.decode().rstrip("\n").endswith(unchanged(3, "11:00")), out
+    assert out.decode().rstrip("\n").endswith(unchanged(3, "11:00", rejected=1)), out
 
 
 def test_the_journal_keeps_one_notice_per_name_on_both_backends(
@@ -156,7 +157,7 @@ def test_cron_on_a_postgresql_journal_hears_them_once(make_project: MakeProject)
         assert code == 1 and DATE_WARNING in err, err
         code, out, err = send(config, LATER)
         assert code == 1 and "row " not in err, err
-        assert out.rstrip("\n").endswith(unchanged(3, "11:00")), out
+        assert out.rstrip("\n").endswith(unchanged(3, "11:00", rejected=1)), out
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
