@@ -153,6 +153,21 @@ def for_tester(item: PlanItem, to: str) -> PlanItem:
     return dataclasses.replace(item, hit=dataclasses.replace(item.hit, contact=contact))
 
 
+#: The header naming the client whose letter a test is (:func:`greeter.erasure.outbox_files` reads it).
+TEST_OF_HEADER = "X-Greeter-Test-Of"
+
+
+def test_of(email: str) -> str:
+    """What :data:`TEST_OF_HEADER` says of the client ``email``: a digest of the address as the
+    do-not-contact list compares it, not the address — a test never carries the client's address,
+    yet ``greeter forget`` of that address finds it."""
+    import hashlib
+
+    from greeter.contacts import email_key
+
+    return "sha256:" + hashlib.sha256(email_key(email).encode()).hexdigest()[:32]
+
+
 def trial_message_id(domain: str) -> str:
     """A Message-ID of its own for each test: the real letter's (from its journal key) stays unused.
 
@@ -169,10 +184,18 @@ def build_trial(
     at: datetime,
     secret: bytes | None,
     sign: Callable[[bytes], bytes] | None,
+    client: str | None = None,
 ) -> bytes:
     """The test letter's bytes, built by the send's own builder (:func:`greeter.delivery.letter_bytes`):
-    the Subject prefixed with :data:`TEST_PREFIX` and a fresh Message-ID."""
+    the Subject prefixed with :data:`TEST_PREFIX` and a fresh Message-ID; ``client``: the address of
+    the contact whose letter it is, named in :data:`TEST_OF_HEADER` by :func:`test_of` (it is
+    addressed to the tester, and an erasure of the client must still find it in the outbox)."""
     tagged = dataclasses.replace(rendered, subject=TEST_PREFIX + rendered.subject.strip())
+    if client is not None:  # whose letter it is: `greeter forget` finds a test letter by it
+        headers = {**settings.delivery.headers, TEST_OF_HEADER: test_of(client)}
+        settings = settings.model_copy(
+            update={"delivery": settings.delivery.model_copy(update={"headers": headers})}
+        )
     return letter_bytes(
         settings, tagged, envelope, trial_message_id(settings.sender.domain), at, secret, sign
     )
@@ -295,6 +318,7 @@ def run_test_send(
     if choice is None:
         print(nothing_to_test(contact_id, occasion, day, start, days), file=sys.stderr)
         return EXIT_USAGE
+    client = choice.draft.item.hit.contact.email
     item = for_tester(choice.draft.item, to)
     hit = item.hit
     try:
@@ -309,6 +333,7 @@ def run_test_send(
             at=at.astimezone(now.tzinfo),
             secret=secret.encode() if secret else None,
             sign=load_signer(settings.delivery.dkim),
+            client=client,
         )
     except GreeterError as exc:
         print(f"{hit.contact.id} {hit.occasion} {hit.date}: not sent: {exc}", file=sys.stderr)

@@ -109,7 +109,8 @@ def test_the_letter_reaches_the_tester_only_and_the_real_one_still_goes_once(
         vera = real[0].parsed()
         assert str(vera["Message-ID"]) == make_message_id(BIRTHDAY, "romashka.example")  # not burned
         assert str(vera["Subject"]) == "Вера Константиновна, с днём рождения!"
-        assert set(vera.keys()) == set(letter.keys())  # the same headers: List-Unsubscribe, Auto-Submitted…
+        # the same headers (List-Unsubscribe, Auto-Submitted…), and the digest naming whose test it was
+        assert set(vera.keys()) | {"X-Greeter-Test-Of"} == set(letter.keys())
         assert invoke(config, "send", "--once", "--now", DUE)[0] == 0
         assert sum(m.rcpt_tos == (CLIENT,) for m in sink.messages) == 1
         assert {r for m in sink.messages for r in m.rcpt_tos} == {TESTER, CLIENT}
@@ -241,3 +242,20 @@ def test_the_test_is_dkim_signed_and_its_unsubscribe_links_are_the_tester_s(
     assert mine is not None and theirs is not None
     assert f"<{mine}>" in str(letter["List-Unsubscribe"]) and letter["List-Unsubscribe-Post"]
     assert mine in text_of(letter) and theirs not in data.decode("ascii") + text_of(letter)
+
+
+def test_forget_erases_the_clients_test_letters_too(make_project: MakeProject) -> None:
+    """A test letter is addressed to the tester but carries the client's name, company and words:
+    `greeter forget CLIENT` left it in the outbox, found by no `To:` (an erasure persona)."""
+    config = make_project([VERA])
+    outbox = config.parent / "data" / "outbox"
+    code, out, err = trial(config)
+    assert code == 0, out + err
+    (written,) = outbox.glob("test-*.eml")
+    assert CLIENT.encode() not in written.read_bytes()  # named by a digest, not the address
+    code, out, err = invoke(config, "send", "--once", "--now", DUE)  # the real letter: the journal
+    assert code == 0 and "sent: 1" in out, out + err
+    code, out, err = invoke(config, "forget", CLIENT, "--yes")
+    assert code == 0, out + err
+    assert not written.exists() and str(written) in out
+    assert list(outbox.glob("*.eml")) == []  # the real letter's file went too
