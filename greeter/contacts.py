@@ -360,6 +360,10 @@ class Contact:
     #: do-not-contact list: the CRM stays the source of truth, so clearing the flag there (or a new
     #: journal) greets the contact again as the CRM says.
     do_not_contact: str | None = None
+    #: That column's cell when it said neither yes nor no (``'может быть'``, quoted as the row's
+    #: warning quotes it): the contact is treated as opted out, and the reason says the cell is unread
+    #: — not that the CRM marks the contact — so the data gets fixed. None: the cell said yes.
+    do_not_contact_unread: str | None = None
 
     @property
     def display_name(self) -> str:

@@ -340,6 +340,16 @@ _RULES: list[_Rule] = [
         lambda m, t: f"в CRM контакту не пишут: отметка в столбце «{m[1]}»",
     ),
     (
+        re.compile(
+            r"the CRM's column «(.*)» says (.*), neither yes nor no:"
+            r" treated as do-not-contact until it says no"
+        ),
+        lambda m, t: (
+            f"в столбце CRM «{m[1]}» стоит {m[2]} — ни «да», ни «нет»:"
+            " контакту не пишем, пока там не будет «нет»"
+        ),
+    ),
+    (
         re.compile(r"the contact has no e-mail address"),
         lambda m, t: "у контакта нет адреса e-mail",
     ),

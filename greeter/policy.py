@@ -215,14 +215,26 @@ def precheck(
         return "no_email", "the contact has no e-mail address"
     if suppressed:
         return "suppressed", f"{hit.contact.email} is on the do-not-contact list"
-    if hit.contact.do_not_contact is not None:  # the CRM's own opt-out flag: read afresh each load
-        return "suppressed", crm_opt_out(hit.contact.do_not_contact)
+    if (why := crm_opt_out(hit.contact)) is not None:  # the CRM's own opt-out flag: read afresh each load
+        return "suppressed", why
     return None
 
 
-def crm_opt_out(column: str) -> str:
-    """Why a contact the CRM flags is not greeted (``column``: its opt-out column's header): the
-    planner's detail, and a waiting retry's reason when the flag came after its letter was written."""
+def crm_opt_out(contact: Contact) -> str | None:
+    """Why the CRM's opt-out column keeps ``contact`` from being greeted; None: it does not. The
+    planner's detail, and a waiting retry's reason when the flag came after its letter was written.
+
+    A cell that said neither yes nor no is named as such: "the CRM marks this contact" sent an
+    operator reading the gallery away from a cell that needed fixing.
+    """
+    column = contact.do_not_contact
+    if column is None:
+        return None
+    if contact.do_not_contact_unread is not None:
+        return (
+            f"the CRM's column «{column}» says {contact.do_not_contact_unread}, neither yes nor no:"
+            " treated as do-not-contact until it says no"
+        )
     return f"the CRM marks this contact do-not-contact (column «{column}»)"
 
 

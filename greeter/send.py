@@ -335,8 +335,8 @@ def plan_cycle(
     for item in inputs.plan(inputs.contacts(report), pw):
         contact = item.hit.contact
         zones[contact.id] = contact_zone(contact, settings)
-        if contact.do_not_contact is not None:
-            opted_out[contact.id] = contact.do_not_contact
+        if (why := crm_opt_out(contact)) is not None:
+            opted_out[contact.id] = why
         if contact.country is not None:
             countries[contact.id] = contact.country
         if is_due(item, now):
@@ -775,7 +775,7 @@ def _due_retries(
     the stored bytes used to go out regardless. The claim checks the list
     again, for an address added while the batch runs. So are those of a
     contact the CRM flagged do-not-contact since (``opted_out``: contact id →
-    the column, :func:`greeter.policy.crm_opt_out`): the planner skips its new
+    why, :func:`greeter.policy.crm_opt_out`): the planner skips its new
     occasions, and a 4xx'd letter written before the flag must not go either.
     """
     found = sort_retries(journal.due_retries(now), zones, deliverer.settings, now, calendar_of)
@@ -790,9 +790,9 @@ def _due_retries(
     listed = journal.suppressed() if waiting else set()
     going: list[JournalEntry] = []
     for entry in waiting:
-        if opted_out and (column := opted_out.get(entry.contact_id)) is not None:
+        if opted_out and (why := opted_out.get(entry.contact_id)) is not None:
             if not dry_run:
-                journal.mark_skipped(entry.key, f"suppressed: {crm_opt_out(column)}", now)
+                journal.mark_skipped(entry.key, f"suppressed: {why}", now)
             deliverer.summary.skipped["suppressed"] += 1
         elif entry.email is None or email_key(entry.email) not in listed:
             going.append(entry)

@@ -141,6 +141,10 @@ class _DateColumn:
     samples: list[str] = field(default_factory=list)
 
 
+#: A do-not-contact cell that lets the contact be greeted (:meth:`RowParser._opted_out`).
+_IN: tuple[None, None] = (None, None)
+
+
 class RowParser:
     """Maps the rows of one source (one header) to contacts; remembers ids/e-mails seen.
 
@@ -376,7 +380,8 @@ class RowParser:
         if not first and self._named and not noted:
             nameless = (len(problems), "", "")
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
-        opted_out = self._opted_out(raw, line, problems) if (raw := cells.get("do_not_contact", "")) else None
+        flag = cells.get("do_not_contact", "")
+        opted_out, unread = self._opted_out(flag, line, problems) if flag else _IN
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
         # The country before the zone (an unreadable zone's warning names the fallback), its
@@ -459,6 +464,7 @@ class RowParser:
             line,  # row
             from_zone,  # country_from_zone
             opted_out,  # do_not_contact
+            unread,  # do_not_contact_unread
         )
         if nameless is not None:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
@@ -722,8 +728,9 @@ class RowParser:
             )
         return gender
 
-    def _opted_out(self, text: str, line: int, problems: list[Problem]) -> str | None:
-        """The do-not-contact column's header if its cell ``text`` says yes, or neither yes nor no; else None.
+    def _opted_out(self, text: str, line: int, problems: list[Problem]) -> tuple[str | None, str | None]:
+        """The do-not-contact column's header if its cell ``text`` says yes, or neither yes nor no
+        (then the cell too, quoted); else (None, None).
 
         A value that is neither (``может быть``, a typo) is a warning, and the
         contact is treated as opted out: when in doubt a letter is not sent —
@@ -737,7 +744,9 @@ class RowParser:
                 " write да or нет (yes or no) in the CRM"
             )
             problems.append(self._warn(line, "do_not_contact", message))
-        return None if said is False else self.header[self.pos["do_not_contact"]]
+        if said is False:
+            return _IN
+        return self.header[self.pos["do_not_contact"]], None if said else quoted(text)
 
     def _check_gender(
         self, gender: Gender, first: str, patronymic: str, last: str, line: int, problems: list[Problem]
