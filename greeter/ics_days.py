@@ -138,9 +138,9 @@ def _read(path: Path, wanted: frozenset[int], field: str, zone_name: str | None 
         raise _fail(path, not_ics(raw, exc), field) from None
     if not isinstance(cal, Calendar) or cal.name != "VCALENDAR":
         raise _fail(path, "not a valid iCalendar file (no VCALENDAR)", field)
-    broken = event_problem(cal, raw)
-    if broken is not None:
-        raise _fail(path, f"not a valid iCalendar file: {broken}", field)
+    broken = event_problems(cal, raw)
+    if broken:  # each event named: fixing one to learn of the next cost a run per event
+        raise ConfigError([Problem(str(path), field, f"not a valid iCalendar file: {why}") for why in broken])
     if not wanted:
         return DaysOff(frozenset(), frozenset(), ())
     first, last = min(wanted), max(wanted)
@@ -179,8 +179,8 @@ def _read(path: Path, wanted: frozenset[int], field: str, zone_name: str | None 
     return DaysOff(frozenset(days), frozenset(first_days), tuple(ordered))
 
 
-def event_problem(cal: Calendar, raw: bytes) -> str | None:
-    """What is wrong with the first event a calendar program would refuse, named; None: none is.
+def event_problems(cal: Calendar, raw: bytes) -> list[str]:
+    """What is wrong with each event a calendar program would refuse, named; []: none is.
 
     icalendar reads such an event without a word and the recurrence library
     then fails on it — with a bare ``KeyError: 'DTSTART'``, which read as a
@@ -189,11 +189,13 @@ def event_problem(cal: Calendar, raw: bytes) -> str | None:
     calendar is edited by other people; the message names the event and its
     line, so whoever fixes it finds it.
     """
+    found: list[str] = []
     for event, line in _events_with_lines(cal, raw):
         name = f"event {_title(event)} (line {line})" if line else f"event {_title(event)}"
         start_prop = event.get("dtstart")
         if start_prop is None:
-            return f"{name} has no DTSTART (its first day): give it one, or delete the event"
+            found.append(f"{name} has no DTSTART (its first day): give it one, or delete the event")
+            continue
         moments: dict[str, Any] = {}
         for which in ("DTSTART", "DTEND"):
             prop = event.get(which)
@@ -201,14 +203,18 @@ def event_problem(cal: Calendar, raw: bytes) -> str | None:
                 moments[which] = None if prop is None else prop.dt
             except Exception:  # icalendar's BrokenCalendarProperty: a value it could not read (31.02)
                 value = quoted_within(str(prop), QUOTE_CHARS)
-                return f"{name}: {which} {value} is not a real date or time: correct it in the calendar"
-        start, end = moments["DTSTART"], moments["DTEND"]
-        if end is not None and _before(end, start):
-            return (
-                f"{name} ends before it starts (DTSTART {_day(start)}, DTEND {_day(end)}): "
-                "correct its DTEND (for an all-day event, the day after its last day)"
-            )
-    return None
+                found.append(
+                    f"{name}: {which} {value} is not a real date or time: correct it in the calendar"
+                )
+                break
+        else:
+            start, end = moments["DTSTART"], moments["DTEND"]
+            if end is not None and _before(end, start):
+                found.append(
+                    f"{name} ends before it starts (DTSTART {_day(start)}, DTEND {_day(end)}): "
+                    "correct its DTEND (for an all-day event, the day after its last day)"
+                )
+    return found
 
 
 def _before(end: Any, start: Any) -> bool:

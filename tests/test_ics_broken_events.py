@@ -101,3 +101,20 @@ def test_preview_and_check_say_it_as_a_config_error_not_an_internal_one(make_pro
     check = runner.invoke(main, ["--config", str(config), "check", "--now", "2026-12-04T10:00"])
     assert check.exit_code == 1, check.output
     assert "has no DTSTART" in check.output and "internal error" not in check.output
+
+
+def test_every_broken_event_is_named_at_once(tmp_path: Path) -> None:
+    """Two broken events: only the first was named, the second only after fixing it and running again."""
+    path = raw_ics(
+        tmp_path,
+        vevent("a", "DTEND;VALUE=DATE:20270101", CLOSED),
+        vevent("b", "DTSTART;VALUE=DATE:20261228", "DTEND;VALUE=DATE:20261201", "SUMMARY:Инвентаризация"),
+    )
+    with pytest.raises(ConfigError) as caught:
+        days_off_from_ics(path, [2026, 2027])
+    said = [p.message for p in caught.value.problems]
+    assert len(said) == 2, said
+    assert said[0].endswith(
+        "event 'Офис закрыт' (line 4) has no DTSTART (its first day): give it one, or delete the event"
+    )
+    assert "event 'Инвентаризация' (line 10) ends before it starts" in said[1]
