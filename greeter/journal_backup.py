@@ -46,7 +46,8 @@ class Backup:
     def text(self) -> str:
         """``backed up data/journal.sqlite3 (1,234 greetings, schema version 6) to FILE``."""
         return (
-            f"backed up {self.journal} ({self.greetings:,} greetings, schema version {self.schema_version})"
+            f"backed up {self.journal} ({self.greetings:,} greeting{'' if self.greetings == 1 else 's'},"
+            f" schema version {self.schema_version})"
             f" to {self.target}"
         )
 
