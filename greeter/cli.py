@@ -526,7 +526,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     moment = parse_now(now, settings.defaults.timezone)
-    missing = missing_secrets(settings, smtp=not dry_run)  # before the journal is touched
+    # Before the journal is touched: the secrets, and the calendar files every plan reads.
+    missing = missing_secrets(settings, smtp=not dry_run) or inputs.calendar_errors(moment.date())
     if missing:
         raise ConfigError(missing)
     # A dry run's letters: printed one a line, or gathered for the JSON (nothing else on stdout).

@@ -42,26 +42,10 @@ def load_valid_inputs(config_file: Path, today: date) -> Inputs:
     problems = inputs.renderer().check(list(dict.fromkeys(o.template for o in settings.occasions)))
     errors = [p for p in problems if p.severity == "error"] + missing_secrets(settings)
     if not errors:
-        errors = calendar_errors(inputs, today) or template_smoke(inputs, today)
+        errors = inputs.calendar_errors(today) or template_smoke(inputs, today)
     if errors:
         raise ConfigError(errors)
     return inputs
-
-
-def calendar_errors(inputs: Inputs, today: date) -> list[Problem]:
-    """What is wrong with the calendar files the config names (``send_window.days_off_ics``, an
-    occasion's ``ics``), read as a plan reads them; [] when they can be read.
-
-    Read at start and at a reload like the templates: a calendar with an event that ends before
-    it starts made every run fail while ``greeter run`` had started as if all were well (a unit
-    manager saw a healthy service that sent nothing), where preview and send exit 2.
-    """
-    try:
-        inputs.extra_days_off(today, 366)
-        inputs.occasion_dates(today, 366)
-    except ConfigError as exc:
-        return list(exc.problems)
-    return []
 
 
 #: Contacts whose letters a start or a reload renders (plain form), to refuse a template that fails.

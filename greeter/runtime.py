@@ -16,7 +16,7 @@ from pathlib import Path
 from greeter.config import ContactsSource, Settings
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key, with_ascii_forms
-from greeter.errors import EXIT_USAGE, GreeterError, Problem
+from greeter.errors import EXIT_USAGE, ConfigError, GreeterError, Problem
 from greeter.journal_store import STATES, JournalKey, JournalStore
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_reach, plan_window
@@ -227,6 +227,22 @@ class Inputs:
 
         years = range(start.year - 1, start.year + days // 365 + 2)
         return days_off_from_ics(ics, years, self.settings.defaults.timezone)
+
+    def calendar_errors(self, today: date) -> list[Problem]:
+        """What is wrong with the calendar files the config names (``send_window.days_off_ics``, an
+        occasion's ``ics``), read as a plan reads them; [] when they can be read.
+
+        Asked before anything is opened or sent, like the secrets: a calendar with an event that
+        ends before it starts made every daemon run fail while ``greeter run`` had started as if all
+        were well (a unit manager saw a healthy service that sent nothing), and ``send --once``
+        made the journal before it refused.
+        """
+        try:
+            self.extra_days_off(today, 366)
+            self.occasion_dates(today, 366)
+        except ConfigError as exc:
+            return list(exc.problems)
+        return []
 
     def occasion_dates(self, start: date, days: int) -> dict[str, frozenset[date]]:
         """Each ``ics`` occasion's days, read from its calendar file (re-read when the file changes).

@@ -118,3 +118,18 @@ def test_every_broken_event_is_named_at_once(tmp_path: Path) -> None:
         "event 'Офис закрыт' (line 4) has no DTSTART (its first day): give it one, or delete the event"
     )
     assert "event 'Инвентаризация' (line 10) ends before it starts" in said[1]
+
+
+def test_send_refuses_a_broken_calendar_before_it_makes_the_journal(make_project: MakeProject) -> None:
+    config = make_project(
+        [contact_row("1", "a@example.com", birthday="29.12.1980")],
+        send_window={"days_off_ics": "closed.ics"},
+    )
+    raw_ics(config.parent, vevent("bad", "DTEND;VALUE=DATE:20270101", CLOSED)).rename(
+        config.parent / "closed.ics"
+    )
+    sent = CliRunner().invoke(main, ["--config", str(config), "send", "--once", "--now", "2026-12-04T10:00"])
+    assert sent.exit_code == 2, sent.output
+    assert "has no DTSTART" in sent.output
+    assert not (config.parent / "data" / "journal.sqlite3").exists()
+    assert not (config.parent / "data" / "journal.sqlite3.lock").exists()
