@@ -42,6 +42,7 @@ from pathlib import Path
 
 from greeter.config import Settings
 from greeter.delivery import letter_bytes
+from greeter.erasure import TEST_OF_HEADER, tested_client
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, ConfigError, GreeterError
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft, PlanItem, Rendered
@@ -153,21 +154,6 @@ def for_tester(item: PlanItem, to: str) -> PlanItem:
     return dataclasses.replace(item, hit=dataclasses.replace(item.hit, contact=contact))
 
 
-#: The header naming the client whose letter a test is (:func:`greeter.erasure.outbox_files` reads it).
-TEST_OF_HEADER = "X-Greeter-Test-Of"
-
-
-def test_of(email: str) -> str:
-    """What :data:`TEST_OF_HEADER` says of the client ``email``: a digest of the address as the
-    do-not-contact list compares it, not the address — a test never carries the client's address,
-    yet ``greeter forget`` of that address finds it."""
-    import hashlib
-
-    from greeter.contacts import email_key
-
-    return "sha256:" + hashlib.sha256(email_key(email).encode()).hexdigest()[:32]
-
-
 def trial_message_id(domain: str) -> str:
     """A Message-ID of its own for each test: the real letter's (from its journal key) stays unused.
 
@@ -188,11 +174,12 @@ def build_trial(
 ) -> bytes:
     """The test letter's bytes, built by the send's own builder (:func:`greeter.delivery.letter_bytes`):
     the Subject prefixed with :data:`TEST_PREFIX` and a fresh Message-ID; ``client``: the address of
-    the contact whose letter it is, named in :data:`TEST_OF_HEADER` by :func:`test_of` (it is
-    addressed to the tester, and an erasure of the client must still find it in the outbox)."""
+    the contact whose letter it is, named in :data:`~greeter.erasure.TEST_OF_HEADER` by
+    :func:`~greeter.erasure.tested_client` (it is addressed to the tester, and an erasure of the
+    client must still find it in the outbox)."""
     tagged = dataclasses.replace(rendered, subject=TEST_PREFIX + rendered.subject.strip())
     if client is not None:  # whose letter it is: `greeter forget` finds a test letter by it
-        headers = {**settings.delivery.headers, TEST_OF_HEADER: test_of(client)}
+        headers = {**settings.delivery.headers, TEST_OF_HEADER: tested_client(client)}
         settings = settings.model_copy(
             update={"delivery": settings.delivery.model_copy(update={"headers": headers})}
         )
