@@ -190,7 +190,6 @@ class Summary:
         """
         days = self.catch_up_days
         period = "its catch-up period" if days is None else f"catch_up_days {days}"
-
         first = sorted(self.expired, key=lambda key: (key[2], key[0], key[1]))[:most]
         names = ", ".join(f"{cid} {occasion} {day.isoformat()}" for cid, occasion, day in first)
         more = len(self.expired) - most

@@ -611,7 +611,7 @@ class Journal(Transitions):
                 "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
                 f" email, sent_at, merged, reason FROM greetings WHERE state IN ({marks})"
                 f" AND {journal_sql.NOT_REQUEUED} AND COALESCE(send_day, occasion_date) >= ?"
-                " ORDER BY contact_id, day",
+                f"{journal_sql.baseline_skips_only(states)} ORDER BY contact_id, day",
                 (*asked, since.isoformat()),
             ).fetchall()
         for r in rows:

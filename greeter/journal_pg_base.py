@@ -402,7 +402,7 @@ class PgJournalBase:
             "SELECT contact_id, occasion, occasion_date, COALESCE(send_day, occasion_date) AS day, state,"
             " email, sent_at, merged, reason FROM greetings WHERE state = ANY(%s)"
             f" AND {journal_sql.NOT_REQUEUED} AND COALESCE(send_day, occasion_date) >= %s"
-            ' ORDER BY contact_id COLLATE "C", day',
+            f'{journal_sql.baseline_skips_only(states)} ORDER BY contact_id COLLATE "C", day',
             (stored_states(states), since),
         )
         for r in rows:

@@ -19,12 +19,27 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from greeter.errors import JournalError
-from greeter.journal_store import REQUEUED, STATES, JournalEntry, JournalStore
+from greeter.journal_store import BASELINE, REQUEUED, STATES, JournalEntry, JournalStore
 from greeter.retention import FINISHED, Purge
 
 #: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),
 #: which the planner must plan afresh — not hold as already greeted, nor count against the cap.
 NOT_REQUEUED = f"(state <> 'retry' OR reason IS NULL OR reason <> '{REQUEUED}')"
+
+
+def baseline_skips_only(states: Sequence[str]) -> str:
+    """SQL: `` AND …`` keeping, of the ``skipped`` rows, only ``greeter baseline``'s — when
+    ``states`` asks for no other skipped row (:func:`~greeter.journal_store.stored_states` reads
+    ``skipped`` for those alone); "" when it does.
+
+    Every plan reads the cap window's greetings: without this a year of merged and capped
+    rows was fetched and parsed to be thrown away. ``substr``, not ``LIKE``: the same in both
+    dialects, with no ``%`` for psycopg to take for a placeholder.
+    """
+    if "skipped" in states:
+        return ""
+    prefix = f"{BASELINE}:"
+    return f" AND (state <> 'skipped' OR substr(reason, 1, {len(prefix)}) = '{prefix}')"
 
 #: How many rows a streamed read (:meth:`JournalSql.iter_history`) fetches at a time: large
 #: enough that a round trip or a lock costs nothing per row, small enough to be no memory.

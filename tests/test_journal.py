@@ -417,6 +417,23 @@ def test_greeted_dates_says_which_letter_carried_a_merged_occasion(journal: Jour
     )
 
 
+def test_greeted_dates_reads_of_the_skipped_rows_only_baselines_for_the_cap(journal: JournalStore) -> None:
+    """Both backends: the SQL keeps, of the skipped rows, only ``greeter baseline``'s for the cap
+    (planned as sent); a merged row comes only when skipped rows are asked for."""
+    from greeter.baseline import handled_reason
+    from greeter.journal_transitions import merged_reason
+
+    planned = datetime(2025, 3, 14, 11, tzinfo=MOSCOW)
+    before = ("c-1", "birthday", date(2025, 3, 14))
+    rode = ("c-2", "new_year", date(2025, 1, 1))
+    journal.mark_skipped(before, handled_reason(NOW), planned, email="ivan@example.com")
+    journal.mark_skipped(rode, merged_reason("birthday"), planned, email="anna@example.com")
+    capped = [(p.contact_id, p.state) for p in journal.greeted_dates(since=date(2024, 12, 1))]
+    assert capped == [("c-1", "sent")]
+    every = [(p.contact_id, p.state) for p in journal.greeted_dates(since=date(2024, 12, 1), states=STATES)]
+    assert every == [("c-1", "sent"), ("c-2", "skipped")]
+
+
 def test_sent_times_for_the_daily_quota(journal: JournalStore) -> None:
     for i in range(3):
         key = (f"c-{i}", "birthday", date(2025, 3, 14))
