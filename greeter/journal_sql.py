@@ -41,6 +41,7 @@ def baseline_skips_only(states: Sequence[str]) -> str:
     prefix = f"{BASELINE}:"
     return f" AND (state <> 'skipped' OR substr(reason, 1, {len(prefix)}) = '{prefix}')"
 
+
 #: How many rows a streamed read (:meth:`JournalSql.iter_history`) fetches at a time: large
 #: enough that a round trip or a lock costs nothing per row, small enough to be no memory.
 STREAM_BATCH = 1000
