@@ -61,7 +61,11 @@ def _versions(found: int | None, latest: int, where: str) -> str:
     if found > latest:
         return f"journal schema version {found} is newer than this greeter knows ({latest}); upgrade greeter"
     if found < latest:
-        return f"journal schema version {found} of {latest} (upgraded on the next send)"
+        return (
+            f"journal schema version {found} of {latest}: the next command that opens it (preview,"
+            " history, calendar, send) upgrades it, and an older greeter cannot read it after that;"
+            " keep a copy first with greeter backup FILE"
+        )
     return f"journal schema version {found} of {latest}"
 
 

@@ -33,7 +33,13 @@ from psycopg import sql
 
 from greeter.db_url import check_identifier, redact, take_params
 from greeter.errors import JournalError
-from greeter.journal_sql import Migration, current_version, entry_from_row, run_migrations
+from greeter.journal_sql import (
+    OCCASIONS_ALREADY_GREETED,
+    Migration,
+    current_version,
+    entry_from_row,
+    run_migrations,
+)
 from greeter.journal_store import STATES, JournalEntry
 
 __all__ = [
@@ -112,7 +118,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2,
         "when each occasion was first planned (an occasion added later is not caught up)",
-        ("CREATE TABLE occasions (name text PRIMARY KEY, since timestamptz)",),
+        ("CREATE TABLE occasions (name text PRIMARY KEY, since timestamptz)", OCCASIONS_ALREADY_GREETED),
     ),
     Migration(
         3,

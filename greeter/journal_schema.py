@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from greeter.errors import JournalError, JournalUnavailableError
+from greeter.journal_sql import OCCASIONS_ALREADY_GREETED, entry_from_row, run_migrations
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
-from greeter.journal_sql import entry_from_row, run_migrations
 from greeter.journal_store import STATES, JournalEntry, JournalKey
 
 #: Selects one greeting by the named parameters of :func:`key_params`.
@@ -104,6 +104,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 since TEXT
             )
             """,
+            OCCASIONS_ALREADY_GREETED,
         ),
     ),
     Migration(

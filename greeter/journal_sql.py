@@ -27,6 +27,16 @@ from greeter.retention import FINISHED, Purge
 NOT_REQUEUED = f"(state <> 'retry' OR reason IS NULL OR reason <> '{REQUEUED}')"
 
 
+#: SQL, the second step of the migration that made ``occasions`` (SQLite 5, PostgreSQL 2):
+#: an occasion a journal already holds greetings of existed before the journal learnt since
+#: when (``since`` left NULL: always, see :func:`~greeter.planner.occasion_starts`). Without it a
+#: journal from before the table read as one never planned: the first plan after an upgrade
+#: dated every occasion ``catch_up_days`` back, as a brand-new journal's — a greeting still
+#: inside its catch-up was then never sent, with no row, and the expiries before it were put
+#: down to "before this journal's first run".
+OCCASIONS_ALREADY_GREETED = "INSERT INTO occasions (name) SELECT DISTINCT occasion FROM greetings"
+
+
 def baseline_skips_only(states: Sequence[str]) -> str:
     """SQL: `` AND …`` keeping, of the ``skipped`` rows, only ``greeter baseline``'s — when
     ``states`` asks for no other skipped row (:func:`~greeter.journal_store.stored_states` reads

@@ -397,3 +397,21 @@ def test_the_journal_sets_lock_and_statement_timeouts_unless_the_url_or_server_g
         own = databases.with_query(url, "options=-clock_timeout%3D2min%20-cstatement_timeout%3D90s")
         with PgJournal.open(own, now=NOW) as j:
             assert limits(j) == ("2min", "90s"), "the operator's limits win"
+
+
+def test_a_schema_from_before_the_occasions_table_knows_the_occasions_it_greeted() -> None:
+    """Migration 2 on a schema with greetings: those occasions always existed (``since`` None).
+
+    An empty table read as a journal never planned, and the first plan after the upgrade
+    forgot a greeting still inside its catch-up (the upgrading operator's lost letter).
+    """
+    with databases.pg_schema() as (url, name), databases.pg_admin() as conn:
+        conn.execute(f"CREATE SCHEMA {name}")
+        conn.execute(f"SET search_path TO {name}")
+        journal_pg_schema.migrate(conn, schema=name, now=NOW, migrations=MIGRATIONS[:1])
+        conn.execute(
+            "INSERT INTO greetings (contact_id, occasion, occasion_date, state, created_at,"
+            " updated_at) VALUES ('c-9', 'birthday', '2025-03-14', 'sent', now(), now())"
+        )
+        with PgJournal.open(url, now=NOW) as j:
+            assert j.known_occasions() == {"birthday": None}
