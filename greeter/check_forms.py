@@ -79,12 +79,13 @@ def letter_forms(
 
 
 def _possible_years(occ: Occasion) -> list[int]:
-    """The numbers of :data:`YEARS` this occasion's letters can have (its audience's round/min years)."""
+    """The numbers of :data:`YEARS` this occasion's letters can have: its audience's round/min years,
+    within its plausible ``min_years``..``max_years`` (the others are data errors, never a letter)."""
     audience = occ.audience
     return [
         years
         for years in YEARS
-        if years <= occ.max_years
+        if occ.min_years <= years <= occ.max_years
         and not (audience.round_years and years % audience.round_years)
         and not (audience.min_years is not None and years < audience.min_years)
     ]

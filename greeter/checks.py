@@ -169,7 +169,9 @@ def run_check(
     real_days = next_days(fixed_days(settings, today, today + timedelta(days=366), dated))
     reach = Reach(settings)
     titles = TitleReach(settings)
-    field_rules = [(occ.field, occ.max_years) for occ in settings.occasions if occ.field is not None]
+    field_rules = [
+        (occ.field, occ.max_years, occ.min_years) for occ in settings.occasions if occ.field is not None
+    ]
     date_columns = settings.contacts.dates
     contacts: Iterable[Contact] = inputs.contacts(load)
     bar = progress(None, 0) if progress is not None else None
@@ -294,20 +296,20 @@ def _while_readable(contacts: Iterable[Contact], report: CheckReport, url: str |
 
 
 def _date_problems(
-    contact: Contact, rules: list[tuple[str, int]], settings: Settings, today: date
+    contact: Contact, rules: list[tuple[str, int, int]], settings: Settings, today: date
 ) -> list[Problem]:
-    """A contact's dates that no anniversary can be greeted for (future, too old), at its row.
+    """A contact's dates that no anniversary can be greeted for (future, too old, too recent), at its row.
 
     Warnings, like an impossible 31.02: the contact keeps its other greetings.
     The words are the planner's (:func:`~greeter.occasions.implausible`), for
     the years the contact would reach this year.
     """
     found: dict[str, str] = {}
-    for name, max_years in rules:
+    for name, max_years, min_years in rules:
         original = contact.dates.get(name)
         if original is None or name in found:
             continue
-        problem = implausible(name, original, today.year - original.year, today, max_years)
+        problem = implausible(name, original, today.year - original.year, today, max_years, min_years)
         if problem is not None:
             found[name] = problem
     column = settings.contacts.dates

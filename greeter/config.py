@@ -413,7 +413,12 @@ class Audience(_Model):
     round_years: PositiveInt | None = Field(
         default=None, description="Only anniversaries divisible by this (5 → 5, 10, 15…)"
     )
-    min_years: int | None = Field(default=None, ge=0)
+    min_years: int | None = Field(
+        default=None,
+        ge=0,
+        description="Only anniversaries from this one on (a targeting filter: a younger one is "
+        "outside_audience, not an error); for dates too recent to be true use the occasion's min_years",
+    )
     countries: list[Annotated[str, Field(pattern=COUNTRY)]] | None = Field(
         default=None,
         description="Only clients in these countries (their country column, else defaults.country); "
@@ -488,7 +493,20 @@ class Occasion(_Model):
     )
     days_before: int = Field(default=0, ge=0, le=60, description="Greet this many days early")
     max_years: int = Field(
-        default=120, ge=1, description="An older date is a data error (age > 120), not a greeting"
+        default=120,
+        ge=1,
+        description="A data check, not a filter: an older date is a data error (age > 120), not a "
+        "greeting — skipped as invalid_contact and warned at its row by greeter check",
+    )
+    #: Not ``audience.min_years`` (whom to greet: a younger anniversary is ``outside_audience``):
+    #: this one says which dates cannot be true, as ``max_years`` does.
+    min_years: int = Field(
+        default=0,
+        ge=0,
+        description="A data check, not a filter: a more recent date is a data error (a birthday typed "
+        "without its year gets the year it was typed in: '21.12' becomes 21.12.2025, 1 year old), "
+        "skipped as invalid_contact and warned at its row by greeter check; 0: no lower bound. "
+        "To greet only from some anniversary on, use audience.min_years",
     )
     audience: Audience = Field(default_factory=Audience)
     #: This occasion's own ``send_window.max_days_early`` (see :meth:`days_early_limit`): a
@@ -522,6 +540,17 @@ class Occasion(_Model):
 
         keys = keys_for(locale or "", tuple(self.title_by_locale))
         return self.title_by_locale[keys[-1]] if keys else self.title
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Occasion:
+        """``min_years`` at or over ``max_years`` makes every dated contact a data error."""
+        if self.min_years >= self.max_years:
+            raise SettingError(
+                f"min_years {self.min_years} is not below max_years {self.max_years}: every date "
+                "would be a data error (to greet only older anniversaries, use audience.min_years)",
+                "min_years",
+            )
+        return self
 
     @model_validator(mode="after")
     def _exactly_one_when(self) -> Occasion:

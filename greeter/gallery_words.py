@@ -14,10 +14,10 @@ A contact the planner cannot greet (``invalid_contact``) carries the
 contacts loader's own sentence about the row — a date cell that is no date
 (:mod:`greeter.sources.rows`, its reasons from :mod:`greeter.sources.dates`)
 — or :func:`greeter.occasions.implausible`'s (a birthday in the future, an age
-over ``max_years``). Those are worded here too, part by part: the value as the
-loader quoted it (what a search in the CRM finds), why it is no date, what
-would read it, and which occasions it costs; a part not known leaves the whole
-sentence in English.
+over ``max_years`` or under ``min_years``). Those are worded here too, part by
+part: the value as the loader quoted it (what a search in the CRM finds), why
+it is no date, what would read it, and which occasions it costs; a part not
+known leaves the whole sentence in English.
 
 Pure: a table of patterns over the planner's sentences (:mod:`greeter.policy`,
 :mod:`greeter.planner`, :mod:`greeter.occasions`, :mod:`greeter.sources`), tried
@@ -277,10 +277,30 @@ _RULES: list[_Rule] = [
         lambda m, t: f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — дата в будущем",
     ),
     (
-        re.compile(r"(.+) (\d\d)\.(\d\d)\.(\d+) gives (\d+) years \(more than (\d+)\)"),
+        re.compile(
+            r"(.+) (\d\d)\.(\d\d)\.(\d+) gives (\d+) years \(more than (\d+)\)(?:: (\d+) is often a"
+            r" placeholder for an unknown year; write the day without a year \((\S+) or (\S+)\))?"
+        ),
         lambda m, t: (
             f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — это {years_phrase(int(m[5]), 'ru')}"
             f" (больше {m[6]}: max_years)"
+            + (
+                f"; {m[7]} год часто ставят вместо неизвестного года: запишите день без года"
+                f" ({m[8]} или {m[9]})"
+                if m[7]
+                else ""
+            )
+        ),
+    ),
+    (
+        re.compile(
+            r"(.+) (\d\d)\.(\d\d)\.(\d+) gives (\d+) years? \(fewer than min_years (\d+)\): a day typed"
+            r" without its year gets the year it was typed in; write it as (\S+) or (\S+)"
+        ),
+        lambda m, t: (
+            f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — это {years_phrase(int(m[5]), 'ru')}"
+            f" (меньше {m[6]}: min_years); похоже, день ввели без года, и он получил год ввода:"
+            f" запишите его как {m[7]} или {m[8]}"
         ),
     ),
     (

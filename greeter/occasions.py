@@ -3,9 +3,9 @@
 Turns the configured occasions (a contact date field recurring yearly, a fixed
 ``MM-DD``, a public holiday by name, one-off dates) into :class:`Hit` records
 with the anniversary number. Data errors found on the way (a date in the
-future, an age over ``max_years``, a date the source could not parse) become
-hits carrying a ``problem`` so the planner reports them as ``invalid_contact``
-instead of silently greeting nobody.
+future, an age over ``max_years`` or under ``min_years``, a date the source
+could not parse) become hits carrying a ``problem`` so the planner reports
+them as ``invalid_contact`` instead of silently greeting nobody.
 """
 
 from __future__ import annotations
@@ -36,21 +36,55 @@ def anniversary(original: date, year: int, leap_day: str = "feb28") -> date:
     return original.replace(year=year)
 
 
-def implausible(field: str, original: date, years: int, today: date, max_years: int) -> str | None:
-    """Why a contact's date cannot be greeted (a data error), or None: in the future, or too old.
+def implausible(
+    field: str, original: date, years: int, today: date, max_years: int, min_years: int = 0
+) -> str | None:
+    """Why a contact's date cannot be greeted (a data error), or None: in the future, too old, too recent.
 
     The planner skips such an anniversary as ``invalid_contact``; ``check``
     reports the same words at the contact's row, so a marketer finds the
     18.12.2030 birthday before any preview. A date without a year
     (:func:`~greeter.sources.dates.is_yearless`) is neither: it has no age.
+    Each message says what most often made the date so, since that is what
+    the marketer fixes: Excel stores a day typed without its year ("21.12")
+    in the year it was typed, so a birthday "gives 1 year" (``min_years``);
+    CRMs and Excel write 1900 (or an Excel epoch) for "year unknown".
     """
     if is_yearless(original):
         return None
+    written = _written(original)
     if original > today:
-        return f"{field} {_written(original)} is in the future"
+        return f"{field} {written} is in the future"
     if years > max_years:
-        return f"{field} {_written(original)} gives {years} years (more than {max_years})"
+        too_old = f"{field} {written} gives {_years(years)} (more than {max_years})"
+        if original.year in PLACEHOLDER_YEARS:
+            too_old += (
+                f": {original.year} is often a placeholder for an unknown year;"
+                f" write the day without a year ({_yearless(original)})"
+            )
+        return too_old
+    if years < min_years:
+        return (
+            f"{field} {written} gives {_years(years)} (fewer than min_years {min_years}):"
+            f" a day typed without its year gets the year it was typed in;"
+            f" write it as {_yearless(original)}"
+        )
     return None
+
+
+#: Years CRMs and Excel write for "year unknown": 1900 (Excel's and many CRMs' empty year), and
+#: Excel's epochs — 1899 (its day 0 is 30.12.1899) and 1904 (the Mac workbook's).
+PLACEHOLDER_YEARS = frozenset({1899, 1900, 1904})
+
+
+def _years(n: int) -> str:
+    """``1 year``, ``126 years``: the English words of the planner, in the correct plural."""
+    return f"{n} year" if n == 1 else f"{n} years"
+
+
+def _yearless(day: date) -> str:
+    """``25.12 or --12-25``: ``day`` as a day without a year, in the two forms a source reads as one."""
+    return f"{day.day:02d}.{day.month:02d} or --{day.month:02d}-{day.day:02d}"
 
 
 def _written(day: date) -> str:
@@ -404,9 +438,9 @@ class OccasionTable:
                 found.append((day, None, None, leap and day.day != 29))
                 continue
             years = year - original.year
-            problem = implausible(step.field, original, years, today, step.occ.max_years)
-            if problem is None and years <= 0:
-                continue  # the day itself, not an anniversary yet
+            if years <= 0 and original <= today:
+                continue  # the day itself, not an anniversary yet (nor a data error: it is no age)
+            problem = implausible(step.field, original, years, today, step.occ.max_years, step.occ.min_years)
             # A date in the future has no anniversary number: preview showed "-4 years".
             found.append((day, years if years > 0 else None, problem, leap and day.day != 29))
         return tuple(found)

@@ -222,7 +222,8 @@ def test_a_bad_date_names_every_occasion_it_costs_by_its_title(
         (implausible("birthday", date(2030, 12, 18), -3, date(2027, 1, 1), 120),
          "поле birthday: 18.12.2030 — дата в будущем"),
         (implausible("birthday", date(1900, 1, 1), 127, date(2027, 1, 1), 120),
-         "поле birthday: 01.01.1900 — это 127 лет (больше 120: max_years)"),
+         "поле birthday: 01.01.1900 — это 127 лет (больше 120: max_years); 1900 год часто ставят вместо"
+         " неизвестного года: запишите день без года (01.01 или --01-01)"),
         (implausible("first_deal", date(1975, 5, 1), 51, date(2026, 6, 1), 50),
          "поле first_deal: 01.05.1975 — это 51 год (больше 50: max_years)"),
         (implausible("company_founded", date(1723, 5, 1), 302, date(2026, 6, 1), 300),

@@ -348,7 +348,7 @@ def expected_hits(sc: Scenario, contact: Contact) -> dict[tuple[str, date], str 
                     continue
                 day = same_day_next_year(original, year, config.leap_day)
                 years = year - original.year
-                if original > today or years > occ.max_years:
+                if original > today or years > occ.max_years or 0 < years < occ.min_years:
                     found.append((day, years, "invalid_contact"))
                 elif years > 0:
                     found.append((day, years, None))
