@@ -7,6 +7,7 @@ and keys here are the contract scripts and people read.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,28 @@ from greeter.db_checks import DatabaseStatus
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, ConfigError, ContactsError, Problem
 from greeter.retention import retention_line
 from greeter.sources.dates import day_month, is_yearless
+
+#: A row message's leading cell value, as :func:`greeter.sources.quote.quoted` writes it (``repr``).
+_LEADING_VALUE = re.compile(r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s""")
+#: A value quoted inside the words of a kind ("duplicate id '5'"), with the space before it.
+_QUOTED_VALUE = re.compile(r"""\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+#: Where a row message's kind ends and its details begin: "… (formats)", "…; advice", "…: why".
+_DETAILS = re.compile(r" \(|; |: ")
+
+
+def problem_kind(message: str) -> str:
+    """A row problem's kind, without the cell's value or the details: ``row_problems``' key in ``--json``.
+
+    ``'5/3/1975' does not match contacts.date_formats (%d.%m.%Y); read as …``
+    is ``does not match contacts.date_formats``, whatever the date: the key
+    counted each date value apart (``"'1/1/1975' does not match …": 24``),
+    which no script can sum up. The value goes first (it may hold "; "),
+    then what follows the first " (", "; " or ": " (the formats, the advice,
+    which day is impossible), then any value left inside (``duplicate id``).
+    """
+    lead = _LEADING_VALUE.match(message)
+    head = _DETAILS.split(message[lead.end() if lead else 0 :], maxsplit=1)[0]
+    return _QUOTED_VALUE.sub("", head).strip()
 
 
 @dataclass
@@ -168,7 +191,7 @@ class CheckReport:
         return sum(p.severity == "warning" and p.kind == "row" for p in self.problems)
 
     def summary(self) -> dict[str, Any]:
-        reasons = Counter(p.message.split(" (")[0] for p in self.problems if p.kind == "row")
+        reasons = Counter(problem_kind(p.message) for p in self.problems if p.kind == "row")
         return {
             "config": str(self.config_file),
             "config_problems": len(self.config_problems),

@@ -22,7 +22,12 @@ with the advice to export numbers, as no strftime code reads Russian month
 names (:func:`month_name_advice`).
 
 A date followed by a time of day (``12.02.1981 0:00:00``, as 1C exports it,
-or ``2025-09-08 14:30``) is read by its date part: a greeting's date is a day.
+``2025-09-08 14:30``, or ISO 8601's ``1980-12-07T00:00:00`` as CRM APIs —
+Bitrix24, amoCRM — write it) is read by its date part: a greeting's date is a
+day. A time with a UTC offset (``1980-12-07T21:00:00Z``, ``…+03:00``) is a
+moment, so its day is the day in the parser's ``zone`` (``defaults.timezone``,
+as for an SQL ``timestamptz``): ``1980-12-07T21:00:00Z`` is 8 December in
+Moscow. 1C's year word after a 4-digit year (``16.12.1980 г.``) is dropped.
 
 A day and a month without a year — as CRMs keep a birthday the client would
 not give the year of — is read as that day in :data:`YEARLESS_YEAR`
@@ -38,8 +43,10 @@ from __future__ import annotations
 import re
 from calendar import isleap, monthrange
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+
+from greeter.sources.quote import quoted
 
 __all__ = [
     "COMMON_FORMATS",
@@ -73,8 +80,13 @@ _EXCEL_SERIAL = re.compile(r"(\d{4,5})(?:[.,]\d+)?")
 _SERIAL_RANGE = range(2101, (date(2100, 12, 31) - _EXCEL_EPOCH).days + 1)
 #: What to do about a column of serial dates, in the row's and in the column's message.
 EXCEL_SERIAL_ADVICE = "format the column as dates in Excel before exporting it (or export dates as text)"
-#: A time of day after the date: "0:00:00", "00:00", "14:30", "14:30:15.000"; ISO's "T" too.
-_TIME_OF_DAY = re.compile(r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$")
+#: A time of day after the date: "0:00:00", "00:00", "14:30", "14:30:15.000"; ISO's "T" too, and a
+#: UTC offset after it ("Z", "+03:00", "+0300", "+03") that makes it a moment (:func:`_in_zone`).
+_TIME_OF_DAY = re.compile(
+    r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?))?$"
+)
+#: 1C's year word after a 4-digit year: "16.12.1980 г.", "16.12.1980г" (:func:`_without_year_word`).
+_YEAR_WORD = re.compile(r"(?<=\d{4})\s*[гГ]\.?$")
 #: The year a day and a month without a year are kept in (:func:`is_yearless`). Outlook's and Apple
 #: Contacts' own placeholder for "no year", so a ``1604-12-27`` from any source (a text cell, an SQL
 #: DATE) already *is* this value; a leap year, so 29 February is a day in it; and no client's birthday
@@ -117,20 +129,34 @@ class DateParser:
     accepted but not named in messages about ``contacts.date_formats``.
     """
 
-    def __init__(self, formats: Sequence[str], implied: Sequence[str] = ()) -> None:
+    def __init__(
+        self, formats: Sequence[str], implied: Sequence[str] = (), zone: tzinfo | None = None
+    ) -> None:
         self.configured = tuple(formats)
+        #: Whose day a date-time with a UTC offset is (``defaults.timezone``); None: the day written.
+        self.zone = zone
         self.formats = self.configured + tuple(f for f in implied if f not in self.configured)
         # Fast paths for the two formats every Russian CRM uses; strptime is ~10× slower.
         self._dotted = "%d.%m.%Y" in self.formats
         self._iso = "%Y-%m-%d" in self.formats
 
     def parse(self, text: str) -> date | None:
-        """The date, or None; a time of day after it is ignored; a day and month alone: :meth:`_yearless`."""
+        """The date, or None; a time of day after it is ignored (an offset is not: :func:`_in_zone`),
+        and so is 1C's "г."; a day and month alone: :meth:`_yearless`.
+
+        Only a value the formats do not read as it is pays for the rest: the
+        million plain dates of an export take the fast path of :meth:`_parse`.
+        """
         found = self._parse(text)
         if found is None:
-            if (m := _time_of_day(text)) is not None:
+            if (bare := _without_year_word(text)) is not text:
+                text = bare
+                found = self._parse(text)
+            if found is None and (m := _time_of_day(text)) is not None:
                 text = text[: m.start()]
                 found = self._parse(text)
+                if found is not None and m["offset"] is not None and self.zone is not None:
+                    found = _in_zone(found, m, self.zone)
             if found is None:
                 found = self._yearless(text)
         return found
@@ -194,8 +220,9 @@ class DateParser:
 
     def problem(self, text: str) -> str:
         """Why ``text`` is not a date, in words: "is not a real date: …" or "does not match …"."""
-        m = _time_of_day(text)
-        candidates = [text] if m is None else [text, text[: m.start()]]
+        bare = _without_year_word(text)
+        m = _time_of_day(bare)
+        candidates = list(dict.fromkeys([text, bare] if m is None else [text, bare, bare[: m.start()]]))
         for value in candidates:
             read = self._day_month(value)
             if read is not None:  # "31.02", "--02-30": a day and a month without a year, and no such day
@@ -225,7 +252,7 @@ class DateParser:
         """
         days: dict[date, str] = {}
         for fmt in COMMON_FORMATS:
-            if fmt not in self.formats and (day := DateParser([fmt]).parse(text)) is not None:
+            if fmt not in self.formats and (day := DateParser([fmt], zone=self.zone).parse(text)) is not None:
                 days.setdefault(day, fmt)  # the same day in two formats (12-12-2000): the first names it
         if not days:
             named = month_name_advice(text)
@@ -271,6 +298,33 @@ class DateParser:
         fmt = best[1]
         clash = next((f for f in self.configured if _shape(f, named=False) == _shape(fmt, named=False)), None)
         return fmt, clash
+
+    def column_advice(self, samples: Sequence[str]) -> str:
+        """What a date column's failing ``samples`` have in common, as the tail of its message ("; …").
+
+        One guesser for the column: :meth:`suggest` (a common format that
+        reads four in five — "use it instead of" one it clashes with), else
+        Excel serial dates (:func:`excel_serials`), else a month name
+        (:func:`month_name_advice`); nothing in common, the values are to be
+        checked. The rows' own messages name each value's readings.
+        """
+        guess = self.suggest(samples)
+        if guess is not None:
+            fmt, clash = guess
+            example = next(s for s in samples if DateParser([fmt]).parse(s) is not None)
+            todo = f'use it instead of "{clash}"' if clash else "add it to contacts.date_formats"
+            return f'; they look like "{fmt}" (e.g. {quoted(example)}): {todo}'
+        serial = excel_serials(samples)
+        if serial is not None:
+            text, day = serial
+            return (
+                f"; they look like Excel serial dates (e.g. {quoted(text)} is {day.isoformat()}):"
+                f" {EXCEL_SERIAL_ADVICE}"
+            )
+        named = next(((s, a) for s in samples if (a := month_name_advice(s)) is not None), None)
+        if named is not None:  # "8 декабря 1973": no format reads it, the CRM can export numbers
+            return f"; e.g. {quoted(named[0])}: {named[1]}"
+        return "; check the values and contacts.date_formats"
 
 
 def excel_serial(text: str) -> date | None:
@@ -402,12 +456,55 @@ def _spoken(day: date) -> str:
 
 
 def _time_of_day(text: str) -> re.Match[str] | None:
-    """The time of day ending ``text``, if it is a real one (24:00 and 14:60 are not)."""
+    """The time of day ending ``text``, if it is a real one (24:00, 14:60 and an offset of +25 are not)."""
     m = _TIME_OF_DAY.search(text)
     if m is None or m.start() == 0:
         return None
     hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    if m["offset"] is not None and _offset(m["offset"]) is None:
+        return None
     return m if hour < 24 and minute < 60 and second < 60 else None
+
+
+def _offset(text: str) -> timedelta | None:
+    """A UTC offset as ISO 8601 writes it ("Z", "+03:00", "+0300", "-05"); None if no zone has it."""
+    if text in ("Z", "z"):
+        return timedelta()
+    hours, minutes = int(text[1:3]), int(text[-2:]) if len(text) > 3 else 0
+    if hours > 23 or minutes > 59:
+        return None
+    delta = timedelta(hours=hours, minutes=minutes)
+    return -delta if text[0] == "-" else delta
+
+
+def _in_zone(day: date, time: re.Match[str], zone: tzinfo) -> date:
+    """The day in ``zone`` of the moment ``day`` plus ``time`` (with its UTC offset) names.
+
+    As an SQL ``timestamptz`` (:func:`greeter.sources.sql_source.to_text`):
+    an API export writes a Moscow birthday as ``1980-12-07T21:00:00Z`` — the
+    midnight starting 8 December — and the day written would greet the day
+    before. A moment outside the calendar (year 1 at a negative offset) keeps
+    the day written.
+    """
+    offset = _offset(time["offset"]) or timedelta()
+    hour, minute, second = int(time.group(1)), int(time.group(2)), int(time.group(3) or 0)
+    try:
+        moment = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=timezone(offset))
+        return moment.astimezone(zone).date()
+    except (OverflowError, ValueError):
+        return day
+
+
+def _without_year_word(text: str) -> str:
+    """``text`` without 1C's year word ("16.12.1980 г." → "16.12.1980"); ``text`` itself if it has none.
+
+    Only after a 4-digit year: "г." is short for «года», and a day and month
+    alone (``16.12 г.``) are not what it follows.
+    """
+    if not text.endswith(("г", "г.", "Г", "Г.")):
+        return text
+    m = _YEAR_WORD.search(text)
+    return text if m is None else text[: m.start()]
 
 
 @lru_cache(maxsize=64)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from greeter.config import ContactsSource
 from greeter.contacts import (
@@ -43,13 +44,7 @@ from greeter.names import (
 )
 from greeter.sources import email_notes
 from greeter.sources.columns import configured_columns, describe_control, header_problem
-from greeter.sources.dates import (
-    EXCEL_SERIAL_ADVICE,
-    SAMPLES,
-    DateParser,
-    excel_serials,
-    month_name_advice,
-)
+from greeter.sources.dates import SAMPLES, DateParser
 from greeter.sources.quote import QUOTE_CHARS, quoted
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.sources.undecoded import escaped, undecoded_cells
@@ -119,7 +114,11 @@ class CutRow(list[str]):
 
 #: A date column is reported as a whole (once, as an error) when every one of its values fails,
 #: or more than half of them once it has at least this many: a format problem, not a few typos.
+#: Also the fewest failures a column's warning is given for (:meth:`RowParser.column_problems`).
 COLUMN_MIN_VALUES = 5
+#: A column's warning is given when at least one value in this many fails (5 %), or fewer if a
+#: common format reads them (:meth:`RowParser.column_problems`).
+COLUMN_SHARE = 20
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
            "timezone", "locale", "country", "tier", "tags")  # fmt: skip
@@ -205,9 +204,7 @@ class RowParser:
         #: The language of a row without one (``defaults.locale``; set by the source): the order a
         #: full name is read in depends on it. None: Russian, as a parser built alone assumes.
         self.default_locale: str | None = None
-        #: ``defaults.timezone`` (set by the source), for the warning on a zone that cannot be read:
-        #: it says which zone the contact's letters are then timed in. None: the setting is named.
-        self.default_zone: str | None = None
+        self._default_zone: str | None = None
         #: ``defaults.country`` (set by the source): a zone of its country infers no country for a row
         #: without one (:meth:`_zone_country`). None: the country of ``defaults.timezone`` stands for it.
         self.default_country: str | None = None
@@ -216,6 +213,23 @@ class RowParser:
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
         self.email_owners = IdLog()
+
+    @property
+    def default_zone(self) -> str | None:
+        """``defaults.timezone`` (set by the source), for the warning on a zone that cannot be read:
+        it says which zone the contact's letters are then timed in. None: the setting is named.
+
+        Also the zone whose day a date-time with a UTC offset is
+        (``1980-12-07T21:00:00Z`` is 8 December in Moscow), as for an SQL
+        ``timestamptz``: set on :attr:`date_parser` with it.
+        """
+        return self._default_zone
+
+    @default_zone.setter
+    def default_zone(self, name: str | None) -> None:
+        self._default_zone = name
+        self.date_parser.zone = ZoneInfo(name) if name and is_zone(name) else None
+        self._dates.clear()  # read before with another zone (none: a parser built alone)
 
     def summary_row(self, row: Sequence[str], line: int) -> Problem | None:
         """A warning if ``row`` is an export's totals line ("Итого: 6 клиентов"), not a contact.
@@ -296,6 +310,7 @@ class RowParser:
                     cells[name] = _PASTED_INVISIBLE.sub("", value)
                     message = f"{quoted(value)} has {invisible_chars(value)}: removed ({quoted(cells[name])})"
                     problems.append(self._warn(line, name, message))
+            row = self._visible_dates(row, line, problems)
         if short is not None:
             problems.append(short)
         cid = cells.get("id", "")
@@ -470,6 +485,25 @@ class RowParser:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
         return contact, problems
 
+    def _visible_dates(self, row: Sequence[str], line: int, problems: list[Problem]) -> Sequence[str]:
+        """``row`` with the date cells cleaned of pasted invisible characters, each said in a warning.
+
+        ``18.12.1980`` and a zero-width space is a date to whoever looks at the CRM: it was
+        refused as "does not match", a birthday lost to a character nobody can
+        see. As for a name (:data:`_PASTED_INVISIBLE`), it is removed. Only on
+        the path of a row that is not all printable: a copy only if a cell changes.
+        """
+        cleaned: list[str] | None = None
+        for col in self.dates:
+            value = row[col.index]
+            if _PASTED_INVISIBLE.search(value) is None:
+                continue
+            cleaned = cleaned if cleaned is not None else list(row)
+            cleaned[col.index] = visible = _PASTED_INVISIBLE.sub("", value)
+            message = f"{quoted(value)} has {invisible_chars(value)}: removed ({quoted(visible)})"
+            problems.append(Problem(self.source, col.column, message, line, kind="row", severity="warning"))
+        return row if cleaned is None else cleaned
+
     def _full_name(self, raw: str, locale: str | None) -> tuple[FullName, str]:
         """A full-name cell read (:func:`read_full_name`), and its row warning or "" (cached: names repeat).
 
@@ -532,52 +566,43 @@ class RowParser:
         return self._problem(contact.row, column, message, "warning")
 
     def column_problems(self) -> list[Problem]:
-        """One error for each date column that (almost) none of the rows so far could be read in.
+        """One problem for each date column a real share of whose values could not be read.
 
         The rows each got their warning; this says it is the column's format,
-        not a few typos, and which common format would read it. It is an error
-        so that ``greeter check`` fails instead of saying OK while no birthday
-        will ever be greeted. Also one warning for a first-name column holding
-        whole names (:meth:`_whole_name_problem`).
+        not a few typos, and which common format would read it
+        (:meth:`DateParser.column_advice`). An error when every value fails,
+        or more than half of at least :data:`COLUMN_MIN_VALUES`: ``greeter
+        check`` then fails instead of saying OK while no birthday will ever be
+        greeted. A warning when fewer fail, but at least
+        :data:`COLUMN_MIN_VALUES` and one in :data:`COLUMN_SHARE` (5 %) — or
+        fewer than that share, when a common format reads them: a CRM that
+        writes every fourth birthday ``5/3/1975`` is a format missing from the
+        config, and 500 row warnings hid it, while two typos in a thousand
+        rows are typos (their rows say so) and a column summary over them
+        would be noise. Also one warning for a first-name column holding whole
+        names (:meth:`_whole_name_problem`).
         """
         problems: list[Problem] = []
         whole = self._whole_name_problem()
         if whole is not None:
             problems.append(whole)
         for col in self.dates:
-            if not col.failed or (
-                col.failed < col.values and (col.values < COLUMN_MIN_VALUES or col.failed * 2 <= col.values)
-            ):
+            most = col.failed == col.values or (
+                col.values >= COLUMN_MIN_VALUES and col.failed * 2 > col.values
+            )
+            if not col.failed or (not most and col.failed < COLUMN_MIN_VALUES):
                 continue
+            few = col.failed * COLUMN_SHARE < col.values
+            if not most and few and self.date_parser.suggest(col.samples) is None:
+                continue
+            advice = self.date_parser.column_advice(col.samples)
             formats = ", ".join(self.date_parser.configured)
             message = (
                 f"{col.failed} of {col.values} values could not be read as dates "
-                f"(contacts.date_formats: {formats})"
+                f"(contacts.date_formats: {formats}){advice}; no {col.greetings} for these contacts"
             )
-            guess = self.date_parser.suggest(col.samples)
-            serial = excel_serials(col.samples) if guess is None else None
-            named = (
-                next(((s, a) for s in col.samples if (a := month_name_advice(s)) is not None), None)
-                if guess is None and serial is None
-                else None
-            )
-            if named is not None:  # "8 декабря 1973": no format reads it, the CRM can export numbers
-                message += f"; e.g. {quoted(named[0])}: {named[1]}"
-            elif serial is not None:
-                text, day = serial
-                message += (
-                    f"; they look like Excel serial dates (e.g. {quoted(text)} is {day.isoformat()}):"
-                    f" {EXCEL_SERIAL_ADVICE}"
-                )
-            elif guess is None:
-                message += "; check the values and contacts.date_formats"
-            else:
-                fmt, clash = guess
-                example = next(s for s in col.samples if DateParser([fmt]).parse(s) is not None)
-                todo = f'use it instead of "{clash}"' if clash else "add it to contacts.date_formats"
-                message += f'; they look like "{fmt}" (e.g. {quoted(example)}): {todo}'
-            message += f"; no {col.greetings} for these contacts"
-            problems.append(Problem(self.source, col.column, message, kind="column"))
+            severity = "error" if most else "warning"
+            problems.append(Problem(self.source, col.column, message, kind="column", severity=severity))
         return problems
 
     def _whole_name_problem(self) -> Problem | None:
