@@ -146,6 +146,15 @@ def test_an_iso_date_time_is_its_day_in_the_default_zone(text: str, day: date) -
     assert DateParser(FORMATS, zone=MOSCOW).parse(text) == day
 
 
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/Moscow", "Asia/Vladivostok"])
+def test_a_midnight_with_an_offset_is_the_day_written_in_any_zone(zone: str) -> None:
+    """A date without a time as APIs write it (midnight UTC) is not the day before west of UTC."""
+    parser = DateParser(FORMATS, zone=ZoneInfo(zone))
+    assert parser.parse("1980-12-07T00:00:00Z") == date(1980, 12, 7)
+    assert parser.parse("1980-12-07T00:00:00.000+00:00") == date(1980, 12, 7)
+    assert parser.parse("1980-12-07T00:00:00+03:00") == date(1980, 12, 7)
+
+
 def test_without_a_zone_a_date_time_keeps_the_day_written() -> None:
     assert DateParser(FORMATS).parse("1980-12-07T21:00:00Z") == date(1980, 12, 7)
 

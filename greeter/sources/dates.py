@@ -484,10 +484,15 @@ def _in_zone(day: date, time: re.Match[str], zone: tzinfo) -> date:
     an API export writes a Moscow birthday as ``1980-12-07T21:00:00Z`` — the
     midnight starting 8 December — and the day written would greet the day
     before. A moment outside the calendar (year 1 at a negative offset) keeps
-    the day written.
+    the day written, and so does a midnight: ``1980-12-07T00:00:00Z`` is how
+    APIs that keep a date without a time (HubSpot's date properties, a
+    JavaScript ``Date``) write the 7th, in New York as in Moscow — taken as a
+    moment it was the 6th west of Greenwich.
     """
     offset = _offset(time["offset"]) or timedelta()
     hour, minute, second = int(time.group(1)), int(time.group(2)), int(time.group(3) or 0)
+    if hour == minute == second == 0:
+        return day
     try:
         moment = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=timezone(offset))
         return moment.astimezone(zone).date()
