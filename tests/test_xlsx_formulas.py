@@ -93,7 +93,8 @@ def test_a_formula_without_a_value_is_a_warning_naming_its_cell(tmp_path: Path) 
     said = [str(p) for p in problems]
     assert said[:2] == [
         f"{path}:row 2: Дата рождения: warning: Лист1!G2: a formula Excel never calculated"
-        f" (=DATE(1980,4,13)), so the cell reads as empty: {ADVICE}",
+        f" (=DATE(1980,4,13)), so the cell reads as empty: {ADVICE}; birthday greetings are skipped"
+        " for this contact",
         f'{path}:row 3: Email: warning: Лист1!B3: a formula Excel never calculated (=LOWER("F2@X.RU")),'
         f" so the cell reads as empty: {ADVICE}",
     ]

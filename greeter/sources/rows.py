@@ -94,7 +94,7 @@ _GENDERS = {
         Gender.FEMALE,
     ),
 }  # fmt: skip
-__all__ = ["QUOTE_CHARS", "CutRow", "RowParser", "quoted"]
+__all__ = ["QUOTE_CHARS", "CutRow", "RowParser", "UnreadCell", "quoted"]
 
 
 class CutRow(list[str]):
@@ -110,6 +110,27 @@ class CutRow(list[str]):
     """
 
     __slots__ = ()
+
+
+class UnreadCell(str):
+    """An empty cell whose value the source could not read, and ``why`` (the message's start).
+
+    An XLSX date cell holding a formula no program calculated reads as empty
+    (:mod:`greeter.sources.xlsx_source`), but the date is there: it is not an
+    empty birthday, it is one that could not be read. Marked by its type, as
+    :class:`CutRow` marks a row, so that :meth:`RowParser.parse` treats it as
+    an unreadable date — a warning ending in the greetings it costs, the
+    contact's ``bad_dates`` (``skip: invalid_contact`` in a plan) and a value
+    counted in the column's summary — while the million ordinary rows pay
+    nothing: only an empty date cell is asked for its type.
+    """
+
+    why: str
+
+    def __new__(cls, why: str) -> UnreadCell:
+        cell = super().__new__(cls, "")
+        cell.why = why
+        return cell
 
 
 #: A date column is reported as a whole (once, as an error) when every one of its values fails,
@@ -437,8 +458,13 @@ class RowParser:
         bad: dict[str, str] = {}
         known = self._dates
         for col in self.dates:
-            text = row[col.index].strip()  # a short row was padded to the header's width
+            cell = row[col.index]  # a short row was padded to the header's width
+            text = cell.strip()
             if not text:
+                if isinstance(cell, UnreadCell):  # a value the source could not read: not an empty cell
+                    col.values += 1
+                    col.failed += 1
+                    bad[col.name] = self._unread_date(col, cell.why, line, problems)
                 continue
             col.values += 1
             parsed = known.get(text, _UNREAD)
@@ -449,11 +475,7 @@ class RowParser:
                 if len(col.samples) < SAMPLES and text not in col.samples:
                     col.samples.append(text)
                 reason = self._date_problem(text)
-                message = f"{quoted(text)} {reason}; {col.greetings} are skipped for this contact"
-                bad[col.name] = message
-                problems.append(
-                    Problem(self.source, col.column, message, line, kind="row", severity="warning")
-                )
+                bad[col.name] = self._unread_date(col, f"{quoted(text)} {reason}", line, problems)
             else:
                 dates[col.name] = parsed
         extra = {h: row[i] for h, i in self.extra if i < len(row)}
@@ -800,6 +822,16 @@ class RowParser:
             f"says {gender.value}, but the patronymic {patronymic!r} is {said.value}; {effect}; check the row"
         )
         problems.append(self._problem(line, "gender", message, "warning"))
+
+    def _unread_date(self, col: _DateColumn, why: str, line: int, problems: list[Problem]) -> str:
+        """The row's warning for a date of ``col`` that could not be read (``why``), added to ``problems``.
+
+        Returned for the contact's ``bad_dates``: every unreadable date, whatever
+        made it so, ends with the greetings it costs.
+        """
+        message = f"{why}; {col.greetings} are skipped for this contact"
+        problems.append(Problem(self.source, col.column, message, line, kind="row", severity="warning"))
+        return message
 
     def _date_problem(self, text: str) -> str:
         """Why a date text does not parse (cached: a bad export repeats its bad values)."""

@@ -19,7 +19,17 @@ formula's result when they save, but a file written by a program (openpyxl,
 empty, like an empty one, so the birthday or e-mail in it would be lost
 without a word. The pass over the sheet's XML that finds the merged ranges
 finds them too (:func:`sheet_facts`), and each one in a configured column is
-a warning naming the cell — or, for a column full of them, one error.
+a warning naming the cell — or, for a column full of them, one error. In a
+date column such a cell is a date that could not be read, not an empty one
+(:class:`~greeter.sources.rows.UnreadCell`): its warning says the greetings it
+costs, and a plan lists them as skipped, as for any unreadable date.
+
+A row can be hidden (by hand, or by an AutoFilter): a manager may hide the
+clients "not to greet". It is loaded all the same — hiding is a view, not an
+opt-out, and the CRM's do-not-contact column is the place for one — but the
+same pass finds the hidden rows, and one warning for the file says how many
+and which (:class:`_SheetNotes`), so that ``greeter check`` does not let it
+pass unsaid.
 """
 
 from __future__ import annotations
@@ -27,7 +37,8 @@ from __future__ import annotations
 import difflib
 import re
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from html import unescape
@@ -37,6 +48,7 @@ from typing import IO, TYPE_CHECKING, Any
 from greeter.errors import ContactsError, Problem
 from greeter.sources.columns import configured_columns
 from greeter.sources.header import HeaderTest, header_test, scan, yaml_value
+from greeter.sources.rows import UnreadCell
 from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 
 if TYPE_CHECKING:
@@ -87,8 +99,11 @@ def read_rows(
     """Yield ``(Excel row number, cells)`` for every row that is not empty (a title above the header too).
 
     With ``cfg`` and ``notes``, each formula without a value in a column the
-    config reads is reported in ``notes`` (:class:`_FormulaNotes`), just
-    before its row is yielded.
+    config reads is reported in ``notes`` (:class:`_SheetNotes`), just before
+    its row is yielded — in a date column, by the cell itself
+    (:class:`~greeter.sources.rows.UnreadCell`), which the row parser reports
+    with what it costs; and the hidden rows under the header get one warning
+    in ``notes`` once the last row is read.
     """
     try:
         fh = path.open("rb")
@@ -104,13 +119,14 @@ def read_rows(
             ws = book[sheet] if sheet else book.worksheets[0]
             facts = _facts(ws)
             rows = _sheet_rows(ws, facts)
-            if cfg is None or notes is None or not facts.uncalculated:
+            if cfg is None or notes is None or not (facts.uncalculated or facts.hidden):
                 yield from rows
                 return
-            said = _FormulaNotes(str(path), ws.title, facts, header_test(cfg), used_columns(cfg), notes)
+            said = _SheetNotes(str(path), ws.title, facts, header_test(cfg), cfg, notes)
             for number, cells in rows:
                 said.row(number, cells)
                 yield number, cells
+            said.end()
         finally:
             book.close()
 
@@ -193,6 +209,10 @@ _V = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.DOTALL)
 _ATTR = re.compile(rb'\b([\w:]+)="([^"]*)"')
 #: A cell's address: ``D2``.
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
+#: A hidden row's (or column's) attribute; led by a literal, as :data:`_FORMULA_MARKS`.
+_HIDDEN = re.compile(rb'hidden="(?:1|true)"')
+#: A row element's number: ``r="7"``.
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
 @dataclass(slots=True)
@@ -204,12 +224,15 @@ class SheetFacts:
     Excel's rows). A shared formula's other cells hold no text of their own:
     ``shared_at`` names their formula's index, ``shared`` each index's first
     cell and text, and :meth:`formula` translates it when a cell is shown.
+    ``hidden``: the numbers of the hidden rows, ascending (an array: an
+    AutoFilter may hide most of a million rows).
     """
 
     merges: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     uncalculated: dict[int, dict[int, str]] = field(default_factory=dict)
     shared: dict[str, tuple[str, str]] = field(default_factory=dict)
     shared_at: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden: array[int] = field(default_factory=lambda: array("l"))
 
     def formula(self, row: int, column: int) -> str:
         """The formula as Excel shows it, ``=DATE(1980,4,13)`` (a shared one translated to the cell)."""
@@ -237,13 +260,13 @@ def merged_down(sheet_xml: IO[bytes]) -> dict[int, list[tuple[int, int]]]:
 
 
 def sheet_facts(sheet_xml: IO[bytes]) -> SheetFacts:
-    """The merged ranges (:func:`merged_down`) and the formulas without a value of a sheet's XML.
+    """The merged ranges (:func:`merged_down`), formulas without a value and hidden rows of a sheet's XML.
 
     One pass over the decompressed XML, a chunk at a time, searched for
-    ``mergeCells`` and for formula elements, which costs little beside
-    parsing its rows. Cells are parsed only in a chunk that holds a formula
-    at all (most exports hold none), and a chunk is cut before its last row's
-    start so that no cell is split between two.
+    ``mergeCells``, for formula elements and for ``hidden="1"``, which costs
+    little beside parsing its rows. Cells are parsed only in a chunk that
+    holds a formula at all (most exports hold none), and a chunk is cut before
+    its last row's start so that no cell is split between two.
     """
     from openpyxl.utils.cell import column_index_from_string
 
@@ -264,8 +287,10 @@ def sheet_facts(sheet_xml: IO[bytes]) -> SheetFacts:
             cut = _last_row_start(data)
             rows, carry = data[:cut], data[cut:]
         _find_uncalculated(rows, facts)
+        _find_hidden(rows, facts)
     if not merges:
         _find_uncalculated(carry, facts)
+        _find_hidden(carry, facts)
     for m in _MERGE_CELL.finditer(merges):
         first, last = int(m.group(2)), int(m.group(4))
         if last > first:
@@ -310,6 +335,25 @@ def _find_uncalculated(xml: bytes, facts: SheetFacts) -> None:
             cell = _CELL.fullmatch(xml, start, end + len(close))
             if cell is not None:
                 _formula_cell(cell.group(1), cell.group(2), facts, column_index_from_string)
+
+
+def _find_hidden(xml: bytes, facts: SheetFacts) -> None:
+    """Add the hidden rows of ``xml`` (whole rows) to ``facts``.
+
+    Only a ``hidden`` attribute of a row's start tag counts: a hidden column's
+    (``<col … hidden="1"/>``, before the rows) needs nothing — its cells are
+    read by their header — and text in a cell cannot hold a ``<``, so the tag
+    the attribute is in is the one that opened last before it.
+    """
+    for m in _HIDDEN.finditer(xml):
+        at = m.start()
+        start = xml.rfind(b"<", 0, at)
+        tag = xml[start + 1 : at]
+        if start < 0 or b">" in tag or not (tag.startswith(b"row ") or b":row " in tag[:12]):
+            continue
+        number = _ROW_NUMBER.search(tag + xml[at : xml.find(b">", at)])
+        if number is not None:  # a row without its number: which one cannot be said
+            facts.hidden.append(int(number.group(1)))
 
 
 def _formula_cell(attributes: bytes, body: bytes, facts: SheetFacts, index: Callable[[str], int]) -> None:
@@ -377,19 +421,28 @@ def _sheet_rows(ws: Any, facts: SheetFacts) -> Iterator[tuple[int, list[str]]]:
 FORMULA_WARNINGS = 5
 #: What to do about formulas without values, in the cell's and in the column's message.
 FORMULA_ADVICE = "open the file in Excel or LibreOffice and save it (or export values, not formulas)"
+#: How many hidden rows the file's warning names by number (the others are counted).
+HIDDEN_ROWS_SHOWN = 10
 
 
-class _FormulaNotes:
-    """Says which cells of the configured columns hold a formula that no program has calculated.
+class _SheetNotes:
+    """Says what the sheet's XML holds that its values do not: formulas without a value, hidden rows.
 
     The header is recognised as the header search recognises it (``header``,
     from :func:`~greeter.sources.header.header_test`), so that the cells are
     named by their column; rows above it are a report's title, not looked at.
-    A column with more than :data:`FORMULA_WARNINGS` such cells below the
-    header gets one error when the header is read (a program that stores no
-    values wrote the file, and ``greeter check`` must fail, not warn ten
-    thousand times); a column with a few gets a warning at each of their rows,
-    before the row's own problems ("no e-mail").
+
+    A column with more than :data:`FORMULA_WARNINGS` cells holding a formula
+    no program has calculated gets one error when the header is read (a
+    program that stores no values wrote the file, and ``greeter check`` must
+    fail, not warn ten thousand times); a column with a few gets a warning at
+    each of their rows, before the row's own problems ("no e-mail") — in a
+    date column, from the row parser, which the cell is handed to as an
+    :class:`~greeter.sources.rows.UnreadCell`, so that the warning ends in
+    the greetings it costs and the date is the contact's unreadable one.
+
+    The hidden rows under the header that are read are counted as they pass
+    (both ascend: no look-up), for one warning at :meth:`end`.
     """
 
     def __init__(
@@ -398,33 +451,88 @@ class _FormulaNotes:
         sheet: str,
         facts: SheetFacts,
         header: HeaderTest,
-        columns: Collection[str],
+        cfg: ContactsSource,
         notes: list[Problem],
     ) -> None:
         self.source = source
         self.sheet = sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
         self.facts = facts
         self.header = header
-        self.columns = columns
+        self.columns = used_columns(cfg)
+        self.dates = frozenset(cfg.dates.values())
+        self.opt_out = cfg.columns.do_not_contact
         self.notes = notes
         #: Column index → header name of each configured column whose cells get a warning each;
         #: None until the header is read.
         self.names: dict[int, str] | None = None
+        self._hidden = iter(facts.hidden)
+        self._next_hidden = next(self._hidden, None)
+        #: The hidden rows read under the header: how many, and the first few.
+        self.hidden = 0
+        self.hidden_rows: list[int] = []
 
-    def row(self, number: int, cells: Sequence[str]) -> None:
-        """Report the row's cells without a value (on the header row: the columns full of them)."""
+    def row(self, number: int, cells: list[str]) -> None:
+        """Report the row's cells without a value (on the header row: the columns full of them).
+
+        A date cell is marked in ``cells`` (the parser reports it); the others
+        are warned of here. A hidden row is counted.
+        """
         if self.names is None:
             if self.header(number, cells) == 0:
                 self.names = self._header(number, cells)
             return
+        if self._next_hidden is not None and self._next_hidden <= number:
+            self._count_hidden(number)
         for column in self.facts.uncalculated.get(number, {}):
             name = self.names.get(column)
-            if name is not None:
-                message = (
-                    f"{self._cell(number, column)}: a formula Excel never calculated"
-                    f" ({self.facts.formula(number, column)}), so the cell reads as empty: {FORMULA_ADVICE}"
-                )
+            if name is None:
+                continue
+            message = (
+                f"{self._cell(number, column)}: a formula Excel never calculated"
+                f" ({self.facts.formula(number, column)}), so the cell reads as empty: {FORMULA_ADVICE}"
+            )
+            if name in self.dates and (column >= len(cells) or not cells[column]):
+                cells += [""] * (column + 1 - len(cells))
+                cells[column] = UnreadCell(message)
+            else:
                 self.notes.append(Problem(self.source, name, message, number, kind="row", severity="warning"))
+
+    def _count_hidden(self, number: int) -> None:
+        """Count row ``number`` if it is hidden; move past the hidden rows before it (empty ones)."""
+        at = self._next_hidden
+        while at is not None and at < number:
+            at = next(self._hidden, None)
+        if at == number:
+            self.hidden += 1
+            if len(self.hidden_rows) < HIDDEN_ROWS_SHOWN:
+                self.hidden_rows.append(number)
+            at = next(self._hidden, None)
+        self._next_hidden = at
+
+    def end(self) -> None:
+        """After the last row: one warning for the hidden rows read, if any.
+
+        A warning, not an error: a hidden row may be hidden for any reason
+        (a filter left on), and its client is greeted like the others — which
+        is what a manager who hid the clients "not to greet" must learn from
+        ``greeter check``, with the way to leave them out.
+        """
+        if not self.hidden:
+            return
+        shown = ", ".join(map(str, self.hidden_rows))
+        if self.hidden > len(self.hidden_rows):
+            shown += f" and {self.hidden - len(self.hidden_rows)} more"
+        rows = (
+            f"{self.hidden} hidden rows (rows {shown}) are"
+            if self.hidden > 1
+            else f"1 hidden row (row {shown}) is"
+        )
+        setting = "contacts.columns.do_not_contact" + (f": {self.opt_out}" if self.opt_out else "")
+        message = (
+            f"{rows} loaded like the others; to leave a client out use the do-not-contact column"
+            f" ({setting}) or delete the row"
+        )
+        self.notes.append(Problem(self.source, "", message, kind="column", severity="warning"))
 
     def _header(self, number: int, cells: Sequence[str]) -> dict[int, str]:
         """The configured columns of the header row ``cells``, less those reported as a whole here."""
