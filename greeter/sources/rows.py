@@ -154,6 +154,9 @@ class _DateColumn:
     column: str
     values: int = 0
     failed: int = 0
+    #: Of ``failed``, the values the source itself could not read (:class:`UnreadCell`: an XLSX
+    #: formula never calculated): their rows say why, and no date format would read them.
+    unread: int = 0
     #: What a bad value costs, in the occasions' names: "birthday greetings", "name_day and
     #: angel_day greetings"; without the occasions, the field's name.
     greetings: str = ""
@@ -464,6 +467,7 @@ class RowParser:
                 if isinstance(cell, UnreadCell):  # a value the source could not read: not an empty cell
                     col.values += 1
                     col.failed += 1
+                    col.unread += 1
                     bad[col.name] = self._unread_date(col, cell.why, line, problems)
                 continue
             col.values += 1
@@ -601,8 +605,11 @@ class RowParser:
         writes every fourth birthday ``5/3/1975`` is a format missing from the
         config, and 500 row warnings hid it, while two typos in a thousand
         rows are typos (their rows say so) and a column summary over them
-        would be noise. Also one warning for a first-name column holding whole
-        names (:meth:`_whole_name_problem`).
+        would be noise. The warning counts only values a format could read (not
+        an uncalculated formula's, :class:`UnreadCell`: its rows say what to do,
+        and "check contacts.date_formats" would send the admin the wrong way).
+        Also one warning for a first-name column holding whole names
+        (:meth:`_whole_name_problem`).
         """
         problems: list[Problem] = []
         whole = self._whole_name_problem()
@@ -612,9 +619,10 @@ class RowParser:
             most = col.failed == col.values or (
                 col.values >= COLUMN_MIN_VALUES and col.failed * 2 > col.values
             )
-            if not col.failed or (not most and col.failed < COLUMN_MIN_VALUES):
+            typed = col.failed - col.unread  # the share a format could be missing for
+            if not col.failed or (not most and typed < COLUMN_MIN_VALUES):
                 continue
-            few = col.failed * COLUMN_SHARE < col.values
+            few = typed * COLUMN_SHARE < col.values
             if not most and few and self.date_parser.suggest(col.samples) is None:
                 continue
             advice = self.date_parser.column_advice(col.samples)
