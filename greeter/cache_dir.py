@@ -3,7 +3,8 @@
 One folder for every cache (the holiday tables, the compiled templates), so
 an operator clears or relocates all of them in one place; the systemd unit
 points ``XDG_CACHE_HOME`` at its ``CacheDirectory=``. Nothing in it is ever
-needed: a cache that cannot be read or written is simply not used.
+needed: a cache that cannot be read or written is simply not used, and with
+no folder to name (None) there is no cache at all.
 """
 
 from __future__ import annotations
@@ -11,10 +12,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["user_cache_dir"]
+__all__ = ["cache_folder", "user_cache_dir"]
 
 
-def user_cache_dir() -> Path:
-    """greeter's cache folder for this process's environment (it may not exist yet)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "greeter"
+def cache_folder(xdg_cache_home: str | None, home: str) -> Path | None:
+    """greeter's cache folder given ``$XDG_CACHE_HOME`` and the home ``~`` expands to; None: no cache. Pure.
+
+    Only an absolute path is a place: a container started under a UID with no
+    passwd entry and no ``HOME`` (OpenShift's arbitrary UIDs) gets ``"~"`` back
+    from :func:`os.path.expanduser`, and ``~/.cache`` then meant a literal
+    ``./~/.cache/greeter`` in the working directory — the data volume. A
+    relative ``XDG_CACHE_HOME`` is ignored as the XDG spec says.
+    """
+    if xdg_cache_home and os.path.isabs(xdg_cache_home):
+        return Path(xdg_cache_home) / "greeter"
+    if not os.path.isabs(home):
+        return None
+    return Path(home) / ".cache" / "greeter"
+
+
+def user_cache_dir() -> Path | None:
+    """greeter's cache folder for this process's environment (it may not exist yet); None: no cache."""
+    return cache_folder(os.environ.get("XDG_CACHE_HOME"), os.path.expanduser("~"))

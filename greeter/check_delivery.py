@@ -51,14 +51,14 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
     ``send`` stops at each (exit 2), and only a changed config gets a letter
     out.
     """
-    from greeter.secret_values import read_secret
+    from greeter.secret_values import read_password
     from greeter.smtp_transport import SmtpTransport
     from greeter.transport import LOGIN_REFUSED
 
     smtp = settings.delivery.smtp
     where = f"{smtp.host}:{smtp.port}"
     try:
-        password = read_secret(smtp.password_env, smtp.password_file, "SMTP password")
+        password = read_password(smtp.password_env, smtp.password_file, "SMTP password")
     except ConfigError as exc:
         report.smtp = (where, False, "not tried: " + "; ".join(p.message for p in exc.problems))
         report.problems.extend(exc.problems)
@@ -163,6 +163,13 @@ def check_secrets(report: CheckReport, settings: Settings) -> None:
     report.problems.extend(loose_secret_files(settings, report.config_file))
 
 
+#: What to do about a secret file others may read or change, for a plain host and for Kubernetes.
+ONLY_GREETER_READS = (
+    "make it readable by greeter's user or group only (chmod 600, or 640 with greeter's group; "
+    "in Kubernetes: the secret volume's defaultMode 0440 with the pod's fsGroup)"
+)
+
+
 def loose_secret_files(settings: Settings, config_file: Path) -> list[Problem]:
     """A warning for each secret file other users may read or change (its mode only: never its content).
 
@@ -170,9 +177,14 @@ def loose_secret_files(settings: Settings, config_file: Path) -> list[Problem]:
     every account on the machine; a group-writable DKIM key lets the group
     sign as the domain. Sending still works, so a warning, with the fix. A
     file that cannot be read is :func:`~greeter.send.missing_secrets`' error.
+
+    The fix is not "chmod 600": a Kubernetes secret mount is root's and
+    read-only, and ``0600`` there is a file the non-root greeter cannot read;
+    what matters is that only greeter's user or group reads it.
     """
     named: list[tuple[str, Path | None]] = [
-        ("delivery.smtp.password_file", settings.delivery.smtp.password_file)
+        ("delivery.smtp.password_file", settings.delivery.smtp.password_file),
+        ("unsubscribe.secret_file", settings.unsubscribe.secret_file),
     ]
     if settings.delivery.dkim is not None:
         named.append(("delivery.dkim.key_file", settings.delivery.dkim.key_file))
@@ -184,7 +196,7 @@ def loose_secret_files(settings: Settings, config_file: Path) -> list[Problem]:
             continue
         loose = _loose_mode(mode)
         if loose:
-            message = f"{path} is {loose} (mode {mode:04o}): chmod 600 it"
+            message = f"{path} is {loose} (mode {mode:04o}): {ONLY_GREETER_READS}"
             problems.append(Problem(str(config_file), setting, message, severity="warning"))
     return problems
 

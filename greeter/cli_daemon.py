@@ -97,7 +97,8 @@ class _DaemonCommand(click.Command):
 @click.option(
     "--listen",
     metavar="HOST:PORT",
-    help="Serve /healthz, /metrics and /unsubscribe here (overrides the config's http section).",
+    help="Serve /livez, /healthz, /metrics and /unsubscribe here (overrides the config's http section); "
+    "*:PORT is every address, IPv4 and IPv6.",
 )
 @click.option(
     "--log-format",
@@ -149,9 +150,11 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 
     \b
     HTTP (http.enabled or --listen):
+      GET  /livez                 200 "alive" while the daemon answers: the liveness probe
       GET  /healthz               200 "ok" when the last run succeeded and the journal
                                   answers; 503 "unhealthy" if not, 503 "degraded" while
-                                  letters due cannot reach the mail server
+                                  letters due cannot reach the mail server (readiness,
+                                  alerts; not liveness: a restart mends no mail outage)
       GET  /metrics               Prometheus text: greetings by state and occasion, runs
       GET  /unsubscribe/TOKEN     a confirmation page with a button
       POST /unsubscribe/TOKEN     List-Unsubscribe=One-Click (RFC 8058): suppress at once

@@ -739,7 +739,11 @@ class Http(_Model):
     """The daemon's optional HTTP listener: /healthz, /metrics, one-click unsubscribe."""
 
     enabled: bool = False
-    host: str = Field(default="127.0.0.1", description="Listen address (keep 127.0.0.1 behind a proxy)")
+    host: str = Field(
+        default="127.0.0.1",
+        description="Listen address (keep 127.0.0.1 behind a proxy); '*': every address, IPv4 and IPv6 "
+        "(a container's probes); '::' is IPv6 only",
+    )
     port: int = Field(default=8025, ge=0, le=65535)
 
 

@@ -210,6 +210,10 @@ class Unsubscribe(_Model):
     )
     url: str | None = Field(default=None, pattern=HTTPS_URL, description="One-click base URL")
     secret_env: str | None = Field(default=None, description="Env var with the HMAC secret")
+    secret_file: Path | None = Field(
+        default=None,
+        description="File holding the HMAC secret (a mounted secret), instead of secret_env",
+    )
     previous_secret_env: Annotated[
         list[str],
         BeforeValidator(_one_or_list),
@@ -253,11 +257,25 @@ class Unsubscribe(_Model):
 
     @model_validator(mode="after")
     def _secret_for_url(self) -> Unsubscribe:
-        if self.url and not self.secret_env:
-            raise SettingError("an unsubscribe url needs secret_env (the token signing key)", "url")
-        if self.previous_secret_env and not self.secret_env:
+        if self.secret_env and self.secret_file:
+            # Not "the variable wins" as for the SMTP password: a key read from the other place
+            # than the operator thinks signs links that a daemon reading the right one refuses.
             raise SettingError(
-                "previous_secret_env needs secret_env (the current key, which signs new links)",
+                "set secret_env or secret_file, not both (one key signs the links)", "secret_file"
+            )
+        if self.url and not self.has_secret:
+            raise SettingError(
+                "an unsubscribe url needs secret_env or secret_file (the token signing key)", "url"
+            )
+        if self.previous_secret_env and not self.has_secret:
+            raise SettingError(
+                "previous_secret_env needs secret_env or secret_file "
+                "(the current key, which signs new links)",
                 "previous_secret_env",
             )
         return self
+
+    @property
+    def has_secret(self) -> bool:
+        """Whether a signing key is named: ``secret_env`` or ``secret_file``."""
+        return bool(self.secret_env or self.secret_file)

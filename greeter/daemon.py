@@ -737,8 +737,14 @@ class Daemon:
                 "quota_free_at": summary.quota_free_at.isoformat(),
             }
         # A run that could not get anything out, or left letters unrendered or uncertain, is worth
-        # a warning, not an info line among many.
-        attention = problem is not None or summary.counts["render_error"] or summary.counts["uncertain"]
+        # a warning, not an info line among many; so is one that found letters a dead sender left
+        # in flight (recovered_uncertain: a replica killed, a lease run out): they await a decision.
+        attention = (
+            problem is not None
+            or summary.counts["render_error"]
+            or summary.counts["uncertain"]
+            or cycle.recovered
+        )
         (log.warning if attention else log.info)(
             "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped,
             **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at),

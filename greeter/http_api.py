@@ -1,4 +1,4 @@
-"""The daemon's HTTP listener: ``/healthz``, ``/metrics`` and the one-click unsubscribe page.
+"""The daemon's HTTP listener: ``/livez``, ``/healthz``, ``/metrics`` and the one-click unsubscribe page.
 
 Built on aiohttp in the daemon's own event loop. The unsubscribe endpoint is
 what the ``List-Unsubscribe`` header's https link points to (RFC 8058): a
@@ -159,7 +159,8 @@ _REJECTED_WHY = {
     "malformed": "not a greeter link: cut short or damaged (a mail client wrapping it?), or made up",
     "unknown_signature": "signed by no secret the daemon has: forged, or signed with a secret replaced "
     "without naming the old one in unsubscribe.previous_secret_env",
-    "no_secret": "the daemon has no unsubscribe secret (unsubscribe.secret_env is not set)",
+    "no_secret": "the daemon has no unsubscribe secret (neither unsubscribe.secret_env nor "
+    "unsubscribe.secret_file is set)",
 }
 
 
@@ -230,6 +231,18 @@ def make_app(ctx: ApiContext) -> web.Application:
 
     probe = JournalProbe(ctx.stop)
     unsubscriber = Unsubscriber(ctx.stop)
+
+    async def livez(_request: web.Request) -> web.Response:
+        """200 whenever the event loop answers: a liveness probe's endpoint, unlike ``/healthz``.
+
+        ``/healthz`` is 503 while the mail server is down (``degraded``) or the
+        journal does not answer — news for an alert or a readiness probe, but a
+        liveness probe acting on it restarts the daemon in a loop for an outage
+        a restart cannot mend. This asks nothing of the journal or SMTP: what
+        it proves is that the loop the runs, the stop and the probes share is
+        not stuck.
+        """
+        return web.json_response({"status": "alive"})
 
     async def healthz(_request: web.Request) -> web.Response:
         s = ctx.stats
@@ -306,6 +319,7 @@ def make_app(ctx: ApiContext) -> web.Application:
     app = web.Application()
     app.add_routes(
         [
+            web.get("/livez", livez),
             web.get("/healthz", healthz),
             web.get("/metrics", metrics),
             web.get("/unsubscribe/{token}", unsubscribe_page),
@@ -367,10 +381,27 @@ def listen_error(exc: OSError, host: str, port: int, setting: str) -> ListenErro
     )
 
 
+#: ``http.host`` / ``--listen`` host meaning every address of this machine, IPv4 and IPv6 alike.
+ALL_ADDRESSES = "*"
+
+
+def bind_host(host: str) -> str | None:
+    """The host aiohttp binds for ``host``: None (every address of both families) for ``*``. Pure.
+
+    ``::`` cannot say that: asyncio sets ``IPV6_V6ONLY`` on its socket, so it
+    listens on IPv6 only and an IPv4 probe (a kubelet's, a load balancer's)
+    cannot connect; ``0.0.0.0`` is IPv4 only. None gives one socket per family.
+    """
+    return None if host == ALL_ADDRESSES else host
+
+
 async def start_site(
     app: web.Application, host: str, port: int, *, setting: str = "--listen"
 ) -> tuple[web.AppRunner, int]:
     """Listen on ``host:port`` (0 picks a free port); returns the runner and the bound port.
+
+    ``host`` ``*`` is every address, IPv4 and IPv6 (:func:`bind_host`); with
+    port 0 each family may get a port of its own, and the first socket's is returned.
 
     An address that cannot be bound is a :class:`~greeter.errors.ListenError`
     (:func:`listen_error`), not a raw ``OSError``: the daemon's ``cannot_start``
@@ -378,7 +409,7 @@ async def start_site(
     """
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = web.TCPSite(runner, bind_host(host), port)
     try:
         await site.start()
     except OSError as exc:

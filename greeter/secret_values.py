@@ -10,14 +10,36 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from greeter.errors import ConfigError, Problem
 
-__all__ = ["read_secret"]
+if TYPE_CHECKING:
+    from greeter.config_delivery import Unsubscribe
+
+__all__ = ["read_password", "read_secret", "secret_text", "unsubscribe_secret"]
+
+
+def secret_text(raw: str) -> str:
+    """The secret in a file's or a variable's text: without the blanks and the line end around it. Pure.
+
+    One rule for both places a password comes from. A file ends with a line
+    break (an editor's, ``echo pass > file``), and so does a variable filled
+    from one — a Kubernetes secret made with ``echo pass | base64`` puts
+    ``pass\\n`` in the environment —; the password from the variable kept it
+    and the server refused the login the same password from a file passed.
+    A password cannot begin or end with a blank (it never could from a file).
+    """
+    return raw.strip()
 
 
 def read_secret(env: str | None, file: Path | None, what: str) -> str | None:
     """A secret from the environment variable or file the config names — never from the config.
+
+    A variable's text is returned exactly as it is: an HMAC key's bytes are
+    the key (:func:`greeter.unsubscribe.signing_key`), and links already sent
+    were signed with a trailing line break if the variable had one. A file's
+    content is :func:`secret_text`. A password is read with :func:`read_password`.
 
     An empty (or blank) variable or file is missing, not a secret: an env file's
     placeholder ``GREETER_SMTP_PASSWORD=`` or ``docker run -e VAR=`` used to pass
@@ -26,16 +48,33 @@ def read_secret(env: str | None, file: Path | None, what: str) -> str | None:
     """
     if env:
         value = os.environ.get(env)
-        if value is None or not value.strip():
+        if value is None or not secret_text(value):
             said = "is not set" if value is None else "is not set (it is empty)"
             raise ConfigError([Problem("environment", env, f"{what}: environment variable {env} {said}")])
         return value
     if file:
         try:
-            value = file.read_text(encoding="utf-8").strip()
+            value = secret_text(file.read_text(encoding="utf-8"))
         except OSError as exc:
             raise ConfigError([Problem(str(file), "", f"{what}: cannot read ({exc.strerror})")]) from None
         if not value:
             raise ConfigError([Problem(str(file), "", f"{what}: the file is empty")])
         return value
     return None
+
+
+def read_password(env: str | None, file: Path | None, what: str) -> str | None:
+    """A password (SMTP, the contacts database) as :func:`read_secret` reads it, the variable's
+    text too taken by :func:`secret_text`: the same password whichever of the two holds it."""
+    value = read_secret(env, file, what)
+    return None if value is None else secret_text(value)
+
+
+def unsubscribe_secret(settings: Unsubscribe) -> str | None:
+    """The key the one-click links are signed with: ``unsubscribe.secret_env``'s or ``secret_file``'s.
+
+    Read by :func:`read_secret`, one place for every command that signs or
+    checks a link (``send``, ``run``, ``preview``, ``check``, the test letter),
+    so that none of them reads only one of the two settings.
+    """
+    return read_secret(settings.secret_env, settings.secret_file, "unsubscribe secret")

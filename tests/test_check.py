@@ -547,22 +547,35 @@ def test_a_secret_file_every_user_may_read_is_a_warning_that_says_the_fix(
         "-----BEGIN PRIVATE KEY-----\nnot checked here\n-----END PRIVATE KEY-----\n", encoding="utf-8"
     )
     key.chmod(0o660)  # the group may replace the key that signs as the domain
+    unsubscribe = tmp_path / "unsubscribe-secret"
+    unsubscribe.write_text("c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==\n", encoding="utf-8")
+    unsubscribe.chmod(0o604)
     config = make_project(
         russians(1),
         delivery={
             "smtp": {"password_file": str(password)},
             "dkim": {"domain": "romashka.example", "selector": "mail", "key_file": str(key)},
         },
+        unsubscribe={"secret_file": str(unsubscribe)},
     )
     report = run_check(config, NOW)
     loose = sorted(str(p) for p in report.problems if p.field.endswith("_file") and p.severity == "warning")
+    # not "chmod 600 it": a Kubernetes secret mount is root's, and 0600 there is unreadable to greeter
+    fix = (
+        "make it readable by greeter's user or group only (chmod 600, or 640 with greeter's group; "
+        "in Kubernetes: the secret volume's defaultMode 0440 with the pod's fsGroup)"
+    )
     assert loose == [
-        f"{config}: delivery.dkim.key_file: warning: {key} is writable by its group (mode 0660): chmod 600 it",
+        f"{config}: delivery.dkim.key_file: warning: {key} is writable by its group (mode 0660): {fix}",
         f"{config}: delivery.smtp.password_file: warning: {password} is readable by every user (mode 0644): "
-        "chmod 600 it",
+        f"{fix}",
+        f"{config}: unsubscribe.secret_file: warning: {unsubscribe} is readable by every user (mode 0604): "
+        f"{fix}",
     ]
-    assert "hunter2" not in report.text()
+    assert "hunter2" not in report.text() and "c2VjcmV0" not in report.text()
+    assert "chmod 600 it" not in report.text()
     password.chmod(0o600)
+    unsubscribe.chmod(0o440)  # a Kubernetes secret's defaultMode 0440: greeter's group reads it
     key.chmod(0o640)  # a group that only reads is a deployment's choice
     again = run_check(config, NOW)
     assert not [p for p in again.problems if p.field.endswith("_file") and p.severity == "warning"]

@@ -155,7 +155,7 @@ def test_each_day_named_in_russian_is_told_the_name_the_setting_takes() -> None:
             "  mailto: unsubscribe@romashka.example\n",
             "  mailto: unsubscribe@romashka.example\n  url: https://romashka.example/u\n",
             "  url: https://romashka",
-            "3: unsubscribe.url: an unsubscribe url needs secret_env (the token signing key)",
+            "3: unsubscribe.url: an unsubscribe url needs secret_env or secret_file (the token signing key)",
         ),
         (
             "  source: csv ",

@@ -184,8 +184,8 @@ def test_previous_secret_env_takes_one_name_or_a_list(written: str, read: list[s
         ),
         (
             "  previous_secret_env: OLD\n",
-            "unsubscribe.previous_secret_env: previous_secret_env needs secret_env (the current key, "
-            "which signs new links)",
+            "unsubscribe.previous_secret_env: previous_secret_env needs secret_env or secret_file (the "
+            "current key, which signs new links)",
         ),
         ("  previous_secrets_env: OLD\n", "did you mean `previous_secret_env`?"),
     ],
