@@ -95,7 +95,7 @@ from greeter.metrics import RunStats
 from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
-from greeter.secret_values import read_secret
+from greeter.secret_values import read_secret, unsubscribe_secret
 from greeter.send import (
     Cycle,
     WireCounts,
@@ -761,7 +761,7 @@ class Daemon:
         from greeter.http_api import ApiContext, make_app, start_site
 
         settings = self._inputs.settings
-        secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
+        secret = unsubscribe_secret(settings.unsubscribe)
         # A previous secret named but not set stops the start (exit 2), as the current one does.
         previous = [
             read_secret(env, None, "previous unsubscribe secret")

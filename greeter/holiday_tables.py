@@ -280,6 +280,8 @@ def _cache_file(cache_dir: Path | None) -> Path | None:
         return None
     if cache_dir is None:
         cache_dir = user_cache_dir()
+        if cache_dir is None:  # neither XDG_CACHE_HOME nor a home to keep it in: no cache
+            return None
     # The layout is in the name too: a greeter of another layout (an older release after an
     # upgrade and a downgrade, two installs sharing ~/.cache) reads its own file, not this one.
     return cache_dir / f"holidays-{version}-v{_FORMAT}.json"

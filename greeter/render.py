@@ -220,7 +220,7 @@ from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadErro
 from greeter.i18n import normalize_locale, regional_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
-from greeter.secret_values import read_secret
+from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from greeter.template_blocks import block_context, one_line, render_block, tidy_text
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
@@ -304,7 +304,7 @@ class Renderer:
             titles,
             files=files,
             localized=settings.occasions,
-            code_cache=user_cache_dir() / TEMPLATE_CODE_FOLDER,
+            code_cache=None if (cache := user_cache_dir()) is None else cache / TEMPLATE_CODE_FOLDER,
             default_country=settings.defaults.country,
             unsubscribe=settings.unsubscribe,
             unsubscribe_secret=secret,
@@ -446,10 +446,10 @@ def _unsubscribe_secret(settings: Unsubscribe) -> tuple[bytes | None, Problem | 
     Where it is not set, the links are left unsigned (:data:`~greeter.unsubscribe.UNSIGNED_TOKEN`)
     and the problem ``send`` would refuse with is returned, for the command to say.
     """
-    if not settings.url or not settings.secret_env:
+    if not settings.url or not settings.has_secret:
         return None, None
     try:
-        secret = read_secret(settings.secret_env, None, "unsubscribe secret")
+        secret = unsubscribe_secret(settings)
     except ConfigError as exc:
         return None, exc.problems[0]
     return (secret.encode() if secret else None), None

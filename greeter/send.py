@@ -55,7 +55,7 @@ from greeter.policy import crm_opt_out
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
-from greeter.secret_values import read_secret
+from greeter.secret_values import read_password, read_secret, unsubscribe_secret
 from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
@@ -153,15 +153,16 @@ def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
     if smtp and settings.delivery.transport == "smtp":
         server = settings.delivery.smtp
         wanted.append((server.password_env, server.password_file, "SMTP password"))
-    wanted.append((settings.unsubscribe.secret_env, None, "unsubscribe secret"))
+    wanted.append((settings.unsubscribe.secret_env, settings.unsubscribe.secret_file, "unsubscribe secret"))
     previous = settings.unsubscribe.previous_secret_env
     wanted.extend((env, None, "previous unsubscribe secret") for env in previous)
     problems: list[Problem] = []
     for env, file, what in wanted:
         try:
             value = read_secret(env, file, what)
-            if env and value is not None and what.endswith("unsubscribe secret"):
-                signing_key(env, value, what)  # one that one link is enough to guess is refused
+            if value is not None and what.endswith("unsubscribe secret"):
+                # one that one link is enough to guess is refused
+                signing_key(env or "", value, what, file=None if env else file)
         except ConfigError as exc:
             problems.extend(exc.problems)
     try:
@@ -176,7 +177,7 @@ def make_transport(settings: Settings) -> Transport:
     if delivery.transport == "file":
         return FileTransport(delivery.outbox)
     smtp = delivery.smtp
-    password = read_secret(smtp.password_env, smtp.password_file, "SMTP password")
+    password = read_password(smtp.password_env, smtp.password_file, "SMTP password")
     # delivery.return_path (else the From: address each letter passes) is the envelope sender.
     return SmtpTransport(smtp, password, return_path=delivery.return_path)
 
@@ -313,7 +314,7 @@ def plan_cycle(
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     report = inputs.new_report()
     renderer = inputs.renderer()  # the templates as validated when the inputs were loaded
-    secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
+    secret = unsubscribe_secret(settings.unsubscribe)
     deliverer = Deliverer(
         settings,
         journal,

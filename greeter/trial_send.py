@@ -290,7 +290,7 @@ def run_test_send(
     """
     from greeter.cli import check_occasion, config_day, parse_now
     from greeter.dkim_sign import load_signer
-    from greeter.secret_values import read_secret
+    from greeter.secret_values import unsubscribe_secret
     from greeter.send import missing_secrets
 
     inputs = load_inputs(config_file, today=config_day(now_text))
@@ -311,7 +311,7 @@ def run_test_send(
     try:
         rendered = inputs.renderer().render(item)
         envelope = Envelope.of(hit.contact, settings.sender, rendered.locale)
-        secret = read_secret(settings.unsubscribe.secret_env, None, "unsubscribe secret")
+        secret = unsubscribe_secret(settings.unsubscribe)
         at = (clock or (lambda: datetime.now(UTC)))()
         data = build_trial(
             settings,

@@ -29,6 +29,7 @@ import hmac
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from greeter.errors import ConfigError, Problem
@@ -44,8 +45,9 @@ Rejection = Literal["malformed", "unknown_signature", "no_secret"]
 MIN_SECRET_BYTES = 32
 
 
-def signing_key(env: str, value: str, what: str = "unsubscribe secret") -> bytes:
-    """The HMAC key in ``value`` (read from the environment variable ``env``), as links are signed with it.
+def signing_key(env: str, value: str, what: str = "unsubscribe secret", *, file: Path | None = None) -> bytes:
+    """The HMAC key in ``value`` (read from the environment variable ``env``, or from ``file``:
+    ``unsubscribe.secret_file``), as links are signed with it.
 
     The text's bytes are the key, as they always were (links already sent
     must keep working); blanks around it are not counted towards the length.
@@ -56,14 +58,21 @@ def signing_key(env: str, value: str, what: str = "unsubscribe secret") -> bytes
     key = value.encode("utf-8", "surrogateescape")  # a variable not in UTF-8 keeps its bytes
     length = len(value.strip().encode("utf-8", "surrogateescape"))
     if length < MIN_SECRET_BYTES:
+        source = f"the file {file}" if file is not None else f"environment variable {env}"
         said = (
-            f"{what}: environment variable {env} is too short ({length} bytes, at least {MIN_SECRET_BYTES}): "
+            f"{what}: {source} is too short ({length} bytes, at least {MIN_SECRET_BYTES}): "
             "one unsubscribe link is enough to guess it offline and forge links for anyone; "
             "set it to `openssl rand -base64 32`"
         )
         if what.startswith("previous"):
             said += " or, for a previous secret, remove it from unsubscribe.previous_secret_env"
-        raise ConfigError([Problem("environment", env, said)])
+        raise ConfigError(
+            [
+                Problem(str(file), "unsubscribe.secret_file", said)
+                if file
+                else Problem("environment", env, said)
+            ]
+        )
     return key
 
 

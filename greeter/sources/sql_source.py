@@ -45,7 +45,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from greeter.db_url import one_line, redact, split_schema
 from greeter.errors import ConfigError, ContactsError, ContactsUnavailableError
-from greeter.secret_values import read_secret
+from greeter.secret_values import read_password
 
 if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
     import psycopg
@@ -152,7 +152,7 @@ def server_version(url: str, password_env: str | None = None) -> str:
 def env_password(url: str, password_env: str | None) -> str | None:
     """The password in the variable ``contacts.password_env`` names, or None when it names none.
 
-    Read as the SMTP password is (:func:`greeter.send.read_secret`): unset or
+    Read as the SMTP password is (:func:`greeter.secret_values.read_password`): unset or
     empty is an error naming the variable, never a login without a password.
     A :class:`ContactsError` (exit 2), so ``greeter check`` shows it as the
     contacts database's problem. The value never reaches a message.
@@ -160,7 +160,7 @@ def env_password(url: str, password_env: str | None) -> str | None:
     if password_env is None:
         return None
     try:
-        return read_secret(password_env, None, "contacts.password_env")
+        return read_password(password_env, None, "contacts.password_env")
     except ConfigError as exc:
         raise ContactsError(f"{redact(url)}: {exc.problems[0].message}") from None
 
