@@ -45,6 +45,7 @@ from greeter.errors import (
     JournalLockedError,
     JournalUnavailableError,
 )
+from greeter.send_report import stop_bars
 
 if TYPE_CHECKING:
     from greeter.config import Settings
@@ -88,9 +89,11 @@ def handles_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except GreeterError as exc:
+            stop_bars()  # a progress bar still live would redraw itself after the message
             click.echo(exc.hint(), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
+            stop_bars()
             click.echo("interrupted", err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):

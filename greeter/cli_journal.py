@@ -159,6 +159,9 @@ def history(
     finally:
         journal.close()
     if not found.count and fmt == "table":
+        if out is None:  # not an empty table: it said nothing (as preview's "nothing planned in this range")
+            filtered = any((contact_id, email, occasion, state_filter, first, last))
+            click.echo("no greeting matches these filters" if filtered else "no greetings recorded yet")
         given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
         if given:  # an empty table says nothing of why: a mistyped id, or nobody greeted yet
             to = f" nor for its address {address} under another id" if address else ""
@@ -292,7 +295,10 @@ def suppress(
             entries, missing = listed(entries, emails)
         for problem in missing:
             click.echo(str(problem), err=True)
-        print_list(entries, fmt or "table")
+        if entries or fmt in ("json", "csv"):
+            print_list(entries, fmt or "table")
+        else:  # not an empty table under a title that wrapped: the answer in words
+            click.echo("none of these is on the list" if emails else "the do-not-contact list is empty")
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
     if fmt:
         raise click.UsageError("--format goes with --list")

@@ -40,6 +40,7 @@ from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, local_text
 from greeter.journal_store import BASELINE, JournalEntry, JournalKey, JournalStore, is_requeued
 from greeter.journal_transitions import merged_carrier
+from greeter.table_fit import Column, Layout, Measure, fit
 
 if TYPE_CHECKING:
     from greeter.runtime import Inputs
@@ -322,9 +323,19 @@ def why(entry: JournalEntry) -> str:
     return entry.last_reply or entry.reason or ""
 
 
-#: The table's columns.
-TABLE_COLUMNS = ("contact", "company", "e-mail", "occasion", "date", "state", "attempts",
-                 "when (client's time)", "server said / why")  # fmt: skip
+#: The table's columns: which hold words people grep for, never split (:mod:`greeter.table_fit`),
+#: and which a narrow terminal leaves out first (the company, the attempts, the time, the address).
+COLUMNS_SHOWN = (
+    Column("contact", whole_first=True, overflow="ellipsis"),
+    Column("company", drop=1, overflow="ellipsis"),
+    Column("e-mail", whole=True, drop=4),
+    Column("occasion", whole=True),
+    Column("date", whole=True),
+    Column("state", whole=True),
+    Column("attempts", "tries", whole=True, drop=2),
+    Column("when (client's time)", "when", whole=True, drop=3),
+    Column("server said / why", "why", whole_first=True),  # a reason code first: "invalid_contact: …"
+)
 
 #: A table of more rows than this is printed as tables of this many rows, each with the same
 #: columns at the same widths: rich lays a table out as a whole — all its rows' cells in memory,
@@ -358,79 +369,39 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
     )  # fmt: skip
 
 
-def _width(cell: Text | str) -> int:
-    """The terminal columns a one-line cell takes (:func:`plain` leaves no line break in one)."""
-    return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
-
-
-class _Extremes:
-    """Of each column, the cells rich's measure of the column depends on (pure, fed row by row).
-
-    rich fits a column from its cells' widths and their longest words (how
-    narrow one may fold): the widest cell and the one with the longest word
-    measure as every cell of the column together does, so a table of those
-    rows alone is laid out as the whole history would be.
-    """
-
-    def __init__(self) -> None:
-        self._widest: list[tuple[int, Text | str]] = [(0, "")] * len(TABLE_COLUMNS)
-        self._longest_word: list[tuple[int, Text | str]] = [(0, "")] * len(TABLE_COLUMNS)
-
-    def add(self, cells: Cells) -> None:
-        for n, cell in enumerate(cells):
-            width = _width(cell)
-            if width > self._widest[n][0]:
-                self._widest[n] = (width, cell)
-            if width > self._longest_word[n][0]:  # a cell's words are no wider than the cell
-                word = max(map(cell_len, _plain(cell).split()), default=0)
-                if word > self._longest_word[n][0]:
-                    self._longest_word[n] = (word, cell)
-
-    def rows(self) -> list[Cells]:
-        """One row per extreme cell, the others empty."""
-        blank = ("",) * len(TABLE_COLUMNS)
-        return [
-            (*blank[:n], cell, *blank[n + 1 :])
-            for n in range(len(TABLE_COLUMNS))
-            for _, cell in (self._widest[n], self._longest_word[n])
-        ]
-
-
-def _plain(cell: Text | str) -> str:
-    return cell if isinstance(cell, str) else cell.plain
-
-
-def _table(rows: Iterable[Cells], title: str | None, widths: Sequence[int] | None) -> Table:
-    """A table of ``rows``; ``widths``: each column's, fixed (None: rich fits them to the rows)."""
+def _table(rows: Iterable[Cells], title: str | None, layout: Layout) -> Table:
+    """A table of ``rows`` (the cells ``layout`` shows) with its columns, headers and widths."""
     table = Table(title=title, box=HEAVY_HEAD)
-    for n, name in enumerate(TABLE_COLUMNS):
-        table.add_column(name, overflow="fold", width=None if widths is None else widths[n])
+    for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
+        table.add_column(header, overflow=column.overflow, width=width)
     for cells in rows:
         table.add_row(*cells)
     return table
 
 
-def _print_table(
-    console: Console, rows: Sequence[Cells], title: str | None, widths: Sequence[int] | None
-) -> None:
-    """Print ``_table(rows, title, widths)`` exactly as rich prints it, the rows' lines made here.
+def layout_for(console: Console, measures: Sequence[Measure]) -> Layout:
+    """The history table's layout on ``console`` for cells that measure ``measures``."""
+    return fit(COLUMNS_SHOWN, measures, console.width)
+
+
+def _print_table(console: Console, rows: Sequence[Cells], title: str | None, layout: Layout) -> None:
+    """Print ``_table(rows, title, layout)`` exactly as rich prints it, the rows' lines made here.
 
     Why: rich lays out every cell through its general machinery (a padding,
     a wrap, a crop and copies of each cell's text), which was nearly all of
     the 40 s a 60,000-row history took; a row whose cells fit their columns
-    (every row, piped or on a wide terminal) is a few strings here. rich still
-    decides the columns' widths, and draws the title, the header and the
-    borders (:func:`_frame`); a cell too wide for its column (a narrow
-    terminal) is folded by rich as it was. Where the frame is not what this
-    expects (another rich), the table is printed by rich alone.
+    (every row, piped or on a wide terminal) is a few strings here. rich
+    draws the title, the header and the borders (:func:`_frame`); a cell too
+    wide for its column (a narrow terminal) is wrapped by rich as its column
+    says. Where the frame is not what this expects (another rich), the table
+    is printed by rich alone.
     """
-    laid = _laid_out(console, _table(rows if widths is None else (), title, widths))
-    frame = _frame(console, title, laid)
+    frame = _frame(console, title, layout)
     if frame is None:
-        console.print(_table(rows, title, widths))
+        console.print(_table(rows, title, layout))
         return
     head, bottom = frame
-    grid = _Grid.of(console, laid)
+    grid = _Grid.of(console, layout)
     body = [
         segment
         for n, cells in enumerate(rows, 1)
@@ -451,13 +422,12 @@ def _laid_out(console: Console, table: Table) -> list[int]:
     )
 
 
-def _frame(console: Console, title: str | None, widths: Sequence[int]) -> tuple[Line, Line] | None:
+def _frame(console: Console, title: str | None, layout: Layout) -> tuple[Line, Line] | None:
     """rich's own title, top border, header and header rule (the first), and bottom border (the
-    second) of a table whose columns are ``widths`` wide; None if rich lays it out otherwise."""
-    if min(widths) < 2:  # narrower than a cell's padding: only rich knows
-        return None
-    empty = _table((), title, [w - 2 for w in widths])
-    if _laid_out(console, empty) != list(widths):
+    second) of a table laid out as ``layout``; None if rich lays it out otherwise (too wide)."""
+    widths = [w + 2 for w in layout.widths]
+    empty = _table((), title, layout)
+    if _laid_out(console, empty) != widths:
         return None
     segments = list(console.render(empty, console.options))
     if [s.text for s in segments[-2:]] != [_box(console).get_bottom(widths), "\n"]:
@@ -474,8 +444,8 @@ class _Grid:
     """What the rows of one printed table are drawn with."""
 
     console: Console
-    #: A cell's options, as rich's table renders one of these columns.
-    options: ConsoleOptions
+    #: Each column's cell options, as rich's table renders a cell of it.
+    options: Sequence[ConsoleOptions]
     #: The columns' widths, their cells' padding (a space either side) included.
     widths: Sequence[int]
     #: The edges of a row, and of the last row of the table.
@@ -483,15 +453,18 @@ class _Grid:
     last: Edges
 
     @classmethod
-    def of(cls, console: Console, widths: Sequence[int]) -> _Grid:
-        """The grid of :func:`_table` on ``console`` with columns ``widths`` wide."""
+    def of(cls, console: Console, layout: Layout) -> _Grid:
+        """The grid of :func:`_table` on ``console`` laid out as ``layout``."""
         box = _box(console)
         return cls(
             console,
-            console.options.update(
-                justify="left", no_wrap=False, overflow="fold", height=None, highlight=False
-            ),
-            widths,
+            [
+                console.options.update(
+                    justify="left", no_wrap=False, overflow=column.overflow, height=None, highlight=False
+                )
+                for column in layout.columns
+            ],
+            [w + 2 for w in layout.widths],
             (box.mid_left, box.mid_vertical, box.mid_right),
             (box.foot_left, box.foot_vertical, box.foot_right),
         )
@@ -537,8 +510,8 @@ def _folded(grid: _Grid, cells: Cells, edges: Edges) -> Line:
     """The row whose cell(s) rich folds over lines: each cell rendered by rich, topped as rich aligns."""
     left, divider, right = (Segment(edge) for edge in edges)
     shaped = [
-        grid.console.render_lines(Padding(cell, (0, 1)), grid.options.update_width(width), style=Style.null())
-        for cell, width in zip(cells, grid.widths, strict=True)
+        grid.console.render_lines(Padding(cell, (0, 1)), options.update_width(width), style=Style.null())
+        for cell, width, options in zip(cells, grid.widths, grid.options, strict=True)
     ]
     height = max(len(lines) for lines in shaped)
     shaped = [
@@ -591,28 +564,30 @@ def print_history(
     if isinstance(entries, Iterator):
         entries = list(entries)  # read twice below
     console = table_console(out)
-    extremes = _Extremes()
+    measures = [Measure() for _ in COLUMNS_SHOWN]
     first: list[Cells] = []
     count = 0
     for entry in entries:
         cells = table_cells(entry, asked, people)
-        extremes.add(cells)
+        for measure, cell in zip(measures, cells, strict=True):
+            measure.add(cell)
         count += 1
         if count <= TABLE_CHUNK:
             first.append(cells)
         elif first:
             first = []  # more than one table: printed from the second pass
+    if not count:  # an empty table says nothing: the command says it in words
+        return 0
     title = f"journal: {count} greeting(s)"
+    # The layout of the whole history on this console (every table of a long one alike): fitted to
+    # a narrow terminal, words people grep for whole, the free text narrowed (greeter.table_fit).
+    layout = layout_for(console, measures)
     if count <= TABLE_CHUNK:  # one table, as a history always looked
-        _print_table(console, first, title, None)
+        _print_table(console, [layout.pick(cells) for cells in first], title, layout)
         return count
-    # The widths rich gives the whole history on this console: fitted to a narrow terminal as one
-    # table of every row would be. The widest cells' own widths shrank every column alike
-    # there, down to nothing (at 160 columns the date, state and attempts were gone).
-    widths = [w - 2 for w in _laid_out(console, _table(extremes.rows(), title, None))]
     shown = 0
-    rows = (table_cells(entry, asked, people) for entry in entries)
+    rows = (layout.pick(table_cells(entry, asked, people)) for entry in entries)
     while chunk := list(itertools.islice(rows, TABLE_CHUNK)):
-        _print_table(console, chunk, title if shown == 0 else None, widths)
+        _print_table(console, chunk, title if shown == 0 else None, layout)
         shown += len(chunk)
     return shown

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
+from rich.text import Text
 
 from greeter.config import Sender
 from greeter.console import plain, table_console
@@ -30,6 +31,7 @@ from greeter.preview_out import outbox_refusal
 from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
+from greeter.table_fit import Column, fit, measured
 
 if TYPE_CHECKING:
     from greeter.contacts import Contact
@@ -294,6 +296,18 @@ def _when(when: datetime | date | None, with_year: bool) -> str:
     return f"({when.strftime(day)})"
 
 
+#: The table's columns: which hold words people grep for, never split, and which a narrow
+#: terminal leaves out (:mod:`greeter.table_fit`).
+TABLE_COLUMNS = (
+    Column("send at (recipient's time)", "send at", whole=True, style="cyan"),
+    Column("contact", whole_first=True, overflow="ellipsis"),
+    Column("occasion", whole=True, style="magenta"),
+    Column("yrs", whole=True, drop=1),
+    Column("subject"),
+    Column("status", whole=True),
+)
+
+
 def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     """A readable table; colours on a terminal, plain text when piped.
 
@@ -301,28 +315,23 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     its cards: by day, and within a day by the moment the letter leaves (the
     planner yields contact by contact; the table holds every row anyway).
     A skipped occasion stands at the end of its occasion's day, an occasion
-    with no date read at the very end.
+    with no date read at the very end, one merged into a letter right after
+    that letter. On a narrow terminal the columns are laid out by
+    :func:`~greeter.table_fit.fit` (ids, occasions, reasons never split).
     """
     console = table_console()
-    table = Table(title=f"greetings {start:%Y-%m-%d} + {days} days", show_lines=False, expand=False)
-    for name, style in (
-        ("send at (recipient's time)", "cyan"),
-        ("contact", ""),
-        ("occasion", "magenta"),
-        ("yrs", ""),
-        ("subject", ""),
-        ("status", ""),
-    ):
-        table.add_column(name, style=style or None, overflow="fold")
     counts: Counter[str] = Counter()
     errors = 0
-    rows: list[tuple[tuple[date, float], tuple[datetime | date | None, str, str, str, str, str]]] = []
+    rows: list[tuple[tuple[date, float, bool], tuple[datetime | date | None, str, str, str, str, str]]] = []
     for draft in stream:
         item, hit = draft.item, draft.item.hit
+        # An occasion merged into a letter leaves with it (its send_at): after that letter's row,
+        # which names what it carries, never before it (the planner orders by occasion date).
+        merged = item.status == "skip" and item.reason == "merged"
         if item.send_at is not None:
-            order = (item.send_at.date(), item.send_at.timestamp())
+            order = (item.send_at.date(), item.send_at.timestamp(), merged)
         else:
-            order = (hit.date if hit.dated else date.max, float("inf"))
+            order = (hit.date if hit.dated else date.max, float("inf"), merged)
         # A date the contacts file does not hold (None): no day of the range is its.
         when: datetime | date | None = item.send_at or (hit.date if hit.dated else None)
         occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
@@ -353,10 +362,19 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     # A range across New Year (or a letter leaving in December for a January occasion) shows the
     # year on every row: "Tue 29.12" alone reads as this year's December.
     with_year = len({when.year for (_, (when, *_)) in rows if when is not None}) > 1
-    for _, (when, who, occasion, years, subject, status) in sorted(rows, key=lambda r: r[0]):  # stable
-        # data (a contact's id and name, the rendered subject, a render error): plain text, never markup;
-        # status is preview's own markup (its colours) around fixed words
-        table.add_row(_when(when, with_year), plain(who), plain(occasion), years, plain(subject), status)
+    # data (a contact's id and name, the rendered subject, a render error): plain text, never markup;
+    # status is preview's own markup (its colours) around fixed words
+    cells = [
+        (_when(when, with_year), plain(who), plain(occasion), years, plain(subject), status)
+        for _, (when, who, occasion, years, subject, status) in sorted(rows, key=lambda r: r[0])  # stable
+    ]
+    measures = measured(((*row[:-1], Text.from_markup(row[-1])) for row in cells), len(TABLE_COLUMNS))
+    layout = fit(TABLE_COLUMNS, measures, console.width)
+    table = Table(title=f"greetings {start:%Y-%m-%d} + {days} days", show_lines=False, expand=False)
+    for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
+        table.add_column(header, style=column.style, overflow=column.overflow, width=width)
+    for row in cells:
+        table.add_row(*layout.pick(row))
     console.print(table)
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send"))
     console.print(summary or "nothing planned in this range")

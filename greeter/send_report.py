@@ -57,6 +57,7 @@ def print_report(
     from greeter.send import due_json
     from greeter.transport import HALT_WORDS
 
+    stop_bars()  # a run stopped short (Ctrl-C, SIGTERM) left its bar live: gone before the summary
     held = quiet and result.problems_unchanged_since is not None
     for problem in () if held else result.report.problems:
         click.echo(str(problem), err=True)
@@ -418,7 +419,7 @@ class ProgressBar:
             self._bar = Progress(transient=True, console=console)
         self._task = self._bar.add_task(self._what, total=self._total)
         self._bar.start()
-        atexit.register(self._bar.stop)  # also when the work ends short (errors, a stop)
+        _LIVE.append(self)
 
     def counting(self, items: Iterable[T], count: Callable[[], int]) -> Iterator[T]:
         """``items``, the bar moved to ``count()`` after each (the rows a contacts reader has read,
@@ -433,8 +434,31 @@ class ProgressBar:
     def close(self) -> None:
         """End the bar (it leaves nothing on the terminal); later ticks do nothing."""
         self._closed = True
+        if self in _LIVE:
+            _LIVE.remove(self)
         if self._bar is not None:
             self._bar.stop()
+
+
+#: The bars on the terminal now (:func:`stop_bars` ends them).
+_LIVE: list[ProgressBar] = []
+
+
+def stop_bars() -> None:
+    """End every bar still on the terminal, before a command's last words are printed.
+
+    Why: a bar ends when its work is done, but work cut short — Ctrl-C, a stop
+    signal, an error — left it live: ``send --once`` printed its summary while
+    the bar redrew itself after it (``sending ━━━╺━ 46%^C2026-12-01 12:00 MSK:
+    due 134; …`` then the bar again), and ``interrupted`` came glued to a bar
+    too. The summary (:func:`print_report`) and the CLI's error and interrupt
+    messages call this first; it also runs at exit.
+    """
+    for bar in list(_LIVE):
+        bar.close()
+
+
+atexit.register(stop_bars)  # also when the work ends short and nothing printed after it
 
 
 def progress_factory(what: str = "sending", unit: str = "") -> ProgressStart | None:

@@ -2,9 +2,9 @@
 
 A 60,000-row history took 40 s as a table (5 s as JSON): nearly all of it in
 rich laying out each cell. The rows are now drawn by
-:func:`greeter.history_view._print_table`; rich still decides the columns'
-widths, draws the title, header and borders, and folds a cell too wide for
-its column. These tests hold the output to what rich alone prints for the same
+:func:`greeter.history_view._print_table`; the columns' widths are
+:mod:`greeter.table_fit`'s, rich draws the title, header and borders, and wraps a
+cell too wide for its column. These tests hold the output to what rich alone prints for the same
 tables — piped and on terminals wide and narrow, in colour and without, one
 table and many — and the time to a small multiple of JSON's.
 """
@@ -23,8 +23,9 @@ from greeter import history_view
 from greeter.console import table_console
 from greeter.contacts import Contact
 from greeter.history_people import People
-from greeter.history_view import _table, print_history, table_cells
+from greeter.history_view import COLUMNS_SHOWN, _table, layout_for, print_history, table_cells
 from greeter.journal_store import JournalEntry
+from greeter.table_fit import measured
 
 AT = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -65,22 +66,14 @@ def row(n: int) -> JournalEntry:
 
 
 def rich_alone(rows: Sequence[JournalEntry], console: Console, chunk: int) -> None:
-    """The table as rich draws it, one :func:`_table` per ``chunk`` rows at the widths rich gives the
-    whole history on ``console``."""
+    """The table as rich draws it, one :func:`_table` per ``chunk`` rows, laid out for the whole
+    history on ``console`` (:func:`layout_for`: the same columns and widths for each table)."""
     cells = [table_cells(e, None, PEOPLE) for e in rows]
     title = f"journal: {len(cells)} greeting(s)"
-    if len(cells) <= chunk:
-        console.print(_table(cells, title, None))
-        return
-    # The widths rich gives one table of every row on this console (its own layout, asked the way
-    # rich's Table.__rich_console__ asks it), fixed for each of the tables.
-    whole = _table(cells, title, None)
-    laid = whole._calculate_column_widths(
-        console, console.options.update_width(console.width - whole._extra_width)
-    )
-    widths = [w - 2 for w in laid]
-    for start in range(0, len(cells), chunk):
-        console.print(_table(cells[start : start + chunk], None if start else title, widths))
+    layout = layout_for(console, measured(cells, len(COLUMNS_SHOWN)))
+    shown = [layout.pick(c) for c in cells]
+    for start in range(0, len(shown), chunk):
+        console.print(_table(shown[start : start + chunk], None if start else title, layout))
 
 
 def printed(draw: Callable[[], object], capsys: pytest.CaptureFixture[str]) -> str:
@@ -138,14 +131,16 @@ def test_tables_of_a_long_history_fit_a_narrow_terminal_as_one_table_would(
 ) -> None:
     """A history of several tables on a terminal narrower than its widest cells: each column got the
     widest cell's width, and rich shrank them all alike to fit — the date, state and attempts
-    columns to nothing (at 160 columns). Now every column keeps its header and its values."""
+    columns to nothing (at 160 columns). Now every column shown keeps its header and its values
+    whole (the dates too, which rich folded at 100 columns)."""
     monkeypatch.setattr(history_view, "TABLE_CHUNK", 5)
     monkeypatch.setenv("COLUMNS", str(columns))
     text = printed(lambda: print_history(entries(12), "table", people=PEOPLE), capsys)
     assert max(cell_len(line) for line in text.splitlines()) <= columns
-    for word in ("date", "state", "attempts", "retry", "expired"):
+    for word in ("date", "state", "retry", "expired", "2026-01-01", "2026-01-12"):
         assert word in text, (word, text[:2000])
-    assert columns < 160 or "2026-01-01" in text  # at 100 rich folds it, as it would one table
+    # at 160 every column with its full header; at 100 the attempts give way (greeter.table_fit)
+    assert columns < 160 or "attempts" in text
 
 
 def test_the_title_counts_every_row_and_headers_repeat_per_table(monkeypatch: pytest.MonkeyPatch) -> None:

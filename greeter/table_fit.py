@@ -1,0 +1,210 @@
+"""Fitting a table to a terminal: the words people grep for stay whole, free text takes the squeeze.
+
+rich fits a table too wide for its terminal by narrowing the widest columns
+with no regard for the words in them: at 80 columns ``greeter history`` and
+``greeter preview`` split ids, dates, e-mail addresses, states and reason
+words mid-word (``contac|t``, ``2026-1|2-01``, ``expir|ed``,
+``skip: outside_aud|ience``) over 13-line rows. rich has no notion of which
+column matters more, so :func:`fit` lays the columns out itself from the
+console's width: a *whole* column (an id, a date, a state, an occasion's
+name, a reason code, an address) is never narrower than its longest word —
+it wraps, if at all, only between words; the free text (a name, a company,
+a subject, a server's reply) is what narrows; and where even that does not
+fit, the columns of least value are left out, one by one, and the headers
+shortened. Only when nothing is left to drop does a whole column fold.
+
+A table that fits keeps the widths rich would give it — piped output (wide
+enough for any row: :func:`greeter.console.table_console`) is unchanged.
+Pure: what the cells measure in, a layout out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.console import OverflowMethod
+from rich.text import Text
+
+#: The narrowest a free-text column is made before a column is dropped (a name, a subject):
+#: narrower, every word of a name is cut.
+FREE_FLOOR = 10
+
+#: The narrowest a free-text column is made at all, unless its id is wider (:attr:`Column.whole_first`).
+FREE_LEAST = 4
+
+#: The width the free text is given before a whole value is put on one line.
+FREE_COMFORT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table that :func:`fit` lays out."""
+
+    header: str
+    #: The header on a terminal too narrow for the table ("" keeps :attr:`header`).
+    short: str = ""
+    #: A value of words people grep for (id, date, state, address): none is ever split.
+    whole: bool = False
+    #: Its cells start with a word people grep for (a contact's id before the name): never cut.
+    whole_first: bool = False
+    #: Left out when the terminal is too narrow: 1 first, then 2…; 0 never.
+    drop: int = 0
+    #: What a word wider than the column becomes: "fold" keeps every character (a server's reply),
+    #: "ellipsis" ends it with "…" (a name).
+    overflow: OverflowMethod = "fold"
+    style: str | None = None
+
+
+@dataclass(slots=True)
+class Measure:
+    """What one column's cells measure: the widest, and the longest word (fed cell by cell)."""
+
+    widest: int = 0
+    longest_word: int = 0
+    #: The widest first word (:attr:`Column.whole_first`).
+    first_word: int = 0
+
+    def add(self, cell: Text | str) -> None:
+        text = cell if isinstance(cell, str) else cell.plain
+        width = cell_len(text)
+        if width > self.widest:
+            self.widest = width
+        if width > self.first_word:
+            first = text.split(maxsplit=1)
+            self.first_word = max(self.first_word, cell_len(first[0]) if first else 0)
+        if width > self.longest_word:  # a cell's words are no wider than the cell
+            self.longest_word = max(self.longest_word, longest_word(text))
+
+
+def longest_word(text: str) -> int:
+    """The terminal columns of the widest word of ``text`` (0 for none)."""
+    return max(map(cell_len, text.split()), default=0)
+
+
+def measured(rows: Iterable[Sequence[Text | str]], count: int) -> list[Measure]:
+    """The :class:`Measure` of each of ``count`` columns over ``rows``."""
+    measures = [Measure() for _ in range(count)]
+    for cells in rows:
+        for measure, cell in zip(measures, cells, strict=True):
+            measure.add(cell)
+    return measures
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The columns shown (their indexes in the full row), their headers and widths (padding not included)."""
+
+    shown: tuple[int, ...]
+    columns: tuple[Column, ...]
+    headers: tuple[str, ...]
+    widths: tuple[int, ...]
+
+    def pick(self, cells: Sequence[Text | str]) -> tuple[Text | str, ...]:
+        """The cells of one full row that this layout shows."""
+        return tuple(cells[i] for i in self.shown)
+
+
+def extra_width(count: int) -> int:
+    """The columns a table of ``count`` columns takes besides its cells: the borders and the padding
+    (a space either side of a cell), as rich draws a boxed table."""
+    return 3 * count + 1
+
+
+def fit(columns: Sequence[Column], measures: Sequence[Measure], width: int) -> Layout:
+    """The layout of a table of ``columns`` (cells ``measures``) on a console ``width`` columns wide.
+
+    As wide as its widest cells if that fits (what rich gives it: every row on
+    one line). Otherwise each whole column at least as
+    wide as its longest word and each free one :data:`FREE_FLOOR` (or its
+    widest cell) — with the full headers if that fits, else with the short
+    ones, leaving out the droppable columns in order until it fits;
+    the room left goes to the free text up to :data:`FREE_COMFORT`, then to the
+    whole columns that it puts on one line each, then to the free text again.
+    Nothing left to drop and still too wide: the free text narrowed to
+    :data:`FREE_LEAST`, then the widest columns (a whole one then folds —
+    there is no room).
+    """
+    everything = tuple(range(len(columns)))
+    natural = [max(m.widest, cell_len(c.header)) for c, m in zip(columns, measures, strict=True)]
+    if sum(natural) + extra_width(len(columns)) <= width:
+        return Layout(everything, tuple(columns), tuple(c.header for c in columns), tuple(natural))
+    full = _squeezed(columns, measures, everything, width, short=False)
+    if full is not None:  # the words fit with the full headers: every column, as they are
+        return full
+    order = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)
+    for dropped in range(len(order) + 1):
+        gone = {i for _, i in order[:dropped]}
+        shown = tuple(i for i in everything if i not in gone)
+        layout = _squeezed(columns, measures, shown, width)
+        if layout is not None:
+            return layout
+    return _squeezed(columns, measures, shown, width, force=True) or Layout((), (), (), ())
+
+
+def _squeezed(
+    columns: Sequence[Column],
+    measures: Sequence[Measure],
+    shown: tuple[int, ...],
+    width: int,
+    force: bool = False,
+    short: bool = True,
+) -> Layout | None:
+    """``shown`` at the least their words allow, grown into the room left; None if they do not fit
+    (``force``: narrowed to fit all the same, the free text first). ``short``: the short headers."""
+    headers = tuple((columns[i].short if short else "") or columns[i].header for i in shown)
+    natural = [max(measures[i].widest, cell_len(h), 1) for i, h in zip(shown, headers, strict=True)]
+    whole = [columns[i].whole for i in shown]
+    # The least a column may be: its header's words and a whole value's, a free cell's first word
+    # if that is an id; a free column is kept FREE_FLOOR wide unless nothing else fits.
+    least = [
+        max(
+            longest_word(h),
+            measures[i].longest_word if columns[i].whole else min(n, FREE_LEAST),
+            measures[i].first_word if columns[i].whole_first else 1,
+        )
+        for i, h, n in zip(shown, headers, natural, strict=True)
+    ]
+    widths = [w if whole[n] else max(w, min(natural[n], FREE_FLOOR)) for n, w in enumerate(least)]
+    room = width - extra_width(len(shown)) - sum(widths)
+    if room < 0 and not force:
+        return None
+    for soft in (True, False):  # nothing fits: the widest free text gives way first, then any column
+        while room < 0:
+            narrower = [
+                n
+                for n, w in enumerate(widths)
+                if w > (least[n] if soft else 1) and (not soft or not whole[n])
+            ]
+            if not narrower:
+                break
+            widest = max(narrower, key=lambda n: widths[n])
+            widths[widest] -= 1
+            room += 1
+    # The free text to a readable width; then a whole value onto one line, the column wrapped over
+    # most lines first (one grown short of a line only wraps its words elsewhere); then the rest.
+    room = _grow(widths, [min(n, FREE_COMFORT) for n in natural], [not w for w in whole], room)
+    for n in sorted(range(len(shown)), key=lambda n: -natural[n] / widths[n]):
+        need = natural[n] - widths[n]
+        if whole[n] and 0 < need <= room:
+            widths[n] += need
+            room -= need
+    room = _grow(widths, natural, [not w for w in whole], room)
+    _grow(widths, natural, whole, room)  # any room still left
+    return Layout(shown, tuple(columns[i] for i in shown), headers, tuple(widths))
+
+
+def _grow(widths: list[int], natural: Sequence[int], which: Sequence[bool], room: int) -> int:
+    """Give ``room`` to the ``which`` columns a column at a time, each up to its ``natural`` width
+    (in place); the room left."""
+    while room > 0:
+        wanting = [n for n, w in enumerate(widths) if which[n] and w < natural[n]]
+        if not wanting:
+            break
+        for n in wanting:
+            if room == 0:
+                break
+            widths[n] += 1
+            room -= 1
+    return room

@@ -1,0 +1,198 @@
+"""``history`` and ``preview`` on a narrow terminal: the words people grep for are never split.
+
+At 80 columns rich narrowed every column alike and split ids, dates, states,
+e-mail addresses and reason words mid-word (``contac|t``, ``2026-1|2-01``,
+``expir|ed``, ``skip: outside_aud|ience``) over 13-line rows; at 120 the
+address still split. :mod:`greeter.table_fit` now lays the columns out: those
+words whole, the free text narrowed, the columns of least value left out. These
+render the real tables (rich, at the terminal width ``COLUMNS`` gives) and read
+them as a person would, line by line. Piped, a table still widens to fit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from greeter.contacts import Contact
+from greeter.history_people import People
+from greeter.history_view import print_history
+from greeter.journal_store import JournalEntry
+from greeter.table_fit import Column, Measure, fit
+from tests.conftest import ROOT, MakeProject
+
+AT = datetime(2026, 12, 4, 9, 31, tzinfo=UTC)
+CONTACTS = {
+    "1008": Contact("1008", "client08@example.com", "Алексей", "", "Соколов", company="ООО «Сокол»"),
+    "1029": Contact(
+        "1029",
+        "konstantin.zakharov@romashka-trade.ru",
+        "Вера",
+        "Константиновна",
+        "Гусева",
+        company="ООО «Ромашка Трейд Северо-Запад»",
+        timezone="Asia/Novosibirsk",
+    ),
+}
+PEOPLE = People(
+    contacts=CONTACTS,
+    titles={"first_deal_anniversary": "Годовщина сотрудничества", "birthday": "День рождения"},
+    default_zone="Europe/Moscow",
+)
+#: (contact, occasion, state, reason, last reply): the words of the reviewer's report.
+ROWS = [
+    ("1008", "first_deal_anniversary", "expired",
+     "expired: missed; the next window (07.12) is more than 3 days later", None),
+    ("1029", "birthday", "uncertain", None, "connection lost after DATA; it may have been delivered"),
+    ("1029", "first_deal_anniversary", "failed", None,
+     "550 5.1.1 <konstantin.zakharov@romashka-trade.ru>: Recipient address rejected: User unknown"),
+    ("1008", "birthday", "skipped", "invalid_contact: the row has no valid date", None),
+    ("1029", "new_year", "sent", None, "250 2.0.0 Ok: queued as 4ABC"),
+]  # fmt: skip
+
+
+def journal_rows() -> list[JournalEntry]:
+    return [
+        JournalEntry(
+            contact_id=cid,
+            occasion=occasion,
+            occasion_date=date(2026, 12, 1) + timedelta(n),
+            state=state,
+            email=CONTACTS[cid].email,
+            message_id=None,
+            attempts=n % 3,
+            last_reply=reply,
+            reason=reason,
+            planned_at=None,
+            send_day=None,
+            next_attempt_at=None,
+            merged=(),
+            content_hash=None,
+            created_at=AT,
+            updated_at=AT + timedelta(minutes=n),
+            sent_at=None,
+        )
+        for n, (cid, occasion, state, reason, reply) in enumerate(ROWS)
+    ]
+
+
+def whole_on_a_line(word: str, text: str) -> bool:
+    """Whether ``word`` is printed unbroken on one line of ``text`` (a cell's line)."""
+    return any(word in line for line in text.splitlines())
+
+
+def history_table(columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    capsys.readouterr()
+    print_history(journal_rows(), "table", people=PEOPLE)
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+def test_history_on_a_narrow_terminal_keeps_ids_dates_states_and_addresses_whole(
+    columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = history_table(columns, monkeypatch, capsys)
+    assert max(cell_len(line) for line in text.splitlines()) <= columns, text
+    for entry in journal_rows():
+        for word in (entry.contact_id, entry.occasion_date.isoformat(), entry.state):
+            assert whole_on_a_line(word, text), (word, text)
+    assert whole_on_a_line("invalid_contact:", text)  # the reason's word
+    # the free text takes the squeeze: between words, a word too long for it ends in "…"
+    assert whole_on_a_line("1029 Вера", text) and whole_on_a_line("Констан", text), text
+    header = text.splitlines()[2]
+    if "e-mail" in header:  # shown: whole (at 80 columns it gives way to the reasons)
+        for cid in CONTACTS:
+            assert whole_on_a_line(CONTACTS[cid].email or "", text), text
+    assert columns < 120 or "e-mail" in header, text
+    assert columns >= 100 or "company" not in header  # the column of least value goes first
+
+
+def test_history_piped_still_widens_to_fit_one_line_a_row(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    capsys.readouterr()
+    print_history(journal_rows(), "table", people=PEOPLE)
+    text = capsys.readouterr().out
+    assert sum(line.startswith("│") for line in text.splitlines()) == len(ROWS)
+    assert "when (client's time)" in text and "server said / why" in text and "company" in text
+
+
+def test_fit_keeps_rich_s_widths_when_the_table_fits_and_drops_in_order_when_not() -> None:
+    """Pure: a table that fits is laid out at its widest cells; narrower, a whole column is never
+    below its longest word, and the droppable columns go first."""
+    columns = (Column("id", whole=True), Column("note", drop=1), Column("name"), Column("state", whole=True))
+    measures = [Measure(), Measure(), Measure(), Measure()]
+    for cells in (("2026-12-01", "a long free note here", "Вера Константиновна", "uncertain"),):
+        for measure, cell in zip(measures, cells, strict=True):
+            measure.add(cell)
+    wide = fit(columns, measures, 200)
+    assert wide.shown == (0, 1, 2, 3) and wide.widths == (10, 21, 19, 9)
+    narrow = fit(columns, measures, 45)
+    assert narrow.shown == (0, 2, 3) and narrow.widths[0] >= 10 and narrow.widths[2] >= 9
+    assert sum(narrow.widths) + 3 * len(narrow.shown) + 1 <= 45
+
+
+@pytest.fixture
+def sample(make_project: MakeProject) -> Path:
+    """The README's sample: config.example.yaml with its own contacts."""
+    config = make_project([])
+    shutil.copy(ROOT / "data" / "contacts.csv", config.parent / "data" / "contacts.csv")
+    return config
+
+
+def preview(config: Path, *args: str, columns: int | None) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("COLUMNS", None)
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
+    done = subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config), "preview", "--now",
+         "2026-12-04T12:00:00+03:00", "--days", "30", *args],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_preview_on_a_narrow_terminal_keeps_ids_occasions_and_reasons_whole(
+    sample: Path, columns: int
+) -> None:
+    drafts = json.loads(preview(sample, "--format", "json", columns=None))
+    text = preview(sample, columns=columns)
+    assert max(cell_len(line) for line in text.splitlines()) <= columns, text
+    words = {d["contact_id"] for d in drafts} | {d["occasion"] for d in drafts}
+    words |= {d["reason"] for d in drafts if d.get("reason")}
+    assert {"first_deal_anniversary", "outside_audience", "invalid_contact", "merged"} <= words
+    for word in sorted(words):
+        assert whole_on_a_line(word, text), (word, text)
+    for time in re.findall(r"\d\d\.\d\d \d\d:\d\d", preview(sample, columns=None)):
+        day, clock = time.split()
+        assert whole_on_a_line(day, text) and whole_on_a_line(clock, text), (time, text)
+
+
+def test_preview_piped_is_one_line_a_row_and_a_merged_occasion_follows_its_letter(sample: Path) -> None:
+    drafts = json.loads(preview(sample, "--format", "json", columns=None))
+    text = preview(sample, columns=None)
+    rows = [
+        [cell.strip() for cell in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")
+    ]
+    assert len(rows) == len(drafts)
+    merged = [n for n, row in enumerate(rows) if row[-1] == "skip: merged"]
+    assert merged, text
+    for n in merged:  # the letter that carries it (same contact, same moment) stands above it
+        carrier = rows[n][4].removeprefix("sent with ")
+        assert any(
+            row[1] == rows[n][1] and row[0] == rows[n][0] and row[2].startswith(carrier) for row in rows[:n]
+        ), (rows[n], text)
