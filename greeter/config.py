@@ -308,6 +308,11 @@ class ContactsSource(_Model):
     password_env: str | None = Field(
         default=None, description="Environment variable with the database password (source: sql)"
     )
+    query_timeout_seconds: PositiveInt = Field(
+        default=300,
+        description="How long the contacts query may wait for a lock or run before it is stopped as "
+        "'contacts database unavailable' (exit 75) (source: sql)",
+    )
     encoding: str = Field(default="auto", description="'auto' detects UTF-8, UTF-8 BOM, cp1251")
     delimiter: str = Field(default="auto", description="'auto', ';', ',', 'tab' or '|'")
     sheet: str | None = Field(default=None, description="XLSX sheet name; the first if unset")

@@ -64,6 +64,13 @@ _TAG_SPLIT = re.compile(r"[,;]")
 _PASTED_INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
 #: The fields cleaned of them: the words a letter addresses the contact and its company with.
 _NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name", "company")
+#: cp1252's characters of the bytes 0x80–0x9F, each to its byte's Latin-1 character (the five bytes
+#: cp1252 leaves undefined stay Latin-1's C1 controls, as MariaDB's latin1 reads them).
+_CP1252_HIGH = {c: chr(b) for b in range(0x80, 0xA0) if (c := bytes([b]).decode("cp1252", "ignore"))}
+_AS_LATIN1 = str.maketrans(_CP1252_HIGH)
+#: A UTF-8 lead byte and a continuation byte, each read as cp1252/Latin-1 ("Ð˜", "Ã¼"): mojibake's
+#: mark (:func:`_mojibake`). Names in any script, accented Latin too, all but never hold this pair.
+_MOJIBAKE_PAIR = re.compile(f"[\xc2-\xf4][\x80-\xbf{''.join(_CP1252_HIGH)}]")
 #: A line break of any kind, and one with the blanks around it: a company cell's lines (see
 #: :meth:`RowParser.parse`) are folded into one at these.
 _LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
@@ -205,6 +212,7 @@ class RowParser:
         self.extra = [(h, i) for i, h in enumerate(clean) if i not in used and h]
         self.width = len(clean)
         self._csv = cfg.source == "csv"
+        self._kind = cfg.source
         self._fields = tuple(self.pos.items())
         self._strict = tuple(name for name in _STRICT if name in self.pos)
         #: Whether the rows say names at all: without a name column every letter is impersonal by
@@ -306,10 +314,14 @@ class RowParser:
         if len(row) > self.width and self._csv and any(map(str.strip, row[self.width :])):
             return None, [self._long(row, line)]
         cells = {name: row[i].strip() for name, i in self._fields}
+        whole = "".join(row)
+        # Only a row with a UTF-8 byte pair read as Latin-1 ("Ð˜") pays for looking closer.
+        if _MOJIBAKE_PAIR.search(whole) is not None and (garbled := self._garbled(cells, line)):
+            return None, garbled
         # One test over the whole row (the common, clean case), then over the strict cells, which
         # are parts of it; locate only on a hit. Every character _CONTROL matches is
         # non-printable, so a printable text needs no regex.
-        if not "".join(row).isprintable():
+        if not whole.isprintable():
             if undecoded := undecoded_cells(row):  # bytes in another encoding than the file's
                 return None, [self._undecoded(row, i, line) for i in undecoded]
             company = cells.get("company", "")
@@ -670,6 +682,27 @@ class RowParser:
         )
         return Problem(self.source, last, message, line, kind="row")
 
+    def _garbled(self, cells: Mapping[str, str], line: int) -> list[Problem]:
+        """An error for each name field that is UTF-8 text read as Latin-1 ("Ð˜Ð²Ð°Ð½" for «Иван»).
+
+        A legacy latin1 (or utf8mb3) column holding UTF-8 bytes, or a UTF-8
+        file read as cp1252, gives such text: it went into letters as it was
+        (``check: OK``), or failed as "a control character U+0090" (MariaDB's
+        latin1 keeps cp1252's undefined bytes as C1 controls). The row is not
+        loaded — the name would go out garbled — and the error says what the
+        text most likely is and where to fix the reading.
+        """
+        problems = []
+        for name in _NAME_FIELDS:
+            value = cells.get(name, "")
+            if value and (meant := _mojibake(value)) is not None:
+                message = (
+                    f"{quoted(value)} is UTF-8 text read as Latin-1 (most likely {quoted(meant)}); the row"
+                    f" is not loaded: {_MOJIBAKE_FIX[self._kind]}"
+                )
+                problems.append(self._problem(line, name, message))
+        return problems
+
     def _undecoded(self, row: Sequence[str], index: int, line: int) -> Problem:
         """A cell holding bytes the file's encoding cannot read: its row is not loaded.
 
@@ -934,6 +967,34 @@ _CACHE_LIMIT = 1 << 17
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+
+
+#: Where UTF-8 text read as Latin-1 is to be read right, by ``contacts.source``.
+_MOJIBAKE_FIX = {
+    "sql": "the column holds UTF-8 bytes under a latin1 character set; read them as UTF-8 in"
+    " contacts.query — CONVERT(BINARY CONVERT(col USING latin1) USING utf8mb4) AS col, or"
+    " CAST(col AS BINARY) AS col — or convert the column in the CRM",
+    "csv": "the file is UTF-8: set contacts.encoding to utf-8 (or auto), or fix the export that wrote it",
+    "xlsx": "the workbook holds it so: fix the export that wrote it, or the cell",
+}
+
+
+def _mojibake(text: str) -> str | None:
+    """The text ``text`` was before its UTF-8 bytes were read as cp1252 or Latin-1, or None if it was not.
+
+    Only a text all of whose characters are bytes in those encodings, whose
+    bytes are valid UTF-8, and which then holds a letter beyond ASCII
+    (Cyrillic, Greek, ``ü``…) — a real name does not pass all three.
+    """
+    if _MOJIBAKE_PAIR.search(text) is None:
+        return None
+    try:
+        meant = text.translate(_AS_LATIN1).encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+    if meant.isprintable() and any(c.isalpha() and not c.isascii() for c in meant):
+        return meant
+    return None
 
 
 def _has_digit(text: str) -> bool:

@@ -29,6 +29,9 @@ cannot hold — comes through as the text the server wrote, so the row parser
 reports that one row instead of the whole fetch failing. An array column
 (``text[]`` tags) becomes its elements joined by ``", "``, as a CSV export
 lists several values in one cell.
+
+Each session is bounded by ``contacts.query_timeout_seconds``: a table locked
+elsewhere stops the query as unavailable (exit 75), where it waited a day.
 """
 
 from __future__ import annotations
@@ -38,8 +41,8 @@ import difflib
 import functools
 import re
 import ssl
-from collections.abc import Iterator
-from datetime import date, datetime, tzinfo
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -57,6 +60,8 @@ __all__ = ["FETCH_ROWS", "read_rows", "server_version", "to_text"]
 #: Rows per round trip: large enough that latency does not dominate, small enough to be cheap in memory.
 FETCH_ROWS = 2000
 CONNECT_TIMEOUT = 10
+#: ``contacts.query_timeout_seconds``'s default: how long the contacts query may wait for a lock or run.
+QUERY_TIMEOUT = 300
 _PG_SCHEMES = ("postgresql", "postgres")
 _MYSQL_SCHEMES = ("mysql", "mariadb")
 #: How the elements of an array value are joined into one cell: the separator the tags column splits at.
@@ -72,8 +77,9 @@ def to_text(value: object, zone: tzinfo | None = None) -> str:
     elements joined by :data:`ARRAY_SEPARATOR` — ``{23feb,8mar}`` is the tags
     ``23feb, 8mar``, not the Python text ``['23feb', '8mar']``. An aware datetime
     (PostgreSQL's ``timestamptz``, which the driver gives in the session's time zone, UTC on
-    most servers) is a moment: its day is the day in ``zone`` (``defaults.timezone``) — midnight in
-    Moscow is still the evening before in UTC. A plain ``timestamp`` keeps its day.
+    most servers; a MariaDB/MySQL ``TIMESTAMP``, read in UTC and made aware by :func:`_mysql_row`)
+    is a moment: its day is the day in ``zone`` (``defaults.timezone``) — midnight in Moscow is
+    still the evening before in UTC. A plain ``timestamp`` (``DATETIME``) keeps its day.
     """
     if value is None:
         return ""
@@ -106,12 +112,17 @@ def _scheme(url: str) -> str:
 
 
 def read_rows(
-    url: str, query: str, zone: tzinfo | None = None, password_env: str | None = None
+    url: str,
+    query: str,
+    zone: tzinfo | None = None,
+    password_env: str | None = None,
+    timeout: int = QUERY_TIMEOUT,
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(0, column names)`` and then ``(n, cells)`` for the n-th row of ``query``.
 
     ``zone``: the time zone whose day a ``timestamptz`` value is (see :func:`to_text`).
     ``password_env``: ``contacts.password_env``, the variable holding the password.
+    ``timeout``: ``contacts.query_timeout_seconds``, the session's bound on waiting and running.
     """
     scheme = _scheme(url)
     refused = statement_problem(query)
@@ -119,8 +130,8 @@ def read_rows(
         raise ContactsError(f"{redact(url)}: {refused}")
     password = env_password(url, password_env)
     if scheme in _PG_SCHEMES:
-        return _pg_rows(url, query, zone, password)
-    return _mysql_rows(url, query, password)
+        return _pg_rows(url, query, zone, password, timeout)
+    return _mysql_rows(url, query, zone, password, timeout)
 
 
 def server_version(url: str, password_env: str | None = None) -> str:
@@ -367,8 +378,15 @@ def _missing_schema(conn: psycopg.Connection[Any], url: str) -> str:
     return f"; the URL's schema {schema!r} does not exist in this database{guess}"
 
 
+#: Sets ``statement_timeout`` unless the session has one (journal_pg_schema's rule).
+_PG_LIMIT = (
+    "SELECT CASE WHEN current_setting('statement_timeout') = '0'"
+    " THEN set_config('statement_timeout', %s, false) END"
+)
+
+
 def _pg_rows(
-    url: str, query: str, zone: tzinfo | None, password: str | None = None
+    url: str, query: str, zone: tzinfo | None, password: str | None = None, timeout: int = QUERY_TIMEOUT
 ) -> Iterator[tuple[int, list[str]]]:
     import psycopg
 
@@ -376,6 +394,10 @@ def _pg_rows(
     conn = _pg_connect(url, password)
     number = 0
     try:
+        # Each statement (the DECLARE, each FETCH) is bounded, lock waits included: a cancelled one is
+        # query_canceled (57014), temporary by pg_operational's rule. As for the journal, a limit the
+        # URL's options, the role or postgresql.conf already set wins.
+        conn.execute(_PG_LIMIT, (f"{timeout}s",))
         with conn.cursor(name="greeter_contacts") as cur:
             cur.itersize = FETCH_ROWS
             try:
@@ -586,9 +608,11 @@ def _tls_hint(exc: BaseException) -> str:
 #: MariaDB/MySQL error codes of a server that cannot be reached or cannot serve now: 2002/2003
 #: cannot connect (socket, TCP; a timeout too), 2005 unknown host (a resolver down, as the
 #: journal judges libpq's), 2006/2013/2055 connection lost, 1040 too many connections,
-#: 1053 server shutting down, 1205 lock wait timeout, 1213 deadlock. Not 1044/1045 (access
+#: 1053 server shutting down, 1205 lock wait timeout, 1213 deadlock; a query stopped — 1317
+#: ``KILL QUERY``, 1969 MariaDB's ``max_statement_time``, 3024 MySQL's ``MAX_EXECUTION_TIME``
+#: (``contacts.query_timeout_seconds``): the lock or load behind it goes. Not 1044/1045 (access
 #: denied), 1049 (unknown database), 1064 (syntax), 1146 (no such table): the config's to fix.
-_MYSQL_TEMPORARY = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1205, 1213})
+_MYSQL_TEMPORARY = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1205, 1213, 1317, 1969, 3024})
 
 
 def _mysql_error(message: str, exc: BaseException) -> ContactsError:
@@ -611,7 +635,56 @@ def _mysql_message(exc: BaseException, url: str) -> str:
     return one_line(exc, url)
 
 
-def _mysql_rows(url: str, query: str, password: str | None = None) -> Iterator[tuple[int, list[str]]]:
+def mysql_session(version: str, timeout: int) -> str:
+    """The statement that sets a contacts session up on a server whose ``VERSION()`` is ``version``.
+
+    UTC (``'+00:00'`` needs no time zone tables): a ``TIMESTAMP`` is then read
+    as the moment it is, whatever the server's or the DBA's global zone, and
+    :func:`_mysql_row` makes it aware. ``lock_wait_timeout`` (a day by default)
+    bounds a ``LOCK TABLES … WRITE`` held elsewhere; ``max_statement_time``
+    (MariaDB, seconds) or ``MAX_EXECUTION_TIME`` (MySQL, milliseconds) the
+    query itself, its rows' streaming included.
+    """
+    bound = (
+        f"max_statement_time = {timeout}"
+        if "mariadb" in version.lower()
+        else f"MAX_EXECUTION_TIME = {timeout * 1000}"
+    )
+    return f"SET time_zone = '+00:00', lock_wait_timeout = {timeout}, {bound}"
+
+
+def _mysql_row(description: Any) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+    """What a row of a result with this ``cursor.description`` needs before :func:`to_text`; None: nothing.
+
+    A ``TIMESTAMP`` (read in UTC, :func:`mysql_session`) becomes an aware
+    datetime, whose day :func:`to_text` takes in ``defaults.timezone``; a
+    ``DATETIME`` is a different type code and keeps its written day. A ``BIT``
+    comes as bytes (``b'\\x01'``), which read as UTF-8 were neither yes nor
+    no: it becomes its number. Other bytes (BLOB, BINARY) stay text.
+    """
+    from pymysql.constants import FIELD_TYPE
+
+    moments = [i for i, col in enumerate(description) if col[1] == FIELD_TYPE.TIMESTAMP]
+    bits = [i for i, col in enumerate(description) if col[1] == FIELD_TYPE.BIT]
+    if not moments and not bits:
+        return None
+
+    def fix(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = list(row)
+        for i in moments:
+            if isinstance(value := values[i], datetime):  # not a zero date PyMySQL gives as text
+                values[i] = value.replace(tzinfo=UTC)
+        for i in bits:
+            if isinstance(value := values[i], bytes):
+                values[i] = int.from_bytes(value, "big")
+        return tuple(values)
+
+    return fix
+
+
+def _mysql_rows(
+    url: str, query: str, zone: tzinfo | None, password: str | None = None, timeout: int = QUERY_TIMEOUT
+) -> Iterator[tuple[int, list[str]]]:
     import pymysql
     import pymysql.cursors
 
@@ -622,6 +695,10 @@ def _mysql_rows(url: str, query: str, password: str | None = None) -> Iterator[t
     drained = False
     try:
         try:
+            cur.execute(mysql_session(conn.get_server_info(), timeout))  # type: ignore[no-untyped-call]
+        except pymysql.Error as exc:
+            raise _mysql_error(f"{shown}: {_mysql_message(exc, url)}", exc) from None
+        try:
             cur.execute(query)
         except pymysql.Error as exc:
             said = f"{shown}: the contacts query failed: {_mysql_message(exc, url)}"
@@ -631,11 +708,12 @@ def _mysql_rows(url: str, query: str, password: str | None = None) -> Iterator[t
         if cur.description is None:
             raise ContactsError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
         yield 0, [str(col[0]) for col in cur.description]
+        fix = _mysql_row(cur.description)
         try:
             while batch := cur.fetchmany(FETCH_ROWS):
                 for row in batch:
                     number += 1
-                    yield number, _cells(row)
+                    yield number, _cells(row if fix is None else fix(row), zone)
         except pymysql.Error as exc:
             raise _mysql_error(
                 f"{shown}: reading contacts failed after row {number}: {_mysql_message(exc, url)}", exc
