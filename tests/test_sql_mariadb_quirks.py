@@ -34,6 +34,7 @@ from greeter.sources import load_contacts, sql_source
 from greeter.sources.sql_source import read_rows
 from tests import databases
 from tests.conftest import MakeProject
+from tests.faults import greeter
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2027-04-14T11:00:00+03:00"
@@ -269,3 +270,28 @@ def test_send_exits_75_saying_nothing_was_sent_when_a_dba_kills_the_contacts_que
     assert "(error 1317)" in stderr and stderr.rstrip().endswith(
         "; nothing was sent: run again once the contacts database answers"
     ), stderr
+
+
+def test_send_stops_at_contacts_query_timeout_seconds_when_the_table_is_locked_elsewhere(
+    make_project: MakeProject, maria: tuple[str, str]
+) -> None:
+    """The setting reaches the session: a lock held past it is exit 75, "nothing was sent"."""
+    url, name = maria
+    _run(name, "CREATE TABLE clients (id VARCHAR(9), email VARCHAR(99))")
+    contacts = {
+        "source": "sql",
+        "url": url,
+        "query": "SELECT id, email FROM clients",
+        "query_timeout_seconds": 1,
+    }
+    config = make_project([], contacts=contacts)
+    with databases.mysql_connect(name) as holder, holder.cursor() as cur:
+        cur.execute("LOCK TABLES clients WRITE")
+        try:
+            result = greeter(config, "send", "--once", "--now", NOW)
+        finally:
+            cur.execute("UNLOCK TABLES")
+    assert result.returncode == 75, (result.stdout, result.stderr)
+    assert "(error 1969)" in result.stderr and result.stderr.rstrip().endswith(
+        "; nothing was sent: run again once the contacts database answers"
+    ), result.stderr

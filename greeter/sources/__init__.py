@@ -138,7 +138,7 @@ def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[
         from greeter.sources.sql_source import read_rows as read_sql
 
         # A timestamptz is a moment: its day is the day in the default zone, not the session's.
-        return read_sql(cfg.url, cfg.query, ZoneInfo(timezone), cfg.password_env)
+        return read_sql(cfg.url, cfg.query, ZoneInfo(timezone), cfg.password_env, cfg.query_timeout_seconds)
     assert cfg.path is not None
     path = Path(cfg.path)
     if cfg.source == "xlsx":
