@@ -27,7 +27,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -37,6 +37,7 @@ import click
 from greeter import __version__
 from greeter.errors import (
     EXIT_BUG,
+    EXIT_USAGE,
     ConfigError,
     ContactsError,
     ContactsUnavailableError,
@@ -144,7 +145,11 @@ def _internal_error(exc: Exception, verbose: bool) -> NoReturn:
     sys.exit(EXIT_BUG)
 
 
-@click.group(context_settings=CONTEXT)
+#: The last words of ``greeter --help``: where the rest is said.
+EPILOG = "See README.md for the manual, and greeter COMMAND --help for each command."
+
+
+@click.group(context_settings=CONTEXT, epilog=EPILOG)
 @click.option(
     "--config",
     "-c",
@@ -164,33 +169,51 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
     \b
     Exit codes:
-      0  success
-      1  the run completed, but some rows were invalid or some greetings failed
-          (send: or are uncertain, also those a crashed send left)
-      2  usage or configuration error (nothing was sent; send: also a login
-          the mail server refuses, demands or cannot offer)
-      3  internal error (a bug in greeter; --verbose shows the traceback)
-      75  try again later: send --once had letters due and could deliver none
-          (server down, outbox not writable: all wait in retry); the journal
-          cannot be written or reached now (disk full, I/O error, database
-          locked too long, PostgreSQL down), another greeter is already
-          sending from the same SQLite journal, or the daemon's HTTP port is
-          in use; send says how many letters had left before the journal failed
-      129, 130, 143  send --once stopped by SIGHUP (terminal closed) / SIGINT
-          (Ctrl-C) / SIGTERM: letters in flight finished, the rest are left
-          for the next run
-      141  the reader of the output went away (e.g. `greeter preview | head`)
+      0    success
+      1    the run completed, but some rows were invalid or some greetings
+           failed (send: or are uncertain, also those a crashed send left)
+      2    usage or configuration error (nothing was sent; send: also a
+           login the mail server refuses, demands or cannot offer)
+      3    internal error (a bug in greeter; --verbose shows the traceback)
+      75   try again later: send --once had letters due and could deliver
+           none (server down, outbox not writable: all wait in retry); the
+           journal cannot be written or reached now (disk full, I/O error,
+           database locked too long, PostgreSQL down), another greeter is
+           already sending from the same SQLite journal, or the daemon's
+           HTTP port is in use; send says how many letters had left before
+           the journal failed
+      129  send --once stopped by SIGHUP (the terminal closed)
+      130  send --once stopped by SIGINT (Ctrl-C)
+      143  send --once stopped by SIGTERM; after any of the three, the
+           letters in flight finished and the rest are left for the next run
+      141  the reader of the output went away (e.g. greeter preview | head)
     """
     ctx.obj = State(config, verbose)
 
 
 def _config_option(func: F) -> F:
-    """Accept ``--config`` after the subcommand too (``greeter check --config x.yaml``)."""
+    """Accept the group's ``--config`` and ``--verbose`` after the subcommand too.
+
+    ``greeter check --config x.yaml -v`` reads as ``greeter --config x.yaml -v
+    check``: a flag typed at the end of a command line is where people add it.
+    """
 
     def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
         if value:
             ctx.ensure_object(State).config = Path(value)
 
+    def loud(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.ensure_object(State).verbose = True
+
+    verbose = click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        expose_value=False,
+        callback=loud,
+        help="Show tracebacks of internal errors (same as the global --verbose).",
+    )
     return click.option(
         "--config",
         "-c",
@@ -198,7 +221,25 @@ def _config_option(func: F) -> F:
         expose_value=False,
         callback=remember,
         help="Config file (same as the global --config).",
-    )(func)
+    )(verbose(func))
+
+
+class _RequiredOption(click.Option):
+    """A required option whose absence also says what to do instead (``missing``).
+
+    ``greeter send`` alone answered "Missing option '--once'", and someone
+    who wanted the service was left to guess that it is another command.
+    """
+
+    def __init__(self, *args: Any, missing: str, **kwargs: Any) -> None:
+        super().__init__(*args, required=True, **kwargs)
+        self.missing = missing
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        try:
+            return super().process_value(ctx, value)
+        except click.MissingParameter:
+            raise click.MissingParameter(self.missing, ctx=ctx, param=self) from None
 
 
 def _now_option(
@@ -356,7 +397,7 @@ def check_occasion(value: str | None, settings: Settings, journal: JournalStore 
     raise click.BadParameter(f"no occasion {value!r} in {where}{hint}", param_hint="--occasion")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Validate the config, contacts and templates.")
 @_config_option
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. a missing e-mail) as problems: exit 1.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -399,9 +440,14 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     sys.exit(report.exit_code(strict))
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Print the config file's JSON Schema.")
+@_config_option
 def schema() -> None:
-    """Print the JSON Schema of the config file (point your editor's YAML plugin at it)."""
+    """Print the JSON Schema of the config file (point your editor's YAML plugin at it).
+
+    The schema is the same for every config: --config is taken, as by every
+    command, and not read.
+    """
     from greeter.config_loader import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
@@ -448,10 +494,15 @@ def _open_journal(
     raise missing_journal_error(path_from_url(settings_url))
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Deliver what is due now, then exit (cron).")
 @_config_option
 @click.option(
-    "--once", is_flag=True, required=True, help="Plan and deliver what is due now, then exit (required)."
+    "--once",
+    cls=_RequiredOption,
+    is_flag=True,
+    missing="send --once delivers what is due now and exits (for cron or a timer);"
+    " the service that keeps running is greeter run",
+    help="Plan and deliver what is due now, then exit.",
 )
 @click.option(
     "--dry-run",
@@ -526,13 +577,19 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     if not dry_run:  # from now on SIGTERM, SIGINT and SIGHUP stop the run gracefully (greeter.signals)
         signals = Signals(hangup=True).install()
         click.get_current_context().call_on_close(signals.restore)
-    inputs = load_inputs(state.config, today=config_day(now))
-    settings = inputs.settings
-    moment = parse_now(now, settings.defaults.timezone)
-    # Before the journal is touched: the secrets, and the calendar files every plan reads.
-    missing = missing_secrets(settings, smtp=not dry_run) or inputs.calendar_errors(moment.date())
-    if missing:
-        raise ConfigError(missing)
+    moment: datetime | None = None
+    try:
+        inputs = load_inputs(state.config, today=config_day(now))
+        settings = inputs.settings
+        moment = parse_now(now, settings.defaults.timezone)
+        # Before the journal is touched: the secrets, and the calendar files every plan reads.
+        missing = missing_secrets(settings, smtp=not dry_run) or inputs.calendar_errors(moment.date())
+        if missing:
+            raise ConfigError(missing)
+    except GreeterError as exc:
+        if as_json and exc.exit_code == EXIT_USAGE:  # `| jq .config_error`, as for a journal down
+            click.echo(_config_error_json(exc, moment, now, dry_run))
+        raise
     # A dry run's letters: printed one a line, or gathered for the JSON (nothing else on stdout).
     letters: list[DueLetter] = []
 
@@ -580,6 +637,10 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
         if failure is exc:
             raise
         raise failure from exc
+    except GreeterError as exc:  # a damaged journal, a contacts file that is not there: nothing sent
+        if as_json and exc.exit_code == EXIT_USAGE:
+            click.echo(_config_error_json(exc, moment, now, dry_run))
+        raise
     try:
         print_report(result, moment, letters, dry_run=dry_run, as_json=as_json, quiet=not sys.stderr.isatty())
     except OSError:
@@ -596,6 +657,27 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     sys.exit(exit_code(result))
 
 
+def _config_error_json(exc: GreeterError, moment: datetime | None, now: str | None, dry_run: bool) -> str:
+    """``send --json``'s summary of a run that a config error stopped (exit 2) before it sent anything.
+
+    Shaped as every other summary, as for a journal that does not answer
+    (exit 75, ``journal_unavailable``): a script's ``| jq`` reads the
+    reason in ``config_error`` rather than failing on an empty stdout, as
+    ``check --json`` prints its summary whatever stopped it. ``moment`` is
+    None when the config, and so its time zone, could not be read: then
+    ``now`` is ``--now`` as written, else the real clock in UTC.
+    """
+    from greeter.send_report import json_text, summary_json
+
+    if moment is None:
+        try:
+            moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
+        except ValueError:
+            moment = datetime.now(UTC)
+    # Set over summary_json's keys rather than through them, which would refuse a key it does not list.
+    return json_text({**summary_json(moment, dry_run), "config_error": exc.hint()})
+
+
 def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """``test-send --to``: one plain address, checked as the config's addresses are (no CR/LF, no name)."""
     from greeter.config_base import config_address
@@ -606,7 +688,7 @@ def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) ->
         raise click.BadParameter(f"{value!r} {exc}", param_hint="--to") from None
 
 
-@main.command("test-send", context_settings=CONTEXT)
+@main.command("test-send", context_settings=CONTEXT, short_help="Send one contact's letter to yourself.")
 @_config_option
 @click.option("--contact", "contact_id", required=True, metavar="ID", help="Whose letter to send (its id).")
 @click.option("--occasion", metavar="NAME", help="That occasion's letter [default: the contact's next one].")
@@ -680,7 +762,7 @@ def test_send(
 # --- backup: a consistent copy of the SQLite journal (greeter.journal_backup) ---
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Copy the SQLite journal safely to FILE.")
 @_config_option
 @click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
@@ -714,7 +796,8 @@ def backup(state: State, file: Path, force: bool) -> None:
     \b
     Example (greeter's crontab, `crontab -u greeter -e`: nightly, a week kept):
       GREETER_CONFIG=/etc/greeter/greeter.yaml
-      15 3 * * * /opt/greeter/venv/bin/greeter backup --force /var/backups/greeter/$(date +\\%a).sqlite3
+      PATH=/opt/greeter/venv/bin:/usr/bin:/bin
+      15 3 * * * greeter backup --force /var/backups/greeter/$(date +\\%a).sqlite3
     """
     from greeter.config_loader import load_settings
     from greeter.journal_backup import back_up
@@ -726,7 +809,7 @@ def backup(state: State, file: Path, force: bool) -> None:
 # --- baseline: greetings the tool before greeter already sent (greeter.baseline) ---
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Record what another tool already sent.")
 @_config_option
 @click.option(
     "--through",

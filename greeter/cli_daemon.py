@@ -92,7 +92,9 @@ class _DaemonCommand(click.Command):
             raise _cannot_start(exc, _LOG_FORMATS.get(ctx.params.get("log_format", "auto"))) from None
 
 
-@main.command(cls=_DaemonCommand, context_settings=CONTEXT)
+@main.command(
+    cls=_DaemonCommand, context_settings=CONTEXT, short_help="Run the daemon: plan and send on schedule."
+)
 @_config_option
 @click.option(
     "--listen",
@@ -150,14 +152,18 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 
     \b
     HTTP (http.enabled or --listen):
-      GET  /livez                 200 "alive" while the daemon answers: the liveness probe
-      GET  /healthz               200 "ok" when the last run succeeded and the journal
-                                  answers; 503 "unhealthy" if not, 503 "degraded" while
-                                  letters due cannot reach the mail server (readiness,
-                                  alerts; not liveness: a restart mends no mail outage)
-      GET  /metrics               Prometheus text: greetings by state and occasion, runs
-      GET  /unsubscribe/TOKEN     a confirmation page with a button
-      POST /unsubscribe/TOKEN     List-Unsubscribe=One-Click (RFC 8058): suppress at once
+      GET  /livez              200 "alive" while the daemon answers: the
+                               liveness probe
+      GET  /healthz            200 "ok" when the last run succeeded and the
+                               journal answers; 503 "unhealthy" if not, 503
+                               "degraded" while letters due cannot reach the
+                               mail server (readiness, alerts; not liveness:
+                               a restart mends no mail outage)
+      GET  /metrics            Prometheus text: greetings by state and
+                               occasion, runs
+      GET  /unsubscribe/TOKEN  a confirmation page with a button
+      POST /unsubscribe/TOKEN  List-Unsubscribe=One-Click (RFC 8058):
+                               suppress at once
 
     \b
     Examples:
@@ -189,7 +195,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     sys.exit(run_daemon(state.config, clock=Clock(origin, speed), listen=_host_port(listen), signals=signals))
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Approve drafts to send (review: required).")
 @_config_option
 @click.option("--from", "start", metavar="DATE", help="First day (YYYY-MM-DD) [default: today].")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="Days to cover.")
@@ -240,8 +246,9 @@ def approve(
     Examples:
       greeter preview --days 7                 # read them first
       greeter approve --all --days 7
-      greeter preview --days 7 --format json > week.json   # what the reviewer reads
+      greeter preview --days 7 --format json > week.json  # the reviewer reads
       greeter approve --all --days 7 --reviewed week.json
+      greeter preview --occasion new_year --from 2026-12-28 --days 5
       greeter approve --occasion new_year --from 2026-12-28 --days 5
       greeter approve --contact C-0042
     """

@@ -52,7 +52,7 @@ def _filters(function: Callable[..., None]) -> Callable[..., None]:
     return function
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Resend or dismiss uncertain greetings.")
 @_config_option
 @click.argument("action", type=click.Choice(["resend", "dismiss"]))
 @_filters
@@ -84,7 +84,8 @@ def uncertain(
     \b
     Examples:
       greeter history --state uncertain
-      greeter uncertain resend --contact 1001 --occasion birthday --date 2027-01-07
+      greeter uncertain resend --contact 1001 --occasion birthday \\
+          --date 2027-01-07
       greeter uncertain dismiss --all --date 2027-01-07
     """
 
@@ -101,7 +102,7 @@ def uncertain(
     _decide_each(state, "uncertain", (contact_id, occasion, occasion_date, every), now, decide)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Put failed greetings back in line to resend.")
 @_config_option
 @click.argument("action", type=click.Choice(["resend"]))
 @_filters

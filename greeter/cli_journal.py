@@ -41,7 +41,12 @@ if TYPE_CHECKING:
 HISTORY_STATES = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", "expired", "dismissed")
 
 
-@main.command(context_settings=CONTEXT)
+def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o -``: standard output, as ``calendar -o -`` means it — not a file named ``-``."""
+    return None if value is not None and str(value) == "-" else value
+
+
+@main.command(context_settings=CONTEXT, short_help="Show the journal: what was sent, and how.")
 @_config_option
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact.")
 @click.option("--email", metavar="ADDRESS", help="Only greetings to this address (any case).")
@@ -54,8 +59,14 @@ HISTORY_STATES = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", 
     type=click.Choice(HISTORY_STATES),
     help="Only greetings in this state (dismissed: the skipped ones an operator dismissed).",
 )
-@click.option("--since", metavar="DATE", help="Occasion date from (YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Occasion date until (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    "--from",
+    "since",
+    metavar="DATE",
+    help="First occasion date to show (YYYY-MM-DD, inclusive): the day greeted, not the day the letter left.",
+)
+@click.option("--until", metavar="DATE", help="Last occasion date to show (YYYY-MM-DD, inclusive).")
 @click.option(
     "--format",
     "fmt",
@@ -66,9 +77,13 @@ HISTORY_STATES = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", 
 @click.option(
     "-o",
     "--out",
+    "--output",
+    "out",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE instead of stdout, replacing it; csv as Excel opens it (UTF-8 with BOM, ';').",
+    callback=_dash_is_stdout,
+    help="Write to FILE instead of stdout ('-': stdout), replacing it; csv as Excel opens it "
+    "(UTF-8 with BOM, ';').",
 )
 @click.pass_obj
 @handles_errors
@@ -101,8 +116,13 @@ def history(
     timezone and when_local after their fields. A source that cannot be read
     is said once on stderr; the journal is shown all the same.
 
+    --since (or --from) and --until bound the occasion date, both days
+    included: the day greeted, not the day the letter left (a 7 January
+    birthday greeted on 30 December is in --since 2027-01-01).
+
     -o FILE writes to FILE (the format from .csv/.json unless --format says),
-    replacing it, but never the contacts file, config or journal (exit 2).
+    replacing it, but never the contacts file, config or journal (exit 2);
+    -o - is stdout, as without -o.
     Its CSV is UTF-8 with a BOM and ';'-separated, as Excel (a Russian one
     too) opens it; --format csv on stdout stays comma-separated, no BOM. In
     either CSV a cell that a spreadsheet would run as a formula (one starting
@@ -176,7 +196,7 @@ def history(
                 )
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Add to or show the do-not-contact list.")
 @_config_option
 @click.argument("emails", nargs=-1)
 @click.option(
@@ -212,6 +232,7 @@ def history(
     type=click.Choice(["table", "json", "csv"]),
     help="With --list: table, json or csv [default: table].",
 )
+@click.option("--json", "fmt", flag_value="json", help="With --list: the same as --format json.")
 @click.pass_obj
 @handles_errors
 def suppress(
@@ -272,7 +293,8 @@ def suppress(
       greeter suppress --list
       greeter suppress --list --format csv > do-not-contact.csv
       greeter suppress --list ivan@example.com
-      greeter suppress --from-csv do-not-contact.csv   # into a new journal, dates kept
+      greeter suppress --list --json
+      greeter suppress --from-csv do-not-contact.csv  # a new journal, dates kept
       greeter suppress --from-bounces /var/mail/bounces/Maildir
     """
     from greeter.bounces import Tally, name_greetings, take_in
@@ -301,7 +323,7 @@ def suppress(
             click.echo("none of these is on the list" if emails else "the do-not-contact list is empty")
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
     if fmt:
-        raise click.UsageError("--format goes with --list")
+        raise click.UsageError("--format and --json go with --list")
     if not emails and not csv_file and not bounces_path:
         raise click.UsageError("give at least one address, --from-csv FILE, --from-bounces PATH or --list")
     settings = load_settings(state.config, today=config_day(None))
@@ -348,7 +370,7 @@ def suppress(
     sys.exit(EXIT_PROBLEMS if rejected else 0)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Take addresses off the do-not-contact list.")
 @_config_option
 @click.argument("emails", nargs=-1, required=True)
 @click.pass_obj
@@ -380,7 +402,7 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
     sys.exit(EXIT_PROBLEMS if refused else 0)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Erase what greeter keeps about addresses.")
 @_config_option
 @click.argument("emails", nargs=-1, required=True)
 @click.option("--yes", is_flag=True, help="Erase without asking (needed where no terminal can ask).")
@@ -490,7 +512,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     sys.exit(EXIT_USAGE if refused else EXIT_PROBLEMS if rejected or failed else 0)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Delete finished greetings past retention.")
 @_config_option
 @click.option(
     "--older-than",

@@ -29,13 +29,18 @@ from greeter.cli import (
 from greeter.errors import EXIT_PROBLEMS
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Show the greetings that would go out.")
 @_config_option
 @click.option(
     "--from", "start", metavar="DATE", help="First occasion day to plan (YYYY-MM-DD) [default: today]."
 )
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="Days to plan.")
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact id.")
+@click.option(
+    "--occasion",
+    metavar="NAME",
+    help="Only this occasion's letters and skips, and a letter it is merged into.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -46,7 +51,10 @@ from greeter.errors import EXIT_PROBLEMS
 )
 @click.option("--json", "fmt", flag_value="json", help="The same as --format json (as send takes it).")
 @click.option(
+    "-o",
     "--out",
+    "--output",
+    "out",
     metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
     help=(
@@ -63,6 +71,7 @@ def preview(
     start: str | None,
     days: int,
     contact_id: str | None,
+    occasion: str | None,
     fmt: str,
     out: Path | None,
     skipped: bool,
@@ -87,10 +96,16 @@ def preview(
     `day_off_policy: after` or past `max_days_early`). `greeter send --once --dry-run --now
     DATETIME` lists exactly what is due at a moment.
 
+    --occasion NAME shows the letters `greeter approve --occasion NAME`
+    approves (NAME's own) and NAME's skips, the occasions merged into its
+    letters, and a letter of another occasion that NAME is merged into:
+    approve --occasion leaves that one to `approve --contact ID`.
+
     \b
     Examples:
       greeter preview --days 14
       greeter preview --from 2026-12-25 --days 14 --format json
+      greeter preview --occasion new_year --from 2026-12-28 --days 5
       greeter preview --format html --out preview/ && xdg-open preview/index.html
     """
     from greeter.preview import run_preview
@@ -110,6 +125,7 @@ def preview(
         start=parse_day(start, "--from"),
         days=days,
         contact_id=contact_id,
+        occasion=occasion,
         fmt=fmt,
         out=out or Path("preview"),
         show_skipped=skipped,
@@ -119,13 +135,15 @@ def preview(
     sys.exit(code)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help="Write upcoming greetings as an .ics calendar.")
 @_config_option
 @click.option("--from", "start", metavar="DATE", help="First day (YYYY-MM-DD) [default: today].")
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3660), help="Days to cover.")
 @click.option(
     "-o",
     "--output",
+    "--out",
+    "output",
     required=True,
     metavar="FILE.ics",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -144,11 +162,17 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     Outlook or Google Calendar updates instead of duplicating. A range with
     nothing planned still gives a valid calendar (no events) and says so.
 
-    Each letter is rendered as ``preview`` renders it (the same
-    :func:`greeter.planner.drafts`): a manager's calendar must not list a
-    letter whose template fails and so will never leave. Those are left out,
-    each failure said on stderr with its file, line and contacts, exit 1 as
-    preview's render errors.
+    Each letter is rendered as preview renders it: a manager's calendar must
+    not list a letter whose template fails and so will never leave. Those are
+    left out, each failure said on stderr with its file, line and contacts,
+    exit 1 as preview's render errors.
+
+    \b
+    Examples:
+      greeter calendar -o greetings.ics
+      greeter calendar --from 2026-12-01 --days 31 -o - > december.ics
+    \f
+    The rendering is greeter.planner.drafts, the same as preview's.
     """
     from greeter.errors import OutputError
     from greeter.file_modes import write_group_readable

@@ -71,6 +71,18 @@ def draft_json(draft: Draft) -> dict[str, Any]:
     }
 
 
+def of_occasion(item: PlanItem, occasion: str | None) -> bool:
+    """Whether ``preview --occasion`` shows ``item``: every item without the option.
+
+    With it, ``occasion``'s own items — the letters ``approve --occasion``
+    approves (the same test: the item's own occasion) and its skips, a
+    ``merged`` one included — and, by ``merged_with``, the letter of another
+    occasion it rides in and the occasions riding in its own letters: the
+    letter a client gets for it is seen whole, whichever occasion leads it.
+    """
+    return occasion is None or item.hit.occasion == occasion or occasion in item.merged_with
+
+
 def journal_expiries(items: Iterable[PlanItem], inputs: Inputs) -> Iterator[PlanItem]:
     """Each ``already_sent`` item the journal holds only as ``expired`` as the ``expired`` skip it is.
 
@@ -179,6 +191,7 @@ def run_preview(
     show_skipped: bool,
     now_text: str | None,
     progress: ProgressStart | None = None,
+    occasion: str | None = None,
 ) -> int:
     """Plan, render and print; returns the exit code.
 
@@ -186,10 +199,11 @@ def run_preview(
     rows read while their letters are planned and rendered (a minute at 200,000 rows), and ends
     when the last is read, before anything is printed.
     """
-    from greeter.cli import config_day, parse_now
+    from greeter.cli import check_occasion, config_day, parse_now
 
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
+    check_occasion(occasion, settings)  # a typo selects nothing: refused as approve refuses it
     if fmt in ("eml", "html"):
         delivered_to = settings.delivery.outbox if settings.delivery.transport == "file" else None
         refusal = outbox_refusal(out, delivered_to)
@@ -215,7 +229,9 @@ def run_preview(
         contacts = bar.counting(contacts, lambda: report.rows_read)
     items = journal_expiries(inputs.plan(contacts, pw), inputs)
     stream: Iterator[Draft] = (
-        d for d in failures.counting(drafts(items, renderer)) if show_skipped or d.item.status != "skip"
+        d
+        for d in failures.counting(drafts(items, renderer))
+        if (show_skipped or d.item.status != "skip") and of_occasion(d.item, occasion)
     )
     if inputs.approvals is not None:
         stream = with_approval(stream, inputs.approvals, settings.sender)
