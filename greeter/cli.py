@@ -674,8 +674,7 @@ def _config_error_json(exc: GreeterError, moment: datetime | None, now: str | No
             moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
         except ValueError:
             moment = datetime.now(UTC)
-    # Set over summary_json's keys rather than through them, which would refuse a key it does not list.
-    return json_text({**summary_json(moment, dry_run), "config_error": exc.hint()})
+    return json_text(summary_json(moment, dry_run, config_error=exc.hint()))
 
 
 def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

@@ -320,6 +320,8 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "security_mismatch": None,
         "journal_unavailable": None,
         "contacts_unavailable": None,
+        # A config error (exit 2) that stopped the run before it sent anything: greeter.cli sets it.
+        "config_error": None,
         "letters": None,
     }
     unknown = fields.keys() - payload.keys()
