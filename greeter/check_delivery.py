@@ -16,7 +16,7 @@ from pathlib import Path
 from greeter.check_report import CheckReport
 from greeter.config import Settings
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
-from greeter.errors import ConfigError, Problem
+from greeter.errors import ConfigError, GreeterError, Problem
 from greeter.journal_schema import READ_ONLY_MOUNT
 
 
@@ -28,6 +28,7 @@ def check_delivery(report: CheckReport, settings: Settings) -> None:
     ``check`` often runs as another user than the sender, or before a mount.
     """
     if settings.delivery.transport == "smtp":
+        report.problems.extend(short_lease(settings))
         check_smtp(report, settings)
         return
     from greeter.transport import FileTransport
@@ -38,6 +39,36 @@ def check_delivery(report: CheckReport, settings: Settings) -> None:
     if why is not None:
         message = f"{why}; sending would retry"
         report.problems.append(Problem(str(outbox), "delivery.outbox", message, severity="warning"))
+
+
+def short_lease(settings: Settings) -> list[Problem]:
+    """A warning when a shared journal's claims may lapse during one SMTP transaction.
+
+    ``lease_seconds`` shorter than twice ``delivery.smtp.timeout_seconds``: a
+    sender renews its claims every third of a lease while its letters await
+    the server, so a lease that short leaves one or two missed renewals (a
+    journal that stalls for a moment) between a live sender and another one
+    recording its letters ``uncertain``. Not an error: renewals usually work.
+    """
+    url = settings.storage.url
+    if not url.startswith(("postgresql:", "postgres:")):
+        return []
+    from greeter.journal_pg_schema import parse_target
+
+    try:
+        target = parse_target(url)
+    except GreeterError:
+        return []  # the journal's own check says what is wrong with the URL
+    lease, timeout = target.lease.total_seconds(), settings.delivery.smtp.timeout_seconds
+    if lease >= 2 * timeout:
+        return []
+    message = (
+        f"lease_seconds={lease:g} is shorter than twice delivery.smtp.timeout_seconds ({timeout:g} s):"
+        " a sender's claims may run out while a slow server answers, and another sender then records"
+        " its letters uncertain; use lease_seconds of at least "
+        f"{2 * timeout:g} (default 600)"
+    )
+    return [Problem(target.shown, "storage.url", message, severity="warning")]
 
 
 def check_smtp(report: CheckReport, settings: Settings) -> None:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from greeter.calendar_rules import WorkCalendar, greeting_day
@@ -71,6 +72,26 @@ class Unsent:
     verdict: Verdict
 
 
+@runtime_checkable
+class Leased(Protocol):
+    """A journal whose claims hold a lease (PostgreSQL, shared by senders): another sender takes
+    a claim over once its lease runs out. The SQLite journal has none — its sender holds a file
+    lock, and nobody else recovers a live sender's claims."""
+
+    @property
+    def lease(self) -> timedelta: ...
+
+    def renew_leases(self) -> int:
+        """Extend the lease of every claim this instance holds; how many."""
+
+    def sent_after_lapse(self, key: JournalKey, reply: str, now: datetime) -> str | None:
+        """``uncertain`` → ``sent`` for this instance's own claim another sender recovered; None:
+        recorded, else the state the row is in (an operator decided it meanwhile)."""
+
+    def check_clock(self, now: datetime) -> None:
+        """Raise :class:`~greeter.errors.ClockSkewError` if ``now`` is far from the server's clock."""
+
+
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})
 
@@ -107,6 +128,9 @@ class Summary:
     #: silently to a daily cron. ``catch_up_days``: the period they missed, for those words.
     expired: list[JournalKey] = field(default_factory=list)
     catch_up_days: int | None = None
+    #: Letters the server accepted after another sender had recorded them ``uncertain`` (this
+    #: sender's lease ran out while it awaited the reply): recorded ``sent`` after all.
+    sent_after_lapse: list[JournalKey] = field(default_factory=list)
     #: The journal's first plan (:attr:`greeter.runtime.Inputs.first_plan`): what expires now was
     #: due before greeter sent from it — a first run late in the day, not a schedule that misses
     #: windows; said so, and no exit 1 (the README's first ``send --once`` met one).
@@ -180,6 +204,12 @@ class Summary:
             lines.append(f"held ×{outdated}: {OUTDATED_NOTE}")
         if self.expired:
             lines.append(self.expired_line())
+        if self.sent_after_lapse:
+            names = ", ".join(f"{c} {o} {d.isoformat()}" for c, o, d in self.sent_after_lapse[:10])
+            lines.append(
+                f"sent ×{len(self.sent_after_lapse)} after this sender's claim had run out (another sender"
+                f" had recorded it uncertain; the server's 250 says it arrived, recorded sent): {names}"
+            )
         return lines
 
     def expired_line(self, most: int = 10) -> str:
@@ -592,7 +622,12 @@ class Deliverer:
         key, reply = result.key, result.reply
         at = self.clock()
         if result.outcome is Outcome.OK:
-            self.journal.mark_sent(key, reply, at)
+            try:
+                self.journal.mark_sent(key, reply, at)
+            except JournalStateError:
+                if not isinstance(self.journal, Leased):
+                    raise
+                self._sent_after_lapse(key, reply, at)
             return "sent"
         if result.outcome is Outcome.UNCERTAIN:
             self.journal.mark_uncertain(key, reply, at)
@@ -609,6 +644,26 @@ class Deliverer:
         if result.unknown_user:
             self.journal.suppress([email], f"bounced: {reply}", at)
         return "failed"
+
+    def _sent_after_lapse(self, key: JournalKey, reply: str, at: datetime) -> None:
+        """A 250 for a letter whose claim is no longer ``claimed``: another sender presumed it dead.
+
+        The letter arrived (the reply says so): recorded ``sent`` if the row is
+        still the recovery's ``uncertain`` of this sender's claim, and said in
+        the summary. A row an operator decided meanwhile (resend, dismiss)
+        stays as decided, and the summary says the letter did arrive — before
+        this, the run failed there and abandoned the rest of its batch.
+        """
+        assert isinstance(self.journal, Leased)
+        found = self.journal.sent_after_lapse(key, reply, at)
+        if found is None:
+            self.summary.sent_after_lapse.append(key)
+            return
+        self.summary.errors.append(
+            f"{key[0]} {key[1]} {key[2].isoformat()}: the server accepted it ({reply}) after another sender"
+            f" had recorded it uncertain, and it is {found} now (an operator's decision, left as it is):"
+            " it did arrive — if it was resent, the client got it twice"
+        )
 
     def journal_round(
         self, trips: Sequence[ClaimRequest | Verdict | Unsent]

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from greeter.delivery import Deliverer, Ready, Summary, Unsent, Verdict
+from greeter.delivery import Deliverer, Leased, Ready, Summary, Unsent, Verdict
 from greeter.journal_store import ClaimRequest, JournalEntry, JournalKey
+from greeter.off_loop import OneAtATime
 from greeter.plan_types import PlanItem
 from greeter.ratelimit import RateLimiter
 from greeter.transport import Breaker, Outcome, Outgoing, SendResult, Transport, run_batch
@@ -441,6 +442,7 @@ class Batch:
         # The daily quota used up for longer than a pause: end the batch as a stop does (not sleep).
         forget_quota = limiter.on_quota_spent(deliverer.quota_spent) if limiter is not None else None
         self.in_hand.check_settled()  # stopped before it began
+        renewing = asyncio.ensure_future(keep_leases(deliverer.journal))
         work = asyncio.ensure_future(self.run(due, retries, fresh))
         cut = asyncio.ensure_future(self.in_hand.settled.wait())
         try:
@@ -453,11 +455,35 @@ class Batch:
                 forget_quota()
             cut.cancel()
             await cancel_and_wait(work)  # the batch itself was cancelled (the daemon's shutdown timeout)
+            await cancel_and_wait(renewing)
             self.rounds.close()
             if deliverer.stopping:
                 note_left_unsent(deliverer.summary, len(due) + len(retries), self.tally)
         if not work.cancelled():
             work.result()  # its error, if any (a journal that failed)
+
+
+async def keep_leases(journal: object) -> None:
+    """Renew this sender's claims every third of a lease until cancelled (a shared journal only).
+
+    A claim's lease was renewed only as a side effect of the next claim or
+    verdict; while every pooled letter awaited a slow server's reply to DATA
+    nothing was written, the leases ran out, and another sender recorded the
+    letters ``uncertain`` — then the 250s came and the run failed. Each renewal
+    runs in a thread of its own (:func:`~greeter.off_loop.off_loop`), one at a
+    time (:class:`~greeter.off_loop.OneAtATime`), so a journal that does not
+    answer holds neither the event loop nor the batch; a renewal that fails is
+    tried again a third of a lease later (the batch's own writes say when the
+    journal is gone).
+    """
+    if not isinstance(journal, Leased):
+        return
+    every = journal.lease.total_seconds() / 3
+    renewals: OneAtATime[None, int] = OneAtATime()
+    while True:
+        await asyncio.sleep(every)
+        with contextlib.suppress(Exception):  # the next one tries again; claims and verdicts report outages
+            await asyncio.shield(renewals.call(None, journal.renew_leases))
 
 
 async def cancel_and_wait(work: asyncio.Future[None]) -> None:

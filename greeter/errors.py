@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 #: Exit codes of the command line (DESIGN.md §3).
 EXIT_OK = 0
@@ -156,10 +157,14 @@ class JournalFailedMidRunError(JournalUnavailableError):
     Always :data:`EXIT_TEMPFAIL`, never 2: "nothing was sent" would be untrue.
     """
 
-    def __init__(self, cause: JournalError, *, accepted: int, recorded: int) -> None:
+    def __init__(
+        self, cause: JournalError, *, accepted: int, recorded: int, lease_ends: datetime | None = None
+    ) -> None:
         self.cause = cause
         self.accepted = accepted
         self.recorded = recorded
+        #: A shared (PostgreSQL) journal: about when the unrecorded claims' leases run out (UTC).
+        self.lease_ends = lease_ends
         super().__init__(f"{cause}\n{self.consequence()}")
 
     def consequence(self) -> str:
@@ -172,12 +177,73 @@ class JournalFailedMidRunError(JournalUnavailableError):
         unrecorded = max(self.accepted - self.recorded, 0)
         said = f"the run stopped after the mail server had accepted {self.accepted} letter(s): "
         said += f"{self.recorded} recorded as sent"
-        if unrecorded:
+        if unrecorded and self.lease_ends is not None:
+            # Another machine's send cannot tell a dead sender from a slow one until the lease
+            # has run out: "the next send" said nothing for up to lease_seconds.
+            ends = f"{self.lease_ends:%Y-%m-%d %H:%M} UTC"
+            said += (
+                f", {unrecorded} not recorded (still 'claimed': the next send on this machine records"
+                f" them as uncertain, a send elsewhere once their lease has run out, about {ends};"
+                " never resent; see greeter history --state uncertain)"
+            )
+        elif unrecorded:
             said += (
                 f", {unrecorded} not recorded (still 'claimed': the next send records them as "
                 "uncertain, never resends them; see greeter history --state uncertain)"
             )
         return said + "\nrun again once the journal can be written: nothing recorded is sent twice"
+
+
+#: How far this machine's clock may be from the journal server's before a sender refuses to run.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def _span(delta: timedelta) -> str:
+    """``4 days``, ``3 hours``, ``12 minutes``: a (positive) difference in its largest unit, rounded."""
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = round(seconds / size)  # 4 days less the second the comparison took is 4 days
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+def clock_skew_problem(
+    local: datetime, server: datetime, tolerance: timedelta = CLOCK_TOLERANCE
+) -> str | None:
+    """Pure: why a sender whose clock says ``local`` must not send while the server says ``server``.
+
+    A shared journal's senders each decide by their own clock what is due and
+    what has expired (only leases are the server's): a host running days ahead
+    records ``expired`` — for good — greetings the other hosts would send later
+    that day, and one running behind sends late. None: within ``tolerance``.
+    """
+    off = local - server
+    if abs(off) <= tolerance:
+        return None
+    ahead = "ahead of" if off > timedelta(0) else "behind"
+    harm = (
+        "greeter would record greetings expired that other hosts will still send"
+        if off > timedelta(0)
+        else "greeter would send greetings late, or again after other hosts expired them"
+    )
+    return (
+        f"this machine's clock is {_span(abs(off))} {ahead} the journal's database server"
+        f" ({local.astimezone(server.tzinfo):%Y-%m-%d %H:%M:%S} here, {server:%Y-%m-%d %H:%M:%S %Z} there):"
+        f" fix the clock (NTP) — {harm}; nothing was sent or recorded"
+    )
+
+
+class ClockSkewError(JournalError):
+    """This machine's clock is far from the shared journal's database server's: not sending.
+
+    Each sender decides by its own clock what is due and what has expired; a
+    host days ahead recorded, for good, ``expired`` greetings other hosts
+    would have sent that day. :data:`EXIT_TEMPFAIL`: once NTP has fixed the
+    clock the same command works (the daemon tries again at its next tick).
+    """
+
+    exit_code = EXIT_TEMPFAIL
 
 
 class JournalLockedError(JournalError):

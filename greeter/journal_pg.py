@@ -31,13 +31,16 @@ or a state error.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import socket
 import time
 import uuid
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -122,12 +125,68 @@ UPDATE greetings SET state = 'skipped', reason = %(reason)s, payload = NULL, nex
 WHERE {KEY_WHERE} AND state = 'retry'
     AND EXISTS (SELECT 1 FROM suppression WHERE suppression.email = %(email_key)s)
 """
+#: The reason :meth:`PgJournal.recover_stale_claims` records (the SQLite journal's words too).
+RECOVERED_REASON = "interrupted between claim and the server's reply"
+
 _SENT_DAY = "((%(now)s AT TIME ZONE 'UTC') + make_interval(mins => COALESCE(utc_offset_minutes, 0)))::date"
 
 
+def _process_table() -> str:
+    """Which process table this process's PID is in: this boot of this machine, this PID namespace.
+
+    Eight hex digits of a hash of the kernel's boot id and the PID namespace;
+    "" where there is no ``/proc`` to tell (then no claim is judged by its PID).
+    Two machines may share a host name (``localhost``), and a container its
+    host's: a PID says something only inside the same process table.
+    """
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
+    return hashlib.sha256(f"{boot} {namespace}".encode()).hexdigest()[:8]
+
+
 def _worker_id() -> str:
-    """Names this instance in ``claimed_by`` and in ``pg_stat_activity.application_name``."""
-    return f"greeter {socket.gethostname()[:24]}/{os.getpid()}/{uuid.uuid4().hex[:6]}"
+    """Names this instance in ``claimed_by`` and in ``pg_stat_activity.application_name``.
+
+    ``greeter HOST/PID/TOKEN@TABLE`` (:func:`_process_table`; without ``@TABLE``
+    where it is unknown): what :func:`dead_here` reads.
+    """
+    table = _process_table()
+    where = f"@{table}" if table else ""
+    return f"greeter {socket.gethostname()[:24]}/{os.getpid()}/{uuid.uuid4().hex[:6]}{where}"
+
+
+_WORKER = re.compile(r"greeter (?P<host>[^/]+)/(?P<pid>\d+)/[0-9a-f]+@(?P<table>[0-9a-f]+)")
+
+
+def dead_here(claimed_by: str, me: str, alive: Callable[[int], bool]) -> bool:
+    """Pure (``alive`` injected): whether the sender named ``claimed_by`` is a process that is gone.
+
+    Only a sender in this process's own table (``me``'s host and
+    :func:`_process_table`) can be judged, by asking whether its PID still
+    exists; anyone else's claims wait for their lease. A PID reused since by
+    another process reads as alive: its claims then wait for the lease, as
+    before — the error is a delay, never a live sender's claims taken.
+    """
+    theirs, mine = _WORKER.fullmatch(claimed_by), _WORKER.fullmatch(me)
+    if theirs is None or mine is None or claimed_by == me:
+        return False
+    if (theirs["host"], theirs["table"]) != (mine["host"], mine["table"]):
+        return False
+    return not alive(int(theirs["pid"]))
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this PID exists here (one we may not signal exists too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class PgJournal(PgJournalBase, Transitions):
@@ -207,7 +266,8 @@ class PgJournal(PgJournalBase, Transitions):
             },
             configure=lambda c: configure(c, target.schema),
             timeout=CONNECT_TIMEOUT,
-            name="greeter-journal",
+            # A name of its own: what the pool last said of connecting is this journal's (_PoolLog).
+            name=f"greeter-journal-{worker_id.rsplit('/', 1)[-1].split('@')[0]}",
             open=False,
         )
         try:
@@ -234,8 +294,12 @@ class PgJournal(PgJournalBase, Transitions):
         """Extend the lease of every claim this instance holds; returns how many.
 
         Called on its own from :meth:`claim` and the outcome methods (at most
-        every quarter lease), so only a sender that does nothing journal-related
-        for a whole lease — a dead one — loses its claims.
+        every quarter lease), and — while a batch is in flight — every third of
+        a lease by :func:`greeter.delivery_batch.send_batch`: one SMTP
+        transaction may outlast a lease (a slow server's reply to DATA), and
+        while every pooled letter waits for one nothing else writes. So only
+        a sender that is gone (or cannot reach the journal for a whole lease)
+        loses its claims.
         """
         self._renewed = time.monotonic()
         return self._run(
@@ -247,6 +311,42 @@ class PgJournal(PgJournalBase, Transitions):
                 ).rowcount
             )
         )
+
+    def sent_after_lapse(self, key: JournalKey, reply: str, now: datetime) -> str | None:
+        """``uncertain`` → ``sent`` for a letter of this instance's that another sender presumed dead.
+
+        The server's 250 came after this instance's claim had been recovered as
+        ``uncertain`` (its lease ran out while the reply was awaited — renewals
+        that failed, a stalled process): the reply proves the letter arrived.
+        Only the row exactly as the recovery left it is moved: still this
+        instance's claim (``claimed_by``) with the recovery's reason — an
+        operator's decision (``uncertain resend``, ``dismiss``) or a later claim
+        changed one of those, and stands. Returns None when recorded, else the
+        state the row is in (for the caller's words).
+        """
+        params = {
+            **key_params(key), "reply": reply, "now": aware(now), "me": self.worker_id,
+            "why": RECOVERED_REASON,
+        }  # fmt: skip
+        sent = (
+            "UPDATE greetings SET state = 'sent', updated_at = %(now)s, lease_until = NULL,"
+            " last_reply = %(reply)s, sent_at = %(now)s, payload = NULL, reason = NULL,"
+            f" send_day = {_SENT_DAY} WHERE {KEY_WHERE} AND state = 'uncertain'"
+            " AND claimed_by = %(me)s AND reason = %(why)s"
+        )
+
+        def op(conn: Conn, retrying: bool) -> str | None:
+            if conn.execute(sent, params).rowcount == 1:
+                return None
+            found = f"SELECT state, last_reply FROM greetings WHERE {KEY_WHERE}"
+            row = conn.execute(found, params).fetchone()
+            if row is None:
+                return "gone"
+            if retrying and row[0] == "sent" and row[1] == reply:
+                return None  # the first attempt committed before its connection broke
+            return str(row[0])
+
+        return self._run(op)
 
     def _maybe_renew(self) -> None:
         if time.monotonic() - self._renewed > self.lease.total_seconds() / 4:
@@ -289,9 +389,7 @@ class PgJournal(PgJournalBase, Transitions):
             except PoolTimeout:
                 if tries.retrying and tries.again(lost=True):
                     continue
-                raise JournalUnavailableError(
-                    f"journal {self.url}: no database connection available"
-                ) from None
+                raise self._no_connection() from None
             try:
                 conn.execute("SELECT pg_advisory_lock(%s)", (key,))
                 return conn
@@ -476,19 +574,25 @@ class PgJournal(PgJournalBase, Transitions):
 
         Gone means: the lease ran out by the server's clock, or the claim is
         this instance's own (the caller's in-flight letters are over — at start
-        there are none, at shutdown they were cut off). Another live sender's
-        claims are never touched.
+        there are none, at shutdown they were cut off), or its sender was a
+        process on this machine that no longer exists (:func:`dead_here`): a
+        ``send --once`` that lost the journal mid-batch left its claims for up
+        to a lease, and the next send on the same machine now takes them at
+        once. Another live sender's claims are never touched.
         """
         if not self._sender:
             raise JournalError("recover_stale_claims needs the sender role (call lock_sender first)")
+        senders = self._fetch(
+            "SELECT DISTINCT claimed_by FROM greetings WHERE state = 'claimed' AND claimed_by IS NOT NULL", {}
+        )
+        dead = [r[0] for r in senders if dead_here(r[0], self.worker_id, pid_alive)]
         return self._run(
             lambda conn, _: (
                 conn.execute(
                     "UPDATE greetings SET state = 'uncertain', updated_at = %s, lease_until = NULL,"
-                    " last_reply = NULL, reason = 'interrupted between claim and the server''s reply'"
-                    " WHERE state = 'claimed'"
-                    " AND (claimed_by = %s OR lease_until IS NULL OR lease_until <= clock_timestamp())",
-                    (aware(now), self.worker_id),
+                    " last_reply = NULL, reason = %s WHERE state = 'claimed' AND (claimed_by = %s"
+                    " OR claimed_by = ANY(%s) OR lease_until IS NULL OR lease_until <= clock_timestamp())",
+                    (aware(now), RECOVERED_REASON, self.worker_id, dead),
                 ).rowcount
             )
         )

@@ -13,6 +13,7 @@ on this class's :meth:`PgJournalBase._entries`.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -25,7 +26,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.db_url import one_line
-from greeter.errors import JournalError, JournalUnavailableError
+from greeter.errors import ClockSkewError, JournalError, JournalUnavailableError, clock_skew_problem
 from greeter.journal_pg_schema import PgTarget
 from greeter.journal_pg_schema import row_to_entry as to_entry
 from greeter.journal_store import (
@@ -263,6 +264,38 @@ def pg_journal_error(message: str, exc: psycopg.Error) -> JournalError:
     return (JournalUnavailableError if pg_operational(exc) else JournalError)(message)
 
 
+class _PoolLog(logging.Filter):
+    """Keeps ``psycopg_pool``'s warnings out of greeter's output, and remembers its last connect error.
+
+    During an outage the pool logs every failed connection and every closed
+    one it discards — multi-line, several a second, ``<psycopg.Connection
+    [BAD]…>`` — beside greeter's own account of the same outage (the daemon's
+    JSON lines, ``send --once``'s message). Its errors stay. What it said
+    last about connecting (``role "greeter" is not permitted to log in``) is
+    the cause a :class:`~psycopg_pool.PoolTimeout` does not carry: kept per
+    pool name for :meth:`PgJournalBase._again_or_raise`'s message.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connect_errors: dict[str, tuple[float, psycopg.Error]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 2 and isinstance(args[1], psycopg.Error):
+            self.connect_errors[str(args[0])] = (time.monotonic(), args[1])  # "error connecting in %r: %s"
+        return record.levelno >= logging.ERROR
+
+    def recent(self, pool: str, within: float) -> psycopg.Error | None:
+        """The pool's last connect error if it came in the last ``within`` seconds."""
+        at, exc = self.connect_errors.get(pool, (0.0, None))
+        return exc if exc is not None and time.monotonic() - at <= within else None
+
+
+_POOL_LOG = _PoolLog()
+logging.getLogger("psycopg.pool").addFilter(_POOL_LOG)
+
+
 class PgJournalBase:
     """Pool, retries and the read side of the PostgreSQL journal (:class:`~greeter.journal_pg.PgJournal`)."""
 
@@ -293,6 +326,19 @@ class PgJournalBase:
     def close(self) -> None:
         self._pool.close()
 
+    def check_clock(self, now: datetime) -> None:
+        """Refuse (:class:`~greeter.errors.ClockSkewError`, exit 75) when ``now`` — this machine's
+        clock — is off the server's by more than the tolerance (:func:`~greeter.errors.clock_skew_problem`).
+
+        Called before a sender writes anything; not for a ``--now`` rehearsal,
+        whose moment is meant to differ. ``now`` is injected, as every moment is.
+        """
+        server = self._run(lambda conn, _: conn.execute("SELECT clock_timestamp()").fetchone())
+        assert server is not None
+        problem = clock_skew_problem(now, server[0])
+        if problem is not None:
+            raise ClockSkewError(f"journal {self.url}: {problem}")
+
     # --- running statements -----------------------------------------------------------------
 
     def _run(self, op: Callable[[Conn, bool], T]) -> T:
@@ -315,12 +361,20 @@ class PgJournalBase:
         if isinstance(exc, PoolTimeout):
             if tries.retrying and tries.again(lost=True):
                 return
-            raise JournalUnavailableError(f"journal {self.url}: no database connection available") from None
+            raise self._no_connection() from None
         operational = isinstance(exc, psycopg.OperationalError) and not timed_out(exc)
         if operational and tries.again(lost=connection_lost(exc)):
             self._pool.check()  # replace every connection the server dropped, then try again
             return
         raise pg_journal_error(f"journal {self.url}: {pg_message(exc, self._target.conninfo)}", exc) from None
+
+    def _no_connection(self) -> JournalError:
+        """No pooled connection in time: the server's own reason if the pool heard one lately."""
+        cause = _POOL_LOG.recent(self._pool.name, within=self.reconnect_seconds + self._pool.timeout)
+        if cause is None:
+            return JournalUnavailableError(f"journal {self.url}: no database connection available")
+        said = pg_message(cause, self._target.conninfo)
+        return pg_journal_error(f"journal {self.url}: no database connection available: {said}", cause)
 
     def _read(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
         def op(conn: Conn, retrying: bool) -> list[dict[str, Any]]:

@@ -26,11 +26,12 @@ from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
 from greeter.config import Settings
 from greeter.contacts import email_key
-from greeter.delivery import Deliverer, Summary, is_due, letter_deadline
+from greeter.delivery import Deliverer, Leased, Summary, is_due, letter_deadline
 from greeter.delivery_batch import send_batch
 from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
 from greeter.errors import (
+    CLOCK_TOLERANCE,
     EXIT_PROBLEMS,
     EXIT_TEMPFAIL,
     EXIT_USAGE,
@@ -284,6 +285,17 @@ def plan_start(settings: Settings, now: datetime) -> tuple[date, date]:
     return today, today - timedelta(days=settings.catch_up_days + lookback)
 
 
+def on_real_clock(now: datetime, system: datetime) -> bool:
+    """Pure: whether a run's ``now`` is this machine's clock (``system``), not a ``--now`` rehearsal.
+
+    A rehearsal's moment is meant to differ from the real one, and is not
+    compared with the journal server's clock (:meth:`~greeter.delivery.Leased.check_clock`);
+    a ``now`` within the tolerance of the system clock is the system clock,
+    and a wrong system clock is what the comparison is for.
+    """
+    return abs(now - system) <= CLOCK_TOLERANCE
+
+
 def plan_cycle(
     inputs: Inputs,
     journal: JournalStore,
@@ -303,6 +315,8 @@ def plan_cycle(
     each due retry and operator's resend, which the send would hand over too.
     """
     settings = inputs.settings
+    if not dry_run and isinstance(journal, Leased) and on_real_clock(now, datetime.now(UTC)):
+        journal.check_clock(now)  # before anything is written: a host days ahead expires others' letters
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
     today, start = plan_start(settings, now)
     read_journal_state(inputs, journal, start=start, now=now)
@@ -550,7 +564,11 @@ async def deliver_cycle(
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:
         recorded = deliverer.summary.counts["sent"]
-        raise JournalFailedMidRunError(exc, accepted=cycle.wire.accepted, recorded=recorded) from exc
+        # A shared journal's leases were renewed up to now at the latest (UTC, by this machine's clock).
+        ends = datetime.now(UTC) + journal.lease if isinstance(journal, Leased) else None
+        raise JournalFailedMidRunError(
+            exc, accepted=cycle.wire.accepted, recorded=recorded, lease_ends=ends
+        ) from exc
     finally:
         if own_transport:
             await counted.close()
