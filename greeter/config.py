@@ -451,9 +451,9 @@ class Audience(_Model):
             raise ValueError("an empty list greets no one: write [male], [female], or leave genders out")
         for i, word in enumerate(value):
             if isinstance(word, str) and word not in ("male", "female"):
-                from greeter.sources.rows import _GENDERS  # the gender column's words
+                from greeter.sources.name_cells import GENDERS  # the gender column's words
 
-                meant = _GENDERS.get(word.strip().casefold().rstrip("."))
+                meant = GENDERS.get(word.strip().casefold().rstrip("."))
                 if meant is not None:
                     raise SettingError(
                         f"{word!r} means {meant.value}: write {meant.value} (male or female)", i

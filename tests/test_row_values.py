@@ -108,12 +108,12 @@ def test_a_zone_cell_that_is_only_like_a_zone_says_which_zone_the_letters_use(tm
 def test_each_distinct_zone_text_is_read_once(tmp_path: Path) -> None:
     """A million rows name a handful of zones: the reading (CLDR's city names) is a dict look-up after
     the first row, and every row still gets its zone and its warning."""
-    from greeter.sources import rows
+    from greeter.sources import zone_cells
 
-    rows._ZONES.clear()
+    zone_cells.ZONES.clear()
     contacts, report = load(tmp_path, *(f"{i};a{i}@x.ru;Белов Иван;;Владивосток;" for i in range(1, 301)))
     assert {c.timezone for c in contacts} == {"Asia/Vladivostok"} and len(report.problems) == 300
-    assert rows._ZONES == {
+    assert zone_cells.ZONES == {
         "Владивосток": (
             "Asia/Vladivostok",
             "'Владивосток' read as Asia/Vladivostok; write Asia/Vladivostok in the CRM",

@@ -142,11 +142,11 @@ def test_a_contacts_row_is_read_as_the_zone_the_config_would_be_told(tmp_path: P
 def test_a_region_folder_or_a_path_is_no_zone_and_no_crash(name: str) -> None:
     """``ZoneInfo("Europe")`` raises IsADirectoryError (it reads the folder): a contact row with it
     crashed the whole load (found by tests/test_fuzz.py)."""
-    from greeter.sources.rows import _zone_reading
+    from greeter.sources.zone_cells import zone_reading
     from greeter.timezones import is_zone
 
     assert not is_zone(name)
-    zone, problem, _ = _zone_reading(name)
+    zone, problem, _ = zone_reading(name)
     assert zone is None and problem.startswith(
         f"unknown time zone {name!r}: letters to this contact are timed in"
     )

@@ -5,6 +5,13 @@ is a few list look-ups and string checks: a million-row CRM export must load
 at close to the speed of ``csv.reader`` itself. Errors reject the row (it
 cannot be greeted safely); warnings keep the contact with the bad field
 left out (a broken birthday still allows the New Year letter).
+
+What a cell's text says on its own lives beside this module, so that it
+holds the row's logic: :mod:`~greeter.sources.cell_text` (controls,
+invisibles, mojibake), :mod:`~greeter.sources.name_cells`,
+:mod:`~greeter.sources.zone_cells`, :mod:`~greeter.sources.date_columns`
+(a date column's summary) and :mod:`~greeter.sources.row_shape` (a row that
+does not fit the header).
 """
 
 from __future__ import annotations
@@ -12,165 +19,64 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from greeter.config import ContactsSource
-from greeter.contacts import (
-    UNSAFE_IN_HEADER,
-    Contact,
-    Gender,
-    domain_typo,
-    email_in_cell,
-    invisible_chars,
-    smtputf8_only,
-)
+from greeter.contacts import Contact, Gender, domain_typo, email_in_cell, invisible_chars, smtputf8_only
 from greeter.countries import parse_country
-from greeter.country_zones import country_zone, zone_country
+from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
-from greeter.holiday_tables import has_calendar
-from greeter.names import (
-    FullName,
-    initials_in,
-    native_order,
-    normalise_case,
-    patronymic_gender,
-    read_full_name,
-    usual_order,
-    without_brackets,
-)
-from greeter.sources import email_notes
+from greeter.names import FullName, native_order, normalise_case, patronymic_gender, read_full_name
+from greeter.sources import cell_text, email_notes, name_cells, zone_cells
+from greeter.sources.caches import remember
+from greeter.sources.cell_text import MOJIBAKE_FIX, NAME_FIELDS, mojibake, swallowed
 from greeter.sources.columns import configured_columns, describe_control, header_problem
+from greeter.sources.date_columns import DateColumn, UnreadCell, column_problems, greetings
 from greeter.sources.dates import SAMPLES, DateParser
+from greeter.sources.name_cells import (
+    first_name_cell,
+    full_name_note,
+    order_to_check,
+    whole_name,
+    whole_names_warning,
+)
 from greeter.sources.quote import QUOTE_CHARS, quoted
+from greeter.sources.row_shape import CutRow, long_row, short_row, undecoded_cell
 from greeter.sources.seen import IdLog, SeenIndex
-from greeter.sources.undecoded import escaped, undecoded_cells
+from greeter.sources.undecoded import undecoded_cells
 from greeter.sources.yes_no import read_yes_no
-from greeter.timezones import is_zone, zone_hint, zone_meant
+from greeter.sources.zone_cells import fallback_zone, has_digit, inferred_country, zone_reading
+from greeter.timezones import is_zone
 
-#: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates, direction
-#: overrides and isolates): a strict field holding one would be held at ``send`` by
-#: :func:`greeter.message.validate_header_value`.
-_CONTROL = UNSAFE_IN_HEADER
+#: The patterns, tables and cache whose methods a row calls, bound here rather than imported by
+#: name: CPython 3.11 compiles ``name.method(...)`` on a name an import statement bound as an
+#: attribute load (a bound method object made per call), not LOAD_METHOD, and ``_MOJIBAKE_PAIR``,
+#: ``_ZONES`` and ``_GENDERS`` are asked on every row. Their reasons are where they are defined.
+_CONTROL = cell_text.CONTROL
+_PASTED_INVISIBLE = cell_text.PASTED_INVISIBLE
+_MOJIBAKE_PAIR = cell_text.MOJIBAKE_PAIR
+_LINE_BREAK = cell_text.LINE_BREAK
+_LINE_BREAKS = cell_text.LINE_BREAKS
+_SWALLOWED_ROW = cell_text.SWALLOWED_ROW
+_GENDERS = name_cells.GENDERS
+_ZONES = zone_cells.ZONES
+
 _TAG_SPLIT = re.compile(r"[,;]")
-#: Invisible characters a name never needs — zero-width space, word joiner, byte-order mark,
-#: soft hyphen, left-to-right and right-to-left marks — that a cell pasted from a web page or a
-#: messenger brings along: ``Иван\u200b`` was addressed undeclined ("Иван Петровичу"), its
-#: ending hidden from the declension rules. Removed, with a warning; the joiners (U+200C/D)
-#: stay: Persian and Indic names and emoji need them.
-_PASTED_INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
-#: The fields cleaned of them: the words a letter addresses the contact and its company with.
-_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name", "company")
-#: cp1252's characters of the bytes 0x80–0x9F, each to its byte's Latin-1 character (the five bytes
-#: cp1252 leaves undefined stay Latin-1's C1 controls, as MariaDB's latin1 reads them).
-_CP1252_HIGH = {c: chr(b) for b in range(0x80, 0xA0) if (c := bytes([b]).decode("cp1252", "ignore"))}
-_AS_LATIN1 = str.maketrans(_CP1252_HIGH)
-#: A UTF-8 lead byte and a continuation byte, each read as cp1252/Latin-1 ("Ð˜", "Ã¼"): mojibake's
-#: mark (:func:`_mojibake`). Names in any script, accented Latin too, all but never hold this pair.
-_MOJIBAKE_PAIR = re.compile(f"[\xc2-\xf4][\x80-\xbf{''.join(_CP1252_HIGH)}]")
-#: A line break of any kind, and one with the blanks around it: a company cell's lines (see
-#: :meth:`RowParser.parse`) are folded into one at these.
-_LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
-_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\x0b\x0c\x85\u2028\u2029]+\s*")
-#: How a row starts: its first cell (an id, one word) and a delimiter.
-_ROW_START = re.compile(r"[\w-]+[;,\t|]")
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
-_DELIMITERS = re.compile(r"[;,\t|]")
-#: A line break followed by a line that has delimiters: an unclosed quote swallowed the next row(s).
-_SWALLOWED_ROW = re.compile(r"[\r\n][^\r\n]*[;,\t|]")
 _NO_TAGS: frozenset[str] = frozenset()
 #: The (read-only) empty mapping most contacts have for bad dates and extra columns, shared.
 _NO_TEXT: Mapping[str, str] = MappingProxyType({})
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
-#: A gender cell as CRMs write it, case-folded and without a final dot: Russian, English (``w``:
-#: German), Serbian Cyrillic (мушки/женски, whose м/ж are the Russian letters) and Serbian Latin or
-#: Croatian (m/ž, muški/ženski; ``z`` where an export lost the háček).
-_GENDERS = {
-    **dict.fromkeys(
-        ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
-         "m", "male", "man", "muški", "muško", "muski", "musko"),
-        Gender.MALE,
-    ),
-    **dict.fromkeys(
-        ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
-         "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko"),
-        Gender.FEMALE,
-    ),
-}  # fmt: skip
+#: A date text not parsed yet (its cached parse may be None).
+_UNREAD = date.min
 __all__ = ["QUOTE_CHARS", "CutRow", "RowParser", "UnreadCell", "quoted"]
 
-
-class CutRow(list[str]):
-    """The cells of a CSV file's last row when no line break follows it: the file may end in its middle.
-
-    A CRM export job rewriting the file while greeter reads it leaves it cut
-    anywhere (``5100;c100@example.co``); the cut row's fields, one of them cut
-    short, were loaded as a short line, and a letter went to a cut address
-    (a real, other domain). The CSV source marks the row by its type, so that
-    :meth:`RowParser.parse` tells this case apart only when the row is short:
-    the million ordinary rows pay nothing. A complete last row without a line
-    break (many exporters write none) is not short, and loads as ever.
-    """
-
-    __slots__ = ()
-
-
-class UnreadCell(str):
-    """An empty cell whose value the source could not read, and ``why`` (the message's start).
-
-    An XLSX date cell holding a formula no program calculated reads as empty
-    (:mod:`greeter.sources.xlsx_source`), but the date is there: it is not an
-    empty birthday, it is one that could not be read. Marked by its type, as
-    :class:`CutRow` marks a row, so that :meth:`RowParser.parse` treats it as
-    an unreadable date — a warning ending in the greetings it costs, the
-    contact's ``bad_dates`` (``skip: invalid_contact`` in a plan) and a value
-    counted in the column's summary — while the million ordinary rows pay
-    nothing: only an empty date cell is asked for its type.
-    """
-
-    why: str
-
-    def __new__(cls, why: str) -> UnreadCell:
-        cell = super().__new__(cls, "")
-        cell.why = why
-        return cell
-
-
-#: A date column is reported as a whole (once, as an error) when every one of its values fails,
-#: or more than half of them once it has at least this many: a format problem, not a few typos.
-#: Also the fewest failures a column's warning is given for (:meth:`RowParser.column_problems`).
-COLUMN_MIN_VALUES = 5
-#: A column's warning is given when at least one value in this many fails (5 %), or fewer if a
-#: common format reads them (:meth:`RowParser.column_problems`).
-COLUMN_SHARE = 20
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
            "timezone", "locale", "country", "tier", "tags")  # fmt: skip
-
-
-@dataclass(slots=True)
-class _DateColumn:
-    """One date column: where it is, and how its values fared (for the whole-column problem)."""
-
-    name: str
-    index: int
-    column: str
-    values: int = 0
-    failed: int = 0
-    #: Of ``failed``, the values the source itself could not read (:class:`UnreadCell`: an XLSX
-    #: formula never calculated): their rows say why, and no date format would read them.
-    unread: int = 0
-    #: What a bad value costs, in the occasions' names: "birthday greetings", "name_day and
-    #: angel_day greetings"; without the occasions, the field's name.
-    greetings: str = ""
-    #: The first distinct values that failed, for guessing the format they are in.
-    samples: list[str] = field(default_factory=list)
-
-
 #: A do-not-contact cell that lets the contact be greeted (:meth:`RowParser._opted_out`).
 _IN: tuple[None, None] = (None, None)
 
@@ -205,7 +111,7 @@ class RowParser:
         wanted, _ = configured_columns(cfg, index)
         self.pos = {name: index[column] for name, column in wanted.items()}
         self.dates = [
-            _DateColumn(name, index[column], column, greetings=_greetings(name, occasions))
+            DateColumn(name, index[column], column, greetings=greetings(name, occasions))
             for name, column in cfg.dates.items()
         ]
         used = set(self.pos.values()) | {d.index for d in self.dates}
@@ -238,7 +144,7 @@ class RowParser:
         self.default_locale: str | None = None
         self._default_zone: str | None = None
         #: ``defaults.country`` (set by the source): a zone of its country infers no country for a row
-        #: without one (:meth:`_zone_country`). None: the country of ``defaults.timezone`` stands for it.
+        #: without one (:func:`inferred_country`). None: the country of ``defaults.timezone`` stands for it.
         self.default_country: str | None = None
         self._zone_countries: dict[str, str | None] = {}
         self.seen_ids = SeenIndex()
@@ -285,34 +191,17 @@ class RowParser:
     def _warn(self, line: int, field: str, message: str) -> Problem:
         return self._problem(line, field, message, "warning")
 
-    def _swallowed(self, text: str) -> bool:
-        """Whether a cell's lines after the first look like rows a quote left open joined into it.
-
-        A company cell of several lines is a 1C export's habit (name, then
-        branch or address: ``ООО "Вектор"; филиал⏎Москва``) and is folded into
-        one line; but when what follows a line break is another row — a first
-        cell (an id) and a delimiter, then an e-mail or a whole row's worth of
-        delimiters — folding would hide rows that were never read, so the row
-        stays rejected.
-        """
-        if _SWALLOWED_ROW.search(text) is None:
-            return False
-        rest = _LINE_BREAK.split(text, 1)[1].lstrip()
-        if _ROW_START.match(rest) is None:
-            return False
-        return "@" in rest or max(rest.count(d) for d in ";,\t|") >= max(2, self.width - 1)
-
     def parse(self, row: Sequence[str], line: int) -> tuple[Contact | None, list[Problem]]:
         """The contact (None if rejected) and the problems of this row."""
         problems: list[Problem] = []
         short: Problem | None = None
         if len(row) < self.width:
-            short = self._short(row, line)
+            short = short_row(row, line, self.header, self.width, self.source, self._csv)
             if short is not None and short.severity == "error":
                 return None, [short]
             row = [*row, *([""] * (self.width - len(row)))]
         if len(row) > self.width and self._csv and any(map(str.strip, row[self.width :])):
-            return None, [self._long(row, line)]
+            return None, [long_row(row, line, self.header, self.width, self.source)]
         cells = {name: row[i].strip() for name, i in self._fields}
         whole = "".join(row)
         # Only a row with a UTF-8 byte pair read as Latin-1 ("Ð˜") pays for looking closer.
@@ -323,9 +212,11 @@ class RowParser:
         # non-printable, so a printable text needs no regex.
         if not whole.isprintable():
             if undecoded := undecoded_cells(row):  # bytes in another encoding than the file's
-                return None, [self._undecoded(row, i, line) for i in undecoded]
+                return None, [
+                    undecoded_cell(row, i, line, self.header, self.width, self.source) for i in undecoded
+                ]
             company = cells.get("company", "")
-            if _LINE_BREAK.search(company) is not None and not self._swallowed(company):
+            if _LINE_BREAK.search(company) is not None and not swallowed(company, self.width):
                 folded, breaks = _LINE_BREAKS.subn(" ", company)
                 cells["company"] = folded  # a subject or a header line may hold it: one line
                 message = f"{quoted(company)} is on {breaks + 1} lines, joined with spaces: {quoted(folded)}"
@@ -340,7 +231,7 @@ class RowParser:
                         message += f": {quoted(cells[name])}"
                         problems.append(self._problem(line, name, message))
                 return None, problems
-            for name in _NAME_FIELDS:
+            for name in NAME_FIELDS:
                 value = cells.get(name, "")
                 if value and _PASTED_INVISIBLE.search(value) is not None:
                     cells[name] = _PASTED_INVISIBLE.sub("", value)
@@ -414,17 +305,17 @@ class RowParser:
                 else:  # initials or one word: one warning, saying how the letter opens
                     nameless = (len(problems), note, "write the name in full in the CRM")
             if reading.unconfirmed and not native_order(language):
-                problems.append(self._warn(line, "full_name", _order_to_check(reading, language)))
+                problems.append(self._warn(line, "full_name", order_to_check(reading, language)))
         elif first:
             if "." in first or "(" in first or "[" in first:
-                first, note = _first_name_cell(first)
+                first, note = first_name_cell(first)
                 if note and first:
                     problems.append(self._problem(line, "first_name", note, "warning"))
                 elif note:
                     nameless = (len(problems), note, "write the first name in full in the CRM")
                     noted = True
             self._first_names += 1
-            if " " in first and _whole_name(first):
+            if " " in first and whole_name(first):
                 self._whole_names += 1
                 if self._whole_sample is None:
                     self._whole_sample = (line, first)
@@ -444,10 +335,10 @@ class RowParser:
             country = self._country(raw, line, country_problems)
         tz: str | None = None
         if raw := cells.get("timezone", ""):
-            tz, said, hint = _ZONES.get(raw) or _zone_reading(raw)
+            tz, said, hint = _ZONES.get(raw) or zone_reading(raw)
             if said:
                 if tz is None:
-                    said = _fallback_zone(said, hint, country, country_zone(country), self.default_zone)
+                    said = fallback_zone(said, hint, country, country_zone(country), self.default_zone)
                 problems.append(self._warn(line, "timezone", said))
         # The inverse of the zone from the country below: an empty country cell and a zone of one
         # country (Europe/Tallinn) is that country, for its days off and its holidays. Not for a cell
@@ -460,10 +351,14 @@ class RowParser:
             tz is not None
             and country_problems is None
             and "country" in cells
-            and not _has_digit(cells["timezone"])
+            and not has_digit(cells["timezone"])
         ):
             zones = self._zone_countries  # a handful of zones in a million rows
-            country = zones[tz] if tz in zones else _remember(zones, tz, self._zone_country(tz))
+            country = (
+                zones[tz]
+                if tz in zones
+                else remember(zones, tz, inferred_country(tz, self.default_country, self.default_zone))
+            )
             from_zone = country is not None
         problems += locale_problems
         if country_problems:
@@ -485,7 +380,7 @@ class RowParser:
             col.values += 1
             parsed = known.get(text, _UNREAD)
             if parsed is _UNREAD:
-                parsed = _remember(known, text, self.date_parser.parse(text))
+                parsed = remember(known, text, self.date_parser.parse(text))
             if parsed is None:
                 col.failed += 1
                 if len(col.samples) < SAMPLES and text not in col.samples:
@@ -554,27 +449,7 @@ class RowParser:
             return known
         text = self._name(raw)
         reading = read_full_name(text, locale)
-        notes: list[str] = []
-        if reading.order:
-            last, first, patronymic = reading.parts
-            parts = {"first name": first, "patronymic": patronymic, "last name": last}
-            said = ", ".join(f"{what} {value!r}" for what, value in parts.items() if value)
-            notes.append(f"{quoted(text)} read as {said} (not in {usual_order(locale)})")
-        if reading.bracketed:
-            notes.append(
-                f"{quoted(text)}: the text in brackets {reading.bracketed!r} is not part of the name"
-            )
-        if reading.initials and reading.parts.first_name:
-            notes.append(
-                f"{quoted(text)} has initials ({reading.initials!r}), left out of the name: write the"
-                " name in full in the CRM"
-            )
-        elif reading.initials:  # the row's one warning, with the impersonal opening (see parse)
-            notes.append(f"{quoted(text)} has initials ({reading.initials!r}) instead of a first name")
-        elif reading.alone:  # likewise: "Кузнецов" greeted «Здравствуйте, Кузнецов!» by position
-            word = reading.parts.last_name or reading.parts.patronymic
-            notes.append(f"{quoted(text)} read as {reading.alone} {word!r}, no first name")
-        return _remember(self._full_names, (raw, locale), (reading, "; ".join(notes)))
+        return remember(self._full_names, (raw, locale), (reading, full_name_note(text, reading, locale)))
 
     def _nameless(self, contact: Contact, why: str = "", fix: str = "") -> Problem:
         """The warning for a contact loaded without a first name: its letters cannot address it by name.
@@ -594,7 +469,7 @@ class RowParser:
             from greeter.letter_forms import salutation, salutation_end  # only for such a row
 
             opening = f"{salutation(contact, contact.locale)}{salutation_end(contact.locale)}"
-            _remember(self._impersonal, key, opening)
+            remember(self._impersonal, key, opening)
         named = any(part and part in opening for part in (contact.patronymic, contact.last_name))
         how = "open without a first name" if named else "are impersonal"
         column = "first_name" if "first_name" in self.pos else "full_name"
@@ -604,47 +479,19 @@ class RowParser:
         return self._problem(contact.row, column, message, "warning")
 
     def column_problems(self) -> list[Problem]:
-        """One problem for each date column a real share of whose values could not be read.
+        """One problem for each date column a real share of whose values could not be read
+        (:func:`greeter.sources.date_columns.column_problems`: an error when most fail, a warning
+        when a real share does), after one warning for a first-name column holding whole names
+        (:meth:`_whole_name_problem`).
 
         The rows each got their warning; this says it is the column's format,
-        not a few typos, and which common format would read it
-        (:meth:`DateParser.column_advice`). An error when every value fails,
-        or more than half of at least :data:`COLUMN_MIN_VALUES`: ``greeter
-        check`` then fails instead of saying OK while no birthday will ever be
-        greeted. A warning when fewer fail, but at least
-        :data:`COLUMN_MIN_VALUES` and one in :data:`COLUMN_SHARE` (5 %) — or
-        fewer than that share, when a common format reads them: a CRM that
-        writes every fourth birthday ``5/3/1975`` is a format missing from the
-        config, and 500 row warnings hid it, while two typos in a thousand
-        rows are typos (their rows say so) and a column summary over them
-        would be noise. The warning counts only values a format could read (not
-        an uncalculated formula's, :class:`UnreadCell`: its rows say what to do,
-        and "check contacts.date_formats" would send the admin the wrong way).
-        Also one warning for a first-name column holding whole names
-        (:meth:`_whole_name_problem`).
+        not a few typos, once per file.
         """
         problems: list[Problem] = []
         whole = self._whole_name_problem()
         if whole is not None:
             problems.append(whole)
-        for col in self.dates:
-            most = col.failed == col.values or (
-                col.values >= COLUMN_MIN_VALUES and col.failed * 2 > col.values
-            )
-            typed = col.failed - col.unread  # the share a format could be missing for
-            if not col.failed or (not most and typed < COLUMN_MIN_VALUES):
-                continue
-            few = typed * COLUMN_SHARE < col.values
-            if not most and few and self.date_parser.suggest(col.samples) is None:
-                continue
-            advice = self.date_parser.column_advice(col.samples)
-            formats = ", ".join(self.date_parser.configured)
-            message = (
-                f"{col.failed} of {col.values} values could not be read as dates "
-                f"(contacts.date_formats: {formats}){advice}; no {col.greetings} for these contacts"
-            )
-            severity = "error" if most else "warning"
-            problems.append(Problem(self.source, col.column, message, kind="column", severity=severity))
+        problems += column_problems(self.dates, self.date_parser, self.source)
         return problems
 
     def _whole_name_problem(self) -> Problem | None:
@@ -659,28 +506,8 @@ class RowParser:
             return None
         row, sample = self._whole_sample
         column = self.header[self.pos["first_name"]]
-        message = (
-            f"{self._whole_names} of {self._first_names} first names look like a whole name (e.g. row"
-            f" {row}: {quoted(sample)}), and letters would address people by all of it; if the column"
-            f" holds «Фамилия Имя Отчество», set contacts.columns.full_name: {column} and first_name: null"
-        )
+        message = whole_names_warning(self._whole_names, self._first_names, row, sample, column)
         return Problem(self.source, column, message, kind="column", severity="warning")
-
-    def _long(self, row: Sequence[str], line: int) -> Problem:
-        """A CSV row with more fields than the header: its values would be read one column off.
-
-        ``a@x.ru; b@y.ru`` unquoted, or a ФИО with a ``;`` in it, splits one
-        value in two, and every column after it then holds its neighbour's
-        value: the birthday in the first-deal column, a name in the e-mail's.
-        Empty fields past the header (``a;b;c;;``, Excel's trailing delimiter)
-        are not data and never get here.
-        """
-        last = next(h for h in reversed(self.header) if h)  # the column the extra values follow
-        message = (
-            f"{len(row)} fields, the header has {self.width} — an unquoted delimiter inside a value?"
-            f" the row is not loaded: {quoted(row[self.width])} comes after this last column"
-        )
-        return Problem(self.source, last, message, line, kind="row")
 
     def _garbled(self, cells: Mapping[str, str], line: int) -> list[Problem]:
         """An error for each name field that is UTF-8 text read as Latin-1 ("Ð˜Ð²Ð°Ð½" for «Иван»).
@@ -693,62 +520,15 @@ class RowParser:
         text most likely is and where to fix the reading.
         """
         problems = []
-        for name in _NAME_FIELDS:
+        for name in NAME_FIELDS:
             value = cells.get(name, "")
-            if value and (meant := _mojibake(value)) is not None:
+            if value and (meant := mojibake(value)) is not None:
                 message = (
                     f"{quoted(value)} is UTF-8 text read as Latin-1 (most likely {quoted(meant)}); the row"
-                    f" is not loaded: {_MOJIBAKE_FIX[self._kind]}"
+                    f" is not loaded: {MOJIBAKE_FIX[self._kind]}"
                 )
                 problems.append(self._problem(line, name, message))
         return problems
-
-    def _undecoded(self, row: Sequence[str], index: int, line: int) -> Problem:
-        """A cell holding bytes the file's encoding cannot read: its row is not loaded.
-
-        Such a row was pasted from an export in another encoding, so its other
-        cells cannot be trusted either. Its file's warning
-        (:func:`greeter.sources.csv_source.undecoded_rows`) names the encoding.
-        """
-        column = self.header[index] if index < self.width else ""
-        message = (
-            f"'{escaped(row[index])}' holds bytes the file's encoding cannot read (see the file's"
-            " warning about them); the row is not loaded"
-        )
-        return Problem(self.source, column, message, line, kind="row")
-
-    def _short(self, row: Sequence[str], line: int) -> Problem | None:
-        """A row with fewer fields than the header: another delimiter (rejected) or a cut line (warned).
-
-        The file's last row with no line break after it (:class:`CutRow`) is
-        rejected: the file ends in its middle, most likely because it was
-        still being written, and its last field may be cut short — a letter to
-        ``c100@example.co``. Not loading it this run costs nothing: the next run
-        reads the whole row.
-        """
-        missing = self.header[len(row)] if row else self.header[0]
-        if isinstance(row, CutRow):
-            ends = f", the last one {quoted(row[-1])}" if row else ""
-            message = (
-                f"the file ends in the middle of this row ({len(row)} of {self.width} fields{ends},"
-                " no line break after it): it was probably still being written; the row is not loaded"
-                " (greeter reads it again next run; if the file is complete, end it with a line break)"
-            )
-            return Problem(self.source, missing, message, line, kind="row")
-        if len(row) == 1 and _DELIMITERS.search(row[0]):
-            message = (
-                f"1 field where the header has {self.width}: this row uses another delimiter "
-                f"than the header line; the row is skipped: {quoted(row[0])}"
-            )
-            return Problem(self.source, missing, message, line, kind="row")
-        if self._csv:  # spreadsheets and databases leave empty cells out; a CSV line should not
-            ends = f"; the line ends with {quoted(row[-1])}" if row else ""
-            message = (
-                f"only {len(row)} of {self.width} fields (a truncated line?){ends}; "
-                "the missing columns are taken as empty"
-            )
-            return Problem(self.source, missing, message, line, kind="row", severity="warning")
-        return None
 
     def _locale(self, raw: str, line: int, problems: list[Problem]) -> str | None:
         """``ru-RU`` → ``ru_RU``; an unusable code is a warning and the default applies.
@@ -788,20 +568,6 @@ class RowParser:
             message = f"{why}; the public holidays of defaults.country apply"
             problems.append(self._problem(line, "country", message, "warning"))
         return code
-
-    def _zone_country(self, zone: str) -> str | None:
-        """The country a row without one is in by its zone ``zone``, or None (``defaults.country``).
-
-        None for a zone of several countries or of none (:func:`zone_country`), a country
-        without a holiday calendar, and one of the default's country: a client in
-        Europe/Moscow of a Russian company is where the default says, and a Berlin
-        client of a Bavarian one (``DE-BY``) keeps Bavaria's days off rather than Germany's.
-        """
-        found = zone_country(zone)
-        home = self.default_country or zone_country(self.default_zone) or ""
-        if found is None or found == home.partition("-")[0] or not has_calendar(found):
-            return None
-        return found
 
     def _gender(self, text: str, line: int, problems: list[Problem]) -> Gender | None:
         if not text:
@@ -864,7 +630,7 @@ class RowParser:
         )
         problems.append(self._problem(line, "gender", message, "warning"))
 
-    def _unread_date(self, col: _DateColumn, why: str, line: int, problems: list[Problem]) -> str:
+    def _unread_date(self, col: DateColumn, why: str, line: int, problems: list[Problem]) -> str:
         """The row's warning for a date of ``col`` that could not be read (``why``), added to ``problems``.
 
         Returned for the contact's ``bad_dates``: every unreadable date, whatever
@@ -878,14 +644,14 @@ class RowParser:
         """Why a date text does not parse (cached: a bad export repeats its bad values)."""
         reason = self._date_problems.get(text)
         if reason is None:
-            reason = _remember(self._date_problems, text, self.date_parser.problem(text))
+            reason = remember(self._date_problems, text, self.date_parser.problem(text))
         return reason
 
     def _name(self, raw: str) -> str:
         """A name cell with its spaces collapsed and its case made usual (cached: names repeat)."""
         name = self._names.get(raw)
         if name is None:
-            name = _remember(self._names, raw, normalise_case(" ".join(raw.split())))
+            name = remember(self._names, raw, normalise_case(" ".join(raw.split())))
         return name
 
     def _tag_set(self, raw: str) -> frozenset[str]:
@@ -894,162 +660,5 @@ class RowParser:
             return _NO_TAGS
         tags = self._tags.get(raw)
         if tags is None:
-            tags = _remember(
-                self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip())
-            )
+            tags = remember(self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip()))
         return tags
-
-
-def _order_to_check(reading: FullName, locale: str | None) -> str:
-    """The warning for a two-word full name read as «Фамилия Имя» only because that is the documented order.
-
-    Neither word is a known first name (:func:`greeter.given_names.is_first_name`)
-    and the contact's language writes names first name first as often as not:
-    "Tamm Kask" may well greet «Tere, Kask!» a Mr Tamm. Said once per row so
-    that ``check`` shows how it was read; the fix is in the CRM.
-    """
-    last, first, _ = reading.parts
-    return (
-        f"{quoted(f'{last} {first}')} read as last name {last!r}, first name {first!r} (Фамилия Имя, the"
-        f" order of Russian CRMs), but this contact's language is {locale}: check the order in the CRM"
-    )
-
-
-def _first_name_cell(first: str) -> tuple[str, str]:
-    """A first-name cell without bracketed notes, or "" for initials; and the row's warning, or "".
-
-    As in a full-name cell (:func:`greeter.names.read_full_name`): «Здравствуйте,
-    И.!» and «Уважаемый Иван (бухгалтер)!» are worse than an impersonal letter
-    or the name alone.
-    """
-    rest, bracketed = without_brackets(first)
-    initials = initials_in(rest)
-    if initials:
-        return "", f"{quoted(first)} has initials ({initials!r}) instead of a first name"
-    if bracketed:
-        return " ".join(
-            rest.split()
-        ), f"{quoted(first)}: the text in brackets {bracketed!r} is not part of the name"
-    return first, ""
-
-
-def _whole_name(first: str) -> bool:
-    """Whether a first-name cell holds a whole name: three words or more, or a patronymic after the first.
-
-    A double first name ("Анна Мария") is two words without a patronymic, and
-    stays a first name; words that are not all letters are data of another kind.
-    """
-    words = first.split()
-    if not all(w.replace("-", "").isalpha() for w in words):  # "{{ 7*7 }}" is data, not a name
-        return False
-    return len(words) > 2 or any(patronymic_gender(w) is not Gender.UNKNOWN for w in words[1:])
-
-
-def _greetings(name: str, occasions: Mapping[str, Sequence[str]] | None) -> str:
-    """The greetings a bad value in date field ``name`` costs, named by their occasions.
-
-    A field no occasion uses costs nothing yet, but the value is still wrong
-    (an occasion added later would skip it), so it is said that way.
-    """
-    if occasions is None:
-        return f"{name} greetings"
-    names = occasions.get(name, ())
-    if not names:
-        return "greetings on this date (no occasion uses it yet)"
-    return (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + " greetings"
-
-
-#: A date text not parsed yet (its cached parse may be None).
-_UNREAD = date.min
-
-#: Per-parser caches stop growing here: a file of unique values must not hold them all.
-_CACHE_LIMIT = 1 << 17
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-#: Where UTF-8 text read as Latin-1 is to be read right, by ``contacts.source``.
-_MOJIBAKE_FIX = {
-    "sql": "the column holds UTF-8 bytes under a latin1 character set; read them as UTF-8 in"
-    " contacts.query — CONVERT(BINARY CONVERT(col USING latin1) USING utf8mb4) AS col, or"
-    " CAST(col AS BINARY) AS col — or convert the column in the CRM",
-    "csv": "the file is UTF-8: set contacts.encoding to utf-8 (or auto), or fix the export that wrote it",
-    "xlsx": "the workbook holds it so: fix the export that wrote it, or the cell",
-}
-
-
-def _mojibake(text: str) -> str | None:
-    """The text ``text`` was before its UTF-8 bytes were read as cp1252 or Latin-1, or None if it was not.
-
-    Only a text all of whose characters are bytes in those encodings, whose
-    bytes are valid UTF-8, and which then holds a letter beyond ASCII
-    (Cyrillic, Greek, ``ü``…) — a real name does not pass all three.
-    """
-    if _MOJIBAKE_PAIR.search(text) is None:
-        return None
-    try:
-        meant = text.translate(_AS_LATIN1).encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        return None
-    if meant.isprintable() and any(c.isalpha() and not c.isascii() for c in meant):
-        return meant
-    return None
-
-
-def _has_digit(text: str) -> bool:
-    """Whether a time-zone cell holds a digit: an offset ("UTC+3", "GMT+03:00", "МСК+7")."""
-    return any(ch.isdigit() for ch in text)
-
-
-def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
-    """Store ``value`` under ``key`` while ``cache`` is below :data:`_CACHE_LIMIT`; return it."""
-    if len(cache) < _CACHE_LIMIT:
-        cache[key] = value
-    return value
-
-
-#: Each distinct zone text of the exports read: the zone its contacts get (None: the fallback), its
-#: warning ("" for a zone zoneinfo knows) and, for an unknown one, the suggestion. A million rows
-#: name a handful of zones, so each is read, and any suggestion worked out, once.
-_ZONES: dict[str, tuple[str | None, str, str]] = {}
-
-
-def _zone_reading(name: str) -> tuple[str | None, str, str]:
-    """The zone a time-zone cell gives its contact, the warning about the cell ("" if none), the hint.
-
-    A zone zoneinfo knows is taken as written. A cell that means one zone
-    unambiguously (``Владивосток``, ``MSK``, ``UTC+3``: :func:`greeter.timezones.zone_meant`,
-    the config's own reading) is taken as that zone, with a warning saying
-    how it was read and what to write: falling back to ``defaults.timezone``
-    greeted a client in Vladivostok at midnight. Anything else gets None
-    (the caller's fallback, which its warning names after this one's "unknown
-    time zone …") and the suggestion the config would get.
-    """
-    known = _ZONES.get(name)
-    if known is not None:
-        return known
-    if is_zone(name):
-        return _remember(_ZONES, name, (name, "", ""))
-    meant = zone_meant(name)
-    if meant is None:
-        unknown = f"unknown time zone {quoted(name)}: letters to this contact are timed in"
-        return _remember(_ZONES, name, (None, unknown, zone_hint(name)))
-    zone, note = meant
-    said = f"{quoted(name)} read as {zone}" + (f" ({note})" if note else "")
-    if zone.startswith("Etc/"):  # a bare offset: right today, but it follows no place's clock changes
-        said += f"; write the client's place as Area/City (or {zone}) in the CRM"
-    else:
-        said += f"; write {zone} in the CRM"
-    return _remember(_ZONES, name, (zone, said, ""))
-
-
-def _fallback_zone(
-    unknown: str, hint: str, country: str | None, zone: str | None, default: str | None
-) -> str:
-    """The warning for an unknown zone: which zone its letters are timed in instead, and the hint."""
-    if zone is not None:
-        used = f"{zone}, the zone of the row's country {country}"
-    else:
-        used = f"{default} (defaults.timezone)" if default else "defaults.timezone"
-    return f"{unknown} {used}; {hint}"

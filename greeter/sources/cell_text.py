@@ -1,0 +1,90 @@
+"""What a contacts cell's text holds by accident: controls, pasted invisibles, line breaks, mojibake.
+
+Split from :mod:`greeter.sources.rows` (the row parser): these are the
+patterns the parser tests a row's text against, and pure functions over one
+cell's text. The parser's hot path tests a whole row once
+(``isprintable``, :data:`MOJIBAKE_PAIR`) and reaches the rest only for the
+rare row that fails; nothing here depends on a parser's state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from greeter.contacts import UNSAFE_IN_HEADER
+
+__all__ = ["CONTROL", "LINE_BREAK", "LINE_BREAKS", "MOJIBAKE_FIX", "MOJIBAKE_PAIR", "NAME_FIELDS",
+           "PASTED_INVISIBLE", "SWALLOWED_ROW", "mojibake", "swallowed"]  # fmt: skip
+
+#: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates, direction
+#: overrides and isolates): a strict field holding one would be held at ``send`` by
+#: :func:`greeter.message.validate_header_value`.
+CONTROL = UNSAFE_IN_HEADER
+#: Invisible characters a name never needs — zero-width space, word joiner, byte-order mark,
+#: soft hyphen, left-to-right and right-to-left marks — that a cell pasted from a web page or a
+#: messenger brings along: ``Иван\u200b`` was addressed undeclined ("Иван Петровичу"), its
+#: ending hidden from the declension rules. Removed, with a warning; the joiners (U+200C/D)
+#: stay: Persian and Indic names and emoji need them.
+PASTED_INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
+#: The fields cleaned of them: the words a letter addresses the contact and its company with.
+NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name", "company")
+#: cp1252's characters of the bytes 0x80–0x9F, each to its byte's Latin-1 character (the five bytes
+#: cp1252 leaves undefined stay Latin-1's C1 controls, as MariaDB's latin1 reads them).
+_CP1252_HIGH = {c: chr(b) for b in range(0x80, 0xA0) if (c := bytes([b]).decode("cp1252", "ignore"))}
+_AS_LATIN1 = str.maketrans(_CP1252_HIGH)
+#: A UTF-8 lead byte and a continuation byte, each read as cp1252/Latin-1 ("Ð˜", "Ã¼"): mojibake's
+#: mark (:func:`mojibake`). Names in any script, accented Latin too, all but never hold this pair.
+MOJIBAKE_PAIR = re.compile(f"[\xc2-\xf4][\x80-\xbf{''.join(_CP1252_HIGH)}]")
+#: A line break of any kind, and one with the blanks around it: a company cell's lines (see
+#: :meth:`greeter.sources.rows.RowParser.parse`) are folded into one at these.
+LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
+LINE_BREAKS = re.compile(r"[ \t]*[\r\n\x0b\x0c\x85\u2028\u2029]+\s*")
+#: How a row starts: its first cell (an id, one word) and a delimiter.
+_ROW_START = re.compile(r"[\w-]+[;,\t|]")
+#: A line break followed by a line that has delimiters: an unclosed quote swallowed the next row(s).
+SWALLOWED_ROW = re.compile(r"[\r\n][^\r\n]*[;,\t|]")
+
+#: Where UTF-8 text read as Latin-1 is to be read right, by ``contacts.source``.
+MOJIBAKE_FIX = {
+    "sql": "the column holds UTF-8 bytes under a latin1 character set; read them as UTF-8 in"
+    " contacts.query — CONVERT(BINARY CONVERT(col USING latin1) USING utf8mb4) AS col, or"
+    " CAST(col AS BINARY) AS col — or convert the column in the CRM",
+    "csv": "the file is UTF-8: set contacts.encoding to utf-8 (or auto), or fix the export that wrote it",
+    "xlsx": "the workbook holds it so: fix the export that wrote it, or the cell",
+}
+
+
+def mojibake(text: str) -> str | None:
+    """The text ``text`` was before its UTF-8 bytes were read as cp1252 or Latin-1, or None if it was not.
+
+    Only a text all of whose characters are bytes in those encodings, whose
+    bytes are valid UTF-8, and which then holds a letter beyond ASCII
+    (Cyrillic, Greek, ``ü``…) — a real name does not pass all three.
+    """
+    if MOJIBAKE_PAIR.search(text) is None:
+        return None
+    try:
+        meant = text.translate(_AS_LATIN1).encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+    if meant.isprintable() and any(c.isalpha() and not c.isascii() for c in meant):
+        return meant
+    return None
+
+
+def swallowed(text: str, width: int) -> bool:
+    """Whether a cell's lines after the first look like rows a quote left open joined into it.
+
+    A company cell of several lines is a 1C export's habit (name, then
+    branch or address: ``ООО "Вектор"; филиал⏎Москва``) and is folded into
+    one line; but when what follows a line break is another row — a first
+    cell (an id) and a delimiter, then an e-mail or a whole row's worth of
+    delimiters (``width``: the header's) — folding would hide rows that were
+    never read, so the row stays rejected.
+    """
+    if SWALLOWED_ROW.search(text) is None:
+        return False
+    rest = LINE_BREAK.split(text, 1)[1].lstrip()
+    if _ROW_START.match(rest) is None:
+        return False
+    return "@" in rest or max(rest.count(d) for d in ";,\t|") >= max(2, width - 1)

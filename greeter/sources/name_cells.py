@@ -1,0 +1,129 @@
+"""What a contact row's name and gender cells say, and the warnings about how they were read.
+
+Split from :mod:`greeter.sources.rows` (the row parser): reading a name
+cell is the parser's largest share of wording — initials, bracketed notes,
+a whole ФИО in the first-name column, an order the row's language makes
+doubtful — and it depends on the cell's text alone. The parser caches each
+distinct cell's reading (names repeat), so these run once per distinct name,
+not per row; :data:`GENDERS` is also the config's word list for
+``genders:``.
+"""
+
+from __future__ import annotations
+
+from greeter.contacts import Gender
+from greeter.names import FullName, initials_in, patronymic_gender, usual_order, without_brackets
+from greeter.sources.quote import quoted
+
+__all__ = [
+    "GENDERS",
+    "first_name_cell",
+    "full_name_note",
+    "order_to_check",
+    "whole_name",
+    "whole_names_warning",
+]
+
+#: A gender cell as CRMs write it, case-folded and without a final dot: Russian, English (``w``:
+#: German), Serbian Cyrillic (мушки/женски, whose м/ж are the Russian letters) and Serbian Latin or
+#: Croatian (m/ž, muški/ženski; ``z`` where an export lost the háček).
+GENDERS = {
+    **dict.fromkeys(
+        ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
+         "m", "male", "man", "muški", "muško", "muski", "musko"),
+        Gender.MALE,
+    ),
+    **dict.fromkeys(
+        ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
+         "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko"),
+        Gender.FEMALE,
+    ),
+}  # fmt: skip
+
+
+def full_name_note(text: str, reading: FullName, locale: str | None) -> str:
+    """The row warning for a full-name cell ``text`` read as ``reading``, or "".
+
+    It says how a cell not in «Фамилия Имя Отчество» order was read, and
+    what was dropped from it (initials, text in brackets), so that ``check``
+    shows what the letter will say instead of ``OK``.
+    """
+    notes: list[str] = []
+    if reading.order:
+        last, first, patronymic = reading.parts
+        parts = {"first name": first, "patronymic": patronymic, "last name": last}
+        said = ", ".join(f"{what} {value!r}" for what, value in parts.items() if value)
+        notes.append(f"{quoted(text)} read as {said} (not in {usual_order(locale)})")
+    if reading.bracketed:
+        notes.append(f"{quoted(text)}: the text in brackets {reading.bracketed!r} is not part of the name")
+    if reading.initials and reading.parts.first_name:
+        notes.append(
+            f"{quoted(text)} has initials ({reading.initials!r}), left out of the name: write the"
+            " name in full in the CRM"
+        )
+    elif reading.initials:  # the row's one warning, with the impersonal opening (see RowParser.parse)
+        notes.append(f"{quoted(text)} has initials ({reading.initials!r}) instead of a first name")
+    elif reading.alone:  # likewise: "Кузнецов" greeted «Здравствуйте, Кузнецов!» by position
+        word = reading.parts.last_name or reading.parts.patronymic
+        notes.append(f"{quoted(text)} read as {reading.alone} {word!r}, no first name")
+    return "; ".join(notes)
+
+
+def order_to_check(reading: FullName, locale: str | None) -> str:
+    """The warning for a two-word full name read as «Фамилия Имя» only because that is the documented order.
+
+    Neither word is a known first name (:func:`greeter.given_names.is_first_name`)
+    and the contact's language writes names first name first as often as not:
+    "Tamm Kask" may well greet «Tere, Kask!» a Mr Tamm. Said once per row so
+    that ``check`` shows how it was read; the fix is in the CRM.
+    """
+    last, first, _ = reading.parts
+    return (
+        f"{quoted(f'{last} {first}')} read as last name {last!r}, first name {first!r} (Фамилия Имя, the"
+        f" order of Russian CRMs), but this contact's language is {locale}: check the order in the CRM"
+    )
+
+
+def first_name_cell(first: str) -> tuple[str, str]:
+    """A first-name cell without bracketed notes, or "" for initials; and the row's warning, or "".
+
+    As in a full-name cell (:func:`greeter.names.read_full_name`): «Здравствуйте,
+    И.!» and «Уважаемый Иван (бухгалтер)!» are worse than an impersonal letter
+    or the name alone.
+    """
+    rest, bracketed = without_brackets(first)
+    initials = initials_in(rest)
+    if initials:
+        return "", f"{quoted(first)} has initials ({initials!r}) instead of a first name"
+    if bracketed:
+        return " ".join(
+            rest.split()
+        ), f"{quoted(first)}: the text in brackets {bracketed!r} is not part of the name"
+    return first, ""
+
+
+def whole_name(first: str) -> bool:
+    """Whether a first-name cell holds a whole name: three words or more, or a patronymic after the first.
+
+    A double first name ("Анна Мария") is two words without a patronymic, and
+    stays a first name; words that are not all letters are data of another kind.
+    """
+    words = first.split()
+    if not all(w.replace("-", "").isalpha() for w in words):  # "{{ 7*7 }}" is data, not a name
+        return False
+    return len(words) > 2 or any(patronymic_gender(w) is not Gender.UNKNOWN for w in words[1:])
+
+
+def whole_names_warning(whole: int, filled: int, row: int, sample: str, column: str) -> str:
+    """The file's one warning for a first-name ``column`` ``whole`` of whose ``filled`` cells are whole names.
+
+    Mapping ``first_name`` to a ФИО column (as a newcomer copying the
+    example does) greets every contact «Петрова Анна Сергеевна, с днём
+    рождения!» without a word: once per file, not per row, it names a
+    sample (the first, on ``row``) and the setting meant.
+    """
+    return (
+        f"{whole} of {filled} first names look like a whole name (e.g. row"
+        f" {row}: {quoted(sample)}), and letters would address people by all of it; if the column"
+        f" holds «Фамилия Имя Отчество», set contacts.columns.full_name: {column} and first_name: null"
+    )

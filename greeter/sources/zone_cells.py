@@ -1,0 +1,84 @@
+"""A contact row's time-zone cell read: the zone its letters are timed in, and what to tell the admin.
+
+Split from :mod:`greeter.sources.rows` (the row parser): a zone cell's
+reading depends on its text alone (zoneinfo's names, CLDR's city names, the
+config's own reading of ``MSK`` or ``UTC+3``), so it is cached once per
+distinct text for the whole process, not per parser — a million rows name a
+handful of zones. The parser looks each cell up in :data:`ZONES` first and
+calls :func:`zone_reading` only for a text not read yet.
+"""
+
+from __future__ import annotations
+
+from greeter.country_zones import zone_country
+from greeter.holiday_tables import has_calendar
+from greeter.sources.caches import remember
+from greeter.sources.quote import quoted
+from greeter.timezones import is_zone, zone_hint, zone_meant
+
+__all__ = ["ZONES", "fallback_zone", "has_digit", "inferred_country", "zone_reading"]
+
+#: Each distinct zone text of the exports read: the zone its contacts get (None: the fallback), its
+#: warning ("" for a zone zoneinfo knows) and, for an unknown one, the suggestion. A million rows
+#: name a handful of zones, so each is read, and any suggestion worked out, once.
+ZONES: dict[str, tuple[str | None, str, str]] = {}
+
+
+def zone_reading(name: str) -> tuple[str | None, str, str]:
+    """The zone a time-zone cell gives its contact, the warning about the cell ("" if none), the hint.
+
+    A zone zoneinfo knows is taken as written. A cell that means one zone
+    unambiguously (``Владивосток``, ``MSK``, ``UTC+3``: :func:`greeter.timezones.zone_meant`,
+    the config's own reading) is taken as that zone, with a warning saying
+    how it was read and what to write: falling back to ``defaults.timezone``
+    greeted a client in Vladivostok at midnight. Anything else gets None
+    (the caller's fallback, which its warning names after this one's "unknown
+    time zone …") and the suggestion the config would get.
+    """
+    known = ZONES.get(name)
+    if known is not None:
+        return known
+    if is_zone(name):
+        return remember(ZONES, name, (name, "", ""))
+    meant = zone_meant(name)
+    if meant is None:
+        unknown = f"unknown time zone {quoted(name)}: letters to this contact are timed in"
+        return remember(ZONES, name, (None, unknown, zone_hint(name)))
+    zone, note = meant
+    said = f"{quoted(name)} read as {zone}" + (f" ({note})" if note else "")
+    if zone.startswith("Etc/"):  # a bare offset: right today, but it follows no place's clock changes
+        said += f"; write the client's place as Area/City (or {zone}) in the CRM"
+    else:
+        said += f"; write {zone} in the CRM"
+    return remember(ZONES, name, (zone, said, ""))
+
+
+def fallback_zone(unknown: str, hint: str, country: str | None, zone: str | None, default: str | None) -> str:
+    """The warning for an unknown zone: which zone its letters are timed in instead, and the hint."""
+    if zone is not None:
+        used = f"{zone}, the zone of the row's country {country}"
+    else:
+        used = f"{default} (defaults.timezone)" if default else "defaults.timezone"
+    return f"{unknown} {used}; {hint}"
+
+
+def has_digit(text: str) -> bool:
+    """Whether a time-zone cell holds a digit: an offset ("UTC+3", "GMT+03:00", "МСК+7")."""
+    return any(ch.isdigit() for ch in text)
+
+
+def inferred_country(zone: str, default_country: str | None, default_zone: str | None) -> str | None:
+    """The country a row without one is in by its zone ``zone``, or None (``defaults.country``).
+
+    None for a zone of several countries or of none (:func:`zone_country`), a country
+    without a holiday calendar, and one of the default's country: a client in
+    Europe/Moscow of a Russian company is where the default says, and a Berlin
+    client of a Bavarian one (``DE-BY``) keeps Bavaria's days off rather than Germany's.
+    ``default_country`` is ``defaults.country``; None: the country of ``default_zone``
+    (``defaults.timezone``) stands for it.
+    """
+    found = zone_country(zone)
+    home = default_country or zone_country(default_zone) or ""
+    if found is None or found == home.partition("-")[0] or not has_calendar(found):
+        return None
+    return found
