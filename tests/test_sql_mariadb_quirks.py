@@ -169,6 +169,22 @@ def test_a_utf8_csv_read_as_cp1252_rejects_the_garbled_rows_and_names_the_encodi
     assert [c.first_name for c in contacts] == ["Иван", "Jürgen", "Anna"] and not report.problems
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["RÕŽKOV", "MÕŠKIN", "KRÕŠIN", "LÕŽIN", "Weiß™ GmbH", "Szőke", "Šešelj", "Živko", "Rõžkov", "Jürgen"],
+)
+def test_real_names_whose_letters_happen_to_read_as_utf8_are_loaded(tmp_path: Path, name: str) -> None:
+    """Õ then Ž (Estonian capitals), ß then ™ are valid UTF-8 too, but of Armenian and N'Ko letters:
+    such a row was rejected as garbled and the client never greeted."""
+    path = tmp_path / "contacts.csv"
+    path.write_text(f"id;email;first\n1;a@example.com;{name}\n", encoding="utf-8")
+    cfg = ContactsSource(path=path, columns=Columns(first_name="first", patronymic=None, last_name=None))
+    contacts, report = load_contacts(cfg, Defaults())
+    # (a name in capitals is loaded as «Rõžkov»: names are normalised)
+    assert [c.first_name.casefold() for c in contacts] == [name.casefold()], report.problems
+    assert not report.problems, report.problems
+
+
 # --- 4 and 5: a bound on the query, and a stopped query is temporary -----------------------------
 
 

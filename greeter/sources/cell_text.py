@@ -10,6 +10,7 @@ rare row that fails; nothing here depends on a parser's state.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from greeter.contacts import UNSAFE_IN_HEADER
 
@@ -47,9 +48,12 @@ SWALLOWED_ROW = re.compile(r"[\r\n][^\r\n]*[;,\t|]")
 #: Where UTF-8 text read as Latin-1 is to be read right, by ``contacts.source``.
 MOJIBAKE_FIX = {
     "sql": "the column holds UTF-8 bytes under a latin1 character set; read them as UTF-8 in"
-    " contacts.query — CONVERT(BINARY CONVERT(col USING latin1) USING utf8mb4) AS col, or"
-    " CAST(col AS BINARY) AS col — or convert the column in the CRM",
-    "csv": "the file is UTF-8: set contacts.encoding to utf-8 (or auto), or fix the export that wrote it",
+    " contacts.query — MySQL/MariaDB: CONVERT(BINARY CONVERT(col USING latin1) USING utf8mb4) AS"
+    " col; PostgreSQL: convert_from(convert_to(col, 'LATIN1'), 'UTF8') AS col — or convert the"
+    " column in the CRM",
+    "csv": "if contacts.encoding names a Latin-1 encoding (cp1252, latin-1), the file is UTF-8: set it"
+    " to utf-8 (or auto); otherwise the text was double-encoded before it was written: fix it in the"
+    " CRM or the export",
     "xlsx": "the workbook holds it so: fix the export that wrote it, or the cell",
 }
 
@@ -58,8 +62,13 @@ def mojibake(text: str) -> str | None:
     """The text ``text`` was before its UTF-8 bytes were read as cp1252 or Latin-1, or None if it was not.
 
     Only a text all of whose characters are bytes in those encodings, whose
-    bytes are valid UTF-8, and which then holds a letter beyond ASCII
-    (Cyrillic, Greek, ``ü``…) — a real name does not pass all three.
+    bytes are valid UTF-8, and which then holds letters beyond ASCII all of
+    one script a contacts export writes names in (:func:`_one_script`:
+    Cyrillic, Greek, accented Latin) — a real name does not pass all of it.
+    The script is what tells real names from mojibake in capitals: the
+    Estonian RÕŽKOV (Õ then Ž) and «Weiß™ GmbH» (ß then ™) are valid UTF-8
+    too, read back as «RՎKOV» (Armenian) and «Weiߙ» (N'Ko) — the row used
+    to be rejected, and a real client never greeted.
     """
     if MOJIBAKE_PAIR.search(text) is None:
         return None
@@ -67,9 +76,31 @@ def mojibake(text: str) -> str | None:
         meant = text.translate(_AS_LATIN1).encode("latin-1").decode("utf-8")
     except UnicodeError:
         return None
-    if meant.isprintable() and any(c.isalpha() and not c.isascii() for c in meant):
+    if meant.isprintable() and _one_script(c for c in meant if c.isalpha() and not c.isascii()):
         return meant
     return None
+
+
+#: The scripts a contacts export writes names in, by code point range: (first, last, script).
+_NAME_SCRIPTS = (
+    (0x00C0, 0x024F, "Latin"),
+    (0x1E00, 0x1EFF, "Latin"),
+    (0x0370, 0x03FF, "Greek"),
+    (0x1F00, 0x1FFF, "Greek"),
+    (0x0400, 0x052F, "Cyrillic"),
+)
+
+
+def _one_script(letters: Iterable[str]) -> bool:
+    """Whether there is at least one letter and all are of one of :data:`_NAME_SCRIPTS`. Pure."""
+    found: set[str] = set()
+    for c in letters:
+        point = ord(c)
+        script = next((name for lo, hi, name in _NAME_SCRIPTS if lo <= point <= hi), None)
+        if script is None:
+            return False
+        found.add(script)
+    return len(found) == 1
 
 
 def swallowed(text: str, width: int) -> bool:
