@@ -62,9 +62,10 @@ def _versions(found: int | None, latest: int, where: str) -> str:
         return f"journal schema version {found} is newer than this greeter knows ({latest}); upgrade greeter"
     if found < latest:
         return (
-            f"journal schema version {found} of {latest}: the next command that opens it (preview,"
-            " history, calendar, send) upgrades it, and an older greeter cannot read it after that;"
-            " keep a copy first with greeter backup FILE"
+            f"journal schema version {found} of {latest}: the next command that opens it (any but"
+            " check and backup: preview, history, send, approve, suppress --list, a dry run too)"
+            " upgrades it, and an older greeter cannot read it after that; keep a copy first with"
+            " greeter backup FILE"
         )
     return f"journal schema version {found} of {latest}"
 
