@@ -558,6 +558,33 @@ class Occasion(_Model):
         return self
 
     @model_validator(mode="after")
+    def _years_of_a_date_column(self) -> Occasion:
+        """Years are counted only for a date column's anniversary (``field``): on any other
+        occasion the rules that count them would exclude every letter, or do nothing.
+
+        ``audience: {min_years: 5}`` on New Year passed ``check`` and made every letter
+        ``outside_audience`` ("min_years needs years to count"); ``max_years`` there did nothing.
+        """
+        if self.field is not None:
+            return self
+        for key in ("min_years", "round_years"):
+            if getattr(self.audience, key) is not None:
+                raise SettingError(
+                    f"audience.{key} counts the years of a date column's anniversary (field:), and "
+                    f"{self.name} has none: every letter would be outside_audience",
+                    "audience",
+                    key,
+                )
+        for key in ("min_years", "max_years"):
+            if key in self.model_fields_set:
+                raise SettingError(
+                    f"{key} checks the dates of a date column (field:), and {self.name} has none: "
+                    "it would do nothing",
+                    key,
+                )
+        return self
+
+    @model_validator(mode="after")
     def _exactly_one_when(self) -> Occasion:
         given = [k for k in ("field", "date", "holiday", "on", "ics") if getattr(self, k) is not None]
         if len(given) != 1:

@@ -99,6 +99,13 @@ occasions:
         ("    min_years: 14", "    min_years: 120",
          "greeter.yaml:12:5: occasions.0.min_years: min_years 120 is not below max_years 120: every date would be"
          " a data error (to greet only older anniversaries, use audience.min_years)"),
+        ("    field: birthday\n", "    date: '12-29'\n",
+         "greeter.yaml:12:5: occasions.0.min_years: min_years checks the dates of a date column (field:),"
+         " and birthday has none: it would do nothing"),
+        ("    field: birthday\n    template: birthday\n    min_years: 14",
+         "    date: '12-29'\n    template: birthday\n    audience:\n      min_years: 5",
+         "greeter.yaml:13:7: occasions.0.audience.min_years: audience.min_years counts the years of a date"
+         " column's anniversary (field:), and birthday has none: every letter would be outside_audience"),
         ("    min_years: 14", "    audience:\n      max_years: 100",
          "greeter.yaml:13:7: occasions.0.audience.max_years: `max_years` is a setting of"
          " `occasions.0`, not of `occasions.0.audience`: un-indent it to line up with `audience:`"),

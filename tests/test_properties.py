@@ -165,6 +165,9 @@ def occasion_lists(draw: st.DrawFn, start: date) -> list[dict[str, Any]]:
         occ["priority"] = draw(st.integers(0, 100))
         occ["days_before"] = draw(st.sampled_from([0, 0, 1, 3, 14]))
         occ["audience"] = draw(audiences())
+        if "field" not in occ:  # years are a date column's: the config refuses them elsewhere
+            for key in ("round_years", "min_years"):
+                occ["audience"].pop(key, None)
     return chosen
 
 
