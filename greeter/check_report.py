@@ -27,6 +27,28 @@ _QUOTED_VALUE = re.compile(r"""\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _DETAILS = re.compile(r" \(|; |: ")
 
 
+#: Row messages whose words carry a value before any quote or detail, and their value-free kind:
+#: :func:`greeter.occasions.implausible`'s dates (a birth date is personal data) and ages.
+_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?P<field>[\w-]+) \d\d\.\d\d\.\d+ is in the future"), "{field} is in the future"),
+    (
+        re.compile(r"(?P<field>[\w-]+) \d\d\.\d\d\.\d+ gives \d+ years? \(more than"),
+        "{field} gives more years than max_years",
+    ),
+    (
+        re.compile(r"(?P<field>[\w-]+) \d\d\.\d\d\.\d+ gives \d+ years? \(fewer than min_years"),
+        "{field} gives fewer years than min_years",
+    ),
+)
+#: A leading spreadsheet cell, as the XLSX source names it: ``Лист1!G2: a formula Excel never calculated``.
+_LEADING_CELL = re.compile(r"[^:]+![A-Z]{1,3}\d+: ")
+#: Where in the cell (``at position 11``), a date (``18.12.2025``), a number (``4 fields``): not the kind.
+_POSITION = re.compile(r" at position \d+")
+_DATE = re.compile(r"\s*\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+#: A number standing alone: not the hex of ``U+200B``/``U+2060`` nor a word's digits (``utf8``).
+_NUMBER = re.compile(r"(?<![\w+.])\d+(?![\w.])")
+
+
 def problem_kind(message: str) -> str:
     """A row problem's kind, without the cell's value or the details: ``row_problems``' key in ``--json``.
 
@@ -37,9 +59,15 @@ def problem_kind(message: str) -> str:
     then what follows the first " (", "; " or ": " (the formats, the advice,
     which day is impossible), then any value left inside (``duplicate id``).
     """
+    for pattern, kind in _KINDS:
+        if found := pattern.match(message):
+            return kind.format(**found.groupdict())
+    cell = _LEADING_CELL.match(message)
+    message = message[cell.end() if cell else 0 :]
     lead = _LEADING_VALUE.match(message)
     head = _DETAILS.split(message[lead.end() if lead else 0 :], maxsplit=1)[0]
-    return _QUOTED_VALUE.sub("", head).strip()
+    head = _NUMBER.sub("N", _DATE.sub("", _POSITION.sub("", _QUOTED_VALUE.sub("", head))))
+    return " ".join(head.split())
 
 
 @dataclass

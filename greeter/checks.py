@@ -59,7 +59,7 @@ from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import contacts_failure
 from greeter.errors import ConfigError, ContactsUnavailableError, Problem, TemplateError, TemplateLoadError
-from greeter.occasions import fixed_days, implausible
+from greeter.occasions import fixed_days, implausible, next_years
 from greeter.plan_types import Hit, PlanItem
 from greeter.planner import LONGEST_DAYS_OFF
 from greeter.render import Renderer
@@ -302,14 +302,18 @@ def _date_problems(
 
     Warnings, like an impossible 31.02: the contact keeps its other greetings.
     The words are the planner's (:func:`~greeter.occasions.implausible`), for
-    the years the contact would reach this year.
+    the years the planner greets at: those of the next anniversary on or after
+    ``today`` (:func:`~greeter.occasions.next_years`). ``today.year -
+    original.year`` warned "13 years" of a client turning 14 in January,
+    whom preview then greeted.
     """
     found: dict[str, str] = {}
     for name, max_years, min_years in rules:
         original = contact.dates.get(name)
         if original is None or name in found:
             continue
-        problem = implausible(name, original, today.year - original.year, today, max_years, min_years)
+        years = next_years(original, today, settings.leap_day)
+        problem = implausible(name, original, years, today, max_years, min_years)
         if problem is not None:
             found[name] = problem
     column = settings.contacts.dates

@@ -273,8 +273,18 @@ _RULES: list[_Rule] = [
         _bad_date,
     ),
     (
-        re.compile(r"(.+) (\d\d)\.(\d\d)\.(\d+) is in the future"),
-        lambda m, t: f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — дата в будущем",
+        re.compile(
+            r"(.+) (\d\d)\.(\d\d)\.(\d+) is in the future(?:: a day typed without its year gets the year it"
+            r" was typed in; write it as (\S+) or (\S+))?"
+        ),
+        lambda m, t: (
+            f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — дата в будущем"
+            + (
+                f"; похоже, день ввели без года, и он получил год ввода: запишите его как {m[5]} или {m[6]}"
+                if m[5]
+                else ""
+            )
+        ),
     ),
     (
         re.compile(

@@ -36,6 +36,21 @@ def anniversary(original: date, year: int, leap_day: str = "feb28") -> date:
     return original.replace(year=year)
 
 
+def next_years(original: date, today: date, leap_day: str = "feb28") -> int:
+    """The years ``original`` reaches at its next anniversary on or after ``today``: the planner's age.
+
+    ``check`` judges ``min_years``/``max_years`` by it, so that check and
+    preview agree: on 4 Dec 2026 a client born 12.01.2013 is greeted at 14
+    in January, not found "13 years" by ``today.year - original.year``. The
+    day itself is no anniversary (the planner skips it), so a date of today
+    gives the next year's.
+    """
+    year = today.year
+    if anniversary(original, year, leap_day) < today or original == today:
+        year += 1
+    return year - original.year
+
+
 def implausible(
     field: str, original: date, years: int, today: date, max_years: int, min_years: int = 0
 ) -> str | None:
@@ -54,7 +69,10 @@ def implausible(
         return None
     written = _written(original)
     if original > today:
-        return f"{field} {written} is in the future"
+        future = f"{field} {written} is in the future"
+        if original.year == today.year:  # a day ahead typed this year: Excel gave it the year it was typed
+            future += f": {TYPED_WITHOUT_YEAR}; write it as {_yearless(original)}"
+        return future
     if years > max_years:
         too_old = f"{field} {written} gives {_years(years)} (more than {max_years})"
         if original.year in PLACEHOLDER_YEARS:
@@ -66,11 +84,13 @@ def implausible(
     if years < min_years:
         return (
             f"{field} {written} gives {_years(years)} (fewer than min_years {min_years}):"
-            f" a day typed without its year gets the year it was typed in;"
-            f" write it as {_yearless(original)}"
+            f" {TYPED_WITHOUT_YEAR}; write it as {_yearless(original)}"
         )
     return None
 
+
+#: What most often makes a date too recent, or ahead this year: Excel stores "21.12" as 21.12.<year typed>.
+TYPED_WITHOUT_YEAR = "a day typed without its year gets the year it was typed in"
 
 #: Years CRMs and Excel write for "year unknown": 1900 (Excel's and many CRMs' empty year), and
 #: Excel's epochs — 1899 (its day 0 is 30.12.1899) and 1904 (the Mac workbook's).
