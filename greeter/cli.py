@@ -38,6 +38,7 @@ from greeter import __version__
 from greeter.errors import (
     EXIT_BUG,
     EXIT_USAGE,
+    ClockSkewError,
     ConfigError,
     ContactsError,
     ContactsUnavailableError,
@@ -623,8 +624,9 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
         if as_json:
             click.echo(json_text(summary_json(moment, dry_run, contacts_unavailable=down.hint())))
         raise down from exc
-    except (JournalUnavailableError, JournalLockedError) as exc:
-        failure: GreeterError = exc  # the failed-mid-run error and the lock say themselves what happened
+    except (JournalUnavailableError, JournalLockedError, ClockSkewError) as exc:
+        # The failed-mid-run error, the lock and the clock refused say themselves what happened.
+        failure: GreeterError = exc
         if type(exc) is JournalUnavailableError:
             failure = JournalUnavailableError(
                 f"{exc}\nnothing was sent; run again once the journal can be written"

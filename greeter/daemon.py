@@ -109,6 +109,8 @@ from greeter.smtp_transport import SmtpTransport
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from greeter.http_api import ApiContext
+
 log = get_logger(component="daemon")
 
 T = TypeVar("T")
@@ -244,6 +246,8 @@ class Daemon:
         self._probe_can_clear = True
         #: The day (default zone) the journal was last purged (``storage.retention_days``): once a day.
         self._purged_on: date | None = None
+        #: The HTTP listener's context (None until it listens): a reload re-reads its secret file.
+        self._api: ApiContext | None = None
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -415,6 +419,8 @@ class Daemon:
             return False
         self._inputs = inputs
         self.stats.reload_failed_at, self.stats.reload_problems = None, ()  # the file on disk is in force
+        if self._api is not None:
+            self._api.reread_secret()  # a rotated unsubscribe.secret_file: accept what letters now carry
         log.info("reloaded", config=str(self.config_file), cron=inputs.settings.schedule.cron)
         return True
 
@@ -776,11 +782,19 @@ class Daemon:
             previous_secrets=tuple(p.encode() for p in previous if p),
             default_locale=settings.defaults.locale,
             mailto=settings.unsubscribe.mailto,
+            read_secret=self._read_secret_file if settings.unsubscribe.secret_file else None,
         )
+        self._api = ctx
         setting = "--listen" if self.listen else "http.host, http.port"
         runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)
         log.info("http_listening", host=where[0], port=port)
         return runner
+
+    def _read_secret_file(self) -> bytes | None:
+        """The unsubscribe key as the config in force names it now: what the next letter is signed with."""
+        assert self._inputs is not None
+        secret = unsubscribe_secret(self._inputs.settings.unsubscribe)
+        return secret.encode() if secret else None
 
     def _iso_now(self) -> str:
         return self.clock.now().isoformat()

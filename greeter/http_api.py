@@ -54,6 +54,38 @@ class ApiContext:
     default_locale: str = "ru"
     #: ``unsubscribe.mailto``: offered on the page for a link that is not valid.
     mailto: str | None = None
+    #: Reads the signing key as it is now (``unsubscribe.secret_file``, which Kubernetes rotates
+    #: in place); None where it cannot change (no secret, or ``secret_env``).
+    read_secret: Callable[[], bytes | None] | None = None
+
+    def accepted_secrets(self) -> tuple[bytes, ...]:
+        """Every key a link is honoured with: the current one, then those it replaced."""
+        return (self.secret, *self.previous_secrets) if self.secret else ()
+
+    def reread_secret(self) -> bool:
+        """Take the key the secret file holds now; True if it is one not accepted before.
+
+        The letters are signed with the file's key as it is when each is
+        rendered, so a rotated file must not leave the page refusing the links
+        just sent (``unknown_signature``: the client cannot opt out). The key it
+        replaces stays accepted, as every key this process has used since it
+        started: the links already sent with it keep working. A file that
+        cannot be read (mid-rotation) keeps the keys as they are.
+        """
+        if self.read_secret is None:
+            return False
+        try:
+            key = self.read_secret()
+        except GreeterError as exc:
+            log.warning("unsubscribe_secret_unreadable", error=exc.hint())
+            return False
+        if not key or key in self.accepted_secrets():
+            return False
+        if self.secret:
+            self.previous_secrets = (self.secret, *self.previous_secrets)
+        self.secret = key
+        log.info("unsubscribe_secret_rotated")  # never the key
+        return True
 
 
 #: Seconds ``/healthz`` and ``/metrics`` wait for the journal before answering without it.
@@ -277,8 +309,6 @@ def make_app(ctx: ApiContext) -> web.Application:
         data = render_metrics(counts, ctx.stats)
         return web.Response(body=data, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
-    secrets = (ctx.secret, *ctx.previous_secrets) if ctx.secret else ()
-
     def _page(request: web.Request, kind: PageKind, status: int = 200) -> web.Response:
         language = page_language(request.headers.get("Accept-Language"), ctx.default_locale)
         return web.Response(
@@ -290,7 +320,10 @@ def make_app(ctx: ApiContext) -> web.Application:
 
     def _address(request: web.Request) -> str | web.Response:
         """The address the link's token names, or the 404 page for a token not honoured (logged)."""
-        found = check_token(secrets, request.match_info["token"])
+        token = request.match_info["token"]
+        found = check_token(ctx.accepted_secrets(), token)
+        if isinstance(found, Refused) and found.reason == "unknown_signature" and ctx.reread_secret():
+            found = check_token(ctx.accepted_secrets(), token)  # signed with the key the file holds now
         if not isinstance(found, Refused):
             return found
         # Someone tried to opt out and could not: the operator must hear of it. Never the token

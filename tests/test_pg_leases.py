@@ -19,6 +19,7 @@ claims' lease — a slow server, as a fault-injecting SRE found it:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -327,3 +328,24 @@ def test_check_warns_of_a_lease_shorter_than_twice_the_smtp_timeout(make_project
         )
         long_enough = greeter(config, "check")
         assert "shorter than twice" not in long_enough.stdout + long_enough.stderr
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime")
+def test_send_json_refused_for_a_skewed_clock_still_prints_the_summary_with_the_reason(
+    make_project: MakeProject,
+) -> None:
+    """Exit 75 with an empty stdout broke a script's ``| jq``: a journal refusal prints the summary."""
+    today = datetime.now(UTC).date()
+    with databases.pg_schema() as (url, schema):
+        config = make_project(people(2, day=f"{today:%d.%m}.1980"), storage={"url": url})
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+        ahead = subprocess.run(
+            ["faketime", "-f", "+2d", sys.executable, "-m", "greeter", "--config", str(config),
+             "send", "--once", "--json"],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        assert ahead.returncode == 75, ahead.stdout + ahead.stderr
+        assert states(schema) == {}
+    summary = json.loads(ahead.stdout)
+    assert "2 days ahead of the journal's database server" in summary["journal_unavailable"]
+    assert summary["sent"] == 0
