@@ -76,6 +76,21 @@ def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
+def xlsx_contacts(path: Path, rows: Sequence[Sequence[object]]) -> Path:
+    """An .xlsx of the example's columns (:data:`HEADER`) with ``rows`` as written — Excel date cells,
+    formulas, any value — for the tests of what a workbook's cells become."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.split(";"))
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> MakeProject:
     """Copy config.example.yaml and templates/ into tmp_path, with the given contacts and changes."""

@@ -23,7 +23,7 @@ from greeter.cli import main
 from greeter.contacts import invisible_chars
 from greeter.gallery_words import russian_detail
 from greeter.occasions import implausible, next_years
-from tests.conftest import HEADER, MakeProject, contact_row
+from tests.conftest import MakeProject, contact_row, xlsx_contacts
 
 TODAY = date(2026, 12, 4)
 SKIPPED = "; birthday greetings are skipped"
@@ -72,22 +72,17 @@ def test_check_json_counts_the_date_and_cell_problems_without_their_values(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
     """The persona's XLSX through the CLI: dates of every kind, a formula never calculated, a ZWSP."""
-    from openpyxl import Workbook
-
     config = make_project([], contacts={"source": "xlsx", "path": "data/contacts.xlsx"})
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADER.split(";"))
     born: list[object] = [date(2025, 12, 18), date(1900, 12, 20), date(2026, 12, 18), date(2026, 12, 19),
                           "=DATE(1980,12,17)", date(1980, 4, 13)]  # fmt: skip
+    rows: list[list[object]] = []
     for n, day in enumerate(born, 1):
         row: list[object] = contact_row(str(n), f"c{n}@example.com").split(";")
         row[11] = day
         if n == len(born):
             row[3] = "Ив\u200bан"
-        sheet.append(row)
-    book.save(tmp_path / "data" / "contacts.xlsx")
+        rows.append(row)
+    xlsx_contacts(tmp_path / "data" / "contacts.xlsx", rows)
     result = CliRunner().invoke(
         main, ["--config", str(config), "check", "--now", "2026-12-04T09:00", "--json"]
     )

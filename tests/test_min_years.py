@@ -26,7 +26,7 @@ from greeter.errors import ConfigError
 from greeter.gallery_words import russian_detail
 from greeter.occasions import implausible
 from greeter.sources.dates import YEARLESS_YEAR
-from tests.conftest import HEADER, MakeProject, contact_row
+from tests.conftest import MakeProject, contact_row, xlsx_contacts
 
 TODAY = date(2026, 12, 4)
 TYPED = ": a day typed without its year gets the year it was typed in; write it as {day} or {iso}"
@@ -155,18 +155,13 @@ def test_check_warns_at_the_row_of_an_excel_date_cell_typed_without_its_year(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
     """The persona's own case: an .xlsx whose birthday cell is a real Excel date, 21.12.2025."""
-    from openpyxl import Workbook
-
     config = make_project([], contacts={"source": "xlsx", "path": "data/contacts.xlsx"})
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADER.split(";"))
+    rows: list[list[object]] = []
     for cid, born in (("1", date(1980, 4, 13)), ("2", date(2025, 12, 21))):
         row: list[object] = contact_row(cid, f"c{cid}@example.com").split(";")
         row[11] = born
-        sheet.append(row)
-    book.save(tmp_path / "data" / "contacts.xlsx")
+        rows.append(row)
+    xlsx_contacts(tmp_path / "data" / "contacts.xlsx", rows)
     result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-04T09:00"])
     assert result.exit_code == 0, result.output  # a warning: the contact keeps its other greetings
     assert "contacts: 2 loaded from 2 rows, 0 rejected, 1 warning(s)" in result.output.splitlines()
