@@ -76,6 +76,13 @@ def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
+def skipped_greetings(output: str) -> list[str]:
+    """``greeter check``'s row warnings that cost a contact greetings, after ``contacts.csv:``."""
+    return [
+        line.partition("contacts.csv:")[2] for line in output.splitlines() if "greetings are skipped" in line
+    ]
+
+
 def xlsx_contacts(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """An .xlsx of the example's columns (:data:`HEADER`) with ``rows`` as written — Excel date cells,
     formulas, any value — for the tests of what a workbook's cells become."""

@@ -23,7 +23,7 @@ from greeter.cli import main
 from greeter.contacts import invisible_chars
 from greeter.gallery_words import russian_detail
 from greeter.occasions import implausible, next_years
-from tests.conftest import MakeProject, contact_row, xlsx_contacts
+from tests.conftest import MakeProject, contact_row, skipped_greetings, xlsx_contacts
 
 TODAY = date(2026, 12, 4)
 SKIPPED = "; birthday greetings are skipped"
@@ -127,11 +127,7 @@ def test_check_judges_min_years_at_the_age_preview_greets(make_project: MakeProj
     config = make_project(rows)
     result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-04T09:00"])
     assert result.exit_code == 0, result.output
-    warned = [
-        line.partition("contacts.csv:")[2]
-        for line in result.output.splitlines()
-        if "greetings are skipped" in line
-    ]
+    warned = skipped_greetings(result.output)
     assert warned == [
         "row 4: Дата рождения: warning: birthday 20.12.2013 gives 13 years (fewer than min_years 14)"
         + TYPED.format(day="20.12", iso="--12-20") + SKIPPED

@@ -26,7 +26,7 @@ from greeter.errors import ConfigError
 from greeter.gallery_words import russian_detail
 from greeter.occasions import implausible
 from greeter.sources.dates import YEARLESS_YEAR
-from tests.conftest import MakeProject, contact_row, xlsx_contacts
+from tests.conftest import MakeProject, contact_row, skipped_greetings, xlsx_contacts
 
 TODAY = date(2026, 12, 4)
 TYPED = ": a day typed without its year gets the year it was typed in; write it as {day} or {iso}"
@@ -138,11 +138,7 @@ def test_check_warns_at_the_row_of_a_birthday_typed_without_its_year(make_projec
         main, ["--config", str(make_project(rows)), "check", "--now", "2026-12-04T09:00"]
     )
     assert result.exit_code == 0, result.output
-    warned = [
-        line.partition("contacts.csv:")[2]
-        for line in result.output.splitlines()
-        if "greetings are skipped" in line
-    ]
+    warned = skipped_greetings(result.output)
     assert warned == [
         "row 3: Дата рождения: warning: birthday 21.12.2025 gives 1 year (fewer than min_years 14)"
         + TYPED.format(day="21.12", iso="--12-21") + "; birthday greetings are skipped",
