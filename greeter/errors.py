@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from greeter.wording import counted
+
 #: Exit codes of the command line (DESIGN.md §3).
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -204,7 +206,7 @@ def _span(delta: timedelta) -> str:
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
             n = round(seconds / size)  # 4 days less the second the comparison took is 4 days
-            return f"{n} {unit}{'s' if n != 1 else ''}"
+            return counted(n, unit)
     return f"{seconds} seconds"
 
 

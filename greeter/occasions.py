@@ -20,6 +20,7 @@ from greeter.contacts import Contact
 from greeter.holiday_tables import days_of, looked_up_days
 from greeter.plan_types import Hit
 from greeter.sources.dates import is_yearless
+from greeter.wording import counted
 
 
 def anniversary(original: date, year: int, leap_day: str = "feb28") -> date:
@@ -74,7 +75,7 @@ def implausible(
             future += f": {TYPED_WITHOUT_YEAR}; write it as {_yearless(original)}"
         return future
     if years > max_years:
-        too_old = f"{field} {written} gives {_years(years)} (more than {max_years})"
+        too_old = f"{field} {written} gives {counted(years, 'year')} (more than {max_years})"
         if original.year in PLACEHOLDER_YEARS:
             too_old += (
                 f": {original.year} is often a placeholder for an unknown year;"
@@ -83,7 +84,7 @@ def implausible(
         return too_old
     if years < min_years:
         return (
-            f"{field} {written} gives {_years(years)} (fewer than min_years {min_years}):"
+            f"{field} {written} gives {counted(years, 'year')} (fewer than min_years {min_years}):"
             f" {TYPED_WITHOUT_YEAR}; write it as {_yearless(original)}"
         )
     return None
@@ -95,11 +96,6 @@ TYPED_WITHOUT_YEAR = "a day typed without its year gets the year it was typed in
 #: Years CRMs and Excel write for "year unknown": 1900 (Excel's and many CRMs' empty year), and
 #: Excel's epochs — 1899 (its day 0 is 30.12.1899) and 1904 (the Mac workbook's).
 PLACEHOLDER_YEARS = frozenset({1899, 1900, 1904})
-
-
-def _years(n: int) -> str:
-    """``1 year``, ``126 years``: the English words of the planner, in the correct plural."""
-    return f"{n} year" if n == 1 else f"{n} years"
 
 
 def _yearless(day: date) -> str:
