@@ -225,6 +225,24 @@ def _config_option(func: F) -> F:
     )(verbose(func))
 
 
+def quiet_option(func: F) -> F:
+    """``-q/--quiet``: nothing on stdout when the command succeeds — for cron, which mails what a job prints.
+
+    A ``send --once`` every five minutes printed its summary line every five
+    minutes, so cron's mail was 288 letters a day that said "due 0", and the
+    usual cure, ``> /dev/null``, threw away the summary of the run that did need
+    someone. Quiet keeps stdout empty only on exit 0; stderr (errors, replies,
+    new contact problems) is unchanged.
+    """
+    return click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        help="Print nothing on stdout when all went well (exit 0), for cron; "
+        "the summary still prints when the exit code is not 0, and stderr is unchanged.",
+    )(func)
+
+
 class _RequiredOption(click.Option):
     """A required option whose absence also says what to do instead (``missing``).
 
@@ -513,10 +531,11 @@ def _open_journal(
     "and create nothing.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@quiet_option
 @_now_option
 @click.pass_obj
 @handles_errors
-def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None) -> None:
+def send(state: State, once: bool, dry_run: bool, as_json: bool, quiet: bool, now: str | None) -> None:
     """Deliver every greeting due at NOW (default: the clock), then exit.
 
     Plans exactly as `greeter preview` does, claims each due greeting in the
@@ -574,6 +593,11 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     from greeter.send_report import json_text, print_report, progress_factory, summary_json
     from greeter.signals import Signals
 
+    if quiet and (as_json or dry_run):
+        # A script reads the JSON whatever the outcome, and a dry run is asked for its list.
+        raise click.UsageError(
+            f"--quiet is for a real send's text summary; drop it or {'--json' if as_json else '--dry-run'}"
+        )
     signals: Signals | None = None
     if not dry_run:  # from now on SIGTERM, SIGINT and SIGHUP stop the run gracefully (greeter.signals)
         signals = Signals(hangup=True).install()
@@ -604,7 +628,7 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
         try:
             if not dry_run:
                 journal.lock_sender()
-            progress = progress_factory() if not as_json and not dry_run else None
+            progress = progress_factory() if not (as_json or dry_run or quiet) else None
             result = send_once(
                 inputs,
                 journal,
@@ -644,7 +668,16 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
             click.echo(_config_error_json(exc, moment, now, dry_run))
         raise
     try:
-        print_report(result, moment, letters, dry_run=dry_run, as_json=as_json, quiet=not sys.stderr.isatty())
+        code = exit_code(result)
+        print_report(
+            result,
+            moment,
+            letters,
+            dry_run=dry_run,
+            as_json=as_json,
+            unattended=not sys.stderr.isatty(),
+            summary=not (quiet and code == 0),
+        )
     except OSError:
         if result.stopped_by is not signal.SIGHUP:
             raise
@@ -656,7 +689,7 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, now: str | None
     # it clears modules: ~0.1 s of a 2,000-letter send, longer than its planning. Frozen objects
     # are still freed by reference counting (the journal is closed above, output flushed at exit).
     gc.freeze()
-    sys.exit(exit_code(result))
+    sys.exit(code)
 
 
 def _config_error_json(exc: GreeterError, moment: datetime | None, now: str | None, dry_run: bool) -> str:
@@ -767,9 +800,10 @@ def test_send(
 @_config_option
 @click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@quiet_option
 @click.pass_obj
 @handles_errors
-def backup(state: State, file: Path, force: bool) -> None:
+def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     """Copy the SQLite journal to FILE, consistently, while greeter runs.
 
     Uses SQLite's online backup API: the copy holds every greeting committed
@@ -798,13 +832,15 @@ def backup(state: State, file: Path, force: bool) -> None:
     Example (greeter's crontab, `crontab -u greeter -e`: nightly, a week kept):
       GREETER_CONFIG=/etc/greeter/greeter.yaml
       PATH=/opt/greeter/venv/bin:/usr/bin:/bin
-      15 3 * * * greeter backup --force /var/backups/greeter/$(date +\\%a).sqlite3
+      15 3 * * * greeter backup --quiet --force /var/backups/greeter/$(date +\\%a).sqlite3
     """
     from greeter.config_loader import load_settings
     from greeter.journal_backup import back_up
 
     settings = load_settings(state.config, today=config_day(None))
-    click.echo(back_up(settings.storage.url, file, force=force).text())
+    done = back_up(settings.storage.url, file, force=force)
+    if not quiet:
+        click.echo(done.text())
 
 
 # --- baseline: greetings the tool before greeter already sent (greeter.baseline) ---

@@ -26,6 +26,7 @@ from greeter.cli import (
     main,
     parse_day,
     parse_now,
+    quiet_option,
     refuse_empty_now,
 )
 from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, Problem
@@ -531,9 +532,12 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     help="Purge as of this moment (ISO 8601; without an offset, the default time zone) — an earlier one "
     "keeps more; a moment after the real clock is refused: it would delete rows the real clock still needs.",
 )
+@quiet_option
 @click.pass_obj
 @handles_errors
-def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, now: str | None) -> None:
+def purge(
+    state: State, older_than: int | None, dry_run: bool, as_json: bool, quiet: bool, now: str | None
+) -> None:
     """Delete the journal's finished greetings older than the retention (storage limitation).
 
     A greeting row goes when it is finished (sent, failed, skipped, expired —
@@ -569,6 +573,10 @@ def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, no
     from greeter.planner import LONGEST_DAYS_OFF
     from greeter.retention import retention_cutoff, retention_problem
 
+    if quiet and (as_json or dry_run):
+        raise click.UsageError(
+            f"--quiet is for a real purge's text lines; drop it or {'--json' if as_json else '--dry-run'}"
+        )
     settings = load_settings(state.config, today=config_day(now))
     days = older_than if older_than is not None else settings.storage.retention_days
     if days is None:
@@ -601,6 +609,8 @@ def purge(state: State, older_than: int | None, dry_run: bool, as_json: bool, no
         record = {"before": done.before.isoformat(), "retention_days": days, "dry_run": dry_run,
                   "greetings": done.greetings, "approvals": done.approvals, "kept": done.kept}  # fmt: skip
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    if quiet:
         return
     verb = "would delete" if dry_run else "deleted"
     click.echo(

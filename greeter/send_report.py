@@ -45,20 +45,23 @@ def print_report(
     *,
     dry_run: bool,
     as_json: bool,
-    quiet: bool = False,
+    unattended: bool = False,
+    summary: bool = True,
 ) -> None:
     """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout.
 
-    ``quiet``: stderr is no terminal (cron, a timer): contact problems already
-    said, unchanged since, are left out of it and named in the summary instead
-    (:func:`problems_words`) — cron mails any output, and every 10 minutes.
+    ``unattended``: stderr is no terminal (cron, a timer): contact problems
+    already said, unchanged since, are left out of it and named in the summary
+    instead (:func:`problems_words`) — cron mails any output, and every 10
+    minutes. ``summary``: False for ``--quiet`` on a run that needs no one
+    (exit 0): stdout stays empty.
     """
     from greeter.delivery_health import unauthenticated_problem
     from greeter.send import due_json
     from greeter.transport import HALT_WORDS
 
     stop_bars()  # a run stopped short (Ctrl-C, SIGTERM) left its bar live: gone before the summary
-    held = quiet and result.problems_unchanged_since is not None
+    held = unattended and result.problems_unchanged_since is not None
     for problem in () if held else result.report.problems:
         click.echo(str(problem), err=True)
     for error in result.summary.errors:
@@ -69,6 +72,8 @@ def print_report(
         click.echo(unauthenticated, err=True)  # what to fix: the reply lines alone read as the recipients'
     if result.summary.lost:  # named among the reply lines; the usual cause after them
         click.echo(EXPIRED_HINT, err=True)
+    if not summary:
+        return
     counts = dict(result.summary.counts)
     if as_json:
         payload = summary_json(
