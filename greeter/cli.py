@@ -276,6 +276,21 @@ def _now_option(
     )(func)
 
 
+def flag_hint(flag: str) -> str:
+    """An option's name as click's own errors write it: quoted, with its aliases (``'--since' / '--from'``).
+
+    greeter's own checks of a value (a date, ``--now``) raised with the bare
+    flag, so one command line got ``Invalid value for '--days'`` from click and
+    ``Invalid value for --now`` from greeter, and ``history --from`` was told
+    about ``--since``, a flag the user never typed.
+    """
+    ctx = click.get_current_context(silent=True)
+    for param in ctx.command.params if ctx is not None else ():
+        if flag in param.opts or flag in param.secondary_opts:
+            return param.get_error_hint(ctx)
+    return f"'{flag}'"
+
+
 def refuse_empty_now(
     _ctx: click.Context | None, _param: click.Parameter | None, value: str | None
 ) -> str | None:
@@ -290,7 +305,7 @@ def refuse_empty_now(
     if value is not None and not value.strip():
         raise click.BadParameter(
             "an empty value; give a moment like 2026-12-25T10:00, or leave --now out for the real clock",
-            param_hint="--now",
+            param_hint=flag_hint("--now"),
         )
     return value
 
@@ -340,7 +355,9 @@ def parse_now(value: str | None, default_tz: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 date-time", param_hint="--now") from None
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date-time", param_hint=flag_hint("--now")
+        ) from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=tz)
     zoned = parsed.astimezone(tz)
@@ -370,7 +387,7 @@ def config_day(now_text: str | None) -> date:
             raise click.BadParameter(
                 f"{now_text!r}: the public-holiday calendars cover {covered.start}–{covered.stop - 1} only;"
                 " give a moment in those years",
-                param_hint="--now",
+                param_hint=flag_hint("--now"),
             )
         return day
     return date.today()
@@ -387,7 +404,9 @@ def parse_day(value: str | None, param: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-12-25", param_hint=param) from None
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-12-25", param_hint=flag_hint(param)
+        ) from None
 
 
 def check_occasion(value: str | None, settings: Settings, journal: JournalStore | None = None) -> None:
@@ -413,7 +432,7 @@ def check_occasion(value: str | None, settings: Settings, journal: JournalStore 
 
     close = difflib.get_close_matches(value, known, n=1)
     hint = f", did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
-    raise click.BadParameter(f"no occasion {value!r} in {where}{hint}", param_hint="--occasion")
+    raise click.BadParameter(f"no occasion {value!r} in {where}{hint}", param_hint=flag_hint("--occasion"))
 
 
 @main.command(context_settings=CONTEXT, short_help="Validate the config, contacts and templates.")
@@ -719,7 +738,7 @@ def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) ->
     try:
         return config_address(value.strip())
     except ValueError as exc:
-        raise click.BadParameter(f"{value!r} {exc}", param_hint="--to") from None
+        raise click.BadParameter(f"{value!r} {exc}", param_hint=flag_hint("--to")) from None
 
 
 @main.command("test-send", context_settings=CONTEXT, short_help="Send one contact's letter to yourself.")

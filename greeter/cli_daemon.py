@@ -23,6 +23,7 @@ from greeter.cli import (
     check_occasion,
     config_day,
     day_span,
+    flag_hint,
     handles_errors,
     main,
     parse_day,
@@ -37,7 +38,7 @@ def _host_port(value: str | None) -> tuple[str, int] | None:
     if not host or not port.isdigit() or int(port) > 65535:
         raise click.BadParameter(
             "use HOST:PORT, e.g. 127.0.0.1:8025 (a port from 0 to 65535; 0 picks a free one)",
-            param_hint="--listen",
+            param_hint=flag_hint("--listen"),
         )
     return host.strip("[]"), int(port)
 

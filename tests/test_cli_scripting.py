@@ -68,7 +68,7 @@ def test_an_empty_now_is_a_usage_error_for_every_command(
     config = make_project(people(1))
     code, out, err = invoke("--config", str(config), *NOW_COMMANDS[command], "--now", value)
     assert code == 2, (out, err)
-    assert "Error: Invalid value for --now: an empty value;" in err and "leave --now out" in err
+    assert "Error: Invalid value for '--now': an empty value;" in err and "leave --now out" in err
     assert out == "" and "Traceback" not in err
     assert not (config.parent / "data" / "journal.sqlite3").exists()  # nothing done with it
 
@@ -81,7 +81,7 @@ def test_run_refuses_an_empty_now_with_speed_instead_of_speeding_up_the_real_clo
     for extra in (("--speed", "60"), ()):
         ran = greeter(config, "run", "--log-format", "json", "--now", "", *extra)
         fatal = cannot_start(ran, 2)
-        assert "--now: an empty value" in json.dumps(fatal, ensure_ascii=False)
+        assert "'--now': an empty value" in json.dumps(fatal, ensure_ascii=False)
     assert not (config.parent / "data" / "journal.sqlite3").exists()
 
 

@@ -78,6 +78,6 @@ def test_a_now_past_the_calendars_is_refused_with_their_years(now: str) -> None:
     result = CliRunner().invoke(main, ["--config", str(config), "preview", "--now", now, "--days", "1"])
     assert result.exit_code == 2
     assert (
-        f"Invalid value for --now: '{now}': the public-holiday calendars cover 1901–2100 only"
+        f"Invalid value for '--now': '{now}': the public-holiday calendars cover 1901–2100 only"
         in result.output
     )

@@ -1,4 +1,5 @@
-"""``--quiet`` on the commands a crontab runs: stdout stays empty when the run needs no one.
+"""``--quiet`` on the commands a crontab runs: stdout stays empty when the run needs no one; and the
+style of greeter's own errors about a flag's value.
 
 Cron mails whatever a job prints. ``send --once`` every five minutes printed
 its summary each time ("due 0; sent: 0 …"), and the usual cure, ``>
@@ -77,3 +78,16 @@ def test_a_quiet_backup_and_purge_print_nothing(make_project: MakeProject, tmp_p
 
     code, _, err = run(config, "purge", "-q", "--json", "--now", PURGE_NOW.isoformat())
     assert code == 2 and "drop it or --json" in err
+
+
+def test_greeters_own_value_errors_name_the_flag_as_clicks_do_with_its_aliases(
+    make_project: MakeProject,
+) -> None:
+    """One style for every "Invalid value" line, and the name the user may have typed (--from)."""
+    config = make_project([GOOD])
+    _, _, click_own = run(config, "preview", "--days", "abc")
+    assert "Invalid value for '--days':" in click_own
+    _, _, ours = run(config, "preview", "--now", "2026-13-01")
+    assert "Invalid value for '--now': '2026-13-01' is not an ISO 8601 date-time" in ours
+    _, _, aliased = run(config, "history", "--from", "2026-13-01")
+    assert "Invalid value for '--since' / '--from': '2026-13-01' is not a date like 2026-12-25" in aliased

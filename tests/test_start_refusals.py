@@ -273,7 +273,7 @@ def test_a_journal_path_that_is_a_folder_is_a_configuration_error(make_project: 
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--listen", "foo"], "--listen: use HOST:PORT"),  # the command's own check
+        (["--listen", "foo"], "'--listen': use HOST:PORT"),  # the command's own check
         (["--now", "bogus"], "'bogus' is not an ISO 8601 date-time"),
         (["--now", NOW, "--speed", "0"], "'--speed'"),  # click's, before the command runs
         (["--speed", "2"], "--speed needs --now"),

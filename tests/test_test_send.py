@@ -207,7 +207,7 @@ def test_the_to_address_is_checked_and_a_line_break_is_refused(make_project: Mak
     config = make_project([VERA])
     for bad in ("me@company.ru\r\nBcc: all@company.ru", "Me <me@company.ru>", "not-an-address"):
         code, out, err = invoke(config, "test-send", "--contact", "1029", "--to", bad, "--now", NOW)
-        assert code == 2 and "Invalid value for --to" in err, (bad, out + err)
+        assert code == 2 and "Invalid value for '--to'" in err, (bad, out + err)
     assert not (config.parent / "data" / "outbox").exists()
 
 
