@@ -498,7 +498,7 @@ def test_an_occasion_typo_is_a_usage_error_naming_the_occasion_meant(make_projec
         "--config", str(config), "approve", "--occasion", "new_yaer", "--from", "2027-04-01"
     )
     assert code == 2 and "approved" not in out
-    assert "--occasion: no occasion 'new_yaer' in the config, did you mean 'new_year'?" in err
+    assert "'--occasion': no occasion 'new_yaer' in the config, did you mean 'new_year'?" in err
     code, _, err = invoke("--config", str(config), "approve", "--occasion", "xmas")
     assert code == 2 and "no occasion 'xmas' in the config (known: birthday, " in err
     code, out, err = invoke(

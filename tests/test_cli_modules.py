@@ -38,7 +38,7 @@ SEND_DRY_RUN = (
     [
         ("check", "greeter.cli"),
         ("schema", "greeter.cli"),
-        ("send", "greeter.cli"),
+        ("send", "greeter.cli_send"),
         ("test-send", "greeter.cli"),
         ("backup", "greeter.cli"),
         ("baseline", "greeter.cli"),

@@ -1,0 +1,244 @@
+"""``greeter send --once``: plan, claim, deliver what is due now, report, exit (cron, a timer).
+
+The command's shell only: reading the config and secrets, opening the journal,
+turning what stops a run into its exit code and a summary a script can read.
+The run itself is :func:`greeter.send.send_once`.
+"""
+
+from __future__ import annotations
+
+import gc
+import signal
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from greeter.cli import (
+    CONTEXT,
+    State,
+    _config_option,
+    _dry_run_journal,
+    _now_option,
+    _open_journal,
+    _RequiredOption,
+    _to_devnull,
+    config_day,
+    handles_errors,
+    main,
+    parse_now,
+    quiet_option,
+)
+from greeter.errors import (
+    EXIT_USAGE,
+    ClockSkewError,
+    ConfigError,
+    ContactsUnavailableError,
+    GreeterError,
+    JournalFailedMidRunError,
+    JournalLockedError,
+    JournalUnavailableError,
+)
+
+if TYPE_CHECKING:
+    from greeter.send import DueLetter
+
+
+@main.command(context_settings=CONTEXT, short_help="Deliver what is due now, then exit (cron).")
+@_config_option
+@click.option(
+    "--once",
+    cls=_RequiredOption,
+    is_flag=True,
+    missing="send --once delivers what is due now and exits (for cron or a timer);"
+    " the service that keeps running is greeter run",
+    help="Plan and deliver what is due now, then exit.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List what is due — new letters, due retries and resends — each new one rendered and built "
+    "as the send would (held by the review gate or failing to render: said beside it); claim, send "
+    "and create nothing.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@quiet_option
+@_now_option
+@click.pass_obj
+@handles_errors
+def send(state: State, once: bool, dry_run: bool, as_json: bool, quiet: bool, now: str | None) -> None:
+    """Deliver every greeting due at NOW (default: the clock), then exit.
+
+    Plans exactly as `greeter preview` does, claims each due greeting in the
+    journal before handing it to the mail server, and records the server's
+    answer: sent, retry (4xx, connection trouble: retried with backoff until
+    the catch-up deadline), failed (5xx; unknown users are suppressed) or
+    uncertain (the connection broke after the message was handed over — never
+    resent automatically; see `greeter history --state uncertain`). Due
+    retries and operators' resends (`greeter uncertain resend`) go too, and
+    --dry-run lists them as such.
+
+    Contact row problems go to stderr. When stderr is not a terminal (cron,
+    a systemd timer), a set already said and unchanged since is not repeated:
+    the summary names how many and since when (`greeter check` lists them),
+    --json as contact_problems; the journal remembers what was said.
+
+    \b
+    Exit codes, the first that applies:
+      129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
+      2   the config is unusable, nothing was sent (also a missing or empty
+          SMTP password or unsubscribe secret, a previous one too, or a
+          SQLite journal missing where its lock file shows it existed); or
+          the mail server refuses the login (535), demands one greeter does
+          not make (530 to MAIL FROM: set delivery.smtp.username) or offers
+          no AUTH greeter can use while a username is set: the batch stops
+          at it, the letters not sent are left unclaimed for the next run
+          (no retry gets past a wrong password, and a login per letter
+          could lock the account; after a 530 the few letters already at
+          the server wait in retry)
+      1   something needs a person: a greeting failed or did not render, a
+          contact row was rejected, a greeting is uncertain (this run's,
+          or one a crashed run left, recorded uncertain by this one), or
+          a greeting was recorded expired, never to be sent (no run inside
+          its recipient's send window during its catch-up period: run
+          send --once every few minutes, or greeter run, not once a day)
+      75  try again later: letters were due and none was delivered, all put
+          off to retry (server down or silent, 4xx to every letter, outbox
+          not writable); or the journal cannot be written or reached (disk
+          full, PostgreSQL down: the message says how many letters the server
+          had accepted before that; nothing recorded is sent twice), or
+          another greeter is already sending from the same SQLite journal
+      0   done: also when some letters were delivered and a few got a 4xx —
+          the server works, and those retries go out by themselves (not so
+          when the outbox stopped taking letters partway, a disk that filled:
+          75)
+
+    SIGTERM, SIGINT (Ctrl-C) or SIGHUP (the terminal or SSH session closed)
+    stops it gracefully: no new letter is handed to the server, those
+    already handed over get `schedule.shutdown_timeout_seconds` to finish
+    (then: uncertain), the summary says how many due letters were left for
+    the next run, and the exit code is 128 + the signal.
+    """
+    from greeter.runtime import load_inputs
+    from greeter.send import exit_code, missing_secrets, print_due, send_once
+    from greeter.send_report import json_text, print_report, progress_factory, summary_json
+    from greeter.signals import Signals
+
+    if quiet and (as_json or dry_run):
+        # A script reads the JSON whatever the outcome, and a dry run is asked for its list.
+        raise click.UsageError(
+            f"--quiet is for a real send's text summary; drop it or {'--json' if as_json else '--dry-run'}"
+        )
+    signals: Signals | None = None
+    if not dry_run:  # from now on SIGTERM, SIGINT and SIGHUP stop the run gracefully (greeter.signals)
+        signals = Signals(hangup=True).install()
+        click.get_current_context().call_on_close(signals.restore)
+    moment: datetime | None = None
+    try:
+        inputs = load_inputs(state.config, today=config_day(now))
+        settings = inputs.settings
+        moment = parse_now(now, settings.defaults.timezone)
+        # Before the journal is touched: the secrets, and the calendar files every plan reads.
+        missing = missing_secrets(settings, smtp=not dry_run) or inputs.calendar_errors(moment.date())
+        if missing:
+            raise ConfigError(missing)
+    except GreeterError as exc:
+        if as_json and exc.exit_code == EXIT_USAGE:  # `| jq .config_error`, as for a journal down
+            click.echo(_config_error_json(exc, moment, now, dry_run))
+        raise
+    # A dry run's letters: printed one a line, or gathered for the JSON (nothing else on stdout).
+    letters: list[DueLetter] = []
+
+    def announce(letter: DueLetter) -> None:
+        letters.append(letter)
+        if not as_json:
+            print_due(letter)
+
+    try:
+        journal = _dry_run_journal(inputs, moment) if dry_run else _open_journal(settings.storage.url, moment)
+        try:
+            if not dry_run:
+                journal.lock_sender()
+            progress = progress_factory() if not (as_json or dry_run or quiet) else None
+            result = send_once(
+                inputs,
+                journal,
+                now=moment,
+                dry_run=dry_run,
+                progress=progress,
+                announce=announce if dry_run else None,
+                signals=signals,
+            )
+        finally:
+            journal.close()
+    except ContactsUnavailableError as exc:
+        # Read while planning, before any letter is claimed: nothing left, whatever the journal says.
+        # A database that does not answer, or a contacts file rewritten while it was read.
+        later = "the contacts database answers" if settings.contacts.source == "sql" else "the file is whole"
+        down = ContactsUnavailableError(f"{exc}; nothing was sent: run again once {later}")
+        if as_json:
+            click.echo(json_text(summary_json(moment, dry_run, contacts_unavailable=down.hint())))
+        raise down from exc
+    except (JournalUnavailableError, JournalLockedError, ClockSkewError) as exc:
+        # The failed-mid-run error, the lock and the clock refused say themselves what happened.
+        failure: GreeterError = exc
+        if type(exc) is JournalUnavailableError:
+            failure = JournalUnavailableError(
+                f"{exc}\nnothing was sent; run again once the journal can be written"
+            )
+        if as_json:  # a script's `| jq` still gets the summary, with the reason
+            accepted = exc.accepted if isinstance(exc, JournalFailedMidRunError) else 0
+            click.echo(
+                json_text(summary_json(moment, dry_run, sent=accepted, journal_unavailable=failure.hint()))
+            )
+        if failure is exc:
+            raise
+        raise failure from exc
+    except GreeterError as exc:  # a damaged journal, a contacts file that is not there: nothing sent
+        if as_json and exc.exit_code == EXIT_USAGE:
+            click.echo(_config_error_json(exc, moment, now, dry_run))
+        raise
+    try:
+        code = exit_code(result)
+        print_report(
+            result,
+            moment,
+            letters,
+            dry_run=dry_run,
+            as_json=as_json,
+            unattended=not sys.stderr.isatty(),
+            summary=not (quiet and code == 0),
+        )
+    except OSError:
+        if result.stopped_by is not signal.SIGHUP:
+            raise
+        # The terminal hung up (a dropped SSH session): its summary has nowhere to go, and the
+        # journal has every verdict (greeter history). Exit as the signal says, not as a bug.
+        _to_devnull(sys.stdout, sys.stderr)
+    # The run is over and everything in memory goes with the process. Without this the
+    # interpreter's teardown runs the cycle collector over that whole heap, again and again as
+    # it clears modules: ~0.1 s of a 2,000-letter send, longer than its planning. Frozen objects
+    # are still freed by reference counting (the journal is closed above, output flushed at exit).
+    gc.freeze()
+    sys.exit(code)
+
+
+def _config_error_json(exc: GreeterError, moment: datetime | None, now: str | None, dry_run: bool) -> str:
+    """``send --json``'s summary of a run that a config error stopped (exit 2) before it sent anything.
+
+    Shaped as every other summary, as for a journal that does not answer
+    (exit 75, ``journal_unavailable``): a script's ``| jq`` reads the
+    reason in ``config_error`` rather than failing on an empty stdout, as
+    ``check --json`` prints its summary whatever stopped it. ``moment`` is
+    None when the config, and so its time zone, could not be read: then
+    ``now`` is ``--now`` as written, else the real clock in UTC.
+    """
+    from greeter.send_report import json_text, summary_json
+
+    if moment is None:
+        try:
+            moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
+        except ValueError:
+            moment = datetime.now(UTC)
+    return json_text(summary_json(moment, dry_run, config_error=exc.hint()))
