@@ -324,17 +324,21 @@ def why(entry: JournalEntry) -> str:
 
 
 #: The table's columns: which hold words people grep for, never split (:mod:`greeter.table_fit`),
-#: and which a narrow terminal leaves out first (the company, the attempts, the time, the address).
+#: and which a narrow terminal leaves out first (the company, the attempts, the time, the server's
+#: reply, the address). The address goes after the reply: a manager looking up a client's history
+#: tells its contacts (two people at one client, an address changed since) apart by it, and the
+#: state already says what happened; an address too long to fit beside the rest goes anyway, and
+#: the reply is then shown again (:func:`~greeter.table_fit.fit`).
 COLUMNS_SHOWN = (
     Column("contact", whole_first=True, overflow="ellipsis"),
     Column("company", drop=1, overflow="ellipsis"),
-    Column("e-mail", whole=True, drop=4),
+    Column("e-mail", whole=True, drop=5),
     Column("occasion", whole=True),
     Column("date", whole=True),
     Column("state", whole=True),
     Column("attempts", "tries", whole=True, drop=2),
     Column("when (client's time)", "when", whole=True, drop=3),
-    Column("server said / why", "why", whole_first=True),  # a reason code first: "invalid_contact: …"
+    Column("server said / why", "why", whole_first=True, drop=4),  # a reason code first: "invalid_contact: …"
 )
 
 #: A table of more rows than this is printed as tables of this many rows, each with the same
@@ -564,7 +568,7 @@ def print_history(
     if isinstance(entries, Iterator):
         entries = list(entries)  # read twice below
     console = table_console(out)
-    measures = [Measure() for _ in COLUMNS_SHOWN]
+    measures = [Measure(column.lines) for column in COLUMNS_SHOWN]
     first: list[Cells] = []
     count = 0
     for entry in entries:

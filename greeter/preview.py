@@ -313,13 +313,17 @@ def _when(when: datetime | date | None, with_year: bool) -> str:
 
 
 #: The table's columns: which hold words people grep for, never split, and which a narrow
-#: terminal leaves out (:mod:`greeter.table_fit`).
+#: terminal leaves out (:mod:`greeter.table_fit`). The send time is the recipient's — what a
+#: reviewer checks — so it keeps its day over its time and zone (two lines), never a word a line.
+#: The subject is what gives way last: where the terminal cannot hold its words whole beside who
+#: is greeted, when, for what and what happens (80 columns), it is left out rather than folded
+#: mid-word — the gallery and ``--format json`` show it, as a wider terminal does.
 TABLE_COLUMNS = (
-    Column("send at (recipient's time)", "send at", whole=True, style="cyan"),
+    Column("send at (recipient's time)", "send at", whole=True, style="cyan", lines=2),
     Column("contact", whole_first=True, overflow="ellipsis"),
     Column("occasion", whole=True, style="magenta"),
     Column("yrs", whole=True, drop=1),
-    Column("subject"),
+    Column("subject", drop=2),
     Column("status", whole=True),
 )
 
@@ -384,7 +388,7 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
         (_when(when, with_year), plain(who), plain(occasion), years, plain(subject), status)
         for _, (when, who, occasion, years, subject, status) in sorted(rows, key=lambda r: r[0])  # stable
     ]
-    measures = measured(((*row[:-1], Text.from_markup(row[-1])) for row in cells), len(TABLE_COLUMNS))
+    measures = measured(((*row[:-1], Text.from_markup(row[-1])) for row in cells), TABLE_COLUMNS)
     layout = fit(TABLE_COLUMNS, measures, console.width)
     table = Table(title=f"greetings {start:%Y-%m-%d} + {days} days", show_lines=False, expand=False)
     for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):

@@ -8,10 +8,14 @@ words mid-word (``contac|t``, ``2026-1|2-01``, ``expir|ed``,
 column matters more, so :func:`fit` lays the columns out itself from the
 console's width: a *whole* column (an id, a date, a state, an occasion's
 name, a reason code, an address) is never narrower than its longest word —
-it wraps, if at all, only between words; the free text (a name, a company,
-a subject, a server's reply) is what narrows; and where even that does not
-fit, the columns of least value are left out, one by one, and the headers
-shortened. Only when nothing is left to drop does a whole column fold.
+it wraps, if at all, only between words, and over no more lines than it
+allows (:attr:`Column.lines`: a send time is a date over a time, not four
+lines of one word each); the free text (a name, a company, a subject, a
+server's reply) is what narrows — a folding one no narrower than its words
+(:data:`FREE_WORD`), so «Поздравляем» is not split over two lines; and where
+even that does not fit, the columns of least value are left out, one by one,
+and the headers shortened (one left out early comes back if the later ones
+made room for it). Only when nothing is left to drop does a whole column fold.
 
 A table that fits keeps the widths rich would give it — piped output (wide
 enough for any row: :func:`greeter.console.table_console`) is unchanged.
@@ -37,6 +41,12 @@ FREE_LEAST = 4
 #: The width the free text is given before a whole value is put on one line.
 FREE_COMFORT = 20
 
+#: The narrowest a folding free-text column is made before a column is dropped: its longest word,
+#: up to this. Russian words run long — «Константиновна,», «сотрудничества!» are 15 — and folded
+#: mid-word («Поздравляе|м») a subject reads as misspelt; a wider word (a path, an address in a
+#: server's reply) folds rather than take a column's room.
+FREE_WORD = 15
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -55,20 +65,29 @@ class Column:
     #: "ellipsis" ends it with "…" (a name).
     overflow: OverflowMethod = "fold"
     style: str | None = None
+    #: A whole value wraps over at most this many lines (0: any), else it is on one: a column grown
+    #: part way to one line would break its lines elsewhere ("12:47" over "MSK").
+    lines: int = 0
 
 
 @dataclass(slots=True)
 class Measure:
     """What one column's cells measure: the widest, and the longest word (fed cell by cell)."""
 
+    #: The lines a cell may wrap over (:attr:`Column.lines`; 0: :attr:`in_lines` not measured).
+    lines: int = 0
     widest: int = 0
     longest_word: int = 0
     #: The widest first word (:attr:`Column.whole_first`).
     first_word: int = 0
+    #: The narrowest width every cell wraps in between words over at most :attr:`lines` lines.
+    in_lines: int = 0
 
     def add(self, cell: Text | str) -> None:
         text = cell if isinstance(cell, str) else cell.plain
         width = cell_len(text)
+        if self.lines and width > self.in_lines:  # a cell wraps into no more than it is wide
+            self.in_lines = max(self.in_lines, narrowest(text, self.lines))
         if width > self.widest:
             self.widest = width
         if width > self.first_word:
@@ -83,9 +102,34 @@ def longest_word(text: str) -> int:
     return max(map(cell_len, text.split()), default=0)
 
 
-def measured(rows: Iterable[Sequence[Text | str]], count: int) -> list[Measure]:
-    """The :class:`Measure` of each of ``count`` columns over ``rows``."""
-    measures = [Measure() for _ in range(count)]
+def narrowest(text: str, lines: int) -> int:
+    """The narrowest width at which ``text`` wraps between words, as rich wraps it (greedily, a
+    line as full as it goes), over at most ``lines`` lines."""
+    words = [cell_len(word) for word in text.split()]
+    low, high = max(words, default=0), sum(words) + len(words) - 1
+    while low < high:  # fewer lines the wider: the narrowest that takes ``lines``, by halves
+        middle = (low + high) // 2
+        if _wrapped(words, middle) <= lines:
+            high = middle
+        else:
+            low = middle + 1
+    return max(low, 0)
+
+
+def _wrapped(words: Sequence[int], width: int) -> int:
+    """The lines words of these widths take ``width`` wide, each line as full as it goes."""
+    count, line = 1, -1
+    for word in words:
+        if line + 1 + word > width and line >= 0:
+            count, line = count + 1, word
+        else:
+            line += 1 + word
+    return count
+
+
+def measured(rows: Iterable[Sequence[Text | str]], columns: Sequence[Column]) -> list[Measure]:
+    """The :class:`Measure` of each of ``columns`` over ``rows``."""
+    measures = [Measure(column.lines) for column in columns]
     for cells in rows:
         for measure, cell in zip(measures, cells, strict=True):
             measure.add(cell)
@@ -116,12 +160,14 @@ def fit(columns: Sequence[Column], measures: Sequence[Measure], width: int) -> L
     """The layout of a table of ``columns`` (cells ``measures``) on a console ``width`` columns wide.
 
     As wide as its widest cells if that fits (what rich gives it: every row on
-    one line). Otherwise each whole column at least as
-    wide as its longest word and each free one :data:`FREE_FLOOR` (or its
-    widest cell) — with the full headers if that fits, else with the short
-    ones, leaving out the droppable columns in order until it fits;
-    the room left goes to the free text up to :data:`FREE_COMFORT`, then to the
-    whole columns that it puts on one line each, then to the free text again.
+    one line). Otherwise each whole column at least as wide as its longest
+    word (and as its cells over :attr:`Column.lines`) and each free one :data:`FREE_FLOOR` (or its
+    widest cell, and a folding one its words up to :data:`FREE_WORD`) — with
+    the full headers if that fits, else with the short ones, leaving out the
+    droppable columns in order until it fits, then showing again those of them
+    (the last left out first) that fit after all; the room left goes to the
+    free text up to :data:`FREE_COMFORT`, then to the whole columns that it
+    puts on one line each, then to the free text again.
     Nothing left to drop and still too wide: the free text narrowed to
     :data:`FREE_LEAST`, then the widest columns (a whole one then folds —
     there is no room).
@@ -133,14 +179,27 @@ def fit(columns: Sequence[Column], measures: Sequence[Measure], width: int) -> L
     full = _squeezed(columns, measures, everything, width, short=False)
     if full is not None:  # the words fit with the full headers: every column, as they are
         return full
-    order = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)
+    order = [i for _, i in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)]
     for dropped in range(len(order) + 1):
-        gone = {i for _, i in order[:dropped]}
-        shown = tuple(i for i in everything if i not in gone)
-        layout = _squeezed(columns, measures, shown, width)
-        if layout is not None:
-            return layout
+        gone = set(order[:dropped])
+        layout = _squeezed(columns, measures, _without(everything, gone), width)
+        if layout is None:
+            continue
+        # A column left out early may fit once a wider one after it is gone too (a long e-mail
+        # address, dropped after the server's reply, makes room for the reply again).
+        for back in reversed(order[: max(dropped - 1, 0)]):  # the last one left out had to go
+            again = _squeezed(columns, measures, _without(everything, gone - {back}), width)
+            if again is not None:
+                gone.discard(back)
+                layout = again
+        return layout
+    shown = _without(everything, set(order))
     return _squeezed(columns, measures, shown, width, force=True) or Layout((), (), (), ())
+
+
+def _without(everything: tuple[int, ...], gone: set[int]) -> tuple[int, ...]:
+    """The columns of ``everything`` not ``gone``, in order."""
+    return tuple(i for i in everything if i not in gone)
 
 
 def _squeezed(
@@ -156,17 +215,25 @@ def _squeezed(
     headers = tuple((columns[i].short if short else "") or columns[i].header for i in shown)
     natural = [max(measures[i].widest, cell_len(h), 1) for i, h in zip(shown, headers, strict=True)]
     whole = [columns[i].whole for i in shown]
-    # The least a column may be: its header's words and a whole value's, a free cell's first word
-    # if that is an id; a free column is kept FREE_FLOOR wide unless nothing else fits.
+    # The least a column may be: its header's words and a whole value's (over no more than its
+    # lines), a free cell's first word if that is an id; a free column is kept FREE_FLOOR wide,
+    # a folding one as wide as its words (up to FREE_WORD), unless nothing else fits.
     least = [
         max(
             longest_word(h),
-            measures[i].longest_word if columns[i].whole else min(n, FREE_LEAST),
+            max(measures[i].longest_word, measures[i].in_lines) if columns[i].whole else min(n, FREE_LEAST),
             measures[i].first_word if columns[i].whole_first else 1,
         )
         for i, h, n in zip(shown, headers, natural, strict=True)
     ]
-    widths = [w if whole[n] else max(w, min(natural[n], FREE_FLOOR)) for n, w in enumerate(least)]
+    floor = [
+        max(
+            min(n, FREE_FLOOR),
+            min(measures[i].longest_word, FREE_WORD) if columns[i].overflow == "fold" else 0,
+        )
+        for i, n in zip(shown, natural, strict=True)
+    ]
+    widths = [w if whole[n] else max(w, floor[n]) for n, w in enumerate(least)]
     room = width - extra_width(len(shown)) - sum(widths)
     if room < 0 and not force:
         return None
@@ -191,7 +258,8 @@ def _squeezed(
             widths[n] += need
             room -= need
     room = _grow(widths, natural, [not w for w in whole], room)
-    _grow(widths, natural, whole, room)  # any room still left
+    # any room still left; not to a column of so many lines, which would break its lines elsewhere
+    _grow(widths, natural, [w and not columns[i].lines for i, w in zip(shown, whole, strict=True)], room)
     return Layout(shown, tuple(columns[i] for i in shown), headers, tuple(widths))
 
 

@@ -70,7 +70,7 @@ def rich_alone(rows: Sequence[JournalEntry], console: Console, chunk: int) -> No
     history on ``console`` (:func:`layout_for`: the same columns and widths for each table)."""
     cells = [table_cells(e, None, PEOPLE) for e in rows]
     title = f"journal: {len(cells)} greeting(s)"
-    layout = layout_for(console, measured(cells, len(COLUMNS_SHOWN)))
+    layout = layout_for(console, measured(cells, COLUMNS_SHOWN))
     shown = [layout.pick(c) for c in cells]
     for start in range(0, len(shown), chunk):
         console.print(_table(shown[start : start + chunk], None if start else title, layout))

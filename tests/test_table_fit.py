@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from greeter.contacts import Contact
 from greeter.history_people import People
 from greeter.history_view import print_history
 from greeter.journal_store import JournalEntry
-from greeter.table_fit import Column, Measure, fit
+from greeter.table_fit import FREE_WORD, Column, Measure, fit, narrowest
 from tests.conftest import ROOT, MakeProject
 
 AT = datetime(2026, 12, 4, 9, 31, tzinfo=UTC)
@@ -106,15 +107,39 @@ def test_history_on_a_narrow_terminal_keeps_ids_dates_states_and_addresses_whole
     for entry in journal_rows():
         for word in (entry.contact_id, entry.occasion_date.isoformat(), entry.state):
             assert whole_on_a_line(word, text), (word, text)
-    assert whole_on_a_line("invalid_contact:", text)  # the reason's word
     # the free text takes the squeeze: between words, a word too long for it ends in "…"
     assert whole_on_a_line("1029 Вера", text) and whole_on_a_line("Констан", text), text
     header = text.splitlines()[2]
-    if "e-mail" in header:  # shown: whole (at 80 columns it gives way to the reasons)
+    if "why" in header:  # shown: its reason word whole
+        assert whole_on_a_line("invalid_contact:", text), text
+    if "e-mail" in header:  # shown: whole
         for cid in CONTACTS:
             assert whole_on_a_line(CONTACTS[cid].email or "", text), text
-    assert columns < 120 or "e-mail" in header, text
+    # the address goes after the server's reply; too long to fit at 80 beside the rest, it makes way
+    # for the reply again (37 + the contact's 10 + occasion, date, state: 80 > the 64 five columns have)
+    assert columns < 100 or "e-mail" in header, text
+    assert ("e-mail" in header) != ("why" in header) or columns >= 120, text
     assert columns >= 100 or "company" not in header  # the column of least value goes first
+
+
+def test_history_at_80_columns_keeps_the_address_and_leaves_out_the_reply(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A manager looking up a client's history tells its contacts apart by the address: at 80
+    columns the sample's addresses (20 characters) stay, the server's reply gives way."""
+    short = {
+        cid: replace(contact, email=f"client{cid[-2:]}@example.com") for cid, contact in CONTACTS.items()
+    }
+    rows = [replace(entry, email=short[entry.contact_id].email) for entry in journal_rows()]
+    monkeypatch.setenv("COLUMNS", "80")
+    capsys.readouterr()
+    print_history(rows, "table", people=replace(PEOPLE, contacts=short))
+    text = capsys.readouterr().out
+    header = text.splitlines()[2]
+    assert "e-mail" in header and "why" not in header, text
+    assert max(cell_len(line) for line in text.splitlines()) <= 80, text
+    for contact in short.values():
+        assert whole_on_a_line(contact.email or "", text), text
 
 
 def test_history_piped_still_widens_to_fit_one_line_a_row(
@@ -141,6 +166,27 @@ def test_fit_keeps_rich_s_widths_when_the_table_fits_and_drops_in_order_when_not
     narrow = fit(columns, measures, 45)
     assert narrow.shown == (0, 2, 3) and narrow.widths[0] >= 10 and narrow.widths[2] >= 9
     assert sum(narrow.widths) + 3 * len(narrow.shown) + 1 <= 45
+
+
+def test_fit_shows_again_a_column_left_out_before_a_wider_one() -> None:
+    """Pure: the reply (dropped first) comes back once the long address (dropped next) is gone."""
+    columns = (Column("id", whole=True), Column("why", drop=1), Column("address", whole=True, drop=2))
+    measures = [Measure(), Measure(), Measure()]
+    for measure, cell in zip(
+        measures, ("1029", "550 user unknown", "konstantin.zakharov@example.com"), strict=True
+    ):
+        measure.add(cell)
+    layout = fit(columns, measures, 40)
+    assert layout.shown == (0, 1), layout
+    assert fit(columns, measures, 48).shown == (0, 2)  # room for the address: the reply goes
+
+
+def test_narrowest_wraps_between_words_as_rich_does() -> None:
+    assert narrowest("Tue 29.12.2026 10:37 +10", 2) == 14  # the day, then the time and its zone
+    assert narrowest("Wed 09.12 12:47 MSK", 2) == 9
+    assert narrowest("Wed 09.12 12:47 MSK", 1) == 19
+    assert narrowest("(no date)", 2) == 5
+    assert narrowest("", 2) == 0
 
 
 @pytest.fixture
@@ -196,3 +242,44 @@ def test_preview_piped_is_one_line_a_row_and_a_merged_occasion_follows_its_lette
         assert any(
             row[1] == rows[n][1] and row[0] == rows[n][0] and row[2].startswith(carrier) for row in rows[:n]
         ), (rows[n], text)
+
+
+def column_lines(text: str, header: str) -> list[str]:
+    """The lines of ``text``'s table in the column headed ``header`` ([] when it is not shown)."""
+    lines = text.splitlines()
+    heads = [line for line in lines if line.startswith("┃")]
+    named = [
+        n for n in range(len(heads[0].split("┃"))) if any(h.split("┃")[n].strip() == header for h in heads)
+    ]
+    if not named:
+        return []
+    return [line.split("│")[named[0]].strip() for line in lines if line.startswith("│")]
+
+
+SEND_AT = r"\w{3} \d\d\.\d\d(\.\d{4})?"
+TIME = r"\d\d:\d\d \S+"
+
+
+@pytest.mark.parametrize("start", ["2026-12-05", "2026-12-25"])  # the year shown: across New Year
+@pytest.mark.parametrize("columns", [80, 100, 120])
+def test_preview_keeps_subject_words_whole_and_the_send_time_on_two_lines(
+    sample: Path, start: str, columns: int
+) -> None:
+    """A subject wraps between its words — «сотрудничества!» is not «сотрудниче|ства!» — or, where
+    the terminal cannot hold them beside the rest (80 columns), is left out; the send time in the
+    recipient's zone is its day over its time and zone, not a word a line."""
+    drafts = json.loads(preview(sample, "--from", start, "--days", "14", "--format", "json", columns=None))
+    text = preview(sample, "--from", start, "--days", "14", columns=columns)
+    assert max(cell_len(line) for line in text.splitlines()) <= columns, text
+    subject = [word for line in column_lines(text, "subject") for word in line.split()]
+    assert subject or columns == 80, text
+    words = {w for d in drafts for w in (d["subject"] or "").split() if cell_len(w) <= FREE_WORD}
+    assert len(words) > 10
+    for word in sorted(words) if subject else ():
+        assert word in subject, (word, text)
+    send_at = column_lines(text, "send at") or column_lines(text, "(recipient's")
+    assert send_at, text
+    for n, cell in enumerate(send_at):
+        assert re.fullmatch(rf"({SEND_AT}( {TIME})?|{TIME}|\(.*\)|)", cell), (cell, text)
+        if re.fullmatch(SEND_AT, cell):  # a day alone: its time and zone on the next line
+            assert re.fullmatch(TIME, send_at[n + 1]), (cell, text)
