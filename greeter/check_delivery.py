@@ -300,3 +300,18 @@ def contacts_database(report: CheckReport, crm: DatabaseStatus) -> None:
     if not crm.reachable:
         report.problems.append(Problem(crm.url, "contacts.url", crm.detail))
         report.fatal |= not crm.unavailable
+
+
+def contacts_query_refused(report: CheckReport, crm: DatabaseStatus, config_file: Path) -> None:
+    """Add the CRM's status when it answered but refused ``contacts.query`` (a syntax error…).
+
+    Reported as a wrong password is — the whole report printed, the contacts
+    marked not read, exit 2 — but the problem is the query's, located at
+    ``contacts.query`` in the config: that is the line to fix, not the URL.
+    """
+    from greeter.config_loader import locate
+
+    report.databases.append(crm)
+    line, col = locate(config_file, ("contacts", "query"))
+    report.problems.append(Problem(str(config_file), "contacts.query", crm.detail, line, col))
+    report.fatal = True

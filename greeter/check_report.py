@@ -253,11 +253,13 @@ class CheckReport:
         }
 
     def _contacts_line(self) -> str:
-        """How many rows were read: none, or those before it stopped, when the database did not answer."""
+        """How many rows were read: none, or those before it stopped, when the database did not
+        answer or the query failed partway (a division by zero in row 500)."""
         unread = self.contacts_unread()
         if unread and not self.rows_read:
             return "contacts: not read (see the contacts database above)"
-        lost = " before the database stopped answering" if unread else ""
+        why = "the database stopped answering" if self.unavailable else "the query failed"
+        lost = f" before {why}" if unread else ""
         return (
             f"contacts: {self.contacts_loaded} loaded from {self.rows_read} rows{lost}, "
             f"{self.rows_rejected} rejected, {self.row_warnings} warning(s)"

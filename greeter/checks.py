@@ -30,6 +30,7 @@ from greeter.check_delivery import (
     check_secrets,
     check_smtp,
     contacts_database,
+    contacts_query_refused,
     dkim_alignment,
     loose_secret_files,
     unserved_one_click,
@@ -65,7 +66,9 @@ from greeter.planner import LONGEST_DAYS_OFF
 from greeter.render import Renderer
 from greeter.retention import minimum_retention_days
 from greeter.runtime import load_inputs
+from greeter.sources import placed_at_contact
 from greeter.sources.dates import is_yearless
+from greeter.sources.sql_source import QueryError
 
 if TYPE_CHECKING:
     from greeter.send_report import ProgressStart
@@ -224,7 +227,8 @@ def run_check(
                         markup.setdefault((rendered.template_file, tag), []).append(contact.id)
                     elif (contact.id, tag) not in data_markup:
                         data_markup.add((contact.id, tag))
-                        report.problems.append(data_markup_problem(contact, tag, held))
+                        typed = data_markup_problem(contact, tag, held)
+                        report.problems.append(placed_at_contact(typed, contact.id, settings.contacts.source))
                 reach.rendered(contact, occ.template, rendered.template_file)
                 reach.signed(contact, rendered.locale)
                 titles.sent(occ, rendered.locale)
@@ -278,21 +282,27 @@ def run_check(
 
 def _while_readable(contacts: Iterable[Contact], report: CheckReport, url: str | None) -> Iterator[Contact]:
     """``contacts``, until the contacts database stops answering mid-read (a statement timeout,
-    the server gone after the probe answered).
+    the server gone after the probe answered) or refuses the query (a syntax error, a division
+    by zero in row 500).
 
     That outage is then reported as one found at the probe is
     (:func:`contacts_database`), so check still prints every section and
-    exits 75, not the read's one line; the rows and renders before it still
-    count. Any other contacts error (a query the CRM refuses) stays the
-    command's error, as before.
+    exits 75, not the read's one line; a refused query likewise, at
+    ``contacts.query``'s line, exit 2 as for a wrong password
+    (:func:`contacts_query_refused`). The rows and renders before either still
+    count. Any other contacts error (a column the header lacks) stays the
+    command's error, as for a file.
     """
     try:
         yield from contacts
-    except ContactsUnavailableError as exc:
+    except (ContactsUnavailableError, QueryError) as exc:
         if url is None:
             raise
         report.databases = [d for d in report.databases if d.role != "contacts"]
-        contacts_database(report, contacts_failure(url, exc))
+        if isinstance(exc, QueryError):
+            contacts_query_refused(report, contacts_failure(url, exc), report.config_file)
+        else:
+            contacts_database(report, contacts_failure(url, exc))
 
 
 def _date_problems(
@@ -318,7 +328,9 @@ def _date_problems(
             found[name] = problem
     column = settings.contacts.dates
     return [
-        Problem(contact.source, column.get(name, name), f"{message}; {name} greetings are skipped",
-                contact.row or None, kind="row", severity="warning")
+        placed_at_contact(
+            Problem(contact.source, column.get(name, name), f"{message}; {name} greetings are skipped",
+                    contact.row or None, kind="row", severity="warning"),
+            contact.id, settings.contacts.source)
         for name, message in found.items()
     ]  # fmt: skip

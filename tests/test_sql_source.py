@@ -122,10 +122,10 @@ def test_bad_rows_are_located_problems_and_the_other_rows_load(crm: tuple[str, s
     assert report.source == shown
     assert (report.rows_read, report.loaded, report.rejected) == (6, 4, 2)
     assert [str(p) for p in report.problems] == [
-        f"{shown}:row 2: founded: warning: '31.02.2024' is not a real date: February has no 31st; company_founded greetings are skipped for this contact",
-        f"{shown}:row 3: email: 'not-an-email' is not a valid e-mail address",
-        f"{shown}:row 4: email: warning: no e-mail; this contact will be skipped as no_email",
-        f"{shown}:row 5: id: empty id: every contact needs one (the CRM's client id)",
+        f"{shown}: contact '2' (row 2): founded: warning: '31.02.2024' is not a real date: February has no 31st; company_founded greetings are skipped for this contact",
+        f"{shown}: contact '3' (row 3): email: 'not-an-email' is not a valid e-mail address",
+        f"{shown}: contact '4' (row 4): email: warning: no e-mail; this contact will be skipped as no_email",
+        f"{shown}:row 5: id: empty id: every contact needs one (the CRM's client id)",  # no id to name
     ]
     assert [summary(c) for c in contacts] == [
         ("1", "ivan@example.com", "Иванов", "Иван", "Петрович", "VIP",

@@ -88,7 +88,7 @@ def test_an_infinite_or_bc_date_is_reported_at_its_row_and_the_other_rows_load(o
     assert set(problems) == {
         (row, field) for row in (2, 3) for field in ("birthday", "first_deal", "founded")
     }
-    assert problems[2, "birthday"].startswith(f"{shown}:row 2: birthday: ")
+    assert problems[2, "birthday"].startswith(f"{shown}: contact '2' (row 2): birthday: ")
     assert "'infinity'" in problems[2, "birthday"] and "'-infinity'" in problems[3, "first_deal"]
     assert "'0044-03-15 BC'" in problems[3, "birthday"]
 
@@ -264,9 +264,12 @@ def test_a_missing_table_in_a_missing_schema_says_the_schema_is_missing(pg_clien
     with pytest.raises(ContactsError) as info:
         list(read_rows(typo, "SELECT * FROM clients_v"))
     assert str(info.value) == (
-        f'{redact(typo)}: the contacts query failed: relation "clients_v" does not exist;'
+        f'{redact(typo)}: the contacts query failed: relation "clients_v" does not exist'
+        " (line 1, column 15 of the query);"
         f" the URL's schema {schema[:-1]!r} does not exist in this database, did you mean {schema!r}?"
     )
     with pytest.raises(ContactsError) as info:  # the schema is there: no word about it
         list(read_rows(pg_clients, "SELECT * FROM no_such_table"))
-    assert str(info.value).endswith('relation "no_such_table" does not exist')
+    assert str(info.value).endswith(
+        'relation "no_such_table" does not exist (line 1, column 15 of the query)'
+    )

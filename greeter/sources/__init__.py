@@ -20,9 +20,11 @@ from greeter.contacts import Contact
 from greeter.errors import ContactsError, ContactsUnavailableError, Problem
 from greeter.sources.columns import missing_columns
 from greeter.sources.header import HeaderNotFound, HeaderTest, header_test, open_header, with_hint
+from greeter.sources.quote import quoted
 from greeter.sources.xlsx_source import CELL_DATE, NoSuchSheet
 
 __all__ = [
+    "ContactRowProblem",
     "FileVersion",
     "LoadReport",
     "Rejection",
@@ -31,6 +33,7 @@ __all__ = [
     "file_version",
     "iter_contacts",
     "load_contacts",
+    "placed_at_contact",
     "source_name",
 ]
 
@@ -50,6 +53,36 @@ class Rejection:
     row: int
     contact_id: str
     errors: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRowProblem(Problem):
+    """A problem of a query's row, named by its contact's id as well as its row number.
+
+    An SQL source's "row 17" is the 17th row the query returned — nothing a
+    DBA can look up, and it moves when a client is added — while the id is
+    the CRM's own key. Worded as a rejected row is named elsewhere
+    (``contact '1006' (row 7) was not loaded``):
+    ``postgresql://…/crm: contact '1017' (row 17): Email: …``. A file's rows keep
+    ``file:row N``: there the row is what the spreadsheet shows.
+    """
+
+    contact_id: str = ""
+
+    def __str__(self) -> str:
+        place = f"{self.file}: contact {quoted(self.contact_id)} (row {self.line})"
+        return str(Problem(place, self.field, self.message, kind=self.kind, severity=self.severity))
+
+
+def placed_at_contact(problem: Problem, contact_id: str, source: str) -> Problem:
+    """``problem`` as a :class:`ContactRowProblem` when ``source`` (``contacts.source``) is ``sql``
+    and its row has an id; otherwise (a file, a row without an id, not a row's problem) as it is."""
+    if source != "sql" or problem.kind != "row" or problem.line is None or not contact_id:
+        return problem
+    return ContactRowProblem(
+        problem.file, problem.field, problem.message, problem.line, problem.col, problem.kind,
+        problem.severity, contact_id,
+    )  # fmt: skip
 
 
 @dataclass
@@ -269,13 +302,17 @@ def iter_contacts(
                 report.problems.append(totals)
                 continue
             report.rows_read += 1
+            if contact is not None:
+                cid = contact.id
+            else:
+                cid = cells[id_at].strip() if 0 <= id_at < len(cells) else ""
             if problems:
+                problems = [placed_at_contact(p, cid, cfg.source) for p in problems]
                 report.problems.extend(problems)
             if contact is not None:
                 report.loaded += 1
                 yield contact
             else:
-                cid = cells[id_at].strip() if 0 <= id_at < len(cells) else ""
                 errors = tuple(p for p in problems if p.severity == "error")
                 report.rejections.append(Rejection(number, cid, errors))
     report.problems.extend(parser.column_problems())

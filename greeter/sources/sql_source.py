@@ -5,7 +5,8 @@ The query's result is turned into what a CSV export would hold — a header
 :class:`~greeter.sources.rows.RowParser` applies the same column mapping,
 validation and per-row problems as for CSV and XLSX. The header is row 0 and
 the first result row is row 1: a problem's "row N" is the N-th row the query
-returned (there is no file line to point at).
+returned (there is no file line to point at), shown beside the row's contact
+id (:class:`~greeter.sources.ContactRowProblem`), which the CRM can look up.
 
 Both drivers stream: PostgreSQL through a server-side (named) cursor fetched
 :data:`FETCH_ROWS` at a time, MariaDB through PyMySQL's unbuffered
@@ -55,7 +56,7 @@ if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
     import pymysql.connections
     from psycopg.adapt import Loader
 
-__all__ = ["FETCH_ROWS", "read_rows", "server_version", "to_text"]
+__all__ = ["FETCH_ROWS", "QueryError", "read_rows", "server_version", "to_text"]
 
 #: Rows per round trip: large enough that latency does not dominate, small enough to be cheap in memory.
 FETCH_ROWS = 2000
@@ -66,6 +67,17 @@ _PG_SCHEMES = ("postgresql", "postgres")
 _MYSQL_SCHEMES = ("mysql", "mariadb")
 #: How the elements of an array value are joined into one cell: the separator the tags column splits at.
 ARRAY_SEPARATOR = ", "
+
+
+class QueryError(ContactsError):
+    """The server answered but refused ``contacts.query`` itself: a syntax error, no such table or
+    column, a division by zero in row 500, a statement that returns no rows.
+
+    Exit 2 like any :class:`ContactsError`; a class of its own because the
+    setting to fix is the query, not the URL: ``greeter check`` reports it at
+    ``contacts.query``'s line in the config, with the rest of its report,
+    where it stopped the whole check with one line.
+    """
 
 
 def to_text(value: object, zone: tzinfo | None = None) -> str:
@@ -127,7 +139,7 @@ def read_rows(
     scheme = _scheme(url)
     refused = statement_problem(query)
     if refused is not None:
-        raise ContactsError(f"{redact(url)}: {refused}")
+        raise QueryError(f"{redact(url)}: {refused}")
     password = env_password(url, password_env)
     if scheme in _PG_SCHEMES:
         return _pg_rows(url, query, zone, password, timeout)
@@ -229,12 +241,14 @@ def libpq_text(message: str) -> str:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-def _pg_error(message: str, exc: psycopg.Error) -> ContactsError:
+def _pg_error(
+    message: str, exc: psycopg.Error, refused: type[ContactsError] = ContactsError
+) -> ContactsError:
     """``exc`` as :class:`ContactsUnavailableError` (exit 75) when the server may answer later
-    (:func:`greeter.journal_pg_base.pg_operational`, the journal's rule), else :class:`ContactsError`."""
+    (:func:`greeter.journal_pg_base.pg_operational`, the journal's rule), else ``refused``."""
     from greeter.journal_pg_base import pg_operational
 
-    return (ContactsUnavailableError if pg_operational(exc) else ContactsError)(message)
+    return (ContactsUnavailableError if pg_operational(exc) else refused)(message)
 
 
 @functools.cache
@@ -341,6 +355,31 @@ def _pg_message(exc: psycopg.Error, url: str) -> str:
 #: SQLSTATEs of a query naming a relation that is not there, and of a query that does not parse.
 _UNDEFINED_TABLE = "42P01"
 _SYNTAX_ERROR = "42601"
+#: What psycopg's named cursor puts before the query (``ServerCursor._make_declare_statement``): the
+#: server's error position counts from the start of this statement, not of ``contacts.query``.
+_DECLARE = 'DECLARE "greeter_contacts" CURSOR FOR '
+
+
+def query_place(query: str, position: int) -> str:
+    """``"line 3, column 8 of the query"`` for the 0-based character ``position`` in ``query``.
+
+    PostgreSQL gives where in the statement it stopped as a character count,
+    which a query of 20 lines in greeter.yaml does not show; lines and
+    columns do (as MariaDB's own "at line 3" does).
+    """
+    before = query[:position]
+    line = before.count("\n") + 1
+    column = position - before.rfind("\n")  # rfind is -1 on the first line: columns count from 1
+    return f"line {line}, column {column} of the query"
+
+
+def _pg_position(query: str, exc: psycopg.Error) -> str:
+    """``" (line 1, column 380 of the query)"`` where the server says where it stopped, else ``""``."""
+    said = exc.diag.statement_position
+    if said is None or not said.isdigit():
+        return ""
+    at = int(said) - 1 - len(_DECLARE)
+    return f" ({query_place(query, at)})" if 0 <= at <= len(query) else ""
 
 
 def _query_failed(conn: psycopg.Connection[Any], url: str, query: str, exc: psycopg.Error) -> ContactsError:
@@ -351,12 +390,12 @@ def _query_failed(conn: psycopg.Connection[Any], url: str, query: str, exc: psyc
     says so (with the nearest schema there is), since the ``search_path`` set
     to it was silently empty.
     """
-    said = f"{redact(url)}: the contacts query failed: {_pg_message(exc, url)}"
+    said = f"{redact(url)}: the contacts query failed: {_pg_message(exc, url)}{_pg_position(query, exc)}"
     if exc.sqlstate == _SYNTAX_ERROR:
         said += _bare_name_hint(query)
     elif exc.sqlstate == _UNDEFINED_TABLE:
         said += _missing_schema(conn, url)
-    return _pg_error(said, exc)
+    return _pg_error(said, exc, QueryError)
 
 
 def _missing_schema(conn: psycopg.Connection[Any], url: str) -> str:
@@ -405,7 +444,7 @@ def _pg_rows(
             except psycopg.Error as exc:
                 raise _query_failed(conn, url, query, exc) from None
             if cur.description is None:
-                raise ContactsError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
+                raise QueryError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
             yield 0, [col.name for col in cur.description]
             # The portal is FETCHed through a client-side cursor so that a batch psycopg's fast
             # (C) loaders cannot load is still there to load again leniently (_lenient_batch):
@@ -424,9 +463,8 @@ def _pg_rows(
                         number += 1
                         yield number, _cells(row, zone)
             except psycopg.Error as exc:
-                raise _pg_error(
-                    f"{shown}: reading contacts failed after row {number}: {_pg_message(exc, url)}", exc
-                ) from None
+                said = f"{shown}: reading contacts failed after row {number}: {_pg_message(exc, url)}"
+                raise _pg_error(said, exc, QueryError) from None
     except psycopg.Error as exc:  # closing the cursor on a connection that broke
         raise _pg_error(f"{shown}: {_pg_message(exc, url)}", exc) from None
     finally:
@@ -615,8 +653,10 @@ def _tls_hint(exc: BaseException) -> str:
 _MYSQL_TEMPORARY = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1205, 1213, 1317, 1969, 3024})
 
 
-def _mysql_error(message: str, exc: BaseException) -> ContactsError:
-    """:class:`ContactsUnavailableError` for a code in :data:`_MYSQL_TEMPORARY`, else ContactsError.
+def _mysql_error(
+    message: str, exc: BaseException, refused: type[ContactsError] = ContactsError
+) -> ContactsError:
+    """:class:`ContactsUnavailableError` for a code in :data:`_MYSQL_TEMPORARY`, else ``refused``.
 
     A TLS handshake that failed (a certificate not trusted) is PyMySQL's 2003
     "can't connect" too, but no retry fixes it: the config's to fix.
@@ -624,7 +664,7 @@ def _mysql_error(message: str, exc: BaseException) -> ContactsError:
     if isinstance(getattr(exc, "original_exception", None), ssl.SSLError):
         return ContactsError(message)
     code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
-    return (ContactsUnavailableError if code in _MYSQL_TEMPORARY else ContactsError)(message)
+    return (ContactsUnavailableError if code in _MYSQL_TEMPORARY else refused)(message)
 
 
 def _mysql_message(exc: BaseException, url: str) -> str:
@@ -702,11 +742,10 @@ def _mysql_rows(
             cur.execute(query)
         except pymysql.Error as exc:
             said = f"{shown}: the contacts query failed: {_mysql_message(exc, url)}"
-            raise _mysql_error(
-                said + _bare_name_hint(query) if exc.args[:1] == (_MYSQL_SYNTAX,) else said, exc
-            ) from None
+            hint = _bare_name_hint(query) if exc.args[:1] == (_MYSQL_SYNTAX,) else ""
+            raise _mysql_error(said + hint, exc, QueryError) from None
         if cur.description is None:
-            raise ContactsError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
+            raise QueryError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
         yield 0, [str(col[0]) for col in cur.description]
         fix = _mysql_row(cur.description)
         try:
@@ -715,9 +754,8 @@ def _mysql_rows(
                     number += 1
                     yield number, _cells(row if fix is None else fix(row), zone)
         except pymysql.Error as exc:
-            raise _mysql_error(
-                f"{shown}: reading contacts failed after row {number}: {_mysql_message(exc, url)}", exc
-            ) from None
+            said = f"{shown}: reading contacts failed after row {number}: {_mysql_message(exc, url)}"
+            raise _mysql_error(said, exc, QueryError) from None
         drained = True
     finally:
         _close_mysql(conn, cur, drained=drained)
