@@ -446,7 +446,8 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows,
     templates or renders failed, 2 if the config itself is unusable (or names
     a templates folder or template that does not exist, or a contacts database
-    that refuses it: a wrong password, no such database), 75 if the only
+    that refuses it: a wrong password, no such database, a query it cannot
+    run — reported at contacts.query with the rest of the report), 75 if the only
     problem is a journal or contacts database that does not answer now (the
     rest is still checked and printed; without the contacts, no row or render).
     """
