@@ -645,7 +645,8 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     Example (greeter's crontab, `crontab -u greeter -e`: nightly, a week kept):
       GREETER_CONFIG=/etc/greeter/greeter.yaml
       PATH=/opt/greeter/venv/bin:/usr/bin:/bin
-      15 3 * * * greeter backup --quiet --force /var/backups/greeter/$(date +\\%a).sqlite3
+      DIR=/var/backups/greeter
+      15 3 * * * greeter backup --quiet --force $DIR/$(date +\\%a).sqlite3
     """
     from greeter.config_loader import load_settings
     from greeter.journal_backup import back_up
