@@ -18,9 +18,20 @@ or a ``4.x.x`` is temporary and only counted; a message that is no such report
 (an autoreply, a reader's answer) is skipped; a report that cannot be read is
 a :class:`~greeter.errors.Problem` naming its file and why, and the rest go on.
 
+A report is only believed about a letter greeter sent. Anyone can mail the
+bounce mailbox a report saying any address does not exist; applied as it came,
+one forged message would stop every greeting to a client greeter never wrote
+to. So :func:`tie_to_greetings` keeps a bounce only when the journal holds the
+letter it answers: the returned letter's Message-ID (from the headers a report
+sends back, else one of greeter's quoted in its text) must be that of a greeting
+to the same address; a report that returns no Message-ID at all is believed
+only for an address the journal holds a letter handed over to (``sent`` or
+``uncertain``). Any other report — a foreign Message-ID, an address never
+written to — is counted and named, never applied.
+
 Nothing of a message's body is printed or logged: the stored reason holds the
 server's reply (as a synchronous bounce's does), the report's date and
-Message-ID, and the greeting it answered when its Message-ID is greeter's.
+Message-ID, and the greeting it answered.
 """
 
 from __future__ import annotations
@@ -40,13 +51,13 @@ from email.utils import parsedate_to_datetime
 from functools import partial
 from pathlib import Path
 
-from greeter.contacts import valid_email
+from greeter.contacts import email_key, valid_email
 from greeter.errors import ContactsError, ContactsUnavailableError, Problem
 from greeter.journal_store import JournalEntry, JournalKey
 from greeter.suppression import Intake
 from greeter.transport import classify_reply
 
-__all__ = ["Bounce", "Tally", "messages", "read_report", "take_in"]
+__all__ = ["HANDED_OVER", "Bounce", "Tally", "Tied", "messages", "read_report", "take_in", "tie_to_greetings"]
 
 #: classify_reply wants a journal key for its result; a bounce's verdict needs none.
 _NO_KEY: JournalKey = ("", "", date.min)
@@ -56,6 +67,11 @@ _STATUS = re.compile(r"([245])\.\d{1,3}\.\d{1,3}")
 _REPLY_CODE = re.compile(r"([245]\d\d)(?:[\s-]+|$)")
 #: The Message-ID greeter gives a greeting (:func:`greeter.message.make_message_id`).
 _GREETER_ID = re.compile(r"<greeter\.[0-9a-f]{32}@[^<>\s]+>")
+#: Any Message-ID (RFC 5322 msg-id) in the returned letter's header.
+_ANY_ID = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
+#: The parts a report returns the bounced letter's header in (RFC 3462, RFC 3464, RFC 6533).
+_HEADER_TYPES = ("text/rfc822-headers", "message/rfc822-headers", "message/global-headers")
+_LETTER_TYPES = ("message/rfc822", "message/global")
 #: The status parts of RFC 3464 and of RFC 6533 (internationalised addresses).
 _STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
 #: Longest server reply kept in a reason: enough for any real one, not a page of someone's HTML.
@@ -69,8 +85,10 @@ class Bounce:
     address: str
     reason: str
     since: datetime | None
-    #: The bounced letter's Message-ID when it is one greeter makes, else None.
+    #: The bounced letter's Message-ID, whoever made it, as the report returns it; None: it returns none.
     original_id: str | None = None
+    #: The message that said so, as a problem names it: several recipients of one report are one report.
+    report: str = ""
 
 
 @dataclass
@@ -223,13 +241,13 @@ def _read_recipients(message: Message, name: str, now: datetime, tally: Tally) -
     evidence = _evidence(message, now)
     original = _original_id(message)
     for number, block in enumerate(blocks[1:], 1):
-        why = _recipient(block, evidence, original, tally)
+        why = _recipient(block, evidence, original, name, tally)
         if why is not None:
             tally.problems.append(Problem(name, f"recipient {number}", f"{why}; not suppressed"))
 
 
 def _recipient(
-    block: Message, evidence: tuple[str, datetime | None], original: str | None, tally: Tally
+    block: Message, evidence: tuple[str, datetime | None], original: str | None, name: str, tally: Tally
 ) -> str | None:
     """Tally one per-recipient block; what is wrong with it, or None."""
     action = str(block.get("Action", "")).strip().lower()
@@ -254,7 +272,7 @@ def _recipient(
         tally.refused += 1
         return None
     text, since = evidence
-    tally.bounces.append(Bounce(recipient, f"bounced: {code} {reply} ({text})", since, original))
+    tally.bounces.append(Bounce(recipient, f"bounced: {code} {reply} ({text})", since, original, name))
     return None
 
 
@@ -310,40 +328,98 @@ def _evidence(message: Message, now: datetime) -> tuple[str, datetime | None]:
 
 
 def _original_id(message: Message) -> str | None:
-    """The bounced letter's Message-ID when it is greeter's, from the report's returned headers."""
+    """The bounced letter's Message-ID as the report returns it, or None when it returns none.
+
+    First the returned header (a ``text/rfc822-headers`` part, or the letter
+    itself in a ``message/rfc822`` one), whoever's the id is: a foreign one
+    there means the report is about someone else's letter, and must not be
+    read as greeter's. Only a report that returns no header with an id is
+    searched for one of greeter's quoted in its text, as some MTAs write it.
+    """
+    quoted: str | None = None
     for part in message.walk():
         kind = part.get_content_type()
         headers: Message | None = None
-        if kind in ("text/rfc822-headers", "message/rfc822-headers"):
+        if kind in _HEADER_TYPES:
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
                 headers = HeaderParser(policy=policy.default).parsestr(payload.decode("utf-8", "replace"))
-        elif kind in ("message/rfc822", "message/global"):
+        elif kind in _LETTER_TYPES:
             inner = part.get_payload()
             headers = (
                 inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else None
             )
-        found = _GREETER_ID.search(str(headers.get("Message-ID", ""))) if headers is not None else None
-        if found is not None:
-            return found.group(0)
-    return None
+        elif kind == "text/plain" and quoted is None:
+            text = part.get_payload(decode=True)
+            found = _GREETER_ID.search(text.decode("utf-8", "replace")) if isinstance(text, bytes) else None
+            quoted = found.group(0) if found is not None else None
+        returned = _ANY_ID.search(str(headers.get("Message-ID", ""))) if headers is not None else None
+        if returned is not None:
+            return returned.group(0)
+    return quoted
 
 
 def _short(text: str, most: int = 120) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def name_greetings(bounces: Sequence[Bounce], history: Callable[[str], Sequence[JournalEntry]]) -> Intake:
-    """The bounces as an :class:`Intake`, each reason naming the greeting it answered when the journal
-    (``history``: an address's greetings) holds one with the bounced letter's Message-ID — the
-    operator then sees which letter bounced, not only that one did."""
-    intake = Intake()
+#: The states of a greeting whose letter greeter handed to a server (``uncertain``: maybe): a report
+#: that returns no Message-ID is believed only about an address one of these went to.
+HANDED_OVER: tuple[str, ...] = ("sent", "uncertain")
+
+
+@dataclass
+class Tied:
+    """The bounces tied to greeter's letters, as an :class:`Intake` to store, and those that are not."""
+
+    intake: Intake = field(default_factory=Intake)
+    ignored: list[Bounce] = field(default_factory=list)
+
+    def ignored_line(self, most: int = 10) -> str | None:
+        """What stderr says of the ignored, or None: how many reports, which addresses (``most`` named:
+        a flood of forged reports is one line, not a page)."""
+        if not self.ignored:
+            return None
+        addresses = list(dict.fromkeys(b.address for b in self.ignored))
+        named = ", ".join(addresses[:most]) + (
+            f" and {len(addresses) - most} more" if len(addresses) > most else ""
+        )
+        reports = len({b.report for b in self.ignored})
+        return f"{reports} report(s) not about greeter's letters: ignored ({named})"
+
+
+def tie_to_greetings(bounces: Sequence[Bounce], history: Callable[[str], Sequence[JournalEntry]]) -> Tied:
+    """Each bounce tied to the greeting it answers (``history``: an address's greetings), or ignored.
+
+    A report is anyone's to write: only one about a letter greeter sent may
+    put its address on the list (:func:`bounced_greeting`). The stored reason
+    names that greeting, so the operator sees which letter bounced — marked
+    ``by address`` when the report returned no Message-ID to match.
+    """
+    tied = Tied()
     for bounce in bounces:
-        reason = bounce.reason
-        if bounce.original_id is not None:
-            entry = next((e for e in history(bounce.address) if e.message_id == bounce.original_id), None)
-            if entry is not None:
-                day = entry.occasion_date.isoformat()
-                reason = f"{reason[:-1]}; greeting {entry.contact_id} {entry.occasion} {day})"
-        intake.add(bounce.address, reason, bounce.since)
-    return intake
+        entry = bounced_greeting(bounce, history(bounce.address))
+        if entry is None:
+            tied.ignored.append(bounce)
+            continue
+        how = "" if bounce.original_id is not None else " by address"
+        greeting = f"greeting {entry.contact_id} {entry.occasion} {entry.occasion_date.isoformat()}{how}"
+        tied.intake.add(bounce.address, f"{bounce.reason[:-1]}; {greeting})", bounce.since)
+    return tied
+
+
+def bounced_greeting(bounce: Bounce, greetings: Sequence[JournalEntry]) -> JournalEntry | None:
+    """The greeting among ``greetings`` that ``bounce`` answers, or None: it is about no letter of greeter's.
+
+    With a Message-ID returned, the greeting to the same address that carries
+    it — greeter stamps it on the letter it writes for that address, so only
+    a report of that letter (or one made by someone who has seen it) returns
+    it. Without one, the latest letter handed over to that address
+    (:data:`HANDED_OVER`): weaker, but the address at least got greeter's mail.
+    """
+    own = [e for e in greetings if e.email is not None and email_key(e.email) == email_key(bounce.address)]
+    if bounce.original_id is not None:
+        wanted = bounce.original_id.lower()
+        return next((e for e in own if e.message_id is not None and e.message_id.lower() == wanted), None)
+    handed = [e for e in own if e.state in HANDED_OVER]
+    return max(handed, key=lambda e: e.sent_at or e.updated_at, default=None)

@@ -213,7 +213,8 @@ def history(
     metavar="PATH",
     type=click.Path(path_type=Path),
     help="Also read the relay's bounce reports (DSNs) from this Maildir, mbox, .eml file or folder of "
-    ".eml files: each mailbox that does not exist (5.1.x) is suppressed.",
+    ".eml files: each mailbox that does not exist (5.1.x) is suppressed, when the report is about a "
+    "letter greeter sent it.",
 )
 @click.option(
     "--reason",
@@ -274,6 +275,16 @@ def suppress(
     skipped. A report that cannot be read is named with its file and why,
     and the rest go on; no message text is printed.
 
+    A report is believed only about a letter greeter sent: the letter's
+    Message-ID it returns (its header part, or one of greeter's quoted in
+    its text) must be that of a greeting in the journal to the same address;
+    a report that returns no Message-ID, only for an address the journal
+    holds a letter sent (or uncertain) to. Anyone can mail the bounce
+    mailbox, so any other report — an address greeter never wrote to, a
+    foreign Message-ID — is not applied; stderr says "N report(s) not about
+    greeter's letters: ignored (<addresses>)" and the exit code stays 0 for
+    them, so a forged report does not fail a nightly run.
+
     --list --format csv starts a cell that a spreadsheet would run as a
     formula (=, +, -, @…) with ', as history's CSV does; --from-csv takes
     that ' off again, so a list moved to a new journal keeps each address.
@@ -283,9 +294,9 @@ def suppress(
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
-    are. Exit 0 if every address and report was good, 1 if some were
-    rejected, 2 if the file or mailbox cannot be read at all (nothing is
-    stored then).
+    are. Exit 0 if every address and report was good (or only not about
+    greeter's letters), 1 if some were rejected, 2 if the file or mailbox
+    cannot be read at all (nothing is stored then).
 
     \b
     Examples:
@@ -298,7 +309,7 @@ def suppress(
       greeter suppress --from-csv do-not-contact.csv  # a new journal, dates kept
       greeter suppress --from-bounces /var/mail/bounces/Maildir
     """
-    from greeter.bounces import Tally, name_greetings, take_in
+    from greeter.bounces import Tally, Tied, take_in, tie_to_greetings
     from greeter.config_loader import load_settings
     from greeter.suppression import Intake, from_arguments, from_file, listed, print_list, store
 
@@ -345,11 +356,13 @@ def suppress(
     for problem in problems:
         click.echo(str(problem), err=True)
     added = bounced = listed_before = 0
+    tied = Tied()
     if intake.addresses or tally.bounces:
         journal = _open_journal(settings.storage.url, moment)
         try:
             if tally.bounces:  # an address given and bounced keeps the operator's reason
-                found = name_greetings(tally.bounces, lambda address: journal.history(email=address))
+                tied = tie_to_greetings(tally.bounces, lambda address: journal.history(email=address))
+                found = tied.intake
                 bounced, on_list = len(found.addresses), journal.suppressed()
                 listed_before = len(found.addresses.keys() & on_list)
                 for key, entry in found.addresses.items():
@@ -357,6 +370,9 @@ def suppress(
             added = store(journal, intake.addresses.values(), moment)
         finally:
             journal.close()
+    ignored = tied.ignored_line()
+    if ignored is not None:  # anyone can mail the bounce mailbox: said, not a failure of the run
+        click.echo(ignored, err=True)
     rows = list(intake.addresses.values())
     if bounces_path:
         click.echo(
