@@ -117,6 +117,26 @@ class Card:
     #: What the journal holds (JSON ``journal_state``): the greeting's row, or for a ``merged``
     #: occasion the carrying letter's; None when it holds nothing of it.
     journal_state: str | None = None
+    #: When the letter leaves (ISO, as the JSON's ``send_at``); for a ``merged`` occasion, when the
+    #: letter carrying it does — which, with the contact and the carrier's occasion, finds that letter.
+    send_at: str | None = None
+    #: A ``merged`` occasion: the page of the letter it rides in (set once every card is read); None
+    #: when that letter has no page (not rendered, not in this gallery), and on any other card.
+    carrier: str | None = None
+
+    @property
+    def carried_by(self) -> tuple[str, str, str] | None:
+        """(contact id, occasion, send moment) of the letter this merged occasion rides in; else None."""
+        if self.reason != "merged" or not self.merged_with or self.send_at is None:
+            return None
+        return self.contact_id, self.merged_with[0], self.send_at
+
+    @property
+    def letter_key(self) -> tuple[str, str, str] | None:
+        """(contact id, occasion, send moment) of this card's own letter, when it has a page; else None."""
+        if self.page is None or self.send_at is None:
+            return None
+        return self.contact_id, self.occasion, self.send_at
 
     @property
     def said(self) -> Said | None:
@@ -202,6 +222,7 @@ def card_of(
         planner_detail=data["detail"],
         lang=lang,
         journal_state=data["journal_state"],
+        send_at=data["send_at"],
     )
 
 

@@ -72,8 +72,19 @@
     clearTimeout(timer);
     timer = setTimeout(function () { apply(true); }, 150);
   });
+  // "/" goes to the search: the key where a US keyboard has "/" (e.code: a Russian layout types "."
+  // there, and e.key never said "/"), or a "/" typed elsewhere (Shift+7 in German). Never with
+  // Ctrl, Alt or Meta (the browser's and the screen reader's shortcuts), nor while typing in a
+  // field, where "/" is a character (WCAG 2.1.4).
+  function typing(el) {
+    return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
   document.addEventListener("keydown", function (e) {
-    if (e.key === "/" && document.activeElement !== search) { e.preventDefault(); search.focus(); }
+    var slash = (e.code === "Slash" && !e.shiftKey) || e.key === "/";
+    if (!slash || e.ctrlKey || e.altKey || e.metaKey || e.isComposing || e.defaultPrevented) { return; }
+    if (typing(document.activeElement)) { return; }
+    e.preventDefault();
+    search.focus();
   });
   window.addEventListener("resize", pad);
   pad();

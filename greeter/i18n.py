@@ -36,6 +36,7 @@ from greeter.hungarian import on_day as _hu_on_day
 
 __all__ = [
     "DATE_FORMATS",
+    "bcp47",
     "format_date",
     "keys_for",
     "language_and_script",
@@ -179,6 +180,18 @@ def keys_for(locale: str, keys: tuple[str, ...]) -> tuple[str, ...]:
 def _written(locale: str) -> tuple[str, str]:
     """A locale's language and script, the script filled in (``hu`` → ``("hu", "Latn")``)."""
     return locale.replace("-", "_").split("_")[0].lower(), script_of(locale)
+
+
+def bcp47(locale: str) -> str:
+    """A letter's locale (``sr_Latn``, ``en_US``) as the BCP 47 tag ``lang`` takes (``sr-Latn``); "" unknown.
+
+    Why: a screen reader reads a text with the voice its ``lang`` names (WCAG
+    3.1.1, 3.1.2), and a tag it cannot parse is worse than none. One
+    conversion for every place that tags a letter's words — the letter's own
+    ``<html lang>`` (the renderer's ``lang_tag``) and the gallery's subject,
+    title and text — so a Serbian letter in Latin is ``sr-Latn`` in both.
+    """
+    return locale.replace("_", "-").strip("-")
 
 
 def language_of(locale: str | None, default: str = "ru") -> str:

@@ -132,6 +132,10 @@ Every template sees:
     :func:`greeter.i18n.regional_locale`.
 ``lang``
     The language part of ``locale`` (``"ru"``, ``"en"``), for wording branches.
+``lang_tag``
+    ``locale`` as a BCP 47 tag (``"sr-Latn"``, ``"en-GB"``; :func:`greeter.i18n.bcp47`),
+    for ``<html lang="…">``: a screen reader picks its voice by it, and the
+    review gallery tags the same letter so.
 
 Filters (locale-aware ones use the letter's ``locale`` unless given one)::
 
@@ -217,7 +221,7 @@ from typing import TYPE_CHECKING, Any
 from greeter.cache_dir import user_cache_dir
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
 from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadError
-from greeter.i18n import normalize_locale, regional_locale
+from greeter.i18n import bcp47, normalize_locale, regional_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.secret_values import unsubscribe_secret
@@ -356,6 +360,7 @@ class Renderer:
             "closing": forms.closing,
             "locale": letter,
             "lang": variant.lang,
+            "lang_tag": bcp47(letter),
             "unsubscribe_url": self.unsubscribe_link(contact.email),
             "unsubscribe_mailto": self._unsubscribe_mailto,
         }

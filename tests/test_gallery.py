@@ -241,13 +241,18 @@ def test_card_contents(gallery: tuple[Path, int]) -> None:
     # hung on the title's last word: a long title never leaves "· 50 лет" alone on a line
     html = (gallery[0] / "index.html").read_text(encoding="utf-8")
     assert '</span>&nbsp;<span class="years">50 лет</span>' in html
-    assert [a.attrs["href"] for a in ivan.find("a")] == ["drafts/1.html", "drafts/1.html"]
+    # the subject and «Открыть письмо →» both open the letter; only the subject is a tab stop
+    links = [(a.attrs["href"], a.attrs.get("tabindex"), a.attrs.get("aria-hidden")) for a in ivan.find("a")]
+    assert links == [("drafts/1.html", None, None), ("drafts/1.html", "-1", "true")]
     assert "иван петрович сидоров ivan@example.ru c1 birthday new_year с юбилеем" in ivan.attrs["data-search"]
 
     merged = c["card-2"]
     assert next(merged.find(cls="badge")).all_text() == "пропуск: объединено"
     assert [ch.all_text() for ch in merged.find(cls="chip")] == ["→ birthday"]
-    assert not list(merged.find("a"))
+    # no letter of its own: it opens the letter it rides in (Ivan's birthday letter)
+    assert [(a.attrs["href"], a.all_text()) for a in merged.find("a")] == [
+        ("drafts/1.html", "Открыть письмо «birthday» →")
+    ]
 
     cap = c["card-3"]
     assert cap.attrs["data-status"] == "skip"

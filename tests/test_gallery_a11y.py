@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.gallery import bcp47, write_gallery
+from greeter.gallery import write_gallery
+from greeter.i18n import bcp47
 from greeter.plan_types import Draft, PlanItem, Rendered
 from tests.test_gallery import MSK, NOW, START, TreeBuilder, contact, hit, parse, run_chromium
 

@@ -972,7 +972,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
     assert str(err) == (
         "birthday.j2:4: undefined: 'nickname' is undefined (known: also, belated, closing, contact, early, lang,"
-        " locale, occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender,"
+        " lang_tag, locale, occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender,"
         " unsubscribe_mailto, unsubscribe_url, years) (contact client-42)"
     )
 
@@ -1008,7 +1008,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         ("{{ yeras|plural('год|года|лет') }}", "'yeras' is undefined, did you mean 'years'?"),
         (
             "{{ years|plural(frms) }}",
-            "'frms' is undefined (known: also, belated, closing, contact, early, lang, locale, "
+            "'frms' is undefined (known: also, belated, closing, contact, early, lang, lang_tag, locale, "
             "occasion, occasion_date, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, "
             "unsubscribe_mailto, unsubscribe_url, years)",
         ),

@@ -215,7 +215,7 @@ def test_a_belated_company_anniversary_without_a_company_name() -> None:
         client("sr", company=""), "company_anniversary", years=3, sent=date(2027, 2, 17), belated=True
     )
     assert out.subject == "Честитамо 3. годишњицу Ваше компаније (са закашњењем)!"
-    assert out.html is not None and "3. годишњица Ваше компаније!</td>" in out.html
+    assert out.html is not None and "3. годишњица Ваше компаније!</h1>" in out.html
     assert paragraphs(out)[1:3] == [
         "Молимо Вас да примите наше срдачне, иако закаснеле, честитке поводом треће годишњице Ваше "
         "компаније (15. фебруар)!",
@@ -264,7 +264,7 @@ def test_each_holiday_is_a_serbian_letter(occasion: str, subject: str, heading: 
     out = letter(client("sr"), "holiday", occasion, day=date(2027, 3, 8))
     assert out.template_file == "holiday.sr.j2"
     assert out.subject == subject
-    assert out.html is not None and f">{heading}</td>" in out.html
+    assert out.html is not None and f">{heading}</h1>" in out.html
     what = subject.removeprefix("Честитамо ").removesuffix("!")
     assert (
         paragraphs(out)[1] == f"Примите најтоплије честитке за {what} од свих нас из компаније Romashka LLC!"
