@@ -154,6 +154,9 @@ class CheckReport:
     #: that country. Not a problem either — a client in Europe/Tallinn has Estonia's days off and
     #: holidays — but the marketer who left the column empty should know it decides them.
     countries_from_zone: Counter[str] = field(default_factory=Counter)
+    #: Other notes for the summary, each one line (a sender that Gmail may count as a bulk one with no
+    #: one-click unsubscribe): said, not counted as warnings, so ``--strict`` passes; ``notes`` in JSON.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -249,6 +252,7 @@ class CheckReport:
             else {"days": self.retention[0], "minimum_days": self.retention[1]},
             "dates_without_year": {column: c.yearless for column, c in self.yearless.items() if c.yearless},
             "countries_from_zone": dict(sorted(self.countries_from_zone.items())),
+            "notes": self.notes,
             "problems": [str(p) for p in self.problems],
         }
 
@@ -308,6 +312,7 @@ class CheckReport:
             self._contacts_line(),
             *(c.line(column) for column, c in self.yearless.items() if c.yearless),
             *([zone_countries_line(self.countries_from_zone)] if self.countries_from_zone else []),
+            *self.notes,
             f"occasions: {len(self.occasions)} ({', '.join(self.occasions)})",
             "templates: "
             + ", ".join(

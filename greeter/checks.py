@@ -53,6 +53,7 @@ from greeter.check_render import (
     render_problems,
 )
 from greeter.check_report import CheckReport, YearlessColumn, refused_report, zone_countries_line
+from greeter.check_sender import bulk_without_one_click, return_path_alignment, unqualified_helo
 from greeter.check_settings import check_days_off, check_occasion_calendars, full_name_overlap
 from greeter.check_titles import TitleReach
 from greeter.check_window import ineffective_friday_cutoff
@@ -124,6 +125,8 @@ def run_check(
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))
     report.problems.extend(dkim_alignment(settings, config_file))
+    report.problems.extend(return_path_alignment(settings, config_file))
+    report.problems.extend(unqualified_helo(settings, config_file))
     report.problems.extend(unserved_one_click(settings, config_file))
     report.problems.extend(ineffective_friday_cutoff(settings, config_file))
     check_days_off(report, settings, today)
@@ -273,6 +276,7 @@ def run_check(
             holiday_problems(settings, config_file, reach.countries, today, reach.holiday_clients)
         )
         report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
+        report.notes.extend(bulk_without_one_click(settings, load.loaded))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected

@@ -9,6 +9,8 @@ constant time against the current secret and any previous ones (a rotated
 key's links keep working); a forged or damaged token gets 404 — the same styled
 page, in the reader's language, saying how else to unsubscribe — changes
 nothing, and is logged (``unsubscribe_rejected``, never the token or address).
+A POST with a genuine link whose body does not say ``List-Unsubscribe=One-Click``
+gets 400 and is logged as well (``unsubscribe_bad_request``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,16 @@ from greeter.logs import get_logger
 from greeter.masking import mask_addresses
 from greeter.metrics import Counts, RunStats, render_metrics
 from greeter.off_loop import Abandoned, OneAtATime, within
-from greeter.unsubscribe import PageKind, Refused, check_token, page_language, render_page
+from greeter.unsubscribe import (
+    FORM_TYPES,
+    NotOneClick,
+    PageKind,
+    Refused,
+    bare_one_click,
+    check_token,
+    page_language,
+    render_page,
+)
 
 log = get_logger(component="http")
 
@@ -196,6 +207,17 @@ _REJECTED_WHY = {
 }
 
 
+#: What the bad-request log line says a :data:`~greeter.unsubscribe.NotOneClick` reason means.
+_NOT_ONE_CLICK_WHY: dict[NotOneClick, str] = {
+    "no_body": "a POST with no body: RFC 8058 one-click posts List-Unsubscribe=One-Click",
+    "not_one_click": "the body does not say List-Unsubscribe=One-Click (RFC 8058)",
+    "unreadable_form": "the body is not the form its Content-Type says it is",
+    "too_large": "the body is larger than the listener takes",
+}
+#: The longest Content-Type the bad-request log line repeats: the header comes from anyone with a link.
+_MAX_LOGGED_TYPE = 100
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
@@ -342,7 +364,13 @@ def make_app(ctx: ApiContext) -> web.Application:
         address = _address(request)
         if isinstance(address, web.Response):
             return address
-        if not await _one_click(request):
+        try:
+            refused = await _one_click(request)
+        except web.HTTPRequestEntityTooLarge:
+            _log_not_one_click(request, "too_large")
+            raise
+        if refused is not None:
+            _log_not_one_click(request, refused)
             raise web.HTTPBadRequest(text="expected List-Unsubscribe=One-Click")
         if await unsubscriber.suppress(ctx.journal, address, ctx.clock()) is not None:
             # 503: the mail client's one-click tries again; the write may still land meanwhile.
@@ -362,8 +390,14 @@ def make_app(ctx: ApiContext) -> web.Application:
     return app
 
 
-async def _one_click(request: web.Request) -> bool:
-    """Whether the POST's form says ``List-Unsubscribe=One-Click`` (RFC 8058); False: no form to read.
+async def _one_click(request: web.Request) -> NotOneClick | None:
+    """None when the POST says ``List-Unsubscribe=One-Click`` (RFC 8058), else why it does not.
+
+    A form (urlencoded or multipart) is read as a form; any other body — no
+    Content-Type, ``text/plain``, which some clients send — as it stands
+    (:func:`~greeter.unsubscribe.bare_one_click`): those were refused with
+    400, and the recipient's one-click did nothing. Both reads stop at the
+    listener's size limit (413, :class:`~aiohttp.web.HTTPRequestEntityTooLarge`).
 
     Anyone on the internet can post here: a body aiohttp cannot parse (a broken
     multipart part, a missing boundary, an unknown charset or transfer encoding, bytes not in
@@ -371,11 +405,32 @@ async def _one_click(request: web.Request) -> bool:
     the sender's mistake — a 400 like any other wrong form, not an error-level
     traceback in the operator's log.
     """
+    if request.content_type not in FORM_TYPES:
+        return bare_one_click(await request.read())
     try:
         form = await request.post()
     except (HttpProcessingError, ValueError, LookupError, RuntimeError):
-        return False
-    return form.get("List-Unsubscribe") == "One-Click"
+        return "unreadable_form"
+    if form.get("List-Unsubscribe") == "One-Click":
+        return None
+    return "not_one_click" if form else "no_body"
+
+
+def _log_not_one_click(request: web.Request, reason: NotOneClick) -> None:
+    """Log a POST with a genuine link that unsubscribed nobody: a client whose one-click fails.
+
+    As ``unsubscribe_rejected`` is for links not honoured — the operator must
+    hear of someone who tried to opt out and could not — with what the client
+    declared (the Content-Type, without its parameters): never the token, the
+    address or the body.
+    """
+    log.warning(
+        "unsubscribe_bad_request",
+        request="one-click",
+        reason=reason,
+        content_type=request.content_type[:_MAX_LOGGED_TYPE],
+        why=_NOT_ONE_CLICK_WHY[reason],
+    )
 
 
 #: Socket errors that may pass: the port is taken (another greeter may still be stopping there),

@@ -125,6 +125,33 @@ def check_token(secrets: Sequence[bytes], token: str) -> str | Refused:
         return Refused("malformed")
 
 
+#: RFC 8058 §3.1's POST body. Mail clients post it as ``multipart/form-data`` (SHOULD) or
+#: urlencoded (MAY); some post the line with no Content-Type or as ``text/plain``.
+ONE_CLICK_BODY = b"List-Unsubscribe=One-Click"
+#: The Content-Types a one-click body is read as a form from; any other one's body is read as it stands.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+#: Why a POST with a genuine link unsubscribed nobody, as logged: ``no_body`` — nothing posted;
+#: ``not_one_click`` — a body that does not say ``List-Unsubscribe=One-Click``; ``unreadable_form`` —
+#: a body that is not the form its Content-Type declares; ``too_large`` — over the listener's limit.
+NotOneClick = Literal["no_body", "not_one_click", "unreadable_form", "too_large"]
+
+
+def bare_one_click(body: bytes) -> NotOneClick | None:
+    """None when a body posted as no form (no Content-Type, ``text/plain``) is RFC 8058's line, else why not.
+
+    The link's signature already says who is unsubscribed and that the link
+    is ours; the body only tells a one-click POST from a stray one, so its
+    Content-Type is not held against a client that sends the line bare. The
+    line alone, give or take the blanks and line break around it: anything
+    else is not what RFC 8058 asks a client to send. Pure.
+    """
+    line = body.strip()
+    if not line:
+        return "no_body"
+    return None if line == ONE_CLICK_BODY else "not_one_click"
+
+
 def unsubscribe_url(base: str | None, secret: bytes | None, email: str) -> str | None:
     """The https link for one recipient, or None when no URL or secret is configured."""
     if not base or not secret:
