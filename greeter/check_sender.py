@@ -45,6 +45,24 @@ def helo_name_problem(helo_name: str | None, fqdn: str) -> str | None:
     return None
 
 
+def local_relay(host: str) -> bool:
+    """Whether the mail server is this machine's own (``localhost``, 127.0.0.0/8, ``::1``). Pure.
+
+    Such a relay (a local Postfix) is the only one that hears greeter's EHLO;
+    it greets the receivers under its own ``myhostname``, so a bare host name
+    costs nothing there and a warning about it would only be noise.
+    """
+    import ipaddress
+
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def unqualified_helo(
     settings: Settings, config_file: Path, fqdn: Callable[[], str] | None = None
 ) -> list[Problem]:
@@ -53,11 +71,11 @@ def unqualified_helo(
     ``fqdn`` looks up the host's name as the sender does (default
     :func:`socket.getfqdn`, called at the time, as the transport calls it),
     only for ``transport: smtp`` without ``helo_name``: a lookup may wait on
-    DNS. A warning, not an error: letters still go, but score worse, and a
-    local relay that greets onward under its own name makes it moot.
+    DNS. A warning, not an error: letters still go, but score worse. None for a
+    relay on this machine (:func:`local_relay`), which greets onward under its own name.
     """
     smtp = settings.delivery.smtp
-    if settings.delivery.transport != "smtp" or smtp.helo_name is not None:
+    if settings.delivery.transport != "smtp" or smtp.helo_name is not None or local_relay(smtp.host):
         return []
     message = helo_name_problem(None, (fqdn or socket.getfqdn)())
     if message is None:

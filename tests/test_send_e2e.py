@@ -622,7 +622,7 @@ def test_check_connects_and_logs_in_to_the_mail_server(
         assert f"mail server: 127.0.0.1:{sink.port}: login refused: 535 " in refused.stdout
         assert "username 'greeter'" in refused.stdout and "check: 1 problem(s)" in refused.stdout
         assert "delivery.smtp: login refused: 535 " in refused.stderr
-        [line] = [line for line in refused.stderr.splitlines() if "delivery.smtp" in line]
+        [line] = [line for line in refused.stderr.splitlines() if " delivery.smtp: " in line]
         assert "GREETER_TEST_SMTP_PW" in line and "warning" not in line, line
         assert "(535," not in refused.stdout + refused.stderr
         assert "wrong-pw-1" not in refused.stdout + refused.stderr
@@ -715,7 +715,7 @@ def test_a_server_that_demands_a_login_stops_the_batch_like_a_refused_one(
             "(no delivery.smtp.username): set delivery.smtp.username"
         )
         assert checked.returncode == 1 and said in checked.stderr, checked.stdout + checked.stderr
-        [line] = [line for line in checked.stderr.splitlines() if "delivery.smtp" in line]
+        [line] = [line for line in checked.stderr.splitlines() if " delivery.smtp: " in line]
         assert "warning" not in line and "send would stop at it" in line, line
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert (summary["sent"], summary["uncertain"], summary["failed"]) == (0, 0, 0)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from greeter import check_sender
 from greeter.check_sender import (
     BULK_SENDER_DAILY,
     bulk_without_one_click,
@@ -73,6 +74,10 @@ def test_check_warns_that_the_default_ehlo_name_is_not_fully_qualified(
     monkeypatch.setattr(socket, "getfqdn", lambda name="": "localhost")
     with SmtpSink() as sink:
         config = make_project(russians(1), **smtp(sink.port))
+        # The sink is this machine's: a relay greeter's EHLO stops at (local_relay), no warning.
+        assert _helo_warnings(config) == []
+        # The wiring, for a relay elsewhere (the rule itself: test_a_relay_on_this_machine_…).
+        monkeypatch.setattr(check_sender, "local_relay", lambda host: False)
         report = run_check(config, NOW)
         assert report.smtp is not None and report.smtp[1], report.smtp
         (warning,) = [str(p) for p in report.problems if p.field == "delivery.smtp.helo_name"]
@@ -199,3 +204,23 @@ def test_check_notes_a_bulk_sender_without_one_click_and_strict_still_passes(
     as_json = runner.invoke(main, ["--config", str(config), "check", "--json", "--now", NOW])
     summary = json.loads(as_json.stdout)
     assert [n[: len(note)] for n in summary["notes"]] == [note] and summary["warnings"] == 0
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("127.0.1.1", True),  # Debian's own host name address
+        ("::1", True),
+        ("[::1]", True),
+        ("LocalHost", True),
+        ("smtp.localhost", True),
+        ("smtp.yandex.ru", False),
+        ("10.0.0.5", False),
+        ("relay", False),
+    ],
+)
+def test_a_relay_on_this_machine_hears_the_ehlo_name_alone(host: str, local: bool) -> None:
+    """A local Postfix greets the receivers under its own name: greeter's bare one costs nothing there."""
+    assert check_sender.local_relay(host) is local
