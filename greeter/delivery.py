@@ -112,8 +112,8 @@ class Summary:
     #: which the next run sends. None: the batch was not stopped.
     left_unsent: int | None = None
     #: Set when the batch stopped itself at a refusal no retry can cure — the server refused our
-    #: login (:meth:`Deliverer.halt`): the server's words. ``halted_unsent``: the due letters it
-    #: left unclaimed, which the next run sends once the login is fixed.
+    #: login, or refuses greeter's host, EHLO name or sender (:meth:`Deliverer.halt`): the words.
+    #: ``halted_unsent``: the due letters it left unclaimed, which the next run sends once fixed.
     halted: str | None = None
     halted_unsent: int = 0
     #: Which it was: a key of :data:`~greeter.transport.HALT_WORDS`.
@@ -414,9 +414,12 @@ class Deliverer:
 
         Also (``kind`` :data:`LOGIN_MISMATCH`) a server that demands a login
         greeter does not make (530 to MAIL FROM) or offers no AUTH greeter can
-        use (:func:`~greeter.smtp_transport.login_required`), and (``kind``
+        use (:func:`~greeter.smtp_transport.login_required`), (``kind``
         :data:`SECURITY_MISMATCH`) a ``delivery.smtp.security`` the server does
-        not speak (:class:`~greeter.smtp_transport.SecurityMismatch`). A wrong username or
+        not speak (:class:`~greeter.smtp_transport.SecurityMismatch`), and a
+        relay that refuses greeter itself — its host, EHLO name or envelope
+        sender (:func:`~greeter.transport.setup_refusal`): every letter would be
+        ``failed`` one after another. A wrong username or
         password fails every letter alike, and no retry
         cures it: putting the whole batch in ``retry`` (as for a server that is
         down) only burned attempts and backoff, and logging in again per letter
@@ -425,7 +428,8 @@ class Deliverer:
         """
         if self.summary.halted is None:
             self.summary.halted, self.summary.halted_by = why, kind
-            # The words of a 530 or of a server without AUTH already name the settings to change.
+            # The words of a 530, of a server without AUTH or of a relay refusing greeter itself
+            # already name the settings to change.
             fix = "; check delivery.smtp.username and the password" if kind == LOGIN_REFUSED else ""
             self.summary.errors.append(
                 f"{why}: the batch stopped there, the letters not sent are left for the next run{fix}"

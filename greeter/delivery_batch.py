@@ -386,7 +386,8 @@ class Batch:
         ready = handover.ready
         if result.halt_kind is not None:
             # A setting no retry gets past: a login refused at AUTH, demanded at MAIL FROM (530)
-            # or not offered, a security the server does not speak. The letter never reached DATA:
+            # or not offered, a security the server does not speak, a relay refusing greeter's
+            # host, EHLO name or sender at MAIL FROM or RCPT TO. The letter never reached DATA:
             # claimed, its claim is given back, so it waits for the fix with the rest, no attempt counted.
             self.deliverer.halt(result.reply, result.halt_kind)
             if handover.taken:

@@ -26,7 +26,8 @@ _NO_REPLY = "the mail server accepted none of the letters"
 def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     """Why delivery is not working after a run with this summary; None: it works. Pure.
 
-    * The batch stopped at a login the server refuses or demands
+    * The batch stopped at a login the server refuses or demands, or at a
+      relay that refuses greeter's host, EHLO name or sender
       (``Summary.halted``): its words — nothing gets out until the config
       changes;
     * a letter went to ``retry`` because the server refused our mail as

@@ -109,8 +109,10 @@ def exit_code(result: RunResult) -> int:
 
     * 128 + the signal that stopped it (SIGHUP 129, SIGINT 130, SIGTERM 143),
       as a shell reports a command a signal ended;
-    * 2 (configuration error) when the server refused our login: the batch
-      stopped at it, and only a fixed config gets a letter out;
+    * 2 (configuration error) when the server refused our login, or greeter
+      itself (the login or security settings do not fit it; it does not relay
+      for this host, refuses the EHLO name or the sender): the batch stopped
+      at it, and only a fixed config gets a letter out;
     * 1 when something needs a person: a greeting failed (5xx) or did not
       render, is ``uncertain`` — in this run, or recovered from a crashed one
       (``greeter uncertain resend|dismiss``) —, was recorded ``expired`` (a

@@ -98,8 +98,9 @@ def print_report(
             ],
             **quota_json(result.summary, moment),
             **next_json(result, moment),
-            # One of the two says what stopped the batch: a login the server refused (535), or
-            # login settings that do not fit it (a 530 to MAIL FROM, no AUTH greeter can use).
+            # One of them says what stopped the batch: a login the server refused (535), login
+            # settings that do not fit it (a 530 to MAIL FROM, no AUTH greeter can use), a security
+            # setting it does not speak, or a relay refusing greeter's host, EHLO name or sender.
             **{
                 kind: result.summary.halted if result.summary.halted_by == kind else None
                 for kind in HALT_WORDS
@@ -323,6 +324,10 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "login_refused": None,
         "login_mismatch": None,
         "security_mismatch": None,
+        # A relay that refuses greeter itself at MAIL FROM or RCPT TO: its host, EHLO name or sender.
+        "relay_denied": None,
+        "helo_rejected": None,
+        "sender_rejected": None,
         "journal_unavailable": None,
         "contacts_unavailable": None,
         # A config error (exit 2) that stopped the run before it sent anything: greeter.cli sets it.

@@ -44,10 +44,12 @@ from aiosmtplib.response import SMTPResponse
 
 from greeter.config import SmtpSettings
 from greeter.journal_store import JournalKey
+from greeter.masking import mask_addresses
 from greeter.message import UnsafeHeaderError, validate_address
 from greeter.ratelimit import RateLimiter
 from greeter.smtp_replies import ReplyReader
 from greeter.transport import (
+    HELO_REJECTED,
     LOGIN_MISMATCH,
     LOGIN_REFUSED,
     SECURITY_MISMATCH,
@@ -60,6 +62,8 @@ from greeter.transport import (
     classify_reply,
     send_many,
     sender_auth_status,
+    setup_fix,
+    setup_refusal,
 )
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
@@ -460,6 +464,15 @@ class SmtpTransport:
             kind = halt_kind_of(exc)
         except (LoginUnavailable, SecurityMismatch) as exc:
             error, kind = f"{self._where}: {exc}", halt_kind_of(exc)
+        except aiosmtplib.SMTPHeloError as exc:  # Postfix with smtpd_delay_reject=no says it here
+            said = " ".join(f"{exc.code} {exc.message}".split())
+            kind = HELO_REJECTED if setup_refusal(exc.code, exc.message) == HELO_REJECTED else None
+            error = f"{self._where} refused the connection: {said}"
+            if kind is not None:
+                fix = setup_fix(
+                    kind, said, sender="", return_path=False, ehlo=self._local_hostname, logged_in=False
+                )
+                error = f"{self._where}: {fix}"
         except aiosmtplib.SMTPResponseException as exc:
             error, kind = f"{self._where} refused the connection: {exc.code} {exc.message}", None
         except (aiosmtplib.SMTPException, OSError) as exc:
@@ -640,7 +653,10 @@ class SmtpTransport:
         server refused without pipelining, or hung up). A refusal of MAIL or
         RCPT that says the server wants a login greeter did not make
         (:func:`login_required`) is a ``LOGIN_MISMATCH``, a halt as a 535 is: the batch
-        stops at it instead of putting every letter in ``retry``.
+        stops at it instead of putting every letter in ``retry``. So is one that refuses
+        greeter itself — its host as a relay client, its EHLO name, its envelope sender
+        (:func:`~greeter.transport.setup_refusal`) — instead of marking every letter ``failed``;
+        the reply in its words has the recipient's address masked, as the summary's lines do.
         """
         for reply in replies[:2]:
             if reply.code in (250, 251):
@@ -653,9 +669,15 @@ class SmtpTransport:
                 secured=s.security != "none",
                 password=password_source(s),
             )
-            if fix is not None:
+            kind = LOGIN_MISMATCH if fix is not None else setup_refusal(reply.code, reply.message)
+            if kind is not None:
+                said = mask_addresses(" ".join(f"{reply.code} {reply.message}".split()), first=False)
+                fix = fix or setup_fix(
+                    kind, said, sender=item.envelope_from, return_path=self._return_path is not None,
+                    ehlo=self._local_hostname, logged_in=bool(s.username),
+                )  # fmt: skip
                 why = f"{self._where}: {fix}"
-                return SendResult(key, Outcome.TEMPORARY, None, why, fault=why, halt_kind=LOGIN_MISMATCH)
+                return SendResult(key, Outcome.TEMPORARY, None, why, fault=why, halt_kind=kind)
             break
         mail = replies[0]
         if mail.code != 250:

@@ -42,15 +42,22 @@ from greeter.ratelimit import RateLimiter
 
 #: What stops a batch (``SendResult.halt_kind``, ``Summary.halted_by``), a setting no retry cures: a
 #: login the server refused (535); login settings that do not fit it (a 530 to MAIL FROM, no AUTH
-#: greeter can use); a ``delivery.smtp.security`` it does not speak. The keys of ``send --json`` and
-#: of the daemon's ``delivery_halted`` line; the words of the summary line.
+#: greeter can use); a ``delivery.smtp.security`` it does not speak; a relay that refuses greeter
+#: itself — its host, its EHLO name, its envelope sender (:func:`setup_refusal`). The keys of
+#: ``send --json`` and of the daemon's ``delivery_halted`` line; the words of the summary line.
 LOGIN_REFUSED = "login_refused"
 LOGIN_MISMATCH = "login_mismatch"
 SECURITY_MISMATCH = "security_mismatch"
+RELAY_DENIED = "relay_denied"
+HELO_REJECTED = "helo_rejected"
+SENDER_REJECTED = "sender_rejected"
 HALT_WORDS = {
     LOGIN_REFUSED: "login refused",
     LOGIN_MISMATCH: "login settings do not fit the server",
     SECURITY_MISMATCH: "security setting does not fit the server",
+    RELAY_DENIED: "the server does not relay for this host",
+    HELO_REJECTED: "the server refuses greeter's EHLO name",
+    SENDER_REJECTED: "the server refuses the sender",
 }
 
 
@@ -205,6 +212,134 @@ def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted:
         unknown = (unknown or _no_mailbox_text(text)) and code != HOST_REFUSES_MAIL
         return SendResult(key, Outcome.PERMANENT, code, text, unknown_user=unknown)
     return SendResult(key, Outcome.TEMPORARY, code, text)
+
+
+#: The enhanced-status classes (RFC 3463 X.<class>.Y; "" for a reply without one) a setup refusal
+#: may come with: other (5.0), policy (5.7), also protocol (5.5: Postfix's 504 5.5.2 for a
+#: non-FQDN name) and, for the sender, addressing (5.1: 5.1.0, 5.1.7, 5.1.8).
+_POLICY: Final = frozenset({"", "0", "7"})
+_SYNTAX_OR_POLICY: Final = _POLICY | {"5"}
+_SENDER_CLASSES: Final = _SYNTAX_OR_POLICY | {"1"}
+
+#: Refusals of MAIL FROM or RCPT TO that are about greeter's own setup, not about the letter:
+#: (kind, the reply text, the enhanced-status classes it may come with — ``""`` for none —,
+#: where it was seen). Every letter of the batch gets the same answer, so each is a halt
+#: (:func:`setup_refusal`), not a ``failed`` per letter. Matched case-insensitively in 5xx
+#: replies only; each text names the relaying, the EHLO name or the *sender*, never a mailbox —
+#: Postfix's "Recipient address rejected: User unknown in relay recipient table" is none of them.
+SETUP_TEXTS: Final[tuple[tuple[str, re.Pattern[str], frozenset[str], str], ...]] = (
+    # Postfix reject_unauth_destination (greeter's host not in mynetworks, no SASL login):
+    # "554 5.7.1 <rcpt>: Relay access denied"; Exchange Online "550 5.7.64 TenantAttribution;
+    # Relay Access Denied".
+    (RELAY_DENIED, re.compile(r"\brelay access denied\b", re.I), _POLICY, "Postfix"),
+    # Sendmail "550 5.7.1 <rcpt>... Relaying denied" (also "… Proper authentication required."),
+    # Exim's default configuration "550 relay not permitted", others "Relaying not permitted/allowed".
+    (
+        RELAY_DENIED,
+        re.compile(r"\brelay(?:ing)? (?:denied|not permitted|not allowed|prohibited)\b", re.I),
+        _POLICY,
+        "Sendmail; Exim; others",
+    ),
+    # Exchange: "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain"; before 2013
+    # "550 5.7.1 Unable to relay".
+    (RELAY_DENIED, re.compile(r"\bunable to relay\b", re.I), _POLICY, "Exchange"),
+    # qmail: "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)".
+    (RELAY_DENIED, re.compile(r"\ballowed rcpthosts\b", re.I), _POLICY, "qmail"),
+    # Postfix smtpd_helo_restrictions, said at RCPT TO with smtpd_delay_reject=yes (the default):
+    # "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname", "… Invalid
+    # name", "550 5.7.1 <host>: Helo command rejected: Host not found".
+    (HELO_REJECTED, re.compile(r"\bhelo command rejected\b", re.I), _SYNTAX_OR_POLICY, "Postfix"),
+    # Exim and hand-written ACLs: "550 HELO/EHLO must contain a FQDN", "… not a fully qualified …".
+    (
+        HELO_REJECTED,
+        re.compile(r"\b(?:HELO|EHLO)\b.*(?:\bFQDN\b|\bfully[- ]qualified\b)", re.I | re.S),
+        _SYNTAX_OR_POLICY,
+        "Exim ACLs",
+    ),
+    # Postfix smtpd_sender_restrictions (at RCPT TO with smtpd_delay_reject=yes): "553 5.7.1
+    # <from>: Sender address rejected: not owned by user …", "550 5.1.0 <from>: Sender address
+    # rejected: Domain not found", "504 5.5.2 …: need fully-qualified address".
+    (
+        SENDER_REJECTED,
+        re.compile(r"\bsender address rejected\b", re.I),
+        _SENDER_CLASSES,
+        "Postfix",
+    ),
+    # Sendmail: "553 5.1.8 <from>... Domain of sender address from@x does not exist",
+    # "553 5.5.4 <from>... Domain name required for sender address from".
+    (
+        SENDER_REJECTED,
+        re.compile(r"\bdomain of sender address\b|\bdomain name required for sender address\b", re.I),
+        _SENDER_CLASSES,
+        "Sendmail",
+    ),
+    # Exim verify = sender: "550-Verification failed for <from>" / "550 Sender verify failed".
+    (SENDER_REJECTED, re.compile(r"\bsender verify failed\b", re.I), _SENDER_CLASSES, "Exim"),
+    # Exchange: "550 5.7.60 SMTP; Client does not have permissions to send as this sender".
+    (
+        SENDER_REJECTED,
+        re.compile(r"\bpermissions? to send as this sender\b", re.I),
+        _POLICY,
+        "Exchange",
+    ),
+)
+
+#: RFC 3463 statuses that name the sender whatever the words: 5.1.7 bad sender's mailbox address
+#: syntax, 5.1.8 bad sender's system address (Sendmail's "Domain of sender address … does not exist").
+_SENDER_STATUS = re.compile(r"^\s*5\.1\.[78]\b")
+
+
+def setup_refusal(code: int, text: str) -> str | None:
+    """Which part of greeter's own setup a refusal of MAIL FROM or RCPT TO is about (a key of
+    :data:`HALT_WORDS`: relay, EHLO name, sender), or None: a refusal of that one letter.
+
+    Why a halt: a relay that does not relay for greeter's host, frowns at its EHLO name or
+    refuses its envelope sender answers every letter alike — 40,000 New Year letters marked
+    ``failed`` one after another, where one setting was to change. The rule is conservative:
+    a 5xx reply whose words are one of :data:`SETUP_TEXTS` (with an enhanced status of a class
+    listed there, or none), or a sender status 5.1.7/5.1.8. A refusal of our mail as
+    unauthenticated (SPF/DKIM/DMARC: :func:`sender_auth_status`) keeps its own handling (a
+    ``fault``, the breaker); a ``550 5.1.1 user unknown`` or a ``5.7.1`` spam or policy block of
+    one letter is no setup refusal: it stays that letter's ``failed``.
+    """
+    if not 500 <= code < 600 or sender_auth_status(text) is not None:
+        return None
+    enhanced = _ENHANCED.match(text)
+    status_class = enhanced.group(2) if enhanced is not None else ""
+    for kind, pattern, classes, _ in SETUP_TEXTS:
+        if status_class in classes and pattern.search(text):
+            return kind
+    return SENDER_REJECTED if _SENDER_STATUS.match(text) else None
+
+
+def setup_fix(
+    kind: str, said: str, *, sender: str, return_path: bool, ehlo: str | None, logged_in: bool
+) -> str:
+    """What to change for a :func:`setup_refusal` of ``kind``, in words with the reply (``said``).
+
+    ``sender``: the envelope sender (MAIL FROM), ``return_path``: whether it is
+    ``delivery.return_path`` rather than ``sender.email``; ``ehlo``: the name greeter gave;
+    ``logged_in``: whether it logged in (``delivery.smtp.username``) — a relay denied then is
+    the login's, not the host's.
+    """
+    if kind == RELAY_DENIED:
+        if logged_in:
+            return (
+                f"the server does not relay for this login ({said}): let delivery.smtp.username relay "
+                "(Postfix smtpd_relay_restrictions: permit_sasl_authenticated)"
+            )
+        return (
+            f"the server does not relay for this host ({said}): add it to the relay's trusted networks "
+            "(Postfix mynetworks) or log in (delivery.smtp.username)"
+        )
+    if kind == HELO_REJECTED:
+        name = f" {ehlo!r}" if ehlo else ""
+        return (
+            f"the server refuses greeter's EHLO name{name} ({said}): set delivery.smtp.helo_name to this "
+            "host's fully qualified name"
+        )
+    setting = "delivery.return_path" if return_path else "sender.email (or delivery.return_path)"
+    return f"the server refuses the sender <{sender}> ({said}): check {setting} and the domain's DNS"
 
 
 class CleanLetter(bytes):
