@@ -2,14 +2,19 @@
 names the setting to fix, the text patterns with the words a person reads for each, and the
 rule every address setting follows.
 
+Also the one test every file a setting names passes before it is opened (:func:`not_a_file`).
+
 Split out of :mod:`greeter.config` (with :mod:`greeter.config_delivery`) so that each module
 stays small enough to read; :mod:`greeter.config` re-exports these names.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import types
 import typing
+from pathlib import Path
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
@@ -129,3 +134,32 @@ def config_address(text: str) -> str:
             "which greeter does not speak; use an address with a Latin name before the @"
         )
     return address
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file, told without opening it; None for a file or nothing there.
+
+    A setting that names a file (``contacts.path``, a calendar, the DKIM key)
+    was opened and read whole: ``/dev/zero`` filled the memory (an "internal
+    error", exit 3) and a named pipe blocked ``check`` and the daemon forever,
+    waiting for a writer. Only :func:`os.stat` looks, which opens nothing. A
+    path that is not there, or cannot be looked at, is left to the code that
+    opens it, which already says so in its own words.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):  # ValueError: a NUL byte in the path
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        kind = "a folder"
+    elif stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "not a regular file"
+    return f"{path} is {kind}, not a file"

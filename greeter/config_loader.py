@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, SettingError, Settings, Weekday
+from greeter.config_base import not_a_file
 from greeter.config_yaml import NotADate, parse_yaml
 from greeter.countries import calendar_refusal, parse_country, regions_of
 from greeter.errors import ConfigError, Problem
@@ -101,9 +102,12 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, to
     except ValidationError as exc:
         raise ConfigError([_problem(filename, data, err) for err in exc.errors(include_url=False)]) from None
     problems = _cross_check(settings, data, filename, today)
+    if base_dir is not None:
+        settings = _anchor(settings, base_dir)
+        problems += _not_files(settings, data, filename)
     if problems:
         raise ConfigError(problems)
-    return _anchor(settings, base_dir) if base_dir is not None else settings
+    return settings
 
 
 def locate(path: str | os.PathLike[str], loc: Sequence[int | str]) -> tuple[int | None, int | None]:
@@ -176,6 +180,33 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
                     col,
                 )
             )
+    return problems
+
+
+def _not_files(settings: Settings, data: CommentedMap, filename: str) -> list[Problem]:
+    """Each setting naming a file whose path is something else there (a pipe, a device, a folder).
+
+    Paths as anchored at the config's folder (what is opened). Checked when
+    the config is loaded, so ``check``, every command and the daemon's
+    reload refuse the setting at its line (exit 2) before anything opens it.
+    """
+    named: list[tuple[tuple[int | str, ...], Path | None, str]] = []
+    if settings.contacts.source in ("csv", "xlsx"):
+        named.append((("contacts", "path"), settings.contacts.path, "the contacts file (CSV or XLSX)"))
+    named.append(
+        (("send_window", "days_off_ics"), settings.send_window.days_off_ics, "an .ics calendar file")
+    )
+    named += [
+        (("occasions", i, "ics"), o.ics, "an .ics calendar file") for i, o in enumerate(settings.occasions)
+    ]
+    if settings.delivery.dkim is not None:
+        named.append((("delivery", "dkim", "key_file"), settings.delivery.dkim.key_file, "a PEM key file"))
+    problems = []
+    for loc, path, wanted in named:
+        why = None if path is None else not_a_file(path)
+        if why is not None:
+            line, col = _position(data, loc)
+            problems.append(Problem(filename, _dotted(loc), f"{why}: name {wanted}", line, col))
     return problems
 
 

@@ -13,22 +13,38 @@ YAML reads an unquoted ``2026-12-18`` as a date. One that names no real day
 reported there as "2026-02-30 is not a real date" at its own line and column;
 where the setting is text anyway (a signature), the text is simply what was
 typed. Any other value a constructor cannot build is a located syntax error.
+
+An alias (``*window``) repeats what its anchor (``&window``) holds. ruamel
+composes it as one shared node, but the loader turns the document into plain
+dicts for validation, repeating every alias: nine aliases of nine aliases …
+seven deep (a "billion laughs" of 341 bytes) took 20 s and 175 MB, ten deep
+did not finish, in ``check`` and in the daemon reloading on SIGHUP. The
+composer counts what the aliases repeat as it meets them, and refuses the
+alias that brings it past :data:`MAX_REPEATED` at its line; an alias inside
+its own anchor, which repeats forever, likewise. A send window or audience
+reused by a few occasions repeats a few hundred values at most.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.tokens import ScalarToken
 
 from greeter.errors import ConfigError, Problem
 
-__all__ = ["NotADate", "parse_yaml"]
+__all__ = ["MAX_REPEATED", "NotADate", "parse_yaml"]
+
+#: How many values (keys, values, list items) the aliases of one config may repeat in all.
+MAX_REPEATED: Final = 10_000
 
 #: The parser's words for a line that does not line up with its section.
 _BLOCK_END = "expected <block end>"
@@ -76,13 +92,77 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
+class _Repeats(Exception):
+    """An alias refused for what it repeats: the words, and the alias's place."""
+
+    def __init__(self, message: str, mark: StreamMark) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _Composer(Composer):
+    """ruamel's composer, counting the values aliases repeat: past :data:`MAX_REPEATED`, the alias is refused.
+
+    Counted on the composed nodes, before anything is built: an alias is the
+    anchored node itself, so the size of each node is computed once (by its
+    id) and a bomb is refused after a few hundred steps, not billions.
+    """
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self._sizes: dict[int, int] = {}
+        self._repeated = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if not self.parser.check_event(AliasEvent):
+            return super().compose_node(parent, index)
+        event = self.parser.peek_event()
+        name = event.anchor
+        target = self.anchors.get(name)
+        if isinstance(target, MappingNode | SequenceNode) and target.end_mark is None:  # still being read
+            raise _Repeats(
+                f"the alias *{name} is inside its own anchor &{name}, so it repeats forever", event.start_mark
+            )
+        node = super().compose_node(parent, index)  # an undefined alias: ruamel's own error
+        self._repeated += _size(node, self._sizes)
+        if self._repeated > MAX_REPEATED:
+            raise _Repeats(
+                f"the alias *{name} brings what aliases repeat to more than {MAX_REPEATED:,} values "
+                "(aliases of aliases multiply): write the settings out, or use fewer aliases",
+                event.start_mark,
+            )
+        return node
+
+
+def _size(node: Node, sizes: dict[int, int]) -> int:
+    """How many values ``node`` stands for with every alias in it repeated; ``sizes`` keeps each node's."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if isinstance(node, MappingNode):
+        size = 1 + sum(_size(key, sizes) + _size(value, sizes) for key, value in node.value)
+    elif isinstance(node, SequenceNode):
+        size = 1 + sum(_size(item, sizes) for item in node.value)
+    else:
+        size = 1
+    sizes[id(node)] = size
+    return size
+
+
 def parse_yaml(text: str, filename: str) -> Any:
     """The document as ruamel's round-trip containers; a :class:`ConfigError` if it is not YAML."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
     yaml.allow_duplicate_keys = False
     try:
         return yaml.load(text)
+    except _Repeats as exc:
+        problem = Problem(
+            filename, "", f"YAML aliases: {exc.message}", exc.mark.line + 1, exc.mark.column + 1
+        )
+        raise ConfigError([problem]) from None
     except ReaderError as exc:  # a character YAML forbids (NUL, other control characters)
         at_line = text.count("\n", 0, exc.position) + 1
         at_col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1

@@ -33,12 +33,14 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from greeter.config_base import not_a_file
 from greeter.errors import ConfigError, Problem
 from greeter.sources.quote import quoted_within
 from greeter.sources.sniff import OLE2_MAGIC, ZIP_MAGIC
 
 __all__ = [
-    "FIELD", "DaysOff", "TimedEvent", "days_off_from_ics", "occasion_field", "read_days_off", "timed_warning",
+    "FIELD", "MAX_ICS_BYTES", "DaysOff", "TimedEvent", "days_off_from_ics", "occasion_field", "read_days_off",
+    "timed_warning",
 ]  # fmt: skip
 
 
@@ -48,6 +50,10 @@ def occasion_field(index: int) -> str:
 
 
 FIELD = "send_window.days_off_ics"
+
+#: The largest calendar file read (bytes): years of a company's shared calendar are a few MB;
+#: a file of gigabytes, read whole and parsed, would take the daemon's memory.
+MAX_ICS_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +131,17 @@ def _cached(
 def _read(path: Path, wanted: frozenset[int], field: str, zone_name: str | None = None) -> DaysOff:
     import recurring_ical_events  # with its dateutil rules: only when a calendar file is used
 
+    why = not_a_file(path)  # a pipe or a device: never opened (see not_a_file)
+    if why is not None:
+        raise _fail(path, why, field)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_ICS_BYTES + 1)  # no more, whatever its size said
     except OSError as exc:
         raise _fail(path, f"cannot read the calendar file ({exc.strerror})", field) from None
+    if len(raw) > MAX_ICS_BYTES:
+        message = f"the calendar file is larger than {MAX_ICS_BYTES // 2**20} MB: export only the days off"
+        raise _fail(path, message, field)
     wrong = _wrong_file(raw)
     if wrong is not None:
         raise _fail(path, wrong, field)

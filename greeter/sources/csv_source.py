@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from greeter.config import ContactsSource
+from greeter.config_base import not_a_file
 from greeter.errors import ContactsError, Problem
 from greeter.sources.header import HeaderTest, header_test, scan
 from greeter.sources.rows import CutRow
@@ -293,6 +294,11 @@ def read_rows(
     ``notes`` receives a warning when ``encoding: auto`` could not be sure.
     """
     name, advice = _WHAT[what]
+    # A pipe or a device as the contacts file blocked or filled the memory (a list from the shell,
+    # ``--from-csv <(…)``, may well be a pipe, and is read as before).
+    why = not_a_file(path) if what == "contacts" else None
+    if why is not None:
+        raise ContactsError(why)
     try:
         fh = path.open("rb")
     except FileNotFoundError:

@@ -45,6 +45,7 @@ from html import unescape
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from greeter.config_base import not_a_file
 from greeter.errors import ContactsError, Problem
 from greeter.sources.columns import configured_columns
 from greeter.sources.header import HeaderTest, header_test, scan, yaml_value
@@ -105,6 +106,9 @@ def read_rows(
     with what it costs; and the hidden rows under the header get one warning
     in ``notes`` once the last row is read.
     """
+    why = not_a_file(path)  # a pipe or a device: never opened (see not_a_file)
+    if why is not None:
+        raise ContactsError(why)
     try:
         fh = path.open("rb")
     except FileNotFoundError:
