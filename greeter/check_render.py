@@ -15,13 +15,14 @@ import difflib
 import html
 import re
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from greeter.config import Columns, Settings
 from greeter.contacts import Contact
 from greeter.errors import Problem
-from greeter.plan_types import Rendered
+from greeter.plan_types import PlanItem, Rendered
 from greeter.render import Renderer
 from greeter.template_snapshot import SUFFIX
 
@@ -70,6 +71,43 @@ def python_notation(rendered: Rendered) -> str | None:
                 "dict or object printed whole (e.g. through |join); print its fields instead "
                 "(a.title, a.date|date('day_month'))"
             )
+    return None
+
+
+def header_problem(
+    settings: Settings, item: PlanItem, rendered: Rendered, at: datetime, unsubscribe_link: str | None
+) -> str | None:
+    """Why ``send`` would hold this letter at building its headers, else None.
+
+    The headers are built as ``send`` builds them, by the builder itself
+    (:data:`greeter.message.letter_headers`: every value validated, no body
+    encoded), so a subject the template made unsafe — a U+202E typed into the
+    ``subject`` block or a title, which :func:`~greeter.template_blocks.one_line`
+    does not collapse as it does line breaks — is check's problem, not a dry
+    run's surprise. The words hold no value, so one mistake is one problem
+    naming its contacts. A contact without an address gets no letter (the
+    loader said so): nothing to build.
+    """
+    from greeter.message import UnsafeHeaderError, letter_headers, make_message_id
+
+    contact = item.hit.contact
+    if not contact.email:
+        return None
+    unsubscribe = settings.unsubscribe
+    try:
+        letter_headers(
+            rendered,
+            to_email=contact.email,
+            to_name=contact.display_name,
+            sender=settings.sender,
+            message_id=make_message_id(item.hit.key, settings.sender.domain),
+            date=at,
+            unsubscribe_mailto=unsubscribe.mailto,
+            unsubscribe_url=unsubscribe_link,
+            extra_headers=settings.delivery.headers,
+        )
+    except UnsafeHeaderError as exc:
+        return f"the letter's {exc.field} header cannot be written ({exc.problem}): send would hold it"
     return None
 
 

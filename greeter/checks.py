@@ -44,6 +44,7 @@ from greeter.check_render import (
     MAX_RENDER_PROBLEMS,
     add_locale,
     data_markup_problem,
+    header_problem,
     locate_missing,
     markup_in_data,
     markup_in_text,
@@ -117,7 +118,8 @@ def run_check(
 
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
-    today = parse_now(now_text, settings.defaults.timezone).date()
+    now = parse_now(now_text, settings.defaults.timezone)
+    today = now.date()
     report = CheckReport(config_file=config_file, occasions=[o.name for o in settings.occasions])
     crm_url = settings.contacts.url if settings.contacts.source == "sql" else None
     check_databases(report, settings.storage.url, crm_url, settings.contacts.password_env)
@@ -185,6 +187,7 @@ def run_check(
         contacts = bar.counting(contacts, lambda: load.rows_read)
     try:
         for contact in _while_readable(contacts, report, crm_url):
+            link = renderer.unsubscribe_link(contact.email)  # its letters' List-Unsubscribe link
             reach.see(contact)
             titles.see(contact)
             if contact.country_from_zone and contact.country is not None:
@@ -217,7 +220,8 @@ def run_check(
                     add_locale(locales, key, contact.locale or settings.defaults.locale)
                     continue
                 report.renders += 1
-                notation = python_notation(rendered)
+                # Python's notation in the words, else headers send could not write (one per letter).
+                notation = python_notation(rendered) or header_problem(settings, plain, rendered, now, link)
                 if notation is not None:
                     report.render_failures += 1
                     key = (rendered.template_file, None, notation)
@@ -248,7 +252,7 @@ def run_check(
                         key = (exc.template, exc.line, exc.detail)
                     else:
                         titles.letter(item, other)
-                        notation = python_notation(other)
+                        notation = python_notation(other) or header_problem(settings, item, other, now, link)
                         if notation is None:
                             continue
                         key = (other.template_file, None, notation)

@@ -33,8 +33,8 @@ from greeter.config_base import PATTERN_WORDS as PATTERN_WORDS
 from greeter.config_base import SELECTOR as SELECTOR
 from greeter.config_base import STORAGE_URL as STORAGE_URL
 from greeter.config_base import TEMPLATE_NAME as TEMPLATE_NAME
+from greeter.config_base import HeaderText, _Model, config_address
 from greeter.config_base import SettingError as SettingError
-from greeter.config_base import _Model, config_address
 from greeter.config_delivery import MAX_HEADER_VALUE as MAX_HEADER_VALUE
 from greeter.config_delivery import OWN_HEADER_PREFIXES as OWN_HEADER_PREFIXES
 from greeter.config_delivery import OWN_HEADERS as OWN_HEADERS
@@ -119,8 +119,8 @@ _WEEKDAY_WORDS: Final[dict[str, Weekday]] = {
 class SenderInLanguage(_Model):
     """The sender as letters in one language write it; what is left out is ``sender``'s own."""
 
-    name: str | None = Field(
-        default=None, min_length=1, description="From: display name, and the name under these letters"
+    name: HeaderText | None = Field(
+        default=None, description="From: display name, and the name under these letters"
     )
     company: str | None = Field(default=None, min_length=1, description="sender.company in these letters")
     signature: str | None = Field(
@@ -134,7 +134,7 @@ class SenderInLanguage(_Model):
 class Sender(_Model):
     """Who the greetings come from."""
 
-    name: str = Field(min_length=1, description="Display name in the From: header")
+    name: HeaderText = Field(description="Display name in the From: header")
     email: str = Field(pattern=EMAIL, description="From: address")
     reply_to: str | None = Field(default=None, description="Optional Reply-To: address")
     signature: str = Field(

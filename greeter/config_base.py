@@ -17,7 +17,7 @@ import typing
 from pathlib import Path
 from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 from greeter.contacts import UNSAFE_IN_HEADER, email_in_cell, smtputf8_only
 
@@ -119,6 +119,9 @@ def config_address(text: str) -> str:
     ``send`` failing every letter at build time with the header's complaint.
     A name with the address (``Ольга <manager@…>``) is refused, not guessed at:
     these settings are one address each (the From: name is ``sender.name``).
+    Last, the message builder's own address rule
+    (:func:`greeter.message.validate_address`) has its say, so no address
+    passes here that every letter would be held for.
     """
     bad = UNSAFE_IN_HEADER.search(text)
     if bad is not None:
@@ -133,7 +136,35 @@ def config_address(text: str) -> str:
             f"{address.partition('@')[0]!r} before the @ is not Latin: such an address needs SMTPUTF8, "
             "which greeter does not speak; use an address with a Latin name before the @"
         )
-    return address
+    from greeter.message import UnsafeHeaderError, validate_address  # the builder's rule, checked last
+
+    try:
+        return validate_address("", address)
+    except UnsafeHeaderError as exc:  # e.g. longer than the 254 characters an address may have
+        raise ValueError(f"{exc.problem}: no letter can carry it") from None
+
+
+def header_text(value: str) -> str:
+    """``value`` if the message builder writes it into a header, else ``ValueError`` with its reason.
+
+    For a setting written into every letter's headers as it stands
+    (``sender.name``, a ``by_locale`` name: the From: line): judged by
+    :func:`greeter.message.validate_header_value` itself, after the strip the
+    builder gives it, so the loader refuses exactly what ``send`` would hold
+    every letter for — at the setting's line, for ``check`` too, which used
+    to say OK to a ``sender.name`` holding U+2028 and ``Bcc:``.
+    """
+    from greeter.message import UnsafeHeaderError, validate_header_value  # imports greeter.config
+
+    try:
+        validate_header_value("", value.strip())
+    except UnsafeHeaderError as exc:
+        raise ValueError(f"{exc.problem}: a header is one line, and send would hold every letter") from None
+    return value
+
+
+#: A setting written into every letter's headers (:func:`header_text`), not empty.
+HeaderText = Annotated[str, StringConstraints(min_length=1), AfterValidator(header_text)]
 
 
 def not_a_file(path: Path) -> str | None:

@@ -237,7 +237,14 @@ class Unsubscribe(_Model):
         bad = UNSAFE_IN_HEADER.search(query)
         if bad is not None or " " in query:
             raise ValueError("a mailto: link's ?query may hold no spaces or control characters")
-        return f"mailto:{config_address(uri[1])}{query}"
+        return _in_every_letter(f"mailto:{config_address(uri[1])}{query}", url=False)
+
+    @field_validator("url")
+    @classmethod
+    def _one_click_link(cls, v: str | None) -> str | None:
+        """A base every letter's link (``<url>/<token>``) can be made of: ``https://…/unsub>, <mailto:…``
+        starts with https:// but would end the header's link and add one of its own."""
+        return None if v is None else _in_every_letter(v, url=True)
 
     @field_validator("secret_env")
     @classmethod
@@ -279,3 +286,23 @@ class Unsubscribe(_Model):
     def has_secret(self) -> bool:
         """Whether a signing key is named: ``secret_env`` or ``secret_file``."""
         return bool(self.secret_env or self.secret_file)
+
+
+def _in_every_letter(value: str, *, url: bool) -> str:
+    """``unsubscribe.mailto`` (or ``.url``) if every letter's ``List-Unsubscribe`` can carry it,
+    else ``ValueError``: judged by the message builder's rule itself
+    (:func:`greeter.message.list_unsubscribe`), the URL as a letter's link is made of it
+    (:func:`greeter.unsubscribe.letter_url`), so no value passes here that ``send`` would hold
+    every letter for.
+    """
+    from greeter.message import UnsafeHeaderError, list_unsubscribe  # imports greeter.config
+    from greeter.unsubscribe import letter_url
+
+    try:
+        if url:
+            list_unsubscribe(None, letter_url(value, None, "client@example.com"))
+        else:
+            list_unsubscribe(value, None)
+    except UnsafeHeaderError as exc:
+        raise ValueError(f"{exc.problem}: no letter's List-Unsubscribe: header can carry it") from None
+    return value

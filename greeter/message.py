@@ -124,6 +124,9 @@ class UnsafeHeaderError(GreeterError, ValueError):
     def __init__(self, field: str, value: str, problem: str) -> None:
         self.field = field
         self.value = value
+        #: What is wrong, without the field or the value: the config's loader and ``check`` say it
+        #: in their own words (a setting's line; one problem for every contact it hits).
+        self.problem = problem
         shown = value if len(value) <= 60 else value[:57] + "..."
         super().__init__(f"{field}: {problem} in {shown!r}")
 
@@ -312,6 +315,17 @@ def _list_unsubscribe(mailto: str | None, url: str | None) -> str | None:
     return ", ".join(links) if links else None
 
 
+def list_unsubscribe(mailto: str | None, url: str | None) -> str | None:
+    """The ``List-Unsubscribe`` value of these links, validated as every letter's is.
+
+    Public so that the config's loader judges ``unsubscribe.mailto`` and
+    ``unsubscribe.url`` by this rule itself (:mod:`greeter.config_delivery`),
+    not a copy of it that could drift: a link every letter would be held
+    for is then the setting's error, at its line.
+    """
+    return _list_unsubscribe(mailto, url)
+
+
 def build_message(
     rendered: Rendered,
     *,
@@ -453,6 +467,12 @@ def _headers(
     if extra_headers:
         headers.extend(_extra_headers(tuple(extra_headers.items())))
     return headers
+
+
+#: The letter's headers, validated, without its body: what ``greeter check`` builds for every letter
+#: it renders (:func:`greeter.check_render.header_problem`), so that a letter ``send`` would hold
+#: (a subject the template made unsafe) is check's problem too, for a fraction of a build's cost.
+letter_headers = _headers
 
 
 #: Every letter is machine-sent mail: ``Auto-Submitted`` (RFC 3834 §5) tells a

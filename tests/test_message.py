@@ -241,8 +241,8 @@ def test_line_breaks_and_controls_in_text_values_are_refused_before_building(
     with pytest.raises(UnsafeHeaderError) as info:
         if field == "subject":
             build(Rendered(subject=f"Hi {payload} there", text="x"))
-        elif field == "sender_name":
-            build(sender=Sender(name=f"Shop {payload}", email="hello@romashka.example"))
+        elif field == "sender_name":  # unvalidated: the config's loader refuses it first (test_check_headers)
+            build(sender=Sender.model_construct(name=f"Shop {payload}", email="hello@romashka.example"))
         else:
             build(to_name=f"{payload} Petrov")
     assert isinstance(info.value, GreeterError)
