@@ -77,7 +77,6 @@ from greeter.daemon_inputs import (
     keep_restart_only,
     listen_address,
     load_valid_inputs,
-    reload_problems_shown,
 )
 from greeter.delivery_health import delivery_problem
 from greeter.errors import (
@@ -91,7 +90,7 @@ from greeter.errors import (
 from greeter.journal import open_journal
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger, problem_for_log
-from greeter.metrics import RunStats
+from greeter.metrics import RunStats, error_kind, problem_places
 from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
@@ -432,7 +431,7 @@ class Daemon:
         """
         self.stats.reload_failures += 1
         self.stats.reload_failed_at = self.clock.now()
-        self.stats.reload_problems = reload_problems_shown(exc)
+        self.stats.reload_problems = problem_places(exc)  # the words are in the log line only
 
     # --- the job -----------------------------------------------------------------
 
@@ -530,15 +529,15 @@ class Daemon:
         except Abandoned:  # stopped while planning: nothing was claimed
             self._interrupted(now, time.monotonic() - started, 0)
         except JournalFailedMidRunError as exc:
-            self.stats.journal_problem = exc.cause.hint()
-            self._failed(exc.hint(), now, started, accepted=exc.accepted, recorded=exc.recorded)
+            self.stats.journal_problem = error_kind(exc.cause)
+            self._failed(exc, exc.hint(), now, started, accepted=exc.accepted, recorded=exc.recorded)
         except GreeterError as exc:
             if isinstance(exc, JournalError):
-                self.stats.journal_problem = exc.hint()
-            self._failed(exc.hint(), now, started)
+                self.stats.journal_problem = error_kind(exc)
+            self._failed(exc, exc.hint(), now, started)
         except Exception as exc:  # a bug must not kill the service; it is logged with its traceback
             log.exception("run_crashed")
-            self._failed(f"internal error: {type(exc).__name__}: {exc}", now, started)
+            self._failed(exc, f"internal error: {type(exc).__name__}: {exc}", now, started)
         else:
             self._succeeded(cycle, now, time.monotonic() - started, probed)
         finally:
@@ -674,14 +673,17 @@ class Daemon:
             **run_fields(cycle, problem, cut=cut, reload_failed_at=self.stats.reload_failed_at),
         )
 
-    def _failed(self, message: str, now: datetime, started: float, **detail: int) -> None:
+    def _failed(self, exc: Exception, message: str, now: datetime, started: float, **detail: int) -> None:
         """A run that failed: counted, and logged as ``run_failed`` with the run's own fields.
+
+        The stats keep the error's kind only (:func:`~greeter.metrics.error_kind`): ``/healthz``
+        is public, and ``message`` may quote a file the config names; the log line has it.
 
         ``now`` and ``seconds`` (and ``due``, if it planned) as the ``run`` line has them, so
         that a log query for runs finds the failed ones in their place.
         """
         self.stats.failed_runs += 1
-        self.stats.last_error = message
+        self.stats.last_error = error_kind(exc)
         due = self._cycle.due_count if self._cycle is not None else None
         seconds = round(time.monotonic() - started, 3)
         log.error(

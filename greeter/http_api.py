@@ -20,10 +20,12 @@ import errno
 import json
 import os
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import cast
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -33,7 +35,7 @@ from greeter.history_view import counts_as_found
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
-from greeter.metrics import Counts, RunStats, render_metrics
+from greeter.metrics import Counts, RunStats, error_kind, render_metrics
 from greeter.off_loop import Abandoned, OneAtATime, within
 from greeter.unsubscribe import (
     FORM_TYPES,
@@ -125,14 +127,18 @@ class JournalProbe:
         self._problem: str | None = None
 
     async def counts(self, journal: JournalStore) -> tuple[Counts | None, str | None]:
-        """The journal's counts (:func:`~greeter.history_view.counts_as_found`), or None and why not."""
+        """The journal's counts (:func:`~greeter.history_view.counts_as_found`), or None and why not (a kind).
+
+        The kind (``no_answer``, or :func:`~greeter.metrics.error_kind`) is what
+        ``/healthz`` shows; the words are in the ``journal_unreachable`` log line.
+        """
         reading = self._reads.call(None, partial(counts_as_found, journal))
         try:
             counts = await within(self._seconds, reading, stop=self._stop)
         except Abandoned:
-            why = f"the journal did not answer within {self._seconds:g} s"
+            why, kind = f"the journal did not answer within {self._seconds:g} s", "no_answer"
         except GreeterError as exc:
-            why = exc.hint()
+            why, kind = exc.hint(), error_kind(exc)
         else:
             if self._problem is not None:
                 log.info("journal_answers_again")
@@ -141,7 +147,7 @@ class JournalProbe:
         if self._problem is None:
             log.warning("journal_unreachable", error=why)
         self._problem = why
-        return None, why
+        return None, kind
 
 
 #: Seconds a one-click ``POST`` waits for the journal to write the suppression before answering 503.
@@ -245,9 +251,9 @@ def config_health(s: RunStats) -> dict[str, object]:
     ``"reload_failed"`` while the last reload (SIGHUP) was refused and none has
     taken effect since: the daemon runs on the config and templates it read
     before, not on the files on disk, and a restart would stop at them (exit 2).
-    ``config_problems`` says why, as :func:`~greeter.daemon_inputs.reload_problems_shown`
-    has it (no secret, a template's place without its words); a reload that
-    takes effect clears all three.
+    ``config_problems`` says where, as :func:`~greeter.metrics.problem_places`
+    has it (each problem's file, line and setting, never its words: those may
+    quote a file the config names); a reload that takes effect clears all three.
 
     It leaves the status alone — 200 stays 200 — on purpose. The daemon
     does its job on the config in force, and a 503 is what a container
@@ -271,13 +277,51 @@ def journal_health(unreadable: str | None, run_failed_on: str | None) -> tuple[s
     The probe only reads the journal's counts; a full disk still answers reads
     while every run fails to write. "ok" then hid the one thing an alert on
     ``journal`` is for, so a run that failed on the journal says ``failing``
-    (and why) until a run completes again.
+    (and the kind of error: ``journal_unavailable``) until a run completes again.
+    Both arguments are kinds (:func:`~greeter.metrics.error_kind`), never an error's words.
     """
     if unreadable is not None:
         return "unreachable", unreadable
     if run_failed_on is not None:
-        return "failing", f"the last run failed on the journal: {run_failed_on}"
+        return "failing", run_failed_on
     return "ok", None
+
+
+#: ``/healthz``'s ``details`` while it names a problem or an error: where their words are.
+SEE_THE_LOG = "see the daemon's log (run_failed, journal_unreachable, reload_failed_keeping_old_config)"
+
+
+def health_body(s: RunStats, status: str, journal: str, journal_problem: str | None) -> dict[str, object]:
+    """``/healthz``'s JSON: states, times, counts and the *kind* of each problem, never its words. Pure.
+
+    This listener is the one behind the public proxy (the unsubscribe links),
+    and monitoring keeps its bodies. An error's or a config problem's words may
+    quote a file the config names (a contacts "header" that is a line of a key,
+    a "calendar" that is a password file): anyone who may edit the YAML, or an
+    honest mistake, would publish it. So ``last_error`` and ``journal_problem``
+    are kinds (``contacts``, ``journal_unavailable``: :func:`~greeter.metrics.error_kind`)
+    and ``config_problems`` places (:func:`~greeter.metrics.problem_places`);
+    ``details`` says the log has the words. ``delivery_problem`` is the mail
+    server's reply (addresses masked by the caller): it quotes no file.
+    """
+    named = s.last_error or journal_problem or s.delivery_problem or s.reload_failed_at
+    return {
+        "status": status,
+        "journal": journal,
+        "journal_problem": journal_problem,
+        "delivery": "degraded" if s.delivery_problem is not None else "ok",
+        "delivery_problem": s.delivery_problem,
+        "degraded_since": _iso(s.degraded_since),
+        **config_health(s),
+        "started_at": s.started_at.isoformat(),
+        "last_run_at": _iso(s.last_run_at),
+        "last_success_at": _iso(s.last_success_at),
+        "last_delivery_at": _iso(s.last_delivery_at),
+        "last_error": s.last_error,
+        "details": SEE_THE_LOG if named else None,
+        "next_send_at": _iso(s.next_send_at),
+        "runs": s.runs,
+    }
 
 
 def make_app(ctx: ApiContext) -> web.Application:
@@ -303,22 +347,7 @@ def make_app(ctx: ApiContext) -> web.Application:
         _, unreadable = await probe.counts(ctx.journal)
         journal, journal_problem = journal_health(unreadable, s.journal_problem)
         status = health_status(s, journal_ok=journal == "ok")
-        body = {
-            "status": status,
-            "journal": journal,
-            "journal_problem": journal_problem,
-            "delivery": "degraded" if s.delivery_problem is not None else "ok",
-            "delivery_problem": s.delivery_problem,
-            "degraded_since": _iso(s.degraded_since),
-            **config_health(s),
-            "started_at": s.started_at.isoformat(),
-            "last_run_at": _iso(s.last_run_at),
-            "last_success_at": _iso(s.last_success_at),
-            "last_delivery_at": _iso(s.last_delivery_at),
-            "last_error": s.last_error,
-            "next_send_at": _iso(s.next_send_at),
-            "runs": s.runs,
-        }
+        body = health_body(s, status, journal, journal_problem)
         # A reply or an error may quote a client's address (``451 4.2.0 <a@x.ru>: greylisted``);
         # monitoring keeps these bodies, and this listener is the one behind the public proxy.
         shown = mask_addresses(json.dumps(body))
@@ -483,8 +512,134 @@ def bind_host(host: str) -> str | None:
     return None if host == ALL_ADDRESSES else host
 
 
+#: Seconds a connection has to send a whole request's headers from when it opens (or from the
+#: last response), and the longest it stays open idle between requests. aiohttp's keep-alive
+#: timer starts at the connection and is not pushed back by bytes that do not complete a
+#: request, so it bounds a slow sender (one header line every 10 s) as well as an idle one.
+#: A reverse proxy keeping upstream connections alive should close them sooner than this.
+HEADER_SECONDS = 15.0
+#: Connections the listener holds at once; one more is closed as soon as it is accepted. Far
+#: below the unit's ``LimitNOFILE``: the journal, the mail server and the contacts need descriptors too.
+MAX_CONNECTIONS = 256
+#: Seconds between two warnings that connections were refused at the cap.
+REFUSED_WARNING_SECONDS = 60.0
+
+
+class ConnectionGate:
+    """Counts the listener's open connections and refuses those beyond ``limit``, warning now and then.
+
+    Without a cap, 300 clients sending a header line every 10 s held 300
+    descriptors until the process had none left: the next run could not open
+    its journal ("Too many open files") and asyncio logged its failed
+    ``accept()`` hundreds of thousands of times. A refused connection is
+    accepted and closed at once, so it costs a descriptor for an instant only.
+    The warning (``http_connections_refused``) comes at the first refusal and
+    at most once every ``every`` seconds after, with how many were refused:
+    a flood of refusals is not a flood of log lines.
+    """
+
+    def __init__(
+        self,
+        limit: int = MAX_CONNECTIONS,
+        *,
+        every: float = REFUSED_WARNING_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.open = 0
+        self.refused = 0
+        self._every = every
+        self._clock = clock
+        self._warned_at: float | None = None
+        self._unsaid = 0
+
+    def admit(self) -> bool:
+        """Take a place for a new connection; False (and a warning, now and then) when all are taken."""
+        if self.open < self.limit:
+            self.open += 1
+            return True
+        self.refused += 1
+        self._unsaid += 1
+        now = self._clock()
+        if self._warned_at is None or now - self._warned_at >= self._every:
+            log.warning("http_connections_refused", refused=self._unsaid, open=self.open, limit=self.limit)
+            self._warned_at, self._unsaid = now, 0
+        return False
+
+    def release(self) -> None:
+        """An admitted connection closed: its place is free."""
+        self.open -= 1
+
+
+class _Gated(asyncio.Protocol):
+    """A connection's protocol: aiohttp's request handler if the gate admits it, else closed at once."""
+
+    def __init__(self, make: Callable[[], asyncio.Protocol], gate: ConnectionGate) -> None:
+        self._make = make
+        self._gate = gate
+        self._inner: asyncio.Protocol | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if not self._gate.admit():
+            cast(
+                asyncio.Transport, transport
+            ).abort()  # the descriptor is freed now, not after a FIN handshake
+            return
+        self._inner = self._make()
+        self._inner.connection_made(transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._inner is not None:
+            self._gate.release()
+            self._inner.connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._inner is not None:
+            self._inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self._inner.eof_received() if self._inner is not None else None
+
+    def pause_writing(self) -> None:
+        if self._inner is not None:
+            self._inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self._inner is not None:
+            self._inner.resume_writing()
+
+
+class GatedSite(web.BaseSite):
+    """aiohttp's TCP site with each connection admitted by a :class:`ConnectionGate`."""
+
+    def __init__(self, runner: web.AppRunner, host: str | None, port: int, gate: ConnectionGate) -> None:
+        super().__init__(runner)
+        self._runner_ = runner
+        self._host = host
+        self._port = port
+        self.gate = gate
+
+    @property
+    def name(self) -> str:
+        return f"http://{self._host or '0.0.0.0'}:{self._port}"
+
+    async def start(self) -> None:
+        await super().start()
+        server = self._runner_.server
+        assert server is not None
+        self._server = await asyncio.get_running_loop().create_server(
+            lambda: _Gated(server, self.gate), self._host, self._port
+        )
+
+
 async def start_site(
-    app: web.Application, host: str, port: int, *, setting: str = "--listen"
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    setting: str = "--listen",
+    max_connections: int = MAX_CONNECTIONS,
+    header_seconds: float = HEADER_SECONDS,
 ) -> tuple[web.AppRunner, int]:
     """Listen on ``host:port`` (0 picks a free port); returns the runner and the bound port.
 
@@ -494,10 +649,15 @@ async def start_site(
     An address that cannot be bound is a :class:`~greeter.errors.ListenError`
     (:func:`listen_error`), not a raw ``OSError``: the daemon's ``cannot_start``
     line says which address, where it was configured (``setting``) and why.
+
+    The listener faces the internet (``http.host: "*"``, or behind the public
+    proxy): a client has ``header_seconds`` to send its request's headers and may
+    stay idle that long between requests, and at most ``max_connections`` are
+    open at once (:class:`ConnectionGate`).
     """
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, keepalive_timeout=header_seconds)
     await runner.setup()
-    site = web.TCPSite(runner, bind_host(host), port)
+    site = GatedSite(runner, bind_host(host), port, ConnectionGate(max_connections))
     try:
         await site.start()
     except OSError as exc:

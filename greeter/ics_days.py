@@ -35,6 +35,7 @@ from icalendar import Calendar
 
 from greeter.config_base import not_a_file
 from greeter.errors import ConfigError, Problem
+from greeter.sources.columns import reads_as_words
 from greeter.sources.quote import quoted_within
 from greeter.sources.sniff import OLE2_MAGIC, ZIP_MAGIC
 
@@ -317,7 +318,9 @@ def not_ics(raw: bytes, exc: Exception) -> str:
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     first = text.split("\n", 1)[0].rstrip("\r")
     if not first.upper().startswith("BEGIN:"):
-        shown = quoted_within(first, QUOTE_CHARS)
+        if (start := _start_shown(first)) is None:
+            return f"not a valid iCalendar file (it does not start with BEGIN:VCALENDAR): {_EXPORT}"
+        shown = quoted_within(start, START_QUOTE_CHARS)
         return f"not a valid iCalendar file (it starts with {shown}, not BEGIN:VCALENDAR): {_EXPORT}"
     if "END:VCALENDAR" not in text.upper():
         return f"not a valid iCalendar file: it ends before END:VCALENDAR (cut short?): {_EXPORT} again"
@@ -331,6 +334,30 @@ def not_ics(raw: bytes, exc: Exception) -> str:
     because = f": {why}" if why != line and why.isprintable() and len(why) <= QUOTE_CHARS else ""
     shown = quoted_within(line, QUOTE_CHARS)
     return f"not a valid iCalendar file (line{number} {shown} cannot be read{because})"
+
+
+#: How many characters of a file's first line the message quotes (:func:`_start_shown`).
+START_QUOTE_CHARS = 40
+#: The first tag of markup (``<html``, ``<?xml``, ``<!DOCTYPE``): a web page saved as .ics.
+_TAG = re.compile(r"<[?!]?[A-Za-z][\w:-]{0,30}")
+
+
+def _start_shown(first: str) -> str | None:
+    """What of a non-calendar's first line the message may quote, or None: nothing. Pure.
+
+    The message reaches the log, and ``send_window.days_off_ics`` may name any
+    file by mistake or on purpose (``/run/secrets/smtp_password``): its first
+    line quoted was the password. Markup is told by its first tag only
+    (``<html``), and a line of printable words with spaces (``Holidays 2027``:
+    :func:`~greeter.sources.columns.reads_as_words`) by its first :data:`START_QUOTE_CHARS`
+    characters; a single word or a run of 16 or more characters without a space
+    (a secret, a key, a CSV line) is left out — the message then says only that
+    the file is not a calendar.
+    """
+    if (tag := _TAG.match(first)) is not None:
+        return tag.group()
+    # The whole line is judged, then cut: a cut could leave a token's first characters looking like a word.
+    return first[:START_QUOTE_CHARS] if reads_as_words(first) else None
 
 
 def _shown(message: str) -> str:

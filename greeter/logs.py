@@ -38,7 +38,8 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import MutableMapping
+import time
+from collections.abc import Callable, MutableMapping
 from dataclasses import replace
 from typing import Any, TextIO
 
@@ -222,6 +223,46 @@ def _log_thread_crash(args: threading.ExceptHookArgs) -> None:
     name = args.thread.name if args.thread is not None else "?"
     exc_info = (args.exc_type, args.exc_value, args.exc_traceback)
     logging.getLogger("greeter.thread").error("thread %s crashed", name, exc_info=exc_info)  # type: ignore[arg-type]
+
+
+#: asyncio's line when ``accept()`` fails for want of descriptors (EMFILE, ENFILE, ENOBUFS, ENOMEM).
+ACCEPT_FAILED = "socket.accept() out of system resource"
+
+
+class RepeatLimit(logging.Filter):
+    """Lets one record starting with ``prefix`` through every ``every`` seconds; counts the rest.
+
+    With its descriptors used up, the event loop retries ``accept()`` and
+    logs every failure, traceback and all: 279,945 lines (141 MB) in 80
+    seconds, which filled the log and hid everything else. The first line
+    says it, then one a minute with how many were left out; other records
+    pass as they are (as the PostgreSQL pool's noise is kept out by
+    :mod:`greeter.journal_pg_base`).
+    """
+
+    def __init__(self, prefix: str, every: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._prefix = prefix
+        self._every = every
+        self._clock = clock
+        self._passed_at: float | None = None
+        self.suppressed = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(self._prefix):
+            return True
+        now = self._clock()
+        if self._passed_at is not None and now - self._passed_at < self._every:
+            self.suppressed += 1
+            return False
+        if self.suppressed and not record.args:
+            record.msg = f"{record.msg}\n({self.suppressed} more like it not logged)"
+        self._passed_at, self.suppressed = now, 0
+        return True
+
+
+_ACCEPT_FLOOD = RepeatLimit(ACCEPT_FAILED)
+logging.getLogger("asyncio").addFilter(_ACCEPT_FLOOD)
 
 
 def get_logger(**bound: object) -> structlog.typing.FilteringBoundLogger:

@@ -9,6 +9,7 @@ in :class:`RunStats` by the daemon.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from greeter.errors import ConfigError, GreeterError, Problem, TemplateError
 from greeter.journal_store import STATES
 
 #: Greetings in the journal per (state, occasion).
@@ -55,6 +57,9 @@ class RunStats:
     last_run_at: datetime | None = None
     last_success_at: datetime | None = None
     last_duration_seconds: float | None = None
+    #: The last run's error as its kind (:func:`error_kind`: ``contacts``, ``journal_unavailable``),
+    #: never its words: ``/healthz`` is public and an error may quote a file the config names. The
+    #: ``run_failed`` log line has the words. None once a run completes.
     last_error: str | None = None
     next_send_at: datetime | None = None
     #: Why the last run(s) delivered nothing due (the mail server unreachable); None: delivering.
@@ -66,6 +71,7 @@ class RunStats:
     #: Why the last run that failed on the journal (a full disk, a lost server) could not use it;
     #: None once a run completes. The probe only reads: a journal that answers reads but fails
     #: every write must still say so (``/healthz``'s ``journal``, ``greeter_journal_up``).
+    #: Its kind (:func:`error_kind`), as ``last_error``: the words are in the ``run_failed`` line.
     journal_problem: str | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
     #: Reloads (SIGHUP) refused since start: the config or templates on disk were broken.
@@ -74,8 +80,55 @@ class RunStats:
     #: the config it read before, not the file on disk (which a restart would stop at). None: it
     #: runs what it last read, at start or at a reload.
     reload_failed_at: datetime | None = None
-    #: Why, as ``/healthz`` may show it (:func:`~greeter.daemon_inputs.reload_problems_shown`).
+    #: Where each problem is, as ``/healthz`` may show it (:func:`problem_places`): the words are in
+    #: the ``reload_failed_keeping_old_config`` log line only.
     reload_problems: tuple[str, ...] = ()
+
+
+#: A class name's words: ``JournalUnavailableError`` → ``Journal``, ``Unavailable``, ``Error``.
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+
+
+def error_kind(exc: BaseException) -> str:
+    """A stable short code for an error, without its words: ``contacts``, ``journal_unavailable``. Pure.
+
+    ``/healthz`` is served by the listener behind the public proxy; an error's
+    message may quote what a file the config names holds (a contacts "header"
+    that is line 3 of a key, the start of a "calendar" that is a password file),
+    and whoever may edit the YAML could read any file the daemon can through
+    it. The kind tells an alert which part failed; the log has the words. An
+    error greeter did not raise on purpose (a bug) is ``internal``.
+    """
+    if not isinstance(exc, GreeterError):
+        return "internal"
+    words = [w.lower() for w in _WORDS.findall(type(exc).__name__)]
+    if len(words) > 1 and words[-1] == "error":
+        words.pop()
+    return "_".join(words) or "error"
+
+
+def problem_place(problem: Problem) -> str:
+    """Where ``problem`` is and which setting or column it is about, without its message. Pure.
+
+    ``greeter.yaml:12:3: schedule.cron``, ``templates/birthday.j2:4``,
+    ``/srv/contacts.csv: contacts.header_row``: what an alert needs to say
+    which file to open, as :func:`error_kind` is for a run's error.
+    """
+    return str(Problem(problem.file, problem.field, "", problem.line, problem.col, problem.kind)).rstrip(": ")
+
+
+def problem_places(exc: GreeterError) -> tuple[str, ...]:
+    """Why a reload was refused, as ``/healthz`` may show it: each problem's place, or the error's kind. Pure.
+
+    The words — a config problem's, a template's (which names the contacts it was
+    rendered for), a contacts file's (which may quote it) — are left to the
+    ``reload_failed_keeping_old_config`` log line and ``greeter check``.
+    """
+    if isinstance(exc, ConfigError):
+        return tuple(dict.fromkeys(problem_place(p) for p in exc.problems))
+    if isinstance(exc, TemplateError):
+        return (problem_place(Problem(exc.template, "", "", exc.line, kind="template")),)
+    return (error_kind(exc),)
 
 
 class GreeterCollector(Collector):

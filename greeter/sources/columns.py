@@ -10,6 +10,7 @@ export meets.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from greeter.config import ContactsSource
 from greeter.contacts import DIRECTION_CONTROLS, UNSAFE_IN_HEADER
 
 __all__ = ["NAME_PARTS", "MissingColumn", "close_column", "configured_columns", "describe_control",
-           "header_problem", "missing_columns", "missing_with_meant", "reported_columns"]  # fmt: skip
+           "header_problem", "missing_columns", "missing_with_meant", "reads_as_words",
+           "reported_columns"]  # fmt: skip
 
 _CONTROL = UNSAFE_IN_HEADER
 
@@ -84,6 +86,11 @@ def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row:
     used, missing = configured_columns(cfg, set(present))
     if not missing:
         return _duplicate_problem(cfg, used, header, source, row)
+    if len(present) == 1 and not reads_as_words(present[0]):
+        # One field that is not a title (``Сформирован: 01.12.2026``) is no header of a table: a line
+        # of some other file (``contacts.path`` at a key, ``header_row`` at its base64). Quoted, the
+        # line would be in the log and, before, in /healthz: it is left out.
+        return f"{source}:row {row}: row {row} is not a header of this file's delimiter (it has one field)"
     named = reported_columns(cfg, present)
     shown = ", ".join(present[:30]) + (f", … ({len(present)} columns)" if len(present) > 30 else "")
     if len(named) == 1:
@@ -96,6 +103,21 @@ def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row:
     )
     listed = f"; the header has: {shown}" if any(gap.meant is None for gap in named) else ""
     return f"{source}: {len(named)} configured columns not found: {items}{listed}"
+
+
+#: A run of characters a key, a token or a password is made of: 16 or more without a space.
+_TOKEN = re.compile(r"\S{16,}")
+
+
+def reads_as_words(text: str) -> bool:
+    """Whether ``text`` reads as words a message may quote: printable, with spaces, no long token. Pure.
+
+    A message quoting a line of a file the config names reaches the log (and
+    anyone who may edit the config chooses the file): a title row, «Сводка по
+    сделкам», says what the file is; a line of a key or a password (one run of
+    characters without a space) must not be repeated.
+    """
+    return text.isprintable() and " " in text.strip() and _TOKEN.search(text) is None
 
 
 @dataclass(frozen=True, slots=True)

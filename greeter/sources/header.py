@@ -25,6 +25,7 @@ from greeter.sources.columns import (
     configured_columns,
     header_problem,
     missing_columns,
+    reads_as_words,
     reported_columns,
 )
 from greeter.sources.rows import RowParser, quoted
@@ -249,7 +250,7 @@ def _not_header(cfg: ContactsSource, cells: Sequence[str], source: str, number: 
     assert message is not None  # the row was not accepted, so it lacks a column
     present = [c for c in cells if c]
     named = reported_columns(cfg, present)
-    if not named:  # a control character or a repeated column: nothing to add
+    if not named or (len(present) == 1 and not reads_as_words(present[0])):  # nothing to add, or no table
         return message, False
     identified = any(gap.meant is not None for gap in named)
     absent = [gap.name for gap in named if gap.name in _OPTIONAL and gap.meant is None]
