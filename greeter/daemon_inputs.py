@@ -17,7 +17,7 @@ from greeter.checks import render_problems
 from greeter.config import Http, Settings
 from greeter.db_url import redact
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError
-from greeter.logs import get_logger, problem_for_log
+from greeter.logs import get_logger
 from greeter.plan_types import Hit, PlanItem
 from greeter.runtime import Inputs, load_inputs
 from greeter.send import missing_secrets
@@ -76,44 +76,6 @@ def template_smoke(inputs: Inputs, today: date, contacts: int = SMOKE_CONTACTS) 
     except GreeterError as exc:
         log.debug("template_smoke_skipped", why=exc.hint())
     return render_problems(failures)
-
-
-#: What ``/healthz`` says of a template's problem in place of its words (see :func:`reload_problems_shown`).
-TEMPLATE_DETAIL_NOT_SHOWN = (
-    "the template is refused: its words are in the reload_failed_keeping_old_config log line "
-    "and in greeter check"
-)
-
-
-def reload_problems_shown(exc: GreeterError) -> tuple[str, ...]:
-    """Why a reload was refused, as ``/healthz`` may show it: the config's problems as logged,
-    a template's place only. Pure.
-
-    ``/healthz`` is served by the listener behind the public proxy (the
-    unsubscribe links), and monitoring keeps its bodies, so it gets less than
-    the log. A config problem is written for the log already: a password or
-    secret is never echoed (:mod:`greeter.config_loader` leaves the values of
-    those settings out, a URL's password is cut, a secret's problem names its
-    variable, not its value), and an address in it is masked by ``/healthz`` as
-    by the log. A template's problem is not: the start and the reload render
-    the first contacts' letters (:func:`template_smoke`), so its words name
-    those contacts and may quote what a filter was given from their rows —
-    a compile error, which quotes no contact, has the same shape and cannot be
-    told from it. A contacts row's problem quotes its cell
-    (:func:`~greeter.logs.problem_for_log`). Those keep their place (file and
-    line: where to look) and leave their words to the log line and ``greeter check``.
-    """
-    if isinstance(exc, ConfigError):
-        return tuple(_problem_shown(p) for p in exc.problems)
-    if isinstance(exc, TemplateError):
-        return (_problem_shown(Problem(exc.template, "", exc.detail, exc.line, kind="template")),)
-    return (exc.hint(),)
-
-
-def _problem_shown(problem: Problem) -> str:
-    if problem.kind == "template":
-        return str(Problem(problem.file, "", TEMPLATE_DETAIL_NOT_SHOWN, problem.line, kind="template"))
-    return problem_for_log(problem)
 
 
 def listen_address(listen: tuple[str, int] | None, http: Http) -> tuple[str, int] | None:
