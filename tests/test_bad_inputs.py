@@ -199,7 +199,10 @@ CASES = [
       r"data/contacts\.csv:row 5: Часовой пояс: warning: unknown time zone '\.\./\.\./etc/passwd': letters to this contact are timed in Europe/Moscow \(defaults\.timezone\); use an IANA name like 'Europe/Moscow'",
       counts=(4, 0)),
     C("contacts", "jinja_in_names.csv", 0, counts=(3, 0)),
-    C("contacts", "huge_name.csv", 0, counts=(3, 0)),
+    # 100,000 characters of surname: a pasted note, not a name — rejected at once, the rest load.
+    C("contacts", "huge_name.csv", 1,
+      r"data/contacts\.csv:row 4: Фамилия: 100,000 characters, more than the 500 any such field may have \(a note or a whole record pasted into it\?\): 'ЯЯЯ.*…'",
+      counts=(2, 1)),
     C("contacts", "emails.csv", 1, r"data/contacts\.csv:row 4: Email: 'ivan petrov@example\.com' is not a valid e-mail address: .*", command=PREVIEW),
     C("contacts", "control_chars.csv", 1, r"data/contacts\.csv:row 5: Фамилия: contains a NUL character: 'Ну\\x00лев'", command=PREVIEW),
     # ------------------------------------------------------------------ templates (each replaces birthday.j2)

@@ -77,6 +77,10 @@ __all__ = ["QUOTE_CHARS", "CutRow", "RowParser", "UnreadCell", "quoted"]
 #: Fields whose text ends up in headers or addressing: control characters reject the row.
 _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", "company", "gender",
            "timezone", "locale", "country", "tier", "tags")  # fmt: skip
+#: The longest a strict field's cell may be. No name, company, id or tag list comes near it; a
+#: longer one is a CRM note or a whole record pasted into the field, and 120,000 characters of
+#: "name" made ``check`` spend seconds a row encoding a From: header nobody would accept.
+LONGEST_CELL = 500
 #: A do-not-contact cell that lets the contact be greeted (:meth:`RowParser._opted_out`).
 _IN: tuple[None, None] = (None, None)
 
@@ -191,6 +195,19 @@ class RowParser:
     def _warn(self, line: int, field: str, message: str) -> Problem:
         return self._problem(line, field, message, "warning")
 
+    def _too_long(self, cells: Mapping[str, str], line: int) -> list[Problem]:
+        """The row's strict cells longer than :data:`LONGEST_CELL`, each a problem that rejects the row."""
+        return [
+            self._problem(
+                line,
+                name,
+                f"{len(cells[name]):,} characters, more than the {LONGEST_CELL} any such field may have"
+                f" (a note or a whole record pasted into it?): {quoted(cells[name])}",
+            )
+            for name in self._strict
+            if len(cells[name]) > LONGEST_CELL
+        ]
+
     def parse(self, row: Sequence[str], line: int) -> tuple[Contact | None, list[Problem]]:
         """The contact (None if rejected) and the problems of this row."""
         problems: list[Problem] = []
@@ -204,6 +221,9 @@ class RowParser:
             return None, [long_row(row, line, self.header, self.width, self.source)]
         cells = {name: row[i].strip() for name, i in self._fields}
         whole = "".join(row)
+        # Only a row that long can hold a cell that long: one len() for every other row.
+        if len(whole) > LONGEST_CELL and (too_long := self._too_long(cells, line)):
+            return None, too_long
         # Only a row with a UTF-8 byte pair read as Latin-1 ("Ð˜") pays for looking closer.
         if _MOJIBAKE_PAIR.search(whole) is not None and (garbled := self._garbled(cells, line)):
             return None, garbled
