@@ -9,6 +9,7 @@ author as it is, see :mod:`greeter.template_errors`); :data:`FILTERS` is what
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -17,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from jinja2 import Environment, Undefined, pass_context, pass_environment, pass_eval_context
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.filters import (
     do_batch,
     do_center,
@@ -358,15 +360,33 @@ def _join(eval_ctx: EvalContext, value: Any, d: str = "", attribute: str | int |
     return sync_do_join(eval_ctx, joined(value, str(d), "|join"), d)
 
 
-def _list(value: Any) -> list[Any]:
+def _list(value: Any, route: str = "|list") -> list[Any]:
     """Jinja's ``list``, read no further than the limit (a lazy ``slice`` can yield a billion lists).
 
     Its items are weighed as they come (:func:`~greeter.template_limits.joined`):
     ``range(100000)|map('center', 100000)|list`` is 100 000 strings of 100 000 characters.
     """
     if isinstance(value, str | range):
-        return bounded(list(value), "|list")
-    return joined(value, "", "|list")
+        return bounded(list(value), route)
+    return joined(value, "", route)
+
+
+#: Jinja's filters that keep every item of what they are given (see :func:`_read_first`).
+_KEEPING_ALL: Final = ("sort", "unique", "reverse", "groupby")
+
+
+def _read_first(jinja_filter: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """Jinja's filter ``name``, its sequence read through :func:`_list` first: it keeps every item
+    (``sort``, ``unique``, ``reverse``, ``groupby``), and a lazy ``map`` can hand it gigabytes."""
+    at = 1 if hasattr(jinja_filter, "jinja_pass_arg") else 0  # after the environment it is passed
+
+    @functools.wraps(jinja_filter)
+    def read_first(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > at and not isinstance(args[at], str | list | tuple | dict | range):
+            args = (*args[:at], _list(args[at], f"|{name}"), *args[at + 1 :])
+        return jinja_filter(*args, **kwargs)
+
+    return read_first
 
 
 def _batch(value: Any, linecount: int, fill_with: Any = None) -> Any:
@@ -427,5 +447,6 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = MappingProxyType(
         "string": _string,
         "pprint": _pprint,
         "tojson": _tojson,
+        **{name: _read_first(DEFAULT_FILTERS[name], name) for name in _KEEPING_ALL},
     }
 )

@@ -58,6 +58,8 @@ SIZES = [
     ("{{ (range(20000)|map('string')|list)|join(' ' * 100) }}", "|join " + TOO_LONG),
     ("{{ ','.join(['a' * 50000] * 100000) }}", "join() " + TOO_LONG),
     ("{{ (range(100000)|map('center', 100000)|list)|length }}", "|list " + TOO_LONG),
+    ("{{ (range(100000)|map('center', 50000)|sort)|length }}", "|sort " + TOO_LONG),
+    ("{{ (range(100000)|map('center', 50000)|unique|list)|length }}", "|unique " + TOO_LONG),
     ("{{ [1]|slice(999999999)|list }}", "|slice " + TOO_LONG),
     ("{{ range(10)|batch(999999999, 'x')|list }}", "|batch " + TOO_LONG),
     # Lists in lists: a few hundred bytes whose text is a terabyte, refused where they are made.
@@ -179,11 +181,12 @@ def test_normal_uses_of_the_capped_routes_still_work(tmp_path: Path) -> None:
         " {{ ('a' ~ 'b') + 'c' }} {{ 'x\ny'|indent(2) }} {{ (range(3)|list + [9])|join }}"
         " {{ 'a-b'.replace('-', '--') }} {{ 7 * 6 }} {{ 7 % 4 }}"
         " {{ ([0] * 100000)|list|length }} {% for a, b in [(1, 2)] %}{{ a }}{{ b }}{% endfor %}"
+        " {{ [3, 1, 2]|sort|join }} {{ (range(3)|map('string')|unique|list)|join }} {{ 'abc'|reverse }}"
     )
     r = write(tmp_path, {"birthday.j2": letter(body)})
     text = r.render(item(person("evil", "Иван"))).text
     assert text.splitlines()[0] == "00042|ab  |3.14 x!   ab  |     a/2.2 a  | 1+2 abc x"
-    assert text.splitlines()[1] == "  y 0129 a--b 42 3 100000 12Text for Иван"
+    assert text.splitlines()[1] == "  y 0129 a--b 42 3 100000 12 123 012 cbaText for Иван"
 
 
 @pytest.mark.parametrize("loop", [NESTED_LOOPS, "{% set l = range(100000)|list %}" + NESTED_LOOPS])
