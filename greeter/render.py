@@ -175,10 +175,13 @@ Strictness and safety
 * Templates run in Jinja's ``ImmutableSandboxedEnvironment``: no underscore
   attributes, no ``str.format`` tricks, no mutating lists or dicts, ``range``
   capped at 100 000; ``*``, ``**`` and ``lipsum()`` are capped too (``'x' * 10**9``,
-  ``10**100000`` or ``lipsum(10**6)`` would exhaust memory or CPU in one expression). Any refusal
+  ``10**100000`` or ``lipsum(10**6)`` would exhaust memory or CPU in one expression), and so is
+  every other way to build a long string or list (``+``, ``~``, ``%``, ``str.format``, ``center``,
+  ``indent``, ``join``… :mod:`greeter.template_limits`). Any refusal
   becomes a :class:`~greeter.errors.TemplateError` for that one contact; the
-  next one still renders. The sandbox guards data and the host, not time: a
-  template author can still write a slow loop.
+  next one still renders. A letter has 2 s to render
+  (:data:`~greeter.template_limits.RENDER_SECONDS`): a slow loop or recursion is stopped and
+  reported the same way (see :meth:`Renderer.render` for a file that keeps running out of time).
 * ``StrictUndefined``: a missing variable or attribute is an error with
   ``file:line`` and the contact id, never an empty greeting. Printing ``None``
   (``{{ years }}`` for a holiday) or a function (``{{ self.subject }}``,
@@ -226,17 +229,25 @@ from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
-from greeter.template_blocks import block_context, one_line, render_block, tidy_text
+from greeter.template_blocks import block_context, one_line, tidy_text
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
+from greeter.template_limits import RenderTimeout, end_budget, output, start_budget
 from greeter.template_set import LoadError, TemplateSet
 from greeter.template_snapshot import TemplateFiles
 from greeter.template_views import AlsoView, ContactView, SenderView, contact_view
 from greeter.unsubscribe import letter_url, mailto_href
 
 if TYPE_CHECKING:
+    from jinja2.runtime import Context
+
     from greeter.contacts import Contact
 
-__all__ = ["Renderer"]
+__all__ = ["TIMEOUTS_IN_A_ROW", "Renderer"]
+
+#: Renders of one file running out of time in a row after which its next letters fail at once
+#: (:meth:`Renderer.render`): three budgets (6 s) before ``check`` or the daemon's start-up render
+#: test moves on, while two neighbours with unusually large data do not stop a template.
+TIMEOUTS_IN_A_ROW = 3
 
 
 # --------------------------------------------------------------------------- the renderer
@@ -288,6 +299,9 @@ class Renderer:
         #: signed (``unsubscribe.url`` without its secret); the letters then show ``unsigned`` links.
         self.unsigned: Problem | None = None
         self._default_locale = default_locale
+        #: Files whose last renders ran out of time (template_limits.RENDER_SECONDS): how many
+        #: in a row, and the last one's error. See :meth:`render`.
+        self._timed_out: dict[str, tuple[int, TemplateError]] = {}
         #: The last contact's (contact, locale, language, letter locale, view, salutation): see
         #: :meth:`_addressed`.
         self._last_addressed: tuple[Contact, str, str | None, str, ContactView, str] | None = None
@@ -327,13 +341,29 @@ class Renderer:
         return letter_url(self._unsubscribe_base, self._unsubscribe_secret, email)
 
     def render(self, item: PlanItem) -> Rendered:
-        """The letter for one plan item; raises :class:`TemplateError` (file, line, contact id)."""
+        """The letter for one plan item; raises :class:`TemplateError` (file, line, contact id).
+
+        A render has :data:`~greeter.template_limits.RENDER_SECONDS`; one that
+        runs longer is stopped with that error. Once a file has run out of
+        time :data:`TIMEOUTS_IN_A_ROW` times in a row, its later letters fail
+        at once with the same error: that loop is the template's, not one
+        contact's, and ``greeter check`` over 10 000 contacts, a send's build or
+        the daemon's start-up render test would otherwise spend the budget on
+        each of them (hours). One contact's slow letter (a loop over a huge
+        field of theirs) costs the budget once and blocks nobody: a letter of
+        the file that renders starts the count again. Another renderer (the
+        next command, the daemon's next reload) tries the file afresh.
+        """
         hit = item.hit
         contact = hit.contact
         locale = normalize_locale(contact.locale, self._default_locale)
         variant = self._templates.variant(hit.template, locale)
         if isinstance(variant, LoadError):
             raise TemplateLoadError(variant.file, variant.line, variant.message, contact.id)
+        timed_out = self._timed_out.get(variant.file)
+        if timed_out is not None and timed_out[0] >= TIMEOUTS_IN_A_ROW:
+            last = timed_out[1]
+            raise TemplateError(last.template, last.line, last.detail, contact.id)
         letter = regional_locale(variant.locale, contact.country or self._default_country)
         forms = forms_for(letter)
         send_date = item.send_at.date() if item.send_at is not None else hit.date
@@ -364,15 +394,23 @@ class Renderer:
             "unsubscribe_url": self.unsubscribe_link(contact.email),
             "unsubscribe_mailto": self._unsubscribe_mailto,
         }
+        deadline = start_budget()
         try:
             context = block_context(variant.plain, values)
-            subject = one_line(render_block(context, "subject"))
-            text = tidy_text(render_block(context, "text"))
+            subject = one_line(_render_block(context, "subject"))
+            text = tidy_text(_render_block(context, "text"))
             html = None
             if variant.html is not None:
-                html = render_block(block_context(variant.html, values), "html").strip()
+                html = _render_block(block_context(variant.html, values), "html").strip()
         except Exception as exc:
-            raise self._templates.error(exc, variant.file, contact.id, values) from exc
+            error = self._templates.error(exc, variant.file, contact.id, values)
+            if isinstance(exc, RenderTimeout):
+                self._timed_out[variant.file] = ((timed_out[0] if timed_out else 0) + 1, error)
+            raise error from exc
+        finally:
+            end_budget(deadline)
+        if timed_out is not None:
+            del self._timed_out[variant.file]
         for part, value in (("subject", subject), ("text", text)):
             if not value:
                 raise TemplateError(variant.file, None, f"the {part} block rendered empty", contact.id)
@@ -441,6 +479,13 @@ class Renderer:
     def check(self, names: Iterable[str]) -> list[Problem]:
         """What is wrong with the named templates and what they use: :meth:`TemplateSet.check`."""
         return self._templates.check(names)
+
+
+def _render_block(context: Context, name: str) -> str:
+    """:func:`~greeter.template_blocks.render_block`, its text held to
+    :data:`~greeter.template_limits.MAX_OUTPUT`: a loop printing a long value many times builds a
+    letter of gigabytes, though every value in it is within the limits."""
+    return output(context.blocks[name][0](context), f"block {name!r}")
 
 
 def _unsubscribe_secret(settings: Unsubscribe) -> tuple[bytes | None, Problem | None]:

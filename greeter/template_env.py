@@ -10,9 +10,10 @@ implement.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterator, Mapping, MutableMapping
 from datetime import date
-from types import MappingProxyType
+from types import BuiltinMethodType, MappingProxyType, MethodType
 from typing import Any, Final
 
 from jinja2 import (
@@ -30,18 +31,32 @@ from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.runtime import BlockReference, Context, Macro, TemplateReference
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.runtime import BlockReference, Context, Macro, TemplateReference, markup_join
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from jinja2.utils import generate_lorem_ipsum, missing
 from markupsafe import Markup
 
 from greeter.template_filters import FILTERS
+from greeter.template_limits import (
+    MAX_LENGTH,
+    MAX_OUTPUT,
+    WEIGHED,
+    bounded,
+    check_time,
+    joined,
+    output,
+    percent_checked,
+    spec_width,
+    text_of,
+    timed,
+    too_long,
+    weighed,
+    weight,
+)
 from greeter.template_markup import escape_html, escape_text, markup
 from greeter.template_views import VIEW_FIELDS
 
-#: Largest string/list a template may build with ``*`` (same bound as the sandbox's range()).
-_MAX_REPEAT: Final = 100_000
-#: Largest integer a template may build with ``**``, in bits (about 1 200 decimal digits).
+#: Largest integer a template may build with ``**`` or ``*``, in bits (about 1 200 decimal digits).
 _MAX_POWER_BITS: Final = 4_096
 #: ``lipsum()`` bounds (the stock global has none: ``lipsum(10**6)`` is gigabytes of text).
 _MAX_LIPSUM_PARAGRAPHS: Final = 100
@@ -80,9 +95,11 @@ def _finalize(value: Any) -> Any:
         return value
     if not callable(value):
         if type(value).__str__ in _NOTATION:  # list, dict, set, a dataclass: str() is repr()
+            # A list shared 100 000 times in a list is small, its repr gigabytes: quoted in short then.
+            quoted = repr(value) if weight(value) <= MAX_LENGTH else reprlib.repr(value)
             raise TemplateRuntimeError(
                 f"printed a {type(value).__name__}, which would appear in Python's notation "
-                f"({_shortened(repr(value))}): print one of its fields, or join it with |join(', ')"
+                f"({_shortened(quoted)}): print one of its fields, or join it with |join(', ')"
             )
         return value
     raise SecurityError(
@@ -111,6 +128,22 @@ def _text_output(value: Any) -> str:
     if type(value) is str:
         return value  # str(value) is value itself
     return str(_finalize(value))
+
+
+def _str_join(seq: tuple[Any, ...]) -> str:
+    """``a ~ b`` in a plain-text template (Jinja's ``str_join``), held to the length limit.
+
+    Each piece is at most the limit already, so the text is built and then
+    measured; a list or mapping among the pieces is weighed before it is printed.
+    """
+    return bounded("".join([v if type(v) is str else str(text_of(v, "'~'")) for v in seq]), "'~'")
+
+
+def _markup_join(seq: tuple[Any, ...]) -> str:
+    """``a ~ b`` in an HTML template (Jinja's ``markup_join``), held to the length limit."""
+    for value in seq:
+        text_of(value, "'~'")
+    return bounded(markup_join(seq), "'~'")
 
 
 def _shortened(text: str, limit: int = 60) -> str:
@@ -219,7 +252,10 @@ def _block_once(block: BlockReference) -> Any:
     if done is None:
         # What BlockReference.__call__ does (greeter's environments are not async), without
         # its frame and Markup.__new__'s: the block's output joined, as Markup when escaping.
-        text = "".join(block._stack[block._depth](context))
+        parts = list(block._stack[block._depth](context))
+        if sum(map(len, parts)) > MAX_OUTPUT:  # output()'s check, inline: a dozen blocks a letter
+            output(parts, f"block {block.name!r}")
+        text = "".join(parts)
         done = markup(text) if context.eval_ctx.autoescape else text
         context.rendered[key] = done  # an error propagates and nothing is kept
     return done
@@ -246,6 +282,8 @@ class _LetterTemplate(Template):
         namespace["escape"] = escape_html
         namespace["_html_output"] = _html_output
         namespace["_text_output"] = _text_output
+        namespace["str_join"] = _str_join  # ``~``: Jinja's, capped (see visit_Concat)
+        namespace["markup_join"] = _markup_join
         return super()._from_namespace(environment, namespace, globals)
 
     def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
@@ -310,6 +348,27 @@ class _LetterCodeGenerator(CodeGenerator):
         else:
             super()._output_child_post(node, frame, finalize)
 
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        """A list literal with a variable in it, weighed (``[x, x]`` doubles what ``x`` prints)."""
+        self._weighed(node, node.items, frame, super().visit_List)
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        if node.ctx != "load":  # ``{% for a, b in … %}``, ``{% set a, b = … %}``: names, not a value
+            super().visit_Tuple(node, frame)
+        else:
+            self._weighed(node, node.items, frame, super().visit_Tuple)
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self._weighed(node, [p.value for p in node.items], frame, super().visit_Dict)
+
+    def _weighed(self, node: Any, items: list[nodes.Expr], frame: Frame, visit: Any) -> None:
+        if all(isinstance(item, nodes.Const) for item in items):
+            visit(node, frame)  # constants only: as long as the template's own text
+            return
+        self.write("environment.weighed(")
+        visit(node, frame)
+        self.write(")")
+
     def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
         target = node.node
         if (
@@ -336,12 +395,123 @@ class _LetterCodeGenerator(CodeGenerator):
         self.write(")")
 
 
-class Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, plus caps on ``*`` and ``**`` (the stock sandbox only caps ``range``)."""
+class _LimitedFormatter(SandboxedFormatter):
+    """``str.format`` in the sandbox, whose fields' widths and precisions together stay under the limit."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    _asked = 0
+
+    def vformat(self, format_string: str, args: Any, kwargs: Any) -> str:
+        self._asked = 0
+        return bounded(super().vformat(format_string, args, kwargs), "format()")
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        self._asked += spec_width(format_spec)  # nested fields ({0:{1}}) are filled in by now
+        if self._asked > MAX_LENGTH:
+            raise too_long("format()")
+        return super().format_field(text_of(value, "format()"), format_spec)
+
+
+class _LimitedEscapeFormatter(_LimitedFormatter, SandboxedEscapeFormatter):
+    """:class:`_LimitedFormatter` for ``Markup.format``: escapes what it fills in."""
+
+
+#: The filter every ``{% for %}`` loop's items pass through (see :meth:`Sandbox._parse`).
+_TIMED_LOOP: Final = "timed loop"
+#: ``str`` methods that pad to a width given as their first argument.
+_PADDING: Final = frozenset({"center", "ljust", "rjust", "zfill"})
+#: ``str`` methods whose result can be much longer than the text: checked before they run.
+_GROWING: Final = _PADDING | {"expandtabs", "replace", "join", "translate"}
+
+
+def _str_method_args(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """The arguments of a template's call of a ``str`` method that may grow its text, checked first.
+
+    Returns them as the method is then called (``join``'s items read once, into a list).
+    """
+    name = method.__name__
+    text: str = method.__self__
+    route = f"{name}()"
+
+    def arg(index: int, keyword: str, default: Any) -> Any:
+        return args[index] if len(args) > index else kwargs.get(keyword, default)
+
+    if name in _PADDING:
+        width = arg(0, "width", 0)
+        if type(width) is int and width > MAX_LENGTH:
+            raise too_long(route)
+    elif name == "expandtabs":
+        size = arg(0, "tabsize", 8)
+        if type(size) is int and len(text) + text.count("\t") * size > MAX_LENGTH:
+            raise too_long(route)
+    elif name == "replace":
+        old, new, count = arg(0, "old", None), arg(1, "new", None), arg(2, "count", -1)
+        if isinstance(old, str) and isinstance(new, str):
+            times = text.count(old) if old else len(text) + 1
+            if type(count) is int and count >= 0:
+                times = min(times, count)
+            if len(text) + times * len(new) > MAX_LENGTH:
+                raise too_long(route)
+    elif name == "join" and args:
+        return (joined(args[0], text, route), *args[1:])
+    elif name == "translate" and isinstance(table := arg(0, "table", None), dict):
+        longest = max((len(v) for v in table.values() if isinstance(v, str)), default=1)
+        if len(text) * longest > MAX_LENGTH:
+            raise too_long(route)
+    return args
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, plus the size and time limits of :mod:`greeter.template_limits`.
+
+    The stock sandbox caps ``range`` only. Here ``*`` and ``**`` are capped,
+    and every other way to build a long string or list (``+``, ``%``,
+    ``~``, ``str.format``, ``str`` methods that pad or replace, the filters
+    that do) stays under :data:`~greeter.template_limits.MAX_LENGTH`; loops,
+    calls and includes read the render's clock.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
     template_class = _LetterTemplate
     code_generator_class = _LetterCodeGenerator
+    #: What a list, tuple or dict literal holding a variable is compiled through (_LetterCodeGenerator).
+    weighed = staticmethod(weighed)
+    #: How a macro's, a ``{% set %}`` block's or a ``{% filter %}`` block's output is joined (Jinja's
+    #: compiled modules read ``environment.concat``): held to MAX_OUTPUT.
+    concat = staticmethod(output)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """``str.format``/``format_map`` as Jinja's sandbox wraps them, with :class:`_LimitedFormatter`."""
+        wrapper = super().wrap_str_format(value)
+        if wrapper is None:
+            return None
+        text: str = value.__self__
+        formatter = (
+            _LimitedEscapeFormatter(self, escape=text.escape)
+            if isinstance(text, Markup)
+            else _LimitedFormatter(self)
+        )
+        mapping = value.__name__ == "format_map"
+
+        def limited(*args: Any, **kwargs: Any) -> str:
+            if mapping:
+                if kwargs or len(args) != 1:
+                    return wrapper(*args, **kwargs)  # Jinja's TypeError
+                return type(text)(formatter.vformat(text, (), args[0]))
+            return type(text)(formatter.vformat(text, args, kwargs))
+
+        return limited
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """A template's syntax tree, each ``{% for %}`` reading its items through the render's clock.
+
+        The loop ``{% for x in items %}`` is compiled as ``{% for x in items|<timed loop>
+        %}`` (:func:`~greeter.template_limits.timed`): Jinja allows no node types of
+        its own, and a filter whose name has a space is one no template can write.
+        """
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, _TIMED_LOOP, [], [], None, None, lineno=loop.iter.lineno)
+        return tree
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Fast path for the data fields of our own views (read on every line of
@@ -366,12 +536,22 @@ class Sandbox(ImmutableSandboxedEnvironment):
         # and macros, about fourteen calls per letter: the generic route asks
         # them whether they are safe and how they want their context, and the
         # answer is always the same (they are Jinja's, and want none).
+        check_time()  # every call: a macro calling itself twice has no loop to be stopped in
         kind = type(__obj)
         if kind is BlockReference:
             if not args and kwargs.keys() <= _SCOPE_HINTS:
                 return _block_once(__obj)
         elif kind is not Macro:
-            return super().call(__context, __obj, *args, **kwargs)
+            if (
+                (kind is BuiltinMethodType or kind is MethodType)
+                and isinstance(__obj.__self__, str)
+                and __obj.__name__ in _GROWING
+            ):
+                args = _str_method_args(__obj, args, kwargs)
+            result = super().call(__context, __obj, *args, **kwargs)
+            if isinstance(result, WEIGHED):  # dict(a=x, b=x), namespace(…), ''.split()
+                weighed(result)
+            return result
         elif (
             kwargs.keys() <= _SCOPE_HINTS
             and len(args) <= __obj._argument_count
@@ -411,6 +591,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         compiled (make_environment; with other settings nothing is kept here), and
         ``join_path`` is Jinja's identity, so the name alone finds it.
         """
+        check_time()  # an include or import: a file that includes itself twice recurses without a loop
         if not globals and type(name) is str:
             template = self._loaded.get(name)
             if template is not None:
@@ -440,7 +621,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
                     return done
                 stack = context.blocks.get(__name)
                 if stack is not None:  # as _block_once renders BlockReference(__name, context, stack, 0)
-                    text = "".join(stack[0](context))
+                    parts = list(stack[0](context))
+                    if sum(map(len, parts)) > MAX_OUTPUT:  # output()'s check, inline (as _block_once)
+                        output(parts, f"block {__name!r}")
+                    text = "".join(parts)
                     done = markup(text) if context.eval_ctx.autoescape else text
                     context.rendered[key] = done  # an error propagates and nothing is kept
                     return done
@@ -449,13 +633,34 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(count, int)
-                    and len(seq) * count > _MAX_REPEAT
-                ):
-                    raise OverflowError(f"'*' would build a sequence longer than {_MAX_REPEAT:,}")
+                if isinstance(seq, str | list | tuple) and isinstance(count, int):
+                    if len(seq) * count > MAX_LENGTH:
+                        raise too_long("'*'")
+                    if (  # [[0] * 100000] * 100000: 30 GB of text
+                        type(seq) is not str
+                        and any(isinstance(i, WEIGHED) for i in seq)
+                        and weight(seq) * count > MAX_LENGTH
+                    ):
+                        raise too_long("'*'")
+            if (  # squaring in a loop doubles the digits
+                type(left) is int
+                and type(right) is int
+                and left.bit_length() + right.bit_length() > _MAX_POWER_BITS
+            ):
+                raise OverflowError(f"'*' result would exceed {_MAX_POWER_BITS} bits")
             return left * right
+        if operator == "+":
+            result = left + right  # each side is within the limit: at most twice it is built
+            if isinstance(result, str | list | tuple):
+                bounded(result, "'+'")
+                if type(result) is not str:
+                    weighed(result, "'+'")
+            return result
+        if operator == "%":
+            if isinstance(left, str):  # formatting, not a remainder: the widths are checked first
+                percent_checked(left, right, "'%'")
+                return bounded(left % right, "'%'")
+            return left % right
         if operator == "**":
             if isinstance(left, int) and isinstance(right, int) and right > 0:
                 bits = max(abs(left), 1).bit_length() * right
@@ -495,4 +700,5 @@ def make_environment(loader: BaseLoader, *, html: bool, code: BytecodeCache | No
     env.filters.pop("safe", None)  # the one filter that would switch escaping off for a value
     env.globals["lipsum"] = _lipsum
     env.filters.update(FILTERS)
+    env.filters[_TIMED_LOOP] = timed
     return env

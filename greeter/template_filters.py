@@ -9,6 +9,7 @@ author as it is, see :mod:`greeter.template_errors`); :data:`FILTERS` is what
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -16,11 +17,25 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final
 
-from jinja2 import Undefined, pass_context, pass_eval_context
-from jinja2.filters import do_trim
+from jinja2 import Environment, Undefined, pass_context, pass_environment, pass_eval_context
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
+from jinja2.filters import (
+    do_batch,
+    do_center,
+    do_format,
+    do_indent,
+    do_pprint,
+    do_replace,
+    do_tojson,
+    do_trim,
+    do_wordwrap,
+    make_attrgetter,
+    sync_do_join,
+    sync_do_slice,
+)
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup, escape, soft_str
 
 from greeter.addressing import canonical_case, decline
 from greeter.company_names import company_in, company_name
@@ -29,6 +44,7 @@ from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
 from greeter.occasion_titles import title_in_case, with_s
 from greeter.sources.dates import is_yearless
+from greeter.template_limits import MAX_LENGTH, bounded, joined, percent_checked, text_of, too_long
 from greeter.template_markup import escape_html, markup
 from greeter.template_views import ContactView
 
@@ -273,6 +289,134 @@ def _trim(value: str, chars: str | None = None) -> str:
     return do_trim(value, chars)
 
 
+# --------------------------------------------------------------------------- Jinja's filters, capped
+# Jinja's own filters that can build a string or list much longer than what they are given,
+# checked against greeter.template_limits.MAX_LENGTH before they build it (see that module).
+
+
+def _wide(width: object, route: str) -> None:
+    if type(width) is int and width > MAX_LENGTH:
+        raise too_long(route)
+
+
+def _center(value: object, width: int = 80) -> str:
+    """Jinja's ``center``, its width capped: ``'a'|center(999999999)`` is a gigabyte of spaces."""
+    _wide(width, "|center")
+    return do_center(text_of(value, "|center"), width)
+
+
+def _indent(s: object, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Jinja's ``indent``: every line gets the indent, so lines times its width is what it adds."""
+    text = str(text_of(s, "|indent"))
+    _wide(width, "|indent")
+    pad = len(width) if isinstance(width, str) else width if type(width) is int else 0
+    if len(text) + (text.count("\n") + 1) * pad > MAX_LENGTH:
+        raise too_long("|indent")
+    return do_indent(s, width, first, blank)  # type: ignore[arg-type]
+
+
+def _format(value: object, *args: Any, **kwargs: Any) -> str:
+    """Jinja's ``format`` (``%``-formatting): its widths and precisions checked as ``%``'s are."""
+    percent_checked(str(text_of(value, "|format")), kwargs or args, "|format")
+    return bounded(do_format(value, *args, **kwargs), "|format")  # type: ignore[arg-type]
+
+
+@pass_eval_context
+def _replace(eval_ctx: EvalContext, s: object, old: str, new: str, count: int | None = None) -> str:
+    """Jinja's ``replace``: a piece replaced by a long one at every character is checked first."""
+    text = str(text_of(s, "|replace"))
+    if isinstance(old, str) and isinstance(new, str):
+        times = text.count(old) if old else len(text) + 1
+        if type(count) is int and count >= 0:
+            times = min(times, count)
+        if len(text) + times * len(new) > MAX_LENGTH:
+            raise too_long("|replace")
+    return do_replace(eval_ctx, s, old, new, count)  # type: ignore[arg-type]
+
+
+@pass_environment
+def _wordwrap(
+    environment: Environment,
+    s: object,
+    width: int = 79,
+    break_long_words: bool = True,
+    wrapstring: str | None = None,
+    break_on_hyphens: bool = True,
+) -> str:
+    """Jinja's ``wordwrap``: ``wrapstring`` goes in at every break, at most one per ``width`` characters."""
+    text = str(text_of(s, "|wordwrap"))
+    if isinstance(wrapstring, str) and type(width) is int:
+        breaks = len(text) // max(width, 1) + text.count("\n") + 1
+        if len(text) + breaks * len(wrapstring) > MAX_LENGTH:
+            raise too_long("|wordwrap")
+    return do_wordwrap(environment, text, width, break_long_words, wrapstring, break_on_hyphens)
+
+
+@pass_eval_context
+def _join(eval_ctx: EvalContext, value: Any, d: str = "", attribute: str | int | None = None) -> str:
+    """Jinja's ``join``, the items counted as they are read: ``([[0]*100000]*100000)|join`` is 30 GB."""
+    if attribute is not None:
+        value = map(make_attrgetter(eval_ctx.environment, attribute), value)
+    return sync_do_join(eval_ctx, joined(value, str(d), "|join"), d)
+
+
+def _list(value: Any, route: str = "|list") -> list[Any]:
+    """Jinja's ``list``, read no further than the limit (a lazy ``slice`` can yield a billion lists).
+
+    Its items are weighed as they come (:func:`~greeter.template_limits.joined`):
+    ``range(100000)|map('center', 100000)|list`` is 100 000 strings of 100 000 characters.
+    """
+    if isinstance(value, str | range):
+        return bounded(list(value), route)
+    return joined(value, "", route)
+
+
+#: Jinja's filters that keep every item of what they are given (see :func:`_read_first`).
+_KEEPING_ALL: Final = ("sort", "unique", "reverse", "groupby")
+
+
+def _read_first(jinja_filter: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """Jinja's filter ``name``, its sequence read through :func:`_list` first: it keeps every item
+    (``sort``, ``unique``, ``reverse``, ``groupby``), and a lazy ``map`` can hand it gigabytes."""
+    at = 1 if hasattr(jinja_filter, "jinja_pass_arg") else 0  # after the environment it is passed
+
+    @functools.wraps(jinja_filter)
+    def read_first(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > at and not isinstance(args[at], str | list | tuple | dict | range):
+            args = (*args[:at], _list(args[at], f"|{name}"), *args[at + 1 :])
+        return jinja_filter(*args, **kwargs)
+
+    return read_first
+
+
+def _batch(value: Any, linecount: int, fill_with: Any = None) -> Any:
+    """Jinja's ``batch``: with ``fill_with``, the last batch is padded out to ``linecount`` items."""
+    if fill_with is not None:
+        _wide(linecount, "|batch")
+    return do_batch(value, linecount, fill_with)
+
+
+def _slice(value: Any, slices: int, fill_with: Any = None) -> Any:
+    """Jinja's ``slice``: ``slices`` lists come out, however few items go in."""
+    _wide(slices, "|slice")
+    return sync_do_slice(value, slices, fill_with)
+
+
+def _string(value: object) -> str:
+    """Jinja's ``string``: a list's or mapping's text weighed before it is made."""
+    return soft_str(text_of(value, "|string"))
+
+
+def _pprint(value: object) -> str:
+    return do_pprint(text_of(value, "|pprint"))
+
+
+@pass_eval_context
+def _tojson(eval_ctx: EvalContext, value: object, indent: int | None = None) -> Markup:
+    _wide(indent, "|tojson")
+    return do_tojson(eval_ctx, text_of(value, "|tojson"), indent)
+
+
 #: The filters make_environment adds (``years`` and ``years_phrase`` are one), in registration order.
 FILTERS: Final[Mapping[str, Callable[..., Any]]] = MappingProxyType(
     {
@@ -291,5 +435,18 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = MappingProxyType(
         "nl2br": _nl2br,
         "paragraphs": _paragraphs,
         "trim": _trim,
+        "center": _center,
+        "indent": _indent,
+        "format": _format,
+        "replace": _replace,
+        "wordwrap": _wordwrap,
+        "join": _join,
+        "list": _list,
+        "batch": _batch,
+        "slice": _slice,
+        "string": _string,
+        "pprint": _pprint,
+        "tojson": _tojson,
+        **{name: _read_first(DEFAULT_FILTERS[name], name) for name in _KEEPING_ALL},
     }
 )
