@@ -229,17 +229,15 @@ from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
-from greeter.template_blocks import block_context, one_line, tidy_text
+from greeter.template_blocks import block_context, one_line, render_block, tidy_text
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
-from greeter.template_limits import RenderTimeout, end_budget, output, start_budget
+from greeter.template_limits import RenderTimeout, end_budget, start_budget
 from greeter.template_set import LoadError, TemplateSet
 from greeter.template_snapshot import TemplateFiles
 from greeter.template_views import AlsoView, ContactView, SenderView, contact_view
 from greeter.unsubscribe import letter_url, mailto_href
 
 if TYPE_CHECKING:
-    from jinja2.runtime import Context
-
     from greeter.contacts import Contact
 
 __all__ = ["TIMEOUTS_IN_A_ROW", "Renderer"]
@@ -397,11 +395,11 @@ class Renderer:
         deadline = start_budget()
         try:
             context = block_context(variant.plain, values)
-            subject = one_line(_render_block(context, "subject"))
-            text = tidy_text(_render_block(context, "text"))
+            subject = one_line(render_block(context, "subject"))
+            text = tidy_text(render_block(context, "text"))
             html = None
             if variant.html is not None:
-                html = _render_block(block_context(variant.html, values), "html").strip()
+                html = render_block(block_context(variant.html, values), "html").strip()
         except Exception as exc:
             error = self._templates.error(exc, variant.file, contact.id, values)
             if isinstance(exc, RenderTimeout):
@@ -479,13 +477,6 @@ class Renderer:
     def check(self, names: Iterable[str]) -> list[Problem]:
         """What is wrong with the named templates and what they use: :meth:`TemplateSet.check`."""
         return self._templates.check(names)
-
-
-def _render_block(context: Context, name: str) -> str:
-    """:func:`~greeter.template_blocks.render_block`, its text held to
-    :data:`~greeter.template_limits.MAX_OUTPUT`: a loop printing a long value many times builds a
-    letter of gigabytes, though every value in it is within the limits."""
-    return output(context.blocks[name][0](context), f"block {name!r}")
 
 
 def _unsubscribe_secret(settings: Unsubscribe) -> tuple[bytes | None, Problem | None]:

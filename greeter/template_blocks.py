@@ -40,8 +40,15 @@ def tidy_text(text: str) -> str:
 
 
 def render_block(context: Context, name: str) -> str:
-    """The output of block ``name`` (its first override: the child's) rendered in ``context``."""
-    return "".join(context.blocks[name][0](context))
+    """The output of block ``name`` (its first override: the child's) rendered in ``context``.
+
+    Held to :data:`~greeter.template_limits.MAX_OUTPUT`: a loop printing a long
+    value many times builds a letter of gigabytes, though every value in it is
+    within the limits.
+    """
+    from greeter.template_limits import output
+
+    return output(context.blocks[name][0](context), f"block {name!r}")
 
 
 @functools.lru_cache(maxsize=256)
