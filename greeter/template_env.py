@@ -39,7 +39,6 @@ from markupsafe import Markup
 from greeter.template_filters import FILTERS
 from greeter.template_limits import (
     MAX_LENGTH,
-    MAX_OUTPUT,
     WEIGHED,
     bounded,
     check_time,
@@ -252,10 +251,7 @@ def _block_once(block: BlockReference) -> Any:
     if done is None:
         # What BlockReference.__call__ does (greeter's environments are not async), without
         # its frame and Markup.__new__'s: the block's output joined, as Markup when escaping.
-        parts = list(block._stack[block._depth](context))
-        if sum(map(len, parts)) > MAX_OUTPUT:  # output()'s check, inline: a dozen blocks a letter
-            output(parts, f"block {block.name!r}")
-        text = "".join(parts)
+        text = output(block._stack[block._depth](context), f"block {block.name!r}")
         done = markup(text) if context.eval_ctx.autoescape else text
         context.rendered[key] = done  # an error propagates and nothing is kept
     return done
@@ -621,10 +617,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
                     return done
                 stack = context.blocks.get(__name)
                 if stack is not None:  # as _block_once renders BlockReference(__name, context, stack, 0)
-                    parts = list(stack[0](context))
-                    if sum(map(len, parts)) > MAX_OUTPUT:  # output()'s check, inline (as _block_once)
-                        output(parts, f"block {__name!r}")
-                    text = "".join(parts)
+                    text = output(stack[0](context), f"block {__name!r}")
                     done = markup(text) if context.eval_ctx.autoescape else text
                     context.rendered[key] = done  # an error propagates and nothing is kept
                     return done

@@ -122,12 +122,14 @@ def bounded(value: T, route: str) -> T:
 def output(chunks: Iterable[str], what: str = "the output") -> str:
     """What a block, macro or ``{% set %}`` block printed, joined; refused past :data:`MAX_OUTPUT`.
 
-    ``"".join`` reads the chunks into a list first anyway: only their lengths
-    are added up before the join copies them.
+    A handful of pieces (most blocks and macros: one to eight) are joined
+    first and measured after: each is a value within the limits or an output
+    checked here already, so that text is a few MB at most. More pieces have
+    their lengths added up before the join: a loop printing one long value a
+    hundred thousand times holds only references to it (no memory check sees
+    them), and joining them would build gigabytes.
     """
     parts = chunks if type(chunks) is list else list(chunks)
-    # A few pieces (most macros: one or two) are joined first and measured after: each is a
-    # value within the limits or an output checked here already, so the text is a few MB at most.
     if len(parts) > 8 and sum(map(len, parts)) > MAX_OUTPUT:
         raise OverflowError(f"{what} would be longer than {MAX_OUTPUT:,} characters")
     text = "".join(parts)
@@ -153,6 +155,19 @@ def weight(value: Any, limit: int = MAX_LENGTH) -> int:
     else (a container itself, a small number, a date) one. The text printed is
     a few times the weight at most (quotes, commas, a number's digits).
     """
+    kind = type(value)
+    if kind is list or kind is tuple:  # the usual literal, [name, company]: flat, no walk
+        total = 1
+        for item in value:
+            part = type(item)
+            if part is str or part is Markup:
+                total += len(item) or 1
+            elif (part is int and item.bit_length() <= 64) or part is float or part is bool or item is None:
+                total += 1
+            else:
+                break
+        else:
+            return total
     total = 0
     stack = [value]
     while stack:
