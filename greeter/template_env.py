@@ -358,7 +358,7 @@ class _LetterCodeGenerator(CodeGenerator):
         self._weighed(node, [p.value for p in node.items], frame, super().visit_Dict)
 
     def _weighed(self, node: Any, items: list[nodes.Expr], frame: Frame, visit: Any) -> None:
-        if all(isinstance(item, nodes.Const) for item in items):
+        if all(map(_written_out, items)):
             visit(node, frame)  # constants only: as long as the template's own text
             return
         self.write("environment.weighed(")
@@ -389,6 +389,21 @@ class _LetterCodeGenerator(CodeGenerator):
         if frame.block_frame:
             self.write(", _block_vars=_block_vars")
         self.write(")")
+
+
+def _written_out(node: nodes.Expr) -> bool:
+    """Whether ``node`` is a constant or a literal of constants only (``{"ru": ("…", "…")}``).
+
+    Such a value is as long as the template's own text: nothing to weigh when
+    it is made (the unsubscribe line's table of languages is made per letter).
+    """
+    if isinstance(node, nodes.Const):
+        return True
+    if isinstance(node, nodes.List | nodes.Tuple):
+        return all(map(_written_out, node.items))
+    if isinstance(node, nodes.Dict):
+        return all(_written_out(pair.key) and _written_out(pair.value) for pair in node.items)
+    return False
 
 
 class _LimitedFormatter(SandboxedFormatter):

@@ -145,6 +145,24 @@ _CONTAINERS: Final = (list, tuple, dict, set, frozenset)
 WEIGHED: Final = (*_CONTAINERS, Namespace)
 
 
+def _flat(items: Iterable[Any]) -> int:
+    """The weight of ``items`` when none is a container (text, small numbers, None), else -1.
+
+    A template's lists and mappings are nearly all such (a literal of names
+    and numbers, a style mapping): weighed without :func:`weight`'s walk.
+    """
+    total = 0
+    for item in items:
+        part = type(item)
+        if part is str or part is Markup:
+            total += len(item) or 1
+        elif (part is int and item.bit_length() <= 64) or part is float or part is bool or item is None:
+            total += 1
+        else:
+            return -1
+    return total
+
+
 def weight(value: Any, limit: int = MAX_LENGTH) -> int:
     """How big ``value`` is in items and characters, counting no further than just past ``limit``.
 
@@ -157,17 +175,13 @@ def weight(value: Any, limit: int = MAX_LENGTH) -> int:
     """
     kind = type(value)
     if kind is list or kind is tuple:  # the usual literal, [name, company]: flat, no walk
-        total = 1
-        for item in value:
-            part = type(item)
-            if part is str or part is Markup:
-                total += len(item) or 1
-            elif (part is int and item.bit_length() <= 64) or part is float or part is bool or item is None:
-                total += 1
-            else:
-                break
-        else:
-            return total
+        flat = _flat(value)
+        if flat >= 0:
+            return flat + 1
+    elif kind is dict:  # {"color": c, "size": 14}
+        keys, values = _flat(value), _flat(value.values())
+        if keys >= 0 and values >= 0:
+            return keys + values + 1
     total = 0
     stack = [value]
     while stack:
