@@ -35,10 +35,11 @@ value), so the overshoot is small.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from time import monotonic
+from time import monotonic, thread_time
 from typing import Any, Final, TypeVar
 
 from jinja2.exceptions import TemplateRuntimeError
@@ -86,19 +87,30 @@ MAX_OUTPUT: Final = 1_000_000
 MAX_LOOP_MEMORY: Final = 256 * 2**20
 _MEMORY_EVERY: Final = 128
 
-#: Wall-clock seconds one letter (subject, text and HTML) may take to render. A letter of the
-#: shipped templates renders in ~0.2 ms, so this is ten thousand times that, room enough for a
-#: loaded 2-core machine; and short enough that ``greeter run``'s start-up render test
-#: (20 contacts) and a send's build stall seconds, not hours. Wall time, not CPU time: the
-#: clock is read at every hook, and ``time.monotonic`` costs ~0.1 µs where the thread's CPU
-#: clock (``time.thread_time``, a system call) costs ~1.3 µs.
+
+def _seconds(text: str | None, default: float = 2.0) -> float:
+    """``GREETER_RENDER_SECONDS`` read: a positive finite number, else the default (``abc``, ``nan``
+    and ``inf`` were an internal error, or no limit at all)."""
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+#: Seconds of CPU one letter (subject, text and HTML) may take to render. A letter of the
+#: shipped templates renders in ~0.2 ms, so this is ten thousand times that; and short enough
+#: that ``greeter run``'s start-up render test (20 contacts) and a send's build stall seconds,
+#: not hours. The hooks read the wall clock (``time.monotonic``, ~0.1 µs, where the thread's
+#: CPU clock, a system call, costs ~1.3 µs) and ask the CPU clock only once that deadline has
+#: passed (:class:`_Budget`): a process stopped or starved meanwhile is not a slow template.
 #: ``GREETER_RENDER_SECONDS`` sets another, for a run many times slower than the machine (the
 #: instruction-counting bench runs Python under valgrind, ~50× slower: a letter takes seconds).
-RENDER_SECONDS: Final = float(os.environ.get("GREETER_RENDER_SECONDS") or 2.0)
+RENDER_SECONDS: Final = _seconds(os.environ.get("GREETER_RENDER_SECONDS"))
 
 
 class RenderTimeout(TemplateRuntimeError):
-    """A render ran past :data:`RENDER_SECONDS`: a loop or recursion too long for a letter."""
+    """A render used :data:`RENDER_SECONDS` of CPU: a loop or recursion too long for a letter."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -335,30 +347,57 @@ def spec_width(spec: str) -> int:
 
 
 class _Budget(threading.local):
-    """This thread's render deadline (``time.monotonic``); none outside a render."""
+    """This thread's render clock; none outside a render.
+
+    ``deadline`` is on the wall clock (``time.monotonic``, ~0.1 µs a read, at
+    every hook); only once it has passed is the thread's CPU time asked
+    (``time.thread_time``, a system call): a render that has not used its
+    ``seconds`` of CPU — the process was stopped (Ctrl-Z, a VM or swap stall)
+    or the machine is busy — gets the rest of them, from now. A stalled
+    process failed the shipped templates' letters otherwise.
+    """
 
     deadline: float = float("inf")
+    cpu_start: float = 0.0
+    seconds: float = float("inf")
 
 
 _budget: Final = _Budget()
 
 
-def start_budget(seconds: float | None = None) -> float:
-    """Start this thread's render clock (:data:`RENDER_SECONDS` unless given); returns the deadline
+def start_budget(seconds: float | None = None) -> tuple[float, float, float]:
+    """Start this thread's render clock (:data:`RENDER_SECONDS` unless given); returns the clock
     it replaces, for :func:`end_budget`."""
-    previous = _budget.deadline
-    _budget.deadline = monotonic() + (RENDER_SECONDS if seconds is None else seconds)
+    b = _budget
+    previous = (b.deadline, b.cpu_start, b.seconds)
+    b.seconds = RENDER_SECONDS if seconds is None else seconds
+    b.cpu_start = thread_time()
+    b.deadline = monotonic() + b.seconds
     return previous
 
 
-def end_budget(previous: float) -> None:
-    """Stop the render clock started by :func:`start_budget` (restore the deadline it replaced)."""
-    _budget.deadline = previous
+def end_budget(previous: tuple[float, float, float]) -> None:
+    """Stop the render clock started by :func:`start_budget` (restore the one it replaced)."""
+    _budget.deadline, _budget.cpu_start, _budget.seconds = previous
+
+
+def _spent() -> bool:
+    """Past the wall-clock deadline: whether the render has used its seconds of CPU too.
+
+    If not (stopped, or sharing the CPU), the deadline moves to when the CPU
+    seconds left could run out, and the render goes on.
+    """
+    b = _budget
+    used = thread_time() - b.cpu_start
+    if used >= b.seconds:
+        return True
+    b.deadline = monotonic() + (b.seconds - used)
+    return False
 
 
 def check_time() -> None:
-    """Stop the render when this thread is past its deadline."""
-    if monotonic() > _budget.deadline:
+    """Stop the render when this thread has used its budget."""
+    if monotonic() > _budget.deadline and _spent():
         raise RenderTimeout()
 
 
@@ -381,10 +420,10 @@ def timed(iterable: Iterable[T]) -> Iterator[T]:
     process's memory: a loop growing it by :data:`MAX_LOOP_MEMORY` is stopped.
     A letter's loops (over ``also``, a few items) never get there.
     """
-    deadline = _budget.deadline
+    budget = _budget
     start = -1
     for count, item in enumerate(iterable, 1):
-        if monotonic() > deadline:
+        if monotonic() > budget.deadline and _spent():
             raise RenderTimeout()
         if count % _MEMORY_EVERY == 0:
             held = _resident()

@@ -1,4 +1,4 @@
-"""A name, company or tag cell far longer than any real one rejects its row, quickly.
+"""A name, company or id cell far longer than any real one rejects its row, quickly; tags may be many.
 
 A pen-tester put 120,000 characters in a name: ``check`` accepted the row
 and took seconds a row to encode a From: header no server would take. Such a
@@ -38,7 +38,7 @@ def test_a_cell_longer_than_any_name_rejects_its_row_and_the_rest_load(make_proj
     name = next(line for line in lines if ":row 3: Имя:" in line)
     assert "119,999 characters, more than the 500 any such field may have" in name
     assert "'Иван Иван Иван" in name and len(name) < 400, "the start of the text, not all of it"
-    assert any(":row 4: Теги: 40,000 characters" in line for line in lines), lines
+    assert not any(":row 4:" in line for line in lines), "many tags are still tags (QA: 90 segments)"
     assert not any(":row 5:" in line for line in lines), "500 characters is still a name"
-    assert "2 rejected" in result.stdout or "rejected 2" in result.stdout, result.stdout
+    assert "1 rejected" in result.stdout, result.stdout
     assert took < 20, f"check took {took:.1f} s"

@@ -333,3 +333,27 @@ def test_the_daemons_start_up_render_test_refuses_the_template(tmp_path: Path, b
     assert isinstance(outcome[0], ConfigError)
     words = [str(p) for p in outcome[0].problems]
     assert any("birthday.j2" in w and "took longer than 0.3 s" in w for w in words), words
+
+
+def test_a_render_stopped_or_starved_is_not_timed_out_for_the_time_it_did_not_run() -> None:
+    """QA: Ctrl-Z (or a VM stall) during a preview failed the shipped templates' letters."""
+    previous = template_limits.start_budget(0.2)
+    try:
+        time.sleep(0.4)  # the wall clock passes the budget; the thread uses no CPU
+        template_limits.check_time()  # not stopped: it has its CPU seconds left
+        burn_until = time.thread_time() + 0.3
+        with pytest.raises(template_limits.RenderTimeout):
+            while True:  # what a runaway loop does: uses the CPU, reading the clock at each hook
+                template_limits.check_time()
+                assert time.thread_time() < burn_until + 1, "never stopped"
+    finally:
+        template_limits.end_budget(previous)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [(None, 2.0), ("", 2.0), ("600", 600.0), ("abc", 2.0),
+                                               ("nan", 2.0), ("inf", 2.0), ("-1", 2.0), ("0", 2.0)])  # fmt: skip
+def test_greeter_render_seconds_is_read_as_a_positive_number_or_left_at_its_default(
+    text: str | None, seconds: float
+) -> None:
+    """``abc`` was an internal error (exit 3) in every command; ``nan`` and ``inf`` lifted the limit."""
+    assert template_limits._seconds(text) == seconds
