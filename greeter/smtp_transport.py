@@ -465,14 +465,10 @@ class SmtpTransport:
         except (LoginUnavailable, SecurityMismatch) as exc:
             error, kind = f"{self._where}: {exc}", halt_kind_of(exc)
         except aiosmtplib.SMTPHeloError as exc:  # Postfix with smtpd_delay_reject=no says it here
+            fix = self._helo_refused(exc)
+            kind = None if fix is None else HELO_REJECTED
             said = " ".join(f"{exc.code} {exc.message}".split())
-            kind = HELO_REJECTED if setup_refusal(exc.code, exc.message) == HELO_REJECTED else None
-            error = f"{self._where} refused the connection: {said}"
-            if kind is not None:
-                fix = setup_fix(
-                    kind, said, sender="", return_path=False, ehlo=self._local_hostname, logged_in=False
-                )
-                error = f"{self._where}: {fix}"
+            error = f"{self._where}: {fix}" if fix else f"{self._where} refused the connection: {said}"
         except aiosmtplib.SMTPResponseException as exc:
             error, kind = f"{self._where} refused the connection: {exc.code} {exc.message}", None
         except (aiosmtplib.SMTPException, OSError) as exc:
@@ -481,6 +477,14 @@ class SmtpTransport:
         else:
             return None
         return SendResult(key, Outcome.TEMPORARY, None, error, fault=error, halt_kind=kind)
+
+    def _helo_refused(self, exc: aiosmtplib.SMTPHeloError) -> str | None:
+        """What to change when the server refused greeter's EHLO name (:data:`HELO_REJECTED`), or None."""
+        if setup_refusal(exc.code, exc.message) != HELO_REJECTED:
+            return None
+        said = " ".join(f"{exc.code} {exc.message}".split())
+        ehlo = self._local_hostname
+        return setup_fix(HELO_REJECTED, said, sender="", return_path=False, ehlo=ehlo, logged_in=False)
 
     async def send(
         self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
@@ -741,6 +745,9 @@ class SmtpTransport:
         try:
             client = await self._open()
         except (aiosmtplib.SMTPException, OSError) as exc:
+            # An EHLO name refused stops a send (helo_rejected): check says so, with the fix.
+            if isinstance(exc, aiosmtplib.SMTPHeloError) and (fix := self._helo_refused(exc)) is not None:
+                return ProbeFailure(f"{self._where}: {fix}", HELO_REJECTED)
             why = _why(exc, self._settings.timeout_seconds)
             return ProbeFailure(why, halt_kind_of(exc))
         self._all_slots[0].client = client
@@ -752,10 +759,12 @@ class SmtpTransport:
             await self.close()
 
     async def _sender_probe(self, client: aiosmtplib.SMTP, envelope_from: str) -> ProbeFailure | None:
-        """MAIL FROM, then RSET: a server that wants a login we do not make says so here (530).
+        """MAIL FROM, then RSET: a server that wants a login we do not make says so here (530),
+        and one that refuses the envelope sender (``sender_rejected``, a relay's own refusal).
 
         Nothing is sent. Any other answer (or none) is left to the send: the
-        probe only finds what :func:`login_required` would stop a batch at.
+        probe only finds what a send would stop a batch at (:func:`login_required`,
+        :func:`~greeter.transport.setup_refusal`).
         """
         try:
             validate_address("envelope address", envelope_from)
@@ -768,7 +777,17 @@ class SmtpTransport:
         secured = self._settings.security != "none"
         password = password_source(self._settings)
         fix = login_required(reply.code, reply.message, logged_in=False, secured=secured, password=password)
-        return None if fix is None else ProbeFailure(fix, LOGIN_MISMATCH)
+        if fix is not None:
+            return ProbeFailure(fix, LOGIN_MISMATCH)
+        kind = setup_refusal(reply.code, reply.message)
+        if kind is None:
+            return None
+        said = mask_addresses(" ".join(f"{reply.code} {reply.message}".split()), first=False)
+        fix = setup_fix(
+            kind, said, sender=envelope_from, return_path=self._return_path is not None,
+            ehlo=self._local_hostname, logged_in=False,
+        )  # fmt: skip
+        return ProbeFailure(f"{self._where}: {fix}", kind)
 
     def _discard(self, client: aiosmtplib.SMTP) -> None:
         """Close a connection and remember its protocol until the socket is really gone."""

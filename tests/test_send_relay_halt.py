@@ -295,3 +295,28 @@ def test_the_daemon_stops_each_run_at_a_relay_denial_logs_one_error_and_claims_n
     assert not daemon.named("greeting_problem")
     assert all(e["delivery"] == "degraded" and e["failed"] == e["uncertain"] == 0 for e in runs), runs
     assert states(config) == {}, "never at DATA: given back, not failed"
+
+
+@pytest.mark.parametrize(
+    ("sink", "kind", "fix"),
+    [
+        (lambda: MailFromRefused(f"553 5.7.1 <{SENDER}>: Sender address rejected: not owned by user g"),
+         SENDER_REJECTED, SENDER_FIX),
+        (lambda: EhloRefused("504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname"),
+         HELO_REJECTED, HELO_FIX),
+    ],
+    ids=["sender-at-mail-from", "ehlo"],
+)  # fmt: skip
+def test_check_finds_the_refusals_a_send_would_stop_at(
+    make_project: MakeProject, sink: Any, kind: str, fix: str
+) -> None:
+    """QA: ``check`` said ``mail server: …: OK`` (or a mere "cannot connect" warning) and exit 0
+    for a relay that ``send`` then stopped at with exit 2 and the fix."""
+    with sink() as server:
+        config = make_project(people(2), **smtp(server.port))
+        checked = greeter(config, "check")
+    assert checked.returncode == 1, checked.stdout + checked.stderr  # a problem, as the 530 mismatch
+    line = next(line for line in checked.stdout.splitlines() if line.startswith("mail server:"))
+    assert fix in line and "send would stop at it" not in line, line
+    assert f"delivery.smtp: {HALT_WORDS[kind]}" in checked.stderr or HALT_WORDS[kind] in checked.stderr
+    assert "send would stop at it" in checked.stderr, checked.stderr
