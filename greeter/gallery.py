@@ -41,7 +41,7 @@ from typing import Any
 from greeter.config import Sender
 from greeter.errors import OutputFolderError
 from greeter.gallery_cards import Card, Status, card_of
-from greeter.i18n import bcp47
+from greeter.i18n import bcp47, plural
 from greeter.plan_types import Draft
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
@@ -436,7 +436,8 @@ def _index_page(
             stat("skip", "пропущено", status_counts["skip"], _tally(cards, "skip")),
             stat(
                 "error",
-                "ошибки шаблонов",
+                # agrees with its number: «0 ошибок шаблонов», «1 ошибка шаблона», «3 ошибки шаблонов»
+                plural(status_counts["error"], "ошибка шаблона|ошибки шаблонов|ошибок шаблонов", "ru"),
                 status_counts["error"],
                 "письма не собраны" if status_counts["error"] else "",
             ),

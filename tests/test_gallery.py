@@ -199,6 +199,8 @@ def test_header_counts_and_range(gallery: tuple[Path, int]) -> None:
     assert values == {"send": 2, "sent": 0, "merged": 1, "skip": 1, "error": 1}
     assert "лимит частоты 1" in counts["skip"].all_text()
     assert "1 с объединёнными поводами" in counts["send"].all_text()
+    # The label agrees with its number (QA: «0 ошибки шаблонов»).
+    assert next(counts["error"].find("span", "stat-label")).all_text() == "ошибка шаблона"
     head = next(root.find("p", "range")).all_text()
     assert "20.12.2026" in head and "02.01.2027" in head and "14 дн." in head
     assert "20.12.2026 09:00 (Europe/Moscow)" in head
