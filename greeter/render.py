@@ -392,7 +392,7 @@ class Renderer:
             "unsubscribe_url": self.unsubscribe_link(contact.email),
             "unsubscribe_mailto": self._unsubscribe_mailto,
         }
-        deadline = start_budget()
+        outer = start_budget()  # the clock this render replaces (none, outside another render)
         try:
             context = block_context(variant.plain, values)
             subject = one_line(render_block(context, "subject"))
@@ -406,7 +406,7 @@ class Renderer:
                 self._timed_out[variant.file] = ((timed_out[0] if timed_out else 0) + 1, error)
             raise error from exc
         finally:
-            end_budget(deadline)
+            end_budget(outer)
         if timed_out is not None:
             del self._timed_out[variant.file]
         for part, value in (("subject", subject), ("text", text)):
