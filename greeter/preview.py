@@ -316,11 +316,12 @@ def _when(when: datetime | date | None, with_year: bool) -> str:
 #: terminal leaves out (:mod:`greeter.table_fit`). The send time is the recipient's — what a
 #: reviewer checks — so it keeps its day over its time and zone (two lines), never a word a line.
 #: The subject is what gives way last: where the terminal cannot hold its words whole beside who
-#: is greeted, when, for what and what happens (80 columns), it is left out rather than folded
-#: mid-word — the gallery and ``--format json`` show it, as a wider terminal does.
+#: is greeted (every word of the name: the salutation is checked against the patronymic), when,
+#: for what and what happens (80 columns), it is left out rather than folded mid-word — the
+#: gallery and ``--format json`` show it, as a wider terminal does.
 TABLE_COLUMNS = (
     Column("send at (recipient's time)", "send at", whole=True, style="cyan", lines=2),
-    Column("contact", whole_first=True, overflow="ellipsis"),
+    Column("contact", whole_first=True, overflow="ellipsis", words=True),
     Column("occasion", whole=True, style="magenta"),
     Column("yrs", whole=True, drop=1),
     Column("subject", drop=2),

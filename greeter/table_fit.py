@@ -12,7 +12,8 @@ it wraps, if at all, only between words, and over no more lines than it
 allows (:attr:`Column.lines`: a send time is a date over a time, not four
 lines of one word each); the free text (a name, a company, a subject, a
 server's reply) is what narrows — a folding one no narrower than its words
-(:data:`FREE_WORD`), so «Поздравляем» is not split over two lines; and where
+(:data:`FREE_WORD`), so «Поздравляем» is not split over two lines (nor, in a preview,
+«Владимирович» cut short); and where
 even that does not fit, the columns of least value are left out, one by one,
 and the headers shortened (one left out early comes back if the later ones
 made room for it). Only when nothing is left to drop does a whole column fold.
@@ -41,10 +42,11 @@ FREE_LEAST = 4
 #: The width the free text is given before a whole value is put on one line.
 FREE_COMFORT = 20
 
-#: The narrowest a folding free-text column is made before a column is dropped: its longest word,
-#: up to this. Russian words run long — «Константиновна,», «сотрудничества!» are 15 — and folded
-#: mid-word («Поздравляе|м») a subject reads as misspelt; a wider word (a path, an address in a
-#: server's reply) folds rather than take a column's room.
+#: The narrowest a folding free-text column (or one that keeps its :attr:`Column.words`) is made
+#: before a column is dropped: its longest word, up to this. Russian words run long —
+#: «Константиновна,», «сотрудничества!» are 15 — and folded mid-word («Поздравляе|м») a subject
+#: reads as misspelt; a wider word (a path, an address in a server's reply) folds rather than
+#: take a column's room.
 FREE_WORD = 15
 
 
@@ -64,6 +66,10 @@ class Column:
     #: What a word wider than the column becomes: "fold" keeps every character (a server's reply),
     #: "ellipsis" ends it with "…" (a name).
     overflow: OverflowMethod = "fold"
+    #: An "ellipsis" column whose words are kept whole (up to :data:`FREE_WORD`) before a droppable
+    #: column goes, as a folding one's are: the names in ``preview``, where a reviewer checks the
+    #: salutation against the patronymic a cut («Владимиров…») would hide.
+    words: bool = False
     style: str | None = None
     #: A whole value wraps over at most this many lines (0: any), else it is on one: a column grown
     #: part way to one line would break its lines elsewhere ("12:47" over "MSK").
@@ -162,7 +168,8 @@ def fit(columns: Sequence[Column], measures: Sequence[Measure], width: int) -> L
     As wide as its widest cells if that fits (what rich gives it: every row on
     one line). Otherwise each whole column at least as wide as its longest
     word (and as its cells over :attr:`Column.lines`) and each free one :data:`FREE_FLOOR` (or its
-    widest cell, and a folding one its words up to :data:`FREE_WORD`) — with
+    widest cell, and a folding one, or one keeping :attr:`Column.words`, its words up to
+    :data:`FREE_WORD`) — with
     the full headers if that fits, else with the short ones, leaving out the
     droppable columns in order until it fits, then showing again those of them
     (the last left out first) that fit after all; the room left goes to the
@@ -217,7 +224,8 @@ def _squeezed(
     whole = [columns[i].whole for i in shown]
     # The least a column may be: its header's words and a whole value's (over no more than its
     # lines), a free cell's first word if that is an id; a free column is kept FREE_FLOOR wide,
-    # a folding one as wide as its words (up to FREE_WORD), unless nothing else fits.
+    # a folding one (or one keeping its words) as wide as its words (up to FREE_WORD), unless
+    # nothing else fits.
     least = [
         max(
             longest_word(h),
@@ -229,7 +237,9 @@ def _squeezed(
     floor = [
         max(
             min(n, FREE_FLOOR),
-            min(measures[i].longest_word, FREE_WORD) if columns[i].overflow == "fold" else 0,
+            min(measures[i].longest_word, FREE_WORD)
+            if columns[i].overflow == "fold" or columns[i].words
+            else 0,
         )
         for i, n in zip(shown, natural, strict=True)
     ]

@@ -283,3 +283,23 @@ def test_preview_keeps_subject_words_whole_and_the_send_time_on_two_lines(
         assert re.fullmatch(rf"({SEND_AT}( {TIME})?|{TIME}|\(.*\)|)", cell), (cell, text)
         if re.fullmatch(SEND_AT, cell):  # a day alone: its time and zone on the next line
             assert re.fullmatch(TIME, send_at[n + 1]), (cell, text)
+
+
+@pytest.mark.parametrize("skipped", [(), ("--no-skipped",)])
+@pytest.mark.parametrize("columns", [80, 100])
+def test_preview_keeps_every_word_of_a_name_whole(
+    sample: Path, skipped: tuple[str, ...], columns: int
+) -> None:
+    """The reviewer checks «Уважаемый Андрей Владимирович» against the contact's name: a patronymic
+    cut to «Владимиров…» hides the very word the salutation is declined from. Without the skipped
+    rows the status column is narrow and the subject had taken the room (80 columns: a name cut)."""
+    drafts = json.loads(
+        preview(sample, "--from", "2026-12-25", "--days", "14", "--format", "json", columns=None)
+    )
+    text = preview(sample, "--from", "2026-12-25", "--days", "14", *skipped, columns=columns)
+    assert max(cell_len(line) for line in text.splitlines()) <= columns, text
+    shown = [d for d in drafts if not skipped or d["status"] != "skip"]
+    names = {w for d in shown for w in d["name"].split() if cell_len(w) <= FREE_WORD}
+    assert "Владимирович" in names and "…" not in text, text
+    for word in sorted(names):
+        assert whole_on_a_line(word, text), (word, text)
