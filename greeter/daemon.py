@@ -94,6 +94,7 @@ from greeter.metrics import RunStats, error_kind, problem_places
 from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
+from greeter.sd_notify import Notifier
 from greeter.secret_values import read_secret, unsubscribe_secret
 from greeter.send import (
     Cycle,
@@ -177,6 +178,22 @@ def config_marker(reload_failed_at: datetime | None) -> dict[str, str]:
     return {"config_reload_failed_at": reload_failed_at.astimezone(UTC).isoformat("T", "seconds")}
 
 
+def run_status(counts: Mapping[str, int], problem: str | None, now: datetime) -> str:
+    """The line ``systemctl status greeter`` shows after a run: its time, what it sent, what is wrong.
+
+    Counts, and the delivery problem as ``/healthz`` shows it
+    (:func:`~greeter.delivery_health.delivery_problem`: the server's words, never a contact's),
+    cut to one short line: any local user may read a unit's status.
+    """
+    done = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n) or "nothing due"
+    said = f"; delivery: {problem[:STATUS_PROBLEM]}" if problem else ""
+    return f"last run {now.isoformat(timespec='seconds')}: {done}{said}"
+
+
+#: The most of a delivery problem's words ``systemctl status`` is given (:func:`run_status`).
+STATUS_PROBLEM = 120
+
+
 def failed_run_retry(failures_in_row: int) -> timedelta:
     """How long after the ``failures_in_row``-th failed run in a row to try again (pure)."""
     return min(FAILED_RUN_RETRY * (1 << min(max(failures_in_row - 1, 0), 10)), FAILED_RUN_RETRY_MOST)
@@ -208,8 +225,11 @@ class Daemon:
         clock: Clock,
         listen: tuple[str, int] | None = None,
         signals: Signals | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.config_file = config_file
+        #: systemd's ``Type=notify`` unit: told when the daemon serves, reloads, stops; pinged.
+        self.notifier = notifier or Notifier(None)
         self.clock = clock
         self.listen = listen
         self.stats = RunStats(started_at=clock.now())
@@ -260,9 +280,12 @@ class Daemon:
         loop = asyncio.get_running_loop()
         self.signals.install()  # remembered already if the entry point did it (greeter.signals)
         self.signals.attach(loop, self._on_signal)
+        # From the event loop itself: a loop that hangs stops the pings, and systemd restarts it.
+        pings = asyncio.ensure_future(self.notifier.keep_alive())
         try:
             return await self._serve()
         finally:
+            pings.cancel()
             self.signals.detach(loop)  # until the process exits, a late signal is only remembered
             if self._own_signals:
                 self.signals.restore()  # not the CLI's: give the process its handlers back
@@ -329,6 +352,7 @@ class Daemon:
         self._scheduler.start()
         self._started = True
         log.info("started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now())
+        self.notifier.ready(f"serving: cron {settings.schedule.cron}")
         if self._reload_pending:  # a SIGHUP during start-up: the files may have changed since read
             self._reload_pending = False
             await self._reload_inputs()
@@ -362,6 +386,7 @@ class Daemon:
         self._stop.set()
         if self._cycle is not None:
             self._cycle.deliverer.stop()
+        self.notifier.stopping(f"stopping ({why}): letters in flight finish, the rest wait for the start")
         log.info("stopping", signal=why, **({} if self._started else {"during": "start-up"}))
 
     async def _shutdown(self, timeout: float) -> None:
@@ -388,7 +413,11 @@ class Daemon:
         send window moved, a cron changed. It sends only what is due anyway.
         During a run, the plan comes as soon as the run ends.
         """
-        if not await self._reload_inputs():
+        self.notifier.reloading()
+        taken = await self._reload_inputs()
+        # Ready again either way: a refused reload keeps the old config serving (not a failed unit).
+        self.notifier.ready("serving: " + ("config reloaded" if taken else "reload refused, old config kept"))
+        if not taken:
             return
         if self._running is not None and not self._running.done():
             self._replan = True
@@ -757,6 +786,7 @@ class Daemon:
             "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped,
             **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at),
         )  # fmt: skip
+        self.notifier.send(STATUS=run_status(summary.counts, problem, now))
 
     # --- HTTP -------------------------------------------------------------------
 
@@ -818,7 +848,10 @@ def run_daemon(
     ``signals``: those remembered since the process started (the CLI's).
     """
     try:
-        return asyncio.run(Daemon(config_file, clock=clock, listen=listen, signals=signals).serve())
+        notifier = Notifier.from_environment()
+        return asyncio.run(
+            Daemon(config_file, clock=clock, listen=listen, signals=signals, notifier=notifier).serve()
+        )
     except GreeterError as exc:
         return log_fatal(exc)
     except Exception:
