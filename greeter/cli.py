@@ -25,7 +25,7 @@ import select
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -351,9 +351,33 @@ def parse_now(value: str | None, default_tz: str) -> datetime:
             f"{value!r} is not an ISO 8601 date-time", param_hint=flag_hint("--now")
         ) from None
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=tz)
+        return _wall_clock(parsed, tz, value)
     zoned = parsed.astimezone(tz)
     return zoned if zoned.utcoffset() == parsed.utcoffset() else parsed
+
+
+def _wall_clock(naive: datetime, tz: ZoneInfo, value: str) -> datetime:
+    """A ``--now`` without an offset as a time of ``tz`` — refused where that zone's clocks skip or
+    repeat it (a DST change): ``2027-03-28T02:30`` in Berlin never happens, and zoneinfo would
+    silently read it as 03:30; ``2027-10-31T02:30`` happens twice, and it would take the first.
+    A rehearsal of "the night the clocks change" must say which moment it means."""
+    aware = naive.replace(tzinfo=tz)
+    offsets = [naive.replace(tzinfo=tz, fold=fold).utcoffset() for fold in (0, 1)]
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        later = aware.astimezone(UTC).astimezone(tz)  # as many minutes past the change
+        raise click.BadParameter(
+            f"{value!r} never happens in {tz.key}: the clocks skip over it (a DST change); "
+            f"give a moment that does, e.g. {later.isoformat(timespec='minutes')}",
+            param_hint=flag_hint("--now"),
+        )
+    if offsets[0] != offsets[1]:
+        first, second = (naive.replace(tzinfo=tz, fold=fold).isoformat(timespec="minutes") for fold in (0, 1))
+        raise click.BadParameter(
+            f"{value!r} happens twice in {tz.key}: the clocks go back over it (a DST change); "
+            f"give the offset: {first} (the first time) or {second} (the second)",
+            param_hint=flag_hint("--now"),
+        )
+    return aware
 
 
 def config_day(now_text: str | None) -> date:

@@ -112,6 +112,49 @@ def test_now_with_the_default_zones_own_offset_is_a_time_of_that_zone(
     assert (moment.tzname(), moment.isoformat()) == (name, iso)
 
 
+@pytest.mark.parametrize(
+    ("text", "zone", "said"),
+    [
+        # the clocks skip 02:00-03:00: zoneinfo read it silently as 03:30 CEST
+        ("2027-03-28T02:30", "Europe/Berlin", "never happens in Europe/Berlin; e.g. 2027-03-28T03:30+02:00"),
+        # Lord Howe moves its clocks by half an hour
+        (
+            "2026-10-04T02:15",
+            "Australia/Lord_Howe",
+            "never happens in Australia/Lord_Howe; e.g. 2026-10-04T02:45+11:00",
+        ),
+        # the clocks go back over 02:00-03:00: zoneinfo took the first, silently
+        (
+            "2027-10-31T02:30",
+            "Europe/Berlin",
+            "happens twice in Europe/Berlin; 2027-10-31T02:30+02:00 (the first time) or 2027-10-31T02:30+01:00",
+        ),
+    ],
+)
+def test_a_now_the_zones_clocks_skip_or_repeat_is_refused_with_the_moments_it_may_mean(
+    text: str, zone: str, said: str
+) -> None:
+    """A rehearsal of the night the clocks change must say which moment it means."""
+    with pytest.raises(click.BadParameter) as refused:
+        parse_now(text, zone)
+    message = refused.value.format_message()
+    where, example = said.split("; ", 1)
+    assert where in message and example in message, message
+    # with the offset given it is one moment, taken as it is
+    assert (
+        parse_now(example.split()[-1] if "e.g." in example else example.split()[0], zone).tzinfo is not None
+    )
+
+
+def test_a_now_refused_for_a_dst_change_is_a_usage_error(make_project: MakeProject) -> None:
+    config = make_project(people(1), defaults={"timezone": "Europe/Berlin"})
+    code, out, err = invoke(
+        "--config", str(config), "send", "--once", "--dry-run", "--now", "2027-03-28T02:30"
+    )
+    assert code == 2 and out == "", (out, err)
+    assert "'--now': '2027-03-28T02:30' never happens in Europe/Berlin" in err and "Traceback" not in err
+
+
 # --- 3. check --json prints its summary also for a config the loader refuses ----------------------
 
 
