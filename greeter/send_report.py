@@ -100,7 +100,8 @@ def print_report(
             **next_json(result, moment),
             # One of them says what stopped the batch: a login the server refused (535), login
             # settings that do not fit it (a 530 to MAIL FROM, no AUTH greeter can use), a security
-            # setting it does not speak, or a relay refusing greeter's host, EHLO name or sender.
+            # setting it does not speak, or a relay refusing greeter's host, EHLO name or sender, or
+            # refusing its host outright by a blocklist or client check.
             **{
                 kind: result.summary.halted if result.summary.halted_by == kind else None
                 for kind in HALT_WORDS
@@ -324,10 +325,12 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "login_refused": None,
         "login_mismatch": None,
         "security_mismatch": None,
-        # A relay that refuses greeter itself at MAIL FROM or RCPT TO: its host, EHLO name or sender.
+        # A relay that refuses greeter itself at MAIL FROM or RCPT TO: its host, EHLO name or sender;
+        # host_blocked: its host outright, by a blocklist or client check (also at EHLO).
         "relay_denied": None,
         "helo_rejected": None,
         "sender_rejected": None,
+        "host_blocked": None,
         "journal_unavailable": None,
         "contacts_unavailable": None,
         # A config error (exit 2) that stopped the run before it sent anything: greeter.cli sets it.

@@ -50,6 +50,7 @@ from greeter.ratelimit import RateLimiter
 from greeter.smtp_replies import ReplyReader
 from greeter.transport import (
     HELO_REJECTED,
+    HOST_BLOCKED,
     LOGIN_MISMATCH,
     LOGIN_REFUSED,
     SECURITY_MISMATCH,
@@ -464,13 +465,14 @@ class SmtpTransport:
             kind = halt_kind_of(exc)
         except (LoginUnavailable, SecurityMismatch) as exc:
             error, kind = f"{self._where}: {exc}", halt_kind_of(exc)
-        except aiosmtplib.SMTPHeloError as exc:  # Postfix with smtpd_delay_reject=no says it here
-            fix = self._helo_refused(exc)
-            kind = None if fix is None else HELO_REJECTED
+        except aiosmtplib.SMTPResponseException as exc:  # the greeting or EHLO refused
+            # Postfix with smtpd_delay_reject=no says its HELO and client restrictions at EHLO.
+            refused = self._greeter_refused(exc)
+            kind = None if refused is None else refused[0]
             said = " ".join(f"{exc.code} {exc.message}".split())
-            error = f"{self._where}: {fix}" if fix else f"{self._where} refused the connection: {said}"
-        except aiosmtplib.SMTPResponseException as exc:
-            error, kind = f"{self._where} refused the connection: {exc.code} {exc.message}", None
+            error = (
+                f"{self._where}: {refused[1]}" if refused else f"{self._where} refused the connection: {said}"
+            )
         except (aiosmtplib.SMTPException, OSError) as exc:
             error = f"cannot connect to {self._where}: {_why(exc, self._settings.timeout_seconds)}"
             kind = None
@@ -478,13 +480,22 @@ class SmtpTransport:
             return None
         return SendResult(key, Outcome.TEMPORARY, None, error, fault=error, halt_kind=kind)
 
-    def _helo_refused(self, exc: aiosmtplib.SMTPHeloError) -> str | None:
-        """What to change when the server refused greeter's EHLO name (:data:`HELO_REJECTED`), or None."""
-        if setup_refusal(exc.code, exc.message) != HELO_REJECTED:
+    def _greeter_refused(self, exc: aiosmtplib.SMTPResponseException) -> tuple[str, str] | None:
+        """The halt kind and what to change when the greeting or EHLO refused greeter itself, or None.
+
+        Before MAIL FROM a server can only be refusing greeter: its EHLO name
+        (:data:`HELO_REJECTED`, to EHLO only) or its host (:data:`HOST_BLOCKED`: a
+        blocklist or client check — Postfix with ``smtpd_delay_reject=no`` says
+        ``554 5.7.1 <unknown[…]>: Client host rejected: Access denied`` to EHLO).
+        Anything else there stays a connection that could not be opened.
+        """
+        kind = setup_refusal(exc.code, exc.message)
+        helo = isinstance(exc, aiosmtplib.SMTPHeloError)
+        if kind is None or (kind != HOST_BLOCKED and not (helo and kind == HELO_REJECTED)):
             return None
         said = " ".join(f"{exc.code} {exc.message}".split())
         ehlo = self._local_hostname
-        return setup_fix(HELO_REJECTED, said, sender="", return_path=False, ehlo=ehlo, logged_in=False)
+        return kind, setup_fix(kind, said, sender="", return_path=False, ehlo=ehlo, logged_in=False)
 
     async def send(
         self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
@@ -745,9 +756,9 @@ class SmtpTransport:
         try:
             client = await self._open()
         except (aiosmtplib.SMTPException, OSError) as exc:
-            # An EHLO name refused stops a send (helo_rejected): check says so, with the fix.
-            if isinstance(exc, aiosmtplib.SMTPHeloError) and (fix := self._helo_refused(exc)) is not None:
-                return ProbeFailure(f"{self._where}: {fix}", HELO_REJECTED)
+            # An EHLO name or host refused stops a send (helo_rejected, host_blocked): check says so.
+            if isinstance(exc, aiosmtplib.SMTPResponseException) and (refused := self._greeter_refused(exc)):
+                return ProbeFailure(f"{self._where}: {refused[1]}", refused[0])
             why = _why(exc, self._settings.timeout_seconds)
             return ProbeFailure(why, halt_kind_of(exc))
         self._all_slots[0].client = client
@@ -760,7 +771,8 @@ class SmtpTransport:
 
     async def _sender_probe(self, client: aiosmtplib.SMTP, envelope_from: str) -> ProbeFailure | None:
         """MAIL FROM, then RSET: a server that wants a login we do not make says so here (530),
-        and one that refuses the envelope sender (``sender_rejected``, a relay's own refusal).
+        one that refuses the envelope sender (``sender_rejected``, a relay's own refusal), and one
+        that refuses greeter's host by a blocklist or client check (``host_blocked``).
 
         Nothing is sent. Any other answer (or none) is left to the send: the
         probe only finds what a send would stop a batch at (:func:`login_required`,

@@ -43,14 +43,16 @@ from greeter.ratelimit import RateLimiter
 #: What stops a batch (``SendResult.halt_kind``, ``Summary.halted_by``), a setting no retry cures: a
 #: login the server refused (535); login settings that do not fit it (a 530 to MAIL FROM, no AUTH
 #: greeter can use); a ``delivery.smtp.security`` it does not speak; a relay that refuses greeter
-#: itself — its host, its EHLO name, its envelope sender (:func:`setup_refusal`). The keys of
-#: ``send --json`` and of the daemon's ``delivery_halted`` line; the words of the summary line.
+#: itself — its host as a relay client, its EHLO name, its envelope sender, or its host outright by
+#: a blocklist or client check (:func:`setup_refusal`). The keys of ``send --json`` and of the
+#: daemon's ``delivery_halted`` line; the words of the summary line.
 LOGIN_REFUSED = "login_refused"
 LOGIN_MISMATCH = "login_mismatch"
 SECURITY_MISMATCH = "security_mismatch"
 RELAY_DENIED = "relay_denied"
 HELO_REJECTED = "helo_rejected"
 SENDER_REJECTED = "sender_rejected"
+HOST_BLOCKED = "host_blocked"
 HALT_WORDS = {
     LOGIN_REFUSED: "login refused",
     LOGIN_MISMATCH: "login settings do not fit the server",
@@ -58,6 +60,7 @@ HALT_WORDS = {
     RELAY_DENIED: "the server does not relay for this host",
     HELO_REJECTED: "the server refuses greeter's EHLO name",
     SENDER_REJECTED: "the server refuses the sender",
+    HOST_BLOCKED: "the server refuses greeter's host (blocklist or client check)",
 }
 
 
@@ -225,8 +228,10 @@ _SENDER_CLASSES: Final = _SYNTAX_OR_POLICY | {"1"}
 #: (kind, the reply text, the enhanced-status classes it may come with — ``""`` for none —,
 #: where it was seen). Every letter of the batch gets the same answer, so each is a halt
 #: (:func:`setup_refusal`), not a ``failed`` per letter. Matched case-insensitively in 5xx
-#: replies only; each text names the relaying, the EHLO name or the *sender*, never a mailbox —
-#: Postfix's "Recipient address rejected: User unknown in relay recipient table" is none of them.
+#: replies only; each text names the relaying, the EHLO name, the *sender* or the *client host*
+#: (its address, a blocklist it is on), never a mailbox — Postfix's "Recipient address rejected:
+#: User unknown in relay recipient table" is none of them, nor its reject_rhsbl_recipient's
+#: "Recipient address [b.example] blocked using dbl.spamhaus.org" (the recipient's domain listed).
 SETUP_TEXTS: Final[tuple[tuple[str, re.Pattern[str], frozenset[str], str], ...]] = (
     # Postfix reject_unauth_destination (greeter's host not in mynetworks, no SASL login):
     # "554 5.7.1 <rcpt>: Relay access denied"; Exchange Online "550 5.7.64 TenantAttribution;
@@ -282,6 +287,70 @@ SETUP_TEXTS: Final[tuple[tuple[str, re.Pattern[str], frozenset[str], str], ...]]
         _POLICY,
         "Exchange",
     ),
+    # Postfix reject_rbl_client (default_rbl_reply: "$rbl_class [$rbl_what] blocked using
+    # $rbl_domain", the class "Client host"): "554 5.7.1 Service unavailable; Client host
+    # [203.0.113.5] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/…" (Postfix's
+    # own src/smtpd/smtpd_exp.ref; simplefastwebsites.com/errors/email/smtp-554-5-7-1-client-host-
+    # blocked-spamhaus); Exchange Online Protection "550 5.7.1
+    # Service unavailable, Client host [x] blocked using Spamhaus. … (AS16012611)"
+    # (smtpfieldmanual.com/spamfilter/exchangeonline).
+    (
+        HOST_BLOCKED,
+        re.compile(r"\bclient(?: host)? \[[^\]\s]+\] blocked using\b", re.I),
+        _POLICY,
+        "Postfix; EOP",
+    ),
+    # Postfix client restrictions said as a 5xx (reject_unknown_client_hostname, check_client_access
+    # with REJECT, reject_unknown_reverse_client_hostname): "550 5.7.1 Client host rejected: cannot
+    # find your hostname, [203.0.113.5]", "554 5.7.1 <unknown[203.0.113.5]>: Client host rejected:
+    # Access denied". Postfix says "Client host rejected" for smtpd_client_restrictions only.
+    (HOST_BLOCKED, re.compile(r"\bclient host rejected\b", re.I), _POLICY, "Postfix"),
+    # Exim's default dnslists message: "550 rejected because 203.0.113.5 is in a black list at
+    # zen.spamhaus.org" ($sender_host_address, $dnslist_domain: always the client's address).
+    (HOST_BLOCKED, re.compile(r"\bis in a black ?list at\b", re.I), _POLICY, "Exim"),
+    # Sendmail FEATURE(dnsbl): "550 5.7.1 Rejected: 203.0.113.5 listed at zen.spamhaus.org"
+    # (sendmail, 4th Edition, §7.2.1); the address must be an IP (the client's).
+    (
+        HOST_BLOCKED,
+        re.compile(r"\brejected: \[?[0-9a-f.:]*[.:][0-9a-f.:]+\]? listed at\b", re.I),
+        _POLICY,
+        "Sendmail",
+    ),
+    # Exchange Online Protection: "550 5.7.606 Access denied, banned sending IP [203.0.113.5]" (5.7.606
+    # to 5.7.608, smtpfieldmanual.com/spamfilter/exchangeonline), "550 5.7.708 Service unavailable.
+    # Access denied, traffic not accepted from this IP" (mxio.io/learn/errors/ip-blocked-o365-5-7-708).
+    (
+        HOST_BLOCKED,
+        re.compile(r"\bbanned sending IP\b|\btraffic not accepted from this IP\b", re.I),
+        _POLICY,
+        "Exchange Online",
+    ),
+    # Outlook.com: "550 5.7.1 Unfortunately, messages from [203.0.113.5] weren't sent. Please contact
+    # your Internet service provider since part of their network is on our block list (S3150)".
+    (
+        HOST_BLOCKED,
+        re.compile(r"\bpart of their network is on our block\s?list\b", re.I),
+        _POLICY,
+        "Outlook.com",
+    ),
+    # Gmail: "550-5.7.1 [203.0.113.5] The IP you're using to send mail is not authorized to send
+    # email directly to our servers. Please use the SMTP relay at your service provider instead."
+    # (spamresource.com/2024/04/gmail-rejection-your-sending-ip-address.html).
+    (
+        HOST_BLOCKED,
+        re.compile(r"\bThe IP you(?:'|’)re using to send mail is not authorized\b", re.I),
+        _POLICY,
+        "Gmail",
+    ),
+    # Yahoo: "553 5.7.1 [BL21] Connections will not be accepted from 203.0.113.5, because the ip is
+    # in Spamhaus's list" (Yahoo's SMTP error table, as GlockApps' Yahoo blocklist guide quotes it).
+    (HOST_BLOCKED, re.compile(r"\bconnections will not be accepted from\b", re.I), _POLICY, "Yahoo"),
+)
+
+#: The blocklist a :data:`HOST_BLOCKED` refusal names, for its fix: Postfix's "blocked using
+#: zen.spamhaus.org", Exim's "in a black list at …", Sendmail's "listed at …".
+_NAMED_LIST = re.compile(
+    r"\b(?:blocked using|black ?list at|listed at)\s+([A-Za-z0-9](?:[\w-]*\.)*[\w-]*[A-Za-z0-9])", re.I
 )
 
 #: RFC 3463 statuses that name the sender whatever the words: 5.1.7 bad sender's mailbox address
@@ -291,19 +360,25 @@ _SENDER_STATUS = re.compile(r"^\s*5\.1\.[78]\b")
 
 def setup_refusal(code: int, text: str) -> str | None:
     """Which part of greeter's own setup a refusal of MAIL FROM or RCPT TO is about (a key of
-    :data:`HALT_WORDS`: relay, EHLO name, sender), or None: a refusal of that one letter.
+    :data:`HALT_WORDS`: relay, EHLO name, sender, host), or None: a refusal of that one letter.
 
-    Why a halt: a relay that does not relay for greeter's host, frowns at its EHLO name or
-    refuses its envelope sender answers every letter alike — 40,000 New Year letters marked
-    ``failed`` one after another, where one setting was to change. The rule is conservative:
-    a 5xx reply whose words are one of :data:`SETUP_TEXTS` (with an enhanced status of a class
-    listed there, or none), or a sender status 5.1.7/5.1.8. A refusal of our mail as
-    unauthenticated (SPF/DKIM/DMARC: :func:`sender_auth_status`) keeps its own handling (a
+    Why a halt: a relay that does not relay for greeter's host, frowns at its EHLO name,
+    refuses its envelope sender or refuses its host outright (a DNS blocklist, a client check)
+    answers every letter alike — 40,000 New Year letters marked ``failed`` one after another,
+    where one setting (or one listing) was to change. The rule is conservative: a 5xx reply
+    whose words are one of :data:`SETUP_TEXTS` (with an enhanced status of a class listed
+    there, or none), a sender status 5.1.7/5.1.8, or a 521 (RFC 7504, :data:`HOST_REFUSES_MAIL`:
+    the host refuses us, whatever it says). A refusal of our mail as unauthenticated
+    (SPF/DKIM/DMARC, reverse DNS 5.7.25: :func:`sender_auth_status`) keeps its own handling (a
     ``fault``, the breaker); a ``550 5.1.1 user unknown`` or a ``5.7.1`` spam or policy block of
-    one letter is no setup refusal: it stays that letter's ``failed``.
+    one letter is no setup refusal: it stays that letter's ``failed``. A 4xx (Postfix's ``450
+    4.7.1 Client host rejected: cannot find your hostname`` when its DNS times out) stays
+    ``temporary``.
     """
     if not 500 <= code < 600 or sender_auth_status(text) is not None:
         return None
+    if code == HOST_REFUSES_MAIL:
+        return HOST_BLOCKED
     enhanced = _ENHANCED.match(text)
     status_class = enhanced.group(2) if enhanced is not None else ""
     for kind, pattern, classes, _ in SETUP_TEXTS:
@@ -320,8 +395,20 @@ def setup_fix(
     ``sender``: the envelope sender (MAIL FROM), ``return_path``: whether it is
     ``delivery.return_path`` rather than ``sender.email``; ``ehlo``: the name greeter gave;
     ``logged_in``: whether it logged in (``delivery.smtp.username``) — a relay denied then is
-    the login's, not the host's.
+    the login's, not the host's. A host blocked names the list the reply names, if any: no
+    setting of greeter's cures it, only the listing's removal, the relay's admin, or another relay.
     """
+    if kind == HOST_BLOCKED:
+        named = _NAMED_LIST.search(said)
+        check = (
+            f"check this host's IP address on {named.group(1)} and ask for its removal"
+            if named is not None
+            else "check whether this host's IP address is on a blocklist or lacks reverse DNS"
+        )
+        return (
+            f"the server refuses greeter's host ({said}): {check}, ask the relay's admin to accept "
+            "this host, or send through the relay this network is authorised to use (delivery.smtp.host)"
+        )
     if kind == RELAY_DENIED:
         if logged_in:
             return (

@@ -27,6 +27,7 @@ KEYS = {
     "expired", "quota_unsent", "quota_free_at", "next_send", "next_letter", "planned_through",
     "awaiting_approval_before_next", "next_letter_held",
     "login_refused", "login_mismatch", "security_mismatch", "relay_denied", "helo_rejected", "sender_rejected",
+    "host_blocked",
     "journal_unavailable", "contacts_unavailable",
     "config_error", "letters",
 }  # fmt: skip

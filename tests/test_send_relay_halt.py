@@ -34,6 +34,7 @@ HALT_WORDS = {
     RELAY_DENIED: "the server does not relay for this host",
     HELO_REJECTED: "the server refuses greeter's EHLO name",
     SENDER_REJECTED: "the server refuses the sender",
+    "host_blocked": "the server refuses greeter's host (blocklist or client check)",
 }
 
 SENDER = "greetings@romashka.example"  # config.example.yaml's sender.email: the envelope sender
@@ -256,7 +257,8 @@ def test_a_refusal_of_one_letter_stays_that_letters_failed(make_project: MakePro
         ("550 5.1.1 user unknown", None),
         ("550 5.1.1 <a@b.example>: Recipient address rejected: User unknown in relay recipient table", None),
         ("554 5.7.1 Message rejected as spam", None),
-        ("550 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org", None),
+        # The client host on a blocklist: a halt of its own now (tests/test_host_blocked.py).
+        ("550 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org", "host_blocked"),
         ("550 5.2.1 Relay access denied", None),  # a mailbox status: not the relay's words
         ("550 5.7.26 Unauthenticated email from example.com is not accepted; relay access denied", None),
         ("454 4.7.1 <a@b.example>: Relay access denied", None),  # 4xx: the server's passing trouble
