@@ -103,8 +103,10 @@ an undeclined name reads as a name, a wrongly declined one as an error.
 The name after ИП is a person's, and is declined with greeter's own name
 declension (:func:`greeter.addressing.decline`) when it is a full «Фамилия Имя
 Отчество» whose patronymic gives the gender: «партнёром ИП Ковальчука Николая
-Ильича», «Вам и ИП Ковальчуку Николаю Ильичу». With initials (ИП Ким И. О.),
-or without a patronymic that says the gender, it is left as registered. A
+Ильича», «Вам и ИП Ковальчуку Николаю Ильичу». With initials, the surname is
+declined by the gender its ending tells («ИП Кузнецова Д. С.», «ИП Волковой
+М. А.»), and one that tells none (ИП Ким И. О., ИП Шевчук Т. Г.) is left as
+registered, as is a name without a patronymic that says the gender. A
 Ukrainian ФОП and the other person forms are left as registered too: their
 names are in the letter's other language more often than not.
 """
@@ -650,15 +652,31 @@ def company_in(name: str, case: str) -> str:
 _NAME_WORD: Final = r"[А-ЯЁ][А-ЯЁа-яё]*(?:-[А-ЯЁ][А-ЯЁа-яё]*)*"
 
 
+#: «Кузнецов Д. С.», «Кузнецов Д.С.», «Кузнецов Д.»: a surname, then one or two initials.
+_SURNAME_INITIALS: Final = rf"(?P<last>{_NAME_WORD}) (?P<initials>[А-ЯЁ]\.(?: ?[А-ЯЁ]\.)?)"
+
+
 def _entrepreneur_in(name: str, case: str) -> str:
     """«Ковальчук Николай Ильич» in ``case`` (Ковальчуку Николаю Ильичу), or as registered.
 
-    Declined by :func:`greeter.addressing.decline` only as a full «Фамилия Имя
-    Отчество» whose patronymic gives the gender; initials, a missing or Turkic
-    patronymic, another script: as registered, which reads as a name, not an error.
+    Declined by :func:`greeter.addressing.decline` as a full «Фамилия Имя
+    Отчество» whose patronymic gives the gender; or, with initials, the surname
+    alone, by the gender its own ending tells (pytrovich's detector: Кузнецов,
+    Волкова) — «команду ИП Кузнецова Д. С.», «Вам и ИП Волковой М. А.», as
+    Russian declines a person's name after «ИП» (Грамота.ру: «договор с ИП
+    Ивановым»); a surname whose ending tells no gender and declines differently
+    for the two (Шевчук, Ким: «Шевчуку» or «Шевчук») stays as registered. A
+    missing or Turkic patronymic, another script: as registered, which reads as
+    a name, not an error.
     """
+    if case == "nominative":
+        return name
+    initials = re.fullmatch(_SURNAME_INITIALS, name)
+    if initials is not None:
+        person = Contact(id="", email=None, last_name=initials["last"])
+        return f"{decline(person, case, parts='last')} {initials['initials']}"
     words = name.split()
-    if case == "nominative" or len(words) != 3 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
+    if len(words) != 3 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
         return name
     last, first, patronymic = words
     person = Contact(id="", email=None, first_name=first, patronymic=patronymic, last_name=last)
