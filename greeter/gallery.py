@@ -185,6 +185,7 @@ def write_gallery(
     titles: Mapping[str, str] | None = None,
     rejected: Callable[[], Sequence[Rejection]] | None = None,
     contact_id: str | None = None,
+    default_zone: str | None = None,
 ) -> int:
     """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
 
@@ -197,7 +198,8 @@ def write_gallery(
     the From: line its letter will carry (:func:`from_line`), when given.
     ``titles``: what people call each occasion (``Settings.occasion_titles``),
     shown instead of its machine name (which stays in the tooltip and the
-    search). ``rejected``: the contacts rows not loaded, asked for once the
+    search). ``default_zone``: the zone a contact without one is shown in (:func:`draft_json`).
+    ``rejected``: the contacts rows not loaded, asked for once the
     stream is read (the rows are read as it is): the index lists them, so a
     reviewer who sees only the gallery learns that those clients get nothing.
     ``contact_id``: the gallery is one client's (``preview --contact``): of
@@ -219,7 +221,7 @@ def write_gallery(
     cards: list[Card] = []
     errors = 0
     for n, draft in enumerate(stream, start=1):
-        data = draft_json(draft)
+        data = draft_json(draft, default_zone)
         lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
         card = card_of(n, data, has_page=draft.rendered is not None, titles=called, lang=lang)
         errors += card.status == "error"

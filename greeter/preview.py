@@ -38,8 +38,13 @@ if TYPE_CHECKING:
     from greeter.send_report import ProgressStart
 
 
-def draft_json(draft: Draft) -> dict[str, Any]:
-    """One draft as the documented JSON object (a render error shows as skip/render_error)."""
+def draft_json(draft: Draft, default_zone: str | None = None) -> dict[str, Any]:
+    """One draft as the documented JSON object (a render error shows as skip/render_error).
+
+    ``timezone`` is the recipient's zone for every item of a contact alike: the send time's, else
+    the contact's column, else ``default_zone`` (``defaults.timezone``) — the zone its letters
+    leave in, so a skipped row of a contact with no zone column does not say null beside a sent one.
+    """
     item, hit = draft.item, draft.item.hit
     status, reason = item.status, item.reason
     if draft.error is not None:
@@ -53,7 +58,7 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "occasion_date": hit.date.isoformat() if hit.dated else None,
         "years": hit.years,
         "send_at": item.send_at.isoformat() if item.send_at else None,
-        "timezone": str(item.send_at.tzinfo) if item.send_at else hit.contact.timezone,
+        "timezone": str(item.send_at.tzinfo) if item.send_at else hit.contact.timezone or default_zone,
         "status": status,
         "reason": reason,
         "detail": draft.error or item.detail or None,
@@ -246,7 +251,7 @@ def run_preview(
             return EXIT_PROBLEMS
         stream = iter(held)
     if fmt == "json":
-        errors = _write_json(stream)
+        errors = _write_json(stream, settings.defaults.timezone)
     elif fmt == "table":
         errors = _print_table(stream, first, days)
     elif fmt == "eml":
@@ -266,6 +271,7 @@ def run_preview(
             titles=settings.occasion_titles(),
             rejected=lambda: report.rejections,
             contact_id=contact_id,
+            default_zone=settings.defaults.timezone,
         )
     if fmt in _WRITTEN:  # the table and the JSON show each failed letter; files are not on the terminal
         for line in failures.lines(*_WRITTEN[fmt]):
@@ -282,7 +288,7 @@ _WRITTEN = {
 }
 
 
-def _write_json(stream: Iterable[Draft]) -> int:
+def _write_json(stream: Iterable[Draft], default_zone: str) -> int:
     """A JSON array written element by element, so a million drafts never sit in memory.
 
     Nothing is written before the first draft is planned: a contacts source that
@@ -297,7 +303,7 @@ def _write_json(stream: Iterable[Draft]) -> int:
     for i, draft in enumerate(drafts if first is None else itertools.chain((first,), drafts)):
         errors += draft.error is not None
         out.write(",\n" if i else "\n")
-        out.write(json.dumps(draft_json(draft), ensure_ascii=False))
+        out.write(json.dumps(draft_json(draft, default_zone), ensure_ascii=False))
     out.write("\n]\n")
     return errors
 

@@ -16,6 +16,7 @@ typo, a journal ``send --once`` wrote, a gallery a previous preview left.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -145,3 +146,21 @@ def test_help_lists_render_error_and_says_now_only_reads_where_it_does(make_proj
     assert greeter(config, "preview", "--from", "2027-04-13", *moment).returncode == 0
     assert greeter(config, "calendar", "-o", str(config.parent / "c.ics"), *moment).returncode == 0
     assert journal_rows(journal) == before
+
+
+def test_json_gives_a_contact_without_a_zone_its_default_zone_on_skipped_rows_too(
+    make_project: MakeProject,
+) -> None:
+    """A skipped row of a contact with no time zone said ``"timezone": null`` beside its letter's
+    ``Europe/Moscow``: a script grouping by zone put one client in two groups."""
+    rows = [contact_row("1", "one@example.com", birthday="25.02.1980", tz="")]
+    config = make_project(rows, defaults={"timezone": "Asia/Yekaterinburg"})
+    # 23 February is for the contacts tagged 23feb: this one's is skipped, outside its audience
+    week = ("--from", "2027-02-22", "--days", "5", "--now", "2027-02-01T10:00:00+05:00")
+    done = greeter(config, "preview", *week, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    drafts = json.loads(done.stdout)
+    skipped = [d for d in drafts if d["status"] == "skip"]
+    sent = [d for d in drafts if d["status"] == "send"]
+    assert skipped and sent, drafts  # the birthday's letter, and an occasion outside its audience
+    assert {d["timezone"] for d in drafts} == {"Asia/Yekaterinburg"}, drafts
