@@ -29,6 +29,7 @@ from greeter.planner import lookahead_end
 from greeter.runtime import Inputs, read_journal_state
 from greeter.send import plan_start
 from greeter.sources import LoadReport
+from greeter.zone_label import local_time
 
 
 def handled_reason(at: datetime) -> str:
@@ -119,7 +120,7 @@ class Baseline:
             assert letter.send_at is not None
             hit = letter.hit
             names = " + ".join(f"{h.occasion} {h.date:%Y-%m-%d}" for h in greetings_of(letter))
-            out.append(f"{letter.send_at:%Y-%m-%d %H:%M %Z}  {hit.contact.id}  {hit.contact.email}  {names}")
+            out.append(f"{local_time(letter.send_at)}  {hit.contact.id}  {hit.contact.email}  {names}")
         return out
 
     def text(self) -> str:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from greeter.delivery import letter_deadline
 from greeter.errors import GreeterError
 from greeter.planner import LONGEST_DAYS_OFF, contact_zone
+from greeter.zone_label import local_time
 
 if TYPE_CHECKING:
     from greeter.calendar_rules import WorkCalendar
@@ -32,7 +33,7 @@ def lateness(deadline: datetime, now: datetime, catch_up_days: int) -> str | Non
     if now <= deadline:
         return None
     return (
-        f"its catch-up period ended {deadline:%Y-%m-%d %H:%M %Z} (catch_up_days: {catch_up_days}),"
+        f"its catch-up period ended {local_time(deadline)} (catch_up_days: {catch_up_days}),"
         " so the next send would only record it expired, never send it late"
     )
 

@@ -57,6 +57,7 @@ from greeter.transport import (
     held_back_reply,
 )
 from greeter.unsubscribe import unsubscribe_url
+from greeter.zone_label import local_time
 
 #: A server's verdict on one letter as the journal records it: result, attempt, the letter's
 #: deadline (no retry after it: :func:`deadline`; None unless the server put it off, the only
@@ -237,7 +238,7 @@ def quota_words(left: int, free_at: datetime) -> str:
     """Pure: what the summary line says of a batch the daily quota ended (``free_at`` as shown)."""
     return (
         f"daily quota used up (delivery.rate_limit.per_day): {left} left unsent"
-        f" until its next slot frees at {free_at:%Y-%m-%d %H:%M %Z}"
+        f" until its next slot frees at {local_time(free_at)}"
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from greeter.wording import counted
+from greeter.zone_label import local_time
 
 #: Exit codes of the command line (DESIGN.md §3).
 EXIT_OK = 0
@@ -231,7 +232,8 @@ def clock_skew_problem(
     )
     return (
         f"this machine's clock is {_span(abs(off))} {ahead} the journal's database server"
-        f" ({local.astimezone(server.tzinfo):%Y-%m-%d %H:%M:%S} here, {server:%Y-%m-%d %H:%M:%S %Z} there):"
+        f" ({local.astimezone(server.tzinfo):%Y-%m-%d %H:%M:%S} here,"
+        f" {local_time(server, '%Y-%m-%d %H:%M:%S')} there):"
         f" fix the clock (NTP) — {harm}; nothing was sent or recorded"
     )
 

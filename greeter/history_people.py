@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from greeter.contacts import Contact
 from greeter.journal_store import JournalEntry
+from greeter.zone_label import local_time
 
 if TYPE_CHECKING:
     from greeter.runtime import Inputs
@@ -95,7 +96,7 @@ class People:
 def local_text(moment: datetime) -> str:
     """A local time for the table: ``2027-04-14 18:00 +10``, ``2027-04-14 10:00 EET`` (as preview
     shows the recipient's time: the zone's abbreviation, or its offset where the zone has none)."""
-    return moment.strftime("%Y-%m-%d %H:%M %Z")
+    return local_time(moment)
 
 
 def look_up(inputs: Inputs, contact_ids: Collection[str], asked: str | None = None) -> People:

@@ -32,6 +32,7 @@ from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
 from greeter.table_fit import Column, fit, measured
+from greeter.zone_label import local_time
 
 if TYPE_CHECKING:
     from greeter.contacts import Contact
@@ -314,7 +315,7 @@ def _when(when: datetime | date | None, with_year: bool) -> str:
         return "(no date)"
     day = "%d.%m.%Y" if with_year else "%d.%m"
     if isinstance(when, datetime):
-        return when.strftime(f"%a {day} %H:%M %Z")
+        return local_time(when, f"%a {day} %H:%M")
     return f"({when.strftime(day)})"
 
 

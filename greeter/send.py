@@ -62,6 +62,7 @@ from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
 from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Transport
 from greeter.unsubscribe import signing_key
+from greeter.zone_label import local_time
 
 #: How far before the catch-up period a run looks for missed greetings to mark expired.
 EXPIRY_LOOKBACK_DAYS = 7
@@ -915,7 +916,7 @@ def print_due(letter: DueLetter) -> None:
     who = f"{letter.name} <{letter.email}>" if letter.name else f"{letter.email}"
     said = f"  «{letter.subject}»" if letter.subject else ""
     print(
-        f"{word:<6}  {letter.send_at:%Y-%m-%d %H:%M %Z}  {letter.contact_id}  "
+        f"{word:<6}  {local_time(letter.send_at)}  {letter.contact_id}  "
         f"{who}  {'+'.join(letter.occasions)}{said}{why}",
         file=sys.stdout,
     )

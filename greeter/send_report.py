@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from greeter.zone_label import local_time
+
 if TYPE_CHECKING:
     from greeter.delivery import Summary
     from greeter.send import DueLetter, RunResult
@@ -114,7 +116,7 @@ def print_report(
         click.echo(line + (problems_words(result, moment) if held else ""))
     else:
         extra = uncertain_words(result)
-        line = f"{moment:%Y-%m-%d %H:%M %Z}: due {result.due}; {result.summary.line(moment.tzinfo)}{extra}"
+        line = f"{local_time(moment)}: due {result.due}; {result.summary.line(moment.tzinfo)}{extra}"
         click.echo(line + next_words(result, moment) + (problems_words(result, moment) if held else ""))
 
 
@@ -198,10 +200,8 @@ def next_words(result: RunResult, moment: datetime) -> str:
         who = f"{letter.contact_id} {'+'.join(letter.occasions)}"
         local = letter.send_at
         if local.utcoffset() != local.astimezone(moment.tzinfo).utcoffset():
-            shown = (
-                "%H:%M %Z" if local.date() == local.astimezone(moment.tzinfo).date() else "%Y-%m-%d %H:%M %Z"
-            )
-            who += f", {local:{shown}} recipient's time"
+            shown = "%H:%M" if local.date() == local.astimezone(moment.tzinfo).date() else "%Y-%m-%d %H:%M"
+            who += f", {local_time(local, shown)} recipient's time"
         words += f"; next letter due {_when(local, moment)} ({who})" + awaiting_words(result)
     elif result.planned_through is not None:
         words += (
@@ -239,7 +239,7 @@ def _when(at: datetime, moment: datetime) -> str:
     that sent nothing: it looked due and not sent.
     """
     local = at.astimezone(moment.tzinfo)
-    return f"{local:%Y-%m-%d %H:%M:%S %Z}" if local.second else f"{local:%Y-%m-%d %H:%M %Z}"
+    return local_time(local, "%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
 
 
 def next_json(result: RunResult, moment: datetime) -> dict[str, object]:

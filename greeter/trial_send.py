@@ -51,6 +51,7 @@ from greeter.preview import journal_expiries, with_approval
 from greeter.review import Envelope
 from greeter.runtime import ContactNotLoadedError, Inputs, load_inputs, load_planning_state
 from greeter.transport import HALT_WORDS, FileTransport, Outcome, SendResult, Transport
+from greeter.zone_label import local_time
 
 #: What a test letter's Subject starts with: a forwarded or archived test is never taken for the real one.
 TEST_PREFIX = "[TEST] "
@@ -126,7 +127,7 @@ def real_fate(choice: Choice) -> list[str]:
     to = hit.contact.email or "(no e-mail)"
     if item.status == "send" and item.send_at is not None:
         lines.append(
-            f"the real letter leaves {item.send_at:%Y-%m-%d %H:%M %Z} (the recipient's time) to {to};"
+            f"the real letter leaves {local_time(item.send_at)} (the recipient's time) to {to};"
             " this test did not wait for the send window"
         )
         approval = draft.extra.get("approval")
@@ -136,7 +137,7 @@ def real_fate(choice: Choice) -> list[str]:
                 f" greeter approve --contact {hit.contact.id}); this test was sent all the same"
             )
     elif item.status == "sent":
-        when = f" at {item.send_at:%Y-%m-%d %H:%M %Z}" if item.send_at is not None else ""
+        when = f" at {local_time(item.send_at)}" if item.send_at is not None else ""
         lines.append(f"the real letter already left{when} to {to}; this test does not send it again")
     else:
         detail = f": {item.detail}" if item.detail else ""

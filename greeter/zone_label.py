@@ -1,0 +1,43 @@
+"""The zone after a time shown to people: its abbreviation, unless that names more than one offset.
+
+tzdata's abbreviations are what people read on their own clocks (MSK, CET,
++07 where a country has none), and ``%Z`` prints them. But four of them mean
+different offsets in different zones: a dry run listed ``14:30 IST`` (India,
++05:30) and ``11:00 IST`` (Israel, +02:00) one above the other — and IST is
+Ireland's summer time too; CST is Chicago's and Shanghai's, PST Los Angeles's
+and Manila's. There the offset is shown instead, written as tzdata writes the
+zones that have no abbreviation (``+0530``, ``+02``), so a line never reads as
+the same clock for two. Pure.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final
+
+#: The abbreviations tzdata gives to more than one UTC offset today (tests/test_zone_label.py
+#: checks this against every zone of the installed tzdata, so a new one fails a test).
+AMBIGUOUS: Final = frozenset({"CDT", "CST", "IST", "PST"})
+
+
+def offset_label(offset: timedelta) -> str:
+    """``+03``, ``+0530``, ``-0230``: an offset as tzdata names a zone without an abbreviation."""
+    minutes = int(offset.total_seconds()) // 60
+    sign, minutes = ("-", -minutes) if minutes < 0 else ("+", minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"{sign}{hours:02d}{rest:02d}" if rest else f"{sign}{hours:02d}"
+
+
+def zone_label(moment: datetime) -> str:
+    """What follows ``moment``'s clock time: its zone's abbreviation, or the offset where that is
+    ambiguous (:data:`AMBIGUOUS`) or missing."""
+    name = moment.tzname()
+    offset = moment.utcoffset()
+    if offset is not None and (not name or name in AMBIGUOUS):
+        return offset_label(offset)
+    return name or ""
+
+
+def local_time(moment: datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """``moment`` by ``pattern`` (strftime), then its :func:`zone_label`: ``2026-12-31 14:30 +0530``."""
+    return f"{moment.strftime(pattern)} {zone_label(moment)}"

@@ -1,0 +1,74 @@
+"""The zone after a time: its abbreviation, unless that abbreviation names more than one offset.
+
+A time QA found ``due 2026-12-31 14:30 IST 2008`` (Asia/Kolkata) above
+``due … 11:00 IST 2011`` (Asia/Jerusalem) in one dry run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, available_timezones
+
+import pytest
+
+from greeter.zone_label import AMBIGUOUS, local_time, offset_label, zone_label
+from tests.conftest import MakeProject, contact_row
+from tests.test_send_e2e import greeter
+
+
+@pytest.mark.parametrize(
+    ("zone", "when", "expected"),
+    [
+        ("Europe/Moscow", "2027-01-15T12:00", "MSK"),
+        ("Europe/Berlin", "2027-07-15T12:00", "CEST"),
+        ("Asia/Novosibirsk", "2027-01-15T12:00", "+07"),  # tzdata has no abbreviation: its offset
+        ("Asia/Kolkata", "2027-01-15T12:00", "+0530"),  # IST: also Israel's and Ireland's
+        ("Asia/Jerusalem", "2027-01-15T12:00", "+02"),
+        ("Europe/Dublin", "2027-07-15T12:00", "+01"),
+        ("Europe/Dublin", "2027-01-15T12:00", "GMT"),
+        ("America/Chicago", "2027-01-15T12:00", "-06"),  # CST: also China's
+        ("Asia/Shanghai", "2027-01-15T12:00", "+08"),
+        ("America/Los_Angeles", "2027-01-15T12:00", "-08"),  # PST: also the Philippines'
+        ("America/New_York", "2027-01-15T12:00", "EST"),
+        ("Asia/Kathmandu", "2027-01-15T12:00", "+0545"),
+        ("America/St_Johns", "2027-01-15T12:00", "NST"),
+    ],
+)
+def test_zone_label(zone: str, when: str, expected: str) -> None:
+    assert zone_label(datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(zone))) == expected
+
+
+def test_an_offset_is_written_as_tzdata_writes_a_zone_without_an_abbreviation() -> None:
+    assert [offset_label(timedelta(minutes=m)) for m in (180, 330, -150, 0, -600)] == [
+        "+03", "+0530", "-0230", "+00", "-10",
+    ]  # fmt: skip
+    fixed = datetime(2027, 1, 15, 12, tzinfo=timezone(timedelta(hours=5)))
+    assert local_time(fixed) == "2027-01-15 12:00 UTC+05:00"  # a --now with another offset: as named
+
+
+def test_every_abbreviation_tzdata_gives_to_two_offsets_is_listed() -> None:
+    """Read off the installed tzdata (this year's winter and summer): a new ambiguity fails here."""
+    offsets: defaultdict[str, set[timedelta | None]] = defaultdict(set)
+    for name in available_timezones():
+        zone = ZoneInfo(name)
+        for month in (1, 7):
+            moment = datetime(datetime.now(UTC).year, month, 15, 12, tzinfo=UTC).astimezone(zone)
+            offsets[moment.tzname() or ""].add(moment.utcoffset())
+    ambiguous = {abbr for abbr, seen in offsets.items() if len(seen) > 1 and abbr[:1] not in "+-"}
+    assert ambiguous <= AMBIGUOUS, ambiguous - AMBIGUOUS
+    assert "IST" in ambiguous  # the scan itself reads tzdata
+
+
+def test_a_dry_run_never_writes_one_abbreviation_for_two_clocks(make_project: MakeProject) -> None:
+    rows = [
+        contact_row("1", "one@example.com", birthday="13.01.1980", tz="Asia/Kolkata"),
+        contact_row("2", "two@example.com", birthday="13.01.1980", tz="Asia/Jerusalem"),
+    ]
+    config = make_project(rows, send_window={"public_holidays": False})
+    done = greeter(config, "send", "--once", "--dry-run", "--now", "2027-01-14T13:00:00+03:00")
+    assert done.returncode == 0, done.stderr
+    lines = {line.split()[4]: line for line in done.stdout.splitlines() if line.startswith("due")}
+    assert set(lines) == {"1", "2"}, done.stdout  # both due: 15:30 in Kolkata, 12:00 in Jerusalem
+    assert " 15:30 +0530 " in lines["1"] and " 12:00 +02 " in lines["2"], done.stdout
+    assert "IST" not in done.stdout, done.stdout
