@@ -44,10 +44,11 @@ def test_a_relay_still_refusing_keeps_the_daemon_degraded_until_it_takes_the_env
         with DaemonProcess(config, *run_args(BEFORE_LUNCH, "--speed", "600")) as daemon:
             halted = daemon.wait_for("run", lambda e: e["due"] > 0)
             first = daemon.wait_for("run", lambda e: _idle(e) and e["now"] > halted["now"])  # lunch: probed
+            asked = len(sink.refused)
             second = daemon.wait_for("run", lambda e: _idle(e) and e["now"] > first["now"])
             status, body = http(daemon.url("/healthz"))
             metrics = http(daemon.url("/metrics"))[1]
-            probed = sum(1 for _, code in sink.refused if code == 554)
+            probed = len(sink.refused) - asked  # only the probes of idle runs since
             sink.reset()  # the relay now trusts greeter's host
             back = daemon.wait_for("run", lambda e: e["delivery"] == "ok" and e["now"] > second["now"])
             sent = daemon.wait_for("run", lambda e: e["sent"] > 0, timeout=30)
@@ -62,7 +63,7 @@ def test_a_relay_still_refusing_keeps_the_daemon_degraded_until_it_takes_the_env
     assert status == 503 and health["status"] == "degraded", body
     assert RELAY_WORDS in str(health["delivery_problem"]), body
     assert re.search(r"^greeter_delivery_degraded 1\.0$", metrics, re.M), metrics
-    assert probed >= 2, "each idle run's probe went as far as RCPT TO"
+    assert probed >= 1, "the idle run's probe went as far as RCPT TO"
     assert back["level"] == "info" and back.get("delivery_problem") is None, back
     assert sent["delivery"] == "ok" and sent["sent"] == 3, sent
     assert delivered == [("client1@example.com",), ("client2@example.com",), ("client3@example.com",)]
