@@ -45,7 +45,11 @@ exits 75 by (:func:`~greeter.delivery_health.delivery_problem`) — leaves the
 daemon "degraded" (``/healthz`` 503, the ``run`` line a warning) until a run
 gets a letter through, or, with nothing due, a server that could not be
 reached answers a probe (a probe cannot tell whether a server that answered
-4xx would now take a letter).
+4xx would now take a letter). After a batch halted at a refusal of greeter
+itself (a relay denial at RCPT TO, the sender at MAIL FROM) the probe goes as
+far as that refusal — MAIL FROM and RCPT TO to a recipient of the halted
+batch, then RSET, never DATA — so a relay that still greets greeter but
+refuses every letter does not turn ``/healthz`` green.
 
 A refused reload is remembered until one takes effect (``RunStats.reload_failed_at``):
 ``/healthz`` says ``"config": "reload_failed"`` with the problems (still 200 if
@@ -263,6 +267,9 @@ class Daemon:
         self._contact_problems: tuple[int, int] = (0, 0)
         #: The standing delivery problem is the server not answering (a probe can clear it), not 4xx.
         self._probe_can_clear = True
+        #: A recipient of the last batch that halted (``Summary.halted``), until a run attempts letters
+        #: without halting: the probe's RCPT TO, where a relay that refuses greeter's host says so.
+        self._halted_rcpt: str | None = None
         #: The day (default zone) the journal was last purged (``storage.retention_days``): once a day.
         self._purged_on: date | None = None
         #: The HTTP listener's context (None until it listens): a reload re-reads its secret file.
@@ -546,6 +553,8 @@ class Daemon:
             next_send = cycle.next_send  # now with the retries this run left
             self._next_retry, self._next_planned = cycle.next_retry, cycle.next_planned
             self._halted = cycle.deliverer.summary.halted is not None
+            if self._halted or cycle.wire.attempted:
+                self._halted_rcpt = halted_recipient(cycle) if self._halted else None
             self._quota_free_at = cycle.deliverer.summary.quota_free_at
             probed = await self._probe_if_degraded(cycle.wire)
             await self._purge_once_a_day(now)
@@ -623,7 +632,9 @@ class Daemon:
                  approvals=done.approvals, kept=done.kept)  # fmt: skip
 
     async def _probe_if_degraded(self, wire: WireCounts) -> str | None:
-        """While degraded, a run with nothing to send asks the mail server itself (connect, log in, QUIT).
+        """While degraded, a run with nothing to send asks the mail server itself (connect, log in,
+        MAIL FROM as ``greeter check`` does, RCPT TO too after a halt, RSET, QUIT:
+        :meth:`~greeter.smtp_transport.SmtpTransport.diagnose`).
 
         Without it, a server repaired in the evening would keep the daemon
         "degraded" until the next letter is due, perhaps the next morning.
@@ -633,6 +644,10 @@ class Daemon:
         the batch's halt has them — not as "cannot connect";
         without a probe (no SMTP, stopping) the problem as it was. Only asked
         when the run attempted nothing (its attempts are the better answer).
+
+        After a halt it asks as far as the halt: a probe that stopped at EHLO
+        called a relay that still refused every RCPT TO recovered, and
+        ``/healthz`` turned green while every letter would be refused.
         """
         before = self.stats.delivery_problem
         if wire.attempted or before is None:
@@ -644,7 +659,8 @@ class Daemon:
         if self._stopping or not isinstance(transport, SmtpTransport):
             await transport.close()
             return before
-        probe = asyncio.ensure_future(transport.diagnose())
+        sender = self._inputs.settings.sender.email  # the config in force: a reload may have fixed it
+        probe = asyncio.ensure_future(transport.diagnose(sender, self._halted_rcpt))
         stop = asyncio.ensure_future(self._stop.wait())
         try:
             await asyncio.wait({probe, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -830,6 +846,19 @@ class Daemon:
 
     def _iso_now(self) -> str:
         return self.clock.now().isoformat()
+
+
+def halted_recipient(cycle: Cycle) -> str | None:
+    """A recipient of a batch that halted, for the probe's RCPT TO; None if it had none. Pure.
+
+    The first letter's, fresh ones before retries as the batch hands them out:
+    most likely the one the relay refused. Its address goes only to the mail
+    server the letter was meant to go through, in an envelope that ends at RSET.
+    """
+    for item in cycle.due:
+        if item.hit.contact.email:
+            return item.hit.contact.email
+    return next((entry.email for entry, _ in cycle.retries if entry.email), None)
 
 
 def run_daemon(

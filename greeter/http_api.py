@@ -10,7 +10,9 @@ key's links keep working); a forged or damaged token gets 404 — the same style
 page, in the reader's language, saying how else to unsubscribe — changes
 nothing, and is logged (``unsubscribe_rejected``, never the token or address).
 A POST with a genuine link whose body does not say ``List-Unsubscribe=One-Click``
-gets 400 and is logged as well (``unsubscribe_bad_request``).
+gets 400 and is logged as well (``unsubscribe_bad_request``); one whose body
+does not arrive within the listener's header timeout gets 408 and its
+connection closed (:func:`start_site`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import cast
+from typing import Literal, cast
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -213,12 +215,16 @@ _REJECTED_WHY = {
 }
 
 
+#: A one-click POST whose body did not arrive in time (:data:`BODY_SECONDS`): the bad-request reason.
+BodyTimeout = Literal["body_timeout"]
+
 #: What the bad-request log line says a :data:`~greeter.unsubscribe.NotOneClick` reason means.
-_NOT_ONE_CLICK_WHY: dict[NotOneClick, str] = {
+_NOT_ONE_CLICK_WHY: dict[NotOneClick | BodyTimeout, str] = {
     "no_body": "a POST with no body: RFC 8058 one-click posts List-Unsubscribe=One-Click",
     "not_one_click": "the body does not say List-Unsubscribe=One-Click (RFC 8058)",
     "unreadable_form": "the body is not the form its Content-Type says it is",
     "too_large": "the body is larger than the listener takes",
+    "body_timeout": "the body did not arrive within the listener's timeout: the connection was closed",
 }
 #: The longest Content-Type the bad-request log line repeats: the header comes from anyone with a link.
 _MAX_LOGGED_TYPE = 100
@@ -394,10 +400,14 @@ def make_app(ctx: ApiContext) -> web.Application:
         if isinstance(address, web.Response):
             return address
         try:
-            refused = await _one_click(request)
+            async with asyncio.timeout(request.app[BODY_SECONDS]):
+                refused = await _one_click(request)
         except web.HTTPRequestEntityTooLarge:
             _log_not_one_click(request, "too_large")
             raise
+        except TimeoutError:
+            _log_not_one_click(request, "body_timeout")
+            return await _cut_off(request)
         if refused is not None:
             _log_not_one_click(request, refused)
             raise web.HTTPBadRequest(text="expected List-Unsubscribe=One-Click")
@@ -407,6 +417,7 @@ def make_app(ctx: ApiContext) -> web.Application:
         return _page(request, "done")
 
     app = web.Application()
+    app[BODY_SECONDS] = HEADER_SECONDS  # start_site sets the listener's own
     app.add_routes(
         [
             web.get("/livez", livez),
@@ -445,7 +456,22 @@ async def _one_click(request: web.Request) -> NotOneClick | None:
     return "not_one_click" if form else "no_body"
 
 
-def _log_not_one_click(request: web.Request, reason: NotOneClick) -> None:
+async def _cut_off(request: web.Request) -> web.Response:
+    """408 to a POST whose body stopped coming, and its connection closed at once, not drained.
+
+    Returned, the answer would leave aiohttp to read the rest of the body for
+    its lingering time (10 s) before closing: a slot held that much longer by a
+    client that already showed it sends nothing.
+    """
+    response = web.Response(status=408, text="the request body did not arrive in time\n")
+    response.force_close()
+    await response.prepare(request)
+    await response.write_eof()
+    request.protocol.force_close()
+    return response
+
+
+def _log_not_one_click(request: web.Request, reason: NotOneClick | BodyTimeout) -> None:
     """Log a POST with a genuine link that unsubscribed nobody: a client whose one-click fails.
 
     As ``unsubscribe_rejected`` is for links not honoured — the operator must
@@ -518,6 +544,11 @@ def bind_host(host: str) -> str | None:
 #: request, so it bounds a slow sender (one header line every 10 s) as well as an idle one.
 #: A reverse proxy keeping upstream connections alive should close them sooner than this.
 HEADER_SECONDS = 15.0
+#: Seconds a one-click POST's body has to arrive once its headers did (``header_seconds`` of
+#: :func:`start_site`, the same budget again). aiohttp times no body: its keep-alive timer stops
+#: when the headers are in, so ``Content-Length: 100`` and then nothing held the connection — and
+#: one of the :data:`MAX_CONNECTIONS` places — for as long as the client liked.
+BODY_SECONDS: web.AppKey[float] = web.AppKey("body_seconds", float)
 #: Connections the listener holds at once; one more is closed as soon as it is accepted. Far
 #: below the unit's ``LimitNOFILE``: the journal, the mail server and the contacts need descriptors too.
 MAX_CONNECTIONS = 256
@@ -651,10 +682,12 @@ async def start_site(
     line says which address, where it was configured (``setting``) and why.
 
     The listener faces the internet (``http.host: "*"``, or behind the public
-    proxy): a client has ``header_seconds`` to send its request's headers and may
-    stay idle that long between requests, and at most ``max_connections`` are
-    open at once (:class:`ConnectionGate`).
+    proxy): a client has ``header_seconds`` to send its request's headers, as long
+    again for a one-click POST's body (:data:`BODY_SECONDS`; its size is bounded by
+    aiohttp's ``client_max_size``, 1 MiB), and may stay idle that long between
+    requests; at most ``max_connections`` are open at once (:class:`ConnectionGate`).
     """
+    app[BODY_SECONDS] = header_seconds
     runner = web.AppRunner(app, access_log=None, keepalive_timeout=header_seconds)
     await runner.setup()
     site = GatedSite(runner, bind_host(host), port, ConnectionGate(max_connections))

@@ -227,7 +227,8 @@ def _why(exc: BaseException, limit: float) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ProbeFailure:
-    """Why :meth:`SmtpTransport.probe` could not open a connection, in words, and whether it was our login."""
+    """Why :meth:`SmtpTransport.probe` could not open a connection (or the envelope was refused),
+    in words, and whether it was our login or another setting a send would stop at."""
 
     why: str
     #: What a send would stop at (:func:`halt_kind_of`, :func:`login_required`), or None. Any but
@@ -676,22 +677,9 @@ class SmtpTransport:
         for reply in replies[:2]:
             if reply.code in (250, 251):
                 continue
-            s = self._settings
-            fix = login_required(
-                reply.code,
-                reply.message,
-                logged_in=bool(s.username),
-                secured=s.security != "none",
-                password=password_source(s),
-            )
-            kind = LOGIN_MISMATCH if fix is not None else setup_refusal(reply.code, reply.message)
-            if kind is not None:
-                said = mask_addresses(" ".join(f"{reply.code} {reply.message}".split()), first=False)
-                fix = fix or setup_fix(
-                    kind, said, sender=item.envelope_from, return_path=self._return_path is not None,
-                    ehlo=self._local_hostname, logged_in=bool(s.username),
-                )  # fmt: skip
-                why = f"{self._where}: {fix}"
+            halt = self._setup_halt(reply, item.envelope_from)
+            if halt is not None:
+                why, kind = f"{self._where}: {halt[0]}", halt[1]
                 return SendResult(key, Outcome.TEMPORARY, None, why, fault=why, halt_kind=kind)
             break
         mail = replies[0]
@@ -707,6 +695,34 @@ class SmtpTransport:
         if len(replies) > 2 and replies[2].code != 354:
             return classify_reply(key, replies[2].code, replies[2].message, recipient_accepted=True)
         return None
+
+    def _setup_halt(self, reply: SMTPResponse, envelope_from: str) -> tuple[str, str] | None:
+        """A refusal of MAIL FROM or RCPT TO that stops a batch: the words with the setting to change,
+        and its kind (a key of :data:`~greeter.transport.HALT_WORDS`); None if not.
+
+        A login the server wants and greeter did not make (:func:`login_required`), or a refusal
+        of greeter itself — its host as a relay client, its EHLO name, its envelope sender
+        (:func:`~greeter.transport.setup_refusal`). One rule for a send (:meth:`_refusal`) and
+        the probe (:meth:`_sender_probe`): a probe that judged differently would call a relay
+        recovered that a send still halts at. The reply is quoted with the recipient masked.
+        """
+        s = self._settings
+        fix = login_required(
+            reply.code,
+            reply.message,
+            logged_in=bool(s.username),
+            secured=s.security != "none",
+            password=password_source(s),
+        )
+        kind = LOGIN_MISMATCH if fix is not None else setup_refusal(reply.code, reply.message)
+        if kind is None:
+            return None
+        said = mask_addresses(" ".join(f"{reply.code} {reply.message}".split()), first=False)
+        fix = fix or setup_fix(
+            kind, said, sender=envelope_from, return_path=self._return_path is not None,
+            ehlo=self._local_hostname, logged_in=bool(s.username),
+        )  # fmt: skip
+        return fix, kind
 
     def _silent(self, limit: float) -> str:
         """The fault of a reply that never came, worded the same at every step (one summary line)."""
@@ -742,7 +758,9 @@ class SmtpTransport:
         failure = await self.diagnose()
         return None if failure is None else failure.why
 
-    async def diagnose(self, envelope_from: str | None = None) -> ProbeFailure | None:
+    async def diagnose(
+        self, envelope_from: str | None = None, rcpt: str | None = None
+    ) -> ProbeFailure | None:
         """:meth:`probe`, also saying whether the server refused the login (a configuration error).
 
         For ``greeter check``: a wrong port, a refused login or a certificate
@@ -750,6 +768,11 @@ class SmtpTransport:
         With ``envelope_from`` and no username configured, it also says MAIL
         FROM (then RSET): a server that demands a login answers 530 there. That
         MAIL FROM is the one letters use (``return_path`` when set).
+
+        With ``rcpt`` too (the daemon after a batch halted), MAIL FROM and RCPT TO
+        whether logged in or not — as far as a letter's envelope goes, never DATA:
+        a relay that refuses greeter's host says so only at RCPT TO, to a
+        connection it greeted like any other.
         """
         if envelope_from is not None:
             envelope_from = self._return_path or envelope_from
@@ -763,43 +786,40 @@ class SmtpTransport:
             return ProbeFailure(why, halt_kind_of(exc))
         self._all_slots[0].client = client
         try:
-            if envelope_from is not None and not self._settings.username:
-                return await self._sender_probe(client, envelope_from)
+            if envelope_from is not None and (rcpt is not None or not self._settings.username):
+                return await self._sender_probe(client, envelope_from, rcpt)
             return None
         finally:
             await self.close()
 
-    async def _sender_probe(self, client: aiosmtplib.SMTP, envelope_from: str) -> ProbeFailure | None:
-        """MAIL FROM, then RSET: a server that wants a login we do not make says so here (530),
-        one that refuses the envelope sender (``sender_rejected``, a relay's own refusal), and one
-        that refuses greeter's host by a blocklist or client check (``host_blocked``).
+    async def _sender_probe(
+        self, client: aiosmtplib.SMTP, envelope_from: str, rcpt: str | None = None
+    ) -> ProbeFailure | None:
+        """MAIL FROM (and RCPT TO ``rcpt``, if given), then RSET: a server that wants a login we do
+        not make says so here (530), one that refuses the envelope sender (``sender_rejected``) or
+        greeter's host by a blocklist or client check (``host_blocked``), and, at RCPT TO, a relay
+        that does not relay for greeter's host (``relay_denied``).
 
         Nothing is sent. Any other answer (or none) is left to the send: the
-        probe only finds what a send would stop a batch at (:func:`login_required`,
-        :func:`~greeter.transport.setup_refusal`).
+        probe only finds what a send would stop a batch at (:meth:`_setup_halt`).
         """
         try:
             validate_address("envelope address", envelope_from)
             reply = await client.execute_command(b"MAIL FROM:<" + envelope_from.encode() + b">")
-            if reply.code == 250:
+            if reply.code == 250 and rcpt is not None:
+                validate_address("envelope address", rcpt)
+                reply = await client.execute_command(b"RCPT TO:<" + rcpt.encode() + b">")
+            if reply.code in (250, 251):
                 await client.execute_command(b"RSET")
                 return None
         except (aiosmtplib.SMTPException, OSError, UnsafeHeaderError):
             return None
-        secured = self._settings.security != "none"
-        password = password_source(self._settings)
-        fix = login_required(reply.code, reply.message, logged_in=False, secured=secured, password=password)
-        if fix is not None:
-            return ProbeFailure(fix, LOGIN_MISMATCH)
-        kind = setup_refusal(reply.code, reply.message)
-        if kind is None:
+        halt = self._setup_halt(reply, envelope_from)
+        if halt is None:
             return None
-        said = mask_addresses(" ".join(f"{reply.code} {reply.message}".split()), first=False)
-        fix = setup_fix(
-            kind, said, sender=envelope_from, return_path=self._return_path is not None,
-            ehlo=self._local_hostname, logged_in=False,
-        )  # fmt: skip
-        return ProbeFailure(f"{self._where}: {fix}", kind)
+        fix, kind = halt
+        # A 530's words say what greeter did not do and stand alone; a refusal of greeter names the server.
+        return ProbeFailure(fix if kind == LOGIN_MISMATCH else f"{self._where}: {fix}", kind)
 
     def _discard(self, client: aiosmtplib.SMTP) -> None:
         """Close a connection and remember its protocol until the socket is really gone."""
