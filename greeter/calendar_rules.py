@@ -288,21 +288,46 @@ def send_time(day: date, tz: ZoneInfo, window: SendWindow, key: str, cal: WorkCa
     return spread(day_slots(day, tz, window, cal), spread_fraction(key), tz)
 
 
-def in_window(at: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> bool:
-    """Whether ``at`` lies inside a sending period of the recipient's local day."""
+def in_window(
+    at: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar, letter_day: date | None = None
+) -> bool:
+    """Whether ``at`` lies inside a sending period of the recipient's local day.
+
+    ``letter_day``: the recipient's local day the letter was planned to leave on. A day off
+    opens only for the letters planned on it (:func:`opens_on`): ``day_off_policy: on_day``
+    greets a Sunday birthday on Sunday, within that day's hours, while every other letter —
+    a belated one, another client's — still waits for a working day.
+    """
     local = at.astimezone(tz)
-    if not cal.is_working_day(local.date()):
+    if not opens_on(local.date(), cal, letter_day):
         return False
     instant = at.astimezone(_UTC)
     return any(a <= instant < b for a, b in _utc_intervals(local.date(), tz, window, cal))
 
 
-def next_window_open(now: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> datetime:
-    """``now`` if sending is allowed now, else the start of the next sending period (local)."""
+def opens_on(day: date, cal: WorkCalendar, letter_day: date | None = None) -> bool:
+    """Whether ``day`` has sending periods for a letter planned on ``letter_day`` (None: any letter).
+
+    A working day opens for every letter; a day off only for the letters the planner put on
+    it (:func:`greeting_day` with ``on_day``). WHY here and not in the calendar: the day stays
+    a day off for everything else — the Friday cut-off before it, ``before``/``after``, a
+    catch-up letter's next window.
+    """
+    return day == letter_day or cal.is_working_day(day)
+
+
+def next_window_open(
+    now: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar, letter_day: date | None = None
+) -> datetime:
+    """``now`` if sending is allowed now, else the start of the next sending period (local).
+
+    ``letter_day`` as in :func:`in_window`: a letter planned on a day off finds that day's
+    window open (the daemon wakes for it then), where another would wait for a working day.
+    """
     instant = now.astimezone(_UTC)
     day = now.astimezone(tz).date()
     for _ in range(3660):
-        if cal.is_working_day(day):
+        if opens_on(day, cal, letter_day):
             for a, b in _utc_intervals(day, tz, window, cal):
                 if instant < b:
                     return max(instant, a).astimezone(tz)

@@ -247,7 +247,8 @@ class Handover:
         batch = self.batch
         if batch.deliverer.stopping:
             return False  # not claimed: it stays for the next run
-        if batch.window_open is not None and not batch.window_open(self.ready.request.key[0]):
+        request = self.ready.request
+        if batch.window_open is not None and not batch.window_open(request.key[0], request.planned_at):
             batch.tally.window_closed += 1
             batch.deliverer.summary.skipped["window_closed"] += 1
             return False  # not claimed: the next run sends it in the recipient's next window
@@ -270,7 +271,7 @@ class Batch:
         concurrency: int,
         limiter: RateLimiter | None,
         progress: Callable[[int], None] | None,
-        window_open: Callable[[str], bool] | None,
+        window_open: Callable[[str, datetime | None], bool] | None,
     ) -> None:
         self.deliverer = deliverer
         self.transport = transport
@@ -505,14 +506,15 @@ async def send_batch(
     limiter: RateLimiter | None,
     progress: Callable[[int], None] | None = None,
     fresh: AsyncIterator[Ready] | None = None,
-    window_open: Callable[[str], bool] | None = None,
+    window_open: Callable[[str, datetime | None], bool] | None = None,
 ) -> None:
     """Send fresh letters and due retries through one transport, each claimed once its connection is ready.
 
     ``deadline_of`` (journal key → the letter's :func:`~greeter.delivery.deadline`)
     bounds the retries of a letter the server puts off (:meth:`Deliverer.record`).
-    ``window_open`` (contact id → whether that recipient's send window is open
-    at this moment) is asked right before each claim: a letter due when the
+    ``window_open`` (contact id and the letter's planned moment → whether that
+    recipient's send window is open at this moment for it: a day off opens for a
+    letter ``day_off_policy: on_day`` planned on it) is asked right before each claim: a letter due when the
     batch began, but handed over only after its recipient's lunch, Friday
     cut-off or end of day began (a long batch under a rate limit), is not
     claimed — it goes out in that recipient's next window

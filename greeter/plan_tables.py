@@ -45,6 +45,8 @@ class ZoneView:
     #: Per (occasion, occasion date): when and how its greeting leaves (see :meth:`PlanTables.occasion_day`).
     days: dict[tuple[str, date], OccasionDay] = field(default_factory=dict)
     _next_open: datetime | None = None
+    #: :meth:`PlanTables.next_open` for a letter planned on today, a day off (``on_day``).
+    _open_today: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,14 +192,24 @@ class PlanTables:
             found = zone.slots[day] = day_slots(day, zone.tz, self.window, zone.cal)
         return found
 
-    def next_open(self, zone: ZoneView) -> datetime:
+    def next_open(self, zone: ZoneView, letter_day: date | None = None) -> datetime:
         """When sending next opens in ``zone`` after the run's ``now`` (a late greeting leaves then).
 
         In whole seconds, like every planned moment: when the window is open it
         is ``now`` itself, whose microseconds would make the same letter's
         ``send_at`` differ from one preview to the next (rounded down, so a
         letter due now stays due).
+
+        ``letter_day``: the day the letter was planned to leave. When that is today and a day
+        off (``day_off_policy: on_day``), today's window is the letter's own
+        (:func:`~greeter.calendar_rules.in_window`): a Sunday birthday whose moment a run
+        just missed still leaves on Sunday, on its day — not on Monday, worded as belated.
         """
+        if letter_day is not None and letter_day == zone.today and not zone.cal.is_working_day(letter_day):
+            if zone._open_today is None:
+                opens = next_window_open(zone.now, zone.tz, self.window, zone.cal, letter_day)
+                zone._open_today = opens.replace(microsecond=0)
+            return zone._open_today
         if zone._next_open is None:
             opens = next_window_open(zone.now, zone.tz, self.window, zone.cal)
             zone._next_open = opens.replace(microsecond=0)

@@ -194,12 +194,23 @@ def late_by_design(settings: Settings) -> bool:
     return window.day_off_policy == "before" and any(limit is not None for limit in limits)
 
 
-def _expired_detail(missed: date | None, meant: date | None, catch_up: int) -> str:
+def _expired_detail(missed: tuple[date, date, bool] | None, meant: date | None, catch_up: int) -> str:
     """Why a greeting expired: the window it ``missed``, else how long after its day — or after the
     later day a day off ``meant`` it to leave (a 5 January birthday meant for 11 January was
-    sendable through 14 January: "more than 3 days ago" on the 15th read as wrong)."""
+    sendable through 14 January: "more than 3 days ago" on the 15th read as wrong).
+
+    ``missed``: the next window, the day its catch-up counts from (the later of the day the
+    letter was meant for and the day a day off moved it to:
+    :attr:`~greeter.plan_tables.OccasionDay.due`), and whether that is the moved day. The day
+    is named: "the next window (11.01) is more than 3 days later" for a 5 January birthday
+    missed on 30 December, before the New Year break, read as counted from the 30th — as if
+    a birthday five days ahead were declared past.
+    """
     if missed is not None:
-        return f"missed; the next window ({missed:%d.%m}) is more than {catch_up} days later"
+        window, due, moved = missed
+        whose = "the day it was meant to leave" if moved else "the day it was meant for"
+        late = f"is more than {catch_up} days after {due:%d.%m}, {whose}"
+        return f"missed; the next window ({window:%d.%m}) {late}"
     if meant is not None:
         return f"more than {catch_up} days after {meant:%d.%m}, the day it was meant to leave"
     return f"more than {catch_up} days ago"
@@ -264,7 +275,9 @@ def plan_contact(
     # The candidates, by index: (hit, moment, belated, shown) and their sortable keys for decide().
     cands: list[tuple[Hit, datetime | None, bool, bool]] = []
     keys: list[CandidateKey] = []
-    late: dict[int, date] = {}  # the next window an expired candidate missed, when it is not "days ago"
+    # The next window an expired candidate missed (when it is not "days ago"), the day its catch-up
+    # counted from, and whether a day off had moved it there (see _expired_detail).
+    late: dict[int, tuple[date, date, bool]] = {}
     meant: dict[int, date] = {}  # the later day an expired candidate was meant to leave on
     catch_up = t.catch_up.days
     for hit in t.hits.hits(contact, zone.today):
@@ -311,8 +324,9 @@ def plan_contact(
             continue
         # A day already over (OccasionDay.behind) has no moment left to compute.
         if od.behind or (at := spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)) < now:
-            # Its moment passed unsent (downtime, or the cap said no then): the next open window.
-            at = t.next_open(zone)
+            # Its moment passed unsent (downtime, or the cap said no then): the next open window —
+            # on its own day still, when that is a day off it was planned for (``on_day``).
+            at = t.next_open(zone, od.day)
             leaves = at.date()
             # Lateness counts from the later of the occasion's day and the day it was meant to
             # leave (OccasionDay.due): with day_off_policy "after", a Saturday birthday meant
@@ -323,7 +337,7 @@ def plan_contact(
                 # unless the cap refused it on its own day (then that is the reason, as before).
                 keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, True))
                 cands.append((hit, None, False, shown))
-                late[index] = leaves
+                late[index] = (leaves, od.due, od.due > ideal)
                 continue
             keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
         else:

@@ -461,7 +461,7 @@ def _earliest(*moments: datetime | None) -> datetime | None:
     return min(known) if known else None
 
 
-def window_watch(cycle: Cycle) -> Callable[[str], bool]:
+def window_watch(cycle: Cycle) -> Callable[[str, datetime | None], bool]:
     """Whether a recipient's send window is open at this moment (see :func:`send_batch`).
 
     "This moment" is the deliverer's clock: the daemon's (a rehearsal runs it
@@ -474,6 +474,10 @@ def window_watch(cycle: Cycle) -> Callable[[str], bool]:
     two comparisons instead of the calendar and the day's periods again (the
     letters of a 2,000-letter batch in one zone: one :func:`in_window` and one
     lookup of the period, not 2,000 of each). A moment outside it asks again.
+
+    ``planned_at``: the letter's planned moment. A letter ``day_off_policy: on_day`` planned
+    on a day off finds that day's window open (:func:`in_window`'s ``letter_day``); such a
+    period is not remembered, since it is open for that letter alone.
     """
     clock = cycle.deliverer.clock
     settings = cycle.deliverer.settings
@@ -484,7 +488,7 @@ def window_watch(cycle: Cycle) -> Callable[[str], bool]:
     #: (zone, id of the calendar) → (the calendar, so its id stays its own; the open period, UTC).
     open_periods: dict[tuple[ZoneInfo, int], tuple[WorkCalendar, datetime, datetime]] = {}
 
-    def window_open(contact_id: str) -> bool:
+    def window_open(contact_id: str, planned_at: datetime | None = None) -> bool:
         tz = cycle.zones.get(contact_id, default)
         calendar = calendar_of(contact_id)
         at = clock()
@@ -492,7 +496,8 @@ def window_watch(cycle: Cycle) -> Callable[[str], bool]:
         if known is not None and known[0] is calendar and known[1] <= at < known[2]:
             return True
         if not in_window(at, tz, window, calendar):
-            return False
+            letter_day = planned_at.astimezone(tz).date() if planned_at is not None else None
+            return letter_day is not None and in_window(at, tz, window, calendar, letter_day)
         for start, end in allowed_intervals(at.astimezone(tz).date(), tz, window, calendar):
             if start <= at < end:  # the period in_window found `at` in
                 open_periods[(tz, id(calendar))] = (calendar, start.astimezone(UTC), end.astimezone(UTC))

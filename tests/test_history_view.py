@@ -264,7 +264,8 @@ def test_an_expired_greeting_keeps_the_planners_words_for_which_window_it_missed
     (row,) = history(config)
     assert (row["state"], row["reason_code"]) == ("expired", "expired")
     assert row["reason"] == (
-        "expired: missed; the next window (11.01) is more than 3 days later; never sent late"
+        "expired: missed; the next window (11.01) is more than 3 days after 07.01, the day it was meant for;"
+        " never sent late"
     )
 
 
