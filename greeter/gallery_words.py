@@ -419,6 +419,16 @@ _RULES: list[_Rule] = [
         lambda m, t: f"день повода прошёл более {m[1]} {'дня' if _one(int(m[1])) else 'дней'} назад",
     ),
     (
+        re.compile(
+            r"missed; the next window \((\d\d\.\d\d)\) is more than (\d+) days after (\d\d\.\d\d),"
+            r" the day it was meant (for|to leave)"
+        ),
+        lambda m, t: (
+            f"пропущено: следующее окно отправки ({m[1]}) более чем через {_days(int(m[2]))} после {m[3]}, "
+            + ("дня, к которому оно приурочено" if m[4] == "for" else "дня, когда оно должно было уйти")
+        ),
+    ),
+    (  # the words of journals written before the day was named
         re.compile(r"missed; the next window \((\d\d\.\d\d)\) is more than (\d+) days later"),
         lambda m, t: f"пропущено: следующее окно отправки ({m[1]}) позже, чем через {_days(int(m[2]))}",
     ),

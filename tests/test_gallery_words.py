@@ -75,6 +75,9 @@ def day(text: str) -> int:
          " места (приоритет того письма тот же; max_count 6 за 365 дней)"),
         ("missed; the next window (11.01) is more than 3 days later",
          "пропущено: следующее окно отправки (11.01) позже, чем через 3 дня"),
+        ("missed; the next window (11.01) is more than 3 days after 05.01, the day it was meant for",
+         "пропущено: следующее окно отправки (11.01) более чем через 3 дня после 05.01, дня, к которому оно"
+         " приурочено"),
         ("more than 21 days ago", "день повода прошёл более 21 дня назад"),
         ("a@example.com is on the do-not-contact list", "a@example.com в стоп-листе"),
         ("the journal already has this greeting (sent)", "в журнале уже есть это поздравление (отправлено)"),
