@@ -15,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Final, NamedTuple
 
 from greeter.slots_init import slots_init
 
@@ -274,9 +275,91 @@ def family_name_first(locale: str | None) -> bool:
     return locale is not None and locale.replace("-", "_").partition("_")[0].lower() in FAMILY_NAME_FIRST
 
 
+class Titled(NamedTuple):
+    """A name's academic titles and the first and last name without them (:func:`academic_titles`)."""
+
+    #: The titles as typed, in order, each once: "Prof. Dr.", "Dr. med.", "Dipl.-Ing."; "" for none.
+    titles: str
+    first: str
+    last: str
+
+
+#: A word that starts an academic title: Prof., Dr. (any case: Hungarian writes «dr.»), Dr.-Ing.,
+#: Dr.-Ing. and the other hyphenated doctorates, Diplom degrees (Dipl.-Ing., Dipl.-Kfm.), Priv.-Doz.
+_TITLE_HEAD: Final = re.compile(
+    r"(?:[Pp]rof|[Dd]r|DR|PROF)\.(?:-[A-Z][a-z]+\.)?|Dipl\.-[^\W\d_]+\.|Priv\.-Doz\."
+)
+#: What may follow a doctorate as its faculty or kind, all lower case with a dot: «Dr. med.»,
+#: «Dr. rer. nat.», «Dr. med. dent.», «Dr. h. c.», «Dr. h.c.», «Dr. mult.», «Dr.-Ing. e.h.».
+_TITLE_TAIL: Final = re.compile(r"(?:[a-z]{1,5}\.)+")
+
+
+def _split_titles(column: str) -> tuple[list[str], str]:
+    """A name column's leading title words, and the rest: "Prof. Dr. Klaus" → (["Prof.", "Dr."], "Klaus")."""
+    words = column.split()
+    titles: list[str] = []
+    after_head = False
+    for i, word in enumerate(words):
+        if _TITLE_HEAD.fullmatch(word):
+            titles.append(word)
+            after_head = True
+        elif after_head and _TITLE_TAIL.fullmatch(word):
+            titles[-1] += " " + word  # «Dr. med.»: one title
+        else:
+            return titles, " ".join(words[i:])
+    return titles, ""
+
+
+@lru_cache(maxsize=8192)
+def academic_titles(first: str, last: str) -> Titled:
+    """``("Prof. Dr. Klaus", "Schäfer")`` → ("Prof. Dr.", "Klaus", "Schäfer"): titles out of the name columns.
+
+    CRMs put a title where their form had room: in the first-name column
+    («Prof. Dr. Klaus»), in the last-name one («Dr. Müller») or in both. A name
+    is then written with its titles once, before the first name (DIN 5008
+    Anschrift: «Herrn Prof. Dr. Klaus Schäfer», :func:`ordered_name`), and a
+    German salutation puts them between Herr/Frau and the surname
+    (:func:`salutation_titles`). Only words that are titles by their form are
+    taken (see :data:`_TITLE_HEAD`): a name column is data, and anything else
+    — «Doktor», «{{ x }}» — stays where it was typed. Pure; cached, as names repeat.
+    """
+    first_titles, first_rest = _split_titles(first)
+    last_titles, last_rest = _split_titles(last)
+    titles = list(dict.fromkeys(first_titles + last_titles))  # typed in both columns: kept once
+    if not titles:
+        return Titled("", first, last)
+    return Titled(" ".join(titles), first_rest, last_rest)
+
+
+def salutation_titles(titles: str) -> str:
+    """The titles a German salutation names, from :attr:`Titled.titles`: "Prof. Dr. med." → "Prof. Dr.".
+
+    German business etiquette names the professorship and the doctorate in the
+    salutation, the doctorate once and without its faculty: «Sehr geehrter Herr
+    Dr. Heile» for a Dr. med., «Herr Dr. Klug» for a Dr. phil. Dr. med. (Knigge-Rat,
+    «Akademische Titel: Wann Diplom, Doktor, Professor dazugehören»; sekada.de,
+    DIN 5008 «Wie Sie Professoren und andere Akademiker richtig anschreiben»).
+    Diplom degrees (Dipl.-Ing., Dipl.-Kfm.) and Priv.-Doz. belong in the address,
+    never in the salutation (same sources). «Prof.» stays abbreviated as the CRM
+    has it (DIN 5008 allows it; etiquette guides prefer «Professor» written out).
+    """
+    words = titles.lower().split()
+    professor = any(w.startswith("prof.") for w in words)
+    doctor = any(w.startswith("dr.") for w in words)
+    return " ".join(t for t, has in (("Prof.", professor), ("Dr.", doctor)) if has)
+
+
 def ordered_name(first: str, patronymic: str, last: str, locale: str | None) -> str:
-    """The name's parts in the order ``locale``'s people write them, empty parts left out."""
-    parts = (last, first, patronymic) if family_name_first(locale) else (first, patronymic, last)
+    """The name's parts in the order ``locale``'s people write them, empty parts left out.
+
+    Academic titles typed in either name column come first, once: «Dr. Hans
+    Müller» from «Dr. Müller» + «Hans», as DIN 5008 writes a name in an address;
+    a Hungarian name keeps its family name first after them: «Dr. Szabó Péter».
+    """
+    titles, first, last = academic_titles(first, last)
+    parts = (
+        (titles, last, first, patronymic) if family_name_first(locale) else (titles, first, patronymic, last)
+    )
     return " ".join(p for p in parts if p)
 
 
@@ -368,5 +451,20 @@ class Contact:
     @property
     def display_name(self) -> str:
         """The full name in the order the contact's language writes it: "Иван Петрович Сидоров",
-        "Kovács Béla" (:func:`family_name_first`), for the To: header and every list of contacts."""
-        return ordered_name(self.first_name, self.patronymic, self.last_name, self.locale)
+        "Kovács Béla" (:func:`family_name_first`), for the To: header and every list of contacts.
+
+        Academic titles lead, once («Dr. Hans Müller»: :func:`ordered_name`); a Serbian contact's
+        name is in the script of their letters («Марко Петровић» for a Cyrillic ``sr`` letter:
+        :func:`greeter.i18n_script.names_in_script`), so the To: header matches the salutation."""
+        return written_name(self.first_name, self.patronymic, self.last_name, self.locale)
+
+
+@lru_cache(maxsize=8192)
+def written_name(first: str, patronymic: str, last: str, locale: str | None) -> str:
+    """:attr:`Contact.display_name` from its parts; cached, as a plan asks it for every occasion."""
+    name = ordered_name(first, patronymic, last, locale)
+    if locale is None or locale.replace("-", "_").partition("_")[0].lower() != "sr":
+        return name
+    from greeter.i18n_script import names_in_script  # Serbian only: it imports Babel's locale data
+
+    return names_in_script((name,), locale)[0]

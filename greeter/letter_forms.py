@@ -47,7 +47,9 @@ The forms chosen, and why (the sources are the languages' own style guides):
     Serbian business mail uses for an addressee it cannot name
     (startuj.infostud.com, "Poslovna komunikacija: kako se piše imejl").
     Mark "," (the next line starts with a capital, as after the Russian "!"),
-    closing "С поштовањем," / "S poštovanjem,".
+    closing "С поштовањем," / "S poštovanjem,". The surname is written in the
+    letter's script: a Petrović typed in Latin is "господине Петровићу" in a
+    Cyrillic letter (:mod:`greeter.i18n_script` says which Latin names are Serbian).
 ``hu``
     "Tisztelt Nagy Éva" — family name first, as Hungarian writes names; the
     full name suits either gender and is the Hungarian spelling rules' own
@@ -75,9 +77,13 @@ The forms chosen, and why (the sources are the languages' own style guides):
     "Dear Sir or Madam". Mark "," — note that German then
     continues in lower case ("Sehr geehrte Frau Schulz, / zu Ihrem …"), which
     is the template's text; closing "Mit freundlichen Grüßen" without a comma
-    (DIN 5008; Duden, "Richtiges und gutes Deutsch").
+    (DIN 5008; Duden, "Richtiges und gutes Deutsch"). Academic titles typed in
+    either name column stand before the surname, Prof. and Dr. only, Dr. once and
+    without its faculty: "Sehr geehrter Herr Prof. Dr. Schäfer", "Frau Dr. Doe"
+    for a Dr. med. (:func:`greeter.contacts.salutation_titles` cites the rules).
 ``en``
-    "Dear John" / "Dear Sir or Madam" (unchanged). Mark ",", closing
+    "Dear John" / "Dear Sir or Madam" (unchanged; a title typed before the
+    first name is left out: "Dear Anna" for «Dr. Anna»). Mark ",", closing
     "Kind regards,".
 
 Names are data: nothing here formats or evaluates contact text; a name the
@@ -92,8 +98,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from greeter.contacts import Contact, Gender, ordered_name
+from greeter.contacts import Contact, Gender, academic_titles, ordered_name, salutation_titles
 from greeter.i18n import language_and_script
+from greeter.i18n_script import names_in_script
 from greeter.names import gender_of, is_turkic
 
 __all__ = [
@@ -235,13 +242,15 @@ def _sr_female_surname(last: str) -> str | None:
     return None
 
 
-def _serbian(words: _SerbianWords) -> Callable[[Person], str]:
+def _serbian(words: _SerbianWords, script: str) -> Callable[[Person], str]:
     def address(p: Person) -> str:
+        # The surname in the letter's script: «господине Петровићу» for a Petrović typed in Latin.
+        last = names_in_script((p.first, p.last), script)[1]
         if p.gender is M:
-            vocative = _sr_male_vocative(p.last)
+            vocative = _sr_male_vocative(last)
             return f"{words.dear_m} {words.mister}" + (f" {vocative}" if vocative else "")
         if p.gender is F:
-            surname = _sr_female_surname(p.last)
+            surname = _sr_female_surname(last)
             return f"{words.dear_f} {words.missis}" + (f" {surname}" if surname else "")
         return words.dear_m
 
@@ -270,17 +279,24 @@ def _et(p: Person) -> str:
 
 
 def _de(p: Person) -> str:
-    if p.last and p.gender is M:
-        return f"Sehr geehrter Herr {p.last}"
-    if p.last and p.gender is F:
-        return f"Sehr geehrte Frau {p.last}"
-    if p.first:
-        return f"Guten Tag {p.first} {p.last}" if p.last else f"Guten Tag {p.first}"
+    # Titles from either name column, between Herr/Frau and the surname: «Herr Prof. Dr. Schäfer».
+    titles, first, last = academic_titles(p.first, p.last)
+    surname = " ".join(filter(None, (salutation_titles(titles), last)))
+    if last and p.gender is M:
+        return f"Sehr geehrter Herr {surname}"
+    if last and p.gender is F:
+        return f"Sehr geehrte Frau {surname}"
+    if first:  # DIN 5008's neutral form, titles included: «Guten Tag Dr. Karin Schulz»
+        return "Guten Tag " + " ".join(filter(None, (salutation_titles(titles) if last else "", first, last)))
     return "Sehr geehrte Damen und Herren"  # "Guten Tag Schulz" would be curt
 
 
 def _en(p: Person) -> str:
-    return f"Dear {p.first}" if p.first else "Dear Sir or Madam"
+    # The first name without a title typed before it: «Dear Anna», never «Dear Dr. Anna» (a title
+    # goes with a surname). «Dear Dr Doe», the British surname register, is not the register of
+    # these letters: every English salutation and subject names the client by the first name.
+    first = academic_titles(p.first, p.last).first
+    return f"Dear {first}" if first else "Dear Sir or Madam"
 
 
 # --------------------------------------------------------------------------- the table
@@ -290,10 +306,12 @@ FORMS: Final[dict[str, LetterForms]] = {
     "ru": LetterForms(_ru, "!", "С уважением,"),
     "uk": LetterForms(_uk, "!", "З повагою,"),
     "sr": LetterForms(
-        _serbian(_SerbianWords("Поштовани", "Поштована", "господине", "госпођо")), ",", "С поштовањем,"
+        _serbian(_SerbianWords("Поштовани", "Поштована", "господине", "госпођо"), "sr"), ",", "С поштовањем,"
     ),
     "sr_Latn": LetterForms(
-        _serbian(_SerbianWords("Poštovani", "Poštovana", "gospodine", "gospođo")), ",", "S poštovanjem,"
+        _serbian(_SerbianWords("Poštovani", "Poštovana", "gospodine", "gospođo"), "sr_Latn"),
+        ",",
+        "S poštovanjem,",
     ),
     "hu": LetterForms(_hu, "!", "Tisztelettel:"),
     "et": LetterForms(_et, "!", "Lugupidamisega"),

@@ -42,6 +42,7 @@ from greeter.company_names import company_in, company_name
 from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
+from greeter.i18n_script import names_in_script
 from greeter.occasion_titles import title_in_case, with_s
 from greeter.sources.dates import is_yearless
 from greeter.template_limits import MAX_LENGTH, bounded, joined, percent_checked, text_of, too_long
@@ -99,7 +100,10 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
     if not isinstance(value, str):
         raise TypeError(f"the company filter needs a company name, got {value!r}")
     if case is None:  # quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter
-        return company_name(value, (_locale_of(context, None) or "ru").partition("_")[0])
+        locale = _locale_of(context, None) or "ru"
+        # In the letter's script: «Petrović d.o.o.» is „Петровић“ д.о.о. in a Cyrillic Serbian letter.
+        (value,) = names_in_script((value,), locale)
+        return company_name(value, locale.partition("_")[0])
     return company_in(value, canonical_case(case))
 
 

@@ -63,7 +63,7 @@ SALUTATIONS: list[tuple[str, Contact, str]] = [
     ("sr", person("Јелена", "", "Бјелица", F), "Поштована госпођо"),  # -а declines: left out
     ("sr", person("Рајка", "", "Ного", F), "Поштована госпођо Ного"),  # -о does not
     ("sr", person("Милан", "", "ЈОВАНОВИЋ", M), "Поштовани господине ЈОВАНОВИЋУ"),
-    ("sr", person("Milan", "", "Jovanović", M), "Поштовани господине Jovanoviću"),  # the name as typed
+    ("sr", person("Milan", "", "Jovanović", M), "Поштовани господине Јовановићу"),  # in Cyrillic
     ("sr_RS", person("Милан", "", "Јовановић", M), "Поштовани господине Јовановићу"),
     ("sr-Cyrl-RS", person("Ана", "", "Петровић", F), "Поштована госпођо Петровић"),
     ("sr", person(), "Поштовани"),
