@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from greeter.addressing import gender_of
-from greeter.contacts import Contact
+from greeter.contacts import Contact, academic_titles
 
 __all__ = ["VIEW_FIELDS", "AlsoView", "ContactView", "SenderView", "contact_view"]
 
@@ -30,10 +30,15 @@ class ContactView:
     """
 
     id: str
+    #: The first and last name without the academic titles a CRM typed into them («Prof. Dr. Klaus»
+    #: → «Klaus»): the shipped English letters say "Happy birthday, Klaus!", not "…, Prof. Dr.
+    #: Klaus!"; the titles are in :attr:`titles`, and in the salutation and ``full_name``.
     first_name: str
     patronymic: str
     last_name: str
     full_name: str
+    #: Academic titles typed in either name column, once («Prof. Dr.»; "" for none).
+    titles: str
     company: str
     email: str
     tier: str
@@ -91,12 +96,14 @@ def contact_view(contact: Contact, locale: str, language: str | None = None) -> 
     macro imported without context (``_ru.j2``) declines as the letter does.
     """
     # A module function, not a classmethod: the views expose no callables to templates.
+    titled = academic_titles(contact.first_name, contact.last_name)
     return ContactView(
         id=contact.id,
-        first_name=contact.first_name,
+        first_name=titled.first,
         patronymic=contact.patronymic,
-        last_name=contact.last_name,
+        last_name=titled.last,
         full_name=contact.display_name,
+        titles=titled.titles,
         company=contact.company,
         email=contact.email or "",
         tier=contact.tier or "",

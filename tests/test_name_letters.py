@@ -148,3 +148,26 @@ def test_preview_salutation_and_to_name(
     if "2107" in letters:  # the company in the letter's script too, legal form included
         assert "а компанији „Петровић“ д.о.о. даљи раст" in letters["2107"]["text"], letters["2107"]["text"]
         assert "Petrović" not in letters["2107"]["text"]
+
+
+def test_an_english_subject_greets_by_the_first_name_without_its_titles(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """«Happy birthday, Dr. Anna!» mixed a title into a first-name greeting (the English letters
+    greet by first name, as «Dear Anna» does); templates see the titles apart, in contact.titles."""
+    rows = ["2505;c2505@example.com;Doe;Dr. Anna;;f;Doe Ltd;Europe/London;en;regular;;08.06.1980;;;GB-ENG"]
+    letters, to_names = birthday_letters(make_project(rows), tmp_path / "eml")
+    assert letters["2505"]["subject"] == "Happy birthday, Anna!"
+    assert letters["2505"]["text"].split("\n")[0] == "Dear Anna,"
+    assert to_names["c2505"] == "Dr. Anna Doe"  # the address keeps the title
+
+
+def test_templates_see_the_titles_apart_from_the_names() -> None:
+    from greeter.template_views import contact_view
+
+    view = contact_view(person("Prof. Dr. Klaus", "Schäfer", M), "de")
+    assert (view.titles, view.first_name, view.last_name, view.full_name) == (
+        "Prof. Dr.", "Klaus", "Schäfer", "Prof. Dr. Klaus Schäfer",
+    )  # fmt: skip
+    plain = contact_view(person("Иван", "Петров", M, "ru"), "ru")
+    assert (plain.titles, plain.first_name, plain.last_name) == ("", "Иван", "Петров")
