@@ -19,10 +19,12 @@ Links and addresses (a token with ``@`` or ``://``, ``mailto:…``) are left as
 written — an IDN address in .срб is not the same address in Latin — and so is
 everything inside an HTML tag.
 
-There is no way back: Latin → Cyrillic is not one-to-one (``nj`` is Њ in «konj»
-but two letters in «injekcija»), and a Latin name chosen for Serbian letters
-(``sender.by_locale.sr``: "Romashka LLC") must stay Latin. A template for Cyrillic
-clients is written in Cyrillic.
+A whole letter has no way back: Latin → Cyrillic is not one-to-one (``nj`` is Њ
+in «konj» but two letters in «injekcija»), and a Latin name chosen for Serbian
+letters (``sender.by_locale.sr``: "Romashka LLC") must stay Latin. A template for
+Cyrillic clients is written in Cyrillic. Only a *client's* name typed in Serbian
+Latin is written in Cyrillic for a Cyrillic letter (:mod:`greeter.i18n_script`,
+with the inverse of this table), where one of č ć đ š ž shows it is Serbian.
 """
 
 from __future__ import annotations
