@@ -235,8 +235,8 @@ def test_estonian_new_year_with_merged_occasions(shipped: Renderer) -> None:
         "Täname Teid usalduse ja koostöö eest lõppeval aastal – meil on suur au olla ettevõtte "
         f"{firm('OÜ Päike', 'et')} partner. Olgu 2028. aasta Teile edukas, täis huvitavaid projekte ja "
         "kindlustunnet ning toogu Teie lähedastele tervist, soojust ja rõõmu.",
-        "Ühtlasi õnnitleme Teid ka möödunud sünnipäeva, Teie ettevõtte eelseisva 25. aastapäeva ja "
-        "meie koostöö 1. aastapäeva puhul!",
+        "Ühtlasi õnnitleme Teid ka meie koostöö 1. aastapäeva, möödunud sünnipäeva ja Teie ettevõtte "
+        "eelseisva 25. aastapäeva puhul!",
     ]
     # held up past the holidays: a January letter, the year over
     late = letter(shipped, MARI, "new_year", day=new_year, sent=date(2028, 1, 10), belated=True)
@@ -426,8 +426,8 @@ def test_german_new_year_with_merged_occasions(shipped: Renderer) -> None:
         "Vielen Dank für Ihr Vertrauen und die Zusammenarbeit im zu Ende gehenden Jahr – es ist uns eine "
         f"Ehre, Partner Ihres Unternehmens {firm('Schulz GmbH', 'de')} zu sein. Möge 2028 Ihnen neue "
         "Erfolge, spannende Projekte und Zuversicht bringen und Ihren Liebsten Gesundheit, Wärme und Freude.",
-        "Außerdem senden wir Ihnen unsere besten Wünsche nachträglich zum Geburtstag, vorab zum 25. "
-        "Jubiläum Ihres Unternehmens und zum ersten Jahrestag unserer Zusammenarbeit!",
+        "Außerdem senden wir Ihnen unsere besten Wünsche zum ersten Jahrestag unserer Zusammenarbeit, "
+        "nachträglich zum Geburtstag und vorab zum 25. Jubiläum Ihres Unternehmens!",
     ]
     late = letter(shipped, KARIN, "new_year", day=new_year, sent=date(2028, 1, 10), belated=True)
     assert paragraphs(late)[1:3] == [
@@ -483,7 +483,8 @@ def test_german_holidays(
 
 
 def test_a_holiday_with_no_words_of_its_own_prints_its_title_in_the_letters_language() -> None:
-    """``title_by_locale`` names a config's own holiday; without a title, a neutral «püha»/«Feiertag»."""
+    """``title_by_locale`` names a config's own holiday as natives write it (not quoted behind «püha»/«Feiertag»);
+    without a title, a neutral «püha»/«Feiertag»."""
     independence = Occasion(
         name="partners_day",
         template="holiday",
@@ -497,13 +498,13 @@ def test_a_holiday_with_no_words_of_its_own_prints_its_title_in_the_letters_lang
     day = date(2027, 5, 20)
     estonian = letter(renderer, KADRI, "holiday", occasion="partners_day", day=day)
     assert (estonian.subject, paragraphs(estonian)[1]) == (
-        "Head püha „Partnerite päev“!",
-        "Õnnitleme Teid südamest püha „Partnerite päev“ puhul!",
+        "Head Partnerite päeva!",
+        "Õnnitleme Teid südamest Partnerite päeva puhul!",
     )
     german = letter(renderer, KIM, "holiday", occasion="partners_day", day=day)
     assert (german.subject, paragraphs(german)[1]) == (
-        "Alles Gute zum Feiertag „Tag der Partner“!",
-        "wir senden Ihnen herzliche Grüße zum Feiertag „Tag der Partner“!",
+        "Alles Gute zum Tag der Partner!",
+        "wir senden Ihnen herzliche Grüße zum Tag der Partner!",
     )
     untitled = Renderer(TEMPLATES, SENDER)
     assert letter(untitled, KADRI, "holiday", occasion="partners_day", day=day).subject == "Head püha!"

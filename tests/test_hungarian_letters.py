@@ -234,8 +234,8 @@ def test_a_new_year_letter_carries_a_past_birthday_and_a_coming_anniversary(rend
         "Köszönjük bizalmát és az idei évben végzett közös munkánkat: megtiszteltetés számunkra, hogy "
         f"a {DUNA} partnere lehetünk. 2027-ben is kívánunk Önnek új sikereket, érdekes projekteket és "
         "magabiztosságot, szeretteinek pedig jó egészséget, szeretetet és örömöt.",
-        "Egyúttal nemrég elmúlt születésnapja, cége fennállásának közelgő 25. évfordulója és "
-        "együttműködésünk közelgő első évfordulója alkalmából is szívből köszöntjük Önt!",
+        "Egyúttal nemrég elmúlt születésnapja, valamint cége fennállásának közelgő 25. évfordulója és "
+        "együttműködésünk első évfordulója alkalmából is szívből köszöntjük Önt!",
     ]
 
 

@@ -353,8 +353,8 @@ def test_several_merged_occasions_read_as_one_sentence(shipped: Renderer) -> Non
     )
     out = shipped.render(item(MALE, also=also))
     assert (
-        "Пользуясь случаем, поздравляем Вас также с прошедшим 3-летием нашего сотрудничества, "
-        "с наступающим 15-летием Вашей компании и с наступающим Новым годом!"
+        "Пользуясь случаем, поздравляем Вас с прошедшим 3-летием нашего сотрудничества, "
+        "а также с наступающими 15-летием Вашей компании и Новым годом!"
     ) in out.text
     en = shipped.render(item(ENGLISH, also=also))
     assert (

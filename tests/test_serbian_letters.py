@@ -214,7 +214,7 @@ def test_a_belated_company_anniversary_without_a_company_name() -> None:
     out = letter(
         client("sr", company=""), "company_anniversary", years=3, sent=date(2027, 2, 17), belated=True
     )
-    assert out.subject == "Честитамо 3. годишњицу Ваше компаније (са закашњењем)!"
+    assert out.subject == "Са закашњењем, али од срца честитамо 3. годишњицу Ваше компаније!"
     assert out.html is not None and "3. годишњица Ваше компаније!</h1>" in out.html
     assert paragraphs(out)[1:3] == [
         "Молимо Вас да примите наше срдачне, иако закаснеле, честитке поводом треће годишњице Ваше "
@@ -241,7 +241,7 @@ def test_a_merged_company_anniversary_names_the_others() -> None:
         Hit(marko, "birthday", date(2027, 2, 10), 40, 100, "birthday"),
     )
     out = letter(marko, "company_anniversary", years=1, also=also)
-    assert paragraphs(out)[3] == "Такође Вам честитамо Дан бранилаца отаџбине и рођендан (са закашњењем)!"
+    assert paragraphs(out)[3] == "Такође Вам честитамо Дан бранилаца отаџбине, а са закашњењем и рођендан!"
 
 
 # --------------------------------------------------------------------------- holidays
@@ -256,7 +256,7 @@ def test_a_merged_company_anniversary_names_the_others() -> None:
          "Желимо Вам чврсто здравље, самопоуздање и поуздане партнере, а компанији „Дунав“ д.о.о. нове победе. Хвала Вам на поверењу и на заједничком раду."),
         ("christmas", "Честитамо Божић!", "Срећан Божић!",
          "Желимо Вама и Вашим најмилијима мир, здравље и радост, а компанији „Дунав“ д.о.о. успешну годину која долази. Хвала Вам на поверењу и на заједничком раду."),
-        ("rs_statehood", "Честитамо празник „Дан државности“!", "Срећан празник!",
+        ("rs_statehood", "Честитамо Дан државности!", "Срећан празник!",
          "Желимо Вам леп празник, благостање и успех у свему што радите, а компанији „Дунав“ д.о.о. просперитет. Хвала Вам на поверењу и на заједничком раду."),
     ],
 )  # fmt: skip
@@ -290,7 +290,7 @@ def test_a_holiday_letter_early_belated_and_in_latin() -> None:
         sent=date(2027, 2, 25),
         belated=True,
     )
-    assert late.subject == "Čestitamo Dan branilaca otadžbine (sa zakašnjenjem)!"
+    assert late.subject == "Sa zakašnjenjem, ali od srca čestitamo Dan branilaca otadžbine!"
     assert (
         paragraphs(late)[1]
         == "Molimo Vas da primite naše srdačne, iako zakasnele, čestitke za Dan branilaca otadžbine!"
@@ -305,7 +305,7 @@ def test_the_belated_birthday_and_the_new_year_are_worded_formally() -> None:
     late = letter(
         client("sr"), "birthday", day=date(2027, 2, 10), years=40, sent=date(2027, 2, 12), belated=True
     )
-    assert late.subject == "Срећан рођендан (са закашњењем)!"
+    assert late.subject == "Са закашњењем, али од срца честитамо рођендан!"
     assert paragraphs(late)[1] == "Молимо Вас да примите наше срдачне, иако закаснеле, честитке за рођендан!"
     new_year = letter(client("sr"), "new_year", day=date(2026, 12, 29))
     assert (
