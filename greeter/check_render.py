@@ -88,6 +88,7 @@ def header_problem(
     naming its contacts. A contact without an address gets no letter (the
     loader said so): nothing to build.
     """
+    from greeter.journal_store import new_message_key
     from greeter.message import UnsafeHeaderError, letter_headers, make_message_id
 
     contact = item.hit.contact
@@ -100,7 +101,8 @@ def header_problem(
             to_email=contact.email,
             to_name=contact.display_name,
             sender=settings.sender,
-            message_id=make_message_id(item.hit.key, settings.sender.domain),
+            # Only the header's form is checked, the same with any key: no journal is read for its own.
+            message_id=make_message_id(item.hit.key, settings.sender.domain, new_message_key()),
             date=at,
             unsubscribe_mailto=unsubscribe.mailto,
             unsubscribe_url=unsubscribe_link,

@@ -43,7 +43,7 @@ from greeter.journal_store import (
 )
 from greeter.journal_transitions import merged_reason
 from greeter.masking import mask_addresses
-from greeter.message import build_message, make_message_id
+from greeter.message import MessageIds, build_message
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.planner import merged_into_failed
 from greeter.policy import cap_refusal
@@ -395,6 +395,12 @@ class Deliverer:
         self.secret = unsubscribe_secret
         self.summary = Summary(catch_up_days=settings.catch_up_days)
         self.domain = settings.sender.domain
+        #: How each letter's Message-ID is had (:class:`~greeter.message.MessageIds`): the
+        #: journal's key, made on first need, and the ids it holds for greetings that go again —
+        #: read here, once, so that the forked build workers (:mod:`greeter.build_pool`) inherit
+        #: them. A journal that cannot be written here and has no key yet (a dry run on a
+        #: read-only mount) gives a sample key: such a run sends nothing.
+        self.message_ids = MessageIds.of(journal, create=True)
         #: ``review: required``: approved content hashes; None when no review is needed.
         self.approvals = approvals
         self.stopping = False
@@ -479,7 +485,7 @@ class Deliverer:
                     self.summary.skipped[verdict] += 1
                     self.summary.not_built += 1
                     return verdict
-            message_id = make_message_id(hit.key, self.domain)
+            message_id = self.message_ids.make(hit.key, self.domain)
             # To the very recipient the approval covers (the envelope's address is the contact's).
             data = letter_bytes(
                 self.settings, rendered, envelope, message_id, self.clock(), self.secret, self.sign

@@ -699,6 +699,9 @@ class Journal(Transitions):
 
     # --- what was last said of a standing matter --------------------------------
 
+    def _can_write(self) -> bool:
+        return self.read_only is None
+
     def notice(self, name: str) -> Notice | None:
         with self._db() as db:
             row = db.execute("SELECT fingerprint, said_at FROM notices WHERE name = ?", (name,)).fetchone()

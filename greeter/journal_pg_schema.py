@@ -35,6 +35,7 @@ from greeter.db_url import check_identifier, redact, take_params
 from greeter.errors import JournalError
 from greeter.journal_sql import (
     OCCASIONS_ALREADY_GREETED,
+    SECRETS_TABLE,
     Migration,
     current_version,
     entry_from_row,
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 #: The journal's tables; any of them present without ``schema_version`` means "not ours".
-TABLES = ("greetings", "suppression", "approvals", "occasions", "notices")
+TABLES = ("greetings", "suppression", "approvals", "occasions", "notices", SECRETS_TABLE)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -127,6 +128,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TABLE notices"
             " (name text PRIMARY KEY, fingerprint text NOT NULL, said_at timestamptz NOT NULL)",
         ),
+    ),
+    Migration(
+        4,
+        "the journal's own secret keys (its Message-IDs, which no one else can compute)",
+        (f"CREATE TABLE {SECRETS_TABLE} (name text PRIMARY KEY, value bytea NOT NULL)",),
     ),
 )
 

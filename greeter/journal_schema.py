@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from greeter.errors import JournalError, JournalUnavailableError
-from greeter.journal_sql import OCCASIONS_ALREADY_GREETED, entry_from_row, run_migrations
+from greeter.journal_sql import OCCASIONS_ALREADY_GREETED, SECRETS_TABLE, entry_from_row, run_migrations
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
 from greeter.journal_store import STATES, JournalEntry, JournalKey
 
@@ -119,6 +119,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             )
             """,
         ),
+    ),
+    Migration(
+        7,
+        "the journal's own secret keys (its Message-IDs, which no one else can compute)",
+        (f"CREATE TABLE {SECRETS_TABLE} (name TEXT PRIMARY KEY, value BLOB NOT NULL)",),
     ),
 )
 

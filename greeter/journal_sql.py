@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from greeter.errors import JournalError
-from greeter.journal_store import BASELINE, REQUEUED, STATES, JournalEntry, JournalStore
+from greeter.journal_store import BASELINE, REQUEUED, STATES, JournalEntry, JournalStore, new_message_key
 from greeter.retention import FINISHED, Purge
 
 #: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),
@@ -35,6 +35,13 @@ NOT_REQUEUED = f"(state <> 'retry' OR reason IS NULL OR reason <> '{REQUEUED}')"
 #: inside its catch-up was then never sent, with no row, and the expiries before it were put
 #: down to "before this journal's first run".
 OCCASIONS_ALREADY_GREETED = "INSERT INTO occasions (name) SELECT DISTINCT occasion FROM greetings"
+
+
+#: The journal's own secret keys (SQLite migration 7, PostgreSQL 4): one row per key, by name.
+#: Only :meth:`JournalSql.message_key` reads it — never ``history``, ``export`` or a health check.
+SECRETS_TABLE = "secrets"
+#: The row of :data:`SECRETS_TABLE` holding the key of every greeting's Message-ID.
+MESSAGE_KEY = "message_id"
 
 
 def baseline_skips_only(states: Sequence[str]) -> str:
@@ -207,6 +214,30 @@ class JournalSql(JournalStore, ABC):
     @abstractmethod
     def _change_all(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> list[int]:
         """Run ``statements`` in one write transaction; the rows each changed."""
+
+    def _can_write(self) -> bool:
+        """Whether this journal may be written here (a SQLite journal opened read-only may not)."""
+        return True
+
+    def message_key(self, *, create: bool = True) -> bytes | None:
+        """The key of this journal's Message-IDs; made on first need when ``create`` and writable.
+
+        Made insert-if-absent, then read back: of two processes making it at
+        once, the second's insert does nothing and both read the first's, so
+        every sender of the journal gives a greeting the same Message-ID.
+        """
+        p = self._p
+        read = f"SELECT value FROM {SECRETS_TABLE} WHERE name = {p('name')}"
+        params = {"name": MESSAGE_KEY}
+        found = self._fetch(read, params)
+        if not found and create and self._can_write():
+            insert = (
+                f"INSERT INTO {SECRETS_TABLE} (name, value) VALUES ({p('name')}, {p('value')})"
+                " ON CONFLICT (name) DO NOTHING"
+            )
+            self._change_all([(insert, {**params, "value": new_message_key()})])
+            found = self._fetch(read, params)
+        return bytes(found[0][0]) if found else None
 
     def purge(self, before: date, *, dry_run: bool = False) -> Purge:
         """Delete the finished greetings wholly before ``before``, and approvals of occasions gone by then.

@@ -29,6 +29,7 @@ waits for an operator and is never sent again automatically.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from greeter.retention import Purge
 __all__ = [
     "BASELINE",
     "CAP_STATES",
+    "MESSAGE_KEY_BYTES",
     "REQUEUED",
     "STATES",
     "ClaimRequest",
@@ -56,6 +58,7 @@ __all__ = [
     "erasable",
     "former_addresses",
     "is_requeued",
+    "new_message_key",
     "planned_state",
     "stored_states",
 ]
@@ -65,6 +68,17 @@ ERASURE_REASON = "erasure request"
 
 #: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
 JournalKey = tuple[str, str, date]
+
+#: Bytes of a journal's Message-ID key (:meth:`JournalStore.message_key`).
+MESSAGE_KEY_BYTES = 32
+
+
+def new_message_key() -> bytes:
+    """A fresh random key for :func:`~greeter.message.make_message_id`: a journal's own once stored
+    in it (:meth:`JournalStore.message_key`); else, where no journal's key can be had (a preview
+    before the first send, ``check``), a sample's — whose Message-IDs are not the ones sent."""
+    return secrets.token_bytes(MESSAGE_KEY_BYTES)
+
 
 #: Every state a greeting row can be in.
 STATES: tuple[str, ...] = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", "expired")
@@ -465,6 +479,17 @@ class JournalStore(Protocol):
         For ``--occasion`` of the journal's commands: a name known neither
         here nor in the config can only be a typo. A full read of the
         greetings, so asked only when a filter found nothing.
+        """
+
+    def message_key(self, *, create: bool = True) -> bytes | None:
+        """The journal's own secret key of its greetings' Message-IDs
+        (:func:`~greeter.message.make_message_id`); None when it has none and ``create`` is False
+        or the journal cannot be written here.
+
+        Random (:func:`new_message_key`), made on first need and kept for the journal's life, so a
+        greeting's Message-ID is the same in every run and process, yet no one without the journal
+        can compute it from a contact id and a date (a forged bounce would need it). Never logged
+        or shown: history, export and health checks do not read it.
         """
 
     def notice(self, name: str) -> Notice | None:

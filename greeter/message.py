@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import hmac
 import re
 import struct
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import base64mime
 from email.message import Message
@@ -45,7 +47,7 @@ from typing import TYPE_CHECKING
 from greeter.config import Sender, extra_header_problem
 from greeter.contacts import UNSAFE_IN_HEADER
 from greeter.errors import GreeterError
-from greeter.journal_store import JournalKey
+from greeter.journal_store import MESSAGE_KEY_BYTES, JournalKey, JournalStore, new_message_key
 from greeter.plan_types import Rendered
 from greeter.unsubscribe import mailto_href
 
@@ -160,18 +162,53 @@ def validate_address(field: str, address: str) -> str:
     return address
 
 
-def make_message_id(key: JournalKey, domain: str) -> str:
-    """A Message-ID that depends only on the journal key.
+def make_message_id(key: JournalKey, domain: str, secret: bytes) -> str:
+    """A Message-ID that depends only on the journal key and ``secret``, the journal's own random key.
 
     A resend of the same greeting therefore carries the same id, so a server
     or a test sink can recognise a duplicate; hashing keeps contact ids (CRM
-    data) out of headers that every relay logs.
+    data) out of headers that every relay logs. Keyed (HMAC-SHA256), because
+    ``greeter suppress --from-bounces`` believes a report whose returned
+    Message-ID is a greeting's: an unkeyed hash of (contact id, occasion, date)
+    let anyone who knows a CRM id and a birthday compute the id and forge a
+    bounce that suppresses the client.
     """
     if _DOMAIN.fullmatch(domain) is None:
         raise UnsafeHeaderError("Message-ID domain", domain, "not a plain domain name")
+    if len(secret) < MESSAGE_KEY_BYTES:
+        raise ValueError(f"a Message-ID key has at least {MESSAGE_KEY_BYTES} bytes")
     contact_id, occasion, day = key
-    digest = hashlib.sha256(f"{contact_id}\x1f{occasion}\x1f{day.isoformat()}".encode()).hexdigest()
-    return f"<greeter.{digest[:32]}@{domain}>"
+    text = f"{contact_id}\x1f{occasion}\x1f{day.isoformat()}".encode()
+    return f"<greeter.{hmac.digest(secret, text, 'sha256').hex()[:32]}@{domain}>"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageIds:
+    """How each greeting's Message-ID is had: the one the journal holds for it, else made with
+    the journal's key (:func:`make_message_id`)."""
+
+    #: The journal's key, or a sample one (:attr:`sample`).
+    key: bytes
+    #: The ids the journal holds for greetings that go again: a failed one put back in line is
+    #: written afresh, and keeps the id it first went with — even one made before the journal
+    #: had a key (an upgrade), when ids were not keyed.
+    stored: Mapping[JournalKey, str]
+    #: The key is no journal's but a random one (no journal, or one without a key that cannot
+    #: be given one here): the ids are samples, not those sent.
+    sample: bool = False
+
+    @classmethod
+    def of(cls, journal: JournalStore | None, *, create: bool) -> MessageIds:
+        """The journal's (``create``: its key made if it has none and can be written), else a sample."""
+        if journal is None:
+            return cls(new_message_key(), {}, sample=True)
+        key = journal.message_key(create=create)
+        stored = {e.key: e.message_id for e in journal.history(state="retry") if e.message_id is not None}
+        return cls(key or new_message_key(), stored, sample=key is None)
+
+    def make(self, key: JournalKey, domain: str) -> str:
+        """The Message-ID of the greeting ``key`` (the same every time it is built)."""
+        return self.stored.get(key) or make_message_id(key, domain, self.key)
 
 
 def _needs_encoding(value: str) -> bool:

@@ -2,7 +2,10 @@
 
 Uses the same message builder and Message-ID as delivery, so opening the file
 in a mail client shows the letter exactly as the client will get it (only
-the Date header differs: it is stamped when the letter really leaves).
+the Date header differs: it is stamped when the letter really leaves). The
+Message-ID is made with the journal's own key (:class:`~greeter.message.MessageIds`),
+read and never made here: before the journal has one (nothing sent from it
+yet) the files carry sample Message-IDs, and the summary says so.
 
 ``--out`` may be a folder of other files: only the files an earlier preview
 wrote there are replaced or removed (:class:`~greeter.preview_out.OwnedFolder`).
@@ -14,13 +17,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from greeter.errors import GreeterError
-from greeter.message import build_message, make_message_id
+from greeter.message import MessageIds, build_message
 from greeter.plan_types import Draft
 from greeter.preview_out import MANIFEST, OwnedFolder
-from greeter.runtime import Inputs
+from greeter.runtime import Inputs, existing_journal
 from greeter.transport import eml_name
 
 
@@ -41,6 +45,7 @@ def write_eml(
     folder = OwnedFolder.open(out)
     settings = inputs.settings
     domain = settings.sender.domain
+    ids = _message_ids(inputs)
     errors = written = left = 0
     for draft in stream:
         if draft.error is not None:
@@ -57,7 +62,7 @@ def write_eml(
                 to_email=hit.contact.email or "",
                 to_name=hit.contact.display_name,
                 sender=settings.sender,
-                message_id=make_message_id(hit.key, domain),
+                message_id=ids.make(hit.key, domain),
                 date=item.send_at,
                 unsubscribe_mailto=settings.unsubscribe.mailto,
                 unsubscribe_url=unsubscribe_link(hit.contact.email),
@@ -79,7 +84,24 @@ def write_eml(
         written += 1
     tally = folder.finish()
     print(f"wrote {written} .eml file(s) to {out}{_already_left(left)}{tally.summary()}")
+    if written and ids.sample:
+        print(
+            "note: the journal has no Message-ID key yet (the first send makes it): the files'"
+            " Message-IDs are samples, the letters sent carry others",
+            file=sys.stderr,
+        )
     return errors
+
+
+def _message_ids(inputs: Inputs) -> MessageIds:
+    """The Message-IDs the letters will carry: from the journal's key when it has one — read, not
+    made (a preview makes no journal, and writes nothing in one) — else samples."""
+    journal = existing_journal(inputs, datetime.now(UTC))
+    try:
+        return MessageIds.of(journal, create=False)
+    finally:
+        if journal is not None:
+            journal.close()
 
 
 def _already_left(letters: int) -> str:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from greeter.build_pool import CHUNK, MIN_LETTERS, can_fork, worker_count
+from greeter.journal import Journal
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import LATER, NOW, greeter, history, people, send_in_background, smtp
@@ -64,11 +67,16 @@ def _send(config: Path) -> subprocess.CompletedProcess[str]:
 def test_workers_build_byte_identical_letters(make_project: MakeProject, tmp_path: Path) -> None:
     n = MIN_LETTERS + 50
     received: dict[int, list[bytes]] = {}
+    # One empty journal for both runs, so both key the Message-IDs (and the boundaries) alike.
+    empty = tmp_path / "empty.sqlite3"
+    with Journal.open(str(empty), now=datetime.now(UTC)) as journal:
+        assert journal.message_key() is not None
     for processes in (0, 2):
         with SmtpSink() as sink:
             project = tmp_path / f"p{processes}"
             project.mkdir()
             config = _project_in(project, make_project, people(n), sink.port, processes)
+            shutil.copyfile(empty, project / "data" / "journal.sqlite3")
             assert f"sent: {n}" in _send(config).stdout
             received[processes] = sorted(_undated(m.data) for m in sink.messages)
     assert len(received[2]) == n

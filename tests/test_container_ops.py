@@ -235,8 +235,10 @@ def test_a_run_that_recovers_a_dead_daemons_claims_logs_at_warning(make_project:
             key = ("dead-replica-1", "birthday", date(2027, 4, 13))
             moment = datetime(2027, 4, 14, 11, 0, tzinfo=MSK)
             with PgJournal.open(url, now=moment) as other:
+                secret = other.message_key()
+                assert secret is not None
                 request = ClaimRequest(
-                    key, "gone@example.com", make_message_id(key, "romashka.example"), moment
+                    key, "gone@example.com", make_message_id(key, "romashka.example", secret), moment
                 )
                 assert other.claim_many([request], now=moment) == [True]
             with databases.pg_admin() as conn:  # its lease ran out: the replica is gone

@@ -22,7 +22,7 @@ from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal import Journal
 from greeter.journal_pg import PgJournal
 from greeter.journal_pg_base import Conn
-from greeter.journal_pg_schema import MIGRATIONS
+from greeter.journal_pg_schema import MIGRATIONS, TABLES
 from greeter.journal_store import JournalKey
 from tests import databases
 
@@ -260,7 +260,7 @@ def test_schema_mirrors_the_sqlite_journal(pg_url: str, tmp_path: Path) -> None:
     PgJournal.open(pg_url, now=NOW).close()
     pg_only = {"claimed_by", "claim_token", "lease_until"}
     with databases.pg_admin() as conn:
-        for table in ("greetings", "suppression", "approvals", "occasions", "notices", "schema_version"):
+        for table in (*TABLES, "schema_version"):
             sqlite_cols = {r[1] for r in lite.execute(f"PRAGMA table_info({table})")}
             pg_cols = {
                 r[0]

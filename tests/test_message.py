@@ -208,17 +208,21 @@ def test_the_configs_reply_to_and_mailto_are_validated_once_not_per_letter() -> 
             build(sender=Sender.model_construct(name="Shop", email="a@romashka.example", reply_to="x y@z"))
 
 
-def test_message_id_is_derived_from_the_journal_key_only() -> None:
+def test_message_id_is_derived_from_the_journal_key_and_the_journals_secret_only() -> None:
     key = ("c-42", "birthday", date(2025, 3, 14))
-    first = make_message_id(key, "romashka.example")
-    assert first == make_message_id(key, "romashka.example")
+    secret = bytes(range(32))
+    first = make_message_id(key, "romashka.example", secret)
+    assert first == make_message_id(key, "romashka.example", secret)
     assert first.startswith("<greeter.") and first.endswith("@romashka.example>")
     assert "c-42" not in first, "CRM ids stay out of headers"
-    assert first != make_message_id(("c-42", "birthday", date(2026, 3, 14)), "romashka.example")
-    assert first != make_message_id(("c-43", "birthday", date(2025, 3, 14)), "romashka.example")
-    assert first != make_message_id(("c-42", "new_year", date(2025, 3, 14)), "romashka.example")
+    assert first != make_message_id(("c-42", "birthday", date(2026, 3, 14)), "romashka.example", secret)
+    assert first != make_message_id(("c-43", "birthday", date(2025, 3, 14)), "romashka.example", secret)
+    assert first != make_message_id(("c-42", "new_year", date(2025, 3, 14)), "romashka.example", secret)
+    assert first != make_message_id(key, "romashka.example", bytes(range(1, 33)))  # another journal's
     with pytest.raises(UnsafeHeaderError):
-        make_message_id(key, "romashka.example>\r\nBcc: x@evil.example")
+        make_message_id(key, "romashka.example>\r\nBcc: x@evil.example", secret)
+    with pytest.raises(ValueError, match="32 bytes"):
+        make_message_id(key, "romashka.example", b"")
 
 
 INJECTIONS = [

@@ -103,7 +103,9 @@ LEASE_SECONDS = 5
 class Expected:
     """What the plan must come to, by construction of the contacts."""
 
-    #: Message-ID → the journal key of each letter that must be sent.
+    #: The journal key of each letter that must be sent.
+    due: list[JournalKey] = field(default_factory=list)
+    #: Message-ID → the journal key of each letter that must be sent (:meth:`identify`).
     letters: dict[str, JournalKey] = field(default_factory=dict)
     #: Occasions that ride along in another letter (journaled ``skipped``, never sent alone).
     merged: set[JournalKey] = field(default_factory=set)
@@ -114,9 +116,13 @@ class Expected:
     #: E-mail address → contact id.
     contact_of: dict[str, str] = field(default_factory=dict)
 
+    def identify(self, secret: bytes) -> None:
+        """Name the due letters by the Message-IDs the journal's key ``secret`` gives them."""
+        self.letters = {make_message_id(key, DOMAIN, secret): key for key in self.due}
+
     @property
     def all_keys(self) -> set[JournalKey]:
-        return set(self.letters.values()) | self.merged | self.capped | {k for k, _ in self.history}
+        return set(self.due) | self.merged | self.capped | {k for k, _ in self.history}
 
 
 def csv_row(cid: str, *, birthday: str = "", founded: str = "", deal: str = "", tier: str = "regular") -> str:
@@ -133,8 +139,7 @@ def build_contacts(n: int) -> tuple[list[str], Expected]:
     exp = Expected()
 
     def letter(cid: str, occasion: str, day: date) -> None:
-        key = (cid, occasion, day)
-        exp.letters[make_message_id(key, DOMAIN)] = key
+        exp.due.append((cid, occasion, day))
 
     for i in range(1, n + 1):
         cid = str(i)
@@ -164,20 +169,25 @@ def build_contacts(n: int) -> tuple[list[str], Expected]:
     return rows, exp
 
 
-def seed_history(url: str, history: Sequence[tuple[JournalKey, date]]) -> None:
-    """Journal the earlier letters as a previous daemon would have: claimed, then sent (250)."""
+def seed_history(url: str, history: Sequence[tuple[JournalKey, date]]) -> bytes:
+    """Journal the earlier letters as a previous daemon would have: claimed, then sent (250);
+    the journal's Message-ID key (made here, as that daemon made it)."""
     by_day: dict[date, list[JournalKey]] = defaultdict(list)
     for key, day in history:
         by_day[day].append(key)
     with PgJournal.open(url, now=NOW) as journal:
+        secret = journal.message_key()
+        assert secret is not None
         for day, keys in by_day.items():
             moment = datetime(day.year, day.month, day.day, 11, 0, tzinfo=MSK)
             requests = [
-                ClaimRequest(k, f"client{k[0]}@example.com", make_message_id(k, DOMAIN), moment) for k in keys
+                ClaimRequest(k, f"client{k[0]}@example.com", make_message_id(k, DOMAIN, secret), moment)
+                for k in keys
             ]
             assert all(journal.claim_many(requests, now=moment))
             for k in keys:
                 journal.mark_sent(k, "250 2.0.0 Ok: queued", moment)
+    return secret
 
 
 # --- projects and daemons -----------------------------------------------------------------------
@@ -443,7 +453,7 @@ def test_four_daemons_send_every_greeting_exactly_once_and_keep_the_cap(make_pro
     need_smtp_sink()
     rows, exp = build_contacts(CONTACTS)
     with databases.pg_schema() as (url, _), PostfixSink() as sink:
-        seed_history(url, exp.history)
+        exp.identify(seed_history(url, exp.history))
         config = project(make_project, rows, sink.port, url)
         started = time.monotonic()
         # four machines whose clocks disagree by a few minutes
@@ -467,7 +477,7 @@ def test_a_daemon_killed_mid_run_leaves_uncertain_never_twice_never_lost(make_pr
     need_smtp_sink()
     rows, exp = build_contacts(CONTACTS)
     with databases.pg_schema() as (url, _), PostfixSink() as sink:
-        seed_history(url, exp.history)
+        exp.identify(seed_history(url, exp.history))
         config = project(make_project, rows, sink.port, f"{url}&lease_seconds={LEASE_SECONDS}")
         started = time.monotonic()
         with daemons([config] * 4, [NOW] * 4) as fleet:
@@ -527,7 +537,7 @@ def test_postgresql_restarted_while_daemons_send_loses_and_doubles_nothing(make_
         pytest.skip(reason)
     rows, exp = build_contacts(RESTART_CONTACTS)
     with databases.pg_schema() as (url, _), PostfixSink() as sink:
-        seed_history(url, exp.history)
+        exp.identify(seed_history(url, exp.history))
         config = project(make_project, rows, sink.port, url)
         started = time.monotonic()
         with daemons([config] * 2, [NOW] * 2) as fleet:

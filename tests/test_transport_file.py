@@ -29,6 +29,8 @@ from greeter.transport import (
 
 SENDER = Sender(name="Ромашка", email="hello@romashka.example")
 DAY = date(2025, 3, 14)
+#: A journal's Message-ID key (any 32 bytes).
+KEY = bytes(range(32))
 
 
 def letter(contact_id: str, occasion: str = "birthday") -> Outgoing:
@@ -38,7 +40,7 @@ def letter(contact_id: str, occasion: str = "birthday") -> Outgoing:
         to_email=f"{contact_id}@example.com",
         to_name="Иван Петрович",
         sender=SENDER,
-        message_id=make_message_id(key, "romashka.example"),
+        message_id=make_message_id(key, "romashka.example", KEY),
         date=datetime(2025, 3, 14, 8, tzinfo=UTC),
     )
     return Outgoing(key, SENDER.email, f"{contact_id}@example.com", data)
@@ -60,7 +62,7 @@ def test_file_transport_writes_one_eml_per_greeting_atomically(tmp_path: Path) -
     assert files[0].startswith("2025-03-14_birthday_c-1_") and files[0].endswith(".eml")
     written = (outbox / files[0]).read_bytes()
     assert written == item.data
-    assert parse(written)["Message-ID"] == make_message_id(item.key, "romashka.example")
+    assert parse(written)["Message-ID"] == make_message_id(item.key, "romashka.example", KEY)
     # Sending the same greeting again replaces its file instead of adding one.
     assert asyncio.run(run()).ok
     assert os.listdir(outbox) == files
