@@ -33,6 +33,8 @@ RENDERED = Rendered(subject="С днём рождения, Иван Петров
 SENDER = Sender(name="ООО «Ромашка»", email="hello@romashka.example", reply_to="manager@romashka.example")
 NOW = datetime(2025, 3, 14, 10, 30, tzinfo=UTC)
 UNSUB_URL = "https://romashka.example/unsubscribe?t=abcdef0123456789"
+#: A journal's Message-ID key (any 32 bytes will do for timing).
+MESSAGE_KEY = bytes(range(32))
 
 
 def modern(i: int) -> bytes:
@@ -77,7 +79,7 @@ def greeter_build(i: int) -> bytes:
         to_email=f"ivan{i}@example.com",
         to_name="Иван Петрович Сидоров",
         sender=SENDER,
-        message_id=make_message_id((str(i), "birthday", NOW.date()), "romashka.example"),
+        message_id=make_message_id((str(i), "birthday", NOW.date()), "romashka.example", MESSAGE_KEY),
         date=NOW,
         unsubscribe_mailto="unsubscribe@romashka.example",
         unsubscribe_url=UNSUB_URL,
