@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -89,6 +89,17 @@ def pg_schema() -> Iterator[tuple[str, str]]:
     finally:
         with pg_admin() as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+@contextmanager
+def project_on(backend: str, make_project: Callable[..., Path], rows: Sequence[str]) -> Iterator[Path]:
+    """A project of ``rows`` whose journal is ``backend``'s: ``"sqlite"`` (the config's own file), else
+    a fresh schema of the test PostgreSQL, dropped afterwards. What CLI tests run on both backends."""
+    if backend == "sqlite":
+        yield make_project(rows)
+        return
+    with pg_schema() as (url, _):
+        yield make_project(rows, storage={"url": url})
 
 
 @contextmanager

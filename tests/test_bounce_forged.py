@@ -42,11 +42,8 @@ UNKNOWN = "smtp; 550 5.1.1 <{}>: Recipient address rejected: User unknown in vir
 @pytest.fixture(params=["sqlite", "postgresql"])
 def config(request: pytest.FixtureRequest, make_project: MakeProject) -> Iterator[Path]:
     """A project whose journal is a SQLite file, or a fresh schema of the test PostgreSQL."""
-    if request.param == "sqlite":
-        yield make_project(CONTACTS)
-        return
-    with databases.pg_schema() as (url, _):
-        yield make_project(CONTACTS, storage={"url": url})
+    with databases.project_on(request.param, make_project, CONTACTS) as path:
+        yield path
 
 
 def bounce(address: str, *, letter: Message | None = None, report_id: str, style: str = "postfix") -> Message:

@@ -84,11 +84,8 @@ def outbox(config: Path) -> dict[str, Message]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def config(request: pytest.FixtureRequest, make_project: MakeProject) -> Iterator[Path]:
     """A project whose journal is a SQLite file, or a fresh schema of the test PostgreSQL."""
-    if request.param == "sqlite":
-        yield make_project(CONTACTS)
-        return
-    with databases.pg_schema() as (url, _):
-        yield make_project(CONTACTS, storage={"url": url})
+    with databases.project_on(request.param, make_project, CONTACTS) as path:
+        yield path
 
 
 def test_a_forged_bounce_with_the_id_computed_from_the_key_is_ignored(config: Path, tmp_path: Path) -> None:
