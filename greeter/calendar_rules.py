@@ -17,7 +17,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from greeter.config import SendWindow
-from greeter.holiday_tables import days_of
+from greeter.holiday_tables import days_of, weekend_of
 
 _UTC = ZoneInfo("UTC")
 
@@ -30,15 +30,24 @@ class WorkCalendar:
     from the ``holidays`` library. A weekend day the state declares a working
     day (Russia's transferred Saturdays) is *not* used for greetings: a
     business letter on a Saturday reads as odd even when offices are open.
-    Lookups are O(1) set membership; years outside the precomputed range are
-    computed on demand, never guessed.
+    The working week is the country's own when the config leaves it to the
+    country (:meth:`~greeter.config.SendWindow.fixed_week`): Sunday to Thursday
+    in Israel, whose Friday and Saturday are the weekend. Lookups are O(1) set
+    membership; years outside the precomputed range are computed on demand,
+    never guessed.
     """
 
+    #: The working week (weekday numbers, Monday 0) when the config sets it (``week_country`` None).
     weekdays: frozenset[int]
+    #: Whose public holidays are days off (None: none).
     country: str | None
     days_off: frozenset[date] = frozenset()
     years: frozenset[int] = frozenset()
+    #: Whose weekend makes the working week, year by year (the Emirates' changed in 2022); None:
+    #: ``weekdays`` in every year.
+    week_country: str | None = None
     _extra: dict[int, frozenset[date]] = field(default_factory=dict, compare=False, hash=False)
+    _weeks: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, hash=False)
 
     def _holidays_of(self, year: int) -> frozenset[date]:
         if year in self.years:
@@ -47,8 +56,18 @@ class WorkCalendar:
             self._extra[year] = _public_days_off(self.country, year)
         return self._extra[year]
 
+    def week(self, year: int) -> frozenset[int]:
+        """The working week in ``year`` (weekday numbers, Monday 0)."""
+        if self.week_country is None:
+            return self.weekdays
+        found = self._weeks.get(year)
+        if found is None:
+            found = self._weeks[year] = _weekend_week(self.week_country, year)
+        return found
+
     def is_working_day(self, d: date) -> bool:
-        return d.weekday() in self.weekdays and d not in self._holidays_of(d.year)
+        week = self.weekdays if self.week_country is None else self.week(d.year)
+        return d.weekday() in week and d not in self._holidays_of(d.year)
 
     def previous_working_day(self, d: date) -> date:
         """The last working day strictly before ``d``."""
@@ -67,6 +86,24 @@ class WorkCalendar:
         raise ValueError("no working day in ten years: check send_window.working_days and days off")
 
 
+_ALL_WEEK = frozenset(range(7))
+
+
+def _weekend_week(country: str, year: int) -> frozenset[int]:
+    """The days of the week that are not ``country``'s weekend in ``year``."""
+    return _ALL_WEEK - weekend_of(country, year)
+
+
+def working_week(window: SendWindow, country: str | None, year: int) -> frozenset[int]:
+    """The working week (weekday numbers, Monday 0) of ``country``'s clients in ``year``, as their
+    :class:`WorkCalendar` has it: the config's (:meth:`SendWindow.fixed_week`), else their weekend's."""
+    fixed = window.fixed_week(country)
+    if fixed is not None:
+        return fixed
+    assert country is not None  # the config's week is the week of no country
+    return _weekend_week(country, year)
+
+
 @lru_cache(maxsize=256)
 def _public_days_off(country: str | None, year: int) -> frozenset[date]:
     """A country's public days off in one year, as a set; every plan builds a calendar of four years."""
@@ -78,22 +115,33 @@ def _public_days_off(country: str | None, year: int) -> frozenset[date]:
 def build_calendar(
     window: SendWindow, country: str | None, years: Iterable[int], extra_days_off: Iterable[date] = ()
 ) -> WorkCalendar:
-    """The calendar for ``years`` (precomputed); ``country`` None means no public holidays."""
+    """The calendar of ``country``'s clients for ``years`` (precomputed); None: no country.
+
+    Its public holidays count as days off unless ``send_window.public_holidays`` is off; its
+    weekend makes the working week unless the config sets one (:meth:`SendWindow.fixed_week`)
+    — with the holidays off too: a Friday is a day off in Israel whether or not greeter
+    keeps its holidays.
+    """
     years = frozenset(years)
+    holidays = country if window.public_holidays else None
     extra = frozenset(extra_days_off) | frozenset(window.extra_days_off)
     off: set[date] = set(extra)
     for y in years:
-        off |= _public_days_off(country, y)
+        off |= _public_days_off(holidays, y)
+    fixed = window.fixed_week(country)
     cal = WorkCalendar(
-        weekdays=frozenset(d.number for d in window.working_days),
-        country=country,
+        weekdays=frozenset(d.number for d in window.working_days) if fixed is None else fixed,
+        country=holidays,
         days_off=frozenset(off),
         years=years,
+        week_country=country if fixed is None else None,
     )
+    for y in years:
+        cal.week(y)  # precomputed as the days off are: a plan's lookups are set membership only
     # Days off given explicitly apply in every year they name, also outside `years`.
     for d in extra:
         if d.year not in years:
-            cal._extra[d.year] = _public_days_off(country, d.year) | {x for x in extra if x.year == d.year}
+            cal._extra[d.year] = _public_days_off(holidays, d.year) | {x for x in extra if x.year == d.year}
     return cal
 
 

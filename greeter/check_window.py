@@ -3,14 +3,18 @@
 Why a warning and not a refusal: such a setting harms no letter — it is a
 marketer's intention the window cannot carry out, and they should hear so
 before they rely on it. Pure: settings in, problems out (the config file is
-read only to point at the line).
+read only to point at the line). Also the note on clients whose working week
+is not the config's (:func:`other_weeks_note`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
-from greeter.config import Settings
+from greeter.calendar_rules import working_week
+from greeter.config import Settings, Weekday
 from greeter.config_types import minute_of_day
 from greeter.errors import Problem
 
@@ -45,3 +49,47 @@ def ineffective_friday_cutoff(settings: Settings, config_file: Path) -> list[Pro
         "Friday afternoons and eves of days off, or to null for no cut-off"
     )
     return [Problem(str(config_file), "send_window.friday_cutoff", message, line, col, severity="warning")]
+
+
+def other_weeks_note(settings: Settings, countries: Counter[str], year: int) -> list[str]:
+    """The note on the contacts whose working week is not ``send_window.working_days``. Pure.
+
+    ``countries``: the contacts' countries (their own, else ``defaults.country``), each with how
+    many. An Israeli client's week is Sunday to Thursday (their country's weekend, unless
+    ``working_days_by_country`` says otherwise): their Friday birthday is greeted on Thursday,
+    and the Friday cut-off falls on Thursday. A marketer who wrote Monday to Friday should
+    hear that once, with the countries, before they see a Sunday letter in the preview: a
+    note, not a warning, since the week is right.
+    """
+    window = settings.send_window
+    configured = frozenset(day.number for day in window.working_days)
+    other: Counter[tuple[str, frozenset[int]]] = Counter()
+    for country, count in countries.items():
+        week = working_week(window, country, year)
+        if week != configured:
+            other[(country, week)] += count
+    if not other:
+        return []
+    total = sum(other.values())
+    by = ", ".join(
+        f"{country} {n}: {week_words(week)}"
+        for (country, week), n in sorted(other.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    )
+    return [
+        f"send_window: {total} contacts have another working week than working_days' "
+        f"{week_words(configured)}, from their country's weekend or working_days_by_country ({by}):"
+        " greeted on its working days, with the Friday cut-off on the last one"
+    ]
+
+
+def week_words(week: frozenset[int]) -> str:
+    """``sun–thu`` for Israel's week: from the day after a day off, a run written as its ends."""
+    days = list(Weekday)
+    if len(week) == len(days):
+        return "mon–sun"
+    first = next(d for d in sorted(week) if (d - 1) % 7 not in week)
+    ordered = [(first + i) % 7 for i in range(7) if (first + i) % 7 in week]
+    run = len(ordered) == 1 or all((b - a) % 7 == 1 for a, b in pairwise(ordered))
+    if run and len(ordered) > 2:
+        return f"{days[ordered[0]].value}–{days[ordered[-1]].value}"
+    return ", ".join(days[d].value for d in ordered)

@@ -57,7 +57,7 @@ from greeter.check_report import CheckReport, YearlessColumn, refused_report, zo
 from greeter.check_sender import bulk_without_one_click, return_path_alignment, unqualified_helo
 from greeter.check_settings import check_days_off, check_occasion_calendars, full_name_overlap
 from greeter.check_titles import TitleReach
-from greeter.check_window import ineffective_friday_cutoff
+from greeter.check_window import ineffective_friday_cutoff, other_weeks_note
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import contacts_failure
@@ -281,6 +281,7 @@ def run_check(
         )
         report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
         report.notes.extend(bulk_without_one_click(settings, load.loaded))
+        report.notes.extend(other_weeks_note(settings, reach.countries, today.year))
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected

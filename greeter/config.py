@@ -641,11 +641,25 @@ class TimeRange(_Model):
         return self
 
 
+#: The default ``send_window.working_days``, as weekday numbers.
+MONDAY_TO_FRIDAY: Final = frozenset(range(5))
+
+
 class SendWindow(_Model):
     """Tactful sending hours, in each recipient's own time zone."""
 
     working_days: list[Weekday] = Field(
         default_factory=lambda: [Weekday.mon, Weekday.tue, Weekday.wed, Weekday.thu, Weekday.fri]
+    )
+    #: Per contact country (their ``contacts.columns.country``, else ``defaults.country``): the
+    #: working week there, over their country's own weekend and over ``working_days``.
+    working_days_by_country: dict[Annotated[str, Field(pattern=COUNTRY)], list[Weekday]] = Field(
+        default_factory=dict,
+        description=(
+            "The working week of the clients in a country ({IL: [sun, mon, tue, wed, thu]}); a country "
+            "not listed keeps working_days, or its own weekend from the holidays library while "
+            "working_days is Monday to Friday"
+        ),
     )
     hours: TimeRange = Field(default_factory=lambda: TimeRange(start=time(10), end=time(18)))
     lunch: TimeRange | None = Field(default_factory=lambda: TimeRange(start=time(13), end=time(14)))
@@ -689,6 +703,7 @@ class SendWindow(_Model):
             again = next(i for i, day in enumerate(self.working_days) if day in self.working_days[:i])
             twice = self.working_days[again].value
             raise SettingError(f"working_days lists {twice} twice", "working_days", again)
+        self._country_weeks_valid()
         if self.lunch is not None and not (
             self.hours.start <= self.lunch.start and self.lunch.end <= self.hours.end
         ):
@@ -708,6 +723,48 @@ class SendWindow(_Model):
                 "friday_cutoff",
             )
         return self
+
+    def _country_weeks_valid(self) -> None:
+        """``working_days_by_country``: each a country with a holiday calendar, each week as
+        ``working_days`` must be (a day at least, none twice), the error at the entry to fix."""
+        if not self.working_days_by_country:
+            return
+        # Only here: the holiday library's country list is not paid for by a config without the map.
+        from greeter.countries import calendar_refusal
+        from greeter.holiday_tables import has_calendar
+
+        for code, days in self.working_days_by_country.items():
+            if not has_calendar(code):
+                raise SettingError(calendar_refusal(code), "working_days_by_country", code)
+            if not days:
+                raise SettingError(f"{code} must list at least one day", "working_days_by_country", code)
+            if len(set(days)) != len(days):
+                again = next(i for i, day in enumerate(days) if day in days[:i])
+                raise SettingError(
+                    f"{code} lists {days[again].value} twice",
+                    "working_days_by_country",
+                    code,
+                    again,
+                )
+
+    def fixed_week(self, country: str | None) -> frozenset[int] | None:
+        """The working week (weekday numbers, Monday 0) the config sets for clients of ``country``;
+        None when their country's own weekend decides it.
+
+        ``working_days_by_country`` wins (a region's entry, "MY-01", over its country's, "MY"):
+        it names the country. Then a ``working_days`` other than Monday to Friday, for every
+        country: a company that greets on Saturdays chose that week on purpose. Left at Monday to
+        Friday, it says only "the working week", and Israel's is Sunday to Thursday: a Friday
+        letter there lands on a day off. ``country`` None (no country at all): ``working_days``.
+        """
+        if country is not None and self.working_days_by_country:
+            days = self.working_days_by_country.get(country)
+            if days is None:
+                days = self.working_days_by_country.get(country.partition("-")[0])
+            if days is not None:
+                return frozenset(day.number for day in days)
+        week = frozenset(day.number for day in self.working_days)
+        return week if country is None or week != MONDAY_TO_FRIDAY else None
 
     def last_sending_minute(self, end: time) -> int:
         """The minute of the day (:func:`minute_of_day`) sending stops on a day that ends at ``end``:

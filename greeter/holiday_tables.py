@@ -44,9 +44,9 @@ from typing import Any
 from greeter.cache_dir import user_cache_dir
 
 #: The file's layout; a file of another layout (or of none: the first, whose names were in
-#: whatever language the locale chose; the second, which did not mark observed days) is
-#: ignored and rewritten.
-_FORMAT = 3
+#: whatever language the locale chose; the second, which did not mark observed days; the
+#: third, which did not keep each country's weekend) is ignored and rewritten.
+_FORMAT = 4
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -70,6 +70,9 @@ _supported: set[str] = set()
 #: Tables computed only to find which countries have a holiday name (:func:`looked_up_days`): kept in
 #: memory for this run, never written to the file, which holds only the countries a config uses.
 _looked_up: dict[str, Mapping[date, tuple[Holiday, ...]]] = {}
+#: The weekend of each table's "country:year" (weekday numbers, Monday 0), kept with the tables: it
+#: is the library's answer too, and asking it means importing the library.
+_weekends: dict[str, frozenset[int]] = {}
 
 
 def days_of(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
@@ -79,6 +82,25 @@ def days_of(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     if table is None:
         table = _tables[key] = _compute(country, year)
     return table
+
+
+def weekend_of(country: str, year: int) -> frozenset[int]:
+    """The weekdays (Monday 0) ``country``'s weekend has in ``year``: {4, 5} (Friday and Saturday) for Israel.
+
+    As the library has it, which knows the countries whose weekend is not Saturday and Sunday
+    (Israel, Saudi Arabia, Iran, …) and the years it changed (the Emirates' Friday and
+    Saturday until 2021, Saturday and Sunday since). A year is taken as its last week has
+    it: the changes the library knows within a year are long past (Saudi Arabia's, June 2013).
+    """
+    key = f"{country}:{year}"
+    weekend = _weekends.get(key)
+    if weekend is None:
+        if key not in _tables:
+            days_of(country, year)  # computes the weekend with the table
+        weekend = _weekends.get(key)
+        if weekend is None:  # not expected (a table is computed or read with its weekend): ask
+            weekend = _weekends[key] = _weekend(_entity(country, year=year), year)
+    return weekend
 
 
 def has_calendar(country: str) -> bool:
@@ -172,6 +194,7 @@ def forget() -> None:
     """Drop every table held in memory (tests: the next lookup reads the file or the library again)."""
     _tables.clear()
     _looked_up.clear()
+    _weekends.clear()
     _supported.clear()
     _unsupported.clear()
 
@@ -181,6 +204,7 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     _supported.add(country)
     named = [_entity(country, year=year, language=lang) for lang in _languages(entity)]
     labels = [_moved_labels(by_language) for by_language in named]
+    _weekends[f"{country}:{year}"] = _weekend(named[0], year)
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
         lists = [by_language.get_list(day) for by_language in named]
@@ -199,6 +223,12 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
             for names in zip(*lists, strict=True)
         )
     return MappingProxyType(table)
+
+
+def _weekend(entity: Any, year: int) -> frozenset[int]:
+    """The weekdays of the library's weekend in ``year``'s last week (see :func:`weekend_of`)."""
+    last_week = (date(year, 12, 31 - n) for n in range(7))
+    return frozenset(day.weekday() for day in last_week if entity.is_weekend(day))
 
 
 def split_code(country: str) -> tuple[str, str | None]:
@@ -305,10 +335,14 @@ def _read(path: Path) -> None:
             for key, days in data["tables"].items()
         }
         unsupported = {str(code) for code in data["unsupported"]}
+        weekends = {key: frozenset(int(n) for n in days) for key, days in data["weekends"].items()}
+        if set(weekends) != set(tables):
+            return  # a table without its weekend: compute, and write a good file
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return  # no file yet, or one we cannot use: compute, and write a good one
     for key, table in tables.items():
         _tables.setdefault(key, table)
+        _weekends.setdefault(key, weekends[key])
         _supported.add(key.rsplit(":", 1)[0])
     _unsupported.update(unsupported)
 
@@ -324,6 +358,7 @@ def _write(path: Path) -> None:
             for key, t in sorted(_tables.items())
         },
         "unsupported": sorted(_unsupported),
+        "weekends": {key: sorted(_weekends[key]) for key in sorted(_tables) if key in _weekends},
     }
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,8 @@ the cap.
 
 Every table is keyed by *all* the inputs its answer depends on besides the
 run's own constants (settings, ``now``): a zone-dependent answer by the
-zone's name and the contact's country (its days off), a day-dependent one by
-the day and the country.
+zone's name and the contact's country (its days off and its working week), a
+day-dependent one by the day, the country and the week.
 """
 
 from __future__ import annotations
@@ -142,7 +142,10 @@ class PlanTables:
             before = timedelta(days=occ.days_before)
             self.occasions[occ.name] = OccasionPlan(occ, before, rule, AudienceVerdicts(rule), rule.everyone)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}
-        self._days: dict[tuple[str | None, date, int | None], date] = {}
+        #: (holidays' country, weekend's country, set week, day, limit) → the greeting's day: every
+        #: input of the calendar's answer (a country's week may differ from its holidays' country's:
+        #: with ``public_holidays`` off, Israel's and Germany's calendars differ by the week alone).
+        self._days: dict[tuple[str | None, str | None, frozenset[int], date, int | None], date] = {}
 
     def zone(self, name: str, country: str | None = None) -> ZoneView:
         """The :class:`ZoneView` of the zone called ``name`` (a valid IANA name) for contacts of
@@ -161,10 +164,11 @@ class PlanTables:
     def greeting_day(self, ideal: date, zone: ZoneView, limit: int | None) -> date:
         """:func:`~greeter.calendar_rules.greeting_day` of ``ideal`` under ``zone``'s calendar,
         ``limit`` the occasion's ``max_days_early`` (:meth:`~greeter.config.Occasion.days_early_limit`)."""
-        key = (zone.cal.country, ideal, limit)
+        cal = zone.cal
+        key = (cal.country, cal.week_country, cal.weekdays, ideal, limit)
         day = self._days.get(key)
         if day is None:
-            day = self._days[key] = greeting_day(ideal, zone.cal, self.policy, limit)
+            day = self._days[key] = greeting_day(ideal, cal, self.policy, limit)
         return day
 
     def occasion_day(self, occasion: str, when: date, zone: ZoneView) -> OccasionDay:

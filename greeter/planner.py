@@ -49,9 +49,10 @@ class PlanWindow:
 
     def calendar_for(self, country: str | None) -> WorkCalendar:
         """The working days of a contact of ``country``: its public holidays (None: the default
-        country's) and the company's own days off. With ``send_window.public_holidays`` off,
-        no country's holidays count."""
-        if country is None or country == self.calendar.country or self.calendar.country is None:
+        country's) and the company's own days off, in its working week (its weekend's, unless the
+        config sets the week: :meth:`~greeter.config.SendWindow.fixed_week`). With
+        ``send_window.public_holidays`` off, no country's holidays count; its week still does."""
+        if country is None or country == self.settings.defaults.country:
             return self.calendar
         cal = self._calendars.get(country)
         if cal is None:
@@ -107,11 +108,10 @@ def plan_window(
     today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
     sim_start = min(start, today - timedelta(days=plan_reach(settings)))
     window = settings.send_window
-    country = settings.defaults.country if window.public_holidays else None
     extra_days_off = tuple(extra_days_off)
-    cal = build_calendar(
-        window, country, range(sim_start.year - 1, end.year + 2), extra_days_off=extra_days_off
-    )
+    years = range(sim_start.year - 1, end.year + 2)
+    # The default country's week, and its public holidays unless send_window.public_holidays is off.
+    cal = build_calendar(window, settings.defaults.country, years, extra_days_off=extra_days_off)
     sim_end = lookahead_end(settings, cal, end) if look_ahead else end
     return PlanWindow(
         settings=settings,

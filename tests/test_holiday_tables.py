@@ -30,7 +30,7 @@ def _fresh_memory() -> Iterator[None]:
 
 
 def _file(cache: Path) -> Path:
-    return cache / f"holidays-{metadata.version('holidays')}-v3.json"
+    return cache / f"holidays-{metadata.version('holidays')}-v4.json"
 
 
 @pytest.mark.parametrize(
@@ -217,5 +217,5 @@ def test_a_file_of_the_old_layout_is_not_trusted(tmp_path: Path) -> None:
     older.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     holiday_tables.warm(["RU"], [2027], tmp_path)
     assert holiday_tables.days_of("RU", 2027)[date(2027, 3, 8)][0].names[0] == "International Women's Day"
-    assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == 3
+    assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == 4
     assert json.loads(older.read_text(encoding="utf-8")) == old
