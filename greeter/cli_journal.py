@@ -347,7 +347,7 @@ def suppress(
             csv_file,
             intake,
             reason or f"imported from {csv_file.name}",
-            configured=settings.contacts.columns.email,
+            configured=settings.contacts.columns.email_columns[0],
             date_formats=settings.contacts.date_formats,
             now=moment,
         )

@@ -272,7 +272,12 @@ class Columns(_Model):
     """Which source column holds which contact field (header names as exported)."""
 
     id: str = "id"
-    email: str = "email"
+    email: str | Annotated[list[str], Field(min_length=1)] = Field(
+        default="email",
+        description="The e-mail column, or a list of them ([Рабочий e-mail, Частный e-mail]): the first "
+        "non-empty cell, in the listed order, is the contact's address; a cell holding several addresses "
+        "greets the first (with a warning)",
+    )
     first_name: str | None = "first_name"
     patronymic: str | None = "patronymic"
     last_name: str | None = "last_name"
@@ -296,6 +301,42 @@ class Columns(_Model):
         "yes, true, 1, x, ✓, +) skips the contact as suppressed, no (нет, no, false, 0, -, empty) "
         "greets it; any other value is a row warning, and the contact is not greeted either",
     )
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _email_columns(cls, value: object) -> object:
+        """One header or a list of headers, each a text, none twice, the list not empty; said in words.
+
+        A CRM exports several e-mail columns (Bitrix24: «Рабочий e-mail»,
+        «Частный e-mail», «Другой e-mail»). Pydantic's own error for a wrong
+        value names both forms of the union at once (``email.str``,
+        ``email.list[str]``), which reads as if a list were not allowed: the
+        two forms are said in one sentence, at the setting or at the item.
+        """
+        if isinstance(value, str):
+            if not value.strip():
+                raise ValueError("write the e-mail column's header (e.g. email: Email)")
+            return value
+        if not isinstance(value, list):
+            raise ValueError(
+                "write the e-mail column's header, or a list of headers tried in order"
+                " (email: [Рабочий e-mail, Частный e-mail])"
+            )
+        if not value:
+            raise ValueError("an empty list names no column: write the e-mail column's header")
+        seen: set[str] = set()
+        for i, column in enumerate(value):
+            if not isinstance(column, str) or not column.strip():
+                raise SettingError("write a column's header here (a text)", i)
+            if column in seen:
+                raise SettingError(f"{column!r} is listed twice", i)
+            seen.add(column)
+        return value[0] if len(value) == 1 else value
+
+    @property
+    def email_columns(self) -> tuple[str, ...]:
+        """The e-mail columns in the order they are tried: ``email`` as one header or its list."""
+        return (self.email,) if isinstance(self.email, str) else tuple(self.email)
 
 
 class ContactsSource(_Model):

@@ -105,17 +105,16 @@ def email_in_cell(text: str) -> tuple[str | None, str]:
     greeting for nothing.
     ``(None, hint)``: no address can be taken; the hint (maybe empty) says
     what is wrong in words the CRM's user can act on. Two addresses in one
-    cell are never chosen between: which one the client reads is not known.
+    cell are not chosen between here (a setting takes one address, and in
+    ``a@x.ru <b@x.ru>`` which one is meant cannot be told); a contact's cell
+    that plainly lists several is read by :func:`listed_addresses`.
     """
     address = valid_email(text)
     if address is not None:
         return address, ""
     found = addresses_in(text)
     if len(found) > 1:
-        return None, (
-            f"it holds {len(found)} addresses, and greeter sends to one; keep one here and put the"
-            " other in a row of its own (with its own id)"
-        )
+        return None, f"it holds {len(found)} addresses, and which one is meant cannot be told"
     rest, kinds = text, []
     invisible = invisible_chars(text)
     if invisible:  # copied from a web page or a messenger: nobody typed it, nobody can see it
@@ -143,6 +142,34 @@ def email_in_cell(text: str) -> tuple[str | None, str]:
         )
     wrong = _what_is_wrong(rest)
     return None, "; ".join(filter(None, (f"it has {invisible}" if invisible else "", wrong)))
+
+
+#: What separates the addresses of a cell that lists several: a CRM writes ``a@x.ru, b@x.ru``.
+_LIST_SEPARATORS = re.compile(r"[\s,;]+")
+#: Characters of a mail header's name form (``"Name" <a@x.ru>``) or a comment: in a cell of several
+#: addresses they leave which text is the mailbox and which a name unclear (``a@x.ru <b@x.ru>``).
+_NAME_SYNTAX = frozenset('<>"()[]')
+
+
+def listed_addresses(text: str) -> list[tuple[str, str | None]] | None:
+    """Each item of a cell listing several addresses, and the address it is (None if not valid), or None.
+
+    ``kuz@firm.ru, d.kuz@gmail.com`` (as Bitrix24 writes a contact's two
+    addresses in one cell) gives both, in the cell's order, so that the first
+    valid one can be greeted: a CRM export cannot hold them in rows of their
+    own. None — the cell is not such a list, and :func:`email_in_cell`'s
+    refusal stands — unless it splits at ``,`` ``;`` or spaces into two or
+    more items that each have an ``@`` and none of them the name form's
+    ``<>"()[]``: whether ``a@x.ru <b@x.ru>`` is addressed to the name or the
+    bracket cannot be told, and a word between addresses (``или``) is a
+    note, not a list. A control character never reaches here (the row is
+    refused first by the row parser: :data:`UNSAFE_IN_HEADER`), and each address is
+    :func:`valid_email`'s, as a cell of one.
+    """
+    items = [item for item in _LIST_SEPARATORS.split(text) if item]
+    if len(items) < 2 or any("@" not in item or not _NAME_SYNTAX.isdisjoint(item) for item in items):
+        return None
+    return [(item, valid_email(item)) for item in items]
 
 
 def _is_invisible(ch: str) -> bool:

@@ -129,12 +129,13 @@ def test_a_cell_holding_one_address_unambiguously_is_taken_with_a_warning_saying
     ]
 
 
-def test_a_rejected_e_mail_cell_says_what_is_wrong_and_two_addresses_are_never_chosen_between(
+def test_a_rejected_e_mail_cell_says_what_is_wrong_and_a_name_form_of_two_addresses_is_not_chosen_from(
     tmp_path: Path,
 ) -> None:
+    """A plain list (``a@x.ru, b@x.ru``) greets its first address: tests/test_email_columns.py."""
     contacts, report = load(
         tmp_path,
-        row("8002", '"a@x.ru, b@x.ru"'),
+        row("8002", '"a@x.ru, <b@x.ru>"'),
         row("8009", "a@x.ru <b@x.ru>"),  # a name that is itself an address: which one is meant?
         row("3001", "ivan@@mail.ru"),
         row("3002", "ivan petrov@mail.ru"),
@@ -145,11 +146,11 @@ def test_a_rejected_e_mail_cell_says_what_is_wrong_and_two_addresses_are_never_c
     assert contacts == [] and report.rejected == 7
     path = tmp_path / "c.csv"
     two = (
-        "is not a valid e-mail address: it holds 2 addresses, and greeter sends to one; keep one here and"
-        " put the other in a row of its own (with its own id)"
+        "is not a valid e-mail address: it holds 2 addresses, and which one is meant cannot be told: write"
+        " the addresses alone, separated by commas (the first is greeted)"
     )
     assert lines(report.problems) == [
-        f"{path}:row 2: Email: 'a@x.ru, b@x.ru' {two}",
+        f"{path}:row 2: Email: 'a@x.ru, <b@x.ru>' {two}",
         f"{path}:row 3: Email: 'a@x.ru <b@x.ru>' {two}",
         f"{path}:row 4: Email: 'ivan@@mail.ru' is not a valid e-mail address: it has more than one @",
         f"{path}:row 5: Email: 'ivan petrov@mail.ru' is not a valid e-mail address: it has a space, which no"

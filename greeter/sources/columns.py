@@ -19,7 +19,7 @@ from greeter.config import ContactsSource
 from greeter.contacts import DIRECTION_CONTROLS, UNSAFE_IN_HEADER
 
 __all__ = ["NAME_PARTS", "MissingColumn", "close_column", "configured_columns", "describe_control",
-           "header_problem", "missing_columns", "missing_with_meant", "reads_as_words",
+           "email_fields", "header_problem", "missing_columns", "missing_with_meant", "reads_as_words",
            "reported_columns"]  # fmt: skip
 
 _CONTROL = UNSAFE_IN_HEADER
@@ -50,10 +50,18 @@ def configured_columns(
     stripped, non-empty cells, and a name matches a cell exactly. A
     ``full_name`` column replaces the three name columns: they are not read
     (``greeter check`` warns at a setting that names one, see
-    :func:`greeter.checks.full_name_overlap`).
+    :func:`greeter.checks.full_name_overlap`). Each e-mail column after the
+    first of a list (``email: [Рабочий e-mail, Частный e-mail]``) is a field of
+    its own named as its setting is (``email.1``: :func:`email_fields`), so a
+    header lacking it, or having it twice, is told as for any column.
     """
     cols = cfg.columns
-    wanted = {name: getattr(cols, name) for name in type(cols).model_fields}
+    wanted: dict[str, str | None] = {}
+    for name in type(cols).model_fields:
+        if name == "email":
+            wanted.update(zip(email_fields(cols.email_columns), cols.email_columns, strict=True))
+        else:
+            wanted[name] = getattr(cols, name)
     if cols.full_name:  # a ФИО column replaces the three separate ones
         for part in NAME_PARTS:
             wanted[part] = None
@@ -62,6 +70,16 @@ def configured_columns(
         (f"dates.{name}", column) for name, column in cfg.dates.items() if column not in header
     ]
     return used, missing
+
+
+def email_fields(columns: Sequence[str]) -> tuple[str, ...]:
+    """The fields the e-mail columns ``columns`` are read as: ``email``, then ``email.1``, ``email.2``….
+
+    Named as the list's items are in the config's own messages
+    (``contacts.columns.email.1``), so that a message about the field names
+    the setting to fix.
+    """
+    return ("email", *(f"email.{i}" for i in range(1, len(columns))))
 
 
 def missing_columns(cfg: ContactsSource, cells: Sequence[str]) -> list[tuple[str, str]]:

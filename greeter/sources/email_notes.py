@@ -9,9 +9,18 @@ the CRM) without the parser growing with every case.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from greeter.sources.quote import quoted
 
-__all__ = ["domain_typo_warning", "local_part_not_ascii", "shared_mailbox"]
+__all__ = [
+    "domain_typo_warning",
+    "local_part_not_ascii",
+    "no_email",
+    "not_listed",
+    "several_addresses",
+    "shared_mailbox",
+]
 
 
 def domain_typo_warning(cell: str, address: str, meant: str) -> str:
@@ -62,4 +71,60 @@ def local_part_not_ascii(cell: str) -> str:
         f"{quoted(cell)} cannot be sent: its local part is not ASCII (needs SMTPUTF8, which greeter"
         " does not use); this contact is loaded without an e-mail and skipped as no_email: ask the"
         " client for another address"
+    )
+
+
+def several_addresses(items: Sequence[tuple[str, str | None]], chosen: int) -> str:
+    """A cell listing several addresses (``kuz@firm.ru, d.kuz@gmail.com``): the one greeted, and the rest.
+
+    ``items`` are the cell's items and their addresses
+    (:func:`greeter.contacts.listed_addresses`), ``chosen`` the greeted one's
+    place. A CRM export writes a contact's addresses so and cannot put them
+    in rows of their own, so the row is loaded, not rejected; the warning
+    says which address the letters go to, which are not written to, and
+    which item is no address at all.
+    """
+    taken = items[chosen][0]
+    key = (items[chosen][1] or "").casefold()
+    others = list(dict.fromkeys(t for t, a in items if a is not None and a.casefold() != key))
+    bad = [t for t, a in items if a is None]
+    if not others and not bad:
+        return f"the same address {len(items)} times in one cell: taken once, {taken}"
+    which = "the first" if chosen == 0 else "the first valid one"
+    notes = [f"not {', '.join(others)}"] if others else []
+    if bad:
+        notes.append(f"{', '.join(map(quoted, bad))} {'is' if len(bad) == 1 else 'are'} not a valid address")
+    return (
+        f"{len(items)} addresses in one cell: greeting {which}, {taken} ({'; '.join(notes)}); to greet"
+        " another, put it first in the CRM"
+    )
+
+
+def not_listed(note: str) -> str:
+    """What a rejected cell of two addresses that is no plain list (``a@x.ru <b@x.ru>``) should be."""
+    return f"{note}: write the addresses alone, separated by commas (the first is greeted)"
+
+
+def no_email(columns: Sequence[str], elsewhere: str | None) -> str:
+    """The warning for a row with no e-mail in any of its e-mail ``columns``, and where there may be one.
+
+    ``elsewhere`` is a column not mapped to ``contacts.columns.email`` whose
+    cell holds an address (a Bitrix24 contact with only a «Частный e-mail»):
+    the warning names it and the setting that would greet it, instead of
+    leaving the marketer to find why a client with an address is skipped.
+    Each empty mapped column is named when there are several, so that the
+    message says every place looked in.
+    """
+    skipped = "this contact will be skipped as no_email"
+    if elsewhere is None and len(columns) == 1:
+        return f"no e-mail; {skipped}"
+    looked = ", ".join(map(repr, columns[:-1])) + (" or " if len(columns) > 1 else "") + repr(columns[-1])
+    if elsewhere is None:
+        return f"no e-mail in {looked}; {skipped}"
+    from greeter.sources.header import yaml_value  # only for such a row (header imports the row parser)
+
+    setting = "[" + ", ".join(yaml_value(c) for c in (*columns, elsewhere)) + "]"
+    return (
+        f"no e-mail in {looked}; {elsewhere!r} holds one: add it to contacts.columns.email"
+        f" (email: {setting}); until then {skipped}"
     )

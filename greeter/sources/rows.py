@@ -24,7 +24,16 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from greeter.config import ContactsSource
-from greeter.contacts import Contact, Gender, domain_typo, email_in_cell, invisible_chars, smtputf8_only
+from greeter.contacts import (
+    Contact,
+    Gender,
+    addresses_in,
+    domain_typo,
+    email_in_cell,
+    invisible_chars,
+    listed_addresses,
+    smtputf8_only,
+)
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
@@ -32,7 +41,7 @@ from greeter.names import FullName, native_order, normalise_case, patronymic_gen
 from greeter.sources import cell_text, email_notes, name_cells, zone_cells
 from greeter.sources.caches import remember
 from greeter.sources.cell_text import MOJIBAKE_FIX, NAME_FIELDS, mojibake, swallowed
-from greeter.sources.columns import configured_columns, describe_control, header_problem
+from greeter.sources.columns import configured_columns, describe_control, email_fields, header_problem
 from greeter.sources.date_columns import DateColumn, UnreadCell, column_problems, greetings
 from greeter.sources.dates import SAMPLES, DateParser
 from greeter.sources.name_cells import (
@@ -125,7 +134,10 @@ class RowParser:
         self._csv = cfg.source == "csv"
         self._kind = cfg.source
         self._fields = tuple(self.pos.items())
-        self._strict = tuple(name for name in _STRICT if name in self.pos)
+        #: The e-mail fields in the order they are tried: ``email``, then a list's ``email.1``….
+        self._emails = email_fields(cfg.columns.email_columns)
+        #: Every e-mail column is strict, not only the first: any of them may be the address greeted.
+        self._strict = tuple(name for name in _STRICT if name in self.pos) + self._emails[1:]
         #: Whether the rows say names at all: without a name column every letter is impersonal by
         #: design, and a warning on each row would only be noise.
         self._named = "first_name" in self.pos or "full_name" in self.pos
@@ -183,8 +195,8 @@ class RowParser:
         and not counted as a rejected row (nothing was wrong with the data).
         """
         cid = row[self.pos["id"]].strip() if "id" in self.pos and self.pos["id"] < len(row) else ""
-        email_at = self.pos.get("email")
-        email = row[email_at].strip() if email_at is not None and email_at < len(row) else ""
+        at = [self.pos[name] for name in self._emails if name in self.pos]
+        email = any(row[i].strip() for i in at if i < len(row))
         if email or not _SUMMARY.match(cid):
             return None
         return self._problem(line, "id", f"{quoted(cid)} is a totals line, not a contact; skipped", "warning")
@@ -270,25 +282,34 @@ class RowParser:
         if first_id is not None:
             message = f"duplicate id {quoted(cid)} (first seen on row {first_id})"
             return None, [self._problem(line, "id", message)]
+        # The first e-mail column with a cell (one look-up when only one is mapped); its messages name it.
+        field = "email"
         email: str | None = cells.get("email", "") or None
+        if email is None and len(self._emails) > 1:
+            field = next((name for name in self._emails if cells[name]), "email")
+            email = cells[field] or None
         if email is None:
-            problems.append(
-                self._problem(line, "email", "no e-mail; this contact will be skipped as no_email", "warning")
-            )
+            problems.append(self._warn(line, "email", self._no_email(row)))
         else:
             checked, note = email_in_cell(email)
+            listed = listed_addresses(email) if checked is None else None
+            if listed is not None:  # "kuz@firm.ru, d.kuz@gmail.com": the first valid one, said so
+                email, checked, note = self._first_listed(email, listed)
+            elif checked is None and len(addresses_in(email)) > 1:  # two, but no list: which is meant?
+                note = email_notes.not_listed(note)
             if checked is None:
                 message = f"{quoted(email)} is not a valid e-mail address" + (f": {note}" if note else "")
-                return None, [self._problem(line, "email", message)]
+                return None, [self._problem(line, field, message)]
             if note:
-                problems.append(self._problem(line, "email", f"{quoted(email)} {note}", "warning"))
+                text = note if listed is not None else f"{quoted(email)} {note}"
+                problems.append(self._problem(line, field, text, "warning"))
             if smtputf8_only(checked):  # no letter can reach it: loaded as a contact without an e-mail
-                problems.append(self._warn(line, "email", email_notes.local_part_not_ascii(email)))
+                problems.append(self._warn(line, field, email_notes.local_part_not_ascii(email)))
                 email = None
             else:
                 if (meant := domain_typo(checked.rpartition("@")[2])) is not None:
                     typo = email_notes.domain_typo_warning(email, checked, meant)
-                    problems.append(self._warn(line, "email", typo))
+                    problems.append(self._warn(line, field, typo))
                 folded = checked.casefold()
                 holder = self.seen_emails.get(folded)
                 if holder is None:
@@ -297,7 +318,7 @@ class RowParser:
                 else:
                     owner = self.email_owners.get(holder)
                     shared = email_notes.shared_mailbox(email, owner, self.seen_ids.get(owner))
-                    problems.append(self._warn(line, "email", shared))
+                    problems.append(self._warn(line, field, shared))
                     email = None
         self.seen_ids.add(cid, line)
 
@@ -438,6 +459,45 @@ class RowParser:
         if nameless is not None:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
         return contact, problems
+
+    @staticmethod
+    def _first_listed(cell: str, listed: Sequence[tuple[str, str | None]]) -> tuple[str, str | None, str]:
+        """Of a cell listing several addresses: the item greeted, its address and the warning saying so.
+
+        The first valid one that can be sent (one whose local part is not ASCII
+        needs SMTPUTF8: a later one is taken before it), else the first valid.
+        None of them valid: ``(cell, None, why)``, what is wrong with the first.
+        """
+        valid = [i for i, (_, address) in enumerate(listed) if address is not None]
+        if not valid:
+            first = listed[0][0]
+            hint = email_in_cell(first)[1]
+            return (
+                cell,
+                None,
+                f"none of its {len(listed)} addresses is valid ({quoted(first)}: {hint or 'no address'})",
+            )
+        sendable = [i for i in valid if not smtputf8_only(listed[i][1] or "")]
+        chosen = (sendable or valid)[0]
+        return listed[chosen][0], listed[chosen][1], email_notes.several_addresses(listed, chosen)
+
+    def _no_email(self, row: Sequence[str]) -> str:
+        """The warning for a row without an e-mail: the mapped columns looked in, and one not mapped that
+        holds an address (a Bitrix24 «Частный e-mail» when only «Рабочий e-mail» is mapped), if any.
+
+        Only a row without an e-mail pays for looking at the other cells, and only
+        a cell with an ``@`` for reading it as an address.
+        """
+        elsewhere = None
+        for column, i in self.extra:
+            cell = row[i].strip() if i < len(row) else ""
+            if "@" in cell and (
+                email_in_cell(cell)[0] is not None or any(a for _, a in listed_addresses(cell) or ())
+            ):
+                elsewhere = column
+                break
+        columns = [self.header[self.pos[name]] for name in self._emails]
+        return email_notes.no_email(columns, elsewhere)
 
     def _visible_dates(self, row: Sequence[str], line: int, problems: list[Problem]) -> Sequence[str]:
         """``row`` with the date cells cleaned of pasted invisible characters, each said in a warning.
