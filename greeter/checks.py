@@ -282,6 +282,7 @@ def run_check(
         report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
         report.notes.extend(bulk_without_one_click(settings, load.loaded))
         report.notes.extend(other_weeks_note(settings, reach.countries, today.year))
+    report.notes[:0] = load.notes
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected

@@ -364,7 +364,9 @@ class ContactsSource(_Model):
     )
     date_formats: list[DateFormat] = Field(
         default_factory=lambda: ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"],
-        description='strftime codes tried in order, e.g. "%d.%m.%Y"; a time of day after the date is ignored',
+        description='strftime codes tried in order, e.g. "%d.%m.%Y"; a time of day after the date is '
+        'ignored. Unset: "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y" (slash dates day first); a CRM that writes '
+        'month first (12/25/1980) needs "%m/%d/%Y" instead of "%d/%m/%Y"',
     )
     columns: Columns = Field(default_factory=Columns)
     dates: dict[str, str] = Field(

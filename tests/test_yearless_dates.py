@@ -96,8 +96,8 @@ def test_the_configured_order_of_day_and_month_decides_a_yearless_value() -> Non
 def test_dated_values_and_a_real_early_year_are_not_taken_for_yearless() -> None:
     parser = DateParser(DEFAULT_FORMATS)
     assert parser.parse("27.12.1980") == date(1980, 12, 27)
-    # 0001-01-01 is a database's "no date" (.NET's MinValue), not a birthday without its year: it
-    # stays a date, which the planner and check call implausible (thousands of years).
+    # 0001-01-01 is a database's "no date" (.NET's MinValue), not a birthday without its year: the
+    # parser reads it as the day it is, and the row parser as an empty cell (tests/test_date_columns.py).
     early = parser.parse(to_text(date(1, 1, 1)))
     assert early == date(1, 1, 1) and not is_yearless(early)
 

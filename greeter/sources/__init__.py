@@ -101,6 +101,9 @@ class LoadReport:
     #: in :attr:`problems` says it too): its rows may be half of a file being rewritten, so
     #: ``send`` and the daemon plan nothing from them this run. None: it did not.
     changed: str | None = None
+    #: What ``check`` says without counting it a problem, one line each ("4 cells hold 1C's empty
+    #: date 01.01.0001: read as no date"): nothing to fix, but the marketer should know.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -316,6 +319,7 @@ def iter_contacts(
                 errors = tuple(p for p in problems if p.severity == "error")
                 report.rejections.append(Rejection(number, cid, errors))
     report.problems.extend(parser.column_problems())
+    report.notes.extend(parser.empty_date_notes())
     if report.rows_read == 0:
         report.problems.append(_no_rows(cfg.source, report.source))
     changed = changed_while_read(before, file_version(cfg))

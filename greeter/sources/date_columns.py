@@ -6,17 +6,37 @@ fail has a wrong format, not typos, and says so once, after the last row.
 The parser counts into a :class:`DateColumn` per column as it goes (plain
 attribute increments on its hot path); :func:`column_problems` judges the
 counts when the rows are done.
+
+Two judgements need the whole column too: which order a slash date's day and
+month are in (:func:`order_problem`: ``12/07/1970`` reads either way, and
+only the column's other values say which was meant), and how many of its
+cells held a "no date" placeholder (:func:`empty_date_notes`).
 """
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from greeter.errors import Problem
-from greeter.sources.dates import DateParser
+from greeter.sources.dates import MONTH_NAMES, DateParser, Order, swap_day_month
+from greeter.sources.quote import quoted
+from greeter.wording import counted
 
-__all__ = ["COLUMN_MIN_VALUES", "COLUMN_SHARE", "DateColumn", "UnreadCell", "column_problems", "greetings"]
+__all__ = [
+    "COLUMN_MIN_VALUES",
+    "COLUMN_SHARE",
+    "ORDER_EXAMPLES",
+    "DateColumn",
+    "UnreadCell",
+    "column_problems",
+    "empty_date_notes",
+    "greetings",
+    "order_problem",
+]
 
 
 class UnreadCell(str):
@@ -67,6 +87,27 @@ class DateColumn:
     greetings: str = ""
     #: The first distinct values that failed, for guessing the format they are in.
     samples: list[str] = field(default_factory=list)
+    #: Cells holding a "no date" placeholder (:func:`~greeter.sources.dates.no_date`), by its name:
+    #: read as empty cells, counted for ``check``'s note (:func:`empty_date_notes`).
+    empty: Counter[str] = field(default_factory=Counter)
+    #: Values whose day and month may be in either order or only one
+    #: (:func:`~greeter.sources.dates.day_month_order`), by that order: how many, and the first
+    #: :data:`ORDER_EXAMPLES` (row, value) of each, for :func:`order_problem`.
+    orders: Counter[str] = field(default_factory=Counter)
+    order_rows: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def saw_order(self, order: Order, line: int, text: str) -> None:
+        """Count one value of ``order`` at row ``line``; keep it as an example if it is among the first."""
+        self.orders[order] += 1
+        rows = self.order_rows.setdefault(order, [])
+        if len(rows) < ORDER_EXAMPLES:
+            rows.append((line, text))
+
+
+#: How many rows of each order :func:`order_problem` names (the rest are counted).
+ORDER_EXAMPLES = 3
+#: A value :func:`~greeter.sources.dates.day_month_order` judged: its two numbers, separator, year.
+_NUMBERS = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d+)")
 
 
 def greetings(name: str, occasions: Mapping[str, Sequence[str]] | None) -> str:
@@ -119,3 +160,96 @@ def column_problems(columns: Sequence[DateColumn], parser: DateParser, source: s
         severity = "error" if most else "warning"
         problems.append(Problem(source, col.column, message, kind="column", severity=severity))
     return problems
+
+
+def order_problem(col: DateColumn, parser: DateParser, source: str) -> Problem | None:
+    """A warning when ``col``'s slash dates are read day first but written month first (or the
+    reverse), or written both ways; None when its values do not say so.
+
+    ``12/07/1970`` is 12 July as ``%d/%m/%Y`` (among the default formats)
+    and 7 December as ``%m/%d/%Y``; nothing in the value tells, so every
+    such birthday of an American CRM's export (amoCRM's) was greeted on the
+    wrong day, and only a ``12/25/1980`` that the format refused gave a
+    row warning — ``check`` said OK. When some values read only month
+    first and none only day first, the column is month first and the
+    values that read either way are misread: said once, with the rows that
+    show it, how many are read the other way and the ``date_formats`` that
+    reads them right. Values of both kinds are a column written both ways,
+    which no format reads right: the ambiguous values are to be checked in
+    the CRM. A warning, so ``check --strict`` fails.
+    """
+    rows = col.order_rows
+    either = col.orders["either"]
+    first = _NUMBERS.match(next(iter(rows.values()))[0][1]) if rows else None
+    fmt = parser.order_format(first[2]) if first is not None else None
+    if fmt is None:
+        return None  # no format reads such values: every one failed, and its row said why
+    read: Order = "month_first" if fmt.startswith("%m") else "day_first"
+    other: Order = "day_first" if read == "month_first" else "month_first"
+    if not col.orders[other]:
+        return None
+    said = {"day_first": "day first", "month_first": "month first"}
+    others = _rows(rows[other], col.orders[other])
+    ambiguous = ""
+    if either:
+        line, text = rows["either"][0]
+        reads, are = ("reads", "is") if either == 1 else ("read", "are")
+        ambiguous = (
+            f"; {counted(either, 'other date')} that {reads} either way (e.g. row {line}: {quoted(text)}:"
+            f' {_reading(text, fmt)}) {are} read {said[read]} ("{fmt}")'
+        )
+    if col.orders[read]:
+        message = (
+            f"the column mixes dates written {said[other]} ({others}) and {said[read]}"
+            f" ({_rows(rows[read], col.orders[read])}){ambiguous}{' and may be wrong' if either else ''}:"
+            " no format reads both orders; check the dates in the CRM"
+        )
+        return Problem(source, col.column, message, kind="column", severity="warning")
+    if not either:
+        return None  # nothing misread: the values only the other order reads failed, each at its row
+    formats = list(dict.fromkeys(swap_day_month(f) if f == fmt else f for f in parser.configured))
+    if fmt not in parser.configured:
+        formats.insert(0, swap_day_month(fmt))
+    fix = json.dumps(formats, ensure_ascii=False)
+    message = (
+        f"the dates are probably written {said[other]}: {others} can only be read so, and no date only"
+        f" {said[read]}{ambiguous}, so {col.greetings} for them are probably planned on the wrong day;"
+        f" if the CRM writes {said[other]}, set contacts.date_formats: {fix}"
+    )
+    return Problem(source, col.column, message, kind="column", severity="warning")
+
+
+def _rows(examples: Sequence[tuple[int, str]], count: int) -> str:
+    """``row 6: '12/25/1980', row 9: '11/30/1975' and 4 more``: the values that show an order."""
+    said = ", ".join(f"row {line}: {quoted(text)}" for line, text in examples)
+    return f"{said} and {count - len(examples)} more" if count > len(examples) else said
+
+
+def _reading(text: str, fmt: str) -> str:
+    """``12 July 1970``: how ``fmt`` reads ``text`` (a value :func:`day_month_order` called "either")."""
+    m = _NUMBERS.match(text)
+    assert m is not None  # only said of a value read either way
+    first, second, year = int(m[1]), int(m[3]), m[4]
+    day, month = (second, first) if fmt.startswith("%m") else (first, second)
+    return f"{day} {MONTH_NAMES[month]}" + (f" {year}" if len(year) == 4 else "")
+
+
+def empty_date_notes(columns: Sequence[DateColumn]) -> list[str]:
+    """``check``'s note for each "no date" placeholder the date columns held, or none.
+
+    ``contacts: 4 cells hold 1C's empty date 01.01.0001 (Дата рождения 1,
+    Дата регистрации 3): read as no date, as an empty cell``. A note, not a
+    warning: an unfilled field is no mistake, and a row warning for each of
+    most contacts of a 1C export hid the real ones.
+    """
+    kinds: dict[str, Counter[str]] = {}
+    for col in columns:
+        for kind, n in col.empty.items():
+            kinds.setdefault(kind, Counter())[col.column] += n
+    notes = []
+    for kind, where in kinds.items():
+        total = sum(where.values())
+        cells = "1 cell holds" if total == 1 else f"{total} cells hold"
+        columns_said = ", ".join(f"{column} {n}" for column, n in where.items())
+        notes.append(f"contacts: {cells} {kind} ({columns_said}): read as no date, as an empty cell")
+    return notes

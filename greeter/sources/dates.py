@@ -36,6 +36,14 @@ configured format for that separator puts the month first), ISO 8601's reduced
 ``--12-27`` and ``--1227`` (vCard, Outlook), Outlook's own ``1604-12-27`` /
 ``27.12.1604``, and a year of zeros (``27.12.0000``, ``0000-12-27``). Such a
 contact is greeted on the day, without an age.
+
+A value that stands for "no date" is not a date at all (:func:`no_date`): 1C's
+empty date ``01.01.0001 0:00:00`` (and .NET's ``0001-01-01``), MariaDB's zero
+date ``0000-00-00`` and PostgreSQL's ``infinity``. The row parser reads it as
+an empty cell; nobody was born on the first day of the calendar.
+
+Which of a slash date's two numbers is the day, one value cannot say
+(``03/04/1980``); a column's values together can (:func:`day_month_order`).
 """
 
 from __future__ import annotations
@@ -45,21 +53,27 @@ from calendar import isleap, monthrange
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+from typing import Literal
 
 from greeter.sources.quote import quoted
 
 __all__ = [
     "COMMON_FORMATS",
+    "EMPTY_DAY",
     "EXCEL_SERIAL_ADVICE",
     "MONTH_NAMES",
     "YEARLESS_YEAR",
     "DateParser",
+    "Order",
     "day_month",
+    "day_month_order",
     "excel_serial",
     "excel_serials",
     "is_yearless",
     "iso_day_month",
     "month_name_advice",
+    "no_date",
+    "swap_day_month",
     "swapped",
 ]
 
@@ -99,6 +113,19 @@ _NO_YEAR = re.compile(r"(\d{1,2})([/-])(\d{1,2})|(\d{1,2})\.(\d{2})\.?")
 _ISO_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
 #: A year written as zeros ("27.12.0000", "0000-12-27"): no year 0 exists, so it says "no year".
 _ZERO_YEAR = re.compile(r"(?<!\d)0000(?!\d)")
+#: 1C's empty date ("01.01.0001 0:00:00"), .NET's DateTime.MinValue: "no date", never a day (:func:`no_date`).
+EMPTY_DAY = date(1, 1, 1)
+#: MariaDB's and MySQL's zero date (a DATE, and a DATETIME's day), as the server writes it. Only
+#: so: a "00.00.0000" typed into a spreadsheet is a value to correct, said at its row.
+_ZERO_DATE = "0000-00-00"
+#: PostgreSQL's dates beyond every other, which psycopg hands over as text (:mod:`.sql_source`).
+_INFINITIES = frozenset({"infinity", "-infinity", "+infinity"})
+#: A date of numbers whose first two may be a day and a month in either order: "12/07/1970",
+#: "12-07-70". Not with dots: where dates are dotted (Russia, Germany) the day comes first.
+_EITHER_ORDER = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(?:\d{4}|\d{2})")
+#: What a date's first two numbers can be (:func:`day_month_order`): a day then a month only, a
+#: month then a day only, or either.
+Order = Literal["day_first", "month_first", "either"]
 #: What each strftime code looks like in a value; d, m and the year are captured to explain a failure.
 _CODES = {
     "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
@@ -196,12 +223,20 @@ class DateParser:
         the same text is month 27, refused. Without such a format, day first:
         the Russian convention, as in :data:`COMMON_FORMATS`.
         """
+        fmt = self.order_format(sep)
+        return fmt is not None and fmt.startswith("%m")
+
+    def order_format(self, sep: str) -> str | None:
+        """The format that reads a date of numbers separated by ``sep`` (``12/07/1970``), day or month
+        first: the first that starts ``%d{sep}%m`` or ``%m{sep}%d``; None if none does.
+
+        It decides which of two readings a value like ``12/07/1970`` gets
+        (:func:`day_month_order` says when the other was meant).
+        """
         for fmt in self.formats:
-            if fmt.startswith(f"%d{sep}%m"):
-                return False
-            if fmt.startswith(f"%m{sep}%d"):
-                return True
-        return False
+            if fmt.startswith((f"%d{sep}%m", f"%m{sep}%d")):
+                return fmt
+        return None
 
     def _parse(self, text: str) -> date | None:
         try:
@@ -325,6 +360,66 @@ class DateParser:
         if named is not None:  # "8 декабря 1973": no format reads it, the CRM can export numbers
             return f"; e.g. {quoted(named[0])}: {named[1]}"
         return "; check the values and contacts.date_formats"
+
+
+def no_date(text: str, day: date | None) -> str | None:
+    """The placeholder for "no date" ``text`` is (``day``: how the formats read it), named for
+    ``check``'s note; None if it is a date, or a value that is wrong rather than empty.
+
+    CRMs and databases write one where the field was never filled: 1C
+    exports every empty date as ``01.01.0001 0:00:00`` (most contacts of a
+    real 1C export have it), .NET writes ``0001-01-01``, MariaDB keeps
+    ``0000-00-00`` (``0000-00-00 00:00:00``) in a DATE or DATETIME column,
+    and PostgreSQL has ``infinity`` and ``-infinity``. Read as dates they
+    were "2025 years (more than 120)" or "no month 0" — row warnings and
+    ``invalid_contact`` for contacts who have simply no such date, and a
+    PostgreSQL DATE's ``infinity`` pointed at ``contacts.date_formats``,
+    which DATE columns do not use. Only the placeholder itself: ``1981-00-00``
+    (a year without its day) stays a wrong value.
+    """
+    if day is not None:
+        if day != EMPTY_DAY:
+            return None
+        bare = _date_part(text)
+        return "1C's empty date 01.01.0001" if "." in bare else f"the empty date {bare}"
+    bare = _date_part(text)
+    if bare == _ZERO_DATE:
+        return f"the zero date {_ZERO_DATE}"
+    if bare.casefold() in _INFINITIES:
+        return "PostgreSQL's infinity ('infinity', '-infinity')"
+    return None
+
+
+def day_month_order(text: str) -> Order | None:
+    """Which order a date of numbers (``12/07/1970``) can have its day and month in; None when that
+    is not a question (another shape, no day either way, or the two numbers equal).
+
+    ``12/25/1980`` is month first only (there is no month 25), ``25/12/1980``
+    day first only, ``12/07/1970`` either — and a format reads it one way
+    silently. One value cannot tell which was meant; a column's values
+    together can (:func:`greeter.sources.date_columns.order_problem`). A
+    time of day after the date does not change it.
+    """
+    if "/" not in text[1:3] and "-" not in text[1:3]:
+        return None  # a dotted or ISO date, as most exports' are: no regex for them
+    m = _EITHER_ORDER.fullmatch(_date_part(text))
+    if m is None:
+        return None
+    first, second = int(m[1]), int(m[3])
+    if first == second:
+        return None  # 05/05/1980: the same day either way
+    day_first = _no_such_day(second, first, None) is None
+    month_first = _no_such_day(first, second, None) is None
+    if day_first and month_first:
+        return "either"
+    if day_first:
+        return "day_first"
+    return "month_first" if month_first else None
+
+
+def swap_day_month(fmt: str) -> str:
+    """``%d/%m/%Y`` ↔ ``%m/%d/%Y``: the format that reads a value with its day and month the other way."""
+    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
 
 
 def excel_serial(text: str) -> date | None:
@@ -498,6 +593,13 @@ def _in_zone(day: date, time: re.Match[str], zone: tzinfo) -> date:
         return moment.astimezone(zone).date()
     except (OverflowError, ValueError):
         return day
+
+
+def _date_part(text: str) -> str:
+    """``text`` without a time of day after it, nor 1C's year word: the date as written."""
+    bare = _without_year_word(text)
+    m = _time_of_day(bare)
+    return bare if m is None else bare[: m.start()]
 
 
 def _without_year_word(text: str) -> str:

@@ -42,8 +42,15 @@ from greeter.sources import cell_text, email_notes, name_cells, zone_cells
 from greeter.sources.caches import remember
 from greeter.sources.cell_text import MOJIBAKE_FIX, NAME_FIELDS, mojibake, swallowed
 from greeter.sources.columns import configured_columns, describe_control, email_fields, header_problem
-from greeter.sources.date_columns import DateColumn, UnreadCell, column_problems, greetings
-from greeter.sources.dates import SAMPLES, DateParser
+from greeter.sources.date_columns import (
+    DateColumn,
+    UnreadCell,
+    column_problems,
+    empty_date_notes,
+    greetings,
+    order_problem,
+)
+from greeter.sources.dates import EMPTY_DAY, SAMPLES, DateParser, Order, day_month_order, no_date
 from greeter.sources.name_cells import (
     first_name_cell,
     full_name_note,
@@ -148,6 +155,11 @@ class RowParser:
         # thousand names and a handful of tag lists. Reading each once makes them dict look-ups.
         self._dates: dict[str, date | None] = {}
         self._date_problems: dict[str, str] = {}
+        #: Date texts that are a "no date" placeholder (cached as None in ``_dates``), by its name.
+        self._empty_dates: dict[str, str] = {}
+        #: Date texts whose day and month may be in either order, or only one (:func:`day_month_order`):
+        #: empty for a dotted or ISO export, whose rows then pay one truth test for it.
+        self._orders: dict[str, Order] = {}
         self._tags: dict[str, frozenset[str]] = {}
         self._names: dict[str, str] = {}
         self._full_names: dict[tuple[str, str | None], tuple[FullName, str]] = {}
@@ -409,6 +421,7 @@ class RowParser:
         dates: dict[str, date] = {}
         bad: dict[str, str] = {}
         known = self._dates
+        orders = self._orders
         for col in self.dates:
             cell = row[col.index]  # a short row was padded to the header's width
             text = cell.strip()
@@ -422,8 +435,14 @@ class RowParser:
             col.values += 1
             parsed = known.get(text, _UNREAD)
             if parsed is _UNREAD:
-                parsed = remember(known, text, self.date_parser.parse(text))
+                parsed = remember(known, text, self._read_date(text))
+            if orders and (order := orders.get(text)) is not None:
+                col.saw_order(order, line, text)
             if parsed is None:
+                if (empty := self._empty_dates.get(text)) is not None:  # 01.01.0001: an empty cell
+                    col.values -= 1
+                    col.empty[empty] += 1
+                    continue
                 col.failed += 1
                 if len(col.samples) < SAMPLES and text not in col.samples:
                     col.samples.append(text)
@@ -573,6 +592,7 @@ class RowParser:
         if whole is not None:
             problems.append(whole)
         problems += column_problems(self.dates, self.date_parser, self.source)
+        problems += filter(None, (order_problem(col, self.date_parser, self.source) for col in self.dates))
         return problems
 
     def _whole_name_problem(self) -> Problem | None:
@@ -720,6 +740,28 @@ class RowParser:
         message = f"{why}; {col.greetings} are skipped for this contact"
         problems.append(Problem(self.source, col.column, message, line, kind="row", severity="warning"))
         return message
+
+    def _read_date(self, text: str) -> date | None:
+        """A date text read the first time: its day, or None — also for a "no date" placeholder
+        (:func:`no_date`, kept in :attr:`_empty_dates`), which counts as an empty cell.
+
+        Its day-month order (:func:`day_month_order`) goes to :attr:`_orders`
+        for the column's judgement (:meth:`column_problems`); a text read
+        before is a dict look-up, so the million rows of an export pay none
+        of this.
+        """
+        day = self.date_parser.parse(text)
+        if (day is None or day == EMPTY_DAY) and (empty := no_date(text, day)) is not None:
+            remember(self._empty_dates, text, empty)
+            return None
+        order = day_month_order(text)
+        if order is not None:
+            remember(self._orders, text, order)
+        return day
+
+    def empty_date_notes(self) -> list[str]:
+        """``check``'s notes on the date columns' "no date" placeholders (:func:`empty_date_notes`)."""
+        return empty_date_notes(self.dates)
 
     def _date_problem(self, text: str) -> str:
         """Why a date text does not parse (cached: a bad export repeats its bad values)."""
