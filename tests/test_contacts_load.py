@@ -181,7 +181,8 @@ def test_load_rejects_exactly_what_a_header_refuses(tmp_path: Path) -> None:
     """
     from greeter.message import UnsafeHeaderError, validate_header_value
 
-    chars = [chr(c) for c in range(0x3000) if chr(c) not in '";']
+    # Not '?' either: one inside a word (Ж?arko) is a letter lost to a character set, rejected as such.
+    chars = [chr(c) for c in range(0x3000) if chr(c) not in '";?']
     rows = [f'{i};a{i}@example.com;Иванов;"Ж{ch}arko";;;;;;' for i, ch in enumerate(chars, 1)]
     path = tmp_path / "c.csv"
     path.write_text("\n".join([RU_HEADER, *rows]) + "\n", "utf-8", newline="")

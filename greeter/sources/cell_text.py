@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 from greeter.contacts import UNSAFE_IN_HEADER
 
-__all__ = ["CONTROL", "LINE_BREAK", "LINE_BREAKS", "MOJIBAKE_FIX", "MOJIBAKE_PAIR", "NAME_FIELDS",
-           "PASTED_INVISIBLE", "SWALLOWED_ROW", "mojibake", "swallowed"]  # fmt: skip
+__all__ = ["CONTROL", "GARBLED_COLUMN", "LINE_BREAK", "LINE_BREAKS", "LOST_FIX", "LOST_LETTERS",
+           "LOST_VIA_QUERY", "MOJIBAKE_FIX", "MOJIBAKE_PAIR", "NAME_FIELDS", "PASTED_INVISIBLE",
+           "SWALLOWED_ROW", "mojibake", "swallowed"]  # fmt: skip
 
 #: The characters a header cannot hold (C0/C1 controls, DEL, U+2028/9, lone surrogates, direction
 #: overrides and isolates): a strict field holding one would be held at ``send`` by
@@ -45,17 +46,73 @@ _ROW_START = re.compile(r"[\w-]+[;,\t|]")
 #: A line break followed by a line that has delimiters: an unclosed quote swallowed the next row(s).
 SWALLOWED_ROW = re.compile(r"[\r\n][^\r\n]*[;,\t|]")
 
-#: Where UTF-8 text read as Latin-1 is to be read right, by ``contacts.source``.
+#: The conversion that reads a latin1 column's UTF-8 bytes as UTF-8, as each server writes it.
+_CONVERT = (
+    "MySQL/MariaDB: CONVERT(BINARY CONVERT(col USING latin1) USING utf8mb4) AS col; PostgreSQL:"
+    " convert_from(convert_to(col, 'LATIN1'), 'UTF8') AS col"
+)
+#: What the conversion does to a row of the column that was right: MariaDB puts '?' for each letter
+#: latin1 lacks («Пётр» → «????»), and greeter used to load that and greet «????».
+_CONVERT_HARM = "converting the column would turn its right names into '????'"  # in a row's advice
+
+#: Where UTF-8 text read as Latin-1 is to be read right, by ``contacts.source``. One row cannot tell a
+#: column under the wrong character set from a row written garbled into a right column (a CRM once
+#: written through a latin1 connection): the advice names both, and the column's note
+#: (:data:`GARBLED_COLUMN`, once every row is read) says which it is.
 MOJIBAKE_FIX = {
-    "sql": "the column holds UTF-8 bytes under a latin1 character set; read them as UTF-8 in"
-    " contacts.query — MySQL/MariaDB: CONVERT(BINARY CONVERT(col USING latin1) USING utf8mb4) AS"
-    " col; PostgreSQL: convert_from(convert_to(col, 'LATIN1'), 'UTF8') AS col — or convert the"
-    " column in the CRM",
+    "sql": "if every row of this column reads like this, the column holds UTF-8 bytes under a latin1"
+    f" character set: read them as UTF-8 in contacts.query — {_CONVERT} — or convert the column in the"
+    " CRM; if its other rows read right, this row itself was stored garbled: fix it in the CRM"
+    f" ({_CONVERT_HARM}); the note on the column says which",
     "csv": "if contacts.encoding names a Latin-1 encoding (cp1252, latin-1), the file is UTF-8: set it"
     " to utf-8 (or auto); otherwise the text was double-encoded before it was written: fix it in the"
     " CRM or the export",
     "xlsx": "the workbook holds it so: fix the export that wrote it, or the cell",
 }
+
+#: The column's note on its garbled rows, by ``contacts.source``: (every row with letters beyond
+#: ASCII garbled: the column's reading is wrong; some garbled, others right: those rows are).
+GARBLED_COLUMN = {
+    "sql": (
+        "the column holds UTF-8 bytes under a latin1 character set: read it as UTF-8 in"
+        f" contacts.query — {_CONVERT} — or convert the column in the CRM",
+        "those rows were stored garbled (written through a latin1 connection?): fix them in the CRM;"
+        " do not convert the column in contacts.query: that would turn its right names into '????'",
+    ),
+    "csv": (
+        "if contacts.encoding names a Latin-1 encoding (cp1252, latin-1), the file is UTF-8: set it to"
+        " utf-8 (or auto); otherwise the column was double-encoded before it was written: fix the export",
+        "those rows were double-encoded before the export: fix them in the CRM; contacts.encoding"
+        " is not the cause (the other rows read right)",
+    ),
+    "xlsx": (
+        "the export that wrote the workbook garbled the column: fix the export",
+        "those rows were stored garbled: fix them in the CRM",
+    ),
+}
+
+#: A name's '?' that stands for a lost character, not a question mark: one followed by a letter, a
+#: digit or another '?' («M?ller», «????»), or a '?' standing as a word of its own («Анна ?» for
+#: «Анна 🌸»). A question mark in a company's name («Что? Где? Когда?») ends a word.
+LOST_LETTERS = re.compile(r"\?[\w?]|(?<!\S)\?(?!\S)")
+#: Why a name cell is '?' where letters were, and what to fix, by ``contacts.source``.
+LOST_FIX = {
+    "sql": "a conversion to a character set without these letters (latin1, ascii) replaced each by"
+    " '?' — in contacts.query (CONVERT(… USING latin1)), or in a latin1/ascii column or connection"
+    " of the CRM: fix the query or the CRM",
+    "csv": "the export wrote them in a character set without these letters (ASCII, Latin-1), which"
+    " replaced each by '?': export the file again as UTF-8, or fix the names in the CRM if it holds"
+    " them so",
+    "xlsx": "the export or the CRM converted them to a character set without these letters (latin1,"
+    " ascii), which replaced each by '?': fix the export or the names in the CRM",
+}
+#: :data:`LOST_FIX` for an SQL source whose contacts.query converts through latin1: the conversion
+#: greeter advises for a column every row of which is garbled did it to rows that were right.
+LOST_VIA_QUERY = (
+    "contacts.query converts through latin1 (CONVERT(… USING latin1)), which replaces each letter"
+    " latin1 lacks by '?': that is right only for a column every row of which is garbled"
+    " («ÐŸÑ‘Ñ‚Ñ€»); remove the conversion from this column and fix its garbled rows in the CRM"
+)
 
 
 def mojibake(text: str) -> str | None:

@@ -11,31 +11,72 @@ not per row; :data:`GENDERS` is also the config's word list for
 
 from __future__ import annotations
 
+import re
+
 from greeter.contacts import Gender
 from greeter.names import FullName, initials_in, patronymic_gender, usual_order, without_brackets
 from greeter.sources.quote import quoted
 
 __all__ = [
     "GENDERS",
+    "NO_NAME",
+    "PERSON_NAME_FIELDS",
     "first_name_cell",
     "full_name_note",
     "order_to_check",
+    "pictograph_note",
     "whole_name",
     "whole_names_warning",
+    "without_pictographs",
 ]
+
+#: The blocks of emoji and pictographs (Unicode's So symbols a name is decorated with): ‼ ⁉ ℹ,
+#: arrows, technical symbols, enclosed alphanumerics, box drawing, shapes, miscellaneous symbols,
+#: dingbats (U+2190–U+27BF), symbols and arrows (U+2B00–U+2BFF), 〰 〽 ㊗ ㊙, and U+1F000–U+1FBFF
+#: (emoticons, pictographs, flags' regional indicators, skin tones — Sk). Not every So: © ® ™ are
+#: trade marks, part of the brand names they stand in («Weiß™ GmbH»), not a decoration; Tibetan,
+#: CJK-radical and other script-specific signs are not decoration either; and the ASCII and Latin-1
+#: Sk (` ´ ^) stand in for apostrophes in names (D`Artagnan).
+_PICTOGRAPHS = (
+    "\u203c\u2049\u2139\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff"
+    "\u3030\u303d\u3297\u3299\U0001f000-\U0001fbff"
+)
+#: What turns characters into an emoji's presentation, never a letter's: variation selectors 15/16,
+#: the keycap and the tag characters of subdivision flags.
+_EMOJI_MODIFIERS = "\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f"
+#: One emoji sequence: pictographs and modifiers with the zero-width joiners between them
+#: (👩‍💻, 👍🏽, 🏳️‍🌈, 1️⃣). A joiner elsewhere stays: Persian and Indic names need it.
+_EMOJI_RUN = re.compile(
+    f"(?:[0-9#*]\ufe0f?\u20e3|[{_PICTOGRAPHS}{_EMOJI_MODIFIERS}])"  # a keycap (1️⃣) takes its digit along
+    f"(?:[{_PICTOGRAPHS}{_EMOJI_MODIFIERS}]|\u200d(?=[{_PICTOGRAPHS}]))*"
+)
+#: How a name cell of nothing but pictographs is said (:func:`pictograph_note`).
+NO_NAME = "is only emoji or pictographs, no name"
+#: The fields that name the person: a pictograph is dropped from them. A company's ™ or ® is part
+#: of its name, and its cell is left as the CRM has it.
+PERSON_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name")
 
 #: A gender cell as CRMs write it, case-folded and without a final dot: Russian, English (``w``:
 #: German), Serbian Cyrillic (мушки/женски, whose м/ж are the Russian letters) and Serbian Latin or
-#: Croatian (m/ž, muški/ženski; ``z`` where an export lost the háček).
+#: Croatian (m/ž, muški/ženski; ``z`` where an export lost the háček). Also the forms of address a
+#: CRM keeps in a salutation column that exports are mapped to ``gender`` from — Bitrix24's
+#: «Обращение» (г-н, г-жа), English (Mr, Mrs, Ms, Miss), German (Herr, Frau), Serbian (gospodin,
+#: gospođa, gospođica and their abbreviations, in both scripts; ``dj`` for a lost ``đ``): they say
+#: the gender as plainly as м/ж, and reading them as unknown left it to a guess from the name.
 GENDERS = {
     **dict.fromkeys(
         ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
-         "m", "male", "man", "muški", "muško", "muski", "musko"),
+         "m", "male", "man", "muški", "muško", "muski", "musko",
+         "г-н", "г", "господин", "mr", "herr",
+         "gospodin", "g-din", "gdin", "г-дин", "гдин"),
         Gender.MALE,
     ),
     **dict.fromkeys(
         ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
-         "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko"),
+         "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko",
+         "г-жа", "госпожа", "mrs", "ms", "miss", "frau",
+         "gospođa", "gospodja", "gđa", "g-đa", "gospođica", "gospodjica", "gđica",
+         "госпођа", "гђа", "г-ђа", "госпођица", "гђица"),
         Gender.FEMALE,
     ),
 }  # fmt: skip
@@ -100,6 +141,33 @@ def first_name_cell(first: str) -> tuple[str, str]:
             rest.split()
         ), f"{quoted(first)}: the text in brackets {bracketed!r} is not part of the name"
     return first, ""
+
+
+def without_pictographs(text: str) -> tuple[str, str]:
+    """``text`` without its emoji and pictographs, spaces collapsed; and those removed, or "".
+
+    «Анна 🌸» went into letters as «Уважаемая Анна 🌸 Сергеевна!», and «😀»
+    as «Здравствуйте, 😀!»: a CRM's decoration, or a manager's note, is no
+    part of the name a letter addresses someone by. What a marketer wants is
+    the name without them (an impersonal letter when nothing is left), and a
+    warning, so that the CRM can be cleaned.
+    """
+    removed = _EMOJI_RUN.findall(text)
+    if not removed:
+        return text, ""
+    return " ".join(_EMOJI_RUN.sub("", text).split()), "".join(removed)
+
+
+def pictograph_note(text: str, name: str, removed: str) -> str:
+    """The warning for a name cell ``text`` whose pictographs ``removed`` were dropped, leaving ``name``.
+
+    It quotes what the letters will say, as the other name warnings do, so
+    that ``check`` shows it instead of ``OK``.
+    """
+    if name:
+        left_out = f"holds emoji or pictographs ({removed!r}), left out of the name"
+        return f"{quoted(text)} {left_out}: read as {quoted(name)}"
+    return f"{quoted(text)} {NO_NAME}"
 
 
 def whole_name(first: str) -> bool:

@@ -40,7 +40,15 @@ from greeter.errors import ContactsError, Problem
 from greeter.names import FullName, native_order, normalise_case, patronymic_gender, read_full_name
 from greeter.sources import cell_text, email_notes, name_cells, zone_cells
 from greeter.sources.caches import remember
-from greeter.sources.cell_text import MOJIBAKE_FIX, NAME_FIELDS, mojibake, swallowed
+from greeter.sources.cell_text import (
+    GARBLED_COLUMN,
+    LOST_FIX,
+    LOST_VIA_QUERY,
+    MOJIBAKE_FIX,
+    NAME_FIELDS,
+    mojibake,
+    swallowed,
+)
 from greeter.sources.columns import configured_columns, describe_control, email_fields, header_problem
 from greeter.sources.date_columns import (
     DateColumn,
@@ -52,11 +60,15 @@ from greeter.sources.date_columns import (
 )
 from greeter.sources.dates import EMPTY_DAY, SAMPLES, DateParser, Order, day_month_order, no_date
 from greeter.sources.name_cells import (
+    NO_NAME,
+    PERSON_NAME_FIELDS,
     first_name_cell,
     full_name_note,
     order_to_check,
+    pictograph_note,
     whole_name,
     whole_names_warning,
+    without_pictographs,
 )
 from greeter.sources.quote import QUOTE_CHARS, quoted
 from greeter.sources.row_shape import CutRow, long_row, short_row, undecoded_cell
@@ -73,6 +85,7 @@ from greeter.timezones import is_zone
 _CONTROL = cell_text.CONTROL
 _PASTED_INVISIBLE = cell_text.PASTED_INVISIBLE
 _MOJIBAKE_PAIR = cell_text.MOJIBAKE_PAIR
+_LOST_LETTERS = cell_text.LOST_LETTERS
 _LINE_BREAK = cell_text.LINE_BREAK
 _LINE_BREAKS = cell_text.LINE_BREAKS
 _SWALLOWED_ROW = cell_text.SWALLOWED_ROW
@@ -145,6 +158,21 @@ class RowParser:
         self._emails = email_fields(cfg.columns.email_columns)
         #: Every e-mail column is strict, not only the first: any of them may be the address greeted.
         self._strict = tuple(name for name in _STRICT if name in self.pos) + self._emails[1:]
+        self._name_fields = tuple(name for name in NAME_FIELDS if name in self.pos)
+        #: Per name field, the (line, text) of the cells that are UTF-8 read as Latin-1, and of its first
+        #: non-ASCII cell that reads right: the column's note says whether the column or some rows are
+        #: garbled (:meth:`_garbled_columns`); the advice for one differs from, and harms, the other.
+        #: The fields without a right sample yet are tested per row: in a Cyrillic export, after the
+        #: first row none is, and the test costs nothing more.
+        self._garbled_cells: dict[str, list[tuple[int, str]]] = {}
+        self._right: dict[str, tuple[int, str]] = {}
+        self._unsampled = self._name_fields
+        #: The name cells (raw) that held emoji or pictographs, and their warning (:meth:`_name` finds
+        #: them once per distinct cell; :meth:`_pictograph_notes` says it on each of their rows).
+        self._pictured: dict[str, str] = {}
+        #: Whether contacts.query converts through latin1: a name of '?'s is then most likely its doing.
+        query = " ".join((cfg.query or "").upper().split()) if cfg.source == "sql" else ""
+        self._latin1_query = "USING LATIN1" in query
         #: Whether the rows say names at all: without a name column every letter is impersonal by
         #: design, and a warning on each row would only be noise.
         self._named = "first_name" in self.pos or "full_name" in self.pos
@@ -252,6 +280,11 @@ class RowParser:
         # Only a row with a UTF-8 byte pair read as Latin-1 ("Ð˜") pays for looking closer.
         if _MOJIBAKE_PAIR.search(whole) is not None and (garbled := self._garbled(cells, line)):
             return None, garbled
+        # Likewise only a row with a '?' anywhere: a name of '?'s ("???? ????????") lost its letters.
+        if "?" in whole and (lost := self._lost(cells, line)):
+            return None, lost
+        if self._unsampled and not whole.isascii():  # str.isascii is a flag test
+            self._sample_right(cells, line)
         # One test over the whole row (the common, clean case), then over the strict cells, which
         # are parts of it; locate only on a hit. Every character _CONTROL matches is
         # non-printable, so a printable text needs no regex.
@@ -373,8 +406,10 @@ class RowParser:
                 self._whole_names += 1
                 if self._whole_sample is None:
                     self._whole_sample = (line, first)
+        # A name cell that held emoji was read without them (:meth:`_name`, once per distinct cell).
+        pictured = self._pictograph_notes(cells, line, problems) if self._pictured else ""
         if not first and self._named and not noted:
-            nameless = (len(problems), "", "")
+            nameless = (len(problems), pictured, "write the name in the CRM" if pictured else "")
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
         flag = cells.get("do_not_contact", "")
         opted_out, unread = self._opted_out(flag, line, problems) if flag else _IN
@@ -591,6 +626,8 @@ class RowParser:
         whole = self._whole_name_problem()
         if whole is not None:
             problems.append(whole)
+        if self._garbled_cells:
+            problems += self._garbled_columns()
         problems += column_problems(self.dates, self.date_parser, self.source)
         problems += filter(None, (order_problem(col, self.date_parser, self.source) for col in self.dates))
         return problems
@@ -624,12 +661,94 @@ class RowParser:
         for name in NAME_FIELDS:
             value = cells.get(name, "")
             if value and (meant := mojibake(value)) is not None:
+                self._garbled_cells.setdefault(name, []).append((line, value))
                 message = (
                     f"{quoted(value)} is UTF-8 text read as Latin-1 (most likely {quoted(meant)}); the row"
                     f" is not loaded: {MOJIBAKE_FIX[self._kind]}"
                 )
                 problems.append(self._problem(line, name, message))
         return problems
+
+    def _garbled_columns(self) -> list[Problem]:
+        """A note for each name column with cells of UTF-8 read as Latin-1: the whole column, or some rows.
+
+        The rows' advice to convert the column in contacts.query is right only
+        when every name of it with letters beyond ASCII is garbled (ASCII reads
+        the same either way): followed on a column whose other rows are right,
+        it turned every right Cyrillic name into «????» — and loaded them. Having
+        read every row, this says which case the column is.
+        """
+        problems = []
+        for name, cells in self._garbled_cells.items():
+            column = self.header[self.pos[name]]
+            whole_fix, rows_fix = GARBLED_COLUMN[self._kind]
+            line, sample = cells[0]
+            right = self._right.get(name)
+            if right is None:
+                message = (
+                    f"every non-ASCII name in this column ({len(cells)}) is UTF-8 text read"
+                    f" as Latin-1 (e.g. row {line}: {quoted(sample)}): {whole_fix}"
+                )
+            else:
+                rows = ", ".join(str(at) for at, _ in cells[:5]) + (", …" if len(cells) > 5 else "")
+                message = (
+                    f"{len(cells)} name(s) in this column are UTF-8 text read as Latin-1 (row(s) {rows}),"
+                    f" while its other non-ASCII names read right (e.g. row {right[0]}: {quoted(right[1])}):"
+                    f" {rows_fix}"
+                )
+            problems.append(Problem(self.source, column, message, kind="column", severity="warning"))
+        return problems
+
+    def _lost(self, cells: Mapping[str, str], line: int) -> list[Problem]:
+        """An error for each name field whose letters were replaced by '?' («???? ??????» for «Пётр Иванов»).
+
+        A conversion to a character set without the letters — latin1 or
+        ascii, in the query, the CRM's column or connection, or the export —
+        writes '?' for each one, and nothing after it can tell what they were.
+        Such a row was loaded (``check: OK``) and greeted «???? ????????, с
+        днём рождения!»: it is rejected, saying what lost the letters.
+        """
+        fix = LOST_VIA_QUERY if self._latin1_query else LOST_FIX[self._kind]
+        problems = []
+        for name in self._name_fields:
+            value = cells[name]
+            if "?" in value and _LOST_LETTERS.search(value) is not None:
+                message = f"{quoted(value)} has '?' where letters were; the row is not loaded: {fix}"
+                problems.append(self._problem(line, name, message))
+        return problems
+
+    def _sample_right(self, cells: Mapping[str, str], line: int) -> None:
+        """Keeps the first non-ASCII cell of each name field not sampled yet: it read right (the row passed
+        :meth:`_garbled`), so converting the column would garble it (:meth:`_garbled_columns`)."""
+        left = []
+        for name in self._unsampled:
+            value = cells[name]
+            if value.isascii():
+                left.append(name)
+            else:
+                self._right[name] = (line, value)
+        self._unsampled = tuple(left)
+
+    def _pictograph_notes(self, cells: Mapping[str, str], line: int, problems: list[Problem]) -> str:
+        """A warning for each of the row's person-name cells read without its emoji (:meth:`_name`).
+
+        A name left with nothing (``😀``) is no name: returned is why, for the
+        first-name (or full-name) cell, so that the row's one warning says so
+        with the impersonal opening its letters get (:meth:`_nameless`); "" if
+        that cell still holds a name. A company's cell is left alone (its ™ is
+        its name's).
+        """
+        why = ""
+        pictured = self._pictured
+        for name in PERSON_NAME_FIELDS:
+            note = pictured.get(cells.get(name, ""))
+            if note is None:
+                continue
+            if note.endswith(NO_NAME) and name in ("first_name", "full_name"):
+                why = note
+            else:
+                problems.append(self._warn(line, name, note))
+        return why
 
     def _locale(self, raw: str, line: int, problems: list[Problem]) -> str | None:
         """``ru-RU`` → ``ru_RU``; an unusable code is a warning and the default applies.
@@ -771,10 +890,18 @@ class RowParser:
         return reason
 
     def _name(self, raw: str) -> str:
-        """A name cell with its spaces collapsed and its case made usual (cached: names repeat)."""
+        """A name cell with its spaces collapsed and its case made usual (cached: names repeat).
+
+        Emoji and pictographs are left out («Анна 🌸» is «Анна»; «😀» no name),
+        and the cell noted in :attr:`_pictured` for its rows' warnings: found
+        here, once per distinct cell, a clean export pays nothing per row.
+        """
         name = self._names.get(raw)
         if name is None:
-            name = remember(self._names, raw, normalise_case(" ".join(raw.split())))
+            text, removed = without_pictographs(raw)
+            if removed:
+                self._pictured[raw] = pictograph_note(raw, normalise_case(" ".join(text.split())), removed)
+            name = remember(self._names, raw, normalise_case(" ".join(text.split())))
         return name
 
     def _tag_set(self, raw: str) -> frozenset[str]:
