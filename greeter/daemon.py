@@ -113,6 +113,7 @@ from greeter.smtp_transport import SmtpTransport
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from greeter.delivery import Summary
     from greeter.http_api import ApiContext
 
 log = get_logger(component="daemon")
@@ -182,16 +183,29 @@ def config_marker(reload_failed_at: datetime | None) -> dict[str, str]:
     return {"config_reload_failed_at": reload_failed_at.astimezone(UTC).isoformat("T", "seconds")}
 
 
-def run_status(counts: Mapping[str, int], problem: str | None, now: datetime) -> str:
+def run_status(
+    summary: Summary, problem: str | None, now: datetime, reload_failed_at: datetime | None = None
+) -> str:
     """The line ``systemctl status greeter`` shows after a run: its time, what it sent, what is wrong.
 
-    Counts, and the delivery problem as ``/healthz`` shows it
-    (:func:`~greeter.delivery_health.delivery_problem`: the server's words, never a contact's),
-    cut to one short line: any local user may read a unit's status.
+    Counts; the letters it left for a later run and why (a halt, a stop, the daily quota) — a
+    halted batch has no outcome to count, and "nothing due" beside a stuck letter misled; a
+    refused reload (the old config still serving); and the delivery problem as ``/healthz``
+    shows it (:func:`~greeter.delivery_health.delivery_problem`: the server's words, never a
+    contact's), cut to one short line: any local user may read a unit's status. Pure.
     """
-    done = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n) or "nothing due"
+    parts = [f"{n} {outcome}" for outcome, n in summary.counts.items() if n]
+    if summary.halted is not None and summary.halted_unsent:
+        parts.append(f"{summary.halted_unsent} left unsent ({summary.halted_by})")
+    if summary.left_unsent:
+        parts.append(f"{summary.left_unsent} left unsent (stopping)")
+    if summary.quota_unsent:
+        parts.append(f"{summary.quota_unsent} left unsent (daily quota)")
     said = f"; delivery: {problem[:STATUS_PROBLEM]}" if problem else ""
-    return f"last run {now.isoformat(timespec='seconds')}: {done}{said}"
+    if reload_failed_at is not None:
+        at = reload_failed_at.isoformat(timespec="seconds")
+        said += f"; config reload refused at {at}, old config kept"
+    return f"last run {now.isoformat(timespec='seconds')}: {', '.join(parts) or 'nothing due'}{said}"
 
 
 #: The most of a delivery problem's words ``systemctl status`` is given (:func:`run_status`).
@@ -426,6 +440,9 @@ class Daemon:
         self.notifier.ready("serving: " + ("config reloaded" if taken else "reload refused, old config kept"))
         if not taken:
             return
+        # The contacts may have changed (a client deleted, an address corrected): the halted batch's
+        # recipient is no longer one to put in the probe's envelope.
+        self._halted_rcpt = None
         if self._running is not None and not self._running.done():
             self._replan = True
         else:
@@ -660,7 +677,8 @@ class Daemon:
             await transport.close()
             return before
         sender = self._inputs.settings.sender.email  # the config in force: a reload may have fixed it
-        probe = asyncio.ensure_future(transport.diagnose(sender, self._halted_rcpt))
+        rcpt = await self._probe_recipient()
+        probe = asyncio.ensure_future(transport.diagnose(sender, rcpt))
         stop = asyncio.ensure_future(self._stop.wait())
         try:
             await asyncio.wait({probe, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -678,6 +696,22 @@ class Daemon:
         if failure.halt_kind is not None:  # a setting to change: its words name it
             return failure.why
         return f"cannot connect to the mail server: {failure.why}"
+
+    async def _probe_recipient(self) -> str | None:
+        """The halted batch's recipient for the probe's RCPT TO — unless it is on the do-not-contact list
+        now (``greeter forget``, an unsubscribe since): such an address never goes to a server again,
+        and the probe then stops at MAIL FROM. Forgotten for good once refused so; a reload forgets it too."""
+        rcpt, journal = self._halted_rcpt, self._journal
+        if rcpt is None or journal is None:
+            return None
+        try:
+            suppressed = await within(JOURNAL_PATIENCE, off_loop(partial(journal.is_suppressed, rcpt)))
+        except (Abandoned, GreeterError):
+            return None  # not known to be allowed: not sent
+        if suppressed:
+            self._halted_rcpt = None
+            return None
+        return rcpt
 
     async def _record_cut_claims(self) -> int:
         """Record the letters a cut-off run left claimed as uncertain; how many.
@@ -802,7 +836,7 @@ class Daemon:
             "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped,
             **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at),
         )  # fmt: skip
-        self.notifier.send(STATUS=run_status(summary.counts, problem, now))
+        self.notifier.send(STATUS=run_status(summary, problem, now, self.stats.reload_failed_at))
 
     # --- HTTP -------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, http
 from tests.test_daemon import run_args, states
-from tests.test_send_e2e import people, smtp
+from tests.test_send_e2e import greeter, people, smtp
 
 #: Forty minutes before the lunch break (Wednesday, Moscow): start-up takes a few minutes at 600×.
 BEFORE_LUNCH = "2027-04-14T12:20:00+03:00"
@@ -68,3 +68,28 @@ def test_a_relay_still_refusing_keeps_the_daemon_degraded_until_it_takes_the_env
     assert sent["delivery"] == "ok" and sent["sent"] == 3, sent
     assert delivered == [("client1@example.com",), ("client2@example.com",), ("client3@example.com",)]
     assert states(config) == {"sent": 3}
+
+
+def test_the_probe_never_puts_an_address_erased_since_in_its_envelope(make_project: MakeProject) -> None:
+    """The probe kept sending RCPT TO the halted batch's first address after ``greeter forget`` had
+    erased it and put it on the do-not-contact list (QA): an erased address went to the relay on
+    every idle run. Now the probe leaves it out (it stops at MAIL FROM)."""
+    with SmtpSink() as sink:
+        for i in (1, 2, 3):
+            sink.reject(f"client{i}@example.com", 554, f"5.7.1 <client{i}@example.com>: Relay access denied")
+        config = make_project(people(3), schedule={"cron": "*/5 * * * *"}, **LUNCH, **smtp(sink.port))
+        with DaemonProcess(config, *run_args(BEFORE_LUNCH, "--speed", "600")) as daemon:
+            halted = daemon.wait_for("run", lambda e: e["due"] > 0)
+            first = daemon.wait_for("run", lambda e: _idle(e) and e["now"] > halted["now"])
+            probed = len(sink.refused)
+            erased = greeter(config, "forget", "--yes", *(f"client{i}@example.com" for i in (1, 2, 3)))
+            assert erased.returncode == 0, erased.stdout + erased.stderr
+            # a run that began before the erasure may still have probed; the next one begins after it
+            later = daemon.wait_for("run", lambda e: _idle(e) and e["now"] > first["now"])
+            asked = len(sink.refused)
+            next_run = daemon.wait_for("run", lambda e: _idle(e) and e["now"] > later["now"])
+            daemon.wait_for("run", lambda e: _idle(e) and e["now"] > next_run["now"])
+            after = sink.refused[asked:]
+            assert daemon.stop() == 0, daemon.output()
+    assert probed >= 2, "the halt, then an idle run's probe, each refused at RCPT TO"
+    assert after == [], f"RCPT TO an erased address: {after}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import socket
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from greeter.daemon import STATUS_PROBLEM, run_status
+from greeter.delivery import Summary
 from greeter.sd_notify import Notifier, message, notify_address, watchdog_seconds
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
@@ -65,11 +67,35 @@ def test_a_line_break_in_a_value_cannot_add_a_field() -> None:
 
 def test_run_status_is_counts_and_a_short_problem() -> None:
     now = datetime(2027, 4, 14, 8, 0, tzinfo=UTC)
-    assert run_status({"sent": 3, "retry": 0}, None, now) == "last run 2027-04-14T08:00:00+00:00: 3 sent"
-    assert run_status({}, None, now).endswith(": nothing due")
+    assert (
+        run_status(Summary(Counter(sent=3, retry=0)), None, now)
+        == "last run 2027-04-14T08:00:00+00:00: 3 sent"
+    )
+    assert run_status(Summary(), None, now).endswith(": nothing due")
     long = "cannot connect to 127.0.0.1:25: connection refused " * 10
-    said = run_status({"retry": 2}, long, now)
+    said = run_status(Summary(Counter(retry=2)), long, now)
     assert said.endswith("; delivery: " + long[:STATUS_PROBLEM]) and "2 retry" in said
+
+
+@pytest.mark.parametrize(
+    ("summary", "said"),
+    [
+        # a halted batch counts no outcome: "nothing due" beside a stuck letter misled (QA)
+        (Summary(halted="the server refuses greeter's host", halted_unsent=1, halted_by="host_blocked"),
+         ": 1 left unsent (host_blocked)"),
+        (Summary(Counter(sent=6), left_unsent=34), ": 6 sent, 34 left unsent (stopping)"),
+        (Summary(Counter(sent=100), quota_unsent=20), ": 100 sent, 20 left unsent (daily quota)"),
+    ],
+)  # fmt: skip
+def test_run_status_says_what_a_run_left_for_later(summary: Summary, said: str) -> None:
+    assert said in run_status(summary, None, datetime(2027, 4, 14, 8, 0, tzinfo=UTC))
+
+
+def test_run_status_keeps_saying_a_reload_was_refused() -> None:
+    """A refused reload's STATUS was replaced by the next run's, and systemctl status forgot it."""
+    refused = datetime(2027, 4, 14, 7, 55, tzinfo=UTC)
+    said = run_status(Summary(), None, datetime(2027, 4, 14, 8, 0, tzinfo=UTC), refused)
+    assert said.endswith("; config reload refused at 2027-04-14T07:55:00+00:00, old config kept")
 
 
 def test_without_a_socket_nothing_is_sent_and_a_lost_socket_is_said_once(tmp_path: Path) -> None:
