@@ -75,6 +75,10 @@ def _row(
         ("gospodja", Gender.FEMALE), ("gđa", Gender.FEMALE), ("gospođica", Gender.FEMALE),
         ("госпођа", Gender.FEMALE), ("гђа", Gender.FEMALE), ("госпођица", Gender.FEMALE),
         ("м", Gender.MALE), ("Ж", Gender.FEMALE),  # as before
+        # a German CRM's «Anrede» as a letter heads it, with a title after it; French, Spanish (QA)
+        ("Herrn", Gender.MALE), ("Hr.", Gender.MALE), ("Fr.", Gender.FEMALE), ("Frau Dr.", Gender.FEMALE),
+        ("Herr Prof. Dr.", Gender.MALE), ("Mme", Gender.FEMALE), ("Mlle", Gender.FEMALE),
+        ("M.", Gender.MALE), ("Sr.", Gender.MALE), ("Sra.", Gender.FEMALE),
     ],
 )  # fmt: skip
 def test_a_form_of_address_in_the_gender_column_is_its_gender_without_a_warning(
@@ -86,10 +90,11 @@ def test_a_form_of_address_in_the_gender_column_is_its_gender_without_a_warning(
     assert not problems, problems
 
 
-def test_a_word_that_is_no_gender_is_still_said() -> None:
-    contacts, problems, _ = _parse([_row("1", "Саша", gender="директор")])
+@pytest.mark.parametrize("said", ["директор", "Frau Müller", "Dr."])  # a name after it is no title
+def test_a_word_that_is_no_gender_is_still_said(said: str) -> None:
+    contacts, problems, _ = _parse([_row("1", "Саша", gender=said)])
     assert contacts[0] is not None and contacts[0].gender is None
-    assert [p.message for p in problems] == ["'директор' is not м/ж (M/F); guessed from the name"]
+    assert [p.message for p in problems] == [f"'{said}' is not м/ж (M/F); guessed from the name"]
 
 
 def test_the_config_tells_a_form_of_address_as_the_gender_to_write() -> None:

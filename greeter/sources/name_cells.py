@@ -12,6 +12,7 @@ not per row; :data:`GENDERS` is also the config's word list for
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from greeter.contacts import Gender
 from greeter.names import FullName, initials_in, patronymic_gender, usual_order, without_brackets
@@ -23,6 +24,7 @@ __all__ = [
     "PERSON_NAME_FIELDS",
     "first_name_cell",
     "full_name_note",
+    "gender_word",
     "order_to_check",
     "pictograph_note",
     "whole_name",
@@ -61,25 +63,45 @@ PERSON_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name")
 #: Croatian (m/ž, muški/ženski; ``z`` where an export lost the háček). Also the forms of address a
 #: CRM keeps in a salutation column that exports are mapped to ``gender`` from — Bitrix24's
 #: «Обращение» (г-н, г-жа), English (Mr, Mrs, Ms, Miss), German (Herr, Frau), Serbian (gospodin,
-#: gospođa, gospođica and their abbreviations, in both scripts; ``dj`` for a lost ``đ``): they say
-#: the gender as plainly as м/ж, and reading them as unknown left it to a guess from the name.
+#: gospođa, gospođica and their abbreviations, in both scripts; ``dj`` for a lost ``đ``), German
+#: CRMs' «Anrede» as letters head it (Herrn, Hr., Fr.), French (M., Mme, Mlle) and Spanish (Sr.,
+#: Sra.): they say the gender as plainly as м/ж, and reading them as unknown left it to a guess
+#: from the name. A title after the form of address («Frau Dr.») does not hide it (:func:`gender_word`).
 GENDERS = {
     **dict.fromkeys(
         ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
          "m", "male", "man", "muški", "muško", "muski", "musko",
-         "г-н", "г", "господин", "mr", "herr",
+         "г-н", "г", "господин", "mr", "herr", "herrn", "hr", "monsieur", "m", "sr", "señor",
          "gospodin", "g-din", "gdin", "г-дин", "гдин"),
         Gender.MALE,
     ),
     **dict.fromkeys(
         ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
          "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko",
-         "г-жа", "госпожа", "mrs", "ms", "miss", "frau",
+         "г-жа", "госпожа", "mrs", "ms", "miss", "frau", "fr", "madame", "mme", "mademoiselle", "mlle",
+         "sra", "señora",
          "gospođa", "gospodja", "gđa", "g-đa", "gospođica", "gospodjica", "gđica",
          "госпођа", "гђа", "г-ђа", "госпођица", "гђица"),
         Gender.FEMALE,
     ),
 }  # fmt: skip
+
+
+def gender_word(text: str) -> Gender | None:
+    """The gender a gender cell says (:data:`GENDERS`): the whole cell, else its first word when
+    the rest is academic titles (German «Anrede» columns hold «Frau Dr.», «Herr Prof. Dr.»). Pure."""
+    cell = unicodedata.normalize("NFC", text).casefold()
+    gender = GENDERS.get(cell.strip().rstrip("."))
+    if gender is not None:
+        return gender
+    first, _, rest = cell.strip().partition(" ")
+    if rest and all(word.rstrip(".") in _TITLE_WORDS for word in rest.split()):
+        return GENDERS.get(first.rstrip("."))
+    return None
+
+
+#: Academic titles that may follow a form of address in a gender cell, case-folded, without their dot.
+_TITLE_WORDS = frozenset({"dr", "prof", "dr.-ing", "dipl.-ing", "med", "phil", "rer", "nat"})
 
 
 def full_name_note(text: str, reading: FullName, locale: str | None) -> str:

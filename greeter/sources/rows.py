@@ -64,6 +64,7 @@ from greeter.sources.name_cells import (
     PERSON_NAME_FIELDS,
     first_name_cell,
     full_name_note,
+    gender_word,
     order_to_check,
     pictograph_note,
     whole_name,
@@ -793,7 +794,7 @@ class RowParser:
         if not text:
             return None
         # NFC: a "ž" typed on a Mac may arrive as "z" and a combining caron.
-        gender = _GENDERS.get(unicodedata.normalize("NFC", text).casefold().rstrip("."))
+        gender = _GENDERS.get(unicodedata.normalize("NFC", text).casefold().rstrip(".")) or gender_word(text)
         if gender is None:
             problems.append(
                 self._problem(
