@@ -494,4 +494,11 @@ def written_name(first: str, patronymic: str, last: str, locale: str | None) -> 
         return name
     from greeter.i18n_script import names_in_script  # Serbian only: it imports Babel's locale data
 
-    return names_in_script((name,), locale)[0]
+    titled = academic_titles(first, last)
+    if not titled.titles:
+        return names_in_script((name,), locale)[0]
+    # Serbian writes titles in lower case, «др» without a point: «проф. др Марко Петровић», not the
+    # German «Проф. Др.» a transliteration of «Prof. Dr.» gives.
+    titles = " ".join("dr" if t.casefold() == "dr." else t.casefold() for t in titled.titles.split())
+    rest = ordered_name(titled.first, patronymic, titled.last, locale)
+    return " ".join(names_in_script((titles, rest), locale)).strip()

@@ -76,6 +76,10 @@ def test_a_serbian_salutation_is_in_one_script(contact: Contact, locale: str, ex
         (person("Милан", "Јовановић", M, "sr_Latn"), "Milan Jovanović"),
         (person("John", "Smith", M, "sr"), "John Smith"),
         (person("Marko", "Petrović", M, "hr"), "Marko Petrović"),
+        # Serbian writes titles in lower case, «др» without a point (QA: «Проф. Др. Марко Петровић»)
+        (person("Prof. Dr. Marko", "Petrović", M, "sr"), "проф. др Марко Петровић"),
+        (person("Dr. Ana", "Jovanović", F, "sr_Latn"), "dr Ana Jovanović"),
+        (person("Prof. Dr. Klaus", "Schäfer", M, "de"), "Prof. Dr. Klaus Schäfer"),
     ],
 )
 def test_the_display_name(contact: Contact, expected: str) -> None:
