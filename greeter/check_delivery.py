@@ -314,16 +314,21 @@ def contacts_database(report: CheckReport, crm: DatabaseStatus) -> None:
         report.fatal |= not crm.unavailable
 
 
-def contacts_query_refused(report: CheckReport, crm: DatabaseStatus, config_file: Path) -> None:
+def contacts_query_refused(
+    report: CheckReport, crm: DatabaseStatus, config_file: Path, setting: str = "contacts.query"
+) -> None:
     """Add the CRM's status when it answered but refused ``contacts.query`` (a syntax error…).
 
     Reported as a wrong password is — the whole report printed, the contacts
     marked not read, exit 2 — but the problem is the query's, located at
-    ``contacts.query`` in the config: that is the line to fix, not the URL.
+    ``setting`` in the config: that is the line to fix, not the URL.
+    ``contacts.query``, or a column setting its columns do not match
+    (``contacts.columns.id``).
     """
     from greeter.config_loader import locate
 
     report.databases.append(crm)
-    line, col = locate(config_file, ("contacts", "query"))
-    report.problems.append(Problem(str(config_file), "contacts.query", crm.detail, line, col))
+    loc = tuple(int(part) if part.isdigit() else part for part in setting.split("."))
+    line, col = locate(config_file, loc)
+    report.problems.append(Problem(str(config_file), setting, crm.detail, line, col))
     report.fatal = True

@@ -310,7 +310,7 @@ def _while_readable(contacts: Iterable[Contact], report: CheckReport, url: str |
             raise
         report.databases = [d for d in report.databases if d.role != "contacts"]
         if isinstance(exc, QueryError):
-            contacts_query_refused(report, contacts_failure(url, exc), report.config_file)
+            contacts_query_refused(report, contacts_failure(url, exc), report.config_file, exc.setting)
         else:
             contacts_database(report, contacts_failure(url, exc))
 

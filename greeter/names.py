@@ -28,10 +28,12 @@ __all__ = [
     "TURKIC_PARTICLES",
     "FullName",
     "NameParts",
+    "first_and_patronymic",
     "gender_of",
     "given_name_first",
     "initials_in",
     "is_turkic",
+    "latin_foreign_name",
     "native_order",
     "normalise_case",
     "patronymic_gender",
@@ -118,6 +120,27 @@ _DOCUMENTED_ORDER: Final = _NATIVE_ORDER | {
 }  # fmt: skip
 
 
+#: Documented-order languages written in Cyrillic only: a name of such a contact written in Latin
+#: letters ("John Smith") is a foreign name, written as its own language writes it, first name first.
+_CYRILLIC_LANGUAGES: Final = frozenset({"ru", "uk", "be", "kk", "ky", "tg", "tt", "ba", "cv", "mn"})
+#: A letter that is not Latin (Basic Latin, Latin-1, Latin Extended-A/B, Latin Extended Additional).
+_NOT_LATIN_LETTER: Final = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
+#: How a Russian surname written in Latin letters ends: "Ivanov Ivan" is surname first, as documented.
+_LATIN_SURNAME_ENDINGS: Final = (
+    "ov",
+    "ova",
+    "ev",
+    "eva",
+    "yov",
+    "yova",
+    "sky",
+    "skiy",
+    "skii",
+    "skaya",
+    "enko",
+)
+
+
 def _language(locale: str | None) -> str:
     return (locale or "ru").replace("-", "_").partition("_")[0].lower()
 
@@ -144,8 +167,25 @@ def given_name_first(locale: str | None) -> bool:
     return _language(locale) not in _DOCUMENTED_ORDER
 
 
-def usual_order(locale: str | None) -> str:
-    """The order a cell of ``locale`` is read in by default, as a row's warning names it."""
+def latin_foreign_name(text: str, locale: str | None) -> bool:
+    """Whether ``text`` is a name in Latin script of a contact whose language is written in Cyrillic.
+
+    "John Smith" in a Russian CRM without a language column: such a name is
+    written in the order of the language it comes from, first name first,
+    not in the CRM's «Фамилия Имя» (which greeted «Smith, с наступающим!»).
+    """
+    return (
+        _language(locale) in _CYRILLIC_LANGUAGES
+        and _LETTERS.search(text) is not None
+        and _NOT_LATIN_LETTER.search(text) is None
+        and _NOT_NAME.search(text) is None  # "{% for x in range(3) %}" is data, read as ever
+    )
+
+
+def usual_order(locale: str | None, text: str = "") -> str:
+    """The order a cell ``text`` of ``locale`` is read in by default, as a row's warning names it."""
+    if latin_foreign_name(text, locale):
+        return "the first name, last name order of names in Latin script"
     if given_name_first(locale):
         return f"the first name, last name order of {_language(locale)!r} names"
     return "Фамилия Имя Отчество order"
@@ -191,7 +231,8 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
     if not words:
         return FullName(NameParts("", "", ""), bracketed=bracketed)
     initials = initials_in(rest)
-    given_first = given_name_first(locale)
+    latin = latin_foreign_name(rest, locale)
+    given_first = latin or given_name_first(locale)
     if initials:
         names = [w for w in words if not _INITIALS.fullmatch(w)]
         if _INITIALS.fullmatch(words[0]):  # "И.И. Иванов": the surname comes last
@@ -215,7 +256,7 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         patronymic = " ".join(words[1:3])
         return FullName(NameParts(" ".join(words[3:]), words[0], patronymic), first_order, "", bracketed)
     if given_first:
-        if _surname_first(words):  # "Петров Иван", "Петров Иван Сергеевич": as documented
+        if _surname_first(words) or (latin and _latin_surname_first(words)):  # "Петров Иван", "Ivanov Ivan"
             order = "last name, first name" + (", patronymic" if len(words) > 2 else "")
             return FullName(NameParts(words[0], words[1], " ".join(words[2:])), order, "", bracketed)
         return FullName(NameParts(" ".join(words[1:]), words[0], ""), bracketed=bracketed)
@@ -226,6 +267,18 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         unconfirmed = not (first_known or second_known)
         return FullName(NameParts(words[0], words[1], ""), bracketed=bracketed, unconfirmed=unconfirmed)
     return FullName(NameParts(words[0], words[1], " ".join(words[2:])), bracketed=bracketed)
+
+
+def _latin_surname_first(words: list[str]) -> bool:
+    """Whether a Latin name's first word ends as a transliterated Russian surname and its last does not.
+
+    "Ivanov Ivan", "Smirnova Olga": a Russian client written in Latin letters,
+    most likely in the CRM's «Фамилия Имя» order. Read so, with the row's
+    warning: the one case where the order of a Latin name is a real question.
+    """
+    return words[0].lower().endswith(_LATIN_SURNAME_ENDINGS) and not words[-1].lower().endswith(
+        _LATIN_SURNAME_ENDINGS
+    )
 
 
 def _surname_first(words: list[str]) -> bool:
@@ -242,6 +295,23 @@ def _surname_first(words: list[str]) -> bool:
     if len(words) > 3 and words[3].lower() in TURKIC_PARTICLES:
         return True
     return is_first_name(words[1]) and not is_first_name(words[0])
+
+
+def first_and_patronymic(cell: str) -> tuple[str, str] | None:
+    """``"Иван Петрович"`` → ("Иван", "Петрович"): a first-name cell holding «Имя Отчество», else None.
+
+    amoCRM and others keep «Иван Петрович» in their first-name field beside a
+    surname field. The second word is a patronymic by its ending (or a Turkic
+    one with its particle: "Гусейн Рашид оглы"), which a second first name
+    ("Анна Мария") or a surname is not, so the split is unambiguous; a first
+    word that is itself a patronymic ("Петрович Иван") is no such cell.
+    """
+    words = cell.split()
+    if len(words) == 2 and _is_patronymic(words[1]) and not _is_patronymic(words[0]):
+        return words[0], words[1]
+    if len(words) == 3 and words[2].lower() in TURKIC_PARTICLES and not _is_patronymic(words[0]):
+        return words[0], f"{words[1]} {words[2]}"
+    return None
 
 
 def without_brackets(text: str) -> tuple[str, str]:

@@ -43,8 +43,9 @@ NOW = "2027-04-14T11:00:00+03:00"
         ("de", "Алиев Гусейн Рашид оглы", "Гусейн", "Алиев", "Рашид оглы"),
         ("en", "Мария Ивановна Кузнецова", "Мария", "Кузнецова", "Ивановна"),
         # «Фамилия Имя Отчество» stays the default where CRMs write it so.
-        ("ru", "John Smith", "Smith", "John", ""),
-        (None, "John Smith", "Smith", "John", ""),
+        # …but a Latin name of a Russian contact is a foreign name, first name first (test_crm_exports).
+        ("ru", "John Smith", "John", "Smith", ""),
+        (None, "John Smith", "John", "Smith", ""),
         ("ru", "Иванов Иван Петрович", "Иван", "Иванов", "Петрович"),
         ("uk", "Коваленко Олена", "Олена", "Коваленко", ""),
         ("kk", "Абенов Нурлан", "Нурлан", "Абенов", ""),
@@ -87,7 +88,7 @@ def test_a_row_without_a_locale_is_read_in_the_default_locales_order(tmp_path: P
     """It counted as Russian whatever ``defaults.locale`` said."""
     rows = ["1;a@example.com;John Smith;"]
     assert _load(tmp_path, rows, Defaults(locale="en")) == ([("John", "Smith")], [])
-    assert _load(tmp_path, rows, Defaults())[0] == [("Smith", "John")]  # ru, the default's default
+    assert _load(tmp_path, rows, Defaults())[0] == [("John", "Smith")]  # ru: a Latin name, first name first
     names, problems = _load(tmp_path, ["1;a@example.com;Tamm Kask;"], Defaults(locale="sr"))
     assert names == [("Kask", "Tamm")]
     assert problems == [

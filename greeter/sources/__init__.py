@@ -320,6 +320,7 @@ def iter_contacts(
                 report.rejections.append(Rejection(number, cid, errors))
     report.problems.extend(parser.column_problems())
     report.notes.extend(parser.empty_date_notes())
+    report.notes.extend(parser.name_notes())
     if report.rows_read == 0:
         report.problems.append(_no_rows(cfg.source, report.source))
     changed = changed_while_read(before, file_version(cfg))

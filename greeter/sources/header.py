@@ -148,6 +148,7 @@ def open_header(
     """
     if cfg.source == "sql":
         for _number, cells in rows:
+            _check_query_columns(cfg, [c.strip() for c in cells], source)
             return RowParser(cfg, cells, source, implied_formats, occasions=occasions), None
         raise ContactsError(f"{source}: the file is empty (no header row)")
     if cfg.header_row is not None:
@@ -179,6 +180,42 @@ def open_header(
     number, cells = found
     parser = RowParser(cfg, cells, source, implied_formats, row=number, occasions=occasions)
     return parser, preamble_warning(source, above, number) if above else None
+
+
+def _check_query_columns(cfg: ContactsSource, columns: Sequence[str], source: str) -> None:
+    """Raise a :class:`~greeter.sources.sql_source.QueryError` when the query lacks a configured column.
+
+    The query and the column settings disagree: a config problem like the
+    query's syntax error, so ``check`` reports it the same way (at the
+    setting's line, with the rest of its report) instead of one line. A
+    PostgreSQL alias written without double quotes (``AS ID``) comes back in
+    lower case (``id``): the message says so and gives both fixes, since
+    "did you mean 'id'?" alone left the user wondering why ``ID`` was not there.
+    """
+    problem = header_problem(cfg, columns, source)
+    if problem is None:
+        return
+    from greeter.sources.sql_source import QueryError, is_postgresql
+
+    gaps = reported_columns(cfg, [c for c in columns if c])
+    setting = gaps[0].setting if gaps else "contacts.query"
+    if is_postgresql(cfg.url or ""):
+        folded = next(
+            (gap for gap in gaps if gap.column.lower() in columns and gap.column.lower() != gap.column), None
+        )
+        if folded is not None:
+            setting = folded.setting
+            problem = with_hint(problem, folded_alias_hint(folded.column))
+    raise QueryError(problem, setting)
+
+
+def folded_alias_hint(column: str) -> str:
+    """What to do about a configured ``column`` ("ID") that PostgreSQL returned in lower case ("id")."""
+    quoted_alias = '"' + column.replace('"', '""') + '"'
+    return (
+        "PostgreSQL folds names not in double quotes to lower case: write"
+        f" AS {quoted_alias} in contacts.query, or {column.lower()!r} here"
+    )
 
 
 def _configured_row(

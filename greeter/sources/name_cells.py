@@ -15,7 +15,14 @@ import re
 import unicodedata
 
 from greeter.contacts import Gender
-from greeter.names import FullName, initials_in, patronymic_gender, usual_order, without_brackets
+from greeter.names import (
+    FullName,
+    first_and_patronymic,
+    initials_in,
+    patronymic_gender,
+    usual_order,
+    without_brackets,
+)
 from greeter.sources.quote import quoted
 
 __all__ = [
@@ -116,7 +123,7 @@ def full_name_note(text: str, reading: FullName, locale: str | None) -> str:
         last, first, patronymic = reading.parts
         parts = {"first name": first, "patronymic": patronymic, "last name": last}
         said = ", ".join(f"{what} {value!r}" for what, value in parts.items() if value)
-        notes.append(f"{quoted(text)} read as {said} (not in {usual_order(locale)})")
+        notes.append(f"{quoted(text)} read as {said} (not in {usual_order(locale, text)})")
     if reading.bracketed:
         notes.append(f"{quoted(text)}: the text in brackets {reading.bracketed!r} is not part of the name")
     if reading.initials and reading.parts.first_name:
@@ -204,14 +211,28 @@ def whole_name(first: str) -> bool:
     return len(words) > 2 or any(patronymic_gender(w) is not Gender.UNKNOWN for w in words[1:])
 
 
-def whole_names_warning(whole: int, filled: int, row: int, sample: str, column: str) -> str:
+def whole_names_warning(
+    whole: int, filled: int, row: int, sample: str, column: str, patronymic: str | None = None
+) -> str:
     """The file's one warning for a first-name ``column`` ``whole`` of whose ``filled`` cells are whole names.
 
     Mapping ``first_name`` to a ФИО column (as a newcomer copying the
     example does) greets every contact «Петрова Анна Сергеевна, с днём
     рождения!» without a word: once per file, not per row, it names a
-    sample (the first, on ``row``) and the setting meant.
+    sample (the first, on ``row``) and the setting meant. A sample that is
+    «Имя Отчество» ("Иван Петрович", amoCRM's «Имя» beside its «Фамилия») is
+    split when no ``patronymic`` column is mapped; with one mapped it is not,
+    and mapping the column as ``full_name`` would drop the surname column:
+    the advice is the patronymic column instead.
     """
+    if patronymic is not None and first_and_patronymic(sample) is not None:
+        return (
+            f"{whole} of {filled} first names hold a first name and a patronymic (e.g. row {row}:"
+            f" {quoted(sample)}), and letters would address people by both as the first name;"
+            f" contacts.columns.patronymic ({patronymic}) is mapped, so they are not split: move the"
+            f" patronymic to {patronymic!r} in the CRM, or set contacts.columns.patronymic: null and"
+            f" greeter reads it from {column!r}"
+        )
     return (
         f"{whole} of {filled} first names look like a whole name (e.g. row"
         f" {row}: {quoted(sample)}), and letters would address people by all of it; if the column"

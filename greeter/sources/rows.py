@@ -37,7 +37,14 @@ from greeter.contacts import (
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
-from greeter.names import FullName, native_order, normalise_case, patronymic_gender, read_full_name
+from greeter.names import (
+    FullName,
+    first_and_patronymic,
+    native_order,
+    normalise_case,
+    patronymic_gender,
+    read_full_name,
+)
 from greeter.sources import cell_text, email_notes, name_cells, zone_cells
 from greeter.sources.caches import remember
 from greeter.sources.cell_text import (
@@ -197,6 +204,11 @@ class RowParser:
         self._whole_names = 0
         self._first_names = 0
         self._whole_sample: tuple[int, str] | None = None
+        #: First-name cells read as «Имя Отчество» (:func:`first_and_patronymic`): only when no
+        #: patronymic column is mapped; how many, and the first one's row and text, for one note.
+        self._split_patronymic = "patronymic" not in self.pos
+        self._with_patronymic = 0
+        self._patronymic_sample: tuple[int, str] | None = None
         #: The language of a row without one (``defaults.locale``; set by the source): the order a
         #: full name is read in depends on it. None: Russian, as a parser built alone assumes.
         self.default_locale: str | None = None
@@ -403,10 +415,17 @@ class RowParser:
                     nameless = (len(problems), note, "write the first name in full in the CRM")
                     noted = True
             self._first_names += 1
-            if " " in first and whole_name(first):
-                self._whole_names += 1
-                if self._whole_sample is None:
-                    self._whole_sample = (line, first)
+            if " " in first:
+                pair = first_and_patronymic(first) if self._split_patronymic else None
+                if pair is not None:  # «Иван Петрович» beside a surname column: amoCRM's «Имя»
+                    self._with_patronymic += 1
+                    if self._patronymic_sample is None:
+                        self._patronymic_sample = (line, first)
+                    first, patronymic = pair
+                elif whole_name(first):
+                    self._whole_names += 1
+                    if self._whole_sample is None:
+                        self._whole_sample = (line, first)
         # A name cell that held emoji was read without them (:meth:`_name`, once per distinct cell).
         pictured = self._pictograph_notes(cells, line, problems) if self._pictured else ""
         if not first and self._named and not noted:
@@ -645,8 +664,27 @@ class RowParser:
             return None
         row, sample = self._whole_sample
         column = self.header[self.pos["first_name"]]
-        message = whole_names_warning(self._whole_names, self._first_names, row, sample, column)
+        patronymic = self.header[self.pos["patronymic"]] if "patronymic" in self.pos else None
+        message = whole_names_warning(self._whole_names, self._first_names, row, sample, column, patronymic)
         return Problem(self.source, column, message, kind="column", severity="warning")
+
+    def name_notes(self) -> list[str]:
+        """``check``'s note that first-name cells were read as «Имя Отчество», or none.
+
+        A note, not a warning: «Иван Петрович» in amoCRM's «Имя» beside its
+        «Фамилия» is how that CRM is filled, and the letter greets «Иван
+        Петрович» rightly; but the user should know where the patronymic came from.
+        """
+        if self._patronymic_sample is None:
+            return []
+        row, sample = self._patronymic_sample
+        column = self.header[self.pos["first_name"]]
+        first, patronymic = first_and_patronymic(sample) or (sample, "")
+        return [
+            f"contacts: {column}: {self._with_patronymic} of {self._first_names} first names are a first"
+            f" name and a patronymic (e.g. row {row}: {quoted(sample)}): read as first name {first!r},"
+            f" patronymic {patronymic!r}, as no contacts.columns.patronymic is mapped"
+        ]
 
     def _garbled(self, cells: Mapping[str, str], line: int) -> list[Problem]:
         """An error for each name field that is UTF-8 text read as Latin-1 ("Ð˜Ð²Ð°Ð½" for «Иван»).

@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
     import pymysql.connections
     from psycopg.adapt import Loader
 
-__all__ = ["FETCH_ROWS", "QueryError", "read_rows", "server_version", "to_text"]
+__all__ = ["FETCH_ROWS", "QueryError", "is_postgresql", "read_rows", "server_version", "to_text"]
 
 #: Rows per round trip: large enough that latency does not dominate, small enough to be cheap in memory.
 FETCH_ROWS = 2000
@@ -77,7 +77,15 @@ class QueryError(ContactsError):
     setting to fix is the query, not the URL: ``greeter check`` reports it at
     ``contacts.query``'s line in the config, with the rest of its report,
     where it stopped the whole check with one line.
+
+    ``setting`` is that setting: ``contacts.query``, or the column setting the
+    query's columns do not match (``contacts.columns.id`` for a column ``ID``
+    PostgreSQL returned as ``id``), where the fix may as well be made.
     """
+
+    def __init__(self, message: str, setting: str = "contacts.query") -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 def to_text(value: object, zone: tzinfo | None = None) -> str:
@@ -112,6 +120,11 @@ def to_text(value: object, zone: tzinfo | None = None) -> str:
 
 def _cells(row: tuple[Any, ...], zone: tzinfo | None = None) -> list[str]:
     return [v if type(v) is str else to_text(v, zone) for v in row]
+
+
+def is_postgresql(url: str) -> bool:
+    """Whether the contacts URL names a PostgreSQL server (whose unquoted names are folded to lower case)."""
+    return url.split("://", 1)[0].lower() in _PG_SCHEMES if "://" in url else False
 
 
 def _scheme(url: str) -> str:
