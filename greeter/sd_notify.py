@@ -101,7 +101,12 @@ class Notifier:
         except OSError as exc:
             if not self._failed:  # once: a socket that is gone stays gone, each ping would repeat it
                 self._failed = True
-                log.warning("systemd_notify_failed", error=f"{type(exc).__name__}: {exc.strerror or exc}")
+                socket_name = "@" + self.address[1:] if self.address.startswith("\0") else self.address
+                log.warning(
+                    "systemd_notify_failed",
+                    socket=socket_name,
+                    error=f"{type(exc).__name__}: {exc.strerror or exc}",
+                )
 
     def ready(self, status: str) -> None:
         self.send(READY=1, STATUS=status)

@@ -106,7 +106,7 @@ def test_without_a_socket_nothing_is_sent_and_a_lost_socket_is_said_once(tmp_pat
         gone.ready("serving")
         gone.send(WATCHDOG=1)  # never raised; a ping every few seconds would repeat it: said once
     assert [e["event"] for e in logs] == ["systemd_notify_failed"]
-    assert "FileNotFoundError" in logs[0]["error"]
+    assert "FileNotFoundError" in logs[0]["error"] and logs[0]["socket"] == str(tmp_path / "no-such-socket")
 
 
 @pytest.fixture
