@@ -61,6 +61,8 @@ def parse_country(raw: str) -> tuple[str | None, str]:
     elif _REGION_CODE.fullmatch(text):
         country, _, region = text.upper().partition("-")
         code = f"{_ALIASES.get(country, country)}-{region}"
+    elif len(text) == 3 and text.isascii() and text.isalpha() and text.upper() in _alpha3():
+        code = _alpha3()[text.upper()]  # RUS, DEU, ISR: the three-letter code some CRMs export
     else:
         found = _by_name(text.casefold().replace("ё", "е"))
         if found is None:
@@ -69,6 +71,18 @@ def parse_country(raw: str) -> tuple[str | None, str]:
     if not has_calendar(code):
         return None, calendar_refusal(code)
     return code, ""
+
+
+@cache
+def _alpha3() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 → alpha-2 (``ISR`` → ``IL``) for the countries the holidays library has.
+
+    Read from its registry, imported only when a three-letter value is met: a warm start
+    reads the holiday tables from the cache file and never imports the library.
+    """
+    from holidays.registry import COUNTRIES
+
+    return {entry[2]: entry[1] for entry in COUNTRIES.values()}
 
 
 def calendar_refusal(code: str) -> str:

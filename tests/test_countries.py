@@ -55,6 +55,11 @@ def settings() -> Settings:
         ("England", "GB-ENG"),
         ("Шотландия", "GB-SCT"),
         ("Northern Ireland", "GB-NIR"),
+        # the three-letter codes some CRMs export (ISO 3166-1 alpha-3)
+        ("RUS", "RU"),
+        ("isr", "IL"),
+        ("DEU", "DE"),
+        ("USA", "US"),
         ("", None),
     ],
 )
@@ -221,3 +226,18 @@ def test_names_answer_as_one_table_of_both_languages_russian_spellings_first() -
     assert len(merged) > 400
     assert {name: _by_name(name) for name in merged} == merged
     assert _by_name("atlantis") is None
+
+
+def test_the_config_tells_a_three_letter_code_as_the_code_to_write(make_project: MakeProject) -> None:
+    """``working_days_by_country: {ISR: …}`` got only "should be a two-letter country code" (QA)."""
+    config = make_project(
+        [], send_window={"working_days_by_country": {"ISR": ["sun", "mon", "tue", "wed", "thu"]}}
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config), "check"], capture_output=True, text=True
+    )
+    assert result.returncode == 2, result.stderr
+    assert (
+        "send_window.working_days_by_country.ISR.[key]: 'ISR': write the country's code here, 'IL'"
+        in result.stderr
+    )
