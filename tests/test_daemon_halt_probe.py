@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
@@ -29,6 +30,14 @@ LUNCH = {"send_window": {"lunch": {"start": "13:00", "end": "13:30"}}}
 RELAY_WORDS = "the server does not relay for this host (554 5.7.1 <***@example.com>: Relay access denied)"
 
 
+def relay_denying(sink: SmtpSink, make_project: MakeProject) -> Path:
+    """A project of three clients, each refused by ``sink`` at RCPT TO as a relay refuses a host it
+    does not relay for; a run every five minutes and a half-hour lunch with nothing due."""
+    for i in (1, 2, 3):
+        sink.reject(f"client{i}@example.com", 554, f"5.7.1 <client{i}@example.com>: Relay access denied")
+    return make_project(people(3), schedule={"cron": "*/5 * * * *"}, **LUNCH, **smtp(sink.port))
+
+
 def _idle(event: dict[str, object]) -> bool:
     return event["due"] == 0 and "interrupted" not in event
 
@@ -37,9 +46,7 @@ def test_a_relay_still_refusing_keeps_the_daemon_degraded_until_it_takes_the_env
     make_project: MakeProject,
 ) -> None:
     with SmtpSink() as sink:
-        for i in (1, 2, 3):
-            sink.reject(f"client{i}@example.com", 554, f"5.7.1 <client{i}@example.com>: Relay access denied")
-        config = make_project(people(3), schedule={"cron": "*/5 * * * *"}, **LUNCH, **smtp(sink.port))
+        config = relay_denying(sink, make_project)
         # 10 minutes of schedule a real second: a run every half second
         with DaemonProcess(config, *run_args(BEFORE_LUNCH, "--speed", "600")) as daemon:
             halted = daemon.wait_for("run", lambda e: e["due"] > 0)
@@ -75,9 +82,7 @@ def test_the_probe_never_puts_an_address_erased_since_in_its_envelope(make_proje
     erased it and put it on the do-not-contact list (QA): an erased address went to the relay on
     every idle run. Now the probe leaves it out (it stops at MAIL FROM)."""
     with SmtpSink() as sink:
-        for i in (1, 2, 3):
-            sink.reject(f"client{i}@example.com", 554, f"5.7.1 <client{i}@example.com>: Relay access denied")
-        config = make_project(people(3), schedule={"cron": "*/5 * * * *"}, **LUNCH, **smtp(sink.port))
+        config = relay_denying(sink, make_project)
         with DaemonProcess(config, *run_args(BEFORE_LUNCH, "--speed", "600")) as daemon:
             halted = daemon.wait_for("run", lambda e: e["due"] > 0)
             first = daemon.wait_for("run", lambda e: _idle(e) and e["now"] > halted["now"])

@@ -22,7 +22,7 @@ from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
 from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
-from tests.test_send_relay_halt import HALT_WORDS, EhloRefused, MailFromRefused
+from tests.test_send_relay_halt import HALT_WORDS, MailFromRefused, refused_at_ehlo_then_fixed
 
 #: The ``send --json`` key (the ``delivery_halted`` line's ``reason``) and the summary line's words:
 #: spelled out, not imported — they are the contract scripts read.
@@ -203,13 +203,7 @@ def test_a_client_check_said_at_ehlo_stops_the_batch_claiming_nothing(make_proje
     """Postfix with ``smtpd_delay_reject=no`` says a client restriction at EHLO: was "refused the
     connection", every letter in ``retry``. Now ``host_blocked``, nothing claimed."""
     refusal = "554 5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied"
-    with EhloRefused(refusal) as sink:
-        config = make_project(people(4), **smtp(sink.port, pool_size=2))
-        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
-        rows = history(config)
-        sink.refusal = None
-        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)
-        delivered = len(sink.messages)
+    refused, rows, fixed, delivered = refused_at_ehlo_then_fixed(make_project, refusal, 4)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     summary = json.loads(refused.stdout)
     words = summary[HOST_BLOCKED]

@@ -13,6 +13,7 @@ setting to fix, and the run after the fix sends every letter.
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections import Counter
 from typing import Any
@@ -202,17 +203,25 @@ class EhloRefused(SmtpSink):
         return [self.refusal]
 
 
-def test_an_ehlo_name_refused_at_ehlo_itself_stops_the_batch_too(make_project: MakeProject) -> None:
-    """The same HELO restriction said at EHLO (``smtpd_delay_reject=no``) was "cannot open a
-    connection": every letter in retry, exit 75. Now it is ``helo_rejected``, claiming nothing."""
-    refusal = "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname"
+def refused_at_ehlo_then_fixed(
+    make_project: MakeProject, refusal: str, letters: int
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]], subprocess.CompletedProcess[str], int]:
+    """A send to a sink that refuses EHLO with ``refusal``, then one after it stops refusing: the
+    first send, the journal's rows after it, the second send, and the letters the sink received."""
     with EhloRefused(refusal) as sink:
-        config = make_project(people(6), **smtp(sink.port, pool_size=2))
+        config = make_project(people(letters), **smtp(sink.port, pool_size=2))
         refused = greeter(config, "send", "--once", "--json", "--now", NOW)
         rows = history(config)
         sink.refusal = None
         fixed = greeter(config, "send", "--once", "--json", "--now", LATER)
-        delivered = len(sink.messages)
+        return refused, rows, fixed, len(sink.messages)
+
+
+def test_an_ehlo_name_refused_at_ehlo_itself_stops_the_batch_too(make_project: MakeProject) -> None:
+    """The same HELO restriction said at EHLO (``smtpd_delay_reject=no``) was "cannot open a
+    connection": every letter in retry, exit 75. Now it is ``helo_rejected``, claiming nothing."""
+    refusal = "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname"
+    refused, rows, fixed, delivered = refused_at_ehlo_then_fixed(make_project, refusal, 6)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     summary = json.loads(refused.stdout)
     assert (summary["sent"], summary["retry"], summary["failed"], summary["uncertain"]) == (0, 0, 0, 0)
