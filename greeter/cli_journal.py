@@ -35,7 +35,7 @@ from greeter.retention import MOST_RETENTION_DAYS
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from greeter.journal_store import JournalEntry
+    from greeter.journal_store import JournalEntry, JournalStore
 
 
 #: What ``history --state`` takes: every journal state, and ``dismissed``.
@@ -419,6 +419,23 @@ def unsuppress(state: State, emails: tuple[str, ...]) -> None:
     sys.exit(EXIT_PROBLEMS if refused else 0)
 
 
+def _checkpoint(journal: JournalStore, what: str) -> None:
+    """Empty the journal's write-ahead log after deleting ``what``; say so when it cannot be now.
+
+    A running daemon keeps the journal open, so no close of the last connection
+    empties the ``-wal`` for it: without this the deleted rows stayed readable
+    there (``strings -a journal.sqlite3-wal``) until the daemon stopped.
+    """
+    problem = journal.checkpoint()
+    if problem is not None:
+        click.echo(
+            f"{what} could not be moved out of the journal's write-ahead log (its -wal file) now: {problem};"
+            " they leave it at the next checkpoint — a running greeter's, after its current run — or when"
+            " the last greeter using the journal stops",
+            err=True,
+        )
+
+
 @main.command(context_settings=CONTEXT, short_help="Erase what greeter keeps about addresses.")
 @_config_option
 @click.argument("emails", nargs=-1, required=True)
@@ -437,7 +454,11 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     retries go with them), the review approvals of those contact ids go
     (a draft approved and not sent yet too), and the address goes on the do-not-contact list
     with the reason "erasure request" and today's date (an entry already
-    there is kept: its date is the older evidence). The bare address stays
+    there keeps its date, the older evidence, but its reason — free text that
+    may name the person — becomes "erased on DATE: the address stays on the
+    do-not-contact list"). The journal's write-ahead log is emptied after
+    (said on stderr when a reader holds it: a running daemon empties it
+    after its run). The bare address stays
     on that list on purpose — the legal basis is the need to honour the
     objection: without it the next export from the CRM would greet the
     person again. With `delivery.transport: file` the outbox's .eml files of
@@ -493,8 +514,10 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
         click.echo(unread, err=True)
     outbox = settings.delivery.outbox if settings.delivery.transport == "file" else None
     moment = datetime.now(UTC)
+    day = moment.date()  # the erasure's, as a kept entry's reason records it (UTC, as its "since")
     journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
     refused = failed = 0
+    erased = False
     try:
         plans = [journal.erasure(address, held[email_key(address)]) for address in addresses]
         for plan in plans:
@@ -502,9 +525,8 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 click.echo(str(ClaimedNowError(plan.email, plan.claimed)), err=True)
                 refused += 1
             elif dry_run or not yes:
-                click.echo(
-                    "\n".join(describe(plan, outbox_files(plan.greetings, outbox, plan.email), done=False))
-                )
+                files = outbox_files(plan.greetings, outbox, plan.email)
+                click.echo("\n".join(describe(plan, files, done=False, on=day)))
         asking = not dry_run and not yes and len(plans) > refused
         if asking and not click.confirm("Erase this for good?", err=True):
             click.echo("nothing erased", err=True)
@@ -519,10 +541,13 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 refused += 1
                 continue
             removed, problems = remove_files(outbox_files(done.greetings, outbox, done.email))
-            click.echo("\n".join(describe(done, removed, done=True)))
+            click.echo("\n".join(describe(done, removed, done=True, on=day)))
             for line in problems:
                 click.echo(line, err=True)
             failed += len(problems)
+            erased = True
+        if erased:
+            _checkpoint(journal, "the erased rows")
     finally:
         journal.close()
     click.echo(CANNOT_ERASE)
@@ -619,6 +644,8 @@ def purge(
     journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
     try:
         done = journal.purge(retention_cutoff(today, days), dry_run=dry_run)
+        if not dry_run and done.greetings + done.approvals:
+            _checkpoint(journal, "the purged rows")
     finally:
         journal.close()
     if as_json:

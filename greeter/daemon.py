@@ -575,6 +575,9 @@ class Daemon:
             self._quota_free_at = cycle.deliverer.summary.quota_free_at
             probed = await self._probe_if_degraded(cycle.wire)
             await self._purge_once_a_day(now)
+            # This long-lived connection empties the -wal of what forget and purge deleted.
+            if (deferred := await off_loop(journal.checkpoint)) is not None:
+                log.debug("checkpoint_deferred", reason=deferred)
         except asyncio.CancelledError:
             # Only _shutdown cancels a run (its letters outlived shutdown_timeout_seconds). Handled
             # here, not re-raised: APScheduler would log the job as crashed, with a raw traceback.

@@ -14,11 +14,12 @@ too (:func:`holders`): its approval is erased with the rest, and counted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from greeter.contacts import Contact, email_key
-from greeter.journal_store import ERASURE_REASON, Erasure, JournalKey
+from greeter.journal_store import ERASURE_REASON, Erasure, JournalKey, erased_reason
 from greeter.transport import eml_name
 
 if TYPE_CHECKING:
@@ -141,14 +142,22 @@ def remove_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     return removed, problems
 
 
-def describe(found: Erasure, files: list[Path], *, done: bool) -> list[str]:
-    """What was erased of one address (``done``) or would be (``--dry-run``): a summary, then each item."""
+def describe(found: Erasure, files: list[Path], *, done: bool, on: date) -> list[str]:
+    """What was erased of one address (``done``) or would be (``--dry-run``) ``on`` that (UTC) day:
+    a summary, then each item.
+
+    An entry found on the list is kept, and its reason is not repeated: it may
+    name the person, and the erasure replaces it (:func:`erased_reason`).
+    """
     verb = "erased" if done else "would erase"
     if found.listed is None:
         listing = f"{'put' if done else 'would put'} on the do-not-contact list ({ERASURE_REASON})"
     else:
         since = f"{found.listed.created_at:%Y-%m-%d}"
-        listing = f"kept on the do-not-contact list (since {since}: {found.listed.reason})"
+        listing = (
+            f"{'kept' if done else 'would keep'} on the do-not-contact list (since {since}), its reason"
+            f" {'now' if done else 'to be'}: {erased_reason(on)}"
+        )
     lines = [
         f"{found.email}: {verb} {len(found.greetings)} greeting(s), {found.approvals} approval(s),"
         f" {len(files)} .eml file(s); {listing}"

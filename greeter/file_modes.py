@@ -1,16 +1,18 @@
-"""The mode of every file greeter writes with clients' data in it: ``0640``, whatever the umask.
+"""The mode of every file greeter writes with clients' data in it: ``0640``, or narrower by the umask.
 
 An ``.eml`` in the outbox, a preview's pages and drafts, a calendar export:
 each holds names, addresses, ages. They are written to be read by someone
 else — a marketer reviewing, a pickup daemon, a shared folder — so greeter's
 group may read them (give those people that group); the other users of the
 machine may not, even under a shell's ``umask 022`` that would make them
-``0644``. (The journal, read by greeter alone, is ``0600``:
+``0644``. An operator's stricter umask (``077``) narrows that further: the
+mode is ``0640 & ~umask`` (:func:`narrowed`), never wider than either.
+(The journal, read by greeter alone, is ``0600``:
 :data:`greeter.journal_schema.JOURNAL_FILE_MODE`.) A folder greeter creates
 for such files (an outbox, ``preview --out``, its ``drafts/``) is ``0750``
-(:func:`make_group_folder`): its file names alone say a client's id and
-birthday (``2026-12-07_birthday_2001_….eml``), which a ``0755`` folder lists
-to every user.
+narrowed the same way (:func:`make_group_folder`): its file names alone say a
+client's id and birthday (``2026-12-07_birthday_2001_….eml``), which a
+``0755`` folder lists to every user.
 """
 
 from __future__ import annotations
@@ -27,6 +29,30 @@ GROUP_FILE_MODE = 0o640
 GROUP_FOLDER_MODE = 0o750
 
 
+def process_umask() -> int:
+    """This process's umask, read without changing it (``/proc/self/status``, Linux 4.7 and later).
+
+    Elsewhere it is set and put back (:func:`os.umask` has no read-only form),
+    which a thread creating a file at that moment would see.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def narrowed(mode: int) -> int:
+    """``mode`` less what the umask takes (``mode & ~umask``): the umask may narrow greeter's modes,
+    never widen them, and greeter never widens the umask's."""
+    return mode & ~process_umask()
+
+
 def open_group_readable(
     path: Path | str,
     *,
@@ -35,7 +61,7 @@ def open_group_readable(
     follow_links: bool = True,
     dir_fd: int | None = None,
 ) -> BinaryIO:
-    """``path`` opened for writing (binary) with :data:`GROUP_FILE_MODE`, whatever the umask.
+    """``path`` opened for writing (binary) with :data:`GROUP_FILE_MODE`, :func:`narrowed` by the umask.
 
     ``new``: the file must not exist yet (``O_EXCL``, for a unique temporary
     name; a symbolic link there is refused, never followed); otherwise an
@@ -51,7 +77,7 @@ def open_group_readable(
     fd = os.open(path, flags, GROUP_FILE_MODE, dir_fd=dir_fd)
     try:
         if stat.S_ISREG(os.fstat(fd).st_mode):
-            os.fchmod(fd, GROUP_FILE_MODE)  # the umask may have taken bits; it cannot add any
+            os.fchmod(fd, narrowed(GROUP_FILE_MODE))  # an existing file's looser mode too
         return os.fdopen(fd, "wb")
     except BaseException:
         os.close(fd)
@@ -65,7 +91,7 @@ def write_group_readable(path: Path, data: bytes) -> None:
 
 
 def make_group_folder(path: Path) -> None:
-    """Create ``path`` and its missing parents with :data:`GROUP_FOLDER_MODE`, whatever the umask.
+    """Create ``path`` and its missing parents with :data:`GROUP_FOLDER_MODE`, :func:`narrowed` by the umask.
 
     ``Path.mkdir(parents=True)`` gives ``0755`` under a ``umask 022``, and
     the parents it makes ignore ``mode`` altogether. A folder that exists is
@@ -84,7 +110,7 @@ def make_group_folder(path: Path) -> None:
             continue  # made meanwhile by someone else: theirs
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         try:
-            os.fchmod(fd, GROUP_FOLDER_MODE)  # the umask may have taken bits; it cannot add any
+            os.fchmod(fd, narrowed(GROUP_FOLDER_MODE))  # a default ACL of the parent may have added bits
         finally:
             os.close(fd)
     if not Path(path).is_dir():

@@ -26,7 +26,7 @@ import time
 import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ from greeter.journal_store import (
     Notice,
     Suppression,
     erasable,
+    erased_reason,
     former_addresses,
     planned_state,
     stored_states,
@@ -119,6 +120,9 @@ def open_existing_journal(url: str, *, now: datetime, readonly_ok: bool = True) 
 #: How long :meth:`Journal.lock_sender` keeps trying a lock found taken, in seconds: long
 #: enough to outwait a reader's probe of it, short enough not to matter to a refused sender.
 _LOCK_PATIENCE = 0.2
+
+#: How long :meth:`Journal.checkpoint` waits for other connections' reads and writes to end, in ms.
+_CHECKPOINT_PATIENCE_MS = 1000
 
 #: The claim: a new row, or a due ``retry`` row taken over. Never for an address on the
 #: do-not-contact list — it may have been put there (a one-click unsubscribe, ``greeter forget``)
@@ -265,6 +269,33 @@ class Journal(Transitions):
             if self._lock_fd is not None:
                 os.close(self._lock_fd)  # closing the descriptor releases the flock
                 self._lock_fd = None
+
+    def checkpoint(self) -> str | None:
+        """:meth:`JournalStore.checkpoint`: ``PRAGMA wal_checkpoint(TRUNCATE)``, the ``-wal`` left 0 bytes.
+
+        A plain (passive) checkpoint, SQLite's own every 1000 pages, copies
+        the pages into the main file but leaves the ``-wal`` as long as it
+        was, old frames and all — erased rows among them — until the last
+        connection closes. TRUNCATE empties it; it must wait for other
+        connections' reads to end, at most :data:`_CHECKPOINT_PATIENCE_MS`
+        (a daemon's run can read for minutes: its own checkpoint after the
+        run does it then). Never raises: what stands in the way is returned.
+        """
+        if self.read_only is not None or self._identity is None:
+            return None  # a read-only or in-memory journal: nothing this connection may write
+        with self._mutex:
+            if self._batching:
+                return "a batch of writes is open on this connection"
+            try:
+                patience = self._conn.execute("PRAGMA busy_timeout").fetchone()[0]
+                self._conn.execute(f"PRAGMA busy_timeout = {_CHECKPOINT_PATIENCE_MS}")
+                try:
+                    busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                finally:
+                    self._conn.execute(f"PRAGMA busy_timeout = {int(patience)}")
+            except sqlite3.Error as exc:
+                return " ".join(str(exc).split()) or type(exc).__name__
+        return "another connection is reading or writing the journal" if busy else None
 
     def lock_sender(self) -> None:
         """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
@@ -805,9 +836,12 @@ class Journal(Transitions):
             found = self._erasure(db, email, contact_ids)
             if found.claimed:
                 raise ClaimedNowError(found.email, found.claimed)
+            # An entry there already keeps its date; its reason (free text, perhaps naming the
+            # person) gives way to the fact of the erasure.
             db.execute(
-                "INSERT OR IGNORE INTO suppression (email, reason, created_at) VALUES (?, ?, ?)",
-                (found.email, ERASURE_REASON, db_time(now)),
+                "INSERT INTO suppression (email, reason, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (email) DO UPDATE SET reason = ?",
+                (found.email, ERASURE_REASON, db_time(now), erased_reason(now.astimezone(UTC).date())),
             )
             keys = [key_params(k) for k in found.greetings]
             db.executemany(f"DELETE FROM greetings WHERE {KEY_WHERE}", keys)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from greeter.errors import JournalError, OutputError
 from greeter.journal_schema import (
+    SECURE_DELETE,
     emptied_journal_error,
     journal_error,
     lock_path,
@@ -142,6 +143,7 @@ def _write_and_verify(source: sqlite3.Connection, path: Path, temp: Path) -> tup
     """
     copy = sqlite3.connect(temp, isolation_level=None)
     try:
+        copy.execute(SECURE_DELETE)  # pages come over as the journal's are; set as on every connection
         try:
             source.backup(copy)
         except sqlite3.Error as exc:

@@ -39,7 +39,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ from greeter.journal_store import (
     JournalKey,
     Suppression,
     erasable,
+    erased_reason,
     former_addresses,
 )
 from greeter.journal_transitions import Move, Transitions, merged_reason, release_check, suppressed_reason
@@ -652,10 +653,12 @@ class PgJournal(PgJournalBase, Transitions):
                 found = self._erasure(conn, email, contact_ids)
                 if found.claimed:
                     raise ClaimedNowError(found.email, found.claimed)
+                # An entry there already keeps its date; its reason (free text, perhaps naming the
+                # person) gives way to the fact of the erasure.
                 conn.execute(
                     "INSERT INTO suppression (email, reason, created_at) VALUES (%s, %s, %s)"
-                    " ON CONFLICT DO NOTHING",
-                    (found.email, ERASURE_REASON, aware(now)),
+                    " ON CONFLICT (email) DO UPDATE SET reason = %s",
+                    (found.email, ERASURE_REASON, aware(now), erased_reason(now.astimezone(UTC).date())),
                 )
                 with conn.cursor() as cur:
                     cur.executemany(

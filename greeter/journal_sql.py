@@ -219,6 +219,10 @@ class JournalSql(JournalStore, ABC):
         """Whether this journal may be written here (a SQLite journal opened read-only may not)."""
         return True
 
+    def checkpoint(self) -> str | None:
+        """:meth:`JournalStore.checkpoint`: nothing to do where the server keeps the log (PostgreSQL)."""
+        return None
+
     def message_key(self, *, create: bool = True) -> bytes | None:
         """The key of this journal's Message-IDs; made on first need when ``create`` and writable.
 

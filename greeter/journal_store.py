@@ -56,7 +56,9 @@ __all__ = [
     "Notice",
     "Suppression",
     "erasable",
+    "erased_reason",
     "former_addresses",
+    "is_erasure",
     "is_requeued",
     "new_message_key",
     "planned_state",
@@ -65,6 +67,27 @@ __all__ = [
 
 #: The do-not-contact list's reason for an address ``greeter forget`` erased.
 ERASURE_REASON = "erasure request"
+
+#: How :func:`erased_reason` begins: what tells such a reason from an operator's own.
+_ERASED_ON = "erased on "
+
+
+def erased_reason(day: date) -> str:
+    """The reason ``greeter forget`` leaves on an entry it found on the list already.
+
+    That entry's own reason may hold personal data (``suppress --reason "called,
+    +7 913 …"``, a bounce's server reply naming the greeting): erasure keeps the
+    bare address, so the reason becomes the fact and its date alone — the
+    accountability record (GDPR art. 5(2)) — while the entry's ``since`` stays
+    the older evidence of the opt-out.
+    """
+    return f"{_ERASED_ON}{day:%Y-%m-%d}: the address stays on the do-not-contact list"
+
+
+def is_erasure(reason: str) -> bool:
+    """Whether ``reason`` is one ``greeter forget`` wrote (:data:`ERASURE_REASON`, :func:`erased_reason`)."""
+    return reason == ERASURE_REASON or reason.startswith(_ERASED_ON)
+
 
 #: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
 JournalKey = tuple[str, str, date]
@@ -522,6 +545,18 @@ class JournalStore(Protocol):
         too and are counted in the result. ``dry_run`` counts and deletes nothing.
         """
 
+    def checkpoint(self) -> str | None:
+        """Move what was written into the database file and empty the journal's write-ahead log.
+
+        Deleted rows (:meth:`forget`, :meth:`purge`) otherwise stay readable in
+        SQLite's ``-wal`` file — and in the main file's pages until a checkpoint
+        writes the erased versions over them — for as long as any connection
+        keeps the journal open (a daemon: for months). Returns why it could
+        not be done now (another connection is reading: the next checkpoint
+        does it), None when done or when the store keeps no such file
+        (PostgreSQL: the server's own write-ahead log is the DBA's).
+        """
+
     def erasure(self, email: str, contact_ids: Collection[str] = ()) -> Erasure:
         """What :meth:`forget` would erase of ``email`` now — read, not changed (``forget --dry-run``)."""
 
@@ -534,7 +569,9 @@ class JournalStore(Protocol):
 
         In one transaction: the address goes on the do-not-contact list
         (:data:`ERASURE_REASON`, ``now``; an entry already there is kept, its
-        date being the older evidence) so the planner never greets it again,
+        date being the older evidence, and its reason — which may name the
+        person — becomes :func:`erased_reason` of ``now``'s UTC day) so the
+        planner never greets it again,
         and the rows :func:`erasable` picks are deleted. Raises
         :class:`ClaimedNowError`, changing nothing, while a running sender holds a
         claim of one of them.

@@ -30,7 +30,7 @@ from pathlib import Path
 from greeter.console import plain, print_records, restored
 from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
 from greeter.errors import ContactsError, Problem
-from greeter.journal_store import ERASURE_REASON, JournalStore, Suppression
+from greeter.journal_store import ERASURE_REASON, JournalStore, Suppression, is_erasure
 from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
 
 __all__ = ["COLUMNS", "Intake", "from_arguments", "from_file", "listed", "print_list", "read_date", "store"]
@@ -366,13 +366,21 @@ def _erased(journal: JournalStore, found: Mapping[str, str]) -> list[Problem]:
         Problem(
             found[entry.email],
             "",
-            f"{entry.email!r} was put on the list by an erasure request on {entry.created_at:%Y-%m-%d}:"
-            " taken off, greeter writes to it again if the contacts still hold it",
+            f"{entry.email!r} {_how_erased(entry)}: taken off, greeter writes to it again if the contacts"
+            " still hold it",
             severity="warning",
         )
         for entry in journal.suppression_list()
-        if entry.email in found and entry.reason == ERASURE_REASON
+        if entry.email in found and is_erasure(entry.reason)
     ]
+
+
+def _how_erased(entry: Suppression) -> str:
+    """How an erasure request left ``entry`` on the list: put there by it, or kept (its reason says when)."""
+    if entry.reason == ERASURE_REASON:
+        return f"was put on the list by an erasure request on {entry.created_at:%Y-%m-%d}"
+    since = f"{entry.created_at:%Y-%m-%d}"
+    return f"was kept on the list by an erasure request ({entry.reason}; listed since {since})"
 
 
 def listed(entries: Sequence[Suppression], emails: Sequence[str]) -> tuple[list[Suppression], list[Problem]]:

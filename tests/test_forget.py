@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 
 from greeter.cli import main
 from greeter.journal import Journal
-from greeter.journal_store import ClaimedNowError, ClaimRequest, JournalStore, Suppression
+from greeter.journal_store import ClaimedNowError, ClaimRequest, JournalStore, Suppression, erased_reason
 from greeter.transport import eml_name
 from tests import databases
 from tests.conftest import MakeProject, contact_row
@@ -280,11 +280,12 @@ def test_forget_deletes_the_rows_and_approvals_and_lists_the_address(journal: Jo
 
 
 def test_an_address_already_listed_keeps_its_older_entry(journal: JournalStore) -> None:
+    """Its date, the older evidence; its reason (free text) gives way to the erasure's record."""
     earlier = MOMENT - timedelta(days=90)
     journal.suppress([GONE], "unsubscribed", earlier)
     done = journal.forget(GONE, MOMENT)
     assert done.listed is not None and done.listed.reason == "unsubscribed"
-    assert journal.suppression_list() == [Suppression(GONE, "unsubscribed", earlier)]
+    assert journal.suppression_list() == [Suppression(GONE, erased_reason(MOMENT.date()), earlier)]
 
 
 def test_a_live_claim_refuses_and_changes_nothing(journal: JournalStore) -> None:

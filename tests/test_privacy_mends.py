@@ -189,7 +189,7 @@ def test_forget_erases_the_approval_of_a_draft_not_sent_yet(journal: JournalStor
     assert planned == done and done.approvals == 1 and done.contact_ids == ("1002",)
     assert journal.approvals(date(2020, 1, 1)) == {other: "v2:bb"}
     assert journal.is_suppressed("client02@example.com")
-    assert "1 approval(s)" in describe(done, [], done=True)[0]
+    assert "1 approval(s)" in describe(done, [], done=True, on=MOMENT.date())[0]
 
 
 def test_forget_erases_the_clients_greetings_to_a_former_address_and_says_so(
@@ -211,7 +211,7 @@ def test_forget_erases_the_clients_greetings_to_a_former_address_and_says_so(
     assert done.greetings == (old, new) and done.former == ((old, "client01@example.com"),)
     assert [(e.contact_id, e.occasion) for e in journal.history()] == [("1002", "new_year")]
     assert not journal.is_suppressed("client01@example.com")  # it may be someone else's by now
-    said = describe(done, [], done=True)
+    said = describe(done, [], done=True, on=MOMENT.date())
     assert said[0].startswith("ivan.new@example.org: erased 2 greeting(s)"), said
     assert "  greeting: contact 1001 defender_day 2027-02-23 (sent, to client01@example.com)" in said
     assert any(

@@ -191,7 +191,7 @@ def journal_of(config: Path) -> Journal:
 
 
 def test_purge_without_a_retention_says_how_to_give_one(make_project: MakeProject) -> None:
-    config = make_project([contact_row("1", "client1@example.com")])
+    config = make_project([contact_row("1", "client1@example.com")], storage={"retention_days": None})
     journal_of(config).close()
 
     result = greeter(config, "purge")
