@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, TypeVar, cast
 
 from greeter.errors import OutputError
-from greeter.file_modes import GROUP_FOLDER_MODE, make_group_folder, open_group_readable
+from greeter.file_modes import GROUP_FOLDER_MODE, make_group_folder, narrowed, open_group_readable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -276,7 +276,7 @@ def _folder_of(root: Path, name: str, *, create: bool) -> Iterator[int]:
             os.close(fd)
             fd = sub
             if made:
-                os.fchmod(fd, GROUP_FOLDER_MODE)  # whatever the umask
+                os.fchmod(fd, narrowed(GROUP_FOLDER_MODE))  # never wider than the umask allows
         yield fd
     finally:
         os.close(fd)

@@ -315,7 +315,20 @@ def test_a_strict_umask_narrows_every_file_greeter_writes(make_project: MakeProj
     for args in (
         ("history", "--format", "csv", "-o", str(here / "hist.csv")),
         ("calendar", "--from", DAY, "--days", "3", "-o", str(here / "cal.ics"), "--now", NOW),
-        ("preview", "--from", DAY, "--days", "1", "--format", "html", "--out", str(gallery), "--now", NOW),
+        # New Year's letters: not sent yet, so each has a page in drafts/
+        (
+            "preview",
+            "--from",
+            "2027-12-27",
+            "--days",
+            "7",
+            "--format",
+            "html",
+            "--out",
+            str(gallery),
+            "--now",
+            NOW,
+        ),
     ):
         result = greeter(config, *args)
         assert result.exit_code == 0, (args, result.output)
@@ -324,5 +337,9 @@ def test_a_strict_umask_narrows_every_file_greeter_writes(make_project: MakeProj
     assert {str(p.relative_to(here)): _mode(p) for p in files} == {
         str(p.relative_to(here)): 0o600 for p in files
     }
-    assert {_mode(outbox), _mode(gallery)} == {0o700}
+    folders = [outbox, gallery, *(p for p in gallery.rglob("*") if p.is_dir())]
+    assert (gallery / "drafts").is_dir()  # the drafts' own folder: it stayed 0750
+    assert {str(p.relative_to(here)): _mode(p) for p in folders} == {
+        str(p.relative_to(here)): 0o700 for p in folders
+    }
     assert _mode(journal_path(config)) == 0o600
