@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,22 @@ HEADER = "ID;Email;Фамилия;Имя;Отчество;Пол;Компани�
 
 #: A project builder: rows of contacts (dicts with at least id/email/birthday) + config overrides → config path.
 MakeProject = Callable[..., Path]
+
+
+@contextmanager
+def umask(value: int) -> Iterator[None]:
+    """The process umask set to ``value`` for a block (the modes greeter gives its files are tested
+    under a shell's 022, an open 000 and a strict 077), put back after it."""
+    before = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def file_mode(path: Path) -> int:
+    """A file's or folder's permission bits (0o640)."""
+    return stat.S_IMODE(path.stat().st_mode)
 
 
 def contact_row(

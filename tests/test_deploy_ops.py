@@ -28,7 +28,7 @@ from greeter.file_modes import GROUP_FILE_MODE
 from greeter.journal import Journal
 from greeter.journal_schema import JOURNAL_FILE_MODE
 from greeter.transport import EML_FILE_MODE
-from tests.conftest import MakeProject
+from tests.conftest import MakeProject, file_mode, umask
 from tests.daemon_harness import DaemonProcess, http
 from tests.test_journal_outages import greeter_read_only
 from tests.test_send_e2e import NOW, greeter, people
@@ -205,15 +205,8 @@ def test_check_still_passes_a_journal_the_first_send_will_create(make_project: M
 @pytest.fixture
 def open_umask() -> Iterator[None]:
     """A umask that takes nothing away (a shell's 000): the modes must not come from it."""
-    before = os.umask(0)
-    try:
+    with umask(0):
         yield
-    finally:
-        os.umask(before)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 @pytest.mark.usefixtures("open_umask")
@@ -223,7 +216,7 @@ def test_a_new_sqlite_journal_and_its_wal_files_are_private(tmp_path: Path) -> N
     with Journal.open(f"sqlite:///{path}", now=moment) as journal:
         journal.suppress(["a@example.com"], "manual", moment)  # writes: the -wal and -shm exist
         made = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
-        assert {p.name: _mode(p) for p in made} == {p.name: JOURNAL_FILE_MODE for p in made}
+        assert {p.name: file_mode(p) for p in made} == {p.name: JOURNAL_FILE_MODE for p in made}
     assert JOURNAL_FILE_MODE == 0o600
 
 
@@ -234,7 +227,7 @@ def test_an_existing_journal_keeps_the_mode_its_owner_gave_it(tmp_path: Path) ->
     Journal.open(str(path), now=moment).close()
     path.chmod(0o640)  # an operator's choice (a reading group) is not undone at each start
     Journal.open(str(path), now=moment).close()
-    assert _mode(path) == 0o640
+    assert file_mode(path) == 0o640
 
 
 @pytest.mark.usefixtures("open_umask")
@@ -244,8 +237,8 @@ def test_eml_letters_are_not_readable_by_every_user(make_project: MakeProject) -
     assert sent.returncode == 0, sent.stderr
     letters = list((config.parent / "data" / "outbox").glob("*.eml"))
     assert letters
-    assert {_mode(p) for p in letters} == {EML_FILE_MODE} == {0o640}
-    assert _mode(config.parent / "data" / "journal.sqlite3") == 0o600
+    assert {file_mode(p) for p in letters} == {EML_FILE_MODE} == {0o640}
+    assert file_mode(config.parent / "data" / "journal.sqlite3") == 0o600
 
 
 @pytest.mark.usefixtures("open_umask")
@@ -261,7 +254,7 @@ def test_preview_pages_and_drafts_are_not_readable_by_every_user(
     assert done.returncode == 0, done.stderr
     written = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert len([p for p in written if p.suffix == f".{form}"]) >= 3, written
-    assert {p.relative_to(out).as_posix(): _mode(p) for p in written} == {
+    assert {p.relative_to(out).as_posix(): file_mode(p) for p in written} == {
         p.relative_to(out).as_posix(): GROUP_FILE_MODE for p in written
     }
     assert GROUP_FILE_MODE == EML_FILE_MODE == 0o640
@@ -276,7 +269,7 @@ def test_a_calendar_export_is_not_readable_by_every_user(make_project: MakeProje
     out.chmod(0o666)
     done = greeter(config, "calendar", "--from", "2027-04-13", "--days", "3", "-o", str(out), "--now", NOW)
     assert done.returncode == 0, done.stderr
-    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR") and _mode(out) == GROUP_FILE_MODE
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR") and file_mode(out) == GROUP_FILE_MODE
 
 
 def test_a_calendar_to_a_device_is_written_as_it_is(make_project: MakeProject) -> None:

@@ -23,10 +23,8 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
 import re
 import sqlite3
-import stat
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -39,7 +37,7 @@ from greeter.cli import main
 from greeter.journal import Journal
 from greeter.journal_store import JournalStore, erased_reason
 from tests import databases
-from tests.conftest import MakeProject, contact_row
+from tests.conftest import MakeProject, contact_row, file_mode, umask
 from tests.daemon_harness import DaemonProcess
 
 DAY = "2027-04-12"
@@ -294,15 +292,8 @@ def test_forget_says_the_kept_entry_and_suppress_list_and_unsuppress_show_the_er
 
 @pytest.fixture
 def strict_umask() -> Iterator[None]:
-    before = os.umask(0o077)
-    try:
+    with umask(0o077):
         yield
-    finally:
-        os.umask(before)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 @pytest.mark.usefixtures("strict_umask")
@@ -334,12 +325,12 @@ def test_a_strict_umask_narrows_every_file_greeter_writes(make_project: MakeProj
         assert result.exit_code == 0, (args, result.output)
     files = [here / "hist.csv", here / "cal.ics", *outbox.glob("*.eml")]
     files += [p for p in gallery.rglob("*") if p.is_file()]
-    assert {str(p.relative_to(here)): _mode(p) for p in files} == {
+    assert {str(p.relative_to(here)): file_mode(p) for p in files} == {
         str(p.relative_to(here)): 0o600 for p in files
     }
     folders = [outbox, gallery, *(p for p in gallery.rglob("*") if p.is_dir())]
     assert (gallery / "drafts").is_dir()  # the drafts' own folder: it stayed 0750
-    assert {str(p.relative_to(here)): _mode(p) for p in folders} == {
+    assert {str(p.relative_to(here)): file_mode(p) for p in folders} == {
         str(p.relative_to(here)): 0o700 for p in folders
     }
-    assert _mode(journal_path(config)) == 0o600
+    assert file_mode(journal_path(config)) == 0o600

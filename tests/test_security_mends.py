@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import stat
 import subprocess
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from greeter.preview_out import MANIFEST, OwnedFolder
 from greeter.sources import load_contacts
 from greeter.template_files import resolves_inside
 from greeter.unsubscribe import MIN_SECRET_BYTES, make_token, signing_key
-from tests.conftest import MakeProject, contact_row
+from tests.conftest import MakeProject, contact_row, umask
 from tests.test_send_e2e import NOW, greeter
 
 GARBAGE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nGARBAGE\n-----END RSA PRIVATE KEY-----\n"
@@ -44,11 +43,8 @@ def sha256(data: bytes) -> str:
 @pytest.fixture
 def umask_022() -> Iterator[None]:
     """The usual shell umask, under which a plain ``mkdir``/``open`` gives 0755/0644."""
-    old = os.umask(0o022)
-    try:
+    with umask(0o022):
         yield
-    finally:
-        os.umask(old)
 
 
 # --------------------------------------------------------------------------- 1. preview --out and links
