@@ -97,7 +97,7 @@ GENDERS = {
 def gender_word(text: str) -> Gender | None:
     """The gender a gender cell says (:data:`GENDERS`): the whole cell, else its first word when
     the rest is academic titles (German «Anrede» columns hold «Frau Dr.», «Herr Prof. Dr.»). Pure."""
-    cell = unicodedata.normalize("NFC", text).casefold()
+    cell = unicodedata.normalize("NFC", text).casefold()  # NFC: a Mac's "z" + combining caron is "ž"
     gender = GENDERS.get(cell.strip().rstrip("."))
     if gender is not None:
         return gender

@@ -17,7 +17,6 @@ does not fit the header).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
@@ -45,7 +44,7 @@ from greeter.names import (
     patronymic_gender,
     read_full_name,
 )
-from greeter.sources import cell_text, email_notes, name_cells, zone_cells
+from greeter.sources import cell_text, email_notes, zone_cells
 from greeter.sources.caches import remember
 from greeter.sources.cell_text import (
     GARBLED_COLUMN,
@@ -88,8 +87,8 @@ from greeter.timezones import is_zone
 
 #: The patterns, tables and cache whose methods a row calls, bound here rather than imported by
 #: name: CPython 3.11 compiles ``name.method(...)`` on a name an import statement bound as an
-#: attribute load (a bound method object made per call), not LOAD_METHOD, and ``_MOJIBAKE_PAIR``,
-#: ``_ZONES`` and ``_GENDERS`` are asked on every row. Their reasons are where they are defined.
+#: attribute load (a bound method object made per call), not LOAD_METHOD, and ``_MOJIBAKE_PAIR``
+#: and ``_ZONES`` are asked on every row. Their reasons are where they are defined.
 _CONTROL = cell_text.CONTROL
 _PASTED_INVISIBLE = cell_text.PASTED_INVISIBLE
 _MOJIBAKE_PAIR = cell_text.MOJIBAKE_PAIR
@@ -97,7 +96,6 @@ _LOST_LETTERS = cell_text.LOST_LETTERS
 _LINE_BREAK = cell_text.LINE_BREAK
 _LINE_BREAKS = cell_text.LINE_BREAKS
 _SWALLOWED_ROW = cell_text.SWALLOWED_ROW
-_GENDERS = name_cells.GENDERS
 _ZONES = zone_cells.ZONES
 
 _TAG_SPLIT = re.compile(r"[,;]")
@@ -831,8 +829,7 @@ class RowParser:
     def _gender(self, text: str, line: int, problems: list[Problem]) -> Gender | None:
         if not text:
             return None
-        # NFC: a "ž" typed on a Mac may arrive as "z" and a combining caron.
-        gender = _GENDERS.get(unicodedata.normalize("NFC", text).casefold().rstrip(".")) or gender_word(text)
+        gender = gender_word(text)  # the one reading of a gender cell: the config's words use it too
         if gender is None:
             problems.append(
                 self._problem(
