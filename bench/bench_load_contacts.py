@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from greeter.config import ContactsSource, Defaults
+    from greeter.config import Defaults
+    from greeter.config_contacts import ContactsSource
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"

@@ -16,7 +16,7 @@ from hashlib import blake2b
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from greeter.config import SendWindow
+from greeter.config_window import SendWindow
 from greeter.holiday_tables import days_of, weekend_of
 
 _UTC = ZoneInfo("UTC")
@@ -31,7 +31,7 @@ class WorkCalendar:
     day (Russia's transferred Saturdays) is *not* used for greetings: a
     business letter on a Saturday reads as odd even when offices are open.
     The working week is the country's own when the config leaves it to the
-    country (:meth:`~greeter.config.SendWindow.fixed_week`): Sunday to Thursday
+    country (:meth:`~greeter.config_window.SendWindow.fixed_week`): Sunday to Thursday
     in Israel, whose Friday and Saturday are the weekend. Lookups are O(1) set
     membership; years outside the precomputed range are computed on demand,
     never guessed.

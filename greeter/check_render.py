@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from greeter.config import Columns, Settings
+from greeter.config import Settings
+from greeter.config_contacts import Columns
 from greeter.contacts import Contact
 from greeter.errors import Problem
 from greeter.plan_types import PlanItem, Rendered

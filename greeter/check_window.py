@@ -14,8 +14,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from greeter.calendar_rules import working_week
-from greeter.config import Settings, Weekday
+from greeter.config import Settings
 from greeter.config_types import minute_of_day
+from greeter.config_window import Weekday
 from greeter.errors import Problem
 
 

@@ -3,16 +3,15 @@
 Every model forbids unknown keys so a typo (``freqency_cap``) is an error with
 a suggestion instead of a silently ignored setting. Loading YAML and turning
 validation errors into ``file:line:col`` messages lives in
-:mod:`greeter.config_loader`; this module is pure data and rules.
+:mod:`greeter.config_loader`; this module is pure data and rules. The
+``contacts`` section is :mod:`greeter.config_contacts`, ``send_window``
+:mod:`greeter.config_window`, ``delivery`` :mod:`greeter.config_delivery`.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import time
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Final, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     BeforeValidator,
@@ -35,6 +34,7 @@ from greeter.config_base import STORAGE_URL as STORAGE_URL
 from greeter.config_base import TEMPLATE_NAME as TEMPLATE_NAME
 from greeter.config_base import HeaderText, _Model, config_address
 from greeter.config_base import SettingError as SettingError
+from greeter.config_contacts import ContactsSource
 from greeter.config_delivery import MAX_HEADER_VALUE as MAX_HEADER_VALUE
 from greeter.config_delivery import OWN_HEADER_PREFIXES as OWN_HEADER_PREFIXES
 from greeter.config_delivery import OWN_HEADERS as OWN_HEADERS
@@ -48,72 +48,11 @@ from greeter.config_delivery import env_var_name as env_var_name
 from greeter.config_delivery import extra_header_problem as extra_header_problem
 from greeter.config_delivery import helo_hostname as helo_hostname
 from greeter.config_types import (
-    DateFormat,
     Day,
     MonthDay,
-    TimeOfDay,
     TimeZoneName,
-    meant_time,
-    minute_of_day,
-    time_pair,
 )
-
-
-class Weekday(StrEnum):
-    mon = "mon"
-    tue = "tue"
-    wed = "wed"
-    thu = "thu"
-    fri = "fri"
-    sat = "sat"
-    sun = "sun"
-
-    @property
-    def number(self) -> int:
-        """Python's ``date.weekday()`` number (Monday is 0)."""
-        return list(Weekday).index(self)
-
-    @classmethod
-    def meant(cls, text: str) -> Weekday | None:
-        """The day a name the config does not take means (``пн``, ``Monday``, ``Пятница``), or None.
-
-        The config names days as ``mon`` … ``sun`` only, so that one file reads
-        the same everywhere; a marketer writes them in Russian or in full, and
-        is told the name to write instead (never silently accepted).
-        """
-        return _WEEKDAY_WORDS.get(text.strip().casefold().rstrip("."))
-
-    @classmethod
-    def span(cls, text: str) -> list[Weekday] | None:
-        """The days of a range written as text (``mon-fri``, ``пн–пт``), in order; None if it is none."""
-        ends = re.fullmatch(r"\s*(\w+)\.?\s*(?:-|–|—|\.\.|…)\s*(\w+)\.?\s*", text)
-        if ends is None:
-            return None
-        first, last = cls.meant(ends[1]), cls.meant(ends[2])
-        if first is None or last is None or last.number < first.number:
-            return None
-        return list(Weekday)[first.number : last.number + 1]
-
-
-#: Day names people write, casefolded, each to the config's name: the names themselves, Russian
-#: abbreviations and names, English names and two-letter abbreviations.
-_WEEKDAY_WORDS: Final[dict[str, Weekday]] = {
-    word: day
-    for day, words in zip(
-        Weekday,
-        (
-            ("mon", "пн", "пнд", "понедельник", "monday", "mo"),
-            ("tue", "вт", "втр", "вторник", "tuesday", "tu", "tues"),
-            ("wed", "ср", "срд", "среда", "wednesday", "we"),
-            ("thu", "чт", "чтв", "четверг", "thursday", "th", "thur", "thurs"),
-            ("fri", "пт", "птн", "пятница", "friday", "fr"),
-            ("sat", "сб", "суб", "суббота", "saturday", "sa"),
-            ("sun", "вс", "вск", "воскресенье", "sunday", "su"),
-        ),
-        strict=True,
-    )
-    for word in words
-}
+from greeter.config_window import SendWindow
 
 
 class SenderInLanguage(_Model):
@@ -266,169 +205,6 @@ class Defaults(_Model):
                 + " — e.g. 'ru', 'en', 'sr_Latn'"
             )
         return v
-
-
-class Columns(_Model):
-    """Which source column holds which contact field (header names as exported)."""
-
-    id: str = "id"
-    email: str | Annotated[list[str], Field(min_length=1)] = Field(
-        default="email",
-        description="The e-mail column, or a list of them ([Рабочий e-mail, Частный e-mail]): the first "
-        "non-empty cell, in the listed order, is the contact's address; a cell holding several addresses "
-        "greets the first (with a warning)",
-    )
-    first_name: str | None = "first_name"
-    patronymic: str | None = "patronymic"
-    last_name: str | None = "last_name"
-    full_name: str | None = Field(
-        default=None, description="One column in 'Фамилия Имя Отчество' order, used when set"
-    )
-    gender: str | None = None
-    company: str | None = None
-    timezone: str | None = None
-    locale: str | None = None
-    country: str | None = Field(
-        default=None,
-        description="Country, as a code ('KZ') or a name ('Казахстан'): its public holidays are the "
-        "contact's days off (else defaults.country's)",
-    )
-    tier: str | None = None
-    tags: str | None = Field(default=None, description="Comma- or semicolon-separated tags")
-    do_not_contact: str | None = Field(
-        default=None,
-        description="The CRM's opt-out flag ('Не писать', 'Не беспокоить', 'Unsubscribed'): yes (да, "
-        "yes, true, 1, x, ✓, +) skips the contact as suppressed, no (нет, no, false, 0, -, empty) "
-        "greets it; any other value is a row warning, and the contact is not greeted either",
-    )
-
-    @field_validator("email", mode="before")
-    @classmethod
-    def _email_columns(cls, value: object) -> object:
-        """One header or a list of headers, each a text, none twice, the list not empty; said in words.
-
-        A CRM exports several e-mail columns (Bitrix24: «Рабочий e-mail»,
-        «Частный e-mail», «Другой e-mail»). Pydantic's own error for a wrong
-        value names both forms of the union at once (``email.str``,
-        ``email.list[str]``), which reads as if a list were not allowed: the
-        two forms are said in one sentence, at the setting or at the item.
-        """
-        if isinstance(value, str):
-            if not value.strip():
-                raise ValueError("write the e-mail column's header (e.g. email: Email)")
-            return value
-        if not isinstance(value, list):
-            raise ValueError(
-                "write the e-mail column's header, or a list of headers tried in order"
-                " (email: [Рабочий e-mail, Частный e-mail])"
-            )
-        if not value:
-            raise ValueError("an empty list names no column: write the e-mail column's header")
-        seen: set[str] = set()
-        for i, column in enumerate(value):
-            if not isinstance(column, str) or not column.strip():
-                raise SettingError("write a column's header here (a text)", i)
-            if column in seen:
-                raise SettingError(f"{column!r} is listed twice", i)
-            seen.add(column)
-        return value[0] if len(value) == 1 else value
-
-    @property
-    def email_columns(self) -> tuple[str, ...]:
-        """The e-mail columns in the order they are tried: ``email`` as one header or its list."""
-        return (self.email,) if isinstance(self.email, str) else tuple(self.email)
-
-
-class ContactsSource(_Model):
-    """Where the contacts come from and how to read them."""
-
-    source: Literal["csv", "xlsx", "sql"] = "csv"
-    path: Path | None = None
-    url: str | None = Field(default=None, description="SQL database URL (source: sql)")
-    query: str | None = Field(default=None, description="SQL query (source: sql)")
-    password_env: str | None = Field(
-        default=None, description="Environment variable with the database password (source: sql)"
-    )
-    query_timeout_seconds: PositiveInt = Field(
-        default=300,
-        description="How long the contacts query may wait for a lock or run before it is stopped as "
-        "'contacts database unavailable' (exit 75) (source: sql)",
-    )
-    encoding: str = Field(default="auto", description="'auto' detects UTF-8, UTF-8 BOM, cp1251")
-    delimiter: str = Field(default="auto", description="'auto', ';', ',', 'tab' or '|'")
-    sheet: str | None = Field(default=None, description="XLSX sheet name; the first if unset")
-    header_row: PositiveInt | None = Field(
-        default=None,
-        description="The header's row in the file (1 = the first); unset: the first row that has every "
-        "configured column (a report's title rows above it are skipped, with a warning)",
-    )
-    date_formats: list[DateFormat] = Field(
-        default_factory=lambda: ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"],
-        description='strftime codes tried in order, e.g. "%d.%m.%Y"; a time of day after the date is '
-        'ignored. Unset: "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y" (slash dates day first); a CRM that writes '
-        'month first (12/25/1980) needs "%m/%d/%Y" instead of "%d/%m/%Y"',
-    )
-    columns: Columns = Field(default_factory=Columns)
-    dates: dict[str, str] = Field(
-        default_factory=dict,
-        description="Date fields: name used by occasions → column header",
-    )
-
-    @field_validator("sheet", mode="before")
-    @classmethod
-    def _sheet_name(cls, v: object) -> object:
-        """``sheet: 2`` is refused in words: a sheet is chosen by its name, never by its place.
-
-        A position would silently read another sheet once someone adds or
-        moves one in the CRM's export (amoCRM puts a summary sheet first); a
-        name either is there or is an error that lists the sheets. A sheet
-        really named "2" is written in quotes.
-        """
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            raise ValueError(
-                "write the sheet's name (sheets are named, e.g. sheet: Контакты);"
-                f' a sheet named {v} is written in quotes: sheet: "{v}"'
-            )
-        return v
-
-    @field_validator("password_env")
-    @classmethod
-    def _env_name(cls, v: str | None) -> str | None:
-        """As ``delivery.smtp.password_env``: a variable's name, never the password itself."""
-        return None if v is None else env_var_name(v, "password_env", "GREETER_CRM_PASSWORD", "password")
-
-    @model_validator(mode="after")
-    def _source_needs(self) -> ContactsSource:
-        if self.source in ("csv", "xlsx") and self.path is None:
-            raise SettingError(f"source {self.source!r} needs 'path'", "source")
-        if self.source == "sql" and not (self.url and self.query):
-            raise SettingError("source 'sql' needs 'url' and 'query'", "source")
-        if self.source == "sql" and self.header_row is not None:
-            raise ValueError(
-                "header_row is for csv and xlsx files (an SQL query's column names are its header)"
-            )
-        if self.password_env is not None and self.source != "sql":
-            raise SettingError("password_env is for source 'sql' (a file has no password)", "password_env")
-        if self.password_env is not None and self.url and _url_has_password(self.url):
-            raise SettingError(
-                "the url has a password and password_env names a variable: take the password out of the"
-                " url (secrets are never in the config)",
-                "url",
-            )
-        if self.delimiter not in ("auto", ";", ",", "tab", "|", "\t"):
-            raise SettingError("delimiter must be 'auto', ';', ',', 'tab' or '|'", "delimiter")
-        return self
-
-
-def _url_has_password(url: str) -> bool:
-    """Whether ``url`` carries a password (``user:secret@`` or libpq's ``?password=``)."""
-    from urllib.parse import parse_qsl, urlsplit
-
-    try:
-        parts = urlsplit(url)
-        return bool(parts.password) or any(k.lower() == "password" for k, _ in parse_qsl(parts.query))
-    except ValueError:
-        return False
 
 
 def _id_text(value: object) -> object:
@@ -655,173 +431,6 @@ class FrequencyCap(_Model):
     max_count: PositiveInt = Field(default=6, description="Greetings per window, at most")
     window_days: PositiveInt = Field(default=365, description="Length of the rolling window")
     min_gap_days: int = Field(default=14, ge=0, description="Days between two greetings, at least")
-
-
-class TimeRange(_Model):
-    start: TimeOfDay
-    end: TimeOfDay
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_text(cls, value: object) -> object:
-        """``lunch: "13:00-14:00"`` reads naturally but is one text: say how to write the two times."""
-        if isinstance(value, str):
-            start, end = time_pair(value.strip(), loose=True) or ("HH:MM", "HH:MM")
-            raise ValueError(f'{value!r} is one text: write the range as {{start: "{start}", end: "{end}"}}')
-        if (
-            isinstance(value, list | tuple)
-            and len(value) == 2
-            and all(isinstance(v, str | int) for v in value)
-        ):
-            start, end = (meant_time(str(v).strip()) or "HH:MM" for v in value)
-            raise ValueError(f'write the range as {{start: "{start}", end: "{end}"}}, not as a list')
-        return value
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TimeRange:
-        if self.end <= self.start:
-            raise ValueError(f"end {self.end:%H:%M} must be after start {self.start:%H:%M}")
-        return self
-
-
-#: The default ``send_window.working_days``, as weekday numbers.
-MONDAY_TO_FRIDAY: Final = frozenset(range(5))
-
-
-class SendWindow(_Model):
-    """Tactful sending hours, in each recipient's own time zone."""
-
-    working_days: list[Weekday] = Field(
-        default_factory=lambda: [Weekday.mon, Weekday.tue, Weekday.wed, Weekday.thu, Weekday.fri]
-    )
-    #: Per contact country (their ``contacts.columns.country``, else ``defaults.country``): the
-    #: working week there, over their country's own weekend and over ``working_days``.
-    working_days_by_country: dict[Annotated[str, Field(pattern=COUNTRY)], list[Weekday]] = Field(
-        default_factory=dict,
-        description=(
-            "The working week of the clients in a country ({IL: [sun, mon, tue, wed, thu]}); a country "
-            "not listed keeps working_days, or its own weekend from the holidays library while "
-            "working_days is Monday to Friday"
-        ),
-    )
-    hours: TimeRange = Field(default_factory=lambda: TimeRange(start=time(10), end=time(18)))
-    lunch: TimeRange | None = Field(default_factory=lambda: TimeRange(start=time(13), end=time(14)))
-    friday_cutoff: TimeOfDay | None = Field(
-        default=time(15),
-        description=(
-            "No sending after this on Fridays and on every other last working day before days off "
-            "(the eve of a public holiday)"
-        ),
-    )
-    end_margin_minutes: int = Field(default=30, ge=0, le=240, description="Quiet before day's end")
-    public_holidays: bool = Field(default=True, description="Public holidays are days off")
-    extra_days_off: list[Day] = Field(default_factory=list)
-    days_off_ics: Path | None = Field(default=None, description="An .ics file of company days off")
-    day_off_policy: Literal["before", "after", "on_day"] = Field(
-        default="before", description="Occasion on a day off: greet the working day before/after"
-    )
-    #: With ``day_off_policy: before``: the most calendar days a day off may move a greeting
-    #: ahead of its day. Russia's New Year break put a 5 January birthday on 30 December, and
-    #: greeting a birthday in advance is widely held to bring bad luck there; past the limit the
-    #: letter leaves on the first working day after instead. None: no limit.
-    max_days_early: int | None = Field(
-        default=None,
-        ge=0,
-        description=(
-            "With day_off_policy before: when the working day before is more than this many days "
-            "early, greet on the first working day after instead (none: no limit)"
-        ),
-    )
-
-    @model_validator(mode="after")
-    def _coherent(self) -> SendWindow:
-        if not self.working_days:
-            raise ValueError("working_days must list at least one day")
-        if self.max_days_early is not None and self.day_off_policy != "before":
-            # Said, not ignored: the setting would read as a promise it cannot keep.
-            raise ValueError(
-                f"max_days_early applies only with day_off_policy: before (it is {self.day_off_policy})"
-            )
-        if len(set(self.working_days)) != len(self.working_days):
-            again = next(i for i, day in enumerate(self.working_days) if day in self.working_days[:i])
-            twice = self.working_days[again].value
-            raise SettingError(f"working_days lists {twice} twice", "working_days", again)
-        self._country_weeks_valid()
-        if self.lunch is not None and not (
-            self.hours.start <= self.lunch.start and self.lunch.end <= self.hours.end
-        ):
-            raise SettingError(
-                f"lunch {self.lunch.start:%H:%M}–{self.lunch.end:%H:%M} must lie inside hours "
-                f"{self.hours.start:%H:%M}–{self.hours.end:%H:%M}",
-                "lunch",
-            )
-        # A day with no sending time would make the planner send outside the window (or find none).
-        if self._minutes_to_send(self.hours.end) <= 0:
-            raise ValueError("no time left to send: hours minus lunch minus end_margin_minutes is empty")
-        cutoff = self.friday_cutoff
-        if cutoff is not None and cutoff < self.hours.end and self._minutes_to_send(cutoff) <= 0:
-            raise SettingError(
-                f"friday_cutoff {cutoff:%H:%M} leaves no time to send before a day off "
-                "(after hours.start, lunch and end_margin_minutes)",
-                "friday_cutoff",
-            )
-        return self
-
-    def _country_weeks_valid(self) -> None:
-        """``working_days_by_country``: each a country with a holiday calendar, each week as
-        ``working_days`` must be (a day at least, none twice), the error at the entry to fix."""
-        if not self.working_days_by_country:
-            return
-        # Only here: the holiday library's country list is not paid for by a config without the map.
-        from greeter.countries import calendar_refusal
-        from greeter.holiday_tables import has_calendar
-
-        for code, days in self.working_days_by_country.items():
-            if not has_calendar(code):
-                raise SettingError(calendar_refusal(code), "working_days_by_country", code)
-            if not days:
-                raise SettingError(f"{code} must list at least one day", "working_days_by_country", code)
-            if len(set(days)) != len(days):
-                again = next(i for i, day in enumerate(days) if day in days[:i])
-                raise SettingError(
-                    f"{code} lists {days[again].value} twice",
-                    "working_days_by_country",
-                    code,
-                    again,
-                )
-
-    def fixed_week(self, country: str | None) -> frozenset[int] | None:
-        """The working week (weekday numbers, Monday 0) the config sets for clients of ``country``;
-        None when their country's own weekend decides it.
-
-        ``working_days_by_country`` wins (a region's entry, "MY-01", over its country's, "MY"):
-        it names the country. Then a ``working_days`` other than Monday to Friday, for every
-        country: a company that greets on Saturdays chose that week on purpose. Left at Monday to
-        Friday, it says only "the working week", and Israel's is Sunday to Thursday: a Friday
-        letter there lands on a day off. ``country`` None (no country at all): ``working_days``.
-        """
-        if country is not None and self.working_days_by_country:
-            days = self.working_days_by_country.get(country)
-            if days is None:
-                days = self.working_days_by_country.get(country.partition("-")[0])
-            if days is not None:
-                return frozenset(day.number for day in days)
-        week = frozenset(day.number for day in self.working_days)
-        return week if country is None or week != MONDAY_TO_FRIDAY else None
-
-    def last_sending_minute(self, end: time) -> int:
-        """The minute of the day (:func:`minute_of_day`) sending stops on a day that ends at ``end``:
-        ``end_margin_minutes`` before it."""
-        return minute_of_day(end) - self.end_margin_minutes
-
-    def _minutes_to_send(self, end: time) -> int:
-        """Minutes of sending time in a day that ends at ``end`` (wall clock)."""
-        first, last = minute_of_day(self.hours.start), self.last_sending_minute(end)
-        total = max(last - first, 0)
-        if self.lunch is not None:
-            overlap = min(last, minute_of_day(self.lunch.end)) - max(first, minute_of_day(self.lunch.start))
-            total -= max(overlap, 0)
-        return total
 
 
 class Storage(_Model):

@@ -22,8 +22,9 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, SettingError, Settings, Weekday
+from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, SettingError, Settings
 from greeter.config_base import not_a_file
+from greeter.config_window import Weekday
 from greeter.config_yaml import NotADate, parse_yaml
 from greeter.countries import calendar_refusal, parse_country, regions_of
 from greeter.errors import ConfigError, Problem

@@ -50,7 +50,7 @@ class PlanWindow:
     def calendar_for(self, country: str | None) -> WorkCalendar:
         """The working days of a contact of ``country``: its public holidays (None: the default
         country's) and the company's own days off, in its working week (its weekend's, unless the
-        config sets the week: :meth:`~greeter.config.SendWindow.fixed_week`). With
+        config sets the week: :meth:`~greeter.config_window.SendWindow.fixed_week`). With
         ``send_window.public_holidays`` off, no country's holidays count; its week still does."""
         if country is None or country == self.settings.defaults.country:
             return self.calendar

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from greeter.config import ContactsSource, Settings
+from greeter.config import Settings
+from greeter.config_contacts import ContactsSource
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key, with_ascii_forms
 from greeter.errors import EXIT_USAGE, ConfigError, GreeterError, Problem

@@ -63,7 +63,8 @@ import holidays
 from ruamel.yaml import YAML
 
 from greeter.calendar_rules import WorkCalendar, build_calendar
-from greeter.config import FrequencyCap, SendWindow, Settings
+from greeter.config import FrequencyCap, Settings
+from greeter.config_window import SendWindow
 from greeter.journal import Journal
 from greeter.journal_schema import db_time
 from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalKey

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults, Occasion
+from greeter.config import Defaults, Occasion
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact, domain_typo
 from greeter.errors import Problem
 from greeter.runtime import load_inputs

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Gender
 from greeter.errors import ContactsError
 from greeter.names import split_full_name

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults, Settings
+from greeter.config import Defaults, Settings
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
 from greeter.countries import parse_country, regional_days_off

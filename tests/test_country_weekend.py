@@ -28,8 +28,8 @@ from click.testing import CliRunner
 from greeter.calendar_rules import allowed_intervals, build_calendar, greeting_day
 from greeter.check_window import other_weeks_note
 from greeter.cli import main
-from greeter.config import SendWindow
 from greeter.config_loader import parse_settings
+from greeter.config_window import SendWindow
 from greeter.contacts import Contact
 from greeter.errors import ConfigError
 from greeter.planner import plan_contact, plan_window

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from greeter.check_report import problem_kind
 from greeter.cli import main
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.sources import LoadReport, load_contacts
 from greeter.sources.dates import DateParser
 from tests.conftest import MakeProject, contact_row

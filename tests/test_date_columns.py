@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from greeter.cli import main
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.sources import load_contacts
 from greeter.sources.date_columns import DateColumn, order_problem
 from greeter.sources.dates import DateParser, Order, day_month_order, no_date, swap_day_month

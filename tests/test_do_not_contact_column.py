@@ -22,7 +22,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from greeter.cli import main
-from greeter.config import Columns, ContactsSource, Defaults, Settings
+from greeter.config import Defaults, Settings
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
 from greeter.gallery_words import russian_detail

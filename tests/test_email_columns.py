@@ -23,7 +23,8 @@ from click.testing import CliRunner, Result
 from ruamel.yaml import YAML
 
 from greeter.cli import main
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import listed_addresses
 from greeter.errors import ContactsError
 from greeter.sources import load_contacts

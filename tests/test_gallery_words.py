@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.config import Audience, Columns, ContactsSource, Defaults, FrequencyCap, Occasion
+from greeter.config import Audience, Defaults, FrequencyCap, Occasion
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact
 from greeter.gallery_words import russian_detail
 from greeter.occasions import implausible

@@ -16,7 +16,7 @@ import pytest
 
 from greeter import holiday_tables
 from greeter.calendar_rules import build_calendar
-from greeter.config import SendWindow
+from greeter.config_window import SendWindow
 from greeter.occasions import holiday_dates, known_holidays
 
 ROOT = Path(__file__).resolve().parent.parent

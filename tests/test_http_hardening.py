@@ -96,7 +96,7 @@ def test_healthz_names_the_kind_and_place_of_problems_the_log_has_the_words(
 
 
 def test_a_header_row_of_one_field_and_a_secret_like_calendar_start_are_not_quoted() -> None:
-    from greeter.config import ContactsSource
+    from greeter.config_contacts import ContactsSource
     from greeter.sources.columns import header_problem
 
     cfg = ContactsSource(path="x.csv", header_row=3)

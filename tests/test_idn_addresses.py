@@ -23,7 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.config import ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import ContactsSource
 from greeter.contacts import valid_email
 from greeter.sources import load_contacts
 from greeter.testing import SmtpSink

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact, Gender
 from greeter.errors import Problem
 from greeter.sources import load_contacts

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.names import read_full_name
 from greeter.sources import load_contacts
 from greeter.testing import SmtpSink

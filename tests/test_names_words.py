@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact
 from greeter.given_names import is_first_name
 from greeter.names import native_order, read_full_name

@@ -26,8 +26,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from greeter.calendar_rules import build_calendar, in_window, next_window_open
-from greeter.config import SendWindow, Settings
+from greeter.config import Settings
 from greeter.config_loader import parse_settings
+from greeter.config_window import SendWindow
 from greeter.contacts import Contact
 from greeter.plan_types import PlanItem
 from greeter.planner import plan, plan_window

@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from greeter.calendar_rules import WorkCalendar, allowed_intervals, build_calendar, day_slots, spread
-from greeter.config import FrequencyCap, SendWindow
+from greeter.config import FrequencyCap
 from greeter.config_loader import parse_settings
+from greeter.config_window import SendWindow
 from greeter.contacts import Contact
 from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, PlanItem

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact
 from greeter.sources import LoadReport, load_contacts
 from tests.conftest import MakeProject, contact_row

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import greeter.runtime
-from greeter.config import ContactsSource
+from greeter.config_contacts import ContactsSource
 from greeter.contacts import Contact
 from greeter.runtime import Inputs, _file_key, load_inputs
 from greeter.sources import LoadReport

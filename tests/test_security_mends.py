@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults, DkimSettings
+from greeter.config import Defaults, DkimSettings
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import DIRECTION_CONTROLS
 from greeter.dkim_sign import load_signer
 from greeter.errors import ConfigError, OutputError

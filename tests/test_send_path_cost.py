@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from greeter import send
 from greeter.calendar_rules import build_calendar, in_window
-from greeter.config import SendWindow
+from greeter.config_window import SendWindow
 from greeter.journal import Journal
 from greeter.journal_store import ClaimRequest, JournalStateError
 from greeter.smtp_transport import dot_stuffed

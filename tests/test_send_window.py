@@ -18,7 +18,7 @@ from greeter.calendar_rules import (
     next_window_open,
     send_time,
 )
-from greeter.config import SendWindow, TimeRange
+from greeter.config_window import SendWindow, TimeRange
 from greeter.errors import ConfigError
 from greeter.ics_days import days_off_from_ics
 

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.errors import ContactsUnavailableError
 from greeter.sources import load_contacts, sql_source
 from greeter.sources.sql_source import read_rows

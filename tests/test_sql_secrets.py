@@ -23,7 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.db_url import redact
 from greeter.errors import ContactsError
 from greeter.sources import LoadReport, iter_contacts, sql_source

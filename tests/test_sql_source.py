@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact
 from greeter.db_url import redact
 from greeter.errors import ContactsError

@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.db_url import redact
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, ContactsError, ContactsUnavailableError
 from greeter.masking import mask_addresses

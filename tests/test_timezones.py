@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.sources import load_contacts
 from greeter.timezones import ABBREVIATIONS, RUSSIAN_ZONES, suggest_zones, zone_hint
 from tests.test_config import MINIMAL, errors_of

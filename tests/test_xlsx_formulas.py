@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import ContactsSource
 from greeter.errors import Problem
 from greeter.sources import load_contacts
 from tests.test_bad_inputs import greeter_in_process, project

@@ -13,7 +13,8 @@ import io
 import json
 from pathlib import Path
 
-from greeter.config import ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import ContactsSource
 from greeter.sources import load_contacts
 from tests.test_bad_inputs import greeter_in_process, project
 

@@ -112,7 +112,7 @@ def test_an_sql_date_of_1604_is_yearless_as_the_text_is() -> None:
 def test_csv_and_xlsx_text_cells_load_yearless_birthdays_without_a_problem(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
-    from greeter.config import ContactsSource
+    from greeter.config_contacts import ContactsSource
 
     header = ["ID", "Email", "Дата рождения"]
     cells = ["27.12", "--12-27", "--1227", "1604-12-27", "27.12.0000", "31.02"]

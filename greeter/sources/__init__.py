@@ -15,7 +15,8 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from greeter.config import ContactsSource, Defaults, Occasion
+from greeter.config import Defaults, Occasion
+from greeter.config_contacts import ContactsSource
 from greeter.contacts import Contact
 from greeter.errors import ContactsError, ContactsUnavailableError, Problem
 from greeter.sources.columns import missing_columns

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from greeter.config import ContactsSource
+from greeter.config_contacts import ContactsSource
 from greeter.contacts import DIRECTION_CONTROLS, UNSAFE_IN_HEADER
 
 __all__ = ["NAME_PARTS", "MissingColumn", "close_column", "configured_columns", "describe_control",

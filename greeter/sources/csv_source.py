@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from greeter.config import ContactsSource
 from greeter.config_base import not_a_file
+from greeter.config_contacts import ContactsSource
 from greeter.errors import ContactsError, Problem
 from greeter.sources.header import HeaderTest, header_test, scan
 from greeter.sources.rows import CutRow

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from greeter.config import Columns, ContactsSource
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.errors import ContactsError, Problem
 from greeter.sources.columns import (
     NAME_PARTS,

@@ -22,7 +22,7 @@ from datetime import date
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from greeter.config import ContactsSource
+from greeter.config_contacts import ContactsSource
 from greeter.contacts import (
     Contact,
     Gender,

@@ -55,7 +55,7 @@ from greeter.sources.sniff import SNIFF_BYTES, wrong_format
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-    from greeter.config import ContactsSource
+    from greeter.config_contacts import ContactsSource
 
 
 #: How date cells become text; the row parser accepts it for XLSX sources whatever ``date_formats`` say.

@@ -1,0 +1,244 @@
+"""The config's ``send_window``: the days and hours letters may leave, in each recipient's own zone.
+
+Weekday names, time ranges and the window itself are together because the
+planner's calendar (:mod:`greeter.calendar_rules`) reads them as one rule, and
+their checks (lunch inside hours, time left to send before a day off) need each
+other. Split out of :mod:`greeter.config` so that each module stays small enough to read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Final, Literal
+
+from pydantic import Field, model_validator
+
+from greeter.config_base import COUNTRY, SettingError, _Model
+from greeter.config_types import Day, TimeOfDay, meant_time, minute_of_day, time_pair
+
+
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+    @property
+    def number(self) -> int:
+        """Python's ``date.weekday()`` number (Monday is 0)."""
+        return list(Weekday).index(self)
+
+    @classmethod
+    def meant(cls, text: str) -> Weekday | None:
+        """The day a name the config does not take means (``пн``, ``Monday``, ``Пятница``), or None.
+
+        The config names days as ``mon`` … ``sun`` only, so that one file reads
+        the same everywhere; a marketer writes them in Russian or in full, and
+        is told the name to write instead (never silently accepted).
+        """
+        return _WEEKDAY_WORDS.get(text.strip().casefold().rstrip("."))
+
+    @classmethod
+    def span(cls, text: str) -> list[Weekday] | None:
+        """The days of a range written as text (``mon-fri``, ``пн–пт``), in order; None if it is none."""
+        ends = re.fullmatch(r"\s*(\w+)\.?\s*(?:-|–|—|\.\.|…)\s*(\w+)\.?\s*", text)
+        if ends is None:
+            return None
+        first, last = cls.meant(ends[1]), cls.meant(ends[2])
+        if first is None or last is None or last.number < first.number:
+            return None
+        return list(Weekday)[first.number : last.number + 1]
+
+
+#: Day names people write, casefolded, each to the config's name: the names themselves, Russian
+#: abbreviations and names, English names and two-letter abbreviations.
+_WEEKDAY_WORDS: Final[dict[str, Weekday]] = {
+    word: day
+    for day, words in zip(
+        Weekday,
+        (
+            ("mon", "пн", "пнд", "понедельник", "monday", "mo"),
+            ("tue", "вт", "втр", "вторник", "tuesday", "tu", "tues"),
+            ("wed", "ср", "срд", "среда", "wednesday", "we"),
+            ("thu", "чт", "чтв", "четверг", "thursday", "th", "thur", "thurs"),
+            ("fri", "пт", "птн", "пятница", "friday", "fr"),
+            ("sat", "сб", "суб", "суббота", "saturday", "sa"),
+            ("sun", "вс", "вск", "воскресенье", "sunday", "su"),
+        ),
+        strict=True,
+    )
+    for word in words
+}
+
+
+class TimeRange(_Model):
+    start: TimeOfDay
+    end: TimeOfDay
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_text(cls, value: object) -> object:
+        """``lunch: "13:00-14:00"`` reads naturally but is one text: say how to write the two times."""
+        if isinstance(value, str):
+            start, end = time_pair(value.strip(), loose=True) or ("HH:MM", "HH:MM")
+            raise ValueError(f'{value!r} is one text: write the range as {{start: "{start}", end: "{end}"}}')
+        if (
+            isinstance(value, list | tuple)
+            and len(value) == 2
+            and all(isinstance(v, str | int) for v in value)
+        ):
+            start, end = (meant_time(str(v).strip()) or "HH:MM" for v in value)
+            raise ValueError(f'write the range as {{start: "{start}", end: "{end}"}}, not as a list')
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeRange:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end:%H:%M} must be after start {self.start:%H:%M}")
+        return self
+
+
+#: The default ``send_window.working_days``, as weekday numbers.
+MONDAY_TO_FRIDAY: Final = frozenset(range(5))
+
+
+class SendWindow(_Model):
+    """Tactful sending hours, in each recipient's own time zone."""
+
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: [Weekday.mon, Weekday.tue, Weekday.wed, Weekday.thu, Weekday.fri]
+    )
+    #: Per contact country (their ``contacts.columns.country``, else ``defaults.country``): the
+    #: working week there, over their country's own weekend and over ``working_days``.
+    working_days_by_country: dict[Annotated[str, Field(pattern=COUNTRY)], list[Weekday]] = Field(
+        default_factory=dict,
+        description=(
+            "The working week of the clients in a country ({IL: [sun, mon, tue, wed, thu]}); a country "
+            "not listed keeps working_days, or its own weekend from the holidays library while "
+            "working_days is Monday to Friday"
+        ),
+    )
+    hours: TimeRange = Field(default_factory=lambda: TimeRange(start=time(10), end=time(18)))
+    lunch: TimeRange | None = Field(default_factory=lambda: TimeRange(start=time(13), end=time(14)))
+    friday_cutoff: TimeOfDay | None = Field(
+        default=time(15),
+        description=(
+            "No sending after this on Fridays and on every other last working day before days off "
+            "(the eve of a public holiday)"
+        ),
+    )
+    end_margin_minutes: int = Field(default=30, ge=0, le=240, description="Quiet before day's end")
+    public_holidays: bool = Field(default=True, description="Public holidays are days off")
+    extra_days_off: list[Day] = Field(default_factory=list)
+    days_off_ics: Path | None = Field(default=None, description="An .ics file of company days off")
+    day_off_policy: Literal["before", "after", "on_day"] = Field(
+        default="before", description="Occasion on a day off: greet the working day before/after"
+    )
+    #: With ``day_off_policy: before``: the most calendar days a day off may move a greeting
+    #: ahead of its day. Russia's New Year break put a 5 January birthday on 30 December, and
+    #: greeting a birthday in advance is widely held to bring bad luck there; past the limit the
+    #: letter leaves on the first working day after instead. None: no limit.
+    max_days_early: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "With day_off_policy before: when the working day before is more than this many days "
+            "early, greet on the first working day after instead (none: no limit)"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> SendWindow:
+        if not self.working_days:
+            raise ValueError("working_days must list at least one day")
+        if self.max_days_early is not None and self.day_off_policy != "before":
+            # Said, not ignored: the setting would read as a promise it cannot keep.
+            raise ValueError(
+                f"max_days_early applies only with day_off_policy: before (it is {self.day_off_policy})"
+            )
+        if len(set(self.working_days)) != len(self.working_days):
+            again = next(i for i, day in enumerate(self.working_days) if day in self.working_days[:i])
+            twice = self.working_days[again].value
+            raise SettingError(f"working_days lists {twice} twice", "working_days", again)
+        self._country_weeks_valid()
+        if self.lunch is not None and not (
+            self.hours.start <= self.lunch.start and self.lunch.end <= self.hours.end
+        ):
+            raise SettingError(
+                f"lunch {self.lunch.start:%H:%M}–{self.lunch.end:%H:%M} must lie inside hours "
+                f"{self.hours.start:%H:%M}–{self.hours.end:%H:%M}",
+                "lunch",
+            )
+        # A day with no sending time would make the planner send outside the window (or find none).
+        if self._minutes_to_send(self.hours.end) <= 0:
+            raise ValueError("no time left to send: hours minus lunch minus end_margin_minutes is empty")
+        cutoff = self.friday_cutoff
+        if cutoff is not None and cutoff < self.hours.end and self._minutes_to_send(cutoff) <= 0:
+            raise SettingError(
+                f"friday_cutoff {cutoff:%H:%M} leaves no time to send before a day off "
+                "(after hours.start, lunch and end_margin_minutes)",
+                "friday_cutoff",
+            )
+        return self
+
+    def _country_weeks_valid(self) -> None:
+        """``working_days_by_country``: each a country with a holiday calendar, each week as
+        ``working_days`` must be (a day at least, none twice), the error at the entry to fix."""
+        if not self.working_days_by_country:
+            return
+        # Only here: the holiday library's country list is not paid for by a config without the map.
+        from greeter.countries import calendar_refusal
+        from greeter.holiday_tables import has_calendar
+
+        for code, days in self.working_days_by_country.items():
+            if not has_calendar(code):
+                raise SettingError(calendar_refusal(code), "working_days_by_country", code)
+            if not days:
+                raise SettingError(f"{code} must list at least one day", "working_days_by_country", code)
+            if len(set(days)) != len(days):
+                again = next(i for i, day in enumerate(days) if day in days[:i])
+                raise SettingError(
+                    f"{code} lists {days[again].value} twice",
+                    "working_days_by_country",
+                    code,
+                    again,
+                )
+
+    def fixed_week(self, country: str | None) -> frozenset[int] | None:
+        """The working week (weekday numbers, Monday 0) the config sets for clients of ``country``;
+        None when their country's own weekend decides it.
+
+        ``working_days_by_country`` wins (a region's entry, "MY-01", over its country's, "MY"):
+        it names the country. Then a ``working_days`` other than Monday to Friday, for every
+        country: a company that greets on Saturdays chose that week on purpose. Left at Monday to
+        Friday, it says only "the working week", and Israel's is Sunday to Thursday: a Friday
+        letter there lands on a day off. ``country`` None (no country at all): ``working_days``.
+        """
+        if country is not None and self.working_days_by_country:
+            days = self.working_days_by_country.get(country)
+            if days is None:
+                days = self.working_days_by_country.get(country.partition("-")[0])
+            if days is not None:
+                return frozenset(day.number for day in days)
+        week = frozenset(day.number for day in self.working_days)
+        return week if country is None or week != MONDAY_TO_FRIDAY else None
+
+    def last_sending_minute(self, end: time) -> int:
+        """The minute of the day (:func:`minute_of_day`) sending stops on a day that ends at ``end``:
+        ``end_margin_minutes`` before it."""
+        return minute_of_day(end) - self.end_margin_minutes
+
+    def _minutes_to_send(self, end: time) -> int:
+        """Minutes of sending time in a day that ends at ``end`` (wall clock)."""
+        first, last = minute_of_day(self.hours.start), self.last_sending_minute(end)
+        total = max(last - first, 0)
+        if self.lunch is not None:
+            overlap = min(last, minute_of_day(self.lunch.end)) - max(first, minute_of_day(self.lunch.start))
+            total -= max(overlap, 0)
+        return total
