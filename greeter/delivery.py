@@ -421,9 +421,9 @@ class Deliverer:
 
         Also (``kind`` :data:`LOGIN_MISMATCH`) a server that demands a login
         greeter does not make (530 to MAIL FROM) or offers no AUTH greeter can
-        use (:func:`~greeter.smtp_transport.login_required`), (``kind``
+        use (:func:`~greeter.smtp_failures.login_required`), (``kind``
         :data:`SECURITY_MISMATCH`) a ``delivery.smtp.security`` the server does
-        not speak (:class:`~greeter.smtp_transport.SecurityMismatch`), and a
+        not speak (:class:`~greeter.smtp_failures.SecurityMismatch`), and a
         relay that refuses greeter itself — its host, EHLO name or envelope
         sender (:func:`~greeter.transport.setup_refusal`): every letter would be
         ``failed`` one after another. A wrong username or

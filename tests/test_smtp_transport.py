@@ -18,14 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from greeter.config import SmtpSettings
+from greeter.smtp_failures import login_refused, login_required, password_source
 from greeter.smtp_replies import parse_reply
-from greeter.smtp_transport import (
-    SmtpTransport,
-    dot_stuffed,
-    login_refused,
-    login_required,
-    password_source,
-)
+from greeter.smtp_transport import SmtpTransport, dot_stuffed
 from greeter.testing import SilentAt, SilentServer, SmtpSink, _ThreadedServer
 from greeter.transport import LOGIN_MISMATCH, LOGIN_REFUSED, SECURITY_MISMATCH, Outcome, Outgoing, SendResult
 
