@@ -343,7 +343,7 @@ def test_sighup_with_a_broken_config_keeps_the_old_one_and_says_where(make_proje
 
 @pytest.mark.parametrize(("failures", "minutes"), [(1, 1), (2, 2), (3, 4), (5, 15), (40, 15)])
 def test_a_failed_run_is_tried_again_soon_and_backs_off(failures: int, minutes: int) -> None:
-    from greeter.daemon import failed_run_retry
+    from greeter.daemon_runs import failed_run_retry
 
     assert failed_run_retry(failures) == timedelta(minutes=minutes)
 

@@ -1,0 +1,127 @@
+"""What a daemon run leaves behind: its ``run`` line's fields, its ``systemctl status`` line,
+when a failed run is tried again, and whom the probe after a halted batch asks about.
+
+Pure functions of a run's :class:`~greeter.send.Cycle` and summary, apart from
+:class:`~greeter.daemon.Daemon`'s lifecycle so that both stay small enough to
+read, and so that tests (``test_sd_notify``) can read them without the daemon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from greeter.delivery import Summary
+    from greeter.send import Cycle
+
+
+#: After a failed run (a contacts file being rewritten, the journal's database restarting), the
+#: next try: a minute, doubled with each failure in a row up to a quarter of an hour.
+FAILED_RUN_RETRY = timedelta(minutes=1)
+FAILED_RUN_RETRY_MOST = timedelta(minutes=15)
+
+
+def run_fields(
+    cycle: Cycle | None, problem: str | None, *, cut: int = 0, reload_failed_at: datetime | None = None
+) -> dict[str, object]:
+    """The fields of a ``run`` log line after its time: the same set for every run, cut short or not.
+
+    A run a stop cut off after ``shutdown_timeout_seconds`` logged only its
+    counts, so a log pipeline reading ``.delivery`` or ``.skipped`` got nothing
+    for it. ``cut``: letters still in flight at that timeout, recorded
+    ``uncertain``. ``cycle`` None: stopped while planning, nothing was claimed.
+    ``reload_failed_at``: a refused reload stands (:func:`config_marker`).
+    """
+    if cycle is None:
+        counts: Mapping[str, int] = {}
+        skipped: dict[str, int] = {}
+        replies: list[str] = []
+        due = recovered = next_send = None
+    else:
+        summary = cycle.deliverer.summary
+        counts, skipped, replies = summary.counts, dict(summary.skipped), summary.reply_lines()
+        due, recovered = cycle.due_count, cycle.recovered
+        # UTC to the second, whether the next send is a planned letter (the recipient's zone) or a retry
+        next_send = (
+            None if cycle.next_send is None else cycle.next_send.astimezone(UTC).isoformat("T", "seconds")
+        )
+    return {
+        "due": due,
+        "sent": counts.get("sent", 0),
+        "retry": counts.get("retry", 0),
+        "failed": counts.get("failed", 0),
+        "uncertain": counts.get("uncertain", 0) + cut,
+        "render_error": counts.get("render_error", 0),
+        "skipped": skipped,
+        "replies": replies,
+        "recovered_uncertain": recovered,
+        "next_send": next_send,
+        "delivery": "degraded" if problem is not None else "ok",
+        **({"delivery_problem": problem} if problem is not None else {}),
+        **config_marker(reload_failed_at),
+    }
+
+
+def config_marker(reload_failed_at: datetime | None) -> dict[str, str]:
+    """``config_reload_failed_at`` for a run's line while a refused reload stands; nothing otherwise.
+
+    Worth its place on every run line, not noise: ``http`` is off by default,
+    so for many daemons the log is the only channel, and the one
+    ``reload_failed_keeping_old_config`` line scrolls away, while the run
+    line is the one a dashboard or a log query looks at. It is one field,
+    absent from a daemon whose last reload took effect (its lines unchanged),
+    and it does not raise the line's level: an alert on warnings would fire
+    at every run for what the reload's error line said once.
+    """
+    if reload_failed_at is None:
+        return {}
+    return {"config_reload_failed_at": reload_failed_at.astimezone(UTC).isoformat("T", "seconds")}
+
+
+def run_status(
+    summary: Summary, problem: str | None, now: datetime, reload_failed_at: datetime | None = None
+) -> str:
+    """The line ``systemctl status greeter`` shows after a run: its time, what it sent, what is wrong.
+
+    Counts; the letters it left for a later run and why (a halt, a stop, the daily quota) — a
+    halted batch has no outcome to count, and "nothing due" beside a stuck letter misled; a
+    refused reload (the old config still serving); and the delivery problem as ``/healthz``
+    shows it (:func:`~greeter.delivery_health.delivery_problem`: the server's words, never a
+    contact's), cut to one short line: any local user may read a unit's status. Pure.
+    """
+    parts = [f"{n} {outcome}" for outcome, n in summary.counts.items() if n]
+    if summary.halted is not None and summary.halted_unsent:
+        parts.append(f"{summary.halted_unsent} left unsent ({summary.halted_by})")
+    if summary.left_unsent:
+        parts.append(f"{summary.left_unsent} left unsent (stopping)")
+    if summary.quota_unsent:
+        parts.append(f"{summary.quota_unsent} left unsent (daily quota)")
+    said = f"; delivery: {problem[:STATUS_PROBLEM]}" if problem else ""
+    if reload_failed_at is not None:
+        at = reload_failed_at.isoformat(timespec="seconds")
+        said += f"; config reload refused at {at}, old config kept"
+    return f"last run {now.isoformat(timespec='seconds')}: {', '.join(parts) or 'nothing due'}{said}"
+
+
+#: The most of a delivery problem's words ``systemctl status`` is given (:func:`run_status`).
+STATUS_PROBLEM = 120
+
+
+def failed_run_retry(failures_in_row: int) -> timedelta:
+    """How long after the ``failures_in_row``-th failed run in a row to try again (pure)."""
+    return min(FAILED_RUN_RETRY * (1 << min(max(failures_in_row - 1, 0), 10)), FAILED_RUN_RETRY_MOST)
+
+
+def halted_recipient(cycle: Cycle) -> str | None:
+    """A recipient of a batch that halted, for the probe's RCPT TO; None if it had none. Pure.
+
+    The first letter's, fresh ones before retries as the batch hands them out:
+    most likely the one the relay refused. Its address goes only to the mail
+    server the letter was meant to go through, in an envelope that ends at RSET.
+    """
+    for item in cycle.due:
+        if item.hit.contact.email:
+            return item.hit.contact.email
+    return next((entry.email for entry, _ in cycle.retries if entry.email), None)
