@@ -363,6 +363,10 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
         # A date the contacts file does not hold (None): no day of the range is its.
         when: datetime | date | None = item.send_at or (hit.date if hit.dated else None)
         occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
+        if merged and hit.dated and item.send_at is not None and hit.date != item.send_at.date():
+            # Its row stands at the letter's time: the occasion's own day is said beside its name
+            # (a company event of 16.12 carried by the New Year letter of 29.12 read as due on 29.12).
+            occasion += f" ({hit.date:%d.%m})"
         if draft.error is not None:
             status, subject = "[red]render error[/red]", draft.error
             errors += 1

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -136,6 +136,8 @@ def test_a_merged_occasion_says_which_letter_carries_it_and_when_in_every_format
     (row,) = [line for line in table.splitlines() if "1002" in line and "skip: merged" in line]
     # the range crosses New Year: every row says its year
     assert datetime.fromisoformat(letter["send_at"]).strftime("%a %d.%m.%Y %H:%M MSK") in row
+    own_day = date.fromisoformat(merged["occasion_date"])  # 29.12 (config.example.yaml), the letter 30.12
+    assert f"new_year ({own_day:%d.%m})" in row  # its own day beside the letter's time: both are seen
     assert invoke(*common, "--format", "html", "--out", str(tmp_path))[0] == 0
     (card,) = [c for c in cards(parse(tmp_path / "index.html")).values()
                if c.attrs["data-status"] == "merged" and "1002" in c.attrs["data-search"].split()]  # fmt: skip
