@@ -64,7 +64,7 @@ from greeter.sources.date_columns import (
     greetings,
     order_problem,
 )
-from greeter.sources.dates import EMPTY_DAY, SAMPLES, DateParser, Order, day_month_order, no_date
+from greeter.sources.dates import PLACEHOLDER_DAYS, SAMPLES, DateParser, Order, day_month_order, no_date
 from greeter.sources.name_cells import (
     NO_NAME,
     PERSON_NAME_FIELDS,
@@ -906,7 +906,7 @@ class RowParser:
         of this.
         """
         day = self.date_parser.parse(text)
-        if (day is None or day == EMPTY_DAY) and (empty := no_date(text, day)) is not None:
+        if (day is None or day in PLACEHOLDER_DAYS) and (empty := no_date(text, day)) is not None:
             remember(self._empty_dates, text, empty)
             return None
         order = day_month_order(text)
