@@ -130,7 +130,7 @@ def test_every_bad_row_kind_is_reported_with_its_row_and_the_rest_load(tmp_path:
         "6;OK1@example.com;Дубль;Денис;;;01.01.1970;;;",  # row 7: row 2's address (warning: loaded without it)
         ";noid@example.com;Безымянный;Борис;;;01.01.1970;;;",  # row 8: empty id (error)
         "9;sp ace@example.com;Пробелов;Павел;;;01.01.1970;;;",  # row 9: e-mail with a space (error)
-        "10;zero@example.com;Нулёв;Нил;;;00.00.0000;;;",  # row 10: 00.00.0000 (warning)
+        "10;zero@example.com;Нулёв;Нил;;;00.00.1980;;;",  # row 10: a year without its day (warning)
         "11;ok2@example.com;Петрова;Анна;Ильинична;;08.03.1985;;;",  # row 11: fine
     ]
     contacts, report = load(write(tmp_path, lines, "cp1251"))
@@ -674,7 +674,7 @@ def test_a_text_date_with_a_time_of_day_is_read_by_its_date(
         ("31.04.1980", "'31.04.1980' is not a real date: April has no 31st"),
         ("29.02.1981", "'29.02.1981' is not a real date: 1981 is not a leap year"),
         ("1980-13-01", "'1980-13-01' is not a real date: there is no month 13"),
-        ("00.00.0000", "'00.00.0000' is not a real date: there is no month 0"),
+        ("00.00.1980", "'00.00.1980' is not a real date: there is no month 0"),  # 00.00.0000: no date
         ("00.01.1980", "'00.01.1980' is not a real date: there is no day 0"),
         ("32.01.1980", "'32.01.1980' is not a real date: no month has 32 days"),
         ("31.02.1980 0:00:00", "'31.02.1980 0:00:00' is not a real date: February has no 31st"),

@@ -45,7 +45,7 @@ INFINITY = "PostgreSQL's infinity ('infinity', '-infinity')"
         ("0001-01-01", date(1, 1, 1), "the empty date 0001-01-01"),
         ("0000-00-00", None, "the zero date 0000-00-00"),
         ("0000-00-00 00:00:00", None, "the zero date 0000-00-00"),
-        ("00.00.0000", None, None),  # typed into a spreadsheet: to correct, at its row
+        ("00.00.0000", None, "the zero date 00.00.0000"),  # MySQL's, printed day first: no day has it
         ("infinity", None, INFINITY),
         ("-infinity", None, INFINITY),
         ("01.01.1980", date(1980, 1, 1), None),

@@ -22,12 +22,13 @@ with the advice to export numbers, as no strftime code reads Russian month
 names (:func:`month_name_advice`).
 
 A date followed by a time of day (``12.02.1981 0:00:00``, as 1C exports it,
-``2025-09-08 14:30``, or ISO 8601's ``1980-12-07T00:00:00`` as CRM APIs —
-Bitrix24, amoCRM — write it) is read by its date part: a greeting's date is a
-day. A time with a UTC offset (``1980-12-07T21:00:00Z``, ``…+03:00``) is a
-moment, so its day is the day in the parser's ``zone`` (``defaults.timezone``,
-as for an SQL ``timestamptz``): ``1980-12-07T21:00:00Z`` is 8 December in
-Moscow. 1C's year word after a 4-digit year (``16.12.1980 г.``) is dropped.
+``2025-09-08 14:30``, ISO 8601's ``1980-12-07T00:00:00`` as CRM APIs —
+Bitrix24, amoCRM — write it, or .NET's ``12/7/1980 12:00:00 AM`` in a 12-hour
+clock) is read by its date part: a greeting's date is a day. A time with a UTC
+offset (``1980-12-07T21:00:00Z``, ``…+03:00``) is a moment, so its day is the
+day in the parser's ``zone`` (``defaults.timezone``, as for an SQL
+``timestamptz``): ``1980-12-07T21:00:00Z`` is 8 December in Moscow. 1C's
+year word after a 4-digit year (``16.12.1980 г.``) is dropped.
 
 A day and a month without a year — as CRMs keep a birthday the client would
 not give the year of — is read as that day in :data:`YEARLESS_YEAR`
@@ -38,9 +39,11 @@ configured format for that separator puts the month first), ISO 8601's reduced
 contact is greeted on the day, without an age.
 
 A value that stands for "no date" is not a date at all (:func:`no_date`): 1C's
-empty date ``01.01.0001 0:00:00`` (and .NET's ``0001-01-01``), MariaDB's zero
-date ``0000-00-00`` and PostgreSQL's ``infinity``. The row parser reads it as
-an empty cell; nobody was born on the first day of the calendar.
+empty date ``01.01.0001 0:00:00`` (and .NET's ``1/1/0001 12:00:00 AM``), the
+zero date ``0000-00-00`` (``00.00.0000``), the calendar's last day
+``9999-12-31`` (``31.12.9999``) and PostgreSQL's ``infinity``. The row parser
+reads it as an empty cell; nobody was born on the first day of the calendar,
+nor will be on its last.
 
 Which of a slash date's two numbers is the day, one value cannot say
 (``03/04/1980``); a column's values together can (:func:`day_month_order`).
@@ -61,7 +64,9 @@ __all__ = [
     "COMMON_FORMATS",
     "EMPTY_DAY",
     "EXCEL_SERIAL_ADVICE",
+    "LAST_DAY",
     "MONTH_NAMES",
+    "PLACEHOLDER_DAYS",
     "YEARLESS_YEAR",
     "DateParser",
     "Order",
@@ -94,10 +99,12 @@ _EXCEL_SERIAL = re.compile(r"(\d{4,5})(?:[.,]\d+)?")
 _SERIAL_RANGE = range(2101, (date(2100, 12, 31) - _EXCEL_EPOCH).days + 1)
 #: What to do about a column of serial dates, in the row's and in the column's message.
 EXCEL_SERIAL_ADVICE = "format the column as dates in Excel before exporting it (or export dates as text)"
-#: A time of day after the date: "0:00:00", "00:00", "14:30", "14:30:15.000"; ISO's "T" too, and a
-#: UTC offset after it ("Z", "+03:00", "+0300", "+03") that makes it a moment (:func:`_in_zone`).
+#: A time of day after the date: "0:00:00", "00:00", "14:30", "14:30:15.000"; ISO's "T" too, a
+#: 12-hour clock's AM/PM (.NET's "12:00:00 AM"), and a UTC offset after it ("Z", "+03:00", "+0300",
+#: "+03") that makes it a moment (:func:`_in_zone`).
 _TIME_OF_DAY = re.compile(
-    r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?))?$"
+    r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*(?P<half>[AaPp]\.?[Mm]\.?))?"
+    r"(?:\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?))?$"
 )
 #: 1C's year word after a 4-digit year: "16.12.1980 г.", "16.12.1980г" (:func:`_without_year_word`).
 _YEAR_WORD = re.compile(r"(?<=\d{4})\s*[гГ]\.?$")
@@ -115,9 +122,16 @@ _ISO_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
 _ZERO_YEAR = re.compile(r"(?<!\d)0000(?!\d)")
 #: 1C's empty date ("01.01.0001 0:00:00"), .NET's DateTime.MinValue: "no date", never a day (:func:`no_date`).
 EMPTY_DAY = date(1, 1, 1)
-#: MariaDB's and MySQL's zero date (a DATE, and a DATETIME's day), as the server writes it. Only
-#: so: a "00.00.0000" typed into a spreadsheet is a value to correct, said at its row.
-_ZERO_DATE = "0000-00-00"
+#: The calendar's last day: SQL Server's and .NET's maximum date (``9999-12-31``,
+#: ``12/31/9999 11:59:59 PM``), Oracle's and 1C's "open end" (``31.12.9999``): "no date" too.
+LAST_DAY = date.max
+#: The days that are a "no date" placeholder when a format reads them: the row parser asks
+#: :func:`no_date` about no other day.
+PLACEHOLDER_DAYS = frozenset({EMPTY_DAY, LAST_DAY})
+#: A date of numbers, whatever the formats: year first ("0001-01-01", MariaDB's zero date
+#: "0000-00-00") or last ("1/1/0001", "00.00.0000"). Only to tell a placeholder (:func:`no_date`),
+#: also one written in a format the config does not list.
+_NUMERIC_DATE = re.compile(r"(\d{4})([./-])(\d{2})\2(\d{2})|(\d{1,2})([./-])(\d{1,2})\6(\d{4})")
 #: PostgreSQL's dates beyond every other, which psycopg hands over as text (:mod:`.sql_source`).
 _INFINITIES = frozenset({"infinity", "-infinity", "+infinity"})
 #: A date of numbers whose first two may be a day and a month in either order: "12/07/1970",
@@ -366,27 +380,50 @@ def no_date(text: str, day: date | None) -> str | None:
     """The placeholder for "no date" ``text`` is (``day``: how the formats read it), named for
     ``check``'s note; None if it is a date, or a value that is wrong rather than empty.
 
-    CRMs and databases write one where the field was never filled: 1C
-    exports every empty date as ``01.01.0001 0:00:00`` (most contacts of a
-    real 1C export have it), .NET writes ``0001-01-01``, MariaDB keeps
-    ``0000-00-00`` (``0000-00-00 00:00:00``) in a DATE or DATETIME column,
-    and PostgreSQL has ``infinity`` and ``-infinity``. Read as dates they
-    were "2025 years (more than 120)" or "no month 0" — row warnings and
+    A placeholder is a value no real birthday, founding or deal can have,
+    written by a system where the field was never filled: 1C exports every
+    empty date as ``01.01.0001 0:00:00`` (most contacts of a real 1C export
+    have it), .NET writes DateTime.MinValue (``0001-01-01``, ``1/1/0001
+    12:00:00 AM``), MariaDB keeps ``0000-00-00`` (``0000-00-00 00:00:00``) in
+    a DATE or DATETIME column and prints it ``00.00.0000`` in a dotted
+    format, SQL Server, .NET, Oracle and 1C mark an open end with the
+    calendar's last day (``9999-12-31``, ``31.12.9999``), and PostgreSQL has
+    ``infinity`` and ``-infinity``. Read as dates they were "2025 years (more
+    than 120)", "no month 0" or "in the future" — row warnings and
     ``invalid_contact`` for contacts who have simply no such date, and a
     PostgreSQL DATE's ``infinity`` pointed at ``contacts.date_formats``,
-    which DATE columns do not use. Only the placeholder itself: ``1981-00-00``
-    (a year without its day) stays a wrong value.
+    which DATE columns do not use. Each is known by its numbers, also in a
+    format the config does not list (a .NET ``0001-01-01T00:00:00`` in a
+    dotted export). Only the placeholder itself: ``1981-00-00`` (a year
+    without its day) and ``02.01.0001`` (a typo for a year) stay wrong values.
     """
-    if day is not None:
-        if day != EMPTY_DAY:
-            return None
-        bare = _date_part(text)
-        return "1C's empty date 01.01.0001" if "." in bare else f"the empty date {bare}"
+    if day is not None and day not in PLACEHOLDER_DAYS:
+        return None
     bare = _date_part(text)
-    if bare == _ZERO_DATE:
-        return f"the zero date {_ZERO_DATE}"
-    if bare.casefold() in _INFINITIES:
-        return "PostgreSQL's infinity ('infinity', '-infinity')"
+    if day is None:
+        if bare.casefold() in _INFINITIES:
+            return "PostgreSQL's infinity ('infinity', '-infinity')"
+        day = _placeholder_day(bare)
+    if day == EMPTY_DAY:
+        return "1C's empty date 01.01.0001" if "." in bare else f"the empty date {bare}"
+    if day == LAST_DAY:
+        return f"the last date {bare}"
+    if day is None and bare.strip("0./-") == "" and _NUMERIC_DATE.fullmatch(bare) is not None:
+        return f"the zero date {bare}"
+    return None
+
+
+def _placeholder_day(text: str) -> date | None:
+    """The placeholder day (:data:`PLACEHOLDER_DAYS`) a date of numbers is in any order of its day and
+    month, or None: ``1/1/0001`` and ``31.12.9999`` read so whatever ``contacts.date_formats`` lists."""
+    m = _NUMERIC_DATE.fullmatch(text)
+    if m is None:
+        return None
+    year, pair = (m[1], {m[3], m[4]}) if m[1] is not None else (m[8], {m[5], m[7]})
+    if year == "0001" and {int(n) for n in pair} == {1}:
+        return EMPTY_DAY
+    if year == "9999" and {int(n) for n in pair} == {12, 31}:
+        return LAST_DAY
     return None
 
 
@@ -551,14 +588,25 @@ def _spoken(day: date) -> str:
 
 
 def _time_of_day(text: str) -> re.Match[str] | None:
-    """The time of day ending ``text``, if it is a real one (24:00, 14:60 and an offset of +25 are not)."""
+    """The time of day ending ``text``, if it is a real one (24:00, 14:60, 13:00 PM and an offset of
+    +25 are not)."""
     m = _TIME_OF_DAY.search(text)
     if m is None or m.start() == 0:
         return None
     hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     if m["offset"] is not None and _offset(m["offset"]) is None:
         return None
-    return m if hour < 24 and minute < 60 and second < 60 else None
+    hours = range(24) if m["half"] is None else range(1, 13)
+    return m if hour in hours and minute < 60 and second < 60 else None
+
+
+def _hour(time: re.Match[str]) -> int:
+    """The hour of a :func:`_time_of_day` on a 24-hour clock: 12:30 AM is 0:30, 12:30 PM 12:30."""
+    hour = int(time.group(1))
+    half = time["half"]
+    if half is None:
+        return hour
+    return hour % 12 + (12 if half[0] in "Pp" else 0)
 
 
 def _offset(text: str) -> timedelta | None:
@@ -585,7 +633,7 @@ def _in_zone(day: date, time: re.Match[str], zone: tzinfo) -> date:
     moment it was the 6th west of Greenwich.
     """
     offset = _offset(time["offset"]) or timedelta()
-    hour, minute, second = int(time.group(1)), int(time.group(2)), int(time.group(3) or 0)
+    hour, minute, second = _hour(time), int(time.group(2)), int(time.group(3) or 0)
     if hour == minute == second == 0:
         return day
     try:

@@ -18,6 +18,7 @@ __all__ = [
     "local_part_not_ascii",
     "no_email",
     "not_listed",
+    "passed_over",
     "several_addresses",
     "shared_mailbox",
 ]
@@ -98,6 +99,18 @@ def several_addresses(items: Sequence[tuple[str, str | None]], chosen: int) -> s
         f"{len(items)} addresses in one cell: greeting {which}, {taken} ({'; '.join(notes)}); to greet"
         " another, put it first in the CRM"
     )
+
+
+def passed_over(invalid: str, greeted: str, column: str) -> str:
+    """An e-mail column whose cell is no valid address (``invalid``: the message saying so), passed over
+    for a later ``column``'s address ``greeted``.
+
+    A row with several e-mail columns greets the first valid address, as a
+    cell listing several does: the client is not lost to a typo in one of
+    them. The bad cell is still said at its row, with the address taken
+    instead, so that the marketer corrects it or knows where letters go.
+    """
+    return f"{invalid}; greeting {greeted} from {column!r} instead: correct it in the CRM"
 
 
 def not_listed(note: str) -> str:

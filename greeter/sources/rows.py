@@ -26,7 +26,6 @@ from greeter.config_contacts import ContactsSource
 from greeter.contacts import (
     Contact,
     Gender,
-    addresses_in,
     domain_typo,
     email_in_cell,
     invisible_chars,
@@ -64,7 +63,8 @@ from greeter.sources.date_columns import (
     greetings,
     order_problem,
 )
-from greeter.sources.dates import EMPTY_DAY, SAMPLES, DateParser, Order, day_month_order, no_date
+from greeter.sources.dates import PLACEHOLDER_DAYS, SAMPLES, DateParser, Order, day_month_order, no_date
+from greeter.sources.email_cells import invalid_address, later_address, read_email_cell
 from greeter.sources.name_cells import (
     NO_NAME,
     PERSON_NAME_FIELDS,
@@ -347,17 +347,18 @@ class RowParser:
         if email is None:
             problems.append(self._warn(line, "email", self._no_email(row)))
         else:
-            checked, note = email_in_cell(email)
-            listed = listed_addresses(email) if checked is None else None
-            if listed is not None:  # "kuz@firm.ru, d.kuz@gmail.com": the first valid one, said so
-                email, checked, note = self._first_listed(email, listed)
-            elif checked is None and len(addresses_in(email)) > 1:  # two, but no list: which is meant?
-                note = email_notes.not_listed(note)
-            if checked is None:
-                message = f"{quoted(email)} is not a valid e-mail address" + (f": {note}" if note else "")
-                return None, [self._problem(line, field, message)]
+            email, checked, note, listed = read_email_cell(email)
+            if checked is None:  # the next column's valid address, if any (:func:`later_address`)
+                message = invalid_address(email, note)
+                later = later_address(cells, self._emails, field) if len(self._emails) > 1 else None
+                if later is None:
+                    return None, [self._problem(line, field, message)]
+                invalid, (field, email, checked, note, listed, passed) = field, later
+                column = self.header[self.pos[field]]
+                for name, why in ((invalid, message), *passed):
+                    problems.append(self._warn(line, name, email_notes.passed_over(why, email, column)))
             if note:
-                text = note if listed is not None else f"{quoted(email)} {note}"
+                text = note if listed else f"{quoted(email)} {note}"
                 problems.append(self._problem(line, field, text, "warning"))
             if smtputf8_only(checked):  # no letter can reach it: loaded as a contact without an e-mail
                 problems.append(self._warn(line, field, email_notes.local_part_not_ascii(email)))
@@ -531,27 +532,6 @@ class RowParser:
         if nameless is not None:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
         return contact, problems
-
-    @staticmethod
-    def _first_listed(cell: str, listed: Sequence[tuple[str, str | None]]) -> tuple[str, str | None, str]:
-        """Of a cell listing several addresses: the item greeted, its address and the warning saying so.
-
-        The first valid one that can be sent (one whose local part is not ASCII
-        needs SMTPUTF8: a later one is taken before it), else the first valid.
-        None of them valid: ``(cell, None, why)``, what is wrong with the first.
-        """
-        valid = [i for i, (_, address) in enumerate(listed) if address is not None]
-        if not valid:
-            first = listed[0][0]
-            hint = email_in_cell(first)[1]
-            return (
-                cell,
-                None,
-                f"none of its {len(listed)} addresses is valid ({quoted(first)}: {hint or 'no address'})",
-            )
-        sendable = [i for i in valid if not smtputf8_only(listed[i][1] or "")]
-        chosen = (sendable or valid)[0]
-        return listed[chosen][0], listed[chosen][1], email_notes.several_addresses(listed, chosen)
 
     def _no_email(self, row: Sequence[str]) -> str:
         """The warning for a row without an e-mail: the mapped columns looked in, and one not mapped that
@@ -906,7 +886,7 @@ class RowParser:
         of this.
         """
         day = self.date_parser.parse(text)
-        if (day is None or day == EMPTY_DAY) and (empty := no_date(text, day)) is not None:
+        if (day is None or day in PLACEHOLDER_DAYS) and (empty := no_date(text, day)) is not None:
             remember(self._empty_dates, text, empty)
             return None
         order = day_month_order(text)
