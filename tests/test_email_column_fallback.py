@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.sources import load_contacts
 from tests import databases
 from tests.test_email_columns import ALL, OTHER, PRIVATE, WORK, load_rows

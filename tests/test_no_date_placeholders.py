@@ -20,7 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.config import Columns, ContactsSource, Defaults
+from greeter.config import Defaults
+from greeter.config_contacts import Columns, ContactsSource
 from greeter.sources import load_contacts
 from greeter.sources.dates import DateParser, no_date
 from tests.conftest import MakeProject, contact_row
