@@ -16,7 +16,9 @@ the words after it with a genitive reading. Anything else — a digit («8
 Марта»), Latin letters, quotes, an unknown word — is None, and the template
 says «праздником «…»» as before: an undeclined title reads as a name, a wrongly
 declined one as an error. The case of each word's first letter is kept
-(«Старым Новым годом»).
+(«Старым Новым годом», «Днём менеджера»: a holiday's name), but for the first
+word of a title that names no holiday: «с годовщиной договора», «с именинами»
+(:data:`_HOLIDAY_HEADS`). Other languages' titles: :func:`mid_sentence`.
 """
 
 from __future__ import annotations
@@ -76,8 +78,109 @@ def _declined(title: str, case: str) -> tuple[str, str] | None:
         return None
     declined = [*(a for a in adjectives if a), noun]
     kept = [_as_written(form, word) for form, word in zip(declined, words, strict=False)]
+    if not _names_a_holiday(words[head].lower(), words[head + 1 : head + 2]):
+        kept[0] = kept[0][:1].lower() + kept[0][1:]  # «Годовщина договора» → «с годовщиной договора»
     agreement = "p" if gender is None else _AGREEMENT.get(gender)
     return None if agreement is None else (agreement, " ".join([*kept, *words[head + 1 :]]))
+
+
+#: Head nouns that make a title a holiday's name, capitalised in Russian mid-sentence (День
+#: менеджера, Новый год, Праздник Весны, Рождество); any other common noun (годовщина, юбилей,
+#: именины, день рождения) is lower case there: «с годовщиной договора».
+_HOLIDAY_HEADS: Final = frozenset(
+    [
+        "день",
+        "праздник",
+        "год",
+        "ночь",
+        "рождество",
+        "пасха",
+        "масленица",
+        "троица",
+        "крещение",
+        "сретение",
+        "благовещение",
+        "вознесение",
+        "преображение",
+        "покров",
+        "пятидесятница",
+        "ханука",
+        "навруз",
+        "сабантуй",
+        "воскресенье",
+        "суббота",
+    ]
+)
+#: «День рождения», «День ангела»: a person's day, not a holiday's name.
+_PERSONAL_DAYS: Final = frozenset({"рождения", "ангела"})
+
+
+def _names_a_holiday(head: str, after: list[str]) -> bool:
+    return head in _HOLIDAY_HEADS and not (head == "день" and after and after[0].lower() in _PERSONAL_DAYS)
+
+
+#: First words of a title that make it a common noun phrase, lower case mid-sentence, by language;
+#: a closed list, as without a dictionary only these are sure: "Contract anniversary" → "a happy
+#: contract anniversary", never "christmas" or "romashka's 25th anniversary". German capitalises
+#: every noun; Russian is the dictionary's (:func:`title_in_case`). Any other title stays as written:
+#: a marketer writes it lower case in ``title_by_locale`` (README, "Occasion titles").
+_COMMON_FIRST: Final[dict[str, frozenset[str]]] = {
+    "en": frozenset(
+        [
+            "anniversary",
+            "annual",
+            "birthday",
+            "business",
+            "client",
+            "company",
+            "contract",
+            "cooperation",
+            "customer",
+            "deal",
+            "first",
+            "founding",
+            "name",
+            "partnership",
+            "signing",
+            "team",
+            "wedding",
+        ]
+    ),
+    "hu": frozenset(
+        [
+            "cégalapítás",
+            "cég",
+            "évforduló",
+            "együttműködés",
+            "szerződés",
+            "szerződéskötés",
+            "születésnap",
+            "névnap",
+        ]
+    ),
+    "et": frozenset(["ettevõtte", "firma", "koostöö", "lepingu", "sünnipäev", "nimepäev", "aastapäev"]),
+    "sr": frozenset(["годишњица", "рођендан", "јубилеј", "godišnjica", "rođendan", "jubilej"]),
+}
+
+
+def mid_sentence(title: str, language: str) -> str:
+    """``title`` as it reads inside a sentence of ``language``: "Contract anniversary" → "contract
+    anniversary"; "Christmas", "Independence Day", "Romashka's 25th anniversary" as written.
+
+    Lowered only where the title is in sentence case (its other words lower case: "Independence
+    Day" is a name) and its first word is one of :data:`_COMMON_FIRST`'s for the language.
+    """
+    words = title.split(" ")
+    first = words[0]
+    common = _COMMON_FIRST.get(language.replace("-", "_").partition("_")[0].lower(), frozenset())
+    if (
+        first[:1].isupper()
+        and first[1:] == first[1:].lower()
+        and first.lower() in common
+        and all(not w[:1].isupper() for w in words[1:])
+    ):
+        return first.lower() + title[len(first) :]
+    return title
 
 
 def _heads(parses: list[Any]) -> list[Any]:
