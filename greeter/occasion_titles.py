@@ -17,8 +17,8 @@ the words after it with a genitive reading. Anything else — a digit («8
 says «праздником «…»» as before: an undeclined title reads as a name, a wrongly
 declined one as an error. The case of each word's first letter is kept
 («Старым Новым годом», «Днём менеджера»: a holiday's name), but for the first
-word of a title that names no holiday: «с годовщиной договора», «с именинами»
-(:data:`_HOLIDAY_HEADS`). Other languages' titles: :func:`mid_sentence`.
+word of a title whose head is a common noun: «с годовщиной договора», «с именинами»
+(:data:`_COMMON_HEADS`). Other languages' titles: :func:`mid_sentence`.
 """
 
 from __future__ import annotations
@@ -78,45 +78,43 @@ def _declined(title: str, case: str) -> tuple[str, str] | None:
         return None
     declined = [*(a for a in adjectives if a), noun]
     kept = [_as_written(form, word) for form, word in zip(declined, words, strict=False)]
-    if not _names_a_holiday(words[head].lower(), words[head + 1 : head + 2]):
+    if _common_noun(words[head].lower(), words[head + 1 : head + 2]):
         kept[0] = kept[0][:1].lower() + kept[0][1:]  # «Годовщина договора» → «с годовщиной договора»
     agreement = "p" if gender is None else _AGREEMENT.get(gender)
     return None if agreement is None else (agreement, " ".join([*kept, *words[head + 1 :]]))
 
 
-#: Head nouns that make a title a holiday's name, capitalised in Russian mid-sentence (День
-#: менеджера, Новый год, Праздник Весны, Рождество); any other common noun (годовщина, юбилей,
-#: именины, день рождения) is lower case there: «с годовщиной договора».
-_HOLIDAY_HEADS: Final = frozenset(
+#: Head nouns that make a title a common noun phrase, lower case in Russian mid-sentence: «с
+#: годовщиной договора», «с юбилеем компании», «с днём рождения компании». A closed list, as the
+#: dictionary cannot tell a holiday's name from a common noun (it lists «пурим» and «курбан-байрам»
+#: in lower case, as it does «годовщина»): any other head keeps the capital the title is written with
+#: («Днём менеджера», «Пуримом», «Курбан-байрамом») — a capital too many reads as a name, a holiday's
+#: name lower-cased as a mistake about the client's faith.
+_COMMON_HEADS: Final = frozenset(
     [
-        "день",
-        "праздник",
-        "год",
-        "ночь",
-        "рождество",
-        "пасха",
-        "масленица",
-        "троица",
-        "крещение",
-        "сретение",
-        "благовещение",
-        "вознесение",
-        "преображение",
-        "покров",
-        "пятидесятница",
-        "ханука",
-        "навруз",
-        "сабантуй",
-        "воскресенье",
-        "суббота",
+        "годовщина",
+        "юбилей",
+        "именины",
+        "свадьба",
+        "новоселье",
+        "помолвка",
+        "дата",
+        "основание",
+        "подписание",
+        "заключение",
+        "сотрудничество",
+        "партнёрство",
+        "партнерство",
+        "святки",  # a season, lower case by the spelling rules (Розенталь), unlike Рождество
     ]
 )
 #: «День рождения», «День ангела»: a person's day, not a holiday's name.
 _PERSONAL_DAYS: Final = frozenset({"рождения", "ангела"})
 
 
-def _names_a_holiday(head: str, after: list[str]) -> bool:
-    return head in _HOLIDAY_HEADS and not (head == "день" and after and after[0].lower() in _PERSONAL_DAYS)
+def _common_noun(head: str, after: list[str]) -> bool:
+    """Whether a title with this head noun (and the word after it) is lower case mid-sentence."""
+    return head in _COMMON_HEADS or (head == "день" and bool(after) and after[0].lower() in _PERSONAL_DAYS)
 
 
 #: First words of a title that make it a common noun phrase, lower case mid-sentence, by language;

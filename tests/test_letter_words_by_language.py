@@ -78,6 +78,12 @@ def test_check_warns_of_a_case_asked_in_a_letter_that_has_no_declension(make_pro
         ("Новый год", ("m", "Новым годом")),
         ("Рождество", ("n", "Рождеством")),
         ("Вербное воскресенье", ("n", "Вербным воскресеньем")),
+        ("Юбилей компании", ("m", "юбилеем компании")),
+        ("День рождения компании", ("m", "днём рождения компании")),
+        # the dictionary writes these lower case too: a holiday's name is never lowered by it
+        ("Курбан-байрам", ("m", "Курбан-байрамом")),
+        ("Пурим", ("m", "Пуримом")),
+        ("Профессиональный праздник", ("m", "Профессиональным праздником")),
     ],
 )
 def test_a_russian_title_names_a_holiday_with_a_capital_and_a_common_noun_without(
