@@ -295,3 +295,33 @@ def locate_missing(
             problem = Problem(str(config_file), where, message, line, col)
         located.append(problem)
     return located
+
+
+def unsubscribe_missing(rendered: Rendered, shown: str) -> str | None:
+    """The part of a letter (``text part``, ``html part``) that does not show its unsubscribe link.
+
+    ``shown``: the link the letter's ``List-Unsubscribe`` header carries
+    (``unsubscribe_url or unsubscribe_mailto``). A template that does not extend
+    ``_layout.html.j2`` and never calls ``_unsubscribe.j2``'s ``unsubscribe_line``
+    sent letters with the header alone: Gmail's and Yahoo's bulk-sender rules
+    want the way out visible in the body too.
+    """
+    if shown not in rendered.text:
+        return "text part"
+    if rendered.html is not None and shown not in html.unescape(rendered.html):
+        return "html part"
+    return None
+
+
+def unsubscribe_problems(found: dict[tuple[str, str], list[str]]) -> list[Problem]:
+    """One warning per template file and part whose letters show no unsubscribe line."""
+    problems = []
+    for (file, part), contacts in found.items():
+        message = (
+            f"the {part} of its letters shows no unsubscribe line ({_who(list(dict.fromkeys(contacts)))}): "
+            'only the List-Unsubscribe header offers it; extend "_layout.html.j2" or add '
+            '{% from "_unsubscribe.j2" import unsubscribe_line %}'
+            "{{ unsubscribe_line(locale, unsubscribe_url or unsubscribe_mailto) }} to the block"
+        )
+        problems.append(Problem(file, "", message, None, kind="template", severity="warning"))
+    return problems

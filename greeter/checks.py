@@ -52,6 +52,8 @@ from greeter.check_render import (
     missing_templates_dir,
     python_notation,
     render_problems,
+    unsubscribe_missing,
+    unsubscribe_problems,
 )
 from greeter.check_report import CheckReport, YearlessColumn, refused_report, zone_countries_line
 from greeter.check_sender import bulk_without_one_click, return_path_alignment, unqualified_helo
@@ -71,6 +73,8 @@ from greeter.runtime import load_inputs
 from greeter.sources import placed_at_contact
 from greeter.sources.dates import is_yearless
 from greeter.sources.sql_source import QueryError
+from greeter.template_cases import ignored_case_problems
+from greeter.unsubscribe import mailto_href
 
 if TYPE_CHECKING:
     from greeter.send_report import ProgressStart
@@ -152,6 +156,9 @@ def run_check(
         report.problems.extend(sender_locale_problems(settings, files, config_file))
         report.problems.extend(unused_template_problems(settings, renderer))
         report.problems.extend(eaten_break_problems(Path(settings.templates_dir)))
+        for name in names:
+            files = renderer.template_files(name)
+            report.problems.extend(ignored_case_problems(files, name, settings.defaults.locale))
     report.template_errors = sum(p.severity == "error" for p in template_problems)
     report.fatal |= any(p.file == str(config_file) and p.severity == "error" for p in template_problems)
     if report.contacts_unread():  # said at the database; every check below reads the contacts
@@ -170,6 +177,9 @@ def run_check(
     markup: dict[tuple[str, str], list[str]] = {}
     # …and those the contact's own data holds (its row's problem, said once per contact and tag).
     data_markup: set[tuple[str, str]] = set()
+    # Template files (and part) whose letters show no unsubscribe line: the contacts they reached.
+    no_unsubscribe: dict[tuple[str, str], list[str]] = {}
+    mailto = mailto_href(settings.unsubscribe.mailto) if settings.unsubscribe.mailto else None
     try:
         dated = inputs.occasion_dates(today, 367)
     except ConfigError:  # an unreadable occasion calendar: reported above (check_occasion_calendars)
@@ -236,6 +246,10 @@ def run_check(
                         data_markup.add((contact.id, tag))
                         typed = data_markup_problem(contact, tag, held)
                         report.problems.append(placed_at_contact(typed, contact.id, settings.contacts.source))
+                shown = link or mailto
+                missing = unsubscribe_missing(rendered, shown) if shown else None
+                if missing is not None:
+                    no_unsubscribe.setdefault((rendered.template_file, missing), []).append(contact.id)
                 reach.rendered(contact, occ.template, rendered.template_file)
                 reach.signed(contact, rendered.locale)
                 titles.sent(occ, rendered.locale)
@@ -273,6 +287,7 @@ def run_check(
     forms = {key: form for key, (form, _) in only_in_forms.items()}
     report.problems.extend(render_problems(failures, forms, locales))
     report.problems.extend(markup_problems(markup, renderer))
+    report.problems.extend(unsubscribe_problems(no_unsubscribe))
     if not report.contacts_unread():  # lost mid-read: "no contact has tag X" may be untrue
         report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
         report.problems.extend(titles.problems(config_file))

@@ -16,7 +16,9 @@ the words after it with a genitive reading. Anything else — a digit («8
 Марта»), Latin letters, quotes, an unknown word — is None, and the template
 says «праздником «…»» as before: an undeclined title reads as a name, a wrongly
 declined one as an error. The case of each word's first letter is kept
-(«Старым Новым годом»).
+(«Старым Новым годом», «Днём менеджера»: a holiday's name), but for the first
+word of a title whose head is a common noun: «с годовщиной договора», «с именинами»
+(:data:`_COMMON_HEADS`). Other languages' titles: :func:`mid_sentence`.
 """
 
 from __future__ import annotations
@@ -76,8 +78,107 @@ def _declined(title: str, case: str) -> tuple[str, str] | None:
         return None
     declined = [*(a for a in adjectives if a), noun]
     kept = [_as_written(form, word) for form, word in zip(declined, words, strict=False)]
+    if _common_noun(words[head].lower(), words[head + 1 : head + 2]):
+        kept[0] = kept[0][:1].lower() + kept[0][1:]  # «Годовщина договора» → «с годовщиной договора»
     agreement = "p" if gender is None else _AGREEMENT.get(gender)
     return None if agreement is None else (agreement, " ".join([*kept, *words[head + 1 :]]))
+
+
+#: Head nouns that make a title a common noun phrase, lower case in Russian mid-sentence: «с
+#: годовщиной договора», «с юбилеем компании», «с днём рождения компании». A closed list, as the
+#: dictionary cannot tell a holiday's name from a common noun (it lists «пурим» and «курбан-байрам»
+#: in lower case, as it does «годовщина»): any other head keeps the capital the title is written with
+#: («Днём менеджера», «Пуримом», «Курбан-байрамом») — a capital too many reads as a name, a holiday's
+#: name lower-cased as a mistake about the client's faith.
+_COMMON_HEADS: Final = frozenset(
+    [
+        "годовщина",
+        "юбилей",
+        "именины",
+        "свадьба",
+        "новоселье",
+        "помолвка",
+        "дата",
+        "основание",
+        "подписание",
+        "заключение",
+        "сотрудничество",
+        "партнёрство",
+        "партнерство",
+        "святки",  # a season, lower case by the spelling rules (Розенталь), unlike Рождество
+    ]
+)
+#: «День рождения», «День ангела»: a person's day, not a holiday's name.
+_PERSONAL_DAYS: Final = frozenset({"рождения", "ангела"})
+
+
+def _common_noun(head: str, after: list[str]) -> bool:
+    """Whether a title with this head noun (and the word after it) is lower case mid-sentence."""
+    return head in _COMMON_HEADS or (head == "день" and bool(after) and after[0].lower() in _PERSONAL_DAYS)
+
+
+#: First words of a title that make it a common noun phrase, lower case mid-sentence, by language;
+#: a closed list, as without a dictionary only these are sure: "Contract anniversary" → "a happy
+#: contract anniversary", never "christmas" or "romashka's 25th anniversary". German capitalises
+#: every noun; Russian is the dictionary's (:func:`title_in_case`). Any other title stays as written:
+#: a marketer writes it lower case in ``title_by_locale`` (README, "Occasion titles").
+_COMMON_FIRST: Final[dict[str, frozenset[str]]] = {
+    "en": frozenset(
+        [
+            "anniversary",
+            "annual",
+            "birthday",
+            "business",
+            "client",
+            "company",
+            "contract",
+            "cooperation",
+            "customer",
+            "deal",
+            "first",
+            "founding",
+            "name",
+            "partnership",
+            "signing",
+            "team",
+            "wedding",
+        ]
+    ),
+    "hu": frozenset(
+        [
+            "cégalapítás",
+            "cég",
+            "évforduló",
+            "együttműködés",
+            "szerződés",
+            "szerződéskötés",
+            "születésnap",
+            "névnap",
+        ]
+    ),
+    "et": frozenset(["ettevõtte", "firma", "koostöö", "lepingu", "sünnipäev", "nimepäev", "aastapäev"]),
+    "sr": frozenset(["годишњица", "рођендан", "јубилеј", "godišnjica", "rođendan", "jubilej"]),
+}
+
+
+def mid_sentence(title: str, language: str) -> str:
+    """``title`` as it reads inside a sentence of ``language``: "Contract anniversary" → "contract
+    anniversary"; "Christmas", "Independence Day", "Romashka's 25th anniversary" as written.
+
+    Lowered only where the title is in sentence case (its other words lower case: "Independence
+    Day" is a name) and its first word is one of :data:`_COMMON_FIRST`'s for the language.
+    """
+    words = title.split(" ")
+    first = words[0]
+    common = _COMMON_FIRST.get(language.replace("-", "_").partition("_")[0].lower(), frozenset())
+    if (
+        first[:1].isupper()
+        and first[1:] == first[1:].lower()
+        and first.lower() in common
+        and all(not w[:1].isupper() for w in words[1:])
+    ):
+        return first.lower() + title[len(first) :]
+    return title
 
 
 def _heads(parses: list[Any]) -> list[Any]:

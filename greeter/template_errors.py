@@ -17,6 +17,7 @@ from typing import Final
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 
+from greeter.addressing import CASES, canonical_case
 from greeter.template_views import VIEW_FIELDS, ContactView, SenderView
 
 __all__ = ["UNDEFINED_NAME", "describe", "unknown_name"]
@@ -140,8 +141,34 @@ def _name_meant(message: str, env: Environment | None) -> str:
         return message
     kind, wrong = m.group(1), m.group(2)
     known = sorted(env.filters if kind == "filter" else env.tests)
+    meant = _case_argument(wrong, known) if kind == "filter" else None
+    if meant is not None:
+        return f"No filter named {wrong!r}, did you mean {meant}?"
     close = difflib.get_close_matches(wrong, known, n=1, cutoff=0.75)
     return f"No {kind} named {wrong!r}, did you mean {close[0]!r}?" if close else message
+
+
+#: ``name_dative``, ``company_gen``, ``nameDative``: a filter and its case typed as one name.
+_WITH_CASE: Final = re.compile(r"(name|company|title_in)[_\-]?([A-Za-zА-Яа-яЁё]+)")
+
+
+def _case_argument(wrong: str, known: list[str]) -> str | None:
+    """``name_dative`` → ``name('dative')``: the case is the filter's argument, not part of its name.
+
+    The nearest spelling of ``name_dative`` is no filter at all (difflib offers
+    nothing, or ``name`` without the case), so the form that works is said whole.
+    """
+    m = _WITH_CASE.fullmatch(wrong)
+    if m is None or m.group(1) not in known:
+        return None
+    try:
+        case = canonical_case(m.group(2))
+    except ValueError:
+        close = difflib.get_close_matches(m.group(2).lower(), CASES, n=1, cutoff=0.6)
+        if not close:
+            return None
+        case = close[0]
+    return f"{m.group(1)}({case!r})"
 
 
 def _the_name(prefix: str) -> str:

@@ -9,6 +9,7 @@ author as it is, see :mod:`greeter.template_errors`); :data:`FILTERS` is what
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -37,19 +38,20 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape, soft_str
 
-from greeter.addressing import canonical_case, decline
+from greeter.addressing import CASES, canonical_case, decline
 from greeter.company_names import company_in, company_name
 from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
 from greeter.i18n_script import names_in_script
-from greeter.occasion_titles import title_in_case, with_s
+from greeter.occasion_titles import mid_sentence, title_in_case, with_s
 from greeter.sources.dates import is_yearless
 from greeter.template_limits import MAX_LENGTH, bounded, joined, percent_checked, text_of, too_long
 from greeter.template_markup import escape_html, markup
+from greeter.template_quotes import in_quotes, renested
 from greeter.template_views import ContactView
 
-__all__ = ["FILTERS"]
+__all__ = ["COMPANY_CASES", "FILTERS", "NAME_CASES", "case_named", "declines"]
 
 _PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t]*\n")
 
@@ -80,12 +82,56 @@ def _name_filter(value: object, case: str = "nominative", parts: str = "first_pa
         key = (case, parts)
         name = value._names.get(key)
         if name is None:
-            name = value._names[key] = decline(value._contact, case, parts=parts, language=value._language)
+            name = value._names[key] = _declined_name(value, case, parts)
         return name
     _defined(value, case, parts)
     if not isinstance(value, ContactView):
         raise TypeError(f"the name filter applies to contact (got {type(value).__name__})")
-    return decline(value._contact, case, parts=parts, language=value._language)  # odd arguments: reported
+    return _declined_name(value, case, parts)  # odd arguments: reported
+
+
+#: The letters' languages whose names the name filter declines (:func:`greeter.addressing.decline`
+#: has their rules); the company filter declines only Russian's (its «компании» is a Russian word).
+NAME_CASES: Final = frozenset({"ru", "uk"})
+COMPANY_CASES: Final = frozenset({"ru"})
+
+
+def declines(language: str | None, filter_name: str) -> bool:
+    """Whether a letter in ``language`` gets a declined name (``name``) or company (``company``).
+
+    Why: an English letter's ``company('dative')`` printed «компании O'Brien &
+    Sons», and its ``name('dative')`` of a Russian client «Ивану Петрову»
+    inside English words; a Serbian one Russian endings on Serbian names
+    («Ане Стојановой»). A letter in a language without those rules gets the
+    name as written (the nominative), as the ``name`` filter always gave a
+    Latin-script name; ``greeter check`` warns of a case asked there
+    (:mod:`greeter.template_cases`). ``None``: no letter (the contact's own rules).
+    """
+    if language is None:
+        return True
+    return language.replace("-", "_").partition("_")[0].lower() in (
+        NAME_CASES if filter_name == "name" else COMPANY_CASES
+    )
+
+
+def _declined_name(view: ContactView, case: str, parts: str) -> str:
+    """The name in ``case``: declined in a letter whose language has the rules, else as written."""
+    known = case_named(case)
+    if not declines(view._language, "name"):
+        known = "nominative"
+    return decline(view._contact, known, parts=parts, language=view._language)
+
+
+def case_named(case: object) -> str:
+    """:func:`greeter.addressing.canonical_case`, its refusal with the case meant: ``'dativ'`` → 'dative'."""
+    try:
+        return canonical_case(case)  # type: ignore[arg-type]
+    except ValueError as exc:
+        typed = case.strip().lower() if isinstance(case, str) else ""
+        close = difflib.get_close_matches(typed, CASES, n=1, cutoff=0.6) if typed else []
+        if not close:
+            raise
+        raise ValueError(f"{exc}; did you mean {close[0]!r}?") from None
 
 
 @pass_context
@@ -99,12 +145,27 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
     _defined(value, case)
     if not isinstance(value, str):
         raise TypeError(f"the company filter needs a company name, got {value!r}")
-    if case is None:  # quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter
-        locale = _locale_of(context, None) or "ru"
-        # In the letter's script: «Petrović d.o.o.» is „Петровић“ д.о.о. in a Cyrillic Serbian letter.
+    known = None if case is None else case_named(case)
+    locale = _locale_of(context, None) or "ru"
+    if known is None or not declines(locale, "company"):
+        # Quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter; in the
+        # letter's script: «Petrović d.o.o.» is „Петровић“ д.о.о. in a Cyrillic Serbian letter.
         (value,) = names_in_script((value,), locale)
-        return company_name(value, locale.partition("_")[0])
-    return company_in(value, canonical_case(case))
+        return renested(company_name(value, locale.partition("_")[0]), locale)
+    return renested(company_in(value, known), locale)  # ООО «Завод „Прогресс“»
+
+
+def _quoted_filter(value: object, locale: object) -> str:
+    """``{{ title|quoted("ru") }}`` → «25-летие „Ромашки“»: :func:`greeter.template_quotes.in_quotes`.
+
+    The language is given, not read from the letter: the shared macros
+    (``_ru.j2``) are imported without the letter's context.
+    """
+    _defined(value, locale)
+    if not isinstance(value, str) or not isinstance(locale, str):
+        raise TypeError(f"quoted needs a text and a language, got {value!r} and {locale!r}")
+    quoted = in_quotes(value.unescape() if isinstance(value, Markup) else value, locale)
+    return escape_html(quoted) if isinstance(value, Markup) else quoted
 
 
 def _title_in_filter(value: object, case: object) -> tuple[str, str] | None:
@@ -118,7 +179,15 @@ def _title_in_filter(value: object, case: object) -> tuple[str, str] | None:
     _defined(value, case)
     if not isinstance(value, str) or not isinstance(case, str):
         raise TypeError(f"title_in needs an occasion's title and a case, got {value!r} and {case!r}")
-    return title_in_case(value, case)
+    return title_in_case(value, case_named(case))
+
+
+def _mid_sentence_filter(value: object, locale: object) -> str:
+    """``{{ title|mid_sentence("en") }}`` → "contract anniversary"."""
+    _defined(value, locale)
+    if not isinstance(value, str) or not isinstance(locale, str):
+        raise TypeError(f"mid_sentence needs a title and a language, got {value!r} and {locale!r}")
+    return mid_sentence(value, locale)
 
 
 def _with_s_filter(value: object, start: object = False) -> str:
@@ -428,6 +497,8 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = MappingProxyType(
         "company": _company_filter,
         "title_in": _title_in_filter,
         "with_s": _with_s_filter,
+        "quoted": _quoted_filter,
+        "mid_sentence": _mid_sentence_filter,
         "full_stop": _full_stop,
         "years": _years_filter,
         "years_phrase": _years_filter,

@@ -347,7 +347,7 @@ class TemplateSet:
             try:
                 self._compile(env, file)
             except LoadError as exc:
-                return [exc.problem()]
+                return [exc.problem(), *self._other_unknown_names(file, exc)]
         try:
             shape = self._shape(file)
         except LoadError as exc:
@@ -363,6 +363,24 @@ class TemplateSet:
                 problems.extend(self._check_file(ref, seen))
         exports = {ref: self._shapes[ref].exports for _, ref, _ in shape.imports if ref in self._shapes}
         problems.extend(_problem(file, line, message) for line, message in unknown_imports(shape, exports))
+        return problems
+
+    def _other_unknown_names(self, file: str, failed: LoadError) -> list[Problem]:
+        """The unknown filters and tests of ``file`` besides the one its compile stopped at.
+
+        Jinja's compiler stops at the first unknown filter; its parser does not
+        look them up, so the file's syntax tree names the rest (``|plurl`` on
+        line 3 and ``|name_dative`` on line 9 were two runs of check).
+        """
+        try:
+            shape = self._shape(file)
+        except LoadError:
+            return []
+        problems = []
+        for line, kind, name in shape.names:
+            unknown = unknown_name(kind, name, self._plain)
+            if unknown is not None and f"named {name!r}" not in failed.message:
+                problems.append(_problem(file, line, unknown))
         return problems
 
 

@@ -24,8 +24,8 @@ from tests.test_render import MALE, SENDER, TEMPLATES, item
         ("Рождество", "instrumental", ("n", "Рождеством")),
         ("Вербное воскресенье", "instrumental", ("n", "Вербным воскресеньем")),
         ("именины", "instrumental", ("p", "именинами")),  # plural only: agrees as a plural
-        ("Святки", "dative", ("p", "Святкам")),
-        ("День рождения компании", "instrumental", ("m", "Днём рождения компании")),
+        ("Святки", "dative", ("p", "святкам")),  # no holiday's name: lower case mid-sentence
+        ("День рождения компании", "instrumental", ("m", "днём рождения компании")),
         ("Международный день", "accusative", ("m", "Международный день")),  # inanimate: as nominative
         # not sure, so not declined: the template says «праздником «…»»
         ("8 Марта", "instrumental", None),

@@ -272,7 +272,7 @@ def test_a_config_naming_no_template_still_exits_2(make_project: MakeProject) ->
             "{{ contact|name('dativ') }}",
             "unknown grammatical case 'dativ'; expected one of: nominative, genitive, dative, accusative, "
             "instrumental, prepositional (or nom/gen/dat/acc/ins/pre, or the Russian names: именительный "
-            "… предложный)",
+            "… предложный); did you mean 'dative'?",
         ),
         ("{{ 'x'|name }}", "the name filter applies to contact (got str)"),
         ("{{ years|years_phrase }}", "years is None for this occasion (guard it with {% if years %})"),
