@@ -24,8 +24,15 @@ from greeter.i18n import locale_chain, locale_hint, normalize_locale
 from greeter.template_blame import blame, template_frames
 from greeter.template_code import TemplateCode
 from greeter.template_env import Sandbox, make_environment
-from greeter.template_errors import describe, unknown_name
-from greeter.template_shape import Shape, block_problems, shape_of, unknown_imports, unrendered_blocks
+from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
+from greeter.template_shape import (
+    Shape,
+    block_problems,
+    misimported,
+    shape_of,
+    unknown_imports,
+    unrendered_blocks,
+)
 from greeter.template_snapshot import SUFFIX, SnapshotLoader, TemplateFiles
 
 __all__ = ["LoadError", "TemplateSet", "Variant"]
@@ -102,7 +109,17 @@ class TemplateSet:
         name, line = blame(frames, exc, self._source_line) if frames else (file, None)
         shape = self._shapes.get(name)
         if shape is not None and isinstance(variables, Mapping):  # `also_lin` → the macro imported
-            variables = {**dict.fromkeys(shape.bound), **variables}
+            exports = {ref: self._shapes[ref].exports for _, ref, _ in shape.imports if ref in self._shapes}
+            wrong = {bad: (at, meant) for at, _, bad, meant in misimported(shape, exports)}
+            # A name its import misspelt is no name to suggest: `import also_lines` then `also_line(…)`
+            # said "'also_line' is undefined, did you mean 'also_lines'?", pointing at the typo.
+            variables = {**dict.fromkeys(n for n in shape.bound if n not in wrong), **variables}
+            m = UNDEFINED_NAME.search(str(exc))
+            if m is not None and not isinstance(exc, TemplateSyntaxError):
+                for bad, (at, meant) in wrong.items():
+                    if meant == m.group(1):
+                        said = f"undefined: {meant!r} is undefined: line {at} imports {bad!r} instead of it"
+                        return TemplateError(name, line, said, contact_id)
         return TemplateError(name, line, describe(exc, variables, self._plain), contact_id)
 
     def _source_line(self, file: str, line: int) -> str:

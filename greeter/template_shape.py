@@ -151,15 +151,16 @@ def _bound(ast: nodes.Template) -> frozenset[str]:
     return frozenset(names)
 
 
-def unknown_imports(shape: Shape, exports: Mapping[str, frozenset[str]]) -> list[tuple[int, str]]:
-    """(line, message) for each name ``{% from %}`` imports that its file does not define.
+#: A name ``{% from %}`` imports that its file lacks: (line, file, name, the name meant or None).
+Misimport = tuple[int, str, str, str | None]
 
-    Jinja does not fail at the import: the name is undefined where it is used
-    (``also_line(...)`` some lines below, with no word of the import), so the
-    mistake is named here, at its own line, with the name meant. ``exports``
-    holds the exports of the imported files that could be read.
+
+def misimported(shape: Shape, exports: Mapping[str, frozenset[str]]) -> list[Misimport]:
+    """Each name ``{% from %}`` imports that its file lacks (:data:`Misimport`).
+
+    ``exports`` holds the exports of the imported files that could be read.
     """
-    problems: list[tuple[int, str]] = []
+    found: list[Misimport] = []
     for line, ref, names in shape.imports:
         known = exports.get(ref)
         if known is None:
@@ -167,8 +168,21 @@ def unknown_imports(shape: Shape, exports: Mapping[str, frozenset[str]]) -> list
         for name in names:
             if name not in known:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
-                meant = f", did you mean {close[0]!r}?" if close else f" (it has: {', '.join(sorted(known))})"
-                problems.append((line, f"{ref} has no macro or variable {name!r} to import{meant}"))
+                found.append((line, ref, name, close[0] if close else None))
+    return found
+
+
+def unknown_imports(shape: Shape, exports: Mapping[str, frozenset[str]]) -> list[tuple[int, str]]:
+    """(line, message) for each name ``{% from %}`` imports that its file does not define.
+
+    Jinja does not fail at the import: the name is undefined where it is used
+    (``also_line(...)`` some lines below, with no word of the import), so the
+    mistake is named here, at its own line, with the name meant.
+    """
+    problems: list[tuple[int, str]] = []
+    for line, ref, name, close in misimported(shape, exports):
+        meant = f", did you mean {close!r}?" if close else f" (it has: {', '.join(sorted(exports[ref]))})"
+        problems.append((line, f"{ref} has no macro or variable {name!r} to import{meant}"))
     return problems
 
 

@@ -221,6 +221,11 @@ def test_importing_a_macro_the_library_does_not_have_is_named_at_the_import(
         f"birthday.j2:{line}:1: _ru.j2 has no macro or variable 'also_lines' to import, did you mean 'also_line'?"
         in problems
     )
+    # where the letter then uses the name meant, its error points back at the import, never at the
+    # misspelt name ("'also_line' is undefined, did you mean 'also_lines'?" sent the marketer to the typo)
+    (used,) = [p for p in problems if "'also_line' is undefined" in p]
+    assert f"undefined: 'also_line' is undefined: line {line} imports 'also_lines' instead of it" in used
+    assert "did you mean 'also_lines'" not in "\n".join(problems)
     # a name with nothing close: what the library has, so the marketer can pick
     edit(config, "birthday.j2", "import company, also_lines", "import company, greeting_card")
     (said,) = [p for p in template_problems(config) if "greeting_card" in p and "to import" in p]
