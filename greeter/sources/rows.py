@@ -31,6 +31,7 @@ from greeter.contacts import (
     email_in_cell,
     invisible_chars,
     listed_addresses,
+    other_listed,
     smtputf8_only,
 )
 from greeter.countries import parse_country
@@ -340,6 +341,7 @@ class RowParser:
             return None, [self._problem(line, "id", message)]
         # The first e-mail column with a cell (one look-up when only one is mapped); its messages name it.
         field = "email"
+        others: tuple[str, ...] = ()  # the other addresses a cell listing several holds
         email: str | None = cells.get("email", "") or None
         if email is None and len(self._emails) > 1:
             field = next((name for name in self._emails if cells[name]), "email")
@@ -351,6 +353,7 @@ class RowParser:
             listed = listed_addresses(email) if checked is None else None
             if listed is not None:  # "kuz@firm.ru, d.kuz@gmail.com": the first valid one, said so
                 email, checked, note = self._first_listed(email, listed)
+                others = other_listed(listed, checked)
             elif checked is None and len(addresses_in(email)) > 1:  # two, but no list: which is meant?
                 note = email_notes.not_listed(note)
             if checked is None:
@@ -527,6 +530,7 @@ class RowParser:
             from_zone,  # country_from_zone
             opted_out,  # do_not_contact
             unread,  # do_not_contact_unread
+            others,  # other_emails
         )
         if nameless is not None:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
