@@ -33,7 +33,7 @@ from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, Problem
 from greeter.retention import MOST_RETENTION_DAYS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from greeter.journal_store import JournalEntry, JournalStore
 
@@ -235,6 +235,12 @@ def history(
     help="With --list: table, json or csv [default: table].",
 )
 @click.option("--json", "fmt", flag_value="json", help="With --list: the same as --format json.")
+@click.option(
+    "--address-only",
+    is_flag=True,
+    help="The addresses given are at fault, not the person (a mailbox gone, a mistyped address): list "
+    "only them, and greet the same client at another address.",
+)
 @click.pass_obj
 @handles_errors
 def suppress(
@@ -245,11 +251,24 @@ def suppress(
     reason: str | None,
     show: bool,
     fmt: str | None,
+    address_only: bool,
 ) -> None:
     """Put addresses on the do-not-contact list; they are never greeted again.
 
     Every address is checked as contact e-mails are and compared without
-    regard to case. --from-csv reads a CRM's export as the contacts are read
+    regard to case.
+
+    An address given as an argument is the person's opt-out (a request by
+    phone, a complaint, an unsubscribe mail to unsubscribe.mailto): the
+    contacts holding it — greeted at it (the journal's letters), or listing
+    it in their e-mail cell now (the contacts source) — are bound by their
+    contact id too, and not greeted at any address the CRM gives them later
+    (preview says so: "the client opted out on DATE from ADDRESS"); the
+    daemon's one-click unsubscribe does the same. --address-only lists only
+    the address (a mailbox that is gone is the address's fault, not the
+    person's), as --from-csv and --from-bounces do.
+
+    --from-csv reads a CRM's export as the contacts are read
     (UTF-8 with or without BOM or Windows-1251, fields separated by
     semicolons, commas, tabs or |) and takes the column headed Email, E-mail,
     Почта, Электронная почта or Адрес электронной почты (or the contacts'
@@ -311,12 +330,24 @@ def suppress(
     """
     from greeter.bounces import Tally, Tied, take_in, tie_to_greetings
     from greeter.config_loader import load_settings
-    from greeter.suppression import Intake, from_arguments, from_file, listed, print_list, store
+    from greeter.contacts import email_key
+    from greeter.erasure import holders
+    from greeter.runtime import load_inputs
+    from greeter.suppression import (
+        PERSONS_UNREAD,
+        Intake,
+        from_arguments,
+        from_file,
+        listed,
+        print_list,
+        store,
+    )
 
     if show:
-        if csv_file or bounces_path or reason:
+        if csv_file or bounces_path or reason or address_only:
             raise click.UsageError(
-                "--list shows the list; give --from-csv, --from-bounces or --reason without it"
+                "--list shows the list; give --from-csv, --from-bounces, --reason or --address-only"
+                " without it"
             )
         settings = load_settings(state.config, today=config_day(None))
         journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
@@ -338,10 +369,13 @@ def suppress(
         raise click.UsageError("--format and --json go with --list")
     if not emails and not csv_file and not bounces_path:
         raise click.UsageError("give at least one address, --from-csv FILE, --from-bounces PATH or --list")
-    settings = load_settings(state.config, today=config_day(None))
+    inputs = load_inputs(state.config, today=config_day(None))
+    settings = inputs.settings
     moment = datetime.now(UTC)  # one moment for the whole import: its rows are dated alike
     intake = Intake()
     from_arguments(emails, intake, reason or "manual")
+    # Given by hand: the person's opt-out, bound to the contacts holding the address (not a file's lines).
+    by_hand = [] if address_only else [address for address, _, _ in intake.addresses.values()]
     if csv_file:
         from_file(
             csv_file,
@@ -355,11 +389,18 @@ def suppress(
     problems = [*intake.problems, *tally.problems]
     for problem in problems:
         click.echo(str(problem), err=True)
-    added = bounced = listed_before = 0
+    added = bounced = listed_before = bound = 0
     tied = Tied()
+    held: Mapping[str, frozenset[str]] = {}
+    if by_hand:
+        held, unread = holders(inputs, by_hand, unread_then=PERSONS_UNREAD)
+        if unread:
+            click.echo(unread, err=True)
     if intake.addresses or tally.bounces:
         journal = _open_journal(settings.storage.url, moment)
         try:
+            if by_hand:
+                added, bound = journal.opt_out(by_hand, reason or "manual", moment, held)
             if tally.bounces:  # an address given and bounced keeps the operator's reason
                 tied = tie_to_greetings(tally.bounces, lambda address: journal.history(email=address))
                 found = tied.intake
@@ -367,7 +408,8 @@ def suppress(
                 listed_before = len(found.addresses.keys() & on_list)
                 for key, entry in found.addresses.items():
                     intake.addresses.setdefault(key, entry)
-            added = store(journal, intake.addresses.values(), moment)
+            mine = {email_key(a) for a in by_hand}
+            added += store(journal, [v for k, v in intake.addresses.items() if k not in mine], moment)
         finally:
             journal.close()
     ignored = tied.ignored_line()
@@ -383,39 +425,61 @@ def suppress(
         )
     rejected = sum(p.severity == "error" for p in problems)  # a title skipped is a warning
     tail = f"; {rejected} rejected (see above)" if rejected else ""
+    if bound:
+        tail = f"; {bound} contact id(s) opted out as persons (not greeted at any address){tail}"
     click.echo(f"suppressed {added} new address(es); {len(rows) - added} already on the list{tail}")
     sys.exit(EXIT_PROBLEMS if rejected else 0)
 
 
 @main.command(context_settings=CONTEXT, short_help="Take addresses off the do-not-contact list.")
 @_config_option
-@click.argument("emails", nargs=-1, required=True)
+@click.argument("emails", nargs=-1)
+@click.option(
+    "--contact",
+    "contact_ids",
+    metavar="ID",
+    multiple=True,
+    help="Lift the person-level opt-out of this contact id (repeatable); its address stays listed.",
+)
 @click.pass_obj
 @handles_errors
-def unsuppress(state: State, emails: tuple[str, ...]) -> None:
+def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ...]) -> None:
     """Take addresses off the do-not-contact list.
 
     Each address that is not on the list (a misspelt domain: the same mailbox
     at the domain meant is named if it is listed) or is not an e-mail address
     is reported as `argument N: …`; the others are removed. An argument is
     read as `suppress` reads it: `Name <addr>`, or two addresses at once,
-    each with a warning. Exit 0 if every address was removed, 1 if some were
-    not.
+    each with a warning. Removing an address lifts the person-level opt-out
+    made from it too (an unsubscribe binds the contacts greeted at it).
+    --contact ID lifts only a contact's own opt-out, whatever address it
+    came from (the client wants greetings again at the new address the
+    CRM gives them); the address it came from stays on the list. Exit 0 if
+    everything named was removed, 1 if something was not.
     """
     from greeter.config_loader import load_settings
-    from greeter.suppression import remove
+    from greeter.suppression import lift_contacts, remove
 
+    if not emails and not contact_ids:
+        raise click.UsageError("give at least one address or --contact ID")
     settings = load_settings(state.config, today=config_day(None))
     journal = _open_journal(settings.storage.url, datetime.now(UTC), existing=True)
     try:
-        n, problems = remove(journal, emails)
+        n, problems = remove(journal, emails) if emails else (0, [])
+        lifted, missing = lift_contacts(journal, contact_ids)
     finally:
         journal.close()
+    problems += missing
     for problem in problems:
         click.echo(str(problem), err=True)
     refused = sum(p.severity == "error" for p in problems)  # a name with the address is a warning
     tail = f"; {refused} not removed (see above)" if refused else ""
-    click.echo(f"removed {n} address(es) from the do-not-contact list{tail}")
+    for line in lifted:
+        click.echo(line)
+    if emails or not contact_ids:
+        click.echo(f"removed {n} address(es) from the do-not-contact list{tail}")
+    elif tail:
+        click.echo(tail.removeprefix("; "))
     sys.exit(EXIT_PROBLEMS if refused else 0)
 
 

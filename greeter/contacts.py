@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -170,6 +170,21 @@ def listed_addresses(text: str) -> list[tuple[str, str | None]] | None:
     if len(items) < 2 or any("@" not in item or not _NAME_SYNTAX.isdisjoint(item) for item in items):
         return None
     return [(item, valid_email(item)) for item in items]
+
+
+def other_listed(listed: Sequence[tuple[str, str | None]], chosen: str | None) -> tuple[str, ...]:
+    """The valid addresses of a cell :func:`listed_addresses` read, other than the ``chosen`` one, once each.
+
+    The contact is greeted at one of them; the others are the same person's
+    (:attr:`Contact.other_emails`), compared as the do-not-contact list compares (:func:`email_key`).
+    """
+    seen = {email_key(chosen)} if chosen else set()
+    found: list[str] = []
+    for _, address in listed:
+        if address is not None and (key := email_key(address)) not in seen:
+            seen.add(key)
+            found.append(address)
+    return tuple(found)
 
 
 def _is_invisible(ch: str) -> bool:
@@ -474,6 +489,16 @@ class Contact:
     #: warning quotes it): the contact is treated as opted out, and the reason says the cell is unread
     #: — not that the CRM marks the contact — so the data gets fixed. None: the cell said yes.
     do_not_contact_unread: str | None = None
+    #: The other valid addresses the e-mail cell lists (``kuz@firm.ru, d.kuz@gmail.com``: the first is
+    #: :attr:`email`, :func:`listed_addresses`). Never written to, but the same person's: the planner
+    #: skips the contact as ``suppressed`` when any of them is on the do-not-contact list, and
+    #: ``greeter forget`` of one finds the contact.
+    other_emails: tuple[str, ...] = ()
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Every address of the contact: :attr:`email` (when it has one), then :attr:`other_emails`."""
+        return (self.email, *self.other_emails) if self.email else self.other_emails
 
     @property
     def display_name(self) -> str:

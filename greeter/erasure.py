@@ -41,21 +41,33 @@ def contact_ids_of(contacts: Iterable[Contact], emails: Iterable[str]) -> dict[s
     """The ids of the contacts holding each address now, by :func:`~greeter.contacts.email_key`.
 
     Every key of ``emails`` is in the result (an address no contact holds: no ids).
+    Every address a contact's e-mail cell lists counts (:attr:`~greeter.contacts.Contact.addresses`),
+    not only the one greeted: ``forget`` of a client's second address must find the client.
     """
     found: dict[str, set[str]] = {email_key(e): set() for e in emails}
     for contact in contacts:
-        ids = found.get(email_key(contact.email)) if contact.email else None
-        if ids is not None:
-            ids.add(contact.id)
+        for address in contact.addresses:
+            ids = found.get(email_key(address))
+            if ids is not None:
+                ids.add(contact.id)
     return {key: frozenset(ids) for key, ids in found.items()}
 
 
-def holders(inputs: Inputs, emails: Iterable[str]) -> tuple[Mapping[str, frozenset[str]], str | None]:
+#: What an erasure may leave when the contacts source cannot be read (:func:`holders`).
+APPROVALS_LEFT = (
+    "review approvals of drafts not sent yet are found only by the greetings' contact ids; run forget"
+    " again once it can be read"
+)
+
+
+def holders(
+    inputs: Inputs, emails: Iterable[str], *, unread_then: str = APPROVALS_LEFT
+) -> tuple[Mapping[str, frozenset[str]], str | None]:
     """:func:`contact_ids_of` the contacts source, read whole; and why it could not be, if so.
 
     A source that cannot be read (a CRM down, the export moved) does not stop
-    an erasure: the journal's own ids are still erased, and the second value
-    says what may be left (approvals of drafts not sent yet), in one line.
+    an erasure (or an opt-out by hand): the journal's own ids are still found, and the second
+    value says what may be left (``unread_then``: approvals of drafts not sent yet), in one line.
     """
     from greeter.errors import GreeterError
     from greeter.sources import LoadReport, source_name
@@ -67,10 +79,7 @@ def holders(inputs: Inputs, emails: Iterable[str]) -> tuple[Mapping[str, frozens
         ), None
     except (GreeterError, OSError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
-        unread = (
-            f"the contacts source cannot be read ({reason}): review approvals of drafts not sent yet"
-            " are found only by the greetings' contact ids; run forget again once it can be read"
-        )
+        unread = f"the contacts source cannot be read ({reason}): {unread_then}"
         return {email_key(e): frozenset() for e in wanted}, unread
 
 

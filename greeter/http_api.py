@@ -48,6 +48,7 @@ from greeter.unsubscribe import (
     check_token,
     page_language,
     render_page,
+    unsubscribe_person,
 )
 
 log = get_logger(component="http")
@@ -178,9 +179,7 @@ class Unsubscriber:
 
     async def suppress(self, journal: JournalStore, address: str, now: datetime) -> str | None:
         """Suppress ``address``: None once it is written, or why not yet (the request then gets 503)."""
-        writing = self._writes.call(
-            address, partial(journal.suppress, [address], "unsubscribed (one-click)", now)
-        )
+        writing = self._writes.call(address, partial(unsubscribe_person, journal, address, now))
         try:
             await within(self._seconds, writing, stop=self._stop)
         except Abandoned:

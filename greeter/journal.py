@@ -33,6 +33,7 @@ from typing import Any
 from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.errors import JournalError, JournalLockedError
+from greeter.journal_optouts import OptOuts
 from greeter.journal_schema import (
     KEY_WHERE,
     MIGRATIONS,
@@ -159,7 +160,7 @@ def _merged_text(names: Sequence[str]) -> str:
     return json.dumps(list(names), ensure_ascii=False) if names else "[]"
 
 
-class Journal(Transitions):
+class Journal(Transitions, OptOuts):
     """The SQLite journal (stdlib ``sqlite3``, WAL). Construct with :meth:`open`."""
 
     #: One sender at a time (:meth:`lock_sender`).
@@ -843,6 +844,7 @@ class Journal(Transitions):
                 " ON CONFLICT (email) DO UPDATE SET reason = ?",
                 (found.email, ERASURE_REASON, db_time(now), erased_reason(now.astimezone(UTC).date())),
             )
+            db.execute(*self._erased_opt_outs(found.email, found.contact_ids, now.astimezone(UTC)))
             keys = [key_params(k) for k in found.greetings]
             db.executemany(f"DELETE FROM greetings WHERE {KEY_WHERE}", keys)
             ids = found.contact_ids

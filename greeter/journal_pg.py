@@ -49,6 +49,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from greeter.contacts import email_key
 from greeter.errors import JournalError, JournalUnavailableError
+from greeter.journal_optouts import OptOuts
 from greeter.journal_pg_base import (
     KEY_WHERE,
     Conn,
@@ -190,7 +191,7 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-class PgJournal(PgJournalBase, Transitions):
+class PgJournal(PgJournalBase, Transitions, OptOuts):
     """The PostgreSQL journal (psycopg 3 + a small pool). Construct with :meth:`open`."""
 
     #: Several daemons may send from it at once.
@@ -660,6 +661,7 @@ class PgJournal(PgJournalBase, Transitions):
                     " ON CONFLICT (email) DO UPDATE SET reason = %s",
                     (found.email, ERASURE_REASON, aware(now), erased_reason(now.astimezone(UTC).date())),
                 )
+                conn.execute(*self._erased_opt_outs(found.email, found.contact_ids, now.astimezone(UTC)))
                 with conn.cursor() as cur:
                     cur.executemany(
                         "DELETE FROM greetings"

@@ -59,7 +59,15 @@ __all__ = [
 ]
 
 #: The journal's tables; any of them present without ``schema_version`` means "not ours".
-TABLES = ("greetings", "suppression", "approvals", "occasions", "notices", SECRETS_TABLE)
+TABLES = (
+    "greetings",
+    "suppression",
+    "approvals",
+    "occasions",
+    "notices",
+    SECRETS_TABLE,
+    "suppressed_contacts",
+)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -133,6 +141,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "the journal's own secret keys (its Message-IDs, which no one else can compute)",
         (f"CREATE TABLE {SECRETS_TABLE} (name text PRIMARY KEY, value bytea NOT NULL)",),
+    ),
+    Migration(
+        5,
+        "person-level opt-outs: an unsubscribe or complaint binds the contact id, not only the address",
+        (
+            "CREATE TABLE suppressed_contacts (contact_id text PRIMARY KEY, email text NOT NULL,"
+            " reason text NOT NULL, created_at timestamptz NOT NULL)",
+        ),
     ),
 )
 

@@ -125,6 +125,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the journal's own secret keys (its Message-IDs, which no one else can compute)",
         (f"CREATE TABLE {SECRETS_TABLE} (name TEXT PRIMARY KEY, value BLOB NOT NULL)",),
     ),
+    Migration(
+        8,
+        "person-level opt-outs: an unsubscribe or complaint binds the contact id, not only the address",
+        (
+            """
+            CREATE TABLE suppressed_contacts (
+                contact_id TEXT PRIMARY KEY,
+                email TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 _BUSY_TIMEOUT_MS = 5000

@@ -54,6 +54,7 @@ __all__ = [
     "JournalStateError",
     "JournalStore",
     "Notice",
+    "PersonOptOut",
     "Suppression",
     "erasable",
     "erased_reason",
@@ -200,6 +201,23 @@ class JournalEntry:
 class Suppression:
     """One address on the do-not-contact list (stored case-folded), why, and since when."""
 
+    email: str
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PersonOptOut:
+    """A person's own opt-out, bound to their contact id (:meth:`JournalStore.opt_out`).
+
+    An unsubscribe, a complaint or a request by hand is the person's wish, not
+    the address's: the CRM may give the same contact id a new address, or list
+    several, and none of them may be greeted. ``email`` is the address the
+    opt-out came from (as the list compares it), ``created_at`` when: the
+    planner's reason names both, so a reviewer sees why a new address is skipped.
+    """
+
+    contact_id: str
     email: str
     reason: str
     created_at: datetime
@@ -537,6 +555,32 @@ class JournalStore(Protocol):
 
     def suppress_dated(self, entries: Iterable[Suppression]) -> int:
         """Add addresses, each with its own reason and date (an imported list's); how many were new."""
+
+    def opt_out(
+        self,
+        emails: Iterable[str],
+        reason: str,
+        now: datetime,
+        contact_ids: Mapping[str, Collection[str]] | None = None,
+    ) -> tuple[int, int]:
+        """A person's opt-out (an unsubscribe, a complaint, a request by hand): :meth:`suppress` the
+        addresses and bind the person's contact ids (:class:`PersonOptOut`), in one transaction.
+
+        The ids bound are every contact id the journal greeted at each address
+        (the letter's row knows whose it was) and those ``contact_ids`` gives
+        for its :func:`~greeter.contacts.email_key` (the contacts source's). A
+        contact already bound keeps its first opt-out, the older evidence.
+        Returns how many addresses and how many contact ids were new. A hard
+        bounce is the address's fault and stays :meth:`suppress`.
+        """
+
+    def opted_out_contacts(self) -> dict[str, PersonOptOut]:
+        """Every person-level opt-out by contact id, for the planner to take as plain data."""
+
+    def lift_opt_outs(
+        self, emails: Iterable[str] = (), contact_ids: Iterable[str] = ()
+    ) -> list[PersonOptOut]:
+        """Remove the person-level opt-outs made from ``emails`` or of ``contact_ids``; returns them."""
 
     def purge(self, before: date, *, dry_run: bool = False) -> Purge:
         """Delete finished greetings wholly before ``before`` (storage limitation, :mod:`greeter.retention`).

@@ -20,10 +20,11 @@ from greeter.calendar_rules import WorkCalendar, build_calendar, spread, spread_
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
+from greeter.journal_store import PersonOptOut
 from greeter.occasions import anniversary, fixed_days
 from greeter.plan_tables import PlanTables
 from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Reason, Rendered
-from greeter.policy import CandidateKey, decide, past_days, precheck
+from greeter.policy import CandidateKey, decide, do_not_contact, past_days, precheck
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,7 @@ def plan_contact(
     pw: PlanWindow,
     past: Sequence[PastGreeting] = (),
     *,
-    suppressed: bool = False,
+    suppressed: bool | str = False,
 ) -> list[PlanItem]:
     """Every occasion of one contact in the window, each sent, merged or skipped with a reason.
 
@@ -491,6 +492,7 @@ def plan(
     suppressed: frozenset[str] | set[str] = frozenset(),
     *,
     by_email: Mapping[str, Sequence[PastGreeting]] | None = None,
+    opted_out: Mapping[str, PersonOptOut] | None = None,
 ) -> Iterator[PlanItem]:
     """Stream the plan contact by contact (a million contacts never sit in memory as drafts).
 
@@ -500,9 +502,13 @@ def plan(
     the address they went to: those sent to the contact's address under another
     id (a CRM that renumbered the client) count too — against the cap, and as
     ``already_sent`` for the same occasion and day — so a re-export never greets
-    one person twice.
+    one person twice. ``suppressed`` is the do-not-contact list's addresses, checked against
+    every address a contact's cell lists; ``opted_out`` the person-level opt-outs by contact id
+    (:meth:`~greeter.journal_store.JournalStore.opted_out_contacts`), which skip a contact
+    whatever its address now (:func:`~greeter.policy.do_not_contact`).
     """
     history = history or {}
+    opted_out = opted_out or {}
     may_have_hits = hit_filter(pw)
     by_address = bool(by_email or suppressed)  # else a contact's address decides nothing here
     for contact in contacts:
@@ -514,7 +520,8 @@ def plan(
             others = [p for p in by_email.get(email, ()) if p.contact_id != contact.id]
             if others:
                 past = [*past, *others]
-        yield from plan_contact(contact, pw, past, suppressed=bool(email) and email in suppressed)
+        refused = do_not_contact(contact, email, suppressed, opted_out) if suppressed or opted_out else False
+        yield from plan_contact(contact, pw, past, suppressed=refused)
 
 
 def drafts(items: Iterable[PlanItem], render: Callable[[PlanItem], Rendered]) -> Iterator[Draft]:

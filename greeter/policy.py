@@ -9,15 +9,15 @@ year agree with the daemon, which plans a few days at a time.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
 from greeter.config import Audience, FrequencyCap, Occasion
-from greeter.contacts import Contact, Gender
+from greeter.contacts import Contact, Gender, email_key
 from greeter.i18n import plural
-from greeter.journal_store import CAP_STATES
+from greeter.journal_store import CAP_STATES, PersonOptOut
 from greeter.names import gender_of
 from greeter.plan_types import Hit, PastGreeting, Reason
 
@@ -193,11 +193,13 @@ def precheck(
     *,
     audience: Audience | AudienceRule,
     past_keys: Mapping[tuple[str, date], str],
-    suppressed: bool,
+    suppressed: bool | str,
 ) -> tuple[Reason, str] | None:
     """The reason a hit cannot be greeted at all, before the cap is considered.
 
-    ``suppressed``: the address is on the journal's do-not-contact list. The
+    ``suppressed``: the address is on the journal's do-not-contact list (True), or why the
+    contact may not be written to (:func:`do_not_contact`: another listed address of theirs
+    is on it, or the person opted out under another address). The
     CRM's own opt-out column (:attr:`~greeter.contacts.Contact.do_not_contact`)
     is the contact's data, so it is asked here too: one ``suppressed`` decision,
     whichever list says it.
@@ -214,10 +216,55 @@ def precheck(
     if not hit.contact.email:
         return "no_email", "the contact has no e-mail address"
     if suppressed:
-        return "suppressed", f"{hit.contact.email} is on the do-not-contact list"
+        return "suppressed", suppressed if isinstance(suppressed, str) else on_the_list(hit.contact.email)
     if (why := crm_opt_out(hit.contact)) is not None:  # the CRM's own opt-out flag: read afresh each load
         return "suppressed", why
     return None
+
+
+def on_the_list(address: str | None) -> str:
+    """The ``suppressed`` detail of a contact whose address is on the do-not-contact list."""
+    return f"{address} is on the do-not-contact list"
+
+
+def do_not_contact(
+    contact: Contact, key: str, listed: Collection[str], opted_out: Mapping[str, PersonOptOut]
+) -> bool | str:
+    """Whether the journal's lists keep ``contact`` from being greeted: True for its address on the
+    do-not-contact list (``key``: its :func:`~greeter.contacts.email_key`, "" when not asked),
+    else the words for one of the person's other ways onto it, else False.
+
+    Another address its e-mail cell lists (:attr:`~greeter.contacts.Contact.other_emails`) on the
+    list is the same person's objection, whichever address the CRM puts first. A person-level
+    opt-out (:class:`~greeter.journal_store.PersonOptOut`: an unsubscribe, a complaint, a request
+    by hand) binds the contact id whatever address the CRM gives it now; the words name the
+    address it came from and its date, and say when that is not the address greeted now, so a
+    reviewer sees why a new address is skipped and how to lift it.
+    """
+    if key and key in listed:
+        return True
+    if listed and contact.other_emails:
+        for other in contact.other_emails:
+            if email_key(other) in listed:
+                return (
+                    f"{on_the_list(other)}, and the contact's e-mail cell lists it with {contact.email}:"
+                    " the same person, so neither is greeted"
+                )
+    entry = opted_out.get(contact.id) if opted_out else None
+    if entry is None:
+        return False
+    said = opted_out_words(entry)
+    if entry.email in {email_key(a) for a in contact.addresses}:
+        return said
+    return (
+        f"{said}, an address this contact no longer has; the opt-out is the person's, so"
+        f" {contact.email} is not greeted either (greeter unsuppress --contact {contact.id} lifts it)"
+    )
+
+
+def opted_out_words(entry: PersonOptOut) -> str:
+    """A person-level opt-out as a ``suppressed`` reason says it: from which address, when, and why."""
+    return f"the client opted out on {entry.created_at:%Y-%m-%d} from {entry.email} ({entry.reason})"
 
 
 def crm_opt_out(contact: Contact) -> str | None:

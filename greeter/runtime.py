@@ -18,7 +18,7 @@ from greeter.config_contacts import ContactsSource
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key, with_ascii_forms
 from greeter.errors import EXIT_USAGE, ConfigError, GreeterError, Problem
-from greeter.journal_store import STATES, JournalKey, JournalStore
+from greeter.journal_store import STATES, JournalKey, JournalStore, PersonOptOut
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_reach, plan_window
 from greeter.render import Renderer
@@ -58,6 +58,8 @@ class Inputs:
     #: The same greetings by the address they went to (:func:`~greeter.contacts.email_key`).
     history_by_email: dict[str, list[PastGreeting]] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
+    #: Person-level opt-outs by contact id (:meth:`~greeter.journal_store.JournalStore.opted_out_contacts`).
+    opted_out: dict[str, PersonOptOut] = field(default_factory=dict)
     #: Since when each configured occasion exists (:func:`~greeter.planner.occasion_starts`).
     occasion_since: dict[str, datetime | None] = field(default_factory=dict)
     #: The journal had planned nothing before (new, or none yet): this is its first plan, whose
@@ -218,7 +220,14 @@ class Inputs:
 
     def plan(self, contacts: Iterable[Contact], pw: PlanWindow) -> Iterator[PlanItem]:
         """:func:`~greeter.planner.plan` with what the journal said (history, suppressions)."""
-        return plan(contacts, pw, self.history, self.suppressed, by_email=self.history_by_email)
+        return plan(
+            contacts,
+            pw,
+            self.history,
+            self.suppressed,
+            by_email=self.history_by_email,
+            opted_out=self.opted_out,
+        )
 
     def extra_days_off(self, start: date, days: int) -> set[date]:
         ics = self.settings.send_window.days_off_ics
@@ -320,6 +329,7 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
     inputs.history, inputs.history_by_email = journal_history(journal, start - timedelta(days=lookback))
     inputs.suppressed = with_ascii_forms(journal.suppressed())  # as contacts' addresses now are
+    inputs.opted_out = journal.opted_out_contacts()
     if settings.review == "required":
         # A letter leaving in the range may be for an occasion as far back as a plan looks.
         inputs.approvals = journal.approvals(start - timedelta(days=plan_reach(settings)))

@@ -52,7 +52,7 @@ from greeter.journal_store import (
 from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
-from greeter.policy import crm_opt_out
+from greeter.policy import crm_opt_out, opted_out_words
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
@@ -349,7 +349,9 @@ def plan_cycle(
     due_count = 0
     skips: list[PlanItem] = []
     upcoming: list[PlanItem] = []  # the letters still to leave: send --once names the first that will
-    opted_out: dict[str, str] = {}  # the contacts the CRM flags do-not-contact: their retries stop too
+    # The contacts the CRM flags do-not-contact, and those who opted out themselves under any
+    # address (journal_optouts): their retries stop too.
+    opted_out = {cid: opted_out_words(entry) for cid, entry in inputs.opted_out.items()}
     for item in inputs.plan(inputs.contacts(report), pw):
         contact = item.hit.contact
         zones[contact.id] = contact_zone(contact, settings)
@@ -802,7 +804,8 @@ def _due_retries(
     the stored bytes used to go out regardless. The claim checks the list
     again, for an address added while the batch runs. So are those of a
     contact the CRM flagged do-not-contact since (``opted_out``: contact id →
-    why, :func:`greeter.policy.crm_opt_out`): the planner skips its new
+    why, :func:`greeter.policy.crm_opt_out`; or one that opted out under any address,
+    :func:`greeter.policy.opted_out_words`): the planner skips its new
     occasions, and a 4xx'd letter written before the flag must not go either.
     """
     found = sort_retries(journal.due_retries(now), zones, deliverer.settings, now, calendar_of)
@@ -817,14 +820,15 @@ def _due_retries(
     listed = journal.suppressed() if waiting else set()
     going: list[JournalEntry] = []
     for entry in waiting:
-        if opted_out and (why := opted_out.get(entry.contact_id)) is not None:
+        if entry.email is not None and email_key(entry.email) in listed:  # the address itself first
+            if dry_run or journal.skip_suppressed(entry.key, entry.email, now):
+                deliverer.summary.skipped["suppressed"] += 1
+        elif opted_out and (why := opted_out.get(entry.contact_id)) is not None:
             if not dry_run:
                 journal.mark_skipped(entry.key, f"suppressed: {why}", now)
             deliverer.summary.skipped["suppressed"] += 1
-        elif entry.email is None or email_key(entry.email) not in listed:
+        else:
             going.append(entry)
-        elif dry_run or journal.skip_suppressed(entry.key, entry.email, now):
-            deliverer.summary.skipped["suppressed"] += 1
     ready = [(entry, data) for entry in going if (data := journal.payload(entry.key)) is not None]
     return ready, found.wake
 

@@ -33,10 +33,27 @@ from greeter.errors import ContactsError, Problem
 from greeter.journal_store import ERASURE_REASON, JournalStore, Suppression, is_erasure
 from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
 
-__all__ = ["COLUMNS", "Intake", "from_arguments", "from_file", "listed", "print_list", "read_date", "store"]
+__all__ = [
+    "COLUMNS",
+    "PERSONS_UNREAD",
+    "Intake",
+    "from_arguments",
+    "from_file",
+    "lift_contacts",
+    "listed",
+    "print_list",
+    "read_date",
+    "remove",
+    "store",
+]
 
 #: The fields of ``greeter suppress --list --format json|csv``.
 COLUMNS = ("email", "reason", "created_at")
+#: What an opt-out by hand may miss when the contacts source cannot be read (:func:`greeter.erasure.holders`).
+PERSONS_UNREAD = (
+    "the opt-out binds only the contacts greeted at these addresses, not those whose e-mail cell lists"
+    " them and were never greeted there; run suppress again once it can be read"
+)
 #: What happens to each address of a cell holding several (:func:`_read_cell`).
 _EACH_IN = "each is put on the do-not-contact list"
 _EACH_OFF = "each is taken off the list"
@@ -326,11 +343,14 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
     an argument read as ``suppress`` reads it (``Антон <a@x.ru>``, two addresses at once).
 
     An entry is compared as the list compares addresses (:func:`email_key`); one on the list is
-    removed whatever it looks like (a list an older greeter filled may hold anything).
+    removed whatever it looks like (a list an older greeter filled may hold anything). The
+    person-level opt-outs made from an address (:meth:`JournalStore.opt_out`) are lifted with it:
+    they are the same opt-out, and one made from an address no longer listed still counts as on it.
     """
     import difflib
 
-    listed = journal.suppressed()
+    on_list = journal.suppressed()
+    listed = on_list | {entry.email for entry in journal.opted_out_contacts().values()}
     found: dict[str, str] = {}  # email_key → the argument that named it
     problems: list[Problem] = []
     for number, raw in enumerate(emails, 1):
@@ -355,7 +375,35 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
             hint = f"; did you mean {near[0]!r}?" if near else ""
             problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list{hint}"))
     problems.extend(_erased(journal, found))
-    return (journal.unsuppress(list(found)) if found else 0), problems
+    if not found:
+        return 0, problems
+    lifted = {entry.email for entry in journal.lift_opt_outs(found)}
+    return journal.unsuppress(list(found)) + len(lifted - on_list), problems
+
+
+def lift_contacts(journal: JournalStore, contact_ids: Sequence[str]) -> tuple[list[str], list[Problem]]:
+    """Lift the person-level opt-outs of ``contact_ids`` (``unsuppress --contact``): a line for each
+    lifted, saying what stays, and a problem for each id that had none (a typo must not read as done).
+
+    Only the binding goes: the address the opt-out came from stays on the list (the client may
+    have left it for good); ``unsuppress ADDRESS`` lifts that.
+    """
+    lifted = journal.lift_opt_outs(contact_ids=contact_ids) if contact_ids else []
+    listed = journal.suppressed() if lifted else set()
+    lines = []
+    for entry in lifted:
+        stays = "stays on" if entry.email in listed else "is not on"
+        lines.append(
+            f"lifted the opt-out of contact {entry.contact_id} (from {entry.email} on"
+            f" {entry.created_at:%Y-%m-%d}, {entry.reason}); {entry.email} {stays} the do-not-contact list"
+        )
+    done = {entry.contact_id for entry in lifted}
+    problems = [
+        Problem(f"--contact {number}", "", f"contact {cid!r} has no opt-out of its own")
+        for number, cid in enumerate(contact_ids, 1)
+        if cid not in done
+    ]
+    return lines, problems
 
 
 def _erased(journal: JournalStore, found: Mapping[str, str]) -> list[Problem]:

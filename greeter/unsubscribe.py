@@ -29,10 +29,14 @@ import hmac
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from greeter.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from greeter.journal_store import JournalStore
 
 #: Why a token was refused, as logged: ``malformed`` — not a greeter token (cut, damaged, made up);
 #: ``unknown_signature`` — well formed, but signed by no secret the daemon has (forged, or signed with
@@ -96,6 +100,20 @@ class Refused:
     """A token :func:`check_token` does not honour, and why (never the token or its address)."""
 
     reason: Rejection
+
+
+#: The reason a one-click unsubscribe (RFC 8058 ``POST``) is stored with.
+ONE_CLICK_REASON = "unsubscribed (one-click)"
+
+
+def unsubscribe_person(journal: JournalStore, address: str, now: datetime) -> int:
+    """Record a one-click unsubscribe: 1 if ``address`` is new on the list, else 0.
+
+    The click is the person's wish, not the address's: :meth:`~greeter.journal_store.JournalStore.opt_out`
+    binds every contact id the journal greeted at ``address`` too, so a new address the CRM
+    gives the same client later is not greeted either (a hard bounce stays address-only).
+    """
+    return journal.opt_out([address], ONE_CLICK_REASON, now)[0]
 
 
 def check_token(secrets: Sequence[bytes], token: str) -> str | Refused:

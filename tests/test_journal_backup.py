@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from greeter.journal_pg import PgJournal
+from greeter.journal_schema import MIGRATIONS
 from tests import databases
 from tests.conftest import MakeProject
 from tests.test_journal_safety import MOMENT, journal_of, letters
@@ -68,7 +69,9 @@ def test_a_backup_holds_the_writes_still_in_the_wal_where_a_copy_of_the_file_doe
     finally:
         writer.close()
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == f"backed up {journal} (20 greetings, schema version 7) to {target}\n"
+    assert (
+        done.stdout == f"backed up {journal} (20 greetings, schema version {len(MIGRATIONS)}) to {target}\n"
+    )
     assert greetings_in(target) == 20
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -133,7 +136,7 @@ def test_a_postgresql_journal_is_pointed_to_pg_dump(make_project: MakeProject, t
         refused = greeter(config, "backup", str(target))
         assert refused.returncode == 2 and refused.stdout == ""
         (line,) = refused.stderr.splitlines()
-        tables = "greetings, suppression, approvals, occasions, notices, secrets"
+        tables = "greetings, suppression, approvals, occasions, notices, secrets, suppressed_contacts"
         assert line.startswith(f"a PostgreSQL journal is backed up with pg_dump: pg_dump -n {schema} ")
         assert line.endswith(f"(the tables {tables} and schema_version)") and "schema=" not in line
         assert not target.exists()

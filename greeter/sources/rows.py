@@ -30,6 +30,7 @@ from greeter.contacts import (
     email_in_cell,
     invisible_chars,
     listed_addresses,
+    other_listed,
     smtputf8_only,
 )
 from greeter.countries import parse_country
@@ -340,6 +341,7 @@ class RowParser:
             return None, [self._problem(line, "id", message)]
         # The first e-mail column with a cell (one look-up when only one is mapped); its messages name it.
         field = "email"
+        others: tuple[str, ...] = ()  # the other addresses a cell listing several holds
         email: str | None = cells.get("email", "") or None
         if email is None and len(self._emails) > 1:
             field = next((name for name in self._emails if cells[name]), "email")
@@ -357,6 +359,8 @@ class RowParser:
                 column = self.header[self.pos[field]]
                 for name, why in ((invalid, message), *passed):
                     problems.append(self._warn(line, name, email_notes.passed_over(why, email, column)))
+            if listed:  # "kuz@firm.ru, d.kuz@gmail.com": the others, which an opt-out of the person may name
+                others = other_listed(listed_addresses(cells[field]) or (), checked)
             if note:
                 text = note if listed else f"{quoted(email)} {note}"
                 problems.append(self._problem(line, field, text, "warning"))
@@ -528,6 +532,7 @@ class RowParser:
             from_zone,  # country_from_zone
             opted_out,  # do_not_contact
             unread,  # do_not_contact_unread
+            others,  # other_emails
         )
         if nameless is not None:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))

@@ -1,0 +1,129 @@
+"""Person-level opt-outs: an unsubscribe or a complaint binds the contact id, not only the address.
+
+The do-not-contact list (``suppression``) is keyed by address, which is right
+for a hard bounce — the mailbox is gone, and a new address of the same client
+should be greeted. An unsubscribe, a complaint or a request by hand is the
+*person's* wish: when the CRM later gives the same contact id another address
+(or the cell lists several and the order changes), the address alone would
+greet them again. So such an opt-out also writes ``suppressed_contacts`` (SQLite
+migration 8, PostgreSQL 5): the contact id, the address it came from, its
+reason and date. The planner skips a bound contact whatever address it has
+(:func:`greeter.policy.person_opt_out`), naming the old address and the date.
+
+Written once for both backends on :class:`~greeter.journal_sql.JournalSql`'s
+hooks (``_p``, ``_at``, ``_fetch``, ``_change_all``), as the transitions are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from greeter.contacts import email_key
+from greeter.journal_sql import JournalSql
+from greeter.journal_store import PersonOptOut, erased_reason
+
+__all__ = ["PERSON_TABLE", "OptOuts"]
+
+#: The table of person-level opt-outs (contact id → the address it came from, reason, date).
+PERSON_TABLE = "suppressed_contacts"
+
+_COLUMNS = "contact_id, email, reason, created_at"
+
+
+def _moment(value: Any) -> datetime:
+    """A stored moment: SQLite's ISO text, PostgreSQL's ``timestamptz`` as psycopg gives it."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+class OptOuts(JournalSql):
+    """Mixin: :meth:`opt_out`, :meth:`opted_out_contacts`, :meth:`lift_opt_outs` for both backends."""
+
+    def opt_out(
+        self,
+        emails: Iterable[str],
+        reason: str,
+        now: datetime,
+        contact_ids: Mapping[str, Collection[str]] | None = None,
+    ) -> tuple[int, int]:
+        """:meth:`JournalStore.opt_out`: the addresses listed and the contact ids bound, one transaction.
+
+        The journal's greetings are matched by ``lower(email)``, as
+        :meth:`iter_history` matches an address (a contact's address is ASCII:
+        its domain in IDNA form, a non-ASCII mailbox never loaded).
+        """
+        p = self._p
+        listing = (
+            f"INSERT INTO suppression (email, reason, created_at) VALUES ({p('email')}, {p('reason')},"
+            f" {p('now')}) ON CONFLICT (email) DO NOTHING"
+        )
+        greeted = (
+            f"INSERT INTO {PERSON_TABLE} ({_COLUMNS}) SELECT DISTINCT contact_id, {p('email')},"
+            f" {p('reason')}, {p('now')} FROM greetings WHERE lower(email) = {p('email')}"
+            " ON CONFLICT (contact_id) DO NOTHING"
+        )
+        given = (
+            f"INSERT INTO {PERSON_TABLE} ({_COLUMNS}) VALUES ({p('cid')}, {p('email')}, {p('reason')},"
+            f" {p('now')}) ON CONFLICT (contact_id) DO NOTHING"
+        )
+        at = self._at(now)
+        statements: list[tuple[str, Mapping[str, Any]]] = []
+        kinds: list[bool] = []  # True: a statement that lists an address; False: one that binds ids
+        for key in dict.fromkeys(email_key(e) for e in emails if e.strip()):
+            params = {"email": key, "reason": reason, "now": at}
+            statements += [(listing, params), (greeted, params)]
+            kinds += [True, False]
+            for cid in sorted((contact_ids or {}).get(key, ())):
+                statements.append((given, {**params, "cid": cid}))
+                kinds.append(False)
+        if not statements:
+            return 0, 0
+        counts = self._change_all(statements)
+        listed = sum(n for n, kind in zip(counts, kinds, strict=True) if kind)
+        return listed, sum(counts) - listed
+
+    def opted_out_contacts(self) -> dict[str, PersonOptOut]:
+        """:meth:`JournalStore.opted_out_contacts`: the whole table, one read."""
+        rows = self._fetch(f"SELECT {_COLUMNS} FROM {PERSON_TABLE}", {})
+        return {r[0]: PersonOptOut(r[0], r[1], r[2], _moment(r[3])) for r in rows}
+
+    def lift_opt_outs(
+        self, emails: Iterable[str] = (), contact_ids: Iterable[str] = ()
+    ) -> list[PersonOptOut]:
+        """:meth:`JournalStore.lift_opt_outs`: read, then deleted in one transaction; oldest first."""
+        params: dict[str, Any] = {}
+        for prefix, values in (("e", {email_key(e) for e in emails}), ("c", set(contact_ids))):
+            params.update({f"{prefix}{i}": v for i, v in enumerate(sorted(values))})
+        if not params:
+            return []
+        marks = {prefix: [self._p(n) for n in params if n[0] == prefix] for prefix in "ec"}
+        tests = [
+            f"{column} IN ({', '.join(marks[prefix])})"
+            for column, prefix in (("email", "e"), ("contact_id", "c"))
+            if marks[prefix]
+        ]
+        where = f"WHERE {' OR '.join(tests)}"
+        found = [
+            PersonOptOut(r[0], r[1], r[2], _moment(r[3]))
+            for r in self._fetch(f"SELECT {_COLUMNS} FROM {PERSON_TABLE} {where}", params)
+        ]
+        if found:
+            self._change_all([(f"DELETE FROM {PERSON_TABLE} {where}", params)])
+        return sorted(found, key=lambda o: (o.created_at, o.contact_id))
+
+    def _erased_opt_outs(
+        self, email: str, contact_ids: Collection[str], now: datetime
+    ) -> tuple[str, dict[str, Any]]:
+        """The statement ``forget`` runs in its transaction on the opt-outs of ``email`` and ``contact_ids``.
+
+        Kept — the objection still binds the person — but their reason, free
+        text that may name them (``--reason "called, +7 913 …"``), becomes the
+        fact of the erasure (:func:`~greeter.journal_store.erased_reason`), as
+        the address's own entry's does.
+        """
+        params: dict[str, Any] = {"email": email_key(email), "reason": erased_reason(now.date())}
+        params.update({f"c{i}": cid for i, cid in enumerate(sorted(contact_ids))})
+        ids = [self._p(n) for n in params if n.startswith("c")]
+        where = f"email = {self._p('email')}" + (f" OR contact_id IN ({', '.join(ids)})" if ids else "")
+        return f"UPDATE {PERSON_TABLE} SET reason = {self._p('reason')} WHERE {where}", params
