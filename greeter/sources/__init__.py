@@ -167,7 +167,9 @@ def changed_while_read(before: FileVersion | None, after: FileVersion | None) ->
     return f"the file changed while it was being read (being rewritten?): {what}"
 
 
-def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+def _rows(
+    cfg: ContactsSource, timezone: str, notes: list[Problem], read_as: list[str]
+) -> Iterator[tuple[int, list[str]]]:
     if cfg.source == "sql":
         assert cfg.url is not None and cfg.query is not None  # the config validator requires both
         from zoneinfo import ZoneInfo
@@ -184,7 +186,7 @@ def _rows(cfg: ContactsSource, timezone: str, notes: list[Problem]) -> Iterator[
         return read_xlsx(path, cfg.sheet, cfg, notes)
     from greeter.sources.csv_source import read_rows as read_csv
 
-    return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg), notes=notes)
+    return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg), notes=notes, read_as=read_as)
 
 
 def _where_else(cfg: ContactsSource, exc: HeaderNotFound, source: str) -> str | None:
@@ -275,7 +277,8 @@ def iter_contacts(
         # Callers name the report after cfg.url; never let its password reach a problem line.
         report.source = source_name(cfg)
     before = file_version(cfg)  # compared when the last row is read: was the file rewritten meanwhile?
-    rows = _rows(cfg, defaults.timezone, report.problems)
+    read_as: list[str] = []  # the encoding a CSV file is read in, once its first row is
+    rows = _rows(cfg, defaults.timezone, report.problems, read_as)
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():
@@ -292,6 +295,7 @@ def iter_contacts(
         parser.default_locale = defaults.locale  # a row without a language is in the config's
         parser.default_zone = defaults.timezone  # an unreadable zone's warning names it
         parser.default_country = defaults.country  # a zone of its country infers no country for a row
+        parser.encoding = read_as[0] if read_as else None  # a Cyrillic code page loses «ć» to '?'
         if preamble is not None:
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)

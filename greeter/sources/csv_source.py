@@ -283,6 +283,7 @@ def read_rows(
     what: Literal["contacts", "list"] = "contacts",
     header: HeaderTest | None = None,
     notes: list[Problem] | None = None,
+    read_as: list[str] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(row number, cells)`` for every row from row 1, blank lines included.
 
@@ -292,6 +293,9 @@ def read_rows(
     whose messages name no contacts setting. ``header`` recognises the header
     row, so that ``delimiter: auto`` is told by it, not by a title above it.
     ``notes`` receives a warning when ``encoding: auto`` could not be sure.
+    ``read_as`` receives the encoding the file is read in (the setting, or
+    what ``encoding: auto`` chose) before the first row: the row parser's
+    advice on letters lost to '?' depends on it.
     """
     name, advice = _WHAT[what]
     # A pipe or a device as the contacts file blocked or filled the memory (a list from the shell,
@@ -319,6 +323,8 @@ def read_rows(
             codecs.lookup(enc)
         except LookupError:
             raise ContactsError(f"{path}: unknown encoding {enc!r}") from None
+        if read_as is not None:
+            read_as.append(enc)
         if rivals and notes is not None:
             notes.append(encoding_warning(path, enc, rivals))
         if encoding != "auto" and notes is not None and what == "contacts":

@@ -48,8 +48,6 @@ from greeter.sources import cell_text, email_notes, zone_cells
 from greeter.sources.caches import remember
 from greeter.sources.cell_text import (
     GARBLED_COLUMN,
-    LOST_FIX,
-    LOST_VIA_QUERY,
     MOJIBAKE_FIX,
     NAME_FIELDS,
     mojibake,
@@ -66,6 +64,7 @@ from greeter.sources.date_columns import (
 )
 from greeter.sources.dates import PLACEHOLDER_DAYS, SAMPLES, DateParser, Order, day_month_order, no_date
 from greeter.sources.email_cells import invalid_address, later_address, read_email_cell
+from greeter.sources.lost_letters import lost_fix, lost_in
 from greeter.sources.name_cells import (
     NO_NAME,
     PERSON_NAME_FIELDS,
@@ -93,7 +92,6 @@ from greeter.timezones import is_zone
 _CONTROL = cell_text.CONTROL
 _PASTED_INVISIBLE = cell_text.PASTED_INVISIBLE
 _MOJIBAKE_PAIR = cell_text.MOJIBAKE_PAIR
-_LOST_LETTERS = cell_text.LOST_LETTERS
 _LINE_BREAK = cell_text.LINE_BREAK
 _LINE_BREAKS = cell_text.LINE_BREAKS
 _SWALLOWED_ROW = cell_text.SWALLOWED_ROW
@@ -180,6 +178,9 @@ class RowParser:
         #: Whether contacts.query converts through latin1: a name of '?'s is then most likely its doing.
         query = " ".join((cfg.query or "").upper().split()) if cfg.source == "sql" else ""
         self._latin1_query = "USING LATIN1" in query
+        #: The encoding a CSV file is read in (set by the source): in a Cyrillic code page a '?' ending a
+        #: Latin word is a lost «ć», and the advice names the code page. None: not a file, or not known.
+        self.encoding: str | None = None
         #: Whether the rows say names at all: without a name column every letter is impersonal by
         #: design, and a warning on each row would only be noise.
         self._named = "first_name" in self.pos or "full_name" in self.pos
@@ -728,14 +729,19 @@ class RowParser:
         ascii, in the query, the CRM's column or connection, or the export —
         writes '?' for each one, and nothing after it can tell what they were.
         Such a row was loaded (``check: OK``) and greeted «???? ????????, с
-        днём рождения!»: it is rejected, saying what lost the letters.
+        днём рождения!»: it is rejected, saying what lost the letters. Which
+        '?' is a lost letter and which a question mark: :func:`lost_in`.
         """
-        fix = LOST_VIA_QUERY if self._latin1_query else LOST_FIX[self._kind]
         problems = []
         for name in self._name_fields:
             value = cells[name]
-            if "?" in value and _LOST_LETTERS.search(value) is not None:
-                message = f"{quoted(value)} has '?' where letters were; the row is not loaded: {fix}"
+            if (
+                "?" in value
+                and (note := lost_in(value, person=name in PERSON_NAME_FIELDS, encoding=self.encoding))
+                is not None
+            ):
+                fix = lost_fix(self._kind, self.encoding, self._latin1_query)
+                message = f"{quoted(value)} has '?' where letters were; the row is not loaded: {fix}{note}"
                 problems.append(self._problem(line, name, message))
         return problems
 

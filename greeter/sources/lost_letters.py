@@ -1,0 +1,131 @@
+"""Which '?' in a name cell stands for letters an encoding lost, and what to say about it.
+
+Split from :mod:`greeter.sources.rows` (the row parser), which asks only for
+the rare row holding a '?'. A conversion to a character set without a
+letter writes '?' for it, and nothing after can tell what it was: a row
+greeting «Jovanovi? d.o.o.» or «???? ????????» is rejected, not loaded.
+What tells such a '?' from a question mark differs by field:
+
+- a person's name (first name, last name, patronymic, a full-name cell)
+  holds no question mark at all: every '?' there is a lost letter;
+- a company's name may ask a question («Что? Где? Когда?», «Why? Inc.»),
+  which ends a word and is followed by a capital or nothing. A '?' inside
+  a word or standing alone (:data:`~greeter.sources.cell_text.LOST_LETTERS`),
+  or followed by a word in lower case («Jovanovi? d.o.o.», «Nikoli? i
+  sinovi»), is a lost letter whatever the file's encoding; a '?' ending a
+  word of plain Latin letters («Szab? Kft.») is one when the file was read
+  in an encoding that has almost no accented Latin letters (a Cyrillic code
+  page such as Excel's Windows-1251, ASCII), where the letter could not be
+  written at all — the one case that reads as a question too, so the
+  message says how a question mark meant so loads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from functools import cache
+
+from greeter.sources.cell_text import LOST_FIX, LOST_LETTERS, LOST_VIA_QUERY
+
+__all__ = ["lacks_latin", "lost_fix", "lost_in"]
+
+#: A '?' right after a letter and before a word in lower case: a question mark is followed by a
+#: capital («Что? Где?») or ends the name; «Jovanovi? d.o.o.» and «Nikoli? i sinovi» lost an «ć».
+_BEFORE_LOWER = re.compile(r"[^\W\d_]\?[ \t]+([^\W\d_])")
+#: A '?' ending a word of plain Latin letters («Szab? Kft.», «Jovanovi?»): a lost «ó», «ć» in a file
+#: whose encoding has no accented Latin letters (:func:`lacks_latin`).
+_ENDING_LATIN = re.compile(r"[A-Za-z]\?(?![\w?])")
+#: Accented letters of the Latin-script languages contacts are written in (Western, Central European,
+#: Baltic, Turkish, Romanian): an encoding that holds hardly any of them lost a Latin name's.
+_ACCENTED = "áàâäãåæçéèêëíìîïñóòôöõøœßúùûüýÿčćďěľĺňřšťůžźżłńśąęőűğışţșțāēīūļķņģė"
+
+
+@cache
+def lacks_latin(encoding: str | None) -> bool:
+    """Whether text read in ``encoding`` could hold almost no accented Latin letter: a '?' ending a
+    Latin word there is one lost (Windows-1251, KOI8-R, ASCII), not in UTF-8 or Latin-1. None (a
+    workbook, a database, an encoding unknown to Python): False. Pure; cached per encoding."""
+    if encoding is None:
+        return False
+    try:
+        held = sum(_holds(letter, encoding) for letter in _ACCENTED)
+    except LookupError:
+        return False
+    return 4 * held < len(_ACCENTED)  # a code page for Latin holds 26 or more, Cyrillic ones none
+
+
+def _holds(letter: str, encoding: str) -> bool:
+    """Whether ``encoding`` can write ``letter``."""
+    try:
+        letter.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def lost_in(value: str, *, person: bool, encoding: str | None) -> str | None:
+    """None if the '?'s in ``value`` may be question marks, else what to add to the row's error ("" mostly).
+
+    ``person``: the cell is a person's name (no '?' at all belongs there),
+    not a company's. ``encoding``: what the file was read in (None: not a
+    file, or not known). Called only for a cell holding a '?'.
+    """
+    if person or LOST_LETTERS.search(value) is not None:
+        return ""
+    for before in _BEFORE_LOWER.finditer(value):
+        if before.group(1).islower():
+            return ""
+    if lacks_latin(encoding) and _ENDING_LATIN.search(value) is not None:
+        assert encoding is not None  # lacks_latin(None) is False
+        return (
+            f"; in a {_spoken(encoding)} file a '?' ending a Latin word is a lost letter («Jovanovi?»"
+            " for «Jovanović»): if it is a question mark, the file saved as UTF-8 loads it"
+        )
+    return None
+
+
+@cache
+def lost_fix(kind: str, encoding: str | None, latin1_query: bool) -> str:
+    """What lost the letters of a row's name, and what to fix: by ``contacts.source`` (``kind``), and
+    for a file by the encoding it was read in: a code page lacks most letters, and the advice names
+    it rather than the ASCII and Latin-1 a file read as UTF-8 must have gone through. Pure; cached."""
+    if latin1_query:
+        return LOST_VIA_QUERY
+    if kind != "csv" or encoding is None or _unicode(encoding):
+        return LOST_FIX[kind]
+    name = _spoken(encoding)
+    if _cyrillic(encoding):
+        return (
+            f"the file is in {name} (what Excel's «CSV (разделители — запятые)» saves), which has no"
+            " letters beyond Cyrillic and plain Latin («ć», «ó», «ü»…): saving it, or the export before,"
+            " put '?' for each: save it as «CSV UTF-8 (разделитель — запятая)» or export it as UTF-8,"
+            " or fix the names in the CRM if it holds them so"
+        )
+    return (
+        f"the file is in {name}: it, or the export before it, had no such letters and put '?' for each:"
+        " export it again as UTF-8 (Excel: «CSV UTF-8»), or fix the names in the CRM if it holds them so"
+    )
+
+
+def _unicode(encoding: str) -> bool:
+    """Whether ``encoding`` writes every letter (UTF-8, UTF-16…): nothing is lost in reading it."""
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def _cyrillic(encoding: str) -> bool:
+    """Whether ``encoding`` is a Cyrillic code page (Windows-1251, KOI8-R, DOS cp866…)."""
+    try:
+        return _holds("Ж", encoding) and lacks_latin(encoding)
+    except LookupError:
+        return False
+
+
+def _spoken(encoding: str) -> str:
+    """The encoding as a marketer knows it (Windows-1251); imported here: the CSV source imports the rows."""
+    from greeter.sources.csv_source import spoken
+
+    return spoken(encoding)
