@@ -30,7 +30,7 @@ from greeter.cli import (
     parse_now,
     quiet_option,
 )
-from greeter.clock_sanity import far_rehearsal_problem
+from greeter.clock_sanity import far_rehearsal_problem, last_real_send
 from greeter.errors import (
     EXIT_USAGE,
     ClockSkewError,
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
     "--really-deliver",
     is_flag=True,
     help="With --now more than a day from the clock, transport: smtp and a journal in use on the real"
-    " clock (a change recorded in the last week), deliver the letters due then to their recipients"
+    " clock (a letter sent in the last week), deliver the letters due then to their recipients"
     " now (refused without it: a --now is a rehearsal; the file transport needs no flag).",
 )
 @click.option(
@@ -189,8 +189,9 @@ def send(
         try:
             if not dry_run:
                 journal.lock_sender()
-                newest = journal.newest_change()
-                far = far_rehearsal_problem(moment, datetime.now(UTC), settings.delivery.transport, newest)
+                far = far_rehearsal_problem(
+                    moment, datetime.now(UTC), settings.delivery.transport, last_real_send(journal)
+                )
                 if far is not None and not really_deliver:
                     raise click.UsageError(far)
                 if clock_is_right:

@@ -12,7 +12,7 @@ is its query.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from greeter.errors import CLOCK_TOLERANCE, ClockSkewError, _span, journal_clock_problem
 from greeter.journal_store import JournalStore
@@ -33,11 +33,22 @@ def check_journal_clock(journal: JournalStore, now: datetime) -> None:
 #: How far ``send --now`` may be from the real clock before real mail needs :data:`REALLY_DELIVER_FLAG`.
 REHEARSAL_SPAN = timedelta(days=1)
 
-#: A journal that recorded a change this long before the real clock is in use on it (production's).
+#: A journal that sent a letter this long before the real clock is in use on it (production's).
 IN_USE_SPAN = timedelta(days=7)
 
 #: The ``send`` flag that confirms a ``--now`` far from the clock is to deliver real mail.
 REALLY_DELIVER_FLAG = "--really-deliver"
+
+
+def last_real_send(journal: JournalStore) -> datetime | None:
+    """When the journal last sent a letter on the real clock, within :data:`IN_USE_SPAN`; else None.
+
+    Its sent times, not its last change: an operator's decision (``uncertain
+    resend``) is recorded at the real time in a rehearsal's journal too.
+    """
+    system = datetime.now(UTC)
+    sent = journal.sent_times(system - IN_USE_SPAN)
+    return max((t for t in sent if t <= system + CLOCK_TOLERANCE), default=None)
 
 
 def far_rehearsal_problem(
@@ -50,8 +61,9 @@ def far_rehearsal_problem(
     greetings, today) with exit 0. Refused: a moment more than
     :data:`REHEARSAL_SPAN` from ``system`` (the real clock), through a
     transport that delivers, on a journal in use on the real clock — its
-    ``newest`` change within :data:`IN_USE_SPAN` before ``system`` (a
-    journal a ``--now`` rehearsal wrote, or an empty one, is not). The
+    ``newest`` letter sent within :data:`IN_USE_SPAN` before ``system``
+    (:func:`last_real_send`; a journal only ``--now`` rehearsals sent from,
+    or an empty one, is not). The
     ``file`` transport only writes files, and stays free.
     """
     if transport != "smtp" or abs(now - system) <= REHEARSAL_SPAN:
