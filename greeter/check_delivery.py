@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import stat
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from greeter.check_report import CheckReport
@@ -290,6 +293,69 @@ def check_databases(
         report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
     if contacts_url is not None:
         contacts_database(report, contacts_status(contacts_url, contacts_password_env))
+
+
+def check_journal_state(report: CheckReport, storage_url: str, now: datetime) -> None:
+    """What ``send`` would refuse in a journal that opens: damaged pages, times later than the clock.
+
+    After :func:`check_databases` found it reachable. A SQLite journal whose
+    header is whole but whose inner pages are damaged passed as OK, and send
+    and history then stopped at "database disk image is malformed": SQLite's
+    ``PRAGMA quick_check`` reads every page (0.14 s for 60,000 greetings;
+    it skips ``integrity_check``'s index-to-table cross-check, twice the
+    time). A journal that recorded a change later than the clock (on the real
+    clock only, as send: :func:`~greeter.clock_sanity.check_journal_clock`)
+    is said with send's own words, as a warning (``check --strict`` fails on it):
+    a project's copy a ``--now`` rehearsal ran ahead holds later times too.
+    """
+    from greeter.errors import journal_clock_problem
+    from greeter.journal import open_existing_journal
+    from greeter.send import on_real_clock
+
+    status = next((d for d in report.databases if d.role == "journal"), None)
+    if status is None or not status.ok:
+        return  # check_databases said why
+    if storage_url.startswith("sqlite") and (damage := sqlite_damage(storage_url)) is not None:
+        report.problems.append(Problem(status.url, "storage.url", damage))
+        # Its own line too: "journal schema version 7 of 7" read as a journal that works.
+        report.databases[report.databases.index(status)] = replace(status, reachable=False, detail="damaged")
+        report.fatal = True  # send and run exit 2 for it
+        return
+    if not on_real_clock(now, datetime.now(UTC)):
+        return  # a rehearsal's moment is meant to differ
+    try:
+        journal = open_existing_journal(storage_url, now=now)
+        if journal is None:
+            return
+        try:
+            problem = journal_clock_problem(now, journal.newest_change())
+        finally:
+            journal.close()
+    except GreeterError:
+        return  # the journal's status line already says how it is
+    if problem is not None:  # a warning: a rehearsed copy of a project holds later times too
+        message = f"send refuses it: {problem}"
+        report.problems.append(Problem(status.url, "storage.url", message, severity="warning"))
+
+
+def sqlite_damage(storage_url: str) -> str | None:
+    """Why ``PRAGMA quick_check`` finds the SQLite journal damaged, with the restore; None if whole."""
+    from greeter.journal_schema import DAMAGED_HINT, open_read_only, path_from_url
+
+    try:
+        conn = open_read_only(path_from_url(storage_url))
+        try:
+            said = "\n".join(str(r[0]) for r in conn.execute("PRAGMA quick_check(1)"))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return f"cannot read it: {exc}: {DAMAGED_HINT}"
+        return None  # not damage (busy, an I/O error): the journal's status line says it
+    if said == "ok":
+        return None
+    found = "; ".join(line for line in said.splitlines() if line and not line.startswith("***"))
+    return f"PRAGMA quick_check finds it damaged ({found}): {DAMAGED_HINT}"
 
 
 def _user() -> str:

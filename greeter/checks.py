@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from greeter.check_delivery import (
     check_databases,
     check_delivery,
+    check_journal_state,
     check_secrets,
     check_smtp,
     contacts_database,
@@ -89,6 +90,7 @@ __all__ = [
     "check_databases",
     "check_days_off",
     "check_delivery",
+    "check_journal_state",
     "check_occasion_calendars",
     "check_secrets",
     "check_smtp",
@@ -127,6 +129,7 @@ def run_check(
     report = CheckReport(config_file=config_file, occasions=[o.name for o in settings.occasions])
     crm_url = settings.contacts.url if settings.contacts.source == "sql" else None
     check_databases(report, settings.storage.url, crm_url, settings.contacts.password_env)
+    check_journal_state(report, settings.storage.url, now)
     check_delivery(report, settings)
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))

@@ -30,6 +30,7 @@ from greeter.cli import (
     parse_now,
     quiet_option,
 )
+from greeter.clock_sanity import far_rehearsal_problem, last_real_send
 from greeter.errors import (
     EXIT_USAGE,
     ClockSkewError,
@@ -40,8 +41,10 @@ from greeter.errors import (
     JournalLockedError,
     JournalUnavailableError,
 )
+from greeter.wording import counted
 
 if TYPE_CHECKING:
+    from greeter.journal_store import JournalStore
     from greeter.send import DueLetter
 
 
@@ -65,9 +68,32 @@ if TYPE_CHECKING:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @quiet_option
 @_now_option
+@click.option(
+    "--really-deliver",
+    is_flag=True,
+    help="With --now more than a day from the clock, transport: smtp and a journal in use on the real"
+    " clock (a letter sent in the last week), deliver the letters due then to their recipients"
+    " now (refused without it: a --now is a rehearsal; the file transport needs no flag).",
+)
+@click.option(
+    "--clock-is-right",
+    is_flag=True,
+    help="The clock is right although the journal recorded later times (a clock that ran ahead, or"
+    " a --now rehearsal on this journal): move them back to now and put back the greetings they"
+    " recorded expired, then send. Without it send refuses such a journal (exit 75).",
+)
 @click.pass_obj
 @handles_errors
-def send(state: State, once: bool, dry_run: bool, as_json: bool, quiet: bool, now: str | None) -> None:
+def send(
+    state: State,
+    once: bool,
+    dry_run: bool,
+    as_json: bool,
+    quiet: bool,
+    now: str | None,
+    really_deliver: bool,
+    clock_is_right: bool,
+) -> None:
     """Deliver every greeting due at NOW (default: the clock), then exit.
 
     Plans exactly as `greeter preview` does, claims each due greeting in the
@@ -96,7 +122,8 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, quiet: bool, no
           at it, the letters not sent are left unclaimed for the next run
           (no retry gets past a wrong password, and a login per letter
           could lock the account; after a 530 the few letters already at
-          the server wait in retry)
+          the server wait in retry); or --now is more than a day from the
+          clock with transport: smtp on a journal in use (no --really-deliver)
       1   something needs a person: a greeting failed or did not render, a
           contact row was rejected, a greeting is uncertain (this run's,
           or one a crashed run left, recorded uncertain by this one), or
@@ -108,7 +135,9 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, quiet: bool, no
           not writable); or the journal cannot be written or reached (disk
           full, PostgreSQL down: the message says how many letters the server
           had accepted before that; nothing recorded is sent twice), or
-          another greeter is already sending from the same SQLite journal
+          another greeter is already sending from the same SQLite journal,
+          or the clock is earlier than times the journal recorded (fix the
+          clock; if it is right, --clock-is-right accepts it)
       0   done: also when some letters were delivered and a few got a 4xx —
           the server works, and those retries go out by themselves (not so
           when the outbox stopped taking letters partway, a disk that filled:
@@ -160,6 +189,13 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, quiet: bool, no
         try:
             if not dry_run:
                 journal.lock_sender()
+                far = far_rehearsal_problem(
+                    moment, datetime.now(UTC), settings.delivery.transport, last_real_send(journal)
+                )
+                if far is not None and not really_deliver:
+                    raise click.UsageError(far)
+                if clock_is_right:
+                    _pull_back(journal, moment)
             progress = progress_factory() if not (as_json or dry_run or quiet) else None
             result = send_once(
                 inputs,
@@ -222,6 +258,17 @@ def send(state: State, once: bool, dry_run: bool, as_json: bool, quiet: bool, no
     # are still freed by reference counting (the journal is closed above, output flushed at exit).
     gc.freeze()
     sys.exit(code)
+
+
+def _pull_back(journal: JournalStore, moment: datetime) -> None:
+    """``--clock-is-right``: the journal's later times back to ``moment``, said on stderr."""
+    put_back, redated = journal.pull_back(moment)
+    if put_back or redated:
+        click.echo(
+            f"clock: {counted(put_back, 'greeting')} recorded expired by a clock ahead put back,"
+            f" {counted(redated, 'later change')} dated now",
+            err=True,
+        )
 
 
 def _config_error_json(exc: GreeterError, moment: datetime | None, now: str | None, dry_run: bool) -> str:

@@ -238,6 +238,36 @@ def clock_skew_problem(
     )
 
 
+#: The ``send`` flag that says the clock is right although the journal recorded later times.
+CLOCK_IS_RIGHT_FLAG = "--clock-is-right"
+
+
+def journal_clock_problem(
+    now: datetime, newest: datetime | None, tolerance: timedelta = CLOCK_TOLERANCE
+) -> str | None:
+    """Pure: why a sender whose clock says ``now`` must not send from a journal that recorded ``newest``.
+
+    Every moment a journal records is a sender's clock at the time, so one
+    recorded later than ``now`` means a clock went wrong: this one is behind
+    now (it would send late, or again), or one ran ahead before (it recorded
+    greetings ``expired`` for good, and sent later days' letters). Either
+    way a person decides; after a correction the journal holds those later
+    times until then, so the refusal names the flag that accepts this clock.
+    None: ``newest`` is no later than ``now`` plus ``tolerance`` (or nothing
+    was recorded yet).
+    """
+    if newest is None or newest - now <= tolerance:
+        return None
+    return (
+        f"the clock reads {local_time(now.astimezone(), '%Y-%m-%d %H:%M:%S')}, but the journal recorded"
+        f" a greeting at {local_time(newest.astimezone(), '%Y-%m-%d %H:%M:%S')}, {_span(newest - now)}"
+        " later: fix the clock (NTP); nothing was sent or recorded. If the clock is right now and those"
+        " times came from a clock that ran ahead (or a --now rehearsal on this journal), run"
+        f" greeter send --once {CLOCK_IS_RIGHT_FLAG} once: it moves them back to now and puts back"
+        " the greetings they recorded expired"
+    )
+
+
 class ClockSkewError(JournalError):
     """This machine's clock is far from the shared journal's database server's: not sending.
 

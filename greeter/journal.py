@@ -218,6 +218,8 @@ class Journal(Transitions, OptOuts):
         self.read_only = read_only
         self._mutex = threading.RLock()  # one connection, possibly used from worker threads
         self._lock_fd: int | None = None
+        #: The journal file itself, flocked beside ``<db>.lock``: see :meth:`_lock_file_itself`.
+        self._file_lock_fd: int | None = None
         #: Inside :meth:`batch`: writes join its transaction.
         self._batching = False
         #: (device, inode) of the file opened, to notice it deleted or replaced (:meth:`_check_same_file`).
@@ -270,6 +272,7 @@ class Journal(Transitions, OptOuts):
             if self._lock_fd is not None:
                 os.close(self._lock_fd)  # closing the descriptor releases the flock
                 self._lock_fd = None
+            self._unlock_file_itself()
 
     def checkpoint(self) -> str | None:
         """:meth:`JournalStore.checkpoint`: ``PRAGMA wal_checkpoint(TRUNCATE)``, the ``-wal`` left 0 bytes.
@@ -333,6 +336,7 @@ class Journal(Transitions, OptOuts):
                     f"another greeter is already sending from journal {self._shown_path} "
                     f"(pid {holder}); try again once it has finished"
                 ) from None
+        self._lock_file_itself(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._lock_fd = fd
@@ -340,6 +344,42 @@ class Journal(Transitions, OptOuts):
         # flock: were it to outlive a killed sender, the next sender would find the
         # journal locked. The child closes its copy; the parent's lock is untouched.
         _LOCK_HOLDERS.add(self)
+
+    def _lock_file_itself(self, lock_fd: int) -> None:
+        """Also ``flock`` the journal file itself: the lock follows the file, not its name.
+
+        ``<db>.lock`` is named after the path (symbolic links resolved), so two
+        hard links to one journal had a lock each: two ``send --once`` both
+        sent everything (358 duplicates), and each name's own ``-wal``/``-shm``
+        left the journal malformed. A flock on the journal's open file is one
+        per inode, whatever the name; SQLite's own locks are ``fcntl`` ones,
+        which a flock does not touch (on Linux, local file systems). Not
+        retried: readers never take it. On failure ``lock_fd`` is closed.
+        """
+        if self._identity is None:
+            return  # an in-memory journal: no file, no other name
+        try:
+            fd = os.open(self._path, os.O_RDONLY)
+        except OSError as exc:
+            os.close(lock_fd)
+            raise journal_error(f"cannot lock journal {self._path}: {exc}", exc) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            os.close(lock_fd)
+            if not isinstance(exc, BlockingIOError):
+                raise journal_error(f"cannot lock journal {self._path}: {exc}", exc) from exc
+            raise JournalLockedError(
+                f"another greeter is already sending from journal {self._shown_path} "
+                "(through another name of the same file, a hard link); try again once it has finished"
+            ) from None
+        self._file_lock_fd = fd
+
+    def _unlock_file_itself(self) -> None:
+        if self._file_lock_fd is not None:
+            os.close(self._file_lock_fd)
+            self._file_lock_fd = None
 
     @property
     def _lock_path(self) -> Path:
@@ -445,6 +485,7 @@ class Journal(Transitions, OptOuts):
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+        self._unlock_file_itself()
 
     @contextmanager
     def contact_lock(self, contact_id: str) -> Iterator[None]:

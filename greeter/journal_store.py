@@ -589,6 +589,24 @@ class JournalStore(Protocol):
         too and are counted in the result. ``dry_run`` counts and deletes nothing.
         """
 
+    def newest_change(self) -> datetime | None:
+        """The latest moment a greeting was recorded at (its last change); None in an empty journal.
+
+        Every moment recorded is a sender's clock at the time: one later than
+        the clock now is how :mod:`greeter.clock_sanity` finds a clock gone wrong.
+        """
+
+    def pull_back(self, now: datetime) -> tuple[int, int]:
+        """The clock is right at ``now``: what was recorded later comes back to ``now``.
+
+        Greetings recorded ``expired`` after ``now`` — by a clock that ran
+        ahead, or a rehearsal — are put back (their rows deleted, and the
+        occasions that rode in them given back, as :meth:`requeue` does): the
+        next plan sends them if their catch-up period still runs, else records
+        them expired at the right time. Every other later change is dated
+        ``now``. Returns (greetings put back, other rows re-dated).
+        """
+
     def checkpoint(self) -> str | None:
         """Move what was written into the database file and empty the journal's write-ahead log.
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from greeter.build_pool import built_letters, worker_count
 from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
+from greeter.clock_sanity import check_journal_clock
 from greeter.config import Settings
 from greeter.contacts import email_key
 from greeter.delivery import Deliverer, Leased, Summary, is_due, letter_deadline
@@ -318,8 +319,10 @@ def plan_cycle(
     each due retry and operator's resend, which the send would hand over too.
     """
     settings = inputs.settings
-    if not dry_run and isinstance(journal, Leased) and on_real_clock(now, datetime.now(UTC)):
-        journal.check_clock(now)  # before anything is written: a host days ahead expires others' letters
+    if not dry_run and on_real_clock(now, datetime.now(UTC)):
+        if isinstance(journal, Leased):
+            journal.check_clock(now)  # before anything is written: a host days ahead expires others' letters
+        check_journal_clock(journal, now)  # a clock gone back below what the journal recorded
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
     today, start = plan_start(settings, now)
     read_journal_state(inputs, journal, start=start, now=now)
