@@ -189,8 +189,9 @@ def send(
         try:
             if not dry_run:
                 journal.lock_sender()
+                system = datetime.now(UTC)  # the real clock, against --now (the one place it is read here)
                 far = far_rehearsal_problem(
-                    moment, datetime.now(UTC), settings.delivery.transport, last_real_send(journal)
+                    moment, system, settings.delivery.transport, last_real_send(journal, system)
                 )
                 if far is not None and not really_deliver:
                     raise click.UsageError(far)

@@ -12,7 +12,7 @@ is its query.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from greeter.errors import CLOCK_TOLERANCE, ClockSkewError, _span, journal_clock_problem
 from greeter.journal_store import JournalStore
@@ -40,13 +40,13 @@ IN_USE_SPAN = timedelta(days=7)
 REALLY_DELIVER_FLAG = "--really-deliver"
 
 
-def last_real_send(journal: JournalStore) -> datetime | None:
+def last_real_send(journal: JournalStore, system: datetime) -> datetime | None:
     """When the journal last sent a letter on the real clock, within :data:`IN_USE_SPAN`; else None.
 
-    Its sent times, not its last change: an operator's decision (``uncertain
-    resend``) is recorded at the real time in a rehearsal's journal too.
+    ``system`` is the real clock (the caller's, not ``--now``). Its sent times, not its last
+    change: an operator's decision (``uncertain resend``) is recorded at the real time in a
+    rehearsal's journal too.
     """
-    system = datetime.now(UTC)
     sent = journal.sent_times(system - IN_USE_SPAN)
     return max((t for t in sent if t <= system + CLOCK_TOLERANCE), default=None)
 
