@@ -25,6 +25,7 @@ from click.testing import CliRunner, Result
 
 from greeter.cli import main
 from tests.conftest import MakeProject, contact_row
+from tests.manual import manual_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "config.example.yaml")
@@ -315,7 +316,6 @@ def test_readme_says_every_command_takes_config_and_verbose() -> None:
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_the_readme_completion_lines_give_a_completion_script(shell: str) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"_GREETER_COMPLETE={shell}_source greeter" in readme
+    assert f"_GREETER_COMPLETE={shell}_source greeter" in manual_text()  # docs/commands.md
     done = invoke(env={"_GREETER_COMPLETE": f"{shell}_source"})
     assert done.exit_code == 0 and "_GREETER_COMPLETE" in done.stdout and f"{shell}_complete" in done.stdout

@@ -30,12 +30,12 @@ from greeter.journal_schema import JOURNAL_FILE_MODE
 from greeter.transport import EML_FILE_MODE
 from tests.conftest import MakeProject, file_mode, umask
 from tests.daemon_harness import DaemonProcess, http
+from tests.manual import manual_text
 from tests.test_journal_outages import greeter_read_only
 from tests.test_send_e2e import NOW, greeter, people
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = ROOT / "deploy" / "greeter.service"
-README = ROOT / "README.md"
 
 
 def _unit_settings(key: str) -> list[str]:
@@ -75,7 +75,7 @@ def test_install_steps_make_the_venv_and_the_documentation_the_unit_names() -> N
 def test_readme_health_check_is_the_port_the_deployed_config_listens_on(tmp_path: Path) -> None:
     settings = load_settings(_deployed_config(tmp_path), today=date(2026, 12, 2))
     assert settings.http.enabled
-    assert f"curl -s {settings.http.host}:{settings.http.port}/healthz" in README.read_text()
+    assert f"curl -s {settings.http.host}:{settings.http.port}/healthz" in manual_text()  # docs/operations.md
     state = tmp_path / "var/lib/greeter"
     assert settings.storage.url == f"sqlite:///{state}/journal.sqlite3"
     assert settings.delivery.outbox == state / "outbox"
