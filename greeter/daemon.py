@@ -77,11 +77,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake, retry_gather
-from greeter.daemon_inputs import (
-    keep_restart_only,
-    listen_address,
-    load_valid_inputs,
-)
+from greeter.daemon_http import start_http
+from greeter.daemon_inputs import keep_restart_only, load_valid_inputs
 from greeter.daemon_runs import config_marker, failed_run_retry, halted_recipient, run_fields, run_status
 from greeter.delivery_health import delivery_problem
 from greeter.errors import (
@@ -100,7 +97,6 @@ from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier
-from greeter.secret_values import read_secret, unsubscribe_secret
 from greeter.send import (
     Cycle,
     WireCounts,
@@ -747,42 +743,18 @@ class Daemon:
     # --- HTTP -------------------------------------------------------------------
 
     async def _start_http(self) -> web.AppRunner | None:
-        assert self._inputs is not None and self._journal is not None
-        where = listen_address(self.listen, self._inputs.settings.http)
-        if where is None:
-            return None
-        # aiohttp's server: ~0.2 s of import, paid only by a daemon that listens (http is off by default).
-        from greeter.http_api import ApiContext, make_app, start_site
-
-        settings = self._inputs.settings
-        secret = unsubscribe_secret(settings.unsubscribe)
-        # A previous secret named but not set stops the start (exit 2), as the current one does.
-        previous = [
-            read_secret(env, None, "previous unsubscribe secret")
-            for env in settings.unsubscribe.previous_secret_env
-        ]
-        ctx = ApiContext(
-            self._journal,
-            self.stats,
-            self.clock.now,
-            secret.encode() if secret else None,
-            stop=self._stop,
-            previous_secrets=tuple(p.encode() for p in previous if p),
-            default_locale=settings.defaults.locale,
-            mailto=settings.unsubscribe.mailto,
-            read_secret=self._read_secret_file if settings.unsubscribe.secret_file else None,
+        assert self._journal is not None
+        started = await start_http(
+            self._inputs_in_force, self._journal, self.stats, self.clock.now, self._stop, self.listen
         )
-        self._api = ctx
-        setting = "--listen" if self.listen else "http.host, http.port"
-        runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)
-        log.info("http_listening", host=where[0], port=port)
+        if started is None:
+            return None
+        runner, self._api = started
         return runner
 
-    def _read_secret_file(self) -> bytes | None:
-        """The unsubscribe key as the config in force names it now: what the next letter is signed with."""
+    def _inputs_in_force(self) -> Inputs:
         assert self._inputs is not None
-        secret = unsubscribe_secret(self._inputs.settings.unsubscribe)
-        return secret.encode() if secret else None
+        return self._inputs
 
     def _iso_now(self) -> str:
         return self.clock.now().isoformat()
