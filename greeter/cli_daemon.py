@@ -147,7 +147,9 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
       SIGHUP           re-read config and templates and plan again; if they
                        are broken, log the errors (file:line) and keep the
                        old ones (templates are read at start and reload
-                       only: an edit counts from the next good SIGHUP)
+                       only: an edit counts from the next good reload)
+      A config file or template changed on disk (a ConfigMap update) is
+      reloaded as on SIGHUP within a few seconds, without one.
       All three are handled from the first moment: during start-up a stop
       ends it cleanly (exit 0), a SIGHUP reloads once it has started.
 

@@ -223,6 +223,17 @@ class Unsubscribe(_Model):
         description="Env var(s) with secrets replaced by secret_env: links in letters already sent "
         "keep working; new ones are signed with secret_env",
     )
+    #: The old key of a rotated ``secret_file`` (a mounted secret), as ``previous_secret_env`` is
+    #: for a variable: a pod whose secrets are all files needed a variable just for the old one.
+    previous_secret_file: Annotated[
+        list[Path],
+        BeforeValidator(_one_or_list),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+    ] = Field(
+        default_factory=list,
+        description="File(s) holding secrets replaced by the current one (mounted secrets): links in "
+        "letters already sent keep working; new ones are signed with the current one",
+    )
 
     @field_validator("mailto")
     @classmethod
@@ -274,12 +285,12 @@ class Unsubscribe(_Model):
             raise SettingError(
                 "an unsubscribe url needs secret_env or secret_file (the token signing key)", "url"
             )
-        if self.previous_secret_env and not self.has_secret:
-            raise SettingError(
-                "previous_secret_env needs secret_env or secret_file "
-                "(the current key, which signs new links)",
-                "previous_secret_env",
-            )
+        for previous in ("previous_secret_env", "previous_secret_file"):
+            if getattr(self, previous) and not self.has_secret:
+                raise SettingError(
+                    f"{previous} needs secret_env or secret_file (the current key, which signs new links)",
+                    previous,
+                )
         return self
 
     @property

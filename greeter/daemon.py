@@ -23,7 +23,11 @@ templates, validating first — a broken config or template is logged with its
 file:line and the old ones stay in force — and plans again at once with
 what is in force. The templates are a snapshot taken at (re)load
 (:class:`~greeter.template_snapshot.TemplateFiles`): an edit takes effect with the next
-successful reload, never half-saved. The signals are handled from the
+successful reload, never half-saved. A change to the config file or a
+template on disk reloads the same way without a SIGHUP (a Kubernetes
+ConfigMap update sends none): the files are looked at every few seconds
+(:mod:`greeter.config_watch`), a ``config_changed`` line, then the reload's
+own. The signals are handled from the
 process's first moments (:mod:`greeter.signals`): during start-up a stop
 ends it cleanly (exit 0) and a SIGHUP reloads once it has started.
 
@@ -75,14 +79,20 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from greeter import __version__
 from greeter.clock import Clock
+from greeter.config_watch import WATCH_SECONDS, ConfigWatch, Fingerprint, fingerprint
 from greeter.cron import cron_trigger, next_wake, retry_gather
-from greeter.daemon_inputs import (
-    keep_restart_only,
-    listen_address,
-    load_valid_inputs,
+from greeter.daemon_http import start_http
+from greeter.daemon_inputs import keep_restart_only, load_valid_inputs
+from greeter.daemon_runs import (
+    failed_run_retry,
+    halted_recipient,
+    log_failed,
+    log_interrupted,
+    run_fields,
+    run_status,
 )
-from greeter.daemon_runs import config_marker, failed_run_retry, halted_recipient, run_fields, run_status
 from greeter.delivery_health import delivery_problem
 from greeter.errors import (
     EXIT_BUG,
@@ -100,7 +110,6 @@ from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier
-from greeter.secret_values import read_secret, unsubscribe_secret
 from greeter.send import (
     Cycle,
     WireCounts,
@@ -189,8 +198,13 @@ class Daemon:
         self._halted_rcpt: str | None = None
         #: The day (default zone) the journal was last purged (``storage.retention_days``): once a day.
         self._purged_on: date | None = None
+        #: The files the config in force was read from, to reload when they change (None: not read yet).
+        self._watch: ConfigWatch | None = None
         #: The HTTP listener's context (None until it listens): a reload re-reads its secret file.
         self._api: ApiContext | None = None
+        #: Claims a killed sender left, recorded uncertain at start (SQLite: at once; PostgreSQL once
+        #: their lease ran out, by a run): counted in the first run that goes through, as a run's own.
+        self._recovered_at_start = 0
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -216,7 +230,7 @@ class Daemon:
 
     async def _serve(self) -> int:
         try:
-            self._inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today())
+            self._inputs = await self._load_inputs()
             if self._stopping:
                 raise Abandoned
             settings = self._inputs.settings
@@ -227,15 +241,20 @@ class Daemon:
             return 0
         self._journal = journal
         runner: web.AppRunner | None = None
+        watching: asyncio.Future[None] | None = None
         try:
             if recovered:
                 log.warning("interrupted_claims_now_uncertain", count=recovered)
+                self._recovered_at_start = recovered
             runner = await self._start_http()
             if not self._stopping:
                 await self._start_scheduler()
+                watching = asyncio.ensure_future(self._watch_files())
             await self._stop.wait()
             await self._shutdown(settings.schedule.shutdown_timeout_seconds)
         finally:
+            if watching is not None:
+                watching.cancel()
             if runner is not None:
                 await runner.cleanup()
             await self._close_journal(journal)
@@ -275,7 +294,10 @@ class Daemon:
         )
         self._scheduler.start()
         self._started = True
-        log.info("started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now())
+        log.info(
+            "started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now(),
+            version=__version__,
+        )  # fmt: skip
         self.notifier.ready(f"serving: cron {settings.schedule.cron}")
         if self._reload_pending:  # a SIGHUP during start-up: the files may have changed since read
             self._reload_pending = False
@@ -294,9 +316,52 @@ class Daemon:
                 self._reload_pending = True
                 log.info("reload_when_started", signal=sig.name)
         else:
-            task = asyncio.ensure_future(self.reload())
-            self._reloads.add(task)  # the loop keeps only a weak reference to a task
-            task.add_done_callback(self._reloads.discard)
+            self._reload_soon()
+
+    def _reload_soon(self) -> None:
+        """Reload (:meth:`reload`) in a task of its own: for a SIGHUP, or the files changed on disk."""
+        task = asyncio.ensure_future(self.reload())
+        self._reloads.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(self._reloads.discard)
+
+    async def _watch_files(self) -> None:
+        """Reload as on SIGHUP when the config file or a template changed on disk (a ConfigMap
+        updated: the kubelet sends no signal), not during a reload (:mod:`greeter.config_watch`)."""
+        try:
+            while True:
+                await unless_stopped(self._stop, asyncio.ensure_future(asyncio.sleep(WATCH_SECONDS)))
+                if self._watch is None or self._inputs is None or self._reloads or self._reload_pending:
+                    continue
+                templates = self._inputs.settings.templates_dir
+                now = await self._unless_stopped(fingerprint, self.config_file, templates)
+                if self._watch.changed(now) and not self._reloads and not self._stopping:
+                    log.info("config_changed", config=str(self.config_file))
+                    self._reload_soon()
+        except Abandoned:  # stopping
+            return
+        except Exception:  # a bug: said once; SIGHUP still reloads
+            log.exception("config_watch_failed")
+
+    async def _load_inputs(self) -> Inputs:
+        """Config and templates read and validated (off the loop), the files' fingerprint taken
+        just before: a change after it is one the watch sees (refused or not, as a SIGHUP's)."""
+        templates = self._inputs.settings.templates_dir if self._inputs is not None else None
+        seen = await self._unless_stopped(fingerprint, self.config_file, templates)
+        try:
+            inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today())
+        except GreeterError:
+            self._watch_taken(seen)
+            raise
+        if inputs.settings.templates_dir != templates:  # at start, or moved: its files, looked at now
+            seen = await self._unless_stopped(fingerprint, self.config_file, inputs.settings.templates_dir)
+        self._watch_taken(seen)
+        return inputs
+
+    def _watch_taken(self, seen: Fingerprint) -> None:
+        if self._watch is None:
+            self._watch = ConfigWatch(seen)
+        else:
+            self._watch.taken(seen)
 
     def request_stop(self, why: str = "stop") -> None:
         """Stop claiming now; :meth:`serve` then waits for in-flight letters and exits.
@@ -354,7 +419,7 @@ class Daemon:
     async def _reload_inputs(self) -> bool:
         """Read config and templates again; True if the new ones are in force."""
         try:
-            inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today())
+            inputs = await self._load_inputs()
         except Abandoned:
             log.info("reload_ignored_while_stopping")
             return False
@@ -465,6 +530,7 @@ class Daemon:
             # Off the loop and abandoned by a stop: planning claims nothing, and a journal that
             # does not answer (PostgreSQL gone) must not hold the stop for its connect timeout.
             cycle = await self._unless_stopped(plan_cycle, inputs, journal, now=now, clock=self.clock.now)
+            cycle.recovered += self._recovered_at_start  # its run line says so at warning, as PostgreSQL's
             self._cycle = cycle
             next_send = cycle.next_send
             if self._stop.is_set():  # SIGTERM arrived while planning
@@ -486,20 +552,24 @@ class Daemon:
             # here, not re-raised: APScheduler would log the job as crashed, with a raw traceback.
             # Letters cut off may or may not have arrived: never leave them claimed.
             cut = await self._record_cut_claims()
-            self._interrupted(now, time.monotonic() - started, cut)
+            log_interrupted(self._cycle, self.stats, now, time.monotonic() - started, cut)
         except Abandoned:  # stopped while planning: nothing was claimed
-            self._interrupted(now, time.monotonic() - started, 0)
+            log_interrupted(self._cycle, self.stats, now, time.monotonic() - started, 0)
         except JournalFailedMidRunError as exc:
             self.stats.journal_problem = error_kind(exc.cause)
-            self._failed(exc, exc.hint(), now, started, accepted=exc.accepted, recorded=exc.recorded)
+            log_failed(self.stats, self._cycle, exc, exc.hint(), now, started, accepted=exc.accepted,
+                       recorded=exc.recorded)  # fmt: skip
         except GreeterError as exc:
             if isinstance(exc, JournalError):
                 self.stats.journal_problem = error_kind(exc)
-            self._failed(exc, exc.hint(), now, started)
+            log_failed(self.stats, self._cycle, exc, exc.hint(), now, started)
         except Exception as exc:  # a bug must not kill the service; it is logged with its traceback
             log.exception("run_crashed")
-            self._failed(exc, f"internal error: {type(exc).__name__}: {exc}", now, started)
+            log_failed(
+                self.stats, self._cycle, exc, f"internal error: {type(exc).__name__}: {exc}", now, started
+            )
         else:
+            self._recovered_at_start = 0
             self._succeeded(cycle, now, time.monotonic() - started, probed)
         finally:
             self._cycle = None
@@ -643,39 +713,6 @@ class Daemon:
             log.warning("in_flight_at_shutdown_now_uncertain", count=cut)
         return cut
 
-    def _interrupted(self, now: datetime, seconds: float, cut: int) -> None:
-        """The run cut off by a stop: a ``run`` line says so (``cut``: in flight, now uncertain)."""
-        cycle = self._cycle
-        problem = (
-            None if cycle is None else delivery_problem(cycle.deliverer.summary, self.stats.delivery_problem)
-        )
-        log.warning(
-            "run",
-            now=now.isoformat(),
-            seconds=round(seconds, 3),
-            interrupted="shutdown",
-            left_unsent=cycle.deliverer.summary.left_unsent if cycle is not None else None,
-            **run_fields(cycle, problem, cut=cut, reload_failed_at=self.stats.reload_failed_at),
-        )
-
-    def _failed(self, exc: Exception, message: str, now: datetime, started: float, **detail: int) -> None:
-        """A run that failed: counted, and logged as ``run_failed`` with the run's own fields.
-
-        The stats keep the error's kind only (:func:`~greeter.metrics.error_kind`): ``/healthz``
-        is public, and ``message`` may quote a file the config names; the log line has it.
-
-        ``now`` and ``seconds`` (and ``due``, if it planned) as the ``run`` line has them, so
-        that a log query for runs finds the failed ones in their place.
-        """
-        self.stats.failed_runs += 1
-        self.stats.last_error = error_kind(exc)
-        due = self._cycle.due_count if self._cycle is not None else None
-        seconds = round(time.monotonic() - started, 3)
-        log.error(
-            "run_failed", now=now.isoformat(), seconds=seconds, due=due, error=message, **detail,
-            **config_marker(self.stats.reload_failed_at),
-        )  # fmt: skip
-
     def _succeeded(self, cycle: Cycle, now: datetime, seconds: float, probed: str | None) -> None:
         summary = cycle.deliverer.summary
         wire = cycle.wire
@@ -747,42 +784,18 @@ class Daemon:
     # --- HTTP -------------------------------------------------------------------
 
     async def _start_http(self) -> web.AppRunner | None:
-        assert self._inputs is not None and self._journal is not None
-        where = listen_address(self.listen, self._inputs.settings.http)
-        if where is None:
-            return None
-        # aiohttp's server: ~0.2 s of import, paid only by a daemon that listens (http is off by default).
-        from greeter.http_api import ApiContext, make_app, start_site
-
-        settings = self._inputs.settings
-        secret = unsubscribe_secret(settings.unsubscribe)
-        # A previous secret named but not set stops the start (exit 2), as the current one does.
-        previous = [
-            read_secret(env, None, "previous unsubscribe secret")
-            for env in settings.unsubscribe.previous_secret_env
-        ]
-        ctx = ApiContext(
-            self._journal,
-            self.stats,
-            self.clock.now,
-            secret.encode() if secret else None,
-            stop=self._stop,
-            previous_secrets=tuple(p.encode() for p in previous if p),
-            default_locale=settings.defaults.locale,
-            mailto=settings.unsubscribe.mailto,
-            read_secret=self._read_secret_file if settings.unsubscribe.secret_file else None,
+        assert self._journal is not None
+        started = await start_http(
+            self._inputs_in_force, self._journal, self.stats, self.clock.now, self._stop, self.listen
         )
-        self._api = ctx
-        setting = "--listen" if self.listen else "http.host, http.port"
-        runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)
-        log.info("http_listening", host=where[0], port=port)
+        if started is None:
+            return None
+        runner, self._api = started
         return runner
 
-    def _read_secret_file(self) -> bytes | None:
-        """The unsubscribe key as the config in force names it now: what the next letter is signed with."""
+    def _inputs_in_force(self) -> Inputs:
         assert self._inputs is not None
-        secret = unsubscribe_secret(self._inputs.settings.unsubscribe)
-        return secret.encode() if secret else None
+        return self._inputs
 
     def _iso_now(self) -> str:
         return self.clock.now().isoformat()

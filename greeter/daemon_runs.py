@@ -1,20 +1,29 @@
 """What a daemon run leaves behind: its ``run`` line's fields, its ``systemctl status`` line,
 when a failed run is tried again, and whom the probe after a halted batch asks about.
 
-Pure functions of a run's :class:`~greeter.send.Cycle` and summary, apart from
-:class:`~greeter.daemon.Daemon`'s lifecycle so that both stay small enough to
-read, and so that tests (``test_sd_notify``) can read them without the daemon.
+Pure functions of a run's :class:`~greeter.send.Cycle` and summary — and the two
+lines of a run that did not end well (:func:`log_interrupted`, :func:`log_failed`),
+which only log and count — apart from :class:`~greeter.daemon.Daemon`'s lifecycle
+so that both stay small enough to read, and so that tests (``test_sd_notify``) can
+read them without the daemon.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from greeter.delivery_health import delivery_problem
+from greeter.logs import get_logger
+from greeter.metrics import RunStats, error_kind
+
 if TYPE_CHECKING:
     from greeter.delivery import Summary
     from greeter.send import Cycle
+
+log = get_logger(component="daemon")
 
 
 #: After a failed run (a contacts file being rewritten, the journal's database restarting), the
@@ -125,3 +134,44 @@ def halted_recipient(cycle: Cycle) -> str | None:
         if item.hit.contact.email:
             return item.hit.contact.email
     return next((entry.email for entry, _ in cycle.retries if entry.email), None)
+
+
+def log_interrupted(cycle: Cycle | None, stats: RunStats, now: datetime, seconds: float, cut: int) -> None:
+    """The run cut off by a stop: a ``run`` line says so (``cut``: in flight, now uncertain)."""
+    problem = None if cycle is None else delivery_problem(cycle.deliverer.summary, stats.delivery_problem)
+    log.warning(
+        "run",
+        now=now.isoformat(),
+        seconds=round(seconds, 3),
+        interrupted="shutdown",
+        left_unsent=cycle.deliverer.summary.left_unsent if cycle is not None else None,
+        **run_fields(cycle, problem, cut=cut, reload_failed_at=stats.reload_failed_at),
+    )
+
+
+def log_failed(
+    stats: RunStats,
+    cycle: Cycle | None,
+    exc: Exception,
+    message: str,
+    now: datetime,
+    started: float,
+    **detail: int,
+) -> None:
+    """A run that failed: counted, and logged as ``run_failed`` with the run's own fields.
+
+    The stats keep the error's kind only (:func:`~greeter.metrics.error_kind`): ``/healthz``
+    is public, and ``message`` may quote a file the config names; the log line has it.
+
+    ``now`` and ``seconds`` (and ``due``, if it planned) as the ``run`` line has them, so
+    that a log query for runs finds the failed ones in their place. ``started``: the run's
+    :func:`time.monotonic`.
+    """
+    stats.failed_runs += 1
+    stats.last_error = error_kind(exc)
+    due = cycle.due_count if cycle is not None else None
+    seconds = round(time.monotonic() - started, 3)
+    log.error(
+        "run_failed", now=now.isoformat(), seconds=seconds, due=due, error=message, **detail,
+        **config_marker(stats.reload_failed_at),
+    )  # fmt: skip

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from greeter.db_url import one_line, redact
+from greeter.db_url import redact
 from greeter.errors import ContactsError, ContactsUnavailableError, JournalError
 from greeter.journal_schema import READ_ONLY_MOUNT, why_read_only
 
@@ -131,7 +131,12 @@ def journal_status(url: str) -> DatabaseStatus:
 def _pg_journal(url: str) -> DatabaseStatus:
     import psycopg
 
-    from greeter.journal_pg_base import bad_connection_string, connection_string_problem, pg_operational
+    from greeter.journal_pg_base import (
+        bad_connection_string,
+        connection_string_problem,
+        pg_message,
+        pg_operational,
+    )
     from greeter.journal_pg_schema import MIGRATIONS, configure, inspect, parse_target
 
     latest = len(MIGRATIONS)
@@ -151,7 +156,7 @@ def _pg_journal(url: str) -> DatabaseStatus:
         if not connected and bad_connection_string(exc):
             detail = connection_string_problem(exc, url)
             return DatabaseStatus("journal", target.shown, False, detail, None, latest)
-        message = one_line(exc.diag.message_primary or exc, url)
+        message = pg_message(exc, url)
         # Judged as the send's own journal judges it, so that check's exit code matches send's.
         down = pg_operational(exc)
         detail = f"unreachable: {message}"

@@ -8,7 +8,8 @@ machine may not, even under a shell's ``umask 022`` that would make them
 ``0644``. An operator's stricter umask (``077``) narrows that further: the
 mode is ``0640 & ~umask`` (:func:`narrowed`), never wider than either.
 (The journal, read by greeter alone, is ``0600``:
-:data:`greeter.journal_schema.JOURNAL_FILE_MODE`.) A folder greeter creates
+:data:`greeter.journal_schema.JOURNAL_FILE_MODE` — unless its folder is
+shared with its group, :func:`private_file_mode`.) A folder greeter creates
 for such files (an outbox, ``preview --out``, its ``drafts/``) is ``0750``
 narrowed the same way (:func:`make_group_folder`): its file names alone say a
 client's id and birthday (``2026-12-07_birthday_2001_….eml``), which a
@@ -27,6 +28,53 @@ from typing import BinaryIO
 GROUP_FILE_MODE = 0o640
 #: A folder greeter creates for such files: owner writes, greeter's group lists and reads, no one else.
 GROUP_FOLDER_MODE = 0o750
+#: The bits a folder grants its group for :func:`folder_shared_with_group`: read and write.
+_GROUP_READ_WRITE = stat.S_IRGRP | stat.S_IWGRP
+
+
+def folder_shared_with_group(folder: Path) -> bool:
+    """Whether ``folder`` lets its group read and write in it (``2770``, ``0770``, ``2775``), and
+    not every user (``/tmp``'s ``1777`` is no group's): its owner's decision.
+
+    A Kubernetes data volume with an ``fsGroup`` is such a folder (setgid,
+    ``2770``), and a pod restarted under another UID of that group must open
+    what the last one made there. PostgreSQL decides the same way
+    (``initdb --allow-group-access``: the data directory's own mode). A
+    folder that cannot be read is not shared: the narrower answer.
+    """
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError:
+        return False
+    shared = mode & _GROUP_READ_WRITE == _GROUP_READ_WRITE and not mode & stat.S_IWOTH
+    return stat.S_ISDIR(mode) and shared
+
+
+def private_file_mode(folder: Path, private: int = 0o600) -> int:
+    """The mode of a file only greeter opens (the journal), made in ``folder``: ``private`` (owner only),
+    with the group's read and write added when the folder is :func:`folder_shared_with_group`.
+
+    Not narrowed by the umask: a container's ``022`` would take the group's
+    write, and the next pod, another UID of the group, could not open it. The
+    folder's mode is the operator's explicit choice; the umask is rarely one.
+    """
+    return private | _GROUP_READ_WRITE if folder_shared_with_group(folder) else private
+
+
+def share_with_group_if_folder_does(fd: int, folder: Path) -> None:
+    """Give an open file of ours group read and write when ``folder`` is :func:`folder_shared_with_group`.
+
+    For a file opened with ``O_CREAT`` whose mode the umask made (the journal's
+    lock file, which every sender opens for writing). A file someone else owns,
+    or one not regular, is left as it is.
+    """
+    if not folder_shared_with_group(folder):
+        return
+    found = os.fstat(fd)
+    if stat.S_ISREG(found.st_mode) and found.st_uid == os.geteuid():
+        wanted = stat.S_IMODE(found.st_mode) | _GROUP_READ_WRITE
+        if wanted != stat.S_IMODE(found.st_mode):
+            os.fchmod(fd, wanted)
 
 
 def process_umask() -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import socket
 import sqlite3
 import threading
 import time
@@ -33,6 +34,7 @@ from typing import Any
 from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.errors import JournalError, JournalLockedError
+from greeter.file_modes import share_with_group_if_folder_does
 from greeter.journal_optouts import OptOuts
 from greeter.journal_schema import (
     KEY_WHERE,
@@ -304,8 +306,9 @@ class Journal(Transitions, OptOuts):
     def lock_sender(self) -> None:
         """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
 
-        The pid written into the file only serves the error message of the
-        process that finds the lock taken. A lock found taken is tried again
+        The pid and host name written into the file only serve the error message of the
+        process that finds the lock taken (:func:`lock_holder`): on a volume pods share, the
+        pid alone does not say which pod holds it. A lock found taken is tried again
         for a moment (:data:`_LOCK_PATIENCE`): ``greeter history`` tests it
         with a shared lock held for microseconds (:meth:`sender_active`), and
         a reader must never make a starting sender give up.
@@ -319,6 +322,7 @@ class Journal(Transitions, OptOuts):
         lock_path = self._lock_path
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            share_with_group_if_folder_does(fd, lock_path.parent)  # every sender opens it to write
         except OSError as exc:
             raise journal_error(f"cannot create lock file {lock_path}: {exc}", exc) from exc
         give_up = time.monotonic() + _LOCK_PATIENCE
@@ -330,15 +334,15 @@ class Journal(Transitions, OptOuts):
                 if time.monotonic() < give_up:
                     time.sleep(0.01)
                     continue
-                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+                holder = lock_holder(os.pread(fd, 300, 0))
                 os.close(fd)
                 raise JournalLockedError(
                     f"another greeter is already sending from journal {self._shown_path} "
-                    f"(pid {holder}); try again once it has finished"
+                    f"({holder}); try again once it has finished"
                 ) from None
         self._lock_file_itself(fd)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
         self._lock_fd = fd
         # A forked child (a build worker) shares the lock's open file, and with it the
         # flock: were it to outlive a killed sender, the next sender would find the
@@ -395,7 +399,11 @@ class Journal(Transitions, OptOuts):
     def _touch_lock_file(self) -> None:
         """Make ``<db>.lock`` (unlocked) with a new journal: it outlives the journal, a lost one's trace."""
         try:
-            os.close(os.open(self._lock_path, os.O_RDONLY | os.O_CREAT, 0o644))
+            fd = os.open(self._lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
+            try:
+                share_with_group_if_folder_does(fd, self._lock_path.parent)
+            finally:
+                os.close(fd)
         except OSError as exc:
             self._conn.close()
             raise journal_error(f"cannot create lock file {self._lock_path}: {exc}", exc) from exc
@@ -916,6 +924,19 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return st.st_dev, st.st_ino
+
+
+def lock_holder(content: bytes) -> str:
+    """What a lock file says of its holder, for the refusal: ``pid 4242 on host greeter-7c9f``.
+
+    The file holds ``PID HOST`` (``PID`` alone, written by an earlier greeter); anything else
+    is shown as it is, cut short.
+    """
+    words = content.decode(errors="replace").split(maxsplit=1)
+    if not words:
+        return "pid unknown"
+    host = words[1].strip()[:255] if len(words) > 1 else ""
+    return f"pid {words[0][:32]}" + (f" on host {host}" if host else "")
 
 
 #: Journals holding the sender lock in this process (see :meth:`Journal.lock_sender`).

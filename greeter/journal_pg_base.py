@@ -14,6 +14,7 @@ on this class's :meth:`PgJournalBase._entries`.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -78,7 +79,31 @@ def key_params(key: JournalKey) -> dict[str, Any]:
 
 
 def pg_message(exc: psycopg.Error, url: str) -> str:
-    return one_line(exc.diag.message_primary or exc, url)
+    """libpq's or the server's words for ``exc`` on one line, the URL's password blanked, and
+    what to do where libpq's words do not say it (:func:`no_user_name_hint`)."""
+    said = one_line(exc.diag.message_primary or exc, url)
+    return said + no_user_name_hint(said)
+
+
+#: libpq's words when the URL names no user and this process's UID has no passwd entry to take one
+#: from (``fe-auth.c``: ``local user with ID %d does not exist``): an arbitrary container UID.
+_NO_LOCAL_USER = re.compile(r"local user with ID \d+ does not exist")
+
+
+def no_user_name_hint(said: str) -> str:
+    """What to do when libpq found no user name to log in as (:data:`_NO_LOCAL_USER`); "" otherwise.
+
+    libpq logs in as the OS user when neither the URL nor ``PGUSER`` names one,
+    and a container's arbitrary UID (OpenShift, ``runAsUser``) has no name: its
+    words name neither the URL nor ``PGUSER``, and the pod crash-loops on a
+    message that reads like a missing account. Pure.
+    """
+    if _NO_LOCAL_USER.search(said) is None:
+        return ""
+    return (
+        " (this process's UID has no user name, and the URL names no user to log in as: put the"
+        " user in the URL, postgresql://USER@host/db, or set PGUSER)"
+    )
 
 
 #: SQLSTATE classes that mean "the server cannot do it now", not "the setup is wrong":

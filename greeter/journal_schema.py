@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from greeter.errors import JournalError, JournalUnavailableError
+from greeter.file_modes import make_group_folder, private_file_mode
 from greeter.journal_sql import OCCASIONS_ALREADY_GREETED, SECRETS_TABLE, entry_from_row, run_migrations
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
 from greeter.journal_store import STATES, JournalEntry, JournalKey
@@ -282,7 +283,9 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
     if (folder := folder_error(path)) is not None:
         raise folder
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # 0750 less the umask, as greeter's other folders: a umask 000 must not make it one
+        # shared with the group, which would widen the journal's mode (private_file_mode).
+        make_group_folder(path.parent)
         if str(path) != ":memory:":
             _create_private(path)
         conn = sqlite3.connect(
@@ -312,13 +315,17 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
 
 #: The journal file's mode when greeter creates it: it holds every client's address and the
 #: history of what they were sent. Only greeter's own user opens it (operators run greeter
-#: as that user: ``sudo -u greeter greeter history``), so not even its group may read it.
-#: SQLite gives the ``-wal`` and ``-shm`` files it makes beside it the same mode.
+#: as that user: ``sudo -u greeter greeter history``), so not even its group may read it —
+#: unless the journal's folder is itself shared with its group (``2770``, a Kubernetes fsGroup
+#: volume): then ``0660`` (:func:`~greeter.file_modes.private_file_mode`), so that a pod restarted
+#: under another UID of that group can open it. SQLite gives the ``-wal`` and ``-shm`` files it
+#: makes beside it the journal's mode.
 JOURNAL_FILE_MODE = 0o600
 
 
 def _create_private(path: Path) -> None:
-    """Create the journal's (empty) file with :data:`JOURNAL_FILE_MODE`, whatever the umask.
+    """Create the journal's (empty) file with :data:`JOURNAL_FILE_MODE`, whatever the umask
+    (``0660`` in a folder shared with its group: :func:`~greeter.file_modes.private_file_mode`).
 
     SQLite would create it ``0644`` less the umask — readable by every user of
     the machine. An empty file is a new database to SQLite. One that exists
@@ -331,7 +338,8 @@ def _create_private(path: Path) -> None:
     except OSError:
         return
     try:
-        os.fchmod(fd, JOURNAL_FILE_MODE)  # the umask may have taken bits; it cannot add any
+        # the umask may have taken bits; a folder shared with the group adds the group's
+        os.fchmod(fd, private_file_mode(path.parent, JOURNAL_FILE_MODE))
     finally:
         os.close(fd)
 

@@ -2,7 +2,10 @@
 
 The greeting counts are *gauges read from the journal* rather than counters
 kept in memory: they survive restarts, agree with ``greeter history`` by
-construction, and several daemons sharing one journal export the same truth.
+construction, and several daemons sharing one journal export the same truth —
+the same numbers in every replica, so a dashboard takes their ``max`` (or one
+replica's), never their ``sum``. ``greeter_build_info{version="…"} 1`` says
+which greeter each process runs (a rolling upgrade shows both).
 Per-process facts (last run, its duration, the next planned send) are kept
 in :class:`RunStats` by the daemon.
 """
@@ -18,6 +21,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from greeter import __version__
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError
 from greeter.journal_store import STATES
 
@@ -158,6 +162,13 @@ class GreeterCollector(Collector):
                 for occ in occasions:
                     greetings.add_metric([state, occ], counts.get((state, occ), 0))
             yield greetings
+        build = GaugeMetricFamily(
+            "greeter_build_info",
+            "Always 1: the greeter version this process runs, in its label",
+            labels=["version"],
+        )
+        build.add_metric([__version__], 1)
+        yield build
         s = self._stats
         yield GaugeMetricFamily(
             "greeter_start_time_seconds",

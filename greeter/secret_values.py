@@ -78,3 +78,24 @@ def unsubscribe_secret(settings: Unsubscribe) -> str | None:
     so that none of them reads only one of the two settings.
     """
     return read_secret(settings.secret_env, settings.secret_file, "unsubscribe secret")
+
+
+def previous_unsubscribe_secrets(settings: Unsubscribe) -> tuple[bytes, ...]:
+    """The keys replaced by the current one (``unsubscribe.previous_secret_env``, then
+    ``previous_secret_file``), read by :func:`read_secret`: links they signed are still honoured.
+
+    One named but not set, empty or too short (:func:`~greeter.unsubscribe.signing_key`)
+    raises :class:`~greeter.errors.ConfigError`: the daemon does not start (exit 2), as
+    for the current key.
+    """
+    from greeter.unsubscribe import signing_key
+
+    what = "previous unsubscribe secret"
+    named: list[tuple[str | None, Path | None]] = [(env, None) for env in settings.previous_secret_env]
+    named += [(None, file) for file in settings.previous_secret_file]
+    keys = []
+    for env, file in named:
+        value = read_secret(env, file, what)
+        if value:
+            keys.append(signing_key(env or "", value, what, file=file))
+    return tuple(keys)

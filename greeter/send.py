@@ -161,6 +161,8 @@ def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
     wanted.append((settings.unsubscribe.secret_env, settings.unsubscribe.secret_file, "unsubscribe secret"))
     previous = settings.unsubscribe.previous_secret_env
     wanted.extend((env, None, "previous unsubscribe secret") for env in previous)
+    old_files = settings.unsubscribe.previous_secret_file
+    wanted.extend((None, path, "previous unsubscribe secret") for path in old_files)
     problems: list[Problem] = []
     for env, file, what in wanted:
         try:

@@ -68,11 +68,13 @@ def signing_key(env: str, value: str, what: str = "unsubscribe secret", *, file:
             "one unsubscribe link is enough to guess it offline and forge links for anyone; "
             "set it to `openssl rand -base64 32`"
         )
-        if what.startswith("previous"):
-            said += " or, for a previous secret, remove it from unsubscribe.previous_secret_env"
+        previous = what.startswith("previous")
+        if previous:
+            where = "previous_secret_file" if file else "previous_secret_env"
+            said += f" or, for a previous secret, remove it from unsubscribe.{where}"
         raise ConfigError(
             [
-                Problem(str(file), "unsubscribe.secret_file", said)
+                Problem(str(file), f"unsubscribe.{'previous_' if previous else ''}secret_file", said)
                 if file
                 else Problem("environment", env, said)
             ]

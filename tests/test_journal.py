@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -567,7 +568,7 @@ def test_sender_lock_held_by_another_process_names_its_pid(tmp_path: Path) -> No
             with pytest.raises(JournalLockedError) as info:
                 mine.lock_sender()
             assert str(info.value) == (
-                f"another greeter is already sending from journal {db} (pid {holder.pid}); "
+                f"another greeter is already sending from journal {db} (pid {holder.pid} on host {socket.gethostname()}); "
                 "try again once it has finished"
             )
             assert info.value.exit_code == EXIT_TEMPFAIL == 75  # it passes: not a configuration error
@@ -588,7 +589,7 @@ def test_sender_lock_is_exclusive_within_a_process_and_released_on_close(tmp_pat
     first.lock_sender()
     first.lock_sender()  # idempotent for the holder
     with Journal.open(db, now=NOW) as second:
-        with pytest.raises(JournalLockedError, match=r"\(pid \d+\)"):
+        with pytest.raises(JournalLockedError, match=r"\(pid \d+ on host [^)]+\)"):
             second.lock_sender()
         first.close()
         second.lock_sender()
@@ -611,7 +612,10 @@ def test_the_sender_lock_is_the_real_files_whatever_path_leads_to_it(tmp_path: P
                 assert other.abandoned_claims() == set()  # the claim is live: history must not call it lost
                 with pytest.raises(JournalLockedError) as info:
                     other.lock_sender()
-                assert f"journal {other_path} (= {real.resolve()}) (pid {os.getpid()})" in str(info.value)
+                assert (
+                    f"journal {other_path} (= {real.resolve()}) (pid {os.getpid()} on host {socket.gethostname()})"
+                    in str(info.value)
+                )
                 assert info.value.exit_code == 75
         assert state(first) == "claimed"
     assert not (tmp_path / "link.sqlite3.lock").exists()

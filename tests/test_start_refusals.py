@@ -111,7 +111,7 @@ def test_send_once_finding_another_sender_exits_75_in_one_line_naming_the_journa
     result = greeter(config, "send", "--once", "--now", NOW)
     assert result.returncode == 75, result.stdout + result.stderr
     assert result.stderr.splitlines() == [
-        f"another greeter is already sending from journal {path} (pid {os.getpid()}); "
+        f"another greeter is already sending from journal {path} (pid {os.getpid()} on host {socket.gethostname()}); "
         "try again once it has finished"
     ]
 
@@ -130,7 +130,10 @@ def test_a_second_daemon_through_a_symbolic_link_to_the_journal_is_refused_too(
     via_link = config.with_name("via-link.yaml")
     via_link.write_text(text.replace("sqlite:///data/journal.sqlite3", f"sqlite:///{link}"), encoding="utf-8")
     fatal = cannot_start(run_once(via_link), 75)
-    assert f"journal {link} (= {path.resolve()}) (pid {os.getpid()})" in fatal["error"]
+    assert (
+        f"journal {link} (= {path.resolve()}) (pid {os.getpid()} on host {socket.gethostname()})"
+        in fatal["error"]
+    )
     sent = greeter(via_link, "send", "--once", "--now", NOW)
     assert sent.returncode == 75 and "another greeter is already sending" in sent.stderr, sent.stderr
     assert not link.with_name(link.name + ".lock").exists()

@@ -1,0 +1,71 @@
+"""The daemon's HTTP listener, started: ``/healthz``, ``/livez``, ``/metrics`` and the unsubscribe page.
+
+Apart from :class:`~greeter.daemon.Daemon` so that the daemon's module holds its
+lifecycle only; :mod:`greeter.http_api` (aiohttp's server, ~0.2 s of import) is
+imported only by a daemon that listens — ``http`` is off by default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from greeter.daemon_inputs import listen_address
+from greeter.journal_store import JournalStore
+from greeter.logs import get_logger
+from greeter.metrics import RunStats
+from greeter.runtime import Inputs
+from greeter.secret_values import previous_unsubscribe_secrets, unsubscribe_secret
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from greeter.http_api import ApiContext
+
+log = get_logger(component="daemon")
+
+
+async def start_http(
+    inputs: Callable[[], Inputs],
+    journal: JournalStore,
+    stats: RunStats,
+    clock: Callable[[], datetime],
+    stop: asyncio.Event,
+    listen: tuple[str, int] | None,
+) -> tuple[web.AppRunner, ApiContext] | None:
+    """Listen where ``--listen`` or ``http.*`` say; None when neither turns the listener on.
+
+    ``inputs``: the config in force when called (a reload swaps it): what the
+    page reads a rotated ``unsubscribe.secret_file`` by. A previous secret named
+    but not set stops the start (exit 2), as the current one does.
+    """
+    settings = inputs().settings
+    where = listen_address(listen, settings.http)
+    if where is None:
+        return None
+    from greeter.http_api import ApiContext, make_app, start_site
+
+    secret = unsubscribe_secret(settings.unsubscribe)
+
+    def read_secret_file() -> bytes | None:
+        """The unsubscribe key as the config in force names it now: what the next letter is signed with."""
+        current = unsubscribe_secret(inputs().settings.unsubscribe)
+        return current.encode() if current else None
+
+    ctx = ApiContext(
+        journal,
+        stats,
+        clock,
+        secret.encode() if secret else None,
+        stop=stop,
+        previous_secrets=previous_unsubscribe_secrets(settings.unsubscribe),
+        default_locale=settings.defaults.locale,
+        mailto=settings.unsubscribe.mailto,
+        read_secret=read_secret_file if settings.unsubscribe.secret_file else None,
+    )
+    setting = "--listen" if listen else "http.host, http.port"
+    runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)
+    log.info("http_listening", host=where[0], port=port)
+    return runner, ctx
