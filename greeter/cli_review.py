@@ -147,7 +147,8 @@ def preview(
     required=True,
     metavar="FILE.ics",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the calendar ('-' for stdout).",
+    help="Where to write the calendar ('-' for stdout); never one of greeter's own files "
+    "(the journal, the config, contacts, a template) nor through a symbolic link.",
 )
 @_now_reading_option
 @click.pass_obj
@@ -177,6 +178,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     from greeter.errors import OutputError
     from greeter.file_modes import write_group_readable
     from greeter.ics_export import build_calendar
+    from greeter.own_files import check_out
     from greeter.planner import drafts
     from greeter.preview import RenderFailures
     from greeter.render import Renderer
@@ -184,6 +186,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
 
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
+    check_out("-o", output, state.config, settings)  # never the journal, the config, a template…
     moment = parse_now(now, settings.defaults.timezone)
     first = parse_day(start, "--from") or moment.date()
     load_planning_state(inputs, now=moment, start=first)
@@ -219,7 +222,8 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
             click.echo(f"no greetings{nothing}", err=True)
     else:
         try:
-            write_group_readable(output, data)  # names and ages: 0640 like an .eml, whatever the umask
+            # Names and ages: 0640 like an .eml, whatever the umask; never through a link (check_out).
+            write_group_readable(output, data, follow_links=False)
         except OSError as exc:
             raise OutputError.of(output, exc) from exc
         click.echo(f"wrote {output} ({events} greeting{'' if events == 1 else 's'}){nothing}", err=True)

@@ -25,9 +25,9 @@ from greeter.console import plain, table_console
 from greeter.contacts import email_key
 from greeter.errors import EXIT_PROBLEMS, OutputFolderError, TemplateError
 from greeter.journal_store import JournalKey
+from greeter.own_files import own_files, refusal
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts
-from greeter.preview_out import outbox_refusal
 from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
@@ -211,10 +211,9 @@ def run_preview(
     settings = inputs.settings
     check_occasion(occasion, settings)  # a typo selects nothing: refused as approve refuses it
     if fmt in ("eml", "html"):
-        delivered_to = settings.delivery.outbox if settings.delivery.transport == "file" else None
-        refusal = outbox_refusal(out, delivered_to)
-        if refusal is not None:
-            raise OutputFolderError(refusal)
+        refused = refusal("--out", out, own_files(config_file, settings), folder=True)
+        if refused is not None:
+            raise OutputFolderError(refused)
     now = parse_now(now_text, settings.defaults.timezone)
     first = start or now.date()
     load_planning_state(inputs, now=now, start=first)
