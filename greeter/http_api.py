@@ -34,6 +34,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
 from greeter.history_view import counts_as_found
+from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, client_key
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
@@ -604,13 +605,20 @@ class ConnectionGate:
 class _Gated(asyncio.Protocol):
     """A connection's protocol: aiohttp's request handler if the gate admits it, else closed at once."""
 
-    def __init__(self, make: Callable[[], asyncio.Protocol], gate: ConnectionGate) -> None:
+    def __init__(self, make: Callable[[], asyncio.Protocol], gate: ConnectionGate, peers: PeerCap) -> None:
         self._make = make
         self._gate = gate
+        self._peers = peers
+        self._peer = ""
         self._inner: asyncio.Protocol | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._peer = client_key(transport.get_extra_info("peername"))
+        if not self._peers.admit(self._peer):  # one address never takes every place (greeter.http_peers)
+            cast(asyncio.Transport, transport).abort()
+            return
         if not self._gate.admit():
+            self._peers.release(self._peer)
             cast(
                 asyncio.Transport, transport
             ).abort()  # the descriptor is freed now, not after a FIN handshake
@@ -621,6 +629,7 @@ class _Gated(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if self._inner is not None:
             self._gate.release()
+            self._peers.release(self._peer)
             self._inner.connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -642,12 +651,15 @@ class _Gated(asyncio.Protocol):
 class GatedSite(web.BaseSite):
     """aiohttp's TCP site with each connection admitted by a :class:`ConnectionGate`."""
 
-    def __init__(self, runner: web.AppRunner, host: str | None, port: int, gate: ConnectionGate) -> None:
+    def __init__(
+        self, runner: web.AppRunner, host: str | None, port: int, gate: ConnectionGate, peers: PeerCap
+    ) -> None:
         super().__init__(runner)
         self._runner_ = runner
         self._host = host
         self._port = port
         self.gate = gate
+        self.peers = peers
 
     @property
     def name(self) -> str:
@@ -658,7 +670,7 @@ class GatedSite(web.BaseSite):
         server = self._runner_.server
         assert server is not None
         self._server = await asyncio.get_running_loop().create_server(
-            lambda: _Gated(server, self.gate), self._host, self._port
+            lambda: _Gated(server, self.gate, self.peers), self._host, self._port
         )
 
 
@@ -669,6 +681,7 @@ async def start_site(
     *,
     setting: str = "--listen",
     max_connections: int = MAX_CONNECTIONS,
+    max_per_address: int = MAX_PER_ADDRESS,
     header_seconds: float = HEADER_SECONDS,
 ) -> tuple[web.AppRunner, int]:
     """Listen on ``host:port`` (0 picks a free port); returns the runner and the bound port.
@@ -684,12 +697,14 @@ async def start_site(
     proxy): a client has ``header_seconds`` to send its request's headers, as long
     again for a one-click POST's body (:data:`BODY_SECONDS`; its size is bounded by
     aiohttp's ``client_max_size``, 1 MiB), and may stay idle that long between
-    requests; at most ``max_connections`` are open at once (:class:`ConnectionGate`).
+    requests; at most ``max_connections`` are open at once (:class:`ConnectionGate`), and at
+    most ``max_per_address`` of them from one client (:class:`~greeter.http_peers.PeerCap`).
     """
     app[BODY_SECONDS] = header_seconds
     runner = web.AppRunner(app, access_log=None, keepalive_timeout=header_seconds)
     await runner.setup()
-    site = GatedSite(runner, bind_host(host), port, ConnectionGate(max_connections))
+    peers = PeerCap(min(max_per_address, max_connections))
+    site = GatedSite(runner, bind_host(host), port, ConnectionGate(max_connections), peers)
     try:
         await site.start()
     except OSError as exc:
