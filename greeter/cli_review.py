@@ -180,7 +180,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     from greeter.ics_export import build_calendar
     from greeter.own_files import check_out
     from greeter.planner import drafts
-    from greeter.preview import RenderFailures
+    from greeter.preview import RenderFailures, subject_checked
     from greeter.render import Renderer
     from greeter.runtime import load_inputs, load_planning_state
 
@@ -193,7 +193,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     report = inputs.new_report()
     items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
     failures = RenderFailures()
-    render = failures.recording(Renderer.of(settings).render)
+    render = failures.recording(subject_checked(Renderer.of(settings).render))
     letters = [d.item for d in failures.counting(drafts(items, render)) if d.error is None]
     domain = settings.sender.domain
     yearly = {o.name for o in settings.occasions if o.field is not None}
