@@ -34,6 +34,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
 from greeter.history_view import counts_as_found
+from greeter.http_disclosure import generic_server_header, local_client, public_health
 from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, client_key
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
@@ -348,12 +349,14 @@ def make_app(ctx: ApiContext) -> web.Application:
         """
         return web.json_response({"status": "alive"})
 
-    async def healthz(_request: web.Request) -> web.Response:
+    async def healthz(request: web.Request) -> web.Response:
         s = ctx.stats
         _, unreadable = await probe.counts(ctx.journal)
         journal, journal_problem = journal_health(unreadable, s.journal_problem)
         status = health_status(s, journal_ok=journal == "ok")
         body = health_body(s, status, journal, journal_problem)
+        if not local_client(request):  # the words to the host itself only (greeter.http_disclosure)
+            body = public_health(body)
         # A reply or an error may quote a client's address (``451 4.2.0 <a@x.ru>: greylisted``);
         # monitoring keeps these bodies, and this listener is the one behind the public proxy.
         shown = mask_addresses(json.dumps(body))
@@ -417,6 +420,7 @@ def make_app(ctx: ApiContext) -> web.Application:
         return _page(request, "done")
 
     app = web.Application()
+    app.on_response_prepare.append(generic_server_header)  # no versions to look up
     app[BODY_SECONDS] = HEADER_SECONDS  # start_site sets the listener's own
     app.add_routes(
         [
