@@ -659,8 +659,9 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     \b
     Exit codes:
       0   backed up and checked
-      2   FILE exists (--force replaces it), is a folder or one of the
-          journal's own files (itself, its -wal, -shm or lock file), or
+      2   FILE exists (--force replaces it), is a folder, a symbolic
+          link or one of greeter's own files (the journal, its -wal, -shm
+          or lock file, the config, contacts, a template…), or
           cannot be written; no journal, or a damaged one; a PostgreSQL
           journal (backed up with pg_dump: the message gives the command)
       75  the journal cannot be read now (an I/O error, locked too long)
@@ -674,9 +675,10 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     """
     from greeter.config_loader import load_settings
     from greeter.journal_backup import back_up
+    from greeter.own_files import own_files
 
     settings = load_settings(state.config, today=config_day(None))
-    done = back_up(settings.storage.url, file, force=force)
+    done = back_up(settings.storage.url, file, own_files(state.config, settings), force=force)
     if not quiet:
         click.echo(done.text())
 

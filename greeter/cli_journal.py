@@ -122,7 +122,8 @@ def history(
     birthday greeted on 30 December is in --since 2027-01-01).
 
     -o FILE writes to FILE (the format from .csv/.json unless --format says),
-    replacing it, but never the contacts file, config or journal (exit 2);
+    replacing it, but never greeter's own files (the config, contacts,
+    journal, a template…) nor through a symbolic link (exit 2);
     -o - is stdout, as without -o.
     Its CSV is UTF-8 with a BOM and ';'-separated, as Excel (a Russian one
     too) opens it; --format csv on stdout stays comma-separated, no BOM. In
@@ -144,9 +145,10 @@ def history(
       greeter history --since 2027-01-01 -o clients.csv   # for Excel
       greeter history --format csv > history.csv          # for a script
     """
-    from greeter.history_out import check_out, chosen_format, show
+    from greeter.history_out import chosen_format, show
     from greeter.history_people import look_up
     from greeter.history_view import Rereading, census, read_history, with_former_ids
+    from greeter.own_files import check_out
     from greeter.runtime import load_inputs
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
@@ -155,7 +157,7 @@ def history(
     fmt = chosen_format(fmt, out)
     inputs = load_inputs(state.config, today=config_day(None))
     settings = inputs.settings
-    check_out(out, state.config, settings)
+    check_out("-o", out, state.config, settings)
     journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
     try:
         filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}

@@ -147,7 +147,8 @@ def preview(
     required=True,
     metavar="FILE.ics",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the calendar ('-' for stdout).",
+    help="Where to write the calendar ('-' for stdout); never one of greeter's own files "
+    "(the journal, the config, contacts, a template) nor through a symbolic link.",
 )
 @_now_reading_option
 @click.pass_obj
@@ -177,20 +178,22 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     from greeter.errors import OutputError
     from greeter.file_modes import write_group_readable
     from greeter.ics_export import build_calendar
+    from greeter.own_files import check_out
     from greeter.planner import drafts
-    from greeter.preview import RenderFailures
+    from greeter.preview import RenderFailures, subject_checked
     from greeter.render import Renderer
     from greeter.runtime import load_inputs, load_planning_state
 
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
+    check_out("-o", output, state.config, settings)  # never the journal, the config, a template…
     moment = parse_now(now, settings.defaults.timezone)
     first = parse_day(start, "--from") or moment.date()
     load_planning_state(inputs, now=moment, start=first)
     report = inputs.new_report()
     items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
     failures = RenderFailures()
-    render = failures.recording(Renderer.of(settings).render)
+    render = failures.recording(subject_checked(Renderer.of(settings).render))
     letters = [d.item for d in failures.counting(drafts(items, render)) if d.error is None]
     domain = settings.sender.domain
     yearly = {o.name for o in settings.occasions if o.field is not None}
@@ -219,7 +222,8 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
             click.echo(f"no greetings{nothing}", err=True)
     else:
         try:
-            write_group_readable(output, data)  # names and ages: 0640 like an .eml, whatever the umask
+            # Names and ages: 0640 like an .eml, whatever the umask; never through a link (check_out).
+            write_group_readable(output, data, follow_links=False)
         except OSError as exc:
             raise OutputError.of(output, exc) from exc
         click.echo(f"wrote {output} ({events} greeting{'' if events == 1 else 's'}){nothing}", err=True)

@@ -74,7 +74,30 @@ def plain(value: object) -> Text:
     an ESC from a mail server's reply could otherwise recolour the terminal or
     plant a hyperlink, and a line break would split a row ``grep`` reads.
     """
-    return Text(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
+    return Text(escaped(str(value)))
+
+
+def escaped(text: str) -> str:
+    """``text`` with each control character as its escape (``\\x1b``, ``\\n``, ``\\u2028``): the one way
+    data that may hold them — a mail server's reply above all — is printed for a terminal or a CSV.
+
+    A relay's ``550 5.1.1 \\x1b]0;PWNED\\x07 …`` set the operator's terminal title
+    through ``send``'s summary on stderr, and ``history --format csv`` carried the
+    raw ESC and BEL to whatever printed it. :func:`plain` (the tables) shows the same.
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+#: What :func:`json.dumps` with ``ensure_ascii=False`` writes as it is: C1 controls, DEL, the
+#: line and paragraph separators (C0 controls it escapes itself).
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the controls ``ensure_ascii=False`` leaves raw written as ``\\u009b``: the same
+    values for a script, nothing a terminal acts on (a C1 CSI is ESC ``[`` to some). Exact: such a
+    character is only ever inside a JSON string, where ``\\uXXXX`` means it."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 #: What makes a spreadsheet read a cell as a formula when it starts with it (OWASP's CSV injection
@@ -132,7 +155,9 @@ def print_records(
     Every CSV text cell is :func:`neutralised` — on stdout too: the help's own
     ``--format csv > history.csv`` makes a file a person opens in a
     spreadsheet, and a script that needs each value exactly reads JSON (or
-    takes the one ``'`` off, :func:`restored`). JSON is written unchanged.
+    takes the one ``'`` off, :func:`restored`). A control character in a CSV cell is
+    written as its escape (:func:`escaped`): a mail server's reply may carry an ESC.
+    JSON keeps every value, its controls escaped as JSON escapes them (:func:`json_safe`).
 
     Written record by record as ``records`` yields them (``history`` of a
     whole journal streams), the JSON array exactly as ``json.dump(…, indent=2)``
@@ -154,14 +179,15 @@ def _dump_array(records: Iterable[Mapping[str, Any]], stream: TextIO) -> None:
     between its tokens, never inside a string, so indenting its lines is exact)."""
     opening = "["
     for record in records:
-        text = json.dumps(record, ensure_ascii=False, indent=2)
+        text = json_safe(json.dumps(record, ensure_ascii=False, indent=2))
         stream.write(opening + "\n  " + text.replace("\n", "\n  "))
         opening = ","
     stream.write("[]\n" if opening == "[" else "\n]\n")
 
 
 def _csv_cell(value: Any) -> Any:
-    """A record's value as its CSV cell: a list joined with ``;``, text :func:`neutralised`."""
+    """A record's value as its CSV cell: a list joined with ``;``, text :func:`escaped` (a server's
+    reply with an ESC in it) and :func:`neutralised`."""
     if isinstance(value, list):
         value = ";".join(value)
-    return neutralised(value) if isinstance(value, str) else value
+    return neutralised(escaped(value)) if isinstance(value, str) else value

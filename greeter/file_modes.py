@@ -132,9 +132,9 @@ def open_group_readable(
         raise
 
 
-def write_group_readable(path: Path, data: bytes) -> None:
+def write_group_readable(path: Path, data: bytes, *, follow_links: bool = True) -> None:
     """Write ``data`` to ``path`` (:func:`open_group_readable`): a calendar export, say."""
-    with open_group_readable(path) as fh:
+    with open_group_readable(path, follow_links=follow_links) as fh:
         fh.write(data)
 
 

@@ -14,7 +14,7 @@ An existing file is replaced, as ``calendar -o`` replaces its calendar and
 as ``> file`` would: a manager exports the same report again and again. But
 never the files greeter works from: ``-o data/contacts.csv`` (a slip from
 ``--from-csv``, say) would destroy the CRM export, and the journal or the
-config would be worse (:func:`refusal`).
+config would be worse (:func:`greeter.own_files.check_out`, the guard every output shares).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from greeter.errors import OutputError
 
 if TYPE_CHECKING:
-    from greeter.config import Settings
     from greeter.history_people import People
     from greeter.journal_store import JournalEntry
 
@@ -44,38 +43,6 @@ def chosen_format(fmt: str | None, out: Path | None) -> str:
     if fmt is not None:
         return fmt
     return _BY_SUFFIX.get(out.suffix.lower(), "table") if out is not None else "table"
-
-
-def refusal(out: Path, protected: Iterable[tuple[str, Path]]) -> str | None:
-    """Why ``-o out`` must not be written — it is one of greeter's own files (what, path) — or None.
-
-    Paths are compared resolved: ``./data/../data/contacts.csv`` and a
-    symlink to it are the contacts file.
-    """
-    here = out.resolve()
-    for what, path in protected:
-        if here == path.resolve():
-            return f"-o {out} is {what}: choose another file (nothing written)"
-    return None
-
-
-def own_files(config_file: Path, settings: Settings) -> list[tuple[str, Path]]:
-    """The files greeter works from, which ``-o`` never replaces: the config, the contacts, the journal."""
-    from greeter.journal_schema import path_from_url
-
-    mine = [("the config", config_file)]
-    if settings.contacts.path is not None:
-        mine.append(("the contacts source", settings.contacts.path))
-    if not settings.storage.url.startswith("postgresql://"):
-        mine.append(("the journal", path_from_url(settings.storage.url)))
-    return mine
-
-
-def check_out(out: Path | None, config_file: Path, settings: Settings) -> None:
-    """Refuse (:class:`~greeter.errors.OutputError`, exit 2) an ``-o`` that names greeter's own file,
-    before the journal is even opened."""
-    if out is not None and (refused := refusal(out, own_files(config_file, settings))) is not None:
-        raise OutputError(refused)
 
 
 def encoding(fmt: str) -> str:
@@ -97,7 +64,10 @@ def show(
         return print_history(entries, fmt, asked, people)
     try:
         # 0640, as other exports with names; newline="" keeps the csv module's CRLF as written.
-        with open_group_readable(out) as raw, io.TextIOWrapper(raw, encoding(fmt), newline="") as text:
+        with (
+            open_group_readable(out, follow_links=False) as raw,
+            io.TextIOWrapper(raw, encoding(fmt), newline="") as text,
+        ):
             shown = print_history(entries, fmt, asked, people, out=text, delimiter=EXCEL_DELIMITER)
     except OSError as exc:
         raise OutputError.of(out, exc) from exc

@@ -34,6 +34,8 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
 from greeter.history_view import counts_as_found
+from greeter.http_disclosure import generic_server_header, local_client, public_health
+from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, client_key
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
@@ -347,12 +349,14 @@ def make_app(ctx: ApiContext) -> web.Application:
         """
         return web.json_response({"status": "alive"})
 
-    async def healthz(_request: web.Request) -> web.Response:
+    async def healthz(request: web.Request) -> web.Response:
         s = ctx.stats
         _, unreadable = await probe.counts(ctx.journal)
         journal, journal_problem = journal_health(unreadable, s.journal_problem)
         status = health_status(s, journal_ok=journal == "ok")
         body = health_body(s, status, journal, journal_problem)
+        if not local_client(request):  # the words to the host itself only (greeter.http_disclosure)
+            body = public_health(body)
         # A reply or an error may quote a client's address (``451 4.2.0 <a@x.ru>: greylisted``);
         # monitoring keeps these bodies, and this listener is the one behind the public proxy.
         shown = mask_addresses(json.dumps(body))
@@ -416,6 +420,7 @@ def make_app(ctx: ApiContext) -> web.Application:
         return _page(request, "done")
 
     app = web.Application()
+    app.on_response_prepare.append(generic_server_header)  # no versions to look up
     app[BODY_SECONDS] = HEADER_SECONDS  # start_site sets the listener's own
     app.add_routes(
         [
@@ -604,13 +609,20 @@ class ConnectionGate:
 class _Gated(asyncio.Protocol):
     """A connection's protocol: aiohttp's request handler if the gate admits it, else closed at once."""
 
-    def __init__(self, make: Callable[[], asyncio.Protocol], gate: ConnectionGate) -> None:
+    def __init__(self, make: Callable[[], asyncio.Protocol], gate: ConnectionGate, peers: PeerCap) -> None:
         self._make = make
         self._gate = gate
+        self._peers = peers
+        self._peer = ""
         self._inner: asyncio.Protocol | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._peer = client_key(transport.get_extra_info("peername"))
+        if not self._peers.admit(self._peer):  # one address never takes every place (greeter.http_peers)
+            cast(asyncio.Transport, transport).abort()
+            return
         if not self._gate.admit():
+            self._peers.release(self._peer)
             cast(
                 asyncio.Transport, transport
             ).abort()  # the descriptor is freed now, not after a FIN handshake
@@ -621,6 +633,7 @@ class _Gated(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if self._inner is not None:
             self._gate.release()
+            self._peers.release(self._peer)
             self._inner.connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -642,12 +655,15 @@ class _Gated(asyncio.Protocol):
 class GatedSite(web.BaseSite):
     """aiohttp's TCP site with each connection admitted by a :class:`ConnectionGate`."""
 
-    def __init__(self, runner: web.AppRunner, host: str | None, port: int, gate: ConnectionGate) -> None:
+    def __init__(
+        self, runner: web.AppRunner, host: str | None, port: int, gate: ConnectionGate, peers: PeerCap
+    ) -> None:
         super().__init__(runner)
         self._runner_ = runner
         self._host = host
         self._port = port
         self.gate = gate
+        self.peers = peers
 
     @property
     def name(self) -> str:
@@ -658,7 +674,7 @@ class GatedSite(web.BaseSite):
         server = self._runner_.server
         assert server is not None
         self._server = await asyncio.get_running_loop().create_server(
-            lambda: _Gated(server, self.gate), self._host, self._port
+            lambda: _Gated(server, self.gate, self.peers), self._host, self._port
         )
 
 
@@ -669,6 +685,7 @@ async def start_site(
     *,
     setting: str = "--listen",
     max_connections: int = MAX_CONNECTIONS,
+    max_per_address: int = MAX_PER_ADDRESS,
     header_seconds: float = HEADER_SECONDS,
 ) -> tuple[web.AppRunner, int]:
     """Listen on ``host:port`` (0 picks a free port); returns the runner and the bound port.
@@ -684,12 +701,14 @@ async def start_site(
     proxy): a client has ``header_seconds`` to send its request's headers, as long
     again for a one-click POST's body (:data:`BODY_SECONDS`; its size is bounded by
     aiohttp's ``client_max_size``, 1 MiB), and may stay idle that long between
-    requests; at most ``max_connections`` are open at once (:class:`ConnectionGate`).
+    requests; at most ``max_connections`` are open at once (:class:`ConnectionGate`), and at
+    most ``max_per_address`` of them from one client (:class:`~greeter.http_peers.PeerCap`).
     """
     app[BODY_SECONDS] = header_seconds
     runner = web.AppRunner(app, access_log=None, keepalive_timeout=header_seconds)
     await runner.setup()
-    site = GatedSite(runner, bind_host(host), port, ConnectionGate(max_connections))
+    peers = PeerCap(min(max_per_address, max_connections))
+    site = GatedSite(runner, bind_host(host), port, ConnectionGate(max_connections), peers)
     try:
         await site.start()
     except OSError as exc:

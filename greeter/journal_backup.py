@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +30,11 @@ from greeter.journal_schema import (
     SECURE_DELETE,
     emptied_journal_error,
     journal_error,
-    lock_path,
     missing_journal_error,
     open_read_only,
     path_from_url,
 )
+from greeter.own_files import OwnFile, refusal
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,25 +75,22 @@ def pg_dump_hint(url: str, target: Path) -> str:
     )
 
 
-def journal_files(path: Path) -> set[Path]:
-    """The journal's own files — itself, its ``-wal``, ``-shm`` and lock file — resolved."""
-    real = path.resolve()
-    return {real, Path(f"{real}-wal"), Path(f"{real}-shm"), lock_path(path)}
-
-
-def check_target(path: Path, target: Path, *, force: bool) -> None:
-    """Refuse (exit 2) a target that is one of the journal's own files, a folder, or one that exists
-    without ``force``: nothing is touched before that is known."""
-    if target.resolve() in journal_files(path):
-        raise OutputError(f"{target}: is the journal's own file ({path}); name another file for the backup")
+def check_target(target: Path, protected: Iterable[OwnFile], *, force: bool) -> None:
+    """Refuse (exit 2) a target that is one of greeter's own files (the journal's, the config…:
+    :func:`greeter.own_files.refusal`), a folder, or one that exists without ``force``: nothing is
+    touched before that is known."""
+    if (refused := refusal("", target, protected)) is not None:
+        raise OutputError(refused)
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; name the backup's file, not its folder")
     if target.exists() and not force:
         raise OutputError(f"{target}: already exists; --force replaces it")
 
 
-def back_up(url: str, target: Path, *, force: bool = False) -> Backup:
+def back_up(url: str, target: Path, protected: Iterable[OwnFile], *, force: bool = False) -> Backup:
     """Copy the journal ``url`` names to ``target`` (replacing it only with ``force``); what it holds.
+
+    ``protected``: greeter's own files (:func:`greeter.own_files.own_files`), never the target.
 
     Raises :class:`JournalError` for a PostgreSQL journal (the ``pg_dump``
     line), a missing, emptied or unreadable journal and a copy that fails its
@@ -102,7 +100,7 @@ def back_up(url: str, target: Path, *, force: bool = False) -> Backup:
     if url.startswith("postgresql://"):
         raise JournalError(pg_dump_hint(url, target))
     path = path_from_url(url)
-    check_target(path, target, force=force)
+    check_target(target, protected, force=force)
     if (emptied := emptied_journal_error(path)) is not None:
         raise emptied
     if not path.exists():

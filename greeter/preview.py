@@ -25,9 +25,10 @@ from greeter.console import plain, table_console
 from greeter.contacts import email_key
 from greeter.errors import EXIT_PROBLEMS, OutputFolderError, TemplateError
 from greeter.journal_store import JournalKey
+from greeter.message import UnsafeHeaderError, validate_header_value
+from greeter.own_files import own_files, refusal
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts
-from greeter.preview_out import outbox_refusal
 from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
@@ -186,6 +187,46 @@ class RenderFailures:
         return [head, *(str(problem) for problem in render_problems(self.letters))]
 
 
+class HeldSubject(TemplateError):
+    """A subject ``send`` would hold: a character no header may carry (``\\x1b]0;…\\x07`` from the template).
+
+    ``preview`` said ``send`` for a letter ``send`` holds as ``render_error``;
+    ``check`` already found it (:func:`greeter.check_render.header_problem`).
+    The draft says send's own words (``Subject: control or line-break character
+    U+001B in 'Hi\\x1b]0;…'``); the stderr summary files it under check's words,
+    one line for every contact it hits.
+    """
+
+    def __init__(self, template: str, exc: UnsafeHeaderError, contact_id: str) -> None:
+        super().__init__(
+            template, None, f"the letter's Subject header cannot be written ({exc.problem})", contact_id
+        )
+        self._said = str(exc)
+
+    def __str__(self) -> str:
+        return self._said
+
+
+def subject_checked(render: Callable[[PlanItem], Rendered]) -> Callable[[PlanItem], Rendered]:
+    """``render`` that raises :class:`HeldSubject` for a subject send's header rule refuses.
+
+    The subject alone is checked, with the builder's own function
+    (:func:`greeter.message.validate_header_value`, a ``str.isprintable`` for
+    the usual subject): the only header the template writes. No message is
+    built; the sender's and the contact's headers are ``check``'s.
+    """
+
+    def checked(item: PlanItem) -> Rendered:
+        rendered = render(item)
+        try:
+            validate_header_value("Subject", rendered.subject.strip())
+        except UnsafeHeaderError as exc:
+            raise HeldSubject(rendered.template_file, exc, item.hit.contact.id) from exc
+        return rendered
+
+    return checked
+
+
 def run_preview(
     config_file: Path,
     *,
@@ -211,10 +252,9 @@ def run_preview(
     settings = inputs.settings
     check_occasion(occasion, settings)  # a typo selects nothing: refused as approve refuses it
     if fmt in ("eml", "html"):
-        delivered_to = settings.delivery.outbox if settings.delivery.transport == "file" else None
-        refusal = outbox_refusal(out, delivered_to)
-        if refusal is not None:
-            raise OutputFolderError(refusal)
+        refused = refusal("--out", out, own_files(config_file, settings), folder=True)
+        if refused is not None:
+            raise OutputFolderError(refused)
     now = parse_now(now_text, settings.defaults.timezone)
     first = start or now.date()
     load_planning_state(inputs, now=now, start=first)
@@ -228,7 +268,7 @@ def run_preview(
             "(…/unsigned); the letters sent carry each recipient's signed link",
             file=sys.stderr,
         )
-    renderer = failures.recording(letters.render)
+    renderer = failures.recording(subject_checked(letters.render))
     contacts: Iterable[Contact] = inputs.contacts(report, contact_id)
     bar = progress(None, 0) if progress is not None else None
     if bar is not None:

@@ -10,7 +10,8 @@ yet) the files carry sample Message-IDs, and the summary says so.
 ``--out`` may be a folder of other files: only the files an earlier preview
 wrote there are replaced or removed (:class:`~greeter.preview_out.OwnedFolder`).
 The ``file`` transport's outbox is refused before planning
-(:func:`~greeter.preview_out.outbox_refusal`).
+(:func:`~greeter.own_files.refusal`), as are the templates folder and a
+folder holding the journal, the config or the contacts.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Why a manifest: ``--out`` may name a folder that holds other ``.eml`` or
 ``.html`` files — a reviewer's own notes, an unrelated web page, mail kept
 there (the ``file`` transport's outbox itself is refused:
-:func:`outbox_refusal`). A rerun must still replace the previous preview (a
+:func:`greeter.own_files.refusal`, as the templates folder and a folder holding
+the journal, the config or the contacts are). A rerun must still replace the previous preview (a
 letter no longer planned must not linger among the new ones), so every file
 preview writes is listed, with the SHA-256 of what it wrote, in
 :data:`MANIFEST` in that folder (``sha256sum``'s format, so
@@ -36,34 +37,10 @@ from greeter.file_modes import GROUP_FOLDER_MODE, make_group_folder, narrowed, o
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["MANIFEST", "OwnedFolder", "Tally", "outbox_refusal"]
+__all__ = ["MANIFEST", "OwnedFolder", "Tally"]
 
 #: The manifest's name in the output folder (a dot file: it is no letter and no page).
 MANIFEST = ".greeter-preview.sha256"
-
-
-def outbox_refusal(out: Path, outbox: Path | None) -> str | None:
-    """Why ``--out`` must not be ``outbox``, where the ``file`` transport delivers letters; None if it may.
-
-    The manifest keeps the sent letters safe from a preview, but not the other
-    way round: drafts named exactly as delivered letters (``eml_name``) would sit
-    among them, and whatever reads the outbox — a person, a relay collecting
-    ``*.eml``, an archive — takes every file there for a letter that left. A
-    folder inside the outbox is refused too: ``find data/outbox -name '*.eml'``
-    and a recursive copy see it the same; nothing is lost by choosing another
-    folder. A parent of the outbox (``--out data``) is fine: preview writes only
-    at the top of ``--out`` and in its ``drafts/``, never into the outbox.
-    Paths are compared resolved (``./data/../data/outbox`` and a symlink to
-    it are the outbox). ``outbox`` is None when letters go by SMTP.
-    """
-    if outbox is None:
-        return None
-    here, there = out.resolve(), outbox.resolve()
-    if here == there:
-        return f"--out {out} is the outbox letters are delivered to: choose another folder"
-    if here.is_relative_to(there):
-        return f"--out {out} is inside the outbox letters are delivered to ({outbox}): choose another folder"
-    return None
 
 
 @dataclass(frozen=True, slots=True)

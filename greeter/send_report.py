@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from greeter.console import escaped, json_safe
 from greeter.zone_label import local_time
 
 if TYPE_CHECKING:
@@ -64,14 +65,17 @@ def print_report(
 
     stop_bars()  # a run stopped short (Ctrl-C, SIGTERM) left its bar live: gone before the summary
     held = unattended and result.problems_unchanged_since is not None
+    # A mail server's reply is the server's text: its control characters are shown, never acted on
+    # by the terminal (a 550 carrying ESC ] 0 ; … BEL retitled it).
     for problem in () if held else result.report.problems:
-        click.echo(str(problem), err=True)
+        click.echo(escaped(str(problem)), err=True)
     for error in result.summary.errors:
-        click.echo(error, err=True)
+        click.echo(escaped(error), err=True)
     for line in result.summary.reply_lines():
-        click.echo(line, err=True)
+        click.echo(escaped(line), err=True)
     if (unauthenticated := unauthenticated_problem(result.summary)) is not None:
-        click.echo(unauthenticated, err=True)  # what to fix: the reply lines alone read as the recipients'
+        # What to fix: the reply lines alone read as the recipients'.
+        click.echo(escaped(unauthenticated), err=True)
     if result.summary.lost:  # named among the reply lines; the usual cause after them
         click.echo(EXPIRED_HINT, err=True)
     if not summary:
@@ -345,8 +349,8 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
 
 
 def json_text(payload: dict[str, object]) -> str:
-    """The summary as printed: indented, Cyrillic as is."""
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    """The summary as printed: indented, Cyrillic as is, no raw control character (:func:`json_safe`)."""
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
 def dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: datetime) -> str:

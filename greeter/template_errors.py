@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Final
 
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
+from jinja2.runtime import Macro
 
 from greeter.addressing import CASES, canonical_case
+from greeter.template_snapshot import OutsideTemplate
 from greeter.template_views import VIEW_FIELDS, ContactView, SenderView
 
 __all__ = ["UNDEFINED_NAME", "describe", "unknown_name"]
@@ -54,15 +58,54 @@ def describe(exc: BaseException, variables: Iterable[str] = (), env: Environment
         return "undefined: " + message + _did_you_mean(message, variables)
     if isinstance(exc, TemplateSyntaxError):
         return f"syntax error: {_name_meant(exc.message or '', env)}{_unclosed(exc, env)}"
+    if isinstance(exc, OutsideTemplate):
+        return str(exc.message)
     if isinstance(exc, TemplateNotFound):
         return f"template not found: {exc.name}"
     if isinstance(exc, OverflowError):
-        return f"refused by the sandbox: {exc}"
+        if exc.args and isinstance(exc.args[0], int):  # Python's float: 10.0**400 is (34, 'Numerical …')
+            return "number too large: the result is beyond what a number can hold"
+        return f"refused by the sandbox: {exc}"  # its own caps: "'**' result would exceed 4096 bits"
+    if isinstance(exc, RecursionError):
+        return _endless(exc)
     if isinstance(exc, TemplateRuntimeError):
         return _name_meant(str(exc), env)
     if isinstance(exc, ValueError | TypeError) and _raised_by_greeter(exc):
         return str(exc)  # our filters' own words ("unknown grammatical case 'dativ'; expected …")
     return f"{type(exc).__name__}: {exc}"
+
+
+#: The frames a macro call passes through, by function name: the local that holds the macro.
+_CALLED: Final = {"_invoke": "self", "call": "_Sandbox__obj"}
+
+
+def _endless(exc: RecursionError) -> str:
+    """Which macro or template calls itself without end, as the traceback shows it (only on error).
+
+    ``{% macro f(n) %}{{ f(n+1) }}{% endmacro %}`` and ``{% include 'birthday.j2' %}``
+    in birthday.j2 said ``RecursionError: maximum recursion depth exceeded while
+    calling a Python object``. Jinja's :class:`~jinja2.runtime.Macro` knows its
+    name; a template's code runs under its file name.
+    """
+    macros: Counter[str] = Counter()
+    files: Counter[str] = Counter()
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        # Jinja's Macro._invoke has it as self, greeter's Sandbox.call as its (mangled) __obj.
+        called = _CALLED.get(frame.f_code.co_name)
+        if called is not None and isinstance(macro := frame.f_locals.get(called), Macro):
+            macros[macro.name] += 1
+        elif frame.f_code.co_filename.endswith(".j2"):
+            files[PurePath(frame.f_code.co_filename).name] += 1
+        tb = tb.tb_next
+    if macros:
+        name = macros.most_common(1)[0][0]
+        return f"the macro {name!r} calls itself without end: give it a case that stops"
+    if files:
+        name = files.most_common(1)[0][0]
+        return f"{name} includes itself without end (an include or import of itself, directly or not)"
+    return "the template calls itself without end (a macro that calls itself, or an include of itself)"
 
 
 def _raised_by_greeter(exc: BaseException) -> bool:

@@ -46,25 +46,45 @@ class TemplateFiles:
 
     folder: Path
     files: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))
+    #: The ``*.j2`` names that are symbolic links out of the folder, not read: said so where used.
+    outside: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, folder: Path) -> TemplateFiles:
         """The ``*.j2`` files under ``folder`` now (none if no folder; an unreadable one is absent)."""
         found: dict[str, bytes] = {}
+        outside: set[str] = set()
         root = Path(folder)
         if root.is_dir():
             for path in sorted(root.rglob(f"*{SUFFIX}")):
                 name = path.relative_to(root)
-                if any(part.startswith(".") for part in name.parts) or not resolves_inside(root, path):
+                if any(part.startswith(".") for part in name.parts):
+                    continue
+                if not resolves_inside(root, path):
+                    outside.add(name.as_posix())
                     continue
                 try:
                     found[name.as_posix()] = path.read_bytes()
                 except OSError:
                     continue  # as if absent: "template not found" where it is used
-        return cls(root, MappingProxyType(found))
+        return cls(root, MappingProxyType(found), frozenset(outside))
 
     def __contains__(self, name: object) -> bool:
         return name in self.files
+
+
+class OutsideTemplate(TemplateNotFound):
+    """A template name that is a symbolic link pointing outside the templates folder: never read.
+
+    ``ln -s /etc/passwd templates/leak.j2`` and ``{% include "leak.j2" %}`` said
+    ``template not found: leak.j2`` — true, and no help to whoever sees the file
+    there. :func:`greeter.template_errors.describe` says what it is.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name, f"{name} is a symbolic link pointing outside the templates folder: it is not read"
+        )
 
 
 class SnapshotLoader(BaseLoader):
@@ -102,6 +122,8 @@ class SnapshotLoader(BaseLoader):
         name = "/".join(split_template_path(template))  # no '..', as FileSystemLoader
         data = self.snapshot.files.get(name)
         if data is None:
+            if name in self.snapshot.outside:
+                raise OutsideTemplate(template)
             raise TemplateNotFound(template)
         return data.decode("utf-8"), str(self.snapshot.folder / name), lambda: True
 

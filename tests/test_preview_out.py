@@ -31,28 +31,29 @@ def test_eml_preview_into_the_outbox_is_refused_and_leaves_it_as_it_was(make_pro
     assert len(before) == 1
     window = ("--from", "2027-04-14", "--days", "5", "--now", NOW)
     spelled = config.parent / "data" / ".." / "data" / "outbox"
+    tail = "choose another folder (nothing written)"
     for fmt, out, said in (
-        ("eml", outbox, f"--out {outbox} is the outbox letters are delivered to: choose another folder"),
-        ("html", outbox, f"--out {outbox} is the outbox letters are delivered to: choose another folder"),
-        ("eml", spelled, f"--out {spelled} is the outbox letters are delivered to: choose another folder"),
+        ("eml", outbox, f"--out {outbox} is the outbox letters are delivered to: {tail}"),
+        ("html", outbox, f"--out {outbox} is the outbox letters are delivered to: {tail}"),
+        ("eml", spelled, f"--out {spelled} is the outbox letters are delivered to: {tail}"),
         (
             "html",
             outbox / "review",
-            f"--out {outbox / 'review'} is inside the outbox letters are delivered to ({outbox}): "
-            "choose another folder",
+            f"--out {outbox / 'review'} is inside the outbox letters are delivered to ({outbox}): {tail}",
         ),
     ):
         run = greeter(config, "preview", *window, "--format", fmt, "--out", str(out))
         assert (run.returncode, run.stdout, run.stderr) == (2, "", said + "\n"), (fmt, out)
     assert {p.name: p.read_bytes() for p in outbox.iterdir()} == before
 
-    # Only where letters are delivered: a parent of the outbox is fine, and with
-    # ``transport: smtp`` nothing is delivered to ``delivery.outbox``.
+    # Only where letters are delivered: a parent of the outbox is fine (one that holds none of
+    # greeter's inputs: data/ holds the journal and the contacts, refused in test_own_files), and
+    # with ``transport: smtp`` nothing is delivered to ``delivery.outbox``.
     later = [contact_row("2", "later@example.com", birthday="16.04.1980")]
-    config = make_project(later)
-    data = config.parent / "data"
-    run = greeter(config, "preview", *window, "--format", "eml", "--out", str(data))
-    assert (run.returncode, run.stdout.strip()) == (0, f"wrote 1 .eml file(s) to {data}"), run.stderr
+    config = make_project(later, delivery={"outbox": "spool/outbox"})
+    spool = config.parent / "spool"
+    run = greeter(config, "preview", *window, "--format", "eml", "--out", str(spool))
+    assert (run.returncode, run.stdout.strip()) == (0, f"wrote 1 .eml file(s) to {spool}"), run.stderr
     smtp = make_project(later, delivery={"transport": "smtp"})
     run = greeter(smtp, "preview", *window, "--format", "eml", "--out", str(outbox))
     assert (run.returncode, run.stdout.strip()) == (0, f"wrote 1 .eml file(s) to {outbox}"), run.stderr

