@@ -926,7 +926,9 @@ def print_due(letter: DueLetter) -> None:
     elif letter.kind == "resend":
         why = "  (an operator's resend of an uncertain letter)"
     elif letter.kind == "retry":
-        why = f"  (attempt {letter.attempt}; last: {letter.last_reply})"
+        from greeter.console import escaped  # rich with it: only a dry run prints this
+
+        why = f"  (attempt {letter.attempt}; last: {escaped(letter.last_reply or '')})"  # the server's words
     who = f"{letter.name} <{letter.email}>" if letter.name else f"{letter.email}"
     said = f"  «{letter.subject}»" if letter.subject else ""
     print(

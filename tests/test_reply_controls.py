@@ -48,6 +48,19 @@ def test_a_reply_with_escape_sequences_is_shown_escaped_on_stderr_and_in_csv(
     assert not any(c in table.stdout for c in RAW), repr(table.stdout)
 
 
+def test_a_retry_s_last_reply_is_escaped_in_a_dry_run(make_project: MakeProject) -> None:
+    """``send --dry-run`` lists a retry with the server's last words: printed raw, they were live."""
+    with SmtpSink() as sink:
+        sink.reject("victim@example.com", 451, "4.2.0 \x1b]0;PWNED\x07 later")
+        config = make_project(
+            [contact_row("1", "victim@example.com", birthday="13.04.1980")], **smtp(sink.port)
+        )
+        assert "retry: 1" in greeter(config, "send", "--once", "--now", NOW).stdout
+        dry = greeter(config, "send", "--once", "--dry-run", "--now", "2027-04-14T11:30:00+03:00")
+    assert "last: 451 4.2.0 \\x1b]0;PWNED\\x07 later" in dry.stdout, dry.stdout + dry.stderr
+    assert not any(c in dry.stdout + dry.stderr for c in RAW), repr(dry.stdout)
+
+
 def test_json_writes_what_ensure_ascii_false_leaves_raw_with_jsons_escapes() -> None:
     """A C1 CSI (U+009B) is ESC [ to some terminals: JSON's ``\\u009b`` is the same value, inert."""
     from greeter.console import json_safe
