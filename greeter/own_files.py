@@ -18,8 +18,9 @@ one of those folders or inside one, and when it is the folder an input file
 is in: preview writes its pages and letters at the top of ``--out`` and in
 ``drafts/``, and a project's own folder is no place for them.
 
-Paths are compared resolved: ``./data/../data/contacts.csv`` and a symbolic
-link to it are the contacts file. A file named for output that is itself a
+Paths are compared resolved, and existing files by device and inode:
+``./data/../data/contacts.csv``, a symbolic link to it and a hard link to it
+are the contacts file. A file named for output that is itself a
 symbolic link is refused outright (:data:`LINK`): the link may be replaced
 after this check (``/tmp`` is everyone's), and what a link in a shared folder
 points to is someone else's choice; ``-`` is stdout where a command takes it.
@@ -95,15 +96,29 @@ def refusal(flag: str, out: Path, protected: Iterable[OwnFile], *, folder: bool 
     if not folder and out.is_symlink():
         return f"{named} {LINK}: {tail}"
     here = out.resolve()
+    same = _identity(here)
     for own in protected:
         there = own.path.resolve()
-        if here == there:
+        if here == there or (same is not None and not own.folder and _identity(there) == same):
             return f"{named} is {own.what}: {tail}"
         if own.folder and here.is_relative_to(there):
             return f"{named} is inside {own.what} ({own.path}): {tail}"
         if folder and not own.folder and there.parent == here:
             return f"{named} holds {own.what} ({own.path}): {tail}"
     return None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of an existing file, or None: a hard link is the file under another name.
+
+    ``ln data/journal.sqlite3 keep.sqlite3`` then ``calendar -o keep.sqlite3`` passed the
+    path comparison and wrote the calendar into the journal itself.
+    """
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def check_out(

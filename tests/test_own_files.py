@@ -106,3 +106,19 @@ def test_preview_out_is_never_the_templates_folder_nor_a_folder_holding_the_inpu
             assert (run.returncode, run.stderr) == (2, f"--out {out} {what}: {tail}\n"), (out, fmt)
     assert _digests(root) == before
     assert not (root / "templates" / "review").exists()
+
+
+def test_a_hard_link_to_the_journal_or_contacts_is_them_under_another_name(project: Path) -> None:
+    """QA: ``ln data/journal.sqlite3 keep.sqlite3; calendar -o keep.sqlite3`` wrote the calendar into
+    the journal (one file, two names): the path comparison saw two files."""
+    root = project.parent
+    journal, contacts = root / "data" / "journal.sqlite3", root / "data" / "contacts.csv"
+    keep, copy = root / "keep.sqlite3", root / "people.csv"
+    keep.hardlink_to(journal)
+    copy.hardlink_to(contacts)
+    before = _digests(root)
+    for target, what in ((keep, "is the journal"), (copy, "is the contacts source")):
+        for command in (("calendar", "-o", str(target), "--now", NOW), ("history", "-o", str(target))):
+            run = greeter(project, *command)
+            assert (run.returncode, run.stderr) == (2, f"-o {target} {what}: {TAIL}\n"), (command, run.stderr)
+    assert _digests(root) == before
