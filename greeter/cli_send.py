@@ -45,7 +45,7 @@ from greeter.wording import counted
 
 if TYPE_CHECKING:
     from greeter.journal_store import JournalStore
-    from greeter.send import DueLetter
+    from greeter.send_due import DueLetter
 
 
 @main.command(context_settings=CONTEXT, short_help="Deliver what is due now, then exit (cron).")
@@ -150,7 +150,8 @@ def send(
     the next run, and the exit code is 128 + the signal.
     """
     from greeter.runtime import load_inputs
-    from greeter.send import exit_code, missing_secrets, print_due, send_once
+    from greeter.send import exit_code, missing_secrets, send_once
+    from greeter.send_due import print_due
     from greeter.send_report import json_text, print_report, progress_factory, summary_json
     from greeter.signals import Signals
 

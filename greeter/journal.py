@@ -17,14 +17,10 @@ reading a journal they cannot write (a read-only mount, another user's file).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import socket
 import sqlite3
 import threading
-import time
-import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
@@ -33,8 +29,8 @@ from typing import Any
 
 from greeter import journal_sql
 from greeter.contacts import email_key
-from greeter.errors import JournalError, JournalLockedError
-from greeter.file_modes import share_with_group_if_folder_does
+from greeter.errors import JournalError
+from greeter.journal_lock import SenderLock, file_identity
 from greeter.journal_optouts import OptOuts
 from greeter.journal_schema import (
     KEY_WHERE,
@@ -46,7 +42,6 @@ from greeter.journal_schema import (
     journal_error,
     journal_traces,
     key_params,
-    lock_path,
     lost_journal_error,
     parse_time,
     path_from_url,
@@ -120,10 +115,6 @@ def open_existing_journal(url: str, *, now: datetime, readonly_ok: bool = True) 
     return open_journal(url, now=now, readonly_ok=readonly_ok)
 
 
-#: How long :meth:`Journal.lock_sender` keeps trying a lock found taken, in seconds: long
-#: enough to outwait a reader's probe of it, short enough not to matter to a refused sender.
-_LOCK_PATIENCE = 0.2
-
 #: How long :meth:`Journal.checkpoint` waits for other connections' reads and writes to end, in ms.
 _CHECKPOINT_PATIENCE_MS = 1000
 
@@ -162,7 +153,7 @@ def _merged_text(names: Sequence[str]) -> str:
     return json.dumps(list(names), ensure_ascii=False) if names else "[]"
 
 
-class Journal(Transitions, OptOuts):
+class Journal(SenderLock, Transitions, OptOuts):
     """The SQLite journal (stdlib ``sqlite3``, WAL). Construct with :meth:`open`."""
 
     #: One sender at a time (:meth:`lock_sender`).
@@ -225,7 +216,7 @@ class Journal(Transitions, OptOuts):
         #: Inside :meth:`batch`: writes join its transaction.
         self._batching = False
         #: (device, inode) of the file opened, to notice it deleted or replaced (:meth:`_check_same_file`).
-        self._identity = None if str(path) == ":memory:" else _file_identity(path)
+        self._identity = None if str(path) == ":memory:" else file_identity(path)
 
     @classmethod
     def open(cls, url_or_path: str, *, now: datetime, readonly_ok: bool = False) -> Journal:
@@ -303,171 +294,6 @@ class Journal(Transitions, OptOuts):
                 return " ".join(str(exc).split()) or type(exc).__name__
         return "another connection is reading or writing the journal" if busy else None
 
-    def lock_sender(self) -> None:
-        """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
-
-        The pid and host name written into the file only serve the error message of the
-        process that finds the lock taken (:func:`lock_holder`): on a volume pods share, the
-        pid alone does not say which pod holds it. A lock found taken is tried again
-        for a moment (:data:`_LOCK_PATIENCE`): ``greeter history`` tests it
-        with a shared lock held for microseconds (:meth:`sender_active`), and
-        a reader must never make a starting sender give up.
-        """
-        if self._lock_fd is not None:
-            return
-        if self.read_only is not None:
-            raise JournalError(
-                f"journal {self._path} can only be read here ({self.read_only}); sending needs to write it"
-            )
-        lock_path = self._lock_path
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            share_with_group_if_folder_does(fd, lock_path.parent)  # every sender opens it to write
-        except OSError as exc:
-            raise journal_error(f"cannot create lock file {lock_path}: {exc}", exc) from exc
-        give_up = time.monotonic() + _LOCK_PATIENCE
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() < give_up:
-                    time.sleep(0.01)
-                    continue
-                holder = lock_holder(os.pread(fd, 300, 0))
-                os.close(fd)
-                raise JournalLockedError(
-                    f"another greeter is already sending from journal {self._shown_path} "
-                    f"({holder}); try again once it has finished"
-                ) from None
-        self._lock_file_itself(fd)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
-        self._lock_fd = fd
-        # A forked child (a build worker) shares the lock's open file, and with it the
-        # flock: were it to outlive a killed sender, the next sender would find the
-        # journal locked. The child closes its copy; the parent's lock is untouched.
-        _LOCK_HOLDERS.add(self)
-
-    def _lock_file_itself(self, lock_fd: int) -> None:
-        """Also ``flock`` the journal file itself: the lock follows the file, not its name.
-
-        ``<db>.lock`` is named after the path (symbolic links resolved), so two
-        hard links to one journal had a lock each: two ``send --once`` both
-        sent everything (358 duplicates), and each name's own ``-wal``/``-shm``
-        left the journal malformed. A flock on the journal's open file is one
-        per inode, whatever the name; SQLite's own locks are ``fcntl`` ones,
-        which a flock does not touch (on Linux, local file systems). Not
-        retried: readers never take it. On failure ``lock_fd`` is closed.
-        """
-        if self._identity is None:
-            return  # an in-memory journal: no file, no other name
-        try:
-            fd = os.open(self._path, os.O_RDONLY)
-        except OSError as exc:
-            os.close(lock_fd)
-            raise journal_error(f"cannot lock journal {self._path}: {exc}", exc) from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            os.close(lock_fd)
-            if not isinstance(exc, BlockingIOError):
-                raise journal_error(f"cannot lock journal {self._path}: {exc}", exc) from exc
-            raise JournalLockedError(
-                f"another greeter is already sending from journal {self._shown_path} "
-                "(through another name of the same file, a hard link); try again once it has finished"
-            ) from None
-        self._file_lock_fd = fd
-
-    def _unlock_file_itself(self) -> None:
-        if self._file_lock_fd is not None:
-            os.close(self._file_lock_fd)
-            self._file_lock_fd = None
-
-    @property
-    def _lock_path(self) -> Path:
-        """``<db>.lock`` next to the journal's real file, symbolic links resolved.
-
-        Named after the resolved path, so that a daemon given the journal through a
-        symbolic link (or a path with ``..`` in it) takes the same lock as one given
-        the real path; else both would send, and each one's start-up recovery would
-        mark the other's live claims ``uncertain``.
-        """
-        return lock_path(self._path)
-
-    def _touch_lock_file(self) -> None:
-        """Make ``<db>.lock`` (unlocked) with a new journal: it outlives the journal, a lost one's trace."""
-        try:
-            fd = os.open(self._lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
-            try:
-                share_with_group_if_folder_does(fd, self._lock_path.parent)
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            self._conn.close()
-            raise journal_error(f"cannot create lock file {self._lock_path}: {exc}", exc) from exc
-
-    def _check_same_file(self) -> None:
-        """Raise unless the journal's path still names the file opened (same device and inode).
-
-        A journal deleted (or replaced: moved over, restored from a backup)
-        under a running sender would go on taking its writes in a file no one
-        can open again, while the next ``send`` finds an empty journal — or an
-        old one — and sends everything again. Asked before each run and by
-        the daemon's journal probe: one ``stat``.
-        """
-        if self._identity is None:
-            return
-        try:
-            found = _file_identity(self._path)
-        except OSError as exc:
-            raise journal_error(f"journal {self._path}: {exc}", exc) from exc
-        if found == self._identity:
-            if _still_sqlite(self._path):
-                return
-            raise JournalError(
-                f"journal {self._shown_path} was emptied while greeter was running (its file is 0 bytes"
-                " now); nothing more is claimed from it. Stop greeter, put the journal back (from a"
-                " backup) and start greeter again"
-            )
-        what = "no file is there now" if found is None else "the file there now is another one"
-        raise JournalError(
-            f"journal {self._shown_path} was deleted or replaced while greeter was running: {what};"
-            " nothing more is claimed from it. Stop greeter, put the journal back (from a backup)"
-            " and start greeter again"
-        )
-
-    @property
-    def _shown_path(self) -> str:
-        """The journal's path as configured, and the file it resolves to when that differs."""
-        real = self._path.resolve()
-        return str(self._path) if real == self._path.absolute() else f"{self._path} (= {real})"
-
-    def sender_active(self) -> bool:
-        """Whether a sender (this process or another) holds the journal's lock right now.
-
-        Tested with a shared, non-blocking ``flock`` on a descriptor opened for
-        reading only — released at once, so a reader never keeps a sender from
-        starting, and it works on a read-only mount. No lock file: no sender
-        has ever run here.
-        """
-        if self._lock_fd is not None:
-            return True
-        try:
-            fd = os.open(self._lock_path, os.O_RDONLY)
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            raise journal_error(f"cannot read lock file {self._lock_path}: {exc}", exc) from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        finally:
-            os.close(fd)  # closing the descriptor releases a lock taken on it
-        return False
-
     def abandoned_claims(self) -> set[JournalKey]:
         """``claimed`` greetings no sender is working on: interrupted, to be recorded ``uncertain``.
 
@@ -488,12 +314,6 @@ class Journal(Transitions, OptOuts):
         if self.sender_active():
             return set()
         return {(r[0], r[1], date.fromisoformat(r[2])) for r in rows}
-
-    def _forget_lock_in_child(self) -> None:
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
-        self._unlock_file_itself()
 
     @contextmanager
     def contact_lock(self, contact_id: str) -> Iterator[None]:
@@ -899,54 +719,3 @@ class Journal(Transitions, OptOuts):
             ids = found.contact_ids
             db.execute(f"DELETE FROM approvals WHERE contact_id IN ({', '.join('?' * len(ids))})", ids)
         return found
-
-
-def _still_sqlite(path: Path) -> bool:
-    """Whether the journal's file was not emptied under us: truncated (``: > file``) it keeps its
-    inode, and :meth:`Journal._check_same_file` saw nothing while the daemon went on for 27 runs
-    into a journal then found malformed.
-
-    Only ``stat``, never ``open``: closing any descriptor of the database file drops every POSIX
-    lock this process holds on it — SQLite's own — and the next ``greeter history`` then took the
-    running daemon's write-ahead log for a leftover, folded it in and deleted it (a crash after that
-    sent the letters in it again). A file written over in place at the same size is left to SQLite.
-    """
-    try:
-        return os.stat(path).st_size > 0
-    except OSError:
-        return True  # gone or unreadable: the identity check and the writes say what is wrong
-
-
-def _file_identity(path: Path) -> tuple[int, int] | None:
-    """The (device, inode) of the file ``path`` names (symbolic links followed); None if none is there."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return st.st_dev, st.st_ino
-
-
-def lock_holder(content: bytes) -> str:
-    """What a lock file says of its holder, for the refusal: ``pid 4242 on host greeter-7c9f``.
-
-    The file holds ``PID HOST`` (``PID`` alone, written by an earlier greeter); anything else
-    is shown as it is, cut short.
-    """
-    words = content.decode(errors="replace").split(maxsplit=1)
-    if not words:
-        return "pid unknown"
-    host = words[1].strip()[:255] if len(words) > 1 else ""
-    return f"pid {words[0][:32]}" + (f" on host {host}" if host else "")
-
-
-#: Journals holding the sender lock in this process (see :meth:`Journal.lock_sender`).
-_LOCK_HOLDERS: weakref.WeakSet[Journal] = weakref.WeakSet()
-
-
-def _drop_inherited_locks() -> None:
-    for journal in list(_LOCK_HOLDERS):
-        journal._forget_lock_in_child()
-    _LOCK_HOLDERS.clear()
-
-
-os.register_at_fork(after_in_child=_drop_inherited_locks)

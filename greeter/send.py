@@ -9,12 +9,9 @@ progress display live here; the decisions live in the planner and
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import heapq
 import signal
-import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -23,10 +20,9 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from greeter.build_pool import built_letters, worker_count
-from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window, next_window_open
+from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window
 from greeter.clock_sanity import check_journal_clock
 from greeter.config import Settings
-from greeter.contacts import email_key
 from greeter.delivery import Deliverer, Leased, Summary, is_due, letter_deadline
 from greeter.delivery_batch import send_batch
 from greeter.delivery_health import delivery_problem
@@ -47,8 +43,6 @@ from greeter.journal_store import (
     JournalKey,
     JournalStateError,
     JournalStore,
-    Notice,
-    is_requeued,
 )
 from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
@@ -58,12 +52,14 @@ from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
 from greeter.secret_values import read_password, read_secret, unsubscribe_secret
+from greeter.send_due import DueLetter
+from greeter.send_problems import CONTACT_PROBLEMS, problems_since, remember_problems
+from greeter.send_retries import due_retries
 from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
 from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Transport
 from greeter.unsubscribe import signing_key
-from greeter.zone_label import local_time
 
 #: How far before the catch-up period a run looks for missed greetings to mark expired.
 EXPIRY_LOOKBACK_DAYS = 7
@@ -385,7 +381,7 @@ def plan_cycle(
     def calendar_of(contact_id: str) -> WorkCalendar:
         return pw.calendar_for(countries.get(contact_id))
 
-    retries, retry_wake = _due_retries(
+    retries, retry_wake = due_retries(
         journal, deliverer, zones, now, calendar_of, dry_run=dry_run, opted_out=opted_out
     )
     if dry_run:
@@ -645,47 +641,6 @@ def send_once(
     return result
 
 
-#: The :meth:`~greeter.journal_store.JournalStore.notice` under which ``send --once`` keeps the
-#: contact problems it last said (the daemon keeps its own in memory: it is one process).
-CONTACT_PROBLEMS = "contact_problems"
-
-
-def problems_fingerprint(problems: Sequence[Problem]) -> str:
-    """A digest of the problems' texts, sorted: the same set in another row order is the same.
-
-    Every text counts — a rejected row's error as a warning — so a row fixed
-    or newly broken, or a problem worded anew, is a new set.
-    """
-    return hashlib.sha256("\n".join(sorted(map(str, problems))).encode()).hexdigest()
-
-
-def problems_since(said: Notice | None, problems: Sequence[Problem]) -> datetime | None:
-    """When these very ``problems`` were said, by what the journal recorded (``said``); None if they
-    are new or there are none. Pure: ``send --once`` prints them again only when this is None (or
-    a person is looking: stderr is a terminal)."""
-    if not problems or said is None or said.fingerprint != problems_fingerprint(problems):
-        return None
-    return said.said_at
-
-
-def remember_problems(
-    journal: JournalStore, said: Notice | None, problems: Sequence[Problem], now: datetime
-) -> None:
-    """Record ``problems`` as said at ``now``, unless the journal has them already (or never had any).
-
-    A set that became empty is recorded too, so the same problems coming back
-    are news again. Written after the letters: a run the journal stopped
-    midway prints no problems, so must not count them as said. Best effort: a
-    journal failing now costs only saying them once more next run, while its
-    error here would read "nothing was sent" after letters went.
-    """
-    fingerprint = problems_fingerprint(problems)
-    if (said is None and not problems) or (said is not None and said.fingerprint == fingerprint):
-        return
-    with suppress(JournalError):
-        journal.record_notice(CONTACT_PROBLEMS, fingerprint, now)
-
-
 def _uncertain_waiting(journal: JournalStore) -> int:
     """How many ``uncertain`` letters the journal holds, for the summary's words; 0 if it cannot say.
 
@@ -745,194 +700,3 @@ async def deliver_until_stopped(
             work.result()  # its error, if any (a journal that failed)
     finally:
         signals.detach(loop)
-
-
-@dataclass(frozen=True, slots=True)
-class SortedRetries:
-    """The journal's due retries (and operators' resends) as a run at ``now`` treats them."""
-
-    #: Inside their recipient's window and before their deadline: they go now.
-    ready: list[JournalEntry]
-    #: Past their catch-up deadline: recorded ``expired``, never sent.
-    expired: list[JournalEntry]
-    #: When the earliest of those outside their recipient's window (evening, a weekend) may go.
-    wake: datetime | None
-
-
-def sort_retries(
-    entries: Iterable[JournalEntry],
-    zones: dict[str, ZoneInfo],
-    settings: Settings,
-    now: datetime,
-    calendar_of: Callable[[str], WorkCalendar],
-) -> SortedRetries:
-    """Pure: which due retries go now, which have expired, and when the next one may go.
-
-    Shared by the send and its dry run, so that the dry run lists exactly the
-    retries and resends the send would hand over (it used to list none).
-    """
-    ready: list[JournalEntry] = []
-    expired: list[JournalEntry] = []
-    wake: datetime | None = None
-    for entry in entries:
-        tz = zones.get(entry.contact_id, ZoneInfo(settings.defaults.timezone))
-        calendar = calendar_of(entry.contact_id)
-        if now > letter_deadline(settings, entry.key, tz, calendar):
-            expired.append(entry)
-            continue
-        if not in_window(now.astimezone(tz), tz, settings.send_window, calendar):
-            opens = next_window_open(now.astimezone(tz), tz, settings.send_window, calendar)
-            wake = opens if wake is None else min(wake, opens)
-            continue
-        ready.append(entry)
-    return SortedRetries(ready, expired, wake)
-
-
-def _due_retries(
-    journal: JournalStore,
-    deliverer: Deliverer,
-    zones: dict[str, ZoneInfo],
-    now: datetime,
-    calendar_of: Callable[[str], WorkCalendar],
-    *,
-    dry_run: bool = False,
-    opted_out: Mapping[str, str] | None = None,
-) -> tuple[list[tuple[JournalEntry, bytes]], datetime | None]:
-    """Retries whose time has come, inside the recipient's window and before their deadline, with
-    their stored bytes; and when the next one outside its window may go (:func:`sort_retries`).
-
-    Those past their deadline are counted as ``expired`` — and recorded so,
-    unless ``dry_run``: a dry run changes nothing. Those whose address went on
-    the do-not-contact list after the letter was written (an objection, a
-    one-click unsubscribe, a bounce) are counted as skipped ``suppressed`` and
-    recorded so, their stored letter dropped (:meth:`JournalStore.skip_suppressed`):
-    the stored bytes used to go out regardless. The claim checks the list
-    again, for an address added while the batch runs. So are those of a
-    contact the CRM flagged do-not-contact since (``opted_out``: contact id →
-    why, :func:`greeter.policy.crm_opt_out`; or one that opted out under any address,
-    :func:`greeter.policy.opted_out_words`): the planner skips its new
-    occasions, and a 4xx'd letter written before the flag must not go either.
-    """
-    found = sort_retries(journal.due_retries(now), zones, deliverer.settings, now, calendar_of)
-    for entry in found.expired:
-        if not dry_run:
-            journal.mark_expired(entry.key, now)
-        deliverer.summary.skipped["expired"] += 1
-        deliverer.summary.expired.append(entry.key)
-    # A failed greeting an operator put back in line has no stored letter: the plan writes it
-    # afresh (to the address the contact has now), and only its expiry is the retries' business.
-    waiting = [entry for entry in found.ready if not is_requeued(entry)]
-    listed = journal.suppressed() if waiting else set()
-    going: list[JournalEntry] = []
-    for entry in waiting:
-        if entry.email is not None and email_key(entry.email) in listed:  # the address itself first
-            if dry_run or journal.skip_suppressed(entry.key, entry.email, now):
-                deliverer.summary.skipped["suppressed"] += 1
-        elif opted_out and (why := opted_out.get(entry.contact_id)) is not None:
-            if not dry_run:
-                journal.mark_skipped(entry.key, f"suppressed: {why}", now)
-            deliverer.summary.skipped["suppressed"] += 1
-        else:
-            going.append(entry)
-    ready = [(entry, data) for entry in going if (data := journal.payload(entry.key)) is not None]
-    return ready, found.wake
-
-
-@dataclass(frozen=True, slots=True)
-class DueLetter:
-    """One letter ``send --dry-run`` lists: what the send would hand over now, or hold back."""
-
-    send_at: datetime
-    contact_id: str
-    email: str | None
-    occasions: tuple[str, ...]
-    #: Why it would not go: the review gate's verdict or ``render_error: …``; None: it would.
-    held: str | None = None
-    #: ``new`` (planned), ``retry`` (put off by the server before) or ``resend`` (an operator's
-    #: ``greeter uncertain resend``): the two last go as the bytes stored when first claimed.
-    kind: str = "new"
-    #: Which attempt this one would be (1: the first).
-    attempt: int = 1
-    #: A retry's or resend's last answer from the server (or why it was not reached).
-    last_reply: str | None = None
-    #: Whom it greets and what its Subject says, as built (a dry run's new letters; "" otherwise):
-    #: an id and an address alone made a reviewer open the preview to know who gets what.
-    name: str = ""
-    subject: str = ""
-
-    @classmethod
-    def planned(cls, item: PlanItem, held: str | None, data: bytes | None = None) -> DueLetter:
-        """A letter the planner found due, and why it would be held (None: it would go); ``data``:
-        its bytes as built, for its Subject."""
-        hit = item.hit
-        assert item.send_at is not None
-        occasions = (hit.occasion, *item.merged_with)
-        name, subject = hit.contact.display_name.strip(), _subject_of(data) if data else ""
-        contact = hit.contact
-        return cls(item.send_at, contact.id, contact.email, occasions, held, name=name, subject=subject)
-
-    @classmethod
-    def again(cls, entry: JournalEntry, tz: ZoneInfo, now: datetime) -> DueLetter:
-        """A due retry or resend from the journal, ready to go: its time is ``now`` (the run's
-        moment, ``--now`` in a rehearsal), in ``tz``.
-
-        Not the moment it came due: a resend's is when the operator decided, which
-        read as a send at that (often wall-clock) time outside any window, while the
-        send hands it over at ``now``.
-        """
-        return cls(
-            now.astimezone(tz),
-            entry.contact_id,
-            entry.email,
-            (entry.occasion, *entry.merged),
-            kind="resend" if entry.reason == "resend" else "retry",
-            attempt=entry.attempts + 1,
-            last_reply=entry.last_reply,
-        )
-
-
-def _subject_of(data: bytes) -> str:
-    """A built letter's Subject, decoded (RFC 2047): read from its headers alone."""
-    from email.parser import BytesHeaderParser
-    from email.policy import default
-
-    return str(BytesHeaderParser(policy=default).parsebytes(data).get("Subject", ""))
-
-
-def due_json(letter: DueLetter) -> dict[str, object]:
-    """``send --dry-run --json``: one due letter, and why it would be held (None: it would go)."""
-    held = letter.held
-    return {
-        "send_at": letter.send_at.isoformat(),
-        "contact_id": letter.contact_id,
-        "email": letter.email,
-        "occasions": list(letter.occasions),
-        "held": None if held is None else held.partition(":")[0],
-        "detail": None if held is None else held.partition(":")[2].strip() or None,
-        "kind": letter.kind,
-        "attempt": letter.attempt,
-        "last_reply": letter.last_reply,
-        "name": letter.name or None,
-        "subject": letter.subject or None,
-    }
-
-
-def print_due(letter: DueLetter) -> None:
-    """One line of ``send --dry-run``: a due letter (new, retry or resend), and why it would be held."""
-    word = letter.kind if letter.kind != "new" else "due" if letter.held is None else "held"
-    why = ""
-    if letter.held is not None:
-        why = f"  ({letter.held.partition(':')[0]})"
-    elif letter.kind == "resend":
-        why = "  (an operator's resend of an uncertain letter)"
-    elif letter.kind == "retry":
-        from greeter.console import escaped  # rich with it: only a dry run prints this
-
-        why = f"  (attempt {letter.attempt}; last: {escaped(letter.last_reply or '')})"  # the server's words
-    who = f"{letter.name} <{letter.email}>" if letter.name else f"{letter.email}"
-    said = f"  «{letter.subject}»" if letter.subject else ""
-    print(
-        f"{word:<6}  {local_time(letter.send_at)}  {letter.contact_id}  "
-        f"{who}  {'+'.join(letter.occasions)}{said}{why}",
-        file=sys.stdout,
-    )

@@ -22,7 +22,8 @@ from greeter.zone_label import local_time
 
 if TYPE_CHECKING:
     from greeter.delivery import Summary
-    from greeter.send import DueLetter, RunResult
+    from greeter.send import RunResult
+    from greeter.send_due import DueLetter
 
 T = TypeVar("T")
 
@@ -60,7 +61,7 @@ def print_report(
     (exit 0): stdout stays empty.
     """
     from greeter.delivery_health import unauthenticated_problem
-    from greeter.send import due_json
+    from greeter.send_due import due_json
     from greeter.transport import HALT_WORDS
 
     stop_bars()  # a run stopped short (Ctrl-C, SIGTERM) left its bar live: gone before the summary

