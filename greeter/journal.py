@@ -39,6 +39,7 @@ from greeter.journal_schema import (
     connect_read_only,
     db_time,
     emptied_journal_error,
+    hard_linked_error,
     journal_error,
     journal_traces,
     key_params,
@@ -235,6 +236,8 @@ class Journal(SenderLock, Transitions, OptOuts):
         path = path_from_url(url_or_path)
         if str(path) != ":memory:" and (emptied := emptied_journal_error(path)) is not None:
             raise emptied  # SQLite would take it for a new journal and everything would go again
+        if str(path) != ":memory:" and (linked := hard_linked_error(path)) is not None:
+            raise linked  # two names, two -wal files: writes through one are lost to the other
         new = str(path) != ":memory:" and not path.exists()
         # Looked at again after the traces: another process may have just made journal and lock.
         if new and (traces := journal_traces(path)) and not path.exists():

@@ -527,6 +527,29 @@ def emptied_journal_error(path: Path) -> JournalError | None:
     )
 
 
+def hard_linked_error(path: Path) -> JournalError | None:
+    """The refusal to open a journal file that has more than one name (hard links); None otherwise.
+
+    SQLite keeps a database's ``-wal`` and ``-shm`` by the name it was opened
+    by, so two names of one journal are two write-ahead logs over one file:
+    an opt-out written through ``link.sqlite3`` while the daemon held
+    ``journal.sqlite3`` was gone once both closed, and two senders through
+    two names left the journal malformed (SQLite's own "How To Corrupt"
+    lists it). One name is the only safe number, so every command refuses.
+    """
+    try:
+        links = path.stat().st_nlink
+    except OSError:
+        return None
+    if links <= 1:
+        return None
+    return JournalError(
+        f"journal {path} has {links} names (hard links): SQLite keeps its -wal and -shm by name, so"
+        " what is written through one name is lost to the others (an opt-out, a letter sent); keep"
+        f" one name and remove the others (find them: find / -xdev -samefile {path}), then run again"
+    )
+
+
 def missing_journal_error(path: Path) -> JournalError:
     """Why a command that needs the journal at ``path`` (missing) stops: lost, or never made here."""
     traces = journal_traces(path)

@@ -95,30 +95,19 @@ def refusal(flag: str, out: Path, protected: Iterable[OwnFile], *, folder: bool 
     tail = f"choose another {another} (nothing written)"
     if not folder and out.is_symlink():
         return f"{named} {LINK}: {tail}"
+    from greeter.journal_lock import file_identity
+
     here = out.resolve()
-    same = _identity(here)
+    same = file_identity(here)
     for own in protected:
         there = own.path.resolve()
-        if here == there or (same is not None and not own.folder and _identity(there) == same):
+        if here == there or (same is not None and not own.folder and file_identity(there) == same):
             return f"{named} is {own.what}: {tail}"
         if own.folder and here.is_relative_to(there):
             return f"{named} is inside {own.what} ({own.path}): {tail}"
         if folder and not own.folder and there.parent == here:
             return f"{named} holds {own.what} ({own.path}): {tail}"
     return None
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of an existing file, or None: a hard link is the file under another name.
-
-    ``ln data/journal.sqlite3 keep.sqlite3`` then ``calendar -o keep.sqlite3`` passed the
-    path comparison and wrote the calendar into the journal itself.
-    """
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
 
 
 def check_out(
