@@ -15,12 +15,16 @@ import stat
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from greeter.check_report import CheckReport
 from greeter.config import Settings
 from greeter.db_checks import DatabaseStatus, contacts_status, journal_status
 from greeter.errors import ConfigError, GreeterError, Problem
 from greeter.journal_schema import READ_ONLY_MOUNT
+
+if TYPE_CHECKING:
+    from greeter.journal_store import JournalStore
 
 
 def check_delivery(report: CheckReport, settings: Settings) -> None:
@@ -307,6 +311,11 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
     clock only, as send: :func:`~greeter.clock_sanity.check_journal_clock`)
     is said with send's own words, as a warning (``check --strict`` fails on it):
     a project's copy a ``--now`` rehearsal ran ahead holds later times too.
+    A PostgreSQL journal's server whose clock is off this machine's by more than
+    the tolerance (:meth:`~greeter.journal_pg_base.PgJournalBase.clock_skew`) is
+    said in send's words too, but not as a warning: send and run stop at it every
+    time, with exit 75 ("try again later": NTP may mend it) — so check counts the
+    journal as not usable now, and exits 75 when nothing else is wrong, as for a server down.
     """
     from greeter.errors import journal_clock_problem
     from greeter.journal import open_existing_journal
@@ -328,14 +337,31 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
         if journal is None:
             return
         try:
+            skew = None if storage_url.startswith("sqlite") else _server_clock_skew(journal, now)
             problem = journal_clock_problem(now, journal.newest_change())
         finally:
             journal.close()
     except GreeterError:
         return  # the journal's status line already says how it is
+    if skew is not None:  # send and run stop at it whatever the journal holds: exit 75, as they do
+        report.problems.append(Problem(status.url, "storage.url", f"send refuses it: {skew}"))
+        detail = f"{status.detail}; not usable from this machine now: its clock is off the server's"
+        report.databases[report.databases.index(status)] = replace(
+            status, reachable=False, unavailable=True, detail=detail
+        )
     if problem is not None:  # a warning: a rehearsed copy of a project holds later times too
         message = f"send refuses it: {problem}"
         report.problems.append(Problem(status.url, "storage.url", message, severity="warning"))
+
+
+def _server_clock_skew(journal: JournalStore, now: datetime) -> str | None:
+    """:meth:`~greeter.journal_pg_base.PgJournalBase.clock_skew` of a PostgreSQL journal; None for another.
+
+    Imported here only: a SQLite project's check does not load the PostgreSQL driver.
+    """
+    from greeter.journal_pg_base import PgJournalBase
+
+    return journal.clock_skew(now) if isinstance(journal, PgJournalBase) else None
 
 
 def sqlite_damage(storage_url: str) -> str | None:

@@ -552,7 +552,14 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
       greeter history --email ivan@example.com
     """
     from greeter.contacts import email_key
-    from greeter.erasure import CANNOT_ERASE, describe, holders, outbox_files, remove_files
+    from greeter.erasure import (
+        CANNOT_ERASE,
+        address_book,
+        contact_ids_of,
+        describe,
+        outbox_files,
+        remove_files,
+    )
     from greeter.journal_store import ERASURE_REASON, ClaimedNowError
     from greeter.runtime import load_inputs
     from greeter.suppression import Intake, from_arguments
@@ -575,7 +582,8 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
         sys.exit(EXIT_USAGE)
     inputs = load_inputs(state.config, today=config_day(None))
     settings = inputs.settings
-    held, unread = holders(inputs, addresses)  # a draft approved, not sent: only the CRM knows its id
+    book, unread = address_book(inputs)  # a draft approved, not sent: only the CRM knows its id
+    held = contact_ids_of(book or (), addresses)
     if unread:
         click.echo(unread, err=True)
     outbox = settings.delivery.outbox if settings.delivery.transport == "file" else None
@@ -592,7 +600,8 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 refused += 1
             elif dry_run or not yes:
                 files = outbox_files(plan.greetings, outbox, plan.email)
-                click.echo("\n".join(describe(plan, files, done=False, on=day)))
+                current = None if book is None else contact_ids_of(book, (a for _, a in plan.former))
+                click.echo("\n".join(describe(plan, files, done=False, on=day, current=current)))
         asking = not dry_run and not yes and len(plans) > refused
         if asking and not click.confirm("Erase this for good?", err=True):
             click.echo("nothing erased", err=True)
@@ -607,7 +616,8 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 refused += 1
                 continue
             removed, problems = remove_files(outbox_files(done.greetings, outbox, done.email))
-            click.echo("\n".join(describe(done, removed, done=True, on=day)))
+            current = None if book is None else contact_ids_of(book, (a for _, a in done.former))
+            click.echo("\n".join(describe(done, removed, done=True, on=day, current=current)))
             for line in problems:
                 click.echo(line, err=True)
             failed += len(problems)

@@ -95,3 +95,11 @@ class ConfigWatch:
         settled = now == self._seen
         self._seen = now
         return settled
+
+    def changed_files(self, now: Fingerprint) -> list[str]:
+        """The files ``now`` differs in from the fingerprint in force, for the ``config_changed`` line:
+        the config file's path, a template's name (added, changed or gone) — which file to look at."""
+        config = [now[0][0]] if now[0] != self.in_force[0] else []
+        before, after = dict(self.in_force[1]), dict(now[1])
+        names = sorted(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
+        return config + [n or "(the templates folder)" for n in names]

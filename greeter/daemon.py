@@ -335,7 +335,8 @@ class Daemon:
                 templates = self._inputs.settings.templates_dir
                 now = await self._unless_stopped(fingerprint, self.config_file, templates)
                 if self._watch.changed(now) and not self._reloads and not self._stopping:
-                    log.info("config_changed", config=str(self.config_file))
+                    files = self._watch.changed_files(now)
+                    log.info("config_changed", config=str(self.config_file), files=files)
                     self._reload_soon()
         except Abandoned:  # stopping
             return

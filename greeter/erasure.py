@@ -25,7 +25,15 @@ from greeter.transport import eml_name
 if TYPE_CHECKING:
     from greeter.runtime import Inputs
 
-__all__ = ["CANNOT_ERASE", "contact_ids_of", "describe", "holders", "outbox_files", "remove_files"]
+__all__ = [
+    "CANNOT_ERASE",
+    "address_book",
+    "contact_ids_of",
+    "describe",
+    "holders",
+    "outbox_files",
+    "remove_files",
+]
 
 #: Said after every ``forget``: what holds the person's data beyond greeter's reach.
 CANNOT_ERASE = (
@@ -60,27 +68,33 @@ APPROVALS_LEFT = (
 )
 
 
-def holders(
-    inputs: Inputs, emails: Iterable[str], *, unread_then: str = APPROVALS_LEFT
-) -> tuple[Mapping[str, frozenset[str]], str | None]:
-    """:func:`contact_ids_of` the contacts source, read whole; and why it could not be, if so.
+def address_book(
+    inputs: Inputs, *, unread_then: str = APPROVALS_LEFT
+) -> tuple[list[Contact] | None, str | None]:
+    """The contacts source, read whole (None when it cannot be), and why it could not be, in one line.
 
     A source that cannot be read (a CRM down, the export moved) does not stop
     an erasure (or an opt-out by hand): the journal's own ids are still found, and the second
-    value says what may be left (``unread_then``: approvals of drafts not sent yet), in one line.
+    value says what may be left (``unread_then``: approvals of drafts not sent yet). Read once,
+    asked by :func:`contact_ids_of` as often as needed (``forget``: the addresses erased, then the
+    other addresses their greetings went to).
     """
     from greeter.errors import GreeterError
     from greeter.sources import LoadReport, source_name
 
-    wanted = list(emails)
     try:
-        return contact_ids_of(
-            inputs.contacts(LoadReport(source_name(inputs.settings.contacts))), wanted
-        ), None
+        return list(inputs.contacts(LoadReport(source_name(inputs.settings.contacts)))), None
     except (GreeterError, OSError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
-        unread = f"the contacts source cannot be read ({reason}): {unread_then}"
-        return {email_key(e): frozenset() for e in wanted}, unread
+        return None, f"the contacts source cannot be read ({reason}): {unread_then}"
+
+
+def holders(
+    inputs: Inputs, emails: Iterable[str], *, unread_then: str = APPROVALS_LEFT
+) -> tuple[Mapping[str, frozenset[str]], str | None]:
+    """:func:`contact_ids_of` the contacts source (:func:`address_book`); and why it could not be read."""
+    book, unread = address_book(inputs, unread_then=unread_then)
+    return contact_ids_of(book or (), emails), unread
 
 
 #: The header a ``greeter test-send`` letter names its client in (:func:`tested_client`): addressed
@@ -151,12 +165,21 @@ def remove_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     return removed, problems
 
 
-def describe(found: Erasure, files: list[Path], *, done: bool, on: date) -> list[str]:
+def describe(
+    found: Erasure,
+    files: list[Path],
+    *,
+    done: bool,
+    on: date,
+    current: Mapping[str, frozenset[str]] | None = None,
+) -> list[str]:
     """What was erased of one address (``done``) or would be (``--dry-run``) ``on`` that (UTC) day:
     a summary, then each item.
 
     An entry found on the list is kept, and its reason is not repeated: it may
     name the person, and the erasure replaces it (:func:`erased_reason`).
+    ``current``: :func:`contact_ids_of` the other addresses the greetings went to, by the contacts
+    source now — one its contact still lists is not "former" (None: the source was not read).
     """
     verb = "erased" if done else "would erase"
     if found.listed is None:
@@ -184,9 +207,31 @@ def describe(found: Erasure, files: list[Path], *, done: bool, on: date) -> list
     lines.extend(f"  file: {path}" for path in files)
     for address in sorted(set(former.values())):
         ids = sorted({key[0] for key, other in found.former if other == address})
+        lines.append(_other_address(address, ids, current, done=done))
+    if found.contact_ids:
         lines.append(
-            f"  {address}: a former address of contact(s) {', '.join(ids)}: its greetings are theirs and"
-            f" {'go' if done else 'would go'}, but it is not put on the do-not-contact list (it may be"
-            " someone else's by now): forget it too if it is still theirs"
+            f"  person: contact(s) {', '.join(found.contact_ids)}"
+            f" {'opted out' if done else 'would be opted out'} ({erased_reason(on)}):"
+            " not greeted at any address the contacts source gives them"
         )
     return lines
+
+
+def _other_address(
+    address: str, ids: list[str], current: Mapping[str, frozenset[str]] | None, *, done: bool
+) -> str:
+    """The line of another address the erased contact ids were greeted at: theirs now, former, or either."""
+    go = "go" if done else "would go"
+    holding = sorted(set(ids) & current.get(email_key(address), frozenset())) if current is not None else []
+    if holding:
+        return (
+            f"  {address}: also a current address of contact(s) {', '.join(holding)} (the contacts source"
+            f" lists it): its greetings are theirs and {go}; the address is not put on the do-not-contact"
+            " list, the person is (below): forget it too to list the address"
+        )
+    kind = "another address" if current is None else "a former address"
+    return (
+        f"  {address}: {kind} of contact(s) {', '.join(ids)}: its greetings are theirs and {go}, but it is"
+        " not put on the do-not-contact list (it may be someone else's by now): forget it too if it is"
+        " still theirs"
+    )

@@ -2,12 +2,13 @@
 
 The do-not-contact list (``suppression``) is keyed by address, which is right
 for a hard bounce — the mailbox is gone, and a new address of the same client
-should be greeted. An unsubscribe, a complaint or a request by hand is the
-*person's* wish: when the CRM later gives the same contact id another address
-(or the cell lists several and the order changes), the address alone would
-greet them again. So such an opt-out also writes ``suppressed_contacts`` (SQLite
-migration 8, PostgreSQL 5): the contact id, the address it came from, its
-reason and date. The planner skips a bound contact whatever address it has
+should be greeted. An unsubscribe, a complaint, a request by hand or an
+erasure request (``greeter forget``) is the *person's* wish: when the CRM later
+gives the same contact id another address (or the cell lists several and the
+order changes, or drops one), the address alone would greet them again. So
+such an opt-out also writes ``suppressed_contacts`` (SQLite migration 8,
+PostgreSQL 5): the contact id, the address it came from, its reason and date.
+The planner skips a bound contact whatever address it has
 (:func:`greeter.policy.person_opt_out`), naming the old address and the date.
 
 Written once for both backends on :class:`~greeter.journal_sql.JournalSql`'s
@@ -117,13 +118,30 @@ class OptOuts(JournalSql):
     ) -> tuple[str, dict[str, Any]]:
         """The statement ``forget`` runs in its transaction on the opt-outs of ``email`` and ``contact_ids``.
 
-        Kept — the objection still binds the person — but their reason, free
-        text that may name them (``--reason "called, +7 913 …"``), becomes the
-        fact of the erasure (:func:`~greeter.journal_store.erased_reason`), as
-        the address's own entry's does.
+        An erasure request is the person's wish, as an opt-out by hand is: the
+        contact ids it found (:attr:`~greeter.journal_store.Erasure.contact_ids`)
+        are bound (:meth:`opt_out`), so a CRM that later drops the erased
+        address from the cell does not bring the person — and the letters whose
+        rows were erased — back. An opt-out there already is kept (its date and
+        address: the older evidence), but its reason, free text that may name
+        the person (``--reason "called, +7 913 …"``), becomes the fact of the
+        erasure (:func:`~greeter.journal_store.erased_reason`), as the address's
+        own entry's does. One statement: the callers run it inside ``forget``'s
+        transaction.
         """
-        params: dict[str, Any] = {"email": email_key(email), "reason": erased_reason(now.date())}
-        params.update({f"c{i}": cid for i, cid in enumerate(sorted(contact_ids))})
-        ids = [self._p(n) for n in params if n.startswith("c")]
-        where = f"email = {self._p('email')}" + (f" OR contact_id IN ({', '.join(ids)})" if ids else "")
-        return f"UPDATE {PERSON_TABLE} SET reason = {self._p('reason')} WHERE {where}", params
+        p = self._p
+        params: dict[str, Any] = {
+            "email": email_key(email),
+            "reason": erased_reason(now.date()),
+            "now": self._at(now),
+        }
+        params.update({f"c{i}": cid for i, cid in enumerate(sorted(set(contact_ids)))})
+        given = "".join(f" UNION SELECT {p(n)}" for n in params if n.startswith("c"))
+        statement = (
+            f"INSERT INTO {PERSON_TABLE} ({_COLUMNS})"
+            f" SELECT contact_id, {p('email')}, {p('reason')}, {p('now')}"
+            f" FROM (SELECT contact_id FROM {PERSON_TABLE} WHERE email = {p('email')}{given}) AS bound"
+            # WHERE true: SQLite's parser needs it before an upsert's ON CONFLICT after a SELECT.
+            " WHERE true ON CONFLICT (contact_id) DO UPDATE SET reason = excluded.reason"
+        )
+        return statement, params

@@ -372,6 +372,16 @@ class PgJournalBase:
     def close(self) -> None:
         self._pool.close()
 
+    def clock_skew(self, now: datetime) -> str | None:
+        """Why :meth:`check_clock` refuses ``now`` against the server's clock; None: within the tolerance.
+
+        ``greeter check`` says it (it raises nothing) so that check does not say OK to a send
+        that will stop at exit 75.
+        """
+        server = self._run(lambda conn, _: conn.execute("SELECT clock_timestamp()").fetchone())
+        assert server is not None
+        return clock_skew_problem(now, server[0])
+
     def check_clock(self, now: datetime) -> None:
         """Refuse (:class:`~greeter.errors.ClockSkewError`, exit 75) when ``now`` — this machine's
         clock — is off the server's by more than the tolerance (:func:`~greeter.errors.clock_skew_problem`).
@@ -379,9 +389,7 @@ class PgJournalBase:
         Called before a sender writes anything; not for a ``--now`` rehearsal,
         whose moment is meant to differ. ``now`` is injected, as every moment is.
         """
-        server = self._run(lambda conn, _: conn.execute("SELECT clock_timestamp()").fetchone())
-        assert server is not None
-        problem = clock_skew_problem(now, server[0])
+        problem = self.clock_skew(now)
         if problem is not None:
             raise ClockSkewError(f"journal {self.url}: {problem}")
 

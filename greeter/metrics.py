@@ -192,7 +192,8 @@ class GreeterCollector(Collector):
         )
         yield CounterMetricFamily(
             "greeter_config_reload_failures",
-            "Reloads (SIGHUP) refused since start: the config or templates were broken, the old ones kept",
+            "Reloads (SIGHUP, or a config or template file changed on disk) refused since start: the config"
+            " or templates were broken, the old ones kept",
             value=s.reload_failures,
         )
         # Named as Prometheus and Alertmanager name theirs, so an alert written for those fits.

@@ -399,8 +399,8 @@ def lift_contacts(journal: JournalStore, contact_ids: Sequence[str]) -> tuple[li
         )
     done = {entry.contact_id for entry in lifted}
     problems = [
-        Problem(f"--contact {number}", "", f"contact {cid!r} has no opt-out of its own")
-        for number, cid in enumerate(contact_ids, 1)
+        Problem("unsuppress --contact", "", f"contact {cid!r} has no opt-out of its own")
+        for cid in contact_ids
         if cid not in done
     ]
     return lines, problems

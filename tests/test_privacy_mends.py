@@ -215,7 +215,7 @@ def test_forget_erases_the_clients_greetings_to_a_former_address_and_says_so(
     assert said[0].startswith("ivan.new@example.org: erased 2 greeting(s)"), said
     assert "  greeting: contact 1001 defender_day 2027-02-23 (sent, to client01@example.com)" in said
     assert any(
-        line.startswith("  client01@example.com: a former address of contact(s) 1001")
+        line.startswith("  client01@example.com: another address of contact(s) 1001")
         and "not put on the do-not-contact list" in line
         for line in said
     ), said
