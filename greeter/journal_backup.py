@@ -155,10 +155,20 @@ def _write_and_verify(source: sqlite3.Connection, path: Path, temp: Path) -> tup
             # said as send says it, not blamed on the temporary file.
             damaged = journal_error(f"journal {path}: cannot back it up: {exc}", exc)
             if DAMAGED_HINT in str(damaged):
-                raise damaged from exc
+                # send's words, but "greeter backup makes one" is this very command: an earlier backup
+                said = str(damaged).replace(DAMAGED_HINT, BACKUP_DAMAGED_HINT)
+                raise JournalError(said) from exc
             raise OutputError(f"{temp}: cannot write the backup: {exc}") from exc
     finally:
         copy.close()
+
+
+#: What ``backup`` says of a damaged journal instead of :data:`DAMAGED_HINT`, whose advice
+#: ("greeter backup makes one") names the command that just refused.
+BACKUP_DAMAGED_HINT = (
+    "the journal is damaged, so no backup of it is worth keeping; stop greeter, restore it from an"
+    " earlier backup, deleting the damaged file's -wal and -shm beside it first"
+)
 
 
 def _verify(copy: sqlite3.Connection, path: Path) -> tuple[int, int]:

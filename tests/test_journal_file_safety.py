@@ -22,6 +22,7 @@ import pytest
 
 import greeter.journal_pg_base
 from greeter.journal import Journal
+from greeter.journal_backup import BACKUP_DAMAGED_HINT
 from greeter.journal_schema import DAMAGED_HINT
 from tests.conftest import MakeProject
 from tests.test_send_e2e import greeter, people
@@ -90,7 +91,8 @@ def test_backup_of_a_damaged_journal_says_the_journal_is_damaged(
     backup = greeter(config, "backup", str(tmp_path / "bk.sqlite3"))
     assert backup.returncode == 2, backup.stderr
     assert f"journal {journal_path}: cannot back it up" in backup.stderr, backup.stderr
-    assert DAMAGED_HINT in backup.stderr
+    assert BACKUP_DAMAGED_HINT in backup.stderr  # not "greeter backup makes one": it just refused
+    assert "greeter backup makes one" not in backup.stderr
     assert ".tmp" not in backup.stderr and not (tmp_path / "bk.sqlite3").exists()
 
 

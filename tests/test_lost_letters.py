@@ -237,3 +237,41 @@ def test_a_central_european_code_page_is_named_without_excels_russian_menu(tmp_p
     assert "'???? d.o.o.' has '?' where letters were" in problem.message
     assert "the file is in Windows-1250: it, or the export before it, had no such letters" in problem.message
     assert "«CSV UTF-8»" in problem.message and "разделители" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rejected"),
+    [
+        ("Фамилия", '=HYPERLINK("http://evil.example";"Петров")', True),  # no '?': it loaded before
+        ("Фамилия", "=1+2", True),
+        ("Отчество", "@Сергеевич", True),
+        ("Имя", "+Иван", True),
+        ("Компания", '=HYPERLINK("http://evil.example";"ООО")', True),
+        ("Компания", "=A1", True),
+        ("Компания", "@Home Networks", False),  # a company may start so
+        ("Компания", "+7 Телеком", False),
+        ("Фамилия", "-", False),  # a CRM's "none"
+    ],
+)
+def test_a_spreadsheet_formula_in_a_name_is_named_as_one_with_or_without_a_question_mark(
+    field: str, value: str, rejected: bool
+) -> None:
+    """QA: ``=HYPERLINK("http://evil.example";"Петров")`` and ``=1+2`` loaded and were greeted."""
+    from greeter.sources.garbled_names import formula_names
+
+    cells = {"last_name": "Петров", "first_name": "Иван", "patronymic": "Сергеевич", "company": "ООО"}
+    key = {"Фамилия": "last_name", "Имя": "first_name", "Отчество": "patronymic", "Компания": "company"}[
+        field
+    ]
+    cells[key] = value
+    said = formula_names(
+        cells, 7, tuple(cells), lambda line, name, text: Problem("c.csv", name, text, line=line)
+    )
+    if rejected:
+        (problem,) = said
+        assert problem.field == key and value in problem.message
+        assert problem.message.endswith(
+            "is a spreadsheet formula, not a name; the row is not loaded: put the name in the CRM's field"
+        )
+    else:
+        assert said == []
