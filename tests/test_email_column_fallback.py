@@ -16,11 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from greeter.config import Defaults
-from greeter.config_contacts import Columns, ContactsSource
-from greeter.sources import load_contacts
-from tests import databases
-from tests.test_email_columns import ALL, OTHER, PRIVATE, WORK, load_rows
+from tests.test_email_columns import ALL, OTHER, PRIVATE, WORK, load_from_postgres, load_rows
 
 NO_DOT = "the domain 'mail' has no dot (the end, like .ru or .com, is missing)"
 
@@ -111,24 +107,11 @@ def test_the_address_taken_instead_is_still_one_person_s(tmp_path: Path) -> None
     assert shown[1].startswith(f"row 3: {PRIVATE}: warning: 'A@x.ru' is already the e-mail of contact '1'")
 
 
-def test_an_sql_source_greets_the_next_column_s_address(tmp_path: Path) -> None:
+def test_an_sql_source_greets_the_next_column_s_address() -> None:
     """The same row parser reads a query's rows: the rule holds there too."""
-    with databases.pg_schema() as (_, schema), databases.pg_admin() as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-        conn.execute(f"CREATE TABLE {schema}.c (id TEXT, work TEXT, private TEXT)")
-        conn.execute(
-            f"INSERT INTO {schema}.c VALUES ('1', 'ivan@mail', 'i@x.ru'), ('2', 'ivan@mail', NULL),"
-            " ('3', NULL, 'p@x.ru')"
-        )
-        cfg = ContactsSource(
-            source="sql",
-            url=databases.PG_URL,
-            query=f"SELECT id, work, private FROM {schema}.c ORDER BY id",
-            columns=Columns(
-                id="id", email=["work", "private"], first_name=None, patronymic=None, last_name=None
-            ),
-        )
-        contacts, report = load_contacts(cfg, Defaults())
+    contacts, report = load_from_postgres(
+        ("work", "private"), "('1', 'ivan@mail', 'i@x.ru'), ('2', 'ivan@mail', NULL), ('3', NULL, 'p@x.ru')"
+    )
     assert [(c.id, c.email) for c in contacts] == [("1", "i@x.ru"), ("3", "p@x.ru")]
     assert [(p.line, p.field, p.severity, p.message) for p in report.problems] == [
         (

@@ -25,9 +25,9 @@ from ruamel.yaml import YAML
 from greeter.cli import main
 from greeter.config import Defaults
 from greeter.config_contacts import Columns, ContactsSource
-from greeter.contacts import listed_addresses
+from greeter.contacts import Contact, listed_addresses
 from greeter.errors import ContactsError
-from greeter.sources import load_contacts
+from greeter.sources import LoadReport, load_contacts
 from tests import databases
 from tests.conftest import ROOT
 
@@ -253,24 +253,31 @@ def test_a_one_item_list_is_the_column_itself() -> None:
     assert columns(ALL).email_columns == tuple(ALL)
 
 
-def test_an_sql_source_tries_the_query_s_columns_in_order(tmp_path: Path) -> None:
-    """Columns are the query's column names, read by the same row parser as a file's."""
+def load_from_postgres(columns: tuple[str, ...], values: str) -> tuple[list[Contact], LoadReport]:
+    """Contacts from a PostgreSQL table of ``id`` and ``columns`` (TEXT) holding ``values`` (SQL),
+    read through ``source: sql`` with ``columns.email: [work, private]``: the same row parser."""
     with databases.pg_schema() as (_, schema), databases.pg_admin() as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-        conn.execute(f"CREATE TABLE {schema}.c (id TEXT, work TEXT, private TEXT, note TEXT)")
-        conn.execute(
-            f"INSERT INTO {schema}.c VALUES ('1', 'w@firm.ru', 'p@mail.ru', ''), ('2', NULL, 'p2@mail.ru', ''),"
-            " ('3', 'a@x.ru; b@x.ru', NULL, ''), ('4', NULL, NULL, 'n@x.ru')"
-        )
+        conn.execute(f"CREATE TABLE {schema}.c (id TEXT, {', '.join(f'{c} TEXT' for c in columns)})")
+        conn.execute(f"INSERT INTO {schema}.c VALUES {values}")
         cfg = ContactsSource(
             source="sql",
             url=databases.PG_URL,
-            query=f"SELECT id, work, private, note FROM {schema}.c ORDER BY id",
+            query=f"SELECT id, {', '.join(columns)} FROM {schema}.c ORDER BY id",
             columns=Columns(
                 id="id", email=["work", "private"], first_name=None, patronymic=None, last_name=None
             ),
         )
-        contacts, report = load_contacts(cfg, Defaults())
+        return load_contacts(cfg, Defaults())
+
+
+def test_an_sql_source_tries_the_query_s_columns_in_order() -> None:
+    """Columns are the query's column names, read by the same row parser as a file's."""
+    contacts, report = load_from_postgres(
+        ("work", "private", "note"),
+        "('1', 'w@firm.ru', 'p@mail.ru', ''), ('2', NULL, 'p2@mail.ru', ''),"
+        " ('3', 'a@x.ru; b@x.ru', NULL, ''), ('4', NULL, NULL, 'n@x.ru')",
+    )
     assert [(c.id, c.email) for c in contacts] == [
         ("1", "w@firm.ru"),
         ("2", "p2@mail.ru"),
