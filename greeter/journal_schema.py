@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import sqlite3
+import stat
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -538,10 +539,11 @@ def hard_linked_error(path: Path) -> JournalError | None:
     lists it). One name is the only safe number, so every command refuses.
     """
     try:
-        links = path.stat().st_nlink
+        st = path.stat()
     except OSError:
         return None
-    if links <= 1:
+    links = st.st_nlink
+    if links <= 1 or not stat.S_ISREG(st.st_mode):  # a folder has two names at least ("." too)
         return None
     return JournalError(
         f"journal {path} has {links} names (hard links): SQLite keeps its -wal and -shm by name, so"
