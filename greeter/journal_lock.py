@@ -231,7 +231,7 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     """The (device, inode) of the file ``path`` names (symbolic links followed); None if none is there."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there: "a-file/x.ics" too
         return None
     return st.st_dev, st.st_ino
 
