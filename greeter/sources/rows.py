@@ -292,8 +292,6 @@ class RowParser:
             garbled := garbled_names.garbled(cells, line, self._kind, self._garbled_cells, self._problem)
         ):
             return None, garbled
-        if formulas := garbled_names.formula_names(cells, line, self._name_fields, self._problem):
-            return None, formulas  # =HYPERLINK(…), =1+2: what a spreadsheet runs, no name
         # Likewise only a row with a '?' anywhere: a name of '?'s ("???? ????????") lost its letters.
         if "?" in whole and (
             lost := garbled_names.lost_names(
