@@ -15,20 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from greeter.contacts import addresses_in, email_in_cell, listed_addresses, smtputf8_only
+from greeter.contacts import addresses_in, email_in_cell, listed_addresses, other_listed, smtputf8_only
 from greeter.sources import email_notes
 from greeter.sources.quote import quoted
 
 __all__ = ["EmailCell", "LaterAddress", "first_listed", "invalid_address", "later_address", "read_email_cell"]
 
 #: An e-mail cell read (:func:`read_email_cell`): the text greeted (the whole cell, or the item of
-#: a list taken), its address (None: not valid), what to tell about it ("" if nothing), and whether
-#: the cell listed several addresses (the note then says which was taken).
-EmailCell = tuple[str, str | None, str, bool]
+#: a list taken), its address (None: not valid), what to tell about it ("" if nothing), and, where
+#: the cell listed several addresses (the note then says which was taken), the other valid ones
+#: (:func:`~greeter.contacts.other_listed`; None: the cell listed none).
+EmailCell = tuple[str, str | None, str, tuple[str, ...] | None]
 #: A later e-mail column's valid address (:func:`later_address`): its field, the text greeted, the
-#: address, the note on it, whether its cell listed several, and the (field, message) of each filled
-#: column passed over on the way to it.
-LaterAddress = tuple[str, str, str, str, bool, list[tuple[str, str]]]
+#: address, the note on it, the other addresses its cell listed (as in :data:`EmailCell`), and the
+#: (field, message) of each filled column passed over on the way to it.
+LaterAddress = tuple[str, str, str, str, tuple[str, ...] | None, list[tuple[str, str]]]
 
 
 def read_email_cell(cell: str) -> EmailCell:
@@ -40,14 +41,14 @@ def read_email_cell(cell: str) -> EmailCell:
     """
     checked, note = email_in_cell(cell)
     if checked is not None:
-        return cell, checked, note, False
+        return cell, checked, note, None
     listed = listed_addresses(cell)
     if listed is not None:  # "kuz@firm.ru, d.kuz@gmail.com": the first valid one, said so
         text, checked, note = first_listed(cell, listed)
-        return text, checked, note, True
+        return text, checked, note, other_listed(listed, checked)
     if len(addresses_in(cell)) > 1:  # two, but no list: which is meant?
         note = email_notes.not_listed(note)
-    return cell, None, note, False
+    return cell, None, note, None
 
 
 def invalid_address(text: str, note: str) -> str:

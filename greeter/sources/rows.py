@@ -30,7 +30,6 @@ from greeter.contacts import (
     email_in_cell,
     invisible_chars,
     listed_addresses,
-    other_listed,
     smtputf8_only,
 )
 from greeter.countries import parse_country
@@ -363,10 +362,10 @@ class RowParser:
                 column = self.header[self.pos[field]]
                 for name, why in ((invalid, message), *passed):
                     problems.append(self._warn(line, name, email_notes.passed_over(why, email, column)))
-            if listed:  # "kuz@firm.ru, d.kuz@gmail.com": the others, which an opt-out of the person may name
-                others = other_listed(listed_addresses(cells[field]) or (), checked)
+            if listed is not None:  # "kuz@firm.ru, d.kuz@gmail.com": the others, which an opt-out may name
+                others = listed
             if note:
-                text = note if listed else f"{quoted(email)} {note}"
+                text = note if listed is not None else f"{quoted(email)} {note}"
                 problems.append(self._problem(line, field, text, "warning"))
             if smtputf8_only(checked):  # no letter can reach it: loaded as a contact without an e-mail
                 problems.append(self._warn(line, field, email_notes.local_part_not_ascii(email)))
