@@ -470,6 +470,13 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
       its own in the same way: the New Year letter carrying refused first-deal wishes
       does not cost the client the birthday letter 11 days later. The next member is
       tried, as for a refusal.
+    * So does a group's best member that leaves after the group's first day (its
+      letter reaches into the next group's gap), but only when another member can
+      lead instead; else it leads, as before. Found by the merging property: «soon»
+      on 27 January and a leap-day occasion moved to 25 February formed one group,
+      whose best member carried a 1 March occasion of a higher priority four days
+      early, though that one fitted the cap on its own day — colliding occasions
+      merge under the highest priority.
     """
     decisions: list[Decision] = []
     candidates.sort()
@@ -517,6 +524,7 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
         live = [c for c in group if not c[6] and (on_day is None or c[3] not in on_day)]
         if len(live) > 1:
             live.sort(key=_lead_key)
+        best: CandidateKey | None = None  # the group's best member, should every other one fail
         for c in live:
             refusal = _refusal(c[4], taken, cap)
             if not refusal:
@@ -524,10 +532,20 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
                     refusal = _crowded_out(c, ordered, j, taken, cap, on_day, c[1], "belated")
                 elif any(m[1] < c[1] for m in group):  # a stand-in: it yields to a higher priority
                     refusal = _crowded_out(c, ordered, j, taken, cap, on_day, c[1] - 1, "fallback")
+                elif c[4] > first:
+                    # The best member leaves after the group's first day, into the next
+                    # group's gap: it yields to a later letter of a higher priority it would
+                    # crowd out — colliding occasions merge under the highest priority — when
+                    # another member can lead instead; else it leads as before.
+                    refusal = _crowded_out(c, ordered, j, taken, cap, on_day, c[1] - 1, "fallback")
+                    if refusal and best is None:
+                        best = c
             if not refusal:
                 lead = c
                 break
             refused[c[3]] = refusal
+        if lead is None and best is not None:
+            lead = best
         if lead is None:
             for c in group:
                 k = c[3]

@@ -151,8 +151,9 @@ def _reference_apply_cap(
     or by max_count) no later candidate leaving within ``max(min_gap_days, 1)`` days of it
     that fits without it — of the same or a higher priority when the lead is late, of a
     higher priority than the lead's when a
-    member of a higher priority could not lead (a fallback lead). With no such member each
-    one is skipped with its own reason. The letter also carries every later candidate
+    member of a higher priority could not lead (a fallback lead), or when the lead is a best
+    member leaving after the group's first day. With no such member each one is skipped with
+    its own reason — but a best member that only yielded leads after all. The letter also carries every later candidate
     anchored less than ``max(min_gap_days, 1)`` days after its lead's anchor.
     """
     taken = sorted(p.day for p in past if p.state in CAP_STATES)
@@ -206,6 +207,7 @@ def _reference_apply_cap(
         i = j
         lead = None
         refusals: dict[int, str] = {}
+        best = None  # a best member that yielded: it leads when no other member can
         for c in sorted(filter(may_lead, group), key=lambda c: (-c.hit.priority, c.day, c.hit.occasion)):
             refusal = _reference_refusal(c.day, taken, cap)
             if not refusal and c.planned_day is not None and c.planned_day < c.day:
@@ -213,10 +215,15 @@ def _reference_apply_cap(
             elif not refusal and any(m.hit.priority > c.hit.priority for m in group):
                 # a fallback lead (a member of a higher priority cannot lead) yields to a higher priority
                 refusal = crowded_out(c, later, c.hit.priority + 1, "fallback")
+            elif not refusal and c.day > group[0].anchor:
+                # a best member leaving after the group's first day yields the same way, if it can
+                refusal = crowded_out(c, later, c.hit.priority + 1, "fallback")
+                best = best or (c if refusal else None)
             if not refusal:
                 lead = c
                 break
             refusals[id(c)] = refusal
+        lead = lead or best
         if lead is None:
             for c in group:
                 if id(c) in refused_on_day:

@@ -777,6 +777,43 @@ def test_a_29_february_birthday_in_a_common_year_follows_leap_day() -> None:
         assert {(i.hit.occasion, i.hit.date) for i in items} == {("birthday", expected), ("leap", expected)}
 
 
+def test_a_best_member_leaving_late_yields_to_a_later_letter_of_a_higher_priority() -> None:
+    """Found by property (d) in CI: «soon» (27 January, priority 0) and a leap-day occasion moved to
+    25 February (priority 1) are one group under a 30-day gap; its best member led on 25 February and
+    carried «spring» (1 March, priority 2) four days early, though spring fit the cap on its own day.
+    Colliding occasions merge under the highest priority: spring leads its letter, soon leaves on
+    its day and carries the leap-day wishes."""
+    config = Settings.model_validate(
+        {
+            "sender": {"name": "Shop", "email": "hello@shop.example"},
+            "contacts": {"path": Path("c.csv"), "dates": {"birthday": "B"}},
+            "occasions": [
+                {"name": "leap", "date": "02-29", "template": "leap", "priority": 1, "days_before": 3},
+                {"name": "spring", "date": "03-01", "template": "spring", "priority": 2},
+                {"name": "soon", "date": "01-27", "template": "soon", "priority": 0},
+            ],
+            "frequency_cap": {"max_count": 1, "window_days": 1, "min_gap_days": 30},
+            "send_window": {
+                "hours": {"start": "04:00", "end": "05:00"},
+                "lunch": None,
+                "public_holidays": False,
+            },
+            "catch_up_days": 0,
+        }
+    )
+    person = Contact(id="0", email="c0@example.com", dates=MappingProxyType({"birthday": date(1950, 6, 1)}))
+    sc = Scenario(
+        config, (person,), datetime(2026, 11, 23, tzinfo=UTC), date(2026, 12, 28), 64, {}, frozenset()
+    )
+    got = {(i.hit.occasion, i.status, i.merged_into, i.send_at and i.send_at.date()) for i in sc.plan()}
+    assert got == {
+        ("soon", "send", None, date(2027, 1, 27)),
+        ("leap", "skip", "soon", date(2027, 1, 27)),
+        ("spring", "send", None, date(2027, 3, 1)),
+    }
+    test_d_merging_never_loses_an_occasion.hypothesis.inner_test(sc)  # type: ignore[attr-defined]
+
+
 def test_an_unparseable_birthday_is_listed_as_invalid_contact() -> None:
     config = Settings.model_validate(
         {
