@@ -28,13 +28,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
 from greeter import __version__
 from greeter.errors import (
     EXIT_BUG,
+    EXIT_USAGE,
     ConfigError,
     ContactsError,
     GreeterError,
@@ -99,6 +100,15 @@ def handles_errors(func: F) -> F:
             # tools do, and keep the interpreter's final flush from failing on the same pipe.
             _to_devnull(sys.stdout)
             sys.exit(EXIT_PIPE)
+        except ZoneInfoNotFoundError as exc:
+            from greeter.country_zones import NO_ZONE_DATABASE, zone_database_missing
+
+            if not zone_database_missing():  # one zone missing where UTC is found: a bug
+                _internal_error(exc, verbose)
+            # Not a bug but the machine's: exit 2 as a config error, which a restart cannot fix.
+            stop_bars()
+            click.echo(NO_ZONE_DATABASE, err=True)
+            sys.exit(EXIT_USAGE)
         except Exception as exc:  # a bug: say so plainly, show the traceback on request
             _internal_error(exc, verbose)
 
@@ -139,7 +149,12 @@ def _internal_error(exc: Exception, verbose: bool) -> NoReturn:
 
 
 #: The last words of ``greeter --help``: where the rest is said.
-EPILOG = "See README.md for the manual, and greeter COMMAND --help for each command."
+#: An installed greeter has no README beside it: the manual is README.md and docs/*.md of the
+#: source distribution, which deploy/ installs in /usr/share/doc/greeter (Documentation=).
+EPILOG = (
+    "The manual: README.md and docs/*.md in greeter's source distribution (installed in"
+    " /usr/share/doc/greeter by deploy/); greeter COMMAND --help for each command."
+)
 
 
 @click.group(context_settings=CONTEXT, epilog=EPILOG)
@@ -651,7 +666,7 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     once complete and checked (PRAGMA integrity_check): never a half-written
     backup. It is one file (no -wal), mode 0600 as the journal. Prints what
     it holds: backed up data/journal.sqlite3 (1,234 greetings, schema
-    version 6) to FILE.
+    version N) to FILE.
 
     To restore: stop greeter, delete the journal's -wal and -shm, put the
     backup in the journal's place, start greeter.

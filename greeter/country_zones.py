@@ -25,12 +25,34 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: A year after every transition the database knows of: its offsets are the zones' current rules.
 _RULES_YEAR = 2040
 #: Moments the offsets are compared at: every week of that year (any daylight-saving change shows).
 _MOMENTS = tuple(datetime(_RULES_YEAR, 1, 1, 12, tzinfo=UTC) + timedelta(weeks=w) for w in range(53))
+
+
+#: What a machine without any time-zone database is told (greeter.cli): an install, not a bug.
+NO_ZONE_DATABASE = (
+    "no time-zone database: zoneinfo finds not even UTC (no /usr/share/zoneinfo, no tzdata package);"
+    " install one: pip install tzdata in greeter's environment, or the system's tzdata package"
+)
+
+
+def zone_database_missing() -> bool:
+    """Whether zoneinfo finds no zone at all, not even UTC: no system database, no ``tzdata`` package.
+
+    Why: a slim container or a ``pip install --no-deps`` has neither, and every
+    command then failed on its first zone as "internal error … a bug in
+    greeter". One zone missing where UTC is found stays a bug: validation
+    should have caught that name first.
+    """
+    try:
+        ZoneInfo("UTC")
+    except ZoneInfoNotFoundError:
+        return True
+    return False
 
 
 @lru_cache(maxsize=512)

@@ -16,7 +16,8 @@ for 127.0.0.1 would exempt the very reverse proxy the flood comes through.
 IPv6 addresses are counted by their /64: one host is given a whole /64 and
 picks any address in it. Behind a reverse proxy every connection comes from
 the proxy's address, so the proxy may hold :data:`MAX_PER_ADDRESS` at once —
-far more than a greeting service's clicks need; README says so.
+far more than a greeting service's clicks need; docs/operations.md says so (*What greeter
+writes, and what its HTTP listener tells*).
 """
 
 from __future__ import annotations

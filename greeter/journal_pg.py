@@ -233,8 +233,8 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
 
         For readers that must leave no trace (``send --dry-run``, preview): the
         dry run of a project whose PostgreSQL journal did not exist yet created
-        the schema and every table, while README promises a dry run creates
-        nothing (as it holds for a SQLite journal: no file is made).
+        the schema and every table, while docs/commands.md (``send``) promises a dry
+        run creates nothing (as it holds for a SQLite journal: no file is made).
         """
         return cls._open(url, now=now, create=False)
 

@@ -332,7 +332,7 @@ def _create_private(path: Path) -> None:
     the machine. An empty file is a new database to SQLite. One that exists
     (another process made it meanwhile) is left as it is. A file that cannot be
     made (a read-only mount, a full disk) is left to SQLite to fail on: its
-    "unable to open database file" is what ``check`` and the README say.
+    "unable to open database file" is what ``check`` says (docs/commands.md, *Exit 2*).
     """
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, JOURNAL_FILE_MODE)

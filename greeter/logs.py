@@ -64,7 +64,7 @@ def problem_for_log(problem: Problem) -> str:
 
     A row's message quotes the cell — a name (``'Иван\\u202e'``), a birth date
     (``'31.02.1980'``) — and the log is shipped and kept beyond greeter's reach
-    (README, *Personal data*). Masking finds addresses, not names or dates, so
+    (docs/operations.md, *Personal data*). Masking finds addresses, not names or dates, so
     the row's place, column and severity are logged and the message is left to
     ``greeter check``, read at the keyboard. A whole column's or file's problem
     quotes no cell and is logged as it is.

@@ -121,7 +121,7 @@ def _common_noun(head: str, after: list[str]) -> bool:
 #: a closed list, as without a dictionary only these are sure: "Contract anniversary" → "a happy
 #: contract anniversary", never "christmas" or "romashka's 25th anniversary". German capitalises
 #: every noun; Russian is the dictionary's (:func:`title_in_case`). Any other title stays as written:
-#: a marketer writes it lower case in ``title_by_locale`` (README, "Occasion titles").
+#: a marketer writes it lower case in ``title_by_locale`` (docs/templates.md).
 _COMMON_FIRST: Final[dict[str, frozenset[str]]] = {
     "en": frozenset(
         [

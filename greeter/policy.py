@@ -432,8 +432,9 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
       13-day-old anniversary and nothing for the holiday the next day — while without
       the first deal the same letter carried New Year. A customer-care manager
       expects one letter covering all three (the birthday, New Year, and the
-      anniversary, belated but still within ``min_gap_days``), and the README
-      promises it: occasions within ``min_gap_days`` of each other merge.
+      anniversary, belated but still within ``min_gap_days``), and the manual
+      promises it (docs/config.md, ``frequency_cap``): occasions within
+      ``min_gap_days`` of each other merge.
       Such a later candidate can have no letter of its own (it would come within the
       gap of this one; with ``min_gap_days`` 0 it is on the same day, which merges
       as in a group), so riding along is the only way it is greeted; nor may it lead
