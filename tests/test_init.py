@@ -218,6 +218,9 @@ def wheel_layout(site: Path) -> Path:
     """greeter laid out in ``site`` as its wheel installs it: the package, and ``greeter/_starter/``
     filled by pyproject's package-dir and package-data for the ``greeter._starter`` packages."""
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    # Else setuptools adds every file the sdist holds under a mapped folder (MANIFEST.in's
+    # `graft templates`, `include data/*.csv`: an export left beside the sample) to the wheel too.
+    assert setuptools["include-package-data"] is False
     shutil.copytree(ROOT / "greeter", site / "greeter", ignore=shutil.ignore_patterns("__pycache__"))
     starter = [p for p in setuptools["packages"] if p.split(".")[:2] == ["greeter", PACKAGED]]
     assert "greeter._starter" in starter, setuptools["packages"]
