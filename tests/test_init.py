@@ -267,3 +267,13 @@ def test_an_install_without_the_starter_says_so_as_a_bug(tmp_path: Path) -> None
     )
     assert done.stderr.rstrip().endswith("a packaging bug; reinstall greeter from its wheel")
     assert files_under(project) == set()
+
+
+def test_the_containerfile_copies_what_the_wheel_maps_into_greeter() -> None:
+    """The image builds greeter from the files it copies: a starter file pyproject maps but the
+    Containerfile leaves out stops `pip install .` (package directory 'templates' does not exist)."""
+    from tests.test_container_ops import _instructions
+
+    copied = {Path(source) for args in _instructions()["COPY"] for source in args.split()[:-1]}
+    for needed in (EXAMPLE_CONFIG, TEMPLATES, *SAMPLE_DATA):
+        assert any(c == Path(needed) or c in Path(needed).parents for c in copied), (needed, copied)
