@@ -48,8 +48,7 @@ def load_settings(path: str | os.PathLike[str], *, today: date) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        folder = path.parent.resolve()
-        message = _not_found(path, folder, (folder / _EXAMPLE).is_file())
+        message = _not_found(path, path.parent.resolve())
         raise ConfigError([Problem(str(path), "", message)]) from None
     except OSError as exc:
         raise ConfigError([Problem(str(path), "", exc.strerror or str(exc))]) from None
@@ -63,11 +62,7 @@ def load_settings(path: str | os.PathLike[str], *, today: date) -> Settings:
     return parse_settings(text, str(path), base_dir=path.parent, today=today)
 
 
-#: The commented example config shipped with greeter, which a first config is copied from.
-_EXAMPLE: Final = "config.example.yaml"
-
-
-def _not_found(path: Path, folder: Path, example_here: bool) -> str:
+def _not_found(path: Path, folder: Path) -> str:
     """``config file not found``, with how to start when greeter looked for its default file.
 
     ``greeter check`` run in a fresh folder looks for ``greeter.yaml`` there
@@ -75,15 +70,23 @@ def _not_found(path: Path, folder: Path, example_here: bool) -> str:
     is not found. The path alone cannot tell the default from ``--config
     greeter.yaml`` typed out; the hint holds for both. A path the user chose
     (``--config prod.yaml``) is left alone: a typo in it is not a first day.
+    Beside the example config (a checkout) the hint is to copy it; elsewhere
+    (greeter installed from a wheel, an empty folder) it is ``greeter init``,
+    which writes the same example with the templates and contacts it needs.
     """
-    from greeter.cli import DEFAULT_CONFIG  # the CLI owns its default; loaded already when it runs
+    # The CLI owns its default and the starter's names; loaded already when it runs.
+    from greeter.cli import DEFAULT_CONFIG
+    from greeter.cli_init import EXAMPLE_CONFIG
 
     if path != Path(DEFAULT_CONFIG):
         return "config file not found"
-    start = f", or start from the example: cp {_EXAMPLE} {DEFAULT_CONFIG}" if example_here else ""
+    if (folder / EXAMPLE_CONFIG).is_file():
+        start = f"start from the example: cp {EXAMPLE_CONFIG} {DEFAULT_CONFIG}"
+    else:
+        start = "write a starter project here (config, templates, sample contacts): greeter init"
     return (
         f"config file not found in {folder} (the file read when no --config is given): "
-        f"name your config with --config FILE{start}"
+        f"name your config with --config FILE, or {start}"
     )
 
 
