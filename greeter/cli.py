@@ -21,13 +21,14 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import select
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TextIO, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -429,18 +430,57 @@ def day_span(first: date, last: date) -> str:
     return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"
 
 
-def parse_day(value: str | None, param: str) -> date | None:
+#: A day as every command's date option takes it besides ISO (2026-12-25): as a CRM export and a
+#: Russian manager write it, 25.12.2026 (the contacts' default %d.%m.%Y), day and month of two
+#: digits each (DD.MM.YYYY).
+_DOTTED_DAY = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] | None = None) -> date | None:
+    """A command line's date: ``2026-12-25`` or ``25.12.2026`` (the contacts file's own form).
+
+    ``month``: an option that bounds a range (``history --since``/``--until``)
+    also takes a whole month, ``2026-11``, as its ``first`` or ``last`` day —
+    a manager's "November" without counting its days. An option naming one
+    day (``--date``) does not: which day would it be? Every other form is a
+    usage error (exit 2) that names the forms taken.
+    """
     if value is None:
         return None
+    text = value.strip()
     try:
-        return date.fromisoformat(value)
+        if dotted := _DOTTED_DAY.fullmatch(text):
+            return date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+        if month is not None and (whole := _MONTH.fullmatch(text)):
+            first = date(int(whole[1]), int(whole[2]), 1)
+            if month == "first":
+                return first
+            return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+        return date.fromisoformat(text)
     except ValueError:
+        forms = "2026-12-25, 25.12.2026 or a month like 2026-12" if month else "2026-12-25 or 25.12.2026"
         raise click.BadParameter(
-            f"{value!r} is not a date like 2026-12-25", param_hint=flag_hint(param)
+            f"{value!r} is not a date like {forms}", param_hint=flag_hint(param)
         ) from None
 
 
-def check_occasion(value: str | None, settings: Settings, journal: JournalStore | None = None) -> None:
+def occasion_by_title(value: str | None, settings: Settings) -> str | None:
+    """``--occasion`` as the occasion's name: a configured occasion's title (any case: ``"8 марта"``,
+    what history's table shows) stands for its name; any other value is returned as given (a name,
+    a name only the journal knows, or a typo :func:`check_occasion` refuses)."""
+    if value is None or value in settings.occasion_titles():
+        return value
+    wanted = value.strip().casefold()
+    for name, title in settings.occasion_titles().items():
+        if title.casefold() == wanted:
+            return name
+    return value
+
+
+def check_occasion(
+    value: str | None, settings: Settings, journal: JournalStore | None = None, *, titles: bool = False
+) -> None:
     """``--occasion`` must name an occasion that exists, else it is a usage error (exit 2).
 
     A typo (``new_yaer``) would otherwise select nothing, and "approved 0
@@ -449,6 +489,9 @@ def check_occasion(value: str | None, settings: Settings, journal: JournalStore 
     (``history``, ``uncertain``) also accept a name only the journal knows —
     an occasion removed from the config keeps its history — so they pass
     ``journal``, and call this only when their filter found nothing.
+    ``titles``: the command also takes an occasion's title
+    (:func:`occasion_by_title`), so the choices list each as ``womens_day (8 Марта)``
+    and a typo of a title is matched too.
     """
     if value is None:
         return
@@ -461,8 +504,17 @@ def check_occasion(value: str | None, settings: Settings, journal: JournalStore 
         return
     import difflib
 
-    close = difflib.get_close_matches(value, known, n=1)
-    hint = f", did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+    given = settings.occasion_titles() if titles else {}
+    named = {name: given.get(name) or name for name in known}
+    words = {name: name if title == name else f"{name} ({title})" for name, title in named.items()}
+    candidates = {**{title: name for name, title in named.items()}, **{name: name for name in named}}
+    close = difflib.get_close_matches(value, list(candidates), n=1)
+    if close and close[0] != candidates[close[0]]:  # a title's typo: the occasion meant, and its title
+        hint = f", did you mean {candidates[close[0]]!r} ({close[0]})?"
+    elif close:
+        hint = f", did you mean {close[0]!r}?"
+    else:
+        hint = f" (known: {', '.join(words.values())})"
     raise click.BadParameter(f"no occasion {value!r} in {where}{hint}", param_hint=flag_hint("--occasion"))
 
 

@@ -24,6 +24,7 @@ from greeter.cli import (
     config_day,
     handles_errors,
     main,
+    occasion_by_title,
     parse_day,
     parse_now,
     quiet_option,
@@ -35,7 +36,9 @@ from greeter.retention import MOST_RETENTION_DAYS
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from greeter.contacts import Contact
     from greeter.journal_store import JournalEntry, JournalStore
+    from greeter.runtime import Inputs
 
 
 #: What ``history --state`` takes: every journal state, and ``dismissed``.
@@ -51,7 +54,11 @@ def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | 
 @_config_option
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact.")
 @click.option("--email", metavar="ADDRESS", help="Only greetings to this address (any case).")
-@click.option("--occasion", metavar="NAME", help="Only this occasion.")
+@click.option(
+    "--occasion",
+    metavar="NAME",
+    help="Only this occasion: its name, or its title as the table shows it (any case).",
+)
 @click.option(
     "--state",
     "state_filter",
@@ -65,9 +72,14 @@ def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | 
     "--from",
     "since",
     metavar="DATE",
-    help="First occasion date to show (YYYY-MM-DD, inclusive): the day greeted, not the day the letter left.",
+    help="First occasion date to show (YYYY-MM-DD or DD.MM.YYYY, inclusive; YYYY-MM: the month's first "
+    "day): the day greeted, not the day the letter left.",
 )
-@click.option("--until", metavar="DATE", help="Last occasion date to show (YYYY-MM-DD, inclusive).")
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Last occasion date to show (YYYY-MM-DD or DD.MM.YYYY, inclusive; YYYY-MM: the month's last day).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -108,7 +120,12 @@ def history(
     With --contact, the greetings sent to that contact's current address
     (as the contacts source gives it) under other ids are shown too, marked
     "as contact OLD" (JSON/CSV: current_contact_id): a CRM that renumbered a
-    client keeps its history, as the planner does.
+    client keeps its history, as the planner does. Without it, a row whose
+    id the contacts no longer have is shown so as the contact that has its
+    address now. With --contact or --email, a client greeter no longer
+    writes to (the do-not-contact list, an erasure, the CRM's column) is
+    said after the rows, on stderr; so is where a contact's greetings to
+    its former addresses are. A --contact that is a name gets its ids.
 
     Each row's client (full name, company) is looked up in the contacts
     source (the journal keeps no names), the occasion shown by its title in
@@ -119,7 +136,10 @@ def history(
 
     --since (or --from) and --until bound the occasion date, both days
     included: the day greeted, not the day the letter left (a 7 January
-    birthday greeted on 30 December is in --since 2027-01-01).
+    birthday greeted on 30 December is in --since 2027-01-01). A date is
+    2027-01-01 or 01.01.2027; 2026-11 is the whole month (--since: its
+    first day, --until: its last). --occasion takes the title the table
+    shows ("8 Марта") as well as the name.
 
     -o FILE writes to FILE (the format from .csv/.json unless --format says),
     replacing it, but never greeter's own files (the config, contacts,
@@ -143,6 +163,7 @@ def history(
       greeter history --email ivan@example.com --format json
       greeter history --state uncertain
       greeter history --since 2027-01-01 -o clients.csv   # for Excel
+      greeter history --since 2026-11 --until 2026-11      # November
       greeter history --format csv > history.csv          # for a script
     """
     from greeter.history_out import chosen_format, show
@@ -151,13 +172,14 @@ def history(
     from greeter.own_files import check_out
     from greeter.runtime import load_inputs
 
-    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    first, last = parse_day(since, "--since", month="first"), parse_day(until, "--until", month="last")
     if first is not None and last is not None and first > last:
         raise click.UsageError(f"--since {first} is after --until {last}: no day is in that range")
     fmt = chosen_format(fmt, out)
     inputs = load_inputs(state.config, today=config_day(None))
     settings = inputs.settings
     check_out("-o", out, state.config, settings)
+    occasion = occasion_by_title(occasion, settings)  # "8 Марта", as the table shows it
     journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
     try:
         filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}
@@ -173,30 +195,89 @@ def history(
         # (and how many rows), once as it is printed.
         found = census(entries)
         if not found.count:  # a typo, or an occasion nobody was greeted for yet?
-            check_occasion(occasion, settings, journal)
+            check_occasion(occasion, settings, journal, titles=True)
         asked = contact_id if address else None
-        people = look_up(inputs, found.contact_ids, asked)
-        if people.missing:
+        people = look_up(inputs, found.contact_ids, asked, rows=found.rows, email=email)
+        if people.missing and found.count:
             click.echo(people.missing, err=True)
         show(entries, fmt, asked, people, out)
+        client: Contact | None = None  # the contact asked for, as the contacts source gives it now
+        if contact_id:
+            client = people.contacts.get(contact_id) or inputs.contact(contact_id)
+        elif email:
+            client = people.addressee
+        notes = _client_notes(journal, client, contact_id, email) if contact_id or email else []
     finally:
         journal.close()
-    if not found.count and fmt == "table":
-        if out is None:  # not an empty table: it said nothing (as preview's "nothing planned in this range")
-            filtered = any((contact_id, email, occasion, state_filter, first, last))
-            click.echo("no greeting matches these filters" if filtered else "no greetings recorded yet")
-        given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
-        if given:  # an empty table says nothing of why: a mistyped id, or nobody greeted yet
-            to = f" nor for its address {address} under another id" if address else ""
-            click.echo(f"the journal has no greeting for {' '.join(given)}{to} (yet)", err=True)
-            if contact_id and inputs.contact(contact_id) is None:  # a typo? preview would refuse it too
-                click.echo(f"nor does the contacts source have a contact {contact_id}", err=True)
-            elif contact_id:  # the journal holds letters and their outcomes, not the planner's skips
-                click.echo(
-                    f"what is planned for it, or skipped and why (no e-mail, suppressed, outside the"
-                    f" audience…): greeter preview --contact {contact_id} --from DATE --days N",
-                    err=True,
-                )
+    if not found.count and fmt == "table" and out is None:
+        # Not an empty table: it said nothing (as preview's "nothing planned in this range").
+        filtered = any((contact_id, email, occasion, state_filter, first, last))
+        click.echo("no greeting matches these filters" if filtered else "no greetings recorded yet")
+    given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
+    stopped = any(note.startswith("greetings stopped") for note in notes)
+    if not found.count and fmt == "table" and given:
+        # An empty table says nothing of why: a mistyped id, nobody greeted yet, or no more.
+        to = f" nor for its address {address} under another id" if address else ""
+        yet = "" if stopped else " (yet)"
+        click.echo(f"the journal has no greeting for {' '.join(given)}{to}{yet}", err=True)
+    for note in notes:  # on stderr in every format: JSON stays a list of rows, CSV a table
+        click.echo(note, err=True)
+    if not found.count and fmt == "table" and contact_id and not stopped:
+        if client is None:  # a typo, or a name? preview would refuse it too
+            click.echo(f"nor does the contacts source have a contact {contact_id}", err=True)
+            if meant := _named(inputs, contact_id):
+                click.echo(f"did you mean {meant}?", err=True)
+        else:  # the journal holds letters and their outcomes, not the planner's skips
+            click.echo(
+                f"what is planned for it, or skipped and why (no e-mail, suppressed, outside the"
+                f" audience…): greeter preview --contact {contact_id} --from DATE --days N",
+                err=True,
+            )
+
+
+def _client_notes(
+    journal: JournalStore, client: Contact | None, contact_id: str | None, email: str | None
+) -> list[str]:
+    """What ``history --contact``/``--email`` says after the rows of the client asked for
+    (``client``: its contact now, by that id or at that address; None: the source has none).
+
+    Why greetings stopped (:func:`~greeter.history_people.stop_notes`: the
+    do-not-contact list, the person's opt-out, an erasure, the CRM's column),
+    and — for an address the contacts give a contact who was greeted at other
+    addresses (the CRM changed it) — where those greetings are.
+    """
+    from greeter.contacts import email_key
+    from greeter.history_people import address_forms, stop_notes
+    from greeter.history_view import read_history
+
+    addresses = address_forms(email) if email else ()
+    notes = stop_notes(
+        contact_id, client, addresses, journal.suppression_list(), journal.opted_out_contacts()
+    )
+    if email and contact_id is None and client is not None:
+        keys = {email_key(a) for a in addresses}
+        elsewhere = sum(
+            1 for e in read_history(journal, contact_id=client.id) if email_key(e.email or "") not in keys
+        )
+        if elsewhere:
+            notes.append(
+                f"contact {client.id} has {elsewhere} greeting(s) to other addresses:"
+                f" greeter history --contact {client.id}"
+            )
+    return notes
+
+
+def _named(inputs: Inputs, text: str) -> str | None:
+    """``--contact 2003 (Анна Ильинична Смирнова, АО «Северсталь-Сервис») or 2028 (…)`` for a
+    ``--contact`` that is a name, not an id (:func:`~greeter.history_people.named`); None: no
+    contact has that name."""
+    from greeter.history_people import named
+
+    found = named(inputs, text)
+    if not found:
+        return None
+    shown = [f"{c.id} ({', '.join(part for part in (c.display_name, c.company) if part)})" for c in found[:5]]
+    return "--contact " + " or ".join(shown) + (" or another of that name" if len(found) > 5 else "")
 
 
 @main.command(context_settings=CONTEXT, short_help="Add to or show the do-not-contact list.")

@@ -6,30 +6,36 @@ copy to erase). But a sales manager knows "Иван Петрович Ивано�
 not contact 1001, a "День рождения", not ``birthday``, and the client's
 morning, not UTC. So history looks the contacts of the rows it shows up in the
 contacts source — read as every command reads it
-(:meth:`~greeter.runtime.Inputs.contacts_by_id`), no further than the last of
+(:meth:`~greeter.runtime.Inputs.contacts`), no further than the last of
 them, and not at all when no row is shown — and takes the occasions' titles
 from the config (:meth:`~greeter.config.Settings.occasion_titles`, as the
 gallery and the calendar name them).
 
+A row whose contact id the source no longer has (a CRM renumbered the client)
+is shown as the contact that has its address now, as ``--contact`` shows it
+(:attr:`People.links`). ``--contact``/``--email`` of a client greeter no longer
+writes to says why after the rows (:func:`stop_notes`).
+
 A source that cannot be read (a copy of the journal on another machine, a
 missing export, a CRM database down) costs the names only: history shows the
 journal all the same and says once, on stderr, why the names are missing
-(:attr:`People.missing`). A contact no longer in the source has no name: the
-journal outlives the export.
+(:attr:`People.missing`). A contact no longer in the source, whose address no
+other contact has either, has no name: the journal outlives the export.
 
-Everything here but :func:`look_up` is pure.
+Everything here but :func:`look_up` and :func:`named` is pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from greeter.contacts import Contact
-from greeter.journal_store import JournalEntry
+from greeter.contacts import Contact, email_key
+from greeter.journal_store import JournalEntry, PersonOptOut, Suppression, erasure_day
+from greeter.policy import crm_opt_out, opted_out_words
 from greeter.zone_label import local_time
 
 if TYPE_CHECKING:
@@ -51,12 +57,35 @@ class People:
     default_zone: str = "UTC"
     #: Why there are no names (the source could not be read); None when they were looked up.
     missing: str | None = None
+    #: A row's (contact id, :func:`~greeter.contacts.email_key` of its address) → the contact
+    #: that has that address now, for a row whose id is in the source no more: a CRM renumbered
+    #: the client (:func:`links`).
+    links: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    #: The contact whose address ``--email`` names, as the source gives it today (None: nobody's,
+    #: or not asked).
+    addressee: Contact | None = None
 
-    def contact(self, entry: JournalEntry, asked: str | None = None) -> Contact | None:
-        """The row's contact in the source; for a row journaled under a former id (``asked``: the
-        ``--contact`` id, found by its address) the contact asked for — the old id may be another
-        client's by now."""
-        cid = asked if asked is not None and entry.contact_id != asked else entry.contact_id
+    def current_id(self, entry: JournalEntry, asked: str | None = None) -> str | None:
+        """The contact a row journaled under another id is shown as; None: its own.
+
+        ``asked``: the ``--contact`` id, whose rows under former ids were found
+        by its current address (:func:`~greeter.history_view.with_former_ids`):
+        every row not under that id is that contact's. Else (a listing by any
+        other filter, or none) a row whose id the source no longer has is the
+        contact's that has its address now (:attr:`links`): the whole journal
+        shows a renumbered client's old rows as ``--contact`` shows them.
+        """
+        if asked is not None:
+            return asked if entry.contact_id != asked else None
+        if not self.links or not entry.email:
+            return None
+        return self.links.get((entry.contact_id, email_key(entry.email)))
+
+    def contact(self, entry: JournalEntry, current: str | None = None) -> Contact | None:
+        """The row's contact in the source; for a row journaled under a former id (``current``:
+        :meth:`current_id`) the contact it belongs to now — the old id may be another client's by
+        now."""
+        cid = current if current is not None and entry.contact_id != current else entry.contact_id
         return self.contacts.get(cid)
 
     def zone(self, contact: Contact | None) -> ZoneInfo:
@@ -71,18 +100,19 @@ class People:
         """The table's occasion: its title, and those of the occasions merged into its letter."""
         return " + ".join(self.title(o) for o in (entry.occasion, *entry.merged))
 
-    def local(self, entry: JournalEntry, moment: datetime, asked: str | None = None) -> datetime:
-        """``moment`` on the recipient's clock."""
-        return moment.astimezone(self.zone(self.contact(entry, asked)))
+    def local(self, entry: JournalEntry, moment: datetime, current: str | None = None) -> datetime:
+        """``moment`` on the recipient's clock (``current``: :meth:`current_id`)."""
+        return moment.astimezone(self.zone(self.contact(entry, current)))
 
-    def fields(self, entry: JournalEntry, moment: datetime, asked: str | None = None) -> dict[str, Any]:
+    def fields(self, entry: JournalEntry, moment: datetime, current: str | None = None) -> dict[str, Any]:
         """:data:`FIELDS` of one row for JSON and CSV; ``moment``: the row's "when" (UTC or any zone).
 
         ``name``/``company`` are null when the contact is not in the source
         (or it could not be read); ``when_local`` is ISO 8601 with the
-        recipient's offset, ``timezone`` that zone's IANA name.
+        recipient's offset, ``timezone`` that zone's IANA name. ``current``:
+        :meth:`current_id`, the contact a row under a former id is shown as.
         """
-        contact = self.contact(entry, asked)
+        contact = self.contact(entry, current)
         zone = self.zone(contact)
         return {
             "name": (contact.display_name or None) if contact else None,
@@ -99,24 +129,77 @@ def local_text(moment: datetime) -> str:
     return local_time(moment)
 
 
-def look_up(inputs: Inputs, contact_ids: Collection[str], asked: str | None = None) -> People:
+def address_forms(text: str) -> tuple[str, ...]:
+    """An address as typed and, if it differs, as greeter loads it (:func:`~greeter.contacts.valid_email`).
+
+    ``history --email olga@пример.рф``: her letters are journaled to the
+    punycode form her contact is loaded in (``olga@xn--e1afmkfd.xn--p1ai``), a
+    row an older greeter wrote may hold the form as typed; both are hers.
+    """
+    from greeter.contacts import valid_email
+
+    typed = text.strip()
+    loaded = valid_email(typed)
+    return (typed, loaded) if loaded is not None and loaded.casefold() != typed.casefold() else (typed,)
+
+
+def links(
+    rows: Iterable[tuple[str, str]], by_id: Mapping[str, Contact], by_address: Mapping[str, Contact]
+) -> dict[tuple[str, str], str]:
+    """:attr:`People.links` (pure): each row's (contact id, address) whose id is not in the source
+    (``by_id``) → the contact whose address it is today (``by_address``, by
+    :func:`~greeter.contacts.email_key` of the loaded form) — as ``--contact`` finds a renumbered
+    client's rows by its current address, and the planner counts them as its.
+
+    A row whose id is still a contact stays that contact's, even if another
+    contact has its address now (a mailbox handed to a colleague): the id is the
+    journal's own fact, the address only the last one known.
+    """
+    found: dict[tuple[str, str], str] = {}
+    for cid, address in rows:
+        if cid in by_id or not address:
+            continue
+        for form in address_forms(address):
+            contact = by_address.get(email_key(form))
+            if contact is not None and contact.id != cid:
+                found[cid, email_key(address)] = contact.id
+                break
+    return found
+
+
+def look_up(
+    inputs: Inputs,
+    contact_ids: Collection[str],
+    asked: str | None = None,
+    *,
+    rows: Collection[tuple[str, str]] = (),
+    email: str | None = None,
+) -> People:
     """The :class:`People` of the rows shown: their contacts read from the source, the config's titles.
 
     ``contact_ids``: the rows' own contact ids (gathered without keeping the
     rows, :func:`greeter.history_view.census`); only they (and ``asked``) are
-    looked for, and the source is read no further than the last of them. A
+    looked for, and the source is read no further than the last of them —
+    unless one is missing: then to its end, for the contacts that have the
+    addresses of ``rows`` (each row's contact id and address) now
+    (:attr:`People.links`). ``email``: the ``--email`` address, whose contact
+    (:attr:`People.addressee`) is looked for too, even when no row is shown. A
     source that cannot be read gives no contacts and :attr:`People.missing`
     says why, in one line.
     """
     from greeter.errors import GreeterError
 
     settings = inputs.settings
-    ids = set(contact_ids)
+    ids = set(contact_ids) | ({asked} if asked and contact_ids else set())
     people = People(titles=settings.occasion_titles(), default_zone=settings.defaults.timezone)
-    if not ids:  # nothing shown: nothing to read
+    wanted = {email_key(form) for form in address_forms(email)} if email else set()
+    if not ids and not wanted:  # nothing shown, nobody asked for: nothing to read
         return people
+    addresses = wanted | {
+        email_key(form) for _, address in rows if address for form in address_forms(address)
+    }
     try:
-        contacts = inputs.contacts_by_id(ids | ({asked} if asked else set()))
+        by_id, by_address = _read(inputs, ids, addresses, wanted)
     except (GreeterError, OSError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         return People(
@@ -125,4 +208,138 @@ def look_up(inputs: Inputs, contact_ids: Collection[str], asked: str | None = No
             missing=f"names and companies are not shown: the contacts source cannot be read ({reason});"
             f" times are in the default zone {people.default_zone}",
         )
-    return People(contacts=contacts, titles=people.titles, default_zone=people.default_zone)
+    linked = links(rows, by_id, by_address)
+    theirs = set(linked.values())  # the contacts old rows are shown as, who may have no row of their own
+    now_theirs = {c.id: c for c in by_address.values() if c.id in theirs}
+    return People(
+        contacts={**now_theirs, **by_id},
+        titles=people.titles,
+        default_zone=people.default_zone,
+        links=linked,
+        addressee=next((by_address[key] for key in sorted(wanted) if key in by_address), None),
+    )
+
+
+def _read(
+    inputs: Inputs, ids: Collection[str], addresses: Collection[str], needed: Collection[str]
+) -> tuple[dict[str, Contact], dict[str, Contact]]:
+    """The contacts with ``ids``, and those whose address (its :func:`~greeter.contacts.email_key`)
+    is one of ``addresses``; read as every command reads them
+    (:meth:`~greeter.runtime.Inputs.contacts`), in one pass that stops once every id and every
+    ``needed`` address is found — the rows' other addresses are wanted only for an id not found."""
+    by_id: dict[str, Contact] = {}
+    by_address: dict[str, Contact] = {}
+    stream = inputs.contacts(inputs.new_report())  # a generator: closed below
+    try:
+        for contact in stream:
+            if contact.id in ids:
+                by_id.setdefault(contact.id, contact)
+            if contact.email and (key := email_key(contact.email)) in addresses:
+                by_address.setdefault(key, contact)
+            if len(by_id) == len(ids) and all(key in by_address for key in needed):
+                break
+    finally:
+        stream.close()
+    return by_id, by_address
+
+
+def named(inputs: Inputs, text: str, limit: int = 5) -> list[Contact]:
+    """The contacts whose name is ``text`` (any case, ё as е): a last name, or the full name in
+    any usual order — for ``--contact Смирнова``, which is no id. Reads the whole source; one that
+    cannot be read gives none (the caller has said the id is not there)."""
+    from greeter.errors import GreeterError
+
+    wanted = _name_key(text)
+    if not wanted:
+        return []
+    found: list[Contact] = []
+    try:
+        stream = inputs.contacts(inputs.new_report())
+        try:
+            for contact in stream:
+                parts = (contact.last_name, contact.first_name, contact.patronymic)
+                forms = {
+                    contact.last_name,
+                    contact.display_name,
+                    " ".join(parts),
+                    " ".join(parts[:2]),
+                    " ".join((*parts[1:], parts[0])),
+                    " ".join((parts[1], parts[0])),
+                }
+                if wanted in {_name_key(form) for form in forms}:
+                    found.append(contact)
+                    if len(found) > limit:
+                        break
+        finally:
+            stream.close()
+    except (GreeterError, OSError):
+        return []
+    return found
+
+
+def _name_key(text: str) -> str:
+    """A name as :func:`named` compares it: words, any case, ё as е."""
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+def stop_notes(
+    contact_id: str | None,
+    contact: Contact | None,
+    addresses: Collection[str],
+    listed: Iterable[Suppression],
+    opted_out: Mapping[str, PersonOptOut],
+) -> list[str]:
+    """Why greetings to a client stopped, one line each (pure); none: nothing stops them.
+
+    ``history --contact``/``--email`` of a client on the do-not-contact list
+    showed the letters sent before and nothing of why none came after, and an
+    erased client's empty history said "(yet)", as if greetings would come.
+    Asked as the planner asks (:func:`greeter.policy.do_not_contact`,
+    :func:`~greeter.policy.crm_opt_out`): ``addresses`` (the ``--email``
+    address, the contact's own) on the list (``listed``: the journal's, as
+    ``suppress --list`` shows it); the person's opt-out (``opted_out``, by
+    contact id: ``contact``'s, else ``contact_id``'s, and any made from one of
+    ``addresses``) made from an address not listed; the CRM's column.
+    """
+    keys = {email_key(a) for a in (*addresses, *(contact.addresses if contact else ()))}
+    notes: list[str] = []
+    said: set[str] = set()
+    for entry in sorted((e for e in listed if e.email in keys), key=lambda e: (e.created_at, e.email)):
+        said.add(entry.email)
+        notes.append(_listed_words(entry))
+    cid = contact.id if contact is not None else contact_id
+    persons = {o.contact_id: o for o in opted_out.values() if o.email in keys}
+    if cid is not None and cid in opted_out:
+        persons[cid] = opted_out[cid]
+    for person in sorted(persons.values(), key=lambda o: (o.created_at, o.contact_id)):
+        if person.email in said:  # the same objection, said above by its address
+            continue
+        said.add(person.email)
+        day = erasure_day(person.reason, person.created_at)
+        if day is not None:
+            notes.append(f"contact {person.contact_id} {_erased_words(day)}")
+        else:
+            notes.append(
+                f"{opted_out_words(person)}: contact {person.contact_id} is greeted at no address"
+                f" (greeter unsuppress --contact {person.contact_id} lifts it)"
+            )
+    if contact is not None and (why := crm_opt_out(contact)) is not None:
+        notes.append(why)
+    return [f"greetings stopped: {note}" for note in notes]
+
+
+def _listed_words(entry: Suppression) -> str:
+    """An address's entry on the do-not-contact list as :func:`stop_notes` says it."""
+    day = erasure_day(entry.reason, entry.created_at)
+    if day is not None:
+        return f"{entry.email} {_erased_words(day)}"
+    since = f"{entry.email} is on the do-not-contact list since {entry.created_at.astimezone(UTC):%Y-%m-%d}"
+    return f"{since} (reason: {entry.reason})"
+
+
+def _erased_words(day: date) -> str:
+    """An erasure as :func:`stop_notes` says it: it is why the journal has no row of the client."""
+    return (
+        f"was erased on {day} at the client's request (greeter forget): its greetings were"
+        " deleted from the journal, and none is sent again"
+    )

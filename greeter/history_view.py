@@ -37,7 +37,7 @@ from rich.table import Table
 from rich.text import Text
 
 from greeter.console import plain, print_records, table_console
-from greeter.history_people import FIELDS, People, local_text
+from greeter.history_people import FIELDS, People, address_forms, local_text
 from greeter.journal_store import BASELINE, JournalEntry, JournalKey, JournalStore, is_requeued
 from greeter.journal_transitions import merged_carrier
 from greeter.table_fit import Column, Layout, Measure, fit
@@ -172,19 +172,24 @@ class Census:
 
     count: int
     contact_ids: frozenset[str]
+    #: Each row's contact id and address (its e-mail, "" for none), once each: a row whose id
+    #: the contacts source no longer has is linked by its address to the contact that has it now.
+    rows: frozenset[tuple[str, str]] = frozenset()
 
 
 def census(entries: Iterable[JournalEntry]) -> Census:
-    """Count ``entries`` and gather their contact ids, keeping no entry (a first pass over a stream).
+    """Count ``entries`` and gather their contact ids and addresses, keeping no entry (a first
+    pass over a stream).
 
-    The names are looked up for these ids (:func:`~greeter.history_people.look_up`)
-    before the first row is printed, without the rows kept meanwhile.
+    The names are looked up for these (:func:`~greeter.history_people.look_up`)
+    before the first row is printed, without the rows kept meanwhile: one pair
+    per client and address, however many letters.
     """
-    count, ids = 0, set()
+    count, rows = 0, set()
     for entry in entries:
         count += 1
-        ids.add(entry.contact_id)
-    return Census(count, frozenset(ids))
+        rows.add((entry.contact_id, entry.email or ""))
+    return Census(count, frozenset(cid for cid, _ in rows), frozenset(rows))
 
 
 @dataclass(frozen=True)
@@ -199,20 +204,6 @@ class Rereading:
 
     def __iter__(self) -> Iterator[JournalEntry]:
         return self.read()
-
-
-def address_forms(text: str) -> tuple[str, ...]:
-    """An address as typed and, if it differs, as greeter loads it (:func:`~greeter.contacts.valid_email`).
-
-    ``history --email olga@пример.рф``: her letters are journaled to the
-    punycode form her contact is loaded in (``olga@xn--e1afmkfd.xn--p1ai``), a
-    row an older greeter wrote may hold the form as typed; both are hers.
-    """
-    from greeter.contacts import valid_email
-
-    typed = text.strip()
-    loaded = valid_email(typed)
-    return (typed, loaded) if loaded is not None and loaded.casefold() != typed.casefold() else (typed,)
 
 
 def current_email(inputs: Inputs, contact_id: str) -> str | None:
@@ -253,14 +244,18 @@ def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | N
     """One journal row with ISO dates, for JSON and CSV.
 
     ``asked``: the ``--contact`` id; a row journaled under another id (found by
-    that contact's current e-mail) carries it as ``current_contact_id``.
+    that contact's current e-mail) carries it as ``current_contact_id``, as a
+    row of an id the contacts no longer have carries the id of the contact
+    that has its address now (:meth:`~greeter.history_people.People.current_id`).
     ``people``: the names, titles and zones of :data:`~greeter.history_people.FIELDS`
     (None: none looked up — no names, UTC).
     """
+    people = people or People()
+    current = people.current_id(entry, asked)
     out: dict[str, Any] = {}
     for name in COLUMNS[: -len(FIELDS)]:
         if name == "current_contact_id":
-            out[name] = asked if asked is not None and entry.contact_id != asked else None
+            out[name] = current
             continue
         value: Any
         if name == "reason_code":
@@ -274,7 +269,7 @@ def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | N
         elif isinstance(value, tuple):
             value = list(value)
         out[name] = value
-    out.update((people or People()).fields(entry, when(entry), asked if out["current_contact_id"] else None))
+    out.update(people.fields(entry, when(entry), current))
     return out
 
 
@@ -358,9 +353,13 @@ Line = list[Segment]
 
 
 def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells:
-    """One row of the table (pure): every cell of data plain text, never rich markup."""
-    marked = asked if asked is not None and entry.contact_id != asked else None
-    who = f"{asked} (as contact {entry.contact_id})" if marked else entry.contact_id
+    """One row of the table (pure): every cell of data plain text, never rich markup.
+
+    A row journaled under a former id is shown as the contact it belongs to now
+    (:meth:`~greeter.history_people.People.current_id`): ``3010 (as contact 2010)``.
+    """
+    marked = people.current_id(entry, asked)
+    who = f"{marked} (as contact {entry.contact_id})" if marked else entry.contact_id
     contact = people.contact(entry, marked)
     if contact is not None and contact.display_name:
         who = f"{who} {contact.display_name}"
@@ -543,7 +542,8 @@ def print_history(
     """Print the rows (to ``out``, else stdout) as they come; how many were printed.
 
     ``asked`` (the ``--contact`` id) marks those journaled under another id;
-    ``people``: names, titles, the recipients' zones (None: none, UTC).
+    ``people``: names, titles, the recipients' zones (None: none, UTC), and the
+    contact a row of an id gone from the source is shown as (:attr:`~greeter.history_people.People.links`).
     ``delimiter``: CSV's field separator.
 
     JSON and CSV are written row by row. A table of up to :data:`TABLE_CHUNK`

@@ -33,7 +33,7 @@ import secrets
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from greeter.errors import JournalError
@@ -58,6 +58,7 @@ __all__ = [
     "Suppression",
     "erasable",
     "erased_reason",
+    "erasure_day",
     "former_addresses",
     "is_erasure",
     "is_requeued",
@@ -88,6 +89,20 @@ def erased_reason(day: date) -> str:
 def is_erasure(reason: str) -> bool:
     """Whether ``reason`` is one ``greeter forget`` wrote (:data:`ERASURE_REASON`, :func:`erased_reason`)."""
     return reason == ERASURE_REASON or reason.startswith(_ERASED_ON)
+
+
+def erasure_day(reason: str, since: datetime) -> date | None:
+    """The UTC day ``greeter forget`` erased the person an entry of the lists is about, None if
+    it did not (``reason``: the entry's, ``since``: its date). An entry it made is dated that day;
+    one it kept keeps its older date and says the day in its reason (:func:`erased_reason`)."""
+    if reason == ERASURE_REASON:
+        return since.astimezone(UTC).date()
+    if not reason.startswith(_ERASED_ON):
+        return None
+    try:
+        return date.fromisoformat(reason.removeprefix(_ERASED_ON)[:10])
+    except ValueError:
+        return None
 
 
 #: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
