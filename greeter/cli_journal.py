@@ -83,8 +83,9 @@ def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    help="Output format [default: table; with -o FILE.csv or FILE.json, that one].",
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    help="Output format [default: table; with -o FILE.csv, .xlsx, .json or .txt, that one; xlsx only "
+    "with -o].",
 )
 @click.option("--json", "fmt", flag_value="json", help="The same as --format json (as send takes it).")
 @click.option(
@@ -95,8 +96,8 @@ def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | 
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
     callback=_dash_is_stdout,
-    help="Write to FILE instead of stdout ('-': stdout), replacing it; csv as Excel opens it "
-    "(UTF-8 with BOM, ';').",
+    help="Write to FILE instead of stdout ('-': stdout), replacing it: .xlsx a workbook, .csv as Excel "
+    "opens it (UTF-8 with BOM, ';', YYYY-MM-DD HH:MM:SS times), .json, .txt the table.",
 )
 @click.pass_obj
 @handles_errors
@@ -141,15 +142,20 @@ def history(
     first day, --until: its last). --occasion takes the title the table
     shows ("8 Марта") as well as the name.
 
-    -o FILE writes to FILE (the format from .csv/.json unless --format says),
-    replacing it, but never greeter's own files (the config, contacts,
-    journal, a template…) nor through a symbolic link (exit 2);
-    -o - is stdout, as without -o.
+    -o FILE writes to FILE (the format from .xlsx/.csv/.json/.txt unless
+    --format says; another suffix is refused), replacing it, but never
+    greeter's own files (the config, contacts, journal, a template…) nor
+    through a symbolic link (exit 2); -o - is stdout, as without -o.
+
     Its CSV is UTF-8 with a BOM and ';'-separated, as Excel (a Russian one
-    too) opens it; --format csv on stdout stays comma-separated, no BOM. In
-    either CSV a cell that a spreadsheet would run as a formula (one starting
-    with =, +, -, @, a tab or a line break, not a number such as -5) starts
-    with ' (OWASP's remedy for CSV injection); JSON keeps every value as is.
+    too) opens it, its times YYYY-MM-DD HH:MM:SS (planned_at_utc, sent_at_utc,
+    updated_at_utc in UTC; when_local on the client's clock; sent_day_local
+    the day it was sent there); .xlsx is a workbook with those columns as
+    date cells. --format csv on stdout stays comma-separated, no BOM, ISO
+    8601. In either CSV a cell that a spreadsheet would run as a formula (one
+    starting with =, +, -, @, a tab or a line break, not a number such as -5)
+    starts with ' (OWASP's remedy for CSV injection), and the workbook keeps
+    it a text cell; JSON keeps every value as is.
 
     A greeting a crashed sender left between claim and the server's reply is
     shown (and found by --state) as uncertain, "interrupted…": the next send
@@ -162,7 +168,8 @@ def history(
       greeter history --contact 1001
       greeter history --email ivan@example.com --format json
       greeter history --state uncertain
-      greeter history --since 2027-01-01 -o clients.csv   # for Excel
+      greeter history --since 2027-01-01 -o clients.xlsx  # for Excel
+      greeter history --since 2027-01-01 -o clients.csv   # for Excel too
       greeter history --since 2026-11 --until 2026-11      # November
       greeter history --format csv > history.csv          # for a script
     """
@@ -175,10 +182,10 @@ def history(
     first, last = parse_day(since, "--since", month="first"), parse_day(until, "--until", month="last")
     if first is not None and last is not None and first > last:
         raise click.UsageError(f"--since {first} is after --until {last}: no day is in that range")
-    fmt = chosen_format(fmt, out)
     inputs = load_inputs(state.config, today=config_day(None))
     settings = inputs.settings
     check_out("-o", out, state.config, settings)
+    fmt = chosen_format(fmt, out)  # after check_out: -o the journal says so, whatever its suffix
     occasion = occasion_by_title(occasion, settings)  # "8 Марта", as the table shows it
     journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
     try:
@@ -314,10 +321,22 @@ def _named(inputs: Inputs, text: str) -> str | None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    help="With --list: table, json or csv [default: table].",
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    help="With --list: table, json, csv or xlsx [default: table; with -o FILE.csv, .xlsx, .json or .txt, "
+    "that one; xlsx only with -o].",
 )
 @click.option("--json", "fmt", flag_value="json", help="With --list: the same as --format json.")
+@click.option(
+    "-o",
+    "--out",
+    "--output",
+    "out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_dash_is_stdout,
+    help="With --list: write to FILE instead of stdout ('-': stdout), replacing it, as history -o "
+    "writes (.xlsx a workbook, .csv as Excel opens it, .json, .txt the table).",
+)
 @click.option(
     "--address-only",
     is_flag=True,
@@ -334,6 +353,7 @@ def suppress(
     reason: str | None,
     show: bool,
     fmt: str | None,
+    out: Path | None,
     address_only: bool,
 ) -> None:
     """Put addresses on the do-not-contact list; they are never greeted again.
@@ -393,6 +413,10 @@ def suppress(
 
     --list EMAIL… shows only those addresses' entries (why, since when: an
     access request's answer); an address not on the list is said so, exit 1.
+    Each entry names the contact ids its opt-out binds (contact_ids in JSON
+    and CSV). --list -o FILE writes the list as history -o writes the journal
+    (.xlsx, a .csv Excel opens with created_at as YYYY-MM-DD HH:MM:SS UTC,
+    .json, .txt).
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
@@ -406,6 +430,7 @@ def suppress(
       greeter suppress --from-csv dnc.csv
       greeter suppress --list
       greeter suppress --list --format csv > do-not-contact.csv
+      greeter suppress --list -o do-not-contact.xlsx     # for Excel
       greeter suppress --list ivan@example.com
       greeter suppress --list --json
       greeter suppress --from-csv do-not-contact.csv  # a new journal, dates kept
@@ -422,7 +447,6 @@ def suppress(
         from_arguments,
         from_file,
         listed,
-        print_list,
         store,
     )
 
@@ -432,10 +456,17 @@ def suppress(
                 "--list shows the list; give --from-csv, --from-bounces, --reason or --address-only"
                 " without it"
             )
+        from greeter.history_out import chosen_format
+        from greeter.own_files import check_out
+        from greeter.suppress_out import bound_by_address, show_list
+
         settings = load_settings(state.config, today=config_day(None))
+        check_out("-o", out, state.config, settings)
+        fmt = chosen_format(fmt, out)
         journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
         try:
             entries = journal.suppression_list()
+            bindings = bound_by_address(journal.opted_out_contacts())
         finally:
             journal.close()
         missing: list[Problem] = []
@@ -443,13 +474,13 @@ def suppress(
             entries, missing = listed(entries, emails)
         for problem in missing:
             click.echo(str(problem), err=True)
-        if entries or fmt in ("json", "csv"):
-            print_list(entries, fmt or "table")
+        if entries or fmt != "table" or out is not None:
+            show_list(entries, bindings, fmt, out)
         else:  # not an empty table under a title that wrapped: the answer in words
             click.echo("none of these is on the list" if emails else "the do-not-contact list is empty")
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
-    if fmt:
-        raise click.UsageError("--format and --json go with --list")
+    if fmt or out:
+        raise click.UsageError(f"{'--format and --json go' if fmt else '-o goes'} with --list")
     if not emails and not csv_file and not bounces_path:
         raise click.UsageError("give at least one address, --from-csv FILE, --from-bounces PATH or --list")
     inputs = load_inputs(state.config, today=config_day(None))

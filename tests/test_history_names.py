@@ -151,7 +151,9 @@ def test_out_writes_a_csv_file_excel_opens_and_never_over_greeters_own_files(sen
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data  # the BOM Excel needs, its line ends
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
-    assert list(rows[0])[: len(OLD_COLUMNS)] == OLD_COLUMNS
+    # Excel's file: the same columns in the same places, the journal's timestamps named for their zone.
+    utc = ("planned_at", "sent_at", "updated_at")
+    assert list(rows[0])[: len(OLD_COLUMNS)] == [f"{c}_utc" if c in utc else c for c in OLD_COLUMNS]
     assert [(r["contact_id"], r["name"], r["company"], r["occasion_title"]) for r in rows] == [
         ("1", "Иван Петрович Иванов", "ООО «Тест»", "День рождения"),
         ("2", "Анна Сергеевна Петрова", "ООО «Тест»", "День рождения"),

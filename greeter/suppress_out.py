@@ -1,0 +1,91 @@
+"""``greeter suppress --list``: the do-not-contact list as a table, JSON, CSV — or a file for Excel.
+
+Each address is shown with the contact ids an opt-out from it binds
+(``suppressed_contacts``, :mod:`greeter.journal_optouts`): since those
+bindings, "why is client 1001 not greeted at her new address?" is answered by
+the list, not by a query on the journal. ``contact_ids`` comes last in JSON
+and CSV (a list; joined with ``;`` in CSV), after the columns scripts read.
+
+``-o FILE`` is written by the one writer every list's file has
+(:mod:`greeter.history_out`): a ``.csv`` Excel opens (the BOM that keeps a
+Cyrillic reason readable, ``;``, ``created_at`` as ``YYYY-MM-DD HH:MM:SS``
+UTC — which ``suppress --from-csv`` reads back as UTC, so a list moved keeps
+its dates), a ``.xlsx`` workbook, ``.json``, ``.txt`` (the table).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import UTC
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from greeter.console import plain, print_records, table_console
+from greeter.contacts import email_key
+from greeter.history_out import SHEETS, Sheet, naive, write_sheet, write_text
+from greeter.suppression import COLUMNS as LISTED
+
+if TYPE_CHECKING:
+    from greeter.journal_store import PersonOptOut, Suppression
+
+#: The list's JSON and CSV fields: the address's entry, then the contact ids bound by its opt-out.
+COLUMNS = (*LISTED, "contact_ids")
+
+#: The list as a spreadsheet: ``created_at`` keeps its name, which ``suppress --from-csv`` knows
+#: as the list's date (its value UTC, as that import reads a time without an offset).
+SHEET = Sheet(COLUMNS, "do-not-contact list", {"email": 32, "reason": 48, "contact_ids": 16})
+
+
+def bound_by_address(opt_outs: Mapping[str, PersonOptOut]) -> dict[str, list[str]]:
+    """The contact ids each address's opt-out binds (pure), by the address's comparison key."""
+    found: dict[str, list[str]] = {}
+    for cid, opt_out in sorted(opt_outs.items()):
+        found.setdefault(email_key(opt_out.email), []).append(cid)
+    return found
+
+
+def record(entry: Suppression, bound: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """One address's JSON/CSV record (pure): its entry, ``created_at`` ISO 8601, and its bound ids."""
+    return {
+        "email": entry.email,
+        "reason": entry.reason,
+        "created_at": entry.created_at.isoformat(),
+        "contact_ids": list(bound.get(email_key(entry.email), ())),
+    }
+
+
+def show_list(
+    entries: Sequence[Suppression], bound: Mapping[str, Sequence[str]], fmt: str, out: Path | None
+) -> None:
+    """The list on stdout (``fmt``: table, json, csv as scripts read them) or written to ``out``."""
+    if out is None:
+        _print(entries, bound, fmt, sys.stdout)
+        return
+    if fmt in SHEETS:
+        rows = ({**record(e, bound), "created_at": naive(e.created_at)} for e in entries)
+        write_sheet(out, fmt, SHEET, rows)
+    else:
+        write_text(out, fmt, lambda text: _print(entries, bound, fmt, text))
+    print(f"wrote {out} ({len(entries)} address(es), {fmt})", file=sys.stderr)
+
+
+def _print(
+    entries: Sequence[Suppression], bound: Mapping[str, Sequence[str]], fmt: str, stream: TextIO
+) -> int:
+    """The list as ``history`` prints the journal: a table, JSON or CSV; how many addresses."""
+    if fmt in ("json", "csv"):
+        print_records([record(e, bound) for e in entries], COLUMNS, fmt, out=stream)
+        return len(entries)
+    from rich.table import Table
+
+    table = Table(title=f"do-not-contact list: {len(entries)} address(es)")
+    for name in ("e-mail", "reason", "since (UTC)", "contact(s) bound"):
+        table.add_column(name, overflow="fold")
+    for e in entries:
+        ids = ", ".join(bound.get(email_key(e.email), ()))
+        table.add_row(
+            plain(e.email), plain(e.reason), f"{e.created_at.astimezone(UTC):%Y-%m-%d %H:%M}", plain(ids)
+        )
+    table_console(None if stream is sys.stdout else stream).print(table)
+    return len(entries)
