@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time
 from itertools import chain
 from pathlib import Path
 
-from greeter.console import plain, print_records, restored
+from greeter.console import restored
 from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
 from greeter.errors import ContactsError, Problem
 from greeter.journal_store import ERASURE_REASON, JournalStore, Suppression, is_erasure
@@ -41,7 +41,6 @@ __all__ = [
     "from_file",
     "lift_contacts",
     "listed",
-    "print_list",
     "read_date",
     "remove",
     "store",
@@ -457,24 +456,3 @@ def listed(entries: Sequence[Suppression], emails: Sequence[str]) -> tuple[list[
             else:
                 found.setdefault(email_key(address), entry)
     return sorted(found.values(), key=lambda s: (s.created_at, s.email)), problems
-
-
-def _row(entry: Suppression) -> dict[str, str]:
-    return {"email": entry.email, "reason": entry.reason, "created_at": entry.created_at.isoformat()}
-
-
-def print_list(entries: Sequence[Suppression], fmt: str) -> None:
-    """The list as ``greeter history`` prints the journal: a table, JSON or CSV."""
-    if fmt in ("json", "csv"):
-        print_records([_row(e) for e in entries], COLUMNS, fmt)
-        return
-    from rich.table import Table
-
-    from greeter.console import table_console
-
-    table = Table(title=f"do-not-contact list: {len(entries)} address(es)")
-    for name in ("e-mail", "reason", "since (UTC)"):
-        table.add_column(name, overflow="fold")
-    for e in entries:
-        table.add_row(plain(e.email), plain(e.reason), f"{e.created_at.astimezone(UTC):%Y-%m-%d %H:%M}")
-    table_console().print(table)
