@@ -289,6 +289,26 @@ def test_a_date_column_twice_in_an_xlsx_header_is_an_error_too(tmp_path: Path) -
     )
 
 
+def test_an_xlsx_with_each_row_pasted_into_column_a_says_so_not_delimiter(tmp_path: Path) -> None:
+    """A release engineer's finding: a sheet has no delimiter, so the CSV wording misled."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append([RU_HEADER])  # the whole CSV line in A1
+    ws.append([ROWS[0]])
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    with pytest.raises(ContactsError) as err:
+        load(path, source="xlsx")
+    assert str(err.value).startswith(
+        f"{path}:row 1: row 1 is not a header: it has one cell (a CSV pasted into column A? split it"
+        " with Excel's Data → Text to Columns, or give greeter the CSV)"
+    )
+    assert "delimiter" not in str(err.value)
+
+
 def test_a_column_the_config_does_not_name_may_repeat(tmp_path: Path) -> None:
     path = write(tmp_path, [f"{RU_HEADER};Примечание;Примечание", f"{ROWS[0]};a;b"])
     contacts, report = load(path)

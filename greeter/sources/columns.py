@@ -108,6 +108,11 @@ def header_problem(cfg: ContactsSource, header: Sequence[str], source: str, row:
         # One field that is not a title (``Сформирован: 01.12.2026``) is no header of a table: a line
         # of some other file (``contacts.path`` at a key, ``header_row`` at its base64). Quoted, the
         # line would be in the log and, before, in /healthz: it is left out.
+        if source.lower().endswith((".xlsx", ".xlsm")):  # a sheet has no delimiter: a CSV pasted in
+            return (
+                f"{source}:row {row}: row {row} is not a header: it has one cell (a CSV pasted into"
+                " column A? split it with Excel's Data → Text to Columns, or give greeter the CSV)"
+            )
         return f"{source}:row {row}: row {row} is not a header of this file's delimiter (it has one field)"
     named = reported_columns(cfg, present)
     shown = ", ".join(present[:30]) + (f", … ({len(present)} columns)" if len(present) > 30 else "")
