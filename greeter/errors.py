@@ -329,7 +329,22 @@ class OutputError(GreeterError, OSError):
 
     @classmethod
     def of(cls, path: object, exc: OSError) -> OutputError:
-        """``"/proc/x.ics: cannot write: Permission denied"``, and the path that failed if another."""
+        """``"/proc/x.ics: cannot write: Permission denied"``, and the path that failed if another.
+
+        A folder that is not there is named, with the command that makes it: ``backup
+        /var/backups/greeter/Mon.sqlite3`` (or ``calendar -o reports/x.ics``) on a machine where
+        nobody made that folder said only "No such file or directory", and an operator looked
+        for a missing journal.
+        """
+        import shlex
+        from pathlib import Path
+
+        folder = Path(str(path)).parent
+        if isinstance(exc, FileNotFoundError) and not folder.exists():
+            return cls(
+                f"{path}: cannot write: the folder {folder} does not exist;"
+                f" create it first (mkdir -p {shlex.quote(str(folder))})"
+            )
         reason = exc.strerror or str(exc)
         failed = f" ({exc.filename})" if exc.filename is not None and str(exc.filename) != str(path) else ""
         return cls(f"{path}: cannot write: {reason}{failed}")

@@ -18,7 +18,6 @@ name a restore would use. A PostgreSQL journal is the database's to back up
 from __future__ import annotations
 
 import os
-import shlex
 import sqlite3
 import tempfile
 from collections.abc import Iterable
@@ -122,7 +121,7 @@ def _copy(source: sqlite3.Connection, path: Path, target: Path) -> tuple[int, in
     try:
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:  # its folder is missing or not writable: said of FILE, not of the temporary name
-        raise _unwritable(target, exc) from exc
+        raise OutputError.of(target, exc) from exc
     os.close(fd)  # 0600, as the journal itself (JOURNAL_FILE_MODE): it holds every client's address
     temp = Path(name)
     try:
@@ -132,22 +131,6 @@ def _copy(source: sqlite3.Connection, path: Path, target: Path) -> tuple[int, in
         temp.unlink(missing_ok=True)
         raise
     return counts
-
-
-def _unwritable(target: Path, exc: OSError) -> OutputError:
-    """``FILE: cannot write: …``; for a folder that is not there, which one, and to create it.
-
-    Why: ``backup /var/backups/greeter/Mon.sqlite3`` on a machine where nobody
-    made that folder said only "No such file or directory", and an operator
-    looked for a missing journal.
-    """
-    folder = target.parent
-    if isinstance(exc, FileNotFoundError) and not folder.exists():
-        return OutputError(
-            f"{target}: cannot write: the folder {folder} does not exist;"
-            f" create it first (mkdir -p {shlex.quote(str(folder))})"
-        )
-    return OutputError(f"{target}: cannot write: {exc.strerror or exc}")
 
 
 def _write_and_verify(source: sqlite3.Connection, path: Path, temp: Path) -> tuple[int, int]:

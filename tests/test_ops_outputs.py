@@ -45,3 +45,24 @@ def test_an_output_path_that_cannot_be_written_is_one_line_naming_it_and_exit_2(
     reason = "Not a directory" if where == "through-a-file" else "No such file or directory"
     assert reason in lines[-1], result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [("calendar", "-o"), ("history", "-o")], ids=["calendar", "history"])
+def test_an_output_into_a_folder_nobody_made_names_the_folder_and_how_to_make_it(
+    make_project: MakeProject, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A release engineer's finding: ``backup`` named a missing folder, ``calendar -o`` said only
+    "No such file or directory" (one OutputError.of for every output now)."""
+    config = make_project(people(2))
+    greeter(config, "send", "--once", "--now", NOW)  # history needs a journal
+    folder = tmp_path / "reports" / "2026"
+    target = folder / ("x.ics" if command[0] == "calendar" else "x.csv")
+    result = (
+        greeter(config, *command, str(target), "--now", NOW)
+        if command[0] == "calendar"
+        else (greeter(config, *command, str(target)))
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"{target}: cannot write: the folder {folder} does not exist; create it first (mkdir -p {folder})"
+    ), result.stderr
