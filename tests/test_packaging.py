@@ -179,3 +179,19 @@ def test_a_backup_into_a_missing_folder_names_it_and_says_to_create_it(
     again = run_greeter(config, "backup", str(target))
     assert again.returncode == 0, again.stderr
     assert target.is_file()
+
+
+def test_the_shipped_smtp_sink_without_aiosmtpd_says_which_extra_to_install() -> None:
+    """greeter.testing is in the runtime wheel (a deployment's own tests use it); aiosmtpd is a test
+    extra. Without it ``SmtpSink().start()`` raised a bare ModuleNotFoundError (release engineer)."""
+    code = (
+        "import sys; sys.modules['aiosmtpd'] = None\n"
+        "from greeter.testing import SmtpSink\n"
+        "try:\n    SmtpSink().start()\n"
+        "except ModuleNotFoundError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == (
+        "greeter.testing.SmtpSink needs aiosmtpd, one of greeter's test extras:"
+        " pip install 'greeter-mailmerge[test]' (or pip install aiosmtpd)"
+    ), done.stdout + done.stderr

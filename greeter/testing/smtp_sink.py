@@ -234,8 +234,15 @@ class SmtpSink(Served):
         return AuthResult(success=ok, handled=False, auth_data=data)
 
     def start(self) -> None:
-        from aiosmtpd.controller import Controller
-        from aiosmtpd.smtp import SMTP
+        try:
+            from aiosmtpd.controller import Controller
+            from aiosmtpd.smtp import SMTP
+        except ModuleNotFoundError as exc:  # greeter.testing ships in the wheel; aiosmtpd does not
+            raise ModuleNotFoundError(
+                "greeter.testing.SmtpSink needs aiosmtpd, one of greeter's test extras:"
+                " pip install 'greeter-mailmerge[test]' (or pip install aiosmtpd)",
+                name=exc.name,
+            ) from exc
 
         sink = self
 
