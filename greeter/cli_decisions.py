@@ -144,6 +144,7 @@ def failed(
       greeter failed resend --contact 1001 --occasion birthday --date 2027-01-07
       greeter failed resend --all --date 2027-01-07
     """
+    from greeter.contacts import email_key
     from greeter.journal_transitions import merged_rows
 
     def decide(journal: JournalStore, entry: JournalEntry, moment: datetime, standing: Standing) -> str:
@@ -161,7 +162,7 @@ def failed(
         riders = merged_rows(entry, journal.history(contact_id=entry.contact_id, state="skipped"))
         journal.requeue(entry.key, moment, merged=riders)
         said = f"resend: {name}" + (f" (with {', '.join(o for _, o, _ in riders)})" if riders else "")
-        if address and entry.email and address.casefold() != entry.email.casefold():
+        if address and entry.email and email_key(address) != email_key(entry.email):
             said += f", to {address}: the client's address now (it failed to {entry.email})"
         return said
 

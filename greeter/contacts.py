@@ -83,13 +83,14 @@ _NAMED = re.compile(r"\s*(?P<name>\"[^\"]*\"|[^<>\"]*?)\s*<\s*(?P<address>[^<>\s
 
 
 def addresses_in(text: str) -> list[str]:
-    """Everything in ``text`` that looks like one address, each once (casefolded), in order.
+    """Everything in ``text`` that looks like one address, each once (lower-cased, as
+    :func:`email_key` compares: case-folding made ``straße@`` ``strasse@``), in order.
 
     To count the addresses of ``a@x.ru, b@x.ru``: a contact's cell holding two
     is refused (:func:`email_in_cell`), a do-not-contact cell holding two puts
     both on the list (:mod:`greeter.suppression`).
     """
-    return list(dict.fromkeys(m.casefold() for m in _ADDRESS_LIKE.findall(text)))
+    return list(dict.fromkeys(m.lower() for m in _ADDRESS_LIKE.findall(text)))
 
 
 def email_in_cell(text: str) -> tuple[str | None, str]:

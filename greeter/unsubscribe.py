@@ -91,8 +91,15 @@ def _unb64(text: str) -> bytes:
 
 
 def make_token(secret: bytes, email: str) -> str:
-    """``<address>.<signature>``, both URL-safe base64."""
-    address = email.strip().casefold().encode("utf-8")
+    """``<address>.<signature>``, both URL-safe base64.
+
+    The address as greeter keys it (:func:`~greeter.contacts.email_key`): case-folding mapped
+    ``Straße@example.de`` to ``strasse@…``, another mailbox, whose opt-out the click then stored
+    while Straße stayed subscribed.
+    """
+    from greeter.contacts import email_key
+
+    address = email_key(email.strip()).encode("utf-8")
     signature = hmac.new(secret, address, hashlib.sha256).digest()[:20]
     return f"{_b64(address)}.{_b64(signature)}"
 

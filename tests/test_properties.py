@@ -307,7 +307,9 @@ def same_day_next_year(original: date, year: int, leap_day: str) -> date:
 
 @lru_cache(maxsize=64)
 def holiday_table(country: str, year: int) -> dict[date, str]:
-    return dict(holidays.country_holidays(country, years=year).items())
+    # English names, asked for explicitly as greeter asks (greeter.holiday_tables): left alone the
+    # library follows $LANG, and with LANG unset RU's 8 March was «Международный женский день».
+    return dict(holidays.country_holidays(country, years=year, language="en_US").items())
 
 
 def country_ok(occ: Any, contact: Contact, default_country: str) -> bool:

@@ -228,3 +228,22 @@ def test_check_and_send_name_a_previous_secret_that_is_not_set(
     assert send.exit_code == 2 and said in send.output, send.output
     monkeypatch.setenv("GREETER_UNSUB_OLD", OLD)
     assert said not in CliRunner().invoke(main, ["--config", str(config), "check"]).output
+
+
+def test_a_one_click_unsubscribe_of_a_sharp_s_address_suppresses_that_mailbox(tmp_path: Path) -> None:
+    """Found by a maintainer's review: the token case-folded «Straße@» to «strasse@», another
+    mailbox (contacts.email_key lower-cases for exactly this), so the click suppressed that one
+    and Straße stayed subscribed."""
+    from datetime import UTC, datetime
+
+    from greeter.journal import open_journal
+    from greeter.unsubscribe import unsubscribe_person
+
+    token = make_token(b"k" * 32, "Straße@example.de")
+    address = check_token([b"k" * 32], token)
+    assert address == "straße@example.de"
+    now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    with open_journal(f"sqlite:///{tmp_path / 'j.sqlite3'}", now=now) as journal:
+        assert unsubscribe_person(journal, address, now) == 1
+        assert journal.is_suppressed("Straße@example.de")
+        assert not journal.is_suppressed("strasse@example.de")
