@@ -251,6 +251,30 @@ def _utc_intervals(
     return _intervals(day, tz, _Hours.of(window), eve)
 
 
+def period_end_after(at: datetime, tz: ZoneInfo, window: SendWindow) -> datetime | None:
+    """The first moment after ``at`` at which a sending period in ``tz`` may end (UTC), whatever the day.
+
+    For the daemon's gathering of due letters (:func:`greeter.cron.gather_latest`): a
+    letter planned at or after ``at`` in ``tz`` is inside a period that ends no sooner
+    than this, so a run before it still finds every such letter's window open. It is
+    the earliest of every end a day around ``at`` could have — lunch, the day's end
+    less its quiet minutes, and the Friday cut-off as if the next day were off — so
+    that no calendar is needed: an end that does not apply that day only makes the
+    answer earlier (safe). None: the window has no sending time at all.
+    """
+    instant = at.astimezone(_UTC)
+    day = at.astimezone(tz).date()
+    hours = _Hours.of(window)
+    ends = [
+        end
+        for d in (day - timedelta(days=1), day, day + timedelta(days=1))
+        for eve in (False, True)
+        for _, end in _intervals(d, tz, hours, eve)
+        if end > instant
+    ]
+    return min(ends, default=None)
+
+
 def spread_fraction(key: str) -> float:
     """A stable number in [0, 1) for ``key`` (not Python's salted hash())."""
     return spread_fraction_of(key.encode("utf-8"))

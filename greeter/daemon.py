@@ -4,7 +4,9 @@ An APScheduler 3 ``AsyncIOScheduler`` with one in-memory job store (the
 journal, not a job store, is the state shared between processes). The
 daemon always has exactly one pending job, ``tick``, scheduled at
 :func:`next_wake`: the next cron time of ``schedule.cron`` or, if earlier,
-the next planned send (a send window opening). Scheduling one date job at a
+the next planned send (a send window opening) — with many contacts, no sooner
+than the time the last plan took allows (:class:`~greeter.cron.PlanningDuty`: the
+letters due meanwhile leave together, each inside its window). Scheduling one date job at a
 time — instead of a real-time cron trigger — lets the rehearsal clock of
 :mod:`greeter.clock` drive the same code in tests, and makes coalescing
 trivial: there is never a backlog of runs.
@@ -82,7 +84,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from greeter import __version__
 from greeter.clock import Clock
 from greeter.config_watch import WATCH_SECONDS, ConfigWatch, Fingerprint, fingerprint
-from greeter.cron import cron_trigger, next_wake, retry_gather
+from greeter.cron import PlanningDuty, cron_trigger, gather_latest, next_wake, retry_gather
 from greeter.daemon_http import start_http
 from greeter.daemon_inputs import keep_restart_only, load_valid_inputs
 from greeter.daemon_runs import (
@@ -156,8 +158,11 @@ class Daemon:
         listen: tuple[str, int] | None = None,
         signals: Signals | None = None,
         notifier: Notifier | None = None,
+        duty: PlanningDuty | None = None,
     ) -> None:
         self.config_file = config_file
+        #: How far apart runs are spaced for the time their planning takes (:class:`PlanningDuty`).
+        self.duty = duty or PlanningDuty()
         #: systemd's ``Type=notify`` unit: told when the daemon serves, reloads, stops; pinged.
         self.notifier = notifier or Notifier(None)
         self.clock = clock
@@ -181,6 +186,13 @@ class Daemon:
         #: The last run's earliest retry after its plan (its wake gathers the retries after it).
         self._next_retry: datetime | None = None
         self._next_planned: datetime | None = None
+        #: The last run's planning and whole time (real seconds), and its recipients' time zones:
+        #: how far the next run is spaced, and where gathering the letters due meanwhile must stop.
+        self._planning_seconds = 0.0
+        self._run_seconds = 0.0
+        self._zones: frozenset[ZoneInfo] = frozenset()
+        #: Rehearsal seconds the wake after the last run was put off to gather letters (its run line).
+        self._gathered_seconds = 0.0
         #: Runs that failed in a row (0 after one that did not): the next try's backoff.
         self._failures_in_row = 0
         #: The last run that did not fail: its next send, next retry and next planned letter.
@@ -415,6 +427,7 @@ class Daemon:
         if self._running is not None and not self._running.done():
             self._replan = True
         else:
+            self._gathered_seconds = 0.0  # planned at once: nothing put off
             self._schedule_in(0.0)
 
     async def _reload_inputs(self) -> bool:
@@ -466,8 +479,16 @@ class Daemon:
         """After a run that planned at ``planned_at``: when to run next; None: at once.
 
         At once when the run outlasted its next send (:func:`~greeter.cron.next_wake`),
-        or a reload came during it (plan with the new config now).
+        or a reload came during it (plan with the new config now). Otherwise no
+        sooner than the planning's share allows (:attr:`duty`): a long plan spaces
+        the runs and gathers the letters due meanwhile, never past the first end of
+        a sending period after the next send (:func:`~greeter.cron.gather_latest`).
+        An operator's change is still honoured promptly: a reload (SIGHUP, or the
+        config or a template changed on disk) plans at once, and a suppression or
+        a new contacts file counts from the next run — at most the spacing away,
+        and never later than the next cron time.
         """
+        self._gathered_seconds = 0.0
         assert self._inputs is not None
         self.stats.next_send_at = next_send
         if self._replan:
@@ -482,10 +503,20 @@ class Daemon:
             # would only ask the server again, and claim more letters; the cron's time is enough.
             next_send = None
         gather = retry_gather(settings.delivery.retry.initial_seconds)
+        speed = self.clock.speed  # the run's real seconds as the schedule's (a rehearsal's) time
+        spacing = timedelta(seconds=self.duty.spacing(self._planning_seconds) * speed)
+        zones = self._zones | {ZoneInfo(settings.defaults.timezone)}  # a retry of a contact since gone
+        run = timedelta(seconds=self._run_seconds * speed)
+        latest = gather_latest(next_send, zones, settings.send_window, run) if spacing else None
         wake = next_wake(
+            now, cron, next_send, planned_at=planned_at, next_retry=self._next_retry, gather=gather,
+            next_planned=self._next_planned, spacing=spacing, latest=latest,
+        )  # fmt: skip
+        unspaced = next_wake(
             now, cron, next_send, planned_at=planned_at, next_retry=self._next_retry, gather=gather,
             next_planned=self._next_planned,
         )  # fmt: skip
+        self._gathered_seconds = max((wake - max(unspaced, now)).total_seconds(), 0.0)
         if self._quota_free_at is not None and wake < self._quota_free_at:
             # The daily quota is used up: no letter (nor retry) can leave before its next slot
             # frees, and a run meanwhile would only plan, find the quota spent and stop again.
@@ -527,10 +558,13 @@ class Daemon:
         self._quota_free_at = None
         self._next_retry = self._next_planned = None
         failures = self.stats.failed_runs
+        gathered, self._gathered_seconds = self._gathered_seconds, 0.0
         try:
             # Off the loop and abandoned by a stop: planning claims nothing, and a journal that
             # does not answer (PostgreSQL gone) must not hold the stop for its connect timeout.
             cycle = await self._unless_stopped(plan_cycle, inputs, journal, now=now, clock=self.clock.now)
+            self._planning_seconds = time.monotonic() - started
+            self._zones = frozenset(cycle.zones.values())  # a few dozen distinct zones at most
             cycle.recovered += self._recovered_at_start  # its run line says so at warning, as PostgreSQL's
             self._cycle = cycle
             next_send = cycle.next_send
@@ -571,11 +605,11 @@ class Daemon:
             )
         else:
             self._recovered_at_start = 0
-            self._succeeded(cycle, now, time.monotonic() - started, probed)
+            self._succeeded(cycle, now, time.monotonic() - started, probed, gathered)
         finally:
             self._cycle = None
             self.stats.running = False
-            self.stats.last_duration_seconds = time.monotonic() - started
+            self.stats.last_duration_seconds = self._run_seconds = time.monotonic() - started
         if self.stats.failed_runs == failures:
             self._failures_in_row = 0
             self._last_plan = (next_send, self._next_retry, self._next_planned)
@@ -714,7 +748,9 @@ class Daemon:
             log.warning("in_flight_at_shutdown_now_uncertain", count=cut)
         return cut
 
-    def _succeeded(self, cycle: Cycle, now: datetime, seconds: float, probed: str | None) -> None:
+    def _succeeded(
+        self, cycle: Cycle, now: datetime, seconds: float, probed: str | None, gathered: float = 0.0
+    ) -> None:
         summary = cycle.deliverer.summary
         wire = cycle.wire
         problem = delivery_problem(summary, self.stats.delivery_problem)
@@ -778,7 +814,8 @@ class Daemon:
         )
         (log.warning if attention else log.info)(
             "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped,
-            **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at),
+            **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at,
+                         planning=self._planning_seconds, gathered=gathered),
         )  # fmt: skip
         self.notifier.send(STATUS=run_status(summary, problem, now, self.stats.reload_failed_at))
 

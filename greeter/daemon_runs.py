@@ -33,7 +33,13 @@ FAILED_RUN_RETRY_MOST = timedelta(minutes=15)
 
 
 def run_fields(
-    cycle: Cycle | None, problem: str | None, *, cut: int = 0, reload_failed_at: datetime | None = None
+    cycle: Cycle | None,
+    problem: str | None,
+    *,
+    cut: int = 0,
+    reload_failed_at: datetime | None = None,
+    planning: float | None = None,
+    gathered: float = 0.0,
 ) -> dict[str, object]:
     """The fields of a ``run`` log line after its time: the same set for every run, cut short or not.
 
@@ -42,6 +48,13 @@ def run_fields(
     for it. ``cut``: letters still in flight at that timeout, recorded
     ``uncertain``. ``cycle`` None: stopped while planning, nothing was claimed.
     ``reload_failed_at``: a refused reload stands (:func:`config_marker`).
+
+    ``planning``: the seconds the run's plan took (None: it did not finish
+    planning); ``gathered``: how many seconds (of the schedule's clock) the run
+    was put off past the next send its predecessor found, so that the letters
+    due meanwhile leave together (:class:`~greeter.cron.PlanningDuty`) — 0 when
+    it woke at that send. Together they tell an operator with many contacts
+    what planning costs and what it delays.
     """
     if cycle is None:
         counts: Mapping[str, int] = {}
@@ -67,6 +80,8 @@ def run_fields(
         "replies": replies,
         "recovered_uncertain": recovered,
         "next_send": next_send,
+        "planning_seconds": None if cycle is None or planning is None else round(planning, 3),
+        "gathered_seconds": round(gathered, 1),
         "delivery": "degraded" if problem is not None else "ok",
         **({"delivery_problem": problem} if problem is not None else {}),
         **config_marker(reload_failed_at),
