@@ -18,7 +18,7 @@ history already read into them, ``now`` and the day. Only :func:`record` writes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,9 @@ def greetings_of(letter: PlanItem) -> tuple[Hit, ...]:
     return (letter.hit, *letter.also)
 
 
-def due_through(inputs: Inputs, *, now: datetime, through: date, report: LoadReport) -> list[PlanItem]:
+def due_through(
+    inputs: Inputs, *, now: datetime, through: date, report: LoadReport
+) -> tuple[list[PlanItem], list[PlanItem]]:
     """The letters the plan at ``now`` has leaving by the end of ``through`` (the config's zone).
 
     The plan is the one ``send --once`` makes at ``now`` (:func:`greeter.send.plan_cycle`:
@@ -55,6 +57,12 @@ def due_through(inputs: Inputs, *, now: datetime, through: date, report: LoadRep
     A letter the journal already holds is no ``send`` item, so it is not
     taken again: a second run finds nothing new. ``inputs`` must hold the
     journal's state (:func:`greeter.runtime.read_journal_state`).
+
+    Second, the greetings the plan finds expired already, their day come
+    (what the send would record ``expired``, :meth:`~greeter.delivery.Deliverer.record_skips`):
+    their catch-up period ended before greeter's first run, baseline's.
+    Left to the first send, they read as lost on greeter's watch — exit 1
+    and the advice to run it more often, on the very run the docs prescribe.
     """
     settings = inputs.settings
     tz = ZoneInfo(settings.defaults.timezone)
@@ -63,11 +71,35 @@ def due_through(inputs: Inputs, *, now: datetime, through: date, report: LoadRep
     end = lookahead_end(settings, calendar, max(today, through))
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     until = datetime.combine(through + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    return [
-        item
-        for item in inputs.plan(inputs.contacts(report), pw)
-        if item.status == "send" and item.send_at is not None and item.send_at < until
-    ]
+    letters: list[PlanItem] = []
+    expired: list[PlanItem] = []
+    today_here = now.date()  # as the send decides a skip's day has come (record_skips)
+    for item in inputs.plan(inputs.contacts(report), pw):
+        if item.status == "send" and item.send_at is not None and item.send_at < until:
+            letters.append(item)
+        elif item.reason == "expired" and not item.merged_into and item.hit.date <= today_here:
+            expired.append(item)
+    return letters, expired
+
+
+def record_expired(journal: JournalStore, items: Iterable[PlanItem], now: datetime) -> list[PlanItem]:
+    """Journal each greeting as ``expired`` before greeter's first run, with the planner's words; the
+    greetings recorded (one another sender journaled meanwhile is not). One transaction, as :func:`record`.
+    """
+    done: list[PlanItem] = []
+    with journal.batch():
+        for item in items:
+            cid, occasion, day = item.hit.key
+            with journal.contact_lock(cid):
+                if journal.shared and journal.history(
+                    contact_id=cid, occasion=occasion, since=day, until=day
+                ):
+                    continue
+                why = f"{item.detail}; " if item.detail else ""
+                why += "its catch-up period had ended before greeter's first run (greeter baseline)"
+                journal.mark_expired(item.hit.key, now, email=item.hit.contact.email, why=why)
+            done.append(item)
+    return done
 
 
 def record(journal: JournalStore, letters: Iterable[PlanItem], now: datetime) -> list[PlanItem]:
@@ -108,6 +140,9 @@ class Baseline:
     letters: list[PlanItem]
     through: date
     dry_run: bool
+    #: The greetings whose catch-up period had ended before this first run (:func:`due_through`):
+    #: recorded ``expired`` (dry: would be), as a new journal's first send records them.
+    expired: list[PlanItem] = field(default_factory=list)
 
     @property
     def greetings(self) -> int:
@@ -124,12 +159,16 @@ class Baseline:
         return out
 
     def text(self) -> str:
-        """The summary line: how many, the span of their occasion days, what the next send does."""
+        """The summary line: how many, the span of their occasion days, what the next send does;
+        then the greetings expired before greeter's first run, if any (:meth:`expired_words`)."""
         if not self.letters:
+            what = "no greeting was taken" if self.expired else "nothing was recorded"
+            if self.dry_run:
+                what = "no greeting would be taken" if self.expired else "nothing would be recorded"
             return (
-                f"nothing {'would be' if self.dry_run else 'was'} recorded: every greeting due through"
+                f"{what}: every greeting due through"
                 f" {self.through:%Y-%m-%d} is in the journal already (or none is due)"
-            )
+            ) + self.expired_words()
         days = [h.date for letter in self.letters for h in greetings_of(letter)]
         from greeter.cli import day_span  # loaded already: the command runs from it
 
@@ -138,6 +177,20 @@ class Baseline:
         return (
             f"{verb} {self.greetings} greeting(s) as handled before greeter (occasions {span});"
             f" the next send --once {sends} none of them"
+        ) + self.expired_words()
+
+    def expired_words(self) -> str:
+        """``; recorded 3 greeting(s) expired before greeter's first run …``; "" when there are none.
+
+        The words of a new journal's first send for the same greetings
+        (:meth:`~greeter.delivery.Summary.expired_line`): greeter was not there.
+        """
+        if not self.expired:
+            return ""
+        verb = "would record" if self.dry_run else "recorded"
+        return (
+            f"; {verb} {len(self.expired)} greeting(s) expired, never sent: their catch-up period had"
+            " ended before greeter's first run (greeter history --state expired lists them)"
         )
 
 
@@ -148,12 +201,18 @@ def run_baseline(
 
     As the send, a real run records since when each occasion exists
     (:meth:`JournalStore.record_occasions`): a first send after it plans from
-    the same start, and does not take itself for a new journal's first run.
+    the same start, and does not take itself for a new journal's first run —
+    so on that first run the baseline records what had expired before it, as
+    that send would have (:func:`due_through`). On a journal greeter planned
+    from before, those are losses of greeter's own: left to the send, exit 1.
     """
     read_journal_state(inputs, journal, start=plan_start(inputs.settings, now)[1], now=now)
     report = inputs.new_report()
-    letters = due_through(inputs, now=now, through=through, report=report)
+    letters, expired = due_through(inputs, now=now, through=through, report=report)
+    if not inputs.first_plan:  # greeter has planned from this journal before: a loss is its own
+        expired = []
     if not dry_run:
         journal.record_occasions(inputs.occasion_since)
         letters = record(journal, letters, now)
-    return Baseline(letters, through, dry_run), report
+        expired = record_expired(journal, expired, now)
+    return Baseline(letters, through, dry_run, expired), report

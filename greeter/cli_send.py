@@ -108,7 +108,9 @@ def send(
     Contact row problems go to stderr. When stderr is not a terminal (cron,
     a systemd timer), a set already said and unchanged since is not repeated:
     the summary names how many and since when (`greeter check` lists them),
-    --json as contact_problems; the journal remembers what was said.
+    --json as contact_problems; the journal remembers what was said. With
+    --quiet such a run prints nothing at all when those rows are all its
+    exit 1 is for (cron mails what a job prints); new problems still print.
 
     \b
     Exit codes, the first that applies:
@@ -129,7 +131,8 @@ def send(
           or one a crashed run left, recorded uncertain by this one), or
           a greeting was recorded expired, never to be sent (no run inside
           its recipient's send window during its catch-up period: run
-          send --once every few minutes, or greeter run, not once a day)
+          send --once every few minutes, or greeter run, not once a day;
+          not one whose period had ended before the journal's first run)
       75  try again later: letters were due and none was delivered, all put
           off to retry (server down or silent, 4xx to every letter, outbox
           not writable); or the journal cannot be written or reached (disk
@@ -150,7 +153,7 @@ def send(
     the next run, and the exit code is 128 + the signal.
     """
     from greeter.runtime import load_inputs
-    from greeter.send import exit_code, missing_secrets, send_once
+    from greeter.send import exit_code, missing_secrets, says_nothing_new, send_once
     from greeter.send_due import print_due
     from greeter.send_report import json_text, print_report, progress_factory, summary_json
     from greeter.signals import Signals
@@ -246,7 +249,7 @@ def send(
             dry_run=dry_run,
             as_json=as_json,
             unattended=not sys.stderr.isatty(),
-            summary=not (quiet and code == 0),
+            summary=not (quiet and says_nothing_new(result)),
         )
     except OSError:
         if result.stopped_by is not signal.SIGHUP:

@@ -133,11 +133,44 @@ def exit_code(result: RunResult) -> int:
         return 128 + result.stopped_by
     if summary.halted is not None:
         return EXIT_USAGE
-    if summary.failed or result.recovered or summary.lost or result.report.rejected:
+    if news_for_a_person(result) or result.report.rejected:
         return EXIT_PROBLEMS
     if delivery_problem(summary) is not None:  # the daemon's "degraded", by the same rule
         return EXIT_TEMPFAIL
     return 0
+
+
+def news_for_a_person(result: RunResult) -> bool:
+    """Pure: this run did something a person must see to — a greeting failed or did not render,
+    is ``uncertain`` (this run's, or a crashed run's it recovered) or was lost (``expired``).
+
+    Rejected rows are left out: they are the contacts', said on stderr when they change
+    (:func:`~greeter.send_problems.problems_since`); :func:`exit_code` adds them.
+    """
+    summary = result.summary
+    return bool(summary.failed or result.recovered or summary.lost)
+
+
+def says_nothing_new(result: RunResult) -> bool:
+    """Pure: ``send --once --quiet`` leaves stdout empty — the run needs no one, or its exit 1 is
+    only for rejected rows said before and unchanged since.
+
+    Cron mails whatever a job prints: a CRM export with one bad row made each
+    five-minute run exit 1 and print its summary, 288 mails a day saying
+    nothing had changed. The exit code still says the rows are rejected (the
+    contract); a run that also failed a letter, recovered or lost one, or
+    delivered nothing (what would be 75), or whose problems are new, prints
+    its summary as before.
+    """
+    code = exit_code(result)
+    if code == 0:
+        return True
+    return (
+        code == EXIT_PROBLEMS
+        and result.problems_unchanged_since is not None
+        and not news_for_a_person(result)
+        and delivery_problem(result.summary) is None
+    )
 
 
 def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:

@@ -57,8 +57,9 @@ def print_report(
     ``unattended``: stderr is no terminal (cron, a timer): contact problems
     already said, unchanged since, are left out of it and named in the summary
     instead (:func:`problems_words`) — cron mails any output, and every 10
-    minutes. ``summary``: False for ``--quiet`` on a run that needs no one
-    (exit 0): stdout stays empty.
+    minutes. ``summary``: False for ``--quiet`` on a run that says nothing new
+    (:func:`~greeter.send.says_nothing_new`: exit 0, or 1 only for rejected rows
+    already said): stdout stays empty.
     """
     from greeter.delivery_health import unauthenticated_problem
     from greeter.send_due import due_json

@@ -88,6 +88,10 @@ COMMON_FORMATS = (
     "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y", "%m-%d-%Y",
     "%d.%m.%y", "%d/%m/%y", "%m/%d/%y", "%Y.%m.%d", "%m.%d.%Y", "%d %m %Y", "%Y%m%d",
 )  # fmt: skip
+#: A value's kind (:meth:`DateParser.failure`): a day no calendar has (31.02.1980, 30.02).
+NO_SUCH_DAY = "no such day"
+#: A value's kind: an Excel serial date number (29221), not a date.
+EXCEL_SERIAL = "excel serial"
 #: How many failing values :meth:`DateParser.suggest` tries the common formats on.
 SAMPLES = 20
 
@@ -269,6 +273,17 @@ class DateParser:
 
     def problem(self, text: str) -> str:
         """Why ``text`` is not a date, in words: "is not a real date: …" or "does not match …"."""
+        return self.failure(text)[1]
+
+    def failure(self, text: str) -> tuple[str, str]:
+        """Why ``text`` is not a date: its kind and, in words, :meth:`problem`.
+
+        The kind, for a column's count of its values by kind
+        (:func:`~greeter.sources.date_columns.column_problems`): :data:`NO_SUCH_DAY`
+        (31.02.1980), :data:`EXCEL_SERIAL` (29221), the first common format
+        that reads it (``%Y/%m/%d``), else "" — one judgement for the row's
+        words and the column's counts, so the two never disagree.
+        """
         bare = _without_year_word(text)
         m = _time_of_day(bare)
         candidates = list(dict.fromkeys([text, bare] if m is None else [text, bare, bare[: m.start()]]))
@@ -276,20 +291,36 @@ class DateParser:
             read = self._day_month(value)
             if read is not None:  # "31.02", "--02-30": a day and a month without a year, and no such day
                 month, day = read
-                return f"is not a real date: {_no_such_day(month, day, None) or 'there is no such day'}"
+                why = _no_such_day(month, day, None) or "there is no such day"
+                return NO_SUCH_DAY, f"is not a real date: {why}"
         for value in candidates:
             for fmt in self.formats:
                 reason = _impossible(value, fmt)
                 if reason is not None:
-                    return f"is not a real date: {reason}{self._other_reading(text)}"
+                    return NO_SUCH_DAY, f"is not a real date: {reason}{self._other_reading(text)}"
         serial = excel_serial(text)
         if serial is not None:
-            return (
+            return EXCEL_SERIAL, (
                 f"looks like an Excel serial date ({serial.isoformat()}), not a date: {EXCEL_SERIAL_ADVICE}"
             )
-        return (
+        formats = self._readings(text).values()
+        return next(iter(formats), ""), (
             f"does not match contacts.date_formats ({', '.join(self.configured)}){self._other_reading(text)}"
         )
+
+    def _readings(self, text: str) -> dict[date, str]:
+        """The days ``text`` is in the common formats not configured that read it, each with the first
+        format reading it so (``12-12-2000`` is one day in two formats)."""
+        days: dict[date, str] = {}
+        for fmt in COMMON_FORMATS:
+            if fmt not in self.formats and (day := DateParser([fmt], zone=self.zone).parse(text)) is not None:
+                days.setdefault(day, fmt)
+        return days
+
+    def clash(self, fmt: str) -> str | None:
+        """The configured format of ``fmt``'s shape (``%d/%m/%Y`` for ``%m/%d/%Y``), which it should
+        replace rather than join: the two read ``01/02/1980`` differently. None when none is."""
+        return next((f for f in self.configured if _shape(f, named=False) == _shape(fmt, named=False)), None)
 
     def _other_reading(self, text: str) -> str:
         """What a value no configured format reads would be in the common formats that read it, if any.
@@ -299,10 +330,7 @@ class DateParser:
         marketer (who knows the CRM's convention) picks the format. A day and
         month without a year (``13.12``) is said to lack it.
         """
-        days: dict[date, str] = {}
-        for fmt in COMMON_FORMATS:
-            if fmt not in self.formats and (day := DateParser([fmt], zone=self.zone).parse(text)) is not None:
-                days.setdefault(day, fmt)  # the same day in two formats (12-12-2000): the first names it
+        days = self._readings(text)
         if not days:
             named = month_name_advice(text)
             return f"; {named}" if named is not None else ""
@@ -345,8 +373,7 @@ class DateParser:
         if best is None or best[0] * 5 < len(samples) * 4:
             return None
         fmt = best[1]
-        clash = next((f for f in self.configured if _shape(f, named=False) == _shape(fmt, named=False)), None)
-        return fmt, clash
+        return fmt, self.clash(fmt)
 
     def column_advice(self, samples: Sequence[str]) -> str:
         """What a date column's failing ``samples`` have in common, as the tail of its message ("; …").

@@ -186,7 +186,7 @@ class RowParser:
         # Exports repeat values: a million rows hold some 40,000 distinct date strings, a few
         # thousand names and a handful of tag lists. Reading each once makes them dict look-ups.
         self._dates: dict[str, date | None] = {}
-        self._date_problems: dict[str, str] = {}
+        self._date_problems: dict[str, tuple[str, str]] = {}
         #: Date texts that are a "no date" placeholder (cached as None in ``_dates``), by its name.
         self._empty_dates: dict[str, str] = {}
         #: Date texts whose day and month may be in either order, or only one (:func:`day_month_order`):
@@ -507,7 +507,8 @@ class RowParser:
                 col.failed += 1
                 if len(col.samples) < SAMPLES and text not in col.samples:
                     col.samples.append(text)
-                reason = self._date_problem(text)
+                kind, reason = self._date_problem(text)
+                col.saw_failure(kind, text)
                 bad[col.name] = self._unread_date(col, f"{quoted(text)} {reason}", line, problems)
             else:
                 dates[col.name] = parsed
@@ -827,11 +828,12 @@ class RowParser:
         """``check``'s notes on the date columns' "no date" placeholders (:func:`empty_date_notes`)."""
         return empty_date_notes(self.dates)
 
-    def _date_problem(self, text: str) -> str:
-        """Why a date text does not parse (cached: a bad export repeats its bad values)."""
+    def _date_problem(self, text: str) -> tuple[str, str]:
+        """Why a date text does not parse: its kind and words (:meth:`DateParser.failure`; cached:
+        a bad export repeats its bad values)."""
         reason = self._date_problems.get(text)
         if reason is None:
-            reason = remember(self._date_problems, text, self.date_parser.problem(text))
+            reason = remember(self._date_problems, text, self.date_parser.failure(text))
         return reason
 
     def _name(self, raw: str) -> str:
