@@ -246,8 +246,9 @@ def quiet_option(func: F) -> F:
         "--quiet",
         "-q",
         is_flag=True,
-        help="Print nothing on stdout when all went well (exit 0), for cron; "
-        "the summary still prints when the exit code is not 0, and stderr is unchanged.",
+        help="Print nothing on stdout when all went well (exit 0), for cron; the summary still"
+        " prints when the exit code is not 0 — unless its only cause is rejected contact rows"
+        " already reported and unchanged (exit 1 stays) —, and stderr is unchanged.",
     )(func)
 
 
@@ -783,7 +784,10 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     records them (`merged into …`): also one of the next min_gap_days that
     the send would carry in it (--dry-run shows each letter's). It sends
     nothing, and never records a letter due after --through: those go when
-    their time comes. A second run records nothing new and says so.
+    their time comes. A second run records nothing new and says so. On a new
+    journal it also records as `expired` the greetings whose catch-up period
+    ended before greeter's first run (said on its output line), so that the
+    first send does not exit 1 and ask to run cron more often for them.
 
     The frequency cap counts these letters as sent, on the day each would
     have left: the client did get it, from the old tool, and the next one
