@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -40,7 +41,9 @@ from typing import Any
 
 from greeter.config import Sender
 from greeter.errors import OutputFolderError
-from greeter.gallery_cards import Card, Status, card_of
+from greeter.gallery_cards import Card, card_of
+from greeter.gallery_layout import PAGE_CARDS, Listing, day_listings, fold
+from greeter.gallery_overview import DAY_NOTES, fold_line, fold_page, long_day, overview_rows, pager
 from greeter.i18n import bcp47, plural
 from greeter.plan_types import Draft
 from greeter.preview import draft_json
@@ -49,22 +52,6 @@ from greeter.review import Envelope
 from greeter.sources import Rejection
 
 __all__ = ["write_gallery"]
-
-_WEEKDAYS_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
-_MONTHS = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
 
 #: Words a marketer reads for the planner's machine words (which stay visible as tooltips).
 REASON_LABELS: dict[str, str] = {
@@ -113,18 +100,10 @@ _FILTERS: tuple[tuple[str, str], ...] = (
 #: two more buttons of «0» would only make the pinned toolbar taller.
 _FILTERS_IF_ANY = frozenset({"failed", "pending"})
 
-#: How a day's heading sums it up (no number words, so no Russian plural forms to get wrong).
-_DAY_NOTES: tuple[tuple[Status, str], ...] = (
-    ("send", "к отправке"),
-    ("sent", "отправлено"),
-    ("merged", "объединено"),
-    ("skip", "пропущено"),
-    ("error", "ошибки"),
-    ("failed", "не доставлено"),
-    ("pending", "не подтверждено"),
-)
-
 _CSS_NAME = "gallery.css"
+
+#: Where a big gallery lists the contacts' errors and the rows not loaded (a small one: below its letters).
+_ERRORS_PAGE = "errors.html"
 
 #: The index's script: filtering and search run in the reviewer's browser, from file://, without
 #: a server. The state lives in the URL fragment so "back" from a draft page returns to the same
@@ -186,14 +165,19 @@ def write_gallery(
     rejected: Callable[[], Sequence[Rejection]] | None = None,
     contact_id: str | None = None,
     default_zone: str | None = None,
+    page_cards: int = PAGE_CARDS,
 ) -> int:
-    """Write ``out/index.html``, ``out/drafts/<n>.html`` and the stylesheet; return the render errors.
+    """Write ``out/index.html``, ``out/drafts/<day>/<n>.html`` and the stylesheet; return the render errors.
 
-    ``n`` is the draft's 1-based position in ``stream``; only drafts with a
-    rendered letter get a page. Pages an earlier preview wrote there and this
-    one does not are removed, so the folder never mixes two plans; a file no
-    preview wrote is never touched: when one is where the gallery goes, it
-    raises :class:`~greeter.errors.OutputFolderError` before writing anything
+    ``n`` is the draft's 1-based position in ``stream``, ``day`` the day its
+    letter leaves; only drafts with a rendered letter get a page. A gallery of
+    more than ``page_cards`` cards opens on an overview of its days, each day
+    on its own page(s), and every gallery folds its ``outside_audience`` skips
+    into a line per day and occasion (:mod:`greeter.gallery_layout`).
+    Pages an earlier preview wrote there and this one does not are removed,
+    so the folder never mixes two plans; a file no preview wrote is never
+    touched: when one is where the gallery goes, it raises
+    :class:`~greeter.errors.OutputFolderError` before writing anything
     (see :mod:`greeter.preview_out`). ``sender``: each draft page shows
     the From: line its letter will carry (:func:`from_line`), when given.
     ``titles``: what people call each occasion (``Settings.occasion_titles``),
@@ -207,8 +191,9 @@ def write_gallery(
     """
     called = dict(titles or {})
     folder = OwnedFolder.open(out)
-    refused = [name for name in ("index.html", _CSS_NAME) if not folder.may_write(name)]
-    refused += folder.foreign("drafts", "*.html")
+    refused = [name for name in ("index.html", _CSS_NAME, _ERRORS_PAGE) if not folder.may_write(name)]
+    for sub in _page_folders(out):
+        refused += folder.foreign(sub, "*.html")
     if refused:
         shown = ", ".join(refused[:3]) + (f" and {len(refused) - 3} more" if len(refused) > 3 else "")
         raise OutputFolderError(
@@ -233,16 +218,83 @@ def write_gallery(
     cards = _with_carriers(cards)
     index = out / "index.html"
     not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
-    chunks = _index_page(cards, start=start, days=days, now=now, rejected=not_loaded)
-    folder.write("index.html", (chunk.encode() for chunk in chunks))
+    span = _Span(start, days, now)
+    for name, chunks in _pages(cards, span, not_loaded, page_cards):
+        folder.write(name, (chunk.encode() for chunk in chunks))
     letters = sum(card.page is not None for card in cards)
     tally = folder.finish()
+    _drop_empty_folders(out)
     # As for .eml files: say where the result is (a reviewer opens it next).
     print(
         f"wrote {len(cards)} card(s), {letters} of them with a letter page (the others: skipped, merged "
         f"or failed to render), to {index} (open it in a browser){tally.summary()}"
     )
     return errors
+
+
+def _page_folders(out: Path) -> list[str]:
+    """The folders under ``out`` that hold the gallery's pages (a folder per day under ``drafts``)."""
+    drafts = out / "drafts"
+    days = sorted(p.name for p in drafts.iterdir() if p.is_dir() or p.is_symlink()) if drafts.is_dir() else []
+    return ["drafts", *(f"drafts/{d}" for d in days), "days", "outside"]
+
+
+def _drop_empty_folders(out: Path) -> None:
+    """Remove the gallery's folders a rerun left empty (a day no longer planned): nothing else is there.
+
+    An empty folder holds nothing of anyone's; a link or a folder with a file in it stays.
+    """
+    for sub in reversed(_page_folders(out)):
+        path = out / sub
+        if path.is_dir() and not path.is_symlink():
+            with suppress(OSError):  # not empty: someone's files are there too
+                path.rmdir()
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """The range a gallery shows and the moment it was made, as every page's header says them."""
+
+    start: date
+    days: int
+    now: datetime
+
+
+def _pages(
+    cards: Sequence[Card], span: _Span, rejected: Sequence[Rejection], limit: int
+) -> Iterator[tuple[str, Iterator[str]]]:
+    """Every page but the letters' own: (name, its chunks) — one index, or an overview and day pages.
+
+    See :mod:`greeter.gallery_layout`: a gallery of at most ``limit`` cards
+    (folded skips and contact errors aside) is one page as it always was;
+    a bigger one opens on an overview that links a page per day.
+    """
+    contact_errors = sorted((c for c in cards if c.contact_error), key=lambda c: (c.name, c.n))
+    shown, folds = fold(c for c in cards if not c.contact_error)
+    listings = day_listings(shown, folds, limit)
+    split = len(shown) > limit
+    header = _index_header(cards, span)
+    if not split:
+        alert = _errors_below(len(contact_errors), len(rejected), "")
+        yield "index.html", _listing_page("index.html", header, alert, listings, contact_errors, rejected)
+    else:
+        alert = _errors_below(len(contact_errors), len(rejected), _ERRORS_PAGE)
+        yield "index.html", _overview_page(header, alert, listings, nothing=not cards)
+        for listing in listings:
+            same_day = [other.name for other in listings if other.day == listing.day]
+            yield listing.name, _listing_page(listing.name, _day_header(listing, same_day), "", [listing])
+        if contact_errors or rejected:
+            head = (
+                '<nav class="back"><a href="index.html">← Все дни</a></nav>\n<header class="page-head">'
+                '<div class="title-row"><h1>Ошибки в контактах</h1></div></header>'
+            )
+            yield _ERRORS_PAGE, _listing_page(_ERRORS_PAGE, head, "", [], contact_errors, rejected)
+    for f in folds:
+        last = [listing for listing in listings if listing.day == f.day][-1]
+        back = f"../{last.name}" if split else f"../index.html#day-{f.day.isoformat()}"
+        head = _head(f"Вне аудитории: {f.day:%d.%m.%Y}", f"../{_CSS_NAME}", _csp(_INDEX_JS))
+        for part in range(1, f.parts + 1):
+            yield f.page(part), fold_page(head, f, part, back)
 
 
 def _with_carriers(cards: Sequence[Card]) -> list[Card]:
@@ -268,10 +320,6 @@ def _with_carriers(cards: Sequence[Card]) -> list[Card]:
 def _lang(tag: str) -> str:
     """The ``lang`` attribute (with its leading space) for a letter's words; "" when unknown."""
     return f' lang="{escape(tag)}"' if tag else ""
-
-
-def _long_day(d: date) -> str:
-    return f"{_WEEKDAYS_LONG[d.weekday()].capitalize()}, {d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 def _short_date(d: date) -> str:
@@ -342,7 +390,7 @@ def _occasion_line(card: Card) -> str:
     return f'<div class="occasion">{what}{chips}</div>'
 
 
-def _open_link(card: Card, subject_linked: bool) -> str:
+def _open_link(card: Card, subject_linked: bool, up: str = "") -> str:
     """The card's «Открыть письмо →»: its own letter, or the letter a merged occasion rides in.
 
     One tab stop per card: where the subject already links to the page, this
@@ -352,22 +400,23 @@ def _open_link(card: Card, subject_linked: bool) -> str:
     """
     if card.page:
         quiet = ' tabindex="-1" aria-hidden="true"' if subject_linked else ""
-        return f'<a class="open" href="{escape(card.page)}"{quiet}>Открыть письмо →</a>'
+        return f'<a class="open" href="{up}{escape(card.page)}"{quiet}>Открыть письмо →</a>'
     if card.carrier:
         lead = card.merged_with[0]
         words = f"Открыть письмо «{card.titles.get(lead, lead)}» →"
-        return f'<a class="open" href="{escape(card.carrier)}">{escape(words)}</a>'
+        return f'<a class="open" href="{up}{escape(card.carrier)}">{escape(words)}</a>'
     return ""
 
 
-def _card_html(card: Card) -> str:
+def _card_html(card: Card, up: str = "") -> str:
+    """A card; ``up``: the way from its page to the gallery's folder (``../`` from a day's page)."""
     subject = escape(card.subject)
     linked = bool(card.page and card.subject)
     if linked:
-        subject = f'<a href="{escape(card.page or "")}">{subject}</a>'
+        subject = f'<a href="{up}{escape(card.page or "")}">{subject}</a>'
     subject_html = f'<p class="subject"{_lang(card.lang)}>{subject}</p>' if card.subject else ""
     detail = f'<p class="detail">{escape(card.detail)}</p>' if card.detail else ""
-    link = _open_link(card, linked)
+    link = _open_link(card, linked, up)
     tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
     when_title = "дата повода"
     if card.when_is_send:
@@ -406,10 +455,8 @@ def _head(title: str, css: str, csp: str, lang: str = "", style: str = "") -> st
 """
 
 
-def _index_page(
-    cards: list[Card], *, start: date, days: int, now: datetime, rejected: Sequence[Rejection] = ()
-) -> Iterator[str]:
-    """The overview — counts, filters, the cards grouped by day — in chunks, never one huge string."""
+def _stats(cards: Sequence[Card]) -> str:
+    """The summary tiles: how many to send, sent, merged, skipped, failed to render (and why)."""
     status_counts: Counter[str] = Counter(c.status for c in cards)
     merged = status_counts["merged"]
     to_send = status_counts["send"]
@@ -430,7 +477,7 @@ def _index_page(
             f'<span class="stat-label">{label}</span><span class="stat-note">{note}</span></div>'
         )
 
-    stats = "".join(
+    return "".join(
         (
             stat("send", "к отправке", to_send, escape(", ".join(send_notes))),
             stat("sent", "отправлено", status_counts["sent"], escape(sent_note)),
@@ -451,7 +498,41 @@ def _index_page(
             ),
         )
     )
-    filter_counts = {"all": len(cards), **status_counts, **review}
+
+
+def _index_header(cards: Sequence[Card], span: _Span) -> str:
+    """The index's header: the range, when the plan was made, and the whole plan's counts."""
+    end = span.start + timedelta(days=max(span.days, 1) - 1)
+    as_of = f"{span.now:%d.%m.%Y %H:%M} ({escape(str(span.now.tzinfo))})"
+    return f"""<header class="page-head">
+<div class="title-row">
+<h1>Поздравления <span class="pill">предпросмотр</span></h1>
+<p class="range">с <b>{_short_date(span.start)}</b> по <b>{_short_date(end)}</b> ({span.days} дн.)
+ · по состоянию на <b>{as_of}</b></p>
+</div>
+<div class="stats">{_stats(cards)}</div>
+</header>"""
+
+
+def _day_header(listing: Listing, parts: Sequence[str]) -> str:
+    """A day page's header: the way back to the overview, the day, its parts."""
+    part = f" · часть {listing.part} из {listing.parts}" if listing.parts > 1 else ""
+    return f"""<nav class="back"><a href="../index.html">← Все дни</a></nav>
+<header class="page-head">
+<div class="title-row">
+<h1>{long_day(listing.day)}</h1>
+<p class="range">поздравления этого дня{part}</p>
+</div>
+{pager(parts, listing.part, "../")}
+</header>"""
+
+
+def _toolbar(cards: Sequence[Card], folded: int) -> str:
+    """The filters (each with its count on this page) and the search."""
+    status_counts: Counter[str] = Counter(c.status for c in cards)
+    status_counts["skip"] += folded
+    review = Counter(c.approval for c in cards if c.approval)
+    filter_counts = {"all": len(cards) + folded, **status_counts, **review}
 
     def buttons_of(filters: Iterable[tuple[str, str]]) -> str:
         return "".join(
@@ -466,47 +547,58 @@ def _index_page(
     if review:  # under review, a group of its own: what still waits, what an edit withdrew, what will leave
         labels = ((key, label.capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
         buttons += f'<div class="filters" role="group" aria-label="Одобрение">{buttons_of(labels)}</div>'
-
-    end = start + timedelta(days=max(days, 1) - 1)
-    as_of = f"{now:%d.%m.%Y %H:%M} ({escape(str(now.tzinfo))})"
-    nothing = '<p class="empty">В этом диапазоне ничего не запланировано.</p>' if not cards else ""
-    yield _head("Поздравления: предпросмотр", _CSS_NAME, _csp(_INDEX_JS), style=_filter_rules())
-    yield f"""<body class="index">
-<header class="page-head">
-<div class="title-row">
-<h1>Поздравления <span class="pill">предпросмотр</span></h1>
-<p class="range">с <b>{_short_date(start)}</b> по <b>{_short_date(end)}</b> ({days} дн.)
- · по состоянию на <b>{as_of}</b></p>
-</div>
-<div class="stats">{stats}</div>
-</header>
-<nav class="toolbar" aria-label="Фильтры">
+    return f"""<nav class="toolbar" aria-label="Фильтры">
 {buttons}
 <label for="search" class="visually-hidden">Поиск по имени, e-mail, поводу и теме (клавиша /)</label>
 <input id="search" type="search" placeholder="Поиск: имя, e-mail, повод, тема…  ( / )" autocomplete="off">
 <span id="shown" class="shown" role="status" aria-live="polite"></span>
-</nav>
-<main>
+</nav>"""
+
+
+def _listing_page(
+    name: str,
+    header: str,
+    alert: str,
+    listings: Sequence[Listing],
+    contact_errors: Sequence[Card] = (),
+    rejected: Sequence[Rejection] = (),
+) -> Iterator[str]:
+    """A page of cards — the one index, a day's page, the contact errors — in chunks, never one huge string.
+
+    ``name``: the page's path in the gallery (``days/2026-12-25.html``): links
+    go up from it, and a letter opened here comes back here (``main[data-page]``).
+    """
+    up = "../" * name.count("/")
+    cards = [*(c for listing in listings for c in listing.cards), *contact_errors]
+    folded = sum(len(f.cards) for listing in listings for f in listing.folds)
+    nothing = (
+        '<p class="empty">В этом диапазоне ничего не запланировано.</p>'
+        if not cards and not folded and not rejected
+        else ""
+    )
+    yield _head("Поздравления: предпросмотр", up + _CSS_NAME, _csp(_INDEX_JS), style=_filter_rules())
+    yield f"""<body class="index">
+{header}
+{_toolbar(cards, folded)}
+<main data-page="{name}">
 {nothing}<p id="no-match" class="empty" role="status" aria-live="polite" hidden>Ничего не найдено.</p>
-"""
-    contact_errors = sorted((c for c in cards if c.contact_error), key=lambda c: (c.name, c.n))
-    yield _errors_below(len(contact_errors), len(rejected))
-    by_day: dict[date, list[Card]] = defaultdict(list)
-    for card in cards:
-        if card.day is not None and not card.contact_error:
-            by_day[card.day].append(card)
-    for day in sorted(by_day):
-        group = sorted(by_day[day], key=lambda c: c.order)
+{alert}"""
+    card_html = partial(_card_html, up=up)
+    for listing in listings:
+        group = listing.cards
         kinds = Counter(c.status for c in group)
-        note = " · ".join(f"{label}: {kinds[key]}" for key, label in _DAY_NOTES if kinds[key])
+        kinds["skip"] += sum(len(f.cards) for f in listing.folds)
+        note = " · ".join(f"{label}: {kinds[key]}" for key, label in DAY_NOTES if kinds[key])
+        day = listing.day
         weekend = " day-weekend" if day.weekday() >= 5 else ""
+        has = _has(group, folded=bool(listing.folds))
         yield (
-            f'<section class="day{weekend}" data-day="{day.isoformat()}"{_has(group)}>'
-            f'<h2><span class="day-name">{_long_day(day)}</span><span class="day-note">{note}</span></h2>'
+            f'<section class="day{weekend}" id="day-{day.isoformat()}" data-day="{day.isoformat()}"{has}>'
+            f'<h2><span class="day-name">{long_day(day)}</span><span class="day-note">{note}</span></h2>'
             '<div class="cards">'
         )
-        yield from map(_card_html, group)
-        yield "</div></section>\n"
+        yield from map(card_html, group)
+        yield "</div>" + "".join(fold_line(f, up) for f in listing.folds) + "</section>\n"
     if contact_errors:
         # Not filed under a day: a date the contacts file does not hold has none, and one it holds
         # wrongly (in the future) is a row to fix, not an event of the range.
@@ -516,7 +608,7 @@ def _index_page(
             "эти поводы не поздравить, пока дата в строке контакта не исправлена</span></h2>"
             '<div class="cards">'
         )
-        yield from map(_card_html, contact_errors)
+        yield from map(card_html, contact_errors)
         yield "</div></section>\n"
     if rejected:
         yield from _rejected_rows(rejected)
@@ -528,22 +620,46 @@ def _index_page(
 """
 
 
-def _errors_below(contact_errors: int, rejected: int) -> str:
-    """The line at the top that says the contacts' errors are listed after the letters, with links.
+def _overview_page(header: str, alert: str, listings: Sequence[Listing], *, nothing: bool) -> Iterator[str]:
+    """A big gallery's ``index.html``: the plan's counts, its problems and a row per day — no card.
+
+    Why no card: it must open at once whatever the plan's size (a month of a
+    big CRM was 191,129 cards in one 207 MB page no browser could finish);
+    each day's cards are a click away, on the day's own page.
+    """
+    yield _head("Поздравления: предпросмотр", _CSS_NAME, _csp(_INDEX_JS))
+    yield f"""<body class="index overview">
+{header}
+<main data-page="index.html">
+{alert}"""
+    if nothing:
+        yield '<p class="empty">В этом диапазоне ничего не запланировано.</p>'
+    yield from overview_rows(listings)
+    yield """</main>
+<footer class="page-foot">greeter preview · время отправки указано по часовому поясу получателя</footer>
+</body>
+</html>
+"""
+
+
+def _errors_below(contact_errors: int, rejected: int, page: str) -> str:
+    """The line at the top that says where the contacts' errors are listed, with links.
 
     The errors used to come first: a big CRM's preview opened on two hundred
     cards of bad dates, and the letters a reviewer came to read began screens
     below. The letters come first now; this line keeps the errors one click
-    away and impossible to miss (empty when there are none).
+    away and impossible to miss (empty when there are none). ``page``: the
+    page that lists them ("": this one, after the letters).
     """
     links = [
-        f'<a href="#contact-errors">ошибки в контактах: {contact_errors}</a>' if contact_errors else "",
-        f'<a href="#rows-not-loaded">строки контактов не загружены: {rejected}</a>' if rejected else "",
+        f'<a href="{page}#contact-errors">ошибки в контактах: {contact_errors}</a>' if contact_errors else "",
+        f'<a href="{page}#rows-not-loaded">строки контактов не загружены: {rejected}</a>' if rejected else "",
     ]
     shown = " · ".join(link for link in links if link)
     if not shown:
         return ""
-    return f'<p class="alert" role="note">{shown} — список после писем, внизу страницы</p>\n'
+    where = "на отдельной странице" if page else "после писем, внизу страницы"
+    return f'<p class="alert" role="note">{shown} — список {where}</p>\n'
 
 
 def _tally(cards: Sequence[Card], status: str) -> str:
@@ -577,15 +693,18 @@ def _filter_rules() -> str:
         attr = "data-approval" if key in APPROVAL_LABELS else "data-status"
         rules.append(
             f'main[data-show="{key}"] .card:not([{attr}="{key}"]),'
+            f'main[data-show="{key}"] .folded:not([{attr}="{key}"]),'
             f'main[data-show="{key}"] section:not(.notice):not([data-has~="{key}"])'
         )
     return ",\n".join(rules) + " { display: none; }"
 
 
-def _has(group: Sequence[Card]) -> str:
-    """A section's ``data-has``: the statuses and review states of its cards, for :func:`_filter_rules`."""
-    keys = sorted({c.status for c in group} | {c.approval for c in group if c.approval})
-    return f' data-has="{" ".join(keys)}"'
+def _has(group: Sequence[Card], *, folded: bool = False) -> str:
+    """A section's ``data-has``: the statuses and review states of its cards (``folded``: and the
+    skips its folded lines stand for), for :func:`_filter_rules`."""
+    keys = {c.status for c in group} | {c.approval for c in group if c.approval}
+    keys |= {"skip"} if folded else set()
+    return f' data-has="{" ".join(sorted(keys))}"'
 
 
 def rows_of(rejected: Iterable[Rejection], contact_id: str | None) -> list[Rejection]:
@@ -660,10 +779,12 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None) -> str:
     title = card.subject or card.titles.get(card.occasion, card.occasion)
     lang = card.lang if card.subject else ""  # an occasion's title is the config's (Russian) word
     plain = escape(data["text"] or "")
+    up = "../" * (card.page or "").count("/")  # drafts/<day>/<n>.html: two folders down
     return (
-        _head(title, f"../{_CSS_NAME}", _csp(_PAGE_JS, fonts=True), lang)
+        _head(title, f"{up}{_CSS_NAME}", _csp(_PAGE_JS, fonts=True), lang)
         + f"""<body class="draft">
-<nav class="back"><a href="../index.html#card-{card.n}" data-card="{card.n}">← Все поздравления</a></nav>
+<nav class="back"><a href="{up}index.html#card-{card.n}"
+ data-card="{card.n}" data-up="{up}">← Все поздравления</a></nav>
 <header class="draft-head">
 <div class="status">{_badge(card)}</div>
 <h1{_lang(lang)}>{escape(title)}</h1>

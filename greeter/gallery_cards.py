@@ -21,7 +21,7 @@ from greeter.gallery_words import carried_detail, journal_detail, russian_detail
 from greeter.i18n import years_phrase
 from greeter.planner import merged_into_failed
 
-__all__ = ["CARRIED_STATES", "JOURNAL_STATES", "Card", "Said", "Status", "card_of"]
+__all__ = ["CARRIED_STATES", "JOURNAL_STATES", "Card", "Said", "Status", "card_of", "draft_page_name"]
 
 #: A card's group: a letter, a letter the journal says left, an occasion riding in another letter,
 #: a skip, a letter that failed to render, a letter the mail server refused (``failed``), one whose
@@ -217,13 +217,23 @@ def card_of(
         subject=data["subject"] or "",
         belated=bool(data["belated"]),
         occasion_day=occasion_day,
-        page=f"drafts/{n}.html" if has_page else None,
+        page=draft_page_name(n, day) if has_page else None,
         approval=data["approval"] if status == "send" else None,
         planner_detail=data["detail"],
         lang=lang,
         journal_state=data["journal_state"],
         send_at=data["send_at"],
     )
+
+
+def draft_page_name(n: int, day: date | None) -> str:
+    """Where draft ``n``'s page goes: ``drafts/2026-12-25/7.html``, in a folder of the day it leaves.
+
+    Why a folder per day: a big CRM's month was 158,429 pages in one folder, which file
+    managers, ``ls`` and archive tools choke on; a day's folder is what a reviewer looks
+    for. Known when the page is written (the stream is not sorted by day).
+    """
+    return f"drafts/{day.isoformat()}/{n}.html" if day is not None else f"drafts/{n}.html"
 
 
 def _moment(at: datetime) -> str:

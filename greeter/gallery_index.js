@@ -4,6 +4,8 @@
   var main = document.querySelector("main");
   var toolbar = document.querySelector(".toolbar");
   var cards = Array.prototype.slice.call(document.querySelectorAll(".card"));
+  var folds = Array.prototype.slice.call(document.querySelectorAll(".folded"));  // skips counted, not carded
+  var page = main.getAttribute("data-page") || "index.html";  // where a letter's back link returns
   var days = Array.prototype.slice.call(document.querySelectorAll(".day, .group"));
   var buttons = Array.prototype.slice.call(document.querySelectorAll("[data-filter]"));
   var search = document.getElementById("search");
@@ -35,12 +37,13 @@
       var h = !!q && !seen[k];
       if (d.hidden !== h) { d.hidden = h; }
     });
+    folds.forEach(function (f) { if (f.hidden !== !!q) { f.hidden = !!q; } });  // names not searchable here
     buttons.forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-filter") === filter));
     });
-    c = filter === "all" && !q ? "" : "Показано " + n + " из " + cards.length;
+    c = filter === "all" && !q ? "" : "Показано " + n + " из " + (counts.all || 0);
     if (shown.textContent !== c) { shown.textContent = c; }
-    empty.hidden = n > 0 || cards.length === 0;
+    empty.hidden = n > 0 || !counts.all;
     lastQ = q;
     if (save && window.history && history.replaceState) {
       var h = filter === "all" && !q ? location.pathname : "#" + state(q);
@@ -55,8 +58,9 @@
   }
   // A letter's page keeps the view it was opened from: its back link comes back to it.
   main.addEventListener("click", function (e) {
-    var a = e.target.closest && e.target.closest("a[href^='drafts/']");
-    if (a) { a.setAttribute("href", a.getAttribute("href").split("#")[0] + "#from=" + state(lastQ)); }
+    var a = e.target.closest && e.target.closest("a[href*='drafts/']");
+    var p = page === "index.html" ? "" : "&p=" + page;
+    if (a) { a.setAttribute("href", a.getAttribute("href").split("#")[0] + "#from=" + state(lastQ) + p); }
   }, true);
   var m = /^#f=(\w+)(?:&q=([^&]*))?(?:&card=(\d+))?$/.exec(location.hash), back = null;
   if (m) {

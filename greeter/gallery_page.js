@@ -14,7 +14,11 @@
 })();
 
 (function () {
-  var m = /^#from=(f=\w+(?:&q=[^&#]*)?)$/.exec(location.hash);
+  // p: the page the letter was opened from (a big gallery's day page), only a name the gallery writes
+  var m = /^#from=(f=\w+(?:&q=[^&#]*)?)(?:&p=(days\/[\d-]+\.html|errors\.html))?$/.exec(location.hash);
   var a = document.querySelector("a[data-card]");
-  if (m && a) { a.setAttribute("href", "../index.html#" + m[1] + "&card=" + a.getAttribute("data-card")); }
+  if (m && a) {
+    var back = a.getAttribute("data-up") + (m[2] || "index.html");
+    a.setAttribute("href", back + "#" + m[1] + "&card=" + a.getAttribute("data-card"));
+  }
 })();

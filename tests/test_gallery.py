@@ -188,7 +188,13 @@ def test_returns_render_errors_and_writes_files(gallery: tuple[Path, int]) -> No
     assert errors == 1
     assert (out / "index.html").is_file() and (out / "gallery.css").stat().st_size > 1000
     # pages only for drafts with a rendered letter: #1 (Ivan) and #5 (hostile); not skips, not the error
-    assert sorted(p.name for p in (out / "drafts").iterdir()) == ["1.html", "5.html"]
+    # each in the folder of the day it leaves: a month of a big CRM was 158,429 pages in one folder
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "drafts").rglob("*")) == [
+        "drafts/2026-12-23",
+        "drafts/2026-12-23/5.html",
+        "drafts/2026-12-25",
+        "drafts/2026-12-25/1.html",
+    ]
     assert not list(out.rglob("*.tmp"))
 
 
@@ -226,7 +232,7 @@ def test_grouped_by_recipient_local_day_and_occasion_date(gallery: tuple[Path, i
         "2026-12-22": ["card-4"],  # the render error, on its send day
         "2026-12-23": ["card-5"],
         "2026-12-25": ["card-1"],  # Vladivostok's Friday, although it is the 24th in UTC
-        "2027-01-01": ["card-3", "card-2"],  # skips on the occasion date, by name
+        "2027-01-01": ["card-2", "card-3"],  # on the occasion date: the merged occasion, then the skip
     }
     assert "Пятница, 25 декабря 2026" in root.all_text()
 
@@ -245,7 +251,7 @@ def test_card_contents(gallery: tuple[Path, int]) -> None:
     assert '</span>&nbsp;<span class="years">50 лет</span>' in html
     # the subject and «Открыть письмо →» both open the letter; only the subject is a tab stop
     links = [(a.attrs["href"], a.attrs.get("tabindex"), a.attrs.get("aria-hidden")) for a in ivan.find("a")]
-    assert links == [("drafts/1.html", None, None), ("drafts/1.html", "-1", "true")]
+    assert links == [("drafts/2026-12-25/1.html", None, None), ("drafts/2026-12-25/1.html", "-1", "true")]
     assert "иван петрович сидоров ivan@example.ru c1 birthday new_year с юбилеем" in ivan.attrs["data-search"]
 
     merged = c["card-2"]
@@ -253,7 +259,7 @@ def test_card_contents(gallery: tuple[Path, int]) -> None:
     assert [ch.all_text() for ch in merged.find(cls="chip")] == ["→ birthday"]
     # no letter of its own: it opens the letter it rides in (Ivan's birthday letter)
     assert [(a.attrs["href"], a.all_text()) for a in merged.find("a")] == [
-        ("drafts/1.html", "Открыть письмо «birthday» →")
+        ("drafts/2026-12-25/1.html", "Открыть письмо «birthday» →")
     ]
 
     cap = c["card-3"]
@@ -272,17 +278,17 @@ def test_card_contents(gallery: tuple[Path, int]) -> None:
 def test_every_link_points_to_an_existing_page(gallery: tuple[Path, int]) -> None:
     out = gallery[0]
     hrefs = {a.attrs["href"] for a in parse(out / "index.html").find("a")}
-    assert hrefs == {"drafts/1.html", "drafts/5.html"}
+    assert hrefs == {"drafts/2026-12-25/1.html", "drafts/2026-12-23/5.html"}
     assert all((out / h).is_file() for h in hrefs)
-    page = parse(out / "drafts/1.html")
-    assert [a.attrs["href"] for a in page.find("a")] == ["../index.html#card-1"]
-    assert [link.attrs["href"] for link in page.find("link")] == ["../gallery.css"]
+    page = parse(out / "drafts/2026-12-25/1.html")
+    assert [a.attrs["href"] for a in page.find("a")] == ["../../index.html#card-1"]
+    assert [link.attrs["href"] for link in page.find("link")] == ["../../gallery.css"]
 
 
 def test_hostile_names_and_templates_stay_text(gallery: tuple[Path, int]) -> None:
     out = gallery[0]
     index_raw = (out / "index.html").read_text(encoding="utf-8")
-    page_raw = (out / "drafts/5.html").read_text(encoding="utf-8")
+    page_raw = (out / "drafts/2026-12-23/5.html").read_text(encoding="utf-8")
     for raw in (index_raw, page_raw):
         assert HOSTILE_FIRST not in raw and "alert(2)</script>" not in raw
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
@@ -291,7 +297,7 @@ def test_hostile_names_and_templates_stay_text(gallery: tuple[Path, int]) -> Non
     evil = cards(index)["card-5"]
     assert next(evil.find("h3")).all_text() == f"{HOSTILE_FIRST} {HOSTILE_LAST}"
     assert len(list(index.find("script"))) == 1  # only the gallery's own filter script
-    page = parse(out / "drafts/5.html")
+    page = parse(out / "drafts/2026-12-23/5.html")
     (script,) = page.find("script")  # only the page's own, which sizes the letter's frame
     assert "contentDocument" in script.all_text() and "alert" not in script.all_text()
     assert next(page.find("h1")).all_text() == f"Привет, {HOSTILE_FIRST} {HOSTILE_LAST}"
@@ -300,15 +306,15 @@ def test_hostile_names_and_templates_stay_text(gallery: tuple[Path, int]) -> Non
 
 def test_draft_page_shows_text_and_sandboxed_html(gallery: tuple[Path, int]) -> None:
     out = gallery[0]
-    page = parse(out / "drafts/5.html")
+    page = parse(out / "drafts/2026-12-23/5.html")
     (frame,) = page.find("iframe")
     # no allow-scripts: nothing in the letter runs; the page's origin only so it can be measured
     assert frame.attrs["sandbox"] == "allow-same-origin"
     assert frame.attrs["srcdoc"] == LETTER_HTML  # escaped in the file, exact once parsed
-    raw = (out / "drafts/5.html").read_text(encoding="utf-8")
+    raw = (out / "drafts/2026-12-23/5.html").read_text(encoding="utf-8")
     assert 'srcdoc="&lt;p style=&quot;color:red&quot;&gt;Дорогой &amp;amp; &quot;любимый&quot;' in raw
 
-    ivan = parse(out / "drafts/1.html")
+    ivan = parse(out / "drafts/2026-12-25/1.html")
     assert (
         next(ivan.find("pre", "plain")).all_text()
         == "Уважаемый Иван Петрович!\n\nПоздравляем <с юбилеем> & Новым годом."
@@ -333,7 +339,7 @@ def test_letter_without_html_says_so(tmp_path: Path) -> None:
         Rendered(subject="S", text="T"),
     )
     write_gallery([draft], tmp_path, start=START, days=1, now=NOW)
-    page = parse(tmp_path / "drafts/1.html")
+    page = parse(tmp_path / "drafts/2026-12-21/1.html")
     assert not list(page.find("iframe"))
     assert "нет HTML-версии" in page.all_text()
 
@@ -346,14 +352,14 @@ def test_pages_are_written_while_streaming_and_stale_ones_removed(tmp_path: Path
     def stream() -> Iterator[Draft]:
         drafts = sample()
         yield drafts[0]
-        seen.append((tmp_path / "drafts/1.html").is_file())  # before the stream is exhausted
+        seen.append((tmp_path / "drafts/2026-12-25/1.html").is_file())  # before the stream is exhausted
         yield from drafts[1:]
 
     write_gallery(stream(), tmp_path, start=START, days=14, now=NOW)
     assert seen == [True]
-    assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["1.html", "5.html", "keep.txt"]
+    assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["2026-12-23", "2026-12-25", "keep.txt"]
 
-    # a second, smaller run leaves no page of the first behind
+    # a second, smaller run leaves no page of the first behind, nor the days' folders it emptied
     assert write_gallery(iter(sample()[2:3]), tmp_path, start=START, days=14, now=NOW) == 0
     assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["keep.txt"]
     assert len(cards(parse(tmp_path / "index.html"))) == 1
@@ -364,12 +370,14 @@ def test_a_page_no_preview_wrote_stops_the_gallery_before_anything_is_replaced(t
     write_gallery(sample(), tmp_path, start=START, days=14, now=NOW)
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     (tmp_path / "drafts/99.html").write_text("someone's page")
-    (tmp_path / "drafts/1.html").write_text("edited after the preview wrote it")
+    (tmp_path / "drafts/2026-12-25/1.html").write_text("edited after the preview wrote it")
     with pytest.raises(OutputFolderError, match=r"2 file\(s\) there that no earlier preview wrote"):
         write_gallery(iter(sample()[2:3]), tmp_path, start=START, days=14, now=NOW)
     assert (tmp_path / "drafts/99.html").read_text() == "someone's page"
-    assert (tmp_path / "drafts/1.html").read_text() == "edited after the preview wrote it"
-    assert (tmp_path / "drafts/5.html").read_bytes() == before[tmp_path / "drafts/5.html"]
+    assert (tmp_path / "drafts/2026-12-25/1.html").read_text() == "edited after the preview wrote it"
+    assert (tmp_path / "drafts/2026-12-23/5.html").read_bytes() == before[
+        tmp_path / "drafts/2026-12-23/5.html"
+    ]
     assert (tmp_path / "index.html").read_bytes() == before[tmp_path / "index.html"]
 
 
@@ -534,7 +542,7 @@ def test_chromium_sizes_the_letter_frame_to_the_letter(tmp_path: Path) -> None:
     write_gallery(drafts, tmp_path / "g", start=START, days=1, now=NOW)
     heights = []
     for n in (1, 2):
-        url = (tmp_path / "g" / "drafts" / f"{n}.html").resolve().as_uri()
+        url = (tmp_path / "g" / "drafts" / "2026-12-21" / f"{n}.html").resolve().as_uri()
         dom = run_chromium(tmp_path / "profile", "--window-size=1280,900", "--dump-dom", url).stdout
         found = re.search(r'<iframe class="letter"[^>]*style="height: (\d+)px;?"', dom)
         assert found, dom[:2000]
@@ -620,5 +628,5 @@ def test_a_letter_leaving_on_another_day_names_its_occasions_own_day(tmp_path: P
     assert next(c["card-1"].find(cls="when")).all_text() == "Пт 25.12 11:00"
     assert [on.all_text() for on in c["card-1"].find(cls="on")] == ["Сб 26.12"]
     assert not list(c["card-2"].find(cls="on"))
-    page = parse(tmp_path / "drafts" / "1.html")
+    page = parse(tmp_path / "drafts" / "2026-12-25" / "1.html")
     assert [on.all_text() for on in page.find(cls="on")] == ["Сб 26.12"]

@@ -78,7 +78,7 @@ def test_the_letters_words_carry_the_letters_language(out: Path) -> None:
         "С Новым годом!": "ru",
     }
     for n, tag in ((1, "sr-Latn"), (2, "en"), (3, "ru")):
-        page = parse(out / "drafts" / f"{n}.html")
+        page = parse(out / "drafts" / "2026-12-31" / f"{n}.html")
         assert next(page.find("html")).attrs["lang"] == "ru"
         assert next(page.find("title")).attrs["lang"] == tag
         assert next(page.find("h1")).attrs["lang"] == tag
@@ -210,14 +210,14 @@ def _dom(tmp_path: Path, url: str) -> TreeBuilder:
 
 def test_back_link_returns_to_the_filtered_view_and_the_card(out: Path, tmp_path: Path) -> None:
     """«← Все поздравления» went to ``#card-N`` and dropped the filter and the search."""
-    page = (out / "drafts" / "2.html").resolve().as_uri()
+    page = (out / "drafts" / "2026-12-31" / "2.html").resolve().as_uri()
     dom = _dom(tmp_path, page + "#from=f=send&q=john")
     (back,) = (a for a in dom.root.find("a") if a.attrs.get("data-card") == "2")
-    assert back.attrs["href"] == "../index.html#f=send&q=john&card=2"
+    assert back.attrs["href"] == "../../index.html#f=send&q=john&card=2"
     plain = _dom(tmp_path, page)  # opened on its own: the plain link to the card
     assert (
         next(a for a in plain.root.find("a") if a.attrs.get("data-card")).attrs["href"]
-        == "../index.html#card-2"
+        == "../../index.html#card-2"
     )
 
     index = _dom(tmp_path, (out / "index.html").resolve().as_uri() + "#f=send&q=john&card=2")

@@ -197,7 +197,7 @@ def test_a_merged_card_links_to_the_letter_it_rides_in(tmp_path: Path) -> None:
     write_gallery(drafts, tmp_path, start=START, days=14, now=NOW, titles={"birthday": "День рождения"})
     index = cards(parse(tmp_path / "index.html"))
     assert [(a.attrs["href"], a.all_text()) for a in index["card-1"].find("a")] == [
-        ("drafts/3.html", "Открыть письмо «День рождения» →")
+        ("drafts/2026-12-25/3.html", "Открыть письмо «День рождения» →")
     ]
     assert not list(index["card-2"].find("a"))
-    assert (tmp_path / "drafts" / "3.html").is_file()
+    assert (tmp_path / "drafts" / "2026-12-25" / "3.html").is_file()

@@ -125,10 +125,13 @@ def test_a_skip_in_the_gallery_is_russian_and_the_planners_words_stay_in_the_too
          "--out", str(out), "--now", "2027-02-01T09:00:00+03:00"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    page = (out / "index.html").read_text(encoding="utf-8")
-    assert '<p class="detail">нет ни одного из тегов 23feb (теги контакта: нет)</p>' in page
-    english = "outside_audience — has none of the tags 23feb (the contact&#x27;s tags: none)"
-    assert f'title="{english}"' in page  # the pill's tooltip: the planner's own words, for grep
+    # Left out of the occasion's audience: folded into a line on the index, each reason on the list
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "1 клиент не в аудитории повода" in index and 'title="outside_audience"' in index
+    (listed,) = (out / "outside").glob("2027-02-23-*.html")
+    page = listed.read_text(encoding="utf-8")
+    assert '<span class="detail">нет ни одного из тегов 23feb (теги контакта: нет)</span>' in page
+    assert "has none of the tags" not in page
 
 
 #: The loader's reason after the value (greeter.sources.dates), the Russian after «'значение' — ».
