@@ -265,7 +265,7 @@ def main() -> int:
         return 1
     shots = {
         "index.png": (args.out / "index.html", args.height),
-        "draft.png": (args.out / "drafts/1.html", 1000),
+        "draft.png": (next((args.out / "drafts").glob("*/1.html")), 1000),  # in its day's folder
     }
     for name, (page, height) in shots.items():
         png = args.out / name

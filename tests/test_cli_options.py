@@ -178,7 +178,7 @@ def test_preview_occasion_filters_the_table_and_the_files_too(tmp_path: Path) ->
     html = invoke("--config", EXAMPLE, "preview", *RANGE, "--occasion", "new_year", "--format", "html",
                   "--out", str(tmp_path / "html"))  # fmt: skip
     assert html.exit_code == 0, html.output
-    assert len(list((tmp_path / "html" / "drafts").glob("*.html"))) == len(letters)
+    assert len(list((tmp_path / "html" / "drafts").glob("*/*.html"))) == len(letters)  # a folder per day
 
 
 def test_preview_refuses_an_unknown_occasion_as_approve_does() -> None:

@@ -148,7 +148,7 @@ def test_the_gallery_refuses_a_folder_holding_pages_it_did_not_write(make_projec
     first = greeter(config, *args)
     assert first.returncode == 0, first.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        MANIFEST, "drafts/1.html", "gallery.css", "index.html",
+        MANIFEST, "drafts/2027-04-16/1.html", "gallery.css", "index.html",
     ]  # fmt: skip
     again = greeter(config, *args)
     assert again.returncode == 0 and again.stdout.rstrip().endswith(
@@ -162,4 +162,4 @@ def test_the_gallery_refuses_a_folder_holding_pages_it_did_not_write(make_projec
         "greeter replaces only its own files; choose another --out, or move them away"
     )
     assert (out / "drafts" / "mine.html").read_text() == "a reviewer's page"
-    assert (out / "drafts" / "1.html").is_file()
+    assert (out / "drafts" / "2027-04-16" / "1.html").is_file()
