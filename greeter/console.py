@@ -107,6 +107,10 @@ _FORMULA_START = frozenset("=+-@\t\r\n\0")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 
 
+#: A part of a cell after either list separator, up to the next (:func:`neutralised`).
+_AFTER_SEPARATOR = re.compile(r"([,;])([^,;]*)")
+
+
 def _runs_as_formula(cell: str) -> bool:
     """Whether ``cell``, with any quotes :func:`neutralised` put before it taken off, starts as a formula."""
     core = cell.lstrip("'")
@@ -125,17 +129,28 @@ def neutralised(cell: str) -> str:
     (``-5``) stays as it is: a number is no formula. A cell that is already
     quotes then such a start (``'=1``) gets one more quote, so that
     :func:`restored` gives every value back exactly.
+
+    The same goes for each part of the cell after a ``,`` or ``;``: Excel splits a
+    double-clicked ``.csv`` on its own locale's list separator, not on the one
+    the file uses, so ``Acme,=cmd|' /C calc'!A0`` in a ``;`` file became a cell
+    ``=cmd|…`` in an English Excel (and ``Foo;=cmd…`` in a ``,`` file in a
+    Russian one): such a part becomes ``Acme,'=cmd…`` (security re-test).
     """
-    return "'" + cell if _runs_as_formula(cell) else cell
+    head = "'" + cell if _runs_as_formula(cell) else cell
+    return _AFTER_SEPARATOR.sub(lambda m: m[1] + ("'" if _runs_as_formula(m[2]) else "") + m[2], head)
 
 
 def restored(cell: str) -> str:
-    """The value :func:`neutralised` wrote as ``cell`` (its inverse): one ``'`` taken off such a cell.
+    """The value :func:`neutralised` wrote as ``cell`` (its inverse): one ``'`` taken off such a cell,
+    and off each such part after a ``,`` or ``;``.
 
     So greeter reading its own export (``suppress --list --format csv`` →
     ``suppress --from-csv``) stores ``-x@example.com``, not another address.
     """
-    return cell[1:] if cell.startswith("'") and _runs_as_formula(cell) else cell
+    parts = _AFTER_SEPARATOR.sub(
+        lambda m: m[1] + (m[2][1:] if m[2].startswith("'") and _runs_as_formula(m[2]) else m[2]), cell
+    )
+    return parts[1:] if parts.startswith("'") and _runs_as_formula(parts) else parts
 
 
 def print_records(

@@ -40,6 +40,7 @@ output shares, run before the suffix is even looked at).
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -213,6 +214,10 @@ def _write_xlsx(raw: IO[bytes], sheet: Sheet, records: Iterable[Mapping[str, Any
     book.save(raw)
 
 
+#: Characters XML 1.0 refuses that :func:`~greeter.console.escaped` leaves (it takes the controls).
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
 def _xlsx_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
     """A sheet's value as its workbook cell: a moment or a day a date cell, text always a string."""
     from openpyxl.cell import WriteOnlyCell
@@ -228,6 +233,9 @@ def _xlsx_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
         cell.number_format = _XLSX_DAY
         return cell
     text = escaped(";".join(value) if isinstance(value, list) else str(value))
+    # XML 1.0 has no surrogates, U+FFFE or U+FFFF: one raw (a name, a relay's reply) and openpyxl
+    # writes a workbook no reader opens, though the export said it was written (security re-test).
+    text = _NOT_XML.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"  # openpyxl makes "=…" a formula, "#N/A" an error: a text is a text
     if neutralised(text) != text:  # Excel's quote prefix: the cell stays text when it is edited

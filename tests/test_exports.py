@@ -282,3 +282,21 @@ def test_the_sheet_writer_keeps_text_text_and_moments_dates(tmp_path: Path) -> N
         {"text": "550 \\x1b]0;x\\x07", "ids": "1;2", "when": "2027-04-14 12:00:05", "day": "2027-04-14",
          "n": "-1", "none": ""},
     ]  # fmt: skip
+
+
+def test_a_character_xml_refuses_is_escaped_so_the_workbook_still_opens(tmp_path: Path) -> None:
+    """Security re-test: one U+FFFF in a name or a relay's reply (a bounce's reason stays on the
+    do-not-contact list) made every .xlsx export a file no reader opens, though greeter said it
+    was written. Written as its escape, as a control character is."""
+    from greeter.history_out import Sheet, write_sheet
+
+    sheet = Sheet(("text",), "t")
+    records = [{"text": "Иван\uffffX"}, {"text": "550 \ufffe bad"}, {"text": "half \ud800 pair"}]
+    assert write_sheet(tmp_path / "t.xlsx", "xlsx", sheet, records) == 3
+    ws = load_workbook(tmp_path / "t.xlsx").active
+    assert ws is not None
+    assert [row[0].value for row in ws.iter_rows(min_row=2)] == [
+        "Иван\\uffffX",
+        "550 \\ufffe bad",
+        "half \\ud800 pair",
+    ]

@@ -77,6 +77,14 @@ def test_a_cell_that_a_spreadsheet_would_run_is_neutralised_and_the_rest_left_re
         "Иванов": "Иванов",
         "o'brien@example.com": "o'brien@example.com",
         "": "",
+        # Excel splits a double-clicked .csv on its locale's separator, not the file's: each part
+        # after a "," or ";" is guarded too (security re-test), numbers and words left alone.
+        "Acme,=cmd|' /C calc'!A0,": "Acme,'=cmd|' /C calc'!A0,",
+        "Foo;=cmd|' /C calc'!A0;": "Foo;'=cmd|' /C calc'!A0;",
+        "=1,=2": "'=1,'=2",
+        "-1,5": "-1,5",
+        "x,-5": "x,-5",
+        "Иванов, Петров; Сидоров": "Иванов, Петров; Сидоров",
     }
     assert {value: neutralised(value) for value in cases} == cases
 
