@@ -271,7 +271,15 @@ def _write_replacing(output: Path, chunks: Iterable[bytes]) -> None:
     direct = found is not None and not stat.S_ISREG(found.st_mode) and not stat.S_ISLNK(found.st_mode)
     target = output if direct else output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")
     try:
-        fh = open_group_readable(target, new=not direct, follow_links=False)
+        try:
+            fh = open_group_readable(target, new=not direct, follow_links=False)
+        except PermissionError:
+            if direct or found is None:
+                raise
+            # A file one may write in a folder one may not add to (an admin's shared folder):
+            # written in place as it always was, the last calendar not kept if this one fails.
+            direct, target = True, output
+            fh = open_group_readable(output, follow_links=False)
     except OSError as exc:
         raise failed(exc) from exc
     done = False

@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import shutil
 import stat
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -152,3 +157,41 @@ def test_history_limit_shows_the_latest_greetings_and_says_how_many_there_are(
     assert run.stderr == "the latest 1 of 3 greetings (--limit 1)\n"
     assert greeter(config, "history", "--limit", "5").stderr == ""
     assert greeter(config, "history", "--limit", "0").returncode == 2
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to become nobody")
+def test_a_calendar_one_may_write_in_a_folder_one_may_not_add_to_is_written_in_place() -> None:
+    """No temporary file can be made beside it: the file is written into, as before (as nobody).
+
+    In a folder of /tmp of its own: nobody may not pass through pytest's own (0700).
+    """
+    top = Path(tempfile.mkdtemp(prefix="greeter-shared-"))
+    try:
+        _written_in_place_as_nobody(top)
+    finally:
+        (top / "shared").chmod(0o755)
+        shutil.rmtree(top)
+
+
+def _written_in_place_as_nobody(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    out = shared / "cal.ics"
+    out.write_bytes(b"the last calendar")
+    os.chown(out, pwd.getpwnam("nobody").pw_uid, -1)
+    shared.chmod(0o555)
+    tmp_path.chmod(0o755)
+    code = (
+        "import sys; from pathlib import Path; from greeter.cli_review import _write_replacing\n"
+        "_write_replacing(Path(sys.argv[1]), iter([b'BEGIN:', b'VCALENDAR']))\n"
+        "try:\n    _write_replacing(Path(sys.argv[1]).with_name('new.ics'), iter([b'x']))\n"
+        "except OSError as exc:\n    print(exc)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    run = subprocess.run(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c", code, str(out)],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert (run.returncode, run.stderr) == (0, ""), run.stderr
+    assert out.read_bytes() == b"BEGIN:VCALENDAR"
+    assert run.stdout == f"{shared / 'new.ics'}: cannot write: Permission denied\n"
