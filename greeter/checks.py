@@ -197,7 +197,9 @@ def run_check(
     contacts: Iterable[Contact] = inputs.contacts(load)
     bar = progress(None, 0) if progress is not None else None
     if bar is not None:
-        contacts = bar.counting(contacts, lambda: load.rows_read)
+        from greeter.send_report import rows_expected  # a bar: its module is loaded already
+
+        contacts = bar.counting(contacts, lambda: load.rows_read, rows_expected(settings.contacts))
     try:
         for contact in _while_readable(contacts, report, crm_url):
             link = renderer.unsubscribe_link(contact.email)  # its letters' List-Unsubscribe link

@@ -99,6 +99,15 @@ def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | 
     help="Write to FILE instead of stdout ('-': stdout), replacing it: .xlsx a workbook, .csv as Excel "
     "opens it (UTF-8 with BOM, ';', YYYY-MM-DD HH:MM:SS times), .json, .txt the table.",
 )
+@click.option(
+    "--limit",
+    "--last",
+    "limit",
+    metavar="N",
+    type=click.IntRange(min=1),
+    help="Only the N latest greetings (by occasion date) of those matching: the listing's last N rows, "
+    "oldest first as ever, the latest at the bottom (as tail shows a log).",
+)
 @click.pass_obj
 @handles_errors
 def history(
@@ -111,6 +120,7 @@ def history(
     until: str | None,
     fmt: str | None,
     out: Path | None,
+    limit: int | None,
 ) -> None:
     """The journal: every greeting sent, retried, failed, skipped or uncertain.
 
@@ -141,6 +151,10 @@ def history(
     2027-01-01 or 01.01.2027; 2026-11 is the whole month (--since: its
     first day, --until: its last). --occasion takes the title the table
     shows ("8 Марта") as well as the name.
+
+    --limit N (or --last N) shows only the N latest greetings matching (by
+    occasion date, the order of the listing): a whole journal of 50,000
+    greetings is a 25 MB table. How many there are in all is said on stderr.
 
     -o FILE writes to FILE (the format from .xlsx/.csv/.json/.txt unless
     --format says; another suffix is refused), replacing it, but never
@@ -198,6 +212,16 @@ def history(
             entries, address = with_former_ids(
                 journal, inputs, contact_id, list(entries), state=state_filter, **filters
             )
+        matching = None
+        if limit is not None:  # one pass keeping the last N rows, however long the journal
+            from collections import deque
+
+            kept: deque[JournalEntry] = deque(maxlen=limit)
+            matching = 0
+            for entry in entries:
+                kept.append(entry)
+                matching += 1
+            entries = list(kept)
         # A whole journal is read twice rather than kept: once here for whose names to look up
         # (and how many rows), once as it is printed.
         found = census(entries)
@@ -208,6 +232,8 @@ def history(
         if people.missing and found.count:
             click.echo(people.missing, err=True)
         show(entries, fmt, asked, people, out)
+        if matching is not None and matching > found.count:  # on stderr: JSON stays a list of rows
+            click.echo(f"the latest {found.count} of {matching} greetings (--limit {limit})", err=True)
         client: Contact | None = None  # the contact asked for, as the contacts source gives it now
         if contact_id:
             client = people.contacts.get(contact_id) or inputs.contact(contact_id)

@@ -9,6 +9,7 @@ pays for them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -175,9 +176,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     \f
     The rendering is greeter.planner.drafts, the same as preview's.
     """
-    from greeter.errors import OutputError
-    from greeter.file_modes import write_group_readable
-    from greeter.ics_export import build_calendar
+    from greeter.ics_export import calendar_chunks
     from greeter.own_files import check_out
     from greeter.planner import drafts
     from greeter.preview import RenderFailures, subject_checked
@@ -194,20 +193,31 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
     failures = RenderFailures()
     render = failures.recording(subject_checked(Renderer.of(settings).render))
-    letters = [d.item for d in failures.counting(drafts(items, render)) if d.error is None]
-    domain = settings.sender.domain
-    yearly = {o.name for o in settings.occasions if o.field is not None}
-    data = build_calendar(
+    # A generator, never a list: each letter is planned, rendered and written before the next is read.
+    letters = (d.item for d in failures.counting(drafts(items, render)) if d.error is None)
+    chunks = calendar_chunks(
         letters,
         now=moment,
-        domain=domain,
+        domain=settings.sender.domain,
         name=f"greeter: {settings.sender.name}",
-        yearly=yearly,
+        yearly={o.name for o in settings.occasions if o.field is not None},
         titles=settings.occasion_titles(),
         timezone=settings.defaults.timezone,
         exported_at=datetime.now(UTC),  # the file's own time, never the rehearsed --now
     )
-    events = data.count(b"BEGIN:VEVENT")
+    events = 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal events
+        for chunk in chunks:
+            events += chunk.startswith(b"BEGIN:VEVENT")
+            yield chunk
+
+    if str(output) == "-":
+        for chunk in counted():
+            sys.stdout.buffer.write(chunk)
+    else:
+        _write_replacing(output, counted())
     # An empty file is still written (replacing an older one that would list stale letters).
     last = first + timedelta(days=days - 1)
     # "Nothing planned" only when nothing was: letters left out for their templates were planned,
@@ -217,18 +227,76 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     if nothing and last < moment.date():  # the calendar is of letters to come; the past is the journal's
         nothing += f" (a past range: greeter history --since {first} --until {last} lists what was sent)"
     if str(output) == "-":
-        sys.stdout.buffer.write(data)
         if nothing:
             click.echo(f"no greetings{nothing}", err=True)
     else:
-        try:
-            # Names and ages: 0640 like an .eml, whatever the umask; never through a link (check_out).
-            write_group_readable(output, data, follow_links=False)
-        except OSError as exc:
-            raise OutputError.of(output, exc) from exc
         click.echo(f"wrote {output} ({events} greeting{'' if events == 1 else 's'}){nothing}", err=True)
     for line in failures.lines("left out", "greeter preview shows them as render_error"):
         click.echo(line, err=True)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     sys.exit(EXIT_PROBLEMS if report.rejected or failures.letters else 0)
+
+
+def _write_replacing(output: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to ``output`` as they come, replacing the file only once all are written.
+
+    Names and ages: 0640 like an .eml, whatever the umask, never through a symbolic link
+    (:func:`~greeter.file_modes.open_group_readable`). The pieces go to a new file beside it
+    (``O_EXCL``: no link there is followed), renamed over ``output`` at the end: a calendar built
+    while it is written (a file of 150,000 letters is never held whole) that fails halfway — the
+    contacts unreadable at row 90,000, a full disk — leaves the last good calendar as it was,
+    as building it whole first did, and a calendar app never imports half a file. ``output``
+    that is not a regular file (``/dev/stdout``, a FIFO a reader waits on) is written to as it is.
+    """
+    import os
+    import secrets
+    import stat
+
+    from greeter.errors import GreeterError, OutputError
+    from greeter.file_modes import open_group_readable
+
+    def failed(exc: OSError) -> OutputError:
+        # Said of the file asked for: the temporary name is ours, not the user's to look for.
+        return OutputError.of(
+            output, OSError(exc.errno, exc.strerror) if exc.filename == str(target) else exc
+        )
+
+    try:
+        found: os.stat_result | None = os.lstat(output)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise OutputError.of(output, exc) from exc
+    direct = found is not None and not stat.S_ISREG(found.st_mode) and not stat.S_ISLNK(found.st_mode)
+    target = output if direct else output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        try:
+            fh = open_group_readable(target, new=not direct, follow_links=False)
+        except PermissionError:
+            if direct or found is None:
+                raise
+            # A file one may write in a folder one may not add to (an admin's shared folder):
+            # written in place as it always was, the last calendar not kept if this one fails.
+            direct, target = True, output
+            fh = open_group_readable(output, follow_links=False)
+    except OSError as exc:
+        raise failed(exc) from exc
+    done = False
+    try:
+        with fh:
+            for chunk in chunks:
+                try:
+                    fh.write(chunk)
+                except OSError as exc:
+                    raise failed(exc) from exc
+        if not direct:
+            os.replace(target, output)
+        done = True
+    except OSError as exc:
+        if isinstance(exc, GreeterError):  # the contacts or the journal failing partway: theirs to say
+            raise
+        raise failed(exc) from exc  # closing it (the last bytes to a full disk), renaming it
+    finally:
+        if not done and not direct:
+            target.unlink(missing_ok=True)

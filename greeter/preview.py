@@ -32,7 +32,7 @@ from greeter.planner import drafts
 from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
-from greeter.table_fit import Column, fit, measured
+from greeter.table_fit import Column, Measure, fit
 from greeter.zone_label import local_time
 
 if TYPE_CHECKING:
@@ -276,7 +276,9 @@ def run_preview(
         contacts = _noting_rows(contacts, rows)
     bar = progress(None, 0) if progress is not None else None
     if bar is not None:
-        contacts = bar.counting(contacts, lambda: report.rows_read)
+        from greeter.send_report import rows_expected  # a bar: its module is loaded already
+
+        contacts = bar.counting(contacts, lambda: report.rows_read, rows_expected(settings.contacts))
     items = journal_expiries(inputs.plan(contacts, pw), inputs)
     stream: Iterator[Draft] = (
         d
@@ -421,73 +423,131 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
 
     Rows are in the order a reviewer reads a schedule, as the gallery orders
     its cards: by day, and within a day by the moment the letter leaves (the
-    planner yields contact by contact; the table holds every row anyway).
-    A skipped occasion stands at the end of its occasion's day, an occasion
-    with no date read at the very end, one merged into a letter right after
-    that letter. On a narrow terminal the columns are laid out by
-    :func:`~greeter.table_fit.fit` (ids, occasions, reasons never split).
+    planner yields contact by contact). A skipped occasion stands at the end
+    of its occasion's day, an occasion with no date read at the very end, one
+    merged into a letter right after that letter. On a narrow terminal the
+    columns are laid out by :func:`~greeter.table_fit.fit` (ids, occasions,
+    reasons never split).
+
+    Why the rows wait on disk, not in a list, and are printed as tables of
+    :data:`~greeter.history_view.TABLE_CHUNK` rows, as ``history`` prints its
+    own: one rich table of a month of 150,000 contacts' letters (a million
+    lines) held every row, every cell and every line rendered at once (1.5 GB).
+    Each row's cells are measured as it comes, so every table has the widths
+    the whole range needs and the columns line up from the first to the last;
+    a range of up to that many rows is one table, as it always was.
     """
+    import sqlite3
+    from contextlib import closing
+
+    from greeter.history_view import TABLE_CHUNK
+
     console = table_console()
     counts: Counter[str] = Counter()
     errors = 0
-    rows: list[tuple[tuple[date, float, bool], tuple[datetime | date | None, str, str, str, str, str]]] = []
-    for draft in stream:
-        item, hit = draft.item, draft.item.hit
-        # An occasion merged into a letter leaves with it (its send_at): after that letter's row,
-        # which names what it carries, never before it (the planner orders by occasion date).
-        merged = item.status == "skip" and item.reason == "merged"
-        if item.send_at is not None:
-            order = (item.send_at.date(), item.send_at.timestamp(), merged)
-        else:
-            order = (hit.date if hit.dated else date.max, float("inf"), merged)
-        # A date the contacts file does not hold (None): no day of the range is its.
-        when: datetime | date | None = item.send_at or (hit.date if hit.dated else None)
-        occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
-        if merged and hit.dated and item.send_at is not None and hit.date != item.send_at.date():
-            # Its row stands at the letter's time: the occasion's own day is said beside its name
-            # (a company event of 16.12 carried by the New Year letter of 29.12 read as due on 29.12).
-            occasion += f" ({hit.date:%d.%m})"
-        if draft.error is not None:
-            status, subject = "[red]render error[/red]", draft.error
-            errors += 1
-            counts["render_error"] += 1
-        elif item.status == "sent":
-            status, subject = "[blue]sent[/blue]", item.detail  # send_at: when it left (the journal's)
-            counts["sent"] += 1
-        elif item.status == "send":
-            status = "[green]send[/green]" + (" (belated)" if item.belated else "")
-            approval = draft.extra.get("approval")
-            if approval == "approved":  # under review: say it, not only what still waits
-                status += " [green](approved)[/green]"
-            elif approval is not None:
-                status += f" [yellow]({approval.replace('_', ' ')})[/yellow]"
-                counts[approval] += 1
-            subject = draft.rendered.subject if draft.rendered else ""
-            counts["send"] += 1
-        else:
-            status = f"[yellow]skip: {item.reason}[/yellow]"
-            subject = item.detail
-            counts[str(item.reason)] += 1
-        who = f"{hit.contact.id} {hit.contact.display_name}".strip()
-        years = "" if hit.years is None else str(hit.years)
-        rows.append((order, (when, who, occasion, years, subject, status)))
-    # A range across New Year (or a letter leaving in December for a January occasion) shows the
-    # year on every row: "Tue 29.12" alone reads as this year's December.
-    with_year = len({when.year for (_, (when, *_)) in rows if when is not None}) > 1
-    # data (a contact's id and name, the rendered subject, a render error): plain text, never markup;
-    # status is preview's own markup (its colours) around fixed words
-    cells = [
-        (_when(when, with_year), plain(who), plain(occasion), years, plain(subject), status)
-        for _, (when, who, occasion, years, subject, status) in sorted(rows, key=lambda r: r[0])  # stable
-    ]
-    measures = measured(((*row[:-1], Text.from_markup(row[-1])) for row in cells), TABLE_COLUMNS)
-    layout = fit(TABLE_COLUMNS, measures, console.width)
-    table = Table(title=f"greetings {start:%Y-%m-%d} + {days} days", show_lines=False, expand=False)
-    for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
-        table.add_column(header, style=column.style, overflow=column.overflow, width=width)
-    for row in cells:
-        table.add_row(*layout.pick(row))
-    console.print(table)
+    measures = [Measure(column.lines) for column in TABLE_COLUMNS]
+    # The first column measured both ways: whether its dates need their year is known at the end.
+    with_years = Measure(TABLE_COLUMNS[0].lines)
+    years_seen: set[int] = set()
+    # "": SQLite's private temporary database, a file deleted on close; ORDER BY sorts on disk too.
+    with closing(sqlite3.connect("")) as spill:
+        spill.execute(
+            "CREATE TABLE row (day INTEGER, at REAL, merged INTEGER, when_short TEXT, when_long TEXT,"
+            " who TEXT, occasion TEXT, years TEXT, subject TEXT, status TEXT)"
+        )
+        for draft in stream:
+            item, hit = draft.item, draft.item.hit
+            # An occasion merged into a letter leaves with it (its send_at): after that letter's row,
+            # which names what it carries, never before it (the planner orders by occasion date).
+            merged = item.status == "skip" and item.reason == "merged"
+            if item.send_at is not None:
+                order = (item.send_at.date(), item.send_at.timestamp(), merged)
+            else:
+                order = (hit.date if hit.dated else date.max, float("inf"), merged)
+            # A date the contacts file does not hold (None): no day of the range is its.
+            when: datetime | date | None = item.send_at or (hit.date if hit.dated else None)
+            occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
+            if merged and hit.dated and item.send_at is not None and hit.date != item.send_at.date():
+                # Its row stands at the letter's time: the occasion's own day is said beside its name
+                # (a company event of 16.12 carried by the New Year letter of 29.12 read as due on 29.12).
+                occasion += f" ({hit.date:%d.%m})"
+            if draft.error is not None:
+                status, subject = "[red]render error[/red]", draft.error
+                errors += 1
+                counts["render_error"] += 1
+            elif item.status == "sent":
+                status, subject = "[blue]sent[/blue]", item.detail  # send_at: when it left (the journal's)
+                counts["sent"] += 1
+            elif item.status == "send":
+                status = "[green]send[/green]" + (" (belated)" if item.belated else "")
+                approval = draft.extra.get("approval")
+                if approval == "approved":  # under review: say it, not only what still waits
+                    status += " [green](approved)[/green]"
+                elif approval is not None:
+                    status += f" [yellow]({approval.replace('_', ' ')})[/yellow]"
+                    counts[approval] += 1
+                subject = draft.rendered.subject if draft.rendered else ""
+                counts["send"] += 1
+            else:
+                status = f"[yellow]skip: {item.reason}[/yellow]"
+                subject = item.detail
+                counts[str(item.reason)] += 1
+            who = f"{hit.contact.id} {hit.contact.display_name}".strip()
+            years = "" if hit.years is None else str(hit.years)
+            short, long = _when(when, False), _when(when, True)
+            if when is not None:
+                years_seen.add(when.year)
+            with_years.add(long)
+            # data (a contact's id and name, the rendered subject, a render error): plain text, never
+            # markup; status is preview's own markup (its colours) around fixed words
+            cells: tuple[Text | str, ...] = (
+                short,
+                plain(who),
+                plain(occasion),
+                years,
+                plain(subject),
+                Text.from_markup(status),
+            )
+            for measure, cell in zip(measures, cells, strict=True):
+                measure.add(cell)
+            spill.execute(
+                "INSERT INTO row VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    order[0].toordinal(),
+                    order[1],
+                    order[2],
+                    short,
+                    long,
+                    who,
+                    occasion,
+                    years,
+                    subject,
+                    status,
+                ),
+            )
+        # A range across New Year (or a letter leaving in December for a January occasion) shows the
+        # year on every row: "Tue 29.12" alone reads as this year's December.
+        with_year = len(years_seen) > 1
+        if with_year:
+            measures[0] = with_years
+        layout = fit(TABLE_COLUMNS, measures, console.width)
+        title: str | None = f"greetings {start:%Y-%m-%d} + {days} days"
+        rows = spill.execute(
+            f"SELECT {'when_long' if with_year else 'when_short'}, who, occasion, years, subject, status"
+            " FROM row ORDER BY day, at, merged, rowid"  # rowid: the planner's order within a moment
+        )
+        while (chunk := rows.fetchmany(TABLE_CHUNK)) or title is not None:  # an empty range: its header
+            table = Table(title=title, show_lines=False, expand=False)
+            for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
+                table.add_column(header, style=column.style, overflow=column.overflow, width=width)
+            for when_text, who, occasion, years, subject, status in chunk:
+                table.add_row(
+                    *layout.pick((when_text, plain(who), plain(occasion), years, plain(subject), status))
+                )
+            console.print(table)
+            title = None
+            if not chunk:
+                break
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send"))
     console.print(summary or "nothing planned in this range")
     if counts["approval_outdated"]:
