@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import replace
 from datetime import datetime
 
 from greeter.errors import JournalError, Problem
@@ -23,12 +24,18 @@ CONTACT_PROBLEMS = "contact_problems"
 
 
 def problems_fingerprint(problems: Sequence[Problem]) -> str:
-    """A digest of the problems' texts, sorted: the same set in another row order is the same.
+    """A digest of the problems' texts, sorted, without their row numbers: the same set in another
+    row order, or moved down by a contact the CRM added above it, is the same.
 
     Every text counts — a rejected row's error as a warning — so a row fixed
-    or newly broken, or a problem worded anew, is a new set.
+    or newly broken, or a problem worded anew, is a new set. The row number is
+    left out (QA re-test): a daily export with one client more near the top moved
+    every known bad row down one, and ``send --once --quiet`` mailed cron again
+    about nothing new. The texts carry the cell's value, so another row broken
+    the same way as one fixed meanwhile is the one case taken as the same set.
     """
-    return hashlib.sha256("\n".join(sorted(map(str, problems))).encode()).hexdigest()
+    texts = sorted(str(replace(p, line=None)) if p.kind == "row" else str(p) for p in problems)
+    return hashlib.sha256("\n".join(texts).encode()).hexdigest()
 
 
 def problems_since(said: Notice | None, problems: Sequence[Problem]) -> datetime | None:

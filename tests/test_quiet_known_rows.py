@@ -89,3 +89,19 @@ def test_a_letter_needing_a_person_still_prints_the_summary_beside_known_rows(
     assert "1 interrupted claim(s) marked uncertain" in out, out
     assert "1 contact row problem(s) unchanged since 2027-04-14 11:00 MSK, 1 of them rejected row(s)" in out
     assert "row 3" not in err  # the rows themselves were said before
+
+
+def test_a_known_bad_row_moved_down_by_a_new_contact_above_it_is_not_news(
+    make_project: MakeProject,
+) -> None:
+    """QA re-test: the fingerprint hashed the row numbers, so a daily export with one client more
+    near the top moved every known bad row down and the quiet cron run mailed again."""
+    config = make_project([GOOD, BAD_MAIL])
+    assert quiet_send(config, "2027-04-14T11:00:00+03:00")[0] == 1
+    assert quiet_send(config, "2027-04-14T11:05:00+03:00") == (1, "", "")
+    contacts = config.parent / "data" / "contacts.csv"
+    header, *rows = contacts.read_text(encoding="utf-8-sig").splitlines()
+    newcomer = contact_row("7", "client7@example.com", birthday="01.06.1985")
+    contacts.write_text("\n".join([header, newcomer, *rows]) + "\n", encoding="utf-8-sig")
+
+    assert quiet_send(config, "2027-04-14T11:10:00+03:00") == (1, "", "")
