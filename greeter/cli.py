@@ -474,7 +474,7 @@ def occasion_by_title(value: str | None, settings: Settings) -> str | None:
         return value
     wanted = value.strip().casefold()
     for name, title in settings.occasion_titles().items():
-        if title.casefold() == wanted:
+        if wanted in (title.casefold(), name.casefold()):  # a name typed Birthday is birthday too
             return name
     return value
 

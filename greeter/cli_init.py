@@ -113,7 +113,8 @@ def refusal(target: Path, taken: Sequence[str]) -> str:
     """Pure: the one line that says ``init`` wrote nothing, naming what is in the way."""
     shown = ", ".join(taken[:_NAMED]) + (f" and {len(taken) - _NAMED} more" if len(taken) > _NAMED else "")
     return (
-        f"{target}: greeter init never replaces a file, and {len(taken)} of its files are there "
+        f"{target}: greeter init never replaces a file, and {len(taken)} of its files"
+        f" {'is' if len(taken) == 1 else 'are'} there "
         f"already: {shown}; nothing was written — move them away, or init an empty folder: greeter init DIR"
     )
 

@@ -248,14 +248,16 @@ def history(
         click.echo("no greeting matches these filters" if filtered else "no greetings recorded yet")
     given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
     stopped = any(note.startswith("greetings stopped") for note in notes)
-    if not found.count and fmt == "table" and given:
-        # An empty table says nothing of why: a mistyped id, nobody greeted yet, or no more.
+    if not found.count and given:
+        # An empty answer says nothing of why: a mistyped id, nobody greeted yet, or no more. On
+        # stderr in every format: an empty workbook or JSON list for a name typed as --contact
+        # left a manager with no clue (QA re-test).
         to = f" nor for its address {address} under another id" if address else ""
         yet = "" if stopped else " (yet)"
         click.echo(f"the journal has no greeting for {' '.join(given)}{to}{yet}", err=True)
     for note in notes:  # on stderr in every format: JSON stays a list of rows, CSV a table
         click.echo(note, err=True)
-    if not found.count and fmt == "table" and contact_id and not stopped:
+    if not found.count and contact_id and not stopped:
         if client is None:  # a typo, or a name? preview would refuse it too
             click.echo(f"nor does the contacts source have a contact {contact_id}", err=True)
             if meant := _named(inputs, contact_id):

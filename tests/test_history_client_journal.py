@@ -220,6 +220,7 @@ def test_a_month_ends_on_its_last_day_and_other_forms_are_refused(sent: Path) ->
 
 def test_occasion_takes_the_title_the_table_shows_in_any_case(sent: Path) -> None:
     assert len(history(sent, "--occasion", "день РОЖДЕНИЯ")) == 2
+    assert len(history(sent, "--occasion", " Birthday ")) == 2  # a name in any case too (QA re-test)
     assert history(sent, "--occasion", "Новый год") == []  # a title of a configured occasion
     refused = greeter(sent, "history", "--occasion", "xmas")
     assert refused.returncode == 2
@@ -243,3 +244,9 @@ def test_a_name_given_as_contact_suggests_the_ids_of_that_name(sent: Path) -> No
         ], text
     nobody = greeter(sent, "history", "--contact", "Сидоров")
     assert "did you mean" not in nobody.stderr
+    # QA re-test: with -o or --format json the manager got an empty file and no clue.
+    out = sent.parent / "k.xlsx"
+    for extra in (["--format", "json"], ["-o", str(out)]):
+        shown = greeter(sent, "history", "--contact", "Виноградова", *extra)
+        assert shown.returncode == 0
+        assert "did you mean --contact 2 (Людмила Борисовна Виноградова" in shown.stderr, extra

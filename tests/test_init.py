@@ -277,3 +277,12 @@ def test_the_containerfile_copies_what_the_wheel_maps_into_greeter() -> None:
     copied = {Path(source) for args in _instructions()["COPY"] for source in args.split()[:-1]}
     for needed in (EXAMPLE_CONFIG, TEMPLATES, *SAMPLE_DATA):
         assert any(c == Path(needed) or c in Path(needed).parents for c in copied), (needed, copied)
+
+
+def test_one_file_in_the_way_is_said_in_the_singular() -> None:
+    """QA re-test: «1 of its files are there already»."""
+    from greeter.cli_init import refusal
+
+    said = refusal(Path("/srv/g"), ["templates/birthday.j2"])
+    assert "and 1 of its files is there already: templates/birthday.j2;" in said
+    assert "2 of its files are there already" in refusal(Path("/srv/g"), ["a", "b"])
