@@ -349,11 +349,11 @@ def kinds_lines(kinds: list[tuple[str, int, Problem]], most: int = KINDS_SHOWN) 
     57 of them alike ("is already the e-mail of contact …"): the list alone
     does not say what to fix first. Each kind is one line, with how many and
     its first row, so the admin can open the file there (the list above says
-    its column). Nothing
-    when there are no row problems; the ``most`` commonest kinds, then one
-    line for the rest.
+    its column). Nothing when there are no row problems, or when no kind has
+    more than one (the list above is then its own summary: a lone warning was
+    said twice); else the ``most`` commonest kinds, then one line for the rest.
     """
-    if not kinds:
+    if all(n == 1 for _, n, _ in kinds):
         return []
     lines = ["row problems by kind, most frequent first:"]
     for kind, n, first in kinds[:most]:
