@@ -8,6 +8,7 @@ non-existent local time nor send twice in a repeated hour.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -17,7 +18,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from greeter.config_window import SendWindow
-from greeter.holiday_tables import days_of, weekend_of
+from greeter.holiday_tables import days_of, derived, weekend_of
 
 _UTC = ZoneInfo("UTC")
 
@@ -104,6 +105,7 @@ def working_week(window: SendWindow, country: str | None, year: int) -> frozense
     return _weekend_week(country, year)
 
 
+@derived
 @lru_cache(maxsize=256)
 def _public_days_off(country: str | None, year: int) -> frozenset[date]:
     """A country's public days off in one year, as a set; every plan builds a calendar of four years."""
@@ -195,11 +197,12 @@ class _Hours:
     @classmethod
     def of(cls, window: SendWindow) -> _Hours:
         """The shape of ``window``'s day, computed once per window object (called per greeting)."""
-        cached = _HOURS.get(id(window))
-        if cached is not None and cached[0] is window:
+        key = id(window)
+        cached = _HOURS.get(key)
+        if cached is not None and cached[0]() is window:
             return cached[1]
         hours = cls._build(window)
-        _HOURS[id(window)] = (window, hours)
+        _HOURS[key] = (weakref.ref(window, lambda ref: _drop_hours(key, ref)), hours)
         return hours
 
     @classmethod
@@ -209,8 +212,17 @@ class _Hours:
         return cls(window.hours.start, window.hours.end, lunch, window.friday_cutoff, margin)
 
 
-#: id(window) → (window, its _Hours); the window is kept so its id cannot be reused.
-_HOURS: dict[int, tuple[SendWindow, _Hours]] = {}
+#: id(window) → (a weak reference to the window, its _Hours). Weak, and dropped when the window
+#: goes: a daemon reloading its config and a property test make windows without end. (Keyed by id:
+#: a window, with its lists, is not hashable, so neither a WeakKeyDictionary nor an lru_cache takes it.)
+_HOURS: dict[int, tuple[weakref.ref[SendWindow], _Hours]] = {}
+
+
+def _drop_hours(key: int, ref: weakref.ref[SendWindow]) -> None:
+    """Forget a window gone (its id may be reused): unless its entry is already another window's."""
+    cached = _HOURS.get(key)
+    if cached is not None and cached[0] is ref:
+        _HOURS.pop(key, None)
 
 
 @lru_cache(maxsize=8192)

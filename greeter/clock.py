@@ -10,24 +10,33 @@ moments of the schedule.)
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 @dataclass
 class Clock:
-    """``origin=None``: the system clock. Otherwise ``origin`` at start, advancing ``speed``× real time."""
+    """``origin=None``: the system clock. Otherwise ``origin`` at start, advancing ``speed``× real time.
+
+    A rehearsal's time since its start is measured on ``monotonic`` (the system's monotonic clock;
+    a test's own), not the wall clock: NTP stepping the wall clock a minute would move a
+    ``--speed 3600`` rehearsal by an hour — past a send window, or back over one already used.
+    """
 
     origin: datetime | None = None
     speed: float = 1.0
-    _started: float = field(default_factory=time.time)
+    monotonic: Callable[[], float] = time.monotonic
+    _started: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._started = self.monotonic()
 
     def now(self) -> datetime:
         if self.origin is None:
             return datetime.now(UTC)
-        return datetime.fromtimestamp(
-            self.origin.timestamp() + (time.time() - self._started) * self.speed, UTC
-        )
+        elapsed = (self.monotonic() - self._started) * self.speed
+        return (self.origin + timedelta(seconds=elapsed)).astimezone(UTC)
 
     def real_seconds_until(self, moment: datetime) -> float:
         """How long to really wait until this clock shows ``moment`` (0 if it already has)."""

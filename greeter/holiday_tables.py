@@ -39,7 +39,7 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from greeter.cache_dir import user_cache_dir
 
@@ -190,13 +190,37 @@ def looked_up_days(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]
     return table
 
 
+class _Cache(Protocol):
+    def cache_clear(self) -> None: ...
+
+
+_C = TypeVar("_C", bound=_Cache)
+#: Every cache of answers derived from the tables (:func:`derived`): :func:`forget` clears them too.
+_derived: list[_Cache] = []
+
+
+def derived(cache: _C) -> _C:
+    """Mark ``cache`` (a function under ``lru_cache``) as answers from the tables: :func:`forget` clears it.
+
+    Callers cache what they work out from :func:`days_of` (a holiday's dates, a
+    year's days off as a set); without this a test that forgets the tables would
+    still be answered from those caches, filled by whichever test ran first.
+    Use it above ``@lru_cache``.
+    """
+    _derived.append(cache)
+    return cache
+
+
 def forget() -> None:
-    """Drop every table held in memory (tests: the next lookup reads the file or the library again)."""
+    """Drop every table held in memory, and every :func:`derived` cache of answers from them
+    (tests: the next lookup reads the file or the library again)."""
     _tables.clear()
     _looked_up.clear()
     _weekends.clear()
     _supported.clear()
     _unsupported.clear()
+    for cache in _derived:
+        cache.cache_clear()
 
 
 def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:

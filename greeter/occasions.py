@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
-from greeter.holiday_tables import days_of, looked_up_days
+from greeter.holiday_tables import days_of, derived, looked_up_days
 from greeter.plan_types import Hit
 from greeter.sources.dates import is_yearless
 from greeter.wording import counted
@@ -126,6 +126,7 @@ def holiday_key(name: str) -> str:
 HOLIDAY_RUN_GAP = timedelta(days=7)
 
 
+@derived
 @lru_cache(maxsize=256)
 def _observed_days(country: str, wanted: str, year: int) -> tuple[date, ...]:
     """The days of ``year`` that ``country`` is off for the holiday :func:`holiday_key` calls ``wanted``."""
@@ -136,6 +137,7 @@ def _observed_days(country: str, wanted: str, year: int) -> tuple[date, ...]:
     )
 
 
+@derived
 @lru_cache(maxsize=256)
 def holiday_dates(country: str, name: str, year: int) -> tuple[date, ...]:
     """The days in ``year`` to greet on for ``country``'s holiday called ``name``: each one's first day.

@@ -84,15 +84,16 @@ def _merge(target: dict[str, Any], changes: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The suite's own holiday-table cache (greeter.holiday_tables), shared by its subprocesses.
 
     Keeps the suite off the user's ~/.cache and makes every run start from
-    the same (empty) cache.
+    the same (empty) cache. Set for the whole session (the subprocesses inherit
+    it), and put back after it: the process that ran the suite keeps its own.
     """
-    import os
-
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
 
 
 def skipped_greetings(output: str) -> list[str]:

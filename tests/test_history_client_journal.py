@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 from pathlib import Path
 
@@ -32,9 +31,9 @@ COLUMN = "Не писать"
 
 
 @pytest.fixture
-def sent(make_project: MakeProject) -> Path:
+def sent(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project whose journal holds two sent birthday greetings, one per client."""
-    os.environ.pop("COLUMNS", None)  # piped: one row per line
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped: one row per line
     config = make_project([NOVOSIBIRSK, MOSCOW])
     for now in SENDS:
         run = greeter(config, "send", "--once", "--now", now)

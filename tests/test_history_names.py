@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -33,9 +32,9 @@ OLD_COLUMNS = [
 
 
 @pytest.fixture
-def sent(make_project: MakeProject) -> Path:
+def sent(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project whose journal holds two sent birthday greetings, one to each zone."""
-    os.environ.pop("COLUMNS", None)  # piped: one row per line (greeter.console.table_console)
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped: one row per line (greeter.console.table_console)
     config = make_project([VLADIVOSTOK, KALININGRAD])
     for now in SENDS:
         run = greeter(config, "send", "--once", "--now", now)

@@ -165,18 +165,17 @@ def test_history_of_a_contact_reads_the_contacts_only_up_to_its_row(make_project
 
 
 def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
-    make_project: MakeProject,
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After ``uncertain dismiss`` the table still read "connection lost … it may have been delivered",
     as if it waited for a decision (only JSON's ``reason`` said otherwise); ``--state dismissed`` was
     refused."""
-    import os
     import re
 
     from greeter.testing import SmtpSink
     from tests.test_send_e2e import NOW, greeter, history, people, smtp
 
-    os.environ.pop("COLUMNS", None)  # piped: one row per line (greeter.console.table_console)
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped: one row per line (greeter.console.table_console)
     with SmtpSink() as sink:
         config = make_project(people(2), **smtp(sink.port, pool_size=1))
         sink.drop_next(1)  # the first letter is swallowed: uncertain

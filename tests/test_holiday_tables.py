@@ -80,6 +80,24 @@ def test_a_warm_cache_spares_the_library_import(tmp_path: Path) -> None:
     assert second == ["2027-01-01", "True", "2027-03-08", "False"]
 
 
+def test_forget_drops_the_answers_worked_out_from_the_tables_too(tmp_path: Path) -> None:
+    """After forget() a holiday's dates and a calendar's days off come from the file read next,
+    not from the caches of occasions and calendar_rules filled before (by another test, say)."""
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    assert holiday_dates("RU", "Defender of the Fatherland Day", 2027) == (date(2027, 2, 23),)
+    assert not build_calendar(SendWindow(), "RU", [2027]).is_working_day(date(2027, 2, 23))
+    data = json.loads(_file(tmp_path).read_text(encoding="utf-8"))
+    table = data["tables"]["RU:2027"]
+    table["2027-02-24"] = table.pop("2027-02-23")  # a file that says otherwise
+    _file(tmp_path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    holiday_tables.forget()
+    holiday_tables.warm(["RU"], [2027], tmp_path)
+    assert holiday_dates("RU", "Defender of the Fatherland Day", 2027) == (date(2027, 2, 24),)
+    calendar = build_calendar(SendWindow(), "RU", [2027])
+    assert calendar.is_working_day(date(2027, 2, 23)) and not calendar.is_working_day(date(2027, 2, 24))
+
+
 def test_unknown_countries_are_remembered_too(tmp_path: Path) -> None:
     holiday_tables.warm(["RU", "XX"], [2027], tmp_path)
     assert not holiday_tables.has_calendar("XX") and holiday_tables.has_calendar("RU")

@@ -8,7 +8,6 @@ locks, reconnects) is in ``tests/test_journal_pg.py``.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import re
@@ -48,6 +47,9 @@ from tests.conftest import TODAY
 NOW = datetime(2025, 3, 14, 7, 0, tzinfo=UTC)
 MOSCOW = ZoneInfo("Europe/Moscow")
 KEY = ("c-1", "birthday", date(2025, 3, 14))
+#: A PostgreSQL claim's lease in the tests of its running out: long enough that a claim just made
+#: is surely live on a loaded machine (the test then waits for it to run out, polling).
+LEASE = 5
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -907,25 +909,38 @@ def test_a_readers_lock_probe_never_makes_a_starting_sender_give_up(tmp_path: Pa
     with Journal.open(str(db), now=NOW) as sender:
         sender.lock_sender()
     fd = os.open(f"{db}.lock", os.O_RDONLY)
+    closed = threading.Event()
+
+    def probe_done() -> None:
+        os.close(fd)
+        closed.set()
+
+    done = threading.Timer(0.05, probe_done)  # …and done 50 ms later
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # a reader probing, caught mid-probe
-        threading.Timer(0.05, os.close, (fd,)).start()  # …and done 50 ms later
+        done.start()
         with Journal.open(str(db), now=NOW) as sender:
             sender.lock_sender()
     finally:
-        with contextlib.suppress(OSError):
+        done.cancel()
+        if done.is_alive():
+            done.join()
+        if not closed.is_set():  # closed once: a second close may close another file given its number
             os.close(fd)
 
 
 def test_postgresql_claims_are_abandoned_once_their_lease_ran_out() -> None:
     with (
         databases.pg_schema() as (url, _),
-        PgJournal.open(url + "&lease_seconds=0.5", now=NOW) as dead,
+        PgJournal.open(url + f"&lease_seconds={LEASE}", now=NOW) as dead,
         PgJournal.open(url, now=NOW) as reader,
     ):
         dead.lock_sender()
         assert claim(dead)
         assert reader.abandoned_claims() == set()  # the lease still runs: a live sender's
-        time.sleep(0.7)
+        deadline = time.monotonic() + LEASE + 30
+        while not reader.abandoned_claims():  # the lease runs out (by the server's clock)
+            assert time.monotonic() < deadline, "the lease never ran out"
+            time.sleep(0.05)
         assert reader.abandoned_claims() == {KEY}
         assert state(reader) == "claimed"  # read, not changed

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -39,9 +38,9 @@ def person(cid: str, email: str, **names: str) -> str:
 
 
 @pytest.fixture
-def hostile(make_project: MakeProject) -> Path:
+def hostile(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project whose journal holds greetings to contacts named like formulas and like markup."""
-    os.environ.pop("COLUMNS", None)  # piped: one row per line (greeter.console.table_console)
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped: one row per line (greeter.console.table_console)
     config = make_project(
         [
             person("1", "one@example.com", first="=1+1", company="@SUM(A1)"),
@@ -144,13 +143,11 @@ def test_history_table_shows_markup_in_contact_data_as_written_and_does_not_cras
     assert "Ross\\ " in table.stdout and "Ross\\\\" not in table.stdout
 
 
-def test_on_a_terminal_contact_markup_is_no_hyperlink(hostile: Path) -> None:
+def test_on_a_terminal_contact_markup_is_no_hyperlink(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A terminal (FORCE_COLOR makes rich treat the pipe as one): colours, but no OSC 8 link."""
-    os.environ.update(FORCE_COLOR="1", COLUMNS="400")  # wide: no cell folded over two lines
-    try:
-        table = greeter(hostile, "history")
-    finally:
-        del os.environ["FORCE_COLOR"], os.environ["COLUMNS"]
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "400")  # wide: no cell folded over two lines
+    table = greeter(hostile, "history")
     assert table.returncode == 0, table.stderr
     assert "\x1b[" in table.stdout  # it did colour: a terminal's output
     assert "\x1b]8;" not in table.stdout and "evil.example/phish]Bob" in table.stdout

@@ -268,23 +268,31 @@ def test_forget_says_the_kept_entry_and_suppress_list_and_unsuppress_show_the_er
 ) -> None:
     config = make_project(CLIENTS)
     sent(config)
+    # The commands date by the real clock (UTC): each date is read from the output and checked to be
+    # a day the command ran on — a run across midnight dates the entry and the erasure apart.
+    before = datetime.now(UTC).date()
     assert greeter(config, "suppress", GONE, "--reason", REASON).exit_code == 0
-    today = datetime.now(UTC).date()
+    between = datetime.now(UTC).date()
 
     result = greeter(config, "forget", GONE, "--yes")
+    after = datetime.now(UTC).date()
 
     assert result.exit_code == 0, result.output
+    dates = re.search(r"\(since (\S+)\), its reason now: erased on (\S+?):", result.stdout)
+    assert dates is not None, result.stdout
+    since, erased = date.fromisoformat(dates[1]), date.fromisoformat(dates[2])
+    assert before <= since <= between <= erased <= after
     assert result.stdout.splitlines()[0] == (
         f"{GONE}: erased 1 greeting(s), 0 approval(s), 1 .eml file(s); kept on the do-not-contact list"
-        f" (since {today}), its reason now: erased on {today}: the address stays on the do-not-contact list"
+        f" (since {since}), its reason now: erased on {erased}: the address stays on the do-not-contact list"
     )
     assert "Журавлёва" not in result.output
     listed = greeter(config, "suppress", "--list", GONE, "--format", "json")
-    assert [r["reason"] for r in json.loads(listed.stdout)] == [erased_reason(today)]
+    assert [r["reason"] for r in json.loads(listed.stdout)] == [erased_reason(erased)]
     assert json.loads(greeter(config, "history", "--email", GONE, "--format", "json").stdout) == []
     assert "Журавлёва".encode() not in journal_path(config).read_bytes()
     off = greeter(config, "unsuppress", GONE)
-    assert f"'{GONE}' was kept on the list by an erasure request (erased on {today}" in off.stderr
+    assert f"'{GONE}' was kept on the list by an erasure request (erased on {erased}" in off.stderr
 
 
 # --- 4. modes under a strict umask ----------------------------------------------------------------

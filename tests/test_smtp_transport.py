@@ -188,12 +188,16 @@ def test_the_timeout_is_per_reply_not_per_letter(sink: SmtpSink) -> None:
 
 def test_server_down_is_temporary_with_a_clear_message_and_the_batch_fails_fast() -> None:
     with socket.socket() as s:
+        # Bound, never listening, and kept for the test: a connection is refused (a port merely
+        # closed again could be taken by another process meanwhile).
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # nothing listens here once the socket is closed
-    transport = SmtpTransport(
-        SmtpSettings(host="127.0.0.1", port=port, pool_size=2, timeout_seconds=2), None, local_hostname="t"
-    )
-    results = send_all(transport, [item(i) for i in range(10)])
+        port = s.getsockname()[1]
+        transport = SmtpTransport(
+            SmtpSettings(host="127.0.0.1", port=port, pool_size=2, timeout_seconds=2),
+            None,
+            local_hostname="t",
+        )
+        results = send_all(transport, [item(i) for i in range(10)])
     assert len(results) == 10 and all(r.outcome is Outcome.TEMPORARY for r in results.values())
     texts = [r.text for r in results.values()]
     assert all(f"127.0.0.1:{port}" in t for t in texts)

@@ -172,11 +172,11 @@ def test_a_550_from_the_server_is_exit_1_with_its_reply(make_project: MakeProjec
 
 
 def test_an_unreachable_server_is_exit_75(make_project: MakeProject) -> None:
-    with socket.socket() as probe:  # a port nobody listens on: refused at once
+    with socket.socket() as probe:  # bound, never listening, kept for the test: refused at once
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = make_project([VERA], **smtp(port))
-    code, out, err = trial(config)
+        config = make_project([VERA], **smtp(port))
+        code, out, err = trial(config)
     assert code == 75, out + err
     assert "the test letter was not sent: cannot connect" in err
 
