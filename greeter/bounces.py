@@ -3,7 +3,7 @@
 greeter normally hands every letter to one relay, which answers ``250`` and
 only later learns that the recipient's server refused it; the refusal comes back
 by mail, as a delivery status notification to the envelope sender. The
-synchronous path (:func:`greeter.transport.classify_reply`) never sees it, so
+synchronous path (:func:`greeter.reply_classes.classify_reply`) never sees it, so
 without this a dead mailbox would be greeted at every occasion, year after year.
 
 A report is read with Python's :mod:`email` package, never by hand: a
@@ -54,8 +54,8 @@ from pathlib import Path
 from greeter.contacts import email_key, valid_email
 from greeter.errors import ContactsError, ContactsUnavailableError, Problem
 from greeter.journal_store import JournalEntry, JournalKey
+from greeter.reply_classes import classify_reply
 from greeter.suppression import Intake
-from greeter.transport import classify_reply
 
 __all__ = ["HANDED_OVER", "Bounce", "Tally", "Tied", "messages", "read_report", "take_in", "tie_to_greetings"]
 

@@ -22,7 +22,7 @@ from typing import Any
 from greeter.config import Settings
 from greeter.config_contacts import Columns
 from greeter.contacts import Contact
-from greeter.errors import Problem
+from greeter.errors import Problem, UnsafeHeaderError
 from greeter.plan_types import PlanItem, Rendered
 from greeter.render import Renderer
 from greeter.template_snapshot import SUFFIX
@@ -90,7 +90,7 @@ def header_problem(
     loader said so): nothing to build.
     """
     from greeter.journal_store import new_message_key
-    from greeter.message import UnsafeHeaderError, letter_headers, make_message_id
+    from greeter.message import letter_headers, make_message_id
 
     contact = item.hit.contact
     if not contact.email:

@@ -64,7 +64,14 @@ from greeter.check_window import ineffective_friday_cutoff, other_weeks_note
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import contacts_failure
-from greeter.errors import ConfigError, ContactsUnavailableError, Problem, TemplateError, TemplateLoadError
+from greeter.errors import (
+    ConfigError,
+    ContactsUnavailableError,
+    Problem,
+    QueryError,
+    TemplateError,
+    TemplateLoadError,
+)
 from greeter.occasions import fixed_days, implausible, next_years
 from greeter.plan_types import Hit, PlanItem
 from greeter.planner import LONGEST_DAYS_OFF
@@ -73,7 +80,6 @@ from greeter.retention import minimum_retention_days
 from greeter.runtime import load_inputs
 from greeter.sources import placed_at_contact
 from greeter.sources.dates import is_yearless
-from greeter.sources.sql_source import QueryError
 from greeter.template_cases import ignored_case_problems
 from greeter.unsubscribe import mailto_href
 

@@ -48,6 +48,7 @@ SAMPLE_DATA: Final = ("data/contacts.csv",)
 _NAMED: Final = 10
 
 
+# Local: raised by this module alone; the CLI reports it as any GreeterError, by its exit code.
 class StarterMissingError(GreeterError):
     """greeter was installed without its starter files: a packaging bug, not the user's to fix."""
 

@@ -33,7 +33,6 @@ from greeter.config_base import SELECTOR as SELECTOR
 from greeter.config_base import STORAGE_URL as STORAGE_URL
 from greeter.config_base import TEMPLATE_NAME as TEMPLATE_NAME
 from greeter.config_base import HeaderText, _Model, config_address
-from greeter.config_base import SettingError as SettingError
 from greeter.config_contacts import ContactsSource
 from greeter.config_delivery import MAX_HEADER_VALUE as MAX_HEADER_VALUE
 from greeter.config_delivery import OWN_HEADER_PREFIXES as OWN_HEADER_PREFIXES
@@ -53,6 +52,7 @@ from greeter.config_types import (
     TimeZoneName,
 )
 from greeter.config_window import SendWindow
+from greeter.errors import SettingError
 
 
 class SenderInLanguage(_Model):

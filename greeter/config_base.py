@@ -1,6 +1,6 @@
-"""The config models' common ground: the base model every section extends, the error that
-names the setting to fix, the text patterns with the words a person reads for each, and the
-rule every address setting follows.
+"""The config models' common ground: the base model every section extends, the text patterns
+with the words a person reads for each, and the rule every address setting follows (the
+error that names the setting to fix is :class:`greeter.errors.SettingError`).
 
 Also the one test every file a setting names passes before it is opened (:func:`not_a_file`).
 
@@ -20,21 +20,7 @@ from typing import Annotated, Final
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 from greeter.contacts import UNSAFE_IN_HEADER, email_in_cell, smtputf8_only
-
-
-class SettingError(ValueError):
-    """A rule spanning a section's settings, naming the one to fix: ``SettingError(msg, "lunch")``.
-
-    A model or list validator's error is located by pydantic at the section it
-    checks (``send_window``, ``occasions``), which put "lunch must lie inside
-    hours" at ``send_window:`` and a duplicate occasion at ``occasions:``.
-    ``where`` is the path below that section (``("lunch",)``, ``(5, "name")``);
-    the loader adds it to the error's place and so points at that line.
-    """
-
-    def __init__(self, message: str, *where: int | str) -> None:
-        super().__init__(message)
-        self.where = where
+from greeter.errors import UnsafeHeaderError
 
 
 class _Model(BaseModel):
@@ -136,7 +122,7 @@ def config_address(text: str) -> str:
             f"{address.partition('@')[0]!r} before the @ is not Latin: such an address needs SMTPUTF8, "
             "which greeter does not speak; use an address with a Latin name before the @"
         )
-    from greeter.message import UnsafeHeaderError, validate_address  # the builder's rule, checked last
+    from greeter.message import validate_address  # the builder's rule, checked last
 
     try:
         return validate_address("", address)
@@ -154,7 +140,7 @@ def header_text(value: str) -> str:
     every letter for — at the setting's line, for ``check`` too, which used
     to say OK to a ``sender.name`` holding U+2028 and ``Bcc:``.
     """
-    from greeter.message import UnsafeHeaderError, validate_header_value  # imports greeter.config
+    from greeter.message import validate_header_value  # imports greeter.config
 
     try:
         validate_header_value("", value.strip())

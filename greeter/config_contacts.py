@@ -13,9 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PositiveInt, field_validator, model_validator
 
-from greeter.config_base import SettingError, _Model
+from greeter.config_base import _Model
 from greeter.config_delivery import env_var_name
 from greeter.config_types import DateFormat
+from greeter.errors import SettingError
 
 
 class Columns(_Model):

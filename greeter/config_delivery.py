@@ -13,8 +13,9 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
-from greeter.config_base import DOMAIN, HTTPS_URL, SELECTOR, SettingError, _Model, config_address
+from greeter.config_base import DOMAIN, HTTPS_URL, SELECTOR, _Model, config_address
 from greeter.contacts import UNSAFE_IN_HEADER
+from greeter.errors import SettingError, UnsafeHeaderError
 
 
 class SmtpSettings(_Model):
@@ -306,7 +307,7 @@ def _in_every_letter(value: str, *, url: bool) -> str:
     (:func:`greeter.unsubscribe.letter_url`), so no value passes here that ``send`` would hold
     every letter for.
     """
-    from greeter.message import UnsafeHeaderError, list_unsubscribe  # imports greeter.config
+    from greeter.message import list_unsubscribe  # imports greeter.config
     from greeter.unsubscribe import letter_url
 
     try:

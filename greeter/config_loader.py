@@ -22,12 +22,12 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, SettingError, Settings
+from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, Settings
 from greeter.config_base import not_a_file
 from greeter.config_window import Weekday
 from greeter.config_yaml import NotADate, parse_yaml
 from greeter.countries import calendar_refusal, parse_country, regions_of
-from greeter.errors import ConfigError, Problem
+from greeter.errors import ConfigError, Problem, SettingError
 from greeter.holiday_names import unknown_holiday, unowned_holiday
 from greeter.holiday_tables import has_calendar, warm
 from greeter.sources.dates import swapped

@@ -16,8 +16,9 @@ from typing import Annotated, Final, Literal
 
 from pydantic import Field, model_validator
 
-from greeter.config_base import COUNTRY, SettingError, _Model
+from greeter.config_base import COUNTRY, _Model
 from greeter.config_types import Day, TimeOfDay, meant_time, minute_of_day, time_pair
+from greeter.errors import SettingError
 
 
 class Weekday(StrEnum):

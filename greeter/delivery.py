@@ -31,12 +31,11 @@ from zoneinfo import ZoneInfo
 from greeter.calendar_rules import WorkCalendar, greeting_day
 from greeter.clock import Clock
 from greeter.config import Retry, Settings
-from greeter.errors import GreeterError
+from greeter.errors import GreeterError, JournalStateError
 from greeter.journal_store import (
     CAP_STATES,
     ClaimRequest,
     JournalKey,
-    JournalStateError,
     JournalStore,
     is_requeued,
     planned_state,
@@ -425,7 +424,7 @@ class Deliverer:
         :data:`SECURITY_MISMATCH`) a ``delivery.smtp.security`` the server does
         not speak (:class:`~greeter.smtp_failures.SecurityMismatch`), and a
         relay that refuses greeter itself — its host, EHLO name or envelope
-        sender (:func:`~greeter.transport.setup_refusal`): every letter would be
+        sender (:func:`~greeter.reply_classes.setup_refusal`): every letter would be
         ``failed`` one after another. A wrong username or
         password fails every letter alike, and no retry
         cures it: putting the whole batch in ``retry`` (as for a server that is

@@ -17,7 +17,8 @@ retry brings, and expire at their deadline unless someone acts.
 from __future__ import annotations
 
 from greeter.delivery import Summary, grouped_replies
-from greeter.transport import OUTBOX_UNWRITABLE, held_back_reply, sender_auth_status
+from greeter.reply_classes import sender_auth_status
+from greeter.transport import OUTBOX_UNWRITABLE, held_back_reply
 
 #: Said when no retry reply was recorded (not expected: a retry always has its reply).
 _NO_REPLY = "the mail server accepted none of the letters"
@@ -31,7 +32,7 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
       (``Summary.halted``): its words — nothing gets out until the config
       changes;
     * a letter went to ``retry`` because the server refused our mail as
-      unauthenticated (:func:`~greeter.transport.sender_auth_status`): what
+      unauthenticated (:func:`~greeter.reply_classes.sender_auth_status`): what
       to fix, with the reply — whatever else the run did;
     * a letter went to ``retry`` because the outbox could not be written
       (``transport: file``; a full disk): that reply — the disk, unlike a

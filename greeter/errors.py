@@ -12,9 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from greeter.wording import counted
 from greeter.zone_label import local_time
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Exit codes of the command line (DESIGN.md §3).
 EXIT_OK = 0
@@ -83,6 +87,25 @@ class ConfigError(GreeterError, ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class SettingError(ValueError):
+    """A rule spanning a section's settings, naming the one to fix: ``SettingError(msg, "lunch")``.
+
+    A model or list validator's error is located by pydantic at the section it
+    checks (``send_window``, ``occasions``), which put "lunch must lie inside
+    hours" at ``send_window:`` and a duplicate occasion at ``occasions:``.
+    ``where`` is the path below that section (``("lunch",)``, ``(5, "name")``);
+    the loader adds it to the error's place and so points at that line.
+
+    A plain ``ValueError``, not a :class:`GreeterError`: it is raised inside
+    pydantic validators, which turn only ``ValueError`` into a validation error,
+    and never reaches a user but as a :class:`ConfigError` the loader makes of it.
+    """
+
+    def __init__(self, message: str, *where: int | str) -> None:
+        super().__init__(message)
+        self.where = where
+
+
 class ContactsError(GreeterError, OSError):
     """The contacts source as a whole cannot be read (missing file, wrong format).
 
@@ -104,6 +127,77 @@ class ContactsUnavailableError(ContactsError):
     """
 
     exit_code = EXIT_TEMPFAIL
+
+
+class HeaderNotFound(ContactsError):
+    """No row of the file is the header (or the file is empty): the caller may know where else to look.
+
+    ``column`` names the configured column the closest row lacks ("column 'ФИО'
+    (contacts.columns.full_name)"), None when no column is missing (an empty file,
+    a repeated column): a caller that finds the encoding to be the cause says
+    that first and this after it, instead of this message's header list of "�".
+    Raised by :mod:`greeter.sources.header`.
+    """
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+class NoSuchSheet(ContactsError):
+    """``contacts.sheet`` names no sheet of the workbook: the caller may know which sheet has the columns.
+
+    ``detail`` is the message without the file's name in front, for a caller
+    that puts the config setting there instead.
+    """
+
+    def __init__(self, path: Path, sheet: str, names: Sequence[str]) -> None:
+        sheets = f"(sheets: {', '.join(names)}){_meant(sheet, names)}"
+        self.detail = f"no sheet {sheet!r} in {path} {sheets}"
+        super().__init__(f"{path}: no sheet {sheet!r} {sheets}")
+
+
+def _meant(sheet: str, names: Sequence[str]) -> str:
+    """``, did you mean 'Контакты'?`` for a sheet name in other capitals or with a typo, else ""."""
+    import difflib  # on this error's path only: errors stays cheap to import
+
+    same = [n for n in names if n.casefold() == sheet.casefold()]
+    close = same or difflib.get_close_matches(sheet, names, n=1)
+    return f", did you mean {close[0]!r}?" if close else ""
+
+
+class QueryError(ContactsError):
+    """The server answered but refused ``contacts.query`` itself: a syntax error, no such table or
+    column, a division by zero in row 500, a statement that returns no rows.
+
+    Exit 2 like any :class:`ContactsError`; a class of its own because the
+    setting to fix is the query, not the URL: ``greeter check`` reports it at
+    ``contacts.query``'s line in the config, with the rest of its report,
+    where it stopped the whole check with one line.
+
+    ``setting`` is that setting: ``contacts.query``, or the column setting the
+    query's columns do not match (``contacts.columns.id`` for a column ``ID``
+    PostgreSQL returned as ``id``), where the fix may as well be made.
+    """
+
+    def __init__(self, message: str, setting: str = "contacts.query") -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class ContactNotLoadedError(GreeterError):
+    """``--contact ID`` names a row that was rejected: exit 1, as for any rejected row, with its errors."""
+
+
+class UnknownContactError(ContactNotLoadedError, LookupError):
+    """``--contact ID`` names no row at all: a usage error (exit 2), as a misspelt ``--occasion`` is.
+
+    Exit 1 means "the run completed, but some rows were invalid or some
+    greetings failed" (DESIGN.md §3); an id that is in no row is neither,
+    but a mistake on the command line — most often a typo in the id.
+    """
+
+    exit_code = EXIT_USAGE
 
 
 class TemplateError(GreeterError, ValueError):
@@ -128,10 +222,51 @@ class TemplateLoadError(TemplateError):
     """
 
 
+class LoadError(GreeterError):
+    """A template that cannot be used for anyone, as :class:`~greeter.template_set.TemplateSet` finds it.
+
+    Cached as the template's value (a broken file is not parsed again for every
+    contact), then reported per contact — :mod:`greeter.render` raises it as a
+    :class:`TemplateLoadError` naming the contact — or by ``check`` as a
+    :class:`Problem`. A :class:`GreeterError` (exit 1, as the
+    :class:`TemplateLoadError` it becomes) so that one that ever got past them
+    would be a one-line message, not an internal error.
+    """
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.message = message
+
+    def problem(self) -> Problem:
+        return Problem(file=self.file, field="", message=self.message, line=self.line, kind="template")
+
+
+class UnsafeHeaderError(GreeterError, ValueError):
+    """A value meant for a header would break (or inject) headers; nothing was built.
+
+    Raised by :func:`greeter.message.validate_header_value` and its kin.
+    """
+
+    def __init__(self, field: str, value: str, problem: str) -> None:
+        self.field = field
+        self.value = value
+        #: What is wrong, without the field or the value: the config's loader and ``check`` say it
+        #: in their own words (a setting's line; one problem for every contact it hits).
+        self.problem = problem
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        super().__init__(f"{field}: {problem} in {shown!r}")
+
+
 class JournalError(GreeterError, OSError):
     """The journal database is unreachable, locked or of an unknown schema."""
 
     exit_code = EXIT_USAGE
+
+
+class JournalStateError(JournalError):
+    """An outcome was recorded for a greeting in a state that cannot have it (a bug, not data)."""
 
 
 class JournalUnavailableError(JournalError):

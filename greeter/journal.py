@@ -23,7 +23,7 @@ import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,6 @@ from greeter.journal_schema import (
 )
 from greeter.journal_store import (
     CAP_STATES,
-    ERASURE_REASON,
     STATES,
     ClaimedNowError,
     ClaimRequest,
@@ -62,7 +61,6 @@ from greeter.journal_store import (
     Notice,
     Suppression,
     erasable,
-    erased_reason,
     former_addresses,
     planned_state,
     stored_states,
@@ -709,16 +707,6 @@ class Journal(SenderLock, Transitions, OptOuts):
             found = self._erasure(db, email, contact_ids)
             if found.claimed:
                 raise ClaimedNowError(found.email, found.claimed)
-            # An entry there already keeps its date; its reason (free text, perhaps naming the
-            # person) gives way to the fact of the erasure.
-            db.execute(
-                "INSERT INTO suppression (email, reason, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (email) DO UPDATE SET reason = ?",
-                (found.email, ERASURE_REASON, db_time(now), erased_reason(now.astimezone(UTC).date())),
-            )
-            db.execute(*self._erased_opt_outs(found.email, found.contact_ids, now.astimezone(UTC)))
-            keys = [key_params(k) for k in found.greetings]
-            db.executemany(f"DELETE FROM greetings WHERE {KEY_WHERE}", keys)
-            ids = found.contact_ids
-            db.execute(f"DELETE FROM approvals WHERE contact_id IN ({', '.join('?' * len(ids))})", ids)
+            for statement, params in self._forget_writes(found, now):
+                db.executemany(statement, params)
         return found

@@ -39,7 +39,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,14 +74,12 @@ from greeter.journal_pg_schema import (
     parse_target,
 )
 from greeter.journal_store import (
-    ERASURE_REASON,
     ClaimedNowError,
     ClaimRequest,
     Erasure,
     JournalKey,
     Suppression,
     erasable,
-    erased_reason,
     former_addresses,
 )
 from greeter.journal_transitions import Move, Transitions, merged_reason, release_check, suppressed_reason
@@ -654,21 +652,9 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
                 found = self._erasure(conn, email, contact_ids)
                 if found.claimed:
                     raise ClaimedNowError(found.email, found.claimed)
-                # An entry there already keeps its date; its reason (free text, perhaps naming the
-                # person) gives way to the fact of the erasure.
-                conn.execute(
-                    "INSERT INTO suppression (email, reason, created_at) VALUES (%s, %s, %s)"
-                    " ON CONFLICT (email) DO UPDATE SET reason = %s",
-                    (found.email, ERASURE_REASON, aware(now), erased_reason(now.astimezone(UTC).date())),
-                )
-                conn.execute(*self._erased_opt_outs(found.email, found.contact_ids, now.astimezone(UTC)))
                 with conn.cursor() as cur:
-                    cur.executemany(
-                        "DELETE FROM greetings"
-                        " WHERE contact_id = %s AND occasion = %s AND occasion_date = %s",
-                        list(found.greetings),
-                    )
-                conn.execute("DELETE FROM approvals WHERE contact_id = ANY(%s)", (list(found.contact_ids),))
+                    for statement, params in self._forget_writes(found, now):
+                        cur.executemany(statement, params)
             return found
 
         return self._run(op)

@@ -12,14 +12,24 @@ the differences.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from greeter.errors import JournalError
-from greeter.journal_store import BASELINE, REQUEUED, STATES, JournalEntry, JournalStore, new_message_key
+from greeter.journal_store import (
+    BASELINE,
+    ERASURE_REASON,
+    REQUEUED,
+    STATES,
+    Erasure,
+    JournalEntry,
+    JournalStore,
+    erased_reason,
+    new_message_key,
+)
 from greeter.retention import FINISHED, Purge
 
 #: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),
@@ -215,6 +225,12 @@ class JournalSql(JournalStore, ABC):
     def _change_all(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> list[int]:
         """Run ``statements`` in one write transaction; the rows each changed."""
 
+    @abstractmethod
+    def _erased_opt_outs(
+        self, email: str, contact_ids: Collection[str], now: datetime
+    ) -> tuple[str, dict[str, Any]]:
+        """The statement binding the erased person's contact ids (see journal_optouts.OptOuts)."""
+
     def _can_write(self) -> bool:
         """Whether this journal may be written here (a SQLite journal opened read-only may not)."""
         return True
@@ -288,6 +304,48 @@ class JournalSql(JournalStore, ABC):
             return value
         return datetime.fromisoformat(value)
 
+    def _key_where(self) -> str:
+        """SQL selecting one greeting by the parameters ``cid``, ``occ`` and ``day``."""
+        p = self._p
+        return f"contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"
+
+    def _forget_writes(self, found: Erasure, now: datetime) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The writes of ``forget`` once ``found`` is read and no sender holds a claim of it: each
+        statement with its parameter sets, for the backend to run in order (``executemany``)
+        inside the transaction it read ``found`` in.
+
+        Written once, as the opt-outs' statement is (:meth:`_erased_opt_outs`), where each
+        backend had its copy. An entry on the do-not-contact list already keeps its date; its
+        reason (free text, perhaps naming the person) gives way to the fact of the erasure.
+        """
+        p = self._p
+        moment = now.astimezone(UTC)
+        listed = {
+            "email": found.email,
+            "erasure": ERASURE_REASON,
+            "now": self._at(now),
+            "reason": erased_reason(moment.date()),
+        }
+        opt_outs, bound = self._erased_opt_outs(found.email, found.contact_ids, moment)
+        writes: list[tuple[str, list[dict[str, Any]]]] = [
+            (
+                "INSERT INTO suppression (email, reason, created_at)"
+                f" VALUES ({p('email')}, {p('erasure')}, {p('now')})"
+                f" ON CONFLICT (email) DO UPDATE SET reason = {p('reason')}",
+                [listed],
+            ),
+            (opt_outs, [bound]),
+            (
+                f"DELETE FROM greetings WHERE {self._key_where()}",
+                [{"cid": c, "occ": o, "day": self._day(d)} for c, o, d in found.greetings],
+            ),
+        ]
+        ids = {f"c{i}": cid for i, cid in enumerate(found.contact_ids)}
+        if ids:  # ``IN ()`` is no SQL to PostgreSQL; with no contact there is no approval to delete
+            marks = ", ".join(p(name) for name in ids)
+            writes.append((f"DELETE FROM approvals WHERE contact_id IN ({marks})", [ids]))
+        return writes
+
     def pull_back(self, now: datetime) -> tuple[int, int]:
         """:meth:`JournalStore.pull_back`, in one write transaction."""
         from greeter.journal_transitions import merged_rows  # it builds on this module
@@ -297,7 +355,7 @@ class JournalSql(JournalStore, ABC):
         expired = self._entries(
             f"SELECT * FROM greetings WHERE state = 'expired' AND updated_at > {p('now')}", later
         )
-        where = f"contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"
+        where = self._key_where()
         keys = [
             key
             for entry in expired

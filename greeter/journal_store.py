@@ -51,7 +51,6 @@ __all__ = [
     "Erasure",
     "JournalEntry",
     "JournalKey",
-    "JournalStateError",
     "JournalStore",
     "Notice",
     "PersonOptOut",
@@ -165,10 +164,6 @@ def is_requeued(entry: JournalEntry) -> bool:
     return entry.state == "retry" and entry.reason == REQUEUED
 
 
-class JournalStateError(JournalError):
-    """An outcome was recorded for a greeting in a state that cannot have it (a bug, not data)."""
-
-
 @dataclass(frozen=True, slots=True)
 class ClaimRequest:
     """One greeting to claim (see :meth:`JournalStore.claim`), for claiming several in one commit."""
@@ -280,6 +275,7 @@ class Erasure:
     former: tuple[tuple[JournalKey, str], ...] = ()
 
 
+# Not yet in greeter.errors: greeter.cli_journal imports it from here; move the two together.
 class ClaimedNowError(JournalError):
     """An address has a greeting a running sender is handing over: erasing now would race it."""
 
@@ -421,7 +417,8 @@ class JournalStore(Protocol):
         """Record, as ``skipped`` with ``reason``, a greeting the journal has no row of and greeter
         must never send (``greeter baseline``: another tool sent it). ``send_day``: the day its
         letter left (the frequency cap counts it then); ``merged``: the occasions it carried.
-        A row already there is never overwritten: :class:`JournalStateError` (a caller's bug)."""
+        A row already there is never overwritten: :class:`~greeter.errors.JournalStateError`
+        (a caller's bug)."""
 
     def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
         """A ``retry`` (or an operator's resend) to ``email`` → ``skipped`` if ``email`` is on the list.
@@ -445,7 +442,7 @@ class JournalStore(Protocol):
         due again as if never claimed — and with it the ``skipped`` rows its
         claim wrote for the occasions ``merged`` into it; a retry goes back to
         ``retry``, due at ``now``, its attempt given back. Only a ``claimed``
-        row can be released (else :class:`JournalStateError`).
+        row can be released (else :class:`~greeter.errors.JournalStateError`).
         """
 
     def recover_stale_claims(self, now: datetime) -> int:

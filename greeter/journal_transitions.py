@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from greeter.errors import JournalStateError
 from greeter.journal_sql import JournalSql
-from greeter.journal_store import REQUEUED, JournalEntry, JournalKey, JournalStateError
+from greeter.journal_store import REQUEUED, JournalEntry, JournalKey
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 
 from greeter.config import Sender, extra_header_problem
 from greeter.contacts import UNSAFE_IN_HEADER
-from greeter.errors import GreeterError
+from greeter.errors import UnsafeHeaderError
 from greeter.journal_store import MESSAGE_KEY_BYTES, JournalKey, JournalStore, new_message_key
 from greeter.plan_types import Rendered
 from greeter.unsubscribe import mailto_href
@@ -118,19 +118,6 @@ class _FastCompat32(_Compat32):
 #: CRLF line endings on the wire and in .eml files (RFC 5322 canonical form);
 #: lines folded at 78 so every header line stays far below the 998-octet limit.
 POLICY = _FastCompat32(linesep="\r\n", max_line_length=78)
-
-
-class UnsafeHeaderError(GreeterError, ValueError):
-    """A value meant for a header would break (or inject) headers; nothing was built."""
-
-    def __init__(self, field: str, value: str, problem: str) -> None:
-        self.field = field
-        self.value = value
-        #: What is wrong, without the field or the value: the config's loader and ``check`` say it
-        #: in their own words (a setting's line; one problem for every contact it hits).
-        self.problem = problem
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        super().__init__(f"{field}: {problem} in {shown!r}")
 
 
 def validate_header_value(field: str, value: str) -> str:

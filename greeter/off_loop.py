@@ -30,6 +30,7 @@ T = TypeVar("T")
 K = TypeVar("K")
 
 
+# Stays here: off_loop's own control-flow signal, no user's error (greeter.daemon imports it from here).
 class Abandoned(Exception):
     """The stop came before the call finished; it goes on unawaited."""
 

@@ -23,9 +23,9 @@ from rich.text import Text
 from greeter.config import Sender
 from greeter.console import plain, table_console
 from greeter.contacts import email_key
-from greeter.errors import EXIT_PROBLEMS, OutputFolderError, TemplateError
+from greeter.errors import EXIT_PROBLEMS, OutputFolderError, TemplateError, UnsafeHeaderError
 from greeter.journal_store import JournalKey
-from greeter.message import UnsafeHeaderError, validate_header_value
+from greeter.message import validate_header_value
 from greeter.own_files import own_files, refusal
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts
@@ -188,6 +188,7 @@ class RenderFailures:
         return [head, *(str(problem) for problem in render_problems(self.letters))]
 
 
+# Local: raised and reported inside preview alone; callers see it as the TemplateError it is.
 class HeldSubject(TemplateError):
     """A subject ``send`` would hold: a character no header may carry (``\\x1b]0;…\\x07`` from the template).
 

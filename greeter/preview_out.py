@@ -216,6 +216,7 @@ class OwnedFolder:
         self._now[name] = digest
 
 
+# Private: raised and caught inside this module.
 class _LinkedFolder(OutputError):
     """A folder on the way to a file under ``--out`` is a symbolic link: not followed."""
 

@@ -223,7 +223,7 @@ from typing import TYPE_CHECKING, Any
 
 from greeter.cache_dir import user_cache_dir
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
-from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadError
+from greeter.errors import ConfigError, LoadError, Problem, TemplateError, TemplateLoadError
 from greeter.i18n import bcp47, normalize_locale, regional_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
@@ -232,7 +232,7 @@ from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from greeter.template_blocks import block_context, one_line, render_block, tidy_text
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
 from greeter.template_limits import RenderTimeout, end_budget, start_budget
-from greeter.template_set import LoadError, TemplateSet
+from greeter.template_set import TemplateSet
 from greeter.template_snapshot import TemplateFiles
 from greeter.template_views import AlsoView, ContactView, SenderView, contact_view
 from greeter.unsubscribe import letter_url, mailto_href

@@ -17,7 +17,7 @@ from greeter.config import Settings
 from greeter.config_contacts import ContactsSource
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key, with_ascii_forms
-from greeter.errors import EXIT_USAGE, ConfigError, GreeterError, Problem
+from greeter.errors import ConfigError, ContactNotLoadedError, GreeterError, Problem, UnknownContactError
 from greeter.journal_store import STATES, JournalKey, JournalStore, PersonOptOut
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, occasion_starts, plan, plan_reach, plan_window
@@ -142,8 +142,6 @@ class Inputs:
         address is the one that loses. A source that cannot be read is None
         too: the caller shows what it has without the contact.
         """
-        from greeter.errors import GreeterError
-
         try:
             return self.contacts_by_id((contact_id,)).get(contact_id)
         except (GreeterError, OSError):
@@ -269,21 +267,6 @@ class Inputs:
                 zone = self.settings.defaults.timezone
                 found[occ.name] = read_days_off(occ.ics, years, occasion_field(index), zone).first_days
         return found
-
-
-class ContactNotLoadedError(GreeterError):
-    """``--contact ID`` names a row that was rejected: exit 1, as for any rejected row, with its errors."""
-
-
-class UnknownContactError(ContactNotLoadedError, LookupError):
-    """``--contact ID`` names no row at all: a usage error (exit 2), as a misspelt ``--occasion`` is.
-
-    Exit 1 means "the run completed, but some rows were invalid or some
-    greetings failed" (DESIGN.md §3); an id that is in no row is neither,
-    but a mistake on the command line — most often a typo in the id.
-    """
-
-    exit_code = EXIT_USAGE
 
 
 def _not_found(only: str, report: LoadReport) -> str:

@@ -36,14 +36,10 @@ from greeter.errors import (
     GreeterError,
     JournalError,
     JournalFailedMidRunError,
+    JournalStateError,
     Problem,
 )
-from greeter.journal_store import (
-    JournalEntry,
-    JournalKey,
-    JournalStateError,
-    JournalStore,
-)
+from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 from greeter.off_loop import Abandoned, off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end

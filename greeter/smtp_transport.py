@@ -43,10 +43,12 @@ from aiosmtplib.protocol import SMTPProtocol
 from aiosmtplib.response import SMTPResponse
 
 from greeter.config import SmtpSettings
+from greeter.errors import UnsafeHeaderError
 from greeter.journal_store import JournalKey
 from greeter.masking import mask_addresses
-from greeter.message import UnsafeHeaderError, validate_address
+from greeter.message import validate_address
 from greeter.ratelimit import RateLimiter
+from greeter.reply_classes import classify_reply, sender_auth_status, setup_fix, setup_refusal
 from greeter.smtp_failures import (
     LoginUnavailable,
     ProbeFailure,
@@ -68,11 +70,7 @@ from greeter.transport import (
     Outcome,
     Outgoing,
     SendResult,
-    classify_reply,
     send_many,
-    sender_auth_status,
-    setup_fix,
-    setup_refusal,
 )
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
@@ -476,7 +474,7 @@ class SmtpTransport:
         (:func:`login_required`) is a ``LOGIN_MISMATCH``, a halt as a 535 is: the batch
         stops at it instead of putting every letter in ``retry``. So is one that refuses
         greeter itself — its host as a relay client, its EHLO name, its envelope sender
-        (:func:`~greeter.transport.setup_refusal`) — instead of marking every letter ``failed``;
+        (:func:`~greeter.reply_classes.setup_refusal`) — instead of marking every letter ``failed``;
         the reply in its words has the recipient's address masked, as the summary's lines do.
         """
         for reply in replies[:2]:
@@ -507,7 +505,7 @@ class SmtpTransport:
 
         A login the server wants and greeter did not make (:func:`login_required`), or a refusal
         of greeter itself — its host as a relay client, its EHLO name, its envelope sender
-        (:func:`~greeter.transport.setup_refusal`). One rule for a send (:meth:`_refusal`) and
+        (:func:`~greeter.reply_classes.setup_refusal`). One rule for a send (:meth:`_refusal`) and
         the probe (:meth:`_sender_probe`): a probe that judged differently would call a relay
         recovered that a send still halts at. The reply is quoted with the recipient masked.
         """

@@ -109,6 +109,7 @@ def _seconds(text: str | None, default: float = 2.0) -> float:
 RENDER_SECONDS: Final = _seconds(os.environ.get("GREETER_RENDER_SECONDS"))
 
 
+# Not in greeter.errors: its base is jinja2's TemplateRuntimeError, and errors imports no jinja2.
 class RenderTimeout(TemplateRuntimeError):
     """A render used :data:`RENDER_SECONDS` of CPU: a loop or recursion too long for a letter."""
 

@@ -19,7 +19,7 @@ from typing import Final
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 
-from greeter.errors import Problem, TemplateError
+from greeter.errors import LoadError, Problem, TemplateError
 from greeter.i18n import locale_chain, locale_hint, normalize_locale
 from greeter.template_blame import blame, template_frames
 from greeter.template_code import TemplateCode
@@ -35,25 +35,12 @@ from greeter.template_shape import (
 )
 from greeter.template_snapshot import SUFFIX, SnapshotLoader, TemplateFiles
 
-__all__ = ["LoadError", "TemplateSet", "Variant"]
+__all__ = ["TemplateSet", "Variant"]
 
 #: Occasion template names: what ``occasions[].template`` may say.
 _NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 #: The locale part of ``<name>.<locale>.j2``: ``en``, ``sr_RS``, ``sr_Latn_RS``.
 _LOCALE_PART: Final = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
-
-
-class LoadError(Exception):
-    """A template that cannot be used for anyone: cached, then reported per contact or by check."""
-
-    def __init__(self, file: str, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.file = file
-        self.line = line
-        self.message = message
-
-    def problem(self) -> Problem:
-        return _problem(self.file, self.line, self.message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,13 +43,20 @@ from pathlib import Path
 from greeter.config import Settings
 from greeter.delivery import letter_bytes
 from greeter.erasure import TEST_OF_HEADER, tested_client
-from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, ConfigError, GreeterError
+from greeter.errors import (
+    EXIT_PROBLEMS,
+    EXIT_TEMPFAIL,
+    EXIT_USAGE,
+    ConfigError,
+    ContactNotLoadedError,
+    GreeterError,
+)
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts
 from greeter.preview import journal_expiries, with_approval
 from greeter.review import Envelope
-from greeter.runtime import ContactNotLoadedError, Inputs, load_inputs, load_planning_state
+from greeter.runtime import Inputs, load_inputs, load_planning_state
 from greeter.transport import HALT_WORDS, FileTransport, Outcome, SendResult, Transport
 from greeter.zone_label import local_time
 
@@ -246,9 +253,9 @@ def verdict(result: SendResult, to: str) -> tuple[int, str]:
 def planned_drafts(inputs: Inputs, contact_id: str, *, now: datetime, start: date, days: int) -> list[Draft]:
     """One contact's drafts over the range, as ``preview --contact ID`` plans and renders them.
 
-    An id no row has raises :class:`~greeter.runtime.UnknownContactError`
+    An id no row has raises :class:`~greeter.errors.UnknownContactError`
     (exit 2, the words preview and approve use); a row that was rejected
-    raises :class:`~greeter.runtime.ContactNotLoadedError` saying why (exit 1).
+    raises :class:`~greeter.errors.ContactNotLoadedError` saying why (exit 1).
     """
     settings = inputs.settings
     load_planning_state(inputs, now=now, start=start)

@@ -12,7 +12,7 @@ import pytest
 from greeter.config import Defaults
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Gender
-from greeter.errors import ContactsError
+from greeter.errors import ContactsError, UnsafeHeaderError
 from greeter.names import split_full_name
 from greeter.sources import LoadReport, iter_contacts, load_contacts
 
@@ -180,7 +180,7 @@ def test_load_rejects_exactly_what_a_header_refuses(tmp_path: Path) -> None:
     :func:`greeter.message.validate_header_value` would refuse it, so ``check`` and ``preview``
     show the row a ``send`` holds ("\x8earko": Žarko, a cp1250 file read as Latin-1).
     """
-    from greeter.message import UnsafeHeaderError, validate_header_value
+    from greeter.message import validate_header_value
 
     # Not '?' either: one inside a word (Ж?arko) is a letter lost to a character set, rejected as such.
     chars = [chr(c) for c in range(0x3000) if chr(c) not in '";?']

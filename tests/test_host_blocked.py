@@ -87,7 +87,7 @@ RBL = "5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.sp
     ],
 )
 def test_a_refusal_of_greeters_host_is_host_blocked(reply: str) -> None:
-    from greeter.transport import setup_refusal
+    from greeter.reply_classes import setup_refusal
 
     code, text = reply.split(" ", 1)
     assert setup_refusal(int(code), text) == HOST_BLOCKED
@@ -113,7 +113,7 @@ def test_a_refusal_of_greeters_host_is_host_blocked(reply: str) -> None:
     ],
 )
 def test_a_refusal_of_one_letter_or_a_4xx_is_no_host_block(reply: str) -> None:
-    from greeter.transport import setup_refusal
+    from greeter.reply_classes import setup_refusal
 
     code, text = reply.split(" ", 1)
     assert setup_refusal(int(code), text) != HOST_BLOCKED
@@ -131,8 +131,8 @@ def test_a_refusal_of_one_letter_or_a_4xx_is_no_host_block(reply: str) -> None:
     ],
 )
 def test_the_fix_names_the_list_the_reply_names(reply: str, check: str) -> None:
+    from greeter.reply_classes import setup_fix
     from greeter.transport import HOST_BLOCKED as KIND
-    from greeter.transport import setup_fix
 
     fix = setup_fix(KIND, reply, sender="", return_path=False, ehlo=None, logged_in=False)
     assert fix.startswith(f"the server refuses greeter's host ({reply}): "), fix

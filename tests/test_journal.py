@@ -27,19 +27,18 @@ import psycopg
 import pytest
 
 from greeter.db_url import one_line
-from greeter.errors import EXIT_TEMPFAIL, JournalError, JournalLockedError, JournalUnavailableError
+from greeter.errors import (
+    EXIT_TEMPFAIL,
+    JournalError,
+    JournalLockedError,
+    JournalStateError,
+    JournalUnavailableError,
+)
 from greeter.journal import Journal, open_journal
 from greeter.journal_pg import PgJournal
 from greeter.journal_pg_base import connection_string_problem, pg_journal_error
 from greeter.journal_schema import MIGRATIONS, migrate
-from greeter.journal_store import (
-    CAP_STATES,
-    STATES,
-    ClaimRequest,
-    JournalStateError,
-    JournalStore,
-    Suppression,
-)
+from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalStore, Suppression
 from greeter.plan_types import PastGreeting
 from tests import databases
 from tests.conftest import TODAY

@@ -19,10 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from greeter.config import Sender
-from greeter.errors import GreeterError
+from greeter.errors import GreeterError, UnsafeHeaderError
 from greeter.message import (
     POLICY,
-    UnsafeHeaderError,
     _encoded_word,
     _encoded_words,
     _mailto_link,

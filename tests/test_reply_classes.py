@@ -18,8 +18,9 @@ import pytest
 from greeter.delivery import Summary
 from greeter.delivery_health import delivery_problem
 from greeter.journal import Journal
+from greeter.reply_classes import classify_reply
 from greeter.testing import SmtpSink
-from greeter.transport import Outcome, classify_reply, held_back
+from greeter.transport import Outcome, held_back
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
 from tests.test_ops_probes import _get

@@ -24,9 +24,9 @@ from greeter.config import Defaults, DkimSettings
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import DIRECTION_CONTROLS
 from greeter.dkim_sign import load_signer
-from greeter.errors import ConfigError, OutputError
+from greeter.errors import ConfigError, OutputError, UnsafeHeaderError
 from greeter.file_modes import make_group_folder
-from greeter.message import UnsafeHeaderError, validate_header_value
+from greeter.message import validate_header_value
 from greeter.preview_out import MANIFEST, OwnedFolder
 from greeter.sources import load_contacts
 from greeter.template_files import resolves_inside

@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from greeter import send
 from greeter.calendar_rules import build_calendar, in_window
 from greeter.config_window import SendWindow
+from greeter.errors import JournalStateError
 from greeter.journal import Journal
-from greeter.journal_store import ClaimRequest, JournalStateError
+from greeter.journal_store import ClaimRequest
 from greeter.smtp_transport import dot_stuffed
 from greeter.transport import CleanLetter, is_clean
 

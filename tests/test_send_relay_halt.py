@@ -274,7 +274,7 @@ def test_a_refusal_of_one_letter_stays_that_letters_failed(make_project: MakePro
     ],
 )
 def test_what_counts_as_a_refusal_of_greeter_itself(reply: str, kind: str | None) -> None:
-    from greeter.transport import setup_refusal
+    from greeter.reply_classes import setup_refusal
 
     code, text = reply.split(" ", 1)
     assert setup_refusal(int(code), text) == kind

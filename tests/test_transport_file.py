@@ -14,6 +14,7 @@ from greeter.config import Sender
 from greeter.message import build_message, make_message_id
 from greeter.plan_types import Rendered
 from greeter.ratelimit import RateLimiter
+from greeter.reply_classes import classify_reply
 from greeter.testing import FakeClock, RecordingTransport, parse
 from greeter.transport import (
     Breaker,
@@ -21,7 +22,6 @@ from greeter.transport import (
     Outcome,
     Outgoing,
     SendResult,
-    classify_reply,
     eml_name,
     run_batch,
     send_many,

@@ -15,12 +15,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from greeter.config_base import not_a_file
 from greeter.config_contacts import ContactsSource
 from greeter.errors import ContactsError, Problem
 from greeter.sources.header import HeaderTest, header_test, scan
 from greeter.sources.rows import CutRow
-from greeter.sources.sniff import SNIFF_BYTES, wrong_format
+from greeter.sources.sniff import SNIFF_BYTES, open_contacts_file, wrong_format
 from greeter.sources.undecoded import HANDLER, SEEN, has_marks, raw_bytes, without_marks
 
 _DELIMITERS = {"tab": "\t", "\t": "\t", ";": ";", ",": ",", "|": "|"}
@@ -298,18 +297,7 @@ def read_rows(
     advice on letters lost to '?' depends on it.
     """
     name, advice = _WHAT[what]
-    # A pipe or a device as the contacts file blocked or filled the memory (a list from the shell,
-    # ``--from-csv <(…)``, may well be a pipe, and is read as before).
-    why = not_a_file(path) if what == "contacts" else None
-    if why is not None:
-        raise ContactsError(why)
-    try:
-        fh = path.open("rb")
-    except FileNotFoundError:
-        raise ContactsError(f"{path}: {name} not found") from None
-    except OSError as exc:
-        raise ContactsError(f"{path}: cannot open ({exc.strerror})") from None
-    with fh:
+    with open_contacts_file(path, name, only_files=what == "contacts") as fh:
         head = fh.read(SNIFF_BYTES)
         fh.seek(0)
         problem = wrong_format(path, head, "csv" if what == "contacts" else "list")

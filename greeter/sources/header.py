@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from greeter.config_contacts import Columns, ContactsSource
-from greeter.errors import ContactsError, Problem
+from greeter.errors import ContactsError, HeaderNotFound, Problem, QueryError
 from greeter.sources.columns import (
     NAME_PARTS,
     configured_columns,
@@ -32,7 +32,6 @@ from greeter.sources.rows import RowParser, quoted
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
-    "HeaderNotFound",
     "HeaderTest",
     "Row",
     "header_test",
@@ -67,20 +66,6 @@ _FULL_NAME = re.compile(
 _PLAIN_YAML = re.compile(r"[^\W\d_][^:#]*(?<!\s)")
 #: Words YAML reads as something else than text.
 _YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off"})
-
-
-class HeaderNotFound(ContactsError):
-    """No row of the file is the header (or the file is empty): the caller may know where else to look.
-
-    ``column`` names the configured column the closest row lacks ("column 'ФИО'
-    (contacts.columns.full_name)"), None when no column is missing (an empty file,
-    a repeated column): a caller that finds the encoding to be the cause says
-    that first and this after it, instead of this message's header list of "�".
-    """
-
-    def __init__(self, message: str, column: str | None = None) -> None:
-        super().__init__(message)
-        self.column = column
 
 
 def yaml_value(text: str) -> str:
@@ -183,7 +168,7 @@ def open_header(
 
 
 def _check_query_columns(cfg: ContactsSource, columns: Sequence[str], source: str) -> None:
-    """Raise a :class:`~greeter.sources.sql_source.QueryError` when the query lacks a configured column.
+    """Raise a :class:`~greeter.errors.QueryError` when the query lacks a configured column.
 
     The query and the column settings disagree: a config problem like the
     query's syntax error, so ``check`` reports it the same way (at the
@@ -195,7 +180,7 @@ def _check_query_columns(cfg: ContactsSource, columns: Sequence[str], source: st
     problem = header_problem(cfg, columns, source)
     if problem is None:
         return
-    from greeter.sources.sql_source import QueryError, is_postgresql
+    from greeter.sources.sql_source import is_postgresql
 
     gaps = reported_columns(cfg, [c for c in columns if c])
     setting = gaps[0].setting if gaps else "contacts.query"

@@ -7,16 +7,20 @@ CSV reader nor openpyxl can say what went wrong with those (openpyxl even
 refuses a good workbook whose name does not end in ``.xlsx``), so each source
 asks :func:`wrong_format` first and stops with one line that names the file
 and says what to do. Pure apart from :func:`_encrypted`, which reads the file
-on that error path only.
+on that error path only, and :func:`open_contacts_file`, the one way both
+sources open the file whose first bytes are then looked at.
 """
 
 from __future__ import annotations
 
 import mmap
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
-__all__ = ["SNIFF_BYTES", "wrong_format"]
+from greeter.config_base import not_a_file
+from greeter.errors import ContactsError
+
+__all__ = ["SNIFF_BYTES", "open_contacts_file", "wrong_format"]
 
 #: Enough of the head to tell the formats below apart (and to sniff a CSV's encoding).
 SNIFF_BYTES = 65536
@@ -32,6 +36,25 @@ _HTML = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta")
 _EXCEL_XML = b"urn:schemas-microsoft-com:office:spreadsheet"
 _RESAVE = "open it in Excel/LibreOffice and save as .xlsx (or export CSV)"
 _EXPORT = "open it in Excel/LibreOffice and save it as CSV"
+
+
+def open_contacts_file(path: Path, name: str = "contacts file", *, only_files: bool = True) -> BinaryIO:
+    """``path`` opened for reading bytes, or a one-line :class:`ContactsError` that names it.
+
+    ``name`` is what a missing file is called (``contacts file``; ``file`` for a list another
+    command reads). ``only_files``: a pipe or a device is refused unopened (it blocked or filled
+    the memory, see :func:`~greeter.config_base.not_a_file`); a list from the shell
+    (``--from-csv <(…)``) may well be a pipe, and passes False to be read as before.
+    """
+    why = not_a_file(path) if only_files else None
+    if why is not None:
+        raise ContactsError(why)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise ContactsError(f"{path}: {name} not found") from None
+    except OSError as exc:
+        raise ContactsError(f"{path}: cannot open ({exc.strerror})") from None
 
 
 def wrong_format(path: Path, head: bytes, source: Literal["csv", "xlsx", "list"]) -> str | None:

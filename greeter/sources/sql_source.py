@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from greeter.db_url import one_line, redact, split_schema
-from greeter.errors import ConfigError, ContactsError, ContactsUnavailableError
+from greeter.errors import ConfigError, ContactsError, ContactsUnavailableError, QueryError
 from greeter.secret_values import read_password
 
 if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
     import pymysql.connections
     from psycopg.adapt import Loader
 
-__all__ = ["FETCH_ROWS", "QueryError", "is_postgresql", "read_rows", "server_version", "to_text"]
+__all__ = ["FETCH_ROWS", "is_postgresql", "read_rows", "server_version", "to_text"]
 
 #: Rows per round trip: large enough that latency does not dominate, small enough to be cheap in memory.
 FETCH_ROWS = 2000
@@ -67,25 +67,6 @@ _PG_SCHEMES = ("postgresql", "postgres")
 _MYSQL_SCHEMES = ("mysql", "mariadb")
 #: How the elements of an array value are joined into one cell: the separator the tags column splits at.
 ARRAY_SEPARATOR = ", "
-
-
-class QueryError(ContactsError):
-    """The server answered but refused ``contacts.query`` itself: a syntax error, no such table or
-    column, a division by zero in row 500, a statement that returns no rows.
-
-    Exit 2 like any :class:`ContactsError`; a class of its own because the
-    setting to fix is the query, not the URL: ``greeter check`` reports it at
-    ``contacts.query``'s line in the config, with the rest of its report,
-    where it stopped the whole check with one line.
-
-    ``setting`` is that setting: ``contacts.query``, or the column setting the
-    query's columns do not match (``contacts.columns.id`` for a column ``ID``
-    PostgreSQL returned as ``id``), where the fix may as well be made.
-    """
-
-    def __init__(self, message: str, setting: str = "contacts.query") -> None:
-        super().__init__(message)
-        self.setting = setting
 
 
 def to_text(value: object, zone: tzinfo | None = None) -> str:

@@ -34,7 +34,6 @@ pass unsaid.
 
 from __future__ import annotations
 
-import difflib
 import re
 import zipfile
 from array import array
@@ -45,12 +44,11 @@ from html import unescape
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from greeter.config_base import not_a_file
-from greeter.errors import ContactsError, Problem
+from greeter.errors import ContactsError, NoSuchSheet, Problem
 from greeter.sources.columns import configured_columns
 from greeter.sources.header import HeaderTest, header_test, scan, yaml_value
 from greeter.sources.rows import UnreadCell
-from greeter.sources.sniff import SNIFF_BYTES, wrong_format
+from greeter.sources.sniff import SNIFF_BYTES, open_contacts_file, wrong_format
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -78,19 +76,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-class NoSuchSheet(ContactsError):
-    """``contacts.sheet`` names no sheet of the workbook: the caller may know which sheet has the columns.
-
-    ``detail`` is the message without the file's name in front, for a caller
-    that puts the config setting there instead.
-    """
-
-    def __init__(self, path: Path, sheet: str, names: Sequence[str]) -> None:
-        sheets = f"(sheets: {', '.join(names)}){_meant(sheet, names)}"
-        self.detail = f"no sheet {sheet!r} in {path} {sheets}"
-        super().__init__(f"{path}: no sheet {sheet!r} {sheets}")
-
-
 def read_rows(
     path: Path,
     sheet: str | None = None,
@@ -106,16 +91,7 @@ def read_rows(
     with what it costs; and the hidden rows under the header get one warning
     in ``notes`` once the last row is read.
     """
-    why = not_a_file(path)  # a pipe or a device: never opened (see not_a_file)
-    if why is not None:
-        raise ContactsError(why)
-    try:
-        fh = path.open("rb")
-    except FileNotFoundError:
-        raise ContactsError(f"{path}: contacts file not found") from None
-    except OSError as exc:
-        raise ContactsError(f"{path}: cannot open ({exc.strerror})") from None
-    with fh:
+    with open_contacts_file(path) as fh:
         book = _open(path, fh)
         try:
             if sheet is not None and sheet not in book.sheetnames:
@@ -173,13 +149,6 @@ def other_sheet_hint(path: Path, test: HeaderTest, skip: str | None, has: str = 
     """
     name = sheet_with_header(path, test, skip)
     return None if name is None else f"sheet {name!r} {has}: set contacts.sheet: {yaml_value(name)}"
-
-
-def _meant(sheet: str, names: Sequence[str]) -> str:
-    """``, did you mean 'Контакты'?`` for a sheet name in other capitals or with a typo, else ""."""
-    same = [n for n in names if n.casefold() == sheet.casefold()]
-    close = same or difflib.get_close_matches(sheet, names, n=1)
-    return f", did you mean {close[0]!r}?" if close else ""
 
 
 def _open(path: Path, fh: IO[bytes]) -> Workbook:

@@ -31,6 +31,7 @@ from email.message import EmailMessage
 
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
+from greeter.reply_classes import classify_reply
 from greeter.testing._base import Served, free_port, parse
 from greeter.testing.faults import (
     CutMode,
@@ -46,7 +47,7 @@ from greeter.testing.faults import (
 )
 from greeter.testing.postfix import SMTP_SINK, DumpedMessage, PostfixSink
 from greeter.testing.smtp_sink import ReceivedMessage, SmtpSink
-from greeter.transport import OnReady, Outcome, Outgoing, SendResult, classify_reply, send_many
+from greeter.transport import OnReady, Outcome, Outgoing, SendResult, send_many
 
 
 class FakeClock:
