@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -48,6 +49,23 @@ HISTORY_STATES = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", 
 def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
     """``-o -``: standard output, as ``calendar -o -`` means it — not a file named ``-``."""
     return None if value is not None and str(value) == "-" else value
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _out_option(help_text: str) -> Callable[[_F], _F]:
+    """``-o/--out/--output FILE`` as history and ``suppress --list`` take it (one writer, one option)."""
+    return click.option(
+        "-o",
+        "--out",
+        "--output",
+        "out",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_dash_is_stdout,
+        help=help_text,
+    )
 
 
 @main.command(context_settings=CONTEXT, short_help="Show the journal: what was sent, and how.")
@@ -88,16 +106,9 @@ def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | 
     "with -o].",
 )
 @click.option("--json", "fmt", flag_value="json", help="The same as --format json (as send takes it).")
-@click.option(
-    "-o",
-    "--out",
-    "--output",
-    "out",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=_dash_is_stdout,
-    help="Write to FILE instead of stdout ('-': stdout), replacing it: .xlsx a workbook, .csv as Excel "
-    "opens it (UTF-8 with BOM, ';', YYYY-MM-DD HH:MM:SS times), .json, .txt the table.",
+@_out_option(
+    "Write to FILE instead of stdout ('-': stdout), replacing it: .xlsx a workbook, .csv as Excel "
+    "opens it (UTF-8 with BOM, ';', YYYY-MM-DD HH:MM:SS times), .json, .txt the table."
 )
 @click.option(
     "--limit",
@@ -354,16 +365,9 @@ def _named(inputs: Inputs, text: str) -> str | None:
     "that one; xlsx only with -o].",
 )
 @click.option("--json", "fmt", flag_value="json", help="With --list: the same as --format json.")
-@click.option(
-    "-o",
-    "--out",
-    "--output",
-    "out",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=_dash_is_stdout,
-    help="With --list: write to FILE instead of stdout ('-': stdout), replacing it, as history -o "
-    "writes (.xlsx a workbook, .csv as Excel opens it, .json, .txt the table).",
+@_out_option(
+    "With --list: write to FILE instead of stdout ('-': stdout), replacing it, as history -o "
+    "writes (.xlsx a workbook, .csv as Excel opens it, .json, .txt the table)."
 )
 @click.option(
     "--address-only",
