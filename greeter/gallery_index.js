@@ -65,7 +65,8 @@
   var m = /^#f=(\w+)(?:&q=([^&]*))?(?:&card=(\d+))?$/.exec(location.hash), back = null;
   if (m) {
     filter = m[1];
-    search.value = m[2] ? decodeURIComponent(m[2]) : "";
+    // A malformed escape (a hand-edited link: %E0%A4%A) threw here and left the page unwired.
+    try { search.value = m[2] ? decodeURIComponent(m[2]) : ""; } catch (err) { search.value = ""; }
     back = m[3] ? document.getElementById("card-" + m[3]) : null;
   }
   buttons.forEach(function (b) {

@@ -460,6 +460,12 @@ def test_chromium_screenshot_and_filter_script(gallery: tuple[Path, int], tmp_pa
     (main_el,) = root.root.find("main")
     assert main_el.attrs["data-show"] == "error"
     assert next(root.root.find(cls="shown")).all_text() == "Показано 1 из 5"
+    # A malformed escape in a hand-edited link stopped the script before the filter (security re-test).
+    broken = run_chromium(tmp_path / "profile", "--dump-dom", url + "#f=error&q=%E0%A4%A").stdout
+    tree = TreeBuilder()
+    tree.feed(broken)
+    (shown_main,) = tree.root.find("main")
+    assert shown_main.attrs["data-show"] == "error"
     assert [
         c.attrs["id"] for c in root.root.find("article", "card") if c.attrs["data-status"] == "error"
     ] == ["card-4"]
