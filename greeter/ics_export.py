@@ -74,32 +74,6 @@ def occasion_words(hit: Hit, titles: Mapping[str, str]) -> str:
     return f"{title}{when}{years}"
 
 
-def build_calendar(
-    items: Iterable[PlanItem],
-    *,
-    now: datetime,
-    domain: str,
-    name: str,
-    yearly: frozenset[str] | set[str] = frozenset(),
-    titles: Mapping[str, str] | None = None,
-    timezone: str = "UTC",
-    exported_at: datetime | None = None,
-) -> bytes:
-    """The whole calendar of :func:`calendar_chunks` as one ``bytes`` (a few letters: tests, a script)."""
-    return b"".join(
-        calendar_chunks(
-            items,
-            now=now,
-            domain=domain,
-            name=name,
-            yearly=yearly,
-            titles=titles,
-            timezone=timezone,
-            exported_at=exported_at,
-        )
-    )
-
-
 def calendar_chunks(
     items: Iterable[PlanItem],
     *,

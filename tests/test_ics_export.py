@@ -8,13 +8,14 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from greeter.contacts import Contact
-from greeter.ics_export import build_calendar
+from greeter.ics_export import calendar_chunks
 from greeter.plan_types import Hit, PlanItem
 from tests.conftest import MakeProject, contact_row
 
@@ -22,6 +23,11 @@ MSK = ZoneInfo("Europe/Moscow")
 IVAN = Contact(
     id="1002", email="ivan@example.com", first_name="Иван", patronymic="Петрович", last_name="Иванов"
 )
+
+
+def build_calendar(items: Any, **options: Any) -> bytes:
+    """The whole calendar as the command writes it, piece by piece (:func:`calendar_chunks`)."""
+    return b"".join(calendar_chunks(items, **options))
 
 
 def letter(day: date, also: tuple[Hit, ...] = ()) -> PlanItem:
