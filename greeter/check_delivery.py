@@ -9,6 +9,7 @@ would, without sending or creating anything, into the :class:`CheckReport`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import stat
@@ -248,6 +249,44 @@ def loose_secret_files(settings: Settings, config_file: Path) -> list[Problem]:
         if loose:
             message = f"{path} is {loose} (mode {mode:04o}): {ONLY_GREETER_READS}"
             problems.append(Problem(str(config_file), setting, message, severity="warning"))
+    return problems
+
+
+def writable_by_everyone(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning for each file that decides what is sent, and to whom, that every user may change.
+
+    The config names the relay and the sender, the templates are the words, the
+    contacts file the recipients: a ``umask 000`` shell (``greeter init`` obeys
+    the umask, as every tool does) leaves them mode 0666, and any account on the
+    machine can then send the company's mail to anyone under its name. A world-
+    writable templates folder without the sticky bit lets anyone replace a
+    letter too. Group-writable stays silent on purpose: a marketing team editing
+    the letters together is the usual set-up. Sending still works, so a warning.
+    """
+    named: list[tuple[str, Path | None]] = [("(the config file)", config_file)]
+    if settings.contacts.source in ("csv", "xlsx"):
+        named.append(("contacts.path", settings.contacts.path))
+    named.append(("send_window.days_off_ics", settings.send_window.days_off_ics))
+    named += [(f"occasions.{o.name}.ics", o.ics) for o in settings.occasions if o.ics is not None]
+    folder = Path(settings.templates_dir)
+    named.append(("templates_dir", folder))
+    with contextlib.suppress(OSError):  # an unreadable folder is the template checks' error
+        named += [("templates_dir", path) for path in sorted(folder.rglob("*")) if path.is_file()]
+    problems: list[Problem] = []
+    for setting, path in named:
+        try:
+            mode = path.stat().st_mode if path is not None else 0
+        except OSError:
+            continue  # a missing file is the loader's error
+        if not mode & stat.S_IWOTH or (stat.S_ISDIR(mode) and mode & stat.S_ISVTX):
+            continue
+        what = "folder" if stat.S_ISDIR(mode) else "file"
+        message = (
+            f"{path} is writable by every user (mode {stat.S_IMODE(mode):04o}): anyone on this machine "
+            f"can change what greeter sends and to whom; chmod o-w {path}"
+            + (f" (or chmod +t {path}: only a file's owner may then replace it)" if what == "folder" else "")
+        )
+        problems.append(Problem(str(config_file), setting, message, severity="warning"))
     return problems
 
 

@@ -35,6 +35,7 @@ from greeter.check_delivery import (
     dkim_alignment,
     loose_secret_files,
     unserved_one_click,
+    writable_by_everyone,
 )
 from greeter.check_files import eaten_break_problems, unused_template_problems
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
@@ -143,6 +144,7 @@ def run_check(
     report.problems.extend(return_path_alignment(settings, config_file))
     report.problems.extend(unqualified_helo(settings, config_file))
     report.problems.extend(unserved_one_click(settings, config_file))
+    report.problems.extend(writable_by_everyone(settings, config_file))
     report.problems.extend(ineffective_friday_cutoff(settings, config_file))
     check_days_off(report, settings, today)
     cap = settings.frequency_cap

@@ -579,3 +579,36 @@ def test_a_secret_file_every_user_may_read_is_a_warning_that_says_the_fix(
     key.chmod(0o640)  # a group that only reads is a deployment's choice
     again = run_check(config, NOW)
     assert not [p for p in again.problems if p.field.endswith("_file") and p.severity == "warning"]
+
+
+def test_files_every_user_may_change_are_a_warning(make_project: MakeProject) -> None:
+    """Under ``umask 000`` the config, the letters and the recipients were mode 0666: any account on the
+    machine could redirect the company's mail, and check said nothing. Group-writable stays silent
+    (a team edits the letters together), and so does a world-writable folder with the sticky bit."""
+    config = make_project(russians(1))
+    folder = config.parent
+    contacts = folder / "data" / "contacts.csv"
+    letter = folder / "templates" / "birthday.j2"
+    config.chmod(0o666)
+    contacts.chmod(0o646)
+    letter.chmod(0o664)  # the group may edit the letters: no warning
+    (folder / "templates").chmod(0o777)
+
+    def warned() -> list[str]:
+        return sorted(
+            str(p) for p in run_check(config, NOW).problems if "writable by every user" in p.message
+        )
+
+    assert warned() == [
+        f"{config}: (the config file): warning: {config} is writable by every user (mode 0666): anyone on "
+        f"this machine can change what greeter sends and to whom; chmod o-w {config}",
+        f"{config}: contacts.path: warning: {contacts} is writable by every user (mode 0646): anyone on "
+        f"this machine can change what greeter sends and to whom; chmod o-w {contacts}",
+        f"{config}: templates_dir: warning: {folder / 'templates'} is writable by every user (mode 0777): "
+        f"anyone on this machine can change what greeter sends and to whom; chmod o-w "
+        f"{folder / 'templates'} (or chmod +t {folder / 'templates'}: only a file's owner may then replace it)",
+    ]
+    (folder / "templates").chmod(0o1777)
+    config.chmod(0o664)
+    contacts.chmod(0o644)
+    assert warned() == []
