@@ -704,7 +704,8 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
         outbox_files,
         remove_files,
     )
-    from greeter.journal_store import ERASURE_REASON, ClaimedNowError
+    from greeter.errors import ClaimedNowError
+    from greeter.journal_store import ERASURE_REASON
     from greeter.runtime import load_inputs
     from greeter.suppression import Intake, from_arguments
 

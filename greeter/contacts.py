@@ -53,9 +53,19 @@ def valid_email(text: str) -> str | None:
     address. Only an address whose local part is not ASCII (``ольга@mail.ru``) stays
     non-ASCII: no ASCII form of it exists (it needs SMTPUTF8, RFC 6531), and the
     loader skips such a contact (:func:`smtputf8_only`).
+
+    A local part with a compatibility character (:func:`compatibility_chars`:
+    ``\u212aarl@`` with the KELVIN SIGN, ``ﬁle@``, fullwidth ``ｉｎｆｏ@``) is no
+    address: unlike the domain (IDNA maps it, RFC 5895), the local part is the
+    receiving server's exact string (RFC 6530 §10.1, RFC 6531), and the
+    normalisation email_validator applies made ``\u212aarl@`` the ASCII
+    ``Karl@`` — another person's mailbox than the CRM holds, greeted silently.
+    Refused instead, and :func:`email_in_cell`'s hint names the character.
     """
     if _ASCII_EMAIL.fullmatch(text):
         return text
+    if compatibility_chars(text.rpartition("@")[0]):
+        return None
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -63,6 +73,36 @@ def valid_email(text: str) -> str | None:
     except EmailNotValidError:
         return None
     return str(checked.ascii_email or checked.normalized)
+
+
+def compatibility_chars(text: str) -> list[str]:
+    """The characters of ``text`` that NFKC maps to other ones, each once, in order; [] for ASCII.
+
+    The KELVIN SIGN (to ``K``), the ANGSTROM SIGN, ligatures (``ﬁ``),
+    fullwidth and superscript letters: each a look-alike of another
+    character, and in an address a different mailbox from the one it looks
+    like. Judged one character at a time, so a letter with a combining accent
+    (``e`` + U+0301) is not one: that is the same text as ``é`` (canonically
+    equivalent, RFC 6532 §3.1) and is keyed so (:func:`email_key`).
+    """
+    if text.isascii():
+        return []
+    return list(
+        dict.fromkeys(ch for ch in text if not ch.isascii() and unicodedata.normalize("NFKC", ch) != ch)
+    )
+
+
+def compatibility_hint(chars: Sequence[str]) -> str:
+    """What :func:`compatibility_chars` found, in words: ``'K' (U+212A KELVIN SIGN, a look-alike of 'K')``."""
+    said = ", ".join(
+        f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'CHARACTER')},"
+        f" a look-alike of {unicodedata.normalize('NFKC', ch)!r})"
+        for ch in chars
+    )
+    return (
+        f"before the @ it has {said}: the mailbox would be another one than the CRM's;"
+        " retype the address in the CRM"
+    )
 
 
 def smtputf8_only(address: str) -> bool:
@@ -83,14 +123,15 @@ _NAMED = re.compile(r"\s*(?P<name>\"[^\"]*\"|[^<>\"]*?)\s*<\s*(?P<address>[^<>\s
 
 
 def addresses_in(text: str) -> list[str]:
-    """Everything in ``text`` that looks like one address, each once (lower-cased, as
-    :func:`email_key` compares: case-folding made ``straße@`` ``strasse@``), in order.
+    """Everything in ``text`` that looks like one address, each once (keyed as :func:`email_key`
+    compares: case-folding made ``straße@`` ``strasse@``, and ``str.lower`` the KELVIN SIGN's
+    ``\u212aarl@`` the ASCII ``karl@``), in order.
 
     To count the addresses of ``a@x.ru, b@x.ru``: a contact's cell holding two
     is refused (:func:`email_in_cell`), a do-not-contact cell holding two puts
     both on the list (:mod:`greeter.suppression`).
     """
-    return list(dict.fromkeys(m.lower() for m in _ADDRESS_LIKE.findall(text)))
+    return list(dict.fromkeys(email_key(m) for m in _ADDRESS_LIKE.findall(text)))
 
 
 def email_in_cell(text: str) -> tuple[str | None, str]:
@@ -218,6 +259,8 @@ def _what_is_wrong(text: str) -> str:
     local, at, domain = text.partition("@")
     if "@" in domain:
         return "it has more than one @"
+    if at and (odd := compatibility_chars(local)):
+        return compatibility_hint(odd)
     if ".." in text:
         where = "in the domain" if ".." in domain else "before the @"
         fixed = re.sub(r"\.{2,}", ".", text)
@@ -419,8 +462,24 @@ def email_key(address: str) -> str:
     such letters (an ASCII address is the same either way) and are left as
     they are: a ``strasse@`` key may be either mailbox's, and keeping it
     suppresses more, never less.
+
+    A non-ASCII address is keyed in NFC (RFC 6532 §3.1), so the same typed
+    address gives the same key whichever way the keyboard composed it
+    (``é`` or ``e`` + U+0301; :func:`valid_email` gives NFC too), and a
+    dotted capital ``İ`` is ``i`` + U+0307 — Unicode's own lower case, never
+    the ASCII ``i`` of another mailbox. An address with a compatibility
+    character (:func:`compatibility_chars`), which :func:`valid_email` refuses,
+    keeps those characters as typed: ``str.lower`` maps the KELVIN SIGN to an
+    ASCII ``k``, and ``unsuppress \u212aarl@example.com`` then lifted
+    ``karl@example.com``'s opt-out.
     """
-    return address.strip().lower()
+    text = address.strip()
+    if text.isascii():
+        return text.lower()
+    odd = compatibility_chars(text)
+    if odd:
+        return "".join(ch if ch in odd else ch.lower() for ch in text)
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).lower())
 
 
 def with_ascii_forms(listed: set[str]) -> set[str]:

@@ -18,7 +18,10 @@ in ISO 3166-2 ("GB-ENG", "US-NY", "DE-BY"), and the UK's nations also by
 name ("England", "Англия"). :func:`regional_days_off` finds the days a
 country-only code misses, for ``greeter check`` to say so.
 
-Pure lookups, cached: a million rows name a few dozen countries.
+Pure lookups, cached: a million rows name a few dozen countries. The caches
+of answers that come from the holiday tables are marked
+:func:`~greeter.holiday_tables.derived`, so ``holiday_tables.forget()`` drops
+them with the tables.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 
-from greeter.holiday_tables import days_of, has_calendar
+from greeter.holiday_tables import days_of, derived, has_calendar
 
 #: Codes people write that are not the ISO code of the country they mean.
 _ALIASES = {"UK": "GB", "EL": "GR"}
@@ -46,6 +49,7 @@ _UK_NATIONS = {
 }
 
 
+@derived  # whether a code has a calendar is the tables' answer: forget() must drop it too
 @lru_cache(maxsize=4096)
 def parse_country(raw: str) -> tuple[str | None, str]:
     """``(ISO code, "")`` for a usable country, ``(None, why not)`` otherwise; ``(None, "")`` if empty.
@@ -108,6 +112,7 @@ class RegionalGap:
     of: int
 
 
+@derived  # worked out from days_of: forget() drops it with the tables
 @lru_cache(maxsize=64)
 def regional_days_off(country: str, year: int) -> tuple[RegionalGap, ...]:
     """The days off in ``year`` that at least two thirds of ``country``'s regions have and it lacks.

@@ -99,6 +99,7 @@ from greeter.delivery_health import delivery_problem
 from greeter.errors import (
     EXIT_BUG,
     EXIT_USAGE,
+    Abandoned,
     ConfigError,
     GreeterError,
     JournalError,
@@ -108,7 +109,7 @@ from greeter.journal import open_journal
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger, problem_for_log
 from greeter.metrics import RunStats, error_kind, problem_places
-from greeter.off_loop import Abandoned, off_loop, unless_stopped, within
+from greeter.off_loop import off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier

@@ -20,6 +20,8 @@ from greeter.zone_label import local_time
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from greeter.journal_store import JournalKey
+
 #: Exit codes of the command line (DESIGN.md §3).
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -219,28 +221,22 @@ class TemplateLoadError(TemplateError):
 
     Apart from a render failure so that ``greeter check``, which reports the
     file once, can skip its letters and still render the templates that work.
+
+    One class for the one fact, with or without a contact (there was a
+    ``LoadError`` for the contact-less half): :class:`~greeter.template_set.TemplateSet`
+    raises it without one and caches it as the template's value (a broken
+    file is not parsed again for every contact); :mod:`greeter.render` raises
+    it per contact with :meth:`for_contact`; ``check`` reports it once as a
+    :class:`Problem` (:meth:`problem`).
     """
 
-
-class LoadError(GreeterError):
-    """A template that cannot be used for anyone, as :class:`~greeter.template_set.TemplateSet` finds it.
-
-    Cached as the template's value (a broken file is not parsed again for every
-    contact), then reported per contact — :mod:`greeter.render` raises it as a
-    :class:`TemplateLoadError` naming the contact — or by ``check`` as a
-    :class:`Problem`. A :class:`GreeterError` (exit 1, as the
-    :class:`TemplateLoadError` it becomes) so that one that ever got past them
-    would be a one-line message, not an internal error.
-    """
-
-    def __init__(self, file: str, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.file = file
-        self.line = line
-        self.message = message
+    def for_contact(self, contact_id: str) -> TemplateLoadError:
+        """The same error, naming the contact whose letter it stopped."""
+        return TemplateLoadError(self.template, self.line, self.detail, contact_id)
 
     def problem(self) -> Problem:
-        return Problem(file=self.file, field="", message=self.message, line=self.line, kind="template")
+        """The error as ``check`` lists it: the file and line, the message without a contact."""
+        return Problem(file=self.template, field="", message=self.detail, line=self.line, kind="template")
 
 
 class UnsafeHeaderError(GreeterError, ValueError):
@@ -267,6 +263,22 @@ class JournalError(GreeterError, OSError):
 
 class JournalStateError(JournalError):
     """An outcome was recorded for a greeting in a state that cannot have it (a bug, not data)."""
+
+
+class ClaimedNowError(JournalError):
+    """An address has a greeting a running sender is handing over: erasing now would race it.
+
+    Raised by both journals' ``erase`` (``greeter forget``), which changes nothing then.
+    """
+
+    def __init__(self, email: str, claimed: Sequence[JournalKey]) -> None:
+        cid, occasion, day = claimed[0]
+        more = f" and {len(claimed) - 1} more" if len(claimed) > 1 else ""
+        super().__init__(
+            f"{email}: a greeting to it is being sent right now (contact {cid} {occasion} {day}{more}"
+            " claimed by a running sender); nothing erased for it — run forget again once that send"
+            " has finished"
+        )
 
 
 class JournalUnavailableError(JournalError):
@@ -426,6 +438,26 @@ class JournalLockedError(JournalError):
     """
 
     exit_code = EXIT_TEMPFAIL
+
+
+class Abandoned(Exception):
+    """A stop (or the patience) ran out before an off-loop call finished; it goes on unawaited.
+
+    Raised by :func:`greeter.off_loop.unless_stopped` and :func:`~greeter.off_loop.within`
+    (and by the daemon for a stop during start-up), and always caught by the
+    ``await`` right above them, before any other clause.
+
+    Deliberately *not* a :class:`GreeterError`, though it lives in this tree's
+    module. It is control flow, no user's or operator's problem: it carries no
+    message and no exit code. As a :class:`GreeterError` it would change who
+    catches it — :meth:`greeter.daemon.Daemon._load_inputs`'s ``except
+    GreeterError`` (which takes the fingerprint of a refused config) would run
+    for a stop, and one that ever escaped would be logged by
+    :func:`greeter.daemon.run_daemon` as a ``cannot_start`` with an empty hint
+    and exit 1, or printed by the CLI as an empty line, instead of the
+    internal error (exit 3, with its traceback) that a missed ``except
+    Abandoned`` is.
+    """
 
 
 class ListenError(GreeterError, OSError):

@@ -32,7 +32,7 @@ from typing import Literal, cast
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, GreeterError, ListenError
+from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, Abandoned, GreeterError, ListenError
 from greeter.history_view import counts_as_found
 from greeter.http_disclosure import generic_server_header, local_client, public_health
 from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, client_key
@@ -40,7 +40,7 @@ from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
 from greeter.metrics import Counts, RunStats, error_kind, render_metrics
-from greeter.off_loop import Abandoned, OneAtATime, within
+from greeter.off_loop import OneAtATime, within
 from greeter.unsubscribe import (
     FORM_TYPES,
     NotOneClick,

@@ -29,7 +29,7 @@ from typing import Any
 
 from greeter import journal_sql
 from greeter.contacts import email_key
-from greeter.errors import JournalError
+from greeter.errors import ClaimedNowError, JournalError
 from greeter.journal_lock import SenderLock, file_identity
 from greeter.journal_optouts import OptOuts
 from greeter.journal_schema import (
@@ -52,7 +52,6 @@ from greeter.journal_schema import (
 from greeter.journal_store import (
     CAP_STATES,
     STATES,
-    ClaimedNowError,
     ClaimRequest,
     Erasure,
     JournalEntry,

@@ -48,7 +48,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from greeter.contacts import email_key
-from greeter.errors import JournalError, JournalUnavailableError
+from greeter.errors import ClaimedNowError, JournalError, JournalUnavailableError
 from greeter.journal_optouts import OptOuts
 from greeter.journal_pg_base import (
     KEY_WHERE,
@@ -74,7 +74,6 @@ from greeter.journal_pg_schema import (
     parse_target,
 )
 from greeter.journal_store import (
-    ClaimedNowError,
     ClaimRequest,
     Erasure,
     JournalKey,

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from greeter.errors import JournalError
 from greeter.plan_types import PastGreeting
 from greeter.retention import Purge
 
@@ -47,7 +46,6 @@ __all__ = [
     "REQUEUED",
     "STATES",
     "ClaimRequest",
-    "ClaimedNowError",
     "Erasure",
     "JournalEntry",
     "JournalKey",
@@ -273,20 +271,6 @@ class Erasure:
     contact_ids: tuple[str, ...] = ()
     #: Of ``greetings``, those sent to another address, with it.
     former: tuple[tuple[JournalKey, str], ...] = ()
-
-
-# Not yet in greeter.errors: greeter.cli_journal imports it from here; move the two together.
-class ClaimedNowError(JournalError):
-    """An address has a greeting a running sender is handing over: erasing now would race it."""
-
-    def __init__(self, email: str, claimed: Sequence[JournalKey]) -> None:
-        cid, occasion, day = claimed[0]
-        more = f" and {len(claimed) - 1} more" if len(claimed) > 1 else ""
-        super().__init__(
-            f"{email}: a greeting to it is being sent right now (contact {cid} {occasion} {day}{more}"
-            " claimed by a running sender); nothing erased for it — run forget again once that send"
-            " has finished"
-        )
 
 
 def erasable(
@@ -647,6 +631,6 @@ class JournalStore(Protocol):
         person — becomes :func:`erased_reason` of ``now``'s UTC day) so the
         planner never greets it again,
         and the rows :func:`erasable` picks are deleted. Raises
-        :class:`ClaimedNowError`, changing nothing, while a running sender holds a
+        :class:`~greeter.errors.ClaimedNowError`, changing nothing, while a running sender holds a
         claim of one of them.
         """

@@ -6,7 +6,7 @@ exit. A call blocked inside a C library cannot be interrupted: libpq
 connecting to a database host that never answers holds on for its whole
 connect timeout, and a stop would wait for it. Here each call gets its own
 daemon thread: the caller awaits a future and may stop awaiting it
-(:func:`unless_stopped` raises :class:`Abandoned`); the process then exits
+(:func:`unless_stopped` raises :class:`~greeter.errors.Abandoned`); the process then exits
 without waiting, and the call finishes or fails on its own, unheard.
 
 Only for calls whose abandonment is harmless: reading config and contacts,
@@ -26,13 +26,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, Generic, TypeVar
 
+from greeter.errors import Abandoned
+
 T = TypeVar("T")
 K = TypeVar("K")
-
-
-# Stays here: off_loop's own control-flow signal, no user's error (greeter.daemon imports it from here).
-class Abandoned(Exception):
-    """The stop came before the call finished; it goes on unawaited."""
 
 
 #: Threads whose call has returned: what is left of them is handing the outcome over and

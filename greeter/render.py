@@ -223,7 +223,7 @@ from typing import TYPE_CHECKING, Any
 
 from greeter.cache_dir import user_cache_dir
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
-from greeter.errors import ConfigError, LoadError, Problem, TemplateError, TemplateLoadError
+from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadError
 from greeter.i18n import bcp47, normalize_locale, regional_locale
 from greeter.letter_forms import Person, forms_for
 from greeter.plan_types import PlanItem, Rendered
@@ -356,8 +356,8 @@ class Renderer:
         contact = hit.contact
         locale = normalize_locale(contact.locale, self._default_locale)
         variant = self._templates.variant(hit.template, locale)
-        if isinstance(variant, LoadError):
-            raise TemplateLoadError(variant.file, variant.line, variant.message, contact.id)
+        if isinstance(variant, TemplateLoadError):
+            raise variant.for_contact(contact.id)
         timed_out = self._timed_out.get(variant.file)
         if timed_out is not None and timed_out[0] >= TIMEOUTS_IN_A_ROW:
             last = timed_out[1]

@@ -32,6 +32,7 @@ from greeter.errors import (
     EXIT_PROBLEMS,
     EXIT_TEMPFAIL,
     EXIT_USAGE,
+    Abandoned,
     ConfigError,
     GreeterError,
     JournalError,
@@ -40,7 +41,7 @@ from greeter.errors import (
     Problem,
 )
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
-from greeter.off_loop import Abandoned, off_loop, unless_stopped
+from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words

@@ -19,7 +19,7 @@ from typing import Final
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 
-from greeter.errors import LoadError, Problem, TemplateError
+from greeter.errors import Problem, TemplateError, TemplateLoadError
 from greeter.i18n import locale_chain, locale_hint, normalize_locale
 from greeter.template_blame import blame, template_frames
 from greeter.template_code import TemplateCode
@@ -76,7 +76,7 @@ class TemplateSet:
         html_code = TemplateCode(code_cache, "html") if code_cache is not None else None
         self._plain = make_environment(self._loader, html=False, code=plain_code)
         self._html = make_environment(self._loader, html=True, code=html_code)
-        self._variants: dict[tuple[str, str], Variant | LoadError] = {}
+        self._variants: dict[tuple[str, str], Variant | TemplateLoadError] = {}
         self._shapes: dict[str, Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
         self._sources: dict[str, list[str]] = {}
@@ -122,14 +122,14 @@ class TemplateSet:
 
     # ------------------------------------------------------------------ resolving files
 
-    def variant(self, name: str, locale: str) -> Variant | LoadError:
+    def variant(self, name: str, locale: str) -> Variant | TemplateLoadError:
         """The file ``name`` is rendered from in ``locale``, compiled, or why it cannot be (both cached)."""
         key = (name, locale)
         cached = self._variants.get(key)
         if cached is None:
             try:
                 cached = self._load_variant(name, locale)
-            except LoadError as exc:
+            except TemplateLoadError as exc:
                 cached = exc
             self._variants[key] = cached
         return cached
@@ -158,7 +158,9 @@ class TemplateSet:
 
     def _load_variant(self, name: str, locale: str) -> Variant:
         if not _NAME.match(name):
-            raise LoadError(name, None, "not a template name (letters, digits, '_' and '-'; no '_' first)")
+            raise TemplateLoadError(
+                name, None, "not a template name (letters, digits, '_' and '-'; no '_' first)"
+            )
         variants = self._variant_files(name)
         chain = locale_chain(locale)
         file = next((variants[loc] for loc in chain if loc in variants), None)
@@ -166,11 +168,11 @@ class TemplateSet:
             file = f"{name}{SUFFIX}"
             if file not in self._snapshot:
                 looked = ", ".join([*(f"{name}.{loc}{SUFFIX}" for loc in chain), file])
-                raise LoadError(file, None, f"template missing: looked for {looked} in {self._dir}")
+                raise TemplateLoadError(file, None, f"template missing: looked for {looked} in {self._dir}")
         names = self._chain(file)
         blocks = frozenset().union(*(self._shapes[n].blocks for n in names))
         for problem in block_problems([(n, self._shapes[n]) for n in names]):
-            raise LoadError(*problem)
+            raise TemplateLoadError(*problem)
         plain = tuple(self._compile(self._plain, n) for n in names)
         html = tuple(self._compile(self._html, n) for n in names) if "html" in blocks else None
         letter = self._letter_locale(file, name, locale)
@@ -195,11 +197,11 @@ class TemplateSet:
         current: str | None = file
         while current is not None:
             if current in names:
-                raise LoadError(file, None, f"{{% extends %}} loop: {' → '.join([*names, current])}")
+                raise TemplateLoadError(file, None, f"{{% extends %}} loop: {' → '.join([*names, current])}")
             shape = self._shape(current)
             if shape.problems:
                 line, message = shape.problems[0]
-                raise LoadError(current, line, message)
+                raise TemplateLoadError(current, line, message)
             names.append(current)
             current = shape.parent
         return names
@@ -212,9 +214,11 @@ class TemplateSet:
                 ast = self._plain.parse(source, file, filename)
                 self._loader.parsed[(self._plain, file)] = ast  # compiled from it (see SnapshotLoader)
             except TemplateNotFound:
-                raise LoadError(file, None, "template not found") from None
+                raise TemplateLoadError(file, None, "template not found") from None
             except TemplateSyntaxError as exc:
-                raise LoadError(exc.name or file, exc.lineno, describe(exc, env=self._plain)) from None
+                raise TemplateLoadError(
+                    exc.name or file, exc.lineno, describe(exc, env=self._plain)
+                ) from None
             except UnicodeDecodeError as exc:
                 raise self._not_utf8(file, exc) from None
             shape = self._shapes[file] = shape_of(ast)
@@ -225,17 +229,17 @@ class TemplateSet:
         try:
             return env.get_template(file)
         except TemplateSyntaxError as exc:
-            raise LoadError(exc.name or file, exc.lineno, describe(exc, env=env)) from None
+            raise TemplateLoadError(exc.name or file, exc.lineno, describe(exc, env=env)) from None
         except TemplateNotFound as exc:
-            raise LoadError(file, None, f"template not found: {exc.name}") from None
+            raise TemplateLoadError(file, None, f"template not found: {exc.name}") from None
         except UnicodeDecodeError as exc:
             raise TemplateSet._not_utf8(file, exc) from None
 
     @staticmethod
-    def _not_utf8(file: str, exc: UnicodeDecodeError) -> LoadError:
+    def _not_utf8(file: str, exc: UnicodeDecodeError) -> TemplateLoadError:
         """A template saved in another encoding (cp1251 from an old editor): say where."""
         line = exc.object[: exc.start].count(b"\n") + 1 if isinstance(exc.object, bytes) else None
-        return LoadError(file, line, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
+        return TemplateLoadError(file, line, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
 
     def _exists(self, ref: str) -> bool:
         """Whether ``ref`` names a file the loader can serve (inside templates_dir, no '..')."""
@@ -331,7 +335,7 @@ class TemplateSet:
                 problems.append(_problem(file, None, message, True))
         try:
             names = self._chain(file)
-        except LoadError as exc:
+        except TemplateLoadError as exc:
             return [*problems, exc.problem()]
         chain = [(n, self._shapes[n]) for n in names]
         problems.extend(_problem(*p) for p in block_problems(chain))
@@ -350,11 +354,11 @@ class TemplateSet:
         for env in (self._plain, self._html):
             try:
                 self._compile(env, file)
-            except LoadError as exc:
+            except TemplateLoadError as exc:
                 return [exc.problem(), *self._other_unknown_names(file, exc)]
         try:
             shape = self._shape(file)
-        except LoadError as exc:
+        except TemplateLoadError as exc:
             return [exc.problem()]
         for line, kind, name in shape.names:  # unknown inside {% if %}: Jinja compiles it anyway
             unknown = unknown_name(kind, name, self._plain)
@@ -369,7 +373,7 @@ class TemplateSet:
         problems.extend(_problem(file, line, message) for line, message in unknown_imports(shape, exports))
         return problems
 
-    def _other_unknown_names(self, file: str, failed: LoadError) -> list[Problem]:
+    def _other_unknown_names(self, file: str, failed: TemplateLoadError) -> list[Problem]:
         """The unknown filters and tests of ``file`` besides the one its compile stopped at.
 
         Jinja's compiler stops at the first unknown filter; its parser does not
@@ -378,12 +382,12 @@ class TemplateSet:
         """
         try:
             shape = self._shape(file)
-        except LoadError:
+        except TemplateLoadError:
             return []
         problems = []
         for line, kind, name in shape.names:
             unknown = unknown_name(kind, name, self._plain)
-            if unknown is not None and f"named {name!r}" not in failed.message:
+            if unknown is not None and f"named {name!r}" not in failed.detail:
                 problems.append(_problem(file, line, unknown))
         return problems
 

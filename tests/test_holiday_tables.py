@@ -17,6 +17,7 @@ import pytest
 from greeter import holiday_tables
 from greeter.calendar_rules import build_calendar
 from greeter.config_window import SendWindow
+from greeter.countries import parse_country, regional_days_off, regions_of
 from greeter.occasions import holiday_dates, known_holidays
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,3 +238,37 @@ def test_a_file_of_the_old_layout_is_not_trusted(tmp_path: Path) -> None:
     assert holiday_tables.days_of("RU", 2027)[date(2027, 3, 8)][0].names[0] == "International Women's Day"
     assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == 4
     assert json.loads(older.read_text(encoding="utf-8")) == old
+
+
+def test_forget_drops_the_regional_days_off_worked_out_from_the_tables(tmp_path: Path) -> None:
+    """countries.regional_days_off caches what it works out from days_of: forget() must drop it too,
+    or a file that now gives the UK-wide calendar Easter Monday still reads as lacking it."""
+    codes = ["GB", *regions_of("GB")]
+    holiday_tables.warm(codes, [2027], tmp_path)
+    easter_monday = date(2027, 3, 29)
+    assert easter_monday in [gap.day for gap in regional_days_off("GB", 2027)]
+    data = json.loads(_file(tmp_path).read_text(encoding="utf-8"))
+    data["tables"]["GB:2027"]["2027-03-29"] = [{"names": ["Easter Monday"]}]  # now nationwide
+    _file(tmp_path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    holiday_tables.forget()
+    holiday_tables.warm(codes, [2027], tmp_path)
+    assert easter_monday in holiday_tables.days_of("GB", 2027)
+    assert easter_monday not in [gap.day for gap in regional_days_off("GB", 2027)]
+
+
+def test_forget_drops_the_parsed_countries_too(tmp_path: Path) -> None:
+    """countries.parse_country caches whether a code has a calendar (the tables' answer): after
+    forget() a file that lists the code as one without a calendar is what the next parse says."""
+    holiday_tables.warm(["KZ"], [2027], tmp_path)
+    assert parse_country("KZ") == ("KZ", "")
+    data = json.loads(_file(tmp_path).read_text(encoding="utf-8"))
+    for key in [k for k in data["tables"] if k.startswith("KZ:")]:
+        del data["tables"][key], data["weekends"][key]
+    data["unsupported"] = sorted({*data["unsupported"], "KZ"})
+    _file(tmp_path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    holiday_tables.forget()
+    holiday_tables.warm(["KZ"], [2027], tmp_path)
+    code, why = parse_country("KZ")
+    assert code is None and why.startswith("no public-holiday calendar for country 'KZ'")

@@ -7,7 +7,8 @@ import asyncio
 import threading
 from collections import Counter
 
-from greeter.off_loop import Abandoned, OneAtATime, off_loop, within
+from greeter.errors import Abandoned
+from greeter.off_loop import OneAtATime, off_loop, within
 
 
 def test_callers_share_the_running_call_and_a_finished_one_is_started_afresh() -> None:

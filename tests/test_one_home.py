@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 import greeter.errors
 import greeter.transport
-from greeter.errors import ContactsError, GreeterError, LoadError, NoSuchSheet, UnsafeHeaderError
+from greeter.errors import ContactsError, GreeterError, NoSuchSheet, TemplateLoadError, UnsafeHeaderError
 from greeter.journal_sql import JournalSql
 from greeter.journal_store import Erasure
 from greeter.message import validate_header_value
@@ -94,7 +94,9 @@ def test_the_reply_classifier_has_one_home() -> None:
         "HeaderNotFound",
         "QueryError",
         "NoSuchSheet",
-        "LoadError",
+        "TemplateLoadError",
+        "ClaimedNowError",
+        "Abandoned",
     ],
 )
 def test_the_errors_callers_catch_across_modules_are_defined_in_errors(name: str) -> None:
@@ -110,5 +112,8 @@ def test_the_moved_errors_are_what_the_code_raises(tmp_path: Path) -> None:
     with pytest.raises(NoSuchSheet, match="did you mean 'Контакты'") as caught:
         next(iter(xlsx_source.read_rows(tmp_path / "crm.xlsx", sheet="контакты")))
     assert caught.value.exit_code == 2
-    # A template that cannot be used is a one-line error (exit 1), as the TemplateLoadError it becomes.
-    assert issubclass(LoadError, GreeterError) and LoadError("x.j2", None, "gone").exit_code == 1
+    # A template that cannot be used is a one-line error (exit 1), with or without a contact.
+    gone = TemplateLoadError("x.j2", None, "gone")
+    assert isinstance(gone, GreeterError) and gone.exit_code == 1
+    assert str(gone.for_contact("42")) == "x.j2: gone (contact 42)"
+    assert gone.problem().message == "gone"
