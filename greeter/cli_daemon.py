@@ -200,7 +200,9 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 
 @main.command(context_settings=CONTEXT, short_help="Approve drafts to send (review: required).")
 @_config_option
-@click.option("--from", "start", metavar="DATE", help="First day (YYYY-MM-DD) [default: today].")
+@click.option(
+    "--from", "start", metavar="DATE", help="First day (YYYY-MM-DD or DD.MM.YYYY) [default: today]."
+)
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="Days to cover.")
 @click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
 @click.option("--contact", "contact_id", metavar="ID", help="Only this contact's drafts.")

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 _FILTERS = (
     click.option("--contact", "contact_id", metavar="ID", help="Only this contact's greetings."),
     click.option("--occasion", metavar="NAME", help="Only this occasion's."),
-    click.option("--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD)."),
+    click.option(
+        "--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD or DD.MM.YYYY)."
+    ),
     click.option("--all", "every", is_flag=True, help="Every such greeting (the filters above narrow it)."),
 )
 
