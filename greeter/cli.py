@@ -319,6 +319,23 @@ def refuse_empty_now(
     return value
 
 
+def trimmed(
+    _ctx: click.Context | None, param: click.Parameter | None, value: str | tuple[str, ...] | None
+) -> str | tuple[str, ...] | None:
+    """The callback of every option naming a contact (``--contact``, ``history --email``): an id
+    pasted with spaces (``--contact " 1029 "``) found nothing, the contacts' cells being read trimmed.
+    Blank is refused (exit 2): ``--contact "$ID"`` with ``ID`` unset would read as no filter at all.
+    """
+    if value is None:
+        return value
+    values = (value,) if isinstance(value, str) else value
+    cleaned = tuple(text.strip() for text in values)
+    if "" in cleaned:
+        name = param.opts[0] if param is not None else "the option"
+        raise click.BadParameter(f"an empty value; give one, or leave {name} out", param=param)
+    return cleaned[0] if isinstance(value, str) else cleaned
+
+
 def _now_writing_option(effect: str) -> Callable[[F], F]:
     """``--now`` for the commands that write the journal but send nothing (approve, uncertain).
 
@@ -648,7 +665,14 @@ def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) ->
 
 @main.command("test-send", context_settings=CONTEXT, short_help="Send one contact's letter to yourself.")
 @_config_option
-@click.option("--contact", "contact_id", required=True, metavar="ID", help="Whose letter to send (its id).")
+@click.option(
+    "--contact",
+    "contact_id",
+    required=True,
+    metavar="ID",
+    callback=trimmed,
+    help="Whose letter to send (its id).",
+)
 @click.option("--occasion", metavar="NAME", help="That occasion's letter [default: the contact's next one].")
 @click.option(
     "--date", "occasion_date", metavar="DATE", help="The occasion of that day (YYYY-MM-DD or DD.MM.YYYY)."

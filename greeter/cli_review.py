@@ -26,6 +26,7 @@ from greeter.cli import (
     main,
     parse_day,
     parse_now,
+    trimmed,
 )
 from greeter.errors import EXIT_PROBLEMS
 
@@ -39,7 +40,7 @@ from greeter.errors import EXIT_PROBLEMS
     help="First occasion day to plan (YYYY-MM-DD or DD.MM.YYYY) [default: today].",
 )
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="Days to plan.")
-@click.option("--contact", "contact_id", metavar="ID", help="Only this contact id.")
+@click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact id.")
 @click.option(
     "--occasion",
     metavar="NAME",

@@ -224,6 +224,19 @@ def test_a_month_ends_on_its_last_day_and_other_forms_are_refused(sent: Path) ->
     assert month.returncode == 2 and "'2027-04' is not a date like 2026-12-25 or 25.12.2026" in month.stderr
 
 
+def test_a_pasted_contact_or_address_is_trimmed_and_a_blank_one_refused(sent: Path) -> None:
+    """``--contact " 1 "`` pasted from a spreadsheet found nothing ("no greeting … (yet)")."""
+    assert [r["contact_id"] for r in history(sent, "--contact", " 1 ")] == ["1"]
+    assert [r["contact_id"] for r in history(sent, "--contact", "\t2\n")] == ["2"]
+    assert [r["contact_id"] for r in history(sent, "--email", " Vinogradova@example.com ")] == ["2"]
+    for option in ("--contact", "--email"):
+        blank = greeter(sent, "history", option, "  ")  # "$ID" unset: not the whole journal
+        assert (blank.returncode, blank.stdout) == (2, ""), blank.stdout
+        assert (
+            f"Invalid value for '{option}': an empty value; give one, or leave {option} out" in blank.stderr
+        )
+
+
 # 5. The occasion's title, and a name given as --contact.
 
 

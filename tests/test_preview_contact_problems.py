@@ -67,6 +67,13 @@ def test_a_rejected_contact_says_why_and_counts_the_rest(make_project: MakeProje
     assert err.splitlines()[-1] == "3 other contact row problem(s): greeter check lists them", err
 
 
+def test_a_pasted_contact_id_is_trimmed(make_project: MakeProject) -> None:
+    config = make_project(ROWS)
+    assert preview(config, "--contact", " 4 ") == preview(config, "--contact", "4")
+    code, _, err = preview(config, "--contact", " ")
+    assert code == 2 and "Invalid value for '--contact': an empty value" in err, err
+
+
 def test_without_contact_preview_lists_every_row_problem(make_project: MakeProject) -> None:
     config = make_project(ROWS)
     _, _, err = preview(config)
