@@ -59,6 +59,9 @@ DEFAULT_CONFIG = "greeter.yaml"
 #: reports for a tool the signal stopped.
 EXIT_PIPE = 141
 
+#: The distribution's name (pyproject's [project] name; ``greeter`` on PyPI is another project).
+DIST_NAME = "greeter-mailmerge"
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -167,7 +170,12 @@ EPILOG = (
     help=f"Config file [default: {DEFAULT_CONFIG}; env GREETER_CONFIG].",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
-@click.version_option(__version__, prog_name="greeter")
+@click.version_option(
+    __version__,  # given: click would otherwise ask importlib.metadata (~20 ms of every start)
+    package_name=DIST_NAME,
+    prog_name="greeter",
+    message="%(prog)s %(version)s (%(package)s)",
+)
 @click.pass_context
 def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
     """greeter — personalised greetings, tactfully timed, never sent twice.
