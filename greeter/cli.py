@@ -59,6 +59,9 @@ DEFAULT_CONFIG = "greeter.yaml"
 #: reports for a tool the signal stopped.
 EXIT_PIPE = 141
 
+#: The distribution's name (pyproject's [project] name; ``greeter`` on PyPI is another project).
+DIST_NAME = "greeter-mailmerge"
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -167,7 +170,12 @@ EPILOG = (
     help=f"Config file [default: {DEFAULT_CONFIG}; env GREETER_CONFIG].",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
-@click.version_option(__version__, prog_name="greeter")
+@click.version_option(
+    __version__,  # given: click would otherwise ask importlib.metadata (~20 ms of every start)
+    package_name=DIST_NAME,
+    prog_name="greeter",
+    message="%(prog)s %(version)s (%(package)s)",
+)
 @click.pass_context
 def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
     """greeter — personalised greetings, tactfully timed, never sent twice.
@@ -319,6 +327,23 @@ def refuse_empty_now(
     return value
 
 
+def trimmed(
+    _ctx: click.Context | None, param: click.Parameter | None, value: str | tuple[str, ...] | None
+) -> str | tuple[str, ...] | None:
+    """The callback of every option naming a contact (``--contact``, ``history --email``): an id
+    pasted with spaces (``--contact " 1029 "``) found nothing, the contacts' cells being read trimmed.
+    Blank is refused (exit 2): ``--contact "$ID"`` with ``ID`` unset would read as no filter at all.
+    """
+    if value is None:
+        return value
+    values = (value,) if isinstance(value, str) else value
+    cleaned = tuple(text.strip() for text in values)
+    if "" in cleaned:
+        name = param.opts[0] if param is not None else "the option"
+        raise click.BadParameter(f"an empty value; give one, or leave {name} out", param=param)
+    return cleaned[0] if isinstance(value, str) else cleaned
+
+
 def _now_writing_option(effect: str) -> Callable[[F], F]:
     """``--now`` for the commands that write the journal but send nothing (approve, uncertain).
 
@@ -432,38 +457,57 @@ def day_span(first: date, last: date) -> str:
 
 
 #: A day as every command's date option takes it besides ISO (2026-12-25): as a CRM export and a
-#: Russian manager write it, 25.12.2026 (the contacts' default %d.%m.%Y), day and month of two
-#: digits each (DD.MM.YYYY).
-_DOTTED_DAY = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+#: Russian manager write it, 25.12.2026 — the contacts' default %d.%m.%Y, which reads 4.12.2026
+#: too, so day and month may have one digit or two (D.M.YYYY); the year has four.
+_DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+#: An ISO day's numbers (ASCII, as date.fromisoformat takes them), to say why 2026-02-30 is none.
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
 def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] | None = None) -> date | None:
-    """A command line's date: ``2026-12-25`` or ``25.12.2026`` (the contacts file's own form).
+    """A command line's date: ``2026-12-25`` or ``25.12.2026``/``4.12.2026`` (the contacts file's own form).
 
     ``month``: an option that bounds a range (``history --since``/``--until``)
     also takes a whole month, ``2026-11``, as its ``first`` or ``last`` day —
     a manager's "November" without counting its days. An option naming one
     day (``--date``) does not: which day would it be? Every other form is a
-    usage error (exit 2) that names the forms taken.
+    usage error (exit 2) that names the forms taken (and why ``31.02.2026`` is no day).
     """
     if value is None:
         return None
     text = value.strip()
+    numbers: tuple[int, int, int] | None = None  # (year, month, day) of a date in a form taken
     try:
         if dotted := _DOTTED_DAY.fullmatch(text):
-            return date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+            numbers = (int(dotted[3]), int(dotted[2]), int(dotted[1]))
+            return date(*numbers)
         if month is not None and (whole := _MONTH.fullmatch(text)):
-            first = date(int(whole[1]), int(whole[2]), 1)
+            numbers = (int(whole[1]), int(whole[2]), 1)
+            first = date(*numbers)
             if month == "first":
                 return first
+            numbers = None  # 9999-12 is a month; only its next one is none
             return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+        if iso := _ISO_DAY.fullmatch(text):
+            numbers = (int(iso[1]), int(iso[2]), int(iso[3]))
         return date.fromisoformat(text)
     except ValueError:
         forms = "2026-12-25, 25.12.2026 or a month like 2026-12" if month else "2026-12-25 or 25.12.2026"
+        why = f": {_no_such_day(*numbers)}" if numbers is not None else ""
         raise click.BadParameter(
-            f"{value!r} is not a date like {forms}", param_hint=flag_hint(param)
+            f"{value!r} is not a date like {forms}{why}", param_hint=flag_hint(param)
         ) from None
+
+
+def _no_such_day(year: int, month: int, day: int) -> str:
+    """Why numbers written in a form :func:`parse_day` takes are no day: ``2026-02 has 28 days``."""
+    import calendar  # only for a refused date
+
+    if year < 1 or not 1 <= month <= 12:
+        return "there is no year 0" if year < 1 else f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    return f"{year:04d}-{month:02d} has {days} days" if day else "there is no day 0"
 
 
 def occasion_by_title(value: str | None, settings: Settings) -> str | None:
@@ -629,9 +673,18 @@ def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) ->
 
 @main.command("test-send", context_settings=CONTEXT, short_help="Send one contact's letter to yourself.")
 @_config_option
-@click.option("--contact", "contact_id", required=True, metavar="ID", help="Whose letter to send (its id).")
+@click.option(
+    "--contact",
+    "contact_id",
+    required=True,
+    metavar="ID",
+    callback=trimmed,
+    help="Whose letter to send (its id).",
+)
 @click.option("--occasion", metavar="NAME", help="That occasion's letter [default: the contact's next one].")
-@click.option("--date", "occasion_date", metavar="DATE", help="The occasion of that day (YYYY-MM-DD).")
+@click.option(
+    "--date", "occasion_date", metavar="DATE", help="The occasion of that day (YYYY-MM-DD or DD.MM.YYYY)."
+)
 @click.option(
     "--to",
     "to",
@@ -759,7 +812,7 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
 @click.option(
     "--through",
     metavar="DATE",
-    help="Take the letters due up to the end of this day (YYYY-MM-DD, the config's time zone) "
+    help="Take the letters due up to the end of this day (YYYY-MM-DD or DD.MM.YYYY, the config's time zone) "
     "[default: NOW's day: everything up to today was handled by the old tool].",
 )
 @click.option(

@@ -28,6 +28,7 @@ from greeter.cli import (
     main,
     parse_day,
     parse_now,
+    trimmed,
 )
 
 
@@ -200,10 +201,12 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 
 @main.command(context_settings=CONTEXT, short_help="Approve drafts to send (review: required).")
 @_config_option
-@click.option("--from", "start", metavar="DATE", help="First day (YYYY-MM-DD) [default: today].")
+@click.option(
+    "--from", "start", metavar="DATE", help="First day (YYYY-MM-DD or DD.MM.YYYY) [default: today]."
+)
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="Days to cover.")
 @click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
-@click.option("--contact", "contact_id", metavar="ID", help="Only this contact's drafts.")
+@click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact's drafts.")
 @click.option("--occasion", metavar="NAME", help="Only drafts for this occasion.")
 @click.option("--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER].")
 @click.option(

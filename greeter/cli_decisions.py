@@ -28,6 +28,7 @@ from greeter.cli import (
     main,
     parse_day,
     parse_now,
+    trimmed,
 )
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
 
@@ -38,9 +39,13 @@ if TYPE_CHECKING:
 
 #: The options that pick greetings, the same for every decision (applied in this order).
 _FILTERS = (
-    click.option("--contact", "contact_id", metavar="ID", help="Only this contact's greetings."),
+    click.option(
+        "--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact's greetings."
+    ),
     click.option("--occasion", metavar="NAME", help="Only this occasion's."),
-    click.option("--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD)."),
+    click.option(
+        "--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD or DD.MM.YYYY)."
+    ),
     click.option("--all", "every", is_flag=True, help="Every such greeting (the filters above narrow it)."),
 )
 

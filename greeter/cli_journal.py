@@ -30,6 +30,7 @@ from greeter.cli import (
     parse_now,
     quiet_option,
     refuse_empty_now,
+    trimmed,
 )
 from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, Problem
 from greeter.retention import MOST_RETENTION_DAYS
@@ -70,8 +71,10 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
 
 @main.command(context_settings=CONTEXT, short_help="Show the journal: what was sent, and how.")
 @_config_option
-@click.option("--contact", "contact_id", metavar="ID", help="Only this contact.")
-@click.option("--email", metavar="ADDRESS", help="Only greetings to this address (any case).")
+@click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact.")
+@click.option(
+    "--email", metavar="ADDRESS", callback=trimmed, help="Only greetings to this address (any case)."
+)
 @click.option(
     "--occasion",
     metavar="NAME",
@@ -585,6 +588,7 @@ def suppress(
     "contact_ids",
     metavar="ID",
     multiple=True,
+    callback=trimmed,
     help="Lift the person-level opt-out of this contact id (repeatable); its address stays listed.",
 )
 @click.pass_obj

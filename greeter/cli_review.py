@@ -26,6 +26,7 @@ from greeter.cli import (
     main,
     parse_day,
     parse_now,
+    trimmed,
 )
 from greeter.errors import EXIT_PROBLEMS
 
@@ -33,10 +34,13 @@ from greeter.errors import EXIT_PROBLEMS
 @main.command(context_settings=CONTEXT, short_help="Show the greetings that would go out.")
 @_config_option
 @click.option(
-    "--from", "start", metavar="DATE", help="First occasion day to plan (YYYY-MM-DD) [default: today]."
+    "--from",
+    "start",
+    metavar="DATE",
+    help="First occasion day to plan (YYYY-MM-DD or DD.MM.YYYY) [default: today].",
 )
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="Days to plan.")
-@click.option("--contact", "contact_id", metavar="ID", help="Only this contact id.")
+@click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact id.")
 @click.option(
     "--occasion",
     metavar="NAME",
@@ -138,7 +142,9 @@ def preview(
 
 @main.command(context_settings=CONTEXT, short_help="Write upcoming greetings as an .ics calendar.")
 @_config_option
-@click.option("--from", "start", metavar="DATE", help="First day (YYYY-MM-DD) [default: today].")
+@click.option(
+    "--from", "start", metavar="DATE", help="First day (YYYY-MM-DD or DD.MM.YYYY) [default: today]."
+)
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3660), help="Days to cover.")
 @click.option(
     "-o",

@@ -23,7 +23,7 @@ from rich.text import Text
 from greeter.config import Sender
 from greeter.console import plain, table_console
 from greeter.contacts import email_key
-from greeter.errors import EXIT_PROBLEMS, OutputFolderError, TemplateError, UnsafeHeaderError
+from greeter.errors import EXIT_PROBLEMS, OutputFolderError, Problem, TemplateError, UnsafeHeaderError
 from greeter.journal_store import JournalKey
 from greeter.message import validate_header_value
 from greeter.own_files import own_files, refusal
@@ -347,13 +347,23 @@ def problem_lines(report: LoadReport, contact_id: str | None, rows: Iterable[int
     own problems — neither a row's nor a column's (an id no row has, a file
     changed while read) — are said as they are; a whole column's (most of
     its dates unreadable) are counted apart: they are no row's.
+
+    A contact whose row was rejected is said once: the source's line
+    (``contacts.csv: contact '1001' (row 2) was not loaded: Email: …``,
+    :func:`greeter.runtime._not_found`) already gives that row's errors, which
+    were said a second time as the row's own problems (``contacts.csv:row 2:
+    Email: …``). Those are left out; its warnings, and a second rejected row of
+    the same id, which that line does not name, are still said.
     """
     if contact_id is None:
         return [str(problem) for problem in report.problems]
     mine = {*rows, *(r.row for r in report.rejections if r.contact_id == contact_id)}
+    said = _said_as_not_loaded(report, contact_id)
     lines: list[str] = []
     others: Counter[str] = Counter()
     for problem in report.problems:
+        if problem in said:
+            continue
         if (problem.kind == "row" and problem.line in mine) or problem.kind not in ("row", "column"):
             lines.append(str(problem))
         else:
@@ -363,6 +373,16 @@ def problem_lines(report: LoadReport, contact_id: str | None, rows: Iterable[int
     if counts:
         lines.append(f"{' and '.join(counts)}: greeter check lists them")
     return lines
+
+
+def _said_as_not_loaded(report: LoadReport, contact_id: str) -> tuple[Problem, ...]:
+    """The errors of ``contact_id``'s rejected row that the report's "was not loaded" line names:
+    that of its first rejected row (as :func:`greeter.runtime._not_found` picks it), when no row of
+    it was loaded (:attr:`~greeter.sources.LoadReport.missing`); else none."""
+    if contact_id not in report.missing:
+        return ()
+    rejected = next((r for r in report.rejections if r.contact_id == contact_id), None)
+    return rejected.errors if rejected is not None else ()
 
 
 #: How a format that writes files says its letters that fail to render (:meth:`RenderFailures.lines`).

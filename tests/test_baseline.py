@@ -135,9 +135,13 @@ def test_dry_run_lists_what_it_would_record_and_records_nothing(make_project: Ma
     assert not (config.parent / "data" / "journal.sqlite3").exists()  # not even a journal made
 
 
-def test_through_takes_tomorrows_letter_too_and_nothing_after_it(make_project: MakeProject) -> None:
+@pytest.mark.parametrize("through", ["2026-12-04", "04.12.2026", "4.12.2026"])
+def test_through_takes_tomorrows_letter_too_and_nothing_after_it(
+    make_project: MakeProject, through: str
+) -> None:
+    """``4.12.2026`` as a Russian manager types it (and the contacts' %d.%m.%Y reads it) too."""
     config = make_project(PEOPLE)
-    code, out, err = invoke(config, "baseline", "--through", "2026-12-04", "--now", NOW)
+    code, out, err = invoke(config, "baseline", "--through", through, "--now", NOW)
     assert code == 0, err
     assert out.startswith(
         "recorded 5 greeting(s) as handled before greeter (occasions 2026-12-01 … 2026-12-04)"
@@ -147,11 +151,22 @@ def test_through_takes_tomorrows_letter_too_and_nothing_after_it(make_project: M
     assert outbox(config) == []
 
 
-def test_a_bad_through_is_a_usage_error(make_project: MakeProject) -> None:
+@pytest.mark.parametrize(
+    ("through", "why"),
+    [
+        ("2026/12/04", ""),
+        ("4.12.26", ""),  # a year of two digits: which century?
+        ("31.02.2026", ": 2026-02 has 28 days"),  # the form is right, the day is none
+        ("2026-02-29", ": 2026-02 has 28 days"),
+        ("4.13.2026", ": there is no month 13"),
+    ],
+)
+def test_a_bad_through_is_a_usage_error(make_project: MakeProject, through: str, why: str) -> None:
     config = make_project(PEOPLE)
-    code, out, err = invoke(config, "baseline", "--through", "4.12.2026", "--now", NOW)
+    code, out, err = invoke(config, "baseline", "--through", through, "--now", NOW)
     assert code == 2 and out == ""
-    assert "'4.12.2026' is not a date like 2026-12-25" in err
+    said = f"Error: Invalid value for '--through': '{through}' is not a date like 2026-12-25 or 25.12.2026{why}\n"
+    assert err.endswith(said), err
     assert not (config.parent / "data" / "journal.sqlite3").exists()
 
 

@@ -23,7 +23,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from greeter.cli import EPILOG, main
+from greeter.cli import EPILOG, main, trimmed
 from tests.conftest import MakeProject, contact_row
 from tests.manual import manual_text
 
@@ -116,6 +116,40 @@ def test_history_from_is_since_the_first_occasion_date_included(journal: Path) -
 def test_history_from_after_until_is_the_usage_error_of_since(journal: Path) -> None:
     done = invoke("-c", str(journal), "history", "--from", "2027-04-15", "--until", "2027-04-14")
     assert done.exit_code == 2 and "--since 2027-04-15 is after --until 2027-04-14" in done.stderr
+
+
+def test_every_option_naming_a_contact_trims_what_was_pasted() -> None:
+    """``--contact " 1029 "`` pasted from a spreadsheet found nothing; each option that takes a
+    contact id or an address trims it, with the one callback (:func:`greeter.cli.trimmed`)."""
+    naming = {
+        (name, opt)
+        for name, command in main.commands.items()
+        for param in command.params
+        if isinstance(param, click.Option)
+        for opt in param.opts
+        if opt in ("--contact", "--email") and param.callback is trimmed
+    }
+    every = {
+        (name, opt)
+        for name, command in main.commands.items()
+        for param in command.params
+        for opt in param.opts
+        if opt in ("--contact", "--email")
+    }
+    assert naming == every
+    assert {name for name, _ in every} == {
+        "approve", "failed", "history", "preview", "test-send", "uncertain", "unsuppress",
+    }  # fmt: skip
+
+
+def test_a_pasted_contact_id_lifts_its_opt_out(journal: Path) -> None:
+    """A repeated option's values are trimmed each (``unsuppress --contact``)."""
+    assert invoke("-c", str(journal), "suppress", "one@example.com").exit_code == 0
+    done = invoke("-c", str(journal), "unsuppress", "--contact", " 1 ", "--contact", "2\t")
+    assert "lifted the opt-out of contact 1 (from one@example.com" in done.stdout, done.output
+    assert "contact '2' has no opt-out of its own" in done.stderr, done.output
+    blank = invoke("-c", str(journal), "unsuppress", "--contact", "1", "--contact", " ")
+    assert blank.exit_code == 2 and "Invalid value for '--contact': an empty value" in blank.stderr
 
 
 # --- 3. suppress --list --json ---------------------------------------------------------------------

@@ -191,6 +191,9 @@ def test_a_new_address_points_to_the_contacts_greetings_at_its_old_one(sent: Pat
         (None, "2027-03", 0),  # up to 31 March
         ("2027-05", None, 0),
         (None, "12.04.2027", 0),
+        ("13.4.2027", "13.4.2027", 2),  # one digit, as %d.%m.%Y reads it and a manager types it
+        ("1.4.2027", "2027-04", 2),
+        (None, "1.4.2027", 0),
     ],
 )
 def test_since_and_until_take_dd_mm_yyyy_and_whole_months(
@@ -203,15 +206,35 @@ def test_since_and_until_take_dd_mm_yyyy_and_whole_months(
 def test_a_month_ends_on_its_last_day_and_other_forms_are_refused(sent: Path) -> None:
     feb = greeter(sent, "history", "--since", "2027-03", "--until", "2027-02")
     assert feb.returncode == 2 and "--since 2027-03-01 is after --until 2027-02-28" in feb.stderr
-    for bad in ("1.11.2026", "31.02.2027", "2027-13", "11/01/2026"):
+    for bad, why in (
+        ("1.11.26", ""),
+        ("001.11.2026", ""),
+        ("31.02.2027", ": 2027-02 has 28 days"),
+        ("2027-13", ": there is no month 13"),
+        ("11/01/2026", ""),
+    ):
         refused = greeter(sent, "history", "--since", bad)
         assert refused.returncode == 2, bad
-        assert f"'{bad}' is not a date like 2026-12-25, 25.12.2026 or a month like 2026-12" in refused.stderr
+        said = f"'{bad}' is not a date like 2026-12-25, 25.12.2026 or a month like 2026-12{why}\n"
+        assert refused.stderr.endswith(said), refused.stderr
     # The other commands' date options share the parser: DD.MM.YYYY too, but no month for a day.
     plan = greeter(sent, "preview", "--from", "13.04.2027", "--days", "1", "--format", "json")
     assert plan.returncode == 0, plan.stderr
     month = greeter(sent, "preview", "--from", "2027-04", "--days", "1")
     assert month.returncode == 2 and "'2027-04' is not a date like 2026-12-25 or 25.12.2026" in month.stderr
+
+
+def test_a_pasted_contact_or_address_is_trimmed_and_a_blank_one_refused(sent: Path) -> None:
+    """``--contact " 1 "`` pasted from a spreadsheet found nothing ("no greeting … (yet)")."""
+    assert [r["contact_id"] for r in history(sent, "--contact", " 1 ")] == ["1"]
+    assert [r["contact_id"] for r in history(sent, "--contact", "\t2\n")] == ["2"]
+    assert [r["contact_id"] for r in history(sent, "--email", " Vinogradova@example.com ")] == ["2"]
+    for option in ("--contact", "--email"):
+        blank = greeter(sent, "history", option, "  ")  # "$ID" unset: not the whole journal
+        assert (blank.returncode, blank.stdout) == (2, ""), blank.stdout
+        assert (
+            f"Invalid value for '{option}': an empty value; give one, or leave {option} out" in blank.stderr
+        )
 
 
 # 5. The occasion's title, and a name given as --contact.

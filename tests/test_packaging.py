@@ -48,7 +48,7 @@ def _version_said() -> str:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=True,
     )
-    said = re.fullmatch(r"greeter, version (\S+)\n", done.stdout)
+    said = re.fullmatch(rf"greeter (\S+) \({DIST_NAME}\)\n", done.stdout)
     assert said, done.stdout
     return said.group(1)
 
@@ -71,6 +71,24 @@ def test_the_version_is_written_once_in_greeter_and_pyproject_reads_it_from_ther
     assert "version" not in project and "version" in project["dynamic"]
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "greeter.__version__"}
     assert _version_said() == greeter.__version__
+
+
+def test_greeter_version_names_the_distribution_without_reading_the_installed_metadata() -> None:
+    """``greeter 0.1.0 (greeter-mailmerge)``: what to ``pip show`` or upgrade (``greeter`` on PyPI
+    is another project), from greeter/__init__.py's literal: importlib.metadata is ~20 ms of start."""
+    probe = (
+        "import sys\nfrom greeter.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit as done:\n    assert done.code in (0, None)\n"
+        "print('importlib.metadata' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
+    assert done.stdout == f"greeter {greeter.__version__} ({DIST_NAME})\nFalse\n", done.stdout + done.stderr
 
 
 def test_greeter_version_is_the_installed_distributions_version() -> None:

@@ -58,13 +58,43 @@ def test_a_contact_with_no_problem_of_its_own_gets_only_the_count(make_project: 
     assert err.splitlines()[-1] == "3 other contact row problem(s): greeter check lists them", err
 
 
-def test_a_rejected_contact_says_why_and_counts_the_rest(make_project: MakeProject) -> None:
+def test_a_rejected_contact_says_why_once_and_counts_the_rest(make_project: MakeProject) -> None:
+    """The row's error was said twice: as row 4's problem, then again in "was not loaded"."""
     config = make_project(ROWS)
     code, out, err = preview(config, "--contact", "3")
     assert (code, out) == (1, "")
-    assert [where(line) for line in err.splitlines()] == ["row 4", "", ""], err
+    assert [where(line) for line in err.splitlines()] == ["", ""], err
     assert "contact '3' (row 4) was not loaded: Email: 'not an address' is not a valid e-mail address" in err
+    assert err.count("'not an address' is not a valid e-mail address") == 1, err
     assert err.splitlines()[-1] == "3 other contact row problem(s): greeter check lists them", err
+
+
+def test_a_second_rejected_row_of_the_id_is_still_said(make_project: MakeProject) -> None:
+    """Only the errors the "was not loaded" line names are left out: a second rejected row of the
+    same id, which that line does not name, stays."""
+    config = make_project(
+        [
+            contact_row("1", "client1@example.com", birthday="13.04.1980"),  # row 2
+            contact_row("5", "not an address", birthday="15.04.1980"),  # row 3: rejected
+            contact_row("5", "also@@wrong", birthday="14.04.1980"),  # row 4: rejected again
+        ]
+    )
+    code, out, err = preview(config, "--contact", "5")
+    assert (code, out) == (1, "")
+    lines = err.splitlines()
+    assert [where(line) for line in lines] == ["row 4", ""], err
+    assert "Email: 'also@@wrong' is not a valid e-mail address" in lines[0]
+    assert (
+        "contact '5' (row 3) was not loaded: Email: 'not an address' is not a valid e-mail address"
+        in lines[1]
+    )
+
+
+def test_a_pasted_contact_id_is_trimmed(make_project: MakeProject) -> None:
+    config = make_project(ROWS)
+    assert preview(config, "--contact", " 4 ") == preview(config, "--contact", "4")
+    code, _, err = preview(config, "--contact", " ")
+    assert code == 2 and "Invalid value for '--contact': an empty value" in err, err
 
 
 def test_without_contact_preview_lists_every_row_problem(make_project: MakeProject) -> None:
