@@ -894,4 +894,4 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
 
 
 # The other commands live in modules of their own, by what they do; importing them registers them.
-from greeter import cli_daemon, cli_decisions, cli_init, cli_journal, cli_review, cli_send  # noqa: E402, F401
+from greeter import cli_daemon, cli_decisions, cli_erase, cli_init, cli_journal, cli_review, cli_send  # noqa: E402, F401

@@ -47,6 +47,8 @@ SEND_DRY_RUN = (
         ("history", "greeter.cli_journal"),
         ("suppress", "greeter.cli_journal"),
         ("unsuppress", "greeter.cli_journal"),
+        ("forget", "greeter.cli_erase"),
+        ("purge", "greeter.cli_erase"),
         ("uncertain", "greeter.cli_decisions"),
         ("failed", "greeter.cli_decisions"),
         ("run", "greeter.cli_daemon"),

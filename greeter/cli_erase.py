@@ -1,0 +1,302 @@
+"""``greeter forget`` and ``greeter purge``: the two commands that delete journal rows.
+
+Split from :mod:`greeter.cli_journal` (history and the do-not-contact list), which
+reads the journal; these erase from it, and both empty its write-ahead log after
+(:func:`_checkpoint`), so the deleted rows do not linger in the ``-wal`` file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import click
+
+from greeter.cli import (
+    CONTEXT,
+    State,
+    _config_option,
+    _open_journal,
+    config_day,
+    handles_errors,
+    main,
+    parse_now,
+    quiet_option,
+    refuse_empty_now,
+)
+from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE
+from greeter.retention import MOST_RETENTION_DAYS
+
+if TYPE_CHECKING:
+    from greeter.journal_store import JournalStore
+
+
+def _checkpoint(journal: JournalStore, what: str) -> None:
+    """Empty the journal's write-ahead log after deleting ``what``; say so when it cannot be now.
+
+    A running daemon keeps the journal open, so no close of the last connection
+    empties the ``-wal`` for it: without this the deleted rows stayed readable
+    there (``strings -a journal.sqlite3-wal``) until the daemon stopped.
+    """
+    problem = journal.checkpoint()
+    if problem is not None:
+        click.echo(
+            f"{what} could not be moved out of the journal's write-ahead log (its -wal file) now: {problem};"
+            " they leave it at the next checkpoint — a running greeter's, after its current run — or when"
+            " the last greeter using the journal stops",
+            err=True,
+        )
+
+
+@main.command(context_settings=CONTEXT, short_help="Erase what greeter keeps about addresses.")
+@_config_option
+@click.argument("emails", nargs=-1, required=True)
+@click.option("--yes", is_flag=True, help="Erase without asking (needed where no terminal can ask).")
+@click.option("--dry-run", is_flag=True, help="List what would be erased; change nothing.")
+@click.pass_obj
+@handles_errors
+def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> None:
+    """Answer an erasure request: erase what greeter keeps about these addresses.
+
+    For each address, in one transaction: its greetings leave the journal
+    (every row sent to it, and every row of the same contact ids — those it
+    was greeted under and those the contacts source gives it now — whatever
+    address a row names: a greeting to the client's former address is
+    theirs too, and is shown with that address; the letter bytes kept for
+    retries go with them), the review approvals of those contact ids go
+    (a draft approved and not sent yet too), and the address goes on the do-not-contact list
+    with the reason "erasure request" and today's date (an entry already
+    there keeps its date, the older evidence, but its reason — free text that
+    may name the person — becomes "erased on DATE: the address stays on the
+    do-not-contact list"). The journal's write-ahead log is emptied after
+    (said on stderr when a reader holds it: a running daemon empties it
+    after its run). The bare address stays
+    on that list on purpose — the legal basis is the need to honour the
+    objection: without it the next export from the CRM would greet the
+    person again. With `delivery.transport: file` the outbox's .eml files of
+    those greetings are deleted too (found by each greeting's name, never by
+    a pattern). Each address's rows and files are printed.
+
+    An address is read as `suppress` reads it (`Name <addr>`, two at once,
+    each with a warning). One with a greeting a running sender holds right
+    now (claimed) is refused in one line, nothing erased for it: run forget
+    again once that send has finished. greeter cannot erase the CRM export
+    itself, what the operator's log system kept of its logs, letters already
+    delivered, nor backups: it says so after each run.
+
+    It asks before erasing; where no terminal can ask (cron, a script) it
+    needs --yes. Exit 0 when every address was erased, 1 when an argument was
+    not an address or a file could not be deleted, 2 when an address was
+    refused (a send running) or --yes is missing.
+
+    \b
+    Examples:
+      greeter forget ivan@example.com --dry-run
+      greeter forget ivan@example.com
+      greeter forget ivan@example.com anna@example.com --yes
+      greeter suppress --list ivan@example.com     # an access request
+      greeter history --email ivan@example.com
+    """
+    from greeter.contacts import email_key
+    from greeter.erasure import (
+        CANNOT_ERASE,
+        address_book,
+        contact_ids_of,
+        describe,
+        outbox_files,
+        remove_files,
+    )
+    from greeter.errors import ClaimedNowError
+    from greeter.journal_store import ERASURE_REASON
+    from greeter.runtime import load_inputs
+    from greeter.suppression import Intake, from_arguments
+
+    intake = Intake()
+    from_arguments(emails, intake, ERASURE_REASON, refused="nothing erased", each="each is erased")
+    for problem in intake.problems:
+        click.echo(str(problem), err=True)
+    rejected = sum(p.severity == "error" for p in intake.problems)
+    addresses = [address for address, _, _ in intake.addresses.values()]
+    if not addresses:
+        click.echo("nothing erased: no argument is an e-mail address", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if not (dry_run or yes or sys.stdin.isatty()):
+        click.echo(
+            "forget erases for good and asks first, but there is no terminal to ask on: add --yes"
+            " (see what would go with --dry-run)",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    inputs = load_inputs(state.config, today=config_day(None))
+    settings = inputs.settings
+    book, unread = address_book(inputs)  # a draft approved, not sent: only the CRM knows its id
+    held = contact_ids_of(book or (), addresses)
+    if unread:
+        click.echo(unread, err=True)
+    outbox = settings.delivery.outbox if settings.delivery.transport == "file" else None
+    moment = datetime.now(UTC)
+    day = moment.date()  # the erasure's, as a kept entry's reason records it (UTC, as its "since")
+    journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
+    refused = failed = 0
+    erased = False
+    try:
+        plans = [journal.erasure(address, held[email_key(address)]) for address in addresses]
+        for plan in plans:
+            if plan.claimed:
+                click.echo(str(ClaimedNowError(plan.email, plan.claimed)), err=True)
+                refused += 1
+            elif dry_run or not yes:
+                files = outbox_files(plan.greetings, outbox, plan.email)
+                current = None if book is None else contact_ids_of(book, (a for _, a in plan.former))
+                click.echo("\n".join(describe(plan, files, done=False, on=day, current=current)))
+        asking = not dry_run and not yes and len(plans) > refused
+        if asking and not click.confirm("Erase this for good?", err=True):
+            click.echo("nothing erased", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        for plan in [] if dry_run else plans:
+            if plan.claimed:
+                continue
+            try:
+                done = journal.forget(plan.email, moment, held[plan.email])
+            except ClaimedNowError as exc:  # a sender claimed one since it was read
+                click.echo(str(exc), err=True)
+                refused += 1
+                continue
+            removed, problems = remove_files(outbox_files(done.greetings, outbox, done.email))
+            current = None if book is None else contact_ids_of(book, (a for _, a in done.former))
+            click.echo("\n".join(describe(done, removed, done=True, on=day, current=current)))
+            for line in problems:
+                click.echo(line, err=True)
+            failed += len(problems)
+            erased = True
+        if erased:
+            _checkpoint(journal, "the erased rows")
+    finally:
+        journal.close()
+    click.echo(CANNOT_ERASE)
+    sys.exit(EXIT_USAGE if refused else EXIT_PROBLEMS if rejected or failed else 0)
+
+
+@main.command(context_settings=CONTEXT, short_help="Delete finished greetings past retention.")
+@_config_option
+@click.option(
+    "--older-than",
+    "older_than",
+    type=click.IntRange(min=1, max=MOST_RETENTION_DAYS),
+    metavar="DAYS",
+    help="Retention in days for this run (default: storage.retention_days).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--now",
+    "now",
+    metavar="DATETIME",
+    callback=refuse_empty_now,
+    help="Purge as of this moment (ISO 8601; without an offset, the default time zone) — an earlier one "
+    "keeps more; a moment after the real clock is refused: it would delete rows the real clock still needs.",
+)
+@quiet_option
+@click.pass_obj
+@handles_errors
+def purge(
+    state: State, older_than: int | None, dry_run: bool, as_json: bool, quiet: bool, now: str | None
+) -> None:
+    """Delete the journal's finished greetings older than the retention (storage limitation).
+
+    A greeting row goes when it is finished (sent, failed, skipped, expired —
+    dismissed ones included) and its occasion day, its send day and its last
+    change all lie more than DAYS days back, in the default time zone; the
+    review approvals of occasions that old go with it. Kept, however old:
+    the do-not-contact list (forgetting an opt-out would greet the person
+    again), `uncertain` greetings, which wait for an operator's decision
+    (`greeter uncertain resend|dismiss`), and `retry` ones, which the next
+    send retries or records expired; both are counted.
+
+    DAYS is --older-than, else `storage.retention_days` (at most 36500); it
+    may not be shorter than the frequency cap's window plus the farthest a
+    letter can go from its occasion's day (500 days with the default cap),
+    or the cap and "never twice" would lose the letters they count.
+    `greeter run` purges by itself on its first run of each day when
+    `storage.retention_days` is set; with `send --once` from cron, add a
+    daily `greeter purge`. The outbox's .eml files are not touched (they are
+    its reader's; `greeter forget` finds an address's letters there all the
+    same).
+
+    Exit 0 when done; 2 when no retention is set or it is too short, --now
+    is after the real clock, or the journal is missing or read-only (a dry
+    run reads a read-only one); 75 when the journal cannot be reached now.
+
+    \b
+    Examples:
+      greeter purge --dry-run
+      greeter purge --older-than 730
+      greeter purge --json
+    """
+    from greeter.config_loader import load_settings
+    from greeter.planner import LONGEST_DAYS_OFF
+    from greeter.retention import retention_cutoff, retention_problem
+
+    if quiet and (as_json or dry_run):
+        raise click.UsageError(
+            f"--quiet is for a real purge's text lines; drop it or {'--json' if as_json else '--dry-run'}"
+        )
+    settings = load_settings(state.config, today=config_day(now))
+    days = older_than if older_than is not None else settings.storage.retention_days
+    if days is None:
+        click.echo(
+            "nothing purged: no retention is set; give --older-than DAYS or set storage.retention_days",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    cap = settings.frequency_cap
+    problem = retention_problem(days, cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)
+    if problem is not None:
+        click.echo(f"nothing purged: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    real = datetime.now(UTC)
+    moment = parse_now(now, settings.defaults.timezone)
+    if now is not None and moment > real:
+        click.echo(
+            f"nothing purged: --now {now} is after the real clock ({real:%Y-%m-%d %H:%M} UTC); a purge"
+            ' as of a later day would delete greetings the cap and "never twice" still need',
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    today = moment.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+    journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
+    try:
+        done = journal.purge(retention_cutoff(today, days), dry_run=dry_run)
+        if not dry_run and done.greetings + done.approvals:
+            _checkpoint(journal, "the purged rows")
+    finally:
+        journal.close()
+    if as_json:
+        record = {"before": done.before.isoformat(), "retention_days": days, "dry_run": dry_run,
+                  "greetings": done.greetings, "approvals": done.approvals, "kept": done.kept}  # fmt: skip
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    if quiet:
+        return
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(
+        f"{verb} {done.greetings} finished greeting(s) and {done.approvals} approval(s) whose occasion,"
+        f" send day and last change are all before {done.before.isoformat()} (retention {days} days);"
+        " the do-not-contact list is kept"
+    )
+    if done.kept.get("uncertain"):
+        click.echo(
+            f"kept {done.kept['uncertain']} uncertain greeting(s) as old: decide them"
+            " (greeter history --state uncertain; greeter uncertain resend|dismiss)"
+        )
+    if done.kept.get("retry"):
+        click.echo(
+            f"kept {done.kept['retry']} retry greeting(s) as old: the next send retries or expires them"
+        )
+    if settings.delivery.transport == "file":
+        click.echo(
+            f"the outbox's letters are not touched: {settings.delivery.outbox} is its reader's to empty"
+        )
