@@ -210,6 +210,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         titles=settings.occasion_titles(),
         timezone=settings.defaults.timezone,
         exported_at=datetime.now(UTC),  # the file's own time, never the rehearsed --now
+        locale=settings.defaults.locale,  # the events speak the team's language
     )
     events = 0
 

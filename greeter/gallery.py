@@ -22,12 +22,17 @@ that the page's own script can size it to the letter: a fixed-height box
 left the end of a letter to scroll inside it on a phone. The field values are those of
 :func:`greeter.preview.draft_json`, so the gallery and ``--format json`` never
 disagree.
+
+Its words are the team's language, that of ``defaults.locale`` (Russian, else English:
+:mod:`greeter.gallery_lang`); each letter's own words stay in the contact's language,
+tagged with it (``lang``).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
@@ -42,9 +47,10 @@ from typing import Any
 from greeter.config import Sender
 from greeter.errors import OutputFolderError
 from greeter.gallery_cards import Card, card_of
+from greeter.gallery_lang import RUSSIAN, Ui, ui_for
 from greeter.gallery_layout import PAGE_CARDS, Listing, day_listings, fold
-from greeter.gallery_overview import DAY_NOTES, fold_line, fold_page, long_day, overview_rows, pager
-from greeter.i18n import bcp47, plural
+from greeter.gallery_overview import DAY_NOTES, fold_line, fold_page, overview_rows, pager
+from greeter.i18n import bcp47
 from greeter.plan_types import Draft
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
@@ -53,48 +59,17 @@ from greeter.sources import Rejection
 
 __all__ = ["write_gallery"]
 
-#: Words a marketer reads for the planner's machine words (which stay visible as tooltips).
-REASON_LABELS: dict[str, str] = {
-    "frequency_cap": "лимит частоты",
-    "merged": "объединено",
-    "suppressed": "в стоп-листе",
-    "no_email": "нет e-mail",
-    "invalid_contact": "ошибка в контакте",
-    "already_sent": "уже отправлено",
-    "expired": "просрочено",
-    "outside_audience": "вне аудитории",
-    "render_error": "ошибка шаблона",
-    "awaiting_approval": "ждёт одобрения",
-}
-
-
-#: A letter's review state under ``review: required`` (JSON ``approval``): the label, and what it means.
+#: A letter's review states under ``review: required`` (JSON ``approval``), in the order the filters
+#: and the summary list them → the keys of their words in each language's table (the label, and
+#: what it means): ``approval.<state>``, ``approval.<state>.means``.
 APPROVAL_LABELS: dict[str, tuple[str, str]] = {
-    "awaiting_approval": ("ждёт одобрения", "не уйдёт, пока его не одобрят (greeter approve)"),
-    "changed_since_approval": (
-        "изменено после одобрения",
-        "текст изменился после одобрения: оно снято, письмо не уйдёт, пока его не одобрят снова",
-    ),
-    "approval_outdated": (
-        "одобрено старой версией",
-        "одобрение старой версии greeter не покрывало адресата и отправителя: письмо не уйдёт, "
-        "пока его не одобрят снова",
-    ),
-    "approved": ("одобрено", "уйдёт в срок: одобрено ровно это письмо"),
+    state: (f"approval.{state}", f"approval.{state}.means")
+    for state in ("awaiting_approval", "changed_since_approval", "approval_outdated", "approved")
 }
 
-#: Filters the index offers; the value is the card's ``data-status`` (or ``data-approval``: see
-#: :data:`APPROVAL_LABELS`, offered when the plan is under review).
-_FILTERS: tuple[tuple[str, str], ...] = (
-    ("all", "Все"),
-    ("send", "К отправке"),
-    ("sent", "Отправлено"),
-    ("merged", "Объединено"),
-    ("skip", "Пропущено"),
-    ("error", "Ошибки"),
-    ("failed", "Не доставлено"),
-    ("pending", "Не подтверждено"),
-)
+#: Filters the index offers (their words: ``filter.<key>``); the key is the card's ``data-status``
+#: (or ``data-approval``: see :data:`APPROVAL_LABELS`, offered when the plan is under review).
+_FILTERS: tuple[str, ...] = ("all", "send", "sent", "merged", "skip", "error", "failed", "pending")
 
 #: Filters offered only when a card needs them (a journal that holds bounces or letters in flight):
 #: two more buttons of «0» would only make the pinned toolbar taller.
@@ -120,16 +95,31 @@ _INDEX_JS = "gallery_index.js"
 _PAGE_JS = "gallery_page.js"
 
 
+#: The words each script says, by the keys of the language tables: the file is written with the
+#: Russian ones, as JavaScript string literals (:func:`_script`).
+_SCRIPT_WORDS: dict[str, tuple[str, ...]] = {_INDEX_JS: ("script.shown", "script.of"), _PAGE_JS: ()}
+
+
 @cache
-def _script(name: str) -> str:
-    """The package's script ``name`` exactly as a page inlines it, between ``<script>`` and ``</script>``.
+def _script(name: str, ui: Ui) -> str:
+    """The package's script ``name`` exactly as a page in ``ui``'s language inlines it, between
+    ``<script>`` and ``</script>``.
 
     Why a file and not a Python string: the script is read, edited and linted
     as JavaScript. Why inlined and not ``<script src>``: the pages open from
     disk, and their policy (:func:`_csp`) lets exactly this text run, by its
-    hash, and no file at all. Read once: a plan writes a page per letter.
+    hash, and no file at all. Its words (:data:`_SCRIPT_WORDS`) are string
+    literals in the file, in Russian, each replaced by the language's: the
+    text a page inlines is then whole, and its hash that text's. Read once per
+    language: a plan writes a page per letter.
     """
-    return "\n" + resources.files("greeter").joinpath(name).read_text(encoding="utf-8")
+    text = "\n" + resources.files("greeter").joinpath(name).read_text(encoding="utf-8")
+    for key in _SCRIPT_WORDS[name]:
+        written, said = (json.dumps(words[key], ensure_ascii=False) for words in (RUSSIAN, ui.words))
+        if text.count(written) != 1:  # the script was edited: its words would silently stay Russian
+            raise AssertionError(f"{name} holds {written} {text.count(written)} times, not once")
+        text = text.replace(written, said)
+    return text
 
 
 def _script_hash(script: str) -> str:
@@ -138,8 +128,9 @@ def _script_hash(script: str) -> str:
 
 
 @cache
-def _csp(script_name: str, *, fonts: bool = False) -> str:
-    """The Content-Security-Policy of a page whose only script is ``script_name`` (:func:`_script`).
+def _csp(script_name: str, ui: Ui, *, fonts: bool = False) -> str:
+    """The Content-Security-Policy of a page whose only script is ``script_name`` (:func:`_script`)
+    in ``ui``'s language.
 
     Defence in depth behind html.escape: even a mistake in escaping could not
     run a script or fetch anything. Images are allowed so that letters which
@@ -149,7 +140,8 @@ def _csp(script_name: str, *, fonts: bool = False) -> str:
     font_src = "font-src data:; " if fonts else ""
     return (
         "default-src 'none'; style-src 'self' file: 'unsafe-inline'; img-src * data:; "
-        f"{font_src}script-src '{_script_hash(_script(script_name))}'; base-uri 'none'; form-action 'none'"
+        f"{font_src}script-src '{_script_hash(_script(script_name, ui))}'; "
+        "base-uri 'none'; form-action 'none'"
     )
 
 
@@ -166,6 +158,7 @@ def write_gallery(
     contact_id: str | None = None,
     default_zone: str | None = None,
     page_cards: int = PAGE_CARDS,
+    locale: str | None = "ru",
 ) -> int:
     """Write ``out/index.html``, ``out/drafts/<day>/<n>.html`` and the stylesheet; return the render errors.
 
@@ -188,7 +181,10 @@ def write_gallery(
     reviewer who sees only the gallery learns that those clients get nothing.
     ``contact_id``: the gallery is one client's (``preview --contact``): of
     those rows it lists only that client's (:func:`rows_of`).
+    ``locale``: the team's (``defaults.locale``), whose language the pages speak
+    (:func:`greeter.gallery_lang.ui_for`: Russian, else English); the letters keep their own.
     """
+    ui = ui_for(locale)
     called = dict(titles or {})
     folder = OwnedFolder.open(out)
     refused = [name for name in ("index.html", _CSS_NAME, _ERRORS_PAGE) if not folder.may_write(name)]
@@ -208,18 +204,18 @@ def write_gallery(
     for n, draft in enumerate(stream, start=1):
         data = draft_json(draft, default_zone)
         lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
-        card = card_of(n, data, has_page=draft.rendered is not None, titles=called, lang=lang)
+        card = card_of(n, data, has_page=draft.rendered is not None, titles=called, ui=ui, lang=lang)
         errors += card.status == "error"
         if card.page is not None:
             # straight away: pages are many, and the index linking them comes last
-            page = _draft_page(card, data, from_line(draft, sender))
+            page = _draft_page(card, data, from_line(draft, sender), ui)
             folder.write(card.page, (page.encode(),))
         cards.append(card)
     cards = _with_carriers(cards)
     index = out / "index.html"
     not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
     span = _Span(start, days, now)
-    for name, chunks in _pages(cards, span, not_loaded, page_cards):
+    for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
         folder.write(name, (chunk.encode() for chunk in chunks))
     letters = sum(card.page is not None for card in cards)
     tally = folder.finish()
@@ -261,7 +257,7 @@ class _Span:
 
 
 def _pages(
-    cards: Sequence[Card], span: _Span, rejected: Sequence[Rejection], limit: int
+    cards: Sequence[Card], span: _Span, rejected: Sequence[Rejection], limit: int, ui: Ui
 ) -> Iterator[tuple[str, Iterator[str]]]:
     """Every page but the letters' own: (name, its chunks) — one index, or an overview and day pages.
 
@@ -273,28 +269,34 @@ def _pages(
     shown, folds = fold(c for c in cards if not c.contact_error)
     listings = day_listings(shown, folds, limit)
     split = len(shown) > limit
-    header = _index_header(cards, span)
+    header = _index_header(cards, span, ui)
     if not split:
-        alert = _errors_below(len(contact_errors), len(rejected), "")
-        yield "index.html", _listing_page("index.html", header, alert, listings, contact_errors, rejected)
+        alert = _errors_below(len(contact_errors), len(rejected), "", ui)
+        yield "index.html", _listing_page("index.html", header, alert, listings, ui, contact_errors, rejected)
     else:
-        alert = _errors_below(len(contact_errors), len(rejected), _ERRORS_PAGE)
-        yield "index.html", _overview_page(header, alert, listings, nothing=not cards)
+        alert = _errors_below(len(contact_errors), len(rejected), _ERRORS_PAGE, ui)
+        yield "index.html", _overview_page(header, alert, listings, ui, nothing=not cards)
         for listing in listings:
             same_day = [other.name for other in listings if other.day == listing.day]
-            yield listing.name, _listing_page(listing.name, _day_header(listing, same_day), "", [listing])
+            yield (
+                listing.name,
+                _listing_page(listing.name, _day_header(listing, same_day, ui), "", [listing], ui),
+            )
         if contact_errors or rejected:
             head = (
-                '<nav class="back"><a href="index.html">← Все дни</a></nav>\n<header class="page-head">'
-                '<div class="title-row"><h1>Ошибки в контактах</h1></div></header>'
+                f'<nav class="back"><a href="index.html">{ui.say("nav.all_days")}</a></nav>\n'
+                '<header class="page-head"><div class="title-row">'
+                f"<h1>{ui.say('contact_errors')}</h1></div></header>"
             )
-            yield _ERRORS_PAGE, _listing_page(_ERRORS_PAGE, head, "", [], contact_errors, rejected)
+            yield _ERRORS_PAGE, _listing_page(_ERRORS_PAGE, head, "", [], ui, contact_errors, rejected)
     for f in folds:
         last = [listing for listing in listings if listing.day == f.day][-1]
         back = f"../{last.name}" if split else f"../index.html#day-{f.day.isoformat()}"
-        head = _head(f"Вне аудитории: {f.day:%d.%m.%Y}", f"../{_CSS_NAME}", _csp(_INDEX_JS))
+        head = _head(
+            ui.say("fold.title", day=ui.short_date(f.day)), f"../{_CSS_NAME}", _csp(_INDEX_JS, ui), ui
+        )
         for part in range(1, f.parts + 1):
-            yield f.page(part), fold_page(head, f, part, back)
+            yield f.page(part), fold_page(head, f, part, back, ui)
 
 
 def _with_carriers(cards: Sequence[Card]) -> list[Card]:
@@ -322,24 +324,16 @@ def _lang(tag: str) -> str:
     return f' lang="{escape(tag)}"' if tag else ""
 
 
-def _short_date(d: date) -> str:
-    return f"{d:%d.%m.%Y}"
-
-
-def _badge(card: Card) -> str:
+def _badge(card: Card, ui: Ui) -> str:
     """The status pill; the machine word and the detail are in the tooltip for people who grep logs."""
     if (said := card.said) is not None:  # first: an occasion that rode in a sent letter is "sent" too
         carrier = card.merged_with[0] if card.merged_with else ""
-        label, cls = said.badge.format(letter=card.titles.get(carrier, carrier)), said.style
-    elif card.status == "send":
-        label, cls = "отправка", "send"
-    elif card.status == "sent":
-        label, cls = "отправлено", "sent"
-    elif card.status == "error":
-        label, cls = "ошибка шаблона", "error"
+        label, cls = ui.say(f"{said.key}.badge", letter=card.titles.get(carrier, carrier)), said.style
+    elif card.status in ("send", "sent", "error"):
+        label, cls = ui.say(f"badge.{card.status}"), card.status
     else:
         reason = card.reason or ""
-        label = "пропуск: " + REASON_LABELS.get(reason, reason)
+        label = ui.say("badge.skip", reason=ui.get(f"reason.{reason}") or reason)
         cls = reason if reason in ("merged", "frequency_cap", "invalid_contact") else "skip"
     state = f"journal_state: {card.journal_state}" if card.journal_state else ""
     tip = " — ".join(p for p in (card.reason, state, card.planner_detail) if p)
@@ -348,19 +342,25 @@ def _badge(card: Card) -> str:
     # birthday greeted on Monday is late by design, not after downtime. Only the fact: what the
     # letter says is its template's (new_year.j2 says «с наступающим» whatever the day), and the
     # page shows the letter itself.
-    on = f" ({card.occasion_day:%d.%m})" if card.occasion_day else ""
-    tip = f"уходит после дня повода{on}"
-    belated = f' <span class="badge badge-belated" title="{tip}">после дня повода</span>'
+    on = f" ({ui.day_month(card.occasion_day)})" if card.occasion_day else ""
+    tip = escape(ui.say("belated.tip") + on)
+    belated = f' <span class="badge badge-belated" title="{tip}">{ui.say("belated")}</span>'
     return (
         f'<span class="badge badge-{cls}"{title}>{escape(label)}</span>'
         + (belated if card.belated else "")
-        + _approval_badge(card.approval)
+        + _approval_badge(card.approval, ui)
     )
 
 
-def _approval_badge(approval: str | None) -> str:
+def _approval_words(approval: str | None, ui: Ui) -> tuple[str, str] | None:
+    """A review state's label and what it means, in ``ui``'s words; None: not under review."""
+    keys = APPROVAL_LABELS.get(approval or "")
+    return None if keys is None else (ui.say(keys[0]), ui.say(keys[1]))
+
+
+def _approval_badge(approval: str | None, ui: Ui) -> str:
     """The review state beside the status, as the table and JSON give it: whether it will leave."""
-    said = APPROVAL_LABELS.get(approval or "")
+    said = _approval_words(approval, ui)
     if said is None or approval is None:
         return ""
     tip = escape(f"{approval} — {said[1]}")
@@ -375,7 +375,7 @@ def _called(card: Card, occasion: str) -> str:
     return f'<span title="{escape(occasion)}">{escape(title)}</span>'
 
 
-def _occasion_line(card: Card) -> str:
+def _occasion_line(card: Card, ui: Ui) -> str:
     chips = "".join(f'<span class="chip">+ {_called(card, o)}</span>' for o in card.merged_with)
     if card.reason == "merged" and card.merged_with:
         chips = f'<span class="chip chip-into">→ {_called(card, card.merged_with[0])}</span>'
@@ -384,13 +384,13 @@ def _occasion_line(card: Card) -> str:
     years = f'&nbsp;<span class="years">{escape(card.years)}</span>' if card.years else ""
     occ = _called(card, card.occasion)
     own = card.own_day
-    tip = "день повода: письмо уходит в другой день"
+    tip = escape(ui.say("own_day.tip"))
     on = f'&nbsp;<span class="on" title="{tip}">{own}</span>' if own else ""
     what = f'<span class="what"><span class="occ">{occ}</span>{years}{on}</span>'
     return f'<div class="occasion">{what}{chips}</div>'
 
 
-def _open_link(card: Card, subject_linked: bool, up: str = "") -> str:
+def _open_link(card: Card, subject_linked: bool, ui: Ui, up: str = "") -> str:
     """The card's «Открыть письмо →»: its own letter, or the letter a merged occasion rides in.
 
     One tab stop per card: where the subject already links to the page, this
@@ -400,15 +400,15 @@ def _open_link(card: Card, subject_linked: bool, up: str = "") -> str:
     """
     if card.page:
         quiet = ' tabindex="-1" aria-hidden="true"' if subject_linked else ""
-        return f'<a class="open" href="{up}{escape(card.page)}"{quiet}>Открыть письмо →</a>'
+        return f'<a class="open" href="{up}{escape(card.page)}"{quiet}>{ui.say("open")}</a>'
     if card.carrier:
         lead = card.merged_with[0]
-        words = f"Открыть письмо «{card.titles.get(lead, lead)}» →"
+        words = ui.say("open.carrier", letter=card.titles.get(lead, lead))
         return f'<a class="open" href="{up}{escape(card.carrier)}">{escape(words)}</a>'
     return ""
 
 
-def _card_html(card: Card, up: str = "") -> str:
+def _card_html(card: Card, ui: Ui, up: str = "") -> str:
     """A card; ``up``: the way from its page to the gallery's folder (``../`` from a day's page)."""
     subject = escape(card.subject)
     linked = bool(card.page and card.subject)
@@ -416,34 +416,30 @@ def _card_html(card: Card, up: str = "") -> str:
         subject = f'<a href="{up}{escape(card.page or "")}">{subject}</a>'
     subject_html = f'<p class="subject"{_lang(card.lang)}>{subject}</p>' if card.subject else ""
     detail = f'<p class="detail">{escape(card.detail)}</p>' if card.detail else ""
-    link = _open_link(card, linked, up)
+    link = _open_link(card, linked, ui, up)
     tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
-    when_title = "дата повода"
+    when_title = ui.say("when.occasion")
     if card.when_is_send:
-        when_title = (
-            "ушло (по журналу), по времени получателя"
-            if card.status == "sent"
-            else "отправка по времени получателя"
-        )
-    when = f'<span class="when" title="{when_title}">{escape(card.when)}</span>' if card.when else ""
+        when_title = ui.say("when.sent" if card.status == "sent" else "when.send")
+    when = f'<span class="when" title="{escape(when_title)}">{escape(card.when)}</span>' if card.when else ""
     review = f' data-approval="{card.approval}"' if card.approval else ""
     return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"{review}
  data-search="{escape(card.search_text)}">
 <div class="card-top">{when}{tz}</div>
 <h3 class="who">{escape(card.name or card.contact_id)}</h3>
-<p class="email">{escape(card.email) or "<em>нет e-mail</em>"}</p>
-{_occasion_line(card)}
+<p class="email">{escape(card.email) or f"<em>{ui.say('no_email')}</em>"}</p>
+{_occasion_line(card, ui)}
 {subject_html}
-<div class="status">{_badge(card)}</div>
+<div class="status">{_badge(card, ui)}</div>
 {detail}{link}
 </article>"""
 
 
-def _head(title: str, css: str, csp: str, lang: str = "", style: str = "") -> str:
-    """The page's head; ``lang``: the title's own language (a letter's subject) when not the page's
-    Russian; ``style``: rules of this page alone (the index's filters)."""
+def _head(title: str, css: str, csp: str, ui: Ui, lang: str = "", style: str = "") -> str:
+    """The page's head, the page in ``ui``'s language; ``lang``: the title's own language (a letter's
+    subject); ``style``: rules of this page alone (the index's filters)."""
     return f"""<!doctype html>
-<html lang="ru">
+<html lang="{ui.tag}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -455,20 +451,24 @@ def _head(title: str, css: str, csp: str, lang: str = "", style: str = "") -> st
 """
 
 
-def _stats(cards: Sequence[Card]) -> str:
+def _stats(cards: Sequence[Card], ui: Ui) -> str:
     """The summary tiles: how many to send, sent, merged, skipped, failed to render (and why)."""
     status_counts: Counter[str] = Counter(c.status for c in cards)
     merged = status_counts["merged"]
     to_send = status_counts["send"]
     combined = sum(1 for c in cards if c.status == "send" and c.merged_with)
     belated = sum(1 for c in cards if c.status == "send" and c.belated)
-    send_notes = [f"{combined} с объединёнными поводами"] if combined else []
-    send_notes += [f"{belated} после дня повода"] if belated else []
+    send_notes = [ui.say("stat.combined", n=combined)] if combined else []
+    send_notes += [ui.say("stat.belated", n=belated)] if belated else []
     review = Counter(c.approval for c in cards if c.approval)
-    send_notes += [f"{review[key]} {APPROVAL_LABELS[key][0]}" for key in APPROVAL_LABELS if review[key]]
+    send_notes += [
+        f"{review[key]} {ui.say(label)}" for key, (label, _) in APPROVAL_LABELS.items() if review[key]
+    ]
     rode = sum(1 for c in cards if c.status == "sent" and c.reason == "merged")
     sent_note = (
-        ("по журналу" + (f"; вошли в другие письма: {rode}" if rode else "")) if status_counts["sent"] else ""
+        (ui.say("stat.by_journal") + (ui.say("stat.rode", n=rode) if rode else ""))
+        if status_counts["sent"]
+        else ""
     )
 
     def stat(cls: str, label: str, value: int, note: str) -> str:
@@ -479,55 +479,58 @@ def _stats(cards: Sequence[Card]) -> str:
 
     return "".join(
         (
-            stat("send", "к отправке", to_send, escape(", ".join(send_notes))),
-            stat("sent", "отправлено", status_counts["sent"], escape(sent_note)),
-            stat("merged", "объединено", merged, "поводы вошли в другие письма" if merged else ""),
-            stat("skip", "пропущено", status_counts["skip"], _tally(cards, "skip")),
+            stat("send", ui.say("stat.send"), to_send, escape(", ".join(send_notes))),
+            stat("sent", ui.say("stat.sent"), status_counts["sent"], escape(sent_note)),
+            stat("merged", ui.say("stat.merged"), merged, ui.say("stat.merged_note") if merged else ""),
+            stat("skip", ui.say("stat.skip"), status_counts["skip"], _tally(cards, "skip", ui)),
             stat(
                 "error",
                 # agrees with its number: «0 ошибок шаблонов», «1 ошибка шаблона», «3 ошибки шаблонов»
-                plural(status_counts["error"], "ошибка шаблона|ошибки шаблонов|ошибок шаблонов", "ru"),
+                ui.form(status_counts["error"], "stat.error.forms"),
                 status_counts["error"],
-                "письма не собраны" if status_counts["error"] else "",
+                ui.say("stat.error_note") if status_counts["error"] else "",
             ),
             # only when the journal holds such letters: a bounce is not a skip nor a template error
             *(
-                stat(key, label.lower(), status_counts[key], _tally(cards, key))
-                for key, label in _FILTERS
+                stat(key, ui.say(f"stat.{key}"), status_counts[key], _tally(cards, key, ui))
+                for key in _FILTERS
                 if key in _FILTERS_IF_ANY and status_counts[key]
             ),
         )
     )
 
 
-def _index_header(cards: Sequence[Card], span: _Span) -> str:
+def _index_header(cards: Sequence[Card], span: _Span, ui: Ui) -> str:
     """The index's header: the range, when the plan was made, and the whole plan's counts."""
     end = span.start + timedelta(days=max(span.days, 1) - 1)
-    as_of = f"{span.now:%d.%m.%Y %H:%M} ({escape(str(span.now.tzinfo))})"
+    as_of = f"{ui.short_date(span.now.date())} {span.now:%H:%M} ({escape(str(span.now.tzinfo))})"
+    days = ui.count(span.days, "header.days.forms")
+    shown = ui.say(
+        "header.range", start=ui.short_date(span.start), end=ui.short_date(end), days=days, as_of=as_of
+    )
     return f"""<header class="page-head">
 <div class="title-row">
-<h1>Поздравления <span class="pill">предпросмотр</span></h1>
-<p class="range">с <b>{_short_date(span.start)}</b> по <b>{_short_date(end)}</b> ({span.days} дн.)
- · по состоянию на <b>{as_of}</b></p>
+<h1>{ui.say("header.title")} <span class="pill">{ui.say("header.pill")}</span></h1>
+<p class="range">{shown}</p>
 </div>
-<div class="stats">{_stats(cards)}</div>
+<div class="stats">{_stats(cards, ui)}</div>
 </header>"""
 
 
-def _day_header(listing: Listing, parts: Sequence[str]) -> str:
+def _day_header(listing: Listing, parts: Sequence[str], ui: Ui) -> str:
     """A day page's header: the way back to the overview, the day, its parts."""
-    part = f" · часть {listing.part} из {listing.parts}" if listing.parts > 1 else ""
-    return f"""<nav class="back"><a href="../index.html">← Все дни</a></nav>
+    part = ui.say("day.part", part=listing.part, parts=listing.parts) if listing.parts > 1 else ""
+    return f"""<nav class="back"><a href="../index.html">{ui.say("nav.all_days")}</a></nav>
 <header class="page-head">
 <div class="title-row">
-<h1>{long_day(listing.day)}</h1>
-<p class="range">поздравления этого дня{part}</p>
+<h1>{ui.long_day(listing.day)}</h1>
+<p class="range">{ui.say("day.range", part=part)}</p>
 </div>
-{pager(parts, listing.part, "../")}
+{pager(parts, listing.part, "../", ui)}
 </header>"""
 
 
-def _toolbar(cards: Sequence[Card], folded: int) -> str:
+def _toolbar(cards: Sequence[Card], folded: int, ui: Ui) -> str:
     """The filters (each with its count on this page) and the search."""
     status_counts: Counter[str] = Counter(c.status for c in cards)
     status_counts["skip"] += folded
@@ -543,14 +546,18 @@ def _toolbar(cards: Sequence[Card], folded: int) -> str:
             if key not in _FILTERS_IF_ANY or filter_counts.get(key)
         )
 
-    buttons = f'<div class="filters" role="group" aria-label="Состояние">{buttons_of(_FILTERS)}</div>'
+    status = buttons_of((key, ui.say(f"filter.{key}")) for key in _FILTERS)
+    buttons = (
+        f'<div class="filters" role="group" aria-label="{escape(ui.say("toolbar.status"))}">{status}</div>'
+    )
     if review:  # under review, a group of its own: what still waits, what an edit withdrew, what will leave
-        labels = ((key, label.capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
-        buttons += f'<div class="filters" role="group" aria-label="Одобрение">{buttons_of(labels)}</div>'
-    return f"""<nav class="toolbar" aria-label="Фильтры">
+        labels = buttons_of((key, ui.say(label).capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
+        group = escape(ui.say("toolbar.approval"))
+        buttons += f'<div class="filters" role="group" aria-label="{group}">{labels}</div>'
+    return f"""<nav class="toolbar" aria-label="{escape(ui.say("toolbar.label"))}">
 {buttons}
-<label for="search" class="visually-hidden">Поиск по имени, e-mail, поводу и теме (клавиша /)</label>
-<input id="search" type="search" placeholder="Поиск: имя, e-mail, повод, тема…  ( / )" autocomplete="off">
+<label for="search" class="visually-hidden">{ui.say("toolbar.search_label")}</label>
+<input id="search" type="search" placeholder="{escape(ui.say("toolbar.search"))}" autocomplete="off">
 <span id="shown" class="shown" role="status" aria-live="polite"></span>
 </nav>"""
 
@@ -560,6 +567,7 @@ def _listing_page(
     header: str,
     alert: str,
     listings: Sequence[Listing],
+    ui: Ui,
     contact_errors: Sequence[Card] = (),
     rejected: Sequence[Rejection] = (),
 ) -> Iterator[str]:
@@ -572,77 +580,79 @@ def _listing_page(
     cards = [*(c for listing in listings for c in listing.cards), *contact_errors]
     folded = sum(len(f.cards) for listing in listings for f in listing.folds)
     nothing = (
-        '<p class="empty">В этом диапазоне ничего не запланировано.</p>'
+        f'<p class="empty">{ui.say("nothing_planned")}</p>'
         if not cards and not folded and not rejected
         else ""
     )
-    yield _head("Поздравления: предпросмотр", up + _CSS_NAME, _csp(_INDEX_JS), style=_filter_rules())
+    yield _head(ui.say("page.title"), up + _CSS_NAME, _csp(_INDEX_JS, ui), ui, style=_filter_rules())
     yield f"""<body class="index">
 {header}
-{_toolbar(cards, folded)}
+{_toolbar(cards, folded, ui)}
 <main data-page="{name}">
-{nothing}<p id="no-match" class="empty" role="status" aria-live="polite" hidden>Ничего не найдено.</p>
+{nothing}<p id="no-match" class="empty" role="status" aria-live="polite" hidden>{ui.say("no_match")}</p>
 {alert}"""
-    card_html = partial(_card_html, up=up)
+    card_html = partial(_card_html, ui=ui, up=up)
     for listing in listings:
         group = listing.cards
         kinds = Counter(c.status for c in group)
         kinds["skip"] += sum(len(f.cards) for f in listing.folds)
-        note = " · ".join(f"{label}: {kinds[key]}" for key, label in DAY_NOTES if kinds[key])
+        note = " · ".join(f"{ui.say(f'day.{key}')}: {kinds[key]}" for key in DAY_NOTES if kinds[key])
         day = listing.day
         weekend = " day-weekend" if day.weekday() >= 5 else ""
         has = _has(group, folded=bool(listing.folds))
         yield (
             f'<section class="day{weekend}" id="day-{day.isoformat()}" data-day="{day.isoformat()}"{has}>'
-            f'<h2><span class="day-name">{long_day(day)}</span><span class="day-note">{note}</span></h2>'
+            f'<h2><span class="day-name">{ui.long_day(day)}</span><span class="day-note">{note}</span></h2>'
             '<div class="cards">'
         )
         yield from map(card_html, group)
-        yield "</div>" + "".join(fold_line(f, up) for f in listing.folds) + "</section>\n"
+        yield "</div>" + "".join(fold_line(f, up, ui) for f in listing.folds) + "</section>\n"
     if contact_errors:
         # Not filed under a day: a date the contacts file does not hold has none, and one it holds
         # wrongly (in the future) is a row to fix, not an event of the range.
         yield (
             f'<section class="group contact-errors" id="contact-errors"{_has(contact_errors)}><h2>'
-            '<span class="day-name">Ошибки в контактах</span><span class="day-note">'
-            "эти поводы не поздравить, пока дата в строке контакта не исправлена</span></h2>"
+            f'<span class="day-name">{ui.say("contact_errors")}</span><span class="day-note">'
+            f"{ui.say('contact_errors.note')}</span></h2>"
             '<div class="cards">'
         )
         yield from map(card_html, contact_errors)
         yield "</div></section>\n"
     if rejected:
-        yield from _rejected_rows(rejected)
+        yield from _rejected_rows(rejected, ui)
     yield f"""</main>
-<footer class="page-foot">greeter preview · время отправки указано по часовому поясу получателя</footer>
-<script>{_script(_INDEX_JS)}</script>
+<footer class="page-foot">{ui.say("footer")}</footer>
+<script>{_script(_INDEX_JS, ui)}</script>
 </body>
 </html>
 """
 
 
-def _overview_page(header: str, alert: str, listings: Sequence[Listing], *, nothing: bool) -> Iterator[str]:
+def _overview_page(
+    header: str, alert: str, listings: Sequence[Listing], ui: Ui, *, nothing: bool
+) -> Iterator[str]:
     """A big gallery's ``index.html``: the plan's counts, its problems and a row per day — no card.
 
     Why no card: it must open at once whatever the plan's size (a month of a
     big CRM was 191,129 cards in one 207 MB page no browser could finish);
     each day's cards are a click away, on the day's own page.
     """
-    yield _head("Поздравления: предпросмотр", _CSS_NAME, _csp(_INDEX_JS))
+    yield _head(ui.say("page.title"), _CSS_NAME, _csp(_INDEX_JS, ui), ui)
     yield f"""<body class="index overview">
 {header}
 <main data-page="index.html">
 {alert}"""
     if nothing:
-        yield '<p class="empty">В этом диапазоне ничего не запланировано.</p>'
-    yield from overview_rows(listings)
-    yield """</main>
-<footer class="page-foot">greeter preview · время отправки указано по часовому поясу получателя</footer>
+        yield f'<p class="empty">{ui.say("nothing_planned")}</p>'
+    yield from overview_rows(listings, ui)
+    yield f"""</main>
+<footer class="page-foot">{ui.say("footer")}</footer>
 </body>
 </html>
 """
 
 
-def _errors_below(contact_errors: int, rejected: int, page: str) -> str:
+def _errors_below(contact_errors: int, rejected: int, page: str, ui: Ui) -> str:
     """The line at the top that says where the contacts' errors are listed, with links.
 
     The errors used to come first: a big CRM's preview opened on two hundred
@@ -652,32 +662,34 @@ def _errors_below(contact_errors: int, rejected: int, page: str) -> str:
     page that lists them ("": this one, after the letters).
     """
     links = [
-        f'<a href="{page}#contact-errors">ошибки в контактах: {contact_errors}</a>' if contact_errors else "",
-        f'<a href="{page}#rows-not-loaded">строки контактов не загружены: {rejected}</a>' if rejected else "",
+        f'<a href="{page}#contact-errors">{ui.say("alert.contact_errors", n=contact_errors)}</a>'
+        if contact_errors
+        else "",
+        f'<a href="{page}#rows-not-loaded">{ui.say("alert.rejected", n=rejected)}</a>' if rejected else "",
     ]
     shown = " · ".join(link for link in links if link)
     if not shown:
         return ""
-    where = "на отдельной странице" if page else "после писем, внизу страницы"
-    return f'<p class="alert" role="note">{shown} — список {where}</p>\n'
+    where = ui.say("alert.elsewhere" if page else "alert.below")
+    return f'<p class="alert" role="note">{ui.say("alert.listed", links=shown, where=where)}</p>\n'
 
 
-def _tally(cards: Sequence[Card], status: str) -> str:
+def _tally(cards: Sequence[Card], status: str, ui: Ui) -> str:
     """A summary's note: how many of ``status``'s cards for each reason, in the badges' words
     (``лимит частоты 2 · нет e-mail 1``), the machine word in each tooltip."""
-    said: Counter[tuple[str, str]] = Counter(_summary_word(c) for c in cards if c.status == status)
+    said: Counter[tuple[str, str]] = Counter(_summary_word(c, ui) for c in cards if c.status == status)
     return " · ".join(
         f'<span title="{escape(machine)}">{escape(words)} {k}</span>'
         for (machine, words), k in said.most_common()
     )
 
 
-def _summary_word(card: Card) -> tuple[str, str]:
-    """A card's reason as the summary counts it: (machine word, Russian words)."""
+def _summary_word(card: Card, ui: Ui) -> tuple[str, str]:
+    """A card's reason as the summary counts it: (machine word, the language's words)."""
     reason = card.reason or ""
     if (said := card.said) is not None:
-        return f"{reason} ({card.journal_state})", said.note
-    return reason, REASON_LABELS.get(reason, reason)
+        return f"{reason} ({card.journal_state})", ui.say(f"{said.key}.note")
+    return reason, ui.get(f"reason.{reason}") or reason
 
 
 def _filter_rules() -> str:
@@ -689,7 +701,7 @@ def _filter_rules() -> str:
     lack its rule.
     """
     rules = []
-    for key in (*(k for k, _ in _FILTERS if k != "all"), *APPROVAL_LABELS):
+    for key in (*(k for k in _FILTERS if k != "all"), *APPROVAL_LABELS):
         attr = "data-approval" if key in APPROVAL_LABELS else "data-status"
         rules.append(
             f'main[data-show="{key}"] .card:not([{attr}="{key}"]),'
@@ -718,7 +730,7 @@ def rows_of(rejected: Iterable[Rejection], contact_id: str | None) -> list[Rejec
     return [r for r in rejected if contact_id is None or r.contact_id == contact_id]
 
 
-def _rejected_rows(rejected: Sequence[Rejection]) -> Iterator[str]:
+def _rejected_rows(rejected: Sequence[Rejection], ui: Ui) -> Iterator[str]:
     """The rows not loaded, one line each as ``greeter check`` says it: no card, as no letter is planned.
 
     Nothing is silently dropped (DESIGN.md §4): a duplicated id or a name with
@@ -727,8 +739,8 @@ def _rejected_rows(rejected: Sequence[Rejection]) -> Iterator[str]:
     """
     yield (
         '<section class="notice contact-errors" id="rows-not-loaded"><h2>'
-        f'<span class="day-name">Строки контактов не загружены: {len(rejected)}</span>'
-        '<span class="day-note">этим клиентам ничего не отправится, пока строка не исправлена</span></h2>'
+        f'<span class="day-name">{ui.say("rejected.title", n=len(rejected))}</span>'
+        f'<span class="day-note">{ui.say("rejected.note")}</span></h2>'
         '<ul class="rejected">'
     )
     for rejection in rejected:
@@ -755,47 +767,53 @@ def from_line(draft: Draft, sender: Sender | None) -> str | None:
     return f"{envelope.from_name} <{envelope.from_email}>"
 
 
-def _draft_page(card: Card, data: dict[str, Any], sender: str | None) -> str:
+def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) -> str:
     """One letter: headers, the plain text and the HTML version in a sandboxed frame."""
     to = f"{card.name} <{card.email}>" if card.name else card.email
     when = f"{card.when} ({card.timezone})" if card.timezone else card.when
-    rows = [("От", sender)] if sender else []
-    rows += [("Кому", to), ("Отправка", when), ("Шаблон", data["template_file"] or data["template"] or "")]
-    said = APPROVAL_LABELS.get(card.approval or "")
+    rows = [("meta.from", sender)] if sender else []
+    rows += [
+        ("meta.to", to),
+        ("meta.when", when),
+        ("meta.template", data["template_file"] or data["template"] or ""),
+    ]
+    said = _approval_words(card.approval, ui)
     if said is not None:
-        rows.append(("Одобрение", " — ".join(said)))
-    meta = "".join(f"<dt>{k}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
+        rows.append(("meta.approval", " — ".join(said)))
+    meta = "".join(f"<dt>{ui.say(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
     letter_html = data["html"]
     if letter_html is None:
-        html_part = '<p class="empty">У этого шаблона нет HTML-версии: получатель увидит только текст.</p>'
+        html_part = f'<p class="empty">{ui.say("page.no_html")}</p>'
     else:
         # No allow-scripts: no script, form, popup or top navigation from the letter. The
         # page's origin only so that the page's script (_PAGE_JS) can read the letter's height
         # (see the module doc).
         html_part = (
             f'<iframe class="letter" sandbox="allow-same-origin" referrerpolicy="no-referrer" '
-            f'title="HTML-версия письма" srcdoc="{escape(letter_html, quote=True)}"></iframe>'
+            f'title="{escape(ui.say("page.html_title"))}" '
+            f'srcdoc="{escape(letter_html, quote=True)}"></iframe>'
         )
     title = card.subject or card.titles.get(card.occasion, card.occasion)
-    lang = card.lang if card.subject else ""  # an occasion's title is the config's (Russian) word
+    lang = card.lang if card.subject else ""  # an occasion's title is the config's word
     plain = escape(data["text"] or "")
+    text = ui.say("page.text")
     up = "../" * (card.page or "").count("/")  # drafts/<day>/<n>.html: two folders down
     return (
-        _head(title, f"{up}{_CSS_NAME}", _csp(_PAGE_JS, fonts=True), lang)
+        _head(title, f"{up}{_CSS_NAME}", _csp(_PAGE_JS, ui, fonts=True), ui, lang)
         + f"""<body class="draft">
 <nav class="back"><a href="{up}index.html#card-{card.n}"
- data-card="{card.n}" data-up="{up}">← Все поздравления</a></nav>
+ data-card="{card.n}" data-up="{up}">{ui.say("nav.all_greetings")}</a></nav>
 <header class="draft-head">
-<div class="status">{_badge(card)}</div>
+<div class="status">{_badge(card, ui)}</div>
 <h1{_lang(lang)}>{escape(title)}</h1>
-{_occasion_line(card)}
+{_occasion_line(card, ui)}
 <dl class="meta">{meta}</dl>
 </header>
 <main class="versions">
-<section class="version"><h2>Текст</h2><pre class="plain"{_lang(card.lang)}>{plain}</pre></section>
+<section class="version"><h2>{text}</h2><pre class="plain"{_lang(card.lang)}>{plain}</pre></section>
 <section class="version"><h2>HTML</h2>{html_part}</section>
 </main>
-<script>{_script(_PAGE_JS)}</script>
+<script>{_script(_PAGE_JS, ui)}</script>
 </body>
 </html>
 """

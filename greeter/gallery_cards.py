@@ -3,7 +3,8 @@
 Why a module of its own: :mod:`greeter.gallery` writes HTML, and this is the
 decision under it — which group (:data:`Status`) a draft falls in once the
 journal's word on it is read (a bounce is not "already sent"), which day it
-is filed under and in what order, and what it says in the reviewer's Russian.
+is filed under and in what order, and what it says in the team's language
+(:class:`~greeter.gallery_lang.Ui`).
 A :class:`Card` is small on purpose (names, subject, status — never the
 letter): a plan may hold a million drafts, and only the cards are kept for
 the index, which is written last.
@@ -14,11 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any, Literal
 
-from greeter.gallery_words import carried_detail, journal_detail, russian_detail
-from greeter.i18n import years_phrase
+from greeter.gallery_lang import Ui
 from greeter.planner import merged_into_failed
 
 __all__ = ["CARRIED_STATES", "JOURNAL_STATES", "Card", "Said", "Status", "card_of", "draft_page_name"]
@@ -28,43 +27,42 @@ __all__ = ["CARRIED_STATES", "JOURNAL_STATES", "Card", "Said", "Status", "card_o
 #: delivery the journal cannot confirm yet (``uncertain``, ``retry``, ``claimed``).
 Status = Literal["send", "sent", "merged", "skip", "error", "failed", "pending"]
 
-_WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+#: The groups whose card's day and time are when the letter leaves (or left), not the occasion's day.
+_LEAVING: frozenset[Status] = frozenset({"send", "sent", "error"})
 
 
 @dataclass(frozen=True, slots=True)
 class Said:
-    """How a card reads a greeting the journal already holds: its group, its badge (``{letter}``:
-    the carrying letter's occasion title), the badge's style and its words in the index's summary."""
+    """How a card reads a greeting the journal already holds: its group, its badge's style, and
+    ``key``, its words' in the language's table (``<key>.badge``, with ``{letter}``: the carrying
+    letter's occasion title; ``<key>.note``: the index's summary; ``<key>.detail``: the card's)."""
 
     status: Status
-    badge: str
     style: str
-    note: str
+    key: str
 
 
 #: A greeting the journal already holds (``already_sent``), by the row's state (JSON
 #: ``journal_state``). A bounce read «пропуск: уже отправлено» and was counted so: a marketer
 #: concluded the client was greeted. A state not here (``sent``) keeps «уже отправлено».
 JOURNAL_STATES: dict[str, Said] = {
-    "failed": Said("failed", "не доставлено: отказ сервера", "failed", "отказ сервера"),
-    "uncertain": Said("pending", "неизвестно, дошло ли", "uncertain", "неизвестно, дошло ли"),
-    "retry": Said("pending", "повторная отправка", "retry", "повторная отправка"),
-    "claimed": Said("pending", "отправляется", "claimed", "отправляется"),
-    "skipped": Said("skip", "пропуск: пропущено при отправке", "skip", "пропущено при отправке"),
+    "failed": Said("failed", "failed", "journal.failed"),
+    "uncertain": Said("pending", "uncertain", "journal.uncertain"),
+    "retry": Said("pending", "retry", "journal.retry"),
+    "claimed": Said("pending", "claimed", "journal.claimed"),
+    "skipped": Said("skip", "skip", "journal.skipped"),
 }
 
 #: An occasion that rode in another occasion's letter (``merged``), by that letter's journal state;
 #: none (``journal_state`` null): the letter is still planned, «объединено».
 CARRIED_STATES: dict[str, Said] = {
-    "sent": Said("sent", "отправлено в письме «{letter}»", "sent", "в письмах других поводов"),
-    "failed": Said("failed", "не доставлено (в письме «{letter}»)", "failed", "в письмах других поводов"),
-    "uncertain": Said(
-        "pending", "неизвестно, дошло ли (в письме «{letter}»)", "uncertain", "неизвестно, дошло ли"
-    ),
-    "retry": Said("pending", "повторная отправка (в письме «{letter}»)", "retry", "повторная отправка"),
-    "claimed": Said("pending", "отправляется (в письме «{letter}»)", "claimed", "отправляется"),
-    "skipped": Said("skip", "пропуск: письмо «{letter}» не отправлено", "skip", "письмо не отправлено"),
-    "expired": Said("skip", "пропуск: письмо «{letter}» просрочено", "skip", "письмо просрочено"),
+    "sent": Said("sent", "sent", "carried.sent"),
+    "failed": Said("failed", "failed", "carried.failed"),
+    "uncertain": Said("pending", "uncertain", "carried.uncertain"),
+    "retry": Said("pending", "retry", "carried.retry"),
+    "claimed": Said("pending", "claimed", "carried.claimed"),
+    "skipped": Said("skip", "skip", "carried.skipped"),
+    "expired": Said("skip", "skip", "carried.expired"),
 }
 
 
@@ -88,7 +86,8 @@ class Card:
     order: tuple[float, str]
     status: Status
     reason: str | None
-    #: Why, as the card says it (Russian where :mod:`greeter.gallery_words` knows the sentence).
+    #: Why, as the card says it (in a Russian gallery, Russian where :mod:`greeter.gallery_words`
+    #: knows the sentence; else the planner's own).
     detail: str | None
     when: str
     timezone: str
@@ -123,6 +122,11 @@ class Card:
     #: A ``merged`` occasion: the page of the letter it rides in (set once every card is read); None
     #: when that letter has no page (not rendered, not in this gallery), and on any other card.
     carrier: str | None = None
+    #: The occasion's own day, ``Сб 05.01``, when the letter leaves on another day; else "".
+    #: A Saturday birthday greeted on Friday, a New Year letter leaving on 30 December: the
+    #: card showed only the send day, and a reviewer could not tell a letter moved off a day
+    #: off from a wrong birth date without opening the contact.
+    own_day: str = ""
 
     @property
     def carried_by(self) -> tuple[str, str, str] | None:
@@ -151,19 +155,7 @@ class Card:
     @property
     def when_is_send(self) -> bool:
         """Whether :attr:`when` is when the letter leaves (or left) rather than the occasion's day."""
-        return self.status in ("send", "sent", "error")
-
-    @property
-    def own_day(self) -> str:
-        """The occasion's own day, ``Сб 05.01``, when the letter leaves on another day; else "".
-
-        A Saturday birthday greeted on Friday, a New Year letter leaving on 30 December: the
-        card showed only the send day, and a reviewer could not tell a letter moved off a day
-        off from a wrong birth date without opening the contact.
-        """
-        if not self.when_is_send or self.occasion_day is None or self.day == self.occasion_day:
-            return ""
-        return f"{_WEEKDAYS[self.occasion_day.weekday()]} {self.occasion_day:%d.%m}"
+        return self.status in _LEAVING
 
     @property
     def search_text(self) -> str:
@@ -175,9 +167,9 @@ class Card:
 
 
 def card_of(
-    n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str], lang: str = ""
+    n: int, data: dict[str, Any], *, has_page: bool, titles: Mapping[str, str], ui: Ui, lang: str = ""
 ) -> Card:
-    """Reduce one draft's JSON object to its index card."""
+    """Reduce one draft's JSON object to its index card, its words in ``ui``'s language."""
     occasion_day = date.fromisoformat(data["occasion_date"]) if data["occasion_date"] else None
     status: Status = data["status"]
     if data["reason"] == "render_error":
@@ -187,15 +179,16 @@ def card_of(
     elif data["reason"] == "merged":
         status = "merged"  # its own group: the summary, the filter and the day notes count alike
     leaves = datetime.fromisoformat(data["send_at"]) if data["send_at"] else None
-    send_at = leaves if status in ("send", "sent", "error") else None  # a merged card: its occasion's day
+    leaving = status in _LEAVING
+    send_at = leaves if leaving else None  # a merged card: its occasion's day
     day: date | None
     if send_at is not None:
         day = send_at.date()
-        when = _moment(send_at)
+        when = ui.moment(send_at)
         order = (send_at.timestamp(), data["name"])
     else:
         day = occasion_day
-        when = f"{_WEEKDAYS[day.weekday()]} {day:%d.%m}" if day else ""  # no date read: none shown
+        when = ui.short_day(day) if day else ""  # no date read: none shown
         order = (float("inf"), data["name"])
     years = data["years"]
     return Card(
@@ -204,7 +197,7 @@ def card_of(
         order=order,
         status=status,
         reason=data["reason"],
-        detail=_carried(data, leaves, titles) or _journal(data) or russian_detail(data["detail"], titles),
+        detail=_carried(data, leaves, titles, ui) or _journal(data, ui) or ui.detail(data["detail"], titles),
         when=when,
         timezone=data["timezone"] or "",
         name=data["name"] or "",
@@ -213,7 +206,7 @@ def card_of(
         occasion=data["occasion"],
         merged_with=tuple(data["merged_with"]),
         titles=titles,
-        years="" if years is None else _years(years),
+        years="" if years is None else ui.years(years),
         subject=data["subject"] or "",
         belated=bool(data["belated"]),
         occasion_day=occasion_day,
@@ -223,6 +216,7 @@ def card_of(
         lang=lang,
         journal_state=data["journal_state"],
         send_at=data["send_at"],
+        own_day=ui.short_day(occasion_day) if leaving and occasion_day and occasion_day != day else "",
     )
 
 
@@ -236,38 +230,31 @@ def draft_page_name(n: int, day: date | None) -> str:
     return f"drafts/{day.isoformat()}/{n}.html" if day is not None else f"drafts/{n}.html"
 
 
-def _moment(at: datetime) -> str:
-    """A send moment as cards show it: ``Ср 30.12 10:15`` (the recipient's own time)."""
-    return f"{_WEEKDAYS[at.weekday()]} {at:%d.%m} {at:%H:%M}"
-
-
-def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str, str]) -> str | None:
+def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str, str], ui: Ui) -> str | None:
     """What a merged occasion's card says, in words and occasion titles — the planner's detail
     names the letter by its machine name (``sent with first_deal_anniversary``) and not when it
     leaves. None: not a merged occasion, the planner's detail stays."""
     if data["reason"] not in ("merged", "render_error") or not data["merged_with"]:
         return None
     lead = data["merged_with"][0]
-    letter = f"письмо «{titles.get(lead, lead)}»"
-    at = f", {_moment(leaves)}" if leaves else ""
+    letter = titles.get(lead, lead)
+    at = f", {ui.moment(leaves)}" if leaves else ""
     if data["reason"] == "merged" and data["journal_state"]:  # that letter was handed over
-        fate = carried_detail(data["journal_state"], titles.get(lead, lead))
-        return None if fate is None else fate + (at if data["journal_state"] == "sent" else "")
+        said = CARRIED_STATES.get(data["journal_state"])
+        if said is None:
+            return None
+        fate = ui.say(f"{said.key}.detail", letter=letter)
+        return fate + (at if data["journal_state"] == "sent" else "")
     if data["reason"] == "merged":
-        return f"поздравление уйдёт в {letter}{at}"
+        return ui.say("carried.planned", letter=letter) + at
     failed = merged_into_failed(lead, "")
     if data["detail"] and data["detail"].startswith(failed):
-        return f"поздравление шло в {letter}, которое не удалось собрать: {data['detail'][len(failed) :]}"
+        return ui.say("carried.failed_render", letter=letter, why=data["detail"][len(failed) :])
     return None
 
 
-def _journal(data: dict[str, Any]) -> str | None:
-    """What became of a greeting the journal already holds, in words (:func:`journal_detail`) —
+def _journal(data: dict[str, Any], ui: Ui) -> str | None:
+    """What became of a greeting the journal already holds, in words (``journal.<state>.detail``) —
     the planner's "the journal already has this greeting (failed)" read as "already sent"."""
-    return journal_detail(data["journal_state"]) if data["reason"] == "already_sent" else None
-
-
-@lru_cache(maxsize=256)
-def _years(n: int) -> str:
-    """Years in words, e.g. "50 лет", via Babel — cached: a plan repeats the same few ages endlessly."""
-    return years_phrase(n, "ru")
+    said = JOURNAL_STATES.get(data["journal_state"] or "") if data["reason"] == "already_sent" else None
+    return None if said is None else ui.say(f"{said.key}.detail")

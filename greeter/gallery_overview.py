@@ -5,64 +5,40 @@ day with its counts (:func:`overview_rows`) and a line per contact left out
 of an occasion's audience (:func:`fold_page`) — so a month of a big CRM opens
 on a page of a few kilobytes, and 150,000 ``outside_audience`` skips are
 names to scroll, not 150,000 cards to draw. Everything from contacts and
-config goes through :func:`html.escape`, as on every page of the gallery.
+config goes through :func:`html.escape`, as on every page of the gallery;
+the words are the team's language's (:class:`~greeter.gallery_lang.Ui`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import date
 from html import escape
 from itertools import groupby
 
 from greeter.gallery_cards import Status
+from greeter.gallery_lang import Ui
 from greeter.gallery_layout import LIST_LINES, Fold, Listing
-from greeter.i18n import plural
 
-__all__ = ["DAY_NOTES", "fold_line", "fold_page", "long_day", "overview_rows", "pager"]
+__all__ = ["DAY_NOTES", "fold_line", "fold_page", "overview_rows", "pager"]
 
-_WEEKDAYS_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
-_MONTHS = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-
-#: How a day is summed up, by its cards' groups (no number words, so no Russian plural forms to get wrong).
-DAY_NOTES: tuple[tuple[Status, str], ...] = (
-    ("send", "к отправке"),
-    ("sent", "отправлено"),
-    ("merged", "объединено"),
-    ("skip", "пропущено"),
-    ("error", "ошибки"),
-    ("failed", "не доставлено"),
-    ("pending", "не подтверждено"),
-)
+#: How a day is summed up, by its cards' groups (each one's words: ``day.<group>``; no number words,
+#: so no plural forms to get wrong).
+DAY_NOTES: tuple[Status, ...] = ("send", "sent", "merged", "skip", "error", "failed", "pending")
 
 
-def long_day(d: date) -> str:
-    """``Пятница, 25 декабря 2026``."""
-    return f"{_WEEKDAYS_LONG[d.weekday()].capitalize()}, {d.day} {_MONTHS[d.month - 1]} {d.year}"
+def _clients(n: int, ui: Ui) -> str:
+    return ui.count(n, "clients.forms")
 
 
-def _clients(n: int) -> str:
-    return f"{n} {plural(n, 'клиент|клиента|клиентов', 'ru')}"
-
-
-def pager(pages: Sequence[str], current: int, up: str) -> str:
+def pager(pages: Sequence[str], current: int, up: str, ui: Ui) -> str:
     """Links to a day's (or a list's) parts, the current one marked; "" when there is one part."""
     links = _part_links(pages, current, up)
-    return f'<nav class="pager" aria-label="Части">Части: {links}</nav>' if links else ""
+    if not links:
+        return ""
+    return (
+        f'<nav class="pager" aria-label="{ui.say("pager.label")}">{ui.say("pager.parts", links=links)}</nav>'
+    )
 
 
 def _part_links(pages: Sequence[str], current: int, up: str) -> str:
@@ -74,7 +50,7 @@ def _part_links(pages: Sequence[str], current: int, up: str) -> str:
     )
 
 
-def fold_line(fold: Fold, up: str) -> str:
+def fold_line(fold: Fold, up: str, ui: Ui) -> str:
     """The line that stands for a day's ``outside_audience`` skips of one occasion: count and list.
 
     ``data-status="skip"``: the filters show it with the skips (and hide it
@@ -82,37 +58,39 @@ def fold_line(fold: Fold, up: str) -> str:
     """
     first = fold.cards[0]
     title = escape(first.titles.get(fold.occasion, fold.occasion))
+    line = ui.say("fold.line", clients=_clients(len(fold.cards), ui))
     return (
         f'<p class="folded" data-status="skip"><span class="badge badge-skip" title="outside_audience">'
-        f"пропуск: вне аудитории</span> <b>{title}</b>: {_clients(len(fold.cards))} не в аудитории "
-        f'повода, писем нет · <a href="{up}{escape(fold.page())}">список →</a></p>'
+        f"{ui.say('fold.badge')}</span> <b>{title}</b>: {line}"
+        f' · <a href="{up}{escape(fold.page())}">{ui.say("fold.list")}</a></p>'
     )
 
 
-def overview_rows(listings: Sequence[Listing]) -> Iterator[str]:
+def overview_rows(listings: Sequence[Listing], ui: Ui) -> Iterator[str]:
     """The overview's table: a row per day — its counts by group, the folded skips, links to its parts."""
     yield (
         '<div class="days-wrap"><table class="days">'
-        "<caption>Дни: письма и пропуски по дням, у каждого дня — своя страница"
-        '</caption><thead><tr><th scope="col">День</th>'
-        + "".join(f'<th scope="col" class="n n-{key}">{label}</th>' for key, label in DAY_NOTES)
-        + '<th scope="col" class="n">вне аудитории</th><th scope="col">Части</th></tr></thead><tbody>\n'
+        f"<caption>{ui.say('overview.caption')}"
+        f'</caption><thead><tr><th scope="col">{ui.say("overview.day")}</th>'
+        + "".join(f'<th scope="col" class="n n-{key}">{ui.say(f"day.{key}")}</th>' for key in DAY_NOTES)
+        + f'<th scope="col" class="n">{ui.say("overview.outside")}</th>'
+        + f'<th scope="col">{ui.say("overview.parts")}</th></tr></thead><tbody>\n'
     )
     for day, parts in groupby(listings, key=lambda listing: listing.day):
         of_day = list(parts)
         kinds = Counter(c.status for listing in of_day for c in listing.cards)
         outside = sum(len(f.cards) for listing in of_day for f in listing.folds)
-        cells = "".join(f'<td class="n n-{key}">{kinds[key] or ""}</td>' for key, _ in DAY_NOTES)
+        cells = "".join(f'<td class="n n-{key}">{kinds[key] or ""}</td>' for key in DAY_NOTES)
         more = _part_links([listing.name for listing in of_day], 0, "")
         weekend = ' class="day-weekend"' if day.weekday() >= 5 else ""
         yield (
-            f'<tr{weekend}><th scope="row"><a href="{of_day[0].name}">{long_day(day)}</a></th>{cells}'
+            f'<tr{weekend}><th scope="row"><a href="{of_day[0].name}">{ui.long_day(day)}</a></th>{cells}'
             f'<td class="n">{outside or ""}</td><td class="parts">{more}</td></tr>\n'
         )
     yield "</tbody></table></div>\n"
 
 
-def fold_page(head: str, fold: Fold, part: int, back: str) -> Iterator[str]:
+def fold_page(head: str, fold: Fold, part: int, back: str, ui: Ui) -> Iterator[str]:
     """Page ``part`` of a fold's list: who is left out of the occasion's audience that day, and why.
 
     One line each, no card and no script: the reasons differ (the contact's
@@ -121,15 +99,16 @@ def fold_page(head: str, fold: Fold, part: int, back: str) -> Iterator[str]:
     first = fold.cards[0]
     title = escape(first.titles.get(fold.occasion, fold.occasion))
     chunk = fold.cards[(part - 1) * LIST_LINES : part * LIST_LINES]
-    pages = pager([fold.page(k) for k in range(1, fold.parts + 1)], part, "../")
+    pages = pager([fold.page(k) for k in range(1, fold.parts + 1)], part, "../", ui)
+    day = ui.long_day(fold.day)
+    clients = _clients(len(fold.cards), ui)
     yield head
     yield f"""<body class="index folded-list">
-<nav class="back"><a href="{escape(back)}">← {long_day(fold.day)}</a></nav>
+<nav class="back"><a href="{escape(back)}">← {day}</a></nav>
 <header class="page-head">
 <div class="title-row">
-<h1>{title}: вне аудитории</h1>
-<p class="range">{long_day(fold.day)} · не в аудитории повода (его теги или условия):
- {_clients(len(fold.cards))}, писем нет. Причина — у каждого в строке.</p>
+<h1>{ui.say("fold.heading", title=title)}</h1>
+<p class="range">{ui.say("fold.range", day=day, clients=clients)}</p>
 </div>
 {pages}
 </header>
@@ -138,7 +117,7 @@ def fold_page(head: str, fold: Fold, part: int, back: str) -> Iterator[str]:
 """
     for card in chunk:
         who = escape(card.name or card.contact_id)
-        email = escape(card.email) or "нет e-mail"
+        email = escape(card.email) or ui.say("no_email")
         why = f' — <span class="detail">{escape(card.detail)}</span>' if card.detail else ""
         yield f"<li><b>{who}</b> · {email} · ID {escape(card.contact_id)}{why}</li>\n"
     yield f"""</ol>

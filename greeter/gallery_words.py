@@ -1,13 +1,14 @@
-"""The planner's reasons in the gallery's Russian: why an occasion is skipped, as a reviewer reads it.
+"""The planner's reasons in a Russian gallery: why an occasion is skipped, as a reviewer reads it.
 
 Why: the planner explains each skip in English (``only 1 day from the
 greeting of 2026-12-28 (min_gap_days 14)``) — the words of the command line,
-the JSON, the journal and the logs, which operators grep. The gallery is
-the marketer's page and is Russian throughout, and a card that said «пропуск:
-лимит частоты — only 12 days from…» read half in a foreign language. So the
+the JSON, the journal and the logs, which operators grep. A Russian team's
+gallery (:mod:`greeter.gallery_lang`) is Russian throughout, and a card that said «пропуск:
+лимит частоты — only 12 days from…» read half in a foreign language. So that
 gallery shows each known form of those sentences in Russian (the planner's
 own sentence stays in the pill's tooltip), and a sentence it does not know
-as it is: better English than a wrong translation. ``tests/test_gallery_words``
+as it is: better English than a wrong translation. A gallery in English shows
+the planner's own sentences. ``tests/test_gallery_words``
 renders a year of the example's skips and pins that none is left in English.
 
 A contact the planner cannot greet (``invalid_contact``) carries the
@@ -33,7 +34,7 @@ from functools import lru_cache
 from greeter.i18n import plural, years_phrase
 from greeter.sources.dates import EXCEL_SERIAL_ADVICE, MONTH_NAMES
 
-__all__ = ["carried_detail", "journal_detail", "russian_detail"]
+__all__ = ["russian_detail"]
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
 _STATES = {
@@ -45,49 +46,6 @@ _STATES = {
     "skipped": "пропущено",
     "expired": "просрочено",
 }
-
-
-#: What became of a greeting the journal already holds (preview's ``journal_state`` of an
-#: ``already_sent`` skip), as its card says it. Not a translation of the planner's sentence
-#: ("the journal already has this greeting (failed)"), which read as "already sent" whatever the
-#: state: what happened and what greeter does next (DESIGN.md: a 5xx is final, ``uncertain`` waits
-#: for an operator, ``retry`` goes again by itself). A state not here keeps that sentence.
-_JOURNAL_DETAILS = {
-    "failed": "сервер получателя отказался принять письмо: оно не доставлено и само повторно не уйдёт",
-    "uncertain": (
-        "связь прервалась после передачи письма: оно могло дойти, а могло и нет; greeter само его"
-        " не повторит (greeter uncertain resend или dismiss)"
-    ),
-    "retry": "сервер временно не принял письмо: greeter отправит его повторно",
-    "claimed": (
-        "письмо передаётся серверу сейчас (или отправку прервали: тогда его отметят «неизвестно, дошло ли»)"
-    ),
-    "skipped": "при отправке письмо не отправили (почему — в greeter history)",
-}
-
-#: The same for an occasion that rode in another occasion's letter, by that letter's state
-#: (``journal_state`` of a ``merged`` skip); ``{letter}`` is the letter's occasion title.
-_CARRIED_DETAILS = {
-    "sent": "поздравление ушло в письме «{letter}»",
-    "failed": "поздравление было в письме «{letter}», которое сервер получателя не принял",
-    "uncertain": "поздравление было в письме «{letter}»: неизвестно, дошло ли оно",
-    "retry": "поздравление в письме «{letter}», которое greeter отправит повторно",
-    "claimed": "поздравление в письме «{letter}», которое сейчас отправляется",
-    "skipped": "поздравление было в письме «{letter}», которое не отправили",
-    "expired": "поздравление было в письме «{letter}», которое так и не ушло: прошёл его срок",
-}
-
-
-def journal_detail(state: str | None) -> str | None:
-    """What became of a greeting the journal holds in ``state``; None: no words for it here."""
-    return _JOURNAL_DETAILS.get(state or "")
-
-
-def carried_detail(state: str | None, letter: str) -> str | None:
-    """What became of an occasion that rode in the letter of occasion ``letter`` (its title), whose
-    journal state is ``state``; None: that letter has not been handed over (still planned)."""
-    said = _CARRIED_DETAILS.get(state or "")
-    return said.format(letter=letter) if said is not None else None
 
 
 def _date(match: re.Match[str], first: int) -> str:

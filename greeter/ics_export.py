@@ -2,14 +2,16 @@
 
 One all-day event per letter on its send day (recipient's local date). The
 event is the *letter*, not the occasion: its title says so and gives each
-occasion its own day — «Поздравление: Иван Петрович Иванов — День рождения
-7 января (67 лет), Новый год 29 декабря» on 30 December — because a manager
-glancing at the 30th must not read "Ivan's birthday is today", and the
-anniversary number stands right after the occasion it counts. The words are
-Russian, like the preview gallery, the other thing managers read, and the
-occasions' ``title``s the config gives them (greeter's terminal output and logs
-stay English). Each event has a stable UID, so importing a newer file
-updates events instead of duplicating them. For an occasion of a date column
+occasion its own day, in the order of those days — «Поздравление: Иван
+Петрович Иванов — Новый год 29 декабря, День рождения 7 января (67 лет)» on
+30 December — because a manager glancing at the 30th must not read "Ivan's
+birthday is today", and the anniversary number stands right after the
+occasion it counts. The words are the team's language, like the preview
+gallery's, the other thing managers read (``defaults.locale``: Russian, else
+English — :mod:`greeter.gallery_lang`), and the occasions' ``title``s the
+config gives them (greeter's terminal output and logs stay English). Each
+event has a stable UID, so importing a newer file updates events instead of
+duplicating them. For an occasion of a date column
 (a birthday, a company's founding) the UID names the contact, the occasion
 and the *year*, not the day: a birthday corrected in the CRM moves its event
 instead of leaving the old one behind.
@@ -31,14 +33,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone
 
-from greeter.i18n import format_date, years_phrase
+from greeter.gallery_lang import Ui, ui_for
+from greeter.i18n import format_date
 from greeter.plan_types import Hit, PlanItem
 
 #: SEQUENCE counts seconds from here (it must stay a small non-negative integer for clients).
 _SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
-
-#: The language of the events (see the module's doc).
-_LOCALE = "ru"
 
 #: The calendar's last line, after its events (see :func:`calendar_chunks`).
 _END = b"END:VCALENDAR\r\n"
@@ -58,7 +58,7 @@ def event_uid(item: PlanItem, domain: str, *, yearly: bool = False) -> str:
     return f"{digest}@{domain}"
 
 
-def occasion_words(hit: Hit, titles: Mapping[str, str]) -> str:
+def occasion_words(hit: Hit, titles: Mapping[str, str], ui: Ui) -> str:
     """«День рождения 7 января (67 лет)»: the occasion's title, its own day, its anniversary.
 
     A holiday the config titles by its day («23 Февраля») is not given the day twice. A
@@ -66,12 +66,18 @@ def occasion_words(hit: Hit, titles: Mapping[str, str]) -> str:
     28 февраля)»: «28 февраля» alone told a manager the client's birthday is the 28th.
     """
     title = titles.get(hit.occasion, hit.occasion)
-    day = format_date(hit.date, _LOCALE, "day_month")
+    day = format_date(hit.date, ui.locale, "day_month")
     if hit.moved:
-        day = f"{format_date(date(2000, 2, 29), _LOCALE, 'day_month')} (в этом году — {day})"
+        day = ui.say("ics.moved", day=format_date(date(2000, 2, 29), ui.locale, "day_month"), moved=day)
     when = "" if day.casefold() in title.casefold() else f" {day}"
-    years = f" ({years_phrase(hit.years, _LOCALE)})" if hit.years is not None else ""
+    years = f" ({ui.years(hit.years)})" if hit.years is not None else ""
     return f"{title}{when}{years}"
+
+
+def by_day(hits: Iterable[Hit]) -> list[Hit]:
+    """``hits`` in the order of their days (ties as given): a letter for the 24th and the 23rd of
+    June listed the 24th first, in the order the occasions were merged."""
+    return sorted(hits, key=lambda hit: hit.date)
 
 
 def calendar_chunks(
@@ -84,6 +90,7 @@ def calendar_chunks(
     titles: Mapping[str, str] | None = None,
     timezone: str = "UTC",
     exported_at: datetime | None = None,
+    locale: str | None = "ru",
 ) -> Iterator[bytes]:
     """An RFC 5545 calendar of the letters to send (skips are not events), a piece at a time.
 
@@ -103,8 +110,10 @@ def calendar_chunks(
     ``titles``: what people call each occasion (``Settings.occasion_titles``); the name if absent.
     ``timezone``: the config's zone, whose definition is the one component of a calendar without
     letters (see the module's doc).
+    ``locale``: the team's (``defaults.locale``), whose language the events speak (Russian, else English).
     """
     called = titles or {}
+    ui = ui_for(locale)
     cal = Calendar()
     cal.add("prodid", "-//greeter//greetings//EN")
     cal.add("version", "2.0")
@@ -127,19 +136,18 @@ def calendar_chunks(
         event.add("sequence", max(int((stamp - _SEQUENCE_EPOCH).total_seconds()), 0))
         event.add("dtstart", item.send_at.date())
         event.add("dtend", item.send_at.date() + timedelta(days=1))
-        event.add(
-            "summary",
-            f"Поздравление: {who} — {', '.join(occasion_words(h, called) for h in (hit, *item.also))}",
-        )
-        leaves = f"{format_date(item.send_at.date(), _LOCALE)} в {item.send_at:%H:%M}"
+        occasions = ", ".join(occasion_words(h, called, ui) for h in by_day((hit, *item.also)))
+        event.add("summary", ui.say("ics.summary", who=who, occasions=occasions))
+        leaves = format_date(item.send_at.date(), ui.locale)
+        # the letter's own occasion first (its template), then those riding in it, by their days
         lines = [
-            f"Письмо уходит {leaves} по времени получателя ({item.send_at.tzinfo})",
-            f"Повод: {occasion_words(hit, called)}",
-            *(f"В том же письме: {occasion_words(h, called)}" for h in item.also),
-            f"Кому: {who} <{hit.contact.email}> (id {hit.contact.id})",
+            ui.say("ics.leaves", day=leaves, time=f"{item.send_at:%H:%M}", zone=item.send_at.tzinfo),
+            ui.say("ics.occasion", occasion=occasion_words(hit, called, ui)),
+            *(ui.say("ics.also", occasion=occasion_words(h, called, ui)) for h in by_day(item.also)),
+            ui.say("ics.to", who=who, email=hit.contact.email, id=hit.contact.id),
         ]
         if hit.contact.company:
-            lines.append(f"Компания: {hit.contact.company}")
+            lines.append(ui.say("ics.company", company=hit.contact.company))
         event.add("description", "\n".join(lines))
         event.add("categories", [hit.occasion])
         event.add("transp", "TRANSPARENT")

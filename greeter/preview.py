@@ -320,6 +320,7 @@ def run_preview(
             rejected=lambda: report.rejections,
             contact_id=contact_id,
             default_zone=settings.defaults.timezone,
+            locale=settings.defaults.locale,  # the pages speak the team's language
         )
     if fmt in _WRITTEN:  # the table and the JSON show each failed letter; files are not on the terminal
         for line in failures.lines(*_WRITTEN[fmt]):

@@ -81,7 +81,7 @@ def test_events_name_occasions_as_the_config_titles_them() -> None:
         titles={"birthday": "День рождения", "new_year": "Новый год"},
     )  # fmt: skip
     [event] = Calendar.from_ical(data).walk("VEVENT")
-    assert str(event["SUMMARY"]).endswith(" — День рождения 7 января (47 лет), Новый год 29 декабря")
+    assert str(event["SUMMARY"]).endswith(" — Новый год 29 декабря, День рождения 7 января (47 лет)")
     assert "Повод: День рождения 7 января (47 лет)" in event["DESCRIPTION"]
     assert "В том же письме: Новый год 29 декабря" in event["DESCRIPTION"]
     # a holiday the config titles by its own day is not given the day twice
@@ -118,7 +118,7 @@ def test_an_event_on_the_send_day_is_titled_as_the_greeting_with_the_occasions_o
     assert event.dtstart == date(2026, 12, 30)  # the letter leaves before the New Year holidays
     assert (
         event.summary
-        == "Поздравление: Иван Петрович Иванов — День рождения 7 января (67 лет), Новый год 29 декабря"
+        == "Поздравление: Иван Петрович Иванов — Новый год 29 декабря, День рождения 7 января (67 лет)"
     )
     assert event.description is not None
     lines = event.description.splitlines()
@@ -229,3 +229,53 @@ def test_a_29_february_greeted_on_the_28th_keeps_its_own_day_in_the_title() -> N
     (event,) = events(build_calendar([item], now=datetime(2027, 2, 1, tzinfo=MSK), domain="r.example",
                                      name="t", titles={"birthday": "День рождения"}))  # fmt: skip
     assert "День рождения 29 февраля (в этом году — 28 февраля) (43 года)" in event["SUMMARY"], event
+
+
+def june_letter() -> PlanItem:
+    """A letter leaving on 22 June for a birthday on the 24th, carrying a company's day on the 25th and
+    a name day on the 23rd (merged in that order: by priority, not by day)."""
+    company = Hit(IVAN, "company_anniversary", date(2027, 6, 25), 10, 40, "company")
+    name_day = Hit(IVAN, "name_day", date(2027, 6, 23), None, 60, "name_day")
+    lead = Hit(IVAN, "birthday", date(2027, 6, 24), 47, 100, "birthday")
+    return PlanItem(lead, "send", send_at=datetime(2027, 6, 22, 11, 1, tzinfo=MSK), also=(company, name_day))
+
+
+def test_a_letters_occasions_are_listed_by_their_days() -> None:
+    """The event listed the 24th before the 23rd: a manager reading «24 июня, 23 июня» took one for a typo."""
+    (event,) = events(build_calendar([june_letter()], now=datetime(2027, 6, 1, tzinfo=MSK), domain="r.example",
+                                     name="t"))  # fmt: skip
+    assert event["SUMMARY"] == (
+        "Поздравление: Иван Петрович Иванов — name_day 23 июня, birthday 24 июня (47 лет),"
+        " company_anniversary 25 июня (10 лет)"
+    )
+    # the letter's own occasion first (its template), then those riding in it, by their days
+    assert event["DESCRIPTION"].splitlines()[1:4] == [
+        "Повод: birthday 24 июня (47 лет)",
+        "В том же письме: name_day 23 июня",
+        "В том же письме: company_anniversary 25 июня (10 лет)",
+    ]
+
+
+def test_a_team_of_another_language_reads_its_calendar_in_english() -> None:
+    """An Estonian team (defaults.locale et) got «Поздравление: …», «Письмо уходит 22 июня 2027 г. в
+    11:01 по времени получателя»: English is the calendar's language for every locale but Russian."""
+    now = datetime(2027, 6, 1, tzinfo=MSK)
+    (event,) = events(build_calendar([june_letter()], now=now, domain="r.example", name="t", locale="et"))
+    assert event["SUMMARY"] == (
+        "Greeting: Иван Петрович Иванов — name_day 23 June, birthday 24 June (47 years),"
+        " company_anniversary 25 June (10 years)"
+    )
+    assert event["DESCRIPTION"].splitlines() == [
+        "The letter leaves on 22 June 2027 at 11:01, the recipient's time (Europe/Moscow)",
+        "Occasion: birthday 24 June (47 years)",
+        "In the same letter: name_day 23 June",
+        "In the same letter: company_anniversary 25 June (10 years)",
+        "To: Иван Петрович Иванов <ivan@example.com> (id 1002)",
+    ]
+    first = Hit(IVAN, "first_deal", date(2028, 2, 28), 1, 100, "first_deal", moved=True)
+    item = PlanItem(first, "send", send_at=datetime(2028, 2, 28, 11, 0, tzinfo=MSK))
+    (event,) = events(build_calendar([item], now=now, domain="r.example", name="t", locale="et_EE"))
+    assert (
+        event["SUMMARY"]
+        == "Greeting: Иван Петрович Иванов — first_deal 29 February (28 February this year) (1 year)"
+    )

@@ -1,0 +1,515 @@
+"""The words of what a team reads about its plan — the preview gallery and the calendar — by language.
+
+Why: the gallery and ``greeter calendar`` were written in Russian whatever the
+config said, and an Estonian team (``defaults.locale: et``) got pages and
+events it could not read. They now speak the team's language, the language of
+``defaults.locale``: each language is one table of words here
+(:data:`RUSSIAN`, :data:`ENGLISH`), and a locale with no table of its own gets
+English — one whole language, never a page half in one and half in another.
+Another language is one more table with the same keys (``tests/test_gallery_lang``
+holds every table to English's keys and placeholders).
+
+What is *not* here: the letters (each stays in its contact's language), the
+occasions' titles (the config's own words), and the planner's sentences —
+the command line's English, which a Russian gallery reads in Russian through
+:func:`greeter.gallery_words.russian_detail` (a language's translator,
+:data:`_TRANSLATORS`) and every other language shows as the planner wrote them.
+
+Dates are Babel patterns per language (``date.*`` keys), so a day reads as
+the language writes it: «Понедельник, 7 декабря 2026», "Monday, 7 December
+2026". English is CLDR's international English (``en_001``, day before
+month): a team in Tallinn does not read American dates.
+
+Pure: tables and lookups; the formatted days are cached (a plan repeats a few
+hundred days a million times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Final
+
+from babel.dates import format_date as _babel_format_date
+
+from greeter.gallery_words import russian_detail
+from greeter.i18n import language_of, plural, years_phrase
+
+__all__ = ["ENGLISH", "FALLBACK", "RUSSIAN", "TABLES", "Ui", "ui_for"]
+
+#: A language's words: a key (``filter.send``) → the text, ``{name}`` where a value goes (str.format).
+#: Plural forms (``*.forms``) are ``|``-separated in CLDR's order (:func:`greeter.i18n.plural`).
+Words = Mapping[str, str]
+
+#: Russian: the gallery's and the calendar's first language.
+RUSSIAN: Final[Words] = {
+    "locale": "ru",
+    # Babel patterns: weekdays stand-alone («понедельник», capitalised by Ui), months in the genitive
+    "date.long_day": "cccc, d MMMM y",
+    "date.short_day": "ccc dd.MM",
+    "date.date": "dd.MM.y",
+    "date.day_month": "dd.MM",
+    # the planner's reasons for a skip, as its badge says them
+    "reason.frequency_cap": "лимит частоты",
+    "reason.merged": "объединено",
+    "reason.suppressed": "в стоп-листе",
+    "reason.no_email": "нет e-mail",
+    "reason.invalid_contact": "ошибка в контакте",
+    "reason.already_sent": "уже отправлено",
+    "reason.expired": "просрочено",
+    "reason.outside_audience": "вне аудитории",
+    "reason.render_error": "ошибка шаблона",
+    "reason.awaiting_approval": "ждёт одобрения",
+    # review states (greeter.gallery.APPROVAL_STATES): the label, and what it means
+    "approval.awaiting_approval": "ждёт одобрения",
+    "approval.awaiting_approval.means": "не уйдёт, пока его не одобрят (greeter approve)",
+    "approval.changed_since_approval": "изменено после одобрения",
+    "approval.changed_since_approval.means": (
+        "текст изменился после одобрения: оно снято, письмо не уйдёт, пока его не одобрят снова"
+    ),
+    "approval.approval_outdated": "одобрено старой версией",
+    "approval.approval_outdated.means": (
+        "одобрение старой версии greeter не покрывало адресата и отправителя: письмо не уйдёт, "
+        "пока его не одобрят снова"
+    ),
+    "approval.approved": "одобрено",
+    "approval.approved.means": "уйдёт в срок: одобрено ровно это письмо",
+    # the index's filter buttons
+    "filter.all": "Все",
+    "filter.send": "К отправке",
+    "filter.sent": "Отправлено",
+    "filter.merged": "Объединено",
+    "filter.skip": "Пропущено",
+    "filter.error": "Ошибки",
+    "filter.failed": "Не доставлено",
+    "filter.pending": "Не подтверждено",
+    "toolbar.label": "Фильтры",
+    "toolbar.status": "Состояние",
+    "toolbar.approval": "Одобрение",
+    "toolbar.search_label": "Поиск по имени, e-mail, поводу и теме (клавиша /)",
+    "toolbar.search": "Поиск: имя, e-mail, повод, тема…  ( / )",
+    # the index's script (greeter/gallery_index.js): these are the literals the file is written with
+    "script.shown": "Показано ",
+    "script.of": " из ",
+    # the summary tiles
+    "stat.send": "к отправке",
+    "stat.sent": "отправлено",
+    "stat.merged": "объединено",
+    "stat.skip": "пропущено",
+    "stat.error.forms": "ошибка шаблона|ошибки шаблонов|ошибок шаблонов",
+    "stat.failed": "не доставлено",
+    "stat.pending": "не подтверждено",
+    "stat.combined": "{n} с объединёнными поводами",
+    "stat.belated": "{n} после дня повода",
+    "stat.by_journal": "по журналу",
+    "stat.rode": "; вошли в другие письма: {n}",
+    "stat.merged_note": "поводы вошли в другие письма",
+    "stat.error_note": "письма не собраны",
+    # a day's summary (its heading, the overview's columns)
+    "day.send": "к отправке",
+    "day.sent": "отправлено",
+    "day.merged": "объединено",
+    "day.skip": "пропущено",
+    "day.error": "ошибки",
+    "day.failed": "не доставлено",
+    "day.pending": "не подтверждено",
+    # headers, pages
+    "page.title": "Поздравления: предпросмотр",
+    "header.title": "Поздравления",
+    "header.pill": "предпросмотр",
+    "header.range": "с <b>{start}</b> по <b>{end}</b> ({days})\n · по состоянию на <b>{as_of}</b>",
+    "header.days.forms": "дн.|дн.|дн.",
+    "day.part": " · часть {part} из {parts}",
+    "day.range": "поздравления этого дня{part}",
+    "nav.all_days": "← Все дни",
+    "nav.all_greetings": "← Все поздравления",
+    "nothing_planned": "В этом диапазоне ничего не запланировано.",
+    "no_match": "Ничего не найдено.",
+    "footer": "greeter preview · время отправки указано по часовому поясу получателя",
+    "contact_errors": "Ошибки в контактах",
+    "contact_errors.note": "эти поводы не поздравить, пока дата в строке контакта не исправлена",
+    "rejected.title": "Строки контактов не загружены: {n}",
+    "rejected.note": "этим клиентам ничего не отправится, пока строка не исправлена",
+    "alert.contact_errors": "ошибки в контактах: {n}",
+    "alert.rejected": "строки контактов не загружены: {n}",
+    "alert.listed": "{links} — список {where}",
+    "alert.elsewhere": "на отдельной странице",
+    "alert.below": "после писем, внизу страницы",
+    # a card
+    "no_email": "нет e-mail",
+    "badge.send": "отправка",
+    "badge.sent": "отправлено",
+    "badge.error": "ошибка шаблона",
+    "badge.skip": "пропуск: {reason}",
+    "belated": "после дня повода",
+    "belated.tip": "уходит после дня повода",
+    "own_day.tip": "день повода: письмо уходит в другой день",
+    "when.occasion": "дата повода",
+    "when.sent": "ушло (по журналу), по времени получателя",
+    "when.send": "отправка по времени получателя",
+    "open": "Открыть письмо →",
+    "open.carrier": "Открыть письмо «{letter}» →",
+    "carried.planned": "поздравление уйдёт в письмо «{letter}»",
+    "carried.failed_render": "поздравление шло в письмо «{letter}», которое не удалось собрать: {why}",
+    # a greeting the journal already holds, by its state: the badge, the summary's word, the card's words
+    "journal.failed.badge": "не доставлено: отказ сервера",
+    "journal.failed.note": "отказ сервера",
+    "journal.failed.detail": (
+        "сервер получателя отказался принять письмо: оно не доставлено и само повторно не уйдёт"
+    ),
+    "journal.uncertain.badge": "неизвестно, дошло ли",
+    "journal.uncertain.note": "неизвестно, дошло ли",
+    "journal.uncertain.detail": (
+        "связь прервалась после передачи письма: оно могло дойти, а могло и нет; greeter само его"
+        " не повторит (greeter uncertain resend или dismiss)"
+    ),
+    "journal.retry.badge": "повторная отправка",
+    "journal.retry.note": "повторная отправка",
+    "journal.retry.detail": "сервер временно не принял письмо: greeter отправит его повторно",
+    "journal.claimed.badge": "отправляется",
+    "journal.claimed.note": "отправляется",
+    "journal.claimed.detail": (
+        "письмо передаётся серверу сейчас (или отправку прервали: тогда его отметят «неизвестно, дошло ли»)"
+    ),
+    "journal.skipped.badge": "пропуск: пропущено при отправке",
+    "journal.skipped.note": "пропущено при отправке",
+    "journal.skipped.detail": "при отправке письмо не отправили (почему — в greeter history)",
+    # an occasion that rode in another occasion's letter, by that letter's state ({letter}: its title)
+    "carried.sent.badge": "отправлено в письме «{letter}»",
+    "carried.sent.note": "в письмах других поводов",
+    "carried.sent.detail": "поздравление ушло в письме «{letter}»",
+    "carried.failed.badge": "не доставлено (в письме «{letter}»)",
+    "carried.failed.note": "в письмах других поводов",
+    "carried.failed.detail": "поздравление было в письме «{letter}», которое сервер получателя не принял",
+    "carried.uncertain.badge": "неизвестно, дошло ли (в письме «{letter}»)",
+    "carried.uncertain.note": "неизвестно, дошло ли",
+    "carried.uncertain.detail": "поздравление было в письме «{letter}»: неизвестно, дошло ли оно",
+    "carried.retry.badge": "повторная отправка (в письме «{letter}»)",
+    "carried.retry.note": "повторная отправка",
+    "carried.retry.detail": "поздравление в письме «{letter}», которое greeter отправит повторно",
+    "carried.claimed.badge": "отправляется (в письме «{letter}»)",
+    "carried.claimed.note": "отправляется",
+    "carried.claimed.detail": "поздравление в письме «{letter}», которое сейчас отправляется",
+    "carried.skipped.badge": "пропуск: письмо «{letter}» не отправлено",
+    "carried.skipped.note": "письмо не отправлено",
+    "carried.skipped.detail": "поздравление было в письме «{letter}», которое не отправили",
+    "carried.expired.badge": "пропуск: письмо «{letter}» просрочено",
+    "carried.expired.note": "письмо просрочено",
+    "carried.expired.detail": "поздравление было в письме «{letter}», которое так и не ушло: прошёл его срок",
+    # a letter's page
+    "meta.from": "От",
+    "meta.to": "Кому",
+    "meta.when": "Отправка",
+    "meta.template": "Шаблон",
+    "meta.approval": "Одобрение",
+    "page.no_html": "У этого шаблона нет HTML-версии: получатель увидит только текст.",
+    "page.html_title": "HTML-версия письма",
+    "page.text": "Текст",
+    # the overview of a big gallery, and the lists of contacts outside an occasion's audience
+    "pager.label": "Части",
+    "pager.parts": "Части: {links}",
+    "overview.caption": "Дни: письма и пропуски по дням, у каждого дня — своя страница",
+    "overview.day": "День",
+    "overview.outside": "вне аудитории",
+    "overview.parts": "Части",
+    "clients.forms": "клиент|клиента|клиентов",
+    "fold.badge": "пропуск: вне аудитории",
+    "fold.line": "{clients} не в аудитории повода, писем нет",
+    "fold.list": "список →",
+    "fold.title": "Вне аудитории: {day}",
+    "fold.heading": "{title}: вне аудитории",
+    "fold.range": (
+        "{day} · не в аудитории повода (его теги или условия):\n {clients}, писем нет."
+        " Причина — у каждого в строке."
+    ),
+    # the calendar's events (greeter calendar)
+    "ics.summary": "Поздравление: {who} — {occasions}",
+    "ics.leaves": "Письмо уходит {day} в {time} по времени получателя ({zone})",
+    "ics.occasion": "Повод: {occasion}",
+    "ics.also": "В том же письме: {occasion}",
+    "ics.to": "Кому: {who} <{email}> (id {id})",
+    "ics.company": "Компания: {company}",
+    "ics.moved": "{day} (в этом году — {moved})",
+}
+
+#: English: every language without a table of its own (see the module's doc).
+ENGLISH: Final[Words] = {
+    "locale": "en_001",
+    "date.long_day": "EEEE, d MMMM y",
+    "date.short_day": "EEE d MMM",
+    "date.date": "d MMM y",
+    "date.day_month": "d MMM",
+    "reason.frequency_cap": "frequency cap",
+    "reason.merged": "merged",
+    "reason.suppressed": "on the do-not-contact list",
+    "reason.no_email": "no e-mail",
+    "reason.invalid_contact": "error in the contact",
+    "reason.already_sent": "already sent",
+    "reason.expired": "expired",
+    "reason.outside_audience": "outside the audience",
+    "reason.render_error": "template error",
+    "reason.awaiting_approval": "awaiting approval",
+    "approval.awaiting_approval": "awaiting approval",
+    "approval.awaiting_approval.means": "will not leave until it is approved (greeter approve)",
+    "approval.changed_since_approval": "changed since approval",
+    "approval.changed_since_approval.means": (
+        "the text changed after it was approved: the approval is withdrawn, and the letter will not leave"
+        " until it is approved again"
+    ),
+    "approval.approval_outdated": "approved by an older version",
+    "approval.approval_outdated.means": (
+        "an older greeter's approval did not cover the recipient and the sender: the letter will not leave"
+        " until it is approved again"
+    ),
+    "approval.approved": "approved",
+    "approval.approved.means": "will leave on time: exactly this letter was approved",
+    "filter.all": "All",
+    "filter.send": "To send",
+    "filter.sent": "Sent",
+    "filter.merged": "Merged",
+    "filter.skip": "Skipped",
+    "filter.error": "Errors",
+    "filter.failed": "Not delivered",
+    "filter.pending": "Unconfirmed",
+    "toolbar.label": "Filters",
+    "toolbar.status": "Status",
+    "toolbar.approval": "Approval",
+    "toolbar.search_label": "Search by name, e-mail, occasion and subject (key /)",
+    "toolbar.search": "Search: name, e-mail, occasion, subject…  ( / )",
+    "script.shown": "Showing ",
+    "script.of": " of ",
+    "stat.send": "to send",
+    "stat.sent": "sent",
+    "stat.merged": "merged",
+    "stat.skip": "skipped",
+    "stat.error.forms": "template error|template errors",
+    "stat.failed": "not delivered",
+    "stat.pending": "unconfirmed",
+    "stat.combined": "{n} with merged occasions",
+    "stat.belated": "{n} after the occasion's day",
+    "stat.by_journal": "by the journal",
+    "stat.rode": "; in other letters: {n}",
+    "stat.merged_note": "occasions went into other letters",
+    "stat.error_note": "letters not rendered",
+    "day.send": "to send",
+    "day.sent": "sent",
+    "day.merged": "merged",
+    "day.skip": "skipped",
+    "day.error": "errors",
+    "day.failed": "not delivered",
+    "day.pending": "unconfirmed",
+    "page.title": "Greetings: preview",
+    "header.title": "Greetings",
+    "header.pill": "preview",
+    "header.range": "from <b>{start}</b> to <b>{end}</b> ({days})\n · as of <b>{as_of}</b>",
+    "header.days.forms": "day|days",
+    "day.part": " · part {part} of {parts}",
+    "day.range": "this day's greetings{part}",
+    "nav.all_days": "← All days",
+    "nav.all_greetings": "← All greetings",
+    "nothing_planned": "Nothing is planned in this range.",
+    "no_match": "Nothing found.",
+    "footer": "greeter preview · send times are in each recipient's time zone",
+    "contact_errors": "Errors in contacts",
+    "contact_errors.note": (
+        "these occasions cannot be greeted until the date in the contact's row is corrected"
+    ),
+    "rejected.title": "Contact rows not loaded: {n}",
+    "rejected.note": "these clients get nothing until the row is corrected",
+    "alert.contact_errors": "errors in contacts: {n}",
+    "alert.rejected": "contact rows not loaded: {n}",
+    "alert.listed": "{links} — listed {where}",
+    "alert.elsewhere": "on a page of their own",
+    "alert.below": "after the letters, at the bottom of the page",
+    "no_email": "no e-mail",
+    "badge.send": "to send",
+    "badge.sent": "sent",
+    "badge.error": "template error",
+    "badge.skip": "skipped: {reason}",
+    "belated": "after the occasion's day",
+    "belated.tip": "leaves after the occasion's day",
+    "own_day.tip": "the occasion's day: the letter leaves on another day",
+    "when.occasion": "the occasion's date",
+    "when.sent": "left (by the journal), in the recipient's time",
+    "when.send": "sending time, in the recipient's time",
+    "open": "Open the letter →",
+    "open.carrier": "Open the “{letter}” letter →",
+    "carried.planned": "the greeting goes in the “{letter}” letter",
+    "carried.failed_render": "the greeting was to go in the “{letter}” letter, which failed to render: {why}",
+    "journal.failed.badge": "not delivered: refused by the server",
+    "journal.failed.note": "refused by the server",
+    "journal.failed.detail": (
+        "the recipient's server refused the letter: it was not delivered and will not be resent by itself"
+    ),
+    "journal.uncertain.badge": "delivery unknown",
+    "journal.uncertain.note": "delivery unknown",
+    "journal.uncertain.detail": (
+        "the connection broke after the letter was handed over: it may or may not have arrived; greeter"
+        " will not resend it by itself (greeter uncertain resend or dismiss)"
+    ),
+    "journal.retry.badge": "to be resent",
+    "journal.retry.note": "to be resent",
+    "journal.retry.detail": "the server did not take the letter for now: greeter will send it again",
+    "journal.claimed.badge": "sending",
+    "journal.claimed.note": "sending",
+    "journal.claimed.detail": (
+        "the letter is being handed to the server now (or the sending was interrupted: it will then be"
+        " marked “delivery unknown”)"
+    ),
+    "journal.skipped.badge": "skipped: skipped when sending",
+    "journal.skipped.note": "skipped when sending",
+    "journal.skipped.detail": "the letter was not sent when sending (greeter history says why)",
+    "carried.sent.badge": "sent in the “{letter}” letter",
+    "carried.sent.note": "in other occasions' letters",
+    "carried.sent.detail": "the greeting went in the “{letter}” letter",
+    "carried.failed.badge": "not delivered (in the “{letter}” letter)",
+    "carried.failed.note": "in other occasions' letters",
+    "carried.failed.detail": (
+        "the greeting was in the “{letter}” letter, which the recipient's server refused"
+    ),
+    "carried.uncertain.badge": "delivery unknown (in the “{letter}” letter)",
+    "carried.uncertain.note": "delivery unknown",
+    "carried.uncertain.detail": "the greeting was in the “{letter}” letter: it is unknown whether it arrived",
+    "carried.retry.badge": "to be resent (in the “{letter}” letter)",
+    "carried.retry.note": "to be resent",
+    "carried.retry.detail": "the greeting is in the “{letter}” letter, which greeter will send again",
+    "carried.claimed.badge": "sending (in the “{letter}” letter)",
+    "carried.claimed.note": "sending",
+    "carried.claimed.detail": "the greeting is in the “{letter}” letter, which is being sent now",
+    "carried.skipped.badge": "skipped: the “{letter}” letter was not sent",
+    "carried.skipped.note": "letter not sent",
+    "carried.skipped.detail": "the greeting was in the “{letter}” letter, which was not sent",
+    "carried.expired.badge": "skipped: the “{letter}” letter expired",
+    "carried.expired.note": "letter expired",
+    "carried.expired.detail": "the greeting was in the “{letter}” letter, which never left: its time ran out",
+    "meta.from": "From",
+    "meta.to": "To",
+    "meta.when": "Sending",
+    "meta.template": "Template",
+    "meta.approval": "Approval",
+    "page.no_html": "This template has no HTML version: the recipient will see only the text.",
+    "page.html_title": "The letter's HTML version",
+    "page.text": "Text",
+    "pager.label": "Parts",
+    "pager.parts": "Parts: {links}",
+    "overview.caption": "Days: letters and skips by day, each day on a page of its own",
+    "overview.day": "Day",
+    "overview.outside": "outside the audience",
+    "overview.parts": "Parts",
+    "clients.forms": "client|clients",
+    "fold.badge": "skipped: outside the audience",
+    "fold.line": "{clients} not in the occasion's audience, no letters",
+    "fold.list": "list →",
+    "fold.title": "Outside the audience: {day}",
+    "fold.heading": "{title}: outside the audience",
+    "fold.range": (
+        "{day} · not in the occasion's audience (its tags or conditions):\n {clients}, no letters."
+        " Each line says why."
+    ),
+    "ics.summary": "Greeting: {who} — {occasions}",
+    "ics.leaves": "The letter leaves on {day} at {time}, the recipient's time ({zone})",
+    "ics.occasion": "Occasion: {occasion}",
+    "ics.also": "In the same letter: {occasion}",
+    "ics.to": "To: {who} <{email}> (id {id})",
+    "ics.company": "Company: {company}",
+    "ics.moved": "{day} ({moved} this year)",
+}
+
+#: The tables by language (a locale's bare language code: ``ru`` for ``ru_RU``).
+TABLES: Final[Mapping[str, Words]] = {"ru": RUSSIAN, "en": ENGLISH}
+
+#: The language of a locale without a table.
+FALLBACK: Final = "en"
+
+#: What a language reads the planner's (English) sentences in; a language not here shows them as written.
+_TRANSLATORS: Final[Mapping[str, Callable[[str | None, Mapping[str, str]], str | None]]] = {
+    "ru": russian_detail,
+}
+
+
+@lru_cache(maxsize=4096)
+def _day(d: date, pattern: str, locale: str) -> str:
+    """``d`` by a Babel pattern, its first letter capitalised (a Russian weekday opens a heading)."""
+    text = _babel_format_date(d, pattern, locale=locale)
+    return text[:1].upper() + text[1:]
+
+
+@lru_cache(maxsize=256)
+def _years(n: int, locale: str) -> str:
+    return years_phrase(n, locale)
+
+
+@dataclass(frozen=True, slots=True)
+class Ui:
+    """One language's words and dates, as the gallery's pages and the calendar's events say them."""
+
+    #: The language's code: its table's key, and the pages' ``<html lang>``.
+    tag: str
+    #: Its table (one per language: compared and hashed by ``tag``, so a Ui can key a cache).
+    words: Words = field(compare=False, repr=False)
+
+    @property
+    def locale(self) -> str:
+        """Babel's locale for the language's dates and plurals (``en_001``: international English)."""
+        return self.words["locale"]
+
+    def say(self, key: str, **values: object) -> str:
+        """The words of ``key``, ``values`` put in their places."""
+        text = self.words[key]
+        return text.format(**values) if values else text
+
+    def get(self, key: str) -> str | None:
+        """The words of ``key``, None when the language has none (a machine word with no label)."""
+        return self.words.get(key)
+
+    def form(self, n: int, key: str) -> str:
+        """The form of ``key``'s plural (``*.forms``) that agrees with ``n``: «клиента» (3), "client" (1)."""
+        return plural(n, self.words[key], self.locale)
+
+    def count(self, n: int, key: str) -> str:
+        """``n`` and its word (:meth:`form`): «3 клиента», "1 client"."""
+        return f"{n} {self.form(n, key)}"
+
+    def years(self, n: int) -> str:
+        """Years in words with their plural: «50 лет», "25 years", "1 year"."""
+        return _years(n, self.locale)
+
+    def long_day(self, d: date) -> str:
+        """A day heading: «Пятница, 25 декабря 2026», "Friday, 25 December 2026"."""
+        return _day(d, self.words["date.long_day"], self.locale)
+
+    def short_day(self, d: date) -> str:
+        """A day on a card: «Сб 05.12», "Sat 5 Dec"."""
+        return _day(d, self.words["date.short_day"], self.locale)
+
+    def moment(self, at: datetime) -> str:
+        """A send moment on a card, in the recipient's own time: «Ср 30.12 10:15», "Wed 30 Dec 10:15"."""
+        return f"{self.short_day(at.date())} {at:%H:%M}"
+
+    def short_date(self, d: date) -> str:
+        """A date with its year: «05.12.2026», "5 Dec 2026"."""
+        return _day(d, self.words["date.date"], self.locale)
+
+    def day_month(self, d: date) -> str:
+        """A day of the year, in a tooltip or beside a badge: «05.12», "5 Dec"."""
+        return _day(d, self.words["date.day_month"], self.locale)
+
+    def detail(self, sentence: str | None, titles: Mapping[str, str]) -> str | None:
+        """One of the planner's sentences as this language's page shows it (translated, or as written)."""
+        translate = _TRANSLATORS.get(self.tag)
+        return translate(sentence, titles) if translate is not None else sentence
+
+
+@lru_cache(maxsize=64)
+def ui_for(locale: str | None) -> Ui:
+    """The words for a team whose ``defaults.locale`` is ``locale``: its language's, else English.
+
+    ``ru``, ``ru_RU``, ``ru-RU`` → Russian; ``et``, ``en_GB``, a locale Babel
+    does not know → English. A locale's script or territory does not pick
+    another table: the pages are one language's words, not a region's.
+    """
+    language = language_of(locale, FALLBACK) if locale else FALLBACK
+    tag = language if language in TABLES else FALLBACK
+    return Ui(tag, TABLES[tag])
