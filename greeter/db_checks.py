@@ -137,7 +137,7 @@ def _pg_journal(url: str) -> DatabaseStatus:
         pg_message,
         pg_operational,
     )
-    from greeter.journal_pg_schema import MIGRATIONS, configure, inspect, parse_target
+    from greeter.journal_pg_schema import MIGRATIONS, configure, parse_target
 
     latest = len(MIGRATIONS)
     try:
@@ -150,7 +150,7 @@ def _pg_journal(url: str) -> DatabaseStatus:
         with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=10) as conn:
             connected = True
             configure(conn, target.schema)
-            found = inspect(conn)
+            found, refused = _pg_journal_access(conn, target.schema, latest)
             number = conn.info.server_version
     except psycopg.Error as exc:
         if not connected and bad_connection_string(exc):
@@ -163,9 +163,38 @@ def _pg_journal(url: str) -> DatabaseStatus:
         return DatabaseStatus("journal", target.shown, False, detail, None, latest, unavailable=down)
     where = f"in schema {target.schema} " if target.schema else ""
     server = f"PostgreSQL {number // 10000}.{number % 10000}"
+    if refused is not None:  # send and run would stop at it (exit 2): not OK, whatever the version
+        detail = f"{server}, but send and run would be refused: {refused}"
+        return DatabaseStatus("journal", target.shown, False, detail, found, latest)
     return DatabaseStatus(
         "journal", target.shown, True, f"{server}, {_versions(found, latest, where)}", found, latest
     )
+
+
+def _pg_journal_access(conn: Any, schema: str | None, latest: int) -> tuple[int | None, str | None]:
+    """The journal's schema version (None: none yet, or unreadable) and, if any, why its role could not
+    open it as send does (:func:`~greeter.journal_pg_grants.grants_problem`, naming the GRANT).
+
+    Without it check said OK to a role that could connect but not use the
+    journal: no CREATE on the database for a schema to be made, no USAGE on
+    the schema, no DML on its tables, no CREATE for a migration that is due.
+    Only queries: ``has_*_privilege`` and the version, nothing is tried.
+    """
+    from greeter.journal_pg_grants import grants_problem, read_grants
+    from greeter.journal_pg_schema import TABLES, inspect
+
+    if schema is None:
+        row = conn.execute("SELECT current_schema()").fetchone()
+        if row is None or row[0] is None:
+            return None, (
+                "no schema to keep the journal in: search_path names none that exists, or none this role"
+                " has USAGE on (name one with ?schema=NAME, or GRANT USAGE ON SCHEMA … TO the role)"
+            )
+        schema = str(row[0])
+    grants = read_grants(conn, schema, (*TABLES, "schema_version"))
+    readable = grants.usage and "SELECT" in grants.tables.get("schema_version", {"SELECT"})
+    found = inspect(conn, schema) if grants.schema_exists and readable else None
+    return found, grants_problem(grants, version=found, latest=latest)
 
 
 def contacts_status(url: str, password_env: str | None = None) -> DatabaseStatus:

@@ -60,19 +60,71 @@ def pg_dump_hint(url: str, target: Path) -> str:
 
     The URL is shown as libpq (and so ``pg_dump``) takes it: without
     greeter's own parameters (``schema=``, ``lease_seconds=``), without the
-    password. Without ``schema=`` the tables are where the connection's
-    ``search_path`` finds them, ``public`` unless the role says otherwise.
+    password, and otherwise byte for byte — decoded, ``options=-csearch_path%3Dx``
+    became ``-csearch_path=x``, which libpq refuses ("extra key/value separator
+    "=" in URI query parameter"). The schema is ``schema=``'s, else the one the
+    connection's ``search_path`` finds, asked of the server
+    (:func:`journal_schema_name`).
     """
-    from greeter.db_url import redact
+    import shlex
+
     from greeter.journal_pg_schema import TABLES, parse_target
 
     where = parse_target(url)
-    schema = where.schema or "public"
-    unless = "" if where.schema else " (or the schema your search_path names)"
+    schema = where.schema or journal_schema_name(where.conninfo)
+    unless = "" if schema is not None else " (or the schema your search_path names)"
+    command = ["pg_dump", "-n", _schema_pattern(schema or "public"), "-Fc", "-f", str(target)]
+    tables = f"(the tables {', '.join(TABLES)} and schema_version)"
     return (
-        f"a PostgreSQL journal is backed up with pg_dump: pg_dump -n {schema} -Fc -f {target}"
-        f" '{redact(where.conninfo)}'{unless} (the tables {', '.join(TABLES)} and schema_version)"
+        f"a PostgreSQL journal is backed up with pg_dump: {shlex.join(command)}"
+        f" {shlex.quote(libpq_url(where.conninfo))}{unless} {tables}"
     )
+
+
+def journal_schema_name(conninfo: str) -> str | None:
+    """The schema the journal's connection keeps it in (``current_schema()``); None if the server
+    cannot be asked (then the line names ``public``, with a word on ``search_path``)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as conn:
+            row = conn.execute("SELECT current_schema()").fetchone()
+    except psycopg.Error:
+        return None
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def _schema_pattern(schema: str) -> str:
+    """``schema`` as ``pg_dump -n`` matches it exactly: double-quoted unless plain lower case."""
+    plain = schema.isascii() and schema.isidentifier() and schema == schema.lower()
+    return schema if plain else '"' + schema.replace('"', '""') + '"'
+
+
+#: The query parameters that carry a password (as :mod:`greeter.db_url` blanks them).
+_PASSWORD_PARAMS = frozenset({"password", "passwd", "sslpassword"})
+
+
+def libpq_url(conninfo: str) -> str:
+    """``conninfo`` (a ``postgresql://`` URL) without its password, every other byte as written.
+
+    Unlike :func:`greeter.db_url.redact`, which re-encodes the query for display:
+    a command must keep libpq's percent-encoding. The password is left out, not
+    blanked: ``pg_dump`` then takes it from ``PGPASSWORD`` or ``~/.pgpass``.
+    """
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    parts = urlsplit(conninfo)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, address = netloc.rsplit("@", 1)
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}@{address}" if user else address
+    kept = [
+        piece
+        for piece in (parts.query.split("&") if parts.query else [])
+        if unquote(piece.partition("=")[0]).lower() not in _PASSWORD_PARAMS
+    ]
+    return urlunsplit((parts.scheme, netloc, parts.path, "&".join(kept), parts.fragment))
 
 
 def check_target(target: Path, protected: Iterable[OwnFile], *, force: bool) -> None:

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -147,7 +148,8 @@ def _process_table() -> str:
 
 
 def _worker_id() -> str:
-    """Names this instance in ``claimed_by`` and in ``pg_stat_activity.application_name``.
+    """Names this instance in ``claimed_by`` and in ``pg_stat_activity.application_name`` (after the
+    operator's own name, if the URL gives one: :func:`application_name`).
 
     ``greeter HOST/PID/TOKEN@TABLE`` (:func:`_process_table`; without ``@TABLE``
     where it is unknown): what :func:`dead_here` reads.
@@ -155,6 +157,30 @@ def _worker_id() -> str:
     table = _process_table()
     where = f"@{table}" if table else ""
     return f"greeter {socket.gethostname()[:24]}/{os.getpid()}/{uuid.uuid4().hex[:6]}{where}"
+
+
+#: The longest ``application_name`` PostgreSQL keeps (``NAMEDATALEN - 1``); it cuts a longer one.
+_APPLICATION_NAME_MAX = 63
+
+
+def application_name(theirs: str | None, worker_id: str) -> str:
+    """The journal connections' ``application_name``: the operator's (URL or ``PGAPPNAME``) first, then
+    greeter's :func:`_worker_id`; greeter's alone when none was given. Pure.
+
+    greeter used to replace the operator's name with its own, so a DBA's
+    ``pg_stat_activity`` filter or per-application pooler rule no longer found
+    it. Nothing in greeter reads the name back (claims carry ``claimed_by``);
+    it names one instance among several daemons, so it is kept after theirs —
+    cut, if it must be, from its end, never theirs.
+    """
+    name = f"{theirs} {worker_id}" if theirs else worker_id
+    return name[:_APPLICATION_NAME_MAX]
+
+
+def _given_application_name(conninfo: str) -> str | None:
+    """The ``application_name`` the URL (or, failing it, ``PGAPPNAME``) gives libpq, if any."""
+    given = conninfo_to_dict(conninfo).get("application_name")
+    return str(given) if given else os.environ.get("PGAPPNAME") or None
 
 
 _WORKER = re.compile(r"greeter (?P<host>[^/]+)/(?P<pid>\d+)/[0-9a-f]+@(?P<table>[0-9a-f]+)")
@@ -244,16 +270,21 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
             with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
                 connected = True
                 configure(conn, target.schema)
-                if not create and inspect(conn) is None:
+                if not create and inspect(conn, target.schema) is None:
                     return None
                 migrate(conn, schema=target.schema, now=now)
                 row = conn.execute("SELECT current_schema()").fetchone()
+        except JournalError as exc:  # the schema's refusals (a privilege, not ours, newer): which journal
+            if type(exc) is not JournalError:
+                raise
+            raise JournalError(f"journal {target.shown}: {exc}") from None
         except psycopg.Error as exc:
             if not connected and bad_connection_string(exc):  # a typo in storage.url: exit 2, not 75
                 raise connection_string_error(target.shown, exc, url) from None
             raise pg_journal_error(f"journal {target.shown}: {pg_message(exc, url)}", exc) from None
         schema_name = str(row[0]) if row else "public"
         worker_id = _worker_id()
+        app_name = application_name(_given_application_name(target.conninfo), worker_id)
         pool: ConnectionPool[Conn] = ConnectionPool(
             target.conninfo,
             min_size=1,
@@ -261,7 +292,7 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
             kwargs={
                 "autocommit": True,
                 "connect_timeout": CONNECT_TIMEOUT,
-                "application_name": worker_id[:63],
+                "application_name": app_name,
             },
             configure=lambda c: configure(c, target.schema),
             timeout=CONNECT_TIMEOUT,

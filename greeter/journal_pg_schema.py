@@ -24,6 +24,7 @@ works too).
 from __future__ import annotations
 
 import hashlib
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +38,6 @@ from greeter.journal_sql import (
     OCCASIONS_ALREADY_GREETED,
     SECRETS_TABLE,
     Migration,
-    current_version,
     entry_from_row,
     run_migrations,
 )
@@ -247,17 +247,80 @@ def configure(conn: psycopg.Connection[Any], schema: str | None) -> None:
 def _current_schema(conn: psycopg.Connection[Any]) -> str:
     row = conn.execute("SELECT current_schema()").fetchone()
     if row is None or row[0] is None:
-        raise JournalError("no schema to keep the journal in (search_path names none that exists)")
+        raise JournalError(
+            "no schema to keep the journal in (search_path names none that exists, or none this role"
+            " has USAGE on)"
+        )
     return str(row[0])
 
 
-def _existing(conn: psycopg.Connection[Any]) -> set[str]:
+def _existing(conn: psycopg.Connection[Any], schema: str) -> set[str]:
+    """The journal's relations present in ``schema``, from the catalog.
+
+    Not ``information_schema.tables``, which lists only the tables the role
+    holds a privilege on: a role with none would read a journal as missing
+    and try to create it.
+    """
     rows = conn.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-        " AND table_name = ANY(%s)",
-        ([*TABLES, "schema_version"],),
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname = ANY(%s)",
+        (schema, [*TABLES, "schema_version"]),
     ).fetchall()
     return {r[0] for r in rows}
+
+
+def _schema_exists(conn: psycopg.Connection[Any], schema: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is not None
+
+
+def _version(conn: psycopg.Connection[Any], schema: str) -> int | None:
+    """The journal's schema version in ``schema``; None when there is no journal (no ``schema_version``).
+
+    Refuses a schema holding journal-named tables without ``schema_version``
+    ("not ours"). The ledger is named with its schema: a role without
+    ``USAGE`` gets "permission denied for schema", not "does not exist".
+    """
+    found = _existing(conn, schema)
+    if "schema_version" not in found:
+        if found:
+            raise JournalError(
+                f"not a greeter journal (schema {schema} has tables named {', '.join(sorted(found))}"
+                " but no schema_version)"
+            )
+        return None
+    ledger = sql.Identifier(schema, "schema_version")
+    row = conn.execute(sql.SQL("SELECT COALESCE(MAX(version), 0) FROM {}").format(ledger)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _up_to_date(version: int | None, latest: int) -> bool:
+    """Whether a journal at ``version`` needs no migration; a newer one is refused, in the words of
+    :func:`~greeter.journal_sql.run_migrations` (which such a journal no longer reaches)."""
+    if version is not None and version > latest:
+        raise JournalError(
+            f"journal schema version {version} is newer than this greeter knows ({latest}); upgrade greeter"
+        )
+    return version == latest
+
+
+def _refused(conn: psycopg.Connection[Any], schema: str, exc: psycopg.Error) -> JournalError:
+    """The server's "permission denied" and what the role lacks, with the GRANT that gives it
+    (:func:`~greeter.journal_pg_grants.grants_problem`): exit 2, a setting to fix.
+
+    ``conn`` in autocommit, its failed transaction (if any) rolled back. If
+    the privileges cannot be read either, the server's words alone.
+    """
+    from greeter.journal_pg_grants import grants_problem, read_grants
+
+    said = exc.diag.message_primary or str(exc)
+    with suppress(psycopg.Error):
+        grants = read_grants(conn, schema, (*TABLES, "schema_version"))
+        readable = grants.usage and "SELECT" in grants.tables.get("schema_version", frozenset())
+        version = _version(conn, schema) if readable else None
+        problem = grants_problem(grants, version=version, latest=len(MIGRATIONS))
+        if problem is not None:
+            said += f": {problem}"
+    return JournalError(said)
 
 
 def migrate(
@@ -272,26 +335,46 @@ def migrate(
     ``conn`` must be in autocommit mode. A schema written by a newer greeter,
     or one holding journal-named tables without ``schema_version``, is
     refused rather than "repaired".
+
+    A journal already at the current version is only read: no lock, no DDL,
+    so a runtime role with ``USAGE`` and DML alone opens it (the owner
+    migrates). Otherwise the migration runs under the advisory lock, which
+    makes two first opens at once safe: the second waits, reads again, and
+    finds nothing to do. The schema is created only when ``pg_namespace``
+    has none of that name.
     """
-    with conn.transaction():
-        target = schema if schema is not None else _current_schema(conn)
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("migrate", target),))
-        if schema is not None:
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-        found = _existing(conn)
-        if found and "schema_version" not in found:
-            raise JournalError(
-                f"not a greeter journal (schema {target} has tables named {', '.join(sorted(found))}"
-                " but no schema_version)"
-            )
-        return run_migrations(conn, migrations, version_table=_VERSION_TABLE, mark="%s", applied_at=now)
+    latest = len(migrations)
+    target = schema if schema is not None else _current_schema(conn)
+    try:
+        if (schema is None or _schema_exists(conn, schema)) and _up_to_date(_version(conn, target), latest):
+            return latest
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("migrate", target),))
+            if schema is not None and not _schema_exists(conn, schema):
+                # Only when missing: PostgreSQL checks the database's CREATE privilege before it
+                # sees that the schema exists, so a schema a DBA made in advance was refused.
+                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            if _up_to_date(_version(conn, target), latest):  # another greeter migrated it meanwhile
+                return latest
+            return run_migrations(conn, migrations, version_table=_VERSION_TABLE, mark="%s", applied_at=now)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise _refused(conn, target, exc) from None
 
 
-def inspect(conn: psycopg.Connection[Any]) -> int | None:
-    """The schema version in the connection's ``search_path``, or None if no journal is there yet."""
-    if "schema_version" not in _existing(conn):
+def inspect(conn: psycopg.Connection[Any], schema: str | None = None) -> int | None:
+    """The schema version in ``schema`` (default: the connection's ``current_schema()``), or None if no
+    journal is there yet."""
+    if schema is None:
+        row = conn.execute("SELECT current_schema()").fetchone()
+        if row is None or row[0] is None:
+            return None
+        schema = str(row[0])
+    if "schema_version" not in _existing(conn, schema):
         return None
-    return current_version(conn)
+    try:
+        return _version(conn, schema)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise _refused(conn, schema, exc) from None
 
 
 def row_to_entry(row: dict[str, Any]) -> JournalEntry:
