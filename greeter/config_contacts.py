@@ -120,6 +120,12 @@ class ContactsSource(_Model):
         'month first (12/25/1980) needs "%m/%d/%Y" instead of "%d/%m/%Y"',
     )
     columns: Columns = Field(default_factory=Columns)
+    gender_values: dict[str, Literal["male", "female"]] = Field(
+        default_factory=dict,
+        description="What the CRM's own values in the gender column mean, read before greeter's words "
+        "(м/ж, M/F, male/female, mees/naine, férfi/nő, männlich/weiblich…), any case: {N: female, M: male} "
+        "for an Estonian CRM's mees/naine letters, {F: male, N: female} for a Hungarian one's férfi/nő",
+    )
     dates: dict[str, str] = Field(
         default_factory=dict,
         description="Date fields: name used by occasions → column header",
@@ -141,6 +147,41 @@ class ContactsSource(_Model):
                 f' a sheet named {v} is written in quotes: sheet: "{v}"'
             )
         return v
+
+    @field_validator("gender_values", mode="before")
+    @classmethod
+    def _gender_values(cls, v: object) -> object:
+        """The CRM's gender values, each once in any case, each said ``male`` or ``female``.
+
+        A letter means a gender only in its CRM's language — Estonian N is
+        naine, female; Hungarian F is férfi, male, and English F female — so
+        greeter reads no such letter but M/F and м/ж, and the user says what
+        the others mean. A number is a value as a cell holds it (``1: male``,
+        some CRMs write 1/2). A value written as the gender column writes it
+        (``м``, ``naine``) is told the word to write, as ``audience.genders``
+        tells it; ``N`` and ``n`` are one cell value, so one key.
+        """
+        if not isinstance(v, dict):
+            return v  # pydantic says a mapping is wanted, at the setting
+        from greeter.sources.name_cells import GENDERS, gender_key  # the gender column's reading
+
+        out: dict[str, object] = {}
+        seen: dict[str, str] = {}
+        for key, value in v.items():
+            if isinstance(key, bool) or not isinstance(key, str | int) or not str(key).strip():
+                raise SettingError(f"write the CRM's value as text, in quotes: {key!r} is no cell value", key)
+            text = str(key)
+            if (same := seen.get(gender_key(text))) is not None:
+                raise SettingError(f"{text!r} is {same!r} again (values are read in any case)", key)
+            seen[gender_key(text)] = text
+            if isinstance(value, str) and value not in ("male", "female"):
+                meant = GENDERS.get(gender_key(value))
+                said = f"{value!r} is no gender"
+                if meant is not None:
+                    said = f"{value!r} means {meant.value}: write {meant.value}"
+                raise SettingError(f"{said} (male or female)", key)
+            out[text] = value
+        return out
 
     @field_validator("password_env")
     @classmethod

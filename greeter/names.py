@@ -55,6 +55,32 @@ _FEMALE_PATRONYMIC_ENDINGS: Final = ("вна", "чна", "шна")
 # -вич (Петрович) and -ич (Ильич, Кузьмич, Лукич); -іч is the Ukrainian Ілліч (Belarusian -віч).
 _MALE_PATRONYMIC_ENDINGS: Final = ("ич", "іч")
 
+#: A Russian patronymic in Latin letters, as the languages greeter writes letters in (and its
+#: neighbours) transliterate -ич (Ильич, Петрович): English and Spanish -ich (Ilyich, Petrovich), French
+#: -itch, German -itsch, Estonian and Finnish -itš (-itsh without the háček), Czech, Slovak and
+#: Serbo-Croatian -ič, Latvian -ičs, Turkish -iç, Hungarian -ics (Iljics), Polish -icz, Romanian and
+#: Moldovan -ici; and -ична/-ишна (Ильинична, Лукинишна) in the same spellings.
+_LATIN_MALE_PATRONYMIC_ENDINGS: Final = (
+    "ich", "itch", "itsch", "itš", "itsh", "ič", "ičs", "iç", "ics", "icz", "ici",
+)  # fmt: skip
+#: -вна (Petrovna; German and Polish Petrowna) and -ична/-ишна (Ilyinichna, Iljinitšna, Lukinishna).
+_LATIN_FEMALE_PATRONYMIC_ENDINGS: Final = (
+    "vna", "wna", "chna", "tšna", "tshna", "tschna", "čna", "çna", "csna", "czna", "shna", "šna", "schna",
+)  # fmt: skip
+#: The Turkic particles in Latin letters, as separate words: Azerbaijani oğlu/oglu, qızı/gızı; Turkish
+#: oğlu, kızı; Kazakh uly, qyzy; Kyrgyz uulu, kyzy; Uzbek o‘g‘li (ogli once its apostrophes are
+#: dropped), qizi; and the English spellings of the Russian forms, ogly, kyzy.
+_LATIN_TURKIC_MALE: Final = frozenset({"oglu", "oğlu", "ogly", "oglı", "ogli", "uly", "ulı", "uulu", "ugli"})
+_LATIN_TURKIC_FEMALE: Final = frozenset(
+    {"kyzy", "kyzi", "kızı", "kizi", "qizi", "qızı", "qyzy", "gyzy", "gızı", "gizi"}
+)
+#: Apostrophes of Uzbek Latin (o‘g‘li, oʻgʻli, o'g'li): dropped before the particles are looked up.
+_TURKIC_APOSTROPHES: Final = str.maketrans("", "", "'‘’ʼʻ`")
+#: Cyrillic letters that look like Latin ones, in a word otherwise Latin ("Petrovnа" with a Cyrillic
+#: «а», as a keyboard switched mid-word types it): read as the Latin letters they show.
+_LOOKALIKES: Final = str.maketrans("аеорсхуіјѕһ", "aeopcxyijsh")
+_LATIN_LETTER: Final = re.compile(r"[a-zß-öø-ɏ]")
+
 #: Anything but letters, spaces, hyphens, apostrophes and dots: text that is not a plain name
 #: (digits, "{{ 7*7 }}") is data of another kind and stays exactly as typed.
 _NOT_NAME: Final = re.compile(r"[^\w\s\-'’ʼ.]|[\d_]")
@@ -339,7 +365,7 @@ def initials_in(text: str) -> str:
 
 def _is_patronymic(word: str) -> bool:
     """Whether one word is a patronymic (-вич, -ич, -вна, -чна, -шна), not a Turkic particle alone."""
-    return word.lower() not in TURKIC_PARTICLES and patronymic_gender(word) is not Gender.UNKNOWN
+    return word.lower() not in TURKIC_PARTICLES and patronymic_gender(word, latin=False) is not Gender.UNKNOWN
 
 
 def _patronymic_words(patronymic: str) -> list[str]:
@@ -352,12 +378,21 @@ def is_turkic(patronymic: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def patronymic_gender(patronymic: str) -> Gender:
+def patronymic_gender(patronymic: str, *, latin: bool = True) -> Gender:
     """The gender a patronymic says, or ``UNKNOWN``; any letter case.
 
     Matched on its last word (-вич/-ич/-іч male; -вна, -чна, -шна female), or on a
     Turkic particle written as a separate word ("Рашид оглы", "Лутфияр
     кызы", also hyphenated "Рашид-оглы"). Cached: patronymics repeat heavily.
+
+    A patronymic in Latin letters says it the same way (:func:`_latin_gender`):
+    an Estonian or English CRM keeps "Petrovna", "Ivanovitš", "Rashid oglu" in
+    its patronymic column, and left neutral they cost the client a «Dear
+    Anna Petrovna» worded for nobody. ``latin=False`` is the Cyrillic rule
+    alone, for the guesses about which word of a name cell is the patronymic
+    (:func:`read_full_name`, a first-name cell's «Имя Отчество»): there a Latin
+    -vich, -wicz or -vics is as often a surname (Abramovich, Mickiewicz,
+    Petrovics) — only the patronymic column says that a word is one.
     """
     words = _patronymic_words(patronymic)
     if not words:
@@ -371,6 +406,29 @@ def patronymic_gender(patronymic: str) -> Gender:
         return Gender.MALE
     if last.endswith(_FEMALE_PATRONYMIC_ENDINGS):
         return Gender.FEMALE
+    return _latin_gender(words) if latin else Gender.UNKNOWN
+
+
+def _latin_gender(words: list[str]) -> Gender:
+    """The gender a patronymic's lower-case ``words`` say in Latin letters, or ``UNKNOWN``.
+
+    A word without a Latin letter is left alone, so a Cyrillic patronymic
+    reads exactly as the Cyrillic rule reads it; Cyrillic look-alike letters in
+    a Latin word are read as the Latin ones (:data:`_LOOKALIKES`).
+    """
+    latin = [w.translate(_LOOKALIKES) for w in words if _LATIN_LETTER.search(w)]
+    if not latin:
+        return Gender.UNKNOWN
+    particles = {w.translate(_TURKIC_APOSTROPHES) for w in latin}
+    if particles & _LATIN_TURKIC_MALE:
+        return Gender.MALE
+    if particles & _LATIN_TURKIC_FEMALE:
+        return Gender.FEMALE
+    last = words[-1].translate(_LOOKALIKES) if _LATIN_LETTER.search(words[-1]) else ""
+    if last.endswith(_LATIN_MALE_PATRONYMIC_ENDINGS):
+        return Gender.MALE
+    if last.endswith(_LATIN_FEMALE_PATRONYMIC_ENDINGS):
+        return Gender.FEMALE
     return Gender.UNKNOWN
 
 
@@ -381,7 +439,8 @@ def gender_of(contact: Contact) -> Gender:
     patronymic, so a manager can correct a wrong guess. The patronymic is
     matched case-insensitively on its last word (-вич/-ич male; -вна, -чна,
     -шна female), or on a Turkic particle written as a separate word ("Рашид
-    оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы"). First names are
+    оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы"), in Cyrillic or in
+    Latin letters (Petrovna, Ivanovitš, Rashid oglu). First names are
     deliberately ignored: an unknown gender costs a neutral "Здравствуйте", a
     wrong one costs the client.
     """

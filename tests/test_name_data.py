@@ -95,7 +95,11 @@ def test_a_form_of_address_in_the_gender_column_is_its_gender_without_a_warning(
 def test_a_word_that_is_no_gender_is_still_said(said: str) -> None:
     contacts, problems, _ = _parse([_row("1", "Саша", gender=said)])
     assert contacts[0] is not None and contacts[0].gender is None
-    assert [p.message for p in problems] == [f"'{said}' is not м/ж (M/F); guessed from the name"]
+    assert [p.message for p in problems] == [
+        f"'{said}' is not a gender value (м/ж, M/F, male/female, мужской/женский, mees/naine, férfi/nő,"
+        " männlich/weiblich, muški/ženski, Mr/Mrs, Herr/Frau…); guessed from the name: map it with"
+        " contacts.gender_values"
+    ]
 
 
 def test_the_config_tells_a_form_of_address_as_the_gender_to_write() -> None:
@@ -312,7 +316,7 @@ def test_check_and_preview_of_a_crm_export(make_project: MakeProject) -> None:
     assert "row 4: Фамилия: '????????' has '?' where letters were; the row is not loaded" in err
     assert f"row 5: Имя: '{GARBLED}' is UTF-8 text read as Latin-1 (most likely 'Пётр')" in err
     assert "Имя: warning: 1 name(s) in this column are UTF-8 text read as Latin-1 (row(s) 5)" in err
-    assert "is not м/ж" not in err and "but the patronymic" not in err  # г-н and Mrs are read
+    assert "is not a gender value" not in err and "but the patronymic" not in err  # г-н and Mrs are read
     assert "contacts: 4 loaded from 6 rows, 2 rejected" in checked.stdout + err
 
     shown = greeter(config, *PREVIEW)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from greeter.contacts import Gender
 from greeter.names import (
@@ -31,9 +32,11 @@ __all__ = [
     "PERSON_NAME_FIELDS",
     "first_name_cell",
     "full_name_note",
+    "gender_key",
     "gender_word",
     "order_to_check",
     "pictograph_note",
+    "unknown_gender_warning",
     "whole_name",
     "whole_names_warning",
     "without_pictographs",
@@ -74,10 +77,15 @@ PERSON_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name")
 #: CRMs' «Anrede» as letters head it (Herrn, Hr., Fr.), French (M., Mme, Mlle) and Spanish (Sr.,
 #: Sra.): they say the gender as plainly as м/ж, and reading them as unknown left it to a guess
 #: from the name. A title after the form of address («Frau Dr.») does not hide it (:func:`gender_word`).
+#: And the whole words of the languages greeter writes letters in, which say one gender in any
+#: language: Estonian mees/naine, Hungarian férfi/nő, German männlich/weiblich. Not their letters:
+#: Estonian's M/N and Hungarian's F/N (F is férfi, *male*) contradict English's F and each other, so a
+#: CRM that writes them says what they mean in ``contacts.gender_values`` (:func:`gender_word`).
 GENDERS = {
     **dict.fromkeys(
         ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
          "m", "male", "man", "muški", "muško", "muski", "musko",
+         "mees", "férfi", "ferfi", "männlich", "maennlich", "mannlich", "männl",
          "г-н", "г", "господин", "mr", "herr", "herrn", "hr", "monsieur", "m", "sr", "señor",
          "gospodin", "g-din", "gdin", "г-дин", "гдин"),
         Gender.MALE,
@@ -85,6 +93,7 @@ GENDERS = {
     **dict.fromkeys(
         ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
          "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko",
+         "naine", "nő", "weiblich", "weibl",
          "г-жа", "госпожа", "mrs", "ms", "miss", "frau", "fr", "madame", "mme", "mademoiselle", "mlle",
          "sra", "señora",
          "gospođa", "gospodja", "gđa", "g-đa", "gospođica", "gospodjica", "gđica",
@@ -94,17 +103,60 @@ GENDERS = {
 }  # fmt: skip
 
 
-def gender_word(text: str) -> Gender | None:
-    """The gender a gender cell says (:data:`GENDERS`): the whole cell, else its first word when
-    the rest is academic titles (German «Anrede» columns hold «Frau Dr.», «Herr Prof. Dr.»). Pure."""
-    cell = unicodedata.normalize("NFC", text).casefold()  # NFC: a Mac's "z" + combining caron is "ž"
-    gender = GENDERS.get(cell.strip().rstrip("."))
+def gender_key(text: str) -> str:
+    """A gender cell (or a ``contacts.gender_values`` key) as it is looked up: NFC, case-folded,
+    without the spaces around it and a final dot. NFC: a Mac's "z" + combining caron is "ž"."""
+    return unicodedata.normalize("NFC", text).casefold().strip().rstrip(".")
+
+
+def gender_word(text: str, values: Mapping[str, Gender] | None = None) -> Gender | None:
+    """The gender a gender cell says: the config's ``values`` (``contacts.gender_values``, keyed by
+    :func:`gender_key`) first, then :data:`GENDERS` — the whole cell, else its first word when the
+    rest is academic titles (German «Anrede» columns hold «Frau Dr.», «Herr Prof. Dr.»). Pure.
+
+    The config's values come first because a letter means what the CRM means by
+    it: a Hungarian CRM's ``F`` is férfi, male, though English's is female.
+    """
+    key = gender_key(text)
+    if values and (mapped := values.get(key)) is not None:
+        return mapped
+    cell = unicodedata.normalize("NFC", text).casefold()
+    gender = GENDERS.get(key)
     if gender is not None:
         return gender
     first, _, rest = cell.strip().partition(" ")
     if rest and all(word.rstrip(".") in _TITLE_WORDS for word in rest.split()):
         return GENDERS.get(first.rstrip("."))
     return None
+
+
+#: How the gender column's accepted values are named in its warning: a pair per language (Russian's
+#: and Serbian's м/ж first), and the forms of address.
+_ACCEPTED = (
+    "м/ж, M/F, male/female, мужской/женский, mees/naine, férfi/nő, männlich/weiblich, muški/ženski,"
+    " Mr/Mrs, Herr/Frau…"
+)
+#: A gender cell short enough to be a CRM's code for a gender (N, W, 1): its warning's example maps it.
+_PLAIN_KEY = re.compile(r"[^\W_]{1,3}")
+
+
+def unknown_gender_warning(text: str) -> str:
+    """The row warning for a gender cell ``text`` neither :data:`GENDERS` nor the config reads.
+
+    In English, as every row warning is, naming what is read and the setting
+    that reads the rest: a CRM's own letters (Estonian N for naine) are not
+    guessed from a table, since the same letter means the other gender in
+    another language (Hungarian F is férfi), so the user says what they mean.
+    The value comes first, quoted, and the kind after it stays the same
+    whatever the value (``row_problems``' key in ``check --json``); a short
+    value is the example's key, a long one is no gender to map.
+    """
+    cell = text.strip()
+    example = f", e.g. {{{cell}: female}}" if _PLAIN_KEY.fullmatch(cell) else ""
+    return (
+        f"{quoted(text)} is not a gender value ({_ACCEPTED}); guessed from the name:"
+        f" map it with contacts.gender_values{example}"
+    )
 
 
 #: Academic titles that may follow a form of address in a gender cell, case-folded, without their dot.
@@ -203,12 +255,15 @@ def whole_name(first: str) -> bool:
     """Whether a first-name cell holds a whole name: three words or more, or a patronymic after the first.
 
     A double first name ("Анна Мария") is two words without a patronymic, and
-    stays a first name; words that are not all letters are data of another kind.
+    stays a first name, as does a Latin second word ending as a patronymic does in
+    Latin letters ("Ivan Abramovich": as often a surname,
+    :func:`~greeter.names.patronymic_gender`); words that are not all letters are
+    data of another kind.
     """
     words = first.split()
     if not all(w.replace("-", "").isalpha() for w in words):  # "{{ 7*7 }}" is data, not a name
         return False
-    return len(words) > 2 or any(patronymic_gender(w) is not Gender.UNKNOWN for w in words[1:])
+    return len(words) > 2 or any(patronymic_gender(w, latin=False) is not Gender.UNKNOWN for w in words[1:])
 
 
 def whole_names_warning(

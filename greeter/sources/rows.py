@@ -65,9 +65,11 @@ from greeter.sources.name_cells import (
     PERSON_NAME_FIELDS,
     first_name_cell,
     full_name_note,
+    gender_key,
     gender_word,
     order_to_check,
     pictograph_note,
+    unknown_gender_warning,
     whole_name,
     whole_names_warning,
     without_pictographs,
@@ -181,6 +183,9 @@ class RowParser:
         #: design, and a warning on each row would only be noise.
         self._named = "first_name" in self.pos or "full_name" in self.pos
         self._impersonal: dict[tuple[str | None, Gender | None, str, str], str] = {}
+        #: ``contacts.gender_values``: what the CRM's own gender values mean (its N, its F), by
+        #: :func:`gender_key`; read before greeter's words.
+        self._gender_values = {gender_key(k): Gender(v) for k, v in cfg.gender_values.items()}
         self._locales: dict[str, str | None] = {}
         self._locale_why: dict[str, str] = {}
         # Exports repeat values: a million rows hold some 40,000 distinct date strings, a few
@@ -698,17 +703,21 @@ class RowParser:
         return why
 
     def _locale(self, raw: str, line: int, problems: list[Problem]) -> str | None:
-        """``ru-RU`` → ``ru_RU``; an unusable code is a warning and the default applies.
+        """``ru-RU`` → ``ru_RU``, ``vene`` → ``ru``; an unusable value is a warning and the default applies.
 
-        Unusable is also a well-formed code Babel does not know (``RS``, ``rs``,
-        ``srb``: country codes in a "language" column): the renderer would
-        silently send the default language's letter. The warning says what the
-        value probably meant (:func:`greeter.i18n.locale_hint`).
+        A language's name is read as the country column reads a country's
+        (:func:`greeter.language_names.language_by_name`): an Estonian CRM's
+        «Keel» says ``vene``, ``Eesti keel``. Unusable is also a well-formed
+        code Babel does not know (``RS``, ``rs``, ``srb``: country codes in a
+        "language" column): the renderer would silently send the default
+        language's letter. The warning says what the value probably meant
+        (:func:`greeter.i18n.locale_hint`).
         """
         if not raw:
             return None
         if raw not in self._locales:
             from greeter.i18n import locale_hint, normalize_locale  # Babel: only for a locale column
+            from greeter.language_names import language_by_name
 
             lang, _, region = raw.replace("-", "_").partition("_")
             value = lang.lower() + (f"_{region}" if region else "")
@@ -718,6 +727,8 @@ class RowParser:
                 why = f"{quoted(raw)} is not a language code Babel knows"
             else:
                 why = ""
+            if why and (named := language_by_name(raw)) is not None:
+                why, value = "", named
             hint = locale_hint(raw) if why else ""
             self._locales[raw] = None if why else value
             self._locale_why[raw] = (
@@ -739,13 +750,9 @@ class RowParser:
     def _gender(self, text: str, line: int, problems: list[Problem]) -> Gender | None:
         if not text:
             return None
-        gender = gender_word(text)  # the one reading of a gender cell: the config's words use it too
+        gender = gender_word(text, self._gender_values)  # the one reading of a gender cell
         if gender is None:
-            problems.append(
-                self._problem(
-                    line, "gender", f"{quoted(text)} is not м/ж (M/F); guessed from the name", "warning"
-                )
-            )
+            problems.append(self._warn(line, "gender", unknown_gender_warning(text)))
         return gender
 
     def _opted_out(self, text: str, line: int, problems: list[Problem]) -> tuple[str | None, str | None]:
