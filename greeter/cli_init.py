@@ -23,16 +23,17 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import click
 
 from greeter.cli import CONTEXT, DEFAULT_CONFIG, State, _config_option, handles_errors, main
 from greeter.errors import EXIT_BUG, GreeterError, OutputError
 from greeter.file_modes import make_group_folder, open_group_readable
+
+if TYPE_CHECKING:  # importlib.resources is imported by init alone: every command loads this module
+    from importlib.resources.abc import Traversable
 
 #: The commented example config the starter's ``greeter.yaml`` is a copy of (the repository's top level).
 EXAMPLE_CONFIG: Final = "config.example.yaml"
@@ -72,6 +73,8 @@ def starter_root() -> Traversable:
     files are the checkout's own, beside the ``greeter`` package. Either way
     they are this greeter's: never those of another installation.
     """
+    from importlib import resources
+
     packaged = resources.files("greeter").joinpath(PACKAGED)
     if packaged.joinpath(EXAMPLE_CONFIG).is_file():
         return packaged

@@ -18,10 +18,12 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TextIO
+from functools import cache
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 #: Wide enough for any row: piped tables take their natural width.
 _UNLIMITED = 100_000
@@ -36,26 +38,36 @@ def table_console(file: TextIO | None = None) -> Console:
     ``grep``, ``less -S``) now keeps each row on one line; ``COLUMNS``, when
     set, still wins.
     """
+    console_class = _console_class()
     if file is not None:  # a file: plain unwrapped rows, whatever the terminal
-        return _Console(file=file, soft_wrap=False, width=_UNLIMITED, color_system=None)
-    console = _Console(soft_wrap=False)
+        return console_class(file=file, soft_wrap=False, width=_UNLIMITED, color_system=None)
+    console = console_class(soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = _Console(soft_wrap=False, width=_UNLIMITED)
+        console = console_class(soft_wrap=False, width=_UNLIMITED)
     return console
 
 
-class _Console(Console):
-    """A rich console that lets a broken pipe reach :func:`greeter.cli.handles_errors`.
+@cache
+def _console_class() -> type[Console]:
+    """rich's :class:`~rich.console.Console` that lets a broken pipe reach :func:`greeter.cli.handles_errors`.
 
     rich's own handler exits with status 1 — which the CLI documents as
     "rows invalid or greetings failed" — so ``greeter preview | head`` under
     ``set -o pipefail`` looked like a failure. The CLI turns the error into
     the documented quiet exit 141, as for the JSON output.
-    """
 
-    def on_broken_pipe(self) -> None:
-        self.quiet = True  # nothing more to write to a pipe nobody reads
-        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+    Made on first use, as rich is imported: ``send`` takes :func:`escaped` and
+    :func:`json_safe` from this module for its summary and prints no table, and
+    rich cost every run ~150 M instructions (~40 ms) of start-up (issue 5).
+    """
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True  # nothing more to write to a pipe nobody reads
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return _Console
 
 
 #: A character no terminal should receive from data: C0 and C1 controls (ESC starts a terminal's
@@ -74,6 +86,8 @@ def plain(value: object) -> Text:
     an ESC from a mail server's reply could otherwise recolour the terminal or
     plant a hyperlink, and a line break would split a row ``grep`` reads.
     """
+    from rich.text import Text  # here, not at the top: see _console_class
+
     return Text(escaped(str(value)))
 
 

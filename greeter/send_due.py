@@ -110,7 +110,7 @@ def print_due(letter: DueLetter) -> None:
     elif letter.kind == "resend":
         why = "  (an operator's resend of an uncertain letter)"
     elif letter.kind == "retry":
-        from greeter.console import escaped  # rich with it: only a dry run prints this
+        from greeter.console import escaped  # only a dry run prints this
 
         why = f"  (attempt {letter.attempt}; last: {escaped(letter.last_reply or '')})"  # the server's words
     who = f"{letter.name} <{letter.email}>" if letter.name else f"{letter.email}"

@@ -471,6 +471,12 @@ def _str_method_args(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     return args
 
 
+#: Builtin types whose attributes :meth:`Sandbox.getattr` judges once per name: exact types only
+#: (a subclass may define anything), and never ``str.format``/``format_map``, which Jinja wraps.
+_PLAIN_TYPES: Final = frozenset({str, dict, list, tuple})
+_FORMAT_METHODS: Final = frozenset({"format", "format_map"})
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, plus the size and time limits of :mod:`greeter.template_limits`.
 
@@ -540,6 +546,20 @@ class Sandbox(ImmutableSandboxedEnvironment):
             stack = context.blocks.get(attribute)
             if stack is not None:
                 return BlockReference(attribute, context, stack, 0)
+        if kind in _PLAIN_TYPES and attribute not in _FORMAT_METHODS:
+            # ``locale.split("_")``, ``words.get(…)`` (the unsubscribe line, every letter). Jinja's
+            # verdict on such an attribute (is_safe_attribute: not internal, modifies no known
+            # mutable) depends on the exact builtin type and the name alone, so it is asked once
+            # per pair, not once per access; a value and its answer as Jinja's getattr gives them.
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)  # a key read as an attribute, or undefined
+            key = (kind, attribute)
+            safe = self._safe_attributes.get(key)
+            if safe is None:
+                safe = self._safe_attributes[key] = self.is_safe_attribute(obj, attribute, value)
+            return value if safe else self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -586,6 +606,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(*args, **kwargs)
         #: Templates loaded without globals, by name (see :meth:`get_template`).
         self._loaded: dict[str, Template] = {}
+        #: Jinja's verdict on an attribute of a :data:`_PLAIN_TYPES` value by type and name (getattr).
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
 
     def get_template(
         self,

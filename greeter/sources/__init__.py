@@ -20,9 +20,9 @@ from greeter.config_contacts import ContactsSource
 from greeter.contacts import Contact
 from greeter.errors import ContactsError, ContactsUnavailableError, HeaderNotFound, NoSuchSheet, Problem
 from greeter.sources.columns import missing_columns
+from greeter.sources.dates import CELL_DATE
 from greeter.sources.header import HeaderTest, header_test, open_header, with_hint
 from greeter.sources.quote import quoted
-from greeter.sources.xlsx_source import CELL_DATE
 
 __all__ = [
     "ContactRowProblem",

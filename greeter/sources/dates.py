@@ -82,6 +82,11 @@ __all__ = [
     "swapped",
 ]
 
+#: How XLSX date cells become text (:mod:`~greeter.sources.xlsx_source`); the row parser accepts it
+#: for XLSX sources whatever ``date_formats`` say. Here, not there: every source's loader names it,
+#: and only an XLSX source needs that module (zipfile, html).
+CELL_DATE = "%d.%m.%Y"
+
 #: Formats CRMs and spreadsheets commonly write, tried (in this order) to explain a column no
 #: configured format reads. Day-first comes before month-first: the Russian convention.
 COMMON_FORMATS = (

@@ -46,6 +46,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from greeter.errors import ContactsError, NoSuchSheet, Problem
 from greeter.sources.columns import configured_columns
+from greeter.sources.dates import CELL_DATE
 from greeter.sources.header import HeaderTest, header_test, scan, yaml_value
 from greeter.sources.rows import UnreadCell
 from greeter.sources.sniff import SNIFF_BYTES, open_contacts_file, wrong_format
@@ -54,10 +55,6 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
     from greeter.config_contacts import ContactsSource
-
-
-#: How date cells become text; the row parser accepts it for XLSX sources whatever ``date_formats`` say.
-CELL_DATE = "%d.%m.%Y"
 
 
 def _text(value: object) -> str:
