@@ -73,7 +73,7 @@ _MARKS: Final = {
         ("lt", "ąęėįųū"),
         ("pl", "łśźżń"),
         ("sr", "ćđ"),
-        ("de", "ßäöü"),
+        ("de", "ßü"),  # not ä, ö alone: Finnish and Swedish have them too
     ),
 }
 #: Words that say English among Latin words with no marks.
