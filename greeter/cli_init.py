@@ -194,7 +194,7 @@ def localized_config(text: str, locale: str) -> str:
         )
     russian = "".join(f"    {line}\n" for line in signature["lines"].splitlines())
     entry = (
-        f"    {STARTER_LOCALE}:                        # the Russian letters (templates/*.ru.j2) sign so\n"
+        f"    {STARTER_LOCALE}:                        # the Russian letters (*.ru.j2) sign with it\n"
         f"      signature: |\n{russian}"
     )
     comment = (
