@@ -14,6 +14,7 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from greeter.check_files import near_miss, stray_letter_files
 from greeter.config import Settings
@@ -24,6 +25,9 @@ from greeter.i18n import normalize_locale
 from greeter.names import gender_of
 from greeter.policy import AudienceRule
 from greeter.template_snapshot import SUFFIX
+
+if TYPE_CHECKING:
+    from greeter.check_script import Misread
 
 __all__ = ["Reach", "sender_locale_problems"]
 
@@ -59,6 +63,9 @@ class Reach:
     #: default language's (John Smith under ``ru``): how many, and the first few ("1012 John Smith").
     foreign_script: int = 0
     foreign_script_named: list[str] = field(default_factory=list)
+    #: Template files written in another script than their language's (:mod:`greeter.check_script`):
+    #: a default file that is Russian under ``defaults.locale: et`` is no "there is no birthday.ru.j2".
+    misread: list[Misread] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -177,12 +184,22 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
         (template, lang, sum(locales.values()), locales)
         for (template, lang), locales in reach.fallbacks.items()
     ]
+    misread = {m.file: m for m in reach.misread if m.by_default}
     for template, lang, count, locales in sorted(counted, key=lambda t: (first_use[t[0]], -t[2], t[1])):
         which = " or ".join(repr(locale) for locale, _ in locales.most_common())
         wanted = f"{template}.{lang}{SUFFIX}"
+        written = misread.get(f"{template}{SUFFIX}")
+        if written is not None and written.language == lang:
+            continue  # they get their own language's letter: the file's problem says to name it so
         meant = near_miss(wanted, stray, (f"{t}.{lang}{SUFFIX}" for t in first_use))
+        taken = language
+        if written is not None:
+            from greeter.check_script import language_name
+
+            words = language_name(written.language) if written.language else "another script"
+            taken = f"{language}, though written in {words}: see its problem"
         message = (
-            f"{count} contact(s) with locale {which} get {template}{SUFFIX} ({language}): "
+            f"{count} contact(s) with locale {which} get {template}{SUFFIX} ({taken}): "
             f"there is no {wanted}{meant or _meant(folder, template, lang)}"
         )
         use = first_use[template]
@@ -480,13 +497,19 @@ def _loose(value: str) -> str:
     return "".join(value.split()).casefold()
 
 
-def sender_locale_problems(settings: Settings, files: list[Path], config_file: Path) -> list[Problem]:
+def sender_locale_problems(
+    settings: Settings, files: list[Path], config_file: Path, misread: list[Misread] | None = None
+) -> list[Problem]:
     """Warn about a ``sender.by_locale`` entry in a language no letter is written in: it is never used.
 
     ``files`` are the occasions' template files; a letter's language is the
     default locale's or that of a ``<name>.<locale>.j2`` file (``de`` when only
-    the Russian files exist is a name no letter will carry).
+    the Russian files exist is a name no letter will carry). ``misread``: the
+    files written in another language than they are taken as
+    (:mod:`greeter.check_script`); an entry in that language is unused only
+    until they are named for it, and the warning says so.
     """
+    from greeter.check_script import language_name
     from greeter.config_loader import locate
 
     written = {_language(settings.defaults.locale)}
@@ -500,6 +523,12 @@ def sender_locale_problems(settings: Settings, files: list[Path], config_file: P
             continue
         shown = ", ".join(sorted(written))
         message = f"no template is written in {key!r} (the letters are in {shown}): this name is never used"
+        misnamed = [m.file for m in misread or () if m.language == _language(key)]
+        if misnamed:
+            message += (
+                f" — until {', '.join(misnamed)}, written in {language_name(_language(key))} but not"
+                f" named so, {'is' if len(misnamed) == 1 else 'are'}"
+            )
         line, col = locate(config_file, ("sender", "by_locale", key))
         if line is None:  # written another way (en-GB for en_GB): at the section
             line, col = locate(config_file, ("sender", "by_locale"))

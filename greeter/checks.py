@@ -58,6 +58,7 @@ from greeter.check_render import (
     unsubscribe_problems,
 )
 from greeter.check_report import CheckReport, YearlessColumn, refused_report, zone_countries_line
+from greeter.check_script import Misread, misread_files, misread_problems, plural_failures
 from greeter.check_sender import bulk_without_one_click, return_path_alignment, unqualified_helo
 from greeter.check_settings import check_days_off, check_occasion_calendars, full_name_overlap
 from greeter.check_titles import TitleReach
@@ -162,15 +163,22 @@ def run_check(
         template_problems = locate_missing(checked, settings, config_file, renderer)
     report.problems.extend(template_problems)
     report.templates = {name: len(renderer.template_files(name)) for name in names}
+    # Letters written in a script their language does not use (Russian under defaults.locale: et).
+    misread: list[Misread] = []
+    misread_at = len(report.problems)
     if no_folder is None:  # without templates every language is "unused": that is not the news
+        misread = misread_files({n: renderer.template_files(n) for n in names}, settings.defaults.locale)
+        report.problems.extend(
+            misread_problems(misread, settings.defaults.locale, Path(settings.templates_dir))
+        )
         files = [path for name in names for path in renderer.template_files(name)]
-        report.problems.extend(sender_locale_problems(settings, files, config_file))
+        report.problems.extend(sender_locale_problems(settings, files, config_file, misread))
         report.problems.extend(unused_template_problems(settings, renderer))
         report.problems.extend(eaten_break_problems(Path(settings.templates_dir)))
         for name in names:
             files = renderer.template_files(name)
             report.problems.extend(ignored_case_problems(files, name, settings.defaults.locale))
-    report.template_errors = sum(p.severity == "error" for p in template_problems)
+    report.template_errors = sum(p.severity == "error" for p in template_problems) + len(misread)
     report.fatal |= any(p.file == str(config_file) and p.severity == "error" for p in template_problems)
     if report.contacts_unread():  # said at the database; every check below reads the contacts
         return report
@@ -196,7 +204,7 @@ def run_check(
     except ConfigError:  # an unreadable occasion calendar: reported above (check_occasion_calendars)
         dated = {}
     real_days = next_days(fixed_days(settings, today, today + timedelta(days=366), dated))
-    reach = Reach(settings)
+    reach = Reach(settings, misread=misread)
     titles = TitleReach(settings)
     field_rules = [
         (occ.field, occ.max_years, occ.min_years) for occ in settings.occasions if occ.field is not None
@@ -298,6 +306,12 @@ def run_check(
     only_in_forms = {key: value for key, value in form_failures.items() if key not in failures}
     failures.update((key, found) for key, (_, found) in only_in_forms.items())
     forms = {key: form for key, (form, _) in only_in_forms.items()}
+    # A misread file's plural fails with the other language's forms: said at the file, as the reason.
+    plurals = plural_failures(failures, misread)
+    if plurals:
+        failures = {key: found for key, found in failures.items() if key not in plurals}
+        folded = misread_problems(misread, settings.defaults.locale, Path(settings.templates_dir), plurals)
+        report.problems[misread_at : misread_at + len(folded)] = folded
     report.problems.extend(render_problems(failures, forms, locales))
     report.problems.extend(markup_problems(markup, renderer))
     report.problems.extend(unsubscribe_problems(no_unsubscribe))

@@ -14,12 +14,24 @@ config, the letters, the contacts export), so a second ``init`` over an edited
 project refuses, names what is there and writes nothing — there is no
 ``--force``; remove the files, or init another folder and copy what is wanted.
 
+``--locale LANG`` starts a project in another language than Russian. An
+unsuffixed letter (``birthday.j2``) is taken to be in ``defaults.locale``: an
+Estonian team that only changed that setting had the Russian letters taken
+as Estonian (Russian clients got «Lugupeetud Sergei Petrov!» over Russian
+text, Latvian ones the Russian letter). So ``init --locale et`` writes
+``birthday.et.j2``'s text as ``birthday.j2`` and the Russian one as
+``birthday.ru.j2`` — each language once — and a ``greeter.yaml`` saying
+``locale: et`` whose Russian signature signs the Russian letters only
+(:func:`localized_config`). Without ``--locale`` (``ru``) the files are the
+starter's, byte for byte.
+
 Importing this module registers the command on the ``greeter`` group; it
 imports neither the config machinery nor Jinja: it only copies files.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +59,15 @@ TEMPLATE_SUFFIX: Final = ".j2"
 SAMPLE_DATA: Final = ("data/contacts.csv",)
 #: How many of the existing files a refusal names before it counts the rest.
 _NAMED: Final = 10
+#: The language of the starter's unsuffixed letters (``birthday.j2``), and its config's ``defaults.locale``.
+STARTER_LOCALE: Final = "ru"
+#: ``defaults.locale``'s line in the example config (its two-space indent: not ``columns.locale``).
+_DEFAULT_LOCALE: Final = re.compile(rf"^(  locale: ){STARTER_LOCALE}\b", re.MULTILINE)
+#: The sender's signature in the example config, with the comment above it: the language's own.
+_SIGNATURE: Final = re.compile(
+    r"^(?P<comment>(?:  #[^\n]*\n)+)  signature: \|\n(?P<lines>(?:    [^\n]*\n)+)", re.MULTILINE
+)
+_BY_LOCALE: Final = re.compile(r"^  by_locale:\n", re.MULTILINE)
 
 
 # Local: raised by this module alone; the CLI reports it as any GreeterError, by its exit code.
@@ -58,10 +79,19 @@ class StarterMissingError(GreeterError):
 
 @dataclass(frozen=True, slots=True)
 class StarterFile:
-    """One file of the starter project: where it is read from, and its name in the project."""
+    """One file of the starter project: where it is read from, and its name in the project.
+
+    ``content``: what to write instead of the source's bytes (the config of a
+    project in another language: :func:`localized_config`).
+    """
 
     source: Traversable
     name: PurePosixPath
+    content: bytes | None = None
+
+    def data(self) -> bytes:
+        """The bytes written to the project."""
+        return self.content if self.content is not None else self.source.read_bytes()
 
 
 def starter_root() -> Traversable:
@@ -87,15 +117,101 @@ def starter_root() -> Traversable:
     )
 
 
-def starter_files(root: Traversable) -> list[StarterFile]:
-    """What ``init`` writes, in the order it writes it: the config, the sample contacts, the templates."""
-    files = [StarterFile(root.joinpath(EXAMPLE_CONFIG), PurePosixPath(DEFAULT_CONFIG))]
+def _template_names(root: Traversable) -> list[str]:
+    """The starter's template files, by name (``birthday.j2``, ``birthday.et.j2``, ``_ru.j2``…)."""
+    templates = root.joinpath(TEMPLATES)
+    return sorted(t.name for t in templates.iterdir() if t.name.endswith(TEMPLATE_SUFFIX) and t.is_file())
+
+
+def _letters(names: Sequence[str]) -> list[str]:
+    """The unsuffixed letters among ``names`` (``birthday``, not ``birthday.et`` nor the partial ``_ru``)."""
+    return [n.removesuffix(TEMPLATE_SUFFIX) for n in names if not n.startswith("_") and n.count(".") == 1]
+
+
+def starter_locales(root: Traversable) -> list[str]:
+    """The languages ``init --locale`` can start a project in: Russian, and each every letter has a file in.
+
+    A language only some letters have would leave the others Russian under its
+    ``defaults.locale``: the very mix ``--locale`` is there to avoid.
+    """
+    names = _template_names(root)
+    letters = _letters(names)
+    found = {n.split(".")[1] for n in names if n.count(".") == 2 and not n.startswith("_")}
+    every = {lang for lang in found if all(f"{t}.{lang}{TEMPLATE_SUFFIX}" in names for t in letters)}
+    return [STARTER_LOCALE, *sorted(every - {STARTER_LOCALE})]
+
+
+def starter_files(root: Traversable, locale: str = STARTER_LOCALE) -> list[StarterFile]:
+    """What ``init`` writes, in the order it writes it: the config, the sample contacts, the templates.
+
+    ``locale``: one of :func:`starter_locales`. For another than Russian each
+    letter's file in that language is written as the unsuffixed one and the
+    Russian one as ``<letter>.ru.j2`` (each language once), and the config says
+    so (:func:`localized_config`).
+    """
+    config = root.joinpath(EXAMPLE_CONFIG)
+    content = None
+    if locale != STARTER_LOCALE:
+        content = localized_config(config.read_text(encoding="utf-8"), locale).encode("utf-8")
+    files = [StarterFile(config, PurePosixPath(DEFAULT_CONFIG), content)]
     for name in SAMPLE_DATA:
         files.append(StarterFile(root.joinpath(*PurePosixPath(name).parts), PurePosixPath(name)))
     templates = root.joinpath(TEMPLATES)
-    names = sorted(t.name for t in templates.iterdir() if t.name.endswith(TEMPLATE_SUFFIX) and t.is_file())
-    files += [StarterFile(templates.joinpath(n), PurePosixPath(TEMPLATES, n)) for n in names]
+    names = _template_names(root)
+    written = {n: n for n in names}  # the project's file → the starter's it is a copy of
+    if locale != STARTER_LOCALE:
+        for letter in _letters(names):
+            own, russian = (
+                f"{letter}.{locale}{TEMPLATE_SUFFIX}",
+                f"{letter}.{STARTER_LOCALE}{TEMPLATE_SUFFIX}",
+            )
+            plain = f"{letter}{TEMPLATE_SUFFIX}"
+            del written[own]
+            written[plain], written[russian] = own, plain
+    files += [
+        StarterFile(templates.joinpath(source), PurePosixPath(TEMPLATES, name))
+        for name, source in sorted(written.items())
+    ]
     return files
+
+
+def localized_config(text: str, locale: str) -> str:
+    """Pure: the example config for a project whose ``defaults.locale`` is ``locale``, not Russian.
+
+    ``defaults.locale`` says ``locale``; the sender's Russian signature, which
+    signs the letters of ``defaults.locale``'s language, moves to a new
+    ``sender.by_locale.ru`` entry, so it signs the Russian letters alone and the
+    ``locale`` letters close with their language's words and the name (the
+    example's own ``by_locale.<locale>`` entry names the sender for them).
+    Raises :class:`StarterMissingError` when the example no longer has the
+    lines this edits: the starter and this function are shipped together.
+    """
+    edited, found = _DEFAULT_LOCALE.subn(rf"\g<1>{locale}", text, count=1)
+    signature = _SIGNATURE.search(edited)
+    by_locale = _BY_LOCALE.search(edited)
+    if not found or signature is None or by_locale is None or signature.start() > by_locale.start():
+        raise StarterMissingError(
+            f"the starter's {EXAMPLE_CONFIG} lacks the defaults.locale, sender.signature or "
+            "sender.by_locale lines greeter init --locale edits: a packaging bug; "
+            "use greeter init without --locale"
+        )
+    russian = "".join(f"    {line}\n" for line in signature["lines"].splitlines())
+    entry = (
+        f"    {STARTER_LOCALE}:                        # the Russian letters (*.ru.j2) sign with it\n"
+        f"      signature: |\n{russian}"
+    )
+    comment = (
+        "  # The signature under letters in the language of defaults.locale would go here (signature: |\n"
+        "  # and its lines); without one they close with their language's words and the name. The\n"
+        "  # Russian letters sign with by_locale.ru's signature below, and no other language with it.\n"
+    )
+    return (
+        edited[: signature.start()]
+        + comment
+        + edited[signature.end() : by_locale.end()]
+        + entry
+        + edited[by_locale.end() :]
+    )
 
 
 def in_the_way(target: Path, files: Sequence[StarterFile]) -> list[str]:
@@ -138,7 +254,7 @@ def write_starter(target: Path, files: Sequence[StarterFile]) -> list[PurePosixP
         target.mkdir(parents=True, exist_ok=True)
         for file in files:
             current = target / file.name
-            data = file.source.read_bytes()
+            data = file.data()
             if file.name.parts[0] == "data":
                 make_group_folder(current.parent)
                 with open_group_readable(current, new=True) as out:
@@ -191,9 +307,18 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
     default=".",
     type=click.Path(file_okay=False, path_type=Path),
 )
+@click.option(
+    "--locale",
+    "locale",
+    metavar="LANG",
+    default=STARTER_LOCALE,
+    show_default=True,
+    help="The language of the letters to clients without one of their own (defaults.locale): "
+    "ru, et, en, de, hu or sr.",
+)
 @click.pass_obj
 @handles_errors
-def init(state: State, directory: Path) -> None:
+def init(state: State, directory: Path, locale: str) -> None:
     """Write a starter project into DIR (default: the current folder).
 
     greeter.yaml (a copy of the commented config.example.yaml), templates/
@@ -206,12 +331,24 @@ def init(state: State, directory: Path) -> None:
     them and writes nothing (exit 2). It writes greeter.yaml whatever -c
     or $GREETER_CONFIG says; the commands it prints then name that file.
 
+    --locale LANG starts a project whose defaults.locale is LANG: the
+    letters without a language in their name (birthday.j2) are in LANG,
+    the Russian ones are birthday.ru.j2, and the Russian signature signs
+    the Russian letters only. Default: ru, the starter as it is.
+
     \b
     Examples:
       greeter init
       greeter init greetings && cd greetings && greeter check
+      greeter init greetings --locale et
     """
-    files = starter_files(starter_root())
+    root = starter_root()
+    languages = starter_locales(root)
+    if locale not in languages:
+        raise click.BadParameter(
+            f"{locale!r}: the starter's letters are in {', '.join(languages)}", param_hint="'--locale'"
+        )
+    files = starter_files(root, locale)
     here = directory.resolve() == Path.cwd().resolve()
     shown = Path.cwd() if here else directory  # "/srv/greetings:" says more than ".:"
     taken = in_the_way(directory, files)

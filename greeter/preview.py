@@ -11,7 +11,7 @@ import itertools
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -301,7 +301,7 @@ def run_preview(
     if fmt == "json":
         errors = _write_json(stream, settings.defaults.timezone)
     elif fmt == "table":
-        errors = _print_table(stream, first, days)
+        errors = _print_table(stream, first, days, settings.occasion_titles())
     elif fmt == "eml":
         from greeter.preview_files import write_eml
 
@@ -440,8 +440,14 @@ TABLE_COLUMNS = (
 )
 
 
-def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
+def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mapping[str, str]) -> int:
     """A readable table; colours on a terminal, plain text when piped.
+
+    The occasion column names each occasion by its config title (``titles``:
+    :meth:`~greeter.config.Settings.occasion_titles`), as ``history`` and the
+    gallery do: a reviewer reads «Годовщина компании + Годовщина сотрудничества»,
+    not ``company_anniversary + first_deal_anniversary``. The JSON keeps the
+    machine names (DESIGN.md §3), for scripts.
 
     Rows are in the order a reviewer reads a schedule, as the gallery orders
     its cards: by day, and within a day by the moment the letter leaves (the
@@ -462,8 +468,10 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
     import sqlite3
     from contextlib import closing
 
+    from greeter.history_people import People
     from greeter.history_view import TABLE_CHUNK
 
+    named = People(titles=titles)  # history's own naming: the title, else the name
     console = table_console()
     counts: Counter[str] = Counter()
     errors = 0
@@ -488,7 +496,8 @@ def _print_table(stream: Iterable[Draft], start: date, days: int) -> int:
                 order = (hit.date if hit.dated else date.max, float("inf"), merged)
             # A date the contacts file does not hold (None): no day of the range is its.
             when: datetime | date | None = item.send_at or (hit.date if hit.dated else None)
-            occasion = hit.occasion + "".join(f" + {o}" for o in item.merged_with if item.status == "send")
+            carried = item.merged_with if item.status == "send" else ()
+            occasion = " + ".join(named.title(o) for o in (hit.occasion, *carried))
             if merged and hit.dated and item.send_at is not None and hit.date != item.send_at.date():
                 # Its row stands at the letter's time: the occasion's own day is said beside its name
                 # (a company event of 16.12 carried by the New Year letter of 29.12 read as due on 29.12).

@@ -140,10 +140,10 @@ def test_a_table_across_new_year_shows_the_year_on_every_row(make_project: MakeP
     config = make_project(rows)
     across = greeter(config, "preview", "--from", "2026-12-01", "--days", "60", "--now", "2026-11-30T10:00")
     assert across.returncode == 0, across.stderr
-    (row,) = [line for line in across.stdout.splitlines() if "2 Анна" in line and "birthday" in line]
+    (row,) = [line for line in across.stdout.splitlines() if "2 Анна" in line and "День рождения" in line]
     assert ".01.2027 " in row, row
     within = greeter(config, "preview", "--from", "2027-04-01", "--days", "30", "--now", "2027-03-30T10:00")
-    (row,) = [line for line in within.stdout.splitlines() if "1 Иван" in line and "birthday" in line]
+    (row,) = [line for line in within.stdout.splitlines() if "1 Иван" in line and "День рождения" in line]
     assert "13.04 " in row and ".2027" not in row, row  # one year: the title says which
 
 
