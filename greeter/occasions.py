@@ -311,7 +311,7 @@ class _FieldRule:
 FixedHits = tuple[tuple[str, date, int, str, bool], ...]
 
 
-class _HolidayStep:
+class HolidayStep:
     """A holiday without a ``country``: dated by each client's country (:func:`holiday_country`).
 
     Asked once per country: :meth:`OccasionTable._steps_for` keeps the answer.
@@ -369,7 +369,7 @@ class OccasionTable:
         self.leap_day = settings.leap_day
         #: Per occasion, in config order: a contact-independent one's hits but for the contact
         #: (name, day, priority, template, moved), or a date field's rule.
-        self.steps: list[FixedHits | _HolidayStep | _FieldRule] = []
+        self.steps: list[FixedHits | HolidayStep | _FieldRule] = []
         country = settings.defaults.country
         for occ in settings.occasions:
             if occ.field is None:
@@ -379,7 +379,7 @@ class OccasionTable:
                     (occ.name, day, occ.priority, occ.template, leap and day.day != 29) for day in days
                 )
                 if occ.holiday is not None and occ.country is None:
-                    self.steps.append(_HolidayStep(occ, country, start, end, found))
+                    self.steps.append(HolidayStep(occ, country, start, end, found))
                 else:
                     self.steps.append(found)
                 continue
@@ -435,7 +435,7 @@ class OccasionTable:
 
         Worked out once per country, so a contact costs one look-up more than before countries.
         """
-        steps = [s.hits_for(country) if isinstance(s, _HolidayStep) else s for s in self.steps]
+        steps = [s.hits_for(country) if isinstance(s, HolidayStep) else s for s in self.steps]
         self._by_country[country] = steps
         return steps
 

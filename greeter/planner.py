@@ -21,7 +21,7 @@ from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
 from greeter.journal_store import PersonOptOut
-from greeter.occasions import anniversary, fixed_days
+from greeter.occasions import HolidayStep, anniversary, fixed_days
 from greeter.plan_tables import PlanTables
 from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Reason, Rendered
 from greeter.policy import CandidateKey, decide, do_not_contact, past_days, precheck
@@ -448,6 +448,9 @@ class HitFilter:
     everyone: bool
     #: Per date field of a field occasion: the (month, day) pairs whose anniversary is in the window.
     fields: tuple[tuple[str, frozenset[tuple[int, int]]], ...] = ()
+    #: Holidays without ``country:`` are dated by each client's country: whether a client of another
+    #: country than the default has one in the window (None: the config has no such holiday).
+    abroad: CountryHolidays | None = None
 
     def __call__(self, contact: Contact) -> bool:
         """False only if ``contact`` provably has no hit in the window."""
@@ -459,7 +462,32 @@ class HitFilter:
             original = contact.dates.get(name)
             if original is not None and (original.month, original.day) in month_days:
                 return True
-        return False
+        return self.abroad is not None and contact.country is not None and self.abroad(contact.country)
+
+
+class CountryHolidays:
+    """Whether any holiday occasion without ``country:`` falls in the window for a client of a country.
+
+    Such a holiday is each client's country's («Victory Day»: 9 May in Russia, 23 June in
+    Estonia), and the window's contact-independent dates (:attr:`PlanWindow.fixed`) are the
+    default country's alone: a June window without a Russian holiday ruled an Estonian client
+    out, and Võidupüha was never planned. Answered from the same dating the plan uses
+    (:class:`~greeter.occasions.OccasionTable`'s), once per country.
+    """
+
+    def __init__(self, occasions: list[Occasion], default_country: str, start: date, end: date) -> None:
+        self._steps = [HolidayStep(occ, default_country, start, end, ()) for occ in occasions]
+        self._default = default_country
+        self._answers: dict[str, bool] = {}
+
+    def __call__(self, country: str) -> bool:
+        """Whether a client of ``country`` has one of these holidays in the window."""
+        known = self._answers.get(country)
+        if known is None:
+            # The default country's dates are in PlanWindow.fixed, and none was in the window.
+            known = country != self._default and any(step.hits_for(country) for step in self._steps)
+            self._answers[country] = known
+        return known
 
 
 def hit_filter(pw: PlanWindow) -> HitFilter:
@@ -482,7 +510,11 @@ def hit_filter(pw: PlanWindow) -> HitFilter:
             if anniversary(date(2000, 2, 29), day.year, settings.leap_day) == day:
                 month_days.add((2, 29))  # 29 February moves here in a common year
             day += timedelta(days=1)
-    return HitFilter(everyone=False, fields=tuple((k, frozenset(v)) for k, v in by_field.items()))
+    countryless = [o for o in settings.occasions if o.holiday is not None and o.country is None]
+    default = settings.defaults.country
+    abroad = CountryHolidays(countryless, default, pw.sim_start, pw.sim_end) if countryless else None
+    fields = tuple((k, frozenset(v)) for k, v in by_field.items())
+    return HitFilter(everyone=False, fields=fields, abroad=abroad)
 
 
 def plan(

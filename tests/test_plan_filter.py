@@ -197,3 +197,32 @@ def test_filtered_and_unfiltered_plans_are_identical(
     for p in people:
         if not may_have_hits(p):
             assert not has_hits(p, pw)
+
+
+def test_a_holiday_without_country_dated_by_a_clients_country_lets_that_client_through() -> None:
+    """«Victory Day» without ``country:`` is each client's own: 9 May for the Russian company's
+    default, 23 June (Võidupüha) for a client in Estonia. A June window holds no default-country
+    holiday, and the filter, which looked at the default's dates alone, ruled the Estonian client
+    out: a daemon running in June never greeted Estonia's Victory Day (found with an ``EE`` team)."""
+    text = CONFIG.format(
+        leap_day="feb28",
+        days_before=0,
+        fixed='  - {name: victory_day, holiday: "Victory Day", template: t}\n',
+    )
+    settings = parse_settings(text, "g.yaml", today=TODAY)
+    estonian = Contact(id="ee", email="ee@example.com", country="EE", timezone="Europe/Tallinn")
+    russian = Contact(id="ru", email="ru@example.com", country="RU")
+    other = Contact(id="de", email="de@example.com", country="DE")  # no holiday of that name: the default's
+    now = datetime(2027, 6, 14, 9, tzinfo=UTC)
+    pw = plan_window(settings, now=now, start=date(2027, 6, 14), days=14)
+    assert not pw.fixed["victory_day"]  # the default country's 9 May is not in the window
+    may_have_hits = hit_filter(pw)
+    people = [estonian, russian, other]
+    assert [p.id for p in people if may_have_hits(p)] == ["ee"]
+    for p in people:
+        assert may_have_hits(p) == has_hits(p, pw), p.id
+    planned = list(plan(people, pw))
+    assert planned == one_by_one(people, pw, {})
+    assert [(i.hit.contact.id, i.hit.occasion, i.hit.date) for i in planned] == [
+        ("ee", "victory_day", date(2027, 6, 23))
+    ]
