@@ -141,6 +141,9 @@ class PlanTables:
             rule = AudienceRule.for_occasion(occ, settings.defaults.country)
             before = timedelta(days=occ.days_before)
             self.occasions[occ.name] = OccasionPlan(occ, before, rule, AudienceVerdicts(rule), rule.everyone)
+        #: The yearly occasions read from a contact's date column: a greeting of one for another date
+        #: (a corrected birthday) counts as this one's (:func:`~greeter.policy.greeted_before`).
+        self.yearly = frozenset(occ.name for occ in settings.occasions if occ.field is not None)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}
         #: (holidays' country, weekend's country, set week, day, limit) → the greeting's day: every
         #: input of the calendar's answer (a country's week may differ from its holidays' country's:

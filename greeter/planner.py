@@ -24,7 +24,15 @@ from greeter.journal_store import PersonOptOut
 from greeter.occasions import HolidayStep, anniversary, fixed_days
 from greeter.plan_tables import PlanTables
 from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Reason, Rendered
-from greeter.policy import CandidateKey, decide, do_not_contact, past_days, precheck
+from greeter.policy import (
+    REGREET_DAYS,
+    CandidateKey,
+    decide,
+    do_not_contact,
+    greeted_before,
+    past_days,
+    precheck,
+)
 
 
 @dataclass(frozen=True)
@@ -233,6 +241,20 @@ def plan_reach(settings: Settings) -> int:
     return reach
 
 
+def history_reach(settings: Settings) -> int:
+    """How many days before a plan's first occasion day the journal's rows must be read from.
+
+    One cap window (``window_days``: the letters a new one is counted with), and far enough
+    for :func:`~greeter.policy.greeted_before` to find a yearly occasion greeted for another
+    date up to :data:`~greeter.policy.REGREET_DAYS` earlier — the rows are read by the day
+    their letter left, which may be ``days_before``, a run of days off and a merge
+    (``min_gap_days``) before its occasion's day.
+    """
+    early = max((o.days_before for o in settings.occasions), default=0) + LONGEST_DAYS_OFF
+    regreet = REGREET_DAYS + early + max(settings.frequency_cap.min_gap_days, 1)
+    return max(settings.frequency_cap.window_days, regreet)
+
+
 #: The longest run of days off in a row that a country's public holidays and a weekend make, with a
 #: margin: Russia's New Year break was 12 days (28.12.2024 – 08.01.2025), Kyrgyzstan's May 11,
 #: China's Spring Festival 10 (tests/test_max_days_early.py checks it against the holidays library).
@@ -294,6 +316,17 @@ def plan_contact(
             refusal: tuple[Reason, str] | None = None if why is None else ("outside_audience", why)
         else:
             refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
+            if past and hit.occasion in t.yearly and (refusal is None or refusal[0] not in _BEFORE_JOURNAL):
+                # Greeted for another date of it (a corrected birthday): once is enough. Asked where
+                # precheck() asks the journal, before the audience and the address.
+                again = greeted_before(hit, past)
+                if again is not None:
+                    if shown:
+                        why = again.detail(hit)
+                        items.append(
+                            PlanItem(hit, "skip", "already_sent", detail=why, journal_state=again.state)
+                        )
+                    continue
         if refusal is not None:
             held = _journal_greeting(past, hit) if refusal[0] == "already_sent" else None
             if shown or (held is not None and start <= held.day <= end):
@@ -423,6 +456,9 @@ def _as_known(past: PastGreeting, contact: Contact) -> str:
 
 _ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")
 
+#: precheck()'s reasons that come before the journal's: a hit with one is refused for it.
+_BEFORE_JOURNAL = frozenset({"invalid_contact", "already_sent"})
+
 
 @dataclass(frozen=True, slots=True)
 class HitFilter:
@@ -547,13 +583,74 @@ def plan(
         if not may_have_hits(contact):
             continue
         email = email_key(contact.email) if by_address and contact.email else ""
-        past = history.get(contact.id, ())
-        if by_email and email:
-            others = [p for p in by_email.get(email, ()) if p.contact_id != contact.id]
-            if others:
-                past = [*past, *others]
+        past = journal_past(contact, email, history, by_email)
         refused = do_not_contact(contact, email, suppressed, opted_out) if suppressed or opted_out else False
         yield from plan_contact(contact, pw, past, suppressed=refused)
+
+
+def journal_past(
+    contact: Contact,
+    email: str,
+    history: Mapping[str, Sequence[PastGreeting]],
+    by_email: Mapping[str, Sequence[PastGreeting]] | None,
+) -> Sequence[PastGreeting]:
+    """The journal's greetings :func:`plan` holds for ``contact``: its id's, and those to its
+    address (``email``: its :func:`~greeter.contacts.email_key`, "" for none) under another id."""
+    past = history.get(contact.id, ())
+    if by_email and email:
+        others = [p for p in by_email.get(email, ()) if p.contact_id != contact.id]
+        if others:
+            past = [*past, *others]
+    return past
+
+
+def journal_letters(
+    contact: Contact, past: Sequence[PastGreeting], planned: Collection[tuple[str, date]], pw: PlanWindow
+) -> list[PlanItem]:
+    """The letters the journal says left for ``contact`` (``past``: :func:`journal_past`) for an
+    occasion day in ``pw``'s range that its plan (``planned``: the plan's (occasion, date) keys)
+    no longer makes: ``sent``, at the moment they left, their detail saying they are the journal's.
+
+    A plan shows the journal's letters of the occasions it makes; one whose date the contacts
+    source has since corrected (a birthday greeted for 20.01, now 05.03) it makes no more, so a
+    preview of the contact over a range holding that letter did not show it — and a manager
+    reading it answered "no second letter" of a client greeted twice.
+    """
+    tz = contact_zone(contact, pw.settings)
+    found: list[PlanItem] = []
+    seen = set(planned)
+    for p in past:
+        key = (p.occasion, p.occasion_date)
+        if p.sent_at is None or key in seen or not pw.start <= p.occasion_date <= pw.end:
+            continue
+        seen.add(key)
+        occ = pw.occasions.get(p.occasion)
+        hit = Hit(
+            contact,
+            p.occasion,
+            p.occasion_date,
+            None,
+            occ.priority if occ else 0,
+            occ.template if occ else "",
+        )
+        at = p.sent_at.astimezone(tz).replace(microsecond=0)
+        why = _no_longer_planned(contact, p, occ)
+        found.append(PlanItem(hit, "sent", None, at, detail=why, carried=p.merged, journal_state="sent"))
+    return found
+
+
+def _no_longer_planned(contact: Contact, past: PastGreeting, occ: Occasion | None) -> str:
+    """Why a letter the journal holds is not the plan's (:func:`journal_letters`), in words."""
+    to = "" if past.contact_id == contact.id else f" to {past.email} as contact {past.contact_id}"
+    head = f"from the journal: sent{to} for {past.occasion_date:%d.%m}"
+    if occ is None:
+        return f"{head}; the occasion is no longer in the config"
+    if occ.field is None:
+        return f"{head}; the plan no longer makes it"
+    now = contact.dates.get(occ.field)
+    if now is None:
+        return f"{head}; the contacts source now gives no {occ.field}"
+    return f"{head}; the contacts source now says {now:%d.%m}"
 
 
 def drafts(items: Iterable[PlanItem], render: Callable[[PlanItem], Rendered]) -> Iterator[Draft]:

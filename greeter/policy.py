@@ -188,6 +188,111 @@ _NEXT = {
 }
 
 
+#: Days within which another date of a yearly occasion the journal already greeted is the same
+#: occasion, its date corrected in the contacts source: greeted once, not again (182 at most).
+#: WHY half a year: one date's yearly occurrences are 365 or 366 days apart, so exactly one of a
+#: corrected date's lies less than this from the date greeted — the one that letter stood for
+#: (20.01 corrected to 05.03: 44 days) — and next year's lies further: a date moved by a year (the
+#: next birthday) is greeted again, while a correction anywhere within the year, across New Year
+#: (20.12 to 05.01) or of the leap-day rule (28.02 and 01.03) is not. Exactly half a year away is
+#: as much next year's as this year's: greeted (a client missing a year is the worse mistake).
+REGREET_DAYS = 183
+
+
+@dataclass(frozen=True, slots=True)
+class Greeted:
+    """A greeting the journal holds of an occasion for another date of it (:func:`greeted_before`).
+
+    ``row``: the journal's row of the occasion; ``carrier``: for a ``skipped`` row that rode in
+    another occasion's letter (``merged``), that letter's row — whose state says whether the
+    occasion was greeted.
+    """
+
+    row: PastGreeting
+    carrier: PastGreeting | None = None
+
+    @property
+    def letter(self) -> PastGreeting:
+        """The letter that greeted (or may yet greet) the occasion."""
+        return self.carrier if self.carrier is not None else self.row
+
+    @property
+    def state(self) -> str:
+        """The letter's journal state (``journal_state`` of the skip)."""
+        return self.letter.state
+
+    def detail(self, hit: Hit) -> str:
+        """``already_sent``'s words for ``hit``: when and for which date the occasion was greeted,
+        and what the contacts source says now — what a manager needs to see it is one birthday."""
+        letter, old = self.letter, self.row.occasion_date
+        shape = "%d.%m" if old.year == hit.date.year else "%d.%m.%Y"
+        said = f"for {old:{shape}}; the contacts source now says {hit.date:{shape}}"
+        rode = f" in the {letter.occasion} letter" if self.carrier is not None else ""
+        other = ""
+        if letter.contact_id != hit.contact.id:
+            other = f" to {letter.email} as contact {letter.contact_id}"
+        if letter.state == "sent":
+            return f"greeted for this occasion on {letter.day:%Y-%m-%d}{rode}{other} ({said})"
+        state = f"{letter.state}{_NEXT.get(letter.state, '')}"
+        return f"the journal holds this occasion's greeting{rode}{other} ({state}), {said}"
+
+
+def greeted_before(hit: Hit, past: Sequence[PastGreeting]) -> Greeted | None:
+    """The journal's greeting of ``hit``'s occasion for another date less than :data:`REGREET_DAYS`
+    away, in a state that counts (:data:`CAP_STATES`: it left or may yet); None if there is none.
+
+    For a yearly occasion read from a contact's date column only (the caller asks): a fixed
+    date's or a holiday's day cannot be "corrected", and their other days are other occasions.
+    The journal's key holds the date, so a corrected birthday (20.01 greeted, the CRM now saying
+    05.03) was a new key that nothing refused: the client got a second birthday letter six weeks
+    after the first. ``past`` is the contact's rows and those to its address under another id
+    (a renumbered client), as for the exact key (:func:`~greeter.planner.plan`).
+
+    A ``skipped`` row that rode in another occasion's letter (``merged_into``) was greeted in that
+    letter: it counts as that letter does — the carrier's row (the same contact id, its
+    ``merged`` naming the occasion, the nearest such) in a state that counts. A ``failed``,
+    ``expired`` or other ``skipped`` row never reached the client: the corrected date is greeted.
+    The nearest such greeting is named (the earlier one when two are as near).
+    """
+    found: Greeted | None = None
+    rank: tuple[int, date] | None = None  # the found one's distance and date: nearer, then earlier wins
+    for p in past:
+        if p.occasion != hit.occasion or p.occasion_date == hit.date:
+            continue
+        apart = abs((p.occasion_date - hit.date).days)
+        if apart >= REGREET_DAYS or (rank is not None and (apart, p.occasion_date) >= rank):
+            continue
+        greeted = _counted(p, past)
+        if greeted is not None:
+            found, rank = greeted, (apart, p.occasion_date)
+    return found
+
+
+def _counted(row: PastGreeting, past: Sequence[PastGreeting]) -> Greeted | None:
+    """``row`` as a greeting that counts (:func:`greeted_before`), else None."""
+    if row.state in CAP_STATES:
+        return Greeted(row)
+    if row.state == "skipped" and row.merged_into is not None:
+        carrier = _carrier(row, past)
+        if carrier is not None and carrier.state in CAP_STATES:
+            return Greeted(row, carrier)
+    return None
+
+
+def _carrier(row: PastGreeting, past: Sequence[PastGreeting]) -> PastGreeting | None:
+    """The letter ``row`` rode in: ``merged_into``'s row of the same contact id naming ``row``'s
+    occasion in ``merged`` — the nearest, as the same pair rides along every year."""
+    near: PastGreeting | None = None
+    for p in past:
+        if p.occasion != row.merged_into or p.contact_id != row.contact_id or row.occasion not in p.merged:
+            continue
+        if near is None or abs((p.occasion_date - row.occasion_date).days) < abs(
+            (near.occasion_date - row.occasion_date).days
+        ):
+            near = p
+    return near
+
+
 def precheck(
     hit: Hit,
     *,

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from greeter.journal_store import JournalKey
 from greeter.message import validate_header_value
 from greeter.own_files import own_files, refusal
 from greeter.plan_types import Draft, PlanItem, Rendered
-from greeter.planner import drafts
+from greeter.planner import drafts, journal_letters, journal_past
 from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
@@ -37,6 +38,7 @@ from greeter.zone_label import local_time
 
 if TYPE_CHECKING:
     from greeter.contacts import Contact
+    from greeter.planner import PlanWindow
     from greeter.send_report import ProgressStart
     from greeter.sources import LoadReport
 
@@ -280,7 +282,12 @@ def run_preview(
         from greeter.send_report import rows_expected  # a bar: its module is loaded already
 
         contacts = bar.counting(contacts, lambda: report.rows_read, rows_expected(settings.contacts))
+    seen: list[Contact] = []
+    if contact_id is not None:
+        contacts = _keeping(contacts, seen)
     items = journal_expiries(inputs.plan(contacts, pw), inputs)
+    if contact_id is not None:
+        items = with_journal_letters(items, inputs, pw, seen)
     stream: Iterator[Draft] = (
         d
         for d in failures.counting(drafts(items, renderer))
@@ -328,6 +335,31 @@ def run_preview(
     for line in problem_lines(report, contact_id, rows):
         print(line, file=sys.stderr)
     return EXIT_PROBLEMS if errors or report.rejected or report.missing else 0
+
+
+def _keeping(contacts: Iterable[Contact], seen: list[Contact]) -> Iterator[Contact]:
+    """``contacts`` as they are, each appended to ``seen`` as it passes (:func:`with_journal_letters`)."""
+    for contact in contacts:
+        seen.append(contact)
+        yield contact
+
+
+def with_journal_letters(
+    items: Iterable[PlanItem], inputs: Inputs, pw: PlanWindow, seen: list[Contact]
+) -> Iterator[PlanItem]:
+    """One contact's plan (``preview --contact``) with the journal's letters to it for an occasion
+    day in the range that the plan no longer makes (:func:`~greeter.planner.journal_letters`: a
+    birthday greeted for 20.01, the contacts source now saying 05.03), in the plan's order.
+
+    ``seen``: the contacts the plan read, filled as ``items`` is read (:func:`_keeping`).
+    """
+    mine = list(items)
+    for contact in seen[:1]:  # --contact: one contact (a second row of its id is rejected)
+        email = email_key(contact.email) if contact.email else ""
+        past = journal_past(contact, email, inputs.history, inputs.history_by_email)
+        planned = {(i.hit.occasion, i.hit.date) for i in mine}
+        mine += journal_letters(contact, past, planned, pw)
+    yield from sorted(mine, key=attrgetter("hit.date", "hit.occasion"))
 
 
 def _noting_rows(contacts: Iterable[Contact], rows: list[int]) -> Iterator[Contact]:

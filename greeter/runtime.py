@@ -12,6 +12,7 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from greeter.config import Settings
 from greeter.config_contacts import ContactsSource
@@ -20,7 +21,7 @@ from greeter.contacts import Contact, email_key, with_ascii_forms
 from greeter.errors import ConfigError, ContactNotLoadedError, GreeterError, Problem, UnknownContactError
 from greeter.journal_store import STATES, JournalKey, JournalStore, PersonOptOut
 from greeter.plan_types import PastGreeting, PlanItem
-from greeter.planner import PlanWindow, occasion_starts, plan, plan_reach, plan_window
+from greeter.planner import PlanWindow, history_reach, occasion_starts, plan, plan_reach, plan_window
 from greeter.render import Renderer
 from greeter.sources import FileVersion, LoadReport, Rejection, date_occasions, file_version, iter_contacts
 
@@ -301,7 +302,9 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     """Fill ``inputs`` with what the journal knows that matters to a plan starting at ``start``.
 
     History reaches back one cap window (plus catch-up) so the frequency cap
-    sees earlier greetings; the suppression list, since when each occasion
+    sees earlier greetings, and half a year so that a yearly occasion greeted for
+    another date of it (a corrected birthday) is not greeted again
+    (:func:`~greeter.planner.history_reach`); the suppression list, since when each occasion
     exists and, under review, the approvals come along.
     """
     settings = inputs.settings
@@ -309,8 +312,11 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     known = journal.known_occasions()
     inputs.first_plan = not known
     inputs.occasion_since = occasion_starts(known, names, now, settings.catch_up_days)
-    lookback = settings.frequency_cap.window_days + settings.catch_up_days + 2
-    inputs.history, inputs.history_by_email = journal_history(journal, start - timedelta(days=lookback))
+    # From the first occasion day the plan simulates (it may look back before ``start``).
+    today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+    first = min(start, today - timedelta(days=plan_reach(settings)))
+    lookback = history_reach(settings) + settings.catch_up_days + 2
+    inputs.history, inputs.history_by_email = journal_history(journal, first - timedelta(days=lookback))
     inputs.suppressed = with_ascii_forms(journal.suppressed())  # as contacts' addresses now are
     inputs.opted_out = journal.opted_out_contacts()
     if settings.review == "required":

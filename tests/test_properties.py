@@ -372,6 +372,8 @@ def expected_hits(sc: Scenario, contact: Contact) -> dict[tuple[str, date], str 
             reason = problem
             if reason is None and (occ.name, day) in past:
                 reason = "already_sent"
+            if reason is None and occ.field is not None and greeted_again(sc, contact, occ.name, day):
+                reason = "already_sent"
             if reason is None and not (
                 audience_ok(occ.audience, contact, years)
                 and country_ok(occ, contact, config.defaults.country)
@@ -385,6 +387,17 @@ def expected_hits(sc: Scenario, contact: Contact) -> dict[tuple[str, date], str 
                 reason = "expired"
             out[(occ.name, day)] = reason
     return out
+
+
+def greeted_again(sc: Scenario, contact: Contact, occasion: str, day: date) -> bool:
+    """A yearly occasion of a date column the journal holds for another date less than half a
+    year (183 days) from ``day``, in a state that counts: that date was corrected, and the
+    occasion is greeted once (a day a year or more away is another year's)."""
+    return any(
+        p.occasion == occasion and p.occasion_date != day and abs((p.occasion_date - day).days) < 183
+        for p in sc.history.get(contact.id, ())
+        if p.state in CAP_STATES
+    )
 
 
 def due_day(sc: Scenario, ideal: date) -> date:
