@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
     from greeter.contacts import Contact
     from greeter.journal_store import JournalEntry, JournalStore
-    from greeter.runtime import Inputs
 
 
 #: What ``history --state`` takes: every journal state, and ``dismissed``.
@@ -201,6 +200,7 @@ def history(
       greeter history --since 2026-11 --until 2026-11      # November
       greeter history --format csv > history.csv          # for a script
     """
+    from greeter.history_client import by_name, client_notes
     from greeter.history_out import chosen_format, show
     from greeter.history_people import look_up
     from greeter.history_view import Rereading, census, read_history, with_former_ids
@@ -217,6 +217,10 @@ def history(
     occasion = occasion_by_title(occasion, settings)  # "8 Марта", as the table shows it
     journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
     try:
+        if contact_id:  # a name, not an id: its contact's id (several: exit 2, listing them)
+            contact_id, said = by_name(inputs, journal, contact_id)
+            if said:
+                click.echo(said, err=True)
         filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}
         entries: Iterable[JournalEntry] = Rereading(
             lambda: read_history(journal, contact_id=contact_id, state=state_filter, email=email, **filters)
@@ -253,7 +257,7 @@ def history(
             client = people.contacts.get(contact_id) or inputs.contact(contact_id)
         elif email:
             client = people.addressee
-        notes = _client_notes(journal, client, contact_id, email) if contact_id or email else []
+        notes = client_notes(journal, client, contact_id, email) if contact_id or email else []
     finally:
         journal.close()
     if not found.count and fmt == "table" and out is None:
@@ -272,61 +276,14 @@ def history(
     for note in notes:  # on stderr in every format: JSON stays a list of rows, CSV a table
         click.echo(note, err=True)
     if not found.count and contact_id and not stopped:
-        if client is None:  # a typo, or a name? preview would refuse it too
+        if client is None:  # a typo? (a name was looked up before: by_name)
             click.echo(f"nor does the contacts source have a contact {contact_id}", err=True)
-            if meant := _named(inputs, contact_id):
-                click.echo(f"did you mean {meant}?", err=True)
         else:  # the journal holds letters and their outcomes, not the planner's skips
             click.echo(
                 f"what is planned for it, or skipped and why (no e-mail, suppressed, outside the"
                 f" audience…): greeter preview --contact {contact_id} --from DATE --days N",
                 err=True,
             )
-
-
-def _client_notes(
-    journal: JournalStore, client: Contact | None, contact_id: str | None, email: str | None
-) -> list[str]:
-    """What ``history --contact``/``--email`` says after the rows of the client asked for
-    (``client``: its contact now, by that id or at that address; None: the source has none).
-
-    Why greetings stopped (:func:`~greeter.history_people.stop_notes`: the
-    do-not-contact list, the person's opt-out, an erasure, the CRM's column),
-    and — for an address the contacts give a contact who was greeted at other
-    addresses (the CRM changed it) — where those greetings are.
-    """
-    from greeter.contacts import email_key
-    from greeter.history_people import address_forms, stop_notes
-    from greeter.history_view import read_history
-
-    addresses = address_forms(email) if email else ()
-    notes = stop_notes(
-        contact_id, client, addresses, journal.suppression_list(), journal.opted_out_contacts()
-    )
-    if email and contact_id is None and client is not None:
-        keys = {email_key(a) for a in addresses}
-        elsewhere = sum(
-            1 for e in read_history(journal, contact_id=client.id) if email_key(e.email or "") not in keys
-        )
-        if elsewhere:
-            notes.append(
-                f"contact {client.id} has {elsewhere} greeting(s) to other addresses:"
-                f" greeter history --contact {client.id}"
-            )
-    return notes
-
-
-def _named(inputs: Inputs, text: str) -> str | None:
-    """``--contact 2003 (Анна Ильинична Смирнова, АО «Северсталь-Сервис») or 2028 (…)`` for a
-    ``--contact`` that is a name, not an id (:func:`~greeter.history_people.named`); None: no
-    contact has that name."""
-    from greeter.history_people import named
-
-    found = named(inputs, text)
-    if not found:
-        return None
-    shown = [f"{c.id} ({', '.join(part for part in (c.display_name, c.company) if part)})" for c in found[:5]]
-    return "--contact " + " or ".join(shown) + (" or another of that name" if len(found) > 5 else "")
 
 
 @main.command(context_settings=CONTEXT, short_help="Add to or show the do-not-contact list.")
