@@ -20,6 +20,7 @@ from greeter.cli import (
     CONTEXT,
     State,
     _config_option,
+    _now_writing_option,
     _open_journal,
     check_occasion,
     config_day,
@@ -335,6 +336,7 @@ def history(
     help="The addresses given are at fault, not the person (a mailbox gone, a mistyped address): list "
     "only them, and greet the same client at another address.",
 )
+@_now_writing_option("The addresses go on the config's own list as listed at that moment")
 @click.pass_obj
 @handles_errors
 def suppress(
@@ -347,6 +349,7 @@ def suppress(
     fmt: str | None,
     out: Path | None,
     address_only: bool,
+    now: str | None,
 ) -> None:
     """Put addresses on the do-not-contact list; they are never greeted again.
 
@@ -452,10 +455,12 @@ def suppress(
         from greeter.own_files import check_out
         from greeter.suppress_out import bound_by_address, show_list
 
-        settings = load_settings(state.config, today=config_day(None))
+        settings = load_settings(state.config, today=config_day(now))
         check_out("-o", out, state.config, settings)
         fmt = chosen_format(fmt, out)
-        journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
+        journal = _open_journal(
+            settings.storage.url, parse_now(now, settings.defaults.timezone), readonly_ok=True
+        )
         try:
             entries = journal.suppression_list()
             bindings = bound_by_address(journal.opted_out_contacts())
@@ -475,9 +480,10 @@ def suppress(
         raise click.UsageError(f"{'--format and --json go' if fmt else '-o goes'} with --list")
     if not emails and not csv_file and not bounces_path:
         raise click.UsageError("give at least one address, --from-csv FILE, --from-bounces PATH or --list")
-    inputs = load_inputs(state.config, today=config_day(None))
+    inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
-    moment = datetime.now(UTC)  # one moment for the whole import: its rows are dated alike
+    # One moment for the whole import, its rows dated alike; a rehearsal's (--now) as history shows it.
+    moment = parse_now(now, settings.defaults.timezone)
     intake = Intake()
     from_arguments(emails, intake, reason or "manual")
     # Given by hand: the person's opt-out, bound to the contacts holding the address (not a file's lines).
@@ -548,9 +554,10 @@ def suppress(
     callback=trimmed,
     help="Lift the person-level opt-out of this contact id (repeatable); its address stays listed.",
 )
+@_now_writing_option("The addresses are taken off the config's own list at that moment")
 @click.pass_obj
 @handles_errors
-def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ...]) -> None:
+def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ...], now: str | None) -> None:
     """Take addresses off the do-not-contact list.
 
     Each address that is not on the list (a misspelt domain: the same mailbox
@@ -569,8 +576,8 @@ def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ..
 
     if not emails and not contact_ids:
         raise click.UsageError("give at least one address or --contact ID")
-    settings = load_settings(state.config, today=config_day(None))
-    journal = _open_journal(settings.storage.url, datetime.now(UTC), existing=True)
+    settings = load_settings(state.config, today=config_day(now))
+    journal = _open_journal(settings.storage.url, parse_now(now, settings.defaults.timezone), existing=True)
     try:
         n, problems = remove(journal, emails) if emails else (0, [])
         lifted, missing = lift_contacts(journal, contact_ids)
