@@ -150,7 +150,9 @@ def history(
     address now. With --contact or --email, a client greeter no longer
     writes to (the do-not-contact list, an erasure, the CRM's column) is
     said after the rows, on stderr; so is where a contact's greetings to
-    its former addresses are. A --contact that is a name gets its ids.
+    its former addresses are. A --contact that is no id but a name (any
+    order and case, ё as е, or a surname alone) is that contact's; when
+    several contacts have it, they are listed (exit 2).
 
     Each row's client (full name, company) is looked up in the contacts
     source (the journal keeps no names), the occasion shown by its title in
