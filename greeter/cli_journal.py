@@ -18,6 +18,7 @@ from greeter.cli import (
     CONTEXT,
     State,
     _config_option,
+    _now_writing_option,
     _open_journal,
     check_occasion,
     config_day,
@@ -25,6 +26,7 @@ from greeter.cli import (
     main,
     occasion_by_title,
     parse_day,
+    parse_now,
     trimmed,
 )
 from greeter.errors import EXIT_PROBLEMS, Problem
@@ -33,8 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from greeter.contacts import Contact
-    from greeter.journal_store import JournalEntry, JournalStore
-    from greeter.runtime import Inputs
+    from greeter.journal_store import JournalEntry
 
 
 #: What ``history --state`` takes: every journal state, and ``dismissed``.
@@ -144,7 +145,9 @@ def history(
     address now. With --contact or --email, a client greeter no longer
     writes to (the do-not-contact list, an erasure, the CRM's column) is
     said after the rows, on stderr; so is where a contact's greetings to
-    its former addresses are. A --contact that is a name gets its ids.
+    its former addresses are. A --contact that is no id but a name (any
+    order and case, ё as е, or a surname alone) is that contact's; when
+    several contacts have it, they are listed (exit 2).
 
     Each row's client (full name, company) is looked up in the contacts
     source (the journal keeps no names), the occasion shown by its title in
@@ -195,6 +198,7 @@ def history(
       greeter history --since 2026-11 --until 2026-11      # November
       greeter history --format csv > history.csv          # for a script
     """
+    from greeter.history_client import by_name, client_notes
     from greeter.history_out import chosen_format, show
     from greeter.history_people import look_up
     from greeter.history_view import Rereading, census, read_history, with_former_ids
@@ -211,6 +215,10 @@ def history(
     occasion = occasion_by_title(occasion, settings)  # "8 Марта", as the table shows it
     journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
     try:
+        if contact_id:  # a name, not an id: its contact's id (several: exit 2, listing them)
+            contact_id, said = by_name(inputs, journal, contact_id)
+            if said:
+                click.echo(said, err=True)
         filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}
         entries: Iterable[JournalEntry] = Rereading(
             lambda: read_history(journal, contact_id=contact_id, state=state_filter, email=email, **filters)
@@ -247,7 +255,7 @@ def history(
             client = people.contacts.get(contact_id) or inputs.contact(contact_id)
         elif email:
             client = people.addressee
-        notes = _client_notes(journal, client, contact_id, email) if contact_id or email else []
+        notes = client_notes(journal, client, contact_id, email) if contact_id or email else []
     finally:
         journal.close()
     if not found.count and fmt == "table" and out is None:
@@ -266,61 +274,14 @@ def history(
     for note in notes:  # on stderr in every format: JSON stays a list of rows, CSV a table
         click.echo(note, err=True)
     if not found.count and contact_id and not stopped:
-        if client is None:  # a typo, or a name? preview would refuse it too
+        if client is None:  # a typo? (a name was looked up before: by_name)
             click.echo(f"nor does the contacts source have a contact {contact_id}", err=True)
-            if meant := _named(inputs, contact_id):
-                click.echo(f"did you mean {meant}?", err=True)
         else:  # the journal holds letters and their outcomes, not the planner's skips
             click.echo(
                 f"what is planned for it, or skipped and why (no e-mail, suppressed, outside the"
                 f" audience…): greeter preview --contact {contact_id} --from DATE --days N",
                 err=True,
             )
-
-
-def _client_notes(
-    journal: JournalStore, client: Contact | None, contact_id: str | None, email: str | None
-) -> list[str]:
-    """What ``history --contact``/``--email`` says after the rows of the client asked for
-    (``client``: its contact now, by that id or at that address; None: the source has none).
-
-    Why greetings stopped (:func:`~greeter.history_people.stop_notes`: the
-    do-not-contact list, the person's opt-out, an erasure, the CRM's column),
-    and — for an address the contacts give a contact who was greeted at other
-    addresses (the CRM changed it) — where those greetings are.
-    """
-    from greeter.contacts import email_key
-    from greeter.history_people import address_forms, stop_notes
-    from greeter.history_view import read_history
-
-    addresses = address_forms(email) if email else ()
-    notes = stop_notes(
-        contact_id, client, addresses, journal.suppression_list(), journal.opted_out_contacts()
-    )
-    if email and contact_id is None and client is not None:
-        keys = {email_key(a) for a in addresses}
-        elsewhere = sum(
-            1 for e in read_history(journal, contact_id=client.id) if email_key(e.email or "") not in keys
-        )
-        if elsewhere:
-            notes.append(
-                f"contact {client.id} has {elsewhere} greeting(s) to other addresses:"
-                f" greeter history --contact {client.id}"
-            )
-    return notes
-
-
-def _named(inputs: Inputs, text: str) -> str | None:
-    """``--contact 2003 (Анна Ильинична Смирнова, АО «Северсталь-Сервис») or 2028 (…)`` for a
-    ``--contact`` that is a name, not an id (:func:`~greeter.history_people.named`); None: no
-    contact has that name."""
-    from greeter.history_people import named
-
-    found = named(inputs, text)
-    if not found:
-        return None
-    shown = [f"{c.id} ({', '.join(part for part in (c.display_name, c.company) if part)})" for c in found[:5]]
-    return "--contact " + " or ".join(shown) + (" or another of that name" if len(found) > 5 else "")
 
 
 @main.command(context_settings=CONTEXT, short_help="Add to or show the do-not-contact list.")
@@ -372,6 +333,7 @@ def _named(inputs: Inputs, text: str) -> str | None:
     help="The addresses given are at fault, not the person (a mailbox gone, a mistyped address): list "
     "only them, and greet the same client at another address.",
 )
+@_now_writing_option("The addresses go on the config's own list as listed at that moment")
 @click.pass_obj
 @handles_errors
 def suppress(
@@ -384,6 +346,7 @@ def suppress(
     fmt: str | None,
     out: Path | None,
     address_only: bool,
+    now: str | None,
 ) -> None:
     """Put addresses on the do-not-contact list; they are never greeted again.
 
@@ -489,10 +452,12 @@ def suppress(
         from greeter.own_files import check_out
         from greeter.suppress_out import bound_by_address, show_list
 
-        settings = load_settings(state.config, today=config_day(None))
+        settings = load_settings(state.config, today=config_day(now))
         check_out("-o", out, state.config, settings)
         fmt = chosen_format(fmt, out)
-        journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
+        journal = _open_journal(
+            settings.storage.url, parse_now(now, settings.defaults.timezone), readonly_ok=True
+        )
         try:
             entries = journal.suppression_list()
             bindings = bound_by_address(journal.opted_out_contacts())
@@ -512,9 +477,10 @@ def suppress(
         raise click.UsageError(f"{'--format and --json go' if fmt else '-o goes'} with --list")
     if not emails and not csv_file and not bounces_path:
         raise click.UsageError("give at least one address, --from-csv FILE, --from-bounces PATH or --list")
-    inputs = load_inputs(state.config, today=config_day(None))
+    inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
-    moment = datetime.now(UTC)  # one moment for the whole import: its rows are dated alike
+    # One moment for the whole import, its rows dated alike; a rehearsal's (--now) as history shows it.
+    moment = parse_now(now, settings.defaults.timezone)
     intake = Intake()
     from_arguments(emails, intake, reason or "manual")
     # Given by hand: the person's opt-out, bound to the contacts holding the address (not a file's lines).
@@ -585,9 +551,10 @@ def suppress(
     callback=trimmed,
     help="Lift the person-level opt-out of this contact id (repeatable); its address stays listed.",
 )
+@_now_writing_option("The addresses are taken off the config's own list at that moment")
 @click.pass_obj
 @handles_errors
-def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ...]) -> None:
+def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ...], now: str | None) -> None:
     """Take addresses off the do-not-contact list.
 
     Each address that is not on the list (a misspelt domain: the same mailbox
@@ -606,8 +573,8 @@ def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ..
 
     if not emails and not contact_ids:
         raise click.UsageError("give at least one address or --contact ID")
-    settings = load_settings(state.config, today=config_day(None))
-    journal = _open_journal(settings.storage.url, datetime.now(UTC), existing=True)
+    settings = load_settings(state.config, today=config_day(now))
+    journal = _open_journal(settings.storage.url, parse_now(now, settings.defaults.timezone), existing=True)
     try:
         n, problems = remove(journal, emails) if emails else (0, [])
         lifted, missing = lift_contacts(journal, contact_ids)

@@ -44,7 +44,9 @@ from greeter.errors import (
 from greeter.wording import counted
 
 if TYPE_CHECKING:
-    from greeter.journal_store import JournalStore
+    from collections.abc import Sequence
+
+    from greeter.journal_store import JournalEntry, JournalKey, JournalStore
     from greeter.send_due import DueLetter
 
 
@@ -132,7 +134,9 @@ def send(
           a greeting was recorded expired, never to be sent (no run inside
           its recipient's send window during its catch-up period: run
           send --once every few minutes, or greeter run, not once a day;
-          not one whose period had ended before the journal's first run)
+          or the server refused every attempt until then: stderr says
+          which, with its last reply; not one whose period had ended
+          before the journal's first run)
       75  try again later: letters were due and none was delivered, all put
           off to retry (server down or silent, 4xx to every letter, outbox
           not writable); or the journal cannot be written or reached (disk
@@ -211,6 +215,7 @@ def send(
                 announce=announce if dry_run else None,
                 signals=signals,
             )
+            expired = _expired_rows(journal, result.summary.expired) if result.summary.lost else []
         finally:
             journal.close()
     except ContactsUnavailableError as exc:
@@ -250,6 +255,7 @@ def send(
             as_json=as_json,
             unattended=not sys.stderr.isatty(),
             summary=not (quiet and says_nothing_new(result)),
+            expired=expired,
         )
     except OSError:
         if result.stopped_by is not signal.SIGHUP:
@@ -263,6 +269,15 @@ def send(
     # are still freed by reference counting (the journal is closed above, output flushed at exit).
     gc.freeze()
     sys.exit(code)
+
+
+def _expired_rows(journal: JournalStore, keys: Sequence[JournalKey]) -> list[JournalEntry]:
+    """The journal's rows of the greetings a run recorded expired (a dry run: would), read in one
+    pass over their days: whether the server's refusals lost them, not the schedule
+    (:func:`~greeter.send_report.expired_hints`)."""
+    wanted = set(keys)
+    days = [day for _, _, day in wanted]
+    return [row for row in journal.iter_history(since=min(days), until=max(days)) if row.key in wanted]
 
 
 def _pull_back(journal: JournalStore, moment: datetime) -> None:

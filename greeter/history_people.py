@@ -22,12 +22,14 @@ journal all the same and says once, on stderr, why the names are missing
 (:attr:`People.missing`). A contact no longer in the source, whose address no
 other contact has either, has no name: the journal outlives the export.
 
-Everything here but :func:`look_up` and :func:`named` is pure.
+Everything here but :func:`look_up` and :func:`named` is pure; what ``history --contact``
+asks of one client is :mod:`greeter.history_client`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -244,12 +246,13 @@ def _read(
 
 
 def named(inputs: Inputs, text: str, limit: int = 5) -> list[Contact]:
-    """The contacts whose name is ``text`` (any case, ё as е): a last name, or the full name in
-    any usual order — for ``--contact Смирнова``, which is no id. Reads the whole source; one that
-    cannot be read gives none (the caller has said the id is not there)."""
+    """The contacts whose name has every word of ``text`` (:func:`name_matches`), at most
+    ``limit`` + 1 of them (one more says there are more) — for ``--contact Смирнова``, which is no
+    id. Reads the source until then; one that cannot be read gives none (the caller has said the
+    id is not there)."""
     from greeter.errors import GreeterError
 
-    wanted = _name_key(text)
+    wanted = _name_key(text).split()
     if not wanted:
         return []
     found: list[Contact] = []
@@ -257,16 +260,7 @@ def named(inputs: Inputs, text: str, limit: int = 5) -> list[Contact]:
         stream = inputs.contacts(inputs.new_report())
         try:
             for contact in stream:
-                parts = (contact.last_name, contact.first_name, contact.patronymic)
-                forms = {
-                    contact.last_name,
-                    contact.display_name,
-                    " ".join(parts),
-                    " ".join(parts[:2]),
-                    " ".join((*parts[1:], parts[0])),
-                    " ".join((parts[1], parts[0])),
-                }
-                if wanted in {_name_key(form) for form in forms}:
+                if name_matches(contact, wanted):
                     found.append(contact)
                     if len(found) > limit:
                         break
@@ -277,9 +271,34 @@ def named(inputs: Inputs, text: str, limit: int = 5) -> list[Contact]:
     return found
 
 
+def name_matches(contact: Contact, wanted: Sequence[str]) -> bool:
+    """Whether each of the words ``wanted`` (:func:`_name_key`'s) is a word of the contact's name,
+    each its own (pure).
+
+    Any order — «Анна Ильинична Смирнова», «Смирнова Анна Ильинична» as a
+    Russian CRM writes it — and any part: a surname alone, a first name alone
+    (which most often names several). A name of two words is not found by one
+    word twice («Анна Анна»).
+    """
+    asked = Counter(wanted)
+    parts = " ".join((contact.last_name, contact.first_name, contact.patronymic))
+    # The name as written in its letters too: a Serbian contact's in the other script.
+    return any(not asked - Counter(_name_key(name).split()) for name in (parts, contact.display_name))
+
+
 def _name_key(text: str) -> str:
     """A name as :func:`named` compares it: words, any case, ё as е."""
     return " ".join(text.casefold().replace("ё", "е").split())
+
+
+def listed(found: Sequence[Contact], limit: int = 5) -> str:
+    """``--contact 2003 (Анна Ильинична Смирнова, АО «Северсталь-Сервис») or 2028 (…)`` (pure):
+    the contacts :func:`named` found, ``limit`` of them, and whether there are more."""
+    shown = [
+        f"{c.id} ({', '.join(part for part in (c.display_name, c.company) if part)})" for c in found[:limit]
+    ]
+    more = " or another of that name" if len(found) > limit else ""
+    return "--contact " + " or ".join(shown) + more
 
 
 def stop_notes(

@@ -83,6 +83,9 @@ class PlanItem:
     #: (``failed``, ``uncertain``, ``retry``…), the carrying letter's for one that rode in a letter
     #: already handed over (``merged``); None when the journal has nothing of it.
     journal_state: str | None = None
+    #: The address the journal holds for a greeting it already has (``sent``: where the letter
+    #: went; a ``merged`` one: its carrier's): the contact's may have changed since. None: nothing.
+    sent_to: str | None = None
 
     @property
     def merged_with(self) -> list[str]:

@@ -338,8 +338,9 @@ def plan_contact(
                     items.append(_rode_along(hit, held, past, tz, refusal[1]))
                 else:
                     state = held.state if held is not None else None
+                    to = held.email if held is not None else None
                     items.append(
-                        PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1], (), state)
+                        PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1], (), state, to)
                     )
             continue
         od = zone.days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
@@ -417,7 +418,9 @@ def _sent(hit: Hit, held: PastGreeting, at: datetime) -> PlanItem:
     seconds like every planned moment — not as a skip with no time, which read as "not sent"."""
     other = "" if held.contact_id == hit.contact.id else f"sent to {held.email} as contact {held.contact_id}"
     at = at.replace(microsecond=0)
-    return PlanItem(hit, "sent", None, at, detail=other, carried=held.merged, journal_state="sent")
+    return PlanItem(
+        hit, "sent", None, at, detail=other, carried=held.merged, journal_state="sent", sent_to=held.email
+    )
 
 
 def _rode_along(hit: Hit, held: PastGreeting, past: Sequence[PastGreeting], tz: tzinfo, why: str) -> PlanItem:
@@ -443,7 +446,9 @@ def _rode_along(hit: Hit, held: PastGreeting, past: Sequence[PastGreeting], tz: 
     if carrier is None:
         return PlanItem(hit, "skip", "already_sent", None, (), None, False, why, (), held.state)
     at = carrier.sent_at.astimezone(tz).replace(microsecond=0) if carrier.sent_at is not None else None
-    return PlanItem(hit, "skip", "merged", at, (), held.merged_into, False, "", (), carrier.state)
+    return PlanItem(
+        hit, "skip", "merged", at, (), held.merged_into, False, "", (), carrier.state, carrier.email
+    )
 
 
 def _as_known(past: PastGreeting, contact: Contact) -> str:
@@ -635,7 +640,11 @@ def journal_letters(
         )
         at = p.sent_at.astimezone(tz).replace(microsecond=0)
         why = _no_longer_planned(contact, p, occ)
-        found.append(PlanItem(hit, "sent", None, at, detail=why, carried=p.merged, journal_state="sent"))
+        found.append(
+            PlanItem(
+                hit, "sent", None, at, detail=why, carried=p.merged, journal_state="sent", sent_to=p.email
+            )
+        )
     return found
 
 

@@ -57,7 +57,8 @@ def draft_json(draft: Draft, default_zone: str | None = None) -> dict[str, Any]:
     r = draft.rendered
     return {
         "contact_id": hit.contact.id,
-        "email": hit.contact.email,
+        # A letter the journal holds went to its address, whatever the CRM says now (moved_addresses).
+        "email": item.sent_to or hit.contact.email,
         "name": hit.contact.display_name,
         "occasion": hit.occasion,
         "occasion_date": hit.date.isoformat() if hit.dated else None,
@@ -115,6 +116,31 @@ def journal_expiries(items: Iterable[PlanItem], inputs: Inputs) -> Iterator[Plan
                 to = f" (to {other.email} as contact {other.contact_id})" if other else ""
                 why = f"the journal recorded it as expired{to}: past its catch-up period, it was never sent"
                 item = dataclasses.replace(item, reason="expired", detail=why, journal_state="expired")
+        yield item
+
+
+def moved_addresses(items: Iterable[PlanItem]) -> Iterator[PlanItem]:
+    """Each item the journal holds at another address than its contact's now, saying both (pure).
+
+    Support: the CRM changed 1003's address after its New Year letter left;
+    preview then showed that letter "sent" to the new address, and test-send
+    said "the real letter already left … to dmitry.new@example.com" — a
+    manager told the client a letter reached a mailbox it never did. The
+    address shown is the journal's (:attr:`~greeter.plan_types.PlanItem.sent_to`,
+    ``email`` in JSON); the detail says where it went and that the contact's
+    address is another now.
+    """
+    for item in items:
+        old, new = item.sent_to, item.hit.contact.email
+        if old and email_key(old) != email_key(new or ""):
+            went = "sent" if item.status == "sent" else "the journal's letter was"
+            said = (
+                item.detail
+                if old in item.detail
+                else "; ".join(filter(None, (item.detail, f"{went} to {old}")))
+            )
+            now = f"the contact's address is {new} now" if new else "the contact has no address now"
+            item = dataclasses.replace(item, detail=f"{said}; {now}")
         yield item
 
 
@@ -288,6 +314,7 @@ def run_preview(
     items = journal_expiries(inputs.plan(contacts, pw), inputs)
     if contact_id is not None:
         items = with_journal_letters(items, inputs, pw, seen)
+    items = moved_addresses(items)
     stream: Iterator[Draft] = (
         d
         for d in failures.counting(drafts(items, renderer))

@@ -13,7 +13,7 @@ import os
 import stat
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,6 +25,7 @@ from greeter.zone_label import local_time
 if TYPE_CHECKING:
     from greeter.config_contacts import ContactsSource
     from greeter.delivery import Summary
+    from greeter.journal_store import JournalEntry
     from greeter.send import RunResult
     from greeter.send_due import DueLetter
 
@@ -37,6 +38,33 @@ EXPIRED_HINT = (
     " period ends — usually send --once run once a day, at an hour outside that window, or greeter"
     " stopped for days: run greeter send --once every few minutes (cron */5) or greeter run, not once a day"
 )
+
+
+def expired_hints(rows: Sequence[JournalEntry]) -> list[str]:
+    """What the summary says after the line naming the greetings a run recorded expired (pure).
+
+    ``rows``: the journal's rows of those greetings. One put off to retry at
+    every attempt (a server unreachable or answering 4xx for days) expired
+    because of the server, not the schedule: the advice to run every few
+    minutes was wrong for it — support found it beside a history saying "the
+    server had said: cannot connect to …". Those are said so, with the last
+    reply; those never attempted get :data:`EXPIRED_HINT`. No rows (the journal
+    could not say): the usual cause.
+    """
+    tried = [row for row in rows if row.attempts > 0]
+    hints: list[str] = []
+    if tried:
+        last = max(tried, key=lambda row: row.updated_at)
+        some = "" if len(tried) == len(rows) else f"{len(tried)} of them "
+        hints.append(
+            f"{some}expired waiting to retry: the mail server refused or could not be reached at every"
+            f" attempt (last reply: {last.last_reply or 'none'}); check it and delivery.smtp"
+            " (greeter history --state expired shows each one's reply)"
+        )
+    if len(tried) < len(rows) or not rows:
+        hints.append(EXPIRED_HINT if not tried else f"the others: {EXPIRED_HINT}")
+    return hints
+
 
 #: What the summary says after the interrupted claims a run recorded uncertain: what to do.
 UNCERTAIN_HINT = (
@@ -54,6 +82,7 @@ def print_report(
     as_json: bool,
     unattended: bool = False,
     summary: bool = True,
+    expired: Sequence[JournalEntry] = (),
 ) -> None:
     """What ``send --once`` says: problems, errors and replies on stderr, the summary on stdout.
 
@@ -62,7 +91,8 @@ def print_report(
     instead (:func:`problems_words`) — cron mails any output, and every 10
     minutes. ``summary``: False for ``--quiet`` on a run that says nothing new
     (:func:`~greeter.send.says_nothing_new`: exit 0, or 1 only for rejected rows
-    already said): stdout stays empty.
+    already said): stdout stays empty. ``expired``: the journal's rows of the greetings the run
+    recorded expired, for what caused it (:func:`expired_hints`).
     """
     from greeter.delivery_health import unauthenticated_problem
     from greeter.send_due import due_json
@@ -81,8 +111,9 @@ def print_report(
     if (unauthenticated := unauthenticated_problem(result.summary)) is not None:
         # What to fix: the reply lines alone read as the recipients'.
         click.echo(escaped(unauthenticated), err=True)
-    if result.summary.lost:  # named among the reply lines; the usual cause after them
-        click.echo(EXPIRED_HINT, err=True)
+    if result.summary.lost:  # named among the reply lines; their cause after them
+        for hint in expired_hints(expired):
+            click.echo(escaped(hint), err=True)
     if not summary:
         return
     counts = dict(result.summary.counts)

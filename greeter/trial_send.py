@@ -41,6 +41,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from greeter.config import Settings
+from greeter.contacts import email_key
 from greeter.delivery import letter_bytes
 from greeter.erasure import TEST_OF_HEADER, tested_client
 from greeter.errors import (
@@ -54,7 +55,7 @@ from greeter.errors import (
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts
-from greeter.preview import journal_expiries, with_approval
+from greeter.preview import journal_expiries, moved_addresses, with_approval
 from greeter.review import Envelope
 from greeter.runtime import Inputs, load_inputs, load_planning_state
 from greeter.transport import HALT_WORDS, FileTransport, Outcome, SendResult, Transport
@@ -145,6 +146,9 @@ def real_fate(choice: Choice) -> list[str]:
             )
     elif item.status == "sent":
         when = f" at {local_time(item.send_at)}" if item.send_at is not None else ""
+        if item.sent_to and email_key(item.sent_to) != email_key(hit.contact.email or ""):
+            # The journal's address, not the one the CRM gives now (support: "left … to" the new one).
+            to = f"{item.sent_to} (the contact's address is {hit.contact.email or 'none'} now)"
         lines.append(f"the real letter already left{when} to {to}; this test does not send it again")
     else:
         detail = f": {item.detail}" if item.detail else ""
@@ -261,7 +265,9 @@ def planned_drafts(inputs: Inputs, contact_id: str, *, now: datetime, start: dat
     load_planning_state(inputs, now=now, start=start)
     report = inputs.new_report()
     window = inputs.window(now=now, start=start, days=days)
-    items = journal_expiries(inputs.plan(inputs.contacts(report, contact_id), window), inputs)
+    items = moved_addresses(
+        journal_expiries(inputs.plan(inputs.contacts(report, contact_id), window), inputs)
+    )
     planned = list(drafts(items, inputs.renderer().render))
     if report.missing:
         raise ContactNotLoadedError(str(report.problems[-1]))

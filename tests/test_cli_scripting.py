@@ -39,6 +39,8 @@ NOW_COMMANDS: dict[str, tuple[str, ...]] = {
     "failed": ("failed", "resend", "--all"),
     "purge": ("purge", "--dry-run"),
     "baseline": ("baseline", "--dry-run"),
+    "suppress": ("suppress", "x@example.com"),
+    "unsuppress": ("unsuppress", "x@example.com"),
 }
 
 

@@ -40,6 +40,9 @@ ROWS = [
     contact_row("4", "four@example.com", birthday="27.12.1983", first="Фёдор"),
 ]
 
+#: Each contact's address, as its letters were journaled: a card shows the journal's address.
+EMAILS = {row.split(";")[0]: row.split(";")[1] for row in ROWS}
+
 
 def journal_of(config: Path) -> None:
     """7's letter (with New Year) left; 8's bounced; 1–4 failed, uncertain, retry, claimed."""
@@ -49,7 +52,7 @@ def journal_of(config: Path) -> None:
         def claim(cid: str, occasion: str, day: date, merged: tuple[str, ...] = ()) -> tuple[str, str, date]:
             key = (cid, occasion, day)
             journal.claim(
-                key, email=f"{cid}@x.example", message_id=f"<{cid}{occasion}@x>", planned_at=NOW,
+                key, email=EMAILS[cid], message_id=f"<{cid}{occasion}@x>", planned_at=NOW,
                 merged=list(merged), now=NOW,
             )  # fmt: skip
             return key

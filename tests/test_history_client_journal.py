@@ -237,7 +237,7 @@ def test_a_pasted_contact_or_address_is_trimmed_and_a_blank_one_refused(sent: Pa
         )
 
 
-# 5. The occasion's title, and a name given as --contact.
+# 5. The occasion's title (a name given as --contact: tests/test_history_names.py).
 
 
 def test_occasion_takes_the_title_the_table_shows_in_any_case(sent: Path) -> None:
@@ -250,25 +250,3 @@ def test_occasion_takes_the_title_the_table_shows_in_any_case(sent: Path) -> Non
     assert "womens_day (8 Марта)" in refused.stderr
     typo = greeter(sent, "history", "--occasion", "8 Марьа")
     assert typo.returncode == 2 and "did you mean 'womens_day' (8 Марта)?" in typo.stderr
-
-
-def test_a_name_given_as_contact_suggests_the_ids_of_that_name(sent: Path) -> None:
-    namesake = contact_row("28", "anna@example.com", last="Виноградова", first="Людмила",
-                           patronymic="Борисовна", birthday="01.01.1980")  # fmt: skip
-    contacts(sent, NOVOSIBIRSK, MOSCOW, namesake)
-    for text in ("виноградова", "Людмила Борисовна Виноградова", "Виноградова Людмила"):
-        shown = greeter(sent, "history", "--contact", text)
-        assert shown.returncode == 0
-        assert shown.stderr.splitlines()[-2:] == [
-            f"nor does the contacts source have a contact {text}",
-            "did you mean --contact 2 (Людмила Борисовна Виноградова, ООО «Тест») or 28 (Людмила"
-            " Борисовна Виноградова, ООО «Тест»)?",
-        ], text
-    nobody = greeter(sent, "history", "--contact", "Сидоров")
-    assert "did you mean" not in nobody.stderr
-    # QA re-test: with -o or --format json the manager got an empty file and no clue.
-    out = sent.parent / "k.xlsx"
-    for extra in (["--format", "json"], ["-o", str(out)]):
-        shown = greeter(sent, "history", "--contact", "Виноградова", *extra)
-        assert shown.returncode == 0
-        assert "did you mean --contact 2 (Людмила Борисовна Виноградова" in shown.stderr, extra

@@ -1,0 +1,104 @@
+"""``history --contact``/``--email``: the client asked for, by id or by name; why greetings stopped.
+
+A sales manager types the client as the CRM shows it — «Смирнова Анна
+Ильинична», or «Смирнова» — not contact 2002: a ``--contact`` that neither the
+contacts source nor the journal has as an id is looked up as a name
+(:func:`by_name`). After the rows, what is said of that client
+(:func:`client_notes`): why greetings stopped, where its greetings to former
+addresses are.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from greeter.errors import UnknownContactError
+from greeter.history_people import listed, named
+
+if TYPE_CHECKING:
+    from greeter.contacts import Contact
+    from greeter.journal_store import JournalStore
+    from greeter.runtime import Inputs
+
+
+def is_id(inputs: Inputs, journal: JournalStore, text: str) -> bool:
+    """Whether ``text`` is a contact id: the contacts source has it, or the journal has a greeting
+    under it (a client gone from the export keeps its history, and is no name to look up)."""
+    from greeter.history_view import read_history
+
+    if inputs.contact(text) is not None:
+        return True
+    rows = read_history(journal, contact_id=text)
+    try:
+        return next(rows, None) is not None
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
+def by_name(inputs: Inputs, journal: JournalStore, text: str) -> tuple[str, str | None]:
+    """The contact id a ``--contact`` names, and what to say of it (None: it is an id, or no name).
+
+    ``text`` is an id when it is one (:func:`is_id`); else
+    the contacts whose name has its words (:func:`named`): one is the
+    contact asked for ("--contact Смирнова: contact 2002 (…)"), several are
+    a usage error listing them (exit 2: the manager picks one), none leaves
+    ``text`` as it was (the caller says nobody has it).
+    """
+    if is_id(inputs, journal, text):
+        return text, None
+    found = named(inputs, text)
+    if not found:
+        return text, None
+    if len(found) == 1:
+        return found[0].id, f"--contact {text}: contact {listed(found).removeprefix('--contact ')}"
+    raise UnknownContactError(
+        f"--contact {text} is no contact id, and several contacts have that name:"
+        f" did you mean {listed(found)}?"
+    )
+
+
+def client_notes(
+    journal: JournalStore, client: Contact | None, contact_id: str | None, email: str | None
+) -> list[str]:
+    """What ``history --contact``/``--email`` says after the rows of the client asked for
+    (``client``: its contact now, by that id or at that address; None: the source has none).
+
+    Why greetings stopped (:func:`~greeter.history_people.stop_notes`: the
+    do-not-contact list, the person's opt-out, an erasure, the CRM's column),
+    and — for an address the contacts give a contact who was greeted at other
+    addresses (the CRM changed it) — where those greetings are.
+    """
+    from greeter.contacts import email_key
+    from greeter.history_people import address_forms, stop_notes
+    from greeter.history_view import read_history
+
+    addresses = address_forms(email) if email else ()
+    notes = stop_notes(
+        contact_id, client, addresses, journal.suppression_list(), journal.opted_out_contacts()
+    )
+    if email and contact_id is None and client is not None:
+        keys = {email_key(a) for a in addresses}
+        elsewhere = sum(
+            1 for e in read_history(journal, contact_id=client.id) if email_key(e.email or "") not in keys
+        )
+        if elsewhere:
+            notes.append(
+                f"contact {client.id} has {elsewhere} greeting(s) to other addresses:"
+                f" greeter history --contact {client.id}"
+            )
+    return notes
+
+
+def _named(inputs: Inputs, text: str) -> str | None:
+    """``--contact 2003 (Анна Ильинична Смирнова, АО «Северсталь-Сервис») or 2028 (…)`` for a
+    ``--contact`` that is a name, not an id (:func:`~greeter.history_people.named`); None: no
+    contact has that name."""
+    from greeter.history_people import named
+
+    found = named(inputs, text)
+    if not found:
+        return None
+    shown = [f"{c.id} ({', '.join(part for part in (c.display_name, c.company) if part)})" for c in found[:5]]
+    return "--contact " + " or ".join(shown) + (" or another of that name" if len(found) > 5 else "")
