@@ -344,6 +344,8 @@ def init(state: State, directory: Path, locale: str) -> None:
     """
     root = starter_root()
     languages = starter_locales(root)
+    # As defaults.locale is written (et_EE, ru-RU, EN): the starter's letters are by language.
+    locale = re.split(r"[-_]", locale.strip(), maxsplit=1)[0].lower() or locale
     if locale not in languages:
         raise click.BadParameter(
             f"{locale!r}: the starter's letters are in {', '.join(languages)}", param_hint="'--locale'"

@@ -114,3 +114,14 @@ def test_a_language_the_starter_has_no_letters_in_is_refused_naming_those_it_has
     assert done.exit_code == 2
     assert "'fi': the starter's letters are in ru, de, en, et, hu, sr" in done.stderr
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("written", ["et_EE", "ET", "et-EE", " et "])
+def test_a_locale_written_as_defaults_locale_takes_its_language(tmp_path: Path, written: str) -> None:
+    """``--locale et_EE`` (as a config's defaults.locale is written) or ``EN`` was refused as
+    "the starter's letters are in ru, de, en, et, …" — which has et. The letters are by language."""
+    project = tmp_path / "p"
+    init(project, "--locale", written)
+    assert load_settings(project / "greeter.yaml", today=TODAY).defaults.locale == "et"
+    shipped = ROOT / TEMPLATES
+    assert (project / TEMPLATES / "birthday.j2").read_bytes() == (shipped / "birthday.et.j2").read_bytes()
