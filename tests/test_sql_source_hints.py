@@ -14,8 +14,8 @@ import pytest
 from greeter.config import Defaults
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, ContactsError, Problem
-from greeter.sources import load_contacts
-from greeter.sources.sql_source import read_rows, several_statements
+from greeter.sources import load_contacts, sql_source
+from greeter.sources.sql_source import read_rows
 from tests import databases
 
 BIG = 9007199254740993  # 2**53 + 1: the first integer a double cannot hold
@@ -145,7 +145,7 @@ def test_several_statements_are_told_to_be_one_select(crm: str) -> None:
     ],
 )
 def test_several_statements_are_told_apart_from_a_semicolon_in_a_text(query: str, several: bool) -> None:
-    assert several_statements(query) is several
+    assert sql_source.several_statements(query) is several
 
 
 def test_a_statement_timeout_behind_a_lock_names_the_setting_and_the_lock(crm: str) -> None:
