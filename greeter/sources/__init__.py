@@ -168,8 +168,9 @@ def changed_while_read(before: FileVersion | None, after: FileVersion | None) ->
 
 
 def _rows(
-    cfg: ContactsSource, timezone: str, notes: list[Problem], read_as: list[str]
+    cfg: ContactsSource, timezone: str, notes: list[Problem], read_as: list[str], lossy: dict[int, str]
 ) -> Iterator[tuple[int, list[str]]]:
+    """The source's rows; ``lossy`` gets an SQL result's columns that cannot hold an id as written."""
     if cfg.source == "sql":
         assert cfg.url is not None and cfg.query is not None  # the config validator requires both
         from zoneinfo import ZoneInfo
@@ -177,7 +178,8 @@ def _rows(
         from greeter.sources.sql_source import read_rows as read_sql
 
         # A timestamptz is a moment: its day is the day in the default zone, not the session's.
-        return read_sql(cfg.url, cfg.query, ZoneInfo(timezone), cfg.password_env, cfg.query_timeout_seconds)
+        zone = ZoneInfo(timezone)
+        return read_sql(cfg.url, cfg.query, zone, cfg.password_env, cfg.query_timeout_seconds, lossy)
     assert cfg.path is not None
     path = Path(cfg.path)
     if cfg.source == "xlsx":
@@ -278,7 +280,8 @@ def iter_contacts(
         report.source = source_name(cfg)
     before = file_version(cfg)  # compared when the last row is read: was the file rewritten meanwhile?
     read_as: list[str] = []  # the encoding a CSV file is read in, once its first row is
-    rows = _rows(cfg, defaults.timezone, report.problems, read_as)
+    lossy: dict[int, str] = {}  # an SQL result's float or decimal columns, by position
+    rows = _rows(cfg, defaults.timezone, report.problems, read_as, lossy)
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():
@@ -299,6 +302,8 @@ def iter_contacts(
         if preamble is not None:
             report.problems.append(preamble)
         id_at = parser.pos.get("id", -1)
+        if id_at in lossy:  # once for the run: every row's id is read through the same type
+            report.problems.append(_lossy_id(report.source, parser.header[id_at], lossy[id_at]))
         for number, cells in rows:
             if not any(map(str.strip, cells)):
                 continue  # blank lines at the end of exports
@@ -323,6 +328,8 @@ def iter_contacts(
             else:
                 errors = tuple(p for p in problems if p.severity == "error")
                 report.rejections.append(Rejection(number, cid, errors))
+    if cfg.source == "sql" and parser.duplicate_ids:  # after them: one hint for all the query's repeats
+        report.problems.append(_several_rows(cfg, report.source, parser.header[id_at], parser.duplicate_ids))
     report.problems.extend(parser.column_problems())
     report.notes.extend(parser.empty_date_notes())
     report.notes.extend(parser.name_notes())
@@ -333,6 +340,22 @@ def iter_contacts(
         report.changed = changed
         advice = f"{changed}; what was read may be half a file: run again once it is written in full"
         report.problems.append(Problem(report.source, "", advice, kind="column", severity="warning"))
+
+
+def _lossy_id(source: str, column: str, kind: str) -> Problem:
+    """The warning for an SQL id column of a float or decimal type (``sql_source.lossy_id_warning``)."""
+    from greeter.sources.sql_source import lossy_id_warning
+
+    return Problem(source, column, lossy_id_warning(column, kind), kind="column", severity="warning")
+
+
+def _several_rows(cfg: ContactsSource, source: str, column: str, repeats: int) -> Problem:
+    """The one hint for an SQL source's duplicate ids (``sql_source.several_rows_hint``)."""
+    from greeter.sources.sql_source import several_rows_hint
+
+    assert cfg.url is not None  # an SQL source has one
+    hint = several_rows_hint(cfg.url, column, repeats)
+    return Problem(source, column, hint, kind="column", severity="warning")
 
 
 def _no_rows(kind: str, source: str) -> Problem:

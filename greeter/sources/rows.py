@@ -219,6 +219,8 @@ class RowParser:
         self.default_country: str | None = None
         self._zone_countries: dict[str, str | None] = {}
         self.seen_ids = SeenIndex()
+        #: Rows rejected for repeating an id: a query's JOIN that multiplies rows gets one hint for all.
+        self.duplicate_ids = 0
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
         self.email_owners = IdLog()
@@ -345,6 +347,7 @@ class RowParser:
             ]
         first_id = self.seen_ids.get(cid)
         if first_id is not None:
+            self.duplicate_ids += 1
             message = f"duplicate id {quoted(cid)} (first seen on row {first_id})"
             return None, [self._problem(line, "id", message)]
         # The first e-mail column with a cell (one look-up when only one is mapped); its messages name it.

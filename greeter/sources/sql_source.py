@@ -43,6 +43,7 @@ import functools
 import re
 import ssl
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -56,7 +57,15 @@ if TYPE_CHECKING:  # the drivers are imported only when an SQL source is used
     import pymysql.connections
     from psycopg.adapt import Loader
 
-__all__ = ["FETCH_ROWS", "is_postgresql", "read_rows", "server_version", "to_text"]
+__all__ = [
+    "FETCH_ROWS",
+    "is_postgresql",
+    "lossy_id_warning",
+    "read_rows",
+    "server_version",
+    "several_rows_hint",
+    "to_text",
+]
 
 #: Rows per round trip: large enough that latency does not dominate, small enough to be cheap in memory.
 FETCH_ROWS = 2000
@@ -123,12 +132,16 @@ def read_rows(
     zone: tzinfo | None = None,
     password_env: str | None = None,
     timeout: int = QUERY_TIMEOUT,
+    lossy: dict[int, str] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(0, column names)`` and then ``(n, cells)`` for the n-th row of ``query``.
 
     ``zone``: the time zone whose day a ``timestamptz`` value is (see :func:`to_text`).
     ``password_env``: ``contacts.password_env``, the variable holding the password.
     ``timeout``: ``contacts.query_timeout_seconds``, the session's bound on waiting and running.
+    ``lossy``: filled, once the header is yielded, with the position and type of each column
+    whose type cannot give an id back as the CRM wrote it (:func:`lossy_id_warning`): judged
+    from the result's column types, which only the driver knows — the cells are text by then.
     """
     scheme = _scheme(url)
     refused = statement_problem(query)
@@ -136,8 +149,8 @@ def read_rows(
         raise QueryError(f"{redact(url)}: {refused}")
     password = env_password(url, password_env)
     if scheme in _PG_SCHEMES:
-        return _pg_rows(url, query, zone, password, timeout)
-    return _mysql_rows(url, query, zone, password, timeout)
+        return _pg_rows(url, query, zone, password, timeout, lossy)
+    return _mysql_rows(url, query, zone, password, timeout, lossy)
 
 
 def server_version(url: str, password_env: str | None = None) -> str:
@@ -221,6 +234,100 @@ def _bare_name_hint(query: str) -> str:
     if _BARE_NAME.fullmatch(name) and name.lower() not in ("select", "table", "values", "with"):
         return f"; contacts.query is a table name, not a query: write SELECT * FROM {name}"
     return ""
+
+
+#: What is not SQL code in a query: quoted texts and names, and comments — a ';' in them separates nothing.
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def several_statements(query: str) -> bool:
+    """Whether ``query`` is more than one statement (``SELECT …; DROP …``); a final ``;`` is one.
+
+    The server's syntax error says only "cannot insert multiple commands into a
+    prepared statement" (PostgreSQL) or "near 'DROP …'" (MariaDB), which does
+    not name the setting that holds the second statement.
+    """
+    return ";" in _NOT_CODE.sub(" ", query).strip().rstrip(";")
+
+
+#: Appended to the server's syntax error when the query is several statements.
+_ONE_STATEMENT = (
+    "; contacts.query must be one SELECT statement: remove the ';' and what follows it"
+    " (greeter only reads the CRM; changes to it belong elsewhere)"
+)
+
+
+def lossy_id_warning(column: str, kind: str) -> str:
+    """Why an id column of type ``kind`` (a float, a numeric with decimals) is a problem, and the fix.
+
+    A ``double precision`` holds 15–17 significant digits: a 16-digit CRM key
+    (9007199254740993) comes back as another (…992), so two clients merge and
+    the journal's history follows the wrong one. A ``numeric(30,2)`` gives
+    ``2.00``, an id the CRM and the journal's earlier letters never had.
+    """
+    if kind.lower().startswith(("numeric", "decimal")):
+        what = "an id reads with its decimals ('2.00', not '2'), not as the CRM's key"
+    elif kind.lower() in ("real", "float"):  # 24 bits of mantissa
+        what = "an id of more than 7 digits may lose its last ones (16777217 reads as 16777216)"
+    else:
+        what = (
+            "an id of more than 15 digits may lose its last ones (9007199254740993 reads as 9007199254740992)"
+        )
+    return f"the id column {column!r} is {kind}: {what}; cast it to bigint or text in the query"
+
+
+def several_rows_hint(url: str, column: str, repeats: int) -> str:
+    """One hint for the duplicate ids of an SQL source: the query, not the CRM, repeats clients.
+
+    A JOIN to a table with several rows per client (deals, phones) returns the
+    client once per row; only the first loads, and which is first is the
+    server's choice, so the letter's deal date may change from run to run.
+    """
+    rows = "row repeats an id" if repeats == 1 else "rows repeat an id"
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", column):  # "ID", "Код клиента": as the query must write it
+        column = f'"{column}"' if is_postgresql(url) else f"`{column}`"
+    pick = (
+        f"SELECT DISTINCT ON ({column}) … ORDER BY {column}, … to pick one"
+        if is_postgresql(url)
+        else f"ROW_NUMBER() OVER (PARTITION BY {column} ORDER BY …) = 1 to pick one"
+    )
+    return (
+        f"{repeats} {rows} already returned: the query returns several rows per client (a JOIN to a"
+        f" table with several rows for each, such as deals?), and only the first of each loads;"
+        f" aggregate what the JOIN adds (min(deal_date) … GROUP BY {column}) or use {pick},"
+        " so which row wins is defined"
+    )
+
+
+#: The columns whose type cannot hold every id as written: PostgreSQL's float4 and float8 (by OID)…
+_PG_FLOATS = {700: "real", 701: "double precision"}
+#: …and numeric (OID 1700) with a scale above 0.
+_PG_NUMERIC = 1700
+
+
+def _pg_lossy(description: Any) -> dict[int, str]:
+    """The position and type of each column of ``cursor.description`` that cannot hold an id as written."""
+    found: dict[int, str] = {}
+    for i, col in enumerate(description):
+        if col.type_code in _PG_FLOATS:
+            found[i] = _PG_FLOATS[col.type_code]
+        elif col.type_code == _PG_NUMERIC and (col.scale or 0) > 0:
+            found[i] = f"numeric({col.precision},{col.scale})"
+    return found
+
+
+def _mysql_lossy(description: Any) -> dict[int, str]:
+    """:func:`_pg_lossy` for PyMySQL's ``(name, type_code, …, precision, scale, null_ok)`` columns."""
+    from pymysql.constants import FIELD_TYPE
+
+    floats = {FIELD_TYPE.FLOAT: "FLOAT", FIELD_TYPE.DOUBLE: "DOUBLE"}
+    found: dict[int, str] = {}
+    for i, col in enumerate(description):
+        if col[1] in floats:
+            found[i] = floats[col[1]]
+        elif col[1] in (FIELD_TYPE.DECIMAL, FIELD_TYPE.NEWDECIMAL) and (col[5] or 0) > 0:
+            found[i] = f"DECIMAL with {col[5]} decimals"
+    return found
 
 
 def libpq_text(message: str) -> str:
@@ -376,20 +483,57 @@ def _pg_position(query: str, exc: psycopg.Error) -> str:
     return f" ({query_place(query, at)})" if 0 <= at <= len(query) else ""
 
 
-def _query_failed(conn: psycopg.Connection[Any], url: str, query: str, exc: psycopg.Error) -> ContactsError:
+def _query_failed(
+    conn: psycopg.Connection[Any], url: str, query: str, exc: psycopg.Error, limit: PgLimit
+) -> ContactsError:
     """The error for a contacts query the server refused, with what is behind it when we can tell.
 
-    A table name alone gets the ``SELECT * FROM`` it lacks; a relation not
+    A table name alone gets the ``SELECT * FROM`` it lacks; several statements
+    are told that the setting holds one; a relation not
     found while the URL's ``?schema=`` names a schema that does not exist
     says so (with the nearest schema there is), since the ``search_path`` set
-    to it was silently empty.
+    to it was silently empty; a timeout names its setting (:func:`_timeout_hint`).
     """
     said = f"{redact(url)}: the contacts query failed: {_pg_message(exc, url)}{_pg_position(query, exc)}"
     if exc.sqlstate == _SYNTAX_ERROR:
-        said += _bare_name_hint(query)
+        said += _ONE_STATEMENT if several_statements(query) else _bare_name_hint(query)
     elif exc.sqlstate == _UNDEFINED_TABLE:
         said += _missing_schema(conn, url)
-    return _pg_error(said, exc, QueryError)
+    return _pg_error(said + _timeout_hint(exc, limit), exc, QueryError)
+
+
+#: query_canceled: a statement stopped by ``statement_timeout`` (or by a DBA's ``pg_cancel_backend``).
+_CANCELED = "57014"
+
+
+@dataclass(frozen=True, slots=True)
+class PgLimit:
+    """The session's ``statement_timeout`` as the server shows it (``"5min"``), and who set it."""
+
+    shown: str
+    #: ``contacts.query_timeout_seconds`` set it; False: the URL's options, the role or the server did.
+    ours: bool
+
+
+def _timeout_hint(exc: psycopg.Error, limit: PgLimit) -> str:
+    """What stopped a statement the server cancelled for its timeout, and where to look; else ``""``.
+
+    The server says only "canceling statement due to statement timeout": not
+    which setting, nor that the usual cause of a plain SELECT running out of
+    time is a lock it waited for (an ``ALTER TABLE`` holds one until it commits).
+    """
+    if exc.sqlstate != _CANCELED or "user request" in (exc.diag.message_primary or ""):
+        return ""
+    if limit.ours:
+        who, slow = "contacts.query_timeout_seconds", "raise contacts.query_timeout_seconds"
+    else:  # contacts.query_timeout_seconds applies only to a session without a bound
+        who = "set by the URL's options, the role or the server, not contacts.query_timeout_seconds"
+        slow = "raise the statement_timeout set there"
+    return (
+        f"; it ran into the session's statement_timeout ({limit.shown}, {who}): a lock held on the"
+        " table (an ALTER TABLE, VACUUM FULL or another transaction left open; see pg_locks) may be"
+        f" what it waited for; if the query is only slow, {slow}"
+    )
 
 
 def _missing_schema(conn: psycopg.Connection[Any], url: str) -> str:
@@ -411,15 +555,27 @@ def _missing_schema(conn: psycopg.Connection[Any], url: str) -> str:
     return f"; the URL's schema {schema!r} does not exist in this database{guess}"
 
 
-#: Sets ``statement_timeout`` unless the session has one (journal_pg_schema's rule).
+#: Sets ``statement_timeout`` unless the session has one (journal_pg_schema's rule); NULL when it has.
 _PG_LIMIT = (
     "SELECT CASE WHEN current_setting('statement_timeout') = '0'"
-    " THEN set_config('statement_timeout', %s, false) END"
+    " THEN set_config('statement_timeout', %s, false) END, current_setting('statement_timeout')"
 )
 
 
+def _pg_limit(conn: psycopg.Connection[Any], timeout: int) -> PgLimit:
+    """Bound the session by ``timeout`` seconds unless it is bounded already; the bound it has now."""
+    row = conn.execute(_PG_LIMIT, (f"{timeout}s",)).fetchone()
+    assert row is not None  # a SELECT without FROM returns one row
+    return PgLimit(str(row[0]), True) if row[0] is not None else PgLimit(str(row[1]), False)
+
+
 def _pg_rows(
-    url: str, query: str, zone: tzinfo | None, password: str | None = None, timeout: int = QUERY_TIMEOUT
+    url: str,
+    query: str,
+    zone: tzinfo | None,
+    password: str | None = None,
+    timeout: int = QUERY_TIMEOUT,
+    lossy: dict[int, str] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     import psycopg
 
@@ -430,15 +586,17 @@ def _pg_rows(
         # Each statement (the DECLARE, each FETCH) is bounded, lock waits included: a cancelled one is
         # query_canceled (57014), temporary by pg_operational's rule. As for the journal, a limit the
         # URL's options, the role or postgresql.conf already set wins.
-        conn.execute(_PG_LIMIT, (f"{timeout}s",))
+        limit = _pg_limit(conn, timeout)
         with conn.cursor(name="greeter_contacts") as cur:
             cur.itersize = FETCH_ROWS
             try:
                 cur.execute(query)
             except psycopg.Error as exc:
-                raise _query_failed(conn, url, query, exc) from None
+                raise _query_failed(conn, url, query, exc, limit) from None
             if cur.description is None:
                 raise QueryError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
+            if lossy is not None:
+                lossy.update(_pg_lossy(cur.description))
             yield 0, [col.name for col in cur.description]
             # The portal is FETCHed through a client-side cursor so that a batch psycopg's fast
             # (C) loaders cannot load is still there to load again leniently (_lenient_batch):
@@ -458,7 +616,7 @@ def _pg_rows(
                         yield number, _cells(row, zone)
             except psycopg.Error as exc:
                 said = f"{shown}: reading contacts failed after row {number}: {_pg_message(exc, url)}"
-                raise _pg_error(said, exc, QueryError) from None
+                raise _pg_error(said + _timeout_hint(exc, limit), exc, QueryError) from None
     except psycopg.Error as exc:  # closing the cursor on a connection that broke
         raise _pg_error(f"{shown}: {_pg_message(exc, url)}", exc) from None
     finally:
@@ -717,7 +875,12 @@ def _mysql_row(description: Any) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]
 
 
 def _mysql_rows(
-    url: str, query: str, zone: tzinfo | None, password: str | None = None, timeout: int = QUERY_TIMEOUT
+    url: str,
+    query: str,
+    zone: tzinfo | None,
+    password: str | None = None,
+    timeout: int = QUERY_TIMEOUT,
+    lossy: dict[int, str] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     import pymysql
     import pymysql.cursors
@@ -736,10 +899,14 @@ def _mysql_rows(
             cur.execute(query)
         except pymysql.Error as exc:
             said = f"{shown}: the contacts query failed: {_mysql_message(exc, url)}"
-            hint = _bare_name_hint(query) if exc.args[:1] == (_MYSQL_SYNTAX,) else ""
+            hint = ""
+            if exc.args[:1] == (_MYSQL_SYNTAX,):
+                hint = _ONE_STATEMENT if several_statements(query) else _bare_name_hint(query)
             raise _mysql_error(said + hint, exc, QueryError) from None
         if cur.description is None:
             raise QueryError(f"{shown}: the contacts query returns no rows (is it a SELECT?)")
+        if lossy is not None:
+            lossy.update(_mysql_lossy(cur.description))
         yield 0, [str(col[0]) for col in cur.description]
         fix = _mysql_row(cur.description)
         try:
