@@ -70,6 +70,7 @@ effect, and the next restart stopped at the broken file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import time
 from collections.abc import Callable
@@ -119,6 +120,7 @@ from greeter.send import (
     deliver_cycle,
     make_transport,
     plan_cycle,
+    remember_plan,
 )
 from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
@@ -572,6 +574,8 @@ class Daemon:
             if self._stop.is_set():  # SIGTERM arrived while planning
                 cycle.deliverer.stop()
             await deliver_cycle(cycle)
+            with contextlib.suppress(Abandoned):  # a stop now: the next run looks back further, no loss
+                await self._unless_stopped(remember_plan, journal, cycle)
             next_send = cycle.next_send  # now with the retries this run left
             self._next_retry, self._next_planned = cycle.next_retry, cycle.next_planned
             self._halted = cycle.deliverer.summary.halted is not None

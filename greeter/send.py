@@ -9,6 +9,7 @@ progress display live here; the decisions live in the planner and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import signal
 from collections.abc import Callable
@@ -60,6 +61,13 @@ from greeter.unsubscribe import signing_key
 
 #: How far before the catch-up period a run looks for missed greetings to mark expired.
 EXPIRY_LOOKBACK_DAYS = 7
+
+#: The notice holding the moment the last run planned (``send --once``, the daemon): the next run
+#: looks back to that day (:func:`plan_start`), at most :data:`DOWNTIME_LOOKBACK_DAYS`.
+LAST_PLAN = "last_plan"
+
+#: How far back a run after a downtime looks for the greetings the downtime cost: a year.
+DOWNTIME_LOOKBACK_DAYS = 366
 
 #: How many upcoming letters a run asks the review gate about, earliest first, to find the first
 #: one it lets go (:func:`next_leaving`): a bound on the letters rendered for the summary's words.
@@ -308,13 +316,37 @@ class Cycle:
         )
 
 
-def plan_start(settings: Settings, now: datetime) -> tuple[date, date]:
+def plan_start(settings: Settings, now: datetime, last_plan: datetime | None = None) -> tuple[date, date]:
     """``now``'s day in the config's zone, and the first occasion day a run at ``now`` plans:
     the catch-up period, and a week before it too — greetings missed during a longer downtime
-    are recorded as ``expired`` (the client's history shows them), never sent."""
-    today = now.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+    are recorded as ``expired`` (the client's history shows them), never sent.
+
+    ``last_plan``: when the journal's last run planned (:data:`LAST_PLAN`). A run after a
+    longer downtime looks back to that day (a year at most): a fixed reach lost what a
+    three-week outage missed — no row, no word, exit 0 — the longer greeter was down, the less
+    it said. Looking back further than needed costs nothing: what the journal holds is
+    ``already_sent`` or already recorded.
+    """
+    zone = ZoneInfo(settings.defaults.timezone)
+    today = now.astimezone(zone).date()
     lookback = max(EXPIRY_LOOKBACK_DAYS, settings.frequency_cap.min_gap_days)
-    return today, today - timedelta(days=settings.catch_up_days + lookback)
+    start = today - timedelta(days=settings.catch_up_days + lookback)
+    if last_plan is not None:
+        last = last_plan.astimezone(zone).date()
+        start = max(min(start, last), today - timedelta(days=DOWNTIME_LOOKBACK_DAYS))
+    return today, start
+
+
+def remember_plan(journal: JournalStore, cycle: Cycle) -> None:
+    """Record that ``cycle``'s run planned and delivered (:data:`LAST_PLAN`), for the next run's reach.
+
+    Not after a stop: its skips may not all be recorded, and the next run looking back to the
+    older moment loses nothing. A journal failing here costs the same: nothing.
+    """
+    if cycle.deliverer.stopping:
+        return
+    with contextlib.suppress(JournalError):
+        journal.record_notice(LAST_PLAN, "", cycle.deliverer.now)
 
 
 def on_real_clock(now: datetime, system: datetime) -> bool:
@@ -352,7 +384,8 @@ def plan_cycle(
             journal.check_clock(now)  # before anything is written: a host days ahead expires others' letters
         check_journal_clock(journal, now)  # a clock gone back below what the journal recorded
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
-    today, start = plan_start(settings, now)
+    last = journal.notice(LAST_PLAN)
+    today, start = plan_start(settings, now, last.said_at if last is not None else None)
     read_journal_state(inputs, journal, start=start, now=now)
     if not dry_run:
         journal.record_occasions(inputs.occasion_since)
@@ -663,6 +696,7 @@ def send_once(
         else:
             asyncio.run(deliver_until_stopped(cycle, signals, transport=transport, progress=progress))
         remember_problems(journal, said, cycle.report.problems, now)
+        remember_plan(journal, cycle)
     result = cycle.result()
     result.stopped_by = signals.stop if signals is not None else None
     result.problems_unchanged_since = problems_since(said, cycle.report.problems)

@@ -177,3 +177,22 @@ def test_a_dry_runs_new_letters_say_whom_they_greet_and_their_subject(make_proje
     (letter,) = data["letters"]
     assert letter["name"] == "Вера Константиновна Гусева"
     assert letter["subject"] and f"«{letter['subject']}»" in line
+
+
+def test_a_downtime_of_weeks_records_and_names_what_it_cost(make_project: MakeProject) -> None:
+    """QA: a birthday on 8 December, the run before it on the 7th, the next one on the 27th. The run
+    looked back a fixed 17 days (catch-up and cap gap): the birthday was neither sent, recorded nor
+    named, and the run exited 0 — the longer greeter was down, the less it said. It looks back to
+    the last run's day now (:data:`greeter.send.LAST_PLAN`)."""
+    config = make_project([contact_row("1", "client1@example.com", birthday="08.12.1960")])
+    first = greeter(config, "send", "--once", "--now", "2026-12-07T10:00:00+03:00")
+    assert first.exit_code == 0, first.output
+    assert "next letter due 2026-12-08" in first.output
+    later = greeter(config, "send", "--once", "--now", "2026-12-27T12:00:00+03:00")
+    assert later.exit_code == 1, later.output
+    assert "expired ×1" in later.output and "1 birthday 2026-12-08" in later.output
+    assert expired_rows(config) == [("1", "2026-12-08")]
+    again = greeter(config, "send", "--once", "--now", "2026-12-27T12:10:00+03:00")
+    assert again.exit_code == 0, again.output  # recorded once: the next run has nothing to say of it
+    assert "expired" not in again.output
+    assert expired_rows(config) == [("1", "2026-12-08")]
