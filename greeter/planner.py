@@ -33,6 +33,7 @@ from greeter.policy import (
     past_days,
     precheck,
 )
+from greeter.sources.dates import is_yearless
 
 
 @dataclass(frozen=True)
@@ -630,11 +631,14 @@ def journal_letters(
             continue
         seen.add(key)
         occ = pw.occasions.get(p.occasion)
+        # Its anniversary as the contact's date counts it now (the year a correction kept).
+        original = contact.dates.get(occ.field) if occ is not None and occ.field is not None else None
+        years = None if original is None or is_yearless(original) else p.occasion_date.year - original.year
         hit = Hit(
             contact,
             p.occasion,
             p.occasion_date,
-            None,
+            years,
             occ.priority if occ else 0,
             occ.template if occ else "",
         )

@@ -308,13 +308,7 @@ def run_preview(
         from greeter.send_report import rows_expected  # a bar: its module is loaded already
 
         contacts = bar.counting(contacts, lambda: report.rows_read, rows_expected(settings.contacts))
-    seen: list[Contact] = []
-    if contact_id is not None:
-        contacts = _keeping(contacts, seen)
-    items = journal_expiries(inputs.plan(contacts, pw), inputs)
-    if contact_id is not None:
-        items = with_journal_letters(items, inputs, pw, seen)
-    items = moved_addresses(items)
+    items = shown_items(inputs, contacts, pw, contact_id)
     stream: Iterator[Draft] = (
         d
         for d in failures.counting(drafts(items, renderer))
@@ -362,6 +356,23 @@ def run_preview(
     for line in problem_lines(report, contact_id, rows):
         print(line, file=sys.stderr)
     return EXIT_PROBLEMS if errors or report.rejected or report.missing else 0
+
+
+def shown_items(
+    inputs: Inputs, contacts: Iterable[Contact], pw: PlanWindow, contact_id: str | None
+) -> Iterator[PlanItem]:
+    """The plan as ``preview`` and ``test-send`` show it: what the journal recorded expired said
+    so, and for one contact (``contact_id``) the journal's letters the plan no longer makes
+    (:func:`with_journal_letters`), each letter the journal holds at its journal address
+    (:func:`moved_addresses`). ``test-send`` of such a letter found "no birthday letter for
+    10.12" while ``preview --contact`` listed it."""
+    seen: list[Contact] = []
+    if contact_id is not None:
+        contacts = _keeping(contacts, seen)
+    items = journal_expiries(inputs.plan(contacts, pw), inputs)
+    if contact_id is not None:
+        items = with_journal_letters(items, inputs, pw, seen)
+    return moved_addresses(items)
 
 
 def _keeping(contacts: Iterable[Contact], seen: list[Contact]) -> Iterator[Contact]:

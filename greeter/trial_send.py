@@ -55,7 +55,7 @@ from greeter.errors import (
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts
-from greeter.preview import journal_expiries, moved_addresses, with_approval
+from greeter.preview import shown_items, with_approval
 from greeter.review import Envelope
 from greeter.runtime import Inputs, load_inputs, load_planning_state
 from greeter.transport import HALT_WORDS, FileTransport, Outcome, SendResult, Transport
@@ -265,9 +265,7 @@ def planned_drafts(inputs: Inputs, contact_id: str, *, now: datetime, start: dat
     load_planning_state(inputs, now=now, start=start)
     report = inputs.new_report()
     window = inputs.window(now=now, start=start, days=days)
-    items = moved_addresses(
-        journal_expiries(inputs.plan(inputs.contacts(report, contact_id), window), inputs)
-    )
+    items = shown_items(inputs, inputs.contacts(report, contact_id), window, contact_id)
     planned = list(drafts(items, inputs.renderer().render))
     if report.missing:
         raise ContactNotLoadedError(str(report.problems[-1]))

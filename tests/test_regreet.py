@@ -342,3 +342,11 @@ def test_send_once_does_not_greet_a_corrected_birthday_again(
     table = greeter(config, "preview", "--contact", "1019", "--from", "2027-01-01", "--days", "75",
                     "--now", "2027-03-05T11:05:00+03:00").stdout  # fmt: skip
     assert "from the journal" in table and "already_sent" in table, table
+    years = {i["occasion_date"]: i["years"] for i in json.loads(run.stdout) if i["occasion"] == "birthday"}
+    assert years == {"2027-01-20": 47, "2027-03-05": 47}  # the journal's letter counts its years too (QA)
+    # test-send of the letter preview lists from the journal finds it (QA: "has no birthday letter
+    # for 2027-01-20", pointing back at the preview that listed it)
+    trial = greeter(config, "test-send", "--contact", "1019", "--occasion", "birthday", "--date", "20.01.2027",
+                    "--to", "me@example.org", "--now", "2027-03-05T11:10:00+03:00")  # fmt: skip
+    assert trial.returncode == 0, trial.stdout + trial.stderr
+    assert "already left" in trial.stdout + trial.stderr, trial.stdout + trial.stderr
