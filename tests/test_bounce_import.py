@@ -290,8 +290,13 @@ def test_a_later_send_skips_the_bounced_client_as_suppressed(
 
     assert next_year(config)["client01@example.com"] == "suppressed"
     sent = greeter(config, "send", "--once", "--json", "--now", f"{NEXT_YEAR}T17:25")
-    assert sent.exit_code == 0, sent.output
-    assert json.loads(sent.stdout)["sent"] == len(CLIENTS) - 1
+    # A year without a run: its New Year letters are recorded and named as what the downtime cost
+    # (exit 1), the bounced client's among none of them — it is on the do-not-contact list.
+    assert sent.exit_code == 1, sent.output
+    summary = json.loads(sent.stdout)
+    assert summary["sent"] == len(CLIENTS) - 1
+    expired = sorted((e["contact_id"], e["occasion"]) for e in summary["expired"])
+    assert expired == [(f"{i}", "new_year") for i in range(2, 9)]
 
     def greeted(address: str) -> list[str]:
         history = greeter(config, "history", "--email", address, "--format", "json")
