@@ -89,16 +89,3 @@ def client_notes(
                 f" greeter history --contact {client.id}"
             )
     return notes
-
-
-def _named(inputs: Inputs, text: str) -> str | None:
-    """``--contact 2003 (Анна Ильинична Смирнова, АО «Северсталь-Сервис») or 2028 (…)`` for a
-    ``--contact`` that is a name, not an id (:func:`~greeter.history_people.named`); None: no
-    contact has that name."""
-    from greeter.history_people import named
-
-    found = named(inputs, text)
-    if not found:
-        return None
-    shown = [f"{c.id} ({', '.join(part for part in (c.display_name, c.company) if part)})" for c in found[:5]]
-    return "--contact " + " or ".join(shown) + (" or another of that name" if len(found) > 5 else "")
