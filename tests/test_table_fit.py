@@ -189,6 +189,13 @@ def test_narrowest_wraps_between_words_as_rich_does() -> None:
     assert narrowest("", 2) == 0
 
 
+def titles_of(config: Path) -> dict[str, str]:
+    """The config's occasions by name: the titles the preview table shows."""
+    from greeter.config_loader import load_settings
+
+    return load_settings(config, today=date(2026, 12, 4)).occasion_titles()
+
+
 @pytest.fixture
 def sample(make_project: MakeProject) -> Path:
     """The README's sample: config.example.yaml with its own contacts."""
@@ -218,9 +225,11 @@ def test_preview_on_a_narrow_terminal_keeps_ids_occasions_and_reasons_whole(
     drafts = json.loads(preview(sample, "--format", "json", columns=None))
     text = preview(sample, columns=columns)
     assert max(cell_len(line) for line in text.splitlines()) <= columns, text
-    words = {d["contact_id"] for d in drafts} | {d["occasion"] for d in drafts}
+    # The table names occasions by their titles (as history does): each word of them whole.
+    titles = titles_of(sample)
+    words = {d["contact_id"] for d in drafts} | {w for d in drafts for w in titles[d["occasion"]].split()}
     words |= {d["reason"] for d in drafts if d.get("reason")}
-    assert {"first_deal_anniversary", "outside_audience", "invalid_contact", "merged"} <= words
+    assert {"сотрудничества", "outside_audience", "invalid_contact", "merged"} <= words
     for word in sorted(words):
         assert whole_on_a_line(word, text), (word, text)
     for time in re.findall(r"\d\d\.\d\d \d\d:\d\d", preview(sample, columns=None)):
@@ -237,8 +246,9 @@ def test_preview_piped_is_one_line_a_row_and_a_merged_occasion_follows_its_lette
     assert len(rows) == len(drafts)
     merged = [n for n, row in enumerate(rows) if row[-1] == "skip: merged"]
     assert merged, text
+    titles = titles_of(sample)
     for n in merged:  # the letter that carries it (same contact, same moment) stands above it
-        carrier = rows[n][4].removeprefix("sent with ")
+        carrier = titles[rows[n][4].removeprefix("sent with ")]  # the planner's words name it
         assert any(
             row[1] == rows[n][1] and row[0] == rows[n][0] and row[2].startswith(carrier) for row in rows[:n]
         ), (rows[n], text)
@@ -277,7 +287,11 @@ def test_preview_keeps_subject_words_whole_and_the_send_time_on_two_lines(
     assert len(words) > 10
     for word in sorted(words) if subject else ():
         assert word in subject, (word, text)
-    send_at = column_lines(text, "send at") or column_lines(text, "(recipient's")
+    send_at = (
+        column_lines(text, "send at")
+        or column_lines(text, "(recipient's")
+        or column_lines(text, "send at (recipient's time)")  # its header on one line
+    )
     assert send_at, text
     for n, cell in enumerate(send_at):
         assert re.fullmatch(rf"({SEND_AT}( {TIME})?|{TIME}|\(.*\)|)", cell), (cell, text)
