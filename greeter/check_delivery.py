@@ -318,21 +318,26 @@ def replaceable_from_above(named: Sequence[tuple[str, Path | None]], config_file
         with contextlib.suppress(OSError):
             if path is not None and path.is_dir():
                 seen.add(_identity(path.stat()))
+    looked: set[Path] = set()  # by name first: the templates share their folders
     problems: list[Problem] = []
     for setting, path in named:
         if path is None or not path.exists():
             continue  # a missing file is the loader's error
         for folder in _folders_above(path):
+            if folder in looked:
+                continue
+            looked.add(folder)
             try:
                 status = folder.stat()
-                read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+                if _identity(status) in seen:
+                    continue
+                seen.add(_identity(status))
+                mode = status.st_mode
+                if not mode & stat.S_IWOTH or mode & stat.S_ISVTX:
+                    continue
+                if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                    continue
             except OSError:
-                continue
-            if _identity(status) in seen:
-                continue
-            seen.add(_identity(status))
-            mode = status.st_mode
-            if not mode & stat.S_IWOTH or mode & stat.S_ISVTX or read_only:
                 continue
             message = (
                 f"{folder} is writable by every user (mode {stat.S_IMODE(mode):04o}) and not sticky: "
