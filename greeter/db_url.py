@@ -53,8 +53,8 @@ def redact(url: str) -> str:
     ``postgresql://greeter:s3cret@db:5432/crm?schema=x`` → ``postgresql://greeter@db:5432/crm?schema=x``.
     The rest is kept byte for byte — %-escapes, ``+``, an empty ``sslmode=``, the scheme's case,
     ``postgresql:///crm``'s three slashes — so the URL shown is the one configured minus the password:
-    decoded and re-encoded, ``me%40corp`` or ``sslrootcert=%2Fetc%2Fca.pem`` would read as another
-    value than the operator wrote, and a URL copied from the output would no longer be the one in use.
+    decoded and re-encoded, ``sslrootcert=%2Fetc%2Fca.pem`` read ``/etc/ca.pem`` and ``%20`` ``+``,
+    not what the operator wrote, and a URL copied from the output was no longer the one in use.
     A string that does not parse as a URL is shown only up to its scheme.
     """
     hidden = url.split("://", 1)[0] + "://…"

@@ -17,10 +17,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel import Locale
+from babel import Locale, localedata
 
 from greeter.countries import _official_languages, name_languages
-from greeter.language_names import NAMING_LOCALES, _folded, _names_in, _own_name, language_by_name
+from greeter.language_names import (
+    NAMING_LOCALES,
+    _folded,
+    _locales_with_data,
+    _names_in,
+    _own_name,
+    language_by_name,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Every language whose own name is looked at: those official somewhere, in any script.
@@ -37,6 +44,14 @@ def test_every_languages_own_name_is_babels() -> None:
     assert len(EVERY) > 60
     assert {language: _own_name(language) for language in EVERY} == {
         language: babels_own_name(language) for language in EVERY
+    }
+
+
+def test_a_code_has_data_exactly_when_babel_says_it_exists() -> None:
+    codes = {code for locale in NAMING_LOCALES for code in Locale.parse(locale).languages}
+    assert len(codes) > 500
+    assert {c for c in codes if c.strip().lower() in _locales_with_data()} == {
+        c for c in codes if localedata.exists(c)
     }
 
 
