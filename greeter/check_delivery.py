@@ -25,6 +25,8 @@ from greeter.errors import ConfigError, GreeterError, Problem
 from greeter.journal_schema import READ_ONLY_MOUNT
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from greeter.journal_store import JournalStore
 
 
@@ -287,7 +289,78 @@ def writable_by_everyone(settings: Settings, config_file: Path) -> list[Problem]
             + (f" (or chmod +t {path}: only a file's owner may then replace it)" if what == "folder" else "")
         )
         problems.append(Problem(str(config_file), setting, message, severity="warning"))
+    return problems + replaceable_from_above(named, config_file)
+
+
+def replaceable_from_above(named: Sequence[tuple[str, Path | None]], config_file: Path) -> list[Problem]:
+    """A warning for each folder above those files in which every user may swap an entry.
+
+    A file of mode 0644 is no safer than its folders: in a folder every user may
+    write, and without the sticky bit, anyone may rename the file (or the
+    folder leading to it) away and put their own in its place — the same
+    config, letters or recipients of :func:`writable_by_everyone`, replaced
+    instead of edited. Each folder from the file up to the filesystem's root is
+    looked at, not only up to the first one root owns: renaming a folder inside
+    its own parent needs write access to that parent only, so a ``/srv`` of
+    mode 0777 above a root-owned ``/srv/greeter`` of 0755 still lets anyone put
+    another ``/srv/greeter`` there. A folder of a symlinked path (a Kubernetes
+    ConfigMap's ``..data``) is looked at as written and as it resolves.
+
+    Silent: a sticky folder (``/tmp``'s 1777 — the kernel then lets only an
+    entry's owner, the folder's owner or root rename or delete it, so others
+    cannot replace greeter's file), a group-writable one (a team's, as for the
+    files), and a folder on a read-only mount: a ConfigMap's or Secret's
+    volume shows mode 0777 but nobody can write it. The named folders
+    themselves (``templates_dir``) are the caller's; each folder is said once.
+    """
+    seen: set[tuple[int, int]] = set()
+    for _, path in named:
+        with contextlib.suppress(OSError):
+            if path is not None and path.is_dir():
+                seen.add(_identity(path.stat()))
+    looked: set[Path] = set()  # by name first: the templates share their folders
+    problems: list[Problem] = []
+    for setting, path in named:
+        if path is None or not path.exists():
+            continue  # a missing file is the loader's error
+        for folder in _folders_above(path):
+            if folder in looked:
+                continue
+            looked.add(folder)
+            try:
+                status = folder.stat()
+                if _identity(status) in seen:
+                    continue
+                seen.add(_identity(status))
+                mode = status.st_mode
+                if not mode & stat.S_IWOTH or mode & stat.S_ISVTX:
+                    continue
+                if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                    continue
+            except OSError:
+                continue
+            message = (
+                f"{folder} is writable by every user (mode {stat.S_IMODE(mode):04o}) and not sticky: "
+                f"anyone on this machine can replace {path} below it, and so change what greeter sends "
+                f"and to whom; chmod o-w {folder} (or chmod +t {folder}: only an entry's owner may then "
+                "replace it)"
+            )
+            problems.append(Problem(str(config_file), setting, message, severity="warning"))
     return problems
+
+
+def _identity(status: os.stat_result) -> tuple[int, int]:
+    """One folder, however it is named (through a symlink, ``..``): its device and inode."""
+    return status.st_dev, status.st_ino
+
+
+def _folders_above(path: Path) -> list[Path]:
+    """Every folder the kernel goes through to reach ``path``: its parents as written, then as resolved."""
+    written = Path(os.path.abspath(path))
+    chains = [written.parents]
+    with contextlib.suppress(OSError, RuntimeError):
+        chains.append(path.resolve(strict=True).parents)
+    return list(dict.fromkeys(folder for chain in chains for folder in chain))
 
 
 def _loose_mode(mode: int) -> str | None:

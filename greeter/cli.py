@@ -330,10 +330,8 @@ def refuse_empty_now(
 def trimmed(
     _ctx: click.Context | None, param: click.Parameter | None, value: str | tuple[str, ...] | None
 ) -> str | tuple[str, ...] | None:
-    """The callback of every option naming a contact (``--contact``, ``history --email``): an id
-    pasted with spaces (``--contact " 1029 "``) found nothing, the contacts' cells being read trimmed.
-    Blank is refused (exit 2): ``--contact "$ID"`` with ``ID`` unset would read as no filter at all.
-    """
+    """Every option naming a contact, an address or an occasion: ``--contact " 1029 "``, as pasted, found
+    nothing. Blank is refused (exit 2): ``--contact "$ID"`` with ``ID`` unset would read as no filter."""
     if value is None:
         return value
     values = (value,) if isinstance(value, str) else value
@@ -681,7 +679,9 @@ def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) ->
     callback=trimmed,
     help="Whose letter to send (its id).",
 )
-@click.option("--occasion", metavar="NAME", help="That occasion's letter [default: the contact's next one].")
+@click.option(
+    "--occasion", metavar="NAME", callback=trimmed, help="That occasion's letter [default: the next one]."
+)
 @click.option(
     "--date", "occasion_date", metavar="DATE", help="The occasion of that day (YYYY-MM-DD or DD.MM.YYYY)."
 )

@@ -207,7 +207,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="Days to cover.")
 @click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
 @click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact's drafts.")
-@click.option("--occasion", metavar="NAME", help="Only drafts for this occasion.")
+@click.option("--occasion", metavar="NAME", callback=trimmed, help="Only drafts for this occasion.")
 @click.option("--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER].")
 @click.option(
     "--reviewed",

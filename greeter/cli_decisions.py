@@ -42,7 +42,7 @@ _FILTERS = (
     click.option(
         "--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact's greetings."
     ),
-    click.option("--occasion", metavar="NAME", help="Only this occasion's."),
+    click.option("--occasion", metavar="NAME", callback=trimmed, help="Only this occasion's."),
     click.option(
         "--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD or DD.MM.YYYY)."
     ),

@@ -73,6 +73,7 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
 @click.option(
     "--occasion",
     metavar="NAME",
+    callback=trimmed,
     help="Only this occasion: its name, or its title as the table shows it (any case).",
 )
 @click.option(

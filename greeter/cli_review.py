@@ -44,6 +44,7 @@ from greeter.errors import EXIT_PROBLEMS
 @click.option(
     "--occasion",
     metavar="NAME",
+    callback=trimmed,
     help="Only this occasion's letters and skips, and a letter it is merged into.",
 )
 @click.option(

@@ -461,6 +461,11 @@ class Schedule(_Model):
     shutdown_timeout_seconds: float = Field(
         default=30, ge=0, le=600, description="On SIGTERM, how long in-flight letters may take to finish"
     )
+    watch_config: bool = Field(
+        default=True,
+        description="Reload by itself when the config file or a template changes on disk (looked at "
+        "every 2 s); false: only SIGHUP reloads (a network filesystem, files swapped as a whole on purpose)",
+    )
 
     @field_validator("cron")
     @classmethod

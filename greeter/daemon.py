@@ -341,12 +341,20 @@ class Daemon:
 
     async def _watch_files(self) -> None:
         """Reload as on SIGHUP when the config file or a template changed on disk (a ConfigMap
-        updated: the kubelet sends no signal), not during a reload (:mod:`greeter.config_watch`)."""
+        updated: the kubelet sends no signal), not during a reload (:mod:`greeter.config_watch`).
+
+        Not with ``schedule.watch_config: false``: the operator reloads by SIGHUP only (a network
+        filesystem's stats every 2 s, or files meant to be taken only when told). Asked at each
+        look, so a reload that turns it on or off takes effect at the next one; the fingerprint
+        is still taken at each (re)load, so a watch turned on counts changes from that reload.
+        """
         try:
             while True:
                 await unless_stopped(self._stop, asyncio.ensure_future(asyncio.sleep(WATCH_SECONDS)))
                 if self._watch is None or self._inputs is None or self._reloads or self._reload_pending:
                     continue
+                if not self._inputs.settings.schedule.watch_config:
+                    continue  # off (it may be turned on by a SIGHUP's reload): SIGHUP alone reloads
                 templates = self._inputs.settings.templates_dir
                 now = await self._unless_stopped(fingerprint, self.config_file, templates)
                 if self._watch.changed(now) and not self._reloads and not self._stopping:

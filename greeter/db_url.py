@@ -10,7 +10,7 @@ itself echoes it back — and even then it is blanked.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 __all__ = ["check_identifier", "one_line", "redact", "split_schema", "take_params"]
 
@@ -48,28 +48,51 @@ def _password(url: str) -> str | None:
 
 
 def redact(url: str) -> str:
-    """The URL without its password (in the authority or as a query parameter).
+    """The URL without its password (in the authority or as a query parameter), all else as written.
 
     ``postgresql://greeter:s3cret@db:5432/crm?schema=x`` → ``postgresql://greeter@db:5432/crm?schema=x``.
+    The rest is kept byte for byte — %-escapes, ``+``, an empty ``sslmode=``, the scheme's case,
+    ``postgresql:///crm``'s three slashes — so the URL shown is the one configured minus the password:
+    decoded and re-encoded, ``sslrootcert=%2Fetc%2Fca.pem`` read ``/etc/ca.pem`` and ``%20`` ``+``,
+    not what the operator wrote, and a URL copied from the output was no longer the one in use.
     A string that does not parse as a URL is shown only up to its scheme.
     """
+    hidden = url.split("://", 1)[0] + "://…"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a malformed authority
     except ValueError:
-        return url.split("://", 1)[0] + "://…"
-    netloc = parts.netloc
-    if "@" not in netloc and _password(url) is None:
-        return url  # nothing to hide (and sqlite:///path keeps its three slashes)
-    if "@" in netloc:
-        userinfo, address = netloc.rsplit("@", 1)
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}@{address}" if user else address
-    query = parts.query
-    if query:
-        pairs = [(k, "***" if k.lower() in _SECRET_PARAMS else v) for k, v in parse_qsl(query)]
-        query = urlencode(pairs, safe="/:=,*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        return hidden
+    if "@" not in parts.netloc and _password(url) is None:
+        return url  # nothing to hide
+    rest, hash_, fragment = url.partition("#")
+    rest, mark, query = rest.partition("?")
+    head, authority, path = _authority(rest)
+    if authority != parts.netloc or query != parts.query:
+        return hidden  # read otherwise than urlsplit reads it (a tab, a leading space): show nothing
+    if "@" in authority:
+        userinfo, _, address = authority.rpartition("@")
+        user = userinfo.partition(":")[0]
+        authority = f"{user}@{address}" if user else address
+    pieces = []
+    for piece in query.split("&") if query else []:
+        name, equals, value = piece.partition("=")
+        secret = unquote(name).lower() in _SECRET_PARAMS and value
+        pieces.append(f"{name}{equals}***" if secret else piece)
+    return f"{head}{authority}{path}{mark}{'&'.join(pieces)}{hash_}{fragment}"
+
+
+def _authority(before_query: str) -> tuple[str, str, str]:
+    """``(scheme:// , authority, path)`` of a URL without its query and fragment, as written.
+
+    The authority is what :func:`urllib.parse.urlsplit` takes for ``netloc``: after ``scheme://``,
+    up to the first ``/``. A URL without ``//`` has none: ``("", "", before_query)``.
+    """
+    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", before_query)
+    if scheme is None:
+        return "", "", before_query
+    authority, slash, path = before_query[scheme.end() :].partition("/")
+    return scheme.group(), authority, slash + path
 
 
 def one_line(message: object, url: str) -> str:

@@ -142,6 +142,45 @@ def test_every_option_naming_a_contact_trims_what_was_pasted() -> None:
     }  # fmt: skip
 
 
+def test_every_occasion_option_trims_what_was_pasted() -> None:
+    """``--occasion " birthday "`` as pasted was taken whole: no such occasion (exit 2), while the
+    ``--contact`` beside it was trimmed. Every ``--occasion`` has the same callback."""
+    every = {
+        (name, param.callback is trimmed)
+        for name, command in main.commands.items()
+        for param in command.params
+        if "--occasion" in param.opts
+    }
+    assert every == {
+        (name, True) for name in ("approve", "failed", "history", "preview", "test-send", "uncertain")
+    }
+
+
+@pytest.mark.parametrize(
+    "command", [("history", "--format", "csv"), ("uncertain", "dismiss"), ("failed", "resend")]
+)
+def test_a_pasted_occasion_filters_as_the_bare_name(journal: Path, command: tuple[str, ...]) -> None:
+    bare = invoke("-c", str(journal), *command, "--occasion", "birthday")
+    pasted = invoke("-c", str(journal), *command, "--occasion", " birthday\t")
+    assert bare.exit_code == pasted.exit_code and bare.exit_code in (0, 1), bare.output + pasted.output
+    assert (pasted.stdout, pasted.stderr) == (bare.stdout, bare.stderr)
+    if command[0] == "history":
+        assert [row["contact_id"] for row in csv.DictReader(io.StringIO(pasted.stdout))] == ["1", "2"]
+    blank = invoke("-c", str(journal), *command, "--occasion", " ")
+    assert blank.exit_code == 2 and "Invalid value for '--occasion': an empty value" in blank.stderr
+
+
+def test_a_pasted_occasion_previews_and_approves_as_the_bare_name(make_project: MakeProject) -> None:
+    config = str(make_project([contact_row("1", "one@example.com", birthday="12.04.1980")]))
+    days = ("--from", "2027-04-01", "--days", "30", "--now", "2027-04-01T09:00")
+    bare = invoke("-c", config, "preview", *days, "--occasion", "birthday")
+    pasted = invoke("-c", config, "preview", *days, "--occasion", " birthday ")
+    assert bare.exit_code == pasted.exit_code == 0, bare.output + pasted.output
+    assert pasted.stdout == bare.stdout and "send: 1" in bare.stdout
+    approved = invoke("-c", config, "approve", *days, "--occasion", " birthday ", "--by", "qa")
+    assert approved.exit_code == 0 and "approved 1 draft(s)" in approved.stdout, approved.output
+
+
 def test_a_pasted_contact_id_lifts_its_opt_out(journal: Path) -> None:
     """A repeated option's values are trimmed each (``unsuppress --contact``)."""
     assert invoke("-c", str(journal), "suppress", "one@example.com").exit_code == 0

@@ -1,0 +1,66 @@
+"""``redact`` shows the URL as configured, minus the password, every other byte as written.
+
+It decoded and re-encoded the query (``sslrootcert=%2Fetc%2Fca.pem`` came out
+``/etc/ca.pem``, ``%20`` as ``+``, an empty ``sslmode=`` vanished), lower-cased the
+scheme and made ``postgresql:///crm`` (a local socket) ``postgresql:/crm`` — so the
+URL in ``greeter check`` and the logs was not the one in the config.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from greeter.db_url import redact
+
+#: (configured, shown): the password gone, the rest byte for byte.
+KEPT = [
+    ("postgresql://greeter:s3cret@db:5432/crm?schema=x", "postgresql://greeter@db:5432/crm?schema=x"),
+    ("postgresql://me%40corp:pw@db/crm", "postgresql://me%40corp@db/crm"),
+    ("postgresql://me%40corp@db/cr%40m", "postgresql://me%40corp@db/cr%40m"),
+    ("postgresql://u:p%40ss@db/crm%2Fx", "postgresql://u@db/crm%2Fx"),
+    (
+        "postgresql://u:pw@db/crm?sslrootcert=%2Fetc%2Fca.pem&password=x",
+        "postgresql://u@db/crm?sslrootcert=%2Fetc%2Fca.pem&password=***",
+    ),
+    (
+        "postgresql://u:pw@db/crm?options=-c%20search_path%3Dx&application_name=a+b",
+        "postgresql://u@db/crm?options=-c%20search_path%3Dx&application_name=a+b",
+    ),
+    ("postgresql://u:pw@db/crm?x=%26&sslmode=&flag", "postgresql://u@db/crm?x=%26&sslmode=&flag"),
+    ("postgresql://u:pw@db/crm?a=1&a=2", "postgresql://u@db/crm?a=1&a=2"),
+    ("postgresql:///crm?password=x&host=%2Fvar%2Frun", "postgresql:///crm?password=***&host=%2Fvar%2Frun"),
+    ("postgresql://:pw@/crm?host=/tmp", "postgresql:///crm?host=/tmp"),
+    ("PostgreSQL://u:pw@DB/crm", "PostgreSQL://u@DB/crm"),
+    ("postgresql://u:pw@db/crm?#", "postgresql://u@db/crm?#"),
+    ("postgresql://u:pw@db/crm#frag%20ment", "postgresql://u@db/crm#frag%20ment"),
+    ("postgresql://u:pw@db", "postgresql://u@db"),
+    ("postgresql://u:pw@db?connect_timeout=5", "postgresql://u@db?connect_timeout=5"),
+    ("postgresql://u:@db/crm", "postgresql://u@db/crm"),
+    ("mysql://u:p@ss@db/x?a=1;b=2", "mysql://u@db/x?a=1;b=2"),
+    (
+        "mariadb://crm@db:3306/crm?PASSWORD=a+b&sslpassword=%41",
+        "mariadb://crm@db:3306/crm?PASSWORD=***&sslpassword=***",
+    ),
+    ("postgresql://db/crm?pass%77ord=x%2Fy", "postgresql://db/crm?pass%77ord=***"),
+    ("postgresql://db/crm?password=", "postgresql://db/crm?password="),
+    ("sqlite:///var/lib/greeter/journal.db", "sqlite:///var/lib/greeter/journal.db"),
+    ("postgresql://db/crm?sslrootcert=%2Fetc%2Fca.pem", "postgresql://db/crm?sslrootcert=%2Fetc%2Fca.pem"),
+]
+
+
+@pytest.mark.parametrize(("configured", "shown"), KEPT)
+def test_only_the_password_goes(configured: str, shown: str) -> None:
+    assert redact(configured) == shown
+
+
+#: Strings read otherwise than a URL parser reads them: shown only up to the scheme, never in part.
+HIDDEN = [
+    ("postgresql://u:pw@db:port/crm", "postgresql://…"),
+    (" postgresql://u:pw@db/crm", " postgresql://…"),
+    ("postgresql://u:p\tw@db/crm", "postgresql://…"),
+]
+
+
+@pytest.mark.parametrize(("configured", "shown"), HIDDEN)
+def test_a_url_read_two_ways_is_shown_only_to_its_scheme(configured: str, shown: str) -> None:
+    assert redact(configured) == shown
