@@ -198,7 +198,7 @@ def holiday_collisions(
     years = range(today.year, today.year + 2)
     until = today + timedelta(days=366)
     holidays = [
-        (index, occ, AudienceRule.for_occasion(occ, default))
+        (index, occ, AudienceRule.for_occasion(occ, default, settings.defaults.locale))
         for index, occ in enumerate(settings.occasions)
         if occ.holiday is not None
     ]
@@ -259,7 +259,18 @@ def _together(a: AudienceRule, b: AudienceRule) -> bool | None:
         return False
     if a.genders is not None and b.genders is not None and a.genders.isdisjoint(b.genders):
         return False  # 23 February for men and the same holiday for women: no client gets both
-    narrowed = (a.tiers, a.tags, a.contacts, a.genders, b.tiers, b.tags, b.contacts, b.genders)
+    narrowed = (
+        a.tiers,
+        a.tags,
+        a.contacts,
+        a.genders,
+        a.locales,
+        b.tiers,
+        b.tags,
+        b.contacts,
+        b.genders,
+        b.locales,
+    )
     return True if all(x is None for x in narrowed) else None
 
 

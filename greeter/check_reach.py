@@ -78,7 +78,9 @@ class Reach:
         # Occasions for some genders, by index, with their date field and the rest of their audience.
         self._gendered: list[tuple[int, str | None, AudienceRule]] = []
         for i, occ in enumerate(self.settings.occasions):
-            rule = AudienceRule.for_occasion(occ, self.settings.defaults.country)
+            rule = AudienceRule.for_occasion(
+                occ, self.settings.defaults.country, self.settings.defaults.locale
+            )
             ageless = replace(rule, round_years=None, min_years=None)
             self._uses.setdefault(occ.template, []).append((occ.field, ageless))
             if occ.holiday is not None and occ.country is None and occ.audience.countries is None:

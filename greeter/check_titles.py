@@ -61,7 +61,11 @@ class TitleReach:
         self._index = {occ.name: i for i, occ in enumerate(self.settings.occasions)}
         #: Whom each occasion reaches (years aside: a round_years rule reaches a contact some year).
         self._rules = [
-            replace(AudienceRule.for_occasion(occ, default), round_years=None, min_years=None)
+            replace(
+                AudienceRule.for_occasion(occ, default, self.settings.defaults.locale),
+                round_years=None,
+                min_years=None,
+            )
             for occ in self.settings.occasions
         ]
         from greeter.i18n import normalize_locale, script_of

@@ -253,6 +253,12 @@ class Audience(_Model):
         description="Only clients of these genders (the gender column, else the patronymic); a client "
         "whose gender neither tells is left out, and check counts them",
     )
+    locales: list[Annotated[str, Field(pattern=LOCALE)]] | None = Field(
+        default=None,
+        description="Only clients whose letters are in these locales (their locale column, else "
+        "defaults.locale), matched as sender.by_locale's keys: 'sr' takes sr_Latn and sr_RS too, "
+        "'sr_Latn' only Serbian in Latin; [sr, sr_Latn] leaves out a Serbian client writing Hungarian",
+    )
 
     @field_validator("genders", mode="before")
     @classmethod
@@ -278,6 +284,20 @@ class Audience(_Model):
                         f"{word!r} means {meant.value}: write {meant.value} (male or female)", i
                     )
         return value
+
+    @field_validator("locales")
+    @classmethod
+    def _locale_keys(cls, value: list[str] | None) -> list[str] | None:
+        """``locales`` as the renderer names a letter's locale (``sr-Latn`` → ``sr_Latn``), as
+        ``sender.by_locale``'s keys are: matched the same way (:func:`greeter.i18n.keys_for`)."""
+        if value is None:
+            return None
+        if not value:  # not "no rule": every contact would be left out
+            raise ValueError("an empty list greets no one: list the locales, or leave locales out")
+        try:
+            return list(_by_locale(dict.fromkeys(value)))
+        except SettingError as e:  # located at its key: here, at its place in the list
+            raise SettingError(str(e), next(i for i, k in enumerate(value) if k == e.where[0])) from None
 
 
 class Occasion(_Model):

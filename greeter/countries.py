@@ -15,7 +15,8 @@ Some countries' days off differ by region: Easter Monday is a bank holiday
 in England, Wales and Northern Ireland but not in Scotland, so the UK-wide
 calendar has neither it nor the August bank holiday. A region is written as
 in ISO 3166-2 ("GB-ENG", "US-NY", "DE-BY"), and the UK's nations also by
-name ("England", "Англия"). :func:`regional_days_off` finds the days a
+name ("England", "Англия"), as are Bosnia and Herzegovina's entities
+("Republika Srpska", "Република Српска": BA-SRP). :func:`regional_days_off` finds the days a
 country-only code misses, for ``greeter check`` to say so.
 
 Pure lookups, cached: a million rows name a few dozen countries. The caches
@@ -46,6 +47,14 @@ _UK_NATIONS = {
     "GB-SCT": ("scotland", "шотландия"),
     "GB-WLS": ("wales", "уэльс"),
     "GB-NIR": ("northern ireland", "северная ирландия"),
+}
+#: Regions with days off of their own that CRMs write by name in place of a country, as their
+#: people write them (casefolded): Bosnia and Herzegovina's entities, whose calendars differ —
+#: Republika Srpska keeps Orthodox Christmas and Easter, Victory Day; the Federation does not.
+_NAMED_REGIONS = {
+    "BA-SRP": ("republika srpska", "република српска"),
+    "BA-BIH": ("federacija bosne i hercegovine", "федерација босне и херцеговине", "fbih"),
+    "BA-BRC": ("brčko distrikt", "brcko distrikt", "брчко дистрикт"),
 }
 
 
@@ -243,7 +252,7 @@ def _names(language: str) -> dict[str, str]:
             names.setdefault(name.casefold().replace("ё", "е"), code)
     # What CRMs write besides the official short names.
     names.update({"рф": "RU", "российская федерация": "RU", "usa": "US", "сша": "US"})
-    # The UK's nations: their days off differ (see the module's docstring).
-    for code, spellings in _UK_NATIONS.items():
+    # The UK's nations and Bosnia's entities: their days off differ (see the module's docstring).
+    for code, spellings in (*_UK_NATIONS.items(), *_NAMED_REGIONS.items()):
         names.update(dict.fromkeys(spellings, code))
     return names

@@ -88,12 +88,16 @@ def _holiday_on_day(wanted: str, country: str, years: Sequence[int]) -> tuple[st
 @lru_cache(maxsize=64)
 def _months(country: str) -> dict[str, int]:
     """Month names, as :func:`holiday_key` writes them, → month number: wide and abbreviated, both
-    the form after a day ("марта") and the standalone one ("март"), in the country's languages."""
+    the form after a day ("марта") and the standalone one ("март"), in the country's languages
+    (Serbian's in both scripts, with its genitive: :data:`greeter.i18n.SERBIAN_GENITIVE`)."""
     from babel import Locale, UnknownLocaleError
     from babel.languages import get_official_languages
 
     code, _ = split_code(country)
-    locales = dict.fromkeys((*get_official_languages(code), *_MONTH_LOCALES))
+    official = get_official_languages(code)
+    # Serbian in both its scripts, and with the genitive a day takes («7. јануара»), which CLDR lacks.
+    serbian = ("sr_Latn",) if "sr" in official else ()
+    locales = dict.fromkeys((*official, *serbian, *_MONTH_LOCALES))
     months: dict[str, int] = {}
     for name in locales:
         try:
@@ -104,12 +108,29 @@ def _months(country: str) -> dict[str, int]:
             for width in ("wide", "abbreviated"):
                 for number, month in locale.months[context][width].items():
                     months.setdefault(holiday_key(month).rstrip("."), number)
+    if serbian:
+        from greeter.i18n import SERBIAN_GENITIVE
+
+        months.update({gen: months[nom] for nom, gen in SERBIAN_GENITIVE.items() if nom in months})
     return months
 
 
 def _in_language_of(typed: str, names: tuple[str, ...]) -> str:
-    """English for a text in ASCII letters, else the country's own name (the last one)."""
-    return names[0] if typed.isascii() else names[-1]
+    """English for a text in ASCII letters, else the country's own name (the second; Serbia's
+    holidays have their Latin spellings after it: :func:`greeter.holiday_tables._serbian_latin`)."""
+    return names[0] if typed.isascii() or len(names) == 1 else names[1]
+
+
+def _shown(names: tuple[str, ...]) -> str:
+    """A holiday's names for the list of known ones: "Orthodox Christmas Day / Божић / Božić".
+
+    Without the spellings that only drop a name's diacritics ("Bozic"): they
+    are accepted, but listing them would double a Serbian list for nothing.
+    """
+    from greeter.serbian_script import to_ascii
+
+    typed = {to_ascii(n) for n in names if to_ascii(n) != n}
+    return " / ".join(n for n in names if n not in typed)
 
 
 def listed(codes: Sequence[str]) -> str:
@@ -145,7 +166,7 @@ def unknown_holiday(name: str, country: str, years: Sequence[int]) -> str | None
             f" library covers {country} from {covered.start} to {covered.stop - 1}"
         )
     meant = meant_holiday(name, country, years)
-    listing = "; ".join(" / ".join(names) for names in holidays)
+    listing = "; ".join(_shown(names) for names in holidays)
     hint = f", did you mean {meant!r}?" if meant else f" (known: {listing})"
     return f"{country} has no holiday named {name!r}{hint}"
 

@@ -45,8 +45,9 @@ from greeter.cache_dir import user_cache_dir
 
 #: The file's layout; a file of another layout (or of none: the first, whose names were in
 #: whatever language the locale chose; the second, which did not mark observed days; the
-#: third, which did not keep each country's weekend) is ignored and rewritten.
-_FORMAT = 4
+#: third, which did not keep each country's weekend; the fourth, which named Serbia's holidays
+#: only in Cyrillic: :func:`_serbian_latin`) is ignored and rewritten.
+_FORMAT = 5
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -246,7 +247,46 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
             )
             for names in zip(*lists, strict=True)
         )
+    if getattr(named[-1], "default_language", None) == "sr":  # Serbia: named in Cyrillic Serbian
+        table = _serbian_latin(table)
     return MappingProxyType(table)
+
+
+def _serbian_latin(table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[Holiday, ...]]:
+    """Serbia's table with each holiday also named as Serbians type it in Latin script.
+
+    The library names Serbia's holidays in English and Cyrillic («Божић»), but
+    Serbian is written in both scripts and a Belgrade team types «Božić», or
+    «Bozic» on a keyboard without diacritics. A Latin name is no typo to
+    refuse, nor — worse — another country's holiday to match: Montenegro's and
+    Croatia's calendars are named in Latin, so «Dan državnosti» greeted only the
+    Montenegrin clients on 13 July. So each Cyrillic name gets its Latin
+    transliteration, letter for letter (:func:`~greeter.serbian_script.to_latin`),
+    and that without diacritics (:func:`~greeter.serbian_script.to_ascii`) where
+    no other holiday of the year has the same one. «Дан државности Србије» is
+    also «Дан државности» («Statehood Day» in English): the country's name is
+    what one adds abroad. Added after the library's names: English stays the
+    first, the Cyrillic the second (:func:`greeter.holiday_names.meant_holiday`
+    answers in them).
+    """
+    from greeter.serbian_script import to_ascii, to_latin  # only here: Serbia's calendar
+
+    def spellings(names: tuple[str, ...]) -> list[str]:
+        own = [*names[1:], *(n.removesuffix(" Србије") for n in names[1:] if n.endswith(" Србије"))]
+        return [*own, *(to_latin(n) for n in own)]
+
+    holidays = {h.names: h for on_day in table.values() for h in on_day}
+    typed: dict[str, set[tuple[str, ...]]] = {}  # each name without diacritics → the holidays it names
+    for names in holidays:
+        for name in spellings(names):
+            typed.setdefault(to_ascii(to_latin(name)), set()).add(names)
+    renamed: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for names in holidays:
+        plain = [a for n in spellings(names) if len(typed[a := to_ascii(to_latin(n))]) == 1]
+        renamed[names] = tuple(dict.fromkeys([*names, *spellings(names), *plain]))
+    return {
+        day: tuple(Holiday(renamed[h.names], h.substitute) for h in on_day) for day, on_day in table.items()
+    }
 
 
 def _weekend(entity: Any, year: int) -> frozenset[int]:

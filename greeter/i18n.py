@@ -298,6 +298,29 @@ def years_phrase(n: int, locale: str | None = "ru", *, default: str = "ru") -> s
     return _plain_spaces(_babel_format_unit(n, "duration-year", length="long", locale=loc))
 
 
+#: Serbian months in the genitive, by the nominative CLDR gives, in both scripts: a date in a
+#: sentence says «рођендан је 12. децембра» («12th of December»). CLDR has the nominative for sr
+#: in both month contexts — "format" (the one a pattern with a day takes: Russian «декабря»,
+#: Croatian «prosinca») as well as "stand-alone" — so Babel writes «12. децембар» / «12. decembar»,
+#: which reads as a heading, not a sentence. Keyed by CLDR's word: should CLDR take up the
+#: genitive, nothing here matches and its own word stands.
+SERBIAN_GENITIVE: Final[Mapping[str, str]] = {
+    "јануар": "јануара", "фебруар": "фебруара", "март": "марта", "април": "априла",
+    "мај": "маја", "јун": "јуна", "јул": "јула", "август": "августа",
+    "септембар": "септембра", "октобар": "октобра", "новембар": "новембра", "децембар": "децембра",
+    "januar": "januara", "februar": "februara", "mart": "marta", "april": "aprila",
+    "maj": "maja", "jun": "juna", "jul": "jula", "avgust": "avgusta",
+    "septembar": "septembra", "oktobar": "oktobra", "novembar": "novembra", "decembar": "decembra",
+}  # fmt: skip
+#: A run of letters (of any script).
+_WORD: Final = re.compile(r"[^\W\d_]+")
+
+
+def _serbian_genitive(text: str) -> str:
+    """A Serbian day and month with the month in the genitive: «12. децембар» → «12. децембра»."""
+    return _WORD.sub(lambda m: SERBIAN_GENITIVE.get(m.group(), m.group()), text)
+
+
 def format_date(d: date, locale: str | None = "ru", fmt: str = "long", *, default: str = "ru") -> str:
     """A date as words for a letter: "15 декабря 2026 г.", "December 15, 2026".
 
@@ -310,11 +333,14 @@ def format_date(d: date, locale: str | None = "ru", fmt: str = "long", *, defaul
     :func:`greeter.hungarian.on_day`, where CLDR's "január 2." would need its
     ending typed by hand and by ear); every other language says it with
     ``day_month`` and the template's own words ("on 15 December", "15 декабря"),
-    so there ``on_day`` is ``day_month``. An unknown ``fmt`` is a
+    so there ``on_day`` is ``day_month``. Serbian (either script) writes a
+    day's month in the genitive, «12. децембра», «12. децембра 2026.», which
+    CLDR lacks (:data:`SERBIAN_GENITIVE`). An unknown ``fmt`` is a
     :class:`ValueError` naming the valid ones (a template mistake, not data).
     """
     loc = normalize_locale(locale, default)
-    if fmt == "on_day" and _locale(loc, default).language == "hu":
+    language = _locale(loc, default).language
+    if fmt == "on_day" and language == "hu":
         return _hu_on_day(d, _babel_format_date(d, format="MMMM", locale=loc))
     if fmt in ("day_month", "on_day"):
         text = _babel_format_skeleton("MMMMd", d, locale=loc)
@@ -322,7 +348,7 @@ def format_date(d: date, locale: str | None = "ru", fmt: str = "long", *, defaul
         text = _babel_format_date(d, format=fmt, locale=loc)
     else:
         raise ValueError(f"unknown date format {fmt!r}; expected one of: {', '.join(DATE_FORMATS)}")
-    return _plain_spaces(text)
+    return _plain_spaces(_serbian_genitive(text) if language == "sr" else text)
 
 
 def _split_forms(forms: str | Sequence[str]) -> list[str]:

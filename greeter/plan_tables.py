@@ -138,7 +138,7 @@ class PlanTables:
         self.hits = OccasionTable(settings, sim_start, end, fixed=fixed, report_from=start)
         self.occasions: dict[str, OccasionPlan] = {}
         for occ in settings.occasions:
-            rule = AudienceRule.for_occasion(occ, settings.defaults.country)
+            rule = AudienceRule.for_occasion(occ, settings.defaults.country, settings.defaults.locale)
             before = timedelta(days=occ.days_before)
             self.occasions[occ.name] = OccasionPlan(occ, before, rule, AudienceVerdicts(rule), rule.everyone)
         #: The yearly occasions read from a contact's date column: a greeting of one for another date

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from greeter.config import Audience, FrequencyCap, Occasion
 from greeter.contacts import Contact, Gender, email_key
-from greeter.i18n import plural
+from greeter.i18n import keys_for, normalize_locale, plural
 from greeter.journal_store import CAP_STATES, PersonOptOut
 from greeter.names import gender_of
 from greeter.plan_types import Hit, PastGreeting, Reason
@@ -44,10 +44,14 @@ class AudienceRule:
     #: Only these genders (``"male"``, ``"female"``), as :func:`~greeter.names.gender_of` tells a
     #: contact's; a contact whose gender is unknown is in none of them.
     genders: frozenset[str] | None = None
+    #: Only letters in these locales, matched by :func:`~greeter.i18n.keys_for` ("sr" takes "sr_Latn");
+    #: a contact without a locale is written to in ``default_locale``.
+    locales: tuple[str, ...] | None = None
+    default_locale: str = ""
 
     @classmethod
-    def of(cls, audience: Audience, default_country: str = "") -> AudienceRule:
-        """The rule of ``audience``; ``default_country`` is the country of a contact without one."""
+    def of(cls, audience: Audience, default_country: str = "", default_locale: str = "") -> AudienceRule:
+        """The rule of ``audience``; ``default_country``/``default_locale``: a contact's without one."""
         return cls(
             tiers=None if audience.tiers is None else frozenset(t.casefold() for t in audience.tiers),
             tags=None if audience.tags is None else frozenset(audience.tags),
@@ -58,12 +62,14 @@ class AudienceRule:
             countries=None if audience.countries is None else frozenset(audience.countries),
             default_country=default_country,
             genders=None if audience.genders is None else frozenset(audience.genders),
+            locales=None if audience.locales is None else tuple(audience.locales),
+            default_locale=default_locale,
         )
 
     @classmethod
-    def for_occasion(cls, occ: Occasion, default_country: str) -> AudienceRule:
+    def for_occasion(cls, occ: Occasion, default_country: str, default_locale: str = "") -> AudienceRule:
         """``occ``'s audience with its countries (:attr:`Occasion.countries`: a national holiday's)."""
-        rule = cls.of(occ.audience, default_country)
+        rule = cls.of(occ.audience, default_country, default_locale)
         countries = occ.countries
         return rule if countries is None else replace(rule, countries=frozenset(countries))
 
@@ -85,7 +91,12 @@ class AudienceRule:
             and self.min_years is None
             and self.countries is None
             and self.genders is None
+            and self.locales is None
         )
+
+    def locale_of(self, contact: Contact) -> str:
+        """The locale ``contact``'s letter is in, as the renderer reads it (else the default's)."""
+        return normalize_locale(contact.locale, self.default_locale)
 
     def admits(self, contact: Contact, years: int | None) -> bool:
         """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
@@ -98,6 +109,8 @@ class AudienceRule:
         if self.countries is not None and not self.in_countries(contact):
             return False
         if self.genders is not None and gender_of(contact).value not in self.genders:
+            return False
+        if self.locales is not None and not keys_for(self.locale_of(contact), self.locales):
             return False
         if self.round_years is not None and (years is None or years % self.round_years):
             return False
@@ -130,6 +143,8 @@ class AudienceRule:
                 else gender.value
             )
             return f"gender {said} is not one of: {', '.join(sorted(self.genders))}"
+        if self.locales is not None and not keys_for(locale := self.locale_of(contact), self.locales):
+            return f"the letter's locale {locale or '(none)'} is not one of: {', '.join(self.locales)}"
         if self.round_years is not None and (years is None or years % self.round_years):
             if years is None:
                 return "round_years needs years to count, and this occasion has none"
@@ -156,7 +171,7 @@ class AudienceVerdicts:
     def __init__(self, rule: AudienceRule) -> None:
         self.rule = rule
         self._memo: dict[
-            tuple[str | None, frozenset[str], int | None, str | None, Gender | None], str | None
+            tuple[str | None, frozenset[str], int | None, str | None, Gender | None, str | None], str | None
         ] = {}
 
     def refusal(self, contact: Contact, years: int | None) -> str | None:
@@ -164,7 +179,8 @@ class AudienceVerdicts:
         if self.rule.contacts is not None:
             return None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
         gender = gender_of(contact) if self.rule.genders is not None else None  # else no rule asks it
-        key = (contact.tier, contact.tags, years, contact.country, gender)
+        locale = contact.locale if self.rule.locales is not None else None  # else no rule asks it
+        key = (contact.tier, contact.tags, years, contact.country, gender, locale)
         if key in self._memo:
             return self._memo[key]
         found = None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)

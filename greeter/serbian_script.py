@@ -107,3 +107,19 @@ def html_to_latin(html: str) -> str:
 def is_serbian_latin(locale: str) -> bool:
     """Whether a letter in ``locale`` is Serbian in Latin script: ``sr_Latn``, ``sr_Latn_RS``, ``sr_ME``."""
     return locale.replace("-", "_").split("_")[0].lower() == "sr" and script_of(locale) == "Latn"
+
+
+#: Serbian Latin's letters with diacritics, as they are typed without them: đ as "dj" (Djordje).
+_ASCII: Final = str.maketrans(
+    {"č": "c", "ć": "c", "š": "s", "ž": "z", "đ": "dj", "Č": "C", "Ć": "C", "Š": "S", "Ž": "Z", "Đ": "Dj"}
+)
+
+
+def to_ascii(latin: str) -> str:
+    """Serbian Latin typed without its diacritics, as on a keyboard without them: «Božić» → "Bozic".
+
+    For matching what people type («Dan drzavnosti»), never for writing: a
+    letter keeps its č ć đ š ž. Cyrillic is left as it is (pass it through
+    :func:`to_latin` first).
+    """
+    return latin.translate(_ASCII)

@@ -96,7 +96,7 @@ def test_a_latin_serbian_client_reads_the_cyrillic_letter_in_latin_throughout() 
     assert out.subject == "Unapred srećan rođendan!"
     assert out.text == (
         "Poštovani gospodine Nikoliću,\n\n"
-        "Vaš rođendan je 2. januar, i želimo da Vam među prvima čestitamo!\n\n"
+        "Vaš rođendan je 2. januara, i želimo da Vam među prvima čestitamo!\n\n"
         "Želimo Vam puno zdravlja, sreće i uspeha u svemu što radite, a kompaniji „Dunav“ d.o.o. dalji "
         "rast i napredak. Hvala Vam što ste sa nama: saradnja sa Vama je pravo zadovoljstvo.\n\n"
         "Takođe Vam čestitamo Novu godinu!\n\n"
@@ -104,7 +104,7 @@ def test_a_latin_serbian_client_reads_the_cyrillic_letter_in_latin_throughout() 
     )
     assert out.html is not None
     assert "<title>Unapred srećan rođendan!</title>" in out.html
-    assert '<p style="margin:0 0 16px 0;">Vaš rođendan je 2. januar, i želimo' in out.html
+    assert '<p style="margin:0 0 16px 0;">Vaš rođendan je 2. januara, i želimo' in out.html
 
 
 def test_cyrillic_data_in_a_latin_letter_is_transliterated_and_links_are_not() -> None:
@@ -113,7 +113,7 @@ def test_cyrillic_data_in_a_latin_letter_is_transliterated_and_links_are_not() -
     sender = SERBIAN_SENDER.model_copy(update={"reply_to": "пошта@дунав.срб"})
     out = letter(ana, "company_anniversary", years=5, sender=sender)
     assert out.text.startswith("Poštovani gospodine Đorđeviću,\n\n")
-    assert "Povodom pete godišnjice kompanije „Džervin“ d.o.o. (15. februar)" in out.text
+    assert "Povodom pete godišnjice kompanije „Džervin“ d.o.o. (15. februara)" in out.text
     assert out.text.endswith("S poštovanjem,\nDunav tim")
     assert out.html is not None
     assert '<a href="mailto:пошта@дунав.срб"' in out.html and ">пошта@дунав.срб</a>" in out.html
@@ -193,9 +193,9 @@ def test_no_latin_serbian_word_is_in_a_cyrillic_serbian_letter() -> None:
 @pytest.mark.parametrize(
     ("years", "subject", "opening"),
     [
-        (1, "Честитамо 1. годишњицу компаније „Дунав“ д.о.о.!", "Поводом прве годишњице компаније „Дунав“ д.о.о. (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
-        (5, "Честитамо 5. годишњицу компаније „Дунав“ д.о.о.!", "Поводом пете годишњице компаније „Дунав“ д.о.о. (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
-        (21, "Честитамо 21. годишњицу компаније „Дунав“ д.о.о.!", "Поводом 21. годишњице компаније „Дунав“ д.о.о. (15. фебруар) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
+        (1, "Честитамо 1. годишњицу компаније „Дунав“ д.о.о.!", "Поводом прве годишњице компаније „Дунав“ д.о.о. (15. фебруара) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
+        (5, "Честитамо 5. годишњицу компаније „Дунав“ д.о.о.!", "Поводом пете годишњице компаније „Дунав“ д.о.о. (15. фебруара) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
+        (21, "Честитамо 21. годишњицу компаније „Дунав“ д.о.о.!", "Поводом 21. годишњице компаније „Дунав“ д.о.о. (15. фебруара) упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
         (None, "Честитамо годишњицу компаније „Дунав“ д.о.о.!", "Поводом годишњице компаније „Дунав“ д.о.о. упућујемо Вама и целом Вашем тиму најсрдачније честитке!"),
     ],
 )  # fmt: skip
@@ -218,7 +218,7 @@ def test_a_belated_company_anniversary_without_a_company_name() -> None:
     assert out.html is not None and "3. годишњица Ваше компаније!</h1>" in out.html
     assert paragraphs(out)[1:3] == [
         "Молимо Вас да примите наше срдачне, иако закаснеле, честитке поводом треће годишњице Ваше "
-        "компаније (15. фебруар)!",
+        "компаније (15. фебруара)!",
         "Желимо Вама и Вашој компанији стабилан раст, поуздане партнере, занимљиве пројекте и нова "
         "достигнућа. Ценимо нашу сарадњу и драго нам је што смо уз Вас на том путу.",
     ]
@@ -335,7 +335,8 @@ def test_preview_shows_the_latin_client_a_latin_letter(make_project: MakeProject
     assert anniversary["template_file"] == "company_anniversary.sr.j2"
     assert anniversary["subject"] == "Čestitamo 5. godišnjicu kompanije „Dunav“ d.o.o.!"
     assert (
-        "Povodom pete godišnjice kompanije „Dunav“ d.o.o. (15. februar) upućujemo Vama" in anniversary["text"]
+        "Povodom pete godišnjice kompanije „Dunav“ d.o.o. (15. februara) upućujemo Vama"
+        in anniversary["text"]
     )
     assert letters["womens_day"]["template_file"] == "holiday.sr.j2"
     assert letters["womens_day"]["subject"] == "Čestitamo Međunarodni dan žena!"
