@@ -296,6 +296,10 @@ _RULES: list[_Rule] = [
         lambda m, t: f"страна клиента {m[1]} не из: {m[2]}",
     ),
     (
+        re.compile(r"the letter's locale (.*) is not one of: (.*)"),
+        lambda m, t: f"язык письма {m[1]} не из: {m[2]}",
+    ),
+    (
         re.compile(r"gender unknown \(.*\) is not one of: (.*)"),
         lambda m, t: (
             f"повод только для {_genders(m[1])} (genders), а пол контакта неизвестен: "

@@ -48,6 +48,8 @@ def day(text: str) -> int:
          "нет ни одного из тегов 23feb (теги контакта: нет)"),
         (AudienceRule.of(Audience(tags=["8mar"])).why_not(client(tags=frozenset({"23feb"})), 10),
          "нет ни одного из тегов 8mar (теги контакта: 23feb)"),
+        (AudienceRule.of(Audience(locales=["sr", "sr_Latn"]), "", "hu").why_not(client(), 10),
+         "язык письма hu не из: sr, sr_Latn"),
         (AudienceRule.of(Audience(contacts=["2"])).why_not(client(), 10),
          "не в списке контактов этого повода (audience.contacts)"),
         (AudienceRule.of(Audience(round_years=5)).why_not(client(), 11),

@@ -115,8 +115,9 @@ _TIME_OF_DAY = re.compile(
     r"(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*(?P<half>[AaPp]\.?[Mm]\.?))?"
     r"(?:\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?))?$"
 )
-#: 1C's year word after a 4-digit year: "16.12.1980 г.", "16.12.1980г" (:func:`_without_year_word`).
-_YEAR_WORD = re.compile(r"(?<=\d{4})\s*[гГ]\.?$")
+#: 1C's year word after a 4-digit year: "16.12.1980 г.", "16.12.1980г"; or the dot that closes
+#: a 4-digit year in Serbian, Croatian, Bosnian: "12.03.1980." (:func:`_without_year_word`).
+_YEAR_WORD = re.compile(r"(?<=\d{4})(?:\s*[гГ]\.?|\.)$")
 #: The year a day and a month without a year are kept in (:func:`is_yearless`). Outlook's and Apple
 #: Contacts' own placeholder for "no year", so a ``1604-12-27`` from any source (a text cell, an SQL
 #: DATE) already *is* this value; a leap year, so 29 February is a day in it; and no client's birthday
@@ -683,12 +684,16 @@ def _date_part(text: str) -> str:
 
 
 def _without_year_word(text: str) -> str:
-    """``text`` without 1C's year word ("16.12.1980 г." → "16.12.1980"); ``text`` itself if it has none.
+    """``text`` without 1C's year word ("16.12.1980 г." → "16.12.1980"), or without the dot Serbian
+    writes after the year ("12.03.1980." → "12.03.1980"); ``text`` itself if it has neither.
 
     Only after a 4-digit year: "г." is short for «года», and a day and month
-    alone (``16.12 г.``) are not what it follows.
+    alone (``16.12 г.``) are not what it follows; the dot after a day and
+    month alone (``19.12.``) is the yearless date's own. So every configured
+    format ending in the year reads its value with the dot too, and a value
+    no configured format reads is told the common one that reads it so.
     """
-    if not text.endswith(("г", "г.", "Г", "Г.")):
+    if not text.endswith(("г", ".", "Г")):
         return text
     m = _YEAR_WORD.search(text)
     return text if m is None else text[: m.start()]
