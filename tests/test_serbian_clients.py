@@ -6,6 +6,11 @@
   ``greeter check`` counts the letters still impersonal for want of a gender.
 * Bosnian and Croatian clients without a template of their own got the Serbian
   letter in Cyrillic, their Latin names written in Cyrillic: it is Serbian Latin now.
+* A man's surname not in -ić lost the name: «Poštovani gospodine,» for Jovanov,
+  Tesla, Бугарски, Djordjevic; it is in the nominative now, as usage accepts.
+* «Ljubomir Njegovan» stayed Latin in a Cyrillic letter (no č ć đ š ž), while
+  «Džonić Trade d.o.o.» became «„Џонић Траде“ д.о.о.»: lj and nj say Serbian, and a
+  company's registered Latin name is kept unless every word of it is Serbian.
 
 Each table row failed on the commit before these changes.
 """
@@ -17,6 +22,7 @@ import json
 import pytest
 
 from greeter.contacts import Contact, Gender
+from greeter.i18n_script import names_in_script
 from greeter.letter_forms import salutation
 from greeter.names import gender_of
 from tests.conftest import MakeProject
@@ -236,3 +242,106 @@ def test_check_says_the_script_of_the_fallback_letter(make_project: MakeProject)
         "1 contact(s) with locale 'bs' get birthday.j2 (sr_Latn, in Latin script)",
         "1 contact(s) with locale 'fr' get birthday.j2 (sr, in Cyrillic script)",
     ]
+
+
+# --------------------------------------------------------------------------- men's surnames not in -ić
+
+
+@pytest.mark.parametrize(
+    ("last", "locale", "expected"),
+    [
+        ("Калаба", "sr", "Поштовани господине Калаба"),  # -а: the nominative
+        ("Car", "sr_Latn", "Poštovani gospodine Car"),
+        ("Бугарски", "sr", "Поштовани господине Бугарски"),  # -ски: an adjective
+        ("Jovanov", "sr_Latn", "Poštovani gospodine Jovanov"),  # -ов: nominative ≈ vocative
+        ("Pupin", "sr_Latn", "Poštovani gospodine Pupin"),
+        ("Tesla", "sr_Latn", "Poštovani gospodine Tesla"),
+        ("Koštunica", "sr_Latn", "Poštovani gospodine Koštunica"),
+        ("Djordjevic", "sr_Latn", "Poštovani gospodine Djordjevic"),  # -ić without its mark: as typed
+        ("PETROVIC", "sr_Latn", "Poštovani gospodine PETROVIC"),
+        ("Djordjevic", "sr", "Поштовани господине Djordjevic"),  # not to be spelt «Дјордјевиц»
+    ],
+)
+def test_a_mans_surname_not_in_ic_is_kept(last: str, locale: str, expected: str) -> None:
+    assert salutation(person("Petar", last, locale, gender=M), locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("last", "locale", "expected"),
+    [
+        ("Petrović", "sr_Latn", "Poštovani gospodine Petroviću"),  # -ić: the vocative, as ever
+        ("ПЕТРОВИЋ", "sr", "Поштовани господине ПЕТРОВИЋУ"),
+        ("Петровић-Његош", "sr", "Поштовани господине"),  # a double surname: not attempted, as ever
+        ("{{ 7*7 }}", "sr", "Поштовани господине"),  # not a name: left out, as ever
+    ],
+)
+def test_what_the_vocative_did_it_still_does(last: str, locale: str, expected: str) -> None:
+    assert salutation(person("Petar", last, locale, gender=M), locale) == expected
+
+
+# --------------------------------------------------------------------------- names in a Cyrillic letter
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (("Ljubomir", "Njegovan"), ("Љубомир", "Његован")),  # lj, nj: Serbian letters
+        (("Tanja", "Jovanov"), ("Тања", "Јованов")),
+        (("Đorđe", "Petrovic"), ("Đorđe", "Petrovic")),  # -ic: a mark dropped, «Петровиц» would misspell
+    ],
+)
+def test_which_latin_names_a_cyrillic_letter_writes_in_cyrillic(
+    names: tuple[str, str], expected: tuple[str, str]
+) -> None:
+    assert names_in_script(names, "sr") == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (("Marko", "Petrović"), ("Марко", "Петровић")),
+        (("Dragan", "Jovanov"), ("Dragan", "Jovanov")),  # nothing says Serbian: as typed
+        (("Djordje", "Djordjevic"), ("Djordje", "Djordjevic")),
+        (("Benjamin", "Franklin"), ("Benjamin", "Franklin")),  # n+j, not њ
+        (("John", "Smith"), ("John", "Smith")),
+    ],
+)
+def test_what_stayed_latin_or_cyrillic_still_does(names: tuple[str, str], expected: tuple[str, str]) -> None:
+    assert names_in_script(names, "sr") == expected
+
+
+#: Serbian clients with Latin company names, in Cyrillic letters.
+COMPANIES = [
+    "4001;c4001@example.rs;Ljubičić;Njegoš;;m;Džonić Trade d.o.o.;Europe/Belgrade;sr;regular;;08.06.1980;;;RS",
+    "4002;c4002@example.rs;Petrović;Marko;;m;Petrović d.o.o.;Europe/Belgrade;sr;regular;;08.06.1981;;;RS",
+    "4003;c4003@example.rs;Njegovan;Ljubomir;;m;Đurđevdan d.o.o.;Europe/Belgrade;sr;regular;;08.06.1982;;;RS",
+]
+
+
+@pytest.mark.parametrize(
+    ("cid", "opening", "company"),
+    [
+        # A registered name with a foreign word: as registered, in Latin.
+        ("4001", "Поштовани господине Љубичићу,", "а компанији „Džonić Trade“ d.o.o. даљи раст"),
+        ("4003", "Поштовани господине Његован,", "а компанији „Ђурђевдан“ д.о.о. даљи раст"),
+    ],
+)
+def test_a_cyrillic_letter_writes_names_and_companies(
+    make_project: MakeProject, cid: str, opening: str, company: str
+) -> None:
+    _letter_says(make_project, cid, opening, company)
+
+
+def test_a_serbian_company_is_still_written_in_cyrillic(make_project: MakeProject) -> None:
+    _letter_says(
+        make_project, "4002", "Поштовани господине Петровићу,", "а компанији „Петровић“ д.о.о. даљи раст"
+    )
+
+
+def _letter_says(make_project: MakeProject, cid: str, opening: str, company: str) -> None:
+    config = make_project(COMPANIES)
+    args = ("preview", "--from", "2027-06-01", "--days", "14", "--occasion", "birthday", "--format", "json")
+    done = greeter(config, *args, "--contact", cid)
+    assert done.returncode == 0, done.stderr
+    (letter,) = [r for r in json.loads(done.stdout) if r["status"] == "send"]
+    assert (letter["text"].splitlines()[0], company in letter["text"]) == (opening, True), letter["text"]
