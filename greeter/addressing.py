@@ -6,9 +6,11 @@ neutral — "Уважаемый Анна Ильинична" offends — so ever
 a neutral form whenever the data does not settle the question:
 
 * Gender for wording comes from an explicit column or from the patronymic, the
-  one part of a Russian name that encodes gender by construction. First names
-  are not used (Саша, Женя, Валя are both), so no patronymic means neutral
-  wording ("Здравствуйте, Иван").
+  one part of a Russian name that encodes gender by construction. A Russian
+  first name is not used (Саша, Женя, Валя are both), so no patronymic means
+  neutral wording ("Здравствуйте, Иван"); only in a language without
+  patronymics does a first name of one gender say it (Serbian "Marko":
+  :func:`greeter.names.gender_of`).
 * Turkic patronymics ("Рашид оглы", "Лутфияр кызы") are addressed exactly as
   given — "Уважаемый Гусейн Рашид оглы". Russifying them to "Рашидович" would be
   inventing a name the client does not use; Russian business and official usage

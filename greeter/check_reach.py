@@ -66,6 +66,11 @@ class Reach:
     #: Template files written in another script than their language's (:mod:`greeter.check_script`):
     #: a default file that is Russian under ``defaults.locale: et`` is no "there is no birthday.ru.j2".
     misread: list[Misread] = field(default_factory=list)
+    #: Contacts whose letters open without their name only because their gender is unknown
+    #: («Поштовани,» for «Поштовани господине Петровићу,»): how many, the first few, one opening.
+    nameless: int = 0
+    nameless_named: list[str] = field(default_factory=list)
+    nameless_opening: str = ""
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -139,6 +144,32 @@ class Reach:
             self.letters[locale] += 1
             if contact.locale is None and locale == self._default:
                 self._check_script(contact)
+            if gender_of(contact) is Gender.UNKNOWN:
+                self._check_gender(contact, locale)
+
+    def _check_gender(self, contact: Contact, locale: str) -> None:
+        """Count ``contact`` if its letter in ``locale`` opens without a name a gender would give it.
+
+        Compared with the salutation of a contact without any name: «Поштовани»
+        for a Petrović of unknown gender is that, while «Поштовани господине
+        Петровићу» is not «Поштовани господине»; a contact without a surname is
+        nameless whatever its gender, and the loader's row warning says so.
+        """
+        from greeter.letter_forms import salutation, salutation_end
+
+        opening = salutation(contact, locale)
+        nobody = Contact(id=contact.id, email=None)
+        if opening != salutation(nobody, locale):
+            return
+        for gender in (Gender.MALE, Gender.FEMALE):
+            if salutation(replace(contact, gender=gender), locale) != salutation(
+                replace(nobody, gender=gender), locale
+            ):
+                self.nameless += 1
+                if len(self.nameless_named) < _NAMED:
+                    self.nameless_named.append(f"{contact.id} {contact.display_name.strip()}")
+                self.nameless_opening = self.nameless_opening or f"{opening}{salutation_end(locale)}"
+                return
 
     def _check_script(self, contact: Contact) -> None:
         """Count ``contact`` if its given name is written in another script than the default
@@ -162,6 +193,7 @@ class Reach:
             + _zone_problems(self, config_file)
             + _signature_problems(self, config_file)
             + _script_problems(self, config_file)
+            + _nameless_problems(self, config_file)
         )
 
 
@@ -194,7 +226,7 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
         if written is not None and written.language == lang:
             continue  # they get their own language's letter: the file's problem says to name it so
         meant = near_miss(wanted, stray, (f"{t}.{lang}{SUFFIX}" for t in first_use))
-        taken = language
+        taken = _letter_written(reach._default, lang)
         if written is not None:
             from greeter.check_script import language_name
 
@@ -210,6 +242,24 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
             Problem(str(config_file), f"occasions.{use}.template", message, line, col, severity="warning")
         )
     return problems
+
+
+def _letter_written(default: str, language: str) -> str:
+    """How a warning names the letter a contact of ``language`` gets from the default file.
+
+    The default's language ("ru"), and, where it is Serbian, which is written in
+    two scripts, the script too: "sr, in Cyrillic script" for a German client,
+    "sr_Latn, in Latin script" for a Bosnian or Croatian one
+    (:func:`greeter.i18n.kindred_locale`, as the template set chooses it).
+    """
+    from greeter.i18n import kindred_locale, script_of
+
+    own = default.split("_")[0]
+    if own != "sr":
+        return own
+    kindred = kindred_locale(language)
+    letter = kindred if kindred is not None else default
+    return f"{letter}, in {'Latin' if script_of(letter) == 'Latn' else 'Cyrillic'} script"
 
 
 def _meant(folder: Path, template: str, language: str) -> str:
@@ -429,11 +479,12 @@ def _audience_problems(reach: Reach, config_file: Path, source: str, loaded: int
 def _gender_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
     """Warn how many contacts an occasion for some genders leaves out because their gender is unknown.
 
-    Neither the gender column nor a patronymic tells it (an English name, an
-    empty cell): guessing from a first name would greet a woman "for 23
-    February" — worse than no letter —, so they get none; the marketer decides
-    whether to fill the column. Counted over the rest of the occasion's
-    audience (tags, tiers, countries, its date field), years aside.
+    Neither the gender column nor a patronymic tells it, nor, for a language
+    without patronymics, a first name of one gender only (:func:`gender_of`):
+    guessing from any other name would greet a woman "for 23 February" —
+    worse than no letter —, so they get none; the marketer decides whether to
+    fill the column. Counted over the rest of the occasion's audience (tags,
+    tiers, countries, its date field), years aside.
     """
     from greeter.config_loader import locate
 
@@ -457,6 +508,39 @@ def _gender_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
     line, col = locate(config_file, ("occasions", i, "audience", "genders"))
     where = f"occasions.{i}.audience.genders"
     return [Problem(str(config_file), where, message, line, col, severity="warning")]
+
+
+def _nameless_problems(reach: Reach, config_file: Path) -> list[Problem]:
+    """Warn how many contacts' letters open without their name because their gender is unknown.
+
+    A Serbian letter names a man «господине Петровићу» and a woman «госпођо
+    Петровић»; not knowing which, it says «Поштовани,» (a German one «Sehr
+    geehrte Damen und Herren»). Correct, but impersonal — the one thing the
+    product promises not to be — and fixed in the CRM: its gender column, or
+    ``contacts.gender_values`` for values greeter does not read.
+    """
+    from greeter.config_loader import locate
+
+    if not reach.nameless:
+        return []
+    column = reach.settings.contacts.columns.gender
+    where = ("contacts", "columns", "gender") if column else ("contacts", "columns")
+    fill = (
+        f"fill their {column!r} column (contacts.columns.gender), or map the values it holds with "
+        "contacts.gender_values"
+        if column
+        else "set contacts.columns.gender to the CRM's gender column"
+    )
+    shown = ", ".join(reach.nameless_named)
+    more = reach.nameless - len(reach.nameless_named)
+    message = (
+        f"{reach.nameless} contact(s) get letters that open without their name "
+        f"(«{reach.nameless_opening}») because their gender is unknown ({shown}"
+        f"{f' and {more} more' if more > 0 else ''}): neither the gender column, a patronymic nor a "
+        f"first name greeter knows says it; {fill}"
+    )
+    line, col = locate(config_file, where)
+    return [Problem(str(config_file), ".".join(where), message, line, col, severity="warning")]
 
 
 def _country_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:

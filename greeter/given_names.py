@@ -15,6 +15,18 @@ and the second is not — a conservative rule: a rare name is simply not
 recognised, and the cell is read the documented way (the loader warns when a
 contact of another language than Russian is read so, see
 :func:`greeter.names.read_full_name`).
+
+The same lists, kept apart by gender, say a contact's gender where nothing else
+does (:func:`given_name_gender`, used by :func:`greeter.names.gender_of` after the
+gender column and the patronymic): a Serbian, Estonian or Hungarian CRM has no
+patronymic, and without it every Serbian letter opened «Поштовани,» with no
+name. Only a name the lists give one gender counts: one listed as both (across
+languages too), or one of :data:`_EITHER` (Саша/Saša, Женя, Валя, Vanja), is no
+answer. The lists are the languages' own: Nikola is a man in Serbian (a woman in
+Czech, whose names are not listed), so «Nikola» is male. No installed library
+does this for these languages: pytrovich's gender detector is a Russian ending
+heuristic (it calls Слава and Валя female, and knows no Serbian), shevchenko's
+is Ukrainian, and its dictionary of names has no genders.
 """
 
 from __future__ import annotations
@@ -24,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-__all__ = ["is_first_name"]
+__all__ = ["given_name_gender", "is_first_name"]
 
 _MALE: Final = """
 александр алексей анатолий андрей антон аркадий арсений артём артем артур богдан борис вадим
@@ -44,32 +56,54 @@ _FEMALE: Final = """
 стефания таисия тамара татьяна ульяна эвелина элина эльвира эмилия юлия яна ярослава гульнара
 динара лейсан алсу
 """
-#: Serbian, written in Cyrillic; the Latin spelling of each is added by :func:`_serbian_latin`.
-_SERBIAN: Final = """
-марко милош никола стефан лазар вук душан драган зоран горан милан небојша дејан саша ненад бојан
+#: Serbian men's names, written in Cyrillic; the Latin spelling of each is added by :func:`_serbian_latin`.
+_SERBIAN_MALE: Final = """
+марко милош никола стефан лазар вук душан драган зоран горан милан небојша дејан ненад бојан
 дарко срђан александар филип огњен петар јован немања урош драгољуб милутин бранко слободан живко
 мирослав предраг радован вељко ђорђе андрија лука душко миодраг војислав момчило жељко
+"""
+_SERBIAN_FEMALE: Final = """
 јелена марија ана милица јована ивана драгана снежана биљана гордана мирјана наташа тијана теодора
 ања катарина јасмина весна зорица сања бојана невена сара мила дуња исидора софија данијела маја
 јасна љиљана радмила слађана бранка ксенија оливера драгица
 """
-_ESTONIAN: Final = """
+#: Serbian names of either gender: a first name, but no gender (Saša is a man in Belgrade, Sasha a woman
+#: in an English CRM; Vanja is a man or a woman in Serbia and Croatia alike).
+_SERBIAN_EITHER: Final = "саша вања"
+_SERBIAN: Final = _SERBIAN_MALE + _SERBIAN_FEMALE + _SERBIAN_EITHER
+_ESTONIAN_MALE: Final = """
 jaan mart tiit toomas andres peeter jüri rein priit margus indrek kristjan siim tõnu urmas ain aivar
 tarmo rasmus karl kaspar mihkel martin raul hendrik juhan tanel madis lauri ott kalle heiki arvo enn
 mati tõnis joosep oskar sander kevin markus oliver erik andrus marek meelis
+"""
+_ESTONIAN_FEMALE: Final = """
 mari kadri kati tiina kristiina anu triin liis kertu helen piret pille malle tiiu ene eve anneli
 katrin kersti merike maarja laura eliise mia emma hanna grete kaisa evelin marju sirje reet ülle aino
 helgi kairi riina marika liina
 """
+_ESTONIAN: Final = _ESTONIAN_MALE + _ESTONIAN_FEMALE
+#: Bosnian, in Latin (a Bosnian client is written to in Serbian Latin: :func:`greeter.i18n.kindred_locale`).
+#: For the gender only: their order in a name cell is not read by them.
+_BOSNIAN_MALE: Final = """
+dževad emir amir adnan edin mirza haris kenan almir elvir senad nedim samir armin tarik adis enes faruk
+salih muhamed mehmed hamza eldar
+"""
+_BOSNIAN_FEMALE: Final = """
+amra amela lejla selma aida amina emina merima azra belma sanela dženana edina adna ajla lamija medina
+naida
+"""
 #: Kazakh, in Cyrillic; names with the Kazakh letters also as Russian forms often spell them (Қайрат, Кайрат).
-_KAZAKH: Final = """
+_KAZAKH_MALE: Final = """
 нурлан ерлан асхат арман бауыржан данияр ержан жандос нурсултан ерболат серик берик болат самат
 қайрат кайрат мейрам айбек алмас асылбек даурен дархан ерик есен жанибек қанат канат мурат олжас
 санжар талгат бекзат абай ерасыл алихан арсен мадияр ербол аскар нуржан ермек
+"""
+_KAZAKH_FEMALE: Final = """
 айгуль айгүл айгерим жанар гульмира асель әсел аружан айжан жазира гульнар салтанат сауле мадина
 дана назерке алия айнур айдана балжан гаухар меруерт томирис ақерке акерке әсем асем зарина индира
 карлыгаш мөлдір молдир шолпан улжан айсулу бибигуль гульжан жұлдыз жулдыз эльмира асия
 """
+_KAZAKH: Final = _KAZAKH_MALE + _KAZAKH_FEMALE
 _SERBIAN_LATIN: Final = str.maketrans(
     {"љ": "lj", "њ": "nj", "џ": "dž", "ђ": "đ", "ћ": "ć", "ж": "ž", "ч": "č", "ш": "š", "ј": "j"}
     | dict(zip("абвгдезиклмнопрстуфхц", "abvgdeziklmnoprstufhc", strict=True))
@@ -89,6 +123,63 @@ _NAMES: Final = (
     | frozenset(_ESTONIAN.split())
     | frozenset(_KAZAKH.split())
 )
+
+
+#: Serbian Latin as a CRM without diacritics exports it: Đorđe is Djordje, Snežana Snezana, Miloš Milos.
+_ASCII_FOLD: Final = str.maketrans({"đ": "dj", "ć": "c", "č": "c", "š": "s", "ž": "z"})
+#: Names of either gender in the languages of the contacts greeter writes to: no answer, whatever a
+#: list says (Женя, Валя, Саша are Евгений or Евгения, Валентин or Валентина, Александр or Александра).
+_EITHER: Final = frozenset(
+    {"саша", "женя", "валя", "шура", "слава", "ваня", "sasha", "sascha", "sasa", "vanja"}
+) | _serbian_latin(_SERBIAN_EITHER)
+
+
+def _gendered(male: frozenset[str], female: frozenset[str]) -> dict[str, str]:
+    """Each name → "male" or "female"; a name in both lists, or in :data:`_EITHER`, is left out."""
+    return {
+        name: gender
+        for names, gender in ((male - female, "male"), (female - male, "female"))
+        for name in names
+        if name not in _EITHER
+    }
+
+
+def _with_ascii(names: frozenset[str]) -> frozenset[str]:
+    return names | frozenset(name.translate(_ASCII_FOLD) for name in names)
+
+
+#: Names of people who carry a patronymic (Russian, Kazakh): their patronymic says the gender.
+_PATRONYMIC_MALE: Final = frozenset(_MALE.split()) | frozenset(_KAZAKH_MALE.split())
+_PATRONYMIC_FEMALE: Final = frozenset(_FEMALE.split()) | frozenset(_KAZAKH_FEMALE.split())
+#: Names of people who have none (Serbian in both scripts, Bosnian, both also without diacritics; Estonian).
+_OTHER_MALE: Final = _with_ascii(
+    _serbian_latin(_SERBIAN_MALE) | frozenset(_BOSNIAN_MALE.split())
+) | frozenset(_ESTONIAN_MALE.split())
+_OTHER_FEMALE: Final = _with_ascii(
+    _serbian_latin(_SERBIAN_FEMALE) | frozenset(_BOSNIAN_FEMALE.split())
+) | frozenset(_ESTONIAN_FEMALE.split())
+_GENDER_ALL: Final = _gendered(_PATRONYMIC_MALE | _OTHER_MALE, _PATRONYMIC_FEMALE | _OTHER_FEMALE)
+#: Only the names of no patronymic culture: "Марко", "Jaan", "Јелена", never "Иван" or "Снежана".
+_GENDER_OTHER: Final = {
+    name: gender
+    for name, gender in _GENDER_ALL.items()
+    if name not in _PATRONYMIC_MALE and name not in _PATRONYMIC_FEMALE
+}
+
+
+def given_name_gender(word: str, *, patronymic_names: bool = True) -> str | None:
+    """ "male" or "female" for a first name the lists give one gender only (any case), else ``None``.
+
+    ``"Marko"`` → male, ``"Јелена"``/``"Snezana"`` → female, ``"Saša"``, ``"Sasha"``,
+    ``"Женя"`` or a name not listed → ``None``. A hyphenated name answers when its
+    parts agree ("Анна-Мария"). ``patronymic_names=False`` leaves out the Russian
+    and Kazakh lists: for a contact whose language is not known, only a name
+    that is no Russian one ("Марко", "Jaan") says a gender — a Russian client's
+    patronymic is what says theirs (:func:`greeter.names.gender_of`).
+    """
+    table = _GENDER_ALL if patronymic_names else _GENDER_OTHER
+    genders = {table.get(part) for part in word.strip().lower().split("-")}
+    return genders.pop() if len(genders) == 1 else None
 
 
 @lru_cache(maxsize=1)

@@ -39,6 +39,7 @@ __all__ = [
     "bcp47",
     "format_date",
     "keys_for",
+    "kindred_locale",
     "language_and_script",
     "language_of",
     "locale_hint",
@@ -158,6 +159,27 @@ def locale_chain(locale: str) -> list[str]:
     """``sr_Latn_RS`` → ``["sr_Latn_RS", "sr_Latn", "sr"]``: a locale, then each less specific one."""
     parts = [part for part in locale.split("_") if part]
     return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+#: Languages a Serbian letter serves, near enough, when there is no file in their own: Bosnian and
+#: Croatian. Montenegrin needs no entry: Babel reads ``cnr`` as ``sr_Latn_ME``.
+_KINDRED_OF_SERBIAN: Final = frozenset({"bs", "hr"})
+
+
+@lru_cache(maxsize=256)
+def kindred_locale(locale: str) -> str | None:
+    """The Serbian locale a ``bs`` or ``hr`` letter falls back to: ``sr_Latn`` (``sr`` for ``bs_Cyrl``).
+
+    A Bosnian or Croatian client without a template of their own got the
+    default Serbian letter in Cyrillic, their Latin name written in Cyrillic
+    too — a faux pas where Serbian in Latin script is read as near their own.
+    The script is the one their locale is written in (CLDR: ``bs`` is Latin,
+    ``bs_Cyrl`` Cyrillic); ``None`` for any other language.
+    """
+    language = locale.replace("-", "_").split("_")[0].lower()
+    if language not in _KINDRED_OF_SERBIAN:
+        return None
+    return "sr" if script_of(locale) == "Cyrl" else "sr_Latn"
 
 
 @lru_cache(maxsize=256)

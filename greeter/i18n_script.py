@@ -8,16 +8,19 @@ letter for letter, the digraphs lj, nj, dž being one letter each (љ, њ, џ): 
 name typed in Serbian Latin is written in Cyrillic for a Cyrillic letter, and one
 typed in Cyrillic in Latin for a ``sr_Latn`` letter (:mod:`greeter.serbian_script`,
 whose table this inverts: one table, both ways). False digraphs («konjugacija»:
-n+j) do not occur in names and are not looked for.
+n+j) do not occur in Serbian names; a foreign one that has them (Benjamin) stays Latin.
 
 Which Latin names are Serbian? English, German or Hungarian names are mostly
 spelled with letters Serbian Latin has too («John Smith» would become «Јохн
 Смитх»), so the letters alone cannot tell. The rule: a name is taken for Serbian
 Latin when every letter in it is a letter of the Serbian Latin alphabet (no q,
-w, x, y, no ä, é, ő…) *and* it has at least one of č, ć, đ, š, ž, which no
-English name has: «Marko Petrović», «Đorđe Jovanov», «Petrović d.o.o.». A
-Serbian name without them («Dragan Jovanov») stays in Latin — a foreign-looking
-name in a Cyrillic letter, as «Romashka LLC» is, rather than a wrong one. The
+w, x, y, no ä, é, ő…) *and* it has at least one of č, ć, đ, š, ž, lj, nj, which no
+English name has: «Marko Petrović», «Đorđe Jovanov», «Ljubomir Njegovan». A
+Serbian name without them («Dragan Jovanov»), or typed without its diacritics
+(«Djordjevic»), stays in Latin — a foreign-looking name in a Cyrillic letter, as
+«Romashka LLC» is, rather than a wrong one; a company's name is kept as
+registered unless every word of it is Serbian («Džonić Trade d.o.o.» stays).
+The rules are :func:`greeter.serbian_script.serbian_latin_name`'s. The
 decision is made for the whole name at once (:func:`names_in_script`), so a
 first name and a surname are never written in two scripts.
 
@@ -38,7 +41,7 @@ from functools import lru_cache
 from typing import Final
 
 from greeter.i18n import language_and_script, script_of
-from greeter.serbian_script import to_latin
+from greeter.serbian_script import serbian_latin_name, to_latin
 
 __all__ = ["is_serbian_latin_name", "names_in_script", "to_cyrillic"]
 
@@ -48,10 +51,6 @@ _CYRILLIC_ALPHABET: Final = "абвгдђежзијклљмнњопрстћуф�
 _TO_CYRILLIC: Final[dict[str, str]] = {to_latin(ch): ch for ch in _CYRILLIC_ALPHABET}
 #: One Serbian Latin letter: a digraph first (Lj, LJ, lj, Nj, Dž …), else a single letter.
 _LETTER: Final = re.compile("|".join(sorted(_TO_CYRILLIC, key=len, reverse=True)), re.IGNORECASE)
-#: The letters of Serbian Latin (Gaj's alphabet), one by one: digraphs are two of these.
-_LATIN_LETTERS: Final = frozenset("".join(_TO_CYRILLIC))
-#: Letters only Serbian (Croatian, Bosnian) Latin has among the names a CRM holds.
-_SERBIAN_MARKS: Final = frozenset("čćđšž")
 
 
 def to_cyrillic(text: str) -> str:
@@ -69,19 +68,14 @@ def to_cyrillic(text: str) -> str:
     return _LETTER.sub(letter, text)
 
 
-@lru_cache(maxsize=8192)
 def is_serbian_latin_name(text: str) -> bool:
-    """Whether ``text`` is a name in Serbian Latin: only its letters, with č, ć, đ, š or ž among them.
+    """Whether ``text`` is a name in Serbian Latin: only its letters, with č, ć, đ, š, ž, lj or nj among them.
 
     See the module docstring: «Petrović» yes, «John Smith» and «Dragan Jovanov»
     no (no letter says Serbian), «Müller» and «Đorđe Wolf» no (not Serbian letters).
+    The rule is :func:`greeter.serbian_script.serbian_latin_name`'s.
     """
-    letters = [ch.lower() for ch in text if ch.isalpha()]
-    return (
-        bool(letters)
-        and all(ch in _LATIN_LETTERS for ch in letters)
-        and any(ch in _SERBIAN_MARKS for ch in letters)
-    )
+    return serbian_latin_name(text)
 
 
 @lru_cache(maxsize=256)
@@ -93,7 +87,7 @@ def _serbian_script(locale: str) -> str | None:
     return "Latn" if script_of(locale) == "Latn" else "Cyrl"
 
 
-def names_in_script(names: tuple[str, ...], locale: str | None) -> tuple[str, ...]:
+def names_in_script(names: tuple[str, ...], locale: str | None, *, company: bool = False) -> tuple[str, ...]:
     """``names`` (one person's, or one company's) in the script of a letter in ``locale``.
 
     In a Cyrillic Serbian letter, names written in Serbian Latin
@@ -101,11 +95,13 @@ def names_in_script(names: tuple[str, ...], locale: str | None) -> tuple[str, ..
     in Cyrillic; in a Latin one, Serbian Cyrillic is written in Latin
     (:func:`greeter.serbian_script.to_latin`, which leaves Russian words alone).
     A letter in any other language gets them as typed. Names are data: only
-    their letters are replaced, nothing is read as markup or code.
+    their letters are replaced, nothing is read as markup or code. A
+    ``company`` name in Latin is kept as registered unless each of its words
+    is Serbian («Petrović d.o.o.», not «Džonić Trade d.o.o.»).
     """
     script = _serbian_script(locale) if locale else None
     if script == "Latn":
         return tuple(to_latin(name) for name in names)
-    if script == "Cyrl" and is_serbian_latin_name(" ".join(names)):
+    if script == "Cyrl" and serbian_latin_name(" ".join(names), company=company):
         return tuple(to_cyrillic(name) for name in names)
     return names

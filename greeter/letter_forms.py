@@ -13,8 +13,9 @@ The rule everywhere is the one :mod:`greeter.addressing` follows for Russian:
 **a neutral form beats a wrong one.** Where the language needs a gender the
 data does not give, or a grammatical form no library here produces reliably,
 the salutation drops the name rather than print it in the wrong form. Gender is
-:func:`greeter.names.gender_of` (the explicit column, else the patronymic),
-never guessed from a first name.
+:func:`greeter.names.gender_of` (the explicit column, else the patronymic, else,
+in a language without patronymics, a first name of one gender only: Marko,
+Јелена — never Saša).
 
 The forms chosen, and why (the sources are the languages' own style guides):
 
@@ -40,10 +41,12 @@ The forms chosen, and why (the sources are the languages' own style guides):
     consonant or in -е, -и, -о do not decline (Odbor za standardizaciju
     srpskog jezika, Odluka 30; pismenica.rs "Ženska prezimena"). A first name
     is not used: its vocative depends on the accent (Милане, but Јелена stays),
-    which no rule can read from spelling. The male vocative is built only for
+    which no rule can read from spelling. The male vocative is built for
     surnames in -ић/-ić (-ићу/-iću), the regular and by far the most common
-    type; any other man's surname gives "Поштовани господине", a woman's
-    surname in -а "Поштована госпођо". Gender unknown: "Поштовани", the form
+    type; any other man's surname stays in the nominative, which usage accepts
+    ("Поштовани господине Јованов", "господине Бугарски", "gospodine Tesla":
+    :func:`_sr_male_vocative`); a woman's surname in -а gives "Поштована
+    госпођо". Gender unknown: "Поштовани", the form
     Serbian business mail uses for an addressee it cannot name
     (startuj.infostud.com, "Poslovna komunikacija: kako se piše imejl").
     Mark "," (the next line starts with a capital, as after the Russian "!"),
@@ -225,13 +228,25 @@ class _SerbianWords:
 
 
 def _sr_male_vocative(last: str) -> str | None:
-    """ "Петровић" → "Петровићу", "Petrović" → "Petroviću"; ``None`` for any other surname."""
-    if not last or _WORDS.search(last):
+    """ "Петровић" → "Петровићу", "Petrović" → "Petroviću"; any other surname as written; ``None`` for none.
+
+    -ић/-ić takes -у/-u. Every other man's surname keeps the nominative, which
+    Serbian usage accepts: in -ов/-ев/-ин the nominative is the standard's
+    doublet of the vocative («драги Новакове ≈ драги Новаков», «Предине ≈
+    Предин»: Српска енциклопедија, «Вокатив»), so «господине Јованов», «Pupin»;
+    -ски/-чки are adjectives, whose vocative is the nominative («господине
+    Бугарски»); men's names in -а keep it too («господине Тесла», «Калаба»,
+    «Koštunica»). «Djordjevic», «PETROVIC» — an -ić typed without its
+    diacritic — stay as typed: «Djordjeviću» would spell a name nobody has.
+    A double surname («Петровић-Његош») or one with other than letters is
+    not attempted (``None``): its parts decline one by one.
+    """
+    if not last or _WORDS.search(last) or not last.replace("'", "").replace("’", "").isalpha():
         return None  # double surnames decline part by part: not attempted
     for ending, suffix in (("ић", "у"), ("ić", "u")):
         if last.lower().endswith(ending):
             return last + (suffix.upper() if last.isupper() else suffix)
-    return None
+    return last
 
 
 def _sr_female_surname(last: str) -> str | None:

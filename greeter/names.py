@@ -9,7 +9,9 @@
   by its patronymic or its first name, and the loader warns about it.
 * Gender from the patronymic, the one part of a Russian name that encodes it
   by construction. The letter's wording (:mod:`greeter.addressing`) and the
-  loader's check of an explicit gender column both use this one rule.
+  loader's check of an explicit gender column both use this one rule. A
+  contact of a language without patronymics (Serbian) has none: their first
+  name says it where it names one gender only (:func:`gender_of`).
 * Letter case: names typed in capitals or in lower case ("ИВАНОВ ИВАН",
   "мария") would reach the letter as typed ("Уважаемый ИВАН ПЕТРОВИЧ!").
   Such a name is written the usual way; a name with any mixed case
@@ -433,20 +435,59 @@ def _latin_gender(words: list[str]) -> Gender:
 
 
 def gender_of(contact: Contact) -> Gender:
-    """The gender to word a letter by: the explicit column, else the patronymic, else unknown.
+    """The gender to word a letter by: the explicit column, else the patronymic, else the first name.
 
     An explicit value (including an explicit ``UNKNOWN``) always wins over the
     patronymic, so a manager can correct a wrong guess. The patronymic is
     matched case-insensitively on its last word (-вич/-ич male; -вна, -чна,
     -шна female), or on a Turkic particle written as a separate word ("Рашид
     оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы"), in Cyrillic or in
-    Latin letters (Petrovna, Ivanovitš, Rashid oglu). First names are
-    deliberately ignored: an unknown gender costs a neutral "Здравствуйте", a
-    wrong one costs the client.
+    Latin letters (Petrovna, Ivanovitš, Rashid oglu).
+
+    With no patronymic at all, the first name of a contact whose language has
+    none (Serbian, Estonian, Hungarian, German…) says it when
+    :func:`greeter.given_names.given_name_gender` gives it one gender only
+    ("Marko", "Јелена", "Snezana"; never "Saša"): a Serbian CRM has no
+    patronymic, and without this every Serbian letter opened «Поштовани,»
+    with no name. A Russian contact's first name is not used (nor a
+    Kazakh's, Ukrainian's… — :data:`_PATRONYMIC_LANGUAGES`): their letter
+    without a patronymic is "Здравствуйте, Анна" whatever the gender, as
+    Russian business etiquette has it, so the name would change no wording,
+    only admit them to a men's or women's day (``audience.genders``) on a
+    guess, which the product leaves to the gender column. A contact with no
+    language (``None``, the default's) is read by a name that is no Russian
+    one ("Марко", "Jaan": ``patronymic_names=False``). Unknown costs a
+    neutral "Здравствуйте"; a wrong gender costs the client.
     """
     if contact.gender is not None:
         return contact.gender
-    return patronymic_gender(contact.patronymic)
+    derived = patronymic_gender(contact.patronymic)
+    if derived is not Gender.UNKNOWN or contact.patronymic.strip() or not contact.first_name:
+        return derived
+    return _first_name_gender(contact.first_name, contact.locale)
+
+
+#: Languages whose people carry a patronymic, as their CRMs keep it: the patronymic, not the
+#: first name, says their gender (:func:`gender_of`).
+_PATRONYMIC_LANGUAGES: Final = _DOCUMENTED_ORDER - _FAMILY_NAME_FIRST - {"sr", "et"}
+
+
+@lru_cache(maxsize=8192)
+def _first_name_gender(first: str, locale: str | None) -> Gender:
+    """The gender :func:`gender_of` reads from a first name alone; cached, as names repeat."""
+    from greeter.given_names import given_name_gender
+
+    if locale is not None and _language(locale) in _PATRONYMIC_LANGUAGES:
+        return Gender.UNKNOWN
+    words = first.split()
+    if not words:
+        return Gender.UNKNOWN
+    # "Ana Marija": the first word is the name addressed; both words must agree if both answer.
+    said = [given_name_gender(w, patronymic_names=locale is not None) for w in words]
+    found = {gender for gender in said if gender is not None}
+    if len(found) != 1 or said[0] is None:
+        return Gender.UNKNOWN
+    return Gender(found.pop())
 
 
 def normalise_case(name: str) -> str:

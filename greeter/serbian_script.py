@@ -24,7 +24,27 @@ in «konj» but two letters in «injekcija»), and a Latin name chosen for Serbi
 letters (``sender.by_locale.sr``: "Romashka LLC") must stay Latin. A template for
 Cyrillic clients is written in Cyrillic. Only a *client's* name typed in Serbian
 Latin is written in Cyrillic for a Cyrillic letter (:mod:`greeter.i18n_script`,
-with the inverse of this table), where one of č ć đ š ž shows it is Serbian.
+with the inverse of this table), when :func:`serbian_latin_name` says it is one:
+
+* A person's name, decided on the whole name, so that a first name and a surname
+  are never in two scripts: every letter a Serbian Latin one (no q, w, x, y, ä,
+  é…), and one of them only Serbian has — č, ć, đ, š, ž, or the digraph lj or nj,
+  which English, German or Hungarian names do not spell («Ljubomir Njegovan» →
+  «Љубомир Његован», «Tanja», «Sonja»; the few foreign names that do, Benjamin,
+  stay as typed: :data:`_FALSE_DIGRAPHS`). Without one («Dragan Jovanov», «John
+  Smith») nothing tells a Serbian name from a foreign one, and a foreign name
+  transliterated («Џон Смит» for John, or «Јохн») is wrong, where one left in
+  Latin is only foreign-looking: it stays as typed.
+* A name a CRM stripped of its diacritics («Djordje Djordjevic», «Milica
+  Stojanovic», «Ljiljana Petrovic») stays as typed: a word in -ic, or with dj, is
+  an -ić or a đ typed without its mark, and «Ђорђевиц» would misspell it.
+* A company's name is its registered name, and a Latin one is kept as registered
+  unless every word of it is Serbian by the same signs: «Petrović d.o.o.» is
+  «Петровић д.о.о.» (the legal form is written in the script of the text), but
+  «Džonić Trade d.o.o.» stays «Džonić Trade d.o.o.» — «Траде» is no word, and
+  the Business Registers Agency's entry is what the client signs with. So does
+  «Simić i sinovi»: «sinovi» has no sign, and a registered name is better left
+  Latin than guessed.
 """
 
 from __future__ import annotations
@@ -35,7 +55,7 @@ from typing import Final
 
 from greeter.i18n import script_of
 
-__all__ = ["html_to_latin", "is_serbian_latin", "to_latin"]
+__all__ = ["html_to_latin", "is_serbian_latin", "serbian_latin_name", "to_latin"]
 
 #: The Serbian Cyrillic alphabet in Latin, lower case (Правопис српскога језика, т. 1).
 _LOWER: Final[dict[str, str]] = {
@@ -101,6 +121,44 @@ def html_to_latin(html: str) -> str:
         end = tag.end()
     out.append(to_latin(html[end:]))
     return "".join(out)
+
+
+#: The letters of Serbian Latin (Gaj's alphabet), one by one: digraphs are two of these.
+_LATIN_LETTERS: Final = frozenset("".join(_LOWER.values()))
+#: What only Serbian (Croatian, Bosnian) Latin spells among the names a CRM holds.
+_SERBIAN_SIGN: Final = re.compile("[čćđšž]|lj|nj")
+#: An -ić or a đ typed without its mark: «Djordjevic».
+_STRIPPED: Final = re.compile(r"ic$|dj")
+#: Foreign names in which n+j are two letters, not Њ: «Бењамин» would be no one's name.
+_FALSE_DIGRAPHS: Final = frozenset({"benjamin", "benjamín", "sanjay", "anjali", "ranjit"})
+#: Legal forms without their points (doo, ad, od, kd), and dotted (d.o.o., a.d.): letters and points.
+_LEGAL_FORMS: Final = frozenset({"doo", "ad", "od", "kd"})
+_DOTTED: Final = re.compile(r"(?:[^\W\d_]\.){2,}")
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+@lru_cache(maxsize=8192)
+def serbian_latin_name(text: str, *, company: bool = False) -> bool:
+    """Whether ``text``, typed in Latin, is a Serbian name to write in Cyrillic for a Cyrillic letter.
+
+    See the module docstring: «Marko Petrović», «Ljubomir Njegovan» yes; «John
+    Smith», «Dragan Jovanov» (nothing says Serbian), «Djordje Djordjevic»
+    (diacritics dropped), «Müller Šimić» (ü) no. With ``company`` every word
+    but the legal form must say it: «Petrović d.o.o.» yes, «Džonić Trade
+    d.o.o.» no.
+    """
+    words = _words(text)
+    if not words or any(ch not in _LATIN_LETTERS for w in words for ch in w):
+        return False
+    if any(_STRIPPED.search(w) or w in _FALSE_DIGRAPHS for w in words):
+        return False
+    if not company:
+        return _SERBIAN_SIGN.search(" ".join(words)) is not None
+    named = [w for w in _words(_DOTTED.sub(" ", text)) if w not in _LEGAL_FORMS]
+    return bool(named) and all(_SERBIAN_SIGN.search(w) for w in named)
 
 
 @lru_cache(maxsize=256)

@@ -150,7 +150,7 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
     if known is None or not declines(locale, "company"):
         # Quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter; in the
         # letter's script: «Petrović d.o.o.» is „Петровић“ д.о.о. in a Cyrillic Serbian letter.
-        (value,) = names_in_script((value,), locale)
+        (value,) = names_in_script((value,), locale, company=True)  # «Džonić Trade d.o.o.» as registered
         return renested(company_name(value, locale.partition("_")[0]), locale)
     return renested(company_in(value, known), locale)  # ООО «Завод „Прогресс“»
 

@@ -20,7 +20,7 @@ from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 
 from greeter.errors import Problem, TemplateError, TemplateLoadError
-from greeter.i18n import locale_chain, locale_hint, normalize_locale
+from greeter.i18n import kindred_locale, locale_chain, locale_hint, normalize_locale
 from greeter.template_blame import blame, template_frames
 from greeter.template_code import TemplateCode
 from greeter.template_env import Sandbox, make_environment
@@ -164,6 +164,8 @@ class TemplateSet:
         variants = self._variant_files(name)
         chain = locale_chain(locale)
         file = next((variants[loc] for loc in chain if loc in variants), None)
+        if file is None and (kindred := kindred_locale(locale)) is not None:
+            return self._load_variant(name, kindred)  # bs, hr: the Serbian letter, in Latin script
         if file is None:
             file = f"{name}{SUFFIX}"
             if file not in self._snapshot:

@@ -53,12 +53,12 @@ SALUTATIONS: list[tuple[str, Contact, str]] = [
     # ----------------------------------------------------------------- Serbian, Cyrillic (the default script)
     ("sr", person("Милан", "", "Јовановић", M), "Поштовани господине Јовановићу"),
     ("sr", person("Ана", "", "Петровић", F), "Поштована госпођо Петровић"),  # women's -ић does not decline
-    ("sr", person("Милан", "", "Јовановић"), "Поштовани"),  # gender unknown
+    ("sr", person("Саша", "", "Јовановић"), "Поштовани"),  # gender unknown (Саша is either)
     ("sr", person("Милан", "", "Јовановић", U), "Поштовани"),
     ("sr", person("", "", "Јовановић", M), "Поштовани господине Јовановићу"),  # the first name is never used
     ("sr", person("Милан", "", "", M), "Поштовани господине"),  # no surname
     ("sr", person("Ана", "", "", F), "Поштована госпођо"),
-    ("sr", person("Милан", "", "Попов", M), "Поштовани господине"),  # not -ић: vocative not attempted
+    ("sr", person("Милан", "", "Попов", M), "Поштовани господине Попов"),  # not -ић: the nominative
     ("sr", person("Милан", "", "Петровић-Његош", M), "Поштовани господине"),  # double surname
     ("sr", person("Јелена", "", "Бјелица", F), "Поштована госпођо"),  # -а declines: left out
     ("sr", person("Рајка", "", "Ного", F), "Поштована госпођо Ного"),  # -о does not
@@ -72,8 +72,8 @@ SALUTATIONS: list[tuple[str, Contact, str]] = [
     ("sr_Latn_RS", person("Ana", "", "Petrović", F), "Poštovana gospođo Petrović"),
     ("sr_ME", person("Ana", "", "Petrović", F), "Poštovana gospođo Petrović"),  # Montenegro writes Latin
     ("sr-Latn", person("Ana", "", "Marić Kovač", F), "Poštovana gospođo Marić Kovač"),
-    ("sr-Latn", person("Ana", "", "Petrović"), "Poštovani"),
-    ("sr-Latn", person("Milan", "", "Kovač", M), "Poštovani gospodine"),
+    ("sr-Latn", person("Saša", "", "Petrović"), "Poštovani"),
+    ("sr-Latn", person("Milan", "", "Kovač", M), "Poštovani gospodine Kovač"),
     ("sr-Latn", person("Jelena", "", "", F), "Poštovana gospođo"),
     # ----------------------------------------------------------------- Hungarian: family name first
     ("hu", person("Éva", "", "Nagy", F), "Tisztelt Nagy Éva"),

@@ -57,7 +57,7 @@ def test_german_salutations_keep_academic_titles(contact: Contact, locale: str, 
         (person("Marko", "Petrović", M), "sr", "Поштовани господине Петровићу"),
         (person("Milan", "Jovanović", M), "sr", "Поштовани господине Јовановићу"),
         (person("Ivana", "Đorđević", F), "sr", "Поштована госпођо Ђорђевић"),
-        (person("John", "Smith", M), "sr", "Поштовани господине"),  # not -ić: no vocative, as before
+        (person("John", "Smith", M), "sr", "Поштовани господине Smith"),  # not -ić: the nominative, as typed
         (person("Jane", "Smith", F), "sr", "Поштована госпођо Smith"),  # not Serbian Latin: as typed
         (person("Милан", "Јовановић", M), "sr_Latn", "Poštovani gospodine Jovanoviću"),
         (person("Ана", "Петровић", F), "sr-Latn", "Poštovana gospođo Petrović"),
@@ -133,7 +133,7 @@ def birthday_letters(config: Path, out: Path) -> tuple[dict[str, dict[str, str]]
             SERBIAN,
             {
                 "2107": ("Поштовани господине Петровићу,", "Марко Петровић"),
-                "2106": ("Poštovani gospodine,", "Dragan Jovanov"),
+                "2106": ("Poštovani gospodine Jovanov,", "Dragan Jovanov"),  # -ov: the nominative
                 "2101": ("Poštovani gospodine Jovanoviću,", "Milan Jovanović"),
             },
         ),

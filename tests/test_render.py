@@ -530,7 +530,7 @@ LETTERS: dict[str, tuple[Contact, str, str, str]] = {
         "С поштовањем,",
     ),
     "sr_unknown": (
-        person("s3", "Милан", "", "Јовановић", locale="sr"),
+        person("s3", "Саша", "", "Јовановић", locale="sr"),  # Саша: either gender
         "birthday.sr.j2",
         "Поштовани,",
         "С поштовањем,",
