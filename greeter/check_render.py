@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -341,9 +342,11 @@ LONG_VALUE = 200
 _OWN_RENDER_CHARS = re.compile(r"[<>{}\[\]\\]")
 
 
+@lru_cache(maxsize=8192)
 def _name_shape(value: str) -> tuple[str, bool]:
     """A name's shape: the script of its first letter ("LATIN", "CYRILLIC", "" when empty) and
-    whether it has several words or parts (``Анна-Мария``, ``Рашид оглы``), which decline apart."""
+    whether it has several words or parts (``Анна-Мария``, ``Рашид оглы``), which decline apart.
+    Cached: names repeat (one per contact and name part, 450,000 at 150,000 contacts)."""
     if not value:
         return "", False
     first = next((ch for ch in value if ch.isalpha()), "")
