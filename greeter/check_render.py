@@ -14,17 +14,24 @@ from __future__ import annotations
 import difflib
 import html
 import re
+import unicodedata
 from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from greeter.config import Settings
 from greeter.config_contacts import Columns
-from greeter.contacts import Contact
-from greeter.errors import Problem, UnsafeHeaderError
+from greeter.contacts import Contact, academic_titles
+from greeter.errors import Problem, TemplateError, TemplateLoadError, UnsafeHeaderError
+from greeter.i18n import normalize_locale
+from greeter.names import gender_of
 from greeter.plan_types import PlanItem, Rendered
 from greeter.render import Renderer
+from greeter.sources.dates import is_yearless
 from greeter.template_snapshot import SUFFIX
 
 #: Distinct render failures reported per template before the rest are only counted.
@@ -325,3 +332,130 @@ def unsubscribe_problems(found: dict[tuple[str, str], list[str]]) -> list[Proble
         )
         problems.append(Problem(file, "", message, None, kind="template", severity="warning"))
     return problems
+
+
+#: A value longer than this is rendered for its own contact (``check``'s fast path): a filter's
+#: length cap or a loop's time budget (:mod:`greeter.template_limits`) may trip on it alone.
+LONG_VALUE = 200
+#: Characters in a contact's data that make its letters rendered for it alone: markup (``<b>``,
+#: said at its row), Python's notation (``{'``, ``['``) and template code (``{{ x }}``), escapes.
+_OWN_RENDER_CHARS = re.compile(r"[<>{}\[\]\\]")
+
+
+@lru_cache(maxsize=8192)
+def _name_shape(value: str) -> tuple[str, bool]:
+    """A name's shape: the script of its first letter ("LATIN", "CYRILLIC", "" when empty) and
+    whether it has several words or parts (``Анна-Мария``, ``Рашид оглы``), which decline apart.
+    Cached: names repeat (one per contact and name part, 450,000 at 150,000 contacts)."""
+    if not value:
+        return "", False
+    first = next((ch for ch in value if ch.isalpha()), "")
+    script = unicodedata.name(first, "").split(" ")[0] if first else "?"
+    return script, " " in value or "-" in value
+
+
+def letter_shape(contact: Contact, default_locale: str) -> tuple[Hashable, ...] | None:
+    """What one contact's letters depend on besides the occasion, else None: render its own.
+
+    ``check`` renders one letter per occasion and *shape* (:func:`greeter.checks.run_check`,
+    unless ``--all``): a template's output varies with the contact's language and
+    country (the file, the letter's locale), gender, tier and tags (branches on
+    them), which name parts, company, e-mail, dates (with or without a year) and
+    extra columns are filled in, a name's script and whether it has several
+    words (declension), and academic titles — not with the letters of a name. A
+    contact whose data could fail or show through a letter by its very value
+    (markup, Python's or Jinja's notation, control or invisible characters, a
+    non-ASCII address, a value over :data:`LONG_VALUE` characters) gets None: its
+    letters are rendered for it, as before, so that row's problem is its own.
+    """
+    values = [contact.id, contact.first_name, contact.patronymic, contact.last_name, contact.company]
+    values += [contact.email or "", contact.tier or "", *contact.tags, *contact.extra.values()]
+    joined = " ".join(values)
+    if (
+        not joined.isprintable()
+        or _OWN_RENDER_CHARS.search(joined) is not None
+        or _PYTHON_NOTATION.search(joined) is not None
+        or not (contact.email or "").isascii()
+        or max(map(len, values)) > LONG_VALUE
+    ):
+        return None
+    titled = academic_titles(contact.first_name, contact.last_name)
+    return (
+        contact.locale,
+        normalize_locale(contact.locale, default_locale),
+        contact.country,
+        gender_of(contact).value,
+        contact.tier,
+        tuple(sorted(contact.tags)),
+        _name_shape(titled.first),
+        _name_shape(contact.patronymic),
+        _name_shape(titled.last),
+        bool(titled.titles),
+        bool(contact.company),
+        "«" in contact.company or '"' in contact.company,
+        bool(contact.email),
+        tuple((name, is_yearless(day)) for name, day in contact.dates.items()),
+        tuple(column for column, value in contact.extra.items() if value),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlainLetter:
+    """What ``check`` learnt from rendering one contact's plain letter of one occasion.
+
+    For a contact of a shape already rendered (:func:`letter_shape`), the
+    same is said of it without rendering: its failure, the template's markup
+    in the text part, a part without the unsubscribe line.
+    """
+
+    #: The template not tried, as it is missing or does not compile (reported once, at the file).
+    skipped: str | None = None
+    #: The failure (file, line, words): the render's error, or a letter send could not build.
+    failure: tuple[str, int | None, str] | None = None
+    #: The letter; None when it failed to render (or was skipped).
+    rendered: Rendered | None = None
+    #: An HTML tag the text part shows that the template wrote (one the data holds: :attr:`data_markup`).
+    markup: str | None = None
+    #: An HTML tag the contact's own data holds, and the column: that row's warning, never the shape's.
+    data_markup: tuple[str, str] | None = None
+    #: The part of the letter (``text part``, ``html part``) that shows no unsubscribe line.
+    unsubscribe: str | None = None
+
+
+def plain_letter(
+    renderer: Renderer,
+    settings: Settings,
+    plain: PlanItem,
+    now: datetime,
+    link: str | None,
+    mailto: str | None,
+    no_folder: Problem | None,
+    broken: set[str],
+) -> PlainLetter:
+    """Render ``plain`` in strict mode and read the letter as ``check`` does (:class:`PlainLetter`).
+
+    ``link``: the contact's one-click link, ``mailto`` the config's; ``no_folder``
+    and ``broken``: a missing templates folder and the files that do not
+    compile, whose letters are skipped, not failed once per contact.
+    """
+    contact = plain.hit.contact
+    try:
+        rendered = renderer.render(plain)
+    except TemplateError as exc:
+        if isinstance(exc, TemplateLoadError) and (no_folder is not None or exc.template in broken):
+            return PlainLetter(skipped=exc.template)
+        return PlainLetter(failure=(exc.template, exc.line, exc.detail))
+    # Python's notation in the words, else headers send could not write (one per letter).
+    notation = python_notation(rendered) or header_problem(settings, plain, rendered, now, link)
+    failure = None if notation is None else (rendered.template_file, None, notation)
+    markup = data_markup = None
+    tag = markup_in_text(rendered)
+    if tag is not None:
+        held = markup_in_data(contact, tag, settings.contacts.columns)
+        if held is None:
+            markup = tag
+        else:
+            data_markup = (tag, held)
+    shown = link or mailto
+    missing = unsubscribe_missing(rendered, shown) if shown else None
+    return PlainLetter(None, failure, rendered, markup, data_markup, missing)

@@ -112,8 +112,14 @@ class CheckReport:
     rows_rejected: int = 0
     occasions: list[str] = field(default_factory=list)
     templates: dict[str, int] = field(default_factory=dict)
+    #: Drafts checked in strict mode: every occasion's plain letter for every contact, and the other
+    #: forms of a few (:mod:`greeter.check_forms`).
     renders: int = 0
     render_failures: int = 0
+    #: Of :attr:`renders`, those the templates were run for: one plain letter per occasion and shape of
+    #: contact (:func:`~greeter.check_render.letter_shape`), which tells its other contacts' drafts;
+    #: all of them with ``check --all``.
+    rendered: int = 0
     #: True when the config itself is wrong about the templates (exit 2): a ``templates_dir`` or an
     #: occasion's ``template`` that names no file. A mistake *in* a template — a syntax error, an
     #: unknown filter, an undefined name — is a problem check found in the templates, like a
@@ -246,6 +252,7 @@ class CheckReport:
             "occasions": self.occasions,
             "templates": self.templates,
             "renders": self.renders,
+            "drafts_rendered": self.rendered,
             "render_failures": self.render_failures,
             "renders_skipped": dict(self.skipped),
             "row_problems": {kind: n for kind, n, _ in self.row_problem_kinds()},
@@ -301,6 +308,12 @@ class CheckReport:
             f"renders: {self.renders - self.render_failures} of {self.renders} drafts rendered"
             f" in strict mode, {self.render_failures} failed"
         )
+        if self.rendered < self.renders:  # one letter per shape of contact told the others' drafts
+            renders = (
+                f"renders: {self.renders - self.render_failures} of {self.renders} drafts pass in strict"
+                f" mode, {self.render_failures} failed ({self.rendered:,} rendered, one per shape of"
+                " contact; check --all renders every draft)"
+            )
         if self.contacts_unread():  # a database lost mid-read: what was tried before still counts
             renders = (
                 f"{renders}; the rest not tried without the contacts"

@@ -19,7 +19,7 @@ answers (:mod:`greeter.db_checks`), without creating anything.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,17 +44,19 @@ from greeter.check_reach import Reach, sender_locale_problems
 from greeter.check_render import (
     MAX_NAMED_CONTACTS,
     MAX_RENDER_PROBLEMS,
+    PlainLetter,
     add_locale,
     data_markup_problem,
     header_problem,
+    letter_shape,
     locate_missing,
     markup_in_data,
     markup_in_text,
     markup_problems,
     missing_templates_dir,
+    plain_letter,
     python_notation,
     render_problems,
-    unsubscribe_missing,
     unsubscribe_problems,
 )
 from greeter.check_report import CheckReport, YearlessColumn, refused_report, zone_countries_line
@@ -72,7 +74,6 @@ from greeter.errors import (
     Problem,
     QueryError,
     TemplateError,
-    TemplateLoadError,
 )
 from greeter.occasions import fixed_days, implausible, next_years
 from greeter.plan_types import Hit, PlanItem
@@ -120,7 +121,11 @@ __all__ = [
 
 
 def run_check(
-    config_file: Path, now_text: str | None = None, progress: ProgressStart | None = None
+    config_file: Path,
+    now_text: str | None = None,
+    progress: ProgressStart | None = None,
+    *,
+    every: bool = False,
 ) -> CheckReport:
     """Run every check; a ConfigError (unusable config) propagates to the CLI as exit 2.
 
@@ -192,6 +197,8 @@ def run_check(
     # a few contacts per occasion and template file: the first form a failure appeared in.
     form_failures: dict[tuple[str, int | None, str], tuple[str, list[str]]] = {}
     sampled: Counter[tuple[str, str]] = Counter()
+    # The plain letter of each (occasion, years, shape) rendered so far: what it told its contacts.
+    shapes: dict[Hashable, PlainLetter] = {}
     # HTML tags the text part shows, by (template file, tag): the contacts whose letter did.
     markup: dict[tuple[str, str], list[str]] = {}
     # …and those the contact's own data holds (its row's problem, said once per contact and tag).
@@ -231,56 +238,55 @@ def run_check(
                     if yearless is None:
                         yearless = report.yearless[column] = YearlessColumn()
                     yearless.see(day)
+            # Its letters' shape (check_render.letter_shape): one render per occasion and shape
+            # tells every contact of it; None (or --all): its own letters are rendered.
+            shape = None if every else letter_shape(contact, settings.defaults.locale)
             for occ in settings.occasions:
                 # A date without a year is greeted without an anniversary number: rendered so here too.
                 years = 1 if occ.field is not None and not is_yearless(contact.dates.get(occ.field)) else None
                 hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
                 plain = PlanItem(hit, "send")
-                try:
-                    rendered = renderer.render(plain)
-                except TemplateError as exc:
-                    if isinstance(exc, TemplateLoadError) and (
-                        no_folder is not None or exc.template in broken
-                    ):
-                        report.skipped[exc.template] += 1  # reported once above, at the file
-                        continue
-                    report.renders += 1
-                    report.render_failures += 1
-                    key = (exc.template, exc.line, exc.detail)
-                    failures.setdefault(key, []).append(contact.id)
-                    add_locale(locales, key, contact.locale or settings.defaults.locale)
+                shaped = None if shape is None else (occ.name, years, shape)
+                letter = shapes.get(shaped) if shaped is not None else None
+                if letter is None:
+                    letter = plain_letter(renderer, settings, plain, now, link, mailto, no_folder, broken)
+                    report.rendered += letter.skipped is None
+                    if letter.rendered is not None:
+                        titles.letter(plain, letter.rendered)  # a title in a letter is the shape's
+                    if shaped is not None and letter.data_markup is None:
+                        shapes[shaped] = letter
+                if letter.skipped is not None:
+                    report.skipped[letter.skipped] += 1  # reported once above, at the file
                     continue
                 report.renders += 1
-                # Python's notation in the words, else headers send could not write (one per letter).
-                notation = python_notation(rendered) or header_problem(settings, plain, rendered, now, link)
-                if notation is not None:
+                if letter.failure is not None:
                     report.render_failures += 1
-                    key = (rendered.template_file, None, notation)
-                    failures.setdefault(key, []).append(contact.id)
-                    add_locale(locales, key, contact.locale or settings.defaults.locale)
-                tag = markup_in_text(rendered)
-                if tag is not None:
-                    held = markup_in_data(contact, tag, settings.contacts.columns)
-                    if held is None:
-                        markup.setdefault((rendered.template_file, tag), []).append(contact.id)
-                    elif (contact.id, tag) not in data_markup:
-                        data_markup.add((contact.id, tag))
-                        typed = data_markup_problem(contact, tag, held)
-                        report.problems.append(placed_at_contact(typed, contact.id, settings.contacts.source))
-                shown = link or mailto
-                missing = unsubscribe_missing(rendered, shown) if shown else None
-                if missing is not None:
-                    no_unsubscribe.setdefault((rendered.template_file, missing), []).append(contact.id)
+                    failures.setdefault(letter.failure, []).append(contact.id)
+                    add_locale(locales, letter.failure, contact.locale or settings.defaults.locale)
+                rendered = letter.rendered
+                if rendered is None:
+                    continue
+                if letter.markup is not None:
+                    markup.setdefault((rendered.template_file, letter.markup), []).append(contact.id)
+                if letter.data_markup is not None and (contact.id, letter.data_markup[0]) not in data_markup:
+                    tag, held = letter.data_markup
+                    data_markup.add((contact.id, tag))
+                    typed = data_markup_problem(contact, tag, held)
+                    report.problems.append(placed_at_contact(typed, contact.id, settings.contacts.source))
+                if letter.unsubscribe is not None:
+                    no_unsubscribe.setdefault((rendered.template_file, letter.unsubscribe), []).append(
+                        contact.id
+                    )
                 reach.rendered(contact, occ.template, rendered.template_file)
                 reach.signed(contact, rendered.locale)
                 titles.sent(occ, rendered.locale)
-                titles.letter(plain, rendered)
                 sample = (occ.name, rendered.template_file)
                 if sampled[sample] >= SAMPLE_CONTACTS:
                     continue
                 sampled[sample] += 1
                 for form, item in letter_forms(hit, settings.occasions, real_days.get(occ.name)):
                     report.renders += 1
+                    report.rendered += 1
                     try:
                         other = renderer.render(item)
                     except TemplateError as exc:

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from greeter import __version__
+from greeter.check_options import all_drafts_option, progress_words
 from greeter.errors import (
     EXIT_BUG,
     EXIT_USAGE,
@@ -566,15 +567,17 @@ def check_occasion(
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. a missing e-mail) as problems: exit 1.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @_now_reading_option
+@all_drafts_option
 @click.pass_obj
 @handles_errors
-def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
+def check(state: State, strict: bool, as_json: bool, now: str | None, every: bool) -> None:
     """Validate the config, the contacts and every template.
 
-    Renders every occasion's template for every contact in strict mode, so a
-    template that would fail for one client is found before anything is
-    sent; for a few contacts per template also the letter sent early, late,
-    merged with other occasions and for other anniversary numbers. Warns
+    Checks every occasion's letter for every contact in strict mode (one render
+    per shape of contact, see --all; each row's data is checked), so a template
+    that would fail for one client is found before anything is sent; for a few
+    contacts per template also the letter sent early, late, merged with other
+    occasions and for other anniversary numbers. Warns
     about an audience tag, tier or contact id no contact has, and a locale
     with no file of a template. Prints each problem (file:line, row N), then a summary.
     Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows,
@@ -589,9 +592,9 @@ def check(state: State, strict: bool, as_json: bool, now: str | None) -> None:
     from greeter.send_report import progress_factory
 
     # On a terminal, the rows read so far (minutes at 200,000 rows); none in a log, none with --json.
-    progress = None if as_json else progress_factory("checking contacts, every template rendered", "rows")
+    progress = None if as_json else progress_factory(progress_words(every), "rows")
     try:
-        report = run_check(state.config, now_text=now, progress=progress)
+        report = run_check(state.config, now_text=now, progress=progress, every=every)
     except (ConfigError, ContactsError) as exc:
         if as_json:  # `check --json | jq .errors` gets the summary whatever stopped the check
             click.echo(json.dumps(refused_report(state.config, exc).summary(), ensure_ascii=False, indent=2))
