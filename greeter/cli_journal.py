@@ -147,14 +147,18 @@ def history(
     writes to (the do-not-contact list, an erasure, the CRM's column) is
     said after the rows, on stderr; so is where a contact's greetings to
     its former addresses are. A --contact that is no id but a name (any
-    order and case, ё as е, or a surname alone) is that contact's; when
-    several contacts have it, they are listed (exit 2).
+    order and case, ё as е, or a surname alone; failing whole words, the
+    start of them: "Кузн" for Кузнецов) is that contact's; when several
+    contacts have it, they are listed (exit 2).
 
     Each row's client (full name, company) is looked up in the contacts
     source (the journal keeps no names), the occasion shown by its title in
     the config, the time on the client's clock (its time zone, else
     defaults.timezone). JSON and CSV add name, company, occasion_title,
-    timezone and when_local after their fields. A source that cannot be read
+    timezone and when_local after their fields, then subject: the letter's
+    subject as the client read it (the table's subject; "—" and null for
+    a letter sent before the journal kept subjects, none for a greeting
+    that rode in another occasion's letter). A source that cannot be read
     is said once on stderr; the journal is shown all the same.
 
     --since (or --from) and --until bound the occasion date, both days

@@ -1,11 +1,12 @@
 """``history --contact``/``--email``: the client asked for, by id or by name; why greetings stopped.
 
 A sales manager types the client as the CRM shows it — «Смирнова Анна
-Ильинична», or «Смирнова» — not contact 2002: a ``--contact`` that neither the
-contacts source nor the journal has as an id is looked up as a name
-(:func:`by_name`). After the rows, what is said of that client
-(:func:`client_notes`): why greetings stopped, where its greetings to former
-addresses are.
+Ильинична», or «Смирнова», or as much of it as they remember, «Кузн» — not
+contact 2002: a ``--contact`` that neither the contacts source nor the
+journal has as an id is looked up as a name, whole words first, else the
+starts of them (:func:`by_name`). After the rows, what is said of that
+client (:func:`client_notes`): why greetings stopped, where its greetings to
+former addresses are.
 """
 
 from __future__ import annotations
@@ -40,22 +41,23 @@ def is_id(inputs: Inputs, journal: JournalStore, text: str) -> bool:
 def by_name(inputs: Inputs, journal: JournalStore, text: str) -> tuple[str, str | None]:
     """The contact id a ``--contact`` names, and what to say of it (None: it is an id, or no name).
 
-    ``text`` is an id when it is one (:func:`is_id`); else
-    the contacts whose name has its words (:func:`named`): one is the
+    ``text`` is an id when it is one (:func:`is_id`), whatever name it
+    may also begin; else the contacts whose name has its words — whole, else
+    the start of them, «Кузн» for Кузнецов (:func:`named`): one is the
     contact asked for ("--contact Смирнова: contact 2002 (…)"), several are
     a usage error listing them (exit 2: the manager picks one), none leaves
     ``text`` as it was (the caller says nobody has it).
     """
     if is_id(inputs, journal, text):
         return text, None
-    found = named(inputs, text)
+    found, whole = named(inputs, text)
     if not found:
         return text, None
     if len(found) == 1:
         return found[0].id, f"--contact {text}: contact {listed(found).removeprefix('--contact ')}"
+    have = "have that name" if whole else "have a name that begins so"
     raise UnknownContactError(
-        f"--contact {text} is no contact id, and several contacts have that name:"
-        f" did you mean {listed(found)}?"
+        f"--contact {text} is no contact id, and several contacts {have}: did you mean {listed(found)}?"
     )
 
 

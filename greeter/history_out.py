@@ -260,7 +260,7 @@ _HISTORY_WIDTHS = {
     "contact_id": 12, "occasion": 24, "occasion_date": 14, "state": 11, "email": 32, "attempts": 10,
     "last_reply": 50, "reason": 40, "reason_code": 16, "merged": 18, "message_id": 30,
     "current_contact_id": 20, "name": 34, "company": 28, "occasion_title": 28, "timezone": 18,
-    "sent_day_local": 16,
+    "sent_day_local": 16, "subject": 48,
 }  # fmt: skip
 
 

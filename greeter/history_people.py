@@ -2,7 +2,8 @@
 
 The journal keeps no names on purpose (data minimisation: ``greeter forget``
 erases by address and contact id, and every name kept there would be one more
-copy to erase). But a sales manager knows "Иван Петрович Иванов, ООО «Тест»",
+copy to erase) — only what a letter's subject says, which is the row's and goes
+with it. But a sales manager knows "Иван Петрович Иванов, ООО «Тест»",
 not contact 1001, a "День рождения", not ``birthday``, and the client's
 morning, not UTC. So history looks the contacts of the rows it shows up in the
 contacts source — read as every command reads it
@@ -245,45 +246,74 @@ def _read(
     return by_id, by_address
 
 
-def named(inputs: Inputs, text: str, limit: int = 5) -> list[Contact]:
-    """The contacts whose name has every word of ``text`` (:func:`name_matches`), at most
-    ``limit`` + 1 of them (one more says there are more) — for ``--contact Смирнова``, which is no
-    id. Reads the source until then; one that cannot be read gives none (the caller has said the
-    id is not there)."""
+def named(inputs: Inputs, text: str, limit: int = 5) -> tuple[list[Contact], bool]:
+    """The contacts whose name has every word of ``text`` (:func:`name_matches`), at most ``limit`` + 1
+    of them (one more says there are more), and True; else, when no contact's name has them whole,
+    those whose name has words that begin with them («Кузн» for Кузнецов), and False — for
+    ``--contact Смирнова``, which is no id.
+
+    Whole words first: ``--contact Иванов`` is the one Иванов, not him and every Иванова. Reads the
+    source until ``limit`` + 1 contacts have the words whole (to its end otherwise: another may
+    have them whole further on); one that cannot be read gives none (the caller has said the id is
+    not there).
+    """
     from greeter.errors import GreeterError
 
     wanted = _name_key(text).split()
     if not wanted:
-        return []
-    found: list[Contact] = []
+        return [], True
+    whole: list[Contact] = []
+    begun: list[Contact] = []
     try:
         stream = inputs.contacts(inputs.new_report())
         try:
             for contact in stream:
                 if name_matches(contact, wanted):
-                    found.append(contact)
-                    if len(found) > limit:
+                    whole.append(contact)
+                    if len(whole) > limit:
                         break
+                elif len(begun) <= limit and name_matches(contact, wanted, starts=True):
+                    begun.append(contact)
         finally:
             stream.close()
     except (GreeterError, OSError):
-        return []
-    return found
+        return [], True
+    return (whole, True) if whole else (begun, False)
 
 
-def name_matches(contact: Contact, wanted: Sequence[str]) -> bool:
+def name_matches(contact: Contact, wanted: Sequence[str], *, starts: bool = False) -> bool:
     """Whether each of the words ``wanted`` (:func:`_name_key`'s) is a word of the contact's name,
-    each its own (pure).
+    each its own (pure); with ``starts``, the start of one («кузн», «анна смир»).
 
     Any order — «Анна Ильинична Смирнова», «Смирнова Анна Ильинична» as a
     Russian CRM writes it — and any part: a surname alone, a first name alone
     (which most often names several). A name of two words is not found by one
-    word twice («Анна Анна»).
+    word twice («Анна Анна»), nor by two starts of the same word.
     """
-    asked = Counter(wanted)
     parts = " ".join((contact.last_name, contact.first_name, contact.patronymic))
     # The name as written in its letters too: a Serbian contact's in the other script.
-    return any(not asked - Counter(_name_key(name).split()) for name in (parts, contact.display_name))
+    names = (parts, contact.display_name)
+    return any(_each_its_own(wanted, _name_key(name).split(), starts) for name in names)
+
+
+def _each_its_own(wanted: Sequence[str], words: Sequence[str], starts: bool) -> bool:
+    """Whether every one of ``wanted`` is one of ``words`` (``starts``: the start of one), no two
+    the same word of ``words`` — a matching, found by augmenting paths (a name has a few words)."""
+    if not starts:
+        return not Counter(wanted) - Counter(words)
+    taken: dict[int, int] = {}  # a word of the name → the wanted word that has it
+
+    def place(i: int, tried: set[int]) -> bool:
+        for j, word in enumerate(words):
+            if j in tried or not word.startswith(wanted[i]):
+                continue
+            tried.add(j)
+            if j not in taken or place(taken[j], tried):
+                taken[j] = i
+                return True
+        return False
+
+    return all(place(i, set()) for i in range(len(wanted)))
 
 
 def _name_key(text: str) -> str:

@@ -59,11 +59,17 @@ EXPIRED_WORDS = "not sent before the end of its catch-up period (catch_up_days);
 #: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
 #: finds those rows: the journal has no state of its own for an operator's decision.
 DISMISSED = "dismissed"
-COLUMNS = (
+#: JSON's and CSV's fields of the journal's own, before the names (:data:`~greeter.history_people.FIELDS`).
+JOURNAL_FIELDS = (
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at",
     "sent_at", "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at",
-    "current_contact_id", *FIELDS,
+    "current_contact_id",
 )  # fmt: skip
+#: Every field of JSON and CSV. ``subject`` (the letter's, decoded; null where the row has no
+#: letter of its own or its letter went out before the journal kept subjects) came later than the
+#: rest: it is the last, so that a script reading the CSV by position finds each of the others
+#: where it always was.
+COLUMNS = (*JOURNAL_FIELDS, *FIELDS, "subject")
 
 #: The planner's words for why an occasion was not greeted on its own (preview's ``reason``).
 #: ``baseline``: a greeting the tool before greeter sent (``greeter baseline``), never sent by greeter.
@@ -253,7 +259,7 @@ def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | N
     people = people or People()
     current = people.current_id(entry, asked)
     out: dict[str, Any] = {}
-    for name in COLUMNS[: -len(FIELDS)]:
+    for name in JOURNAL_FIELDS:
         if name == "current_contact_id":
             out[name] = current
             continue
@@ -270,6 +276,7 @@ def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | N
             value = list(value)
         out[name] = value
     out.update(people.fields(entry, when(entry), current))
+    out["subject"] = entry.subject
     return out
 
 
@@ -291,6 +298,19 @@ def when(entry: JournalEntry) -> datetime:
     as the time of a failure that came on a later attempt.
     """
     return entry.sent_at or entry.updated_at
+
+
+#: The table's subject of a letter whose Subject the journal does not have: one sent by a greeter
+#: older than the column (a row with no letter of its own — a skip, an expiry, an occasion that
+#: rode in another's letter — shows none).
+NO_SUBJECT = "—"
+
+
+def subject_text(entry: JournalEntry) -> str:
+    """The table's subject: the letter's, :data:`NO_SUBJECT` for a letter's unknown one, else ""."""
+    if entry.subject:
+        return entry.subject
+    return NO_SUBJECT if entry.message_id else ""
 
 
 def why(entry: JournalEntry) -> str:
@@ -320,19 +340,22 @@ def why(entry: JournalEntry) -> str:
 
 #: The table's columns: which hold words people grep for, never split (:mod:`greeter.table_fit`),
 #: and which a narrow terminal leaves out first (the company, the attempts, the time, the server's
-#: reply, the address). The address goes after the reply: a manager looking up a client's history
-#: tells its contacts (two people at one client, an address changed since) apart by it, and the
-#: state already says what happened; an address too long to fit beside the rest goes anyway, and
-#: the reply is then shown again (:func:`~greeter.table_fit.fit`).
+#: reply, the subject, the address). The subject — what the client read, which a manager looks
+#: the history up for — outlasts the server's reply, free text that folds as the reply does, and
+#: is left out where no row has one to show. The address goes after both: a manager looking up a
+#: client's history tells its contacts (two people at one client, an address changed since) apart
+#: by it, and the state already says what happened; an address too long to fit beside the rest
+#: goes anyway, and the others are then shown again (:func:`~greeter.table_fit.fit`).
 COLUMNS_SHOWN = (
     Column("contact", whole_first=True, overflow="ellipsis"),
     Column("company", drop=1, overflow="ellipsis"),
-    Column("e-mail", whole=True, drop=5),
+    Column("e-mail", whole=True, drop=6),
     Column("occasion", whole=True),
     Column("date", whole=True),
     Column("state", whole=True),
     Column("attempts", "tries", whole=True, drop=2),
     Column("when (client's time)", "when", whole=True, drop=3),
+    Column("subject", drop=5, unless_empty=True),
     Column("server said / why", "why", whole_first=True, drop=4),  # a reason code first: "invalid_contact: …"
 )
 
@@ -368,7 +391,7 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
         plain(who), plain(contact.company if contact else ""), plain(entry.email or ""),
         plain(people.occasions(entry)), entry.occasion_date.isoformat(),
         Text(entry.state, style=_COLOUR.get(entry.state, "")), str(entry.attempts),
-        local_text(people.local(entry, when(entry), marked)), plain(why(entry)),
+        local_text(people.local(entry, when(entry), marked)), plain(subject_text(entry)), plain(why(entry)),
     )  # fmt: skip
 
 

@@ -122,9 +122,9 @@ _CHECKPOINT_PATIENCE_MS = 1000
 _CLAIM_SQL = """
                 INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id,
                     attempts, planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
-                    created_at, updated_at)
+                    subject, created_at, updated_at)
                 SELECT :cid, :occ, :day, 'claimed', :email, :mid, 1, :planned, :send_day, :offset,
-                    :merged, :hash, :payload, :now, :now
+                    :merged, :hash, :payload, :subject, :now, :now
                 WHERE (NOT :retry OR EXISTS (SELECT 1 FROM greetings
                     WHERE contact_id = :cid AND occasion = :occ AND occasion_date = :day))
                     AND NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
@@ -133,6 +133,7 @@ _CLAIM_SQL = """
                     attempts = attempts + 1, merged = excluded.merged,
                     content_hash = COALESCE(excluded.content_hash, content_hash),
                     payload = COALESCE(excluded.payload, payload),
+                    subject = COALESCE(excluded.subject, subject),
                     next_attempt_at = NULL, reason = NULL, updated_at = excluded.updated_at
                 WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= excluded.updated_at
                 """
@@ -398,7 +399,8 @@ class Journal(SenderLock, Transitions, OptOuts):
                     **key_params(r.key), "email": r.email, "mid": r.message_id,
                     "planned": db_time(r.planned_at), "send_day": r.planned_at.date().isoformat(),
                     "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
-                    "merged": merged, "hash": r.content_hash, "payload": r.payload, "now": at,
+                    "merged": merged, "hash": r.content_hash, "payload": r.payload,
+                    "subject": r.subject, "now": at,
                     "email_key": email_key(r.email), "retry": r.retry,
                 }  # fmt: skip
                 cur = db.execute(_CLAIM_SQL, params)

@@ -97,10 +97,10 @@ CONNECT_TIMEOUT = 10
 #: neither the insert nor the update happens (the list is no row the conflict re-reads).
 _CLAIM = """
 INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id, attempts,
-    planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
+    planned_at, send_day, utc_offset_minutes, merged, content_hash, payload, subject,
     claimed_by, claim_token, lease_until, created_at, updated_at)
 SELECT %(cid)s, %(occ)s, %(day)s, 'claimed', %(email)s, %(mid)s, 1, %(planned)s, %(send_day)s,
-    %(offset)s, %(merged)s, %(hash)s, %(payload)s, %(me)s, %(token)s,
+    %(offset)s, %(merged)s, %(hash)s, %(payload)s, %(subject)s, %(me)s, %(token)s,
     clock_timestamp() + %(lease)s, %(now)s, %(now)s
 WHERE NOT EXISTS (SELECT 1 FROM greetings WHERE contact_id = %(cid)s AND occasion = %(occ)s
     AND occasion_date = %(day)s AND NOT (state = 'retry' AND next_attempt_at <= %(now)s))
@@ -112,6 +112,7 @@ ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
     attempts = greetings.attempts + 1, merged = EXCLUDED.merged,
     content_hash = COALESCE(EXCLUDED.content_hash, greetings.content_hash),
     payload = COALESCE(EXCLUDED.payload, greetings.payload),
+    subject = COALESCE(EXCLUDED.subject, greetings.subject),
     next_attempt_at = NULL, reason = NULL, claimed_by = EXCLUDED.claimed_by,
     claim_token = EXCLUDED.claim_token, lease_until = EXCLUDED.lease_until,
     updated_at = EXCLUDED.updated_at
@@ -476,6 +477,7 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
             "send_day": r.planned_at.date(),
             "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
             "merged": Jsonb(list(r.merged)), "hash": r.content_hash, "payload": r.payload,
+            "subject": r.subject,
             "me": self.worker_id, "token": uuid.uuid4().hex, "lease": self.lease, "now": now,
             "email_key": email_key(r.email), "retry": r.retry,
         }  # fmt: skip

@@ -150,6 +150,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             " reason text NOT NULL, created_at timestamptz NOT NULL)",
         ),
     ),
+    Migration(
+        6,
+        "the subject of each letter, as its reader saw it (for greeter history)",
+        ("ALTER TABLE greetings ADD COLUMN subject text",),
+    ),
 )
 
 assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "versions are 1..n"

@@ -141,6 +141,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        9,
+        "the subject of each letter, as its reader saw it (for greeter history)",
+        ("ALTER TABLE greetings ADD COLUMN subject TEXT",),
+    ),
 )
 
 _BUSY_TIMEOUT_MS = 5000

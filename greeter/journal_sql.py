@@ -136,6 +136,16 @@ def as_stored(value: Any) -> Any:
     return value
 
 
+#: SQL: the columns :func:`entry_from_row` reads, which every query that makes entries selects.
+#: Not ``*``: that read each unsent letter's bytes too (``payload``, kept until it is final) and
+#: PostgreSQL's lease columns, for every row of a history that shows none of them.
+ENTRY_COLUMNS = (
+    "contact_id, occasion, occasion_date, state, email, message_id, attempts, last_reply, reason,"
+    " planned_at, send_day, next_attempt_at, merged, content_hash, created_at, updated_at, sent_at,"
+    " subject"
+)
+
+
 def entry_from_row(
     row: Row,
     *,
@@ -169,6 +179,7 @@ def entry_from_row(
         created_at=moment(row["created_at"]),
         updated_at=moment(row["updated_at"]),
         sent_at=optional(moment, row["sent_at"]),
+        subject=row["subject"],
     )
 
 
@@ -207,7 +218,7 @@ class JournalSql(JournalStore, ABC):
 
     @abstractmethod
     def _entries(self, query: str, params: Mapping[str, Any]) -> list[JournalEntry]:
-        """Run ``SELECT * FROM greetings …`` and return its rows as entries."""
+        """Run ``SELECT`` :data:`ENTRY_COLUMNS` ``FROM greetings …`` and return its rows as entries."""
 
     @abstractmethod
     def _stream_entries(self, query: str, params: Mapping[str, Any]) -> Iterator[JournalEntry]:
@@ -353,7 +364,8 @@ class JournalSql(JournalStore, ABC):
         p = self._p
         later = {"now": self._at(now)}
         expired = self._entries(
-            f"SELECT * FROM greetings WHERE state = 'expired' AND updated_at > {p('now')}", later
+            f"SELECT {ENTRY_COLUMNS} FROM greetings WHERE state = 'expired' AND updated_at > {p('now')}",
+            later,
         )
         where = self._key_where()
         keys = [
@@ -375,16 +387,16 @@ class JournalSql(JournalStore, ABC):
     def due_retries(self, now: datetime) -> list[JournalEntry]:
         """``retry`` rows whose time has come, longest waiting first."""
         return self._entries(
-            f"SELECT * FROM greetings WHERE state = 'retry' AND next_attempt_at <= {self._p('now')}"
-            " ORDER BY next_attempt_at",
+            f"SELECT {ENTRY_COLUMNS} FROM greetings"
+            f" WHERE state = 'retry' AND next_attempt_at <= {self._p('now')} ORDER BY next_attempt_at",
             {"now": self._at(now)},
         )
 
     def next_retry_at(self, now: datetime) -> datetime | None:
         """When the earliest ``retry`` not yet due at ``now`` becomes due, if any."""
         rows = self._entries(
-            f"SELECT * FROM greetings WHERE state = 'retry' AND next_attempt_at > {self._p('now')}"
-            " ORDER BY next_attempt_at LIMIT 1",
+            f"SELECT {ENTRY_COLUMNS} FROM greetings"
+            f" WHERE state = 'retry' AND next_attempt_at > {self._p('now')} ORDER BY next_attempt_at LIMIT 1",
             {"now": self._at(now)},
         )
         return rows[0].next_attempt_at if rows else None
@@ -416,6 +428,6 @@ class JournalSql(JournalStore, ABC):
         given = [(test, name, value) for test, name, value in filters if value is not None]
         where = " AND ".join(["1 = 1", *(f"{test} {self._p(name)}" for test, name, _ in given)])
         return self._stream_entries(
-            f"SELECT * FROM greetings WHERE {where} ORDER BY {self._HISTORY_ORDER}",
+            f"SELECT {ENTRY_COLUMNS} FROM greetings WHERE {where} ORDER BY {self._HISTORY_ORDER}",
             {name: value for _, name, value in given},
         )

@@ -176,6 +176,10 @@ class ClaimRequest:
     #: A due retry or resend: claimed only while its ``retry`` row is there. A row erased
     #: meanwhile (``greeter forget``) must not come back as a new letter to the erased address.
     retry: bool = False
+    #: The letter's Subject as its reader sees it (decoded, not RFC 2047): kept on the row, written
+    #: by the claim's own statement (no query more per letter). None (a retry, whose row has it
+    #: from its first claim) leaves the row's as it is.
+    subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +203,11 @@ class JournalEntry:
     created_at: datetime
     updated_at: datetime
     sent_at: datetime | None
+    #: The Subject of the letter claimed for it, decoded (what the client read); None for a row
+    #: with no letter of its own (a skip, an expiry, an occasion merged into another's letter —
+    #: the carrier's row has the one subject of that letter) and for one a greeter older than the
+    #: column journaled (SQLite migration 9, PostgreSQL 6).
+    subject: str | None = None
 
     @property
     def key(self) -> JournalKey:
@@ -350,6 +359,7 @@ class JournalStore(Protocol):
         merged: Sequence[str] = (),
         content_hash: str | None = None,
         payload: bytes | None = None,
+        subject: str | None = None,
         now: datetime,
     ) -> bool:
         """Atomically take the greeting for sending; False if it is not ours to send.
@@ -360,12 +370,15 @@ class JournalStore(Protocol):
         before SMTP DATA (DESIGN §4). A ``retry`` whose address is on the
         do-not-contact list is never re-claimed (:meth:`skip_suppressed`).
         ``payload`` keeps the letter's bytes until it is final, so a retry or
-        an operator's resend repeats exactly the same message.
+        an operator's resend repeats exactly the same message; ``subject``
+        (decoded) stays with the row, for ``greeter history``.
 
         Written here once: a claim is :meth:`claim_many` of one, on every
         backend (they inherit it by subclassing this protocol).
         """
-        request = ClaimRequest(key, email, message_id, planned_at, tuple(merged), content_hash, payload)
+        request = ClaimRequest(
+            key, email, message_id, planned_at, tuple(merged), content_hash, payload, subject=subject
+        )
         return self.claim_many([request], now=now)[0]
 
     def claim_many(self, requests: Sequence[ClaimRequest], *, now: datetime) -> list[bool]:

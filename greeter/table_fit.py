@@ -74,6 +74,10 @@ class Column:
     #: A whole value wraps over at most this many lines (0: any), else it is on one: a column grown
     #: part way to one line would break its lines elsewhere ("12:47" over "MSK").
     lines: int = 0
+    #: Left out when none of its cells has anything in it: a column that came later than the table
+    #: (``history``'s subject, which rows journaled before it have none of) takes no room from
+    #: the others where it would show nothing.
+    unless_empty: bool = False
 
 
 @dataclass(slots=True)
@@ -177,12 +181,16 @@ def fit(columns: Sequence[Column], measures: Sequence[Measure], width: int) -> L
     puts on one line each, then to the free text again.
     Nothing left to drop and still too wide: the free text narrowed to
     :data:`FREE_LEAST`, then the widest columns (a whole one then folds —
-    there is no room).
+    there is no room). A column :attr:`Column.unless_empty` whose cells are
+    all empty is never shown.
     """
-    everything = tuple(range(len(columns)))
-    natural = [max(m.widest, cell_len(c.header)) for c, m in zip(columns, measures, strict=True)]
-    if sum(natural) + extra_width(len(columns)) <= width:
-        return Layout(everything, tuple(columns), tuple(c.header for c in columns), tuple(natural))
+    everything = tuple(
+        i for i, (c, m) in enumerate(zip(columns, measures, strict=True)) if m.widest or not c.unless_empty
+    )
+    natural = [max(measures[i].widest, cell_len(columns[i].header)) for i in everything]
+    if sum(natural) + extra_width(len(everything)) <= width:
+        kept = tuple(columns[i] for i in everything)
+        return Layout(everything, kept, tuple(c.header for c in kept), tuple(natural))
     full = _squeezed(columns, measures, everything, width, short=False)
     if full is not None:  # the words fit with the full headers: every column, as they are
         return full

@@ -46,7 +46,7 @@ MOMENT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 SCRIPT_COLUMNS = [
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at", "sent_at",
     "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at", "current_contact_id",
-    "name", "company", "occasion_title", "timezone", "when_local",
+    "name", "company", "occasion_title", "timezone", "when_local", "subject",
 ]  # fmt: skip
 EXCEL_COLUMNS = [
     *(f"{c}_utc" if c in ("planned_at", "sent_at", "updated_at") else c for c in SCRIPT_COLUMNS),
@@ -104,7 +104,7 @@ def test_history_o_xlsx_is_a_workbook_with_date_cells_and_formulas_kept_text(sen
     assert sheet is not None
     assert [c.value for c in sheet[1]] == EXCEL_COLUMNS and all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"  # the header stays in view
-    assert sheet.auto_filter.ref == f"A1:U{1 + len(exact)}"  # U: the 21st column, every row filtered
+    assert sheet.auto_filter.ref == f"A1:V{1 + len(exact)}"  # V: the 22nd column, every row filtered
     widths = {
         name: sheet.column_dimensions[c.column_letter].width
         for name, c in zip(EXCEL_COLUMNS, sheet[1], strict=True)
