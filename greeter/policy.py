@@ -594,20 +594,14 @@ def decide(
       merge under the highest priority.
 
     The occasions' merge settings (``rules``: :class:`MergeRule` by name; docs/delivery.md):
-
-    * ``merge: false`` takes an occasion out of the groups: its own letter, decided in
-      date order among them against the cap. Two letters that cannot merge within
-      ``min_gap_days`` leave the lower priority one skipped as ``frequency_cap`` (ties:
-      the earlier goes), naming the other — as a fallback lead yields (:func:`_crowded_out`).
-    * Merge bounds never change who leads (colliding occasions merge under the highest
-      priority, the same at every ``now``): a member or rider the lead's letter may not
-      carry — planned further from its own anchor than its bounds — is decided on its own
-      after it (:func:`_on_own`), usually skipped as ``frequency_cap`` saying both. New
-      Year (late at most ``catch_up_days`` by default) no longer rides 13 days late in an
-      11 January first-deal letter, to be lost with it when that is refused or expires;
-      a New Year of a higher priority than the first deal leads, carrying it early.
-    * An expired member of a group none of whose members leads says which letters could
-      not carry it (:func:`_uncarried`), not only how late it is.
+    a ``merge: false`` occasion forms no group and is decided as its own letter, in date
+    order among the groups; of two letters that cannot merge within ``min_gap_days`` the
+    lower priority one is skipped (ties: the earlier goes), as a fallback lead yields.
+    Merge bounds never change who leads (the highest priority, the same at every
+    ``now``): a member or rider the lead's letter may not carry is decided on its own after
+    it (:func:`_on_own`) — New Year is not carried 13 days late in an 11 January letter,
+    to be lost with it when that letter is refused or expires. An expired member of a
+    group nobody leads names the letters that could not carry it (:func:`_uncarried`).
     """
     decisions: list[Decision] = []
     candidates.sort()
