@@ -352,9 +352,9 @@ class Occasion(_Model):
         description=(
             "false: never merged — always its own letter on its own day, never carried in another "
             "occasion's letter nor carrying one (a Christmas letter stays a Christmas letter, not "
-            "«upcoming Christmas» in a birthday letter two weeks early). Within "
-            "frequency_cap.min_gap_days of another letter the cap decides between the two as "
-            "between any two letters: the earlier goes, the later is skipped as frequency_cap"
+            "«upcoming Christmas» in a birthday letter two weeks early). Two letters that cannot "
+            "merge cannot both go within frequency_cap.min_gap_days either: the lower priority one "
+            "is skipped as frequency_cap, naming the other (the same priority: the later one)"
         ),
     )
     merge_max_days_late: int | None = Field(

@@ -166,10 +166,15 @@ class MergeRule:
         """
         late = letter - own
         if self.max_days_late is not None and late > self.max_days_late:
-            return f"{late} days after its day (merge_max_days_late {self.max_days_late})"
+            return f"{_days(late)} after its day (merge_max_days_late {self.max_days_late})"
         if self.max_days_early is not None and -late > self.max_days_early:
-            return f"{-late} days before its day (merge_max_days_early {self.max_days_early})"
+            return f"{_days(-late)} before its day (merge_max_days_early {self.max_days_early})"
         return ""
+
+
+def _days(n: int) -> str:
+    """``n`` and "day" or "days" (the planner's details are English)."""
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def bounds(rules: Mapping[str, MergeRule] | None, occasion: str) -> MergeRule | None:

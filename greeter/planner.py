@@ -73,8 +73,8 @@ class PlanWindow:
 
     @cached_property
     def merge_rules(self) -> dict[str, MergeRule]:
-        """The occasions that do not merge as by default (:class:`~greeter.plan_types.MergeRule`),
-        by name: none, the usual config, and the cap decides as it always did."""
+        """The occasions whose merging a setting limits (:class:`~greeter.plan_types.MergeRule`), by
+        name: ``merge: false``, or a bound on how far from its day another letter may carry it."""
         rules: dict[str, MergeRule] = {}
         early_limit = self.settings.send_window.max_days_early
         for occ in self.settings.occasions:

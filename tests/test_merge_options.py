@@ -184,6 +184,15 @@ NOT_IN_ADVANCE = {"birthday": ", max_days_early: 0"}
              "new_year": ("skip", "merged", "birthday", "sent with birthday")},
             id="a-day-late-still-merges",
         ),
+        pytest.param(  # …and not within a bound of 0 ("1 day", not "1 days")
+            {"new_year": ", merge_max_days_late: 0"}, {"birthday": D(1980, 12, 30)}, [], BEFORE,
+            {"birthday": ("send", None, None, ""),
+             "new_year": ("skip", "frequency_cap", None,
+                          "the birthday letter of 2026-12-30 would carry it 1 day after its day "
+                          "(merge_max_days_late 0); alone it would come only 1 day from the greeting "
+                          "of 2026-12-30 (min_gap_days 14)")},
+            id="bound-of-0-days",
+        ),
         # The old way's loss, made explicit: the carrier refused by the cap on its day (a letter
         # to the client on 5 January), New Year, past its catch-up, says why no letter carries it.
         pytest.param(
