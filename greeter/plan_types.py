@@ -159,16 +159,25 @@ class MergeRule:
     #: At most this many days may the letter carrying it be planned before its own day; None: no limit.
     max_days_early: int | None = None
 
-    def outside(self, own: int, letter: int) -> str:
+    def outside(self, own: int, letter: int, day: int | None = None) -> str:
         """Why a letter planned for day ``letter`` (ordinal) may not carry it, planned for ``own``.
 
-        "" if it may. Counted between the days planned, so a group keeps its shape as days pass.
+        "" if it may. Counted between the days planned, so a group keeps its shape as days pass;
+        ``day``: its own day (less ``days_before``) when a day off moved it (``own``) away from it —
+        lateness counts from the later of the two, earliness from the earlier, as ``catch_up_days``
+        and ``max_days_early`` count: 23 February greeted on Friday the 19th is not 5 days late in
+        a birthday letter of the 24th.
         """
-        late = letter - own
+        if day is not None and day != own:
+            late = letter - max(own, day)
+            early = min(own, day) - letter
+        else:
+            late = letter - own
+            early = -late
         if self.max_days_late is not None and late > self.max_days_late:
             return f"{_days(late)} after its day (merge_max_days_late {self.max_days_late})"
-        if self.max_days_early is not None and -late > self.max_days_early:
-            return f"{_days(-late)} before its day (merge_max_days_early {self.max_days_early})"
+        if self.max_days_early is not None and early > self.max_days_early:
+            return f"{_days(early)} before its day (merge_max_days_early {self.max_days_early})"
         return ""
 
 
@@ -183,7 +192,10 @@ def bounds(rules: Mapping[str, MergeRule] | None, occasion: str) -> MergeRule | 
     return r if r is not None and (r.max_days_late is not None or r.max_days_early is not None) else None
 
 
-def outside(rules: Mapping[str, MergeRule] | None, occasion: str, own: int, letter: int) -> str:
-    """Why a letter planned for day ``letter`` may not carry ``occasion`` planned for ``own``, or ``""``."""
+def outside(
+    rules: Mapping[str, MergeRule] | None, occasion: str, own: int, letter: int, day: int | None = None
+) -> str:
+    """Why a letter planned for day ``letter`` may not carry ``occasion`` planned for ``own`` (its own
+    day: ``day``, see :meth:`MergeRule.outside`), or ``""``."""
     r = bounds(rules, occasion)
-    return "" if r is None else r.outside(own, letter)
+    return "" if r is None else r.outside(own, letter, day)

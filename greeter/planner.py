@@ -396,7 +396,10 @@ def plan_contact(
 
     if keys:
         taken = past_days(past) if past else []
-        for index, status, reason, detail, lead, also in decide(keys, taken, t.cap, pw.merge_rules):
+        rules = pw.merge_rules
+        # A bounded occasion's own day (less days_before): a day off may have moved its anchor.
+        own = {k[3]: _own_day(cands[k[3]][0], t) for k in keys if k[2] in rules} if rules else None
+        for index, status, reason, detail, lead, also in decide(keys, taken, t.cap, rules, own):
             hit, moment, belated, shown = cands[index]
             if not shown and not (status == "send" and moment is not None and start <= moment.date() <= end):
                 # Simulated only: counts against the cap (or rides along), shown by another range.
@@ -419,6 +422,12 @@ def plan_contact(
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     items.sort(key=_ORDER_IN_CONTACT)
     return items
+
+
+def _own_day(hit: Hit, t: PlanTables) -> int:
+    """The day ``hit``'s letter is meant for (its date less ``days_before``), as an ordinal."""
+    before = t.occasions[hit.occasion].before
+    return (hit.date - before if before else hit.date).toordinal()
 
 
 def _journal_greeting(past: Sequence[PastGreeting], hit: Hit) -> PastGreeting | None:

@@ -482,12 +482,17 @@ def apply_cap(
     :attr:`Candidate.anchor`, over every candidate, so they keep their shape as days pass.
     An expired candidate never leads: alone it is skipped as ``expired``, in a group it
     rides along. ``rules``: the occasions' merge settings (:class:`MergeRule`, see
-    :func:`decide`); none: every occasion merges, without bounds.
+    :func:`decide`); none: every occasion merges, without bounds. Bounds count from the
+    candidates' own days (less ``days_before``) where a day off moved them.
     """
     cands = list(candidates)
     verdicts: list[Verdict] = []
     for index, status, reason, detail, lead, also in decide(
-        [candidate_key(c, i) for i, c in enumerate(cands)], past_days(past), cap, rules
+        [candidate_key(c, i) for i, c in enumerate(cands)],
+        past_days(past),
+        cap,
+        rules,
+        {i: (c.hit.date).toordinal() for i, c in enumerate(cands)} if rules else None,
     ):
         c = cands[index]
         if status == "send":
@@ -514,6 +519,7 @@ def decide(
     taken: list[int],
     cap: FrequencyCap,
     rules: Mapping[str, MergeRule] | None = None,
+    days: Mapping[int, int] | None = None,
 ) -> list[Decision]:
     """:func:`apply_cap` on plain tuples (the planner's hot loop): the decisions, in its order.
 
@@ -692,10 +698,12 @@ def decide(
             _send(decisions, lead, members, riders)
             continue
         # Those the letter may not carry (merge bounds) are decided on their own, after it.
-        out = [m for m in (*members, *riders) if outside(rules, m[2], m[0], lead[0])]
+        own = days or {}  # a bounded candidate's own day (less days_before), by index
+        out = [m for m in (*members, *riders) if outside(rules, m[2], m[0], lead[0], own.get(m[3]))]
         _send(decisions, lead, [m for m in members if m not in out], [m for m in riders if m not in out])
         for m in out:
-            decisions.append(_on_own(m, lead, outside(rules, m[2], m[0], lead[0]), taken, cap, on_day))
+            why = outside(rules, m[2], m[0], lead[0], own.get(m[3]))
+            decisions.append(_on_own(m, lead, why, taken, cap, on_day))
     return decisions
 
 

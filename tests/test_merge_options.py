@@ -57,7 +57,7 @@ send_window:
   end_margin_minutes: 30
 catch_up_days: 3
 """
-CHRISTMAS = '  - {{name: christmas, date: "12-24", template: holiday{0}}}\n'
+CHRISTMAS = "  - {{name: christmas, template: holiday{0}}}\n"
 #: Their priorities, unless a case sets one: birthday > first deal > New Year > Christmas.
 PRIORITY = {"birthday": 100, "first_deal": 70, "new_year": 60, "christmas": 40}
 
@@ -69,6 +69,8 @@ def config(settings: dict[str, str]) -> str:
         for name, p in PRIORITY.items()
     }
     christmas = own.pop("christmas")
+    if "date:" not in christmas:
+        christmas = ', date: "12-24"' + christmas
     christmas = CHRISTMAS.format(christmas) if "christmas" in settings else ""
     return CONFIG.format(**own, christmas=christmas)
 
@@ -183,6 +185,14 @@ NOT_IN_ADVANCE = {"birthday": ", max_days_early: 0"}
             {"birthday": ("send", None, None, ""),
              "new_year": ("skip", "merged", "birthday", "sent with birthday")},
             id="a-day-late-still-merges",
+        ),
+        pytest.param(  # lateness counts from its own day, not from the day a day off moved it ahead
+            # to: Sunday 27 December greeted on Friday the 25th is 1 day late on Monday the 28th
+            {"christmas": ', date: "12-27", merge_max_days_late: 1'}, {"birthday": D(1980, 12, 28)}, [], BEFORE,
+            {"birthday": ("send", None, None, ""),
+             "christmas": ("skip", "merged", "birthday", "sent with birthday"),
+             "new_year": ("skip", "merged", "birthday", "sent with birthday")},
+            id="late-from-its-own-day-not-the-day-off-move",
         ),
         pytest.param(  # …and not within a bound of 0 ("1 day", not "1 days")
             {"new_year": ", merge_max_days_late: 0"}, {"birthday": D(1980, 12, 30)}, [], BEFORE,
