@@ -62,7 +62,12 @@ from greeter.check_render import (
 from greeter.check_report import CheckReport, YearlessColumn, refused_report, zone_countries_line
 from greeter.check_script import Misread, misread_files, misread_problems, plural_failures
 from greeter.check_sender import bulk_without_one_click, return_path_alignment, unqualified_helo
-from greeter.check_settings import check_days_off, check_occasion_calendars, full_name_overlap
+from greeter.check_settings import (
+    check_days_off,
+    check_occasion_calendars,
+    full_name_overlap,
+    late_merge_notes,
+)
 from greeter.check_titles import TitleReach
 from greeter.check_window import ineffective_friday_cutoff, other_weeks_note
 from greeter.config import Settings
@@ -330,6 +335,7 @@ def run_check(
         report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
         report.notes.extend(bulk_without_one_click(settings, load.loaded))
         report.notes.extend(other_weeks_note(settings, reach.countries, today.year))
+        report.notes.extend(late_merge_notes(settings))
     report.notes[:0] = load.notes
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded

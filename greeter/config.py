@@ -365,6 +365,73 @@ class Occasion(_Model):
         ),
     )
 
+    #: Merging (``frequency_cap.min_gap_days``) folds occasions into one letter on the lead's day;
+    #: these say which may be folded, and how far from their own day (see :meth:`merge_bounds`).
+    merge: bool = Field(
+        default=True,
+        description=(
+            "false: never merged — always its own letter on its own day, never carried in another "
+            "occasion's letter nor carrying one (a Christmas letter stays a Christmas letter, not "
+            "«upcoming Christmas» in a birthday letter two weeks early). Two letters that cannot "
+            "merge cannot both go within frequency_cap.min_gap_days either: the lower priority one "
+            "is skipped as frequency_cap, naming the other (the same priority: the later one)"
+        ),
+    )
+    merge_max_days_late: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "At most this many days after its own day (the day it was planned to leave) may another "
+            "occasion's letter carry it, counted to the day that letter was planned for; further, "
+            "it is not carried but decided on its own, usually skipped as frequency_cap saying why "
+            "(who leads is unchanged: the highest priority). Unset: catch_up_days for a "
+            "date/holiday/on/ics occasion (New Year wishes 13 days late in a first-deal letter "
+            "are no New Year greeting), no limit for a date column's (field); null: no limit"
+        ),
+    )
+    merge_max_days_early: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "At most this many days before its own day may another occasion's letter carry it; "
+            "further, as for merge_max_days_late. Unset: its max_days_early (send_window's, unless "
+            "it sets its own): carried in another letter ahead is greeted in advance just the same; "
+            "null: no limit"
+        ),
+    )
+
+    def merge_bounds(self, catch_up_days: int, window_early: int | None) -> tuple[int | None, int | None]:
+        """How many days (late, early) at most another occasion's letter may carry it; None: no limit.
+
+        WHY the late default differs by kind: a holiday's wishes are about its day, the same for
+        every client, and 13 days late they are a lost greeting (New Year carried on 11 January
+        by a first-deal letter); an anniversary of the client's own, greeted belated in a
+        letter close to it, is what the merge was made for. A holiday may ride as late as a
+        letter may be sent after downtime (``catch_up_days``), no later. Early, a merge is a
+        greeting in advance, which ``max_days_early`` already bounds (a birthday, in Russia):
+        ``window_early`` is ``send_window.max_days_early``.
+        """
+        late = self.merge_max_days_late
+        if "merge_max_days_late" not in self.model_fields_set and self.field is None:
+            late = catch_up_days
+        early = self.merge_max_days_early
+        if "merge_max_days_early" not in self.model_fields_set:
+            early = self.days_early_limit(window_early)
+        return late, early
+
+    @model_validator(mode="after")
+    def _merge_bounds_need_merging(self) -> Occasion:
+        """``merge: false`` with a merge bound: the bound would do nothing (it is never carried)."""
+        if not self.merge:
+            for key in ("merge_max_days_late", "merge_max_days_early"):
+                if key in self.model_fields_set:
+                    raise SettingError(
+                        f"{key} bounds how far another letter may carry {self.name}, and merge: false "
+                        "means none ever does: it would do nothing",
+                        key,
+                    )
+        return self
+
     def days_early_limit(self, window_limit: int | None) -> int | None:
         """The most days a day off may move this occasion's letter ahead: its own
         ``max_days_early`` when the config writes one (``null`` too: no limit), else ``window_limit``."""

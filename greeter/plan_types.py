@@ -8,6 +8,7 @@ nothing else.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -140,3 +141,61 @@ class PastGreeting:
     merged: tuple[str, ...] = ()
     #: For a ``skipped`` row that rode in another occasion's letter: that occasion.
     merged_into: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRule:
+    """One occasion's merge settings, as the cap decides with them (:func:`~greeter.policy.decide`).
+
+    From :class:`~greeter.config.Occasion`'s ``merge``, ``merge_max_days_late`` and
+    ``merge_max_days_early`` (:meth:`~greeter.config.Occasion.merge_bounds`): an occasion
+    without a rule merges as it always did.
+    """
+
+    #: ``merge: false``: its own letter always, never carried nor carrying.
+    alone: bool = False
+    #: At most this many days may the letter carrying it be planned after its own day; None: no limit.
+    max_days_late: int | None = None
+    #: At most this many days may the letter carrying it be planned before its own day; None: no limit.
+    max_days_early: int | None = None
+
+    def outside(self, own: int, letter: int, day: int | None = None) -> str:
+        """Why a letter planned for day ``letter`` (ordinal) may not carry it, planned for ``own``.
+
+        "" if it may. Counted between the days planned, so a group keeps its shape as days pass;
+        ``day``: its own day (less ``days_before``) when a day off moved it (``own``) away from it —
+        lateness counts from the later of the two, earliness from the earlier, as ``catch_up_days``
+        and ``max_days_early`` count: 23 February greeted on Friday the 19th is not 5 days late in
+        a birthday letter of the 24th.
+        """
+        if day is not None and day != own:
+            late = letter - max(own, day)
+            early = min(own, day) - letter
+        else:
+            late = letter - own
+            early = -late
+        if self.max_days_late is not None and late > self.max_days_late:
+            return f"{_days(late)} after its day (merge_max_days_late {self.max_days_late})"
+        if self.max_days_early is not None and early > self.max_days_early:
+            return f"{_days(early)} before its day (merge_max_days_early {self.max_days_early})"
+        return ""
+
+
+def _days(n: int) -> str:
+    """``n`` and "day" or "days" (the planner's details are English)."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def bounds(rules: Mapping[str, MergeRule] | None, occasion: str) -> MergeRule | None:
+    """``occasion``'s merge rule when it bounds how far a letter may carry it, else None."""
+    r = rules.get(occasion) if rules else None
+    return r if r is not None and (r.max_days_late is not None or r.max_days_early is not None) else None
+
+
+def outside(
+    rules: Mapping[str, MergeRule] | None, occasion: str, own: int, letter: int, day: int | None = None
+) -> str:
+    """Why a letter planned for day ``letter`` may not carry ``occasion`` planned for ``own`` (its own
+    day: ``day``, see :meth:`MergeRule.outside`), or ``""``."""
+    r = bounds(rules, occasion)
+    return "" if r is None else r.outside(own, letter, day)

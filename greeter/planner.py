@@ -23,7 +23,7 @@ from greeter.errors import TemplateError
 from greeter.journal_store import PersonOptOut
 from greeter.occasions import HolidayStep, anniversary, fixed_days
 from greeter.plan_tables import PlanTables
-from greeter.plan_types import Draft, Hit, PastGreeting, PlanItem, Reason, Rendered
+from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Reason, Rendered
 from greeter.policy import (
     REGREET_DAYS,
     CandidateKey,
@@ -70,6 +70,18 @@ class PlanWindow:
             cal = build_calendar(window, country, self.calendar.years, extra_days_off=self.extra_days_off)
             self._calendars[country] = cal
         return cal
+
+    @cached_property
+    def merge_rules(self) -> dict[str, MergeRule]:
+        """The occasions whose merging a setting limits (:class:`~greeter.plan_types.MergeRule`), by
+        name: ``merge: false``, or a bound on how far from its day another letter may carry it."""
+        rules: dict[str, MergeRule] = {}
+        early_limit = self.settings.send_window.max_days_early
+        for occ in self.settings.occasions:
+            late, early = occ.merge_bounds(self.settings.catch_up_days, early_limit)
+            if not occ.merge or late is not None or early is not None:
+                rules[occ.name] = MergeRule(not occ.merge, late, early)
+        return rules
 
     @cached_property
     def tables(self) -> PlanTables:
@@ -384,7 +396,10 @@ def plan_contact(
 
     if keys:
         taken = past_days(past) if past else []
-        for index, status, reason, detail, lead, also in decide(keys, taken, t.cap):
+        rules = pw.merge_rules
+        # A bounded occasion's own day (less days_before): a day off may have moved its anchor.
+        own = {k[3]: _own_day(cands[k[3]][0], t) for k in keys if k[2] in rules} if rules else None
+        for index, status, reason, detail, lead, also in decide(keys, taken, t.cap, rules, own):
             hit, moment, belated, shown = cands[index]
             if not shown and not (status == "send" and moment is not None and start <= moment.date() <= end):
                 # Simulated only: counts against the cap (or rides along), shown by another range.
@@ -400,12 +415,19 @@ def plan_contact(
                 carrier, carried_at = cands[lead][0], cands[lead][1]
                 items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
-                if reason == "expired":
-                    detail = _expired_detail(late.get(index), meant.get(index), catch_up)
+                if reason == "expired":  # how late, and (a merged one) why no letter carries it
+                    why = _expired_detail(late.get(index), meant.get(index), catch_up)
+                    detail = f"{why}; {detail}" if detail else why
                 items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     items.sort(key=_ORDER_IN_CONTACT)
     return items
+
+
+def _own_day(hit: Hit, t: PlanTables) -> int:
+    """The day ``hit``'s letter is meant for (its date less ``days_before``), as an ordinal."""
+    before = t.occasions[hit.occasion].before
+    return (hit.date - before if before else hit.date).toordinal()
 
 
 def _journal_greeting(past: Sequence[PastGreeting], hit: Hit) -> PastGreeting | None:

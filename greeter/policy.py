@@ -19,7 +19,7 @@ from greeter.contacts import Contact, Gender, email_key
 from greeter.i18n import keys_for, normalize_locale, plural
 from greeter.journal_store import CAP_STATES, PersonOptOut
 from greeter.names import gender_of
-from greeter.plan_types import Hit, PastGreeting, Reason
+from greeter.plan_types import Hit, MergeRule, PastGreeting, Reason, bounds, outside
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +471,10 @@ def candidate_key(c: Candidate, index: int) -> CandidateKey:
 
 
 def apply_cap(
-    candidates: Iterable[Candidate], past: Sequence[PastGreeting], cap: FrequencyCap
+    candidates: Iterable[Candidate],
+    past: Sequence[PastGreeting],
+    cap: FrequencyCap,
+    rules: Mapping[str, MergeRule] | None = None,
 ) -> list[Verdict]:
     """Merge colliding occasions and enforce the cap, in chronological order.
 
@@ -494,12 +497,18 @@ def apply_cap(
     crowd out a timely letter of a higher priority than its own. Groups form by
     :attr:`Candidate.anchor`, over every candidate, so they keep their shape as days pass.
     An expired candidate never leads: alone it is skipped as ``expired``, in a group it
-    rides along.
+    rides along. ``rules``: the occasions' merge settings (:class:`MergeRule`, see
+    :func:`decide`); none: every occasion merges, without bounds. Bounds count from the
+    candidates' own days (less ``days_before``) where a day off moved them.
     """
     cands = list(candidates)
     verdicts: list[Verdict] = []
     for index, status, reason, detail, lead, also in decide(
-        [candidate_key(c, i) for i, c in enumerate(cands)], past_days(past), cap
+        [candidate_key(c, i) for i, c in enumerate(cands)],
+        past_days(past),
+        cap,
+        rules,
+        {i: (c.hit.date).toordinal() for i, c in enumerate(cands)} if rules else None,
     ):
         c = cands[index]
         if status == "send":
@@ -521,7 +530,13 @@ def _lead_key(c: CandidateKey) -> tuple[int, int, str]:
     return (c[1], c[4], c[2])  # highest priority, then the earlier day, then by name
 
 
-def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) -> list[Decision]:
+def decide(
+    candidates: list[CandidateKey],
+    taken: list[int],
+    cap: FrequencyCap,
+    rules: Mapping[str, MergeRule] | None = None,
+    days: Mapping[int, int] | None = None,
+) -> list[Decision]:
     """:func:`apply_cap` on plain tuples (the planner's hot loop): the decisions, in its order.
 
     The planner makes four or five candidates per contact, a million contacts per
@@ -599,6 +614,16 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
       whose best member carried a 1 March occasion of a higher priority four days
       early, though that one fitted the cap on its own day — colliding occasions
       merge under the highest priority.
+
+    The occasions' merge settings (``rules``: :class:`MergeRule` by name; docs/delivery.md):
+    a ``merge: false`` occasion forms no group and is decided as its own letter, in date
+    order among the groups; of two letters that cannot merge within ``min_gap_days`` the
+    lower priority one is skipped (ties: the earlier goes), as a fallback lead yields.
+    Merge bounds never change who leads (the highest priority, the same at every
+    ``now``): a member or rider the lead's letter may not carry is decided on its own after
+    it (:func:`_on_own`) — New Year is not carried 13 days late in an 11 January letter,
+    to be lost with it when that letter is refused or expires. An expired member of a
+    group nobody leads names the letters that could not carry it (:func:`_uncarried`).
     """
     decisions: list[Decision] = []
     candidates.sort()
@@ -613,10 +638,22 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
                     on_day = {}
                 on_day[c[3]] = f"on its day {date.fromordinal(planned):%Y-%m-%d}: {refusal}"
     ordered = candidates
+    alone: list[CandidateKey] = []  # merge: false — its own letter, decided in date order among the groups
+    if rules and any(r.alone for r in rules.values()):
+        alone = [c for c in candidates if c[2] in rules and rules[c[2]].alone]
+        if alone:
+            ordered = [c for c in candidates if c not in alone]
+    a = 0
     gap = max(cap.min_gap_days, 1)
     n = len(ordered)
     i = 0
-    while i < n:
+    while i < n or a < len(alone):
+        if a < len(alone) and (i >= n or alone[a] < ordered[i]):
+            c = alone[a]
+            a += 1
+            rivals = ((ordered, bisect.bisect_right(ordered, c)), (alone, a))
+            decisions.append(_single(c, rivals, taken, cap, on_day, "alone"))
+            continue
         first = ordered[i][0]
         j = i + 1
         while j < n and ordered[j][0] - first < gap:
@@ -624,20 +661,7 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
         if j == i + 1:  # the common case: far from the others, nothing to merge
             c = ordered[i]
             i = j
-            if on_day is not None and c[3] in on_day:
-                decisions.append((c[3], "skip", "frequency_cap", on_day[c[3]], -1, ()))
-                continue
-            if c[6]:
-                decisions.append((c[3], "skip", "expired", "", -1, ()))
-                continue
-            refusal = _refusal(c[4], taken, cap) if taken else ""
-            if not refusal and 0 <= c[5] < c[4]:
-                refusal = _crowded_out(c, ordered, j, taken, cap, on_day, c[1], "belated")
-            if refusal:
-                decisions.append((c[3], "skip", "frequency_cap", refusal, -1, ()))
-            else:
-                bisect.insort(taken, c[4])
-                decisions.append((c[3], "send", None, "", c[3], ()))
+            decisions.append(_single(c, ((ordered, j), (alone, a)), taken, cap, on_day, "fallback"))
             continue
         group = ordered[i:j]
         i = j
@@ -662,6 +686,8 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
                     refusal = _crowded_out(c, ordered, j, taken, cap, on_day, c[1] - 1, "fallback")
                     if refusal and best is None:
                         best = c
+                if not refusal and a < len(alone):  # merge: false letters of a higher priority
+                    refusal = _crowded_out(c, alone, a, taken, cap, on_day, c[1] - 1, "fallback")
             if not refusal:
                 lead = c
                 break
@@ -669,19 +695,101 @@ def decide(candidates: list[CandidateKey], taken: list[int], cap: FrequencyCap) 
         if lead is None and best is not None:
             lead = best
         if lead is None:
+            # Nobody leads: each member says its own reason, and an expired one (it was only
+            # to ride along) which letters could not carry it: not lost without a word.
             for c in group:
                 k = c[3]
                 if on_day is not None and k in on_day:
                     decisions.append((k, "skip", "frequency_cap", on_day[k], -1, ()))
                 elif c[6]:
-                    decisions.append((k, "skip", "expired", "", -1, ()))
+                    decisions.append((k, "skip", "expired", _uncarried(c, group, refused, on_day), -1, ()))
                 else:
                     decisions.append((k, "skip", "frequency_cap", refused[k], -1, ()))
             continue
         bisect.insort(taken, lead[4])
         i = _carried_until(ordered, j, lead[0] + gap)  # j, unless the lead is not the first
-        _send(decisions, lead, [c for c in group if c is not lead], ordered[j:i])
+        members = [c for c in group if c is not lead]
+        riders = ordered[j:i]
+        if not rules or not any(bounds(rules, m[2]) for m in (*members, *riders)):
+            _send(decisions, lead, members, riders)
+            continue
+        # Those the letter may not carry (merge bounds) are decided on their own, after it.
+        own = days or {}  # a bounded candidate's own day (less days_before), by index
+        out = [m for m in (*members, *riders) if outside(rules, m[2], m[0], lead[0], own.get(m[3]))]
+        _send(decisions, lead, [m for m in members if m not in out], [m for m in riders if m not in out])
+        for m in out:
+            why = outside(rules, m[2], m[0], lead[0], own.get(m[3]))
+            decisions.append(_on_own(m, lead, why, taken, cap, on_day))
     return decisions
+
+
+def _uncarried(
+    c: CandidateKey,
+    group: Sequence[CandidateKey],
+    refused: Mapping[int, str],
+    on_day: Mapping[int, str] | None,
+) -> str:
+    """Why no letter of ``group`` carries expired ``c``: each other member's refusal (or its expiry)."""
+    said = [
+        f"{m[2]} of {date.fromordinal(m[0]):%Y-%m-%d}: "
+        + (refused.get(m[3]) or (on_day or {}).get(m[3]) or "expired too")
+        for m in group
+        if m is not c
+    ]
+    return f"no letter of its group could carry it ({'; '.join(said)})"
+
+
+def _single(
+    c: CandidateKey,
+    rivals: Sequence[tuple[Sequence[CandidateKey], int]],
+    taken: list[int],
+    cap: FrequencyCap,
+    on_day: Mapping[int, str] | None,
+    kind: str,
+) -> Decision:
+    """The decision on ``c`` as a letter of its own (alone in its group, or ``merge: false``).
+
+    ``rivals``: the undecided candidates (sorted, from an index): ``[0]`` the groups', ``[1]``
+    the ``merge: false`` ones. It yields to a higher priority one it would crowd out among
+    ``[1]``, or (``kind`` ``"alone"``: itself ``merge: false``) among both.
+    """
+    if on_day is not None and c[3] in on_day:
+        return (c[3], "skip", "frequency_cap", on_day[c[3]], -1, ())
+    if c[6]:
+        return (c[3], "skip", "expired", "", -1, ())
+    refusal = _refusal(c[4], taken, cap) if taken else ""
+    if not refusal and 0 <= c[5] < c[4]:
+        refusal = _crowded_out(c, *rivals[0], taken, cap, on_day, c[1], "belated")
+    if not refusal:
+        for others, after in rivals if kind == "alone" else rivals[1:]:
+            if after < len(others):
+                refusal = refusal or _crowded_out(c, others, after, taken, cap, on_day, c[1] - 1, kind)
+    if refusal:
+        return (c[3], "skip", "frequency_cap", refusal, -1, ())
+    bisect.insort(taken, c[4])
+    return (c[3], "send", None, "", c[3], ())
+
+
+def _on_own(
+    c: CandidateKey,
+    lead: CandidateKey,
+    why: str,
+    taken: list[int],
+    cap: FrequencyCap,
+    on_day: Mapping[int, str] | None,
+) -> Decision:
+    """``c``, which ``lead``'s letter may not carry (``why``: its merge bounds), decided on its own:
+    usually refused by the gap to that letter, the skip saying both."""
+    said = f"the {lead[2]} letter of {date.fromordinal(lead[0]):%Y-%m-%d} would carry it {why}"
+    if on_day is not None and c[3] in on_day:
+        return (c[3], "skip", "frequency_cap", f"{said}; {on_day[c[3]]}", -1, ())
+    if c[6]:
+        return (c[3], "skip", "expired", said, -1, ())
+    refusal = _refusal(c[4], taken, cap)
+    if refusal:
+        return (c[3], "skip", "frequency_cap", f"{said}; alone it would come {refusal}", -1, ())
+    bisect.insort(taken, c[4])
+    return (c[3], "send", None, "", c[3], ())
 
 
 def _carried_until(ordered: Sequence[CandidateKey], after: int, until: int) -> int:
@@ -769,7 +877,8 @@ def _crowded_out(
             continue  # refused anyway: nothing to yield to
         gap = abs(c[4] - day)
         if gap < min_gap:
-            why = f"only {_days(gap)} before the {c[2]} greeting of {date.fromordinal(c[4]):%Y-%m-%d}"
+            side = "before" if c[4] >= day else "after"  # a belated letter may leave after it
+            why = f"only {_days(gap)} {side} the {c[2]} greeting of {date.fromordinal(c[4]):%Y-%m-%d}"
             rule = f"min_gap_days {min_gap}"
         else:
             if with_it is None:
@@ -778,12 +887,16 @@ def _crowded_out(
             if not refusal:
                 continue
             shown = date.fromordinal(c[4])
-            why = f"{_days(gap)} before the {c[2]} greeting of {shown:%Y-%m-%d}, which it would leave no slot"
+            side = "before" if c[4] >= day else "after"
+            why = f"{_days(gap)} {side} the {c[2]} greeting of {shown:%Y-%m-%d}, which it would leave no slot"
             rule = f"max_count {cap.max_count} per {cap.window_days} days"
         rank = "the same" if c[1] == lead[1] else "a higher"
         if kind == "belated":
             return f"a belated letter now would come {why}, of {rank} priority ({rule})"
         shown_day = date.fromordinal(day)
+        if kind == "alone":
+            own = f"its own letter (merge: false) on {shown_day:%Y-%m-%d}"
+            return f"{own} would come {why}, of {rank} priority ({rule})"
         return f"leading the letter on {shown_day:%Y-%m-%d}, it would come {why}, of {rank} priority ({rule})"
     return ""
 

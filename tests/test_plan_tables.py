@@ -180,12 +180,13 @@ def _reference_apply_cap(
                 continue
             if _reference_refusal(c.day, taken, cap) or not _reference_refusal(c.day, with_it, cap):
                 continue  # refused anyway, or it still fits beside this letter
+            side = "before" if c.day >= lead.day else "after"  # a belated letter may leave after it
             if gap < cap.min_gap_days:
-                why = f"only {gap} {days} before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}"
+                why = f"only {gap} {days} {side} the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}"
                 rule = f"min_gap_days {cap.min_gap_days}"
             else:
                 why = (
-                    f"{gap} {days} before the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}, "
+                    f"{gap} {days} {side} the {c.hit.occasion} greeting of {c.day:%Y-%m-%d}, "
                     "which it would leave no slot"
                 )
                 rule = f"max_count {cap.max_count} per {cap.window_days} days"
@@ -228,8 +229,20 @@ def _reference_apply_cap(
             for c in group:
                 if id(c) in refused_on_day:
                     verdicts.append(Verdict(c, "skip", "frequency_cap", detail=refused_on_day[id(c)]))
-                elif c.expired:
+                elif c.expired and len(group) == 1:
                     verdicts.append(Verdict(c, "skip", "expired"))
+                elif c.expired:  # it was only to ride along: which letters could not carry it
+                    said = "; ".join(
+                        f"{m.hit.occasion} of {m.anchor:%Y-%m-%d}: "
+                        + (refusals.get(id(m)) or refused_on_day.get(id(m)) or "expired too")
+                        for m in group
+                        if m is not c
+                    )
+                    verdicts.append(
+                        Verdict(
+                            c, "skip", "expired", detail=f"no letter of its group could carry it ({said})"
+                        )
+                    )
                 else:
                     verdicts.append(Verdict(c, "skip", "frequency_cap", detail=refusals[id(c)]))
             continue
