@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from greeter.check_also import template_content_problems
 from greeter.check_delivery import (
     check_databases,
     check_delivery,
@@ -185,6 +186,7 @@ def run_check(
         report.problems.extend(sender_locale_problems(settings, files, config_file, misread))
         report.problems.extend(unused_template_problems(settings, renderer))
         report.problems.extend(eaten_break_problems(Path(settings.templates_dir)))
+        report.problems.extend(template_content_problems(settings, renderer))
         for name in names:
             files = renderer.template_files(name)
             report.problems.extend(ignored_case_problems(files, name, settings.defaults.locale))

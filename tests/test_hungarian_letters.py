@@ -48,7 +48,8 @@ ANNA = Contact(id="a", email="a@example.hu", first_name="Anna", last_name="Szab�
 DUNA = company_name("Duna Kft.", "hu")
 DUNA_END = DUNA if DUNA.endswith(".") else DUNA + "."
 ALFA = company_name("Alfa Kft.", "hu")
-SIGNED = "\n\nTisztelettel:\nRomashka Kft."
+#: The closing, the sender, and the footer's contact line (templates/_brand.j2), as the HTML ends.
+SIGNED = "\n\nTisztelettel:\nRomashka Kft.\n\nRomashka Kft. · greetings@romashka.example"
 
 
 @pytest.fixture(scope="module")
@@ -333,8 +334,8 @@ def test_hungarian_clients_get_hungarian_letters_from_the_cli(make_project: Make
     peter = next(i for i in sent if i["contact_id"] == "1")
     assert peter["text"].startswith("Tisztelt Nagy Péter!\n\n")
     assert (
-        "\n\nTisztelettel:\nRomashka Kft.\n\nHa nem szeretne több üdvözletet kapni, iratkozzon le: "
-        in peter["text"]
+        "\n\nTisztelettel:\nRomashka Kft.\n\nRomashka Kft. · manager@romashka.example\n\n"
+        "Ha nem szeretne több üdvözletet kapni, iratkozzon le: " in peter["text"]
     )
 
 

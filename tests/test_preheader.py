@@ -63,7 +63,8 @@ def test_every_shipped_letter_opens_with_its_first_paragraph_hidden(locale: str)
 
 
 def test_the_preheader_escapes_what_the_message_holds_once(tmp_path) -> None:
-    (tmp_path / "_layout.html.j2").write_text((TEMPLATES / "_layout.html.j2").read_text(encoding="utf-8"))
+    for shared in ("_layout.html.j2", "_brand.j2"):  # the layout imports the brand (colours, footer)
+        (tmp_path / shared).write_text((TEMPLATES / shared).read_text(encoding="utf-8"))
     (tmp_path / "note.j2").write_text(
         '{% extends "_layout.html.j2" %}{% block subject %}S{% endblock %}'
         "{% block message %}Для {{ contact.company }}\nи только.\n\nВторой абзац.{% endblock %}",

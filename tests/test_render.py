@@ -30,6 +30,9 @@ from greeter.template_snapshot import SnapshotLoader as _SnapshotLoader
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
+#: The text part's last paragraph: the HTML footer's contact line (templates/_brand.j2).
+FOOTER = "ООО «Ромашка» · greetings@romashka.example"
+
 SENDER = Sender(
     name="ООО «Ромашка»",
     email="greetings@romashka.example",
@@ -232,9 +235,10 @@ def test_every_shipped_letter(
     signature = "С уважением,\nОльга Смирнова" if lang == "ru" else "Kind regards,\nООО «Ромашка»"
     assert signature in out.text
     assert "\n\n\n" not in out.text and all(line == line.rstrip() for line in out.text.splitlines())
-    paragraphs = out.text.split("\n\n")  # salutation, two paragraphs, [merged], signature
-    assert len(paragraphs) == 4 + merged
-    assert not any("\n" in p for p in paragraphs[:-1])  # no stray line breaks from template tags
+    paragraphs = out.text.split("\n\n")  # salutation, two paragraphs, [merged], signature, footer
+    assert len(paragraphs) == 5 + merged
+    assert paragraphs[-1] == FOOTER  # the HTML footer's contact line (_brand.j2), in the text part too
+    assert not any("\n" in p for p in paragraphs[:-2])  # no stray line breaks from template tags
     assert "None" not in out.text
     # belated wording only when belated
     belated_words = "Примите, пусть и с небольшим опозданием" if lang == "ru" else "Please accept our belated"
@@ -639,7 +643,8 @@ def test_a_letter_in_another_language_is_addressed_and_signed_in_it(
     assert out.text.startswith(greeting + "\n\n")
     # a Serbian letter in Latin script is Latin throughout, the sender's Cyrillic name transliterated
     signed = "OOO «Romaška»" if who.startswith("sr_latn") else SENDER.name
-    assert out.text.endswith(f"\n\n{closing}\n{signed}")
+    footer = "OOO «Romaška» · greetings@romashka.example" if who.startswith("sr_latn") else FOOTER
+    assert out.text.endswith(f"\n\n{closing}\n{signed}\n\n{footer}")
     for other in ("Dear ", "Kind regards", "С уважением", "Уважаем", "Здравствуйте"):
         if other not in greeting + closing:
             assert other not in out.text, other
@@ -660,7 +665,7 @@ def test_a_letter_in_another_language_is_signed_with_the_senders_name_in_it() ->
     john = person("e", "John", "", "Smith", company="Acme Ltd", locale="en_GB")
     out = renderer.render(item(john, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None))
     assert out.locale == "en_GB"
-    assert out.text.endswith("Kind regards,\nRomashka LLC")
+    assert out.text.endswith("Kind regards,\nRomashka LLC\n\nRomashka LLC · greetings@romashka.example")
     assert "On behalf of everyone at Romashka LLC," in out.text
     assert out.html is not None and "Kind regards,<br>\nRomashka LLC" in out.html
     assert ">Romashka LLC · <a href" in out.html  # the footer
@@ -678,6 +683,7 @@ def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(t
         tmp_path,
         {
             "_layout.html.j2": (TEMPLATES / "_layout.html.j2").read_text(encoding="utf-8"),
+            "_brand.j2": (TEMPLATES / "_brand.j2").read_text(encoding="utf-8"),
             "birthday.j2": SIMPLE,
             "birthday.sr.j2": (LANG_TEMPLATES / "birthday.sr.j2").read_text(encoding="utf-8"),
         },
@@ -686,7 +692,7 @@ def test_a_serbian_contact_in_latin_script_gets_latin_forms_from_a_shared_file(t
     out = r.render(item(latin))
     assert out.template_file == "birthday.sr.j2"
     assert out.text.startswith("Poštovana gospođo Petrović,\n\n")
-    assert out.text.endswith("S poštovanjem,\nOOO «Romaška»")
+    assert out.text.endswith("S poštovanjem,\nOOO «Romaška»\n\nOOO «Romaška» · greetings@romashka.example")
 
 
 @pytest.mark.parametrize(
@@ -954,7 +960,8 @@ def test_template_syntax_in_contact_data_is_printed_literally(shipped: Renderer)
     assert out.text.startswith("Здравствуйте, {{ 7*7 }} {% for x in y %}!")
     assert "15 декабря компании {{ sender.email }} исполняется" in out.text  # Latin script: no «»
     assert out.text.count("49") == out.text.count("+7 495")  # only the phone number of the signature
-    assert "greetings@romashka.example" not in out.text
+    # the sender's address only in the footer's contact line, never from the company's {{ … }}
+    assert out.text.count("greetings@romashka.example") == 1 and out.text.endswith(FOOTER)
     assert "{{ 7*7 }} {% for x in y %}, с 15-летием" in out.subject
     assert out.html is not None and "{{ 7*7 }}" in out.html
 
@@ -1638,11 +1645,12 @@ def test_serbian_letters_are_serbian_through_and_through() -> None:
     }
     for out in letters:
         assert out.text.startswith("Поштовани господине Јовановићу,\n\n"), out.text
-        assert out.text.rstrip().endswith("С поштовањем,\nООО «Ромашка»")
+        assert out.text.rstrip().endswith(f"С поштовањем,\nООО «Ромашка»\n\n{FOOTER}")
         for russian in ("Уважаем", "Здравствуйте", "поздравля", "С уважением", "компании", "ё", "ы"):
             assert russian not in out.subject + out.text, (out.template_file, russian)
     merged = "\n".join(out.text for out in letters if out.template_file != "first_deal.sr.j2")
-    assert "Такође Вам честитамо годишњицу Ваше компаније и годишњицу наше сарадње!" in merged
+    # with their numbers, as the other languages' merged lines say them (25. évfordulója)
+    assert "Такође Вам честитамо 21. годишњицу Ваше компаније и 21. годишњицу наше сарадње!" in merged
     [first_deal] = {out.subject for out in letters if out.template_file == "first_deal.sr.j2"}
     assert first_deal == "15. годишњица наше сарадње — хвала Вам!"  # formal: no first name
 

@@ -100,7 +100,8 @@ def test_a_latin_serbian_client_reads_the_cyrillic_letter_in_latin_throughout() 
         "Želimo Vam puno zdravlja, sreće i uspeha u svemu što radite, a kompaniji „Dunav“ d.o.o. dalji "
         "rast i napredak. Hvala Vam što ste sa nama: saradnja sa Vama je pravo zadovoljstvo.\n\n"
         "Takođe Vam čestitamo Novu godinu!\n\n"
-        "S poštovanjem,\nRomashka LLC"
+        "S poštovanjem,\nRomashka LLC\n\n"
+        "Romashka LLC · greetings@romashka.example"  # the footer's contact line, as the HTML's
     )
     assert out.html is not None
     assert "<title>Unapred srećan rođendan!</title>" in out.html
@@ -114,7 +115,8 @@ def test_cyrillic_data_in_a_latin_letter_is_transliterated_and_links_are_not() -
     out = letter(ana, "company_anniversary", years=5, sender=sender)
     assert out.text.startswith("Poštovani gospodine Đorđeviću,\n\n")
     assert "Povodom pete godišnjice kompanije „Džervin“ d.o.o. (15. februara)" in out.text
-    assert out.text.endswith("S poštovanjem,\nDunav tim")
+    # the footer's contact line: the company in Latin, its Cyrillic address as written
+    assert out.text.endswith("S poštovanjem,\nDunav tim\n\nĐurđevak d.o.o. · пошта@дунав.срб")
     assert out.html is not None
     assert '<a href="mailto:пошта@дунав.срб"' in out.html and ">пошта@дунав.срб</a>" in out.html
     assert "Đurđevak d.o.o. · <a href" in out.html  # the footer names the sender's company
@@ -179,10 +181,12 @@ def test_no_cyrillic_letter_is_left_in_a_latin_serbian_letter(sender: Sender) ->
 
 
 def test_no_latin_serbian_word_is_in_a_cyrillic_serbian_letter() -> None:
-    """Latin only where data puts it: the sender's Latin name and the unsubscribe address."""
+    """Latin only where data puts it: the sender's Latin name, its address (the footer) and the unsubscribe one."""
     for out in every_serbian_letter(client("sr")):
         assert out.template_file.endswith(".sr.j2"), out.template_file
-        words = f"{out.subject}\n{out.text}".replace("Romashka LLC", "")
+        words = f"{out.subject}\n{out.text}"
+        for latin in ("Romashka LLC", "greetings@romashka.example"):
+            words = words.replace(latin, "")
         assert not re.search("[A-Za-zČčĆćŽžŠšĐđ]", words), (out.template_file, words)
         assert "Поштовани господине Николићу," in out.text and "С поштовањем," in out.text
 
