@@ -19,12 +19,12 @@ from itertools import combinations
 from pathlib import Path
 from typing import NamedTuple
 
+from greeter.audience import AudienceRule
 from greeter.config import Occasion, Settings
 from greeter.errors import Problem
 from greeter.holiday_names import have, listed, who_has
 from greeter.holiday_tables import days_of, has_calendar
 from greeter.occasions import countries_having, holiday_country, holiday_dates, holiday_key
-from greeter.policy import AudienceRule
 
 
 def holiday_problems(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from greeter.audience import AudienceRule
 from greeter.check_files import near_miss, stray_letter_files
 from greeter.config import Settings
 from greeter.contacts import Contact, Gender
@@ -23,7 +24,6 @@ from greeter.countries import regional_days_off, regions_of
 from greeter.errors import Problem
 from greeter.i18n import normalize_locale
 from greeter.names import gender_of
-from greeter.policy import AudienceRule
 from greeter.template_snapshot import SUFFIX
 
 if TYPE_CHECKING:
@@ -446,7 +446,7 @@ def _audience_problems(reach: Reach, config_file: Path, source: str, loaded: int
 
     Only a warning: the CRM may gain such contacts later. Tags and ids match
     exactly (case included) and tiers ignoring case, as the planner matches
-    them (:class:`greeter.policy.AudienceRule`).
+    them (:class:`greeter.audience.AudienceRule`).
     """
     from greeter.config_loader import locate
 

@@ -28,11 +28,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from greeter.audience import AudienceRule
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
 from greeter.errors import Problem
 from greeter.plan_types import PlanItem, Rendered
-from greeter.policy import AudienceRule
 
 __all__ = ["TitleReach"]
 

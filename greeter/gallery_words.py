@@ -370,6 +370,45 @@ _RULES: list[_Rule] = [
         ),
     ),
     (
+        re.compile(
+            rf"the (\w+) letter of {_DATE} would carry it (\d+) days? (after|before) its day"
+            r" \((merge_max_days_(?:late|early)) (\d+)\)(?:; (.*))?"
+        ),
+        lambda m, t: (
+            f"письмо «{t(m[1])}» {_date(m, 2)} поздравило бы с ним "
+            + (
+                f"через {_days(int(m[5]))} после его дня"
+                if m[6] == "after"
+                else f"за {_days(int(m[5]))} до его дня"
+            )
+            + f" ({m[7]} {m[8]})"
+            + (f"; {_alone(m[9], t)}" if m[9] else "")
+        ),
+    ),
+    (
+        re.compile(r"no letter of its group could carry it \((.*)\)"),
+        lambda m, t: f"его не могло взять ни одно письмо его группы ({_members(m[1], t)})",
+    ),
+    (
+        re.compile(r"more than (\d+) days ago; (.*)"),
+        lambda m, t: (
+            f"день повода прошёл более {m[1]} {'дня' if _one(int(m[1])) else 'дней'} назад; "
+            + (russian_detail(m[2], t) or m[2])
+        ),
+    ),
+    (
+        re.compile(
+            rf"its own letter \(merge: false\) on {_DATE} would come (.*),"
+            r" of (the same|a higher) priority \((.*)\)"
+        ),
+        lambda m, t: (
+            f"отдельное письмо (merge: false) {_date(m, 1)} пришло бы {_crowded(m[4], t)}"
+            + " (приоритет того письма "
+            + ("тот же" if m[5] == "the same" else "выше")
+            + f"; {_rule(m[6])})"
+        ),
+    ),
+    (
         re.compile(r"more than (\d+) days after (\d\d\.\d\d), the day it was meant to leave"),
         lambda m, t: (
             f"прошло более {m[1]} {'дня' if _one(int(m[1])) else 'дней'} после {m[2]}, дня, когда оно"
@@ -406,6 +445,23 @@ _CROWDED: list[_Rule] = [
         lambda m, t: f"за {_days(int(m[1]))} до письма «{t(m[2])}» {_date(m, 3)} и не оставило бы ему места",
     ),
 ]
+
+
+def _alone(text: str, title: Callable[[str], str]) -> str:
+    """What an occasion its letter may not carry would meet as a letter of its own, in Russian."""
+    if (m := re.fullmatch(r"alone it would come (.*)", text)) is not None:
+        return f"отдельным письмом: {russian_detail(m[1], title) or m[1]}"
+    return russian_detail(text, title) or text
+
+
+def _members(text: str, title: Callable[[str], str]) -> str:
+    """Each member of a group and why its letter could not go (``name of DATE: why; …``)."""
+    parts = re.split(rf"(?:^|; )(\w+) of {_DATE}: ", text)
+    said = []
+    for name, year, month, day, why in zip(*[iter(parts[1:])] * 5, strict=True):
+        why = "тоже просрочено" if why == "expired too" else (russian_detail(why, title) or why)
+        said.append(f"«{title(name)}» {day}.{month}.{year}: {why}")
+    return "; ".join(said) if parts[0] == "" and said else text
 
 
 def _crowded(text: str, title: Callable[[str], str]) -> str:

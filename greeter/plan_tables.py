@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from greeter.audience import AudienceRule, AudienceVerdicts
 from greeter.calendar_rules import DaySlots, WorkCalendar, day_slots, greeting_day, next_window_open
 from greeter.config import Occasion, Settings
 from greeter.occasions import OccasionTable
-from greeter.policy import AudienceRule, AudienceVerdicts
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Who gets a letter: audience, the frequency cap (rule of six) and merging — pure.
+"""Who gets a letter: the frequency cap (rule of six) and merging — pure; :mod:`greeter.audience`
+says whom each occasion is for.
 
 Decisions are *causal*: whether an occasion is greeted depends only on the
 journal's history and on occasions that come before it, never on what lies
@@ -10,189 +11,16 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from greeter.config import Audience, FrequencyCap, Occasion
-from greeter.contacts import Contact, Gender, email_key
-from greeter.i18n import keys_for, normalize_locale, plural
+from greeter.audience import AudienceRule
+from greeter.config import Audience, FrequencyCap
+from greeter.contacts import Contact, email_key
+from greeter.i18n import plural
 from greeter.journal_store import CAP_STATES, PersonOptOut
-from greeter.names import gender_of
 from greeter.plan_types import Hit, MergeRule, PastGreeting, Reason, bounds, outside
-
-
-@dataclass(frozen=True, slots=True)
-class AudienceRule:
-    """An :class:`Audience` prepared once per plan: case-folded tiers and sets to test against.
-
-    The planner asks it about every hit of every contact (through
-    :class:`AudienceVerdicts` and :func:`precheck`); building the case-folded
-    tier set each time was a measurable part of a million-contact plan.
-    """
-
-    tiers: frozenset[str] | None
-    tags: frozenset[str] | None
-    contacts: frozenset[str] | None
-    round_years: int | None
-    min_years: int | None
-    #: The tiers as the config spells them, for :meth:`why_not` ("VIP", not "vip").
-    tier_names: tuple[str, ...] = ()
-    #: Only clients in these countries (:meth:`for_occasion`); a contact without one is in the default.
-    countries: frozenset[str] | None = None
-    default_country: str = ""
-    #: Only these genders (``"male"``, ``"female"``), as :func:`~greeter.names.gender_of` tells a
-    #: contact's; a contact whose gender is unknown is in none of them.
-    genders: frozenset[str] | None = None
-    #: Only letters in these locales, matched by :func:`~greeter.i18n.keys_for` ("sr" takes "sr_Latn");
-    #: a contact without a locale is written to in ``default_locale``.
-    locales: tuple[str, ...] | None = None
-    default_locale: str = ""
-
-    @classmethod
-    def of(cls, audience: Audience, default_country: str = "", default_locale: str = "") -> AudienceRule:
-        """The rule of ``audience``; ``default_country``/``default_locale``: a contact's without one."""
-        return cls(
-            tiers=None if audience.tiers is None else frozenset(t.casefold() for t in audience.tiers),
-            tags=None if audience.tags is None else frozenset(audience.tags),
-            contacts=None if audience.contacts is None else frozenset(audience.contacts),
-            round_years=audience.round_years,
-            min_years=audience.min_years,
-            tier_names=tuple(sorted(audience.tiers or ())),
-            countries=None if audience.countries is None else frozenset(audience.countries),
-            default_country=default_country,
-            genders=None if audience.genders is None else frozenset(audience.genders),
-            locales=None if audience.locales is None else tuple(audience.locales),
-            default_locale=default_locale,
-        )
-
-    @classmethod
-    def for_occasion(cls, occ: Occasion, default_country: str, default_locale: str = "") -> AudienceRule:
-        """``occ``'s audience with its countries (:attr:`Occasion.countries`: a national holiday's)."""
-        rule = cls.of(occ.audience, default_country, default_locale)
-        countries = occ.countries
-        return rule if countries is None else replace(rule, countries=frozenset(countries))
-
-    def in_countries(self, contact: Contact) -> bool:
-        """Whether ``contact``'s country (else the default) is listed; a listed "GB" takes "GB-ENG" too."""
-        if self.countries is None:
-            return True
-        code = contact.country or self.default_country
-        return code in self.countries or code.partition("-")[0] in self.countries
-
-    @property
-    def everyone(self) -> bool:
-        """No rule is given: :meth:`admits` says yes to every contact and anniversary."""
-        return (
-            self.tiers is None
-            and self.tags is None
-            and self.contacts is None
-            and self.round_years is None
-            and self.min_years is None
-            and self.countries is None
-            and self.genders is None
-            and self.locales is None
-        )
-
-    def locale_of(self, contact: Contact) -> str:
-        """The locale ``contact``'s letter is in, as the renderer reads it (else the default's)."""
-        return normalize_locale(contact.locale, self.default_locale)
-
-    def admits(self, contact: Contact, years: int | None) -> bool:
-        """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
-        if self.tiers is not None and (contact.tier or "").casefold() not in self.tiers:
-            return False
-        if self.tags is not None and contact.tags.isdisjoint(self.tags):
-            return False
-        if self.contacts is not None and contact.id not in self.contacts:
-            return False
-        if self.countries is not None and not self.in_countries(contact):
-            return False
-        if self.genders is not None and gender_of(contact).value not in self.genders:
-            return False
-        if self.locales is not None and not keys_for(self.locale_of(contact), self.locales):
-            return False
-        if self.round_years is not None and (years is None or years % self.round_years):
-            return False
-        return not (self.min_years is not None and (years is None or years < self.min_years))
-
-    def why_not(self, contact: Contact, years: int | None) -> str:
-        """Which rule leaves ``contact`` out, in words ("" if none does): the skip's detail.
-
-        Asked only after :meth:`admits` said no, so the hot path stays a few set
-        look-ups. A reviewer seeing "outside_audience" for a VIP client needs to
-        know it was the 29th year, not the tier.
-        """
-        if self.tiers is not None and (contact.tier or "").casefold() not in self.tiers:
-            return f"tier {contact.tier or '(none)'!r} is not one of: {', '.join(self.tier_names)}"
-        if self.tags is not None and contact.tags.isdisjoint(self.tags):
-            have = ", ".join(sorted(contact.tags)) or "none"
-            return f"has none of the tags {', '.join(sorted(self.tags))} (the contact's tags: {have})"
-        if self.contacts is not None and contact.id not in self.contacts:
-            return "not one of the audience's contacts"
-        if self.countries is not None and not self.in_countries(contact):
-            return (
-                f"the client's country {contact.country or self.default_country} is not one of: "
-                f"{', '.join(sorted(self.countries))}"
-            )
-        if self.genders is not None and (gender := gender_of(contact)).value not in self.genders:
-            # Unknown is no third gender to list: greeting a woman "for 23 February" costs the client.
-            said = (
-                "unknown (neither the gender column nor the patronymic says it)"
-                if gender is Gender.UNKNOWN
-                else gender.value
-            )
-            return f"gender {said} is not one of: {', '.join(sorted(self.genders))}"
-        if self.locales is not None and not keys_for(locale := self.locale_of(contact), self.locales):
-            return f"the letter's locale {locale or '(none)'} is not one of: {', '.join(self.locales)}"
-        if self.round_years is not None and (years is None or years % self.round_years):
-            if years is None:
-                return "round_years needs years to count, and this occasion has none"
-            return f"{years} years is not a multiple of {self.round_years} (round_years)"
-        if self.min_years is not None and (years is None or years < self.min_years):
-            if years is None:
-                return "min_years needs years to count, and this occasion has none"
-            return f"{years} years is fewer than {self.min_years} (min_years)"
-        return ""
-
-
-class AudienceVerdicts:
-    """One plan's answers of an :class:`AudienceRule`, remembered by all they depend on.
-
-    A plan asks every contact's every anniversary; the answer depends on the
-    contact's tier, tags and country and the anniversary number (with a ``genders`` rule,
-    its gender; with a ``contacts`` rule, the id: then nothing is remembered), which take a
-    few hundred values in an export — and the refusal's words are the same each time.
-    """
-
-    #: Stop remembering here: an export of unique tiers must not fill memory.
-    LIMIT = 1 << 16
-
-    def __init__(self, rule: AudienceRule) -> None:
-        self.rule = rule
-        self._memo: dict[
-            tuple[str | None, frozenset[str], int | None, str | None, Gender | None, str | None], str | None
-        ] = {}
-
-    def refusal(self, contact: Contact, years: int | None) -> str | None:
-        """None if ``contact`` (and ``years``) is in the audience, else :meth:`AudienceRule.why_not`."""
-        if self.rule.contacts is not None:
-            return None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
-        gender = gender_of(contact) if self.rule.genders is not None else None  # else no rule asks it
-        locale = contact.locale if self.rule.locales is not None else None  # else no rule asks it
-        key = (contact.tier, contact.tags, years, contact.country, gender, locale)
-        if key in self._memo:
-            return self._memo[key]
-        found = None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
-        if len(self._memo) < self.LIMIT:
-            self._memo[key] = found
-        return found
-
-
-def in_audience(audience: Audience, contact: Contact, years: int | None) -> bool:
-    """Whether ``contact`` (and this anniversary number) is targeted; every given rule must hold."""
-    return AudienceRule.of(audience).admits(contact, years)
-
 
 #: What becomes of a greeting the journal holds in a state that is not final (``already_sent``'s
 #: detail): "(retry)" alone, beside a letter the next send hands over, read as a skip for good.

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from greeter.audience import AudienceRule
 from greeter.cli import main
 from greeter.config import Audience, Defaults, FrequencyCap, Occasion
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact
 from greeter.gallery_words import russian_detail
 from greeter.occasions import implausible
-from greeter.policy import AudienceRule, _refusal, _too_close
+from greeter.policy import _refusal, _too_close
 from greeter.sources import date_occasions, load_contacts
 from tests.conftest import ROOT, MakeProject, contact_row
 
@@ -87,6 +88,24 @@ def day(text: str) -> int:
         ("the journal already has this greeting (retry): greeter send sends it again when its retry is due",
          "в журнале уже есть это поздравление (ждёт повтора)"),
         ("the contact has no e-mail address", "у контакта нет адреса e-mail"),
+        # merge bounds and merge: false (tests/test_merge_options.py pins the English)
+        ("the birthday letter of 2027-01-11 would carry it 13 days after its day (merge_max_days_late 3); "
+         "alone it would come only 13 days from the greeting of 2027-01-11 (min_gap_days 14)",
+         "письмо «День рождения» 11.01.2027 поздравило бы с ним через 13 дней после его дня "
+         "(merge_max_days_late 3); отдельным письмом: всего 13 дней от поздравления 11.01.2027 (min_gap_days 14)"),
+        ("the new_year letter of 2026-12-29 would carry it 1 day before its day (merge_max_days_early 0)",
+         "письмо «Новый год» 29.12.2026 поздравило бы с ним за 1 день до его дня (merge_max_days_early 0)"),
+        ("no letter of its group could carry it (birthday of 2027-01-11: only 6 days "
+         "from the greeting of 2027-01-05 (min_gap_days 14))",
+         "его не могло взять ни одно письмо его группы («День рождения» 11.01.2027: всего 6 дней "
+         "от поздравления 05.01.2027 (min_gap_days 14))"),
+        ("more than 3 days ago; no letter of its group could carry it (birthday of 2027-01-11: expired too)",
+         "день повода прошёл более 3 дней назад; его не могло взять ни одно письмо его группы "
+         "(«День рождения» 11.01.2027: тоже просрочено)"),
+        ("its own letter (merge: false) on 2026-12-24 would come only 5 days before the birthday greeting "
+         "of 2026-12-29, of a higher priority (min_gap_days 14)",
+         "отдельное письмо (merge: false) 24.12.2026 пришло бы всего за 5 дней до письма «День рождения» "
+         "29.12.2026 (приоритет того письма выше; min_gap_days 14)"),
         ("a sentence the gallery does not know", "a sentence the gallery does not know"),  # as it is
         (None, None),
     ],

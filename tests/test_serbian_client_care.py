@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from greeter.audience import AudienceRule
 from greeter.check_holidays import holiday_collisions
 from greeter.config import Audience, Settings
 from greeter.config_loader import parse_settings
@@ -28,7 +29,6 @@ from greeter.holiday_names import meant_holiday, unknown_holiday
 from greeter.i18n import format_date
 from greeter.occasions import countries_having, holiday_country, holiday_dates
 from greeter.planner import plan, plan_window
-from greeter.policy import AudienceRule
 from tests.conftest import TODAY
 
 YEARS = [2027, 2028]
