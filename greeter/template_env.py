@@ -653,6 +653,29 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 return _block_once(__obj)
         elif kind is not Macro:
             if (
+                kind is BuiltinMethodType
+                and type(__obj.__self__) in _PLAIN_TYPES
+                and __obj.__name__ not in _GROWING
+                and __obj.__name__ not in _FORMAT_METHODS
+            ):
+                # ``locale.split("_")``, ``words.get(…)``, ``message.split("\n\n")``: six calls a
+                # letter. What the route below does for a builtin method of an exact str, dict,
+                # list or tuple: Jinja finds it safe to call (it cannot carry ``unsafe_callable``
+                # nor ``alters_data``) and passes it no context (nor ``jinja_pass_arg``), so
+                # it is called with the scope hints dropped — without the two Python frames
+                # and the four attribute probes that find that out.
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+                try:
+                    result = __obj(*args, **kwargs)
+                except StopIteration:
+                    return __context.environment.undefined(
+                        "value was undefined because a callable raised a StopIteration exception"
+                    )
+                if isinstance(result, WEIGHED):  # ''.split(): as below
+                    weighed(result)
+                return result
+            if (
                 (kind is BuiltinMethodType or kind is MethodType)
                 and isinstance(__obj.__self__, str)
                 and __obj.__name__ in _GROWING
