@@ -463,7 +463,7 @@ def _headers(
     if not subject:
         raise UnsafeHeaderError("Subject", rendered.subject, "empty subject")
     to_header = _address_header("To", to_name.strip(), to_email)
-    name, _ = sender.in_locale(rendered.locale)  # "Romashka LLC" on an English letter
+    name = _sender_name(sender, rendered.locale)  # "Romashka LLC" on an English letter
     from_header = _address_header("From", name.strip(), sender.email)
     reply_to = _reply_to(sender.reply_to) if sender.reply_to else None
     validate_header_value("Message-ID", message_id)
@@ -491,6 +491,28 @@ def _headers(
     if extra_headers:
         headers.extend(_extra_headers(tuple(extra_headers.items())))
     return headers
+
+
+#: The From name of a sender in a letter's locale, by the sender's identity: (id, locale) →
+#: (sender, name). ``Sender.in_locale`` walks ``by_locale`` (an import, a tuple of its keys, a
+#: cached look-up) for the same answer on every letter of a batch. The sender is a frozen
+#: model, and the entry holds it, so an id is never reused for another one while its entry
+#: lives; a reloaded config is a new sender and new entries.
+_SENDER_NAMES: dict[tuple[int, str], tuple[Sender, str]] = {}
+_MAX_SENDER_NAMES = 64
+
+
+def _sender_name(sender: Sender, locale: str) -> str:
+    """``sender.in_locale(locale)``'s name, once per sender and locale."""
+    key = (id(sender), locale)
+    known = _SENDER_NAMES.get(key)
+    if known is not None and known[0] is sender:
+        return known[1]
+    if len(_SENDER_NAMES) >= _MAX_SENDER_NAMES:
+        _SENDER_NAMES.clear()
+    name = sender.in_locale(locale)[0]
+    _SENDER_NAMES[key] = (sender, name)
+    return name
 
 
 #: The letter's headers, validated, without its body: what ``greeter check`` builds for every letter

@@ -10,6 +10,7 @@ implement.
 
 from __future__ import annotations
 
+import copy
 import reprlib
 from collections.abc import Iterator, Mapping, MutableMapping
 from datetime import date
@@ -312,6 +313,13 @@ def _fused_output(frame: Frame, finalize: _Finalize) -> bool:
     return finalize.src == "environment.finalize(" and not frame.eval_ctx.volatile
 
 
+#: The longest ``range`` a loop printing only text is written as its text repeated
+#: (:meth:`_LetterCodeGenerator.visit_For`): below the timed loop's memory check interval.
+_REPEATED_ITEMS: Final = 128
+#: …and the most text that makes (a loop's constant pieces cost it no memory: one string).
+_REPEATED_TEXT: Final = 1024
+
+
 class _LetterCodeGenerator(CodeGenerator):
     """Jinja's code generator, with ``self.<name>()`` compiled to :meth:`Sandbox.call_self_block`.
 
@@ -389,6 +397,77 @@ class _LetterCodeGenerator(CodeGenerator):
         if frame.block_frame:
             self.write(", _block_vars=_block_vars")
         self.write(")")
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        """A short loop over a ``range`` whose body is only text, written as the text repeated.
+
+        ``{% for _ in range(30) %}&#847;&zwnj;&nbsp;{% endfor %}`` (the layout's
+        preheader padding) ran thirty Python iterations per letter, each reading
+        the render's clock through the timed-loop filter and yielding the same
+        constant: ~0.07 M instructions, 3 % of a letter's build. The items are
+        computed as before; when they are a ``range`` of at most
+        :data:`_REPEATED_ITEMS` items and :data:`_REPEATED_TEXT` characters of
+        text in all, the output is that text ``len(range)`` times, one string
+        made in C: what the loop printed. Short, so that what the loop skips is
+        bounded: its clock readings (the call that made the range reads it, and
+        so does any loop around this one) and its memory check, which a loop of
+        so few items never reached. Anything else (another iterable, a longer
+        range: a nested loop of a hundred thousand empty iterations must still
+        run out of time) runs the loop as Jinja compiles it.
+        """
+        text = _constant_body(node)
+        timed_loop = node.iter  # {% for x in items|<timed loop> %}: see Sandbox._parse
+        if (
+            text is None
+            or frame.require_output_check
+            or frame.eval_ctx.volatile
+            or not isinstance(timed_loop, nodes.Filter)
+            or timed_loop.name != _TIMED_LOOP
+            or timed_loop.node is None
+        ):
+            super().visit_For(node, frame)
+            return
+        items = self.temporary_identifier()
+        self.writeline(f"{items} = ", node)
+        self.visit(timed_loop.node, frame)
+        longest = min(_REPEATED_ITEMS, _REPEATED_TEXT // max(len(text), 1))
+        self.writeline(f"if type({items}) is range and len({items}) <= {longest}:")
+        self.indent()
+        if frame.buffer is None:
+            self.writeline(f"yield {text!r} * len({items})")
+        else:
+            self.writeline(f"{frame.buffer}.append({text!r} * len({items}))")
+        self.outdent()
+        self.writeline("else:")
+        self.indent()
+        loop = copy.copy(node)
+        # The items by the name they are held in: an InternalName, made as Jinja's parser makes one
+        # (free_identifier; its constructor refuses), is written as that name.
+        held = object.__new__(nodes.InternalName)
+        nodes.Node.__init__(held, items, lineno=timed_loop.lineno)
+        loop.iter = nodes.Filter(held, _TIMED_LOOP, [], [], None, None, lineno=timed_loop.lineno)
+        super().visit_For(loop, frame)
+        self.outdent()
+
+
+def _constant_body(node: nodes.For) -> str | None:
+    """The text a loop's body prints when it prints only template text (else None).
+
+    Only a plain loop: one loop variable (a tuple target would fail to unpack a
+    number), no ``{% else %}``, no ``if`` filter, not recursive.
+    """
+    if (
+        node.else_
+        or node.test is not None
+        or node.recursive
+        or not isinstance(node.target, nodes.Name)
+        or not all(isinstance(child, nodes.Output) for child in node.body)
+    ):
+        return None
+    pieces = [piece for output in node.body for piece in output.nodes]  # type: ignore[attr-defined]
+    if not all(type(piece) is nodes.TemplateData for piece in pieces):
+        return None
+    return "".join(piece.data for piece in pieces)
 
 
 def _written_out(node: nodes.Expr) -> bool:
@@ -573,6 +652,29 @@ class Sandbox(ImmutableSandboxedEnvironment):
             if not args and kwargs.keys() <= _SCOPE_HINTS:
                 return _block_once(__obj)
         elif kind is not Macro:
+            if (
+                kind is BuiltinMethodType
+                and type(__obj.__self__) in _PLAIN_TYPES
+                and __obj.__name__ not in _GROWING
+                and __obj.__name__ not in _FORMAT_METHODS
+            ):
+                # ``locale.split("_")``, ``words.get(…)``, ``message.split("\n\n")``: six calls a
+                # letter. What the route below does for a builtin method of an exact str, dict,
+                # list or tuple: Jinja finds it safe to call (it cannot carry ``unsafe_callable``
+                # nor ``alters_data``) and passes it no context (nor ``jinja_pass_arg``), so
+                # it is called with the scope hints dropped — without the two Python frames
+                # and the four attribute probes that find that out.
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+                try:
+                    result = __obj(*args, **kwargs)
+                except StopIteration:
+                    return __context.environment.undefined(
+                        "value was undefined because a callable raised a StopIteration exception"
+                    )
+                if isinstance(result, WEIGHED):  # ''.split(): as below
+                    weighed(result)
+                return result
             if (
                 (kind is BuiltinMethodType or kind is MethodType)
                 and isinstance(__obj.__self__, str)
