@@ -47,8 +47,9 @@ _job: tuple[Deliverer, Sequence[PlanItem]] | None = None
 
 #: One built letter as it comes back: index in the batch, Message-ID, bytes, their SHA-256
 #: and whether they go into DATA as they are (:func:`~greeter.transport.is_clean`) — both
-#: worked out here: every cycle the sending process saves is one more letter on the wire.
-Built = tuple[int, str, bytes, str, bool]
+#: worked out here: every cycle the sending process saves is one more letter on the wire —
+#: and its Subject as built, for the journal (not read back out of the bytes).
+Built = tuple[int, str, bytes, str, bool, str]
 
 
 def worker_count(setting: int | None, letters: int) -> int:
@@ -101,7 +102,7 @@ def _build(start: int, stop: int) -> tuple[list[Built], Summary]:
         if prepared is not None:
             data = prepared.outgoing.data
             digest = hashlib.sha256(data).hexdigest()
-            built.append((index, prepared.message_id, data, digest, is_clean(data)))
+            built.append((index, prepared.message_id, data, digest, is_clean(data), prepared.subject))
     return built, deliverer.summary
 
 
@@ -137,7 +138,7 @@ async def built_letters(
             nxt = next(chunks, None)
             if nxt is not None:
                 pending.append(pool.submit(_build, *nxt))
-            for index, message_id, data, digest, clean in built:
+            for index, message_id, data, digest, clean, subject in built:
                 if deliverer.stopping:
                     return
                 item = items[index]
@@ -146,7 +147,7 @@ async def built_letters(
                 outgoing = Outgoing(
                     item.hit.key, deliverer.settings.sender.email, item.hit.contact.email, letter
                 )
-                yield deliverer.ready(Prepared(item, outgoing, message_id), digest)
+                yield deliverer.ready(Prepared(item, outgoing, message_id, subject), digest)
     finally:
         _job = None
         pool.shutdown(wait=False, cancel_futures=True)

@@ -20,14 +20,11 @@ transport.
 
 from __future__ import annotations
 
-import binascii
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from email.header import decode_header, make_header
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
@@ -336,51 +333,9 @@ class Prepared:
     outgoing: Outgoing
     message_id: str
     #: Its Subject as written into the bytes (the rendered one, stripped, as
-    #: :func:`~greeter.message.build_message` writes it); None where only the bytes came back (a
-    #: build worker's letter): :func:`subject_of` reads it there.
-    subject: str | None = None
-
-
-#: The Subject header in a letter's head written otherwise than greeter writes it (``subject:``).
-_SUBJECT = re.compile(rb"(?:^|\r\n)subject:", re.IGNORECASE)
-#: How an encoded-word greeter writes begins (:func:`~greeter.message.build_message`).
-_OWN_WORD = "=?utf-8?b?"
-
-
-def subject_of(data: bytes) -> str | None:
-    """The Subject of a built letter as its reader sees it: unfolded, RFC 2047 decoded; None if none.
-
-    For the journal (:attr:`~greeter.journal_store.ClaimRequest.subject`) where
-    only the bytes are at hand: a letter a build worker made
-    (:mod:`greeter.build_pool` sends back its bytes and Message-ID). Pure, and
-    a few microseconds on greeter's own encoding — UTF-8 base64 encoded-words
-    of whole characters, one per folded line: their bytes are joined and
-    decoded at once; any other form goes through :mod:`email.header`.
-    """
-    head = data.find(b"\r\n\r\n")
-    head = len(data) if head < 0 else head + 2
-    at = data.find(b"\r\nSubject:", 0, head)
-    if at < 0:
-        found = _SUBJECT.search(data, 0, head)
-        if found is None:
-            return None
-        at = found.start()
-    start = end = data.index(b":", at) + 1
-    while True:  # to the end of its last folded line
-        end = data.find(b"\r\n", end, head)
-        if end < 0 or data[end + 2 : end + 3] not in (b" ", b"\t"):
-            break
-        end += 2
-    value = data[start : head if end < 0 else end].decode("ascii", "replace").replace("\r\n", "").strip()
-    if "=?" not in value:  # no encoded-word: the text as it is (what email.header would say)
-        return value
-    words = value.split(" ")
-    if all(w[:10].lower() == _OWN_WORD and w.endswith("?=") for w in words):
-        try:
-            return b"".join(binascii.a2b_base64(w[10:-2], strict_mode=True) for w in words).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            pass  # not greeter's own after all: read as any reader would
-    return str(make_header(decode_header(value)))
+    #: :func:`~greeter.message.build_message` writes it), for the journal: carried beside the
+    #: bytes (a build worker sends it back with them), never read back out of them.
+    subject: str
 
 
 def letter_bytes(
@@ -579,7 +534,7 @@ class Deliverer:
             tuple(p.item.merged_with),
             digest or hashlib.sha256(p.outgoing.data).hexdigest(),
             p.outgoing.data,
-            subject=p.subject if p.subject is not None else subject_of(p.outgoing.data),
+            subject=p.subject,
         )
         return Ready(p.outgoing, request, also=p.item.also, occasion=p.item.hit.occasion, fresh=True)
 

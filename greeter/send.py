@@ -438,7 +438,7 @@ def plan_cycle(
                 if isinstance(built, str):
                     announce(DueLetter.planned(item, built))
                 else:
-                    announce(DueLetter.planned(item, None, bytes(built.outgoing.data)))
+                    announce(DueLetter.planned(item, None, built.subject))
     deliverer.record_skips(skips, dry_run=dry_run)
 
     def calendar_of(contact_id: str) -> WorkCalendar:

@@ -45,13 +45,13 @@ class DueLetter:
     subject: str = ""
 
     @classmethod
-    def planned(cls, item: PlanItem, held: str | None, data: bytes | None = None) -> DueLetter:
-        """A letter the planner found due, and why it would be held (None: it would go); ``data``:
-        its bytes as built, for its Subject."""
+    def planned(cls, item: PlanItem, held: str | None, subject: str = "") -> DueLetter:
+        """A letter the planner found due, and why it would be held (None: it would go); ``subject``:
+        its Subject as built."""
         hit = item.hit
         assert item.send_at is not None
         occasions = (hit.occasion, *item.merged_with)
-        name, subject = hit.contact.display_name.strip(), _subject_of(data) if data else ""
+        name = hit.contact.display_name.strip()
         contact = hit.contact
         return cls(item.send_at, contact.id, contact.email, occasions, held, name=name, subject=subject)
 
@@ -73,14 +73,6 @@ class DueLetter:
             attempt=entry.attempts + 1,
             last_reply=entry.last_reply,
         )
-
-
-def _subject_of(data: bytes) -> str:
-    """A built letter's Subject, decoded (RFC 2047): read from its headers alone."""
-    from email.parser import BytesHeaderParser
-    from email.policy import default
-
-    return str(BytesHeaderParser(policy=default).parsebytes(data).get("Subject", ""))
 
 
 def due_json(letter: DueLetter) -> dict[str, object]:
