@@ -42,7 +42,7 @@ from email.message import Message
 from email.policy import Compat32
 from email.utils import format_datetime, formataddr
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from greeter.config import Sender, extra_header_problem
 from greeter.contacts import UNSAFE_IN_HEADER
@@ -481,6 +481,9 @@ def _headers(
         ("Date", _date_header(date)),
         ("Message-ID", message_id),
     ]
+    language = content_language(rendered.locale)
+    if language:
+        headers.append(("Content-Language", language))
     if reply_to:
         headers.append(("Reply-To", reply_to))
     if unsubscribe:
@@ -491,6 +494,21 @@ def _headers(
     if extra_headers:
         headers.extend(_extra_headers(tuple(extra_headers.items())))
     return headers
+
+
+#: A locale as greeter writes it (``ru``, ``sr_Latn``, ``en_GB``): what a language tag can be made of.
+_LOCALE: Final = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*")
+
+
+@lru_cache(maxsize=64)
+def content_language(locale: str) -> str:
+    """The letter's language as RFC 3282's ``Content-Language`` writes it (a BCP 47 tag: ``sr-Latn``,
+    ``en-GB``); "" for a locale that is no such tag (the header is then left out).
+
+    The HTML part says its language on ``<html lang>``, but webmail (Gmail, Outlook.com) drops
+    that element, and a screen reader or a translate offer then guesses; the header survives.
+    """
+    return locale.replace("_", "-") if _LOCALE.fullmatch(locale) else ""
 
 
 #: The From name of a sender in a letter's locale, by the sender's identity: (id, locale) →

@@ -7,6 +7,7 @@ way a mail reader sees it, and checked for the exact set of headers.
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from email import base64mime
 from email.header import decode_header, make_header
@@ -27,6 +28,7 @@ from greeter.message import (
     _mailto_link,
     _reply_to,
     build_message,
+    content_language,
     make_message_id,
     validate_header_value,
 )
@@ -544,3 +546,18 @@ def test_the_approval_covers_the_from_name_the_letter_is_written_with() -> None:
 @given(st.binary(min_size=1, max_size=120))
 def test_an_encoded_word_is_what_base64mime_writes(chunk: bytes) -> None:
     assert _encoded_word(chunk) == base64mime.header_encode(chunk, "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("locale", "header"),
+    [("ru", "ru"), ("sr_Latn", "sr-Latn"), ("en_GB", "en-GB"), ("sr_Latn_ME", "sr-Latn-ME"), ("", None)],
+)
+def test_the_letter_says_its_language_in_a_header(locale: str, header: str | None) -> None:
+    """Webmail drops ``<html lang>``; ``Content-Language`` (RFC 3282) carries the language."""
+    msg = parse(build(replace(LETTER, locale=locale)))
+    assert msg.get_all("Content-Language") == (None if header is None else [header])
+
+
+@pytest.mark.parametrize("locale", ["ru\r\nBcc: x@evil.example", "ru;x", "r", "ru_" + "x" * 9])
+def test_a_locale_that_is_no_language_tag_writes_no_header(locale: str) -> None:
+    assert content_language(locale) == ""
