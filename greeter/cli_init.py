@@ -25,6 +25,15 @@ text, Latvian ones the Russian letter). So ``init --locale et`` writes
 (:func:`localized_config`). Without ``--locale`` (``ru``) the files are the
 starter's, byte for byte.
 
+A Serbian team then got Serbian letters under Moscow's config (``timezone:
+Europe/Moscow``, ``country: RU``, Russian headers over Russian sample clients,
+titles «День рождения», 23 February and 8 March greeted as public holidays
+Serbia has not) and rewrote it. So the project is also that language's
+country's (:mod:`greeter.starter_countries`): its zone and days off, titles in
+the language, its sample clients (``data/contacts.<lang>.csv``, written as
+``data/contacts.csv``) under headers the config names, Russia's holidays
+commented out and the country's own offered. ``--country CC`` names another.
+
 Importing this module registers the command on the ``greeter`` group; it
 imports neither the config machinery nor Jinja: it only copies files.
 """
@@ -40,6 +49,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
+from greeter import starter_countries
 from greeter.cli import CONTEXT, DEFAULT_CONFIG, State, _config_option, handles_errors, main
 from greeter.errors import EXIT_BUG, GreeterError, OutputError
 from greeter.file_modes import make_group_folder, open_group_readable
@@ -141,21 +151,34 @@ def starter_locales(root: Traversable) -> list[str]:
     return [STARTER_LOCALE, *sorted(every - {STARTER_LOCALE})]
 
 
-def starter_files(root: Traversable, locale: str = STARTER_LOCALE) -> list[StarterFile]:
+def sample_data(locale: str) -> str:
+    """The starter's sample contacts for a project in ``locale``: ``data/contacts.<locale>.csv``
+    (that country's clients, headers in its language) but for Russian: ``data/contacts.csv``."""
+    if locale == STARTER_LOCALE:
+        return SAMPLE_DATA[0]
+    return f"data/contacts.{locale}.csv"
+
+
+def starter_files(
+    root: Traversable, locale: str = STARTER_LOCALE, country: str | None = None
+) -> list[StarterFile]:
     """What ``init`` writes, in the order it writes it: the config, the sample contacts, the templates.
 
     ``locale``: one of :func:`starter_locales`. For another than Russian each
     letter's file in that language is written as the unsuffixed one and the
-    Russian one as ``<letter>.ru.j2`` (each language once), and the config says
-    so (:func:`localized_config`).
+    Russian one as ``<letter>.ru.j2`` (each language once), the config says
+    so and is that country's (:func:`localized_config`), and the sample
+    contacts are the language's (:func:`sample_data`) written as ``data/contacts.csv``.
+    ``country``: ``init --country``'s, else the language's own (:mod:`greeter.starter_countries`).
     """
     config = root.joinpath(EXAMPLE_CONFIG)
     content = None
-    if locale != STARTER_LOCALE:
-        content = localized_config(config.read_text(encoding="utf-8"), locale).encode("utf-8")
+    if locale != STARTER_LOCALE or country is not None:
+        content = localized_config(config.read_text(encoding="utf-8"), locale, country).encode("utf-8")
     files = [StarterFile(config, PurePosixPath(DEFAULT_CONFIG), content)]
     for name in SAMPLE_DATA:
-        files.append(StarterFile(root.joinpath(*PurePosixPath(name).parts), PurePosixPath(name)))
+        source = PurePosixPath(sample_data(locale))
+        files.append(StarterFile(root.joinpath(*source.parts), PurePosixPath(name)))
     templates = root.joinpath(TEMPLATES)
     names = _template_names(root)
     written = {n: n for n in names}  # the project's file → the starter's it is a copy of
@@ -175,17 +198,38 @@ def starter_files(root: Traversable, locale: str = STARTER_LOCALE) -> list[Start
     return files
 
 
-def localized_config(text: str, locale: str) -> str:
-    """Pure: the example config for a project whose ``defaults.locale`` is ``locale``, not Russian.
+def localized_config(text: str, locale: str, country: str | None = None) -> str:
+    """Pure: the example config for a project in ``locale`` and ``country``, not Russian and Russia.
+
+    ``country`` (``init --country``; None: the language's own, :mod:`greeter.starter_countries`)
+    sets ``defaults.country`` and ``defaults.timezone`` (:func:`project_country`), comments
+    out Russia's public holidays (not another country's) and offers the country's own as
+    commented examples; the occasions are titled in ``locale``, and ``contacts.columns``
+    names the headers of that language's sample contacts (:func:`sample_data`).
 
     ``defaults.locale`` says ``locale``; the sender's Russian signature, which
     signs the letters of ``defaults.locale``'s language, moves to a new
-    ``sender.by_locale.ru`` entry, so it signs the Russian letters alone and the
+    ``sender.by_locale.ru`` entry (with the Russian name, «ООО «Ромашка»»: the sender's
+    is the ``by_locale.<locale>`` one), so it signs the Russian letters alone and the
     ``locale`` letters close with their language's words and the name (the
     example's own ``by_locale.<locale>`` entry names the sender for them).
     Raises :class:`StarterMissingError` when the example no longer has the
     lines this edits: the starter and this function are shipped together.
     """
+    country, timezone = project_country(locale, country)
+    try:
+        text = starter_countries.with_defaults(text, country, timezone)
+        if country != "RU" or locale != STARTER_LOCALE:
+            text = starter_countries.with_occasions(text, locale, country)
+        if locale == STARTER_LOCALE:
+            return text
+        text = starter_countries.with_columns(text, starter_countries.LANGUAGES[locale].columns)
+        text, russian_names = starter_countries.with_sender_names(text, locale)
+    except starter_countries.StarterShapeError as exc:
+        raise StarterMissingError(
+            f"the starter's {EXAMPLE_CONFIG} is not as greeter init --locale expects ({exc}): "
+            "a packaging bug; use greeter init without --locale"
+        ) from exc
     edited, found = _DEFAULT_LOCALE.subn(rf"\g<1>{locale}", text, count=1)
     signature = _SIGNATURE.search(edited)
     by_locale = _BY_LOCALE.search(edited)
@@ -198,7 +242,7 @@ def localized_config(text: str, locale: str) -> str:
     russian = "".join(f"    {line}\n" for line in signature["lines"].splitlines())
     entry = (
         f"    {STARTER_LOCALE}:                        # the Russian letters (*.ru.j2) sign with it\n"
-        f"      signature: |\n{russian}"
+        f"{russian_names}      signature: |\n{russian}"
     )
     comment = (
         "  # The signature under letters in the language of defaults.locale would go here (signature: |\n"
@@ -212,6 +256,25 @@ def localized_config(text: str, locale: str) -> str:
         + entry
         + edited[by_locale.end() :]
     )
+
+
+def project_country(locale: str, country: str | None) -> tuple[str, str]:
+    """The project's ``defaults.country`` and ``defaults.timezone``: ``locale``'s own, or ``country``
+    (``init --country``) in its zone — the first ``zone.tab`` lists for it where it has several
+    (America/New_York for US: the config's comment says to set it). Raises ``click.BadParameter``
+    for a country the time zone database does not know."""
+    if country is None:
+        own = starter_countries.LANGUAGES[locale]
+        return own.country, own.timezone
+    from greeter.country_zones import zones_of
+
+    code = country.strip().upper().replace("_", "-")
+    zones = zones_of(code)
+    if not zones:
+        raise click.BadParameter(
+            f"{country!r}: no such country (an ISO code: RS, US, GB-ENG)", param_hint="'--country'"
+        )
+    return code, zones[0]
 
 
 def in_the_way(target: Path, files: Sequence[StarterFile]) -> list[str]:
@@ -316,9 +379,17 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
     help="The language of the letters to clients without one of their own (defaults.locale): "
     "ru, et, en, de, hu or sr.",
 )
+@click.option(
+    "--country",
+    "country",
+    metavar="CC",
+    default=None,
+    help="The clients' usual country (defaults.country, and its time zone): "
+    "default the language's: RU, EE, GB-ENG, DE, HU or RS.",
+)
 @click.pass_obj
 @handles_errors
-def init(state: State, directory: Path, locale: str) -> None:
+def init(state: State, directory: Path, locale: str, country: str | None) -> None:
     """Write a starter project into DIR (default: the current folder).
 
     greeter.yaml (a copy of the commented config.example.yaml), templates/
@@ -334,13 +405,21 @@ def init(state: State, directory: Path, locale: str) -> None:
     --locale LANG starts a project whose defaults.locale is LANG: the
     letters without a language in their name (birthday.j2) are in LANG,
     the Russian ones are birthday.ru.j2, and the Russian signature signs
-    the Russian letters only. Default: ru, the starter as it is.
+    the Russian letters only. Default: ru, the starter as it is. The
+    project is that language's country's: its time zone and days off
+    (English: GB-ENG), occasion titles in LANG, sample contacts with LANG's
+    headers, Russia's public holidays commented out and the country's own
+    offered as commented examples.
+
+    --country CC makes it CC's instead (its time zone: the first the time
+    zone database lists where it has several; check defaults.timezone).
 
     \b
     Examples:
       greeter init
       greeter init greetings && cd greetings && greeter check
       greeter init greetings --locale et
+      greeter init greetings --locale en --country US
     """
     root = starter_root()
     languages = starter_locales(root)
@@ -350,7 +429,9 @@ def init(state: State, directory: Path, locale: str) -> None:
         raise click.BadParameter(
             f"{locale!r}: the starter's letters are in {', '.join(languages)}", param_hint="'--locale'"
         )
-    files = starter_files(root, locale)
+    if country is not None:
+        project_country(locale, country)  # a bad --country refused before anything is read
+    files = starter_files(root, locale, country)
     here = directory.resolve() == Path.cwd().resolve()
     shown = Path.cwd() if here else directory  # "/srv/greetings:" says more than ".:"
     taken = in_the_way(directory, files)

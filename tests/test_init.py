@@ -245,6 +245,7 @@ def test_the_wheel_carries_exactly_the_starter_and_init_writes_it_away_from_any_
     expected = {
         EXAMPLE_CONFIG,
         *SAMPLE_DATA,
+        *(f"data/{p.name}" for p in (ROOT / "data").glob("contacts.*.csv")),  # init --locale's
         *(f"{TEMPLATES}/{p.name}" for p in (ROOT / TEMPLATES).glob("*.j2")),
     }
     assert files_under(packaged) == expected

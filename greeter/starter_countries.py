@@ -1,0 +1,376 @@
+"""What ``greeter init --locale LANG`` changes in the Russian example config, by language — pure.
+
+A Serbian team ran ``init --locale sr`` and got a project whose letters were
+Serbian but whose config was Moscow's: ``timezone: Europe/Moscow``,
+``country: RU`` (Russia's days off), Russian column headers over Russian sample
+clients, occasions titled «День рождения», and 23 February and 8 March
+greeted as public holidays (which Serbia has not: ``check`` rejects the
+names). They rewrote the config. Here is, per starter language, what a
+project for that country needs instead:
+
+- the country and its zone: the language's likely territory (CLDR's likely
+  subtags, as Babel gives them: sr → RS, et → EE, hu → HU, de → DE), but for
+  English, whose likely territory is the US, with six time zones and
+  state holidays: GB-ENG (one zone; the English letters close British-style;
+  England's bank holidays, as ``check`` asks of GB: Easter Monday is regional);
+  ``init --country`` names another;
+- the occasions' titles in the language, and ``title_by_locale`` giving the
+  other starter languages' letters their own (``check`` warns of a Serbian
+  title printed in a Russian letter);
+- the sample contacts' headers (``data/contacts.<lang>.csv`` is written as
+  ``data/contacts.csv``), and the gender column's words;
+- Russia's public holidays (:data:`RUSSIA_ONLY`) commented out, and the
+  country's own main holidays offered as commented examples, by names the
+  ``holidays`` library gives them there (tests uncomment them and run ``check``).
+
+Each language's words were chosen by hand; a new starter language needs its
+row here (tests/test_init_country.py fails without one).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+#: Occasions of the example config that are public holidays of Russia alone: off for other countries.
+RUSSIA_ONLY: Final = frozenset({"defender_day", "womens_day", "victory_day", "russia_day", "unity_day"})
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayExample:
+    """A commented example occasion for a country's own public holiday."""
+
+    name: str  # the occasion's name (the templates word ``christmas`` themselves)
+    title: str
+    holiday: str  # as the holidays library names it for the country
+
+
+@dataclass(frozen=True, slots=True)
+class StarterLanguage:
+    """A starter language's country, titles and sample-contacts headers."""
+
+    country: str
+    timezone: str
+    #: Occasion name → its title in the language (the example config's birthday … new_year).
+    titles: Mapping[str, str]
+    #: ``contacts.columns`` / ``contacts.dates`` key → the header in the sample file (None: no such column).
+    columns: Mapping[str, str | None]
+
+
+_RU_TITLES: Final = {
+    "birthday": "День рождения",
+    "company_anniversary": "Годовщина компании",
+    "first_deal_anniversary": "Годовщина сотрудничества",
+    "new_year": "Новый год",
+}
+
+
+def _columns(*headers: str | None) -> dict[str, str | None]:
+    keys = (
+        *("id", "email", "first_name", "patronymic", "last_name", "gender", "company", "timezone"),
+        *("locale", "country", "tier", "tags", "birthday", "company_founded", "first_deal"),
+    )
+    return dict(zip(keys, headers, strict=True))
+
+
+LANGUAGES: Final[Mapping[str, StarterLanguage]] = {
+    "ru": StarterLanguage("RU", "Europe/Moscow", _RU_TITLES, {}),
+    "de": StarterLanguage(
+        "DE",
+        "Europe/Berlin",
+        {
+            "birthday": "Geburtstag",
+            "company_anniversary": "Firmenjubiläum",
+            "first_deal_anniversary": "Jubiläum der Zusammenarbeit",
+            "new_year": "Neujahr",
+        },
+        _columns(
+            "ID",
+            "E-Mail",
+            "Vorname",
+            None,
+            "Nachname",
+            "Geschlecht",
+            "Firma",
+            "Zeitzone",
+            "Sprache",
+            "Land",
+            "Kategorie",
+            "Schlagwörter",
+            "Geburtsdatum",
+            "Gründungsdatum",
+            "Erster Abschluss",
+        ),
+    ),
+    "en": StarterLanguage(
+        "GB-ENG",
+        "Europe/London",
+        {
+            "birthday": "Birthday",
+            "company_anniversary": "Company anniversary",
+            "first_deal_anniversary": "Partnership anniversary",
+            "new_year": "New Year",
+        },
+        _columns(
+            "ID",
+            "Email",
+            "First name",
+            None,
+            "Last name",
+            "Gender",
+            "Company",
+            "Time zone",
+            "Language",
+            "Country",
+            "Tier",
+            "Tags",
+            "Date of birth",
+            "Company founded",
+            "First deal",
+        ),
+    ),
+    "et": StarterLanguage(
+        "EE",
+        "Europe/Tallinn",
+        {
+            "birthday": "Sünnipäev",
+            "company_anniversary": "Ettevõtte aastapäev",
+            "first_deal_anniversary": "Koostöö aastapäev",
+            "new_year": "Uusaasta",
+        },
+        _columns(
+            "ID",
+            "E-post",
+            "Eesnimi",
+            None,
+            "Perekonnanimi",
+            "Sugu",
+            "Ettevõte",
+            "Ajavöönd",
+            "Keel",
+            "Riik",
+            "Kategooria",
+            "Sildid",
+            "Sünnikuupäev",
+            "Ettevõtte asutamiskuupäev",
+            "Esimene tehing",
+        ),
+    ),
+    "hu": StarterLanguage(
+        "HU",
+        "Europe/Budapest",
+        {
+            "birthday": "Születésnap",
+            "company_anniversary": "Cégalapítás évfordulója",
+            "first_deal_anniversary": "Együttműködés évfordulója",
+            "new_year": "Újév",
+        },
+        _columns(
+            "ID",
+            "E-mail",
+            "Keresztnév",
+            None,
+            "Vezetéknév",
+            "Nem",
+            "Cég",
+            "Időzóna",
+            "Nyelv",
+            "Ország",
+            "Kategória",
+            "Címkék",
+            "Születési dátum",
+            "Cégalapítás dátuma",
+            "Első üzletkötés",
+        ),
+    ),
+    "sr": StarterLanguage(
+        "RS",
+        "Europe/Belgrade",
+        {
+            "birthday": "Рођендан",
+            "company_anniversary": "Годишњица компаније",
+            "first_deal_anniversary": "Годишњица сарадње",
+            "new_year": "Нова година",
+        },
+        _columns(
+            "ID",
+            "Е-пошта",
+            "Име",
+            None,
+            "Презиме",
+            "Пол",
+            "Компанија",
+            "Временска зона",
+            "Језик",
+            "Држава",
+            "Категорија",
+            "Ознаке",
+            "Датум рођења",
+            "Датум оснивања компаније",
+            "Први уговор",
+        ),
+    ),
+}
+
+#: A country's main public holidays, as commented example occasions (by the library's names there).
+HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
+    "RS": (
+        HolidayExample("christmas", "Божић", "Божић"),  # Orthodox Christmas, 7 January
+        HolidayExample("statehood_day", "Дан државности", "Дан државности"),
+    ),
+    "EE": (
+        HolidayExample("christmas", "Jõulud", "jõululaupäev"),
+        HolidayExample("ee_independence", "Eesti Vabariigi aastapäev", "iseseisvuspäev"),
+    ),
+    "HU": (
+        HolidayExample("christmas", "Karácsony", "Karácsony"),
+        HolidayExample("hu_national_day", "Nemzeti ünnep", "Nemzeti ünnep"),
+    ),
+    "DE": (
+        HolidayExample("christmas", "Weihnachten", "Erster Weihnachtstag"),
+        HolidayExample("de_unity_day", "Tag der Deutschen Einheit", "Tag der Deutschen Einheit"),
+    ),
+    "GB": (HolidayExample("christmas", "Christmas", "Christmas Day"),),
+}
+
+_SECTION: Final = r"^{}:\n(?:(?:[ #][^\n]*)?\n)*"
+_OCCASION: Final = re.compile(r"^  - name: (\w+)\n(?:(?:    [^\n]*)?\n)*", re.MULTILINE)
+_TITLE: Final = re.compile(r"^(    title: )([^#\n]*?)( *#[^\n]*)?$", re.MULTILINE)
+_COMMENTED_TITLES: Final = re.compile(r"^    # title_by_locale:[^\n]*\n", re.MULTILINE)
+_COLUMN: Final = re.compile(r"^(    (\w+): )([^#\n]*?)( *#[^\n]*)?$", re.MULTILINE)
+
+
+class StarterShapeError(ValueError):
+    """The example config lacks a section this edits: the starter and this module ship together."""
+
+
+def _section(text: str, name: str) -> re.Match[str]:
+    found = re.search(_SECTION.format(re.escape(name)), text, re.MULTILINE)
+    if found is None:
+        raise StarterShapeError(f"no top-level {name}: section")
+    return found
+
+
+def _aligned(head: str, value: str, comment: str | None, old: str) -> str:
+    """``head value`` keeping a trailing comment where it stood (at least one space after)."""
+    if not comment:
+        return head + value
+    width = len(head) + len(old) + len(comment) - len(comment.lstrip(" "))
+    line = head + value
+    return line + " " * max(1, width - len(line)) + comment.lstrip(" ")
+
+
+def _flow(words: Mapping[str, str]) -> str:
+    return "{" + ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in words.items()) + "}"
+
+
+def with_defaults(text: str, country: str, timezone: str) -> str:
+    """``defaults.timezone`` and ``defaults.country`` set (their comments kept)."""
+    section = _section(text, "defaults")
+    body = section.group()
+    for key, value in (("timezone", timezone), ("country", country)):
+        line = re.compile(rf"^(  {key}: )(\S+)( *#[^\n]*)?$", re.MULTILINE)
+        found = line.search(body)
+        if found is None:
+            raise StarterShapeError(f"no defaults.{key}")
+        new = _aligned(found[1], value, found[3], found[2])
+        body = body[: found.start()] + new + body[found.end() :]
+    return text[: section.start()] + body + text[section.end() :]
+
+
+def with_columns(text: str, columns: Mapping[str, str | None]) -> str:
+    """``contacts.columns`` and ``contacts.dates`` naming the sample file's headers."""
+    section = _section(text, "contacts")
+
+    def header(found: re.Match[str]) -> str:
+        if found[2] not in columns:
+            return found.group()
+        value = columns[found[2]]
+        return _aligned(found[1], "null" if value is None else value, found[4], found[3])
+
+    body = _COLUMN.sub(header, section.group())
+    return text[: section.start()] + body + text[section.end() :]
+
+
+def with_occasions(text: str, locale: str, country: str) -> str:
+    """Titles in ``locale`` (the others' by ``title_by_locale``), Russia's holidays commented out,
+    ``country``'s own offered as commented examples after the last of them."""
+    section = _section(text, "occasions")
+    body, titles = section.group(), LANGUAGES[locale].titles
+    examples = _examples(country)
+    parts: list[str] = []
+    last = 0
+    commented_end = None
+    for block in _OCCASION.finditer(body):
+        parts.append(body[last : block.start()])
+        name, words = block[1], block.group()
+        if name in RUSSIA_ONLY:
+            words = "".join(
+                ("  # " + line[2:] if line.strip() else line) + "\n" for line in words.splitlines()
+            )
+            commented_end = len("".join(parts)) + len(words)
+        elif name in titles:
+            others = {lang: w.titles[name] for lang, w in LANGUAGES.items() if lang != locale}
+            words = _COMMENTED_TITLES.sub("", words)
+            words = _TITLE.sub(
+                lambda m, n=name, o=others: (  # type: ignore[misc]
+                    _aligned(m[1], titles[n], m[3], m[2]) + f"\n    title_by_locale: {_flow(o)}"
+                ),
+                words,
+                count=1,
+            )
+        parts.append(words)
+        last = block.end()
+    parts.append(body[last:])
+    body = "".join(parts)
+    if commented_end is not None:
+        notice = (
+            "  # Russia's public holidays above are not this country's: uncomment one with country: RU\n"
+            "  # for clients in Russia. This country's own, by the names its calendar gives them:\n"
+        )
+        body = body[:commented_end].rstrip("\n") + "\n\n" + notice + examples + body[commented_end:]
+    else:
+        body = body.rstrip("\n") + "\n\n" + examples + "\n"
+    return text[: section.start()] + body + text[section.end() :]
+
+
+def _examples(country: str) -> str:
+    """``country``'s holidays as commented occasions (none known: a line saying how to add one)."""
+    found = HOLIDAYS.get(country.split("-")[0].upper(), ())
+    if not found:
+        return (
+            "  # (greeter knows no example holiday for this country: `holiday:` takes its calendar's names)\n"
+        )
+    return "".join(
+        f"  # - name: {h.name}\n  #   title: {h.title}\n"
+        f"  #   holiday: {json.dumps(h.holiday, ensure_ascii=False)}\n"
+        "  #   template: holiday\n  #   priority: 30\n"
+        for h in found
+    )
+
+
+def with_sender_names(text: str, locale: str) -> tuple[str, str]:
+    """The sender's ``name`` and ``company`` those of ``by_locale.<locale>`` (the example's
+    «ООО «Ромашка»» is the Russian letters' alone), and the lines that keep the Russian ones for
+    a ``by_locale.ru`` entry. Unchanged, and no lines, when the example has no such entry."""
+    section = _section(text, "sender")
+    body = section.group()
+    own = re.search(
+        rf"^    {re.escape(locale)}:[^\n]*\n(?:      [^\n]*\n)*?      name: ([^\n]+)\n"
+        r"(?:      [^\n]*\n)*?      company: ([^\n]+)\n",
+        body,
+        re.MULTILINE,
+    )
+    if own is None:
+        return text, ""
+    kept = []
+    for key, value in (("name", own[1]), ("company", own[2])):
+        top = re.search(rf"^(  {key}: )([^\n]+)$", body, re.MULTILINE)
+        if top is None:
+            return text, ""
+        kept.append(f"      {key}: {top[2]}\n")
+        body = body[: top.start()] + top[1] + value + body[top.end() :]
+    return text[: section.start()] + body + text[section.end() :], "".join(kept)
