@@ -329,7 +329,8 @@ def with_occasions(text: str, locale: str, country: str) -> str:
     if commented_end is not None:
         notice = (
             "  # Russia's public holidays above are not this country's: uncomment one with country: RU\n"
-            "  # for clients in Russia. This country's own, by the names its calendar gives them:\n"
+            "  # for clients in Russia. This country's own, by the names its calendar gives them (the\n"
+            "  # first is greeted; uncomment another to greet it too):\n"
         )
         body = body[:commented_end].rstrip("\n") + "\n\n" + notice + examples + body[commented_end:]
     else:
@@ -338,18 +339,26 @@ def with_occasions(text: str, locale: str, country: str) -> str:
 
 
 def _examples(country: str) -> str:
-    """``country``'s holidays as commented occasions (none known: a line saying how to add one)."""
+    """``country``'s holidays as occasions, the first active, the others commented (none known: a line
+    saying how to add one)."""
     found = HOLIDAYS.get(country.split("-")[0].upper(), ())
     if not found:
         return (
             "  # (greeter knows no example holiday for this country: `holiday:` takes its calendar's names)\n"
         )
-    return "".join(
-        f"  # - name: {h.name}\n  #   title: {h.title}\n"
-        f"  #   holiday: {json.dumps(h.holiday, ensure_ascii=False)}\n"
-        "  #   template: holiday\n  #   priority: 30\n"
-        for h in found
-    )
+    # The first greets (a starter whose holiday template nothing used had check warn of six
+    # files "never rendered", and no holiday letter to preview); the others are offered.
+    blocks = []
+    for i, h in enumerate(found):
+        lines = (
+            f"- name: {h.name}",
+            f"  title: {h.title}",
+            f"  holiday: {json.dumps(h.holiday, ensure_ascii=False)}",
+            "  template: holiday",
+            "  priority: 30",
+        )
+        blocks.append("".join(("  " if i == 0 else "  # ") + line + "\n" for line in lines))
+    return "".join(blocks)
 
 
 def with_sender_names(text: str, locale: str) -> tuple[str, str]:
