@@ -42,7 +42,14 @@ SENDER = Sender.model_validate(
 )
 #: A sender whose own name is Serbian Cyrillic and has no by_locale: Latin letters transliterate it.
 SERBIAN_SENDER = Sender(name="Дунав тим", email="greetings@dunav.example", company="Ђурђевак д.о.о.")
-TITLES = {"company_day": "День компании", "rs_statehood": "Дан државности"}
+TITLES = {
+    "company_day": "День компании",
+    "rs_statehood": "Дан државности",
+    "slava": "Крсна слава",
+    "sr_new_year": "Српска нова година",
+    "nikoljdan": "Слава Светог Николе",
+    "sretenje": "Сретење",
+}
 
 
 def client(
@@ -274,6 +281,25 @@ def test_each_holiday_is_a_serbian_letter(occasion: str, subject: str, heading: 
         paragraphs(out)[1] == f"Примите најтоплије честитке за {what} од свих нас из компаније Romashka LLC!"
     )
     assert paragraphs(out)[2] == wish
+
+
+@pytest.mark.parametrize(
+    ("occasion", "cyrillic", "latin"),
+    [
+        ("slava", "Честитамо Крсну славу!", "Čestitamo Krsnu slavu!"),
+        ("sr_new_year", "Честитамо Српску нову годину!", "Čestitamo Srpsku novu godinu!"),
+        ("nikoljdan", "Честитамо Славу Светог Николе!", "Čestitamo Slavu Svetog Nikole!"),
+        ("sretenje", "Честитамо Сретење!", "Čestitamo Sretenje!"),
+    ],
+)
+def test_a_feminine_holiday_title_is_congratulated_in_the_accusative(
+    occasion: str, cyrillic: str, latin: str
+) -> None:
+    """«Čestitamo praznik „Krsna slava“» read as a form; Serbs say «Čestitamo krsnu slavu»."""
+    out = letter(client("sr"), "holiday", occasion, day=date(2027, 3, 8))
+    assert out.subject == cyrillic
+    assert paragraphs(out)[1].startswith(f"Примите најтоплије честитке за {cyrillic[10:-1]} од")
+    assert letter(client("sr_Latn"), "holiday", occasion, day=date(2027, 3, 8)).subject == latin
 
 
 def test_a_holiday_letter_early_belated_and_in_latin() -> None:
