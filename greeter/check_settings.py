@@ -90,38 +90,3 @@ def check_occasion_calendars(report: CheckReport, settings: Settings, years: ran
         if not found.first_days:
             message = f"no all-day event in {years[0]}–{years[-1]}: occasion {occ.name!r} greets nobody then"
             report.problems.append(Problem(str(occ.ics), field, message, severity="warning"))
-
-
-#: Days late past which a merged greeting is worth a note: a week is no longer "around its day".
-LATE_MERGE_NOTE_DAYS = 7
-
-
-def late_merge_notes(settings: Settings) -> list[str]:
-    """A note for each fixed-day occasion another letter may carry more than a week after its day.
-
-    A holiday's wishes are about its day: New Year carried 13 days late in a first-deal
-    letter of 11 January was what users found, and the default bound (``catch_up_days``)
-    stops it. A config that lifts it (``merge_max_days_late: null`` or a large number, or a
-    large ``catch_up_days``) is said, not failed: it may be meant. A date column's
-    occasion (a belated anniversary in a letter near it) is what merging is for: not noted.
-    """
-    reach = settings.frequency_cap.min_gap_days - 1  # a timely letter's furthest member
-    if reach <= LATE_MERGE_NOTE_DAYS:
-        return []
-    notes: list[str] = []
-    early = settings.send_window.max_days_early
-    for occ in settings.occasions:
-        if not occ.merge or occ.field is not None:
-            continue
-        late, _ = occ.merge_bounds(settings.catch_up_days, early)
-        if late is not None and late <= LATE_MERGE_NOTE_DAYS:
-            continue
-        days = reach if late is None else min(late, reach)
-        bound = "null" if late is None else str(late)
-        notes.append(
-            f"occasions: {occ.name}: another occasion's letter may carry it up to {days} days after its"
-            f" day (merge_max_days_late {bound}, frequency_cap.min_gap_days"
-            f" {settings.frequency_cap.min_gap_days}): its wishes may arrive more than a week late;"
-            f" merge_max_days_late: {LATE_MERGE_NOTE_DAYS} or less skips them instead, saying why"
-        )
-    return notes

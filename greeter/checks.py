@@ -67,7 +67,6 @@ from greeter.check_settings import (
     check_days_off,
     check_occasion_calendars,
     full_name_overlap,
-    late_merge_notes,
 )
 from greeter.check_titles import TitleReach
 from greeter.check_window import ineffective_friday_cutoff, other_weeks_note
@@ -337,7 +336,6 @@ def run_check(
         report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
         report.notes.extend(bulk_without_one_click(settings, load.loaded))
         report.notes.extend(other_weeks_note(settings, reach.countries, today.year))
-        report.notes.extend(late_merge_notes(settings))
     report.notes[:0] = load.notes
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded

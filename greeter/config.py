@@ -384,9 +384,10 @@ class Occasion(_Model):
             "At most this many days after its own day (the day it was planned to leave) may another "
             "occasion's letter carry it, counted to the day that letter was planned for; further, "
             "it is not carried but decided on its own, usually skipped as frequency_cap saying why "
-            "(who leads is unchanged: the highest priority). Unset: catch_up_days for a "
-            "date/holiday/on/ics occasion (New Year wishes 13 days late in a first-deal letter "
-            "are no New Year greeting), no limit for a date column's (field); null: no limit"
+            "(who leads is unchanged: the highest priority). Unset or null: no limit — the "
+            "occasions within min_gap_days merge, as DESIGN's cap says; 3 keeps New Year wishes "
+            "out of an 11 January letter, at the price of no New Year greeting for that client "
+            "(unless New Year's priority is the higher: it then leads on its own day)"
         ),
     )
     merge_max_days_early: int | None = Field(
@@ -400,20 +401,18 @@ class Occasion(_Model):
         ),
     )
 
-    def merge_bounds(self, catch_up_days: int, window_early: int | None) -> tuple[int | None, int | None]:
+    def merge_bounds(self, window_early: int | None) -> tuple[int | None, int | None]:
         """How many days (late, early) at most another occasion's letter may carry it; None: no limit.
 
-        WHY the late default differs by kind: a holiday's wishes are about its day, the same for
-        every client, and 13 days late they are a lost greeting (New Year carried on 11 January
-        by a first-deal letter); an anniversary of the client's own, greeted belated in a
-        letter close to it, is what the merge was made for. A holiday may ride as late as a
-        letter may be sent after downtime (``catch_up_days``), no later. Early, a merge is a
-        greeting in advance, which ``max_days_early`` already bounds (a birthday, in Russia):
+        Late, no limit unless the config sets one: occasions within the cap's gap merge (the
+        design's rule), and a bound trades a belated wish for none at all — New Year kept out
+        of an 11 January first-deal letter is no New Year greeting for that client, the gap
+        leaving no room for a letter of its own (a default of ``catch_up_days`` did that to
+        every such client, and users read it as a lost greeting). Early, a merge is a greeting
+        in advance, which ``max_days_early`` already bounds (a birthday, in Russia):
         ``window_early`` is ``send_window.max_days_early``.
         """
         late = self.merge_max_days_late
-        if "merge_max_days_late" not in self.model_fields_set and self.field is None:
-            late = catch_up_days
         early = self.merge_max_days_early
         if "merge_max_days_early" not in self.model_fields_set:
             early = self.days_early_limit(window_early)

@@ -78,7 +78,7 @@ class PlanWindow:
         rules: dict[str, MergeRule] = {}
         early_limit = self.settings.send_window.max_days_early
         for occ in self.settings.occasions:
-            late, early = occ.merge_bounds(self.settings.catch_up_days, early_limit)
+            late, early = occ.merge_bounds(early_limit)
             if not occ.merge or late is not None or early is not None:
                 rules[occ.name] = MergeRule(not occ.merge, late, early)
         return rules

@@ -153,22 +153,19 @@ def test_greeting_day_is_the_one_place_the_rule_lives() -> None:
     assert greeting_day(date(2027, 1, 12), cal, "before", 0) == date(2027, 1, 12)
 
 
-def test_merged_with_new_year_the_letter_leaves_after_the_break_without_it() -> None:
+def test_merged_with_new_year_the_letter_leaves_after_the_break_carrying_it() -> None:
     """Without a limit the 5 January birthday carries the 29 December New Year greeting on
-    30 December; with it, the birthday letter leaves on 11 January — and no longer carries
-    the New Year greeting 13 days late (New Year's merge_max_days_late defaults to
-    catch_up_days): New Year is skipped on its own, saying why."""
+    30 December; with it, the birthday letter leaves on 11 January and, as the cap's merging
+    already does for a birthday on 11 January itself, carries the New Year greeting then."""
     c = contact(birthday=date(1980, 1, 5))
     early = items_of(settings_with(None), c, date(2026, 12, 20), 30)
     assert early["birthday"].send_at is not None and early["birthday"].send_at.date() == date(2026, 12, 30)
     assert (early["new_year"].reason, early["new_year"].merged_into) == ("merged", "birthday")
     late = items_of(settings_with(3), c, date(2026, 12, 20), 30)
     assert late["birthday"].send_at is not None and late["birthday"].send_at.date() == date(2027, 1, 11)
-    assert [h.occasion for h in late["birthday"].also] == []
-    assert (late["new_year"].reason, late["new_year"].merged_into) == ("frequency_cap", None)
-    assert late["new_year"].detail.startswith(
-        "the birthday letter of 2027-01-11 would carry it 13 days after its day (merge_max_days_late 3)"
-    )
+    assert [h.occasion for h in late["birthday"].also] == ["new_year"]
+    assert (late["new_year"].reason, late["new_year"].merged_into) == ("merged", "birthday")
+    assert late["new_year"].send_at == late["birthday"].send_at
 
 
 @pytest.mark.parametrize(("catch_up", "gap"), [(0, 0), (0, 14), (3, 0), (3, 14)])
@@ -218,8 +215,7 @@ def test_preview_json_shows_the_belated_letter_on_11_january(make_project: MakeP
     assert bday["send_at"].startswith("2027-01-11T")
     assert "с прошедшим днём рождения" in bday["subject"]
     assert "наступающ" not in bday["subject"] + bday["text"]
-    assert rows["new_year"]["reason"] == "frequency_cap"  # not carried 13 days late (merge_max_days_late)
-    assert "would carry it 13 days after its day (merge_max_days_late 3)" in rows["new_year"]["detail"]
+    assert rows["new_year"]["reason"] == "merged" and rows["new_year"]["send_at"] == bday["send_at"]
 
 
 @pytest.mark.parametrize("country", ["RU", "KZ", "KG", "BY", "UZ", "CN", "MN", "VN", "RS", "HU", "EE", "DE"])
