@@ -310,9 +310,9 @@ class CheckReport:
         )
         if self.rendered < self.renders:  # one letter per shape of contact told the others' drafts
             renders = (
-                f"renders: {self.renders - self.render_failures} of {self.renders} drafts pass in strict"
-                f" mode, {self.render_failures} failed ({self.rendered:,} rendered, one per shape of"
-                " contact; check --all renders every draft)"
+                f"renders: {self.renders - self.render_failures} of {self.renders} drafts covered in"
+                f" strict mode, {self.render_failures} failed ({self.rendered:,} rendered, one per shape"
+                " of contact: a template failing on one value alone shows only with check --all)"
             )
         if self.contacts_unread():  # a database lost mid-read: what was tried before still counts
             renders = (

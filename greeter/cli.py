@@ -573,9 +573,9 @@ def check_occasion(
 def check(state: State, strict: bool, as_json: bool, now: str | None, every: bool) -> None:
     """Validate the config, the contacts and every template.
 
-    Checks every occasion's letter for every contact in strict mode (one render
-    per shape of contact, see --all; each row's data is checked), so a template
-    that would fail for one client is found before anything is sent; for a few
+    Checks every occasion's letter for every contact in strict mode (one render per shape
+    of contact, each row's data checked): a template failing for a kind of client is found
+    before anything is sent (failing on one value alone: --all renders every draft); for a few
     contacts per template also the letter sent early, late, merged with other
     occasions and for other anniversary numbers. Warns
     about an audience tag, tier or contact id no contact has, and a locale

@@ -130,7 +130,8 @@ def test_the_summary_says_how_many_drafts_were_rendered_for_the_rest(make_projec
     report = run_check(make_project(rows(20)), NOW)
     (said,) = [s for s in report.text().splitlines() if s.startswith("renders:")]
     assert said == (
-        f"renders: {report.renders} of {report.renders} drafts pass in strict mode, 0 failed"
-        f" ({report.rendered} rendered, one per shape of contact; check --all renders every draft)"
+        f"renders: {report.renders} of {report.renders} drafts covered in strict mode, 0 failed"
+        f" ({report.rendered} rendered, one per shape of contact: a template failing on one value alone"
+        " shows only with check --all)"
     )
     assert report.summary()["drafts_rendered"] == report.rendered < report.renders
