@@ -10,9 +10,9 @@ itself echoes it back — and even then it is blanked.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
-__all__ = ["check_identifier", "one_line", "redact", "split_schema", "take_params"]
+__all__ = ["check_identifier", "one_line", "redact", "split_schema", "take_params", "unsplit"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SECRET_PARAMS = frozenset({"password", "passwd", "sslpassword"})
@@ -128,7 +128,21 @@ def take_params(url: str, names: tuple[str, ...]) -> tuple[str, dict[str, str]]:
             kept.append(piece)  # byte for byte: libpq decodes its own parameters
     if not taken:
         return url, {}
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), parts.fragment)), taken
+    return unsplit(parts.scheme, parts.netloc, parts.path, "&".join(kept), parts.fragment), taken
+
+
+def unsplit(scheme: str, netloc: str, path: str, query: str, fragment: str = "") -> str:
+    """A database URL from its parts, always with its ``//``.
+
+    :func:`urllib.parse.urlunsplit` drops ``//`` before an empty authority for a
+    scheme it does not know: ``postgresql:///crm?schema=x`` (libpq's local
+    socket) came back ``postgresql:/crm``, which libpq reads as no URL at all
+    (``missing "=" after "postgresql:/crm" in connection info string``).
+    """
+    text = f"{scheme}://{netloc}{path}"
+    if query:
+        text += f"?{query}"
+    return f"{text}#{fragment}" if fragment else text
 
 
 def split_schema(url: str) -> tuple[str, str | None]:

@@ -107,11 +107,13 @@ _PASSWORD_PARAMS = frozenset({"password", "passwd", "sslpassword"})
 def libpq_url(conninfo: str) -> str:
     """``conninfo`` (a ``postgresql://`` URL) without its password, every other byte as written.
 
-    Unlike :func:`greeter.db_url.redact`, which re-encodes the query for display:
-    a command must keep libpq's percent-encoding. The password is left out, not
-    blanked: ``pg_dump`` then takes it from ``PGPASSWORD`` or ``~/.pgpass``.
+    A command must keep libpq's percent-encoding. The password is left out, not
+    blanked as :func:`greeter.db_url.redact` shows it: ``pg_dump`` then takes it
+    from ``PGPASSWORD`` or ``~/.pgpass``.
     """
-    from urllib.parse import unquote, urlsplit, urlunsplit
+    from urllib.parse import unquote, urlsplit
+
+    from greeter.db_url import unsplit
 
     parts = urlsplit(conninfo)
     netloc = parts.netloc
@@ -124,7 +126,7 @@ def libpq_url(conninfo: str) -> str:
         for piece in (parts.query.split("&") if parts.query else [])
         if unquote(piece.partition("=")[0]).lower() not in _PASSWORD_PARAMS
     ]
-    return urlunsplit((parts.scheme, netloc, parts.path, "&".join(kept), parts.fragment))
+    return unsplit(parts.scheme, netloc, parts.path, "&".join(kept), parts.fragment)
 
 
 def check_target(target: Path, protected: Iterable[OwnFile], *, force: bool) -> None:

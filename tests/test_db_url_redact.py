@@ -8,9 +8,12 @@ URL in ``greeter check`` and the logs was not the one in the config.
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 
-from greeter.db_url import redact
+from greeter.db_url import redact, split_schema
+from greeter.journal_backup import libpq_url
+from tests import databases
 
 #: (configured, shown): the password gone, the rest byte for byte.
 KEPT = [
@@ -64,3 +67,34 @@ HIDDEN = [
 @pytest.mark.parametrize(("configured", "shown"), HIDDEN)
 def test_a_url_read_two_ways_is_shown_only_to_its_scheme(configured: str, shown: str) -> None:
     assert redact(configured) == shown
+
+
+@pytest.mark.parametrize(
+    ("configured", "for_libpq", "schema"),
+    [
+        ("postgresql:///test?schema=qa", "postgresql:///test", "qa"),  # libpq's local socket
+        ("postgresql:///test?host=127.0.0.1&user=postgres&schema=qa",
+         "postgresql:///test?host=127.0.0.1&user=postgres", "qa"),
+        ("postgresql://db/crm?schema=qa#x", "postgresql://db/crm#x", "qa"),
+        ("postgresql://db/crm?sslmode=require&schema=qa", "postgresql://db/crm?sslmode=require", "qa"),
+        ("postgresql:///test", "postgresql:///test", None),
+    ],
+)  # fmt: skip
+def test_greeters_schema_parameter_leaves_the_url_libpq_reads(
+    configured: str, for_libpq: str, schema: str | None
+) -> None:
+    """``postgresql:///test?schema=qa`` came back ``postgresql:/test``: libpq read no URL in it."""
+    assert split_schema(configured) == (for_libpq, schema)
+
+
+def test_a_local_socket_url_without_a_host_and_with_a_schema_connects() -> None:
+    """The URL greeter hands libpq connects (the host from the query, as a socket URL writes it)."""
+    databases.require_pg()
+    url, schema = split_schema("postgresql:///test?host=127.0.0.1&port=5432&user=postgres&schema=public")
+    with psycopg.connect(url, connect_timeout=3) as conn:
+        assert conn.execute("select current_database()").fetchone() == ("test",)
+    assert schema == "public"
+
+
+def test_a_backups_pg_dump_url_keeps_its_slashes() -> None:
+    assert libpq_url("postgresql:///test?password=x&sslmode=require") == "postgresql:///test?sslmode=require"
