@@ -540,6 +540,17 @@ class Storage(_Model):
             return "postgresql://" + value.removeprefix("postgres://")
         return value
 
+    @field_validator("url")
+    @classmethod
+    def _one_reading(cls, value: str) -> str:
+        """An ``@`` as it is in the password: read one way by greeter, another by libpq (db_url)."""
+        from greeter.db_url import userinfo_problem
+
+        problem = userinfo_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
 
 class Schedule(_Model):
     cron: str = Field(default="*/10 * * * *", description="When the daemon plans and sends")

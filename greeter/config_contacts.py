@@ -201,6 +201,12 @@ class ContactsSource(_Model):
             )
         if self.password_env is not None and self.source != "sql":
             raise SettingError("password_env is for source 'sql' (a file has no password)", "password_env")
+        if self.url:
+            from greeter.db_url import userinfo_problem
+
+            problem = userinfo_problem(self.url)
+            if problem is not None:
+                raise SettingError(problem, "url")
         if self.password_env is not None and self.url and _url_has_password(self.url):
             raise SettingError(
                 "the url has a password and password_env names a variable: take the password out of the"

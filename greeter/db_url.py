@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["check_identifier", "one_line", "redact", "split_schema", "take_params", "unsplit"]
+__all__ = [
+    "check_identifier",
+    "one_line",
+    "redact",
+    "split_schema",
+    "take_params",
+    "unsplit",
+    "userinfo_problem",
+]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SECRET_PARAMS = frozenset({"password", "passwd", "sslpassword"})
@@ -153,3 +161,22 @@ def split_schema(url: str) -> tuple[str, str | None]:
     rest, taken = take_params(url, ("schema",))
     schema = taken.get("schema")
     return rest, None if schema is None else check_identifier(schema, "schema")
+
+
+def userinfo_problem(url: str) -> str | None:
+    """Why ``url``'s user and password cannot be read one way only, or None.
+
+    An ``@`` typed as it is in a password (``postgresql://app:pa@ss@db/crm``)
+    splits the authority at a different ``@`` for each reader: greeter's
+    display took the host as ``db`` while libpq resolved ``ss@db`` and put that
+    piece of the password in its error message. Refused with the fix, and
+    without the URL: it holds the password.
+    """
+    authority = url.partition("://")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if authority.count("@") > 1:
+        return (
+            "the user or password holds an '@' as it is: write it %40 (postgresql://app:pa%40ss@db/crm), "
+            "as every '@', ':' or '/' inside them; an '@' as it is ends them, so the rest of the password "
+            "would be read as the server's name"
+        )
+    return None

@@ -8,10 +8,14 @@ URL in ``greeter check`` and the logs was not the one in the config.
 
 from __future__ import annotations
 
+from datetime import date
+
 import psycopg
 import pytest
 
-from greeter.db_url import redact, split_schema
+from greeter.config_loader import parse_settings
+from greeter.db_url import redact, split_schema, userinfo_problem
+from greeter.errors import ConfigError
 from greeter.journal_backup import libpq_url
 from tests import databases
 
@@ -98,3 +102,32 @@ def test_a_local_socket_url_without_a_host_and_with_a_schema_connects() -> None:
 
 def test_a_backups_pg_dump_url_keeps_its_slashes() -> None:
     assert libpq_url("postgresql:///test?password=x&sslmode=require") == "postgresql:///test?sslmode=require"
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "storage:\n  url: 'postgresql://app:s3cr@t9@127.0.0.1/test?schema=qa'\n",
+        "contacts:\n  source: sql\n  url: 'postgresql://app:s3cr@t9@127.0.0.1/crm'\n  query: SELECT 1\n",
+    ],
+)
+def test_an_at_sign_as_it_is_in_a_password_is_refused_without_the_password(where: str) -> None:
+    """libpq split ``app:pa@ss@host`` at its first ``@`` and named ``ss@127.0.0.1`` in its error."""
+    with pytest.raises(ConfigError) as raised:
+        parse_settings(where, "g.yaml", today=date(2026, 12, 5))
+    said = str(raised.value)
+    assert "write it %40" in said and "url" in said
+    assert "s3cr" not in said and "t9" not in said
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://app:pa%40ss@db/crm",
+        "postgresql://db/crm?user=a@b",  # an @ in the query is no userinfo
+        "postgresql:///crm",
+        "sqlite:///data/journal.sqlite3",
+    ],
+)
+def test_one_at_sign_or_an_escaped_one_is_fine(url: str) -> None:
+    assert userinfo_problem(url) is None
