@@ -245,6 +245,22 @@ def test_a_leap_day_company_anniversary_is_not_dated() -> None:
     assert paragraphs(out)[1].startswith("Поводом четврте годишњице компаније „Дунав“ д.о.о. упућујемо")
 
 
+@pytest.mark.parametrize(
+    ("also_days", "line"),
+    [
+        ((date(2027, 1, 7),), "Такође Вам унапред честитамо Божић!"),  # a New Year letter of 29.12
+        ((date(2026, 12, 29),), "Такође Вам честитамо Божић!"),  # its own day
+        ((date(2026, 12, 20),), "Са закашњењем Вам честитамо и Божић!"),
+    ],
+)
+def test_an_occasion_still_ahead_is_congratulated_in_advance(also_days: tuple[date, ...], line: str) -> None:
+    """«Takođe Vam čestitamo Božić!» on 29 December for 7 January read as if it were that day."""
+    marko = client("sr")
+    also = tuple(Hit(marko, "christmas", day, None, 30, "holiday") for day in also_days)
+    out = letter(marko, "new_year", day=date(2026, 12, 29), also=also)
+    assert line in out.text, out.text
+
+
 def test_a_merged_company_anniversary_names_the_others() -> None:
     marko = client("sr")
     also = (
@@ -252,7 +268,10 @@ def test_a_merged_company_anniversary_names_the_others() -> None:
         Hit(marko, "birthday", date(2027, 2, 10), 40, 100, "birthday"),
     )
     out = letter(marko, "company_anniversary", years=1, also=also)
-    assert paragraphs(out)[3] == "Такође Вам честитамо Дан бранилаца отаџбине, а са закашњењем и рођендан!"
+    assert (
+        paragraphs(out)[3]
+        == "Такође Вам унапред честитамо Дан бранилаца отаџбине, а са закашњењем и рођендан!"
+    )
 
 
 # --------------------------------------------------------------------------- holidays
