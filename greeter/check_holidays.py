@@ -66,9 +66,7 @@ def holiday_problems(
             elif reached and index in reached and occ.audience.locales is not None:
                 # Letters in a language: its speakers abroad are meant too (a national holiday for
                 # everyone rightly passes the other countries' clients by, and is not told).
-                messages.extend(
-                    m for m in [_unreached(occ.holiday, default, applies, reached[index], years)] if m
-                )
+                messages.extend(m for m in [_unreached(occ.holiday, default, applies, reached[index])] if m)
         messages.extend(m for country in applies if (m := _several_days(occ.holiday, country, years)))
         where = ("occasions", index, "holiday")
         line, col = locate(config_file, where)
@@ -113,9 +111,7 @@ def _borrowed(name: str, default: str, applies: list[str], clients: Mapping[str,
     )
 
 
-def _unreached(
-    name: str, default: str, applies: list[str], clients: Mapping[str, int], years: list[int]
-) -> str | None:
+def _unreached(name: str, default: str, applies: list[str], clients: Mapping[str, int]) -> str | None:
     """Clients whose country has no holiday ``name``, and the default country has none either: say who.
 
     Such a client is dated by their country's calendar, else the default's
@@ -124,39 +120,26 @@ def _unreached(
     «Božić» (Serbia's Latin name) reached the Serbian clients in Serbia, and
     not those in Republika Srpska (whose calendar says «Božić (Pravoslavni)»)
     or Montenegro (none): the marketer is told who, and whose day it is.
-    Should the planner date them by another calendar, that is said instead.
+    Called only when ``default`` is not among ``applies``.
     """
-    missed: dict[str, int] = {}
-    dated: dict[str, tuple[str, int]] = {}
-    for country, n in clients.items():
-        if country in applies or country == default or not n or not has_calendar(country):
-            continue
-        whose = holiday_country(name, country, default, range(years[0], years[-1] + 1))
-        if whose != country and _days_in(whose, name, years):
-            dated[country] = (whose, n)
-        else:
-            missed[country] = n
-    if not missed and not dated:
+    missed = {
+        c: n
+        for c, n in clients.items()
+        if n and c not in applies and c != default and has_calendar(c)  # the default's: its own day
+    }
+    if not missed:
         return None
-    parts: list[str] = []
-    if missed:
-        ordered = sorted(missed, key=lambda c: (-missed[c], c))
-        who = listed([f"{c} ({missed[c]})" for c in ordered])
-        # Whose day it is: the countries that have it with clients of this audience, else any.
-        owners = [c for c in applies if clients.get(c)] or applies
-        country_is = owners[0] if len(owners) == 1 else "the one whose day it is"
-        parts.append(
-            f"{sum(missed.values())} client(s) in countries without a holiday named {name!r} — {who} — are"
-            f" not greeted on it: {default} (defaults.country) has no such holiday either, {have(owners)}"
-            f" it; to greet them on that day, add an occasion with country: {country_is}"
-            f" and audience.countries: [{', '.join(ordered)}]"
-        )
-    for country, (whose, n) in sorted(dated.items()):
-        parts.append(
-            f"{_clients(n)} in {country}, which has no holiday named {name!r}, are greeted on {whose}'s:"
-            f" if it is not their day, add audience.countries: [{', '.join(applies)}]"
-        )
-    return "; ".join(parts)
+    ordered = sorted(missed, key=lambda c: (-missed[c], c))
+    who = listed([f"{c} ({missed[c]})" for c in ordered])
+    # Whose day it is: the countries that have it with clients of this audience, else any.
+    owners = [c for c in applies if clients.get(c)] or applies
+    country_is = owners[0] if len(owners) == 1 else "the one whose day it is"
+    return (
+        f"{sum(missed.values())} client(s) in countries without a holiday named {name!r} — {who} — are"
+        f" not greeted on it: {default} (defaults.country) has no such holiday either, {have(owners)}"
+        f" it; to greet them on that day, add an occasion with country: {country_is}"
+        f" and audience.countries: [{', '.join(ordered)}]"
+    )
 
 
 def _other_days(
