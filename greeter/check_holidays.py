@@ -63,6 +63,10 @@ def holiday_problems(
             elif default in applies and reached and index in reached:
                 messages.extend(m for m in [_borrowed(occ.holiday, default, applies, reached[index])] if m)
                 messages.extend(_other_days(occ.holiday, default, applies, reached[index], years))
+            elif reached and index in reached and occ.audience.locales is not None:
+                # Letters in a language: its speakers abroad are meant too (a national holiday for
+                # everyone rightly passes the other countries' clients by, and is not told).
+                messages.extend(m for m in [_unreached(occ.holiday, default, applies, reached[index])] if m)
         messages.extend(m for country in applies if (m := _several_days(occ.holiday, country, years)))
         where = ("occasions", index, "holiday")
         line, col = locate(config_file, where)
@@ -104,6 +108,37 @@ def _borrowed(name: str, default: str, applies: list[str], clients: Mapping[str,
     return (
         f"{total} client(s) in countries without a holiday named {name!r} — {who} — are greeted on"
         f" {default}'s: if it is not their day, add audience.countries: [{keep}]"
+    )
+
+
+def _unreached(name: str, default: str, applies: list[str], clients: Mapping[str, int]) -> str | None:
+    """Clients whose country has no holiday ``name``, and the default country has none either: say who.
+
+    Such a client is dated by their country's calendar, else the default's
+    (:func:`greeter.occasions.holiday_country`): with neither having the name,
+    they are not greeted, and no plan shows them skipped. A Russian project's
+    «Božić» (Serbia's Latin name) reached the Serbian clients in Serbia, and
+    not those in Republika Srpska (whose calendar says «Božić (Pravoslavni)»)
+    or Montenegro (none): the marketer is told who, and whose day it is.
+    Called only when ``default`` is not among ``applies``.
+    """
+    missed = {
+        c: n
+        for c, n in clients.items()
+        if n and c not in applies and c != default and has_calendar(c)  # the default's: its own day
+    }
+    if not missed:
+        return None
+    ordered = sorted(missed, key=lambda c: (-missed[c], c))
+    who = listed([f"{c} ({missed[c]})" for c in ordered])
+    # Whose day it is: the countries that have it with clients of this audience, else any.
+    owners = [c for c in applies if clients.get(c)] or applies
+    country_is = owners[0] if len(owners) == 1 else "the one whose day it is"
+    return (
+        f"{sum(missed.values())} client(s) in countries without a holiday named {name!r} — {who} — are"
+        f" not greeted on it: {default} (defaults.country) has no such holiday either, {have(owners)}"
+        f" it; to greet them on that day, add an occasion with country: {country_is}"
+        f" and audience.countries: [{', '.join(ordered)}]"
     )
 
 
@@ -259,6 +294,12 @@ def _together(a: AudienceRule, b: AudienceRule) -> bool | None:
         return False
     if a.genders is not None and b.genders is not None and a.genders.isdisjoint(b.genders):
         return False  # 23 February for men and the same holiday for women: no client gets both
+    if (
+        a.locales is not None
+        and b.locales is not None
+        and _languages(a.locales).isdisjoint(_languages(b.locales))
+    ):
+        return False  # Božić for Serbian letters and for Bosnian ones: no letter is in both languages
     narrowed = (
         a.tiers,
         a.tags,
@@ -272,6 +313,16 @@ def _together(a: AudienceRule, b: AudienceRule) -> bool | None:
         b.locales,
     )
     return True if all(x is None for x in narrowed) else None
+
+
+def _languages(locales: tuple[str, ...]) -> frozenset[str]:
+    """The languages of an audience's locales (``sr_Latn`` → ``sr``).
+
+    A letter's locale is admitted only by keys of its own language
+    (:func:`greeter.i18n.keys_for`: its chain, or its language and script), so
+    two audiences whose languages differ share no client.
+    """
+    return frozenset(loc.replace("-", "_").split("_")[0].lower() for loc in locales)
 
 
 def _collision(a: _Dated, b: _Dated, country: str, shared: list[date], n: int, together: bool | None) -> str:

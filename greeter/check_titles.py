@@ -82,7 +82,9 @@ class TitleReach:
             script = text_script(occ.title) if occ.title else ""
             if script and occ.title:
                 self._titled[i] = script
-                self._language[i] = default.split("_")[0] if script == script_of(default) else ""
+                self._language[i] = (
+                    _title_language(occ.title, script, default) if script == script_of(default) else ""
+                )
                 self._latin[i] = text_script(to_latin(occ.title))
         self._contact: Contact | None = None
         self._letters: set[str] = set()
@@ -173,6 +175,7 @@ class TitleReach:
         from greeter.i18n import script_of
 
         problems: list[Problem] = []
+        default = self.settings.defaults.locale.replace("-", "_").split("_")[0]
         for (i, key), script in sorted(self.named.items()):
             count = self.reached.get((i, key), 0)
             if not count:
@@ -184,7 +187,8 @@ class TitleReach:
             if written not in ("", key.split("_")[0]) and script_of(key) == script:  # else: as it says
                 message = (
                     f"{count} contact(s) get letters in {key!r} that name {occ.name} {occ.title!r}, "
-                    f"written in {written!r} as the default letters are (defaults.locale): "
+                    f"written in {written!r}"
+                    f"{' as the default letters are (defaults.locale)' if written == default else ''}: "
                     f"add title_by_locale.{key}"
                 )
             else:
@@ -235,3 +239,21 @@ class TitleReach:
             field_name = ".".join(str(part) for part in where)
             problems.append(Problem(str(config_file), field_name, message, line, col, severity="warning"))
         return problems
+
+
+def _title_language(title: str, script: str, default: str) -> str:
+    """The language a title in the default letters' script is in: the default's, unless its letters say not.
+
+    A Russian project's «Божић» has ћ, which Russian does not use: it is Serbian,
+    and a Serbian letter naming it is no Russian title in a Serbian letter.
+    Only a Cyrillic title is read so, against a Russian default: Russian has none
+    of the letters :func:`greeter.check_script.guess_language` tells the other
+    Cyrillic languages by, while Macedonian shares Serbian's ј, and Latin
+    letters such as ü are many languages'.
+    """
+    from greeter.check_script import guess_language
+
+    language = default.split("_")[0]
+    if script != "Cyrl" or language != "ru":
+        return language
+    return guess_language(title.split(), script) or language
