@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -336,6 +337,7 @@ def _name_key(text: str) -> str:
     return " ".join(text.casefold().replace("ё", "е").split())
 
 
+@lru_cache(maxsize=4096)  # a contact's name is folded for whole words, then for their starts
 def _folded_key(text: str) -> str:
     """A name as a CRM export without diacritics writes it, for :func:`named`'s second try (pure).
 
@@ -350,13 +352,17 @@ def _folded_key(text: str) -> str:
     """
     from greeter.serbian_script import to_ascii, to_latin
 
-    latin = to_ascii(to_latin(_name_key(text)))
-    kept: list[str] = []
-    for ch in unicodedata.normalize("NFD", latin):
-        if unicodedata.combining(ch) and kept and kept[-1].isascii():
-            continue  # the mark of a Latin letter: é → e; not й's breve
-        kept.append(ch)
-    return unicodedata.normalize("NFC", "".join(kept)).replace("dj", "d")
+    latin = _name_key(text)
+    if not latin.isascii():  # the usual name of an export in Latin is read as it is (it is cheap)
+        latin = to_ascii(to_latin(latin))
+    if not latin.isascii():
+        kept: list[str] = []
+        for ch in unicodedata.normalize("NFD", latin):
+            if unicodedata.combining(ch) and kept and kept[-1].isascii():
+                continue  # the mark of a Latin letter: é → e; not й's breve
+            kept.append(ch)
+        latin = unicodedata.normalize("NFC", "".join(kept))
+    return latin.replace("dj", "d")
 
 
 def listed(found: Sequence[Contact], limit: int = 5) -> str:
