@@ -20,12 +20,20 @@ files whole, and macros the letter defines itself. A macro imported the
 default way (without context) cannot see ``also``: a name ``also`` there is
 its own parameter, and counts only where the letter passes ``also`` in. A file
 that does not parse, or a computed ``{% extends %}``/``{% include %}``, makes
-the answer unknowable: no warning then.
+the answer unknowable: no warning then. A read in the test of an ``{% if %}``
+(or a ``{% for … if %}``) counts only where that statement prints something in
+one of its branches: ``{% if also %}{# TODO #}{% endif %}`` prints nothing and
+is warned, ``{% if also %}И с годовщиной!{% endif %}`` is not. What a branch
+prints is not checked to be ``also`` itself: words about the merged occasion
+are a mention too.
 
 Images. An ``<img>`` written without ``alt`` in any template file is a
-warning at its line, and so is a logo in ``_brand.j2`` (``logo_url``) with an
-empty ``logo_alt``: most clients block images until the reader asks, and
-show the alt text instead; a screen reader reads it.
+warning at its line, naming its ``src`` (two on one line are told apart); any
+``alt`` passes, an empty or blank one too (``alt``, ``alt=""``: HTML's mark of
+a decorative image, which a screen reader skips). A logo is no decoration:
+``_brand.j2``'s ``logo_url`` with an empty ``logo_alt`` is a warning. Most
+clients block images until the reader asks, and show the alt text instead; a
+screen reader reads it.
 """
 
 from __future__ import annotations
@@ -53,7 +61,12 @@ HELPER: Final = "also_line"
 BRAND: Final = "_brand.j2"
 
 _IMG: Final = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ALT: Final = re.compile(r"\salt\s*=", re.IGNORECASE)
+#: One attribute of a tag: its name, and its value quoted either way or bare (none: ``alt`` alone).
+_ATTRIBUTE: Final = re.compile(
+    r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.IGNORECASE
+)
+#: How much of an image's ``src`` a warning shows: its start and its end (the file's name).
+_SRC_SHOWN: Final = 40
 #: Jinja's tags, expressions and comments, blanked before HTML is looked at (a ``>`` inside one).
 _JINJA: Final = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 
@@ -264,10 +277,36 @@ def _scan(node: nodes.Node, bound: frozenset[str], found: _Found) -> None:
         found.included.append(_literal(node.template))
     if isinstance(node, nodes.Macro | nodes.CallBlock):
         bound = bound | {arg.name for arg in node.args}
+    tested: nodes.Node | None = None
+    if isinstance(node, nodes.If | nodes.For) and node.test is not None:
+        # ``{% if also %}{# TODO #}{% endif %}`` reads ``also`` and prints nothing: a test counts only
+        # where the statement prints something (``{% if also %}и с годовщиной!{% endif %}`` does).
+        tested = node.test
+        test = _Found()
+        _scan(tested, bound, test)
+        found.included.extend(test.included)
+        found.reads |= test.reads and _prints(node)
     for child in node.iter_child_nodes():
-        if isinstance(child, nodes.Block):
-            continue  # rendered as the chain resolves it: see _Reader.prints_also
+        if isinstance(child, nodes.Block) or child is tested:
+            continue  # a block is rendered as the chain resolves it: see _Reader.prints_also
         _scan(child, bound, found)
+
+
+def _prints(node: nodes.If | nodes.For) -> bool:
+    """Whether any branch of ``node`` prints something: text that is not blank, an expression, an
+    include or a macro's call block (its test aside: what it reads is not printed by being tested)."""
+    branches: list[nodes.Node] = [*node.body, *node.else_]
+    if isinstance(node, nodes.If):
+        branches.extend(node.elif_)
+    for branch in branches:
+        for inner in (branch, *branch.find_all((nodes.Output, nodes.Include, nodes.CallBlock))):
+            if isinstance(inner, nodes.Include | nodes.CallBlock):
+                return True
+            if isinstance(inner, nodes.Output) and any(
+                not (isinstance(part, nodes.TemplateData) and not part.data.strip()) for part in inner.nodes
+            ):
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- images
@@ -281,9 +320,10 @@ def image_alt_problems(snapshot: TemplateFiles) -> list[Problem]:
             source = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue  # reported where it is used
-        for line in _images_without_alt(source):
+        for line, src in _images_without_alt(source):
+            image = f'<img src="{_shortened(src)}">' if src else "<img>"
             message = (
-                'an <img> without alt="…": most mail clients block images until the reader asks, '
+                f'an {image} without alt="…": most mail clients block images until the reader asks, '
                 "and show its alt text instead (a screen reader reads it): say what the image shows"
             )
             problems.append(Problem(file, "", message, line, kind="template", severity="warning"))
@@ -292,12 +332,35 @@ def image_alt_problems(snapshot: TemplateFiles) -> list[Problem]:
     return problems
 
 
-def _images_without_alt(source: str) -> Iterator[int]:
-    """The line of each ``<img …>`` in ``source``'s HTML with no ``alt`` attribute (Jinja blanked out)."""
+def _images_without_alt(source: str) -> Iterator[tuple[int, str]]:
+    """The line and the ``src`` (as written, "" if none) of each ``<img …>`` in ``source``'s HTML
+    with no ``alt`` attribute (Jinja blanked out while the tag is read).
+
+    Any ``alt`` will do: ``alt="Торт"``, and also a bare ``alt``, ``alt=""`` or
+    a blank ``alt="  "`` — an empty alt is how HTML marks an image decorative
+    (a divider, a spacer: nothing to say, and a screen reader skips it), and a
+    blank one reads the same, so neither is warned. The ``src`` says which
+    image is meant where a line has several; it is read from ``source``
+    itself, so ``src="{{ logo_url }}"`` shows as written.
+    """
     blanked = _JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), source)
     for match in _IMG.finditer(blanked):
-        if not _ALT.search(match.group()):
-            yield blanked.count("\n", 0, match.start()) + 1
+        values: dict[str, tuple[int, int]] = {}  # attribute name → its value's span in the source
+        for attribute in _ATTRIBUTE.finditer(match.group(), 4):  # after "<img"
+            group = next((i for i in (2, 3, 4) if attribute.group(i) is not None), None)
+            span = (0, 0) if group is None else attribute.span(group)
+            values.setdefault(attribute.group(1).lower(), (match.start() + span[0], match.start() + span[1]))
+        if "alt" not in values:
+            at, end = values.get("src", (0, 0))
+            yield blanked.count("\n", 0, match.start()) + 1, " ".join(source[at:end].split())
+
+
+def _shortened(src: str) -> str:
+    """An image's ``src`` short enough for a warning: its start and its end, "https://cdn.…/cake.png"."""
+    if len(src) <= _SRC_SHOWN:
+        return src
+    tail = _SRC_SHOWN * 2 // 3
+    return f"{src[: _SRC_SHOWN - tail - 1]}…{src[-tail:]}"
 
 
 def _logo_problems(raw: bytes) -> list[Problem]:

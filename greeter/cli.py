@@ -35,6 +35,8 @@ import click
 
 from greeter import __version__
 from greeter.check_options import all_drafts_option, progress_words
+from greeter.cli_options import occasion_by_title as occasion_by_title  # the journal's commands' import
+from greeter.cli_options import occasion_in_config
 from greeter.errors import (
     EXIT_BUG,
     EXIT_USAGE,
@@ -509,19 +511,6 @@ def _no_such_day(year: int, month: int, day: int) -> str:
     return f"{year:04d}-{month:02d} has {days} days" if day else "there is no day 0"
 
 
-def occasion_by_title(value: str | None, settings: Settings) -> str | None:
-    """``--occasion`` as the occasion's name: a configured occasion's title (any case: ``"8 марта"``,
-    what history's table shows) stands for its name; any other value is returned as given (a name,
-    a name only the journal knows, or a typo :func:`check_occasion` refuses)."""
-    if value is None or value in settings.occasion_titles():
-        return value
-    wanted = value.strip().casefold()
-    for name, title in settings.occasion_titles().items():
-        if wanted in (title.casefold(), name.casefold()):  # a name typed Birthday is birthday too
-            return name
-    return value
-
-
 def check_occasion(
     value: str | None, settings: Settings, journal: JournalStore | None = None, *, titles: bool = False
 ) -> None:
@@ -746,7 +735,7 @@ def test_send(
     code = run_test_send(
         state.config,
         contact_id=contact_id,
-        occasion=occasion,
+        occasion=occasion_in_config(state.config, occasion, now),  # a title, as preview's table shows it
         day=parse_day(occasion_date, "--date"),
         to=to,
         now_text=now,

@@ -30,6 +30,7 @@ from greeter.cli import (
     parse_now,
     trimmed,
 )
+from greeter.cli_options import occasion_by_title
 
 
 def _host_port(value: str | None) -> tuple[str, int] | None:
@@ -268,7 +269,8 @@ def approve(
     fingerprints = None if reviewed is None else _reviewed(reviewed)
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
-    check_occasion(occasion, settings)
+    occasion = occasion_by_title(occasion, settings)  # a title, as preview's table shows it
+    check_occasion(occasion, settings, titles=True)
     if contact_id is not None:  # before the journal is opened (made, in a new project) to record nothing
         inputs.require_contact(contact_id)
     if settings.review != "required":

@@ -28,6 +28,7 @@ from greeter.cli import (
     parse_now,
     trimmed,
 )
+from greeter.cli_options import occasion_in_config
 from greeter.errors import EXIT_PROBLEMS
 
 
@@ -131,7 +132,7 @@ def preview(
         start=parse_day(start, "--from"),
         days=days,
         contact_id=contact_id,
-        occasion=occasion,
+        occasion=occasion_in_config(state.config, occasion, now),  # a title, as its table shows it
         fmt=fmt,
         out=out or Path("preview"),
         show_skipped=skipped,

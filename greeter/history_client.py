@@ -3,8 +3,9 @@
 A sales manager types the client as the CRM shows it — «Смирнова Анна
 Ильинична», or «Смирнова», or as much of it as they remember, «Кузн» — not
 contact 2002: a ``--contact`` that neither the contacts source nor the
-journal has as an id is looked up as a name, whole words first, else the
-starts of them (:func:`by_name`). After the rows, what is said of that
+journal has as an id is looked up as a name, whole words first (as typed,
+else without diacritics and in either Serbian script: «Jovanovic» for
+Jovanović, «Јовановић»), else the starts of them (:func:`by_name`). After the rows, what is said of that
 client (:func:`client_notes`): why greetings stopped, where its greetings to
 former addresses are.
 """

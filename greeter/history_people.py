@@ -29,10 +29,12 @@ asks of one client is :mod:`greeter.history_client`'s.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -262,7 +264,9 @@ def named(inputs: Inputs, text: str, limit: int = 5) -> tuple[list[Contact], boo
     wanted = _name_key(text).split()
     if not wanted:
         return [], True
+    plain = _folded_key(text).split()
     whole: list[Contact] = []
+    folded: list[Contact] = []  # whole words without their marks: «Jovanovic» for Jovanović
     begun: list[Contact] = []
     try:
         stream = inputs.contacts(inputs.new_report())
@@ -272,18 +276,29 @@ def named(inputs: Inputs, text: str, limit: int = 5) -> tuple[list[Contact], boo
                     whole.append(contact)
                     if len(whole) > limit:
                         break
-                elif len(begun) <= limit and name_matches(contact, wanted, starts=True):
+                elif len(folded) <= limit and name_matches(contact, plain, folded=True):
+                    folded.append(contact)
+                elif len(begun) <= limit and (
+                    name_matches(contact, wanted, starts=True)
+                    or name_matches(contact, plain, starts=True, folded=True)
+                ):
                     begun.append(contact)
         finally:
             stream.close()
     except (GreeterError, OSError):
         return [], True
-    return (whole, True) if whole else (begun, False)
+    if whole or folded:
+        return (whole or folded), True
+    return begun, False
 
 
-def name_matches(contact: Contact, wanted: Sequence[str], *, starts: bool = False) -> bool:
+def name_matches(
+    contact: Contact, wanted: Sequence[str], *, starts: bool = False, folded: bool = False
+) -> bool:
     """Whether each of the words ``wanted`` (:func:`_name_key`'s) is a word of the contact's name,
-    each its own (pure); with ``starts``, the start of one («кузн», «анна смир»).
+    each its own (pure); with ``starts``, the start of one («кузн», «анна смир»); with ``folded``,
+    ``wanted`` and the name are compared as :func:`_folded_key` writes them (no diacritics, Serbian
+    Cyrillic in Latin: «jovanovic» is Jovanović's and Јовановић's).
 
     Any order — «Анна Ильинична Смирнова», «Смирнова Анна Ильинична» as a
     Russian CRM writes it — and any part: a surname alone, a first name alone
@@ -293,7 +308,8 @@ def name_matches(contact: Contact, wanted: Sequence[str], *, starts: bool = Fals
     parts = " ".join((contact.last_name, contact.first_name, contact.patronymic))
     # The name as written in its letters too: a Serbian contact's in the other script.
     names = (parts, contact.display_name)
-    return any(_each_its_own(wanted, _name_key(name).split(), starts) for name in names)
+    key = _folded_key if folded else _name_key
+    return any(_each_its_own(wanted, key(name).split(), starts) for name in names)
 
 
 def _each_its_own(wanted: Sequence[str], words: Sequence[str], starts: bool) -> bool:
@@ -319,6 +335,34 @@ def _each_its_own(wanted: Sequence[str], words: Sequence[str], starts: bool) -> 
 def _name_key(text: str) -> str:
     """A name as :func:`named` compares it: words, any case, ё as е."""
     return " ".join(text.casefold().replace("ё", "е").split())
+
+
+@lru_cache(maxsize=4096)  # a contact's name is folded for whole words, then for their starts
+def _folded_key(text: str) -> str:
+    """A name as a CRM export without diacritics writes it, for :func:`named`'s second try (pure).
+
+    «Jovanovic» is how many exports (and keyboards) spell Jovanović, so the
+    name is compared without the marks of Latin letters (ć, š, é, ü); đ is
+    written both ways an ASCII export writes it, «Djordjevic» and «Dordevic»,
+    so every dj is read as d (on both sides: «Đorđević», «Djordjević» and
+    «Dordevic» are one name). Serbian Cyrillic is read in Latin
+    (:func:`~greeter.serbian_script.to_latin`), so «Jovanović» finds «Јовановић»
+    and back; a Russian word with a letter Serbian lacks (й, ы, я) stays as
+    written, and a Cyrillic letter keeps its marks (й is not и).
+    """
+    from greeter.serbian_script import to_ascii, to_latin
+
+    latin = _name_key(text)
+    if not latin.isascii():  # the usual name of an export in Latin is read as it is (it is cheap)
+        latin = to_ascii(to_latin(latin))
+    if not latin.isascii():
+        kept: list[str] = []
+        for ch in unicodedata.normalize("NFD", latin):
+            if unicodedata.combining(ch) and kept and kept[-1].isascii():
+                continue  # the mark of a Latin letter: é → e; not й's breve
+            kept.append(ch)
+        latin = unicodedata.normalize("NFC", "".join(kept))
+    return latin.replace("dj", "d")
 
 
 def listed(found: Sequence[Contact], limit: int = 5) -> str:

@@ -145,8 +145,9 @@ def test_an_image_without_alt_text_is_a_warning_at_its_line(make_project: MakePr
     )
     line = line_of(german, "<img src=")
     assert warnings(config, "<img") == [
-        f'birthday.de.j2:{line}:1: warning: an <img> without alt="…": most mail clients block images until '
-        "the reader asks, and show its alt text instead (a screen reader reads it): say what the image shows"
+        f'birthday.de.j2:{line}:1: warning: an <img src="{{{{ sender.email }}}}"> without alt="…": most mail '
+        "clients block images until the reader asks, and show its alt text instead (a screen reader reads "
+        "it): say what the image shows"
     ]
 
 
