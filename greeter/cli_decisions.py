@@ -30,6 +30,7 @@ from greeter.cli import (
     parse_now,
     trimmed,
 )
+from greeter.cli_options import occasion_by_title
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
 
 if TYPE_CHECKING:
@@ -202,6 +203,7 @@ def _decide_each(
         raise click.UsageError("say which: --contact, --occasion and/or --date, or --all")
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
+    occasion = occasion_by_title(occasion, settings)  # «8 марта», as history's table shows it
     moment = parse_now(now, settings.defaults.timezone)  # a rehearsal's decision is due at its clock
     day = parse_day(occasion_date, "--date")
     journal = _open_journal(settings.storage.url, moment, existing=True)
@@ -212,7 +214,7 @@ def _decide_each(
             contact_id=contact_id, occasion=occasion, state=of_state, since=day, until=day
         )
         if not chosen:
-            check_occasion(occasion, settings, journal)
+            check_occasion(occasion, settings, journal, titles=True)
         standing = Standing(inputs, moment, chosen)
         for entry in chosen:
             said = decide(journal, entry, moment, standing)

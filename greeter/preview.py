@@ -280,7 +280,7 @@ def run_preview(
 
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
-    check_occasion(occasion, settings)  # a typo selects nothing: refused as approve refuses it
+    check_occasion(occasion, settings, titles=True)  # a typo selects nothing: refused as approve refuses it
     if fmt in ("eml", "html"):
         refused = refusal("--out", out, own_files(config_file, settings), folder=True)
         if refused is not None:

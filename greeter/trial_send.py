@@ -307,7 +307,7 @@ def run_test_send(
 
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
-    check_occasion(occasion, settings)
+    check_occasion(occasion, settings, titles=True)
     missing = missing_secrets(settings)  # the password, the unsubscribe secret, the DKIM key
     if missing:
         raise ConfigError(missing)

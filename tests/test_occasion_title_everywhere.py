@@ -60,3 +60,13 @@ def test_approve_takes_the_title(config: Path, typed: str) -> None:
 def test_a_title_no_occasion_has_is_still_refused(config: Path, args: list[str], said: str) -> None:
     code, out, err = invoke(config, *args)
     assert code == 2 and said in " ".join(err.split()), out + err
+
+
+@pytest.mark.parametrize("command", ["uncertain", "failed"])
+@pytest.mark.parametrize("typed", TYPED)
+def test_an_operators_decision_takes_the_title(config: Path, command: str, typed: str) -> None:
+    """``uncertain``/``failed --occasion`` read a title as ``history`` does (nothing to decide here)."""
+    code, out, err = invoke(config, "send", "--once", "--now", NOW)  # a journal to decide in
+    assert code == 0, out + err
+    code, out, err = invoke(config, command, "resend", "--occasion", typed)
+    assert code == 1 and f"no {command} greeting matches" in out + err, out + err  # not exit 2
