@@ -35,7 +35,6 @@ import click
 
 from greeter import __version__
 from greeter.check_options import all_drafts_option, progress_words
-from greeter.cli_options import occasion_by_title as occasion_by_title  # the journal's commands' import
 from greeter.cli_options import occasion_in_config
 from greeter.errors import (
     EXIT_BUG,
@@ -523,7 +522,7 @@ def check_occasion(
     an occasion removed from the config keeps its history — so they pass
     ``journal``, and call this only when their filter found nothing.
     ``titles``: the command also takes an occasion's title
-    (:func:`occasion_by_title`), so the choices list each as ``womens_day (8 Марта)``
+    (:func:`~greeter.cli_options.occasion_by_title`), so the choices list each as ``womens_day (8 Марта)``
     and a typo of a title is matched too.
     """
     if value is None:

@@ -24,11 +24,11 @@ from greeter.cli import (
     config_day,
     handles_errors,
     main,
-    occasion_by_title,
     parse_day,
     parse_now,
     trimmed,
 )
+from greeter.cli_options import occasion_by_title
 from greeter.errors import EXIT_PROBLEMS, Problem
 
 if TYPE_CHECKING:
