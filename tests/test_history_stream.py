@@ -121,18 +121,19 @@ def test_history_command_memory_does_not_grow_with_the_journal(
     # run (one-off allocations), more than the bound; a journal held whole grows every run alike.
     small = {fmt: min(peak_while(lambda fmt=fmt: run(fmt)) for _ in range(3)) for fmt in out}
     with Journal.open(f"sqlite:///{db}", now=NOW) as journal:
-        fill(journal, ids, range(20, 80))  # 240 rows
+        fill(journal, ids, range(20, 260))  # 780 rows
     big = {fmt: min(peak_while(lambda fmt=fmt: run(fmt)) for _ in range(3)) for fmt in out}
 
     growth = {fmt: big[fmt] - small[fmt] for fmt in out}
-    # Before: 126–159 kB more for the 180 rows more (0.7–0.9 kB a row); now a few hundred bytes either way.
-    assert all(grown < 40_000 for grown in growth.values()), (small, big)
+    # Before: 126–159 kB more for 180 rows more (0.7–0.9 kB a row: 500 kB or more for these 720);
+    # now within the noise of a full test run, which moved one format's peak by ±50 kB (CI).
+    assert all(grown < 150_000 for grown in growth.values()), (small, big)
 
     rows = json.loads(out["json"].read_text(encoding="utf-8"))
-    assert len(rows) == 240 and rows[0]["name"] == "Иван Петрович Иванов"
-    assert len(out["csv"].read_text(encoding="utf-8-sig").splitlines()) == 241
+    assert len(rows) == 780 and rows[0]["name"] == "Иван Петрович Иванов"
+    assert len(out["csv"].read_text(encoding="utf-8-sig").splitlines()) == 781
     table = out["table"].read_text(encoding="utf-8").splitlines()
-    assert table[0].strip() == "journal: 240 greeting(s)"
+    assert table[0].strip() == "journal: 780 greeting(s)"
     assert len({len(line) for line in table[1:]}) == 1  # every table's columns as wide: they line up
-    assert sum(line.startswith("│") for line in table) == 240
-    assert sum(line.startswith("┃") for line in table) == 10  # a header per table of 25 rows
+    assert sum(line.startswith("│") for line in table) == 780
+    assert sum(line.startswith("┃") for line in table) == 32  # a header per table of 25 rows
