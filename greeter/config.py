@@ -54,6 +54,11 @@ from greeter.config_types import (
 from greeter.config_window import SendWindow
 from greeter.errors import SettingError
 
+#: How English letters address the client (``sender.by_locale.<en…>.addressing``): by the first name,
+#: or in the formal surname register of British and American business mail
+#: (:func:`greeter.letter_forms.english_name`). Other languages' letters have one register each.
+EnglishRegister = Literal["first_name", "formal"]
+
 
 class SenderInLanguage(_Model):
     """The sender as letters in one language write it; what is left out is ``sender``'s own."""
@@ -67,6 +72,13 @@ class SenderInLanguage(_Model):
         min_length=1,
         description="The signature under these letters (sender.signature is for letters in "
         "defaults.locale's language); unset: the language's closing and the name",
+    )
+    addressing: EnglishRegister | None = Field(
+        default=None,
+        description="English letters only: how they address the client. first_name (the default): "
+        "'Dear Jane,', 'Happy birthday, Jane!'; formal: 'Dear Ms Smith,' ('Dear Ms. Smith,' in "
+        "en_US and en_CA letters), 'Dear Dr Carter,', 'Dear Jane Smith,' without a gender, and "
+        "subjects that name the client so ('Happy birthday, Ms Smith!')",
     )
 
 
@@ -98,7 +110,22 @@ class Sender(_Model):
     @field_validator("by_locale")
     @classmethod
     def _known_locales(cls, v: dict[str, SenderInLanguage]) -> dict[str, SenderInLanguage]:
-        return _by_locale(v)
+        """Keys as the renderer names locales; ``addressing`` only under an English one.
+
+        Every other language's letters are written in its one formal register
+        (:mod:`greeter.letter_forms`): an ``addressing`` under ``de`` would change
+        nothing, and a setting that silently does nothing is a mistake.
+        """
+        out = _by_locale(v)
+        for key, entry in out.items():
+            if entry.addressing is not None and key.partition("_")[0] != "en":
+                raise SettingError(
+                    f"addressing is for English letters (by_locale.en, en_GB, en_US…); {key!r} letters "
+                    "already address the client in their language's formal register",
+                    key,
+                    "addressing",
+                )
+        return out
 
     @field_validator("email", "reply_to")
     @classmethod
@@ -143,6 +170,14 @@ class Sender(_Model):
         from greeter.i18n import language_of  # Babel: the renderer has it loaded already
 
         return self.signature if language_of(locale, default) == language_of(default, default) else ""
+
+    def addressing_in(self, locale: str | None) -> EnglishRegister:
+        """How a letter in ``locale`` addresses the client: its ``by_locale`` entries' ``addressing``
+        (the most specific set one wins, as for :meth:`in_locale`), else ``first_name``."""
+        for entry in reversed(self.entries(locale)):
+            if entry.addressing is not None:
+                return entry.addressing
+        return "first_name"
 
     def entries(self, locale: str | None) -> tuple[SenderInLanguage, ...]:
         """The ``by_locale`` entries a letter in ``locale`` takes, in the order they apply (the last wins)."""

@@ -85,9 +85,14 @@ The forms chosen, and why (the sources are the languages' own style guides):
     without its faculty: "Sehr geehrter Herr Prof. Dr. Schäfer", "Frau Dr. Doe"
     for a Dr. med. (:func:`greeter.contacts.salutation_titles` cites the rules).
 ``en``
-    "Dear John" / "Dear Sir or Madam" (unchanged; a title typed before the
-    first name is left out: "Dear Anna" for «Dr. Anna»). Mark ",", closing
-    "Kind regards,".
+    Two registers, chosen by ``sender.by_locale``'s ``addressing``. By the
+    first name (the default): "Dear John" / "Dear Sir or Madam" (a title typed
+    before the first name is left out: "Dear Anna" for «Dr. Anna»). Formal:
+    "Dear Ms Smith" / "Dear Mr. Doe" (the full stop in American and Canadian
+    letters), "Dear Dr Carter", "Dear Professor Smith", "Dear Jane Smith"
+    without a gender, "Dear Sir or Madam" without a name; the shipped
+    subjects name the client the same way (:func:`english_name` cites the
+    guides). Mark ",", closing "Kind regards,".
 
 Names are data: nothing here formats or evaluates contact text; a name the
 rules do not recognise is left out or left as typed, never altered.
@@ -111,7 +116,10 @@ __all__ = [
     "FORMS",
     "LetterForms",
     "Person",
+    "addressed",
     "closing",
+    "english_name",
+    "english_salutation",
     "forms_for",
     "salutation",
     "salutation_end",
@@ -307,11 +315,63 @@ def _de(p: Person) -> str:
 
 
 def _en(p: Person) -> str:
-    # The first name without a title typed before it: «Dear Anna», never «Dear Dr. Anna» (a title
-    # goes with a surname). «Dear Dr Doe», the British surname register, is not the register of
-    # these letters: every English salutation and subject names the client by the first name.
-    first = academic_titles(p.first, p.last).first
-    return f"Dear {first}" if first else "Dear Sir or Madam"
+    # The first-name register, the default: «Dear Anna», never «Dear Dr. Anna» (a title goes with
+    # a surname). The formal one is sender.by_locale's `addressing: formal` (english_name).
+    return english_salutation(p, "en", formal=False)
+
+
+#: Territories whose English writes Mr., Ms., Dr. with a full stop: the United States (and the
+#: territories that write its English) and Canada. Everywhere else — en_GB, en_IE, en_AU, CLDR's
+#: international en_001 and an English letter of no country — writes Mr, Ms, Dr without one.
+_DOTTED: Final = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP", "UM"})
+
+
+def english_name(p: Person, locale: str | None, *, formal: bool) -> str:
+    """How an English letter names the client: in its salutation ("Dear …") and in its subject.
+
+    The first-name register: the first name without the titles a CRM typed
+    into it ("Anna" for «Dr. Anna»); "" without one. The formal register
+    (``sender.by_locale``'s ``addressing: formal``) is the one British and
+    American business-writing guides teach: a title and the surname, "Ms
+    Smith", "Mr Doe". An academic title typed in a name column takes the
+    place of Mr/Ms, "Dr Carter", and a professor is "Professor Smith",
+    written out: the guides call the short "Prof" less respectful, or slang
+    (copyeditor.se, "How to start and end a letter or an email";
+    usingenglish.com, "How to start and end letters and emails in AE").
+    American and Canadian letters put a full stop after Mr., Ms., Dr.;
+    British English and the rest write them without (ego4u.com, "Business
+    letter: salutation"). Ms whatever the gender cell says (Mrs, Miss): it
+    presumes no marital status. Without a gender or a title, the full name,
+    "Jane Smith", the form the same guides give for a reader whose gender is
+    not known — a known name is never "Sir or Madam"; with no surname, the
+    first name alone; "" with nothing to name the client by.
+    """
+    titles, first, last = academic_titles(p.first, p.last)
+    if not formal:
+        return first
+    said = salutation_titles(titles)  # "Prof. Dr." → the professorship; Dipl.-Ing. is no salutation title
+    dot = "." if _territory(locale) in _DOTTED else ""
+    if "Prof." in said:
+        title = "Professor"
+    elif "Dr." in said:
+        title = f"Dr{dot}"
+    else:
+        title = {M: f"Mr{dot}", F: f"Ms{dot}"}.get(p.gender, "")
+    if last and title:
+        return f"{title} {last}"
+    return " ".join(n for n in (first, last) if n) if first else ""
+
+
+def _territory(locale: str | None) -> str:
+    """The country of a letter's locale as written (``en_US`` → ``US``, ``en-GB`` → ``GB``); "" for none."""
+    parts = (locale or "").replace("-", "_").split("_")[1:]
+    return next((part.upper() for part in parts if len(part) == 2 and part.isalpha()), "")
+
+
+def english_salutation(p: Person, locale: str | None, *, formal: bool) -> str:
+    """ "Dear Jane" / "Dear Ms Smith" / "Dear Sir or Madam": the English salutation in a register."""
+    name = english_name(p, locale, formal=formal)
+    return f"Dear {name}" if name else "Dear Sir or Madam"
 
 
 # --------------------------------------------------------------------------- the table
@@ -364,6 +424,22 @@ def salutation(contact: Contact, locale: str | None = "ru") -> str:
     or Madam" without a first name.
     """
     return forms_for(locale).address(Person.of(contact))
+
+
+def addressed(person: Person, locale: str | None, *, formal: bool = False) -> tuple[str, str]:
+    """A letter's salutation and how it names the client elsewhere (``addressee`` in templates).
+
+    English letters (and those of a language without forms of its own, written
+    in English) in their register (``formal``: ``sender.by_locale``'s
+    ``addressing``): ("Dear Jane", "Jane") or ("Dear Ms Smith", "Ms Smith")
+    — :func:`english_name`. Every other language's salutation is its row's,
+    and the name its first name without titles, as subjects wrote it before;
+    their own subjects decline it (``contact|name``).
+    """
+    forms = forms_for(locale)
+    if forms is FORMS[FALLBACK]:
+        return english_salutation(person, locale, formal=formal), english_name(person, locale, formal=formal)
+    return forms.address(person), academic_titles(person.first, person.last).first
 
 
 def salutation_end(locale: str | None = "ru") -> str:

@@ -113,6 +113,12 @@ Every template sees:
     "Поштовани господине Петровићу", "Tisztelt Nagy Éva", "Sehr geehrte Frau
     Schulz" (every language's forms: :mod:`greeter.letter_forms`; a language
     without its own forms gets the English ones).
+``addressee``
+    How the salutation names the client, for a subject or a line of the
+    template's own: in English letters the first name ("Jane"), or with
+    ``sender.by_locale``'s ``addressing: formal`` "Ms Smith", "Mr. Doe"
+    (en_US), "Dr Carter", "Jane Smith" (no gender); ``""`` when there is no
+    name to use. In other languages the first name without titles.
 ``salutation_end``
     The mark the letter's language puts after the salutation: "!" (ru, uk,
     hu, et) or "," (sr, de, en): ``{{ salutation }}{{ salutation_end }}``.
@@ -225,7 +231,7 @@ from greeter.cache_dir import user_cache_dir
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
 from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadError
 from greeter.i18n import bcp47, normalize_locale, regional_locale
-from greeter.letter_forms import Person, forms_for
+from greeter.letter_forms import Person, addressed, forms_for
 from greeter.plan_types import PlanItem, Rendered
 from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
@@ -300,9 +306,9 @@ class Renderer:
         #: Files whose last renders ran out of time (template_limits.RENDER_SECONDS): how many
         #: in a row, and the last one's error. See :meth:`render`.
         self._timed_out: dict[str, tuple[int, TemplateError]] = {}
-        #: The last contact's (contact, locale, language, letter locale, view, salutation): see
-        #: :meth:`_addressed`.
-        self._last_addressed: tuple[Contact, str, str | None, str, ContactView, str] | None = None
+        #: The last contact's (contact, locale, language, letter locale, view, salutation,
+        #: addressee): see :meth:`_addressed`.
+        self._last_addressed: tuple[Contact, str, str | None, str, ContactView, str, str] | None = None
 
     @classmethod
     def of(cls, settings: Settings, files: TemplateFiles | None = None) -> Renderer:
@@ -365,7 +371,7 @@ class Renderer:
         letter = regional_locale(variant.locale, contact.country or self._default_country)
         forms = forms_for(letter)
         send_date = item.send_at.date() if item.send_at is not None else hit.date
-        view, salutation = self._addressed(contact, locale, variant.lang, letter)
+        view, salutation, addressee = self._addressed(contact, locale, variant.lang, letter)
         values: dict[str, Any] = {
             "contact": view,
             "occasion": hit.occasion,
@@ -384,6 +390,7 @@ class Renderer:
             ],
             "sender": self._sender_view(letter),
             "salutation": salutation,
+            "addressee": addressee,
             "salutation_end": forms.end,
             "closing": forms.closing,
             "locale": letter,
@@ -419,8 +426,11 @@ class Renderer:
 
     def _addressed(
         self, contact: Contact, locale: str, language: str | None, letter: str
-    ) -> tuple[ContactView, str]:
-        """The contact's view and salutation for a letter; the last contact's kept for its next letter.
+    ) -> tuple[ContactView, str, str]:
+        """The contact's view, salutation and addressee for a letter; the last contact's kept for its next.
+
+        Salutation and addressee in the register ``sender.by_locale`` gives
+        English letters (``addressing``: :func:`greeter.letter_forms.addressed`).
 
         Letters come contact by contact (the planner's order; check renders
         every occasion of a contact in a row): the view, its memo of declined
@@ -437,11 +447,12 @@ class Renderer:
             and last[2] == language
             and last[3] == letter
         ):
-            return last[4], last[5]
+            return last[4], last[5], last[6]
         view = contact_view(contact, locale, language)
-        salutation = forms_for(letter).address(Person.of(contact))
-        self._last_addressed = (contact, locale, language, letter, view, salutation)
-        return view, salutation
+        formal = self._sender.addressing_in(letter) == "formal"
+        salutation, addressee = addressed(Person.of(contact), letter, formal=formal)
+        self._last_addressed = (contact, locale, language, letter, view, salutation, addressee)
+        return view, salutation, addressee
 
     def _title(self, occasion: str, letter: str) -> str | None:
         """What a letter in the locale ``letter`` calls ``occasion``: ``title_by_locale``, else ``title``."""

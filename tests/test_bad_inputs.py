@@ -220,7 +220,7 @@ CASES = [
     C("templates", "include_outside.j2", 1, r"birthday\.j2:{line}:1: template not found: \.\./\.\./\.\./\.\./etc/passwd", marker="include", counts=(3, 0)),
     C("templates", "cp1251.j2", 1, r"birthday\.j2:1:1: not UTF-8 text \(invalid continuation byte\); save the file as UTF-8", counts=(3, 0)),
     # Render-time failures: one problem each, naming the contacts it hits; the check completes (exit 1).
-    C("templates", "undefined_variable.j2", 1, r"birthday\.j2:{line}:1: undefined: 'manager_name' is undefined \(known: also, belated, closing, contact, .*\) \(3 contacts: 1, 2, 3\)", marker="manager_name", counts=(3, 0)),
+    C("templates", "undefined_variable.j2", 1, r"birthday\.j2:{line}:1: undefined: 'manager_name' is undefined \(known: addressee, also, belated, closing, contact, .*\) \(3 contacts: 1, 2, 3\)", marker="manager_name", counts=(3, 0)),
     C("templates", "undefined_attribute.j2", 1, r"birthday\.j2:{line}:1: undefined: 'contact' has no attribute 'nickname' \(known: company, dates, .*\) \(3 contacts: 1, 2, 3\)", marker="nickname", counts=(3, 0)),
     C("templates", "empty_subject.j2", 1, r"birthday\.j2: the subject block rendered empty \(3 contacts: 1, 2, 3\)", counts=(3, 0)),
     C("templates", "division_by_zero.j2", 1, r"birthday\.j2:{line}:1: ZeroDivisionError: division by zero \(3 contacts: 1, 2, 3\)", marker="1 / 0", counts=(3, 0)),
