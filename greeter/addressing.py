@@ -190,9 +190,30 @@ def _decline_word(word: str, part: str, gender: str | None, known: bool, case: s
         result = as_male if as_male == as_female else word
     else:
         result = maker.make(name_part, _PGENDER[gender], pcase, word, known)
+    if part == "firstname" and gender == "female" and "ь" in word.lower():
+        # A woman's name in -ь declines as «ночь» (3rd declension): Асели, Аселью. pytrovich
+        # knows this for Любовь and Нинель but leaves most -ль names (Асель, Гузель) as given.
+        halves, declined = word.split("-"), result.split("-")
+        if len(halves) == len(declined):
+            soft = [h[-1:].lower() == "ь" and h[-2:-1].lower() in _CONSONANT_LETTERS for h in halves]
+            result = "-".join(
+                h[:-1] + _THIRD_DECLENSION[case] if s else d
+                for h, d, s in zip(halves, declined, soft, strict=True)
+            )
     if part == "lastname":
         result = kept_vowel(word, result)
     return result.upper() if word.isupper() else result
+
+
+#: The ending that replaces the «ь» of a woman's first name in each case (Асель: Асели, Аселью).
+_THIRD_DECLENSION: Final[dict[str, str]] = {
+    "nominative": "ь",
+    "genitive": "и",
+    "dative": "и",
+    "accusative": "ь",
+    "instrumental": "ью",
+    "prepositional": "и",
+}
 
 
 #: Russian consonant letters (ь, ъ and й are none: Кузнец's «зн» is a cluster, «ль» is not).

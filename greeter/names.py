@@ -8,10 +8,11 @@
   A cell typed in another order ("Мария Ивановна Кузнецова") is recognised
   by its patronymic or its first name, and the loader warns about it.
 * Gender from the patronymic, the one part of a Russian name that encodes it
-  by construction. The letter's wording (:mod:`greeter.addressing`) and the
-  loader's check of an explicit gender column both use this one rule. A
-  contact of a language without patronymics (Serbian) has none: their first
-  name says it where it names one gender only (:func:`gender_of`).
+  by construction (and of a Turkic one: "Рашид оглы", "Болатұлы"). The
+  letter's wording (:mod:`greeter.addressing`) and the loader's check of an
+  explicit gender column both use this one rule. A contact of a language
+  without patronymics (Serbian) has none: their first name says it where it
+  names one gender only (:func:`gender_of`).
 * Letter case: names typed in capitals or in lower case ("ИВАНОВ ИВАН",
   "мария") would reach the letter as typed ("Уважаемый ИВАН ПЕТРОВИЧ!").
   Such a name is written the usual way; a name with any mixed case
@@ -46,11 +47,23 @@ __all__ = [
 ]
 
 # Turkic patronymic particles ("son of" / "daughter of"), as separate words:
-# Azerbaijani/Turkish оглы/оглу, гызы/кызы; Kazakh улы; Kyrgyz уулу;
-# Uzbek угли/углы, кизи; Kazakh кзы.
-TURKIC_MALE: Final = frozenset({"оглы", "оглу", "улы", "уулу", "угли", "углы"})
-TURKIC_FEMALE: Final = frozenset({"кызы", "гызы", "кизи", "кзы"})
+# Azerbaijani/Turkish оглы/оглу (оғлы/оғлу), гызы/кызы; Kazakh ұлы/улы, қызы/кызы (also кзы);
+# Kyrgyz and Tatar уулу/улы, кызы; Bashkir улы, ҡыҙы; Uzbek ўғли (ўгли, уғли, угли, углы), қизи/кизи.
+TURKIC_MALE: Final = frozenset(
+    {"оглы", "оглу", "оғлы", "оғлу", "улы", "ұлы", "уулу", "ўғли", "ўгли", "уғли", "угли", "углы"}
+)
+TURKIC_FEMALE: Final = frozenset({"кызы", "қызы", "гызы", "ҡыҙы", "кизи", "қизи", "кзы"})
 TURKIC_PARTICLES: Final = TURKIC_MALE | TURKIC_FEMALE
+#: The particles also written joined to the father's name, as one word: Kazakh Болатұлы,
+#: Маратулы, Нұрланқызы, Ерланкызы (and in Latin letters Bolatuly, Nurlanqyzy, Erlankyzy). Their
+#: gender is the particle's (:data:`TURKIC_MALE`, :data:`_LATIN_TURKIC_MALE`…). Such a word is a
+#: patronymic only where a patronymic stands — the patronymic column, or the patronymic's place in
+#: a name cell («Серик Болатұлы Жумабаев») — never alone: since the 1990s many Kazakhs carry the
+#: same form as their surname (Жаксыбекулы, Нұрланұлы), which says nothing about a first name.
+_JOINED_TURKIC: Final = ("ұлы", "улы", "қызы", "кызы", "uly", "qyzy", "kyzy")
+#: Letters at least before a joined particle: the father's name («Болатұлы»), not a word that merely
+#: ends so (Russian «акулы», «скулы»; "duly", "July").
+_JOINED_STEM: Final = 3
 _WORD_SEPARATORS: Final = re.compile(r"[\s\-]+")
 # -вна (Петровна), -чна (Ильинична, Кузьминична, Саввична), -шна (Лукинишна).
 _FEMALE_PATRONYMIC_ENDINGS: Final = ("вна", "чна", "шна")
@@ -153,7 +166,7 @@ _DOCUMENTED_ORDER: Final = _NATIVE_ORDER | {
 _CYRILLIC_LANGUAGES: Final = frozenset({"ru", "uk", "be", "kk", "ky", "tg", "tt", "ba", "cv", "mn"})
 #: A letter that is not Latin (Basic Latin, Latin-1, Latin Extended-A/B, Latin Extended Additional).
 _NOT_LATIN_LETTER: Final = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
-#: How a Russian surname written in Latin letters ends: "Ivanov Ivan" is surname first, as documented.
+#: How a Russian (or Kazakh) surname in Latin letters ends: "Ivanov Ivan" is surname first, as documented.
 _LATIN_SURNAME_ENDINGS: Final = (
     "ov",
     "ova",
@@ -166,6 +179,9 @@ _LATIN_SURNAME_ENDINGS: Final = (
     "skii",
     "skaya",
     "enko",
+    "uly",  # Kazakh surnames of the patronymic's form: Abishuly, Nurlanqyzy
+    "qyzy",
+    "kyzy",
 )
 
 
@@ -272,7 +288,7 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         return FullName(NameParts(words[0], first, patronymic), "", initials, bracketed)
     if len(words) == 1:
         word = words[0]
-        if _is_patronymic(word):
+        if _is_patronymic(word) and not _joined_particle(word.lower()):  # "Жаксыбекулы": a surname
             return FullName(NameParts("", "", word), bracketed=bracketed, alone="patronymic")
         if is_first_name(word):
             return FullName(NameParts("", word, ""), bracketed=bracketed)
@@ -366,7 +382,7 @@ def initials_in(text: str) -> str:
 
 
 def _is_patronymic(word: str) -> bool:
-    """Whether one word is a patronymic (-вич, -ич, -вна, -чна, -шна), not a Turkic particle alone."""
+    """Whether one word is a patronymic (-вич, -ич, -вна, -чна, -шна, -ұлы, -қызы), not a lone particle."""
     return word.lower() not in TURKIC_PARTICLES and patronymic_gender(word, latin=False) is not Gender.UNKNOWN
 
 
@@ -375,8 +391,15 @@ def _patronymic_words(patronymic: str) -> list[str]:
 
 
 def is_turkic(patronymic: str) -> bool:
-    """Whether the patronymic is a Turkic one with its particle ("Рашид оглы", "Рашид-оглы")."""
-    return any(w in TURKIC_PARTICLES for w in _patronymic_words(patronymic))
+    """Whether the patronymic is a Turkic one with its particle ("Рашид оглы", "Рашид-оглы", "Болатұлы").
+
+    Such a patronymic is written as given and never declined in Russian
+    ("Серику Болатұлы", "Гусейну Рашид оглы").
+    """
+    words = _patronymic_words(patronymic)
+    return any(w in TURKIC_PARTICLES for w in words) or (
+        bool(words) and _joined_particle(words[-1]) in TURKIC_PARTICLES
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -385,7 +408,9 @@ def patronymic_gender(patronymic: str, *, latin: bool = True) -> Gender:
 
     Matched on its last word (-вич/-ич/-іч male; -вна, -чна, -шна female), or on a
     Turkic particle written as a separate word ("Рашид оглы", "Лутфияр
-    кызы", also hyphenated "Рашид-оглы"). Cached: patronymics repeat heavily.
+    кызы", "Шавкат ўғли", also hyphenated "Рашид-оглы"), or joined to the
+    father's name as Kazakh writes it ("Болатұлы", "Нұрланқызы":
+    :data:`_JOINED_TURKIC`). Cached: patronymics repeat heavily.
 
     A patronymic in Latin letters says it the same way (:func:`_latin_gender`):
     an Estonian or English CRM keeps "Petrovna", "Ivanovitš", "Rashid oglu" in
@@ -408,7 +433,20 @@ def patronymic_gender(patronymic: str, *, latin: bool = True) -> Gender:
         return Gender.MALE
     if last.endswith(_FEMALE_PATRONYMIC_ENDINGS):
         return Gender.FEMALE
+    joined = _joined_particle(last)  # "Болатұлы", "Нұрланқызы"; a Latin "Bolatuly" is read below
+    if joined in TURKIC_MALE:
+        return Gender.MALE
+    if joined in TURKIC_FEMALE:
+        return Gender.FEMALE
     return _latin_gender(words) if latin else Gender.UNKNOWN
+
+
+def _joined_particle(word: str) -> str:
+    """The Turkic particle a lower-case ``word`` ends in as one word ("болатұлы" → "ұлы"), or ""."""
+    for particle in _JOINED_TURKIC:
+        if word.endswith(particle) and len(word) - len(particle) >= _JOINED_STEM:
+            return particle
+    return ""
 
 
 def _latin_gender(words: list[str]) -> Gender:
@@ -431,6 +469,11 @@ def _latin_gender(words: list[str]) -> Gender:
         return Gender.MALE
     if last.endswith(_LATIN_FEMALE_PATRONYMIC_ENDINGS):
         return Gender.FEMALE
+    joined = _joined_particle(last)  # "Bolatuly", "Nurlanqyzy"
+    if joined in _LATIN_TURKIC_MALE:
+        return Gender.MALE
+    if joined in _LATIN_TURKIC_FEMALE:
+        return Gender.FEMALE
     return Gender.UNKNOWN
 
 
@@ -441,8 +484,10 @@ def gender_of(contact: Contact) -> Gender:
     patronymic, so a manager can correct a wrong guess. The patronymic is
     matched case-insensitively on its last word (-вич/-ич male; -вна, -чна,
     -шна female), or on a Turkic particle written as a separate word ("Рашид
-    оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы"), in Cyrillic or in
-    Latin letters (Petrovna, Ivanovitš, Rashid oglu).
+    оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы") or joined to the
+    father's name ("Болатұлы", "Нұрланқызы"), in Cyrillic or in Latin letters
+    (Petrovna, Ivanovitš, Rashid oglu, Bolatuly). A surname of that form
+    ("Жаксыбекулы") says nothing: only the patronymic is read.
 
     With no patronymic at all, the first name of a contact whose language has
     none (Serbian, Estonian, Hungarian, German…) says it when

@@ -100,6 +100,15 @@ GENDERS = {
          "госпођа", "гђа", "г-ђа", "госпођица", "гђица"),
         Gender.FEMALE,
     ),
+    # The words of the Turkic languages of Central Asia and the Caucasus, as a Kazakh, Uzbek, Kyrgyz
+    # or Azerbaijani CRM writes them: Kazakh ер/әйел (ер адам, әйел адам), Uzbek эркак/аёл (erkak/ayol),
+    # Kyrgyz эркек/аял, Azerbaijani kişi/qadın (киши/гадын).
+    **dict.fromkeys(
+        ("ер", "ер адам", "эркак", "erkak", "эркек", "kişi", "kisi", "киши"), Gender.MALE
+    ),
+    **dict.fromkeys(
+        ("әйел", "әйел адам", "аёл", "ayol", "аял", "qadın", "qadin", "гадын"), Gender.FEMALE
+    ),
 }  # fmt: skip
 
 
