@@ -13,7 +13,7 @@ Kazakh client Estonia's title, or both titles in one letter.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
@@ -30,7 +30,7 @@ from greeter.occasions import countries_having, holiday_country, holiday_dates, 
 def holiday_problems(
     settings: Settings,
     config_file: Path,
-    client_countries: Collection[str],
+    client_countries: Mapping[str, int],
     today: date,
     reached: Mapping[int, Mapping[str, int]] | None = None,
 ) -> list[Problem]:
@@ -38,7 +38,7 @@ def holiday_problems(
     year, clients greeted for another country's holiday.
 
     ``client_countries``: the calendars of the contacts read (their country,
-    else the default one). ``reached``: for each holiday occasion without
+    else the default one), with how many. ``reached``: for each holiday occasion without
     ``country:`` or ``audience.countries`` (by its index), the countries of
     the clients its audience takes in, with how many. Warnings, not errors: a
     client of the country that has the holiday may come with the next export.
@@ -58,10 +58,15 @@ def holiday_problems(
         else:
             greeted = [c for c in clients if _for(occ, c)]
             applies = countries_having(occ.holiday, greeted, years)
-            if not applies and occ.audience.countries is None:
+            if occ.audience.countries is not None:
+                # Countries listed are meant: whose calendar lacks the name is told (check_reach
+                # counts no clients for these; a country's count is the most the audience takes in).
+                listed_in = {c: client_countries[c] for c in greeted if client_countries.get(c)}
+                messages.extend(_listed(occ, default, applies, listed_in, years, today))
+            elif not applies:
                 messages.append(_nobody(occ.holiday, greeted, years))
             elif default in applies and reached and index in reached:
-                messages.extend(m for m in [_borrowed(occ.holiday, default, applies, reached[index])] if m)
+                messages.extend(_borrowed(occ.holiday, default, applies, reached[index], years, today))
                 messages.extend(_other_days(occ.holiday, default, applies, reached[index], years))
             elif reached and index in reached and occ.audience.locales is not None:
                 # Letters in a language: its speakers abroad are meant too (a national holiday for
@@ -91,23 +96,130 @@ def _nobody(name: str, greeted: list[str], years: list[int]) -> str:
     )
 
 
-def _borrowed(name: str, default: str, applies: list[str], clients: Mapping[str, int]) -> str | None:
+def _borrowed(
+    name: str, default: str, applies: list[str], clients: Mapping[str, int], years: list[int], today: date
+) -> list[str]:
     """Clients whose country has no holiday ``name`` are greeted on the default country's: say who.
 
     The rule (:func:`greeter.occasions.holiday_country`) serves a Russian-speaking
     client abroad on 8 March; it also wishes a client in Berlin a happy Victory
     Day. Only the marketer knows which is meant, so it is said, with the fix.
+    A country whose calendar has a holiday of another name on that very day
+    (Uzbekistan's "Women's Day" on Kazakhstan's 8 March) is greeted on its own
+    holiday: it is told so, and kept in the fix, not advised out.
     """
     borrowed = {c: n for c, n in clients.items() if c not in applies and has_calendar(c)}
     if not borrowed:
-        return None
-    ordered = sorted(borrowed, key=lambda c: (-borrowed[c], c))
-    who = listed([f"{c} ({borrowed[c]})" for c in ordered])
-    total = sum(borrowed.values())
-    keep = ", ".join(c for c in applies if c == default or clients.get(c))
-    return (
-        f"{total} client(s) in countries without a holiday named {name!r} — {who} — are greeted on"
-        f" {default}'s: if it is not their day, add audience.countries: [{keep}]"
+        return []
+    day = _next_day(default, name, years, today)
+    same = {c: found for c in borrowed if day is not None and (found := _called_on(c, day, 0)) is not None}
+    messages: list[str] = []
+    if same and day is not None:
+        ordered = sorted(same, key=lambda c: (-borrowed[c], c))
+        who = listed([f"{c} ({borrowed[c]})" for c in ordered])
+        messages.append(
+            f"{sum(borrowed[c] for c in same)} client(s) in {who} are greeted on {default}'s {name!r}"
+            f" ({day:%d.%m}): {_calls(same, ordered, dated=False)} on the same day; no action needed"
+        )
+    rest = {c: n for c, n in borrowed.items() if c not in same}
+    if rest:
+        ordered = sorted(rest, key=lambda c: (-rest[c], c))
+        who = listed([f"{c} ({rest[c]})" for c in ordered])
+        keep = ", ".join(sorted({c for c in applies if c == default or clients.get(c)} | set(same)))
+        messages.append(
+            f"{sum(rest.values())} client(s) in countries without a holiday named {name!r} — {who} — are"
+            f" greeted on {default}'s: if it is not their day, add audience.countries: [{keep}]"
+        )
+    return messages
+
+
+def _listed(
+    occ: Occasion, default: str, applies: list[str], clients: Mapping[str, int], years: list[int], today: date
+) -> list[str]:
+    """The countries ``audience.countries`` lists whose calendar has no holiday ``occ.holiday``.
+
+    Each client is dated by their country's calendar, else the default's
+    (:func:`greeter.occasions.holiday_country`). With the default's lacking the
+    name too, they are not greeted at all, and no plan shows them: an Almaty
+    office's «Nowruz» (Uzbekistan's name) greeted the Uzbek clients only — the
+    day is "Nowruz Holiday" in Kazakhstan, "Nooruz Holiday" in Kyrgyzstan,
+    "Spring Festival" in Azerbaijan. Told with the name each calendar has on
+    or near the day. With the default's having it, they are greeted on its
+    day: told only when their own holiday near it begins on another day.
+    """
+    name = occ.holiday or ""
+    lacking = {c: n for c, n in clients.items() if c not in applies and has_calendar(c)}
+    if not lacking:
+        return []
+    ordered = sorted(lacking, key=lambda c: (-lacking[c], c))
+    if default in applies:
+        day = _next_day(default, name, years, today)
+        if day is None:
+            return []
+        apart = {
+            c: found for c in ordered if (found := _called_on(c, day, 1)) is not None and found[1] != day
+        }
+        if not apart:
+            return []
+        return [
+            f"{_calls(apart, list(apart))}, not {day:%d.%m}: {_clients(sum(lacking[c] for c in apart))} there"
+            f" are greeted on {default}'s {name!r} ({day:%d.%m}); to greet them on their own day, give them"
+            " an occasion of their own with their calendar's name"
+        ]
+    listed_countries = occ.audience.countries or []
+    owners = countries_having(name, [c for c in listed_countries if has_calendar(c)], years)
+    owner = next((c for c in applies if clients.get(c)), owners[0] if owners else None)
+    day = _next_day(owner, name, years, today) if owner is not None else None
+    total = sum(lacking.values())
+    who = listed([f"{c} ({lacking[c]})" for c in ordered])
+    said = (
+        f"{total} client(s) in countries without a holiday named {name!r} — {who} — are not greeted on it"
+        " (no plan shows them)"
+    )
+    if owner is None or day is None:
+        return [said]
+    near = {c: found for c in ordered if (found := _called_on(c, day, 1)) is not None}
+    said += f": {have([owner])} it on {day:%d.%m}"
+    if near:
+        said += f"; {_calls(near, list(near))}"
+    if default in near:
+        said += (
+            f"; write {default}'s name (defaults.country), holiday: {near[default][0]!r}: a client whose"
+            f" calendar has no holiday of that name is greeted on {default}'s day"
+        )
+    else:
+        said += "; greet them by their calendar's name in an occasion with audience.countries"
+    return [said]
+
+
+def _next_day(country: str, name: str, years: list[int], today: date) -> date | None:
+    """The next first day of ``country``'s holiday ``name`` from ``today`` (else its first in ``years``)."""
+    days = [d for year in years for d in holiday_dates(country, name, year)]
+    return next((d for d in days if d >= today), days[0] if days else None)
+
+
+def _called_on(country: str, day: date, span: int) -> tuple[str, date] | None:
+    """The holiday ``country``'s calendar has on ``day``, else ``span`` days off it: its name, first day.
+
+    Only a day or so off: further, a holiday is another one (Ascension Day is
+    three days before a 9 May). The name is the library's English one, as
+    ``holiday:`` takes it; the first day is where its run of days begins
+    (Azerbaijan's "Spring Festival" is 20–24 March, around a 21 March).
+    """
+    for offset in sorted(range(-span, span + 1), key=abs):
+        on = day + timedelta(days=offset)
+        found = next((h for h in days_of(country, on.year).get(on, ()) if not h.substitute), None)
+        if found is not None:
+            starts = [d for d in holiday_dates(country, found.names[0], on.year) if d <= on]
+            return found.names[0], starts[-1] if starts else on
+    return None
+
+
+def _calls(found: Mapping[str, tuple[str, date]], order: list[str], *, dated: bool = True) -> str:
+    """``KZ calls it 'Nowruz Holiday' (21.03), KG 'Nooruz Holiday' (21.03)``: names (and first days)."""
+    return ", ".join(
+        f"{c} {'calls it ' if i == 0 else ''}{found[c][0]!r}" + (f" ({found[c][1]:%d.%m})" if dated else "")
+        for i, c in enumerate(order)
     )
 
 

@@ -56,7 +56,8 @@ GmbH → „Müller” GmbH in Hungarian, ООО «Вектор» → ООО „
 name bare and quotes a bare Cyrillic one.
 
 The markets' own forms are in the tables too: Ukrainian (ТОВ, ПрАТ, АТ; ФОП
-is a person), Kazakh (ТОО, ЖШС, АҚ), Belarusian (ОДО, ТАА), Uzbek (МЧЖ). A
+is a person), Kazakh (ТОО, ЖШС, АҚ), Belarusian (ОДО, ТАА), Kyrgyz (ОсОО), Uzbek
+(МЧЖ, ХК, АЖ; ЯТТ and ЧП are persons; in Latin letters :data:`LATIN_LEADING_FORMS`). A
 Latin-script form (GmbH, d.o.o., Kft., OÜ, AS, LLC) needs no entry: the name
 is foreign to a Russian sentence whatever its form, so it stays bare after
 «компании» — «компании Duna Kft.».
@@ -126,6 +127,7 @@ from greeter.russian_morph import GRAMMEME, common_readings, inflected
 __all__ = [
     "ABBREVIATIONS",
     "COMPANY",
+    "LATIN_LEADING_FORMS",
     "LEGAL_FORMS",
     "LOCALE_QUOTES",
     "ORGANISATION_FORMS",
@@ -157,6 +159,9 @@ ORGANISATION_FORMS: Final[tuple[str, ...]] = (
     "АҚ",
     "ТАА",
     "МЧЖ",
+    "ХК",  # Uzbekistan: хусусий корхона (a private enterprise)
+    "АЖ",  # Uzbekistan: акциядорлик жамияти (a joint-stock company)
+    "ОсОО",  # Kyrgyzstan: общество с ограниченной ответственностью
     # unitary enterprises and state institutions
     "ГУП",
     "МУП",
@@ -208,6 +213,8 @@ PERSON_FORMS: Final[tuple[str, ...]] = (
     "ФОП",  # Ukraine: фізична особа-підприємець
     "Фізична особа-підприємець",
     "ФЛП",  # the same, as a Russian-speaking Ukrainian CRM writes it: физическое лицо-предприниматель
+    "ЧП",  # частный предприниматель, as Russian-speaking CRMs of the region write it
+    "ЯТТ",  # Uzbekistan: якка тартибдаги тадбиркор (an individual entrepreneur)
     "Физическое лицо-предприниматель",
 )
 
@@ -250,6 +257,15 @@ COMPANY: Final[dict[str, str]] = {
 }
 
 _QUOTES: Final = frozenset("«»\"“”„'‘’")
+
+#: The region's legal forms in Latin letters, written before the name: Uzbekistan's (MChJ, QK, XK,
+#: AJ, YaTT; and OOO, Russia's ООО in Latin letters), Azerbaijan's (MMC, ASC, QSC). The name stays
+#: as written, Latin being foreign to a Russian sentence, but the form is its noun, as a Cyrillic
+#: one is: «партнёром MChJ «Buxoro Tekstil»», not «партнёром компании MChJ …». After the name
+#: (Azersun Trade MMC) it is the name's own end, as in Kats GmbH: «компании Azersun Trade MMC».
+LATIN_LEADING_FORMS: Final = frozenset(
+    {"OOO", "MChJ", "MCHJ", "QK", "XK", "AJ", "YaTT", "YATT", "MMC", "ASC", "QSC"}
+)
 
 
 def _pattern(form: str) -> str:
@@ -637,6 +653,8 @@ def company_in(name: str, case: str) -> str:
         return ""
     text = _form_first(text)
     form = _PERSON.match(text) or _ORGANISATION.match(text)
+    if form is None and text.split(" ", 1)[0] in LATIN_LEADING_FORMS and " " in text:
+        return company_name(text)
     if form is None:
         quoted = company_name(text)
         return _generic_in(quoted, case) or f"{COMPANY[case]} {quoted}"

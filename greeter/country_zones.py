@@ -100,6 +100,83 @@ def _countries_by_zone() -> dict[str, tuple[str, ...]]:
     return countries_by_zone(_table())
 
 
+#: How far back a UTC offset written in a CRM is taken for a country's old time: cells outlive
+#: clock changes (Kazakhstan's UTC+6, until 1 March 2024), not by decades.
+_HISTORY_FROM = datetime(2000, 1, 1, 12, tzinfo=UTC)
+
+
+@lru_cache(maxsize=256)
+def offset_zone(country: str, minutes: int) -> tuple[str, str] | None:
+    """The zone of ``country`` a UTC offset of ``minutes`` means there, and a note if it is stale; or None.
+
+    Why: ``UTC+6`` for a client in Kazakhstan was read by its clock alone, as
+    Russia's Asia/Omsk — an hour off since Kazakhstan went to UTC+5, and "write
+    Asia/Omsk in the CRM" for a client in Almaty. In the client's country the
+    offset means the country's zone that keeps it now (note ""), the first
+    ``zone.tab`` lists; if its zones of that offset keep different clocks
+    (the USA's UTC-5 in winter and summer), it says no one zone: None. Else
+    the zone that had the offset last since 2000 (the CRM's cell is older than
+    the change), read as that zone's clock now, with a note saying until when.
+    None: the country never had it, or has no zones in the database.
+    """
+    zones = zones_of(country)
+    offset = timedelta(minutes=minutes)
+    now = tuple(z for z in zones if any(ZoneInfo(z).utcoffset(m) == offset for m in _MOMENTS))
+    if now:
+        return (now[0], "") if _same_time(now) else None
+    last: tuple[datetime, str] | None = None
+    for zone in zones:
+        had = _last_had(zone, offset)
+        if had is not None and (last is None or had > last[0]):
+            last = (had, zone)
+    if last is None:
+        return None
+    had, zone = last
+    single = country_zone(country)
+    current = single or zone
+    until = had + timedelta(days=1)
+    now_at = _utc(ZoneInfo(current).utcoffset(_MOMENTS[0]) or timedelta())
+    before = f"{_country_name(country)}'s time before {_day(until)}, {zone}'s"
+    return current, f"{_utc(offset)} is {before}; it is {now_at} now"
+
+
+def _last_had(zone: str, offset: timedelta) -> datetime | None:
+    """The last noon (UTC) since :data:`_HISTORY_FROM` ``zone`` was at ``offset``, or None."""
+    info = ZoneInfo(zone)
+    week = timedelta(weeks=1)
+    moment, found = _HISTORY_FROM, None
+    while moment < _MOMENTS[0]:
+        if info.utcoffset(moment) == offset:
+            found = moment
+        moment += week
+    if found is None:
+        return None
+    while info.utcoffset(found + timedelta(days=1)) == offset and found < _MOMENTS[0]:
+        found += timedelta(days=1)
+    return found
+
+
+def _utc(offset: timedelta) -> str:
+    """``UTC+06:00``: as :mod:`greeter.timezones` writes an offset."""
+    minutes = int(offset.total_seconds()) // 60
+    return f"UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _day(moment: datetime) -> str:
+    """``1 March 2024``."""
+    from babel import Locale
+
+    return f"{moment.day} {Locale('en').months['format']['wide'][moment.month]} {moment.year}"
+
+
+def _country_name(country: str) -> str:
+    """``Kazakhstan``: the English name of a country code (a region's country's), else the code."""
+    from babel import Locale
+
+    code = country.partition("-")[0].upper()
+    return str(Locale("en").territories.get(code, code))
+
+
 def zones_of(country: str) -> tuple[str, ...]:
     """The database's zones of ``country`` ("RU" → Europe/Kaliningrad, Europe/Moscow, …); region codes too."""
     return _table().get(country.partition("-")[0].upper(), ())

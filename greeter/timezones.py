@@ -165,6 +165,23 @@ def zone_meant(name: str) -> tuple[str, str] | None:
     return zones[0], note
 
 
+def stated_offset(name: str) -> int | None:
+    """The UTC offset, in minutes, ``name`` states (``UTC+6``, ``+06:00``, ``МСК+3``, ``Etc/GMT-6``), or None.
+
+    For reading it in the client's country (:func:`greeter.country_zones.offset_zone`):
+    the clock alone says Russia's zone, an hour off for a client in Kazakhstan.
+    The same forms :func:`zone_meant` reads as an offset.
+    """
+    text = " ".join(name.split())
+    if (m := _FROM_MOSCOW.fullmatch(text)) is not None:
+        return (3 + int(m.group(2)) * (-1 if m.group(1) in _MINUS else 1)) * 60
+    if (m := _OFFSET.fullmatch(text)) is not None:
+        return (-1 if m.group(1) in _MINUS else 1) * (int(m.group(2)) * 60 + int(m.group(3) or 0))
+    if (m := _ETC_OFFSET.fullmatch(text)) is not None:
+        return int(m.group(2)) * (60 if m.group(1) == "-" else -60)
+    return None
+
+
 def _read_zone(name: str) -> tuple[tuple[str, ...], str, bool]:
     """:func:`suggest_zones`' answer, and whether it is what ``name`` says rather than what it looks like."""
     text = " ".join(name.split())

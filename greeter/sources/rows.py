@@ -79,7 +79,7 @@ from greeter.sources.row_shape import CutRow, long_row, short_row, undecoded_cel
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.sources.undecoded import undecoded_cells
 from greeter.sources.yes_no import read_yes_no
-from greeter.sources.zone_cells import fallback_zone, has_digit, inferred_country, zone_reading
+from greeter.sources.zone_cells import fallback_zone, has_digit, in_country, inferred_country, zone_reading
 from greeter.timezones import is_zone
 
 #: The patterns, tables and cache whose methods a row calls, bound here rather than imported by
@@ -459,6 +459,8 @@ class RowParser:
         tz: str | None = None
         if raw := cells.get("timezone", ""):
             tz, said, hint = _ZONES.get(raw) or zone_reading(raw)
+            if said and (home := country or self.default_country) and has_digit(raw):
+                tz, said = in_country(raw, home, tz) or (tz, said)  # UTC+6 in Kazakhstan: not Omsk
             if said:
                 if tz is None:
                     said = fallback_zone(said, hint, country, country_zone(country), self.default_zone)

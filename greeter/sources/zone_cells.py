@@ -10,13 +10,13 @@ calls :func:`zone_reading` only for a text not read yet.
 
 from __future__ import annotations
 
-from greeter.country_zones import zone_country
+from greeter.country_zones import offset_zone, zone_country, zones_of
 from greeter.holiday_tables import has_calendar
 from greeter.sources.caches import remember
 from greeter.sources.quote import quoted
-from greeter.timezones import is_zone, zone_hint, zone_meant
+from greeter.timezones import is_zone, stated_offset, zone_hint, zone_meant
 
-__all__ = ["ZONES", "fallback_zone", "has_digit", "inferred_country", "zone_reading"]
+__all__ = ["ZONES", "fallback_zone", "has_digit", "in_country", "inferred_country", "zone_reading"]
 
 #: Each distinct zone text of the exports read: the zone its contacts get (None: the fallback), its
 #: warning ("" for a zone zoneinfo knows) and, for an unknown one, the suggestion. A million rows
@@ -51,6 +51,33 @@ def zone_reading(name: str) -> tuple[str | None, str, str]:
     else:
         said += f"; write {zone} in the CRM"
     return remember(ZONES, name, (zone, said, ""))
+
+
+#: Each (offset cell, country) read in that country (:func:`in_country`): its zone and warning, or None.
+_IN_COUNTRY: dict[tuple[str, str], tuple[str, str] | None] = {}
+
+
+def in_country(name: str, country: str, zone: str | None) -> tuple[str, str] | None:
+    """An offset cell (``UTC+6``) read in the row's ``country``: the zone and the warning; None: as read.
+
+    ``UTC+6`` for a client in Kazakhstan was Russia's Asia/Omsk by the clock
+    alone ("write Asia/Omsk in the CRM"), an hour off since Kazakhstan keeps
+    UTC+5: the country's zone of that offset, or the one that had it last,
+    with the change said (:func:`greeter.country_zones.offset_zone`). ``zone``:
+    what the text alone gave; kept when it is the country's own (Russia's).
+    """
+    key = (name, country)
+    if key in _IN_COUNTRY:
+        return _IN_COUNTRY[key]
+    minutes = stated_offset(name)
+    read = offset_zone(country, minutes) if minutes is not None and zone not in zones_of(country) else None
+    if read is None:
+        return remember(_IN_COUNTRY, key, None)
+    meant, note = read
+    note = note or f"the zone of the row's country {country} at that offset"
+    return remember(
+        _IN_COUNTRY, key, (meant, f"{quoted(name)} read as {meant} ({note}); write {meant} in the CRM")
+    )
 
 
 def fallback_zone(unknown: str, hint: str, country: str | None, zone: str | None, default: str | None) -> str:
