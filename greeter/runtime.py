@@ -340,7 +340,12 @@ def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:
     """Read history, suppressions and approvals from the journal, when there is one."""
     journal = existing_journal(inputs, now)
     if journal is None:
+        # Plan as the journal's first run will (occasions from catch_up_days back): planned as if
+        # they had always existed, a preview carried a birthday of twelve days before into today's
+        # letter as a belated wish, and the letter that left — the journal made — had none.
         inputs.first_plan = True
+        names = [o.name for o in inputs.settings.occasions]
+        inputs.occasion_since = occasion_starts({}, names, now, inputs.settings.catch_up_days)
         if inputs.settings.review == "required":
             inputs.approvals = {}  # no journal yet, so nothing is approved yet
         return
