@@ -100,7 +100,8 @@ SALUTATIONS: list[tuple[str, Contact, str]] = [
     ("de", person("Jörg", "", "Müller", M), "Sehr geehrter Herr Müller"),
     ("de", person("Karin", "", "Schulz", F), "Sehr geehrte Frau Schulz"),
     ("de_AT", person("Jörg", "", "Müller", M), "Sehr geehrter Herr Müller"),
-    ("de", person("Karin", "", "Schulz"), "Guten Tag Karin Schulz"),  # gender unknown
+    ("de", person("Kim", "", "Schulz"), "Guten Tag Kim Schulz"),  # gender unknown (Kim is either)
+    ("de", person("Karin", "", "Schulz"), "Sehr geehrte Frau Schulz"),  # by the first name (given_names)
     ("de", person("Karin", "", "Schulz", U), "Guten Tag Karin Schulz"),
     ("de", person("", "", "Schulz", M), "Sehr geehrter Herr Schulz"),
     ("de", person("", "", "Schulz"), "Sehr geehrte Damen und Herren"),
