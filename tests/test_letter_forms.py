@@ -160,7 +160,9 @@ def test_mark_and_closing(locale: str) -> None:
         ("sr-Latn", "sr_Latn"),
         ("sr_Latn_RS", "sr_Latn"),
         ("sr_ME", "sr_Latn"),
-        ("de_AT", "de"),
+        ("de_AT", "de_AT"),
+        ("de-AT", "de_AT"),
+        ("de_CH", "de"),
         ("uk-UA", "uk"),
         ("hu", "hu"),
         ("et_EE", "et"),
@@ -175,8 +177,8 @@ def test_the_locale_picks_its_row(locale: str | None, row: str) -> None:
 
 
 def test_the_table_covers_the_languages_of_the_product() -> None:
-    # The seed books' languages (ru, sr, et, hu), Serbian in both scripts, and uk, de, en.
-    assert set(FORMS) == {"ru", "uk", "sr", "sr_Latn", "hu", "et", "de", "en"}
+    # The seed books' languages (ru, sr, et, hu), Serbian in both scripts, and uk, de (Austria's own), en.
+    assert set(FORMS) == {"ru", "uk", "sr", "sr_Latn", "hu", "et", "de", "de_AT", "en"}
 
 
 def test_addressing_still_exports_salutation_and_gender_of() -> None:
