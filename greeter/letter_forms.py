@@ -112,12 +112,14 @@ from greeter.names import gender_of, is_turkic
 __all__ = [
     "FALLBACK",
     "FORMS",
+    "SWISS_GERMAN",
     "LetterForms",
     "Person",
     "closing",
     "forms_for",
     "salutation",
     "salutation_end",
+    "without_eszett",
 ]
 
 
@@ -391,3 +393,29 @@ def salutation_end(locale: str | None = "ru") -> str:
 def closing(locale: str | None = "ru") -> str:
     """The complimentary close: "С уважением,", "Mit freundlichen Grüßen", "Kind regards,"."""
     return forms_for(locale).closing
+
+
+#: The locales of Swiss Standard German (Switzerland, Liechtenstein), as a letter's locale is spelt:
+#: written without ß (:func:`without_eszett`).
+SWISS_GERMAN: Final = frozenset({"de_CH", "de_LI"})
+#: ß, ẞ and HTML's ``&szlig;``, and a token they must not be changed in: a link or an address
+#: (``straße@…``, an IDN ``https://straße.example`` — ss there is another mailbox, another domain).
+_ESZETT: Final = re.compile(r"[^\s\"'<>]*(?:@|://)[^\s\"'<>]*|[ßẞ]|&szlig;")
+#: What each becomes; a link or an address is left as it is.
+_SWISS_SS: Final = {"ß": "ss", "ẞ": "SS", "&szlig;": "ss"}
+
+
+def without_eszett(text: str) -> str:
+    """``text`` as Swiss Standard German writes it: ß is ss, the capital ẞ is SS.
+
+    Switzerland and Liechtenstein have not written ß since the 1930s
+    («Außerdem» is «Ausserdem», «Mit freundlichen Grüßen» «Mit freundlichen
+    Grüssen»); a German template, the built-in closing and data printed in a
+    Swiss letter are all spelt so — names too, which a text without ß writes
+    with ss (rotstift-ag.ch, «Eszett»: «Strauss, Meissen»). Links and
+    addresses keep theirs. :meth:`greeter.render.Renderer.render` applies it to
+    every part of a letter whose locale is in :data:`SWISS_GERMAN`.
+    """
+    if "ß" not in text and "ẞ" not in text and "&szlig;" not in text:
+        return text
+    return _ESZETT.sub(lambda m: _SWISS_SS.get(m[0], m[0]), text)
