@@ -71,6 +71,13 @@ class Reach:
     nameless: int = 0
     nameless_named: list[str] = field(default_factory=list)
     nameless_opening: str = ""
+    #: Contacts whose letters name them but open less formally only because their gender is
+    #: unknown («Guten Tag Maria Lange,» for «Sehr geehrte Frau Lange,»): how many, the first few,
+    #: one such opening and the gendered ones it stands for.
+    informal: int = 0
+    informal_named: list[str] = field(default_factory=list)
+    informal_opening: str = ""
+    informal_formal: str = ""
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -160,6 +167,7 @@ class Reach:
         opening = salutation(contact, locale)
         nobody = Contact(id=contact.id, email=None)
         if opening != salutation(nobody, locale):
+            self._check_formality(contact, locale, opening)
             return
         for gender in (Gender.MALE, Gender.FEMALE):
             if salutation(replace(contact, gender=gender), locale) != salutation(
@@ -170,6 +178,33 @@ class Reach:
                     self.nameless_named.append(f"{contact.id} {contact.display_name.strip()}")
                 self.nameless_opening = self.nameless_opening or f"{opening}{salutation_end(locale)}"
                 return
+
+    def _check_formality(self, contact: Contact, locale: str, opening: str) -> None:
+        """Count ``contact`` if its named opening in ``locale`` is the neutral form a gender would replace.
+
+        A German letter says «Sehr geehrte Frau Lange» or «Sehr geehrter Herr
+        Lange»; without the gender, «Guten Tag Maria Lange» — correct, and a
+        register less formal than a DACH client expects from a business; a
+        Russian one «Здравствуйте, Иван Петрович» for «Уважаемый Иван
+        Петрович». A language whose salutation does not change with the gender
+        (Estonian «Lugupeetud Mari Tamm», English «Dear Maria») is never counted.
+        """
+        from greeter.letter_forms import salutation, salutation_end
+
+        end = salutation_end(locale)
+        formal = [
+            said
+            for gender in (Gender.MALE, Gender.FEMALE)
+            if (said := salutation(replace(contact, gender=gender), locale)) != opening
+        ]
+        if not formal:
+            return
+        self.informal += 1
+        if len(self.informal_named) < _NAMED:
+            self.informal_named.append(f"{contact.id} {contact.display_name.strip()}")
+        if not self.informal_opening:
+            self.informal_opening = f"{opening}{end}"
+            self.informal_formal = " or ".join(f"«{said}{end}»" for said in formal)
 
     def _check_script(self, contact: Contact) -> None:
         """Count ``contact`` if its given name is written in another script than the default
@@ -194,6 +229,7 @@ class Reach:
             + _signature_problems(self, config_file)
             + _script_problems(self, config_file)
             + _nameless_problems(self, config_file)
+            + _informal_problems(self, config_file)
         )
 
 
@@ -523,6 +559,21 @@ def _nameless_problems(reach: Reach, config_file: Path) -> list[Problem]:
 
     if not reach.nameless:
         return []
+    where, fill = _gender_fix(reach)
+    shown = ", ".join(reach.nameless_named)
+    more = reach.nameless - len(reach.nameless_named)
+    message = (
+        f"{reach.nameless} contact(s) get letters that open without their name "
+        f"(«{reach.nameless_opening}») because their gender is unknown ({shown}"
+        f"{f' and {more} more' if more > 0 else ''}): neither the gender column, a patronymic nor a "
+        f"first name greeter knows says it; {fill}"
+    )
+    line, col = locate(config_file, where)
+    return [Problem(str(config_file), ".".join(where), message, line, col, severity="warning")]
+
+
+def _gender_fix(reach: Reach) -> tuple[tuple[str, ...], str]:
+    """Where a warning about unknown genders points (the gender column's setting) and what it says to do."""
     column = reach.settings.contacts.columns.gender
     where = ("contacts", "columns", "gender") if column else ("contacts", "columns")
     fill = (
@@ -531,13 +582,30 @@ def _nameless_problems(reach: Reach, config_file: Path) -> list[Problem]:
         if column
         else "set contacts.columns.gender to the CRM's gender column"
     )
-    shown = ", ".join(reach.nameless_named)
-    more = reach.nameless - len(reach.nameless_named)
+    return where, fill
+
+
+def _informal_problems(reach: Reach, config_file: Path) -> list[Problem]:
+    """Warn how many contacts' letters open less formally because their gender is unknown.
+
+    A DACH CRM with half its «Anrede» cells empty sends half its letters
+    «Guten Tag Maria Lange,» instead of «Sehr geehrte Frau Lange,»: named, so
+    the nameless warning above does not count them, but not the register of
+    the other half — and nothing said so. Fixed as that one is: the gender
+    column, or ``contacts.gender_values`` for values greeter does not read.
+    """
+    from greeter.config_loader import locate
+
+    if not reach.informal:
+        return []
+    where, fill = _gender_fix(reach)
+    shown = ", ".join(reach.informal_named)
+    more = reach.informal - len(reach.informal_named)
     message = (
-        f"{reach.nameless} contact(s) get letters that open without their name "
-        f"(«{reach.nameless_opening}») because their gender is unknown ({shown}"
-        f"{f' and {more} more' if more > 0 else ''}): neither the gender column, a patronymic nor a "
-        f"first name greeter knows says it; {fill}"
+        f"{reach.informal} contact(s) get letters that open less formally "
+        f"(«{reach.informal_opening}» instead of {reach.informal_formal}) because their gender is unknown "
+        f"({shown}{f' and {more} more' if more > 0 else ''}): neither the gender column, a patronymic nor "
+        f"a first name greeter knows says it; {fill}"
     )
     line, col = locate(config_file, where)
     return [Problem(str(config_file), ".".join(where), message, line, col, severity="warning")]

@@ -371,22 +371,36 @@ class Titled(NamedTuple):
 
 
 #: A word that starts an academic title: Prof., Dr. (any case: Hungarian writes «dr.»), Dr.-Ing.,
-#: Dr.-Ing. and the other hyphenated doctorates, Diplom degrees (Dipl.-Ing., Dipl.-Kfm.), Priv.-Doz.
+#: Dr.-Ing. and the other hyphenated doctorates, Diplom degrees (Dipl.-Ing., Dipl.-Kfm.), Priv.-Doz.;
+#: and Austria's (Austria's federal portal oesterreich.gv.at, «Akademische Grade»; BMBWF, «Führung
+#: akademischer Grade»): Mag., its female Mag.a, MMag., DDr., Dr.in, DI (Diplom-Ingenieur, written
+#: without a dot), Dkfm., Ing. (the engineer's qualification), Univ.-Prof., Hon.-Prof.
 _TITLE_HEAD: Final = re.compile(
-    r"(?:[Pp]rof|[Dd]r|DR|PROF)\.(?:-[A-Z][a-z]+\.)?|Dipl\.-[^\W\d_]+\.|Priv\.-Doz\."
+    r"(?:[Pp]rof|[Dd]r|DR|PROF|DDr)\.(?:-[A-Z][a-z]+\.)?(?:in)?|(?:Univ|Hon)\.-Prof\.(?:in)?"
+    r"|Dipl\.-[^\W\d_]+\.|Priv\.-Doz\.|M?Mag\.a?|Ing\.|Dkfm\.|DI"
 )
 #: What may follow a doctorate as its faculty or kind, all lower case with a dot: «Dr. med.»,
-#: «Dr. rer. nat.», «Dr. med. dent.», «Dr. h. c.», «Dr. h.c.», «Dr. mult.», «Dr.-Ing. e.h.».
-_TITLE_TAIL: Final = re.compile(r"(?:[a-z]{1,5}\.)+")
+#: «Dr. rer. nat.», «Dr. med. dent.», «Dr. h. c.», «Dr. h.c.», «Dr. mult.», «Dr.-Ing. e.h.»; and the
+#: «(FH)» of an Austrian degree from a university of applied sciences («Mag. (FH)», «DI (FH)»).
+_TITLE_TAIL: Final = re.compile(r"(?:[a-z]{1,5}\.)+|\(FH\)")
 
 
-def _split_titles(column: str) -> tuple[list[str], str]:
-    """A name column's leading title words, and the rest: "Prof. Dr. Klaus" → (["Prof.", "Dr."], "Klaus")."""
+def _split_titles(column: str, *, titles_only: bool = False) -> tuple[list[str], str]:
+    """A name column's leading title words, and the rest: "Prof. Dr. Klaus" → (["Prof.", "Dr."], "Klaus").
+
+    «DI», the one title without a dot, is one only before a name that is not
+    in capitals too: «DI Franz» is Diplom-Ingenieur Franz, «DI MARCO» an
+    Italian surname a CRM writes in capitals. ``titles_only``: the text is
+    titles alone (a gender cell's «Herr DI»), so «DI» needs no name after it.
+    """
     words = column.split()
     titles: list[str] = []
     after_head = False
     for i, word in enumerate(words):
-        if _TITLE_HEAD.fullmatch(word):
+        later = words[i + 1] if i + 1 < len(words) else ""
+        if _TITLE_HEAD.fullmatch(word) and (
+            word != "DI" or (later and not later.isupper()) or (titles_only and not later)
+        ):
             titles.append(word)
             after_head = True
         elif after_head and _TITLE_TAIL.fullmatch(word):
@@ -394,6 +408,44 @@ def _split_titles(column: str) -> tuple[list[str], str]:
         else:
             return titles, " ".join(words[i:])
     return titles, ""
+
+
+def title_words(text: str) -> str:
+    """``"Mag."`` → "Mag.", ``"Prof. Dr."`` → "Prof. Dr.": text that is academic titles only, else "".
+
+    For a gender cell's titles after its form of address («Herr Mag.», «Frau
+    Prof.»: :func:`greeter.sources.name_cells.gender_titles`), recognised as
+    the name columns' are.
+    """
+    titles, rest = _split_titles(text, titles_only=True)
+    return "" if rest or not titles else " ".join(titles)
+
+
+def _title_key(title: str) -> str:
+    """What makes two title words the same title: «Dr.», «dr.», «Dr.-Ing.» are a doctorate, «Univ.-Prof.»
+    a professorship, «DI» and «Dipl.-Ing.» one degree."""
+    word = title.casefold()
+    if "prof." in word:
+        return "prof"
+    if word.startswith(("dr.", "ddr.")):
+        return "dr"
+    if word == "di" or word.startswith("dipl.-ing"):
+        return "di"
+    return word.partition(".")[0]
+
+
+def with_titles(titles: str, first: str, last: str) -> str:
+    """``last`` with ``titles`` before it that neither name column already has: ("Prof.", "Eva", "Berger")
+    → "Prof. Berger".
+
+    The titles a gender cell carries («Frau Prof.») go where a CRM could have
+    typed them, and :func:`academic_titles` reads them from there as it reads
+    «Dr. Müller»; one the name already holds («Herr Dr.» for «Dr. med. Hans»)
+    is not added twice.
+    """
+    have = {_title_key(t) for t in academic_titles(first, last).titles.split()}
+    extra = [t for t in titles.split() if _title_key(t) not in have]
+    return " ".join([*extra, last]).strip() if extra else last
 
 
 @lru_cache(maxsize=8192)
@@ -417,7 +469,12 @@ def academic_titles(first: str, last: str) -> Titled:
     return Titled(" ".join(titles), first_rest, last_rest)
 
 
-def salutation_titles(titles: str) -> str:
+#: Austrian degrees below the doctorate a salutation in Austria names (:func:`salutation_titles`),
+#: as their first word starts, case-folded: Mag., Mag.a, MMag., DI, Dipl.-Ing., Dkfm.
+_AUSTRIAN_DEGREES: Final = ("mag.", "mmag.", "di", "dipl.-", "dkfm.")
+
+
+def salutation_titles(titles: str, *, austria: bool = False) -> str:
     """The titles a German salutation names, from :attr:`Titled.titles`: "Prof. Dr. med." → "Prof. Dr.".
 
     German business etiquette names the professorship and the doctorate in the
@@ -427,12 +484,33 @@ def salutation_titles(titles: str) -> str:
     DIN 5008 «Wie Sie Professoren und andere Akademiker richtig anschreiben»).
     Diplom degrees (Dipl.-Ing., Dipl.-Kfm.) and Priv.-Doz. belong in the address,
     never in the salutation (same sources). «Prof.» stays abbreviated as the CRM
-    has it (DIN 5008 allows it; etiquette guides prefer «Professor» written out).
+    has it (DIN 5008 allows it; etiquette guides prefer «Professor» written out);
+    a Univ.-Prof. or Hon.-Prof. is «Prof.».
+
+    ``austria``: a letter to Austria (``de_AT``) names every academic degree, as
+    Austrians write and say them: «In Deutschland werden nur der akademische
+    Grad Doktor und die Amtsbezeichnung Professor auch in der Anrede verwendet
+    … bei unseren österreichischen Nachbarn anders, hier werden alle
+    akademischen Grade auch in der Anrede eingesetzt: "Herr Magister Schmidt"
+    und "Frau Dipl.-Ing. Sommer" sind absolut üblich» (sekretaria.de,
+    «Anrede von Doktor und Professor»; welcomeservice.tirol, «Akademische
+    Titel»: «Herr/Frau Magister» is «sehr weit verbreitet», in writing too).
+    Of several degrees the highest is named (same source), abbreviated as typed:
+    the doctorate (DDr. stays DDr.), else the first of Mag./Mag.a/MMag./DI/
+    Dipl.-Ing./Dkfm., else Ing. — «Sehr geehrter Herr DI Gruber», «Sehr
+    geehrte Frau Mag.a Huber», «Herr Ing. Wolf»; Prof. before it, as in Germany.
     """
-    words = titles.lower().split()
-    professor = any(w.startswith("prof.") for w in words)
-    doctor = any(w.startswith("dr.") for w in words)
-    return " ".join(t for t, has in (("Prof.", professor), ("Dr.", doctor)) if has)
+    words = titles.split()
+    folded = [w.casefold() for w in words]
+    named = ["Prof."] if any("prof." in w for w in folded) else []
+    doctor = any(w.startswith(("dr.", "ddr.")) for w in folded)
+    if not austria:
+        return " ".join(named + (["Dr."] if doctor else []))
+    typed = dict(zip(folded, words, strict=True))
+    doctorate = next((typed[w] for w in ("ddr.", "dr.in") if w in typed), "Dr.") if doctor else ""
+    degree = next((typed[w] for w in folded if w.startswith(_AUSTRIAN_DEGREES)), "")
+    highest = doctorate or degree or typed.get("ing.", "")
+    return " ".join(named + ([highest] if highest else []))
 
 
 def ordered_name(first: str, patronymic: str, last: str, locale: str | None) -> str:

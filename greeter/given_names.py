@@ -23,7 +23,11 @@ patronymic, and without it every Serbian letter opened «Поштовани,» w
 name. Only a name the lists give one gender counts: one listed as both (across
 languages too), or one of :data:`_EITHER` (Саша/Saša, Женя, Валя, Vanja), is no
 answer. The lists are the languages' own: Nikola is a man in Serbian (a woman in
-Czech, whose names are not listed), so «Nikola» is male. No installed library
+Czech, whose names are not listed), so «Nikola» is male. German (with Austrian
+and Swiss forms) and English names say the gender too — a DACH CRM's empty
+«Anrede» made «Guten Tag Maria Lange» of «Sehr geehrte Frau Lange» — but only
+for it: they are not read for the order of a full-name cell, which German and
+English contacts write first name first anyway (:func:`greeter.names.given_name_first`). No installed library
 does this for these languages: pytrovich's gender detector is a Russian ending
 heuristic (it calls Слава and Валя female, and knows no Serbian), shevchenko's
 is Ukrainian, and its dictionary of names has no genders.
@@ -104,6 +108,74 @@ _KAZAKH_FEMALE: Final = """
 карлыгаш мөлдір молдир шолпан улжан айсулу бибигуль гульжан жұлдыз жулдыз эльмира асия
 """
 _KAZAKH: Final = _KAZAKH_MALE + _KAZAKH_FEMALE
+#: German, Austrian and Swiss German: the most common names of the last eighty years (the clients of a
+#: DACH business are of every age), in their usual spellings; the forms without umlauts an export
+#: writes (Juergen, Jurgen) are added by :func:`_without_umlauts`. For the gender only, like Bosnian.
+#: Left out, as names of both genders or read so across the region (:data:`_EITHER`): Kim, Alex,
+#: Andrea (a woman in Germany, a man in Ticino), Jan, Kai, Luca, Toni, Sascha, Simone, Nicola…
+_GERMAN_MALE: Final = """
+adrian alexander alfred alois andreas andré anton armin arne arno arnold axel beat ben benedikt benjamin
+bernd bernhard björn bruno burkhard carl carsten christian christoph claus clemens constantin cyrill
+daniel david dennis detlef dieter dietmar dietrich dirk dominic dominik eberhard eckhard edgar edmund
+egon elias emil engelbert erhard erich ernst erwin eugen fabian felix ferdinand finn florian frank
+franz friedhelm friedrich fritz georg gerald gerd gerhard gernot gottfried gregor guido gunnar günter
+günther gustav hannes hans hansjörg hanspeter harald hartmut heiko heiner heinrich heinz helmut
+helmuth henning herbert hermann horst hubert hugo ignaz ingo jakob jens joachim jochen johann
+johannes jonas jonathan josef joseph julian julius jörg jürgen karl karlheinz karsten kaspar kilian klaus
+konrad konstantin kurt lars leo leon leonhard leopold lorenz lothar ludwig luis lukas lutz malte
+manfred manuel marc marcel marco marcus mario markus martin mathias matthias max maximilian michael
+moritz niklas nils noah norbert olaf oliver oskar otmar ottmar otto pascal patrick paul peter philipp
+pirmin raimund rainer ralf ralph raphael reinhard reinhold reto richard robert roland rolf roman rudi
+rudolf ruedi rupert rüdiger samuel sebastian siegfried silvan simon stefan steffen stephan sven theo
+theodor thilo thomas thorsten till tilo tim timo tobias torsten udo ulf ulrich urs uwe valentin viktor
+vinzenz volker walter werner wilfried wilhelm willi winfried wolfgang xaver
+"""
+_GERMAN_FEMALE: Final = """
+adelheid agnes alexandra alina alma amelie angela angelika anja anke anna annalena anne annegret
+annemarie annette antje antonia astrid barbara beate bettina bianca birgit brigitte britta carina
+carla carmen carola carolin caroline charlotte christa christel christiane christina christine
+claudia cornelia dagmar daniela doris dorothea edith elfriede elisabeth elke ella ellen elsa emilia
+emma erika eva evelyn franziska frieda friederike gabriela gerda gertraud gertrud gisela greta gudrun
+hanna hannah hannelore hedwig heidi heike helena helene helga herta hertha hildegard ida ilse ina
+ines inge ingeborg ingrid irene iris irmgard isabel isabell jana janina jasmin jennifer jessica
+johanna josefa josefine judith julia juliane jutta karin karolina katarina katharina kathrin katja
+katrin kerstin klara kristina larissa laura lea lena leonie lina lisa lotte luisa luise magdalena
+maike manuela mareike margarete margit margot margrit maria marianne marie marina marion marlene
+marlies martha martina melanie mia michaela miriam monika nadine nadja natalie nicole nina nora
+paula petra pia rahel regina regula renate resi rita romana rosa rosemarie rosina ruth sabine
+sabrina sandra sara sarah saskia silke silvia sofia sonja sophia sophie stefanie stephanie susanne
+svenja sylvia tamara tanja theresa theresia therese tina ulla ulrike ursula ute valentina vanessa
+vera verena veronika viktoria vreni waltraud wiebke yvonne zita
+"""
+#: English (British, American, Irish): the most common names, in the same way.
+_ENGLISH_MALE: Final = """
+aaron adam alan albert alfie andrew anthony archie arthur austin barry benjamin bill billy bob bobby
+brandon brian bruce bryan callum carl charles christopher colin conor craig damian darren dave david
+dean declan dennis derek donald douglas dylan edward eric ethan eugene frank freddie frederick gareth
+gary gavin geoffrey george gerald gordon graham gregory harold harry henry howard ian isaac jack
+jacob jake james jason jeffrey jeremy jerry jim jimmy joe john jonathan joseph joshua justin keith
+kenneth kevin kyle lawrence liam lewis louis luke malcolm mark martin matthew michael mike nathan
+neil nicholas nigel noah oliver oscar owen patrick paul peter philip raymond richard robert roger
+ronald roy russell ryan samuel scott sean shaun simon stanley stephen steve steven stuart terence
+thomas timothy trevor tyler victor walter wayne william zachary
+"""
+_ENGLISH_FEMALE: Final = """
+abigail alice alison amanda amber amelia amy angela ann anna anne audrey barbara beatrice betty
+beverly brenda bridget caroline catherine charlotte chloe christina christine claire deborah debra
+denise diana diane donna doris dorothy eileen eleanor elizabeth ella ellie emily emma evelyn fiona
+florence frances gemma georgia gillian gloria grace hannah harriet hazel heather helen holly isabel
+isabella isla jacqueline jane janet janice jennifer jessica jill joanne josephine joyce judith judy
+julia julie karen katherine kathleen kathryn katie kimberly laura lauren linda lisa lucy lydia
+madison margaret marilyn martha mary megan melissa michelle mildred millie molly nancy natalie
+nicole olivia pamela patricia pauline penelope phoebe poppy rachel rebecca rose ruby ruth
+samantha sandra sarah sharon sheila shirley sophia sophie stephanie susan teresa theresa tracy
+valerie victoria virginia wendy
+"""
+#: German and English names of either gender (see :data:`_EITHER`).
+_GERMAN_ENGLISH_EITHER: Final = """
+alex alexis andrea ashley charlie chris claude dana dominique eike gabriele jamie jan janne jean jo joan
+jordan kai kim kris leslie lou luca maxi mika morgan nicola robin sam sascha simone taylor toni
+"""
 _SERBIAN_LATIN: Final = str.maketrans(
     {"љ": "lj", "њ": "nj", "џ": "dž", "ђ": "đ", "ћ": "ć", "ж": "ž", "ч": "č", "ш": "š", "ј": "j"}
     | dict(zip("абвгдезиклмнопрстуфхц", "abvgdeziklmnoprstufhc", strict=True))
@@ -129,9 +201,15 @@ _NAMES: Final = (
 _ASCII_FOLD: Final = str.maketrans({"đ": "dj", "ć": "c", "č": "c", "š": "s", "ž": "z"})
 #: Names of either gender in the languages of the contacts greeter writes to: no answer, whatever a
 #: list says (Женя, Валя, Саша are Евгений or Евгения, Валентин or Валентина, Александр or Александра).
-_EITHER: Final = frozenset(
-    {"саша", "женя", "валя", "шура", "слава", "ваня", "sasha", "sascha", "sasa", "vanja"}
-) | _serbian_latin(_SERBIAN_EITHER)
+#: In German and English: Kim, Alex, Chris, Robin, Toni, Jo are given to both; Jan is a man in Germany
+#: and a woman in England; Andrea, Simone, Nicola, Gabriele, Luca are women's names north of the Alps
+#: and men's in Italy and Ticino, Jean a man in Geneva and a woman in Leeds — lists of languages
+#: greeter does not list (Italian, French) cannot cancel them out, so they are named here.
+_EITHER: Final = (
+    frozenset({"саша", "женя", "валя", "шура", "слава", "ваня", "sasha", "sascha", "sasa", "vanja"})
+    | _serbian_latin(_SERBIAN_EITHER)
+    | frozenset(_GERMAN_ENGLISH_EITHER.split())
+)
 
 
 def _gendered(male: frozenset[str], female: frozenset[str]) -> dict[str, str]:
@@ -148,16 +226,36 @@ def _with_ascii(names: frozenset[str]) -> frozenset[str]:
     return names | frozenset(name.translate(_ASCII_FOLD) for name in names)
 
 
+#: German names as an export without umlauts writes them: Jürgen is Juergen or Jurgen, Björn Bjoern.
+_UMLAUTS: Final = (
+    str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "é": "e"}),
+    str.maketrans({"ä": "a", "ö": "o", "ü": "u", "é": "e"}),
+)
+
+
+def _without_umlauts(names: str) -> frozenset[str]:
+    """German names with their spellings without umlauts (Jürgen, Juergen, Jurgen)."""
+    words = frozenset(names.split())
+    return words.union(*(frozenset(w.translate(fold) for w in words) for fold in _UMLAUTS))
+
+
 #: Names of people who carry a patronymic (Russian, Kazakh): their patronymic says the gender.
 _PATRONYMIC_MALE: Final = frozenset(_MALE.split()) | frozenset(_KAZAKH_MALE.split())
 _PATRONYMIC_FEMALE: Final = frozenset(_FEMALE.split()) | frozenset(_KAZAKH_FEMALE.split())
-#: Names of people who have none (Serbian in both scripts, Bosnian, both also without diacritics; Estonian).
-_OTHER_MALE: Final = _with_ascii(
-    _serbian_latin(_SERBIAN_MALE) | frozenset(_BOSNIAN_MALE.split())
-) | frozenset(_ESTONIAN_MALE.split())
-_OTHER_FEMALE: Final = _with_ascii(
-    _serbian_latin(_SERBIAN_FEMALE) | frozenset(_BOSNIAN_FEMALE.split())
-) | frozenset(_ESTONIAN_FEMALE.split())
+#: Names of people who have none (Serbian in both scripts, Bosnian, both also without diacritics;
+#: Estonian; German, also without umlauts; English).
+_OTHER_MALE: Final = (
+    _with_ascii(_serbian_latin(_SERBIAN_MALE) | frozenset(_BOSNIAN_MALE.split()))
+    | frozenset(_ESTONIAN_MALE.split())
+    | _without_umlauts(_GERMAN_MALE)
+    | frozenset(_ENGLISH_MALE.split())
+)
+_OTHER_FEMALE: Final = (
+    _with_ascii(_serbian_latin(_SERBIAN_FEMALE) | frozenset(_BOSNIAN_FEMALE.split()))
+    | frozenset(_ESTONIAN_FEMALE.split())
+    | _without_umlauts(_GERMAN_FEMALE)
+    | frozenset(_ENGLISH_FEMALE.split())
+)
 _GENDER_ALL: Final = _gendered(_PATRONYMIC_MALE | _OTHER_MALE, _PATRONYMIC_FEMALE | _OTHER_FEMALE)
 #: Only the names of no patronymic culture: "Марко", "Jaan", "Јелена", never "Иван" or "Снежана".
 _GENDER_OTHER: Final = {

@@ -81,9 +81,12 @@ The forms chosen, and why (the sources are the languages' own style guides):
     continues in lower case ("Sehr geehrte Frau Schulz, / zu Ihrem …"), which
     is the template's text; closing "Mit freundlichen Grüßen" without a comma
     (DIN 5008; Duden, "Richtiges und gutes Deutsch"). Academic titles typed in
-    either name column stand before the surname, Prof. and Dr. only, Dr. once and
-    without its faculty: "Sehr geehrter Herr Prof. Dr. Schäfer", "Frau Dr. Doe"
-    for a Dr. med. (:func:`greeter.contacts.salutation_titles` cites the rules).
+    either name column (or after Herr/Frau in the gender column: "Frau Prof.")
+    stand before the surname, Prof. and Dr. only, Dr. once and without its
+    faculty: "Sehr geehrter Herr Prof. Dr. Schäfer", "Frau Dr. Doe" for a Dr.
+    med. ``de_AT`` (its own row): Austria names its degrees too, the highest
+    one — "Sehr geehrter Herr DI Gruber", "Herr Mag. Huber", "Herr Ing. Wolf"
+    (:func:`greeter.contacts.salutation_titles` cites the rules of both).
 ``en``
     Two registers, chosen by ``sender.by_locale``'s ``addressing``. By the
     first name (the default): "Dear John" / "Dear Sir or Madam" (a title typed
@@ -114,6 +117,7 @@ from greeter.names import gender_of, is_turkic
 __all__ = [
     "FALLBACK",
     "FORMS",
+    "SWISS_GERMAN",
     "LetterForms",
     "Person",
     "addressed",
@@ -123,6 +127,7 @@ __all__ = [
     "forms_for",
     "salutation",
     "salutation_end",
+    "without_eszett",
 ]
 
 
@@ -301,17 +306,23 @@ def _et(p: Person) -> str:
     return f"Tere, {p.first}" if p.first else "Tere"
 
 
-def _de(p: Person) -> str:
-    # Titles from either name column, between Herr/Frau and the surname: «Herr Prof. Dr. Schäfer».
-    titles, first, last = academic_titles(p.first, p.last)
-    surname = " ".join(filter(None, (salutation_titles(titles), last)))
-    if last and p.gender is M:
-        return f"Sehr geehrter Herr {surname}"
-    if last and p.gender is F:
-        return f"Sehr geehrte Frau {surname}"
-    if first:  # DIN 5008's neutral form, titles included: «Guten Tag Dr. Karin Schulz»
-        return "Guten Tag " + " ".join(filter(None, (salutation_titles(titles) if last else "", first, last)))
-    return "Sehr geehrte Damen und Herren"  # "Guten Tag Schulz" would be curt
+def _german(*, austria: bool) -> Callable[[Person], str]:
+    """German salutations; ``austria``: with the degrees Austrians name («Herr DI Gruber»)."""
+
+    def address(p: Person) -> str:
+        # Titles from either name column, between Herr/Frau and the surname: «Herr Prof. Dr. Schäfer».
+        titles, first, last = academic_titles(p.first, p.last)
+        named = salutation_titles(titles, austria=austria)
+        surname = " ".join(filter(None, (named, last)))
+        if last and p.gender is M:
+            return f"Sehr geehrter Herr {surname}"
+        if last and p.gender is F:
+            return f"Sehr geehrte Frau {surname}"
+        if first:  # DIN 5008's neutral form, titles included: «Guten Tag Dr. Karin Schulz»
+            return "Guten Tag " + " ".join(filter(None, (named if last else "", first, last)))
+        return "Sehr geehrte Damen und Herren"  # "Guten Tag Schulz" would be curt
+
+    return address
 
 
 def _en(p: Person) -> str:
@@ -376,7 +387,8 @@ def english_salutation(p: Person, locale: str | None, *, formal: bool) -> str:
 
 # --------------------------------------------------------------------------- the table
 
-#: Every language's forms, keyed by language, or language_Script where the script changes the words.
+#: Every language's forms, keyed by language, or language_Script where the script changes the words,
+#: or language_TERRITORY where the country does (Austria names its degrees in a salutation).
 FORMS: Final[dict[str, LetterForms]] = {
     "ru": LetterForms(_ru, "!", "С уважением,"),
     "uk": LetterForms(_uk, "!", "З повагою,"),
@@ -390,7 +402,8 @@ FORMS: Final[dict[str, LetterForms]] = {
     ),
     "hu": LetterForms(_hu, "!", "Tisztelettel:"),
     "et": LetterForms(_et, "!", "Lugupidamisega"),
-    "de": LetterForms(_de, ",", "Mit freundlichen Grüßen"),
+    "de": LetterForms(_german(austria=False), ",", "Mit freundlichen Grüßen"),
+    "de_AT": LetterForms(_german(austria=True), ",", "Mit freundlichen Grüßen"),
     "en": LetterForms(_en, ",", "Kind regards,"),
 }
 #: The row for a language :data:`FORMS` lacks (a ``fr`` letter): English, the lingua franca.
@@ -399,13 +412,19 @@ FALLBACK: Final = "en"
 
 @lru_cache(maxsize=512)
 def forms_for(locale: str | None) -> LetterForms:
-    """The row of :data:`FORMS` for a letter's locale: ``sr-Latn-RS`` → ``sr_Latn``, ``de_AT`` → ``de``.
+    """The row of :data:`FORMS` for a letter's locale: ``sr-Latn-RS`` → ``sr_Latn``, ``de_AT`` →
+    ``de_AT``, ``de_CH`` → ``de``.
 
     A locale Babel cannot read (an odd CRM cell) is Russian, the product's home
     language, as everywhere else; a language without a row is English.
     """
     language, script = language_and_script(locale, "ru")
-    found = FORMS.get(f"{language}_{script}") or FORMS.get(language)
+    territory = next((p.upper() for p in (locale or "").replace("-", "_").split("_")[1:] if len(p) == 2), "")
+    found = (
+        FORMS.get(f"{language}_{script}")
+        or (FORMS.get(f"{language}_{territory}") if territory else None)
+        or FORMS.get(language)
+    )
     return found if found is not None else FORMS[FALLBACK]
 
 
@@ -450,3 +469,29 @@ def salutation_end(locale: str | None = "ru") -> str:
 def closing(locale: str | None = "ru") -> str:
     """The complimentary close: "С уважением,", "Mit freundlichen Grüßen", "Kind regards,"."""
     return forms_for(locale).closing
+
+
+#: The locales of Swiss Standard German (Switzerland, Liechtenstein), as a letter's locale is spelt:
+#: written without ß (:func:`without_eszett`).
+SWISS_GERMAN: Final = frozenset({"de_CH", "de_LI"})
+#: ß, ẞ and HTML's ``&szlig;``, and a token they must not be changed in: a link or an address
+#: (``straße@…``, an IDN ``https://straße.example`` — ss there is another mailbox, another domain).
+_ESZETT: Final = re.compile(r"[^\s\"'<>]*(?:@|://)[^\s\"'<>]*|[ßẞ]|&szlig;")
+#: What each becomes; a link or an address is left as it is.
+_SWISS_SS: Final = {"ß": "ss", "ẞ": "SS", "&szlig;": "ss"}
+
+
+def without_eszett(text: str) -> str:
+    """``text`` as Swiss Standard German writes it: ß is ss, the capital ẞ is SS.
+
+    Switzerland and Liechtenstein have not written ß since the 1930s
+    («Außerdem» is «Ausserdem», «Mit freundlichen Grüßen» «Mit freundlichen
+    Grüssen»); a German template, the built-in closing and data printed in a
+    Swiss letter are all spelt so — names too, which a text without ß writes
+    with ss (rotstift-ag.ch, «Eszett»: «Strauss, Meissen»). Links and
+    addresses keep theirs. :meth:`greeter.render.Renderer.render` applies it to
+    every part of a letter whose locale is in :data:`SWISS_GERMAN`.
+    """
+    if "ß" not in text and "ẞ" not in text and "&szlig;" not in text:
+        return text
+    return _ESZETT.sub(lambda m: _SWISS_SS.get(m[0], m[0]), text)

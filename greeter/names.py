@@ -25,7 +25,7 @@ import re
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from greeter.contacts import Contact, Gender
+from greeter.contacts import Contact, Gender, academic_titles
 
 __all__ = [
     "TURKIC_PARTICLES",
@@ -524,7 +524,8 @@ def _first_name_gender(first: str, locale: str | None) -> Gender:
 
     if locale is not None and _language(locale) in _PATRONYMIC_LANGUAGES:
         return Gender.UNKNOWN
-    words = first.split()
+    # «Prof. Dr. Klaus», «DI Franz»: the name after the titles a CRM typed before it.
+    words = academic_titles(first, "").first.split()
     if not words:
         return Gender.UNKNOWN
     # "Ana Marija": the first word is the name addressed; both words must agree if both answer.

@@ -231,7 +231,7 @@ from greeter.cache_dir import user_cache_dir
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
 from greeter.errors import ConfigError, Problem, TemplateError, TemplateLoadError
 from greeter.i18n import bcp47, normalize_locale, regional_locale
-from greeter.letter_forms import Person, addressed, forms_for
+from greeter.letter_forms import SWISS_GERMAN, Person, addressed, forms_for, without_eszett
 from greeter.plan_types import PlanItem, Rendered
 from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
@@ -422,6 +422,9 @@ class Renderer:
         if is_serbian_latin(letter):  # one script throughout, from a Cyrillic .sr.j2 too (serbian_script)
             subject, text = to_latin(subject), to_latin(text)
             html = html_to_latin(html) if html is not None else None
+        elif letter in SWISS_GERMAN:  # no ß in Swiss Standard German: «Grüssen» (letter_forms)
+            subject, text = without_eszett(subject), without_eszett(text)
+            html = without_eszett(html) if html is not None else None
         return Rendered(subject=subject, text=text, html=html, template_file=variant.file, locale=letter)
 
     def _addressed(

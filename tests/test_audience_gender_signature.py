@@ -40,7 +40,7 @@ def client(first: str, patronymic: str = "", gender: Gender | None = None, *, ci
 
 IVAN = client("Иван", "Петрович")  # male by the patronymic
 ANNA = client("Анна", "Ильинична")  # female by the patronymic
-JOHN = client("John")  # neither column nor patronymic: unknown
+KIM = client("Kim")  # neither column nor patronymic nor a name of one gender: unknown
 MARIA = client("Maria", gender=Gender.FEMALE)  # by the column alone
 SASHA = client("Саша", "Петрович", Gender.FEMALE)  # the column beats the patronymic
 NOBODY = client("Саша", "Петрович", Gender.UNKNOWN)  # an explicit "unknown" beats it too
@@ -51,7 +51,7 @@ NOBODY = client("Саша", "Петрович", Gender.UNKNOWN)  # an explicit "
     [
         (["male"], IVAN, ""),
         (["male"], ANNA, "gender female is not one of: male"),
-        (["male"], JOHN, f"{UNKNOWN} is not one of: male"),
+        (["male"], KIM, f"{UNKNOWN} is not one of: male"),
         (["male"], MARIA, "gender female is not one of: male"),
         (["male"], SASHA, "gender female is not one of: male"),
         (["male"], NOBODY, f"{UNKNOWN} is not one of: male"),
@@ -59,11 +59,11 @@ NOBODY = client("Саша", "Петрович", Gender.UNKNOWN)  # an explicit "
         (["female"], MARIA, ""),
         (["female"], SASHA, ""),
         (["female"], IVAN, "gender male is not one of: female"),
-        (["female"], JOHN, f"{UNKNOWN} is not one of: female"),
+        (["female"], KIM, f"{UNKNOWN} is not one of: female"),
         (["male", "female"], IVAN, ""),
         (["female", "male"], ANNA, ""),
-        (["male", "female"], JOHN, f"{UNKNOWN} is not one of: female, male"),
-        (None, JOHN, ""),
+        (["male", "female"], KIM, f"{UNKNOWN} is not one of: female, male"),
+        (None, KIM, ""),
     ],
 )
 def test_the_audience_rule_by_gender(genders: list[str] | None, contact: Contact, why: str) -> None:
@@ -81,7 +81,7 @@ def test_the_audience_rule_by_gender(genders: list[str] | None, contact: Contact
 def test_verdicts_are_remembered_per_gender() -> None:
     """Two clients alike in tier, tags and country but not in gender get their own answers."""
     verdicts = AudienceVerdicts(AudienceRule.of(Audience(genders=["female"])))
-    assert [verdicts.refusal(c, None) for c in (ANNA, IVAN, JOHN, MARIA)] == [
+    assert [verdicts.refusal(c, None) for c in (ANNA, IVAN, KIM, MARIA)] == [
         None,
         "gender male is not one of: female",
         f"{UNKNOWN} is not one of: female",
@@ -94,7 +94,7 @@ def test_the_gallery_says_the_gender_refusals_in_russian() -> None:
     assert russian_detail(rule.why_not(ANNA, None)) == (
         "повод только для мужчин (genders), а пол контакта — женский"
     )
-    assert russian_detail(rule.why_not(JOHN, None)) == (
+    assert russian_detail(rule.why_not(KIM, None)) == (
         "повод только для мужчин (genders), а пол контакта неизвестен: его нет ни в столбце пола, ни в отчестве"
     )
 
@@ -114,7 +114,7 @@ ROWS = [
     gender_row("1", "Иван", "Петрович", ""),  # male by the patronymic
     gender_row("2", "Олег", "", "м"),  # male by the column
     gender_row("3", "Анна", "Ильинична", ""),  # female by the patronymic
-    gender_row("4", "John", "", "", locale="en"),  # unknown
+    gender_row("4", "Kim", "", "", locale="en"),  # unknown: Kim is either gender
     gender_row("5", "Emma", "", "", locale="en"),  # female by the first name (a language without patronymics)
     gender_row("6", "Мария", "", "ж"),  # female by the column
 ]

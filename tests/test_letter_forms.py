@@ -100,7 +100,8 @@ SALUTATIONS: list[tuple[str, Contact, str]] = [
     ("de", person("Jörg", "", "Müller", M), "Sehr geehrter Herr Müller"),
     ("de", person("Karin", "", "Schulz", F), "Sehr geehrte Frau Schulz"),
     ("de_AT", person("Jörg", "", "Müller", M), "Sehr geehrter Herr Müller"),
-    ("de", person("Karin", "", "Schulz"), "Guten Tag Karin Schulz"),  # gender unknown
+    ("de", person("Kim", "", "Schulz"), "Guten Tag Kim Schulz"),  # gender unknown (Kim is either)
+    ("de", person("Karin", "", "Schulz"), "Sehr geehrte Frau Schulz"),  # by the first name (given_names)
     ("de", person("Karin", "", "Schulz", U), "Guten Tag Karin Schulz"),
     ("de", person("", "", "Schulz", M), "Sehr geehrter Herr Schulz"),
     ("de", person("", "", "Schulz"), "Sehr geehrte Damen und Herren"),
@@ -159,7 +160,9 @@ def test_mark_and_closing(locale: str) -> None:
         ("sr-Latn", "sr_Latn"),
         ("sr_Latn_RS", "sr_Latn"),
         ("sr_ME", "sr_Latn"),
-        ("de_AT", "de"),
+        ("de_AT", "de_AT"),
+        ("de-AT", "de_AT"),
+        ("de_CH", "de"),
         ("uk-UA", "uk"),
         ("hu", "hu"),
         ("et_EE", "et"),
@@ -174,8 +177,8 @@ def test_the_locale_picks_its_row(locale: str | None, row: str) -> None:
 
 
 def test_the_table_covers_the_languages_of_the_product() -> None:
-    # The seed books' languages (ru, sr, et, hu), Serbian in both scripts, and uk, de, en.
-    assert set(FORMS) == {"ru", "uk", "sr", "sr_Latn", "hu", "et", "de", "en"}
+    # The seed books' languages (ru, sr, et, hu), Serbian in both scripts, and uk, de (Austria's own), en.
+    assert set(FORMS) == {"ru", "uk", "sr", "sr_Latn", "hu", "et", "de", "de_AT", "en"}
 
 
 def test_addressing_still_exports_salutation_and_gender_of() -> None:

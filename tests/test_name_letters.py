@@ -38,7 +38,7 @@ def person(first: str, last: str, gender: Gender | None = None, locale: str = "d
         (person("Hans", "Dr. Müller", M), "de", "Sehr geehrter Herr Dr. Müller"),
         (person("Dr. med. Eva", "Heile", F), "de_AT", "Sehr geehrte Frau Dr. Heile"),
         (person("Dipl.-Ing. Peter", "Brand", M), "de", "Sehr geehrter Herr Brand"),
-        (person("Dr. Karin", "Schulz"), "de", "Guten Tag Dr. Karin Schulz"),  # no gender: DIN 5008's form
+        (person("Dr. Kim", "Schulz"), "de", "Guten Tag Dr. Kim Schulz"),  # no gender: DIN 5008's form
         (person("Dr. Karin", ""), "de", "Guten Tag Karin"),  # a title goes with a surname
         (person("Dr.", "", M), "de", "Sehr geehrte Damen und Herren"),
         (person("Jörg", "Müller", M), "de", "Sehr geehrter Herr Müller"),  # unchanged

@@ -582,9 +582,9 @@ LETTERS: dict[str, tuple[Contact, str, str, str]] = {
         "Mit freundlichen Grüßen",
     ),
     "de_unknown": (
-        person("d2", "Karin", "", "Schulz", locale="de_AT"),
+        person("d2", "Kim", "", "Schulz", locale="de_AT"),
         "birthday.de.j2",
-        "Guten Tag Karin Schulz,",
+        "Guten Tag Kim Schulz,",
         "Mit freundlichen Grüßen",
     ),
     "uk": (

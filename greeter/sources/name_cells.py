@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
-from greeter.contacts import Gender
+from greeter.contacts import Gender, title_words
 from greeter.names import (
     FullName,
     first_and_patronymic,
@@ -33,6 +34,7 @@ __all__ = [
     "first_name_cell",
     "full_name_note",
     "gender_key",
+    "gender_titles",
     "gender_word",
     "order_to_check",
     "pictograph_note",
@@ -76,7 +78,8 @@ PERSON_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name")
 #: gospođa, gospođica and their abbreviations, in both scripts; ``dj`` for a lost ``đ``), German
 #: CRMs' «Anrede» as letters head it (Herrn, Hr., Fr.), French (M., Mme, Mlle) and Spanish (Sr.,
 #: Sra.): they say the gender as plainly as м/ж, and reading them as unknown left it to a guess
-#: from the name. A title after the form of address («Frau Dr.») does not hide it (:func:`gender_word`).
+#: from the name. A title after the form of address («Frau Dr.», «Herr Mag.») does not hide it, and
+#: is the contact's title too (:func:`gender_word`, :func:`gender_titles`).
 #: And the whole words of the languages greeter writes letters in, which say one gender in any
 #: language: Estonian mees/naine, Hungarian férfi/nő, German männlich/weiblich. Not their letters:
 #: Estonian's M/N and Hungarian's F/N (F is férfi, *male*) contradict English's F and each other, so a
@@ -121,7 +124,8 @@ def gender_key(text: str) -> str:
 def gender_word(text: str, values: Mapping[str, Gender] | None = None) -> Gender | None:
     """The gender a gender cell says: the config's ``values`` (``contacts.gender_values``, keyed by
     :func:`gender_key`) first, then :data:`GENDERS` — the whole cell, else its first word when the
-    rest is academic titles (German «Anrede» columns hold «Frau Dr.», «Herr Prof. Dr.»). Pure.
+    rest is academic titles (German «Anrede» columns hold «Frau Dr.», «Herr Prof. Dr.», Austrian
+    ones «Herr Mag.», «Herr DI», «Frau Ing.»: :func:`gender_titles`). Pure.
 
     The config's values come first because a letter means what the CRM means by
     it: a Hungarian CRM's ``F`` is férfi, male, though English's is female.
@@ -134,9 +138,28 @@ def gender_word(text: str, values: Mapping[str, Gender] | None = None) -> Gender
     if gender is not None:
         return gender
     first, _, rest = cell.strip().partition(" ")
-    if rest and all(word.rstrip(".") in _TITLE_WORDS for word in rest.split()):
+    if rest and (all(word.rstrip(".") in _TITLE_WORDS for word in rest.split()) or gender_titles(text)):
         return GENDERS.get(first.rstrip("."))
     return None
+
+
+@lru_cache(maxsize=256)
+def gender_titles(text: str) -> str:
+    """The academic titles a gender cell names after its form of address: «Herr Mag.» → "Mag.",
+    «Frau Prof. Dr.» → "Prof. Dr.", «Herr DI» → "DI", «Herr Dr» → "Dr."; "" for none. Pure.
+
+    A German or Austrian CRM's «Anrede» column holds the title with Herr/Frau,
+    and the letter needs both: the gender, and the title its salutation and
+    address name (:func:`greeter.contacts.with_titles` puts it before the
+    surname, where the name columns' titles are read from). Recognised as the
+    name columns' titles are (:func:`greeter.contacts.title_words`), the
+    dotless forms of :data:`_TITLE_WORDS` with their dot.
+    """
+    form, _, rest = text.strip().partition(" ")
+    if not rest or GENDERS.get(gender_key(form)) is None:
+        return ""
+    words = [w if w.endswith(".") or w.casefold() not in _TITLE_WORDS else f"{w}." for w in rest.split()]
+    return title_words(" ".join(words))
 
 
 #: How the gender column's accepted values are named in its warning: a pair per language (Russian's

@@ -31,6 +31,7 @@ from greeter.contacts import (
     invisible_chars,
     listed_addresses,
     smtputf8_only,
+    with_titles,
 )
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone
@@ -66,6 +67,7 @@ from greeter.sources.name_cells import (
     first_name_cell,
     full_name_note,
     gender_key,
+    gender_titles,
     gender_word,
     order_to_check,
     pictograph_note,
@@ -445,6 +447,8 @@ class RowParser:
         if not first and self._named and not noted:
             nameless = (len(problems), pictured, "write the name in the CRM" if pictured else "")
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
+        if gender is not None and " " in raw and (titles := gender_titles(raw)):
+            last = with_titles(titles, first, last)  # «Frau Prof.»: the gender, and the title
         flag = cells.get("do_not_contact", "")
         opted_out, unread = self._opted_out(flag, line, problems) if flag else _IN
         if gender is not None and patronymic:
