@@ -49,7 +49,7 @@ JANE = ("Jane", "Smith", F)  # the gender column says female (or Ms: greeter.sou
 JOHN = ("John", "Doe", M)
 CARTER = ("Dr. Emily", "Carter", None)  # a title typed in the CRM's first-name column
 PROF = ("Prof. Dr. Anna", "Smith", F)
-NO_GENDER = ("Jane", "Smith", None)
+NO_GENDER = ("Robin", "Smith", None)  # a first name of either gender (given_names._EITHER)
 SURNAME_ONLY = ("", "Smith", None)
 NOBODY = ("", "", None)
 
@@ -65,7 +65,7 @@ TABLE = [
     (JOHN, "formal", "en_GB", "Dear Mr Doe,", "Happy birthday, Mr Doe!"),
     (CARTER, "formal", "en_GB", "Dear Dr Carter,", "Happy birthday, Dr Carter!"),
     (PROF, "formal", "en_GB", "Dear Professor Smith,", "Happy birthday, Professor Smith!"),
-    (NO_GENDER, "formal", "en_GB", "Dear Jane Smith,", "Happy birthday, Jane Smith!"),
+    (NO_GENDER, "formal", "en_GB", "Dear Robin Smith,", "Happy birthday, Robin Smith!"),
     (SURNAME_ONLY, "formal", "en_GB", "Dear Sir or Madam,", "Happy birthday!"),
     (NOBODY, "formal", "en_GB", "Dear Sir or Madam,", "Happy birthday!"),
     # ---------------------------------------------------------------- formal, American: with one
@@ -73,12 +73,12 @@ TABLE = [
     (JOHN, "formal", "en_US", "Dear Mr. Doe,", "Happy birthday, Mr. Doe!"),
     (CARTER, "formal", "en_US", "Dear Dr. Carter,", "Happy birthday, Dr. Carter!"),
     (PROF, "formal", "en_US", "Dear Professor Smith,", "Happy birthday, Professor Smith!"),
-    (NO_GENDER, "formal", "en_US", "Dear Jane Smith,", "Happy birthday, Jane Smith!"),
+    (NO_GENDER, "formal", "en_US", "Dear Robin Smith,", "Happy birthday, Robin Smith!"),
     (NOBODY, "formal", "en_US", "Dear Sir or Madam,", "Happy birthday!"),
     # ---------------------------------------------------------------- formal, English of no country
     (JANE, "formal", "en", "Dear Ms Smith,", "Happy birthday, Ms Smith!"),
     (JOHN, "formal", "en", "Dear Mr Doe,", "Happy birthday, Mr Doe!"),
-    (NO_GENDER, "formal", "en", "Dear Jane Smith,", "Happy birthday, Jane Smith!"),
+    (NO_GENDER, "formal", "en", "Dear Robin Smith,", "Happy birthday, Robin Smith!"),
 ]
 
 
