@@ -2,7 +2,8 @@
 
 The name greeter gives in EHLO, whether SPF's domain (the envelope sender)
 can carry DMARC when no aligned DKIM signature does, and one-click
-unsubscribe for a sender Gmail counts as a bulk one. Each decision is a pure
+unsubscribe for a sender Gmail counts as a bulk one; and the example config's
+made-up sender (Romashka) left in letters that will go out. Each decision is a pure
 function of the settings and what the shell found (the host's name, how many
 contacts were read); the shell adds the located problem or note to the
 :class:`~greeter.check_report.CheckReport`.
@@ -11,7 +12,8 @@ contacts were read); the shell adds the located problem or note to the
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -152,3 +154,123 @@ def bulk_without_one_click(settings: Settings, contacts: int) -> list[str]:
         " bulk one and require one-click unsubscribe (RFC 8058), which only unsubscribe.url (served by"
         " greeter run with http.enabled) offers"
     ]
+
+
+#: What the example config (``config.example.yaml``, which ``greeter init`` writes) makes up for the
+#: sender: its company's two names, its domain (``.example`` is reserved, RFC 2606: no mail reaches
+#: it) and its phone number. A real team never means them, in any letter.
+EXAMPLE_PLACEHOLDERS: Final = ("ООО «Ромашка»", "Romashka LLC", "romashka.example", "+7 495 000-00-00")
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """A setting that still holds one of :data:`EXAMPLE_PLACEHOLDERS`, and which letters carry it."""
+
+    setting: str  # "sender.by_locale.de.name"
+    shown: str  # the value, or its line holding the placeholder (a signature's)
+    #: The letters' locales whose letters are signed with it, each with how many contacts get
+    #: one; empty: every letter carries it (From:, Reply-To:, List-Unsubscribe).
+    letters: tuple[tuple[str, int], ...] = ()
+
+
+def example_placeholders(settings: Settings, letters: Mapping[str, int]) -> list[Placeholder]:
+    """The settings letters would be sent with that are still the example's placeholders. Pure.
+
+    ``letters``: the locale of each letter ``check`` rendered → how many contacts got one
+    (:attr:`~greeter.check_reach.Reach.letters`): a name, company or signature counts only where
+    letters are signed with it — the example's Russian entry is no matter to a team with no
+    Russian-speaking client. The addresses every letter carries always count. Why: a Vienna team
+    ran ``init --locale de``, made ``sender`` its own, and every German letter still went out
+    ``From: Romashka LLC`` (a ``by_locale.de`` left over), with «unsubscribe@romashka.example»
+    under it; ``check`` said OK.
+    """
+    from greeter.i18n import keys_for
+
+    sender, delivery, unsubscribe = settings.sender, settings.delivery, settings.unsubscribe
+    every = (
+        ("sender.email", sender.email),
+        ("sender.reply_to", sender.reply_to),
+        ("delivery.return_path", delivery.return_path),
+        ("delivery.smtp.helo_name", delivery.smtp.helo_name),
+        ("delivery.dkim.domain", delivery.dkim.domain if delivery.dkim is not None else None),
+        ("unsubscribe.mailto", unsubscribe.mailto),
+        ("unsubscribe.url", unsubscribe.url),
+    )
+    found = [Placeholder(setting, shown) for setting, value in every if (shown := _placeholder(value))]
+    signed: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    default = settings.defaults.locale
+    for locale, count in sorted(letters.items()):
+        keys = keys_for(locale, tuple(sender.by_locale)) if sender.by_locale else ()
+        name, company = sender.in_locale(locale)
+        for part, value in (("name", name), ("company", company), ("signature", None)):
+            if value is None:  # the signature: its entry's, else the sender's own in its language
+                value = sender.signature_in(locale, default)
+            shown = _placeholder(value)
+            if not shown:
+                continue
+            owner = [k for k in keys if getattr(sender.by_locale[k], part)]
+            setting = f"sender.by_locale.{owner[-1]}.{part}" if owner else f"sender.{part}"
+            signed.setdefault((setting, shown), []).append((locale, count))
+    found += [Placeholder(setting, shown, tuple(who)) for (setting, shown), who in signed.items()]
+    return found
+
+
+def _placeholder(value: str | None) -> str:
+    """``value``, or the line of it holding a placeholder (a signature's), if it holds one; else ""."""
+    if not value:
+        return ""
+    folded = value.casefold()
+    if not any(p.casefold() in folded for p in EXAMPLE_PLACEHOLDERS):
+        return ""
+    lines = [line.strip() for line in value.splitlines()]
+    return next(line for line in lines if any(p.casefold() in line.casefold() for p in EXAMPLE_PLACEHOLDERS))
+
+
+def placeholder_problems(
+    settings: Settings, config_file: Path, letters: Mapping[str, int]
+) -> tuple[list[Problem], list[str]]:
+    """Warnings at the settings that would send the example's placeholders (:func:`example_placeholders`),
+    with ``delivery.transport: smtp``; else one note naming them, for the summary.
+
+    With the file transport letters go to an outbox and the starter works as it is (its
+    ``check`` stays free of warnings), so a note reminds; a relay sends them to clients, and
+    there a placeholder is a slip the reader sees: one warning per block to edit.
+    """
+    found = example_placeholders(settings, letters)
+    if not found:
+        return [], []
+    if settings.delivery.transport != "smtp":
+        names = ", ".join(dict.fromkeys(p.setting for p in found))
+        return [], [
+            f"example: letters carry the example config's placeholders ({names}): make them yours "
+            "before delivery.transport says smtp"
+        ]
+    from greeter.config_loader import locate
+
+    blocks: dict[str, list[Placeholder]] = {}
+    for p in found:
+        blocks.setdefault(p.setting.rpartition(".")[0], []).append(p)
+    problems: list[Problem] = []
+    for block, items in blocks.items():
+        carried: dict[str, list[str]] = {}
+        for p in items:
+            carried.setdefault(_carried(p), []).append(f"{p.setting.rpartition('.')[2]} {p.shown!r}")
+        said = ", ".join(f"{' and '.join(what)} ({where})" for where, what in carried.items())
+        fix = "write your own"
+        if block.startswith("sender.by_locale."):
+            fix += f", or delete {block}: its letters then take sender's"
+        line, col = locate(config_file, tuple(items[0].setting.split(".")))
+        if line is None:  # a by_locale key written another way (en-GB for en_GB): at the section
+            line, col = locate(config_file, tuple(block.split(".")[:2]))
+        plural = "s" if len(items) > 1 else ""
+        message = f"{said}: the example config's placeholder{plural}, not yours; {fix}"
+        problems.append(Problem(str(config_file), block, message, line, col, severity="warning"))
+    return problems, []
+
+
+def _carried(p: Placeholder) -> str:
+    """Which letters carry ``p``: "in every letter", "signing the letters in de: 10 contact(s)"."""
+    if not p.letters:
+        return "in every letter"
+    locales = ", ".join(locale for locale, _ in p.letters)
+    return f"signing the letters in {locales}: {sum(n for _, n in p.letters)} contact(s)"

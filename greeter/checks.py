@@ -62,7 +62,12 @@ from greeter.check_render import (
 )
 from greeter.check_report import CheckReport, YearlessColumn, refused_report, zone_countries_line
 from greeter.check_script import Misread, misread_files, misread_problems, plural_failures
-from greeter.check_sender import bulk_without_one_click, return_path_alignment, unqualified_helo
+from greeter.check_sender import (
+    bulk_without_one_click,
+    placeholder_problems,
+    return_path_alignment,
+    unqualified_helo,
+)
 from greeter.check_settings import (
     check_days_off,
     check_occasion_calendars,
@@ -335,6 +340,9 @@ def run_check(
         )
         report.problems.extend(holiday_collisions(settings, config_file, reach.countries, today))
         report.notes.extend(bulk_without_one_click(settings, load.loaded))
+        placeholders, placeholder_note = placeholder_problems(settings, config_file, reach.letters)
+        report.problems.extend(placeholders)
+        report.notes.extend(placeholder_note)
         report.notes.extend(other_weeks_note(settings, reach.countries, today.year))
     report.notes[:0] = load.notes
     report.rows_read = load.rows_read

@@ -169,16 +169,33 @@ def starter_files(
     Russian one as ``<letter>.ru.j2`` (each language once), the config says
     so and is that country's (:func:`localized_config`), and the sample
     contacts are the language's (:func:`sample_data`) written as ``data/contacts.csv``.
-    ``country``: ``init --country``'s, else the language's own (:mod:`greeter.starter_countries`).
+    ``country``: ``init --country``'s, else the language's own (:mod:`greeter.starter_countries`);
+    a language's sample clients are then that country's, in its zone
+    (:func:`~greeter.starter_countries.contacts_in_country`). The Russian sample, clients of
+    several countries named in words (Россия, Англия), stays as it is.
     """
     config = root.joinpath(EXAMPLE_CONFIG)
     content = None
     if locale != STARTER_LOCALE or country is not None:
-        content = localized_config(config.read_text(encoding="utf-8"), locale, country).encode("utf-8")
+        calendar = holiday_names(project_country(locale, country)[0])
+        text = localized_config(config.read_text(encoding="utf-8"), locale, country, calendar)
+        content = text.encode("utf-8")
     files = [StarterFile(config, PurePosixPath(DEFAULT_CONFIG), content)]
     for name in SAMPLE_DATA:
-        source = PurePosixPath(sample_data(locale))
-        files.append(StarterFile(root.joinpath(*source.parts), PurePosixPath(name)))
+        source = root.joinpath(*PurePosixPath(sample_data(locale)).parts)
+        clients = None
+        if locale != STARTER_LOCALE and country is not None:  # the Russian sample is several countries'
+            code, zone = project_country(locale, country)
+            try:
+                moved = starter_countries.contacts_in_country(
+                    source.read_text(encoding="utf-8"), locale, code, zone
+                )
+            except starter_countries.StarterShapeError as exc:
+                raise StarterMissingError(
+                    f"{exc}: a packaging bug; use greeter init without --country"
+                ) from exc
+            clients = moved.encode("utf-8")
+        files.append(StarterFile(source, PurePosixPath(name), clients))
     templates = root.joinpath(TEMPLATES)
     names = _template_names(root)
     written = {n: n for n in names}  # the project's file → the starter's it is a copy of
@@ -198,21 +215,39 @@ def starter_files(
     return files
 
 
-def localized_config(text: str, locale: str, country: str | None = None) -> str:
+def holiday_names(country: str, year: int | None = None) -> tuple[str, ...]:
+    """The English names of ``country``'s public holidays in ``year`` (default: this one), by date,
+    when :data:`~greeter.starter_countries.HOLIDAYS` has no example for it (else none, not asked):
+    the config then lists them for ``holiday:``. None either where the library has no calendar."""
+    if country.split("-")[0].upper() in starter_countries.HOLIDAYS:
+        return ()
+    from datetime import date
+
+    from greeter.holiday_tables import days_of, has_calendar
+
+    if not has_calendar(country):
+        return ()
+    table = days_of(country, year or date.today().year)
+    names = (h.names[0] for day in sorted(table) for h in table[day] if not h.substitute)
+    return tuple(dict.fromkeys(names))
+
+
+def localized_config(text: str, locale: str, country: str | None = None, calendar: Sequence[str] = ()) -> str:
     """Pure: the example config for a project in ``locale`` and ``country``, not Russian and Russia.
 
     ``country`` (``init --country``; None: the language's own, :mod:`greeter.starter_countries`)
     sets ``defaults.country`` and ``defaults.timezone`` (:func:`project_country`), comments
     out Russia's public holidays (not another country's) and offers the country's own as
-    commented examples; the occasions are titled in ``locale``, and ``contacts.columns``
+    commented examples (or, for a country greeter has none for, lists ``calendar``'s names:
+    :func:`holiday_names`); the occasions are titled in ``locale``, and ``contacts.columns``
     names the headers of that language's sample contacts (:func:`sample_data`).
 
     ``defaults.locale`` says ``locale``; the sender's Russian signature, which
     signs the letters of ``defaults.locale``'s language, moves to a new
     ``sender.by_locale.ru`` entry (with the Russian name, «ООО «Ромашка»»: the sender's
-    is the ``by_locale.<locale>`` one), so it signs the Russian letters alone and the
-    ``locale`` letters close with their language's words and the name (the
-    example's own ``by_locale.<locale>`` entry names the sender for them).
+    is the ``by_locale.<locale>`` one, and that entry goes), so it signs the Russian letters
+    alone and the ``locale`` letters close with their language's words and the name: the
+    top-level ``sender``, the one block the user edits for them.
     Raises :class:`StarterMissingError` when the example no longer has the
     lines this edits: the starter and this function are shipped together.
     """
@@ -220,7 +255,7 @@ def localized_config(text: str, locale: str, country: str | None = None) -> str:
     try:
         text = starter_countries.with_defaults(text, country, timezone)
         if country != "RU" or locale != STARTER_LOCALE:
-            text = starter_countries.with_occasions(text, locale, country)
+            text = starter_countries.with_occasions(text, locale, country, calendar)
         if locale == STARTER_LOCALE:
             return text
         text = starter_countries.with_columns(text, starter_countries.LANGUAGES[locale].columns)

@@ -18,10 +18,12 @@ project for that country needs instead:
   other starter languages' letters their own (``check`` warns of a Serbian
   title printed in a Russian letter);
 - the sample contacts' headers (``data/contacts.<lang>.csv`` is written as
-  ``data/contacts.csv``), and the gender column's words;
+  ``data/contacts.csv``), and the gender column's words; with ``--country`` its
+  clients are that country's, in its zone (:func:`contacts_in_country`);
 - Russia's public holidays (:data:`RUSSIA_ONLY`) commented out, and the
   country's own main holidays offered as commented examples, by names the
-  ``holidays`` library gives them there (tests uncomment them and run ``check``).
+  ``holidays`` library gives them there (tests uncomment them and run ``check``);
+  for a country without a row here, the names its calendar has, listed.
 
 Each language's words were chosen by hand; a new starter language needs its
 row here (tests/test_init_country.py fails without one).
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -234,6 +236,24 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
         HolidayExample("de_unity_day", "Tag der Deutschen Einheit", "Tag der Deutschen Einheit"),
     ),
     "GB": (HolidayExample("christmas", "Christmas", "Christmas Day"),),
+    # Countries a starter language is spoken in too (init --locale de --country AT).
+    "AT": (
+        HolidayExample("christmas", "Weihnachten", "Christtag"),
+        HolidayExample("at_national_day", "Nationalfeiertag", "Nationalfeiertag"),
+    ),
+    "CH": (
+        HolidayExample("christmas", "Weihnachten", "Weihnachten"),
+        # The Swiss say Bundesfeiertag; the library's calendar calls 1 August Nationalfeiertag.
+        HolidayExample("ch_national_day", "Bundesfeiertag", "Nationalfeiertag"),
+    ),
+    "IE": (
+        HolidayExample("christmas", "Christmas", "Christmas Day"),
+        HolidayExample("st_patricks_day", "Saint Patrick's Day", "Saint Patrick's Day"),
+    ),
+    "US": (
+        HolidayExample("christmas", "Christmas", "Christmas Day"),
+        HolidayExample("us_independence", "Independence Day", "Independence Day"),
+    ),
 }
 
 _SECTION: Final = r"^{}:\n(?:(?:[ #][^\n]*)?\n)*"
@@ -295,12 +315,13 @@ def with_columns(text: str, columns: Mapping[str, str | None]) -> str:
     return text[: section.start()] + body + text[section.end() :]
 
 
-def with_occasions(text: str, locale: str, country: str) -> str:
+def with_occasions(text: str, locale: str, country: str, calendar: Sequence[str] = ()) -> str:
     """Titles in ``locale`` (the others' by ``title_by_locale``), Russia's holidays commented out,
-    ``country``'s own offered as commented examples after the last of them."""
+    ``country``'s own offered as commented examples after the last of them (for a country
+    :data:`HOLIDAYS` has none of: the names of its ``calendar``, the holidays library's)."""
     section = _section(text, "occasions")
     body, titles = section.group(), LANGUAGES[locale].titles
-    examples = _examples(country)
+    examples = _examples(country, calendar)
     parts: list[str] = []
     last = 0
     commented_end = None
@@ -338,10 +359,20 @@ def with_occasions(text: str, locale: str, country: str) -> str:
     return text[: section.start()] + body + text[section.end() :]
 
 
-def _examples(country: str) -> str:
+def _examples(country: str, calendar: Sequence[str] = ()) -> str:
     """``country``'s holidays as occasions, the first active, the others commented (none known: a line
-    saying how to add one)."""
+    saying how to add one, with the names its ``calendar`` gives, to pick from)."""
     found = HOLIDAYS.get(country.split("-")[0].upper(), ())
+    if not found and calendar:
+        import textwrap
+
+        names = textwrap.wrap(
+            f"(greeter has no example holiday for {country}: `holiday:` takes a name of its calendar: "
+            + ", ".join(calendar)
+            + ")",
+            width=96,
+        )
+        return "".join(f"  # {line}\n" for line in names)
     if not found:
         return (
             "  # (greeter knows no example holiday for this country: `holiday:` takes its calendar's names)\n"
@@ -361,20 +392,66 @@ def _examples(country: str) -> str:
     return "".join(blocks)
 
 
+def contacts_in_country(text: str, locale: str, country: str, timezone: str) -> str:
+    """The sample contacts of ``locale`` (``data/contacts.<locale>.csv``) as clients in ``country``:
+    the rows in the language's own country and zone moved to ``country`` and ``timezone``.
+
+    ``init --locale de --country AT`` wrote an Austrian config over ten clients in
+    Europe/Berlin and Germany: preview then timed and dated every letter by Germany's
+    clock and days off, not the project's. Other cells, and the file's delimiter and
+    quoting, are kept (the samples quote nothing: written back byte for byte).
+    """
+    import csv
+    import io
+
+    own = LANGUAGES[locale]
+    zone_column, country_column = own.columns["timezone"], own.columns["country"]
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if (
+        zone_column is None
+        or country_column is None
+        or not rows
+        or not {zone_column, country_column} <= set(rows[0])
+    ):
+        raise StarterShapeError(
+            f"the sample contacts of {locale!r} lack {zone_column!r} or {country_column!r}"
+        )
+    zone_at, country_at = rows[0].index(zone_column), rows[0].index(country_column)
+    for row in rows[1:]:
+        if len(row) > max(zone_at, country_at):
+            if row[zone_at] == own.timezone:
+                row[zone_at] = timezone
+            if row[country_at] == own.country:
+                row[country_at] = country
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
 def with_sender_names(text: str, locale: str) -> tuple[str, str]:
     """The sender's ``name`` and ``company`` those of ``by_locale.<locale>`` (the example's
-    «ООО «Ромашка»» is the Russian letters' alone), and the lines that keep the Russian ones for
-    a ``by_locale.ru`` entry. Unchanged, and no lines, when the example has no such entry."""
+    «ООО «Ромашка»» is the Russian letters' alone), that entry gone, and the lines that keep the
+    Russian ones for a ``by_locale.ru`` entry. Unchanged, and no lines, when the example has no
+    such entry.
+
+    The entry goes because it would now only repeat the sender's own: a German team edited
+    ``sender`` (as ``init`` says to) and every German letter still went out from the example's
+    "Romashka LLC", the left-over ``by_locale.de`` overriding it. Letters in ``locale`` now take
+    the one block the user edits.
+    """
     section = _section(text, "sender")
     body = section.group()
     own = re.search(
         rf"^    {re.escape(locale)}:[^\n]*\n(?:      [^\n]*\n)*?      name: ([^\n]+)\n"
-        r"(?:      [^\n]*\n)*?      company: ([^\n]+)\n",
+        r"(?:      [^\n]*\n)*?      company: ([^\n]+)\n(?:      [^\n]*\n)*",
         body,
         re.MULTILINE,
     )
     if own is None:
         return text, ""
+    body = body[: own.start()] + body[own.end() :]
     kept = []
     for key, value in (("name", own[1]), ("company", own[2])):
         top = re.search(rf"^(  {key}: )([^\n]+)$", body, re.MULTILINE)
