@@ -22,8 +22,7 @@ from tests.test_expired_loud import greeter
 
 #: Birthday 25 November (twelve days before), the company's 15th anniversary on Monday 7 December.
 ROW = (
-    "1201;anna@example.com;Смирнова;Анна;Ильинична;;ООО «Тест»;Europe/Moscow;ru;VIP;;"
-    "25.11.1980;07.12.2011;;"
+    "1201;anna@example.com;Смирнова;Анна;Ильинична;;ООО «Тест»;Europe/Moscow;ru;VIP;;25.11.1980;07.12.2011;;"
 )
 NOON = "2026-12-07T12:00:00+03:00"
 
