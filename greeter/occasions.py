@@ -68,6 +68,8 @@ def implausible(
     """
     if is_yearless(original):
         return None
+    if original <= today and min_years <= years <= max_years:
+        return None  # the usual case: no message to word
     written = _written(original)
     if original > today:
         future = f"{field} {written} is in the future"
