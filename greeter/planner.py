@@ -316,8 +316,9 @@ def plan_contact(
     late: dict[int, tuple[date, date, bool]] = {}
     meant: dict[int, date] = {}  # the later day an expired candidate was meant to leave on
     catch_up = t.catch_up.days
+    occasions, days = t.occasions, zone.days
     for hit in t.hits.hits(contact, zone.today):
-        op = t.occasions[hit.occasion]
+        op = occasions[hit.occasion]
         ideal = hit.date - op.before if op.before else hit.date
         if zone.since:
             first = zone.since.get(hit.occasion)
@@ -356,7 +357,7 @@ def plan_contact(
                         PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1], (), state, to)
                     )
             continue
-        od = zone.days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
+        od = days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
         index = len(cands)
         planned = od.planned
         if od.slots is None:  # too late to send alone; a later letter may still carry it (merging)
@@ -420,7 +421,8 @@ def plan_contact(
                     detail = f"{why}; {detail}" if detail else why
                 items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
-    items.sort(key=_ORDER_IN_CONTACT)
+    if len(items) > 1:
+        items.sort(key=_ORDER_IN_CONTACT)
     return items
 
 

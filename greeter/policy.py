@@ -569,8 +569,7 @@ def _uncarried(
 ) -> str:
     """Why no letter of ``group`` carries expired ``c``: each other member's refusal (or its expiry)."""
     said = [
-        f"{m[2]} of {_ymd(m[0])}: "
-        + (refused.get(m[3]) or (on_day or {}).get(m[3]) or "expired too")
+        f"{m[2]} of {_ymd(m[0])}: " + (refused.get(m[3]) or (on_day or {}).get(m[3]) or "expired too")
         for m in group
         if m is not c
     ]
