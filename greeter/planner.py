@@ -411,16 +411,16 @@ def plan_contact(
                 # leaving today — so that what a reviewer sees (and approves) is what goes out.
                 continue
             if status == "send":
-                if ahead is not None:
-                    moment = _moment(ahead, key_head, tz)
+                if ahead is not None and ahead.slots is not None:  # (an ``ahead`` day has slots)
+                    moment = spread(ahead.slots, spread_fraction_of(key_head + ahead.key_tail), tz)
                     cands[index] = (hit, moment, belated, shown, None)
                 carried = tuple([cands[k][0] for k in also]) if also else ()
                 items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
             elif reason == "merged":
                 # send_at: when the letter carrying it leaves — the moment this greeting goes out.
                 carrier, carried_at, carrier_belated, carrier_shown, ahead = cands[lead]
-                if ahead is not None:
-                    carried_at = _moment(ahead, key_head, tz)
+                if ahead is not None and ahead.slots is not None:
+                    carried_at = spread(ahead.slots, spread_fraction_of(key_head + ahead.key_tail), tz)
                     cands[lead] = (carrier, carried_at, carrier_belated, carrier_shown, None)
                 items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
@@ -441,13 +441,6 @@ def _leaves_in(moment: datetime | None, ahead: OccasionDay | None, start: date, 
     if ahead is not None:
         return start <= ahead.day <= end
     return moment is not None and start <= moment.date() <= end
-
-
-def _moment(od: OccasionDay, key_head: bytes, tz: ZoneInfo) -> datetime:
-    """When a contact's letter leaves on ``od``'s day: spread by its key (``key_head``: the
-    contact's id, encoded, followed by :attr:`~greeter.plan_tables.OccasionDay.key_tail`)."""
-    assert od.slots is not None  # only a day the letter may leave on alone is asked
-    return spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)
 
 
 def _own_day(hit: Hit, t: PlanTables) -> int:
