@@ -630,7 +630,7 @@ def plan(
         if not may_have_hits(contact):
             continue
         email = email_key(contact.email) if by_address and contact.email else ""
-        past = journal_past(contact, email, history, by_email)
+        past = journal_past(contact, email, history, by_email) if history or by_email else ()
         refused = do_not_contact(contact, email, suppressed, opted_out) if suppressed or opted_out else False
         yield from plan_contact(contact, pw, past, suppressed=refused)
 
