@@ -175,8 +175,10 @@ class AudienceVerdicts:
         gender = gender_of(contact) if self.rule.genders is not None else None  # else no rule asks it
         locale = contact.locale if self.rule.locales is not None else None  # else no rule asks it
         key = (contact.tier, contact.tags, years, contact.country, gender, locale)
-        if key in self._memo:
-            return self._memo[key]
+        try:
+            return self._memo[key]  # one look-up where `in` and `[]` hashed the key twice
+        except KeyError:
+            pass
         found = None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
         if len(self._memo) < self.LIMIT:
             self._memo[key] = found

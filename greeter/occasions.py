@@ -68,6 +68,8 @@ def implausible(
     """
     if is_yearless(original):
         return None
+    if original <= today and min_years <= years <= max_years:
+        return None  # the usual case: no message to word
     written = _written(original)
     if original > today:
         future = f"{field} {written} is in the future"
@@ -339,6 +341,10 @@ class HolidayStep:
 #: One anniversary of a contact's date in a range: (day, years, problem, moved) — see :class:`Hit`.
 Anniversary = tuple[date, "int | None", "str | None", bool]
 
+#: One step of :meth:`OccasionTable.hits`: a contact-independent occasion's hits (the rule None),
+#: or a date field's rule and its memo of anniversaries by the contact's date.
+_Prepared = tuple[FixedHits, "_FieldRule | None", dict[date, tuple[Anniversary, ...]]]
+
 #: Per-table memos stop growing here (a file of unique dates must not hold them all).
 _MEMO_LIMIT = 1 << 17
 
@@ -392,8 +398,8 @@ class OccasionTable:
             self.steps.append(rule)
         #: today → per step, {a contact's date: its anniversaries in the range} (see :meth:`hits`).
         self._memo: dict[date, list[dict[date, tuple[Anniversary, ...]]]] = {}
-        #: A contact's country → the steps with its holidays dated (:meth:`_steps_for`).
-        self._by_country: dict[str | None, list[FixedHits | _FieldRule]] = {}
+        #: (a contact's country, today) → :attr:`steps` as :meth:`hits` walks them (:meth:`_prepare`).
+        self._prepared: dict[tuple[str | None, date], list[_Prepared]] = {}
 
     def hits(self, contact: Contact, today: date) -> list[Hit]:
         """Every occasion of ``contact`` in the range (see :func:`contact_hits`), in config order.
@@ -401,22 +407,20 @@ class OccasionTable:
         ``today`` is the contact's own local date: a date field after it is an error.
         """
         found: list[Hit] = []
+        add = found.append
         bad_dates = contact.bad_dates or None
         dates = contact.dates
-        memos = self._memo.get(today)
-        if memos is None:
-            memos = self._memo[today] = [{} for _ in self.steps]
-        steps = self._by_country.get(contact.country) or self._steps_for(contact.country)
-        for step, memo in zip(steps, memos, strict=True):
-            if isinstance(step, tuple):
-                for name, day, priority, template, moved in step:
-                    found.append(Hit(contact, name, day, None, priority, template, None, moved))
+        steps = self._prepared.get((contact.country, today)) or self._prepare(contact.country, today)
+        for fixed, step, memo in steps:
+            if step is None:
+                for name, day, priority, template, moved in fixed:
+                    add(Hit(contact, name, day, None, priority, template, None, moved))
                 continue
             name, priority, template = step.name, step.priority, step.template
             bad = bad_dates.get(step.field) if bad_dates is not None else None
             if bad is not None:
                 # No usable date: report once per plan, filed on the first day shown (undated when shown).
-                found.append(Hit(contact, name, step.report_day, None, priority, template, bad, False, False))
+                add(Hit(contact, name, step.report_day, None, priority, template, bad, False, False))
                 continue
             original = dates.get(step.field)
             if original is None:
@@ -427,17 +431,28 @@ class OccasionTable:
                 if len(memo) < _MEMO_LIMIT:
                     memo[original] = found_days
             for day, years, problem, moved in found_days:
-                found.append(Hit(contact, name, day, years, priority, template, problem, moved))
+                add(Hit(contact, name, day, years, priority, template, problem, moved))
         return found
 
-    def _steps_for(self, country: str | None) -> list[FixedHits | _FieldRule]:
-        """:attr:`steps` for a client of ``country``: each holiday's hits dated by their calendar.
-
-        Worked out once per country, so a contact costs one look-up more than before countries.
+    def _prepare(self, country: str | None, today: date) -> list[_Prepared]:
+        """:attr:`steps` for a client of ``country`` on ``today``, as :meth:`hits` walks them: each
+        holiday's hits dated by the client's calendar (:meth:`HolidayStep.hits_for`, asked once per
+        country), each date field's rule with its memo of anniversaries (one per ``today``: a date
+        after it is an error). Worked out once per (country, today): a contact costs one look-up.
         """
-        steps = [s.hits_for(country) if isinstance(s, HolidayStep) else s for s in self.steps]
-        self._by_country[country] = steps
-        return steps
+        memos = self._memo.get(today)
+        if memos is None:
+            memos = self._memo[today] = [{} for _ in self.steps]
+        prepared: list[_Prepared] = []
+        for step, memo in zip(self.steps, memos, strict=True):
+            if isinstance(step, _FieldRule):
+                prepared.append(((), step, memo))
+            elif isinstance(step, HolidayStep):
+                prepared.append((step.hits_for(country), None, memo))
+            else:
+                prepared.append((step, None, memo))
+        self._prepared[(country, today)] = prepared
+        return prepared
 
     def _anniversaries(self, step: _FieldRule, original: date, today: date) -> tuple[Anniversary, ...]:
         """The anniversaries of ``original`` in ``step``'s range, each with its data error (if any).

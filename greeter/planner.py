@@ -22,7 +22,7 @@ from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
 from greeter.journal_store import PersonOptOut
 from greeter.occasions import HolidayStep, anniversary, fixed_days
-from greeter.plan_tables import PlanTables
+from greeter.plan_tables import OccasionDay, PlanTables
 from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Reason, Rendered
 from greeter.policy import (
     REGREET_DAYS,
@@ -308,16 +308,20 @@ def plan_contact(
     key_head = contact.id.encode()  # the spread key is this + OccasionDay.key_tail
 
     items: list[PlanItem] = []
-    # The candidates, by index: (hit, moment, belated, shown) and their sortable keys for decide().
-    cands: list[tuple[Hit, datetime | None, bool, bool]] = []
+    # The candidates, by index: (hit, moment, belated, shown, ahead) and their sortable keys for
+    # decide(). ``ahead``: the OccasionDay (OccasionDay.ahead) whose moment is not spread yet —
+    # only a letter that is shown needs it, not a merged member's nor a simulated one's (a fifth
+    # of the hashing of a year's plan); None once the moment is known, or when there is none.
+    cands: list[tuple[Hit, datetime | None, bool, bool, OccasionDay | None]] = []
     keys: list[CandidateKey] = []
     # The next window an expired candidate missed (when it is not "days ago"), the day its catch-up
     # counted from, and whether a day off had moved it there (see _expired_detail).
     late: dict[int, tuple[date, date, bool]] = {}
     meant: dict[int, date] = {}  # the later day an expired candidate was meant to leave on
     catch_up = t.catch_up.days
+    occasions, days = t.occasions, zone.days
     for hit in t.hits.hits(contact, zone.today):
-        op = t.occasions[hit.occasion]
+        op = occasions[hit.occasion]
         ideal = hit.date - op.before if op.before else hit.date
         if zone.since:
             first = zone.since.get(hit.occasion)
@@ -356,19 +360,18 @@ def plan_contact(
                         PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1], (), state, to)
                     )
             continue
-        od = zone.days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
+        od = days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
         index = len(cands)
         planned = od.planned
         if od.slots is None:  # too late to send alone; a later letter may still carry it (merging)
             keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, True))
-            cands.append((hit, None, False, shown))
+            cands.append((hit, None, False, shown, None))
             if od.due > hit.date:  # a day off moved it after its day: lateness counts from then
                 meant[index] = od.due
             continue
-        if od.ahead:  # the usual case: leaves on its day, after now
-            at = spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)
+        if od.ahead:  # the usual case: leaves on its day, after now (its moment: when shown)
             keys.append((planned, -hit.priority, hit.occasion, index, planned, -1, False))
-            cands.append((hit, at, od.belated, shown))
+            cands.append((hit, None, od.belated, shown, od))
             continue
         # A day already over (OccasionDay.behind) has no moment left to compute.
         if od.behind or (at := spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)) < now:
@@ -384,7 +387,7 @@ def plan_contact(
                 # downtime on 29 December): a run on that day finds it expired, so say so now —
                 # unless the cap refused it on its own day (then that is the reason, as before).
                 keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, True))
-                cands.append((hit, None, False, shown))
+                cands.append((hit, None, False, shown, None))
                 late[index] = (leaves, od.due, od.due > ideal)
                 continue
             keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
@@ -392,7 +395,7 @@ def plan_contact(
             leaves = at.date()
             ordinal = leaves.toordinal()
             keys.append((ordinal, -hit.priority, hit.occasion, index, ordinal, -1, False))
-        cands.append((hit, at, leaves > hit.date, shown))
+        cands.append((hit, at, leaves > hit.date, shown, None))
 
     if keys:
         taken = past_days(past) if past else []
@@ -400,19 +403,25 @@ def plan_contact(
         # A bounded occasion's own day (less days_before): a day off may have moved its anchor.
         own = {k[3]: _own_day(cands[k[3]][0], t) for k in keys if k[2] in rules} if rules else None
         for index, status, reason, detail, lead, also in decide(keys, taken, t.cap, rules, own):
-            hit, moment, belated, shown = cands[index]
-            if not shown and not (status == "send" and moment is not None and start <= moment.date() <= end):
+            hit, moment, belated, shown, ahead = cands[index]
+            if not shown and not (status == "send" and _leaves_in(moment, ahead, start, end)):
                 # Simulated only: counts against the cap (or rides along), shown by another range.
                 # A letter that *leaves* in the range is shown whatever its occasion's day — the
                 # 5 January birthday greeted on 30 December before the holidays, a belated one
                 # leaving today — so that what a reviewer sees (and approves) is what goes out.
                 continue
             if status == "send":
+                if ahead is not None and ahead.slots is not None:  # (an ``ahead`` day has slots)
+                    moment = spread(ahead.slots, spread_fraction_of(key_head + ahead.key_tail), tz)
+                    cands[index] = (hit, moment, belated, shown, None)
                 carried = tuple([cands[k][0] for k in also]) if also else ()
                 items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
             elif reason == "merged":
                 # send_at: when the letter carrying it leaves — the moment this greeting goes out.
-                carrier, carried_at = cands[lead][0], cands[lead][1]
+                carrier, carried_at, carrier_belated, carrier_shown, ahead = cands[lead]
+                if ahead is not None and ahead.slots is not None:
+                    carried_at = spread(ahead.slots, spread_fraction_of(key_head + ahead.key_tail), tz)
+                    cands[lead] = (carrier, carried_at, carrier_belated, carrier_shown, None)
                 items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
                 if reason == "expired":  # how late, and (a merged one) why no letter carries it
@@ -420,8 +429,18 @@ def plan_contact(
                     detail = f"{why}; {detail}" if detail else why
                 items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
-    items.sort(key=_ORDER_IN_CONTACT)
+    if len(items) > 1:
+        items.sort(key=_ORDER_IN_CONTACT)
     return items
+
+
+def _leaves_in(moment: datetime | None, ahead: OccasionDay | None, start: date, end: date) -> bool:
+    """Whether a candidate's letter leaves on a local day in [start, end]: its moment's day, or
+    (``ahead``: its moment not spread yet) the OccasionDay's — every moment spread over an
+    :attr:`~greeter.plan_tables.OccasionDay.ahead` day's send periods is on that day."""
+    if ahead is not None:
+        return start <= ahead.day <= end
+    return moment is not None and start <= moment.date() <= end
 
 
 def _own_day(hit: Hit, t: PlanTables) -> int:
@@ -611,7 +630,7 @@ def plan(
         if not may_have_hits(contact):
             continue
         email = email_key(contact.email) if by_address and contact.email else ""
-        past = journal_past(contact, email, history, by_email)
+        past = journal_past(contact, email, history, by_email) if history or by_email else ()
         refused = do_not_contact(contact, email, suppressed, opted_out) if suppressed or opted_out else False
         yield from plan_contact(contact, pw, past, suppressed=refused)
 

@@ -464,7 +464,7 @@ def decide(
             if refusal:
                 if on_day is None:
                     on_day = {}
-                on_day[c[3]] = f"on its day {date.fromordinal(planned):%Y-%m-%d}: {refusal}"
+                on_day[c[3]] = f"on its day {_ymd(planned)}: {refusal}"
     ordered = candidates
     alone: list[CandidateKey] = []  # merge: false — its own letter, decided in date order among the groups
     if rules and any(r.alone for r in rules.values()):
@@ -489,6 +489,16 @@ def decide(
         if j == i + 1:  # the common case: far from the others, nothing to merge
             c = ordered[i]
             i = j
+            if on_day is None and not alone and not c[6] and not 0 <= c[5] < c[4]:
+                # What _single() answers when nothing is late, expired or ``merge: false``: the
+                # cap alone decides (inlined: this runs for most candidates of a million contacts).
+                refusal = _refusal(c[4], taken, cap) if taken else ""
+                if refusal:
+                    decisions.append((c[3], "skip", "frequency_cap", refusal, -1, ()))
+                else:
+                    bisect.insort(taken, c[4])
+                    decisions.append((c[3], "send", None, "", c[3], ()))
+                continue
             decisions.append(_single(c, ((ordered, j), (alone, a)), taken, cap, on_day, "fallback"))
             continue
         group = ordered[i:j]
@@ -559,8 +569,7 @@ def _uncarried(
 ) -> str:
     """Why no letter of ``group`` carries expired ``c``: each other member's refusal (or its expiry)."""
     said = [
-        f"{m[2]} of {date.fromordinal(m[0]):%Y-%m-%d}: "
-        + (refused.get(m[3]) or (on_day or {}).get(m[3]) or "expired too")
+        f"{m[2]} of {_ymd(m[0])}: " + (refused.get(m[3]) or (on_day or {}).get(m[3]) or "expired too")
         for m in group
         if m is not c
     ]
@@ -608,7 +617,7 @@ def _on_own(
 ) -> Decision:
     """``c``, which ``lead``'s letter may not carry (``why``: its merge bounds), decided on its own:
     usually refused by the gap to that letter, the skip saying both."""
-    said = f"the {lead[2]} letter of {date.fromordinal(lead[0]):%Y-%m-%d} would carry it {why}"
+    said = f"the {lead[2]} letter of {_ymd(lead[0])} would carry it {why}"
     if on_day is not None and c[3] in on_day:
         return (c[3], "skip", "frequency_cap", f"{said}; {on_day[c[3]]}", -1, ())
     if c[6]:
@@ -706,7 +715,7 @@ def _crowded_out(
         gap = abs(c[4] - day)
         if gap < min_gap:
             side = "before" if c[4] >= day else "after"  # a belated letter may leave after it
-            why = f"only {_days(gap)} {side} the {c[2]} greeting of {date.fromordinal(c[4]):%Y-%m-%d}"
+            why = f"only {_days(gap)} {side} the {c[2]} greeting of {_ymd(c[4])}"
             rule = f"min_gap_days {min_gap}"
         else:
             if with_it is None:
@@ -714,18 +723,17 @@ def _crowded_out(
             refusal = _refusal(c[4], with_it, cap)
             if not refusal:
                 continue
-            shown = date.fromordinal(c[4])
             side = "before" if c[4] >= day else "after"
-            why = f"{_days(gap)} {side} the {c[2]} greeting of {shown:%Y-%m-%d}, which it would leave no slot"
+            why = f"{_days(gap)} {side} the {c[2]} greeting of {_ymd(c[4])}, which it would leave no slot"
             rule = f"max_count {cap.max_count} per {cap.window_days} days"
         rank = "the same" if c[1] == lead[1] else "a higher"
         if kind == "belated":
             return f"a belated letter now would come {why}, of {rank} priority ({rule})"
-        shown_day = date.fromordinal(day)
+        shown_day = _ymd(day)
         if kind == "alone":
-            own = f"its own letter (merge: false) on {shown_day:%Y-%m-%d}"
+            own = f"its own letter (merge: false) on {shown_day}"
             return f"{own} would come {why}, of {rank} priority ({rule})"
-        return f"leading the letter on {shown_day:%Y-%m-%d}, it would come {why}, of {rank} priority ({rule})"
+        return f"leading the letter on {shown_day}, it would come {why}, of {rank} priority ({rule})"
     return ""
 
 
@@ -769,8 +777,7 @@ def _refusal(day: int, taken: Sequence[int], cap: FrequencyCap) -> str:
 
 def _too_close(day: int, near: int, cap: FrequencyCap) -> str:
     gap = abs(day - near)
-    shown = date.fromordinal(near)
-    return f"only {_days(gap)} from the greeting of {shown:%Y-%m-%d} (min_gap_days {cap.min_gap_days})"
+    return f"only {_days(gap)} from the greeting of {_ymd(near)} (min_gap_days {cap.min_gap_days})"
 
 
 @lru_cache(maxsize=128)
@@ -781,3 +788,13 @@ def _days(n: int) -> str:
     plan, and a handful of gaps recur.
     """
     return f"{n} {plural(n, 'day|days', 'en')}"
+
+
+@lru_cache(maxsize=4096)
+def _ymd(ordinal: int) -> str:
+    """The day ``ordinal`` as ``%Y-%m-%d``, as the planner's details name days.
+
+    Cached: an expired candidate's detail names every other member of its group
+    (:func:`_uncarried`), for simulated days too, and a plan's days are a few hundred.
+    """
+    return f"{date.fromordinal(ordinal):%Y-%m-%d}"
