@@ -15,22 +15,16 @@ writes; needs valgrind only. About two minutes.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-from callgrind_paths import BASE, instructions, planned_cycle  # noqa: E402  (bench/ on the path)
+from callgrind_common import BASE, instructions, parse, parser, planned_cycle
 
 #: No letter is sent: the port only fills the project's SMTP settings.
 UNUSED_PORT = 9
 
 
-def child(letters: int) -> None:
+def child(_stage: str, letters: int, _port: int) -> None:
     """What build_pool._build does for each of ``letters`` planned letters (inside valgrind)."""
     from greeter.transport import is_clean
 
@@ -46,18 +40,10 @@ def child(letters: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--letters", type=int, default=300)
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(int(args.child[1]))
+    if (args := parse(parser(__doc__, letters=300), child)) is None:
         return
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "greeter")], check=True)
     n = args.letters
-    small, large = (instructions("build", k, UNUSED_PORT, __file__) for k in (BASE, BASE + n))
+    small, large = (instructions(__file__, "build", k, UNUSED_PORT) for k in (BASE, BASE + n))
     print(
         f"build worker (prepare, SHA-256, is_clean): {(large - small) / n / 1e6:.3f} M instructions a letter"
     )

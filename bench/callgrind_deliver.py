@@ -14,16 +14,10 @@ cost. Needs valgrind and postfix's smtp-sink (see bench_send.py); a few minutes.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-from callgrind_paths import instructions, planned_cycle, sink_command  # noqa: E402  (bench/ on the path)
+from callgrind_common import instructions, parse, parser, planned_cycle, smtp_sink
 
 
 def child(stage: str, letters: int, port: int) -> None:
@@ -38,24 +32,12 @@ def child(stage: str, letters: int, port: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--letters", type=int, default=300)
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        stage, letters, port = args.child
-        child(stage, int(letters), int(port))
+    if (args := parse(parser(__doc__, letters=300), child)) is None:
         return
-    import bench_send
-
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "greeter")], check=True)
     n = args.letters
-    port = bench_send.free_port()
-    with bench_send.background(sink_command(port), port):
+    with smtp_sink() as port:
         small, large = (
-            instructions("deliver", k, port, __file__) - instructions("plan", k, port, __file__)
+            instructions(__file__, "deliver", k, port) - instructions(__file__, "plan", k, port)
             for k in (n, 2 * n)
         )
     print(f"deliver_cycle, sending process: {(large - small) / n / 1e6:.3f} M instructions a letter")

@@ -26,56 +26,16 @@ and, for ``send``, postfix (see bench_send.py). A run takes a few minutes.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import dataclasses
 import os
-import re
-import subprocess
 import sys
-import tempfile
 from collections.abc import AsyncIterator
-from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from greeter.send import Cycle
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-BASE = 100
-
+from callgrind_common import BASE, instructions, parse, parser, planned_cycle, smtp_sink
 
 #: Each path costs the difference between a run up to its stage and a run up to the stage before.
 PATHS = {"render": ("plan", "render"), "build": ("render", "build"), "send": ("prepare", "send")}
-
-
-def planned_cycle(letters: int, port: int) -> tuple[Cycle, datetime]:
-    """The bench project of ``letters`` due letters (sending to ``port``), loaded and planned at its NOW."""
-    import bench_send
-
-    from greeter.cli import config_day, parse_now
-    from greeter.journal import open_journal
-    from greeter.runtime import load_inputs
-    from greeter.send import plan_cycle
-
-    folder = Path(tempfile.mkdtemp())
-    config = bench_send.greeter_project(folder, letters, port, 32)
-    inputs = load_inputs(config, today=config_day(bench_send.NOW))
-    now = parse_now(bench_send.NOW, inputs.settings.defaults.timezone)
-    journal = open_journal(str(folder / "data" / "journal.sqlite"), now=now)
-    journal.lock_sender()
-    return plan_cycle(inputs, journal, now=now), now
-
-
-def sink_command(port: int) -> list[str]:
-    """Postfix's smtp-sink on ``port`` (as root it must be told a user: it refuses to run as root)."""
-    import bench_send
-
-    as_root = ["-u", "nobody"] if os.geteuid() == 0 else []
-    return [str(bench_send.SINK), *as_root, "-c", f"127.0.0.1:{port}", "1000"]
 
 
 def child(stage: str, letters: int, port: int) -> None:
@@ -130,48 +90,18 @@ def child(stage: str, letters: int, port: int) -> None:
                 sys.exit(f"sent {deliverer.summary.counts['sent']} of {letters}")
 
 
-def instructions(stage: str, letters: int, port: int, script: str = __file__) -> int:
-    """``script --child stage letters port`` under callgrind: the instructions of the process it started.
-
-    Only that process's own count: the first pid valgrind names is the one it
-    started, and forked children (build workers) report under theirs.
-    """
-    cmd = [
-        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-        sys.executable, script, "--child", stage, str(letters), str(port),
-    ]  # fmt: skip
-    # Under valgrind a letter renders ~50× slower: past the sandbox's 2 s limit (template_limits).
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT), "GREETER_RENDER_SECONDS": "600"}
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600, check=False)
-    pids = re.findall(r"^==(\d+)==", out.stderr, re.M)
-    counts = dict(re.findall(r"^==(\d+)== Collected : (\d+)", out.stderr, re.M))
-    if out.returncode != 0 or not pids or pids[0] not in counts:
-        raise RuntimeError(f"{stage} with {letters} letters failed: {out.stderr[-800:]}")
-    return int(counts[pids[0]])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--letters", type=int, default=400)
-    parser.add_argument("--only", choices=["render", "build", "send"])
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        stage, letters, port = args.child
-        child(stage, int(letters), int(port))
+    made = parser(__doc__, letters=400)
+    made.add_argument("--only", choices=["render", "build", "send"])
+    if (args := parse(made, child)) is None:
         return
-    import bench_send
-
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "greeter")], check=True)
     n = args.letters
     print(f"instructions per letter ({BASE} and {BASE + n} letters, difference / {n}), valgrind callgrind")
     for path in [args.only] if args.only else ["render", "build", "send"]:
-        port = bench_send.free_port()
-        with bench_send.background(sink_command(port), port):
+        with smtp_sink() as port:
             before, after = (
-                instructions(s, BASE + n, port) - instructions(s, BASE, port) for s in PATHS[path]
+                instructions(__file__, s, BASE + n, port) - instructions(__file__, s, BASE, port)
+                for s in PATHS[path]
             )
         print(f"  {path:<8}{(after - before) / n / 1e6:8.3f} M")
 

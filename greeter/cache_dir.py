@@ -9,10 +9,12 @@ no folder to name (None) there is no cache at all.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
-__all__ = ["cache_folder", "user_cache_dir"]
+__all__ = ["cache_folder", "user_cache_dir", "write_cache_file"]
 
 
 def cache_folder(xdg_cache_home: str | None, home: str) -> Path | None:
@@ -34,3 +36,23 @@ def cache_folder(xdg_cache_home: str | None, home: str) -> Path | None:
 def user_cache_dir() -> Path | None:
     """greeter's cache folder for this process's environment (it may not exist yet); None: no cache."""
     return cache_folder(os.environ.get("XDG_CACHE_HOME"), os.path.expanduser("~"))
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Put ``data`` at ``path`` whole or not at all; a failure is silent: a cache is never needed.
+
+    Written to a private temporary file beside it (mkstemp's 0600) and renamed into place, so
+    concurrent processes (the daemon and a reviewer's preview) never read half of one; the
+    temporary file is removed when writing fails. The folder is the caller's to make, with
+    the mode its cache wants.
+    """
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise

@@ -18,12 +18,16 @@ __all__ = [
     "redact",
     "split_schema",
     "take_params",
-    "unsplit",
     "userinfo_problem",
 ]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SECRET_PARAMS = frozenset({"password", "passwd", "sslpassword"})
+
+
+def _secret_param(piece: str) -> bool:
+    """Whether a query piece (``name=value``) names a password, as libpq and MySQL read the name."""
+    return unquote(piece.partition("=")[0]).lower() in _SECRET_PARAMS
 
 
 def _secrets(url: str) -> list[str]:
@@ -43,19 +47,14 @@ def _secrets(url: str) -> list[str]:
         raw = userinfo.partition(":")[2] if ":" in userinfo else None
     found = [raw, unquote(raw)] if raw else []
     for piece in query.split("&") if query else []:
-        name, _, value = piece.partition("=")
-        if unquote(name).lower() in _SECRET_PARAMS and value:
+        value = piece.partition("=")[2]
+        if _secret_param(piece) and value:
             found += [value, unquote(value), unquote(value.replace("+", " "))]
     # longest first, so that blanking one form never leaves the tail of a longer one
     return sorted(set(found), key=len, reverse=True)
 
 
-def _password(url: str) -> str | None:
-    secrets = _secrets(url)
-    return secrets[0] if secrets else None
-
-
-def redact(url: str) -> str:
+def redact(url: str, *, drop: bool = False) -> str:
     """The URL without its password (in the authority or as a query parameter), all else as written.
 
     ``postgresql://greeter:s3cret@db:5432/crm?schema=x`` → ``postgresql://greeter@db:5432/crm?schema=x``.
@@ -64,6 +63,11 @@ def redact(url: str) -> str:
     decoded and re-encoded, ``sslrootcert=%2Fetc%2Fca.pem`` read ``/etc/ca.pem`` and ``%20`` ``+``,
     not what the operator wrote, and a URL copied from the output was no longer the one in use.
     A string that does not parse as a URL is shown only up to its scheme.
+
+    A password parameter is shown blanked (``password=***``), so the reader knows one is set.
+    ``drop=True`` leaves it out instead, for a URL that goes into a command (``pg_dump``'s):
+    the command then takes the password from ``PGPASSWORD`` or ``~/.pgpass``, which even an
+    empty ``password=`` would override, so that goes too, and a ``?`` with nothing left after it.
     """
     hidden = url.split("://", 1)[0] + "://…"
     try:
@@ -71,10 +75,12 @@ def redact(url: str) -> str:
         parts.port  # noqa: B018 - raises ValueError on a malformed authority
     except ValueError:
         return hidden
-    if "@" not in parts.netloc and _password(url) is None:
-        return url  # nothing to hide
     rest, hash_, fragment = url.partition("#")
     rest, mark, query = rest.partition("?")
+    pieces = query.split("&") if query else []
+    secret = [_secret_param(piece) and (drop or piece.partition("=")[2] != "") for piece in pieces]
+    if "@" not in parts.netloc and not any(secret):
+        return url  # nothing to hide
     head, authority, path = _authority(rest)
     if authority != parts.netloc or query != parts.query:
         return hidden  # read otherwise than urlsplit reads it (a tab, a leading space): show nothing
@@ -82,11 +88,11 @@ def redact(url: str) -> str:
         userinfo, _, address = authority.rpartition("@")
         user = userinfo.partition(":")[0]
         authority = f"{user}@{address}" if user else address
-    pieces = []
-    for piece in query.split("&") if query else []:
-        name, equals, value = piece.partition("=")
-        secret = unquote(name).lower() in _SECRET_PARAMS and value
-        pieces.append(f"{name}{equals}***" if secret else piece)
+    if drop:
+        pieces = [piece for piece, hide in zip(pieces, secret, strict=True) if not hide]
+        mark = mark if pieces else ""
+    else:
+        pieces = [f"{p.partition('=')[0]}=***" if hide else p for p, hide in zip(pieces, secret, strict=True)]
     return f"{head}{authority}{path}{mark}{'&'.join(pieces)}{hash_}{fragment}"
 
 
@@ -136,10 +142,10 @@ def take_params(url: str, names: tuple[str, ...]) -> tuple[str, dict[str, str]]:
             kept.append(piece)  # byte for byte: libpq decodes its own parameters
     if not taken:
         return url, {}
-    return unsplit(parts.scheme, parts.netloc, parts.path, "&".join(kept), parts.fragment), taken
+    return _unsplit(parts.scheme, parts.netloc, parts.path, "&".join(kept), parts.fragment), taken
 
 
-def unsplit(scheme: str, netloc: str, path: str, query: str, fragment: str = "") -> str:
+def _unsplit(scheme: str, netloc: str, path: str, query: str, fragment: str = "") -> str:
     """A database URL from its parts, always with its ``//``.
 
     :func:`urllib.parse.urlunsplit` drops ``//`` before an empty authority for a

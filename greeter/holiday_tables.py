@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -41,7 +39,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
 
-from greeter.cache_dir import user_cache_dir
+from greeter.cache_dir import user_cache_dir, write_cache_file
 
 #: The file's layout; a file of another layout (or of none: the first, whose names were in
 #: whatever language the locale chose; the second, which did not mark observed days; the
@@ -426,12 +424,4 @@ def _write(path: Path) -> None:
     }
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".holidays-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_cache_file(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())

@@ -35,7 +35,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, Abandoned, GreeterError, ListenError
 from greeter.history_view import counts_as_found
 from greeter.http_disclosure import generic_server_header, local_client, public_health
-from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, client_key
+from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, Refusals, client_key
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
@@ -582,23 +582,15 @@ class ConnectionGate:
     ) -> None:
         self.limit = limit
         self.open = 0
-        self.refused = 0
-        self._every = every
-        self._clock = clock
-        self._warned_at: float | None = None
-        self._unsaid = 0
+        self.refusals = Refusals(every, clock)
 
     def admit(self) -> bool:
         """Take a place for a new connection; False (and a warning, now and then) when all are taken."""
         if self.open < self.limit:
             self.open += 1
             return True
-        self.refused += 1
-        self._unsaid += 1
-        now = self._clock()
-        if self._warned_at is None or now - self._warned_at >= self._every:
-            log.warning("http_connections_refused", refused=self._unsaid, open=self.open, limit=self.limit)
-            self._warned_at, self._unsaid = now, 0
+        if unsaid := self.refusals.refuse():
+            log.warning("http_connections_refused", refused=unsaid, open=self.open, limit=self.limit)
         return False
 
     def release(self) -> None:

@@ -55,6 +55,34 @@ def client_key(peername: object) -> str:
     return str(ip)
 
 
+class Refusals:
+    """Connections refused at a cap, counted, and when to warn of them: at the first refusal and at
+    most once every ``every`` seconds after, each warning with how many were refused since the last.
+
+    A flood of refusals is not a flood of log lines. One count for both caps, the listener's
+    (:class:`~greeter.http_api.ConnectionGate`) and each address's (:class:`PeerCap`), so that
+    their warnings are spaced alike.
+    """
+
+    def __init__(self, every: float, clock: Callable[[], float]) -> None:
+        #: Every refusal so far.
+        self.total = 0
+        self._every = every
+        self._clock = clock
+        self._warned_at: float | None = None
+        self._unsaid = 0
+
+    def refuse(self) -> int:
+        """Count one refusal; how many to warn of now (those since the last warning), else 0."""
+        self.total += 1
+        self._unsaid += 1
+        now = self._clock()
+        if self._warned_at is not None and now - self._warned_at < self._every:
+            return 0
+        unsaid, self._warned_at, self._unsaid = self._unsaid, now, 0
+        return unsaid
+
+
 class PeerCap:
     """Counts each client address's open connections; refuses one beyond ``limit``, warning now and then.
 
@@ -72,11 +100,7 @@ class PeerCap:
     ) -> None:
         self.limit = limit
         self.open: dict[str, int] = {}
-        self.refused = 0
-        self._every = every
-        self._clock = clock
-        self._warned_at: float | None = None
-        self._unsaid = 0
+        self.refusals = Refusals(every, clock)
 
     def admit(self, key: str) -> bool:
         """Take a place for a new connection from ``key``; False when that address holds ``limit``."""
@@ -84,14 +108,8 @@ class PeerCap:
         if held < self.limit:
             self.open[key] = held + 1
             return True
-        self.refused += 1
-        self._unsaid += 1
-        now = self._clock()
-        if self._warned_at is None or now - self._warned_at >= self._every:
-            log.warning(
-                "http_connections_refused_per_address", address=key, refused=self._unsaid, limit=self.limit
-            )
-            self._warned_at, self._unsaid = now, 0
+        if unsaid := self.refusals.refuse():
+            log.warning("http_connections_refused_per_address", address=key, refused=unsaid, limit=self.limit)
         return False
 
     def release(self, key: str) -> None:

@@ -620,16 +620,6 @@ class Journal(SenderLock, Transitions, OptOuts):
 
     # --- the do-not-contact list ----------------------------------------------
 
-    def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
-        """Add addresses (compared case-insensitively); returns how many were new."""
-        rows = [(email_key(e), reason, db_time(now)) for e in emails if e.strip()]
-        with self._db(write=True) as db:
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO suppression (email, reason, created_at) VALUES (?, ?, ?)", rows
-            )
-            return db.total_changes - before
-
     def unsuppress(self, emails: Iterable[str]) -> int:
         """Remove addresses; returns how many were on the list."""
         with self._db(write=True) as db:

@@ -60,7 +60,8 @@ def pg_dump_hint(url: str, target: Path) -> str:
 
     The URL is shown as libpq (and so ``pg_dump``) takes it: without
     greeter's own parameters (``schema=``, ``lease_seconds=``), without the
-    password, and otherwise byte for byte — decoded, ``options=-csearch_path%3Dx``
+    password (left out, not blanked: ``pg_dump`` takes it from ``PGPASSWORD`` or
+    ``~/.pgpass``), and otherwise byte for byte — decoded, ``options=-csearch_path%3Dx``
     became ``-csearch_path=x``, which libpq refuses ("extra key/value separator
     "=" in URI query parameter"). The schema is ``schema=``'s, else the one the
     connection's ``search_path`` finds, asked of the server
@@ -68,6 +69,7 @@ def pg_dump_hint(url: str, target: Path) -> str:
     """
     import shlex
 
+    from greeter.db_url import redact
     from greeter.journal_pg_schema import TABLES, parse_target
 
     where = parse_target(url)
@@ -77,7 +79,7 @@ def pg_dump_hint(url: str, target: Path) -> str:
     tables = f"(the tables {', '.join(TABLES)} and schema_version)"
     return (
         f"a PostgreSQL journal is backed up with pg_dump: {shlex.join(command)}"
-        f" {shlex.quote(libpq_url(where.conninfo))}{unless} {tables}"
+        f" {shlex.quote(redact(where.conninfo, drop=True))}{unless} {tables}"
     )
 
 
@@ -98,35 +100,6 @@ def _schema_pattern(schema: str) -> str:
     """``schema`` as ``pg_dump -n`` matches it exactly: double-quoted unless plain lower case."""
     plain = schema.isascii() and schema.isidentifier() and schema == schema.lower()
     return schema if plain else '"' + schema.replace('"', '""') + '"'
-
-
-#: The query parameters that carry a password (as :mod:`greeter.db_url` blanks them).
-_PASSWORD_PARAMS = frozenset({"password", "passwd", "sslpassword"})
-
-
-def libpq_url(conninfo: str) -> str:
-    """``conninfo`` (a ``postgresql://`` URL) without its password, every other byte as written.
-
-    A command must keep libpq's percent-encoding. The password is left out, not
-    blanked as :func:`greeter.db_url.redact` shows it: ``pg_dump`` then takes it
-    from ``PGPASSWORD`` or ``~/.pgpass``.
-    """
-    from urllib.parse import unquote, urlsplit
-
-    from greeter.db_url import unsplit
-
-    parts = urlsplit(conninfo)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, address = netloc.rsplit("@", 1)
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}@{address}" if user else address
-    kept = [
-        piece
-        for piece in (parts.query.split("&") if parts.query else [])
-        if unquote(piece.partition("=")[0]).lower() not in _PASSWORD_PARAMS
-    ]
-    return unsplit(parts.scheme, netloc, parts.path, "&".join(kept), parts.fragment)
 
 
 def check_target(target: Path, protected: Iterable[OwnFile], *, force: bool) -> None:

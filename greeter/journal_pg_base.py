@@ -625,19 +625,6 @@ class PgJournalBase:
 
     # --- the do-not-contact list ----------------------------------------------------------------
 
-    def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
-        """Add addresses (compared case-insensitively); returns how many were new."""
-        clean = sorted({email_key(e) for e in emails if e.strip()})
-        return self._run(
-            lambda conn, _: (
-                conn.execute(
-                    "INSERT INTO suppression (email, reason, created_at)"
-                    " SELECT e, %s, %s FROM unnest(%s::text[]) e ON CONFLICT DO NOTHING",
-                    (reason, aware(now), clean),
-                ).rowcount
-            )
-        )
-
     def unsuppress(self, emails: Iterable[str]) -> int:
         """Remove addresses; returns how many were on the list."""
         clean = [email_key(e) for e in emails]

@@ -549,7 +549,12 @@ class JournalStore(Protocol):
         """Remember that ``fingerprint`` was said of ``name`` at ``now``, replacing what was said before."""
 
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
-        """Add addresses (compared as :func:`greeter.contacts.email_key` does); how many were new."""
+        """Add addresses (compared as :func:`greeter.contacts.email_key` does); how many were new.
+
+        Written here once: :meth:`suppress_dated` with one reason and moment for all, on every
+        backend (they inherit it by subclassing this protocol).
+        """
+        return self.suppress_dated(Suppression(email, reason, now) for email in emails)
 
     def unsuppress(self, emails: Iterable[str]) -> int:
         """Remove addresses; returns how many were on the list."""

@@ -31,17 +31,18 @@ of one.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import io
 import os
 import pickle
 import stat
-import tempfile
 from functools import cache
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
+
+from greeter.cache_dir import write_cache_file
 
 __all__ = ["TemplateCode", "generator_digest"]
 
@@ -88,16 +89,9 @@ class TemplateCode(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         if not self._ready(create=True):
             return
-        with contextlib.suppress(OSError):
-            fd, tmp = tempfile.mkstemp(dir=self._folder, prefix=".code-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    bucket.write_bytecode(fh)
-                os.replace(tmp, self._folder / f"{bucket.key}.code")
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+        code = io.BytesIO()
+        bucket.write_bytecode(code)
+        write_cache_file(self._folder / f"{bucket.key}.code", code.getvalue())
 
     def clear(self) -> None:
         """Jinja's API; greeter never clears (a changed source or generator gets a new key)."""

@@ -12,11 +12,11 @@ from datetime import date
 
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from greeter.config_loader import parse_settings
 from greeter.db_url import redact, split_schema, userinfo_problem
 from greeter.errors import ConfigError
-from greeter.journal_backup import libpq_url
 from tests import databases
 
 #: (configured, shown): the password gone, the rest byte for byte.
@@ -101,7 +101,47 @@ def test_a_local_socket_url_without_a_host_and_with_a_schema_connects() -> None:
 
 
 def test_a_backups_pg_dump_url_keeps_its_slashes() -> None:
-    assert libpq_url("postgresql:///test?password=x&sslmode=require") == "postgresql:///test?sslmode=require"
+    assert (
+        redact("postgresql:///test?password=x&sslmode=require", drop=True)
+        == "postgresql:///test?sslmode=require"
+    )
+
+
+#: (configured, for a command): the password left out, not blanked — pg_dump takes it from
+#: PGPASSWORD or ~/.pgpass, which even an empty ``password=`` would override.
+DROPPED = [
+    ("postgresql://u:pw@db/crm?sslrootcert=%2Fetc%2Fca.pem&password=x", "postgresql://u@db/crm?sslrootcert=%2Fetc%2Fca.pem"),
+    ("mariadb://crm@db:3306/crm?PASSWORD=a+b&sslpassword=%41", "mariadb://crm@db:3306/crm"),
+    ("postgresql://db/crm?pass%77ord=x%2Fy&sslmode=", "postgresql://db/crm?sslmode="),
+    ("postgresql://db/crm?password=", "postgresql://db/crm"),
+    ("postgresql://u:pw@db/crm?a=1&a=2", "postgresql://u@db/crm?a=1&a=2"),
+    ("postgresql://:pw@/crm?host=/tmp", "postgresql:///crm?host=/tmp"),
+    ("postgresql://u:pw@db/crm#", "postgresql://u@db/crm#"),  # libpq's database is "crm#"
+    ("postgresql://u:pw@db:port/crm", "postgresql://…"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("configured", "command"), DROPPED)
+def test_for_a_command_the_password_is_left_out(configured: str, command: str) -> None:
+    assert redact(configured, drop=True) == command
+
+
+@pytest.mark.parametrize(
+    "configured",
+    [
+        "postgresql://u:s3cr%40t@db:5432/crm?options=-csearch_path%3Dj%20-cx%3D1&password=p&sslmode=require",
+        "postgresql:///crm?password=x&host=%2Fvar%2Frun",
+        "postgresql://:pw@/crm?host=/tmp&application_name=a+b",
+        "postgresql://u:pw@db/crm?sslpassword=&connect_timeout=5",
+        "postgresql://u:pw@db/crm#",
+        "postgresql://u@db",
+    ],
+)
+def test_libpq_reads_the_command_url_as_the_configured_one_but_for_the_password(configured: str) -> None:
+    """Read by libpq itself: the URL pg_dump is told names the same server, database and options."""
+    secret = {"password", "sslpassword"}
+    wanted = {k: v for k, v in conninfo_to_dict(configured).items() if k not in secret}
+    assert conninfo_to_dict(redact(configured, drop=True)) == wanted
 
 
 @pytest.mark.parametrize(

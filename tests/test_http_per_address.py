@@ -94,7 +94,7 @@ def test_one_address_flooding_half_open_requests_leaves_livez_answering(tmp_path
 def test_addresses_are_counted_apart_and_forgotten_when_their_connections_close() -> None:
     cap = PeerCap(2)
     assert [cap.admit("10.0.0.1") for _ in range(3)] == [True, True, False]
-    assert cap.admit("10.0.0.2") and cap.refused == 1
+    assert cap.admit("10.0.0.2") and cap.refusals.total == 1
     cap.release("10.0.0.1")
     assert cap.admit("10.0.0.1")
     for _ in range(2):

@@ -541,6 +541,12 @@ def test_suppression_list_shows_reason_and_time_and_ignores_case_as_the_planner_
     assert [s.email for s in journal.suppression_list()] == ["anna@example.com", "ivan@example.com"]
 
 
+def test_both_journals_suppress_through_one_body() -> None:
+    """``suppress`` is ``suppress_dated`` with one reason and moment, written once for both backends:
+    each had its own copy of the other's INSERT."""
+    assert Journal.suppress is PgJournal.suppress is JournalStore.suppress
+
+
 def test_sender_lock_held_by_another_process_names_its_pid(tmp_path: Path) -> None:
     db = tmp_path / "j.sqlite3"
     Journal.open(str(db), now=NOW).close()

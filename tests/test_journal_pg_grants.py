@@ -28,6 +28,7 @@ import pytest
 from greeter.check_delivery import check_databases
 from greeter.check_report import CheckReport
 from greeter.db_checks import journal_status
+from greeter.db_url import redact
 from greeter.errors import JournalError
 from greeter.journal_backup import pg_dump_hint
 from greeter.journal_pg import PgJournal
@@ -262,10 +263,11 @@ def test_the_pg_dump_line_keeps_the_urls_encoding_and_names_the_search_path_sche
 
 
 def test_the_pg_dump_url_leaves_out_the_password_and_keeps_every_other_byte() -> None:
-    from greeter.journal_backup import libpq_url  # imported here: the other tests run without it
-
     url = "postgresql://u:s3cr%40t@db:5432/crm?options=-csearch_path%3Dj%20-cx%3D1&password=p&sslmode=require"
-    assert libpq_url(url) == "postgresql://u@db:5432/crm?options=-csearch_path%3Dj%20-cx%3D1&sslmode=require"
+    assert (
+        redact(url, drop=True)
+        == "postgresql://u@db:5432/crm?options=-csearch_path%3Dj%20-cx%3D1&sslmode=require"
+    )
     hint = pg_dump_hint("postgresql://u@127.0.0.1:1/crm?schema=Mixed_Case", Path("out.dump"))
     assert "pg_dump -n '\"Mixed_Case\"' -Fc -f out.dump postgresql://u@127.0.0.1:1/crm " in hint, hint
 
