@@ -204,12 +204,9 @@ def test_200k_rows_stream_through_in_little_memory(backend: str) -> None:
             count += 1
             last = cells
 
-    started = time.perf_counter()
     growth = peak_growth_mib(stream)
-    elapsed = time.perf_counter() - started
     assert count == 200_001 and last[:2] == ["200000", "user200000@example.com"] and len(last[6]) == 200
     assert growth < 16, f"peak memory grew by {growth:.1f} MiB while streaming 200k rows"
-    assert elapsed < 15
 
 
 @pytest.mark.parametrize(
