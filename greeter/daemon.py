@@ -97,6 +97,7 @@ from greeter.daemon_runs import (
     run_status,
 )
 from greeter.delivery_health import delivery_problem
+from greeter.entry import started
 from greeter.errors import (
     EXIT_BUG,
     EXIT_USAGE,
@@ -309,6 +310,7 @@ class Daemon:
         )
         self._scheduler.start()
         self._started = True
+        started()  # start-up's objects out of every later collection, the collector's pace back
         log.info(
             "started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now(),
             version=__version__,

@@ -28,6 +28,7 @@ from greeter.delivery import Deliverer, Leased, Summary, is_due, letter_deadline
 from greeter.delivery_batch import send_batch
 from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
+from greeter.entry import started
 from greeter.errors import (
     CLOCK_TOLERANCE,
     EXIT_PROBLEMS,
@@ -689,6 +690,7 @@ def send_once(
     result says which signal did.
     """
     cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce)
+    started()  # the command's start-up (imports, config, plan) ends here: letters come next
     said = journal.notice(CONTACT_PROBLEMS)  # read before sending: a journal failing here sent nothing
     if not dry_run:
         if signals is None:
