@@ -179,10 +179,11 @@ _LATIN_SURNAME_ENDINGS: Final = (
     "skii",
     "skaya",
     "enko",
-    "uly",  # Kazakh surnames of the patronymic's form: Abishuly, Nurlanqyzy
-    "qyzy",
-    "kyzy",
 )
+#: A Kazakh surname of the patronymic's form in Latin letters (Abishuly, Nurlanqyzy): a first word
+#: so ending is a surname too; a last word so ending is no surname but the patronymic's place
+#: ("Zhumabaev Serik Bolatuly"), so :func:`_latin_surname_first` reads the two apart.
+_LATIN_TURKIC_SURNAME_ENDINGS: Final = ("uly", "qyzy", "kyzy")
 
 
 def _language(locale: str | None) -> str:
@@ -320,9 +321,8 @@ def _latin_surname_first(words: list[str]) -> bool:
     most likely in the CRM's «Фамилия Имя» order. Read so, with the row's
     warning: the one case where the order of a Latin name is a real question.
     """
-    return words[0].lower().endswith(_LATIN_SURNAME_ENDINGS) and not words[-1].lower().endswith(
-        _LATIN_SURNAME_ENDINGS
-    )
+    first = words[0].lower().endswith(_LATIN_SURNAME_ENDINGS + _LATIN_TURKIC_SURNAME_ENDINGS)
+    return first and not words[-1].lower().endswith(_LATIN_SURNAME_ENDINGS)
 
 
 def _surname_first(words: list[str]) -> bool:

@@ -104,6 +104,18 @@ def test_a_kazakh_surname_in_latin_letters_is_read_first_as_ivanov_is() -> None:
     assert tuple(read_full_name("Nursultan Abishuly").parts) == ("Abishuly", "Nursultan", "")
 
 
+def test_a_latin_kazakh_patronymic_last_keeps_the_russian_order_of_a_latin_name() -> None:
+    """QA: «Zhumabaev Serik Bolatuly» greeted «Здравствуйте, Zhumabaev!» once -uly counted as a
+    surname's ending on the last word too; the patronymic's place is no surname's."""
+    read = read_full_name("Zhumabaev Serik Bolatuly", "ru")
+    assert (read.parts.last_name, read.parts.first_name, read.parts.patronymic) == (
+        "Zhumabaev",
+        "Serik",
+        "Bolatuly",
+    )
+    assert read.order == "last name, first name, patronymic"
+
+
 # 3. The letter: Уважаемый/Уважаемая, the patronymic as written, the rest declined.
 
 
