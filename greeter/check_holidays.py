@@ -72,6 +72,10 @@ def holiday_problems(
                 # Letters in a language: its speakers abroad are meant too (a national holiday for
                 # everyone rightly passes the other countries' clients by, and is not told).
                 messages.extend(m for m in [_unreached(occ.holiday, default, applies, reached[index])] if m)
+            elif default not in applies and client_countries.get(default):
+                messages.extend(
+                    m for m in [_renamed(occ.holiday, default, applies, client_countries, years, today)] if m
+                )
         messages.extend(m for country in applies if (m := _several_days(occ.holiday, country, years)))
         where = ("occasions", index, "holiday")
         line, col = locate(config_file, where)
@@ -190,6 +194,39 @@ def _listed(
     else:
         said += "; greet them by their calendar's name in an occasion with audience.countries"
     return [said]
+
+
+def _renamed(
+    name: str, default: str, applies: list[str], clients: Mapping[str, int], years: list[int], today: date
+) -> str | None:
+    """The default country's calendar names ``name``'s day otherwise: its clients are not greeted on it.
+
+    An Almaty office's ``holiday: "Nowruz"`` (Uzbekistan's name; Kazakhstan's
+    calendar says "Nowruz Holiday") greeted the Uzbek clients and passed the
+    fifteen Kazakh ones by, with no row and no word — with ``audience.countries``
+    it is :func:`_listed`'s warning. Without it, a national holiday of another
+    country rightly passes the others by (Thanksgiving in a Russian project is
+    not told), so only a holiday that the default country's calendar has within
+    a day of it, under another name, is taken for a name written wrong; the
+    fix is that name, or ``country:`` to say the other country's clients alone
+    are meant (which also silences this).
+    """
+    owner = next((c for c in applies if clients.get(c)), applies[0] if applies else None)
+    day = _next_day(owner, name, years, today) if owner is not None else None
+    found = _called_on(default, day, 1) if day is not None else None
+    if owner is None or day is None or found is None:
+        return None
+    lacking = {c: n for c, n in clients.items() if n and c not in applies and has_calendar(c)}
+    ordered = sorted(lacking, key=lambda c: (-lacking[c], c))
+    near = {c: f for c in ordered if (f := _called_on(c, day, 1)) is not None}
+    who = listed([f"{c} ({lacking[c]})" for c in ordered])
+    return (
+        f"{sum(lacking.values())} client(s) in countries without a holiday named {name!r} — {who} — are not"
+        f" greeted on it (no plan shows them): {have([owner])} it on {day:%d.%m}; {_calls(near, list(near))};"
+        f" write {default}'s name (defaults.country), holiday: {found[0]!r}, to greet them on that day (a"
+        f" client whose calendar has no holiday of that name is greeted on {default}'s), or country: {owner}"
+        f" if {owner}'s clients alone are meant"
+    )
 
 
 def _next_day(country: str, name: str, years: list[int], today: date) -> date | None:

@@ -90,3 +90,26 @@ def test_womens_day_on_the_same_day_under_another_name_is_no_reason_to_leave_cli
         ' AZ calls it "Women\'s Day", UZ "Women\'s Day" on the same day; no action needed'
     )
     assert "add audience.countries" not in warning
+
+
+def test_nowruz_without_an_audience_says_the_default_countrys_calendar_calls_it_otherwise(
+    tmp_path: Path,
+) -> None:
+    """QA: with no ``audience.countries`` the Kazakh clients were passed by with no word at all."""
+    (warning,) = _warnings(tmp_path, '{name: nauryz, title: Наурыз, holiday: "Nowruz", template: holiday}')
+    assert warning == (
+        "23 client(s) in countries without a holiday named 'Nowruz' — KZ (15), AZ (3), KG (3), RU (2) — are"
+        " not greeted on it (no plan shows them): UZ has it on 21.03; KZ calls it 'Nowruz Holiday' (21.03),"
+        " AZ 'Spring Festival' (20.03), KG 'Nooruz Holiday' (21.03); write KZ's name (defaults.country),"
+        " holiday: 'Nowruz Holiday', to greet them on that day (a client whose calendar has no holiday of"
+        " that name is greeted on KZ's), or country: UZ if UZ's clients alone are meant"
+    )
+
+
+def test_another_countrys_national_holiday_without_an_audience_is_not_told(tmp_path: Path) -> None:
+    """Thanksgiving in a Kazakh project: KZ has no holiday near it, so the US clients alone are meant."""
+    clients = {"KZ": 15, "US": 2}
+    occasion = '{name: thanks, title: Thanksgiving, holiday: "Thanksgiving Day", template: holiday}'
+    assert _warnings(tmp_path, occasion, clients) == []
+    named = '{name: nauryz, title: Наурыз, holiday: "Nowruz", template: holiday, country: UZ}'
+    assert _warnings(tmp_path, named) == []  # country: says whose clients are meant
