@@ -180,7 +180,11 @@ def starter_files(
     if locale != STARTER_LOCALE or country is not None:
         code = project_country(locale, country)[0]
         text = localized_config(
-            config.read_text(encoding="utf-8"), locale, country, holiday_names(code), shared_holidays(code)
+            config.read_text(encoding="utf-8"),
+            locale,
+            country,
+            holiday_names(code, locale=locale),
+            shared_holidays(code),
         )
         content = text.encode("utf-8")
     files = [StarterFile(config, PurePosixPath(DEFAULT_CONFIG), content)]
@@ -218,11 +222,12 @@ def starter_files(
     return files
 
 
-def holiday_names(country: str, year: int | None = None) -> tuple[str, ...]:
+def holiday_names(country: str, year: int | None = None, locale: str = STARTER_LOCALE) -> tuple[str, ...]:
     """The English names of ``country``'s public holidays in ``year`` (default: this one), by date,
-    when :data:`~greeter.starter_countries.HOLIDAYS` has no example for it (else none, not asked):
-    the config then lists them for ``holiday:``. None either where the library has no calendar."""
-    if country.split("-")[0].upper() in starter_countries.HOLIDAYS:
+    when :data:`~greeter.starter_countries.HOLIDAYS` has no example for it in ``locale`` (else none,
+    not asked): the config then lists them for ``holiday:``. None either where the library has no
+    calendar."""
+    if starter_countries.examples_for(country, locale):
         return ()
     from datetime import date
 

@@ -49,6 +49,9 @@ class HolidayExample:
     name: str  # the occasion's name (the templates word ``christmas`` themselves)
     title: str
     holiday: str  # as the holidays library names it for the country
+    #: The language of ``title``, when it is not the project's whatever it is (a Kazakh office's
+    #: Russian «Наурыз»): offered in a project of that language alone (an English one lists names).
+    locale: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,28 +285,29 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
     ),
     # Offices of Russian-speaking teams (init --country KZ): titled in Russian, as they write.
     "KZ": (
-        HolidayExample("kz_nauryz", "Наурыз", "Nowruz Holiday"),  # 21–23 March
-        HolidayExample("kz_independence", "День Независимости", "Independence Day"),  # 16 December
+        HolidayExample("kz_nauryz", "Наурыз", "Nowruz Holiday", "ru"),  # 21–23 March
+        HolidayExample("kz_independence", "День Независимости", "Independence Day", "ru"),  # 16 December
     ),
     "UZ": (
-        HolidayExample("uz_navruz", "Навруз", "Nowruz"),  # 21 March
-        HolidayExample("uz_independence", "День независимости", "Independence Day"),  # 1 September
+        HolidayExample("uz_navruz", "Навруз", "Nowruz", "ru"),  # 21 March
+        HolidayExample("uz_independence", "День независимости", "Independence Day", "ru"),  # 1 September
     ),
     "KG": (
-        HolidayExample("kg_nooruz", "Нооруз", "Nooruz Holiday"),  # 21 March
-        HolidayExample("kg_independence", "День независимости", "Independence Day"),  # 31 August
+        HolidayExample("kg_nooruz", "Нооруз", "Nooruz Holiday", "ru"),  # 21 March
+        HolidayExample("kg_independence", "День независимости", "Independence Day", "ru"),  # 31 August
     ),
     "AZ": (
-        HolidayExample("az_novruz", "Новруз", "Spring Festival"),  # 20–24 March
-        HolidayExample("az_independence", "День независимости", "Independence Day"),  # 28 May
+        HolidayExample("az_novruz", "Новруз", "Spring Festival", "ru"),  # 20–24 March
+        HolidayExample("az_independence", "День независимости", "Independence Day", "ru"),  # 28 May
     ),
     "BY": (
         HolidayExample(
             "by_independence",
             "День Независимости",
             "Independence Day of the Republic of Belarus (Day of the Republic)",  # 3 July
+            "ru",
         ),
-        HolidayExample("christmas", "Рождество Христово", "Orthodox Christmas Day"),  # 7 January
+        HolidayExample("christmas", "Рождество Христово", "Orthodox Christmas Day", "ru"),  # 7 January
     ),
 }
 
@@ -387,8 +391,9 @@ def with_occasions(
     body, titles = section.group(), LANGUAGES[locale].titles
     # The Russian sample's clients stay in Russia (and a few elsewhere): the country's own holiday
     # is its clients' alone there, not greeted to them on its date.
-    examples = _examples(country, calendar, only_there=locale == "ru")
-    shared = shared or {}
+    examples = _examples(country, locale, calendar, only_there=locale == "ru")
+    # Their words are Russian (title «8 Марта», the Russian sample's tag 8mar): Russian projects'.
+    shared = shared if shared and locale == "ru" else {}
     parts: list[str] = []
     last = 0
     russian_end, commented = None, False  # where Russia's holidays end; whether one is commented out
@@ -434,11 +439,16 @@ def with_occasions(
     return text[: section.start()] + body + text[section.end() :]
 
 
-def _examples(country: str, calendar: Sequence[str] = (), *, only_there: bool = False) -> str:
+def examples_for(country: str, locale: str) -> tuple[HolidayExample, ...]:
+    """The examples :data:`HOLIDAYS` offers ``country``'s projects in ``locale`` (their titles' language)."""
+    return tuple(h for h in HOLIDAYS.get(country.split("-")[0].upper(), ()) if h.locale in (None, locale))
+
+
+def _examples(country: str, locale: str, calendar: Sequence[str] = (), *, only_there: bool = False) -> str:
     """``country``'s holidays as occasions, the first active, the others commented (none known: a line
     saying how to add one, with the names its ``calendar`` gives, to pick from); ``only_there``:
     each with ``country:`` (dated by its calendar, greeted to its clients alone)."""
-    found = HOLIDAYS.get(country.split("-")[0].upper(), ())
+    found = examples_for(country, locale)
     if not found and calendar:
         import textwrap
 

@@ -85,6 +85,16 @@ def test_each_offered_holiday_is_one_check_knows(tmp_path: Path, country: str) -
     assert "greeter.yaml" not in err, err
 
 
+def test_an_english_project_in_kazakhstan_gets_no_russian_words(tmp_path: Path) -> None:
+    init(tmp_path, "--locale", "en", "--country", "KZ")
+    text = (tmp_path / "greeter.yaml").read_text(encoding="utf-8")
+    assert "Nowruz Holiday" in text and "Наурыз" not in text  # its calendar's names, listed
+    names = {o.name for o in load_settings(tmp_path / "greeter.yaml", today=TODAY).occasions}
+    assert "womens_day" not in names  # titled «8 Марта», for the Russian sample's tag 8mar
+    code, out, err = greeter(tmp_path, "check")
+    assert code == 0 and "greeter.yaml" not in err, out + err
+
+
 def test_russias_holidays_kept_are_those_on_a_day_the_country_keeps() -> None:
     assert shared_holidays("UZ", 2027)["International Women's Day"] == "Women's Day"
     assert "Defender of the Fatherland Day" not in shared_holidays("KZ", 2027)
