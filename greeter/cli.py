@@ -183,8 +183,10 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
     """greeter — personalised greetings, tactfully timed, never sent twice.
 
     Reads clients from a CRM export, finds birthdays, company and first-deal
-    anniversaries and holidays, and greets each client by name and
-    patronymic inside their own working hours, at most a few times a year.
+    anniversaries and holidays, and greets each client by name, in the
+    client's language (the starter's letters: Russian, English, German,
+    Estonian, Hungarian, Serbian; a Russian client by name and patronymic),
+    inside their own working hours, at most a few times a year.
 
     \b
     Exit codes:

@@ -32,7 +32,8 @@ Serbia has not) and rewrote it. So the project is also that language's
 country's (:mod:`greeter.starter_countries`): its zone and days off, titles in
 the language, its sample clients (``data/contacts.<lang>.csv``, written as
 ``data/contacts.csv``) under headers the config names, Russia's holidays
-commented out and the country's own offered. ``--country CC`` names another.
+commented out (but for a day the country keeps too) and the country's own offered.
+``--country CC`` names another.
 
 Importing this module registers the command on the ``greeter`` group; it
 imports neither the config machinery nor Jinja: it only copies files.
@@ -42,7 +43,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
@@ -171,21 +172,27 @@ def starter_files(
     contacts are the language's (:func:`sample_data`) written as ``data/contacts.csv``.
     ``country``: ``init --country``'s, else the language's own (:mod:`greeter.starter_countries`);
     a language's sample clients are then that country's, in its zone
-    (:func:`~greeter.starter_countries.contacts_in_country`). The Russian sample, clients of
-    several countries named in words (Россия, Англия), stays as it is.
+    (:func:`~greeter.starter_countries.contacts_in_country`; the Russian sample's clients in
+    Russia: its others are in Germany, England, Serbia).
     """
     config = root.joinpath(EXAMPLE_CONFIG)
     content = None
     if locale != STARTER_LOCALE or country is not None:
-        calendar = holiday_names(project_country(locale, country)[0])
-        text = localized_config(config.read_text(encoding="utf-8"), locale, country, calendar)
+        code = project_country(locale, country)[0]
+        text = localized_config(
+            config.read_text(encoding="utf-8"),
+            locale,
+            country,
+            holiday_names(code, locale=locale),
+            shared_holidays(code),
+        )
         content = text.encode("utf-8")
     files = [StarterFile(config, PurePosixPath(DEFAULT_CONFIG), content)]
     for name in SAMPLE_DATA:
         source = root.joinpath(*PurePosixPath(sample_data(locale)).parts)
         clients = None
-        if locale != STARTER_LOCALE and country is not None:  # the Russian sample is several countries'
-            code, zone = project_country(locale, country)
+        code, zone = project_country(locale, country)
+        if country is not None and code != starter_countries.LANGUAGES[locale].country:
             try:
                 moved = starter_countries.contacts_in_country(
                     source.read_text(encoding="utf-8"), locale, code, zone
@@ -215,11 +222,12 @@ def starter_files(
     return files
 
 
-def holiday_names(country: str, year: int | None = None) -> tuple[str, ...]:
+def holiday_names(country: str, year: int | None = None, locale: str = STARTER_LOCALE) -> tuple[str, ...]:
     """The English names of ``country``'s public holidays in ``year`` (default: this one), by date,
-    when :data:`~greeter.starter_countries.HOLIDAYS` has no example for it (else none, not asked):
-    the config then lists them for ``holiday:``. None either where the library has no calendar."""
-    if country.split("-")[0].upper() in starter_countries.HOLIDAYS:
+    when :data:`~greeter.starter_countries.HOLIDAYS` has no example for it in ``locale`` (else none,
+    not asked): the config then lists them for ``holiday:``. None either where the library has no
+    calendar."""
+    if starter_countries.examples_for(country, locale):
         return ()
     from datetime import date
 
@@ -232,14 +240,44 @@ def holiday_names(country: str, year: int | None = None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def localized_config(text: str, locale: str, country: str | None = None, calendar: Sequence[str] = ()) -> str:
+def shared_holidays(country: str, year: int | None = None) -> dict[str, str]:
+    """Russia's public holidays in ``year`` (default: this one) that ``country`` has a public holiday
+    on the same day of: Russia's English name → that holiday's there ("International Women's Day"
+    → "Women's Day" for Uzbekistan). Their occasions stay in ``country``'s starter
+    (:func:`~greeter.starter_countries.with_occasions`): an Almaty office's had 8 March commented
+    out as Russia's. None where the library has no calendar for ``country``, or it is Russia."""
+    from datetime import date
+
+    from greeter.holiday_tables import days_of, has_calendar
+
+    if country == "RU" or not has_calendar(country):
+        return {}
+    year = year or date.today().year
+    theirs = days_of(country, year)
+    shared: dict[str, str] = {}
+    for day, russian in days_of("RU", year).items():
+        own = [h.names[0] for h in theirs.get(day, ()) if not h.substitute]
+        for h in russian:
+            if own and not h.substitute:
+                shared.setdefault(h.names[0], own[0])
+    return shared
+
+
+def localized_config(
+    text: str,
+    locale: str,
+    country: str | None = None,
+    calendar: Sequence[str] = (),
+    shared: Mapping[str, str] | None = None,
+) -> str:
     """Pure: the example config for a project in ``locale`` and ``country``, not Russian and Russia.
 
     ``country`` (``init --country``; None: the language's own, :mod:`greeter.starter_countries`)
     sets ``defaults.country`` and ``defaults.timezone`` (:func:`project_country`), comments
     out Russia's public holidays (not another country's) and offers the country's own as
     commented examples (or, for a country greeter has none for, lists ``calendar``'s names:
-    :func:`holiday_names`); the occasions are titled in ``locale``, and ``contacts.columns``
+    :func:`holiday_names`), but for those on a day the country keeps too (``shared``:
+    :func:`shared_holidays`); the occasions are titled in ``locale``, and ``contacts.columns``
     names the headers of that language's sample contacts (:func:`sample_data`).
 
     ``defaults.locale`` says ``locale``; the sender's Russian signature, which
@@ -255,7 +293,7 @@ def localized_config(text: str, locale: str, country: str | None = None, calenda
     try:
         text = starter_countries.with_defaults(text, country, timezone)
         if country != "RU" or locale != STARTER_LOCALE:
-            text = starter_countries.with_occasions(text, locale, country, calendar)
+            text = starter_countries.with_occasions(text, locale, country, calendar, shared)
         if locale == STARTER_LOCALE:
             return text
         text = starter_countries.with_columns(text, starter_countries.LANGUAGES[locale].columns)
@@ -443,8 +481,9 @@ def init(state: State, directory: Path, locale: str, country: str | None) -> Non
     the Russian letters only. Default: ru, the starter as it is. The
     project is that language's country's: its time zone and days off
     (English: GB-ENG), occasion titles in LANG, sample contacts with LANG's
-    headers, Russia's public holidays commented out and the country's own
-    offered as commented examples.
+    headers, Russia's public holidays commented out (but for those on a
+    day the country keeps too: 8 March in KZ) and the country's own offered
+    as examples, the first greeted.
 
     --country CC makes it CC's instead (its time zone: the first the time
     zone database lists where it has several; check defaults.timezone).

@@ -148,8 +148,8 @@ def history(
     said after the rows, on stderr; so is where a contact's greetings to
     its former addresses are. A --contact that is no id but a name (any
     order and case, ё as е, or a surname alone; failing whole words, the
-    start of them: "Кузн" for Кузнецов) is that contact's; when several
-    contacts have it, they are listed (exit 2).
+    start of them: "Schm" for Schmidt, "Кузн" for Кузнецов) is that
+    contact's; when several contacts have it, they are listed (exit 2).
 
     Each row's client (full name, company) is looked up in the contacts
     source (the journal keeps no names), the occasion shown by its title in
@@ -166,7 +166,7 @@ def history(
     birthday greeted on 30 December is in --since 2027-01-01). A date is
     2027-01-01 or 01.01.2027; 2026-11 is the whole month (--since: its
     first day, --until: its last). --occasion takes the title the table
-    shows ("8 Марта") as well as the name.
+    shows ("Christmas", "8 Марта") as well as the name.
 
     --limit N (or --last N) shows only the N latest greetings matching (by
     occasion date, the order of the listing): a whole journal of 50,000

@@ -166,9 +166,10 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     """Write the upcoming greetings as an iCalendar (.ics) file.
 
     One all-day event per letter on the day it leaves, titled as the greeting
-    with each occasion's own day and anniversary ("Поздравление: Иван Петрович
-    Иванов — День рождения 7 января (67 лет)"), described with the send time
-    and the contact. Event UIDs are stable, so importing a newer file into
+    with each occasion's own day and anniversary ("Greeting: Emily Jones —
+    Birthday 12 January (41 years)"; in a Russian project's: "Поздравление:
+    Иван Петрович Иванов — День рождения 7 января (67 лет)"), described
+    with the send time and the contact. Event UIDs are stable, so importing a newer file into
     Outlook or Google Calendar updates instead of duplicating. A range with
     nothing planned still gives a valid calendar (no events) and says so.
 

@@ -20,7 +20,8 @@ project for that country needs instead:
 - the sample contacts' headers (``data/contacts.<lang>.csv`` is written as
   ``data/contacts.csv``), and the gender column's words; with ``--country`` its
   clients are that country's, in its zone (:func:`contacts_in_country`);
-- Russia's public holidays (:data:`RUSSIA_ONLY`) commented out, and the
+- Russia's public holidays (:data:`RUSSIA_ONLY`) commented out but for those on a day the
+  country keeps too (8 March in Kazakhstan, by its name there), and the
   country's own main holidays offered as commented examples, by names the
   ``holidays`` library gives them there (tests uncomment them and run ``check``);
   for a country without a row here, the names its calendar has, listed.
@@ -48,6 +49,9 @@ class HolidayExample:
     name: str  # the occasion's name (the templates word ``christmas`` themselves)
     title: str
     holiday: str  # as the holidays library names it for the country
+    #: The language of ``title``, when it is not the project's whatever it is (a Kazakh office's
+    #: Russian «Наурыз»): offered in a project of that language alone (an English one lists names).
+    locale: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,9 @@ class StarterLanguage:
     titles: Mapping[str, str]
     #: ``contacts.columns`` / ``contacts.dates`` key → the header in the sample file (None: no such column).
     columns: Mapping[str, str | None]
+    #: How the sample names the country in words (the Russian one: «Россия»): its clients there,
+    #: whatever their zone, are moved to ``init --country``'s (:func:`contacts_in_country`).
+    country_names: tuple[str, ...] = ()
 
 
 _RU_TITLES: Final = {
@@ -79,7 +86,29 @@ def _columns(*headers: str | None) -> dict[str, str | None]:
 
 
 LANGUAGES: Final[Mapping[str, StarterLanguage]] = {
-    "ru": StarterLanguage("RU", "Europe/Moscow", _RU_TITLES, {}),
+    "ru": StarterLanguage(
+        "RU",
+        "Europe/Moscow",
+        _RU_TITLES,
+        _columns(
+            "ID",
+            "Email",
+            "Имя",
+            "Отчество",
+            "Фамилия",
+            "Пол",
+            "Компания",
+            "Часовой пояс",
+            "Язык",
+            "Страна",
+            "Категория",
+            "Теги",
+            "Дата рождения",
+            "Дата основания компании",
+            "Первая сделка",
+        ),
+        ("Россия",),
+    ),
     "de": StarterLanguage(
         "DE",
         "Europe/Berlin",
@@ -254,12 +283,39 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
         HolidayExample("christmas", "Christmas", "Christmas Day"),
         HolidayExample("us_independence", "Independence Day", "Independence Day"),
     ),
+    # Offices of Russian-speaking teams (init --country KZ): titled in Russian, as they write.
+    "KZ": (
+        HolidayExample("kz_nauryz", "Наурыз", "Nowruz Holiday", "ru"),  # 21–23 March
+        HolidayExample("kz_independence", "День Независимости", "Independence Day", "ru"),  # 16 December
+    ),
+    "UZ": (
+        HolidayExample("uz_navruz", "Навруз", "Nowruz", "ru"),  # 21 March
+        HolidayExample("uz_independence", "День независимости", "Independence Day", "ru"),  # 1 September
+    ),
+    "KG": (
+        HolidayExample("kg_nooruz", "Нооруз", "Nooruz Holiday", "ru"),  # 21 March
+        HolidayExample("kg_independence", "День независимости", "Independence Day", "ru"),  # 31 August
+    ),
+    "AZ": (
+        HolidayExample("az_novruz", "Новруз", "Spring Festival", "ru"),  # 20–24 March
+        HolidayExample("az_independence", "День независимости", "Independence Day", "ru"),  # 28 May
+    ),
+    "BY": (
+        HolidayExample(
+            "by_independence",
+            "День Независимости",
+            "Independence Day of the Republic of Belarus (Day of the Republic)",  # 3 July
+            "ru",
+        ),
+        HolidayExample("christmas", "Рождество Христово", "Orthodox Christmas Day", "ru"),  # 7 January
+    ),
 }
 
 _SECTION: Final = r"^{}:\n(?:(?:[ #][^\n]*)?\n)*"
 _OCCASION: Final = re.compile(r"^  - name: (\w+)\n(?:(?:    [^\n]*)?\n)*", re.MULTILINE)
 _TITLE: Final = re.compile(r"^(    title: )([^#\n]*?)( *#[^\n]*)?$", re.MULTILINE)
 _COMMENTED_TITLES: Final = re.compile(r"^    # title_by_locale:[^\n]*\n", re.MULTILINE)
+_HOLIDAY: Final = re.compile(r'^(    holiday: )"([^"\n]*)"', re.MULTILINE)
 _COLUMN: Final = re.compile(r"^(    (\w+): )([^#\n]*?)( *#[^\n]*)?$", re.MULTILINE)
 
 
@@ -315,24 +371,46 @@ def with_columns(text: str, columns: Mapping[str, str | None]) -> str:
     return text[: section.start()] + body + text[section.end() :]
 
 
-def with_occasions(text: str, locale: str, country: str, calendar: Sequence[str] = ()) -> str:
+def with_occasions(
+    text: str,
+    locale: str,
+    country: str,
+    calendar: Sequence[str] = (),
+    shared: Mapping[str, str] | None = None,
+) -> str:
     """Titles in ``locale`` (the others' by ``title_by_locale``), Russia's holidays commented out,
     ``country``'s own offered as commented examples after the last of them (for a country
-    :data:`HOLIDAYS` has none of: the names of its ``calendar``, the holidays library's)."""
+    :data:`HOLIDAYS` has none of: the names of its ``calendar``, the holidays library's).
+
+    ``shared``: Russia's holidays (by the name an occasion's ``holiday:`` gives) that ``country``
+    has a public holiday on the same date of, to that holiday's name there: those occasions stay,
+    naming it. An Almaty office's starter had 8 March commented out as "Russia's", though
+    Kazakhstan keeps it too (and Uzbekistan's calendar calls it "Women's Day").
+    """
     section = _section(text, "occasions")
     body, titles = section.group(), LANGUAGES[locale].titles
-    examples = _examples(country, calendar)
+    # The Russian sample's clients stay in Russia (and a few elsewhere): the country's own holiday
+    # is its clients' alone there, not greeted to them on its date.
+    examples = _examples(country, locale, calendar, only_there=locale == "ru")
+    # Their words are Russian (title «8 Марта», the Russian sample's tag 8mar): Russian projects'.
+    shared = shared if shared and locale == "ru" else {}
     parts: list[str] = []
     last = 0
-    commented_end = None
+    russian_end, commented = None, False  # where Russia's holidays end; whether one is commented out
     for block in _OCCASION.finditer(body):
         parts.append(body[last : block.start()])
         name, words = block[1], block.group()
-        if name in RUSSIA_ONLY:
+        holiday = _HOLIDAY.search(words)
+        if name in RUSSIA_ONLY and holiday is not None and holiday[2] in shared:
+            own = json.dumps(shared[holiday[2]], ensure_ascii=False)
+            words = words[: holiday.start(2) - 1] + own + words[holiday.end(2) + 1 :]
+            russian_end = len("".join(parts)) + len(words)
+        elif name in RUSSIA_ONLY:
             words = "".join(
                 ("  # " + line[2:] if line.strip() else line) + "\n" for line in words.splitlines()
             )
-            commented_end = len("".join(parts)) + len(words)
+            russian_end = len("".join(parts)) + len(words)
+            commented = True
         elif name in titles:
             others = {lang: w.titles[name] for lang, w in LANGUAGES.items() if lang != locale}
             words = _COMMENTED_TITLES.sub("", words)
@@ -347,22 +425,30 @@ def with_occasions(text: str, locale: str, country: str, calendar: Sequence[str]
         last = block.end()
     parts.append(body[last:])
     body = "".join(parts)
-    if commented_end is not None:
+    if russian_end is not None:
         notice = (
-            "  # Russia's public holidays above are not this country's: uncomment one with country: RU\n"
-            "  # for clients in Russia. This country's own, by the names its calendar gives them (the\n"
-            "  # first is greeted; uncomment another to greet it too):\n"
+            "  # Russia's public holidays commented out above are not this country's: uncomment one with\n"
+            "  # country: RU for clients in Russia. This country's own, by the names its calendar gives\n"
+            "  # them (the first is greeted; uncomment another to greet it too):\n"
+            if commented
+            else ""
         )
-        body = body[:commented_end].rstrip("\n") + "\n\n" + notice + examples + body[commented_end:]
+        body = body[:russian_end].rstrip("\n") + "\n\n" + notice + examples + body[russian_end:]
     else:
         body = body.rstrip("\n") + "\n\n" + examples + "\n"
     return text[: section.start()] + body + text[section.end() :]
 
 
-def _examples(country: str, calendar: Sequence[str] = ()) -> str:
+def examples_for(country: str, locale: str) -> tuple[HolidayExample, ...]:
+    """The examples :data:`HOLIDAYS` offers ``country``'s projects in ``locale`` (their titles' language)."""
+    return tuple(h for h in HOLIDAYS.get(country.split("-")[0].upper(), ()) if h.locale in (None, locale))
+
+
+def _examples(country: str, locale: str, calendar: Sequence[str] = (), *, only_there: bool = False) -> str:
     """``country``'s holidays as occasions, the first active, the others commented (none known: a line
-    saying how to add one, with the names its ``calendar`` gives, to pick from)."""
-    found = HOLIDAYS.get(country.split("-")[0].upper(), ())
+    saying how to add one, with the names its ``calendar`` gives, to pick from); ``only_there``:
+    each with ``country:`` (dated by its calendar, greeted to its clients alone)."""
+    found = examples_for(country, locale)
     if not found and calendar:
         import textwrap
 
@@ -385,6 +471,7 @@ def _examples(country: str, calendar: Sequence[str] = ()) -> str:
             f"- name: {h.name}",
             f"  title: {h.title}",
             f"  holiday: {json.dumps(h.holiday, ensure_ascii=False)}",
+            *((f"  country: {country.upper()}",) if only_there else ()),
             "  template: holiday",
             "  priority: 30",
         )
@@ -393,8 +480,10 @@ def _examples(country: str, calendar: Sequence[str] = ()) -> str:
 
 
 def contacts_in_country(text: str, locale: str, country: str, timezone: str) -> str:
-    """The sample contacts of ``locale`` (``data/contacts.<locale>.csv``) as clients in ``country``:
-    the rows in the language's own country and zone moved to ``country`` and ``timezone``.
+    """The sample contacts of ``locale`` (``data/contacts.<locale>.csv``; Russian: ``data/contacts.csv``)
+    as clients in ``country``: the rows in the language's own country and zone moved to ``country``
+    and ``timezone`` (the Russian sample's «Россия» rows, of Russia's several zones, all of them:
+    an Almaty office's starter greeted Nauryz to no one, its clients all in Russia).
 
     ``init --locale de --country AT`` wrote an Austrian config over ten clients in
     Europe/Berlin and Germany: preview then timed and dated every letter by Germany's
@@ -421,12 +510,15 @@ def contacts_in_country(text: str, locale: str, country: str, timezone: str) -> 
     zone_at, country_at = rows[0].index(zone_column), rows[0].index(country_column)
     for row in rows[1:]:
         if len(row) > max(zone_at, country_at):
+            if row[country_at] in own.country_names:  # a country in words: its clients, every zone
+                row[zone_at], row[country_at] = timezone, country
             if row[zone_at] == own.timezone:
                 row[zone_at] = timezone
             if row[country_at] == own.country:
                 row[country_at] = country
     out = io.StringIO(newline="")
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    ending = "\r\n" if header.endswith("\r") else "\n"  # the Russian sample's is CRLF
+    csv.writer(out, delimiter=delimiter, lineterminator=ending).writerows(rows)
     return out.getvalue()
 
 

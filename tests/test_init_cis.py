@@ -1,0 +1,102 @@
+"""``greeter init --country KZ`` (and UZ, KG, AZ, BY): a Russian-speaking office outside Russia.
+
+An Almaty office's starter had 8 March commented out as "Russia's holiday",
+though Kazakhstan keeps it too, offered no Nauryz nor Independence Day to
+follow ("greeter knows no example holiday for this country"), and its sample
+clients were all in Russia. Here each such starter greets the occasions its
+country shares with Russia, offers its own by names ``check`` knows, titled in
+Russian, and ``check`` and ``preview`` accept it as written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from greeter.cli import main
+from greeter.cli_init import shared_holidays
+from greeter.config_loader import load_settings
+from greeter.starter_countries import HOLIDAYS
+from tests.conftest import TODAY
+
+#: The Monday before Nauryz (Sunday 21 March 2027), at the office.
+NOW = "2027-03-15T10:00:00+05:00"
+
+
+def init(folder: Path, *args: str) -> None:
+    done = CliRunner().invoke(main, ["init", str(folder), *args])
+    assert done.exit_code == 0, done.output
+
+
+def greeter(project: Path, *args: str) -> tuple[int, str, str]:
+    done = CliRunner().invoke(main, ["--config", str(project / "greeter.yaml"), *args, "--now", NOW])
+    return done.exit_code, done.stdout, done.stderr
+
+
+def _all_uncommented(text: str, names: set[str]) -> str:
+    pattern = re.compile(r"^  # - name: (\w+)\n(?:  #   [^\n]*\n)+", re.MULTILINE)
+
+    def live(found: re.Match[str]) -> str:
+        if found[1] not in names:
+            return found.group()
+        return "".join("  " + line[4:] + "\n" for line in found.group().splitlines())
+
+    return pattern.sub(live, text)
+
+
+def test_a_kazakh_starter_greets_8_march_and_nauryz(tmp_path: Path) -> None:
+    init(tmp_path, "--country", "KZ")
+    settings = load_settings(tmp_path / "greeter.yaml", today=TODAY)
+    occasions = {o.name: o for o in settings.occasions}
+    assert occasions["womens_day"].holiday == "International Women's Day"  # 8 March: KZ's too
+    assert "defender_day" not in occasions  # 23 February is no holiday there (its own is 7 May)
+    assert (occasions["kz_nauryz"].title, occasions["kz_nauryz"].holiday) == ("Наурыз", "Nowruz Holiday")
+
+    code, out, err = greeter(tmp_path, "check")
+    assert code == 0 and out.rstrip().endswith("check: OK"), out + err
+    assert "greeter.yaml" not in err, err  # no warning of the config's (the sample's own two stay)
+    assert "30 loaded from 30 rows, 0 rejected, 2 warning(s)" in out, out
+
+    code, out, err = greeter(tmp_path, "preview", "--days", "14", "--format", "json")
+    assert code == 0, err
+    letters = [d for d in json.loads(out) if d["status"] == "send"]
+    nauryz = [d for d in letters if d["occasion"] == "kz_nauryz"]
+    assert nauryz and {d["timezone"] for d in nauryz} == {"Asia/Almaty"}, nauryz
+    assert {d["send_at"][:10] for d in nauryz} == {"2027-03-19"}, nauryz  # the Friday before
+    assert "«Наурыз»" in nauryz[0]["subject"], nauryz[0]
+
+
+@pytest.mark.parametrize("country", ["KZ", "UZ", "KG", "AZ", "BY"])
+def test_each_offered_holiday_is_one_check_knows(tmp_path: Path, country: str) -> None:
+    init(tmp_path, "--country", country)
+    config = tmp_path / "greeter.yaml"
+    names = {h.name for h in HOLIDAYS[country]}
+    config.write_text(_all_uncommented(config.read_text(encoding="utf-8"), names), encoding="utf-8")
+    settings = load_settings(config, today=TODAY)
+    occasions = {o.name: o for o in settings.occasions}
+    assert {n: occasions[n].holiday for n in names} == {h.name: h.holiday for h in HOLIDAYS[country]}
+    assert "womens_day" in occasions and "defender_day" not in occasions
+    code, out, err = greeter(tmp_path, "check")
+    assert code == 0 and out.rstrip().endswith("check: OK"), out + err
+    assert "greeter.yaml" not in err, err
+
+
+def test_an_english_project_in_kazakhstan_gets_no_russian_words(tmp_path: Path) -> None:
+    init(tmp_path, "--locale", "en", "--country", "KZ")
+    text = (tmp_path / "greeter.yaml").read_text(encoding="utf-8")
+    assert "Nowruz Holiday" in text and "Наурыз" not in text  # its calendar's names, listed
+    names = {o.name for o in load_settings(tmp_path / "greeter.yaml", today=TODAY).occasions}
+    assert "womens_day" not in names  # titled «8 Марта», for the Russian sample's tag 8mar
+    code, out, err = greeter(tmp_path, "check")
+    assert code == 0 and "greeter.yaml" not in err, out + err
+
+
+def test_russias_holidays_kept_are_those_on_a_day_the_country_keeps() -> None:
+    assert shared_holidays("UZ", 2027)["International Women's Day"] == "Women's Day"
+    assert "Defender of the Fatherland Day" not in shared_holidays("KZ", 2027)
+    assert shared_holidays("AT", 2027).get("International Women's Day") is None
+    assert shared_holidays("RU", 2027) == {}
