@@ -296,6 +296,12 @@ _RULES: list[_Rule] = [
         lambda m, t: f"страна клиента {m[1]} не из: {m[2]}",
     ),
     (
+        re.compile(r"(\S+)'s calendar has no holiday named '(.+?)'(?:; it calls (\d\d\.\d\d) '(.+)')?"),
+        lambda m, t: (
+            f"в календаре {m[1]} нет праздника «{m[2]}»" + (f"; {m[3]} в нём — «{m[4]}»" if m[3] else "")
+        ),
+    ),
+    (
         re.compile(r"the letter's locale (.*) is not one of: (.*)"),
         lambda m, t: f"язык письма {m[1]} не из: {m[2]}",
     ),

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
-from greeter.holiday_tables import days_of, derived, looked_up_days
+from greeter.holiday_tables import days_of, derived, has_calendar, library_countries, looked_up_days
 from greeter.plan_types import Hit
 from greeter.sources.dates import is_yearless
 from greeter.wording import counted
@@ -177,12 +177,47 @@ def holiday_country(name: str, country: str, default_country: str, years: range)
     (a Russian name, "День Победы", for a client in Kazakhstan) keeps the
     default country's date, as before countries were asked.
     """
-    if country == default_country:
-        return country
-    wanted = holiday_key(name)
-    if any(_observed_days(country, wanted, year) for year in range(years.start - 1, years.stop + 1)):
+    if country == default_country or has_holiday(country, name, years):
         return country
     return default_country
+
+
+def named_countries(settings: Settings) -> tuple[str, ...]:
+    """The countries a config names — ``defaults.country``, each occasion's ``country:`` and
+    ``audience.countries`` — in that order, each once (as ``check`` takes the config's)."""
+    occasions = settings.occasions
+    return tuple(
+        dict.fromkeys(
+            [
+                settings.defaults.country,
+                *(o.country for o in occasions if o.country),
+                *(c for o in occasions for c in o.audience.countries or ()),
+            ]
+        )
+    )
+
+
+def has_holiday(country: str, name: str, years: range) -> bool:
+    """Whether ``country``'s calendar has a holiday called ``name`` in ``years`` or a year either side."""
+    wanted = holiday_key(name)
+    return any(_observed_days(country, wanted, year) for year in range(years.start - 1, years.stop + 1))
+
+
+def not_in_calendar(country: str, name: str, day: date) -> str:
+    """Why a client of ``country`` gets no letter for holiday ``name`` on ``day`` (another country's).
+
+    The ``outside_audience`` detail of :meth:`HolidayStep.hits_for`'s refused hits:
+    "KZ's calendar has no holiday named 'Nowruz'; it calls 21.03 'Nowruz Holiday'" —
+    the name the client's calendar has on that day or a day off it, which is what a
+    marketer writes in an occasion of its own. Asked once per (country, day) of a plan.
+    """
+    said = f"{country}'s calendar has no holiday named {name!r}"
+    for offset in (0, -1, 1):
+        on = day + timedelta(days=offset)
+        found = next((h for h in days_of(country, on.year).get(on, ()) if not h.substitute), None)
+        if found is not None:
+            return f"{said}; it calls {on:%d.%m} {found.names[0]!r}"
+    return said
 
 
 def countries_having(
@@ -309,33 +344,97 @@ class _FieldRule:
     template: str
 
 
-#: A contact-independent occasion's hits but for the contact: (name, day, priority, template, moved).
-FixedHits = tuple[tuple[str, date, int, str, bool], ...]
+#: A contact-independent occasion's hits but for the contact: (name, day, priority, template, moved,
+#: outside) — ``outside``: why the client is no audience of it (:attr:`Hit.outside`), else None.
+FixedHits = tuple[tuple[str, date, int, str, bool, "str | None"], ...]
 
 
 class HolidayStep:
     """A holiday without a ``country``: dated by each client's country (:func:`holiday_country`).
 
-    Asked once per country: :meth:`OccasionTable._steps_for` keeps the answer.
+    Asked once per country: :meth:`OccasionTable._prepare` keeps the answer.
     """
 
-    __slots__ = ("default", "default_country", "end", "occ", "start")
+    __slots__ = ("_answers", "_owner", "default", "default_country", "end", "named", "occ", "start", "years")
 
     def __init__(
-        self, occ: Occasion, default_country: str, start: date, end: date, default: FixedHits
+        self,
+        occ: Occasion,
+        default_country: str,
+        start: date,
+        end: date,
+        default: FixedHits,
+        named: Sequence[str] = (),
     ) -> None:
         self.occ, self.default_country, self.start, self.end = occ, default_country, start, end
         self.default = default
+        #: The countries the config names (:func:`named_countries`): whose the name is, before the library's.
+        self.named = named
+        self.years = range(start.year, end.year + 2)  # days_before shifts by at most 60 days
+        #: Whose calendar dates the refused hits (:meth:`_owner_country`): unset until asked.
+        self._owner: tuple[str | None] | None = None
+        #: :meth:`hits_for`'s answers by country: asked again for each ``today`` of a plan.
+        self._answers: dict[str | None, FixedHits] = {}
 
     def hits_for(self, country: str | None) -> FixedHits:
-        """The hits for a client of ``country`` (None: the default country)."""
-        if country is None or country == self.default_country:
-            return self.default
+        """The hits for a client of ``country`` (None: the default country).
+
+        A client whose calendar has no holiday of that name, under a default
+        country without one either, was given no hit: no letter, and no row
+        saying why (an Almaty office's «Nowruz», Uzbekistan's name, greeted its
+        Kazakh clients nowhere). They get the days of the country the name is
+        (:meth:`_owner_country`), refused (:attr:`Hit.outside`, worded by
+        :func:`not_in_calendar`): ``outside_audience`` skips, one per day.
+        """
+        found = self._answers.get(country)
+        if found is None:
+            found = self._answers[country] = self._hits_for(country)
+        return found
+
+    def _hits_for(self, country: str | None) -> FixedHits:
         occ, holiday = self.occ, self.occ.holiday or ""
-        years = range(self.start.year, self.end.year + 2)  # days_before shifts by at most 60 days
-        whose = holiday_country(holiday, country, self.default_country, years)
-        days = occasion_days(occ, whose, self.start, self.end)
-        return tuple((occ.name, day, occ.priority, occ.template, False) for day in days)
+        default = self.default_country
+        if country is None or country == default:
+            if self.default or has_holiday(default, holiday, self.years):
+                return self.default
+            return self._refused(default)
+        whose = holiday_country(holiday, country, default, self.years)
+        if whose == country or has_holiday(default, holiday, self.years):
+            days = occasion_days(occ, whose, self.start, self.end)
+            return tuple((occ.name, day, occ.priority, occ.template, False, None) for day in days)
+        return self._refused(country)
+
+    def _refused(self, country: str) -> FixedHits:
+        """The owner's days of the holiday for a client of ``country``, each refused in words."""
+        owner = self._owner_country()
+        if owner is None:
+            return ()
+        occ, holiday = self.occ, self.occ.holiday or ""
+        days = occasion_days(occ, owner, self.start, self.end)
+        return tuple(
+            (occ.name, day, occ.priority, occ.template, False, not_in_calendar(country, holiday, day))
+            for day in days
+        )
+
+    def _owner_country(self) -> str | None:
+        """Whose holiday the name is: the first to have it of ``audience.countries``, else of the
+        countries the config names (:attr:`named`), else of the library's (alphabetically); None when
+        none has it. Looked up once per plan.
+
+        Not a client's country: a plan is made contact by contact, and a Kazakh client's row must not
+        depend on whether an Uzbek one came first. The countries the config names are the ones the
+        marketer meant («Nowruz» with ``countries: [KZ, KG, UZ, AZ]`` is Uzbekistan's; «Božić» is
+        Serbia's 7 January where the config names RS, Croatia's 25 December — the library's first —
+        where it names neither).
+        """
+        if self._owner is None:
+            holiday = self.occ.holiday or ""
+            years = list(self.years)
+            listed = [c for c in (*(self.occ.audience.countries or ()), *self.named) if has_calendar(c)]
+            found = countries_having(holiday, list(dict.fromkeys(listed)), years, limit=1)
+            found = found or countries_having(holiday, library_countries(), years, limit=1)
+            self._owner = (found[0] if found else None,)
+        return self._owner[0]
 
 
 #: One anniversary of a contact's date in a range: (day, years, problem, moved) — see :class:`Hit`.
@@ -377,15 +476,16 @@ class OccasionTable:
         #: (name, day, priority, template, moved), or a date field's rule.
         self.steps: list[FixedHits | HolidayStep | _FieldRule] = []
         country = settings.defaults.country
+        named = named_countries(settings)
         for occ in settings.occasions:
             if occ.field is None:
                 leap = occ.date == "02-29"
                 days = fixed.get(occ.name, ())
                 found = tuple(
-                    (occ.name, day, occ.priority, occ.template, leap and day.day != 29) for day in days
+                    (occ.name, day, occ.priority, occ.template, leap and day.day != 29, None) for day in days
                 )
                 if occ.holiday is not None and occ.country is None:
-                    self.steps.append(HolidayStep(occ, country, start, end, found))
+                    self.steps.append(HolidayStep(occ, country, start, end, found, named))
                 else:
                     self.steps.append(found)
                 continue
@@ -413,8 +513,8 @@ class OccasionTable:
         steps = self._prepared.get((contact.country, today)) or self._prepare(contact.country, today)
         for fixed, step, memo in steps:
             if step is None:
-                for name, day, priority, template, moved in fixed:
-                    add(Hit(contact, name, day, None, priority, template, None, moved))
+                for name, day, priority, template, moved, outside in fixed:
+                    add(Hit(contact, name, day, None, priority, template, None, moved, True, outside))
                 continue
             name, priority, template = step.name, step.priority, step.template
             bad = bad_dates.get(step.field) if bad_dates is not None else None

@@ -51,6 +51,10 @@ class Hit:
     #: plan files the problem (the first day shown), no day of the occasion, and is shown as none
     #: (``occasion_date: null``) rather than as a birthday on whatever day a range starts.
     dated: bool = True
+    #: Why the occasion is not the contact's at all, found in dating it (a holiday their country's
+    #: calendar has not by that name: :func:`~greeter.occasions.not_in_calendar`): skipped as
+    #: ``outside_audience``, with these words. None: the audience rule decides.
+    outside: str | None = None
 
     @property
     def key(self) -> tuple[str, str, dt.date]:

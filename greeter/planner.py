@@ -21,7 +21,7 @@ from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
 from greeter.journal_store import PersonOptOut
-from greeter.occasions import HolidayStep, anniversary, fixed_days
+from greeter.occasions import HolidayStep, anniversary, fixed_days, named_countries
 from greeter.plan_tables import OccasionDay, PlanTables
 from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Reason, Rendered
 from greeter.policy import (
@@ -330,6 +330,8 @@ def plan_contact(
         shown = start <= ideal <= end
         if clean and hit.problem is None:  # precheck() would ask only the audience
             why = None if op.everyone else op.audience.refusal(contact, hit.years)
+            if why is None:
+                why = hit.outside  # a holiday their calendar has not by that name
             refusal: tuple[Reason, str] | None = None if why is None else ("outside_audience", why)
         else:
             refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
@@ -531,8 +533,9 @@ class HitFilter:
     everyone: bool
     #: Per date field of a field occasion: the (month, day) pairs whose anniversary is in the window.
     fields: tuple[tuple[str, frozenset[tuple[int, int]]], ...] = ()
-    #: Holidays without ``country:`` are dated by each client's country: whether a client of another
-    #: country than the default has one in the window (None: the config has no such holiday).
+    #: Holidays without ``country:`` are dated by each client's country: whether a client of a country
+    #: (None: the default) has one in the window, or a refused day of one: a skip row (None: the config
+    #: has no such holiday).
     abroad: CountryHolidays | None = None
 
     def __call__(self, contact: Contact) -> bool:
@@ -545,7 +548,7 @@ class HitFilter:
             original = contact.dates.get(name)
             if original is not None and (original.month, original.day) in month_days:
                 return True
-        return self.abroad is not None and contact.country is not None and self.abroad(contact.country)
+        return self.abroad is not None and self.abroad(contact.country)
 
 
 class CountryHolidays:
@@ -558,17 +561,27 @@ class CountryHolidays:
     (:class:`~greeter.occasions.OccasionTable`'s), once per country.
     """
 
-    def __init__(self, occasions: list[Occasion], default_country: str, start: date, end: date) -> None:
-        self._steps = [HolidayStep(occ, default_country, start, end, ()) for occ in occasions]
+    def __init__(
+        self,
+        occasions: list[Occasion],
+        default_country: str,
+        start: date,
+        end: date,
+        named: Sequence[str] = (),
+    ) -> None:
+        self._steps = [HolidayStep(occ, default_country, start, end, (), named) for occ in occasions]
         self._default = default_country
         self._answers: dict[str, bool] = {}
 
-    def __call__(self, country: str) -> bool:
-        """Whether a client of ``country`` has one of these holidays in the window."""
+    def __call__(self, country: str | None) -> bool:
+        """Whether a client of ``country`` (None: the default one) has one of these holidays in the
+        window — or a day of one refused (:meth:`~greeter.occasions.HolidayStep.hits_for`): a row."""
+        country = country or self._default
         known = self._answers.get(country)
         if known is None:
-            # The default country's dates are in PlanWindow.fixed, and none was in the window.
-            known = country != self._default and any(step.hits_for(country) for step in self._steps)
+            # The default country's own dates are in PlanWindow.fixed, and none was in the window; a
+            # default without the holiday has its refused days (another country's) asked here.
+            known = any(step.hits_for(country) for step in self._steps)
             self._answers[country] = known
         return known
 
@@ -595,7 +608,8 @@ def hit_filter(pw: PlanWindow) -> HitFilter:
             day += timedelta(days=1)
     countryless = [o for o in settings.occasions if o.holiday is not None and o.country is None]
     default = settings.defaults.country
-    abroad = CountryHolidays(countryless, default, pw.sim_start, pw.sim_end) if countryless else None
+    named = named_countries(settings)
+    abroad = CountryHolidays(countryless, default, pw.sim_start, pw.sim_end, named) if countryless else None
     fields = tuple((k, frozenset(v)) for k, v in by_field.items())
     return HitFilter(everyone=False, fields=fields, abroad=abroad)
 

@@ -162,6 +162,8 @@ def precheck(
     rule = audience if isinstance(audience, AudienceRule) else AudienceRule.of(audience)
     if not rule.admits(hit.contact, hit.years):
         return "outside_audience", rule.why_not(hit.contact, hit.years)
+    if hit.outside is not None:  # a holiday their calendar has not by that name (Hit.outside)
+        return "outside_audience", hit.outside
     if not hit.contact.email:
         return "no_email", "the contact has no e-mail address"
     if suppressed:
