@@ -144,7 +144,7 @@ def _listed(
 
     Each client is dated by their country's calendar, else the default's
     (:func:`greeter.occasions.holiday_country`). With the default's lacking the
-    name too, they are not greeted at all, and no plan shows them: an Almaty
+    name too, they are not greeted at all (a plan lists them outside_audience): an Almaty
     office's «Nowruz» (Uzbekistan's name) greeted the Uzbek clients only — the
     day is "Nowruz Holiday" in Kazakhstan, "Nooruz Holiday" in Kyrgyzstan,
     "Spring Festival" in Azerbaijan. Told with the name each calendar has on
@@ -178,7 +178,7 @@ def _listed(
     who = listed([f"{c} ({lacking[c]})" for c in ordered])
     said = (
         f"{total} client(s) in countries without a holiday named {name!r} — {who} — are not greeted on it"
-        " (no plan shows them)"
+        " (preview lists them as outside_audience)"
     )
     if owner is None or day is None:
         return [said]
@@ -222,7 +222,8 @@ def _renamed(
     who = listed([f"{c} ({lacking[c]})" for c in ordered])
     return (
         f"{sum(lacking.values())} client(s) in countries without a holiday named {name!r} — {who} — are not"
-        f" greeted on it (no plan shows them): {have([owner])} it on {day:%d.%m}; {_calls(near, list(near))};"
+        f" greeted on it (preview lists them as outside_audience): {have([owner])} it on {day:%d.%m};"
+        f" {_calls(near, list(near))};"
         f" write {default}'s name (defaults.country), holiday: {found[0]!r}, to greet them on that day (a"
         f" client whose calendar has no holiday of that name is greeted on {default}'s), or country: {owner}"
         f" if {owner}'s clients alone are meant"
@@ -265,7 +266,7 @@ def _unreached(name: str, default: str, applies: list[str], clients: Mapping[str
 
     Such a client is dated by their country's calendar, else the default's
     (:func:`greeter.occasions.holiday_country`): with neither having the name,
-    they are not greeted, and no plan shows them skipped. A Russian project's
+    they are not greeted (a plan lists them outside_audience). A Russian project's
     «Božić» (Serbia's Latin name) reached the Serbian clients in Serbia, and
     not those in Republika Srpska (whose calendar says «Božić (Pravoslavni)»)
     or Montenegro (none): the marketer is told who, and whose day it is.

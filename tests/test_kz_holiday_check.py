@@ -49,7 +49,7 @@ def test_nowruz_by_uzbekistans_name_says_who_is_not_greeted_and_their_calendars_
     (warning,) = _warnings(tmp_path, NAURYZ % "Nowruz")
     assert warning == (
         "21 client(s) in countries without a holiday named 'Nowruz' — KZ (15), AZ (3), KG (3) — are not"
-        " greeted on it (no plan shows them): UZ has it on 21.03; KZ calls it 'Nowruz Holiday' (21.03),"
+        " greeted on it (preview lists them as outside_audience): UZ has it on 21.03; KZ calls it 'Nowruz Holiday' (21.03),"
         " AZ 'Spring Festival' (20.03), KG 'Nooruz Holiday' (21.03); write KZ's name (defaults.country),"
         " holiday: 'Nowruz Holiday': a client whose calendar has no holiday of that name is greeted on"
         " KZ's day"
@@ -61,7 +61,7 @@ def test_nowruz_with_no_uzbek_client_yet_still_says_the_others_are_not_greeted(t
     (warning,) = _warnings(tmp_path, NAURYZ % "Nowruz", {"KZ": 15, "KG": 3})
     assert warning.startswith(
         "18 client(s) in countries without a holiday named 'Nowruz' — KZ (15), KG (3) — are not greeted on it"
-        " (no plan shows them): UZ has it on 21.03; KZ calls it 'Nowruz Holiday' (21.03),"
+        " (preview lists them as outside_audience): UZ has it on 21.03; KZ calls it 'Nowruz Holiday' (21.03),"
     ), warning
 
 
@@ -99,7 +99,7 @@ def test_nowruz_without_an_audience_says_the_default_countrys_calendar_calls_it_
     (warning,) = _warnings(tmp_path, '{name: nauryz, title: Наурыз, holiday: "Nowruz", template: holiday}')
     assert warning == (
         "23 client(s) in countries without a holiday named 'Nowruz' — KZ (15), AZ (3), KG (3), RU (2) — are"
-        " not greeted on it (no plan shows them): UZ has it on 21.03; KZ calls it 'Nowruz Holiday' (21.03),"
+        " not greeted on it (preview lists them as outside_audience): UZ has it on 21.03; KZ calls it 'Nowruz Holiday' (21.03),"
         " AZ 'Spring Festival' (20.03), KG 'Nooruz Holiday' (21.03); write KZ's name (defaults.country),"
         " holiday: 'Nowruz Holiday', to greet them on that day (a client whose calendar has no holiday of"
         " that name is greeted on KZ's), or country: UZ if UZ's clients alone are meant"
