@@ -146,19 +146,27 @@ def gender_word(text: str, values: Mapping[str, Gender] | None = None) -> Gender
 @lru_cache(maxsize=256)
 def gender_titles(text: str) -> str:
     """The academic titles a gender cell names after its form of address: «Herr Mag.» → "Mag.",
-    «Frau Prof. Dr.» → "Prof. Dr.", «Herr DI» → "DI", «Herr Dr» → "Dr."; "" for none. Pure.
+    «Frau Prof. Dr.» → "Prof. Dr.", «Herr DI» → "DI", «Herr Dr» → "Dr."; «Dr», «Prof.», «Professor»
+    alone → "Dr.", "Prof.", "Prof.": a title and no gender; "" for none. Pure.
 
     A German or Austrian CRM's «Anrede» column holds the title with Herr/Frau,
     and the letter needs both: the gender, and the title its salutation and
     address name (:func:`greeter.contacts.with_titles` puts it before the
     surname, where the name columns' titles are read from). Recognised as the
     name columns' titles are (:func:`greeter.contacts.title_words`), the
-    dotless forms of :data:`_TITLE_WORDS` with their dot.
+    dotless forms of :data:`_TITLE_WORDS` with their dot («Professor» as «Prof.»:
+    the title then reads as one wherever it goes, even before no surname).
+
+    An English CRM's salutation column («Title»: Mr, Ms, Dr) may hold the
+    title alone: the cell then carries the title and says no gender, as
+    «Dr» presumes none — the formal English letter says «Dear Dr Carter».
     """
     form, _, rest = text.strip().partition(" ")
-    if not rest or GENDERS.get(gender_key(form)) is None:
-        return ""
-    words = [w if w.endswith(".") or w.casefold() not in _TITLE_WORDS else f"{w}." for w in rest.split()]
+    if rest and GENDERS.get(gender_key(form)) is None:
+        form, rest = "", text  # «Prof. Dr.»: titles alone, or no gender cell greeter reads
+    if not rest:
+        form, rest = "", form  # «Dr»: one word, a title or nothing
+    words = [_dotted(w) for w in rest.split()]
     return title_words(" ".join(words))
 
 
@@ -193,6 +201,14 @@ def unknown_gender_warning(text: str) -> str:
 
 #: Academic titles that may follow a form of address in a gender cell, case-folded, without their dot.
 _TITLE_WORDS = frozenset({"dr", "prof", "dr.-ing", "dipl.-ing", "med", "phil", "rer", "nat"})
+
+
+def _dotted(word: str) -> str:
+    """A gender cell's title word as :func:`gender_titles` passes it on: «Dr» → "Dr.", «Professor» →
+    "Prof." (a name column's «Professor Tom» is read as the same title: greeter.contacts)."""
+    if word.casefold() == "professor":
+        return "Prof."
+    return word if word.endswith(".") or word.casefold() not in _TITLE_WORDS else f"{word}."
 
 
 def full_name_note(text: str, reading: FullName, locale: str | None) -> str:

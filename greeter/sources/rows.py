@@ -447,8 +447,8 @@ class RowParser:
         if not first and self._named and not noted:
             nameless = (len(problems), pictured, "write the name in the CRM" if pictured else "")
         gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
-        if gender is not None and " " in raw and (titles := gender_titles(raw)):
-            last = with_titles(titles, first, last)  # «Frau Prof.»: the gender, and the title
+        if raw and (titles := gender_titles(raw)):
+            last = with_titles(titles, first, last)  # «Frau Prof.»: gender and title; «Dr»: a title
         flag = cells.get("do_not_contact", "")
         opted_out, unread = self._opted_out(flag, line, problems) if flag else _IN
         if gender is not None and patronymic:
@@ -760,7 +760,7 @@ class RowParser:
         if not text:
             return None
         gender = gender_word(text, self._gender_values)  # the one reading of a gender cell
-        if gender is None:
+        if gender is None and not gender_titles(text):  # «Dr» alone: a title, no gender to map
             problems.append(self._warn(line, "gender", unknown_gender_warning(text)))
         return gender
 
