@@ -8,7 +8,8 @@ dot were titles. And an English CRM's salutation column holding «Dr» warned «
 not a gender value … map it with contacts.gender_values, e.g. {Dr: female}» — a
 title is no gender — while the letter said «Dear Ms Carter». Now Dr, Prof and
 Professor before a name word are the titles Dr. and Prof. are, and a title alone in
-the gender column carries the title and no gender. A German salutation writes them
+the gender column carries the title and no gender; so does Herr/Frau/Mr/Mrs typed
+before the first name («Herr DI Franz» greeted «Guten Tag Herr DI Franz Gruber»). A German salutation writes them
 with the dot, as German does («Herr Prof. Dr. Schäfer»); the name keeps them as typed.
 """
 
@@ -92,6 +93,10 @@ ROWS = [
     "6003;c6003@example.co.uk;Carter;Dr Emma;;F;;Europe/London;en_GB;regular;;10.01.1973;;;GB",
     "6004;c6004@example.co.uk;Black;Professor Tom;;;;Europe/London;en_GB;regular;;11.01.1974;;;GB",
     "6005;c6005@example.co.uk;Dunn;Ann;;Dr;;Europe/London;en_GB;regular;;12.01.1975;;;GB",
+    # Herr/Frau/Mr/Mrs typed before the first name: the gender, as a gender cell's
+    "6006;c6006@example.at;Gruber;Herr DI Franz;;;;Europe/Vienna;de_AT;regular;;13.01.1976;;;AT",
+    "6007;c6007@example.co.uk;Smith;Mrs. Robin;;;;Europe/London;en_GB;regular;;14.01.1977;;;GB",
+    "6008;c6008@example.at;Lange;Frau;;;;Europe/Vienna;de_AT;regular;;15.01.1978;;;AT",
 ]
 
 
@@ -115,4 +120,9 @@ def test_the_crm_rows_are_greeted_by_their_titles(make_project: MakeProject) -> 
         "6003": "Dear Dr Carter,",
         "6004": "Dear Professor Black,",
         "6005": "Dear Dr Dunn,",
+        "6006": "Sehr geehrter Herr DI Gruber,",
+        "6007": "Dear Ms Smith,",
+        "6008": "Guten Tag Frau Lange,",  # «Frau» alone is left as typed: no name follows it
     }
+    names = {r["email"][1:5]: r["name"] for r in json.loads(done.stdout)}
+    assert (names["6006"], names["6007"]) == ("DI Franz Gruber", "Robin Smith")

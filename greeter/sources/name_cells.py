@@ -31,6 +31,7 @@ __all__ = [
     "GENDERS",
     "NO_NAME",
     "PERSON_NAME_FIELDS",
+    "address_form",
     "first_name_cell",
     "full_name_note",
     "gender_key",
@@ -168,6 +169,27 @@ def gender_titles(text: str) -> str:
         form, rest = "", form  # «Dr»: one word, a title or nothing
     words = [_dotted(w) for w in rest.split()]
     return title_words(" ".join(words))
+
+
+#: The forms of address a first-name cell may start with: «Herr DI Franz», «Mrs Emma».
+_FIRST_NAME_FORMS = frozenset({"herr", "frau", "mr", "mrs", "ms", "miss"})
+
+
+def address_form(cell: str) -> tuple[Gender, str] | None:
+    """«Herr DI Franz» → (male, "DI Franz"): a first-name cell that starts with Herr, Frau, Mr, Mrs,
+    Ms or Miss (with or without the dot), read as a gender cell would be, and the name after it; else
+    None. Pure.
+
+    A CRM whose form has no «Anrede» field gets it typed before the first
+    name, and the letter then said «Guten Tag Herr DI Franz Gruber». Only
+    these words, and only before another word: a first name is never one
+    (an «M» or «F» may be an initial, «F. Scott»), and a cell «Frau» alone
+    is left as typed.
+    """
+    form, _, rest = cell.strip().partition(" ")
+    key = gender_key(form)
+    rest = rest.strip()
+    return (GENDERS[key], rest) if key in _FIRST_NAME_FORMS and rest else None
 
 
 #: How the gender column's accepted values are named in its warning: a pair per language (Russian's
