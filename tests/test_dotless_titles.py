@@ -126,3 +126,12 @@ def test_the_crm_rows_are_greeted_by_their_titles(make_project: MakeProject) -> 
     }
     names = {r["email"][1:5]: r["name"] for r in json.loads(done.stdout)}
     assert (names["6006"], names["6007"]) == ("DI Franz Gruber", "Robin Smith")
+
+
+@pytest.mark.parametrize("cell", ["Mag", "Ing", "PhD"])
+def test_no_warning_suggests_mapping_a_title_to_a_gender(cell: str) -> None:
+    from greeter.sources.name_cells import unknown_gender_warning
+
+    said = unknown_gender_warning(cell)
+    assert said.endswith("map it with contacts.gender_values"), said
+    assert unknown_gender_warning("N").endswith("e.g. {N: female}")  # a CRM's code for a gender

@@ -200,6 +200,8 @@ _ACCEPTED = (
 )
 #: A gender cell short enough to be a CRM's code for a gender (N, W, 1): its warning's example maps it.
 _PLAIN_KEY = re.compile(r"[^\W_]{1,3}")
+#: Short cells that are titles, never a gender's code: no example maps them (Dr, Prof are read as titles).
+_NO_GENDER_KEYS = frozenset({"dr", "di", "mag", "ing", "dkfm", "phd", "md"})
 
 
 def unknown_gender_warning(text: str) -> str:
@@ -211,10 +213,13 @@ def unknown_gender_warning(text: str) -> str:
     another language (Hungarian F is férfi), so the user says what they mean.
     The value comes first, quoted, and the kind after it stays the same
     whatever the value (``row_problems``' key in ``check --json``); a short
-    value is the example's key, a long one is no gender to map.
+    value is the example's key, a long one is no gender to map, and nor is
+    a title's abbreviation greeter does not read as one («Mag», «Ing»
+    without their dot): a title says no gender.
     """
     cell = text.strip()
-    example = f", e.g. {{{cell}: female}}" if _PLAIN_KEY.fullmatch(cell) else ""
+    plain = _PLAIN_KEY.fullmatch(cell) and gender_key(cell) not in _NO_GENDER_KEYS
+    example = f", e.g. {{{cell}: female}}" if plain else ""
     return (
         f"{quoted(text)} is not a gender value ({_ACCEPTED}); guessed from the name:"
         f" map it with contacts.gender_values{example}"
