@@ -539,7 +539,8 @@ def _gender_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
     genders = " or ".join(occ.audience.genders or ())
     message = (
         f"{count} contact(s) of {occ.name}'s audience have no known gender ({shown}): neither the "
-        f"gender column nor the patronymic says it, so they get no {occ.name} letter (only {genders}); {fill}"
+        f"gender column, a patronymic nor a first name greeter knows says it, so they get no {occ.name} "
+        f"letter (only {genders}); {fill}"
     )
     line, col = locate(config_file, ("occasions", i, "audience", "genders"))
     where = f"occasions.{i}.audience.genders"

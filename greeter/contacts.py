@@ -379,6 +379,10 @@ _TITLE_HEAD: Final = re.compile(
     r"(?:[Pp]rof|[Dd]r|DR|PROF|DDr)\.(?:-[A-Z][a-z]+\.)?(?:in)?|(?:Univ|Hon)\.-Prof\.(?:in)?"
     r"|Dipl\.-[^\W\d_]+\.|Priv\.-Doz\.|M?Mag\.a?|Ing\.|Dkfm\.|DI"
 )
+#: The doctorate and the professorship as British English types them, without the full stop
+#: («Dr Emma», «Prof Tom»), and «Professor» written out: titles only before another name word
+#: (:func:`_split_titles`), read as «Dr.» and «Prof.» are (:func:`_title_key`).
+_DOTLESS_HEAD: Final = re.compile(r"[Dd]r|DR|[Pp]rof(?:essor)?|PROF(?:ESSOR)?")
 #: What may follow a doctorate as its faculty or kind, all lower case with a dot: «Dr. med.»,
 #: «Dr. rer. nat.», «Dr. med. dent.», «Dr. h. c.», «Dr. h.c.», «Dr. mult.», «Dr.-Ing. e.h.»; and the
 #: «(FH)» of an Austrian degree from a university of applied sciences («Mag. (FH)», «DI (FH)»).
@@ -390,17 +394,21 @@ def _split_titles(column: str, *, titles_only: bool = False) -> tuple[list[str],
 
     «DI», the one title without a dot, is one only before a name that is not
     in capitals too: «DI Franz» is Diplom-Ingenieur Franz, «DI MARCO» an
-    Italian surname a CRM writes in capitals. ``titles_only``: the text is
-    titles alone (a gender cell's «Herr DI»), so «DI» needs no name after it.
+    Italian surname a CRM writes in capitals. «Dr», «Prof» and «Professor»
+    without a dot (:data:`_DOTLESS_HEAD`) are titles only before another word
+    too: «Dr Emma» is Dr Emma, a cell that is «Dr» alone is a name as typed.
+    ``titles_only``: the text is titles alone (a gender cell's «Herr DI»,
+    «Dr»), so neither needs a name after it.
     """
     words = column.split()
     titles: list[str] = []
     after_head = False
     for i, word in enumerate(words):
         later = words[i + 1] if i + 1 < len(words) else ""
-        if _TITLE_HEAD.fullmatch(word) and (
-            word != "DI" or (later and not later.isupper()) or (titles_only and not later)
-        ):
+        if (
+            _TITLE_HEAD.fullmatch(word)
+            and (word != "DI" or (later and not later.isupper()) or (titles_only and not later))
+        ) or (_DOTLESS_HEAD.fullmatch(word) and (later or titles_only)):
             titles.append(word)
             after_head = True
         elif after_head and _TITLE_TAIL.fullmatch(word):
@@ -423,11 +431,11 @@ def title_words(text: str) -> str:
 
 def _title_key(title: str) -> str:
     """What makes two title words the same title: «Dr.», «dr.», «Dr.-Ing.» are a doctorate, «Univ.-Prof.»
-    a professorship, «DI» and «Dipl.-Ing.» one degree."""
+    a professorship, «DI» and «Dipl.-Ing.» one degree; so are «Dr», «Prof», «Professor» without the dot."""
     word = title.casefold()
-    if "prof." in word:
+    if "prof." in word or word in ("prof", "professor"):
         return "prof"
-    if word.startswith(("dr.", "ddr.")):
+    if word.startswith(("dr.", "ddr.")) or word == "dr":
         return "dr"
     if word == "di" or word.startswith("dipl.-ing"):
         return "di"
@@ -485,7 +493,10 @@ def salutation_titles(titles: str, *, austria: bool = False) -> str:
     Diplom degrees (Dipl.-Ing., Dipl.-Kfm.) and Priv.-Doz. belong in the address,
     never in the salutation (same sources). «Prof.» stays abbreviated as the CRM
     has it (DIN 5008 allows it; etiquette guides prefer «Professor» written out);
-    a Univ.-Prof. or Hon.-Prof. is «Prof.».
+    a Univ.-Prof. or Hon.-Prof. is «Prof.». A title the CRM typed the British
+    way, «Dr», «Prof» or «Professor», is named as German writes it, «Prof. Dr.»:
+    the salutation is the letter's language, not the CRM's (the name in the
+    address keeps the title as typed, :func:`ordered_name`).
 
     ``austria``: a letter to Austria (``de_AT``) names every academic degree, as
     Austrians write and say them: «In Deutschland werden nur der akademische
@@ -502,8 +513,8 @@ def salutation_titles(titles: str, *, austria: bool = False) -> str:
     """
     words = titles.split()
     folded = [w.casefold() for w in words]
-    named = ["Prof."] if any("prof." in w for w in folded) else []
-    doctor = any(w.startswith(("dr.", "ddr.")) for w in folded)
+    named = ["Prof."] if any(_title_key(w) == "prof" for w in folded) else []
+    doctor = any(_title_key(w) == "dr" for w in folded)
     if not austria:
         return " ".join(named + (["Dr."] if doctor else []))
     typed = dict(zip(folded, words, strict=True))

@@ -113,6 +113,9 @@ _KAZAKH: Final = _KAZAKH_MALE + _KAZAKH_FEMALE
 #: writes (Juergen, Jurgen) are added by :func:`_without_umlauts`. For the gender only, like Bosnian.
 #: Left out, as names of both genders or read so across the region (:data:`_EITHER`): Kim, Alex,
 #: Andrea (a woman in Germany, a man in Ticino), Jan, Kai, Luca, Toni, Sascha, Simone, Nicola…
+#: The last line of each: the Swiss and Austrian short forms a CRM holds as the name (Jürg, Ueli,
+#: Res, Sepp, Hias; Fränzi, Käthi, Gerti, Liesl). Hansi, Poldi, Pepi, Franzi are either (Johann,
+#: Leopold, Josef, Franz; Johanna, Leopoldine, Josefine, Franziska): :data:`_GERMAN_ENGLISH_EITHER`.
 _GERMAN_MALE: Final = """
 adrian alexander alfred alois andreas andré anton armin arne arno arnold axel beat ben benedikt benjamin
 bernd bernhard björn bruno burkhard carl carsten christian christoph claus clemens constantin cyrill
@@ -129,6 +132,7 @@ pirmin raimund rainer ralf ralph raphael reinhard reinhold reto richard robert r
 rudolf ruedi rupert rüdiger samuel sebastian siegfried silvan simon stefan steffen stephan sven theo
 theodor thilo thomas thorsten till tilo tim timo tobias torsten udo ulf ulrich urs uwe valentin viktor
 vinzenz volker walter werner wilfried wilhelm willi winfried wolfgang xaver
+ferdl franzl gustl hansruedi hansueli heiri hias jürg köbi loisl res schorsch sepp seppl ueli wastl werni
 """
 _GERMAN_FEMALE: Final = """
 adelheid agnes alexandra alina alma amelie angela angelika anja anke anna annalena anne annegret
@@ -146,6 +150,8 @@ paula petra pia rahel regina regula renate resi rita romana rosa rosemarie rosin
 sabrina sandra sara sarah saskia silke silvia sofia sonja sophia sophie stefanie stephanie susanne
 svenja sylvia tamara tanja theresa theresia therese tina ulla ulrike ursula ute valentina vanessa
 vera verena veronika viktoria vreni waltraud wiebke yvonne zita
+annelies berta burgi elsbeth erna evi fränzi gerti gretl hermine käthi leopoldine liesl lisbeth margrith
+marlis mitzi rosi rösli traudl trudi ursi susi vroni
 """
 #: English (British, American, Irish): the most common names, in the same way.
 _ENGLISH_MALE: Final = """
@@ -175,6 +181,7 @@ valerie victoria virginia wendy
 _GERMAN_ENGLISH_EITHER: Final = """
 alex alexis andrea ashley charlie chris claude dana dominique eike gabriele jamie jan janne jean jo joan
 jordan kai kim kris leslie lou luca maxi mika morgan nicola robin sam sascha simone taylor toni
+franzi hansi pepi poldi
 """
 _SERBIAN_LATIN: Final = str.maketrans(
     {"љ": "lj", "њ": "nj", "џ": "dž", "ђ": "đ", "ћ": "ć", "ж": "ž", "ч": "č", "ш": "š", "ј": "j"}

@@ -109,6 +109,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+from markupsafe import escape
+
 from greeter.contacts import Contact, Gender, academic_titles, ordered_name, salutation_titles
 from greeter.i18n import language_and_script
 from greeter.i18n_script import names_in_script
@@ -481,17 +483,36 @@ _ESZETT: Final = re.compile(r"[^\s\"'<>]*(?:@|://)[^\s\"'<>]*|[ßẞ]|&szlig;")
 _SWISS_SS: Final = {"ß": "ss", "ẞ": "SS", "&szlig;": "ss"}
 
 
-def without_eszett(text: str) -> str:
-    """``text`` as Swiss Standard German writes it: ß is ss, the capital ẞ is SS.
+def without_eszett(text: str, names: tuple[str, ...] = ()) -> str:
+    """``text`` as Swiss Standard German writes it: ß is ss, the capital ẞ is SS — but in ``names``.
 
     Switzerland and Liechtenstein have not written ß since the 1930s
     («Außerdem» is «Ausserdem», «Mit freundlichen Grüßen» «Mit freundlichen
-    Grüssen»); a German template, the built-in closing and data printed in a
-    Swiss letter are all spelt so — names too, which a text without ß writes
-    with ss (rotstift-ag.ch, «Eszett»: «Strauss, Meissen»). Links and
-    addresses keep theirs. :meth:`greeter.render.Renderer.render` applies it to
-    every part of a letter whose locale is in :data:`SWISS_GERMAN`.
+    Grüssen»): a German template and the built-in closing are spelt so in a
+    Swiss letter. ``names`` — the contact's first name, last name, patronymic
+    and company — are printed as the CRM has them, ß and all: names are data,
+    never altered (module docstring), and a Strauß is «Strauß» in the letter
+    as in its To: header, whatever the letter's spelling. Each is kept where
+    it stands exactly as typed or HTML-escaped (``&amp;`` in «Strauß &
+    Söhne»), and without the titles a salutation may leave out. Links and
+    addresses keep theirs too (``straße@…``, an IDN ``https://straße.example``:
+    ss there is another mailbox, another domain).
+    :meth:`greeter.render.Renderer.render` applies it to every part of a
+    letter whose locale is in :data:`SWISS_GERMAN`.
     """
     if "ß" not in text and "ẞ" not in text and "&szlig;" not in text:
         return text
-    return _ESZETT.sub(lambda m: _SWISS_SS.get(m[0], m[0]), text)
+    return _swiss_pattern(tuple(n for n in names if "ß" in n or "ẞ" in n)).sub(
+        lambda m: _SWISS_SS.get(m[0], m[0]), text
+    )
+
+
+@lru_cache(maxsize=256)
+def _swiss_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """:data:`_ESZETT`, matching ``names`` (and their HTML-escaped forms) first, longest first, so that
+    :func:`without_eszett` leaves them as they are."""
+    if not names:
+        return _ESZETT
+    bare = (academic_titles(n, "").first for n in names)  # «Strauß» of «Mag. Dr. Strauß»: «Herr Dr. Strauß»
+    kept = sorted({form for n in (*names, *bare) if n for form in (n, str(escape(n)))}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, kept)) + "|" + _ESZETT.pattern)

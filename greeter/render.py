@@ -423,8 +423,9 @@ class Renderer:
             subject, text = to_latin(subject), to_latin(text)
             html = html_to_latin(html) if html is not None else None
         elif letter in SWISS_GERMAN:  # no ß in Swiss Standard German: «Grüssen» (letter_forms)
-            subject, text = without_eszett(subject), without_eszett(text)
-            html = without_eszett(html) if html is not None else None
+            names = (contact.first_name, contact.last_name, contact.patronymic, contact.company)  # kept
+            subject, text = without_eszett(subject, names), without_eszett(text, names)
+            html = without_eszett(html, names) if html is not None else None
         return Rendered(subject=subject, text=text, html=html, template_file=variant.file, locale=letter)
 
     def _addressed(

@@ -95,7 +95,8 @@ def test_the_gallery_says_the_gender_refusals_in_russian() -> None:
         "повод только для мужчин (genders), а пол контакта — женский"
     )
     assert russian_detail(rule.why_not(KIM, None)) == (
-        "повод только для мужчин (genders), а пол контакта неизвестен: его нет ни в столбце пола, ни в отчестве"
+        "повод только для мужчин (genders), а пол контакта неизвестен: "
+        "его не называют ни столбец пола, ни отчество, ни имя"
     )
 
 
@@ -203,7 +204,8 @@ def test_check_counts_the_contacts_a_gendered_occasion_leaves_out(make_project: 
     warnings = [w for w in result.stderr.splitlines() if "gender" in w]
     assert warnings == [
         f"{config}:{line}:{column}: occasions.4.audience.genders: warning: 1 contact(s) of defender_day's audience "
-        "have no known gender (4): neither the gender column nor the patronymic says it, so they get no "
+        "have no known gender (4): neither the gender column, a patronymic nor a first name greeter knows "
+        "says it, so they get no "
         "defender_day letter (only male); fill their 'Пол' column (contacts.columns.gender)"
     ]
 

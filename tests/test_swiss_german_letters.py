@@ -5,6 +5,10 @@ said «Außerdem», «herzliche Grüße» and «Mit freundlichen Grüßen». A l
 locale is de_CH or de_LI is now spelt with ss (ẞ: SS) in every part — subject, text,
 HTML, the built-in closing and what the data prints — except in links and addresses,
 where ss would be another domain or mailbox; a German or Austrian letter keeps its ß.
+
+A QA re-test: the client's own name and company lost their ß with the template's
+(«Guten Tag Jürg Strauss», «Ihrem Unternehmen Grossmann AG») while the To: header said
+Strauß. Names are data, never altered: the contact's name parts and company keep it.
 """
 
 from __future__ import annotations
@@ -55,10 +59,11 @@ def test_a_swiss_letter_has_no_eszett(renderer: Renderer, locale: str) -> None:
     out = letter(renderer, client(locale))
     assert out.html is not None
     for part in (out.subject, out.text, out.html):
-        assert "ß" not in part.replace("straße@", "").replace("straße.example/weiß", "")
+        kept = part.replace("straße@", "").replace("straße.example/weiß", "").replace("Weiß", "")
+        assert "ß" not in kept.replace("Strauß AG", "")
         assert "ẞ" not in part
     assert out.subject.startswith("Grüsse – ")
-    assert out.text.startswith("Sehr geehrter Herr Weiss,")
+    assert out.text.startswith("Sehr geehrter Herr Weiß,")  # the client's name as the CRM has it
     assert "Ausserdem grüsst Sie die STRASSE: straße@example.de, https://straße.example/weiß." in out.text
     assert "Mit freundlichen Grüssen\n" in out.text  # the built-in closing
     assert "Mit freundlichen Grüssen" in out.html
@@ -82,3 +87,29 @@ def test_only_eszett_changes() -> None:
     assert without_eszett('<a href="mailto:weiß@example.ch">Weiß</a>') == (
         '<a href="mailto:weiß@example.ch">Weiss</a>'
     )
+
+
+@pytest.mark.parametrize("locale", ["de_CH", "de_LI"])
+def test_the_clients_name_and_company_keep_their_eszett(renderer: Renderer, locale: str) -> None:
+    """«Herr Strauß», «Großmann & Söhne AG» as typed (HTML-escaped in HTML); the template's
+    own words around them lose their ß."""
+    contact = person("c", "Jürg", "", "Strauß", locale=locale, company="Großmann & Söhne AG")
+    out = letter(renderer, contact)
+    assert out.html is not None
+    assert out.text.startswith("Sehr geehrter Herr Strauß,"), out.text  # Jürg: a man (given_names)
+    assert "Großmann & Söhne AG" in out.text, out.text
+    assert "Großmann &amp; Söhne AG" in out.html, out.html
+    assert "Strauß" in out.html
+    assert out.subject.startswith("Grüsse – ")
+    assert "Ausserdem grüsst Sie die STRASSE" in out.text
+    assert "Mit freundlichen Grüssen" in out.text and "Mit freundlichen Grüssen" in out.html
+
+
+def test_a_name_is_kept_with_its_titles_or_without() -> None:
+    from greeter.letter_forms import without_eszett
+
+    names = ("Jürg", "Mag. Dr. Strauß", "", "Weiß & Co")
+    assert without_eszett("Sehr geehrter Herr Dr. Strauß, Grüße", names) == (
+        "Sehr geehrter Herr Dr. Strauß, Grüsse"
+    )
+    assert without_eszett("Weiß &amp; Co; weiß", names) == "Weiß &amp; Co; weiss"

@@ -31,6 +31,7 @@ __all__ = [
     "GENDERS",
     "NO_NAME",
     "PERSON_NAME_FIELDS",
+    "address_form",
     "first_name_cell",
     "full_name_note",
     "gender_key",
@@ -146,20 +147,49 @@ def gender_word(text: str, values: Mapping[str, Gender] | None = None) -> Gender
 @lru_cache(maxsize=256)
 def gender_titles(text: str) -> str:
     """The academic titles a gender cell names after its form of address: «Herr Mag.» → "Mag.",
-    «Frau Prof. Dr.» → "Prof. Dr.", «Herr DI» → "DI", «Herr Dr» → "Dr."; "" for none. Pure.
+    «Frau Prof. Dr.» → "Prof. Dr.", «Herr DI» → "DI", «Herr Dr» → "Dr."; «Dr», «Prof.», «Professor»
+    alone → "Dr.", "Prof.", "Prof.": a title and no gender; "" for none. Pure.
 
     A German or Austrian CRM's «Anrede» column holds the title with Herr/Frau,
     and the letter needs both: the gender, and the title its salutation and
     address name (:func:`greeter.contacts.with_titles` puts it before the
     surname, where the name columns' titles are read from). Recognised as the
     name columns' titles are (:func:`greeter.contacts.title_words`), the
-    dotless forms of :data:`_TITLE_WORDS` with their dot.
+    dotless forms of :data:`_TITLE_WORDS` with their dot («Professor» as «Prof.»:
+    the title then reads as one wherever it goes, even before no surname).
+
+    An English CRM's salutation column («Title»: Mr, Ms, Dr) may hold the
+    title alone: the cell then carries the title and says no gender, as
+    «Dr» presumes none — the formal English letter says «Dear Dr Carter».
     """
     form, _, rest = text.strip().partition(" ")
-    if not rest or GENDERS.get(gender_key(form)) is None:
-        return ""
-    words = [w if w.endswith(".") or w.casefold() not in _TITLE_WORDS else f"{w}." for w in rest.split()]
+    if rest and GENDERS.get(gender_key(form)) is None:
+        form, rest = "", text  # «Prof. Dr.»: titles alone, or no gender cell greeter reads
+    if not rest:
+        form, rest = "", form  # «Dr»: one word, a title or nothing
+    words = [_dotted(w) for w in rest.split()]
     return title_words(" ".join(words))
+
+
+#: The forms of address a first-name cell may start with: «Herr DI Franz», «Mrs Emma».
+_FIRST_NAME_FORMS = frozenset({"herr", "frau", "mr", "mrs", "ms", "miss"})
+
+
+def address_form(cell: str) -> tuple[Gender, str] | None:
+    """«Herr DI Franz» → (male, "DI Franz"): a first-name cell that starts with Herr, Frau, Mr, Mrs,
+    Ms or Miss (with or without the dot), read as a gender cell would be, and the name after it; else
+    None. Pure.
+
+    A CRM whose form has no «Anrede» field gets it typed before the first
+    name, and the letter then said «Guten Tag Herr DI Franz Gruber». Only
+    these words, and only before another word: a first name is never one
+    (an «M» or «F» may be an initial, «F. Scott»), and a cell «Frau» alone
+    is left as typed.
+    """
+    form, _, rest = cell.strip().partition(" ")
+    key = gender_key(form)
+    rest = rest.strip()
+    return (GENDERS[key], rest) if key in _FIRST_NAME_FORMS and rest else None
 
 
 #: How the gender column's accepted values are named in its warning: a pair per language (Russian's
@@ -170,6 +200,8 @@ _ACCEPTED = (
 )
 #: A gender cell short enough to be a CRM's code for a gender (N, W, 1): its warning's example maps it.
 _PLAIN_KEY = re.compile(r"[^\W_]{1,3}")
+#: Short cells that are titles, never a gender's code: no example maps them (Dr, Prof are read as titles).
+_NO_GENDER_KEYS = frozenset({"dr", "di", "mag", "ing", "dkfm", "phd", "md"})
 
 
 def unknown_gender_warning(text: str) -> str:
@@ -181,10 +213,13 @@ def unknown_gender_warning(text: str) -> str:
     another language (Hungarian F is férfi), so the user says what they mean.
     The value comes first, quoted, and the kind after it stays the same
     whatever the value (``row_problems``' key in ``check --json``); a short
-    value is the example's key, a long one is no gender to map.
+    value is the example's key, a long one is no gender to map, and nor is
+    a title's abbreviation greeter does not read as one («Mag», «Ing»
+    without their dot): a title says no gender.
     """
     cell = text.strip()
-    example = f", e.g. {{{cell}: female}}" if _PLAIN_KEY.fullmatch(cell) else ""
+    plain = _PLAIN_KEY.fullmatch(cell) and gender_key(cell) not in _NO_GENDER_KEYS
+    example = f", e.g. {{{cell}: female}}" if plain else ""
     return (
         f"{quoted(text)} is not a gender value ({_ACCEPTED}); guessed from the name:"
         f" map it with contacts.gender_values{example}"
@@ -193,6 +228,14 @@ def unknown_gender_warning(text: str) -> str:
 
 #: Academic titles that may follow a form of address in a gender cell, case-folded, without their dot.
 _TITLE_WORDS = frozenset({"dr", "prof", "dr.-ing", "dipl.-ing", "med", "phil", "rer", "nat"})
+
+
+def _dotted(word: str) -> str:
+    """A gender cell's title word as :func:`gender_titles` passes it on: «Dr» → "Dr.", «Professor» →
+    "Prof." (a name column's «Professor Tom» is read as the same title: greeter.contacts)."""
+    if word.casefold() == "professor":
+        return "Prof."
+    return word if word.endswith(".") or word.casefold() not in _TITLE_WORDS else f"{word}."
 
 
 def full_name_note(text: str, reading: FullName, locale: str | None) -> str:

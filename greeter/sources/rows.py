@@ -64,6 +64,7 @@ from greeter.sources.email_cells import invalid_address, later_address, read_ema
 from greeter.sources.name_cells import (
     NO_NAME,
     PERSON_NAME_FIELDS,
+    address_form,
     first_name_cell,
     full_name_note,
     gender_key,
@@ -403,6 +404,7 @@ class RowParser:
         patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw)
         last = names.get(raw := cells.get("last_name", "")) or self._name(raw)
         noted = False
+        typed_form: Gender | None = None  # Herr/Frau/Mr/Mrs typed before the first name
         #: A row greeted without a first name: where its warning goes (the letter's opening is known
         #: once the row's language and gender are read), why and what to do.
         nameless: tuple[int, str, str] | None = None
@@ -423,6 +425,8 @@ class RowParser:
             if reading.unconfirmed and not native_order(language):
                 problems.append(self._warn(line, "full_name", order_to_check(reading, language)))
         elif first:
+            if " " in first and (formed := address_form(first)) is not None:
+                typed_form, first = formed  # «Herr DI Franz»: the gender, where the gender column has none
             if "." in first or "(" in first or "[" in first:
                 first, note = first_name_cell(first)
                 if note and first:
@@ -446,9 +450,9 @@ class RowParser:
         pictured = self._pictograph_notes(cells, line, problems) if self._pictured else ""
         if not first and self._named and not noted:
             nameless = (len(problems), pictured, "write the name in the CRM" if pictured else "")
-        gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else None
-        if gender is not None and " " in raw and (titles := gender_titles(raw)):
-            last = with_titles(titles, first, last)  # «Frau Prof.»: the gender, and the title
+        gender = self._gender(raw, line, problems) if (raw := cells.get("gender", "")) else typed_form
+        if raw and (titles := gender_titles(raw)):
+            last = with_titles(titles, first, last)  # «Frau Prof.»: gender and title; «Dr»: a title
         flag = cells.get("do_not_contact", "")
         opted_out, unread = self._opted_out(flag, line, problems) if flag else _IN
         if gender is not None and patronymic:
@@ -760,7 +764,7 @@ class RowParser:
         if not text:
             return None
         gender = gender_word(text, self._gender_values)  # the one reading of a gender cell
-        if gender is None:
+        if gender is None and not gender_titles(text):  # «Dr» alone: a title, no gender to map
             problems.append(self._warn(line, "gender", unknown_gender_warning(text)))
         return gender
 
