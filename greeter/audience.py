@@ -132,7 +132,7 @@ class AudienceRule:
         if self.genders is not None and (gender := gender_of(contact)).value not in self.genders:
             # Unknown is no third gender to list: greeting a woman "for 23 February" costs the client.
             said = (
-                "unknown (neither the gender column nor the patronymic says it)"
+                "unknown (neither the gender column, a patronymic nor a first name greeter knows says it)"
                 if gender is Gender.UNKNOWN
                 else gender.value
             )

@@ -29,7 +29,7 @@ from tests.conftest import MakeProject, contact_row
 from tests.faults import greeter
 from tests.test_render import SENDER, TEMPLATES, item, person
 
-UNKNOWN = "gender unknown (neither the gender column nor the patronymic says it)"
+UNKNOWN = "gender unknown (neither the gender column, a patronymic nor a first name greeter knows says it)"
 
 # --------------------------------------------------------------------------- the rule, pure
 
