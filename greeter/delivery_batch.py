@@ -64,12 +64,18 @@ class GroupCommit(Generic[Req, Res]):
         """End the thread once the commit in progress (if any) is done."""
         self._thread.shutdown(wait=True)
 
-    async def submit(self, request: Req) -> Res:
+    def submit(self, request: Req) -> asyncio.Future[Res]:
+        """Queue ``request`` for the next commit; await the future for its result.
+
+        A plain function handing back the future, not a coroutine awaiting it: two
+        requests a letter (claim and verdict), and a coroutine each cost the event
+        loop's thread a frame per request for nothing.
+        """
         future: asyncio.Future[Res] = asyncio.get_running_loop().create_future()
         self._pending.append((request, future))
         if self._task is None or self._task.done():
             self._task = asyncio.ensure_future(self._flush())
-        return await future
+        return future
 
     async def _flush(self) -> None:
         batch: list[tuple[Req, asyncio.Future[Res]]] = []
@@ -293,18 +299,6 @@ class Batch:
         self.shared = deliverer.journal.shared
         self.contact_turn = asyncio.Semaphore(2)
 
-    async def claim(self, request: ClaimRequest) -> bool:
-        """Claim one letter in the next shared journal round; whether it was won."""
-        won = await self.rounds.submit(request)
-        assert isinstance(won, bool)
-        return won
-
-    async def record(self, verdict: Verdict) -> str:
-        """Record one verdict in the next shared journal round; the summary count it falls under."""
-        counted = await self.rounds.submit(verdict)
-        assert isinstance(counted, str)
-        return counted
-
     def verdict_of(self, result: SendResult) -> Verdict:
         """The server's answer with what the journal needs to record it (:func:`letter_facts`)."""
         attempts, email = self.info[result.key]
@@ -325,7 +319,9 @@ class Batch:
         if ready.fresh and self.shared:
             async with self.contact_turn:
                 return self.tally.claim_result(await asyncio.to_thread(deliverer.claim_for_contact, ready))
-        if not self.tally.claim_result(await self.claim(ready.request)):
+        won = await self.rounds.submit(ready.request)  # in the next shared journal round
+        assert isinstance(won, bool)
+        if not self.tally.claim_result(won):
             if (why := await asyncio.to_thread(deliverer.lost_claim, ready)) is not None:
                 deliverer.summary.skipped[why] += 1
             return False
@@ -358,13 +354,20 @@ class Batch:
         finally:
             self.in_hand.release()
 
-    async def send(self, ready: Ready) -> SendResult | None:
-        """One sending worker's letter: past the breaker, claimed when its connection is ready, sent."""
+    async def send(self, ready: Ready) -> None:
+        """One sending worker's letter: past the breaker, claimed when its connection is ready, sent.
+
+        Returns nothing: the letter's verdict is journaled and counted here, so
+        :func:`~greeter.transport.run_batch` has no result to queue and yield for
+        :meth:`run` to throw away — that cost the event loop's thread a queue
+        round and a wake-up of the batch's task per letter.
+        """
         if self.deliverer.stopping:
-            return None  # built but not yet claimed: it stays for the next run
+            return  # built but not yet claimed: it stays for the next run
         why = await self.breaker.admit()
         if why is not None:
-            return await self.unsent(ready, SendResult(ready.request.key, Outcome.TEMPORARY, None, why))
+            await self.unsent(ready, SendResult(ready.request.key, Outcome.TEMPORARY, None, why))
+            return
         handover = Handover(self, ready)
         item = ready.outgoing
         result: SendResult | None = None
@@ -375,7 +378,7 @@ class Batch:
                 )
             finally:
                 self.breaker.done(result)
-            return await self.answered(handover, result)
+            await self.answered(handover, result)
         finally:
             if handover.held:
                 self.in_hand.release()
@@ -399,7 +402,10 @@ class Batch:
             return await self.unsent(ready, result)  # its connection never opened (or a bad address)
         # Record the verdict in the same worker, before it pulls (and claims) the next
         # letter: a crash then leaves at most `concurrency` claims without a verdict.
-        return self.counted(result, await self.record(self.verdict_of(result)))
+        # The verdict rides in the next shared journal round; it comes back as its summary count.
+        count = await self.rounds.submit(self.verdict_of(result))
+        assert isinstance(count, str)
+        return self.counted(result, count)
 
     async def leave_unsent(self, letters: AsyncIterator[Ready], why: str) -> None:
         """The breaker opened: every letter not handed over goes to ``retry``, many to a journal round."""

@@ -74,3 +74,18 @@ def test_close_ends_the_thread() -> None:
     assert asyncio.run(run()) == 7 and len(seen) == 1 and seen[0].is_alive()
     group.close()
     assert not seen[0].is_alive()
+
+
+def test_submit_hands_back_the_future_itself() -> None:
+    """Two requests a letter: a coroutine around each future was a frame per request for nothing."""
+
+    async def run() -> int:
+        group = GroupCommit[int, int](lambda batch: [r + 1 for r in batch])
+        try:
+            pending = group.submit(1)
+            assert isinstance(pending, asyncio.Future)
+            return await pending
+        finally:
+            group.close()
+
+    assert asyncio.run(run()) == 2
