@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -556,18 +557,24 @@ def _nameless_problems(reach: Reach, config_file: Path) -> list[Problem]:
     product promises not to be — and fixed in the CRM: its gender column, or
     ``contacts.gender_values`` for values greeter does not read.
     """
+    opening = f"open without their name («{reach.nameless_opening}»)"
+    return _unknown_gender(reach, config_file, reach.nameless, reach.nameless_named, opening)
+
+
+def _unknown_gender(
+    reach: Reach, config_file: Path, count: int, named: Sequence[str], opening: str
+) -> list[Problem]:
+    """The warning of ``count`` contacts (``named``: the first) whose letters ``opening``, gender unknown."""
     from greeter.config_loader import locate
 
-    if not reach.nameless:
+    if not count:
         return []
     where, fill = _gender_fix(reach)
-    shown = ", ".join(reach.nameless_named)
-    more = reach.nameless - len(reach.nameless_named)
+    more = count - len(named)
     message = (
-        f"{reach.nameless} contact(s) get letters that open without their name "
-        f"(«{reach.nameless_opening}») because their gender is unknown ({shown}"
-        f"{f' and {more} more' if more > 0 else ''}): neither the gender column, a patronymic nor a "
-        f"first name greeter knows says it; {fill}"
+        f"{count} contact(s) get letters that {opening} because their gender is unknown"
+        f" ({', '.join(named)}{f' and {more} more' if more > 0 else ''}): neither the gender column,"
+        f" a patronymic nor a first name greeter knows says it; {fill}"
     )
     line, col = locate(config_file, where)
     return [Problem(str(config_file), ".".join(where), message, line, col, severity="warning")]
@@ -595,21 +602,8 @@ def _informal_problems(reach: Reach, config_file: Path) -> list[Problem]:
     the other half — and nothing said so. Fixed as that one is: the gender
     column, or ``contacts.gender_values`` for values greeter does not read.
     """
-    from greeter.config_loader import locate
-
-    if not reach.informal:
-        return []
-    where, fill = _gender_fix(reach)
-    shown = ", ".join(reach.informal_named)
-    more = reach.informal - len(reach.informal_named)
-    message = (
-        f"{reach.informal} contact(s) get letters that open less formally "
-        f"(«{reach.informal_opening}» instead of {reach.informal_formal}) because their gender is unknown "
-        f"({shown}{f' and {more} more' if more > 0 else ''}): neither the gender column, a patronymic nor "
-        f"a first name greeter knows says it; {fill}"
-    )
-    line, col = locate(config_file, where)
-    return [Problem(str(config_file), ".".join(where), message, line, col, severity="warning")]
+    opening = f"open less formally («{reach.informal_opening}» instead of {reach.informal_formal})"
+    return _unknown_gender(reach, config_file, reach.informal, reach.informal_named, opening)
 
 
 def _country_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
