@@ -24,7 +24,7 @@ from greeter.config import Occasion, Settings
 from greeter.errors import Problem
 from greeter.holiday_names import have, listed, who_has
 from greeter.holiday_tables import days_of, has_calendar
-from greeter.occasions import countries_having, holiday_country, holiday_dates, holiday_key
+from greeter.occasions import countries_having, holiday_country, holiday_dates, holiday_key, holiday_near
 
 
 def holiday_problems(
@@ -152,10 +152,10 @@ def _listed(
     day: told only when their own holiday near it begins on another day.
     """
     name = occ.holiday or ""
-    lacking = {c: n for c, n in clients.items() if c not in applies and has_calendar(c)}
+    lacking = _lacking(clients, applies)
     if not lacking:
         return []
-    ordered = sorted(lacking, key=lambda c: (-lacking[c], c))
+    ordered = list(lacking)
     if default in applies:
         day = _next_day(default, name, years, today)
         if day is None:
@@ -174,12 +174,7 @@ def _listed(
     owners = countries_having(name, [c for c in listed_countries if has_calendar(c)], years)
     owner = next((c for c in applies if clients.get(c)), owners[0] if owners else None)
     day = _next_day(owner, name, years, today) if owner is not None else None
-    total = sum(lacking.values())
-    who = listed([f"{c} ({lacking[c]})" for c in ordered])
-    said = (
-        f"{total} client(s) in countries without a holiday named {name!r} — {who} — are not greeted on it"
-        " (preview lists them as outside_audience)"
-    )
+    said = _not_greeted(name, lacking)
     if owner is None or day is None:
         return [said]
     near = {c: found for c in ordered if (found := _called_on(c, day, 1)) is not None}
@@ -216,17 +211,28 @@ def _renamed(
     found = _called_on(default, day, 1) if day is not None else None
     if owner is None or day is None or found is None:
         return None
-    lacking = {c: n for c, n in clients.items() if n and c not in applies and has_calendar(c)}
-    ordered = sorted(lacking, key=lambda c: (-lacking[c], c))
-    near = {c: f for c in ordered if (f := _called_on(c, day, 1)) is not None}
-    who = listed([f"{c} ({lacking[c]})" for c in ordered])
+    lacking = _lacking(clients, applies)
+    near = {c: f for c in lacking if (f := _called_on(c, day, 1)) is not None}
     return (
-        f"{sum(lacking.values())} client(s) in countries without a holiday named {name!r} — {who} — are not"
-        f" greeted on it (preview lists them as outside_audience): {have([owner])} it on {day:%d.%m};"
-        f" {_calls(near, list(near))};"
+        f"{_not_greeted(name, lacking)}: {have([owner])} it on {day:%d.%m}; {_calls(near, list(near))};"
         f" write {default}'s name (defaults.country), holiday: {found[0]!r}, to greet them on that day (a"
         f" client whose calendar has no holiday of that name is greeted on {default}'s), or country: {owner}"
         f" if {owner}'s clients alone are meant"
+    )
+
+
+def _lacking(clients: Mapping[str, int], applies: list[str]) -> dict[str, int]:
+    """The clients' countries with a calendar, not among ``applies`` (the holiday's): most clients first."""
+    lacking = {c: n for c, n in clients.items() if n and c not in applies and has_calendar(c)}
+    return {c: lacking[c] for c in sorted(lacking, key=lambda c: (-lacking[c], c))}
+
+
+def _not_greeted(name: str, lacking: Mapping[str, int]) -> str:
+    """``21 client(s) in countries without a holiday named 'Nowruz' — KZ (15), … — are not greeted on it…``"""
+    who = listed([f"{c} ({n})" for c, n in lacking.items()])
+    return (
+        f"{sum(lacking.values())} client(s) in countries without a holiday named {name!r} — {who} — are not"
+        " greeted on it (preview lists them as outside_audience)"
     )
 
 
@@ -244,13 +250,12 @@ def _called_on(country: str, day: date, span: int) -> tuple[str, date] | None:
     ``holiday:`` takes it; the first day is where its run of days begins
     (Azerbaijan's "Spring Festival" is 20–24 March, around a 21 March).
     """
-    for offset in sorted(range(-span, span + 1), key=abs):
-        on = day + timedelta(days=offset)
-        found = next((h for h in days_of(country, on.year).get(on, ()) if not h.substitute), None)
-        if found is not None:
-            starts = [d for d in holiday_dates(country, found.names[0], on.year) if d <= on]
-            return found.names[0], starts[-1] if starts else on
-    return None
+    near = holiday_near(country, day, span)
+    if near is None:
+        return None
+    name, on = near
+    starts = [d for d in holiday_dates(country, name, on.year) if d <= on]
+    return name, starts[-1] if starts else on
 
 
 def _calls(found: Mapping[str, tuple[str, date]], order: list[str], *, dated: bool = True) -> str:

@@ -212,12 +212,19 @@ def not_in_calendar(country: str, name: str, day: date) -> str:
     marketer writes in an occasion of its own. Asked once per (country, day) of a plan.
     """
     said = f"{country}'s calendar has no holiday named {name!r}"
-    for offset in (0, -1, 1):
+    near = holiday_near(country, day, 1)
+    return f"{said}; it calls {near[1]:%d.%m} {near[0]!r}" if near is not None else said
+
+
+def holiday_near(country: str, day: date, span: int) -> tuple[str, date] | None:
+    """The holiday ``country``'s calendar has on ``day``, else ``span`` days off it (nearest first,
+    the day before first): its library name and the day found; None. Moved days off are none."""
+    for offset in sorted(range(-span, span + 1), key=abs):
         on = day + timedelta(days=offset)
         found = next((h for h in days_of(country, on.year).get(on, ()) if not h.substitute), None)
         if found is not None:
-            return f"{said}; it calls {on:%d.%m} {found.names[0]!r}"
-    return said
+            return found.names[0], on
+    return None
 
 
 def countries_having(
