@@ -16,17 +16,14 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from greeter.cli import main
 from greeter.config_loader import load_settings
 from greeter.starter_countries import HOLIDAYS, LANGUAGES
 from greeter.testing import SmtpSink
 from tests.conftest import ROOT, TODAY
-from tests.test_init_country import _uncommented
+from tests.test_init_country import _uncommented, greeter, init
 from tests.test_send_e2e import smtp
 
-NOW = "2026-12-05T10:00:00+01:00"
 #: What the Vienna team wrote over the example's sender.
 THEIRS = {
     "name": "Anna Huber, Alpenblick",
@@ -34,16 +31,6 @@ THEIRS = {
     "email": "greetings@alpenblick.at",
     "reply_to": "marketing@alpenblick.at",
 }
-
-
-def init(folder: Path, *args: str) -> None:
-    done = CliRunner().invoke(main, ["init", str(folder), *args])
-    assert done.exit_code == 0, done.output
-
-
-def greeter(project: Path, *args: str) -> tuple[int, str]:
-    done = CliRunner().invoke(main, ["--config", str(project / "greeter.yaml"), *args, "--now", NOW])
-    return done.exit_code, done.output
 
 
 def make_sender_theirs(config: Path) -> None:
