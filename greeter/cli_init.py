@@ -333,8 +333,8 @@ def localized_config(
 
 def project_country(locale: str, country: str | None) -> tuple[str, str]:
     """The project's ``defaults.country`` and ``defaults.timezone``: ``locale``'s own, or ``country``
-    (``init --country``) in its zone — the first ``zone.tab`` lists for it where it has several
-    (America/New_York for US: the config's comment says to set it). Raises ``click.BadParameter``
+    (``init --country``) in its zone — the first :func:`~greeter.country_zones.zones_of` lists where it has
+    several (America/New_York for US: the config's comment says to set it). Raises ``click.BadParameter``
     for a country the time zone database does not know."""
     if country is None:
         own = starter_countries.LANGUAGES[locale]

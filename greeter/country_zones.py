@@ -33,6 +33,14 @@ _RULES_YEAR = 2040
 _MOMENTS = tuple(datetime(_RULES_YEAR, 1, 1, 12, tzinfo=UTC) + timedelta(weeks=w) for w in range(53))
 
 
+#: The zone a country's list starts with where ``zone.tab`` lists another first. The file orders
+#: a country's zones by geography, not by where its people live: Uzbekistan's first is
+#: Asia/Samarkand ("Uzbekistan (west)"), so ``init --country UZ`` wrote it into an Uzbek office's
+#: config and every Tashkent client whose row names no zone was labelled with a city they are not
+#: in (the same clock). Of the countries of one clock only Uzbekistan lists its capital second
+#: (checked against tzdata 2025: AR, CY, DE, KZ, MY, PS lead with theirs).
+_CAPITAL_ZONES = {"UZ": "Asia/Tashkent"}
+
 #: What a machine without any time-zone database is told (greeter.cli): an install, not a bug.
 NO_ZONE_DATABASE = (
     "no time-zone database: zoneinfo finds not even UTC (no /usr/share/zoneinfo, no tzdata package);"
@@ -189,13 +197,17 @@ def _same_time(zones: tuple[str, ...]) -> bool:
 
 @cache
 def _table() -> dict[str, tuple[str, ...]]:
-    """``zone.tab`` as country code → its zones, in the file's order."""
+    """``zone.tab`` as country code → its zones, in the file's order (but :data:`_CAPITAL_ZONES` first)."""
     found: dict[str, list[str]] = {}
     for line in _zone_tab().splitlines():
         if line.startswith("#") or not line.strip():
             continue
         code, _, zone, *_ = line.split("\t")
         found.setdefault(code, []).append(zone)
+    for code, capital in _CAPITAL_ZONES.items():
+        zones = found.get(code, [])
+        if capital in zones:
+            zones.insert(0, zones.pop(zones.index(capital)))
     return {code: tuple(zones) for code, zones in found.items()}
 
 

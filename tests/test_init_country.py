@@ -140,6 +140,12 @@ def test_init_country_for_a_russian_project_leaves_out_the_russian_holidays_it_l
     assert code == 0, out
 
 
+def test_init_country_uz_writes_tashkent_s_zone(tmp_path: Path) -> None:
+    init(tmp_path, "--country", "UZ")
+    settings = load_settings(tmp_path / "greeter.yaml", today=TODAY)
+    assert (settings.defaults.country, settings.defaults.timezone) == ("UZ", "Asia/Tashkent")
+
+
 def test_an_unknown_country_is_refused_and_nothing_written(tmp_path: Path) -> None:
     done = CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--locale", "de", "--country", "XX"])
     assert done.exit_code == 2

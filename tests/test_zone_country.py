@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from greeter.config_loader import load_settings
-from greeter.country_zones import countries_by_zone, zone_country
+from greeter.country_zones import countries_by_zone, country_zone, offset_zone, zone_country, zones_of
 from greeter.planner import plan, plan_window
 from greeter.sources import load_contacts
 from greeter.sources.rows import RowParser
@@ -224,3 +224,13 @@ def test_a_holiday_on_the_same_day_everywhere_gives_no_such_warning(make_project
 def test_kazakh_city_names_are_read_as_almaty(city: str) -> None:
     assert zone_meant(city) == ("Asia/Almaty", "")
     assert "Europe/Moscow" not in zone_hint(city)
+
+
+def test_uzbekistan_is_in_its_capital_s_zone_not_the_first_zone_tab_lists() -> None:
+    """zone.tab lists Asia/Samarkand ("Uzbekistan (west)") first; the country's clients are in Tashkent's."""
+    assert zones_of("UZ")[0] == "Asia/Tashkent"
+    assert set(zones_of("UZ")) == {"Asia/Tashkent", "Asia/Samarkand"}  # both still listed
+    assert country_zone("UZ") == "Asia/Tashkent"
+    assert offset_zone("UZ", 5 * 60) == ("Asia/Tashkent", "")
+    assert zone_country("Asia/Samarkand") == "UZ"  # the other way round is unchanged
+    assert country_zone("KZ") == "Asia/Almaty"  # a country that lists its capital first keeps it
