@@ -125,7 +125,7 @@ class ContactsUnavailableError(ContactsError):
     :data:`EXIT_TEMPFAIL` like :class:`JournalUnavailableError`: the unit
     restarts the daemon, cron's next run retries. Which driver errors are
     temporary is decided where they are caught
-    (:mod:`greeter.sources.sql_source`).
+    (:mod:`greeter.sources.sql_postgresql`, :mod:`greeter.sources.sql_mariadb`).
     """
 
     exit_code = EXIT_TEMPFAIL

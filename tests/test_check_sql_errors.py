@@ -20,7 +20,7 @@ from greeter.cli import main
 from greeter.config_loader import locate
 from greeter.db_checks import DatabaseStatus
 from greeter.db_url import redact
-from greeter.sources.sql_source import query_place
+from greeter.sources.sql_postgresql import query_place
 from tests import databases
 from tests.conftest import MakeProject
 

@@ -31,7 +31,8 @@ import pytest
 from greeter.config import Defaults
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.errors import ContactsUnavailableError
-from greeter.sources import load_contacts, sql_source
+from greeter.sources import load_contacts
+from greeter.sources.sql_mariadb import mysql_session
 from greeter.sources.sql_source import read_rows
 from tests import databases
 from tests.conftest import MakeProject
@@ -192,11 +193,11 @@ def test_real_names_whose_letters_happen_to_read_as_utf8_are_loaded(tmp_path: Pa
 
 
 def test_the_mysql_session_is_utc_and_bounded_in_each_flavours_words() -> None:
-    assert sql_source.mysql_session("5.5.5-10.11.19-MariaDB-0+deb12u1", 2) == (
+    assert mysql_session("5.5.5-10.11.19-MariaDB-0+deb12u1", 2) == (
         "SET time_zone = '+00:00', lock_wait_timeout = 2, max_statement_time = 2"
     )
     assert (
-        sql_source.mysql_session("8.0.36", 2)
+        mysql_session("8.0.36", 2)
         == "SET time_zone = '+00:00', lock_wait_timeout = 2, MAX_EXECUTION_TIME = 2000"
     )
 

@@ -27,7 +27,8 @@ from greeter.config import Defaults
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.db_url import redact
 from greeter.errors import ContactsError
-from greeter.sources import LoadReport, iter_contacts, sql_source
+from greeter.sources import LoadReport, iter_contacts
+from greeter.sources.sql_mariadb import mysql_sslmode
 from greeter.sources.sql_source import read_rows, server_version
 from tests import databases
 from tests.test_config import MINIMAL, errors_of
@@ -189,7 +190,7 @@ def test_postgresql_takes_the_password_from_the_variable_too(monkeypatch: pytest
     ],
 )
 def test_sslmode_speaks_libpqs_words(params: dict[str, str], mode: str | None) -> None:
-    assert sql_source.mysql_sslmode(params) == mode
+    assert mysql_sslmode(params) == mode
 
 
 def test_tls_settings_that_cannot_work_are_refused_in_words() -> None:

@@ -24,8 +24,9 @@ from greeter.config_contacts import Columns, ContactsSource
 from greeter.db_url import redact
 from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, ContactsError, ContactsUnavailableError
 from greeter.masking import mask_addresses
-from greeter.sources import load_contacts, sql_source
-from greeter.sources.sql_source import libpq_text, read_rows, statement_problem, to_text
+from greeter.sources import load_contacts, sql_mariadb, sql_postgresql
+from greeter.sources.sql_postgresql import libpq_text
+from greeter.sources.sql_source import read_rows, statement_problem, to_text
 from tests import databases
 from tests.conftest import MakeProject
 
@@ -120,7 +121,8 @@ def silent_host() -> Iterator[int]:
 
 
 def test_a_database_that_is_down_or_silent_is_temporary(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sql_source, "CONNECT_TIMEOUT", 1)
+    for driver in (sql_postgresql, sql_mariadb):  # the connect timeout each driver connects with
+        monkeypatch.setattr(driver, "CONNECT_TIMEOUT", 1)
     with silent_host() as port:
         urls = [
             "postgresql://greeter:hunter2@127.0.0.1:1/crm",

@@ -60,6 +60,8 @@ ONLY_WHEN_USED = {
     "greeter.ics_days",
     "greeter.ics_export",
     "greeter.sources.sql_source",
+    "greeter.sources.sql_postgresql",
+    "greeter.sources.sql_mariadb",
     "greeter.journal_pg",
     "rich",  # the list commands' tables; send's progress bar (a terminal only) imports it itself
     "greeter.sources.xlsx_source",  # an XLSX source only (zipfile, html); the CSV loader names CELL_DATE

@@ -142,7 +142,7 @@ PLACEHOLDER_DAYS = frozenset({EMPTY_DAY, LAST_DAY})
 #: "0000-00-00") or last ("1/1/0001", "00.00.0000"). Only to tell a placeholder (:func:`no_date`),
 #: also one written in a format the config does not list.
 _NUMERIC_DATE = re.compile(r"(\d{4})([./-])(\d{2})\2(\d{2})|(\d{1,2})([./-])(\d{1,2})\6(\d{4})")
-#: PostgreSQL's dates beyond every other, which psycopg hands over as text (:mod:`.sql_source`).
+#: PostgreSQL's dates beyond every other, which psycopg hands over as text (:mod:`.sql_postgresql`).
 _INFINITIES = frozenset({"infinity", "-infinity", "+infinity"})
 #: A date of numbers whose first two may be a day and a month in either order: "12/07/1970",
 #: "12-07-70". Not with dots: where dates are dotted (Russia, Germany) the day comes first.
