@@ -7,7 +7,11 @@ greeting, a template error), writes the gallery with
 :func:`greeter.gallery.write_gallery` into ``bench/out/gallery`` and saves
 ``index.png`` and ``draft.png`` next to it.
 
-Run: ``python bench/screenshot_gallery.py [--out DIR] [--chromium PATH]``.
+``--locale de`` (any ``defaults.locale``) writes the gallery's own words in that
+team's language — German and Hungarian have the longest labels to fit — while
+the letters stay Russian.
+
+Run: ``python bench/screenshot_gallery.py [--out DIR] [--chromium PATH] [--locale LOCALE]``.
 """
 
 from __future__ import annotations
@@ -253,11 +257,18 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out" / "gallery")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--height", type=int, default=1400, help="window height for the index shot")
+    parser.add_argument("--locale", default="ru", help="the team's defaults.locale: the gallery's language")
     args = parser.parse_args()
 
     now = datetime(2025, 12, 19, 9, 30, tzinfo=ZoneInfo("Europe/Moscow"))
     errors = write_gallery(
-        sample_drafts(), args.out, start=date(2025, 12, 19), days=14, now=now, sender=SENDER
+        sample_drafts(),
+        args.out,
+        start=date(2025, 12, 19),
+        days=14,
+        now=now,
+        sender=SENDER,
+        locale=args.locale,
     )
     print(f"gallery: {args.out / 'index.html'} ({errors} render error(s))")
     if not Path(args.chromium).exists():

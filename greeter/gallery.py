@@ -23,9 +23,9 @@ left the end of a letter to scroll inside it on a phone. The field values are th
 :func:`greeter.preview.draft_json`, so the gallery and ``--format json`` never
 disagree.
 
-Its words are the team's language, that of ``defaults.locale`` (Russian, else English:
-:mod:`greeter.gallery_lang`); each letter's own words stay in the contact's language,
-tagged with it (``lang``).
+Its words are the team's language, that of ``defaults.locale`` (Russian, English, German,
+Estonian, Hungarian or Serbian, else English: :mod:`greeter.gallery_lang`); each letter's own
+words stay in the contact's language, tagged with it (``lang``).
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def write_gallery(
     ``contact_id``: the gallery is one client's (``preview --contact``): of
     those rows it lists only that client's (:func:`rows_of`).
     ``locale``: the team's (``defaults.locale``), whose language the pages speak
-    (:func:`greeter.gallery_lang.ui_for`: Russian, else English); the letters keep their own.
+    (:func:`greeter.gallery_lang.ui_for`: its table, else English); the letters keep their own.
     """
     ui = ui_for(locale)
     called = dict(titles or {})
@@ -551,7 +551,7 @@ def _toolbar(cards: Sequence[Card], folded: int, ui: Ui) -> str:
         f'<div class="filters" role="group" aria-label="{escape(ui.say("toolbar.status"))}">{status}</div>'
     )
     if review:  # under review, a group of its own: what still waits, what an edit withdrew, what will leave
-        labels = buttons_of((key, ui.say(label).capitalize()) for key, (label, _) in APPROVAL_LABELS.items())
+        labels = buttons_of((key, ui.label(label)) for key, (label, _) in APPROVAL_LABELS.items())
         group = escape(ui.say("toolbar.approval"))
         buttons += f'<div class="filters" role="group" aria-label="{group}">{labels}</div>'
     return f"""<nav class="toolbar" aria-label="{escape(ui.say("toolbar.label"))}">

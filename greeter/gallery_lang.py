@@ -3,11 +3,18 @@
 Why: the gallery and ``greeter calendar`` were written in Russian whatever the
 config said, and an Estonian team (``defaults.locale: et``) got pages and
 events it could not read. They now speak the team's language, the language of
-``defaults.locale``: each language is one table of words here
-(:data:`RUSSIAN`, :data:`ENGLISH`), and a locale with no table of its own gets
+``defaults.locale``: each language is one table of words (:data:`RUSSIAN`,
+:data:`ENGLISH` here; German, Estonian, Hungarian and Serbian — the languages
+``greeter init --locale`` starts a team in — each in a module of its own,
+:mod:`greeter.gallery_lang_de` …), and a locale with no table of its own gets
 English — one whole language, never a page half in one and half in another.
 Another language is one more table with the same keys (``tests/test_gallery_lang``
 holds every table to English's keys and placeholders).
+
+Serbian is written in two scripts: a team whose locale is written in Latin
+(``sr_Latn``, ``sr_ME``: :func:`greeter.serbian_script.is_serbian_latin`, the
+rule its letters follow) reads the Latin table, ``sr-Latn``, which is the
+Cyrillic one transliterated (:mod:`greeter.gallery_lang_sr`).
 
 What is *not* here: the letters (each stays in its contact's language), the
 occasions' titles (the config's own words), and the planner's sentences —
@@ -34,10 +41,27 @@ from typing import Final
 
 from babel.dates import format_date as _babel_format_date
 
+from greeter.gallery_lang_de import GERMAN
+from greeter.gallery_lang_et import ESTONIAN
+from greeter.gallery_lang_hu import HUNGARIAN
+from greeter.gallery_lang_sr import SERBIAN, SERBIAN_LATIN
 from greeter.gallery_words import russian_detail
 from greeter.i18n import language_of, plural, years_phrase
+from greeter.serbian_script import is_serbian_latin
 
-__all__ = ["ENGLISH", "FALLBACK", "RUSSIAN", "TABLES", "Ui", "ui_for"]
+__all__ = [
+    "ENGLISH",
+    "ESTONIAN",
+    "FALLBACK",
+    "GERMAN",
+    "HUNGARIAN",
+    "RUSSIAN",
+    "SERBIAN",
+    "SERBIAN_LATIN",
+    "TABLES",
+    "Ui",
+    "ui_for",
+]
 
 #: A language's words: a key (``filter.send``) → the text, ``{name}`` where a value goes (str.format).
 #: Plural forms (``*.forms``) are ``|``-separated in CLDR's order (:func:`greeter.i18n.plural`).
@@ -417,8 +441,20 @@ ENGLISH: Final[Words] = {
     "ics.moved": "{day} ({moved} this year)",
 }
 
-#: The tables by language (a locale's bare language code: ``ru`` for ``ru_RU``).
-TABLES: Final[Mapping[str, Words]] = {"ru": RUSSIAN, "en": ENGLISH}
+#: The tables by language (a locale's bare language code: ``ru`` for ``ru_RU``), and by script where
+#: a language has two (``sr-Latn``: :func:`ui_for`). The key is the pages' ``<html lang>`` (BCP 47).
+TABLES: Final[Mapping[str, Words]] = {
+    "ru": RUSSIAN,
+    "en": ENGLISH,
+    "de": GERMAN,
+    "et": ESTONIAN,
+    "hu": HUNGARIAN,
+    "sr": SERBIAN,
+    "sr-Latn": SERBIAN_LATIN,
+}
+
+#: Serbian written in Latin: the table of a team whose Serbian locale is written in it.
+_SERBIAN_LATIN_TAG: Final = "sr-Latn"
 
 #: The language of a locale without a table.
 FALLBACK: Final = "en"
@@ -429,11 +465,21 @@ _TRANSLATORS: Final[Mapping[str, Callable[[str | None, Mapping[str, str]], str |
 }
 
 
+#: The Babel pattern letters of a weekday: a day that opens with one opens with a capital.
+_WEEKDAY_FIELDS: Final = frozenset("Ec")
+
+
 @lru_cache(maxsize=4096)
 def _day(d: date, pattern: str, locale: str) -> str:
-    """``d`` by a Babel pattern, its first letter capitalised (a Russian weekday opens a heading)."""
+    """``d`` by a Babel pattern; a weekday opening it capitalised, as a heading or a card opens.
+
+    CLDR writes Russian, Estonian and Serbian weekdays in lower case («пятница»,
+    "reede", «петак»): mid-sentence forms, where a heading's first word takes a
+    capital. Only a weekday: a Hungarian day opens with its month (CLDR's
+    "dec. 25., P"), which stays lower case, in a tooltip's "(dec. 25.)" too.
+    """
     text = _babel_format_date(d, pattern, locale=locale)
-    return text[:1].upper() + text[1:]
+    return text[:1].upper() + text[1:] if pattern[:1] in _WEEKDAY_FIELDS else text
 
 
 @lru_cache(maxsize=256)
@@ -459,6 +505,15 @@ class Ui:
         """The words of ``key``, ``values`` put in their places."""
         text = self.words[key]
         return text.format(**values) if values else text
+
+    def label(self, key: str) -> str:
+        """The words of ``key`` opening a button: the first letter capitalised, the rest as written.
+
+        Not :meth:`str.capitalize`, which lowers the rest: a German button read
+        "Nach freigabe geändert" (nouns keep their capital in German).
+        """
+        text = self.words[key]
+        return text[:1].upper() + text[1:]
 
     def get(self, key: str) -> str | None:
         """The words of ``key``, None when the language has none (a machine word with no label)."""
@@ -506,10 +561,17 @@ class Ui:
 def ui_for(locale: str | None) -> Ui:
     """The words for a team whose ``defaults.locale`` is ``locale``: its language's, else English.
 
-    ``ru``, ``ru_RU``, ``ru-RU`` → Russian; ``et``, ``en_GB``, a locale Babel
-    does not know → English. A locale's script or territory does not pick
-    another table: the pages are one language's words, not a region's.
+    ``ru``, ``ru_RU``, ``ru-RU`` → Russian; ``de_AT`` → German, ``hu_HU`` →
+    Hungarian; ``fi``, ``en_GB``, a locale Babel does not know → English. A
+    territory does not pick another table: the pages are one language's
+    words, not a region's. A script does, for Serbian only: ``sr``, ``sr_RS``,
+    ``sr_Cyrl_ME`` → Cyrillic (``sr``); ``sr_Latn``, ``sr-Latn-RS`` and
+    ``sr_ME`` (Montenegro writes Latin, CLDR says) → Latin (``sr-Latn``) — by
+    :func:`greeter.serbian_script.is_serbian_latin`, so the team reads its plan
+    in the script its Serbian letters are written in.
     """
     language = language_of(locale, FALLBACK) if locale else FALLBACK
+    if language == "sr" and locale and is_serbian_latin(locale):
+        return Ui(_SERBIAN_LATIN_TAG, TABLES[_SERBIAN_LATIN_TAG])
     tag = language if language in TABLES else FALLBACK
     return Ui(tag, TABLES[tag])

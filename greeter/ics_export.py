@@ -7,8 +7,9 @@ occasion its own day, in the order of those days — «Поздравление:
 30 December — because a manager glancing at the 30th must not read "Ivan's
 birthday is today", and the anniversary number stands right after the
 occasion it counts. The words are the team's language, like the preview
-gallery's, the other thing managers read (``defaults.locale``: Russian, else
-English — :mod:`greeter.gallery_lang`), and the occasions' ``title``s the
+gallery's, the other thing managers read (``defaults.locale``: a language with
+a table — Russian, English, German, Estonian, Hungarian, Serbian —, else
+English: :mod:`greeter.gallery_lang`), and the occasions' ``title``s the
 config gives them (greeter's terminal output and logs stay English). Each
 event has a stable UID, so importing a newer file updates events instead of
 duplicating them. For an occasion of a date column
@@ -110,7 +111,7 @@ def calendar_chunks(
     ``titles``: what people call each occasion (``Settings.occasion_titles``); the name if absent.
     ``timezone``: the config's zone, whose definition is the one component of a calendar without
     letters (see the module's doc).
-    ``locale``: the team's (``defaults.locale``), whose language the events speak (Russian, else English).
+    ``locale``: the team's (``defaults.locale``), whose language the events speak (its table, else English).
     """
     called = titles or {}
     ui = ui_for(locale)

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -45,25 +47,38 @@ CSS = resources.files("greeter").joinpath("gallery.css").read_text(encoding="utf
 REVIEW = ("awaiting_approval", "approved", "changed_since_approval")
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A gallery under review with four-digit counts: the widest filter bar greeter writes."""
+def under_review(out: Path, locale: str = "ru") -> Path:
+    """A gallery under review with four-digit counts: the widest filter bar greeter writes; half its
+    cards in a long zone's name beside the send moment (Asia/Yekaterinburg)."""
     drafts = sample()
+    far = replace(ANNA, timezone="Asia/Yekaterinburg")
     for i in range(1000):
+        who = far if i % 2 else ANNA
         drafts.append(
             Draft(
                 PlanItem(
-                    hit(ANNA, "birthday", date(2026, 12, 21), 40),
+                    hit(who, "birthday", date(2026, 12, 21), 40),
                     "send",
-                    send_at=datetime(2026, 12, 21, 10, tzinfo=MSK),
+                    send_at=datetime(2026, 12, 21, 10, tzinfo=ZoneInfo(who.timezone or "Europe/Moscow")),
                 ),
                 Rendered(subject="С днём рождения!", text="Текст.", html="<p>Текст.</p>"),
                 extra={"approval": REVIEW[i % 3]},
             )
         )
-    out = tmp_path_factory.mktemp("fit") / "g"
-    write_gallery(drafts, out, start=START, days=14, now=NOW)
+    write_gallery(drafts, out, start=START, days=14, now=NOW, locale=locale)
     return out
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return under_review(tmp_path_factory.mktemp("fit") / "g")
+
+
+@pytest.fixture(scope="module", params=["de", "hu", "sr"])
+def long_words(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same gallery in the languages with the longest labels: «Zusammengeführt», «Jóváhagyás után
+    módosult», and Serbian's spaced dates, «Пет 25. 12. 08:30»."""
+    return under_review(tmp_path_factory.mktemp(f"fit-{request.param}") / "g", request.param)
 
 
 def probed(out: Path, script: str) -> Path:
@@ -121,6 +136,50 @@ def test_no_sideways_scroll_at_any_width(big: Path, tmp_path: Path, width: int, 
         assert (found["position"], found["padding"]) == ("static", "0px"), found
     else:
         assert found["position"] == "sticky" and found["bar"] <= found["height"] / 3, found
+
+
+#: What overflows its box (a word wider than its tile, button or badge; the search's placeholder wider than
+#: the field), and each tile's label as shown.
+FITS = """addEventListener("load", function () {
+  var root = document.documentElement, all = ".toolbar button, .stat, .stat-label, .badge, .card, .day-name";
+  var out = Array.prototype.slice.call(document.querySelectorAll(all))
+    .filter(function (e) { return e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > root.clientWidth; })
+    .map(function (e) { return e.className + ": " + e.textContent; });
+  var labels = Array.prototype.slice.call(document.querySelectorAll(".stat-label"))
+    .map(function (e) { return e.innerText; });
+  Array.prototype.slice.call(document.querySelectorAll(".when, .tz")).forEach(function (e) {
+    var text = document.createRange();
+    text.selectNodeContents(e);
+    if (text.getClientRects().length > 1) { out.push("wraps: " + e.textContent); }
+  });
+  var search = document.getElementById("search"), style = getComputedStyle(search);
+  var pen = document.createElement("canvas").getContext("2d");
+  pen.font = style.font;
+  var room = search.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  var wide = pen.measureText(search.placeholder).width;
+  if (wide > room) { out.push("search: " + search.placeholder + " " + wide + " > " + room); }
+  document.body.setAttribute("data-probe", JSON.stringify({
+    scroll: root.scrollWidth, client: root.clientWidth, out: out, labels: labels}));
+});"""
+
+
+@pytest.mark.parametrize("width", [640, 1280, 1300])  # 1300: four columns of the narrowest cards
+def test_long_words_fit_their_buttons_tiles_and_badges(long_words: Path, tmp_path: Path, width: int) -> None:
+    """German and Hungarian labels, the longest the gallery has, stay inside their boxes at a tablet's
+    width and a laptop's (the search's placeholder too, beside the review filters), a card's send moment
+    and zone each on one line (a Serbian card read «Уто 23. 12. / 15:05», «Yekaterinbur / g»); and the tiles keep German's capitals (the stylesheet lowered every label:
+    «vorlagenfehler», «zum versand»)."""
+    found = json.loads(probe_result(tmp_path, probed(long_words, FITS), width, 1100))
+    language = next(parse(long_words / "index.html").find("html")).attrs["lang"]
+    assert found["scroll"] <= found["client"], found
+    # no Serbian wording of the search's placeholder fits beside the review filters on a wide screen:
+    # it ends in "…" there (the stylesheet's text-overflow), and is whole on a narrower one
+    clipped = language == "sr" and width >= 1280
+    assert [o for o in found["out"] if not (clipped and o.startswith("search: "))] == [], found
+    said = {"de": ["zum Versand", "versendet", "zusammengeführt", "übersprungen", "Vorlagenfehler"],
+            "hu": ["küldendő", "elküldve", "összevonva", "kihagyva", "sablonhiba"],
+            "sr": ["за слање", "послато", "спојено", "прескочено", "грешка у шаблону"]}  # fmt: skip
+    assert found["labels"] == said[language], found
 
 
 SHORTCUT = """addEventListener("load", function () {

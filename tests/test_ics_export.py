@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
@@ -258,9 +259,10 @@ def test_a_letters_occasions_are_listed_by_their_days() -> None:
 
 def test_a_team_of_another_language_reads_its_calendar_in_english() -> None:
     """An Estonian team (defaults.locale et) got «Поздравление: …», «Письмо уходит 22 июня 2027 г. в
-    11:01 по времени получателя»: English is the calendar's language for every locale but Russian."""
+    11:01 по времени получателя»: English is the calendar's language for a locale without a table of
+    its own (Finnish; Estonian has one now)."""
     now = datetime(2027, 6, 1, tzinfo=MSK)
-    (event,) = events(build_calendar([june_letter()], now=now, domain="r.example", name="t", locale="et"))
+    (event,) = events(build_calendar([june_letter()], now=now, domain="r.example", name="t", locale="fi"))
     assert event["SUMMARY"] == (
         "Greeting: Иван Петрович Иванов — name_day 23 June, birthday 24 June (47 years),"
         " company_anniversary 25 June (10 years)"
@@ -274,8 +276,49 @@ def test_a_team_of_another_language_reads_its_calendar_in_english() -> None:
     ]
     first = Hit(IVAN, "first_deal", date(2028, 2, 28), 1, 100, "first_deal", moved=True)
     item = PlanItem(first, "send", send_at=datetime(2028, 2, 28, 11, 0, tzinfo=MSK))
-    (event,) = events(build_calendar([item], now=now, domain="r.example", name="t", locale="et_EE"))
+    (event,) = events(build_calendar([item], now=now, domain="r.example", name="t", locale="fi_FI"))
     assert (
         event["SUMMARY"]
         == "Greeting: Иван Петрович Иванов — first_deal 29 February (28 February this year) (1 year)"
     )
+
+
+#: The June letter's event (:func:`june_letter`) in each language with a table of its own: the summary,
+#: the first line (the day as a sentence writes it: Serbian's genitive «22. јуна»), the occasion, the to-line.
+CALENDARS = {
+    "de": ("Glückwunsch: Иван Петрович Иванов – name_day 23. Juni, birthday 24. Juni (47 Jahre),"
+           " company_anniversary 25. Juni (10 Jahre)",
+           "Versand am 22. Juni 2027 um 11:01 Uhr, Ortszeit des Empfängers (Europe/Moscow)",
+           "Anlass: birthday 24. Juni (47 Jahre)", "An: Иван Петрович Иванов <ivan@example.com> (ID 1002)"),
+    "et": ("Õnnitlus: Иван Петрович Иванов – name_day 23. juuni, birthday 24. juuni (47 aastat),"
+           " company_anniversary 25. juuni (10 aastat)",
+           "Saatmisaeg: 22. juuni 2027 kell 11:01 saaja kohaliku aja järgi (Europe/Moscow)",
+           "Tähtpäev: birthday 24. juuni (47 aastat)",
+           "Saaja: Иван Петрович Иванов <ivan@example.com> (ID 1002)"),
+    "hu_HU": ("Üdvözlet: Иван Петрович Иванов – name_day június 23., birthday június 24. (47 év),"
+              " company_anniversary június 25. (10 év)",
+              "Küldés: 2027. június 22., 11:01, a címzett helyi ideje szerint (Europe/Moscow)",
+              "Alkalom: birthday június 24. (47 év)",
+              "Címzett: Иван Петрович Иванов <ivan@example.com> (azonosító: 1002)"),
+    "sr": ("Честитка: Иван Петрович Иванов – name_day 23. јуна, birthday 24. јуна (47 година),"
+           " company_anniversary 25. јуна (10 година)",
+           "Писмо се шаље 22. јуна 2027. у 11:01 по времену примаоца (Europe/Moscow)",
+           "Повод: birthday 24. јуна (47 година)", "За: Иван Петрович Иванов <ivan@example.com> (ID 1002)"),
+    "sr_Latn_RS": ("Čestitka: Иван Петрович Иванов – name_day 23. juna, birthday 24. juna (47 godina),"
+                   " company_anniversary 25. juna (10 godina)",
+                   "Pismo se šalje 22. juna 2027. u 11:01 po vremenu primaoca (Europe/Moscow)",
+                   "Povod: birthday 24. juna (47 godina)",
+                   "Za: Иван Петрович Иванов <ivan@example.com> (ID 1002)"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", sorted(CALENDARS))
+def test_a_team_with_a_table_reads_its_calendar_in_its_language(locale: str) -> None:
+    """German, Estonian, Hungarian and Serbian teams read «Greeting: …», "The letter leaves on …"."""
+    summary, leaves, occasion, to = CALENDARS[locale]
+    now = datetime(2027, 6, 1, tzinfo=MSK)
+    (event,) = events(build_calendar([june_letter()], now=now, domain="r.example", name="t", locale=locale))
+    assert event["SUMMARY"] == summary
+    lines = event["DESCRIPTION"].splitlines()
+    assert (lines[0], lines[1], lines[-1]) == (leaves, occasion, to)
+    assert len(lines) == 5
