@@ -296,7 +296,9 @@ def localized_config(
             text = starter_countries.with_occasions(text, locale, country, calendar, shared)
         if locale == STARTER_LOCALE:
             return text
-        text = starter_countries.with_columns(text, starter_countries.LANGUAGES[locale].columns)
+        own = starter_countries.LANGUAGES[locale]
+        text = starter_countries.with_columns(text, own.columns)
+        text = starter_countries.with_date_formats(text, own.date_formats)
         text, russian_names = starter_countries.with_sender_names(text, locale)
     except starter_countries.StarterShapeError as exc:
         raise StarterMissingError(

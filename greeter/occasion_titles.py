@@ -144,6 +144,10 @@ _COMMON_FIRST: Final[dict[str, frozenset[str]]] = {
             "wedding",
         ]
     ),
+    # Hungarian writes holidays lower case but for a proper noun in them (AkH.: karácsony, nemzeti
+    # ünnep, a munka ünnepe, but Szent István ünnepe): the first words of Hungary's calendar names
+    # (the holidays library capitalises them: «A Munka ünnepe», «Nemzeti ünnep») and of common
+    # days. «Szent» is not here: it opens a name. A given name («István napja») is in no such list.
     "hu": frozenset(
         [
             "cégalapítás",
@@ -154,6 +158,23 @@ _COMMON_FIRST: Final[dict[str, frozenset[str]]] = {
             "szerződéskötés",
             "születésnap",
             "névnap",
+            "újév",
+            "nemzeti",
+            "munka",
+            "államalapítás",
+            "karácsony",
+            "szenteste",
+            "húsvét",
+            "húsvéthétfő",
+            "nagypéntek",
+            "pünkösd",
+            "pünkösdhétfő",
+            "mindenszentek",
+            "szilveszter",
+            "nőnap",
+            "anyák",
+            "magyar",
+            "forradalom",
         ]
     ),
     "et": frozenset(["ettevõtte", "firma", "koostöö", "lepingu", "sünnipäev", "nimepäev", "aastapäev"]),
@@ -179,6 +200,30 @@ def mid_sentence(title: str, language: str) -> str:
     ):
         return first.lower() + title[len(first) :]
     return title
+
+
+#: A Hungarian title's own definite article: «Az államalapítás ünnepe», «A Munka ünnepe».
+_HU_ARTICLE: Final = re.compile(r"(?:a|az) (?=\S)", re.IGNORECASE)
+
+
+def hungarian_title(title: str) -> tuple[str, str]:
+    """``(article, words)``: a title as a Hungarian sentence names it, its article apart — "a"/"az",
+    or "" where the spelling does not tell (:func:`greeter.hungarian.article`).
+
+    The calendar's names open with their article («Az államalapítás ünnepe», «A Munka
+    ünnepe»), and the config says to title a holiday so: the letters put an article before
+    a title, and said «az Az államalapítás ünnepe». The title's own article is dropped (the
+    sentence puts one, or «közelgő» stands between: «a közelgő államalapítás ünnepe»), and
+    the rest reads as :func:`mid_sentence` has it: the first word lower case where it is a
+    common word (AkH.: «a munka ünnepe», «nemzeti ünnep», «karácsony») and the title's other
+    words are lower case; a capital after it marks a name («Szent István ünnepe»), kept.
+    """
+    from greeter.hungarian import article
+
+    text = " ".join(title.split())
+    found = _HU_ARTICLE.match(text)
+    words = mid_sentence(text[found.end() :] if found else text, "hu")
+    return article(words), words
 
 
 def _heads(parses: list[Any]) -> list[Any]:

@@ -52,6 +52,23 @@ class HolidayExample:
     #: The language of ``title``, when it is not the project's whatever it is (a Kazakh office's
     #: Russian «Наурыз»): offered in a project of that language alone (an English one lists names).
     locale: str | None = None
+    #: A Christmas before New Year (24–25 December): its letter leads and carries the New Year's
+    #: wishes (:data:`CHRISTMAS_LEADS`), never belated. Not Orthodox Christmas (7 January).
+    before_new_year: bool = False
+
+
+#: The priority of a Christmas before New Year (:attr:`HolidayExample.before_new_year`): above
+#: New Year (60) and the anniversaries (80, 70), below the birthday (100). At 30, under New
+#: Year, a Hungarian team's clients got «Újév + Karácsony» on 29 December, Christmas wished four
+#: days late («a nemrég elmúlt karácsony»): New Year led the two, 14 days (min_gap_days) apart.
+#: Where the Christmas card («Kellemes karácsonyi ünnepeket és boldog új évet!», «Frohe
+#: Weihnachten und einen guten Rutsch», «Häid jõule ja head uut aastat») is the letter of the
+#: year, it leads: New Year rides in it ahead (``merge_max_days_early: null`` on New Year, so a
+#: ``send_window.max_days_early`` cannot keep it out — and, the gap leaving no room for a letter
+#: of its own, out of every letter), an anniversary of early December in it after. A birthday
+#: still leads: one of 14 December carries Christmas early; one of 29 December leaves Christmas
+#: out (merge_max_days_late 0: never belated), skipped as frequency_cap saying why.
+CHRISTMAS_LEADS: Final = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +84,9 @@ class StarterLanguage:
     #: How the sample names the country in words (the Russian one: «Россия»): its clients there,
     #: whatever their zone, are moved to ``init --country``'s (:func:`contacts_in_country`).
     country_names: tuple[str, ...] = ()
+    #: ``contacts.date_formats`` when the country writes dates otherwise than the example's
+    #: ``%d.%m.%Y`` (:func:`with_date_formats`); empty: the example's.
+    date_formats: tuple[str, ...] = ()
 
 
 _RU_TITLES: Final = {
@@ -216,6 +236,11 @@ LANGUAGES: Final[Mapping[str, StarterLanguage]] = {
             "Cégalapítás dátuma",
             "Első üzletkötés",
         ),
+        # The Hungarian standard (MSZ ISO 8601, AkH.) is year first, the day closed by a dot:
+        # «1975.12.07.»; CRMs and Excel also write «1975.12.07» and «1975. 12. 07.». A
+        # Hungarian team's export failed every value under the example's two. The first
+        # makes a date without its year month first: «12.27.» (docs/contacts.md).
+        date_formats=("%Y.%m.%d.", "%Y.%m.%d", "%Y. %m. %d.", "%Y-%m-%d", "%d.%m.%Y"),
     ),
     "sr": StarterLanguage(
         "RS",
@@ -253,34 +278,36 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
         HolidayExample("statehood_day", "Дан државности", "Дан државности"),
     ),
     "EE": (
-        HolidayExample("christmas", "Jõulud", "jõululaupäev"),
+        HolidayExample("christmas", "Jõulud", "jõululaupäev", before_new_year=True),
         HolidayExample("ee_independence", "Eesti Vabariigi aastapäev", "iseseisvuspäev"),
     ),
     "HU": (
-        HolidayExample("christmas", "Karácsony", "Karácsony"),
+        HolidayExample("christmas", "Karácsony", "Karácsony", before_new_year=True),
+        # 15 March (1848) and 23 October (1956), which the calendar names alike; _hu.j2 words each.
         HolidayExample("hu_national_day", "Nemzeti ünnep", "Nemzeti ünnep"),
+        HolidayExample("hu_state_day", "Az államalapítás ünnepe", "Az államalapítás ünnepe"),  # 20 August
     ),
     "DE": (
-        HolidayExample("christmas", "Weihnachten", "Erster Weihnachtstag"),
+        HolidayExample("christmas", "Weihnachten", "Erster Weihnachtstag", before_new_year=True),
         HolidayExample("de_unity_day", "Tag der Deutschen Einheit", "Tag der Deutschen Einheit"),
     ),
-    "GB": (HolidayExample("christmas", "Christmas", "Christmas Day"),),
+    "GB": (HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True),),
     # Countries a starter language is spoken in too (init --locale de --country AT).
     "AT": (
-        HolidayExample("christmas", "Weihnachten", "Christtag"),
+        HolidayExample("christmas", "Weihnachten", "Christtag", before_new_year=True),
         HolidayExample("at_national_day", "Nationalfeiertag", "Nationalfeiertag"),
     ),
     "CH": (
-        HolidayExample("christmas", "Weihnachten", "Weihnachten"),
+        HolidayExample("christmas", "Weihnachten", "Weihnachten", before_new_year=True),
         # The Swiss say Bundesfeiertag; the library's calendar calls 1 August Nationalfeiertag.
         HolidayExample("ch_national_day", "Bundesfeiertag", "Nationalfeiertag"),
     ),
     "IE": (
-        HolidayExample("christmas", "Christmas", "Christmas Day"),
+        HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True),
         HolidayExample("st_patricks_day", "Saint Patrick's Day", "Saint Patrick's Day"),
     ),
     "US": (
-        HolidayExample("christmas", "Christmas", "Christmas Day"),
+        HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True),
         HolidayExample("us_independence", "Independence Day", "Independence Day"),
     ),
     # Offices of Russian-speaking teams (init --country KZ): titled in Russian, as they write.
@@ -371,6 +398,23 @@ def with_columns(text: str, columns: Mapping[str, str | None]) -> str:
     return text[: section.start()] + body + text[section.end() :]
 
 
+_DATE_FORMATS: Final = re.compile(r"^(  date_formats: )(\[[^\]\n]*\])( *#[^\n]*)?$", re.MULTILINE)
+
+
+def with_date_formats(text: str, formats: Sequence[str]) -> str:
+    """``contacts.date_formats`` listing ``formats`` (its comment kept); unchanged when none."""
+    if not formats:
+        return text
+    section = _section(text, "contacts")
+    found = _DATE_FORMATS.search(section.group())
+    if found is None:
+        raise StarterShapeError("no contacts.date_formats")
+    listed = "[" + ", ".join(json.dumps(f) for f in formats) + "]"
+    line = _aligned(found[1], listed, found[3], found[2])
+    start, end = section.start() + found.start(), section.start() + found.end()
+    return text[:start] + line + text[end:]
+
+
 def with_occasions(
     text: str,
     locale: str,
@@ -392,6 +436,8 @@ def with_occasions(
     # The Russian sample's clients stay in Russia (and a few elsewhere): the country's own holiday
     # is its clients' alone there, not greeted to them on its date.
     examples = _examples(country, locale, calendar, only_there=locale == "ru")
+    found = examples_for(country, locale)
+    christmas_leads = bool(found) and found[0].before_new_year
     # Their words are Russian (title «8 Марта», the Russian sample's tag 8mar): Russian projects'.
     shared = shared if shared and locale == "ru" else {}
     parts: list[str] = []
@@ -412,6 +458,12 @@ def with_occasions(
             russian_end = len("".join(parts)) + len(words)
             commented = True
         elif name in titles:
+            if name == "new_year" and christmas_leads:
+                words = _NEW_YEAR_DATE.sub(
+                    lambda m: m.group() + _NEW_YEAR_RIDES,
+                    words,
+                    count=1,
+                )
             others = {lang: w.titles[name] for lang, w in LANGUAGES.items() if lang != locale}
             words = _COMMENTED_TITLES.sub("", words)
             words = _TITLE.sub(
@@ -473,10 +525,26 @@ def _examples(country: str, locale: str, calendar: Sequence[str] = (), *, only_t
             f"  holiday: {json.dumps(h.holiday, ensure_ascii=False)}",
             *((f"  country: {country.upper()}",) if only_there else ()),
             "  template: holiday",
-            "  priority: 30",
+            *(_CHRISTMAS_LINES if h.before_new_year else ("  priority: 30",)),
         )
         blocks.append("".join(("  " if i == 0 else "  # ") + line + "\n" for line in lines))
     return "".join(blocks)
+
+
+#: A Christmas before New Year's settings (:data:`CHRISTMAS_LEADS`), as ``_examples`` writes them.
+_CHRISTMAS_LINES: Final = (
+    f"  priority: {CHRISTMAS_LEADS}                 # the letter of the year: it leads New Year and the",
+    "                               # anniversaries, and carries their wishes (New Year's ahead)",
+    "  merge_max_days_late: 0       # never belated: a birthday letter of 27-31 December leads",
+    "                               # and leaves Christmas out (skipped as frequency_cap)",
+)
+#: What :func:`with_occasions` writes after the New Year's ``date:`` line where Christmas leads it.
+_NEW_YEAR_RIDES: Final = (
+    "    merge_max_days_early: null   # rides ahead in the Christmas letter, however early\n"
+    "                                 # send_window.max_days_early lets a greeting go\n"
+)
+#: The New Year occasion's ``date:`` line, after which :func:`with_occasions` bounds its ride.
+_NEW_YEAR_DATE: Final = re.compile(r"^    date: [^\n]*\n", re.MULTILINE)
 
 
 def contacts_in_country(text: str, locale: str, country: str, timezone: str) -> str:

@@ -44,7 +44,7 @@ from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
 from greeter.i18n_script import names_in_script
-from greeter.occasion_titles import mid_sentence, title_in_case, with_s
+from greeter.occasion_titles import hungarian_title, mid_sentence, title_in_case, with_s
 from greeter.sources.dates import is_yearless
 from greeter.template_limits import MAX_LENGTH, bounded, joined, percent_checked, text_of, too_long
 from greeter.template_markup import escape_html, markup
@@ -132,6 +132,15 @@ def case_named(case: object) -> str:
         if not close:
             raise
         raise ValueError(f"{exc}; did you mean {close[0]!r}?") from None
+
+
+def _hu_title_filter(value: object) -> tuple[str, str]:
+    """``{% set art, words = title|hu_title %}`` → ("az", "államalapítás ünnepe") for «Az
+    államalapítás ünnepe»: :func:`greeter.occasion_titles.hungarian_title`."""
+    _defined(value)
+    if not isinstance(value, str):
+        raise TypeError(f"hu_title needs a title, got {value!r}")
+    return hungarian_title(value.unescape() if isinstance(value, Markup) else value)
 
 
 @pass_context
@@ -507,6 +516,7 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = MappingProxyType(
         "plural": _plural_filter,
         "hu_suffix": _hu_suffix_filter,
         "hu_article": _hu_article_filter,
+        "hu_title": _hu_title_filter,
         "nl2br": _nl2br,
         "paragraphs": _paragraphs,
         "trim": _trim,

@@ -277,7 +277,7 @@ TITLED = [
     ("de", "zum Tag der Deutschen Einheit", "Feiertag „"),
     ("sr", "Честитамо Дан јединства", "празник „"),
     ("et", "Ühtsuse päeva puhul", "püha „"),
-    ("hu", "a Nemzeti ünnep alkalmából", "ünnep „"),
+    ("hu", "a nemzeti ünnep alkalmából", "ünnep „"),  # lower case, as Hungarian writes holidays
     ("en", "Happy Unity Day", "Happy holiday"),
     ("ru", "с Днём единства", "праздником «"),
 ]

@@ -88,10 +88,12 @@ __all__ = [
 CELL_DATE = "%d.%m.%Y"
 
 #: Formats CRMs and spreadsheets commonly write, tried (in this order) to explain a column no
-#: configured format reads. Day-first comes before month-first: the Russian convention.
+#: configured format reads. Day-first comes before month-first: the Russian convention. The
+#: Hungarian standard closes the day with a dot, often with spaces ("1975.12.07.", "1975. 12. 07.").
 COMMON_FORMATS = (
     "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y", "%m-%d-%Y",
-    "%d.%m.%y", "%d/%m/%y", "%m/%d/%y", "%Y.%m.%d", "%m.%d.%Y", "%d %m %Y", "%Y%m%d",
+    "%d.%m.%y", "%d/%m/%y", "%m/%d/%y", "%Y.%m.%d", "%Y.%m.%d.", "%Y. %m. %d.", "%m.%d.%Y",
+    "%d %m %Y", "%Y%m%d",
 )  # fmt: skip
 #: A value's kind (:meth:`DateParser.failure`): a day no calendar has (31.02.1980, 30.02).
 NO_SUCH_DAY = "no such day"
@@ -123,9 +125,10 @@ _YEAR_WORD = re.compile(r"(?<=\d{4})(?:\s*[гГ]\.?|\.)$")
 #: DATE) already *is* this value; a leap year, so 29 February is a day in it; and no client's birthday
 #: or company's founding is in it (year 4 would be: a typo such as ``13.04.0004`` is one).
 YEARLESS_YEAR = 1604
-#: A day and a month without a year: "13.12", "13.12.", "13/12", "13-12" (a "." month has two
-#: digits: "3.5" is a number). Which comes first, the formats say (:meth:`DateParser._month_first`).
-_NO_YEAR = re.compile(r"(\d{1,2})([/-])(\d{1,2})|(\d{1,2})\.(\d{2})\.?")
+#: A day and a month without a year: "13.12", "13.12.", "13/12", "13-12", Hungarian "12. 13." (a
+#: "." month has two digits: "3.5" is a number). Which comes first, the formats say
+#: (:meth:`DateParser._month_first`).
+_NO_YEAR = re.compile(r"(\d{1,2})([/-])(\d{1,2})|(\d{1,2})\. ?(\d{2})\.?")
 #: ISO 8601's reduced form without a year, extended or basic: "--12-27", "--1227" (vCard's BDAY).
 _ISO_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
 #: A year written as zeros ("27.12.0000", "0000-12-27"): no year 0 exists, so it says "no year".
@@ -241,14 +244,25 @@ class DateParser:
         return int(second), int(first)
 
     def _month_first(self, sep: str) -> bool:
-        """Whether a yearless ``MM{sep}DD`` is month first: a configured format starting so says it is.
+        """Whether a yearless ``MM{sep}DD`` is month first: the first configured format that joins
+        a day and a month with ``sep`` says so, wherever its year is.
 
         ``27/12`` is ``%d/%m/%Y`` with the year cut off; under ``%m/%d/%Y``
-        the same text is month 27, refused. Without such a format, day first:
-        the Russian convention, as in :data:`COMMON_FORMATS`.
+        the same text is month 27, refused. A year-first format is month
+        first: Hungarian ``12.27.`` is ``%Y.%m.%d.`` without its year (a
+        Hungarian team's «there is no month 27»). ISO's ``%Y-%m-%d`` does not
+        count: every config lists it, as machines write it, and its own
+        yearless form is ``--12-27``. Without such a format, day first: the
+        Russian convention, as in :data:`COMMON_FORMATS`.
         """
-        fmt = self.order_format(sep)
-        return fmt is not None and fmt.startswith("%m")
+        for fmt in self.configured:
+            if fmt == "%Y-%m-%d":
+                continue
+            if f"%m{sep}%d" in fmt:
+                return True
+            if f"%d{sep}%m" in fmt:
+                return False
+        return False
 
     def order_format(self, sep: str) -> str | None:
         """The format that reads a date of numbers separated by ``sep`` (``12/07/1970``), day or month
