@@ -67,7 +67,8 @@ class ApiContext:
     secret: bytes | None
     #: Set when the daemon stops: a probe waiting for the journal answers at once.
     stop: asyncio.Event | None = None
-    #: Secrets rotated away (``unsubscribe.previous_secret_env``): links they signed still work.
+    #: Secrets rotated away (``unsubscribe.previous_secret_env``, ``previous_secret_file``): links they
+    #: signed still work.
     previous_secrets: tuple[bytes, ...] = ()
     #: ``defaults.locale``: the page's language when the request's ``Accept-Language`` names none greeter has.
     default_locale: str = "ru"

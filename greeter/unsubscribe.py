@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     from greeter.journal_store import JournalStore
 
 #: Why a token was refused, as logged: ``malformed`` — not a greeter token (cut, damaged, made up);
-#: ``unknown_signature`` — well formed, but signed by no secret the daemon has (forged, or signed with
-#: a secret rotated away without ``previous_secret_env``); ``no_secret`` — the daemon has no secret.
+#: ``unknown_signature`` — well formed, but signed by no secret the daemon has (forged, another greeter
+#: project's link, or signed with a secret rotated away without ``previous_secret_env`` or
+#: ``previous_secret_file``); ``no_secret`` — the daemon has no secret.
 Rejection = Literal["malformed", "unknown_signature", "no_secret"]
 
 
