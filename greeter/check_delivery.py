@@ -92,7 +92,7 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
     ``send`` stops at each (exit 2), and only a changed config gets a letter
     out.
     """
-    from greeter.secret_values import read_password
+    from greeter.secret_values import at_setting, read_password
     from greeter.smtp_transport import SmtpTransport
     from greeter.transport import LOGIN_REFUSED
 
@@ -102,8 +102,11 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
         password = read_password(smtp.password_env, smtp.password_file, "SMTP password")
     except ConfigError as exc:
         report.smtp = (where, False, "not tried: " + "; ".join(p.message for p in exc.problems))
-        report.problems.extend(exc.problems)
-        report.smtp_errors += len(exc.problems)
+        found = exc.problems
+        if not smtp.password_env:  # the file's problem, at the setting naming it (as send says it)
+            found = at_setting(found, report.config_file, ("delivery", "smtp", "password_file"))
+        report.problems.extend(found)
+        report.smtp_errors += len(found)
         return
     transport = SmtpTransport(smtp, password, return_path=settings.delivery.return_path)
     failure = asyncio.run(transport.diagnose(settings.sender.email))
@@ -210,7 +213,7 @@ def check_secrets(report: CheckReport, settings: Settings) -> None:
     """
     from greeter.send import missing_secrets
 
-    problems = missing_secrets(settings, smtp=False)
+    problems = missing_secrets(settings, report.config_file, smtp=False)
     report.problems.extend(problems)
     report.secret_errors += len(problems)
     report.problems.extend(loose_secret_files(settings, report.config_file))

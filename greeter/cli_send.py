@@ -177,7 +177,9 @@ def send(
         settings = inputs.settings
         moment = parse_now(now, settings.defaults.timezone)
         # Before the journal is touched: the secrets, and the calendar files every plan reads.
-        missing = missing_secrets(settings, smtp=not dry_run) or inputs.calendar_errors(moment.date())
+        missing = missing_secrets(settings, inputs.config_file, smtp=not dry_run) or inputs.calendar_errors(
+            moment.date()
+        )
         if missing:
             raise ConfigError(missing)
     except GreeterError as exc:

@@ -588,7 +588,13 @@ def _unwrap(tp: Any) -> Any:
 
 
 def _anchor(settings: Settings, base: Path) -> Settings:
-    """Make relative paths relative to the config file, not to the working directory."""
+    """Make relative paths relative to the config file, not to the working directory.
+
+    Every path the config names, the secret files (``delivery.smtp.password_file``,
+    ``unsubscribe.secret_file``, ``previous_secret_file``) too: those were opened from
+    the working directory, so the shipped unit (working directory /var/lib/greeter,
+    config in /etc/greeter) and a cron line run from elsewhere refused to start.
+    """
 
     def fix(p: Path | None) -> Path | None:
         return p if p is None or p.is_absolute() else base / p
@@ -599,7 +605,21 @@ def _anchor(settings: Settings, base: Path) -> Settings:
     dkim = settings.delivery.dkim
     if dkim is not None:
         dkim = dkim.model_copy(update={"key_file": fix(dkim.key_file)})
-    delivery = settings.delivery.model_copy(update={"outbox": fix(settings.delivery.outbox), "dkim": dkim})
+    smtp = settings.delivery.smtp.model_copy(
+        update={"password_file": fix(settings.delivery.smtp.password_file)}
+    )
+    delivery = settings.delivery.model_copy(
+        update={"outbox": fix(settings.delivery.outbox), "dkim": dkim, "smtp": smtp}
+    )
+    unsubscribe = settings.unsubscribe
+    unsubscribe = unsubscribe.model_copy(
+        update={
+            "secret_file": fix(unsubscribe.secret_file),
+            "previous_secret_file": [
+                p if p.is_absolute() else base / p for p in unsubscribe.previous_secret_file
+            ],
+        }
+    )
     storage = settings.storage
     prefix = "sqlite:///"
     if storage.url.startswith(prefix) and not storage.url.startswith(prefix + "/"):
@@ -613,6 +633,7 @@ def _anchor(settings: Settings, base: Path) -> Settings:
             "send_window": window,
             "occasions": occasions,
             "delivery": delivery,
+            "unsubscribe": unsubscribe,
             "storage": storage,
         }
     )

@@ -54,6 +54,10 @@ async def start_http(
         current = unsubscribe_secret(inputs().settings.unsubscribe)
         return current.encode() if current else None
 
+    def sender_name(language: str) -> str:
+        """The From name of a letter in the page's language, from the config in force (a reload's)."""
+        return inputs().settings.sender.in_locale(language)[0]
+
     ctx = ApiContext(
         journal,
         stats,
@@ -64,6 +68,7 @@ async def start_http(
         default_locale=settings.defaults.locale,
         mailto=settings.unsubscribe.mailto,
         read_secret=read_secret_file if settings.unsubscribe.secret_file else None,
+        sender_name=sender_name,
     )
     setting = "--listen" if listen else "http.host, http.port"
     runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)

@@ -40,7 +40,7 @@ def load_valid_inputs(config_file: Path, today: date) -> Inputs:
     inputs = load_inputs(config_file, today=today)
     settings = inputs.settings
     problems = inputs.renderer().check(list(dict.fromkeys(o.template for o in settings.occasions)))
-    errors = [p for p in problems if p.severity == "error"] + missing_secrets(settings)
+    errors = [p for p in problems if p.severity == "error"] + missing_secrets(settings, config_file)
     if not errors:
         errors = inputs.calendar_errors(today) or template_smoke(inputs, today)
     if errors:

@@ -46,6 +46,7 @@ from greeter.unsubscribe import (
     NotOneClick,
     PageKind,
     Refused,
+    Rejection,
     bare_one_click,
     check_token,
     page_language,
@@ -66,7 +67,8 @@ class ApiContext:
     secret: bytes | None
     #: Set when the daemon stops: a probe waiting for the journal answers at once.
     stop: asyncio.Event | None = None
-    #: Secrets rotated away (``unsubscribe.previous_secret_env``): links they signed still work.
+    #: Secrets rotated away (``unsubscribe.previous_secret_env``, ``previous_secret_file``): links they
+    #: signed still work.
     previous_secrets: tuple[bytes, ...] = ()
     #: ``defaults.locale``: the page's language when the request's ``Accept-Language`` names none greeter has.
     default_locale: str = "ru"
@@ -75,6 +77,9 @@ class ApiContext:
     #: Reads the signing key as it is now (``unsubscribe.secret_file``, which Kubernetes rotates
     #: in place); None where it cannot change (no secret, or ``secret_env``).
     read_secret: Callable[[], bytes | None] | None = None
+    #: The From name letters in a page language (a :data:`~greeter.unsubscribe.PAGE_WORDS` key)
+    #: are sent with, as the config in force says: the page names who the reader is leaving.
+    sender_name: Callable[[str], str] | None = None
 
     def accepted_secrets(self) -> tuple[bytes, ...]:
         """Every key a link is honoured with: the current one, then those it replaced."""
@@ -207,13 +212,25 @@ class Unsubscriber:
 
 
 #: What the rejection log line says a :class:`~greeter.unsubscribe.Refused` reason means, for the operator.
-_REJECTED_WHY = {
+_REJECTED_WHY: dict[Rejection, str] = {
     "malformed": "not a greeter link: cut short or damaged (a mail client wrapping it?), or made up",
-    "unknown_signature": "signed by no secret the daemon has: forged, or signed with a secret replaced "
-    "without naming the old one in unsubscribe.previous_secret_env",
+    "unknown_signature": "signed by no secret the daemon has: forged, from another greeter project "
+    "(each signs its links with its own secret), or signed with a secret replaced without naming "
+    "the old one in unsubscribe.{previous}",
     "no_secret": "the daemon has no unsubscribe secret (neither unsubscribe.secret_env nor "
     "unsubscribe.secret_file is set)",
 }
+
+
+def rejected_why(reason: Rejection, *, secret_file: bool) -> str:
+    """The rejection log line's ``why``, naming the setting this project keeps its old key in.
+
+    A project whose key is ``secret_file`` was told to name the old one in
+    ``previous_secret_env``, the setting for a variable: ``previous_secret_file``
+    is its own. Pure.
+    """
+    previous = "previous_secret_file" if secret_file else "previous_secret_env"
+    return _REJECTED_WHY[reason].replace("{previous}", previous)
 
 
 #: A one-click POST whose body did not arrive in time (:data:`BODY_SECONDS`): the bad-request reason.
@@ -372,7 +389,12 @@ def make_app(ctx: ApiContext) -> web.Application:
     def _page(request: web.Request, kind: PageKind, status: int = 200) -> web.Response:
         language = page_language(request.headers.get("Accept-Language"), ctx.default_locale)
         return web.Response(
-            text=render_page(kind, language, mailto=ctx.mailto),
+            text=render_page(
+                kind,
+                language,
+                mailto=ctx.mailto,
+                sender=ctx.sender_name(language) if ctx.sender_name else None,
+            ),
             content_type="text/html",
             status=status,
             headers={"Content-Language": language.replace("_", "-"), "Vary": "Accept-Language"},
@@ -389,9 +411,8 @@ def make_app(ctx: ApiContext) -> web.Application:
         # Someone tried to opt out and could not: the operator must hear of it. Never the token
         # (its first part is the address) nor the address itself.
         kind = "one-click" if request.method == "POST" else "page"
-        log.warning(
-            "unsubscribe_rejected", request=kind, reason=found.reason, why=_REJECTED_WHY[found.reason]
-        )
+        why = rejected_why(found.reason, secret_file=ctx.read_secret is not None)
+        log.warning("unsubscribe_rejected", request=kind, reason=found.reason, why=why)
         return _page(request, "invalid", status=404)
 
     async def unsubscribe_page(request: web.Request) -> web.Response:

@@ -9,6 +9,7 @@ client, journal, build pool; ~90 ms) into ``preview`` and ``check``.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from greeter.errors import ConfigError, Problem
 if TYPE_CHECKING:
     from greeter.config_delivery import Unsubscribe
 
-__all__ = ["read_password", "read_secret", "secret_text", "unsubscribe_secret"]
+__all__ = ["at_setting", "read_password", "read_secret", "secret_text", "unsubscribe_secret"]
 
 
 def secret_text(raw: str) -> str:
@@ -56,11 +57,30 @@ def read_secret(env: str | None, file: Path | None, what: str) -> str | None:
         try:
             value = secret_text(file.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError([Problem(str(file), "", f"{what}: cannot read ({exc.strerror})")]) from None
+            said = f"{what}: cannot read {file.absolute()} ({exc.strerror})"
+            raise ConfigError([Problem(str(file), "", said)]) from None
         if not value:
-            raise ConfigError([Problem(str(file), "", f"{what}: the file is empty")])
+            raise ConfigError([Problem(str(file), "", f"{what}: the file {file.absolute()} is empty")])
         return value
     return None
+
+
+def at_setting(problems: Sequence[Problem], config_file: Path, loc: tuple[str | int, ...]) -> list[Problem]:
+    """``problems`` with a secret file (from :func:`read_secret`), moved to the config line naming it.
+
+    ``secret.txt: cannot read`` did not say which setting named the file nor
+    where greeter looked for it: the message names the file as opened (an
+    absolute path, :func:`read_secret`), and this puts it at
+    ``greeter.yaml:LINE:COL: unsubscribe.secret_file:``, as every other
+    problem with a setting is shown. ``loc`` is the setting's place
+    (``("unsubscribe", "previous_secret_file", 1)``); its name leaves out
+    the list index, which the line tells.
+    """
+    from greeter.config_loader import locate  # the YAML parser: read only when a problem is shown
+
+    line, col = locate(config_file, loc)
+    setting = ".".join(part for part in loc if isinstance(part, str))
+    return [Problem(str(config_file), setting, p.message, line, col, severity=p.severity) for p in problems]
 
 
 def read_password(env: str | None, file: Path | None, what: str) -> str | None:

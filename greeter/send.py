@@ -50,7 +50,7 @@ from greeter.policy import crm_opt_out, opted_out_words
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
-from greeter.secret_values import read_password, read_secret, unsubscribe_secret
+from greeter.secret_values import at_setting, read_password, read_secret, unsubscribe_secret
 from greeter.send_due import DueLetter
 from greeter.send_problems import CONTACT_PROBLEMS, problems_since, remember_problems
 from greeter.send_retries import due_retries
@@ -179,7 +179,7 @@ def says_nothing_new(result: RunResult) -> bool:
     )
 
 
-def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
+def missing_secrets(settings: Settings, config_file: Path, *, smtp: bool = True) -> list[Problem]:
     """The secrets the config names that cannot be read, as the problems :func:`read_secret` raises.
 
     The SMTP password (with ``transport: smtp``; ``smtp=False`` leaves it out,
@@ -187,26 +187,36 @@ def missing_secrets(settings: Settings, *, smtp: bool = True) -> list[Problem]:
     previous ones links already sent are checked with, and the DKIM key
     file: what a send would stop at, found before anything is planned
     or sent (a daemon that started without them failed every run). The values
-    read are dropped here, never returned or shown.
+    read are dropped here, never returned or shown. A file's problem is shown
+    at the line of ``config_file`` naming it (:func:`at_setting`).
     """
-    wanted: list[tuple[str | None, Path | None, str]] = []
+    wanted: list[tuple[str | None, Path | None, str, tuple[str | int, ...]]] = []
     if smtp and settings.delivery.transport == "smtp":
         server = settings.delivery.smtp
-        wanted.append((server.password_env, server.password_file, "SMTP password"))
-    wanted.append((settings.unsubscribe.secret_env, settings.unsubscribe.secret_file, "unsubscribe secret"))
-    previous = settings.unsubscribe.previous_secret_env
-    wanted.extend((env, None, "previous unsubscribe secret") for env in previous)
-    old_files = settings.unsubscribe.previous_secret_file
-    wanted.extend((None, path, "previous unsubscribe secret") for path in old_files)
+        wanted.append(
+            (
+                server.password_env,
+                server.password_file,
+                "SMTP password",
+                ("delivery", "smtp", "password_file"),
+            )
+        )
+    unsubscribe = settings.unsubscribe
+    current = ("unsubscribe", "secret_file")
+    wanted.append((unsubscribe.secret_env, unsubscribe.secret_file, "unsubscribe secret", current))
+    old = "previous unsubscribe secret"
+    wanted.extend((env, None, old, ()) for env in unsubscribe.previous_secret_env)
+    old_files = enumerate(unsubscribe.previous_secret_file)
+    wanted.extend((None, path, old, ("unsubscribe", "previous_secret_file", i)) for i, path in old_files)
     problems: list[Problem] = []
-    for env, file, what in wanted:
+    for env, file, what, loc in wanted:
         try:
             value = read_secret(env, file, what)
             if value is not None and what.endswith("unsubscribe secret"):
                 # one that one link is enough to guess is refused
                 signing_key(env or "", value, what, file=None if env else file)
         except ConfigError as exc:
-            problems.extend(exc.problems)
+            problems.extend(exc.problems if env else at_setting(exc.problems, config_file, loc))
     try:
         load_signer(settings.delivery.dkim)  # the DKIM key file: unreadable, or not a key
     except ConfigError as exc:

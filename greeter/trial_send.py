@@ -308,7 +308,7 @@ def run_test_send(
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
     check_occasion(occasion, settings, titles=True)
-    missing = missing_secrets(settings)  # the password, the unsubscribe secret, the DKIM key
+    missing = missing_secrets(settings, config_file)  # the password, the unsubscribe secret, the DKIM key
     if missing:
         raise ConfigError(missing)
     now = parse_now(now_text, settings.defaults.timezone)

@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     from greeter.journal_store import JournalStore
 
 #: Why a token was refused, as logged: ``malformed`` — not a greeter token (cut, damaged, made up);
-#: ``unknown_signature`` — well formed, but signed by no secret the daemon has (forged, or signed with
-#: a secret rotated away without ``previous_secret_env``); ``no_secret`` — the daemon has no secret.
+#: ``unknown_signature`` — well formed, but signed by no secret the daemon has (forged, another greeter
+#: project's link, or signed with a secret rotated away without ``previous_secret_env`` or
+#: ``previous_secret_file``); ``no_secret`` — the daemon has no secret.
 Rejection = Literal["malformed", "unknown_signature", "no_secret"]
 
 
@@ -62,7 +63,7 @@ def signing_key(env: str, value: str, what: str = "unsubscribe secret", *, file:
     key = value.encode("utf-8", "surrogateescape")  # a variable not in UTF-8 keeps its bytes
     length = len(value.strip().encode("utf-8", "surrogateescape"))
     if length < MIN_SECRET_BYTES:
-        source = f"the file {file}" if file is not None else f"environment variable {env}"
+        source = f"the file {file.absolute()}" if file is not None else f"environment variable {env}"
         said = (
             f"{what}: {source} is too short ({length} bytes, at least {MIN_SECRET_BYTES}): "
             "one unsubscribe link is enough to guess it offline and forge links for anyone; "
@@ -228,6 +229,11 @@ class PageWords:
     #: How else to unsubscribe: ``{mailto}`` is the configured address, as a link.
     write_to: str
     reply_to: str
+    #: ``offer_text`` and ``done_text`` naming the sender (``{sender}``, the From name): a client
+    #: on two brands' lists must see which one the button leaves. Worded so the name stays in
+    #: the nominative («ООО «Ромашка» больше не будет…»): a name is not declined.
+    offer_from: str
+    done_from: str
 
 
 #: The page in each language greeter writes letters in (templates' ``_ru``, ``_en``, ``_sr`` and
@@ -247,6 +253,8 @@ PAGE_WORDS: dict[str, PageWords] = {
         "Ничего не изменилось.",
         write_to="Чтобы отписаться, напишите нам на {mailto} или ответьте на наше письмо.",
         reply_to="Чтобы отписаться, ответьте на наше письмо — и мы больше не будем Вам писать.",
+        offer_from="Нажмите кнопку, и {sender} больше не будет присылать Вам поздравления.",
+        done_from="Вы отписаны: {sender} больше не будет присылать Вам поздравления.",
     ),
     "en": PageWords(
         html_lang="en",
@@ -262,6 +270,8 @@ PAGE_WORDS: dict[str, PageWords] = {
         "Nothing has changed.",
         write_to="To unsubscribe, write to us at {mailto} or reply to our letter.",
         reply_to="To unsubscribe, reply to our letter and we will not write to you again.",
+        offer_from="Press the button to stop receiving greetings from {sender}.",
+        done_from="You are unsubscribed. {sender} will not send you any more greetings.",
     ),
     "sr": PageWords(
         html_lang="sr",
@@ -276,6 +286,8 @@ PAGE_WORDS: dict[str, PageWords] = {
         invalid_text="Овај линк за одјаву није важећи: можда је оштећен или застарео. Ништа није промењено.",
         write_to="Да бисте се одјавили, пишите нам на {mailto} или одговорите на наше писмо.",
         reply_to="Да бисте се одјавили, одговорите на наше писмо и више Вам нећемо писати.",
+        offer_from="Кликните на дугме и {sender} Вам више неће слати честитке.",
+        done_from="Одјављени сте. {sender} Вам више неће слати честитке.",
     ),
     "sr_Latn": PageWords(
         html_lang="sr-Latn",
@@ -290,6 +302,8 @@ PAGE_WORDS: dict[str, PageWords] = {
         invalid_text="Ovaj link za odjavu nije važeći: možda je oštećen ili zastareo. Ništa nije promenjeno.",
         write_to="Da biste se odjavili, pišite nam na {mailto} ili odgovorite na naše pismo.",
         reply_to="Da biste se odjavili, odgovorite na naše pismo i više Vam nećemo pisati.",
+        offer_from="Kliknite na dugme i {sender} Vam više neće slati čestitke.",
+        done_from="Odjavljeni ste. {sender} Vam više neće slati čestitke.",
     ),
 }
 
@@ -361,25 +375,30 @@ def _mailto_link(mailto: str) -> str:
     return f'<a href="{html.escape(href)}">{html.escape(shown)}</a>'
 
 
-def render_page(kind: PageKind, language: str, *, mailto: str | None = None) -> str:
+def render_page(
+    kind: PageKind, language: str, *, mailto: str | None = None, sender: str | None = None
+) -> str:
     """The whole HTML page of one kind, in ``language`` (a :data:`PAGE_WORDS` key).
 
     ``offer`` (GET) only offers the button — it must not claim the reader is
     unsubscribed, as nothing has happened yet (RFC 8058); ``done`` says it is
     done; ``later``: the journal did not answer; ``invalid``: the link is not
     honoured, and how else to unsubscribe (``mailto`` when configured, else
-    replying to the letter).
+    replying to the letter). ``sender`` (the From name in ``language``) is
+    named on ``offer`` and ``done``: "greetings from us" did not tell a client
+    of two brands on one host which one they were leaving.
     """
     w = PAGE_WORDS.get(language, PAGE_WORDS[FALLBACK_LANGUAGE])
     esc = html.escape
+    offer, done = (w.offer_from, w.done_from) if sender else (w.offer_text, w.done_text)
     title, body = {
         "offer": (
             w.offer_title,
-            f"<p>{esc(w.offer_text)}</p>"
+            f"<p>{esc(offer.replace('{sender}', sender or ''))}</p>"
             '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">'
             f"<button>{esc(w.button)}</button></form>",
         ),
-        "done": (w.done_title, f"<p>{esc(w.done_text)}</p>"),
+        "done": (w.done_title, f"<p>{esc(done.replace('{sender}', sender or ''))}</p>"),
         "later": (w.later_title, f"<p>{esc(w.later_text)}</p>"),
         "invalid": (
             w.invalid_title,

@@ -23,8 +23,13 @@ Event = dict[str, Any]
 class DaemonProcess:
     """``greeter --config CONFIG run --log-format json …`` with its log events collected as dicts."""
 
-    def __init__(self, config: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, config: Path, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> None:
+        """``cwd``: the working directory, the config's folder unless given (a systemd unit's is
+        another: ``WorkingDirectory=/var/lib/greeter``, the config in /etc/greeter)."""
         self.config = config
+        self.cwd = cwd or config.parent
         self.args = args
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         self.events: list[Event] = []
@@ -40,7 +45,7 @@ class DaemonProcess:
             stderr=subprocess.STDOUT,
             text=True,
             env=self.env,
-            cwd=self.config.parent,
+            cwd=self.cwd,
         )  # fmt: skip
         threading.Thread(target=self._read, daemon=True).start()
         return self

@@ -274,7 +274,7 @@ def test_the_unsubscribe_secret_may_come_from_a_file(tmp_path: Path, monkeypatch
     from_env = _settings(f"  url: {URL}\n  secret_env: GREETER_TEST_UNSUB\n").unsubscribe
     assert unsubscribe_secret(from_env) == "E" * 44
     secret.write_text("\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="unsubscribe secret: the file is empty"):
+    with pytest.raises(ConfigError, match=f"unsubscribe secret: the file {re.escape(str(secret))} is empty"):
         unsubscribe_secret(settings)
 
 

@@ -247,3 +247,37 @@ def test_a_one_click_unsubscribe_of_a_sharp_s_address_suppresses_that_mailbox(tm
         assert unsubscribe_person(journal, address, now) == 1
         assert journal.is_suppressed("Straße@example.de")
         assert not journal.is_suppressed("strasse@example.de")
+
+
+def test_the_page_names_the_sender_the_reader_is_leaving_in_the_pages_language(
+    make_project: MakeProject,
+) -> None:
+    """ "Stop receiving greetings from us": a client on two brands' lists could not tell which one.
+
+    The offer and the done page name the sender as the letters in the page's
+    language do (their From name: ``sender.by_locale``, else ``sender.name``).
+    """
+    config = make_project(people(1), **unsubscribe())
+    link = make_token(NEW.encode(), "client1@example.com")
+    with DaemonProcess(config, *run_args(), env={"GREETER_UNSUB_SECRET": NEW}) as daemon:
+        daemon.wait_for("run")
+        url = daemon.url(f"/unsubscribe/{link}")
+        offers = {accept: http(url, None, {"Accept-Language": accept}) for accept in ("ru", "en", "sr-Latn")}
+        done = http(url, ONE_CLICK, {"Accept-Language": "en"})
+        assert daemon.stop() == 0
+    assert {accept: status for accept, (status, _) in offers.items()} == {
+        "ru": 200,
+        "en": 200,
+        "sr-Latn": 200,
+    }
+    assert "Нажмите кнопку, и ООО «Ромашка» больше не будет присылать Вам поздравления." in offers["ru"][1]
+    assert "Press the button to stop receiving greetings from Romashka LLC." in offers["en"][1]
+    assert "Romashka LLC Vam više neće slati čestitke" in offers["sr-Latn"][1]
+    assert done[0] == 200
+    assert "You are unsubscribed. Romashka LLC will not send you any more greetings." in done[1]
+
+
+def test_the_sender_on_the_page_is_escaped() -> None:
+    for kind, said in (("offer", "greetings from "), ("done", ". ")):
+        page = render_page(kind, "en", sender='Tom & "Jerry" <b>')
+        assert f"{said}Tom &amp; &quot;Jerry&quot; &lt;b&gt;" in page and "<b>" not in page

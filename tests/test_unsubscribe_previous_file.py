@@ -94,5 +94,5 @@ def test_check_finds_a_short_previous_file_before_any_daemon_starts(
         unsubscribe={"url": URL, "secret_file": str(new), "previous_secret_file": [str(old)]},
     )
     settings = parse_settings(config.read_text(encoding="utf-8"), str(config), today=TODAY)
-    said = [str(p) for p in missing_secrets(settings)]
+    said = [str(p) for p in missing_secrets(settings, config)]
     assert any(f"previous unsubscribe secret: the file {old} is too short" in s for s in said), said

@@ -89,3 +89,25 @@ def test_a_rotated_secret_file_is_honoured_and_the_links_signed_before_keep_work
     assert statuses == [200, 200, 200]
     assert rejected == []
     assert not any(key in output for key in keys)
+
+
+def test_a_link_the_secret_file_did_not_sign_is_logged_naming_previous_secret_file(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """The log told a ``secret_file`` project to name its old key in ``previous_secret_env``.
+
+    And a link from another greeter project (another brand's letter, its own
+    secret) is refused the same way: the line says that too.
+    """
+    secret = _secret_file(tmp_path, KEY + "\n")
+    config = make_project(people(1), unsubscribe={"url": URL, "secret_file": str(secret)})
+    brand_b = make_token(b"brand-b-has-its-own-unsubscribe-secret", "client1@example.com")
+    with DaemonProcess(config, "--now", "2027-04-14T11:05:00+03:00", "--listen", "127.0.0.1:0") as daemon:
+        status, _ = http(daemon.url(f"/unsubscribe/{brand_b}"), ONE_CLICK)
+        rejected = daemon.wait_for("unsubscribe_rejected")
+        assert daemon.stop() == 0
+    assert status == 404
+    assert rejected["reason"] == "unknown_signature"
+    assert "unsubscribe.previous_secret_file" in rejected["why"], rejected
+    assert "previous_secret_env" not in rejected["why"]
+    assert "another greeter project" in rejected["why"]
