@@ -240,8 +240,12 @@ class CheckReport:
                 first.setdefault(kind, problem)
         return [(kind, n, first[kind]) for kind, n in counts.most_common()]
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, strict: bool = False) -> dict[str, Any]:
+        """``check --json``: ``ok`` is the verdict a script tests (exit 0: warnings only fail
+        ``strict``, which is said too); the counts alone left it to redo ``--strict``'s rule."""
         return {
+            "ok": self.exit_code(strict) == 0,
+            "strict": strict,
             "config": str(self.config_file),
             "config_problems": len(self.config_problems),
             "rows_read": self.rows_read,
@@ -289,8 +293,12 @@ class CheckReport:
             + (f", {self.column_errors} unreadable column(s)" if self.column_errors else "")
         )
 
-    def text(self) -> str:
+    def text(self, strict: bool = False) -> str:
+        """The report as printed; its last line the verdict, as the exit code has it: ``check --strict``
+        of a project with warnings alone exited 1 under ``check: OK``."""
         status = "OK" if not self.errors else f"{self.errors} problem(s)"
+        if strict and self.warnings and not self.errors:
+            status = f"{self.warnings} warning(s), failing --strict"
         if self.render_failures:
             # One misspelt filter fails every draft of its template: "29 problem(s)" under the
             # one line printed for it sent a marketer looking for 28 more.

@@ -44,6 +44,7 @@ from greeter.errors import (
     GreeterError,
     JournalUnavailableError,
 )
+from greeter.out_stream import StdoutError, WritingGroup
 from greeter.send_report import stop_bars
 
 if TYPE_CHECKING:
@@ -98,6 +99,9 @@ def handles_errors(func: F) -> F:
             click.echo("interrupted", err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except StdoutError:  # said by the group, for every command alike (greeter.out_stream)
+            stop_bars()
             raise
         except BrokenPipeError as exc:
             if not _reader_gone():
@@ -163,7 +167,7 @@ EPILOG = (
 )
 
 
-@click.group(context_settings=CONTEXT, epilog=EPILOG)
+@click.group(cls=WritingGroup, context_settings=CONTEXT, epilog=EPILOG)
 @click.option(
     "--config",
     "-c",
@@ -202,7 +206,7 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
            database locked too long, PostgreSQL down), another greeter is
            already sending from the same SQLite journal, or the daemon's
            HTTP port is in use; send says how many letters had left before
-           the journal failed
+           the journal failed; or stdout cannot be written (disk full, closed)
       129  send --once stopped by SIGHUP (the terminal closed)
       130  send --once stopped by SIGINT (Ctrl-C)
       143  send --once stopped by SIGTERM; after any of the three, the
@@ -587,14 +591,16 @@ def check(state: State, strict: bool, as_json: bool, now: str | None, every: boo
         report = run_check(state.config, now_text=now, progress=progress, every=every)
     except (ConfigError, ContactsError) as exc:
         if as_json:  # `check --json | jq .errors` gets the summary whatever stopped the check
-            click.echo(json.dumps(refused_report(state.config, exc).summary(), ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(refused_report(state.config, exc).summary(strict), ensure_ascii=False, indent=2)
+            )
         raise  # the problems on stderr, exit 2: as without --json
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if as_json:
-        click.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.summary(strict), ensure_ascii=False, indent=2))
     else:
-        click.echo(report.text())
+        click.echo(report.text(strict))
     sys.exit(report.exit_code(strict))
 
 

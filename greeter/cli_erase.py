@@ -27,11 +27,13 @@ from greeter.cli import (
     quiet_option,
     refuse_empty_now,
 )
-from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE
+from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, GreeterError
 from greeter.retention import MOST_RETENTION_DAYS
 
 if TYPE_CHECKING:
+    from greeter.config import Settings
     from greeter.journal_store import JournalStore
+    from greeter.retention import Purge
 
 
 def _checkpoint(journal: JournalStore, what: str) -> None:
@@ -123,7 +125,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     if not addresses:
         click.echo("nothing erased: no argument is an e-mail address", err=True)
         sys.exit(EXIT_PROBLEMS)
-    if not (dry_run or yes or sys.stdin.isatty()):
+    if not (dry_run or yes or (sys.stdin is not None and sys.stdin.isatty())):  # None: `<&-`
         click.echo(
             "forget erases for good and asks first, but there is no terminal to ask on: add --yes"
             " (see what would go with --dry-run)",
@@ -236,48 +238,26 @@ def purge(
       greeter purge --older-than 730
       greeter purge --json
     """
-    from greeter.config_loader import load_settings
-    from greeter.planner import LONGEST_DAYS_OFF
-    from greeter.retention import retention_cutoff, retention_problem
-
     if quiet and (as_json or dry_run):
         raise click.UsageError(
             f"--quiet is for a real purge's text lines; drop it or {'--json' if as_json else '--dry-run'}"
         )
-    settings = load_settings(state.config, today=config_day(now))
-    days = older_than if older_than is not None else settings.storage.retention_days
-    if days is None:
-        click.echo(
-            "nothing purged: no retention is set; give --older-than DAYS or set storage.retention_days",
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)
-    cap = settings.frequency_cap
-    problem = retention_problem(days, cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)
-    if problem is not None:
-        click.echo(f"nothing purged: {problem}", err=True)
-        sys.exit(EXIT_USAGE)
-    real = datetime.now(UTC)
-    moment = parse_now(now, settings.defaults.timezone)
-    if now is not None and moment > real:
-        click.echo(
-            f"nothing purged: --now {now} is after the real clock ({real:%Y-%m-%d %H:%M} UTC); a purge"
-            ' as of a later day would delete greetings the cap and "never twice" still need',
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)
-    today = moment.astimezone(ZoneInfo(settings.defaults.timezone)).date()
-    journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
     try:
-        done = journal.purge(retention_cutoff(today, days), dry_run=dry_run)
-        if not dry_run and done.greetings + done.approvals:
-            _checkpoint(journal, "the purged rows")
-    finally:
-        journal.close()
+        settings, days, done = _purged(state, older_than, dry_run, now)
+    except GreeterError as exc:
+        # `purge --json | jq` gets its record whatever stopped it, as send --json and check --json do.
+        if as_json and exc.exit_code in (EXIT_USAGE, EXIT_TEMPFAIL):
+            usage = exc.exit_code == EXIT_USAGE
+            click.echo(
+                _purge_json(
+                    dry_run,
+                    config_error=exc.hint() if usage else None,
+                    journal_unavailable=None if usage else exc.hint(),
+                )
+            )
+        raise
     if as_json:
-        record = {"before": done.before.isoformat(), "retention_days": days, "dry_run": dry_run,
-                  "greetings": done.greetings, "approvals": done.approvals, "kept": done.kept}  # fmt: skip
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        click.echo(_purge_json(dry_run, done=done, days=days))
         return
     if quiet:
         return
@@ -300,3 +280,69 @@ def purge(
         click.echo(
             f"the outbox's letters are not touched: {settings.delivery.outbox} is its reader's to empty"
         )
+
+
+class _PurgeRefused(GreeterError):
+    """A retention ``purge`` will not purge with (none, too short) or a ``--now`` after the clock."""
+
+    exit_code = EXIT_USAGE
+
+
+def _purged(
+    state: State, older_than: int | None, dry_run: bool, now: str | None
+) -> tuple[Settings, int, Purge]:
+    """``purge``'s work: the settings, the retention in days and what was (or would be) deleted."""
+    from greeter.config_loader import load_settings
+    from greeter.planner import LONGEST_DAYS_OFF
+    from greeter.retention import retention_cutoff, retention_problem
+
+    settings = load_settings(state.config, today=config_day(now))
+    days = older_than if older_than is not None else settings.storage.retention_days
+    if days is None:
+        raise _PurgeRefused(
+            "nothing purged: no retention is set; give --older-than DAYS or set storage.retention_days"
+        )
+    cap = settings.frequency_cap
+    problem = retention_problem(days, cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)
+    if problem is not None:
+        raise _PurgeRefused(f"nothing purged: {problem}")
+    real = datetime.now(UTC)
+    moment = parse_now(now, settings.defaults.timezone)
+    if now is not None and moment > real:
+        raise _PurgeRefused(
+            f"nothing purged: --now {now} is after the real clock ({real:%Y-%m-%d %H:%M} UTC); a purge"
+            ' as of a later day would delete greetings the cap and "never twice" still need'
+        )
+    today = moment.astimezone(ZoneInfo(settings.defaults.timezone)).date()
+    journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
+    try:
+        done = journal.purge(retention_cutoff(today, days), dry_run=dry_run)
+        if not dry_run and done.greetings + done.approvals:
+            _checkpoint(journal, "the purged rows")
+    finally:
+        journal.close()
+    return settings, days, done
+
+
+def _purge_json(
+    dry_run: bool,
+    *,
+    done: Purge | None = None,
+    days: int | None = None,
+    config_error: str | None = None,
+    journal_unavailable: str | None = None,
+) -> str:
+    """``purge --json``: every key always there. A purge a config error (exit 2) or a journal that does
+    not answer (75) stopped prints it too — nothing deleted, the reason in ``config_error`` or
+    ``journal_unavailable`` — as ``send --json`` does: a ``| jq`` read an empty stdout."""
+    record = {
+        "before": done.before.isoformat() if done else None,
+        "retention_days": days,
+        "dry_run": dry_run,
+        "greetings": done.greetings if done else 0,
+        "approvals": done.approvals if done else 0,
+        "kept": done.kept if done else {},
+        "config_error": config_error,
+        "journal_unavailable": journal_unavailable,
+    }
+    return json.dumps(record, ensure_ascii=False, indent=2)

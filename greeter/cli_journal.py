@@ -28,7 +28,7 @@ from greeter.cli import (
     parse_now,
     trimmed,
 )
-from greeter.cli_options import occasion_by_title
+from greeter.cli_options import json_option, occasion_by_title
 from greeter.errors import EXIT_PROBLEMS, Problem
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
     help="Output format [default: table; with -o FILE.csv, .xlsx, .json or .txt, that one; xlsx only "
     "with -o].",
 )
-@click.option("--json", "fmt", flag_value="json", help="The same as --format json (as send takes it).")
+@json_option("The same as --format json (as send takes it).")
 @_out_option(
     "Write to FILE instead of stdout ('-': stdout), replacing it: .xlsx a workbook, .csv as Excel "
     "opens it (UTF-8 with BOM, ';', YYYY-MM-DD HH:MM:SS times), .json, .txt the table."
@@ -327,7 +327,7 @@ def history(
     help="With --list: table, json, csv or xlsx [default: table; with -o FILE.csv, .xlsx, .json or .txt, "
     "that one; xlsx only with -o].",
 )
-@click.option("--json", "fmt", flag_value="json", help="With --list: the same as --format json.")
+@json_option("With --list: the same as --format json.")
 @_out_option(
     "With --list: write to FILE instead of stdout ('-': stdout), replacing it, as history -o "
     "writes (.xlsx a workbook, .csv as Excel opens it, .json, .txt the table)."

@@ -1,4 +1,4 @@
-"""What the commands' options name, read as people type it: an occasion by its title.
+"""What the commands' options name, read as people type it: an occasion by its title; ``--json``.
 
 ``history --occasion "8 Марта"`` took the title its table shows, while
 ``preview``, ``test-send`` and ``approve`` refused «День рождения» — the very
@@ -11,14 +11,21 @@ at its size limit, and light to import: the config is loaded only when an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import click
+from click.core import ParameterSource
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from greeter.config import Settings
 
-__all__ = ["occasion_by_title", "occasion_in_config"]
+__all__ = ["json_option", "occasion_by_title", "occasion_in_config"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def occasion_by_title(value: str | None, settings: Settings) -> str | None:
@@ -44,3 +51,31 @@ def occasion_in_config(config: Path, value: str | None, now_text: str | None) ->
     from greeter.config_loader import load_settings
 
     return occasion_by_title(value, load_settings(config, today=config_day(now_text)))
+
+
+def json_option(help: str) -> Callable[[F], F]:
+    """``--json``, the same as ``--format json`` — and refused beside another ``--format``.
+
+    Both once set one value, the last given winning: ``preview --json --format
+    table`` printed a table (exit 0) to a script that had asked for JSON, and
+    ``history --json --format csv`` CSV. Now that is a usage error naming both
+    (exit 2); ``--json --format json`` says one thing twice and stays allowed.
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def command(*args: Any, json_flag: bool, fmt: str | None, **kwargs: Any) -> Any:
+            if json_flag:
+                source = click.get_current_context().get_parameter_source("fmt")
+                given = source not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+                if given and fmt != "json":
+                    raise click.UsageError(
+                        f"--json and --format {fmt} ask for two formats: give one of them"
+                        " (--json is --format json)"
+                    )
+                fmt = "json"
+            return func(*args, fmt=fmt, **kwargs)
+
+        return cast(F, click.option("--json", "json_flag", is_flag=True, help=help)(command))
+
+    return decorate

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -28,7 +29,7 @@ from greeter.cli import (
     parse_now,
     trimmed,
 )
-from greeter.cli_options import occasion_in_config
+from greeter.cli_options import json_option, occasion_in_config
 from greeter.errors import EXIT_PROBLEMS
 
 
@@ -56,7 +57,7 @@ from greeter.errors import EXIT_PROBLEMS
     show_default=True,
     help="table: terminal; json: for scripts; eml: one .eml per draft; html: a gallery to open in a browser.",
 )
-@click.option("--json", "fmt", flag_value="json", help="The same as --format json (as send takes it).")
+@json_option("The same as --format json (as send takes it).")
 @click.option(
     "-o",
     "--out",
@@ -224,8 +225,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
             yield chunk
 
     if str(output) == "-":
-        for chunk in counted():
-            sys.stdout.buffer.write(chunk)
+        _write_whole(sys.stdout.buffer, counted())
     else:
         _write_replacing(output, counted())
     # An empty file is still written (replacing an older one that would list stale letters).
@@ -246,6 +246,30 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     for problem in report.problems:
         click.echo(str(problem), err=True)
     sys.exit(EXIT_PROBLEMS if report.rejected or failures.letters else 0)
+
+
+#: How much of a calendar ``-o -`` holds in memory before it goes on in a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def _write_whole(out: IO[bytes], chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to ``out`` only once all of them are made: a calendar that fails while it is
+    built (a contacts database down at row 90,000) writes nothing at all.
+
+    ``calendar -o -`` wrote ``BEGIN:VCALENDAR`` and the first events, then exited 75 with no
+    ``END:VCALENDAR``: a half calendar in ``> december.ics``. As ``-o FILE`` keeps the last good
+    file (:func:`_write_replacing`), the pieces are kept first — in memory up to
+    :data:`SPOOL_BYTES`, beyond in a temporary file, never the 150,000 letters whole in memory.
+    """
+    import shutil
+    import tempfile
+
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as held:
+        for chunk in chunks:
+            held.write(chunk)
+        held.seek(0)
+        shutil.copyfileobj(held, out)
+    out.flush()
 
 
 def _write_replacing(output: Path, chunks: Iterable[bytes]) -> None:

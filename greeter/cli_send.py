@@ -144,7 +144,9 @@ def send(
           had accepted before that; nothing recorded is sent twice), or
           another greeter is already sending from the same SQLite journal,
           or the clock is earlier than times the journal recorded (fix the
-          clock; if it is right, --clock-is-right accepts it)
+          clock; if it is right, --clock-is-right accepts it); also, ahead
+          of 2 and 1, a summary stdout could not take (a full disk, closed):
+          what was sent is in the journal (greeter history)
       0   done: also when some letters were delivered and a few got a 4xx —
           the server works, and those retries go out by themselves (not so
           when the outbox stopped taking letters partway, a disk that filled:
@@ -255,7 +257,7 @@ def send(
             letters,
             dry_run=dry_run,
             as_json=as_json,
-            unattended=not sys.stderr.isatty(),
+            unattended=sys.stderr is None or not sys.stderr.isatty(),  # None: `2>&-`
             summary=not (quiet and says_nothing_new(result)),
             expired=expired,
         )

@@ -26,7 +26,8 @@ _normal: tuple[int, int, int] | None = None
 
 def at_entry(argv: Sequence[str]) -> None:
     """Prepare the process for a command: pydantic without plugin discovery, the cyclic collector
-    at start-up's pace (:data:`START_THRESHOLD`), ``run``'s signals.
+    at start-up's pace (:data:`START_THRESHOLD`), ``run``'s signals, stdout the command's own
+    (UTF-8 in the C locale, a failed write said as such: :mod:`greeter.out_stream`).
 
     pydantic looks for plugins at the first model it builds by reading the
     entry points of every installed distribution: 40–75 ms of each command's
@@ -40,9 +41,11 @@ def at_entry(argv: Sequence[str]) -> None:
     if _normal is None:  # the collector at start-up's pace until started(): see START_THRESHOLD
         _normal = gc.get_threshold()
         gc.set_threshold(max(_normal[0], START_THRESHOLD), _normal[1], _normal[2])
+    from greeter.out_stream import take_stdout
     from greeter.signals import remember_early
 
     remember_early(argv)  # `run` remembers SIGHUP/SIGTERM/SIGINT from here on (greeter.signals)
+    take_stdout()
 
 
 def started() -> None:

@@ -571,7 +571,7 @@ def progress_factory(what: str = "sending", unit: str = "") -> ProgressStart | N
     what is counted when the total is not known (``rows``). Every command
     with a bar takes it from here, and none with ``--json``: a script reads it.
     """
-    if not sys.stderr.isatty():
+    if sys.stderr is None or not sys.stderr.isatty():  # None: stderr closed (`2>&-`)
         return None
 
     def start(total: int | None, _done: int) -> ProgressBar:

@@ -221,6 +221,7 @@ def test_purge_deletes_past_the_configured_retention_and_reports_it(make_project
     assert json.loads(dry.stdout) == {
         "before": CUTOFF.isoformat(), "retention_days": 730, "dry_run": True,
         "greetings": 4, "approvals": 1, "kept": {"retry": 1, "uncertain": 1},
+        "config_error": None, "journal_unavailable": None,
     }  # fmt: skip
 
     done = greeter(config, "purge", "--now", NOW.isoformat())
