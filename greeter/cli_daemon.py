@@ -118,7 +118,8 @@ class _DaemonCommand(click.Command):
     type=click.FloatRange(min=0.001),
     default=1.0,
     show_default=True,
-    help="Rehearsal: with --now, run the clock this many times faster than real time.",
+    help="Rehearsal: with --now, the clock goes this many times faster than real time while the "
+    "daemon waits for its next run; its runs take their real time, as in production.",
 )
 @click.pass_obj
 @handles_errors
@@ -197,7 +198,9 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
             origin = parse_now(now, load_settings(state.config, today=config_day(now)).defaults.timezone)
         except GreeterError as exc:  # from here on, whatever the daemon says is a log line
             sys.exit(log_fatal(exc))
-    sys.exit(run_daemon(state.config, clock=Clock(origin, speed), listen=_host_port(listen), signals=signals))
+    clock = Clock(origin, speed)
+    clock.wake_at(clock.now())  # a rehearsal's clock waits at --now until the daemon starts (greeter.clock)
+    sys.exit(run_daemon(state.config, clock=clock, listen=_host_port(listen), signals=signals))
 
 
 @main.command(context_settings=CONTEXT, short_help="Approve drafts to send (review: required).")

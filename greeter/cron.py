@@ -152,9 +152,9 @@ class PlanningDuty:
     letters due meanwhile leave together (:func:`next_wake`, ``spacing``).
 
     A plan shorter than ``noticed`` seconds spaces nothing: a small
-    installation wakes for each letter at its own second, as before, and a
-    rehearsal (``--speed``), where a short plan is a long stretch of rehearsal
-    time, is not put off either.
+    installation wakes for each letter at its own second, as before. A
+    rehearsal (``--speed``) spaces its runs as production would: its clock
+    runs at real time while it plans (:meth:`~greeter.clock.Clock.working`).
     """
 
     share: float = 0.2

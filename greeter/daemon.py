@@ -246,12 +246,13 @@ class Daemon:
 
     async def _serve(self) -> int:
         try:
-            self._inputs = await self._load_inputs()
-            if self._stopping:
-                raise Abandoned
-            settings = self._inputs.settings
-            url = settings.storage.url
-            journal, recovered = await self._unless_stopped(open_sender_journal, url, self.clock.now())
+            with self.clock.working():  # a rehearsal's start-up takes its real time (greeter.clock)
+                self._inputs = await self._load_inputs()
+                if self._stopping:
+                    raise Abandoned
+                settings = self._inputs.settings
+                url = settings.storage.url
+                journal, recovered = await self._unless_stopped(open_sender_journal, url, self.clock.now())
         except Abandoned:  # a stop while reading the files or connecting: nothing to wait for
             log.info("stopped", during="start-up")
             return 0
@@ -262,10 +263,11 @@ class Daemon:
             if recovered:
                 log.warning("interrupted_claims_now_uncertain", count=recovered)
                 self._recovered_at_start = recovered
-            runner = await self._start_http()
-            if not self._stopping:
-                await self._start_scheduler()
-                watching = asyncio.ensure_future(self._watch_files())
+            with self.clock.working():
+                runner = await self._start_http()
+                if not self._stopping:
+                    await self._start_scheduler()
+                    watching = asyncio.ensure_future(self._watch_files())
             await self._stop.wait()
             await self._shutdown(settings.schedule.shutdown_timeout_seconds)
         finally:
@@ -483,8 +485,13 @@ class Daemon:
 
     # --- the job -----------------------------------------------------------------
 
-    def _schedule_in(self, seconds: float) -> None:
+    def _schedule_in(self, seconds: float, wake: datetime | None = None) -> None:
+        """The next run in ``seconds`` (real); ``wake``: its moment on the clock (None: now).
+
+        A rehearsal's clock waits at that moment for the run (:meth:`~greeter.clock.Clock.wake_at`).
+        """
         assert self._scheduler is not None
+        self.clock.wake_at(self.clock.now() if wake is None else wake)
         run_at = datetime.now(UTC) + timedelta(seconds=seconds)
         self._scheduler.add_job(self._tick, "date", run_date=run_at, id="tick", replace_existing=True)
 
@@ -516,10 +523,10 @@ class Daemon:
             # would only ask the server again, and claim more letters; the cron's time is enough.
             next_send = None
         gather = retry_gather(settings.delivery.retry.initial_seconds)
-        speed = self.clock.speed  # the run's real seconds as the schedule's (a rehearsal's) time
-        spacing = timedelta(seconds=self.duty.spacing(self._planning_seconds) * speed)
+        pace = self.clock.working_pace  # a run's real seconds as the schedule's (Clock.working)
+        spacing = timedelta(seconds=self.duty.spacing(self._planning_seconds) * pace)
         zones = self._zones | {ZoneInfo(settings.defaults.timezone)}  # a retry of a contact since gone
-        run = timedelta(seconds=self._run_seconds * speed)
+        run = timedelta(seconds=self._run_seconds * pace)
         latest = gather_latest(next_send, zones, settings.send_window, run) if spacing else None
         wake = next_wake(
             now, cron, next_send, planned_at=planned_at, next_retry=self._next_retry, gather=gather,
@@ -547,14 +554,15 @@ class Daemon:
             self._running, self._replan = running, True
             return
         while not self._stop.is_set():
-            planned_at, next_send = await self._run()
-            if self._stop.is_set():
-                return
-            wake = self._next_wake(next_send, planned_at=planned_at)
-            if wake is not None:
-                self._schedule_in(self.clock.real_seconds_until(wake))
-                log.debug("next_wake", at=wake.isoformat())
-                return
+            with self.clock.working():  # a rehearsal's run takes its real time (greeter.clock)
+                planned_at, next_send = await self._run()
+                if self._stop.is_set():
+                    return
+                wake = self._next_wake(next_send, planned_at=planned_at)
+                if wake is not None:
+                    self._schedule_in(self.clock.real_seconds_until(wake), wake)
+                    log.debug("next_wake", at=wake.isoformat())
+                    return
             log.debug("next_wake", at="at once")
 
     async def _run(self) -> tuple[datetime, datetime | None]:

@@ -43,3 +43,56 @@ def test_a_wall_clock_step_does_not_move_a_rehearsal(monkeypatch: pytest.MonkeyP
 
 def test_without_an_origin_it_is_the_system_clock() -> None:
     assert Clock().now().tzinfo is not None
+
+
+def test_a_rehearsal_runs_at_real_time_while_the_daemon_works() -> None:
+    """A run's real seconds were ``speed``× as long on the rehearsal's clock: at --speed 360000 a
+    0.2 s batch lasted 20 hours of schedule, each letter found its window closed when claimed,
+    and most of the example project's 29 New Year letters expired. Only waiting is compressed now."""
+    ticks = Ticks()
+    clock = Clock(ORIGIN, speed=3600.0, monotonic=ticks)
+    ticks.value += 1.0  # waiting: an hour
+    assert clock.now() == ORIGIN + timedelta(hours=1)
+    with clock.working():
+        ticks.value += 0.5  # working: half a second, as in production
+        assert clock.now() == ORIGIN + timedelta(hours=1, seconds=0.5)
+        with clock.working():  # nested (a run inside start-up): still real time, and after it too
+            ticks.value += 0.25
+        ticks.value += 0.25
+        assert clock.now() == ORIGIN + timedelta(hours=1, seconds=1)
+        # a wake-up an hour away is an hour of waiting, compressed whether asked now or later
+        assert clock.real_seconds_until(clock.now() + timedelta(hours=1)) == 1.0
+    ticks.value += 2.0  # waiting again: two hours
+    assert clock.now() == ORIGIN + timedelta(hours=3, seconds=1)
+
+
+def test_working_leaves_a_slowed_rehearsal_and_the_system_clock_as_they_are() -> None:
+    ticks = Ticks()
+    slow = Clock(ORIGIN, speed=0.5, monotonic=ticks)
+    with slow.working():
+        ticks.value += 2.0
+        assert slow.now() == ORIGIN + timedelta(seconds=1)  # never faster than asked
+    system = Clock()
+    with system.working():
+        assert abs(system.now() - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_waiting_stops_at_the_wake_up_the_daemon_waits_for() -> None:
+    """The scheduler wakes the daemon milliseconds late; at --speed 360000 each millisecond was
+    six minutes of schedule, enough to miss a window's last half hour. Production wakes on time."""
+    ticks = Ticks()
+    clock = Clock(ORIGIN, speed=360000.0, monotonic=ticks)
+    wake = ORIGIN + timedelta(hours=1)
+    clock.wake_at(wake)
+    assert clock.real_seconds_until(wake) == 0.01
+    ticks.value += 0.015  # woken 5 ms late: half an hour later on a free-running clock
+    assert clock.now() == wake
+    with clock.working():  # the run starts at the wake-up, and takes its real time
+        assert clock.now() == wake
+        ticks.value += 0.25
+        clock.wake_at(wake + timedelta(hours=2))  # the next one, set during the run
+        assert clock.now() == wake + timedelta(seconds=0.25)
+    ticks.value += 1.0
+    assert clock.now() == wake + timedelta(hours=2)
+    clock.wake_at(ORIGIN)  # a moment already passed holds the clock where it is, never back
+    assert clock.now() == wake + timedelta(hours=2)

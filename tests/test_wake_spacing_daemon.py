@@ -3,8 +3,10 @@ still leaves once, at or after its moment, inside its window (real SQLite journa
 
 The rule is :func:`greeter.cron.next_wake`'s ``spacing`` (its table is in test_wake_spacing).
 A small project plans in a few hundredths of a second, so the daemon here is told to give
-planning a hundredth of its time and to count any plan (``PlanningDuty(0.01, 0)``): what a
-plan of many seconds does with the default share. Without spacing it woke for nearly every
+planning a ten-thousandth of its time and to count any plan (``PlanningDuty(0.0001, 0)``): a
+0.03 s plan spaces the runs some five minutes apart, what a plan of a minute does with the
+default share. (The rehearsal's clock runs at real time while the daemon plans, so a plan's
+seconds are the schedule's, as in production.) Without spacing it woke for nearly every
 letter (each at its own spread moment).
 """
 
@@ -61,7 +63,7 @@ def test_spaced_runs_gather_spread_letters_and_each_leaves_once_inside_its_windo
         )
         # 90 rehearsal seconds a real second: the window's half hour in 20 s
         clock = Clock(OPENS - timedelta(seconds=30), speed=90.0)
-        daemon = Daemon(config, clock=clock, duty=PlanningDuty(share=0.01, noticed=0.0))
+        daemon = Daemon(config, clock=clock, duty=PlanningDuty(share=0.0001, noticed=0.0))
         assert asyncio.run(run_until(daemon, clock, sink)) == 0
         runs = daemon.stats.runs
         received = sink.messages
