@@ -108,6 +108,7 @@ from greeter.errors import (
     JournalFailedMidRunError,
 )
 from greeter.journal import open_journal
+from greeter.journal_project import Project, project_of, refuse_foreign, take_journal
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger, problem_for_log
 from greeter.metrics import RunStats, error_kind, problem_places
@@ -140,11 +141,14 @@ T = TypeVar("T")
 JOURNAL_PATIENCE = 3.0
 
 
-def open_sender_journal(url: str, now: datetime) -> tuple[JournalStore, int]:
-    """The journal, opened as this daemon's sender, and how many stale claims it recorded uncertain."""
+def open_sender_journal(url: str, now: datetime, project: Project) -> tuple[JournalStore, int]:
+    """The journal, opened as this daemon's sender (of its own ``project``'s journal only:
+    :mod:`greeter.journal_project`), and how many stale claims it recorded uncertain."""
     journal = open_journal(url, now=now)
     try:
-        journal.lock_sender()
+        refuse_foreign(journal, url, project)  # before the lock: whose journal, not only "locked"
+        journal.lock_sender(config=Path(project.config))
+        take_journal(journal, url, project, now)
         return journal, journal.recover_stale_claims(now)
     except BaseException:
         journal.close()
@@ -251,7 +255,10 @@ class Daemon:
                 raise Abandoned
             settings = self._inputs.settings
             url = settings.storage.url
-            journal, recovered = await self._unless_stopped(open_sender_journal, url, self.clock.now())
+            project = project_of(settings, self.config_file)
+            journal, recovered = await self._unless_stopped(
+                open_sender_journal, url, self.clock.now(), project
+            )
         except Abandoned:  # a stop while reading the files or connecting: nothing to wait for
             log.info("stopped", during="start-up")
             return 0
