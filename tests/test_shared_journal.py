@@ -301,3 +301,12 @@ def test_backup_never_replaces_another_projects_journal(
     plain = tmp_path / "Mon.sqlite3"
     plain.write_text("last week's backup", encoding="utf-8")
     assert greeter(brand_a, "backup", "--force", str(plain)).exit_code == 0
+
+
+def test_a_second_test_send_still_replaces_the_first_test_file(make_project: MakeProject) -> None:
+    """A test letter carries a fresh Message-ID each time, and its ``test-….eml`` is the tester's own."""
+    config = make_project(BRAND_A)
+    for _ in range(2):
+        tried = greeter(config, "test-send", "--contact", "1", "--to", "me@example.com", "--now", NOW)
+        assert tried.exit_code == 0, tried.output
+    assert len(list((config.parent / "data" / "outbox").glob("test-*.eml"))) == 1
