@@ -469,6 +469,39 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
         report.problems.append(Problem(status.url, "storage.url", message, severity="warning"))
 
 
+def check_journal_project(report: CheckReport, settings: Settings, config_file: Path, now: datetime) -> None:
+    """An error when the journal belongs to another project's config (:mod:`greeter.journal_project`):
+    ``send`` and ``run`` refuse it (exit 2), so check says it too, naming both projects.
+
+    Only reads, and only a journal :func:`check_databases` found usable; one from before the
+    record was kept (an older schema, read-only here) has none, and nothing is said.
+    """
+    from greeter.journal import open_existing_journal
+    from greeter.journal_project import foreign_project_message, journal_shown, project_of
+
+    status = next((d for d in report.databases if d.role == "journal"), None)
+    if status is None or not status.ok or status.schema_version != status.latest_version:
+        return
+    current = project_of(settings, config_file)
+    try:
+        journal = open_existing_journal(settings.storage.url, now=now)
+        if journal is None:
+            return
+        try:
+            recorded = journal.project()
+        finally:
+            journal.close()
+    except GreeterError:
+        return  # the journal's status line already says how it is
+    if recorded is not None and not recorded.same_as(current):
+        message = foreign_project_message(journal_shown(settings.storage.url), recorded, current)
+        report.problems.append(Problem(status.url, "storage.url", message))
+        # Its own line too: "journal schema version 10 of 10" read as this project's journal.
+        detail = f"{status.detail}, but another project's (sender {recorded.sender}): not this config's"
+        report.databases[report.databases.index(status)] = replace(status, reachable=False, detail=detail)
+        report.fatal = True  # send and run exit 2 for it
+
+
 def _server_clock_skew(journal: JournalStore, now: datetime) -> str | None:
     """:meth:`~greeter.journal_pg_base.PgJournalBase.clock_skew` of a PostgreSQL journal; None for another.
 

@@ -28,6 +28,7 @@ from greeter.check_also import template_content_problems
 from greeter.check_delivery import (
     check_databases,
     check_delivery,
+    check_journal_project,
     check_journal_state,
     check_secrets,
     check_smtp,
@@ -109,6 +110,7 @@ __all__ = [
     "check_databases",
     "check_days_off",
     "check_delivery",
+    "check_journal_project",
     "check_journal_state",
     "check_occasion_calendars",
     "check_secrets",
@@ -153,6 +155,7 @@ def run_check(
     crm_url = settings.contacts.url if settings.contacts.source == "sql" else None
     check_databases(report, settings.storage.url, crm_url, settings.contacts.password_env)
     check_journal_state(report, settings.storage.url, now)
+    check_journal_project(report, settings, config_file, now)
     check_delivery(report, settings)
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))

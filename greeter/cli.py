@@ -875,7 +875,7 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
         )
         try:
             if not dry_run:
-                journal.lock_sender()  # no send decides the same letters meanwhile
+                journal.lock_sender(config=inputs.config_file)  # no send decides the same letters meanwhile
             done, report = run_baseline(inputs, journal, now=moment, through=last, dry_run=dry_run)
         finally:
             journal.close()

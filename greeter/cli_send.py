@@ -84,6 +84,13 @@ if TYPE_CHECKING:
     " a --now rehearsal on this journal): move them back to now and put back the greetings they"
     " recorded expired, then send. Without it send refuses such a journal (exit 75).",
 )
+@click.option(
+    "--adopt-journal",
+    is_flag=True,
+    help="The journal another config recorded as its project (its sender and contacts source both"
+    " differ from this config's) is this project's: record this config's, then send. Without it"
+    " send refuses such a journal (exit 2).",
+)
 @click.pass_obj
 @handles_errors
 def send(
@@ -95,6 +102,7 @@ def send(
     now: str | None,
     really_deliver: bool,
     clock_is_right: bool,
+    adopt_journal: bool,
 ) -> None:
     """Deliver every greeting due at NOW (default: the clock), then exit.
 
@@ -119,7 +127,8 @@ def send(
       129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
       2   the config is unusable, nothing was sent (also a missing or empty
           SMTP password or unsubscribe secret, a previous one too, or a
-          SQLite journal missing where its lock file shows it existed); or
+          SQLite journal missing where its lock file shows it existed, or a
+          journal another project's config recorded: --adopt-journal); or
           the mail server refuses the login (535), demands one greeter does
           not make (530 to MAIL FROM: set delivery.smtp.username) or offers
           no AUTH greeter can use while a username is set: the batch stops
@@ -158,6 +167,7 @@ def send(
     (then: uncertain), the summary says how many due letters were left for
     the next run, and the exit code is 128 + the signal.
     """
+    from greeter.journal_project import project_of, refuse_foreign, take_journal
     from greeter.runtime import load_inputs
     from greeter.send import exit_code, missing_secrets, says_nothing_new, send_once
     from greeter.send_due import print_due
@@ -199,8 +209,11 @@ def send(
     try:
         journal = _dry_run_journal(inputs, moment) if dry_run else _open_journal(settings.storage.url, moment)
         try:
+            project = project_of(settings, inputs.config_file)
+            refuse_foreign(journal, settings.storage.url, project, adopt=adopt_journal)
             if not dry_run:
-                journal.lock_sender()
+                journal.lock_sender(config=inputs.config_file)
+                take_journal(journal, settings.storage.url, project, moment, adopt=adopt_journal)
                 system = datetime.now(UTC)  # the real clock, against --now (the one place it is read here)
                 far = far_rehearsal_problem(
                     moment, system, settings.delivery.transport, last_real_send(journal, system)

@@ -107,7 +107,7 @@ from greeter.errors import (
     JournalError,
     JournalFailedMidRunError,
 )
-from greeter.journal import open_journal
+from greeter.journal_project import open_sender_journal, project_of
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger, problem_for_log
 from greeter.metrics import RunStats, error_kind, problem_places
@@ -138,17 +138,6 @@ T = TypeVar("T")
 #: Seconds a stop waits for the journal to record letters cut off in flight, and to close: a
 #: journal that does not answer by then cannot (the next start records them uncertain).
 JOURNAL_PATIENCE = 3.0
-
-
-def open_sender_journal(url: str, now: datetime) -> tuple[JournalStore, int]:
-    """The journal, opened as this daemon's sender, and how many stale claims it recorded uncertain."""
-    journal = open_journal(url, now=now)
-    try:
-        journal.lock_sender()
-        return journal, journal.recover_stale_claims(now)
-    except BaseException:
-        journal.close()
-        raise
 
 
 class Daemon:
@@ -252,7 +241,10 @@ class Daemon:
                     raise Abandoned
                 settings = self._inputs.settings
                 url = settings.storage.url
-                journal, recovered = await self._unless_stopped(open_sender_journal, url, self.clock.now())
+                project = project_of(settings, self.config_file)
+                journal, recovered = await self._unless_stopped(
+                    open_sender_journal, url, self.clock.now(), project
+                )
         except Abandoned:  # a stop while reading the files or connecting: nothing to wait for
             log.info("stopped", during="start-up")
             return 0

@@ -110,8 +110,40 @@ def check_target(target: Path, protected: Iterable[OwnFile], *, force: bool) -> 
         raise OutputError(refused)
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; name the backup's file, not its folder")
+    if (live := live_journal(target)) is not None:
+        raise OutputError(live)
     if target.exists() and not force:
         raise OutputError(f"{target}: already exists; --force replaces it")
+
+
+def live_journal(target: Path) -> str | None:
+    """Why ``target`` is refused as another greeter's journal (even with ``--force``), or None.
+
+    ``greeter -c a.yaml backup data/b.sqlite3 --force`` replaced brand B's live
+    journal while B's daemon held its lock: B then failed every run ("was
+    deleted or replaced"), and a B restarted on it would have taken A's journal
+    for its own. A journal is known by what greeter leaves beside it: its lock
+    file (made with it, never removed), its ``-wal`` or ``-shm`` — in use now
+    when a sender holds the lock (:func:`~greeter.journal_lock.holder_of`
+    names it), a journal all the same when none does: replacing it loses what
+    it recorded.
+    """
+    from greeter.journal_lock import holder_of
+    from greeter.journal_schema import journal_traces
+
+    traces = journal_traces(target)
+    if not traces:
+        return None
+    holder = holder_of(target)
+    if holder is not None:
+        why = f"the journal of a greeter sending now (its lock file {traces[0]} is held by {holder})"
+    else:
+        shows = "shows" if len(traces) == 1 else "show"
+        why = f"a greeter journal ({', '.join(str(p) for p in traces)} beside it {shows} it)"
+    return (
+        f"{target}: is {why}; a backup never replaces a journal, not even with --force: back up to a"
+        " file of its own (one backup folder per project)"
+    )
 
 
 def back_up(url: str, target: Path, protected: Iterable[OwnFile], *, force: bool = False) -> Backup:

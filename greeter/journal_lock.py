@@ -39,12 +39,14 @@ class SenderLock:
     _file_lock_fd: int | None
     _identity: tuple[int, int] | None
 
-    def lock_sender(self) -> None:
+    def lock_sender(self, *, config: Path | None = None) -> None:
         """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
 
-        The pid and host name written into the file only serve the error message of the
-        process that finds the lock taken (:func:`lock_holder`): on a volume pods share, the
-        pid alone does not say which pod holds it. A lock found taken is tried again
+        The pid, host name and ``config`` (the sender's config file) written into the file
+        only serve the error message of the process that finds the lock taken
+        (:func:`lock_holder`): on a volume pods share, the pid alone does not say which pod
+        holds it, nor, on a host running several projects, which of their configs names this
+        journal (by mistake: two configs sharing one journal). A lock found taken is tried again
         for a moment (:data:`_LOCK_PATIENCE`): ``greeter history`` tests it
         with a shared lock held for microseconds (:meth:`sender_active`), and
         a reader must never make a starting sender give up.
@@ -70,15 +72,16 @@ class SenderLock:
                 if time.monotonic() < give_up:
                     time.sleep(0.01)
                     continue
-                holder = lock_holder(os.pread(fd, 300, 0))
+                content = os.pread(fd, _LOCK_FILE_MAX, 0)
                 os.close(fd)
                 raise JournalLockedError(
                     f"another greeter is already sending from journal {self._shown_path} "
-                    f"({holder}); try again once it has finished"
+                    f"({lock_holder(content)}){_other_config(content, config)};"
+                    " try again once it has finished"
                 ) from None
         self._lock_file_itself(fd)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        os.pwrite(fd, lock_file_text(config).encode(), 0)
         self._lock_fd = fd
         # A forked child (a build worker) shares the lock's open file, and with it the
         # flock: were it to outlive a killed sender, the next sender would find the
@@ -236,17 +239,80 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def lock_holder(content: bytes) -> str:
-    """What a lock file says of its holder, for the refusal: ``pid 4242 on host greeter-7c9f``.
+#: How much of a lock file is read for the refusal: its pid, host and config path.
+_LOCK_FILE_MAX = 4400
 
-    The file holds ``PID HOST`` (``PID`` alone, written by an earlier greeter); anything else
-    is shown as it is, cut short.
+
+def lock_file_text(config: Path | None) -> str:
+    """What a sender writes into the lock file: ``PID HOST``, then its config file's absolute path
+    on a line of its own (none when not known). The first line is what earlier greeters wrote and
+    read; the second is new, so an old lock file reads as before (no config named)."""
+    first = f"{os.getpid()} {socket.gethostname()}\n"
+    return first if config is None else f"{first}{config.resolve()}\n"
+
+
+def _lock_file_config(content: bytes) -> str:
+    """The config path a lock file names on its second line ("" in an old greeter's)."""
+    lines = content.decode(errors="replace").splitlines()
+    return lines[1].strip()[:4096] if len(lines) > 1 else ""
+
+
+def lock_holder(content: bytes) -> str:
+    """What a lock file says of its holder, for the refusal:
+    ``pid 4242 on host greeter-7c9f, config /srv/a/greeter.yaml``.
+
+    The file holds ``PID HOST`` and the config's path on a second line (``PID HOST`` alone, or
+    ``PID`` alone, written by an earlier greeter); anything else is shown as it is, cut short.
     """
-    words = content.decode(errors="replace").split(maxsplit=1)
+    first, _, _ = content.decode(errors="replace").partition("\n")
+    words = first.split(maxsplit=1)
     if not words:
         return "pid unknown"
     host = words[1].strip()[:255] if len(words) > 1 else ""
-    return f"pid {words[0][:32]}" + (f" on host {host}" if host else "")
+    config = _lock_file_config(content)
+    return (
+        f"pid {words[0][:32]}"
+        + (f" on host {host}" if host else "")
+        + (f", config {config}" if config else "")
+    )
+
+
+def _other_config(content: bytes, config: Path | None) -> str:
+    """``: another config than this one (…)…`` when the holder's config is not ``config``.
+
+    Then the wait is likely for ever — a daemon of another project whose ``storage.url`` names
+    the same journal — and retrying (exit 75, systemd's restarts) will not end it.
+    """
+    theirs = _lock_file_config(content)
+    if config is None or not theirs or theirs == str(config.resolve()):
+        return ""
+    return (
+        f": another config than this one ({config.resolve()}); if both name this journal by mistake"
+        " (storage.url), give each project its own"
+    )
+
+
+def holder_of(path: Path) -> str | None:
+    """Who holds the sender lock of the journal at ``path`` right now (:func:`lock_holder`), or None.
+
+    Asked without a journal open (``greeter backup`` of a FILE that is another project's journal):
+    a shared, non-blocking ``flock`` on the lock file opened for reading, released at once, as
+    :meth:`SenderLock.sender_active` tests it.
+    """
+    try:
+        fd = os.open(lock_path(path), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return lock_holder(os.pread(fd, _LOCK_FILE_MAX, 0))
+        except OSError:
+            return None
+        return None
+    finally:
+        os.close(fd)
 
 
 #: Journals holding the sender lock in this process (see :meth:`Journal.lock_sender`).

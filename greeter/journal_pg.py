@@ -312,7 +312,7 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
 
     # --- senders ----------------------------------------------------------------------------
 
-    def lock_sender(self) -> None:
+    def lock_sender(self, *, config: Path | None = None) -> None:
         """Become *a* sender: unlike SQLite's, this excludes no other process.
 
         Several greeters may send from one PostgreSQL journal; each greeting is

@@ -34,6 +34,7 @@ from psycopg import sql
 
 from greeter.db_url import check_identifier, redact, take_params
 from greeter.errors import JournalError
+from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import (
     OCCASIONS_ALREADY_GREETED,
     SECRETS_TABLE,
@@ -67,6 +68,7 @@ TABLES = (
     "notices",
     SECRETS_TABLE,
     "suppressed_contacts",
+    PROJECT_TABLE,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -154,6 +156,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         6,
         "the subject of each letter, as its reader saw it (for greeter history)",
         ("ALTER TABLE greetings ADD COLUMN subject text",),
+    ),
+    Migration(
+        7,
+        "the project the journal belongs to (its sender and contacts): another config's send is refused",
+        (
+            f"CREATE TABLE {PROJECT_TABLE}"
+            " (name text PRIMARY KEY, value text NOT NULL, recorded_at timestamptz NOT NULL)",
+        ),
     ),
 )
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from greeter.errors import JournalError, JournalUnavailableError
 from greeter.file_modes import make_group_folder, private_file_mode
+from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import OCCASIONS_ALREADY_GREETED, SECRETS_TABLE, entry_from_row, run_migrations
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
 from greeter.journal_store import STATES, JournalEntry, JournalKey
@@ -145,6 +146,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         9,
         "the subject of each letter, as its reader saw it (for greeter history)",
         ("ALTER TABLE greetings ADD COLUMN subject TEXT",),
+    ),
+    Migration(
+        10,
+        "the project the journal belongs to (its sender and contacts): another config's send is refused",
+        (
+            f"CREATE TABLE {PROJECT_TABLE}"
+            " (name TEXT PRIMARY KEY, value TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+        ),
     ),
 )
 

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from greeter.errors import JournalError
+from greeter.journal_project import PROJECT_TABLE, Project
 from greeter.journal_store import (
     BASELINE,
     ERASURE_REASON,
@@ -269,6 +270,22 @@ class JournalSql(JournalStore, ABC):
             self._change_all([(insert, {**params, "value": new_message_key()})])
             found = self._fetch(read, params)
         return bytes(found[0][0]) if found else None
+
+    def project(self) -> Project | None:
+        """:meth:`JournalStore.project`: the rows of :data:`~greeter.journal_project.PROJECT_TABLE`."""
+        rows = self._fetch(f"SELECT name, value FROM {PROJECT_TABLE}", {})
+        return Project.from_facts({str(name): str(value) for name, value in rows})
+
+    def record_project(self, project: Project, now: datetime) -> None:
+        """:meth:`JournalStore.record_project`: every fact replaced, in one transaction."""
+        p = self._p
+        upsert = (
+            f"INSERT INTO {PROJECT_TABLE} (name, value, recorded_at)"
+            f" VALUES ({p('name')}, {p('value')}, {p('at')})"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value, recorded_at = excluded.recorded_at"
+        )
+        at = self._at(now)
+        self._change_all([(upsert, {"name": n, "value": v, "at": at}) for n, v in project.facts().items()])
 
     def purge(self, before: date, *, dry_run: bool = False) -> Purge:
         """Delete the finished greetings wholly before ``before``, and approvals of occasions gone by then.

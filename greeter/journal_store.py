@@ -34,10 +34,15 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from greeter.plan_types import PastGreeting
 from greeter.retention import Purge
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from greeter.journal_project import Project
 
 __all__ = [
     "BASELINE",
@@ -328,8 +333,12 @@ class JournalStore(Protocol):
     #: contact's cap under :meth:`contact_lock` before claiming. False: one sender (SQLite).
     shared: bool
 
-    def lock_sender(self) -> None:
-        """Become a sender: SQLite admits only one (else ``JournalLockedError``), PostgreSQL many."""
+    def lock_sender(self, *, config: Path | None = None) -> None:
+        """Become a sender: SQLite admits only one (else ``JournalLockedError``), PostgreSQL many.
+
+        ``config``: the sender's config file, which SQLite's lock file records for the refusal
+        of the next would-be sender (:func:`~greeter.journal_lock.lock_holder`).
+        """
 
     def contact_lock(self, contact_id: str) -> AbstractContextManager[None]:
         """Hold ``contact_id`` while deciding its frequency cap and claiming.
@@ -547,6 +556,12 @@ class JournalStore(Protocol):
 
     def record_notice(self, name: str, fingerprint: str, now: datetime) -> None:
         """Remember that ``fingerprint`` was said of ``name`` at ``now``, replacing what was said before."""
+
+    def project(self) -> Project | None:
+        """The project this journal belongs to (:mod:`greeter.journal_project`); None if none is recorded."""
+
+    def record_project(self, project: Project, now: datetime) -> None:
+        """Record ``project`` as this journal's, replacing what was recorded (a sender holds the lock)."""
 
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
         """Add addresses (compared as :func:`greeter.contacts.email_key` does); how many were new.

@@ -329,11 +329,22 @@ def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
 
     Read-only commands (preview, calendar, a dry run) must not create a journal as a
     side effect, and read one they cannot write (a read-only mount) rather than refuse it;
-    a lost one is refused as ``send`` refuses it (:func:`~greeter.journal.open_existing_journal`).
+    a lost one is refused as ``send`` refuses it (:func:`~greeter.journal.open_existing_journal`),
+    and so is another project's (:func:`~greeter.journal_project.refuse_foreign`): planned from
+    its rows, brand C's preview dropped C's letter as sent — brand A's to A's contact of that id.
     """
     from greeter.journal import open_existing_journal
+    from greeter.journal_project import project_of, refuse_foreign
 
-    return open_existing_journal(inputs.settings.storage.url, now=now)
+    url = inputs.settings.storage.url
+    journal = open_existing_journal(url, now=now)
+    if journal is not None:
+        try:
+            refuse_foreign(journal, url, project_of(inputs.settings, inputs.config_file))
+        except BaseException:
+            journal.close()
+            raise
+    return journal
 
 
 def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:

@@ -26,6 +26,7 @@ A batch stops handing letters to a server that shows it is not working
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import os
 import re
@@ -348,10 +349,13 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def eml_name(key: JournalKey) -> str:
-    """A readable, filesystem-safe, collision-free file name for a greeting.
+    """A readable, filesystem-safe file name for a greeting, one per journal key.
 
     Derived from the journal key like the Message-ID, so a resend of the same
-    greeting replaces its file instead of adding a second one.
+    greeting replaces its file instead of adding a second one. Two journals
+    writing one outbox (two configs' ``delivery.outbox``) give their greetings
+    of the same contact id, occasion and day the same name: the file transport
+    never replaces another letter's file (:class:`OutboxClash`).
     """
     contact_id, occasion, day = key
     digest = hashlib.sha256(f"{contact_id}\x1f{occasion}\x1f{day.isoformat()}".encode()).hexdigest()[:12]
@@ -377,11 +381,81 @@ def outbox_unwritable(outbox: Path, exc: OSError) -> str:
 EML_FILE_MODE = GROUP_FILE_MODE
 
 
+class OutboxClash(OSError):
+    """The outbox already holds another letter under a letter's file name: not replaced.
+
+    Another letter: its ``Message-ID`` is not this one's — another journal's
+    greeting of the same contact id, occasion and day (two configs sharing one
+    ``delivery.outbox``), or a file put there by hand. Replacing it lost a letter
+    both journals recorded ``sent``; so the letter is not written and is
+    recorded ``failed`` with this reply (exit 1: someone must give each project
+    its own outbox; ``greeter failed`` puts it back in line then).
+    """
+
+    def __init__(self, path: Path, theirs: str | None) -> None:
+        held = f"another letter (Message-ID {theirs})" if theirs else "another file (no Message-ID)"
+        super().__init__(
+            f"not written: {path} holds {held}, which greeter never replaces; does another config"
+            " write to this outbox (delivery.outbox)? give each project its own, then put this"
+            " letter back in line with greeter failed resend"
+        )
+
+
+#: ``os.link`` errors of a file system without hard links (some FUSE, SMB and vfat mounts).
+_NO_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS})
+
+
+def _message_id(header_bytes: bytes) -> str | None:
+    """The ``Message-ID`` of a letter's bytes (its headers are read, not its body), or None."""
+    from email.parser import BytesHeaderParser
+
+    found = BytesHeaderParser().parsebytes(header_bytes.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0])
+    value = found.get("Message-ID")
+    return " ".join(str(value).split()) if value is not None else None
+
+
+def _file_message_id(path: Path) -> str | None:
+    """The ``Message-ID`` of the letter in the file ``path`` (its first 64 KiB: the headers)."""
+    with path.open("rb") as fh:
+        return _message_id(fh.read(65536))
+
+
+def place_exclusively(tmp: Path, final: Path, data: bytes) -> None:
+    """Give the complete file ``tmp`` the name ``final`` without replacing another letter there.
+
+    ``os.link`` makes the name only if none exists (the kernel decides, so two
+    writers cannot both find it free); ``tmp`` is then removed. A file found
+    there with this letter's own Message-ID is this greeting's earlier copy
+    (a resend, a retry after a crash): it is replaced, as a resend always
+    replaced its file. Anything else raises :class:`OutboxClash`. Where the
+    file system has no hard links, an existence test and a rename do it, with
+    the small race that leaves.
+    """
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        if not final.exists():
+            os.replace(tmp, final)
+            return
+    else:
+        tmp.unlink()
+        return
+    theirs = _file_message_id(final)
+    if theirs is None or theirs != _message_id(data):
+        raise OutboxClash(final, theirs)
+    os.replace(tmp, final)
+
+
 class FileTransport:
     """Writes each message to ``outbox/<name>.eml`` — the embedded default and for review.
 
     Written to a temporary file and renamed, so a reader (or a pickup
-    daemon) never sees half a message.
+    daemon) never sees half a message; never over another letter's file
+    (:func:`place_exclusively`).
     """
 
     def __init__(self, outbox: Path) -> None:
@@ -418,11 +492,15 @@ class FileTransport:
         try:
             with open_group_readable(tmp, new=True) as fh:  # whatever the umask: never readable by every user
                 fh.write(data)
-            os.replace(tmp, final)
+            self._place(tmp, final, data)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
         return final
+
+    def _place(self, tmp: Path, final: Path, data: bytes) -> None:
+        """Name the written letter: never over another letter (:func:`place_exclusively`)."""
+        place_exclusively(tmp, final, data)
 
     async def send(
         self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
@@ -431,6 +509,8 @@ class FileTransport:
             return None
         try:
             path = await asyncio.to_thread(self._write, eml_name(key), data)
+        except OutboxClash as exc:
+            return SendResult(key, Outcome.PERMANENT, None, str(exc))
         except OSError as exc:
             return SendResult(key, Outcome.TEMPORARY, None, outbox_unwritable(self.outbox, exc))
         return SendResult(key, Outcome.OK, 250, f"written to {path}")

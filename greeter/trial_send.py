@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -208,6 +209,10 @@ class TrialOutbox(FileTransport):
 
     def _write(self, name: str, data: bytes) -> Path:
         return super()._write(f"test-{name}", data)
+
+    def _place(self, tmp: Path, final: Path, data: bytes) -> None:
+        """A test file is the tester's own, each with a fresh Message-ID: the next test replaces it."""
+        os.replace(tmp, final)
 
 
 def trial_transport(settings: Settings) -> Transport:
