@@ -78,7 +78,7 @@ def _languages(n: int) -> list[str]:
     return rows
 
 
-@pytest.mark.parametrize("contacts", [people, _languages])
+@pytest.mark.parametrize("contacts", [people, _languages], ids=["russian", "six_languages"])
 def test_workers_build_byte_identical_letters(
     make_project: MakeProject, tmp_path: Path, contacts: Callable[[int], list[str]]
 ) -> None:
