@@ -5,9 +5,13 @@ Python and take ~60 % of a large send's CPU; in one process they and the SMTP
 client share one core. Forked workers inherit the planned items, the
 templates, the renderer's caches and the DKIM key at fork time, so nothing is
 pickled on the way in but index ranges; only each letter's bytes and
-Message-ID come back. Order, laziness and the claim-right-before-sending rule
-are kept: letters are yielded in plan order, at most a few chunks are built
-ahead, and claiming still happens in the sending worker (:func:`delivery_batch.send_batch`).
+Message-ID come back. What a process does once on its first letters — parse and
+compile each template of the batch, the files they import, Babel's data, the
+email package's and DKIM's set-up — is done just before the fork
+(:meth:`~greeter.delivery.Deliverer.warm`), once rather than once per worker.
+Order, laziness and the claim-right-before-sending rule are kept: letters are
+yielded in plan order, at most a few chunks are built ahead, and claiming still
+happens in the sending worker (:func:`delivery_batch.send_batch`).
 
 Forking is used only where it is safe and pays: a platform with ``fork``, a
 process that runs no other thread (``greeter send --once``; the daemon's
@@ -119,6 +123,7 @@ async def built_letters(
         for ready in deliverer.letters(items):
             yield ready
         return
+    deliverer.warm(items)  # once here, rather than in each worker after the fork
     global _job
     _job = (deliverer, items)
     pool = ProcessPoolExecutor(

@@ -416,6 +416,7 @@ def plan_cycle(
         unsubscribe_secret=secret.encode() if secret else None,
         sign=load_signer(settings.delivery.dkim),
         approvals=inputs.approvals,
+        warm=renderer.warm,
     )
     deliverer.summary.first_plan = inputs.first_plan
     zones: dict[str, ZoneInfo] = {}

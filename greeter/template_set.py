@@ -10,6 +10,7 @@ once per file or (name, locale) and cached, errors included.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -133,6 +134,30 @@ class TemplateSet:
                 cached = exc
             self._variants[key] = cached
         return cached
+
+    def warm(self, name: str, locale: str) -> Variant | TemplateLoadError:
+        """:meth:`variant`, and every file its chain names literally compiled too, in the
+        environments the letter renders in: before ``send`` forks its build workers
+        (:mod:`greeter.build_pool`), so each inherits them rather than compiling them again.
+
+        The names its chain imports and includes (``_ru.j2``, ``_brand.j2``) are
+        otherwise compiled at the first render that reaches them, which may be a
+        branch (``also``) a first letter does not take. Only what the files name
+        literally, one level down, and without reading their shapes: the errors a
+        render reports name what they named before. A file that does not compile is
+        left to fail where it is used, as it did.
+        """
+        variant = self.variant(name, locale)
+        if isinstance(variant, TemplateLoadError):
+            return variant
+        chain = self._chain(variant.file)  # the shapes read by variant(), not again
+        refs = dict.fromkeys(ref for file in chain for _, ref in self._shapes[file].references)
+        for env in (self._plain,) if variant.html is None else (self._plain, self._html):
+            for ref in refs:
+                if ref not in chain and self._exists(ref):
+                    with contextlib.suppress(TemplateLoadError):  # its letters say so when they reach it
+                        self._compile(env, ref)
+        return variant
 
     def _variant_files(self, name: str) -> dict[str, str]:
         """One template's locale variants by canonical locale: ``{"sr_Cyrl_RS": "birthday.sr_RS.j2"}``.
