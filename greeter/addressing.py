@@ -305,8 +305,8 @@ def decline(
     if parts not in PARTS:
         raise ValueError(f"unknown name parts {parts!r}; expected one of: {', '.join(PARTS)}")
     explicit = None if contact.gender is None else contact.gender.value
-    if parts == "full" and family_name_first(contact.locale):  # "Kovács Béla", as the salutation says
-        return ordered_name(contact.first_name, contact.patronymic, contact.last_name, contact.locale)
+    if parts == "full" and family_name_first(written := contact.written_locale):  # "Kovács Béla", as greeted
+        return ordered_name(contact.first_name, contact.patronymic, contact.last_name, written)
     if _is_ukrainian(contact.locale if language is None else language):
         return _decline_uk(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
     return _decline_name(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)

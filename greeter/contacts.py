@@ -643,6 +643,16 @@ class Contact:
     #: skips the contact as ``suppressed`` when any of them is on the do-not-contact list, and
     #: ``greeter forget`` of one finds the contact.
     other_emails: tuple[str, ...] = ()
+    #: The language of a row that names none: ``defaults.locale``, as the loader read the row with it.
+    #: Its letters are in that language, so its name is written whole in that language's order too
+    #: (:attr:`written_locale`): a Hungarian default greeted «Tisztelt Török Ernő!» in a letter to
+    #: «Ernő Török». :attr:`locale` stays None, as the row says: the default is not the row's own.
+    default_locale: str | None = None
+
+    @property
+    def written_locale(self) -> str | None:
+        """The language whose order the name is written in: the row's, else the one it falls back to."""
+        return self.locale or self.default_locale
 
     @property
     def addresses(self) -> tuple[str, ...]:
@@ -657,7 +667,7 @@ class Contact:
         Academic titles lead, once («Dr. Hans Müller»: :func:`ordered_name`); a Serbian contact's
         name is in the script of their letters («Марко Петровић» for a Cyrillic ``sr`` letter:
         :func:`greeter.i18n_script.names_in_script`), so the To: header matches the salutation."""
-        return written_name(self.first_name, self.patronymic, self.last_name, self.locale)
+        return written_name(self.first_name, self.patronymic, self.last_name, self.written_locale)
 
 
 @lru_cache(maxsize=8192)

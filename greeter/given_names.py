@@ -25,9 +25,12 @@ languages too), or one of :data:`_EITHER` (Саша/Saša, Женя, Валя, V
 answer. The lists are the languages' own: Nikola is a man in Serbian (a woman in
 Czech, whose names are not listed), so «Nikola» is male. German (with Austrian
 and Swiss forms) and English names say the gender too — a DACH CRM's empty
-«Anrede» made «Guten Tag Maria Lange» of «Sehr geehrte Frau Lange» — but only
-for it: they are not read for the order of a full-name cell, which German and
-English contacts write first name first anyway (:func:`greeter.names.given_name_first`). No installed library
+«Anrede» made «Guten Tag Maria Lange» of «Sehr geehrte Frau Lange». For the
+order of a full-name cell they are read only for a contact of their own
+language, who writes the first name first (:func:`greeter.names.given_name_first`):
+«Huber Thomas» of a German client is written surname first (:func:`is_own_first_name`).
+Hungarian given names are listed for the order alone: which words of «Kiss Anna
+Mária» or «Fülöp Ürmös Gyöngyvér» are given names (:func:`is_hungarian_given_name`). No installed library
 does this for these languages: pytrovich's gender detector is a Russian ending
 heuristic (it calls Слава and Валя female, and knows no Serbian), shevchenko's
 is Ukrainian, and its dictionary of names has no genders.
@@ -40,7 +43,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-__all__ = ["given_name_gender", "is_first_name"]
+__all__ = [
+    "given_name_gender",
+    "is_first_name",
+    "is_hungarian_given_name",
+    "is_listed_first_name",
+    "is_own_first_name",
+]
 
 _MALE: Final = """
 александр алексей анатолий андрей антон аркадий арсений артём артем артур богдан борис вадим
@@ -152,6 +161,28 @@ svenja sylvia tamara tanja theresa theresia therese tina ulla ulrike ursula ute 
 vera verena veronika viktoria vreni waltraud wiebke yvonne zita
 annelies berta burgi elsbeth erna evi fränzi gerti gretl hermine käthi leopoldine liesl lisbeth margrith
 marlis mitzi rosi rösli traudl trudi ursi susi vroni
+"""
+#: Hungarian given names, men's and women's: which words of a Hungarian full-name cell are given names
+#: ("Kiss Anna Mária": two; "Fülöp Ürmös Gyöngyvér": one, after a double family name), for the split
+#: only (:func:`greeter.names.read_full_name`), not for the gender. Fülöp, Pál, Máté, Balázs, Bálint
+#: are surnames too: a word is a given name only in the given names' place (after the family name).
+_HUNGARIAN: Final = """
+ádám ágoston ákos aladár albert alex andor andrás antal áron árpád attila balázs bálint barnabás béla
+bence benedek benjámin bertalan botond bulcsú csaba dániel dávid dénes dezső domonkos dominik ede
+elek elemér előd emil endre erik ernő ervin ferenc flórián frigyes fülöp gábor gáspár gedeon gellért
+gergely gergő géza gusztáv gyula győző györgy henrik hugó huba ignác imre istván iván jakab jános jenő
+józsef kálmán károly kornél kristóf krisztián lajos lászló lehel levente lőrinc marcell márk márton
+máté mátyás menyhért mihály miklós milán nándor norbert ödön olivér örs oszkár ottó pál patrik péter
+richárd róbert roland rudolf sándor szabolcs szilárd tamás tibor tivadar tódor vilmos viktor vince
+zalán zoltán zsigmond zsolt
+ágnes ágota alexandra alíz amália andrea anett anikó anita anna annamária beáta bernadett bettina
+bianka boglárka borbála boróka brigitta csenge csilla dalma dóra dorina dorottya edina edit emese emma
+enikő erika erzsébet eszter etelka éva evelin fanni flóra gabriella gizella gréta gyöngyi gyöngyvér
+hajnalka hanna hedvig ibolya ildikó ilka ilona irén irma izabella jázmin jolán judit júlia julianna
+kamilla katalin kinga kitti klára krisztina laura lili lilla lívia luca magdolna margit mária
+marianna márta melinda mónika nikolett nikoletta noémi nóra olga orsolya panna petra piroska réka
+renáta rita rozália sára sarolta szabina szilvia tímea terézia tünde valéria vanda veronika
+viktória vivien zita zsófia zsuzsa zsuzsanna
 """
 #: English (British, American, Irish): the most common names, in the same way.
 _ENGLISH_MALE: Final = """
@@ -314,3 +345,37 @@ def is_first_name(word: str) -> bool:
     """
     parts = word.lower().split("-")
     return all(part in _NAMES or part in _ukrainian() for part in parts)
+
+
+_HUNGARIAN_NAMES: Final = frozenset(_HUNGARIAN.split())
+
+
+def is_hungarian_given_name(word: str) -> bool:
+    """Whether ``word`` is a common Hungarian given name (any case; "Anna-Mária": each part is one)."""
+    return all(part in _HUNGARIAN_NAMES for part in word.lower().split("-"))
+
+
+#: The first names of the languages that write them first, each its own: a German client's «Thomas»,
+#: an English client's «John» (with the forms an export writes without umlauts: Jürgen, Juergen).
+_OWN: Final = {
+    "de": _without_umlauts(_GERMAN_MALE + _GERMAN_FEMALE + _GERMAN_ENGLISH_EITHER),
+    "en": frozenset((_ENGLISH_MALE + _ENGLISH_FEMALE + _GERMAN_ENGLISH_EITHER).split()),
+}
+
+
+def is_own_first_name(word: str, language: str) -> bool | None:
+    """Whether ``word`` is a common first name of ``language`` ("de", "en"); None for a language not listed.
+
+    For the order of a full-name cell of such a contact: «Huber Thomas» of a
+    German client is Thomas Huber written surname first, as an Austrian CRM
+    sorts it (:func:`greeter.names.read_full_name`).
+    """
+    names = _OWN.get(language)
+    if names is None:
+        return None
+    return all(part in names for part in word.lower().split("-"))
+
+
+def is_listed_first_name(word: str) -> bool:
+    """Whether ``word`` is a first name in any list: :func:`is_first_name`'s languages, German, English."""
+    return is_first_name(word) or any(is_own_first_name(word, language) for language in _OWN)

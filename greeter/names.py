@@ -121,7 +121,9 @@ class FullName(NamedTuple):
     ("last name", "patronymic"): the contact has no first name. ``unconfirmed``
     is a two-word cell read in the documented order though neither word is a
     known first name ("Tamm Kask"): right for a Russian CRM, a guess for a
-    contact of another language (:func:`native_order`).
+    contact of another language (:func:`native_order`). ``doubt`` is what the
+    words of a Hungarian cell could not settle (which are family names and which
+    given names: :func:`_hungarian`), for the row's warning; "" when they did.
     """
 
     parts: NameParts
@@ -130,6 +132,7 @@ class FullName(NamedTuple):
     bracketed: str = ""
     alone: str = ""
     unconfirmed: bool = False
+    doubt: str = ""
 
 
 #: An initial or a run of them: one letter and a dot ("И.", "И.И.", "И.И").
@@ -253,14 +256,20 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
       common first name and the second is not (:func:`is_first_name`):
       "Анна Петрова", "Јелена Николић", "Jaan Kask", but "Петрова Анна" and
       "Марина Галина" as documented; never for a ``locale`` whose names are
-      written family name first (Hungarian: "Martin Kovács" as documented);
+      written family name first ("Tanaka Taro" as documented);
       with neither word a known first name the reading is ``unconfirmed``;
+    * a Hungarian contact's cell is read as Hungarian writes names, a prefix
+      (dr., ifj.), one or two family names, one or two given names, and no
+      patronymic (:func:`_hungarian`: "Kovácsné Szabó Éva", "Kiss Anna
+      Mária"; "Martin Kovács" family name first);
     * for a ``locale`` whose names are written first name first
       (:func:`given_name_first`: English, German…) the default is the other
       way round: the first word is the first name and the rest the last name
       ("John Smith", "Ludwig van Beethoven", "José García López"), unless the
-      second word is a known first name and the first is not ("Петров Иван"),
-      or the third a patronymic ("Петров Иван Сергеевич");
+      second word is a known first name and the first is not ("Петров Иван";
+      "Huber Thomas" of a German client, "Smith John" of an English one:
+      :func:`_own_names_after_surname`), or the third a patronymic ("Петров
+      Иван Сергеевич");
     * one word is a patronymic ("Ивановна"), a first name if it is a known
       one ("Анна"), else a surname ("Кузнецов", "Kask"): greeting «Здравствуйте,
       Кузнецов!» by position addressed a surname as a first name.
@@ -287,6 +296,8 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         first = words[1] if len(words) > 1 and not _INITIALS.fullmatch(words[1]) else ""
         patronymic = " ".join(names[2:]) if first else ""
         return FullName(NameParts(words[0], first, patronymic), "", initials, bracketed)
+    if _language(locale) == "hu" and len(words) > 1 and _NOT_LATIN_LETTER.search(rest) is None:
+        return _hungarian(words, bracketed)
     if len(words) == 1:
         word = words[0]
         if _is_patronymic(word) and not _joined_particle(word.lower()):  # "Жаксыбекулы": a surname
@@ -304,6 +315,9 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         if _surname_first(words) or (latin and _latin_surname_first(words)):  # "Петров Иван", "Ivanov Ivan"
             order = "last name, first name" + (", patronymic" if len(words) > 2 else "")
             return FullName(NameParts(words[0], words[1], " ".join(words[2:])), order, "", bracketed)
+        if not latin and _own_names_after_surname(words, locale):  # "Huber Thomas" of a German client
+            order = "last name, first name"
+            return FullName(NameParts(words[0], " ".join(words[1:]), ""), order, "", bracketed)
         return FullName(NameParts(" ".join(words[1:]), words[0], ""), bracketed=bracketed)
     if len(words) == 2:
         first_known, second_known = is_first_name(words[0]), is_first_name(words[1])
@@ -312,6 +326,93 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         unconfirmed = not (first_known or second_known)
         return FullName(NameParts(words[0], words[1], ""), bracketed=bracketed, unconfirmed=unconfirmed)
     return FullName(NameParts(words[0], words[1], " ".join(words[2:])), bracketed=bracketed)
+
+
+#: What Hungarian writes before a name, as part of it: a doctorate or professorship («dr. Nagy Éva»,
+#: «Dr. Horváth Ödön»), the younger or the elder of a father and son of one name («ifj. Kovács
+#: János», «id. Kovács János») and a widow's «özv.» («özv. Nagy Péterné»). Kept with the family name,
+#: before it, as every place the name is written whole writes it.
+_HUNGARIAN_PREFIXES: Final = frozenset({"dr.", "prof.", "ifj.", "id.", "özv."})
+#: The ending of a married woman's name formed from her husband's: «Kovácsné» (Mrs Kovács, before
+#: her own «Szabó Éva»), «Nagy Péterné» (the wife of Nagy Péter: her whole name).
+_MARRIED: Final = "né"
+#: At most this many words are family names, and this many given names, in a Hungarian name.
+_HUNGARIAN_MOST: Final = 2
+
+
+def _hungarian(words: list[str], bracketed: str) -> FullName:
+    """A Hungarian full-name cell, read as Hungarian writes names: prefix, family name(s), given name(s).
+
+    «Kovács János»; «Dr. Horváth Ödön» (the title stays with the family name,
+    :func:`greeter.contacts.ordered_name` writes it first); «Kiss Anna Mária»
+    (two given names); «Fülöp Ürmös Gyöngyvér» (a double family name);
+    «Kovácsné Szabó Éva» (Mrs Kovács, born Szabó Éva: the married form first
+    is a family name, and so is the next word); «Nagy Péterné» (the wife of
+    Nagy Péter: «Péterné» in the given name's place) and «Nagy Péterné Kiss
+    Éva» (…born Kiss Éva). No word is ever a patronymic: read by the
+    «Фамилия Имя Отчество» rule the third word of «Kovácsné Szabó Éva» was
+    one, and the letter, whose salutation leaves a patronymic out, greeted
+    «Tisztelt Kovácsné Szabó!». Every word is in the family or the given name,
+    so the salutation and every place the name is written whole carry it all.
+
+    Where the words do not say where the given names begin — three words,
+    neither the second nor the third a known given name
+    (:func:`greeter.given_names.is_hungarian_given_name`), or more words than
+    two family and two given names — the given names are read from the second
+    word (or the last two) and ``doubt`` says so, for the row's warning.
+    """
+    from greeter.given_names import is_hungarian_given_name
+
+    at = 0
+    while at < len(words) - 1 and words[at].lower() in _HUNGARIAN_PREFIXES:
+        at += 1
+    prefix, names = words[:at], words[at:]
+
+    def read(given_from: int, doubt: str = "") -> FullName:
+        last = " ".join(prefix + names[:given_from])
+        return FullName(NameParts(last, " ".join(names[given_from:]), ""), bracketed=bracketed, doubt=doubt)
+
+    if len(names) == 1:  # «Dr. Kovács»: a family name alone
+        return FullName(NameParts(" ".join(words), "", ""), bracketed=bracketed, alone="last name")
+    married = [i for i, w in enumerate(names) if _married(w)]
+    if married and married[0] > 0:  # «Nagy Péterné», «Nagy Péterné Kiss Éva»: the last word is hers
+        return read(len(names) - 1 if married[0] < len(names) - 1 else married[0])
+    if married:  # «Kovácsné Szabó Éva»: Mrs Kovács, born Szabó
+        return read(min(2, len(names) - 1))
+    if len(names) == 2:
+        return read(1)
+    if len(names) == 3:
+        if is_hungarian_given_name(names[1]):  # «Kiss Anna Mária»
+            return read(1)
+        if is_hungarian_given_name(names[2]):  # «Fülöp Ürmös Gyöngyvér»
+            return read(2)
+        return read(1, f"neither {names[1]!r} nor {names[2]!r} is a known given name")
+    if len(names) == 2 * _HUNGARIAN_MOST:
+        return read(2, "" if is_hungarian_given_name(names[2]) else f"{names[2]!r} is no known given name")
+    return read(len(names) - _HUNGARIAN_MOST, f"{len(names)} words: more than two family and two given names")
+
+
+def _married(word: str) -> bool:
+    """Whether ``word`` is a married woman's name formed with -né: «Kovácsné», «Péterné», «Kovács-Szabóné»."""
+    return len(word) > len(_MARRIED) + 2 and word.endswith(_MARRIED) and word[0].isupper()
+
+
+def _own_names_after_surname(words: list[str], locale: str | None) -> bool:
+    """Whether a cell of a contact whose language writes first names first is a surname, then first names.
+
+    Every word after the first is a common first name of the contact's own
+    language ("Huber Thomas", "Müller Hans Peter" of a German client, "Smith
+    John" of an English one) and the first is a first name in no list: the
+    documented promise that a known first name second is read surname first,
+    kept for the names of the language itself (:func:`greeter.given_names.is_own_first_name`),
+    not only for Russian ones. Read so, with the row's warning saying so.
+    """
+    from greeter.given_names import is_listed_first_name, is_own_first_name
+
+    language = _language(locale)
+    if not all(is_own_first_name(word, language) for word in words[1:]):
+        return False
+    return not is_listed_first_name(words[0])
 
 
 def _latin_surname_first(words: list[str]) -> bool:

@@ -168,9 +168,18 @@ def changed_while_read(before: FileVersion | None, after: FileVersion | None) ->
 
 
 def _rows(
-    cfg: ContactsSource, timezone: str, notes: list[Problem], read_as: list[str], lossy: dict[int, str]
+    cfg: ContactsSource,
+    timezone: str,
+    locale: str,
+    notes: list[Problem],
+    read_as: list[str],
+    lossy: dict[int, str],
 ) -> Iterator[tuple[int, list[str]]]:
-    """The source's rows; ``lossy`` gets an SQL result's columns that cannot hold an id as written."""
+    """The source's rows; ``lossy`` gets an SQL result's columns that cannot hold an id as written.
+
+    ``locale``: ``defaults.locale``, the language of the clients a CSV's code page was written for
+    when ``encoding: auto`` finds two readings alike (:func:`greeter.sources.alphabets.fit`).
+    """
     if cfg.source == "sql":
         assert cfg.url is not None and cfg.query is not None  # the config validator requires both
         from zoneinfo import ZoneInfo
@@ -188,7 +197,16 @@ def _rows(
         return read_xlsx(path, cfg.sheet, cfg, notes)
     from greeter.sources.csv_source import read_rows as read_csv
 
-    return read_csv(path, cfg.encoding, cfg.delimiter, header=header_test(cfg), notes=notes, read_as=read_as)
+    language = locale.replace("-", "_").partition("_")[0].lower()
+    return read_csv(
+        path,
+        cfg.encoding,
+        cfg.delimiter,
+        header=header_test(cfg),
+        notes=notes,
+        read_as=read_as,
+        languages=(language,),
+    )
 
 
 def _where_else(cfg: ContactsSource, exc: HeaderNotFound, source: str) -> str | None:
@@ -281,7 +299,7 @@ def iter_contacts(
     before = file_version(cfg)  # compared when the last row is read: was the file rewritten meanwhile?
     read_as: list[str] = []  # the encoding a CSV file is read in, once its first row is
     lossy: dict[int, str] = {}  # an SQL result's float or decimal columns, by position
-    rows = _rows(cfg, defaults.timezone, report.problems, read_as, lossy)
+    rows = _rows(cfg, defaults.timezone, defaults.locale, report.problems, read_as, lossy)
     # Close the source the moment we stop, even on an error: an SQL source otherwise keeps
     # its connection (and a lock on the CRM's table) until the garbage collector gets to it.
     with closing(rows) if isinstance(rows, Generator) else nullcontext():

@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -38,7 +38,7 @@ _WORDS = re.compile(r"[\s;,|]+")
 Rival = tuple[str, str, str]
 
 
-def guess_encoding(head: bytes) -> tuple[str, list[Rival]]:
+def guess_encoding(head: bytes, languages: Sequence[str] = ()) -> tuple[str, list[Rival]]:
     """The encoding of ``head``, and the rivals that score about as well but read it differently.
 
     UTF-8 (BOM-aware) when the bytes decode as UTF-8, else charset-normalizer's
@@ -46,7 +46,9 @@ def guess_encoding(head: bytes) -> tuple[str, list[Rival]]:
     Hungarian or Estonian export scores the same in cp1250, cp1257 and Latin-1:
     a wrong one turns Szőke into Szõke without an error. So each rival is
     returned with the first word it reads differently, for a warning that
-    shows what is at stake; no rivals means the guess is sure.
+    shows what is at stake; no rivals means the guess is sure. ``languages``:
+    those the config's clients use (``defaults.locale``'s), to settle a tie
+    between two readings each a language's text (:func:`_code_page`).
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", []
@@ -58,7 +60,7 @@ def guess_encoding(head: bytes) -> tuple[str, list[Rival]]:
             return "utf-8", []
     if _mostly_utf8(head):  # a UTF-8 export with rows of another pasted in: those rows are rejected
         return "utf-8", []
-    return _code_page(head)
+    return _code_page(head, languages)
 
 
 def _mostly_utf8(head: bytes) -> bool:
@@ -91,26 +93,39 @@ def _mostly_utf8(head: bytes) -> bool:
     return valid >= invalid > 0
 
 
-def _code_page(head: bytes) -> tuple[str, list[Rival]]:
-    """charset-normalizer's best legacy code page for ``head`` (not UTF-8), and its rivals."""
+def _code_page(head: bytes, languages: Sequence[str] = ()) -> tuple[str, list[Rival]]:
+    """charset-normalizer's best legacy code page for ``head`` (not UTF-8), and its rivals.
+
+    Among charset-normalizer's near-ties, the readings whose words are most
+    wholly a language's (:func:`greeter.sources.alphabets.fit`: «Azonosító»,
+    «Szőke» in cp1250, not «Azonosķtó» in cp1257 nor «Szõke» in Latin-1),
+    then most those of ``languages`` (the config's), stay tied; the others
+    are no rivals — their text is no language's — and are not warned about.
+    Only a tie that the words cannot settle («Tõnu» is Estonian in cp1257,
+    «Tőnu» Hungarian in cp1250) is the warning's coin toss.
+    """
     from charset_normalizer import from_bytes  # ~6 ms of import that a UTF-8 export never needs
+
+    from greeter.sources.alphabets import fit
 
     matches = list(from_bytes(head, cp_isolation=_CODE_PAGES))
     if not matches:
         raise ContactsError("cannot tell the text encoding")
-    # charset-normalizer ranks by chaos, then coherence. Among the near-ties, Windows-1251 comes
+    least = min(m.chaos for m in matches)
+    near = [m for m in matches if m.chaos <= least + _CLOSE_CHAOS]
+    if len(near) > 1:
+        fits = {m.encoding: fit(str(m), languages) for m in near}
+        most = max(fits.values())
+        near = [m for m in near if fits[m.encoding] == most]
+    # charset-normalizer ranks by chaos, then coherence. Among the near-ties left, Windows-1251 comes
     # first (a few Russian rows score as well in cp1257, whose letters sit where Cyrillic is),
     # then the most coherent, then the order of _CODE_PAGES.
-    least = min(m.chaos for m in matches)
-    best = min(
-        (m for m in matches if m.chaos <= least + _CLOSE_CHAOS),
-        key=lambda m: (m.encoding != "cp1251", -m.coherence, _CODE_PAGES.index(m.encoding)),
-    )
+    best = min(near, key=lambda m: (m.encoding != "cp1251", -m.coherence, _CODE_PAGES.index(m.encoding)))
     text = str(best)
     rivals: list[Rival] = []
-    for rival in sorted(matches, key=lambda m: m.chaos):
+    for rival in sorted(near, key=lambda m: m.chaos):
         other = str(rival)
-        if rival is best or rival.chaos > least + _CLOSE_CHAOS or other == text:
+        if rival is best or other == text:
             continue
         pairs = zip(_WORDS.split(text), _WORDS.split(other), strict=False)
         word, reads = next(((a, b) for a, b in pairs if a != b), (text, other))
@@ -283,6 +298,7 @@ def read_rows(
     header: HeaderTest | None = None,
     notes: list[Problem] | None = None,
     read_as: list[str] | None = None,
+    languages: Sequence[str] = (),
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(row number, cells)`` for every row from row 1, blank lines included.
 
@@ -294,7 +310,8 @@ def read_rows(
     ``notes`` receives a warning when ``encoding: auto`` could not be sure.
     ``read_as`` receives the encoding the file is read in (the setting, or
     what ``encoding: auto`` chose) before the first row: the row parser's
-    advice on letters lost to '?' depends on it.
+    advice on letters lost to '?' depends on it. ``languages``: the config's
+    clients' (``defaults.locale``'s), for :func:`guess_encoding`.
     """
     name, advice = _WHAT[what]
     with open_contacts_file(path, name, only_files=what == "contacts") as fh:
@@ -304,7 +321,7 @@ def read_rows(
         if problem is not None:  # a workbook or a web page: no encoding or delimiter would help
             raise ContactsError(problem)
         try:
-            enc, rivals = guess_encoding(head) if encoding == "auto" else (encoding, [])
+            enc, rivals = guess_encoding(head, languages) if encoding == "auto" else (encoding, [])
         except ContactsError as exc:
             raise ContactsError(f"{path}: {exc} ({advice})") from None
         try:

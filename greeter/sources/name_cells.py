@@ -251,6 +251,13 @@ def full_name_note(text: str, reading: FullName, locale: str | None) -> str:
         parts = {"first name": first, "patronymic": patronymic, "last name": last}
         said = ", ".join(f"{what} {value!r}" for what, value in parts.items() if value)
         notes.append(f"{quoted(text)} read as {said} (not in {usual_order(locale, text)})")
+    if reading.doubt:  # a Hungarian name whose words do not say where its given names begin
+        last, first, _ = reading.parts
+        notes.append(
+            f"{quoted(text)} read as last name {last!r}, first name {first!r} (Hungarian order; "
+            f"{reading.doubt}): the letters name the whole name, but where its first name is used"
+            " alone (contact.first_name) it may be wrong: check which words are family names in the CRM"
+        )
     if reading.bracketed:
         notes.append(f"{quoted(text)}: the text in brackets {reading.bracketed!r} is not part of the name")
     if reading.initials and reading.parts.first_name:

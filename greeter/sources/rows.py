@@ -555,6 +555,7 @@ class RowParser:
             opted_out,  # do_not_contact
             unread,  # do_not_contact_unread
             others,  # other_emails
+            self.default_locale,  # default_locale: the language the row falls back to
         )
         if nameless is not None:
             problems.insert(nameless[0], self._nameless(contact, *nameless[1:]))
@@ -619,16 +620,17 @@ class RowParser:
         greeted — the letter is correct, only impersonal — so it is a warning,
         not a rejection; but without one the marketer learns of it from a
         letter that opens «Здравствуйте!». The message quotes the opening the
-        letter will have: the contact's language (Russian when the row names
-        none) with its gender and surname, which some languages use without a
+        letter will have: the contact's language (``defaults.locale``'s when the
+        row names none, as the letter's is) with its gender and surname, which some languages use without a
         first name («Lugupeetud härra Mägi!», «Tisztelt Hölgyem!»).
         """
-        key = (contact.locale, contact.gender, contact.patronymic, contact.last_name)
+        language = contact.written_locale  # a row without one is greeted in defaults.locale's
+        key = (language, contact.gender, contact.patronymic, contact.last_name)
         opening = self._impersonal.get(key)
         if opening is None:
             from greeter.letter_forms import salutation, salutation_end  # only for such a row
 
-            opening = f"{salutation(contact, contact.locale)}{salutation_end(contact.locale)}"
+            opening = f"{salutation(contact, language)}{salutation_end(language)}"
             remember(self._impersonal, key, opening)
         named = any(part and part in opening for part in (contact.patronymic, contact.last_name))
         how = "open without a first name" if named else "are impersonal"
