@@ -288,7 +288,8 @@ def next_json(result: RunResult, moment: datetime) -> dict[str, object]:
     ``next_send``: when the next letter — planned or a retry — leaves, in the
     zone of ``now`` (the moment the daemon wakes for; its run log writes it in
     UTC); null when nothing is planned within the look-ahead and no retry
-    waits. ``next_letter``: the next planned one (its ``send_at`` in its
+    waits; the run's ``now`` when a stop left due letters unsent (they are due
+    now, :func:`greeter.send.deliver_cycle`). ``next_letter``: the next planned one (its ``send_at`` in its
     recipient's zone, as ``letters`` and ``preview`` write it), or null.
     ``planned_through``: the last occasion day the run planned.
 
