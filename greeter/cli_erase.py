@@ -181,6 +181,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
         for plan in [] if dry_run or journal is None else plans:
             if plan.claimed:
                 continue
+            assert journal is not None  # only a dry run has none
             try:
                 done = journal.forget(plan.email, moment, held[plan.email])
             except ClaimedNowError as exc:  # a sender claimed one since it was read
