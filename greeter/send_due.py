@@ -83,6 +83,8 @@ def due_json(letter: DueLetter) -> dict[str, object]:
         "contact_id": letter.contact_id,
         "email": letter.email,
         "occasions": list(letter.occasions),
+        # preview's and history's name for what it carries besides its own (``occasions`` first).
+        "merged_with": list(letter.occasions[1:]),
         "held": None if held is None else held.partition(":")[0],
         "detail": None if held is None else held.partition(":")[2].strip() or None,
         "kind": letter.kind,

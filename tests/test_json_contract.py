@@ -168,6 +168,8 @@ def test_one_name_for_the_reason_code_and_the_merged_occasions_in_preview_and_hi
     assert any(e["reason_code"] == "no_email" for e in entries)
 
     leaves = mine["birthday"]["send_at"]
+    due = json_of(config, "send", "--once", "--dry-run", "--json", "--now", leaves)["letters"]
+    assert [(d["occasions"], d["merged_with"]) for d in due] == [(["birthday", "new_year"], ["new_year"])]
     assert greeter(config, "send", "--once", "--now", leaves).exit_code in (0, 1)
     rows = {r["occasion"]: r for r in json_of(config, "history", "--contact", "1", "--json")}
     assert rows["birthday"]["merged"] == rows["birthday"]["merged_with"] == ["new_year"]
