@@ -53,6 +53,21 @@ def _checkpoint(journal: JournalStore, what: str) -> None:
         )
 
 
+def _erasure_journal(url: str, moment: datetime, *, dry_run: bool) -> JournalStore | None:
+    """The journal ``forget`` erases from: made if there is none yet, as ``suppress`` makes it.
+
+    An erasure that comes before greeter's first send (a CRM sync forwarding it)
+    has nothing to delete, but its address must still go on the do-not-contact
+    list, or the first send greets the person. A dry run makes nothing: None
+    when there is no journal yet (nothing to erase; the address would be listed).
+    """
+    if not dry_run:
+        return _open_journal(url, moment)
+    from greeter.journal import open_existing_journal
+
+    return open_existing_journal(url, now=moment, readonly_ok=True)
+
+
 @main.command(context_settings=CONTEXT, short_help="Erase what greeter keeps about addresses.")
 @_config_option
 @click.argument("emails", nargs=-1, required=True)
@@ -80,7 +95,9 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     objection: without it the next export from the CRM would greet the
     person again. With `delivery.transport: file` the outbox's .eml files of
     those greetings are deleted too (found by each greeting's name, never by
-    a pattern). Each address's rows and files are printed.
+    a pattern). Each address's rows and files are printed. Before greeter's
+    first send (no journal yet) there is nothing to erase, and forget makes
+    the journal, as suppress does, to list the address in it.
 
     An address is read as `suppress` reads it (`Name <addr>`, two at once,
     each with a warning). One with a greeting a running sender holds right
@@ -112,7 +129,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
         remove_files,
     )
     from greeter.errors import ClaimedNowError
-    from greeter.journal_store import ERASURE_REASON
+    from greeter.journal_store import ERASURE_REASON, nothing_journaled
     from greeter.runtime import load_inputs
     from greeter.suppression import Intake, from_arguments
 
@@ -141,11 +158,16 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     outbox = settings.delivery.outbox if settings.delivery.transport == "file" else None
     moment = datetime.now(UTC)
     day = moment.date()  # the erasure's, as a kept entry's reason records it (UTC, as its "since")
-    journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
+    journal = _erasure_journal(settings.storage.url, moment, dry_run=dry_run)
     refused = failed = 0
     erased = False
     try:
-        plans = [journal.erasure(address, held[email_key(address)]) for address in addresses]
+        plans = [
+            nothing_journaled(address, held[email_key(address)])
+            if journal is None
+            else journal.erasure(address, held[email_key(address)])
+            for address in addresses
+        ]
         for plan in plans:
             if plan.claimed:
                 click.echo(str(ClaimedNowError(plan.email, plan.claimed)), err=True)
@@ -158,9 +180,10 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
         if asking and not click.confirm("Erase this for good?", err=True):
             click.echo("nothing erased", err=True)
             sys.exit(EXIT_PROBLEMS)
-        for plan in [] if dry_run else plans:
+        for plan in [] if dry_run or journal is None else plans:
             if plan.claimed:
                 continue
+            assert journal is not None  # only a dry run has none
             try:
                 done = journal.forget(plan.email, moment, held[plan.email])
             except ClaimedNowError as exc:  # a sender claimed one since it was read
@@ -174,10 +197,11 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 click.echo(line, err=True)
             failed += len(problems)
             erased = True
-        if erased:
+        if erased and journal is not None:
             _checkpoint(journal, "the erased rows")
     finally:
-        journal.close()
+        if journal is not None:
+            journal.close()
     click.echo(CANNOT_ERASE)
     sys.exit(EXIT_USAGE if refused else EXIT_PROBLEMS if rejected or failed else 0)
 

@@ -174,12 +174,15 @@ def print_records(
     *,
     out: TextIO | None = None,
     delimiter: str = ",",
+    line_end: str = "\n",
 ) -> None:
     """``--format json`` (one array) or ``csv`` (a header row; list values joined with ``;``) on stdout.
 
     What the list commands (``history``, ``suppress --list``) print for scripts,
     written one way for all of them. ``out``: another stream (``history -o``'s
-    file); ``delimiter``: CSV's field separator there.
+    file); ``delimiter``: CSV's field separator there; ``line_end``: CSV's line end, ``\n`` for
+    scripts (the csv module's CRLF left a ``\r`` on every field a shell ``read`` loop took), CRLF
+    only in the Excel file (:func:`greeter.history_out.write_sheet`).
 
     Every CSV text cell is :func:`neutralised` — on stdout too: the help's own
     ``--format csv > history.csv`` makes a file a person opens in a
@@ -196,7 +199,7 @@ def print_records(
     if fmt == "json":
         _dump_array(records, stream)
         return
-    writer = csv.DictWriter(stream, fieldnames=list(columns), delimiter=delimiter)
+    writer = csv.DictWriter(stream, fieldnames=list(columns), delimiter=delimiter, lineterminator=line_end)
     writer.writeheader()
     for record in records:
         writer.writerow({k: _csv_cell(v) for k, v in record.items()})

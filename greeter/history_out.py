@@ -161,10 +161,12 @@ def write_sheet(out: Path, fmt: str, sheet: Sheet, records: Iterable[Mapping[str
         if fmt == "xlsx":
             _write_xlsx(raw, sheet, counted())
         else:
-            # newline="": the csv module's CRLF as written.
+            # newline="": CRLF as written, Excel's own line end (stdout's CSV ends lines with \n).
             with io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
                 rows = ({k: _csv_value(v) for k, v in r.items()} for r in counted())
-                print_records(rows, sheet.columns, "csv", out=text, delimiter=EXCEL_DELIMITER)
+                print_records(
+                    rows, sheet.columns, "csv", out=text, delimiter=EXCEL_DELIMITER, line_end="\r\n"
+                )
     return count
 
 

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from greeter.contacts import Contact, email_key
 from greeter.journal_store import JournalEntry, PersonOptOut, Suppression, erasure_day
 from greeter.policy import crm_opt_out, opted_out_words
-from greeter.zone_label import local_time
+from greeter.zone_label import iso_seconds, local_time
 
 if TYPE_CHECKING:
     from greeter.runtime import Inputs
@@ -124,7 +124,7 @@ class People:
             "company": (contact.company or None) if contact else None,
             "occasion_title": self.title(entry.occasion),
             "timezone": zone.key,
-            "when_local": moment.astimezone(zone).isoformat(),
+            "when_local": iso_seconds(moment.astimezone(zone)),
         }
 
 

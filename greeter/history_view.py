@@ -41,6 +41,7 @@ from greeter.history_people import FIELDS, People, address_forms, local_text
 from greeter.journal_store import BASELINE, JournalEntry, JournalKey, JournalStore, is_requeued
 from greeter.journal_transitions import merged_carrier
 from greeter.table_fit import Column, Layout, Measure, fit
+from greeter.zone_label import iso_seconds
 
 if TYPE_CHECKING:
     from greeter.runtime import Inputs
@@ -270,13 +271,31 @@ def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | N
             value = reason_words(entry)
         else:
             value = getattr(entry, name)
-        if hasattr(value, "isoformat"):
-            value = value.isoformat()
+        if isinstance(value, date):  # a datetime too
+            value = iso_seconds(value)
         elif isinstance(value, tuple):
             value = list(value)
         out[name] = value
     out.update(people.fields(entry, when(entry), current))
     out["subject"] = entry.subject
+    return out
+
+
+def with_merged_with(record: dict[str, Any], entry: JournalEntry) -> dict[str, Any]:
+    """``record`` with preview's ``merged_with`` after ``merged``: one name for one idea in every JSON.
+
+    A script's ``.merged_with`` matched preview's entries and silently nothing in
+    history's rows (``merged``). It says what preview's does: for a letter the
+    occasions it carried (``merged``), for an occasion that rode in another
+    letter the occasion carrying it (``merged into birthday``: ``["birthday"]``).
+    JSON only: the CSV's columns stay where a script reading them by position finds them.
+    """
+    carrier = merged_carrier(entry.reason) if entry.state == "skipped" else None
+    out: dict[str, Any] = {}
+    for name, value in record.items():
+        out[name] = value
+        if name == "merged":
+            out["merged_with"] = [carrier] if carrier is not None else list(value or ())
     return out
 
 
@@ -584,7 +603,8 @@ def print_history(
             nonlocal shown
             for entry in entries:
                 shown += 1
-                yield entry_dict(entry, asked, people)
+                record = entry_dict(entry, asked, people)
+                yield with_merged_with(record, entry) if fmt == "json" else record
 
         print_records(records(), COLUMNS, fmt, out=out, delimiter=delimiter)
         return shown

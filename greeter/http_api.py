@@ -53,6 +53,7 @@ from greeter.unsubscribe import (
     render_page,
     unsubscribe_person,
 )
+from greeter.zone_label import iso_seconds
 
 log = get_logger(component="http")
 
@@ -249,7 +250,7 @@ _MAX_LOGGED_TYPE = 100
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    return iso_seconds(moment) if moment else None
 
 
 def health_status(s: RunStats, *, journal_ok: bool) -> str:
@@ -337,7 +338,7 @@ def health_body(s: RunStats, status: str, journal: str, journal_problem: str | N
         "delivery_problem": s.delivery_problem,
         "degraded_since": _iso(s.degraded_since),
         **config_health(s),
-        "started_at": s.started_at.isoformat(),
+        "started_at": iso_seconds(s.started_at),
         "last_run_at": _iso(s.last_run_at),
         "last_success_at": _iso(s.last_success_at),
         "last_delivery_at": _iso(s.last_delivery_at),

@@ -308,6 +308,19 @@ def erasable(
     return sorted(mine), ids
 
 
+def nothing_journaled(email: str, contact_ids: Iterable[str] = ()) -> Erasure:
+    """What ``forget --dry-run`` would erase where there is no journal yet: no row, the address listed.
+
+    The contact ids the contacts source gives the address are still the person's
+    opt-out (:func:`erasable` with no rows).
+    """
+    from greeter.contacts import email_key
+
+    _, ids = erasable((), email, contact_ids)
+    return Erasure(email=email_key(email), greetings=(), states=(), approvals=0, listed=None,
+                   contact_ids=tuple(sorted(ids)))  # fmt: skip
+
+
 def former_addresses(
     rows: Iterable[tuple[str, str, date, str | None, str]], email: str, keys: Iterable[JournalKey]
 ) -> tuple[tuple[JournalKey, str], ...]:

@@ -7,7 +7,6 @@ this module only formats them. JSON field names are a contract (DESIGN.md §3).
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import sys
 from collections import Counter
@@ -34,7 +33,7 @@ from greeter.render import Renderer
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
 from greeter.table_fit import Column, Measure, fit
-from greeter.zone_label import local_time
+from greeter.zone_label import iso_seconds, local_time
 
 if TYPE_CHECKING:
     from greeter.contacts import Contact
@@ -63,10 +62,12 @@ def draft_json(draft: Draft, default_zone: str | None = None) -> dict[str, Any]:
         "occasion": hit.occasion,
         "occasion_date": hit.date.isoformat() if hit.dated else None,
         "years": hit.years,
-        "send_at": item.send_at.isoformat() if item.send_at else None,
+        "send_at": iso_seconds(item.send_at) if item.send_at else None,
         "timezone": str(item.send_at.tzinfo) if item.send_at else hit.contact.timezone or default_zone,
         "status": status,
         "reason": reason,
+        # history's name for the machine word (its ``reason`` is a sentence): one filter for both.
+        "reason_code": reason,
         "detail": draft.error or item.detail or None,
         "merged_with": item.merged_with,
         "journal_state": item.journal_state,
@@ -76,7 +77,8 @@ def draft_json(draft: Draft, default_zone: str | None = None) -> dict[str, Any]:
         # The config's name for every item alike (a skip has no file); the file a letter came from apart.
         "template": hit.template,
         "template_file": r.template_file if r else None,
-        "subject": r.subject if r else None,
+        # A letter that left is not rendered again: its subject as the journal kept it (null if none).
+        "subject": r.subject if r else draft.extra.get("subject"),
         "text": r.text if r else None,
         "html": r.html if r else None,
     }
@@ -155,6 +157,43 @@ def with_approval(
             draft.extra["approval"] = approval_of(draft.item.hit.key, digest, approvals)
             # What `approve --reviewed` holds the draft to: the letter as the reviewer read it.
             draft.extra["fingerprint"] = digest
+        yield draft
+
+
+def sent_subjects(inputs: Inputs, now: datetime, start: date, end: date) -> dict[tuple[str, str, date], str]:
+    """The subjects the journal kept of the letters sent for occasion days ``start``…``end``.
+
+    Keyed by address (compared as the list compares), occasion and day — a
+    letter sent under a contact's former id is the contact's. A ``sent``
+    entry is not rendered again, and its ``subject`` was null while ``history``
+    showed it for the same letter. Empty without a journal.
+    """
+    from greeter.runtime import existing_journal
+
+    journal = existing_journal(inputs, now)
+    if journal is None:
+        return {}
+    try:
+        return {
+            (email_key(e.email), e.occasion, e.occasion_date): e.subject
+            for e in journal.iter_history(state="sent", since=start, until=end)
+            if e.subject and e.email
+        }
+    finally:
+        journal.close()
+
+
+def with_sent_subjects(
+    stream: Iterable[Draft], subjects: Mapping[tuple[str, str, date], str]
+) -> Iterator[Draft]:
+    """Give each ``sent`` draft the subject the journal kept of it (:func:`sent_subjects`), if any."""
+    for draft in stream:
+        item = draft.item
+        if item.status == "sent" and subjects:
+            address = item.sent_to or item.hit.contact.email
+            subject = subjects.get((email_key(address or ""), item.hit.occasion, item.hit.date))
+            if subject is not None:
+                draft.extra["subject"] = subject
         yield draft
 
 
@@ -316,6 +355,8 @@ def run_preview(
     )
     if inputs.approvals is not None:
         stream = with_approval(stream, inputs.approvals, settings.sender)
+    if fmt in ("json", "table"):
+        stream = with_sent_subjects(stream, sent_subjects(inputs, now, pw.start, pw.end))
     if contact_id is not None:
         # One contact's plan is a few items: read it whole first. An id no row has (or whose row
         # was rejected) is known only once every row is read; it is then said alone — not beside
@@ -464,23 +505,51 @@ _WRITTEN = {
 
 
 def _write_json(stream: Iterable[Draft], default_zone: str) -> int:
-    """A JSON array written element by element, so a million drafts never sit in memory.
+    """A JSON array in the table's order (:func:`_order`: by day and send time, then as planned —
+    contact by contact), so a million drafts never sit in memory.
 
-    Nothing is written before the first draft is planned: a contacts source that
-    cannot be read (a configured column missing from its header) fails on the first
-    read, and a script must then get an empty stdout and the error, not a lone ``[``.
+    The planner yields contact by contact; the table sorted its rows by send time
+    and the JSON did not, though the docs said the table is printed as the JSON is
+    written. Each element waits, as the table's rows do, in a temporary file that
+    sorts them. Nothing is written before every draft is planned: a contacts source
+    that cannot be read fails while it is read, and a script then gets an empty
+    stdout and the error, not a lone ``[``.
     """
+    import sqlite3
+    from contextlib import closing
+
     errors = 0
     out = sys.stdout
-    drafts = iter(stream)
-    first = next(drafts, None)
-    out.write("[")
-    for i, draft in enumerate(drafts if first is None else itertools.chain((first,), drafts)):
-        errors += draft.error is not None
-        out.write(",\n" if i else "\n")
-        out.write(json.dumps(draft_json(draft, default_zone), ensure_ascii=False))
+    # "": SQLite's private temporary database, a file deleted on close; ORDER BY sorts on disk too.
+    with closing(sqlite3.connect("")) as spill:
+        spill.execute("CREATE TABLE element (day INTEGER, at REAL, merged INTEGER, json TEXT)")
+        for draft in stream:
+            errors += draft.error is not None
+            text = json.dumps(draft_json(draft, default_zone), ensure_ascii=False)
+            spill.execute("INSERT INTO element VALUES (?, ?, ?, ?)", (*_order(draft), text))
+        out.write("[")
+        rows = spill.execute("SELECT json FROM element ORDER BY day, at, merged, rowid")
+        for i, (text,) in enumerate(rows):
+            out.write(",\n" if i else "\n")
+            out.write(text)
     out.write("\n]\n")
     return errors
+
+
+def _order(draft: Draft) -> tuple[int, float, bool]:
+    """Where a draft stands in the table and the JSON: its day (an ordinal), the moment its letter
+    leaves, and whether it rode in that letter (after it).
+
+    An occasion merged into a letter leaves with it (its send_at): after that
+    letter's row, which names what it carries, never before it (the planner
+    orders by occasion date). A skip with no moment stands at the end of its
+    day, one with no date read at the very end.
+    """
+    item, hit = draft.item, draft.item.hit
+    merged = item.status == "skip" and item.reason == "merged"
+    if item.send_at is not None:
+        return item.send_at.date().toordinal(), item.send_at.timestamp(), merged
+    return (hit.date if hit.dated else date.max).toordinal(), float("inf"), merged
 
 
 def _when(when: datetime | date | None, with_year: bool) -> str:
@@ -559,11 +628,8 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
             item, hit = draft.item, draft.item.hit
             # An occasion merged into a letter leaves with it (its send_at): after that letter's row,
             # which names what it carries, never before it (the planner orders by occasion date).
-            merged = item.status == "skip" and item.reason == "merged"
-            if item.send_at is not None:
-                order = (item.send_at.date(), item.send_at.timestamp(), merged)
-            else:
-                order = (hit.date if hit.dated else date.max, float("inf"), merged)
+            order = _order(draft)
+            merged = order[2]
             # A date the contacts file does not hold (None): no day of the range is its.
             when: datetime | date | None = item.send_at or (hit.date if hit.dated else None)
             carried = item.merged_with if item.status == "send" else ()
@@ -577,7 +643,9 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
                 errors += 1
                 counts["render_error"] += 1
             elif item.status == "sent":
-                status, subject = "[blue]sent[/blue]", item.detail  # send_at: when it left (the journal's)
+                # send_at: when it left (the journal's); its subject as the journal kept it
+                status = "[blue]sent[/blue]"
+                subject = "; ".join(filter(None, (draft.extra.get("subject"), item.detail)))
                 counts["sent"] += 1
             elif item.status == "send":
                 status = "[green]send[/green]" + (" (belated)" if item.belated else "")
@@ -614,9 +682,7 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
             spill.execute(
                 "INSERT INTO row VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    order[0].toordinal(),
-                    order[1],
-                    order[2],
+                    *order,
                     short,
                     long,
                     who,

@@ -646,6 +646,10 @@ async def deliver_cycle(
         retry_at = await _unless_stopping(deliverer, partial(journal.next_retry_at, now))
         cycle.next_send = _earliest(cycle.next_send, retry_at)  # a stopped daemon wakes no more
         cycle.next_retry = _earliest(cycle.next_retry, retry_at)
+        if deliverer.summary.left_unsent:
+            # A stop left due letters unclaimed: they are due now, not at the next planned one (a
+            # wrapper sleeping until next_send held them 12 minutes while a dry run said "due 3").
+            cycle.next_send = _earliest(cycle.next_send, now)
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:

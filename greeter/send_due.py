@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from greeter.zone_label import local_time
+from greeter.zone_label import iso_seconds, local_time
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -79,10 +79,12 @@ def due_json(letter: DueLetter) -> dict[str, object]:
     """``send --dry-run --json``: one due letter, and why it would be held (None: it would go)."""
     held = letter.held
     return {
-        "send_at": letter.send_at.isoformat(),
+        "send_at": iso_seconds(letter.send_at),
         "contact_id": letter.contact_id,
         "email": letter.email,
         "occasions": list(letter.occasions),
+        # preview's and history's name for what it carries besides its own (``occasions`` first).
+        "merged_with": list(letter.occasions[1:]),
         "held": None if held is None else held.partition(":")[0],
         "detail": None if held is None else held.partition(":")[2].strip() or None,
         "kind": letter.kind,

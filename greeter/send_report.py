@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from greeter.console import escaped, json_safe
-from greeter.zone_label import local_time
+from greeter.zone_label import iso_seconds, local_time
 
 if TYPE_CHECKING:
     from greeter.config_contacts import ContactsSource
@@ -186,7 +186,7 @@ def problems_json(result: RunResult, moment: datetime) -> dict[str, object] | No
     since = result.problems_unchanged_since
     return {
         "count": len(result.report.problems),
-        "unchanged_since": None if since is None else since.astimezone(moment.tzinfo).isoformat(),
+        "unchanged_since": None if since is None else iso_seconds(since.astimezone(moment.tzinfo)),
     }
 
 
@@ -215,7 +215,7 @@ def quota_json(summary: Summary, moment: datetime) -> dict[str, object]:
     free_at = summary.quota_free_at
     return {
         "quota_unsent": None if free_at is None else summary.quota_unsent,
-        "quota_free_at": None if free_at is None else free_at.astimezone(moment.tzinfo).isoformat(),
+        "quota_free_at": None if free_at is None else iso_seconds(free_at.astimezone(moment.tzinfo)),
     }
 
 
@@ -288,7 +288,8 @@ def next_json(result: RunResult, moment: datetime) -> dict[str, object]:
     ``next_send``: when the next letter — planned or a retry — leaves, in the
     zone of ``now`` (the moment the daemon wakes for; its run log writes it in
     UTC); null when nothing is planned within the look-ahead and no retry
-    waits. ``next_letter``: the next planned one (its ``send_at`` in its
+    waits; the run's ``now`` when a stop left due letters unsent (they are due
+    now, :func:`greeter.send.deliver_cycle`). ``next_letter``: the next planned one (its ``send_at`` in its
     recipient's zone, as ``letters`` and ``preview`` write it), or null.
     ``planned_through``: the last occasion day the run planned.
 
@@ -306,11 +307,11 @@ def next_json(result: RunResult, moment: datetime) -> dict[str, object]:
     return {
         "next_send": None
         if result.next_send is None
-        else result.next_send.astimezone(moment.tzinfo).isoformat(),
+        else iso_seconds(result.next_send.astimezone(moment.tzinfo)),
         "next_letter": None
         if letter is None
         else {
-            "send_at": letter.send_at.isoformat(),
+            "send_at": iso_seconds(letter.send_at),
             "contact_id": letter.contact_id,
             "occasions": list(letter.occasions),
         },
@@ -336,7 +337,7 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
     one summary is built, it would be missing from the others.
     """
     payload: dict[str, object] = {
-        "now": moment.isoformat(),
+        "now": iso_seconds(moment),
         "dry_run": dry_run,
         "due": None,
         "recovered_uncertain": 0,

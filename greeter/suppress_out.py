@@ -25,6 +25,7 @@ from greeter.console import plain, print_records, table_console
 from greeter.contacts import email_key
 from greeter.history_out import SHEETS, Sheet, naive, write_sheet, write_text
 from greeter.suppression import COLUMNS as LISTED
+from greeter.zone_label import iso_seconds
 
 if TYPE_CHECKING:
     from greeter.journal_store import PersonOptOut, Suppression
@@ -50,7 +51,7 @@ def record(entry: Suppression, bound: Mapping[str, Sequence[str]]) -> dict[str, 
     return {
         "email": entry.email,
         "reason": entry.reason,
-        "created_at": entry.created_at.isoformat(),
+        "created_at": iso_seconds(entry.created_at),
         "contact_ids": list(bound.get(email_key(entry.email), ())),
     }
 

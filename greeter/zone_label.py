@@ -8,11 +8,14 @@ Ireland's summer time too; CST is Chicago's and Shanghai's, PST Los Angeles's
 and Manila's. There the offset is shown instead, written as tzdata writes the
 zones that have no abbreviation (``+0530``, ``+02``), so a line never reads as
 the same clock for two. Pure.
+
+Also :func:`iso_seconds`, the one way a moment is written in the JSON and CSV
+that scripts read: whole seconds.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 
 #: The abbreviations tzdata gives to more than one UTC offset today (tests/test_zone_label.py
@@ -41,3 +44,17 @@ def zone_label(moment: datetime) -> str:
 def local_time(moment: datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """``moment`` by ``pattern`` (strftime), then its :func:`zone_label`: ``2026-12-31 14:30 +0530``."""
     return f"{moment.strftime(pattern)} {zone_label(moment)}"
+
+
+def iso_seconds(moment: datetime | date) -> str:
+    """``moment`` as ISO 8601 in whole seconds (truncated), its offset kept: what JSON and CSV write.
+
+    The journal keeps microseconds (``sent_at`` ``…09:30:03.499048+00:00``) beside
+    whole-second moments (``planned_at``), and jq's ``fromdateiso8601`` fails on
+    a fraction: a script had to strip it from some fields and not others. Every
+    output writes moments through this; what the journal stores is unchanged. A
+    day (:class:`~datetime.date`) is written as it is.
+    """
+    if isinstance(moment, datetime):
+        return moment.replace(microsecond=0).isoformat()
+    return moment.isoformat()

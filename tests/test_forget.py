@@ -109,6 +109,37 @@ def test_dry_run_lists_what_would_go_and_removes_nothing(make_project: MakeProje
     assert greeter(config, "suppress", "--list", GONE).exit_code == 1  # not put on the list either
 
 
+def test_forget_before_the_first_send_lists_the_address_and_the_first_send_skips_it(
+    make_project: MakeProject,
+) -> None:
+    """A CRM sync that forwarded an erasure before greeter's first send got exit 2 "no journal" and lost
+    it: the first send then greeted the person. ``suppress`` made the journal; ``forget`` now does too."""
+    config = make_project(CLIENTS)
+    journal = config.parent / "data" / "journal.sqlite3"
+
+    rehearsed = greeter(config, "forget", GONE, "--dry-run")
+    assert rehearsed.exit_code == 0, rehearsed.output
+    assert rehearsed.stdout.startswith(
+        f"{GONE}: would erase 0 greeting(s), 0 approval(s), 0 .eml file(s); would put on the do-not-contact"
+    )
+    assert "person: contact(s) 1 would be opted out" in rehearsed.stdout
+    assert not journal.exists()  # a dry run makes nothing
+
+    result = greeter(config, "forget", GONE, "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        f"{GONE}: erased 0 greeting(s), 0 approval(s), 0 .eml file(s); put on the do-not-contact list"
+    )
+    listed = json.loads(greeter(config, "suppress", "--list", GONE, "--json").stdout)
+    assert [(row["email"], row["reason"], row["contact_ids"]) for row in listed] == [
+        (GONE, "erasure request", ["1"])
+    ]
+    assert preview_reasons(config)[GONE] == "suppressed"
+    assert greeter(config, "send", "--once", "--now", NOW).exit_code == 0
+    assert not (config.parent / "data" / "outbox" / eml_name(BIRTHDAY)).exists()
+
+
 def test_unsuppress_of_an_erased_address_is_done_but_never_silently(make_project: MakeProject) -> None:
     """``unsuppress`` took an ``erasure request`` entry off the list without a word: the person asked
     to be erased, and a CRM still holding them has them greeted again."""
@@ -219,7 +250,7 @@ def test_a_crm_opt_out_date_is_kept_and_an_unreadable_one_is_a_warning(make_proj
         "client07@example.com;;вчера\n",
         encoding="utf-8-sig",
     )
-    before = datetime.now(UTC)
+    before = datetime.now(UTC).replace(microsecond=0)  # the list writes whole seconds
 
     result = greeter(config, "suppress", "--from-csv", str(crm))
 

@@ -40,7 +40,7 @@ from greeter.send import deliver_cycle, plan_cycle
 from greeter.signals import Signals, command_of
 from greeter.testing import SilentServer, SmtpSink
 from greeter.transport import OnReady, Outcome, SendResult
-from tests.conftest import TODAY, MakeProject
+from tests.conftest import TODAY, MakeProject, contact_row
 from tests.daemon_harness import ROOT, DaemonProcess
 from tests.test_send_e2e import NOW, greeter, people, smtp
 
@@ -449,6 +449,33 @@ def test_send_once_stops_gracefully_prints_its_summary_and_leaves_nothing_claime
         assert (rest["sent"], rest["stopped_by"], rest["left_unsent"]) == (300 - sent, None, None)
         ids = sink.message_ids()
         assert len(ids) == 300 and len(set(ids)) == 300
+
+
+def test_send_once_stopped_with_letters_due_says_next_send_now_not_the_next_planned_one(
+    make_project: MakeProject,
+) -> None:
+    """A SIGTERM left 3 due letters unsent, and ``next_send`` named the next planned letter, 12 minutes on:
+    a wrapper sleeping until then held letters a dry run at that moment listed as due."""
+    tomorrow = contact_row("later", "later@example.com", birthday="15.04.1980")
+    with SmtpSink() as sink:
+        sink.delay(0.1)
+        config = make_project([*people(40), tomorrow], **smtp(sink.port))
+        proc = _send_once(config, "--json")
+        try:
+            wait_until(lambda: len(sink.messages) >= 4, 60, "some letters sent")
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate(timeout=10)
+    assert proc.returncode == 143, err
+    summary = json.loads(out)
+    assert summary["stopped_by"] == "SIGTERM" and summary["left_unsent"] > 0, summary
+    assert summary["next_letter"]["contact_id"] == "later"  # the next planned one is tomorrow's
+    assert summary["next_send"] == NOW  # but the ones left unsent are due now
+    rehearsal = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
+    assert json.loads(rehearsal.stdout)["due"] == summary["left_unsent"], rehearsal.stderr
 
 
 def test_send_once_letters_still_in_flight_after_the_timeout_are_uncertain_never_claimed(

@@ -223,7 +223,7 @@ def test_a_dry_run_on_a_postgresql_journal_not_made_yet_creates_nothing(make_pro
 def test_readers_of_a_postgresql_journal_not_made_yet_say_so_and_create_nothing(
     make_project: MakeProject,
 ) -> None:
-    """``history``, ``suppress --list``, ``uncertain`` and ``forget`` made the schema and every table of
+    """``history``, ``suppress --list`` and ``uncertain`` made the schema and every table of
     a mistyped PostgreSQL ``storage.url`` and answered "nothing" from it; on SQLite they say "no journal"."""
     name = databases.unique("greeter_readers")
     url = databases.with_query(databases.require_pg(), f"schema={name}")
