@@ -14,7 +14,7 @@ import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -215,7 +215,7 @@ def quota_json(summary: Summary, moment: datetime) -> dict[str, object]:
     free_at = summary.quota_free_at
     return {
         "quota_unsent": None if free_at is None else summary.quota_unsent,
-        "quota_free_at": None if free_at is None else iso_seconds(free_at.astimezone(moment.tzinfo)),
+        "quota_free_at": None if free_at is None else iso_seconds(free_at.astimezone(moment.tzinfo), up=True),
     }
 
 
@@ -276,9 +276,13 @@ def _when(at: datetime, moment: datetime) -> str:
     """``at`` on ``moment``'s clock, to the minute — to the second when it is not on one.
 
     A letter due at 12:00:18 read "next letter due 12:00" right after a run at 12:00
-    that sent nothing: it looked due and not sent.
+    that sent nothing: it looked due and not sent. A fraction of a second rounds up, as
+    ``next_send`` in the JSON does (:func:`~greeter.zone_label.iso_seconds`): a retry due at
+    16:58:00.3 is not due at 16:58.
     """
     local = at.astimezone(moment.tzinfo)
+    if local.microsecond:
+        local = local.replace(microsecond=0) + timedelta(seconds=1)
     return local_time(local, "%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
 
 
@@ -307,7 +311,7 @@ def next_json(result: RunResult, moment: datetime) -> dict[str, object]:
     return {
         "next_send": None
         if result.next_send is None
-        else iso_seconds(result.next_send.astimezone(moment.tzinfo)),
+        else iso_seconds(result.next_send.astimezone(moment.tzinfo), up=True),
         "next_letter": None
         if letter is None
         else {

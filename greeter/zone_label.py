@@ -46,7 +46,7 @@ def local_time(moment: datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
     return f"{moment.strftime(pattern)} {zone_label(moment)}"
 
 
-def iso_seconds(moment: datetime | date) -> str:
+def iso_seconds(moment: datetime | date, *, up: bool = False) -> str:
     """``moment`` as ISO 8601 in whole seconds (truncated), its offset kept: what JSON and CSV write.
 
     The journal keeps microseconds (``sent_at`` ``…09:30:03.499048+00:00``) beside
@@ -54,7 +54,13 @@ def iso_seconds(moment: datetime | date) -> str:
     a fraction: a script had to strip it from some fields and not others. Every
     output writes moments through this; what the journal stores is unchanged. A
     day (:class:`~datetime.date`) is written as it is.
+
+    ``up``: a moment a script waits for (``next_send``, ``quota_free_at``) is rounded up
+    instead, so that waking at it never finds the letter not yet due.
     """
     if isinstance(moment, datetime):
-        return moment.replace(microsecond=0).isoformat()
+        whole = moment.replace(microsecond=0)
+        if up and moment.microsecond:
+            whole += timedelta(seconds=1)
+        return whole.isoformat()
     return moment.isoformat()

@@ -76,9 +76,10 @@ def test_every_moment_in_json_and_csv_is_in_whole_seconds(make_project: MakeProj
     listed = json_of(config, "suppress", "--list", "--json")
     assert [row["created_at"] for row in listed] == ["2027-04-12T09:30:03+00:00"]
     listed_csv = greeter(config, "suppress", "--list", "--format", "csv").stdout
-    # next_send: the retry's moment (30 days on, with the fraction the journal keeps), in now's zone
+    # next_send: the retry's moment (30 days on, with the fraction the journal keeps), in now's
+    # zone, rounded up: a wrapper that sleeps until it finds the retry due
     rehearsal = json_of(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
-    assert rehearsal["next_send"] == "2027-05-12T12:30:03+03:00"
+    assert rehearsal["next_send"] == "2027-05-12T12:30:04+03:00"
     on_the_clock = json_of(config, "send", "--once", "--dry-run", "--json", "--clock-is-right")
     for text in (json.dumps(rows), csv_text, json.dumps(listed), listed_csv, json.dumps(rehearsal)):
         assert not FRACTION.search(text), FRACTION.search(text)
@@ -93,6 +94,10 @@ def test_the_one_helper_truncates_and_keeps_days_and_offsets() -> None:
     )
     assert iso_seconds(moment) == "2026-12-29T12:01:00+03:00"  # truncated, never rounded up
     assert iso_seconds(date(2026, 12, 29)) == "2026-12-29"
+    # a moment a script sleeps until (next_send, quota_free_at) is rounded up: waking at it, the
+    # letter is due, not 0.999999 s away
+    assert iso_seconds(moment, up=True) == "2026-12-29T12:01:01+03:00"
+    assert iso_seconds(moment.replace(microsecond=0), up=True) == "2026-12-29T12:01:00+03:00"
 
 
 def test_csv_on_stdout_ends_lines_with_newline_and_the_excel_file_keeps_crlf(
