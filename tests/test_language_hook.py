@@ -233,3 +233,13 @@ def test_an_unknown_case_is_still_answered_with_the_case_meant(tmp_path: Path) -
     folder = folder_with(tmp_path, {"birthday.pl.j2": letter})
     with pytest.raises(TemplateError, match="did you mean 'dative'"):
         Renderer(folder, SENDER).render(item(JAN))
+
+
+def test_a_shipped_language_helper_may_word_its_own_closing(tmp_path: Path) -> None:
+    """What a helper defines replaces greeter's form in a shipped language too; the rest stays."""
+    helper = (TEMPLATES / "_de.j2").read_text(encoding="utf-8") + '{% set closing = "Herzliche Grüße" %}\n'
+    folder = folder_with(tmp_path, {"_de.j2": helper})
+    schulz = person("de1", "Karin", "", "Schulz", locale="de", gender=Gender.FEMALE)
+    out = Renderer(folder, SENDER).render(item(schulz))
+    assert opening(out.text) == "Sehr geehrte Frau Schulz,"
+    assert "\nHerzliche Grüße\n" in out.text and "Mit freundlichen Grüßen" not in out.text
