@@ -54,7 +54,7 @@ from greeter.contacts import Contact, Gender, family_name_first, ordered_name
 from greeter.letter_forms import salutation
 from greeter.names import gender_of, is_turkic, patronymic_gender
 
-__all__ = ["CASES", "PARTS", "canonical_case", "decline", "gender_of", "salutation"]
+__all__ = ["CASES", "PARTS", "UNDECLINED_CASES", "canonical_case", "decline", "gender_of", "salutation"]
 
 #: The six Russian grammatical cases, by their English names (the canonical spelling).
 CASES: Final[tuple[str, ...]] = (
@@ -92,6 +92,24 @@ _CASE_ALIASES: Final[dict[str, str]] = {
     **dict(zip(("им", "род", "дат", "вин", "твор", "пред"), CASES, strict=True)),
 }
 
+#: Real grammatical cases (of Russian, Ukrainian, Polish, Serbian, Hungarian, Estonian…) that
+#: :func:`decline` does not make, as a template may write them: named so when asked for, never
+#: answered with a case spelt alike (``'vocative'``: "did you mean 'dative'?" sent a marketer
+#: after the wrong case). Lower case.
+UNDECLINED_CASES: Final[dict[str, str]] = {
+    **dict.fromkeys(("vocative", "voc", "vok", "vokativ", "звательный", "кличний", "вокатив"), "vocative"),
+    **dict.fromkeys(("locative", "loc", "lokativ", "местный", "місцевий", "локатив"), "locative"),
+    **dict.fromkeys(("partitive", "part", "partitiv", "разделительный", "партитив"), "partitive"),
+    **{
+        case: case
+        for case in (
+            "ablative", "abessive", "adessive", "allative", "comitative", "delative", "elative",
+            "essive", "illative", "inessive", "instructive", "sublative", "superessive",
+            "terminative", "translative", "ergative", "absolutive", "causal-final", "sociative",
+        )
+    },
+}  # fmt: skip
+
 _CYRILLIC: Final = re.compile(r"[\u0400-\u04ff]")
 #: Letters of Ukrainian (and Belarusian) spelling that Russian does not have.
 _UKRAINIAN_SPELLING: Final = re.compile("[іїєґІЇЄҐ]")
@@ -118,11 +136,29 @@ def canonical_case(case: str) -> str:
     if key is None and isinstance(case, str):
         key = _CASE_ALIASES.get(case.strip().lower())
     if key is None:
+        real = UNDECLINED_CASES.get(case.strip().lower()) if isinstance(case, str) else None
+        if real is not None:
+            raise ValueError(_undeclined(case, real))
         raise ValueError(
             f"unknown grammatical case {case!r}; expected one of: {', '.join(CASES)} "
             "(or nom/gen/dat/acc/ins/pre, or the Russian names: именительный … предложный)"
         )
     return key
+
+
+def _undeclined(case: str, real: str) -> str:
+    """Why a real grammatical case greeter does not decline in is refused, and what to write instead."""
+    declined = ", ".join(CASES)
+    said = f"{case!r} is the {real} case, which greeter does not decline names or titles in"
+    said += f" (it declines: {declined})"
+    if real == "vocative":
+        return (
+            f"{said}: a name in the vocative belongs in the salutation — greeter writes the Ukrainian one "
+            "there itself («Шановний Іване Петровичу», greeter/letter_forms.py); for another language "
+            "write it in the salutation macro of the language's helper file (_pl.j2 for Polish: see "
+            '"Adding a language" in docs/templates.md)'
+        )
+    return f"{said}: write the name as it is ({{{{ contact.first_name }}}}) and word the sentence around it"
 
 
 @cache

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,6 +79,9 @@ class Reach:
     informal_named: list[str] = field(default_factory=list)
     informal_opening: str = ""
     informal_formal: str = ""
+    #: Whether a letter locale's salutation is its helper file's (``_pl.j2``: :mod:`greeter.template_hooks`):
+    #: the gender warnings, about greeter's own forms, then say nothing of it.
+    own_salutation: Callable[[str], bool] | None = None
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -152,7 +155,8 @@ class Reach:
             self.letters[locale] += 1
             if contact.locale is None and locale == self._default:
                 self._check_script(contact)
-            if gender_of(contact) is Gender.UNKNOWN:
+            own = self.own_salutation is not None and self.own_salutation(locale)
+            if gender_of(contact) is Gender.UNKNOWN and not own:
                 self._check_gender(contact, locale)
 
     def _check_gender(self, contact: Contact, locale: str) -> None:

@@ -10,7 +10,8 @@ merged, other anniversary numbers; :mod:`greeter.check_forms`), so a typo in
 a branch only those letters reach is found too. It warns about an audience
 tag, tier or contact id that no contact has (it would silently reach nobody)
 and about contacts whose locale has no file of a template (they get the
-default letter), both from :mod:`greeter.check_reach`.
+default letter), both from :mod:`greeter.check_reach`, and about letters in a language
+greeter has no salutation or closing for (:mod:`greeter.check_language`).
 It also reports whether the journal's database is
 reachable and of a known schema version, and whether an SQL contacts source
 answers (:mod:`greeter.db_checks`), without creating anything.
@@ -42,6 +43,7 @@ from greeter.check_delivery import (
 from greeter.check_files import eaten_break_problems, unused_template_problems
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_holidays import holiday_collisions, holiday_problems
+from greeter.check_language import language_form_problems, own_salutation
 from greeter.check_reach import Reach, sender_locale_problems
 from greeter.check_render import (
     MAX_NAMED_CONTACTS,
@@ -225,7 +227,7 @@ def run_check(
     except ConfigError:  # an unreadable occasion calendar: reported above (check_occasion_calendars)
         dated = {}
     real_days = next_days(fixed_days(settings, today, today + timedelta(days=366), dated))
-    reach = Reach(settings, misread=misread)
+    reach = Reach(settings, misread=misread, own_salutation=own_salutation(renderer))
     titles = TitleReach(settings)
     field_rules = [
         (occ.field, occ.max_years, occ.min_years) for occ in settings.occasions if occ.field is not None
@@ -337,6 +339,9 @@ def run_check(
     report.problems.extend(unsubscribe_problems(no_unsubscribe))
     if not report.contacts_unread():  # lost mid-read: "no contact has tag X" may be untrue
         report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
+        if no_folder is None:  # letters in a language whose salutation and closing are English
+            letter_files = [path for name in names for path in renderer.template_files(name)]
+            report.problems.extend(language_form_problems(settings, renderer, letter_files, reach.letters))
         report.problems.extend(titles.problems(config_file))
         report.problems.extend(
             holiday_problems(settings, config_file, reach.countries, today, reach.holiday_clients)

@@ -2,7 +2,9 @@
 
 One table, :data:`FORMS`, holds every language's rules; a letter's locale picks
 its row (:func:`forms_for`), and a language without a row is written in
-English, as before. Each row gives:
+English, as before — unless its helper file (``_pl.j2``) words the salutation
+and closing itself (:mod:`greeter.template_hooks`), which a marketer can
+write without Python. Each row gives:
 
 * ``address`` — the salutation from the contact's name parts and gender,
   without punctuation, in the formal business register of the language;

@@ -80,9 +80,11 @@ Every template sees:
     is greeted on 30 December), or the occasion has ``days_before``. Say
     "с наступающим днём рождения", not "с днём рождения", eight days ahead.
 ``also``
-    Occasions merged into this letter, each ``{occasion, title, date, years}``
-    (``a.occasion`` or ``a["occasion"]``; ``title`` as ``occasion_title``), in
-    the planner's order; ``[]`` if none. An item prints as its title, else its
+    Occasions merged into this letter, each ``{occasion, title, date, years,
+    belated, early}`` (``a.occasion`` or ``a["occasion"]``; ``title`` as
+    ``occasion_title``; ``belated``: its day is past on ``send_date``,
+    ``early``: still ahead — neither on the day itself, as the letter's own
+    ``early`` says it), in the planner's order; ``[]`` if none. An item prints as its title, else its
     occasion's name in words: ``Также поздравляем с {{ also|join(", ") }}`` →
     "Также поздравляем с Новый год" (to decline it, use ``a.occasion``, as
     ``_ru.j2``'s ``also_line`` does).
@@ -112,7 +114,9 @@ Every template sees:
     punctuation: "Уважаемый Иван Петрович", "Здравствуйте, Иван", "Dear John",
     "Поштовани господине Петровићу", "Tisztelt Nagy Éva", "Sehr geehrte Frau
     Schulz" (every language's forms: :mod:`greeter.letter_forms`; a language
-    without its own forms gets the English ones).
+    without its own forms gets the English ones, unless its helper file
+    ``_pl.j2`` defines ``salutation``: :mod:`greeter.template_hooks`, which
+    fills ``salutation_end`` and ``closing`` the same way).
 ``addressee``
     How the salutation names the client, for a subject or a line of the
     template's own: in English letters the first name ("Jane"), or with
@@ -237,6 +241,7 @@ from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from greeter.template_blocks import block_context, one_line, render_block, tidy_text
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
+from greeter.template_hooks import LanguageForms, own_forms
 from greeter.template_limits import RenderTimeout, end_budget, start_budget
 from greeter.template_set import TemplateSet
 from greeter.template_snapshot import TemplateFiles
@@ -309,6 +314,9 @@ class Renderer:
         #: The last contact's (contact, locale, language, letter locale, view, salutation,
         #: addressee): see :meth:`_addressed`.
         self._last_addressed: tuple[Contact, str, str | None, str, ContactView, str, str] | None = None
+        #: The last contact's (contact, letter locale, forms its language's helper file gave): see
+        #: :meth:`_own_forms`.
+        self._last_own: tuple[Contact, str, dict[str, str]] | None = None
 
     @classmethod
     def of(cls, settings: Settings, files: TemplateFiles | None = None) -> Renderer:
@@ -370,6 +378,9 @@ class Renderer:
             raise TemplateError(last.template, last.line, last.detail, contact.id)
         letter = regional_locale(variant.locale, contact.country or self._default_country)
         forms = forms_for(letter)
+        own = self._templates.language_forms(letter)  # _pl.j2's salutation and closing (template_hooks)
+        if isinstance(own, TemplateLoadError):
+            raise own.for_contact(contact.id)
         send_date = item.send_at.date() if item.send_at is not None else hit.date
         view, salutation, addressee = self._addressed(contact, locale, variant.lang, letter)
         values: dict[str, Any] = {
@@ -384,7 +395,12 @@ class Renderer:
             "occasion_title": self._title(hit.occasion, letter),
             "also": [
                 AlsoView(
-                    occasion=h.occasion, title=self._title(h.occasion, letter), date=h.date, years=h.years
+                    occasion=h.occasion,
+                    title=self._title(h.occasion, letter),
+                    date=h.date,
+                    years=h.years,
+                    belated=h.date < send_date,
+                    early=h.date > send_date,
                 )
                 for h in item.also
             ],
@@ -401,6 +417,8 @@ class Renderer:
         }
         outer = start_budget()  # the clock this render replaces (none, outside another render)
         try:
+            if own is not None:
+                values.update(self._own_forms(own, contact, letter, values))
             context = block_context(variant.plain, values)
             subject = one_line(render_block(context, "subject"))
             text = tidy_text(render_block(context, "text"))
@@ -408,7 +426,10 @@ class Renderer:
             if variant.html is not None:
                 html = render_block(block_context(variant.html, values), "html").strip()
         except Exception as exc:
-            error = self._templates.error(exc, variant.file, contact.id, values)
+            if isinstance(exc, TemplateError):  # a helper file's forms, placed already (template_hooks)
+                error = TemplateError(exc.template, exc.line, exc.detail, contact.id)
+            else:
+                error = self._templates.error(exc, variant.file, contact.id, values)
             if isinstance(exc, RenderTimeout):
                 self._timed_out[variant.file] = ((timed_out[0] if timed_out else 0) + 1, error)
             raise error from exc
@@ -496,6 +517,22 @@ class Renderer:
         self._last_addressed = (contact, locale, language, letter, view, salutation, addressee)
         return view, salutation, addressee
 
+    def _own_forms(
+        self, own: LanguageForms, contact: Contact, letter: str, values: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """The salutation, its mark and the closing ``own.file`` words (:mod:`greeter.template_hooks`).
+
+        Once per contact and letter locale, as :meth:`_addressed` makes the
+        built-in salutation: every letter of a contact in one language opens
+        and closes alike.
+        """
+        last = self._last_own
+        if last is not None and last[0] is contact and last[1] == letter:
+            return last[2]
+        found = own_forms(own, self._templates.module(own.file), values)
+        self._last_own = (contact, letter, found)
+        return found
+
     def _title(self, occasion: str, letter: str) -> str | None:
         """What a letter in the locale ``letter`` calls ``occasion``: ``title_by_locale``, else ``title``."""
         localized = self._localized.get(occasion)
@@ -522,6 +559,25 @@ class Renderer:
     def find_line(self, file: str, needle: str) -> tuple[str, int] | None:
         """Where ``needle`` is written in ``file`` or what it uses: :meth:`TemplateSet.find_line`."""
         return self._templates.find_line(file, needle)
+
+    def language_forms(self, locale: str) -> LanguageForms | TemplateLoadError | None:
+        """The helper file wording ``locale``'s salutation or closing: :meth:`TemplateSet.language_forms`."""
+        return self._templates.language_forms(locale)
+
+    def helper(self, file: str) -> object | None:
+        """``file``'s macros and values (``_unsubscribe.j2``), or ``None`` if it is missing or broken.
+
+        For check's questions about a helper; the error itself is reported at the letters using it.
+        """
+        if not self._templates.has(file):
+            return None
+        outer = start_budget()  # its top level is template code: under a render's time budget
+        try:
+            return self._templates.module(file)
+        except Exception:  # any error there is the letters' to report, with its line
+            return None
+        finally:
+            end_budget(outer)
 
     def template_files(self, name: str) -> list[Path]:
         """The files of one template that exist, default first: :meth:`TemplateSet.template_files`."""

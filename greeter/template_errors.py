@@ -20,7 +20,7 @@ from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, Undefined
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.runtime import Macro
 
-from greeter.addressing import CASES, canonical_case
+from greeter.addressing import CASES, UNDECLINED_CASES, canonical_case
 from greeter.template_snapshot import OutsideTemplate
 from greeter.template_views import VIEW_FIELDS, ContactView, SenderView
 
@@ -207,6 +207,8 @@ def _case_argument(wrong: str, known: list[str]) -> str | None:
     try:
         case = canonical_case(m.group(2))
     except ValueError:
+        if m.group(2).lower() in UNDECLINED_CASES:  # |name_vocative: a real case, not a typo of 'dative'
+            return None
         close = difflib.get_close_matches(m.group(2).lower(), CASES, n=1, cutoff=0.6)
         if not close:
             return None

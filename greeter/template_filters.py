@@ -38,7 +38,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape, soft_str
 
-from greeter.addressing import CASES, canonical_case, decline
+from greeter.addressing import CASES, UNDECLINED_CASES, canonical_case, decline
 from greeter.company_names import company_in, company_name
 from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
@@ -128,6 +128,8 @@ def case_named(case: object) -> str:
         return canonical_case(case)  # type: ignore[arg-type]
     except ValueError as exc:
         typed = case.strip().lower() if isinstance(case, str) else ""
+        if typed in UNDECLINED_CASES:  # a real case, not a typo: no "did you mean 'dative'?"
+            raise
         close = difflib.get_close_matches(typed, CASES, n=1, cutoff=0.6) if typed else []
         if not close:
             raise

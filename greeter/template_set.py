@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
+from jinja2 import Template, TemplateNotFound, TemplateSyntaxError, nodes
 from jinja2.loaders import split_template_path
 
 from greeter.errors import Problem, TemplateError, TemplateLoadError
@@ -26,6 +26,7 @@ from greeter.template_blame import blame, template_frames
 from greeter.template_code import TemplateCode
 from greeter.template_env import Sandbox, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
+from greeter.template_hooks import FORM_HOOKS, LanguageForms, helper_files
 from greeter.template_shape import (
     Shape,
     block_problems,
@@ -81,6 +82,7 @@ class TemplateSet:
         self._shapes: dict[str, Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
         self._sources: dict[str, list[str]] = {}
+        self._forms: dict[str, LanguageForms | TemplateLoadError | None] = {}
 
     # ------------------------------------------------------------------ errors while rendering
 
@@ -274,6 +276,57 @@ class TemplateSet:
             return "/".join(split_template_path(ref)) in self._snapshot
         except TemplateNotFound:
             return False
+
+    # ------------------------------------------------------------------ a language's own forms
+
+    def language_forms(self, locale: str) -> LanguageForms | TemplateLoadError | None:
+        """The helper file that words a letter in ``locale``'s salutation or closing, if one does.
+
+        The most specific of :func:`~greeter.template_hooks.helper_files` that
+        exists (``_pl_PL.j2``, else ``_pl.j2``), with the names of
+        :data:`~greeter.template_hooks.FORM_HOOKS` it defines, read from its
+        syntax tree; ``None`` when it defines none (every shipped helper) or
+        there is no such file; the file's error when it cannot be read, since
+        it may be the one that words these letters. Cached per locale.
+        """
+        if locale in self._forms:
+            return self._forms[locale]
+        found: LanguageForms | TemplateLoadError | None = None
+        file = next((f for f in helper_files(locale) if f in self._snapshot), None)
+        if file is not None:
+            try:
+                names = self._shape(file).exports.intersection(FORM_HOOKS)
+            except TemplateLoadError as exc:
+                found = exc
+            else:
+                found = self._hooks(file, frozenset(names)) if names else None
+        self._forms[locale] = found
+        return found
+
+    def _hooks(self, file: str, names: frozenset[str]) -> LanguageForms:
+        """``file``'s hooks with the line of each and the arguments its macros need (no default)."""
+        source, filename, _ = self._loader.get_source(self._plain, file)
+        lines: dict[str, int] = {}
+        needs: dict[str, tuple[str, ...]] = {}
+        for node in self._plain.parse(source, file, filename).body:
+            name = getattr(node, "name", None) or getattr(getattr(node, "target", None), "name", None)
+            if name in names and name not in lines:
+                lines[name] = node.lineno
+                if isinstance(node, nodes.Macro):
+                    needs[name] = tuple(arg.name for arg in node.args[: len(node.args) - len(node.defaults)])
+        return LanguageForms(file, names, lines, needs)
+
+    def has(self, file: str) -> bool:
+        """Whether the folder has ``file`` (``_unsubscribe.j2``)."""
+        return file in self._snapshot
+
+    def module(self, file: str) -> object:
+        """``file``'s macros and ``{% set %}`` values, as an import without context gives them.
+
+        Built once per file (Jinja keeps it on the compiled template); a compile
+        error is raised as :class:`TemplateLoadError`, one while building as Jinja raised it.
+        """
+        return self._compile(self._plain, file).module
 
     # ------------------------------------------------------------------ check
 

@@ -72,7 +72,11 @@ class SenderView:
 
 
 class AlsoView(dict[str, Any]):
-    """One occasion merged into a letter (an item of ``also``): ``{occasion, title, date, years}``.
+    """One occasion merged into a letter (an item of ``also``): ``{occasion, title, date, years, …}``.
+
+    …and ``belated`` and ``early``, which say whether its day is past or still ahead on the
+    day the letter leaves (``send_date``), so that a language's ``also_line``
+    need not work it out from ``date`` (the shipped ones predate them).
 
     A mapping, so ``a.occasion``, ``a["occasion"]``, ``a.get("title")`` work as
     they always did (the immutable sandbox refuses ``a.update(…)`` as on any
