@@ -104,15 +104,18 @@ def taken_why(holder: Holder | None, config_file: Path | None) -> tuple[str, boo
     someone changes a config: a configuration error, which systemd must not
     restart for ever. A holder that did not answer, or a greeter that does not
     say its config (an older version), may be this project's own, stopping.
+    (This project's daemon still running there is the same answer: with a
+    SQLite journal the second one stops at the journal's lock first, and two
+    daemons of one PostgreSQL project on one host each need a ``--listen``.)
     """
-    if holder is None:
+    if holder is None:  # refused meanwhile (freed), or silent
         why = f"the port is already in use, and its holder did not answer within {PATIENCE:g} s"
         return f"{why} (another greeter may still be stopping)", True
     if not holder.greeter:
         return "the port is already in use by a program that is not greeter: choose a free port", False
     name = f" {holder.instance!r}" if holder.instance else ""
     if config_file is not None and holder.same_project(config_file):
-        return f"this project's previous daemon (instance{name}) still holds the port: it is stopping", True
+        return f"this project's own daemon (instance{name}) holds the port: a previous one stopping?", True
     if holder.config_file is None:
         return f"the port is already in use by another greeter{name} (it may still be stopping)", True
     return (

@@ -178,7 +178,7 @@ def test_the_holders_answer_read() -> None:
 def test_only_this_projects_own_daemon_is_worth_waiting_for(tmp_path: Path) -> None:
     own = tmp_path / "a" / "greeter.yaml"
     why, temporary = taken_why(Holder(True, "a", str(own)), own)
-    assert temporary and "this project's previous daemon (instance 'a') still holds the port" in why
+    assert temporary and "this project's own daemon (instance 'a') holds the port" in why
     assert not taken_why(Holder(True, "b", str(tmp_path / "b" / "greeter.yaml")), own)[1]
     assert not taken_why(Holder(False), own)[1]
     assert taken_why(None, own)[1]  # no answer: may be this project's own, stopping
