@@ -199,8 +199,13 @@ def test_instance_setting_and_its_default(tmp_path: Path) -> None:
     assert "instance" in str(problem) and "up to 64 Latin letters" in str(problem), str(problem)
 
 
-def test_greeters_own_lines_and_other_libraries_carry_the_instance() -> None:
+def test_greeters_own_lines_and_other_libraries_carry_the_instance(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
+    root = logging.getLogger()
+    # the process's own logging setup is given back afterwards (as test_daemon's test of it does)
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     configure_logging(out, json=True)
     try:
         name_instance("brand-a")
@@ -208,7 +213,8 @@ def test_greeters_own_lines_and_other_libraries_carry_the_instance() -> None:
         logging.getLogger("aiohttp.server").warning("a library's record")
     finally:
         name_instance(None)
-        configure_logging(json=True)
+        logging.captureWarnings(False)
+        structlog.reset_defaults()
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [(line["event"], next(iter(line))) for line in lines] == [
         ("run", "instance"),
