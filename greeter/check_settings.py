@@ -1,8 +1,8 @@
 """``greeter check``'s look at settings only reading further shows wrong.
 
-Name columns written beside ``contacts.columns.full_name`` (never read), and
-the iCalendar files of days off and of occasions, read as a plan would read
-them.
+Name columns written beside ``contacts.columns.full_name`` (never read), the
+iCalendar files of days off and of occasions, read as a plan would read
+them, and an ``http.port`` something other than this project's daemon holds.
 """
 
 from __future__ import annotations
@@ -90,3 +90,29 @@ def check_occasion_calendars(report: CheckReport, settings: Settings, years: ran
         if not found.first_days:
             message = f"no all-day event in {years[0]}–{years[-1]}: occasion {occ.name!r} greets nobody then"
             report.problems.append(Problem(str(occ.ics), field, message, severity="warning"))
+
+
+def taken_http_port(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning when ``http.port`` is held by anything but this project's own daemon.
+
+    Only with ``http.enabled``. This project's daemon holding it is normal (it
+    is running) and says nothing; another project's daemon, a program that is
+    not greeter, or a holder that does not say who it is would keep ``greeter
+    run`` from listening (:mod:`greeter.port_holder`): the holder is asked
+    once for ``/healthz``, as the daemon asks.
+    """
+    http = settings.http
+    if not http.enabled or http.port == 0:
+        return []
+    from greeter.config_loader import locate
+    from greeter.port_holder import ask_holder, port_in_use, taken_why
+
+    if not port_in_use(http.host, http.port):
+        return []
+    holder = ask_holder(http.host, http.port)
+    if holder is not None and holder.same_project(config_file):
+        return []
+    why, _ = taken_why(holder, config_file)
+    line, col = locate(config_file, ("http", "port"))
+    message = f"{http.host}:{http.port}: {why}; greeter run cannot listen there while it is held"
+    return [Problem(str(config_file), "http.port", message, line, col, severity="warning")]

@@ -75,6 +75,7 @@ from greeter.check_settings import (
     check_days_off,
     check_occasion_calendars,
     full_name_overlap,
+    taken_http_port,
 )
 from greeter.check_titles import TitleReach
 from greeter.check_window import ineffective_friday_cutoff, other_weeks_note
@@ -167,6 +168,7 @@ def run_check(
     report.problems.extend(unserved_one_click(settings, config_file))
     report.problems.extend(writable_by_everyone(settings, config_file))
     report.problems.extend(ineffective_friday_cutoff(settings, config_file))
+    report.problems.extend(taken_http_port(settings, config_file))
     check_days_off(report, settings, today)
     cap = settings.frequency_cap
     least = minimum_retention_days(cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)

@@ -137,10 +137,15 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     or template error (a template that fails to render for the first
     contacts too, as greeter check says), a missing SMTP
     password or unsubscribe secret, an invalid storage.url, an HTTP address
-    that cannot be bound at all. Exit 75: try again later — the journal
+    that cannot be bound at all, an HTTP port another greeter project's
+    daemon or another program holds. Exit 75: try again later — the journal
     cannot be written or reached (disk full, PostgreSQL down), another
-    greeter is sending from the same SQLite journal, the HTTP port is in
-    use; the systemd unit restarts it until it can start.
+    greeter is sending from the same SQLite journal, the HTTP port is still
+    held by this project's previous daemon (or by a holder that does not
+    say who it is); the systemd unit restarts it until it can start.
+
+    Every log line names the project in "instance" (the config's instance
+    setting, else its folder's name), as /healthz and /metrics do.
 
     \b
     Signals:
@@ -187,9 +192,11 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     from greeter.config_loader import load_settings
     from greeter.daemon import log_fatal, run_daemon
     from greeter.errors import GreeterError
-    from greeter.logs import configure_logging
+    from greeter.instance import instance_name
+    from greeter.logs import configure_logging, name_instance
 
     configure_logging(json=_LOG_FORMATS[log_format])
+    name_instance(instance_name(None, state.config))  # until the config is read: its folder's name
     if now is None and speed != 1.0:  # an empty --now never gets here (refuse_empty_now)
         raise click.UsageError("--speed needs --now (the moment the rehearsal clock starts at)")
     origin = None

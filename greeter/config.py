@@ -26,6 +26,7 @@ from greeter.config_base import COUNTRY as COUNTRY
 from greeter.config_base import DOMAIN as DOMAIN
 from greeter.config_base import EMAIL as EMAIL
 from greeter.config_base import HTTPS_URL as HTTPS_URL
+from greeter.config_base import INSTANCE_NAME as INSTANCE_NAME
 from greeter.config_base import LOCALE as LOCALE
 from greeter.config_base import MACHINE_NAME as MACHINE_NAME
 from greeter.config_base import PATTERN_WORDS as PATTERN_WORDS
@@ -645,6 +646,12 @@ class Settings(_Model):
     schedule: Schedule = Field(default_factory=Schedule)
     http: Http = Field(default_factory=Http)
     review: Literal["none", "required"] = "none"
+    instance: str | None = Field(
+        default=None,
+        pattern=INSTANCE_NAME,
+        description="The name this project's daemon goes by in its log lines, /healthz and /metrics "
+        "(several projects on one host); unset: the name of the folder the config file is in",
+    )
 
     @field_validator("occasions")
     @classmethod

@@ -78,6 +78,7 @@ MACHINE_NAME: Final = r"^[a-z][a-z0-9_]*$"
 TEMPLATE_NAME: Final = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 DOMAIN: Final = r"^[A-Za-z0-9.-]+$"
 SELECTOR: Final = r"^[A-Za-z0-9._-]+$"
+INSTANCE_NAME: Final = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 HTTPS_URL: Final = r"^https://"
 STORAGE_URL: Final = r"^(sqlite|postgresql)://"
 PATTERN_WORDS: Final = {
@@ -89,6 +90,8 @@ PATTERN_WORDS: Final = {
     TEMPLATE_NAME: "should be a template name without its suffix: Latin letters, digits, '_' and '-'",
     DOMAIN: "should be a domain name such as 'romashka.example'",
     SELECTOR: "should be a DNS label such as 'greeter2026'",
+    INSTANCE_NAME: "should be a short name such as 'romashka': up to 64 Latin letters, digits, '.', '_' and"
+    " '-', from a letter or digit on",
     HTTPS_URL: "should start with https://",
     STORAGE_URL: "should start with sqlite:// or postgresql://",
 }

@@ -107,9 +107,10 @@ from greeter.errors import (
     JournalError,
     JournalFailedMidRunError,
 )
+from greeter.instance import config_shown, instance_name
 from greeter.journal_project import open_sender_journal, project_of
 from greeter.journal_store import JournalStore
-from greeter.logs import get_logger, problem_for_log
+from greeter.logs import get_logger, name_instance, problem_for_log
 from greeter.metrics import RunStats, error_kind, problem_places
 from greeter.off_loop import off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
@@ -160,7 +161,7 @@ class Daemon:
         self.notifier = notifier or Notifier(None)
         self.clock = clock
         self.listen = listen
-        self.stats = RunStats(started_at=clock.now())
+        self.stats = RunStats(started_at=clock.now(), config_file=config_shown(config_file))
         #: SIGTERM/SIGINT/SIGHUP, remembered since the process started (see :meth:`serve`).
         self.signals = signals or Signals(reload=True)
         self._own_signals = signals is None
@@ -306,7 +307,7 @@ class Daemon:
         self._started = True
         started()  # start-up's objects out of every later collection, the collector's pace back
         log.info(
-            "started", config=str(self.config_file), cron=settings.schedule.cron, now=self._iso_now(),
+            "started", config=self.stats.config_file, cron=settings.schedule.cron, now=self._iso_now(),
             version=__version__,
         )  # fmt: skip
         self.notifier.ready(f"serving: cron {settings.schedule.cron}")
@@ -355,7 +356,7 @@ class Daemon:
                 now = await self._unless_stopped(fingerprint, self.config_file, templates)
                 if self._watch.changed(now) and not self._reloads and not self._stopping:
                     files = self._watch.changed_files(now)
-                    log.info("config_changed", config=str(self.config_file), files=files)
+                    log.info("config_changed", config=self.stats.config_file, files=files)
                     self._reload_soon()
         except Abandoned:  # stopping
             return
@@ -375,6 +376,8 @@ class Daemon:
         if inputs.settings.templates_dir != templates:  # at start, or moved: its files, looked at now
             seen = await self._unless_stopped(fingerprint, self.config_file, inputs.settings.templates_dir)
         self._watch_taken(seen)
+        self.stats.instance = instance_name(inputs.settings.instance, self.config_file)
+        name_instance(self.stats.instance)  # every line from here on, a reload's rename too
         return inputs
 
     def _watch_taken(self, seen: Fingerprint) -> None:
@@ -462,7 +465,7 @@ class Daemon:
         self.stats.reload_failed_at, self.stats.reload_problems = None, ()  # the file on disk is in force
         if self._api is not None:
             self._api.reread_secret()  # a rotated unsubscribe.secret_file: accept what letters now carry
-        log.info("reloaded", config=str(self.config_file), cron=inputs.settings.schedule.cron)
+        log.info("reloaded", config=self.stats.config_file, cron=inputs.settings.schedule.cron)
         return True
 
     def _reload_refused(self, exc: GreeterError) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from greeter.daemon_inputs import listen_address
@@ -71,6 +72,7 @@ async def start_http(
         sender_name=sender_name,
     )
     setting = "--listen" if listen else "http.host, http.port"
-    runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting)
+    own = Path(stats.config_file) if stats.config_file else None  # a port it holds is its own, stopping
+    runner, port = await start_site(make_app(ctx), where[0], where[1], setting=setting, config_file=own)
     log.info("http_listening", host=where[0], port=port)
     return runner, ctx

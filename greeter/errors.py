@@ -463,10 +463,11 @@ class Abandoned(Exception):
 class ListenError(GreeterError, OSError):
     """The daemon's HTTP listener cannot bind its address.
 
-    :data:`EXIT_TEMPFAIL` when the port is taken (another instance may still be
-    stopping), :data:`EXIT_USAGE` when the address cannot be bound at all (not
-    an address of this machine, a privileged port, a host name that does not
-    resolve): set per instance from the socket error.
+    :data:`EXIT_TEMPFAIL` when the port is taken by this project's previous
+    daemon, still stopping (:mod:`greeter.port_holder`), :data:`EXIT_USAGE` when
+    another project's daemon or another program holds it, or the address cannot
+    be bound at all (not an address of this machine, a privileged port, a host
+    name that does not resolve): set per instance from the socket error.
     """
 
     def __init__(self, message: str, *, exit_code: int) -> None:

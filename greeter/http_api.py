@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Literal, cast
 
 from aiohttp import web
@@ -41,6 +42,7 @@ from greeter.logs import get_logger
 from greeter.masking import mask_addresses
 from greeter.metrics import Counts, RunStats, error_kind, render_metrics
 from greeter.off_loop import OneAtATime, within
+from greeter.port_holder import ask_holder, taken_why
 from greeter.unsubscribe import (
     FORM_TYPES,
     NotOneClick,
@@ -346,6 +348,8 @@ def health_body(s: RunStats, status: str, journal: str, journal_problem: str | N
         "details": SEE_THE_LOG if named else None,
         "next_send_at": _iso(s.next_send_at),
         "runs": s.runs,
+        "instance": s.instance,
+        "config_file": s.config_file,
     }
 
 
@@ -519,8 +523,13 @@ def _log_not_one_click(request: web.Request, reason: NotOneClick | BodyTimeout) 
 _PASSING_BIND_ERRNOS = frozenset({errno.EADDRINUSE, errno.ENOBUFS, errno.ENOMEM})
 
 
-def listen_error(exc: OSError, host: str, port: int, setting: str) -> ListenError:
+def listen_error(
+    exc: OSError, host: str, port: int, setting: str, taken: tuple[str, bool] | None = None
+) -> ListenError:
     """Why ``host:port`` cannot be listened on, in one line, with its exit code.
+
+    ``taken``: for a port in use, who holds it and whether that passes
+    (:func:`~greeter.port_holder.taken_why`); None: not asked (temporary).
 
     :data:`~greeter.errors.EXIT_TEMPFAIL` when trying again later may work (the
     port is in use, a name server did not answer), else
@@ -535,8 +544,7 @@ def listen_error(exc: OSError, host: str, port: int, setting: str) -> ListenErro
         temporary = code == socket.EAI_AGAIN
         why = f"cannot resolve {host!r} ({exc.strerror or exc})"
     elif code == errno.EADDRINUSE:
-        temporary = True
-        why = "the port is already in use (another greeter may still be stopping)"
+        why, temporary = taken or ("the port is already in use (another greeter may still be stopping)", True)
     elif code == errno.EADDRNOTAVAIL:
         why = f"{host} is not an address of this machine"
     elif code in (errno.EACCES, errno.EPERM):
@@ -698,6 +706,7 @@ async def start_site(
     port: int,
     *,
     setting: str = "--listen",
+    config_file: Path | None = None,
     max_connections: int = MAX_CONNECTIONS,
     max_per_address: int = MAX_PER_ADDRESS,
     header_seconds: float = HEADER_SECONDS,
@@ -709,7 +718,9 @@ async def start_site(
 
     An address that cannot be bound is a :class:`~greeter.errors.ListenError`
     (:func:`listen_error`), not a raw ``OSError``: the daemon's ``cannot_start``
-    line says which address, where it was configured (``setting``) and why.
+    line says which address, where it was configured (``setting``) and why. A
+    port in use is asked who holds it (:mod:`greeter.port_holder`): only
+    ``config_file``'s own previous daemon is a reason to try again later.
 
     The listener faces the internet (``http.host: "*"``, or behind the public
     proxy): a client has ``header_seconds`` to send its request's headers, as long
@@ -727,6 +738,10 @@ async def start_site(
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        raise listen_error(exc, host, port, setting) from exc
+        taken = None
+        if exc.errno == errno.EADDRINUSE:
+            holder = await asyncio.to_thread(ask_holder, host, port)
+            taken = taken_why(holder, config_file)
+        raise listen_error(exc, host, port, setting, taken) from exc
     bound = int(runner.addresses[0][1]) if runner.addresses else port
     return runner, bound

@@ -57,6 +57,8 @@ def public_health(body: dict[str, object]) -> dict[str, object]:
     if isinstance(problem, str):
         code = _REPLY_CODE.search(problem)
         shown["delivery_problem"] = f"{code.group()}: {LOG_HAS_IT}" if code else LOG_HAS_IT
+    if body.get("config_file") is not None:  # a path on this host: whose project it is, to its own
+        shown["config_file"] = None
     places = body.get("config_problems")
     if isinstance(places, list) and places:
         shown["config_problems"] = [f"{len(places)} problem(s): {LOG_HAS_IT}"]

@@ -376,9 +376,9 @@ class Journal(SenderLock, Transitions, OptOuts):
             except sqlite3.Error as exc:
                 if self.read_only is not None and write:
                     raise JournalError(
-                        f"journal {self._path} can only be read here ({self.read_only}): {exc}"
+                        f"journal {self._path.absolute()} can only be read here ({self.read_only}): {exc}"
                     ) from exc
-                raise journal_error(f"journal {self._path}: {exc}", exc) from exc
+                raise journal_error(f"journal {self._path.absolute()}: {exc}", exc) from exc
 
     # --- claims and outcomes -------------------------------------------------
 

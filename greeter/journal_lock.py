@@ -54,9 +54,9 @@ class SenderLock:
         if self._lock_fd is not None:
             return
         if self.read_only is not None:
-            raise JournalError(
-                f"journal {self._path} can only be read here ({self.read_only}); sending needs to write it"
-            )
+            where = self._path.absolute()
+            why = f"can only be read here ({self.read_only}); sending needs to write it"
+            raise JournalError(f"journal {where} {why}")
         lock_path = self._lock_path
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -105,14 +105,14 @@ class SenderLock:
             fd = os.open(self._path, os.O_RDONLY)
         except OSError as exc:
             os.close(lock_fd)
-            raise journal_error(f"cannot lock journal {self._path}: {exc}", exc) from exc
+            raise journal_error(f"cannot lock journal {self._path.absolute()}: {exc}", exc) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             os.close(fd)
             os.close(lock_fd)
             if not isinstance(exc, BlockingIOError):
-                raise journal_error(f"cannot lock journal {self._path}: {exc}", exc) from exc
+                raise journal_error(f"cannot lock journal {self._path.absolute()}: {exc}", exc) from exc
             raise JournalLockedError(
                 f"another greeter is already sending from journal {self._shown_path} "
                 "(through another name of the same file, a hard link); try again once it has finished"
@@ -161,7 +161,7 @@ class SenderLock:
         try:
             found = file_identity(self._path)
         except OSError as exc:
-            raise journal_error(f"journal {self._path}: {exc}", exc) from exc
+            raise journal_error(f"journal {self._path.absolute()}: {exc}", exc) from exc
         if found == self._identity:
             if _still_sqlite(self._path):
                 return
@@ -179,9 +179,13 @@ class SenderLock:
 
     @property
     def _shown_path(self) -> str:
-        """The journal's path as configured, and the file it resolves to when that differs."""
-        real = self._path.resolve()
-        return str(self._path) if real == self._path.absolute() else f"{self._path} (= {real})"
+        """The journal's absolute path, and the file it resolves to when that differs.
+
+        Absolute: three brands' daemons on one host all said ``journal
+        data/journal.sqlite3``, relative to a working directory the log does not give.
+        """
+        shown, real = self._path.absolute(), self._path.resolve()
+        return str(shown) if real == shown else f"{shown} (= {real})"
 
     def sender_active(self) -> bool:
         """Whether a sender (this process or another) holds the journal's lock right now.

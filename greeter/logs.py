@@ -55,6 +55,28 @@ _HANDLER_NAME = "greeter-structured"
 _PLAIN = (int, float, bool, type(None))
 
 
+#: The ``instance`` field of every line (:func:`name_instance`); None before a config is named.
+_instance: str | None = None
+
+
+def name_instance(name: str | None) -> None:
+    """Put ``instance: name`` at the start of every line logged from now on (None: no such field).
+
+    Set once here, not bound per logger or call: the daemon names itself
+    before it reads the config (the config file's folder) and again once read
+    (its ``instance`` setting), and a reload may rename it.
+    """
+    global _instance
+    _instance = name
+
+
+def add_instance(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """The structlog processor that puts ``instance`` first in the line, for own and foreign records."""
+    if _instance is None or "instance" in event:
+        return event
+    return {"instance": _instance, **event}
+
+
 #: What a contacts row's problem says in the log instead of its message.
 ROW_VALUE_NOT_LOGGED = "the cell's value is not logged: greeter check shows the problem"
 
@@ -183,6 +205,7 @@ def configure_logging(
     tracebacks: list[structlog.typing.Processor] = [structlog.processors.format_exc_info] if as_json else []
     structlog.configure(
         processors=[
+            add_instance,
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             stamp,
@@ -198,7 +221,12 @@ def configure_logging(
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=[structlog.processors.add_log_level, structlog.stdlib.add_logger_name, stamp],
+            foreign_pre_chain=[
+                add_instance,
+                structlog.processors.add_log_level,
+                structlog.stdlib.add_logger_name,
+                stamp,
+            ],
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 *tracebacks,

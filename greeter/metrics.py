@@ -4,8 +4,16 @@ The greeting counts are *gauges read from the journal* rather than counters
 kept in memory: they survive restarts, agree with ``greeter history`` by
 construction, and several daemons sharing one journal export the same truth —
 the same numbers in every replica, so a dashboard takes their ``max`` (or one
-replica's), never their ``sum``. ``greeter_build_info{version="…"} 1`` says
-which greeter each process runs (a rolling upgrade shows both).
+replica's), never their ``sum``. ``greeter_build_info{version="…",greeter_instance="…"} 1``
+says which greeter each process runs (a rolling upgrade shows both) and which
+project it is (:mod:`greeter.instance`). The project's name is on this one
+info series only, not on every series: a label on all of them multiplies
+nothing but adds a string to each sample, and a query that wants it per series
+joins it (``* on(instance) group_left(greeter_instance) greeter_build_info``),
+as Prometheus's own ``target_info`` is meant to be used; the scraper's
+target labels tell the scrapes apart already. It is not called ``instance``:
+that is the label Prometheus gives every target (``host:port``), and an
+exposed one of that name is renamed ``exported_instance`` on the way in.
 Per-process facts (last run, its duration, the next planned send) are kept
 in :class:`RunStats` by the daemon.
 """
@@ -87,6 +95,11 @@ class RunStats:
     #: Where each problem is, as ``/healthz`` may show it (:func:`problem_places`): the words are in
     #: the ``reload_failed_keeping_old_config`` log line only.
     reload_problems: tuple[str, ...] = ()
+    #: The project's name (:func:`~greeter.instance.instance_name`): ``/healthz``'s ``instance``,
+    #: ``greeter_build_info``'s ``greeter_instance``.
+    instance: str = ""
+    #: The config file's absolute path: ``/healthz``'s ``config_file`` (to a client on this host only).
+    config_file: str = ""
 
 
 #: A class name's words: ``JournalUnavailableError`` → ``Journal``, ``Unavailable``, ``Error``.
@@ -164,10 +177,10 @@ class GreeterCollector(Collector):
             yield greetings
         build = GaugeMetricFamily(
             "greeter_build_info",
-            "Always 1: the greeter version this process runs, in its label",
-            labels=["version"],
+            "Always 1: the greeter version this process runs and the project it runs, in its labels",
+            labels=["version", "greeter_instance"],
         )
-        build.add_metric([__version__], 1)
+        build.add_metric([__version__, self._stats.instance], 1)
         yield build
         s = self._stats
         yield GaugeMetricFamily(

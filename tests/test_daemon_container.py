@@ -148,4 +148,5 @@ def test_the_version_is_in_the_started_line_and_in_build_info(make_project: Make
         _, metrics = http(daemon.url("/metrics"))
         assert daemon.stop() == 0
     assert started["version"] == __version__
-    assert f'greeter_build_info{{version="{__version__}"}} 1.0' in metrics.splitlines()
+    build = f'greeter_build_info{{greeter_instance="{config.parent.name}",version="{__version__}"}} 1.0'
+    assert build in metrics.splitlines()

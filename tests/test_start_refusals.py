@@ -151,8 +151,8 @@ def test_http_port_in_use_is_one_cannot_start_line_and_exit_75(make_project: Mak
         port = taken.getsockname()[1]
         fatal = cannot_start(run_once(config, "--listen", f"127.0.0.1:{port}"), 75)
     assert fatal["error"] == (
-        f"cannot listen on 127.0.0.1:{port} (--listen): the port is already in use "
-        "(another greeter may still be stopping)"
+        f"cannot listen on 127.0.0.1:{port} (--listen): the port is already in use, and its holder did not"
+        " answer within 2 s (another greeter may still be stopping)"
     )
 
 
