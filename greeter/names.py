@@ -397,19 +397,30 @@ def _married(word: str) -> bool:
     return len(word) > len(_MARRIED) + 2 and word.endswith(_MARRIED) and word[0].isupper()
 
 
+#: The languages whose own first names say a cell is surname first (:func:`_own_names_after_surname`).
+_OWN_NAMES_DECIDE = frozenset({"de"})
+
+
 def _own_names_after_surname(words: list[str], locale: str | None) -> bool:
     """Whether a cell of a contact whose language writes first names first is a surname, then first names.
 
     Every word after the first is a common first name of the contact's own
-    language ("Huber Thomas", "Müller Hans Peter" of a German client, "Smith
-    John" of an English one) and the first is a first name in no list: the
-    documented promise that a known first name second is read surname first,
-    kept for the names of the language itself (:func:`greeter.given_names.is_own_first_name`),
-    not only for Russian ones. Read so, with the row's warning saying so.
+    language ("Huber Thomas", "Müller Hans Peter" of a German client) and the
+    first is a first name in no list: the documented promise that a known first
+    name second is read surname first, kept for the names of the language itself
+    (:func:`greeter.given_names.is_own_first_name`), not only for Russian ones.
+    Read so, with the row's warning saying so.
+
+    German only (:data:`_OWN_NAMES_DECIDE`): English surnames are first names as often
+    as not (Thomas, James, John, Grace), and English first names are far more than any
+    list holds, so "Brooke Thomas", "Elton John" and "Kelly Grace" were read as Mr Thomas,
+    Mr John and Ms Grace — written first name first, as English CRMs write them.
     """
     from greeter.given_names import is_listed_first_name, is_own_first_name
 
     language = _language(locale)
+    if language not in _OWN_NAMES_DECIDE:
+        return False
     if not all(is_own_first_name(word, language) for word in words[1:]):
         return False
     return not is_listed_first_name(words[0])

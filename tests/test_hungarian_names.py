@@ -120,6 +120,27 @@ def test_a_split_the_words_cannot_settle_is_said_not_guessed_silently() -> None:
     assert reading.doubt == "neither 'Ürmös' nor 'Ilkó' is a known given name"
 
 
+@pytest.mark.parametrize(
+    ("full", "first", "last"),
+    [
+        ("Brooke Thomas", "Brooke", "Thomas"),
+        ("Elton John", "Elton", "John"),
+        ("Spencer Thomas", "Spencer", "Thomas"),
+        ("Kelly Grace", "Kelly", "Grace"),
+        ("Sidney James", "Sidney", "James"),
+        ("Paul Simon", "Paul", "Simon"),
+    ],
+)
+def test_an_english_client_s_name_is_read_as_written_though_the_surname_is_a_first_name(
+    full: str, first: str, last: str
+) -> None:
+    """English surnames are first names as often as not: "Brooke Thomas" is Ms Brooke Thomas, not
+    Mr Thomas Brooke (a QA re-test found her greeted «Dear Thomas,»)."""
+    reading = read_full_name(full, "en")
+    assert reading.parts == (last, first, "")
+    assert reading.order != "last name, first name"
+
+
 def test_a_german_client_written_surname_first_is_read_so_with_a_warning() -> None:
     """docs/contacts.md: a known first name second is read surname first — for the language's own names too."""
     for full, last, first in [
