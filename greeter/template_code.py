@@ -44,7 +44,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 from greeter.cache_dir import write_cache_file
 
-__all__ = ["TemplateCode", "generator_digest"]
+__all__ = ["TemplateCode", "generator_digest", "private_folder"]
 
 #: The folder under the user's cache folder (greeter.cache_dir) where compiled templates go.
 FOLDER = "templates"
@@ -103,18 +103,28 @@ class TemplateCode(BytecodeCache):
         if generator_digest() is None:
             self._usable = False
             return False
-        try:
-            if create:
-                self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            info = os.stat(self._folder)
-        except OSError:
-            if not create:
-                return False  # not made yet: asked again when the first template is stored
-            self._usable = False
-            return False
-        self._usable = (
-            stat.S_ISDIR(info.st_mode)
-            and info.st_uid == os.geteuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-        )
-        return self._usable
+        usable = private_folder(self._folder, create=create)
+        if usable is None:
+            return False  # not made yet: asked again when the first template is stored
+        self._usable = usable
+        return usable
+
+
+def private_folder(folder: Path, *, create: bool) -> bool | None:
+    """Whether ``folder`` is this user's and nobody else may write to it (made first if ``create``).
+
+    None: it does not exist and was not to be made (it may be, later). Shared by the caches
+    kept in it (:class:`TemplateCode`, :mod:`greeter.template_shape_cache`): what another
+    user could write there is never read back.
+    """
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return False if create else None
+    return (
+        stat.S_ISDIR(info.st_mode)
+        and info.st_uid == os.geteuid()
+        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )

@@ -35,6 +35,7 @@ from greeter.template_shape import (
     unknown_imports,
     unrendered_blocks,
 )
+from greeter.template_shape_cache import ShapeCache
 from greeter.template_snapshot import SUFFIX, SnapshotLoader, TemplateFiles
 
 __all__ = ["TemplateSet", "Variant"]
@@ -64,7 +65,9 @@ class TemplateSet:
     Resolved templates are cached per (template name, locale); a template that
     fails to resolve is cached as its error, so a broken file is not re-parsed
     for every contact. With ``code_cache`` (a folder) compiled templates are
-    also kept on disk for the next process (:mod:`greeter.template_code`).
+    also kept on disk for the next process (:mod:`greeter.template_code`), and
+    beside them each file's shape (:mod:`greeter.template_shape_cache`), so that
+    a warm process neither parses nor compiles.
     """
 
     def __init__(
@@ -78,6 +81,7 @@ class TemplateSet:
         html_code = TemplateCode(code_cache, "html") if code_cache is not None else None
         self._plain = make_environment(self._loader, html=False, code=plain_code)
         self._html = make_environment(self._loader, html=True, code=html_code)
+        self._shape_cache = ShapeCache(code_cache, self._plain) if code_cache is not None else None
         self._variants: dict[tuple[str, str], Variant | TemplateLoadError] = {}
         self._shapes: dict[str, Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
@@ -236,10 +240,21 @@ class TemplateSet:
         return names
 
     def _shape(self, file: str) -> Shape:
+        """``file``'s shape: from memory, from the shape cache (not parsed), or parsed and stored.
+
+        A file that does not parse is never stored (:mod:`greeter.template_shape_cache`),
+        so its error is found and worded by the parse every time.
+        """
         shape = self._shapes.get(file)
         if shape is None:
             try:
                 source, filename, _ = self._loader.get_source(self._plain, file)
+                cache = self._shape_cache
+                key = cache.key(source) if cache is not None else None
+                shape = cache.load(key) if cache is not None and key is not None else None
+                if shape is not None:  # compiled from the code cache, or from its source
+                    self._shapes[file] = shape
+                    return shape
                 ast = self._plain.parse(source, file, filename)
                 self._loader.parsed[(self._plain, file)] = ast  # compiled from it (see SnapshotLoader)
             except TemplateNotFound:
@@ -251,6 +266,8 @@ class TemplateSet:
             except UnicodeDecodeError as exc:
                 raise self._not_utf8(file, exc) from None
             shape = self._shapes[file] = shape_of(ast)
+            if cache is not None and key is not None:
+                cache.store(key, shape)
         return shape
 
     @staticmethod
