@@ -307,8 +307,10 @@ def test_contacts_whose_locale_has_no_file_are_told_they_get_the_default_letter(
     assert [str(p) for p in warnings] == [
         f"{config}:{place}: occasions.0.template: warning: {message}"
         for message in (
-            "1 contact(s) with locale 'fr' get birthday.j2 (ru): there is no birthday.fr.j2" + FIX.format("fr"),
-            "1 contact(s) with locale 'lv_LV' get birthday.j2 (ru): there is no birthday.lv.j2" + FIX.format("lv"),
+            "1 contact(s) with locale 'fr' get birthday.j2 (ru): there is no birthday.fr.j2"
+            + FIX.format("fr"),
+            "1 contact(s) with locale 'lv_LV' get birthday.j2 (ru): there is no birthday.lv.j2"
+            + FIX.format("lv"),
         )
     ]
     problems = [str(p) for p in run_check(config, NOW).problems if "with locale" in p.message]
