@@ -108,6 +108,9 @@ def test_check_names_the_setting_and_is_quiet_once_it_is_set(make_project: MakeP
     ]
     config = make_project([in_locale("l1", "lt")], defaults={"fallback_locales": {"lt": "en"}})
     assert not [p for p in run_check(config, NOW).problems if "'lt'" in p.message or "fallback" in p.message]
+    # lt → ru, the default letters' language: the Russian letter is what the team asked for
+    config = make_project([in_locale("l1", "lt")], defaults={"fallback_locales": {"lt": "ru"}})
+    assert not [p for p in run_check(config, NOW).problems if "'lt'" in p.message or "fallback" in p.message]
 
 
 def test_check_warns_of_a_fallback_to_a_language_without_letters(make_project: MakeProject) -> None:
