@@ -273,9 +273,15 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
 
             words = language_name(written.language) if written.language else "another script"
             taken = f"{language}, though written in {words}: see its problem"
+        # A file misnamed, or a country code read as a language, is the fix; else the setting is one.
+        hint = meant or _meant(folder, template, lang)
+        fix = _fallback_fix(reach.settings, folder, template, lang)
+        if fix is None:
+            continue  # defaults.fallback_locales asks for the default letter: it is not a fallback
+        fix = "" if hint else fix
         message = (
             f"{count} contact(s) with locale {which} get {template}{SUFFIX} ({taken}): "
-            f"there is no {wanted}{meant or _meant(folder, template, lang)}"
+            f"there is no {wanted}{hint}{fix}"
         )
         use = first_use[template]
         line, col = locate(config_file, ("occasions", use, "template"))
@@ -283,6 +289,35 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
             Problem(str(config_file), f"occasions.{use}.template", message, line, col, severity="warning")
         )
     return problems
+
+
+def _fallback_fix(settings: Settings, folder: Path, template: str, language: str) -> str | None:
+    """The other fix of a fallback warning: ``defaults.fallback_locales``, to a language the template has.
+
+    A Lithuanian client sent the Russian letter is a risk a marketer may rather
+    take in English: ``; add it, or write them in en: defaults.fallback_locales: {lt: en}``
+    (English if the template has it, else its first language). Where the setting
+    already names a language the template has no file of, that is said instead;
+    where it names the default letters' language (``{lt: ru}``), ``None``: nothing to warn of.
+    """
+    said = {
+        normalize_locale(k, k).split("_")[0]: normalize_locale(v, v).split("_")[0]
+        for k, v in settings.defaults.fallback_locales.items()
+    }
+    own = {
+        normalize_locale(path.name[len(template) + 1 : -len(SUFFIX)], "").split("_")[0]
+        for path in folder.glob(f"{template}.*{SUFFIX}")
+    } - {"", language}
+    target = said.get(language)
+    if target is not None and target == settings.defaults.locale.replace("-", "_").split("_")[0]:
+        return None
+    if target is not None:
+        missing = f"{template}.{target}{SUFFIX}"
+        return f"; defaults.fallback_locales sends {language} to {target}, which has no {missing}"
+    if not own:
+        return ""
+    target = "en" if "en" in own else sorted(own)[0]
+    return f"; add it, or write them in {target}: defaults.fallback_locales: {{{language}: {target}}}"
 
 
 def _letter_written(default: str, language: str) -> str:

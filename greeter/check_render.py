@@ -16,18 +16,21 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from greeter.config import Settings
 from greeter.config_contacts import Columns
 from greeter.contacts import Contact, academic_titles
 from greeter.errors import Problem, TemplateError, TemplateLoadError, UnsafeHeaderError
 from greeter.i18n import normalize_locale
+
+if TYPE_CHECKING:
+    from greeter.audience import AudienceRule
 from greeter.names import gender_of
 from greeter.plan_types import PlanItem, Rendered
 from greeter.render import Renderer
@@ -264,6 +267,53 @@ def missing_templates_dir(settings: Settings, config_file: Path) -> Problem | No
     line, col = locate(config_file, ("templates_dir",))
     message = f"templates_dir {str(written)!r} {what}{hint}"
     return Problem(str(config_file), "templates_dir", message, line, col)
+
+
+def defaultless(settings: Settings, renderer: Renderer) -> list[str]:
+    """The templates no letter is written from the unsuffixed default file of: none is required.
+
+    Each occasion using one lists ``audience.locales``, and each of those has a
+    file of its own (``imieniny.pl.j2``) or falls back (``defaults.fallback_locales``)
+    to a language that has one: a client outside them is outside the audience,
+    so "add imieniny.j2, the letter for ru" asked for a letter nobody can get.
+    """
+    from greeter.i18n import locale_chain, script_of
+
+    uses: dict[str, list[tuple[str, ...] | None]] = {}
+    for occ in settings.occasions:
+        said = occ.audience.locales
+        # hu_HU takes in a plain `hu` client too (keys_for: same language and script): each such
+        # shorter locale must be served as well.
+        reached = None
+        if said is not None:
+            canonical = [normalize_locale(locale, locale) for locale in said]
+            reached = tuple(p for c in canonical for p in locale_chain(c) if script_of(p) == script_of(c))
+        uses.setdefault(occ.template, []).append(reached)
+    return [
+        name
+        for name, audiences in uses.items()
+        if all(
+            locales is not None and all(renderer.serves(name, locale) for locale in locales)
+            for locales in audiences
+        )
+    ]
+
+
+def locale_only(settings: Settings, defaultless: Collection[str]) -> dict[int, AudienceRule]:
+    """By occasion index, the ``audience.locales`` rule of each occasion of a ``defaultless`` template.
+
+    ``check`` and the daemon's start-up render try every occasion's letter for
+    every contact: a client outside those locales would fail for want of the
+    default file, for a letter the planner never gives them.
+    """
+    from greeter.audience import AudienceRule
+    from greeter.config import Audience
+
+    return {
+        i: AudienceRule.of(Audience(locales=occ.audience.locales), default_locale=settings.defaults.locale)
+        for i, occ in enumerate(settings.occasions)
+        if occ.template in defaultless
+    }
 
 
 def locate_missing(

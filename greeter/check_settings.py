@@ -116,3 +116,45 @@ def taken_http_port(settings: Settings, config_file: Path) -> list[Problem]:
     line, col = locate(config_file, ("http", "port"))
     message = f"{http.host}:{http.port}: {why}; greeter run cannot listen there while it is held"
     return [Problem(str(config_file), "http.port", message, line, col, severity="warning")]
+
+
+def unserved_fallbacks(settings: Settings, files: dict[str, list[Path]], config_file: Path) -> list[Problem]:
+    """A warning at each ``defaults.fallback_locales`` pair whose language no template has a file of.
+
+    ``{lt: en}`` with no ``*.en.j2`` sends the Lithuanian clients the default
+    (``defaults.locale``) letter as before: the setting reads as a fix and is
+    none. ``files``: each occasion template's files, as the renderer lists them.
+    A target in the default letters' language is served by the unsuffixed file.
+    """
+    from greeter.config_loader import locate
+    from greeter.i18n import normalize_locale
+    from greeter.template_snapshot import SUFFIX
+
+    default = normalize_locale(settings.defaults.locale, settings.defaults.locale).split("_")[0]
+    languages = {
+        normalize_locale(path.name[len(name) + 1 : -len(SUFFIX)], "").split("_")[0]
+        for name, paths in files.items()
+        for path in paths
+    }
+    problems: list[Problem] = []
+    for locale, target in settings.defaults.fallback_locales.items():
+        language = normalize_locale(target, target).split("_")[0]
+        if language == default or language in languages:
+            continue
+        wanted = ", ".join(f"{name}.{language}{SUFFIX}" for name in files)
+        message = (
+            f"{locale}: {target} has no letter of its own ({wanted} missing): its clients get the "
+            f"default letter ({default}); add those files, or name a language that has them"
+        )
+        line, col = locate(config_file, ("defaults", "fallback_locales", locale))
+        problems.append(
+            Problem(
+                str(config_file),
+                f"defaults.fallback_locales.{locale}",
+                message,
+                line,
+                col,
+                severity="warning",
+            )
+        )
+    return problems

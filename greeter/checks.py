@@ -51,8 +51,10 @@ from greeter.check_render import (
     PlainLetter,
     add_locale,
     data_markup_problem,
+    defaultless,
     header_problem,
     letter_shape,
+    locale_only,
     locate_missing,
     markup_in_data,
     markup_in_text,
@@ -76,6 +78,7 @@ from greeter.check_settings import (
     check_occasion_calendars,
     full_name_overlap,
     taken_http_port,
+    unserved_fallbacks,
 )
 from greeter.check_titles import TitleReach
 from greeter.check_window import ineffective_friday_cutoff, other_weeks_note
@@ -176,11 +179,13 @@ def run_check(
     renderer = Renderer.of(settings)
     names = list(dict.fromkeys(o.template for o in settings.occasions))
     no_folder = missing_templates_dir(settings, config_file)
+    unneeded: list[str] = []
     if no_folder is not None:  # one problem at the setting, not "template missing" per occasion
         template_problems = [no_folder]
         broken = set()
     else:
-        checked = renderer.check(names)
+        unneeded = defaultless(settings, renderer)
+        checked = renderer.check(names, unneeded)
         broken = {p.file for p in checked if p.severity == "error"}
         template_problems = locate_missing(checked, settings, config_file, renderer)
     report.problems.extend(template_problems)
@@ -195,6 +200,8 @@ def run_check(
         )
         files = [path for name in names for path in renderer.template_files(name)]
         report.problems.extend(sender_locale_problems(settings, files, config_file, misread))
+        served = {name: renderer.template_files(name) for name in names}
+        report.problems.extend(unserved_fallbacks(settings, served, config_file))
         report.problems.extend(unused_template_problems(settings, renderer))
         report.problems.extend(eaten_break_problems(Path(settings.templates_dir)))
         report.problems.extend(template_content_problems(settings, renderer))
@@ -230,6 +237,9 @@ def run_check(
         dated = {}
     real_days = next_days(fixed_days(settings, today, today + timedelta(days=366), dated))
     reach = Reach(settings, misread=misread, own_salutation=own_salutation(renderer))
+    # Occasions of a template without a default file (none is needed): their letters reach only
+    # audience.locales, and a client outside them would fail to render a letter they never get.
+    own_locales = locale_only(settings, unneeded)
     titles = TitleReach(settings)
     field_rules = [
         (occ.field, occ.max_years, occ.min_years) for occ in settings.occasions if occ.field is not None
@@ -259,7 +269,9 @@ def run_check(
             # Its letters' shape (check_render.letter_shape): one render per occasion and shape
             # tells every contact of it; None (or --all): its own letters are rendered.
             shape = None if every else letter_shape(contact, settings.defaults.locale)
-            for occ in settings.occasions:
+            for i, occ in enumerate(settings.occasions):
+                if i in own_locales and not own_locales[i].admits(contact, None):
+                    continue  # outside audience.locales: no letter, and no default file to write one
                 # A date without a year is greeted without an anniversary number: rendered so here too.
                 years = 1 if occ.field is not None and not is_yearless(contact.dates.get(occ.field)) else None
                 hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)

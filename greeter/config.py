@@ -222,6 +222,29 @@ class Defaults(_Model):
     timezone: TimeZoneName = "Europe/Moscow"
     locale: str = Field(default="ru", pattern=LOCALE)
     country: str = Field(default="RU", pattern=COUNTRY, description="Public-holiday calendar")
+    #: A locale without templates of its own → the language its letters are written in instead
+    #: (``{cs: en, lt: en}``); unlisted, it gets ``locale``'s letter (the unsuffixed file).
+    fallback_locales: dict[str, str] = Field(
+        default_factory=dict, description="Language of the letters of a locale without its own templates"
+    )
+
+    @field_validator("fallback_locales")
+    @classmethod
+    def _known_fallbacks(cls, v: dict[str, str]) -> dict[str, str]:
+        """Both sides of each pair must be locales Babel knows, and differ in language.
+
+        A typo (``lit: en``) would otherwise fall back to nothing, silently: the
+        Lithuanian clients got the Russian letter as before.
+        """
+        from greeter.i18n import normalize_locale
+
+        for locale, target in v.items():
+            for said in (locale, target):
+                if not isinstance(said, str) or not normalize_locale(said, ""):
+                    raise ValueError(f"{said!r} is not a language code Babel knows — e.g. {{cs: en, lt: en}}")
+            if normalize_locale(locale, "").split("_")[0] == normalize_locale(target, "").split("_")[0]:
+                raise ValueError(f"{locale}: {target} falls back to its own language: remove it")
+        return v
 
     @field_validator("locale")
     @classmethod

@@ -13,6 +13,7 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
+from greeter.check_render import defaultless, locale_only
 from greeter.checks import render_problems
 from greeter.config import Http, Settings
 from greeter.db_url import redact
@@ -39,7 +40,9 @@ def load_valid_inputs(config_file: Path, today: date) -> Inputs:
     """
     inputs = load_inputs(config_file, today=today)
     settings = inputs.settings
-    problems = inputs.renderer().check(list(dict.fromkeys(o.template for o in settings.occasions)))
+    renderer = inputs.renderer()
+    names = list(dict.fromkeys(o.template for o in settings.occasions))
+    problems = renderer.check(names, defaultless(settings, renderer))
     errors = [p for p in problems if p.severity == "error"] + missing_secrets(settings, config_file)
     if not errors:
         errors = inputs.calendar_errors(today) or template_smoke(inputs, today)
@@ -64,9 +67,12 @@ def template_smoke(inputs: Inputs, today: date, contacts: int = SMOKE_CONTACTS) 
     settings = inputs.settings
     renderer = inputs.renderer()
     failures: dict[tuple[str, int | None, str], list[str]] = {}
+    own_locales = locale_only(settings, defaultless(settings, renderer))
     try:
         for contact in islice(inputs.contacts(inputs.new_report()), contacts):
-            for occ in settings.occasions:
+            for i, occ in enumerate(settings.occasions):
+                if i in own_locales and not own_locales[i].admits(contact, None):
+                    continue  # outside audience.locales: the planner gives them no such letter
                 years = 1 if occ.field is not None else None
                 hit = Hit(contact, occ.name, today, years, occ.priority, occ.template)
                 try:

@@ -289,10 +289,11 @@ class Renderer:
         default_country: str | None = None,
         unsubscribe: Unsubscribe | None = None,
         unsubscribe_secret: bytes | None = None,
+        fallback_locales: Mapping[str, str] | None = None,
     ) -> None:
         #: ``defaults.country``: where a contact without a country is (an English letter's dates).
         self._default_country = default_country
-        self._templates = TemplateSet(templates_dir, files, default_locale, code_cache)
+        self._templates = TemplateSet(templates_dir, files, default_locale, code_cache, fallback_locales)
         self._titles = dict(titles or {})
         #: Occasions with a ``title_by_locale``: their title depends on the letter's language.
         self._localized = {o.name: o for o in localized if o.title_by_locale}
@@ -338,6 +339,7 @@ class Renderer:
             default_country=settings.defaults.country,
             unsubscribe=settings.unsubscribe,
             unsubscribe_secret=secret,
+            fallback_locales=settings.defaults.fallback_locales,
         )
         renderer.unsigned = unsigned
         return renderer
@@ -583,9 +585,13 @@ class Renderer:
         """The files of one template that exist, default first: :meth:`TemplateSet.template_files`."""
         return self._templates.template_files(name)
 
-    def check(self, names: Iterable[str]) -> list[Problem]:
+    def check(self, names: Iterable[str], defaultless: Iterable[str] = ()) -> list[Problem]:
         """What is wrong with the named templates and what they use: :meth:`TemplateSet.check`."""
-        return self._templates.check(names)
+        return self._templates.check(names, defaultless)
+
+    def serves(self, name: str, locale: str) -> bool:
+        """Whether ``name`` has a file for ``locale`` or its fallback: :meth:`TemplateSet.serves`."""
+        return self._templates.serves(name, locale)
 
 
 def _unsubscribe_secret(settings: Unsubscribe) -> tuple[bytes | None, Problem | None]:

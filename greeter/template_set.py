@@ -71,9 +71,18 @@ class TemplateSet:
     """
 
     def __init__(
-        self, folder: Path, files: TemplateFiles | None, default_locale: str, code_cache: Path | None
+        self,
+        folder: Path,
+        files: TemplateFiles | None,
+        default_locale: str,
+        code_cache: Path | None,
+        fallbacks: Mapping[str, str] | None = None,
     ) -> None:
         self._dir = Path(folder)
+        #: ``defaults.fallback_locales``, both sides canonical: whose letters another language's file writes.
+        self._fallbacks = {
+            normalize_locale(k, k): normalize_locale(v, v) for k, v in (fallbacks or {}).items()
+        }
         self._snapshot = files if files is not None else TemplateFiles.read(self._dir)
         self._default_locale = default_locale
         self._loader = SnapshotLoader(self._snapshot)
@@ -187,7 +196,29 @@ class TemplateSet:
             self._files[name] = found
         return found
 
-    def _load_variant(self, name: str, locale: str) -> Variant:
+    def fallback_of(self, locale: str) -> str | None:
+        """The locale ``defaults.fallback_locales`` writes ``locale``'s letters in, if it lists one.
+
+        The most specific key of ``locale``'s chain wins (``lt_LT`` before ``lt``).
+        """
+        return next((self._fallbacks[loc] for loc in locale_chain(locale) if loc in self._fallbacks), None)
+
+    def serves(self, name: str, locale: str) -> bool:
+        """Whether a letter of ``name`` in ``locale`` has a file of its own language, or of its fallback's.
+
+        ``False`` where it would be written from the unsuffixed default file.
+        """
+        variants = self._variant_files(name)
+        seen: set[str] = set()
+        current: str | None = normalize_locale(locale, locale)
+        while current is not None and current not in seen:
+            seen.add(current)
+            if any(loc in variants for loc in locale_chain(current)):
+                return True
+            current = kindred_locale(current) or self.fallback_of(current)
+        return False
+
+    def _load_variant(self, name: str, locale: str, fallback: bool = True) -> Variant:
         if not _NAME.match(name):
             raise TemplateLoadError(
                 name, None, "not a template name (letters, digits, '_' and '-'; no '_' first)"
@@ -196,7 +227,9 @@ class TemplateSet:
         chain = locale_chain(locale)
         file = next((variants[loc] for loc in chain if loc in variants), None)
         if file is None and (kindred := kindred_locale(locale)) is not None:
-            return self._load_variant(name, kindred)  # bs, hr: the Serbian letter, in Latin script
+            return self._load_variant(name, kindred, fallback)  # bs, hr: the Serbian letter, in Latin script
+        if file is None and fallback and (target := self.fallback_of(locale)) is not None:
+            return self._load_variant(name, target, False)  # defaults.fallback_locales: cs → en, one step
         if file is None:
             file = f"{name}{SUFFIX}"
             if file not in self._snapshot:
@@ -388,22 +421,25 @@ class TemplateSet:
             and _LOCALE_PART.match(file[len(name) + 1 : -len(SUFFIX)])
         )
 
-    def check(self, names: Iterable[str]) -> list[Problem]:
+    def check(self, names: Iterable[str], defaultless: Iterable[str] = ()) -> list[Problem]:
         """Compile every variant of every named template, and what they extend, include and import.
 
         Reports (kind ``"template"``): a missing default file, syntax errors
         with file and line, content outside blocks, a missing subject/text
         block, references to missing templates, and (as warnings) locale
         variants no contact can ever select. Compiling here also warms the
-        cache for the renders that follow.
+        cache for the renders that follow. ``defaultless``: templates whose
+        occasions' ``audience.locales`` each have a file (:meth:`serves`), so no
+        letter is ever written from a default file: none is required.
         """
         problems: list[Problem] = []
+        optional = set(defaultless)
         for name in dict.fromkeys(names):
             if not _NAME.match(name):
                 problems.append(_problem(name, None, "not a template name (letters, digits, '_' and '-')"))
                 continue
             files = self.template_files(name)
-            if not any(path.name == f"{name}{SUFFIX}" for path in files):
+            if name not in optional and not any(path.name == f"{name}{SUFFIX}" for path in files):
                 problems.append(
                     _problem(
                         f"{name}{SUFFIX}",

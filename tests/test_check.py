@@ -278,6 +278,10 @@ def test_an_unreadable_dkim_key_is_an_error_as_for_send_and_run(
     )
 
 
+#: The other fix a fallback warning names: the language to write them in (defaults.fallback_locales).
+FIX = "; add it, or write them in en: defaults.fallback_locales: {{{0}: en}}"
+
+
 def in_locale(cid: str, locale: str, **kw: str) -> str:
     return contact_row(cid, f"{cid}@example.com", birthday="07.01.1960", **kw).replace(";ru;", f";{locale};")
 
@@ -303,14 +307,16 @@ def test_contacts_whose_locale_has_no_file_are_told_they_get_the_default_letter(
     assert [str(p) for p in warnings] == [
         f"{config}:{place}: occasions.0.template: warning: {message}"
         for message in (
-            "1 contact(s) with locale 'fr' get birthday.j2 (ru): there is no birthday.fr.j2",
-            "1 contact(s) with locale 'lv_LV' get birthday.j2 (ru): there is no birthday.lv.j2",
+            "1 contact(s) with locale 'fr' get birthday.j2 (ru): there is no birthday.fr.j2"
+            + FIX.format("fr"),
+            "1 contact(s) with locale 'lv_LV' get birthday.j2 (ru): there is no birthday.lv.j2"
+            + FIX.format("lv"),
         )
     ]
     problems = [str(p) for p in run_check(config, NOW).problems if "with locale" in p.message]
     # the holiday template is used by two occasions: once, and only for whom they reach (23feb, 8mar tags)
     assert [p.split(": warning: ")[1] for p in problems if "holiday.j2" in p] == [
-        "1 contact(s) with locale 'fr' get holiday.j2 (ru): there is no holiday.fr.j2"
+        "1 contact(s) with locale 'fr' get holiday.j2 (ru): there is no holiday.fr.j2" + FIX.format("fr")
     ]
     (config.parent / "templates" / "birthday.fr.j2").write_bytes(
         (config.parent / "templates" / "birthday.en.j2").read_bytes()
@@ -329,7 +335,7 @@ def test_a_country_code_read_as_another_language_is_told_what_was_meant(make_pro
         "1 contact(s) with locale 'ee' get birthday.j2 (ru): there is no birthday.ee.j2 "
         "('ee' is Ewe; if Estonia (EE) was meant, its language is et)",
         # Swedish is Swedish: no word about El Salvador (SV), whose language has no file here
-        "1 contact(s) with locale 'sv' get birthday.j2 (ru): there is no birthday.sv.j2",
+        "1 contact(s) with locale 'sv' get birthday.j2 (ru): there is no birthday.sv.j2" + FIX.format("sv"),
     ]
 
 

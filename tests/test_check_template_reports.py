@@ -163,7 +163,8 @@ def test_a_misnamed_template_file_is_named_and_a_file_nothing_uses_is_reported(
     assert [s.split(": warning: ", 1)[1] for s in french] == [
         "2 contact(s) with locale 'fr' or 'fr_CA' get birthday.j2 (ru): there is no birthday.fr.j2, "
         "did you mean 'brithday.fr.j2'?",
-        "2 contact(s) with locale 'fr' or 'fr_CA' get new_year.j2 (ru): there is no new_year.fr.j2",
+        "2 contact(s) with locale 'fr' or 'fr_CA' get new_year.j2 (ru): there is no new_year.fr.j2; "
+        "add it, or write them in en: defaults.fallback_locales: {fr: en}",
     ]
 
     # A name computed at render time may reach any partial: only the stray letter-like files are sure.

@@ -120,7 +120,7 @@ def test_the_estonian_crms_genders_are_read_and_its_letters_are_said_in_english(
     assert problems == [
         "row 2: Sugu: 'N' is not a gender value (м/ж, M/F, male/female, мужской/женский, mees/naine, férfi/nő,"
         " männlich/weiblich, muški/ženski, Mr/Mrs, Herr/Frau…); guessed from the name: map it with"
-        " contacts.gender_values, e.g. {N: female}"
+        " contacts.gender_values, e.g. {N: male or female}"
     ]
     result, report = check_json(config)
     assert report["row_problems"] == {"is not a gender value": 1}, result.output

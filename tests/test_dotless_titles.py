@@ -134,4 +134,4 @@ def test_no_warning_suggests_mapping_a_title_to_a_gender(cell: str) -> None:
 
     said = unknown_gender_warning(cell)
     assert said.endswith("map it with contacts.gender_values"), said
-    assert unknown_gender_warning("N").endswith("e.g. {N: female}")  # a CRM's code for a gender
+    assert unknown_gender_warning("N").endswith("e.g. {N: male or female}")  # a CRM's code for a gender

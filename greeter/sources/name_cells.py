@@ -82,7 +82,9 @@ PERSON_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name")
 #: from the name. A title after the form of address («Frau Dr.», «Herr Mag.») does not hide it, and
 #: is the contact's title too (:func:`gender_word`, :func:`gender_titles`).
 #: And the whole words of the languages greeter writes letters in, which say one gender in any
-#: language: Estonian mees/naine, Hungarian férfi/nő, German männlich/weiblich. Not their letters:
+#: language: Estonian mees/naine, Hungarian férfi/nő, German männlich/weiblich, Polish
+#: mężczyzna/kobieta and Czech muž/žena; and Polish and Czech forms of address, pan/pani (paní).
+#: Polish K (kobieta) too: no language's K is a man, and its M is everyone's. Not their letters:
 #: Estonian's M/N and Hungarian's F/N (F is férfi, *male*) contradict English's F and each other, so a
 #: CRM that writes them says what they mean in ``contacts.gender_values`` (:func:`gender_word`).
 GENDERS = {
@@ -90,6 +92,7 @@ GENDERS = {
         ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
          "m", "male", "man", "muški", "muško", "muski", "musko",
          "mees", "férfi", "ferfi", "männlich", "maennlich", "mannlich", "männl",
+         "mężczyzna", "mezczyzna", "pan", "muž", "muz",
          "г-н", "г", "господин", "mr", "herr", "herrn", "hr", "monsieur", "m", "sr", "señor",
          "gospodin", "g-din", "gdin", "г-дин", "гдин"),
         Gender.MALE,
@@ -98,6 +101,7 @@ GENDERS = {
         ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
          "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko",
          "naine", "nő", "weiblich", "weibl",
+         "kobieta", "k", "pani", "paní", "žena", "zena",
          "г-жа", "госпожа", "mrs", "ms", "miss", "frau", "fr", "madame", "mme", "mademoiselle", "mlle",
          "sra", "señora",
          "gospođa", "gospodja", "gđa", "g-đa", "gospođica", "gospodjica", "gđica",
@@ -215,11 +219,14 @@ def unknown_gender_warning(text: str) -> str:
     whatever the value (``row_problems``' key in ``check --json``); a short
     value is the example's key, a long one is no gender to map, and nor is
     a title's abbreviation greeter does not read as one («Mag», «Ing»
-    without their dot): a title says no gender.
+    without their dot): a title says no gender. The example names no gender
+    of its own: «{Pan: female}» was taken for advice.
     """
     cell = text.strip()
     plain = _PLAIN_KEY.fullmatch(cell) and gender_key(cell) not in _NO_GENDER_KEYS
-    example = f", e.g. {{{cell}: female}}" if plain else ""
+    # Which gender the CRM's code is, only its user knows: an example naming one was copied as it
+    # stood («Pan», Mr, mapped to female). "male or female" is refused at its line if copied.
+    example = f", e.g. {{{cell}: male or female}}" if plain else ""
     return (
         f"{quoted(text)} is not a gender value ({_ACCEPTED}); guessed from the name:"
         f" map it with contacts.gender_values{example}"
