@@ -14,6 +14,7 @@ from datetime import date, datetime
 from greeter.errors import ConfigError
 from greeter.journal import open_journal
 from greeter.journal_store import JournalKey
+from greeter.own_journal import refuse_other_project
 from greeter.planner import drafts
 from greeter.render import Renderer
 from greeter.review import Envelope, content_hash
@@ -83,7 +84,7 @@ def approve_range(
     is counted in :attr:`ApproveResult.unreviewed`.
     """
     settings = inputs.settings
-    journal = open_journal(settings.storage.url, now=now)
+    journal = refuse_other_project(open_journal(settings.storage.url, now=now), settings, inputs.config_file)
     result = ApproveResult()
     try:
         read_journal_state(inputs, journal, start=start, now=now)

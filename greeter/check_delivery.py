@@ -447,8 +447,9 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
         return
     if not on_real_clock(now, datetime.now(UTC)):
         return  # a rehearsal's moment is meant to differ
+    older = status.schema_version != status.latest_version  # opened as send opens it, it would be upgraded
     try:
-        journal = open_existing_journal(storage_url, now=now)
+        journal = _read_unmigrated(storage_url) if older else open_existing_journal(storage_url, now=now)
         if journal is None:
             return
         try:
@@ -456,7 +457,7 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
             problem = journal_clock_problem(now, journal.newest_change())
         finally:
             journal.close()
-    except GreeterError:
+    except (GreeterError, sqlite3.Error):
         return  # the journal's status line already says how it is
     if skew is not None:  # send and run stop at it whatever the journal holds: exit 75, as they do
         report.problems.append(Problem(status.url, "storage.url", f"send refuses it: {skew}"))
@@ -467,6 +468,20 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
     if problem is not None:  # a warning: a rehearsed copy of a project holds later times too
         message = f"send refuses it: {problem}"
         report.problems.append(Problem(status.url, "storage.url", message, severity="warning"))
+
+
+def _read_unmigrated(storage_url: str) -> JournalStore | None:
+    """A journal of an older schema, opened for reading only — never upgraded: check promises that
+    the next command but check and backup upgrades it, and an older greeter then refuses it. A
+    SQLite one is read as it is; a PostgreSQL one has no such open (None: its clock is left to send).
+    """
+    if not storage_url.startswith("sqlite"):
+        return None
+    from greeter.journal import Journal
+    from greeter.journal_schema import open_read_only, path_from_url
+
+    path = path_from_url(storage_url)
+    return Journal(open_read_only(path), path, read_only="check only reads it")
 
 
 def check_journal_project(report: CheckReport, settings: Settings, config_file: Path, now: datetime) -> None:

@@ -618,14 +618,14 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
-def _dry_run_journal(inputs: Inputs, now: datetime) -> JournalStore:
+def _dry_run_journal(inputs: Inputs, now: datetime, *, adopt: bool = False) -> JournalStore:
     """The journal a dry run reads: the real one read-only, or an empty one in memory if there
     is none yet (a rehearsal must not create the journal file as a side effect); a lost one is
     refused (:func:`greeter.runtime.existing_journal`), as the send itself would refuse it."""
     from greeter.journal import open_journal
     from greeter.runtime import existing_journal
 
-    return existing_journal(inputs, now) or open_journal("sqlite:///:memory:", now=now)
+    return existing_journal(inputs, now, adopt=adopt) or open_journal("sqlite:///:memory:", now=now)
 
 
 def _open_journal(
@@ -862,6 +862,7 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
         2026-11-30 … 2026-12-04); the next send --once sends none of them
     """
     from greeter.baseline import run_baseline
+    from greeter.own_journal import open_own_journal
     from greeter.runtime import load_inputs
 
     inputs = load_inputs(state.config, today=config_day(now))
@@ -872,7 +873,7 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
         journal = (
             _dry_run_journal(inputs, moment)
             if dry_run
-            else _open_journal(inputs.settings.storage.url, moment)
+            else open_own_journal(inputs.settings, inputs.config_file, moment)
         )
         try:
             if not dry_run:

@@ -28,6 +28,7 @@ from greeter.cli import (
     refuse_empty_now,
 )
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, GreeterError
+from greeter.own_journal import open_own_journal, refuse_other_project
 from greeter.retention import MOST_RETENTION_DAYS
 
 if TYPE_CHECKING:
@@ -159,6 +160,8 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     moment = datetime.now(UTC)
     day = moment.date()  # the erasure's, as a kept entry's reason records it (UTC, as its "since")
     journal = _erasure_journal(settings.storage.url, moment, dry_run=dry_run)
+    if journal is not None:
+        refuse_other_project(journal, settings, inputs.config_file)
     refused = failed = 0
     erased = False
     try:
@@ -338,7 +341,7 @@ def _purged(
             ' as of a later day would delete greetings the cap and "never twice" still need'
         )
     today = moment.astimezone(ZoneInfo(settings.defaults.timezone)).date()
-    journal = _open_journal(settings.storage.url, moment, readonly_ok=dry_run, existing=True)
+    journal = open_own_journal(settings, state.config, moment, readonly_ok=dry_run, existing=True)
     try:
         done = journal.purge(retention_cutoff(today, days), dry_run=dry_run)
         if not dry_run and done.greetings + done.approvals:

@@ -30,6 +30,7 @@ from greeter.cli import (
 )
 from greeter.cli_options import json_option, occasion_by_title
 from greeter.errors import EXIT_PROBLEMS, Problem
+from greeter.own_journal import open_own_journal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -511,7 +512,7 @@ def suppress(
         if unread:
             click.echo(unread, err=True)
     if intake.addresses or tally.bounces:
-        journal = _open_journal(settings.storage.url, moment)
+        journal = open_own_journal(settings, state.config, moment)
         try:
             if by_hand:
                 added, bound = journal.opt_out(by_hand, reason or "manual", moment, held)
@@ -579,7 +580,8 @@ def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ..
     if not emails and not contact_ids:
         raise click.UsageError("give at least one address or --contact ID")
     settings = load_settings(state.config, today=config_day(now))
-    journal = _open_journal(settings.storage.url, parse_now(now, settings.defaults.timezone), existing=True)
+    moment = parse_now(now, settings.defaults.timezone)
+    journal = open_own_journal(settings, state.config, moment, existing=True)
     try:
         n, problems = remove(journal, emails) if emails else (0, [])
         lifted, missing = lift_contacts(journal, contact_ids)

@@ -89,7 +89,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="The journal another config recorded as its project (its sender and contacts source both"
     " differ from this config's) is this project's: record this config's, then send. Without it"
-    " send refuses such a journal (exit 2).",
+    " send refuses such a journal (exit 2). With --dry-run: planned as if adopted, nothing recorded.",
 )
 @click.pass_obj
 @handles_errors
@@ -207,7 +207,11 @@ def send(
             print_due(letter)
 
     try:
-        journal = _dry_run_journal(inputs, moment) if dry_run else _open_journal(settings.storage.url, moment)
+        journal = (
+            _dry_run_journal(inputs, moment, adopt=adopt_journal)
+            if dry_run
+            else _open_journal(settings.storage.url, moment)
+        )
         try:
             project = project_of(settings, inputs.config_file)
             refuse_foreign(journal, settings.storage.url, project, adopt=adopt_journal)

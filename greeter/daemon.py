@@ -87,7 +87,7 @@ from greeter.clock import Clock
 from greeter.config_watch import WATCH_SECONDS, ConfigWatch, Fingerprint, fingerprint
 from greeter.cron import PlanningDuty, cron_trigger, gather_latest, next_wake, retry_gather
 from greeter.daemon_http import start_http
-from greeter.daemon_inputs import keep_restart_only, load_valid_inputs
+from greeter.daemon_inputs import keep_restart_only, load_valid_inputs, take_reloaded_project
 from greeter.daemon_runs import (
     failed_run_retry,
     halted_recipient,
@@ -370,6 +370,11 @@ class Daemon:
         seen = await self._unless_stopped(fingerprint, self.config_file, templates)
         try:
             inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today())
+            if self._journal is not None and self._inputs is not None:  # a reload: the same project's?
+                url, now = self._inputs.settings.storage.url, self.clock.now()
+                await self._unless_stopped(
+                    take_reloaded_project, self._journal, url, inputs.settings, self.config_file, now
+                )
         except GreeterError:
             self._watch_taken(seen)
             raise

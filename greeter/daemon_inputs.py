@@ -9,9 +9,10 @@ warning when a reload changes them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from greeter.check_render import defaultless, locale_only
 from greeter.checks import render_problems
@@ -22,6 +23,9 @@ from greeter.logs import get_logger
 from greeter.plan_types import Hit, PlanItem
 from greeter.runtime import Inputs, load_inputs
 from greeter.send import missing_secrets
+
+if TYPE_CHECKING:
+    from greeter.journal_store import JournalStore
 
 log = get_logger(component="daemon")
 
@@ -49,6 +53,32 @@ def load_valid_inputs(config_file: Path, today: date) -> Inputs:
     if errors:
         raise ConfigError(errors)
     return inputs
+
+
+def take_reloaded_project(
+    journal: JournalStore, url: str, settings: Settings, config_file: Path, now: datetime
+) -> None:
+    """The reloaded config's project checked against the journal in force, as a start checks it
+    (:func:`~greeter.journal_project.take_journal`); ConfigError at ``sender.email`` if it is another
+    project's. Refused at start (exit 2), the same config came in by a reload and sent into the
+    first project's journal; now the reload is refused and the config in force stays. Its own
+    changes, one at a time, are recorded as a ``send`` records them.
+    """
+    from greeter.journal_project import (
+        foreign_project,
+        foreign_project_message,
+        journal_shown,
+        project_of,
+        take_journal,
+    )
+
+    current = project_of(settings, config_file)
+    recorded = foreign_project(journal, current)
+    if recorded is not None:
+        said = foreign_project_message(journal_shown(url), recorded, current)
+        problem = f"{said}; the reload is refused, the config in force stays"
+        raise ConfigError([Problem(str(config_file), "sender.email", problem)])
+    take_journal(journal, url, current, now)
 
 
 #: Contacts whose letters a start or a reload renders (plain form), to refuse a template that fails.

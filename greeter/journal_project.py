@@ -106,9 +106,11 @@ def foreign_project_message(journal: str, recorded: Project, current: Project) -
     )
 
 
-def foreign_project_error(journal: str, recorded: Project, current: Project) -> JournalError:
-    """The refusal to send from a journal another project's config recorded (exit 2)."""
-    return JournalError(f"{foreign_project_message(journal, recorded, current)}; nothing was sent")
+def foreign_project_error(
+    journal: str, recorded: Project, current: Project, outcome: str = "nothing was sent"
+) -> JournalError:
+    """The refusal to send from (or write to) a journal another project's config recorded (exit 2)."""
+    return JournalError(f"{foreign_project_message(journal, recorded, current)}; {outcome}")
 
 
 def foreign_project(journal: JournalStore, current: Project) -> Project | None:
@@ -130,7 +132,14 @@ def journal_shown(url: str) -> str:
     return str(path_from_url(url))
 
 
-def refuse_foreign(journal: JournalStore, url: str, current: Project, *, adopt: bool = False) -> None:
+def refuse_foreign(
+    journal: JournalStore,
+    url: str,
+    current: Project,
+    *,
+    adopt: bool = False,
+    outcome: str = "nothing was sent",
+) -> None:
     """Raise :func:`foreign_project_error` when ``journal`` (``storage.url`` ``url``) is another
     project's, unless ``adopt``. Only reads: asked before the sender lock is taken, so that a
     second project's daemon is told whose journal it is rather than only that it is locked."""
@@ -138,7 +147,7 @@ def refuse_foreign(journal: JournalStore, url: str, current: Project, *, adopt: 
         return
     recorded = foreign_project(journal, current)
     if recorded is not None:
-        raise foreign_project_error(journal_shown(url), recorded, current)
+        raise foreign_project_error(journal_shown(url), recorded, current, outcome)
 
 
 def take_journal(

@@ -324,7 +324,7 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
         inputs.approvals = journal.approvals(start - timedelta(days=plan_reach(settings)))
 
 
-def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
+def existing_journal(inputs: Inputs, now: datetime, *, adopt: bool = False) -> JournalStore | None:
     """The configured journal for reading, or None when it does not exist yet.
 
     Read-only commands (preview, calendar, a dry run) must not create a journal as a
@@ -332,6 +332,7 @@ def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
     a lost one is refused as ``send`` refuses it (:func:`~greeter.journal.open_existing_journal`),
     and so is another project's (:func:`~greeter.journal_project.refuse_foreign`): planned from
     its rows, brand C's preview dropped C's letter as sent — brand A's to A's contact of that id.
+    ``adopt`` (``send --once --adopt-journal --dry-run``): read as the journal to be taken over.
     """
     from greeter.journal import open_existing_journal
     from greeter.journal_project import project_of, refuse_foreign
@@ -340,7 +341,7 @@ def existing_journal(inputs: Inputs, now: datetime) -> JournalStore | None:
     journal = open_existing_journal(url, now=now)
     if journal is not None:
         try:
-            refuse_foreign(journal, url, project_of(inputs.settings, inputs.config_file))
+            refuse_foreign(journal, url, project_of(inputs.settings, inputs.config_file), adopt=adopt)
         except BaseException:
             journal.close()
             raise
