@@ -14,13 +14,13 @@ import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from greeter.console import escaped, json_safe
-from greeter.zone_label import iso_seconds, local_time
+from greeter.zone_label import iso_seconds, local_time, second_up
 
 if TYPE_CHECKING:
     from greeter.config_contacts import ContactsSource
@@ -280,9 +280,7 @@ def _when(at: datetime, moment: datetime) -> str:
     ``next_send`` in the JSON does (:func:`~greeter.zone_label.iso_seconds`): a retry due at
     16:58:00.3 is not due at 16:58.
     """
-    local = at.astimezone(moment.tzinfo)
-    if local.microsecond:
-        local = local.replace(microsecond=0) + timedelta(seconds=1)
+    local = second_up(at.astimezone(moment.tzinfo))
     return local_time(local, "%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
 
 

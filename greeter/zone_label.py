@@ -59,8 +59,11 @@ def iso_seconds(moment: datetime | date, *, up: bool = False) -> str:
     instead, so that waking at it never finds the letter not yet due.
     """
     if isinstance(moment, datetime):
-        whole = moment.replace(microsecond=0)
-        if up and moment.microsecond:
-            whole += timedelta(seconds=1)
-        return whole.isoformat()
+        return (second_up(moment) if up else moment.replace(microsecond=0)).isoformat()
     return moment.isoformat()
+
+
+def second_up(moment: datetime) -> datetime:
+    """``moment`` rounded up to a whole second: when a letter due then is due (:func:`iso_seconds`)."""
+    whole = moment.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if moment.microsecond else whole
