@@ -43,8 +43,9 @@ from greeter.errors import (
     ContactsError,
     GreeterError,
     JournalUnavailableError,
+    StdoutError,
 )
-from greeter.out_stream import StdoutError, WritingGroup
+from greeter.out_stream import WritingGroup
 from greeter.send_report import stop_bars
 
 if TYPE_CHECKING:
@@ -90,6 +91,9 @@ def handles_errors(func: F) -> F:
         verbose = bool(ctx.find_object(State) and ctx.find_object(State).verbose)  # type: ignore[union-attr]
         try:
             return func(*args, **kwargs)
+        except StdoutError:  # said by the group, for every command alike (greeter.out_stream)
+            stop_bars()
+            raise
         except GreeterError as exc:
             stop_bars()  # a progress bar still live would redraw itself after the message
             click.echo(exc.hint(), err=True)
@@ -99,9 +103,6 @@ def handles_errors(func: F) -> F:
             click.echo("interrupted", err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except StdoutError:  # said by the group, for every command alike (greeter.out_stream)
-            stop_bars()
             raise
         except BrokenPipeError as exc:
             if not _reader_gone():

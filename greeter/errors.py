@@ -475,6 +475,27 @@ class ListenError(GreeterError, OSError):
         self.exit_code = exit_code
 
 
+class StdoutError(GreeterError, OSError):
+    """A write to the command's standard output failed: a full disk, an I/O error, stdout closed.
+
+    An :class:`OSError` still, so that code which expects the terminal to go
+    (``send --once`` stopped by SIGHUP) keeps catching it; never the reader of a
+    pipe going away (:class:`BrokenPipeError`, exit 141). Raised by
+    :mod:`greeter.out_stream`'s stdout, and said by the command group once, after
+    the command's own flush (:func:`greeter.out_stream.ended_writing`): exit
+    :data:`EXIT_TEMPFAIL`, as a full disk under the journal is.
+    """
+
+    exit_code = EXIT_TEMPFAIL
+
+    def message(self) -> str:
+        """The line the command ends with."""
+        return f"greeter: cannot write to standard output: {self.strerror}"
+
+    def hint(self) -> str:
+        return self.message()
+
+
 class OutputFolderError(GreeterError, OSError):
     """``preview --out`` names a folder it must not write into.
 

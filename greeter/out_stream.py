@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
+from greeter.errors import StdoutError
+
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
@@ -51,19 +53,6 @@ CLOSED = "it is closed (give greeter a file or /dev/null to write to)"
 #: The stream :func:`take_stdout` made, while it is ``sys.stdout``: the one :func:`ended_writing` flushes.
 _taken: io.TextIOWrapper | None = None
 _closed_at_start = False
-
-
-class StdoutError(OSError):
-    """A write to the command's standard output failed: a full disk, an I/O error, stdout closed.
-
-    An :class:`OSError` still, so that code which expects the terminal to go
-    (``send --once`` stopped by SIGHUP) keeps catching it; never the reader of a
-    pipe going away (:class:`BrokenPipeError`, exit 141).
-    """
-
-    def message(self) -> str:
-        """The line the command ends with."""
-        return f"greeter: cannot write to standard output: {self.strerror}"
 
 
 class _Stdout(io.FileIO):
@@ -144,9 +133,7 @@ def ended_writing(run: Callable[[], T]) -> T:
             if _taken is not None and sys.stdout is _taken:
                 _taken.flush()
     except StdoutError as exc:
-        from greeter.errors import EXIT_TEMPFAIL
-
-        _stop(exc.message(), EXIT_TEMPFAIL)
+        _stop(exc.message(), exc.exit_code)
     except BrokenPipeError:
         if _taken is None or sys.stdout is not _taken:  # a test's stdout, or a library's: theirs
             raise
