@@ -12,9 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from greeter.errors import ConfigError
-from greeter.journal import open_journal
 from greeter.journal_store import JournalKey
-from greeter.own_journal import refuse_other_project
+from greeter.own_journal import Use, open_own_journal
 from greeter.planner import drafts
 from greeter.render import Renderer
 from greeter.review import Envelope, content_hash
@@ -84,7 +83,8 @@ def approve_range(
     is counted in :attr:`ApproveResult.unreviewed`.
     """
     settings = inputs.settings
-    journal = refuse_other_project(open_journal(settings.storage.url, now=now), settings, inputs.config_file)
+    # Made if there is none yet: drafts are approved before the first send too.
+    journal = open_own_journal(settings, inputs.config_file, now, Use.WRITE)
     result = ApproveResult()
     try:
         read_journal_state(inputs, journal, start=start, now=now)

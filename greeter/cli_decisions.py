@@ -31,7 +31,7 @@ from greeter.cli import (
 )
 from greeter.cli_options import occasion_by_title
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
-from greeter.own_journal import open_own_journal
+from greeter.own_journal import Use, open_own_journal
 
 if TYPE_CHECKING:
     from greeter.decision_facts import Standing
@@ -206,7 +206,7 @@ def _decide_each(
     occasion = occasion_by_title(occasion, settings)  # «8 марта», as history's table shows it
     moment = parse_now(now, settings.defaults.timezone)  # a rehearsal's decision is due at its clock
     day = parse_day(occasion_date, "--date")
-    journal = open_own_journal(settings, inputs.config_file, moment, existing=True)
+    journal = open_own_journal(settings, inputs.config_file, moment, Use.CHANGE)
     kept = 0
     try:
         _record_interrupted(journal, moment)

@@ -19,7 +19,6 @@ from greeter.cli import (
     CONTEXT,
     State,
     _config_option,
-    _open_journal,
     config_day,
     handles_errors,
     main,
@@ -28,10 +27,12 @@ from greeter.cli import (
     refuse_empty_now,
 )
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, GreeterError
-from greeter.own_journal import open_own_journal, refuse_other_project
+from greeter.own_journal import Use, open_own_journal, peek_own_journal
 from greeter.retention import MOST_RETENTION_DAYS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from greeter.config import Settings
     from greeter.journal_store import JournalStore
     from greeter.retention import Purge
@@ -54,19 +55,20 @@ def _checkpoint(journal: JournalStore, what: str) -> None:
         )
 
 
-def _erasure_journal(url: str, moment: datetime, *, dry_run: bool) -> JournalStore | None:
-    """The journal ``forget`` erases from: made if there is none yet, as ``suppress`` makes it.
+def _erasure_journal(
+    settings: Settings, config: Path, moment: datetime, *, dry_run: bool
+) -> JournalStore | None:
+    """The journal ``forget`` erases from, this project's only: made if there is none yet, as
+    ``suppress`` makes it.
 
     An erasure that comes before greeter's first send (a CRM sync forwarding it)
     has nothing to delete, but its address must still go on the do-not-contact
     list, or the first send greets the person. A dry run makes nothing: None
     when there is no journal yet (nothing to erase; the address would be listed).
     """
-    if not dry_run:
-        return _open_journal(url, moment)
-    from greeter.journal import open_existing_journal
-
-    return open_existing_journal(url, now=moment, readonly_ok=True)
+    if dry_run:
+        return peek_own_journal(settings, config, moment)
+    return open_own_journal(settings, config, moment, Use.WRITE)
 
 
 @main.command(context_settings=CONTEXT, short_help="Erase what greeter keeps about addresses.")
@@ -159,9 +161,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     outbox = settings.delivery.outbox if settings.delivery.transport == "file" else None
     moment = datetime.now(UTC)
     day = moment.date()  # the erasure's, as a kept entry's reason records it (UTC, as its "since")
-    journal = _erasure_journal(settings.storage.url, moment, dry_run=dry_run)
-    if journal is not None:
-        refuse_other_project(journal, settings, inputs.config_file)
+    journal = _erasure_journal(settings, inputs.config_file, moment, dry_run=dry_run)
     refused = failed = 0
     erased = False
     try:
@@ -341,7 +341,7 @@ def _purged(
             ' as of a later day would delete greetings the cap and "never twice" still need'
         )
     today = moment.astimezone(ZoneInfo(settings.defaults.timezone)).date()
-    journal = open_own_journal(settings, state.config, moment, readonly_ok=dry_run, existing=True)
+    journal = open_own_journal(settings, state.config, moment, Use.READ if dry_run else Use.CHANGE)
     try:
         done = journal.purge(retention_cutoff(today, days), dry_run=dry_run)
         if not dry_run and done.greetings + done.approvals:

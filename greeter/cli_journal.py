@@ -19,7 +19,6 @@ from greeter.cli import (
     State,
     _config_option,
     _now_writing_option,
-    _open_journal,
     check_occasion,
     config_day,
     handles_errors,
@@ -30,7 +29,7 @@ from greeter.cli import (
 )
 from greeter.cli_options import json_option, occasion_by_title
 from greeter.errors import EXIT_PROBLEMS, Problem
-from greeter.own_journal import open_own_journal
+from greeter.own_journal import Use, open_own_journal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -219,7 +218,7 @@ def history(
     check_out("-o", out, state.config, settings)
     fmt = chosen_format(fmt, out)  # after check_out: -o the journal says so, whatever its suffix
     occasion = occasion_by_title(occasion, settings)  # "8 Марта", as the table shows it
-    journal = _open_journal(settings.storage.url, datetime.now(UTC), readonly_ok=True)
+    journal = open_own_journal(settings, inputs.config_file, datetime.now(UTC), Use.READ)
     try:
         if contact_id:  # a name, not an id: its contact's id (several: exit 2, listing them)
             contact_id, said = by_name(inputs, journal, contact_id)
@@ -461,8 +460,8 @@ def suppress(
         settings = load_settings(state.config, today=config_day(now))
         check_out("-o", out, state.config, settings)
         fmt = chosen_format(fmt, out)
-        journal = _open_journal(
-            settings.storage.url, parse_now(now, settings.defaults.timezone), readonly_ok=True
+        journal = open_own_journal(
+            settings, state.config, parse_now(now, settings.defaults.timezone), Use.READ
         )
         try:
             entries = journal.suppression_list()
@@ -512,7 +511,7 @@ def suppress(
         if unread:
             click.echo(unread, err=True)
     if intake.addresses or tally.bounces:
-        journal = open_own_journal(settings, state.config, moment)
+        journal = open_own_journal(settings, state.config, moment, Use.WRITE)
         try:
             if by_hand:
                 added, bound = journal.opt_out(by_hand, reason or "manual", moment, held)
@@ -581,7 +580,7 @@ def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ..
         raise click.UsageError("give at least one address or --contact ID")
     settings = load_settings(state.config, today=config_day(now))
     moment = parse_now(now, settings.defaults.timezone)
-    journal = open_own_journal(settings, state.config, moment, existing=True)
+    journal = open_own_journal(settings, state.config, moment, Use.CHANGE)
     try:
         n, problems = remove(journal, emails) if emails else (0, [])
         lifted, missing = lift_contacts(journal, contact_ids)

@@ -21,7 +21,6 @@ from greeter.cli import (
     _config_option,
     _dry_run_journal,
     _now_option,
-    _open_journal,
     _RequiredOption,
     _to_devnull,
     config_day,
@@ -167,7 +166,7 @@ def send(
     (then: uncertain), the summary says how many due letters were left for
     the next run, and the exit code is 128 + the signal.
     """
-    from greeter.journal_project import project_of, refuse_foreign, take_journal
+    from greeter.own_journal import Use, open_own_journal
     from greeter.runtime import load_inputs
     from greeter.send import exit_code, missing_secrets, says_nothing_new, send_once
     from greeter.send_due import print_due
@@ -207,17 +206,13 @@ def send(
             print_due(letter)
 
     try:
-        journal = (
+        journal = (  # this project's only, locked and recorded as its sender's (greeter.own_journal)
             _dry_run_journal(inputs, moment, adopt=adopt_journal)
             if dry_run
-            else _open_journal(settings.storage.url, moment)
+            else open_own_journal(settings, inputs.config_file, moment, Use.SEND, adopt=adopt_journal)
         )
         try:
-            project = project_of(settings, inputs.config_file)
-            refuse_foreign(journal, settings.storage.url, project, adopt=adopt_journal)
             if not dry_run:
-                journal.lock_sender(config=inputs.config_file)
-                take_journal(journal, settings.storage.url, project, moment, adopt=adopt_journal)
                 system = datetime.now(UTC)  # the real clock, against --now (the one place it is read here)
                 far = far_rehearsal_problem(
                     moment, system, settings.delivery.transport, last_real_send(journal, system)

@@ -155,27 +155,32 @@ def take_journal(
 ) -> None:
     """Make sure a sender (who holds the lock) sends only from its own project's journal.
 
-    :func:`refuse_foreign` (asked again: a first sender may have recorded its project
-    meanwhile); then records ``current`` where it differs from what is recorded (a first send,
-    a moved config, a new sender address or contacts source), so that the record follows the
-    project's changes one at a time.
+    :func:`refuse_foreign`, asked again from one read of the record (a first sender may have
+    recorded its project meanwhile); then records ``current`` where it differs from what is
+    recorded (a moved config, a new sender address or contacts source), so that the record
+    follows the project's changes one at a time. A journal with no project yet is taken only
+    where it still has none (:meth:`~greeter.journal_store.JournalStore.record_first_project`),
+    and whose it became is asked once more: two projects' first runs on one empty PostgreSQL
+    journal (its sender lock excludes no one) both read "none", and both recorded theirs.
     """
-    refuse_foreign(journal, url, current, adopt=adopt)
-    if journal.project() != current:
+    recorded = journal.project()
+    if recorded is not None and not adopt and not recorded.same_as(current):
+        raise foreign_project_error(journal_shown(url), recorded, current)
+    if recorded is None and not adopt:
+        journal.record_first_project(current, now)
+        refuse_foreign(journal, url, current)  # another project's first run recorded it first
+    elif recorded != current:
         journal.record_project(current, now)
 
 
 def open_sender_journal(url: str, now: datetime, project: Project) -> tuple[JournalStore, int]:
-    """The journal, opened as a daemon's sender (of its own ``project``'s journal only), and how
-    many stale claims it recorded uncertain. Whose journal is asked before the lock, so that a
-    second project's daemon is told whose it is rather than only that it is locked."""
-    from greeter.journal import open_journal
+    """The journal, opened as a daemon's sender of its own ``project``'s journal only
+    (:func:`greeter.own_journal.open_project_journal`, :attr:`~greeter.own_journal.Use.SEND`, as
+    ``send --once`` opens it), and how many stale claims it recorded uncertain."""
+    from greeter.own_journal import Use, open_project_journal
 
-    journal = open_journal(url, now=now)
+    journal = open_project_journal(url, project, now, Use.SEND)
     try:
-        refuse_foreign(journal, url, project)
-        journal.lock_sender(config=Path(project.config))
-        take_journal(journal, url, project, now)
         return journal, journal.recover_stale_claims(now)
     except BaseException:
         journal.close()

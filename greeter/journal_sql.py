@@ -287,6 +287,20 @@ class JournalSql(JournalStore, ABC):
         at = self._at(now)
         self._change_all([(upsert, {"name": n, "value": v, "at": at}) for n, v in project.facts().items()])
 
+    def record_first_project(self, project: Project, now: datetime) -> None:
+        """:meth:`JournalStore.record_first_project`: every fact inserted unless there, in one transaction.
+
+        The facts are inserted in one order by every sender, so a second first run's insert waits
+        on the first's uncommitted ``sender`` row, then inserts nothing: never half of each.
+        """
+        p = self._p
+        insert = (
+            f"INSERT INTO {PROJECT_TABLE} (name, value, recorded_at)"
+            f" VALUES ({p('name')}, {p('value')}, {p('at')}) ON CONFLICT (name) DO NOTHING"
+        )
+        at = self._at(now)
+        self._change_all([(insert, {"name": n, "value": v, "at": at}) for n, v in project.facts().items()])
+
     def purge(self, before: date, *, dry_run: bool = False) -> Purge:
         """Delete the finished greetings wholly before ``before``, and approvals of occasions gone by then.
 

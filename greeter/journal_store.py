@@ -576,6 +576,10 @@ class JournalStore(Protocol):
     def record_project(self, project: Project, now: datetime) -> None:
         """Record ``project`` as this journal's, replacing what was recorded (a sender holds the lock)."""
 
+    def record_first_project(self, project: Project, now: datetime) -> None:
+        """Record ``project`` only where no project is recorded yet, atomically: of two first senders
+        of one empty PostgreSQL journal (whose sender lock excludes no one), one record wins whole."""
+
     def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
         """Add addresses (compared as :func:`greeter.contacts.email_key` does); how many were new.
 

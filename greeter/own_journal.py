@@ -1,49 +1,131 @@
-"""The journal a command writes to, opened only if it is this config's project's.
+"""The one way a command or the daemon opens the journal: only if it is this config's project's.
 
 ``suppress bob@x`` under brand C's config, pointed at brand A's journal,
 exited 0 and put A's client of that id on the do-not-contact list as a
-person; ``purge``, ``forget``, ``approve`` and ``uncertain`` wrote there just
-as freely. ``send`` and ``run`` refuse another project's journal
-(:mod:`greeter.journal_project`); every command that writes to it goes
-through :func:`open_own_journal`, so that each refuses it the same way
-(exit 2, both projects named), before anything is written. Only
-``send --once --adopt-journal`` takes such a journal over.
+person; ``history`` listed A's letters as C's. ``send`` and ``run`` refuse
+another project's journal (:mod:`greeter.journal_project`); every command
+that opens it goes through :func:`open_own_journal` (or, when a missing
+journal is no error, :func:`peek_own_journal`), so that each refuses it the
+same way (exit 2, both projects named), before anything is read or written.
+Only ``send --once --adopt-journal`` takes such a journal over.
+
+There were three openers — ``send``'s, the daemon's and the writers' — each
+with its own order of checks; what legitimately differs between commands is
+one :class:`Use`:
+
+* :attr:`Use.READ` never makes, nor needs to write, the journal (a read-only
+  mount is read); a missing one is refused (``history``) — or is None
+  (:func:`peek_own_journal`: ``preview``, a dry run, which plan without one);
+* :attr:`Use.CHANGE` changes rows already there: a missing journal is refused;
+* :attr:`Use.WRITE` makes the journal if there is none yet (an opt-out before
+  the first send must still be kept);
+* :attr:`Use.SEND` is WRITE, then the sender lock, the guard asked again under
+  it (a first sender may have recorded its project meanwhile) and this
+  project recorded (:func:`~greeter.journal_project.take_journal`).
+
+The refusal's words differ only in what it says was done (:attr:`Use.outcome`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from greeter.config import Settings
+    from greeter.journal_project import Project
     from greeter.journal_store import JournalStore
 
 #: What a writer's refusal says was done: nothing.
 NOTHING_CHANGED = "nothing was changed in it"
 
 
-def refuse_other_project(journal: JournalStore, settings: Settings, config_file: Path) -> JournalStore:
-    """``journal`` (opened from ``settings``), closed and refused when another project's; else itself."""
-    from greeter.journal_project import project_of, refuse_foreign
+class Use(Enum):
+    """What a command does with the journal it opens (see the module's docstring)."""
+
+    READ = "read"
+    CHANGE = "change"
+    WRITE = "write"
+    SEND = "send"
+
+    @property
+    def outcome(self) -> str:
+        """What the refusal of another project's journal says was done: nothing, in this use's words."""
+        return _OUTCOMES[self]
+
+
+_OUTCOMES = {
+    Use.READ: "nothing was read from it",
+    Use.CHANGE: NOTHING_CHANGED,
+    Use.WRITE: NOTHING_CHANGED,
+    Use.SEND: "nothing was sent",
+}
+
+
+def admit(
+    journal: JournalStore, url: str, project: Project, now: datetime, use: Use, *, adopt: bool = False
+) -> JournalStore:
+    """``journal`` (opened from ``storage.url`` ``url``) if it is ``project``'s; else closed and refused.
+
+    The guard, for every opener: whose journal is asked before the sender lock,
+    so that a second project's daemon is told whose it is rather than only that
+    it is locked; for :attr:`Use.SEND` again under the lock, and the project
+    then recorded. ``adopt``: ``send --once --adopt-journal`` (and its dry run).
+    """
+    from greeter.journal_project import refuse_foreign, take_journal
 
     try:
-        refuse_foreign(
-            journal, settings.storage.url, project_of(settings, config_file), outcome=NOTHING_CHANGED
-        )
+        refuse_foreign(journal, url, project, adopt=adopt, outcome=use.outcome)
+        if use is Use.SEND:
+            journal.lock_sender(config=Path(project.config))
+            take_journal(journal, url, project, now, adopt=adopt)
     except BaseException:
         journal.close()
         raise
     return journal
 
 
-def open_own_journal(
-    settings: Settings, config_file: Path, now: datetime, *, readonly_ok: bool = False, existing: bool = False
+def open_project_journal(
+    url: str, project: Project, now: datetime, use: Use, *, adopt: bool = False
 ) -> JournalStore:
-    """:func:`greeter.cli._open_journal` (the same ``readonly_ok`` and ``existing``), refused when
-    the journal is another project's (:func:`refuse_other_project`)."""
-    from greeter.cli import _open_journal
+    """The journal ``url`` names, opened for ``use`` and admitted (:func:`admit`) for ``project``."""
+    if use in (Use.READ, Use.CHANGE):
+        from greeter.cli import _open_journal  # its "no journal at …" refusal, as every reader words it
 
-    journal = _open_journal(settings.storage.url, now, readonly_ok=readonly_ok, existing=existing)
-    return refuse_other_project(journal, settings, config_file)
+        journal = _open_journal(url, now, readonly_ok=use is Use.READ, existing=True)
+    else:
+        from greeter.journal import open_journal
+
+        journal = open_journal(url, now=now)
+    return admit(journal, url, project, now, use, adopt=adopt)
+
+
+def open_own_journal(
+    settings: Settings, config_file: Path, now: datetime, use: Use = Use.WRITE, *, adopt: bool = False
+) -> JournalStore:
+    """The journal ``settings`` (read from ``config_file``) configure, for ``use``
+    (:func:`open_project_journal`)."""
+    from greeter.journal_project import project_of
+
+    return open_project_journal(
+        settings.storage.url, project_of(settings, config_file), now, use, adopt=adopt
+    )
+
+
+def peek_own_journal(
+    settings: Settings, config_file: Path, now: datetime, *, adopt: bool = False
+) -> JournalStore | None:
+    """:attr:`Use.READ`, but None where there is no journal yet (never one made): a plan (preview,
+    a dry run) is made without one. A lost one is refused
+    (:func:`~greeter.journal.open_existing_journal`), as ``send`` refuses it."""
+    from greeter.journal import open_existing_journal
+    from greeter.journal_project import project_of
+
+    url = settings.storage.url
+    journal = open_existing_journal(url, now=now)
+    if journal is None:
+        return None
+    return admit(journal, url, project_of(settings, config_file), now, Use.READ, adopt=adopt)

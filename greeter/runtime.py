@@ -330,22 +330,13 @@ def existing_journal(inputs: Inputs, now: datetime, *, adopt: bool = False) -> J
     Read-only commands (preview, calendar, a dry run) must not create a journal as a
     side effect, and read one they cannot write (a read-only mount) rather than refuse it;
     a lost one is refused as ``send`` refuses it (:func:`~greeter.journal.open_existing_journal`),
-    and so is another project's (:func:`~greeter.journal_project.refuse_foreign`): planned from
+    and so is another project's (:func:`~greeter.own_journal.peek_own_journal`): planned from
     its rows, brand C's preview dropped C's letter as sent — brand A's to A's contact of that id.
     ``adopt`` (``send --once --adopt-journal --dry-run``): read as the journal to be taken over.
     """
-    from greeter.journal import open_existing_journal
-    from greeter.journal_project import project_of, refuse_foreign
+    from greeter.own_journal import peek_own_journal
 
-    url = inputs.settings.storage.url
-    journal = open_existing_journal(url, now=now)
-    if journal is not None:
-        try:
-            refuse_foreign(journal, url, project_of(inputs.settings, inputs.config_file), adopt=adopt)
-        except BaseException:
-            journal.close()
-            raise
-    return journal
+    return peek_own_journal(inputs.settings, inputs.config_file, now, adopt=adopt)
 
 
 def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:

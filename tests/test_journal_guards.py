@@ -87,6 +87,27 @@ def test_a_command_that_writes_refuses_another_projects_journal(
     assert [journal_rows(journal, table) for table in tables] == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("history",),  # brand A's letters listed as brand C's, A's client 1 as C's
+        ("history", "--contact", "1"),
+        ("suppress", "--list"),
+    ],
+)
+def test_a_command_that_reads_refuses_another_projects_journal(
+    brand_a: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Refused as preview refuses it: one journal opener for every command (greeter.own_journal)."""
+    brand_c = brand_c_on(brand_a, tmp_path / "c")
+    journal = a_journal(brand_a)
+    refused = greeter(brand_c, *args)
+    assert refused.exit_code == 2, refused.output
+    said = f"journal {journal} belongs to another project: sender greetings@romashka.example"
+    assert said in refused.output and "nothing was read from it" in refused.output, refused.output
+    assert "a1@example.com" not in refused.output
+
+
 def test_a_projects_own_config_still_writes_to_its_journal(brand_a: Path) -> None:
     assert greeter(brand_a, "suppress", "a1@example.com").exit_code == 0
     assert greeter(brand_a, "unsuppress", "a1@example.com").exit_code == 0

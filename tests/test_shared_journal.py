@@ -309,3 +309,33 @@ def test_a_second_test_send_still_replaces_the_first_test_file(make_project: Mak
         tried = greeter(config, "test-send", "--contact", "1", "--to", "me@example.com", "--now", NOW)
         assert tried.exit_code == 0, tried.output
     assert len(list((config.parent / "data" / "outbox").glob("test-*.eml"))) == 1
+
+
+class _ReadsThenWaits(PgJournal):
+    """A PostgreSQL journal whose first read of its project lets ``meanwhile`` run before it answers:
+    the real interleaving of two first runs (both read an empty record, then both write)."""
+
+    meanwhile: Any = None
+
+    def project(self) -> Any:
+        seen = super().project()
+        run, self.meanwhile = self.meanwhile, None
+        if run is not None:
+            run()
+        return seen
+
+
+def test_two_projects_first_runs_on_one_empty_postgresql_journal_never_both_take_it() -> None:
+    """Both read "no project yet" and both recorded theirs, the last write winning: both sent from it."""
+    from greeter.journal_project import Project, take_journal
+
+    brand_a = Project("a@brand-a.example", "/srv/a/data/contacts.csv", "/srv/a/greeter.yaml")
+    brand_c = Project("c@brand-c.example", "/srv/c/data/contacts.csv", "/srv/c/greeter.yaml")
+    with databases.pg_schema() as (url, _name):
+        with PgJournal.open(url, now=MOMENT) as first, _ReadsThenWaits.open(url, now=MOMENT) as second:
+            second.meanwhile = lambda: take_journal(first, url, brand_a, MOMENT)
+            with pytest.raises(JournalError, match="belongs to another project: sender a@brand-a") as refused:
+                take_journal(second, url, brand_c, MOMENT)
+            assert refused.value.exit_code == 2
+        with PgJournal.open(url, now=MOMENT) as journal:
+            assert journal.project() == brand_a  # the first to record it, whole
