@@ -51,7 +51,7 @@ from greeter.gallery_lang_sr import SERBIAN, SERBIAN_LATIN
 from greeter.gallery_why import table_detail
 from greeter.gallery_words import russian_detail
 from greeter.i18n import language_of, plural, years_phrase
-from greeter.serbian_script import is_serbian_latin
+from greeter.serbian_script import is_serbian_latin, to_latin
 
 __all__ = [
     "ENGLISH",
@@ -558,6 +558,17 @@ class Ui:
     def day_month(self, d: date) -> str:
         """A day of the year, in a tooltip or beside a badge: «05.12», "5 Dec"."""
         return _day(d, self.words["date.day_month"], self.locale)
+
+    def in_script(self, text: str) -> str:
+        """``text`` (an occasion's title, a company) in the script of the language: Latin for ``sr-Latn``.
+
+        Why: a Serbian Latin team's calendar read «Čestitka: Марко Петровић – Нова
+        година», and its gallery «u pismu „Рођендан“»: half in each script, the config's
+        titles and the CRM's names written in Cyrillic. Its letters are transliterated
+        (:func:`greeter.serbian_script.to_latin`), so are its pages and events. No way
+        back: a Cyrillic team's Latin title stays as written.
+        """
+        return to_latin(text) if self.tag == _SERBIAN_LATIN_TAG else text
 
     def detail(self, sentence: str | None, titles: Mapping[str, str]) -> str | None:
         """One of the planner's sentences as this language's page shows it (translated, or as written)."""

@@ -38,13 +38,9 @@ from greeter.gallery_lang import Ui, ui_for
 from greeter.i18n import format_date
 from greeter.i18n_script import names_in_script
 from greeter.plan_types import Hit, PlanItem
-from greeter.serbian_script import to_latin
 
 #: SEQUENCE counts seconds from here (it must stay a small non-negative integer for clients).
 _SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
-
-#: The table of Serbian written in Latin (:func:`greeter.gallery_lang.ui_for`).
-_SERBIAN_LATIN = "sr-Latn"
 
 #: The calendar's last line, after its events (see :func:`calendar_chunks`).
 _END = b"END:VCALENDAR\r\n"
@@ -71,24 +67,13 @@ def occasion_words(hit: Hit, titles: Mapping[str, str], ui: Ui) -> str:
     29 February greeted in a common year (:attr:`Hit.moved`) is «29 февраля (в этом году —
     28 февраля)»: «28 февраля» alone told a manager the client's birthday is the 28th.
     """
-    title = in_script(titles.get(hit.occasion, hit.occasion), ui)
+    title = ui.in_script(titles.get(hit.occasion, hit.occasion))
     day = format_date(hit.date, ui.locale, "day_month")
     if hit.moved:
         day = ui.say("ics.moved", day=format_date(date(2000, 2, 29), ui.locale, "day_month"), moved=day)
     when = "" if day.casefold() in title.casefold() else f" {day}"
     years = f" ({ui.years(hit.years)})" if hit.years is not None else ""
     return f"{title}{when}{years}"
-
-
-def in_script(text: str, ui: Ui) -> str:
-    """``text`` (an occasion's title, a company) in the script of ``ui``'s Serbian: Latin for ``sr-Latn``.
-
-    Why: a Serbian Latin team's calendar read «Čestitka: Марко Петровић – Нова година»,
-    half in each script, its config's titles and its CRM's names written in Cyrillic.
-    Its letters are transliterated (:func:`greeter.serbian_script.to_latin`), so are its
-    events. No way back: a Cyrillic team's Latin title stays as written.
-    """
-    return to_latin(text) if ui.tag == _SERBIAN_LATIN else text
 
 
 def by_day(hits: Iterable[Hit]) -> list[Hit]:

@@ -21,12 +21,13 @@ from greeter.audience import AudienceRule
 from greeter.cli import main
 from greeter.config import Audience, FrequencyCap
 from greeter.contacts import Contact
+from greeter.gallery import write_gallery
 from greeter.gallery_lang import ui_for
 from greeter.gallery_why import FORMS, SENTENCES
 from greeter.ics_export import calendar_chunks, occasion_words
 from greeter.plan_types import Hit, PlanItem
 from greeter.policy import _refusal, _too_close
-from tests.test_gallery import cards, parse
+from tests.test_gallery import NOW, SHOP, START, cards, parse, sample
 
 CAP = FrequencyCap(max_count=6, window_days=365, min_gap_days=14)
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -216,3 +217,20 @@ def test_a_serbian_cyrillic_calendar_writes_a_serbian_latin_name_in_cyrillic() -
     summary, _ = serbian_event("sr", "Ljubomir", "Njegovan", "")
     assert summary == "Честитка: Љубомир Његован – Нова година 1. јануара"
     assert serbian_event("sr", "John", "Smith", "")[0].startswith("Честитка: John Smith –")
+
+
+def test_a_serbian_latin_gallery_writes_the_configs_cyrillic_titles_in_latin(tmp_path: Path) -> None:
+    """Its merged card read «čestitka će biti poslata u pismu „Рођендан“»: the title kept its Cyrillic."""
+    titles = {"birthday": "Рођендан", "new_year": "Нова година"}
+    write_gallery(
+        sample(), tmp_path, start=START, days=14, now=NOW, sender=SHOP, locale="sr_Latn", titles=titles
+    )
+    merged = next(
+        c for c in cards(parse(tmp_path / "index.html")).values() if c.attrs["data-status"] == "merged"
+    )
+    occasion, detail = (
+        next(merged.find(cls="occasion")).all_text(),
+        next(merged.find(cls="detail")).all_text(),
+    )
+    assert occasion.startswith("Nova godina") and "→ Rođendan" in occasion
+    assert detail.startswith("čestitka će biti poslata u pismu „Rođendan“")
