@@ -6,7 +6,8 @@ events it could not read. They now speak the team's language, the language of
 ``defaults.locale``: each language is one table of words (:data:`RUSSIAN`,
 :data:`ENGLISH` here; German, Estonian, Hungarian and Serbian — the languages
 ``greeter init --locale`` starts a team in — each in a module of its own,
-:mod:`greeter.gallery_lang_de` …), and a locale with no table of its own gets
+:mod:`greeter.gallery_lang_de` …; Croatian and Bosnian, whose clients greeter
+writes to, in :mod:`greeter.gallery_lang_hr`), and a locale with no table of its own gets
 English — one whole language, never a page half in one and half in another.
 Another language is one more table with the same keys (``tests/test_gallery_lang``
 holds every table to English's keys and placeholders).
@@ -46,6 +47,7 @@ from babel.dates import format_date as _babel_format_date
 
 from greeter.gallery_lang_de import GERMAN
 from greeter.gallery_lang_et import ESTONIAN
+from greeter.gallery_lang_hr import BOSNIAN, CROATIAN
 from greeter.gallery_lang_hu import HUNGARIAN
 from greeter.gallery_lang_sr import SERBIAN, SERBIAN_LATIN
 from greeter.gallery_why import table_detail
@@ -54,6 +56,8 @@ from greeter.i18n import language_of, plural, years_phrase
 from greeter.serbian_script import is_serbian_latin, to_latin
 
 __all__ = [
+    "BOSNIAN",
+    "CROATIAN",
     "ENGLISH",
     "ESTONIAN",
     "FALLBACK",
@@ -455,6 +459,8 @@ TABLES: Final[Mapping[str, Words]] = {
     "hu": HUNGARIAN,
     "sr": SERBIAN,
     "sr-Latn": SERBIAN_LATIN,
+    "hr": CROATIAN,
+    "bs": BOSNIAN,
 }
 
 #: Serbian written in Latin: the table of a team whose Serbian locale is written in it.

@@ -1,4 +1,4 @@
-"""The planner's skip sentences in a German, Estonian, Hungarian or Serbian gallery.
+"""The planner's skip sentences in a German, Estonian, Hungarian, Serbian, Croatian or Bosnian gallery.
 
 Why: the planner explains each skip in English (``only 6 days from the
 greeting of 2026-12-30 (min_gap_days 14)``) — the words of the command line,
@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
+from greeter.gallery_lang_hr import bosnian
 from greeter.i18n import plural
 from greeter.serbian_script import to_latin
 
@@ -328,6 +329,60 @@ SERBIAN: Final[Mapping[str, str]] = {
     ),
 }
 
+#: Croatian: ijekavian, with Croatian's words (:mod:`greeter.gallery_lang_hr`); Bosnian: it in Bosnian's.
+CROATIAN: Final[Mapping[str, str]] = {
+    "days.forms": "dan|dana|dana",
+    "state.sent": "poslano",
+    "state.claimed": "šalje se",
+    "state.retry": "čeka ponovno slanje",
+    "state.failed": "poslužitelj je odbio",
+    "state.uncertain": "nepotvrđeno",
+    "state.skipped": "preskočeno",
+    "state.expired": "isteklo",
+    "tier_none": "kontakt nema kategoriju, potrebna je jedna od: {list}",
+    "tier": "kategorija „{tier}” nije među: {list}",
+    "tags_none": "nema nijednu od oznaka {list} (kontakt nema oznaka)",
+    "tags": "nema nijednu od oznaka {list} (oznake kontakta: {tags})",
+    "contacts": "nije na popisu kontakata ovog povoda (audience.contacts)",
+    "needs_years": "{setting} broji godine, a ovaj povod ih nema",
+    "country": "zemlja klijenta {country} nije među: {list}",
+    "locale": "jezik pisma {locale} nije među: {list}",
+    "round_years": "{years} – nije okrugla obljetnica (višekratnik broja {n}: round_years)",
+    "min_years": "{years} – manje od {n} (min_years)",
+    "journal": "ova je čestitka već u dnevniku slanja ({state})",
+    "crm_do_not_contact": "prema CRM-u kontaktu se ne piše (stupac „{column}”)",
+    "do_not_contact": "{who} je na popisu isključenih",
+    "no_email": "kontakt nema adresu e-pošte",
+    "too_close": "samo {days} od čestitke {date} (min_gap_days {gap})",
+    "max_count": "bila bi {n}. čestitka u roku od {days:dana|dana|dana} (max_count {max})",
+    "on_its_day": "na svoj dan ({date}): {then}",
+    "carry_after_alone": (
+        "pismo „{occasion}” ({date}) odnijelo bi čestitku {days} nakon njezina dana ({setting} {n});"
+        " kao zasebno pismo: {then}"
+    ),
+    "carry_before_alone": (
+        "pismo „{occasion}” ({date}) odnijelo bi čestitku {days} prije njezina dana ({setting} {n});"
+        " kao zasebno pismo: {then}"
+    ),
+    "carry_after": (
+        "pismo „{occasion}” ({date}) odnijelo bi čestitku {days} nakon njezina dana ({setting} {n})"
+    ),
+    "carry_before": (
+        "pismo „{occasion}” ({date}) odnijelo bi čestitku {days} prije njezina dana ({setting} {n})"
+    ),
+    "expired_then": "od dana povoda prošlo je više od {days:dana|dana|dana}; {then}",
+    "expired": "od dana povoda prošlo je više od {days:dana|dana|dana}",
+    "expired_after": "prošlo je više od {days:dana|dana|dana} od {day}, dana kada je pismo trebalo otići",
+    "missed_for": (
+        "propušteno: sljedeći termin slanja ({next}) više je od {days:dana|dana|dana} nakon {day},"
+        " dana za koji je pismo namijenjeno"
+    ),
+    "missed_leave": (
+        "propušteno: sljedeći termin slanja ({next}) više je od {days:dana|dana|dana} nakon {day},"
+        " dana kada je pismo trebalo otići"
+    ),
+}
+
 #: The tables by the gallery's language (:attr:`greeter.gallery_lang.Ui.tag`); ``sr-Latn`` reads
 #: Serbian's, transliterated (see the module's doc).
 SENTENCES: Final[Mapping[str, Mapping[str, str]]] = {
@@ -336,6 +391,8 @@ SENTENCES: Final[Mapping[str, Mapping[str, str]]] = {
     "hu": HUNGARIAN,
     "sr": SERBIAN,
     "sr-Latn": SERBIAN,
+    "hr": CROATIAN,
+    "bs": {key: bosnian(text) for key, text in CROATIAN.items()},
 }
 
 

@@ -103,8 +103,29 @@ SAID = {
         "carry": "pismo „Rođendan“ (30. 12. 2026.) odnelo bi čestitku 5 dana posle njenog dana"
         " (merge_max_days_late 0); kao zasebno pismo: samo 6 dana od čestitke 30. 12. 2026. (min_gap_days 14)",
     },
+    "hr_HR": {
+        "tier": "kategorija „regular” nije među: VIP",
+        "round_years": "21 godina – nije okrugla obljetnica (višekratnik broja 5: round_years)",
+        "too_close": "samo 1 dan od čestitke 28. 12. 2026. (min_gap_days 14)",
+        "max_count": "bila bi 7. čestitka u roku od 365 dana (max_count 6)",
+        "journal": "ova je čestitka već u dnevniku slanja (poslužitelj je odbio)",
+        "carry": "pismo „Rođendan” (30. 12. 2026.) odnijelo bi čestitku 5 dana nakon njezina dana"
+        " (merge_max_days_late 0); kao zasebno pismo: samo 6 dana od čestitke 30. 12. 2026. (min_gap_days 14)",
+    },
+    "bs": {
+        "tier": "kategorija „regular” nije među: VIP",
+        "round_years": "21 godina – nije okrugla godišnjica (umnožak broja 5: round_years)",
+        "too_close": "samo 1 dan od čestitke 28. 12. 2026. (min_gap_days 14)",
+        "max_count": "bila bi 7. čestitka u roku od 365 dana (max_count 6)",
+        "journal": "ova je čestitka već u dnevniku slanja (server je odbio)",
+        "carry": "pismo „Rođendan” (30. 12. 2026.) odnijelo bi čestitku 5 dana nakon njenog dana"
+        " (merge_max_days_late 0); kao zasebno pismo: samo 6 dana od čestitke 30. 12. 2026. (min_gap_days 14)",
+    },
 }
-TITLES = {"de": "Geburtstag", "et": "Geburtstag", "hu": "Geburtstag", "sr": "Рођендан", "sr_Latn": "Рођендан"}
+TITLES = {
+    "de": "Geburtstag", "et": "Geburtstag", "hu": "Geburtstag", "sr": "Рођендан", "sr_Latn": "Рођендан",
+    "hr_HR": "Rođendan", "bs": "Rođendan",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(("locale", "what"), [(loc, what) for loc in SAID for what in SENT])
