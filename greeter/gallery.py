@@ -185,7 +185,7 @@ def write_gallery(
     (:func:`greeter.gallery_lang.ui_for`: its table, else English); the letters keep their own.
     """
     ui = ui_for(locale)
-    called = dict(titles or {})
+    called = {name: ui.in_script(title) for name, title in (titles or {}).items()}  # sr-Latn: in Latin
     folder = OwnedFolder.open(out)
     refused = [name for name in ("index.html", _CSS_NAME, _ERRORS_PAGE) if not folder.may_write(name)]
     for sub in _page_folders(out):

@@ -6,7 +6,8 @@ events it could not read. They now speak the team's language, the language of
 ``defaults.locale``: each language is one table of words (:data:`RUSSIAN`,
 :data:`ENGLISH` here; German, Estonian, Hungarian and Serbian — the languages
 ``greeter init --locale`` starts a team in — each in a module of its own,
-:mod:`greeter.gallery_lang_de` …), and a locale with no table of its own gets
+:mod:`greeter.gallery_lang_de` …; Croatian and Bosnian, whose clients greeter
+writes to, in :mod:`greeter.gallery_lang_hr`), and a locale with no table of its own gets
 English — one whole language, never a page half in one and half in another.
 Another language is one more table with the same keys (``tests/test_gallery_lang``
 holds every table to English's keys and placeholders).
@@ -20,7 +21,9 @@ What is *not* here: the letters (each stays in its contact's language), the
 occasions' titles (the config's own words), and the planner's sentences —
 the command line's English, which a Russian gallery reads in Russian through
 :func:`greeter.gallery_words.russian_detail` (a language's translator,
-:data:`_TRANSLATORS`) and every other language shows as the planner wrote them.
+:data:`_TRANSLATORS`), a German, Estonian, Hungarian or Serbian one through
+its table of the planner's sentences (:mod:`greeter.gallery_why`), and
+English as the planner wrote them.
 
 Dates are Babel patterns per language (``date.*`` keys), so a day reads as
 the language writes it: «Понедельник, 7 декабря 2026», "Monday, 7 December
@@ -39,17 +42,22 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Final
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
 
 from greeter.gallery_lang_de import GERMAN
 from greeter.gallery_lang_et import ESTONIAN
+from greeter.gallery_lang_hr import BOSNIAN, CROATIAN
 from greeter.gallery_lang_hu import HUNGARIAN
 from greeter.gallery_lang_sr import SERBIAN, SERBIAN_LATIN
+from greeter.gallery_why import table_detail
 from greeter.gallery_words import russian_detail
 from greeter.i18n import language_of, plural, years_phrase
-from greeter.serbian_script import is_serbian_latin
+from greeter.serbian_script import is_serbian_latin, to_latin
 
 __all__ = [
+    "BOSNIAN",
+    "CROATIAN",
     "ENGLISH",
     "ESTONIAN",
     "FALLBACK",
@@ -451,6 +459,8 @@ TABLES: Final[Mapping[str, Words]] = {
     "hu": HUNGARIAN,
     "sr": SERBIAN,
     "sr-Latn": SERBIAN_LATIN,
+    "hr": CROATIAN,
+    "bs": BOSNIAN,
 }
 
 #: Serbian written in Latin: the table of a team whose Serbian locale is written in it.
@@ -459,7 +469,8 @@ _SERBIAN_LATIN_TAG: Final = "sr-Latn"
 #: The language of a locale without a table.
 FALLBACK: Final = "en"
 
-#: What a language reads the planner's (English) sentences in; a language not here shows them as written.
+#: What a language reads the planner's (English) sentences in; a language not here reads them by its
+#: table of them (:func:`greeter.gallery_why.table_detail`), or as written.
 _TRANSLATORS: Final[Mapping[str, Callable[[str | None, Mapping[str, str]], str | None]]] = {
     "ru": russian_detail,
 }
@@ -495,11 +506,14 @@ class Ui:
     tag: str
     #: Its table (one per language: compared and hashed by ``tag``, so a Ui can key a cache).
     words: Words = field(compare=False, repr=False)
+    #: The team's territory, where Babel has the language's words for it (``AT``: :func:`ui_for`).
+    territory: str = ""
 
     @property
     def locale(self) -> str:
-        """Babel's locale for the language's dates and plurals (``en_001``: international English)."""
-        return self.words["locale"]
+        """Babel's locale for the language's dates and plurals: the table's (``en_001``: international
+        English), in the team's territory where CLDR has one (``de_AT``: «Jänner», not «Januar»)."""
+        return _regional(self.words["locale"], self.territory)
 
     def say(self, key: str, **values: object) -> str:
         """The words of ``key``, ``values`` put in their places."""
@@ -551,10 +565,51 @@ class Ui:
         """A day of the year, in a tooltip or beside a badge: «05.12», "5 Dec"."""
         return _day(d, self.words["date.day_month"], self.locale)
 
+    def in_script(self, text: str) -> str:
+        """``text`` (an occasion's title, a company) in the script of the language: Latin for ``sr-Latn``.
+
+        Why: a Serbian Latin team's calendar read «Čestitka: Марко Петровић – Нова
+        година», and its gallery «u pismu „Рођендан“»: half in each script, the config's
+        titles and the CRM's names written in Cyrillic. Its letters are transliterated
+        (:func:`greeter.serbian_script.to_latin`), so are its pages and events. No way
+        back: a Cyrillic team's Latin title stays as written.
+        """
+        return to_latin(text) if self.tag == _SERBIAN_LATIN_TAG else text
+
     def detail(self, sentence: str | None, titles: Mapping[str, str]) -> str | None:
         """One of the planner's sentences as this language's page shows it (translated, or as written)."""
         translate = _TRANSLATORS.get(self.tag)
-        return translate(sentence, titles) if translate is not None else sentence
+        return translate(sentence, titles) if translate is not None else table_detail(sentence, titles, self)
+
+
+@lru_cache(maxsize=64)
+def _regional(locale: str, territory: str) -> str:
+    """``locale`` (a table's) in ``territory`` where Babel knows that variant, else ``locale`` itself.
+
+    Why: a territory's own words are the team's, not another region's — Austria
+    writes January «Jänner», and «5. Januar» in a Viennese team's gallery and
+    calendar read as German from Germany. The table's script is kept
+    (``sr_Latn`` in ``ME`` is ``sr_Latn_ME``).
+    """
+    if not territory:
+        return locale
+    base = Locale.parse(locale)
+    if base.territory and base.territory.isdigit():  # en_001: international English stays so
+        return locale
+    regional = "_".join(p for p in (base.language, base.script, territory) if p)
+    try:
+        Locale.parse(regional)
+    except (UnknownLocaleError, ValueError):
+        return locale
+    return regional
+
+
+def _territory(locale: str) -> str:
+    """The territory of a team's locale (``AT`` of ``de_AT``, ``de-AT``); "" for none or no locale."""
+    try:
+        return Locale.parse(locale.replace("-", "_")).territory or ""
+    except (UnknownLocaleError, ValueError):
+        return ""
 
 
 @lru_cache(maxsize=64)
@@ -569,9 +624,14 @@ def ui_for(locale: str | None) -> Ui:
     ``sr_ME`` (Montenegro writes Latin, CLDR says) → Latin (``sr-Latn``) — by
     :func:`greeter.serbian_script.is_serbian_latin`, so the team reads its plan
     in the script its Serbian letters are written in.
+
+    The dates and month names follow the locale's territory where CLDR has its
+    own (``de_AT``: «Jänner»; :func:`_regional`); a language without a table
+    reads international English, whatever its territory.
     """
     language = language_of(locale, FALLBACK) if locale else FALLBACK
     if language == "sr" and locale and is_serbian_latin(locale):
-        return Ui(_SERBIAN_LATIN_TAG, TABLES[_SERBIAN_LATIN_TAG])
-    tag = language if language in TABLES else FALLBACK
-    return Ui(tag, TABLES[tag])
+        return Ui(_SERBIAN_LATIN_TAG, TABLES[_SERBIAN_LATIN_TAG], _territory(locale))
+    if language not in TABLES or not locale:
+        return Ui(FALLBACK, TABLES[FALLBACK])
+    return Ui(language, TABLES[language], _territory(locale))

@@ -7,9 +7,10 @@ gallery (:mod:`greeter.gallery_lang`) is Russian throughout, and a card that sai
 лимит частоты — only 12 days from…» read half in a foreign language. So that
 gallery shows each known form of those sentences in Russian (the planner's
 own sentence stays in the pill's tooltip), and a sentence it does not know
-as it is: better English than a wrong translation. A gallery in any other
-language (English, German, Estonian, Hungarian, Serbian) shows the planner's
-own sentences. ``tests/test_gallery_words``
+as it is: better English than a wrong translation. German, Estonian,
+Hungarian and Serbian galleries word them by a table keyed by each sentence's
+form (:mod:`greeter.gallery_why`); English shows the planner's own sentences.
+``tests/test_gallery_words``
 renders a year of the example's skips and pins that none is left in English.
 
 A contact the planner cannot greet (``invalid_contact``) carries the

@@ -36,6 +36,7 @@ from icalendar import Calendar, Event, Timezone
 
 from greeter.gallery_lang import Ui, ui_for
 from greeter.i18n import format_date
+from greeter.i18n_script import names_in_script
 from greeter.plan_types import Hit, PlanItem
 
 #: SEQUENCE counts seconds from here (it must stay a small non-negative integer for clients).
@@ -66,7 +67,7 @@ def occasion_words(hit: Hit, titles: Mapping[str, str], ui: Ui) -> str:
     29 February greeted in a common year (:attr:`Hit.moved`) is «29 февраля (в этом году —
     28 февраля)»: «28 февраля» alone told a manager the client's birthday is the 28th.
     """
-    title = titles.get(hit.occasion, hit.occasion)
+    title = ui.in_script(titles.get(hit.occasion, hit.occasion))
     day = format_date(hit.date, ui.locale, "day_month")
     if hit.moved:
         day = ui.say("ics.moved", day=format_date(date(2000, 2, 29), ui.locale, "day_month"), moved=day)
@@ -130,7 +131,8 @@ def calendar_chunks(
         if item.status != "send" or item.send_at is None:
             continue
         hit = item.hit
-        who = hit.contact.display_name or hit.contact.id
+        # a person's name in the events' script, as a letter in it writes it (Latin → Cyrillic too)
+        who = " ".join(names_in_script((hit.contact.display_name,), ui.locale)) or hit.contact.id
         event = Event()
         event.add("uid", event_uid(item, domain, yearly=hit.occasion in yearly))
         event.add("dtstamp", stamp)
@@ -148,7 +150,8 @@ def calendar_chunks(
             ui.say("ics.to", who=who, email=hit.contact.email, id=hit.contact.id),
         ]
         if hit.contact.company:
-            lines.append(ui.say("ics.company", company=hit.contact.company))
+            company = " ".join(names_in_script((hit.contact.company,), ui.locale, company=True))
+            lines.append(ui.say("ics.company", company=company))
         event.add("description", "\n".join(lines))
         event.add("categories", [hit.occasion])
         event.add("transp", "TRANSPARENT")

@@ -93,8 +93,10 @@ def test_serbian_latin_is_the_cyrillic_table_transliterated() -> None:
      # Serbian by its script, as its letters are written (greeter.serbian_script.is_serbian_latin)
      ("sr", "sr"), ("sr_RS", "sr"), ("sr_Cyrl", "sr"), ("sr_Cyrl_ME", "sr"), ("sr_BA", "sr"),
      ("sr_Latn", "sr-Latn"), ("sr-Latn", "sr-Latn"), ("sr_Latn_RS", "sr-Latn"), ("sr_ME", "sr-Latn"),
+     # Croatian and Bosnian, whose clients greeter writes to (their letters: Serbian Latin's)
+     ("hr", "hr"), ("hr_HR", "hr"), ("bs", "bs"), ("bs_BA", "bs"),
      # a language without a table, and no language at all
-     ("fi", "en"), ("hr", "en"), ("en_GB", "en"), ("xx-nonsense", "en"), (None, "en")],
+     ("fi", "en"), ("en_GB", "en"), ("xx-nonsense", "en"), (None, "en")],
 )  # fmt: skip
 def test_a_team_reads_its_own_language_or_english(locale: str | None, language: str) -> None:
     assert ui_for(locale).tag == language
@@ -358,6 +360,15 @@ GALLERIES = {
                 ["Sve 6", "Za slanje 3", "Poslato 0", "Spojeno 1", "Preskočeno 1", "Greške 1"],
                 "Utorak, 22. decembar 2026.", "Pet 25. 12. 08:30", "50 godina", "Otvorite pismo →",
                 "preskočeno: spojeno", "greška u šablonu", '"Prikazano "'),
+    # Croatian and Bosnian had no table: their teams read English. Months are CLDR's (hr «prosinca»)
+    "hr_HR": ("hr", "Čestitke pregled",
+              ["Sve 6", "Za slanje 3", "Poslano 0", "Spojeno 1", "Preskočeno 1", "Pogreške 1"],
+              "Utorak, 22. prosinca 2026.", "Pet 25. 12. 08:30", "50 godina", "Otvorite pismo →",
+              "preskočeno: spojeno", "pogreška u predlošku", '"Prikazano "'),
+    "bs": ("bs", "Čestitke pregled",
+           ["Sve 6", "Za slanje 3", "Poslano 0", "Spojeno 1", "Preskočeno 1", "Greške 1"],
+           "Utorak, 22. decembar 2026.", "Pet 25. 12. 08:30", "50 godina", "Otvorite pismo →",
+           "preskočeno: spojeno", "greška u šablonu", '"Prikazano "'),
 }  # fmt: skip
 
 
