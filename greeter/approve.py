@@ -63,6 +63,25 @@ def reviewed_fingerprints(drafts_json: object) -> dict[JournalKey, str]:
     return found
 
 
+#: The longest range ``approve`` covers (its ``--days`` limit).
+MAX_DAYS = 366
+
+
+def reviewed_range(reviewed: dict[JournalKey, str], start: date | None, days: int | None) -> tuple[date, int]:
+    """The range ``approve --reviewed FILE`` covers: the one asked for, else the file's own (pure).
+
+    The reviewed file already says which drafts the reviewer read, so without
+    ``--from`` it starts on its first occasion's day, and without ``--days`` it
+    ends on its last one (at most :data:`MAX_DAYS`): a preview of next week read
+    today is approved as read, not cut to the 7 days from today.
+    """
+    days_of = sorted({day for _, _, day in reviewed})
+    first = days_of[0] if start is None else start
+    if days is None:
+        days = min(MAX_DAYS, max(1, (days_of[-1] - first).days + 1))
+    return first, days
+
+
 def approve_range(
     inputs: Inputs,
     *,

@@ -215,7 +215,9 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 @click.option(
     "--from", "start", metavar="DATE", help="First day (YYYY-MM-DD or DD.MM.YYYY) [default: today]."
 )
-@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="Days to cover.")
+@click.option(
+    "--days", type=click.IntRange(1, 366), help="Days to cover [default: 7; with --reviewed alone, FILE's]."
+)
 @click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
 @click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact's drafts.")
 @click.option("--occasion", metavar="NAME", callback=trimmed, help="Only drafts for this occasion.")
@@ -232,7 +234,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 def approve(
     state: State,
     start: str | None,
-    days: int,
+    days: int | None,
     approve_all: bool,
     contact_id: str | None,
     occasion: str | None,
@@ -257,26 +259,31 @@ def approve(
     `--reviewed FILE` (the `preview --format json` the reviewer read) only
     the letters still exactly as in FILE are approved; each one changed since
     is named and left waiting (exit 1), and the range's drafts FILE does not
-    hold are not approved.
+    hold are not approved. `--reviewed FILE` alone approves FILE's drafts: the
+    range is FILE's days unless --from or --days say otherwise.
 
     \b
     Examples:
       greeter preview --days 7                 # read them first
       greeter approve --all --days 7
       greeter preview --days 7 --format json > week.json  # the reviewer reads
-      greeter approve --all --days 7 --reviewed week.json
+      greeter approve --reviewed week.json     # just what the reviewer read
       greeter preview --occasion new_year --from 2026-12-28 --days 5
       greeter approve --occasion new_year --from 2026-12-28 --days 5
       greeter approve --contact C-0042
     """
     import getpass
 
-    from greeter.approve import approve_range
+    from greeter.approve import approve_range, reviewed_range
     from greeter.runtime import load_inputs
 
-    if not (approve_all or contact_id or occasion):
-        raise click.UsageError("say what to approve: --all, --contact ID or --occasion NAME")
+    if not (approve_all or contact_id or occasion or reviewed):
+        raise click.UsageError("say what to approve: --all, --contact ID, --occasion NAME or --reviewed FILE")
     fingerprints = None if reviewed is None else _reviewed(reviewed)
+    if fingerprints is not None and not (approve_all or contact_id or occasion):  # FILE's drafts, its days
+        first_reviewed, days = reviewed_range(fingerprints, parse_day(start, "--from"), days)
+        start = start or first_reviewed.isoformat()
+    days = days or 7
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     occasion = occasion_by_title(occasion, settings)  # a title, as preview's table shows it

@@ -11,9 +11,10 @@ similarity is kept for what it is good at, typos of IANA names
 A city written in the marketer's language (``Москва``, ``Київ``, ``Алматы``,
 ``Белград``) is answered from CLDR's names of the zones' cities (Babel's
 ``Locale.time_zones``), read in the languages :func:`greeter.countries.name_languages`
-gives for the name's script — no list of cities is kept here, but for the few
-cities CLDR does not name a zone after (:data:`OTHER_CITIES`: Kazakhstan's capital
-and the old names CRMs still hold).
+gives for the name's script — no list of cities is kept here, but for the
+cities CLDR does not name a zone after: Russia's regional centres («Уфа», «Казань»:
+:mod:`greeter.russian_cities`, read as Russian names of CLDR's are) and
+:data:`OTHER_CITIES` (Kazakhstan's capital and the old names CRMs still hold).
 
 One reading serves the config's ``defaults.timezone`` and the contacts'
 time-zone column, so both say the same: the config is told the zone meant
@@ -212,7 +213,8 @@ def _read_zone(name: str) -> tuple[tuple[str, ...], str, bool]:
     local, exactly = _local_city(text)
     if local is not None:  # "Москва", "Київ": the city as the marketer's language names it
         return (local,), "", exactly
-    if _ABBREVIATION_LIKE.fullmatch(text):
+    if _ABBREVIATION_LIKE.fullmatch(text) and (text.isupper() or (text.isascii() and text.islower())):
+        # IST, CST, ist: an abbreviation's letters. «Уфа», «Орск», «Sochi» are places, not that.
         return (), f"time-zone abbreviations are ambiguous: {IANA_ADVICE}", False
     transliterated = _transliterated_city(text)
     if transliterated is not None:  # "Europe/Moskva", "Asia/Jakutsk": a Russian name in Latin letters
@@ -317,7 +319,9 @@ def _city_names(language: str) -> dict[str, str]:
 
     CLDR may call a zone by a name zoneinfo lacks (an older or newer one:
     "Europe/Kyiv" and "Europe/Kiev"); Babel's zone aliases give the other.
-    A city two zones share in that language is left out (no guessing).
+    A city two zones share in that language is left out (no guessing). Russian's also holds
+    the cities CLDR names no zone after (:data:`greeter.russian_cities.CITIES_BY_ZONE`:
+    «Уфа», «Казань»), so they are read, misspelt and transliterated as CLDR's are.
     """
     from babel import Locale, UnknownLocaleError
     from babel.core import get_global
@@ -336,6 +340,12 @@ def _city_names(language: str) -> dict[str, str]:
         known = next((z for z in (zone, *aliases.get(zone, ())) if z in available), None)
         if city and known is not None:
             seen.setdefault(_fold_city(city), set()).add(known)
+    if language.partition("_")[0].partition("-")[0].casefold() == "ru":
+        from greeter.russian_cities import CITIES_BY_ZONE
+
+        for zone, cities in CITIES_BY_ZONE.items():
+            for city in cities:
+                seen.setdefault(_fold_city(city), set()).add(zone)
     return {city: next(iter(zones)) for city, zones in seen.items() if len(zones) == 1}
 
 

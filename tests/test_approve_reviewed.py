@@ -77,3 +77,24 @@ def test_a_file_that_is_no_reviewed_preview_is_a_usage_error(make_project: MakeP
             done.stderr
         )
     assert set(approvals(config).values()) == {"awaiting_approval"}
+
+
+def test_reviewed_alone_approves_the_drafts_the_file_holds_on_its_own_days(make_project: MakeProject) -> None:
+    """The file says which drafts were read: ``--reviewed FILE`` alone was "say what to approve"
+    (exit 2), and a filter's default range (7 days from today) would miss a preview of later days."""
+    config = make_project(people(2), review="required")
+    shown = greeter(config, "preview", *RANGE, "--contact", "2", "--format", "json")
+    week = config.parent / "week.json"
+    week.write_text(shown.stdout, encoding="utf-8")
+    done = greeter(config, "approve", "--reviewed", str(week), "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("approved 1 draft(s) for 2027-04-13;"), done.stdout  # not from today, 14th
+    assert "not approved: 1 draft(s) of the range" in done.stderr  # contact 1's: not in the file
+    assert approvals(config) == {"1": "awaiting_approval", "2": "approved"}
+
+
+def test_with_nothing_to_approve_the_message_names_reviewed_too(make_project: MakeProject) -> None:
+    config = make_project(people(1), review="required")
+    done = greeter(config, "approve", "--now", NOW)
+    assert done.returncode == 2
+    assert "say what to approve: --all, --contact ID, --occasion NAME or --reviewed FILE" in done.stderr
