@@ -837,9 +837,10 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     records them (`merged into …`): also one of the next min_gap_days that
     the send would carry in it (--dry-run shows each letter's). It sends
     nothing, and never records a letter for an occasion after --through:
-    those go when their time comes (one leaving by then is named). A second run records nothing new and says so. On a new
-    journal it also records as `expired` the greetings whose catch-up period
-    ended before greeter's first run (said on its output line), so that the
+    those go when their time comes (one leaving by then is named). A
+    second run records nothing new and says so. On a new journal it also
+    records as `expired` the greetings whose catch-up period ended before
+    greeter's first run (said on its output line), so that the
     first send does not exit 1 and ask to run cron more often for them.
 
     The frequency cap counts these letters as sent, on the day each would

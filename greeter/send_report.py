@@ -114,6 +114,8 @@ def print_report(
     if result.summary.lost:  # named among the reply lines; their cause after them
         for hint in expired_hints(expired):
             click.echo(escaped(hint), err=True)
+    if result.first_run is not None:  # said once, --quiet too: the journal's only first run
+        click.echo(result.first_run.words(dry_run=dry_run), err=True)
     if not summary:
         return
     counts = dict(result.summary.counts)
