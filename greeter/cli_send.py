@@ -124,7 +124,7 @@ def send(
 
     A new journal's first run catches up the last catch_up_days: it sends
     belated letters for occasions from before greeter was installed, and
-    says so on stderr (--dry-run too, --quiet too). Moving from another tool
+    says so on stderr (--dry-run too; not --quiet when all went well). Moving from another tool
     that already greeted those clients (a mail-merge cron), run `greeter
     baseline` before the first send: it records what that tool sent.
 
