@@ -829,19 +829,18 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     clients the old tool greeted on those days would get a second, belated
     letter, and today's a second one too. Run this once, before greeter's
     first send: it plans exactly as `send --once` would at NOW, takes every
-    letter for an occasion on or before --through (today by default) that
-    the journal does not hold yet, and records it as `skipped`, reason `baseline: handled
+    letter for an occasion on or before --through (today by default) that the
+    journal does not hold yet, and records it as `skipped`, reason `baseline: handled
     before greeter (baseline at … UTC)` — `greeter history` shows it with
     reason_code `baseline`, preview and the gallery as already sent. The
     occasions merged into such a letter are recorded with it, as the send
     records them (`merged into …`): also one of the next min_gap_days that
     the send would carry in it (--dry-run shows each letter's). It sends
-    nothing, and never records a letter for an occasion after --through:
-    those go when their time comes (one leaving by then is named). A
-    second run records nothing new and says so. On a new journal it also
-    records as `expired` the greetings whose catch-up period ended before
-    greeter's first run (said on its output line), so that the
-    first send does not exit 1 and ask to run cron more often for them.
+    nothing, and never records a letter for an occasion after --through (one
+    leaving by then is named). A second run records nothing new, and says so.
+    On a new journal it also records as `expired` the greetings whose catch-up
+    period ended before greeter's first run (said on its output line), so that
+    the first send does not exit 1 and ask to run cron more often for them.
 
     The frequency cap counts these letters as sent, on the day each would
     have left: the client did get it, from the old tool, and the next one
