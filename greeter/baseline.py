@@ -6,10 +6,18 @@ wrong for one that replaces a mail-merge cron which greeted those clients
 itself — they got a second, belated letter, and today's ones a second letter
 too when the old cron had run that morning. ``catch_up_days: 0`` for the first
 run expired today's letters instead. Baseline plans as that send would, and
-records every letter due through a day (today by default) that the journal
-does not hold yet as ``skipped``, handled before greeter (:data:`BASELINE`):
-no later run sends it, and the frequency cap counts it as sent
-(:func:`greeter.journal_store.planned_state`).
+records every letter for an occasion on or before a day (today by default)
+that the journal does not hold yet as ``skipped``, handled before greeter
+(:data:`BASELINE`): no later run sends it, and the frequency cap counts it as
+sent (:func:`greeter.journal_store.planned_state`).
+
+``--through`` is an *occasion* day, not the day a letter leaves: "I sent
+everything up to the 6th by hand" means the birthdays of the 4th to the 6th,
+whose catch-up letters a Monday plan has leaving on the 7th. Read as the day a
+letter leaves, that baseline took none of them and the next send greeted all
+four clients a second time. A letter leaving by then for a later occasion (a
+Saturday birthday greeted on Friday) is not taken, and is counted
+(:attr:`Found.ahead`) so that the summary says so.
 
 The planning here is pure: :func:`due_through` takes the inputs, the journal's
 history already read into them, ``now`` and the day. Only :func:`record` writes.
@@ -46,17 +54,32 @@ def greetings_of(letter: PlanItem) -> tuple[Hit, ...]:
     return (letter.hit, *letter.also)
 
 
-def due_through(
-    inputs: Inputs, *, now: datetime, through: date, report: LoadReport
-) -> tuple[list[PlanItem], list[PlanItem]]:
-    """The letters the plan at ``now`` has leaving by the end of ``through`` (the config's zone).
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What :func:`due_through` found in the plan: the letters to take, and what is said of the rest."""
 
-    The plan is the one ``send --once`` makes at ``now`` (:func:`greeter.send.plan_cycle`:
-    the same catch-up reach back, the same look-ahead, so merging and the cap
-    decide alike), reaching further ahead when ``through`` is after today.
-    A letter the journal already holds is no ``send`` item, so it is not
-    taken again: a second run finds nothing new. ``inputs`` must hold the
-    journal's state (:func:`greeter.runtime.read_journal_state`).
+    #: The letters a send would still send that greet an occasion on or before the day.
+    letters: list[PlanItem]
+    #: The greetings whose catch-up period ended before greeter's first run (:func:`due_through`).
+    expired: list[PlanItem]
+    #: The greetings of occasions on or before the day that the journal holds already.
+    held: int = 0
+    #: The letters leaving by the end of the day whose occasions are all after it: not taken.
+    ahead: list[PlanItem] = field(default_factory=list)
+
+
+def due_through(inputs: Inputs, *, now: datetime, through: date, report: LoadReport) -> Found:
+    """The letters the plan at ``now`` still sends for an occasion on or before ``through``.
+
+    A letter is taken when one of its greetings (its own occasion or one merged
+    into it) is of a day on or before ``through``: the old tool greeted that
+    client then, and the letter goes with the occasions it carries, as the send
+    records them. The plan is the one ``send --once`` makes at ``now``
+    (:func:`greeter.send.plan_cycle`: the same catch-up reach back, the same
+    look-ahead, so merging and the cap decide alike), reaching further ahead
+    when ``through`` is after today. A letter the journal already holds is no
+    ``send`` item, so it is not taken again: a second run finds nothing new.
+    ``inputs`` must hold the journal's state (:func:`greeter.runtime.read_journal_state`).
 
     Second, the greetings the plan finds expired already, their day come
     (what the send would record ``expired``, :meth:`~greeter.delivery.Deliverer.record_skips`):
@@ -71,15 +94,21 @@ def due_through(
     end = lookahead_end(settings, calendar, max(today, through))
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     until = datetime.combine(through + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    letters: list[PlanItem] = []
-    expired: list[PlanItem] = []
+    found = Found([], [])
+    held = 0
     today_here = now.date()  # as the send decides a skip's day has come (record_skips)
     for item in inputs.plan(inputs.contacts(report), pw):
-        if item.status == "send" and item.send_at is not None and item.send_at < until:
-            letters.append(item)
+        first = min(h.date for h in greetings_of(item))
+        if item.status == "send" and item.send_at is not None:
+            if first <= through:
+                found.letters.append(item)
+            elif item.send_at < until:
+                found.ahead.append(item)
         elif item.reason == "expired" and not item.merged_into and item.hit.date <= today_here:
-            expired.append(item)
-    return letters, expired
+            found.expired.append(item)
+        elif item.journal_state is not None and item.hit.date <= through:
+            held += 1
+    return Found(found.letters, found.expired, held, found.ahead)
 
 
 def record_expired(journal: JournalStore, items: Iterable[PlanItem], now: datetime) -> list[PlanItem]:
@@ -143,6 +172,12 @@ class Baseline:
     #: The greetings whose catch-up period had ended before this first run (:func:`due_through`):
     #: recorded ``expired`` (dry: would be), as a new journal's first send records them.
     expired: list[PlanItem] = field(default_factory=list)
+    #: The greetings of occasions through ``through`` the journal held already (:attr:`Found.held`).
+    held: int = 0
+    #: The letters leaving by the end of ``through`` for later occasions, not taken (:attr:`Found.ahead`).
+    ahead: list[PlanItem] = field(default_factory=list)
+    #: The greetings greeter itself had sent from this journal before the run (:meth:`warning`).
+    sent_before: int = 0
 
     @property
     def greetings(self) -> int:
@@ -158,26 +193,72 @@ class Baseline:
             out.append(f"{local_time(letter.send_at)}  {hit.contact.id}  {hit.contact.email}  {names}")
         return out
 
+    def warning(self) -> str | None:
+        """One line for a baseline on a journal greeter has sent from: it is meant for the move, before.
+
+        Not refused: a late baseline still keeps what the old tool sent since
+        from going again, and touches nothing greeter sent. But the command's
+        help says "once, before greeter's first send"; a run after it is
+        likelier a mistake (the wrong config, a journal meant for another
+        project) than a plan, so it is said — with how many, which a reader can check.
+        """
+        if not self.sent_before:
+            return None
+        return (
+            f"warning: greeter has already sent {self.sent_before} greeting(s) from this journal;"
+            " baseline is meant for the move from another tool, before greeter's first send"
+            " (it records only what the journal does not hold: nothing greeter sent is changed)"
+        )
+
     def text(self) -> str:
         """The summary line: how many, the span of their occasion days, what the next send does;
-        then the greetings expired before greeter's first run, if any (:meth:`expired_words`)."""
+        then the letters leaving by then for later occasions (:meth:`ahead_words`) and the
+        greetings expired before greeter's first run, if any (:meth:`expired_words`)."""
+        through = f"{self.through:%Y-%m-%d}"
         if not self.letters:
             what = "no greeting was taken" if self.expired else "nothing was recorded"
             if self.dry_run:
                 what = "no greeting would be taken" if self.expired else "nothing would be recorded"
-            return (
-                f"{what}: every greeting due through"
-                f" {self.through:%Y-%m-%d} is in the journal already (or none is due)"
-            ) + self.expired_words()
+            if self.held:  # the journal has them: a second run, or a send that greeted them
+                why = f"every greeting for an occasion through {through} is in the journal already"
+            else:  # nothing to take at all: say so, not "in the journal already" of an empty one
+                why = f"greeter would send no greeting for an occasion through {through}"
+            return f"{what}: {why}" + self.ahead_words() + self.expired_words()
         days = [h.date for letter in self.letters for h in greetings_of(letter)]
         from greeter.cli import day_span  # loaded already: the command runs from it
 
         span = day_span(min(days), max(days))
         verb, sends = ("would record", "would send") if self.dry_run else ("recorded", "sends")
         return (
-            f"{verb} {self.greetings} greeting(s) as handled before greeter (occasions {span});"
-            f" the next send --once {sends} none of them"
-        ) + self.expired_words()
+            (
+                f"{verb} {self.greetings} greeting(s) as handled before greeter (occasions {span});"
+                f" the next send --once {sends} none of them"
+            )
+            + self.ahead_words()
+            + self.expired_words()
+        )
+
+    def ahead_words(self) -> str:
+        """``; not taken: 1 letter leaving by 2026-12-11 for a later occasion (…)``; "" when none.
+
+        ``--through`` names occasion days. A Saturday birthday is greeted on
+        Friday: a baseline through Friday leaves it to greeter, which is right
+        when the old tool greeted on the day itself, and a second letter when
+        it greeted ahead as greeter does. Said, with the day that would take it.
+        """
+        if not self.ahead:
+            return ""
+        last = max(h.date for letter in self.ahead for h in greetings_of(letter))
+        names = ", ".join(
+            f"{letter.hit.contact.id} {letter.hit.occasion} {letter.hit.date:%Y-%m-%d}"
+            for letter in self.ahead[:3]
+        )
+        more = f" and {len(self.ahead) - 3} more" if len(self.ahead) > 3 else ""
+        return (
+            f"; not taken: {len(self.ahead)} letter(s) leaving by {self.through:%Y-%m-%d} for a later"
+            f" occasion ({names}{more}): greeter sends them; if the old tool greeted them already,"
+            f" run baseline --through {last:%Y-%m-%d}"
+        )
 
     def expired_words(self) -> str:
         """``; recorded 3 greeting(s) expired before greeter's first run …``; "" when there are none.
@@ -206,13 +287,16 @@ def run_baseline(
     that send would have (:func:`due_through`). On a journal greeter planned
     from before, those are losses of greeter's own: left to the send, exit 1.
     """
+    sent_before = journal.counts_by_state().get("sent", 0)  # baseline's own rows are ``skipped``
     read_journal_state(inputs, journal, start=plan_start(inputs.settings, now)[1], now=now)
     report = inputs.new_report()
-    letters, expired = due_through(inputs, now=now, through=through, report=report)
+    found = due_through(inputs, now=now, through=through, report=report)
+    letters, expired = found.letters, found.expired
     if not inputs.first_plan:  # greeter has planned from this journal before: a loss is its own
         expired = []
     if not dry_run:
         journal.record_occasions(inputs.occasion_since)
         letters = record(journal, letters, now)
         expired = record_expired(journal, expired, now)
-    return Baseline(letters, through, dry_run, expired), report
+    done = Baseline(letters, through, dry_run, expired, found.held, found.ahead, sent_before)
+    return done, report

@@ -29,9 +29,16 @@ from greeter.errors import Problem
 from greeter.render import Renderer
 from greeter.template_breaks import eaten_breaks
 from greeter.template_env import Sandbox, make_environment
+from greeter.template_headers import HEADER_HOMES, mail_headers
 from greeter.template_snapshot import SUFFIX, TemplateFiles
 
-__all__ = ["eaten_break_problems", "near_miss", "stray_letter_files", "unused_template_problems"]
+__all__ = [
+    "eaten_break_problems",
+    "mail_header_problems",
+    "near_miss",
+    "stray_letter_files",
+    "unused_template_problems",
+]
 
 _REFERENCES = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
 
@@ -202,6 +209,29 @@ def eaten_break_problems(folder: Path) -> list[Problem]:
                 f"the line break after {{% {tag} %}} is removed (a tag ending a line of text), so the "
                 f"blank line below prints as a single line break and the paragraphs are glued: "
                 f"write {{% {tag} +%}} to keep it, or move the tag to the start of the next line"
+            )
+            problems.append(Problem(file, "", message, line, kind="template", severity="warning"))
+    return problems
+
+
+def mail_header_problems(folder: Path) -> list[Problem]:
+    """One warning per mail header line (``TO: {{email}}``) at the top of a block: a mailmerge template.
+
+    Such a line renders without error, into the body of every letter
+    (:mod:`greeter.template_headers`); the warning says where greeter takes
+    that header from instead. Files that do not decode or lex are reported elsewhere.
+    """
+    env = make_environment(DictLoader({}), html=False)  # the renderer's syntax
+    problems = []
+    for file, raw in sorted(TemplateFiles.read(folder).files.items()):
+        try:
+            found = mail_headers(env, raw.decode("utf-8"), file)
+        except (UnicodeDecodeError, TemplateSyntaxError):
+            continue
+        for line, header, text in found:
+            message = (
+                f"{text!r} looks like a mailmerge header line: greeter prints it in the body of every"
+                f" letter; delete it — {HEADER_HOMES[header]}"
             )
             problems.append(Problem(file, "", message, line, kind="template", severity="warning"))
     return problems

@@ -329,12 +329,10 @@ class CheckReport:
                 else "renders: none tried without the contacts"
             )
         if self.skipped:
-            files = ", ".join(self.skipped)
-            one = len(self.skipped) == 1
-            renders += (
-                f"; {sum(self.skipped.values())} not tried, as {files} "
-                f"{'is' if one else 'are'} missing or {'does' if one else 'do'} not compile"
-            )
+            # Each file's own error, as said above: "missing or does not compile" named no cause,
+            # and the line saying it could be lost among warnings (a mailmerge letter pasted whole).
+            causes = "; ".join(self._load_error(file) for file in self.skipped)
+            renders += f"; {sum(self.skipped.values())} not tried, as {causes}"
         lines = [
             f"{self.config_file}: {config}",
             *(d.line() for d in self.databases),
@@ -357,6 +355,13 @@ class CheckReport:
             f"check: {status}",
         ]
         return "\n".join(lines)
+
+    def _load_error(self, file: str) -> str:
+        """Why ``file``'s letters were not tried: its error line as reported, else the old words."""
+        for problem in self.problems:
+            if problem.kind == "template" and problem.file == file and problem.severity == "error":
+                return f"{file} cannot be used: {problem}"
+        return f"{file} is missing or does not compile"
 
 
 #: How many kinds of row problems the text names; the rest are counted in one line.

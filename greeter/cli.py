@@ -813,8 +813,8 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
 @click.option(
     "--through",
     metavar="DATE",
-    help="Take the letters due up to the end of this day (YYYY-MM-DD or DD.MM.YYYY, the config's time zone) "
-    "[default: NOW's day: everything up to today was handled by the old tool].",
+    help="Take the greetings for occasions on or before this day (YYYY-MM-DD or DD.MM.YYYY), whenever "
+    "greeter would send them [default: NOW's day: every occasion up to today was handled by the old tool].",
 )
 @click.option(
     "--dry-run", is_flag=True, help="List what it would record; record nothing (and make no journal)."
@@ -830,18 +830,18 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     clients the old tool greeted on those days would get a second, belated
     letter, and today's a second one too. Run this once, before greeter's
     first send: it plans exactly as `send --once` would at NOW, takes every
-    letter due by the end of --through (today by default) that the journal
-    does not hold yet, and records it as `skipped`, reason `baseline: handled
+    letter for an occasion on or before --through (today by default) that the
+    journal does not hold yet, and records it as `skipped`, reason `baseline: handled
     before greeter (baseline at … UTC)` — `greeter history` shows it with
     reason_code `baseline`, preview and the gallery as already sent. The
     occasions merged into such a letter are recorded with it, as the send
     records them (`merged into …`): also one of the next min_gap_days that
     the send would carry in it (--dry-run shows each letter's). It sends
-    nothing, and never records a letter due after --through: those go when
-    their time comes. A second run records nothing new and says so. On a new
-    journal it also records as `expired` the greetings whose catch-up period
-    ended before greeter's first run (said on its output line), so that the
-    first send does not exit 1 and ask to run cron more often for them.
+    nothing, and never records a letter for an occasion after --through (one
+    leaving by then is named). A second run records nothing new, and says so.
+    On a new journal it also records as `expired` the greetings whose catch-up
+    period ended before greeter's first run (said on its output line), so that
+    the first send does not exit 1 and ask to run cron more often for them.
 
     The frequency cap counts these letters as sent, on the day each would
     have left: the client did get it, from the old tool, and the next one
@@ -890,6 +890,8 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
         ) from exc
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    if (warning := done.warning()) is not None:
+        click.echo(warning, err=True)
     for line in done.lines() if dry_run else ():
         click.echo(f"would record  {line}")
     click.echo(done.text())

@@ -121,6 +121,12 @@ def send(
     --quiet such a run prints nothing at all when those rows are all its
     exit 1 is for (cron mails what a job prints); new problems still print.
 
+    A new journal's first run catches up the last catch_up_days: it sends
+    belated letters for occasions from before greeter was installed, and
+    says so on stderr (--dry-run too; not --quiet when all went well). Moving from another tool
+    that already greeted those clients (a mail-merge cron), run `greeter
+    baseline` before the first send: it records what that tool sent.
+
     \b
     Exit codes, the first that applies:
       129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)

@@ -11,12 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, PositiveInt, field_validator, model_validator
+from pydantic import BeforeValidator, Field, PositiveInt, WithJsonSchema, field_validator, model_validator
 
 from greeter.config_base import _Model
 from greeter.config_delivery import env_var_name
 from greeter.config_types import DateFormat
 from greeter.errors import SettingError
+
+
+def _present_dates(value: object) -> object:
+    """``contacts.dates`` without its null entries: ``first_deal: null`` says the export has no such
+    column, as ``gender: null`` does in ``columns`` (it was refused as "Input should be a valid
+    string"). Nothing reads it then; an occasion using it is refused at its own line, saying so."""
+    if isinstance(value, dict):
+        return {name: column for name, column in value.items() if column is not None}
+    return value
 
 
 class Columns(_Model):
@@ -126,9 +135,15 @@ class ContactsSource(_Model):
         "(м/ж, M/F, male/female, mees/naine, férfi/nő, männlich/weiblich…), any case: {N: female, M: male} "
         "for an Estonian CRM's mees/naine letters, {F: male, N: female} for a Hungarian one's férfi/nő",
     )
-    dates: dict[str, str] = Field(
+    dates: Annotated[
+        dict[str, str],
+        BeforeValidator(_present_dates),
+        WithJsonSchema(
+            {"type": "object", "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "null"}]}}
+        ),
+    ] = Field(
         default_factory=dict,
-        description="Date fields: name used by occasions → column header",
+        description="Date fields: name used by occasions → column header; null: not in this export",
     )
 
     @field_validator("sheet", mode="before")

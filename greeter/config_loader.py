@@ -165,8 +165,18 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
             "column would mix them and greet people on wrong days: keep the one your CRM writes",
         )
     known = set(settings.contacts.dates)
+    contacts = data.get("contacts") if isinstance(data, dict) else None
+    written = contacts.get("dates") if isinstance(contacts, dict) else None
+    absent = {k for k, v in written.items() if v is None} if isinstance(written, dict) else set()
     for i, occ in enumerate(settings.occasions):
-        if occ.field is not None and occ.field not in known:
+        if occ.field is not None and occ.field in absent:  # contacts.dates.first_deal: null
+            line, col = _position(data, ("occasions", i, "field"))
+            message = (
+                f"contacts.dates.{occ.field} is null (not in this export), so occasion {occ.name!r} would"
+                f" greet no one: remove the occasion, or give {occ.field} its column's header"
+            )
+            problems.append(Problem(filename, f"occasions.{i}.field", message, line, col))
+        elif occ.field is not None and occ.field not in known:
             loc = ("occasions", i, "field")
             line, col = _position(data, loc)
             close = difflib.get_close_matches(occ.field, sorted(known), n=1)

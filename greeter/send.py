@@ -42,6 +42,7 @@ from greeter.errors import (
     JournalStateError,
     Problem,
 )
+from greeter.first_run import FirstRunBelated, first_run_belated
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
@@ -106,6 +107,9 @@ class RunResult:
     #: The ``uncertain`` letters the journal holds after the run, waiting for an operator's
     #: ``greeter uncertain resend|dismiss`` — a crashed run's too, which later runs exit 0 over.
     uncertain_waiting: int = 0
+    #: A new journal's first run: the belated greetings it sends or plans, for occasions from
+    #: before the journal (:mod:`greeter.first_run`); None on any other run, or without them.
+    first_run: FirstRunBelated | None = None
 
 
 def exit_code(result: RunResult) -> int:
@@ -312,6 +316,8 @@ class Cycle:
     planned_through: date | None = None
     #: The letters the review gate holds before ``next_letter`` (:attr:`RunResult.awaiting_approval`).
     awaiting_approval: int | None = None
+    #: A new journal's first run: its belated greetings (:attr:`RunResult.first_run`).
+    first_run: FirstRunBelated | None = None
 
     def result(self) -> RunResult:
         return RunResult(
@@ -324,6 +330,7 @@ class Cycle:
             next_letter=self.next_letter,
             planned_through=self.planned_through,
             awaiting_approval=self.awaiting_approval,
+            first_run=self.first_run,
         )
 
 
@@ -480,6 +487,8 @@ def plan_cycle(
     cycle.next_letter, held = next_leaving(ahead, partial(gate_verdict, deliverer))
     cycle.awaiting_approval = None if deliverer.approvals is None else held
     cycle.planned_through = end
+    if inputs.first_plan:  # greeter's first day on this journal: what it catches up may be another tool's
+        cycle.first_run = first_run_belated(due, upcoming, today)
     return cycle
 
 

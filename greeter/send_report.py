@@ -116,6 +116,8 @@ def print_report(
             click.echo(escaped(hint), err=True)
     if not summary:
         return
+    if result.first_run is not None:  # the journal's only first run; not under --quiet's silence
+        click.echo(result.first_run.words(dry_run=dry_run), err=True)
     counts = dict(result.summary.counts)
     if as_json:
         payload = summary_json(

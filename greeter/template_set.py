@@ -28,8 +28,10 @@ from greeter.template_env import Sandbox, make_environment
 from greeter.template_errors import UNDEFINED_NAME, describe, unknown_name
 from greeter.template_hooks import FORM_HOOKS, LanguageForms, helper_files
 from greeter.template_shape import (
+    TEXT_OUTSIDE,
     Shape,
     block_problems,
+    letter_blocks,
     misimported,
     shape_of,
     unknown_imports,
@@ -37,6 +39,9 @@ from greeter.template_shape import (
 )
 from greeter.template_shape_cache import ShapeCache
 from greeter.template_snapshot import SUFFIX, SnapshotLoader, TemplateFiles
+
+#: The shipped layout's name: offered to a letter that has no ``{% extends %}`` (``_letter_blocks``).
+LAYOUT = "_layout.html.j2"
 
 __all__ = ["TemplateSet", "Variant"]
 
@@ -267,10 +272,27 @@ class TemplateSet:
             shape = self._shape(current)
             if shape.problems:
                 line, message = shape.problems[0]
+                if message == TEXT_OUTSIDE:
+                    message += ": " + self._letter_blocks(current, shape)
                 raise TemplateLoadError(current, line, message)
             names.append(current)
             current = shape.parent
         return names
+
+    def _letter_blocks(self, file: str, shape: Shape) -> str:
+        """Where ``file``'s top-level words go (:func:`~greeter.template_shape.letter_blocks`),
+        from the chain it extends as far as it can be read."""
+        parents: list[tuple[str, Shape]] | None = []
+        current = shape.parent
+        try:
+            while current is not None and parents is not None and current not in dict(parents):
+                above = self._shape(current)
+                parents.append((current, above))
+                current = above.parent
+        except TemplateLoadError:
+            parents = None
+        layout = LAYOUT if LAYOUT in self._snapshot else None
+        return letter_blocks(file, shape.parent, parents, layout)
 
     def _shape(self, file: str) -> Shape:
         """``file``'s shape: from memory, from the shape cache (not parsed), or parsed and stored.

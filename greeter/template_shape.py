@@ -18,7 +18,16 @@ from typing import Final
 
 from jinja2 import nodes
 
-__all__ = ["BlockBody", "Shape", "block_problems", "shape_of", "unknown_imports", "unrendered_blocks"]
+__all__ = [
+    "TEXT_OUTSIDE",
+    "BlockBody",
+    "Shape",
+    "block_problems",
+    "letter_blocks",
+    "shape_of",
+    "unknown_imports",
+    "unrendered_blocks",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +87,49 @@ def _tag_name(node: nodes.Node) -> str:
     return _TAGS.get(kind, kind.lower())
 
 
+#: The problem of words at a file's top level (a letter pasted whole, mailmerge's): the renderer
+#: words where they go from the chain the file extends (:func:`letter_blocks`).
+TEXT_OUTSIDE: Final = "text outside a block is never rendered (each block is rendered on its own)"
+
+
+def letter_blocks(
+    file: str, parent: str | None, parents: Sequence[tuple[str, Shape]] | None, layout: str | None
+) -> str:
+    """Where the words of ``file`` go, for :data:`TEXT_OUTSIDE`: the blocks a letter writes.
+
+    A file pasted from another tool is all top-level text, and "move it into
+    the block that uses it" named no block. Without ``{% extends %}`` a letter
+    is its ``subject``, ``text`` and optional ``html`` blocks (``layout``: the
+    folder's ``_layout.html.j2``, offered instead); extending a layout, the
+    blocks that layout calls and lacks — ``subject`` and ``message`` for the
+    shipped one — and those it defines a letter may override. ``parents``:
+    the chain above ``file`` (None when it cannot be read: named only).
+    """
+    if parent is None:
+        words = (
+            "a letter is {% block subject %} (its one-line subject), {% block text %} (its words)"
+            " and optionally {% block html %}"
+        )
+        if layout is not None:
+            words += (
+                f', or, under {{% extends "{layout}" %}}, {{% block subject %}} and {{% block message %}}'
+                " (the layout adds the salutation and the signature)"
+            )
+        return f"{words}; move each line into the block it belongs to"
+    if parents is None:
+        return f"{file} extends {parent}: move each line into a block {parent} renders"
+    defined, _, missing = _reach(parents)
+    needed = [name for name in ("subject", "text") if name not in defined]
+    needed += [name for name in missing if name not in needed]
+    optional = sorted(defined - set(_ROOT_BLOCKS) - set(needed))
+    words = f"{file} extends {parent}, whose letter is " + " and ".join(
+        f"{{% block {name} %}}" for name in needed
+    )
+    if optional:
+        words += f" (it may also override {', '.join(optional)})"
+    return f"{words}; move each line into the block it belongs to"
+
+
 def shape_of(ast: nodes.Template) -> Shape:
     parent: str | None = None
     problems: list[tuple[int, str]] = []
@@ -89,13 +141,14 @@ def shape_of(ast: nodes.Template) -> Shape:
                 parent = node.template.value
             else:
                 problems.append((node.lineno, "{% extends %} must name a template literally"))
+        elif isinstance(node, nodes.Output) and not _is_blank_output(node):
+            problems.append((node.lineno, TEXT_OUTSIDE))  # which blocks to use: letter_blocks()
         elif not isinstance(node, nodes.Block) and not _is_blank_output(node):
-            what = "text" if isinstance(node, nodes.Output) else f"{{% {_tag_name(node)} %}}"
             problems.append(
                 (
                     node.lineno,
-                    f"{what} outside a block is never rendered (each block is rendered on its own); "
-                    "move it into the block that uses it",
+                    f"{{% {_tag_name(node)} %}} outside a block is never rendered (each block is rendered"
+                    " on its own); move it into the block that uses it",
                 )
             )
     references: list[tuple[int, str]] = []

@@ -111,8 +111,7 @@ def test_a_second_run_records_nothing_new_and_says_so(make_project: MakeProject)
     code, out, err = invoke(config, "baseline", "--now", NOW)
     assert code == 0, err
     assert out == (
-        "nothing was recorded: every greeting due through 2026-12-03 is in the journal already"
-        " (or none is due)\n"
+        "nothing was recorded: every greeting for an occasion through 2026-12-03 is in the journal already\n"
     )
     assert history(config) == before
 

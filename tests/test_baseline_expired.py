@@ -40,8 +40,8 @@ def test_the_send_after_a_baseline_does_not_blame_itself_for_what_expired_before
     done = greeter(config, "baseline", "--now", LATE)
     assert done.exit_code == 0, done.output
     assert done.stdout == (
-        "no greeting was taken: every greeting due through 2026-12-11 is in the journal already"
-        " (or none is due); recorded 1 greeting(s) expired, never sent: their catch-up period had ended"
+        "no greeting was taken: greeter would send no greeting for an occasion through 2026-12-11;"
+        " recorded 1 greeting(s) expired, never sent: their catch-up period had ended"
         " before greeter's first run (greeter history --state expired lists them)\n"
     )
     ((cid, day, reason),) = expired(config)
@@ -53,9 +53,7 @@ def test_the_send_after_a_baseline_does_not_blame_itself_for_what_expired_before
     assert "expired" not in first.output and CURE not in first.output, first.output
 
     again = greeter(config, "baseline", "--now", LATE)  # recorded once: a second run finds nothing
-    assert again.stdout.startswith("nothing was recorded: every greeting due through 2026-12-11"), (
-        again.stdout
-    )
+    assert again.stdout.startswith("nothing was recorded: "), again.stdout
 
 
 def test_a_greeting_lost_after_the_baseline_still_exits_1(make_project: MakeProject) -> None:
