@@ -20,13 +20,11 @@ from greeter.cli import (
     State,
     _config_option,
     _open_journal,
-    config_day,
     handles_errors,
     main,
-    parse_now,
     quiet_option,
-    refuse_empty_now,
 )
+from greeter.cli_values import config_day, parse_now, refuse_empty_now
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, GreeterError
 from greeter.own_journal import open_own_journal, refuse_other_project
 from greeter.retention import MOST_RETENTION_DAYS

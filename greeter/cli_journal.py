@@ -20,15 +20,11 @@ from greeter.cli import (
     _config_option,
     _now_writing_option,
     _open_journal,
-    check_occasion,
-    config_day,
     handles_errors,
     main,
-    parse_day,
-    parse_now,
-    trimmed,
 )
-from greeter.cli_options import json_option, occasion_by_title
+from greeter.cli_options import check_occasion, json_option, occasion_by_title
+from greeter.cli_values import config_day, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS, Problem
 from greeter.own_journal import open_own_journal
 
