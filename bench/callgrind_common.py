@@ -40,7 +40,7 @@ def planned_cycle(letters: int, port: int) -> tuple[Cycle, datetime]:
     """The bench project of ``letters`` due letters (sending to ``port``), loaded and planned at its NOW."""
     import bench_send
 
-    from greeter.cli import config_day, parse_now
+    from greeter.cli_values import config_day, parse_now
     from greeter.journal import open_journal
     from greeter.runtime import load_inputs
     from greeter.send import plan_cycle

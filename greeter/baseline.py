@@ -225,7 +225,7 @@ class Baseline:
                 why = f"greeter would send no greeting for an occasion through {through}"
             return f"{what}: {why}" + self.ahead_words() + self.expired_words()
         days = [h.date for letter in self.letters for h in greetings_of(letter)]
-        from greeter.cli import day_span  # loaded already: the command runs from it
+        from greeter.cli_values import day_span  # loaded already: the command runs from it
 
         span = day_span(min(days), max(days))
         verb, sends = ("would record", "would send") if self.dry_run else ("recorded", "sends")

@@ -151,7 +151,7 @@ def run_check(
     rows read while every template is rendered for each: at 200,000 rows that is minutes, which
     said nothing meanwhile and read as a hang.
     """
-    from greeter.cli import config_day, parse_now
+    from greeter.cli_values import config_day, parse_now
 
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings

@@ -7,10 +7,12 @@ written or reached now — retry later). Only an unexpected bug shows a
 traceback, and only with ``--verbose``.
 
 This module holds the group, the options and helpers the commands share, and
-``check``, ``schema`` and ``send``; the other commands live in modules named
-for what they do (:mod:`greeter.cli_review`, :mod:`greeter.cli_journal`,
-:mod:`greeter.cli_daemon`), registered on the group by importing them at the
-end. Each command imports what only it needs inside its body, so ``send``
+``check``, ``schema``, ``backup`` and ``baseline``; the values typed on the
+command line (``--now``, the dates) are read by :mod:`greeter.cli_values`, and
+the other commands live in modules named for what they do
+(:mod:`greeter.cli_send`, :mod:`greeter.cli_review`, :mod:`greeter.cli_journal`,
+:mod:`greeter.cli_daemon`, :mod:`greeter.cli_trial`…), registered on the group
+by importing them at the end. Each command imports what only it needs inside its body, so ``send``
 never loads the gallery, iCalendar, openpyxl, the SQL source, psycopg or the
 HTTP server, and the group itself loads no config machinery (pydantic,
 ruamel): ``greeter --help`` and ``--version`` answer without it.
@@ -21,21 +23,20 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import select
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, TextIO, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
 from greeter import __version__
 from greeter.check_options import all_drafts_option, progress_words
-from greeter.cli_options import occasion_in_config
+from greeter.cli_values import config_day, parse_day, parse_now, refuse_empty_now
 from greeter.errors import (
     EXIT_BUG,
     EXIT_USAGE,
@@ -49,7 +50,6 @@ from greeter.out_stream import WritingGroup
 from greeter.send_report import stop_bars
 
 if TYPE_CHECKING:
-    from greeter.config import Settings
     from greeter.journal_store import JournalStore
     from greeter.runtime import Inputs
 
@@ -303,55 +303,6 @@ def _now_option(
     )(func)
 
 
-def flag_hint(flag: str) -> str:
-    """An option's name as click's own errors write it: quoted, with its aliases (``'--since' / '--from'``).
-
-    greeter's own checks of a value (a date, ``--now``) raised with the bare
-    flag, so one command line got ``Invalid value for '--days'`` from click and
-    ``Invalid value for --now`` from greeter, and ``history --from`` was told
-    about ``--since``, a flag the user never typed.
-    """
-    ctx = click.get_current_context(silent=True)
-    for param in ctx.command.params if ctx is not None else ():
-        if flag in param.opts or flag in param.secondary_opts:
-            return param.get_error_hint(ctx)
-    return f"'{flag}'"
-
-
-def refuse_empty_now(
-    _ctx: click.Context | None, _param: click.Parameter | None, value: str | None
-) -> str | None:
-    """``--now ""`` is a usage error, not the real clock: the option's callback, before anything runs.
-
-    A wrapper's ``--now "$REHEARSAL_AT"`` with the variable unset passes an
-    empty value. Read as "no --now", it ran on the real clock, and ``run
-    --now "" --speed 60`` got past the guard that refuses ``--speed``
-    without ``--now``: the real clock, sixty times faster, on the config's
-    own journal. Only an absent flag means the real clock.
-    """
-    if value is not None and not value.strip():
-        raise click.BadParameter(
-            "an empty value; give a moment like 2026-12-25T10:00, or leave --now out for the real clock",
-            param_hint=flag_hint("--now"),
-        )
-    return value
-
-
-def trimmed(
-    _ctx: click.Context | None, param: click.Parameter | None, value: str | tuple[str, ...] | None
-) -> str | tuple[str, ...] | None:
-    """Every option naming a contact, an address or an occasion: ``--contact " 1029 "``, as pasted, found
-    nothing. Blank is refused (exit 2): ``--contact "$ID"`` with ``ID`` unset would read as no filter."""
-    if value is None:
-        return value
-    values = (value,) if isinstance(value, str) else value
-    cleaned = tuple(text.strip() for text in values)
-    if "" in cleaned:
-        name = param.opts[0] if param is not None else "the option"
-        raise click.BadParameter(f"an empty value; give one, or leave {name} out", param=param)
-    return cleaned[0] if isinstance(value, str) else cleaned
-
-
 def _now_writing_option(effect: str) -> Callable[[F], F]:
     """``--now`` for the commands that write the journal but send nothing (approve, uncertain).
 
@@ -376,186 +327,6 @@ def _now_reading_option(func: F) -> F:
     return _now_option(
         func, "Nothing is recorded in the journal: any moment can be tried on the real config."
     )
-
-
-def parse_now(value: str | None, default_tz: str) -> datetime:
-    """``--now`` → aware datetime; the real clock only when the flag is absent (``None``).
-
-    An empty value is refused here too (:func:`refuse_empty_now`), for the
-    callers that take ``--now`` text other than from the option (``run_check``,
-    ``run_preview``).
-
-    A moment with the default zone's own offset at that instant becomes a time
-    of that zone: the same instant, but the summary of ``--now
-    2027-04-14T11:00+03:00`` read "11:00 UTC+03:00" where the real clock's
-    read "11:00 MSK" — one config, two names for its zone.
-    """
-    tz = ZoneInfo(default_tz)
-    if value is None:
-        return datetime.now(tz)
-    refuse_empty_now(None, None, value)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO 8601 date-time", param_hint=flag_hint("--now")
-        ) from None
-    if parsed.tzinfo is None:
-        return _wall_clock(parsed, tz, value)
-    zoned = parsed.astimezone(tz)
-    return zoned if zoned.utcoffset() == parsed.utcoffset() else parsed
-
-
-def _wall_clock(naive: datetime, tz: ZoneInfo, value: str) -> datetime:
-    """A ``--now`` without an offset as a time of ``tz`` — refused where that zone's clocks skip or
-    repeat it (a DST change): ``2027-03-28T02:30`` in Berlin never happens, and zoneinfo would
-    silently read it as 03:30; ``2027-10-31T02:30`` happens twice, and it would take the first.
-    A rehearsal of "the night the clocks change" must say which moment it means."""
-    aware = naive.replace(tzinfo=tz)
-    offsets = [naive.replace(tzinfo=tz, fold=fold).utcoffset() for fold in (0, 1)]
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        later = aware.astimezone(UTC).astimezone(tz)  # as many minutes past the change
-        raise click.BadParameter(
-            f"{value!r} never happens in {tz.key}: the clocks skip over it (a DST change); "
-            f"give a moment that does, e.g. {later.isoformat(timespec='minutes')}",
-            param_hint=flag_hint("--now"),
-        )
-    if offsets[0] != offsets[1]:
-        first, second = (naive.replace(tzinfo=tz, fold=fold).isoformat(timespec="minutes") for fold in (0, 1))
-        raise click.BadParameter(
-            f"{value!r} happens twice in {tz.key}: the clocks go back over it (a DST change); "
-            f"give the offset: {first} (the first time) or {second} (the second)",
-            param_hint=flag_hint("--now"),
-        )
-    return aware
-
-
-def config_day(now_text: str | None) -> date:
-    """The day a command's config is checked as of: ``--now``'s own date, else the system's.
-
-    The config's holiday names are checked against the calendars of the years
-    around this day (:func:`greeter.config_loader.parse_settings`). The default
-    time zone that :func:`parse_now` needs is in that config, so ``--now`` is
-    read here by its written date alone; a day's difference at midnight does
-    not change which years are checked. A malformed ``--now`` is reported by
-    :func:`parse_now` once the config is loaded.
-    """
-    if now_text is not None:
-        refuse_empty_now(None, None, now_text)  # not "today": an empty --now is no moment
-        try:
-            day = datetime.fromisoformat(now_text).date()
-        except ValueError:
-            return date.today()
-        from greeter.holiday_tables import calendar_years
-
-        covered = calendar_years(day.year)
-        if covered is not None:  # every holiday "unknown", none a day off: refused, not planned
-            raise click.BadParameter(
-                f"{now_text!r}: the public-holiday calendars cover {covered.start}–{covered.stop - 1} only;"
-                " give a moment in those years",
-                param_hint=flag_hint("--now"),
-            )
-        return day
-    return date.today()
-
-
-def day_span(first: date, last: date) -> str:
-    """A span of days as the commands print it: one day alone, else ``first … last``."""
-    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"
-
-
-#: A day as every command's date option takes it besides ISO (2026-12-25): as a CRM export and a
-#: Russian manager write it, 25.12.2026 — the contacts' default %d.%m.%Y, which reads 4.12.2026
-#: too, so day and month may have one digit or two (D.M.YYYY); the year has four.
-_DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-#: An ISO day's numbers (ASCII, as date.fromisoformat takes them), to say why 2026-02-30 is none.
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-
-
-def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] | None = None) -> date | None:
-    """A command line's date: ``2026-12-25`` or ``25.12.2026``/``4.12.2026`` (the contacts file's own form).
-
-    ``month``: an option that bounds a range (``history --since``/``--until``)
-    also takes a whole month, ``2026-11``, as its ``first`` or ``last`` day —
-    a manager's "November" without counting its days. An option naming one
-    day (``--date``) does not: which day would it be? Every other form is a
-    usage error (exit 2) that names the forms taken (and why ``31.02.2026`` is no day).
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    numbers: tuple[int, int, int] | None = None  # (year, month, day) of a date in a form taken
-    try:
-        if dotted := _DOTTED_DAY.fullmatch(text):
-            numbers = (int(dotted[3]), int(dotted[2]), int(dotted[1]))
-            return date(*numbers)
-        if month is not None and (whole := _MONTH.fullmatch(text)):
-            numbers = (int(whole[1]), int(whole[2]), 1)
-            first = date(*numbers)
-            if month == "first":
-                return first
-            numbers = None  # 9999-12 is a month; only its next one is none
-            return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
-        if iso := _ISO_DAY.fullmatch(text):
-            numbers = (int(iso[1]), int(iso[2]), int(iso[3]))
-        return date.fromisoformat(text)
-    except ValueError:
-        forms = "2026-12-25, 25.12.2026 or a month like 2026-12" if month else "2026-12-25 or 25.12.2026"
-        why = f": {_no_such_day(*numbers)}" if numbers is not None else ""
-        raise click.BadParameter(
-            f"{value!r} is not a date like {forms}{why}", param_hint=flag_hint(param)
-        ) from None
-
-
-def _no_such_day(year: int, month: int, day: int) -> str:
-    """Why numbers written in a form :func:`parse_day` takes are no day: ``2026-02 has 28 days``."""
-    import calendar  # only for a refused date
-
-    if year < 1 or not 1 <= month <= 12:
-        return "there is no year 0" if year < 1 else f"there is no month {month}"
-    days = calendar.monthrange(year, month)[1]
-    return f"{year:04d}-{month:02d} has {days} days" if day else "there is no day 0"
-
-
-def check_occasion(
-    value: str | None, settings: Settings, journal: JournalStore | None = None, *, titles: bool = False
-) -> None:
-    """``--occasion`` must name an occasion that exists, else it is a usage error (exit 2).
-
-    A typo (``new_yaer``) would otherwise select nothing, and "approved 0
-    draft(s)" with exit 0 reads as "nothing to approve". ``approve`` works on
-    the plan, so only the config's occasions count. The journal's commands
-    (``history``, ``uncertain``) also accept a name only the journal knows —
-    an occasion removed from the config keeps its history — so they pass
-    ``journal``, and call this only when their filter found nothing.
-    ``titles``: the command also takes an occasion's title
-    (:func:`~greeter.cli_options.occasion_by_title`), so the choices list each as ``womens_day (8 Марта)``
-    and a typo of a title is matched too.
-    """
-    if value is None:
-        return
-    known = [o.name for o in settings.occasions]
-    where = "the config"
-    if journal is not None and value not in known:
-        known += sorted(journal.occasion_names() - set(known))
-        where = "the config or the journal"
-    if value in known:
-        return
-    import difflib
-
-    given = settings.occasion_titles() if titles else {}
-    named = {name: given.get(name) or name for name in known}
-    words = {name: name if title == name else f"{name} ({title})" for name, title in named.items()}
-    candidates = {**{title: name for name, title in named.items()}, **{name: name for name in named}}
-    close = difflib.get_close_matches(value, list(candidates), n=1)
-    if close and close[0] != candidates[close[0]]:  # a title's typo: the occasion meant, and its title
-        hint = f", did you mean {candidates[close[0]]!r} ({close[0]})?"
-    elif close:
-        hint = f", did you mean {close[0]!r}?"
-    else:
-        hint = f" (known: {', '.join(words.values())})"
-    raise click.BadParameter(f"no occasion {value!r} in {where}{hint}", param_hint=flag_hint("--occasion"))
 
 
 @main.command(context_settings=CONTEXT, short_help="Validate the config, contacts and templates.")
@@ -658,98 +429,6 @@ def _open_journal(
     from greeter.journal_schema import missing_journal_error, path_from_url
 
     raise missing_journal_error(path_from_url(settings_url))
-
-
-def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """``test-send --to``: one plain address, checked as the config's addresses are (no CR/LF, no name)."""
-    from greeter.config_base import config_address
-
-    try:
-        return config_address(value.strip())
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} {exc}", param_hint=flag_hint("--to")) from None
-
-
-@main.command("test-send", context_settings=CONTEXT, short_help="Send one contact's letter to yourself.")
-@_config_option
-@click.option(
-    "--contact",
-    "contact_id",
-    required=True,
-    metavar="ID",
-    callback=trimmed,
-    help="Whose letter to send (its id).",
-)
-@click.option(
-    "--occasion", metavar="NAME", callback=trimmed, help="That occasion's letter [default: the next one]."
-)
-@click.option(
-    "--date", "occasion_date", metavar="DATE", help="The occasion of that day (YYYY-MM-DD or DD.MM.YYYY)."
-)
-@click.option(
-    "--to",
-    "to",
-    required=True,
-    metavar="ADDRESS",
-    callback=_tester_address,
-    help="Your own address: the envelope recipient and the To: of the letter, the only one it goes to.",
-)
-@_now_reading_option
-@click.pass_obj
-@handles_errors
-def test_send(
-    state: State, contact_id: str, occasion: str | None, occasion_date: str | None, to: str, now: str | None
-) -> None:
-    """Send one contact's real letter to yourself, to see it in your own mailbox before the batch goes.
-
-    The letter is the one `greeter preview --contact ID` plans — the
-    contact's next letter, or the one for --occasion and/or --date — rendered
-    and built as `greeter send` builds it: the same From, headers, DKIM
-    signature and List-Unsubscribe, through the configured transport (the
-    real SMTP server, login and password; with `transport: file` a
-    test-….eml in the outbox). But it goes to --to only: the envelope
-    recipient and the To: address are yours (the client's name stays beside
-    it), never the client's; its unsubscribe links are yours too, so a click
-    in the test never unsubscribes the client. The Subject starts with
-    "[TEST] ", so a forwarded test is not taken for the real letter, and it
-    has a Message-ID of its own.
-
-    Nothing is journaled: no claim, no row, nothing the daily quota counts;
-    the real letter still goes out, once, with its own Message-ID. The send
-    window and the review gate do not hold a test back, but it says when the
-    real letter leaves, whether the review gate holds it (awaiting approval),
-    or that the planner skips it and why (frequency_cap, suppressed, …): a
-    skipped letter can be tested all the same, to check its wording.
-
-    \b
-    Exit codes:
-      0   sent (the server accepted it, or the .eml was written)
-      1   the server refused it (its reply is printed), or the letter does
-          not render, or the contact's row was rejected
-      2   usage or config error: an unknown contact id, occasion or date,
-          no such letter planned, a bad --to, a missing password or secret,
-          or a login the server refuses
-      75  try again later: the server is unreachable or put it off (4xx),
-          the outbox is not writable, or the connection broke after the
-          letter was handed over (it may still arrive)
-
-    \b
-    Examples:
-      greeter test-send --contact 1029 --to me@company.ru
-      greeter test-send --contact 1029 --occasion new_year --to me@company.ru
-      greeter test-send --contact 1029 --date 2027-12-09 --to me@company.ru
-    """
-    from greeter.trial_send import run_test_send
-
-    code = run_test_send(
-        state.config,
-        contact_id=contact_id,
-        occasion=occasion_in_config(state.config, occasion, now),  # a title, as preview's table shows it
-        day=parse_day(occasion_date, "--date"),
-        to=to,
-        now_text=now,
-    )
-    sys.exit(code)
 
 
 # --- backup: a consistent copy of the SQLite journal (greeter.journal_backup) ---
@@ -898,4 +577,13 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
 
 
 # The other commands live in modules of their own, by what they do; importing them registers them.
-from greeter import cli_daemon, cli_decisions, cli_erase, cli_init, cli_journal, cli_review, cli_send  # noqa: E402, F401
+from greeter import (  # noqa: E402, F401
+    cli_daemon,
+    cli_decisions,
+    cli_erase,
+    cli_init,
+    cli_journal,
+    cli_review,
+    cli_send,
+    cli_trial,
+)

@@ -20,17 +20,11 @@ from greeter.cli import (
     _config_option,
     _now_option,
     _now_writing_option,
-    check_occasion,
-    config_day,
-    day_span,
-    flag_hint,
     handles_errors,
     main,
-    parse_day,
-    parse_now,
-    trimmed,
 )
-from greeter.cli_options import occasion_by_title
+from greeter.cli_options import check_occasion, occasion_by_title
+from greeter.cli_values import config_day, day_span, flag_hint, parse_day, parse_now, trimmed
 
 
 def _host_port(value: str | None) -> tuple[str, int] | None:

@@ -21,15 +21,11 @@ from greeter.cli import (
     State,
     _config_option,
     _now_writing_option,
-    check_occasion,
-    config_day,
     handles_errors,
     main,
-    parse_day,
-    parse_now,
-    trimmed,
 )
-from greeter.cli_options import occasion_by_title
+from greeter.cli_options import check_occasion, occasion_by_title
+from greeter.cli_values import config_day, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
 from greeter.own_journal import Use, open_own_journal
 

@@ -19,13 +19,11 @@ from greeter.cli import (
     CONTEXT,
     State,
     _config_option,
-    config_day,
     handles_errors,
     main,
-    parse_now,
     quiet_option,
-    refuse_empty_now,
 )
+from greeter.cli_values import config_day, parse_now, refuse_empty_now
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, GreeterError
 from greeter.own_journal import Use, open_own_journal, peek_own_journal
 from greeter.retention import MOST_RETENTION_DAYS

@@ -19,15 +19,11 @@ from greeter.cli import (
     State,
     _config_option,
     _now_writing_option,
-    check_occasion,
-    config_day,
     handles_errors,
     main,
-    parse_day,
-    parse_now,
-    trimmed,
 )
-from greeter.cli_options import json_option, occasion_by_title
+from greeter.cli_options import check_occasion, json_option, occasion_by_title
+from greeter.cli_values import config_day, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS, Problem
 from greeter.own_journal import Use, open_own_journal
 

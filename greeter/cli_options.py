@@ -1,11 +1,12 @@
-"""What the commands' options name, read as people type it: an occasion by its title; ``--json``.
+"""What the commands' options name, read as people type it: an occasion by its title, or refused; ``--json``.
 
 ``history --occasion "8 Марта"`` took the title its table shows, while
 ``preview``, ``test-send`` and ``approve`` refused «День рождения» — the very
 title ``preview``'s own table prints — with "no occasion in the config".
 Every ``--occasion`` now reads a configured occasion's title as that
-occasion (:func:`occasion_by_title`). Kept out of :mod:`greeter.cli`, which is
-at its size limit, and light to import: the config is loaded only when an
+occasion (:func:`occasion_by_title`); one that names none is a usage error
+that offers the closest (:func:`check_occasion`). Kept out of :mod:`greeter.cli`,
+which is at its size limit, and light to import: the config is loaded only when an
 ``--occasion`` is given.
 """
 
@@ -18,12 +19,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 from click.core import ParameterSource
 
+from greeter.cli_values import config_day, flag_hint
+
 if TYPE_CHECKING:
     from pathlib import Path
 
     from greeter.config import Settings
+    from greeter.journal_store import JournalStore
 
-__all__ = ["json_option", "occasion_by_title", "occasion_in_config"]
+__all__ = ["check_occasion", "json_option", "occasion_by_title", "occasion_in_config"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,7 +35,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def occasion_by_title(value: str | None, settings: Settings) -> str | None:
     """``--occasion`` as the occasion's name: a configured occasion's title (any case: ``"8 марта"``,
     what history's table shows) stands for its name; any other value is returned as given (a name,
-    a name only the journal knows, or a typo :func:`~greeter.cli.check_occasion` refuses)."""
+    a name only the journal knows, or a typo :func:`check_occasion` refuses)."""
     if value is None or value in settings.occasion_titles():
         return value
     wanted = value.strip().casefold()
@@ -47,10 +51,49 @@ def occasion_in_config(config: Path, value: str | None, now_text: str | None) ->
     config ``config`` as of ``--now`` (``now_text``); None stays None, and nothing is loaded."""
     if value is None:
         return None
-    from greeter.cli import config_day
     from greeter.config_loader import load_settings
 
     return occasion_by_title(value, load_settings(config, today=config_day(now_text)))
+
+
+def check_occasion(
+    value: str | None, settings: Settings, journal: JournalStore | None = None, *, titles: bool = False
+) -> None:
+    """``--occasion`` must name an occasion that exists, else it is a usage error (exit 2).
+
+    A typo (``new_yaer``) would otherwise select nothing, and "approved 0
+    draft(s)" with exit 0 reads as "nothing to approve". ``approve`` works on
+    the plan, so only the config's occasions count. The journal's commands
+    (``history``, ``uncertain``) also accept a name only the journal knows —
+    an occasion removed from the config keeps its history — so they pass
+    ``journal``, and call this only when their filter found nothing.
+    ``titles``: the command also takes an occasion's title
+    (:func:`occasion_by_title`), so the choices list each as ``womens_day (8 Марта)``
+    and a typo of a title is matched too.
+    """
+    if value is None:
+        return
+    known = [o.name for o in settings.occasions]
+    where = "the config"
+    if journal is not None and value not in known:
+        known += sorted(journal.occasion_names() - set(known))
+        where = "the config or the journal"
+    if value in known:
+        return
+    import difflib
+
+    given = settings.occasion_titles() if titles else {}
+    named = {name: given.get(name) or name for name in known}
+    words = {name: name if title == name else f"{name} ({title})" for name, title in named.items()}
+    candidates = {**{title: name for name, title in named.items()}, **{name: name for name in named}}
+    close = difflib.get_close_matches(value, list(candidates), n=1)
+    if close and close[0] != candidates[close[0]]:  # a title's typo: the occasion meant, and its title
+        hint = f", did you mean {candidates[close[0]]!r} ({close[0]})?"
+    elif close:
+        hint = f", did you mean {close[0]!r}?"
+    else:
+        hint = f" (known: {', '.join(words.values())})"
+    raise click.BadParameter(f"no occasion {value!r} in {where}{hint}", param_hint=flag_hint("--occasion"))
 
 
 def json_option(help: str) -> Callable[[F], F]:

@@ -21,15 +21,11 @@ from greeter.cli import (
     State,
     _config_option,
     _now_reading_option,
-    config_day,
-    day_span,
     handles_errors,
     main,
-    parse_day,
-    parse_now,
-    trimmed,
 )
 from greeter.cli_options import json_option, occasion_in_config
+from greeter.cli_values import config_day, day_span, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS
 
 

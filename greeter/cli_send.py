@@ -23,12 +23,11 @@ from greeter.cli import (
     _now_option,
     _RequiredOption,
     _to_devnull,
-    config_day,
     handles_errors,
     main,
-    parse_now,
     quiet_option,
 )
+from greeter.cli_values import config_day, parse_now
 from greeter.clock_sanity import far_rehearsal_problem, last_real_send
 from greeter.errors import (
     EXIT_USAGE,

@@ -21,15 +21,9 @@ never waits for the journal or the contacts source: reading them (a
 connect to a database that does not answer) happens off the event loop, in
 calls a stop abandons (:mod:`greeter.off_loop`) — planning, and the reads
 :func:`~greeter.send.deliver_cycle` makes before and after a batch too. SIGHUP re-reads config and
-templates, validating first — a broken config or template is logged with its
-file:line and the old ones stay in force — and plans again at once with
-what is in force. The templates are a snapshot taken at (re)load
-(:class:`~greeter.template_snapshot.TemplateFiles`): an edit takes effect with the next
-successful reload, never half-saved. A change to the config file or a
-template on disk reloads the same way without a SIGHUP (a Kubernetes
-ConfigMap update sends none): the files are looked at every few seconds
-(:mod:`greeter.config_watch`), a ``config_changed`` line, then the reload's
-own. The signals are handled from the
+templates, validating first, and plans again at once with what is in force; so
+does a change to the config file or a template on disk
+(:mod:`greeter.daemon_reload`). The signals are handled from the
 process's first moments (:mod:`greeter.signals`): during start-up a stop
 ends it cleanly (exit 0) and a SIGHUP reloads once it has started.
 
@@ -45,33 +39,16 @@ written at start (disk full, PostgreSQL down) is a ``cannot_start`` line and
 exit 75, which the systemd unit restarts; a configuration error is exit 2,
 which it does not.
 
-Health: a run that attempted letters and got none accepted — the mail server
-could not be reached or answered 4xx to every one, the rule ``send --once``
-exits 75 by (:func:`~greeter.delivery_health.delivery_problem`) — leaves the
-daemon "degraded" (``/healthz`` 503, the ``run`` line a warning) until a run
-gets a letter through, or, with nothing due, a server that could not be
-reached answers a probe (a probe cannot tell whether a server that answered
-4xx would now take a letter). After a batch halted at a refusal of greeter
-itself (a relay denial at RCPT TO, the sender at MAIL FROM) the probe goes as
-far as that refusal — MAIL FROM and RCPT TO to a recipient of the halted
-batch, then RSET, never DATA — so a relay that still greets greeter but
-refuses every letter does not turn ``/healthz`` green.
-
-A refused reload is remembered until one takes effect (``RunStats.reload_failed_at``):
-``/healthz`` says ``"config": "reload_failed"`` with the problems (still 200 if
-all else is well: see :func:`~greeter.http_api.config_health`), ``/metrics``
-``greeter_config_last_reload_successful 0``, and each ``run`` line
-``config_reload_failed_at``. The one error line at the SIGHUP was all there
-was, and a reload sent by automation (``systemctl reload``, a
-config-management tool) has no one reading it: the edit silently never took
-effect, and the next restart stopped at the broken file.
+Health: a run that attempted letters and got none accepted leaves the daemon
+"degraded" (``/healthz`` 503, the ``run`` line a warning) until a run gets a
+letter through, or a probe of the mail server answers (:mod:`greeter.daemon_health`);
+a refused reload is remembered until one takes effect (:mod:`greeter.daemon_reload`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -84,19 +61,18 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from greeter import __version__
 from greeter.clock import Clock
-from greeter.config_watch import WATCH_SECONDS, ConfigWatch, Fingerprint, fingerprint
+from greeter.config_watch import ConfigWatch
 from greeter.cron import PlanningDuty, cron_trigger, gather_latest, next_wake, retry_gather
+from greeter.daemon_health import DaemonHealth
 from greeter.daemon_http import start_http
-from greeter.daemon_inputs import keep_restart_only, load_valid_inputs, take_reloaded_project
+from greeter.daemon_reload import DaemonReloads
 from greeter.daemon_runs import (
+    JOURNAL_PATIENCE,
     failed_run_retry,
     halted_recipient,
     log_failed,
     log_interrupted,
-    run_fields,
-    run_status,
 )
-from greeter.delivery_health import delivery_problem
 from greeter.entry import started
 from greeter.errors import (
     EXIT_BUG,
@@ -107,25 +83,22 @@ from greeter.errors import (
     JournalError,
     JournalFailedMidRunError,
 )
-from greeter.instance import config_shown, instance_name
+from greeter.instance import config_shown
 from greeter.journal_project import open_sender_journal, project_of
 from greeter.journal_store import JournalStore
-from greeter.logs import get_logger, name_instance, problem_for_log
-from greeter.metrics import RunStats, error_kind, problem_places
+from greeter.logs import get_logger
+from greeter.metrics import RunStats, error_kind
 from greeter.off_loop import off_loop, unless_stopped, within
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier
 from greeter.send import (
     Cycle,
-    WireCounts,
     deliver_cycle,
-    make_transport,
     plan_cycle,
     remember_plan,
 )
 from greeter.signals import Signals
-from greeter.smtp_transport import SmtpTransport
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -136,13 +109,13 @@ log = get_logger(component="daemon")
 
 T = TypeVar("T")
 
-#: Seconds a stop waits for the journal to record letters cut off in flight, and to close: a
-#: journal that does not answer by then cannot (the next start records them uncertain).
-JOURNAL_PATIENCE = 3.0
 
+class Daemon(DaemonReloads, DaemonHealth):
+    """One ``greeter run`` process. Construction does no I/O; :meth:`serve` does it all.
 
-class Daemon:
-    """One ``greeter run`` process. Construction does no I/O; :meth:`serve` does it all."""
+    Its reloads are :class:`~greeter.daemon_reload.DaemonReloads`', its health
+    (a run's account, the probe) :class:`~greeter.daemon_health.DaemonHealth`'s.
+    """
 
     def __init__(
         self,
@@ -317,80 +290,6 @@ class Daemon:
         if not self._stopping:
             self._schedule_in(0.0)
 
-    def _on_signal(self, sig: signal.Signals) -> None:
-        """A signal, on the event loop (or replayed from start-up): stop, or reload."""
-        if sig != signal.SIGHUP:
-            self.request_stop(sig.name)
-        elif self._stopping:
-            log.info("reload_ignored_while_stopping", signal=sig.name)
-        elif not self._started:
-            if not self._reload_pending:
-                self._reload_pending = True
-                log.info("reload_when_started", signal=sig.name)
-        else:
-            self._reload_soon()
-
-    def _reload_soon(self) -> None:
-        """Reload (:meth:`reload`) in a task of its own: for a SIGHUP, or the files changed on disk."""
-        task = asyncio.ensure_future(self.reload())
-        self._reloads.add(task)  # the loop keeps only a weak reference to a task
-        task.add_done_callback(self._reloads.discard)
-
-    async def _watch_files(self) -> None:
-        """Reload as on SIGHUP when the config file or a template changed on disk (a ConfigMap
-        updated: the kubelet sends no signal), not during a reload (:mod:`greeter.config_watch`).
-
-        Not with ``schedule.watch_config: false``: the operator reloads by SIGHUP only (a network
-        filesystem's stats every 2 s, or files meant to be taken only when told). Asked at each
-        look, so a reload that turns it on or off takes effect at the next one; the fingerprint
-        is still taken at each (re)load, so a watch turned on counts changes from that reload.
-        """
-        try:
-            while True:
-                await unless_stopped(self._stop, asyncio.ensure_future(asyncio.sleep(WATCH_SECONDS)))
-                if self._watch is None or self._inputs is None or self._reloads or self._reload_pending:
-                    continue
-                if not self._inputs.settings.schedule.watch_config:
-                    continue  # off (it may be turned on by a SIGHUP's reload): SIGHUP alone reloads
-                templates = self._inputs.settings.templates_dir
-                now = await self._unless_stopped(fingerprint, self.config_file, templates)
-                if self._watch.changed(now) and not self._reloads and not self._stopping:
-                    files = self._watch.changed_files(now)
-                    log.info("config_changed", config=self.stats.config_file, files=files)
-                    self._reload_soon()
-        except Abandoned:  # stopping
-            return
-        except Exception:  # a bug: said once; SIGHUP still reloads
-            log.exception("config_watch_failed")
-
-    async def _load_inputs(self) -> Inputs:
-        """Config and templates read and validated (off the loop), the files' fingerprint taken
-        just before: a change after it is one the watch sees (refused or not, as a SIGHUP's)."""
-        templates = self._inputs.settings.templates_dir if self._inputs is not None else None
-        seen = await self._unless_stopped(fingerprint, self.config_file, templates)
-        try:
-            inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today())
-            if self._journal is not None and self._inputs is not None:  # a reload: the same project's?
-                url, now = self._inputs.settings.storage.url, self.clock.now()
-                await self._unless_stopped(
-                    take_reloaded_project, self._journal, url, inputs.settings, self.config_file, now
-                )
-        except GreeterError:
-            self._watch_taken(seen)
-            raise
-        if inputs.settings.templates_dir != templates:  # at start, or moved: its files, looked at now
-            seen = await self._unless_stopped(fingerprint, self.config_file, inputs.settings.templates_dir)
-        self._watch_taken(seen)
-        self.stats.instance = instance_name(inputs.settings.instance, self.config_file)
-        name_instance(self.stats.instance)  # every line from here on, a reload's rename too
-        return inputs
-
-    def _watch_taken(self, seen: Fingerprint) -> None:
-        if self._watch is None:
-            self._watch = ConfigWatch(seen)
-        else:
-            self._watch.taken(seen)
-
     def request_stop(self, why: str = "stop") -> None:
         """Stop claiming now; :meth:`serve` then waits for in-flight letters and exits.
 
@@ -421,67 +320,6 @@ class Daemon:
                 await asyncio.gather(task, return_exceptions=True)
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
-
-    async def reload(self) -> None:
-        """SIGHUP: take the new config and templates only if they are valid, and plan with them at once.
-
-        Planning again (rather than keeping the old plan's next wake-up) is
-        what makes the new config count now: an occasion added for today, a
-        send window moved, a cron changed. It sends only what is due anyway.
-        During a run, the plan comes as soon as the run ends.
-        """
-        self.notifier.reloading()
-        taken = await self._reload_inputs()
-        # Ready again either way: a refused reload keeps the old config serving (not a failed unit).
-        self.notifier.ready("serving: " + ("config reloaded" if taken else "reload refused, old config kept"))
-        if not taken:
-            return
-        # The contacts may have changed (a client deleted, an address corrected): the halted batch's
-        # recipient is no longer one to put in the probe's envelope.
-        self._halted_rcpt = None
-        if self._running is not None and not self._running.done():
-            self._replan = True
-        else:
-            self._gathered_seconds = 0.0  # planned at once: nothing put off
-            self._schedule_in(0.0)
-
-    async def _reload_inputs(self) -> bool:
-        """Read config and templates again; True if the new ones are in force."""
-        try:
-            inputs = await self._load_inputs()
-        except Abandoned:
-            log.info("reload_ignored_while_stopping")
-            return False
-        except ConfigError as exc:
-            log.error("reload_failed_keeping_old_config", problems=[str(p) for p in exc.problems])
-            self._reload_refused(exc)
-            return False
-        except GreeterError as exc:
-            log.error("reload_failed_keeping_old_config", problems=[exc.hint()])
-            self._reload_refused(exc)
-            return False
-        assert self._inputs is not None
-        inputs.settings, warnings = keep_restart_only(self._inputs.settings, inputs.settings, self.listen)
-        for event, detail in warnings:
-            log.warning(event, **detail)
-        if self._stopping:
-            return False
-        self._inputs = inputs
-        self.stats.reload_failed_at, self.stats.reload_problems = None, ()  # the file on disk is in force
-        if self._api is not None:
-            self._api.reread_secret()  # a rotated unsubscribe.secret_file: accept what letters now carry
-        log.info("reloaded", config=self.stats.config_file, cron=inputs.settings.schedule.cron)
-        return True
-
-    def _reload_refused(self, exc: GreeterError) -> None:
-        """Remember a refused reload for ``/healthz``, ``/metrics`` and the ``run`` lines, until one succeeds.
-
-        At the (injected) clock's time of this refusal: a second one, the
-        file still broken or broken anew, is the news — its time and problems.
-        """
-        self.stats.reload_failures += 1
-        self.stats.reload_failed_at = self.clock.now()
-        self.stats.reload_problems = problem_places(exc)  # the words are in the log line only
 
     # --- the job -----------------------------------------------------------------
 
@@ -682,71 +520,6 @@ class Daemon:
         log.info("purged", retention_days=days, before=done.before.isoformat(), greetings=done.greetings,
                  approvals=done.approvals, kept=done.kept)  # fmt: skip
 
-    async def _probe_if_degraded(self, wire: WireCounts) -> str | None:
-        """While degraded, a run with nothing to send asks the mail server itself (connect, log in,
-        MAIL FROM as ``greeter check`` does, RCPT TO too after a halt, RSET, QUIT:
-        :meth:`~greeter.smtp_transport.SmtpTransport.diagnose`).
-
-        Without it, a server repaired in the evening would keep the daemon
-        "degraded" until the next letter is due, perhaps the next morning.
-        Returns why it still cannot be reached, or None once it answers; a
-        setting the server does not fit (TLS it does not speak, a login it
-        refuses or does not offer) in the words that name the setting, as
-        the batch's halt has them — not as "cannot connect";
-        without a probe (no SMTP, stopping) the problem as it was. Only asked
-        when the run attempted nothing (its attempts are the better answer).
-
-        After a halt it asks as far as the halt: a probe that stopped at EHLO
-        called a relay that still refused every RCPT TO recovered, and
-        ``/healthz`` turned green while every letter would be refused.
-        """
-        before = self.stats.delivery_problem
-        if wire.attempted or before is None:
-            return None
-        if not self._probe_can_clear:  # 4xx to every letter: only a letter accepted tells it is over
-            return before
-        assert self._inputs is not None
-        transport = make_transport(self._inputs.settings)
-        if self._stopping or not isinstance(transport, SmtpTransport):
-            await transport.close()
-            return before
-        sender = self._inputs.settings.sender.email  # the config in force: a reload may have fixed it
-        rcpt = await self._probe_recipient()
-        probe = asyncio.ensure_future(transport.diagnose(sender, rcpt))
-        stop = asyncio.ensure_future(self._stop.wait())
-        try:
-            await asyncio.wait({probe, stop}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stop.cancel()
-            if not probe.done():  # a stop: a silent server's probe is not worth waiting for
-                probe.cancel()
-                await asyncio.wait({probe})
-            await transport.close()
-        if probe.cancelled():
-            return before
-        failure = probe.result()
-        if failure is None:
-            return None
-        if failure.halt_kind is not None:  # a setting to change: its words name it
-            return failure.why
-        return f"cannot connect to the mail server: {failure.why}"
-
-    async def _probe_recipient(self) -> str | None:
-        """The halted batch's recipient for the probe's RCPT TO — unless it is on the do-not-contact list
-        now (``greeter forget``, an unsubscribe since): such an address never goes to a server again,
-        and the probe then stops at MAIL FROM. Forgotten for good once refused so; a reload forgets it too."""
-        rcpt, journal = self._halted_rcpt, self._journal
-        if rcpt is None or journal is None:
-            return None
-        try:
-            suppressed = await within(JOURNAL_PATIENCE, off_loop(partial(journal.is_suppressed, rcpt)))
-        except (Abandoned, GreeterError):
-            return None  # not known to be allowed: not sent
-        if suppressed:
-            self._halted_rcpt = None
-            return None
-        return rcpt
-
     async def _record_cut_claims(self) -> int:
         """Record the letters a cut-off run left claimed as uncertain; how many.
 
@@ -770,77 +543,6 @@ class Daemon:
         if cut:
             log.warning("in_flight_at_shutdown_now_uncertain", count=cut)
         return cut
-
-    def _succeeded(
-        self, cycle: Cycle, now: datetime, seconds: float, probed: str | None, gathered: float = 0.0
-    ) -> None:
-        summary = cycle.deliverer.summary
-        wire = cycle.wire
-        problem = delivery_problem(summary, self.stats.delivery_problem)
-        if problem is not None and not wire.attempted:
-            problem = probed  # nothing was due: the probe's answer is the news
-        if wire.attempted:
-            self._probe_can_clear = wire.server_unreachable
-        if problem is None:
-            self.stats.ok_runs += 1
-            self.stats.last_success_at = now
-            self.stats.degraded_since = None
-        else:
-            self.stats.degraded_runs += 1
-            self.stats.degraded_since = self.stats.degraded_since or now
-        if wire.accepted:
-            self.stats.last_delivery_at = now
-        self.stats.delivery_problem = problem
-        self.stats.last_error = None
-        self.stats.journal_problem = None  # the run read and wrote it
-        for outcome, n in summary.counts.items():
-            self.stats.outcomes[outcome] = self.stats.outcomes.get(outcome, 0) + n
-        for reason, n in summary.skipped.items():
-            key = f"skipped_{reason}"
-            self.stats.outcomes[key] = self.stats.outcomes.get(key, 0) + n
-        for error in summary.errors:
-            if summary.halted is not None and error.startswith(summary.halted):
-                # A login no retry gets past (535, a 530 to MAIL FROM, no usable AUTH): the batch
-                # stopped at it, claiming nothing more; one error line per run says what to fix.
-                log.error(
-                    "delivery_halted",
-                    reason=summary.halted_by,
-                    error=error,
-                    left_unsent=summary.halted_unsent,
-                )
-            else:
-                log.warning("greeting_problem", detail=error)
-        problems = (cycle.report.rejected, len(cycle.report.problems))
-        if cycle.report.problems and problems != self._contact_problems:
-            # said once, again only when the contacts file's problems change (not every 10 minutes)
-            first = problem_for_log(cycle.report.problems[0])  # a row's cell (a name, a birth date) stays out
-            log.warning("contact_row_problems", rejected=problems[0], problems=problems[1], first=first)
-        self._contact_problems = problems
-        # Cut short by a stop: the letters it did not hand over stay unclaimed for the next start.
-        left = summary.left_unsent
-        stopped: dict[str, object] = {} if left is None else {"interrupted": "shutdown", "left_unsent": left}
-        if summary.quota_free_at is not None:
-            # Ended at the daily quota (delivery.rate_limit.per_day), not a fault: the letters it
-            # left stay unclaimed, and the next wake is not before the quota frees a slot.
-            stopped |= {
-                "quota_unsent": summary.quota_unsent,
-                "quota_free_at": summary.quota_free_at.isoformat(),
-            }
-        # A run that could not get anything out, or left letters unrendered or uncertain, is worth
-        # a warning, not an info line among many; so is one that found letters a dead sender left
-        # in flight (recovered_uncertain: a replica killed, a lease run out): they await a decision.
-        attention = (
-            problem is not None
-            or summary.counts["render_error"]
-            or summary.counts["uncertain"]
-            or cycle.recovered
-        )
-        (log.warning if attention else log.info)(
-            "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped,
-            **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at,
-                         planning=self._planning_seconds, gathered=gathered),
-        )  # fmt: skip
-        self.notifier.send(STATUS=run_status(summary, problem, now, self.stats.reload_failed_at))
 
     # --- HTTP -------------------------------------------------------------------
 

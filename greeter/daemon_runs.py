@@ -31,6 +31,10 @@ log = get_logger(component="daemon")
 FAILED_RUN_RETRY = timedelta(minutes=1)
 FAILED_RUN_RETRY_MOST = timedelta(minutes=15)
 
+#: Seconds a stop waits for the journal to record letters cut off in flight, and to close: a
+#: journal that does not answer by then cannot (the next start records them uncertain).
+JOURNAL_PATIENCE = 3.0
+
 
 def run_fields(
     cycle: Cycle | None,

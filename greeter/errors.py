@@ -450,7 +450,7 @@ class Abandoned(Exception):
     Deliberately *not* a :class:`GreeterError`, though it lives in this tree's
     module. It is control flow, no user's or operator's problem: it carries no
     message and no exit code. As a :class:`GreeterError` it would change who
-    catches it — :meth:`greeter.daemon.Daemon._load_inputs`'s ``except
+    catches it — :meth:`greeter.daemon_reload.DaemonReloads._load_inputs`'s ``except
     GreeterError`` (which takes the fingerprint of a refused config) would run
     for a stop, and one that ever escaped would be logged by
     :func:`greeter.daemon.run_daemon` as a ``cannot_start`` with an empty hint

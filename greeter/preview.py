@@ -315,7 +315,8 @@ def run_preview(
     rows read while their letters are planned and rendered (a minute at 200,000 rows), and ends
     when the last is read, before anything is printed.
     """
-    from greeter.cli import check_occasion, config_day, parse_now
+    from greeter.cli_options import check_occasion
+    from greeter.cli_values import config_day, parse_now
 
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings

@@ -305,7 +305,8 @@ def run_test_send(
     ``clock`` dates the letter (its Date header: it leaves now), by default
     the real clock. Returns the exit code (:func:`verdict`).
     """
-    from greeter.cli import check_occasion, config_day, parse_now
+    from greeter.cli_options import check_occasion
+    from greeter.cli_values import config_day, parse_now
     from greeter.dkim_sign import load_signer
     from greeter.secret_values import unsubscribe_secret
     from greeter.send import missing_secrets

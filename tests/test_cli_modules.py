@@ -39,7 +39,7 @@ SEND_DRY_RUN = (
         ("check", "greeter.cli"),
         ("schema", "greeter.cli"),
         ("send", "greeter.cli_send"),
-        ("test-send", "greeter.cli"),
+        ("test-send", "greeter.cli_trial"),
         ("backup", "greeter.cli"),
         ("baseline", "greeter.cli"),
         ("preview", "greeter.cli_review"),

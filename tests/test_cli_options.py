@@ -23,7 +23,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from greeter.cli import EPILOG, main, trimmed
+from greeter.cli import EPILOG, main
+from greeter.cli_values import trimmed
 from tests.conftest import MakeProject, contact_row
 from tests.manual import manual_text
 
@@ -120,7 +121,7 @@ def test_history_from_after_until_is_the_usage_error_of_since(journal: Path) -> 
 
 def test_every_option_naming_a_contact_trims_what_was_pasted() -> None:
     """``--contact " 1029 "`` pasted from a spreadsheet found nothing; each option that takes a
-    contact id or an address trims it, with the one callback (:func:`greeter.cli.trimmed`)."""
+    contact id or an address trims it, with the one callback (:func:`greeter.cli_values.trimmed`)."""
     naming = {
         (name, opt)
         for name, command in main.commands.items()

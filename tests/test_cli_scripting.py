@@ -20,7 +20,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from greeter.cli import config_day, main, parse_now
+from greeter.cli import main
+from greeter.cli_values import config_day, parse_now
 from greeter.send_report import summary_json
 from greeter.timezones import suggest_zones, zone_hint
 from tests.conftest import MakeProject, contact_row

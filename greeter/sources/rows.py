@@ -11,7 +11,10 @@ holds the row's logic: :mod:`~greeter.sources.cell_text` (controls,
 invisibles, mojibake), :mod:`~greeter.sources.name_cells`,
 :mod:`~greeter.sources.zone_cells`, :mod:`~greeter.sources.date_columns`
 (a date column's summary) and :mod:`~greeter.sources.row_shape` (a row that
-does not fit the header).
+does not fit the header). The parser's readings of a kind of cell, with their
+caches, are its base classes: :mod:`~greeter.sources.row_names` (names and
+gender), :mod:`~greeter.sources.row_dates` and :mod:`~greeter.sources.row_codes`
+(language, country, do-not-contact, tags).
 """
 
 from __future__ import annotations
@@ -33,16 +36,12 @@ from greeter.contacts import (
     smtputf8_only,
     with_titles,
 )
-from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
 from greeter.names import (
     FullName,
     first_and_patronymic,
     native_order,
-    normalise_case,
-    patronymic_gender,
-    read_full_name,
 )
 from greeter.sources import cell_text, email_notes, garbled_names, zone_cells
 from greeter.sources.caches import remember
@@ -55,33 +54,26 @@ from greeter.sources.date_columns import (
     DateColumn,
     UnreadCell,
     column_problems,
-    empty_date_notes,
     greetings,
     order_problem,
 )
-from greeter.sources.dates import PLACEHOLDER_DAYS, SAMPLES, DateParser, Order, day_month_order, no_date
+from greeter.sources.dates import SAMPLES, DateParser, Order
 from greeter.sources.email_cells import invalid_address, later_address, read_email_cell
 from greeter.sources.name_cells import (
-    NO_NAME,
-    PERSON_NAME_FIELDS,
     address_form,
     first_name_cell,
-    full_name_note,
     gender_key,
     gender_titles,
-    gender_word,
     order_to_check,
-    pictograph_note,
-    unknown_gender_warning,
     whole_name,
-    whole_names_warning,
-    without_pictographs,
 )
 from greeter.sources.quote import QUOTE_CHARS, quoted
+from greeter.sources.row_codes import NO_TAGS, OPTED_IN, RowCodes
+from greeter.sources.row_dates import RowDates
+from greeter.sources.row_names import RowNames
 from greeter.sources.row_shape import CutRow, long_row, short_row, undecoded_cell
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.sources.undecoded import undecoded_cells
-from greeter.sources.yes_no import read_yes_no
 from greeter.sources.zone_cells import fallback_zone, has_digit, in_country, inferred_country, zone_reading
 from greeter.timezones import is_zone
 
@@ -97,13 +89,10 @@ _LINE_BREAKS = cell_text.LINE_BREAKS
 _SWALLOWED_ROW = cell_text.SWALLOWED_ROW
 _ZONES = zone_cells.ZONES
 
-_TAG_SPLIT = re.compile(r"[,;]")
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
-_NO_TAGS: frozenset[str] = frozenset()
 #: The (read-only) empty mapping most contacts have for bad dates and extra columns, shared.
 _NO_TEXT: Mapping[str, str] = MappingProxyType({})
-_LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
 #: A date text not parsed yet (its cached parse may be None).
 _UNREAD = date.min
 __all__ = ["QUOTE_CHARS", "CutRow", "RowParser", "UnreadCell", "quoted"]
@@ -116,11 +105,9 @@ _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", 
 #: longer one is a CRM note or a whole record pasted into the field, and 120,000 characters of
 #: "name" made ``check`` spend seconds a row encoding a From: header nobody would accept.
 LONGEST_CELL = 500
-#: A do-not-contact cell that lets the contact be greeted (:meth:`RowParser._opted_out`).
-_IN: tuple[None, None] = (None, None)
 
 
-class RowParser:
+class RowParser(RowNames, RowDates, RowCodes):
     """Maps the rows of one source (one header) to contacts; remembers ids/e-mails seen.
 
     ``implied_formats``: date formats the source itself produces whatever the
@@ -454,7 +441,7 @@ class RowParser:
         if raw and (titles := gender_titles(raw)):
             last = with_titles(titles, first, last)  # «Frau Prof.»: gender and title; «Dr»: a title
         flag = cells.get("do_not_contact", "")
-        opted_out, unread = self._opted_out(flag, line, problems) if flag else _IN
+        opted_out, unread = self._opted_out(flag, line, problems) if flag else OPTED_IN
         if gender is not None and patronymic:
             self._check_gender(gender, first, patronymic, last, line, problems)
         # The country before the zone (an unreadable zone's warning names the fallback), its
@@ -496,7 +483,7 @@ class RowParser:
         problems += locale_problems
         if country_problems:
             problems += country_problems
-        tags = (self._tags.get(raw) or self._tag_set(raw)) if (raw := cells.get("tags", "")) else _NO_TAGS
+        tags = (self._tags.get(raw) or self._tag_set(raw)) if (raw := cells.get("tags", "")) else NO_TAGS
         dates: dict[str, date] = {}
         bad: dict[str, str] = {}
         known = self._dates
@@ -579,67 +566,6 @@ class RowParser:
         columns = [self.header[self.pos[name]] for name in self._emails]
         return email_notes.no_email(columns, elsewhere)
 
-    def _visible_dates(self, row: Sequence[str], line: int, problems: list[Problem]) -> Sequence[str]:
-        """``row`` with the date cells cleaned of pasted invisible characters, each said in a warning.
-
-        ``18.12.1980`` and a zero-width space is a date to whoever looks at the CRM: it was
-        refused as "does not match", a birthday lost to a character nobody can
-        see. As for a name (:data:`_PASTED_INVISIBLE`), it is removed. Only on
-        the path of a row that is not all printable: a copy only if a cell changes.
-        """
-        cleaned: list[str] | None = None
-        for col in self.dates:
-            value = row[col.index]
-            if _PASTED_INVISIBLE.search(value) is None:
-                continue
-            cleaned = cleaned if cleaned is not None else list(row)
-            cleaned[col.index] = visible = _PASTED_INVISIBLE.sub("", value)
-            message = f"{quoted(value)} has {invisible_chars(value)}: removed ({quoted(visible)})"
-            problems.append(Problem(self.source, col.column, message, line, kind="row", severity="warning"))
-        return row if cleaned is None else cleaned
-
-    def _full_name(self, raw: str, locale: str | None) -> tuple[FullName, str]:
-        """A full-name cell read (:func:`read_full_name`), and its row warning or "" (cached: names repeat).
-
-        The warning says how a cell not in «Фамилия Имя Отчество» order was
-        read, and what was dropped from it (initials, text in brackets), so
-        that ``check`` shows what the letter will say instead of ``OK``.
-        """
-        known = self._full_names.get((raw, locale))
-        if known is not None:
-            return known
-        text = self._name(raw)
-        reading = read_full_name(text, locale)
-        return remember(self._full_names, (raw, locale), (reading, full_name_note(text, reading, locale)))
-
-    def _nameless(self, contact: Contact, why: str = "", fix: str = "") -> Problem:
-        """The warning for a contact loaded without a first name: its letters cannot address it by name.
-
-        Such a row (an empty name, or only a patronymic or a surname, or
-        initials: ``why`` says so, ``fix`` what to do) is still
-        greeted — the letter is correct, only impersonal — so it is a warning,
-        not a rejection; but without one the marketer learns of it from a
-        letter that opens «Здравствуйте!». The message quotes the opening the
-        letter will have: the contact's language (``defaults.locale``'s when the
-        row names none, as the letter's is) with its gender and surname, which some languages use without a
-        first name («Lugupeetud härra Mägi!», «Tisztelt Hölgyem!»).
-        """
-        language = contact.written_locale  # a row without one is greeted in defaults.locale's
-        key = (language, contact.gender, contact.patronymic, contact.last_name)
-        opening = self._impersonal.get(key)
-        if opening is None:
-            from greeter.letter_forms import salutation, salutation_end  # only for such a row
-
-            opening = f"{salutation(contact, language)}{salutation_end(language)}"
-            remember(self._impersonal, key, opening)
-        named = any(part and part in opening for part in (contact.patronymic, contact.last_name))
-        how = "open without a first name" if named else "are impersonal"
-        column = "first_name" if "first_name" in self.pos else "full_name"
-        message = f"{why or 'no first name'}: letters to this contact {how} («{opening}»)"
-        if fix:
-            message += f"; {fix}"
-        return self._problem(contact.row, column, message, "warning")
-
     def column_problems(self) -> list[Problem]:
         """One problem for each date column a real share of whose values could not be read
         (:func:`greeter.sources.date_columns.column_problems`: an error when most fail, a warning
@@ -661,223 +587,3 @@ class RowParser:
         problems += column_problems(self.dates, self.date_parser, self.source)
         problems += filter(None, (order_problem(col, self.date_parser, self.source) for col in self.dates))
         return problems
-
-    def _whole_name_problem(self) -> Problem | None:
-        """One warning for a first-name column some of whose cells hold a whole name, or None.
-
-        Mapping ``first_name`` to a ФИО column (as a newcomer copying the
-        example does) greets every contact «Петрова Анна Сергеевна, с днём
-        рождения!» without a word: once per file, not per row, it names a
-        sample and the setting meant.
-        """
-        if not self._whole_names or self._whole_sample is None:
-            return None
-        row, sample = self._whole_sample
-        column = self.header[self.pos["first_name"]]
-        patronymic = self.header[self.pos["patronymic"]] if "patronymic" in self.pos else None
-        message = whole_names_warning(self._whole_names, self._first_names, row, sample, column, patronymic)
-        return Problem(self.source, column, message, kind="column", severity="warning")
-
-    def name_notes(self) -> list[str]:
-        """``check``'s note that first-name cells were read as «Имя Отчество», or none.
-
-        A note, not a warning: «Иван Петрович» in amoCRM's «Имя» beside its
-        «Фамилия» is how that CRM is filled, and the letter greets «Иван
-        Петрович» rightly; but the user should know where the patronymic came from.
-        """
-        if self._patronymic_sample is None:
-            return []
-        row, sample = self._patronymic_sample
-        column = self.header[self.pos["first_name"]]
-        first, patronymic = first_and_patronymic(sample) or (sample, "")
-        return [
-            f"contacts: {column}: {self._with_patronymic} of {self._first_names} first names are a first"
-            f" name and a patronymic (e.g. row {row}: {quoted(sample)}): read as first name {first!r},"
-            f" patronymic {patronymic!r}, as no contacts.columns.patronymic is mapped"
-        ]
-
-    def _pictograph_notes(self, cells: Mapping[str, str], line: int, problems: list[Problem]) -> str:
-        """A warning for each of the row's person-name cells read without its emoji (:meth:`_name`).
-
-        A name left with nothing (``😀``) is no name: returned is why, for the
-        first-name (or full-name) cell, so that the row's one warning says so
-        with the impersonal opening its letters get (:meth:`_nameless`); "" if
-        that cell still holds a name. A company's cell is left alone (its ™ is
-        its name's).
-        """
-        why = ""
-        pictured = self._pictured
-        for name in PERSON_NAME_FIELDS:
-            note = pictured.get(cells.get(name, ""))
-            if note is None:
-                continue
-            if note.endswith(NO_NAME) and name in ("first_name", "full_name"):
-                why = note
-            else:
-                problems.append(self._warn(line, name, note))
-        return why
-
-    def _locale(self, raw: str, line: int, problems: list[Problem]) -> str | None:
-        """``ru-RU`` → ``ru_RU``, ``vene`` → ``ru``; an unusable value is a warning and the default applies.
-
-        A language's name is read as the country column reads a country's
-        (:func:`greeter.language_names.language_by_name`): an Estonian CRM's
-        «Keel» says ``vene``, ``Eesti keel``. Unusable is also a well-formed
-        code Babel does not know (``RS``, ``rs``, ``srb``: country codes in a
-        "language" column): the renderer would silently send the default
-        language's letter. The warning says what the value probably meant
-        (:func:`greeter.i18n.locale_hint`).
-        """
-        if not raw:
-            return None
-        if raw not in self._locales:
-            from greeter.i18n import locale_hint, normalize_locale  # Babel: only for a locale column
-            from greeter.language_names import language_by_name
-
-            lang, _, region = raw.replace("-", "_").partition("_")
-            value = lang.lower() + (f"_{region}" if region else "")
-            if not _LOCALE.fullmatch(value):
-                why = f"{quoted(raw)} is not a language code"
-            elif not normalize_locale(value, ""):  # "rs", "srb": the renderer would use the default
-                why = f"{quoted(raw)} is not a language code Babel knows"
-            else:
-                why = ""
-            if why and (named := language_by_name(raw)) is not None:
-                why, value = "", named
-            hint = locale_hint(raw) if why else ""
-            self._locales[raw] = None if why else value
-            self._locale_why[raw] = (
-                f"{why} ({hint}); the default applies" if hint else f"{why}; the default applies"
-            )
-        locale = self._locales[raw]
-        if locale is None:
-            problems.append(self._problem(line, "locale", self._locale_why[raw], "warning"))
-        return locale
-
-    def _country(self, raw: str, line: int, problems: list[Problem]) -> str | None:
-        """A code or a name → ISO code; unknown, or without a holiday calendar: a warning (the default)."""
-        code, why = parse_country(raw)
-        if why:
-            message = f"{why}; the public holidays of defaults.country apply"
-            problems.append(self._problem(line, "country", message, "warning"))
-        return code
-
-    def _gender(self, text: str, line: int, problems: list[Problem]) -> Gender | None:
-        if not text:
-            return None
-        gender = gender_word(text, self._gender_values)  # the one reading of a gender cell
-        if gender is None and not gender_titles(text):  # «Dr» alone: a title, no gender to map
-            problems.append(self._warn(line, "gender", unknown_gender_warning(text)))
-        return gender
-
-    def _opted_out(self, text: str, line: int, problems: list[Problem]) -> tuple[str | None, str | None]:
-        """The do-not-contact column's header if its cell ``text`` says yes, or neither yes nor no
-        (then the cell too, quoted); else (None, None).
-
-        A value that is neither (``может быть``, a typo) is a warning, and the
-        contact is treated as opted out: when in doubt a letter is not sent —
-        an unwanted one costs more than a missed one, and the warning says
-        which cell to correct.
-        """
-        said = read_yes_no(text)
-        if said is None:
-            message = (
-                f"{quoted(text)} is neither yes nor no; this contact is treated as do-not-contact:"
-                " write да or нет (yes or no) in the CRM"
-            )
-            problems.append(self._warn(line, "do_not_contact", message))
-        if said is False:
-            return _IN
-        return self.header[self.pos["do_not_contact"]], None if said else quoted(text)
-
-    def _check_gender(
-        self, gender: Gender, first: str, patronymic: str, last: str, line: int, problems: list[Problem]
-    ) -> None:
-        """Warn when the explicit gender contradicts the patronymic (the column still wins, by design).
-
-        The warning quotes what the letter really says, made by the functions
-        the letter is made with: the salutation and, with a first name, the
-        dative name over the HTML letter, which the column's gender garbles
-        worse («Марие Петровна Иванове») than the salutation.
-        """
-        said = patronymic_gender(patronymic)
-        if said is Gender.UNKNOWN or said is gender:
-            return
-        if first:
-            from greeter.addressing import decline, salutation  # pytrovich: only for such a row
-
-            who = Contact(
-                id="", email=None, first_name=first, patronymic=patronymic, last_name=last, gender=gender
-            )
-            heading = decline(who, "dative", parts="full")
-            effect = f'the letter will say "{salutation(who)}" and its HTML version is headed "{heading}"'
-        else:
-            effect = f"the name will be declined as {gender.value}"
-        message = (
-            f"says {gender.value}, but the patronymic {patronymic!r} is {said.value}; {effect}; check the row"
-        )
-        problems.append(self._problem(line, "gender", message, "warning"))
-
-    def _unread_date(self, col: DateColumn, why: str, line: int, problems: list[Problem]) -> str:
-        """The row's warning for a date of ``col`` that could not be read (``why``), added to ``problems``.
-
-        Returned for the contact's ``bad_dates``: every unreadable date, whatever
-        made it so, ends with the greetings it costs.
-        """
-        message = f"{why}; {col.greetings} are skipped for this contact"
-        problems.append(Problem(self.source, col.column, message, line, kind="row", severity="warning"))
-        return message
-
-    def _read_date(self, text: str) -> date | None:
-        """A date text read the first time: its day, or None — also for a "no date" placeholder
-        (:func:`no_date`, kept in :attr:`_empty_dates`), which counts as an empty cell.
-
-        Its day-month order (:func:`day_month_order`) goes to :attr:`_orders`
-        for the column's judgement (:meth:`column_problems`); a text read
-        before is a dict look-up, so the million rows of an export pay none
-        of this.
-        """
-        day = self.date_parser.parse(text)
-        if (day is None or day in PLACEHOLDER_DAYS) and (empty := no_date(text, day)) is not None:
-            remember(self._empty_dates, text, empty)
-            return None
-        order = day_month_order(text)
-        if order is not None:
-            remember(self._orders, text, order)
-        return day
-
-    def empty_date_notes(self) -> list[str]:
-        """``check``'s notes on the date columns' "no date" placeholders (:func:`empty_date_notes`)."""
-        return empty_date_notes(self.dates)
-
-    def _date_problem(self, text: str) -> tuple[str, str]:
-        """Why a date text does not parse: its kind and words (:meth:`DateParser.failure`; cached:
-        a bad export repeats its bad values)."""
-        reason = self._date_problems.get(text)
-        if reason is None:
-            reason = remember(self._date_problems, text, self.date_parser.failure(text))
-        return reason
-
-    def _name(self, raw: str) -> str:
-        """A name cell with its spaces collapsed and its case made usual (cached: names repeat).
-
-        Emoji and pictographs are left out («Анна 🌸» is «Анна»; «😀» no name),
-        and the cell noted in :attr:`_pictured` for its rows' warnings: found
-        here, once per distinct cell, a clean export pays nothing per row.
-        """
-        name = self._names.get(raw)
-        if name is None:
-            text, removed = without_pictographs(raw)
-            if removed:
-                self._pictured[raw] = pictograph_note(raw, normalise_case(" ".join(text.split())), removed)
-            name = remember(self._names, raw, normalise_case(" ".join(text.split())))
-        return name
-
-    def _tag_set(self, raw: str) -> frozenset[str]:
-        """The tags of a ``,``/``;``-separated cell (frozensets: safe to share between contacts)."""
-        if not raw:
-            return _NO_TAGS
-        tags = self._tags.get(raw)
-        if tags is None:
-            tags = remember(self._tags, raw, frozenset(t.strip() for t in _TAG_SPLIT.split(raw) if t.strip()))
-        return tags

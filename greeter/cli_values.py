@@ -1,0 +1,208 @@
+"""What a command line's values mean: ``--now`` as a moment, a date option as a day, a blank value refused.
+
+Every command reads ``--now``, ``--date``, ``--from``/``--since`` and the
+options naming a contact or an occasion the same way, and refuses what it
+cannot read with one usage error (exit 2) that names the option as click's own
+errors do (:func:`flag_hint`). Kept apart from :mod:`greeter.cli` (the group,
+its error handling and the options the commands share) so that the group's
+module stays small; it needs click and the standard library only, so the group
+still answers ``--help`` without loading the config machinery.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import click
+
+
+def flag_hint(flag: str) -> str:
+    """An option's name as click's own errors write it: quoted, with its aliases (``'--since' / '--from'``).
+
+    greeter's own checks of a value (a date, ``--now``) raised with the bare
+    flag, so one command line got ``Invalid value for '--days'`` from click and
+    ``Invalid value for --now`` from greeter, and ``history --from`` was told
+    about ``--since``, a flag the user never typed.
+    """
+    ctx = click.get_current_context(silent=True)
+    for param in ctx.command.params if ctx is not None else ():
+        if flag in param.opts or flag in param.secondary_opts:
+            return param.get_error_hint(ctx)
+    return f"'{flag}'"
+
+
+def refuse_empty_now(
+    _ctx: click.Context | None, _param: click.Parameter | None, value: str | None
+) -> str | None:
+    """``--now ""`` is a usage error, not the real clock: the option's callback, before anything runs.
+
+    A wrapper's ``--now "$REHEARSAL_AT"`` with the variable unset passes an
+    empty value. Read as "no --now", it ran on the real clock, and ``run
+    --now "" --speed 60`` got past the guard that refuses ``--speed``
+    without ``--now``: the real clock, sixty times faster, on the config's
+    own journal. Only an absent flag means the real clock.
+    """
+    if value is not None and not value.strip():
+        raise click.BadParameter(
+            "an empty value; give a moment like 2026-12-25T10:00, or leave --now out for the real clock",
+            param_hint=flag_hint("--now"),
+        )
+    return value
+
+
+def trimmed(
+    _ctx: click.Context | None, param: click.Parameter | None, value: str | tuple[str, ...] | None
+) -> str | tuple[str, ...] | None:
+    """Every option naming a contact, an address or an occasion: ``--contact " 1029 "``, as pasted, found
+    nothing. Blank is refused (exit 2): ``--contact "$ID"`` with ``ID`` unset would read as no filter."""
+    if value is None:
+        return value
+    values = (value,) if isinstance(value, str) else value
+    cleaned = tuple(text.strip() for text in values)
+    if "" in cleaned:
+        name = param.opts[0] if param is not None else "the option"
+        raise click.BadParameter(f"an empty value; give one, or leave {name} out", param=param)
+    return cleaned[0] if isinstance(value, str) else cleaned
+
+
+def parse_now(value: str | None, default_tz: str) -> datetime:
+    """``--now`` → aware datetime; the real clock only when the flag is absent (``None``).
+
+    An empty value is refused here too (:func:`refuse_empty_now`), for the
+    callers that take ``--now`` text other than from the option (``run_check``,
+    ``run_preview``).
+
+    A moment with the default zone's own offset at that instant becomes a time
+    of that zone: the same instant, but the summary of ``--now
+    2027-04-14T11:00+03:00`` read "11:00 UTC+03:00" where the real clock's
+    read "11:00 MSK" — one config, two names for its zone.
+    """
+    tz = ZoneInfo(default_tz)
+    if value is None:
+        return datetime.now(tz)
+    refuse_empty_now(None, None, value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date-time", param_hint=flag_hint("--now")
+        ) from None
+    if parsed.tzinfo is None:
+        return _wall_clock(parsed, tz, value)
+    zoned = parsed.astimezone(tz)
+    return zoned if zoned.utcoffset() == parsed.utcoffset() else parsed
+
+
+def _wall_clock(naive: datetime, tz: ZoneInfo, value: str) -> datetime:
+    """A ``--now`` without an offset as a time of ``tz`` — refused where that zone's clocks skip or
+    repeat it (a DST change): ``2027-03-28T02:30`` in Berlin never happens, and zoneinfo would
+    silently read it as 03:30; ``2027-10-31T02:30`` happens twice, and it would take the first.
+    A rehearsal of "the night the clocks change" must say which moment it means."""
+    aware = naive.replace(tzinfo=tz)
+    offsets = [naive.replace(tzinfo=tz, fold=fold).utcoffset() for fold in (0, 1)]
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        later = aware.astimezone(UTC).astimezone(tz)  # as many minutes past the change
+        raise click.BadParameter(
+            f"{value!r} never happens in {tz.key}: the clocks skip over it (a DST change); "
+            f"give a moment that does, e.g. {later.isoformat(timespec='minutes')}",
+            param_hint=flag_hint("--now"),
+        )
+    if offsets[0] != offsets[1]:
+        first, second = (naive.replace(tzinfo=tz, fold=fold).isoformat(timespec="minutes") for fold in (0, 1))
+        raise click.BadParameter(
+            f"{value!r} happens twice in {tz.key}: the clocks go back over it (a DST change); "
+            f"give the offset: {first} (the first time) or {second} (the second)",
+            param_hint=flag_hint("--now"),
+        )
+    return aware
+
+
+def config_day(now_text: str | None) -> date:
+    """The day a command's config is checked as of: ``--now``'s own date, else the system's.
+
+    The config's holiday names are checked against the calendars of the years
+    around this day (:func:`greeter.config_loader.parse_settings`). The default
+    time zone that :func:`parse_now` needs is in that config, so ``--now`` is
+    read here by its written date alone; a day's difference at midnight does
+    not change which years are checked. A malformed ``--now`` is reported by
+    :func:`parse_now` once the config is loaded.
+    """
+    if now_text is not None:
+        refuse_empty_now(None, None, now_text)  # not "today": an empty --now is no moment
+        try:
+            day = datetime.fromisoformat(now_text).date()
+        except ValueError:
+            return date.today()
+        from greeter.holiday_tables import calendar_years
+
+        covered = calendar_years(day.year)
+        if covered is not None:  # every holiday "unknown", none a day off: refused, not planned
+            raise click.BadParameter(
+                f"{now_text!r}: the public-holiday calendars cover {covered.start}–{covered.stop - 1} only;"
+                " give a moment in those years",
+                param_hint=flag_hint("--now"),
+            )
+        return day
+    return date.today()
+
+
+def day_span(first: date, last: date) -> str:
+    """A span of days as the commands print it: one day alone, else ``first … last``."""
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"
+
+
+#: A day as every command's date option takes it besides ISO (2026-12-25): as a CRM export and a
+#: Russian manager write it, 25.12.2026 — the contacts' default %d.%m.%Y, which reads 4.12.2026
+#: too, so day and month may have one digit or two (D.M.YYYY); the year has four.
+_DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+#: An ISO day's numbers (ASCII, as date.fromisoformat takes them), to say why 2026-02-30 is none.
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] | None = None) -> date | None:
+    """A command line's date: ``2026-12-25`` or ``25.12.2026``/``4.12.2026`` (the contacts file's own form).
+
+    ``month``: an option that bounds a range (``history --since``/``--until``)
+    also takes a whole month, ``2026-11``, as its ``first`` or ``last`` day —
+    a manager's "November" without counting its days. An option naming one
+    day (``--date``) does not: which day would it be? Every other form is a
+    usage error (exit 2) that names the forms taken (and why ``31.02.2026`` is no day).
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    numbers: tuple[int, int, int] | None = None  # (year, month, day) of a date in a form taken
+    try:
+        if dotted := _DOTTED_DAY.fullmatch(text):
+            numbers = (int(dotted[3]), int(dotted[2]), int(dotted[1]))
+            return date(*numbers)
+        if month is not None and (whole := _MONTH.fullmatch(text)):
+            numbers = (int(whole[1]), int(whole[2]), 1)
+            first = date(*numbers)
+            if month == "first":
+                return first
+            numbers = None  # 9999-12 is a month; only its next one is none
+            return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+        if iso := _ISO_DAY.fullmatch(text):
+            numbers = (int(iso[1]), int(iso[2]), int(iso[3]))
+        return date.fromisoformat(text)
+    except ValueError:
+        forms = "2026-12-25, 25.12.2026 or a month like 2026-12" if month else "2026-12-25 or 25.12.2026"
+        why = f": {_no_such_day(*numbers)}" if numbers is not None else ""
+        raise click.BadParameter(
+            f"{value!r} is not a date like {forms}{why}", param_hint=flag_hint(param)
+        ) from None
+
+
+def _no_such_day(year: int, month: int, day: int) -> str:
+    """Why numbers written in a form :func:`parse_day` takes are no day: ``2026-02 has 28 days``."""
+    import calendar  # only for a refused date
+
+    if year < 1 or not 1 <= month <= 12:
+        return "there is no year 0" if year < 1 else f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    return f"{year:04d}-{month:02d} has {days} days" if day else "there is no day 0"
