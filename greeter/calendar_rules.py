@@ -389,6 +389,38 @@ def in_window(
     return any(a <= instant < b for a, b in _utc_intervals(local.date(), tz, window, cal))
 
 
+#: How close to the end of a sending period a ``send --once`` run sends the rest of its letters.
+#: Cron runs every 10 minutes (or more often) have one run inside each period's last 10 minutes.
+LAST_CALL = timedelta(minutes=10)
+
+
+def last_call(at: datetime, now: datetime, tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> bool:
+    """Whether a letter planned for ``at``, after ``now``, leaves in a run at ``now`` all the same.
+
+    WHY: ``send --once`` from cron sends what is due when it runs. A letter spread into a
+    period's last minutes (17:28 before the 17:30 end of the day less its quiet minutes, 12:55
+    before lunch, 14:28 before the Friday cut-off) had no run between its moment and the end:
+    the run at 17:20 found it not due yet, the one at 17:30 found the window closed, and it left
+    on the next working day, belated — or, on the eve of the New Year break, expired. So a run
+    less than :data:`LAST_CALL` before the end of the period it is in sends that period's
+    remaining letters at once: a cron every 10 minutes (or more often) sends every letter on
+    its day, inside its window, a few minutes early at most. True only when ``now`` and ``at``
+    lie in one sending period of the recipient's day and that period ends within
+    :data:`LAST_CALL` of ``now``.
+    """
+    instant = now.astimezone(_UTC)
+    moment = at.astimezone(_UTC)
+    if not instant < moment < instant + LAST_CALL:  # cheap: most letters are hours away
+        return False
+    day = now.astimezone(tz).date()
+    if at.astimezone(tz).date() != day:  # (the planner put it on this day: open for it, even a day off)
+        return False
+    for a, b in _utc_intervals(day, tz, window, cal):
+        if a <= instant < b:
+            return moment < b and b - instant <= LAST_CALL
+    return False
+
+
 def opens_on(day: date, cal: WorkCalendar, letter_day: date | None = None) -> bool:
     """Whether ``day`` has sending periods for a letter planned on ``letter_day`` (None: any letter).
 

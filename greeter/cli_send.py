@@ -111,7 +111,10 @@ def send(
     uncertain (the connection broke after the message was handed over — never
     resent automatically; see `greeter history --state uncertain`). Due
     retries and operators' resends (`greeter uncertain resend`) go too, and
-    --dry-run lists them as such.
+    --dry-run lists them as such. Run it every 10 minutes or more often: a
+    run in the last 10 minutes of a recipient's sending period (before lunch,
+    the day's end less its quiet minutes, the Friday cut-off) sends the
+    letters still planned in it too, so each leaves on its day.
 
     Contact row problems go to stderr. When stderr is not a terminal (cron,
     a systemd timer), a set already said and unchanged since is not repeated:

@@ -13,7 +13,7 @@ import contextlib
 import heapq
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -21,9 +21,10 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from greeter.build_pool import built_letters, worker_count
-from greeter.calendar_rules import WorkCalendar, allowed_intervals, in_window
+from greeter.calendar_rules import LAST_CALL, WorkCalendar, allowed_intervals, in_window, last_call
 from greeter.clock_sanity import check_journal_clock
 from greeter.config import Settings
+from greeter.config_window import SendWindow
 from greeter.delivery import Deliverer, Leased, Summary, is_due, letter_deadline
 from greeter.delivery_batch import send_batch
 from greeter.delivery_health import delivery_problem
@@ -386,8 +387,12 @@ def plan_cycle(
     clock: Callable[[], datetime] | None = None,
     dry_run: bool = False,
     announce: Callable[[DueLetter], None] | None = None,
+    closing: bool = False,
 ) -> Cycle:
     """Plan the days around ``now``: the due letters, the due retries, the skips to record.
+
+    ``closing`` (``send --once``): a letter whose window closes before the next cron run
+    leaves now (:func:`~greeter.calendar_rules.last_call`); the daemon wakes at each moment.
 
     CPU-bound and synchronous (the daemon runs it in a worker thread). The
     journal must already hold the sender lock (unless ``dry_run``). A dry run
@@ -435,6 +440,7 @@ def plan_cycle(
     # The contacts the CRM flags do-not-contact, and those who opted out themselves under any
     # address (journal_optouts): their retries stop too.
     opted_out = {cid: opted_out_words(entry) for cid, entry in inputs.opted_out.items()}
+    window = settings.send_window
     for item in inputs.plan(inputs.contacts(report), pw):
         contact = item.hit.contact
         zones[contact.id] = contact_zone(contact, settings)
@@ -442,6 +448,12 @@ def plan_cycle(
             opted_out[contact.id] = why
         if contact.country is not None:
             countries[contact.id] = contact.country
+        if (
+            closing
+            and not is_due(item, now)
+            and _last_call(item, now, zones[contact.id], window, pw.calendar_for)
+        ):
+            item = replace(item, send_at=now.astimezone(zones[contact.id]).replace(microsecond=0))
         if is_due(item, now):
             due_count += 1
             due.append(item)
@@ -546,6 +558,19 @@ def next_leaving(
 def _earliest(*moments: datetime | None) -> datetime | None:
     known = [m for m in moments if m is not None]
     return min(known) if known else None
+
+
+def _last_call(
+    item: PlanItem,
+    now: datetime,
+    tz: ZoneInfo,
+    window: SendWindow,
+    calendar_for: Callable[[str | None], WorkCalendar],
+) -> bool:
+    """Whether a letter not due yet leaves in this run: its period ends before the next cron run's."""
+    if item.status != "send" or item.send_at is None or item.send_at - now >= LAST_CALL:
+        return False  # (most letters: hours or days away, no calendar asked)
+    return last_call(item.send_at, now, tz, window, calendar_for(item.hit.contact.country))
 
 
 def window_watch(cycle: Cycle) -> Callable[[str, datetime | None], bool]:
@@ -713,7 +738,7 @@ def send_once(
     ``stops`` ends the run gracefully (:func:`deliver_until_stopped`); the
     result says which signal did.
     """
-    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce)
+    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce, closing=True)
     started()  # the command's start-up (imports, config, plan) ends here: letters come next
     said = journal.notice(CONTACT_PROBLEMS)  # read before sending: a journal failing here sent nothing
     if not dry_run:

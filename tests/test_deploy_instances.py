@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from greeter.instance import instance_name
 from greeter.unsubscribe import make_token
 from tests.daemon_harness import DaemonProcess, http
 
@@ -50,6 +51,15 @@ def test_every_path_of_the_template_unit_is_the_instances_own() -> None:
     assert _values("EnvironmentFile") == ["-/etc/greeter/%i/greeter.env"]
     assert "XDG_CACHE_HOME=/var/cache/greeter/%i" in _values("Environment")
     assert "%i" in _values("Description")[0]
+
+
+def test_the_template_units_daemon_goes_by_the_units_instance_name() -> None:
+    """The docs promise each project's log lines, /healthz and /metrics carry its name: the
+    template sets no ``instance``, so its config's folder must be named by ``%i``."""
+    (config,) = re.findall(r"--config (\S+)", _values("ExecStart")[0])
+    assert instance_name(None, Path(config.replace("%i", "brand-a"))) == "brand-a"
+    (single,) = [v for k, v in _directives(SINGLE) if k == "Environment" and v.startswith("GREETER_CONFIG=")]
+    assert instance_name(None, Path(single.removeprefix("GREETER_CONFIG="))) == "greeter"
 
 
 def test_the_template_unit_is_the_single_unit_but_for_the_instances_paths() -> None:
