@@ -248,6 +248,7 @@ _BOSNIAN_WORDS: Final[Mapping[str, str]] = {
     "obljetnica": "godišnjica",
     "višekratnik": "umnožak",
     "njezina": "njenog",
+    "dopuštenima": "dozvoljenima",
 }
 _WORD: Final = re.compile(r"\w+")
 
