@@ -11,7 +11,9 @@ How: each sentence the planner writes is one *form* (:data:`FORMS`: a key and
 the pattern of its English, whose named groups are its values), and each
 language is a table of those keys (:data:`SENTENCES`), ``{name}`` where a value
 goes. A value is said by its group's name: ``date…`` a day in the language's
-date (:meth:`greeter.gallery_lang.Ui.short_date`), ``days…`` a count with the
+date (:meth:`greeter.gallery_lang.Ui.short_date`), ``day`` and ``next`` a day of
+the year (the planner's «24.12»: the language's «24.12.», «dec. 24.», «24. 12.»,
+:meth:`~greeter.gallery_lang.Ui.day_month`), ``days…`` a count with the
 language's plural (``{days}`` with the table's ``days.forms``, ``{days:Tag|Tagen}``
 with the forms a phrase needs — German «innerhalb von 365 Tagen» takes the
 dative), ``years…`` an age (:meth:`~greeter.gallery_lang.Ui.years`),
@@ -49,6 +51,10 @@ __all__ = ["FORMS", "SENTENCES", "table_detail"]
 
 _DATE: Final = r"\d{4}-\d{2}-\d{2}"
 _DAY: Final = r"\d\d\.\d\d"
+#: The groups that are a day of the year as the planner writes it (``_DAY``: «24.12», no year).
+_DAYS_OF_YEAR: Final = frozenset({"day", "next"})
+#: The year a day of the year is read in: any, but one with a 29 February.
+_LEAP_YEAR: Final = 2000
 
 
 def _carry(side: str, setting: str) -> str:
@@ -238,14 +244,14 @@ HUNGARIAN: Final[Mapping[str, str]] = {
     "state.uncertain": "kézbesítés bizonytalan",
     "state.skipped": "kihagyva",
     "state.expired": "lejárt",
-    "tier_none": "az ügyfélnek nincs kategóriája (ezek egyike szükséges: {list})",
-    "tier": "a kategória („{tier}”) nem ezek egyike: {list}",
+    "tier_none": "az ügyfélnek nincs kategóriája (engedélyezett: {list})",
+    "tier": "a kategória („{tier}”) nem szerepel az engedélyezettek között: {list}",
     "tags_none": "egyik címke sincs meg ezek közül: {list} (az ügyfélnek nincs címkéje)",
     "tags": "egyik címke sincs meg ezek közül: {list} (az ügyfél címkéi: {tags})",
     "contacts": "nem szerepel az alkalom ügyféllistáján (audience.contacts)",
     "needs_years": "a {setting} beállításhoz évek száma kell, de ennél az alkalomnál nincs ilyen",
-    "country": "az ügyfél országa ({country}) nem ezek egyike: {list}",
-    "locale": "a levél nyelve ({locale}) nem ezek egyike: {list}",
+    "country": "az ügyfél országa ({country}) nem szerepel az engedélyezettek között: {list}",
+    "locale": "a levél nyelve ({locale}) nem szerepel az engedélyezettek között: {list}",
     "round_years": "{years} – nem kerek évforduló ({n} többszöröse kell: round_years)",
     "min_years": "{years} – kevesebb mint {n} (min_years)",
     "journal": "ez az üdvözlet már szerepel a küldési naplóban ({state})",
@@ -300,7 +306,7 @@ SERBIAN: Final[Mapping[str, str]] = {
     "tags_none": "нема ниједне од ознака {list} (контакт нема ознака)",
     "tags": "нема ниједне од ознака {list} (ознаке контакта: {tags})",
     "contacts": "није на списку контаката овог повода (audience.contacts)",
-    "needs_years": "{setting} броји године, а овај повод их нема",
+    "needs_years": "за {setting} је потребан број година, а овај повод га нема",
     "country": "земља клијента {country} није међу дозвољенима: {list}",
     "locale": "језик писма {locale} није међу дозвољенима: {list}",
     "round_years": "{years} – није округли јубилеј (умножак броја {n}: round_years)",
@@ -309,7 +315,7 @@ SERBIAN: Final[Mapping[str, str]] = {
     "crm_do_not_contact": "према CRM-у контакту се не сме писати (колона „{column}“)",
     "do_not_contact": "{who} је на листи искључених",
     "no_email": "контакт нема адресу е-поште",
-    "too_close": "само {days} од честитке {date} (min_gap_days {gap})",
+    "too_close": "само {days} размака од честитке {date} (min_gap_days {gap})",
     "max_count": "била би {n}. честитка у року од {days:дана|дана|дана} (max_count {max})",
     "on_its_day": "на дан повода ({date}): {then}",
     "carry_after_alone": (
@@ -354,7 +360,7 @@ CROATIAN: Final[Mapping[str, str]] = {
     "tags_none": "nema nijedne od oznaka {list} (kontakt nema oznaka)",
     "tags": "nema nijedne od oznaka {list} (oznake kontakta: {tags})",
     "contacts": "nije na popisu kontakata ovog povoda (audience.contacts)",
-    "needs_years": "{setting} broji godine, a ovaj povod ih nema",
+    "needs_years": "za {setting} potreban je broj godina, a ovaj povod ga nema",
     "country": "država klijenta {country} nije među dopuštenima: {list}",
     "locale": "jezik pisma {locale} nije među dopuštenima: {list}",
     "round_years": "{years} – nije okrugla obljetnica (višekratnik broja {n}: round_years)",
@@ -363,7 +369,7 @@ CROATIAN: Final[Mapping[str, str]] = {
     "crm_do_not_contact": "prema CRM-u kontaktu se ne smije pisati (stupac „{column}”)",
     "do_not_contact": "{who} je na popisu isključenih",
     "no_email": "kontakt nema adresu e-pošte",
-    "too_close": "samo {days} od čestitke {date} (min_gap_days {gap})",
+    "too_close": "samo {days} razmaka od čestitke {date} (min_gap_days {gap})",
     "max_count": "bila bi {n}. čestitka u roku od {days:dana|dana|dana} (max_count {max})",
     "on_its_day": "na dan povoda ({date}): {then}",
     "carry_after_alone": (
@@ -438,6 +444,9 @@ def _value(name: str, text: str, table: Mapping[str, str], ui: Ui, title: Callab
         return ui.short_date(date.fromisoformat(text))
     if name.startswith("days"):
         return _Count(int(text), table["days.forms"], ui.locale)
+    if name in _DAYS_OF_YEAR:
+        day, month = map(int, text.split("."))
+        return ui.day_month(date(_LEAP_YEAR, month, day))
     if name.startswith("years"):
         return ui.years(int(text))
     if name.startswith("occasion"):
