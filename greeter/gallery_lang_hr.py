@@ -71,8 +71,8 @@ CROATIAN: Final[Mapping[str, str]] = {
     "toolbar.label": "Filtri",
     "toolbar.status": "Stanje",
     "toolbar.approval": "Odobrenje",
-    "toolbar.search_label": "Pretraživanje po imenu, e-pošti, povodu i naslovu (tipka /)",
-    "toolbar.search": "Pretraživanje: ime, e-pošta, povod, naslov…  ( / )",
+    "toolbar.search_label": "Pretraživanje po imenu, e-pošti, povodu i predmetu (tipka /)",
+    "toolbar.search": "Pretraživanje: ime, e-pošta, povod, predmet…  ( / )",
     "script.shown": "Prikazano ",
     "script.of": " od ",
     "stat.send": "za slanje",
@@ -248,6 +248,7 @@ _BOSNIAN_WORDS: Final[Mapping[str, str]] = {
     "obljetnica": "godišnjica",
     "višekratnik": "umnožak",
     "njezina": "njenog",
+    "dopuštenima": "dozvoljenima",
 }
 _WORD: Final = re.compile(r"\w+")
 

@@ -74,9 +74,9 @@ SERBIAN: Final[Mapping[str, str]] = {
     "toolbar.label": "Филтери",
     "toolbar.status": "Стање",
     "toolbar.approval": "Одобрење",
-    "toolbar.search_label": "Претрага по имену, е-пошти, поводу и наслову (тастер /)",
+    "toolbar.search_label": "Претрага по имену, е-пошти, поводу и теми (тастер /)",
     # no "( / )" hint: it did not fit the field beside the review filters (the label above says "/")
-    "toolbar.search": "Претрага: име, е-пошта, повод, наслов",
+    "toolbar.search": "Претрага: име, е-пошта, повод, тема",
     "script.shown": "Приказано ",
     "script.of": " од ",
     "stat.send": "за слање",

@@ -11,7 +11,9 @@ How: each sentence the planner writes is one *form* (:data:`FORMS`: a key and
 the pattern of its English, whose named groups are its values), and each
 language is a table of those keys (:data:`SENTENCES`), ``{name}`` where a value
 goes. A value is said by its group's name: ``date…`` a day in the language's
-date (:meth:`greeter.gallery_lang.Ui.short_date`), ``days…`` a count with the
+date (:meth:`greeter.gallery_lang.Ui.short_date`), ``day`` and ``next`` a day of
+the year (the planner's «24.12»: the language's «24.12.», «dec. 24.», «24. 12.»,
+:meth:`~greeter.gallery_lang.Ui.day_month`), ``days…`` a count with the
 language's plural (``{days}`` with the table's ``days.forms``, ``{days:Tag|Tagen}``
 with the forms a phrase needs — German «innerhalb von 365 Tagen» takes the
 dative), ``years…`` an age (:meth:`~greeter.gallery_lang.Ui.years`),
@@ -49,6 +51,10 @@ __all__ = ["FORMS", "SENTENCES", "table_detail"]
 
 _DATE: Final = r"\d{4}-\d{2}-\d{2}"
 _DAY: Final = r"\d\d\.\d\d"
+#: The groups that are a day of the year as the planner writes it (``_DAY``: «24.12», no year).
+_DAYS_OF_YEAR: Final = frozenset({"day", "next"})
+#: The year a day of the year is read in: any, but one with a 29 February.
+_LEAP_YEAR: Final = 2000
 
 
 def _carry(side: str, setting: str) -> str:
@@ -120,21 +126,21 @@ FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
 GERMAN: Final[Mapping[str, str]] = {
     "days.forms": "Tag|Tage",
     "state.sent": "versendet",
-    "state.claimed": "wird versendet",
-    "state.retry": "wartet auf erneuten Versand",
+    "state.claimed": "wird gesendet",
+    "state.retry": "wird erneut gesendet",
     "state.failed": "vom Server abgelehnt",
-    "state.uncertain": "nicht bestätigt",
+    "state.uncertain": "Zustellung unklar",
     "state.skipped": "übersprungen",
     "state.expired": "abgelaufen",
-    "tier_none": "der Kontakt hat keine Kategorie, nötig ist eine von: {list}",
-    "tier": "die Kategorie „{tier}“ ist keine von: {list}",
-    "tags_none": "keines der Tags {list} (der Kontakt hat keine Tags)",
-    "tags": "keines der Tags {list} (Tags des Kontakts: {tags})",
+    "tier_none": "der Kontakt hat keine Kategorie (zugelassen: {list})",
+    "tier": "die Kategorie „{tier}“ ist nicht unter den zugelassenen: {list}",
+    "tags_none": "keines der Tags {list} vorhanden (der Kontakt hat keine Tags)",
+    "tags": "keines der Tags {list} vorhanden (Tags des Kontakts: {tags})",
     "contacts": "nicht in der Kontaktliste dieses Anlasses (audience.contacts)",
-    "needs_years": "{setting} zählt Jahre, dieser Anlass hat aber keine",
-    "country": "das Land des Kunden, {country}, ist keines von: {list}",
-    "locale": "die Sprache der Nachricht, {locale}, ist keine von: {list}",
-    "round_years": "{years} – kein runder Jahrestag (Vielfache von {n}: round_years)",
+    "needs_years": "{setting} braucht eine Anzahl Jahre, dieser Anlass hat aber keine",
+    "country": "das Land des Kunden, {country}, ist nicht unter den zugelassenen: {list}",
+    "locale": "die Sprache der Nachricht, {locale}, ist nicht unter den zugelassenen: {list}",
+    "round_years": "{years} – kein rundes Jubiläum (kein Vielfaches von {n}: round_years)",
     "min_years": "{years} – weniger als {n} (min_years)",
     "journal": "dieser Glückwunsch steht bereits im Versandprotokoll ({state})",
     "crm_do_not_contact": "laut CRM darf der Kontakt nicht angeschrieben werden (Spalte „{column}“)",
@@ -142,53 +148,56 @@ GERMAN: Final[Mapping[str, str]] = {
     "no_email": "der Kontakt hat keine E-Mail-Adresse",
     "too_close": "nur {days} Abstand zum Glückwunsch vom {date} (min_gap_days {gap})",
     "max_count": "wäre Glückwunsch Nr. {n} innerhalb von {days:Tag|Tagen} (max_count {max})",
-    "on_its_day": "an seinem eigenen Tag ({date}): {then}",
+    "on_its_day": "am Tag des Anlasses ({date}): {then}",
     "carry_after_alone": (
-        "die Nachricht „{occasion}“ vom {date} brächte den Glückwunsch {days} nach seinem Tag"
+        "mit der Nachricht „{occasion}“ vom {date} käme der Glückwunsch {days} nach dem Tag des Anlasses"
         " ({setting} {n}); als eigene Nachricht: {then}"
     ),
     "carry_before_alone": (
-        "die Nachricht „{occasion}“ vom {date} brächte den Glückwunsch {days} vor seinem Tag"
+        "mit der Nachricht „{occasion}“ vom {date} käme der Glückwunsch {days} vor dem Tag des Anlasses"
         " ({setting} {n}); als eigene Nachricht: {then}"
     ),
     "carry_after": (
-        "die Nachricht „{occasion}“ vom {date} brächte den Glückwunsch {days} nach seinem Tag ({setting} {n})"
+        "mit der Nachricht „{occasion}“ vom {date} käme der Glückwunsch {days} nach dem Tag des Anlasses"
+        " ({setting} {n})"
     ),
     "carry_before": (
-        "die Nachricht „{occasion}“ vom {date} brächte den Glückwunsch {days} vor seinem Tag ({setting} {n})"
+        "mit der Nachricht „{occasion}“ vom {date} käme der Glückwunsch {days} vor dem Tag des Anlasses"
+        " ({setting} {n})"
     ),
     "expired_then": "der Tag des Anlasses liegt mehr als {days} zurück; {then}",
     "expired": "der Tag des Anlasses liegt mehr als {days} zurück",
-    "expired_after": "mehr als {days} nach dem {day}, dem Tag, an dem die Nachricht versendet werden sollte",
+    "expired_after": "mehr als {days} nach dem geplanten Versandtag ({day})",
     "missed_for": (
-        "verpasst: das nächste Versandfenster ({next}) liegt mehr als {days} nach dem {day},"
-        " dem Tag, für den die Nachricht bestimmt war"
+        "verpasst: das nächste Versandfenster ({next}) liegt mehr als {days} nach dem Tag, für den die"
+        " Nachricht bestimmt war ({day})"
     ),
     "missed_leave": (
-        "verpasst: das nächste Versandfenster ({next}) liegt mehr als {days} nach dem {day},"
-        " dem Tag, an dem die Nachricht versendet werden sollte"
+        "verpasst: das nächste Versandfenster ({next}) liegt mehr als {days} nach dem geplanten"
+        " Versandtag ({day})"
     ),
 }
 
 #: Estonian: «üle 3 päeva», «365 päeva jooksul» take the partitive or the genitive, «päeva» in both.
+#: «1 päev pärast tähtpäeva» takes the count as it stands (``days.forms``).
 ESTONIAN: Final[Mapping[str, str]] = {
     "days.forms": "päev|päeva",
     "state.sent": "saadetud",
     "state.claimed": "saatmisel",
-    "state.retry": "ootab uuesti saatmist",
+    "state.retry": "saadetakse uuesti",
     "state.failed": "server keeldus",
-    "state.uncertain": "kinnitamata",
+    "state.uncertain": "kättetoimetamine teadmata",
     "state.skipped": "vahele jäetud",
     "state.expired": "aegunud",
-    "tier_none": "kontaktil pole kategooriat, vaja on üht neist: {list}",
-    "tier": "kategooria „{tier}“ ei ole üks neist: {list}",
-    "tags_none": "pole ühtegi silti {list} (kontaktil silte pole)",
-    "tags": "pole ühtegi silti {list} (kontakti sildid: {tags})",
+    "tier_none": "kontaktil pole kategooriat; lubatud on: {list}",
+    "tier": "kategooria „{tier}“ ei ole lubatute hulgas: {list}",
+    "tags_none": "pole ühtki neist siltidest: {list} (kontaktil silte pole)",
+    "tags": "pole ühtki neist siltidest: {list} (kontakti sildid: {tags})",
     "contacts": "ei ole selle tähtpäeva kontaktide loendis (audience.contacts)",
-    "needs_years": "{setting} loeb aastaid, aga sellel tähtpäeval neid pole",
-    "country": "kliendi riik {country} ei ole üks neist: {list}",
-    "locale": "kirja keel {locale} ei ole üks neist: {list}",
-    "round_years": "{years} – pole ümmargune tähtpäev (arvu {n} kordne: round_years)",
+    "needs_years": "{setting} vajab aastate arvu, aga sellel tähtpäeval seda pole",
+    "country": "kliendi riik {country} ei ole lubatute hulgas: {list}",
+    "locale": "kirja keel {locale} ei ole lubatute hulgas: {list}",
+    "round_years": "{years} – pole ümmargune tähtpäev (ei ole arvu {n} kordne: round_years)",
     "min_years": "{years} – vähem kui {n} (min_years)",
     "journal": "see õnnitlus on juba saatmislogis ({state})",
     "crm_do_not_contact": "CRM-i järgi ei tohi kontaktile kirjutada (veerg „{column}“)",
@@ -196,74 +205,77 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "no_email": "kontaktil pole e-posti aadressi",
     "too_close": "vahe õnnitlusega {date} on vaid {days} (min_gap_days {gap})",
     "max_count": "oleks {n}. õnnitlus {days:päeva|päeva} jooksul (max_count {max})",
-    "on_its_day": "oma päeval ({date}): {then}",
+    "on_its_day": "tähtpäeval ({date}): {then}",
     "carry_after_alone": (
-        "kiri „{occasion}“ ({date}) viiks õnnitluse {days:päeva|päeva} pärast selle päeva ({setting} {n});"
-        " eraldi kirjana: {then}"
+        "kirjaga „{occasion}“ ({date}) jõuaks õnnitlus kohale {days} pärast tähtpäeva"
+        " ({setting} {n}); eraldi kirjana: {then}"
     ),
     "carry_before_alone": (
-        "kiri „{occasion}“ ({date}) viiks õnnitluse {days:päeva|päeva} enne selle päeva ({setting} {n});"
-        " eraldi kirjana: {then}"
+        "kirjaga „{occasion}“ ({date}) jõuaks õnnitlus kohale {days} enne tähtpäeva"
+        " ({setting} {n}); eraldi kirjana: {then}"
     ),
     "carry_after": (
-        "kiri „{occasion}“ ({date}) viiks õnnitluse {days:päeva|päeva} pärast selle päeva ({setting} {n})"
+        "kirjaga „{occasion}“ ({date}) jõuaks õnnitlus kohale {days} pärast tähtpäeva ({setting} {n})"
     ),
     "carry_before": (
-        "kiri „{occasion}“ ({date}) viiks õnnitluse {days:päeva|päeva} enne selle päeva ({setting} {n})"
+        "kirjaga „{occasion}“ ({date}) jõuaks õnnitlus kohale {days} enne tähtpäeva ({setting} {n})"
     ),
     "expired_then": "tähtpäevast on möödunud üle {days:päeva|päeva}; {then}",
     "expired": "tähtpäevast on möödunud üle {days:päeva|päeva}",
-    "expired_after": "üle {days:päeva|päeva} pärast kuupäeva {day}, mil kiri pidi välja minema",
+    "expired_after": "kavandatud saatmispäevast ({day}) on möödunud üle {days:päeva|päeva}",
     "missed_for": (
-        "vahele jäänud: järgmine saatmisaken ({next}) on üle {days:päeva|päeva} pärast kuupäeva {day},"
-        " mille jaoks kiri oli mõeldud"
+        "jäi saatmata: järgmine saatmisaken ({next}) on üle {days:päeva|päeva} hiljem kui päev, mille"
+        " jaoks kiri oli mõeldud ({day})"
     ),
     "missed_leave": (
-        "vahele jäänud: järgmine saatmisaken ({next}) on üle {days:päeva|päeva} pärast kuupäeva {day},"
-        " mil kiri pidi välja minema"
+        "jäi saatmata: järgmine saatmisaken ({next}) on üle {days:päeva|päeva} hiljem kui kavandatud"
+        " saatmispäev ({day})"
     ),
 }
 
-#: Hungarian: a noun after a number stays singular («3 nap»), «nappal» where a phrase wants it.
+#: Hungarian: a noun after a number stays singular («3 nap»), «nappal», «napon» where a phrase wants it;
+#: no «a(z)» before a title or a number (:mod:`greeter.gallery_lang_hu`): they follow «ebben a levélben».
 HUNGARIAN: Final[Mapping[str, str]] = {
     "days.forms": "nap|nap",
     "state.sent": "elküldve",
-    "state.claimed": "küldés alatt",
+    "state.claimed": "küldés folyamatban",
     "state.retry": "újraküldésre vár",
     "state.failed": "a szerver elutasította",
-    "state.uncertain": "nem megerősített",
+    "state.uncertain": "kézbesítés bizonytalan",
     "state.skipped": "kihagyva",
     "state.expired": "lejárt",
-    "tier_none": "a kontaktnak nincs kategóriája, ezek egyike kell: {list}",
-    "tier": "a kategória („{tier}”) nem ezek egyike: {list}",
-    "tags_none": "egyik címke sincs meg ezek közül: {list} (a kontaktnak nincs címkéje)",
-    "tags": "egyik címke sincs meg ezek közül: {list} (a kontakt címkéi: {tags})",
-    "contacts": "nincs az alkalom kontaktlistáján (audience.contacts)",
-    "needs_years": "a(z) {setting} éveket számol, de ennél az alkalomnál nincs évszám",
-    "country": "az ügyfél országa ({country}) nem ezek egyike: {list}",
-    "locale": "a levél nyelve ({locale}) nem ezek egyike: {list}",
+    "tier_none": "az ügyfélnek nincs kategóriája (engedélyezett: {list})",
+    "tier": "a kategória („{tier}”) nem szerepel az engedélyezettek között: {list}",
+    "tags_none": "egyik címke sincs meg ezek közül: {list} (az ügyfélnek nincs címkéje)",
+    "tags": "egyik címke sincs meg ezek közül: {list} (az ügyfél címkéi: {tags})",
+    "contacts": "nem szerepel az alkalom ügyféllistáján (audience.contacts)",
+    "needs_years": "a {setting} beállításhoz évek száma kell, de ennél az alkalomnál nincs ilyen",
+    "country": "az ügyfél országa ({country}) nem szerepel az engedélyezettek között: {list}",
+    "locale": "a levél nyelve ({locale}) nem szerepel az engedélyezettek között: {list}",
     "round_years": "{years} – nem kerek évforduló ({n} többszöröse kell: round_years)",
     "min_years": "{years} – kevesebb mint {n} (min_years)",
     "journal": "ez az üdvözlet már szerepel a küldési naplóban ({state})",
-    "crm_do_not_contact": "a CRM szerint a kontaktnak nem szabad írni („{column}” oszlop)",
-    "do_not_contact": "{who} tiltólistán van",
-    "no_email": "a kontaktnak nincs e-mail-címe",
+    "crm_do_not_contact": "a CRM szerint az ügyfélnek nem szabad írni („{column}” oszlop)",
+    "do_not_contact": "{who} a tiltólistán van",
+    "no_email": "az ügyfélnek nincs e-mail-címe",
     "too_close": "csak {days} választja el egy másik üdvözlettől ({date}; min_gap_days {gap})",
-    "max_count": "ez lenne a(z) {n}. üdvözlet {days} alatt (max_count {max})",
-    "on_its_day": "a saját napján ({date}): {then}",
+    "max_count": "{days:napon|napon} belül {n}. üdvözletként menne ki (max_count {max})",
+    "on_its_day": "az alkalom napján ({date}): {then}",
     "carry_after_alone": (
-        "a(z) „{occasion}” levél ({date}) {days:nappal|nappal} az alkalom napja után vinné ({setting} {n});"
-        " külön levélként: {then}"
+        "ebben a levélben („{occasion}”, {date}) az üdvözlet {days:nappal|nappal} az alkalom napja után"
+        " menne ki ({setting} {n}); külön levélként: {then}"
     ),
     "carry_before_alone": (
-        "a(z) „{occasion}” levél ({date}) {days:nappal|nappal} az alkalom napja előtt vinné ({setting} {n});"
-        " külön levélként: {then}"
+        "ebben a levélben („{occasion}”, {date}) az üdvözlet {days:nappal|nappal} az alkalom napja előtt"
+        " menne ki ({setting} {n}); külön levélként: {then}"
     ),
     "carry_after": (
-        "a(z) „{occasion}” levél ({date}) {days:nappal|nappal} az alkalom napja után vinné ({setting} {n})"
+        "ebben a levélben („{occasion}”, {date}) az üdvözlet {days:nappal|nappal} az alkalom napja után"
+        " menne ki ({setting} {n})"
     ),
     "carry_before": (
-        "a(z) „{occasion}” levél ({date}) {days:nappal|nappal} az alkalom napja előtt vinné ({setting} {n})"
+        "ebben a levélben („{occasion}”, {date}) az üdvözlet {days:nappal|nappal} az alkalom napja előtt"
+        " menne ki ({setting} {n})"
     ),
     "expired_then": "az alkalom napja óta több mint {days} telt el; {then}",
     "expired": "az alkalom napja óta több mint {days} telt el",
@@ -286,46 +298,50 @@ SERBIAN: Final[Mapping[str, str]] = {
     "state.claimed": "шаље се",
     "state.retry": "чека поновно слање",
     "state.failed": "сервер је одбио",
-    "state.uncertain": "непотврђено",
+    "state.uncertain": "непознато да ли је стигло",
     "state.skipped": "прескочено",
     "state.expired": "истекло",
     "tier_none": "контакт нема категорију, потребна је једна од: {list}",
-    "tier": "категорија „{tier}“ није међу: {list}",
-    "tags_none": "нема ниједну од ознака {list} (контакт нема ознаке)",
-    "tags": "нема ниједну од ознака {list} (ознаке контакта: {tags})",
+    "tier": "категорија „{tier}“ није међу дозвољенима: {list}",
+    "tags_none": "нема ниједне од ознака {list} (контакт нема ознака)",
+    "tags": "нема ниједне од ознака {list} (ознаке контакта: {tags})",
     "contacts": "није на списку контаката овог повода (audience.contacts)",
-    "needs_years": "{setting} броји године, а овај повод их нема",
-    "country": "земља клијента {country} није међу: {list}",
-    "locale": "језик писма {locale} није међу: {list}",
+    "needs_years": "за {setting} је потребан број година, а овај повод га нема",
+    "country": "земља клијента {country} није међу дозвољенима: {list}",
+    "locale": "језик писма {locale} није међу дозвољенима: {list}",
     "round_years": "{years} – није округли јубилеј (умножак броја {n}: round_years)",
     "min_years": "{years} – мање од {n} (min_years)",
     "journal": "ова честитка је већ у дневнику слања ({state})",
-    "crm_do_not_contact": "према CRM-у контакту се не пише (колона „{column}“)",
+    "crm_do_not_contact": "према CRM-у контакту се не сме писати (колона „{column}“)",
     "do_not_contact": "{who} је на листи искључених",
     "no_email": "контакт нема адресу е-поште",
-    "too_close": "само {days} од честитке {date} (min_gap_days {gap})",
+    "too_close": "само {days} размака од честитке {date} (min_gap_days {gap})",
     "max_count": "била би {n}. честитка у року од {days:дана|дана|дана} (max_count {max})",
-    "on_its_day": "на свој дан ({date}): {then}",
+    "on_its_day": "на дан повода ({date}): {then}",
     "carry_after_alone": (
-        "писмо „{occasion}“ ({date}) однело би честитку {days} после њеног дана ({setting} {n});"
-        " као засебно писмо: {then}"
+        "у писму „{occasion}“ ({date}) честитка би била послата {days} после дана повода ({setting}"
+        " {n}); као засебно писмо: {then}"
     ),
     "carry_before_alone": (
-        "писмо „{occasion}“ ({date}) однело би честитку {days} пре њеног дана ({setting} {n});"
+        "у писму „{occasion}“ ({date}) честитка би била послата {days} пре дана повода ({setting} {n});"
         " као засебно писмо: {then}"
     ),
-    "carry_after": "писмо „{occasion}“ ({date}) однело би честитку {days} после њеног дана ({setting} {n})",
-    "carry_before": "писмо „{occasion}“ ({date}) однело би честитку {days} пре њеног дана ({setting} {n})",
+    "carry_after": (
+        "у писму „{occasion}“ ({date}) честитка би била послата {days} после дана повода ({setting} {n})"
+    ),
+    "carry_before": (
+        "у писму „{occasion}“ ({date}) честитка би била послата {days} пре дана повода ({setting} {n})"
+    ),
     "expired_then": "од дана повода прошло је више од {days:дана|дана|дана}; {then}",
     "expired": "од дана повода прошло је више од {days:дана|дана|дана}",
-    "expired_after": "прошло је више од {days:дана|дана|дана} од {day}, дана када је писмо требало да оде",
+    "expired_after": "од планираног дана слања ({day}) прошло је више од {days:дана|дана|дана}",
     "missed_for": (
-        "пропуштено: следећи термин слања ({next}) је више од {days:дана|дана|дана} после {day},"
-        " дана за који је писмо намењено"
+        "пропуштено: следећи термин слања ({next}) је више од {days:дана|дана|дана} после дана за који"
+        " је писмо намењено ({day})"
     ),
     "missed_leave": (
-        "пропуштено: следећи термин слања ({next}) је више од {days:дана|дана|дана} после {day},"
-        " дана када је писмо требало да оде"
+        "пропуштено: следећи термин слања ({next}) је више од {days:дана|дана|дана} после планираног"
+        " дана слања ({day})"
     ),
 }
 
@@ -336,50 +352,50 @@ CROATIAN: Final[Mapping[str, str]] = {
     "state.claimed": "šalje se",
     "state.retry": "čeka ponovno slanje",
     "state.failed": "poslužitelj je odbio",
-    "state.uncertain": "nepotvrđeno",
+    "state.uncertain": "nepoznato je li stiglo",
     "state.skipped": "preskočeno",
     "state.expired": "isteklo",
     "tier_none": "kontakt nema kategoriju, potrebna je jedna od: {list}",
-    "tier": "kategorija „{tier}” nije među: {list}",
-    "tags_none": "nema nijednu od oznaka {list} (kontakt nema oznaka)",
-    "tags": "nema nijednu od oznaka {list} (oznake kontakta: {tags})",
+    "tier": "kategorija „{tier}” nije među dopuštenima: {list}",
+    "tags_none": "nema nijedne od oznaka {list} (kontakt nema oznaka)",
+    "tags": "nema nijedne od oznaka {list} (oznake kontakta: {tags})",
     "contacts": "nije na popisu kontakata ovog povoda (audience.contacts)",
-    "needs_years": "{setting} broji godine, a ovaj povod ih nema",
-    "country": "zemlja klijenta {country} nije među: {list}",
-    "locale": "jezik pisma {locale} nije među: {list}",
+    "needs_years": "za {setting} potreban je broj godina, a ovaj povod ga nema",
+    "country": "država klijenta {country} nije među dopuštenima: {list}",
+    "locale": "jezik pisma {locale} nije među dopuštenima: {list}",
     "round_years": "{years} – nije okrugla obljetnica (višekratnik broja {n}: round_years)",
     "min_years": "{years} – manje od {n} (min_years)",
     "journal": "ova je čestitka već u dnevniku slanja ({state})",
-    "crm_do_not_contact": "prema CRM-u kontaktu se ne piše (stupac „{column}”)",
+    "crm_do_not_contact": "prema CRM-u kontaktu se ne smije pisati (stupac „{column}”)",
     "do_not_contact": "{who} je na popisu isključenih",
     "no_email": "kontakt nema adresu e-pošte",
-    "too_close": "samo {days} od čestitke {date} (min_gap_days {gap})",
+    "too_close": "samo {days} razmaka od čestitke {date} (min_gap_days {gap})",
     "max_count": "bila bi {n}. čestitka u roku od {days:dana|dana|dana} (max_count {max})",
-    "on_its_day": "na svoj dan ({date}): {then}",
+    "on_its_day": "na dan povoda ({date}): {then}",
     "carry_after_alone": (
-        "pismo „{occasion}” ({date}) odnijelo bi čestitku {days} nakon njezina dana ({setting} {n});"
-        " kao zasebno pismo: {then}"
+        "u pismu „{occasion}” ({date}) čestitka bi bila poslana {days} nakon dana povoda ({setting}"
+        " {n}); kao zasebno pismo: {then}"
     ),
     "carry_before_alone": (
-        "pismo „{occasion}” ({date}) odnijelo bi čestitku {days} prije njezina dana ({setting} {n});"
-        " kao zasebno pismo: {then}"
+        "u pismu „{occasion}” ({date}) čestitka bi bila poslana {days} prije dana povoda ({setting}"
+        " {n}); kao zasebno pismo: {then}"
     ),
     "carry_after": (
-        "pismo „{occasion}” ({date}) odnijelo bi čestitku {days} nakon njezina dana ({setting} {n})"
+        "u pismu „{occasion}” ({date}) čestitka bi bila poslana {days} nakon dana povoda ({setting} {n})"
     ),
     "carry_before": (
-        "pismo „{occasion}” ({date}) odnijelo bi čestitku {days} prije njezina dana ({setting} {n})"
+        "u pismu „{occasion}” ({date}) čestitka bi bila poslana {days} prije dana povoda ({setting} {n})"
     ),
     "expired_then": "od dana povoda prošlo je više od {days:dana|dana|dana}; {then}",
     "expired": "od dana povoda prošlo je više od {days:dana|dana|dana}",
-    "expired_after": "prošlo je više od {days:dana|dana|dana} od {day}, dana kada je pismo trebalo otići",
+    "expired_after": "od planiranog dana slanja ({day}) prošlo je više od {days:dana|dana|dana}",
     "missed_for": (
-        "propušteno: sljedeći termin slanja ({next}) više je od {days:dana|dana|dana} nakon {day},"
-        " dana za koji je pismo namijenjeno"
+        "propušteno: sljedeći termin slanja ({next}) više je od {days:dana|dana|dana} nakon dana za koji"
+        " je pismo namijenjeno ({day})"
     ),
     "missed_leave": (
-        "propušteno: sljedeći termin slanja ({next}) više je od {days:dana|dana|dana} nakon {day},"
-        " dana kada je pismo trebalo otići"
+        "propušteno: sljedeći termin slanja ({next}) više je od {days:dana|dana|dana} nakon planiranog"
+        " dana slanja ({day})"
     ),
 }
 
@@ -428,6 +444,9 @@ def _value(name: str, text: str, table: Mapping[str, str], ui: Ui, title: Callab
         return ui.short_date(date.fromisoformat(text))
     if name.startswith("days"):
         return _Count(int(text), table["days.forms"], ui.locale)
+    if name in _DAYS_OF_YEAR:
+        day, month = map(int, text.split("."))
+        return ui.day_month(date(_LEAP_YEAR, month, day))
     if name.startswith("years"):
         return ui.years(int(text))
     if name.startswith("occasion"):
