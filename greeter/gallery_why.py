@@ -84,7 +84,7 @@ FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
         ("round_years", r"(?P<years>\d+) years is not a multiple of (?P<n>\d+) \(round_years\)"),
         ("min_years", r"(?P<years>\d+) years is fewer than (?P<n>\d+) \(min_years\)"),
         # the journal and the do-not-contact list (greeter.planner, greeter.suppression)
-        ("journal", r"the journal already has this greeting \((?P<state>\w+)\)(?:: .*)?"),
+        ("journal", r"the journal already has this greeting \((?P<state>\w+)\)(?:[: ].*)?"),
         ("crm_do_not_contact", r"the CRM marks this contact do-not-contact \(column «(?P<column>.*)»\)"),
         ("do_not_contact", r"(?P<who>.*) is on the do-not-contact list"),
         ("no_email", r"the contact has no e-mail address"),

@@ -328,7 +328,7 @@ _RULES: list[_Rule] = [
     ),
     (
         # What becomes of it, after the state, the card's badge says.
-        re.compile(r"the journal already has this greeting \((\w+)\)(?:: .*)?"),
+        re.compile(r"the journal already has this greeting \((\w+)\)(?:[: ].*)?"),
         lambda m, t: f"в журнале уже есть это поздравление ({_STATES.get(m[1], m[1])})",
     ),
     (

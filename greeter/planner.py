@@ -27,9 +27,11 @@ from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Re
 from greeter.policy import (
     REGREET_DAYS,
     CandidateKey,
+    counts_as_greeted,
     decide,
     do_not_contact,
     greeted_before,
+    journal_words,
     past_days,
     precheck,
 )
@@ -460,7 +462,9 @@ def _journal_greeting(past: Sequence[PastGreeting], hit: Hit) -> PastGreeting | 
 def _sent(hit: Hit, held: PastGreeting, at: datetime) -> PlanItem:
     """A letter the journal says left ``at`` (the recipient's time): shown as sent then, in whole
     seconds like every planned moment — not as a skip with no time, which read as "not sent"."""
-    other = "" if held.contact_id == hit.contact.id else f"sent to {held.email} as contact {held.contact_id}"
+    other = ""
+    if held.contact_id != hit.contact.id:
+        other = f"sent to {held.email} under contact id {held.contact_id}: was the CRM renumbered?"
     at = at.replace(microsecond=0)
     return PlanItem(
         hit, "sent", None, at, detail=other, carried=held.merged, journal_state="sent", sent_to=held.email
@@ -500,7 +504,7 @@ def _as_known(past: PastGreeting, contact: Contact) -> str:
     when that was another contact id with this contact's address."""
     if past.contact_id == contact.id:
         return past.state
-    return f"{past.state} to {past.email} as contact {past.contact_id}"
+    return journal_words(past)
 
 
 _ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")
@@ -656,12 +660,14 @@ def journal_past(
     by_email: Mapping[str, Sequence[PastGreeting]] | None,
 ) -> Sequence[PastGreeting]:
     """The journal's greetings :func:`plan` holds for ``contact``: its id's, and those to its
-    address (``email``: its :func:`~greeter.contacts.email_key`, "" for none) under another id."""
+    address (``email``: its :func:`~greeter.contacts.email_key`, "" for none) under another id
+    that reached the mailbox or may still (:func:`~greeter.policy.counts_as_greeted`): a failed
+    or skipped one under an old id greeted nobody there."""
     past = history.get(contact.id, ())
     if by_email and email:
         others = [p for p in by_email.get(email, ()) if p.contact_id != contact.id]
         if others:
-            past = [*past, *others]
+            past = [*past, *(p for p in others if counts_as_greeted(p, others))]
     return past
 
 

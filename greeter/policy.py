@@ -123,6 +123,32 @@ def _counted(row: PastGreeting, past: Sequence[PastGreeting]) -> Greeted | None:
     return None
 
 
+def counts_as_greeted(row: PastGreeting, past: Sequence[PastGreeting]) -> bool:
+    """Whether ``row`` greeted its occasion, or may yet: a state of :data:`CAP_STATES`, or a
+    ``skipped`` row that rode in such a letter (its carrier among ``past``).
+
+    The rule for another contact id's row to the same address (a CRM that renumbered the
+    client, :func:`~greeter.planner.journal_past`): such a letter reached the mailbox or may
+    still, so a second one would be "twice". A ``failed``, ``expired`` or otherwise ``skipped``
+    row under the old id never reached it: the person is greeted under the id they have now,
+    as a corrected date is (:func:`greeted_before`).
+    """
+    return _counted(row, past) is not None
+
+
+def journal_words(row: PastGreeting) -> str:
+    """``already_sent``'s words after "the journal already has this greeting" for ``row``, held
+    under another contact id than the contact's to the address it has now.
+
+    Names the other id and asks the question a manager has to answer: a CRM that renumbers its
+    clients (a migration, a merge of duplicates, an export from another view) is the usual cause,
+    and nothing else in a preview would show it.
+    """
+    words = f"({row.state}) to {row.email} under contact id {row.contact_id}"
+    then = _NEXT.get(row.state)
+    return f"{words} (was the CRM renumbered?){then}" if then else f"{words}: was the CRM renumbered?"
+
+
 def _carrier(row: PastGreeting, past: Sequence[PastGreeting]) -> PastGreeting | None:
     """The letter ``row`` rode in: ``merged_into``'s row of the same contact id naming ``row``'s
     occasion in ``merged`` — the nearest, as the same pair rides along every year."""
@@ -158,7 +184,9 @@ def precheck(
     if past_keys:
         state = past_keys.get((hit.occasion, hit.date))
         if state is not None:
-            return "already_sent", f"the journal already has this greeting ({state}){_NEXT.get(state, '')}"
+            # A bare state (the contact's own row), or journal_words() of another id's row.
+            words = state if state.startswith("(") else f"({state}){_NEXT.get(state, '')}"
+            return "already_sent", f"the journal already has this greeting {words}"
     rule = audience if isinstance(audience, AudienceRule) else AudienceRule.of(audience)
     if not rule.admits(hit.contact, hit.years):
         return "outside_audience", rule.why_not(hit.contact, hit.years)

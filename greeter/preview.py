@@ -30,6 +30,7 @@ from greeter.own_files import own_files, refusal
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts, journal_letters, journal_past
 from greeter.render import Renderer
+from greeter.renumbered import noting_renumbered
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
 from greeter.table_fit import Column, Measure, fit
@@ -348,7 +349,9 @@ def run_preview(
         from greeter.send_report import rows_expected  # a bar: its module is loaded already
 
         contacts = bar.counting(contacts, lambda: report.rows_read, rows_expected(settings.contacts))
-    items = shown_items(inputs, contacts, pw, contact_id)
+    items = noting_renumbered(
+        shown_items(inputs, contacts, pw, contact_id), inputs.history, inputs.history_by_email, report
+    )
     stream: Iterator[Draft] = (
         d
         for d in failures.counting(drafts(items, renderer))

@@ -288,13 +288,26 @@ def _not_found(only: str, report: LoadReport) -> str:
 def journal_history(
     journal: JournalStore, since_day: date
 ) -> tuple[dict[str, list[PastGreeting]], dict[str, list[PastGreeting]]]:
-    """Every journal row from ``since_day`` on, as plain planner input: by contact, and by address."""
+    """Every journal row from ``since_day`` on, as plain planner input: by contact, and by address.
+
+    A row an older greeter stored with an internationalised domain as typed (``olga@пример.рф``)
+    is found under the punycode form contacts are loaded in now too (:func:`with_ascii_forms`), or
+    a client the CRM renumbered since would be greeted again under the new id.
+    """
     history: dict[str, list[PastGreeting]] = defaultdict(list)
     by_email: dict[str, list[PastGreeting]] = defaultdict(list)
+    forms: dict[str, set[str]] = {}  # a non-ASCII key: it and its ASCII form (validated once)
     for past in journal.greeted_dates(since_day, states=STATES):
         history[past.contact_id].append(past)
         if past.email:
-            by_email[email_key(past.email)].append(past)
+            key = email_key(past.email)
+            if key.isascii():
+                by_email[key].append(past)
+                continue
+            if key not in forms:
+                forms[key] = with_ascii_forms({key})
+            for form in forms[key]:
+                by_email[form].append(past)
     return history, by_email
 
 

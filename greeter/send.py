@@ -50,6 +50,7 @@ from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
 from greeter.ratelimit import RateLimiter, SystemClock
+from greeter.renumbered import noting_renumbered
 from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
 from greeter.secret_values import at_setting, read_password, read_secret, unsubscribe_secret
@@ -441,7 +442,8 @@ def plan_cycle(
     # address (journal_optouts): their retries stop too.
     opted_out = {cid: opted_out_words(entry) for cid, entry in inputs.opted_out.items()}
     window = settings.send_window
-    for item in inputs.plan(inputs.contacts(report), pw):
+    planned = inputs.plan(inputs.contacts(report), pw)
+    for item in noting_renumbered(planned, inputs.history, inputs.history_by_email, report):
         contact = item.hit.contact
         zones[contact.id] = contact_zone(contact, settings)
         if (why := crm_opt_out(contact)) is not None:

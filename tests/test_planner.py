@@ -370,7 +370,9 @@ def test_a_client_the_crm_renumbered_is_not_greeted_again_at_the_same_address(se
     )
     items = {i.hit.occasion: i for i in plan([renumbered], pw, {}, by_email={"u1@example.com": [sent]})}
     assert (items["birthday"].status, items["birthday"].reason) == ("skip", "already_sent")
-    assert "sent to U1@example.com as contact 7001" in items["birthday"].detail
+    assert (
+        "(sent) to U1@example.com under contact id 7001: was the CRM renumbered?" in items["birthday"].detail
+    )
     # and the letter counts against the cap: the first deal on the 25th is 6 days later
     assert (items["first_deal"].status, items["first_deal"].reason) == ("skip", "frequency_cap")
     # without the address index (or for another address) the id alone decides, as before

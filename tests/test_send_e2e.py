@@ -378,7 +378,7 @@ def test_a_client_renumbered_by_the_crm_is_not_sent_the_same_letter_again(make_p
     [item] = [i for i in json.loads(preview.stdout) if i["occasion"] == "birthday"]
     # shown as the letter that left, to the address it went to under the old id
     assert (item["contact_id"], item["status"], item["detail"]) == (
-        "9001", "sent", "sent to u1@example.com as contact 7001",
+        "9001", "sent", "sent to u1@example.com under contact id 7001: was the CRM renumbered?",
     )  # fmt: skip
 
 
