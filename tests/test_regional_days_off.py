@@ -336,3 +336,44 @@ def test_preview_and_check_apply_a_regions_days_to_its_clients_only(
     (ba,) = [line for line in lines if line.startswith("days off in RU-BA: ")]
     assert ba.endswith("bashkortostan.ics: 1 day(s) off in 2026–2027, for its clients only")
     assert "RU-TA" not in check.stderr  # the cells are read: no warning about them
+
+
+def test_a_regions_eid_is_its_day_off_and_may_be_greeted_by_another_countrys_calendar(
+    make_project: MakeProject,
+) -> None:
+    """Uraza Bayram 2027 (Turkey's first day of Eid al-Fitr: Tuesday 9 March) is a day off in
+    Kazan, and an occasion dated by Turkey's calendar greets Kazan's clients only, on the working
+    day before it — Friday 5 March, as Monday 8 March is Russia's Women's Day."""
+    rows = [
+        contact_row("kazan", "a@example.com", country="RU-TA", birthday="09.03.1980"),
+        contact_row("moscow", "b@example.com", country="RU", birthday="09.03.1981"),
+    ]
+    occasions = [
+        {"name": "birthday", "field": "birthday", "template": "birthday"},
+        {
+            "name": "uraza",
+            "title": "Ураза-байрам",
+            "holiday": "Eid al-Fitr",
+            "country": "TR",
+            "template": "holiday",
+            "audience": {"countries": ["RU-TA"]},
+        },
+    ]
+    regions = {"RU-TA": {"holidays_of": {"country": "TR", "names": ["Eid al-Fitr", "Eid al-Adha"]}}}
+    config = make_project(
+        rows, defaults={"country": "RU"}, occasions=occasions, send_window={"regional_days_off": regions}
+    )
+    args = ["--config", str(config), "preview", "--format", "json"]
+    args += ["--from", "2027-03-01", "--days", "14", "--now", "2027-02-20T09:00"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    sent = sorted(
+        (r["contact_id"], r["occasion"], r["send_at"][:10] if r["send_at"] else r["reason"])
+        for r in json.loads(result.stdout)
+    )
+    assert sent == [
+        ("kazan", "birthday", "2027-03-05"),
+        ("kazan", "uraza", "2027-03-05"),  # in the birthday's letter, merged
+        ("moscow", "birthday", "2027-03-09"),
+        ("moscow", "uraza", "outside_audience"),
+    ]
