@@ -9,7 +9,7 @@ non-existent local time nor send twice in a repeated hour.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -47,6 +47,11 @@ class WorkCalendar:
     #: Whose weekend makes the working week, year by year (the Emirates' changed in 2022); None:
     #: ``weekdays`` in every year.
     week_country: str | None = None
+    #: The region whose own days off (``send_window.regional_days_off``) ``days_off`` has, None: none.
+    #: Part of what tells two calendars apart (with ``public_holidays`` off, ``country`` is None in both).
+    region: str | None = None
+    #: Another country's holidays that are days off here (``holidays_of``): (country, names), or None.
+    borrowed: tuple[str, tuple[str, ...]] | None = None
     _extra: dict[int, frozenset[date]] = field(default_factory=dict, compare=False, hash=False)
     _weeks: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, hash=False)
 
@@ -54,7 +59,7 @@ class WorkCalendar:
         if year in self.years:
             return self.days_off
         if year not in self._extra:
-            self._extra[year] = _public_days_off(self.country, year)
+            self._extra[year] = _public_days_off(self.country, year) | borrowed_days_off(self.borrowed, year)
         return self._extra[year]
 
     def week(self, year: int) -> frozenset[int]:
@@ -114,22 +119,46 @@ def _public_days_off(country: str | None, year: int) -> frozenset[date]:
     return frozenset(days_of(country, year))
 
 
+@derived
+@lru_cache(maxsize=256)
+def borrowed_days_off(borrowed: tuple[str, tuple[str, ...]] | None, year: int) -> frozenset[date]:
+    """The first day of each holiday ``borrowed`` names (country, names) in ``year``: a region's
+    ``holidays_of``. Names the config loader checked; one the calendar lacks in a year gives none."""
+    if borrowed is None:
+        return frozenset()
+    from greeter.occasions import holiday_dates  # occasions imports the planner's world: only here
+
+    country, names = borrowed
+    return frozenset(day for name in names for day in holiday_dates(country, name, year))
+
+
 def build_calendar(
-    window: SendWindow, country: str | None, years: Iterable[int], extra_days_off: Iterable[date] = ()
+    window: SendWindow,
+    country: str | None,
+    years: Iterable[int],
+    extra_days_off: Iterable[date] = (),
+    regional_days_off: Mapping[str, Iterable[date]] | None = None,
 ) -> WorkCalendar:
     """The calendar of ``country``'s clients for ``years`` (precomputed); None: no country.
 
     Its public holidays count as days off unless ``send_window.public_holidays`` is off; its
     weekend makes the working week unless the config sets one (:meth:`SendWindow.fixed_week`)
     — with the holidays off too: a Friday is a day off in Israel whether or not greeter
-    keeps its holidays.
+    keeps its holidays. ``extra_days_off`` (the company's ``.ics``) and ``extra_days_off`` of
+    the config are everyone's; a region's own (``send_window.regional_days_off``: its ``days``,
+    its ``holidays_of``, and ``regional_days_off``, read from its ``ics`` by the caller) only its
+    clients' — Tatarstan's
+    Republic Day moves a Kazan client's letter, never a Moscow one's. Those too whatever
+    ``public_holidays`` says: they are the config's own list, as ``extra_days_off`` is.
     """
     years = frozenset(years)
     holidays = country if window.public_holidays else None
-    extra = frozenset(extra_days_off) | frozenset(window.extra_days_off)
+    regional = window.regional_days(country) | frozenset((regional_days_off or {}).get(country or "", ()))
+    extra = frozenset(extra_days_off) | frozenset(window.extra_days_off) | regional
+    borrowed = window.borrowed_holidays(country)
     off: set[date] = set(extra)
     for y in years:
-        off |= _public_days_off(holidays, y)
+        off |= _public_days_off(holidays, y) | borrowed_days_off(borrowed, y)
     fixed = window.fixed_week(country)
     cal = WorkCalendar(
         weekdays=frozenset(d.number for d in window.working_days) if fixed is None else fixed,
@@ -137,13 +166,18 @@ def build_calendar(
         days_off=frozenset(off),
         years=years,
         week_country=country if fixed is None else None,
+        region=country if country in window.regional_days_off else None,
+        borrowed=borrowed,
     )
     for y in years:
         cal.week(y)  # precomputed as the days off are: a plan's lookups are set membership only
     # Days off given explicitly apply in every year they name, also outside `years`.
     for d in extra:
         if d.year not in years:
-            cal._extra[d.year] = _public_days_off(holidays, d.year) | {x for x in extra if x.year == d.year}
+            listed = {x for x in extra if x.year == d.year}
+            cal._extra[d.year] = (
+                _public_days_off(holidays, d.year) | borrowed_days_off(borrowed, d.year) | listed
+            )
     return cal
 
 

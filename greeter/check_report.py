@@ -147,6 +147,8 @@ class CheckReport:
     #: ``send_window.days_off_ics``: (path, read, what it gave); errors: it cannot be used (exit 2 elsewhere).
     days_off: tuple[str, bool, str] | None = None
     days_off_errors: int = 0
+    #: ``send_window.regional_days_off``: (region, what its days off are) for each region declared.
+    regional_days_off: list[tuple[str, str]] = field(default_factory=list)
     #: ``storage.retention_days`` (None: never purged) and the shortest the cap allows.
     retention: tuple[int | None, int] | None = None
     #: The config loader refused the config (:func:`refused_report`): nothing else was checked,
@@ -270,6 +272,7 @@ class CheckReport:
             "days_off": None
             if self.days_off is None
             else {"file": self.days_off[0], "ok": self.days_off[1], "detail": self.days_off[2]},
+            "regional_days_off": dict(self.regional_days_off),
             "retention": None
             if self.retention is None
             else {"days": self.retention[0], "minimum_days": self.retention[1]},
@@ -339,6 +342,7 @@ class CheckReport:
             *([f"mail server: {self.smtp[0]}: {self.smtp[2]}"] if self.smtp else []),
             *([f"outbox: {self.outbox[0]}: {self.outbox[2]}"] if self.outbox else []),
             *([f"days off: {self.days_off[0]}: {self.days_off[2]}"] if self.days_off else []),
+            *(f"days off in {code}: {detail}" for code, detail in self.regional_days_off),
             *([retention_line(*self.retention)] if self.retention else []),
             self._contacts_line(),
             *kinds_lines(self.row_problem_kinds()),

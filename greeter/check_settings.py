@@ -68,7 +68,36 @@ def check_days_off(report: CheckReport, settings: Settings, today: date) -> None
             report.days_off = (str(path), True, f"{len(found.days)} day(s) off in {years[0]}–{years[-1]}")
             if found.timed:
                 report.problems.append(timed_warning(path, found.timed))
+    check_regional_days_off(report, settings, years)
     check_occasion_calendars(report, settings, years)
+
+
+def check_regional_days_off(report: CheckReport, settings: Settings, years: range) -> None:
+    """Say each region's own days off (``send_window.regional_days_off``) in ``years``, its ``ics``
+    read as a plan reads it: a file that cannot be read is an error, as ``days_off_ics`` is."""
+    from greeter.calendar_rules import borrowed_days_off
+    from greeter.ics_days import read_days_off, timed_warning
+
+    window = settings.send_window
+    for code, region in window.regional_days_off.items():
+        days = {d for d in region.days if d.year in years}
+        days.update(*(borrowed_days_off(window.borrowed_holidays(code), year) for year in years))
+        where = "send_window.regional_days_off"
+        if region.ics is not None:
+            field = f"{where}.{code}.ics"
+            try:
+                found = read_days_off(region.ics, years, field, settings.defaults.timezone)
+            except ConfigError as exc:
+                report.regional_days_off.append((code, f"{region.ics}: not read (see above)"))
+                report.problems.extend(exc.problems)
+                report.days_off_errors += len(exc.problems)
+                continue
+            days |= found.days
+            where = str(region.ics)
+            if found.timed:
+                report.problems.append(timed_warning(region.ics, found.timed, field))
+        detail = f"{where}: {len(days)} day(s) off in {years[0]}–{years[-1]}, for its clients only"
+        report.regional_days_off.append((code, detail))
 
 
 def check_occasion_calendars(report: CheckReport, settings: Settings, years: range) -> None:

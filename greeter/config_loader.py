@@ -135,6 +135,10 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
     for i, occ in enumerate(settings.occasions):
         if occ.country:
             countries.setdefault(occ.country, ("occasions", i, "country"))
+    for code, region in settings.send_window.regional_days_off.items():
+        if region.holidays_of is not None:
+            where = ("send_window", "regional_days_off", code, "holidays_of", "country")
+            countries.setdefault(region.holidays_of.country, where)
     year = today.year
     # Read the cached tables (or compute and keep them) for the years a plan made now uses.
     warm(countries, range(year - 1, year + 3))
@@ -156,6 +160,14 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
             refusal = unknown_holiday(occ.holiday, country, years)
         if refusal is not None:
             add(("occasions", i, "holiday"), refusal)
+    for code, region in settings.send_window.regional_days_off.items():
+        borrowed = region.holidays_of
+        if borrowed is None or borrowed.country not in supported:
+            continue
+        for j, name in enumerate(borrowed.names):
+            refusal = unknown_holiday(name, borrowed.country, years)
+            if refusal is not None:
+                add(("send_window", "regional_days_off", code, "holidays_of", "names", j), refusal)
     formats = settings.contacts.date_formats
     for i, j in swapped(formats):
         example = _ambiguous_example(formats[i])
@@ -212,6 +224,10 @@ def _not_files(settings: Settings, data: CommentedMap, filename: str) -> list[Pr
     )
     named += [
         (("occasions", i, "ics"), o.ics, "an .ics calendar file") for i, o in enumerate(settings.occasions)
+    ]
+    named += [
+        (("send_window", "regional_days_off", code, "ics"), r.ics, "an .ics calendar file")
+        for code, r in settings.send_window.regional_days_off.items()
     ]
     if settings.delivery.dkim is not None:
         named.append((("delivery", "dkim", "key_file"), settings.delivery.dkim.key_file, "a PEM key file"))
@@ -611,7 +627,14 @@ def _anchor(settings: Settings, base: Path) -> Settings:
 
     contacts = settings.contacts.model_copy(update={"path": fix(settings.contacts.path)})
     occasions = [o if o.ics is None else o.model_copy(update={"ics": fix(o.ics)}) for o in settings.occasions]
-    window = settings.send_window.model_copy(update={"days_off_ics": fix(settings.send_window.days_off_ics)})
+    window = settings.send_window
+    regions = {
+        code: r if r.ics is None else r.model_copy(update={"ics": fix(r.ics)})
+        for code, r in window.regional_days_off.items()
+    }
+    window = window.model_copy(
+        update={"days_off_ics": fix(window.days_off_ics), "regional_days_off": regions}
+    )
     dkim = settings.delivery.dkim
     if dkim is not None:
         dkim = dkim.model_copy(update={"key_file": fix(dkim.key_file)})

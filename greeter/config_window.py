@@ -105,6 +105,42 @@ class TimeRange(_Model):
         return self
 
 
+class HolidaysOf(_Model):
+    """Another country's holidays that are a region's days off, year after year (``holidays_of``).
+
+    For the movable ones a republic keeps and its country's calendar lacks: Tatarstan's and
+    Bashkortostan's Uraza Bayram and Kurban Bayram, on Turkey's dates of Eid al-Fitr and Eid
+    al-Adha, so that no one types them in each year. Each holiday's first day only (as
+    :func:`~greeter.occasions.holiday_dates` greets one): Turkey's three-day Eid is one day off in Kazan.
+    """
+
+    country: Annotated[str, Field(pattern=COUNTRY)]
+    names: list[str] = Field(min_length=1, description="The holidays' names in that country's calendar")
+
+
+class RegionalDaysOff(_Model):
+    """A region's own days off, besides its country's public holidays (``send_window.regional_days_off``)."""
+
+    days: list[Day] = Field(default_factory=list, description="The region's own days off")
+    ics: Path | None = Field(default=None, description="An .ics file of the region's days off")
+    holidays_of: HolidaysOf | None = Field(
+        default=None,
+        description=(
+            "Another country's holidays that are days off here too, each on its first day "
+            '({country: TR, names: ["Eid al-Fitr", "Eid al-Adha"]}: Uraza and Kurban Bayram)'
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _some(self) -> RegionalDaysOff:
+        if not self.days and self.ics is None and self.holidays_of is None:
+            raise ValueError(
+                "list the region's days off (days: [2026-08-30]), their calendar (ics: FILE) or another"
+                ' country\'s holidays (holidays_of: {country: TR, names: ["Eid al-Fitr"]})'
+            )
+        return self
+
+
 #: The default ``send_window.working_days``, as weekday numbers.
 MONDAY_TO_FRIDAY: Final = frozenset(range(5))
 
@@ -138,6 +174,15 @@ class SendWindow(_Model):
     public_holidays: bool = Field(default=True, description="Public holidays are days off")
     extra_days_off: list[Day] = Field(default_factory=list)
     days_off_ics: Path | None = Field(default=None, description="An .ics file of company days off")
+    #: Per region (ISO 3166-2, "RU-TA"): days off its clients have besides their country's public
+    #: holidays — for the clients whose country cell (or ``defaults.country``) names that region only.
+    regional_days_off: dict[Annotated[str, Field(pattern=COUNTRY)], RegionalDaysOff] = Field(
+        default_factory=dict,
+        description=(
+            "Days off of a region's clients only ({RU-TA: {days: [2026-08-30], ics: tatarstan.ics}}): "
+            "a contact whose country is RU-TA has RU's public holidays and these"
+        ),
+    )
     day_off_policy: Literal["before", "after", "on_day"] = Field(
         default="before", description="Occasion on a day off: greet the working day before/after"
     )
@@ -168,6 +213,7 @@ class SendWindow(_Model):
             twice = self.working_days[again].value
             raise SettingError(f"working_days lists {twice} twice", "working_days", again)
         self._country_weeks_valid()
+        self._regions_valid()
         if self.lunch is not None and not (
             self.hours.start <= self.lunch.start and self.lunch.end <= self.hours.end
         ):
@@ -211,6 +257,31 @@ class SendWindow(_Model):
                     again,
                 )
 
+    def _regions_valid(self) -> None:
+        """``regional_days_off``: each key a region of ISO 3166-2 (:func:`region_refusal`); then declared
+        (:func:`~greeter.holiday_tables.declare_regions`), so that a contact's ``RU-TA`` is read as a
+        calendar, Russia's — always, so that a config without the map withdraws an older one's."""
+        from greeter.holiday_tables import declare_regions
+
+        for code in self.regional_days_off:
+            why = region_refusal(code)
+            if why is not None:
+                raise SettingError(why, "regional_days_off", code)
+        declare_regions(self.regional_days_off)
+
+    def regional_days(self, country: str | None) -> frozenset[Day]:
+        """The days off ``regional_days_off`` lists for clients of ``country`` (none for another country)."""
+        found = self.regional_days_off.get(country) if country is not None else None
+        return frozenset(found.days) if found is not None else frozenset()
+
+    def borrowed_holidays(self, country: str | None) -> tuple[str, tuple[str, ...]] | None:
+        """``(country, names)`` of the other country's holidays that are days off for clients of
+        ``country`` (its ``regional_days_off`` entry's ``holidays_of``); None: none."""
+        found = self.regional_days_off.get(country) if country is not None else None
+        if found is None or found.holidays_of is None:
+            return None
+        return found.holidays_of.country, tuple(found.holidays_of.names)
+
     def fixed_week(self, country: str | None) -> frozenset[int] | None:
         """The working week (weekday numbers, Monday 0) the config sets for clients of ``country``;
         None when their country's own weekend decides it.
@@ -243,3 +314,29 @@ class SendWindow(_Model):
             overlap = min(last, minute_of_day(self.lunch.end)) - max(first, minute_of_day(self.lunch.start))
             total -= max(overlap, 0)
         return total
+
+
+def region_refusal(code: str) -> str | None:
+    """Why ``code`` cannot key ``regional_days_off`` (None: it can): a region of a country with a
+    holiday calendar, as ISO 3166-2 writes it — the library's regions of the country where it has
+    them ("DE-BY"), else Russia's subjects (:mod:`greeter.ru_regions`), which the library lacks."""
+    from greeter.countries import calendar_refusal, regions_of
+    from greeter.holiday_tables import has_calendar
+    from greeter.ru_regions import RU_REGIONS
+
+    country, _, region = code.partition("-")
+    if not region:
+        return f"{code!r} is a country: write a region as in ISO 3166-2, such as 'RU-TA' (Tatarstan)"
+    if not has_calendar(country):
+        return calendar_refusal(country)
+    known = regions_of(country)
+    if known:
+        if code in known:
+            return None
+        listed = ", ".join(known[:8]) + (f" and {len(known) - 8} more" if len(known) > 8 else "")
+        return f"{country} has no region {region!r} (its regions: {listed})"
+    if country == "RU":
+        if region in RU_REGIONS:
+            return None
+        return f"RU has no region {region!r} in ISO 3166-2 (Tatarstan is RU-TA, Bashkortostan RU-BA)"
+    return f"greeter knows no regions of {country}: its clients have {country}'s holidays (write {country!r})"

@@ -36,6 +36,7 @@ from datetime import date
 from functools import cache, lru_cache
 
 from greeter.holiday_tables import days_of, derived, has_calendar
+from greeter.ru_regions import region_by_name, region_name
 
 #: Codes people write that are not the ISO code of the country they mean.
 _ALIASES = {"UK": "GB", "EL": "GR"}
@@ -76,10 +77,12 @@ def parse_country(raw: str) -> tuple[str | None, str]:
         code = f"{_ALIASES.get(country, country)}-{region}"
     elif len(text) == 3 and text.isascii() and text.isalpha() and text.upper() in _alpha3():
         code = _alpha3()[text.upper()]  # RUS, DEU, ISR: the three-letter code some CRMs export
+    elif (named := region_by_name(text)) is not None and has_calendar(named):
+        code = named  # "Татарстан" where the config declares RU-TA's days off
     else:
         found = _by_name(text.casefold().replace("ё", "е"))
         if found is None:
-            return None, f"{raw.strip()!r} is not a country code (like 'KZ') or a country name"
+            return None, _not_a_country(raw.strip())
         code = found
     if not has_calendar(code):
         return None, calendar_refusal(code)
@@ -105,10 +108,33 @@ def calendar_refusal(code: str) -> str:
         known = regions_of(country)
         listed = ", ".join(known[:8]) + (f" and {len(known) - 8} more" if len(known) > 8 else "")
         if not known:
-            return f"{country} has one public-holiday calendar for the whole country: write {country!r}"
+            whole = f"{country} has one public-holiday calendar for the whole country: write {country!r}"
+            if region_name(code) is None:
+                return whole
+            return (
+                f"{whole}, or declare the region's own days off in send_window.regional_days_off"
+                + _declare(code)
+            )
         return f"{country} has no region {region!r} in its public-holiday calendar (its regions: {listed})"
     hint = "use an ISO code like 'RU', or 'GB-ENG' with a region"
     return f"no public-holiday calendar for country {code!r} ({hint})"
+
+
+def _declare(code: str) -> str:
+    """How ``code``'s own days off are declared, for a message that refuses the region."""
+    return f" as {code}: {{days: [YYYY-MM-DD, …]}} (see docs/config.md)"
+
+
+def _not_a_country(text: str) -> str:
+    """Why a name is no country: a Russian region's name ("Татарстан") — the country cell takes it
+    when the config declares the region's days off — or not a country at all."""
+    region = region_by_name(text)
+    if region is None:
+        return f"{text!r} is not a country code (like 'KZ') or a country name"
+    return (
+        f"{text!r} is a region of RU ({region}) whose own days off the config does not declare: "
+        f"write 'RU', or declare them in send_window.regional_days_off" + _declare(region)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,8 +74,40 @@ _looked_up: dict[str, Mapping[date, tuple[Holiday, ...]]] = {}
 _weekends: dict[str, frozenset[int]] = {}
 
 
+#: Regions the config declares days off for (``send_window.regional_days_off``) that the library
+#: has no calendar of: each code ("RU-TA") → its country's ("RU"), whose calendar it has.
+_declared: dict[str, str] = {}
+
+
+def declare_regions(codes: Iterable[str]) -> None:
+    """Make each region code in ``codes`` the library lacks a calendar code: its country's holidays.
+
+    WHY global, like the tables: a contact's country cell is read
+    (:func:`greeter.countries.parse_country`) and looked up (:func:`days_of`,
+    :func:`has_calendar`) far from the config, and "RU-TA" is a calendar only
+    because the config declares Tatarstan's own days off (the planner adds
+    them, :func:`greeter.calendar_rules.build_calendar`). Each config replaces
+    the last one's declarations; the :func:`derived` caches are dropped when
+    they change (a region refused before is accepted now, or the reverse).
+    """
+    found: dict[str, str] = {}
+    for code in codes:
+        country, region = split_code(code)
+        if region is not None and code not in _declared and has_calendar(code):
+            continue  # the library's own region (DE-BY): its calendar, with the config's days added
+        found[code] = country
+    if found != _declared:
+        _declared.clear()
+        _declared.update(found)
+        for cache in _derived:
+            cache.cache_clear()
+
+
 def days_of(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
-    """The public holidays of ``country`` in ``year``: day → the holidays on it, in the library's order."""
+    """The public holidays of ``country`` in ``year``: day → the holidays on it, in the library's order.
+
+    A region the config declares (:func:`declare_regions`) has its country's."""
+    country = _declared.get(country, country)
     key = f"{country}:{year}"
     table = _tables.get(key)
     if table is None:
@@ -91,6 +123,7 @@ def weekend_of(country: str, year: int) -> frozenset[int]:
     Saturday until 2021, Saturday and Sunday since). A year is taken as its last week has
     it: the changes the library knows within a year are long past (Saudi Arabia's, June 2013).
     """
+    country = _declared.get(country, country)
     key = f"{country}:{year}"
     weekend = _weekends.get(key)
     if weekend is None:
@@ -104,8 +137,9 @@ def weekend_of(country: str, year: int) -> frozenset[int]:
 
 def has_calendar(country: str) -> bool:
     """Whether the library has a calendar for this code: a country ("GB", also an alias such as "UK"),
-    or a country and its region as in ISO 3166-2 ("GB-ENG", "US-NY")."""
-    if country in _supported:
+    or a country and its region as in ISO 3166-2 ("GB-ENG", "US-NY"), or a region the config declares
+    (:func:`declare_regions`)."""
+    if country in _supported or country in _declared:
         return True
     if country in _unsupported:
         return False
@@ -128,7 +162,8 @@ def warm(countries: Iterable[str], years: Iterable[int], cache_dir: Path | None 
     if path is not None:
         _read(path)
     years = list(years)  # once per country: a generator would be spent on the first
-    wanted = [(c, y) for c in dict.fromkeys(countries) for y in years]
+    codes = dict.fromkeys(_declared.get(c, c) for c in countries)  # a declared region: its country's
+    wanted = [(c, y) for c in codes for y in years]
     missing = [(c, y) for c, y in wanted if f"{c}:{y}" not in _tables and c not in _unsupported]
     if not missing:
         return
@@ -303,7 +338,7 @@ def _entity(country: str, *, year: int | None = None, language: str | None = Non
     """The library's calendar of a country or region (ISO 3166-2, "GB-ENG"); NotImplementedError if none."""
     import holidays  # only here: see the module's docstring
 
-    code, region = split_code(country)
+    code, region = split_code(_declared.get(country, country))
     with warnings.catch_warnings():  # "available only from 2001 to 2035": an empty year says it
         warnings.simplefilter("ignore", UserWarning)
         return holidays.country_holidays(

@@ -377,7 +377,7 @@ def timed_warning(path: Path, timed: Iterable[TimedEvent], field: str = FIELD) -
     ``field`` another than ``send_window.days_off_ics`` is an occasion's ``ics``:
     its timed events are no days to greet on, for the same reason.
     """
-    off = field == FIELD
+    off = field.startswith("send_window.")  # days_off_ics, a region's (regional_days_off) ics
     events = list(timed)
     shown = ", ".join(
         f"{e.summary or '(no title)'!r} ({e.start:%d.%m.%Y %H:%M}"

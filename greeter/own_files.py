@@ -76,7 +76,9 @@ def own_files(config_file: Path, settings: Settings) -> list[OwnFile]:
         mine.append(OwnFile("the DKIM key", delivery.dkim.key_file))
     if delivery.smtp.password_file is not None:
         mine.append(OwnFile("the SMTP password file", delivery.smtp.password_file))
-    calendars = [o.ics for o in settings.occasions] + [settings.send_window.days_off_ics]
+    window = settings.send_window
+    calendars = [o.ics for o in settings.occasions] + [window.days_off_ics]
+    calendars += [r.ics for r in window.regional_days_off.values()]
     mine += [OwnFile("a calendar the config reads", p) for p in calendars if p is not None]
     return mine
 

@@ -26,6 +26,9 @@ from greeter.calendar_rules import DaySlots, WorkCalendar, day_slots, greeting_d
 from greeter.config import Occasion, Settings
 from greeter.occasions import OccasionTable
 
+#: A greeting day's inputs: (holidays' country, region, weekend's country, set week, day, limit).
+_DayKey = tuple[str | None, str | None, str | None, frozenset[int], date, int | None]
+
 
 @dataclass
 class ZoneView:
@@ -145,10 +148,10 @@ class PlanTables:
         #: (a corrected birthday) counts as this one's (:func:`~greeter.policy.greeted_before`).
         self.yearly = frozenset(occ.name for occ in settings.occasions if occ.field is not None)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}
-        #: (holidays' country, weekend's country, set week, day, limit) → the greeting's day: every
+        #: (holidays' country, region, weekend's country, set week, day, limit) → the greeting's day: every
         #: input of the calendar's answer (a country's week may differ from its holidays' country's:
         #: with ``public_holidays`` off, Israel's and Germany's calendars differ by the week alone).
-        self._days: dict[tuple[str | None, str | None, frozenset[int], date, int | None], date] = {}
+        self._days: dict[_DayKey, date] = {}
 
     def zone(self, name: str, country: str | None = None) -> ZoneView:
         """The :class:`ZoneView` of the zone called ``name`` (a valid IANA name) for contacts of
@@ -168,7 +171,7 @@ class PlanTables:
         """:func:`~greeter.calendar_rules.greeting_day` of ``ideal`` under ``zone``'s calendar,
         ``limit`` the occasion's ``max_days_early`` (:meth:`~greeter.config.Occasion.days_early_limit`)."""
         cal = zone.cal
-        key = (cal.country, cal.week_country, cal.weekdays, ideal, limit)
+        key = (cal.country, cal.region, cal.week_country, cal.weekdays, ideal, limit)
         day = self._days.get(key)
         if day is None:
             day = self._days[key] = greeting_day(ideal, cal, self.policy, limit)

@@ -56,6 +56,8 @@ class PlanWindow:
     since: Mapping[str, datetime] = field(default_factory=dict)
     #: The company's own days off (an ``.ics`` of them), in every country's calendar.
     extra_days_off: tuple[date, ...] = ()
+    #: Each region's days off read from its ``send_window.regional_days_off`` ``ics``: its clients' only.
+    regional_days_off: Mapping[str, frozenset[date]] = field(default_factory=dict)
     #: Other countries' calendars (contacts with a country column), built when first needed.
     _calendars: dict[str, WorkCalendar] = field(default_factory=dict, compare=False, repr=False)
 
@@ -69,7 +71,8 @@ class PlanWindow:
         cal = self._calendars.get(country)
         if cal is None:
             window = self.settings.send_window
-            cal = build_calendar(window, country, self.calendar.years, extra_days_off=self.extra_days_off)
+            years = self.calendar.years
+            cal = build_calendar(window, country, years, self.extra_days_off, self.regional_days_off)
             self._calendars[country] = cal
         return cal
 
@@ -108,6 +111,7 @@ def plan_window(
     start: date,
     days: int,
     extra_days_off: Iterable[date] = (),
+    regional_days_off: Mapping[str, frozenset[date]] | None = None,
     occasion_since: Mapping[str, datetime | None] | None = None,
     look_ahead: bool = True,
     dated: Mapping[str, Collection[date]] | None = None,
@@ -135,7 +139,8 @@ def plan_window(
     extra_days_off = tuple(extra_days_off)
     years = range(sim_start.year - 1, end.year + 2)
     # The default country's week, and its public holidays unless send_window.public_holidays is off.
-    cal = build_calendar(window, settings.defaults.country, years, extra_days_off=extra_days_off)
+    regional = regional_days_off or {}
+    cal = build_calendar(window, settings.defaults.country, years, extra_days_off, regional)
     sim_end = lookahead_end(settings, cal, end) if look_ahead else end
     return PlanWindow(
         settings=settings,
@@ -149,6 +154,7 @@ def plan_window(
         occasions={o.name: o for o in settings.occasions},
         since={name: at for name, at in (occasion_since or {}).items() if at is not None},
         extra_days_off=extra_days_off,
+        regional_days_off=regional,
     )
 
 

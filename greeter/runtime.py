@@ -212,6 +212,7 @@ class Inputs:
             start=start,
             days=days,
             extra_days_off=self.extra_days_off(start, days),
+            regional_days_off=self.regional_days_off(start, days),
             occasion_since=self.occasion_since,
             look_ahead=look_ahead,
             dated=self.occasion_dates(start, days),
@@ -237,6 +238,20 @@ class Inputs:
         years = range(start.year - 1, start.year + days // 365 + 2)
         return days_off_from_ics(ics, years, self.settings.defaults.timezone)
 
+    def regional_days_off(self, start: date, days: int) -> dict[str, frozenset[date]]:
+        """Each region's days off read from its ``send_window.regional_days_off`` ``ics`` (the years
+        :meth:`extra_days_off` reads); a region without a file is not listed (its ``days`` are the
+        config's, which :func:`~greeter.calendar_rules.build_calendar` reads itself)."""
+        found: dict[str, frozenset[date]] = {}
+        years = range(start.year - 1, start.year + days // 365 + 2)
+        for code, region in self.settings.send_window.regional_days_off.items():
+            if region.ics is not None:
+                from greeter.ics_days import read_days_off
+
+                field = f"send_window.regional_days_off.{code}.ics"
+                found[code] = read_days_off(region.ics, years, field, self.settings.defaults.timezone).days
+        return found
+
     def calendar_errors(self, today: date) -> list[Problem]:
         """What is wrong with the calendar files the config names (``send_window.days_off_ics``, an
         occasion's ``ics``), read as a plan reads them; [] when they can be read.
@@ -248,6 +263,7 @@ class Inputs:
         """
         try:
             self.extra_days_off(today, 366)
+            self.regional_days_off(today, 366)
             self.occasion_dates(today, 366)
         except ConfigError as exc:
             return list(exc.problems)
