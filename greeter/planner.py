@@ -16,7 +16,7 @@ from itertools import groupby
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
-from greeter.calendar_rules import WorkCalendar, build_calendar, spread, spread_fraction_of
+from greeter.calendar_rules import WorkCalendar, build_calendar, spread_keyed
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
@@ -340,7 +340,11 @@ def plan_contact(
             why = None if op.everyone else op.audience.refusal(contact, hit.years)
             if why is None:
                 why = hit.outside  # a holiday their calendar has not by that name
-            refusal: tuple[Reason, str] | None = None if why is None else ("outside_audience", why)
+            if why is not None:  # the journal holds nothing of a clean contact: the plain skip
+                if shown:
+                    items.append(PlanItem(hit, "skip", "outside_audience", None, (), None, False, why))
+                continue
+            refusal: tuple[Reason, str] | None = None
         else:
             refusal = precheck(hit, audience=op.rule, past_keys=past_keys, suppressed=suppressed)
             if past and hit.occasion in t.yearly and (refusal is None or refusal[0] not in _BEFORE_JOURNAL):
@@ -384,7 +388,7 @@ def plan_contact(
             cands.append((hit, None, od.belated, shown, od))
             continue
         # A day already over (OccasionDay.behind) has no moment left to compute.
-        if od.behind or (at := spread(od.slots, spread_fraction_of(key_head + od.key_tail), tz)) < now:
+        if od.behind or (at := spread_keyed(od.slots, key_head + od.key_tail, tz)) < now:
             # Its moment passed unsent (downtime, or the cap said no then): the next open window —
             # on its own day still, when that is a day off it was planned for (``on_day``).
             at = t.next_open(zone, od.day)
@@ -422,15 +426,16 @@ def plan_contact(
                 continue
             if status == "send":
                 if ahead is not None and ahead.slots is not None:  # (an ``ahead`` day has slots)
-                    moment = spread(ahead.slots, spread_fraction_of(key_head + ahead.key_tail), tz)
-                    cands[index] = (hit, moment, belated, shown, None)
+                    moment = spread_keyed(ahead.slots, key_head + ahead.key_tail, tz)
+                    if also:  # its merged members (decided after it) are sent at this moment
+                        cands[index] = (hit, moment, belated, shown, None)
                 carried = tuple([cands[k][0] for k in also]) if also else ()
                 items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
             elif reason == "merged":
                 # send_at: when the letter carrying it leaves — the moment this greeting goes out.
                 carrier, carried_at, carrier_belated, carrier_shown, ahead = cands[lead]
                 if ahead is not None and ahead.slots is not None:
-                    carried_at = spread(ahead.slots, spread_fraction_of(key_head + ahead.key_tail), tz)
+                    carried_at = spread_keyed(ahead.slots, key_head + ahead.key_tail, tz)
                     cands[lead] = (carrier, carried_at, carrier_belated, carrier_shown, None)
                 items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
@@ -649,9 +654,11 @@ def plan(
     history = history or {}
     opted_out = opted_out or {}
     may_have_hits = hit_filter(pw)
+    # A year's range (or any with a fixed day) rules nobody out: no call per contact to say so.
+    everyone = may_have_hits.everyone
     by_address = bool(by_email or suppressed)  # else a contact's address decides nothing here
     for contact in contacts:
-        if not may_have_hits(contact):
+        if not everyone and not may_have_hits(contact):
             continue
         email = email_key(contact.email) if by_address and contact.email else ""
         past = journal_past(contact, email, history, by_email) if history or by_email else ()

@@ -502,11 +502,13 @@ def decide(
         if alone:
             ordered = [c for c in candidates if c not in alone]
     a = 0
-    gap = max(cap.min_gap_days, 1)
+    min_gap, max_count = cap.min_gap_days, cap.max_count
+    gap = max(min_gap, 1)
     n = len(ordered)
+    n_alone = len(alone)  # (``alone`` is not changed below: one len() per contact, not two a candidate)
     i = 0
-    while i < n or a < len(alone):
-        if a < len(alone) and (i >= n or alone[a] < ordered[i]):
+    while i < n or a < n_alone:
+        if a < n_alone and (i >= n or alone[a] < ordered[i]):
             c = alone[a]
             a += 1
             rivals = ((ordered, bisect.bisect_right(ordered, c)), (alone, a))
@@ -522,7 +524,13 @@ def decide(
             if on_day is None and not alone and not c[6] and not 0 <= c[5] < c[4]:
                 # What _single() answers when nothing is late, expired or ``merge: false``: the
                 # cap alone decides (inlined: this runs for most candidates of a million contacts).
-                refusal = _refusal(c[4], taken, cap) if taken else ""
+                day = c[4]
+                # After every greeting counted so far, far enough, and a slot left: it fits (what
+                # _refusal() says first; the usual case, as candidates come in date order).
+                if not taken or (day - taken[-1] >= min_gap and len(taken) < max_count):
+                    refusal = ""
+                else:
+                    refusal = _refusal(day, taken, cap)
                 if refusal:
                     decisions.append((c[3], "skip", "frequency_cap", refusal, -1, ()))
                 else:

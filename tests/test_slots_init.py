@@ -7,11 +7,20 @@ import dataclasses
 import hashlib
 import inspect
 import random
-from datetime import date
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.calendar_rules import spread_fraction, spread_fraction_of
+from greeter.calendar_rules import (
+    build_calendar,
+    day_slots,
+    spread,
+    spread_fraction,
+    spread_fraction_of,
+    spread_keyed,
+)
+from greeter.config_window import SendWindow
 from greeter.contacts import Contact
 from greeter.plan_tables import spread_key_tail
 from greeter.plan_types import Hit, PlanItem
@@ -68,6 +77,25 @@ def test_spread_fraction_of_encoded_parts_is_the_string_keys_fraction() -> None:
         assert spread_fraction_of(cid.encode() + spread_key_tail("birthday", day)) == spread_fraction(key)
         digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
         assert spread_fraction(key) == int.from_bytes(digest, "big") / 2**64  # the old formula
+
+
+def test_spread_keyed_is_spread_of_the_keys_fraction() -> None:
+    """The planner's one-call spread gives every letter the very moment the two calls gave: working
+    days (two periods around lunch), Fridays (cut-off), days off (no period), DST days, 29 February."""
+    window = SendWindow()
+    rng = random.Random(5)
+    for zone in ("Europe/Moscow", "Europe/Berlin", "America/New_York", "Asia/Vladivostok"):
+        tz = ZoneInfo(zone)
+        cal = build_calendar(window, "RU", range(2027, 2030))
+        for day in [date(2028, 2, 29), date(2027, 3, 28), date(2027, 10, 31), date(2027, 3, 14)] + [
+            date(2027, 1, 1) + timedelta(days=n) for n in range(0, 730, 17)
+        ]:
+            slots = day_slots(day, tz, window, cal)
+            for _ in range(20):
+                key = f"{rng.randrange(10**6)}\x1fbirthday\x1f{day.isoformat()}".encode()
+                one, two = spread_keyed(slots, key, tz), spread(slots, spread_fraction_of(key), tz)
+                assert one == two and one.isoformat() == two.isoformat()
+                assert (one.tzinfo, one.fold) == (two.tzinfo, two.fold)
 
 
 def test_seen_index_merges_runs(monkeypatch: pytest.MonkeyPatch) -> None:
