@@ -59,8 +59,8 @@ class FirstRunBelated:
         elif self.later:
             tail = "if another tool already sent them, run greeter baseline before the next send"
         else:
-            tail = (
-                "if another tool had already sent them, those clients now have two letters:"
+            tail = (  # (sent, or waiting to retry: this line is said before the run's outcome is known)
+                "if another tool had already greeted those clients, a letter from greeter is a second one:"
                 " greeter baseline, run before a first send, prevents that"
             )
         return f"{head}; {tail} ({WAY_OUT})"
