@@ -679,7 +679,7 @@ def looks_up_words(name: str | None) -> bool:
     workers fork, one letter of such a company per template and locale, so that it is
     loaded there once, not once in every worker.
     """
-    if not name or not any(quote in name for quote in '«"„“'):
+    if not name or ("«" not in name and '"' not in name and "„" not in name and "“" not in name):
         return False  # no quoted name (company_name writes every quote it turns into «…» from these)
     text = _form_first(" ".join(name.split()))
     if _PERSON.match(text) or _ORGANISATION.match(text) or _latin_led(text):

@@ -473,14 +473,22 @@ class Renderer:
         timed_out, last = dict(self._timed_out), self._last_addressed
         samples: list[tuple[PlanItem, Rendered]] = []
         seen: set[tuple[str, str, bool]] = set()
+        # A company whose name the dictionary declines (Галерея «Холст») gets a sample of its own:
+        # its render loads pymorphy3's dictionary (~0.1 s) here, once, where the workers each
+        # loaded it at their first such letter. Asked once per first word of a company (ООО,
+        # Галерея: ~24 K instructions a name, for every letter of a batch otherwise); a later name
+        # of the same first word that answers otherwise only goes without its sample.
+        asks: dict[str, bool] = {}
         try:
             for item in items:
                 hit = item.hit
                 locale = normalize_locale(hit.contact.locale, self._default_locale)
-                # A company whose name the dictionary declines (Галерея «Холст») gets a sample of
-                # its own: its render loads pymorphy3's dictionary (~0.1 s) here, once, where the
-                # workers each loaded it at their first such letter.
-                key = (hit.template, locale, looks_up_words(hit.contact.company))
+                company = hit.contact.company or ""
+                first = company.split(None, 1)[0] if company else ""
+                looks_up = asks.get(first)
+                if looks_up is None:
+                    looks_up = asks[first] = looks_up_words(company)
+                key = (hit.template, locale, looks_up)
                 if key in seen:
                     continue
                 seen.add(key)
