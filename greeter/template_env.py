@@ -639,11 +639,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
             if type(value) is not BuiltinMethodType and type(value) is not MethodType:
                 return value
             return super().getattr(obj, attribute)
-        if kind in _PLAIN_TYPES and attribute not in _FORMAT_METHODS:
-            # ``locale.split("_")``, ``words.get(…)`` (the unsubscribe line, every letter). Jinja's
+        if (kind in _PLAIN_TYPES or kind is Markup) and attribute not in _FORMAT_METHODS:
+            # ``locale.split("_")``, ``words.get(…)`` (the unsubscribe line, every letter), and a
+            # Markup's (the layout's preheader: ``self.message()|trim``, split). Jinja's
             # verdict on such an attribute (is_safe_attribute: not internal, modifies no known
-            # mutable) depends on the exact builtin type and the name alone, so it is asked once
-            # per pair, not once per access; a value and its answer as Jinja's getattr gives them.
+            # mutable) depends on the exact type and the name alone, so it is asked once per
+            # pair, not once per access; a value and its answer as Jinja's getattr gives them.
             try:
                 value = getattr(obj, attribute)
             except AttributeError:

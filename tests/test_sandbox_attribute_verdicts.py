@@ -15,10 +15,17 @@ import pytest
 from jinja2 import DictLoader, StrictUndefined
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from greeter.template_env import make_environment
 
-VALUES = {"s": "ru_RU", "d": {"a": "key a", "get": "key get"}, "items": [3, 1, 2], "pair": (1, 2)}
+VALUES = {
+    "s": "ru_RU",
+    "d": {"a": "key a", "get": "key get"},
+    "items": [3, 1, 2],
+    "pair": (1, 2),
+    "mk": Markup("<b>a</b>\n\nb"),
+}
 
 EXPRESSIONS = [
     "{{ s.split('_')|join('+') }}",
@@ -35,6 +42,13 @@ EXPRESSIONS = [
     "{{ s.__class__ }}",
     "{{ d.__class__.__mro__ }}",
     "{{ s.nosuch }}",
+    "{{ mk.split('\\n\\n')|join('+') }}",  # Markup: the layout's preheader, every letter
+    "{{ mk.striptags() }}",
+    "{{ mk.upper() }}",
+    "{{ mk.format(s) }}",  # Markup.format: Jinja's escaping wrapper, not the kept verdict
+    "{{ mk.__class__ }}",
+    "{{ mk.__html__() }}",
+    "{{ mk.nosuch }}",
 ]
 
 
