@@ -653,7 +653,7 @@ def company_in(name: str, case: str) -> str:
         return ""
     text = _form_first(text)
     form = _PERSON.match(text) or _ORGANISATION.match(text)
-    if form is None and text.split(" ", 1)[0] in LATIN_LEADING_FORMS and " " in text:
+    if form is None and _latin_led(text):
         return company_name(text)
     if form is None:
         quoted = company_name(text)
@@ -663,6 +663,28 @@ def company_in(name: str, case: str) -> str:
     if short == "ИП" and rest:
         return f"ИП {_entrepreneur_in(rest, case)}"
     return company_name(f"{short} {rest}" if rest else short)
+
+
+def _latin_led(text: str) -> bool:
+    """A name led by a foreign legal form (:data:`LATIN_LEADING_FORMS`): written as registered."""
+    return text.split(" ", 1)[0] in LATIN_LEADING_FORMS and " " in text
+
+
+def looks_up_words(name: str | None) -> bool:
+    """Whether :func:`company_in` asks the dictionary about ``name`` (Галерея «Холст»: a phrase before one
+    quoted name, no legal form), in any case — the route it takes, without the lookup.
+
+    Why: the dictionary (:func:`greeter.russian_morph.analyser`, ~0.1 s) is loaded on a
+    letter's first need. :meth:`greeter.render.Renderer.warm` renders, before the build
+    workers fork, one letter of such a company per template and locale, so that it is
+    loaded there once, not once in every worker.
+    """
+    if not name or ("«" not in name and '"' not in name and "„" not in name and "“" not in name):
+        return False  # no quoted name (company_name writes every quote it turns into «…» from these)
+    text = _form_first(" ".join(name.split()))
+    if _PERSON.match(text) or _ORGANISATION.match(text) or _latin_led(text):
+        return False
+    return _generic_match(company_name(text)) is not None
 
 
 #: A word of a full name: Cyrillic, capitalised, maybe hyphenated (Петрова-Водкина); no initials.
@@ -721,14 +743,21 @@ def _one_quoted_name(name: str) -> bool:
     return depth == 0
 
 
+def _generic_match(quoted: str) -> re.Match[str] | None:
+    """A phrase of Cyrillic words before one quoted name (:data:`_GENERIC`), in ``quoted`` as
+    :func:`company_name` writes it; None for anything else."""
+    match = re.fullmatch(_GENERIC, quoted)
+    return match if match is not None and _one_quoted_name(match["name"]) else None
+
+
 def _generic_in(quoted: str, case: str) -> str | None:
     """``Галерея «Холст»`` (as :func:`company_name` writes it) → "галерее «Холст»" (dative), or None.
 
     None unless the words before the quoted name are a common noun phrase the
     dictionary is sure of (:func:`_declined_phrase`): then «компании» is not said.
     """
-    match = re.fullmatch(_GENERIC, quoted)
-    if match is None or not _one_quoted_name(match["name"]):
+    match = _generic_match(quoted)
+    if match is None:
         return None
     phrase = _declined_phrase(tuple(match["phrase"].split()), case)
     return None if phrase is None else f"{phrase} {match['name']}"

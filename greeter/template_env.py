@@ -625,11 +625,26 @@ class Sandbox(ImmutableSandboxedEnvironment):
             stack = context.blocks.get(attribute)
             if stack is not None:
                 return BlockReference(attribute, context, stack, 0)
-        if kind in _PLAIN_TYPES and attribute not in _FORMAT_METHODS:
-            # ``locale.split("_")``, ``words.get(…)`` (the unsubscribe line, every letter). Jinja's
+        if kind is TemplateModule and attribute[:1] != "_":
+            # ``brand.footer``, ``brand.contact_line``: what an imported file exports (the layout
+            # reads _brand.j2's colours and macros 19 times a letter). Jinja's verdict on a public
+            # name of a module is always "safe" (is_internal_attribute: not a function, method,
+            # type, frame or generator, no dunder; modifies_known_mutable: not a list, dict, set
+            # or deque), so a value that is not a method is returned as Jinja's getattr returns
+            # it; a method (a ``str.format`` Jinja wraps), a missing name: the full path.
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)
+            if type(value) is not BuiltinMethodType and type(value) is not MethodType:
+                return value
+            return super().getattr(obj, attribute)
+        if (kind in _PLAIN_TYPES or kind is Markup) and attribute not in _FORMAT_METHODS:
+            # ``locale.split("_")``, ``words.get(…)`` (the unsubscribe line, every letter), and a
+            # Markup's (the layout's preheader: ``self.message()|trim``, split). Jinja's
             # verdict on such an attribute (is_safe_attribute: not internal, modifies no known
-            # mutable) depends on the exact builtin type and the name alone, so it is asked once
-            # per pair, not once per access; a value and its answer as Jinja's getattr gives them.
+            # mutable) depends on the exact type and the name alone, so it is asked once per
+            # pair, not once per access; a value and its answer as Jinja's getattr gives them.
             try:
                 value = getattr(obj, attribute)
             except AttributeError:

@@ -111,3 +111,19 @@ def test_warm_lets_a_failing_letter_fail_where_it_is_built(renderer: Renderer, t
     with pytest.raises(TemplateError, match="division by zero") as raised:
         renderer.render(failing)
     assert raised.value.template == "new_year.j2"
+
+
+def test_warm_loads_the_dictionary_a_later_letter_of_the_batch_needs(renderer: Renderer) -> None:
+    """The first birthday's company (ООО) needs no dictionary, a later one's (Галерея «Холст») does:
+    warm renders that one too, so pymorphy3's dictionary is loaded before the fork, not in each worker."""
+    from greeter.company_names import _declined_phrase, company_in
+    from greeter.russian_morph import analyser
+
+    gallery = person("h", "Иван", "Петрович", "Орлов", company="Галерея «Холст»")
+    analyser.cache_clear()  # loaded (and the phrase declined) by an earlier test of this process, perhaps
+    company_in.cache_clear()
+    _declined_phrase.cache_clear()
+    warmed = renderer.warm([item(FEMALE), item(MALE), item(gallery)])
+    assert [it.hit.contact for it, _ in warmed] == [FEMALE, gallery]
+    assert analyser.cache_info().currsize == 1, "each build worker would load the dictionary itself"
+    assert "галерее «Холст»" in renderer.render(item(gallery)).text
