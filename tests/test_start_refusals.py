@@ -199,7 +199,7 @@ def test_run_refuses_to_start_without_a_secret_as_send_once_does(
     assert sent.returncode == 2 and sent.stderr.splitlines() == [problem]
     assert not (config.parent / "data" / "journal.sqlite3").exists()  # refused before the journal
     checked = greeter(config, "check", "--now", NOW, env=env)
-    assert checked.returncode == 1 and problem in checked.stderr.splitlines()
+    assert checked.returncode == 2 and problem in checked.stderr.splitlines()  # as send and run
     for said in (daemon, sent, checked):
         assert SECRET_VALUE not in said.stdout + said.stderr
 
