@@ -33,9 +33,12 @@ if TYPE_CHECKING:
 def check_delivery(report: CheckReport, settings: Settings) -> None:
     """Try where letters go as a send would: the mail server (:func:`check_smtp`) or the outbox.
 
-    An outbox that cannot be written is a warning, as an unreachable server
-    is: every letter would go to ``retry`` (and ``send --once`` exit 75), but
-    ``check`` often runs as another user than the sender, or before a mount.
+    An outbox that cannot be written is an error: every letter would go to
+    ``retry`` (and ``send --once`` exit 75) until someone changes the folder
+    — a mail server down mends itself, a folder's mode does not. (It was a
+    warning, for a ``check`` run as another user than the sender's; but a
+    pod restarted under another UID read ``check: OK`` over an outbox it
+    could never write.) Run ``check`` as the sender's user.
     """
     if settings.delivery.transport == "smtp":
         report.problems.extend(short_lease(settings))
@@ -47,8 +50,8 @@ def check_delivery(report: CheckReport, settings: Settings) -> None:
     why = FileTransport(outbox).probe()
     report.outbox = (str(outbox), why is None, "writable" if why is None else why)
     if why is not None:
-        message = f"{why}; sending would retry"
-        report.problems.append(Problem(str(outbox), "delivery.outbox", message, severity="warning"))
+        message = f"{why}; every letter would go to retry (run check as the user greeter sends as)"
+        report.problems.append(Problem(str(outbox), "delivery.outbox", message))
 
 
 def short_lease(settings: Settings) -> list[Problem]:
@@ -107,6 +110,7 @@ def check_smtp(report: CheckReport, settings: Settings) -> None:
             found = at_setting(found, report.config_file, ("delivery", "smtp", "password_file"))
         report.problems.extend(found)
         report.smtp_errors += len(found)
+        report.fatal = True  # send and run exit 2 for it: a configuration error
         return
     transport = SmtpTransport(smtp, password, return_path=settings.delivery.return_path)
     failure = asyncio.run(transport.diagnose(settings.sender.email))
@@ -208,14 +212,15 @@ def check_secrets(report: CheckReport, settings: Settings) -> None:
 
     The unsubscribe secret and the DKIM key file, through the same
     :func:`~greeter.send.missing_secrets` ``send`` and ``run`` refuse with, so
-    the words are theirs (the values are never shown). The SMTP password is
-    :func:`check_smtp`'s, which needs it to log in.
+    the words are theirs (the values are never shown) — and so is the exit
+    code, 2. The SMTP password is :func:`check_smtp`'s, which needs it to log in.
     """
     from greeter.send import missing_secrets
 
     problems = missing_secrets(settings, report.config_file, smtp=False)
     report.problems.extend(problems)
     report.secret_errors += len(problems)
+    report.fatal |= bool(problems)  # send and run exit 2 for them: a configuration error
     report.problems.extend(loose_secret_files(settings, report.config_file))
 
 

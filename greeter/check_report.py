@@ -171,7 +171,7 @@ class CheckReport:
         """Problems that make the check fail: rejected rows, unreadable columns, broken templates,
         failed renders, databases."""
         broken = sum(not d.ok for d in self.databases) + self.smtp_errors + self.secret_errors
-        broken += self.days_off_errors
+        broken += self.days_off_errors + (self.outbox is not None and not self.outbox[1])
         rows = self.rows_rejected + self.column_errors
         refused = len(self.config_problems) if self.refused else 0
         return rows + self.template_errors + self.render_failures + broken + refused

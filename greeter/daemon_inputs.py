@@ -9,6 +9,7 @@ warning when a reload changes them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
 log = get_logger(component="daemon")
 
 
-def load_valid_inputs(config_file: Path, today: date) -> Inputs:
+def load_valid_inputs(
+    config_file: Path, today: date, on_read: Callable[[Settings], None] | None = None
+) -> Inputs:
     """Config and templates, validated; ConfigError with every error if anything is broken.
 
     The templates are read here, once (:meth:`Inputs.renderer`): the daemon
@@ -41,9 +44,16 @@ def load_valid_inputs(config_file: Path, today: date) -> Inputs:
     The secrets the config names (the SMTP password, the unsubscribe secret)
     must be readable too: without them every run would fail, so the daemon
     refuses to start (exit 2), as ``send --once`` refuses to send.
+
+    ``on_read`` is given the settings as soon as the config is read, before
+    the rest is validated: the daemon takes its ``instance`` name there, so
+    that a start refused for a missing secret says it under the project's
+    name, not the config folder's.
     """
     inputs = load_inputs(config_file, today=today)
     settings = inputs.settings
+    if on_read is not None:
+        on_read(settings)
     renderer = inputs.renderer()
     names = list(dict.fromkeys(o.template for o in settings.occasions))
     problems = renderer.check(names, defaultless(settings, renderer))

@@ -46,6 +46,7 @@ from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier
 
 if TYPE_CHECKING:
+    from greeter.config import Settings
     from greeter.http_api import ApiContext
 
 log = get_logger(component="daemon")
@@ -138,7 +139,8 @@ class DaemonReloads:
         templates = self._inputs.settings.templates_dir if self._inputs is not None else None
         seen = await self._unless_stopped(fingerprint, self.config_file, templates)
         try:
-            inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today())
+            at_start = self._name_instance if self._inputs is None else None  # a reload renames once taken
+            inputs = await self._unless_stopped(load_valid_inputs, self.config_file, self._today(), at_start)
             if self._journal is not None and self._inputs is not None:  # a reload: the same project's?
                 url, now = self._inputs.settings.storage.url, self.clock.now()
                 await self._unless_stopped(
@@ -150,9 +152,13 @@ class DaemonReloads:
         if inputs.settings.templates_dir != templates:  # at start, or moved: its files, looked at now
             seen = await self._unless_stopped(fingerprint, self.config_file, inputs.settings.templates_dir)
         self._watch_taken(seen)
-        self.stats.instance = instance_name(inputs.settings.instance, self.config_file)
-        name_instance(self.stats.instance)  # every line from here on, a reload's rename too
+        self._name_instance(inputs.settings)  # every line from here on, a reload's rename too
         return inputs
+
+    def _name_instance(self, settings: Settings) -> None:
+        """The project's name (its ``instance`` setting, else the config's folder) on each line from now."""
+        self.stats.instance = instance_name(settings.instance, self.config_file)
+        name_instance(self.stats.instance)
 
     def _watch_taken(self, seen: Fingerprint) -> None:
         if self._watch is None:

@@ -41,10 +41,14 @@ def at_entry(argv: Sequence[str]) -> None:
     if _normal is None:  # the collector at start-up's pace until started(): see START_THRESHOLD
         _normal = gc.get_threshold()
         gc.set_threshold(max(_normal[0], START_THRESHOLD), _normal[1], _normal[2])
-    from greeter.out_stream import take_stdout
     from greeter.signals import remember_early
 
-    remember_early(argv)  # `run` remembers SIGHUP/SIGTERM/SIGINT from here on (greeter.signals)
+    # First, before out_stream's imports (click, greeter.errors): `run` remembers SIGHUP/SIGTERM/SIGINT
+    # from here on (greeter.signals). Each import before it was a moment a SIGTERM to a container's
+    # PID 1 — whose default-action signals the kernel ignores — was lost.
+    remember_early(argv)
+    from greeter.out_stream import take_stdout
+
     take_stdout()
 
 

@@ -496,6 +496,21 @@ class StdoutError(GreeterError, OSError):
         return self.message()
 
 
+class StdoutEncodingError(StdoutError):
+    """Standard output's encoding, chosen explicitly (``PYTHONIOENCODING=ascii``, a ``KOI8-R``
+    locale), cannot carry a character greeter writes: a Cyrillic name, a ``«``.
+
+    Said as :class:`StdoutError` is, once, by the command group: not "internal
+    error … a bug in greeter" (exit 3) as it was. Exit :data:`EXIT_USAGE`: the
+    environment's setting must change, a retry writes the same characters.
+    """
+
+    exit_code = EXIT_USAGE
+
+    def message(self) -> str:
+        return f"greeter: cannot write to standard output: {self.strerror}"
+
+
 class OutputFolderError(GreeterError, OSError):
     """``preview --out`` names a folder it must not write into.
 

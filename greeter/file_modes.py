@@ -13,7 +13,10 @@ shared with its group, :func:`private_file_mode`.) A folder greeter creates
 for such files (an outbox, ``preview --out``, its ``drafts/``) is ``0750``
 narrowed the same way (:func:`make_group_folder`): its file names alone say a
 client's id and birthday (``2026-12-07_birthday_2001_….eml``), which a
-``0755`` folder lists to every user.
+``0755`` folder lists to every user — unless it is made in a folder shared
+with its group (a Kubernetes ``fsGroup`` volume, ``2770``): then the journal's
+rule holds for it too, ``2770`` (:func:`created_folder_mode`), so that a pod
+restarted under another UID of the group writes where the last one did.
 """
 
 from __future__ import annotations
@@ -46,6 +49,27 @@ def folder_shared_with_group(folder: Path) -> bool:
         mode = os.stat(folder).st_mode
     except OSError:
         return False
+    return _mode_shared_with_group(mode)
+
+
+def created_folder_mode(parent_mode: int, umask: int) -> int:
+    """The mode of a folder greeter makes in a folder of mode ``parent_mode``, under ``umask``.
+
+    :data:`GROUP_FOLDER_MODE` narrowed by the umask; but in a folder shared
+    with its group (:func:`folder_shared_with_group`'s rule, applied to the
+    mode) the group's read, write and search too, and the parent's setgid bit
+    — ``2770`` in a ``2770`` volume — not narrowed by the umask, as
+    :func:`private_file_mode` gives the journal: a container's ``umask 022``
+    made the outbox ``0750``, and a pod restarted under another UID of the
+    group could write no letter there (every one ``retry``, exit 75).
+    """
+    if _mode_shared_with_group(parent_mode):
+        return GROUP_FOLDER_MODE | stat.S_IRWXG | (parent_mode & stat.S_ISGID)
+    return GROUP_FOLDER_MODE & ~umask
+
+
+def _mode_shared_with_group(mode: int) -> bool:
+    """Whether a file of ``mode`` is a folder its group may read and write in, and not every user."""
     shared = mode & _GROUP_READ_WRITE == _GROUP_READ_WRITE and not mode & stat.S_IWOTH
     return stat.S_ISDIR(mode) and shared
 
@@ -139,7 +163,8 @@ def write_group_readable(path: Path, data: bytes, *, follow_links: bool = True) 
 
 
 def make_group_folder(path: Path) -> None:
-    """Create ``path`` and its missing parents with :data:`GROUP_FOLDER_MODE`, :func:`narrowed` by the umask.
+    """Create ``path`` and its missing parents with :data:`GROUP_FOLDER_MODE`, :func:`narrowed` by the umask
+    — or, each in a folder shared with its group, ``2770`` (:func:`created_folder_mode`).
 
     ``Path.mkdir(parents=True)`` gives ``0755`` under a ``umask 022``, and
     the parents it makes ignore ``mode`` altogether. A folder that exists is
@@ -158,7 +183,8 @@ def make_group_folder(path: Path) -> None:
             continue  # made meanwhile by someone else: theirs
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         try:
-            os.fchmod(fd, narrowed(GROUP_FOLDER_MODE))  # a default ACL of the parent may have added bits
+            # a default ACL of the parent may have added bits; a parent shared with the group, taken them
+            os.fchmod(fd, created_folder_mode(os.stat(folder.parent).st_mode, process_umask()))
         finally:
             os.close(fd)
     if not Path(path).is_dir():

@@ -25,7 +25,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Literal, cast
@@ -251,8 +251,15 @@ _NOT_ONE_CLICK_WHY: dict[NotOneClick | BodyTimeout, str] = {
 _MAX_LOGGED_TYPE = 100
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return iso_seconds(moment) if moment else None
+def _iso(moment: datetime | None, *, up: bool = False) -> str | None:
+    """``/healthz``'s moments: UTC, whole seconds (:func:`~greeter.zone_label.iso_seconds`), None as null.
+
+    In UTC, every one: ``started_at`` was the daemon clock's ``+00:00`` beside
+    ``next_send_at`` in the recipient's zone (``+07:00``), and a probe script
+    comparing them as strings, or reading one offset as the host's, was wrong
+    by hours. ``up``: a moment a script waits for, rounded up (``next_send_at``).
+    """
+    return iso_seconds(moment.astimezone(UTC), up=up) if moment else None
 
 
 def health_status(s: RunStats, *, journal_ok: bool) -> str:
@@ -340,13 +347,13 @@ def health_body(s: RunStats, status: str, journal: str, journal_problem: str | N
         "delivery_problem": s.delivery_problem,
         "degraded_since": _iso(s.degraded_since),
         **config_health(s),
-        "started_at": iso_seconds(s.started_at),
+        "started_at": _iso(s.started_at),
         "last_run_at": _iso(s.last_run_at),
         "last_success_at": _iso(s.last_success_at),
         "last_delivery_at": _iso(s.last_delivery_at),
         "last_error": s.last_error,
         "details": SEE_THE_LOG if named else None,
-        "next_send_at": _iso(s.next_send_at),
+        "next_send_at": _iso(s.next_send_at, up=True),
         "runs": s.runs,
         "instance": s.instance,
         "config_file": s.config_file,

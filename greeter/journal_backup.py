@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from greeter.errors import JournalError, OutputError
+from greeter.file_modes import private_file_mode
 from greeter.journal_schema import (
     DAMAGED_HINT,
+    JOURNAL_FILE_MODE,
     SECURE_DELETE,
     emptied_journal_error,
     journal_error,
@@ -181,7 +183,10 @@ def _copy(source: sqlite3.Connection, path: Path, target: Path) -> tuple[int, in
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:  # its folder is missing or not writable: said of FILE, not of the temporary name
         raise OutputError.of(target, exc) from exc
-    os.close(fd)  # 0600, as the journal itself (JOURNAL_FILE_MODE): it holds every client's address
+    try:  # 0600 as the journal itself (every client's address); 0660 in a folder shared with its group
+        os.fchmod(fd, private_file_mode(target.parent, JOURNAL_FILE_MODE))  # as the journal there
+    finally:
+        os.close(fd)
     temp = Path(name)
     try:
         counts = _write_and_verify(source, path, temp)

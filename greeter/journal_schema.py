@@ -299,7 +299,8 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
         raise folder
     try:
         # 0750 less the umask, as greeter's other folders: a umask 000 must not make it one
-        # shared with the group, which would widen the journal's mode (private_file_mode).
+        # shared with the group, which would widen the journal's mode (private_file_mode);
+        # in a folder shared with its group (2770), 2770 like it (created_folder_mode).
         make_group_folder(path.parent)
         if str(path) != ":memory:":
             _create_private(path)

@@ -36,6 +36,11 @@ from greeter.journal_store import STATES
 #: Greetings in the journal per (state, occasion).
 Counts = Mapping[tuple[str, str], int]
 
+#: The outcomes ``greeter_run_outcomes_total`` has from the start, at 0 until a run counts one: a
+#: series that appears only at the first letter is absent to an alert (``rate()`` of nothing, an
+#: ``absent()`` firing on a fresh daemon). A skip's reason (``skipped_no_email``) comes when counted.
+RUN_OUTCOMES: tuple[str, ...] = ("sent", "retry", "failed", "uncertain", "render_error")
+
 
 @dataclass
 class RunStats:
@@ -218,7 +223,7 @@ class GreeterCollector(Collector):
         outcomes = CounterMetricFamily(
             "greeter_run_outcomes", "Outcomes of this process's runs since start", labels=["outcome"]
         )
-        for outcome, n in sorted(s.outcomes.items()):
+        for outcome, n in sorted({**dict.fromkeys(RUN_OUTCOMES, 0), **s.outcomes}.items()):
             outcomes.add_metric([outcome], n)
         yield outcomes
         for name, doc, moment in (
@@ -230,6 +235,8 @@ class GreeterCollector(Collector):
             ),
             ("greeter_next_send_timestamp_seconds", "The next planned send", s.next_send_at),
         ):
+            # Absent until there is one, never 0 (1970): an alert takes greeter_start_time_seconds
+            # in its place (``X or greeter_start_time_seconds``), as docs/operations.md shows.
             if moment is not None:
                 yield GaugeMetricFamily(name, doc, value=moment.timestamp())
         if s.last_duration_seconds is not None:

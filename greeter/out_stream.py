@@ -23,6 +23,13 @@ fails, and no file greeter opens later (a journal, an outbox letter) takes
 descriptor 1. A reader that went away (``| head``) is not this: its
 ``BrokenPipeError`` passes as it is, to the quiet exit 141.
 
+An encoding chosen on purpose — ``PYTHONIOENCODING``, or a locale's that is
+not ASCII (``KOI8-R``) — is kept, and a character it cannot carry (a Cyrillic
+name under ``PYTHONIOENCODING=ascii``) raises :class:`StdoutEncodingError`,
+said the same way: one line naming the encoding and the character, exit 2
+(:data:`~greeter.errors.EXIT_USAGE`), never "a bug in greeter". Its
+``:errors`` part (``PYTHONIOENCODING=ascii:replace``) is kept too.
+
 A library user's process (no ``at_entry``) and a test's captured stdout are
 left as they are.
 """
@@ -38,12 +45,12 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from greeter.errors import StdoutError
+from greeter.errors import StdoutEncodingError, StdoutError
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-__all__ = ["StdoutError", "WritingGroup", "ended_writing", "take_stdout"]
+__all__ = ["StdoutEncodingError", "StdoutError", "WritingGroup", "ended_writing", "take_stdout"]
 
 T = TypeVar("T")
 
@@ -66,6 +73,26 @@ class _Stdout(io.FileIO):
         except OSError as exc:
             reason = CLOSED if _closed_at_start else exc.strerror or str(exc)
             raise StdoutError(exc.errno, reason) from exc
+
+
+class _Encoded(io.TextIOWrapper):
+    """The command's stdout: a character its encoding cannot carry is :class:`StdoutEncodingError`."""
+
+    def write(self, text: str, /) -> int:
+        try:
+            return super().write(text)
+        except UnicodeEncodeError as exc:
+            raise StdoutEncodingError(None, unencodable(exc, self.encoding)) from exc
+
+
+def unencodable(exc: UnicodeEncodeError, encoding: str) -> str:
+    """Why ``exc``'s text cannot be written in ``encoding``, and what to set instead. Pure."""
+    char = exc.object[exc.start : exc.start + 1]
+    chosen = "PYTHONIOENCODING" if os.environ.get("PYTHONIOENCODING") else "the locale (LANG, LC_ALL)"
+    return (
+        f"its encoding, {encoding} (from {chosen}), cannot carry {char!r} (U+{ord(char):04X}) of what"
+        " greeter writes: set PYTHONIOENCODING=utf-8 (or a UTF-8 locale, LANG=C.UTF-8)"
+    )
 
 
 def take_stdout() -> None:
@@ -94,7 +121,7 @@ def take_stdout() -> None:
     raw.name = "<stdout>"
     # Unbuffered under `python -u` (write-through), as Python makes its own stdout then.
     layer: io.RawIOBase | io.BufferedWriter = raw if through else io.BufferedWriter(raw)
-    _taken = io.TextIOWrapper(
+    _taken = _Encoded(
         layer,  # type: ignore[arg-type]  # a raw file is a buffer to TextIOWrapper too (as `-u` has it)
         encoding=encoding,
         errors=errors,

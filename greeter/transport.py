@@ -38,7 +38,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final, Protocol, TypeVar
 
-from greeter.file_modes import GROUP_FILE_MODE, make_group_folder, open_group_readable
+from greeter.file_modes import (
+    GROUP_FILE_MODE,
+    make_group_folder,
+    open_group_readable,
+    share_with_group_if_folder_does,
+)
 from greeter.journal_store import JournalKey
 from greeter.ratelimit import RateLimiter
 
@@ -377,7 +382,8 @@ def outbox_unwritable(outbox: Path, exc: OSError) -> str:
 
 #: Each .eml's mode: a whole letter with the client's address and name. The outbox is there
 #: to be read by someone else — a marketer reviewing, a pickup daemon — so greeter's group
-#: may read it (give them that group); the other users of the machine may not.
+#: may read it (give them that group); the other users of the machine may not. In an outbox
+#: shared with its group (``2770``, a Kubernetes ``fsGroup`` volume) ``0660``, as the journal there.
 EML_FILE_MODE = GROUP_FILE_MODE
 
 
@@ -486,11 +492,12 @@ class FileTransport:
         return None
 
     def _write(self, name: str, data: bytes) -> Path:
-        make_group_folder(self.outbox)  # 0750: its file names say clients' ids and birthdays
+        make_group_folder(self.outbox)  # 0750 (2770 in a shared volume): its file names say clients' ids
         final = self.outbox / name
         tmp = self.outbox / f".{name}.{uuid.uuid4().hex}.tmp"
         try:
             with open_group_readable(tmp, new=True) as fh:  # whatever the umask: never readable by every user
+                share_with_group_if_folder_does(fh.fileno(), self.outbox)  # 0660 there, as the journal
                 fh.write(data)
             self._place(tmp, final, data)
         except BaseException:

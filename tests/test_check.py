@@ -226,15 +226,15 @@ NO_UNSUBSCRIBE_SECRET = (
 def test_a_missing_unsubscribe_secret_is_an_error_in_the_words_send_refuses_with(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """check said OK, while send --once (even --dry-run) and run refused with exit 2."""
+    """check said OK, while send --once (even --dry-run) and run refused with exit 2; then exit 1."""
     monkeypatch.delenv("GREETER_TEST_UNSUB_SECRET", raising=False)
     config = make_project(russians(2), unsubscribe=UNSUBSCRIBE)
     checked = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
-    assert checked.exit_code == 1, checked.output
+    assert checked.exit_code == 2, checked.output  # a configuration error, as for send and run
     assert NO_UNSUBSCRIBE_SECRET in checked.stderr.splitlines()
     assert checked.stdout.splitlines()[-1] == "check: 1 problem(s)"
     report = run_check(config, NOW)
-    assert report.errors == report.secret_errors == 1 and not report.fatal
+    assert report.errors == report.secret_errors == 1 and report.fatal
     sent = CliRunner().invoke(main, ["--config", str(config), "send", "--once", "--dry-run", "--now", NOW])
     assert sent.exit_code == 2 and sent.stderr.splitlines() == [NO_UNSUBSCRIBE_SECRET]
     monkeypatch.setenv("GREETER_TEST_UNSUB_SECRET", "s3cret-value-never-shown-32-bytes-long")
@@ -406,9 +406,10 @@ def test_the_outbox_is_probed_as_a_send_would_write_it_leaving_nothing_behind(
     assert not [p for p in there.problems if p.field == "delivery.outbox"]
 
 
-def test_an_outbox_that_cannot_be_made_is_a_warning_like_an_unreachable_server(
+def test_an_outbox_that_cannot_be_made_is_an_error_unlike_an_unreachable_server(
     make_project: MakeProject,
 ) -> None:
+    """A server down mends itself; a folder's mode does not (it was a warning, and check said OK)."""
     config = make_project(russians(1), delivery={"outbox": "data/out/box"})
     (config.parent / "data" / "out").write_text(
         "a file where the outbox's folder should be\n", encoding="utf-8"
@@ -416,9 +417,11 @@ def test_an_outbox_that_cannot_be_made_is_a_warning_like_an_unreachable_server(
     report = run_check(config, NOW)
     assert report.outbox is not None and not report.outbox[1]
     (problem,) = [p for p in report.problems if p.field == "delivery.outbox"]
-    assert problem.severity == "warning" and not report.errors
+    assert problem.severity == "error" and report.errors == 1 and not report.fatal
     assert "cannot write to outbox" in problem.message and "Not a directory" in problem.message
-    assert problem.message.endswith("; sending would retry")
+    assert problem.message.endswith(
+        "; every letter would go to retry (run check as the user greeter sends as)"
+    )
 
 
 def days_off_project(make_project: MakeProject, ics: str | None) -> Path:

@@ -176,3 +176,68 @@ def test_a_url_without_a_user_under_a_nameless_uid_says_to_name_the_user_or_set_
     for said in (said_by_run, said_by_check):
         assert f"local user with ID {uid} does not exist" in said
         assert "postgresql://USER@host/db, or set PGUSER" in said
+
+
+# --- 3. the outbox (and what else greeter makes on the volume) follows the journal's rule ------
+
+
+@pytest.mark.parametrize(
+    ("parent_mode", "umask_value", "made"),
+    [
+        (0o042770, 0o022, 0o2770),  # an fsGroup volume: the next pod's UID writes letters there
+        (0o040770, 0o022, 0o0770),
+        (0o042770, 0o077, 0o2770),  # the volume's mode is the owner's choice; the umask rarely one
+        (0o040755, 0o022, 0o0750),  # a folder of the owner's: as before
+        (0o040750, 0o000, 0o0750),
+        (0o040755, 0o077, 0o0700),
+        (0o041777, 0o022, 0o0750),  # every user's (/tmp): no group's in particular
+    ],
+)
+def test_a_folder_made_in_a_folder_shared_with_the_group_is_shared_with_it(
+    parent_mode: int, umask_value: int, made: int
+) -> None:
+    from greeter.file_modes import created_folder_mode
+
+    assert oct(created_folder_mode(parent_mode, umask_value)) == oct(made)
+
+
+def _outbox_letter(outbox: Path, contact_id: str) -> str:
+    """Write one letter to ``outbox`` with the file transport: its reply."""
+    import asyncio
+
+    from greeter.transport import FileTransport
+
+    key = (contact_id, "birthday", MOMENT.date())
+    data = f"Message-ID: <{contact_id}@greeter>\r\n\r\nhello\r\n".encode()
+    result = asyncio.run(FileTransport(outbox).send("a@example.com", "b@example.com", data, key))
+    return f"{result.outcome.name} {result.text}"
+
+
+def test_the_outbox_and_its_letters_made_in_an_fsgroup_volume_are_the_groups(tmp_path: Path) -> None:
+    """On base the outbox was ``0750`` (and each ``.eml`` ``0640``) in a ``2770`` volume."""
+    volume = tmp_path / "data"
+    volume.mkdir()
+    volume.chmod(0o2770)
+    with umask(0o022):
+        said = _outbox_letter(volume / "outbox" / "new", "c-1")
+    assert said.startswith("OK "), said
+    assert oct(file_mode(volume / "outbox")) == oct(0o2770)
+    assert oct(file_mode(volume / "outbox" / "new")) == oct(0o2770)
+    (letter,) = (volume / "outbox" / "new").iterdir()
+    assert oct(file_mode(letter)) == oct(0o660)
+
+
+def test_a_pod_restarted_under_another_uid_of_the_volumes_group_writes_to_the_outbox(
+    shared_volume: Path,
+) -> None:
+    """The persona's loop: UID A made the outbox ``0750``, UID B of the same fsGroup got
+    ``retry ×1: cannot write to outbox …: [Errno 13] Permission denied`` at every run."""
+    first, second, group = _nameless_ids(3)
+    volume = shared_volume / "data"
+    volume.mkdir()
+    os.chown(volume, 0, group)
+    volume.chmod(0o2770)
+    outbox = volume / "outbox"
+    assert _as(first, [group], lambda: _outbox_letter(outbox, "c-1")).startswith("OK ")
+    assert _as(second, [group], lambda: _outbox_letter(outbox, "c-2")).startswith("OK ")
+    assert _as(second, [group], lambda: _outbox_letter(outbox, "c-1")).startswith("OK ")  # a resend

@@ -9,12 +9,13 @@ count; nothing said which greeter version a pod runs. Real daemons (subprocesses
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -150,3 +151,34 @@ def test_the_version_is_in_the_started_line_and_in_build_info(make_project: Make
     assert started["version"] == __version__
     build = f'greeter_build_info{{greeter_instance="{config.parent.name}",version="{__version__}"}} 1.0'
     assert build in metrics.splitlines()
+
+
+# --- a fresh daemon's /metrics and /healthz -----------------------------------------------------
+
+
+def test_a_fresh_daemon_exports_its_run_outcomes_at_zero_and_healthz_moments_in_utc(
+    make_project: MakeProject,
+) -> None:
+    """Before its first letter /metrics had no greeter_run_outcomes_total sample (an alert saw it
+    absent), and /healthz wrote started_at +00:00 beside next_send_at in the recipient's +03:00."""
+    config = make_project(people(1, day="20.04.1980"))  # nothing due at NOW: the next send is days away
+    with DaemonProcess(config, "--now", NOW, "--listen", "127.0.0.1:0") as daemon:
+        first = daemon.wait_for("run")
+        _, metrics = http(daemon.url("/metrics"))
+        _, health_text = http(daemon.url("/healthz"))
+        assert daemon.stop() == 0
+    assert first["due"] == 0 and first["next_send"] is not None, first
+    for outcome in ("sent", "retry", "failed", "uncertain", "render_error"):
+        assert re.search(rf'^greeter_run_outcomes_total\{{outcome="{outcome}"\}} 0\.0$', metrics, re.M), (
+            metrics
+        )
+    # nothing delivered yet: absent, never 0 (1970) — an alert takes greeter_start_time_seconds instead
+    assert not re.search(r"^greeter_last_delivery_timestamp_seconds ", metrics, re.M), metrics
+    health = json.loads(health_text)
+    moments = {k: v for k, v in health.items() if k.endswith(("_at", "_since")) and v is not None}
+    assert {"started_at", "next_send_at", "last_run_at", "last_success_at"} <= set(moments), health
+    assert all(v.endswith("+00:00") for v in moments.values()), moments
+    planned = datetime.fromisoformat(first["next_send"])
+    assert datetime.fromisoformat(health["next_send_at"]) == planned.replace(microsecond=0) + (
+        timedelta(seconds=1) if planned.microsecond else timedelta()
+    )

@@ -88,3 +88,32 @@ def test_a_library_user_keeps_the_collector_as_it_was() -> None:
     before, raised, runs, after, frozen = gc_probe("-c", ENDED)
     assert (raised, after, frozen) == (before, before, "False")
     assert int(runs) > 0
+
+
+#: Records SIGTERM's handler at the first import of each module the entry point's start-up
+#: imports after greeter.signals, then runs the `greeter` script's start as `greeter run`.
+SIGNAL_PROBE = """
+import signal, sys
+seen = {}
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name in ("click", "greeter.errors", "greeter.out_stream") and name not in seen:
+            seen[name] = signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+        return None
+sys.meta_path.insert(0, Watch())
+sys.argv = ["/usr/local/bin/greeter", "run"]
+import greeter
+print(sorted(seen.items()))
+"""
+
+
+def test_run_handles_sigterm_before_the_entry_point_imports_click() -> None:
+    """A container's PID 1 ignores a SIGTERM whose action is the default: each import before
+    the handler (click, greeter.errors: out_stream's) was a moment such a SIGTERM was lost."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_PROBE], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == str(
+        [("click", True), ("greeter.errors", True), ("greeter.out_stream", True)]
+    ), done.stdout + done.stderr

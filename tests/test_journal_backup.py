@@ -80,6 +80,20 @@ def test_a_backup_holds_the_writes_still_in_the_wal_where_a_copy_of_the_file_doe
     assert [p.name for p in target.parent.iterdir()] == ["journal.sqlite3"]  # no temporary file left
 
 
+def test_a_backup_in_a_folder_shared_with_its_group_is_the_groups_as_the_journal_there(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """On an fsGroup volume (2770) the backup was 0600: the next pod, another UID of the group,
+    could not read it to restore it, where the journal beside it is 0660."""
+    config = sent_journal(make_project)
+    shared = tmp_path / "volume"
+    shared.mkdir()
+    shared.chmod(0o2770)
+    done = greeter(config, "backup", str(shared / "journal.sqlite3"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert oct((shared / "journal.sqlite3").stat().st_mode & 0o777) == oct(0o660)
+
+
 def test_a_restored_backup_sends_nothing_again(make_project: MakeProject, tmp_path: Path) -> None:
     """The README's restore: stop greeter, delete the -wal and -shm, put the backup in place."""
     config = sent_journal(make_project)

@@ -144,6 +144,22 @@ def test_the_c_locale_preview_table_is_utf8(make_project: MakeProject) -> None:
     assert "Иван Петрович" in done.stdout, done.stdout
 
 
+@pytest.mark.parametrize("args", ["history", f"preview --days 3 --now {NOW}"])
+def test_an_encoding_chosen_that_cannot_carry_the_output_is_one_line_exit_2(sent: Path, args: str) -> None:
+    """``PYTHONIOENCODING=ascii`` (a container's env): "internal error: UnicodeEncodeError … (a bug in
+    greeter …)", exit 3; now what to set instead. ``ascii:replace`` is a choice kept."""
+    done = shell(sent, args, "", LC_ALL="C", PYTHONUTF8="0", PYTHONIOENCODING="ascii")
+    assert done.returncode == 2, done.stderr
+    (last,) = [line for line in done.stderr.splitlines() if "standard output" in line]
+    assert last.startswith(
+        "greeter: cannot write to standard output: its encoding, ascii (from PYTHONIOENCODING)"
+    )
+    assert last.endswith("set PYTHONIOENCODING=utf-8 (or a UTF-8 locale, LANG=C.UTF-8)"), last
+    assert "bug" not in done.stderr and "Traceback" not in done.stderr
+    replaced = shell(sent, args, "", LC_ALL="C", PYTHONUTF8="0", PYTHONIOENCODING="ascii:replace")
+    assert replaced.returncode == 0 and "?" in replaced.stdout, replaced.stderr
+
+
 def test_calendar_to_stdout_writes_nothing_when_the_contacts_database_is_down(
     make_project: MakeProject,
 ) -> None:

@@ -610,7 +610,7 @@ def test_check_connects_and_logs_in_to_the_mail_server(
         changes["delivery"]["smtp"].update({"username": "greeter", "password_env": "GREETER_TEST_SMTP_PW"})
         config = make_project(people(1), **changes)
         missing = greeter(config, "check")
-        assert missing.returncode == 1
+        assert missing.returncode == 2  # a configuration error, as send and run exit for it
         assert "environment variable GREETER_TEST_SMTP_PW is not set" in missing.stderr
         assert f"mail server: 127.0.0.1:{sink.port}: not tried" in missing.stdout
         monkeypatch.setenv("GREETER_TEST_SMTP_PW", "s3cret")
@@ -766,21 +766,22 @@ def test_a_username_for_a_server_offering_no_usable_auth_stops_the_batch_and_che
     assert history(config) == []  # nothing claimed: the run after the fix sends every letter at once
 
 
-def test_an_outbox_that_cannot_be_written_is_a_check_warning_and_send_exits_75(
+def test_an_outbox_that_cannot_be_written_is_a_check_error_and_send_exits_75(
     make_project: MakeProject,
 ) -> None:
     """The file transport's outbox under a regular file (as unwritable for root as for anyone):
-    check said OK, then every letter went to retry and send exited 0."""
+    check said OK, then every letter went to retry and send exited 0 (check: an error now)."""
     config = make_project(people(2), delivery={"outbox": "data/blocker/outbox"})
     (config.parent / "data" / "blocker").write_text("not a folder\n", encoding="utf-8")
     checked = greeter(config, "check")
     sent = greeter(config, "send", "--once", "--now", NOW)
-    assert checked.returncode == 0 and "check: OK" in checked.stdout, checked.stdout + checked.stderr
+    assert checked.returncode == 1 and "check: 1 problem(s)" in checked.stdout, (
+        checked.stdout + checked.stderr
+    )
     outbox = config.parent / "data" / "blocker" / "outbox"
     assert f"outbox: {outbox}: cannot write to outbox {outbox}: [Errno 20] Not a directory" in checked.stdout
-    assert "delivery.outbox: warning: cannot write to outbox" in checked.stderr
-    assert "sending would retry" in checked.stderr
-    assert greeter(config, "check", "--strict").returncode == 1
+    assert "delivery.outbox: cannot write to outbox" in checked.stderr
+    assert "every letter would go to retry" in checked.stderr
     assert sent.returncode == 75, sent.stdout + sent.stderr
     assert "retry: 2" in sent.stdout and "retry ×2: cannot write to outbox" in sent.stderr
 

@@ -199,7 +199,7 @@ def test_run_refuses_to_start_without_a_secret_as_send_once_does(
     assert sent.returncode == 2 and sent.stderr.splitlines() == [problem]
     assert not (config.parent / "data" / "journal.sqlite3").exists()  # refused before the journal
     checked = greeter(config, "check", "--now", NOW, env=env)
-    assert checked.returncode == 1 and problem in checked.stderr.splitlines()
+    assert checked.returncode == 2 and problem in checked.stderr.splitlines()  # as send and run
     for said in (daemon, sent, checked):
         assert SECRET_VALUE not in said.stdout + said.stderr
 
@@ -225,6 +225,27 @@ def test_run_refuses_to_start_without_its_dkim_key(make_project: MakeProject, tm
     assert any("delivery.dkim.key_file" in p and "cannot read the DKIM key" in p for p in fatal["problems"])
     sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 2 and "cannot read the DKIM key" in sent.stderr, sent.stderr
+
+
+def test_a_start_refused_after_the_config_was_read_says_so_under_the_configured_instance(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """In a container (config in /etc/greeter) the cannot_start of a missing password file said
+    ``"instance": "greeter"`` — the config folder's name — with ``instance: salesteam`` set."""
+    config = make_project(
+        people(1),
+        instance="salesteam",
+        delivery={
+            "transport": "smtp",
+            "smtp": {"host": "127.0.0.1", "port": 1, "password_file": str(tmp_path / "no-such-password")},
+        },
+    )
+    said = run_once(config)
+    fatal = cannot_start(said, 2)
+    assert any("delivery.smtp.password_file" in p for p in fatal["problems"]), fatal
+    assert {e["event"]: e.get("instance") for e in events(said)} == {
+        e["event"]: "salesteam" for e in events(said)
+    }
 
 
 # --- 5: a PostgreSQL storage.url with a typo ------------------------------------------------------
