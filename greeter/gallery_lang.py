@@ -41,7 +41,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Final
+from typing import Final, Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
@@ -498,11 +498,19 @@ def _day(d: date, pattern: str, locale: str) -> str:
 #: A weekday field of a Babel pattern (``EEE``, ``cccc``), or a quoted literal (kept as it is).
 _WEEKDAY_RUN: Final = re.compile(r"'(?:[^']|'')*'|E+|c+")
 #: A weekday field's width, by its length (CLDR: 1–3 abbreviated, 4 wide, 5 narrow, 6 short).
-_WIDTHS: Final = {1: "abbreviated", 2: "abbreviated", 3: "abbreviated", 4: "wide", 5: "narrow", 6: "short"}
+_Width = Literal["abbreviated", "narrow", "short", "wide"]
+_WIDTHS: Final[Mapping[int, _Width]] = {
+    1: "abbreviated",
+    2: "abbreviated",
+    3: "abbreviated",
+    4: "wide",
+    5: "narrow",
+    6: "short",
+}
 
 
 @lru_cache(maxsize=1024)
-def _weekday_in_sentence(weekday: int, width: str, locale: str) -> str:
+def _weekday_in_sentence(weekday: int, width: _Width, locale: str) -> str:
     """A weekday's name as a sentence goes on with it: CLDR's format-context form (not the
     stand-alone one a heading or a calendar column uses), in lower case where the language writes
     weekdays so — CLDR's full name is («уторак», "kedd", "teisipäev"; not "Dienstag", "Tuesday").
@@ -511,8 +519,8 @@ def _weekday_in_sentence(weekday: int, width: str, locale: str) -> str:
     :func:`_day` capitalises a day that opens with its weekday: a merged card's «…, Уто 29. 12.
     10:14» read as a new sentence. Only the weekday's own name is lowered, never other text.
     """
-    name = get_day_names(width, context="format", locale=locale)[weekday]
-    wide = get_day_names("wide", context="format", locale=locale)[weekday]
+    name = str(get_day_names(width, context="format", locale=locale)[weekday])
+    wide = str(get_day_names("wide", context="format", locale=locale)[weekday])
     return name[:1].lower() + name[1:] if wide[:1].islower() else name
 
 
