@@ -38,6 +38,7 @@ __all__ = [
     "near_miss",
     "stray_letter_files",
     "unused_template_problems",
+    "unused_templates",
 ]
 
 _REFERENCES = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
@@ -180,12 +181,44 @@ def _unused(settings: Settings, renderer: Renderer) -> Iterator[tuple[str, str]]
         yield file, hint
 
 
-def unused_template_problems(settings: Settings, renderer: Renderer) -> list[Problem]:
-    """One warning per template file no occasion, layout, include or import uses."""
-    problems = []
-    for file, hint in _unused(settings, renderer):
-        message = "no occasion, layout, include or import uses this file: it is never rendered"
-        problems.append(Problem(file, "", message + hint, kind="template", severity="warning"))
+#: How many unused files the one warning of a folder names before it counts the rest.
+_NAMED = 5
+_UNUSED = "no occasion, layout, include or import uses this file: it is never rendered"
+
+
+def unused_templates(settings: Settings, renderer: Renderer) -> list[tuple[str, str]]:
+    """(file, the hint after the warning, or "") for each template file nothing uses, by name."""
+    return list(_unused(settings, renderer))
+
+
+def unused_template_problems(folder: str, unused: Iterable[tuple[str, str]]) -> list[Problem]:
+    """Pure: the warnings for :func:`unused_templates`' files of ``folder``.
+
+    A file with a hint (a misnamed letter, or the config's template name the
+    typo) keeps a warning of its own: it is likely a mistake. The others are
+    one warning for the folder, naming the first few: a marketer who trimmed
+    the starter to birthdays got some 24 lines on every ``check``, one per
+    letter of the occasions deleted — deliberately unused files, the same
+    news 24 times. ``check --json`` lists every one (``unused_templates``).
+    """
+    problems: list[Problem] = []
+    plain: list[str] = []
+    for file, hint in unused:
+        if hint:
+            problems.append(Problem(file, "", _UNUSED + hint, kind="template", severity="warning"))
+        else:
+            plain.append(file)
+    if len(plain) == 1:
+        problems.append(Problem(plain[0], "", _UNUSED, kind="template", severity="warning"))
+    elif plain:
+        named = ", ".join(plain[:_NAMED]) + (
+            f" and {len(plain) - _NAMED} more" if len(plain) > _NAMED else ""
+        )
+        message = (
+            f"{len(plain)} files no occasion, layout, include or import uses: they are never rendered: "
+            f"{named} (delete them if they are not wanted; check --json lists them in unused_templates)"
+        )
+        problems.append(Problem(folder, "", message, kind="template", severity="warning"))
     return problems
 
 

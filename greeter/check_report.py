@@ -165,6 +165,9 @@ class CheckReport:
     #: Other notes for the summary, each one line (a sender that Gmail may count as a bulk one with no
     #: one-click unsubscribe): said, not counted as warnings, so ``--strict`` passes; ``notes`` in JSON.
     notes: list[str] = field(default_factory=list)
+    #: Every template file nothing uses (the text collapses them into one warning per folder:
+    #: :func:`~greeter.check_files.unused_template_problems`); ``unused_templates`` in JSON.
+    unused_templates: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -279,6 +282,7 @@ class CheckReport:
             "dates_without_year": {column: c.yearless for column, c in self.yearless.items() if c.yearless},
             "countries_from_zone": dict(sorted(self.countries_from_zone.items())),
             "notes": self.notes,
+            "unused_templates": self.unused_templates,
             "problems": [str(p) for p in self.problems],
         }
 

@@ -40,7 +40,12 @@ from greeter.check_delivery import (
     unserved_one_click,
     writable_by_everyone,
 )
-from greeter.check_files import eaten_break_problems, mail_header_problems, unused_template_problems
+from greeter.check_files import (
+    eaten_break_problems,
+    mail_header_problems,
+    unused_template_problems,
+    unused_templates,
+)
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_holidays import holiday_collisions, holiday_problems
 from greeter.check_language import language_form_problems, own_salutation
@@ -202,7 +207,9 @@ def run_check(
         report.problems.extend(sender_locale_problems(settings, files, config_file, misread))
         served = {name: renderer.template_files(name) for name in names}
         report.problems.extend(unserved_fallbacks(settings, served, config_file))
-        report.problems.extend(unused_template_problems(settings, renderer))
+        unused = unused_templates(settings, renderer)
+        report.unused_templates = [file for file, _ in unused]
+        report.problems.extend(unused_template_problems(str(settings.templates_dir), unused))
         report.problems.extend(eaten_break_problems(Path(settings.templates_dir)))
         report.problems.extend(mail_header_problems(Path(settings.templates_dir)))
         report.problems.extend(template_content_problems(settings, renderer))

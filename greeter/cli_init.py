@@ -161,7 +161,10 @@ def sample_data(locale: str) -> str:
 
 
 def starter_files(
-    root: Traversable, locale: str = STARTER_LOCALE, country: str | None = None
+    root: Traversable,
+    locale: str = STARTER_LOCALE,
+    country: str | None = None,
+    written_locale: str | None = None,
 ) -> list[StarterFile]:
     """What ``init`` writes, in the order it writes it: the config, the sample contacts, the templates.
 
@@ -170,6 +173,8 @@ def starter_files(
     Russian one as ``<letter>.ru.j2`` (each language once), the config says
     so and is that country's (:func:`localized_config`), and the sample
     contacts are the language's (:func:`sample_data`) written as ``data/contacts.csv``.
+    ``written_locale``: the config's ``defaults.locale`` when it is more than the language
+    (``de_AT``, ``sr_Latn``: :func:`requested_locale`).
     ``country``: ``init --country``'s, else the language's own (:mod:`greeter.starter_countries`);
     a language's sample clients are then that country's, in its zone
     (:func:`~greeter.starter_countries.contacts_in_country`; the Russian sample's clients in
@@ -186,6 +191,16 @@ def starter_files(
             holiday_names(code, locale=locale),
             shared_holidays(code),
         )
+        content = text.encode("utf-8")
+    if written_locale not in (None, locale):  # de_AT: the German starter, the Austrian's dates and months
+        text = content.decode("utf-8") if content is not None else config.read_text(encoding="utf-8")
+        line = re.compile(rf"^(  locale: ){locale}( *)(?=#)", re.MULTILINE)
+        text, found = line.subn(lambda m: m[1] + written_locale.ljust(len(locale) + len(m[2])), text, count=1)
+        if not found:
+            raise StarterMissingError(
+                f"the starter's {EXAMPLE_CONFIG} lacks the defaults.locale line greeter init --locale "
+                "edits: a packaging bug; use greeter init --locale without a territory"
+            )
         content = text.encode("utf-8")
     files = [StarterFile(config, PurePosixPath(DEFAULT_CONFIG), content)]
     for name in SAMPLE_DATA:
@@ -352,6 +367,47 @@ def project_country(locale: str, country: str | None) -> tuple[str, str]:
     return code, zones[0]
 
 
+def requested_locale(asked: str, languages: Sequence[str]) -> tuple[str, str, str | None]:
+    """``--locale``'s value as (the starter's language, ``defaults.locale`` to write, a country or None).
+
+    The letters are by language (``birthday.de.j2``), so ``de_AT`` takes the
+    German starter; but the config keeps ``de_AT``: the written locale is what
+    dates, month names («Jänner») and the gallery follow, and a letter in
+    ``de_AT`` still finds the ``de`` file (the template chain ``de_AT`` → ``de``).
+    ``sr_Latn`` likewise keeps the Latin script the Serbian letters are then
+    transliterated into. Written as Babel spells it (``de-at`` → ``de_AT``),
+    within what ``defaults.locale`` accepts (one subtag: ``sr_Latn_RS`` →
+    ``sr_Latn``). A territory the language's starter country is not
+    (``de_AT``: AT, not DE) is returned as the project's country, as
+    ``--country AT`` would be. Raises ``click.BadParameter`` for a locale Babel
+    does not know, a language the starter has no letters in, and ``hr``/``bs``
+    (the one line says to start a Serbian Latin project).
+    """
+    from babel import Locale
+
+    from greeter.config_base import LOCALE
+    from greeter.i18n import kindred_locale, locale_chain, normalize_locale
+
+    canonical = normalize_locale(asked, "")
+    language = canonical.split("_")[0] if canonical else asked.strip().lower()
+    if language not in languages:
+        if canonical and kindred_locale(canonical) is not None:
+            raise click.BadParameter(
+                f"{asked!r}: the starter has no {language} letters; greeter writes to {language} clients "
+                f"in Serbian (Latin script): start with --locale sr_Latn and give those clients the "
+                f"locale {language}",
+                param_hint="'--locale'",
+            )
+        raise click.BadParameter(
+            f"{asked!r}: the starter's letters are in {', '.join(languages)}", param_hint="'--locale'"
+        )
+    written = next(loc for loc in locale_chain(canonical) if re.match(LOCALE, loc))
+    territory = Locale.parse(canonical).territory
+    own = starter_countries.LANGUAGES[language].country
+    country = territory if territory and territory != own.split("-")[0] else None
+    return language, written, country
+
+
 def in_the_way(target: Path, files: Sequence[StarterFile]) -> list[str]:
     """The names (relative to ``target``) that are already taken: a file, a link (even a dangling
     one), a folder, or a file where a folder of the starter goes (``templates`` a file)."""
@@ -452,7 +508,7 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
     default=STARTER_LOCALE,
     show_default=True,
     help="The language of the letters to clients without one of their own (defaults.locale): "
-    "ru, et, en, de, hu or sr.",
+    "ru, et, en, de, hu or sr; a territory or script (de_AT, sr_Latn) is kept in the config.",
 )
 @click.option(
     "--country",
@@ -498,16 +554,11 @@ def init(state: State, directory: Path, locale: str, country: str | None) -> Non
       greeter init greetings --locale en --country US
     """
     root = starter_root()
-    languages = starter_locales(root)
-    # As defaults.locale is written (et_EE, ru-RU, EN): the starter's letters are by language.
-    locale = re.split(r"[-_]", locale.strip(), maxsplit=1)[0].lower() or locale
-    if locale not in languages:
-        raise click.BadParameter(
-            f"{locale!r}: the starter's letters are in {', '.join(languages)}", param_hint="'--locale'"
-        )
+    language, written_locale, territory = requested_locale(locale, starter_locales(root))
+    country = country if country is not None else territory
     if country is not None:
-        project_country(locale, country)  # a bad --country refused before anything is read
-    files = starter_files(root, locale, country)
+        project_country(language, country)  # a bad --country refused before anything is read
+    files = starter_files(root, language, country, written_locale)
     here = directory.resolve() == Path.cwd().resolve()
     shown = Path.cwd() if here else directory  # "/srv/greetings:" says more than ".:"
     taken = in_the_way(directory, files)

@@ -30,6 +30,7 @@ from functools import partial
 from greeter.daemon_runs import JOURNAL_PATIENCE, run_fields, run_status
 from greeter.delivery_health import delivery_problem
 from greeter.errors import Abandoned, GreeterError
+from greeter.first_run import first_run_json
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger, problem_for_log
 from greeter.metrics import RunStats
@@ -191,4 +192,6 @@ class DaemonHealth:
             **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at,
                          planning=self._planning_seconds, gathered=gathered),
         )  # fmt: skip
+        if (belated := first_run_json(cycle.first_run, dry_run=False)) is not None:  # the journal's only one
+            log.warning("first_run", **belated)
         self.notifier.send(STATUS=run_status(summary, problem, now, self.stats.reload_failed_at))

@@ -17,7 +17,7 @@ from datetime import date
 
 from greeter.plan_types import PlanItem
 
-__all__ = ["FirstRunBelated", "first_run_belated"]
+__all__ = ["FirstRunBelated", "first_run_belated", "first_run_json"]
 
 #: Where the way out is described, wherever greeter is installed (no docs folder beside a wheel).
 WAY_OUT = "see greeter baseline --help"
@@ -64,6 +64,25 @@ class FirstRunBelated:
                 " greeter baseline, run before a first send, prevents that"
             )
         return f"{head}; {tail} ({WAY_OUT})"
+
+
+def first_run_json(found: FirstRunBelated | None, *, dry_run: bool) -> dict[str, object] | None:
+    """``send --json``'s ``first_run`` and the daemon's ``first_run`` event: null when not a first run.
+
+    ``belated``: how many; ``due_now``/``due_later``: of them, due in this run or planned for later;
+    ``occasion_dates``: their occasion days (ISO, by date); ``message``: the stderr line. A script
+    reading ``--json`` saw the notice nowhere: it was said on stderr alone.
+    """
+    if found is None:
+        return None
+    days = sorted((*found.now, *found.later))
+    return {
+        "belated": len(days),
+        "due_now": len(found.now),
+        "due_later": len(found.later),
+        "occasion_dates": [d.isoformat() for d in days],
+        "message": found.words(dry_run=dry_run),
+    }
 
 
 def first_run_belated(

@@ -238,7 +238,7 @@ def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str,
         return None
     lead = data["merged_with"][0]
     letter = titles.get(lead, lead)
-    at = f", {ui.moment(leaves)}" if leaves else ""
+    at = f", {ui.moment_in_sentence(leaves)}" if leaves else ""
     if data["reason"] == "merged" and data["journal_state"]:  # that letter was handed over
         said = CARRIED_STATES.get(data["journal_state"])
         if said is None:

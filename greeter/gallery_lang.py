@@ -36,14 +36,16 @@ hundred days a million times).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Final
+from typing import Final, Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
+from babel.dates import get_day_names
 
 from greeter.gallery_lang_de import GERMAN
 from greeter.gallery_lang_et import ESTONIAN
@@ -493,6 +495,49 @@ def _day(d: date, pattern: str, locale: str) -> str:
     return text[:1].upper() + text[1:] if pattern[:1] in _WEEKDAY_FIELDS else text
 
 
+#: A weekday field of a Babel pattern (``EEE``, ``cccc``), or a quoted literal (kept as it is).
+_WEEKDAY_RUN: Final = re.compile(r"'(?:[^']|'')*'|E+|c+")
+#: A weekday field's width, by its length (CLDR: 1–3 abbreviated, 4 wide, 5 narrow, 6 short).
+_Width = Literal["abbreviated", "narrow", "short", "wide"]
+_WIDTHS: Final[Mapping[int, _Width]] = {
+    1: "abbreviated",
+    2: "abbreviated",
+    3: "abbreviated",
+    4: "wide",
+    5: "narrow",
+    6: "short",
+}
+
+
+@lru_cache(maxsize=1024)
+def _weekday_in_sentence(weekday: int, width: _Width, locale: str) -> str:
+    """A weekday's name as a sentence goes on with it: CLDR's format-context form (not the
+    stand-alone one a heading or a calendar column uses), in lower case where the language writes
+    weekdays so — CLDR's full name is («уторак», "kedd", "teisipäev"; not "Dienstag", "Tuesday").
+
+    CLDR abbreviates Hungarian and Estonian weekdays with a capital ("Sze", "T") even so, and
+    :func:`_day` capitalises a day that opens with its weekday: a merged card's «…, Уто 29. 12.
+    10:14» read as a new sentence. Only the weekday's own name is lowered, never other text.
+    """
+    name = str(get_day_names(width, context="format", locale=locale)[weekday])
+    wide = str(get_day_names("wide", context="format", locale=locale)[weekday])
+    return name[:1].lower() + name[1:] if wide[:1].islower() else name
+
+
+@lru_cache(maxsize=4096)
+def _day_in_sentence(d: date, pattern: str, locale: str) -> str:
+    """``d`` by a Babel pattern, mid-sentence: its weekday as :func:`_weekday_in_sentence` says it."""
+
+    def field(m: re.Match[str]) -> str:
+        run = m[0]
+        if run.startswith("'"):
+            return run
+        name = _weekday_in_sentence(d.weekday(), _WIDTHS.get(len(run), "abbreviated"), locale)
+        return "'" + name.replace("'", "''") + "'"
+
+    return _babel_format_date(d, _WEEKDAY_RUN.sub(field, pattern), locale=locale)
+
+
 @lru_cache(maxsize=256)
 def _years(n: int, locale: str) -> str:
     return years_phrase(n, locale)
@@ -556,6 +601,11 @@ class Ui:
     def moment(self, at: datetime) -> str:
         """A send moment on a card, in the recipient's own time: «Ср 30.12 10:15», "Wed 30 Dec 10:15"."""
         return f"{self.short_day(at.date())} {at:%H:%M}"
+
+    def moment_in_sentence(self, at: datetime) -> str:
+        """:meth:`moment` after words of a sentence (a merged card's «…, уто 29. 12. 10:14»): the
+        weekday in the case the language writes it there (:func:`_weekday_in_sentence`)."""
+        return f"{_day_in_sentence(at.date(), self.words['date.short_day'], self.locale)} {at:%H:%M}"
 
     def short_date(self, d: date) -> str:
         """A date with its year: «05.12.2026», "5 Dec 2026"."""

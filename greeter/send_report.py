@@ -95,6 +95,7 @@ def print_report(
     recorded expired, for what caused it (:func:`expired_hints`).
     """
     from greeter.delivery_health import unauthenticated_problem
+    from greeter.first_run import first_run_json
     from greeter.send_due import due_json
     from greeter.transport import HALT_WORDS
 
@@ -151,6 +152,7 @@ def print_report(
                 for kind in HALT_WORDS
             },
             letters=[due_json(letter) for letter in letters] if dry_run else None,
+            first_run=first_run_json(result.first_run, dry_run=dry_run),
         )
         click.echo(json_text(payload))
     elif dry_run:
@@ -381,6 +383,8 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         # A config error (exit 2) that stopped the run before it sent anything: greeter.cli sets it.
         "config_error": None,
         "letters": None,
+        # A new journal's first run: the belated greetings it catches up (first_run_json); null otherwise.
+        "first_run": None,
     }
     unknown = fields.keys() - payload.keys()
     if unknown:

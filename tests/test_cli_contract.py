@@ -152,7 +152,7 @@ def test_a_merged_occasion_says_which_letter_carries_it_and_when_in_every_format
                if c.attrs["data-status"] == "merged" and "1002" in c.attrs["data-search"].split()]  # fmt: skip
     at = datetime.fromisoformat(letter["send_at"])
     said = next(card.find(cls="detail")).all_text()
-    assert said == f"поздравление уйдёт в письмо «День рождения», Ср 30.12 {at:%H:%M}", said
+    assert said == f"поздравление уйдёт в письмо «День рождения», ср 30.12 {at:%H:%M}", said
     assert not re.search(r"birthday|new_year|sent with", card.all_text())
 
 

@@ -486,7 +486,7 @@ def test_occasions_are_shown_as_the_config_titles_them(tmp_path: Path) -> None:
     # the planner's "sent with birthday" is said with the title, and when that letter leaves
     assert (
         next(c["card-2"].find(cls="detail")).all_text()
-        == "поздравление уйдёт в письмо «День рождения», Пт 25.12 08:30"
+        == "поздравление уйдёт в письмо «День рождения», пт 25.12 08:30"
     )
     assert (
         "день рождения" in c["card-1"].attrs["data-search"] and "birthday" in c["card-1"].attrs["data-search"]

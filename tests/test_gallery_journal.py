@@ -141,7 +141,7 @@ def test_an_occasion_in_a_sent_letter_says_sent_in_that_letter(index: Node) -> N
         "badge badge-sent",
     )
     detail = next(rode.find("p", "detail")).all_text()
-    assert detail == "поздравление ушло в письме «День рождения», Ср 30.12 12:00"
+    assert detail == "поздравление ушло в письме «День рождения», ср 30.12 12:00"
     assert next(rode.find(cls="when")).all_text() == "Ср 30.12 12:00"  # when the letter left
     letter = card_of(index, "seven@example.com", "День рождения")
     assert letter.attrs["data-status"] == "sent"

@@ -29,7 +29,7 @@ KEYS = {
     "login_refused", "login_mismatch", "security_mismatch", "relay_denied", "helo_rejected", "sender_rejected",
     "host_blocked",
     "journal_unavailable", "contacts_unavailable",
-    "config_error", "letters",
+    "config_error", "letters", "first_run",
 }  # fmt: skip
 
 
