@@ -509,18 +509,26 @@ _WIDTHS: Final[Mapping[int, _Width]] = {
 }
 
 
+#: Languages whose weekday abbreviations are capitals even mid-sentence: Estonian's one-letter
+#: E T K N R L P are written so (a lower-case «t» reads as a typo), though its names are not.
+_CAPITAL_ABBREVIATIONS = frozenset({"et"})
+
+
 @lru_cache(maxsize=1024)
 def _weekday_in_sentence(weekday: int, width: _Width, locale: str) -> str:
     """A weekday's name as a sentence goes on with it: CLDR's format-context form (not the
     stand-alone one a heading or a calendar column uses), in lower case where the language writes
     weekdays so — CLDR's full name is («уторак», "kedd", "teisipäev"; not "Dienstag", "Tuesday").
 
-    CLDR abbreviates Hungarian and Estonian weekdays with a capital ("Sze", "T") even so, and
+    CLDR abbreviates Hungarian and Estonian weekdays with a capital ("Sze", "T") even so (Estonian's
+    stay so: :data:`_CAPITAL_ABBREVIATIONS`), and
     :func:`_day` capitalises a day that opens with its weekday: a merged card's «…, Уто 29. 12.
     10:14» read as a new sentence. Only the weekday's own name is lowered, never other text.
     """
     name = str(get_day_names(width, context="format", locale=locale)[weekday])
     wide = str(get_day_names("wide", context="format", locale=locale)[weekday])
+    if locale.split("_")[0] in _CAPITAL_ABBREVIATIONS and name != wide:
+        return name
     return name[:1].lower() + name[1:] if wide[:1].islower() else name
 
 
