@@ -27,6 +27,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from greeter.ru_regions import region_zone
+
 #: A year after every transition the database knows of: its offsets are the zones' current rules.
 _RULES_YEAR = 2040
 #: Moments the offsets are compared at: every week of that year (any daylight-saving change shows).
@@ -70,9 +72,13 @@ def country_zone(country: str | None) -> str | None:
     None for no country, a country the database does not list, and one
     whose zones keep different times (then the caller's default applies).
     The zone is the first ``zone.tab`` lists for the country (its main one).
+    A Russian region ("RU-BA", a contact's country cell where the config
+    declares its days off) has the zone of :data:`greeter.ru_regions.RU_REGION_ZONES`.
     """
     if not country:
         return None
+    if country.startswith("RU-"):  # a declared region (Bashkortostan): its own clock, not Russia's eleven
+        return region_zone(country)
     zones = zones_of(country)
     if not zones or not _same_time(zones):
         return None

@@ -1,4 +1,4 @@
-"""Russia's regions (ISO 3166-2:RU) by code and Russian name, for regional days off.
+"""Russia's regions (ISO 3166-2:RU) by code, Russian name and zone, for regional days off.
 
 The ``holidays`` library has one calendar for the whole of Russia, but a
 republic has days off of its own (Tatarstan's Republic Day on 30 August,
@@ -8,7 +8,8 @@ region's ISO 3166-2 code; this table is what tells a real code ("RU-TA") from
 a typo, and a region written by name in a contact's country cell
 ("Татарстан") from an unknown country. Taken from Debian's iso-codes
 (``iso_3166-2.json`` and its Russian translation): 83 subjects, without the
-ones ISO 3166-2 does not list.
+ones ISO 3166-2 does not list. A declared region in a country cell also says
+the client's clock (:data:`RU_REGION_ZONES`) where the row names no zone.
 """
 
 from __future__ import annotations
@@ -103,6 +104,50 @@ RU_REGIONS: Final[dict[str, str]] = {
     "ZAB": "Забайкальский край",
 }
 
+#: Region code (after "RU-") → the IANA zone its clients are in when their row names none. Why: a
+#: client in Bashkortostan (``RU-BA``) whose zone cell was empty was timed in ``defaults.timezone``
+#: (Moscow), two hours late for Ufa; a region keeps one clock where Russia keeps eleven. Source:
+#: Federal Law No. 107-FZ «Об исчислении времени» (its annex, as amended to 2020: Volgograd back on
+#: Moscow time) for each subject's zone, and tzdata's ``zone1970.tab`` comments for the IANA zone of
+#: it (Europe/Kirov "Kirov", Asia/Barnaul "Altai", Asia/Novokuznetsk "Kemerovo", Asia/Chita
+#: "Zabaykalsky", Asia/Yakutsk for Amur, Asia/Vladivostok "Amur River"…). Sakhalin's North Kurils
+#: (Asia/Srednekolymsk) keep Sakhalin's clock. Left out: Sakha (``RU-SA``), three zones by the law
+#: (UTC+9, +10, +11): its clients keep the default and ``greeter check``'s warning. A test checks
+#: each zone against the zone of the region's capital (CLDR's and :mod:`greeter.russian_cities`).
+RU_REGION_ZONES: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        ("AD", "ARK", "BEL", "BRY", "CE", "CU", "DA", "IN", "IVA", "KB", "KC", "KDA", "KL", "KLU",
+         "KO", "KOS", "KR", "KRS", "LEN", "LIP", "ME", "MO", "MOS", "MOW", "MUR", "NEN", "NGR",
+         "NIZ", "ORL", "PNZ", "PSK", "ROS", "RYA", "SE", "SMO", "SPE", "STA", "TA", "TAM", "TUL",
+         "TVE", "VLA", "VLG", "VOR", "YAR"),
+        "Europe/Moscow",
+    ),
+    "KGD": "Europe/Kaliningrad",
+    "KIR": "Europe/Kirov",
+    "VGG": "Europe/Volgograd",
+    "SAM": "Europe/Samara",
+    "UD": "Europe/Samara",
+    "AST": "Europe/Astrakhan",
+    "SAR": "Europe/Saratov",
+    "ULY": "Europe/Ulyanovsk",
+    **dict.fromkeys(("BA", "CHE", "KGN", "KHM", "ORE", "PER", "SVE", "TYU", "YAN"), "Asia/Yekaterinburg"),
+    "OMS": "Asia/Omsk",
+    "NVS": "Asia/Novosibirsk",
+    "TOM": "Asia/Tomsk",
+    "ALT": "Asia/Barnaul",
+    "AL": "Asia/Barnaul",
+    "KEM": "Asia/Novokuznetsk",
+    **dict.fromkeys(("KYA", "KK", "TY"), "Asia/Krasnoyarsk"),
+    **dict.fromkeys(("IRK", "BU"), "Asia/Irkutsk"),
+    "ZAB": "Asia/Chita",
+    "AMU": "Asia/Yakutsk",
+    **dict.fromkeys(("KHA", "PRI", "YEV"), "Asia/Vladivostok"),
+    "MAG": "Asia/Magadan",
+    "SAK": "Asia/Sakhalin",
+    "KAM": "Asia/Kamchatka",
+    "CHU": "Asia/Anadyr",
+}  # fmt: skip
+
 #: Words a name carries besides the region's own ("Республика Татарстан" is also "Татарстан").
 _KINDS: Final = ("республика", "республики")
 
@@ -111,6 +156,13 @@ def region_name(code: str) -> str | None:
     """The Russian name of a region code ("RU-TA" → "Республика Татарстан"); None if not Russia's."""
     country, _, region = code.upper().partition("-")
     return RU_REGIONS.get(region) if country == "RU" else None
+
+
+def region_zone(code: str) -> str | None:
+    """The IANA zone of a Russian region code ("RU-BA" → "Asia/Yekaterinburg"); None for one of several
+    zones (RU-SA), a code without a region ("RU") and any other country's."""
+    country, _, region = code.upper().partition("-")
+    return RU_REGION_ZONES.get(region) if country == "RU" else None
 
 
 def region_by_name(text: str) -> str | None:

@@ -91,6 +91,22 @@ OTHER_CITIES: Final[dict[str, str]] = {
     **dict.fromkeys(("астана", "astana", "нур султан", "нұр сұлтан", "nur sultan"), "Asia/Almaty"),
     **dict.fromkeys(("алма ата", "alma ata"), "Asia/Almaty"),
 }
+#: tzdata's legacy zones that name no place (US abbreviations, POSIX-style rule names) → a city zone of
+#: that time to suggest. zoneinfo knows them, so ``EST`` in a CRM cell was taken silently: UTC−5 all
+#: year, an hour off New York's clock half the year, and never what a Russian client's row meant.
+LEGACY_ZONES: Final[dict[str, str]] = {
+    "EST": "America/New_York",
+    "MST": "America/Denver",
+    "HST": "Pacific/Honolulu",
+    "EST5EDT": "America/New_York",
+    "CST6CDT": "America/Chicago",
+    "MST7MDT": "America/Denver",
+    "PST8PDT": "America/Los_Angeles",
+    "CET": "Europe/Berlin",
+    "MET": "Europe/Berlin",
+    "EET": "Europe/Helsinki",
+    "WET": "Europe/Lisbon",
+}
 #: The advice when there is nothing safe to suggest.
 IANA_ADVICE: Final = "use an IANA name like 'Europe/Moscow'"
 
@@ -151,7 +167,9 @@ def zone_meant(name: str) -> tuple[str, str] | None:
     knows, an IANA name in other capitals, an offset from UTC or Moscow (its
     first zone: Russia's of that offset, which keeps that clock all year,
     else the fixed ``Etc/`` one, the note then says the sign is inverted),
-    or a city CLDR or an IANA name names exactly. A look-alike
+    or a city CLDR or an IANA name names exactly, in its letters or, for a
+    Russian one, transliterated exactly (``Ufa``, ``Europe/Moskva``: one
+    city's spelling once the usual variants are folded). A look-alike
     (``Europe/Moskow``, ``Масква``) is a guess, not a meaning: None, and the
     caller keeps suggesting it (:func:`zone_hint`). The same reading as the
     suggestion the config gets, so both say the same zone.
@@ -181,6 +199,28 @@ def stated_offset(name: str) -> int | None:
     if (m := _ETC_OFFSET.fullmatch(text)) is not None:
         return int(m.group(2)) * (60 if m.group(1) == "-" else -60)
     return None
+
+
+def legacy_zone_note(zone: str) -> str:
+    """What to say of a legacy zone read from a cell (``EST``, ``CST6CDT``: :data:`LEGACY_ZONES`); "" else.
+
+    Read as tzdata does (the client's clock may be right), but said: a fixed
+    offset keeps no daylight saving, and an abbreviation is likelier a mistake
+    than a choice. Whether the zone keeps daylight saving is tzdata's answer,
+    not a list: ``EST5EDT`` does, ``EST`` does not.
+    """
+    city = LEGACY_ZONES.get(zone)
+    if city is None:
+        return ""
+    info = ZoneInfo(zone)
+    winter, summer = (info.utcoffset(datetime(2040, month, 1, tzinfo=UTC)) or timedelta() for month in (1, 7))
+    if winter == summer:
+        minutes = int(winter.total_seconds()) // 60
+        kind = f"a fixed offset, {_utc_label(minutes // 60, minutes % 60)} all year without daylight saving"
+    else:
+        kind = "a legacy rule name, not a place"
+    advice = f"write the client's city zone ({city}…) in the CRM"
+    return f"a time-zone abbreviation: tzdata's {zone} is {kind}; {advice}"
 
 
 def _read_zone(name: str) -> tuple[tuple[str, ...], str, bool]:
@@ -217,8 +257,8 @@ def _read_zone(name: str) -> tuple[tuple[str, ...], str, bool]:
         # IST, CST, ist: an abbreviation's letters. «Уфа», «Орск», «Sochi» are places, not that.
         return (), f"time-zone abbreviations are ambiguous: {IANA_ADVICE}", False
     transliterated = _transliterated_city(text)
-    if transliterated is not None:  # "Europe/Moskva", "Asia/Jakutsk": a Russian name in Latin letters
-        return (transliterated,), "", False
+    if transliterated is not None:  # "Europe/Moskva", "Ufa": a Russian name in Latin letters, exactly
+        return (transliterated,), "", True
     return _lookalike(text), "", False
 
 

@@ -14,7 +14,7 @@ from greeter.country_zones import offset_zone, zone_country, zones_of
 from greeter.holiday_tables import has_calendar
 from greeter.sources.caches import remember
 from greeter.sources.quote import quoted
-from greeter.timezones import is_zone, stated_offset, zone_hint, zone_meant
+from greeter.timezones import is_zone, legacy_zone_note, stated_offset, zone_hint, zone_meant
 
 __all__ = ["ZONES", "fallback_zone", "has_digit", "in_country", "inferred_country", "zone_reading"]
 
@@ -39,12 +39,17 @@ def zone_reading(name: str) -> tuple[str | None, str, str]:
     if known is not None:
         return known
     if is_zone(name):
-        return remember(ZONES, name, (name, "", ""))
+        legacy = legacy_zone_note(name)  # EST: tzdata's, but no place's clock
+        return remember(
+            ZONES, name, (name, f"{quoted(name)} read as {name} ({legacy})" if legacy else "", "")
+        )
     meant = zone_meant(name)
     if meant is None:
         unknown = f"unknown time zone {quoted(name)}: letters to this contact are timed in"
         return remember(ZONES, name, (None, unknown, zone_hint(name)))
     zone, note = meant
+    if legacy := legacy_zone_note(zone):  # "est": tzdata's EST written in other letters
+        return remember(ZONES, name, (zone, f"{quoted(name)} read as {zone} ({legacy})", ""))
     said = f"{quoted(name)} read as {zone}" + (f" ({note})" if note else "")
     if zone.startswith("Etc/"):  # a bare offset: right today, but it follows no place's clock changes
         said += f"; write the client's place as Area/City (or {zone}) in the CRM"
