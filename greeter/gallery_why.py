@@ -26,8 +26,12 @@ guess, and never half of each.
 Serbian Latin is the Cyrillic table's sentence transliterated, with the values
 in it (an occasion's Cyrillic title), as the Latin team's letters are.
 
-Russian has its own, older translator (:func:`greeter.gallery_words.russian_detail`),
-which also words the contacts loader's sentences about a bad date cell.
+The contacts loader's sentences about a bad cell (an ``invalid_contact``
+card: a date that is no date, a birthday in the future or giving too few or
+too many years) are forms too (:data:`greeter.contact_forms.CONTACT_FORMS`,
+shared with Russian's translator), worded in :mod:`greeter.gallery_why_contacts`.
+
+Russian has its own, older translator (:func:`greeter.gallery_words.russian_detail`).
 
 Pure: patterns and tables.
 """
@@ -40,6 +44,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
+from babel.dates import get_month_names
+
+from greeter import gallery_why_contacts as contacts
+from greeter.contact_forms import CONTACT_FORMS, MONTHS_EN, spoken_day
 from greeter.gallery_lang_hr import bosnian
 from greeter.i18n import plural
 from greeter.serbian_script import to_latin
@@ -119,6 +127,8 @@ FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
             rf"missed; the next window \((?P<next>{_DAY})\) is more than (?P<days>\d+) days after"
             rf" (?P<day>{_DAY}), the day it was meant to leave",
         ),
+        # the contacts loader's, about a bad cell (greeter.contact_forms)
+        *CONTACT_FORMS,
     )
 )
 
@@ -401,14 +411,15 @@ CROATIAN: Final[Mapping[str, str]] = {
 
 #: The tables by the gallery's language (:attr:`greeter.gallery_lang.Ui.tag`); ``sr-Latn`` reads
 #: Serbian's, transliterated (see the module's doc).
+#: Each with the contacts loader's sentences (:mod:`greeter.gallery_why_contacts`).
 SENTENCES: Final[Mapping[str, Mapping[str, str]]] = {
-    "de": GERMAN,
-    "et": ESTONIAN,
-    "hu": HUNGARIAN,
-    "sr": SERBIAN,
-    "sr-Latn": SERBIAN,
-    "hr": CROATIAN,
-    "bs": {key: bosnian(text) for key, text in CROATIAN.items()},
+    "de": {**GERMAN, **contacts.GERMAN},
+    "et": {**ESTONIAN, **contacts.ESTONIAN},
+    "hu": {**HUNGARIAN, **contacts.HUNGARIAN},
+    "sr": {**SERBIAN, **contacts.SERBIAN},
+    "sr-Latn": {**SERBIAN, **contacts.SERBIAN},
+    "hr": {**CROATIAN, **contacts.CROATIAN},
+    "bs": {key: bosnian(text) for key, text in {**CROATIAN, **contacts.CROATIAN}.items()},
 }
 
 
@@ -432,14 +443,25 @@ def _say(sentence: str, table: Mapping[str, str], ui: Ui, title: Callable[[str],
     """``sentence`` in ``table``'s words; :class:`_Unknown` when its form, or a part of it, is not there."""
     for key, pattern in FORMS:
         if (m := pattern.fullmatch(sentence)) is not None and key in table:
-            return table[key].format(
-                **{name: _value(name, text, table, ui, title) for name, text in m.groupdict().items()}
-            )
+            values = {name: _value(name, text, table, ui, title) for name, text in m.groupdict().items()}
+            return table[key].format(leap_day=ui.day_month(date(_LEAP_YEAR, 2, 29)), **values)
     raise _Unknown(sentence)
 
 
-def _value(name: str, text: str, table: Mapping[str, str], ui: Ui, title: Callable[[str], str]) -> object:
+def _value(
+    name: str, text: str | None, table: Mapping[str, str], ui: Ui, title: Callable[[str], str]
+) -> object:
     """One of the sentence's values as the language says it (by its group's name: the module's doc)."""
+    if text is None or (not text and name.startswith("then")):
+        return ""  # an optional part the sentence has not (a bad date's other reading, its advice)
+    try:
+        return _said(name, text, table, ui, title)
+    except ValueError as e:  # a day the loader wrote that is no day here (year 0): as written
+        raise _Unknown(text) from e
+
+
+def _said(name: str, text: str, table: Mapping[str, str], ui: Ui, title: Callable[[str], str]) -> object:
+    """:func:`_value` of a value the sentence has."""
     if name.startswith("date"):
         return ui.short_date(date.fromisoformat(text))
     if name.startswith("days"):
@@ -457,6 +479,20 @@ def _value(name: str, text: str, table: Mapping[str, str], ui: Ui, title: Callab
         return said
     if name.startswith("then"):
         return _say(text, table, ui, title)
+    if name == "greetings":  # "birthday, name_day and new_year": each by its title, quoted
+        quoted = [table["quote"].format(title(each)) for each in re.split(r", | and ", text)]
+        return table["list.and"].join([", ".join(quoted[:-1]), quoted[-1]]) if len(quoted) > 1 else quoted[0]
+    if name.startswith("spoken"):
+        return ui.short_date(date(*spoken_day(text)))
+    if name == "dotted":
+        day, month, year = map(int, text.split("."))
+        return ui.short_date(date(year, month, day))
+    if name == "month":
+        return get_month_names("wide", context="stand-alone", locale=ui.locale)[MONTHS_EN.index(text) + 1]
+    if name == "language":
+        if (language := table.get(f"language.{text}")) is None:
+            raise _Unknown(text)
+        return language
     return text
 
 

@@ -20,7 +20,9 @@ contacts loader's own sentence about the row — a date cell that is no date
 over ``max_years`` or under ``min_years``). Those are worded here too, part by
 part: the value as the loader quoted it (what a search in the CRM finds), why
 it is no date, what would read it, and which occasions it costs; a part not
-known leaves the whole sentence in English.
+known leaves the whole sentence in English. Their patterns are
+:data:`greeter.contact_forms.CONTACT_FORMS`, which the other languages' tables
+(:mod:`greeter.gallery_why`) read too: one pattern for each of the loader's sentences.
 
 Pure: a table of patterns over the planner's sentences (:mod:`greeter.policy`,
 :mod:`greeter.planner`, :mod:`greeter.occasions`, :mod:`greeter.sources`), tried
@@ -33,8 +35,8 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
+from greeter.contact_forms import CONTACT_FORMS, MONTHS_EN, spoken_day
 from greeter.i18n import plural, years_phrase
-from greeter.sources.dates import EXCEL_SERIAL_ADVICE, MONTH_NAMES
 
 __all__ = ["russian_detail"]
 
@@ -76,19 +78,15 @@ def _tags(text: str) -> str:
     return "нет" if text == "none" else text
 
 
-#: The loader's month names (:data:`~greeter.sources.dates.MONTH_NAMES`), from January.
-_MONTHS_EN = MONTH_NAMES[1:]
+#: The loader's sentences and their parts, by key (:data:`greeter.contact_forms.CONTACT_FORMS`).
+_LOADER = {key: re.compile(pattern) for key, pattern in CONTACT_FORMS}
 #: The same months in «в феврале нет 31-го числа».
 _IN_MONTH = (
     "январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",
     "октябре", "ноябре", "декабре",
 )  # fmt: skip
-#: A day as the loader says it: "10 December 1979".
-_SPOKEN = rf"(\d{{1,2}}) ({'|'.join(_MONTHS_EN)}) (\d+)"
 #: Whose month names no date format reads (:func:`greeter.sources.dates.month_name_advice`).
 _LANGUAGES = {"Russian": "русские"}
-#: An occasion's machine name (config ``MACHINE_NAME``), as a bad date's sentence lists them.
-_NAME = r"[a-z][a-z0-9_]*"
 
 
 #: A gender as the gallery says a contact's: «пол контакта — мужской».
@@ -102,10 +100,10 @@ def _genders(text: str) -> str:
     return " и ".join(_FOR.get(g, g) for g in text.split(", "))
 
 
-def _spoken(match: re.Match[str], first: int) -> str:
-    """``10 December 1979`` (groups ``first`` … ``first + 2``) as ``10.12.1979``."""
-    day, month, year = match.group(first, first + 1, first + 2)
-    return f"{int(day):02}.{_MONTHS_EN.index(month) + 1:02}.{year}"
+def _spoken(text: str) -> str:
+    """``10 December 1979`` (a ``spoken…`` group) as ``10.12.1979``."""
+    year, month, day = spoken_day(text)
+    return f"{day:02}.{month:02}.{year}"
 
 
 #: A loader's sentence part and its Russian (each a full match); None from ``words``: not known.
@@ -113,70 +111,68 @@ _Part = tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]
 
 #: Why a value with a date's shape is no day (:func:`greeter.sources.dates._impossible`).
 _IMPOSSIBLE: list[_Part] = [
-    (re.compile(r"there is no month (\d+)"), lambda m: f"месяца с номером {m[1]} не бывает"),
-    (re.compile(r"there is no day 0"), lambda m: "нулевого числа не бывает"),
-    (re.compile(r"no month has (\d+) days"), lambda m: f"{m[1]}-го числа не бывает ни в одном месяце"),
-    (re.compile(r"(\d+) is not a leap year"), lambda m: f"{m[1]} год не високосный, 29 февраля в нём нет"),
+    (_LOADER["no_month"], lambda m: f"месяца с номером {m['n']} не бывает"),
+    (_LOADER["no_day_0"], lambda m: "нулевого числа не бывает"),
+    (_LOADER["no_such_day"], lambda m: f"{m['n']}-го числа не бывает ни в одном месяце"),
+    (_LOADER["not_leap"], lambda m: f"{m['year']} год не високосный, 29 февраля в нём нет"),
     (
-        re.compile(rf"({'|'.join(_MONTHS_EN)}) has no (\d+)(?:st|nd|rd|th)"),
-        lambda m: f"в {_IN_MONTH[_MONTHS_EN.index(m[1])]} нет {m[2]}-го числа",
+        _LOADER["month_short"],
+        lambda m: f"в {_IN_MONTH[MONTHS_EN.index(m['month'])]} нет {m['n']}-го числа",
     ),
-    (re.compile(r"there is no year 0"), lambda m: "нулевого года не бывает"),
+    (_LOADER["no_year_0"], lambda m: "нулевого года не бывает"),
 ]
+
+#: What to do with a reading (``reading_one``/``reading_two``'s ``then_advice``).
+_ADVICE = {
+    None: "",
+    _LOADER["advice_it"]: " (добавьте его в contacts.date_formats, если CRM пишет даты так)",
+    _LOADER["advice_one"]: " (добавьте в contacts.date_formats тот, которым пишет CRM)",
+}
+
+
+def _advice(text: str | None) -> str | None:
+    """A reading's advice in Russian ("" for none); None if not known."""
+    if not text:
+        return ""
+    return next((said for p, said in _ADVICE.items() if p is not None and p.fullmatch(text)), None)
+
+
+def _read_as(m: re.Match[str]) -> str | None:
+    """``; read as "%d/%m/%Y" it is …`` (one reading or two) in Russian; None if its advice is not known."""
+    if (advice := _advice(m["then_advice"])) is None:
+        return None
+    second = f', в формате "{m["format2"]}" — {_spoken(m["spoken2"])}' if "format2" in m.re.groupindex else ""
+    return f'; в формате "{m["format"]}" это {_spoken(m["spoken"])}{second}{advice}'
+
 
 #: What else the value would be (:meth:`greeter.sources.dates.DateParser._other_reading`).
 _READINGS: list[_Part] = [
     (re.compile(r""), lambda m: ""),
     (
-        re.compile(
-            rf"; it is {_SPOKEN}, written with a month name: add \"(.+)\" to contacts\.date_formats"
-            r" if the CRM writes dates so"
-        ),
+        _LOADER["reading_add"],
         lambda m: (
-            f'; это {_spoken(m, 1)}, месяц записан словом: добавьте "{m[4]}" в contacts.date_formats,'
-            " если CRM пишет даты так"
+            f'; это {_spoken(m["spoken"])}, месяц записан словом: добавьте "{m["format"]}" в'
+            " contacts.date_formats, если CRM пишет даты так"
         ),
     ),
     (
-        re.compile(
-            rf"; it is {_SPOKEN}, written with a month name, spelled so that no date format reads it:"
-            r" export dates as numbers \(dd\.mm\.yyyy\) from the CRM"
-        ),
+        _LOADER["reading_spelled"],
         lambda m: (
-            f"; это {_spoken(m, 1)}, месяц записан словом так, что его не читает ни один формат даты:"
+            f"; это {_spoken(m['spoken'])}, месяц записан словом так, что его не читает ни один формат даты:"
             " выгружайте из CRM даты числами (дд.мм.гггг)"
         ),
     ),
     (
-        re.compile(
-            rf"; it is {_SPOKEN}, written with a month name, and no date format reads (\w+) month names:"
-            r" export dates as numbers \(dd\.mm\.yyyy\) from the CRM"
-        ),
+        _LOADER["reading_language"],
         lambda m: (
-            f"; это {_spoken(m, 1)}, месяц записан словом, а {_LANGUAGES[m[4]]} названия месяцев не читает"
-            " ни один формат даты: выгружайте из CRM даты числами (дд.мм.гггг)"
-            if m[4] in _LANGUAGES
+            f"; это {_spoken(m['spoken'])}, месяц записан словом, а {_LANGUAGES[m['language']]} названия"
+            " месяцев не читает ни один формат даты: выгружайте из CRM даты числами (дд.мм.гггг)"
+            if m["language"] in _LANGUAGES
             else None
         ),
     ),
-    (
-        re.compile(
-            rf'; read as "([^"]+)" it is {_SPOKEN}(?:, as "([^"]+)" it is {_SPOKEN})?'
-            r"( \(add it to contacts\.date_formats if the CRM writes dates so\)"
-            r"| \(add the one the CRM writes to contacts\.date_formats\))?"
-        ),
-        lambda m: (
-            f'; в формате "{m[1]}" это {_spoken(m, 2)}'
-            + (f', в формате "{m[5]}" — {_spoken(m, 6)}' if m[5] else "")
-            + (
-                ""
-                if not m[9]
-                else " (добавьте его в contacts.date_formats, если CRM пишет даты так)"
-                if m[9].startswith(" (add it")
-                else " (добавьте в contacts.date_formats тот, которым пишет CRM)"
-            )
-        ),
-    ),
+    (_LOADER["reading_two"], _read_as),
+    (_LOADER["reading_one"], _read_as),
 ]
 
 
@@ -190,19 +186,21 @@ def _part(text: str, parts: list[_Part]) -> str | None:
 
 def _date_problem(why: str) -> str | None:
     """:meth:`greeter.sources.dates.DateParser.problem`'s sentence in Russian, after «'значение' —»."""
-    if (m := re.fullmatch(r"is not a real date: ([^;]+)(.*)", why)) is not None:
-        reason, other = _part(m[1], _IMPOSSIBLE), _part(m[2], _READINGS)
+    if (m := _LOADER["not_real"].fullmatch(why)) is not None:
+        reason, other = _part(m["then"], _IMPOSSIBLE), _part(m["then_reading"], _READINGS)
         return None if reason is None or other is None else f"такой даты нет: {reason}{other}"
-    excel = rf"looks like an Excel serial date \({_DATE}\), not a date: {re.escape(EXCEL_SERIAL_ADVICE)}"
-    if (m := re.fullmatch(excel, why)) is not None:
+    if (m := _LOADER["excel_serial"].fullmatch(why)) is not None:
+        year, month, day = m["date"].split("-")
         return (
-            f"похоже на дату Excel, сохранённую числом ({_date(m, 1)}): задайте столбцу формат даты"
+            f"похоже на дату Excel, сохранённую числом ({day}.{month}.{year}): задайте столбцу формат даты"
             " в Excel перед выгрузкой (или выгружайте даты текстом)"
         )
-    if (m := re.fullmatch(r"does not match contacts\.date_formats \(([^()]*)\)(.*)", why)) is not None:
-        other = _part(m[2], _READINGS)
+    if (m := _LOADER["no_format"].fullmatch(why)) is not None:
+        other = _part(m["then_reading"], _READINGS)
         return (
-            None if other is None else f"не подходит ни под один формат contacts.date_formats ({m[1]}){other}"
+            None
+            if other is None
+            else f"не подходит ни под один формат contacts.date_formats ({m['list']}){other}"
         )
     return None
 
@@ -215,62 +213,46 @@ def _occasions(names: str, title: Callable[[str], str]) -> str:
 
 def _bad_date(m: re.Match[str], title: Callable[[str], str]) -> str:
     """A date cell the loader could not read (:meth:`greeter.sources.rows.RowParser.parse`), in Russian."""
-    why = _date_problem(m[2])
+    why = _date_problem(m["then"])
     if why is None:
         return m[0]
-    return f"{m[1]} — {why}; поздравления {_occasions(m[3], title)} для этого контакта пропускаются"
+    greetings = _occasions(m["greetings"], title)
+    return f"{m['value']} — {why}; поздравления {greetings} для этого контакта пропускаются"
 
 
 #: (the planner's sentence, its Russian) — each a full match; ``t`` gives an occasion's title.
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
 _RULES: list[_Rule] = [
+    (_LOADER["bad_date"], _bad_date),
     (
-        re.compile(
-            r"(.+?) (is not a real date: .+|looks like an Excel serial date .+|does not match"
-            rf" contacts\.date_formats .+); ({_NAME}(?:, {_NAME})*(?: and {_NAME})?) greetings are skipped"
-            r" for this contact"
-        ),
-        _bad_date,
-    ),
-    (
-        re.compile(
-            r"(.+) (\d\d)\.(\d\d)\.(\d+) is in the future(?:: a day typed without its year gets the year it"
-            r" was typed in; write it as (\S+) or (\S+))?"
-        ),
+        _LOADER["future_typed"],
         lambda m, t: (
-            f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — дата в будущем"
-            + (
-                f"; похоже, день ввели без года, и он получил год ввода: запишите его как {m[5]} или {m[6]}"
-                if m[5]
-                else ""
-            )
+            f"поле {m['field']}: {m['dotted']} — дата в будущем; похоже, день ввели без года, и он получил"
+            f" год ввода: запишите его как {m['write']} или {m['write2']}"
+        ),
+    ),
+    (_LOADER["future"], lambda m, t: f"поле {m['field']}: {m['dotted']} — дата в будущем"),
+    (
+        _LOADER["too_old_placeholder"],
+        lambda m, t: (
+            f"поле {m['field']}: {m['dotted']} — это {years_phrase(int(m['years']), 'ru')}"
+            f" (больше {m['n']}: max_years); {m['year']} год часто ставят вместо неизвестного года:"
+            f" запишите день без года ({m['write']} или {m['write2']})"
         ),
     ),
     (
-        re.compile(
-            r"(.+) (\d\d)\.(\d\d)\.(\d+) gives (\d+) years \(more than (\d+)\)(?:: (\d+) is often a"
-            r" placeholder for an unknown year; write the day without a year \((\S+) or (\S+)\))?"
-        ),
+        _LOADER["too_old"],
         lambda m, t: (
-            f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — это {years_phrase(int(m[5]), 'ru')}"
-            f" (больше {m[6]}: max_years)"
-            + (
-                f"; {m[7]} год часто ставят вместо неизвестного года: запишите день без года"
-                f" ({m[8]} или {m[9]})"
-                if m[7]
-                else ""
-            )
+            f"поле {m['field']}: {m['dotted']} — это {years_phrase(int(m['years']), 'ru')}"
+            f" (больше {m['n']}: max_years)"
         ),
     ),
     (
-        re.compile(
-            r"(.+) (\d\d)\.(\d\d)\.(\d+) gives (\d+) years? \(fewer than min_years (\d+)\): a day typed"
-            r" without its year gets the year it was typed in; write it as (\S+) or (\S+)"
-        ),
+        _LOADER["too_young"],
         lambda m, t: (
-            f"поле {m[1]}: {m[2]}.{m[3]}.{m[4]} — это {years_phrase(int(m[5]), 'ru')}"
-            f" (меньше {m[6]}: min_years); похоже, день ввели без года, и он получил год ввода:"
-            f" запишите его как {m[7]} или {m[8]}"
+            f"поле {m['field']}: {m['dotted']} — это {years_phrase(int(m['years']), 'ru')}"
+            f" (меньше {m['n']}: min_years); похоже, день ввели без года, и он получил год ввода:"
+            f" запишите его как {m['write']} или {m['write2']}"
         ),
     ),
     (
