@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 #: New Year (12-29) for everyone, and contact 1's birthday (01-07) merged into it: both templates render.
 PREVIEW = ("preview", "--format", "json", "--from", "2026-12-25", "--days", "14", "--now", "2026-12-01T09:00")
-#: How every problem line starts: the file, then ``:line:col``, ``:row N`` or ``:line`` (DESIGN.md §3).
-LOCATED = re.compile(r"^(greeter\.yaml|data/\w+\.csv|[\w./-]+\.j2)(:\d+(:\d+)?|:row \d+)?: ")
+#: How every problem line starts: the file, then ``:line:col``, ``:row N`` or ``:line`` (DESIGN.md §3);
+#: or the templates folder, for what is said of several of its files at once (unused templates).
+LOCATED = re.compile(r"^(greeter\.yaml|data/\w+\.csv|[\w./-]+\.j2|templates)(:\d+(:\d+)?|:row \d+)?: ")
 
 
 @dataclass(frozen=True)
