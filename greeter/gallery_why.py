@@ -406,7 +406,7 @@ SENTENCES: Final[Mapping[str, Mapping[str, str]]] = {
     "et": ESTONIAN,
     "hu": HUNGARIAN,
     "sr": SERBIAN,
-    "sr-Latn": SERBIAN,
+    "sr-Latn": {key: to_latin(text) for key, text in SERBIAN.items()},
     "hr": CROATIAN,
     "bs": {key: bosnian(text) for key, text in CROATIAN.items()},
 }
@@ -466,7 +466,8 @@ def table_detail(sentence: str | None, titles: Mapping[str, str], ui: Ui) -> str
     if not sentence or table is None:
         return sentence
     try:
-        said = _say(sentence, table, ui, lambda name: titles.get(name, name))
+        # The table is in the page's script already; a title is put in it whole (Ui.in_script), so a
+        # Russian title in a Serbian Latin sentence stays «Новый год», never «Новый god».
+        return _say(sentence, table, ui, lambda name: ui.in_script(titles.get(name, name)))
     except _Unknown:
         return sentence
-    return to_latin(said) if ui.tag == "sr-Latn" else said
