@@ -44,7 +44,9 @@ def test_an_offset_is_written_as_tzdata_writes_a_zone_without_an_abbreviation() 
         "+03", "+0530", "-0230", "+00", "-10",
     ]  # fmt: skip
     fixed = datetime(2027, 1, 15, 12, tzinfo=timezone(timedelta(hours=5)))
-    assert local_time(fixed) == "2027-01-15 12:00 +05"  # a --now with another offset: as letter lines write it
+    assert (
+        local_time(fixed) == "2027-01-15 12:00 +05"
+    )  # a --now with another offset: as letter lines write it
 
 
 def test_every_abbreviation_tzdata_gives_to_two_offsets_is_listed() -> None:
