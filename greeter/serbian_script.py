@@ -15,6 +15,8 @@ plus other languages' (Russian Я → Ja), which a Serbian letter must not apply
 A word with a Cyrillic letter Serbian does not have (ы, я, щ, ь, й: Russian or
 Ukrainian, «Вячеслав», «День компании») is left as written rather than half
 transliterated; ``greeter check`` warns where a title of that kind is printed.
+A title or a name (the gallery's and the calendar's, :func:`whole_to_latin`) is
+decided whole: «Новый год» stays as written, never «Новый god».
 Links and addresses (a token with ``@`` or ``://``, ``mailto:…``) are left as
 written — an IDN address in .срб is not the same address in Latin — and so is
 everything inside an HTML tag.
