@@ -41,14 +41,18 @@ def reviewed_fingerprints(drafts_json: object) -> dict[JournalKey, str]:
     """The fingerprint of each letter in a ``preview --format json`` document (pure).
 
     Raises :class:`ValueError` saying what is wrong with a document that is
-    not one, or holds no fingerprint (a preview made without ``review: required``).
+    not one, or whose letters hold no fingerprint (a preview made without
+    ``review: required``). A preview with no letter to send (``[]``: none in its
+    range) gives ``{}``: nothing to approve, which is no mistake of the config's.
     """
     if not isinstance(drafts_json, list):
         raise ValueError("not what preview --format json writes (a list of drafts)")
     found: dict[JournalKey, str] = {}
+    letters = 0
     for n, draft in enumerate(drafts_json, 1):
         if not isinstance(draft, dict):
             raise ValueError(f"item {n} is not a draft")
+        letters += draft.get("status") == "send"
         digest, day = draft.get("fingerprint"), draft.get("occasion_date")
         if draft.get("status") != "send" or not isinstance(digest, str) or not isinstance(day, str):
             continue
@@ -56,7 +60,7 @@ def reviewed_fingerprints(drafts_json: object) -> dict[JournalKey, str]:
             found[(str(draft["contact_id"]), str(draft["occasion"]), date.fromisoformat(day))] = digest
         except (KeyError, ValueError) as exc:
             raise ValueError(f"item {n} is not a draft preview wrote ({exc})") from None
-    if not found:
+    if not found and letters:
         raise ValueError(
             "it holds no letter's fingerprint: preview writes them only when the config says review: required"
         )

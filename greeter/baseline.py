@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from greeter.calendar_rules import WorkCalendar, greeting_day
+from greeter.config import Settings
+from greeter.errors import FutureThroughError
 from greeter.journal_store import BASELINE, JournalStore
 from greeter.journal_transitions import merged_reason
 from greeter.plan_types import Hit, PlanItem
@@ -66,6 +69,24 @@ class Found:
     held: int = 0
     #: The letters leaving by the end of the day whose occasions are all after it: not taken.
     ahead: list[PlanItem] = field(default_factory=list)
+    #: The last occasion day a send at ``now`` plans (its look-ahead): a later ``--through`` is refused.
+    reach: date | None = None
+
+
+def meant_day(settings: Settings, hit: Hit, cal: WorkCalendar) -> date:
+    """The day ``hit``'s letter was meant to leave (:func:`~greeter.calendar_rules.greeting_day`).
+
+    Why: on Monday a Saturday birthday's letter is a catch-up letter leaving
+    Monday, but greeter (``day_off_policy: before``) meant it for Friday — the
+    day an old tool greeting ahead sent it. The "not taken" note judges by
+    that day, not by Monday's. An occasion the config no longer has: its day.
+    """
+    occ = next((o for o in settings.occasions if o.name == hit.occasion), None)
+    if occ is None:
+        return hit.date
+    window = settings.send_window
+    limit = occ.days_early_limit(window.max_days_early)
+    return greeting_day(hit.date - timedelta(days=occ.days_before), cal, window.day_off_policy, limit)
 
 
 def due_through(inputs: Inputs, *, now: datetime, through: date, report: LoadReport) -> Found:
@@ -102,13 +123,13 @@ def due_through(inputs: Inputs, *, now: datetime, through: date, report: LoadRep
         if item.status == "send" and item.send_at is not None:
             if first <= through:
                 found.letters.append(item)
-            elif item.send_at < until:
-                found.ahead.append(item)
+            elif item.send_at < until or meant_day(settings, item.hit, calendar) <= through:
+                found.ahead.append(item)  # by its catch-up day or by the day it was meant to leave
         elif item.reason == "expired" and not item.merged_into and item.hit.date <= today_here:
             found.expired.append(item)
         elif item.journal_state is not None and item.hit.date <= through:
             held += 1
-    return Found(found.letters, found.expired, held, found.ahead)
+    return Found(found.letters, found.expired, held, found.ahead, lookahead_end(settings, calendar, today))
 
 
 def record_expired(journal: JournalStore, items: Iterable[PlanItem], now: datetime) -> list[PlanItem]:
@@ -178,6 +199,8 @@ class Baseline:
     ahead: list[PlanItem] = field(default_factory=list)
     #: The greetings greeter itself had sent from this journal before the run (:meth:`warning`).
     sent_before: int = 0
+    #: The letters taken that leave after today (a ``--through`` after today): :meth:`warning`.
+    leaving_later: int = 0
 
     @property
     def greetings(self) -> int:
@@ -202,13 +225,21 @@ class Baseline:
         likelier a mistake (the wrong config, a journal meant for another
         project) than a plan, so it is said — with how many, which a reader can check.
         """
-        if not self.sent_before:
-            return None
-        return (
-            f"warning: greeter has already sent {self.sent_before} greeting(s) from this journal;"
-            " baseline is meant for the move from another tool, before greeter's first send"
-            " (it records only what the journal does not hold: nothing greeter sent is changed)"
-        )
+        said = []
+        if self.sent_before:
+            said.append(
+                f"warning: greeter has already sent {self.sent_before} greeting(s) from this journal;"
+                " baseline is meant for the move from another tool, before greeter's first send"
+                " (it records only what the journal does not hold: nothing greeter sent is changed)"
+            )
+        if self.leaving_later:  # a --through after today: greeter will never send these
+            done = "takes" if self.dry_run else "took"
+            said.append(
+                f"warning: --through {self.through:%Y-%m-%d} is after today: baseline {done}"
+                f" {self.leaving_later} letter(s) that leave after today as the old tool's; greeter"
+                " will never send them, so the old tool must"
+            )
+        return "\n".join(said) or None
 
     def text(self) -> str:
         """The summary line: how many, the span of their occasion days, what the next send does;
@@ -254,8 +285,10 @@ class Baseline:
             for letter in self.ahead[:3]
         )
         more = f" and {len(self.ahead) - 3} more" if len(self.ahead) > 3 else ""
+        late = any(a.send_at is not None and a.send_at.date() > self.through for a in self.ahead)
+        leaving = "meant to leave" if late else "leaving"  # a catch-up letter now: its day was by then
         return (
-            f"; not taken: {len(self.ahead)} letter(s) leaving by {self.through:%Y-%m-%d} for a later"
+            f"; not taken: {len(self.ahead)} letter(s) {leaving} by {self.through:%Y-%m-%d} for a later"
             f" occasion ({names}{more}): greeter sends them; if the old tool greeted them already,"
             f" run baseline --through {last:%Y-%m-%d}"
         )
@@ -275,6 +308,31 @@ class Baseline:
         )
 
 
+def refuse_future(found: Found, *, now: datetime, through: date, zone: str) -> int:
+    """How many letters the run takes that leave after today; a ``--through`` past the plan's reach refused.
+
+    Why: ``--through 2027-12-31`` took a year of greetings as sent by the old
+    tool — none had left, and none ever would, silently. A day after today
+    still has a use: the old tool's last run greets tomorrow's clients, or a
+    Friday letter greets Saturday's birthday (the "not taken" note's advice).
+    So a ``--through`` within the days a send plans ahead now (its look-ahead)
+    is taken, and the letters that leave after today are counted for a loud
+    warning (:meth:`Baseline.warning`); one beyond it is a usage error (exit 2).
+    """
+    tz = ZoneInfo(zone)
+    today = now.astimezone(tz).date()
+    if through <= today:
+        return 0
+    if found.reach is not None and through > found.reach:
+        raise FutureThroughError(
+            f"--through {through:%Y-%m-%d} is after today ({today:%Y-%m-%d}) and past the days greeter"
+            f" plans ahead (through {found.reach:%Y-%m-%d}): no tool has sent those greetings, and"
+            " recorded as sent they would never go out; name the last occasion day the old tool"
+            " greeted (today by default)"
+        )
+    return sum(1 for i in found.letters if i.send_at is not None and i.send_at.astimezone(tz).date() > today)
+
+
 def run_baseline(
     inputs: Inputs, journal: JournalStore, *, now: datetime, through: date, dry_run: bool
 ) -> tuple[Baseline, LoadReport]:
@@ -291,6 +349,7 @@ def run_baseline(
     read_journal_state(inputs, journal, start=plan_start(inputs.settings, now)[1], now=now)
     report = inputs.new_report()
     found = due_through(inputs, now=now, through=through, report=report)
+    later = refuse_future(found, now=now, through=through, zone=inputs.settings.defaults.timezone)
     letters, expired = found.letters, found.expired
     if not inputs.first_plan:  # greeter has planned from this journal before: a loss is its own
         expired = []
@@ -298,5 +357,5 @@ def run_baseline(
         journal.record_occasions(inputs.occasion_since)
         letters = record(journal, letters, now)
         expired = record_expired(journal, expired, now)
-    done = Baseline(letters, through, dry_run, expired, found.held, found.ahead, sent_before)
+    done = Baseline(letters, through, dry_run, expired, found.held, found.ahead, sent_before, later)
     return done, report

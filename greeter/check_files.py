@@ -262,8 +262,9 @@ def mail_header_problems(folder: Path) -> list[Problem]:
         except (UnicodeDecodeError, TemplateSyntaxError):
             continue
         for line, header, text in found:
+            where = "the subject" if header == "subject_block" else "the body"
             message = (
-                f"{text!r} looks like a mailmerge header line: greeter prints it in the body of every"
+                f"{text!r} looks like a mailmerge header line: greeter prints it in {where} of every"
                 f" letter; delete it — {HEADER_HOMES[header]}"
             )
             problems.append(Problem(file, "", message, line, kind="template", severity="warning"))

@@ -493,7 +493,9 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     "--through",
     metavar="DATE",
     help="Take the greetings for occasions on or before this day (YYYY-MM-DD or DD.MM.YYYY), whenever "
-    "greeter would send them [default: NOW's day: every occasion up to today was handled by the old tool].",
+    "greeter would send them [default: NOW's day: every occasion up to today was handled by the old tool]. "
+    "A day after today is taken only within the days a send plans ahead, with a warning for the letters "
+    "that leave after today (the old tool must send them); a later one is refused (exit 2).",
 )
 @click.option(
     "--dry-run", is_flag=True, help="List what it would record; record nothing (and make no journal)."
@@ -529,7 +531,8 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     \b
     Exit codes:
       0   done (also when there was nothing to record)
-      2   usage or config error (a bad --through or --now); nothing recorded
+      2   usage or config error (a bad --through or --now, or a --through
+          past the days greeter plans ahead); nothing recorded
       75  the journal cannot be written or reached now (disk full,
           PostgreSQL down), or a greeter is sending from this SQLite journal:
           nothing recorded (PostgreSQL: what was, stays), run it again

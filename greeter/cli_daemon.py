@@ -274,6 +274,9 @@ def approve(
     if not (approve_all or contact_id or occasion or reviewed):
         raise click.UsageError("say what to approve: --all, --contact ID, --occasion NAME or --reviewed FILE")
     fingerprints = None if reviewed is None else _reviewed(reviewed)
+    if fingerprints == {}:  # a preview of a range with no letter: as "approved 0", exit 0
+        click.echo(f"nothing to approve: {reviewed} holds no letters (its preview found none to send)")
+        return
     if fingerprints is not None and not (approve_all or contact_id or occasion):  # FILE's drafts, its days
         first_reviewed, days = reviewed_range(fingerprints, parse_day(start, "--from"), days)
         start = start or first_reviewed.isoformat()
@@ -311,8 +314,12 @@ def approve(
     last = first + timedelta(days=days - 1)
     # The range selects occasions as well as send days, so say when the letters really leave.
     leave = f"; they leave {day_span(*result.leaving)}" if result.leaving else ""
-    again = f" ({result.already} of them approved already)" if result.already else ""
-    click.echo(f"approved {result.approved} draft(s){again} for {day_span(first, last)}{leave}")
+    span = f"{day_span(first, last)}{leave}"
+    if result.approved and result.already == result.approved:  # a second run: none of them is new
+        click.echo(f"nothing new to approve: all {result.approved} draft(s) were approved already for {span}")
+    else:
+        again = f" ({result.already} of them approved already)" if result.already else ""
+        click.echo(f"approved {result.approved} draft(s){again} for {span}")
     sys.exit(1 if result.render_errors or result.rows_rejected or result.problems or result.changed else 0)
 
 

@@ -149,7 +149,8 @@ def send(
           or one a crashed run left, recorded uncertain by this one), or
           a greeting was recorded expired, never to be sent (no run inside
           its recipient's send window during its catch-up period: run
-          send --once every few minutes, or greeter run, not once a day;
+          send --once every 10 minutes or more often (cron */5), or
+          greeter run, not once a day;
           or the server refused every attempt until then: stderr says
           which, with its last reply; not one whose period had ended
           before the journal's first run)

@@ -89,6 +89,12 @@ class ConfigError(GreeterError, ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class FutureThroughError(GreeterError, ValueError):
+    """``baseline --through`` names a day whose letters no tool has sent yet: they would never go out."""
+
+    exit_code = EXIT_USAGE
+
+
 class SettingError(ValueError):
     """A rule spanning a section's settings, naming the one to fix: ``SettingError(msg, "lunch")``.
 

@@ -55,7 +55,7 @@ from greeter.gallery_lang_sr import SERBIAN, SERBIAN_LATIN
 from greeter.gallery_why import table_detail
 from greeter.gallery_words import russian_detail
 from greeter.i18n import language_of, plural, years_phrase
-from greeter.serbian_script import is_serbian_latin, to_latin
+from greeter.serbian_script import is_serbian_latin, whole_to_latin
 
 __all__ = [
     "BOSNIAN",
@@ -629,10 +629,11 @@ class Ui:
         Why: a Serbian Latin team's calendar read «Čestitka: Марко Петровић – Нова
         година», and its gallery «u pismu „Рођендан“»: half in each script, the config's
         titles and the CRM's names written in Cyrillic. Its letters are transliterated
-        (:func:`greeter.serbian_script.to_latin`), so are its pages and events. No way
-        back: a Cyrillic team's Latin title stays as written.
+        (:func:`greeter.serbian_script.whole_to_latin`), so are its pages and events. No way
+        back: a Cyrillic team's Latin title stays as written, and so does a Russian title
+        («Новый год», not «Новый god»): a title is in one script or the other, never both.
         """
-        return to_latin(text) if self.tag == _SERBIAN_LATIN_TAG else text
+        return whole_to_latin(text) if self.tag == _SERBIAN_LATIN_TAG else text
 
     def detail(self, sentence: str | None, titles: Mapping[str, str]) -> str | None:
         """One of the planner's sentences as this language's page shows it (translated, or as written)."""

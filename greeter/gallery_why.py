@@ -417,7 +417,7 @@ SENTENCES: Final[Mapping[str, Mapping[str, str]]] = {
     "et": {**ESTONIAN, **contacts.ESTONIAN},
     "hu": {**HUNGARIAN, **contacts.HUNGARIAN},
     "sr": {**SERBIAN, **contacts.SERBIAN},
-    "sr-Latn": {**SERBIAN, **contacts.SERBIAN},
+    "sr-Latn": {key: to_latin(text) for key, text in {**SERBIAN, **contacts.SERBIAN}.items()},
     "hr": {**CROATIAN, **contacts.CROATIAN},
     "bs": {key: bosnian(text) for key, text in {**CROATIAN, **contacts.CROATIAN}.items()},
 }
@@ -502,7 +502,8 @@ def table_detail(sentence: str | None, titles: Mapping[str, str], ui: Ui) -> str
     if not sentence or table is None:
         return sentence
     try:
-        said = _say(sentence, table, ui, lambda name: titles.get(name, name))
+        # The table is in the page's script already; a title is put in it whole (Ui.in_script), so a
+        # Russian title in a Serbian Latin sentence stays «Новый год», never «Новый god».
+        return _say(sentence, table, ui, lambda name: ui.in_script(titles.get(name, name)))
     except _Unknown:
         return sentence
-    return to_latin(said) if ui.tag == "sr-Latn" else said

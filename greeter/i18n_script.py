@@ -41,7 +41,7 @@ from functools import lru_cache
 from typing import Final
 
 from greeter.i18n import language_and_script, script_of
-from greeter.serbian_script import serbian_latin_name, to_latin
+from greeter.serbian_script import serbian_latin_name, to_latin, whole_to_latin
 
 __all__ = ["is_serbian_latin_name", "names_in_script", "to_cyrillic"]
 
@@ -93,7 +93,8 @@ def names_in_script(names: tuple[str, ...], locale: str | None, *, company: bool
     In a Cyrillic Serbian letter, names written in Serbian Latin
     (:func:`is_serbian_latin_name`, decided on all of them together) are written
     in Cyrillic; in a Latin one, Serbian Cyrillic is written in Latin
-    (:func:`greeter.serbian_script.to_latin`, which leaves Russian words alone).
+    (:func:`greeter.serbian_script.whole_to_latin`, decided on all of them together: «Иван
+    Щукин» is Russian and stays as typed, never «Ivan Щукин» half in Latin).
     A letter in any other language gets them as typed. Names are data: only
     their letters are replaced, nothing is read as markup or code. A
     ``company`` name in Latin is kept as registered unless each of its words
@@ -101,7 +102,8 @@ def names_in_script(names: tuple[str, ...], locale: str | None, *, company: bool
     """
     script = _serbian_script(locale) if locale else None
     if script == "Latn":
-        return tuple(to_latin(name) for name in names)
+        whole = " ".join(names)
+        return names if whole_to_latin(whole) == whole else tuple(whole_to_latin(name) for name in names)
     if script == "Cyrl" and serbian_latin_name(" ".join(names), company=company):
         return tuple(to_cyrillic(name) for name in names)
     return names

@@ -95,14 +95,28 @@ def project_of(settings: Settings, config_file: Path) -> Project:
     return Project(settings.sender.email.strip().lower(), source, str(config_file.resolve()))
 
 
-def foreign_project_message(journal: str, recorded: Project, current: Project) -> str:
-    """What ``check`` says of a journal another project's config recorded, naming both projects."""
-    return (
+def foreign_project_message(journal: str, recorded: Project, current: Project, *, sends: bool = True) -> str:
+    """What ``check`` says of a journal another project's config recorded, naming both projects.
+
+    ``sends``: the refused command is one that sends (``send``, ``run``) or ``check``. Any other
+    (``baseline``, ``approve``, ``preview``…) is told that only a real send adopts a journal —
+    a ``--dry-run`` plans as if adopted and records nothing — and that it sends what is due,
+    which a user about to run ``baseline`` must know before running it.
+    """
+    said = (
         f"journal {journal} belongs to another project: {recorded.describe()}; this config's is"
         f" {current.describe()}. Two configs sharing one journal read each other's greetings and"
         " opt-outs as their own: give this config a journal of its own (storage.url). If it is"
-        f" the same project, its sender and contacts both changed, run greeter send --once"
-        f" {ADOPT_OPTION} once (it records this config's project, then sends as usual)"
+        " the same project, whose sender and contacts have both changed, "
+    )
+    if sends:
+        return (
+            f"{said}run greeter send --once {ADOPT_OPTION} once: it records this config's project,"
+            " then sends as usual"
+        )
+    return (
+        f"{said}adopt the journal first with greeter send --once {ADOPT_OPTION} (only a real send adopts"
+        " one, a --dry-run does not, and it sends what is due now), then run this command again"
     )
 
 
@@ -110,7 +124,8 @@ def foreign_project_error(
     journal: str, recorded: Project, current: Project, outcome: str = "nothing was sent"
 ) -> JournalError:
     """The refusal to send from (or write to) a journal another project's config recorded (exit 2)."""
-    return JournalError(f"{foreign_project_message(journal, recorded, current)}; {outcome}")
+    sends = outcome == "nothing was sent"
+    return JournalError(f"{foreign_project_message(journal, recorded, current, sends=sends)}; {outcome}")
 
 
 def foreign_project(journal: JournalStore, current: Project) -> Project | None:

@@ -36,7 +36,8 @@ T = TypeVar("T")
 EXPIRED_HINT = (
     "a greeting expires when no send runs inside its recipient's send window before its catch-up"
     " period ends — usually send --once run once a day, at an hour outside that window, or greeter"
-    " stopped for days: run greeter send --once every few minutes (cron */5) or greeter run, not once a day"
+    " stopped for days: run greeter send --once every 10 minutes or more often (cron */5) or greeter run,"
+    " not once a day"
 )
 
 

@@ -15,6 +15,8 @@ plus other languages' (Russian Я → Ja), which a Serbian letter must not apply
 A word with a Cyrillic letter Serbian does not have (ы, я, щ, ь, й: Russian or
 Ukrainian, «Вячеслав», «День компании») is left as written rather than half
 transliterated; ``greeter check`` warns where a title of that kind is printed.
+A title or a name (the gallery's and the calendar's, :func:`whole_to_latin`) is
+decided whole: «Новый год» stays as written, never «Новый god».
 Links and addresses (a token with ``@`` or ``://``, ``mailto:…``) are left as
 written — an IDN address in .срб is not the same address in Latin — and so is
 everything inside an HTML tag.
@@ -55,7 +57,7 @@ from typing import Final
 
 from greeter.i18n import script_of
 
-__all__ = ["html_to_latin", "is_serbian_latin", "serbian_latin_name", "to_latin"]
+__all__ = ["html_to_latin", "is_serbian_latin", "serbian_latin_name", "to_latin", "whole_to_latin"]
 
 #: The Serbian Cyrillic alphabet in Latin, lower case (Правопис српскога језика, т. 1).
 _LOWER: Final[dict[str, str]] = {
@@ -109,6 +111,21 @@ def to_latin(text: str) -> str:
         end = link.end()
     out.append(_plain(text[end:]))
     return "".join(out)
+
+
+def whole_to_latin(text: str) -> str:
+    """A title or a name in Serbian Latin, decided on the whole of it: «Нова година» → "Nova godina".
+
+    Why: :func:`to_latin` decides word by word, which suits a letter's body, but a
+    title the starter config gives in Russian («Новый год») came out «Новый god» —
+    one title in two scripts, read as neither. A title or a name with any Cyrillic
+    letter Serbian does not have (ы, э, щ, ъ, й, ё, я, ю, ь…) is Russian (or
+    Ukrainian) text and is left whole, as written; one whose Cyrillic letters are
+    all Serbian is transliterated whole, exactly as :func:`to_latin` does it.
+    """
+    if any(_cyrillic(ch) and ch not in _TABLE for ch in text):
+        return text
+    return to_latin(text)
 
 
 def html_to_latin(html: str) -> str:

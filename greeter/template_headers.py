@@ -10,7 +10,10 @@ elsewhere (the contact's address, ``sender``, ``{% block subject %}``), so
 Only the top of a block is read: the lines before its first line of words,
 past blank lines and lines holding only a tag or a comment (``{% from … %}``).
 The header lines end at a blank line or at any other text, as a message's
-headers end. ``subject`` blocks are left out (one line, never a body).
+headers end. A ``subject`` block is one line, never a body: only its first
+words are read, for the likeliest paste of all, ``{% block subject %}SUBJECT:
+Happy birthday{% endblock %}`` — which would put "SUBJECT: " into every
+letter's subject.
 """
 
 from __future__ import annotations
@@ -30,16 +33,22 @@ HEADER_HOMES: Final = {
     "from": "the From: line is sender.name and sender.email in the config",
     "reply-to": "Reply-To: is sender.reply_to in the config",
     "subject": "the subject is the letter's {% block subject %}",
+    #: ``SUBJECT:`` inside the subject block itself (its header is reported as this key).
+    "subject_block": "the subject is the letter's {% block subject %}, whose words are the subject itself",
 }
 _HEADER: Final = re.compile(r"[ \t]*(to|cc|bcc|from|reply-to|subject)[ \t]*:", re.IGNORECASE)
 #: A line holding only a tag or a comment: passed over at a block's top.
 _TAG_ONLY: Final = re.compile(r"[ \t]*(\{%.*%\}|\{#.*#\})[ \t]*")
+#: The words after a subject block's own tag, on its line.
+_SUBJECT_TAG: Final = re.compile(r"block\s+subject\s*[-+]?%\}(.*)")
 
 
-def _block_tops(env: Environment, source: str, name: str | None) -> list[int]:
+def _block_tops(env: Environment, source: str, name: str | None) -> tuple[list[int], list[int]]:
     """The line numbers each non-``subject`` block's body starts on (the line after its tag, when
-    the tag ends its line, else the tag's own line: the words after it)."""
+    the tag ends its line, else the tag's own line: the words after it), and each ``subject``
+    block's tag's line."""
     starts: list[int] = []
+    subjects: list[int] = []
     tag: str | None = None
     block: str | None = None
     for line, token, value in env.lex(source, name):
@@ -49,20 +58,39 @@ def _block_tops(env: Environment, source: str, name: str | None) -> list[int]:
             tag = value
         elif token == "name" and tag == "block" and block is None:
             block = value
-        elif token == "block_end" and tag == "block" and block not in (None, "subject"):
+        elif token == "block_end" and tag == "block" and block == "subject":
+            subjects.append(line)
+        elif token == "block_end" and tag == "block" and block is not None:
             starts.append(line + 1 if value.endswith("\n") else line)
-    return starts
+    return starts, subjects
+
+
+def _subject_header(lines: list[str], number: int) -> tuple[int, str, str] | None:
+    """A ``SUBJECT:`` line at the start of the subject block whose tag is on line ``number``."""
+    text = lines[number - 1] if 0 < number <= len(lines) else ""
+    after = _SUBJECT_TAG.search(text)
+    words = after.group(1) if after is not None else ""
+    if not words.strip() and number < len(lines):
+        number, words = number + 1, lines[number]  # the subject on the line after its tag
+    match = _HEADER.match(words)
+    if match is None or match.group(1).lower() != "subject":
+        return None
+    return number, "subject_block", words.split("{%")[0].strip()
 
 
 def mail_headers(env: Environment, source: str, name: str | None = None) -> list[tuple[int, str, str]]:
     """(line, header in lower case, the line as written) of each header line at a block's top.
+
+    A ``SUBJECT:`` at the start of the subject block is reported as header ``subject_block``.
 
     ``env`` must be the renderer's (its delimiters). Raises what ``env.lex``
     raises for a file that does not lex (reported elsewhere as a syntax error).
     """
     lines = source.splitlines()
     found: list[tuple[int, str, str]] = []
-    for number in _block_tops(env, source, name):
+    starts, subjects = _block_tops(env, source, name)
+    found.extend(hit for number in subjects if (hit := _subject_header(lines, number)) is not None)
+    for number in starts:
         text = lines[number - 1] if 0 < number <= len(lines) else ""
         if "%}" in text and _TAG_ONLY.fullmatch(text) is None:
             text = text[text.rindex("%}") + 2 :]  # the words after the block's own tag, on its line
@@ -81,4 +109,4 @@ def mail_headers(env: Environment, source: str, name: str | None = None) -> list
             if number > len(lines):
                 break
             text = lines[number - 1]
-    return found
+    return sorted(found)

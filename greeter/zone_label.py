@@ -15,7 +15,7 @@ that scripts read: whole seconds.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Final
 
 #: The abbreviations tzdata gives to more than one UTC offset today (tests/test_zone_label.py
@@ -33,10 +33,15 @@ def offset_label(offset: timedelta) -> str:
 
 def zone_label(moment: datetime) -> str:
     """What follows ``moment``'s clock time: its zone's abbreviation, or the offset where that is
-    ambiguous (:data:`AMBIGUOUS`) or missing."""
+    ambiguous (:data:`AMBIGUOUS`) or missing.
+
+    A fixed offset (``--now 2026-12-10T14:30+05:30``) has Python's name ``UTC+05:30``: it is
+    written as an offset too (``+0530``), so a summary and its letter lines read alike.
+    """
     name = moment.tzname()
     offset = moment.utcoffset()
-    if offset is not None and (not name or name in AMBIGUOUS):
+    fixed = isinstance(moment.tzinfo, timezone) and bool(offset)
+    if offset is not None and (not name or name in AMBIGUOUS or fixed):
         return offset_label(offset)
     return name or ""
 

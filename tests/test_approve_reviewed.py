@@ -42,7 +42,14 @@ def test_the_letters_as_reviewed_are_approved(make_project: MakeProject) -> None
     assert done.stdout.startswith("approved 2 draft(s) for ")
     assert approvals(config) == {"1": "approved", "2": "approved"}
     again = greeter(config, "approve", "--all", *RANGE)  # as they are: nothing new to approve
-    assert again.stdout.startswith("approved 2 draft(s) (2 of them approved already) for "), again.stdout
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("nothing new to approve: all 2 draft(s) were approved already for "), (
+        again.stdout
+    )
+    again = greeter(config, "approve", "--reviewed", str(week), "--now", NOW)  # QA: "(2 of them approved…)"
+    assert again.stdout.startswith("nothing new to approve: all 2 draft(s) were approved already for "), (
+        again.stdout
+    )
 
 
 def test_a_letter_changed_since_it_was_reviewed_is_named_and_not_approved(make_project: MakeProject) -> None:
@@ -98,3 +105,19 @@ def test_with_nothing_to_approve_the_message_names_reviewed_too(make_project: Ma
     done = greeter(config, "approve", "--now", NOW)
     assert done.returncode == 2
     assert "say what to approve: --all, --contact ID, --occasion NAME or --reviewed FILE" in done.stderr
+
+
+def test_a_preview_with_no_letters_has_nothing_to_approve(make_project: MakeProject) -> None:
+    """QA: ``[]`` (no letter in the range) was blamed on a config that does say ``review: required``."""
+    config = make_project(people(1), review="required")
+    none = config.parent / "none.json"
+    none.write_text(
+        greeter(
+            config, "preview", "--from", "2027-06-01", "--days", "1", "--now", NOW, "--format", "json"
+        ).stdout
+    )
+    assert json.loads(none.read_text()) == []
+    done = greeter(config, "approve", "--reviewed", str(none), "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"nothing to approve: {none} holds no letters (its preview found none to send)\n"
+    assert "review: required" not in done.stderr

@@ -145,6 +145,10 @@ def test_through_takes_tomorrows_letter_too_and_nothing_after_it(
     assert out.startswith(
         "recorded 5 greeting(s) as handled before greeter (occasions 2026-12-01 … 2026-12-04)"
     )
+    assert err == (  # tomorrow's letter has not left: said loudly, as greeter will never send it
+        "warning: --through 2026-12-04 is after today: baseline took 1 letter(s) that leave after"
+        " today as the old tool's; greeter will never send them, so the old tool must\n"
+    )
     assert baselined(config) == {**EXPECTED, ("3", "birthday"): ("skipped", "baseline")}
     assert invoke(config, "send", "--once", "--now", TOMORROW)[0] == 0
     assert outbox(config) == []

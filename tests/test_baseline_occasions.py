@@ -82,3 +82,47 @@ def test_a_baseline_on_a_new_journal_gives_no_such_warning(make_project: MakePro
     config = make_project(PEOPLE)
     code, _, err = invoke(config, "baseline", "--now", MONDAY)
     assert code == 0 and "warning" not in err, err
+
+
+def test_weekend_letters_meant_for_friday_are_named_on_monday(make_project: MakeProject) -> None:
+    """QA: on Monday, through Friday the 4th said nothing of Saturday's and Sunday's birthdays.
+
+    greeter (``day_off_policy: before``) meant their letters for Friday; on Monday they are
+    catch-up letters leaving Monday, and the note judged by Monday.
+    """
+    config = make_project(PEOPLE)
+    code, out, err = invoke(config, "baseline", "--through", "04.12.2026", "--now", MONDAY)
+    assert code == 0, err
+    assert out == (
+        "recorded 1 greeting(s) as handled before greeter (occasions 2026-12-04);"
+        " the next send --once sends none of them;"
+        " not taken: 2 letter(s) meant to leave by 2026-12-04 for a later occasion"
+        " (5 birthday 2026-12-05, 6 birthday 2026-12-06): greeter sends them; if the old tool"
+        " greeted them already, run baseline --through 2026-12-06\n"
+    )
+
+
+#: Saturday 5 December 2026, 10:00 in Moscow.
+SATURDAY = "2026-12-05T10:00:00+03:00"
+
+
+def test_a_through_after_today_whose_letters_have_not_left_is_refused(make_project: MakeProject) -> None:
+    """``--through 2027-12-31`` recorded a year of greetings no tool had sent: they never went out."""
+    config = make_project([*PEOPLE, row("9", "20.12.1980")])
+    code, out, err = invoke(config, "baseline", "--through", "2027-12-31", "--now", SATURDAY)
+    assert code == 2 and out == "", out
+    assert err.strip().splitlines()[-1] == (
+        "--through 2027-12-31 is after today (2026-12-05) and past the days greeter plans ahead"
+        " (through 2027-01-02): no tool has sent those greetings, and recorded as sent they would"
+        " never go out; name the last occasion day the old tool greeted (today by default)"
+    ), err
+    assert baselined(config) == {}
+
+
+def test_a_through_after_today_as_far_as_todays_letters_reach_is_taken(make_project: MakeProject) -> None:
+    """Friday the 11th: Saturday the 12th's letter leaves today, so --through the 12th is the old tool's."""
+    config = make_project([row("12", "12.12.1980"), row("14", "14.12.1980")])
+    code, _, err = invoke(config, "baseline", "--through", "2026-12-12", "--now", "2026-12-11T10:00:00+03:00")
+    assert code == 0, err
+    assert "warning" not in err  # its letter leaves today: the old tool's last run sends it
+    assert baselined(config) == {("12", "birthday"): ("skipped", "baseline")}

@@ -101,3 +101,32 @@ def test_the_shipped_letters_have_no_such_lines(make_project: MakeProject) -> No
     code, _, err = invoke(config, "check", "--now", NOW)
     assert code == 0, err
     assert "mailmerge" not in err
+
+
+def test_subject_pasted_into_the_subject_block_is_warned_of(make_project: MakeProject) -> None:
+    """The likeliest paste: docs/mailmerge.md promises a warning, and check said nothing."""
+    letter = (
+        '{% extends "_layout.html.j2" %}\n'
+        "{% block subject %}SUBJECT: Happy birthday{% endblock %}\n"
+        "{% block message %}Dear {{ contact.first_name }}!{% endblock %}\n"
+    )
+    config = project(make_project, letter)
+    code, _, err = invoke(config, "check", "--now", NOW)
+    assert code == 0, err
+    assert (
+        "birthday.j2:2:1: warning: 'SUBJECT: Happy birthday' looks like a mailmerge header line: greeter"
+        " prints it in the subject of every letter; delete it — the subject is the letter's"
+        " {% block subject %}, whose words are the subject itself"
+    ) in err.splitlines(), err
+
+
+def test_subject_on_the_line_after_the_subject_tag_is_warned_of(make_project: MakeProject) -> None:
+    letter = (
+        '{% extends "_layout.html.j2" %}\n'
+        "{% block subject %}\nSubject: Happy birthday\n{% endblock %}\n"
+        "{% block message %}Dear {{ contact.first_name }}!{% endblock %}\n"
+    )
+    config = project(make_project, letter)
+    code, _, err = invoke(config, "check", "--now", NOW)
+    assert code == 0, err
+    assert "birthday.j2:3:1: warning: 'Subject: Happy birthday' looks like a mailmerge header" in err, err

@@ -33,7 +33,7 @@ NAMES = (
     "expired ×3 (never sent: not sent within catch_up_days 3 of the day it was meant to leave): "
     "1005 birthday 2026-12-08, 1006 birthday 2026-12-09, 1007 birthday 2026-12-10"
 )
-CURE = "run greeter send --once every few minutes (cron */5) or greeter run, not once a day"
+CURE = "run greeter send --once every 10 minutes or more often (cron */5) or greeter run, not once a day"
 #: The daily cron's moment: 07:05 in London, before its window opens.
 CRON = "T10:05:00+03:00"
 

@@ -83,6 +83,14 @@ def test_a_command_that_writes_refuses_another_projects_journal(
     assert refused.exit_code == 2, refused.output
     said = f"journal {journal} belongs to another project: sender greetings@romashka.example"
     assert said in refused.output and "nothing was changed in it" in refused.output, refused.output
+    # QA: it read "its sender and contacts both changed, run greeter send --once --adopt-journal once"
+    # to a baseline user, not saying that run sends (nor that a dry run adopts nothing).
+    flat = " ".join(refused.output.split())
+    assert (
+        "If it is the same project, whose sender and contacts have both changed, adopt the journal first"
+        " with greeter send --once --adopt-journal (only a real send adopts one, a --dry-run does not, and"
+        " it sends what is due now), then run this command again; nothing was changed in it"
+    ) in flat, refused.output
     assert "Traceback" not in refused.output
     assert [journal_rows(journal, table) for table in tables] == before
 

@@ -120,7 +120,7 @@ def test_which_latin_names_are_serbian(text: str, serbian: bool) -> None:
         (("Milan", "Јовановић"), "sr", ("Milan", "Јовановић")),  # already mixed: no Latin letter says Serbian
         (("Милан", "Јовановић"), "sr_Latn", ("Milan", "Jovanović")),
         (("Марко", "Petrović"), "sr-Latn", ("Marko", "Petrović")),
-        (("Вячеслав", "Петров"), "sr_Latn", ("Вячеслав", "Petrov")),  # not Serbian Cyrillic: kept
+        (("Вячеслав", "Петров"), "sr_Latn", ("Вячеслав", "Петров")),  # Russian: the whole name kept
         (("Marko", "Petrović"), "sr_ME", ("Marko", "Petrović")),  # Montenegro writes Latin
         (("Marko", "Petrović"), "ru", ("Marko", "Petrović")),  # other languages: as typed
         (("Милан", "Јовановић"), "de", ("Милан", "Јовановић")),

@@ -44,7 +44,9 @@ def test_an_offset_is_written_as_tzdata_writes_a_zone_without_an_abbreviation() 
         "+03", "+0530", "-0230", "+00", "-10",
     ]  # fmt: skip
     fixed = datetime(2027, 1, 15, 12, tzinfo=timezone(timedelta(hours=5)))
-    assert local_time(fixed) == "2027-01-15 12:00 UTC+05:00"  # a --now with another offset: as named
+    assert (
+        local_time(fixed) == "2027-01-15 12:00 +05"
+    )  # a --now with another offset: as letter lines write it
 
 
 def test_every_abbreviation_tzdata_gives_to_two_offsets_is_listed() -> None:
@@ -72,3 +74,12 @@ def test_a_dry_run_never_writes_one_abbreviation_for_two_clocks(make_project: Ma
     assert set(lines) == {"1", "2"}, done.stdout  # both due: 15:30 in Kolkata, 12:00 in Jerusalem
     assert " 15:30 +0530 " in lines["1"] and " 12:00 +02 " in lines["2"], done.stdout
     assert "IST" not in done.stdout, done.stdout
+
+
+def test_a_fixed_offset_is_written_as_the_letter_lines_write_it() -> None:
+    """QA: ``--now …+05:30`` made the dry-run summary say ``UTC+05:30`` beside letter lines' ``+0530``."""
+    moment = datetime(2026, 12, 10, 14, 30, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    assert zone_label(moment) == "+0530"
+    assert local_time(moment) == "2026-12-10 14:30 +0530"
+    assert zone_label(datetime(2026, 12, 10, tzinfo=timezone(timedelta(hours=-3)))) == "-03"
+    assert zone_label(datetime(2026, 12, 10, tzinfo=UTC)) == "UTC"
