@@ -78,12 +78,21 @@ class RowDates:
         before is a dict look-up, so the million rows of an export pay none
         of this.
         """
-        day = self.date_parser.parse(text)
+        parser = self.date_parser
+        day: date | None = None
+        # DateParser.parse's own first step, inline (two calls fewer for each new date of an export).
+        if parser.dotted and len(text) == 10 and text[2] == "." and text[5] == ".":
+            try:
+                day = date(int(text[6:]), int(text[3:5]), int(text[:2]))
+            except ValueError:
+                day = None
+        if day is None:
+            day = parser.parse(text)
         if (day is None or day in PLACEHOLDER_DAYS) and (empty := no_date(text, day)) is not None:
             remember(self._empty_dates, text, empty)
             return None
-        order = day_month_order(text)
-        if order is not None:
+        # day_month_order's own first test, inline: a dotted or ISO date has no order to ask about.
+        if ("/" in text[1:3] or "-" in text[1:3]) and (order := day_month_order(text)) is not None:
             remember(self._orders, text, order)
         return day
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from greeter.config_contacts import ContactsSource
 from greeter.contacts import (
+    ASCII_EMAIL,
     Contact,
     Gender,
     domain_typo,
@@ -36,6 +37,7 @@ from greeter.contacts import (
     smtputf8_only,
     with_titles,
 )
+from greeter.countries import parse_country
 from greeter.country_zones import country_zone
 from greeter.errors import ContactsError, Problem
 from greeter.names import (
@@ -88,6 +90,7 @@ _LINE_BREAK = cell_text.LINE_BREAK
 _LINE_BREAKS = cell_text.LINE_BREAKS
 _SWALLOWED_ROW = cell_text.SWALLOWED_ROW
 _ZONES = zone_cells.ZONES
+_PLAIN_ADDRESS = ASCII_EMAIL.fullmatch
 
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
@@ -188,6 +191,8 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: empty for a dotted or ISO export, whose rows then pay one truth test for it.
         self._orders: dict[str, Order] = {}
         self._tags: dict[str, frozenset[str]] = {}
+        #: Each e-mail domain's provider it is a typo of (:func:`domain_typo`), or None.
+        self._typos: dict[str, str | None] = {}
         self._names: dict[str, str] = {}
         self._full_names: dict[tuple[str, str | None], tuple[FullName, str]] = {}
         #: First-name cells that hold a whole name ("Петрова Анна Сергеевна"): how many of how many
@@ -350,7 +355,13 @@ class RowParser(RowNames, RowDates, RowCodes):
         if email is None:
             problems.append(self._warn(line, "email", self._no_email(row)))
         else:
-            email, checked, note, listed = read_email_cell(email)
+            checked: str | None
+            listed: tuple[str, ...] | None
+            plain = _PLAIN_ADDRESS(email) is not None  # what read_email_cell says of it, without four calls
+            if plain:
+                checked, note, listed = email, "", None
+            else:
+                email, checked, note, listed = read_email_cell(email)
             if checked is None:  # the next column's valid address, if any (:func:`later_address`)
                 message = invalid_address(email, note)
                 later = later_address(cells, self._emails, field) if len(self._emails) > 1 else None
@@ -365,17 +376,22 @@ class RowParser(RowNames, RowDates, RowCodes):
             if note:
                 text = note if listed is not None else f"{quoted(email)} {note}"
                 problems.append(self._problem(line, field, text, "warning"))
-            if smtputf8_only(checked):  # no letter can reach it: loaded as a contact without an e-mail
+            if not plain and smtputf8_only(checked):  # a plain address is ASCII
+                # No letter can reach it: loaded as a contact without an e-mail.
                 problems.append(self._warn(line, field, email_notes.local_part_not_ascii(email)))
                 email = None
             else:
-                if (meant := domain_typo(checked.rpartition("@")[2])) is not None:
+                domain = checked.rpartition("@")[2]  # a few domains in a million rows: read each once
+                typos = self._typos
+                meant = typos[domain] if domain in typos else remember(typos, domain, domain_typo(domain))
+                if meant is not None:
                     typo = email_notes.domain_typo_warning(email, checked, meant)
                     problems.append(self._warn(line, field, typo))
                 folded = checked.casefold()
-                holder = self.seen_emails.get(folded)
+                owners = self.email_owners
+                holder = self.seen_emails.claim(folded, owners.size)  # recorded if new, at the next ordinal
                 if holder is None:
-                    self.seen_emails.add(folded, self.email_owners.add(cid))
+                    owners.add(cid)
                     email = checked
                 else:
                     owner = self.email_owners.get(holder)
@@ -398,7 +414,10 @@ class RowParser(RowNames, RowDates, RowCodes):
         # The language first: a full name's order depends on it ("Kovács János"), its warnings stay
         # where they were in the row's list.
         locale_problems: list[Problem] = []
-        locale = self._locale(raw, line, locale_problems) if (raw := cells.get("locale", "")) else None
+        locale: str | None = None
+        # A code read before without a warning is a look-up; the rest (new, or unusable) :meth:`_locale`.
+        if (raw := cells.get("locale", "")) and (locale := self._locales.get(raw)) is None:
+            locale = self._locale(raw, line, locale_problems)
         if "full_name" in cells:
             language = locale or self.default_locale  # how a name of this contact is written
             reading, note = self._full_name(cells["full_name"], language)
@@ -450,7 +469,9 @@ class RowParser(RowNames, RowDates, RowCodes):
         country_problems: list[Problem] | None = None
         if raw := cells.get("country", ""):
             country_problems = []
-            country = self._country(raw, line, country_problems)
+            country, why = parse_country(raw)  # lru-cached; only a country with a warning calls _country
+            if why:
+                country = self._country(raw, line, country_problems)
         tz: str | None = None
         if raw := cells.get("timezone", ""):
             tz, said, hint = _ZONES.get(raw) or zone_reading(raw)
@@ -517,7 +538,8 @@ class RowParser(RowNames, RowDates, RowCodes):
                 bad[col.name] = self._unread_date(col, f"{quoted(text)} {reason}", line, problems)
             else:
                 dates[col.name] = parsed
-        extra = {h: row[i] for h, i in self.extra if i < len(row)}
+        # A file whose every column is mapped builds no dict for its rows' (no) extra columns.
+        extra = {h: row[i] for h, i in self.extra if i < len(row)} if self.extra else None
         # Positional, in Contact's field order: building a class instance with keyword
         # arguments packs them into a dict and out again, a tenth of a row's time.
         contact = Contact(

@@ -69,6 +69,27 @@ class SeenIndex:
         if len(self._buffer) >= _BUFFER:
             self._flush()
 
+    def claim(self, key: str, row: int) -> int | None:
+        """The row ``key`` was recorded on; if none, None, and ``key`` is recorded on ``row``.
+
+        :meth:`get` and then :meth:`add` in one call, hashing once: the usual
+        key is new, and its clear bit answers at once.
+        """
+        h = hash(key)
+        bit = h & (_BITS - 1)
+        bits = self._bits
+        mask = 1 << (bit & 7)
+        if bits[bit >> 3] & mask:
+            found = self.get(key)
+            if found is not None:
+                return found
+        else:
+            bits[bit >> 3] |= mask
+        self._buffer[h] = row
+        if len(self._buffer) >= _BUFFER:
+            self._flush()
+        return None
+
     def __len__(self) -> int:
         return len(self._buffer) + sum(len(keys) for keys, _ in self._runs)
 
@@ -109,9 +130,12 @@ class IdLog:
         self._recent: list[str] = []
         #: The ordinal of the first id in ``_recent``.
         self._base = 0
+        #: How many ids are recorded: the ordinal :meth:`add` gives the next one.
+        self.size = 0
 
     def add(self, contact_id: str) -> int:
         """Record ``contact_id``; returns its ordinal (what :meth:`get` takes)."""
+        self.size += 1
         recent = self._recent
         recent.append(contact_id)
         if len(recent) < _ID_BLOCK:
