@@ -397,26 +397,14 @@ def spread(slots: DaySlots, fraction: float, tz: ZoneInfo) -> datetime:
 
 
 def spread_keyed(slots: DaySlots, key: bytes, tz: ZoneInfo) -> datetime:
-    """``spread(slots, spread_fraction_of(key), tz)`` in one call: the same moment, bit for bit.
+    """``spread(slots, spread_fraction_of(key), tz)``, the key hashed only when the day has room.
 
     The planner spreads every letter it shows (a million contacts: some four million
-    moments); the two calls and the float passed between them were a tenth of that work.
+    moments); a day without allowed seconds needs no hash.
     """
     if slots.empty is not None:
         return slots.empty
-    offset = int(int.from_bytes(blake2b(key, digest_size=8).digest(), "big") * _TWO_TO_MINUS_64 * slots.total)
-    k = 0
-    for length in slots.lengths:
-        if offset < length:
-            break
-        offset -= length
-        k += 1
-    else:
-        assert slots.last is not None
-        return slots.last.astimezone(tz)
-    if slots.epochs is not None:
-        return datetime.fromtimestamp(slots.epochs[k] + offset, tz)
-    return (slots.starts[k] + timedelta(seconds=offset)).astimezone(tz)
+    return spread(slots, spread_fraction_of(key), tz)
 
 
 def send_time(day: date, tz: ZoneInfo, window: SendWindow, key: str, cal: WorkCalendar) -> datetime:
