@@ -348,10 +348,12 @@ def check(state: State, strict: bool, as_json: bool, now: str | None, every: boo
     about an audience tag, tier or contact id no contact has, and a locale
     with no file of a template. Prints each problem (file:line, row N), then a summary.
     Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows,
-    templates or renders failed, 2 if the config itself is unusable (or names
-    a templates folder or template that does not exist, or a contacts database
-    that refuses it: a wrong password, no such database, a query it cannot
-    run — reported at contacts.query with the rest of the report), 75 if the only
+    templates or renders failed (or the file transport's outbox cannot be
+    written), 2 if the config itself is unusable (or names a templates folder
+    or template that does not exist, a secret — SMTP password, unsubscribe
+    secret, DKIM key — that is not set or cannot be read, or a contacts
+    database that refuses it: a wrong password, no such database, a query it
+    cannot run — reported at contacts.query with the rest of the report), 75 if the only
     problem is a journal or contacts database that does not answer now (the
     rest is still checked and printed; without the contacts, no row or render).
     """
