@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from greeter.config import Settings
 from greeter.errors import Problem
+from greeter.i18n import letter_default
 from greeter.letter_forms import FALLBACK, FORMS, forms_for
 from greeter.template_hooks import FORM_HOOKS, LanguageForms, helper_files
 from greeter.template_limits import end_budget, start_budget
@@ -54,7 +55,7 @@ def language_form_problems(
     counts the contacts who got a letter per letter locale (:attr:`Reach.letters`),
     so a language no contact has yet is warned of with 0 contacts, before its first send.
     """
-    default = settings.defaults.locale.replace("-", "_")
+    default = letter_default(settings.defaults.locale)  # hr, bs: the default files are Serbian Latin
     written: dict[str, list[str]] = {}  # language → its letter files, first one first
     locale_of: dict[str, str] = {}  # language → the locale its letters are judged in
     for path in files:

@@ -23,7 +23,7 @@ from greeter.config import Settings
 from greeter.contacts import Contact, Gender
 from greeter.countries import regional_days_off, regions_of
 from greeter.errors import Problem
-from greeter.i18n import normalize_locale
+from greeter.i18n import letter_default, normalize_locale
 from greeter.names import gender_of
 from greeter.template_snapshot import SUFFIX
 
@@ -86,6 +86,8 @@ class Reach:
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
         self._default = normalize_locale(default, default)
+        #: The locale the default files write in: ``defaults.locale``'s, Serbian Latin for hr and bs.
+        self._letters_in = letter_default(default)
         # Each template once, with the occasions that use it and whom they reach (years aside:
         # a round_years rule reaches a contact some year).
         self._uses: dict[str, list[tuple[str | None, AudienceRule]]] = {}
@@ -142,7 +144,7 @@ class Reach:
         if locale is None:
             locale = self._locales[contact.locale] = normalize_locale(contact.locale, self._default)
         language = locale.split("_")[0]
-        if language == self._default.split("_")[0]:
+        if language in (self._default.split("_")[0], self._letters_in.split("_")[0]):
             return  # the default file is in the contact's language
         uses = self._uses.get(template, ())
         if any((f is None or f in contact.dates) and rule.admits(contact, None) for f, rule in uses):
@@ -153,7 +155,7 @@ class Reach:
         if self._last_letter.get(locale) is not contact:
             self._last_letter[locale] = contact
             self.letters[locale] += 1
-            if contact.locale is None and locale == self._default:
+            if contact.locale is None and locale == self._letters_in:
                 self._check_script(contact)
             own = self.own_salutation is not None and self.own_salutation(locale)
             if gender_of(contact) is Gender.UNKNOWN and not own:
@@ -267,7 +269,7 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
         if written is not None and written.language == lang:
             continue  # they get their own language's letter: the file's problem says to name it so
         meant = near_miss(wanted, stray, (f"{t}.{lang}{SUFFIX}" for t in first_use))
-        taken = _letter_written(reach._default, lang)
+        taken = _letter_written(reach._letters_in, lang)
         if written is not None:
             from greeter.check_script import language_name
 
@@ -421,7 +423,7 @@ def _signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
     from greeter.serbian_script import is_serbian_latin, to_latin
 
     sender = reach.settings.sender
-    default = reach._default.split("_")[0]
+    default = reach._letters_in.split("_")[0]  # hr, bs: the letters are Serbian
     found: dict[str, tuple[int, list[str], str]] = {}
     for locale, count in sorted(reach.letters.items()):
         language = locale.split("_")[0]
@@ -507,7 +509,7 @@ def _script_problems(reach: Reach, config_file: Path) -> list[Problem]:
     fill = f"fill the column {column!r} for them" if column else "set contacts.columns.locale"
     english = Locale("en")
     script = script_of(reach._default)
-    language = english.languages.get(reach._default.split("_")[0], reach._default)
+    language = english.languages.get(reach._letters_in.split("_")[0], reach._letters_in)  # hr: Serbian
     message = (
         f"{reach.foreign_script} contact(s) with no language of their own have names not written in "
         f"{english.scripts.get(script, script)}, the script of defaults.locale "

@@ -36,7 +36,7 @@ from typing import Final
 
 from greeter.check_reach import text_script
 from greeter.errors import Problem
-from greeter.i18n import normalize_locale, script_of
+from greeter.i18n import letter_default, normalize_locale, script_of
 from greeter.template_snapshot import SUFFIX
 
 __all__ = [
@@ -133,7 +133,7 @@ def language_name(code: str) -> str:
 def _misread(path: Path, template: str, default_locale: str) -> Misread | None:
     """``path`` as a :class:`Misread`, or None when its words fit its language (or cannot be read)."""
     part = path.name[len(template) + 1 : -len(SUFFIX)]
-    locale = normalize_locale(part, "") if part else normalize_locale(default_locale, default_locale)
+    locale = normalize_locale(part, "") if part else letter_default(default_locale)  # hr: Serbian Latin
     if not locale:
         return None
     expected = script_of(locale)

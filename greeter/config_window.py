@@ -12,7 +12,7 @@ import re
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import Field, model_validator
 
@@ -198,6 +198,25 @@ class SendWindow(_Model):
             "early, greet on the first working day after instead (none: no limit)"
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _region_names(cls, data: Any) -> Any:
+        """A ``regional_days_off`` key written as a region's name (``Татарстан:``) is told its code.
+
+        Before the keys' pattern: it said only "should be a two-letter country code
+        in capitals … (got 'Татарстан')", where greeter knows the code meant.
+        """
+        regions = data.get("regional_days_off") if isinstance(data, dict) else None
+        if isinstance(regions, dict):
+            from greeter.ru_regions import region_by_name, region_name
+
+            for key in regions:
+                code = region_by_name(key) if isinstance(key, str) else None
+                if code is not None and code != key:
+                    said = f"{key!r} is a region's name: write {code!r} ({region_name(code)})"
+                    raise SettingError(said, "regional_days_off", key)
+        return data
 
     @model_validator(mode="after")
     def _coherent(self) -> SendWindow:

@@ -42,6 +42,7 @@ __all__ = [
     "kindred_locale",
     "language_and_script",
     "language_of",
+    "letter_default",
     "locale_hint",
     "normalize_locale",
     "ordinal",
@@ -180,6 +181,21 @@ def kindred_locale(locale: str) -> str | None:
     if language not in _KINDRED_OF_SERBIAN:
         return None
     return "sr" if script_of(locale) == "Cyrl" else "sr_Latn"
+
+
+@lru_cache(maxsize=256)
+def letter_default(locale: str) -> str:
+    """The locale the default (unsuffixed) templates write in under ``defaults.locale: locale``.
+
+    ``defaults.locale`` itself (canonical), except Bosnian and Croatian: no
+    template is written in them unless the team adds ``.hr.j2`` files, so a
+    team that sets ``hr`` (for the gallery in Croatian) writes its letters in
+    Serbian, Latin script (:func:`kindred_locale`) — salutation, script and
+    dates together. A letter worded in ``hr`` read «Dear Марко, Ваш рођендан
+    је 12. prosinca»: English, Cyrillic and Croatian in two lines.
+    """
+    canonical = normalize_locale(locale, locale)
+    return kindred_locale(canonical) or canonical
 
 
 @lru_cache(maxsize=256)

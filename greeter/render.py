@@ -235,7 +235,7 @@ from greeter.cache_dir import user_cache_dir
 from greeter.company_names import looks_up_words
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError, TemplateLoadError
-from greeter.i18n import bcp47, normalize_locale, regional_locale
+from greeter.i18n import bcp47, letter_default, normalize_locale, regional_locale
 from greeter.letter_forms import SWISS_GERMAN, Person, addressed, forms_for, without_eszett
 from greeter.plan_types import PlanItem, Rendered
 from greeter.secret_values import unsubscribe_secret
@@ -563,7 +563,8 @@ class Renderer:
         view = self._senders.get(locale)
         if view is None:
             name, company = self._sender.in_locale(locale)
-            signature = self._sender.signature_in(locale, self._default_locale)
+            # hr/bs: the sender's signature goes under the Serbian Latin letters the team writes
+            signature = self._sender.signature_in(locale, letter_default(self._default_locale))
             view = self._senders[locale] = SenderView(
                 name, self._sender.email, company, signature, self._sender.reply_to or ""
             )

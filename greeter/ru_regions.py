@@ -148,6 +148,44 @@ RU_REGION_ZONES: Final[dict[str, str]] = {
     "CHU": "Asia/Anadyr",
 }  # fmt: skip
 
+#: Names a CRM writes a region by besides ISO's (short, common, official-but-not-ISO's) → its code.
+#: Why: «Башкирия», «Чувашия», «Якутия» were no region in a country cell, nor a key greeter could
+#: name the code of, while «Татарстан» was. Left out: «Алтай» (Республика Алтай, RU-AL, or
+#: Алтайский край, RU-ALT?) and «Осетия» (North or South: South Ossetia is no subject of ISO's).
+#: Петербург and Москва are cities and regions both: federal cities, one code.
+COMMON_NAMES: Final[dict[str, str]] = {
+    "Башкирия": "BA",
+    "Чувашия": "CU",
+    "Чувашия — Чувашская Республика": "CU",
+    "Якутия": "SA",
+    "Республика Саха (Якутия)": "SA",
+    "Саха (Якутия)": "SA",
+    "Удмуртская Республика": "UD",
+    "Тыва": "TY",
+    "Республика Тыва": "TY",
+    "Хакасия": "KK",
+    "Республика Хакасия": "KK",
+    "Кабардино-Балкария": "KB",
+    "Карачаево-Черкесия": "KC",
+    "Северная Осетия — Алания": "SE",
+    "Северная Осетия-Алания": "SE",
+    "Республика Северная Осетия — Алания": "SE",
+    "Республика Северная Осетия-Алания": "SE",
+    "Чечня": "CE",
+    "Камчатка": "KAM",
+    "Приморье": "PRI",
+    "Ямал": "YAN",
+    "Югра": "KHM",
+    "Ханты-Мансийский автономный округ — Югра": "KHM",
+    "Кузбасс": "KEM",
+    "Кемеровская область — Кузбасс": "KEM",
+    "Ставрополье": "STA",
+    "Кубань": "KDA",
+    "Подмосковье": "MOS",
+    "Петербург": "SPE",
+    "Ленобласть": "LEN",
+}
+
 #: Words a name carries besides the region's own ("Республика Татарстан" is also "Татарстан").
 _KINDS: Final = ("республика", "республики")
 
@@ -182,4 +220,6 @@ def _names() -> dict[str, str]:
         short = " ".join(w for w in full.split() if w not in _KINDS)
         if short != full:
             found.setdefault(short, f"RU-{region}")
+    for name, region in COMMON_NAMES.items():
+        found.setdefault(" ".join(name.casefold().replace("ё", "е").split()), f"RU-{region}")
     return found

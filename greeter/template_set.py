@@ -21,7 +21,7 @@ from jinja2 import Template, TemplateNotFound, TemplateSyntaxError, nodes
 from jinja2.loaders import split_template_path
 
 from greeter.errors import Problem, TemplateError, TemplateLoadError
-from greeter.i18n import kindred_locale, locale_chain, locale_hint, normalize_locale
+from greeter.i18n import kindred_locale, letter_default, locale_chain, locale_hint, normalize_locale
 from greeter.template_blame import blame, template_frames
 from greeter.template_code import TemplateCode
 from greeter.template_env import Sandbox, make_environment
@@ -255,11 +255,12 @@ class TemplateSet:
         A contact with locale ``de`` and no ``birthday.de.j2`` gets the default
         (Russian) file; its salutation, dates and plurals must then be Russian
         too ("15 лет", not "15 Jahre" inside a Russian sentence), so the
-        template's language wins over the contact's.
+        template's language wins over the contact's. Under ``defaults.locale: hr``
+        (or ``bs``) the default file is Serbian, in Latin script (:func:`letter_default`).
         """
         if file != f"{name}{SUFFIX}":
             return locale  # a variant matched one of the contact's own locale prefixes
-        default = normalize_locale(self._default_locale, self._default_locale)
+        default = letter_default(self._default_locale)
         return locale if locale.split("_")[0] == default.split("_")[0] else default
 
     def _chain(self, file: str) -> list[str]:

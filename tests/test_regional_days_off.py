@@ -27,6 +27,7 @@ from greeter.contacts import Contact
 from greeter.countries import parse_country
 from greeter.errors import ConfigError
 from greeter.planner import plan_contact, plan_window
+from greeter.ru_regions import COMMON_NAMES, RU_REGIONS, region_by_name
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_config import MINIMAL
 from tests.test_planner import CONFIG as PLANNER_CONFIG
@@ -209,6 +210,21 @@ def _errors(send_window: str) -> list[str]:
             "greeter.yaml:19:5: send_window.regional_days_off.RU: 'RU' is a country: write a region as in"
             " ISO 3166-2, such as 'RU-TA' (Tatarstan)",
         ),
+        (  # a name greeter knows: its code, not "should be a two-letter country code"
+            "Татарстан: {days: [2026-08-30]}",
+            "greeter.yaml:19:5: send_window.regional_days_off.Татарстан: 'Татарстан' is a region's name:"
+            " write 'RU-TA' (Республика Татарстан)",
+        ),
+        (
+            "Республика Башкортостан: {days: [2026-10-11]}",
+            "greeter.yaml:19:5: send_window.regional_days_off.Республика Башкортостан: 'Республика"
+            " Башкортостан' is a region's name: write 'RU-BA' (Республика Башкортостан)",
+        ),
+        (
+            "Башкирия: {days: [2026-10-11]}",
+            "greeter.yaml:19:5: send_window.regional_days_off.Башкирия: 'Башкирия' is a region's name:"
+            " write 'RU-BA' (Республика Башкортостан)",
+        ),
         (
             "ZZ-TA: {days: [2026-08-30]}",
             "greeter.yaml:19:5: send_window.regional_days_off.ZZ-TA: no public-holiday calendar for"
@@ -274,6 +290,48 @@ def test_a_declared_region_is_a_country_cell_and_an_undeclared_one_says_how_to_d
     assert parse_country("Республика Татарстан") == ("RU-TA", "")
     assert parse_country("RU-MOW")[0] is None  # not declared: still refused
     assert parse_country("Россия") == ("RU", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Башкирия", "RU-BA"),
+        ("Чувашия", "RU-CU"),
+        ("Якутия", "RU-SA"),
+        ("Республика Саха (Якутия)", "RU-SA"),
+        ("Удмуртия", "RU-UD"),
+        ("Удмуртская Республика", "RU-UD"),
+        ("Тыва", "RU-TY"),
+        ("Тува", "RU-TY"),
+        ("Хакасия", "RU-KK"),
+        ("Кабардино-Балкария", "RU-KB"),
+        ("Карачаево-Черкесия", "RU-KC"),
+        ("Северная Осетия — Алания", "RU-SE"),
+        ("Чечня", "RU-CE"),
+        ("Камчатка", "RU-KAM"),
+        ("Приморье", "RU-PRI"),
+        ("Ямал", "RU-YAN"),
+        ("Югра", "RU-KHM"),
+        ("Кузбасс", "RU-KEM"),
+        ("Ставрополье", "RU-STA"),
+        ("Кубань", "RU-KDA"),
+        ("Подмосковье", "RU-MOS"),
+        ("Петербург", "RU-SPE"),
+        ("Санкт-Петербург", "RU-SPE"),
+        ("Москва", "RU-MOW"),
+        ("  ЧУВАШИЯ ", "RU-CU"),
+        ("Осетия", None),  # North or South: not guessed
+    ],
+)
+def test_a_region_s_common_name_is_known(name: str, code: str | None) -> None:
+    """«Башкирия», «Чувашия», «Якутия» were no region (ISO writes «Республика Башкортостан» …)."""
+    assert region_by_name(name) == code
+
+
+def test_a_common_name_is_a_declared_region_s_country_cell() -> None:
+    parse_settings(MINIMAL + "send_window:\n" + REGIONS, "greeter.yaml", today=TODAY)
+    assert parse_country("Башкирия") == ("RU-BA", "")
+    assert all(code in RU_REGIONS for code in COMMON_NAMES.values())
 
 
 # --------------------------------------------------------------------------- end to end
