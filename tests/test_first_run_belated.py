@@ -36,7 +36,10 @@ def test_the_first_real_run_says_it_once(make_project: MakeProject) -> None:
     assert code == 0, err
     assert len(outbox(config)) == 4
     assert any(
-        line.startswith(SAID + "if another tool had already sent them") for line in err.splitlines()
+        line.startswith(
+            SAID + "if another tool had already greeted those clients, a letter from greeter is a second one"
+        )
+        for line in err.splitlines()
     ), err
     code, _, err = invoke(config, "send", "--once", "--now", LATER)
     assert code == 0 and "first run" not in err, err  # the journal's first run is over
