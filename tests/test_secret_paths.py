@@ -124,7 +124,7 @@ def test_a_missing_secret_file_is_told_at_its_setting_with_the_path_greeter_open
         f"{config}:{_setting_at(config, 'password_file')}: delivery.smtp.password_file: SMTP password: "
         f"cannot read {tmp_path / 'no-password'} (No such file or directory)"
     )
-    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert checked.returncode == 2, checked.stdout + checked.stderr  # a secret it cannot read: as send
     assert unsubscribe in checked.stderr.splitlines() and password in checked.stderr.splitlines()
     assert sent.returncode == 2, sent.stdout + sent.stderr
     assert sent.stderr.splitlines() == [password, unsubscribe]
