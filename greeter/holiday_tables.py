@@ -97,6 +97,14 @@ def declare_regions(codes: Iterable[str]) -> None:
             continue  # the library's own region (DE-BY): its calendar, with the config's days added
         found[code] = country
     if found != _declared:
+        # What was learnt of a code while it was declared, or before, is no longer so: RU-TA was
+        # "supported" (a table computed for it as RU's) and stayed so when a reload, or the next
+        # config in the same process, declared it no more — then failed in the library as RU-TA.
+        changed = {*_declared, *found}
+        _supported.difference_update(changed)
+        _unsupported.difference_update(changed)
+        for key in [key for key in _looked_up if key.rsplit(":", 1)[0] in changed]:
+            del _looked_up[key]
         _declared.clear()
         _declared.update(found)
         for cache in _derived:

@@ -96,6 +96,21 @@ def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_declared_regions() -> Iterator[None]:
+    """Each test starts with no region declared (``send_window.regional_days_off``).
+
+    A config's validation declares its regions process-wide
+    (:func:`greeter.holiday_tables.declare_regions`: each config replaces the last one's), so a
+    test that loaded a config with ``RU-TA`` left «Татарстан» readable as a country for every
+    test after it in the same process (test_zone_country, run after test_regional_days_off).
+    """
+    from greeter.holiday_tables import declare_regions
+
+    yield
+    declare_regions(())
+
+
 def skipped_greetings(output: str) -> list[str]:
     """``greeter check``'s row warnings that cost a contact greetings, after ``contacts.csv:``."""
     return [

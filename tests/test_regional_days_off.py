@@ -435,3 +435,18 @@ def test_a_regions_eid_is_its_day_off_and_may_be_greeted_by_another_countrys_cal
         ("moscow", "birthday", "2027-03-09"),
         ("moscow", "uraza", "outside_audience"),
     ]
+
+
+def test_a_region_declared_no_more_has_no_calendar_again() -> None:
+    """A config's reload (or the next config in one process) that no longer declares RU-TA: its
+    clients' cells are refused again, never an internal error from the library ("Entity RU does
+    not have subdivision TA") because RU-TA was remembered as supported while it was declared."""
+    from greeter.countries import parse_country
+    from greeter.holiday_tables import declare_regions, has_calendar, looked_up_days
+
+    declare_regions(["RU-TA"])
+    assert has_calendar("RU-TA") and parse_country("RU-TA")[0] == "RU-TA"
+    assert looked_up_days("RU-TA", 2027)  # RU's holidays, looked up under the region's code
+    declare_regions(())
+    assert not has_calendar("RU-TA")
+    assert parse_country("RU-TA")[0] is None
