@@ -25,11 +25,11 @@ from greeter.config_loader import parse_settings
 from greeter.config_window import SendWindow
 from greeter.contacts import Contact
 from greeter.countries import parse_country
-from greeter.errors import ConfigError
 from greeter.planner import plan_contact, plan_window
 from greeter.ru_regions import COMMON_NAMES, RU_REGIONS, region_by_name
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_config import MINIMAL
+from tests.test_country_weekend import _errors  # the send_window's config errors, as there
 from tests.test_planner import CONFIG as PLANNER_CONFIG
 
 REGIONS = """\
@@ -189,12 +189,6 @@ def test_defaults_country_may_be_a_declared_region() -> None:
 
 
 # --------------------------------------------------------------------------- the config's errors
-
-
-def _errors(send_window: str) -> list[str]:
-    with pytest.raises(ConfigError) as info:
-        parse_settings(MINIMAL + "send_window:\n" + send_window, "greeter.yaml", today=TODAY)
-    return [str(p) for p in info.value.problems]
 
 
 @pytest.mark.parametrize(
