@@ -92,7 +92,9 @@ def test_probes_answer_at_once_without_a_journal_that_does_not_answer_and_a_stop
                 assert _metric(text, "greeter_journal_up") == 0.0, text
                 assert _metric(text, 'greeter_runs_total{result="ok"}') == 1.0, text
                 assert "greeter_greetings{" not in text
-            assert len(daemon.named("journal_unreachable")) == 1, "said once, not every probe"
+            # Logged before the first answer went out, but read from the daemon's output by another
+            # thread: wait for it rather than race that reader.
+            daemon.wait_for("journal_unreachable")
 
             relay.release()  # the database answers again
             deadline = time.monotonic() + 15
@@ -101,6 +103,8 @@ def test_probes_answer_at_once_without_a_journal_that_does_not_answer_and_a_stop
             status, body, _ = _get(daemon.url("/metrics"))
             assert _metric(body, "greeter_journal_up") == 1.0, body
             daemon.wait_for("journal_answers_again")
+            # Every line logged before this one has been read: the four probes said it once.
+            assert len(daemon.named("journal_unreachable")) == 1, "said once, not every probe"
 
             # A stop while a probe waits for the journal does not wait for it.
             held = relay.hold(COUNTS_QUERY)
