@@ -402,37 +402,6 @@ def _dry_run_journal(inputs: Inputs, now: datetime, *, adopt: bool = False) -> J
     return existing_journal(inputs, now, adopt=adopt) or open_journal("sqlite:///:memory:", now=now)
 
 
-def _open_journal(
-    settings_url: str, now: datetime, *, readonly_ok: bool = False, existing: bool = False
-) -> JournalStore:
-    """The configured journal; ``readonly_ok`` (a reader) or ``existing``: never a new one.
-
-    A reader (history, ``suppress --list``) or a command that only changes
-    rows already there (``uncertain``, ``unsuppress``) has nothing to do in
-    a new, empty journal; made by a typo in ``storage.url`` it would only
-    answer "0 greetings" from the wrong file. Such a command says so instead.
-    """
-    from greeter.journal import open_existing_journal, open_journal
-
-    if not (readonly_ok or existing):
-        return open_journal(settings_url, now=now)
-    journal = open_existing_journal(settings_url, now=now, readonly_ok=readonly_ok)
-    if journal is not None:
-        return journal
-    if settings_url.startswith("postgresql://"):
-        from greeter.errors import JournalError
-        from greeter.journal_pg_schema import parse_target
-
-        shown = parse_target(settings_url).shown
-        raise JournalError(
-            f"no journal at {shown} (storage.url): nothing has been sent from this config yet,"
-            " or the schema is wrong"
-        )
-    from greeter.journal_schema import missing_journal_error, path_from_url
-
-    raise missing_journal_error(path_from_url(settings_url))
-
-
 # --- backup: a consistent copy of the SQLite journal (greeter.journal_backup) ---
 
 

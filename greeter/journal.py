@@ -44,6 +44,7 @@ from greeter.journal_schema import (
     journal_traces,
     key_params,
     lost_journal_error,
+    missing_journal_error,
     parse_time,
     path_from_url,
     row_to_entry,
@@ -111,6 +112,29 @@ def open_existing_journal(url: str, *, now: datetime, readonly_ok: bool = True) 
             raise lost_journal_error(path, traces)
         return None
     return open_journal(url, now=now, readonly_ok=readonly_ok)
+
+
+def open_required_journal(url: str, *, now: datetime, readonly_ok: bool = False) -> JournalStore:
+    """The journal a storage URL names, which must exist: never a new one, a missing one refused.
+
+    A reader (history, ``suppress --list``: ``readonly_ok``) or a command that
+    only changes rows already there (``uncertain``, ``unsuppress``) has nothing
+    to do in a new, empty journal; made by a typo in ``storage.url`` it would
+    only answer "0 greetings" from the wrong file. Such a command says so
+    instead: "no journal at …", every such command in the same words (a lost
+    SQLite journal: :func:`open_existing_journal`'s refusal).
+    """
+    journal = open_existing_journal(url, now=now, readonly_ok=readonly_ok)
+    if journal is not None:
+        return journal
+    if url.startswith("postgresql://"):
+        from greeter.journal_pg_schema import parse_target
+
+        raise JournalError(
+            f"no journal at {parse_target(url).shown} (storage.url): nothing has been sent from"
+            " this config yet, or the schema is wrong"
+        )
+    raise missing_journal_error(path_from_url(url))
 
 
 #: How long :meth:`Journal.checkpoint` waits for other connections' reads and writes to end, in ms.

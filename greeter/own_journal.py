@@ -92,13 +92,11 @@ def open_project_journal(
     url: str, project: Project, now: datetime, use: Use, *, adopt: bool = False
 ) -> JournalStore:
     """The journal ``url`` names, opened for ``use`` and admitted (:func:`admit`) for ``project``."""
-    if use in (Use.READ, Use.CHANGE):
-        from greeter.cli import _open_journal  # its "no journal at …" refusal, as every reader words it
+    from greeter.journal import open_journal, open_required_journal
 
-        journal = _open_journal(url, now, readonly_ok=use is Use.READ, existing=True)
+    if use in (Use.READ, Use.CHANGE):  # "no journal at …", as every reader words it
+        journal = open_required_journal(url, now=now, readonly_ok=use is Use.READ)
     else:
-        from greeter.journal import open_journal
-
         journal = open_journal(url, now=now)
     return admit(journal, url, project, now, use, adopt=adopt)
 
