@@ -12,6 +12,8 @@ period's remaining letters at once (:func:`greeter.calendar_rules.last_call`).
 from __future__ import annotations
 
 import email
+import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -22,7 +24,8 @@ import pytest
 from greeter.calendar_rules import build_calendar, last_call
 from greeter.config_window import SendWindow
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import greeter, history
+from tests.test_send_e2e import greeter
+from tests.test_sent_address import invoke
 
 MSK = ZoneInfo("Europe/Moscow")
 WINDOW = SendWindow()  # 10–18, lunch 13–14, Friday cut-off 15:00, 30 quiet minutes
@@ -87,28 +90,58 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("cid", "birthday", "moment", "runs", "leaves"), CASES)
-def test_a_cron_every_ten_minutes_sends_the_letter_on_its_day(
-    make_project: MakeProject, cid: str, birthday: str, moment: datetime, runs: list[str], leaves: datetime
-) -> None:
-    config = make_project([contact_row(cid, "c@example.com", birthday=birthday)], occasions=[BIRTHDAY])
+#: How a scenario runs a greeter command: (exit code, stdout, stderr).
+Run = Callable[..., tuple[int, str, str]]
+
+
+def in_subprocess(config: Path, *args: str) -> tuple[int, str, str]:
+    """``python -m greeter`` in a process of its own, as cron runs it."""
+    result = greeter(config, *args)
+    return result.returncode, result.stdout, result.stderr
+
+
+def cron_day(run: Run, config: Path, moment: datetime, runs: list[str], leaves: datetime) -> None:
+    """The morning run names the letter's moment, the cron ``runs`` of its day send it at ``leaves``,
+    and the next working day's run sends nothing more: one letter, sent on its day, not belated."""
     day = moment.date()
-    morning = greeter(config, "send", "--once", "--now", msk(day, "09:00").isoformat())
-    assert f"next letter due {day} {moment:%H:%M}" in morning.stdout, morning.stdout + morning.stderr
+    code, out, err = run(config, "send", "--once", "--now", msk(day, "09:00").isoformat())
+    assert f"next letter due {day} {moment:%H:%M}" in out, out + err
     for hhmm in runs:
-        run = greeter(config, "send", "--once", "--now", msk(day, hhmm).isoformat())
-        assert run.returncode == 0, run.stdout + run.stderr
-    after = greeter(config, "send", "--once", "--now", msk(RU.next_working_day(day), "10:00").isoformat())
-    assert after.returncode == 0, after.stdout + after.stderr
-    (row,) = history(config)
+        code, out, err = run(config, "send", "--once", "--now", msk(day, hhmm).isoformat())
+        assert code == 0, out + err
+    after = msk(RU.next_working_day(day), "10:00").isoformat()
+    code, out, err = run(config, "send", "--once", "--now", after)
+    assert code == 0, out + err
+    code, out, err = run(config, "history", "--format", "json")
+    assert code == 0, err
+    (row,) = json.loads(out)
     assert (row["state"], row["sent_at"]) == ("sent", leaves.astimezone(UTC).isoformat()), row
     (eml,) = (config.parent / "data" / "outbox").glob("*.eml")
     assert "прошедш" not in subject_of(eml)  # on its day, not worded as belated
 
 
+@pytest.mark.parametrize(("cid", "birthday", "moment", "runs", "leaves"), CASES)
+def test_a_cron_every_ten_minutes_sends_the_letter_on_its_day(
+    make_project: MakeProject, cid: str, birthday: str, moment: datetime, runs: list[str], leaves: datetime
+) -> None:
+    """Every case through the real command, in this process (the CLI, its SQLite journal, the outbox):
+    a subprocess each run made this module take 90 s; one case runs as cron runs it, below."""
+    config = make_project([contact_row(cid, "c@example.com", birthday=birthday)], occasions=[BIRTHDAY])
+    cron_day(invoke, config, moment, runs, leaves)
+
+
+def test_a_cron_every_ten_minutes_in_processes_of_its_own(make_project: MakeProject) -> None:
+    """The first case as cron runs it: each ``send --once`` a ``python -m greeter`` of its own."""
+    cid, birthday, moment, runs, leaves = CASES[0]
+    config = make_project([contact_row(cid, "c@example.com", birthday=birthday)], occasions=[BIRTHDAY])
+    cron_day(in_subprocess, config, moment, runs, leaves)
+
+
 def test_a_run_more_than_ten_minutes_before_the_end_still_waits(make_project: MakeProject) -> None:
     """An hourly cron is not enough: the 17:00 run is half an hour before the end."""
     config = make_project([contact_row("129", "c@example.com", birthday="12.04.1980")], occasions=[BIRTHDAY])
-    run = greeter(config, "send", "--once", "--now", msk(MONDAY, "17:00").isoformat())
-    assert "sent: 0" in run.stdout and f"next letter due {MONDAY} 17:29" in run.stdout, run.stdout
-    assert history(config) == []
+    code, out, err = invoke(config, "send", "--once", "--now", msk(MONDAY, "17:00").isoformat())
+    assert "sent: 0" in out and f"next letter due {MONDAY} 17:29" in out, out
+    code, out, err = invoke(config, "history", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == []
