@@ -233,8 +233,19 @@ def _day_as_written(value: object) -> object:
     return value
 
 
-#: A single calendar day: YYYY-MM-DD (unquoted or quoted) or DD.MM.YYYY, never a number.
-Day = Annotated[dt.date, BeforeValidator(_day_as_written)]
+#: A single calendar day: YYYY-MM-DD (unquoted or quoted) or DD.MM.YYYY, never a number. Its JSON
+#: Schema names both forms: ``format: date`` is ISO only, so an editor flagged ``30.08.2027``.
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_day_as_written),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})\s*$",
+            "examples": ["2027-08-30", "30.08.2027"],
+        }
+    ),
+]
 
 _DIRECTIVE = re.compile(r"%[A-Za-z]")
 #: Spreadsheet-style date patterns people write instead of strftime codes, longest first.

@@ -108,3 +108,26 @@ def test_an_impossible_day_off_stops_the_command_naming_file_line_and_field(
         and "send_window.extra_days_off.0: 31.02.2027 is not a real date: February has no 31st" in err
     )
     assert "Traceback" not in err
+
+
+def test_the_schema_takes_both_forms(make_project: MakeProject) -> None:
+    """An editor validating with ``greeter schema`` flagged 30.08.2027 (``format: date`` is ISO only)."""
+    import re
+
+    config = make_project(ROWS)
+    code, out, err = invoke(config, "schema")
+    assert code == 0, err
+    defs = json.loads(out)["$defs"]
+    for day in (
+        defs["SendWindow"]["properties"]["extra_days_off"]["items"],
+        defs["RegionalDaysOff"]["properties"]["days"]["items"],
+        defs["Occasion"]["properties"]["on"]["anyOf"][0]["items"],
+    ):
+        assert day["type"] == "string", day
+        for written, taken in (
+            ("30.08.2027", True),
+            ("2027-08-30", True),
+            ("1.9.2027", True),
+            ("2027/08/30", False),
+        ):
+            assert bool(re.search(day["pattern"], written)) is taken, (day, written)
