@@ -485,7 +485,8 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     letter for an occasion on or before --through (today by default) that the
     journal does not hold yet, and records it as `skipped`, reason `baseline: handled
     before greeter (baseline at … UTC)` — `greeter history` shows it with
-    reason_code `baseline`, preview and the gallery as already sent. The
+    reason_code `baseline`, preview as already_sent with reason_code baseline
+    (the table: skip: baseline), the gallery as sent before greeter. The
     occasions merged into such a letter are recorded with it, as the send
     records them (`merged into …`): also one of the next min_gap_days that
     the send would carry in it (--dry-run shows each letter's). It sends

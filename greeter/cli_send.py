@@ -125,9 +125,9 @@ def send(
 
     A new journal's first run catches up the last catch_up_days: it sends
     belated letters for occasions from before greeter was installed, and
-    says so on stderr (--dry-run too; not --quiet when all went well). Moving from another tool
-    that already greeted those clients (a mail-merge cron), run `greeter
-    baseline` before the first send: it records what that tool sent.
+    says so on stderr (a --dry-run too, and --quiet keeps it: cron mails it). Moving from
+    another tool that already greeted those clients (a mail-merge cron), run
+    `greeter baseline` before the first send: it records what that tool sent.
 
     \b
     Exit codes, the first that applies:

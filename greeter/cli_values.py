@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from greeter.day_text import day_numbers, no_such_day, read_day
+
 
 def flag_hint(flag: str) -> str:
     """An option's name as click's own errors write it: quoted, with its aliases (``'--since' / '--from'``).
@@ -154,13 +156,8 @@ def day_span(first: date, last: date) -> str:
     return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"
 
 
-#: A day as every command's date option takes it besides ISO (2026-12-25): as a CRM export and a
-#: Russian manager write it, 25.12.2026 — the contacts' default %d.%m.%Y, which reads 4.12.2026
-#: too, so day and month may have one digit or two (D.M.YYYY); the year has four.
-_DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+#: A whole month, as ``history --since``/``--until`` take it: ``2026-11``.
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
-#: An ISO day's numbers (ASCII, as date.fromisoformat takes them), to say why 2026-02-30 is none.
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
 def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] | None = None) -> date | None:
@@ -177,9 +174,6 @@ def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] 
     text = value.strip()
     numbers: tuple[int, int, int] | None = None  # (year, month, day) of a date in a form taken
     try:
-        if dotted := _DOTTED_DAY.fullmatch(text):
-            numbers = (int(dotted[3]), int(dotted[2]), int(dotted[1]))
-            return date(*numbers)
         if month is not None and (whole := _MONTH.fullmatch(text)):
             numbers = (int(whole[1]), int(whole[2]), 1)
             first = date(*numbers)
@@ -187,22 +181,11 @@ def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] 
                 return first
             numbers = None  # 9999-12 is a month; only its next one is none
             return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
-        if iso := _ISO_DAY.fullmatch(text):
-            numbers = (int(iso[1]), int(iso[2]), int(iso[3]))
-        return date.fromisoformat(text)
+        numbers = day_numbers(text)
+        return read_day(text)  # the config's days are read by it too: one reader of a written day
     except ValueError:
         forms = "2026-12-25, 25.12.2026 or a month like 2026-12" if month else "2026-12-25 or 25.12.2026"
-        why = f": {_no_such_day(*numbers)}" if numbers is not None else ""
+        why = f": {no_such_day(*numbers)}" if numbers is not None else ""
         raise click.BadParameter(
             f"{value!r} is not a date like {forms}{why}", param_hint=flag_hint(param)
         ) from None
-
-
-def _no_such_day(year: int, month: int, day: int) -> str:
-    """Why numbers written in a form :func:`parse_day` takes are no day: ``2026-02 has 28 days``."""
-    import calendar  # only for a refused date
-
-    if year < 1 or not 1 <= month <= 12:
-        return "there is no year 0" if year < 1 else f"there is no month {month}"
-    days = calendar.monthrange(year, month)[1]
-    return f"{year:04d}-{month:02d} has {days} days" if day else "there is no day 0"

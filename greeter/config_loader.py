@@ -583,19 +583,20 @@ def _section_wanted(loc: Sequence[int | str], got: object) -> str:
 #: Pydantic's error types for a value that is no date (``on: [15.03.2027]``).
 _DATE_KINDS: Final = ("date_from_datetime_parsing", "date_parsing", "date_from_datetime_inexact", "date_type")
 #: How people write a day when not in ISO, tried in order for the example in the message.
-_OTHER_DAY_FORMATS: Final = ("%d.%m.%Y", "%Y.%m.%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
+_OTHER_DAY_FORMATS: Final = ("%Y.%m.%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
 
 
 def _not_iso_day(text: str) -> str:
-    """``'15.03.2027' is not a date like 2027-03-15 (YYYY-MM-DD)``: the example is the day meant if clear."""
-    example = "2027-03-15"
+    """``'2027/03/15' is not a date like 2027-03-15 or 15.03.2027``: the two forms a config day takes
+    (:data:`greeter.config_types.Day`), of the day meant if clear, as ``--from``'s error names them."""
+    example = date(2027, 3, 15)
     for fmt in _OTHER_DAY_FORMATS:
         try:
-            example = datetime.strptime(text.strip(), fmt).date().isoformat()
+            example = datetime.strptime(text.strip(), fmt).date()
             break
         except ValueError:
             continue
-    return f"{text!r} is not a date like {example} (YYYY-MM-DD)"
+    return f"{text!r} is not a date like {example:%Y-%m-%d} or {example:%d.%m.%Y}"
 
 
 def _unwrap(tp: Any) -> Any:

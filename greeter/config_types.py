@@ -15,6 +15,8 @@ from typing import Annotated, Final
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from greeter.config_yaml import NotADate
+from greeter.day_text import day_numbers, read_day
 from greeter.timezones import is_zone, unknown_zone
 
 __all__ = [
@@ -203,21 +205,47 @@ def _month_day_text(value: object) -> object:
 MonthDay = Annotated[str, BeforeValidator(_month_day_text), AfterValidator(_check_month_day)]
 
 
-def _no_number_for_a_day(value: object) -> object:
-    """``on: [86400]`` is a mistake, not 2 January 1970: a number is never a day here.
+def _day_as_written(value: object) -> object:
+    """A config day as the command line reads one (:func:`greeter.day_text.read_day`): ``2027-08-30``
+    or ``30.08.2027``; never a number.
+
+    YAML makes a date of an unquoted ``2027-08-30`` itself, but ``30.08.2027``
+    stays text, which pydantic refused — while ``--now``, ``--from`` and the
+    contacts file take it, and a Russian marketer writes it so. A text in
+    either form naming no day (``31.02.2027``, a quoted ``"2027-02-31"``)
+    becomes the :class:`~greeter.config_yaml.NotADate` an unquoted impossible
+    ISO day is, so the loader says why, at its line, in the same words.
 
     Pydantic's lax mode reads a number as seconds since 1970 and took any
-    multiple of 86,400 as a day (``check`` said OK); the config's days are
-    written as YYYY-MM-DD. The error keeps pydantic's kind, so the loader
-    words it like any other day that is not one.
+    multiple of 86,400 as a day (``on: [86400]``, ``check`` said OK). The
+    error keeps pydantic's kind, so the loader words it like any other day
+    that is not one.
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise PydanticCustomError("date_type", "Input should be a valid date")
+    if isinstance(value, str) and not isinstance(value, NotADate):
+        text = value.strip()
+        if day_numbers(text) is not None:
+            try:
+                return read_day(text)
+            except ValueError:
+                return NotADate(text)
     return value
 
 
-#: A single calendar day written as YYYY-MM-DD (unquoted or quoted), never a number.
-Day = Annotated[dt.date, BeforeValidator(_no_number_for_a_day)]
+#: A single calendar day: YYYY-MM-DD (unquoted or quoted) or DD.MM.YYYY, never a number. Its JSON
+#: Schema names both forms: ``format: date`` is ISO only, so an editor flagged ``30.08.2027``.
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_day_as_written),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})\s*$",
+            "examples": ["2027-08-30", "30.08.2027"],
+        }
+    ),
+]
 
 _DIRECTIVE = re.compile(r"%[A-Za-z]")
 #: Spreadsheet-style date patterns people write instead of strftime codes, longest first.

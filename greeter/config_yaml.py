@@ -55,14 +55,15 @@ _KEY_ONLY = re.compile(r"\s*[^\s:#\-'\"][^:#]*")
 
 
 class NotADate(str):
-    """An unquoted value with the shape of a YAML date or time that names none (``2026-02-30``)."""
+    """A value with the shape of a date or time that names none: an unquoted ``2026-02-30`` (YAML's
+    date shape), or a config day written ``31.02.2027`` (:data:`greeter.config_types.Day`)."""
 
     def why(self) -> str:
         """``2026-02-30 is not a real date: February has no 30th``, for the validation error it causes."""
         from greeter.sources.dates import DateParser  # only for a config that has one
 
         day = self.strip().split("T")[0].split()[0]
-        reason = DateParser(["%Y-%m-%d"]).problem(day)
+        reason = DateParser(["%Y-%m-%d", "%d.%m.%Y"]).problem(day)
         if reason.startswith("is not a real date"):
             return f"{self} {reason}"
         return f"{self} is not a real date and time"

@@ -336,7 +336,8 @@ def _badge(card: Card, ui: Ui) -> str:
         label = ui.say("badge.skip", reason=ui.get(f"reason.{reason}") or reason)
         cls = reason if reason in ("merged", "frequency_cap", "invalid_contact") else "skip"
     state = f"journal_state: {card.journal_state}" if card.journal_state else ""
-    tip = " — ".join(p for p in (card.reason, state, card.planner_detail) if p)
+    code = f"reason_code: {card.reason_code}" if card.reason_code else ""
+    tip = " — ".join(p for p in (card.reason, state, code, card.planner_detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
     # Neutral on purpose: with day_off_policy "after" (or past max_days_early) a Saturday
     # birthday greeted on Monday is late by design, not after downtime. Only the fact: what the
@@ -688,7 +689,8 @@ def _summary_word(card: Card, ui: Ui) -> tuple[str, str]:
     """A card's reason as the summary counts it: (machine word, the language's words)."""
     reason = card.reason or ""
     if (said := card.said) is not None:
-        return f"{reason} ({card.journal_state})", ui.say(f"{said.key}.note")
+        word = card.reason_code or f"{reason} ({card.journal_state})"  # baseline: history's word
+        return word, ui.say(f"{said.key}.note")
     return reason, ui.get(f"reason.{reason}") or reason
 
 

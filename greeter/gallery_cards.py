@@ -53,6 +53,10 @@ JOURNAL_STATES: dict[str, Said] = {
     "skipped": Said("skip", "skip", "journal.skipped"),
 }
 
+#: A greeting ``greeter baseline`` recorded (JSON ``reason_code`` ``baseline``, ``journal_state``
+#: ``skipped``): the tool before greeter sent it. «уже отправлено» read as greeter's own letter.
+BASELINE_SAID = Said("skip", "skip", "journal.baseline")
+
 #: An occasion that rode in another occasion's letter (``merged``), by that letter's journal state;
 #: none (``journal_state`` null): the letter is still planned, «объединено».
 CARRIED_STATES: dict[str, Said] = {
@@ -66,13 +70,13 @@ CARRIED_STATES: dict[str, Said] = {
 }
 
 
-def _said(reason: str | None, journal_state: str | None) -> Said | None:
-    """How the journal's word on this greeting reads (:data:`JOURNAL_STATES`, :data:`CARRIED_STATES`);
-    None: it has none, or the plain reason says it."""
+def _said(reason: str | None, journal_state: str | None, reason_code: str | None = None) -> Said | None:
+    """How the journal's word on this greeting reads (:data:`JOURNAL_STATES`, :data:`CARRIED_STATES`,
+    :data:`BASELINE_SAID`); None: it has none, or the plain reason says it."""
     if reason == "merged":
         return CARRIED_STATES.get(journal_state or "")
     if reason == "already_sent":
-        return JOURNAL_STATES.get(journal_state or "")
+        return BASELINE_SAID if reason_code == "baseline" else JOURNAL_STATES.get(journal_state or "")
     return None
 
 
@@ -116,6 +120,8 @@ class Card:
     #: What the journal holds (JSON ``journal_state``): the greeting's row, or for a ``merged``
     #: occasion the carrying letter's; None when it holds nothing of it.
     journal_state: str | None = None
+    #: history's word when it says more than ``reason`` (JSON ``reason_code``: ``baseline``); else None.
+    reason_code: str | None = None
     #: When the letter leaves (ISO, as the JSON's ``send_at``); for a ``merged`` occasion, when the
     #: letter carrying it does — which, with the contact and the carrier's occasion, finds that letter.
     send_at: str | None = None
@@ -145,7 +151,7 @@ class Card:
     @property
     def said(self) -> Said | None:
         """How the journal's state reads on this card; None: the plain status or reason says it."""
-        return _said(self.reason, self.journal_state)
+        return _said(self.reason, self.journal_state, self.reason_code)
 
     @property
     def contact_error(self) -> bool:
@@ -172,9 +178,11 @@ def card_of(
     """Reduce one draft's JSON object to its index card, its words in ``ui``'s language."""
     occasion_day = date.fromisoformat(data["occasion_date"]) if data["occasion_date"] else None
     status: Status = data["status"]
+    # history's word where it says more (baseline); a JSON file older than the field has none.
+    code = data.get("reason_code") if data.get("reason_code") != data["reason"] else None
     if data["reason"] == "render_error":
         status = "error"
-    elif (said := _said(data["reason"], data["journal_state"])) is not None:
+    elif (said := _said(data["reason"], data["journal_state"], code)) is not None:
         status = said.status  # what the journal says became of it: sent, not delivered, in flight
     elif data["reason"] == "merged":
         status = "merged"  # its own group: the summary, the filter and the day notes count alike
@@ -215,6 +223,7 @@ def card_of(
         planner_detail=data["detail"],
         lang=lang,
         journal_state=data["journal_state"],
+        reason_code=code,
         send_at=data["send_at"],
         own_day=ui.short_day(occasion_day) if leaving and occasion_day and occasion_day != day else "",
     )
@@ -256,5 +265,7 @@ def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str,
 def _journal(data: dict[str, Any], ui: Ui) -> str | None:
     """What became of a greeting the journal already holds, in words (``journal.<state>.detail``) —
     the planner's "the journal already has this greeting (failed)" read as "already sent"."""
-    said = JOURNAL_STATES.get(data["journal_state"] or "") if data["reason"] == "already_sent" else None
-    return None if said is None else ui.say(f"{said.key}.detail")
+    said = _said(data["reason"], data["journal_state"], data.get("reason_code"))
+    if data["reason"] != "already_sent" or said is None:
+        return None
+    return ui.say(f"{said.key}.detail")

@@ -210,6 +210,12 @@ RUSSIAN: Final[Words] = {
     "journal.skipped.badge": "пропуск: пропущено при отправке",
     "journal.skipped.note": "пропущено при отправке",
     "journal.skipped.detail": "при отправке письмо не отправили (почему — в greeter history)",
+    "journal.baseline.badge": "пропуск: отправлено до greeter (baseline)",
+    "journal.baseline.note": "отправлено до greeter",
+    "journal.baseline.detail": (
+        "greeter это письмо не отправлял:"
+        " greeter baseline записал его как отправленное прежним инструментом (см. greeter history)"
+    ),
     # an occasion that rode in another occasion's letter, by that letter's state ({letter}: its title)
     "carried.sent.badge": "отправлено в письме «{letter}»",
     "carried.sent.note": "в письмах других поводов",
@@ -395,6 +401,12 @@ ENGLISH: Final[Words] = {
     "journal.skipped.badge": "skipped: skipped when sending",
     "journal.skipped.note": "skipped when sending",
     "journal.skipped.detail": "the letter was not sent when sending (greeter history says why)",
+    "journal.baseline.badge": "skipped: sent before greeter (baseline)",
+    "journal.baseline.note": "sent before greeter",
+    "journal.baseline.detail": (
+        "greeter did not send this letter:"
+        " greeter baseline recorded it as sent by the tool before greeter (see greeter history)"
+    ),
     "carried.sent.badge": "sent in the “{letter}” letter",
     "carried.sent.note": "in other occasions' letters",
     "carried.sent.detail": "the greeting went in the “{letter}” letter",

@@ -155,6 +155,12 @@ GERMAN: Final[Mapping[str, str]] = {
     "journal.skipped.detail": (
         "die Nachricht wurde beim Versand nicht gesendet (den Grund nennt greeter history)"
     ),
+    "journal.baseline.badge": "übersprungen: vor greeter versendet (baseline)",
+    "journal.baseline.note": "vor greeter versendet",
+    "journal.baseline.detail": (
+        "greeter hat diesen Brief nicht versendet:"
+        " greeter baseline hat ihn als vom vorherigen Werkzeug versendet vermerkt (siehe greeter history)"
+    ),
     "carried.sent.badge": "versendet in der Nachricht „{letter}“",
     "carried.sent.note": "in Nachrichten anderer Anlässe",
     "carried.sent.detail": "der Glückwunsch wurde mit der Nachricht „{letter}“ versendet",

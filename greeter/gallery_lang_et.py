@@ -150,6 +150,12 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "vahele jäetud: jäeti saatmisel vahele",
     "journal.skipped.note": "jäeti saatmisel vahele",
     "journal.skipped.detail": "kirja ei saadetud saatmise käigus (põhjuse näitab greeter history)",
+    "journal.baseline.badge": "vahele jäetud: saadetud enne greeterit (baseline)",
+    "journal.baseline.note": "saadetud enne greeterit",
+    "journal.baseline.detail": (
+        "greeter seda kirja ei saatnud:"
+        " greeter baseline märkis selle eelmise tööriista saadetuks (vt greeter history)"
+    ),
     "carried.sent.badge": "saadetud kirjas „{letter}“",
     "carried.sent.note": "teiste tähtpäevade kirjades",
     "carried.sent.detail": "õnnitlus saadeti kirjas „{letter}“",

@@ -158,6 +158,12 @@ CROATIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "preskočeno: preskočeno pri slanju",
     "journal.skipped.note": "preskočeno pri slanju",
     "journal.skipped.detail": "pismo nije poslano pri slanju (razlog navodi greeter history)",
+    "journal.baseline.badge": "preskočeno: poslano prije greetera (baseline)",
+    "journal.baseline.note": "poslano prije greetera",
+    "journal.baseline.detail": (
+        "greeter nije poslao ovo pismo:"
+        " greeter baseline zabilježio ga je kao poslano prethodnim alatom (vidi greeter history)"
+    ),
     "carried.sent.badge": "poslano u pismu „{letter}”",
     "carried.sent.note": "u pismima drugih povoda",
     "carried.sent.detail": "čestitka je poslana u pismu „{letter}”",

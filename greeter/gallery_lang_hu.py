@@ -154,6 +154,12 @@ HUNGARIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "kihagyva: küldéskor kihagyva",
     "journal.skipped.note": "küldéskor kihagyva",
     "journal.skipped.detail": "a levél küldéskor nem ment ki (az okát a greeter history mutatja)",
+    "journal.baseline.badge": "kihagyva: a greeter előtt elküldve (baseline)",
+    "journal.baseline.note": "a greeter előtt elküldve",
+    "journal.baseline.detail": (
+        "a greeter nem küldte el ezt a levelet:"
+        " a greeter baseline az előző eszköz által elküldöttként rögzítette (lásd greeter history)"
+    ),
     "carried.sent.badge": "elküldve (levél: „{letter}”)",
     "carried.sent.note": "más alkalmak leveleiben",
     "carried.sent.detail": "az üdvözlet ebben a levélben ment ki: „{letter}”",

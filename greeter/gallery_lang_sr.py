@@ -162,6 +162,12 @@ SERBIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "прескочено: прескочено при слању",
     "journal.skipped.note": "прескочено при слању",
     "journal.skipped.detail": "писмо није послато при слању (разлог наводи greeter history)",
+    "journal.baseline.badge": "прескочено: послато пре greeter-а (baseline)",
+    "journal.baseline.note": "послато пре greeter-а",
+    "journal.baseline.detail": (
+        "greeter није послао ово писмо:"
+        " greeter baseline га је забележио као послато претходним алатом (види greeter history)"
+    ),
     "carried.sent.badge": "послато у писму „{letter}“",
     "carried.sent.note": "у писмима других повода",
     "carried.sent.detail": "честитка је послата у писму „{letter}“",

@@ -62,6 +62,7 @@ from greeter.journal_store import (
     Suppression,
     erasable,
     former_addresses,
+    is_baseline,
     planned_state,
     stored_states,
 )
@@ -551,7 +552,7 @@ class Journal(SenderLock, Transitions, OptOuts):
             into = merged_carrier(r["reason"]) if r["state"] == "skipped" else None
             yield PastGreeting(
                 r["contact_id"], r["occasion"], occasion_date, day, state, r["email"], sent_at,
-                merged, into,
+                merged, into, is_baseline(r["state"], r["reason"]),
             )  # fmt: skip
 
     def sent_times(self, since: datetime) -> list[datetime]:

@@ -37,6 +37,7 @@ from greeter.journal_store import (
     JournalKey,
     Notice,
     Suppression,
+    is_baseline,
     planned_state,
     stored_states,
 )
@@ -521,7 +522,7 @@ class PgJournalBase:
             into = merged_carrier(r["reason"]) if r["state"] == "skipped" else None
             yield PastGreeting(
                 r["contact_id"], r["occasion"], r["occasion_date"], r["day"], state, r["email"], sent_at,
-                tuple(r["merged"] or ()), into,
+                tuple(r["merged"] or ()), into, is_baseline(r["state"], r["reason"]),
             )  # fmt: skip
 
     def sent_times(self, since: datetime) -> list[datetime]:

@@ -62,6 +62,7 @@ __all__ = [
     "erased_reason",
     "erasure_day",
     "former_addresses",
+    "is_baseline",
     "is_erasure",
     "is_requeued",
     "new_message_key",
@@ -143,9 +144,13 @@ def planned_state(state: str, reason: str | None) -> str:
     one place both journals (:meth:`JournalStore.greeted_dates`) and a shared
     journal's claim (:meth:`greeter.delivery.Deliverer.claim_for_contact`) ask.
     """
-    if state == "skipped" and reason is not None and reason.startswith(f"{BASELINE}:"):
-        return "sent"
-    return state
+    return "sent" if is_baseline(state, reason) else state
+
+
+def is_baseline(state: str, reason: str | None) -> bool:
+    """Whether a row is one ``greeter baseline`` recorded (:data:`BASELINE`): planned as sent, but
+    said as what it is — handled before greeter, not sent by it — where a person reads it."""
+    return state == "skipped" and reason is not None and reason.startswith(f"{BASELINE}:")
 
 
 def stored_states(states: Sequence[str]) -> list[str]:

@@ -91,6 +91,10 @@ class PlanItem:
     #: The address the journal holds for a greeting it already has (``sent``: where the letter
     #: went; a ``merged`` one: its carrier's): the contact's may have changed since. None: nothing.
     sent_to: str | None = None
+    #: ``history``'s machine word for the skip when it says more than ``reason`` (JSON
+    #: ``reason_code``): ``baseline`` for an ``already_sent`` that ``greeter baseline`` recorded.
+    #: None: the same word as ``reason``.
+    reason_code: str | None = None
 
     @property
     def merged_with(self) -> list[str]:
@@ -145,6 +149,9 @@ class PastGreeting:
     merged: tuple[str, ...] = ()
     #: For a ``skipped`` row that rode in another occasion's letter: that occasion.
     merged_into: str | None = None
+    #: A row ``greeter baseline`` recorded (stored ``skipped``; ``state`` is ``sent`` for the
+    #: planner and the cap): a preview says it was handled before greeter, not sent by it.
+    baseline: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from greeter.calendar_rules import WorkCalendar, build_calendar, spread_keyed
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
-from greeter.journal_store import PersonOptOut
+from greeter.journal_store import BASELINE, PersonOptOut
 from greeter.occasions import HolidayStep, anniversary, fixed_days, named_countries
 from greeter.plan_tables import OccasionDay, PlanTables
 from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Reason, Rendered
@@ -370,8 +370,13 @@ def plan_contact(
                 else:
                     state = held.state if held is not None else None
                     to = held.email if held is not None else None
+                    code = None
+                    if held is not None and held.baseline:  # as history says it: skipped, baseline
+                        state, code = "skipped", BASELINE
                     items.append(
-                        PlanItem(hit, "skip", refusal[0], None, (), None, False, refusal[1], (), state, to)
+                        PlanItem(
+                            hit, "skip", refusal[0], None, (), None, False, refusal[1], (), state, to, code
+                        )
                     )
             continue
         od = days.get((hit.occasion, hit.date)) or t.occasion_day(hit.occasion, hit.date, zone)
@@ -514,9 +519,13 @@ def _as_known(past: PastGreeting, contact: Contact) -> str:
     """How the journal holds a greeting, for ``already_sent``'s detail: its state, and whom it was to
     when that was another contact id with this contact's address."""
     if past.contact_id == contact.id:
-        return past.state
+        return BASELINE_WORDS if past.baseline else past.state
     return journal_words(past)
 
+
+#: ``already_sent``'s words for a greeting ``greeter baseline`` recorded: the planner reads it as
+#: sent (the client had the letter, from the tool before greeter), a person must not read "(sent)".
+BASELINE_WORDS = "(recorded by greeter baseline: handled before greeter, not sent by it)"
 
 _ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")
 

@@ -67,8 +67,9 @@ def draft_json(draft: Draft, default_zone: str | None = None) -> dict[str, Any]:
         "timezone": str(item.send_at.tzinfo) if item.send_at else hit.contact.timezone or default_zone,
         "status": status,
         "reason": reason,
-        # history's name for the machine word (its ``reason`` is a sentence): one filter for both.
-        "reason_code": reason,
+        # history's name for the machine word (its ``reason`` is a sentence): one filter for both —
+        # ``baseline`` for an already_sent that greeter baseline recorded, as history says it.
+        "reason_code": item.reason_code if draft.error is None and item.reason_code else reason,
         "detail": draft.error or item.detail or None,
         "merged_with": item.merged_with,
         "journal_state": item.journal_state,
@@ -662,9 +663,10 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
                 subject = draft.rendered.subject if draft.rendered else ""
                 counts["send"] += 1
             else:
-                status = f"[yellow]skip: {item.reason}[/yellow]"
+                code = item.reason_code or item.reason  # baseline: as history says it, not "already sent"
+                status = f"[yellow]skip: {code}[/yellow]"
                 subject = item.detail
-                counts[str(item.reason)] += 1
+                counts[str(code)] += 1
             who = f"{hit.contact.id} {hit.contact.display_name}".strip()
             years = "" if hit.years is None else str(hit.years)
             short, long = _when(when, False), _when(when, True)

@@ -116,10 +116,12 @@ def print_report(
     if result.summary.lost:  # named among the reply lines; their cause after them
         for hint in expired_hints(expired):
             click.echo(escaped(hint), err=True)
+    if result.first_run is not None:
+        # The journal's only first run, said under --quiet too: it sent (or planned) letters for
+        # days before greeter, which cannot be taken back — a warning for cron's mail, not chatter.
+        click.echo(result.first_run.words(dry_run=dry_run), err=True)
     if not summary:
         return
-    if result.first_run is not None:  # the journal's only first run; not under --quiet's silence
-        click.echo(result.first_run.words(dry_run=dry_run), err=True)
     counts = dict(result.summary.counts)
     if as_json:
         payload = summary_json(

@@ -431,11 +431,11 @@ def test_an_unquoted_date_that_does_not_exist_is_located_like_any_mistake(text: 
         # lax pydantic read 86400 as seconds since 1970: a one-off greeting on 1970-01-02, check OK
         (
             MINIMAL.replace("    field: birthday\n", "    on: [86400]\n"),
-            "greeter.yaml:10:10: occasions.0.on.0: '86400' is not a date like 2027-03-15 (YYYY-MM-DD)",
+            "greeter.yaml:10:10: occasions.0.on.0: '86400' is not a date like 2027-03-15 or 15.03.2027",
         ),
         (
             MINIMAL + "send_window:\n  extra_days_off: [0]\n",
-            "greeter.yaml:18:20: send_window.extra_days_off.0: '0' is not a date like 2027-03-15 (YYYY-MM-DD)",
+            "greeter.yaml:18:20: send_window.extra_days_off.0: '0' is not a date like 2027-03-15 or 15.03.2027",
         ),
     ],
 )

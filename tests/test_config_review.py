@@ -87,23 +87,23 @@ def errors_of(text: str) -> list[str]:
             "greeter.yaml:8:3: contacts.name_day: unknown key; if it belongs in `dates:`, indent it below "
             "`dates:` (contacts.dates.name_day)",
         ),
-        # a day written DD.MM.YYYY: the ISO form of the day meant
+        # a day written in neither form a config day takes (2026-12-11, 11.12.2026): both, of the day meant
         (
             "field: birthday\n    template: birthday\n    audience",
-            "on: [15.03.2027]\n    template: birthday\n    audience",
-            "greeter.yaml:13:10: occasions.1.on.0: '15.03.2027' is not a date like 2027-03-15 (YYYY-MM-DD)",
+            "on: [2027/03/15]\n    template: birthday\n    audience",
+            "greeter.yaml:13:10: occasions.1.on.0: '2027/03/15' is not a date like 2027-03-15 or 15.03.2027",
         ),
         (
             "extra_days_off: [2026-12-11]",
-            "extra_days_off: [11.12.2026]",
-            "greeter.yaml:25:20: send_window.extra_days_off.0: '11.12.2026' is not a date like 2026-12-11 "
-            "(YYYY-MM-DD)",
+            "extra_days_off: [11/12/2026]",
+            "greeter.yaml:25:20: send_window.extra_days_off.0: '11/12/2026' is not a date like 2026-12-11 "
+            "or 11.12.2026",
         ),
         (  # a number: pydantic's "Datetimes provided to dates should have zero time"
             "extra_days_off: [2026-12-11]",
             "extra_days_off: [20261211]",
             "greeter.yaml:25:20: send_window.extra_days_off.0: '20261211' is not a date like 2026-12-11 "
-            "(YYYY-MM-DD)",
+            "or 11.12.2026",
         ),
         # a tab after a blank line: the line holding it, not the next one
         (

@@ -69,3 +69,19 @@ def test_a_first_run_with_nothing_belated_says_nothing(make_project: MakeProject
     config = make_project(PEOPLE[3:])  # only Monday's birthday: on its day, not belated
     code, _, err = invoke(config, "send", "--once", "--dry-run", "--now", LATER)
     assert code == 0 and "first run" not in err, err
+
+
+def test_a_quiet_first_run_still_warns_on_stderr(make_project: MakeProject) -> None:
+    """The README's cron line is ``send --once --quiet``: cron mails stderr, so the operator sees it there.
+
+    The notice said nothing under ``--quiet`` when all went well — the one run
+    that did something irreversible (four belated letters) was the silent one.
+    stdout stays empty (that is what ``--quiet`` is for), and a later quiet run
+    says nothing at all.
+    """
+    config = make_project(PEOPLE)
+    code, out, err = invoke(config, "send", "--once", "--quiet", "--now", LATER)
+    assert (code, out) == (0, ""), err
+    assert len(outbox(config)) == 4
+    assert [line for line in err.splitlines() if line.startswith(SAID)] == [err.rstrip("\n")], err
+    assert invoke(config, "send", "--once", "--quiet", "--now", LATER) == (0, "", "")

@@ -1,0 +1,53 @@
+"""A day as people write it: ISO ``2026-12-25`` or day first, ``25.12.2026`` — pure, one reader for all.
+
+The command line's date options (:func:`greeter.cli_values.parse_day`) and the
+config's days (``on:``, ``extra_days_off``, a region's ``days``:
+:data:`greeter.config_types.Day`) read a day with :func:`read_day`. A Russian or
+European marketer writes ``30.08.2027`` — as a CRM exports it, the contacts'
+default ``%d.%m.%Y`` — and the command line took it while the config refused it.
+Dotted is always day first (where dates are dotted, the day comes first), so it
+is never ambiguous; the year has four digits, day and month one or two
+(``4.12.2026`` too, as the contacts file reads it). Standard library only: the
+CLI's group answers ``--help`` without loading more.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Final
+
+__all__ = ["DOTTED_DAY", "day_numbers", "no_such_day", "read_day"]
+
+#: A day written day first with dots, 25.12.2026 or 4.12.2026: day and month of one or two digits.
+DOTTED_DAY: Final = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+#: An ISO day's numbers (ASCII, as date.fromisoformat takes them), to say why 2026-02-30 is none.
+_ISO_DAY: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+def day_numbers(text: str) -> tuple[int, int, int] | None:
+    """``(year, month, day)`` of ``text`` written in a form :func:`read_day` takes (whether or not
+    such a day exists), else None: what to say of ``31.02.2027`` is told by its numbers."""
+    if dotted := DOTTED_DAY.fullmatch(text):
+        return int(dotted[3]), int(dotted[2]), int(dotted[1])
+    if iso := _ISO_DAY.fullmatch(text):
+        return int(iso[1]), int(iso[2]), int(iso[3])
+    return None
+
+
+def read_day(text: str) -> date:
+    """The day ``text`` (already stripped) names: ``2026-12-25`` (any form ``date.fromisoformat``
+    reads) or ``25.12.2026``/``4.12.2026``. ValueError for anything else, or for no such day."""
+    if dotted := DOTTED_DAY.fullmatch(text):
+        return date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+    return date.fromisoformat(text)
+
+
+def no_such_day(year: int, month: int, day: int) -> str:
+    """Why numbers written in a form :func:`read_day` takes are no day: ``2026-02 has 28 days``."""
+    import calendar  # only for a refused date
+
+    if year < 1 or not 1 <= month <= 12:
+        return "there is no year 0" if year < 1 else f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    return f"{year:04d}-{month:02d} has {days} days" if day else "there is no day 0"
