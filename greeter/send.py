@@ -49,6 +49,7 @@ from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
+from greeter.quota_plan import Rank, in_quota_order, quota_rank
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.renumbered import noting_renumbered
 from greeter.review import Envelope, approval_of, content_hash
@@ -638,6 +639,27 @@ def deadlines(cycle: Cycle) -> Callable[[JournalKey], datetime]:
     return deadline_of
 
 
+def quota_ranks(cycle: Cycle) -> Callable[[JournalKey], Rank]:
+    """Each due letter's and retry's :func:`~greeter.quota_plan.quota_rank`, by its journal key.
+
+    A letter carrying merged occasions is lost when the first of their catch-up periods
+    ends and counts its highest priority; a retry's merged occasions share its contact and day.
+    """
+    settings = cycle.deliverer.settings
+    deadline_of = deadlines(cycle)
+    priority = {occasion.name: occasion.priority for occasion in settings.occasions}
+    keys: dict[JournalKey, list[JournalKey]] = {}
+    for item in cycle.due:
+        keys[item.hit.key] = [item.hit.key, *(hit.key for hit in item.also)]
+    for entry, _ in cycle.retries:
+        keys[entry.key] = [entry.key, *((entry.contact_id, o, entry.occasion_date) for o in entry.merged)]
+    ranks = {
+        key: quota_rank(min(deadline_of(k) for k in carried), (priority.get(k[1], 0) for k in carried), key)
+        for key, carried in keys.items()
+    }
+    return ranks.__getitem__
+
+
 async def deliver_cycle(
     cycle: Cycle,
     *,
@@ -659,6 +681,10 @@ async def deliver_cycle(
     tick = progress(cycle.due_count, 0) if progress else None
     concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
     processes = worker_count(settings.delivery.build_processes, len(cycle.due))
+    rank = quota_ranks(cycle) if settings.delivery.rate_limit.per_day is not None else None
+    if rank is not None:  # the slots the quota has go to the letters lost first (quota_plan)
+        cycle.due = in_quota_order(cycle.due, lambda item: rank(item.hit.key))
+        cycle.retries = in_quota_order(cycle.retries, lambda retry: rank(retry[0].key))
     try:
         since = now - timedelta(days=1)
         past = await _unless_stopping(deliverer, partial(journal.sent_times, since))
@@ -676,6 +702,7 @@ async def deliver_cycle(
             progress=tick,
             fresh=fresh,
             window_open=window_watch(cycle),
+            rank=rank,
         )
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
         # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.
