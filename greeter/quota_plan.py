@@ -179,3 +179,19 @@ def over_quota(items: Iterable[PlanItem], pw: PlanWindow) -> list[QuotaDay]:
     if per_day is None:
         return []
     return quota_forecast(quota_letters(items, pw), per_day, ZoneInfo(pw.settings.defaults.timezone))
+
+
+def expiring_before(ranks: Iterable[Rank], left: int, free_at: datetime) -> int:
+    """Pure: of the ``left`` letters a batch the quota ended left unsent — the last ``left`` of
+    ``ranks`` in :func:`quota_rank` order, as they were handed out — how many have a deadline
+    no later than ``free_at``, the quota's next slot: those expire, whatever runs meanwhile."""
+    if left <= 0:
+        return 0
+    unsent = sorted(ranks)[-left:]
+    return sum(rank[0] <= free_at for rank in unsent)
+
+
+def held_recently(held_at: datetime | None, now: datetime, catch_up_days: int) -> bool:
+    """Pure: whether the daily quota held letters back (the journal's notice of it, ``held_at``)
+    recently enough to have cost the greetings expiring at ``now``: within their catch-up period."""
+    return held_at is not None and held_at >= now - timedelta(days=catch_up_days + 1)
