@@ -26,9 +26,20 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: A contact id as letters under a quota are ordered by it: numeric ids by their number (client
+#: 9 before client 10, as a CRM lists them), before any other id, which sorts as text.
+IdOrder = tuple[int, int, str]
+
 #: What orders letters under a quota: deadline, then priority (higher first, so negated), then
 #: contact id, occasion and its date (a stable order whatever the plan's).
-Rank = tuple[datetime, int, str, str, date]
+Rank = tuple[datetime, int, IdOrder, str, date]
+
+
+def id_order(contact_id: str) -> IdOrder:
+    """Pure: ``contact_id``'s place among ids (:data:`IdOrder`)."""
+    if contact_id.isascii() and contact_id.isdigit():
+        return (0, int(contact_id), contact_id)
+    return (1, 0, contact_id)
 
 
 def quota_rank(deadline: datetime, priorities: Iterable[int], key: JournalKey) -> Rank:
@@ -43,7 +54,7 @@ def quota_rank(deadline: datetime, priorities: Iterable[int], key: JournalKey) -
     """
     top = max(priorities, default=0)
     contact_id, occasion, day = key
-    return (deadline, -top, contact_id, occasion, day)
+    return (deadline, -top, id_order(contact_id), occasion, day)
 
 
 def in_quota_order(letters: Sequence[T], rank: Callable[[T], Rank]) -> list[T]:

@@ -17,7 +17,7 @@ import pytest
 
 from greeter.delivery import quota_words
 from greeter.journal_store import JournalEntry
-from greeter.quota_plan import expiring_before, held_recently, quota_rank
+from greeter.quota_plan import Rank, expiring_before, held_recently, quota_rank
 from greeter.send_report import EXPIRED_HINT, QUOTA_EXPIRED_HINT, expired_hints
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
@@ -29,7 +29,7 @@ FREE = datetime(2027, 4, 15, 11, tzinfo=MSK)
 DAY = date(2027, 4, 11)
 
 
-def rank(cid: str, ends: datetime) -> tuple[datetime, int, str, str, date]:
+def rank(cid: str, ends: datetime) -> Rank:
     return quota_rank(ends, (100,), (cid, "birthday", DAY))
 
 

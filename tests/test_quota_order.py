@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.quota_plan import in_quota_order, quota_rank
+from greeter.quota_plan import id_order, in_quota_order, quota_rank
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.test_day_quota import per_day, send_json
@@ -59,7 +59,19 @@ def test_quota_order_earliest_deadline_then_priority_then_contact(
 
 
 def test_quota_rank_without_priorities_counts_zero() -> None:
-    assert quota_rank(TONIGHT, (), ("7", "birthday", DAY)) == (TONIGHT, 0, "7", "birthday", DAY)
+    assert quota_rank(TONIGHT, (), ("7", "birthday", DAY)) == (TONIGHT, 0, (0, 7, "7"), "birthday", DAY)
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["10", "9", "2"], ["2", "9", "10"]),  # numbers as numbers, not "10" before "2"
+        (["b7", "10", "a", "007"], ["007", "10", "a", "b7"]),  # numeric first, the rest as text
+        (["٣", "2"], ["2", "٣"]),  # an Arabic-Indic digit is not an ASCII number: text
+    ],
+)
+def test_contact_ids_order_numerically_then_as_text(ids: list[str], expected: list[str]) -> None:
+    assert sorted(ids, key=id_order) == expected
 
 
 def test_send_once_under_the_quota_sends_the_letters_that_expire_first(make_project: MakeProject) -> None:
@@ -74,3 +86,24 @@ def test_send_once_under_the_quota_sends_the_letters_that_expire_first(make_proj
         assert (first["due"], first["sent"], first["quota_unsent"]) == (10, 5, 5)
         got = sorted(str(m.parsed()["To"]).split("client")[1].split("@")[0] for m in sink.messages)
         assert got == sorted(["6", "7", "8", "9", "10"])
+
+
+def test_a_due_retry_is_not_starved_by_fresh_letters_that_can_wait(make_project: MakeProject) -> None:
+    """Contact 1's birthday letter (12 April: its catch-up ends a day before the others') is put
+    off by a 451 (an attempt the quota counts); when its retry comes due the quota has one slot
+    left, and five fresh letters of 13 April want it too. Retries went last: the slot went to
+    contact 7."""
+    rows = [contact_row("1", "client1@example.com", birthday="12.04.1980")] + [
+        contact_row(str(i), f"client{i}@example.com", birthday="13.04.1980") for i in range(2, 12)
+    ]
+    with SmtpSink() as sink:
+        config = make_project(rows, **per_day(sink.port, 6))
+        sink.reject("client1@example.com", 451)
+        first = send_json(config, NOW)
+        assert (first["sent"], first["retry"], first["quota_unsent"]) == (5, 1, 5), first
+        sink.reset()
+        make_project(rows, **per_day(sink.port, 7))  # the provider grants one more: one slot free
+        later = send_json(config, "2027-04-14T11:02:00+03:00")  # the retry's backoff is over
+        assert (later["sent"], later["quota_unsent"]) == (1, 5), later
+        (last,) = [str(m.parsed()["To"]) for m in sink.messages]
+        assert "client1@" in last, last
