@@ -49,6 +49,7 @@ from greeter.check_files import (
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_holidays import holiday_collisions, holiday_problems
 from greeter.check_language import language_form_problems, own_salutation
+from greeter.check_quota import quota_problems
 from greeter.check_reach import Reach, sender_locale_problems
 from greeter.check_render import (
     MAX_NAMED_CONTACTS,
@@ -374,6 +375,7 @@ def run_check(
         report.problems.extend(placeholders)
         report.notes.extend(placeholder_note)
         report.notes.extend(other_weeks_note(settings, reach.countries, today.year))
+        report.problems.extend(quota_problems(inputs, config_file, now))  # the days over per_day
     report.notes[:0] = load.notes
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded

@@ -152,8 +152,10 @@ def send(
           send --once every 10 minutes or more often (cron */5), or
           greeter run, not once a day;
           or the server refused every attempt until then: stderr says
-          which, with its last reply; not one whose period had ended
-          before the journal's first run)
+          which, with its last reply; or the daily quota held it back:
+          stderr says so; not one whose period had ended before the
+          journal's first run); or the daily quota (rate_limit.per_day)
+          left letters unsent whose catch-up period ends before it frees
       75  try again later: letters were due and none was delivered, all put
           off to retry (server down or silent, 4xx to every letter, outbox
           not writable); or the journal cannot be written or reached (disk

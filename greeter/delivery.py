@@ -123,6 +123,9 @@ class Summary:
     #: the due letters it left unclaimed, which the first run after that moment sends.
     quota_free_at: datetime | None = None
     quota_unsent: int = 0
+    #: Of ``quota_unsent``, those whose catch-up period ends before ``quota_free_at``: lost
+    #: whatever runs meanwhile (:func:`~greeter.quota_plan.expiring_before`).
+    quota_expiring: int = 0
     #: The greetings this run recorded ``expired`` (a dry run: would record), in the order found:
     #: never sent, and named in the summary (:meth:`expired_line`) — a count alone lost them
     #: silently to a daily cron. ``catch_up_days``: the period they missed, for those words.
@@ -182,7 +185,8 @@ class Summary:
         if self.halted is not None:
             line += f"; {HALT_WORDS[self.halted_by]}: {self.halted_unsent} left unsent for the next run"
         if self.quota_free_at is not None:
-            line += f"; {quota_words(self.quota_unsent, self.quota_free_at.astimezone(zone or UTC))}"
+            free_at = self.quota_free_at.astimezone(zone or UTC)
+            line += f"; {quota_words(self.quota_unsent, free_at, self.quota_expiring)}"
         return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
@@ -233,12 +237,19 @@ class Summary:
         return f"expired ×{len(self.expired)} (never sent: {why}): {names}"
 
 
-def quota_words(left: int, free_at: datetime) -> str:
-    """Pure: what the summary line says of a batch the daily quota ended (``free_at`` as shown)."""
-    return (
-        f"daily quota used up (delivery.rate_limit.per_day): {left} left unsent"
-        f" until its next slot frees at {local_time(free_at)}"
-    )
+def quota_words(left: int, free_at: datetime, expiring: int = 0) -> str:
+    """Pure: what the summary line says of a batch the daily quota ended (``free_at`` as shown).
+
+    ``expiring``: of the ``left``, those whose catch-up period ends before the slot frees —
+    "left until the slot frees" promised them a letter that could never go.
+    """
+    words = f"daily quota used up (delivery.rate_limit.per_day): {left} left unsent"
+    if expiring >= left:
+        return f"{words}, all of them expire before its next slot frees at {local_time(free_at)}"
+    words += f" until its next slot frees at {local_time(free_at)}"
+    if expiring:
+        words += f" ({expiring} of them expire before then: their catch-up period ends first)"
+    return words
 
 
 def grouped_replies(replies: Counter[tuple[str, str]]) -> list[tuple[str, str, int, int]]:

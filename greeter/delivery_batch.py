@@ -21,6 +21,7 @@ from greeter.delivery import Deliverer, Leased, Ready, Summary, Unsent, Verdict
 from greeter.journal_store import ClaimRequest, JournalEntry, JournalKey
 from greeter.off_loop import OneAtATime
 from greeter.plan_types import PlanItem
+from greeter.quota_plan import Rank
 from greeter.ratelimit import RateLimiter
 from greeter.transport import Breaker, Outcome, Outgoing, SendResult, Transport, run_batch
 
@@ -139,15 +140,30 @@ async def all_letters(
     retries: list[tuple[JournalEntry, bytes]],
     fresh: AsyncIterator[Ready] | None,
     sender: str,
+    rank: Callable[[JournalKey], Rank] | None = None,
 ) -> AsyncGenerator[Ready, None]:
-    """Every letter of the batch, fresh ones first: built here or by the build workers (``fresh``)."""
-    if fresh is None:
-        for ready in deliverer.letters(due):
-            yield ready
-    else:
-        async for ready in fresh:
-            yield ready
-    for ready in retry_letters(deliverer, retries, sender):
+    """Every letter of the batch, fresh ones first: built here or by the build workers (``fresh``).
+
+    With ``rank`` (a daily quota: both lists already in its order, :mod:`greeter.quota_plan`)
+    each retry goes before the first fresh letter ranked after it: retries last let the quota
+    run out on letters that could still leave tomorrow.
+    """
+    waiting = retry_letters(deliverer, retries, sender)
+    retry = next(waiting, None) if rank is not None else None
+    built = _aiter(deliverer.letters(due)) if fresh is None else fresh
+    async for ready in built:
+        while retry is not None and rank is not None and rank(retry.request.key) < rank(ready.request.key):
+            yield retry
+            retry = next(waiting, None)
+        yield ready
+    if retry is not None:
+        yield retry
+    for ready in waiting:
+        yield ready
+
+
+async def _aiter(letters: Iterator[Ready]) -> AsyncIterator[Ready]:
+    for ready in letters:
         yield ready
 
 
@@ -278,8 +294,10 @@ class Batch:
         limiter: RateLimiter | None,
         progress: Callable[[int], None] | None,
         window_open: Callable[[str, datetime | None], bool] | None,
+        rank: Callable[[JournalKey], Rank] | None = None,
     ) -> None:
         self.deliverer = deliverer
+        self.rank = rank
         self.transport = transport
         self.deadline_of = deadline_of
         self.info = info
@@ -426,7 +444,7 @@ class Batch:
         fresh: AsyncIterator[Ready] | None,
     ) -> None:
         """The sending workers over every letter; once the breaker opens, the rest go to ``retry``."""
-        everything = all_letters(self.deliverer, due, retries, fresh, self.sender)
+        everything = all_letters(self.deliverer, due, retries, fresh, self.sender, self.rank)
         async with contextlib.aclosing(everything) as letters:  # stops build workers on any exit
             handed = handed_out(letters, self.breaker, self.deliverer)
             async for _ in run_batch(self.send, handed, concurrency=self.concurrency, limiter=self.limiter):
@@ -513,6 +531,7 @@ async def send_batch(
     progress: Callable[[int], None] | None = None,
     fresh: AsyncIterator[Ready] | None = None,
     window_open: Callable[[str, datetime | None], bool] | None = None,
+    rank: Callable[[JournalKey], Rank] | None = None,
 ) -> None:
     """Send fresh letters and due retries through one transport, each claimed once its connection is ready.
 
@@ -548,7 +567,9 @@ async def send_batch(
     (:meth:`Deliverer.release`) rather than recorded as an attempt. So does
     the daily quota used up for longer than a pause
     (:meth:`Deliverer.quota_spent`; ``summary.quota_unsent``): the limiter
-    tells the deliverer instead of sleeping until tomorrow.
+    tells the deliverer instead of sleeping until tomorrow. ``rank`` (under that quota:
+    ``due`` and ``retries`` in its order, :mod:`greeter.quota_plan`) lets a retry go before
+    the fresh letters ranked after it, not after all of them.
     """
     batch = Batch(
         deliverer,
@@ -559,5 +580,6 @@ async def send_batch(
         limiter=limiter,
         progress=progress,
         window_open=window_open,
+        rank=rank,
     )
     await batch.send_all(due, retries, fresh)

@@ -29,6 +29,7 @@ from greeter.message import validate_header_value
 from greeter.own_files import own_files, refusal
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import drafts, journal_letters, journal_past
+from greeter.quota_plan import QuotaDay, held_back, over_quota, quota_day_words
 from greeter.render import Renderer
 from greeter.renumbered import noting_renumbered
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
@@ -353,6 +354,11 @@ def run_preview(
     items = noting_renumbered(
         shown_items(inputs, contacts, pw, contact_id), inputs.history, inputs.history_by_email, report
     )
+    # The daily quota (delivery.rate_limit.per_day) against the whole plan: not one contact's.
+    planned: list[PlanItem] | None = None
+    if settings.delivery.rate_limit.per_day is not None and contact_id is None:
+        planned = []
+        items = _noting_planned(items, planned)
     stream: Iterator[Draft] = (
         d
         for d in failures.counting(drafts(items, renderer))
@@ -372,8 +378,14 @@ def run_preview(
                 print(line, file=sys.stderr)
             return EXIT_PROBLEMS
         stream = iter(held)
+    quota: list[QuotaDay] = []
+
+    def quota_days() -> list[QuotaDay]:
+        quota[:] = over_quota(planned or [], pw)  # once the stream is read: every letter planned
+        return quota
+
     if fmt == "json":
-        errors = _write_json(stream, settings.defaults.timezone)
+        errors = _write_json(stream, settings.defaults.timezone, lambda: held_back(quota_days()))
     elif fmt == "table":
         errors = _print_table(stream, first, days, settings.occasion_titles())
     elif fmt == "eml":
@@ -396,6 +408,10 @@ def run_preview(
             default_zone=settings.defaults.timezone,
             locale=settings.defaults.locale,  # the pages speak the team's language
         )
+    if fmt != "json":
+        quota_days()
+    for day in quota:
+        print(f"note: {quota_day_words(day)}", file=sys.stderr)
     if fmt in _WRITTEN:  # the table and the JSON show each failed letter; files are not on the terminal
         for line in failures.lines(*_WRITTEN[fmt]):
             print(line, file=sys.stderr)
@@ -509,7 +525,19 @@ _WRITTEN = {
 }
 
 
-def _write_json(stream: Iterable[Draft], default_zone: str) -> int:
+def _noting_planned(items: Iterable[PlanItem], planned: list[PlanItem]) -> Iterator[PlanItem]:
+    """``items``, keeping those still to leave (``send``) in ``planned`` for the quota forecast."""
+    for item in items:
+        if item.status == "send":
+            planned.append(item)
+        yield item
+
+
+def _write_json(
+    stream: Iterable[Draft],
+    default_zone: str,
+    held: Callable[[], Mapping[JournalKey, tuple[date, str]]] = dict,
+) -> int:
     """A JSON array in the table's order (:func:`_order`: by day and send time, then as planned —
     contact by contact), so a million drafts never sit in memory.
 
@@ -519,6 +547,10 @@ def _write_json(stream: Iterable[Draft], default_zone: str) -> int:
     sorts them. Nothing is written before every draft is planned: a contacts source
     that cannot be read fails while it is read, and a script then gets an empty
     stdout and the error, not a lone ``[``.
+
+    ``held`` (asked once every draft is read: :func:`~greeter.quota_plan.held_back`) gives
+    each letter the daily quota holds back its ``quota_held``: ``{"day", "fate"}`` — the day
+    it was held and whether it goes ``later`` or ``expires``; null for every other element.
     """
     import sqlite3
     from contextlib import closing
@@ -527,18 +559,35 @@ def _write_json(stream: Iterable[Draft], default_zone: str) -> int:
     out = sys.stdout
     # "": SQLite's private temporary database, a file deleted on close; ORDER BY sorts on disk too.
     with closing(sqlite3.connect("")) as spill:
-        spill.execute("CREATE TABLE element (day INTEGER, at REAL, merged INTEGER, json TEXT)")
+        spill.execute(
+            "CREATE TABLE element (day INTEGER, at REAL, merged INTEGER, json TEXT, letter INTEGER)"
+        )
         for draft in stream:
             errors += draft.error is not None
-            text = json.dumps(draft_json(draft, default_zone), ensure_ascii=False)
-            spill.execute("INSERT INTO element VALUES (?, ?, ?, ?)", (*_order(draft), text))
+            element = draft_json(draft, default_zone)
+            element["quota_held"] = None
+            text = json.dumps(element, ensure_ascii=False)
+            letter = draft.item.status == "send" and draft.error is None
+            spill.execute("INSERT INTO element VALUES (?, ?, ?, ?, ?)", (*_order(draft), text, letter))
+        fates = held()
         out.write("[")
-        rows = spill.execute("SELECT json FROM element ORDER BY day, at, merged, rowid")
-        for i, (text,) in enumerate(rows):
+        rows = spill.execute("SELECT json, letter FROM element ORDER BY day, at, merged, rowid")
+        for i, (text, letter) in enumerate(rows):
             out.write(",\n" if i else "\n")
-            out.write(text)
+            out.write(_with_quota(text, fates) if letter and fates else text)
     out.write("\n]\n")
     return errors
+
+
+def _with_quota(text: str, fates: Mapping[JournalKey, tuple[date, str]]) -> str:
+    """A letter's JSON element with its ``quota_held`` (:func:`_write_json`), when the quota holds it."""
+    element = json.loads(text)
+    day = element["occasion_date"]
+    fate = fates.get((element["contact_id"], element["occasion"], date.fromisoformat(day))) if day else None
+    if fate is None:
+        return text
+    element["quota_held"] = {"day": fate[0].isoformat(), "fate": fate[1]}
+    return json.dumps(element, ensure_ascii=False)
 
 
 def _order(draft: Draft) -> tuple[int, float, bool]:

@@ -49,6 +49,7 @@ from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
+from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, quota_rank
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.renumbered import noting_renumbered
 from greeter.review import Envelope, approval_of, content_hash
@@ -69,6 +70,9 @@ EXPIRY_LOOKBACK_DAYS = 7
 #: The notice holding the moment the last run planned (``send --once``, the daemon): the next run
 #: looks back to that day (:func:`plan_start`), at most :data:`DOWNTIME_LOOKBACK_DAYS`.
 LAST_PLAN = "last_plan"
+
+#: The notice holding the moment a run last ended at the daily quota with letters left unsent.
+QUOTA_HELD = "quota_held"
 
 #: How far back a run after a downtime looks for the greetings the downtime cost: a year.
 DOWNTIME_LOOKBACK_DAYS = 366
@@ -109,6 +113,9 @@ class RunResult:
     #: The ``uncertain`` letters the journal holds after the run, waiting for an operator's
     #: ``greeter uncertain resend|dismiss`` — a crashed run's too, which later runs exit 0 over.
     uncertain_waiting: int = 0
+    #: When the daily quota last held letters back (:data:`QUOTA_HELD`), if within the catch-up
+    #: period: what the greetings this run records expired were lost to, not the cron schedule.
+    quota_held_at: datetime | None = None
     #: A new journal's first run: the belated greetings it sends or plans, for occasions from
     #: before the journal (:mod:`greeter.first_run`); None on any other run, or without them.
     first_run: FirstRunBelated | None = None
@@ -128,6 +135,8 @@ def exit_code(result: RunResult) -> int:
       (``greeter uncertain resend|dismiss``) —, was recorded ``expired`` (a
       dry run: would be) — lost for good: exit 0 let a once-a-day cron that
       never ran inside a recipient's send window lose greetings silently —,
+      the daily quota left letters unsent whose catch-up period ends before
+      its next slot frees (``quota_expiring``: they will expire),
       or a contact row was rejected;
     * 75 (``EX_TEMPFAIL``, try again later) when letters were due, none was
       delivered and some went to ``retry``: the server was down, silent or
@@ -136,8 +145,9 @@ def exit_code(result: RunResult) -> int:
     * 0 otherwise — also a batch partly delivered with a few 4xx retries:
       the server works, and those retries go out by themselves; and a batch
       the daily quota (``delivery.rate_limit.per_day``) ended with letters
-      left unclaimed: a limit the operator set, not a fault — nothing is
-      wrong that trying again sooner would cure (75), and the summary says
+      left unclaimed that can still go once it frees a slot: a limit the
+      operator set, not a fault — nothing is wrong that trying again sooner
+      would cure (75), and the summary says
       how many were left and when the quota frees a slot.
     """
     summary = result.summary
@@ -160,7 +170,7 @@ def news_for_a_person(result: RunResult) -> bool:
     (:func:`~greeter.send_problems.problems_since`); :func:`exit_code` adds them.
     """
     summary = result.summary
-    return bool(summary.failed or result.recovered or summary.lost)
+    return bool(summary.failed or result.recovered or summary.lost or summary.quota_expiring)
 
 
 def says_nothing_new(result: RunResult) -> bool:
@@ -638,6 +648,27 @@ def deadlines(cycle: Cycle) -> Callable[[JournalKey], datetime]:
     return deadline_of
 
 
+def quota_ranks(cycle: Cycle) -> Callable[[JournalKey], Rank]:
+    """Each due letter's and retry's :func:`~greeter.quota_plan.quota_rank`, by its journal key.
+
+    A letter carrying merged occasions is lost when the first of their catch-up periods
+    ends and counts its highest priority; a retry's merged occasions share its contact and day.
+    """
+    settings = cycle.deliverer.settings
+    deadline_of = deadlines(cycle)
+    priority = {occasion.name: occasion.priority for occasion in settings.occasions}
+    keys: dict[JournalKey, list[JournalKey]] = {}
+    for item in cycle.due:
+        keys[item.hit.key] = [item.hit.key, *(hit.key for hit in item.also)]
+    for entry, _ in cycle.retries:
+        keys[entry.key] = [entry.key, *((entry.contact_id, o, entry.occasion_date) for o in entry.merged)]
+    ranks = {
+        key: quota_rank(min(deadline_of(k) for k in carried), (priority.get(k[1], 0) for k in carried), key)
+        for key, carried in keys.items()
+    }
+    return ranks.__getitem__
+
+
 async def deliver_cycle(
     cycle: Cycle,
     *,
@@ -659,6 +690,10 @@ async def deliver_cycle(
     tick = progress(cycle.due_count, 0) if progress else None
     concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
     processes = worker_count(settings.delivery.build_processes, len(cycle.due))
+    rank = quota_ranks(cycle) if settings.delivery.rate_limit.per_day is not None else None
+    if rank is not None:  # the slots the quota has go to the letters lost first (quota_plan)
+        cycle.due = in_quota_order(cycle.due, lambda item: rank(item.hit.key))
+        cycle.retries = in_quota_order(cycle.retries, lambda retry: rank(retry[0].key))
     try:
         since = now - timedelta(days=1)
         past = await _unless_stopping(deliverer, partial(journal.sent_times, since))
@@ -676,7 +711,12 @@ async def deliver_cycle(
             progress=tick,
             fresh=fresh,
             window_open=window_watch(cycle),
+            rank=rank,
         )
+        summary = deliverer.summary
+        if rank is not None and summary.quota_free_at is not None:  # those left that never can go
+            ranks = [rank(item.hit.key) for item in cycle.due] + [rank(e.key) for e, _ in cycle.retries]
+            summary.quota_expiring = expiring_before(ranks, summary.quota_unsent, summary.quota_free_at)
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
         # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.
         retry_at = await _unless_stopping(deliverer, partial(journal.next_retry_at, now))
@@ -750,12 +790,28 @@ def send_once(
             asyncio.run(deliver_until_stopped(cycle, signals, transport=transport, progress=progress))
         remember_problems(journal, said, cycle.report.problems, now)
         remember_plan(journal, cycle)
+        if cycle.deliverer.summary.quota_free_at is not None:
+            with contextlib.suppress(JournalError):  # costs only the expiry hint's cause
+                journal.record_notice(QUOTA_HELD, "", now)
     result = cycle.result()
+    result.quota_held_at = _quota_held_at(journal, now, inputs.settings.catch_up_days)
     result.stopped_by = signals.stop if signals is not None else None
     result.problems_unchanged_since = problems_since(said, cycle.report.problems)
     if not dry_run:
         result.uncertain_waiting = _uncertain_waiting(journal)
     return result
+
+
+def _quota_held_at(journal: JournalStore, now: datetime, catch_up_days: int) -> datetime | None:
+    """When a run last ended at the daily quota (:data:`QUOTA_HELD`), if within the catch-up
+    period before ``now`` (:func:`~greeter.quota_plan.held_recently`); None otherwise, or when
+    the journal cannot say (it costs only the expiry hint's cause)."""
+    try:
+        held = journal.notice(QUOTA_HELD)
+    except JournalError:
+        return None
+    said = held.said_at if held is not None else None
+    return said if held_recently(said, now, catch_up_days) else None
 
 
 def _uncertain_waiting(journal: JournalStore) -> int:

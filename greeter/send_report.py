@@ -41,7 +41,16 @@ EXPIRED_HINT = (
 )
 
 
-def expired_hints(rows: Sequence[JournalEntry]) -> list[str]:
+#: What ``send --once`` says instead of :data:`EXPIRED_HINT` when the daily quota held letters
+#: back within the expired greetings' catch-up period: runs happened; the quota blocked them.
+QUOTA_EXPIRED_HINT = (
+    "the daily quota (delivery.rate_limit.per_day) held letters back within their catch-up period:"
+    " the greetings it could not send in time expired — raise per_day with the mail provider, or"
+    " spread the busy days (greeter check warns of each day over the quota)"
+)
+
+
+def expired_hints(rows: Sequence[JournalEntry], *, quota: bool = False) -> list[str]:
     """What the summary says after the line naming the greetings a run recorded expired (pure).
 
     ``rows``: the journal's rows of those greetings. One put off to retry at
@@ -49,8 +58,10 @@ def expired_hints(rows: Sequence[JournalEntry]) -> list[str]:
     because of the server, not the schedule: the advice to run every few
     minutes was wrong for it — support found it beside a history saying "the
     server had said: cannot connect to …". Those are said so, with the last
-    reply; those never attempted get :data:`EXPIRED_HINT`. No rows (the journal
-    could not say): the usual cause.
+    reply; those never attempted get :data:`EXPIRED_HINT` — or, when the daily quota
+    held letters back within their catch-up period (``quota``), :data:`QUOTA_EXPIRED_HINT`:
+    the cron advice blamed a schedule that ran while the quota blocked its runs. No rows
+    (the journal could not say): the usual cause.
     """
     tried = [row for row in rows if row.attempts > 0]
     hints: list[str] = []
@@ -63,7 +74,8 @@ def expired_hints(rows: Sequence[JournalEntry]) -> list[str]:
             " (greeter history --state expired shows each one's reply)"
         )
     if len(tried) < len(rows) or not rows:
-        hints.append(EXPIRED_HINT if not tried else f"the others: {EXPIRED_HINT}")
+        hint = QUOTA_EXPIRED_HINT if quota else EXPIRED_HINT
+        hints.append(hint if not tried else f"the others: {hint}")
     return hints
 
 
@@ -114,7 +126,7 @@ def print_report(
         # What to fix: the reply lines alone read as the recipients'.
         click.echo(escaped(unauthenticated), err=True)
     if result.summary.lost:  # named among the reply lines; their cause after them
-        for hint in expired_hints(expired):
+        for hint in expired_hints(expired, quota=result.quota_held_at is not None):
             click.echo(escaped(hint), err=True)
     if result.first_run is not None:
         # The journal's only first run, said under --quiet too: it sent (or planned) letters for
@@ -222,6 +234,8 @@ def quota_json(summary: Summary, moment: datetime) -> dict[str, object]:
     free_at = summary.quota_free_at
     return {
         "quota_unsent": None if free_at is None else summary.quota_unsent,
+        # Of those, the ones whose catch-up period ends before the slot frees: they will expire.
+        "quota_expiring": None if free_at is None else summary.quota_expiring,
         "quota_free_at": None if free_at is None else iso_seconds(free_at.astimezone(moment.tzinfo), up=True),
     }
 
@@ -364,6 +378,7 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "expired": [],
         # The daily quota ended the batch (quota_json): letters left unclaimed, and when it frees.
         "quota_unsent": None,
+        "quota_expiring": None,
         "quota_free_at": None,
         # When the next letter leaves (next_json); null also when the run never planned.
         "next_send": None,

@@ -1,0 +1,127 @@
+"""What ``send --once`` says of letters the daily quota held back and that then expire.
+
+The summary promised "53 left unsent until its next slot frees at …" to letters
+whose catch-up period ended before that slot, and the expiry that followed was
+blamed on cron ("run greeter send --once every 10 minutes …") though the runs
+happened and the quota blocked them. Pure tables, then real ``send --once``
+processes against an SMTP sink and a SQLite journal (``per_day`` 5).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greeter.delivery import quota_words
+from greeter.journal_store import JournalEntry
+from greeter.quota_plan import Rank, expiring_before, held_recently, quota_rank
+from greeter.send_report import EXPIRED_HINT, QUOTA_EXPIRED_HINT, expired_hints
+from greeter.testing import SmtpSink
+from tests.conftest import MakeProject
+from tests.test_day_quota import per_day
+from tests.test_send_e2e import NOW, greeter, people
+
+MSK = ZoneInfo("Europe/Moscow")
+FREE = datetime(2027, 4, 15, 11, tzinfo=MSK)
+DAY = date(2027, 4, 11)
+
+
+def rank(cid: str, ends: datetime) -> Rank:
+    return quota_rank(ends, (100,), (cid, "birthday", DAY))
+
+
+@pytest.mark.parametrize(
+    ("deadlines", "left", "expected"),
+    [
+        ([FREE - timedelta(hours=11)] * 4, 2, 2),  # every one left ends before the slot frees
+        ([FREE - timedelta(hours=11)] * 2 + [FREE + timedelta(days=2)] * 2, 2, 0),  # the last two have time
+        ([FREE - timedelta(hours=11)] * 3 + [FREE + timedelta(days=2)], 2, 1),
+        ([FREE] * 2, 1, 1),  # a deadline at the very moment it frees: too late
+        ([FREE - timedelta(hours=1)] * 3, 0, 0),
+    ],
+)
+def test_expiring_before_counts_the_left_letters_whose_deadline_comes_first(
+    deadlines: list[datetime], left: int, expected: int
+) -> None:
+    ranks = [rank(str(i), ends) for i, ends in enumerate(deadlines)]
+    assert expiring_before(ranks, left, FREE) == expected
+
+
+@pytest.mark.parametrize(
+    ("held_at", "catch_up", "expected"),
+    [(None, 3, False), (FREE - timedelta(days=4), 3, True), (FREE - timedelta(days=5), 3, False)],
+)
+def test_held_recently_is_within_the_catch_up_period(
+    held_at: datetime | None, catch_up: int, expected: bool
+) -> None:
+    assert held_recently(held_at, FREE, catch_up) is expected
+
+
+@pytest.mark.parametrize(
+    ("left", "expiring", "words"),
+    [
+        (53, 0, "53 left unsent until its next slot frees at 2027-04-15 11:00 MSK"),
+        (53, 53, "53 left unsent, all of them expire before its next slot frees at 2027-04-15 11:00 MSK"),
+        (
+            53,
+            3,
+            "53 left unsent until its next slot frees at 2027-04-15 11:00 MSK"
+            " (3 of them expire before then: their catch-up period ends first)",
+        ),
+    ],
+)
+def test_quota_words_do_not_promise_a_slot_to_letters_that_expire_first(
+    left: int, expiring: int, words: str
+) -> None:
+    assert quota_words(left, FREE, expiring) == f"daily quota used up (delivery.rate_limit.per_day): {words}"
+
+
+def untried() -> JournalEntry:
+    at = datetime(2027, 4, 15, tzinfo=MSK)
+    return JournalEntry(
+        "1",
+        "birthday",
+        DAY,
+        "expired",
+        "a@example.com",
+        None,
+        0,
+        None,
+        None,
+        None,
+        None,
+        None,
+        (),
+        None,
+        at,
+        at,
+        None,
+    )
+
+
+def test_expired_hints_blame_the_quota_when_it_held_letters_not_cron() -> None:
+    assert expired_hints([untried()]) == [EXPIRED_HINT]
+    assert expired_hints([untried()], quota=True) == [QUOTA_EXPIRED_HINT]
+    assert "cron" not in QUOTA_EXPIRED_HINT and "delivery.rate_limit.per_day" in QUOTA_EXPIRED_HINT
+
+
+def test_send_once_says_the_held_letters_expire_and_later_blames_the_quota(make_project: MakeProject) -> None:
+    """10 birthdays of 11 April (catch_up_days 3: they may leave until 15.04 00:00) at 14.04 11:00,
+    ``per_day`` 5: the five left can never go — the quota frees a slot at 15.04 11:00."""
+    with SmtpSink() as sink:
+        config = make_project(people(10, day="11.04.1980"), **per_day(sink.port, 5))
+        first = greeter(config, "send", "--once", "--json", "--now", NOW, timeout=60)
+        summary = json.loads(first.stdout)
+        assert (summary["sent"], summary["quota_unsent"], summary["quota_expiring"]) == (5, 5, 5)
+        assert first.returncode == 1, first.stderr  # not plain success: five greetings are lost
+        text = greeter(config, "send", "--once", "--now", "2027-04-14T11:05:00+03:00", timeout=60)
+        assert "5 left unsent, all of them expire before its next slot frees at" in text.stdout, text.stdout
+        assert text.returncode == 1
+        after = greeter(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
+        assert "expired ×5" in after.stderr, after.stderr
+        assert QUOTA_EXPIRED_HINT in after.stderr
+        assert "cron */5" not in after.stderr
+        assert len(sink.messages) == 5
