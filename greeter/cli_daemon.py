@@ -151,7 +151,9 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
                        old ones (templates are read at start and reload
                        only: an edit counts from the next good reload)
       A config file or template changed on disk (a ConfigMap update) is
-      reloaded as on SIGHUP within a few seconds, without one.
+      reloaded as on SIGHUP within a few seconds, without one. A reload
+      whose journal does not answer is put off (reload_put_off) and tried
+      again every few seconds until it does.
       All three are handled from the first moment: during start-up a stop
       ends it cleanly (exit 0), a SIGHUP reloads once it has started.
 

@@ -74,7 +74,9 @@ class ConfigWatch:
 
     :meth:`taken` after each (re)load, successful or refused, with the
     fingerprint seen just before reading: a refused file is not reloaded
-    again until it changes again, as a SIGHUP refused is not repeated.
+    again until it changes again, as a SIGHUP refused is not repeated. Not
+    after one put off because the journal did not answer: those files are
+    tried again (:func:`greeter.daemon_reload.retry_later`).
     """
 
     def __init__(self, in_force: Fingerprint) -> None:

@@ -144,6 +144,8 @@ class Daemon(DaemonReloads, DaemonHealth):
         #: A SIGHUP came during start-up: reload once started.
         self._reload_pending = False
         self._reloads: set[asyncio.Task[None]] = set()
+        #: A reload was put off, the journal not answering (:meth:`_reload_put_off`): tried at each look.
+        self._put_off = False
         #: A reload took effect during a run: plan again as soon as it ends.
         self._replan = False
         #: The last run stopped at a login problem (``Summary.halted``): wake at the cron's time only.

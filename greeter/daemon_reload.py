@@ -19,6 +19,21 @@ was, and a reload sent by automation (``systemctl reload``, a
 config-management tool) has no one reading it: the edit silently never took
 effect, and the next restart stopped at the broken file.
 
+A reload refused because the journal did not answer (PostgreSQL down while
+the reload checks whose journal it is: :func:`retry_later`) says nothing of
+the config: it is put off, not refused (``reload_put_off``), and tried again
+at each look of the watch until the journal answers — a SIGHUP's too, with
+``watch_config: false``. It was taken as a refusal of those files: after a
+minute's outage the daemon kept the old config until the file changed again,
+and ``/healthz`` called a valid config broken.
+
+The regions ``send_window.regional_days_off`` declares are the process's
+(:func:`~greeter.holiday_tables.declare_regions`), declared while a config is
+validated: a reload not taken declares the config in force's again
+(:meth:`DaemonReloads._regions_in_force`), or the old config went on without
+its regions (its Kazan clients' cells refused, their letters sent on
+Tatarstan's days off).
+
 Part of :class:`~greeter.daemon.Daemon` (a base class of it), apart so that the
 daemon's module holds its lifecycle and its job: the state these methods
 share with the rest of the daemon is declared here and set by its ``__init__``.
@@ -36,11 +51,12 @@ from typing import TYPE_CHECKING, TypeVar
 from greeter.clock import Clock
 from greeter.config_watch import WATCH_SECONDS, ConfigWatch, Fingerprint, fingerprint
 from greeter.daemon_inputs import keep_restart_only, load_valid_inputs, take_reloaded_project
-from greeter.errors import Abandoned, ConfigError, GreeterError
+from greeter.errors import EXIT_TEMPFAIL, Abandoned, ConfigError, GreeterError
+from greeter.holiday_tables import declare_regions
 from greeter.instance import instance_name
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger, name_instance
-from greeter.metrics import RunStats, problem_places
+from greeter.metrics import RunStats, error_kind, problem_places
 from greeter.off_loop import unless_stopped
 from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier
@@ -52,6 +68,16 @@ if TYPE_CHECKING:
 log = get_logger(component="daemon")
 
 T = TypeVar("T")
+
+
+def retry_later(exc: GreeterError) -> bool:
+    """Whether a reload refused for ``exc`` may be taken unchanged later: the journal did not answer
+    (:class:`~greeter.errors.JournalUnavailableError`), nothing is wrong with the files. Pure.
+
+    The exit code a start refused for it has: 75, "try again later" (:func:`~greeter.daemon.log_fatal`),
+    not 2, "fix the config" — one rule for what retrying may mend.
+    """
+    return exc.exit_code == EXIT_TEMPFAIL
 
 
 class DaemonReloads:
@@ -68,6 +94,7 @@ class DaemonReloads:
     _started: bool
     _reload_pending: bool
     _reloads: set[asyncio.Task[None]]
+    _put_off: bool
     _replan: bool
     _gathered_seconds: float
     _running: asyncio.Task[None] | None
@@ -120,6 +147,9 @@ class DaemonReloads:
                 await unless_stopped(self._stop, asyncio.ensure_future(asyncio.sleep(WATCH_SECONDS)))
                 if self._watch is None or self._inputs is None or self._reloads or self._reload_pending:
                     continue
+                if self._put_off and not self._stopping:  # the journal did not answer: try it again
+                    self._reload_soon()
+                    continue
                 if not self._inputs.settings.schedule.watch_config:
                     continue  # off (it may be turned on by a SIGHUP's reload): SIGHUP alone reloads
                 templates = self._inputs.settings.templates_dir
@@ -135,7 +165,10 @@ class DaemonReloads:
 
     async def _load_inputs(self) -> Inputs:
         """Config and templates read and validated (off the loop), the files' fingerprint taken
-        just before: a change after it is one the watch sees (refused or not, as a SIGHUP's)."""
+        just before: a change after it is one the watch sees (refused or not, as a SIGHUP's).
+
+        Not taken when the reload is put off (:func:`retry_later`): those files are still to be read.
+        """
         templates = self._inputs.settings.templates_dir if self._inputs is not None else None
         seen = await self._unless_stopped(fingerprint, self.config_file, templates)
         try:
@@ -146,8 +179,9 @@ class DaemonReloads:
                 await self._unless_stopped(
                     take_reloaded_project, self._journal, url, inputs.settings, self.config_file, now
                 )
-        except GreeterError:
-            self._watch_taken(seen)
+        except GreeterError as exc:
+            if not retry_later(exc):
+                self._watch_taken(seen)
             raise
         if inputs.settings.templates_dir != templates:  # at start, or moved: its files, looked at now
             seen = await self._unless_stopped(fingerprint, self.config_file, inputs.settings.templates_dir)
@@ -177,7 +211,8 @@ class DaemonReloads:
         self.notifier.reloading()
         taken = await self._reload_inputs()
         # Ready again either way: a refused reload keeps the old config serving (not a failed unit).
-        self.notifier.ready("serving: " + ("config reloaded" if taken else "reload refused, old config kept"))
+        refused = "reload put off (journal unreachable)" if self._put_off else "reload refused"
+        self.notifier.ready("serving: " + ("config reloaded" if taken else f"{refused}, old config kept"))
         if not taken:
             return
         # The contacts may have changed (a client deleted, an address corrected): the halted batch's
@@ -190,7 +225,18 @@ class DaemonReloads:
             self._schedule_in(0.0)
 
     async def _reload_inputs(self) -> bool:
-        """Read config and templates again; True if the new ones are in force."""
+        """Read config and templates again; True if the new ones are in force. Not taken, for
+        whatever reason: the regions declared are the config in force's (:meth:`_regions_in_force`)."""
+        taken = False
+        try:
+            taken = await self._take_inputs()
+        finally:
+            if not taken:
+                self._regions_in_force()
+        return taken
+
+    async def _take_inputs(self) -> bool:
+        """:meth:`_reload_inputs`' reading and taking (or refusing, or putting off)."""
         try:
             inputs = await self._load_inputs()
         except Abandoned:
@@ -201,6 +247,9 @@ class DaemonReloads:
             self._reload_refused(exc)
             return False
         except GreeterError as exc:
+            if retry_later(exc):
+                self._reload_put_off(exc)
+                return False
             log.error("reload_failed_keeping_old_config", problems=[exc.hint()])
             self._reload_refused(exc)
             return False
@@ -211,6 +260,7 @@ class DaemonReloads:
         if self._stopping:
             return False
         self._inputs = inputs
+        self._put_off = False
         self.stats.reload_failed_at, self.stats.reload_problems = None, ()  # the file on disk is in force
         if self._api is not None:
             self._api.reread_secret()  # a rotated unsubscribe.secret_file: accept what letters now carry
@@ -223,6 +273,33 @@ class DaemonReloads:
         At the (injected) clock's time of this refusal: a second one, the
         file still broken or broken anew, is the news — its time and problems.
         """
+        self._put_off = False  # the files were read to the end: not tried again until they change
         self.stats.reload_failures += 1
         self.stats.reload_failed_at = self.clock.now()
         self.stats.reload_problems = problem_places(exc)  # the words are in the log line only
+
+    def _reload_put_off(self, exc: GreeterError) -> None:
+        """A reload the journal did not answer for (:func:`retry_later`): tried again at each look.
+
+        Not a refusal: the config may be valid, so ``/healthz`` and ``/metrics`` do not call it
+        broken (the journal's own outage shows there), and the fingerprint is not taken
+        (:meth:`_load_inputs`). Said once, at warning, until a reload is taken or refused;
+        each retry that meets the same outage, at debug — not a line every few seconds.
+        """
+        event = {"reason": error_kind(exc), "error": exc.hint(), "retry_in_seconds": WATCH_SECONDS}
+        if self._put_off:
+            log.debug("reload_put_off", **event)
+        else:
+            log.warning("reload_put_off", **event)
+        self._put_off = True
+
+    def _regions_in_force(self) -> None:
+        """Declare the regions of the config in force again (``send_window.regional_days_off``).
+
+        They are the process's (:func:`~greeter.holiday_tables.declare_regions`), declared while a
+        config is validated: a reload refused after its config was validated — a broken cron,
+        a template that fails, another project's journal — left its own in force beside the
+        old config. Cheap when nothing changed.
+        """
+        if self._inputs is not None:
+            declare_regions(self._inputs.settings.send_window.regional_days_off)
