@@ -217,15 +217,21 @@ async def run_batch(
                 async with pull:
                     if failed.is_set():
                         return
+                    granted = None
                     if limiter is not None:
                         await limiter.acquire()
+                        granted = limiter.granted_at
                     try:
                         item = await anext(source)
                     except StopAsyncIteration:
                         if limiter is not None:
                             limiter.refund()
                         return
-                outcome = await send(item)
+                try:
+                    outcome = await send(item)
+                finally:
+                    if limiter is not None and granted is not None:
+                        limiter.handed_over(granted)  # its windows count it from the server's answer
                 if outcome is not None:
                     await results.put(outcome)
         except Exception as exc:
