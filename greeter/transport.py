@@ -97,6 +97,9 @@ class SendResult:
     #: A setting no retry cures (a key of :data:`HALT_WORDS`), or None: the batch stops at it
     #: (:meth:`Deliverer.halt`) rather than putting every letter in ``retry`` as for a server that is down.
     halt_kind: str | None = None
+    #: The provider is throttling us (:func:`~greeter.reply_classes.provider_throttle`): the
+    #: batch hands over no new letter, and later runs hold off (:mod:`greeter.provider_throttle`).
+    throttled: bool = False
 
     @property
     def ok(self) -> bool:
