@@ -11,6 +11,7 @@ the clock is ``--now``.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,9 +22,10 @@ import pytest
 from greeter.reply_classes import provider_throttle
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
+from tests.daemon_harness import DaemonProcess
 from tests.test_send_e2e import NOW, people, smtp
 from tests.test_sent_address import invoke
-from tests.test_stop_signals import journal_states
+from tests.test_stop_signals import LISTEN, journal_states
 
 RATE = "4.7.1 Rate limit exceeded"
 
@@ -122,3 +124,21 @@ def test_a_per_letter_4xx_keeps_its_own_retry_and_the_batch_goes_on(make_project
         assert code == 0, summary
         assert (summary["sent"], summary["retry"], summary["throttled"]) == (5, 1, None)
         assert summary["throttle_unsent"] is None
+
+
+def test_the_daemon_does_not_wake_into_a_throttle_before_its_back_off(make_project: MakeProject) -> None:
+    """At 600× a cron of */10 fires every real second, and the refused letter's retry wakes it too:
+    before, each run handed ``per_day − sent`` new letters to the refusing provider."""
+    with SmtpSink() as sink:
+        config = project(make_project, sink.port, 8)
+        sink.refuse_after(3, 451, RATE)
+        with DaemonProcess(config, "--now", NOW, "--speed", "600", *LISTEN) as daemon:
+            run = daemon.wait_for("run", timeout=30)
+            time.sleep(4)  # 40 rehearsed minutes
+            runs = daemon.finished_runs()
+            assert daemon.stop() == 0
+        assert (run["sent"], run["retry"], run["throttle_unsent"]) == (3, 1, 4), run
+        assert run["throttled"] == f"451 {RATE}"
+        # Back-offs of 60 s, 120 s, 240 s … rehearsed: a handful of runs, one refusal each.
+        assert len(sink.refused) == len(runs) <= 7, runs
+        assert len(sink.messages) == 3
