@@ -10,17 +10,25 @@ the clock is ``--now``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from greeter.config import Retry
+from greeter.delivery import Summary
+from greeter.journal import Journal
+from greeter.journal_pg import PgJournal
+from greeter.journal_store import JournalStore
+from greeter.provider_throttle import hold_back, read_throttle, remember_throttle
 from greeter.reply_classes import provider_throttle
 from greeter.testing import SmtpSink
+from tests import databases
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
 from tests.test_send_e2e import NOW, people, smtp
@@ -142,3 +150,37 @@ def test_the_daemon_does_not_wake_into_a_throttle_before_its_back_off(make_proje
         # Back-offs of 60 s, 120 s, 240 s … rehearsed: a handful of runs, one refusal each.
         assert len(sink.refused) == len(runs) <= 7, runs
         assert len(sink.messages) == 3
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_throttle_and_its_streak_are_kept_in_either_journal(backend: str, tmp_path: Path) -> None:
+    """The journal is what separate ``send --once`` processes share: no new table, its notices."""
+    at = datetime(2027, 4, 14, 8, 0, 0, 500_000, tzinfo=UTC)
+    retry = Retry(initial_seconds=60, factor=2, max_seconds=3600)
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            journal: JournalStore = stack.enter_context(Journal.open(str(tmp_path / "j.sqlite3"), now=at))
+        else:
+            url, _ = stack.enter_context(databases.pg_schema())
+            journal = stack.enter_context(PgJournal.open(url, now=at))
+        assert read_throttle(journal) is None
+        first = Summary(throttled="451 4.7.1 Rate limit exceeded", throttled_at=at)
+        remember_throttle(journal, first, None, retry)
+        assert first.throttled_until == datetime(2027, 4, 14, 8, 1, 1, tzinfo=UTC)  # rounded up
+        kept = read_throttle(journal)
+        assert kept is not None and (kept.streak, kept.reply) == (1, "451 4.7.1 Rate limit exceeded")
+        assert kept.resumes_at(retry) == first.throttled_until
+        held = Summary()
+        assert hold_back(held, kept, 3, at + timedelta(seconds=30), retry)
+        assert (held.throttle_unsent, held.throttled_until) == (3, first.throttled_until)
+        assert not hold_back(Summary(), kept, 0, at, retry)  # nothing due: nothing to hold
+        assert not hold_back(Summary(), kept, 3, first.throttled_until, retry)
+        again = Summary(throttled="421 4.7.0 Try again later", throttled_at=at + timedelta(minutes=2))
+        remember_throttle(journal, again, kept, retry)
+        second = read_throttle(journal)
+        assert second is not None and second.streak == 2
+        assert again.throttled_until == at.replace(microsecond=0) + timedelta(minutes=2, seconds=121)
+        accepted = Summary()
+        accepted.counts["sent"] = 4
+        remember_throttle(journal, accepted, second, retry)  # letters accepted: the streak ends
+        assert read_throttle(journal) is None
