@@ -439,7 +439,11 @@ class Daemon(DaemonReloads, DaemonHealth):
             self._halted = cycle.deliverer.summary.halted is not None
             if self._halted or cycle.wire.attempted:
                 self._halted_rcpt = halted_recipient(cycle) if self._halted else None
-            self._quota_free_at = cycle.deliverer.summary.quota_free_at
+            summary = cycle.deliverer.summary
+            # A provider's throttle holds every letter back until its back-off has passed, as the quota does.
+            self._quota_free_at = max(
+                (m for m in (summary.quota_free_at, summary.throttled_until) if m is not None), default=None
+            )
             probed = await self._probe_if_degraded(cycle.wire)
             await self._purge_once_a_day(now)
             # This long-lived connection empties the -wal of what forget and purge deleted.

@@ -178,6 +178,13 @@ class DaemonHealth:
                 "quota_unsent": summary.quota_unsent,
                 "quota_free_at": summary.quota_free_at.isoformat(),
             }
+        if summary.throttled_until is not None:
+            # The provider throttled (greeter.provider_throttle): no wake before its back-off ends.
+            stopped |= {
+                "throttled": summary.throttled,
+                "throttle_unsent": summary.throttle_unsent,
+                "throttled_until": summary.throttled_until.isoformat(),
+            }
         # A run that could not get anything out, or left letters unrendered or uncertain, is worth
         # a warning, not an info line among many; so is one that found letters a dead sender left
         # in flight (recovered_uncertain: a replica killed, a lease run out): they await a decision.

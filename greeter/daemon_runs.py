@@ -126,6 +126,8 @@ def run_status(
         parts.append(f"{summary.left_unsent} left unsent (stopping)")
     if summary.quota_unsent:
         parts.append(f"{summary.quota_unsent} left unsent (daily quota)")
+    if summary.throttle_unsent:
+        parts.append(f"{summary.throttle_unsent} left unsent (provider throttled)")
     said = f"; delivery: {problem[:STATUS_PROBLEM]}" if problem else ""
     if reload_failed_at is not None:
         at = reload_failed_at.isoformat(timespec="seconds")

@@ -126,6 +126,15 @@ class Summary:
     #: Of ``quota_unsent``, those whose catch-up period ends before ``quota_free_at``: lost
     #: whatever runs meanwhile (:func:`~greeter.quota_plan.expiring_before`).
     quota_expiring: int = 0
+    #: Set when the provider pushed back (:func:`~greeter.reply_classes.provider_throttle`: a 421,
+    #: or a 4xx about rate or limits): its reply, addresses masked — this run's
+    #: (:meth:`Deliverer.provider_throttled`, at ``throttled_at``) or an earlier run's still
+    #: holding. ``throttled_until``: when sending resumes (UTC); ``throttle_unsent``: the due
+    #: letters left unclaimed for then (:mod:`greeter.provider_throttle`).
+    throttled: str | None = None
+    throttled_at: datetime | None = None
+    throttled_until: datetime | None = None
+    throttle_unsent: int = 0
     #: The greetings this run recorded ``expired`` (a dry run: would record), in the order found:
     #: never sent, and named in the summary (:meth:`expired_line`) — a count alone lost them
     #: silently to a daily cron. ``catch_up_days``: the period they missed, for those words.
@@ -187,6 +196,9 @@ class Summary:
         if self.quota_free_at is not None:
             free_at = self.quota_free_at.astimezone(zone or UTC)
             line += f"; {quota_words(self.quota_unsent, free_at, self.quota_expiring)}"
+        if self.throttled is not None and self.throttled_until is not None:
+            until = self.throttled_until.astimezone(zone or UTC)
+            line += f"; {throttle_words(self.throttled, self.throttle_unsent, until)}"
         return line
 
     def reply_lines(self, most: int = 5) -> list[str]:
@@ -250,6 +262,14 @@ def quota_words(left: int, free_at: datetime, expiring: int = 0) -> str:
     if expiring:
         words += f" ({expiring} of them expire before then: their catch-up period ends first)"
     return words
+
+
+def throttle_words(reply: str, left: int, until: datetime) -> str:
+    """Pure: what the summary line says of a provider throttling us (``until`` as shown)."""
+    return (
+        f"the provider throttled sending ({reply}): {left} left unsent,"
+        f" sending resumes at {local_time(until)} (delivery.retry)"
+    )
 
 
 def grouped_replies(replies: Counter[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
@@ -475,6 +495,19 @@ class Deliverer:
             # Whole seconds, rounded up: a run at the moment shown must find the slot free.
             whole = free_at.replace(microsecond=0)
             self.summary.quota_free_at = whole if whole == free_at else whole + timedelta(seconds=1)
+        self.stop()
+
+    def provider_throttled(self, reply: str) -> None:
+        """Stop the batch as :meth:`stop` does: the provider throttles us (``reply``).
+
+        Handing over a new letter every few seconds into its refusals is what gets an
+        account blocked; the letters not handed over stay unclaimed (not ``retry``, no
+        attempt burned) and :mod:`greeter.provider_throttle` holds later runs back until
+        the back-off has passed. The first such reply of the batch is the one kept.
+        """
+        if self.summary.throttled is None:
+            self.summary.throttled = mask_addresses(reply, first=False)
+            self.summary.throttled_at = self.clock()
         self.stop()
 
     def on_stop(self, listener: Callable[[], None]) -> Callable[[], None]:

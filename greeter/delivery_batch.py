@@ -240,6 +240,8 @@ def note_left_unsent(summary: Summary, letters: int, tally: Tally) -> None:
     left = max(0, letters - handled)
     if summary.halted is not None:
         summary.halted_unsent = left
+    elif summary.throttled is not None:
+        summary.throttle_unsent = left
     elif summary.quota_free_at is not None:
         summary.quota_unsent = left
         if not left:
@@ -397,6 +399,8 @@ class Batch:
             finally:
                 self.breaker.done(result)
             await self.answered(handover, result)
+            if result is not None and result.throttled:
+                self.deliverer.provider_throttled(result.reply)  # its own letter is recorded first
         finally:
             if handover.held:
                 self.in_hand.release()

@@ -5,8 +5,15 @@ gets the account throttled or blocked, which costs far more than waiting.
 
 * ``per_second`` and ``per_minute`` are token buckets holding one token: the
   letters are *paced* evenly (one every 1/rate seconds) instead of leaving in
-  bursts at each window boundary, which is both gentler on the server and
-  exact to within one letter over any window.
+  bursts at each window boundary, which is gentler on the server. Pacing alone
+  let N + 1 letters into one window (``per_minute: 20``: the 1st at 0 s and the
+  21st at 60 s, which reached the server 59.91 s apart because the first one's
+  connection took longer to open), and a provider counting a strict 20 in any
+  60 s refuses the 21st. So each is also a :class:`SlidingWindow` of
+  ``floor(rate × window)`` letters over 1 s or 60 s, whose moments are when the
+  server *had* each letter (:meth:`RateLimiter.handed_over`, the end of its
+  hand-over), not when it was allowed to start: the next letter's hand-over
+  begins more than a whole window after the server took the one it replaces.
 * ``per_day`` is a hard quota over any rolling 24 hours, so it is a sliding
   window log rather than a bucket (a full bucket would allow twice the quota
   in the first day); it can be seeded with the sends the journal already
@@ -27,6 +34,7 @@ sleep for real, and the arithmetic reads time only through it.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -44,6 +52,9 @@ DAY_SECONDS = 86_400.0
 #: Longer waits end the batch (:meth:`RateLimiter.on_quota_spent`): the letters not handed
 #: over stay unclaimed for the run after the slot frees.
 QUOTA_PATIENCE = 60.0
+#: A window is closed at both ends: an event leaves it this long after the whole window has
+#: passed, so a letter at exactly 0 s and one at exactly 60 s are never both in a minute's N.
+WINDOW_MARGIN = 0.001
 
 
 class Clock(Protocol):
@@ -90,7 +101,7 @@ class TokenBucket:
         self._refill(now)
         self._tokens -= 1.0
 
-    def refund(self) -> None:
+    def refund(self, at: float) -> None:  # `at`: one signature with SlidingWindow.refund
         self._tokens = min(self.burst, self._tokens + 1.0)
 
 
@@ -105,21 +116,40 @@ class SlidingWindow:
         self._events: deque[float] = deque()
 
     def _expire(self, now: float) -> None:
-        while self._events and self._events[0] <= now - self.window:
+        while self._events and self._events[0] + self.window + WINDOW_MARGIN <= now:
             self._events.popleft()
 
     def wait_time(self, now: float) -> float:
         self._expire(now)
         if len(self._events) < self.limit:
             return 0.0
-        return max(0.0, self._events[0] + self.window - now)
+        return max(0.0, self._events[0] + self.window + WINDOW_MARGIN - now)
 
     def take(self, now: float) -> None:
         self._events.append(now)
 
-    def refund(self) -> None:
-        if self._events:
-            self._events.pop()
+    def refund(self, at: float) -> None:
+        """Forget the event taken at ``at`` (a permit given back)."""
+        self._remove(at)
+
+    def move(self, at: float, to: float) -> None:
+        """The event taken at ``at`` happened at ``to`` after all (a letter's hand-over ended then).
+
+        Looked for from the newest: it is one of the permits still in flight. Kept in
+        order, so :meth:`_expire` and :meth:`wait_time` read the oldest first.
+        """
+        if self._remove(at):
+            index = len(self._events)
+            while index > 0 and self._events[index - 1] > to:
+                index -= 1
+            self._events.insert(index, to)
+
+    def _remove(self, at: float) -> bool:
+        for back in range(1, len(self._events) + 1):
+            if self._events[-back] == at:
+                del self._events[-back]
+                return True
+        return False
 
     def record(self, moments: Iterable[float]) -> None:
         """Count past events (monotonic times, possibly before the clock's zero)."""
@@ -144,18 +174,22 @@ class RateLimiter:
     ) -> None:
         self._clock = clock
         self._buckets: list[TokenBucket | SlidingWindow] = []
-        if per_second:
-            self._buckets.append(TokenBucket(per_second))
-        if per_minute:
-            self._buckets.append(TokenBucket(per_minute / 60.0))
+        for rate, window in ((per_second, 1.0), (per_minute, 60.0)):
+            if rate:
+                self._buckets.append(TokenBucket(rate / window))
+                # At most floor(rate × window) letters in any window; a rate below one a window
+                # (per_second: 0.5) is paced further apart than any window by the bucket alone.
+                if (most := math.floor(rate + _EPSILON)) >= 1:
+                    self._buckets.append(SlidingWindow(most, window))
         self._day = SlidingWindow(per_day, DAY_SECONDS) if per_day else None
         if self._day is not None:
             self._buckets.append(self._day)
         self._lock = asyncio.Lock()
         #: Told the seconds until the daily quota frees a slot, when that is beyond QUOTA_PATIENCE.
         self._on_spent: list[Callable[[float], None]] = []
-        #: Whether the last :meth:`acquire` took a permit: :meth:`refund` gives back only one taken.
-        self._granted = False
+        #: When the last :meth:`acquire` took its permit (monotonic), None if it took none:
+        #: :meth:`refund` gives back only one taken, :meth:`handed_over` names it by this.
+        self.granted_at: float | None = None
 
     @classmethod
     def from_config(cls, limits: RateLimit, clock: Clock) -> RateLimiter:
@@ -166,14 +200,20 @@ class RateLimiter:
         return not self._buckets
 
     def record_past_sends(self, seconds_ago: Iterable[float]) -> None:
-        """Count sends that happened before this process started against the daily quota.
+        """Count sends that happened before this process started against the daily quota,
+        and those of the last minute against ``per_minute`` (a daemon's run a few seconds
+        after the last one's twenty letters must not send twenty more).
 
         Give ages in seconds (e.g. ``(now - t).total_seconds()`` for the journal's
         :meth:`~greeter.journal.Journal.sent_times` of the last 24 h).
         """
-        if self._day is not None:
-            now = self._clock.monotonic()
-            self._day.record(now - age for age in seconds_ago if age < DAY_SECONDS)
+        ages = list(seconds_ago)
+        now = self._clock.monotonic()
+        for bucket in self._buckets:
+            if bucket is self._day:
+                self._day.record(now - age for age in ages if age < DAY_SECONDS)
+            elif isinstance(bucket, SlidingWindow):
+                bucket.record(now - age for age in ages if 0 <= age < bucket.window)
 
     def wait_time(self) -> float:
         """How long an :meth:`acquire` now would wait (no token taken): lets a caller
@@ -199,7 +239,7 @@ class RateLimiter:
         longer than :data:`QUOTA_PATIENCE` and a listener (:meth:`on_quota_spent`) was
         told so: the caller sends nothing more.
         """
-        self._granted = False
+        self.granted_at = None
         if not self._buckets:
             return True
         async with self._lock:
@@ -215,14 +255,31 @@ class RateLimiter:
                 if wait <= _EPSILON:
                     for bucket in self._buckets:
                         bucket.take(now)
-                    self._granted = True
+                    self.granted_at = now
                     return True
                 await self._clock.sleep(wait)
 
     def refund(self) -> None:
         """Give back the last permit (it was acquired but nothing was sent); none if it was refused."""
-        if not self._granted:
+        at, self.granted_at = self.granted_at, None
+        if at is None:
             return
-        self._granted = False
         for bucket in self._buckets:
-            bucket.refund()
+            bucket.refund(at)
+
+    def handed_over(self, granted_at: float) -> None:
+        """The letter whose permit was granted at ``granted_at`` (:attr:`granted_at` then) is with
+        the server now: its windows count it from this moment.
+
+        The server counts a letter when it arrives, which is after the permit by as long as
+        the hand-over took — a new connection's opening, login and DATA for the first letter,
+        a few milliseconds on an open one. Counted from the permit, the 21st letter of
+        ``per_minute: 20`` reached the server 59.91 s after the 1st. Counted from the end of
+        the hand-over (the server's reply to the final dot, or the failure), a letter never
+        arrives later than its moment here, so the letter that would be N + 1 in a window
+        starts more than the whole window after it.
+        """
+        now = self._clock.monotonic()
+        for bucket in self._buckets:
+            if isinstance(bucket, SlidingWindow):
+                bucket.move(granted_at, max(now, granted_at))

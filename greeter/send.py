@@ -49,6 +49,7 @@ from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
+from greeter.provider_throttle import hold_back, read_throttle, remember_throttle
 from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, quota_rank
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.renumbered import noting_renumbered
@@ -142,6 +143,9 @@ def exit_code(result: RunResult) -> int:
       delivered and some went to ``retry``: the server was down, silent or
       answered 4xx to all, or the outbox could not be written. Exit 0 here
       made "everything about to expire" look like "all sent" to cron;
+    * 75 too when the provider throttled sending (a 421, or a 4xx about rate or limits:
+      :mod:`greeter.provider_throttle`) in this run or an earlier one whose back-off has not
+      passed: letters were left unsent until then, whatever else was delivered;
     * 0 otherwise — also a batch partly delivered with a few 4xx retries:
       the server works, and those retries go out by themselves; and a batch
       the daily quota (``delivery.rate_limit.per_day``) ended with letters
@@ -157,6 +161,8 @@ def exit_code(result: RunResult) -> int:
         return EXIT_USAGE
     if news_for_a_person(result) or result.report.rejected:
         return EXIT_PROBLEMS
+    if summary.throttled_until is not None:  # the provider throttled: letters wait for its back-off
+        return EXIT_TEMPFAIL
     if delivery_problem(summary) is not None:  # the daemon's "degraded", by the same rule
         return EXIT_TEMPFAIL
     return 0
@@ -699,20 +705,27 @@ async def deliver_cycle(
         past = await _unless_stopping(deliverer, partial(journal.sent_times, since))
         if past is not None:  # None: stopped, so nothing will be sent and no limit is needed
             limiter.record_past_sends((now - t).total_seconds() for t in past)
-        fresh = built_letters(deliverer, cycle.due, processes) if processes else None
-        await send_batch(
-            deliverer,
-            counted,
-            cycle.due,
-            cycle.retries,
-            deadlines(cycle),
-            concurrency=concurrency,
-            limiter=None if limiter.unlimited else limiter,
-            progress=tick,
-            fresh=fresh,
-            window_open=window_watch(cycle),
-            rank=rank,
-        )
+        # A provider that throttled an earlier run (another process) holds every letter back until
+        # delivery.retry's back-off has passed; this run's throttle is recorded for the next ones.
+        last = await _unless_stopping(deliverer, partial(read_throttle, journal))
+        retry = settings.delivery.retry
+        letters = len(cycle.due) + len(cycle.retries)
+        if not hold_back(deliverer.summary, last, letters, deliverer.clock(), retry):
+            fresh = built_letters(deliverer, cycle.due, processes) if processes else None
+            await send_batch(
+                deliverer,
+                counted,
+                cycle.due,
+                cycle.retries,
+                deadlines(cycle),
+                concurrency=concurrency,
+                limiter=None if limiter.unlimited else limiter,
+                progress=tick,
+                fresh=fresh,
+                window_open=window_watch(cycle),
+                rank=rank,
+            )
+            await asyncio.to_thread(remember_throttle, journal, deliverer.summary, last, retry)
         summary = deliverer.summary
         if rank is not None and summary.quota_free_at is not None:  # those left that never can go
             ranks = [rank(item.hit.key) for item in cycle.due] + [rank(e.key) for e, _ in cycle.retries]
@@ -726,6 +739,8 @@ async def deliver_cycle(
             # A stop left due letters unclaimed: they are due now, not at the next planned one (a
             # wrapper sleeping until next_send held them 12 minutes while a dry run said "due 3").
             cycle.next_send = _earliest(cycle.next_send, now)
+        if (resumes := deliverer.summary.throttled_until) is not None:
+            cycle.next_send = max(cycle.next_send or resumes, resumes)  # nothing leaves before it
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:

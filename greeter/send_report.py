@@ -232,11 +232,17 @@ def quota_json(summary: Summary, moment: datetime) -> dict[str, object]:
     before then sends nothing more.
     """
     free_at = summary.quota_free_at
+    until = summary.throttled_until
     return {
         "quota_unsent": None if free_at is None else summary.quota_unsent,
         # Of those, the ones whose catch-up period ends before the slot frees: they will expire.
         "quota_expiring": None if free_at is None else summary.quota_expiring,
         "quota_free_at": None if free_at is None else iso_seconds(free_at.astimezone(moment.tzinfo), up=True),
+        # The provider throttled (greeter.provider_throttle): its reply, the due letters left
+        # unclaimed, and when sending resumes; all null when it did not.
+        "throttled": None if until is None else summary.throttled,
+        "throttle_unsent": None if until is None else summary.throttle_unsent,
+        "throttled_until": None if until is None else iso_seconds(until.astimezone(moment.tzinfo), up=True),
     }
 
 
@@ -380,6 +386,9 @@ def summary_json(moment: datetime, dry_run: bool, **fields: object) -> dict[str,
         "quota_unsent": None,
         "quota_expiring": None,
         "quota_free_at": None,
+        "throttled": None,
+        "throttle_unsent": None,
+        "throttled_until": None,
         # When the next letter leaves (next_json); null also when the run never planned.
         "next_send": None,
         "next_letter": None,

@@ -48,7 +48,13 @@ from greeter.journal_store import JournalKey
 from greeter.masking import mask_addresses
 from greeter.message import validate_address
 from greeter.ratelimit import RateLimiter
-from greeter.reply_classes import classify_reply, sender_auth_status, setup_fix, setup_refusal
+from greeter.reply_classes import (
+    classify_reply,
+    provider_throttle,
+    sender_auth_status,
+    setup_fix,
+    setup_refusal,
+)
 from greeter.smtp_failures import (
     LoginUnavailable,
     ProbeFailure,
@@ -258,6 +264,7 @@ class SmtpTransport:
         Any failure here — refused, no greeting, TLS, AUTH — is the server's
         (or its configuration's) fault, never the letter's: it carries ``fault``.
         """
+        throttled = False
         try:
             slot.client, slot.messages = await self._open(), 0
         except aiosmtplib.SMTPAuthenticationError as exc:
@@ -269,6 +276,7 @@ class SmtpTransport:
             error, kind = f"{self._where}: {exc}", halt_kind_of(exc)
         except aiosmtplib.SMTPResponseException as exc:  # the greeting or EHLO refused
             # Postfix with smtpd_delay_reject=no says its HELO and client restrictions at EHLO.
+            throttled = provider_throttle(exc.code, exc.message)  # "421 … too many connections"
             refused = self._greeter_refused(exc)
             kind = None if refused is None else refused[0]
             said = " ".join(f"{exc.code} {exc.message}".split())
@@ -282,7 +290,9 @@ class SmtpTransport:
             kind = None
         else:
             return None
-        return SendResult(key, Outcome.TEMPORARY, None, error, fault=error, halt_kind=kind)
+        return SendResult(
+            key, Outcome.TEMPORARY, None, error, fault=error, halt_kind=kind, throttled=throttled
+        )
 
     def _greeter_refused(self, exc: aiosmtplib.SMTPResponseException) -> tuple[str, str] | None:
         """The halt kind and what to change when the greeting or EHLO refused greeter itself, or None.
@@ -339,7 +349,10 @@ class SmtpTransport:
                     self._discard(slot.client)
                     if reused and attempt == 1:
                         continue  # an idle connection the server had closed: reopen once
-                    return SendResult(item.key, Outcome.TEMPORARY, None, f"{self._where}: {exc}")
+                    throttled = str(exc).startswith("421 ")  # a fresh connection closed on us at MAIL
+                    return SendResult(
+                        item.key, Outcome.TEMPORARY, None, f"{self._where}: {exc}", throttled=throttled
+                    )
                 slot.messages += 1
                 return result
             raise AssertionError("unreachable")  # pragma: no cover

@@ -97,6 +97,9 @@ class SendResult:
     #: A setting no retry cures (a key of :data:`HALT_WORDS`), or None: the batch stops at it
     #: (:meth:`Deliverer.halt`) rather than putting every letter in ``retry`` as for a server that is down.
     halt_kind: str | None = None
+    #: The provider is throttling us (:func:`~greeter.reply_classes.provider_throttle`): the
+    #: batch hands over no new letter, and later runs hold off (:mod:`greeter.provider_throttle`).
+    throttled: bool = False
 
     @property
     def ok(self) -> bool:
@@ -217,15 +220,21 @@ async def run_batch(
                 async with pull:
                     if failed.is_set():
                         return
+                    granted = None
                     if limiter is not None:
                         await limiter.acquire()
+                        granted = limiter.granted_at
                     try:
                         item = await anext(source)
                     except StopAsyncIteration:
                         if limiter is not None:
                             limiter.refund()
                         return
-                outcome = await send(item)
+                try:
+                    outcome = await send(item)
+                finally:
+                    if limiter is not None and granted is not None:
+                        limiter.handed_over(granted)  # its windows count it from the server's answer
                 if outcome is not None:
                     await results.put(outcome)
         except Exception as exc:

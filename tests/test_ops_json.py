@@ -24,7 +24,7 @@ KEYS = {
     "now", "dry_run", "due", "recovered_uncertain", "sent", "retry", "failed", "uncertain",
     "render_error", "render_error_merged", "skipped", "replies", "rows_rejected", "contact_problems",
     "stopped_by", "left_unsent",
-    "expired", "quota_unsent", "quota_expiring", "quota_free_at", "next_send", "next_letter", "planned_through",
+    "expired", "quota_unsent", "quota_expiring", "quota_free_at", "throttled", "throttle_unsent", "throttled_until", "next_send", "next_letter", "planned_through",
     "awaiting_approval_before_next", "next_letter_held",
     "login_refused", "login_mismatch", "security_mismatch", "relay_denied", "helo_rejected", "sender_rejected",
     "host_blocked",

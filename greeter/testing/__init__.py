@@ -4,7 +4,9 @@
 * :class:`SmtpSink` — a real SMTP server (aiosmtpd, in a thread, on an
   ephemeral loopback port) that records messages and injects the faults a
   real mail server produces: 4xx/5xx for chosen recipients or the next N
-  messages, a slow reply, or a connection dropped after DATA's final dot.
+  messages, a provider's quota (:meth:`~SmtpSink.refuse_after`: a reply to every
+  letter after the first N accepted), a slow reply, or a connection dropped after
+  DATA's final dot; each message carries the moment it arrived (``received_at``).
 * :class:`FakeClock` — a :class:`~greeter.ratelimit.Clock` whose ``sleep``
   advances time instantly, for exact rate-limit tests without real waiting.
 * :class:`PostfixSink` — Postfix's ``smtp-sink`` (a real MTA's test server) as

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -33,6 +34,8 @@ class ReceivedMessage:
     data: bytes
     connection: int  # 1-based number of the connection it came on
     dropped: bool = False  # True: the sink hung up without answering the final dot
+    #: ``time.monotonic()`` when the sink took the final dot: a test measures the sender's pace by it.
+    received_at: float = 0.0
 
     def parsed(self) -> EmailMessage:
         return parse(self.data)
@@ -46,6 +49,8 @@ class _Script:
     delay: float = 0.0
     quit_delay: float = 0.0
     stalls: dict[str, deque[float]] = field(default_factory=dict)
+    #: (accepted letters, code, text): every final dot after that many accepted gets this reply.
+    quota: tuple[int, int, str] | None = None
 
 
 class SmtpSink(Served):
@@ -102,6 +107,18 @@ class SmtpSink(Served):
         """Answer ``code`` to the final dot of the next ``n`` messages (not recorded)."""
         with self._lock:
             self._script.data.extend([(code, text or _DEFAULT_TEXT.get(code, "Refused"))] * n)
+
+    def refuse_after(self, n: int, code: int = 451, text: str | None = None) -> None:
+        """Accept ``n`` more messages, then answer ``code`` and ``text`` to every final dot after them
+        (not recorded; 421 also closes the connection) until :meth:`reset`.
+
+        A provider's sending quota, as a hosted mailbox enforces it (``451 4.7.1 Rate limit
+        exceeded`` after the day's 500): :meth:`fail_next` refuses the *next* letters, this the
+        ones *after* the quota. Counted from the call, so a test may let letters through first.
+        """
+        with self._lock:
+            accepted = len(self.messages) + n
+            self._script.quota = (accepted, code, text or _DEFAULT_TEXT.get(code, "Refused"))
 
     def drop_next(self, n: int = 1) -> None:
         """Record the next ``n`` messages, then hang up instead of answering the final dot."""
@@ -186,6 +203,9 @@ class SmtpSink(Served):
             delay = self._script.delay
             drop = self._script.drops > 0
             failure = None if drop or not self._script.data else self._script.data.popleft()
+            quota = self._script.quota
+            if failure is None and not drop and quota is not None and len(self.messages) >= quota[0]:
+                failure = quota[1:]
             if drop:
                 self._script.drops -= 1
         if delay:
@@ -198,7 +218,7 @@ class SmtpSink(Served):
             return f"{failure[0]} {failure[1]}"
         message = ReceivedMessage(
             envelope.mail_from, tuple(envelope.rcpt_tos), bytes(envelope.original_content),
-            server.greeter_connection, dropped=drop,
+            server.greeter_connection, dropped=drop, received_at=time.monotonic(),
         )  # fmt: skip
         with self._lock:
             self.messages.append(message)

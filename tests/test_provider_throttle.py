@@ -1,0 +1,186 @@
+"""A provider throttling us (a 421, or a 4xx about rate or limits) stops the batch and holds later runs.
+
+The persona's provider (Yandex 360: 500 a day, 20 a minute) answered ``451 4.7.1 Rate
+limit exceeded``; greeter retried it letter by letter, handing over a new one every 3 s
+into the refusals (``sent: 40; retry: 10``), and every later run sent ``per_day − sent``
+NEW letters into it: 73 refusals to 20 accepted in 4.6 minutes. Real ``send --once``
+(in-process CLI), a real SMTP sink refusing after its quota, a real SQLite journal;
+the clock is ``--now``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from greeter.config import Retry
+from greeter.delivery import Summary
+from greeter.journal import Journal
+from greeter.journal_pg import PgJournal
+from greeter.journal_store import JournalStore
+from greeter.provider_throttle import hold_back, read_throttle, remember_throttle
+from greeter.reply_classes import provider_throttle
+from greeter.testing import SmtpSink
+from tests import databases
+from tests.conftest import MakeProject
+from tests.daemon_harness import DaemonProcess
+from tests.test_send_e2e import NOW, people, smtp
+from tests.test_sent_address import invoke
+from tests.test_stop_signals import LISTEN, journal_states
+
+RATE = "4.7.1 Rate limit exceeded"
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "throttle"),
+    [
+        (451, RATE, True),
+        (421, "4.3.2 Service not available, closing transmission channel", True),
+        (421, "4.7.0 Try again later, closing connection.", True),
+        (450, "4.7.28 Our system has detected an unusual rate of unsolicited mail", True),
+        (452, "4.5.3 Your message has too many recipients", True),
+        (432, "4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded", True),
+        (451, "Daily sending quota exceeded", True),
+        (450, "4.7.1 Error: too many messages from this sender, slow down", True),
+        # One letter's, not ours: the per-letter retry stays.
+        (450, "4.2.1 Mailbox busy", False),
+        (450, "4.2.1 The user you are trying to contact is receiving mail at a rate that prevents", False),
+        (452, "4.2.2 Mailbox full, quota exceeded", False),
+        (452, "Mailbox quota exceeded", False),
+        (451, "4.7.1 Greylisting in action, please come back later", False),
+        (451, "4.3.0 Temporary local problem, try again later", False),
+        (450, "4.7.1 Client host rejected: cannot find your hostname", False),
+        (550, "5.7.1 Rate limit exceeded", False),  # a 5xx is a refusal, not a throttle
+        (250, "2.0.0 OK rate", False),
+    ],
+)
+def test_what_counts_as_the_provider_throttling_us(code: int, text: str, throttle: bool) -> None:
+    assert provider_throttle(code, text) is throttle
+
+
+def project(make_project: MakeProject, port: int, n: int) -> Path:
+    config: dict[str, Any] = smtp(port, pool_size=1)  # one letter in flight: a deterministic count
+    config["delivery"]["rate_limit"] = {"per_second": 20, "per_minute": 600, "per_day": 500}
+    config["delivery"]["retry"] = {"initial_seconds": 60, "factor": 2, "max_seconds": 3600}
+    return make_project(people(n), **config)
+
+
+def send(config: Path, now: datetime) -> tuple[int, dict[str, Any]]:
+    code, out, err = invoke(config, "send", "--once", "--json", "--now", now.isoformat())
+    assert out, err
+    return code, json.loads(out)
+
+
+def test_a_rate_limit_reply_stops_the_batch_and_holds_later_runs_until_the_back_off(
+    make_project: MakeProject,
+) -> None:
+    start = datetime.fromisoformat(NOW)
+    with SmtpSink() as sink:
+        config = project(make_project, sink.port, 12)
+        sink.refuse_after(5, 451, RATE)
+
+        code, first = send(config, start)
+        assert code == 75  # try again later (docs/commands.md, Exit 75)
+        assert (first["sent"], first["retry"], first["throttle_unsent"]) == (5, 1, 6)
+        assert first["throttled"] == f"451 {RATE}"
+        until = datetime.fromisoformat(first["throttled_until"])
+        assert start + timedelta(seconds=60) <= until <= start + timedelta(seconds=90)  # delivery.retry
+        assert sink.refused == [("DATA", 451)], "one refusal, not one per letter left"
+        assert journal_states(config) == Counter({"sent": 5, "retry": 1})  # the 6 left stay unclaimed
+        _, text, _ = invoke(config, "send", "--once", "--now", (start + timedelta(seconds=1)).isoformat())
+        assert f"the provider throttled sending (451 {RATE}): 6 left unsent, sending resumes at" in text
+
+        # Another process half a minute later: the journal says wait — nothing is handed over.
+        code, held = send(config, start + timedelta(seconds=30))
+        assert code == 75 and held["sent"] == 0 and held["throttle_unsent"] == 6
+        assert (
+            held["throttled_until"] == first["throttled_until"]
+            and held["next_send"] >= held["throttled_until"]
+        )
+        assert sink.refused == [("DATA", 451)] and len(sink.messages) == 5
+
+        # After the back-off the provider still refuses: ONE letter tries, the back-off doubles.
+        later = start + timedelta(minutes=3)
+        code, again = send(config, later)
+        assert code == 75 and again["sent"] == 0 and len(sink.refused) == 2
+        resumes = datetime.fromisoformat(again["throttled_until"])
+        assert later + timedelta(seconds=120) <= resumes <= later + timedelta(seconds=150)
+
+        # The provider's quota renews: everything left goes, the streak ends, exit 0.
+        sink.refuse_after(100, 250)
+        code, done = send(config, start + timedelta(minutes=10))
+        assert code == 0, done
+        assert done["throttled"] is None and done["throttled_until"] is None
+        code, rest = send(config, start + timedelta(minutes=30))  # the last refused letter's retry
+        assert code == 0 and rest["throttled"] is None
+    assert journal_states(config) == Counter({"sent": 12})
+    assert len(sink.messages) == 12 and len(set(sink.message_ids())) == 12
+
+
+def test_a_per_letter_4xx_keeps_its_own_retry_and_the_batch_goes_on(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = project(make_project, sink.port, 6)
+        sink.reject("client3@example.com", 450, "4.2.1 Mailbox busy")
+        code, summary = send(config, datetime.fromisoformat(NOW))
+        assert code == 0, summary
+        assert (summary["sent"], summary["retry"], summary["throttled"]) == (5, 1, None)
+        assert summary["throttle_unsent"] is None
+
+
+def test_the_daemon_does_not_wake_into_a_throttle_before_its_back_off(make_project: MakeProject) -> None:
+    """At 600× a cron of */10 fires every real second, and the refused letter's retry wakes it too:
+    before, each run handed ``per_day − sent`` new letters to the refusing provider."""
+    with SmtpSink() as sink:
+        config = project(make_project, sink.port, 8)
+        sink.refuse_after(3, 451, RATE)
+        with DaemonProcess(config, "--now", NOW, "--speed", "600", *LISTEN) as daemon:
+            run = daemon.wait_for("run", timeout=30)
+            time.sleep(4)  # 40 rehearsed minutes
+            runs = daemon.finished_runs()
+            assert daemon.stop() == 0
+        assert (run["sent"], run["retry"], run["throttle_unsent"]) == (3, 1, 4), run
+        assert run["throttled"] == f"451 {RATE}"
+        # Back-offs of 60 s, 120 s, 240 s … rehearsed: a handful of runs, one refusal each.
+        assert len(sink.refused) == len(runs) <= 7, runs
+        assert len(sink.messages) == 3
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_throttle_and_its_streak_are_kept_in_either_journal(backend: str, tmp_path: Path) -> None:
+    """The journal is what separate ``send --once`` processes share: no new table, its notices."""
+    at = datetime(2027, 4, 14, 8, 0, 0, 500_000, tzinfo=UTC)
+    retry = Retry(initial_seconds=60, factor=2, max_seconds=3600)
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            journal: JournalStore = stack.enter_context(Journal.open(str(tmp_path / "j.sqlite3"), now=at))
+        else:
+            url, _ = stack.enter_context(databases.pg_schema())
+            journal = stack.enter_context(PgJournal.open(url, now=at))
+        assert read_throttle(journal) is None
+        first = Summary(throttled="451 4.7.1 Rate limit exceeded", throttled_at=at)
+        remember_throttle(journal, first, None, retry)
+        assert first.throttled_until == datetime(2027, 4, 14, 8, 1, 1, tzinfo=UTC)  # rounded up
+        kept = read_throttle(journal)
+        assert kept is not None and (kept.streak, kept.reply) == (1, "451 4.7.1 Rate limit exceeded")
+        assert kept.resumes_at(retry) == first.throttled_until
+        held = Summary()
+        assert hold_back(held, kept, 3, at + timedelta(seconds=30), retry)
+        assert (held.throttle_unsent, held.throttled_until) == (3, first.throttled_until)
+        assert not hold_back(Summary(), kept, 0, at, retry)  # nothing due: nothing to hold
+        assert not hold_back(Summary(), kept, 3, first.throttled_until, retry)
+        again = Summary(throttled="421 4.7.0 Try again later", throttled_at=at + timedelta(minutes=2))
+        remember_throttle(journal, again, kept, retry)
+        second = read_throttle(journal)
+        assert second is not None and second.streak == 2
+        assert again.throttled_until == at.replace(microsecond=0) + timedelta(minutes=2, seconds=121)
+        accepted = Summary()
+        accepted.counts["sent"] = 4
+        remember_throttle(journal, accepted, second, retry)  # letters accepted: the streak ends
+        assert read_throttle(journal) is None
