@@ -111,3 +111,44 @@ def test_seen_index_merges_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(list(k) == sorted(k) for k, _ in index._runs)
     assert [index.get(key) for key in keys] == list(range(2, 5_002))
     assert index.get("nobody@example.com") is None
+
+
+def test_records_leave_init_as_their_own_class_and_frozen() -> None:
+    """The open twin the fast ``__init__`` fills the slots through (greeter.slots_init) never shows:
+    the record is its own class after it, compared, copied and refused a store as before."""
+    contact = Contact("7", "a@b.example", "Анна", "Ильинична", "Петрова", row=3)
+    hit = Hit(contact, "birthday", date(2027, 3, 8), 40, 100, "birthday", moved=True)
+    item = PlanItem(hit, "skip", "merged", None, (), "new_year", False, "sent with new_year")
+    for record, cls, field in ((contact, Contact, "id"), (hit, Hit, "years"), (item, PlanItem, "detail")):
+        assert type(record) is cls and "_Open" not in repr(record)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, field, "x")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(record, field)
+    assert (contact.first_name, contact.patronymic, contact.last_name, contact.row) == ("Анна", "Ильинична",
+                                                                                      "Петрова", 3)  # fmt: skip
+    assert hit == Hit(contact, "birthday", date(2027, 3, 8), 40, 100, "birthday", moved=True)
+    assert item == PlanItem(hit=hit, status="skip", reason="merged", merged_into="new_year",
+                            detail="sent with new_year")  # fmt: skip
+    copied = dataclasses.replace(item, detail="")
+    assert type(copied) is PlanItem and copied == PlanItem(hit, "skip", "merged", None, (), "new_year")
+
+
+def test_a_subclass_instance_keeps_its_class() -> None:
+    @slots_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Rec:
+        a: int
+        b: str = "x"
+
+    class Sub(Rec):
+        __slots__ = ()
+
+        def twice(self) -> int:
+            return self.a * 2
+
+    sub = Sub(4)
+    assert type(sub) is Sub and (sub.a, sub.b, sub.twice()) == (4, "x", 8)
+    assert type(Rec(4)) is Rec and Rec(4) == Rec(4, "x") and Rec(4) != sub
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sub.a = 5  # type: ignore[misc]
