@@ -27,6 +27,7 @@ __all__ = [
     "classify_reply",
     "provider_throttle",
     "sender_auth_status",
+    "sending_quota",
     "setup_fix",
     "setup_refusal",
 ]
@@ -131,6 +132,8 @@ def classify_reply(key: JournalKey, code: int, text: str, *, recipient_accepted:
     if 200 <= code < 300:
         return SendResult(key, Outcome.OK, code, text)
     if 500 <= code < 600:
+        if sending_quota(code, text):  # our account's quota, not the letter: held back, then retried
+            return SendResult(key, Outcome.TEMPORARY, code, text, throttled=True)
         enhanced = _ENHANCED.match(text)
         if (enhanced is not None and sender_auth_status(enhanced.group(0)) is not None) or (
             _SENDER_AUTH_WORDS.search(text) is not None
@@ -183,6 +186,33 @@ def provider_throttle(code: int, text: str) -> bool:
     if enhanced is not None and enhanced.group(2) in ("1", "2"):
         return False
     return _THROTTLE_WORDS.search(text) is not None and _MAILBOX_WORDS.search(text) is None
+
+
+#: A 5xx reply's words or status that say our account ran out of its sending quota: Gmail's
+#: "550 5.4.5 Daily user sending quota exceeded" and "550 5.4.5 Daily SMTP relay sending limit
+#: exceeded for customer", Exchange Online's "554 5.2.0 STOREDRV.Submission.Exception:
+#: SubmissionQuotaExceededException", "550 5.7.1 … message limit exceeded" (RFC 3463 5.4.5 is
+#: "mail system congestion" — never one recipient's).
+_SENDING_QUOTA = re.compile(
+    r"^\s*5\.4\.5\b|\bsending (?:quota|limit)s?\b.*\b(?:exceeded|reached)\b|\bSubmissionQuotaExceeded"
+    r"|\bmessage limit (?:exceeded|reached)\b",
+    re.I | re.S,
+)
+
+
+def sending_quota(code: int, text: str) -> bool:
+    """Whether a 5xx reply is the provider refusing *us* for a spent sending quota. Pure.
+
+    Such a reply is permanent only in form: Gmail answers every letter after the 500th of the
+    day with "550 5.4.5 Daily user sending quota exceeded". Read as a letter's ``failed``, it
+    failed the rest of a New Year batch for good, letter by letter, while the quota frees the
+    next day. It is classed a throttle (:func:`provider_throttle`'s handling: the batch stops,
+    later runs hold back for ``delivery.retry``'s back-off) and the letter goes to ``retry``.
+    A mailbox's own quota ("552 5.2.2 mailbox full, quota exceeded") is not one.
+    """
+    if not 500 <= code < 600:
+        return False
+    return _SENDING_QUOTA.search(text) is not None and _MAILBOX_WORDS.search(text) is None
 
 
 #: The enhanced-status classes (RFC 3463 X.<class>.Y; "" for a reply without one) a setup refusal

@@ -24,10 +24,11 @@ from greeter.config import Retry
 from greeter.delivery import Summary
 from greeter.journal import Journal
 from greeter.journal_pg import PgJournal
-from greeter.journal_store import JournalStore
+from greeter.journal_store import JournalKey, JournalStore
 from greeter.provider_throttle import hold_back, read_throttle, remember_throttle
-from greeter.reply_classes import provider_throttle
+from greeter.reply_classes import classify_reply, provider_throttle
 from greeter.testing import SmtpSink
+from greeter.transport import Outcome
 from tests import databases
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
@@ -63,6 +64,49 @@ RATE = "4.7.1 Rate limit exceeded"
 )
 def test_what_counts_as_the_provider_throttling_us(code: int, text: str, throttle: bool) -> None:
     assert provider_throttle(code, text) is throttle
+
+
+GMAIL_QUOTA = "5.4.5 Daily user sending quota exceeded."
+KEY: JournalKey = ("7", "birthday", "2026-12-09")
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "quota"),
+    [
+        (550, GMAIL_QUOTA, True),
+        (550, "5.4.5 Daily SMTP relay sending limit exceeded for customer", True),
+        (554, "5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException", True),
+        (550, "5.7.1 Sending limit reached for this account", True),
+        (550, "Daily message limit exceeded", True),
+        # One mailbox's, or not a quota at all: refusals of that letter, as before.
+        (552, "5.2.2 Mailbox full, quota exceeded", False),
+        (550, "5.1.1 The email account that you tried to reach does not exist", False),
+        (550, "5.7.1 Rate limit exceeded", False),
+        (554, "5.7.1 Message rejected as spam", False),
+    ],
+)
+def test_a_spent_sending_quota_is_a_throttle_though_its_code_is_5xx(
+    code: int, text: str, quota: bool
+) -> None:
+    """Gmail refuses the 501st letter of the day with a 550: read as ``failed`` it failed the rest
+    of the batch for good, letter by letter, though the quota frees the next day."""
+    result = classify_reply(KEY, code, text, recipient_accepted=True)
+    assert (result.outcome is Outcome.TEMPORARY, result.throttled) == (quota, quota), result
+    if quota:
+        assert not result.unknown_user, "a quota never suppresses the client"
+
+
+def test_a_gmail_quota_reply_holds_the_batch_instead_of_failing_it(make_project: MakeProject) -> None:
+    with SmtpSink() as sink:
+        config = project(make_project, sink.port, 8)
+        sink.refuse_after(3, 550, GMAIL_QUOTA)
+        code, first = send(config, datetime.fromisoformat(NOW))
+        assert code == 75, first
+        assert (first["sent"], first["retry"], first["failed"], first["throttle_unsent"]) == (3, 1, 0, 4)
+        assert sink.refused == [("DATA", 550)], "one refusal, not one per letter left"
+        assert journal_states(config) == Counter({"sent": 3, "retry": 1})
+        _, listed, _ = invoke(config, "suppress", "--list", "--json")
+        assert json.loads(listed) == [], "the refused client is not put on the do-not-contact list"
 
 
 def project(make_project: MakeProject, port: int, n: int) -> Path:
