@@ -345,8 +345,10 @@ def check(state: State, strict: bool, as_json: bool, now: str | None, every: boo
     before anything is sent (failing on one value alone: --all renders every draft); for a few
     contacts per template also the letter sent early, late, merged with other
     occasions and for other anniversary numbers. Warns
-    about an audience tag, tier or contact id no contact has, and a locale
-    with no file of a template. Prints each problem (file:line, row N), then a summary.
+    about an audience tag, tier or contact id no contact has, a locale
+    with no file of a template, and each of the next 45 days whose planned
+    letters exceed delivery.rate_limit.per_day (how many go, how many go later
+    or expire). Prints each problem (file:line, row N), then a summary.
     Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows,
     templates or renders failed (or the file transport's outbox cannot be
     written), 2 if the config itself is unusable (or names a templates folder

@@ -158,8 +158,9 @@ def send(
           left letters unsent whose catch-up period ends before it frees
       75  try again later: letters were due and none was delivered, all put
           off to retry (server down or silent, 4xx to every letter, outbox
-          not writable); or the provider throttled sending (a 421, or a 4xx
-          about rate or limits: the rest wait, unclaimed, until the summary's
+          not writable); or the provider throttled sending (a 421, a 4xx
+          about rate or limits, or a 5xx saying the sending quota is spent,
+          550 5.4.5: the rest wait, unclaimed, until the summary's
           "sending resumes at", delivery.retry's back-off);
           or the journal cannot be written or reached (disk
           full, PostgreSQL down: the message says how many letters the server

@@ -56,7 +56,7 @@ from greeter.transport import (
     held_back_reply,
 )
 from greeter.unsubscribe import unsubscribe_url
-from greeter.zone_label import local_time
+from greeter.zone_label import due_time
 
 #: A server's verdict on one letter as the journal records it: result, attempt, the letter's
 #: deadline (no retry after it: :func:`deadline`; None unless the server put it off, the only
@@ -257,8 +257,8 @@ def quota_words(left: int, free_at: datetime, expiring: int = 0) -> str:
     """
     words = f"daily quota used up (delivery.rate_limit.per_day): {left} left unsent"
     if expiring >= left:
-        return f"{words}, all of them expire before its next slot frees at {local_time(free_at)}"
-    words += f" until its next slot frees at {local_time(free_at)}"
+        return f"{words}, all of them expire before its next slot frees at {due_time(free_at)}"
+    words += f" until its next slot frees at {due_time(free_at)}"
     if expiring:
         words += f" ({expiring} of them expire before then: their catch-up period ends first)"
     return words
@@ -268,7 +268,7 @@ def throttle_words(reply: str, left: int, until: datetime) -> str:
     """Pure: what the summary line says of a provider throttling us (``until`` as shown)."""
     return (
         f"the provider throttled sending ({reply}): {left} left unsent,"
-        f" sending resumes at {local_time(until)} (delivery.retry)"
+        f" sending resumes at {due_time(until)} (delivery.retry)"
     )
 
 

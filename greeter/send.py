@@ -735,6 +735,10 @@ async def deliver_cycle(
         retry_at = await _unless_stopping(deliverer, partial(journal.next_retry_at, now))
         cycle.next_send = _earliest(cycle.next_send, retry_at)  # a stopped daemon wakes no more
         cycle.next_retry = _earliest(cycle.next_retry, retry_at)
+        if summary.quota_free_at is not None and summary.quota_unsent > summary.quota_expiring:
+            # The daily quota left letters that can still go: they, and any other, go when it frees
+            # a slot (a wrapper sleeping until a null next_send stopped for good).
+            cycle.next_send = summary.quota_free_at
         if deliverer.summary.left_unsent:
             # A stop left due letters unclaimed: they are due now, not at the next planned one (a
             # wrapper sleeping until next_send held them 12 minutes while a dry run said "due 3").

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from greeter.console import escaped, json_safe
-from greeter.zone_label import iso_seconds, local_time, second_up
+from greeter.zone_label import due_time, iso_seconds, local_time
 
 if TYPE_CHECKING:
     from greeter.config_contacts import ContactsSource
@@ -270,12 +270,21 @@ def next_words(result: RunResult, moment: datetime) -> str:
             shown = "%H:%M" if local.date() == local.astimezone(moment.tzinfo).date() else "%Y-%m-%d %H:%M"
             who += f", {local_time(local, shown)} recipient's time"
         words += f"; next letter due {_when(local, moment)} ({who})" + awaiting_words(result)
-    elif result.planned_through is not None:
+    elif result.planned_through is not None and not _letters_waiting(result):
         words += (
             f"; no letter planned for occasions through {result.planned_through.isoformat()}"
             " (greeter preview looks further ahead)"
         )
     return words
+
+
+def _letters_waiting(result: RunResult) -> bool:
+    """Whether the run left due letters for later (a stop, the daily quota, a provider's throttle):
+    "no letter planned" beside "30 left unsent until its next slot frees" contradicted it."""
+    summary = result.summary
+    return bool(
+        summary.left_unsent or summary.quota_unsent > summary.quota_expiring or summary.throttle_unsent
+    )
 
 
 def awaiting_words(result: RunResult) -> str:
@@ -302,13 +311,11 @@ def awaiting_words(result: RunResult) -> str:
 def _when(at: datetime, moment: datetime) -> str:
     """``at`` on ``moment``'s clock, to the minute — to the second when it is not on one.
 
-    A letter due at 12:00:18 read "next letter due 12:00" right after a run at 12:00
-    that sent nothing: it looked due and not sent. A fraction of a second rounds up, as
-    ``next_send`` in the JSON does (:func:`~greeter.zone_label.iso_seconds`): a retry due at
-    16:58:00.3 is not due at 16:58.
+    (:func:`~greeter.zone_label.due_time`). A fraction of a second rounds up, as ``next_send``
+    in the JSON does (:func:`~greeter.zone_label.iso_seconds`): a retry due at 16:58:00.3 is
+    not due at 16:58.
     """
-    local = second_up(at.astimezone(moment.tzinfo))
-    return local_time(local, "%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+    return due_time(at.astimezone(moment.tzinfo))
 
 
 def next_json(result: RunResult, moment: datetime) -> dict[str, object]:

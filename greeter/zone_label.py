@@ -72,3 +72,15 @@ def second_up(moment: datetime) -> datetime:
     """``moment`` rounded up to a whole second: when a letter due then is due (:func:`iso_seconds`)."""
     whole = moment.replace(microsecond=0)
     return whole + timedelta(seconds=1) if moment.microsecond else whole
+
+
+def due_time(moment: datetime) -> str:
+    """When something due at ``moment`` is due, as a summary says it: to the minute — to the
+    second when it is not on one, a fraction rounded up (:func:`second_up`).
+
+    A letter due at 12:00:18 read "next letter due 12:00" right after a run at 12:00 that
+    sent nothing, and a throttle held until 17:26:01 read "sending resumes at 17:26": a run
+    at 17:26 found it still held.
+    """
+    local = second_up(moment)
+    return local_time(local, "%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")

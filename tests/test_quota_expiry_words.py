@@ -125,3 +125,27 @@ def test_send_once_says_the_held_letters_expire_and_later_blames_the_quota(make_
         assert QUOTA_EXPIRED_HINT in after.stderr
         assert "cron */5" not in after.stderr
         assert len(sink.messages) == 5
+
+
+def test_letters_the_quota_only_delays_are_the_next_send_not_no_letter_planned(
+    make_project: MakeProject,
+) -> None:
+    """10 birthdays of 13 April (catch_up_days 3) at 14.04 11:00, ``per_day`` 5: the five left go
+    tomorrow, when the quota frees a slot. ``next_send`` said null and the line "no letter planned"
+    beside "5 left unsent until its next slot frees": a wrapper sleeping until next_send stopped."""
+    with SmtpSink() as sink:
+        config = make_project(people(10, day="13.04.1980"), **per_day(sink.port, 5))
+        first = greeter(config, "send", "--once", "--json", "--now", NOW, timeout=60)
+        summary = json.loads(first.stdout)
+        assert (summary["sent"], summary["quota_unsent"], summary["quota_expiring"]) == (5, 5, 0)
+        assert first.returncode == 0, first.stderr  # a limit the operator set, nothing lost
+        assert summary["next_send"] is not None, summary
+        assert summary["next_send"] == summary["quota_free_at"], summary
+        text = greeter(config, "send", "--once", "--now", "2027-04-14T11:05:00+03:00", timeout=60)
+        assert "5 left unsent until its next slot frees at" in text.stdout, text.stdout
+        assert "no letter planned" not in text.stdout, text.stdout
+        # At the moment next_send names, the quota lets them go.
+        resumed = datetime.fromisoformat(summary["next_send"])
+        done = greeter(config, "send", "--once", "--json", "--now", resumed.isoformat(), timeout=60)
+        assert json.loads(done.stdout)["sent"] == 5, done.stdout
+    assert len(sink.messages) == 10

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
-from greeter.zone_label import AMBIGUOUS, local_time, offset_label, zone_label
+from greeter.delivery import throttle_words
+from greeter.zone_label import AMBIGUOUS, due_time, local_time, offset_label, zone_label
 from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import greeter
 
@@ -83,3 +84,23 @@ def test_a_fixed_offset_is_written_as_the_letter_lines_write_it() -> None:
     assert local_time(moment) == "2026-12-10 14:30 +0530"
     assert zone_label(datetime(2026, 12, 10, tzinfo=timezone(timedelta(hours=-3)))) == "-03"
     assert zone_label(datetime(2026, 12, 10, tzinfo=UTC)) == "UTC"
+
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2027, 3, 10, 17, 26, tzinfo=MSK), "2027-03-10 17:26 MSK"),
+        # A throttle held until 17:26:01 read "resumes at 17:26": a run at 17:26 found it held.
+        (datetime(2027, 3, 10, 17, 26, 1, tzinfo=MSK), "2027-03-10 17:26:01 MSK"),
+        (datetime(2027, 3, 10, 17, 26, 0, 300_000, tzinfo=MSK), "2027-03-10 17:26:01 MSK"),
+        (datetime(2027, 3, 10, 17, 59, 59, 1, tzinfo=MSK), "2027-03-10 18:00 MSK"),
+    ],
+)
+def test_a_due_time_is_never_shown_before_it_is_due(moment: datetime, shown: str) -> None:
+    assert due_time(moment) == shown
+    assert throttle_words("451 4.7.1 Rate limit exceeded", 3, moment).endswith(
+        f"resumes at {shown} (delivery.retry)"
+    )
