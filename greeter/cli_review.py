@@ -88,7 +88,9 @@ def preview(
     words, and every skipped occasion with its reason (frequency_cap, merged,
     suppressed, no_email, invalid_contact, already_sent, expired,
     outside_audience, render_error). A letter the journal says left is
-    listed as sent, at the moment it left.
+    listed as sent, at the moment it left. A day whose letters exceed
+    delivery.rate_limit.per_day gets a note on stderr (how many go, how many
+    go later or expire; `quota_held` in the JSON).
 
     The range shows the occasions whose day (less any `days_before`) is in
     it, and every letter that leaves in it: a 5 January birthday greeted on
