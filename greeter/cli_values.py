@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from greeter.day_text import day_numbers, no_such_day, read_day
+from greeter.day_text import not_a_day, read_day
 
 
 def flag_hint(flag: str) -> str:
@@ -172,20 +172,20 @@ def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] 
     if value is None:
         return None
     text = value.strip()
-    numbers: tuple[int, int, int] | None = None  # (year, month, day) of a date in a form taken
+    forms = "2026-12-25, 25.12.2026 or a month like 2026-12" if month else "2026-12-25 or 25.12.2026"
     try:
         if month is not None and (whole := _MONTH.fullmatch(text)):
-            numbers = (int(whole[1]), int(whole[2]), 1)
-            first = date(*numbers)
+            if not 1 <= int(whole[2]) <= 12:
+                why = f"there is no month {int(whole[2])}"
+                raise click.BadParameter(
+                    f"{value!r} is not a date like {forms}: {why}", param_hint=flag_hint(param)
+                )
+            first = date(int(whole[1]), int(whole[2]), 1)
             if month == "first":
                 return first
-            numbers = None  # 9999-12 is a month; only its next one is none
             return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
-        numbers = day_numbers(text)
         return read_day(text)  # the config's days are read by it too: one reader of a written day
     except ValueError:
-        forms = "2026-12-25, 25.12.2026 or a month like 2026-12" if month else "2026-12-25 or 25.12.2026"
-        why = f": {no_such_day(*numbers)}" if numbers is not None else ""
-        raise click.BadParameter(
-            f"{value!r} is not a date like {forms}{why}", param_hint=flag_hint(param)
-        ) from None
+        # 31.02.2027: in the config's words (greeter.day_text.not_a_day); else the forms taken.
+        said = not_a_day(text) or f"{value!r} is not a date like {forms}"
+        raise click.BadParameter(said, param_hint=flag_hint(param)) from None

@@ -26,6 +26,7 @@ from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, Settings
 from greeter.config_base import not_a_file
 from greeter.config_window import Weekday
 from greeter.config_yaml import NotADate, parse_yaml
+from greeter.config_yearless import source_token, yearless_words
 from greeter.countries import calendar_refusal, parse_country, regions_of
 from greeter.errors import ConfigError, Problem, SettingError
 from greeter.holiday_names import unknown_holiday, unowned_holiday
@@ -104,7 +105,8 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, to
     try:
         settings = Settings.model_validate(_plain(data))
     except ValidationError as exc:
-        raise ConfigError([_problem(filename, data, err) for err in exc.errors(include_url=False)]) from None
+        errors = exc.errors(include_url=False)
+        raise ConfigError([_problem(filename, data, err, text, today) for err in errors]) from None
     problems = _cross_check(settings, data, filename, today)
     if base_dir is not None:
         settings = _anchor(settings, base_dir)
@@ -264,7 +266,9 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Problem:
+def _problem(
+    filename: str, data: CommentedMap, err: Mapping[str, Any], text: str = "", today: date | None = None
+) -> Problem:
     loc: tuple[int | str, ...] = tuple(err["loc"])
     cause = err.get("ctx", {}).get("error")
     if isinstance(cause, SettingError):  # a section's rule that names the setting to fix
@@ -294,6 +298,8 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
         return Problem(filename, field, "required, but missing", line, col)
     if kind in ("model_type", "dict_type"):  # "Input should be a valid dictionary or instance of Audience"
         return Problem(filename, field, _section_wanted(loc, err.get("input")), line, col)
+    if (yearless := _yearless(data, loc, err, text, today)) is not None:  # on: [01.01], date: 25.12
+        return Problem(filename, field, yearless, line, col)
     day = err.get("input")  # a number too: pydantic reads 20261211 as seconds since 1970
     if kind in _DATE_KINDS and isinstance(day, str | int) and not isinstance(day, NotADate | bool):
         return Problem(filename, field, _not_iso_day(str(day)), line, col)
@@ -337,6 +343,49 @@ def _problem(filename: str, data: CommentedMap, err: Mapping[str, Any]) -> Probl
     if got is not None and not secret and not isinstance(got, dict | list) and shown not in message:
         message += f" (got {shown})"
     return Problem(filename, field, message, line, col)
+
+
+def _yearless(
+    data: CommentedMap, loc: Sequence[int | str], err: Mapping[str, Any], text: str, today: date | None
+) -> str | None:
+    """``on: [01.01]`` or ``date: 25.12`` in words naming the form meant, read from the source text
+    (YAML made a number of ``01.01``); None: not that mistake. A quoted ``date: "25.12"`` keeps
+    :func:`~greeter.config_types._check_month_day`'s words (it names ``"12-25"`` already)."""
+    if (
+        today is None
+        or not text
+        or err["type"] not in (*_DATE_KINDS, "list_type", "string_type", "value_error")
+    ):
+        return None
+    key = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    got = err.get("input")
+    if key == "date" and not isinstance(got, int | float):
+        return None
+    if key not in ("date", "on", "extra_days_off", "days") or isinstance(got, list | dict):
+        return None
+    line, col = _value_position(data, loc)
+    written = source_token(text, line, col) if line is not None and col is not None else None
+    return yearless_words(written, key, today) if written else None
+
+
+def _value_position(data: Any, loc: Sequence[int | str]) -> tuple[int | None, int | None]:
+    """Line/column (1-based) of the value at ``loc`` (:func:`_position` gives a mapping's key's)."""
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, CommentedMap) and part in node:
+            if last:
+                ln, cl = node.lc.value(part)
+                return ln + 1, cl + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            if last:
+                ln, cl = node.lc.item(part)
+                return ln + 1, cl + 1
+            node = node[part]
+        else:
+            return None, None
+    return None, None
 
 
 def _list_wanted(text: str, item: Any) -> str:

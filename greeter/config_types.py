@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from greeter.config_yaml import NotADate
-from greeter.day_text import day_numbers, read_day
+from greeter.day_text import day_numbers, not_a_day, read_day
 from greeter.timezones import is_zone, unknown_zone
 
 __all__ = [
@@ -205,6 +205,10 @@ def _month_day_text(value: object) -> object:
 MonthDay = Annotated[str, BeforeValidator(_month_day_text), AfterValidator(_check_month_day)]
 
 
+#: A day with a time of day after it (``2027-08-30T00:00:00``, ``2027-08-30 10:00``): not a day.
+_DATE_TIME: Final = re.compile(r"(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})[T ]\s*\d.*", re.ASCII)
+
+
 def _day_as_written(value: object) -> object:
     """A config day as the command line reads one (:func:`greeter.day_text.read_day`): ``2027-08-30``
     or ``30.08.2027``; never a number.
@@ -219,12 +223,21 @@ def _day_as_written(value: object) -> object:
     Pydantic's lax mode reads a number as seconds since 1970 and took any
     multiple of 86,400 as a day (``on: [86400]``, ``check`` said OK). The
     error keeps pydantic's kind, so the loader words it like any other day
-    that is not one.
+    that is not one. A date and time (``2027-08-30T00:00:00``) is refused, as the
+    JSON Schema refuses it: pydantic took a midnight one as its day and refused
+    ``2027-08-30T10:00`` — where a day is meant, the day alone is written.
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise PydanticCustomError("date_type", "Input should be a valid date")
+    if isinstance(value, dt.datetime):  # unquoted 2027-08-30T00:00:00: YAML made a date-time of it
+        value = value.isoformat()
     if isinstance(value, str) and not isinstance(value, NotADate):
         text = value.strip()
+        if (moment := _DATE_TIME.fullmatch(text)) is not None:
+            # Pydantic took a midnight date-time as its day; the JSON Schema refuses any: one answer.
+            if not_a_day(moment[1]) is not None:  # 2026-02-30T10:00: that the day is none comes first
+                return NotADate(text)
+            raise ValueError(f"{text!r} is a date and time: write the day alone, {moment[1]}")
         if day_numbers(text) is not None:
             try:
                 return read_day(text)

@@ -60,12 +60,12 @@ class NotADate(str):
 
     def why(self) -> str:
         """``2026-02-30 is not a real date: February has no 30th``, for the validation error it causes."""
-        from greeter.sources.dates import DateParser  # only for a config that has one
+        from greeter.day_text import not_a_day  # the command line's words for the same mistake
 
         day = self.strip().split("T")[0].split()[0]
-        reason = DateParser(["%Y-%m-%d", "%d.%m.%Y"]).problem(day)
-        if reason.startswith("is not a real date"):
-            return f"{self} {reason}"
+        reason = not_a_day(day)
+        if reason is not None:
+            return reason if day == self.strip() else f"{self.strip()} {reason.removeprefix(day + ' ')}"
         return f"{self} is not a real date and time"
 
 

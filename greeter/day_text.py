@@ -7,8 +7,10 @@ European marketer writes ``30.08.2027`` — as a CRM exports it, the contacts'
 default ``%d.%m.%Y`` — and the command line took it while the config refused it.
 Dotted is always day first (where dates are dotted, the day comes first), so it
 is never ambiguous; the year has four digits, day and month one or two
-(``4.12.2026`` too, as the contacts file reads it). Standard library only: the
-CLI's group answers ``--help`` without loading more.
+(``4.12.2026`` too, as the contacts file reads it); the digits are ASCII, as the
+config's JSON Schema says (``٣٠.٠٨.٢٠٢٧`` is refused by both). A day in either
+form that does not exist is said in one wording by both (:func:`not_a_day`).
+Standard library only: the CLI's group answers ``--help`` without loading more.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import re
 from datetime import date
 from typing import Final
 
-__all__ = ["DOTTED_DAY", "day_numbers", "no_such_day", "read_day"]
+__all__ = ["DOTTED_DAY", "day_numbers", "not_a_day", "read_day"]
 
-#: A day written day first with dots, 25.12.2026 or 4.12.2026: day and month of one or two digits.
-DOTTED_DAY: Final = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+#: A day written day first with dots, 25.12.2026 or 4.12.2026: day and month of one or two digits,
+#: ASCII (``\d`` alone took Arabic-Indic and fullwidth digits, which the JSON Schema refuses).
+DOTTED_DAY: Final = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 #: An ISO day's numbers (ASCII, as date.fromisoformat takes them), to say why 2026-02-30 is none.
 _ISO_DAY: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
@@ -43,11 +46,26 @@ def read_day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def no_such_day(year: int, month: int, day: int) -> str:
-    """Why numbers written in a form :func:`read_day` takes are no day: ``2026-02 has 28 days``."""
-    import calendar  # only for a refused date
+def not_a_day(text: str) -> str | None:
+    """Why ``text`` (stripped), written in a form :func:`read_day` takes, is no day — the config's
+    days and the command line's date options say it alike: ``31.02.2027 is not a real date:
+    February has no 31st``, ``08.30.2027 is not a real date: there is no month 30 (dotted dates
+    are day first: 30.08.2027?)``. None: it is a day, or not written in such a form."""
+    numbers = day_numbers(text)
+    if numbers is None:
+        return None
+    try:
+        read_day(text)
+        return None
+    except ValueError:
+        pass
+    from greeter.sources.dates import no_such_day  # only for a day that is none: the contacts' words
 
-    if year < 1 or not 1 <= month <= 12:
-        return "there is no year 0" if year < 1 else f"there is no month {month}"
-    days = calendar.monthrange(year, month)[1]
-    return f"{year:04d}-{month:02d} has {days} days" if day else "there is no day 0"
+    year, month, day = numbers
+    why = "there is no year 0" if year < 1 else no_such_day(month, day, year) or "there is no such day"
+    hint = ""
+    if not 1 <= month <= 12 and 1 <= day <= 12 and DOTTED_DAY.fullmatch(text):  # 08.30.2027: month first
+        swapped = f"{month:02d}.{day:02d}.{year:04d}"
+        if no_such_day(day, month, year) is None and year >= 1:
+            hint = f" (dotted dates are day first: {swapped}?)"
+    return f"{text} is not a real date: {why}{hint}"

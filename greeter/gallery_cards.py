@@ -18,7 +18,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from greeter.gallery_lang import Ui
-from greeter.planner import merged_into_failed
+from greeter.journal_store import BASELINE
+from greeter.planner import BASELINE_WORDS, merged_into_failed
 
 __all__ = ["CARRIED_STATES", "JOURNAL_STATES", "Card", "Said", "Status", "card_of", "draft_page_name"]
 
@@ -57,6 +58,11 @@ JOURNAL_STATES: dict[str, Said] = {
 #: ``skipped``): the tool before greeter sent it. «уже отправлено» read as greeter's own letter.
 BASELINE_SAID = Said("skip", "skip", "journal.baseline")
 
+#: An occasion that rode in a letter ``greeter baseline`` recorded (the planner's detail ends in
+#: :data:`~greeter.planner.BASELINE_WORDS`, ``journal_state`` ``skipped``): the tool before greeter
+#: sent that letter — not greeter («отправлено в письме» read as greeter's), not "not sent" either.
+BASELINE_CARRIED = Said("skip", "skip", "carried.baseline")
+
 #: An occasion that rode in another occasion's letter (``merged``), by that letter's journal state;
 #: none (``journal_state`` null): the letter is still planned, «объединено».
 CARRIED_STATES: dict[str, Said] = {
@@ -74,7 +80,7 @@ def _said(reason: str | None, journal_state: str | None, reason_code: str | None
     """How the journal's word on this greeting reads (:data:`JOURNAL_STATES`, :data:`CARRIED_STATES`,
     :data:`BASELINE_SAID`); None: it has none, or the plain reason says it."""
     if reason == "merged":
-        return CARRIED_STATES.get(journal_state or "")
+        return BASELINE_CARRIED if reason_code == BASELINE else CARRIED_STATES.get(journal_state or "")
     if reason == "already_sent":
         return BASELINE_SAID if reason_code == "baseline" else JOURNAL_STATES.get(journal_state or "")
     return None
@@ -178,8 +184,7 @@ def card_of(
     """Reduce one draft's JSON object to its index card, its words in ``ui``'s language."""
     occasion_day = date.fromisoformat(data["occasion_date"]) if data["occasion_date"] else None
     status: Status = data["status"]
-    # history's word where it says more (baseline); a JSON file older than the field has none.
-    code = data.get("reason_code") if data.get("reason_code") != data["reason"] else None
+    code = _code(data)
     if data["reason"] == "render_error":
         status = "error"
     elif (said := _said(data["reason"], data["journal_state"], code)) is not None:
@@ -249,7 +254,7 @@ def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str,
     letter = titles.get(lead, lead)
     at = f", {ui.moment_in_sentence(leaves)}" if leaves else ""
     if data["reason"] == "merged" and data["journal_state"]:  # that letter was handed over
-        said = CARRIED_STATES.get(data["journal_state"])
+        said = _said("merged", data["journal_state"], _code(data))
         if said is None:
             return None
         fate = ui.say(f"{said.key}.detail", letter=letter)
@@ -260,6 +265,15 @@ def _carried(data: dict[str, Any], leaves: datetime | None, titles: Mapping[str,
     if data["detail"] and data["detail"].startswith(failed):
         return ui.say("carried.failed_render", letter=letter, why=data["detail"][len(failed) :])
     return None
+
+
+def _code(data: dict[str, Any]) -> str | None:
+    """history's word where it says more than ``reason``: ``baseline`` (a JSON file older than the
+    field has none) — and for an occasion that rode in a letter ``greeter baseline`` recorded, whose
+    JSON word is history's ``merged``, ``baseline`` too: the planner's detail says so."""
+    if data["reason"] == "merged" and (data["detail"] or "").endswith(BASELINE_WORDS):
+        return BASELINE
+    return data.get("reason_code") if data.get("reason_code") != data["reason"] else None
 
 
 def _journal(data: dict[str, Any], ui: Ui) -> str | None:

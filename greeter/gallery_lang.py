@@ -217,6 +217,12 @@ RUSSIAN: Final[Words] = {
         " greeter baseline записал его как отправленное прежним инструментом (см. greeter history)"
     ),
     # an occasion that rode in another occasion's letter, by that letter's state ({letter}: its title)
+    "carried.baseline.badge": "пропуск: письмо «{letter}» отправлено до greeter (baseline)",
+    "carried.baseline.note": "в письмах, отправленных до greeter",
+    "carried.baseline.detail": (
+        "поздравление было в письме «{letter}», которое greeter не отправлял:"
+        " greeter baseline записал его как отправленное прежним инструментом (см. greeter history)"
+    ),
     "carried.sent.badge": "отправлено в письме «{letter}»",
     "carried.sent.note": "в письмах других поводов",
     "carried.sent.detail": "поздравление ушло в письме «{letter}»",
@@ -405,6 +411,12 @@ ENGLISH: Final[Words] = {
     "journal.baseline.note": "sent before greeter",
     "journal.baseline.detail": (
         "greeter did not send this letter:"
+        " greeter baseline recorded it as sent by the tool before greeter (see greeter history)"
+    ),
+    "carried.baseline.badge": "skipped: the “{letter}” letter was sent before greeter (baseline)",
+    "carried.baseline.note": "in letters sent before greeter",
+    "carried.baseline.detail": (
+        "the greeting was in the “{letter}” letter, which greeter did not send:"
         " greeter baseline recorded it as sent by the tool before greeter (see greeter history)"
     ),
     "carried.sent.badge": "sent in the “{letter}” letter",

@@ -161,6 +161,12 @@ GERMAN: Final[Mapping[str, str]] = {
         "greeter hat diesen Brief nicht versendet:"
         " greeter baseline hat ihn als vom vorherigen Werkzeug versendet vermerkt (siehe greeter history)"
     ),
+    "carried.baseline.badge": "übersprungen: Nachricht „{letter}“ vor greeter versendet (baseline)",
+    "carried.baseline.note": "in vor greeter versendeten Nachrichten",
+    "carried.baseline.detail": (
+        "der Glückwunsch war in der Nachricht „{letter}“, die greeter nicht versendet hat:"
+        " greeter baseline hat sie als vom vorherigen Werkzeug versendet vermerkt (siehe greeter history)"
+    ),
     "carried.sent.badge": "versendet in der Nachricht „{letter}“",
     "carried.sent.note": "in Nachrichten anderer Anlässe",
     "carried.sent.detail": "der Glückwunsch wurde mit der Nachricht „{letter}“ versendet",

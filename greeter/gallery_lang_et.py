@@ -156,6 +156,12 @@ ESTONIAN: Final[Mapping[str, str]] = {
         "greeter seda kirja ei saatnud:"
         " greeter baseline märkis selle eelmise tööriista saadetuks (vt greeter history)"
     ),
+    "carried.baseline.badge": "vahele jäetud: kiri „{letter}“ saadetud enne greeterit (baseline)",
+    "carried.baseline.note": "enne greeterit saadetud kirjades",
+    "carried.baseline.detail": (
+        "õnnitlus oli kirjas „{letter}“, mida greeter ei saatnud:"
+        " greeter baseline märkis selle eelmise tööriista saadetuks (vt greeter history)"
+    ),
     "carried.sent.badge": "saadetud kirjas „{letter}“",
     "carried.sent.note": "teiste tähtpäevade kirjades",
     "carried.sent.detail": "õnnitlus saadeti kirjas „{letter}“",

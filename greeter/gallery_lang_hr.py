@@ -164,6 +164,12 @@ CROATIAN: Final[Mapping[str, str]] = {
         "greeter nije poslao ovo pismo:"
         " greeter baseline zabilježio ga je kao poslano prethodnim alatom (vidi greeter history)"
     ),
+    "carried.baseline.badge": "preskočeno: pismo „{letter}” poslano prije greetera (baseline)",
+    "carried.baseline.note": "u pismima poslanima prije greetera",
+    "carried.baseline.detail": (
+        "čestitka je bila u pismu „{letter}”, koje greeter nije poslao:"
+        " greeter baseline zabilježio ga je kao poslano prethodnim alatom (vidi greeter history)"
+    ),
     "carried.sent.badge": "poslano u pismu „{letter}”",
     "carried.sent.note": "u pismima drugih povoda",
     "carried.sent.detail": "čestitka je poslana u pismu „{letter}”",

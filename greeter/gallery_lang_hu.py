@@ -160,6 +160,12 @@ HUNGARIAN: Final[Mapping[str, str]] = {
         "a greeter nem küldte el ezt a levelet:"
         " a greeter baseline az előző eszköz által elküldöttként rögzítette (lásd greeter history)"
     ),
+    "carried.baseline.badge": "kihagyva: a(z) „{letter}” levél a greeter előtt elküldve (baseline)",
+    "carried.baseline.note": "a greeter előtt elküldött levelekben",
+    "carried.baseline.detail": (
+        "a köszöntés a(z) „{letter}” levélben volt, amelyet nem a greeter küldött el:"
+        " a greeter baseline az előző eszköz által elküldöttként rögzítette (lásd greeter history)"
+    ),
     "carried.sent.badge": "elküldve (levél: „{letter}”)",
     "carried.sent.note": "más alkalmak leveleiben",
     "carried.sent.detail": "az üdvözlet ebben a levélben ment ki: „{letter}”",

@@ -168,6 +168,12 @@ SERBIAN: Final[Mapping[str, str]] = {
         "greeter није послао ово писмо:"
         " greeter baseline га је забележио као послато претходним алатом (види greeter history)"
     ),
+    "carried.baseline.badge": "прескочено: писмо „{letter}“ послато пре greeter-а (baseline)",
+    "carried.baseline.note": "у писмима послатим пре greeter-а",
+    "carried.baseline.detail": (
+        "честитка је била у писму „{letter}“, које greeter није послао:"
+        " greeter baseline га је забележио као послато претходним алатом (види greeter history)"
+    ),
     "carried.sent.badge": "послато у писму „{letter}“",
     "carried.sent.note": "у писмима других повода",
     "carried.sent.detail": "честитка је послата у писму „{letter}“",

@@ -496,8 +496,10 @@ def _rode_along(hit: Hit, held: PastGreeting, past: Sequence[PastGreeting], tz: 
     said the opposite of the truth when that letter had bounced. It keeps
     ``merged``, the carrier and, once that letter left, its moment; the
     carrier's journal state says how that letter fared (``sent``, ``failed``,
-    ``uncertain``…). A carrier no longer in the journal's history leaves the
-    plain ``already_sent`` skip.
+    ``uncertain``…). A carrier ``greeter baseline`` recorded was not greeter's
+    letter: ``journal_state`` ``skipped`` (what the journal holds, as history
+    says it) and a detail saying so — it read "sent" before. A carrier no longer
+    in the journal's history leaves the plain ``already_sent`` skip.
     """
     carrier = next(
         (
@@ -510,6 +512,11 @@ def _rode_along(hit: Hit, held: PastGreeting, past: Sequence[PastGreeting], tz: 
     if carrier is None:
         return PlanItem(hit, "skip", "already_sent", None, (), None, False, why, (), held.state)
     at = carrier.sent_at.astimezone(tz).replace(microsecond=0) if carrier.sent_at is not None else None
+    if carrier.baseline:  # the tool before greeter sent that letter: as history says it, skipped
+        why = f"sent with {held.merged_into} {BASELINE_WORDS}"
+        return PlanItem(
+            hit, "skip", "merged", at, (), held.merged_into, False, why, (), "skipped", carrier.email
+        )
     return PlanItem(
         hit, "skip", "merged", at, (), held.merged_into, False, "", (), carrier.state, carrier.email
     )

@@ -210,8 +210,8 @@ def test_preview_shows_a_baselined_greeting_as_already_sent(make_project: MakePr
         "skip",
         "merged",
         "merged",
-        "sent",
-    )  # it rode in that letter
+        "skipped",
+    )  # it rode in that letter, which baseline recorded: not greeter's, skipped as history says
 
 
 @pytest.fixture

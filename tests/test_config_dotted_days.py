@@ -14,9 +14,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import click
 import pytest
 
+from greeter.cli_values import parse_day
 from greeter.config_loader import parse_settings
+from greeter.day_text import day_numbers
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_baseline import invoke
 from tests.test_config import MINIMAL, errors_of
@@ -131,3 +134,65 @@ def test_the_schema_takes_both_forms(make_project: MakeProject) -> None:
             ("2027/08/30", False),
         ):
             assert bool(re.search(day["pattern"], written)) is taken, (day, written)
+
+
+#: Digits that are not ASCII: Arabic-Indic and fullwidth 30.08.2027. The schema's pattern refuses them.
+NOT_ASCII = ("٣٠.٠٨.٢٠٢٧", "３０.０８.２０２７")
+
+
+@pytest.mark.parametrize("written", NOT_ASCII)
+def test_only_ascii_digits_make_a_day_as_the_schema_says(written: str) -> None:
+    text = MINIMAL + f"send_window:\n  extra_days_off: ['{written}']\n"
+    assert errors_of(text) == [
+        f"greeter.yaml:18:20: send_window.extra_days_off.0: '{written}' is not a date like 2027-03-15 or 15.03.2027"
+    ]
+    with pytest.raises(click.BadParameter):
+        parse_day(written, "--from")
+    assert day_numbers(written) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            '["2027-08-30T00:00:00"]',
+            "'2027-08-30T00:00:00' is a date and time: write the day alone, 2027-08-30",
+        ),
+        (
+            "[2027-08-30T00:00:00]",
+            "'2027-08-30T00:00:00' is a date and time: write the day alone, 2027-08-30",
+        ),
+        ('["2027-08-30T10:00"]', "'2027-08-30T10:00' is a date and time: write the day alone, 2027-08-30"),
+        ('["30.08.2027 10:00"]', "'30.08.2027 10:00' is a date and time: write the day alone, 30.08.2027"),
+        ('["2026-02-30T10:00"]', "2026-02-30T10:00 is not a real date: February has no 30th"),
+    ],
+)
+def test_a_date_and_time_is_no_day_off_as_the_schema_says(written: str, expected: str) -> None:
+    """check took a midnight date-time (pydantic reads it as its day) which the schema refuses."""
+    text = MINIMAL + f"send_window:\n  extra_days_off: {written}\n"
+    assert errors_of(text) == [f"greeter.yaml:18:20: send_window.extra_days_off.0: {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("31.02.2027", "31.02.2027 is not a real date: February has no 31st"),
+        (
+            "08.30.2027",
+            "08.30.2027 is not a real date: there is no month 30 (dotted dates are day first: 30.08.2027?)",
+        ),
+        ("2027-02-31", "2027-02-31 is not a real date: February has no 31st"),
+        ("29.02.2027", "29.02.2027 is not a real date: 2027 is not a leap year"),
+    ],
+)
+def test_the_config_and_the_command_line_say_a_day_that_is_none_alike(
+    written: str, why: str, make_project: MakeProject
+) -> None:
+    """One wording (greeter.day_text.not_a_day), no strftime code shown to a marketer."""
+    assert errors_of(MINIMAL + f"send_window:\n  extra_days_off: ['{written}']\n") == [
+        f"greeter.yaml:18:20: send_window.extra_days_off.0: {why}"
+    ]
+    config = make_project(ROWS)
+    code, _, err = invoke(config, "preview", "--from", written, "--now", NOW)
+    assert code == 2 and err.rstrip().endswith(f"Invalid value for '--from': {why}"), err
+    assert "%" not in err

@@ -78,6 +78,7 @@ __all__ = [
     "iso_day_month",
     "month_name_advice",
     "no_date",
+    "no_such_day",
     "swap_day_month",
     "swapped",
 ]
@@ -311,7 +312,7 @@ class DateParser:
             read = self._day_month(value)
             if read is not None:  # "31.02", "--02-30": a day and a month without a year, and no such day
                 month, day = read
-                why = _no_such_day(month, day, None) or "there is no such day"
+                why = no_such_day(month, day, None) or "there is no such day"
                 return NO_SUCH_DAY, f"is not a real date: {why}"
         for value in candidates:
             for fmt in self.formats:
@@ -492,8 +493,8 @@ def day_month_order(text: str) -> Order | None:
     first, second = int(m[1]), int(m[3])
     if first == second:
         return None  # 05/05/1980: the same day either way
-    day_first = _no_such_day(second, first, None) is None
-    month_first = _no_such_day(first, second, None) is None
+    day_first = no_such_day(second, first, None) is None
+    month_first = no_such_day(first, second, None) is None
     if day_first and month_first:
         return "either"
     if day_first:
@@ -747,14 +748,14 @@ def _impossible(text: str, fmt: str) -> str | None:
     year = int(groups["Y"]) if groups.get("Y") else _two_digit_year(groups.get("y"))
     if not 1 <= month <= 12:
         return f"there is no month {month}"
-    if groups.get("d") is not None and (reason := _no_such_day(month, int(groups["d"]), year)) is not None:
+    if groups.get("d") is not None and (reason := no_such_day(month, int(groups["d"]), year)) is not None:
         return reason
     if year == 0:
         return "there is no year 0"
     return None
 
 
-def _no_such_day(month: int, day: int, year: int | None) -> str | None:
+def no_such_day(month: int, day: int, year: int | None) -> str | None:
     """Why ``day`` of ``month`` (in ``year``, if known) is no day, or None; any year has 29 February."""
     if not 1 <= month <= 12:
         return f"there is no month {month}"
