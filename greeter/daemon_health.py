@@ -143,6 +143,9 @@ class DaemonHealth:
         if wire.accepted:
             self.stats.last_delivery_at = now
         self.stats.delivery_problem = problem
+        self.stats.quota_unsent, self.stats.quota_free_at = summary.quota_unsent, summary.quota_free_at
+        self.stats.throttle_unsent = summary.throttle_unsent
+        self.stats.throttled_until = summary.throttled_until
         self.stats.last_error = None
         self.stats.journal_problem = None  # the run read and wrote it
         for outcome, n in summary.counts.items():

@@ -193,13 +193,19 @@ class Summary:
             line += f"; stopped: {self.left_unsent} left unsent for the next run"
         if self.halted is not None:
             line += f"; {HALT_WORDS[self.halted_by]}: {self.halted_unsent} left unsent for the next run"
+        return "; ".join([line, *self.hold_words(zone)])
+
+    def hold_words(self, zone: tzinfo | None = None) -> list[str]:
+        """What held letters back: the daily quota ended the batch, the provider throttles us —
+        the real run's summary line and ``send --dry-run``'s say it in these words."""
+        words = []
         if self.quota_free_at is not None:
             free_at = self.quota_free_at.astimezone(zone or UTC)
-            line += f"; {quota_words(self.quota_unsent, free_at, self.quota_expiring)}"
+            words.append(quota_words(self.quota_unsent, free_at, self.quota_expiring))
         if self.throttled is not None and self.throttled_until is not None:
             until = self.throttled_until.astimezone(zone or UTC)
-            line += f"; {throttle_words(self.throttled, self.throttle_unsent, until)}"
-        return line
+            words.append(throttle_words(self.throttled, self.throttle_unsent, until))
+        return words
 
     def reply_lines(self, most: int = 5) -> list[str]:
         """The commonest reasons for ``retry`` and ``failed``, one line each, most letters first,

@@ -36,7 +36,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache, partial
 from html import escape
@@ -50,10 +50,12 @@ from greeter.gallery_cards import Card, card_of
 from greeter.gallery_lang import RUSSIAN, Ui, ui_for
 from greeter.gallery_layout import PAGE_CARDS, Listing, day_listings, fold
 from greeter.gallery_overview import DAY_NOTES, fold_line, fold_page, overview_rows, pager
+from greeter.gallery_quota import DayNote, by_day, quota_note
 from greeter.i18n import bcp47
 from greeter.plan_types import Draft
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
+from greeter.quota_plan import QuotaDay
 from greeter.review import Envelope
 from greeter.sources import Rejection
 
@@ -159,6 +161,7 @@ def write_gallery(
     default_zone: str | None = None,
     page_cards: int = PAGE_CARDS,
     locale: str | None = "ru",
+    quota: Callable[[], Iterable[QuotaDay]] | None = None,
 ) -> int:
     """Write ``out/index.html``, ``out/drafts/<day>/<n>.html`` and the stylesheet; return the render errors.
 
@@ -183,6 +186,8 @@ def write_gallery(
     those rows it lists only that client's (:func:`rows_of`).
     ``locale``: the team's (``defaults.locale``), whose language the pages speak
     (:func:`greeter.gallery_lang.ui_for`: its table, else English); the letters keep their own.
+    ``quota``: the days over ``delivery.rate_limit.per_day``, asked once the stream is read
+    (:func:`~greeter.quota_plan.over_quota`): their headings say so (:mod:`greeter.gallery_quota`).
     """
     ui = ui_for(locale)
     called = {name: ui.in_script(title) for name, title in (titles or {}).items()}  # sr-Latn: in Latin
@@ -214,7 +219,7 @@ def write_gallery(
     cards = _with_carriers(cards)
     index = out / "index.html"
     not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
-    span = _Span(start, days, now)
+    span = _Span(start, days, now, by_day(quota() if quota is not None else ()))
     for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
         folder.write(name, (chunk.encode() for chunk in chunks))
     letters = sum(card.page is not None for card in cards)
@@ -254,6 +259,8 @@ class _Span:
     start: date
     days: int
     now: datetime
+    #: The days the daily quota cannot send whole (:mod:`greeter.gallery_quota`).
+    quota: Mapping[date, DayNote] = field(default_factory=dict)
 
 
 def _pages(
@@ -272,15 +279,22 @@ def _pages(
     header = _index_header(cards, span, ui)
     if not split:
         alert = _errors_below(len(contact_errors), len(rejected), "", ui)
-        yield "index.html", _listing_page("index.html", header, alert, listings, ui, contact_errors, rejected)
+        yield (
+            "index.html",
+            _listing_page(
+                "index.html", header, alert, listings, ui, contact_errors, rejected, quota=span.quota
+            ),
+        )
     else:
         alert = _errors_below(len(contact_errors), len(rejected), _ERRORS_PAGE, ui)
-        yield "index.html", _overview_page(header, alert, listings, ui, nothing=not cards)
+        yield "index.html", _overview_page(header, alert, listings, ui, nothing=not cards, quota=span.quota)
         for listing in listings:
             same_day = [other.name for other in listings if other.day == listing.day]
             yield (
                 listing.name,
-                _listing_page(listing.name, _day_header(listing, same_day, ui), "", [listing], ui),
+                _listing_page(
+                    listing.name, _day_header(listing, same_day, ui), "", [listing], ui, quota=span.quota
+                ),
             )
         if contact_errors or rejected:
             head = (
@@ -571,6 +585,8 @@ def _listing_page(
     ui: Ui,
     contact_errors: Sequence[Card] = (),
     rejected: Sequence[Rejection] = (),
+    *,
+    quota: Mapping[date, DayNote] | None = None,
 ) -> Iterator[str]:
     """A page of cards — the one index, a day's page, the contact errors — in chunks, never one huge string.
 
@@ -603,7 +619,8 @@ def _listing_page(
         has = _has(group, folded=bool(listing.folds))
         yield (
             f'<section class="day{weekend}" id="day-{day.isoformat()}" data-day="{day.isoformat()}"{has}>'
-            f'<h2><span class="day-name">{ui.long_day(day)}</span><span class="day-note">{note}</span></h2>'
+            f'<h2><span class="day-name">{ui.long_day(day)}</span><span class="day-note">{note}</span>'
+            f"{quota_note(day, quota or {}, ui)}</h2>"
             '<div class="cards">'
         )
         yield from map(card_html, group)
@@ -630,7 +647,13 @@ def _listing_page(
 
 
 def _overview_page(
-    header: str, alert: str, listings: Sequence[Listing], ui: Ui, *, nothing: bool
+    header: str,
+    alert: str,
+    listings: Sequence[Listing],
+    ui: Ui,
+    *,
+    nothing: bool,
+    quota: Mapping[date, DayNote] | None = None,
 ) -> Iterator[str]:
     """A big gallery's ``index.html``: the plan's counts, its problems and a row per day — no card.
 
@@ -645,7 +668,7 @@ def _overview_page(
 {alert}"""
     if nothing:
         yield f'<p class="empty">{ui.say("nothing_planned")}</p>'
-    yield from overview_rows(listings, ui)
+    yield from overview_rows(listings, ui, quota or {})
     yield f"""</main>
 <footer class="page-foot">{ui.say("footer")}</footer>
 </body>

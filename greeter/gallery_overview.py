@@ -12,13 +12,15 @@ the words are the team's language's (:class:`~greeter.gallery_lang.Ui`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from html import escape
 from itertools import groupby
 
 from greeter.gallery_cards import Status
 from greeter.gallery_lang import Ui
 from greeter.gallery_layout import LIST_LINES, Fold, Listing
+from greeter.gallery_quota import DayNote, quota_note
 
 __all__ = ["DAY_NOTES", "fold_line", "fold_page", "overview_rows", "pager"]
 
@@ -66,8 +68,12 @@ def fold_line(fold: Fold, up: str, ui: Ui) -> str:
     )
 
 
-def overview_rows(listings: Sequence[Listing], ui: Ui) -> Iterator[str]:
-    """The overview's table: a row per day — its counts by group, the folded skips, links to its parts."""
+def overview_rows(
+    listings: Sequence[Listing], ui: Ui, quota: Mapping[date, DayNote] | None = None
+) -> Iterator[str]:
+    """The overview's table: a row per day — its counts by group, the folded skips, links to its parts;
+    under a day the daily quota cannot send whole, the quota's note (:mod:`greeter.gallery_quota`)."""
+
     yield (
         '<div class="days-wrap"><table class="days">'
         f"<caption>{ui.say('overview.caption')}"
@@ -84,7 +90,8 @@ def overview_rows(listings: Sequence[Listing], ui: Ui) -> Iterator[str]:
         more = _part_links([listing.name for listing in of_day], 0, "")
         weekend = ' class="day-weekend"' if day.weekday() >= 5 else ""
         yield (
-            f'<tr{weekend}><th scope="row"><a href="{of_day[0].name}">{ui.long_day(day)}</a></th>{cells}'
+            f'<tr{weekend}><th scope="row"><a href="{of_day[0].name}">{ui.long_day(day)}</a>'
+            f"{quota_note(day, quota or {}, ui)}</th>{cells}"
             f'<td class="n">{outside or ""}</td><td class="parts">{more}</td></tr>\n'
         )
     yield "</tbody></table></div>\n"

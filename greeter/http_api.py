@@ -40,7 +40,7 @@ from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, Refusals, client_key
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
-from greeter.metrics import Counts, RunStats, error_kind, render_metrics
+from greeter.metrics import Counts, RunStats, error_kind, held_by, render_metrics
 from greeter.off_loop import OneAtATime, within
 from greeter.port_holder import ask_holder, taken_why
 from greeter.unsubscribe import (
@@ -339,6 +339,7 @@ def health_body(s: RunStats, status: str, journal: str, journal_problem: str | N
     server's reply (addresses masked by the caller): it quotes no file.
     """
     named = s.last_error or journal_problem or s.delivery_problem or s.reload_failed_at
+    held = held_by(s)
     return {
         "status": status,
         "journal": journal,
@@ -346,6 +347,11 @@ def health_body(s: RunStats, status: str, journal: str, journal_problem: str | N
         "delivery": "degraded" if s.delivery_problem is not None else "ok",
         "delivery_problem": s.delivery_problem,
         "degraded_since": _iso(s.degraded_since),
+        # Why nothing (or not all) goes out though nothing is broken: the provider's throttle or
+        # the daily quota, until when, and how many due letters wait for it (the run line has the reply).
+        "sending_held": held[0] if held else None,
+        "sending_resumes_at": _iso(held[1], up=True) if held else None,
+        "held_letters": held[2] if held else 0,
         **config_health(s),
         "started_at": _iso(s.started_at),
         "last_run_at": _iso(s.last_run_at),

@@ -105,6 +105,28 @@ class RunStats:
     instance: str = ""
     #: The config file's absolute path: ``/healthz``'s ``config_file`` (to a client on this host only).
     config_file: str = ""
+    #: The last completed run's hold on sending (:func:`held_by`): letters the daily quota
+    #: (``delivery.rate_limit.per_day``) left unsent and when its next slot frees; the provider's
+    #: throttle (:mod:`greeter.provider_throttle`), the letters it holds and when sending resumes.
+    #: 0 and None when the last run was not held: an operator asking "why is nothing going out"
+    #: reads it on ``/metrics`` and ``/healthz``, not only in that run's log line.
+    quota_unsent: int = 0
+    quota_free_at: datetime | None = None
+    throttle_unsent: int = 0
+    throttled_until: datetime | None = None
+
+
+def held_by(s: RunStats) -> tuple[str, datetime, int] | None:
+    """Pure: what holds sending back after the last run — ``provider_throttle`` or ``daily_quota`` —,
+    until when, and how many due letters wait; None when nothing does. The throttle first: it
+    holds every letter, the quota only those over it (and it ends no sooner than the quota's hold
+    when both hold, as the daemon's next wake takes the later one)."""
+    if s.throttled_until is not None:
+        until = max(s.throttled_until, s.quota_free_at or s.throttled_until)
+        return "provider_throttle", until, s.throttle_unsent
+    if s.quota_free_at is not None:
+        return "daily_quota", s.quota_free_at, s.quota_unsent
+    return None
 
 
 #: A class name's words: ``JournalUnavailableError`` → ``Journal``, ``Unavailable``, ``Error``.
@@ -239,6 +261,28 @@ class GreeterCollector(Collector):
             # in its place (``X or greeter_start_time_seconds``), as docs/operations.md shows.
             if moment is not None:
                 yield GaugeMetricFamily(name, doc, value=moment.timestamp())
+        # 0, not absent, while nothing holds: "held or not" is a state an alert compares with
+        # ``time()``, and a series that comes and goes reads as a scrape gap.
+        yield GaugeMetricFamily(
+            "greeter_quota_unsent",
+            "Letters the daily quota (delivery.rate_limit.per_day) left unsent at the last run",
+            value=s.quota_unsent if s.quota_free_at is not None else 0,
+        )
+        yield GaugeMetricFamily(
+            "greeter_quota_free_timestamp_seconds",
+            "When the daily quota frees a slot for the letters it left (0 while it holds none back)",
+            value=s.quota_free_at.timestamp() if s.quota_free_at is not None else 0,
+        )
+        yield GaugeMetricFamily(
+            "greeter_throttle_unsent",
+            "Letters due that the provider's throttle (421, a 4xx about rate) holds back at the last run",
+            value=s.throttle_unsent if s.throttled_until is not None else 0,
+        )
+        yield GaugeMetricFamily(
+            "greeter_throttled_until_timestamp_seconds",
+            "When sending resumes after the provider's throttle (0 while none holds letters back)",
+            value=s.throttled_until.timestamp() if s.throttled_until is not None else 0,
+        )
         if s.last_duration_seconds is not None:
             yield GaugeMetricFamily(
                 "greeter_last_run_duration_seconds",

@@ -379,9 +379,12 @@ def run_preview(
             return EXIT_PROBLEMS
         stream = iter(held)
     quota: list[QuotaDay] = []
+    asked: list[bool] = []
 
     def quota_days() -> list[QuotaDay]:
-        quota[:] = over_quota(planned or [], pw)  # once the stream is read: every letter planned
+        if not asked:  # once the stream is read: every letter planned; once only
+            quota[:] = over_quota(planned or [], pw)
+            asked.append(True)
         return quota
 
     if fmt == "json":
@@ -407,6 +410,7 @@ def run_preview(
             contact_id=contact_id,
             default_zone=settings.defaults.timezone,
             locale=settings.defaults.locale,  # the pages speak the team's language
+            quota=quota_days,
         )
     if fmt != "json":
         quota_days()

@@ -29,6 +29,7 @@ from greeter.delivery import Deliverer, Leased, Summary, is_due, letter_deadline
 from greeter.delivery_batch import send_batch
 from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
+from greeter.dry_run_hold import foresee_hold
 from greeter.entry import started
 from greeter.errors import (
     CLOCK_TOLERANCE,
@@ -802,7 +803,10 @@ def send_once(
     cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce, closing=True)
     started()  # the command's start-up (imports, config, plan) ends here: letters come next
     said = journal.notice(CONTACT_PROBLEMS)  # read before sending: a journal failing here sent nothing
-    if not dry_run:
+    if dry_run:  # the quota's and a throttle's hold, as the send would meet them
+        summary = cycle.deliverer.summary
+        foresee_hold(journal, inputs.settings, summary, cycle.due_count - summary.not_built, now)
+    else:
         if signals is None:
             asyncio.run(deliver_cycle(cycle, transport=transport, progress=progress))
         else:

@@ -458,8 +458,21 @@ def dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: d
         + (f" ({', '.join(again)} among them)" if again else "")
         + (f"; {due - held} would go, {held} would be held ({why})" if held else "")
         + (f"; {sum(recorded.values())} would be recorded skipped, not sent ({records})" if recorded else "")
+        + held_words(summary, due - held, moment)
         + "; nothing claimed or sent"
     )
+
+
+def held_words(summary: Summary, going: int, moment: datetime) -> str:
+    """``send --dry-run``'s clause for the daily quota or a provider's throttle
+    (:func:`~greeter.dry_run_hold.foresee_hold`): how many of the ``going`` letters would go now,
+    then the real run's words for the rest (:meth:`~greeter.delivery.Summary.hold_words`); "" when
+    neither would hold any back."""
+    words = summary.hold_words(moment.tzinfo)
+    if not words:
+        return ""
+    waiting = summary.throttle_unsent if summary.throttled_until is not None else summary.quota_unsent
+    return f"; {max(going - waiting, 0)} would go now, then " + "; ".join(words)
 
 
 #: What a command's progress hook is: ``start(total, done)`` when the work is known (``total``
