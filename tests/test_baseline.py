@@ -155,21 +155,24 @@ def test_through_takes_tomorrows_letter_too_and_nothing_after_it(
 
 
 @pytest.mark.parametrize(
-    ("through", "why"),
+    ("through", "said"),
     [
-        ("2026/12/04", ""),
-        ("4.12.26", ""),  # a year of two digits: which century?
-        ("31.02.2026", ": 2026-02 has 28 days"),  # the form is right, the day is none
-        ("2026-02-29", ": 2026-02 has 28 days"),
-        ("4.13.2026", ": there is no month 13"),
+        ("2026/12/04", "'2026/12/04' is not a date like 2026-12-25 or 25.12.2026"),
+        ("4.12.26", "'4.12.26' is not a date like 2026-12-25 or 25.12.2026"),  # which century?
+        # The form is right, the day is none: the config's words for it (greeter.day_text).
+        ("31.02.2026", "31.02.2026 is not a real date: February has no 31st"),
+        ("2026-02-29", "2026-02-29 is not a real date: 2026 is not a leap year"),
+        (
+            "4.13.2026",
+            "4.13.2026 is not a real date: there is no month 13 (dotted dates are day first: 13.04.2026?)",
+        ),
     ],
 )
-def test_a_bad_through_is_a_usage_error(make_project: MakeProject, through: str, why: str) -> None:
+def test_a_bad_through_is_a_usage_error(make_project: MakeProject, through: str, said: str) -> None:
     config = make_project(PEOPLE)
     code, out, err = invoke(config, "baseline", "--through", through, "--now", NOW)
     assert code == 2 and out == ""
-    said = f"Error: Invalid value for '--through': '{through}' is not a date like 2026-12-25 or 25.12.2026{why}\n"
-    assert err.endswith(said), err
+    assert err.endswith(f"Error: Invalid value for '--through': {said}\n"), err
     assert not (config.parent / "data" / "journal.sqlite3").exists()
 
 
