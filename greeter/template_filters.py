@@ -166,9 +166,9 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
 @lru_cache(maxsize=1024)
 def _company_words(value: str, known: str | None, locale: str) -> str:
     """:func:`_company_text`, kept: a letter prints its company in the text and again in the
-    HTML part (~50 K instructions a letter for the second, the same words), and a batch writes
-    to the same company's people. Pure (the name, the case, the letter's locale); a refusal
-    raises again, as lru_cache keeps no exceptions."""
+    HTML part (the same words twice: names_in_script, company_name/company_in's cache and
+    renested each time), and a batch writes to the same company's people. Pure (the name,
+    the case, the letter's locale); a refusal raises again, as lru_cache keeps no exceptions."""
     return _company_text(value, known, locale)
 
 

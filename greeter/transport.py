@@ -136,7 +136,8 @@ def is_clean(data: bytes) -> bool:
     before the dot's: ~45,000 fewer instructions of a build worker's 2.2 M a letter.
     With every CR and LF in a CRLF, a line starting with a dot is exactly ``\\r\\n.``.
     The CRLFs are dropped by one ``bytes.replace`` (one copy of the letter), not by cutting
-    it into its lines and joining them (a bytes object per line, ~60 K instructions more).
+    it into its lines and joining them (a bytes object per line: callgrind counted ~62 K
+    instructions a letter in bytes.split alone).
     """
     if not data.endswith(b"\r\n") or data.startswith(b"."):
         return False
