@@ -14,7 +14,7 @@ import copy
 import reprlib
 from collections.abc import Iterator, Mapping, MutableMapping
 from datetime import date
-from types import BuiltinMethodType, MappingProxyType, MethodType
+from types import BuiltinMethodType, FunctionType, MappingProxyType, MethodType
 from typing import Any, Final
 
 from jinja2 import (
@@ -33,7 +33,12 @@ from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import BlockReference, Context, Macro, TemplateReference, markup_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from jinja2.sandbox import (
+    ImmutableSandboxedEnvironment,
+    SandboxedEscapeFormatter,
+    SandboxedFormatter,
+    safe_range,
+)
 from jinja2.utils import generate_lorem_ipsum, missing
 from markupsafe import Markup
 
@@ -554,6 +559,16 @@ def _str_method_args(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
 #: (a subclass may define anything), and never ``str.format``/``format_map``, which Jinja wraps.
 _PLAIN_TYPES: Final = frozenset({str, dict, list, tuple})
 _FORMAT_METHODS: Final = frozenset({"format", "format_map"})
+#: Markup's own public methods that cannot make its text much longer (:meth:`Sandbox.call`'s
+#: fast path): by function, so a method of a subclass or any other function is not one of them.
+_MARKUP_METHODS: Final = frozenset(
+    function
+    for name, function in vars(Markup).items()
+    if isinstance(function, FunctionType)
+    and not name.startswith("_")
+    and name not in _GROWING
+    and name not in _FORMAT_METHODS
+)
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
@@ -668,17 +683,29 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 return _block_once(__obj)
         elif kind is not Macro:
             if (
-                kind is BuiltinMethodType
-                and type(__obj.__self__) in _PLAIN_TYPES
-                and __obj.__name__ not in _GROWING
-                and __obj.__name__ not in _FORMAT_METHODS
+                (
+                    kind is BuiltinMethodType
+                    and type(__obj.__self__) in _PLAIN_TYPES
+                    and __obj.__name__ not in _GROWING
+                    and __obj.__name__ not in _FORMAT_METHODS
+                )
+                or (
+                    kind is MethodType
+                    and __obj.__func__ in _MARKUP_METHODS
+                    and type(__obj.__self__) is Markup
+                )
+                or __obj is safe_range
             ):
                 # ``locale.split("_")``, ``words.get(…)``, ``message.split("\n\n")``: six calls a
                 # letter. What the route below does for a builtin method of an exact str, dict,
                 # list or tuple: Jinja finds it safe to call (it cannot carry ``unsafe_callable``
                 # nor ``alters_data``) and passes it no context (nor ``jinja_pass_arg``), so
                 # it is called with the scope hints dropped — without the two Python frames
-                # and the four attribute probes that find that out.
+                # and the four attribute probes that find that out. So too for Markup's own
+                # methods that cannot grow its text (the layout's preheader:
+                # ``(self.message()|trim).split("\n\n")``) and the sandbox's ``range()``
+                # (``safe_range``, the preheader's padding): Jinja's functions, that carry
+                # neither mark nor ``jinja_pass_arg``; one call each a letter.
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
                 try:

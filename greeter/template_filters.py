@@ -158,6 +158,22 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
         raise TypeError(f"the company filter needs a company name, got {value!r}")
     known = None if case is None else case_named(case)
     locale = _locale_of(context, None) or "ru"
+    if type(value) is str and type(locale) is str:  # not a Markup: its text would be cached as str
+        return _company_words(value, known, locale)
+    return _company_text(value, known, locale)
+
+
+@lru_cache(maxsize=1024)
+def _company_words(value: str, known: str | None, locale: str) -> str:
+    """:func:`_company_text`, kept: a letter prints its company in the text and again in the
+    HTML part (the same words twice: names_in_script, company_name/company_in's cache and
+    renested each time), and a batch writes to the same company's people. Pure (the name,
+    the case, the letter's locale); a refusal raises again, as lru_cache keeps no exceptions."""
+    return _company_text(value, known, locale)
+
+
+def _company_text(value: str, known: str | None, locale: str) -> str:
+    """The company's words for :func:`_company_filter`: quoted and in the letter's script, or declined."""
     if known is None or not declines(locale, "company"):
         # Quoted as the letter's language quotes: „Дунав д.о.о.“ in a Serbian letter; in the
         # letter's script: «Petrović d.o.o.» is „Петровић“ д.о.о. in a Cyrillic Serbian letter.

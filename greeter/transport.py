@@ -131,14 +131,17 @@ def is_clean(data: bytes) -> bool:
 
     Such bytes go into DATA as they are, followed by ``.\\r\\n``
     (:func:`greeter.smtp_transport.dot_stuffed`). Two passes that compare bytes
-    one by one (cutting at each CRLF, then the search for a line's leading dot)
+    one by one (dropping each CRLF, then the search for a line's leading dot)
     and two ``memchr`` scans, where counting CRLF, CR and LF took three passes
     before the dot's: ~45,000 fewer instructions of a build worker's 2.2 M a letter.
     With every CR and LF in a CRLF, a line starting with a dot is exactly ``\\r\\n.``.
+    The CRLFs are dropped by one ``bytes.replace`` (one copy of the letter), not by cutting
+    it into its lines and joining them (a bytes object per line: callgrind counted ~62 K
+    instructions a letter in bytes.split alone).
     """
     if not data.endswith(b"\r\n") or data.startswith(b"."):
         return False
-    rest = b"".join(data.split(b"\r\n"))  # every CR or LF that is not part of a CRLF
+    rest = data.replace(b"\r\n", b"")  # every CR or LF that is not part of a CRLF
     return b"\r" not in rest and b"\n" not in rest and b"\r\n." not in data
 
 

@@ -221,3 +221,26 @@ def test_a_letter_in_hungarian_german_or_estonian_names_the_company_bare(
     )
     (tmp_path / "t.j2").write_text("{% block subject %}x{% endblock %}{% block text %}x{% endblock %}")
     assert _letter(tmp_path, company, locale, "t").strip() == LINES[language].format(written)
+
+
+def test_the_company_filter_answers_per_name_case_and_letter_locale() -> None:
+    """Its words are kept per (name, case, locale): each letter's language still gets its own,
+    in the text and in the HTML part; a Markup name is never given a kept plain answer."""
+    from jinja2 import DictLoader
+    from markupsafe import Markup
+
+    from greeter.template_env import make_environment
+    from greeter.template_filters import _company_text
+
+    source = "{{ name|company }}|{{ name|company('dative') }}"
+    name = "ООО Дунав „Трейд“"
+    for html in (False, True):
+        env = make_environment(DictLoader({}), html=html)
+        answers = {loc: env.from_string(source).render(name=name, locale=loc) for loc in ("ru_RU", "sr_RS")}
+        again = {loc: env.from_string(source).render(name=name, locale=loc) for loc in ("sr_RS", "ru_RU")}
+        assert answers == again
+        assert answers["ru_RU"] != answers["sr_RS"]
+    env = make_environment(DictLoader({}), html=True)
+    env.from_string("{{ name|company }}").render(name="A & B", locale="en_GB")  # kept
+    marked = env.from_string("{{ name|company }}").render(name=Markup("A & B"), locale="en_GB")
+    assert marked == str(env.from_string("{{ x }}").render(x=_company_text(Markup("A & B"), None, "en_GB")))

@@ -249,3 +249,17 @@ def test_a_reader_gets_no_key_where_none_was_made(backend: str, tmp_path: Path) 
         assert journal.message_key(create=False) is None  # and asking made none
         made = journal.message_key()
         assert made is not None and journal.message_key(create=False) == made == journal.message_key()
+
+
+@pytest.mark.parametrize("size", [32, 63, 64, 65, 200])
+def test_the_message_id_is_hmac_sha256_of_the_key_whatever_its_length(size: int) -> None:
+    """The id is RFC 2104's HMAC-SHA256 (from hashes the key is fed into once): as ``hmac.digest`` makes it."""
+    import hmac
+
+    from greeter.message import make_message_id
+
+    secret = bytes(range(256))[:size]
+    for key in [("c-1", "birthday", date(2027, 4, 13)), ("Ω 2", "new_year", date(2028, 1, 1))]:
+        text = f"{key[0]}\x1f{key[1]}\x1f{key[2].isoformat()}".encode()
+        expected = f"<greeter.{hmac.digest(secret, text, 'sha256').hex()[:32]}@example.com>"
+        assert make_message_id(key, "example.com", secret) == expected

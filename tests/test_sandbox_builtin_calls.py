@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import pytest
 from jinja2 import DictLoader, StrictUndefined
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from greeter.template_env import make_environment
 
@@ -73,3 +75,53 @@ def test_a_list_a_builtin_method_returns_is_still_weighed() -> None:
     ours = make_environment(DictLoader({}), html=False)
     with pytest.raises(OverflowError):
         ours.from_string("{{ (' ' * 99999).split(' ')|length }}").render()
+
+
+# Markup's own methods and the sandbox's range() take the same direct route (one call each a
+# letter: the layout's preheader splits the Markup of its message and pads with range(30)).
+MARKUP_VALUES = {**VALUES, "m": Markup("<b>Hi</b> &amp; you\n\nsecond <i>para</i>")}
+
+MARKUP_EXPRESSIONS = [
+    "{{ m.split('\\n\\n')[0] }}|{{ m.split('\\n\\n')|length }}",
+    "{{ m.rsplit(' ', 1)[1] }} {{ m.partition('&')[2] }} {{ m.splitlines()|length }}",
+    "{{ m.strip() }} {{ m.upper() }} {{ m.title() }} {{ m.striptags() }} {{ m.unescape() }}",
+    "{{ m.split('\\n\\n')[0] ~ '<' }}",
+    "{{ range(3)|join(',') }} {{ range(2, 9, 3)|list|length }}",
+    "{% for i in range(4) %}{{ i }}{% endfor %}{% for _ in range(30) %}.{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("html", [False, True])
+@pytest.mark.parametrize("source", MARKUP_EXPRESSIONS)
+def test_markup_methods_and_range_answer_as_in_the_stock_sandbox(source: str, html: bool) -> None:
+    ours = make_environment(DictLoader({}), html=html)
+    rendered = ours.from_string(source).render(MARKUP_VALUES)
+    assert rendered == _stock(html).from_string(source).render(MARKUP_VALUES)
+
+
+@pytest.mark.parametrize("source", ["{{ m.split('') }}", "{{ range(10**7)|length }}", "{{ range('a') }}"])
+def test_markup_methods_and_range_fail_as_in_the_stock_sandbox(source: str) -> None:
+    ours = make_environment(DictLoader({}), html=True)
+    with pytest.raises(Exception) as stock_error:
+        _stock(True).from_string(source).render(MARKUP_VALUES)
+    with pytest.raises(stock_error.type):
+        ours.from_string(source).render(MARKUP_VALUES)
+
+
+def test_a_list_a_markup_method_returns_is_still_weighed() -> None:
+    ours = make_environment(DictLoader({}), html=True)
+    with pytest.raises(OverflowError):
+        ours.from_string("{{ m.split(' ')|length }}").render(m=Markup(" " * 99999))
+
+
+def test_a_markup_subclass_method_takes_the_full_route() -> None:
+    """Only Markup's own functions are called directly: a subclass's override is asked about as before."""
+
+    class Marked(Markup):
+        def split(self, *args: object, **kwargs: object) -> list[str]:  # type: ignore[override]
+            return ["overridden"]
+
+    Marked.split.unsafe_callable = True  # type: ignore[attr-defined]
+    ours = make_environment(DictLoader({}), html=True)
+    with pytest.raises(SecurityError):
+        ours.from_string("{{ m.split()|length }}").render(m=Marked("a b"))
