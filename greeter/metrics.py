@@ -275,7 +275,8 @@ class GreeterCollector(Collector):
         )
         yield GaugeMetricFamily(
             "greeter_throttle_unsent",
-            "Letters due that the provider's throttle (421, a 4xx about rate) holds back at the last run",
+            "Letters due that the provider's throttle (421, a 4xx about rate, a 5xx sending quota)"
+            " held back at the last run",
             value=s.throttle_unsent if s.throttled_until is not None else 0,
         )
         yield GaugeMetricFamily(
