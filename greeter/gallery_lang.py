@@ -149,7 +149,7 @@ RUSSIAN: Final[Words] = {
     "day.error": "ошибки",
     "day.failed": "не доставлено",
     "day.pending": "не подтверждено",
-    "day.quota": "квота: {allowed} из {total}",
+    "day.quota": "по квоте уйдут: {allowed} из {total}",
     "day.quota_later": "позже",
     "day.quota_lost": "не уйдут",
     # headers, pages
@@ -349,7 +349,7 @@ ENGLISH: Final[Words] = {
     "day.error": "errors",
     "day.failed": "not delivered",
     "day.pending": "unconfirmed",
-    "day.quota": "quota: {allowed} of {total}",
+    "day.quota": "within the quota: {allowed} of {total}",
     "day.quota_later": "later",
     "day.quota_lost": "never sent",
     "page.title": "Greetings: preview",

@@ -4,7 +4,7 @@
 (:func:`~greeter.quota_plan.quota_forecast`) and said so on stderr and in its JSON only: a
 reviewer who reads the gallery saw a day of 5145 letters "to send" while the quota lets 500
 go. The day's heading (the index, a day's page, the overview's row) now says it in the
-team's language — «квота: 500 из 5145 · позже: 3000 · не уйдут: 1645» —, beside the day's
+team's language — «по квоте уйдут: 500 из 5145 · позже: 3000 · не уйдут: 1645» —, beside the day's
 other counts and styled as they are, in the quota's warning colour.
 """
 

@@ -41,7 +41,7 @@ def test_the_gallery_heads_a_day_over_the_quota_with_what_goes_and_what_is_lost(
     index = (out / "index.html").read_text()
     # 5 go on the 14th; of the 55 held, 5 go on the 15th, 5 on the 16th, 45 expire there.
     assert (
-        'class="day-note day-quota" title="delivery.rate_limit.per_day">квота: 5 из 60 · позже: 10 · не уйдут: 45<'
+        'class="day-note day-quota" title="delivery.rate_limit.per_day">по квоте уйдут: 5 из 60 · позже: 10 · не уйдут: 45<'
         in heading(index, D14)
     )
     unlimited = quota_project(make_project, per_day=None)
