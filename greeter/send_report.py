@@ -42,11 +42,16 @@ EXPIRED_HINT = (
 
 
 #: What ``send --once`` says instead of :data:`EXPIRED_HINT` when the daily quota held letters
-#: back within the expired greetings' catch-up period: runs happened; the quota blocked them.
+#: back within the expired greetings' catch-up period: runs happened; the quota blocked them —
+#: first. The journal cannot tell which letter the quota held, so the schedule's cause is said
+#: too: a re-test's runs at 17:00 Moscow time never met Far-East windows, and the quota alone
+#: was blamed for those 57.
 QUOTA_EXPIRED_HINT = (
     "the daily quota (delivery.rate_limit.per_day) held letters back within their catch-up period:"
     " the greetings it could not send in time expired — raise per_day with the mail provider, or"
-    " spread the busy days (greeter check warns of each day over the quota)"
+    " spread the busy days (greeter check warns of each day over the quota); a greeting whose"
+    " recipient's send window no run fell inside expires too (runs only at 17:00 Moscow time miss"
+    " Vladivostok's window): run send --once every 10 minutes or greeter run"
 )
 
 
