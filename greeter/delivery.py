@@ -56,7 +56,7 @@ from greeter.transport import (
     held_back_reply,
 )
 from greeter.unsubscribe import unsubscribe_url
-from greeter.zone_label import due_time
+from greeter.zone_label import due_time, second_up
 
 #: A server's verdict on one letter as the journal records it: result, attempt, the letter's
 #: deadline (no retry after it: :func:`deadline`; None unless the server put it off, the only
@@ -497,10 +497,9 @@ class Deliverer:
         :attr:`clock`, so a ``--now`` rehearsal says it in its own time).
         """
         if self.summary.quota_free_at is None:
-            free_at = (self.clock() + timedelta(seconds=seconds)).astimezone(UTC)
             # Whole seconds, rounded up: a run at the moment shown must find the slot free.
-            whole = free_at.replace(microsecond=0)
-            self.summary.quota_free_at = whole if whole == free_at else whole + timedelta(seconds=1)
+            free_at = (self.clock() + timedelta(seconds=seconds)).astimezone(UTC)
+            self.summary.quota_free_at = second_up(free_at)
         self.stop()
 
     def provider_throttled(self, reply: str) -> None:

@@ -20,6 +20,7 @@ from greeter.delivery import Summary
 from greeter.journal_store import JournalStore
 from greeter.provider_throttle import hold_back, read_throttle
 from greeter.ratelimit import DAY_SECONDS, QUOTA_PATIENCE, SlidingWindow
+from greeter.zone_label import second_up
 
 
 def quota_room(ages: Iterable[float], per_day: int, letters: int) -> tuple[int, float | None]:
@@ -55,7 +56,5 @@ def foresee_hold(
     going, seconds = quota_room(ages, per_day, letters)
     if seconds is None:
         return
-    free_at = (now + timedelta(seconds=seconds)).astimezone(UTC)
-    whole = free_at.replace(microsecond=0)  # rounded up, as Deliverer.quota_spent does
-    summary.quota_free_at = whole if whole == free_at else whole + timedelta(seconds=1)
+    summary.quota_free_at = second_up((now + timedelta(seconds=seconds)).astimezone(UTC))  # as quota_spent
     summary.quota_unsent = letters - going

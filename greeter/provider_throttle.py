@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from greeter.config import Retry
 from greeter.delivery import Summary, backoff
 from greeter.errors import JournalError
 from greeter.journal_store import JournalStore, Notice
+from greeter.zone_label import second_up
 
 #: The journal notice under which the last throttle is kept.
 THROTTLE = "provider_throttle"
@@ -47,9 +48,7 @@ class Throttle:
     def resumes_at(self, retry: Retry) -> datetime:
         """When new letters may go again: ``delivery.retry``'s back-off for this streak, in whole
         seconds rounded up (a run at the moment shown finds it passed)."""
-        until = self.at + backoff(self.streak, retry)
-        whole = until.replace(microsecond=0)
-        return whole if whole == until else whole + timedelta(seconds=1)
+        return second_up(self.at + backoff(self.streak, retry))
 
 
 def parse_throttle(notice: Notice | None) -> Throttle | None:
