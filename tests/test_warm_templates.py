@@ -118,11 +118,13 @@ def test_warm_loads_the_dictionary_a_later_letter_of_the_batch_needs(renderer: R
     warm renders that one too, so pymorphy3's dictionary is loaded before the fork, not in each worker."""
     from greeter.company_names import _declined_phrase, company_in
     from greeter.russian_morph import analyser
+    from greeter.template_filters import _company_words
 
     gallery = person("h", "Иван", "Петрович", "Орлов", company="Галерея «Холст»")
     analyser.cache_clear()  # loaded (and the phrase declined) by an earlier test of this process, perhaps
     company_in.cache_clear()
     _declined_phrase.cache_clear()
+    _company_words.cache_clear()  # the company filter's own cache of a letter's words
     warmed = renderer.warm([item(FEMALE), item(MALE), item(gallery)])
     assert [it.hit.contact for it, _ in warmed] == [FEMALE, gallery]
     assert analyser.cache_info().currsize == 1, "each build worker would load the dictionary itself"
