@@ -80,11 +80,18 @@ def instructions(script: str, stage: str, letters: int, port: int) -> int:
     ]  # fmt: skip
     # Under valgrind a letter renders ~50× slower: past the sandbox's 2 s limit (template_limits).
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT), "GREETER_RENDER_SECONDS": "600"}
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600, check=False)
+    return own_instructions(cmd, env, 3600, f"{stage} with {letters} letters")
+
+
+def own_instructions(cmd: list[str], env: dict[str, str], timeout: float, what: str) -> int:
+    """Run ``cmd`` (a ``valgrind --tool=callgrind`` line) and return the instructions of the process
+    it started — the first pid valgrind names, not its forked children; ``what`` names the run
+    in the error when it fails."""
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=False)
     pids = re.findall(r"^==(\d+)==", out.stderr, re.M)
     counts = dict(re.findall(r"^==(\d+)== Collected : (\d+)", out.stderr, re.M))
     if out.returncode != 0 or not pids or pids[0] not in counts:
-        raise RuntimeError(f"{stage} with {letters} letters failed: {out.stderr[-800:]}")
+        raise RuntimeError(f"{what} failed: {out.stderr[-800:]}")
     return int(counts[pids[0]])
 
 

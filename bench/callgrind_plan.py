@@ -18,7 +18,6 @@ the difference in rows is the instructions per contact, with the start-up
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 import sys
 from collections import Counter
@@ -27,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+
+from callgrind_common import own_instructions  # noqa: E402  (bench/ on the path first)
 
 
 def child(kind: str, csv_path: Path, rows: int, days: int) -> None:
@@ -56,12 +57,7 @@ def instructions(kind: str, csv_path: Path, rows: int, days: int) -> int:
         "--child", kind, "--csv", str(csv_path), "--rows", str(rows), "--days", str(days),
     ]  # fmt: skip
     env = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=7200, check=False)
-    pids = re.findall(r"^==(\d+)==", out.stderr, re.M)
-    counts = dict(re.findall(r"^==(\d+)== Collected : (\d+)", out.stderr, re.M))
-    if out.returncode != 0 or not pids or pids[0] not in counts:
-        raise RuntimeError(f"{kind} of {rows} rows failed: {out.stderr[-800:]}")
-    return int(counts[pids[0]])
+    return own_instructions(cmd, env, 7200, f"{kind} of {rows} rows")
 
 
 def main() -> None:
