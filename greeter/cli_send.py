@@ -156,6 +156,7 @@ def send(
           stderr says so; not one whose period had ended before the
           journal's first run); or the daily quota (rate_limit.per_day)
           left letters unsent whose catch-up period ends before it frees
+          a slot while their send window is open
       75  try again later: letters were due and none was delivered, all put
           off to retry (server down or silent, 4xx to every letter, outbox
           not writable); or the provider throttled sending (a 421, a 4xx

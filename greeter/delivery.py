@@ -46,6 +46,7 @@ from greeter.message import MessageIds, build_message
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.planner import merged_into_failed
 from greeter.policy import cap_refusal
+from greeter.ratelimit import slot_frees_at
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.transport import (
     HALT_WORDS,
@@ -56,7 +57,7 @@ from greeter.transport import (
     held_back_reply,
 )
 from greeter.unsubscribe import unsubscribe_url
-from greeter.zone_label import due_time, second_up
+from greeter.zone_label import due_time
 
 #: A server's verdict on one letter as the journal records it: result, attempt, the letter's
 #: deadline (no retry after it: :func:`deadline`; None unless the server put it off, the only
@@ -123,8 +124,9 @@ class Summary:
     #: the due letters it left unclaimed, which the first run after that moment sends.
     quota_free_at: datetime | None = None
     quota_unsent: int = 0
-    #: Of ``quota_unsent``, those whose catch-up period ends before ``quota_free_at``: lost
-    #: whatever runs meanwhile (:func:`~greeter.quota_plan.expiring_before`).
+    #: Of ``quota_unsent``, those whose catch-up period ends before their send window is open
+    #: at or after ``quota_free_at``: lost whatever runs meanwhile
+    #: (:func:`~greeter.quota_plan.expiring_before`).
     quota_expiring: int = 0
     #: Set when the provider pushed back (:func:`~greeter.reply_classes.provider_throttle`: a 421,
     #: or a 4xx about rate or limits): its reply, addresses masked — this run's
@@ -258,15 +260,18 @@ class Summary:
 def quota_words(left: int, free_at: datetime, expiring: int = 0) -> str:
     """Pure: what the summary line says of a batch the daily quota ended (``free_at`` as shown).
 
-    ``expiring``: of the ``left``, those whose catch-up period ends before the slot frees —
-    "left until the slot frees" promised them a letter that could never go.
+    ``expiring``: of the ``left``, those whose catch-up period ends before they could go —
+    before the first moment their send window is open once the slot frees
+    (:func:`~greeter.quota_plan.expiring_before`). "Left until the slot frees" promised them a
+    letter that could never go; "expire before its next slot frees" was untrue of a slot
+    freeing on Friday past the cut-off, for letters lost over the weekend.
     """
     words = f"daily quota used up (delivery.rate_limit.per_day): {left} left unsent"
     if expiring >= left:
-        return f"{words}, all of them expire before its next slot frees at {due_time(free_at)}"
+        return f"{words}, all of them expire before they could go: its next slot frees at {due_time(free_at)}"
     words += f" until its next slot frees at {due_time(free_at)}"
     if expiring:
-        words += f" ({expiring} of them expire before then: their catch-up period ends first)"
+        words += f" ({expiring} of them expire before they could go: their catch-up period ends first)"
     return words
 
 
@@ -497,9 +502,7 @@ class Deliverer:
         :attr:`clock`, so a ``--now`` rehearsal says it in its own time).
         """
         if self.summary.quota_free_at is None:
-            # Whole seconds, rounded up: a run at the moment shown must find the slot free.
-            free_at = (self.clock() + timedelta(seconds=seconds)).astimezone(UTC)
-            self.summary.quota_free_at = second_up(free_at)
+            self.summary.quota_free_at = slot_frees_at(self.clock(), seconds)
         self.stop()
 
     def provider_throttled(self, reply: str) -> None:

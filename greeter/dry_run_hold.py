@@ -13,14 +13,13 @@ throttle fields as the send would, so the summary says it in the send's own word
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from greeter.config import Settings
 from greeter.delivery import Summary
 from greeter.journal_store import JournalStore
 from greeter.provider_throttle import hold_back, read_throttle
-from greeter.ratelimit import DAY_SECONDS, QUOTA_PATIENCE, SlidingWindow
-from greeter.zone_label import second_up
+from greeter.ratelimit import DAY_SECONDS, QUOTA_PATIENCE, SlidingWindow, slot_frees_at
 
 
 def quota_room(ages: Iterable[float], per_day: int, letters: int) -> tuple[int, float | None]:
@@ -56,5 +55,5 @@ def foresee_hold(
     going, seconds = quota_room(ages, per_day, letters)
     if seconds is None:
         return
-    summary.quota_free_at = second_up((now + timedelta(seconds=seconds)).astimezone(UTC))  # as quota_spent
+    summary.quota_free_at = slot_frees_at(now, seconds)  # as quota_spent
     summary.quota_unsent = letters - going

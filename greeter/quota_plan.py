@@ -12,15 +12,18 @@ letters so that the ones lost first go first.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
+from greeter.calendar_rules import WorkCalendar, next_window_open
 from greeter.journal_store import JournalKey
 
 if TYPE_CHECKING:
+    from greeter.config import Settings
+    from greeter.config_window import SendWindow
     from greeter.plan_types import PlanItem
     from greeter.planner import PlanWindow
 
@@ -33,6 +36,13 @@ IdOrder = tuple[int, int, str]
 #: What orders letters under a quota: deadline, then priority (higher first, so negated), then
 #: contact id, occasion and its date (a stable order whatever the plan's).
 Rank = tuple[datetime, int, IdOrder, str, date]
+
+#: The first moment at or after a given one that a recipient's send window is open
+#: (:func:`~greeter.calendar_rules.next_window_open` of their zone and calendar).
+Opener = Callable[[datetime], datetime]
+
+#: Later than any deadline: a window that never opens again (a config without sending time).
+NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 def id_order(contact_id: str) -> IdOrder:
@@ -72,10 +82,16 @@ class QuotaLetter:
     #: The last moment it may still leave (:func:`~greeter.delivery.letter_deadline`).
     deadline: datetime
     priorities: tuple[int, ...]
+    #: Its recipient's :data:`Opener` (:func:`window_opener`); None: any moment is open.
+    opens: Opener | None = None
 
     @property
     def rank(self) -> Rank:
         return quota_rank(self.deadline, self.priorities, self.key)
+
+    def next_open(self, moment: datetime) -> datetime:
+        """The first moment at or after ``moment`` this letter's recipient may be sent to."""
+        return moment if self.opens is None else self.opens(moment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +119,13 @@ def quota_forecast(letters: Iterable[QuotaLetter], per_day: int, zone: tzinfo) -
     """Pure: the days whose planned letters (and those held back before) exceed ``per_day``.
 
     Each day the quota's slots go in :func:`quota_rank` order, as a send hands them
-    out; the letters left over either still have time the next day (``later``) or
-    their catch-up period ends first (``expire``). An estimate: the quota is a
-    rolling 24 hours and a letter held back waits for its recipient's window and
-    working day too — it says which days cannot go as planned, and roughly what is lost.
+    out. A letter left over can only go when its recipient's send window opens next
+    (:meth:`QuotaLetter.next_open`: a working day in their country, within hours, not
+    past the Friday cut-off or in the quiet minutes): it waits for that day (``later``),
+    or is lost when its catch-up period ends first (``expire``). WHY: a Saturday's or the
+    New Year break's slots counted for letters that could not leave then, and the
+    forecast said "later" of letters that expired. An estimate all the same: the quota
+    is a rolling 24 hours, counted here by the config zone's days.
     """
     by_day: dict[date, list[QuotaLetter]] = defaultdict(list)
     for letter in letters:
@@ -114,20 +133,26 @@ def quota_forecast(letters: Iterable[QuotaLetter], per_day: int, zone: tzinfo) -
     if not by_day:
         return []
     days: list[QuotaDay] = []
-    carried: list[QuotaLetter] = []
+    #: Letters held back, by the day their recipient's window opens next.
+    waiting: dict[date, list[QuotaLetter]] = defaultdict(list)
     day, last = min(by_day), max(by_day)
-    while day <= last or carried:
+    while day <= last or waiting:
         planned = by_day.get(day, [])
+        carried = waiting.pop(day, [])
         pool = carried + planned
-        carried = []
         if len(pool) > per_day:
-            rest = sorted(pool, key=lambda letter: letter.rank)[per_day:]
             nxt = day + timedelta(days=1)
             ends = datetime(nxt.year, nxt.month, nxt.day, tzinfo=zone)
-            carried = [letter for letter in rest if letter.deadline > ends]
-            lost = tuple(letter.key for letter in rest if letter.deadline <= ends)
-            later = tuple(letter.key for letter in carried)
-            days.append(QuotaDay(day, len(planned), len(pool) - len(planned), per_day, later, lost))
+            later: list[JournalKey] = []
+            lost: list[JournalKey] = []
+            for letter in sorted(pool, key=lambda letter: letter.rank)[per_day:]:
+                opens = letter.next_open(ends)
+                if opens < letter.deadline:
+                    waiting[max(nxt, opens.astimezone(zone).date())].append(letter)
+                    later.append(letter.key)
+                else:
+                    lost.append(letter.key)
+            days.append(QuotaDay(day, len(planned), len(carried), per_day, tuple(later), tuple(lost)))
         day += timedelta(days=1)
     return days
 
@@ -158,29 +183,73 @@ def held_back(days: Iterable[QuotaDay]) -> dict[JournalKey, tuple[date, str]]:
     return fates
 
 
+def window_opener(tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> Opener:
+    """A recipient's :data:`Opener`: :func:`~greeter.calendar_rules.next_window_open` in their
+    zone and calendar, remembered by moment (a forecast asks the same midnight of every letter
+    held back that day; a send, the same freed slot of every letter left)."""
+    seen: dict[datetime, datetime] = {}
+
+    def opens(moment: datetime) -> datetime:
+        found = seen.get(moment)
+        if found is None:
+            try:
+                found = next_window_open(moment, tz, window, cal)
+            except ValueError:  # no sending time in ten years: the letter never goes
+                found = NEVER
+            seen[moment] = found
+        return found
+
+    return opens
+
+
+def openers_of(
+    settings: Settings, zones: Mapping[str, ZoneInfo], calendar_of: Callable[[str], WorkCalendar] | None
+) -> Callable[[str], Opener]:
+    """Each contact's :data:`Opener` by contact id: their zone (``zones``, else the config's) and
+    calendar (``calendar_of``) as the plan has them; one opener per zone and calendar."""
+    assert calendar_of is not None, "a planned cycle knows its recipients' calendars"
+    default = ZoneInfo(settings.defaults.timezone)
+    openers: dict[tuple[ZoneInfo, WorkCalendar], Opener] = {}
+
+    def opener_of(contact_id: str) -> Opener:
+        key = (zones.get(contact_id, default), calendar_of(contact_id))
+        found = openers.get(key)
+        if found is None:
+            found = openers[key] = window_opener(key[0], settings.send_window, key[1])
+        return found
+
+    return opener_of
+
+
 def quota_letters(items: Iterable[PlanItem], pw: PlanWindow) -> Iterator[QuotaLetter]:
     """The plan's letters still to leave (``send``), as :func:`quota_forecast` reads them.
 
     Each one's deadline is the earliest of its occasions' (a merged letter is lost with the
     first), counted as the send counts it (:func:`~greeter.delivery.letter_deadline`), on
-    the day in the config's zone it is planned for.
+    the day in the config's zone it is planned for; and its recipient's send window, to
+    tell when it may go if the quota holds it back.
     """
     from greeter.delivery import letter_deadline
     from greeter.planner import contact_zone
 
     settings = pw.settings
     zone = ZoneInfo(settings.defaults.timezone)
+    openers: dict[tuple[ZoneInfo, WorkCalendar], Opener] = {}
     for item in items:
         if item.status != "send" or item.send_at is None:
             continue
         hits = (item.hit, *item.also)
         contact = item.hit.contact
         tz, cal = contact_zone(contact, settings), pw.calendar_for(contact.country)
+        opens = openers.get((tz, cal))
+        if opens is None:
+            opens = openers[(tz, cal)] = window_opener(tz, settings.send_window, cal)
         yield QuotaLetter(
             item.hit.key,
             item.send_at.astimezone(zone).date(),
             min(letter_deadline(settings, hit.key, tz, cal) for hit in hits),
             tuple(hit.priority for hit in hits),
+            opens,
         )
 
 
@@ -192,14 +261,22 @@ def over_quota(items: Iterable[PlanItem], pw: PlanWindow) -> list[QuotaDay]:
     return quota_forecast(quota_letters(items, pw), per_day, ZoneInfo(pw.settings.defaults.timezone))
 
 
-def expiring_before(ranks: Iterable[Rank], left: int, free_at: datetime) -> int:
+def expiring_before(
+    ranks: Iterable[Rank], left: int, free_at: datetime, opener_of: Callable[[str], Opener] | None = None
+) -> int:
     """Pure: of the ``left`` letters a batch the quota ended left unsent — the last ``left`` of
     ``ranks`` in :func:`quota_rank` order, as they were handed out — how many have a deadline
-    no later than ``free_at``, the quota's next slot: those expire, whatever runs meanwhile."""
+    no later than the moment they could next go: the first moment their recipient's window is
+    open (``opener_of``, by contact id; None: any moment is) at or after ``free_at``, the
+    quota's next slot. Those expire, whatever runs meanwhile. WHY the window: a slot freeing
+    on Friday past the cut-off lets nothing go before Monday, and letters whose catch-up ended
+    on Saturday were promised "left until" Friday 17:05, then expired with exit 0."""
     if left <= 0:
         return 0
     unsent = sorted(ranks)[-left:]
-    return sum(rank[0] <= free_at for rank in unsent)
+    if opener_of is None:
+        return sum(rank[0] <= free_at for rank in unsent)
+    return sum(rank[0] <= opener_of(rank[2][2])(free_at) for rank in unsent)  # (IdOrder's id)
 
 
 def held_recently(held_at: datetime | None, now: datetime, catch_up_days: int) -> bool:

@@ -38,6 +38,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from greeter.config import RateLimit
@@ -55,6 +56,21 @@ QUOTA_PATIENCE = 60.0
 #: A window is closed at both ends: an event leaves it this long after the whole window has
 #: passed, so a letter at exactly 0 s and one at exactly 60 s are never both in a minute's N.
 WINDOW_MARGIN = 0.001
+
+
+def slot_frees_at(now: datetime, wait: float) -> datetime:
+    """When the daily quota's next slot frees, as a summary, ``--json`` and the daemon announce it:
+    ``wait`` seconds (the daily window's :meth:`SlidingWindow.wait_time`) after ``now`` (UTC).
+
+    The whole second it frees in. WHY: the window holds a send :data:`WINDOW_MARGIN` past its
+    24 hours, and this run's moments lag the journal's by its own milliseconds, so rounded up a
+    send at 17:05:00 announced "frees at 17:05:01" — while a run at 17:05:00 finds the slot
+    a fraction of a second away, waits it out (under :data:`QUOTA_PATIENCE`) and sends. One
+    computation for the send (:meth:`~greeter.delivery.Deliverer.quota_spent`) and the dry run
+    (:func:`~greeter.dry_run_hold.foresee_hold`): a run at the moment announced gets the slot.
+    """
+    frees = now + timedelta(seconds=max(0.0, wait - WINDOW_MARGIN))
+    return frees.astimezone(UTC).replace(microsecond=0)
 
 
 class Clock(Protocol):

@@ -51,7 +51,7 @@ from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
 from greeter.provider_throttle import hold_back, read_throttle, remember_throttle
-from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, quota_rank
+from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, openers_of, quota_rank
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.renumbered import noting_renumbered
 from greeter.review import Envelope, approval_of, content_hash
@@ -138,7 +138,7 @@ def exit_code(result: RunResult) -> int:
       dry run: would be) — lost for good: exit 0 let a once-a-day cron that
       never ran inside a recipient's send window lose greetings silently —,
       the daily quota left letters unsent whose catch-up period ends before
-      its next slot frees (``quota_expiring``: they will expire),
+      their window opens after its slot frees (``quota_expiring``: lost),
       or a contact row was rejected;
     * 75 (``EX_TEMPFAIL``, try again later) when letters were due, none was
       delivered and some went to ``retry``: the server was down, silent or
@@ -730,7 +730,9 @@ async def deliver_cycle(
         summary = deliverer.summary
         if rank is not None and summary.quota_free_at is not None:  # those left that never can go
             ranks = [rank(item.hit.key) for item in cycle.due] + [rank(e.key) for e, _ in cycle.retries]
-            summary.quota_expiring = expiring_before(ranks, summary.quota_unsent, summary.quota_free_at)
+            opens = openers_of(settings, cycle.zones, cycle.calendar_of)  # their windows, after the slot
+            left, free_at = summary.quota_unsent, summary.quota_free_at
+            summary.quota_expiring = expiring_before(ranks, left, free_at, opens)
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
         # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.
         retry_at = await _unless_stopping(deliverer, partial(journal.next_retry_at, now))

@@ -64,12 +64,16 @@ def test_held_recently_is_within_the_catch_up_period(
     ("left", "expiring", "words"),
     [
         (53, 0, "53 left unsent until its next slot frees at 2027-04-15 11:00 MSK"),
-        (53, 53, "53 left unsent, all of them expire before its next slot frees at 2027-04-15 11:00 MSK"),
+        (
+            53,
+            53,
+            "53 left unsent, all of them expire before they could go: its next slot frees at 2027-04-15 11:00 MSK",
+        ),
         (
             53,
             3,
             "53 left unsent until its next slot frees at 2027-04-15 11:00 MSK"
-            " (3 of them expire before then: their catch-up period ends first)",
+            " (3 of them expire before they could go: their catch-up period ends first)",
         ),
     ],
 )
@@ -118,7 +122,9 @@ def test_send_once_says_the_held_letters_expire_and_later_blames_the_quota(make_
         assert (summary["sent"], summary["quota_unsent"], summary["quota_expiring"]) == (5, 5, 5)
         assert first.returncode == 1, first.stderr  # not plain success: five greetings are lost
         text = greeter(config, "send", "--once", "--now", "2027-04-14T11:05:00+03:00", timeout=60)
-        assert "5 left unsent, all of them expire before its next slot frees at" in text.stdout, text.stdout
+        assert (
+            "5 left unsent, all of them expire before they could go: its next slot frees at" in text.stdout
+        ), text.stdout
         assert text.returncode == 1
         after = greeter(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
         assert "expired ×5" in after.stderr, after.stderr
