@@ -117,7 +117,7 @@ class Card:
     occasion_day: date | None
     page: str | None
     #: Under ``review: required``, a letter's review state (a key of
-    #: :data:`greeter.gallery.APPROVAL_LABELS`); else None.
+    #: :data:`greeter.gallery_card_html.APPROVAL_LABELS`); else None.
     approval: str | None = None
     #: The planner's own sentence (English, as the CLI, JSON and logs say it): the pill's tooltip.
     planner_detail: str | None = None

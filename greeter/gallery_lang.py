@@ -96,7 +96,7 @@ RUSSIAN: Final[Words] = {
     "reason.outside_audience": "вне аудитории",
     "reason.render_error": "ошибка шаблона",
     "reason.awaiting_approval": "ждёт одобрения",
-    # review states (greeter.gallery.APPROVAL_STATES): the label, and what it means
+    # review states (greeter.gallery_card_html.APPROVAL_LABELS): the label, and what it means
     "approval.awaiting_approval": "ждёт одобрения",
     "approval.awaiting_approval.means": "не уйдёт, пока его не одобрят (greeter approve)",
     "approval.changed_since_approval": "изменено после одобрения",

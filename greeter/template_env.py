@@ -5,15 +5,13 @@ Split from :mod:`greeter.render` so that what a template may *see and call*
 of :mod:`greeter.template_filters`) is reviewed apart from how template files
 are found, checked and rendered (``render``). See ``greeter/render.py``'s
 docstring for the template reference and the security rules these pieces
-implement.
+implement. How templates are compiled (the code generator, the template class
+and the functions their code calls to print) is :mod:`greeter.template_codegen`.
 """
 
 from __future__ import annotations
 
-import copy
-import reprlib
 from collections.abc import Iterator, Mapping, MutableMapping
-from datetime import date
 from types import BuiltinMethodType, FunctionType, MappingProxyType, MethodType
 from typing import Any, Final
 
@@ -23,16 +21,13 @@ from jinja2 import (
     StrictUndefined,
     Template,
     TemplateSyntaxError,
-    Undefined,
     nodes,
 )
 from jinja2.bccache import BytecodeCache
-from jinja2.compiler import CodeGenerator, Frame
 from jinja2.environment import TemplateModule
-from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.runtime import BlockReference, Context, Macro, TemplateReference, markup_join
+from jinja2.runtime import BlockReference, Context, Macro, TemplateReference
 from jinja2.sandbox import (
     ImmutableSandboxedEnvironment,
     SandboxedEscapeFormatter,
@@ -42,6 +37,7 @@ from jinja2.sandbox import (
 from jinja2.utils import generate_lorem_ipsum, missing
 from markupsafe import Markup
 
+from greeter.template_codegen import TIMED_LOOP, LetterCodeGenerator, LetterTemplate, finalize_printed
 from greeter.template_filters import FILTERS
 from greeter.template_limits import (
     MAX_LENGTH,
@@ -58,7 +54,7 @@ from greeter.template_limits import (
     weighed,
     weight,
 )
-from greeter.template_markup import escape_html, escape_text, markup
+from greeter.template_markup import markup
 from greeter.template_views import VIEW_FIELDS
 
 #: Largest integer a template may build with ``**`` or ``*``, in bits (about 1 200 decimal digits).
@@ -68,91 +64,6 @@ _MAX_LIPSUM_PARAGRAPHS: Final = 100
 _MAX_LIPSUM_WORDS: Final = 1_000
 
 __all__ = ["LetterContext", "Sandbox", "make_environment"]
-
-
-#: What ``str()`` runs for a type with no text of its own: its ``repr``, Python's notation
-#: (a read-only mapping's is its dict's, ``{'birthday': datetime.date(…)}``).
-_NOTATION: Final[frozenset[Any]] = frozenset({object.__str__, MappingProxyType.__str__})
-#: Types printed as they are, checked first (what almost every ``{{ … }}`` prints).
-_TEXT: Final = frozenset({str, Markup, int})
-
-
-def _finalize(value: Any) -> Any:
-    """Refuse to print what is never letter text: ``None``, functions, and Python's notation for data.
-
-    ``StrictUndefined`` catches missing names but not ``None`` ("лет: None")
-    nor a method printed without parentheses (its repr, or a sandbox probe
-    like ``''|attr('format')``). Nor a list or mapping printed whole
-    (``{{ also }}``, ``{{ contact.tags }}``): whatever has no ``__str__`` of its
-    own prints its ``repr``, ``[{'occasion': …}]`` or ``frozenset({'vip'})``,
-    which is never meant for a client. Values with their own text (a contact,
-    an ``also`` item, a date) print as before. Only values that are not
-    ``str``/``int`` get this far, so the common case costs nothing more.
-    """
-    if type(value) in _TEXT:  # nearly every value printed: the checks below would pass it
-        return value
-    if value is None:
-        raise TemplateRuntimeError(
-            "printed a None value (e.g. years for an occasion without an anniversary); "
-            "guard it with {% if … %}"
-        )
-    if isinstance(value, Undefined | str | int | float | date):
-        return value
-    if not callable(value):
-        if type(value).__str__ in _NOTATION:  # list, dict, set, a dataclass: str() is repr()
-            # A list shared 100 000 times in a list is small, its repr gigabytes: quoted in short then.
-            quoted = repr(value) if weight(value) <= MAX_LENGTH else reprlib.repr(value)
-            raise TemplateRuntimeError(
-                f"printed a {type(value).__name__}, which would appear in Python's notation "
-                f"({_shortened(quoted)}): print one of its fields, or join it with |join(', ')"
-            )
-        return value
-    raise SecurityError(
-        f"refusing to print a {type(value).__name__}: functions and methods are not letter text "
-        "(missing parentheses?)"
-    )
-
-
-def _html_output(value: Any) -> Markup:
-    """``escape(finalize(value))``, what an escaping template prints for ``{{ value }}``, in one call.
-
-    Text and Markup pass :func:`_finalize` unchanged, so they are escaped (or
-    kept) here directly; anything else takes both steps. See
-    :class:`_LetterCodeGenerator`, which writes this call.
-    """
-    kind = type(value)
-    if kind is Markup:
-        return value  # type: ignore[no-any-return]
-    if kind is str:
-        return markup(escape_text(value))
-    return escape_html(_finalize(value))
-
-
-def _text_output(value: Any) -> str:
-    """``str(finalize(value))``, what a plain-text template prints for ``{{ value }}``, in one call."""
-    if type(value) is str:
-        return value  # str(value) is value itself
-    return str(_finalize(value))
-
-
-def _str_join(seq: tuple[Any, ...]) -> str:
-    """``a ~ b`` in a plain-text template (Jinja's ``str_join``), held to the length limit.
-
-    Each piece is at most the limit already, so the text is built and then
-    measured; a list or mapping among the pieces is weighed before it is printed.
-    """
-    return bounded("".join([v if type(v) is str else str(text_of(v, "'~'")) for v in seq]), "'~'")
-
-
-def _markup_join(seq: tuple[Any, ...]) -> str:
-    """``a ~ b`` in an HTML template (Jinja's ``markup_join``), held to the length limit."""
-    for value in seq:
-        text_of(value, "'~'")
-    return bounded(markup_join(seq), "'~'")
-
-
-def _shortened(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
@@ -263,233 +174,6 @@ def _block_once(block: BlockReference) -> Any:
     return done
 
 
-class _LetterTemplate(Template):
-    """A compiled template whose ``{{ … }}`` output escapes with :func:`escape_html`.
-
-    Jinja's generated module imports ``escape`` (markupsafe's) and calls it on
-    every value an autoescaping template prints, most of them already
-    ``Markup`` (a block, a filter's HTML) that ``escape`` copies through two
-    Python frames. The module's own namespace is the one place that name is
-    looked up, so it is pointed at :func:`escape_html`, which returns the same
-    text for every value. Templates compiled without autoescape never call it.
-    """
-
-    @classmethod
-    def _from_namespace(
-        cls,
-        environment: Environment,
-        namespace: MutableMapping[str, Any],
-        globals: MutableMapping[str, Any],
-    ) -> Template:
-        namespace["escape"] = escape_html
-        namespace["_html_output"] = _html_output
-        namespace["_text_output"] = _text_output
-        namespace["str_join"] = _str_join  # ``~``: Jinja's, capped (see visit_Concat)
-        namespace["markup_join"] = _markup_join
-        return super()._from_namespace(environment, namespace, globals)
-
-    def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
-        """An imported macro file's module: the cached one when the importer has no globals of its own.
-
-        Jinja builds a fresh module when the importing context has globals the
-        imported template lacks, and looks for them with a set difference over
-        the template's globals (a ChainMap) on every import. A letter context
-        has none (see :func:`greeter.template_blocks.block_context`), so the difference is
-        empty and the answer is the cached module; the look is skipped then.
-        """
-        if ctx is None or not ctx.globals_keys:
-            module = self._module  # made by the first call (never for an async environment)
-            if module is not None:
-                return module
-            ctx = None
-        return super()._get_default_module(ctx)
-
-
-#: How Jinja's code generator finalizes a printed value (the source it writes around it).
-_Finalize = CodeGenerator._FinalizeInfo
-
-
-def _fused_output(frame: Frame, finalize: _Finalize) -> bool:
-    """Whether a printed value's ``escape``/``str`` and ``finalize`` are written as one call.
-
-    Only with the environment's own :func:`_finalize` and an escaping mode fixed at
-    compile time (``{% autoescape %}``, which would make it vary, is rejected anyway).
-    """
-    return finalize.src == "environment.finalize(" and not frame.eval_ctx.volatile
-
-
-#: The longest ``range`` a loop printing only text is written as its text repeated
-#: (:meth:`_LetterCodeGenerator.visit_For`): below the timed loop's memory check interval.
-_REPEATED_ITEMS: Final = 128
-#: …and the most text that makes (a loop's constant pieces cost it no memory: one string).
-_REPEATED_TEXT: Final = 1024
-
-
-class _LetterCodeGenerator(CodeGenerator):
-    """Jinja's code generator, with ``self.<name>()`` compiled to :meth:`Sandbox.call_self_block`.
-
-    The stock code for ``{{ self.message() }}`` is ``environment.call(context,
-    environment.getattr(self, 'message'), …)``: a sandbox attribute look-up
-    that makes a ``BlockReference``, then a sandbox call of it — for the dozen
-    block calls of every letter. The one call made instead does the same for a
-    real ``self`` (a ``TemplateReference``), and the two steps above for
-    anything else (a macro argument named ``self``), so a template cannot tell
-    the difference. Every other call is compiled as Jinja compiles it.
-
-    And each ``{{ … }}`` printed is one call, :func:`_html_output` or
-    :func:`_text_output`, instead of Jinja's two (``escape(environment.finalize(…))``
-    or ``str(environment.finalize(…))``), with the same result.
-    """
-
-    def _output_child_pre(
-        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
-    ) -> None:
-        if _fused_output(frame, finalize):
-            self.write("_html_output(" if frame.eval_ctx.autoescape else "_text_output(")
-        else:
-            super()._output_child_pre(node, frame, finalize)
-
-    def _output_child_post(
-        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
-    ) -> None:
-        if _fused_output(frame, finalize):
-            self.write(")")
-        else:
-            super()._output_child_post(node, frame, finalize)
-
-    def visit_List(self, node: nodes.List, frame: Frame) -> None:
-        """A list literal with a variable in it, weighed (``[x, x]`` doubles what ``x`` prints)."""
-        self._weighed(node, node.items, frame, super().visit_List)
-
-    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
-        if node.ctx != "load":  # ``{% for a, b in … %}``, ``{% set a, b = … %}``: names, not a value
-            super().visit_Tuple(node, frame)
-        else:
-            self._weighed(node, node.items, frame, super().visit_Tuple)
-
-    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
-        self._weighed(node, [p.value for p in node.items], frame, super().visit_Dict)
-
-    def _weighed(self, node: Any, items: list[nodes.Expr], frame: Frame, visit: Any) -> None:
-        if all(map(_written_out, items)):
-            visit(node, frame)  # constants only: as long as the template's own text
-            return
-        self.write("environment.weighed(")
-        visit(node, frame)
-        self.write(")")
-
-    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
-        target = node.node
-        if (
-            forward_caller
-            or self.environment.is_async
-            or not isinstance(target, nodes.Getattr)
-            or not isinstance(target.node, nodes.Name)
-            or target.node.name != "self"
-            or target.attr.startswith("_")  # refused by the sandbox's getattr, block or not
-            or node.args
-            or node.kwargs
-            or node.dyn_args is not None
-            or node.dyn_kwargs is not None
-        ):
-            super().visit_Call(node, frame, forward_caller=forward_caller)
-            return
-        self.write("environment.call_self_block(context, ")
-        self.visit(target.node, frame)
-        self.write(f", {target.attr!r}")
-        if frame.loop_frame:
-            self.write(", _loop_vars=_loop_vars")
-        if frame.block_frame:
-            self.write(", _block_vars=_block_vars")
-        self.write(")")
-
-    def visit_For(self, node: nodes.For, frame: Frame) -> None:
-        """A short loop over a ``range`` whose body is only text, written as the text repeated.
-
-        ``{% for _ in range(30) %}&#847;&zwnj;&nbsp;{% endfor %}`` (the layout's
-        preheader padding) ran thirty Python iterations per letter, each reading
-        the render's clock through the timed-loop filter and yielding the same
-        constant: ~0.07 M instructions, 3 % of a letter's build. The items are
-        computed as before; when they are a ``range`` of at most
-        :data:`_REPEATED_ITEMS` items and :data:`_REPEATED_TEXT` characters of
-        text in all, the output is that text ``len(range)`` times, one string
-        made in C: what the loop printed. Short, so that what the loop skips is
-        bounded: its clock readings (the call that made the range reads it, and
-        so does any loop around this one) and its memory check, which a loop of
-        so few items never reached. Anything else (another iterable, a longer
-        range: a nested loop of a hundred thousand empty iterations must still
-        run out of time) runs the loop as Jinja compiles it.
-        """
-        text = _constant_body(node)
-        timed_loop = node.iter  # {% for x in items|<timed loop> %}: see Sandbox._parse
-        if (
-            text is None
-            or frame.require_output_check
-            or frame.eval_ctx.volatile
-            or not isinstance(timed_loop, nodes.Filter)
-            or timed_loop.name != _TIMED_LOOP
-            or timed_loop.node is None
-        ):
-            super().visit_For(node, frame)
-            return
-        items = self.temporary_identifier()
-        self.writeline(f"{items} = ", node)
-        self.visit(timed_loop.node, frame)
-        longest = min(_REPEATED_ITEMS, _REPEATED_TEXT // max(len(text), 1))
-        self.writeline(f"if type({items}) is range and len({items}) <= {longest}:")
-        self.indent()
-        if frame.buffer is None:
-            self.writeline(f"yield {text!r} * len({items})")
-        else:
-            self.writeline(f"{frame.buffer}.append({text!r} * len({items}))")
-        self.outdent()
-        self.writeline("else:")
-        self.indent()
-        loop = copy.copy(node)
-        # The items by the name they are held in: an InternalName, made as Jinja's parser makes one
-        # (free_identifier; its constructor refuses), is written as that name.
-        held = object.__new__(nodes.InternalName)
-        nodes.Node.__init__(held, items, lineno=timed_loop.lineno)
-        loop.iter = nodes.Filter(held, _TIMED_LOOP, [], [], None, None, lineno=timed_loop.lineno)
-        super().visit_For(loop, frame)
-        self.outdent()
-
-
-def _constant_body(node: nodes.For) -> str | None:
-    """The text a loop's body prints when it prints only template text (else None).
-
-    Only a plain loop: one loop variable (a tuple target would fail to unpack a
-    number), no ``{% else %}``, no ``if`` filter, not recursive.
-    """
-    if (
-        node.else_
-        or node.test is not None
-        or node.recursive
-        or not isinstance(node.target, nodes.Name)
-        or not all(isinstance(child, nodes.Output) for child in node.body)
-    ):
-        return None
-    pieces = [piece for output in node.body for piece in output.nodes]  # type: ignore[attr-defined]
-    if not all(type(piece) is nodes.TemplateData for piece in pieces):
-        return None
-    return "".join(piece.data for piece in pieces)
-
-
-def _written_out(node: nodes.Expr) -> bool:
-    """Whether ``node`` is a constant or a literal of constants only (``{"ru": ("…", "…")}``).
-
-    Such a value is as long as the template's own text: nothing to weigh when
-    it is made (the unsubscribe line's table of languages is made per letter).
-    """
-    if isinstance(node, nodes.Const):
-        return True
-    if isinstance(node, nodes.List | nodes.Tuple):
-        return all(map(_written_out, node.items))
-    if isinstance(node, nodes.Dict):
-        return all(_written_out(pair.key) and _written_out(pair.value) for pair in node.items)
-    return False
-
-
 class _LimitedFormatter(SandboxedFormatter):
     """``str.format`` in the sandbox, whose fields' widths and precisions together stay under the limit."""
 
@@ -510,8 +194,6 @@ class _LimitedEscapeFormatter(_LimitedFormatter, SandboxedEscapeFormatter):
     """:class:`_LimitedFormatter` for ``Markup.format``: escapes what it fills in."""
 
 
-#: The filter every ``{% for %}`` loop's items pass through (see :meth:`Sandbox._parse`).
-_TIMED_LOOP: Final = "timed loop"
 #: ``str`` methods that pad to a width given as their first argument.
 _PADDING: Final = frozenset({"center", "ljust", "rjust", "zfill"})
 #: ``str`` methods whose result can be much longer than the text: checked before they run.
@@ -582,9 +264,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
     """
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
-    template_class = _LetterTemplate
-    code_generator_class = _LetterCodeGenerator
-    #: What a list, tuple or dict literal holding a variable is compiled through (_LetterCodeGenerator).
+    template_class = LetterTemplate
+    code_generator_class = LetterCodeGenerator
+    #: What a list, tuple or dict literal holding a variable is compiled through (LetterCodeGenerator).
     weighed = staticmethod(weighed)
     #: How a macro's, a ``{% set %}`` block's or a ``{% filter %}`` block's output is joined (Jinja's
     #: compiled modules read ``environment.concat``): held to MAX_OUTPUT.
@@ -621,7 +303,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         """
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
-            loop.iter = nodes.Filter(loop.iter, _TIMED_LOOP, [], [], None, None, lineno=loop.iter.lineno)
+            loop.iter = nodes.Filter(loop.iter, TIMED_LOOP, [], [], None, None, lineno=loop.iter.lineno)
         return tree
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -782,9 +464,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return template
 
     def call_self_block(__self, __context: Context, __obj: Any, __name: str, **kwargs: Any) -> Any:
-        """``self.<name>()`` as compiled by :class:`_LetterCodeGenerator`: the block, once per letter part.
+        """``self.<name>()`` as compiled by the code generator: the block, once per letter part.
 
-        For a ``self`` that is the template reference of a :class:`LetterContext`
+        (:class:`~greeter.template_codegen.LetterCodeGenerator`.) For a ``self``
+        that is the template reference of a :class:`LetterContext`
         and a block it has, what ``call(getattr(self, name))`` returns (see
         :func:`_block_once`), without the reference made and the two sandbox
         steps; for anything else, those two steps.
@@ -863,7 +546,7 @@ def make_environment(loader: BaseLoader, *, html: bool, code: BytecodeCache | No
         loader=loader,
         autoescape=html,
         undefined=StrictUndefined,
-        finalize=_finalize,
+        finalize=finalize_printed,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # never stat files per render: templates are compiled once
@@ -874,5 +557,5 @@ def make_environment(loader: BaseLoader, *, html: bool, code: BytecodeCache | No
     env.filters.pop("safe", None)  # the one filter that would switch escaping off for a value
     env.globals["lipsum"] = _lipsum
     env.filters.update(FILTERS)
-    env.filters[_TIMED_LOOP] = timed
+    env.filters[TIMED_LOOP] = timed
     return env

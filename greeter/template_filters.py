@@ -152,15 +152,25 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
     ``{{ contact.company|company('dative') }}`` → "компании «Рога и Копыта»",
     "ООО «Тест3»", "ИП Кузнецов Д. С.": :func:`greeter.company_names.company_in`,
     so that a template never writes «компании» before a name that is not one.
+
+    A name already escaped (Markup: a ``{% set %}`` block's or a macro's output
+    in the HTML part, ``|e``) is worded from the name it stands for and comes
+    back escaped, as Markup: returned as text, it was escaped again when
+    printed («A &amp;amp; B»), and its ``&#34;`` hid typed quotes from the
+    filter. A plain name comes back as text: escaped once where printed in
+    HTML, never in the text part.
     """
     _defined(value, case)
     if not isinstance(value, str):
         raise TypeError(f"the company filter needs a company name, got {value!r}")
     known = None if case is None else case_named(case)
     locale = _locale_of(context, None) or "ru"
-    if type(value) is str and type(locale) is str:  # not a Markup: its text would be cached as str
-        return _company_words(value, known, locale)
-    return _company_text(value, known, locale)
+    name = value.unescape() if isinstance(value, Markup) else value  # unescape(): a plain str
+    if type(name) is str and type(locale) is str:  # a str subclass's words would be kept as str
+        words = _company_words(name, known, locale)
+    else:
+        words = _company_text(name, known, locale)
+    return escape_html(words) if isinstance(value, Markup) else words
 
 
 @lru_cache(maxsize=1024)

@@ -33,7 +33,7 @@ def escape_html(value: object) -> Markup:
     """:func:`markupsafe.escape`, with the two common cases done without its Python overhead.
 
     What the HTML environment's templates call on every ``{{ … }}`` (see
-    :class:`~greeter.template_env._LetterTemplate`). ``Markup`` comes back as it is: ``escape`` would
+    :class:`~greeter.template_codegen.LetterTemplate`). ``Markup`` comes back as it is: ``escape`` would
     return ``Markup(value.__html__())``, a copy of the same text. A ``str`` is
     escaped by markupsafe's own escaper, the one ``escape`` calls for a ``str``
     (its C speedup: one call, where five ``str.replace`` were five), without the

@@ -44,7 +44,12 @@ __all__ = ["ShapeCache", "shape_from_json", "shape_to_json"]
 #: Bumped when the file format changes (old files are then simply not found).
 FORMAT: Final = 1
 #: The modules whose source decides the shape a text gets (next to this one).
-SHAPE_MODULES: Final = ("template_shape.py", "template_env.py", "template_shape_cache.py")
+SHAPE_MODULES: Final = (
+    "template_shape.py",
+    "template_env.py",
+    "template_codegen.py",  # TIMED_LOOP: the filter name every parsed loop holds (Sandbox._parse)
+    "template_shape_cache.py",
+)
 
 T = TypeVar("T")
 

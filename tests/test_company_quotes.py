@@ -225,7 +225,7 @@ def test_a_letter_in_hungarian_german_or_estonian_names_the_company_bare(
 
 def test_the_company_filter_answers_per_name_case_and_letter_locale() -> None:
     """Its words are kept per (name, case, locale): each letter's language still gets its own,
-    in the text and in the HTML part; a Markup name is never given a kept plain answer."""
+    in the text and in the HTML part; a Markup name's words never become a plain name's kept answer."""
     from jinja2 import DictLoader
     from markupsafe import Markup
 
@@ -244,3 +244,38 @@ def test_the_company_filter_answers_per_name_case_and_letter_locale() -> None:
     env.from_string("{{ name|company }}").render(name="A & B", locale="en_GB")  # kept
     marked = env.from_string("{{ name|company }}").render(name=Markup("A & B"), locale="en_GB")
     assert marked == str(env.from_string("{{ x }}").render(x=_company_text(Markup("A & B"), None, "en_GB")))
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "ru_RU", "sr_RS"])
+@pytest.mark.parametrize("case", ["", "('dative')"])
+@pytest.mark.parametrize("name", ["A & B", 'ООО "Вектор & Ко"'])
+def test_an_escaped_company_name_is_escaped_once(locale: str, case: str, name: str) -> None:
+    """A name that reaches ``company`` already escaped — a ``{% set %}`` block's or a macro's
+    output in the HTML part, ``|e`` — reads as the same name typed plainly: «A & B» was
+    ``A &amp;amp; B`` (escaped again when printed), and its ``&#34;`` hid the quotes the filter
+    turns into the letter's own. A plain name is escaped once in HTML, never in the text part."""
+    from jinja2 import DictLoader
+    from markupsafe import Markup, escape
+
+    from greeter.template_env import make_environment
+    from greeter.template_filters import _company_text, _company_words
+
+    _company_words.cache_clear()  # a Markup's words must not reach a plain name's kept answer
+    html = make_environment(DictLoader({}), html=True)
+    filtered = f"{{{{ name|company{case} }}}}"
+    marked = escape(name)
+    assert isinstance(marked, Markup)
+    words = _company_text(name, "dative" if case else None, locale)
+    once = str(escape(words))
+    for source, value in (
+        (filtered, marked),
+        ("{{ (name|e)|company" + case + " }}", name),
+        ("{% set n %}{{ name }}{% endset %}{{ n|company" + case + " }}", name),
+    ):
+        shown = html.from_string(source).render(name=value, locale=locale)
+        assert shown == once, source
+        assert "&amp;amp;" not in shown and "&amp;#34;" not in shown
+    assert html.from_string(filtered).render(name=name, locale=locale) == once
+    text = make_environment(DictLoader({}), html=False)
+    assert text.from_string(filtered).render(name=name, locale=locale) == words
+    assert "&" in words and "&amp;" not in words

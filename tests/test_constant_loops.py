@@ -1,6 +1,6 @@
 """A ``{% for %}`` over a ``range`` printing only text is compiled as that text repeated (issue 5).
 
-:meth:`greeter.template_env._LetterCodeGenerator.visit_For` writes
+:meth:`greeter.template_codegen.LetterCodeGenerator.visit_For` writes
 ``{% for _ in range(30) %}&#847;&zwnj;&nbsp;{% endfor %}`` (the shipped
 layout's preheader padding: thirty timed iterations per letter) as one
 string repeated, and runs every other loop as Jinja compiles it. These hold

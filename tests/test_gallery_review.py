@@ -60,7 +60,7 @@ def test_every_review_state_has_a_label_in_the_gallery() -> None:
     gallery's badges): a state without a label would show as a plain «отправка»."""
     from typing import get_args
 
-    from greeter.gallery import APPROVAL_LABELS
+    from greeter.gallery_card_html import APPROVAL_LABELS
     from greeter.review import Approval
 
     assert set(APPROVAL_LABELS) == set(get_args(Approval))
