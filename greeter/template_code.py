@@ -17,8 +17,10 @@ with its own code generator and filters, which change between releases. So
 the key here also holds the flavour of the environment, Jinja's version and
 a digest of :mod:`greeter.template_env` (the sandbox and the environment's
 options), :mod:`greeter.template_codegen` (the code generator and the
-template class) and :mod:`greeter.template_filters` (Jinja writes into the
-code which filters are given the context): any change compiles afresh.
+template class), :mod:`greeter.template_filters` and
+:mod:`greeter.template_limits` (Jinja writes into the code which filters are
+given the context; ``timed``, every loop's filter, lives in the latter): any
+change compiles afresh.
 
 Why it is safe to load: the files hold code that is executed, so only a
 folder of this user's that nobody else can write to is used (as Jinja's own
@@ -49,7 +51,7 @@ __all__ = ["TemplateCode", "generator_digest", "private_folder"]
 #: The folder under the user's cache folder (greeter.cache_dir) where compiled templates go.
 FOLDER = "templates"
 #: The modules whose source decides what a compiled template contains (next to this one).
-GENERATOR_MODULES = ("template_env.py", "template_codegen.py", "template_filters.py")
+GENERATOR_MODULES = ("template_env.py", "template_codegen.py", "template_filters.py", "template_limits.py")
 
 
 @cache
