@@ -242,3 +242,17 @@ def test_the_config_tells_a_three_letter_code_as_the_code_to_write(make_project:
         "send_window.working_days_by_country.ISR.[key]: 'ISR': write the country's code here, 'IL'"
         in result.stderr
     )
+
+
+def test_check_cites_the_next_regional_days_off_not_this_years_past_ones(make_project: MakeProject) -> None:
+    """At 6 December 2026 this year's Easter Monday (06.04) and August bank holiday are past:
+    the warning cited them, while the days a plain-GB client is next greeted on are 2027's."""
+    config = make_project([contact_row("1", "a@example.com", country="UK")])
+    result = subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config), "check", "--now", "2026-12-06T10:00"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    (warning,) = [line for line in result.stderr.splitlines() if "without a region" in line]
+    assert "Easter Monday (29.03.2027, 3 of 4 regions)" in warning
+    assert "Late Summer Bank Holiday (30.08.2027, 3 of 4 regions)" in warning
+    assert "2026" not in warning
