@@ -23,7 +23,7 @@ from greeter.audience import AudienceRule
 from greeter.config import Occasion, Settings
 from greeter.errors import Problem
 from greeter.holiday_names import have, listed, who_has
-from greeter.holiday_tables import days_of, has_calendar
+from greeter.holiday_tables import days_of, has_calendar, unmarked
 from greeter.occasions import countries_having, holiday_country, holiday_dates, holiday_key, holiday_near
 
 
@@ -77,6 +77,8 @@ def holiday_problems(
                     m for m in [_renamed(occ.holiday, default, applies, client_countries, years, today)] if m
                 )
         messages.extend(m for country in applies if (m := _several_days(occ.holiday, country, years)))
+        messages.extend(m for country in applies if (m := _missing_year(occ.holiday, country, years, today)))
+        messages.extend(m for country in applies if (m := _estimated(occ.holiday, country, years, today)))
         where = ("occasions", index, "holiday")
         line, col = locate(config_file, where)
         field = ".".join(str(p) for p in where)
@@ -355,6 +357,63 @@ def _several_days(name: str, country: str, years: list[int]) -> str | None:
     return None
 
 
+def _missing_year(name: str, country: str, years: list[int], today: date) -> str | None:
+    """A year of ``years`` in which ``country``'s calendar has no ``name`` while another year has it.
+
+    The plan would greet nobody then, with no row and no word: Kazakhstan's
+    Constitution Day is 30 August until 2025 and 15 March from 2027, and no
+    day in 2026. Said only when that year's day would still come (the other
+    year's day moved into it is today or later): a year whose day is past
+    anyway plans nothing either way.
+    """
+    dated = {year: holiday_dates(country, name, year) for year in years}
+    for year, days in dated.items():
+        other = next((d for y, found in dated.items() if y != year for d in found), None)
+        if days or other is None:
+            continue
+        if _in_year(other, year) < today:
+            continue
+        return (
+            f"{country}'s calendar has no {name!r} in {year} (it has it on {other:%d.%m.%Y}): the occasion"
+            f" greets no {country} client in {year}; if the holiday moved or was renamed, write its"
+            " name in that year's calendar in an occasion of its own"
+        )
+    return None
+
+
+def _in_year(day: date, year: int) -> date:
+    """``day`` in ``year`` (a 29 February as the 28th)."""
+    return date(year, day.month, min(day.day, 28 if day.month == 2 else 31))
+
+
+def _estimated(name: str, country: str, years: list[int], today: date) -> str | None:
+    """The coming days of ``country``'s holiday ``name`` whose date the holidays library only estimates.
+
+    The lunar holidays' years ahead ("Eid al-Adha (estimated)" in the
+    library, «Құрбан айт (бағаланған)»): the official date is set nearer the
+    day and may differ by a day. Greeted on the estimate: the marketer is told
+    which dates to check.
+    """
+    wanted = holiday_key(unmarked(country, name))
+    days = [
+        day
+        for year in years
+        for day in holiday_dates(country, name, year)
+        if day >= today
+        and any(
+            h.estimated and any(holiday_key(n) == wanted for n in h.names)
+            for h in days_of(country, year).get(day, ())
+        )
+    ]
+    if not days:
+        return None
+    shown = " and ".join(f"{d:%d.%m.%Y}" for d in days)
+    return (
+        f"{name!r} in {country} on {shown} is the holidays library's estimate (a lunar holiday's date is"
+        " set nearer the day): check the date before then, greeter greets on the library's date"
+    )
+
+
 class _Dated(NamedTuple):
     """Holiday occasion ``occasions.<number>`` as it greets one country's clients: days and calendar."""
 
@@ -429,7 +488,8 @@ def _greets(rule: AudienceRule, country: str) -> bool:
 
 def _one_holiday(a: _Dated, b: _Dated, day: date) -> bool:
     """Whether both occasions greet one holiday on ``day``: one name, or two names of one holiday."""
-    key_a, key_b = holiday_key(a.occ.holiday or ""), holiday_key(b.occ.holiday or "")
+    key_a = holiday_key(unmarked(a.whose, a.occ.holiday or ""))
+    key_b = holiday_key(unmarked(b.whose, b.occ.holiday or ""))
     if key_a == key_b:
         return True
     if a.whose != b.whose:

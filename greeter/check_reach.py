@@ -14,6 +14,7 @@ import difflib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from greeter.audience import AudienceRule
 from greeter.check_files import near_miss, stray_letter_files
 from greeter.config import Settings
 from greeter.contacts import Contact, Gender
-from greeter.countries import regional_days_off, regions_of
+from greeter.countries import RegionalGap, regional_days_off, regions_of
 from greeter.errors import Problem
 from greeter.i18n import letter_default, normalize_locale
 from greeter.names import gender_of
@@ -226,12 +227,12 @@ class Reach:
             if len(self.foreign_script_named) < _NAMED:
                 self.foreign_script_named.append(f"{contact.id} {contact.display_name.strip()}")
 
-    def problems(self, config_file: Path, source: str, loaded: int, year: int) -> list[Problem]:
-        """The warnings, each at the config line it is about."""
+    def problems(self, config_file: Path, source: str, loaded: int, today: date) -> list[Problem]:
+        """The warnings, each at the config line it is about (days cited are the next from ``today``)."""
         return (
             _audience_problems(self, config_file, source, loaded)
             + _locale_problems(self, config_file)
-            + _region_problems(self, config_file, year)
+            + _region_problems(self, config_file, today)
             + _zone_problems(self, config_file)
             + _signature_problems(self, config_file)
             + _script_problems(self, config_file)
@@ -359,12 +360,14 @@ def _meant(folder: Path, template: str, language: str) -> str:
     return f" ({hint})" if hint else ""
 
 
-def _region_problems(reach: Reach, config_file: Path, year: int) -> list[Problem]:
+def _region_problems(reach: Reach, config_file: Path, today: date) -> list[Problem]:
     """Warn about contacts whose country, given without its region, lacks most regions' days off.
 
     A London client under plain "GB" would be greeted on Easter Monday.
     Located at the country column's setting if the config has one, else at
-    ``defaults.country``.
+    ``defaults.country``. Each day is cited at its next occurrence from
+    ``today``: in December this year's Easter Monday is past, and the one the
+    marketer's letters would meet is next year's.
     """
     from greeter.config_loader import locate
 
@@ -375,7 +378,7 @@ def _region_problems(reach: Reach, config_file: Path, year: int) -> list[Problem
     line, col = locate(config_file, where)
     problems: list[Problem] = []
     for country, count in reach.countries.most_common():
-        gaps = regional_days_off(country, year)
+        gaps = _next_gaps(country, today)
         if not gaps:
             continue
         days = ", ".join(f"{g.name} ({g.day:%d.%m.%Y}, {g.regions} of {g.of} regions)" for g in gaps)
@@ -388,6 +391,16 @@ def _region_problems(reach: Reach, config_file: Path, year: int) -> list[Problem
         )
         problems.append(Problem(str(config_file), ".".join(where), message, line, col, severity="warning"))
     return problems
+
+
+def _next_gaps(country: str, today: date) -> list[RegionalGap]:
+    """:func:`regional_days_off` of this year and the next, each day off's next from ``today``, by date."""
+    found: dict[str, RegionalGap] = {}
+    for year in (today.year, today.year + 1):
+        for gap in regional_days_off(country, year):
+            if gap.day >= today:
+                found.setdefault(gap.name, gap)
+    return sorted(found.values(), key=lambda g: g.day)
 
 
 #: Unicode's names of the scripts a sender's name is written in, as ISO 15924 (CLDR) codes.

@@ -361,7 +361,7 @@ def run_check(
     report.problems.extend(markup_problems(markup, renderer))
     report.problems.extend(unsubscribe_problems(no_unsubscribe))
     if not report.contacts_unread():  # lost mid-read: "no contact has tag X" may be untrue
-        report.problems.extend(reach.problems(config_file, load.source, load.loaded, today.year))
+        report.problems.extend(reach.problems(config_file, load.source, load.loaded, today))
         if no_folder is None:  # letters in a language whose salutation and closing are English
             letter_files = [path for name in names for path in renderer.template_files(name)]
             report.problems.extend(language_form_problems(settings, renderer, letter_files, reach.letters))

@@ -16,8 +16,13 @@ in England, Wales and Northern Ireland but not in Scotland, so the UK-wide
 calendar has neither it nor the August bank holiday. A region is written as
 in ISO 3166-2 ("GB-ENG", "US-NY", "DE-BY"), and the UK's nations also by
 name ("England", "Англия"), as are Bosnia and Herzegovina's entities
-("Republika Srpska", "Република Српска": BA-SRP). :func:`regional_days_off` finds the days a
-country-only code misses, for ``greeter check`` to say so.
+("Republika Srpska", "Република Српска": BA-SRP). Any other region the library
+has a calendar of is read by name too — "Bayern", "Bavaria", "Бавария" are
+DE-BY — from ISO 3166-2's names and the library's aliases
+(:mod:`greeter.region_names`); a name several countries' regions have ("La
+Rioja": AR-F, ES-RI) is the one in the country the row's zone says
+(``within``), else refused with the codes to write. :func:`regional_days_off`
+finds the days a country-only code misses, for ``greeter check`` to say so.
 
 Pure lookups, cached: a million rows name a few dozen countries. The caches
 of answers that come from the holiday tables are marked
@@ -61,11 +66,13 @@ _NAMED_REGIONS = {
 
 @derived  # whether a code has a calendar is the tables' answer: forget() must drop it too
 @lru_cache(maxsize=4096)
-def parse_country(raw: str) -> tuple[str | None, str]:
+def parse_country(raw: str, within: str | None = None) -> tuple[str | None, str]:
     """``(ISO code, "")`` for a usable country, ``(None, why not)`` otherwise; ``(None, "")`` if empty.
 
     Usable means the holiday library has a calendar for it; a country it does
-    not know is reported, and the default country's days off apply.
+    not know is reported, and the default country's days off apply. ``within``:
+    the country the row's other cells make clear (its time zone's), which picks
+    among regions of one name in several countries.
     """
     text = " ".join(raw.split())
     if not text:
@@ -82,7 +89,10 @@ def parse_country(raw: str) -> tuple[str | None, str]:
     else:
         found = _by_name(text.casefold().replace("ё", "е"))
         if found is None:
-            return None, _not_a_country(raw.strip())
+            regions = _regions_named(text, within)
+            if len(regions) != 1:
+                return None, _not_a_country(raw.strip(), regions)
+            found = regions[0]
         code = found
     if not has_calendar(code):
         return None, calendar_refusal(code)
@@ -125,9 +135,27 @@ def _declare(code: str) -> str:
     return f" as {code}: {{days: [YYYY-MM-DD, …]}} (see docs/config.md)"
 
 
-def _not_a_country(text: str) -> str:
-    """Why a name is no country: a Russian region's name ("Татарстан") — the country cell takes it
-    when the config declares the region's days off — or not a country at all."""
+def _regions_named(text: str, within: str | None) -> tuple[str, ...]:
+    """The regions called ``text`` (:func:`greeter.region_names.regions_named`), those of ``within``
+    where it has any ("La Rioja" in Spain's zone is ES-RI, not Argentina's AR-F)."""
+    from greeter.region_names import regions_named
+
+    found = regions_named(text)
+    if within is not None and len(found) > 1:
+        theirs = tuple(code for code in found if code.partition("-")[0] == within.partition("-")[0])
+        return theirs or found
+    return found
+
+
+def _not_a_country(text: str, regions: tuple[str, ...] = ()) -> str:
+    """Why a name is no country: a region of several countries ("La Rioja"), a Russian region's name
+    ("Татарстан") — the country cell takes it when the config declares the region's days off — or
+    not a country at all."""
+    if regions:
+        return (
+            f"{text!r} is the name of regions of several countries ({', '.join(regions)}): write the one"
+            " meant as its ISO 3166-2 code"
+        )
     region = region_by_name(text)
     if region is None:
         return f"{text!r} is not a country code (like 'KZ') or a country name"

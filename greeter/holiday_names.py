@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
-from greeter.holiday_tables import days_of, library_countries, split_code
+from greeter.holiday_tables import days_of, library_countries, split_code, unmarked
 from greeter.occasions import countries_having, holiday_key, known_holidays
 
 #: How alike a word typed and a word of a name must be to count as that word ("женскй" → "женский").
@@ -155,7 +155,7 @@ def who_has(name: str, first: Sequence[str], years: Sequence[int]) -> list[str]:
 def unknown_holiday(name: str, country: str, years: Sequence[int]) -> str | None:
     """Why ``country`` has no holiday called ``name`` (with the one meant, else the list); None: it has."""
     holidays = known_holidays(country, years)
-    if holiday_key(name) in {holiday_key(n) for names in holidays for n in names}:
+    if holiday_key(unmarked(country, name)) in {holiday_key(n) for names in holidays for n in names}:
         return None
     if not holidays:  # not one holiday in those years: the calendar does not reach them
         from greeter.holiday_tables import covered_years

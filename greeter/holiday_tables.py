@@ -18,7 +18,12 @@ terminal and fail under systemd, which sets no ``LANG``. Days the state moves
 a working day to ("Day off (substituted from …)") and days a holiday falling
 on a weekend is moved to ("Victory Day (observed)", "День Победы (выходной)")
 are days off, but marked: they are no occasion to greet. Both are recognised
-by the library's own labels for them, in each table's language.
+by the library's own labels for them, in each table's language. So is a date
+the library only estimates (the lunar holidays' years ahead: "Eid al-Adha
+(estimated)", «Құрбан айт (бағаланған)»): the holiday is named without the
+mark and flagged, so that a config's "Eid al-Adha" greets in every year, not
+only in those whose date is confirmed, and ``check`` can say which dates are
+estimates (:func:`unmarked` reads a name written with the mark).
 
 The lookups (:func:`days_of`, :func:`has_calendar`) are pure from the
 caller's view: a table not loaded yet is computed in memory. Only
@@ -44,8 +49,9 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: The file's layout; a file of another layout (or of none: the first, whose names were in
 #: whatever language the locale chose; the second, which did not mark observed days; the
 #: third, which did not keep each country's weekend; the fourth, which named Serbia's holidays
-#: only in Cyrillic: :func:`_serbian_latin`) is ignored and rewritten.
-_FORMAT = 5
+#: only in Cyrillic: :func:`_serbian_latin`; the fifth, which kept the library's "(estimated)"
+#: in the names: :func:`unmarked`) is ignored and rewritten.
+_FORMAT = 6
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -59,6 +65,9 @@ class Holiday:
     #: A day off moved here — a working day ("Day off (substituted from 01/02/2027)") or a holiday
     #: that fell on a weekend ("Victory Day (observed)"): a day off, not an occasion.
     substitute: bool = False
+    #: The date is the library's estimate, not yet the official one (a lunar holiday's years ahead);
+    #: :attr:`names` are without the library's mark of it.
+    estimated: bool = False
 
 
 #: What the file holds: one table per "country:year" (day → its holidays), and the country
@@ -72,6 +81,9 @@ _looked_up: dict[str, Mapping[date, tuple[Holiday, ...]]] = {}
 #: The weekend of each table's "country:year" (weekday numbers, Monday 0), kept with the tables: it
 #: is the library's answer too, and asking it means importing the library.
 _weekends: dict[str, frozenset[int]] = {}
+#: How each country's calendar marks an estimated date, in each of its tables' languages: the text
+#: around ``%s`` ("", " (estimated)"), ("", " (бағаланған)"). Kept with the tables, by country.
+_estimate_marks: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
 #: Regions the config declares days off for (``send_window.regional_days_off``) that the library
@@ -141,6 +153,28 @@ def weekend_of(country: str, year: int) -> frozenset[int]:
         if weekend is None:  # not expected (a table is computed or read with its weekend): ask
             weekend = _weekends[key] = _weekend(_entity(country, year=year), year)
     return weekend
+
+
+def unmarked(country: str, name: str) -> str:
+    """``name`` without ``country``'s mark of an estimated date: "Eid al-Adha (estimated)" → "Eid al-Adha".
+
+    The tables name holidays without it (see the module's docstring), so a
+    config's name written as the library showed it in a year of estimates
+    is the same holiday in a year whose date is confirmed. The marks are the
+    library's own ``estimated_label`` in each language the country's tables
+    are named in, not a list kept here.
+    """
+    country = _declared.get(country, country)
+    marks = _estimate_marks.get(country)
+    if marks is None:
+        if not has_calendar(country):
+            return name
+        marks = _estimate_marks[country] = _marks_of(country)
+    key = name.strip()
+    for mark in marks:
+        if _is_label(key, mark):
+            return key[len(mark[0]) : len(key) - len(mark[1])].strip()
+    return name
 
 
 def has_calendar(country: str) -> bool:
@@ -259,6 +293,7 @@ def forget() -> None:
     _tables.clear()
     _looked_up.clear()
     _weekends.clear()
+    _estimate_marks.clear()
     _supported.clear()
     _unsupported.clear()
     for cache in _derived:
@@ -270,6 +305,8 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     _supported.add(country)
     named = [_entity(country, year=year, language=lang) for lang in _languages(entity)]
     labels = [_moved_labels(by_language) for by_language in named]
+    marks = [_labels(by_language, ("estimated_label",)) for by_language in named]
+    _estimate_marks[country] = tuple(dict.fromkeys(m for found in marks for m in found))
     _weekends[f"{country}:{year}"] = _weekend(named[0], year)
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
@@ -277,20 +314,37 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
         if any(len(names) != len(lists[0]) for names in lists):
             lists = lists[:1]  # the languages disagree on how many: keep the first, unpaired
         moved = labels[: len(lists)]
-        table[day] = tuple(
-            Holiday(
-                tuple(dict.fromkeys(names)),
-                any(
-                    _is_label(name, label)
-                    for name, language_labels in zip(names, moved, strict=True)
-                    for label in language_labels
-                ),
-            )
-            for names in zip(*lists, strict=True)
-        )
+        estimates = marks[: len(lists)]
+        table[day] = tuple(_holiday(names, moved, estimates) for names in zip(*lists, strict=True))
     if getattr(named[-1], "default_language", None) == "sr":  # Serbia: named in Cyrillic Serbian
         table = _serbian_latin(table)
     return MappingProxyType(table)
+
+
+def _holiday(
+    names: tuple[str, ...],
+    moved: list[tuple[tuple[str, str], ...]],
+    estimates: list[tuple[tuple[str, str], ...]],
+) -> Holiday:
+    """One holiday from its names in each language and those languages' labels (moved, estimated)."""
+    substitute = any(_is_label(name, label) for name, own in zip(names, moved, strict=True) for label in own)
+    marked = [
+        next((m for m in own if _is_label(n, m)), None) for n, own in zip(names, estimates, strict=True)
+    ]
+    if substitute or not any(marked):
+        return Holiday(tuple(dict.fromkeys(names)), substitute)
+    bare = [
+        name if mark is None else name[len(mark[0]) : len(name) - len(mark[1])].strip()
+        for name, mark in zip(names, marked, strict=True)
+    ]
+    return Holiday(tuple(dict.fromkeys(bare)), estimated=True)
+
+
+def _marks_of(country: str) -> tuple[tuple[str, str], ...]:
+    """``country``'s marks of an estimated date in its tables' languages (for a table read from the file)."""
+    entity = _entity(country)
+    found = (_labels(_entity(country, language=lang), ("estimated_label",)) for lang in _languages(entity))
+    return tuple(dict.fromkeys(m for marks in found for m in marks))
 
 
 def _serbian_latin(table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[Holiday, ...]]:
@@ -326,7 +380,8 @@ def _serbian_latin(table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[H
         plain = [a for n in spellings(names) if len(typed[a := to_ascii(to_latin(n))]) == 1]
         renamed[names] = tuple(dict.fromkeys([*names, *spellings(names), *plain]))
     return {
-        day: tuple(Holiday(renamed[h.names], h.substitute) for h in on_day) for day, on_day in table.items()
+        day: tuple(Holiday(renamed[h.names], h.substitute, h.estimated) for h in on_day)
+        for day, on_day in table.items()
     }
 
 
@@ -392,8 +447,14 @@ def _moved_labels(by_language: Any) -> tuple[tuple[str, str], ...]:
     label that is only ``%s`` (countries whose observed day keeps the
     holiday's name) marks nothing: it would match every name.
     """
+    return _labels(by_language, _MOVED_LABELS)
+
+
+def _labels(by_language: Any, attributes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The text around ``%s`` in the library's labels named ``attributes``, in that table's language;
+    none that is only ``%s``."""
     found: dict[tuple[str, str], None] = {}
-    for attribute in _MOVED_LABELS:
+    for attribute in attributes:
         label = getattr(by_language, attribute, None)
         if not isinstance(label, str) or not label:
             continue
@@ -431,7 +492,11 @@ def _read(path: Path) -> None:
             key: MappingProxyType(
                 {
                     date.fromisoformat(day): tuple(
-                        Holiday(tuple(str(n) for n in h["names"]), bool(h.get("substitute", False)))
+                        Holiday(
+                            tuple(str(n) for n in h["names"]),
+                            bool(h.get("substitute", False)),
+                            bool(h.get("estimated", False)),
+                        )
                         for h in on_day
                     )
                     for day, on_day in days.items()
@@ -441,20 +506,27 @@ def _read(path: Path) -> None:
         }
         unsupported = {str(code) for code in data["unsupported"]}
         weekends = {key: frozenset(int(n) for n in days) for key, days in data["weekends"].items()}
-        if set(weekends) != set(tables):
-            return  # a table without its weekend: compute, and write a good file
+        marks = {
+            str(code): tuple((str(prefix), str(suffix)) for prefix, suffix in found)
+            for code, found in data["estimate_marks"].items()
+        }
+        if set(weekends) != set(tables) or not {key.rsplit(":", 1)[0] for key in tables} <= set(marks):
+            return  # a table without its weekend or its country's marks: compute, and write a good file
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return  # no file yet, or one we cannot use: compute, and write a good one
     for key, table in tables.items():
         _tables.setdefault(key, table)
         _weekends.setdefault(key, weekends[key])
         _supported.add(key.rsplit(":", 1)[0])
+    for code, found in marks.items():
+        _estimate_marks.setdefault(code, found)
     _unsupported.update(unsupported)
 
 
 def _write(path: Path) -> None:
     def stored(holiday: Holiday) -> dict[str, Any]:
-        return {"names": list(holiday.names), **({"substitute": True} if holiday.substitute else {})}
+        flags = {"substitute": holiday.substitute, "estimated": holiday.estimated}
+        return {"names": list(holiday.names), **{flag: True for flag, on in flags.items() if on}}
 
     data = {
         "format": _FORMAT,
@@ -464,6 +536,11 @@ def _write(path: Path) -> None:
         },
         "unsupported": sorted(_unsupported),
         "weekends": {key: sorted(_weekends[key]) for key in sorted(_tables) if key in _weekends},
+        "estimate_marks": {
+            code: [list(m) for m in found]
+            for code, found in sorted(_estimate_marks.items())
+            if code in {key.rsplit(":", 1)[0] for key in _tables}  # not a looked-up country's
+        },
     }
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)

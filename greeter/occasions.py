@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
-from greeter.holiday_tables import days_of, derived, has_calendar, library_countries, looked_up_days
+from greeter.holiday_tables import days_of, derived, has_calendar, library_countries, looked_up_days, unmarked
 from greeter.plan_types import Hit
 from greeter.sources.dates import is_yearless
 from greeter.wording import counted
@@ -146,13 +146,15 @@ def holiday_dates(country: str, name: str, year: int) -> tuple[date, ...]:
 
     ``name`` may be the library's English name or the one in the country's
     own language ("Международный женский день"), compared by
-    :func:`holiday_key`. A working day moved onto a date ("Day off
+    :func:`holiday_key`, with or without the library's mark of an estimated
+    date ("Eid al-Adha (estimated)": :func:`~greeter.holiday_tables.unmarked`),
+    which comes and goes with the years. A working day moved onto a date ("Day off
     (substituted from …)") is no holiday to greet. A holiday of several days
     (Russia's "Новогодние каникулы", 1–8 January; Serbia's Statehood Day,
     15–16 February) is greeted once, on its first day: its days less than
     :data:`HOLIDAY_RUN_GAP` apart are one holiday, even across New Year.
     """
-    wanted = holiday_key(name)
+    wanted = holiday_key(unmarked(country, name))
     days = _observed_days(country, wanted, year)
     if not days:
         return ()
@@ -199,7 +201,7 @@ def named_countries(settings: Settings) -> tuple[str, ...]:
 
 def has_holiday(country: str, name: str, years: range) -> bool:
     """Whether ``country``'s calendar has a holiday called ``name`` in ``years`` or a year either side."""
-    wanted = holiday_key(name)
+    wanted = holiday_key(unmarked(country, name))
     return any(_observed_days(country, wanted, year) for year in range(years.start - 1, years.stop + 1))
 
 
@@ -237,15 +239,16 @@ def countries_having(
     under is told which do. Stops after ``limit`` found (is there any at all?).
     Moved days off ("Victory Day (observed)") are no holiday name.
     """
-    wanted = holiday_key(name)
     found: list[str] = []
     for country in countries:
         if limit is not None and len(found) >= limit:
             break
+        tables = [looked_up_days(country, year) for year in years]  # first: they bring its marks
+        wanted = holiday_key(unmarked(country, name))
         if any(
             not h.substitute and any(holiday_key(n) == wanted for n in h.names)
-            for year in years
-            for on_day in looked_up_days(country, year).values()
+            for table in tables
+            for on_day in table.values()
             for h in on_day
         ):
             found.append(country)

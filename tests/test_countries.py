@@ -242,3 +242,75 @@ def test_the_config_tells_a_three_letter_code_as_the_code_to_write(make_project:
         "send_window.working_days_by_country.ISR.[key]: 'ISR': write the country's code here, 'IL'"
         in result.stderr
     )
+
+
+def test_check_cites_the_next_regional_days_off_not_this_years_past_ones(make_project: MakeProject) -> None:
+    """At 6 December 2026 this year's Easter Monday (06.04) and August bank holiday are past:
+    the warning cited them, while the days a plain-GB client is next greeted on are 2027's."""
+    config = make_project([contact_row("1", "a@example.com", country="UK")])
+    result = subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config), "check", "--now", "2026-12-06T10:00"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    (warning,) = [line for line in result.stderr.splitlines() if "without a region" in line]
+    assert "Easter Monday (29.03.2027, 3 of 4 regions)" in warning
+    assert "Late Summer Bank Holiday (30.08.2027, 3 of 4 regions)" in warning
+    assert "2026" not in warning
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        # Germany's Länder as a German office's CRM writes them, in English and in Russian too:
+        # ISO 3166-2's names (pycountry) and the holidays library's own aliases, not a list of ours.
+        ("Bayern", "DE-BY"),
+        ("Bavaria", "DE-BY"),
+        ("Бавария", "DE-BY"),
+        ("Sachsen", "DE-SN"),
+        ("Nordrhein-Westfalen", "DE-NW"),
+        ("nordrhein-westfalen", "DE-NW"),
+        ("Burgenland", "AT-1"),
+        ("Scotland", "GB-SCT"),
+    ],
+)
+def test_a_region_written_by_name_is_its_iso_3166_2_code(raw: str, code: str) -> None:
+    assert parse_country(raw) == (code, "")
+
+
+def test_a_region_name_of_several_countries_is_the_one_of_the_rows_zones_country() -> None:
+    """ "La Rioja" is Spain's (ES-RI) and Argentina's (AR-F): the zone says; without one, both are named."""
+    assert parse_country("La Rioja", "ES") == ("ES-RI", "")
+    assert parse_country("La Rioja", "AR") == ("AR-F", "")
+    code, why = parse_country("La Rioja")
+    assert code is None
+    assert why == (
+        "'La Rioja' is the name of regions of several countries (AR-F, ES-RI): write the one meant as its"
+        " ISO 3166-2 code"
+    )
+
+
+def test_a_german_state_in_the_country_column_gives_its_days_off_not_the_defaults(tmp_path: Path) -> None:
+    """«Bayern» warned "is not a country code … defaults.country apply": Russian days off in Munich."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "ID;Email;Имя;Страна;Часовой пояс;Дата рождения\n"
+        "1;a@example.com;Anna;Bayern;Europe/Berlin;22.03.1980\n"
+        "2;b@example.com;Jonas;Sachsen;Europe/Berlin;23.02.1980\n"
+        "3;c@example.com;Lea;La Rioja;Europe/Madrid;23.02.1980\n"
+        "4;d@example.com;Pablo;La Rioja;;23.02.1980\n"
+        "5;e@example.com;Пётр;Нарния;;23.02.1980\n",
+        encoding="utf-8",
+    )
+    cfg = ContactsSource(
+        path=path,
+        columns=Columns(
+            id="ID", email="Email", first_name="Имя", patronymic=None, last_name=None, country="Страна",
+            timezone="Часовой пояс",
+        ),
+        dates={"birthday": "Дата рождения"},
+    )  # fmt: skip
+    contacts, report = load_contacts(cfg, Defaults())
+    assert [c.country for c in contacts] == ["DE-BY", "DE-SN", "ES-RI", None, None]
+    assert [(p.line, p.severity) for p in report.problems] == [(5, "warning"), (6, "warning")]
+    assert "several countries (AR-F, ES-RI)" in report.problems[0].message
+    assert "'Нарния' is not a country code" in report.problems[1].message

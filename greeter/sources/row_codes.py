@@ -83,9 +83,11 @@ class RowCodes:
             problems.append(self._problem(line, "locale", self._locale_why[raw], "warning"))
         return locale
 
-    def _country(self, raw: str, line: int, problems: list[Problem]) -> str | None:
-        """A code or a name → ISO code; unknown, or without a holiday calendar: a warning (the default)."""
-        code, why = parse_country(raw)
+    def _country(self, raw: str, line: int, problems: list[Problem], within: str | None = None) -> str | None:
+        """A code or a name → ISO code; unknown, or without a holiday calendar: a warning (the default).
+
+        ``within``: the country the row's zone is in, which picks among regions of one name."""
+        code, why = parse_country(raw, within)
         if why:
             message = f"{why}; the public holidays of defaults.country apply"
             problems.append(self._problem(line, "country", message, "warning"))

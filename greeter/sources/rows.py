@@ -38,7 +38,7 @@ from greeter.contacts import (
     with_titles,
 )
 from greeter.countries import parse_country
-from greeter.country_zones import country_zone
+from greeter.country_zones import country_zone, zone_country
 from greeter.errors import ContactsError, Problem
 from greeter.names import (
     FullName,
@@ -471,7 +471,9 @@ class RowParser(RowNames, RowDates, RowCodes):
             country_problems = []
             country, why = parse_country(raw)  # lru-cached; only a country with a warning calls _country
             if why:
-                country = self._country(raw, line, country_problems)
+                # A region's name several countries have ("La Rioja"): the row's zone says whose.
+                zone = (_ZONES.get(z) or zone_reading(z))[0] if (z := cells.get("timezone", "")) else None
+                country = self._country(raw, line, country_problems, zone_country(zone))
         tz: str | None = None
         if raw := cells.get("timezone", ""):
             tz, said, hint = _ZONES.get(raw) or zone_reading(raw)
