@@ -508,6 +508,8 @@ class OccasionTable:
             self.steps.append(rule)
         #: today → per step, {a contact's date: its anniversaries in the range} (see :meth:`hits`).
         self._memo: dict[date, list[dict[date, tuple[Anniversary, ...]]]] = {}
+        #: (occasion, month, day) → the days of that month and day in its range (:meth:`_in_range`).
+        self._month_days: dict[tuple[str, int, int], tuple[tuple[date, int, bool], ...]] = {}
         #: (a contact's country, today) → :attr:`steps` as :meth:`hits` walks them (:meth:`_prepare`).
         self._prepared: dict[tuple[str | None, date], list[_Prepared]] = {}
 
@@ -571,19 +573,39 @@ class OccasionTable:
         anniversary number: no age to count, so none to find implausible or in the future either.
         """
         found: list[Anniversary] = []
-        leap = original.month == 2 and original.day == 29  # the only date `anniversary` moves
-        no_year = is_yearless(original)
-        for year in step.years:
-            day = anniversary(original, year, self.leap_day) if leap else original.replace(year=year)
-            if not step.lo <= day <= step.hi:
-                continue
-            if no_year:
-                found.append((day, None, None, leap and day.day != 29))
-                continue
-            years = year - original.year
+        key = (step.name, original.month, original.day)
+        days = self._month_days.get(key)
+        if days is None:
+            days = self._in_range(step, original, key)
+        if is_yearless(original):
+            return tuple([(day, None, None, moved) for day, _, moved in days])
+        born = original.year
+        occ = step.occ
+        least, most = occ.min_years, occ.max_years
+        for day, year, moved in days:
+            years = year - born
             if years <= 0 and original <= today:
                 continue  # the day itself, not an anniversary yet (nor a data error: it is no age)
-            problem = implausible(step.field, original, years, today, step.occ.max_years, step.occ.min_years)
+            if original <= today and least <= years <= most:
+                problem = None  # implausible()'s usual case, without the call
+            else:
+                problem = implausible(step.field, original, years, today, most, least)
             # A date in the future has no anniversary number: preview showed "-4 years".
-            found.append((day, years if years > 0 else None, problem, leap and day.day != 29))
+            found.append((day, years if years > 0 else None, problem, moved))
         return tuple(found)
+
+    def _in_range(
+        self, step: _FieldRule, original: date, key: tuple[str, int, int]
+    ) -> tuple[tuple[date, int, bool], ...]:
+        """The days of ``original``'s month and day in ``step``'s range: (day, its year, moved —
+        29 February greeted on another day). The same for every date of that month and day (a
+        million contacts' dates are some twenty thousand, their days of the year 366): worked out
+        once per (occasion, month, day) and kept in ``key``."""
+        leap = original.month == 2 and original.day == 29  # the only date `anniversary` moves
+        found: list[tuple[date, int, bool]] = []
+        for year in step.years:
+            day = anniversary(original, year, self.leap_day) if leap else original.replace(year=year)
+            if step.lo <= day <= step.hi:
+                found.append((day, year, leap and day.day != 29))
+        days = self._month_days[key] = tuple(found)
+        return days

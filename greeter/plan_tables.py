@@ -25,6 +25,7 @@ from greeter.audience import AudienceRule, AudienceVerdicts
 from greeter.calendar_rules import DaySlots, WorkCalendar, day_slots, greeting_day, next_window_open
 from greeter.config import Occasion, Settings
 from greeter.occasions import OccasionTable
+from greeter.slots_init import slots_init
 
 #: A greeting day's inputs: (holidays' country, region, weekend's country, set week, day, limit).
 _DayKey = tuple[str | None, str | None, str | None, frozenset[int], date, int | None]
@@ -47,11 +48,21 @@ class ZoneView:
     slots: dict[date, DaySlots] = field(default_factory=dict)
     #: Per (occasion, occasion date): when and how its greeting leaves (see :meth:`PlanTables.occasion_day`).
     days: dict[tuple[str, date], OccasionDay] = field(default_factory=dict)
+    #: Per (the day a letter is meant for, its occasion's ``max_days_early``): what
+    #: :meth:`PlanTables.occasion_day` reads of the calendar and the send periods — the same for
+    #: every occasion meant for that day (a birthday and a first-deal anniversary on one date).
+    leaving: dict[tuple[date, int | None], _Leaving] = field(default_factory=dict)
     _next_open: datetime | None = None
     #: :meth:`PlanTables.next_open` for a letter planned on today, a day off (``on_day``).
     _open_today: datetime | None = None
 
 
+#: An ideal day's part of an :class:`OccasionDay` in one zone: (day, planned, due, expired, slots,
+#: ahead, behind) — see there.
+_Leaving = tuple[date, int, date, bool, "DaySlots | None", bool, bool]
+
+
+@slots_init
 @dataclass(frozen=True, slots=True)
 class OccasionDay:
     """Where an occasion's day puts its greeting in one zone: the same for every contact there.
@@ -109,6 +120,8 @@ class OccasionPlan:
     audience: AudienceVerdicts
     #: The audience is everyone (no rule given): nothing to check per contact.
     everyone: bool = False
+    #: :meth:`~greeter.config.Occasion.days_early_limit` under the run's ``send_window``.
+    early_limit: int | None = None
 
 
 class PlanTables:
@@ -143,7 +156,9 @@ class PlanTables:
         for occ in settings.occasions:
             rule = AudienceRule.for_occasion(occ, settings.defaults.country, settings.defaults.locale)
             before = timedelta(days=occ.days_before)
-            self.occasions[occ.name] = OccasionPlan(occ, before, rule, AudienceVerdicts(rule), rule.everyone)
+            limit = occ.days_early_limit(self.max_days_early)
+            verdicts = AudienceVerdicts(rule)
+            self.occasions[occ.name] = OccasionPlan(occ, before, rule, verdicts, rule.everyone, limit)
         #: The yearly occasions read from a contact's date column: a greeting of one for another date
         #: (a corrected birthday) counts as this one's (:func:`~greeter.policy.greeted_before`).
         self.yearly = frozenset(occ.name for occ in settings.occasions if occ.field is not None)
@@ -182,17 +197,27 @@ class PlanTables:
         found = zone.days.get((occasion, when))
         if found is None:
             plan = self.occasions[occasion]
-            ideal = when - plan.before
-            day = self.greeting_day(ideal, zone, plan.occ.days_early_limit(self.max_days_early))
-            due = max(ideal, day)
-            expired = due < zone.oldest
-            slots = None if expired else self.slots(day, zone)
+            ideal = when - plan.before if plan.before else when
+            limit = plan.early_limit
+            leaving = zone.leaving.get((ideal, limit)) or self._leaving(ideal, limit, zone)
+            day, planned, due, expired, slots, ahead, behind = leaving
             tail = spread_key_tail(occasion, when)
-            first, last = _local_days(slots, zone.tz) if slots is not None else (day, day)
-            ahead = slots is not None and zone.today < first == last == day
-            behind = slots is not None and last < zone.today
-            found = OccasionDay(day, day.toordinal(), due, expired, slots, tail, ahead, behind, day > when)
+            found = OccasionDay(day, planned, due, expired, slots, tail, ahead, behind, day > when)
             zone.days[(occasion, when)] = found
+        return found
+
+    def _leaving(self, ideal: date, limit: int | None, zone: ZoneView) -> _Leaving:
+        """The calendar's part of :meth:`occasion_day` for a letter meant for ``ideal`` (``limit``:
+        its occasion's ``max_days_early``) in ``zone``, worked out once for every occasion there."""
+        day = self.greeting_day(ideal, zone, limit)
+        due = max(ideal, day)
+        expired = due < zone.oldest
+        slots = None if expired else self.slots(day, zone)
+        first, last = _local_days(slots, zone.tz) if slots is not None else (day, day)
+        ahead = slots is not None and zone.today < first == last == day
+        behind = slots is not None and last < zone.today
+        found = (day, day.toordinal(), due, expired, slots, ahead, behind)
+        zone.leaving[(ideal, limit)] = found
         return found
 
     def slots(self, day: date, zone: ZoneView) -> DaySlots:

@@ -487,7 +487,8 @@ def decide(
     candidates.sort()
     # Late candidates the history would have refused on their planned day: they may only ride along.
     on_day: dict[int, str] | None = None
-    for c in candidates:
+    # With nothing taken (a contact the journal holds nothing of) no day is refused (max_count >= 1).
+    for c in candidates if taken else ():
         planned = c[5]
         if planned >= 0 and planned < c[4]:
             refusal = _refusal(planned, taken, cap)
@@ -536,6 +537,11 @@ def decide(
                 else:
                     bisect.insort(taken, c[4])
                     decisions.append((c[3], "send", None, "", c[3], ()))
+                continue
+            if c[6] and (on_day is None or c[3] not in on_day):
+                # Expired and alone: nothing can carry it (what _single() answers, without the call;
+                # a year's plan simulates one such candidate per contact, before the range).
+                decisions.append((c[3], "skip", "expired", "", -1, ()))
                 continue
             decisions.append(_single(c, ((ordered, j), (alone, a)), taken, cap, on_day, "fallback"))
             continue
