@@ -302,10 +302,16 @@ class CheckReport:
 
     def text(self, strict: bool = False) -> str:
         """The report as printed; its last line the verdict, as the exit code has it: ``check --strict``
-        of a project with warnings alone exited 1 under ``check: OK``."""
+        of a project with warnings alone exited 1 under ``check: OK``. Warnings without ``--strict``
+        are counted on it too (``check: OK, 2 warning(s) (listed on stderr)``): they go to stderr,
+        and a cron job reading stdout alone saw a bare ``check: OK`` over days the quota cannot send."""
         status = "OK" if not self.errors else f"{self.errors} problem(s)"
-        if strict and self.warnings and not self.errors:
-            status = f"{self.warnings} warning(s), failing --strict"
+        if self.warnings and not self.errors:
+            status = (
+                f"{self.warnings} warning(s), failing --strict"
+                if strict
+                else f"OK, {self.warnings} warning(s) (listed on stderr)"
+            )
         if self.render_failures:
             # One misspelt filter fails every draft of its template: "29 problem(s)" under the
             # one line printed for it sent a marketer looking for 28 more.

@@ -39,8 +39,11 @@ HISTORY_STATES = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", 
 
 
 def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
-    """``-o -``: standard output, as ``calendar -o -`` means it — not a file named ``-``."""
-    return None if value is not None and str(value) == "-" else value
+    """``-o -``, ``-o /dev/stdout``: standard output, as ``calendar -o -`` means it — not a file named
+    ``-``, nor a symbolic link refused (:func:`greeter.out_file.is_stdout`)."""
+    from greeter.out_file import is_stdout
+
+    return None if is_stdout(value) else value
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -203,6 +206,7 @@ def history(
     from greeter.history_out import chosen_format, show
     from greeter.history_people import look_up
     from greeter.history_view import Rereading, census, read_history, with_former_ids
+    from greeter.journal_project import journal_shown
     from greeter.own_files import check_out
     from greeter.runtime import load_inputs
 
@@ -248,7 +252,7 @@ def history(
         people = look_up(inputs, found.contact_ids, asked, rows=found.rows, email=email)
         if people.missing and found.count:
             click.echo(people.missing, err=True)
-        show(entries, fmt, asked, people, out)
+        show(entries, fmt, asked, people, out, journal_shown(settings.storage.url))
         if matching is not None and matching > found.count:  # on stderr: JSON stays a list of rows
             click.echo(f"the latest {found.count} of {matching} greetings (--limit {limit})", err=True)
         client: Contact | None = None  # the contact asked for, as the contacts source gives it now

@@ -185,6 +185,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     The rendering is greeter.planner.drafts, the same as preview's.
     """
     from greeter.ics_export import calendar_chunks
+    from greeter.out_file import is_stdout, replacing
     from greeter.own_files import check_out
     from greeter.planner import drafts
     from greeter.preview import RenderFailures, subject_checked
@@ -222,10 +223,12 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
             events += chunk.startswith(b"BEGIN:VEVENT")
             yield chunk
 
-    if str(output) == "-":
+    if is_stdout(output):  # -o -, -o /dev/stdout: no file to replace, so whole or nothing
         _write_whole(sys.stdout.buffer, counted())
     else:
-        _write_replacing(output, counted())
+        with replacing(output) as fh:  # the last good calendar kept until this one is whole
+            for chunk in counted():
+                fh.write(chunk)
     # An empty file is still written (replacing an older one that would list stale letters).
     last = first + timedelta(days=days - 1)
     # "Nothing planned" only when nothing was: letters left out for their templates were planned,
@@ -234,7 +237,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     nothing = f": nothing planned for {day_span(first, last)}" if not planned else ""
     if nothing and last < moment.date():  # the calendar is of letters to come; the past is the journal's
         nothing += f" (a past range: greeter history --since {first} --until {last} lists what was sent)"
-    if str(output) == "-":
+    if is_stdout(output):
         if nothing:
             click.echo(f"no greetings{nothing}", err=True)
     else:
@@ -256,7 +259,7 @@ def _write_whole(out: IO[bytes], chunks: Iterable[bytes]) -> None:
 
     ``calendar -o -`` wrote ``BEGIN:VCALENDAR`` and the first events, then exited 75 with no
     ``END:VCALENDAR``: a half calendar in ``> december.ics``. As ``-o FILE`` keeps the last good
-    file (:func:`_write_replacing`), the pieces are kept first — in memory up to
+    file (:func:`greeter.out_file.replacing`), the pieces are kept first — in memory up to
     :data:`SPOOL_BYTES`, beyond in a temporary file, never the 150,000 letters whole in memory.
     """
     import shutil
@@ -268,67 +271,3 @@ def _write_whole(out: IO[bytes], chunks: Iterable[bytes]) -> None:
         held.seek(0)
         shutil.copyfileobj(held, out)
     out.flush()
-
-
-def _write_replacing(output: Path, chunks: Iterable[bytes]) -> None:
-    """Write ``chunks`` to ``output`` as they come, replacing the file only once all are written.
-
-    Names and ages: 0640 like an .eml, whatever the umask, never through a symbolic link
-    (:func:`~greeter.file_modes.open_group_readable`). The pieces go to a new file beside it
-    (``O_EXCL``: no link there is followed), renamed over ``output`` at the end: a calendar built
-    while it is written (a file of 150,000 letters is never held whole) that fails halfway — the
-    contacts unreadable at row 90,000, a full disk — leaves the last good calendar as it was,
-    as building it whole first did, and a calendar app never imports half a file. ``output``
-    that is not a regular file (``/dev/stdout``, a FIFO a reader waits on) is written to as it is.
-    """
-    import os
-    import secrets
-    import stat
-
-    from greeter.errors import GreeterError, OutputError
-    from greeter.file_modes import open_group_readable
-
-    def failed(exc: OSError) -> OutputError:
-        # Said of the file asked for: the temporary name is ours, not the user's to look for.
-        return OutputError.of(
-            output, OSError(exc.errno, exc.strerror) if exc.filename == str(target) else exc
-        )
-
-    try:
-        found: os.stat_result | None = os.lstat(output)
-    except FileNotFoundError:
-        found = None
-    except OSError as exc:
-        raise OutputError.of(output, exc) from exc
-    direct = found is not None and not stat.S_ISREG(found.st_mode) and not stat.S_ISLNK(found.st_mode)
-    target = output if direct else output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        try:
-            fh = open_group_readable(target, new=not direct, follow_links=False)
-        except PermissionError:
-            if direct or found is None:
-                raise
-            # A file one may write in a folder one may not add to (an admin's shared folder):
-            # written in place as it always was, the last calendar not kept if this one fails.
-            direct, target = True, output
-            fh = open_group_readable(output, follow_links=False)
-    except OSError as exc:
-        raise failed(exc) from exc
-    done = False
-    try:
-        with fh:
-            for chunk in chunks:
-                try:
-                    fh.write(chunk)
-                except OSError as exc:
-                    raise failed(exc) from exc
-        if not direct:
-            os.replace(target, output)
-        done = True
-    except OSError as exc:
-        if isinstance(exc, GreeterError):  # the contacts or the journal failing partway: theirs to say
-            raise
-        raise failed(exc) from exc  # closing it (the last bytes to a full disk), renaming it
-    finally:
-        if not done and not direct:
-            target.unlink(missing_ok=True)

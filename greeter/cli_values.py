@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from greeter.day_text import not_a_day, read_day
+from greeter.day_text import not_a_day, not_a_day_form, read_day
 
 
 def flag_hint(flag: str) -> str:
@@ -172,20 +172,17 @@ def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] 
     if value is None:
         return None
     text = value.strip()
-    forms = "2026-12-25, 25.12.2026 or a month like 2026-12" if month else "2026-12-25 or 25.12.2026"
+    if month is not None and (whole := _MONTH.fullmatch(text)):
+        if not 1 <= int(whole[2]) <= 12:
+            said = f"{not_a_day_form(value, or_month=True)}: there is no month {int(whole[2])}"
+            raise click.BadParameter(said, param_hint=flag_hint(param))
+        first = date(int(whole[1]), int(whole[2]), 1)
+        if month == "first":
+            return first
+        return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
     try:
-        if month is not None and (whole := _MONTH.fullmatch(text)):
-            if not 1 <= int(whole[2]) <= 12:
-                why = f"there is no month {int(whole[2])}"
-                raise click.BadParameter(
-                    f"{value!r} is not a date like {forms}: {why}", param_hint=flag_hint(param)
-                )
-            first = date(int(whole[1]), int(whole[2]), 1)
-            if month == "first":
-                return first
-            return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
         return read_day(text)  # the config's days are read by it too: one reader of a written day
     except ValueError:
-        # 31.02.2027: in the config's words (greeter.day_text.not_a_day); else the forms taken.
-        said = not_a_day(text) or f"{value!r} is not a date like {forms}"
+        # In the config's words (greeter.day_text): 31.02.2027 is no day; 20270830 is in neither form.
+        said = not_a_day(text) or not_a_day_form(value, or_month=month is not None)
         raise click.BadParameter(said, param_hint=flag_hint(param)) from None

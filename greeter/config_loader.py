@@ -15,7 +15,7 @@ import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,6 +28,7 @@ from greeter.config_window import Weekday
 from greeter.config_yaml import NotADate, parse_yaml
 from greeter.config_yearless import source_token, yearless_words
 from greeter.countries import calendar_refusal, parse_country, regions_of
+from greeter.day_text import not_a_day_form
 from greeter.errors import ConfigError, Problem, SettingError
 from greeter.holiday_names import unknown_holiday, unowned_holiday
 from greeter.holiday_tables import has_calendar, warm
@@ -302,7 +303,7 @@ def _problem(
         return Problem(filename, field, yearless, line, col)
     day = err.get("input")  # a number too: pydantic reads 20261211 as seconds since 1970
     if kind in _DATE_KINDS and isinstance(day, str | int) and not isinstance(day, NotADate | bool):
-        return Problem(filename, field, _not_iso_day(str(day)), line, col)
+        return Problem(filename, field, not_a_day_form(str(day)), line, col)
     if kind == "list_type" and isinstance(err.get("input"), str):  # tags: 23feb, 8mar
         return Problem(filename, field, _list_wanted(err["input"], _type_at((*loc, 0))), line, col)
     if kind == "enum" and _type_at(loc) is Weekday and isinstance(err.get("input"), str):
@@ -631,21 +632,6 @@ def _section_wanted(loc: Sequence[int | str], got: object) -> str:
 
 #: Pydantic's error types for a value that is no date (``on: [15.03.2027]``).
 _DATE_KINDS: Final = ("date_from_datetime_parsing", "date_parsing", "date_from_datetime_inexact", "date_type")
-#: How people write a day when not in ISO, tried in order for the example in the message.
-_OTHER_DAY_FORMATS: Final = ("%Y.%m.%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
-
-
-def _not_iso_day(text: str) -> str:
-    """``'2027/03/15' is not a date like 2027-03-15 or 15.03.2027``: the two forms a config day takes
-    (:data:`greeter.config_types.Day`), of the day meant if clear, as ``--from``'s error names them."""
-    example = date(2027, 3, 15)
-    for fmt in _OTHER_DAY_FORMATS:
-        try:
-            example = datetime.strptime(text.strip(), fmt).date()
-            break
-        except ValueError:
-            continue
-    return f"{text!r} is not a date like {example:%Y-%m-%d} or {example:%d.%m.%Y}"
 
 
 def _unwrap(tp: Any) -> Any:

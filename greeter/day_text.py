@@ -9,23 +9,29 @@ Dotted is always day first (where dates are dotted, the day comes first), so it
 is never ambiguous; the year has four digits, day and month one or two
 (``4.12.2026`` too, as the contacts file reads it); the digits are ASCII, as the
 config's JSON Schema says (``٣٠.٠٨.٢٠٢٧`` is refused by both). A day in either
-form that does not exist is said in one wording by both (:func:`not_a_day`).
+form that does not exist is said in one wording by both (:func:`not_a_day`), and
+so is a day in neither form (:func:`not_a_day_form`). Nothing else is a day:
+``date.fromisoformat`` also reads ``20270830`` and ``2027-W35-1``, which the
+command line took while the config refused them.
 Standard library only: the CLI's group answers ``--help`` without loading more.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
-__all__ = ["DOTTED_DAY", "day_numbers", "not_a_day", "read_day"]
+__all__ = ["DOTTED_DAY", "day_numbers", "not_a_day", "not_a_day_form", "read_day"]
 
 #: A day written day first with dots, 25.12.2026 or 4.12.2026: day and month of one or two digits,
 #: ASCII (``\d`` alone took Arabic-Indic and fullwidth digits, which the JSON Schema refuses).
 DOTTED_DAY: Final = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
-#: An ISO day's numbers (ASCII, as date.fromisoformat takes them), to say why 2026-02-30 is none.
+#: An ISO day's numbers (ASCII), the only ISO form taken: not 20270830 nor 2027-W35-1.
 _ISO_DAY: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+#: How people write a day when in neither form, tried in order for the example in the message
+#: (ISO's basic ``20270830`` and week date ``2027-W35-1`` too: ``date.fromisoformat`` reads them).
+_OTHER_DAY_FORMATS: Final = ("%Y.%m.%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d", "%G-W%V-%u")
 
 
 def day_numbers(text: str) -> tuple[int, int, int] | None:
@@ -39,11 +45,13 @@ def day_numbers(text: str) -> tuple[int, int, int] | None:
 
 
 def read_day(text: str) -> date:
-    """The day ``text`` (already stripped) names: ``2026-12-25`` (any form ``date.fromisoformat``
-    reads) or ``25.12.2026``/``4.12.2026``. ValueError for anything else, or for no such day."""
-    if dotted := DOTTED_DAY.fullmatch(text):
-        return date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
-    return date.fromisoformat(text)
+    """The day ``text`` (already stripped) names: ``2026-12-25`` or ``25.12.2026``/``4.12.2026``.
+    ValueError for anything else (``20261225``, ``2026-W52-5``: the config's JSON Schema refuses
+    them), or for no such day."""
+    numbers = day_numbers(text)
+    if numbers is None:
+        raise ValueError(f"{text!r} is not a day written 2026-12-25 or 25.12.2026")
+    return date(*numbers)
 
 
 def not_a_day(text: str) -> str | None:
@@ -69,3 +77,21 @@ def not_a_day(text: str) -> str | None:
         if no_such_day(day, month, year) is None and year >= 1:
             hint = f" (dotted dates are day first: {swapped}?)"
     return f"{text} is not a real date: {why}{hint}"
+
+
+def not_a_day_form(text: str, *, or_month: bool = False) -> str:
+    """``'2027/03/15' is not a date like 2027-03-15 or 15.03.2027``: ``text`` is written in neither
+    form :func:`read_day` takes; the two are shown of the day meant where that is clear (else of
+    15 March 2027), in the config's and the command line's words alike. ``or_month``: the option
+    takes a whole month too (``history --since``), named last: ``… or a month like 2027-03``."""
+    example = date(2027, 3, 15)
+    for fmt in _OTHER_DAY_FORMATS:
+        try:
+            example = datetime.strptime(text.strip(), fmt).date()
+            break
+        except ValueError:
+            continue
+    days = f"{example:%Y-%m-%d} or {example:%d.%m.%Y}"
+    if or_month:
+        days = f"{example:%Y-%m-%d}, {example:%d.%m.%Y} or a month like {example:%Y-%m}"
+    return f"{text!r} is not a date like {days}"

@@ -51,7 +51,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from greeter.console import escaped, neutralised, print_records
-from greeter.errors import GreeterError, OutputError
+from greeter.errors import OutputError
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -178,17 +178,13 @@ def write_text(out: Path, fmt: str, printed: Callable[[TextIO], int]) -> int:
 
 @contextmanager
 def _opened(out: Path) -> Iterator[IO[bytes]]:
-    """``out`` opened for writing, 0640 as other exports with names, never through a link; an
-    OSError on the way (a missing folder, a full disk) as :class:`~greeter.errors.OutputError`."""
-    from greeter.file_modes import open_group_readable
+    """``out`` to write, 0640 as other exports with names, never through a link, replaced only
+    once written whole (:func:`greeter.out_file.replacing`): an export failing at row 90,000
+    leaves the last good file, not half of one."""
+    from greeter.out_file import replacing
 
-    try:
-        with open_group_readable(out, follow_links=False) as raw:
-            yield raw
-    except GreeterError:  # the journal or the contacts failing partway: theirs to say, not the file's
-        raise
-    except OSError as exc:
-        raise OutputError.of(out, exc) from exc
+    with replacing(out) as raw:
+        yield raw
 
 
 def _write_xlsx(raw: IO[bytes], sheet: Sheet, records: Iterable[Mapping[str, Any]]) -> None:
@@ -292,20 +288,28 @@ def history_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def show(
-    entries: Iterable[JournalEntry], fmt: str, asked: str | None, people: People, out: Path | None
+    entries: Iterable[JournalEntry],
+    fmt: str,
+    asked: str | None,
+    people: People,
+    out: Path | None,
+    journal: str | None = None,
 ) -> int:
     """The rows on stdout (as scripts read them), or written to ``out`` (as Excel reads them);
     how many. Written as they are read (:func:`~greeter.history_view.print_history`), to the
     file too: a whole journal is never held, as text or as a workbook. A journal that fails
-    partway leaves the file incomplete and the command failing — as ``> file`` would."""
+    partway leaves the last good file (:func:`greeter.out_file.replacing`) and the command failing.
+    ``journal``: the journal as the table's title names it."""
     from greeter.history_view import entry_dict, print_history
 
     if out is None:
-        return print_history(entries, fmt, asked, people)
+        return print_history(entries, fmt, asked, people, journal=journal)
     if fmt in SHEETS:
         rows = (history_row(entry_dict(entry, asked, people)) for entry in entries)
         shown = write_sheet(out, fmt, history_sheet(), rows)
     else:
-        shown = write_text(out, fmt, lambda text: print_history(entries, fmt, asked, people, out=text))
+        shown = write_text(
+            out, fmt, lambda text: print_history(entries, fmt, asked, people, out=text, journal=journal)
+        )
     print(f"wrote {out} ({shown} greeting(s), {fmt})", file=sys.stderr)
     return shown

@@ -580,13 +580,17 @@ def print_history(
     *,
     out: TextIO | None = None,
     delimiter: str = ",",
+    journal: str | None = None,
 ) -> int:
     """Print the rows (to ``out``, else stdout) as they come; how many were printed.
 
     ``asked`` (the ``--contact`` id) marks those journaled under another id;
     ``people``: names, titles, the recipients' zones (None: none, UTC), and the
     contact a row of an id gone from the source is shown as (:attr:`~greeter.history_people.People.links`).
-    ``delimiter``: CSV's field separator.
+    ``delimiter``: CSV's field separator. ``journal``: the journal the rows are read from, as
+    messages name it (:func:`~greeter.journal_project.journal_shown`: a SQLite path, a PostgreSQL
+    URL without its password), in the table's title — ``journal data/journal.sqlite3: 3
+    greeting(s)``: a host with a test config and the real one showed two alike tables.
 
     JSON and CSV are written row by row. A table of up to :data:`TABLE_CHUNK`
     rows is one table; a bigger one is printed as tables of that many rows,
@@ -625,7 +629,7 @@ def print_history(
             first = []  # more than one table: printed from the second pass
     if not count:  # an empty table says nothing: the command says it in words
         return 0
-    title = f"journal: {count} greeting(s)"
+    title = f"journal {journal}: {count} greeting(s)" if journal else f"journal: {count} greeting(s)"
     # The layout of the whole history on this console (every table of a long one alike): fitted to
     # a narrow terminal, words people grep for whole, the free text narrowed (greeter.table_fit).
     layout = layout_for(console, measures)

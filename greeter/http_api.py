@@ -394,7 +394,9 @@ def make_app(ctx: ApiContext) -> web.Application:
             body = public_health(body)
         # A reply or an error may quote a client's address (``451 4.2.0 <a@x.ru>: greylisted``);
         # monitoring keeps these bodies, and this listener is the one behind the public proxy.
-        shown = mask_addresses(json.dumps(body))
+        # The letters as they are (UTF-8): escaped, «иван@почта.рф» was \u-escapes the masking
+        # did not see as an address, and cut one in half — a body that was no JSON any more.
+        shown = mask_addresses(json.dumps(body, ensure_ascii=False))
         return web.Response(
             text=shown, status=200 if status == "ok" else 503, content_type="application/json"
         )

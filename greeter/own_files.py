@@ -116,8 +116,10 @@ def check_out(
     flag: str, out: Path | None, config_file: Path, settings: Settings, *, folder: bool = False
 ) -> None:
     """Refuse (:class:`~greeter.errors.OutputError`, exit 2) an output that :func:`refusal` refuses,
-    before the journal is even opened. None and ``-`` (stdout) pass."""
-    if out is None or str(out) == "-":
+    before the journal is even opened. None and stdout (``-``, ``/dev/stdout``) pass."""
+    from greeter.out_file import is_stdout
+
+    if out is None or is_stdout(out):
         return
     if (refused := refusal(flag, out, own_files(config_file, settings), folder=folder)) is not None:
         raise OutputError(refused)

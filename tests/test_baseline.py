@@ -157,8 +157,8 @@ def test_through_takes_tomorrows_letter_too_and_nothing_after_it(
 @pytest.mark.parametrize(
     ("through", "said"),
     [
-        ("2026/12/04", "'2026/12/04' is not a date like 2026-12-25 or 25.12.2026"),
-        ("4.12.26", "'4.12.26' is not a date like 2026-12-25 or 25.12.2026"),  # which century?
+        ("2026/12/04", "'2026/12/04' is not a date like 2026-12-04 or 04.12.2026"),  # the day meant
+        ("4.12.26", "'4.12.26' is not a date like 2027-03-15 or 15.03.2027"),  # which century?
         # The form is right, the day is none: the config's words for it (greeter.day_text).
         ("31.02.2026", "31.02.2026 is not a real date: February has no 31st"),
         ("2026-02-29", "2026-02-29 is not a real date: 2026 is not a leap year"),

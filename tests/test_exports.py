@@ -196,7 +196,8 @@ def test_history_o_refuses_a_suffix_it_does_not_write_and_xlsx_to_a_terminal(sen
     run = greeter(sent, "history", "-o", str(root / "history.txt"))
     assert run.returncode == 0 and run.stderr.endswith("(3 greeting(s), table)\n"), run.stderr
     table = (root / "history.txt").read_text(encoding="utf-8")
-    assert table.lstrip().startswith("journal: 3 greeting(s)") and "three@example.com" in table
+    journal = sent.parent / "data" / "journal.sqlite3"
+    assert table.lstrip().startswith(f"journal {journal}: 3 greeting(s)") and "three@example.com" in table
 
 
 def test_suppress_list_o_writes_what_history_o_writes_with_the_bound_contact_ids(

@@ -133,7 +133,7 @@ def test_history_command_memory_does_not_grow_with_the_journal(
     assert len(rows) == 780 and rows[0]["name"] == "Иван Петрович Иванов"
     assert len(out["csv"].read_text(encoding="utf-8-sig").splitlines()) == 781
     table = out["table"].read_text(encoding="utf-8").splitlines()
-    assert table[0].strip() == "journal: 780 greeting(s)"
+    assert table[0].strip() == f"journal {db}: 780 greeting(s)"  # the journal it was read from
     assert len({len(line) for line in table[1:]}) == 1  # every table's columns as wide: they line up
     assert sum(line.startswith("│") for line in table) == 780
     assert sum(line.startswith("┃") for line in table) == 32  # a header per table of 25 rows

@@ -97,7 +97,7 @@ def test_the_estonian_project_passes_check_and_greets_each_client_in_their_langu
         fh.write("\n".join(rows) + "\n")
     code, out = greeter(project / "greeter.yaml", "check")
     assert code == 0, out
-    assert out.rstrip().endswith("check: OK"), out
+    assert out.rstrip().splitlines()[-1].startswith("check: OK"), out
     code, out = greeter(project / "greeter.yaml", "preview", "--days", "10", "--format", "json")
     letters = {d["contact_id"]: d for d in json.loads(out) if d["occasion"] == "birthday"}
     russian = letters["2001"]
@@ -118,7 +118,7 @@ def test_every_offered_language_passes_check(tmp_path: Path, locale: str) -> Non
     init(tmp_path, "--locale", locale)
     assert load_settings(tmp_path / "greeter.yaml", today=TODAY).defaults.locale == locale
     code, out = greeter(tmp_path / "greeter.yaml", "check")
-    assert code == 0 and out.rstrip().endswith("check: OK"), out
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("check: OK"), out
 
 
 def test_locale_ru_is_the_starter_byte_for_byte(tmp_path: Path) -> None:
