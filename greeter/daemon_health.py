@@ -37,7 +37,8 @@ from greeter.metrics import RunStats
 from greeter.off_loop import off_loop, within
 from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier
-from greeter.send import Cycle, WireCounts, make_transport
+from greeter.send import Cycle
+from greeter.send_transport import WireCounts, make_transport
 from greeter.smtp_transport import SmtpTransport
 
 log = get_logger(component="daemon")
