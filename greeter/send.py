@@ -27,7 +27,7 @@ from greeter.config_window import SendWindow
 from greeter.delivery import Deliverer, Leased, is_due, letter_deadline
 from greeter.delivery_batch import send_batch
 from greeter.dkim_sign import load_signer
-from greeter.dry_run_hold import foresee_hold
+from greeter.dry_run_hold import foresee_hold, mark_held
 from greeter.entry import started
 from greeter.errors import (
     CLOCK_TOLERANCE,
@@ -43,7 +43,7 @@ from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
-from greeter.provider_throttle import hold_back, read_throttle, remember_throttle
+from greeter.provider_throttle import hold_back, holds_until, read_throttle, remember_throttle
 from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, quota_rank
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.renumbered import noting_renumbered
@@ -55,6 +55,7 @@ from greeter.send_problems import CONTACT_PROBLEMS, problems_since, remember_pro
 from greeter.send_result import RunResult
 from greeter.send_retries import due_retries
 from greeter.send_transport import CountingTransport, WireCounts, make_transport
+from greeter.sending_hold import quota_frees_at, summary_hold
 from greeter.signals import Signals
 from greeter.sources import LoadReport
 from greeter.transport import Transport
@@ -110,6 +111,14 @@ class Cycle:
     awaiting_approval: int | None = None
     #: A new journal's first run: its belated greetings (:attr:`RunResult.first_run`).
     first_run: FirstRunBelated | None = None
+    #: What holds sending after the run (:func:`deliver_cycle`), letters waiting or not: the
+    #: daily quota's next slot, when none is free now, and the end of a provider's throttle
+    #: (the summary's, else the journal's still holding) — ``/metrics`` and ``/healthz`` say it.
+    quota_frees_at: datetime | None = None
+    throttle_ends_at: datetime | None = None
+    #: A dry run's due letters (new, then retries and resends), by journal key, as it lists them
+    #: once it knows which the quota or a throttle would hold (:func:`~greeter.dry_run_hold.mark_held`).
+    listed: list[tuple[JournalKey, DueLetter]] = field(default_factory=list)
 
     def result(self) -> RunResult:
         return RunResult(
@@ -177,7 +186,6 @@ def plan_cycle(
     now: datetime,
     clock: Callable[[], datetime] | None = None,
     dry_run: bool = False,
-    announce: Callable[[DueLetter], None] | None = None,
     closing: bool = False,
 ) -> Cycle:
     """Plan the days around ``now``: the due letters, the due retries, the skips to record.
@@ -188,7 +196,7 @@ def plan_cycle(
     CPU-bound and synchronous (the daemon runs it in a worker thread). The
     journal must already hold the sender lock (unless ``dry_run``). A dry run
     records and claims nothing, but renders and builds each due letter as the
-    send would, and tells ``announce`` each one (:class:`DueLetter`: why it
+    send would, and lists each one in :attr:`Cycle.listed` (:class:`DueLetter`: why it
     would *not* go — held by the review gate, or its template failed), then
     each due retry and operator's resend, which the send would hand over too.
     """
@@ -254,14 +262,14 @@ def plan_cycle(
         elif item.status == "send" and item.send_at is not None:
             upcoming.append(item)
     report.require_unchanged()  # the file rewritten while it was planned from: nothing is claimed or sent
+    listed: list[tuple[JournalKey, DueLetter]] = []
     if dry_run:
         for item in due:
             built = deliverer.attempt(item)
-            if announce is not None:
-                if isinstance(built, str):
-                    announce(DueLetter.planned(item, built))
-                else:
-                    announce(DueLetter.planned(item, None, built.subject))
+            if isinstance(built, str):
+                listed.append((item.hit.key, DueLetter.planned(item, built)))
+            else:
+                listed.append((item.hit.key, DueLetter.planned(item, None, built.subject)))
     deliverer.record_skips(skips, dry_run=dry_run)
 
     def calendar_of(contact_id: str) -> WorkCalendar:
@@ -272,15 +280,13 @@ def plan_cycle(
     )
     if dry_run:
         default = ZoneInfo(settings.defaults.timezone)
-        for entry, _ in retries:
-            if announce is not None:
-                announce(DueLetter.again(entry, zones.get(entry.contact_id, default), now))
+        listed += [(e.key, DueLetter.again(e, zones.get(e.contact_id, default), now)) for e, _ in retries]
         # The retries not yet due, as the send reads them after its batch (deliver_cycle).
         retry_wake = _earliest(retry_wake, journal.next_retry_at(now))
-        cycle = Cycle(deliverer, [], [], zones, report, due_count + len(retries), 0)
-    else:
-        cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered)
-        cycle.calendar_of = calendar_of
+    # A dry run keeps its due letters too: the quota's order of them says which it would hold.
+    cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered)
+    cycle.calendar_of = calendar_of
+    cycle.listed = listed
     # Earliest first; of those at the same moment, the first planned (heapq.nsmallest is stable).
     asked = GATE_LOOKAHEAD if deliverer.approvals is not None else 1
     ahead = heapq.nsmallest(asked, upcoming, key=_send_at)
@@ -484,7 +490,8 @@ async def deliver_cycle(
         last = await _unless_stopping(deliverer, partial(read_throttle, journal))
         retry = settings.delivery.retry
         letters = len(cycle.due) + len(cycle.retries)
-        if not hold_back(deliverer.summary, last, letters, deliverer.clock(), retry):
+        held = hold_back(deliverer.summary, last, letters, deliverer.clock(), retry)
+        if not held:
             fresh = built_letters(deliverer, cycle.due, processes) if processes else None
             await send_batch(
                 deliverer,
@@ -501,6 +508,12 @@ async def deliver_cycle(
             )
             await asyncio.to_thread(remember_throttle, journal, deliverer.summary, last, retry)
         summary = deliverer.summary
+        # What holds sending now, letters waiting or not (a stopped run read no past sends: None).
+        full = quota_frees_at(limiter, deliverer.clock()) if past is not None else None
+        if held and full is not None:  # the letters the throttle holds wait for the quota's slot too
+            summary.quota_free_at, summary.quota_unsent = full, summary.throttle_unsent
+        cycle.quota_frees_at = summary.quota_free_at or full
+        cycle.throttle_ends_at = summary.throttled_until or holds_until(last, deliverer.clock(), retry)
         if rank is not None and summary.quota_free_at is not None:  # those left that never can go
             ranks = [rank(item.hit.key) for item in cycle.due] + [rank(e.key) for e, _ in cycle.retries]
             summary.quota_expiring = expiring_before(ranks, summary.quota_unsent, summary.quota_free_at)
@@ -519,6 +532,11 @@ async def deliver_cycle(
             cycle.next_send = _earliest(cycle.next_send, now)
         if (resumes := deliverer.summary.throttled_until) is not None:
             cycle.next_send = max(cycle.next_send or resumes, resumes)  # nothing leaves before it
+        hold = summary_hold(summary)
+        if hold is not None and hold.letters and cycle.next_send is not None:
+            # Letters wait for the quota and a throttle both: none leaves before the later one ends
+            # (the daemon's run line said the throttle's end and then slept until the quota's slot).
+            cycle.next_send = max(cycle.next_send, hold.until)
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:
@@ -573,12 +591,19 @@ def send_once(
     ``stops`` ends the run gracefully (:func:`deliver_until_stopped`); the
     result says which signal did.
     """
-    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce, closing=True)
+    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, closing=True)
     started()  # the command's start-up (imports, config, plan) ends here: letters come next
     said = journal.notice(CONTACT_PROBLEMS)  # read before sending: a journal failing here sent nothing
     if dry_run:  # the quota's and a throttle's hold, as the send would meet them
         summary = cycle.deliverer.summary
         foresee_hold(journal, inputs.settings, summary, cycle.due_count - summary.not_built, now)
+        rank = quota_ranks(cycle) if inputs.settings.delivery.rate_limit.per_day is not None else None
+        if rank is not None and summary.quota_free_at is not None:  # as deliver_cycle: those that expire
+            ranks = [rank(key) for key, _ in cycle.listed]
+            summary.quota_expiring = expiring_before(ranks, summary.quota_unsent, summary.quota_free_at)
+        for letter in mark_held(cycle.listed, summary, rank, now.tzinfo):
+            if announce is not None:
+                announce(letter)
     else:
         if signals is None:
             asyncio.run(deliver_cycle(cycle, transport=transport, progress=progress))
