@@ -43,7 +43,8 @@ def child(stage: str, letters: int, port: int) -> None:
     from greeter.delivery import Ready
     from greeter.delivery_batch import send_batch
     from greeter.message import build_message
-    from greeter.send import deadlines, make_transport
+    from greeter.send import deadlines
+    from greeter.send_transport import make_transport
     from greeter.transport import CleanLetter, is_clean
 
     cycle, now = planned_cycle(letters, port)

@@ -211,11 +211,11 @@ def check_secrets(report: CheckReport, settings: Settings) -> None:
     """The secrets ``send`` and ``run`` need besides the SMTP password must be where the config says.
 
     The unsubscribe secret and the DKIM key file, through the same
-    :func:`~greeter.send.missing_secrets` ``send`` and ``run`` refuse with, so
+    :func:`~greeter.send_transport.missing_secrets` ``send`` and ``run`` refuse with, so
     the words are theirs (the values are never shown) — and so is the exit
     code, 2. The SMTP password is :func:`check_smtp`'s, which needs it to log in.
     """
-    from greeter.send import missing_secrets
+    from greeter.send_transport import missing_secrets
 
     problems = missing_secrets(settings, report.config_file, smtp=False)
     report.problems.extend(problems)
@@ -237,7 +237,7 @@ def loose_secret_files(settings: Settings, config_file: Path) -> list[Problem]:
     A ``password_file`` left ``0644`` by a ``umask 022`` shell is readable by
     every account on the machine; a group-writable DKIM key lets the group
     sign as the domain. Sending still works, so a warning, with the fix. A
-    file that cannot be read is :func:`~greeter.send.missing_secrets`' error.
+    file that cannot be read is :func:`~greeter.send_transport.missing_secrets`' error.
 
     The fix is not "chmod 600": a Kubernetes secret mount is root's and
     read-only, and ``0600`` there is a file the non-root greeter cannot read;

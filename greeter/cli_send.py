@@ -184,9 +184,11 @@ def send(
     """
     from greeter.own_journal import Use, open_own_journal
     from greeter.runtime import load_inputs
-    from greeter.send import exit_code, missing_secrets, says_nothing_new, send_once
+    from greeter.send import send_once
     from greeter.send_due import print_due
     from greeter.send_report import json_text, print_report, progress_factory, summary_json
+    from greeter.send_result import exit_code, says_nothing_new
+    from greeter.send_transport import missing_secrets
     from greeter.signals import Signals
 
     if quiet and (as_json or dry_run):

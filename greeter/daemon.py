@@ -98,6 +98,7 @@ from greeter.send import (
     plan_cycle,
     remember_plan,
 )
+from greeter.sending_hold import summary_hold
 from greeter.signals import Signals
 
 if TYPE_CHECKING:
@@ -440,10 +441,10 @@ class Daemon(DaemonReloads, DaemonHealth):
             if self._halted or cycle.wire.attempted:
                 self._halted_rcpt = halted_recipient(cycle) if self._halted else None
             summary = cycle.deliverer.summary
-            # A provider's throttle holds every letter back until its back-off has passed, as the quota does.
-            self._quota_free_at = max(
-                (m for m in (summary.quota_free_at, summary.throttled_until) if m is not None), default=None
-            )
+            # A provider's throttle holds every letter back until its back-off has passed, as the quota
+            # does; both: the later (greeter.sending_hold), the moment the run line's next_send says.
+            hold = summary_hold(summary)
+            self._quota_free_at = hold.until if hold is not None else None
             probed = await self._probe_if_degraded(cycle.wire)
             await self._purge_once_a_day(now)
             # This long-lived connection empties the -wal of what forget and purge deleted.

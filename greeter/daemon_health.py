@@ -37,7 +37,8 @@ from greeter.metrics import RunStats
 from greeter.off_loop import off_loop, within
 from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier
-from greeter.send import Cycle, WireCounts, make_transport
+from greeter.send import Cycle
+from greeter.send_transport import WireCounts, make_transport
 from greeter.smtp_transport import SmtpTransport
 
 log = get_logger(component="daemon")
@@ -143,9 +144,11 @@ class DaemonHealth:
         if wire.accepted:
             self.stats.last_delivery_at = now
         self.stats.delivery_problem = problem
-        self.stats.quota_unsent, self.stats.quota_free_at = summary.quota_unsent, summary.quota_free_at
+        # What holds sending now, letters waiting or not: a run with nothing due read "not held"
+        # while the journal's throttle (or a spent quota) held the next letter back.
+        self.stats.quota_unsent, self.stats.quota_free_at = summary.quota_unsent, cycle.quota_frees_at
         self.stats.throttle_unsent = summary.throttle_unsent
-        self.stats.throttled_until = summary.throttled_until
+        self.stats.throttled_until = cycle.throttle_ends_at
         self.stats.last_error = None
         self.stats.journal_problem = None  # the run read and wrote it
         for outcome, n in summary.counts.items():

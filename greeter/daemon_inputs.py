@@ -23,7 +23,7 @@ from greeter.errors import ConfigError, GreeterError, Problem, TemplateError
 from greeter.logs import get_logger
 from greeter.plan_types import Hit, PlanItem
 from greeter.runtime import Inputs, load_inputs
-from greeter.send import missing_secrets
+from greeter.send_transport import missing_secrets
 
 if TYPE_CHECKING:
     from greeter.journal_store import JournalStore

@@ -124,10 +124,13 @@ def run_status(
         parts.append(f"{summary.halted_unsent} left unsent ({summary.halted_by})")
     if summary.left_unsent:
         parts.append(f"{summary.left_unsent} left unsent (stopping)")
-    if summary.quota_unsent:
-        parts.append(f"{summary.quota_unsent} left unsent (daily quota)")
-    if summary.throttle_unsent:
-        parts.append(f"{summary.throttle_unsent} left unsent (provider throttled)")
+    held = [
+        why
+        for why, n in (("provider throttled", summary.throttle_unsent), ("daily quota", summary.quota_unsent))
+        if n
+    ]
+    if held:  # held by both: the same letters, said once
+        parts.append(f"{max(summary.throttle_unsent, summary.quota_unsent)} left unsent ({', '.join(held)})")
     said = f"; delivery: {problem[:STATUS_PROBLEM]}" if problem else ""
     if reload_failed_at is not None:
         at = reload_failed_at.isoformat(timespec="seconds")

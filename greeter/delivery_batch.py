@@ -230,9 +230,10 @@ class Tally:
 def note_left_unsent(summary: Summary, letters: int, tally: Tally) -> None:
     """A stopped batch: put the due letters it left unclaimed where the summary says why it stopped.
 
-    ``letters``: how many were due (fresh and retries). A halt (login refused)
-    and a daily quota used up each have their own count; any other stop is
-    ``left_unsent``.
+    ``letters``: how many were due (fresh and retries). A halt (login refused),
+    a provider's throttle and a daily quota used up each have their own count — the
+    letters a batch both throttled and over the quota left are in both —; any other
+    stop is ``left_unsent``.
     """
     handled = (
         tally.claims_won - tally.given_back + tally.claims_lost + summary.not_built + tally.window_closed
@@ -240,15 +241,18 @@ def note_left_unsent(summary: Summary, letters: int, tally: Tally) -> None:
     left = max(0, letters - handled)
     if summary.halted is not None:
         summary.halted_unsent = left
-    elif summary.throttled is not None:
+        return
+    if summary.throttled is not None:
         summary.throttle_unsent = left
-    elif summary.quota_free_at is not None:
+    if summary.quota_free_at is not None:
+        # Throttled as well, the letters left wait for both: "quota_unsent 0" beside the quota's
+        # moment read as if the quota held none, while no letter could leave before its slot.
         summary.quota_unsent = left
         if not left:
             # The quota ran out with the last letter (a worker asked for one more permit
             # before finding none was left): nothing waits for it, so nothing to say.
             summary.quota_free_at = None
-    else:
+    elif summary.throttled is None:
         summary.left_unsent = left
 
 

@@ -8,18 +8,28 @@ records and the letters sent in the last 24 hours — and fills the summary's qu
 throttle fields as the send would, so the summary says it in the send's own words
 (:func:`~greeter.delivery.quota_words`, :func:`~greeter.delivery.throttle_words`) and
 ``--json`` in its keys. It only reads: a dry run records nothing.
+
+It lists each letter as the send would treat it, too (:func:`mark_held`): the letters the
+throttle holds, or those the quota's slots do not reach in its order
+(:func:`~greeter.quota_plan.in_quota_order`), read ``held`` with the hold's name and until
+when — every candidate read ``due`` while only the summary said "10 would go now".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
 
 from greeter.config import Settings
 from greeter.delivery import Summary
-from greeter.journal_store import JournalStore
+from greeter.journal_store import JournalKey, JournalStore
 from greeter.provider_throttle import hold_back, read_throttle
+from greeter.quota_plan import Rank, in_quota_order
 from greeter.ratelimit import DAY_SECONDS, QUOTA_PATIENCE, SlidingWindow, slot_frees_at
+from greeter.send_due import DueLetter
+from greeter.sending_hold import summary_hold
+from greeter.zone_label import iso_seconds
 
 
 def quota_room(ages: Iterable[float], per_day: int, letters: int) -> tuple[int, float | None]:
@@ -45,15 +55,47 @@ def foresee_hold(
     journal: JournalStore, settings: Settings, summary: Summary, letters: int, now: datetime
 ) -> None:
     """Set ``summary``'s throttle fields (an earlier throttle still holds ``letters`` back: none
-    would go) or quota fields (``per_day`` leaves some unsent) as a send at ``now`` would."""
-    if hold_back(summary, read_throttle(journal), letters, now, settings.delivery.retry):
-        return
+    would go) and quota fields (``per_day`` leaves some unsent) as a send at ``now`` would: a
+    throttle's letters wait for the quota too when it has no slot free now, as in
+    :func:`~greeter.send.deliver_cycle`."""
+    throttled = hold_back(summary, read_throttle(journal), letters, now, settings.delivery.retry)
     per_day = settings.delivery.rate_limit.per_day
     if per_day is None or not letters:
         return
     ages = [(now - sent).total_seconds() for sent in journal.sent_times(now - timedelta(days=1))]
     going, seconds = quota_room(ages, per_day, letters)
-    if seconds is None:
+    if seconds is None or (throttled and going):
         return
     summary.quota_free_at = slot_frees_at(now, seconds)  # as quota_spent
     summary.quota_unsent = letters - going
+
+
+def mark_held(
+    listed: Sequence[tuple[JournalKey, DueLetter]],
+    summary: Summary,
+    rank: Callable[[JournalKey], Rank] | None,
+    zone: tzinfo | None,
+) -> list[DueLetter]:
+    """Pure: a dry run's due letters (by journal key, in the order listed), those the send would
+    hold marked so: ``held`` is the hold's name (:func:`~greeter.sending_hold.sending_hold`: the
+    later one when both hold) and ``until <moment in zone>`` — with ", after its catch-up period
+    ends" for a letter that expires first (:func:`~greeter.quota_plan.expiring_before`'s rule).
+
+    A throttle holds every letter that would go; the quota the last ``quota_unsent`` of them in
+    its order (``rank``: :func:`~greeter.send.quota_ranks`; None keeps the listed order). A letter
+    already held (the review gate, a template error) keeps its reason: it takes no slot.
+    """
+    hold = summary_hold(summary)
+    letters = [letter for _, letter in listed]
+    if hold is None or not hold.letters:
+        return letters
+    held = [i for i, letter in enumerate(letters) if letter.held is None]
+    if not summary.throttle_unsent:  # the quota alone: its slots go to the first in its order
+        ordered = held if rank is None else in_quota_order(held, lambda i: rank(listed[i][0]))
+        held = ordered[max(len(ordered) - summary.quota_unsent, 0) :]
+    until = iso_seconds(hold.until.astimezone(zone), up=True)
+    for i in held:
+        lost = rank is not None and rank(listed[i][0])[0] <= hold.until
+        why = f"{hold.reason}: until {until}" + (", after its catch-up period ends" if lost else "")
+        letters[i] = replace(letters[i], held=why)
+    return letters

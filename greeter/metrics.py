@@ -32,6 +32,7 @@ from prometheus_client.registry import Collector
 from greeter import __version__
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError
 from greeter.journal_store import STATES
+from greeter.sending_hold import sending_hold
 
 #: Greetings in the journal per (state, occasion).
 Counts = Mapping[tuple[str, str], int]
@@ -105,11 +106,12 @@ class RunStats:
     instance: str = ""
     #: The config file's absolute path: ``/healthz``'s ``config_file`` (to a client on this host only).
     config_file: str = ""
-    #: The last completed run's hold on sending (:func:`held_by`): letters the daily quota
+    #: The hold on sending the last completed run found (:func:`held_by`): letters the daily quota
     #: (``delivery.rate_limit.per_day``) left unsent and when its next slot frees; the provider's
     #: throttle (:mod:`greeter.provider_throttle`), the letters it holds and when sending resumes.
-    #: 0 and None when the last run was not held: an operator asking "why is nothing going out"
-    #: reads it on ``/metrics`` and ``/healthz``, not only in that run's log line.
+    #: A moment with 0 letters: nothing was due, but the hold stands (the journal's throttle, a
+    #: quota with no slot free). 0 and None when nothing holds: an operator asking "why is nothing
+    #: going out" reads it on ``/metrics`` and ``/healthz``, not only in that run's log line.
     quota_unsent: int = 0
     quota_free_at: datetime | None = None
     throttle_unsent: int = 0
@@ -118,15 +120,11 @@ class RunStats:
 
 def held_by(s: RunStats) -> tuple[str, datetime, int] | None:
     """Pure: what holds sending back after the last run — ``provider_throttle`` or ``daily_quota`` —,
-    until when, and how many due letters wait; None when nothing does. The throttle first: it
-    holds every letter, the quota only those over it (and it ends no sooner than the quota's hold
-    when both hold, as the daemon's next wake takes the later one)."""
-    if s.throttled_until is not None:
-        until = max(s.throttled_until, s.quota_free_at or s.throttled_until)
-        return "provider_throttle", until, s.throttle_unsent
-    if s.quota_free_at is not None:
-        return "daily_quota", s.quota_free_at, s.quota_unsent
-    return None
+    until when, and how many due letters wait; None when nothing does. Both: the one that ends
+    later, with its own moment (:func:`~greeter.sending_hold.sending_hold`) — the throttle's name
+    beside the quota's moment told a reason and a time that did not belong together."""
+    hold = sending_hold(s.quota_free_at, s.quota_unsent, s.throttled_until, s.throttle_unsent)
+    return None if hold is None else (hold.reason, hold.until, hold.letters)
 
 
 #: A class name's words: ``JournalUnavailableError`` → ``Journal``, ``Unavailable``, ``Error``.
@@ -270,7 +268,7 @@ class GreeterCollector(Collector):
         )
         yield GaugeMetricFamily(
             "greeter_quota_free_timestamp_seconds",
-            "When the daily quota frees a slot for the letters it left (0 while it holds none back)",
+            "When the daily quota frees its next slot, letters waiting or not (0 while it has one free)",
             value=s.quota_free_at.timestamp() if s.quota_free_at is not None else 0,
         )
         yield GaugeMetricFamily(
@@ -281,7 +279,7 @@ class GreeterCollector(Collector):
         )
         yield GaugeMetricFamily(
             "greeter_throttled_until_timestamp_seconds",
-            "When sending resumes after the provider's throttle (0 while none holds letters back)",
+            "When sending resumes after the provider's throttle, letters waiting or not (0 while none holds)",
             value=s.throttled_until.timestamp() if s.throttled_until is not None else 0,
         )
         if s.last_duration_seconds is not None:

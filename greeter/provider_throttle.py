@@ -66,16 +66,26 @@ def read_throttle(journal: JournalStore) -> Throttle | None:
     return parse_throttle(journal.notice(THROTTLE))
 
 
+def holds_until(last: Throttle | None, now: datetime, retry: Retry) -> datetime | None:
+    """Pure: when sending resumes after ``last``, if its back-off still holds at ``now``; None otherwise.
+
+    Whether letters are due or not: ``/metrics`` and ``/healthz`` say the hold after a run with
+    nothing due too (it read "not held" while the next letter would have met it).
+    """
+    if last is None:
+        return None
+    until = last.resumes_at(retry)
+    return until if now < until else None
+
+
 def hold_back(summary: Summary, last: Throttle | None, letters: int, now: datetime, retry: Retry) -> bool:
     """Whether an earlier throttle still holds ``letters`` due ones back at ``now``; says so in
     ``summary`` (its line, ``send --json``, the exit code 75). Pure but for ``summary``.
 
     Nothing due holds nothing back and says nothing: the hold is about letters.
     """
-    if last is None or not letters:
-        return False
-    until = last.resumes_at(retry)
-    if now >= until:
+    until = holds_until(last, now, retry)
+    if until is None or last is None or not letters:
         return False
     summary.throttled, summary.throttled_until, summary.throttle_unsent = last.reply, until, letters
     return True

@@ -237,6 +237,14 @@ class RateLimiter:
         now = self._clock.monotonic()
         return max((b.wait_time(now) for b in self._buckets), default=0.0)
 
+    def quota_wait(self) -> float | None:
+        """Seconds until the daily quota frees a slot, when that is beyond :data:`QUOTA_PATIENCE`
+        (a send now would end its batch); None: a letter could go now, or there is no ``per_day``."""
+        if self._day is None:
+            return None
+        wait = self._day.wait_time(self._clock.monotonic())
+        return wait if wait > QUOTA_PATIENCE else None
+
     def on_quota_spent(self, listener: Callable[[float], None]) -> Callable[[], None]:
         """Call ``listener(seconds)`` instead of sleeping when the daily quota's next slot is more
         than :data:`QUOTA_PATIENCE` away; returns a function that forgets it.

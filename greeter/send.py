@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -25,24 +24,18 @@ from greeter.calendar_rules import LAST_CALL, WorkCalendar, allowed_intervals, i
 from greeter.clock_sanity import check_journal_clock
 from greeter.config import Settings
 from greeter.config_window import SendWindow
-from greeter.delivery import Deliverer, Leased, Summary, is_due, letter_deadline
+from greeter.delivery import Deliverer, Leased, is_due, letter_deadline
 from greeter.delivery_batch import send_batch
-from greeter.delivery_health import delivery_problem
 from greeter.dkim_sign import load_signer
-from greeter.dry_run_hold import foresee_hold
+from greeter.dry_run_hold import foresee_hold, mark_held
 from greeter.entry import started
 from greeter.errors import (
     CLOCK_TOLERANCE,
-    EXIT_PROBLEMS,
-    EXIT_TEMPFAIL,
-    EXIT_USAGE,
     Abandoned,
-    ConfigError,
     GreeterError,
     JournalError,
     JournalFailedMidRunError,
     JournalStateError,
-    Problem,
 )
 from greeter.first_run import FirstRunBelated, first_run_belated
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
@@ -50,21 +43,22 @@ from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
-from greeter.provider_throttle import hold_back, read_throttle, remember_throttle
+from greeter.provider_throttle import hold_back, holds_until, read_throttle, remember_throttle
 from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, openers_of, quota_rank
 from greeter.ratelimit import RateLimiter, SystemClock
 from greeter.renumbered import noting_renumbered
 from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
-from greeter.secret_values import at_setting, read_password, read_secret, unsubscribe_secret
+from greeter.secret_values import unsubscribe_secret
 from greeter.send_due import DueLetter
 from greeter.send_problems import CONTACT_PROBLEMS, problems_since, remember_problems
+from greeter.send_result import RunResult
 from greeter.send_retries import due_retries
+from greeter.send_transport import CountingTransport, WireCounts, make_transport
+from greeter.sending_hold import quota_frees_at, summary_hold
 from greeter.signals import Signals
-from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
-from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Transport
-from greeter.unsubscribe import signing_key
+from greeter.transport import Transport
 
 #: How far before the catch-up period a run looks for missed greetings to mark expired.
 EXPIRY_LOOKBACK_DAYS = 7
@@ -84,226 +78,6 @@ DOWNTIME_LOOKBACK_DAYS = 366
 GATE_LOOKAHEAD = 30
 
 T = TypeVar("T")
-
-
-@dataclass
-class RunResult:
-    summary: Summary
-    report: LoadReport
-    due: int
-    recovered: int
-    #: The signal (SIGTERM/SIGINT, for ``send --once`` also SIGHUP) that stopped the run, if one did.
-    stopped_by: signal.Signals | None = None
-    #: When the next letter leaves — planned or a retry — after this run (the daemon's ``next_send``);
-    #: None: nothing within the look-ahead. A run with nothing due otherwise said nothing of when.
-    next_send: datetime | None = None
-    #: The earliest retry (or resend waiting for its recipient's window) after this run.
-    next_retry: datetime | None = None
-    #: The earliest planned new letter still to leave, and to whom. Under ``review: required`` the
-    #: first one the review gate lets go; when it holds every one it was asked about, the earliest
-    #: of them, its ``held`` saying why (:func:`next_leaving`).
-    next_letter: DueLetter | None = None
-    #: The last occasion day the run planned (:func:`~greeter.planner.lookahead_end`): the horizon
-    #: ``next_letter`` None speaks of.
-    planned_through: date | None = None
-    #: ``review: required``: the upcoming letters the gate holds before the first one it lets go
-    #: (at most :data:`GATE_LOOKAHEAD`); None: no review, nothing is held.
-    awaiting_approval: int | None = None
-    #: Since when the journal has had exactly this run's contact problems as said (:func:`problems_since`):
-    #: ``send --once`` then keeps them off a cron job's stderr. None: they are new, or there are none.
-    problems_unchanged_since: datetime | None = None
-    #: The ``uncertain`` letters the journal holds after the run, waiting for an operator's
-    #: ``greeter uncertain resend|dismiss`` — a crashed run's too, which later runs exit 0 over.
-    uncertain_waiting: int = 0
-    #: When the daily quota last held letters back (:data:`QUOTA_HELD`), if within the catch-up
-    #: period: what the greetings this run records expired were lost to, not the cron schedule.
-    quota_held_at: datetime | None = None
-    #: A new journal's first run: the belated greetings it sends or plans, for occasions from
-    #: before the journal (:mod:`greeter.first_run`); None on any other run, or without them.
-    first_run: FirstRunBelated | None = None
-
-
-def exit_code(result: RunResult) -> int:
-    """``send --once``'s exit status, from what the run did. Pure; the first rule that applies wins.
-
-    * 128 + the signal that stopped it (SIGHUP 129, SIGINT 130, SIGTERM 143),
-      as a shell reports a command a signal ended;
-    * 2 (configuration error) when the server refused our login, or greeter
-      itself (the login or security settings do not fit it; it does not relay
-      for this host, refuses the EHLO name or the sender): the batch stopped
-      at it, and only a fixed config gets a letter out;
-    * 1 when something needs a person: a greeting failed (5xx) or did not
-      render, is ``uncertain`` — in this run, or recovered from a crashed one
-      (``greeter uncertain resend|dismiss``) —, was recorded ``expired`` (a
-      dry run: would be) — lost for good: exit 0 let a once-a-day cron that
-      never ran inside a recipient's send window lose greetings silently —,
-      the daily quota left letters unsent whose catch-up period ends before
-      their window opens after its slot frees (``quota_expiring``: lost),
-      or a contact row was rejected;
-    * 75 (``EX_TEMPFAIL``, try again later) when letters were due, none was
-      delivered and some went to ``retry``: the server was down, silent or
-      answered 4xx to all, or the outbox could not be written. Exit 0 here
-      made "everything about to expire" look like "all sent" to cron;
-    * 75 too when the provider throttled sending (a 421, or a 4xx about rate or limits:
-      :mod:`greeter.provider_throttle`) in this run or an earlier one whose back-off has not
-      passed: letters were left unsent until then, whatever else was delivered;
-    * 0 otherwise — also a batch partly delivered with a few 4xx retries:
-      the server works, and those retries go out by themselves; and a batch
-      the daily quota (``delivery.rate_limit.per_day``) ended with letters
-      left unclaimed that can still go once it frees a slot: a limit the
-      operator set, not a fault — nothing is wrong that trying again sooner
-      would cure (75), and the summary says
-      how many were left and when the quota frees a slot.
-    """
-    summary = result.summary
-    if result.stopped_by is not None:
-        return 128 + result.stopped_by
-    if summary.halted is not None:
-        return EXIT_USAGE
-    if news_for_a_person(result) or result.report.rejected:
-        return EXIT_PROBLEMS
-    if summary.throttled_until is not None:  # the provider throttled: letters wait for its back-off
-        return EXIT_TEMPFAIL
-    if delivery_problem(summary) is not None:  # the daemon's "degraded", by the same rule
-        return EXIT_TEMPFAIL
-    return 0
-
-
-def news_for_a_person(result: RunResult) -> bool:
-    """Pure: this run did something a person must see to — a greeting failed or did not render,
-    is ``uncertain`` (this run's, or a crashed run's it recovered) or was lost (``expired``).
-
-    Rejected rows are left out: they are the contacts', said on stderr when they change
-    (:func:`~greeter.send_problems.problems_since`); :func:`exit_code` adds them.
-    """
-    summary = result.summary
-    return bool(summary.failed or result.recovered or summary.lost or summary.quota_expiring)
-
-
-def says_nothing_new(result: RunResult) -> bool:
-    """Pure: ``send --once --quiet`` leaves stdout empty — the run needs no one, or its exit 1 is
-    only for rejected rows said before and unchanged since.
-
-    Cron mails whatever a job prints: a CRM export with one bad row made each
-    five-minute run exit 1 and print its summary, 288 mails a day saying
-    nothing had changed. The exit code still says the rows are rejected (the
-    contract); a run that also failed a letter, recovered or lost one, or
-    delivered nothing (what would be 75), or whose problems are new, prints
-    its summary as before.
-    """
-    code = exit_code(result)
-    if code == 0:
-        return True
-    return (
-        code == EXIT_PROBLEMS
-        and result.problems_unchanged_since is not None
-        and not news_for_a_person(result)
-        and delivery_problem(result.summary) is None
-    )
-
-
-def missing_secrets(settings: Settings, config_file: Path, *, smtp: bool = True) -> list[Problem]:
-    """The secrets the config names that cannot be read, as the problems :func:`read_secret` raises.
-
-    The SMTP password (with ``transport: smtp``; ``smtp=False`` leaves it out,
-    for a dry run that connects to nothing), the unsubscribe secret and the
-    previous ones links already sent are checked with, and the DKIM key
-    file: what a send would stop at, found before anything is planned
-    or sent (a daemon that started without them failed every run). The values
-    read are dropped here, never returned or shown. A file's problem is shown
-    at the line of ``config_file`` naming it (:func:`at_setting`).
-    """
-    wanted: list[tuple[str | None, Path | None, str, tuple[str | int, ...]]] = []
-    if smtp and settings.delivery.transport == "smtp":
-        server = settings.delivery.smtp
-        wanted.append(
-            (
-                server.password_env,
-                server.password_file,
-                "SMTP password",
-                ("delivery", "smtp", "password_file"),
-            )
-        )
-    unsubscribe = settings.unsubscribe
-    current = ("unsubscribe", "secret_file")
-    wanted.append((unsubscribe.secret_env, unsubscribe.secret_file, "unsubscribe secret", current))
-    old = "previous unsubscribe secret"
-    wanted.extend((env, None, old, ()) for env in unsubscribe.previous_secret_env)
-    old_files = enumerate(unsubscribe.previous_secret_file)
-    wanted.extend((None, path, old, ("unsubscribe", "previous_secret_file", i)) for i, path in old_files)
-    problems: list[Problem] = []
-    for env, file, what, loc in wanted:
-        try:
-            value = read_secret(env, file, what)
-            if value is not None and what.endswith("unsubscribe secret"):
-                # one that one link is enough to guess is refused
-                signing_key(env or "", value, what, file=None if env else file)
-        except ConfigError as exc:
-            problems.extend(exc.problems if env else at_setting(exc.problems, config_file, loc))
-    try:
-        load_signer(settings.delivery.dkim)  # the DKIM key file: unreadable, or not a key
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-    return problems
-
-
-def make_transport(settings: Settings) -> Transport:
-    delivery = settings.delivery
-    if delivery.transport == "file":
-        return FileTransport(delivery.outbox)
-    smtp = delivery.smtp
-    password = read_password(smtp.password_env, smtp.password_file, "SMTP password")
-    # delivery.return_path (else the From: address each letter passes) is the envelope sender.
-    return SmtpTransport(smtp, password, return_path=delivery.return_path)
-
-
-@dataclass
-class WireCounts:
-    """What the mail server itself answered in one run, counted as the answers come.
-
-    The journal's summary counts what was *recorded*; these count what
-    happened on the wire, which is what matters when the two differ: when the
-    journal fails mid-run (letters accepted but not recorded), and for the
-    daemon's health (every attempt failed to reach the server).
-    """
-
-    attempted: int = 0
-    accepted: int = 0
-    #: Temporary failures without an SMTP reply: the server could not be reached or dropped us.
-    unreachable: int = 0
-    #: The first such failure's words ("cannot connect to mx:25: connection refused").
-    unreachable_reason: str | None = None
-
-    @property
-    def server_unreachable(self) -> bool:
-        """Letters were due, none was accepted, and every attempt failed to reach the server."""
-        return self.attempted > 0 and self.unreachable == self.attempted
-
-
-class _Counting:
-    """A transport that counts its results into :class:`WireCounts` and otherwise just passes through."""
-
-    def __init__(self, inner: Transport, counts: WireCounts) -> None:
-        self._inner = inner
-        self._counts = counts
-
-    async def send(
-        self, envelope_from: str, rcpt: str, data: bytes, key: JournalKey, *, ready: OnReady | None = None
-    ) -> SendResult | None:
-        result = await self._inner.send(envelope_from, rcpt, data, key, ready=ready)
-        if result is None:
-            return None  # not attempted: the claim said no (see Transport.send)
-        counts = self._counts
-        counts.attempted += 1
-        if result.ok:
-            counts.accepted += 1
-        elif result.outcome is Outcome.TEMPORARY and result.code is None:
-            counts.unreachable += 1
-            counts.unreachable_reason = counts.unreachable_reason or result.reply
-        return result
-
-    async def close(self) -> None:
-        await self._inner.close()
 
 
 @dataclass
@@ -337,6 +111,14 @@ class Cycle:
     awaiting_approval: int | None = None
     #: A new journal's first run: its belated greetings (:attr:`RunResult.first_run`).
     first_run: FirstRunBelated | None = None
+    #: What holds sending after the run (:func:`deliver_cycle`), letters waiting or not: the
+    #: daily quota's next slot, when none is free now, and the end of a provider's throttle
+    #: (the summary's, else the journal's still holding) — ``/metrics`` and ``/healthz`` say it.
+    quota_frees_at: datetime | None = None
+    throttle_ends_at: datetime | None = None
+    #: A dry run's due letters (new, then retries and resends), by journal key, as it lists them
+    #: once it knows which the quota or a throttle would hold (:func:`~greeter.dry_run_hold.mark_held`).
+    listed: list[tuple[JournalKey, DueLetter]] = field(default_factory=list)
 
     def result(self) -> RunResult:
         return RunResult(
@@ -404,7 +186,6 @@ def plan_cycle(
     now: datetime,
     clock: Callable[[], datetime] | None = None,
     dry_run: bool = False,
-    announce: Callable[[DueLetter], None] | None = None,
     closing: bool = False,
 ) -> Cycle:
     """Plan the days around ``now``: the due letters, the due retries, the skips to record.
@@ -415,7 +196,7 @@ def plan_cycle(
     CPU-bound and synchronous (the daemon runs it in a worker thread). The
     journal must already hold the sender lock (unless ``dry_run``). A dry run
     records and claims nothing, but renders and builds each due letter as the
-    send would, and tells ``announce`` each one (:class:`DueLetter`: why it
+    send would, and lists each one in :attr:`Cycle.listed` (:class:`DueLetter`: why it
     would *not* go — held by the review gate, or its template failed), then
     each due retry and operator's resend, which the send would hand over too.
     """
@@ -481,14 +262,14 @@ def plan_cycle(
         elif item.status == "send" and item.send_at is not None:
             upcoming.append(item)
     report.require_unchanged()  # the file rewritten while it was planned from: nothing is claimed or sent
+    listed: list[tuple[JournalKey, DueLetter]] = []
     if dry_run:
         for item in due:
             built = deliverer.attempt(item)
-            if announce is not None:
-                if isinstance(built, str):
-                    announce(DueLetter.planned(item, built))
-                else:
-                    announce(DueLetter.planned(item, None, built.subject))
+            if isinstance(built, str):
+                listed.append((item.hit.key, DueLetter.planned(item, built)))
+            else:
+                listed.append((item.hit.key, DueLetter.planned(item, None, built.subject)))
     deliverer.record_skips(skips, dry_run=dry_run)
 
     def calendar_of(contact_id: str) -> WorkCalendar:
@@ -499,15 +280,13 @@ def plan_cycle(
     )
     if dry_run:
         default = ZoneInfo(settings.defaults.timezone)
-        for entry, _ in retries:
-            if announce is not None:
-                announce(DueLetter.again(entry, zones.get(entry.contact_id, default), now))
+        listed += [(e.key, DueLetter.again(e, zones.get(e.contact_id, default), now)) for e, _ in retries]
         # The retries not yet due, as the send reads them after its batch (deliver_cycle).
         retry_wake = _earliest(retry_wake, journal.next_retry_at(now))
-        cycle = Cycle(deliverer, [], [], zones, report, due_count + len(retries), 0)
-    else:
-        cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered)
-        cycle.calendar_of = calendar_of
+    # A dry run keeps its due letters too: the quota's order of them says which it would hold.
+    cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered)
+    cycle.calendar_of = calendar_of
+    cycle.listed = listed
     # Earliest first; of those at the same moment, the first planned (heapq.nsmallest is stable).
     asked = GATE_LOOKAHEAD if deliverer.approvals is not None else 1
     ahead = heapq.nsmallest(asked, upcoming, key=_send_at)
@@ -692,7 +471,7 @@ async def deliver_cycle(
     deliverer = cycle.deliverer
     settings, journal, now = deliverer.settings, deliverer.journal, deliverer.now
     own_transport = transport is None
-    counted = _Counting(transport or make_transport(settings), cycle.wire)
+    counted = CountingTransport(transport or make_transport(settings), cycle.wire)
     limiter = RateLimiter.from_config(settings.delivery.rate_limit, SystemClock())
     tick = progress(cycle.due_count, 0) if progress else None
     concurrency = settings.delivery.smtp.pool_size if settings.delivery.transport == "smtp" else 1
@@ -711,7 +490,8 @@ async def deliver_cycle(
         last = await _unless_stopping(deliverer, partial(read_throttle, journal))
         retry = settings.delivery.retry
         letters = len(cycle.due) + len(cycle.retries)
-        if not hold_back(deliverer.summary, last, letters, deliverer.clock(), retry):
+        held = hold_back(deliverer.summary, last, letters, deliverer.clock(), retry)
+        if not held:
             fresh = built_letters(deliverer, cycle.due, processes) if processes else None
             await send_batch(
                 deliverer,
@@ -728,6 +508,12 @@ async def deliver_cycle(
             )
             await asyncio.to_thread(remember_throttle, journal, deliverer.summary, last, retry)
         summary = deliverer.summary
+        # What holds sending now, letters waiting or not (a stopped run read no past sends: None).
+        full = quota_frees_at(limiter, deliverer.clock()) if past is not None else None
+        if held and full is not None:  # the letters the throttle holds wait for the quota's slot too
+            summary.quota_free_at, summary.quota_unsent = full, summary.throttle_unsent
+        cycle.quota_frees_at = summary.quota_free_at or full
+        cycle.throttle_ends_at = summary.throttled_until or holds_until(last, deliverer.clock(), retry)
         if rank is not None and summary.quota_free_at is not None:  # those left that never can go
             ranks = [rank(item.hit.key) for item in cycle.due] + [rank(e.key) for e, _ in cycle.retries]
             opens = openers_of(settings, cycle.zones, cycle.calendar_of)  # their windows, after the slot
@@ -748,6 +534,11 @@ async def deliver_cycle(
             cycle.next_send = _earliest(cycle.next_send, now)
         if (resumes := deliverer.summary.throttled_until) is not None:
             cycle.next_send = max(cycle.next_send or resumes, resumes)  # nothing leaves before it
+        hold = summary_hold(summary)
+        if hold is not None and hold.letters and cycle.next_send is not None:
+            # Letters wait for the quota and a throttle both: none leaves before the later one ends
+            # (the daemon's run line said the throttle's end and then slept until the quota's slot).
+            cycle.next_send = max(cycle.next_send, hold.until)
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:
@@ -802,12 +593,21 @@ def send_once(
     ``stops`` ends the run gracefully (:func:`deliver_until_stopped`); the
     result says which signal did.
     """
-    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, announce=announce, closing=True)
+    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, closing=True)
     started()  # the command's start-up (imports, config, plan) ends here: letters come next
     said = journal.notice(CONTACT_PROBLEMS)  # read before sending: a journal failing here sent nothing
     if dry_run:  # the quota's and a throttle's hold, as the send would meet them
         summary = cycle.deliverer.summary
         foresee_hold(journal, inputs.settings, summary, cycle.due_count - summary.not_built, now)
+        rank = quota_ranks(cycle) if inputs.settings.delivery.rate_limit.per_day is not None else None
+        if rank is not None and summary.quota_free_at is not None:  # as deliver_cycle: those that expire
+            ranks = [rank(key) for key, _ in cycle.listed]
+            opens = openers_of(inputs.settings, cycle.zones, cycle.calendar_of)  # as deliver_cycle
+            left, free_at = summary.quota_unsent, summary.quota_free_at
+            summary.quota_expiring = expiring_before(ranks, left, free_at, opens)
+        for letter in mark_held(cycle.listed, summary, rank, now.tzinfo):
+            if announce is not None:
+                announce(letter)
     else:
         if signals is None:
             asyncio.run(deliver_cycle(cycle, transport=transport, progress=progress))

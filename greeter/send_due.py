@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from greeter.zone_label import iso_seconds, local_time
 
+#: The holds a dry run lists a letter under (:data:`~greeter.sending_hold.HoldReason`).
+HOLDS = frozenset({"provider_throttle", "daily_quota"})
+
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
@@ -100,7 +103,9 @@ def print_due(letter: DueLetter) -> None:
     word = letter.kind if letter.kind != "new" else "due" if letter.held is None else "held"
     why = ""
     if letter.held is not None:
-        why = f"  ({letter.held.partition(':')[0]})"
+        reason, _, detail = letter.held.partition(":")
+        # The quota's or a throttle's hold says until when (and whether the letter expires first).
+        why = f"  ({reason} {detail.strip()})" if reason in HOLDS else f"  ({reason})"
     elif letter.kind == "resend":
         why = "  (an operator's resend of an uncertain letter)"
     elif letter.kind == "retry":

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from greeter.config_contacts import ContactsSource
     from greeter.delivery import Summary
     from greeter.journal_store import JournalEntry
-    from greeter.send import RunResult
     from greeter.send_due import DueLetter
+    from greeter.send_result import RunResult
 
 T = TypeVar("T")
 
@@ -108,7 +108,7 @@ def print_report(
     already said, unchanged since, are left out of it and named in the summary
     instead (:func:`problems_words`) — cron mails any output, and every 10
     minutes. ``summary``: False for ``--quiet`` on a run that says nothing new
-    (:func:`~greeter.send.says_nothing_new`: exit 0, or 1 only for rejected rows
+    (:func:`~greeter.send_result.says_nothing_new`: exit 0, or 1 only for rejected rows
     already said): stdout stays empty. ``expired``: the journal's rows of the greetings the run
     recorded expired, for what caused it (:func:`expired_hints`).
     """

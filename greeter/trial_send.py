@@ -219,7 +219,7 @@ def trial_transport(settings: Settings) -> Transport:
     """The configured transport (the real SMTP settings and password), or :class:`TrialOutbox`."""
     if settings.delivery.transport == "file":
         return TrialOutbox(settings.delivery.outbox)
-    from greeter.send import make_transport
+    from greeter.send_transport import make_transport
 
     return make_transport(settings)
 
@@ -309,7 +309,7 @@ def run_test_send(
     from greeter.cli_values import config_day, parse_now
     from greeter.dkim_sign import load_signer
     from greeter.secret_values import unsubscribe_secret
-    from greeter.send import missing_secrets
+    from greeter.send_transport import missing_secrets
 
     inputs = load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings

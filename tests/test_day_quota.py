@@ -41,7 +41,7 @@ def send_json(config: Path, now: str) -> dict[str, Any]:
     result = greeter(config, "send", "--once", "--json", "--now", now, timeout=QUICKLY)
     assert result.returncode == 0, (
         result.stdout + result.stderr
-    )  # a quota is not a fault (see send.exit_code)
+    )  # a quota is not a fault (see send_result.exit_code)
     summary: dict[str, Any] = json.loads(result.stdout)
     return summary
 

@@ -85,6 +85,9 @@ def test_run_status_is_counts_and_a_short_problem() -> None:
          ": 1 left unsent (host_blocked)"),
         (Summary(Counter(sent=6), left_unsent=34), ": 6 sent, 34 left unsent (stopping)"),
         (Summary(Counter(sent=100), quota_unsent=20), ": 100 sent, 20 left unsent (daily quota)"),
+        # the same letters held by both, said once (not "6 left unsent" twice)
+        (Summary(Counter(sent=3), quota_unsent=6, throttle_unsent=6),
+         ": 3 sent, 6 left unsent (provider throttled, daily quota)"),
     ],
 )  # fmt: skip
 def test_run_status_says_what_a_run_left_for_later(summary: Summary, said: str) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from greeter.delivery import Summary, grouped_replies
-from greeter.send import RunResult, exit_code
+from greeter.send_result import RunResult, exit_code
 from greeter.sources import LoadReport
 
 

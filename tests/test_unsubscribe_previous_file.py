@@ -86,7 +86,7 @@ def test_check_finds_a_short_previous_file_before_any_daemon_starts(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
     """Only the daemon's start looked at the old keys' files: ``check`` and ``send`` said OK."""
-    from greeter.send import missing_secrets
+    from greeter.send_transport import missing_secrets
 
     new, old = _file(tmp_path, "new", NEW), _file(tmp_path, "old", "short")
     config = make_project(
