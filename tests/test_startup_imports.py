@@ -96,3 +96,36 @@ def test_a_renderer_with_a_one_click_url_does_not_load_the_sending_path() -> Non
     )
     assert "greeter.secret_values" in loaded
     assert loaded & {"greeter.send", "greeter.smtp_transport", "aiosmtplib", "greeter.build_pool"} == set()
+
+
+#: The modules of the commands other than ``send``, and what only one of them uses (``init``'s tables).
+OTHER_COMMANDS = {
+    "greeter.cli_daemon",
+    "greeter.cli_decisions",
+    "greeter.cli_erase",
+    "greeter.cli_init",
+    "greeter.cli_journal",
+    "greeter.cli_review",
+    "greeter.cli_trial",
+    "greeter.starter_countries",
+}
+
+
+def test_send_imports_no_other_command_module() -> None:
+    """The group imports a command's module only when the command is asked for (``greeter.cli``'s
+    ``LAZY_COMMANDS``): every ``send --once`` from cron paid for all of them (issue 5)."""
+    loaded = imported_by(
+        "import click\nfrom greeter.cli import main\nassert main.get_command(click.Context(main), 'send')"
+    )
+    assert "greeter.cli_send" in loaded
+    assert loaded & OTHER_COMMANDS == set()
+
+
+def test_every_command_outside_the_group_module_is_in_the_lazy_map() -> None:
+    """A command registered by a module of its own but missing from ``LAZY_COMMANDS`` would be
+    missing from ``greeter --help`` and unknown on the command line."""
+    from greeter.cli import LAZY_COMMANDS, main
+
+    for name, command in main.commands.items():
+        assert command.callback is not None
+        assert LAZY_COMMANDS.get(name, "greeter.cli") == command.callback.__module__, name
