@@ -13,9 +13,10 @@ Scripts alone do not tell languages apart: «празник „День комп
 letter is Cyrillic in Cyrillic. A title is written for the default letters
 (``<name>.j2``, in ``defaults.locale``'s language), so one in their script is taken
 to be in their language, and a letter in another language printing it is warned
-about too. A Serbian letter in Latin script prints its title transliterated
-(:mod:`greeter.serbian_script`): what it shows is judged, and ``title_by_locale.sr``
-serves it as it serves the Cyrillic ones.
+about too. A Serbian letter in Latin script prints its title transliterated, whole
+(:func:`greeter.serbian_script.whole_to_latin`): what it shows is judged, and
+``title_by_locale.sr`` serves it as it serves the Cyrillic ones. A Russian title has no
+Latin spelling and shows in Cyrillic there: the warning says so.
 
 A key that is a language and a country of another language (``ee``: Ewe, not
 Estonia's et) is kept by the config (a real locale), and questioned here when
@@ -53,6 +54,8 @@ class TitleReach:
     #: Contacts' locales as written and countries (no region), each counted.
     locales: Counter[str] = field(default_factory=Counter)
     countries: Counter[str] = field(default_factory=Counter)
+    #: Occasions whose title a Serbian Latin letter printed in Cyrillic (Russian: no Latin spelling).
+    shown_cyrillic: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         from greeter.check_reach import text_script
@@ -69,7 +72,7 @@ class TitleReach:
             for occ in self.settings.occasions
         ]
         from greeter.i18n import normalize_locale, script_of
-        from greeter.serbian_script import to_latin
+        from greeter.serbian_script import whole_to_latin
 
         default = normalize_locale(self.settings.defaults.locale, self.settings.defaults.locale)
         #: The occasions whose title is in a script, by index: that script.
@@ -85,7 +88,7 @@ class TitleReach:
                 self._language[i] = (
                     _title_language(occ.title, script, default) if script == script_of(default) else ""
                 )
-                self._latin[i] = text_script(to_latin(occ.title))
+                self._latin[i] = text_script(whole_to_latin(occ.title))
         self._contact: Contact | None = None
         self._letters: set[str] = set()
         self._mine: list[int] = []
@@ -114,7 +117,7 @@ class TitleReach:
     def letter(self, item: PlanItem, rendered: Rendered) -> None:
         """Note each titled occasion of ``item`` whose title ``rendered`` prints in a language or script
         not its own."""
-        from greeter.serbian_script import is_serbian_latin, to_latin
+        from greeter.serbian_script import is_serbian_latin, whole_to_latin
 
         if not self._titled:
             return
@@ -126,11 +129,17 @@ class TitleReach:
                 continue
             key = self._foreign(i, rendered.locale)
             title = self.settings.occasions[i].title
-            if key is None or not title or (i, key) in self.named:
+            if (
+                key is None
+                or not title
+                or ((i, key) in self.named and (not latin or i in self.shown_cyrillic))
+            ):
                 continue
             words = words or f"{rendered.subject}\n{rendered.text}"  # built only when a title may be in it
-            if (to_latin(title) if latin else title) in words:
+            if (whole_to_latin(title) if latin else title) in words:
                 self.named[(i, key)] = self._titled[i]
+                if latin and whole_to_latin(title) == title:
+                    self.shown_cyrillic.add(i)
 
     def _foreign(self, i: int, locale: str) -> str | None:
         """The language key (``et``, ``sr``, ``sr_Latn``) of ``locale`` if its language or script is not
@@ -195,6 +204,12 @@ class TitleReach:
                 message = (
                     f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
                     f"{occ.name} {occ.title!r} ({script}): add title_by_locale.{key}"
+                )
+            # Russian (ы, я, ь…): left whole in a Latin letter, Cyrillic among Latin — say so.
+            if key.partition("_")[0] == "sr" and i in self.shown_cyrillic:
+                message += (
+                    " (a Serbian Latin letter shows it in Cyrillic, as written: a title in another "
+                    "language has no Serbian Latin spelling)"
                 )
             problems.append(
                 Problem(

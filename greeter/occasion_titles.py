@@ -71,17 +71,24 @@ def _declined(title: str, case: str) -> tuple[str, str] | None:
     adjectives = [
         inflected([p for p in parses if _agrees(p, number, gender)], agree) for parses in readings[:head]
     ]
+    # An adjective after its noun agrees as one before it does: «Рождество Христово» → «Рождеством
+    # Христовым», «Пасха Христова» → «Пасхой Христовой» (read as a genitive, «Пасхой Христова»).
+    after = head + 1
+    while after < len(words) and (agreeing := [p for p in readings[after] if _agrees(p, number, gender)]):
+        adjectives.append(inflected(agreeing, agree))
+        after += 1
     complements = all(
-        any("gent" in p.tag.grammemes for p in analyser().parse(word)) for word in words[head + 1 :]
+        any("gent" in p.tag.grammemes for p in analyser().parse(word)) for word in words[after:]
     )
-    if noun is None or None in adjectives or not complements:
+    forms = [a for a in adjectives if a is not None]
+    if noun is None or len(forms) < len(adjectives) or not complements:
         return None
-    declined = [*(a for a in adjectives if a), noun]
+    declined = [*forms[:head], noun, *forms[head:]]  # the words up to ``after``, in their order
     kept = [_as_written(form, word) for form, word in zip(declined, words, strict=False)]
     if _common_noun(words[head].lower(), words[head + 1 : head + 2]):
         kept[0] = kept[0][:1].lower() + kept[0][1:]  # «Годовщина договора» → «с годовщиной договора»
     agreement = "p" if gender is None else _AGREEMENT.get(gender)
-    return None if agreement is None else (agreement, " ".join([*kept, *words[head + 1 :]]))
+    return None if agreement is None else (agreement, " ".join([*kept, *words[after:]]))
 
 
 #: Head nouns that make a title a common noun phrase, lower case in Russian mid-sentence: «с
@@ -177,9 +184,16 @@ _COMMON_FIRST: Final[dict[str, frozenset[str]]] = {
             "forradalom",
         ]
     ),
-    "et": frozenset(["ettevõtte", "firma", "koostöö", "lepingu", "sünnipäev", "nimepäev", "aastapäev"]),
+    "et": frozenset(
+        ["ettevõtte", "firma", "koostöö", "lepingu", "sünnipäev", "nimepäev", "aastapäev", "vabariigi"]
+    ),
     "sr": frozenset(["годишњица", "рођендан", "јубилеј", "godišnjica", "rođendan", "jubilej"]),
 }
+
+
+#: How an Estonian holiday's one-word name ends («jaanipäev», «võidupüha», «jõulud», «nelipühad»):
+#: such a title is a holiday's name, which Estonian writes in lower case mid-sentence.
+_ET_DAYS: Final = re.compile(r"(?:päev|püha|pühad|jõulud)$", re.IGNORECASE)
 
 
 def mid_sentence(title: str, language: str) -> str:
@@ -187,15 +201,19 @@ def mid_sentence(title: str, language: str) -> str:
     anniversary"; "Christmas", "Independence Day", "Romashka's 25th anniversary" as written.
 
     Lowered only where the title is in sentence case (its other words lower case: "Independence
-    Day" is a name) and its first word is one of :data:`_COMMON_FIRST`'s for the language.
+    Day" is a name) and its first word is one of :data:`_COMMON_FIRST`'s for the language — or,
+    in Estonian, which writes holidays in lower case (ÕS: «jaanipäev», «võidupüha», «jõulud»),
+    the title is one compound word ending in a holiday's word (:data:`_ET_DAYS`): "Jaanipäev" →
+    "jaanipäev"; "Eesti Vabariigi aastapäev" keeps the capitals of its names.
     """
     words = title.split(" ")
     first = words[0]
-    common = _COMMON_FIRST.get(language.replace("-", "_").partition("_")[0].lower(), frozenset())
+    lang = language.replace("-", "_").partition("_")[0].lower()
+    common = _COMMON_FIRST.get(lang, frozenset())
     if (
         first[:1].isupper()
         and first[1:] == first[1:].lower()
-        and first.lower() in common
+        and (first.lower() in common or (lang == "et" and len(words) == 1 and _ET_DAYS.search(first)))
         and all(not w[:1].isupper() for w in words[1:])
     ):
         return first.lower() + title[len(first) :]

@@ -58,6 +58,11 @@ Every template sees:
 ``occasion_title``
     What the config's ``title`` calls it ("День России"), or ``None``: how a
     template words an occasion it has no words of its own for.
+``occasion_kind``
+    What the occasion is, for its wording (:mod:`greeter.occasion_kinds`): its name where the
+    shipped templates know it (``"christmas"``, ``"womens_day"``), else the holiday its
+    ``holiday:`` or its title names (``christmas_ee`` titled «Jõulud» → ``"christmas"``), else
+    its name. The shipped letters choose their words by it; ``also`` items carry it as ``kind``.
 ``occasion_date``
     The day celebrated (a ``date``).
 ``occasion_moved``
@@ -237,6 +242,7 @@ from greeter.config import Occasion, Sender, Settings, Unsubscribe
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError, TemplateLoadError
 from greeter.i18n import bcp47, letter_default, normalize_locale, regional_locale
 from greeter.letter_forms import SWISS_GERMAN, Person, addressed, forms_for, without_eszett
+from greeter.occasion_kinds import occasion_kind
 from greeter.plan_types import PlanItem, Rendered
 from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
@@ -297,7 +303,13 @@ class Renderer:
         self._templates = TemplateSet(templates_dir, files, default_locale, code_cache, fallback_locales)
         self._titles = dict(titles or {})
         #: Occasions with a ``title_by_locale``: their title depends on the letter's language.
-        self._localized = {o.name: o for o in localized if o.title_by_locale}
+        occasions = tuple(localized)
+        self._localized = {o.name: o for o in occasions if o.title_by_locale}
+        #: What each occasion is for the wording (``occasion_kind``): :mod:`greeter.occasion_kinds`.
+        self._kinds = {
+            o.name: occasion_kind(o.name, o.holiday, (o.title, *o.title_by_locale.values()))
+            for o in occasions
+        }
         self._titles_in: dict[tuple[str, str], str | None] = {}
         self._sender = sender
         self._senders: dict[str, SenderView] = {}
@@ -396,9 +408,11 @@ class Renderer:
             "early": send_date < hit.date,
             "occasion_moved": hit.moved,
             "occasion_title": self._title(hit.occasion, letter),
+            "occasion_kind": self._kinds.get(hit.occasion, hit.occasion),
             "also": [
                 AlsoView(
                     occasion=h.occasion,
+                    kind=self._kinds.get(h.occasion, h.occasion),
                     title=self._title(h.occasion, letter),
                     date=h.date,
                     years=h.years,

@@ -14,7 +14,10 @@ not a dependency: a maintained library such as ``cyrtranslit`` brings the same t
 plus other languages' (Russian Я → Ja), which a Serbian letter must not apply.
 A word with a Cyrillic letter Serbian does not have (ы, я, щ, ь, й: Russian or
 Ukrainian, «Вячеслав», «День компании») is left as written rather than half
-transliterated; ``greeter check`` warns where a title of that kind is printed.
+transliterated, and so is a quoted span holding one (the letters quote a title
+they cannot name as Serbian: «praznik „День компании“», not «„День kompanii“»);
+``greeter check`` warns where a title of that kind is printed, saying the Latin
+letters show it in Cyrillic.
 A title or a name (the gallery's and the calendar's, :func:`whole_to_latin`) is
 decided whole: «Новый год» stays as written, never «Новый god».
 Links and addresses (a token with ``@`` or ``://``, ``mailto:…``) are left as
@@ -94,8 +97,31 @@ def _word(word: str) -> str:
     return latin
 
 
+#: A quoted span, „…“ as the Serbian letters quote a title or a name: decided whole.
+_QUOTED: Final = re.compile(r"„[^„“”\n]*[“”]")
+
+
 def _plain(text: str) -> str:
+    """Word by word, but a quoted title or name whole (:func:`whole_to_latin`): «празник „День
+    компании“» is «praznik „День компании“», never «„День kompanii“», one name in two scripts."""
+    out: list[str] = []
+    end = 0
+    for quoted in _QUOTED.finditer(text):
+        out.append(_words_to_latin(text[end : quoted.start()]))
+        span = quoted.group()
+        out.append(span if _foreign_cyrillic(span) else _words_to_latin(span))
+        end = quoted.end()
+    out.append(_words_to_latin(text[end:]))
+    return "".join(out)
+
+
+def _words_to_latin(text: str) -> str:
     return _WORD.sub(lambda m: _word(m.group()), text)
+
+
+def _foreign_cyrillic(text: str) -> bool:
+    """Whether ``text`` has a Cyrillic letter Serbian does not have (ы, я, ь…): Russian, Ukrainian."""
+    return any(_cyrillic(ch) and ch not in _TABLE for ch in text)
 
 
 def to_latin(text: str) -> str:
@@ -123,7 +149,7 @@ def whole_to_latin(text: str) -> str:
     Ukrainian) text and is left whole, as written; one whose Cyrillic letters are
     all Serbian is transliterated whole, exactly as :func:`to_latin` does it.
     """
-    if any(_cyrillic(ch) and ch not in _TABLE for ch in text):
+    if _foreign_cyrillic(text):
         return text
     return to_latin(text)
 

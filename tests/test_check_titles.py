@@ -120,3 +120,24 @@ def test_a_country_code_that_is_another_language_is_questioned_against_the_conta
         encoding="utf-8-sig",
     )
     assert not [p for p in run_check(config, NOW).problems if "did you mean" in p.message]
+
+
+def test_a_russian_title_in_a_serbian_latin_letter_is_warned_as_shown_in_cyrillic(
+    make_project: MakeProject,
+) -> None:
+    """A Latin Serbian letter read «Čestitamo praznik „День kompanii“!» — a Russian title half
+    transliterated. It now shows the title whole, as written, and check says the Latin letter
+    shows it in Cyrillic; a Serbian Cyrillic title is transliterated whole and warned of by none."""
+    config = make_project([client("l1", "sr_Latn")])
+    text = config.read_text(encoding="utf-8")
+    day = "- name: company_day\n  title: {}\n  date: '12-03'\n  template: holiday\n  priority: 40\n"
+    config.write_text(text.replace("occasions:\n", "occasions:\n" + day.format("День компании"), 1), "utf-8")
+    place = place_of(config, "title: День компании")
+    assert title_warnings(config) == [
+        f"{config}:{place}: occasions.0.title_by_locale: warning: 1 contact(s) get letters in 'sr' that "
+        "name company_day 'День компании', written in 'ru' as the default letters are (defaults.locale): "
+        "add title_by_locale.sr (a Serbian Latin letter shows it in Cyrillic, as written: a title in "
+        "another language has no Serbian Latin spelling)"
+    ]
+    config.write_text(text.replace("occasions:\n", "occasions:\n" + day.format("Дан компаније"), 1), "utf-8")
+    assert title_warnings(config) == []

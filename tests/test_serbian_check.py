@@ -29,6 +29,11 @@ ROZHDESTVO = (
     '- {name: rozhdestvo, title: "Рождество", holiday: "Božić", template: holiday, '
     "audience: {locales: [sr, sr_Latn]}}\n"
 )
+#: A Russian title the Serbian letters have no words of their own for (Christmas they have: «Божић»).
+STATEHOOD_RU = (
+    '- {name: gosudarstvennost, title: "День государственности", holiday: "Statehood Day", template: holiday, '
+    "audience: {locales: [sr, sr_Latn]}}\n"
+)
 #: (country, locale) of each client.
 SERBS = [("RS", "sr"), ("RS", "sr_Latn"), ("BA-SRP", "sr"), ("ME", "sr_Latn"), ("RS", "bs")]
 
@@ -40,7 +45,12 @@ NOT_GREETED = (
 BOTH = "occasions.6 (bozic) and occasions.7 (bozic3) both greet RS clients on 07.01"
 BOTH_BS = "occasions.6 (bozic) and occasions.7 (bozic2) both greet RS clients"
 AS_RUSSIAN = "that name bozic 'Божић', written in 'ru'"
-RUSSIAN_TITLE = "that name rozhdestvo 'Рождество', written in 'ru' as the default letters are"
+RUSSIAN_TITLE = (
+    "that name gosudarstvennost 'День государственности', written in 'ru' as the default letters are "
+    "(defaults.locale): add title_by_locale.sr (a Serbian Latin letter shows it in Cyrillic"
+)
+#: Christmas by any name is «Божић» in a Serbian letter (occasion_kind): its Russian title is never printed.
+CHRISTMAS_TITLE = "that name rozhdestvo"
 
 
 def _row(i: int, country: str, locale: str) -> str:
@@ -74,8 +84,10 @@ def _check(make_project: MakeProject, occasions: str, clients: list[tuple[str, s
         (BOZIC + BOZIC_SR, [BOTH], []),
         # «Божић» is Serbian, not the Russian default letters' language.
         (BOZIC, [], [AS_RUSSIAN]),
-        # A Russian title in Serbian letters is still said to be Russian.
-        (ROZHDESTVO, [RUSSIAN_TITLE], []),
+        # A Russian title in Serbian letters is still said to be Russian, and shown in Cyrillic in Latin ones.
+        (STATEHOOD_RU, [RUSSIAN_TITLE], []),
+        # A Christmas titled in Russian is worded «Божић» (its holiday says what it is): nothing to add.
+        (ROZHDESTVO, [], [CHRISTMAS_TITLE]),
     ],
     ids=[
         "abroad-not-greeted",
@@ -84,6 +96,7 @@ def _check(make_project: MakeProject, occasions: str, clients: list[tuple[str, s
         "sr-sr-collision",
         "bozic-not-russian",
         "russian-title",
+        "christmas-by-any-name",
     ],
 )
 def test_check_on_serbian_holidays(

@@ -430,7 +430,8 @@ def test_check_warns_of_a_russian_title_in_serbian_letters(make_project: MakePro
     config = with_company_day(make_project, rows)
     assert title_warnings(config) == [
         "2 contact(s) get letters in 'sr' that name company_day 'День компании', written in 'ru' as the "
-        "default letters are (defaults.locale): add title_by_locale.sr"
+        "default letters are (defaults.locale): add title_by_locale.sr (a Serbian Latin letter shows it "
+        "in Cyrillic, as written: a title in another language has no Serbian Latin spelling)"
     ]
     fixed = with_company_day(make_project, rows, {"sr": "Дан компаније"})
     assert title_warnings(fixed) == []

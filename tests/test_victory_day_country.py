@@ -45,7 +45,7 @@ def test_estonian_victory_day_is_not_greeted_as_9_may(make_project: MakeProject)
     assert (sent["contact_id"], sent["occasion_date"]) == ("1", "2027-06-23")
     words = f"{sent['subject']}\n{sent['text']}"
     assert not any(phrase in words for phrase in MAY_NINTH), words
-    assert "праздником «Võidupüha»" in sent["subject"], sent["subject"]
+    assert "праздником Võidupüha" in sent["subject"], sent["subject"]
     assert "Желаем Вам хорошего праздника" in sent["text"], sent["text"]
 
 
