@@ -276,6 +276,8 @@ def _quote_problem(exc: MarkedYAMLError, text: str) -> tuple[str, int, int] | No
         return _UNCLOSED.format(q=quote, where=f"line {mark.line + 1}"), opened.line + 1, opened.column + 1
     value = _COMMENT.sub("", text[opened.index :].split("\n", 1)[0]).rstrip()
     inner = value[1:-1] if len(value) > 1 and value.endswith(quote) else value[1:]
+    if _without_password(inner) != inner:  # not repeated: its password would be in the message
+        return "quotes inside quotes end the value early", opened.line + 1, opened.column + 1
     if quote == '"':
         guillemets = re.sub(r'"([^"]*)"', r"«\1»", inner)
         fix = f"write {guillemets}, or put the value in single quotes: '{inner}'"
@@ -298,8 +300,23 @@ def _colon_hint(problem: str, lines: list[str], line: int, col: int) -> str | No
     if not sep or len(key) + 2 > col or not _KEY_ONLY.fullmatch(key.lstrip(" -") or "#"):
         return None
     value = _COMMENT.sub("", value).strip()
-    quoted = f"'{value}'" if '"' in value else f'"{value}"'
-    return f"a ': ' inside a value: put the value in quotes, {key.strip(' -')}: {quoted}"
+    shown = _without_password(value)
+    quoted = f"'{shown}'" if '"' in shown else f'"{shown}"'
+    unshown = " (its password not shown)" if shown != value else ""
+    return f"a ': ' inside a value: put the value in quotes, {key.strip(' -')}: {quoted}{unshown}"
+
+
+def _without_password(value: str) -> str:
+    """``value`` as a hint may repeat it: a URL (``storage.url``) without its password.
+
+    A YAML mistake on ``storage.url``'s line echoed the whole URL, password and all, into
+    the error a cron mail or a CI log keeps — where ``check`` shows the same URL redacted.
+    """
+    if "://" not in value:
+        return value
+    from greeter.db_url import redact
+
+    return redact(value)
 
 
 def _tab_indent(lines: list[str], line: int) -> tuple[int, int] | None:

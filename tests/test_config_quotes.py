@@ -69,6 +69,23 @@ def test_a_colon_inside_a_value_is_answered_with_the_value_in_quotes() -> None:
     ), problem
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "postgresql://greeter:s3cr%40t@db/crm?sslmode=disable&password=qs3cret x: y",
+        '"postgresql://greeter:s3cr%40t@db/crm?password=qs3cret"x""',
+    ],
+)
+def test_a_yaml_mistake_on_the_journal_url_never_repeats_its_password(written: str) -> None:
+    """A ': ' or stray quotes on ``storage.url``'s line: the hint repeated the whole URL into the
+    error (a cron mail, a CI log), password and all, while ``check`` shows it redacted."""
+    text = edited("  url: sqlite:///data/journal.sqlite3\n", f"  url: {written}\n")
+    (problem,) = errors_of(text)
+    assert problem.startswith(f"greeter.yaml:{line_of(text, written)}:"), problem
+    assert "YAML syntax:" in problem
+    assert "s3cr" not in problem and "qs3cret" not in problem, problem
+
+
 def test_a_value_quoted_across_lines_on_purpose_is_still_read() -> None:
     """The hints above never fire on valid YAML: a quoted value may go on over several lines."""
     text = edited("    title: День рождения ", '    title: "День\n      рождения" ')
