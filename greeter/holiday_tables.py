@@ -105,7 +105,9 @@ def declare_regions(codes: Iterable[str]) -> None:
     found: dict[str, str] = {}
     for code in codes:
         country, region = split_code(code)
-        if region is not None and code not in _declared and has_calendar(code):
+        if region is None:
+            continue  # a country's own days off ("IE"): its calendar is the library's
+        if code not in _declared and has_calendar(code):
             continue  # the library's own region (DE-BY): its calendar, with the config's days added
         found[code] = country
     if found != _declared:
