@@ -119,7 +119,8 @@ class HolidaysOf(_Model):
 
 
 class RegionalDaysOff(_Model):
-    """A region's own days off, besides its country's public holidays (``send_window.regional_days_off``)."""
+    """A region's (or a country's) own days off, besides its public holidays
+    (``send_window.regional_days_off``)."""
 
     days: list[Day] = Field(default_factory=list, description="The region's own days off")
     ics: Path | None = Field(default=None, description="An .ics file of the region's days off")
@@ -279,9 +280,10 @@ class SendWindow(_Model):
                 )
 
     def _regions_valid(self) -> None:
-        """``regional_days_off``: each key a region of ISO 3166-2 (:func:`region_refusal`); then declared
-        (:func:`~greeter.holiday_tables.declare_regions`), so that a contact's ``RU-TA`` is read as a
-        calendar, Russia's — always, so that a config without the map withdraws an older one's."""
+        """``regional_days_off``: each key a country or a region of ISO 3166-2 (:func:`region_refusal`);
+        then declared (:func:`~greeter.holiday_tables.declare_regions`), so that a contact's ``RU-TA``
+        is read as a calendar, Russia's — always, so that a config without the map withdraws an
+        older one's."""
         from greeter.holiday_tables import declare_regions
 
         for code in self.regional_days_off:
