@@ -47,7 +47,8 @@ class WorkCalendar:
     #: Whose weekend makes the working week, year by year (the Emirates' changed in 2022); None:
     #: ``weekdays`` in every year.
     week_country: str | None = None
-    #: The region whose own days off (``send_window.regional_days_off``) ``days_off`` has, None: none.
+    #: The region (or country) whose own days off (``send_window.regional_days_off``) ``days_off``
+    #: has, None: none.
     #: Part of what tells two calendars apart (with ``public_holidays`` off, ``country`` is None in both).
     region: str | None = None
     #: Another country's holidays that are days off here (``holidays_of``): (country, names), or None.
@@ -148,12 +149,15 @@ def build_calendar(
     the config are everyone's; a region's own (``send_window.regional_days_off``: its ``days``,
     its ``holidays_of``, and ``regional_days_off``, read from its ``ics`` by the caller) only its
     clients' — Tatarstan's
-    Republic Day moves a Kazan client's letter, never a Moscow one's. Those too whatever
+    Republic Day moves a Kazan client's letter, never a Moscow one's; a country's entry ("IE")
+    all of that country's clients', its regions' too. Those too whatever
     ``public_holidays`` says: they are the config's own list, as ``extra_days_off`` is.
     """
     years = frozenset(years)
     holidays = country if window.public_holidays else None
-    regional = window.regional_days(country) | frozenset((regional_days_off or {}).get(country or "", ()))
+    entries = window.days_off_entries(country)  # its country's ("IE", "DE") and its own ("DE-BY")
+    read = regional_days_off or {}
+    regional = window.regional_days(country) | frozenset(d for code in entries for d in read.get(code, ()))
     extra = frozenset(extra_days_off) | frozenset(window.extra_days_off) | regional
     borrowed = window.borrowed_holidays(country)
     off: set[date] = set(extra)
@@ -166,7 +170,7 @@ def build_calendar(
         days_off=frozenset(off),
         years=years,
         week_country=country if fixed is None else None,
-        region=country if country in window.regional_days_off else None,
+        region=country if entries else None,
         borrowed=borrowed,
     )
     for y in years:

@@ -147,7 +147,7 @@ class CheckReport:
     #: ``send_window.days_off_ics``: (path, read, what it gave); errors: it cannot be used (exit 2 elsewhere).
     days_off: tuple[str, bool, str] | None = None
     days_off_errors: int = 0
-    #: ``send_window.regional_days_off``: (region, what its days off are) for each region declared.
+    #: ``send_window.regional_days_off``: (region or country, what its days off are) for each one declared.
     regional_days_off: list[tuple[str, str]] = field(default_factory=list)
     #: ``storage.retention_days`` (None: never purged) and the shortest the cap allows.
     retention: tuple[int | None, int] | None = None

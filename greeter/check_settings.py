@@ -73,8 +73,9 @@ def check_days_off(report: CheckReport, settings: Settings, today: date) -> None
 
 
 def check_regional_days_off(report: CheckReport, settings: Settings, years: range) -> None:
-    """Say each region's own days off (``send_window.regional_days_off``) in ``years``, its ``ics``
-    read as a plan reads it: a file that cannot be read is an error, as ``days_off_ics`` is."""
+    """Say each region's (or country's) own days off (``send_window.regional_days_off``) in
+    ``years``, its ``ics`` read as a plan reads it: a file that cannot be read is an error, as
+    ``days_off_ics`` is."""
     from greeter.calendar_rules import borrowed_days_off
     from greeter.ics_days import read_days_off, timed_warning
 
@@ -96,7 +97,8 @@ def check_regional_days_off(report: CheckReport, settings: Settings, years: rang
             where = str(region.ics)
             if found.timed:
                 report.problems.append(timed_warning(region.ics, found.timed, field))
-        detail = f"{where}: {len(days)} day(s) off in {years[0]}–{years[-1]}, for its clients only"
+        whose = "for its clients only" if "-" in code else "for all its clients (its regions' too)"
+        detail = f"{where}: {len(days)} day(s) off in {years[0]}–{years[-1]}, {whose}"
         report.regional_days_off.append((code, detail))
 
 

@@ -4,12 +4,14 @@ Why a warning and not a refusal: such a setting harms no letter — it is a
 marketer's intention the window cannot carry out, and they should hear so
 before they rely on it. Pure: settings in, problems out (the config file is
 read only to point at the line). Also the note on clients whose working week
-is not the config's (:func:`other_weeks_note`).
+is not the config's (:func:`other_weeks_note`), and the warning on years whose decreed moved days
+off the holidays library lacks (:func:`undecreed_problems`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
@@ -94,3 +96,30 @@ def week_words(week: frozenset[int]) -> str:
     if run and len(ordered) > 2:
         return f"{days[ordered[0]].value}–{days[ordered[-1]].value}"
     return ", ".join(days[d].value for d in ordered)
+
+
+def undecreed_problems(
+    settings: Settings, config_file: Path, countries: Counter[str], today: date
+) -> list[Problem]:
+    """A warning for each year ``check`` looks at (this and the next) whose moved days off the
+    holidays library lacks for a country of the clients that moves them by decree
+    (:mod:`greeter.decreed_days`): Russia's 2028, checked in November 2027. ``countries``: the
+    contacts' countries (their own, else ``defaults.country``). Located at the config's
+    ``regional_days_off``, where the days are given, else at ``defaults.country``."""
+    from greeter.config_loader import locate
+    from greeter.decreed_days import undecreed, undecreed_words
+
+    found = undecreed([settings.defaults.country, *countries], [today.year, today.year + 1], today)
+    if not found:
+        return []
+    where = (
+        ("send_window", "regional_days_off")
+        if settings.send_window.regional_days_off
+        else ("defaults", "country")
+    )
+    line, col = locate(config_file, where)
+    field = ".".join(where)
+    return [
+        Problem(str(config_file), field, undecreed_words(country, year), line, col, severity="warning")
+        for country, year in found
+    ]

@@ -153,8 +153,8 @@ def send(
           greeter run, not once a day;
           or the server refused every attempt until then: stderr says
           which, with its last reply; or the daily quota held it back:
-          stderr says so; not one whose period had ended before the
-          journal's first run); or the daily quota (rate_limit.per_day)
+          stderr says so; not one whose last window had passed before
+          the journal's first run); or the daily quota (rate_limit.per_day)
           left letters unsent whose catch-up period ends before it frees
           a slot while their send window is open
       75  try again later: letters were due and none was delivered, all put

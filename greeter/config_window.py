@@ -119,7 +119,8 @@ class HolidaysOf(_Model):
 
 
 class RegionalDaysOff(_Model):
-    """A region's own days off, besides its country's public holidays (``send_window.regional_days_off``)."""
+    """A region's (or a country's) own days off, besides its public holidays
+    (``send_window.regional_days_off``)."""
 
     days: list[Day] = Field(default_factory=list, description="The region's own days off")
     ics: Path | None = Field(default=None, description="An .ics file of the region's days off")
@@ -174,13 +175,15 @@ class SendWindow(_Model):
     public_holidays: bool = Field(default=True, description="Public holidays are days off")
     extra_days_off: list[Day] = Field(default_factory=list)
     days_off_ics: Path | None = Field(default=None, description="An .ics file of company days off")
-    #: Per region (ISO 3166-2, "RU-TA"): days off its clients have besides their country's public
-    #: holidays — for the clients whose country cell (or ``defaults.country``) names that region only.
+    #: Per region (ISO 3166-2, "RU-TA") or country ("IE"): days off its clients have besides their
+    #: country's public holidays — for the clients whose country cell (or ``defaults.country``)
+    #: names that region only; a country's for all of its clients, its regions' too.
     regional_days_off: dict[Annotated[str, Field(pattern=COUNTRY)], RegionalDaysOff] = Field(
         default_factory=dict,
         description=(
-            "Days off of a region's clients only ({RU-TA: {days: [2026-08-30], ics: tatarstan.ics}}): "
-            "a contact whose country is RU-TA has RU's public holidays and these"
+            "Days off of a region's or a country's clients only ({RU-TA: {days: [2026-08-30], ics: "
+            "tatarstan.ics}}): a contact whose country is RU-TA has RU's public holidays and these; "
+            "a country's ({IE: {days: [2027-12-28]}}) are all its clients', its regions' too"
         ),
     )
     day_off_policy: Literal["before", "after", "on_day"] = Field(
@@ -277,9 +280,10 @@ class SendWindow(_Model):
                 )
 
     def _regions_valid(self) -> None:
-        """``regional_days_off``: each key a region of ISO 3166-2 (:func:`region_refusal`); then declared
-        (:func:`~greeter.holiday_tables.declare_regions`), so that a contact's ``RU-TA`` is read as a
-        calendar, Russia's — always, so that a config without the map withdraws an older one's."""
+        """``regional_days_off``: each key a country or a region of ISO 3166-2 (:func:`region_refusal`);
+        then declared (:func:`~greeter.holiday_tables.declare_regions`), so that a contact's ``RU-TA``
+        is read as a calendar, Russia's — always, so that a config without the map withdraws an
+        older one's."""
         from greeter.holiday_tables import declare_regions
 
         for code in self.regional_days_off:
@@ -288,18 +292,29 @@ class SendWindow(_Model):
                 raise SettingError(why, "regional_days_off", code)
         declare_regions(self.regional_days_off)
 
+    def days_off_entries(self, country: str | None) -> tuple[str, ...]:
+        """The ``regional_days_off`` keys whose days off clients of ``country`` have: its country's
+        entry ("DE", every German client's Heiligabend), then its own ("DE-BY"), those present."""
+        if country is None:
+            return ()
+        whole = country.partition("-")[0]
+        return tuple(code for code in dict.fromkeys((whole, country)) if code in self.regional_days_off)
+
     def regional_days(self, country: str | None) -> frozenset[Day]:
-        """The days off ``regional_days_off`` lists for clients of ``country`` (none for another country)."""
-        found = self.regional_days_off.get(country) if country is not None else None
-        return frozenset(found.days) if found is not None else frozenset()
+        """The days off ``regional_days_off`` lists for clients of ``country``: its entry's and its
+        country's (:meth:`days_off_entries`); none for another country."""
+        entries = (self.regional_days_off[code] for code in self.days_off_entries(country))
+        return frozenset(day for entry in entries for day in entry.days)
 
     def borrowed_holidays(self, country: str | None) -> tuple[str, tuple[str, ...]] | None:
         """``(country, names)`` of the other country's holidays that are days off for clients of
-        ``country`` (its ``regional_days_off`` entry's ``holidays_of``); None: none."""
-        found = self.regional_days_off.get(country) if country is not None else None
-        if found is None or found.holidays_of is None:
-            return None
-        return found.holidays_of.country, tuple(found.holidays_of.names)
+        ``country``: its ``regional_days_off`` entry's ``holidays_of``, else its country's
+        entry's (:meth:`days_off_entries`, the region's own first); None: none."""
+        for code in reversed(self.days_off_entries(country)):
+            found = self.regional_days_off[code].holidays_of
+            if found is not None:
+                return found.country, tuple(found.names)
+        return None
 
     def fixed_week(self, country: str | None) -> frozenset[int] | None:
         """The working week (weekday numbers, Monday 0) the config sets for clients of ``country``;
@@ -336,18 +351,19 @@ class SendWindow(_Model):
 
 
 def region_refusal(code: str) -> str | None:
-    """Why ``code`` cannot key ``regional_days_off`` (None: it can): a region of a country with a
-    holiday calendar, as ISO 3166-2 writes it — the library's regions of the country where it has
-    them ("DE-BY"), else Russia's subjects (:mod:`greeter.ru_regions`), which the library lacks."""
+    """Why ``code`` cannot key ``regional_days_off`` (None: it can): a country with a holiday
+    calendar ("IE"), or a region of one as ISO 3166-2 writes it — the library's regions of the
+    country where it has them ("DE-BY"), else Russia's subjects (:mod:`greeter.ru_regions`), which
+    the library lacks."""
     from greeter.countries import calendar_refusal, regions_of
     from greeter.holiday_tables import has_calendar
     from greeter.ru_regions import RU_REGIONS
 
     country, _, region = code.partition("-")
-    if not region:
-        return f"{code!r} is a country: write a region as in ISO 3166-2, such as 'RU-TA' (Tatarstan)"
     if not has_calendar(country):
         return calendar_refusal(country)
+    if not region:
+        return None  # a country: days off of all its clients, its regions' too (IE's 27–28 December)
     known = regions_of(country)
     if known:
         if code in known:

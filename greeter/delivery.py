@@ -250,7 +250,8 @@ class Summary:
         if more > 0:
             names += f" and {more} more (greeter history --state expired lists them)"
         why = (
-            f"{period} after the day it was meant to leave had ended before this journal's first run"
+            f"its last window within {period} of the day it was meant to leave had passed before this"
+            " run, the journal's first (greeter was not there to send it)"
             if self.first_plan
             else f"not sent within {period} of the day it was meant to leave"
         )

@@ -50,8 +50,9 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: whatever language the locale chose; the second, which did not mark observed days; the
 #: third, which did not keep each country's weekend; the fourth, which named Serbia's holidays
 #: only in Cyrillic: :func:`_serbian_latin`; the fifth, which kept the library's "(estimated)"
-#: in the names: :func:`unmarked`) is ignored and rewritten.
-_FORMAT = 6
+#: in the names: :func:`unmarked`; the sixth, which did not keep the years of each country's
+#: decreed moved days: :func:`decreed_years`) is ignored and rewritten.
+_FORMAT = 7
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -84,6 +85,9 @@ _weekends: dict[str, frozenset[int]] = {}
 #: How each country's calendar marks an estimated date, in each of its tables' languages: the text
 #: around ``%s`` ("", " (estimated)"), ("", " (бағаланған)"). Kept with the tables, by country.
 _estimate_marks: dict[str, tuple[tuple[str, str], ...]] = {}
+#: The years for which the library lists days off a decree moved ("substituted" days: Russia's
+#: 1991–2027 in 0.109), by country: :func:`decreed_years`. Kept with the tables, by country.
+_decreed: dict[str, tuple[int, ...]] = {}
 
 
 #: Regions the config declares days off for (``send_window.regional_days_off``) that the library
@@ -105,7 +109,9 @@ def declare_regions(codes: Iterable[str]) -> None:
     found: dict[str, str] = {}
     for code in codes:
         country, region = split_code(code)
-        if region is not None and code not in _declared and has_calendar(code):
+        if region is None:
+            continue  # a country's own days off ("IE"): its calendar is the library's
+        if code not in _declared and has_calendar(code):
             continue  # the library's own region (DE-BY): its calendar, with the config's days added
         found[code] = country
     if found != _declared:
@@ -294,6 +300,7 @@ def forget() -> None:
     _looked_up.clear()
     _weekends.clear()
     _estimate_marks.clear()
+    _decreed.clear()
     _supported.clear()
     _unsupported.clear()
     for cache in _derived:
@@ -307,6 +314,7 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     labels = [_moved_labels(by_language) for by_language in named]
     marks = [_labels(by_language, ("estimated_label",)) for by_language in named]
     _estimate_marks[country] = tuple(dict.fromkeys(m for found in marks for m in found))
+    _decreed[country] = _substituted_years(entity)
     _weekends[f"{country}:{year}"] = _weekend(named[0], year)
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
@@ -338,6 +346,43 @@ def _holiday(
         for name, mark in zip(names, marked, strict=True)
     ]
     return Holiday(tuple(dict.fromkeys(bare)), estimated=True)
+
+
+def decreed_years(country: str) -> tuple[int, ...]:
+    """The years, in order, for which the library lists days off that a decree moved in ``country``
+    ("Day off (substituted from …)": Russia's working Saturdays and bridge days); () for a country
+    whose calendar has none, or a code the library has no calendar for.
+
+    Russia, Belarus, Kazakhstan, China, Hungary, … move days off by a decree each year,
+    published months before; the library encodes each year's by hand, so a year after its last
+    lacks them (:mod:`greeter.decreed_days`). Read from the library's own tables of them
+    (``special_*_holidays`` entries that name the day moved from), not a list kept here.
+    """
+    country = _declared.get(country, country)
+    found = _decreed.get(country)
+    if found is None:
+        if not has_calendar(country):
+            return ()
+        found = _decreed[country] = _substituted_years(_entity(country))
+    return found
+
+
+def _substituted_years(entity: Any) -> tuple[int, ...]:
+    """The years of ``entity``'s special days that are moved days off: the library writes each as
+    (month, day, from month, from day[, from year]) under its year in a ``special_*_holidays`` table."""
+    years: set[int] = set()
+    for attribute, table in vars(entity).items():
+        if not (attribute.startswith("special_") and attribute.endswith("_holidays")):
+            continue
+        if not isinstance(table, dict):
+            continue
+        for year, entries in table.items():
+            if not isinstance(year, int) or not isinstance(entries, tuple) or not entries:
+                continue
+            listed = entries if isinstance(entries[0], tuple) else (entries,)
+            if any(len(entry) >= 4 and all(isinstance(n, int) for n in entry[:4]) for entry in listed):
+                years.add(year)
+    return tuple(sorted(years))
 
 
 def _marks_of(country: str) -> tuple[tuple[str, str], ...]:
@@ -510,7 +555,9 @@ def _read(path: Path) -> None:
             str(code): tuple((str(prefix), str(suffix)) for prefix, suffix in found)
             for code, found in data["estimate_marks"].items()
         }
-        if set(weekends) != set(tables) or not {key.rsplit(":", 1)[0] for key in tables} <= set(marks):
+        decreed = {str(code): tuple(int(y) for y in years) for code, years in data["decreed"].items()}
+        countries = {key.rsplit(":", 1)[0] for key in tables}
+        if set(weekends) != set(tables) or not countries <= set(marks) or not countries <= set(decreed):
             return  # a table without its weekend or its country's marks: compute, and write a good file
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return  # no file yet, or one we cannot use: compute, and write a good one
@@ -520,6 +567,8 @@ def _read(path: Path) -> None:
         _supported.add(key.rsplit(":", 1)[0])
     for code, found in marks.items():
         _estimate_marks.setdefault(code, found)
+    for code, years in decreed.items():
+        _decreed.setdefault(code, years)
     _unsupported.update(unsupported)
 
 
@@ -540,6 +589,11 @@ def _write(path: Path) -> None:
             code: [list(m) for m in found]
             for code, found in sorted(_estimate_marks.items())
             if code in {key.rsplit(":", 1)[0] for key in _tables}  # not a looked-up country's
+        },
+        "decreed": {
+            code: list(years)
+            for code, years in sorted(_decreed.items())
+            if code in {key.rsplit(":", 1)[0] for key in _tables}
         },
     }
     with contextlib.suppress(OSError):

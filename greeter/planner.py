@@ -76,6 +76,12 @@ class PlanWindow:
             self._calendars[country] = cal
         return cal
 
+    def planned_countries(self) -> list[str]:
+        """The countries whose calendars the plan has used so far: the default one's, then each
+        other contact country's, as :meth:`calendar_for` built them (``preview``'s note on years the
+        holidays library lacks moved days off for: :mod:`greeter.decreed_days`)."""
+        return [self.settings.defaults.country, *self._calendars]
+
     @cached_property
     def merge_rules(self) -> dict[str, MergeRule]:
         """The occasions whose merging a setting limits (:class:`~greeter.plan_types.MergeRule`), by

@@ -23,6 +23,7 @@ from rich.text import Text
 from greeter.config import Sender
 from greeter.console import plain, table_console
 from greeter.contacts import email_key
+from greeter.decreed_days import undecreed, undecreed_words
 from greeter.errors import EXIT_PROBLEMS, OutputFolderError, Problem, TemplateError, UnsafeHeaderError
 from greeter.journal_store import JournalKey
 from greeter.message import validate_header_value
@@ -416,6 +417,8 @@ def run_preview(
         quota_days()
     for day in quota:
         print(f"note: {quota_day_words(day)}", file=sys.stderr)
+    for country, year in undecreed(pw.planned_countries(), range(pw.start.year, pw.end.year + 1), now.date()):
+        print(f"note: {undecreed_words(country, year)}", file=sys.stderr)
     if fmt in _WRITTEN:  # the table and the JSON show each failed letter; files are not on the terminal
         for line in failures.lines(*_WRITTEN[fmt]):
             print(line, file=sys.stderr)

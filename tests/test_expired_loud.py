@@ -155,8 +155,9 @@ def test_a_journals_first_run_names_what_expired_before_it_and_exits_0(make_proj
     first = greeter(config, "send", "--once", "--now", "2026-12-11T21:00:00+03:00")
     assert first.exit_code == 0, first.output
     said = (
-        "expired ×1 (never sent: catch_up_days 3 after the day it was meant to leave had ended"
-        " before this journal's first run): 1005 birthday 2026-12-08"
+        "expired ×1 (never sent: its last window within catch_up_days 3 of the day it was meant to leave"
+        " had passed before this run, the journal's first (greeter was not there to send it)):"
+        " 1005 birthday 2026-12-08"
     )
     assert said in first.stderr and said in dry.stderr
     assert CURE not in first.stderr

@@ -200,9 +200,9 @@ def test_defaults_country_may_be_a_declared_region() -> None:
             " (Tatarstan is RU-TA, Bashkortostan RU-BA)",
         ),
         (
-            "RU: {days: [2026-08-30]}",
-            "greeter.yaml:19:5: send_window.regional_days_off.RU: 'RU' is a country: write a region as in"
-            " ISO 3166-2, such as 'RU-TA' (Tatarstan)",
+            "ZZ-AB: {days: [2026-08-30]}",  # a country is a key too (tests/test_country_days_off.py)
+            "greeter.yaml:19:5: send_window.regional_days_off.ZZ-AB: no public-holiday calendar for"
+            " country 'ZZ' (use an ISO code like 'RU', or 'GB-ENG' with a region)",
         ),
         (  # a name greeter knows: its code, not "should be a two-letter country code"
             "Татарстан: {days: [2026-08-30]}",

@@ -1,0 +1,56 @@
+"""``check`` and ``preview`` say when the plan reaches a year whose moved days off the library lacks.
+
+Russia moves days off by a yearly government decree (published in the autumn
+before), and by the Labour Code art. 112 a holiday on a weekend moves to the
+next working day: in 2028 Unity Day falls on Saturday 4 November, so Monday
+6 November 2028 is off. The ``holidays`` library (0.109) has Russia's moved
+days up to 2027 only, and ``preview --from 2028-11-01`` greeted a birthday on
+that Monday without a word. Which countries move days by decree, and up to
+which year the library has them, is the library's own data, not a list here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from click.testing import CliRunner
+
+from greeter.cli import main
+from greeter.decreed_days import undecreed
+from tests.conftest import MakeProject, contact_row
+
+
+def test_a_country_that_moves_days_by_decree_is_told_for_a_year_the_library_lacks() -> None:
+    assert undecreed(["RU", "GB"], range(2027, 2029), date(2027, 11, 15)) == [("RU", 2028)]
+    assert undecreed(["RU-TA"], range(2028, 2029), date(2027, 11, 15)) == [("RU", 2028)]
+    assert undecreed(["RU"], range(2026, 2028), date(2026, 12, 6)) == []  # 2027's are in
+
+
+def test_a_country_that_stopped_moving_days_is_not_told() -> None:
+    """Bulgaria's last moved days are of 2016, Ukraine's of 2022 (none under martial law)."""
+    assert undecreed(["BG", "UA"], range(2027, 2029), date(2027, 11, 15)) == []
+
+
+def _project(make_project: MakeProject):  # type: ignore[no-untyped-def]
+    rows = [contact_row("1001", "ivan@example.ru", country="RU", birthday="06.11.1980")]
+    return make_project(rows, defaults={"country": "RU"})
+
+
+def test_preview_says_russias_2028_days_off_may_be_missing(make_project: MakeProject) -> None:
+    config = _project(make_project)
+    args = ["--config", str(config), "preview", "--format", "json", "--from", "2028-11-01", "--days", "14"]
+    result = CliRunner().invoke(main, [*args, "--now", "2028-10-20T09:00"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert (
+        "note: the holidays library has no moved days off of RU for 2028 (set by a decree each year):"
+        " days off may be missing; add them to send_window.regional_days_off (RU: {days: [...]})"
+        " or extra_days_off" in result.stderr.splitlines()
+    ), result.stderr
+
+
+def test_check_warns_of_russias_2028(make_project: MakeProject) -> None:
+    config = _project(make_project)
+    check = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2027-11-15T10:00"])
+    assert "no moved days off of RU for 2028" in check.stderr + check.stdout, check.output
+    quiet = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-01T10:00"])
+    assert "moved days off" not in quiet.stderr + quiet.stdout, quiet.output
