@@ -155,8 +155,8 @@ def preview(
     required=True,
     metavar="FILE.ics",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the calendar ('-' for stdout); never one of greeter's own files "
-    "(the journal, the config, contacts, a template) nor through a symbolic link.",
+    help="Where to write the calendar ('-' or /dev/stdout for stdout); never one of greeter's own "
+    "files (the journal, the config, contacts, a template) nor through any other symbolic link.",
 )
 @_now_reading_option
 @click.pass_obj

@@ -25,7 +25,7 @@ from greeter.config import Settings
 from greeter.delivery import Summary
 from greeter.journal_store import JournalKey, JournalStore
 from greeter.provider_throttle import hold_back, read_throttle
-from greeter.quota_plan import Rank, in_quota_order
+from greeter.quota_plan import Opener, Rank, in_quota_order, lost_at_slot
 from greeter.ratelimit import DAY_SECONDS, QUOTA_PATIENCE, SlidingWindow, slot_frees_at
 from greeter.send_due import DueLetter
 from greeter.sending_hold import summary_hold
@@ -75,11 +75,13 @@ def mark_held(
     summary: Summary,
     rank: Callable[[JournalKey], Rank] | None,
     zone: tzinfo | None,
+    opener_of: Callable[[str], Opener] | None = None,
 ) -> list[DueLetter]:
     """Pure: a dry run's due letters (by journal key, in the order listed), those the send would
     hold marked so: ``held`` is the hold's name (:func:`~greeter.sending_hold.sending_hold`: the
     later one when both hold) and ``until <moment in zone>`` — with ", after its catch-up period
-    ends" for a letter that expires first (:func:`~greeter.quota_plan.expiring_before`'s rule).
+    ends" for a letter that expires first (:func:`~greeter.quota_plan.lost_at_slot`, with
+    ``opener_of`` its recipient's window, as the run's ``quota_expiring`` counts it).
 
     A throttle holds every letter that would go; the quota the last ``quota_unsent`` of them in
     its order (``rank``: :func:`~greeter.send.quota_ranks`; None keeps the listed order). A letter
@@ -95,7 +97,7 @@ def mark_held(
         held = ordered[max(len(ordered) - summary.quota_unsent, 0) :]
     until = iso_seconds(hold.until.astimezone(zone), up=True)
     for i in held:
-        lost = rank is not None and rank(listed[i][0])[0] <= hold.until
+        lost = rank is not None and lost_at_slot(rank(listed[i][0]), hold.until, opener_of)
         why = f"{hold.reason}: until {until}" + (", after its catch-up period ends" if lost else "")
         letters[i] = replace(letters[i], held=why)
     return letters

@@ -273,10 +273,16 @@ def expiring_before(
     on Saturday were promised "left until" Friday 17:05, then expired with exit 0."""
     if left <= 0:
         return 0
-    unsent = sorted(ranks)[-left:]
-    if opener_of is None:
-        return sum(rank[0] <= free_at for rank in unsent)
-    return sum(rank[0] <= opener_of(rank[2][2])(free_at) for rank in unsent)  # (IdOrder's id)
+    return sum(lost_at_slot(rank, free_at, opener_of) for rank in sorted(ranks)[-left:])
+
+
+def lost_at_slot(rank: Rank, free_at: datetime, opener_of: Callable[[str], Opener] | None = None) -> bool:
+    """Pure: whether the letter of ``rank`` expires before it could go once the quota frees a slot
+    at ``free_at``: its deadline is no later than the first moment its recipient's window is open
+    (``opener_of``, by contact id; None: any moment is) from then on. :func:`expiring_before`'s
+    rule for one letter, which a dry run's listing marks it by (``mark_held``)."""
+    opens = free_at if opener_of is None else opener_of(rank[2][2])(free_at)  # (IdOrder's id)
+    return rank[0] <= opens
 
 
 def held_recently(held_at: datetime | None, now: datetime, catch_up_days: int) -> bool:

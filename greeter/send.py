@@ -600,12 +600,12 @@ def send_once(
         summary = cycle.deliverer.summary
         foresee_hold(journal, inputs.settings, summary, cycle.due_count - summary.not_built, now)
         rank = quota_ranks(cycle) if inputs.settings.delivery.rate_limit.per_day is not None else None
+        opens = openers_of(inputs.settings, cycle.zones, cycle.calendar_of)  # as deliver_cycle
         if rank is not None and summary.quota_free_at is not None:  # as deliver_cycle: those that expire
             ranks = [rank(key) for key, _ in cycle.listed]
-            opens = openers_of(inputs.settings, cycle.zones, cycle.calendar_of)  # as deliver_cycle
             left, free_at = summary.quota_unsent, summary.quota_free_at
             summary.quota_expiring = expiring_before(ranks, left, free_at, opens)
-        for letter in mark_held(cycle.listed, summary, rank, now.tzinfo):
+        for letter in mark_held(cycle.listed, summary, rank, now.tzinfo, opens):
             if announce is not None:
                 announce(letter)
     else:

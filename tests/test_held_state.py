@@ -120,7 +120,7 @@ def test_a_dry_run_lists_the_letters_the_quota_holds_and_says_they_expire(make_p
         lines = [line for line in text.splitlines() if "client" in line]
         assert sum(line.startswith("due ") for line in lines) == 5, text
         assert sum(line.startswith("held ") and "(daily_quota until " in line for line in lines) == 5, text
-        assert "5 left unsent, all of them expire before its next slot frees at" in text, text
+        assert "5 left unsent, all of them expire before they could go: its next slot frees at" in text, text
         assert not sink.messages
 
 

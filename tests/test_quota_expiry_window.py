@@ -92,3 +92,19 @@ def test_held_letters_whose_window_opens_after_their_deadline_expire_and_exit_1(
         assert "5 left unsent, all of them expire before they could go" in text.stdout, text.stdout
         assert text.returncode == 1
     assert len(sink.messages) == 5
+
+
+def test_a_dry_run_marks_the_letters_lost_to_the_window_after_the_slot(make_project: MakeProject) -> None:
+    """The case above as a dry run: its listing marked a held letter "after its catch-up period
+    ends" only when its deadline came before the slot itself (Saturday 00:00 is after Friday
+    17:05), while its ``quota_expiring`` already counted to Monday's window — five counted lost,
+    none marked so (docs-truth pass)."""
+    with SmtpSink() as sink:
+        config = make_project(people(10, day="13.04.1980"), **per_day(sink.port, 5))
+        done = greeter(config, "send", "--once", "--dry-run", "--json", "--now", "2027-04-15T17:05:00+03:00")
+        summary = json.loads(done.stdout)
+        assert (summary["quota_unsent"], summary["quota_expiring"]) == (5, 5), summary
+        details = [letter["detail"] for letter in summary["letters"] if letter["held"] == "daily_quota"]
+        assert len(details) == 5, summary["letters"]
+        assert all(detail.endswith(", after its catch-up period ends") for detail in details), details
+    assert not sink.messages
