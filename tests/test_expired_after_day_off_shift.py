@@ -108,3 +108,24 @@ def test_working_day_birthdays_expire_as_before(make_project: MakeProject) -> No
     later = greeter(config, "send", "--once", "--now", "2027-01-29T00:05:00+00:00")
     assert later.exit_code == 1, later.output
     assert history(config) == [("1", "2027-01-19", "expired"), ("2", "2027-01-20", "expired")]
+
+
+def test_a_letter_pending_at_the_last_run_and_lost_in_the_downtime_after_it_is_recorded(
+    make_project: MakeProject,
+) -> None:
+    """No day off either: a Tuesday 19 January birthday not sent yet by the run at 09:00 on the 20th
+    (its recipient's window opens at 10:00), then greeter down until 5 February. The run looked back
+    to occasions from the last run's day, the 20th: the birthday — still within its catch-up period
+    then — was lost with no row and exit 0."""
+    rows = [
+        contact_row("1", "client1@example.com", birthday="19.01.1980", tz="Asia/Vladivostok", country="RU")
+    ]
+    config = make_project(rows, **rules({"day_off_policy": "after"}))
+    assert greeter(config, "send", "--once", "--now", FIRST).exit_code == 0
+    pending = greeter(config, "send", "--once", "--now", "2027-01-19T23:00:00+00:00")
+    assert pending.exit_code == 0, pending.output
+    assert "next letter due 2027-01-20" in pending.output, pending.output
+    later = greeter(config, "send", "--once", "--now", "2027-02-05T00:05:00+00:00")
+    assert later.exit_code == 1, later.output
+    assert "expired ×1" in later.output and "1 birthday 2027-01-19" in later.output, later.output
+    assert history(config) == [("1", "2027-01-19", "expired")]
