@@ -230,6 +230,31 @@ def late_by_design(settings: Settings) -> bool:
     return window.day_off_policy == "before" and any(limit is not None for limit in limits)
 
 
+def expiry_start(settings: Settings, cal: WorkCalendar, last_run: date) -> date:
+    """The first occasion day (less ``days_before``) whose letter a run on ``last_run`` may have left
+    neither sent nor expired: a run after a downtime plans from there, so that what expired
+    meanwhile is recorded ``expired`` and named — not forgotten with no row and exit 0.
+
+    A letter expires ``catch_up_days`` after the later of its day and the day a day off moved it to
+    (:attr:`~greeter.plan_tables.OccasionDay.due`), so the reach is counted from that day, not from
+    the occasion's: one day more for the contacts whose date is a day ahead of the config's zone,
+    and — when a day off may move a greeting after its day (:func:`late_by_design`) — the run of
+    days off just before it under ``cal``, as :func:`~greeter.calendar_rules.greeting_day` moves it
+    (a 31 December birthday greeted on 11 January after the Russian New Year break). Contacts of
+    other countries (``contacts.columns.country``) may have a longer run there: bounded by
+    :data:`LONGEST_DAYS_OFF`, as in :func:`lookahead_end`.
+    """
+    due = last_run - timedelta(days=settings.catch_up_days + 1)
+    if not late_by_design(settings):
+        return due
+    start = due
+    while (due - start).days < LONGEST_DAYS_OFF and not cal.is_working_day(start - timedelta(days=1)):
+        start -= timedelta(days=1)
+    if settings.contacts.columns.country is not None:
+        start = min(start, due - timedelta(days=LONGEST_DAYS_OFF))
+    return start
+
+
 def _expired_detail(missed: tuple[date, date, bool] | None, meant: date | None, catch_up: int) -> str:
     """Why a greeting expired: the window it ``missed``, else how long after its day — or after the
     later day a day off ``meant`` it to leave (a 5 January birthday meant for 11 January was

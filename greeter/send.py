@@ -41,7 +41,7 @@ from greeter.first_run import FirstRunBelated, first_run_belated
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
-from greeter.planner import contact_zone, lookahead_end
+from greeter.planner import contact_zone, expiry_start, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
 from greeter.provider_throttle import hold_back, holds_until, read_throttle, remember_throttle
 from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, openers_of, quota_rank
@@ -135,23 +135,29 @@ class Cycle:
         )
 
 
-def plan_start(settings: Settings, now: datetime, last_plan: datetime | None = None) -> tuple[date, date]:
+def plan_start(
+    settings: Settings, now: datetime, last_plan: tuple[datetime, WorkCalendar] | None = None
+) -> tuple[date, date]:
     """``now``'s day in the config's zone, and the first occasion day a run at ``now`` plans:
     the catch-up period, and a week before it too — greetings missed during a longer downtime
     are recorded as ``expired`` (the client's history shows them), never sent.
 
-    ``last_plan``: when the journal's last run planned (:data:`LAST_PLAN`). A run after a
-    longer downtime looks back to that day (a year at most): a fixed reach lost what a
+    ``last_plan``: when the journal's last run planned (:data:`LAST_PLAN`), and the default
+    country's calendar. A run after a longer downtime looks back to the first occasion whose
+    letter that run may have left pending (:func:`~greeter.planner.expiry_start`: its catch-up
+    period and the days off that moved it), a year at most: a fixed reach lost what a
     three-week outage missed — no row, no word, exit 0 — the longer greeter was down, the less
-    it said. Looking back further than needed costs nothing: what the journal holds is
-    ``already_sent`` or already recorded.
+    it said; and a reach counted from that run's day lost a 31 December birthday greeted on
+    11 January after the New Year break. Looking back further than needed costs nothing: what
+    the journal holds is ``already_sent`` or already recorded.
     """
     zone = ZoneInfo(settings.defaults.timezone)
     today = now.astimezone(zone).date()
     lookback = max(EXPIRY_LOOKBACK_DAYS, settings.frequency_cap.min_gap_days)
     start = today - timedelta(days=settings.catch_up_days + lookback)
     if last_plan is not None:
-        last = last_plan.astimezone(zone).date()
+        at, calendar = last_plan
+        last = expiry_start(settings, calendar, at.astimezone(zone).date())
         start = max(min(start, last), today - timedelta(days=DOWNTIME_LOOKBACK_DAYS))
     return today, start
 
@@ -206,13 +212,15 @@ def plan_cycle(
             journal.check_clock(now)  # before anything is written: a host days ahead expires others' letters
         check_journal_clock(journal, now)  # a clock gone back below what the journal recorded
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
+    today, start = plan_start(settings, now)
+    calendar = inputs.window(now=now, start=start, days=1, look_ahead=False).calendar  # only its days off
     last = journal.notice(LAST_PLAN)
-    today, start = plan_start(settings, now, last.said_at if last is not None else None)
+    if last is not None:
+        today, start = plan_start(settings, now, (last.said_at, calendar))
     read_journal_state(inputs, journal, start=start, now=now)
     if not dry_run:
         journal.record_occasions(inputs.occasion_since)
     # Far enough ahead that today's letters are decided (and merged) exactly as preview shows.
-    calendar = inputs.window(now=now, start=start, days=1, look_ahead=False).calendar  # only its days off
     end = lookahead_end(settings, calendar, today)
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     report = inputs.new_report()
