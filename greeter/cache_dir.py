@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["cache_folder", "user_cache_dir", "write_cache_file"]
+#: The folder under greeter's cache folder for what is read back as code — compiled templates
+#: (greeter.template_code), template shapes, parsed configs (greeter.config_cache) — only ever
+#: used when :func:`private_folder` says it is this user's alone.
+PRIVATE_FOLDER = "templates"
+
+__all__ = ["PRIVATE_FOLDER", "cache_folder", "private_folder", "user_cache_dir", "write_cache_file"]
 
 
 def cache_folder(xdg_cache_home: str | None, home: str) -> Path | None:
@@ -56,3 +62,23 @@ def write_cache_file(path: Path, data: bytes) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+def private_folder(folder: Path, *, create: bool) -> bool | None:
+    """Whether ``folder`` is this user's and nobody else may write to it (made first if ``create``).
+
+    None: it does not exist and was not to be made (it may be, later). Shared by the caches
+    kept in it (:class:`~greeter.template_code.TemplateCode`, :mod:`greeter.template_shape_cache`,
+    :mod:`greeter.config_cache`): what another user could write there is never read back.
+    """
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return False if create else None
+    return (
+        stat.S_ISDIR(info.st_mode)
+        and info.st_uid == os.geteuid()
+        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )

@@ -3,7 +3,9 @@
 ruamel.yaml keeps the line and column of every key and list item, so a pydantic
 error's ``loc`` (``('frequency_cap', 'max_count')``) can be walked back to the
 exact place in the marketer's file. Unknown keys get a "did you mean" from
-the names the model at that place accepts.
+the names the model at that place accepts. The parsed document (positions
+included) comes from :mod:`greeter.config_cache` when the same text was
+parsed before: the YAML reader is most of a load's cost.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from greeter.config import COUNTRY, LOCALE, PATTERN_WORDS, Settings
 from greeter.config_base import not_a_file
+from greeter.config_cache import parse_cached
 from greeter.config_window import Weekday
-from greeter.config_yaml import NotADate, parse_yaml
+from greeter.config_yaml import NotADate
 from greeter.config_yearless import source_token, yearless_words
 from greeter.countries import calendar_refusal, parse_country, regions_of
 from greeter.day_text import not_a_day_form
@@ -100,7 +103,7 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, to
     reads). It is an argument, not the clock, so a config checks the same in a
     test run in any year, and ``--now`` checks it as of the rehearsed day.
     """
-    data = parse_yaml(text, filename)
+    data = parse_cached(text, filename)
     if not isinstance(data, CommentedMap):
         raise ConfigError([Problem(filename, "", "the config must be a mapping of settings", 1, 1)])
     try:
@@ -120,7 +123,7 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, to
 def locate(path: str | os.PathLike[str], loc: Sequence[int | str]) -> tuple[int | None, int | None]:
     """Line and column of the setting ``loc`` in a config file, for problems found after loading."""
     try:
-        data = parse_yaml(Path(path).read_text(encoding="utf-8-sig"), str(path))
+        data = parse_cached(Path(path).read_text(encoding="utf-8-sig"), str(path))
     except (ConfigError, OSError, UnicodeDecodeError):
         return None, None
     return _position(data, loc)

@@ -35,21 +35,19 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
-import stat
 from functools import cache
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
-from greeter.cache_dir import write_cache_file
+from greeter.cache_dir import PRIVATE_FOLDER, private_folder, write_cache_file
 
-__all__ = ["TemplateCode", "generator_digest", "private_folder"]
+__all__ = ["TemplateCode", "generator_digest"]
 
 #: The folder under the user's cache folder (greeter.cache_dir) where compiled templates go.
-FOLDER = "templates"
+FOLDER = PRIVATE_FOLDER
 #: The modules whose source decides what a compiled template contains (next to this one).
 GENERATOR_MODULES = ("template_env.py", "template_codegen.py", "template_filters.py", "template_limits.py")
 
@@ -110,23 +108,3 @@ class TemplateCode(BytecodeCache):
             return False  # not made yet: asked again when the first template is stored
         self._usable = usable
         return usable
-
-
-def private_folder(folder: Path, *, create: bool) -> bool | None:
-    """Whether ``folder`` is this user's and nobody else may write to it (made first if ``create``).
-
-    None: it does not exist and was not to be made (it may be, later). Shared by the caches
-    kept in it (:class:`TemplateCode`, :mod:`greeter.template_shape_cache`): what another
-    user could write there is never read back.
-    """
-    try:
-        if create:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = os.stat(folder)
-    except OSError:
-        return False if create else None
-    return (
-        stat.S_ISDIR(info.st_mode)
-        and info.st_uid == os.geteuid()
-        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    )

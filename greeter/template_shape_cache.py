@@ -35,8 +35,7 @@ import jinja2
 from jinja2 import Environment
 
 import greeter
-from greeter.cache_dir import write_cache_file
-from greeter.template_code import private_folder
+from greeter.cache_dir import private_folder, write_cache_file
 from greeter.template_shape import BlockBody, Shape
 
 __all__ = ["ShapeCache", "shape_from_json", "shape_to_json"]
