@@ -15,7 +15,7 @@ from typing import Any
 
 from greeter.db_url import redact
 from greeter.errors import ContactsError, ContactsUnavailableError, JournalError
-from greeter.journal_schema import READ_ONLY_MOUNT, why_read_only
+from greeter.journal_access import READ_ONLY_MOUNT, why_read_only
 
 __all__ = ["DatabaseStatus", "contacts_failure", "contacts_status", "journal_status"]
 
