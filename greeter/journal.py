@@ -53,6 +53,7 @@ from greeter.journal_schema import (
 )
 from greeter.journal_store import (
     CAP_STATES,
+    INTERRUPTED_REASON,
     STATES,
     ClaimRequest,
     Erasure,
@@ -517,8 +518,8 @@ class Journal(SenderLock, Transitions, OptOuts):
         with self._db() as db:
             cur = db.execute(
                 "UPDATE greetings SET state = 'uncertain', updated_at = ?, last_reply = NULL,"
-                " reason = 'interrupted between claim and the server''s reply' WHERE state = 'claimed'",
-                (db_time(now),),
+                " reason = ? WHERE state = 'claimed'",
+                (db_time(now), INTERRUPTED_REASON),
             )
             return cur.rowcount
 

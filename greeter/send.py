@@ -40,7 +40,6 @@ from greeter.errors import (
     ConfigError,
     GreeterError,
     JournalError,
-    JournalFailedMidRunError,
     JournalStateError,
     Problem,
 )
@@ -60,6 +59,7 @@ from greeter.secret_values import at_setting, read_password, read_secret, unsubs
 from greeter.send_due import DueLetter
 from greeter.send_problems import CONTACT_PROBLEMS, problems_since, remember_problems
 from greeter.send_retries import due_retries
+from greeter.send_unrecorded import failed_mid_run
 from greeter.signals import Signals
 from greeter.smtp_transport import SmtpTransport
 from greeter.sources import LoadReport
@@ -273,6 +273,8 @@ class WireCounts:
     unreachable: int = 0
     #: The first such failure's words ("cannot connect to mx:25: connection refused").
     unreachable_reason: str | None = None
+    #: Each accepted letter's key and the server's reply: recorded again if the journal failed.
+    accepted_replies: dict[JournalKey, str] = field(default_factory=dict)
 
     @property
     def server_unreachable(self) -> bool:
@@ -297,6 +299,7 @@ class _Counting:
         counts.attempted += 1
         if result.ok:
             counts.accepted += 1
+            counts.accepted_replies[result.key] = result.reply
         elif result.outcome is Outcome.TEMPORARY and result.code is None:
             counts.unreachable += 1
             counts.unreachable_reason = counts.unreachable_reason or result.reply
@@ -750,13 +753,8 @@ async def deliver_cycle(
             cycle.next_send = max(cycle.next_send or resumes, resumes)  # nothing leaves before it
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
-    except JournalError as exc:
-        recorded = deliverer.summary.counts["sent"]
-        # A shared journal's leases were renewed up to now at the latest (UTC, by this machine's clock).
-        ends = datetime.now(UTC) + journal.lease if isinstance(journal, Leased) else None
-        raise JournalFailedMidRunError(
-            exc, accepted=cycle.wire.accepted, recorded=recorded, lease_ends=ends
-        ) from exc
+    except JournalError as exc:  # the accepted letters recorded once more, the rest named
+        raise await asyncio.to_thread(failed_mid_run, exc, journal, cycle.wire, deliverer) from exc
     finally:
         if own_transport:
             await counted.close()

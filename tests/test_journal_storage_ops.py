@@ -14,15 +14,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from greeter.journal import Journal
-from tests.test_journal_outages import greeter_read_only
-from tests.test_send_e2e import NOW, greeter
+from greeter.testing import SmtpSink
+from tests.conftest import MakeProject
+from tests.test_journal_outages import greeter_on_full_disk, greeter_read_only
+from tests.test_send_e2e import NOW, greeter, history, people, smtp
 
 ROOT = Path(__file__).resolve().parent.parent
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
@@ -163,3 +166,43 @@ def test_send_and_suppress_on_a_read_only_mount_say_it_is_mounted_read_only(tmp_
         suppressed = greeter_read_only(data, config, "suppress", "x@example.com")
         assert suppressed.returncode == 2, suppressed.stderr
         assert "(its file system is mounted read-only)" in suppressed.stderr, suppressed.stderr
+
+
+# --- 2. letters the server accepted on a full disk ----------------------------------------------
+
+
+def test_a_run_on_a_full_disk_records_the_accepted_letters_on_a_second_try(make_project: MakeProject) -> None:
+    """The run said "2 not recorded (still 'claimed' …)" and the next one called them "interrupted
+    between claim and the server's reply" — though the server had replied 250, and an operator who
+    trusted it resent them. Before it exits, the run now tries once more, after a checkpoint."""
+    n = 120
+    with SmtpSink() as sink:
+        config = make_project(people(n), **smtp(sink.port))
+        assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+        full = greeter_on_full_disk(config, 600_000, "send", "--once", "--now", NOW)
+        assert full.returncode == 75, full.stdout + full.stderr
+        accepted = len(sink.messages)
+        assert 0 < accepted < n, "the disk should fill up in the middle of the batch"
+        said = f"the mail server had accepted {accepted} letter(s): {accepted} recorded as sent"
+        assert said in full.stderr, full.stderr
+        assert "not recorded" not in full.stderr
+    states = Counter(r["state"] for r in history(config))
+    assert states == {"sent": accepted}, states  # none left claimed, so none uncertain
+
+
+def test_the_unrecorded_letters_are_named_and_the_outbox_is_not_called_a_mail_server() -> None:
+    from greeter.errors import JournalError, JournalFailedMidRunError
+
+    keys = [("1001", "birthday", date(2027, 4, 13)), ("1002", "name_day", date(2027, 4, 14))]
+    failed = JournalFailedMidRunError(
+        JournalError("journal data/journal.sqlite3: database or disk is full"),
+        accepted=5,
+        recorded=3,
+        unrecorded=keys,
+        outbox=True,
+    )
+    said = str(failed)
+    assert "the outbox had accepted 5 letter(s): 3 recorded as sent, 2 not recorded" in said
+    assert "mail server" not in said
+    assert "not recorded: 1001 birthday 2027-04-13, 1002 name_day 2027-04-14" in said
+    assert "dismiss them" in said and "do not resend them" in said
