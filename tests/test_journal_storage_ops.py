@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -206,3 +207,47 @@ def test_the_unrecorded_letters_are_named_and_the_outbox_is_not_called_a_mail_se
     assert "mail server" not in said
     assert "not recorded: 1001 birthday 2027-04-13, 1002 name_day 2027-04-14" in said
     assert "dismiss them" in said and "do not resend them" in said
+
+
+# --- 3. a -wal that stays large -----------------------------------------------------------------
+
+
+def test_a_wal_left_large_is_checkpointed_after_send_and_said_by_send_and_check(
+    make_project: MakeProject,
+) -> None:
+    """A -wal SQLite could not empty into the journal (a full disk; here a reader's snapshot in the
+    way) stayed at 1 MB beside a 110 KB journal, silently, every later run exit 0."""
+    config = make_project(people(150))
+    journal = config.parent / "data" / "journal.sqlite3"
+    wal = Path(f"{journal}-wal")
+    assert greeter(config, "suppress", "first@example.com").returncode == 0
+    reader = sqlite3.connect(journal, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM greetings").fetchone()  # a snapshot the -wal must keep
+        sent = greeter(config, "send", "--once", "--now", NOW)
+        assert sent.returncode == 0, sent.stderr
+        assert wal.stat().st_size > journal.stat().st_size, "the reader should have kept the -wal"
+        (said,) = [line for line in sent.stderr.splitlines() if "-wal" in line]
+        assert said.startswith(f"warning: journal {journal}: its -wal is "), said
+        assert "larger than the journal itself" in said
+        checked = greeter(config, "check")
+        assert "larger than the journal itself" in checked.stderr, checked.stderr
+        assert "warning" in checked.stderr
+    finally:
+        reader.close()
+    again = greeter(config, "send", "--once", "--now", NOW)
+    assert again.returncode == 0 and "-wal" not in again.stderr, again.stderr
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert "larger than the journal itself" not in greeter(config, "check").stderr
+
+
+def test_a_run_needs_room_for_its_wal_and_the_journals_growth(tmp_path: Path) -> None:
+    from greeter.journal_space import RUN_WAL_BYTES, run_needs, space_warnings
+
+    journal = tmp_path / "journal.sqlite3"
+    journal.write_bytes(b"\0" * 110_000)
+    Path(f"{journal}-wal").write_bytes(b"\0" * 1_000_000)
+    assert run_needs(journal) == RUN_WAL_BYTES + 1_110_000
+    (said,) = [s for s in space_warnings(journal) if "-wal" in s and "larger" in s]
+    assert said.startswith("its -wal is 1.0 MB, larger than the journal itself (110 KB)")
