@@ -89,7 +89,7 @@ def space_warnings(path: Path) -> list[str]:
 
 
 def checkpoint_after_run(journal: JournalStore) -> str | None:
-    """Empty a SQLite journal's ``-wal`` after a run (``send --once``); what to warn of if it stays large.
+    """Empty a SQLite journal's ``-wal`` after a run (send --once's, the daemon's); say if it stays large.
 
     :meth:`~greeter.journal.Journal.checkpoint` (TRUNCATE; with a reader in
     the way SQLite copies what it can, as a passive checkpoint does, and the
@@ -98,9 +98,9 @@ def checkpoint_after_run(journal: JournalStore) -> str | None:
     """
     from greeter.journal import Journal
 
+    problem = journal.checkpoint()  # never raises; a read-only journal's does nothing
     if not isinstance(journal, Journal) or journal.read_only is not None:
         return None  # PostgreSQL keeps its own log; a read-only journal was not written
-    problem = journal.checkpoint()
     big = large_wal(journal.path)
     if big is None:
         return None
