@@ -319,7 +319,10 @@ def _unwritable(path: Path) -> JournalError | None:
     added (:func:`with_cause`): SQLite may still manage with ``-wal``/``-shm``
     already there.
     """
-    if not path.exists() or os.statvfs(path).f_flag & os.ST_RDONLY:
+    try:
+        if not path.exists() or os.statvfs(path).f_flag & os.ST_RDONLY:
+            return None
+    except OSError:
         return None
     why = why_read_only(path) if not os.access(path, os.W_OK) else unwritable_side_files(path)
     return None if why is None else JournalError(f"journal {path} cannot be written here: {why}")

@@ -31,21 +31,36 @@ def record_accepted_late(
 
     Only rows still ``claimed`` by this run are touched: one recorded before
     the failure is left as it is. Never raises a journal error: a journal
-    that still fails leaves the rest to the next send (``uncertain``).
+    that still fails leaves the rest to the next send (``uncertain``). SQLite
+    only: its failures are the local disk's, which a checkpoint may mend.
     """
+    from greeter.journal import Journal
+
+    if not isinstance(journal, Journal):
+        return 0, []  # PostgreSQL gone: each try would wait for its reconnects (~45 s) in vain
     journal.checkpoint()  # never raises; what stands in the way does not matter here
     recorded = 0
-    left: list[JournalKey] = []
-    for key, reply in accepted.items():
+    keys = list(accepted)
+    for i, key in enumerate(keys):
         try:
             rows = [row for row in journal.history(contact_id=key[0]) if row.key == key]
             if not rows or rows[0].state != "claimed":
                 continue
-            journal.mark_sent(key, reply, now)
+            journal.mark_sent(key, accepted[key], now)
             recorded += 1
         except JournalError:
-            left.append(key)
-    return recorded, left
+            # Still failing: the rest would too. Those recorded before the failure are not named.
+            left = [k for k in keys[i:] if _still_claimed(journal, k)]
+            return recorded, left
+    return recorded, []
+
+
+def _still_claimed(journal: JournalStore, key: JournalKey) -> bool:
+    """Whether ``key``'s row reads ``claimed`` (True when it cannot be read: better named than not)."""
+    try:
+        return any(row.key == key and row.state == "claimed" for row in journal.history(contact_id=key[0]))
+    except JournalError:
+        return True
 
 
 def failed_mid_run(
