@@ -115,7 +115,7 @@ def journal_status(url: str) -> DatabaseStatus:
         finally:
             conn.close()
     except sqlite3.Error as exc:  # judged as the send's own journal judges it (exit 75 or 2)
-        detail = f"cannot read it: {exc}"
+        detail = f"cannot read it: {exc}" + (f" ({why})" if (why := why_read_only(path)) else "")
         return DatabaseStatus("journal", url, False, detail, None, latest, unavailable=is_operational(exc))
     if found is None and tables:
         return DatabaseStatus(

@@ -96,6 +96,8 @@ def why_read_only(path: Path) -> str | None:
             return READ_ONLY_MOUNT
     except OSError:
         return None
+    if path.exists() and not os.access(path, os.R_OK):
+        return f"user {this_user()} may not read or write it: {describe_file(path)}"
     if path.exists() and not os.access(path, os.W_OK):
         return f"user {this_user()} may not write it: {describe_file(path)}"
     if not os.access(folder, os.W_OK | os.X_OK):

@@ -142,7 +142,10 @@ def test_a_journal_of_another_user_names_its_owner_and_mode(nobodys_project: Pat
     for command in (["send", "--once", "--now", NOW], ["suppress", "x@example.com"], ["history"]):
         refused = as_nobody(config, *command)
         assert refused.returncode == 2, (command, refused.stdout + refused.stderr)
-        assert "user nobody may not write it: mode 0600, owner root" in refused.stderr, refused.stderr
+        assert "user nobody may not read or write it: mode 0600, owner root" in refused.stderr, refused.stderr
+    checked = as_nobody(config, "check")
+    assert "cannot read it: unable to open database file" in checked.stdout + checked.stderr
+    assert "(user nobody may not read or write it: mode 0600, owner root)" in checked.stdout + checked.stderr
 
 
 def test_send_and_suppress_on_a_read_only_mount_say_it_is_mounted_read_only(tmp_path: Path) -> None:
