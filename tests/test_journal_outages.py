@@ -248,7 +248,7 @@ def test_history_shows_a_dead_senders_claims_as_uncertain_until_the_next_send_re
         assert history(config, "--state", "claimed") == []
         assert [r["state"] for r in history(config)] == ["uncertain"]
         table = greeter(config, "history")
-        assert "uncertain" in table.stdout and "interrupted" in table.stdout
+        assert "uncertain" in table.stdout and "ended without" in table.stdout, table.stdout
         assert [r["state"] for r in history(config)] == ["uncertain"]  # shown, not written: still claimed
         with Journal.open(str(journal_path(config)), now=datetime.fromisoformat(NOW)) as journal:
             assert journal.history()[0].state == "claimed"
