@@ -415,6 +415,12 @@ def check_databases(
             "stop at it; fine if the daemon runs as a user who can"
         )
         report.problems.append(Problem(journal.url, "storage.url", message, severity="warning"))
+    if journal.reachable and not storage_url.startswith("postgresql://"):
+        from greeter.journal_schema import path_from_url
+        from greeter.journal_space import space_warnings
+
+        for said in space_warnings(path_from_url(storage_url)):  # a -wal left big, a disk near full
+            report.problems.append(Problem(journal.url, "storage.url", said, severity="warning"))
     if contacts_url is not None:
         contacts_database(report, contacts_status(contacts_url, contacts_password_env))
 

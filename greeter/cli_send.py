@@ -39,6 +39,7 @@ from greeter.errors import (
     JournalLockedError,
     JournalUnavailableError,
 )
+from greeter.journal_space import checkpoint_after_run
 from greeter.wording import counted
 
 if TYPE_CHECKING:
@@ -250,6 +251,8 @@ def send(
                 signals=signals,
             )
             expired = _expired_rows(journal, result.summary.expired) if result.summary.lost else []
+            if not dry_run and (said := checkpoint_after_run(journal)) is not None:
+                click.echo(f"warning: {said}", err=True)  # a -wal a full disk left big: said, not silent
         finally:
             journal.close()
     except ContactsUnavailableError as exc:

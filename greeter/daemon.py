@@ -85,6 +85,7 @@ from greeter.errors import (
 )
 from greeter.instance import config_shown
 from greeter.journal_project import open_sender_journal, project_of
+from greeter.journal_space import checkpoint_after_run
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import RunStats, error_kind
@@ -447,9 +448,10 @@ class Daemon(DaemonReloads, DaemonHealth):
             self._quota_free_at = hold.until if hold is not None else None
             probed = await self._probe_if_degraded(cycle.wire)
             await self._purge_once_a_day(now)
-            # This long-lived connection empties the -wal of what forget and purge deleted.
-            if (deferred := await off_loop(journal.checkpoint)) is not None:
-                log.debug("checkpoint_deferred", reason=deferred)
+            # This long-lived connection empties the -wal of what forget and purge deleted; one a full
+            # disk left larger than the journal is said (journal_space), not left to fill it silently.
+            if (big := await off_loop(partial(checkpoint_after_run, journal))) is not None:
+                log.warning("journal_wal_large", detail=big)
         except asyncio.CancelledError:
             # Only _shutdown cancels a run (its letters outlived shutdown_timeout_seconds). Handled
             # here, not re-raised: APScheduler would log the job as crashed, with a raw traceback.

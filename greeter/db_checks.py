@@ -15,7 +15,7 @@ from typing import Any
 
 from greeter.db_url import redact
 from greeter.errors import ContactsError, ContactsUnavailableError, JournalError
-from greeter.journal_schema import READ_ONLY_MOUNT, why_read_only
+from greeter.journal_access import READ_ONLY_MOUNT, why_read_only
 
 __all__ = ["DatabaseStatus", "contacts_failure", "contacts_status", "journal_status"]
 
@@ -115,7 +115,7 @@ def journal_status(url: str) -> DatabaseStatus:
         finally:
             conn.close()
     except sqlite3.Error as exc:  # judged as the send's own journal judges it (exit 75 or 2)
-        detail = f"cannot read it: {exc}"
+        detail = f"cannot read it: {exc}" + (f" ({why})" if (why := why_read_only(path)) else "")
         return DatabaseStatus("journal", url, False, detail, None, latest, unavailable=is_operational(exc))
     if found is None and tables:
         return DatabaseStatus(

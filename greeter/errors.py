@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from greeter.wording import counted
@@ -314,24 +314,36 @@ class JournalFailedMidRunError(JournalUnavailableError):
     """
 
     def __init__(
-        self, cause: JournalError, *, accepted: int, recorded: int, lease_ends: datetime | None = None
+        self,
+        cause: JournalError,
+        *,
+        accepted: int,
+        recorded: int,
+        lease_ends: datetime | None = None,
+        unrecorded: Sequence[tuple[str, str, date]] = (),
+        outbox: bool = False,
     ) -> None:
         self.cause = cause
         self.accepted = accepted
         self.recorded = recorded
+        #: The keys of the accepted letters still not recorded after the run's second try.
+        self.unrecorded = list(unrecorded)
+        #: The file transport: its outbox took the letters, no mail server.
+        self.outbox = outbox
         #: A shared (PostgreSQL) journal: about when the unrecorded claims' leases run out (UTC).
         self.lease_ends = lease_ends
         super().__init__(f"{cause}\n{self.consequence()}")
 
     def consequence(self) -> str:
         """What the failure means for the letters of the run, in one or two lines."""
+        taker = "the outbox" if self.outbox else "the mail server"
         if self.accepted == 0:
             return (
-                "the run stopped before the mail server accepted any letter; "
+                f"the run stopped before {taker} accepted any letter; "
                 "run again once the journal can be written (nothing recorded is sent twice)"
             )
         unrecorded = max(self.accepted - self.recorded, 0)
-        said = f"the run stopped after the mail server had accepted {self.accepted} letter(s): "
+        said = f"the run stopped after {taker} had accepted {self.accepted} letter(s): "
         said += f"{self.recorded} recorded as sent"
         if unrecorded and self.lease_ends is not None:
             # Another machine's send cannot tell a dead sender from a slow one until the lease
@@ -346,6 +358,12 @@ class JournalFailedMidRunError(JournalUnavailableError):
             said += (
                 f", {unrecorded} not recorded (still 'claimed': the next send records them as "
                 "uncertain, never resends them; see greeter history --state uncertain)"
+            )
+        if self.unrecorded:
+            keys = ", ".join(f"{c} {o} {d.isoformat()}" for c, o, d in self.unrecorded)
+            said += (
+                f"\naccepted by {taker} but not recorded: {keys} — once recorded uncertain, dismiss them"
+                " (greeter uncertain dismiss --contact ID --occasion NAME --date DATE), do not resend them"
             )
         return said + "\nrun again once the journal can be written: nothing recorded is sent twice"
 

@@ -38,7 +38,15 @@ from rich.text import Text
 
 from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, address_forms, local_text
-from greeter.journal_store import BASELINE, JournalEntry, JournalKey, JournalStore, is_requeued
+from greeter.journal_store import (
+    BASELINE,
+    FORMER_INTERRUPTED_REASON,
+    INTERRUPTED_REASON,
+    JournalEntry,
+    JournalKey,
+    JournalStore,
+    is_requeued,
+)
 from greeter.journal_transitions import merged_carrier
 from greeter.table_fit import Column, Layout, Measure, fit
 from greeter.zone_label import iso_seconds
@@ -47,11 +55,11 @@ if TYPE_CHECKING:
     from greeter.runtime import Inputs
 
 #: The reason shown for a claim whose sender is gone (see the module's docstring).
-INTERRUPTED = "interrupted between claim and the server's reply; the next send records it as uncertain"
+INTERRUPTED = f"{INTERRUPTED_REASON}; the next send records it as uncertain"
 
 #: The reason the journal records for such a claim once a sender finds it (then uncertain); a
 #: dismissal keeps it as the row's ``last_reply`` (:meth:`~greeter.journal_transitions.Transitions.dismiss`).
-INTERRUPTED_RECORDED = "interrupted between claim and the server's reply"
+INTERRUPTED_RECORDED = INTERRUPTED_REASON
 
 #: An expired row's reason in words: the journal stores the bare word ``expired``, which JSON's
 #: and CSV's ``reason`` (the sentence; ``reason_code`` is the word) showed unexplained.
@@ -351,7 +359,9 @@ def why(entry: JournalEntry) -> str:
         return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     if entry.state == "skipped" and entry.reason == DISMISSED:
         said = f"dismissed by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-        if entry.last_reply == INTERRUPTED_RECORDED:  # no reply came: the journal's own words
+        if entry.last_reply == INTERRUPTED_RECORDED:  # no reply recorded: the journal's own words
+            return f"{said}; {entry.last_reply}"
+        if entry.last_reply == FORMER_INTERRUPTED_REASON:  # the same, in an older greeter's words
             return f"{said}; it had been {entry.last_reply}"
         return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     return entry.last_reply or entry.reason or ""

@@ -30,6 +30,7 @@ from typing import Any
 from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.errors import ClaimedNowError, JournalError
+from greeter.journal_access import sealed, why_read_only
 from greeter.journal_lock import SenderLock, file_identity
 from greeter.journal_optouts import OptOuts
 from greeter.journal_schema import (
@@ -48,10 +49,11 @@ from greeter.journal_schema import (
     parse_time,
     path_from_url,
     row_to_entry,
-    why_read_only,
+    with_cause,
 )
 from greeter.journal_store import (
     CAP_STATES,
+    INTERRUPTED_REASON,
     STATES,
     ClaimRequest,
     Erasure,
@@ -266,6 +268,8 @@ class Journal(SenderLock, Transitions, OptOuts):
         if new and (traces := journal_traces(path)) and not path.exists():
             raise lost_journal_error(path, traces)  # a new one would send everything again
         try:
+            if readonly_ok and sealed(path):  # a writable open would leave -wal/-shm as read-only as it
+                raise JournalError(f"journal {path} cannot be written here: {why_read_only(path)}")
             conn = connect(path, now_iso=db_time(now))
         except JournalError as exc:
             if not readonly_ok or not path.exists():
@@ -403,7 +407,8 @@ class Journal(SenderLock, Transitions, OptOuts):
                     raise JournalError(
                         f"journal {self._path.absolute()} can only be read here ({self.read_only}): {exc}"
                     ) from exc
-                raise journal_error(f"journal {self._path.absolute()}: {exc}", exc) from exc
+                said = with_cause(exc, self._path)
+                raise journal_error(f"journal {self._path.absolute()}: {said}", exc) from exc
 
     # --- claims and outcomes -------------------------------------------------
 
@@ -513,8 +518,8 @@ class Journal(SenderLock, Transitions, OptOuts):
         with self._db() as db:
             cur = db.execute(
                 "UPDATE greetings SET state = 'uncertain', updated_at = ?, last_reply = NULL,"
-                " reason = 'interrupted between claim and the server''s reply' WHERE state = 'claimed'",
-                (db_time(now),),
+                " reason = ? WHERE state = 'claimed'",
+                (db_time(now), INTERRUPTED_REASON),
             )
             return cur.rowcount
 

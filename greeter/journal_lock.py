@@ -21,7 +21,7 @@ from pathlib import Path
 
 from greeter.errors import JournalError, JournalLockedError
 from greeter.file_modes import share_with_group_if_folder_does
-from greeter.journal_schema import journal_error, lock_path
+from greeter.journal_schema import journal_error, lock_path, with_cause
 
 #: How long :meth:`Journal.lock_sender` keeps trying a lock found taken, in seconds: long
 #: enough to outwait a reader's probe of it, short enough not to matter to a refused sender.
@@ -62,7 +62,8 @@ class SenderLock:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
             share_with_group_if_folder_does(fd, lock_path.parent)  # every sender opens it to write
         except OSError as exc:
-            raise journal_error(f"cannot create lock file {lock_path}: {exc}", exc) from exc
+            said = with_cause(exc, self._path)
+            raise journal_error(f"cannot create lock file {lock_path}: {said}", exc) from exc
         give_up = time.monotonic() + _LOCK_PATIENCE
         while True:
             try:
@@ -145,7 +146,9 @@ class SenderLock:
                 os.close(fd)
         except OSError as exc:
             self._conn.close()
-            raise journal_error(f"cannot create lock file {self._lock_path}: {exc}", exc) from exc
+            raise journal_error(
+                f"cannot create lock file {self._lock_path}: {with_cause(exc, self._path)}", exc
+            ) from exc
 
     def _check_same_file(self) -> None:
         """Raise unless the journal's path still names the file opened (same device and inode).

@@ -75,6 +75,7 @@ from greeter.journal_pg_schema import (
     parse_target,
 )
 from greeter.journal_store import (
+    INTERRUPTED_REASON,
     ClaimRequest,
     Erasure,
     JournalKey,
@@ -127,7 +128,7 @@ WHERE {KEY_WHERE} AND state = 'retry'
     AND EXISTS (SELECT 1 FROM suppression WHERE suppression.email = %(email_key)s)
 """
 #: The reason :meth:`PgJournal.recover_stale_claims` records (the SQLite journal's words too).
-RECOVERED_REASON = "interrupted between claim and the server's reply"
+RECOVERED_REASON = INTERRUPTED_REASON
 
 _SENT_DAY = "((%(now)s AT TIME ZONE 'UTC') + make_interval(mins => COALESCE(utc_offset_minutes, 0)))::date"
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from greeter.errors import JournalError, JournalUnavailableError
 from greeter.file_modes import make_group_folder, private_file_mode
+from greeter.journal_access import READ_ONLY_MOUNT as READ_ONLY_MOUNT  # re-exported: its home before
+from greeter.journal_access import sealed, unwritable_side_files, why_read_only
 from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import OCCASIONS_ALREADY_GREETED, SECRETS_TABLE, entry_from_row, run_migrations
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
@@ -236,31 +238,6 @@ def journal_error(message: str, exc: BaseException) -> JournalError:
     return (JournalUnavailableError if is_operational(exc) else JournalError)(message)
 
 
-#: :func:`why_read_only`'s answer for a read-only mount (no user could send from it).
-READ_ONLY_MOUNT = "its file system is mounted read-only"
-
-
-def why_read_only(path: Path) -> str | None:
-    """Why this process could not write the journal at ``path``, or None if it should be able to.
-
-    Said next to SQLite's terse "unable to open database file", so that an
-    operator learns it is the mount or the permissions, not the path. Asked of
-    the nearest folder that exists when the journal's does not yet (a send
-    makes the missing ones there).
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    while not folder.exists() and folder.parent != folder:
-        folder = folder.parent
-    try:
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
-            return READ_ONLY_MOUNT
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        return "this user may not write it or its folder"
-    return None
-
-
 def _retry_locked(step: Callable[[], object]) -> None:
     deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
     while True:
@@ -297,6 +274,8 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
     """Open (creating folder and file) and migrate the database; errors become :class:`JournalError`."""
     if (folder := folder_error(path)) is not None:
         raise folder
+    if (refused := _unwritable(path)) is not None:
+        raise refused
     try:
         # 0750 less the umask, as greeter's other folders: a umask 000 must not make it one
         # shared with the group, which would widen the journal's mode (private_file_mode);
@@ -308,7 +287,7 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
             path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
     except (OSError, sqlite3.Error) as exc:
-        raise journal_error(f"cannot open journal {path}: {_with_cause(exc, path)}", exc) from exc
+        raise journal_error(f"cannot open journal {path}: {with_cause(exc, path)}", exc) from exc
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
@@ -322,11 +301,31 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
         _retry_locked(lambda: migrate(conn, now_iso=now_iso))
     except sqlite3.Error as exc:
         conn.close()
-        raise journal_error(f"journal {path}: {_with_cause(exc, path)}", exc) from exc
+        raise journal_error(f"journal {path}: {with_cause(exc, path)}", exc) from exc
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _unwritable(path: Path) -> JournalError | None:
+    """The refusal of a journal this user may not write (or whose ``-wal``/``-shm`` it may not), else None.
+
+    Said before SQLite opens it: SQLite would open it read-only without a word,
+    make ``-wal`` and ``-shm`` files with its read-only mode beside it (which
+    then stop every send after the journal's mode is restored), and fail at the
+    first write with "attempt to write a readonly database", naming no cause.
+    A read-only mount or a folder is left to SQLite's own error, with the cause
+    added (:func:`with_cause`): SQLite may still manage with ``-wal``/``-shm``
+    already there.
+    """
+    try:
+        if not path.exists() or os.statvfs(path).f_flag & os.ST_RDONLY:
+            return None
+    except OSError:
+        return None
+    why = why_read_only(path) if not os.access(path, os.W_OK) else unwritable_side_files(path)
+    return None if why is None else JournalError(f"journal {path} cannot be written here: {why}")
 
 
 #: The journal file's mode when greeter creates it: it holds every client's address and the
@@ -360,14 +359,15 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
-def _with_cause(exc: BaseException, path: Path) -> str:
-    """SQLite's message, and why the file cannot be written when that is the likely reason."""
+def with_cause(exc: BaseException, path: Path) -> str:
+    """SQLite's (or the OS's) message, and why the file cannot be written when that is the likely reason."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     cannot_write = name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")) or (
         isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
     )
     why = why_read_only(path) if cannot_write else None
-    return f"{exc} ({why})" if why else str(exc)
+    said = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"{said} ({why})" if why else said
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -380,13 +380,21 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     reads the file as it is — complete, since without a ``-wal`` (or with an
     empty one, which a failed open leaves behind) every change is in it.
     Never with frames in the ``-wal``: ``immutable`` would ignore them and
-    show old data. Raises the last ``sqlite3.Error``; the connection is tried
+    show old data. A journal no one but root may write (``chmod 444``,
+    :func:`~greeter.journal_access.sealed`) is read ``immutable`` first: SQLite
+    would otherwise leave ``-wal`` and ``-shm`` files with its read-only mode.
+    Raises the last ``sqlite3.Error``; the connection is tried
     with a query.
     """
     base = f"file:{urllib.parse.quote(str(path))}?mode=ro"
     wal = Path(f"{path}-wal")
     unwritten = wal.exists() and wal.stat().st_size > 0
-    uris = [base] if unwritten else [base, base + "&immutable=1"]
+    if unwritten:
+        uris = [base]
+    elif sealed(path):  # SQLite would leave -wal and -shm with its read-only mode: they stop a later send
+        uris = [base + "&immutable=1", base]
+    else:
+        uris = [base, base + "&immutable=1"]
     for i, uri in enumerate(uris):
         conn = None
         try:

@@ -111,6 +111,19 @@ def erasure_day(reason: str, since: datetime) -> date | None:
 #: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
 JournalKey = tuple[str, str, date]
 
+#: The reason a ``claimed`` greeting whose sender is gone is recorded ``uncertain`` with (both
+#: backends). It says what is known, no more: the run may have died before the letter left, or
+#: after the server's 250 with the journal unable to record it (a full disk) — "interrupted
+#: between claim and the server's reply", its words before, read as "the server never replied",
+#: and an operator who trusted them resent letters the server had accepted.
+INTERRUPTED_REASON = (
+    "the run that claimed it ended without recording the server's answer (it may have been"
+    " accepted: check the mail server's log or ask the recipient before resending)"
+)
+
+#: :data:`INTERRUPTED_REASON`'s words in journals written before it (still in their rows).
+FORMER_INTERRUPTED_REASON = "interrupted between claim and the server's reply"
+
 #: Bytes of a journal's Message-ID key (:meth:`JournalStore.message_key`).
 MESSAGE_KEY_BYTES = 32
 

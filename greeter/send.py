@@ -34,7 +34,6 @@ from greeter.errors import (
     Abandoned,
     GreeterError,
     JournalError,
-    JournalFailedMidRunError,
     JournalStateError,
 )
 from greeter.first_run import FirstRunBelated, first_run_belated
@@ -55,6 +54,7 @@ from greeter.send_problems import CONTACT_PROBLEMS, problems_since, remember_pro
 from greeter.send_result import RunResult
 from greeter.send_retries import due_retries
 from greeter.send_transport import CountingTransport, WireCounts, make_transport
+from greeter.send_unrecorded import failed_mid_run
 from greeter.sending_hold import quota_frees_at, summary_hold
 from greeter.signals import Signals
 from greeter.sources import LoadReport
@@ -549,13 +549,8 @@ async def deliver_cycle(
             cycle.next_send = max(cycle.next_send, hold.until)
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
-    except JournalError as exc:
-        recorded = deliverer.summary.counts["sent"]
-        # A shared journal's leases were renewed up to now at the latest (UTC, by this machine's clock).
-        ends = datetime.now(UTC) + journal.lease if isinstance(journal, Leased) else None
-        raise JournalFailedMidRunError(
-            exc, accepted=cycle.wire.accepted, recorded=recorded, lease_ends=ends
-        ) from exc
+    except JournalError as exc:  # the accepted letters recorded once more, the rest named
+        raise await asyncio.to_thread(failed_mid_run, exc, journal, cycle.wire, deliverer) from exc
     finally:
         if own_transport:
             await counted.close()

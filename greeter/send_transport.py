@@ -7,7 +7,7 @@ Split from :mod:`greeter.send` (the run's plan-and-deliver shell): ``send``, ``r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from greeter.config import Settings
@@ -91,6 +91,8 @@ class WireCounts:
     unreachable: int = 0
     #: The first such failure's words ("cannot connect to mx:25: connection refused").
     unreachable_reason: str | None = None
+    #: Each accepted letter's key and the server's reply: recorded again if the journal failed.
+    accepted_replies: dict[JournalKey, str] = field(default_factory=dict)
 
     @property
     def server_unreachable(self) -> bool:
@@ -115,6 +117,7 @@ class CountingTransport:
         counts.attempted += 1
         if result.ok:
             counts.accepted += 1
+            counts.accepted_replies[result.key] = result.reply
         elif result.outcome is Outcome.TEMPORARY and result.code is None:
             counts.unreachable += 1
             counts.unreachable_reason = counts.unreachable_reason or result.reply

@@ -38,7 +38,14 @@ from greeter.journal import Journal, open_journal
 from greeter.journal_pg import PgJournal
 from greeter.journal_pg_base import connection_string_problem, pg_journal_error
 from greeter.journal_schema import MIGRATIONS, migrate
-from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalStore, Suppression
+from greeter.journal_store import (
+    CAP_STATES,
+    INTERRUPTED_REASON,
+    STATES,
+    ClaimRequest,
+    JournalStore,
+    Suppression,
+)
 from greeter.plan_types import PastGreeting
 from tests import databases
 from tests.conftest import TODAY
@@ -215,7 +222,7 @@ def test_stale_claims_become_uncertain_and_are_never_reclaimed(journal: JournalS
     journal.lock_sender()
     assert journal.recover_stale_claims(NOW + timedelta(hours=1)) == 1
     assert state(journal) == "uncertain"
-    assert journal.history(state="uncertain")[0].reason == "interrupted between claim and the server's reply"
+    assert journal.history(state="uncertain")[0].reason == INTERRUPTED_REASON
     assert not claim(journal, now=NOW + timedelta(days=1))
     assert journal.due_retries(NOW + timedelta(days=1)) == []
 
@@ -254,7 +261,7 @@ def test_a_resend_keeps_why_the_greeting_was_uncertain(journal: JournalStore) ->
     assert (interrupted.state, interrupted.reason, interrupted.last_reply) == (
         "retry",
         "resend",
-        "interrupted between claim and the server's reply",
+        INTERRUPTED_REASON,
     )
     assert (replied.state, replied.reason, replied.last_reply) == (
         "retry",
@@ -280,7 +287,7 @@ def test_an_interrupted_retry_does_not_keep_its_earlier_attempts_reply(journal: 
     assert (entry.state, entry.last_reply) == ("uncertain", None)
     journal.dismiss(KEY, NOW + timedelta(hours=2))
     [entry] = journal.history(contact_id=KEY[0])
-    assert why(entry).endswith("; it had been interrupted between claim and the server's reply")
+    assert why(entry).endswith(f"; {INTERRUPTED_REASON}")
     assert "cannot connect" not in why(entry)
 
 
@@ -303,10 +310,10 @@ def test_a_dismissal_keeps_why_the_greeting_was_uncertain(journal: JournalStore)
     [replied] = journal.history(contact_id="c-2")
     assert (interrupted.reason, interrupted.last_reply) == (
         "dismissed",
-        "interrupted between claim and the server's reply",
+        INTERRUPTED_REASON,
     )
     assert (replied.reason, replied.last_reply) == ("dismissed", "451 4.4.2 connection lost after DATA")
-    assert why(interrupted).endswith("; it had been interrupted between claim and the server's reply")
+    assert why(interrupted).endswith(f"; {INTERRUPTED_REASON}")
     assert why(replied).endswith("; the server had said: 451 4.4.2 connection lost after DATA")
 
 

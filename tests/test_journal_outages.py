@@ -34,6 +34,7 @@ import pytest
 from greeter.history_view import INTERRUPTED
 from greeter.journal import Journal
 from greeter.journal_schema import MIGRATIONS
+from greeter.journal_store import INTERRUPTED_REASON
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
@@ -247,7 +248,7 @@ def test_history_shows_a_dead_senders_claims_as_uncertain_until_the_next_send_re
         assert history(config, "--state", "claimed") == []
         assert [r["state"] for r in history(config)] == ["uncertain"]
         table = greeter(config, "history")
-        assert "uncertain" in table.stdout and "interrupted" in table.stdout
+        assert "uncertain" in table.stdout and "ended without" in table.stdout, table.stdout
         assert [r["state"] for r in history(config)] == ["uncertain"]  # shown, not written: still claimed
         with Journal.open(str(journal_path(config)), now=datetime.fromisoformat(NOW)) as journal:
             assert journal.history()[0].state == "claimed"
@@ -261,7 +262,7 @@ def test_history_shows_a_dead_senders_claims_as_uncertain_until_the_next_send_re
         assert "1 interrupted claim(s) marked uncertain" in sent.stdout, sent.stdout + sent.stderr
         assert sorted(m.rcpt_tos[0] for m in sink.messages) == ["client1@example.com", "client3@example.com"]
     row = next(r for r in history(config, "--state", "uncertain"))
-    assert row["contact_id"] == "2" and row["reason"] == "interrupted between claim and the server's reply"
+    assert row["contact_id"] == "2" and row["reason"] == INTERRUPTED_REASON
 
 
 def test_deciding_uncertain_greetings_takes_in_a_dead_senders_claims(make_project: MakeProject) -> None:

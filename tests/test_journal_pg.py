@@ -23,7 +23,7 @@ from greeter.journal import Journal
 from greeter.journal_pg import PgJournal
 from greeter.journal_pg_base import Conn
 from greeter.journal_pg_schema import MIGRATIONS, TABLES
-from greeter.journal_store import JournalKey
+from greeter.journal_store import INTERRUPTED_REASON, JournalKey
 from tests import databases
 
 NOW = datetime(2025, 3, 14, 7, 0, tzinfo=UTC)
@@ -93,7 +93,7 @@ def test_recovery_takes_only_dead_or_own_claims_never_a_live_senders(pg_url: str
             time.sleep(0.05)
         assert recovered == 1, "the dead sender's claim, once its lease ran out"
         assert ending.recover_stale_claims(NOW) == 1, "at shutdown: its own cut-off letter"
-        interrupted = ("uncertain", "interrupted between claim and the server's reply")
+        interrupted = ("uncertain", INTERRUPTED_REASON)
         states = {e.contact_id: (e.state, e.reason) for e in live.history()}
         assert states == {"c-1": ("claimed", None), "c-2": interrupted, "c-3": interrupted}
         live.mark_sent(key(1), "250 ok", NOW)  # the live sender's verdict still lands

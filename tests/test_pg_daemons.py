@@ -69,7 +69,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from greeter.journal_pg import PgJournal
-from greeter.journal_store import CAP_STATES, ClaimRequest, JournalEntry, JournalKey
+from greeter.journal_store import CAP_STATES, INTERRUPTED_REASON, ClaimRequest, JournalEntry, JournalKey
 from greeter.message import make_message_id
 from greeter.testing import PostfixSink
 from tests import databases
@@ -524,7 +524,7 @@ def test_a_daemon_killed_mid_run_leaves_uncertain_never_twice_never_lost(make_pr
     # only the victim's letters in flight (at most one per SMTP connection) are uncertain
     assert len(uncertain) <= POOL
     # … and each is the dead daemon's claim, turned uncertain by a survivor once its lease ran out
-    assert interrupted == [(victim_pid, "interrupted between claim and the server's reply")] * len(uncertain)
+    assert interrupted == [(victim_pid, INTERRUPTED_REASON)] * len(uncertain)
 
 
 def test_postgresql_restarted_while_daemons_send_loses_and_doubles_nothing(make_project: MakeProject) -> None:
