@@ -9,12 +9,12 @@ client on one day) held thousands of letters back, and most expired, while
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from greeter.errors import GreeterError, Problem
 from greeter.quota_plan import over_quota, quota_day_words
-from greeter.runtime import Inputs, load_planning_state
+from greeter.runtime import Inputs, existing_journal, load_planning_state
 
 #: How far ahead ``check`` plans to find days over the quota: a month's notice of a rush, and more.
 QUOTA_DAYS = 45
@@ -40,7 +40,9 @@ def quota_problems(inputs: Inputs, config_file: Path, now: datetime) -> list[Pro
     try:
         load_planning_state(inputs, now=now, start=today)
         pw = inputs.window(now=now, start=today, days=QUOTA_DAYS)
-        days = over_quota(inputs.plan(inputs.contacts(inputs.new_report()), pw), pw)
+        days = over_quota(
+            inputs.plan(inputs.contacts(inputs.new_report()), pw), pw, recent_sends(inputs, now)
+        )
     except GreeterError:
         return []
     line, col = locate(config_file, SETTING)
@@ -53,3 +55,16 @@ def quota_problems(inputs: Inputs, config_file: Path, now: datetime) -> list[Pro
         more += " (greeter preview lists them)"
         problems.append(Problem(str(config_file), ".".join(SETTING), more, line, col, severity="warning"))
     return problems
+
+
+def recent_sends(inputs: Inputs, now: datetime) -> list[datetime]:
+    """When the letters the journal holds as sent in the 24 hours before ``now`` left: the daily
+    quota's slots already taken, which :func:`~greeter.quota_plan.quota_forecast` does not offer
+    again. Empty without a journal (nothing sent yet)."""
+    journal = existing_journal(inputs, now)
+    if journal is None:
+        return []
+    try:
+        return journal.sent_times(now - timedelta(days=1))
+    finally:
+        journal.close()

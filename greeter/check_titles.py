@@ -81,6 +81,8 @@ class TitleReach:
         self._language: dict[int, str] = {}
         #: The script a title shows in a Serbian Latin letter, transliterated ("Latn" unless it has ы, я…).
         self._latin: dict[int, str] = {}
+        #: Titles Serbian spells letter for letter («Дан државности»): Serbian to a Serbian letter.
+        self._serbian: set[int] = set()
         for i, occ in enumerate(self.settings.occasions):
             script = text_script(occ.title) if occ.title else ""
             if script and occ.title:
@@ -89,6 +91,8 @@ class TitleReach:
                     _title_language(occ.title, script, default) if script == script_of(default) else ""
                 )
                 self._latin[i] = text_script(whole_to_latin(occ.title))
+                if _spelled_in_serbian(occ.title):
+                    self._serbian.add(i)
         self._contact: Contact | None = None
         self._letters: set[str] = set()
         self._mine: list[int] = []
@@ -155,7 +159,7 @@ class TitleReach:
         if keys_for(locale, tuple(occ.title_by_locale)):
             return None
         language = locale.split("_")[0]
-        if self._language[i] not in ("", language):
+        if self._language[i] not in ("", language) and not (language == "sr" and i in self._serbian):
             return language
         script = script_of(locale)
         shown = self._latin[i] if is_serbian_latin(locale) else self._titled[i]
@@ -254,6 +258,22 @@ class TitleReach:
             field_name = ".".join(str(part) for part in where)
             problems.append(Problem(str(config_file), field_name, message, line, col, severity="warning"))
         return problems
+
+
+def _spelled_in_serbian(title: str) -> bool:
+    """Whether ``title`` is Serbian Cyrillic a Serbian letter may take as Serbian: it comes back from
+    Serbian Latin as written (:func:`greeter.serbian_script.whole_to_latin`, then
+    :func:`greeter.i18n_script.to_cyrillic`).
+
+    Why: «Дан државности» has none of ђ, ј, љ, њ, ћ, џ, so :func:`_title_language` takes it
+    for the default letters' Russian, yet a Serbian Latin letter prints it «Dan državnosti»,
+    transliterated whole. A title with ы, я, ь… (Russian) or with Latin in it does not come back.
+    """
+    from greeter.i18n_script import to_cyrillic
+    from greeter.serbian_script import whole_to_latin
+
+    latin = whole_to_latin(title)
+    return latin != title and to_cyrillic(latin) == title
 
 
 def _title_language(title: str, script: str, default: str) -> str:

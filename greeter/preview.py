@@ -384,7 +384,9 @@ def run_preview(
 
     def quota_days() -> list[QuotaDay]:
         if not asked:  # once the stream is read: every letter planned; once only
-            quota[:] = over_quota(planned or [], pw)
+            from greeter.check_quota import recent_sends
+
+            quota[:] = over_quota(planned or [], pw, recent_sends(inputs, now))
             asked.append(True)
         return quota
 

@@ -109,13 +109,17 @@ class QuotaDay:
     later: tuple[JournalKey, ...]
     #: Held back, and their catch-up period ends before the next day: lost (``expired``).
     expire: tuple[JournalKey, ...]
+    #: Slots the day's letters already sent took (``allowed`` is what is left of ``per_day``).
+    sent: int = 0
 
     @property
     def held(self) -> int:
         return len(self.later) + len(self.expire)
 
 
-def quota_forecast(letters: Iterable[QuotaLetter], per_day: int, zone: tzinfo) -> list[QuotaDay]:
+def quota_forecast(
+    letters: Iterable[QuotaLetter], per_day: int, zone: tzinfo, sent: Iterable[datetime] = ()
+) -> list[QuotaDay]:
     """Pure: the days whose planned letters (and those held back before) exceed ``per_day``.
 
     Each day the quota's slots go in :func:`quota_rank` order, as a send hands them
@@ -126,7 +130,15 @@ def quota_forecast(letters: Iterable[QuotaLetter], per_day: int, zone: tzinfo) -
     New Year break's slots counted for letters that could not leave then, and the
     forecast said "later" of letters that expired. An estimate all the same: the quota
     is a rolling 24 hours, counted here by the config zone's days.
+
+    ``sent``: when the letters the journal holds as sent in the 24 hours before the plan's
+    ``now`` left (:meth:`~greeter.journal_store.JournalStore.sent_times`); each took a slot of
+    its day in ``zone``, not offered again. WHY: half an hour after a send had spent the
+    day's quota, ``preview`` still let ``per_day`` of the letters left through, and said
+    "later" or "1 expire" of letters all lost. The letters sent are not in ``letters``
+    (the plan's ``sent`` items, :func:`quota_letters`).
     """
+    taken = Counter(moment.astimezone(zone).date() for moment in sent)
     by_day: dict[date, list[QuotaLetter]] = defaultdict(list)
     for letter in letters:
         by_day[letter.day].append(letter)
@@ -140,19 +152,22 @@ def quota_forecast(letters: Iterable[QuotaLetter], per_day: int, zone: tzinfo) -
         planned = by_day.get(day, [])
         carried = waiting.pop(day, [])
         pool = carried + planned
-        if len(pool) > per_day:
+        allowed = max(per_day - taken[day], 0)
+        if len(pool) > allowed:
             nxt = day + timedelta(days=1)
             ends = datetime(nxt.year, nxt.month, nxt.day, tzinfo=zone)
             later: list[JournalKey] = []
             lost: list[JournalKey] = []
-            for letter in sorted(pool, key=lambda letter: letter.rank)[per_day:]:
+            for letter in sorted(pool, key=lambda letter: letter.rank)[allowed:]:
                 opens = letter.next_open(ends)
                 if opens < letter.deadline:
                     waiting[max(nxt, opens.astimezone(zone).date())].append(letter)
                     later.append(letter.key)
                 else:
                     lost.append(letter.key)
-            days.append(QuotaDay(day, len(planned), len(carried), per_day, tuple(later), tuple(lost)))
+            days.append(
+                QuotaDay(day, len(planned), len(carried), allowed, tuple(later), tuple(lost), taken[day])
+            )
         day += timedelta(days=1)
     return days
 
@@ -160,6 +175,7 @@ def quota_forecast(letters: Iterable[QuotaLetter], per_day: int, zone: tzinfo) -
 def quota_day_words(day: QuotaDay) -> str:
     """Pure: what ``check`` and ``preview`` say of a day over the quota, naming the occasions held back."""
     waiting = f" (and {day.carried} held back before)" if day.carried else ""
+    spent = f" ({day.sent} already sent in the last 24 hours)" if day.sent else ""
     occasions = Counter(key[1] for key in (*day.later, *day.expire))
     named = ", ".join(f"{name} {n}" for name, n in sorted(occasions.items(), key=lambda kv: (-kv[1], kv[0])))
     fate = []
@@ -169,7 +185,7 @@ def quota_day_words(day: QuotaDay) -> str:
         fate.append(f"{len(day.expire)} expire (their catch-up period ends first)")
     return (
         f"{day.day:%d.%m.%Y}: {day.planned} letters planned{waiting}, delivery.rate_limit.per_day lets"
-        f" {day.allowed} through; {day.held} held back ({named}): {'; '.join(fate)}"
+        f" {day.allowed} through{spent}; {day.held} held back ({named}): {'; '.join(fate)}"
     )
 
 
@@ -253,12 +269,14 @@ def quota_letters(items: Iterable[PlanItem], pw: PlanWindow) -> Iterator[QuotaLe
         )
 
 
-def over_quota(items: Iterable[PlanItem], pw: PlanWindow) -> list[QuotaDay]:
-    """:func:`quota_forecast` of a plan under its config's ``per_day`` ([] without one)."""
+def over_quota(items: Iterable[PlanItem], pw: PlanWindow, sent: Iterable[datetime] = ()) -> list[QuotaDay]:
+    """:func:`quota_forecast` of a plan under its config's ``per_day`` ([] without one), from the
+    slots the letters ``sent`` in the last 24 hours took."""
     per_day = pw.settings.delivery.rate_limit.per_day
     if per_day is None:
         return []
-    return quota_forecast(quota_letters(items, pw), per_day, ZoneInfo(pw.settings.defaults.timezone))
+    zone = ZoneInfo(pw.settings.defaults.timezone)
+    return quota_forecast(quota_letters(items, pw), per_day, zone, sent)
 
 
 def expiring_before(

@@ -141,3 +141,17 @@ def test_a_russian_title_in_a_serbian_latin_letter_is_warned_as_shown_in_cyrilli
     ]
     config.write_text(text.replace("occasions:\n", "occasions:\n" + day.format("Дан компаније"), 1), "utf-8")
     assert title_warnings(config) == []
+
+
+def test_a_serbian_cyrillic_title_without_letters_russian_lacks_is_not_called_russian(
+    make_project: MakeProject,
+) -> None:
+    """«Дан државности» has none of ђ, ј, љ, њ, ћ, џ, so check took it for Russian (the default
+    letters' language) and warned the Serbian letters that print it, though a Serbian Latin one
+    shows it «Dan državnosti», transliterated: a title every letter of which Serbian spells (it
+    comes back from Latin as written) is Serbian to a Serbian letter, of either script."""
+    config = make_project([client("l1", "sr_Latn", country="RS"), client("c1", "sr", country="RS")])
+    text = config.read_text(encoding="utf-8")
+    day = "- name: statehood\n  title: Дан државности\n  date: '12-03'\n  template: holiday\n  priority: 40\n"
+    config.write_text(text.replace("occasions:\n", "occasions:\n" + day, 1), "utf-8")
+    assert title_warnings(config) == []
