@@ -86,7 +86,8 @@ class RowCodes:
     def _country(self, raw: str, line: int, problems: list[Problem], within: str | None = None) -> str | None:
         """A code or a name → ISO code; unknown, or without a holiday calendar: a warning (the default).
 
-        ``within``: the country the row's zone is in, which picks among regions of one name."""
+        ``within``: the country the row's zone is in (else the defaults'), the only one whose
+        regions are read by name."""
         code, why = parse_country(raw, within)
         if why:
             message = f"{why}; the public holidays of defaults.country apply"

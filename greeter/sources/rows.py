@@ -471,9 +471,13 @@ class RowParser(RowNames, RowDates, RowCodes):
             country_problems = []
             country, why = parse_country(raw)  # lru-cached; only a country with a warning calls _country
             if why:
-                # A region's name several countries have ("La Rioja"): the row's zone says whose.
-                zone = (_ZONES.get(z) or zone_reading(z))[0] if (z := cells.get("timezone", "")) else None
-                country = self._country(raw, line, country_problems, zone_country(zone))
+                # A region's name ("Bayern", "La Rioja") is read within the country of the row's zone,
+                # or with no zone cell the defaults' (greeter.countries.parse_country's within).
+                if z := cells.get("timezone", ""):
+                    within = zone_country((_ZONES.get(z) or zone_reading(z))[0])
+                else:
+                    within = self.default_country or zone_country(self.default_zone)
+                country = self._country(raw, line, country_problems, within)
         tz: str | None = None
         if raw := cells.get("timezone", ""):
             tz, said, hint = _ZONES.get(raw) or zone_reading(raw)
