@@ -68,14 +68,15 @@ _NAMED_REGIONS = {
 
 @derived  # whether a code has a calendar is the tables' answer: forget() must drop it too
 @lru_cache(maxsize=4096)
-def parse_country(raw: str, within: str | None = None) -> tuple[str | None, str]:
+def parse_country(raw: str, within: str | tuple[str | None, ...] | None = None) -> tuple[str | None, str]:
     """``(ISO code, "")`` for a usable country, ``(None, why not)`` otherwise; ``(None, "")`` if empty.
 
     Usable means the holiday library has a calendar for it; a country it does
     not know is reported, and the default country's days off apply. ``within``:
     the country the row's other cells make clear (its time zone's, else the
-    defaults'): a region written by name ("Bayern") is read only among that
-    country's regions; one of another country's is refused with a suggestion.
+    defaults' and those the config names; one or several): a region written
+    by name ("Bayern") is read only among those countries' regions; one of
+    another country's is refused with a suggestion.
     """
     text = " ".join(raw.split())
     if not text:
@@ -93,10 +94,12 @@ def parse_country(raw: str, within: str | None = None) -> tuple[str | None, str]
         found = _by_name(text.casefold().replace("ё", "е"))
         if found is None:
             regions = _regions_named(text)
-            home = within.partition("-")[0] if within else None
-            theirs = tuple(dict.fromkeys(cal for iso, cal in regions if iso.partition("-")[0] == home))
+            homes = {
+                w.partition("-")[0] for w in ((within,) if isinstance(within, str) else within or ()) if w
+            }
+            theirs = tuple(dict.fromkeys(cal for iso, cal in regions if iso.partition("-")[0] in homes))
             if len(theirs) != 1 or region_by_name(text) is not None:  # "Татарстан": the RU region's words
-                elsewhere = tuple(sorted({(c, i) for i, c in regions if i.partition("-")[0] != home}))
+                elsewhere = tuple(sorted({(c, i) for i, c in regions if i.partition("-")[0] not in homes}))
                 return None, _not_a_country(raw.strip(), theirs, elsewhere)
             found = theirs[0]
         code = found

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.config import Defaults, Settings
+from greeter.config import Defaults, Settings, config_countries
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
@@ -353,7 +353,9 @@ def test_a_german_state_in_the_country_column_gives_its_days_off_not_the_default
     assert "'Нарния' is not a country code" in report.problems[1].message
 
 
-def _region_rows(tmp_path: Path, rows: str) -> tuple[list[str | None], list[str | None], list[str]]:
+def _region_rows(
+    tmp_path: Path, rows: str, countries: tuple[str, ...] = ()
+) -> tuple[list[str | None], list[str | None], list[str]]:
     """The countries, zones and warnings of contacts whose country cells hold ``rows``' (country;zone)."""
     path = tmp_path / "c.csv"
     lines = "".join(f"{n};c{n}@example.com;X;{row};22.03.1980\n" for n, row in enumerate(rows.split("|"), 1))
@@ -366,7 +368,8 @@ def _region_rows(tmp_path: Path, rows: str) -> tuple[list[str | None], list[str 
         ),
         dates={"birthday": "Дата рождения"},
     )  # fmt: skip
-    contacts, report = load_contacts(cfg, Defaults(timezone="Europe/Moscow", country="RU"))
+    defaults = Defaults(timezone="Europe/Moscow", country="RU")
+    contacts, report = load_contacts(cfg, defaults, region_countries=countries)
     return [c.country for c in contacts], [c.timezone for c in contacts], [p.message for p in report.problems]
 
 
@@ -383,3 +386,31 @@ def test_region_names_are_read_within_the_rows_zones_country_or_the_defaults(tmp
     assert len(warnings) == 6
     assert all("is not a country code" in w for w in warnings)
     assert "did you mean DE-BY (Bayern)?" in warnings[-1]
+
+
+def test_a_region_name_without_a_zone_is_read_in_a_country_the_config_names(tmp_path: Path) -> None:
+    """A Russian company greeting German clients on German holidays (an occasion's country DE):
+    «Bayern» without a zone is theirs, not a warning; a Spanish name is still refused."""
+    countries, _, warnings = _region_rows(tmp_path, "Bayern;|Córdoba;", ("DE",))
+    assert countries == ["DE-BY", None]
+    assert len(warnings) == 1
+    assert "did you mean AR-X (Córdoba), CO (Córdoba) or ES-AN (Andalucía)?" in warnings[0]
+
+
+def test_the_countries_the_config_names_for_region_names(settings: Settings) -> None:
+    """Occasions' countries and regional_days_off's keys, as countries."""
+    occasion = settings.occasions[0]
+    days = settings.send_window.regional_days_off
+    named = settings.model_copy(
+        update={
+            "occasions": [
+                occasion.model_copy(update={"country": "DE"}),
+                occasion.model_copy(
+                    update={"audience": occasion.audience.model_copy(update={"countries": ["AT"]})}
+                ),
+            ],
+            "send_window": settings.send_window.model_copy(update={"regional_days_off": {"RU-TA": days}}),
+        }
+    )
+    assert config_countries(named) == ("AT", "DE", "RU")
+    assert config_countries(settings) == ()

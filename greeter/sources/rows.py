@@ -212,6 +212,9 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: ``defaults.country`` (set by the source): a zone of its country infers no country for a row
         #: without one (:func:`inferred_country`). None: the country of ``defaults.timezone`` stands for it.
         self.default_country: str | None = None
+        #: The countries the config names (:func:`greeter.config.config_countries`, set by the source):
+        #: a region name in a row without a zone is read among theirs too.
+        self.region_countries: tuple[str, ...] = ()
         self._zone_countries: dict[str, str | None] = {}
         self.seen_ids = SeenIndex()
         #: Rows rejected for repeating an id: a query's JOIN that multiplies rows gets one hint for all.
@@ -473,10 +476,12 @@ class RowParser(RowNames, RowDates, RowCodes):
             if why:
                 # A region's name ("Bayern", "La Rioja") is read within the country of the row's zone,
                 # or with no zone cell the defaults' (greeter.countries.parse_country's within).
+                within: tuple[str | None, ...]
                 if z := cells.get("timezone", ""):
-                    within = zone_country((_ZONES.get(z) or zone_reading(z))[0])
+                    within = (zone_country((_ZONES.get(z) or zone_reading(z))[0]),)
                 else:
-                    within = self.default_country or zone_country(self.default_zone)
+                    home = self.default_country or zone_country(self.default_zone)
+                    within = (home, *self.region_countries)
                 country = self._country(raw, line, country_problems, within)
         tz: str | None = None
         if raw := cells.get("timezone", ""):
