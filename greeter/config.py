@@ -718,3 +718,16 @@ class Settings(_Model):
     def occasion_titles(self) -> dict[str, str]:
         """Each occasion's name → what people call it (its ``title``, else the name itself)."""
         return {occ.name: occ.title or occ.name for occ in self.occasions}
+
+
+def config_countries(settings: Settings) -> tuple[str, ...]:
+    """The countries the config names (occasions' and ``send_window.regional_days_off``'s), sorted.
+
+    Why: a contact's country cell that names a region ("Bayern") with no time
+    zone to say its country is read among these countries' regions besides
+    ``defaults.country``'s — a Russian company that greets clients on German
+    holidays has German clients — and not among every country's (":mod:`greeter.countries`").
+    """
+    named = {c for occasion in settings.occasions for c in occasion.countries or ()}
+    named.update(settings.send_window.regional_days_off)
+    return tuple(sorted({code.partition("-")[0] for code in named}))

@@ -19,9 +19,11 @@ name ("England", "Англия"), as are Bosnia and Herzegovina's entities
 ("Republika Srpska", "Република Српска": BA-SRP). Any other region the library
 has a calendar of is read by name too — "Bayern", "Bavaria", "Бавария" are
 DE-BY — from ISO 3166-2's names and the library's aliases
-(:mod:`greeter.region_names`); a name several countries' regions have ("La
-Rioja": AR-F, ES-RI) is the one in the country the row's zone says
-(``within``), else refused with the codes to write. :func:`regional_days_off`
+(:mod:`greeter.region_names`), but only among the regions of the country the
+row's other cells say (``within``: its zone's, else the defaults'): "La Rioja"
+is ES-RI in Madrid's zone, AR-F in Argentina's, and a name of other countries'
+regions only ("Central": Solomon Islands, Ghana, …) is refused with them as a
+suggestion — an ordinary word must not move a London client abroad. :func:`regional_days_off`
 finds the days a country-only code misses, for ``greeter check`` to say so.
 
 Pure lookups, cached: a million rows name a few dozen countries. The caches
@@ -66,13 +68,15 @@ _NAMED_REGIONS = {
 
 @derived  # whether a code has a calendar is the tables' answer: forget() must drop it too
 @lru_cache(maxsize=4096)
-def parse_country(raw: str, within: str | None = None) -> tuple[str | None, str]:
+def parse_country(raw: str, within: str | tuple[str | None, ...] | None = None) -> tuple[str | None, str]:
     """``(ISO code, "")`` for a usable country, ``(None, why not)`` otherwise; ``(None, "")`` if empty.
 
     Usable means the holiday library has a calendar for it; a country it does
     not know is reported, and the default country's days off apply. ``within``:
-    the country the row's other cells make clear (its time zone's), which picks
-    among regions of one name in several countries.
+    the country the row's other cells make clear (its time zone's, else the
+    defaults' and those the config names; one or several): a region written
+    by name ("Bayern") is read only among those countries' regions; one of
+    another country's is refused with a suggestion.
     """
     text = " ".join(raw.split())
     if not text:
@@ -89,10 +93,15 @@ def parse_country(raw: str, within: str | None = None) -> tuple[str | None, str]
     else:
         found = _by_name(text.casefold().replace("ё", "е"))
         if found is None:
-            regions = _regions_named(text, within)
-            if len(regions) != 1:
-                return None, _not_a_country(raw.strip(), regions)
-            found = regions[0]
+            regions = _regions_named(text)
+            homes = {
+                w.partition("-")[0] for w in ((within,) if isinstance(within, str) else within or ()) if w
+            }
+            theirs = tuple(dict.fromkeys(cal for iso, cal in regions if iso.partition("-")[0] in homes))
+            if len(theirs) != 1 or region_by_name(text) is not None:  # "Татарстан": the RU region's words
+                elsewhere = tuple(sorted({(c, i) for i, c in regions if i.partition("-")[0] not in homes}))
+                return None, _not_a_country(raw.strip(), theirs, elsewhere)
+            found = theirs[0]
         code = found
     if not has_calendar(code):
         return None, calendar_refusal(code)
@@ -135,34 +144,50 @@ def _declare(code: str) -> str:
     return f" as {code}: {{days: [YYYY-MM-DD, …]}} (see docs/config.md)"
 
 
-def _regions_named(text: str, within: str | None) -> tuple[str, ...]:
-    """The regions called ``text`` (:func:`greeter.region_names.regions_named`), those of ``within``
-    where it has any ("La Rioja" in Spain's zone is ES-RI, not Argentina's AR-F)."""
+def _regions_named(text: str) -> tuple[tuple[str, str], ...]:
+    """The regions of any country called ``text``, with their calendars
+    (:func:`greeter.region_names.regions_named`)."""
     from greeter.region_names import regions_named
 
-    found = regions_named(text)
-    if within is not None and len(found) > 1:
-        theirs = tuple(code for code in found if code.partition("-")[0] == within.partition("-")[0])
-        return theirs or found
-    return found
+    return regions_named(text)
 
 
-def _not_a_country(text: str, regions: tuple[str, ...] = ()) -> str:
-    """Why a name is no country: a region of several countries ("La Rioja"), a Russian region's name
-    ("Татарстан") — the country cell takes it when the config declares the region's days off — or
-    not a country at all."""
-    if regions:
+#: How many regions of other countries a warning suggests ("Central" names a dozen).
+_SUGGESTED = 4
+
+
+def _not_a_country(
+    text: str, theirs: tuple[str, ...] = (), elsewhere: tuple[tuple[str, str], ...] = ()
+) -> str:
+    """Why a name is no country: a name of several regions of the row's country, a Russian region's
+    name ("Татарстан") — the country cell takes it when the config declares the region's days off —
+    or not a country at all, with the regions of other countries it names as a suggestion ("did
+    you mean DE-BY (Bayern)?"; ``elsewhere``: pairs of calendar and ISO 3166-2 code): a name is not
+    read as another country's region, which would move the contact abroad ("Central": Solomon
+    Islands' SB-CE, for a client in London)."""
+    if len(theirs) > 1:
         return (
-            f"{text!r} is the name of regions of several countries ({', '.join(regions)}): write the one"
+            f"{text!r} is the name of several regions ({', '.join(theirs)}): write the one"
             " meant as its ISO 3166-2 code"
         )
     region = region_by_name(text)
-    if region is None:
-        return f"{text!r} is not a country code (like 'KZ') or a country name"
-    return (
-        f"{text!r} is a region of RU ({region}) whose own days off the config does not declare: "
-        f"write 'RU', or declare them in send_window.regional_days_off" + _declare(region)
-    )
+    if region is not None:
+        return (
+            f"{text!r} is a region of RU ({region}) whose own days off the config does not declare: "
+            f"write 'RU', or declare them in send_window.regional_days_off" + _declare(region)
+        )
+    why = f"{text!r} is not a country code (like 'KZ') or a country name"
+    if not elsewhere:
+        return why
+    from greeter.region_names import region_label
+
+    # The codes to write (a calendar's: ES-RI for the province ES-LO too), each with its name.
+    codes = {cal: region_label(cal if "-" in cal else iso) for cal, iso in elsewhere}
+    named = [f"{code} ({label})" for code, label in list(codes.items())[:_SUGGESTED]]
+    if len(codes) > _SUGGESTED:
+        named.append(f"{len(codes) - _SUGGESTED} more")
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    return f"{why}; did you mean {listed}?"
 
 
 @dataclass(frozen=True, slots=True)

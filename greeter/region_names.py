@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gettext
 import importlib
+import unicodedata
 from functools import cache
 
 #: Translations of ISO 3166-2's names read besides the names themselves.
@@ -35,33 +36,65 @@ _SHORTEST = 4
 
 
 def name_key(text: str) -> str:
-    """How region names are compared: any case, any spacing, "ё" as "е" (as country names are)."""
-    return " ".join(text.casefold().replace("ё", "е").split())
+    """How region names are compared: any case, any spacing, and without accents or umlauts
+    ("Cordoba", "Baden-Wurttemberg", "е" for "ё"): a CRM typed on an English keyboard drops them.
+
+    Unicode's decomposition (NFKD) splits a letter from its marks, which are dropped; the
+    Cyrillic "й" loses its breve too, on both sides of the comparison alike.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
-def regions_named(name: str) -> tuple[str, ...]:
-    """The ISO 3166-2 codes ("DE-BY") of the regions with a holiday calendar called ``name``, in code order.
+def region_label(code: str) -> str:
+    """A region's name as ISO 3166-2 writes it in its country ("Bayern" for DE-BY), for a suggestion."""
+    import pycountry
 
-    Empty when no region is; several when the name is ambiguous ("Córdoba":
-    AR-X, ES-CO; "La Rioja"): the caller narrows them by the country the
-    row's other cells say (:func:`greeter.countries.parse_country`'s ``within``).
+    found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+    return str(found.name) if found is not None else code
+
+
+def regions_named(name: str) -> tuple[tuple[str, str], ...]:
+    """The regions called ``name``: pairs of ISO 3166-2 code ("ES-CO") and the holiday calendar that
+    covers it ("ES-AN"), in code order.
+
+    The calendar is the region's own, else its nearest parent's in ISO 3166-2
+    (the province of Córdoba keeps Andalusia's days off), else its country's
+    where the library has no regions for it (Pakistan's Punjab: "PK"). Empty
+    when no region is; several when the name is ambiguous ("Córdoba": AR-X,
+    ES-CO). The caller reads only those of the country the row's other cells
+    say (:func:`greeter.countries.parse_country`'s ``within``): "Central" is a
+    region of Solomon Islands, not of a London client's country.
     """
     return _index().get(name_key(name), ())
 
 
 @cache
-def _index() -> dict[str, tuple[str, ...]]:
-    """Every name (keyed by :func:`name_key`) → the library's region codes it names."""
+def _index() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Every name (keyed by :func:`name_key`) → the regions it names, each with its calendar."""
     calendars = _library_regions()
-    found: dict[str, set[str]] = {}
-    for key, code in _iso_names():
-        if code in calendars:
-            found.setdefault(key, set()).add(code)
+    countries = _library_countries()
+    with_regions = {code.partition("-")[0] for code in calendars}
+    found: dict[str, set[tuple[str, str]]] = {}
+    for key, code, parents in _iso_names():
+        country = code.partition("-")[0]
+        covering = next((c for c in (code, *parents) if c in calendars), None)
+        if covering is None and country in countries and country not in with_regions:
+            covering = country
+        if covering is not None:
+            found.setdefault(key, set()).add((code, covering))
     for code, aliases in calendars.items():
         for alias in aliases:
             if len(alias) >= _SHORTEST:
-                found.setdefault(name_key(alias), set()).add(code)
+                found.setdefault(name_key(alias), set()).add((code, code))
     return {key: tuple(sorted(codes)) for key, codes in found.items()}
+
+
+def _library_countries() -> frozenset[str]:
+    """The countries the holidays library has a calendar of, from its registry."""
+    from holidays.registry import COUNTRIES
+
+    return frozenset(str(entry[1]) for entry in COUNTRIES.values())
 
 
 def _library_regions() -> dict[str, tuple[str, ...]]:
@@ -81,18 +114,23 @@ def _library_regions() -> dict[str, tuple[str, ...]]:
     return regions
 
 
-def _iso_names() -> list[tuple[str, str]]:
-    """ISO 3166-2's names (keyed) with their codes: as written in the country, and translated."""
+def _iso_names() -> list[tuple[str, str, tuple[str, ...]]]:
+    """ISO 3166-2's names (keyed) with their codes and their parents' codes, nearest first: as
+    written in the country, and translated."""
     import pycountry
 
     translations = [
         gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
         for lang in _LANGUAGES
     ]
-    names: list[tuple[str, str]] = []
+    parent_of = {str(s.code): str(s.parent_code) for s in pycountry.subdivisions if s.parent_code}
+    names: list[tuple[str, str, tuple[str, ...]]] = []
     for subdivision in pycountry.subdivisions:
         name = str(subdivision.name)
         code = str(subdivision.code)
-        names.append((name_key(name), code))
-        names.extend((name_key(t.gettext(name)), code) for t in translations)
+        parents: list[str] = []
+        while (up := parent_of.get(parents[-1] if parents else code)) is not None and up not in parents:
+            parents.append(up)
+        names.append((name_key(name), code, tuple(parents)))
+        names.extend((name_key(t.gettext(name)), code, tuple(parents)) for t in translations)
     return names

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from greeter.config import Settings
+from greeter.config import Settings, config_countries
 from greeter.config_contacts import ContactsSource
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key, with_ascii_forms
@@ -101,7 +101,12 @@ class Inputs:
         source = self._kept_contacts(cfg, report) if self.keep_contacts else None
         if source is None:
             source = iter_contacts(
-                cfg, self.settings.defaults, report, date_occasions(self.settings.occasions), self.config_file
+                cfg,
+                self.settings.defaults,
+                report,
+                date_occasions(self.settings.occasions),
+                self.config_file,
+                config_countries(self.settings),
             )
         found = False
         # Closed when the caller stops early (:meth:`contact`): an SQL source lets its connection go.
@@ -182,7 +187,10 @@ class Inputs:
             self._snapshot = None
             loading = LoadReport(source=report.source)
             uses = date_occasions(self.settings.occasions)
-            contacts = tuple(iter_contacts(cfg, self.settings.defaults, loading, uses, self.config_file))
+            named = config_countries(self.settings)
+            contacts = tuple(
+                iter_contacts(cfg, self.settings.defaults, loading, uses, self.config_file, named)
+            )
             snapshot = _ContactsSnapshot(
                 key,
                 contacts,

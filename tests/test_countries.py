@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.config import Defaults, Settings
+from greeter.config import Defaults, Settings, config_countries
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
@@ -274,7 +274,44 @@ def test_check_cites_the_next_regional_days_off_not_this_years_past_ones(make_pr
     ],
 )
 def test_a_region_written_by_name_is_its_iso_3166_2_code(raw: str, code: str) -> None:
-    assert parse_country(raw) == (code, "")
+    assert parse_country(raw, code.partition("-")[0]) == (code, "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "within", "code"),
+    [
+        ("Córdoba", "ES", "ES-AN"),  # the province (ES-CO) keeps Andalusia's days off; not Argentina's AR-X
+        ("Cordoba", "ES", "ES-AN"),  # without the accent
+        ("Cordoba", "AR", "AR-X"),
+        ("Punjab", "PK", "PK"),  # not India's IN-PB: the library has no regions of Pakistan
+        ("Baden-Wurttemberg", "DE", "DE-BW"),  # without the umlaut
+        ("Bayern", "DE", "DE-BY"),
+    ],
+)
+def test_a_region_name_is_read_within_the_rows_country(raw: str, within: str, code: str) -> None:
+    assert parse_country(raw, within) == (code, "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "within", "suggested"),
+    [
+        ("Bayern", "RU", "DE-BY (Bayern)"),
+        ("Bayern", None, "DE-BY (Bayern)"),
+        ("Central", "GB", "or 4 more?"),  # a region of eight countries, Solomon Islands among them
+        ("Western", "RU", "GH (Western)"),
+        ("Coast", "GB", "GQ-LI (Littoral)"),
+        ("Distrito Federal", "RU", "BR-DF (Distrito Federal)"),
+        ("Córdoba", "RU", "AR-X (Córdoba), CO (Córdoba) or ES-AN (Andalucía)"),  # the calendars to write
+    ],
+)
+def test_a_region_name_of_another_country_is_no_region_but_a_suggestion(
+    raw: str, within: str | None, suggested: str
+) -> None:
+    """QA: «Central» made a London client Solomon Islands' SB-CE, «Córdoba» in Spain Argentina's AR-X."""
+    code, why = parse_country(raw, within)
+    assert code is None
+    assert why.startswith(f"{raw!r} is not a country code (like 'KZ') or a country name; did you mean ")
+    assert suggested in why
 
 
 def test_a_region_name_of_several_countries_is_the_one_of_the_rows_zones_country() -> None:
@@ -284,8 +321,8 @@ def test_a_region_name_of_several_countries_is_the_one_of_the_rows_zones_country
     code, why = parse_country("La Rioja")
     assert code is None
     assert why == (
-        "'La Rioja' is the name of regions of several countries (AR-F, ES-RI): write the one meant as its"
-        " ISO 3166-2 code"
+        "'La Rioja' is not a country code (like 'KZ') or a country name; did you mean AR-F (La Rioja)"
+        " or ES-RI (La Rioja)?"
     )
 
 
@@ -312,5 +349,68 @@ def test_a_german_state_in_the_country_column_gives_its_days_off_not_the_default
     contacts, report = load_contacts(cfg, Defaults())
     assert [c.country for c in contacts] == ["DE-BY", "DE-SN", "ES-RI", None, None]
     assert [(p.line, p.severity) for p in report.problems] == [(5, "warning"), (6, "warning")]
-    assert "several countries (AR-F, ES-RI)" in report.problems[0].message
+    assert "did you mean AR-F (La Rioja) or ES-RI (La Rioja)?" in report.problems[0].message
     assert "'Нарния' is not a country code" in report.problems[1].message
+
+
+def _region_rows(
+    tmp_path: Path, rows: str, countries: tuple[str, ...] = ()
+) -> tuple[list[str | None], list[str | None], list[str]]:
+    """The countries, zones and warnings of contacts whose country cells hold ``rows``' (country;zone)."""
+    path = tmp_path / "c.csv"
+    lines = "".join(f"{n};c{n}@example.com;X;{row};22.03.1980\n" for n, row in enumerate(rows.split("|"), 1))
+    path.write_text("ID;Email;Имя;Страна;Часовой пояс;Дата рождения\n" + lines, encoding="utf-8")
+    cfg = ContactsSource(
+        path=path,
+        columns=Columns(
+            id="ID", email="Email", first_name="Имя", patronymic=None, last_name=None, country="Страна",
+            timezone="Часовой пояс",
+        ),
+        dates={"birthday": "Дата рождения"},
+    )  # fmt: skip
+    defaults = Defaults(timezone="Europe/Moscow", country="RU")
+    contacts, report = load_contacts(cfg, defaults, region_countries=countries)
+    return [c.country for c in contacts], [c.timezone for c in contacts], [p.message for p in report.problems]
+
+
+def test_region_names_are_read_within_the_rows_zones_country_or_the_defaults(tmp_path: Path) -> None:
+    """QA: a region name of one country moved a contact abroad whatever the zone said, and «Central»
+    with no zone gave the contact Pacific/Guadalcanal's clock."""
+    countries, zones, warnings = _region_rows(
+        tmp_path,
+        "Córdoba;Europe/Madrid|Punjab;Asia/Karachi|Bayern;Europe/Berlin|Central;Europe/London|Central;"
+        "|Western;|Coast;Europe/London|Distrito Federal;|Bayern;",
+    )
+    assert countries == ["ES-AN", "PK", "DE-BY", None, None, None, None, None, None]
+    assert zones[4:6] == [None, None]  # no zone invented from a region name
+    assert len(warnings) == 6
+    assert all("is not a country code" in w for w in warnings)
+    assert "did you mean DE-BY (Bayern)?" in warnings[-1]
+
+
+def test_a_region_name_without_a_zone_is_read_in_a_country_the_config_names(tmp_path: Path) -> None:
+    """A Russian company greeting German clients on German holidays (an occasion's country DE):
+    «Bayern» without a zone is theirs, not a warning; a Spanish name is still refused."""
+    countries, _, warnings = _region_rows(tmp_path, "Bayern;|Córdoba;", ("DE",))
+    assert countries == ["DE-BY", None]
+    assert len(warnings) == 1
+    assert "did you mean AR-X (Córdoba), CO (Córdoba) or ES-AN (Andalucía)?" in warnings[0]
+
+
+def test_the_countries_the_config_names_for_region_names(settings: Settings) -> None:
+    """Occasions' countries and regional_days_off's keys, as countries."""
+    occasion = settings.occasions[0]
+    days = settings.send_window.regional_days_off
+    named = settings.model_copy(
+        update={
+            "occasions": [
+                occasion.model_copy(update={"country": "DE"}),
+                occasion.model_copy(
+                    update={"audience": occasion.audience.model_copy(update={"countries": ["AT"]})}
+                ),
+            ],
+            "send_window": settings.send_window.model_copy(update={"regional_days_off": {"RU-TA": days}}),
+        }
+    )
+    assert config_countries(named) == ("AT", "DE", "RU")
+    assert config_countries(settings) == ()

@@ -278,13 +278,16 @@ def iter_contacts(
     report: LoadReport,
     occasions: Mapping[str, Sequence[str]] | None = None,
     config_file: Path | None = None,
+    region_countries: Sequence[str] = (),
 ) -> Iterator[Contact]:
     """Stream contacts; problems and counts accumulate in ``report`` as rows go by.
 
     ``occasions`` (:func:`date_occasions`) lets a bad date's warning name the
     greetings it costs ("birthday greetings are skipped"); without it the
     warning names the date field. ``config_file`` lets an error about a
-    setting (``contacts.sheet``) name its line in the config.
+    setting (``contacts.sheet``) name its line in the config. ``region_countries``
+    (:func:`greeter.config.config_countries`): where a country cell's region name
+    is read in a row without a time zone, besides the defaults' country.
 
     Of ``defaults`` only the time zone and the locale are used here: the day
     of an SQL ``timestamptz`` value is its day there, and a full name of a row
@@ -316,6 +319,7 @@ def iter_contacts(
         parser.default_locale = defaults.locale  # a row without a language is in the config's
         parser.default_zone = defaults.timezone  # an unreadable zone's warning names it
         parser.default_country = defaults.country  # a zone of its country infers no country for a row
+        parser.region_countries = tuple(region_countries)  # a zoneless row's region name is read in these
         parser.encoding = read_as[0] if read_as else None  # a Cyrillic code page loses «ć» to '?'
         if preamble is not None:
             report.problems.append(preamble)
@@ -387,7 +391,10 @@ def _no_rows(kind: str, source: str) -> Problem:
 
 
 def load_contacts(
-    cfg: ContactsSource, defaults: Defaults, occasions: Mapping[str, Sequence[str]] | None = None
+    cfg: ContactsSource,
+    defaults: Defaults,
+    occasions: Mapping[str, Sequence[str]] | None = None,
+    region_countries: Sequence[str] = (),
 ) -> tuple[list[Contact], LoadReport]:
     report = LoadReport(source=source_name(cfg))
-    return list(iter_contacts(cfg, defaults, report, occasions)), report
+    return list(iter_contacts(cfg, defaults, report, occasions, None, region_countries)), report

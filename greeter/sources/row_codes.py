@@ -83,10 +83,13 @@ class RowCodes:
             problems.append(self._problem(line, "locale", self._locale_why[raw], "warning"))
         return locale
 
-    def _country(self, raw: str, line: int, problems: list[Problem], within: str | None = None) -> str | None:
+    def _country(
+        self, raw: str, line: int, problems: list[Problem], within: tuple[str | None, ...] = ()
+    ) -> str | None:
         """A code or a name → ISO code; unknown, or without a holiday calendar: a warning (the default).
 
-        ``within``: the country the row's zone is in, which picks among regions of one name."""
+        ``within``: the country the row's zone is in (else the defaults' and the config's), the only
+        ones whose regions are read by name."""
         code, why = parse_country(raw, within)
         if why:
             message = f"{why}; the public holidays of defaults.country apply"

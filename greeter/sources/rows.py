@@ -212,6 +212,9 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: ``defaults.country`` (set by the source): a zone of its country infers no country for a row
         #: without one (:func:`inferred_country`). None: the country of ``defaults.timezone`` stands for it.
         self.default_country: str | None = None
+        #: The countries the config names (:func:`greeter.config.config_countries`, set by the source):
+        #: a region name in a row without a zone is read among theirs too.
+        self.region_countries: tuple[str, ...] = ()
         self._zone_countries: dict[str, str | None] = {}
         self.seen_ids = SeenIndex()
         #: Rows rejected for repeating an id: a query's JOIN that multiplies rows gets one hint for all.
@@ -471,9 +474,15 @@ class RowParser(RowNames, RowDates, RowCodes):
             country_problems = []
             country, why = parse_country(raw)  # lru-cached; only a country with a warning calls _country
             if why:
-                # A region's name several countries have ("La Rioja"): the row's zone says whose.
-                zone = (_ZONES.get(z) or zone_reading(z))[0] if (z := cells.get("timezone", "")) else None
-                country = self._country(raw, line, country_problems, zone_country(zone))
+                # A region's name ("Bayern", "La Rioja") is read within the country of the row's zone,
+                # or with no zone cell the defaults' (greeter.countries.parse_country's within).
+                within: tuple[str | None, ...]
+                if z := cells.get("timezone", ""):
+                    within = (zone_country((_ZONES.get(z) or zone_reading(z))[0]),)
+                else:
+                    home = self.default_country or zone_country(self.default_zone)
+                    within = (home, *self.region_countries)
+                country = self._country(raw, line, country_problems, within)
         tz: str | None = None
         if raw := cells.get("timezone", ""):
             tz, said, hint = _ZONES.get(raw) or zone_reading(raw)
