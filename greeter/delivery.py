@@ -452,16 +452,19 @@ class Deliverer:
         self.message_ids = MessageIds.of(journal, create=True)
         #: ``review: required``: approved content hashes; None when no review is needed.
         self.approvals = approvals
-        self.stopping = False
+        #: ``stopping``: pull no more letters. ``cutting_off``: nor claim those already pulled
+        #: (:meth:`stop`); a daily quota used up (:meth:`quota_spent`) lets those go: each has its permit.
+        self.stopping = self.cutting_off = False
         self._on_stop: list[Callable[[], None]] = []
 
-    def stop(self) -> None:
+    def stop(self, *, cut_off: bool = True) -> None:
         """Claim nothing more (graceful shutdown); letters already claimed still finish.
 
         Call it on the event loop's thread (a signal handler of the loop): the
         batch then cuts off at once whatever it has not handed over.
         """
         self.stopping = True
+        self.cutting_off = self.cutting_off or cut_off
         for listener in list(self._on_stop):
             listener()
 
@@ -498,13 +501,14 @@ class Deliverer:
         Past :data:`~greeter.ratelimit.QUOTA_PATIENCE` that is no pacing but up to a
         day: sleeping held the journal's lock (every cron run meanwhile exited 75)
         while the letters waiting expired. Not an error — the quota is the operator's
-        choice — so nothing goes to ``errors``; the letters not handed over stay
-        unclaimed, and the summary says how many and when the next slot frees (by
-        :attr:`clock`, so a ``--now`` rehearsal says it in its own time).
+        choice — so nothing goes to ``errors``; the letters pulled with a permit still go
+        (not a cut-off: cut off, the quota counted three letters never sent and nothing went),
+        the rest stay unclaimed, and the summary says how many and when the next slot frees
+        (by :attr:`clock`, so a ``--now`` rehearsal says it in its own time). The latest
+        refusal's moment is kept: it knows of the permits given back and hand-overs ended since.
         """
-        if self.summary.quota_free_at is None:
-            self.summary.quota_free_at = slot_frees_at(self.clock(), seconds)
-        self.stop()
+        self.summary.quota_free_at = slot_frees_at(self.clock(), seconds)
+        self.stop(cut_off=False)
 
     def provider_throttled(self, reply: str) -> None:
         """Stop the batch as :meth:`stop` does: the provider throttles us (``reply``).

@@ -189,8 +189,12 @@ class InHand:
         self.settled = asyncio.Event()
 
     def check_settled(self) -> None:
-        """Set ``settled`` once a stop has come and no claimed letter is in flight."""
-        if self._deliverer.stopping and self.count == 0:
+        """Set ``settled`` once a stop has come and no claimed letter is in flight.
+
+        Not for a daily quota used up (no cut-off): the letters pulled with a permit
+        are still claimed and sent, and the batch ends when its workers have done so.
+        """
+        if self._deliverer.cutting_off and self.count == 0:
             self.settled.set()
 
     def hold(self) -> None:
@@ -273,8 +277,8 @@ class Handover:
     async def claim_when_ready(self) -> bool:
         """Claim the letter now that its connection is ready, unless a stop or its window forbids."""
         batch = self.batch
-        if batch.deliverer.stopping:
-            return False  # not claimed: it stays for the next run
+        if batch.deliverer.cutting_off:
+            return False  # not claimed: it stays for the next run (its permit is given back)
         request = self.ready.request
         if batch.window_open is not None and not batch.window_open(request.key[0], request.planned_at):
             batch.tally.window_closed += 1
@@ -355,7 +359,7 @@ class Batch:
     async def unsent(self, ready: Ready, result: SendResult) -> SendResult | None:
         """A letter the server never got: claimed and given its verdict (``retry``) in one go."""
         deliverer = self.deliverer
-        if deliverer.stopping:
+        if deliverer.cutting_off:
             return None  # not claimed: it stays for the next run
         self.in_hand.hold()
         try:
@@ -378,20 +382,20 @@ class Batch:
         finally:
             self.in_hand.release()
 
-    async def send(self, ready: Ready) -> None:
+    async def send(self, ready: Ready) -> bool:
         """One sending worker's letter: past the breaker, claimed when its connection is ready, sent.
 
-        Returns nothing: the letter's verdict is journaled and counted here, so
-        :func:`~greeter.transport.run_batch` has no result to queue and yield for
-        :meth:`run` to throw away — that cost the event loop's thread a queue
-        round and a wake-up of the batch's task per letter.
+        Returns whether the server had it (its rate-limit permit counts), not the result: the
+        letter's verdict is journaled and counted here, so :func:`~greeter.transport.run_batch`
+        has no result to queue and yield for :meth:`run` to throw away — that cost the event
+        loop's thread a queue round and a wake-up of the batch's task per letter.
         """
-        if self.deliverer.stopping:
-            return  # built but not yet claimed: it stays for the next run
+        if self.deliverer.cutting_off:
+            return False  # built but not yet claimed: it stays for the next run
         why = await self.breaker.admit()
         if why is not None:
             await self.unsent(ready, SendResult(ready.request.key, Outcome.TEMPORARY, None, why))
-            return
+            return False
         handover = Handover(self, ready)
         item = ready.outgoing
         result: SendResult | None = None
@@ -408,6 +412,9 @@ class Batch:
         finally:
             if handover.held:
                 self.in_hand.release()
+        # Not claimed (a stop, another sender's claim, its window closed), its connection never
+        # opened, or refused before DATA for the login: the server never had it.
+        return handover.taken and result is not None and result.halt_kind is None
 
     async def answered(self, handover: Handover, result: SendResult | None) -> SendResult | None:
         """What the server's answer means for a letter handed over: recorded, unsent, or a halt."""

@@ -291,6 +291,22 @@ class RateLimiter:
         for bucket in self._buckets:
             bucket.refund(at)
 
+    def give_back(self, granted_at: float) -> None:
+        """Give back the permit granted at ``granted_at`` (:attr:`granted_at` then): its letter was
+        not sent after all (a stop, a claim another sender won, a connection that never opened).
+
+        Named by its moment, not "the last": the workers hold several permits at once, and
+        the one given back is rarely the newest. Kept, a permit whose letter never left
+        counted against the daily quota for 24 hours (four workers, ``per_day: 3``: three
+        letters pulled, none sent, the quota spent until tomorrow). Given back twice, or
+        after :meth:`handed_over` moved it, nothing more happens. The windows forget it;
+        the pacing buckets do not (a token given back for an old permit let the next two
+        letters leave back to back).
+        """
+        for bucket in self._buckets:
+            if isinstance(bucket, SlidingWindow):
+                bucket.refund(granted_at)
+
     def handed_over(self, granted_at: float) -> None:
         """The letter whose permit was granted at ``granted_at`` (:attr:`granted_at` then) is with
         the server now: its windows count it from this moment.

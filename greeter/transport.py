@@ -195,7 +195,7 @@ async def _from_sync(items: Iterable[T]) -> AsyncIterator[T]:
 
 
 async def run_batch(
-    send: Callable[[T], Awaitable[SendResult | None]],
+    send: Callable[[T], Awaitable[SendResult | bool | None]],
     items: Iterable[T] | AsyncIterable[T],
     *,
     concurrency: int,
@@ -209,8 +209,14 @@ async def run_batch(
     minutes earlier while it waits in a queue. An error raised by ``items`` or
     ``send`` stops the batch: nothing more is pulled, the sends in flight end
     normally (cutting one off mid-transaction would leave its letter
-    ``uncertain``), and the error is re-raised here. ``send`` may return None
-    for an item it decided not to send (not yielded).
+    ``uncertain``), and the error is re-raised here. ``send`` returns the result
+    to yield, True for an item sent with nothing to yield, or None (or False) for
+    an item it did not send (not yielded).
+
+    With a ``limiter``, each item has its permit: an item not sent gives it back
+    (:meth:`RateLimiter.give_back`), so a letter left for a stop, lost to another
+    sender or never handed over does not count against a quota; and a worker refused a
+    permit (the daily quota used up, :meth:`RateLimiter.on_quota_spent`) pulls no more.
     """
     source = _as_async(items)
     pull = asyncio.Lock()
@@ -225,20 +231,25 @@ async def run_batch(
                         return
                     granted = None
                     if limiter is not None:
-                        await limiter.acquire()
+                        if not await limiter.acquire():
+                            return  # the daily quota is used up: the letters in hand still go
                         granted = limiter.granted_at
                     try:
                         item = await anext(source)
                     except StopAsyncIteration:
                         if limiter is not None:
-                            limiter.refund()
+                            limiter.refund()  # the newest permit (the lock is held): its token too
                         return
+                outcome: SendResult | bool | None = True  # an error: it may have reached the server
                 try:
                     outcome = await send(item)
                 finally:
                     if limiter is not None and granted is not None:
-                        limiter.handed_over(granted)  # its windows count it from the server's answer
-                if outcome is not None:
+                        if outcome is None or outcome is False:
+                            limiter.give_back(granted)  # not sent: its permit counts for nothing
+                        else:
+                            limiter.handed_over(granted)  # its windows count it from the server's answer
+                if isinstance(outcome, SendResult):
                     await results.put(outcome)
         except Exception as exc:
             await results.put(exc)

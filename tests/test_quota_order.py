@@ -102,7 +102,9 @@ def test_a_due_retry_is_not_starved_by_fresh_letters_that_can_wait(make_project:
         first = send_json(config, NOW)
         assert (first["sent"], first["retry"], first["quota_unsent"]) == (5, 1, 5), first
         sink.reset()
-        make_project(rows, **per_day(sink.port, 7))  # the provider grants one more: one slot free
+        # The journal counts the five sent (not the refused attempt): one slot is free at 11:02. (The
+        # test gave a 7th slot and saw one letter go: the second worker's letter, pulled with its
+        # permit, was given up when the third worker found the quota spent.)
         later = send_json(config, "2027-04-14T11:02:00+03:00")  # the retry's backoff is over
         assert (later["sent"], later["quota_unsent"]) == (1, 5), later
         (last,) = [str(m.parsed()["To"]) for m in sink.messages]
