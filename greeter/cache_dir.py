@@ -10,9 +10,11 @@ no folder to name (None) there is no cache at all.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
+from functools import cache
 from pathlib import Path
 
 #: The folder under greeter's cache folder for what is read back as code — compiled templates
@@ -82,3 +84,17 @@ def private_folder(folder: Path, *, create: bool) -> bool | None:
         and info.st_uid == os.geteuid()
         and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
     )
+
+
+@cache
+def modules_digest(names: tuple[str, ...]) -> str | None:
+    """A SHA-256 of the source of greeter's modules ``names`` (file names in this package), the
+    part of a cache key that says "made by this code": a change to any of them (another release,
+    a patched install) makes every file a cache holds a miss. None: not installed as files
+    (a zip): no cache. One way for the three caches (compiled templates, template shapes, the
+    parsed config) to name the code they depend on."""
+    try:
+        sources = [Path(__file__).with_name(name).read_bytes() for name in names]
+    except OSError:
+        return None
+    return hashlib.sha256(b"\0".join(sources)).hexdigest()

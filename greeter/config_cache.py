@@ -37,7 +37,7 @@ from typing import Any, Final
 
 import ruamel.yaml
 
-from greeter.cache_dir import PRIVATE_FOLDER, private_folder, user_cache_dir, write_cache_file
+from greeter.cache_dir import PRIVATE_FOLDER, modules_digest, private_folder, user_cache_dir, write_cache_file
 from greeter.config_yaml import parse_yaml
 
 __all__ = ["COUNTS", "parse_cached"]
@@ -53,11 +53,9 @@ COUNTS: Final[Counter[str]] = Counter()
 @cache
 def _salt() -> bytes | None:
     """What besides the text decides the parse; None: unknown (not installed as files), no cache."""
-    try:
-        sources = [Path(__file__).with_name(name).read_bytes() for name in PARSER_MODULES]
-    except OSError:
+    digest = modules_digest(PARSER_MODULES)
+    if digest is None:
         return None
-    digest = hashlib.sha256(b"\0".join(sources)).hexdigest()
     return f"config {FORMAT}\0ruamel.yaml {ruamel.yaml.__version__}\0{sys.version}\0{digest}\0".encode()
 
 

@@ -36,13 +36,12 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from functools import cache
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
-from greeter.cache_dir import PRIVATE_FOLDER, private_folder, write_cache_file
+from greeter.cache_dir import PRIVATE_FOLDER, modules_digest, private_folder, write_cache_file
 
 __all__ = ["TemplateCode", "generator_digest"]
 
@@ -52,14 +51,9 @@ FOLDER = PRIVATE_FOLDER
 GENERATOR_MODULES = ("template_env.py", "template_codegen.py", "template_filters.py", "template_limits.py")
 
 
-@cache
 def generator_digest() -> str | None:
     """A digest of the modules that decide what compiled templates contain; None: unknown, no cache."""
-    try:
-        sources = [Path(__file__).with_name(name).read_bytes() for name in GENERATOR_MODULES]
-    except OSError:  # not installed as files (a zip): compile every time
-        return None
-    return hashlib.sha256(b"\0".join(sources)).hexdigest()
+    return modules_digest(GENERATOR_MODULES)
 
 
 class TemplateCode(BytecodeCache):

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -35,7 +34,7 @@ import jinja2
 from jinja2 import Environment
 
 import greeter
-from greeter.cache_dir import private_folder, write_cache_file
+from greeter.cache_dir import modules_digest, private_folder, write_cache_file
 from greeter.template_shape import BlockBody, Shape
 
 __all__ = ["ShapeCache", "shape_from_json", "shape_to_json"]
@@ -53,14 +52,9 @@ SHAPE_MODULES: Final = (
 T = TypeVar("T")
 
 
-@cache
 def _modules_digest() -> str | None:
     """A digest of the modules that parse and read templates; None: unknown (a zip), no cache."""
-    try:
-        sources = [Path(__file__).with_name(name).read_bytes() for name in SHAPE_MODULES]
-    except OSError:
-        return None
-    return hashlib.sha256(b"\0".join(sources)).hexdigest()
+    return modules_digest(SHAPE_MODULES)
 
 
 def parse_settings(env: Environment) -> str:
