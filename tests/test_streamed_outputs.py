@@ -30,17 +30,25 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from greeter.cli_review import _write_replacing
 from greeter.contacts import Contact
 from greeter.file_modes import narrowed
 from greeter.history_view import TABLE_CHUNK
 from greeter.ics_export import calendar_chunks, event_uid
+from greeter.out_file import replacing
 from greeter.plan_types import Hit, PlanItem
 from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import NOW, greeter, history
 
 MSK = ZoneInfo("Europe/Moscow")
 EXPORTED = datetime(2026, 12, 2, 9, 0, tzinfo=MSK)
+
+
+def _write_replacing(output: Path, chunks: Iterator[bytes]) -> None:
+    """What ``calendar -o`` does with its pieces (greeter.out_file.replacing, where the write
+    moved from cli_review when history and suppress --list came to use it too)."""
+    with replacing(output) as fh:
+        for chunk in chunks:
+            fh.write(chunk)
 
 
 def letter(n: int) -> PlanItem:
@@ -182,9 +190,9 @@ def _written_in_place_as_nobody(tmp_path: Path) -> None:
     shared.chmod(0o555)
     tmp_path.chmod(0o755)
     code = (
-        "import sys; from pathlib import Path; from greeter.cli_review import _write_replacing\n"
-        "_write_replacing(Path(sys.argv[1]), iter([b'BEGIN:', b'VCALENDAR']))\n"
-        "try:\n    _write_replacing(Path(sys.argv[1]).with_name('new.ics'), iter([b'x']))\n"
+        "import sys; from pathlib import Path; from greeter.out_file import replacing\n"
+        "with replacing(Path(sys.argv[1])) as fh:\n    fh.write(b'BEGIN:VCALENDAR')\n"
+        "try:\n    with replacing(Path(sys.argv[1]).with_name('new.ics')) as fh:\n        fh.write(b'x')\n"
         "except OSError as exc:\n    print(exc)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
