@@ -33,7 +33,7 @@ def preview(folder: Path, locale: str) -> list[dict[str, object]]:
     args = ["--config", str(folder / "greeter.yaml"), "preview", "--from", "2026-12-01", "--days", "45"]
     done = CliRunner().invoke(main, [*args, "--format", "json", "--now", NOW])
     assert done.exit_code == 0, done.output
-    rows: list[dict[str, object]] = json.loads(done.output)
+    rows: list[dict[str, object]] = json.loads(done.stdout)  # stderr: notes (a year without decreed days)
     return rows
 
 

@@ -138,7 +138,7 @@ def test_the_starters_national_days_in_a_hungarian_project(tmp_path: Path) -> No
         args = ["--config", str(config), "preview", "--from", start, "--days", "30", "--format", "json"]
         done = CliRunner().invoke(main, [*args, "--now", f"{start}T09:00:00+01:00"])
         assert done.exit_code == 0, done.output
-        for r in json.loads(done.output):
+        for r in json.loads(done.stdout):
             if r["status"] == "send" and r["occasion"].startswith("hu_"):
                 subjects.setdefault(r["occasion_date"], set()).add(r["subject"])
     assert subjects == {
