@@ -118,6 +118,14 @@ def skipped_greetings(output: str) -> list[str]:
     ]
 
 
+def without_decree_notes(output: str) -> str:
+    """``output`` without ``check``'s warnings that the holidays library lacks a year's decreed
+    moved days off (greeter.decreed_days: HU, BY, UZ 2027 as the library stands): true of a new
+    project of those countries too, so a test that a starter project "checks clean" looks past them.
+    """
+    return "".join(line for line in output.splitlines(keepends=True) if "moved days off of" not in line)
+
+
 def xlsx_contacts(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """An .xlsx of the example's columns (:data:`HEADER`) with ``rows`` as written — Excel date cells,
     formulas, any value — for the tests of what a workbook's cells become."""

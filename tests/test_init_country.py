@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from greeter.cli import main
 from greeter.config_loader import load_settings
 from greeter.starter_countries import HOLIDAYS, RUSSIA_ONLY
-from tests.conftest import TODAY
+from tests.conftest import TODAY, without_decree_notes
 
 NOW = "2026-12-05T10:00:00+01:00"
 
@@ -49,8 +49,10 @@ def init(folder: Path, *args: str) -> None:
 
 
 def greeter(project: Path, *args: str) -> tuple[int, str]:
+    """The exit code and what the command printed; JSON (``--format json``) is stdout alone, as a
+    script reads it: stderr may carry notes (a year whose decreed days off the library lacks)."""
     done = CliRunner().invoke(main, ["--config", str(project / "greeter.yaml"), *args, "--now", NOW])
-    return done.exit_code, done.output
+    return done.exit_code, done.stdout if "json" in args else done.output
 
 
 @pytest.mark.parametrize("locale", sorted(CASES))
@@ -78,7 +80,7 @@ def test_init_locale_writes_a_project_of_that_languages_country(tmp_path: Path, 
     assert "10 loaded from 10 rows, 0 rejected, 0 warning(s)" in out, out
     # The country's first holiday greets, so no holiday template sits unused (check warned of six).
     assert HOLIDAYS[country.split("-")[0]][0].name in titles
-    assert "warning:" not in out, out
+    assert "warning:" not in without_decree_notes(out), out
 
     code, out = greeter(tmp_path, "preview", "--days", "60", "--format", "json")
     assert code == 0, out
