@@ -4,7 +4,9 @@ One folder for every cache (the holiday tables, the compiled templates), so
 an operator clears or relocates all of them in one place; the systemd unit
 points ``XDG_CACHE_HOME`` at its ``CacheDirectory=``. Nothing in it is ever
 needed: a cache that cannot be read or written is simply not used, and with
-no folder to name (None) there is no cache at all.
+no folder to name (None) there is no cache at all. A cache keyed by content
+that changes (each edit of the config is a new key) is kept to its newest
+files by :func:`prune_cache_files`, or it would grow by a file per edit forever.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +26,15 @@ from pathlib import Path
 #: used when :func:`private_folder` says it is this user's alone.
 PRIVATE_FOLDER = "templates"
 
-__all__ = ["PRIVATE_FOLDER", "cache_folder", "private_folder", "user_cache_dir", "write_cache_file"]
+__all__ = [
+    "PRIVATE_FOLDER",
+    "beyond_newest",
+    "cache_folder",
+    "private_folder",
+    "prune_cache_files",
+    "user_cache_dir",
+    "write_cache_file",
+]
 
 
 def cache_folder(xdg_cache_home: str | None, home: str) -> Path | None:
@@ -64,6 +76,46 @@ def write_cache_file(path: Path, data: bytes) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+def beyond_newest(files: Iterable[tuple[str, float]], keep: int) -> list[str]:
+    """The names among ``files`` (name, mtime) past the ``keep`` newest, newest first. Pure.
+
+    Equal mtimes are ranked by name, so two processes pruning the same folder choose alike.
+    """
+    ranked = sorted(files, key=lambda file: (file[1], file[0]), reverse=True)
+    return [name for name, _ in ranked[max(keep, 0) :]]
+
+
+#: A cache file's name: a SHA-256 key (hex) and the cache's own suffix (".config", ".shape"...).
+_KEYED_NAME = re.compile(r"[0-9a-f]{64}(\.[a-z]+)")
+
+
+def prune_cache_files(written: Path, keep: int) -> None:
+    """Leave ``written``'s cache at most ``keep`` files: ``written`` and the newest others by mtime.
+
+    "``written``'s cache" is the files beside it named like it, a SHA-256 key and the same
+    suffix: the other caches sharing the folder (``.code``, ``.shape``), temporary files
+    (``.<name>.*.tmp``) and anything else are never looked at. ``written`` itself (just
+    stored) is always kept, whatever its mtime says. Deleting is best effort, like the rest
+    of a cache: a file another process pruned first, or one that cannot be removed, is
+    skipped silently; ``os.unlink`` never follows a symlink nor removes a folder.
+    """
+    folder, suffix = written.parent, written.suffix
+    found: list[tuple[str, float]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                match = _KEYED_NAME.fullmatch(entry.name)
+                if match is None or match.group(1) != suffix or entry.name == written.name:
+                    continue
+                with contextlib.suppress(OSError):  # gone meanwhile: nothing to prune
+                    found.append((entry.name, entry.stat(follow_symlinks=False).st_mtime))
+    except OSError:  # no folder to list: nothing kept, nothing to prune
+        return
+    for name in beyond_newest(found, keep - 1):
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
 
 
 def private_folder(folder: Path, *, create: bool) -> bool | None:

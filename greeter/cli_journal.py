@@ -454,6 +454,7 @@ def suppress(
                 " without it"
             )
         from greeter.history_out import chosen_format
+        from greeter.journal_project import journal_shown
         from greeter.own_files import check_out
         from greeter.suppress_out import bound_by_address, show_list
 
@@ -474,7 +475,7 @@ def suppress(
         for problem in missing:
             click.echo(str(problem), err=True)
         if entries or fmt != "table" or out is not None:
-            show_list(entries, bindings, fmt, out)
+            show_list(entries, bindings, fmt, out, journal_shown(settings.storage.url))
         else:  # not an empty table under a title that wrapped: the answer in words
             click.echo("none of these is on the list" if emails else "the do-not-contact list is empty")
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)

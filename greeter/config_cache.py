@@ -23,6 +23,13 @@ this user's, nobody else may write to it), as the compiled templates are;
 anything else — no cache folder, another owner, a group-writable folder, a
 read-only disk, a broken or truncated file — means parsing as if there were
 no cache, and a broken file is replaced by the next parse's.
+
+Why only the newest :data:`KEEP` are kept: each edit of the config is a new
+key, and a file (~55 KB for the example config) per edit, kept forever, is a
+cache that only grows. Each store deletes the oldest of this cache's files
+beyond :data:`KEEP` (:func:`~greeter.cache_dir.prune_cache_files`: by mtime,
+only ``<key>.config`` files, best effort). A config still in use whose file
+was pruned is parsed once more and kept again, newest.
 """
 
 from __future__ import annotations
@@ -37,15 +44,24 @@ from typing import Any, Final
 
 import ruamel.yaml
 
-from greeter.cache_dir import PRIVATE_FOLDER, modules_digest, private_folder, user_cache_dir, write_cache_file
+from greeter.cache_dir import (
+    PRIVATE_FOLDER,
+    modules_digest,
+    private_folder,
+    prune_cache_files,
+    user_cache_dir,
+    write_cache_file,
+)
 from greeter.config_yaml import parse_yaml
 
-__all__ = ["COUNTS", "parse_cached"]
+__all__ = ["COUNTS", "KEEP", "parse_cached"]
 
 #: Bumped when what is stored changes (old files are then simply not found).
 FORMAT: Final = 1
 #: The modules whose source decides the document a text parses to (next to this one).
 PARSER_MODULES: Final = ("config_yaml.py", "config_cache.py")
+#: How many parsed configs are kept: a few projects' and edits' worth (~1 MB for the example config).
+KEEP: Final = 16
 #: How often the cache answered in this process ("hit"), a text was parsed ("miss") and kept ("stored").
 COUNTS: Final[Counter[str]] = Counter()
 
@@ -83,6 +99,7 @@ def parse_cached(text: str, filename: str, folder: Path | None = None) -> Any:
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # not kept: parsed again
             return document
         write_cache_file(path, data)
+        prune_cache_files(path, KEEP)
         COUNTS["stored"] += 1
     return document
 

@@ -43,6 +43,14 @@ class DatabaseStatus:
         return self.reachable and not too_new
 
     def line(self) -> str:
+        """The summary's line. The journal is named as every other command names it
+        (:func:`~greeter.journal_project.journal_shown`: a SQLite journal by its file, as
+        ``history``'s title and ``send``'s messages do, not by ``sqlite:///…``); the CRM by its
+        URL. JSON keeps ``url`` as configured (:meth:`as_dict`)."""
+        if self.role == "journal":
+            from greeter.journal_project import journal_shown
+
+            return f"journal: {journal_shown(self.url)}: {self.detail}"
         return f"{self.role}: {self.url}: {self.detail}"
 
     def as_dict(self) -> dict[str, Any]:

@@ -57,30 +57,49 @@ def record(entry: Suppression, bound: Mapping[str, Sequence[str]]) -> dict[str, 
 
 
 def show_list(
-    entries: Sequence[Suppression], bound: Mapping[str, Sequence[str]], fmt: str, out: Path | None
+    entries: Sequence[Suppression],
+    bound: Mapping[str, Sequence[str]],
+    fmt: str,
+    out: Path | None,
+    journal: str,
 ) -> None:
-    """The list on stdout (``fmt``: table, json, csv as scripts read them) or written to ``out``."""
+    """The list on stdout (``fmt``: table, json, csv as scripts read them) or written to ``out``.
+
+    ``journal``: the journal the list is read from, as messages name it
+    (:func:`~greeter.journal_project.journal_shown`), in the table's title as ``history``'s
+    has it: a host with a test config and the real one showed two alike lists.
+    """
     if out is None:
-        _print(entries, bound, fmt, sys.stdout)
+        _print(entries, bound, fmt, sys.stdout, journal)
         return
     if fmt in SHEETS:
         rows = ({**record(e, bound), "created_at": naive(e.created_at)} for e in entries)
         write_sheet(out, fmt, SHEET, rows)
     else:
-        write_text(out, fmt, lambda text: _print(entries, bound, fmt, text))
+        write_text(out, fmt, lambda text: _print(entries, bound, fmt, text, journal))
     print(f"wrote {out} ({len(entries)} address(es), {fmt})", file=sys.stderr)
 
 
 def _print(
-    entries: Sequence[Suppression], bound: Mapping[str, Sequence[str]], fmt: str, stream: TextIO
+    entries: Sequence[Suppression],
+    bound: Mapping[str, Sequence[str]],
+    fmt: str,
+    stream: TextIO,
+    journal: str,
 ) -> int:
-    """The list as ``history`` prints the journal: a table, JSON or CSV; how many addresses."""
+    """The list as ``history`` prints the journal: a table, JSON or CSV; how many addresses.
+
+    The table is at least as wide as its title (as the console allows): a title wrapped over
+    two lines under a narrow list was read as two things.
+    """
     if fmt in ("json", "csv"):
         print_records([record(e, bound) for e in entries], COLUMNS, fmt, out=stream)
         return len(entries)
+    from rich.cells import cell_len
     from rich.table import Table
 
-    table = Table(title=f"do-not-contact list: {len(entries)} address(es)")
+    title = f"do-not-contact list in journal {journal}: {len(entries)} address(es)"
+    table = Table(title=title, min_width=cell_len(title))
     for name in ("e-mail", "reason", "since (UTC)", "contact(s) bound"):
         table.add_column(name, overflow="fold")
     for e in entries:

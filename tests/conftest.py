@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,25 @@ def without_decree_notes(output: str) -> str:
     project of those countries too, so a test that a starter project "checks clean" looks past them.
     """
     return "".join(line for line in output.splitlines(keepends=True) if "moved days off of" not in line)
+
+
+def birthday_sends(config: Path, start: str, days: int, now: str) -> dict[str, datetime]:
+    """When each contact's birthday letter is sent, by ``greeter preview --format json`` of ``config``
+    from ``start`` for ``days`` as of ``now``: what the days-off tests (a country's, a region's, a
+    country's weekend) compare. The preview must succeed; its JSON is read from stdout alone."""
+    from click.testing import CliRunner
+
+    from greeter.cli import main
+
+    args = ["--config", str(config), "preview", "--format", "json"]
+    args += ["--from", start, "--days", str(days), "--now", now]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return {
+        row["contact_id"]: datetime.fromisoformat(row["send_at"])
+        for row in json.loads(result.stdout)
+        if row["occasion"] == "birthday"
+    }
 
 
 def xlsx_contacts(path: Path, rows: Sequence[Sequence[object]]) -> Path:

@@ -9,7 +9,9 @@
   ``history -o FILE`` emptied the last export before writing the new one.
 * ``/healthz`` escaped a Russian mail server's reply as ``\\u0438…``, so the
   address in it was not masked — and was cut into a body no JSON reader took.
-* ``history``'s table did not say which journal it was read from.
+* ``history``'s table did not say which journal it was read from; ``suppress --list``'s
+  did not either, and ``check`` named a SQLite journal ``sqlite:///…`` where every other
+  command names its file.
 
 Real commands (CliRunner, or ``python -m greeter`` where stdout must be a
 real descriptor), real SQLite journals, a real HTTP listener.
@@ -33,6 +35,7 @@ from greeter.cli import main
 from greeter.day_text import read_day
 from greeter.http_api import ApiContext, make_app, start_site
 from greeter.journal import open_journal
+from greeter.journal_schema import MIGRATIONS
 from greeter.metrics import RunStats
 from tests.conftest import MakeProject, contact_row
 
@@ -169,6 +172,25 @@ def test_history_s_table_names_its_journal(journal: Path) -> None:
     assert done.exit_code == 0, done.output
     title = done.stdout.splitlines()[0].strip()
     assert title == f"journal {journal.parent / 'data' / 'journal.sqlite3'}: 2 greeting(s)", done.stdout
+
+
+def test_suppress_list_s_table_names_its_journal(journal: Path) -> None:
+    assert invoke("-c", str(journal), "suppress", "one@example.com").exit_code == 0
+    done = invoke("-c", str(journal), "suppress", "--list")
+    assert done.exit_code == 0, done.output
+    path = journal.parent / "data" / "journal.sqlite3"
+    title = done.stdout.splitlines()[0].strip()
+    assert title == f"do-not-contact list in journal {path}: 1 address(es)", done.stdout
+
+
+def test_check_names_a_sqlite_journal_by_its_file_as_history_does(journal: Path) -> None:
+    path = journal.parent / "data" / "journal.sqlite3"
+    done = invoke("-c", str(journal), "check", "--now", BASELINE_AT)
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("journal: ")]
+    latest = len(MIGRATIONS)
+    assert line == f"journal: {path}: journal schema version {latest} of {latest}", done.output
+    summary = json.loads(invoke("-c", str(journal), "check", "--now", BASELINE_AT, "--json").stdout)
+    assert summary["databases"]["journal"]["url"] == f"sqlite:///{path}", "JSON keeps the URL as configured"
 
 
 def test_healthz_shows_a_russian_reply_in_letters_and_masks_its_address(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ by the cache's own :data:`~greeter.config_cache.COUNTS` ("miss": parsed,
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from greeter.cache_dir import PRIVATE_FOLDER
-from greeter.config_cache import COUNTS, _cache_file, parse_cached
+from greeter.config_cache import COUNTS, KEEP, _cache_file, parse_cached
 from greeter.config_loader import load_settings, locate
 from greeter.errors import ConfigError
 from tests.conftest import TODAY
@@ -141,3 +142,47 @@ def test_without_a_usable_cache_folder_the_config_is_parsed_each_time(
     monkeypatch.setenv("HOME", "nowhere")  # no absolute home: no cache folder at all
     assert load_settings(config, today=TODAY) == expected
     assert (COUNTS["miss"], COUNTS["hit"]) == (3, 0)
+
+
+#: A day, in seconds; planted files are a day apart from this moment on (2023-11-14, well past).
+DAY = 86_400
+PLANTED_FROM = 1_700_000_000
+
+
+def test_only_the_newest_parsed_configs_are_kept_and_nothing_else_is_touched(
+    folder: Path, tmp_path: Path
+) -> None:
+    """A config edited daily leaves one file per edit; storing a new one prunes the oldest past KEEP."""
+    folder.mkdir(parents=True, mode=0o700)
+    edits = [MINIMAL + f"# edit {day}\n" for day in range(KEEP + 4)]
+    for day, text in enumerate(edits):  # real cache files, one a day, the first oldest
+        plant(folder, text, 0o700)
+        path = _cache_file(text, folder)
+        assert path is not None
+        os.utime(path, (PLANTED_FROM + day * DAY,) * 2)
+    old = PLANTED_FROM - DAY  # older than any: would go first were they this cache's
+    others = [folder / f"{'0' * 64}.code", folder / f"{'1' * 64}.shape", folder / "notes.config"]
+    others += [folder / f".{'2' * 64}.config.abc.tmp", folder / f"{'3' * 64}.config.bak"]
+    for other in others:
+        other.write_bytes(b"not the config cache's")
+        os.utime(other, (old, old))
+    in_the_way = folder / f"{'a' * 64}.config"  # a folder cannot be unlinked: skipped, the rest pruned
+    (in_the_way / "inside").mkdir(parents=True)
+    os.utime(in_the_way, (old, old))
+    COUNTS.clear()
+
+    config = write(tmp_path, MINIMAL)
+    load_settings(config, today=TODAY)
+    assert (COUNTS["miss"], COUNTS["stored"]) == (1, 1)
+
+    newest = _cache_file(MINIMAL, folder)
+    kept = {_cache_file(text, folder) for text in edits[-(KEEP - 1) :]}
+    assert set(folder.glob("*.config")) == {newest, in_the_way, folder / "notes.config"} | kept, (
+        "the new one and the newest KEEP-1 edits; not this cache's names, and the folder in the way, stay"
+    )
+    assert all(other.read_bytes() == b"not the config cache's" for other in others)
+    assert (in_the_way / "inside").is_dir()
+    COUNTS.clear()
+    parse_cached(edits[-1], "greeter.yaml")
+    parse_cached(edits[0], "greeter.yaml")
+    assert (COUNTS["hit"], COUNTS["miss"]) == (1, 1), "a kept edit is found; a pruned one is parsed again"

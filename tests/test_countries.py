@@ -19,9 +19,16 @@ from greeter.countries import parse_country, regional_days_off
 from greeter.planner import plan, plan_window
 from greeter.sources import load_contacts
 from tests.conftest import TODAY, MakeProject, contact_row
+from tests.test_contacts_load import source
 from tests.test_planner import CONFIG, local_ok
 
 MSK = ZoneInfo("Europe/Moscow")
+#: A CRM export with a country column (cells: codes, names, regions) and a zone column.
+COUNTRY_HEADER = "ID;Email;Имя;Страна;Часовой пояс;Дата рождения"
+COUNTRY_COLUMNS = Columns(
+    id="ID", email="Email", first_name="Имя", patronymic=None, last_name=None, country="Страна",
+    timezone="Часовой пояс",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -330,7 +337,7 @@ def test_a_german_state_in_the_country_column_gives_its_days_off_not_the_default
     """«Bayern» warned "is not a country code … defaults.country apply": Russian days off in Munich."""
     path = tmp_path / "c.csv"
     path.write_text(
-        "ID;Email;Имя;Страна;Часовой пояс;Дата рождения\n"
+        COUNTRY_HEADER + "\n"
         "1;a@example.com;Anna;Bayern;Europe/Berlin;22.03.1980\n"
         "2;b@example.com;Jonas;Sachsen;Europe/Berlin;23.02.1980\n"
         "3;c@example.com;Lea;La Rioja;Europe/Madrid;23.02.1980\n"
@@ -338,15 +345,7 @@ def test_a_german_state_in_the_country_column_gives_its_days_off_not_the_default
         "5;e@example.com;Пётр;Нарния;;23.02.1980\n",
         encoding="utf-8",
     )
-    cfg = ContactsSource(
-        path=path,
-        columns=Columns(
-            id="ID", email="Email", first_name="Имя", patronymic=None, last_name=None, country="Страна",
-            timezone="Часовой пояс",
-        ),
-        dates={"birthday": "Дата рождения"},
-    )  # fmt: skip
-    contacts, report = load_contacts(cfg, Defaults())
+    contacts, report = load_contacts(source(path, columns=COUNTRY_COLUMNS), Defaults())
     assert [c.country for c in contacts] == ["DE-BY", "DE-SN", "ES-RI", None, None]
     assert [(p.line, p.severity) for p in report.problems] == [(5, "warning"), (6, "warning")]
     assert "did you mean AR-F (La Rioja) or ES-RI (La Rioja)?" in report.problems[0].message
@@ -359,17 +358,11 @@ def _region_rows(
     """The countries, zones and warnings of contacts whose country cells hold ``rows``' (country;zone)."""
     path = tmp_path / "c.csv"
     lines = "".join(f"{n};c{n}@example.com;X;{row};22.03.1980\n" for n, row in enumerate(rows.split("|"), 1))
-    path.write_text("ID;Email;Имя;Страна;Часовой пояс;Дата рождения\n" + lines, encoding="utf-8")
-    cfg = ContactsSource(
-        path=path,
-        columns=Columns(
-            id="ID", email="Email", first_name="Имя", patronymic=None, last_name=None, country="Страна",
-            timezone="Часовой пояс",
-        ),
-        dates={"birthday": "Дата рождения"},
-    )  # fmt: skip
+    path.write_text(COUNTRY_HEADER + "\n" + lines, encoding="utf-8")
     defaults = Defaults(timezone="Europe/Moscow", country="RU")
-    contacts, report = load_contacts(cfg, defaults, region_countries=countries)
+    contacts, report = load_contacts(
+        source(path, columns=COUNTRY_COLUMNS), defaults, region_countries=countries
+    )
     return [c.country for c in contacts], [c.timezone for c in contacts], [p.message for p in report.problems]
 
 

@@ -12,8 +12,7 @@ to every client of that country, its regions' too.
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from greeter.calendar_rules import build_calendar, greeting_day
 from greeter.cli import main
 from greeter.config_loader import parse_settings
 from greeter.config_window import SendWindow
-from tests.conftest import TODAY, MakeProject, contact_row
+from tests.conftest import TODAY, MakeProject, birthday_sends, contact_row
 from tests.test_config import MINIMAL
 from tests.test_country_weekend import _errors
 
@@ -90,16 +89,11 @@ def test_preview_and_check_apply_a_countrys_days_to_its_clients(
         defaults={"country": "IE"},
         send_window={"regional_days_off": {"IE": {"days": ["2027-12-27", "2027-12-28"]}}},
     )
-    args = ["--config", str(config), "preview", "--format", "json"]
-    args += ["--from", "2027-12-20", "--days", "14", "--now", "2027-12-01T09:00"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.stdout + result.stderr
-    sent = {
-        r["contact_id"]: datetime.fromisoformat(r["send_at"]).date()
-        for r in json.loads(result.stdout)
-        if r["occasion"] == "birthday"
+    sent = birthday_sends(config, "2027-12-20", 14, "2027-12-01T09:00")
+    assert {cid: at.date() for cid, at in sent.items()} == {
+        "aoife": FRI_24_DEC_2027,
+        "oliver": date(2027, 12, 29),
     }
-    assert sent == {"aoife": FRI_24_DEC_2027, "oliver": date(2027, 12, 29)}
 
     check = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-01T10:00"])
     lines = check.stdout.splitlines()

@@ -12,7 +12,6 @@ country's week, and ``greeter check`` notes the clients whose week differs.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from greeter.config_window import SendWindow
 from greeter.contacts import Contact
 from greeter.errors import ConfigError
 from greeter.planner import plan_contact, plan_window
-from tests.conftest import ROOT, TODAY, MakeProject, contact_row
+from tests.conftest import ROOT, TODAY, MakeProject, birthday_sends, contact_row
 from tests.test_config import MINIMAL
 from tests.test_planner import CONFIG as PLANNER_CONFIG
 
@@ -224,15 +223,7 @@ def test_preview_json_greets_israel_and_russia_on_their_own_days(make_project: M
         contact_row("ru-sun", "d@example.com", tz="Europe/Moscow", country="RU", birthday="14.02.1980"),
     ]
     config = make_project(rows, defaults={"country": "RU"})
-    args = ["--config", str(config), "preview", "--format", "json"]
-    args += ["--from", "2027-02-08", "--days", "10", "--now", "2027-02-01T09:00"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.stdout + result.stderr
-    sent = {
-        r["contact_id"]: datetime.fromisoformat(r["send_at"])
-        for r in json.loads(result.stdout)
-        if r["occasion"] == "birthday"
-    }
+    sent = birthday_sends(config, "2027-02-08", 10, "2027-02-01T09:00")
     assert {cid: at.date() for cid, at in sent.items()} == {
         "il-fri": THU,
         "il-sun": SUN,

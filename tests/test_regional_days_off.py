@@ -27,7 +27,7 @@ from greeter.contacts import Contact
 from greeter.countries import parse_country
 from greeter.planner import plan_contact, plan_window
 from greeter.ru_regions import COMMON_NAMES, RU_REGIONS, region_by_name
-from tests.conftest import TODAY, MakeProject, contact_row
+from tests.conftest import TODAY, MakeProject, birthday_sends, contact_row
 from tests.test_config import MINIMAL
 from tests.test_country_weekend import _errors  # the send_window's config errors, as there
 from tests.test_planner import CONFIG as PLANNER_CONFIG
@@ -362,16 +362,8 @@ def test_preview_and_check_apply_a_regions_days_to_its_clients_only(
         "RU-BA": {"ics": "bashkortostan.ics"},
     }
     config = make_project(rows, defaults={"country": "RU"}, send_window={"regional_days_off": regions})
-    args = ["--config", str(config), "preview", "--format", "json"]
-    args += ["--from", "2027-08-23", "--days", "60", "--now", "2027-08-01T09:00"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.stdout + result.stderr
-    sent = {
-        r["contact_id"]: datetime.fromisoformat(r["send_at"]).date()
-        for r in json.loads(result.stdout)
-        if r["occasion"] == "birthday"
-    }
-    assert sent == {
+    sent = birthday_sends(config, "2027-08-23", 60, "2027-08-01T09:00")
+    assert {cid: at.date() for cid, at in sent.items()} == {
         "kazan": FRI_27_AUG_2027,
         "kazan-name": FRI_27_AUG_2027,
         "moscow": MON_30_AUG_2027,
