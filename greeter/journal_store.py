@@ -638,6 +638,13 @@ class JournalStore(Protocol):
         bounce is the address's fault and stays :meth:`suppress`.
         """
 
+    def restore_opt_outs(self, opt_outs: Iterable[PersonOptOut]) -> int:
+        """Bind contact ids exactly as ``opt_outs`` were recorded (their address, reason and date), in
+        one transaction: a list moved to a restored or new journal (``suppress --from-csv`` of greeter's
+        own export). Unlike :meth:`opt_out` it binds no one else greeted at the address: a contact whose
+        opt-out was lifted since stays free. A contact already bound keeps its own; how many were new.
+        """
+
     def opted_out_contacts(self) -> dict[str, PersonOptOut]:
         """Every person-level opt-out by contact id, for the planner to take as plain data."""
 
