@@ -142,7 +142,9 @@ STATES: tuple[str, ...] = ("claimed", "sent", "retry", "failed", "uncertain", "s
 CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
 
 #: The word that starts the reason of a ``skipped`` row ``greeter baseline`` recorded: a greeting
-#: the tool used before greeter already sent (``baseline: handled before greeter (…)``).
+#: already sent that the journal did not hold — by the tool used before greeter, or by greeter after
+#: the backup a restored journal came from (``baseline: recorded as handled (…)``; a row of an older
+#: greeter: ``baseline: handled before greeter (…)``).
 BASELINE = "baseline"
 
 
@@ -162,7 +164,7 @@ def planned_state(state: str, reason: str | None) -> str:
 
 def is_baseline(state: str, reason: str | None) -> bool:
     """Whether a row is one ``greeter baseline`` recorded (:data:`BASELINE`): planned as sent, but
-    said as what it is — handled before greeter, not sent by it — where a person reads it."""
+    said as what it is — recorded as handled, not sent from this journal — where a person reads it."""
     return state == "skipped" and reason is not None and reason.startswith(f"{BASELINE}:")
 
 

@@ -4,17 +4,21 @@ A backup is the journal as it was. The do-not-contact list saved before the
 restore (``suppress --list --format csv``) and read back (``suppress --from-csv``)
 must bring back the person-level opt-outs too, not only the addresses: a client
 who opted out and whose CRM address changed since is otherwise greeted at the
-new one.
+new one. And the letters sent after the backup was taken would all go again:
+``send --once --dry-run`` shows them, ``baseline --through DATE`` records them
+as handled — in words true of a restore, not "handled before greeter".
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import MakeProject
+from tests.test_baseline import history, invoke, outbox, row
 from tests.test_optout_person import CLIENTS, NOW, greeter, moved, planned
 
 
@@ -143,3 +147,47 @@ def test_restore_opt_outs_binds_as_recorded_and_keeps_a_binding_there(backend: s
         assert bound["1001"] == PersonOptOut("1001", "ivan@example.com", "complaint (ARF)", march)
         assert (bound["7"].email, bound["7"].created_at) == ("kept@example.com", now)
         assert journal.suppressed() == {"kept@example.com"}  # the list itself is suppress_dated's
+
+
+#: Tuesday 1 December 2026 (client 1's birthday, before the backup) and Thursday the 3rd (client 2's,
+#: sent after it), 17:00 in Moscow: inside the send window.
+TUESDAY, THURSDAY = "2026-12-01T17:00:00+03:00", "2026-12-03T17:00:00+03:00"
+#: Thursday, after the restore.
+RESTORED = "2026-12-03T17:10:00+03:00"
+
+
+def test_the_letters_sent_after_the_backup_are_recorded_as_handled_and_not_sent_again(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    config = make_project([row("1", "01.12.1980"), row("2", "03.12.1980")])
+    assert invoke(config, "send", "--once", "--now", TUESDAY)[0] == 0
+    backup = tmp_path / "Wed.sqlite3"
+    assert invoke(config, "backup", str(backup))[0] == 0
+    assert invoke(config, "send", "--once", "--now", THURSDAY)[0] == 0
+    assert outbox(config) == ["client1@example.com", "client2@example.com"]
+    restore(config, backup)
+
+    code, due, _ = invoke(config, "send", "--once", "--dry-run", "--now", RESTORED)
+    assert code == 0 and "<client2@example.com>  birthday" in due  # would go again
+    code, dry, _ = invoke(config, "baseline", "--through", "2026-12-03", "--dry-run", "--now", RESTORED)
+    assert (
+        code == 0 and "would record  2026-12-03 17:10 MSK  2  client2@example.com  birthday 2026-12-03" in dry
+    )
+    code, out, err = invoke(config, "baseline", "--through", "2026-12-03", "--now", RESTORED)
+
+    assert code == 0, err
+    assert out == (
+        "recorded 1 greeting(s) as handled (occasions 2026-12-03); the next send --once sends none of them\n"
+    )
+    assert "or for the letters sent after the backup a restored journal came from" in err
+    rows = {r["contact_id"]: r for r in history(config)}
+    assert rows["2"]["reason"] == "baseline: recorded as handled (baseline at 2026-12-03 14:10 UTC)"
+    assert rows["1"]["state"] == "sent"
+    code, _, err = invoke(config, "send", "--once", "--now", RESTORED)
+    assert code == 0, err
+    assert outbox(config) == ["client1@example.com", "client2@example.com"]  # no second letter
+    preview = greeter(config, "preview", "--from", "2026-12-03", "--days", "1", "--json", "--now", RESTORED)
+    (item,) = [
+        d for d in json.loads(preview.stdout) if d["contact_id"] == "2" and d["occasion"] == "birthday"
+    ]
+    assert item["detail"].endswith("(recorded as handled by greeter baseline, not sent from this journal)")
