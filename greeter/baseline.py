@@ -1,4 +1,4 @@
-"""``greeter baseline``: record the greetings the tool used before greeter already sent.
+"""``greeter baseline``: record the greetings already sent that the journal does not hold, as handled.
 
 A journal's first ``send --once`` catches up the last ``catch_up_days``
 (:func:`greeter.planner.occasion_starts`): right for a greeter that was down,
@@ -10,6 +10,11 @@ records every letter for an occasion on or before a day (today by default)
 that the journal does not hold yet as ``skipped``, handled before greeter
 (:data:`BASELINE`): no later run sends it, and the frequency cap counts it as
 sent (:func:`greeter.journal_store.planned_state`).
+
+The same holds for a journal restored from a backup: the letters greeter sent
+after the backup was taken are not in it, and the next send would send those
+still within ``catch_up_days`` again. So the words baseline stores and prints
+say "recorded as handled", true of both uses, not "handled before greeter".
 
 ``--through`` is an *occasion* day, not the day a letter leaves: "I sent
 everything up to the 6th by hand" means the birthdays of the 4th to the 6th,
@@ -44,12 +49,14 @@ from greeter.zone_label import local_time
 
 
 def handled_reason(at: datetime) -> str:
-    """The journal's reason for a greeting handled before greeter: its code word, then when baseline ran.
+    """The journal's reason for a greeting baseline recorded: its code word, then when baseline ran.
 
     ``history`` reads the word as ``reason_code: baseline``; the moment (UTC,
     as history's other timestamps) tells a later reader which run decided it.
+    "Recorded as handled", not "handled before greeter": after a restored
+    backup the letter was greeter's own, sent from the journal that was lost.
     """
-    return f"{BASELINE}: handled before greeter (baseline at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+    return f"{BASELINE}: recorded as handled (baseline at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
 
 
 def greetings_of(letter: PlanItem) -> tuple[Hit, ...]:
@@ -153,7 +160,7 @@ def record_expired(journal: JournalStore, items: Iterable[PlanItem], now: dateti
 
 
 def record(journal: JournalStore, letters: Iterable[PlanItem], now: datetime) -> list[PlanItem]:
-    """Journal each letter as handled before greeter, and the occasions merged into it as the send
+    """Journal each letter as handled (:func:`handled_reason`), and the occasions merged into it as the send
     would (``merged into …``); the letters recorded (one another sender journaled meanwhile is not).
 
     One transaction on SQLite (:meth:`JournalStore.batch`): a journal failing
@@ -220,17 +227,20 @@ class Baseline:
         """One line for a baseline on a journal greeter has sent from: it is meant for the move, before.
 
         Not refused: a late baseline still keeps what the old tool sent since
-        from going again, and touches nothing greeter sent. But the command's
-        help says "once, before greeter's first send"; a run after it is
-        likelier a mistake (the wrong config, a journal meant for another
-        project) than a plan, so it is said — with how many, which a reader can check.
+        from going again, and touches nothing greeter sent; and after a journal
+        restored from a backup it is the way to keep the letters sent since the
+        backup from going again (docs/operations.md). But a run after greeter's
+        first send is otherwise likelier a mistake (the wrong config, a journal
+        meant for another project) than a plan, so it is said — with how many,
+        which a reader can check — and with both uses named.
         """
         said = []
         if self.sent_before:
             said.append(
                 f"warning: greeter has already sent {self.sent_before} greeting(s) from this journal;"
-                " baseline is meant for the move from another tool, before greeter's first send"
-                " (it records only what the journal does not hold: nothing greeter sent is changed)"
+                " baseline is meant for the move from another tool, before greeter's first send, or"
+                " for the letters sent after the backup a restored journal came from (it records only"
+                " what the journal does not hold: nothing greeter sent is changed)"
             )
         if self.leaving_later:  # a --through after today: greeter will never send these
             done = "takes" if self.dry_run else "took"
@@ -262,7 +272,7 @@ class Baseline:
         verb, sends = ("would record", "would send") if self.dry_run else ("recorded", "sends")
         return (
             (
-                f"{verb} {self.greetings} greeting(s) as handled before greeter (occasions {span});"
+                f"{verb} {self.greetings} greeting(s) as handled (occasions {span});"
                 f" the next send --once {sends} none of them"
             )
             + self.ahead_words()
@@ -289,7 +299,7 @@ class Baseline:
         leaving = "meant to leave" if late else "leaving"  # a catch-up letter now: its day was by then
         return (
             f"; not taken: {len(self.ahead)} letter(s) {leaving} by {self.through:%Y-%m-%d} for a later"
-            f" occasion ({names}{more}): greeter sends them; if the old tool greeted them already,"
+            f" occasion ({names}{more}): greeter sends them; if they were sent already,"
             f" run baseline --through {last:%Y-%m-%d}"
         )
 

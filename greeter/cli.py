@@ -530,7 +530,7 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
 # --- baseline: greetings the tool before greeter already sent (greeter.baseline) ---
 
 
-@main.command(context_settings=CONTEXT, short_help="Record what another tool already sent.")
+@main.command(context_settings=CONTEXT, short_help="Record greetings already sent as handled.")
 @_config_option
 @click.option(
     "--through",
@@ -543,7 +543,7 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
 @click.option(
     "--dry-run", is_flag=True, help="List what it would record; record nothing (and make no journal)."
 )
-@_now_writing_option("baseline records the greetings it takes as handled before greeter, dated the moment")
+@_now_writing_option("baseline records the greetings it takes as handled, dated the moment")
 @click.pass_obj
 @handles_errors
 def baseline(state: State, through: str | None, dry_run: bool, now: str | None) -> None:
@@ -555,8 +555,8 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     letter, and today's a second one too. Run this once, before greeter's
     first send: it plans exactly as `send --once` would at NOW, takes every
     letter for an occasion on or before --through (today by default) that the
-    journal does not hold yet, and records it as `skipped`, reason `baseline: handled
-    before greeter (baseline at … UTC)` — `greeter history` shows it with
+    journal does not hold yet, and records it as `skipped`, reason `baseline: recorded
+    as handled (baseline at … UTC)` — `greeter history` shows it with
     reason_code `baseline`, preview as already_sent with reason_code baseline
     (the table: skip: baseline), the gallery as sent before greeter. The
     occasions merged into such a letter are recorded with it, as the send
@@ -572,6 +572,15 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     have left: the client did get it, from the old tool, and the next one
     keeps min_gap_days and max_count from it as from a letter greeter sent.
 
+    After restoring the journal from a backup: the letters greeter sent after
+    the backup was taken are not in it, and the next send would send those
+    still within catch_up_days again. `send --once --dry-run` lists them;
+    `baseline --through DATE` (the last occasion day whose letters had all
+    gone) records them as handled. Every letter the journal lacks for an
+    occasion through DATE is taken, so one that had failed after the backup
+    is not retried either. The warning that greeter has sent from this
+    journal is expected then.
+
     \b
     Exit codes:
       0   done (also when there was nothing to record)
@@ -585,8 +594,8 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     Example (the old cron greeted everyone up to today, 4 December):
       greeter baseline --dry-run
       greeter baseline
-        recorded 12 greeting(s) as handled before greeter (occasions
-        2026-11-30 … 2026-12-04); the next send --once sends none of them
+        recorded 12 greeting(s) as handled (occasions 2026-11-30 …
+        2026-12-04); the next send --once sends none of them
     """
     from greeter.baseline import run_baseline
     from greeter.own_journal import open_own_journal

@@ -366,7 +366,7 @@ def suppress(
     (preview says so: "the client opted out on DATE from ADDRESS"); the
     daemon's one-click unsubscribe does the same. --address-only lists only
     the address (a mailbox that is gone is the address's fault, not the
-    person's), as --from-csv and --from-bounces do.
+    person's), as --from-bounces and --from-csv of a CRM's export do.
 
     --from-csv reads a CRM's export as the contacts are read
     (UTF-8 with or without BOM or Windows-1251, fields separated by
@@ -411,9 +411,11 @@ def suppress(
     --list EMAIL… shows only those addresses' entries (why, since when: an
     access request's answer); an address not on the list is said so, exit 1.
     Each entry names the contact ids its opt-out binds (contact_ids in JSON
-    and CSV). --list -o FILE writes the list as history -o writes the journal
-    (.xlsx, a .csv Excel opens with created_at as YYYY-MM-DD HH:MM:SS UTC,
-    .json, .txt).
+    and CSV); --from-csv of that CSV (its header: email, reason, created_at,
+    contact_ids) binds them again, with the line's reason and date, so a list
+    moved to a restored journal keeps each person's opt-out. --list -o FILE
+    writes the list as history -o writes the journal (.xlsx, a .csv Excel
+    opens with created_at as YYYY-MM-DD HH:MM:SS UTC, .json, .txt).
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
@@ -524,7 +526,9 @@ def suppress(
                 for key, entry in found.addresses.items():
                     intake.addresses.setdefault(key, entry)
             mine = {email_key(a) for a in by_hand}
-            added += store(journal, [v for k, v in intake.addresses.items() if k not in mine], moment)
+            listing = [v for k, v in intake.addresses.items() if k not in mine]
+            stored, restored = store(journal, listing, moment, intake.persons)
+            added, bound = added + stored, bound + restored
         finally:
             journal.close()
     ignored = tied.ignored_line()

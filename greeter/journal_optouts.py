@@ -64,10 +64,7 @@ class OptOuts(JournalSql):
             f" {p('reason')}, {p('now')} FROM greetings WHERE lower(email) = {p('email')}"
             " ON CONFLICT (contact_id) DO NOTHING"
         )
-        given = (
-            f"INSERT INTO {PERSON_TABLE} ({_COLUMNS}) VALUES ({p('cid')}, {p('email')}, {p('reason')},"
-            f" {p('now')}) ON CONFLICT (contact_id) DO NOTHING"
-        )
+        given = self._bind_one()
         at = self._at(now)
         statements: list[tuple[str, Mapping[str, Any]]] = []
         kinds: list[bool] = []  # True: a statement that lists an address; False: one that binds ids
@@ -83,6 +80,31 @@ class OptOuts(JournalSql):
         counts = self._change_all(statements)
         listed = sum(n for n, kind in zip(counts, kinds, strict=True) if kind)
         return listed, sum(counts) - listed
+
+    def _bind_one(self) -> str:
+        """The statement binding one contact id (``cid``) to an address, reason and moment (``now``)."""
+        p = self._p
+        return (
+            f"INSERT INTO {PERSON_TABLE} ({_COLUMNS}) VALUES ({p('cid')}, {p('email')}, {p('reason')},"
+            f" {p('now')}) ON CONFLICT (contact_id) DO NOTHING"
+        )
+
+    def restore_opt_outs(self, opt_outs: Iterable[PersonOptOut]) -> int:
+        """:meth:`JournalStore.restore_opt_outs`: :meth:`_bind_one` for each, one transaction."""
+        given = self._bind_one()
+        statements = [
+            (
+                given,
+                {
+                    "cid": o.contact_id,
+                    "email": email_key(o.email),
+                    "reason": o.reason,
+                    "now": self._at(o.created_at),
+                },
+            )
+            for o in opt_outs
+        ]
+        return sum(self._change_all(statements)) if statements else 0
 
     def opted_out_contacts(self) -> dict[str, PersonOptOut]:
         """:meth:`JournalStore.opted_out_contacts`: the whole table, one read."""

@@ -142,7 +142,9 @@ STATES: tuple[str, ...] = ("claimed", "sent", "retry", "failed", "uncertain", "s
 CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
 
 #: The word that starts the reason of a ``skipped`` row ``greeter baseline`` recorded: a greeting
-#: the tool used before greeter already sent (``baseline: handled before greeter (…)``).
+#: already sent that the journal did not hold — by the tool used before greeter, or by greeter after
+#: the backup a restored journal came from (``baseline: recorded as handled (…)``; a row of an older
+#: greeter: ``baseline: handled before greeter (…)``).
 BASELINE = "baseline"
 
 
@@ -162,7 +164,7 @@ def planned_state(state: str, reason: str | None) -> str:
 
 def is_baseline(state: str, reason: str | None) -> bool:
     """Whether a row is one ``greeter baseline`` recorded (:data:`BASELINE`): planned as sent, but
-    said as what it is — handled before greeter, not sent by it — where a person reads it."""
+    said as what it is — recorded as handled, not sent from this journal — where a person reads it."""
     return state == "skipped" and reason is not None and reason.startswith(f"{BASELINE}:")
 
 
@@ -636,6 +638,13 @@ class JournalStore(Protocol):
         contact already bound keeps its first opt-out, the older evidence.
         Returns how many addresses and how many contact ids were new. A hard
         bounce is the address's fault and stays :meth:`suppress`.
+        """
+
+    def restore_opt_outs(self, opt_outs: Iterable[PersonOptOut]) -> int:
+        """Bind contact ids exactly as ``opt_outs`` were recorded (their address, reason and date), in
+        one transaction: a list moved to a restored or new journal (``suppress --from-csv`` of greeter's
+        own export). Unlike :meth:`opt_out` it binds no one else greeted at the address: a contact whose
+        opt-out was lifted since stays free. A contact already bound keeps its own; how many were new.
         """
 
     def opted_out_contacts(self) -> dict[str, PersonOptOut]:

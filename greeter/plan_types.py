@@ -150,7 +150,7 @@ class PastGreeting:
     #: For a ``skipped`` row that rode in another occasion's letter: that occasion.
     merged_into: str | None = None
     #: A row ``greeter baseline`` recorded (stored ``skipped``; ``state`` is ``sent`` for the
-    #: planner and the cap): a preview says it was handled before greeter, not sent by it.
+    #: planner and the cap): a preview says it was recorded as handled, not sent from this journal.
     baseline: bool = False
 
 

@@ -543,7 +543,7 @@ def _rode_along(hit: Hit, held: PastGreeting, past: Sequence[PastGreeting], tz: 
     if carrier is None:
         return PlanItem(hit, "skip", "already_sent", None, (), None, False, why, (), held.state)
     at = carrier.sent_at.astimezone(tz).replace(microsecond=0) if carrier.sent_at is not None else None
-    if carrier.baseline:  # the tool before greeter sent that letter: as history says it, skipped
+    if carrier.baseline:  # sent, but not from this journal (greeter baseline): as history says it, skipped
         why = f"sent with {held.merged_into} {BASELINE_WORDS}"
         return PlanItem(
             hit, "skip", "merged", at, (), held.merged_into, False, why, (), "skipped", carrier.email
@@ -562,8 +562,9 @@ def _as_known(past: PastGreeting, contact: Contact) -> str:
 
 
 #: ``already_sent``'s words for a greeting ``greeter baseline`` recorded: the planner reads it as
-#: sent (the client had the letter, from the tool before greeter), a person must not read "(sent)".
-BASELINE_WORDS = "(recorded by greeter baseline: handled before greeter, not sent by it)"
+#: sent (the client had the letter: from the tool before greeter, or from greeter before the journal
+#: was restored from a backup), a person must not read "(sent)" — this journal never sent it.
+BASELINE_WORDS = "(recorded as handled by greeter baseline, not sent from this journal)"
 
 _ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")
 

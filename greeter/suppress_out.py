@@ -4,7 +4,9 @@ Each address is shown with the contact ids an opt-out from it binds
 (``suppressed_contacts``, :mod:`greeter.journal_optouts`): since those
 bindings, "why is client 1001 not greeted at her new address?" is answered by
 the list, not by a query on the journal. ``contact_ids`` comes last in JSON
-and CSV (a list; joined with ``;`` in CSV), after the columns scripts read.
+and CSV (a list; joined with ``;`` in CSV), after the columns scripts read;
+``suppress --from-csv`` of such a CSV binds them again (a list moved to a
+restored journal keeps the person's opt-outs, not only the addresses).
 
 ``-o FILE`` is written by the one writer every list's file has
 (:mod:`greeter.history_out`): a ``.csv`` Excel opens (the BOM that keeps a
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from greeter.console import plain, print_records, table_console
 from greeter.contacts import email_key
 from greeter.history_out import SHEETS, Sheet, naive, write_sheet, write_text
+from greeter.suppression import BOUND
 from greeter.suppression import COLUMNS as LISTED
 from greeter.zone_label import iso_seconds
 
@@ -31,11 +34,11 @@ if TYPE_CHECKING:
     from greeter.journal_store import PersonOptOut, Suppression
 
 #: The list's JSON and CSV fields: the address's entry, then the contact ids bound by its opt-out.
-COLUMNS = (*LISTED, "contact_ids")
+COLUMNS = (*LISTED, BOUND)
 
 #: The list as a spreadsheet: ``created_at`` keeps its name, which ``suppress --from-csv`` knows
 #: as the list's date (its value UTC, as that import reads a time without an offset).
-SHEET = Sheet(COLUMNS, "do-not-contact list", {"email": 32, "reason": 48, "contact_ids": 16})
+SHEET = Sheet(COLUMNS, "do-not-contact list", {"email": 32, "reason": 48, BOUND: 16})
 
 
 def bound_by_address(opt_outs: Mapping[str, PersonOptOut]) -> dict[str, list[str]]:
@@ -52,7 +55,7 @@ def record(entry: Suppression, bound: Mapping[str, Sequence[str]]) -> dict[str, 
         "email": entry.email,
         "reason": entry.reason,
         "created_at": iso_seconds(entry.created_at),
-        "contact_ids": list(bound.get(email_key(entry.email), ())),
+        BOUND: list(bound.get(email_key(entry.email), ())),
     }
 
 

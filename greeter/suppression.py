@@ -16,7 +16,11 @@ with a warning) — a line that holds none is reported as ``file:row N: column: 
 stored as an "address" the planner could not match. A ``Причина``/``Reason`` column, where filled in,
 is the stored reason of its line, and a date column (``created_at`` as ``--list`` exports it, ``Дата``,
 ``Date``, ``Дата отписки``…) its date: the opt-out's date is the evidence a list keeps, so a list moved
-to a new journal keeps it rather than becoming "since the import".
+to a new journal keeps it rather than becoming "since the import". greeter's own export (``--list
+--format csv`` or ``-o FILE.csv``: its header names ``email``, ``reason``, ``created_at`` and
+``contact_ids``) also gives back the person-level opt-outs each line's address binds
+(:data:`BOUND`): without them a list moved to a restored or new journal greets a client who opted
+out at the new address the CRM gives them.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ from pathlib import Path
 from greeter.console import restored
 from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
 from greeter.errors import ContactsError, Problem
-from greeter.journal_store import ERASURE_REASON, JournalStore, Suppression, is_erasure
+from greeter.journal_store import ERASURE_REASON, JournalStore, PersonOptOut, Suppression, is_erasure
 from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
 
 __all__ = [
+    "BOUND",
     "COLUMNS",
     "PERSONS_UNREAD",
     "Intake",
@@ -48,6 +53,8 @@ __all__ = [
 
 #: The fields of ``greeter suppress --list --format json|csv``.
 COLUMNS = ("email", "reason", "created_at")
+#: The list's last field: the contact ids each address's opt-out binds (``;``-joined in CSV).
+BOUND = "contact_ids"
 #: What an opt-out by hand may miss when the contacts source cannot be read (:func:`greeter.erasure.holders`).
 PERSONS_UNREAD = (
     "the opt-out binds only the contacts greeted at these addresses, not those whose e-mail cell lists"
@@ -96,9 +103,15 @@ class Intake:
     #: email_key → (the address, its reason, its date or None: the import's); the first mention wins.
     addresses: dict[str, tuple[str, str, datetime | None]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: contact id → (the address its opt-out came from, reason, date or None): greeter's own export's
+    #: :data:`BOUND` column; the first mention wins.
+    persons: dict[str, tuple[str, str, datetime | None]] = field(default_factory=dict)
 
     def add(self, address: str, reason: str, since: datetime | None = None) -> None:
         self.addresses.setdefault(email_key(address), (address, reason, since))
+
+    def bind(self, contact_id: str, address: str, reason: str, since: datetime | None) -> None:
+        self.persons.setdefault(contact_id, (address, reason, since))
 
 
 def read_date(text: str, formats: Sequence[str]) -> datetime | None:
@@ -176,6 +189,8 @@ class _Layout:
     date: int | None
     #: The header row's cells, or None when the first row is already data.
     header: list[str] | None
+    #: The :data:`BOUND` column's index in greeter's own export (:func:`_own_bound`), else None.
+    bound: int | None = None
 
     def column(self, index: int) -> str:
         if self.header is not None and index < len(self.header) and self.header[index]:
@@ -223,7 +238,17 @@ def _layout(path: Path, first: Sequence[str], configured: str, row: int = 1) -> 
     names = [_name(c) for c in cells]
     reason = next((i for i, n in enumerate(names) if n in REASON_HEADERS and i != email), None)
     when = next((i for i, n in enumerate(names) if n in DATE_HEADERS and i != email), None)
-    return _Layout(email, reason, when, cells)
+    return _Layout(email, reason, when, cells, _own_bound(names))
+
+
+def _own_bound(names: Sequence[str]) -> int | None:
+    """The index of :data:`BOUND` in a header that is greeter's own export's (every field of
+    ``--list --format csv``, in any order: a spreadsheet may have moved them), else None.
+
+    Only there: a CRM's column of ids means its own ids, not the contacts an opt-out binds.
+    """
+    own = [_name(n) for n in (*COLUMNS, BOUND)]
+    return names.index(own[-1]) if all(n in names for n in own) else None
 
 
 def _no_email_column(path: Path, cells: Sequence[str], row: int) -> ContactsError:
@@ -299,8 +324,17 @@ def from_file(
             intake.problems.append(warning)
         for address in addresses:
             intake.add(address, own or reason, since)
+        if layout.bound is not None and layout.bound < len(cells) and len(addresses) == 1:
+            for cid in _contact_ids(cells[layout.bound]):
+                intake.bind(cid, addresses[0], own or reason, since)
     if layout is None:
         raise ContactsError(f"{path}: the file is empty (no addresses)")
+
+
+def _contact_ids(cell: str) -> list[str]:
+    """The contact ids of an export's :data:`BOUND` cell: ``;``-joined, each as ``--list`` wrote it
+    (:func:`~greeter.console.restored` takes off the ``'`` that kept ``-5`` from running as a formula)."""
+    return [cid for cid in (part.strip() for part in restored(cell.strip()).split(";")) if cid]
 
 
 def _line_date(
@@ -327,12 +361,22 @@ def _line_date(
     return None, Problem(source, column, message, row, kind="row", severity="warning")
 
 
-def store(journal: JournalStore, entries: Iterable[tuple[str, str, datetime | None]], now: datetime) -> int:
-    """Put ``(address, reason, date)`` triples on the list in one transaction (a date of None: ``now``);
-    returns how many were new."""
+def store(
+    journal: JournalStore,
+    entries: Iterable[tuple[str, str, datetime | None]],
+    now: datetime,
+    persons: Mapping[str, tuple[str, str, datetime | None]] | None = None,
+) -> tuple[int, int]:
+    """Put ``(address, reason, date)`` triples on the list and bind ``persons`` (contact id →
+    address, reason, date: :attr:`Intake.persons`) in one transaction (a date of None: ``now``);
+    returns how many addresses and how many contact ids were new."""
     rows = [Suppression(address, reason, since or now) for address, reason, since in entries]
+    bound = [
+        PersonOptOut(cid, address, reason, since or now)
+        for cid, (address, reason, since) in sorted((persons or {}).items())
+    ]
     with journal.batch():
-        return journal.suppress_dated(rows)
+        return journal.suppress_dated(rows), journal.restore_opt_outs(bound) if bound else 0
 
 
 def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Problem]]:

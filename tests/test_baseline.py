@@ -76,7 +76,7 @@ EXPECTED = {
     ("4", "first_deal_anniversary"): ("skipped", "merged"),
 }
 SAID = (
-    "recorded 4 greeting(s) as handled before greeter (occasions 2026-12-01 … 2026-12-03);"
+    "recorded 4 greeting(s) as handled (occasions 2026-12-01 … 2026-12-03);"
     " the next send --once sends none of them\n"
 )
 
@@ -94,7 +94,7 @@ def test_baseline_then_send_sends_none_of_them_and_tomorrows_letter_still_goes(
     assert (code, out) == (0, SAID), err
     assert baselined(config) == EXPECTED
     reasons = {r["reason"] for r in history(config) if r["reason_code"] == "baseline"}
-    assert reasons == {"baseline: handled before greeter (baseline at 2026-12-03 14:20 UTC)"}
+    assert reasons == {"baseline: recorded as handled (baseline at 2026-12-03 14:20 UTC)"}
 
     code, _, err = invoke(config, "send", "--once", "--now", NOW)
     assert code == 0, err
@@ -128,7 +128,7 @@ def test_dry_run_lists_what_it_would_record_and_records_nothing(make_project: Ma
     ]  # would record <day> <time> <zone> <id>
     assert "birthday 2026-12-02 + first_deal_anniversary 2026-12-02" in lines[2]
     assert lines[-1] == (
-        "would record 4 greeting(s) as handled before greeter (occasions 2026-12-01 … 2026-12-03);"
+        "would record 4 greeting(s) as handled (occasions 2026-12-01 … 2026-12-03);"
         " the next send --once would send none of them"
     )
     assert not (config.parent / "data" / "journal.sqlite3").exists()  # not even a journal made
@@ -142,9 +142,7 @@ def test_through_takes_tomorrows_letter_too_and_nothing_after_it(
     config = make_project(PEOPLE)
     code, out, err = invoke(config, "baseline", "--through", through, "--now", NOW)
     assert code == 0, err
-    assert out.startswith(
-        "recorded 5 greeting(s) as handled before greeter (occasions 2026-12-01 … 2026-12-04)"
-    )
+    assert out.startswith("recorded 5 greeting(s) as handled (occasions 2026-12-01 … 2026-12-04)")
     assert err == (  # tomorrow's letter has not left: said loudly, as greeter will never send it
         "warning: --through 2026-12-04 is after today: baseline took 1 letter(s) that leave after"
         " today as the old tool's; greeter will never send them, so the old tool must\n"

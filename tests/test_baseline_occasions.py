@@ -32,7 +32,7 @@ def test_through_takes_the_occasions_up_to_that_day_whenever_their_letters_leave
     code, out, err = invoke(config, "baseline", "--through", "06.12.2026", "--now", MONDAY)
     assert code == 0, err
     assert out == (
-        "recorded 3 greeting(s) as handled before greeter (occasions 2026-12-04 … 2026-12-06);"
+        "recorded 3 greeting(s) as handled (occasions 2026-12-04 … 2026-12-06);"
         " the next send --once sends none of them\n"
     )
     assert baselined(config) == {(c, "birthday"): ("skipped", "baseline") for c in ("4", "5", "6")}
@@ -61,7 +61,7 @@ def test_a_letter_leaving_by_then_for_a_later_occasion_is_named_not_taken(make_p
     assert out == (
         "nothing was recorded: greeter would send no greeting for an occasion through 2026-12-11;"
         " not taken: 1 letter(s) leaving by 2026-12-11 for a later occasion (12 birthday 2026-12-12):"
-        " greeter sends them; if the old tool greeted them already, run baseline --through 2026-12-12\n"
+        " greeter sends them; if they were sent already, run baseline --through 2026-12-12\n"
     )
 
 
@@ -73,7 +73,8 @@ def test_a_baseline_after_greeter_sent_warns_and_still_records(make_project: Mak
     assert code == 0, err
     assert (
         "warning: greeter has already sent 4 greeting(s) from this journal; baseline is meant for the"
-        " move from another tool, before greeter's first send" in err
+        " move from another tool, before greeter's first send, or for the letters sent after the"
+        " backup a restored journal came from" in err
     )
     assert out.startswith("nothing was recorded: every greeting for an occasion through 2026-12-07")
 
@@ -94,11 +95,11 @@ def test_weekend_letters_meant_for_friday_are_named_on_monday(make_project: Make
     code, out, err = invoke(config, "baseline", "--through", "04.12.2026", "--now", MONDAY)
     assert code == 0, err
     assert out == (
-        "recorded 1 greeting(s) as handled before greeter (occasions 2026-12-04);"
+        "recorded 1 greeting(s) as handled (occasions 2026-12-04);"
         " the next send --once sends none of them;"
         " not taken: 2 letter(s) meant to leave by 2026-12-04 for a later occasion"
-        " (5 birthday 2026-12-05, 6 birthday 2026-12-06): greeter sends them; if the old tool"
-        " greeted them already, run baseline --through 2026-12-06\n"
+        " (5 birthday 2026-12-05, 6 birthday 2026-12-06): greeter sends them; if they were"
+        " sent already, run baseline --through 2026-12-06\n"
     )
 
 

@@ -24,7 +24,7 @@ from tests.test_baseline_occasions import LATER, MONDAY, PEOPLE
 from tests.test_gallery import cards, parse
 
 RANGE = ("preview", "--from", "2026-12-04", "--days", "4", "--now", LATER)
-WORDS = "the journal already has this greeting (recorded by greeter baseline: handled before greeter, not sent by it)"
+WORDS = "the journal already has this greeting (recorded as handled by greeter baseline, not sent from this journal)"
 
 
 def baselined(make_project: MakeProject) -> Path:
@@ -78,7 +78,7 @@ def test_gallery_says_handled_before_greeter(make_project: MakeProject) -> None:
 #: A birthday on 20 December: its letter carries New Year (29.12), both recorded by baseline.
 CARRIER = [row("20", "20.12.1980")]
 AHEAD = ("preview", "--from", "2026-12-07", "--days", "30", "--now", MONDAY)
-RODE_WORDS = "sent with birthday (recorded by greeter baseline: handled before greeter, not sent by it)"
+RODE_WORDS = "sent with birthday (recorded as handled by greeter baseline, not sent from this journal)"
 
 
 def carried(make_project: MakeProject) -> Path:
