@@ -477,7 +477,7 @@ def _headers(
     if not subject:
         raise UnsafeHeaderError("Subject", rendered.subject, "empty subject")
     to_header = _address_header("To", to_name.strip(), to_email)
-    name = _sender_name(sender, rendered.locale)  # "Romashka LLC" on an English letter
+    name = sender_name(sender, rendered.locale)  # "Romashka LLC" on an English letter
     from_header = _address_header("From", name.strip(), sender.email)
     reply_to = _reply_to(sender.reply_to) if sender.reply_to else None
     validate_header_value("Message-ID", message_id)
@@ -530,12 +530,13 @@ def content_language(locale: str) -> str:
 #: cached look-up) for the same answer on every letter of a batch. The sender is a frozen
 #: model, and the entry holds it, so an id is never reused for another one while its entry
 #: lives; a reloaded config is a new sender and new entries.
-_SENDER_NAMES: dict[tuple[int, str], tuple[Sender, str]] = {}
+_SENDER_NAMES: dict[tuple[int, str | None], tuple[Sender, str]] = {}
 _MAX_SENDER_NAMES = 64
 
 
-def _sender_name(sender: Sender, locale: str) -> str:
-    """``sender.in_locale(locale)``'s name, once per sender and locale."""
+def sender_name(sender: Sender, locale: str | None) -> str:
+    """``sender.in_locale(locale)``'s name, once per sender and locale: the From header's, and the
+    review envelope's (:meth:`greeter.review.Envelope.of`, which every letter of a send makes)."""
     key = (id(sender), locale)
     known = _SENDER_NAMES.get(key)
     if known is not None and known[0] is sender:

@@ -313,6 +313,8 @@ class Renderer:
         self._titles_in: dict[tuple[str, str], str | None] = {}
         self._sender = sender
         self._senders: dict[str, SenderView] = {}
+        #: Whether the sender addresses clients formally, by letter locale (:meth:`_addressed`).
+        self._formal: dict[str, bool] = {}
         #: ``unsubscribe.url`` and the secret its links are signed with (the ``List-Unsubscribe`` header's).
         self._unsubscribe_base = unsubscribe.url if unsubscribe is not None else None
         self._unsubscribe_secret = unsubscribe_secret
@@ -541,7 +543,9 @@ class Renderer:
         ):
             return last[4], last[5], last[6]
         view = contact_view(contact, locale, language)
-        formal = self._sender.addressing_in(letter) == "formal"
+        formal = self._formal.get(letter)
+        if formal is None:  # the sender's by_locale entries walked once per letter locale
+            formal = self._formal[letter] = self._sender.addressing_in(letter) == "formal"
         salutation, addressee = addressed(Person.of(contact), letter, formal=formal)
         self._last_addressed = (contact, locale, language, letter, view, salutation, addressee)
         return view, salutation, addressee

@@ -28,6 +28,7 @@ from typing import Literal
 from greeter.config import Sender
 from greeter.contacts import Contact
 from greeter.journal_store import JournalKey
+from greeter.message import sender_name
 from greeter.plan_types import Rendered
 
 Approval = Literal["approved", "awaiting_approval", "changed_since_approval", "approval_outdated"]
@@ -61,7 +62,7 @@ class Envelope:
             to_email=contact.email or "",
             to_name=contact.display_name.strip(),
             from_email=sender.email,
-            from_name=sender.in_locale(locale)[0].strip(),
+            from_name=sender_name(sender, locale).strip(),
             reply_to=sender.reply_to,
         )
 

@@ -1,6 +1,6 @@
 """The From name a letter is built with is its sender's in its locale, kept per sender (issue 5).
 
-:func:`greeter.message._sender_name` keeps ``Sender.in_locale``'s answer by the
+:func:`greeter.message.sender_name` keeps ``Sender.in_locale``'s answer by the
 sender's identity, asked once per letter otherwise. A reloaded config is a new
 sender: its names, not the ones kept for the old one, go into the letters,
 however many senders came and went (the entries are dropped past a bound).
