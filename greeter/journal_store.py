@@ -506,8 +506,9 @@ class JournalStore(Protocol):
 
     def due_retries(self, now: datetime) -> list[JournalEntry]: ...
 
-    def next_retry_at(self, now: datetime) -> datetime | None:
-        """When the earliest ``retry`` not yet due at ``now`` becomes due (the daemon wakes then)."""
+    def waiting_retries(self, now: datetime) -> list[JournalEntry]:
+        """``retry`` rows not yet due at ``now``, the earliest due first: when the first of them can
+        really leave is the daemon's next wake (:func:`greeter.send_retries.next_retry_due`)."""
 
     def payload(self, key: JournalKey) -> bytes | None: ...
 
