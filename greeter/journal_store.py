@@ -363,6 +363,9 @@ class JournalStore(Protocol):
     #: Several senders may work on this journal at once (PostgreSQL): each must re-decide a
     #: contact's cap under :meth:`contact_lock` before claiming. False: one sender (SQLite).
     shared: bool
+    #: (from, to): the schema versions of the upgrade opening it made, None when it made none —
+    #: said by the command (an older greeter can no longer open it: :mod:`greeter.own_journal`).
+    upgraded: tuple[int, int] | None
 
     def lock_sender(self, *, config: Path | None = None) -> None:
         """Become a sender: SQLite admits only one (else ``JournalLockedError``), PostgreSQL many.
