@@ -90,6 +90,7 @@ from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.metrics import RunStats, error_kind
 from greeter.off_loop import off_loop, unless_stopped, within
+from greeter.own_journal import upgrade_note
 from greeter.retention import retention_cutoff
 from greeter.runtime import Inputs
 from greeter.sd_notify import Notifier
@@ -227,6 +228,14 @@ class Daemon(DaemonReloads, DaemonHealth):
             log.info("stopped", during="start-up")
             return 0
         self._journal = journal
+        if journal.upgraded is not None:  # once: the next start finds it upgraded
+            found, latest = journal.upgraded
+            log.warning(
+                "journal_upgraded",
+                from_schema=found,
+                to_schema=latest,
+                note=upgrade_note(url, journal.upgraded),
+            )
         runner: web.AppRunner | None = None
         watching: asyncio.Future[None] | None = None
         try:

@@ -184,6 +184,8 @@ class Journal(SenderLock, Transitions, OptOuts):
 
     #: One sender at a time (:meth:`lock_sender`).
     shared = False
+    #: (from, to): the schema versions of the upgrade this open made (None: none).
+    upgraded: tuple[int, int] | None = None
     _SENT_DAY = "date(:now, printf('%+d minutes', COALESCE(utc_offset_minutes, 0)))"
     _HISTORY_ORDER = "occasion_date, contact_id, occasion"
 
@@ -270,7 +272,7 @@ class Journal(SenderLock, Transitions, OptOuts):
         try:
             if readonly_ok and sealed(path):  # a writable open would leave -wal/-shm as read-only as it
                 raise JournalError(f"journal {path} cannot be written here: {why_read_only(path)}")
-            conn = connect(path, now_iso=db_time(now))
+            conn, upgraded_from = connect(path, now_iso=db_time(now))
         except JournalError as exc:
             if not readonly_ok or not path.exists():
                 raise
@@ -280,6 +282,8 @@ class Journal(SenderLock, Transitions, OptOuts):
                 raise exc from None
             return cls(conn, path, read_only=why_read_only(path) or str(exc))
         journal = cls(conn, path)
+        if upgraded_from is not None:
+            journal.upgraded = (upgraded_from, len(MIGRATIONS))
         if new:  # the trace that tells a lost journal from one never made (journal_traces)
             journal._touch_lock_file()
         return journal

@@ -17,6 +17,8 @@ import socket
 import sqlite3
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from greeter.errors import JournalError, JournalLockedError
@@ -320,6 +322,62 @@ def holder_of(path: Path) -> str | None:
         return None
     finally:
         os.close(fd)
+
+
+#: How long an upgrade waits for a lock found taken, in seconds: another new greeter's upgrade of
+#: the same journal (it holds the lock for that moment only), or a reader's probe.
+_UPGRADE_PATIENCE = 2.0
+
+
+@contextmanager
+def held_for_upgrade(path: Path, found: int, latest: int) -> Iterator[None]:
+    """Hold the journal's sender lock while its schema is upgraded from ``found`` to ``latest``.
+
+    An older greeter's sender (a daemon, a cron's ``send``) holds ``<db>.lock``
+    for as long as it runs; upgraded under it, the journal took a schema that
+    greeter does not know — it went on sending, then refused the journal at its
+    next start. So an upgrade takes the lock first (every release's senders take
+    it the same way), and one found taken beyond :data:`_UPGRADE_PATIENCE` is
+    refused, nothing changed (:class:`JournalLockedError`, exit 75: the upgrade can
+    run once that greeter has stopped). Held only for the upgrade: a sender of
+    this version takes it again as usual (:meth:`SenderLock.lock_sender`).
+    """
+    lock = lock_path(path)
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:  # no sender ever ran here (or one older than the lock file)
+        try:
+            fd = os.open(lock, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError:  # a folder no one may write: no sender runs here, and the upgrade fails on its own
+            yield
+            return
+        try:
+            share_with_group_if_folder_does(fd, lock.parent)  # every sender opens it to write
+        except OSError:
+            os.close(fd)
+            raise
+    except OSError as exc:
+        raise journal_error(f"cannot read lock file {lock}: {with_cause(exc, path)}", exc) from exc
+    try:
+        give_up = time.monotonic() + _UPGRADE_PATIENCE
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() < give_up:
+                    time.sleep(0.02)
+                    continue
+                holder = lock_holder(os.pread(fd, _LOCK_FILE_MAX, 0))
+                raise JournalLockedError(
+                    f"a greeter ({holder}) is running on journal {path.absolute()}, whose schema is"
+                    f" version {found}; stop it before upgrading the journal to schema {latest}"
+                    " (this greeter's): an older greeter cannot open it after the upgrade."
+                    " Nothing was changed (docs/operations.md, Upgrading greeter)"
+                ) from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 #: Journals holding the sender lock in this process (see :meth:`Journal.lock_sender`).

@@ -221,6 +221,8 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
 
     #: Several daemons may send from it at once.
     shared = True
+    #: (from, to): the schema versions of the upgrade this open made (None: none).
+    upgraded: tuple[int, int] | None = None
     _SENT_DAY = _SENT_DAY
     #: Text sorts by ``COLLATE "C"`` (bytes), so the order is SQLite's whatever the database's locale.
     _HISTORY_ORDER = 'occasion_date, contact_id COLLATE "C", occasion COLLATE "C"'
@@ -272,9 +274,10 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
             with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
                 connected = True
                 configure(conn, target.schema)
-                if not create and inspect(conn, target.schema) is None:
+                found = inspect(conn, target.schema)
+                if not create and found is None:
                     return None
-                migrate(conn, schema=target.schema, now=now)
+                version = migrate(conn, schema=target.schema, now=now)
                 row = conn.execute("SELECT current_schema()").fetchone()
         except JournalError as exc:  # the schema's refusals (a privilege, not ours, newer): which journal
             if type(exc) is not JournalError:
@@ -309,7 +312,10 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
             raise JournalUnavailableError(
                 f"journal {target.shown}: no connection within {CONNECT_TIMEOUT} s"
             ) from None
-        return cls(pool, target, schema_name, worker_id)
+        journal = cls(pool, target, schema_name, worker_id)
+        if found is not None and found < version:  # what the command says: an older greeter is shut out
+            journal.upgraded = (found, version)
+        return journal
 
     # --- senders ----------------------------------------------------------------------------
 

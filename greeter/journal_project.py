@@ -194,7 +194,7 @@ def open_sender_journal(url: str, now: datetime, project: Project) -> tuple[Jour
     ``send --once`` opens it), and how many stale claims it recorded uncertain."""
     from greeter.own_journal import Use, open_project_journal
 
-    journal = open_project_journal(url, project, now, Use.SEND)
+    journal = open_project_journal(url, project, now, Use.SEND, say_upgrade=False)  # the daemon logs it
     try:
         return journal, journal.recover_stale_claims(now)
     except BaseException:

@@ -24,7 +24,13 @@ from greeter.file_modes import make_group_folder, private_file_mode
 from greeter.journal_access import READ_ONLY_MOUNT as READ_ONLY_MOUNT  # re-exported: its home before
 from greeter.journal_access import sealed, unwritable_side_files, why_read_only
 from greeter.journal_project import PROJECT_TABLE
-from greeter.journal_sql import OCCASIONS_ALREADY_GREETED, SECRETS_TABLE, entry_from_row, run_migrations
+from greeter.journal_sql import (
+    OCCASIONS_ALREADY_GREETED,
+    SECRETS_TABLE,
+    current_version,
+    entry_from_row,
+    run_migrations,
+)
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
 from greeter.journal_store import STATES, JournalEntry, JournalKey
 
@@ -270,8 +276,12 @@ def folder_error(path: Path) -> JournalError | None:
 SECURE_DELETE = "PRAGMA secure_delete = ON"
 
 
-def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
-    """Open (creating folder and file) and migrate the database; errors become :class:`JournalError`."""
+def connect(path: Path, *, now_iso: str) -> tuple[sqlite3.Connection, int | None]:
+    """Open (creating folder and file) and migrate the database; errors become :class:`JournalError`.
+
+    Also returns the schema version the journal was upgraded from (None: it was new or up to date),
+    for the command to say so: an older greeter can no longer open it.
+    """
     if (folder := folder_error(path)) is not None:
         raise folder
     if (refused := _unwritable(path)) is not None:
@@ -298,14 +308,43 @@ def connect(path: Path, *, now_iso: str) -> sqlite3.Connection:
         # FULL: a committed claim must survive power loss, or a letter could go twice.
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute(SECURE_DELETE)
-        _retry_locked(lambda: migrate(conn, now_iso=now_iso))
+        upgraded_from = _upgrade(conn, path, now_iso)
     except sqlite3.Error as exc:
         conn.close()
         raise journal_error(f"journal {path}: {with_cause(exc, path)}", exc) from exc
     except BaseException:
         conn.close()
         raise
-    return conn
+    return conn, upgraded_from
+
+
+def _upgrade(conn: sqlite3.Connection, path: Path, now_iso: str) -> int | None:
+    """:func:`migrate` the journal; the version it was upgraded from, or None (new, or up to date).
+
+    An existing journal of an older schema is upgraded only under its sender lock
+    (:func:`~greeter.journal_lock.held_for_upgrade`): never under an older greeter still running
+    on it. Its version is read again under the lock, as another greeter may have upgraded it meanwhile.
+    """
+    from greeter.journal_lock import held_for_upgrade  # it builds on this module
+
+    latest = len(MIGRATIONS)
+    found = _stored_version(conn)
+    if not 0 < found < latest or str(path) == ":memory:":
+        _retry_locked(lambda: migrate(conn, now_iso=now_iso))  # new, up to date, or refused as newer
+        return None
+    with held_for_upgrade(path, found, latest):
+        found = _stored_version(conn)
+        _retry_locked(lambda: migrate(conn, now_iso=now_iso))
+    return found if found < latest else None
+
+
+def _stored_version(conn: sqlite3.Connection) -> int:
+    """The journal's schema version as stored (0: no ``schema_version`` table yet)."""
+    if conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone():
+        return current_version(conn)
+    return 0
 
 
 def _unwritable(path: Path) -> JournalError | None:

@@ -423,14 +423,13 @@ class JournalSql(JournalStore, ABC):
             {"now": self._at(now)},
         )
 
-    def next_retry_at(self, now: datetime) -> datetime | None:
-        """When the earliest ``retry`` not yet due at ``now`` becomes due, if any."""
-        rows = self._entries(
+    def waiting_retries(self, now: datetime) -> list[JournalEntry]:
+        """``retry`` rows not yet due at ``now``, the earliest due first."""
+        return self._entries(
             f"SELECT {ENTRY_COLUMNS} FROM greetings"
-            f" WHERE state = 'retry' AND next_attempt_at > {self._p('now')} ORDER BY next_attempt_at LIMIT 1",
+            f" WHERE state = 'retry' AND next_attempt_at > {self._p('now')} ORDER BY next_attempt_at",
             {"now": self._at(now)},
         )
-        return rows[0].next_attempt_at if rows else None
 
     def iter_history(
         self,

@@ -365,6 +365,9 @@ class JournalStore(Protocol):
     #: Several senders may work on this journal at once (PostgreSQL): each must re-decide a
     #: contact's cap under :meth:`contact_lock` before claiming. False: one sender (SQLite).
     shared: bool
+    #: (from, to): the schema versions of the upgrade opening it made, None when it made none —
+    #: said by the command (an older greeter can no longer open it: :mod:`greeter.own_journal`).
+    upgraded: tuple[int, int] | None
 
     def lock_sender(self, *, config: Path | None = None) -> None:
         """Become a sender: SQLite admits only one (else ``JournalLockedError``), PostgreSQL many.
@@ -508,8 +511,9 @@ class JournalStore(Protocol):
 
     def due_retries(self, now: datetime) -> list[JournalEntry]: ...
 
-    def next_retry_at(self, now: datetime) -> datetime | None:
-        """When the earliest ``retry`` not yet due at ``now`` becomes due (the daemon wakes then)."""
+    def waiting_retries(self, now: datetime) -> list[JournalEntry]:
+        """``retry`` rows not yet due at ``now``, the earliest due first: when the first of them can
+        really leave is the daemon's next wake (:func:`greeter.send_retries.next_retry_due`)."""
 
     def payload(self, key: JournalKey) -> bytes | None: ...
 

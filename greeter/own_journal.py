@@ -28,6 +28,7 @@ The refusal's words differ only in what it says was done (:attr:`Use.outcome`).
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,16 +89,44 @@ def admit(
     return journal
 
 
+def upgrade_note(url: str, upgraded: tuple[int, int]) -> str:
+    """The line a command says when opening the journal upgraded its schema (``upgraded``: from, to).
+
+    Every command but ``check`` and ``backup`` may upgrade it, and used to do so without a word:
+    an operator who looked at the new version's ``history`` learnt only from the old cron's
+    refusal that the journal was no longer the old version's.
+    """
+    from greeter.journal_project import journal_shown
+
+    found, latest = upgraded
+    return (
+        f"journal {journal_shown(url)} upgraded from schema {found} to {latest}; an older greeter"
+        " can no longer open it (docs/operations.md, Upgrading greeter)"
+    )
+
+
+def _say_upgrade(journal: JournalStore, url: str) -> None:
+    """:func:`upgrade_note` on stderr when opening ``journal`` upgraded it (the CLI's openers)."""
+    if journal.upgraded is not None:
+        print(upgrade_note(url, journal.upgraded), file=sys.stderr, flush=True)
+
+
 def open_project_journal(
-    url: str, project: Project, now: datetime, use: Use, *, adopt: bool = False
+    url: str, project: Project, now: datetime, use: Use, *, adopt: bool = False, say_upgrade: bool = True
 ) -> JournalStore:
-    """The journal ``url`` names, opened for ``use`` and admitted (:func:`admit`) for ``project``."""
+    """The journal ``url`` names, opened for ``use`` and admitted (:func:`admit`) for ``project``.
+
+    An upgrade of its schema is said on stderr (:func:`upgrade_note`) — before the admission, which
+    may refuse it upgraded — unless ``say_upgrade`` is False: the daemon logs it as an event.
+    """
     from greeter.journal import open_journal, open_required_journal
 
     if use in (Use.READ, Use.CHANGE):  # "no journal at …", as every reader words it
         journal = open_required_journal(url, now=now, readonly_ok=use is Use.READ)
     else:
         journal = open_journal(url, now=now)
+    if say_upgrade:
+        _say_upgrade(journal, url)
     return admit(journal, url, project, now, use, adopt=adopt)
 
 
@@ -126,4 +155,5 @@ def peek_own_journal(
     journal = open_existing_journal(url, now=now)
     if journal is None:
         return None
+    _say_upgrade(journal, url)
     return admit(journal, url, project_of(settings, config_file), now, Use.READ, adopt=adopt)

@@ -52,7 +52,7 @@ from greeter.secret_values import unsubscribe_secret
 from greeter.send_due import DueLetter
 from greeter.send_problems import CONTACT_PROBLEMS, problems_since, remember_problems
 from greeter.send_result import RunResult
-from greeter.send_retries import due_retries
+from greeter.send_retries import due_retries, next_retry_due
 from greeter.send_transport import CountingTransport, WireCounts, make_transport
 from greeter.send_unrecorded import failed_mid_run
 from greeter.sending_hold import quota_frees_at, summary_hold
@@ -290,7 +290,7 @@ def plan_cycle(
         default = ZoneInfo(settings.defaults.timezone)
         listed += [(e.key, DueLetter.again(e, zones.get(e.contact_id, default), now)) for e, _ in retries]
         # The retries not yet due, as the send reads them after its batch (deliver_cycle).
-        retry_wake = _earliest(retry_wake, journal.next_retry_at(now))
+        retry_wake = _earliest(retry_wake, next_retry_due(journal, zones, settings, now, calendar_of))
     # A dry run keeps its due letters too: the quota's order of them says which it would hold.
     cycle = Cycle(deliverer, due, retries, zones, report, len(due) + len(retries), recovered)
     cycle.calendar_of = calendar_of
@@ -529,7 +529,11 @@ async def deliver_cycle(
             summary.quota_expiring = expiring_before(ranks, left, free_at, opens)
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
         # daily cron, a letter the server refused at 09:00 would otherwise wait until tomorrow.
-        retry_at = await _unless_stopping(deliverer, partial(journal.next_retry_at, now))
+        calendar_of = cycle.calendar_of
+        assert calendar_of is not None, "a planned cycle knows its recipients' calendars"
+        # When the first waiting retry can really leave: its backoff's end, moved into its window.
+        waiting = partial(next_retry_due, journal, cycle.zones, settings, now, calendar_of)
+        retry_at = await _unless_stopping(deliverer, waiting)
         cycle.next_send = _earliest(cycle.next_send, retry_at)  # a stopped daemon wakes no more
         cycle.next_retry = _earliest(cycle.next_retry, retry_at)
         if summary.quota_free_at is not None and summary.quota_unsent > summary.quota_expiring:

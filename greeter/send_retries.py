@@ -61,6 +61,44 @@ def sort_retries(
     return SortedRetries(ready, expired, wake)
 
 
+def retry_wake(
+    waiting: Iterable[JournalEntry],
+    zones: Mapping[str, ZoneInfo],
+    settings: Settings,
+    calendar_of: Callable[[str], WorkCalendar],
+) -> datetime | None:
+    """Pure: the first moment one of the ``waiting`` retries (earliest due first) can really leave —
+    its backoff's end moved into its recipient's send window (:func:`next_window_open`), as
+    :func:`sort_retries` holds a due one outside it.
+
+    The backoff's end alone was what ``send`` called "next retry due" and what the daemon woke
+    for: a 451 at 17:25 with the window closing at 17:30 said ``next retry due 17:41``, while the
+    letter waited for 10:00 the next morning.
+    """
+    wake: datetime | None = None
+    for entry in waiting:
+        due = entry.next_attempt_at
+        if due is None:
+            continue
+        if wake is not None and due >= wake:
+            break  # the rest are due later still, and a window only moves a moment later
+        tz = zones.get(entry.contact_id, ZoneInfo(settings.defaults.timezone))
+        opens = next_window_open(due.astimezone(tz), tz, settings.send_window, calendar_of(entry.contact_id))
+        wake = opens if wake is None else min(wake, opens)
+    return wake
+
+
+def next_retry_due(
+    journal: JournalStore,
+    zones: Mapping[str, ZoneInfo],
+    settings: Settings,
+    now: datetime,
+    calendar_of: Callable[[str], WorkCalendar],
+) -> datetime | None:
+    """When the first retry not yet due at ``now`` can really leave (:func:`retry_wake`), if any."""
+    return retry_wake(journal.waiting_retries(now), zones, settings, calendar_of)
+
+
 def due_retries(
     journal: JournalStore,
     deliverer: Deliverer,

@@ -29,19 +29,23 @@ from tests.test_send_e2e import NOW, people, smtp
 T0 = datetime(2027, 4, 14, 8, 0, tzinfo=UTC)
 
 
-def test_the_journal_says_when_the_next_retry_is_due(tmp_path: Path) -> None:
+def test_the_journal_lists_the_retries_not_yet_due(tmp_path: Path) -> None:
     with Journal.open(f"sqlite:///{tmp_path}/j.sqlite3", now=T0) as journal:
-        assert journal.next_retry_at(T0) is None
+        assert journal.waiting_retries(T0) == []
         for n, minutes in enumerate((30, 5, 90)):
             key = (f"c{n}", "birthday", date(2027, 4, 14))
             assert journal.claim(
                 key, email=f"c{n}@example.com", message_id=f"<m{n}@x>", planned_at=T0, now=T0
             )
             journal.mark_retry(key, "451 4.3.0 later", T0 + timedelta(minutes=minutes), T0)
-        assert journal.next_retry_at(T0) == T0 + timedelta(minutes=5)
-        # Due ones are due_retries' business; next_retry_at looks past now.
-        assert journal.next_retry_at(T0 + timedelta(minutes=5)) == T0 + timedelta(minutes=30)
-        assert journal.next_retry_at(T0 + timedelta(minutes=90)) is None
+
+        def waiting(now: datetime) -> list[datetime | None]:
+            return [entry.next_attempt_at for entry in journal.waiting_retries(now)]
+
+        assert waiting(T0) == [T0 + timedelta(minutes=m) for m in (5, 30, 90)]
+        # Due ones are due_retries' business; waiting_retries looks past now.
+        assert waiting(T0 + timedelta(minutes=5)) == [T0 + timedelta(minutes=m) for m in (30, 90)]
+        assert waiting(T0 + timedelta(minutes=90)) == []
 
 
 def test_a_daemon_on_a_daily_cron_wakes_for_its_retries(make_project: MakeProject) -> None:
@@ -142,8 +146,9 @@ def test_a_planned_cycle_tells_its_next_planned_letter_apart_from_its_next_retry
         cycle = plan_cycle(inputs, journal, now=now)
         asyncio.run(deliver_cycle(cycle))  # nothing is due: it only asks the journal for retries
     assert cycle.deliverer.summary.counts["sent"] == 0
-    assert cycle.next_retry == retry_at
-    assert cycle.next_send == retry_at
+    opens = datetime.fromisoformat("2027-04-14T10:00:00+03:00")  # the retry can leave no sooner
+    assert cycle.next_retry == opens
+    assert cycle.next_send == opens
     assert cycle.next_planned is not None and cycle.next_planned > retry_at
     assert cycle.next_planned.astimezone(now.tzinfo).date() == now.date()
 

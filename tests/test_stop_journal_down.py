@@ -88,8 +88,8 @@ def test_a_stop_while_connecting_to_a_journal_that_never_answers_ends_start_up_a
 
 @pytest.mark.parametrize(
     "query",
-    [b"sent_at >= ", b"next_attempt_at > "],  # journal.sent_times, journal.next_retry_at
-    ids=["sent_times", "next_retry_at"],
+    [b"sent_at >= ", b"next_attempt_at > "],  # journal.sent_times, journal.waiting_retries
+    ids=["sent_times", "waiting_retries"],
 )
 def test_a_stop_while_a_run_waits_for_the_journal_after_planning_ends_at_once(
     make_project: MakeProject, query: bytes
