@@ -369,7 +369,8 @@ def _now_option(
         "now",
         metavar="DATETIME",
         callback=refuse_empty_now,
-        help=f"Pretend it is this moment (ISO 8601; without an offset, the default time zone). {effect}",
+        help="Pretend it is this moment: 2026-12-29T13:00 or 29.12.2026 13:00, a day alone its midnight"
+        f" (without an offset, the default time zone). {effect}",
     )(func)
 
 

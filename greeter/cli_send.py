@@ -338,11 +338,12 @@ def _config_error_json(exc: GreeterError, moment: datetime | None, now: str | No
     None when the config, and so its time zone, could not be read: then
     ``now`` is ``--now`` as written, else the real clock in UTC.
     """
+    from greeter.day_text import read_moment
     from greeter.send_report import json_text, summary_json
 
     if moment is None:
         try:
-            moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
+            moment = read_moment(now.strip()) if now else datetime.now(UTC)
         except ValueError:
             moment = datetime.now(UTC)
     return json_text(summary_json(moment, dry_run, config_error=exc.hint()))

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from greeter.day_text import not_a_day, not_a_day_form, read_day
+from greeter.day_text import not_a_day, not_a_day_form, not_a_moment, read_day, read_moment
 
 
 def flag_hint(flag: str) -> str:
@@ -87,11 +87,9 @@ def parse_now(value: str | None, default_tz: str) -> datetime:
         return datetime.now(tz)
     refuse_empty_now(None, None, value)
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = read_moment(value.strip())  # the date options' days too: --now 29.12.2026 13:00
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO 8601 date-time", param_hint=flag_hint("--now")
-        ) from None
+        raise click.BadParameter(not_a_moment(value.strip()), param_hint=flag_hint("--now")) from None
     if parsed.tzinfo is None:
         return _wall_clock(parsed, tz, value)
     zoned = parsed.astimezone(tz)
@@ -135,7 +133,7 @@ def config_day(now_text: str | None) -> date:
     if now_text is not None:
         refuse_empty_now(None, None, now_text)  # not "today": an empty --now is no moment
         try:
-            day = datetime.fromisoformat(now_text).date()
+            day = read_moment(now_text.strip()).date()
         except ValueError:
             return date.today()
         from greeter.holiday_tables import calendar_years

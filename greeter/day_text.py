@@ -22,11 +22,21 @@ import re
 from datetime import date, datetime
 from typing import Final
 
-__all__ = ["DOTTED_DAY", "day_numbers", "not_a_day", "not_a_day_form", "read_day"]
+__all__ = [
+    "DOTTED_DAY",
+    "day_numbers",
+    "not_a_day",
+    "not_a_day_form",
+    "not_a_moment",
+    "read_day",
+    "read_moment",
+]
 
 #: A day written day first with dots, 25.12.2026 or 4.12.2026: day and month of one or two digits,
 #: ASCII (``\d`` alone took Arabic-Indic and fullwidth digits, which the JSON Schema refuses).
 DOTTED_DAY: Final = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+#: A moment written with a dotted day: ``29.12.2026``, ``29.12.2026 13:00``, ``29.12.2026T13:00+03:00``.
+_DOTTED_MOMENT: Final = re.compile(r"(\d{1,2}\.\d{1,2}\.\d{4})(?:[T ](.+))?", re.ASCII)
 #: An ISO day's numbers (ASCII), the only ISO form taken: not 20270830 nor 2027-W35-1.
 _ISO_DAY: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 #: How people write a day when in neither form, tried in order for the example in the message
@@ -79,18 +89,53 @@ def not_a_day(text: str) -> str | None:
     return f"{text} is not a real date: {why}{hint}"
 
 
+def _example_day(text: str) -> date:
+    """The day ``text`` (written in some form people use) seems to mean, to show the forms taken
+    of it; 15 March 2027 where none is clear."""
+    for fmt in _OTHER_DAY_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return date(2027, 3, 15)
+
+
+def read_moment(text: str) -> datetime:
+    """The moment ``text`` (stripped) names, as ``--now`` takes it: a day :func:`read_day` takes, with
+    a time after ``T`` or a space if any, and an offset after the time if any — ``29.12.2026``,
+    ``29.12.2026 13:00``, ``2026-12-29T13:00+03:00``. Naive without an offset (the caller's zone).
+
+    ``--from 29.12.2026`` was taken while ``--now 29.12.2026`` was "not an ISO 8601 date-time":
+    a marketer rehearsing a day writes it as every other option and the contacts file do. The
+    dotted day is read by :func:`read_day`; the rest, and an ISO moment, by Python's ISO reader.
+    ValueError for anything else, or for no such day or time.
+    """
+    if dotted := _DOTTED_MOMENT.fullmatch(text):
+        day = read_day(dotted[1]).isoformat()
+        return datetime.fromisoformat(f"{day}T{dotted[2]}" if dotted[2] else day)
+    return datetime.fromisoformat(text)
+
+
+def not_a_moment(text: str) -> str:
+    """Why ``text`` (stripped) is no moment :func:`read_moment` takes: a dotted day that does not exist
+    in :func:`not_a_day`'s words, else ``'…' is not a moment like 2026-12-29T10:00 or 29.12.2026 10:00``
+    — of the day meant where that is clear."""
+    day_text = text.replace("T", " ").split(" ", 1)[0] if text else text
+    if (no_day := not_a_day(day_text)) is not None:
+        return no_day
+    try:
+        example = read_day(day_text)
+    except ValueError:
+        example = _example_day(day_text)
+    return f"{text!r} is not a moment like {example:%Y-%m-%d}T10:00 or {example:%d.%m.%Y} 10:00"
+
+
 def not_a_day_form(text: str, *, or_month: bool = False) -> str:
     """``'2027/03/15' is not a date like 2027-03-15 or 15.03.2027``: ``text`` is written in neither
     form :func:`read_day` takes; the two are shown of the day meant where that is clear (else of
     15 March 2027), in the config's and the command line's words alike. ``or_month``: the option
     takes a whole month too (``history --since``), named last: ``… or a month like 2027-03``."""
-    example = date(2027, 3, 15)
-    for fmt in _OTHER_DAY_FORMATS:
-        try:
-            example = datetime.strptime(text.strip(), fmt).date()
-            break
-        except ValueError:
-            continue
+    example = _example_day(text)
     days = f"{example:%Y-%m-%d} or {example:%d.%m.%Y}"
     if or_month:
         days = f"{example:%Y-%m-%d}, {example:%d.%m.%Y} or a month like {example:%Y-%m}"

@@ -44,8 +44,9 @@ from greeter.journal_transitions import merged_reason
 from greeter.masking import mask_addresses
 from greeter.message import MessageIds, build_message
 from greeter.plan_types import Hit, PlanItem, Rendered
-from greeter.planner import merged_into_failed
+from greeter.planner import contact_zone, merged_into_failed
 from greeter.policy import cap_refusal
+from greeter.quota_plan import quota_expiry_words
 from greeter.ratelimit import slot_frees_at
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.transport import (
@@ -456,6 +457,8 @@ class Deliverer:
         #: (:meth:`stop`); a daily quota used up (:meth:`quota_spent`) lets those go: each has its permit.
         self.stopping = self.cutting_off = False
         self._on_stop: list[Callable[[], None]] = []
+        #: When a run last ended at the daily quota, within the catch-up period (:meth:`record_skips`).
+        self._quota_held_at: datetime | None = None
 
     def stop(self, *, cut_off: bool = True) -> None:
         """Claim nothing more (graceful shutdown); letters already claimed still finish.
@@ -812,12 +815,18 @@ class Deliverer:
                 f"{key[0]} {key[1]}: uncertain ({result.reply}); see greeter history --state uncertain"
             )
 
-    def record_skips(self, items: Iterable[PlanItem], *, dry_run: bool = False) -> None:
+    def record_skips(
+        self, items: Iterable[PlanItem], *, dry_run: bool = False, quota_held_at: datetime | None = None
+    ) -> None:
         """Journal the skips that explain a client's history once their day has come, and count them.
 
         ``dry_run`` only counts them, so that a dry run's summary says what the
         send would (it used to count only the retries it would expire).
+        ``quota_held_at``: when a run last ended at the daily quota, within the catch-up period
+        (:func:`~greeter.quota_plan.held_recently`): an expired greeting meant to leave by then
+        says the quota held it (:func:`~greeter.quota_plan.quota_expiry_words`).
         """
+        self._quota_held_at = quota_held_at
         for item in items:
             if item.status != "skip" or item.reason not in RECORDED_SKIPS or item.merged_into:
                 continue
@@ -827,6 +836,15 @@ class Deliverer:
                 self.summary.skipped[str(item.reason)] += 1
                 if item.reason == "expired":
                     self.summary.expired.append(item.hit.key)
+
+    def _quota_expiry(self, item: PlanItem) -> str | None:
+        """The daily quota's words for expired ``item``, if it held letters back once it was due."""
+        held_at = self._quota_held_at
+        if held_at is None:
+            return None
+        occ = next((o for o in self.settings.occasions if o.name == item.hit.occasion), None)
+        meant = item.hit.date - timedelta(days=occ.days_before if occ is not None else 0)
+        return quota_expiry_words(held_at, meant, contact_zone(item.hit.contact, self.settings))
 
     def _record_skip(self, item: PlanItem) -> bool:
         """Journal one skip (:meth:`record_skips`); False if another sender journaled it meanwhile."""
@@ -840,7 +858,7 @@ class Deliverer:
             if item.reason == "expired":
                 # The planner's words say which window it missed: "expired" alone left a
                 # manager asking why a client went ungreeted.
-                why = item.detail or None
+                why = self._quota_expiry(item) or item.detail or None
                 if self.approvals is not None and item.hit.key not in self.approvals:
                     # Held by the review gate every run until then: why it could not go at all.
                     why = f"{why}; it was still awaiting approval (review: required)" if why else why

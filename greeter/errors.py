@@ -9,6 +9,7 @@ Subclasses also inherit the matching built-in (``ValueError``, ``OSError``,
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -33,6 +34,11 @@ EXIT_BUG = 3
 #: from 2 so that systemd (``RestartPreventExitStatus=2``) restarts the daemon once the disk is
 #: freed, and a script can tell "fix the config" from "retry".
 EXIT_TEMPFAIL = 75
+
+#: An OSError's errno that means "not now" rather than "wrong": a full disk or quota, an I/O error,
+#: memory or a resource short for a moment. The journal's (:func:`greeter.journal_schema.is_operational`)
+#: and an output file's (:meth:`OutputError.of`) alike: :data:`EXIT_TEMPFAIL`, as a full stdout is.
+TEMPORARY_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM, errno.EAGAIN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,7 +556,11 @@ class OutputError(GreeterError, OSError):
 
     The user's path and the system's reason in one line, exit 2 like a
     contacts file that cannot be read: the path is the user's to fix, not a
-    bug in greeter.
+    bug in greeter — unless the system's reason is one of
+    :data:`TEMPORARY_ERRNOS` (a full disk, an I/O error): then
+    :data:`EXIT_TEMPFAIL`, as ``history --json > FILE`` on that disk says,
+    for nothing in the command line is wrong and the same command works once
+    there is room (:meth:`of`).
     """
 
     exit_code = EXIT_USAGE
@@ -575,4 +585,7 @@ class OutputError(GreeterError, OSError):
             )
         reason = exc.strerror or str(exc)
         failed = f" ({exc.filename})" if exc.filename is not None and str(exc.filename) != str(path) else ""
-        return cls(f"{path}: cannot write: {reason}{failed}")
+        error = cls(f"{path}: cannot write: {reason}{failed}")
+        if exc.errno in TEMPORARY_ERRNOS:  # not the path's fault: the same command works once there is room
+            error.exit_code = EXIT_TEMPFAIL
+        return error

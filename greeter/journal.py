@@ -30,7 +30,7 @@ from typing import Any
 from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.errors import ClaimedNowError, JournalError
-from greeter.journal_access import sealed, why_read_only
+from greeter.journal_access import sealed, why_read_only, why_unreadable
 from greeter.journal_lock import SenderLock, file_identity
 from greeter.journal_optouts import OptOuts
 from greeter.journal_schema import (
@@ -279,6 +279,8 @@ class Journal(SenderLock, Transitions, OptOuts):
             try:
                 conn = connect_read_only(path, latest=len(MIGRATIONS))
             except JournalError:
+                if (unreadable := why_unreadable(path)) is not None:  # a reader's cause, not a writer's
+                    raise JournalError(f"journal {path} cannot be read here: {unreadable}") from None
                 raise exc from None
             return cls(conn, path, read_only=why_read_only(path) or str(exc))
         journal = cls(conn, path)

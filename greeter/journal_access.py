@@ -105,6 +105,17 @@ def why_read_only(path: Path) -> str | None:
     return unwritable_side_files(path)
 
 
+def why_unreadable(path: Path) -> str | None:
+    """Why this process may not read the journal at ``path``, or None if it may.
+
+    Said by the commands that only read it (``history``, ``preview``): "cannot
+    be written here" would send the operator after a write bit they do not need.
+    """
+    if os.access(path, os.R_OK):
+        return None
+    return f"user {this_user()} may not read it: {describe_file(path)}"
+
+
 def sealed(path: Path) -> bool:
     """Whether nobody but root may write the journal (no write bit: ``chmod 444``) and no ``-wal`` is there.
 

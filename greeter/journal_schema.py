@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from greeter.errors import JournalError, JournalUnavailableError
+from greeter.errors import TEMPORARY_ERRNOS, JournalError, JournalUnavailableError
 from greeter.file_modes import make_group_folder, private_file_mode
 from greeter.journal_access import READ_ONLY_MOUNT as READ_ONLY_MOUNT  # re-exported: its home before
 from greeter.journal_access import sealed, unwritable_side_files, why_read_only
@@ -190,8 +190,8 @@ _OPERATIONAL_SQLITE = (
     "SQLITE_PROTOCOL",
 )
 
-#: The same for an ``OSError`` met while creating the journal's folder or lock file.
-_OPERATIONAL_ERRNO = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM, errno.EAGAIN})
+#: The same for an ``OSError`` met while creating the journal's folder or lock file: an output's too.
+_OPERATIONAL_ERRNO = TEMPORARY_ERRNOS
 
 
 def is_operational(exc: BaseException) -> bool:

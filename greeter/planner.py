@@ -452,7 +452,9 @@ def plan_contact(
         rules = pw.merge_rules
         # A bounded occasion's own day (less days_before): a day off may have moved its anchor.
         own = {k[3]: _own_day(cands[k[3]][0], t) for k in keys if k[2] in rules} if rules else None
-        for index, status, reason, detail, lead, also in decide(keys, taken, t.cap, rules, own):
+        # The occasions' own days, to name a group's members by where one expired (policy._uncarried).
+        dates = {k[3]: cands[k[3]][0].date.toordinal() for k in keys} if any(k[6] for k in keys) else None
+        for index, status, reason, detail, lead, also in decide(keys, taken, t.cap, rules, own, dates):
             hit, moment, belated, shown, ahead = cands[index]
             if not shown and not (status == "send" and _leaves_in(moment, ahead, start, end)):
                 # Simulated only: counts against the cap (or rides along), shown by another range.

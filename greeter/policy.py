@@ -367,6 +367,7 @@ def apply_cap(
         cap,
         rules,
         {i: (c.hit.date).toordinal() for i, c in enumerate(cands)} if rules else None,
+        {i: c.hit.date.toordinal() for i, c in enumerate(cands)} if any(c.expired for c in cands) else None,
     ):
         c = cands[index]
         if status == "send":
@@ -394,8 +395,13 @@ def decide(
     cap: FrequencyCap,
     rules: Mapping[str, MergeRule] | None = None,
     days: Mapping[int, int] | None = None,
+    dates: Mapping[int, int] | None = None,
 ) -> list[Decision]:
     """:func:`apply_cap` on plain tuples (the planner's hot loop): the decisions, in its order.
+
+    ``dates``: the occasions' own days (ordinals) by index, to name a group's members by in an
+    expired one's detail (:func:`_uncarried`); their anchor (the day a letter was to leave)
+    where not given.
 
     The planner makes four or five candidates per contact, a million contacts per
     run: building a :class:`Candidate` and a :class:`Verdict` for each cost more than
@@ -584,7 +590,9 @@ def decide(
                 if on_day is not None and k in on_day:
                     decisions.append((k, "skip", "frequency_cap", on_day[k], -1, ()))
                 elif c[6]:
-                    decisions.append((k, "skip", "expired", _uncarried(c, group, refused, on_day), -1, ()))
+                    decisions.append(
+                        (k, "skip", "expired", _uncarried(c, group, refused, on_day, dates), -1, ())
+                    )
                 else:
                     decisions.append((k, "skip", "frequency_cap", refused[k], -1, ()))
             continue
@@ -610,10 +618,17 @@ def _uncarried(
     group: Sequence[CandidateKey],
     refused: Mapping[int, str],
     on_day: Mapping[int, str] | None,
+    dates: Mapping[int, int] | None = None,
 ) -> str:
-    """Why no letter of ``group`` carries expired ``c``: each other member's refusal (or its expiry)."""
+    """Why no letter of ``group`` carries expired ``c``: each other member's refusal (or its expiry).
+
+    Each member is named by its occasion's own day (``dates``): "birthday of 2026-12-30" for a
+    2 January birthday a day off moved to 30 December read as a birthday on the 30th.
+    """
+    own = dates or {}
     said = [
-        f"{m[2]} of {_ymd(m[0])}: " + (refused.get(m[3]) or (on_day or {}).get(m[3]) or "expired too")
+        f"{m[2]} of {_ymd(own.get(m[3], m[0]))}: "
+        + (refused.get(m[3]) or (on_day or {}).get(m[3]) or "expired too")
         for m in group
         if m is not c
     ]

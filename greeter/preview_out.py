@@ -155,15 +155,12 @@ class OwnedFolder:
             existed = _lstat(base, fd) is not None
             if existed and name not in self._now and not self._ours_or_free(fd, name):
                 return False
-            tmp = base + ".tmp"
-            _unlink_if_there(tmp, fd)  # a leftover, or a link someone put there: never written through
             digest = hashlib.sha256()
-            with open_group_readable(tmp, new=True, dir_fd=fd) as f:  # names, addresses, ages: 0640
+            with _via_temporary(base, fd) as f:
                 for chunk in chunks:
                     digest.update(chunk)
                     f.write(chunk)
-            self._note(name, digest.hexdigest())
-            os.replace(tmp, base, src_dir_fd=fd, dst_dir_fd=fd)
+                self._note(name, digest.hexdigest())
         self._replaced += existed and name in self._before
         return True
 
@@ -189,12 +186,8 @@ class OwnedFolder:
         if self._log is not None:
             self._log.close()
             self._log = None
-        with _folder_of(self.root, MANIFEST, create=False) as fd:
-            tmp = MANIFEST + ".tmp"
-            _unlink_if_there(tmp, fd)
-            with open_group_readable(tmp, new=True, dir_fd=fd) as f:
-                f.write("".join(f"{d}  {n}\n" for n, d in self._now.items()).encode("utf-8"))
-            os.replace(tmp, MANIFEST, src_dir_fd=fd, dst_dir_fd=fd)
+        with _folder_of(self.root, MANIFEST, create=False) as fd, _via_temporary(MANIFEST, fd) as f:
+            f.write("".join(f"{d}  {n}\n" for n, d in self._now.items()).encode("utf-8"))
         return Tally(self._replaced, removed, kept)
 
     def _ours_or_free(self, fd: int, name: str) -> bool:
@@ -271,6 +264,29 @@ def _is_file(base: str, fd: int) -> bool:
     """Whether ``base`` in folder ``fd`` is a regular file itself (a link to one is not)."""
     info = _lstat(base, fd)
     return info is not None and stat.S_ISREG(info.st_mode)
+
+
+@contextmanager
+def _via_temporary(base: str, fd: int) -> Iterator[BinaryIO]:
+    """``base`` in the open folder ``fd`` to write, through ``base.tmp`` renamed over it at the end,
+    so no reader sees half a file; the temporary removed if the block or the rename fails.
+
+    A full disk stopped ``preview --format html -o DIR`` at ``gallery.css`` and left
+    ``gallery.css.tmp`` in the user's folder, which no later run listed or removed.
+    Files are ``0640`` (:func:`~greeter.file_modes.open_group_readable`): names, addresses, ages.
+    """
+    tmp = base + ".tmp"
+    _unlink_if_there(tmp, fd)  # a leftover, or a link someone put there: never written through
+    done = False
+    try:
+        with open_group_readable(tmp, new=True, dir_fd=fd) as f:
+            yield f
+        os.replace(tmp, base, src_dir_fd=fd, dst_dir_fd=fd)
+        done = True
+    finally:
+        if not done:
+            with suppress(OSError):  # the first error is the one to say
+                _unlink_if_there(tmp, fd)
 
 
 def _unlink_if_there(base: str, fd: int) -> None:

@@ -303,6 +303,23 @@ def lost_at_slot(rank: Rank, free_at: datetime, opener_of: Callable[[str], Opene
     return rank[0] <= opens
 
 
+def quota_expiry_words(held_at: datetime | None, meant: date, zone: tzinfo) -> str | None:
+    """Pure: why a greeting expired when the daily quota held letters back after it was meant to
+    leave (``meant``: its occasion's day less ``days_before``, in the recipient's ``zone``), else None.
+
+    ``held_at``: the journal's notice of the last run that ended at the quota, already within the
+    catch-up period (:func:`held_recently`). Its row said the window it missed — "the next window
+    (11.01) is more than 3 days after 29.12" — of a letter whose window was open at run after run
+    while the quota kept it back: the operator looked at cron, not at ``per_day``.
+    """
+    if held_at is None or held_at.astimezone(zone).date() < meant:
+        return None
+    return (
+        f"the daily quota (delivery.rate_limit.per_day) held it back on {held_at.astimezone(zone):%d.%m}"
+        " until its catch-up period ended"
+    )
+
+
 def held_recently(held_at: datetime | None, now: datetime, catch_up_days: int) -> bool:
     """Pure: whether the daily quota held letters back (the journal's notice of it, ``held_at``)
     recently enough to have cost the greetings expiring at ``now``: within their catch-up period."""

@@ -8,8 +8,9 @@ The names come from maintained sources, not a list kept here:
 
 - ISO 3166-2's names of every subdivision as ``pycountry`` ships them (Debian's
   iso-codes), in the country's own writing ("Bayern", "Nordrhein-Westfalen"),
-  and their Russian and English translations ("Бавария", "Bavaria") — the
-  languages the project's CRMs are in (:func:`greeter.countries.name_languages`);
+  and their Russian, English and Serbian (Cyrillic) translations ("Бавария",
+  "Bavaria", "Војводина") — languages the project's CRMs are in
+  (:func:`greeter.countries.name_languages`);
 - the ``holidays`` library's own ``subdivisions_aliases`` of each country
   ("Bgld" for Burgenland, "Berne").
 
@@ -28,8 +29,9 @@ import importlib
 import unicodedata
 from functools import cache
 
-#: Translations of ISO 3166-2's names read besides the names themselves.
-_LANGUAGES = ("ru", "en")
+#: Translations of ISO 3166-2's names read besides the names themselves: Serbian's is in Cyrillic
+#: ("Војводина"), as a Serbian CRM writes it — its Latin spelling is ISO's own name ("Vojvodina").
+_LANGUAGES = ("ru", "en", "sr")
 #: Aliases this short are abbreviations ("B", "BD", "RS"), not names: a two-letter cell is read as
 #: a country code before names are looked at, and a three-letter one ("Bgld" aside) is ambiguous.
 _SHORTEST = 4

@@ -278,7 +278,8 @@ def plan_cycle(
                 listed.append((item.hit.key, DueLetter.planned(item, built)))
             else:
                 listed.append((item.hit.key, DueLetter.planned(item, None, built.subject)))
-    deliverer.record_skips(skips, dry_run=dry_run)
+    held_at = _quota_held_at(journal, now, settings.catch_up_days)  # an expired one held by the quota says so
+    deliverer.record_skips(skips, dry_run=dry_run, quota_held_at=held_at)
 
     def calendar_of(contact_id: str) -> WorkCalendar:
         return pw.calendar_for(countries.get(contact_id))

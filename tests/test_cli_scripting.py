@@ -158,6 +158,48 @@ def test_a_now_refused_for_a_dst_change_is_a_usage_error(make_project: MakeProje
     assert "'--now': '2027-03-28T02:30' never happens in Europe/Berlin" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("29.12.2026", "2026-12-29T00:00:00+05:00"),  # as --from takes it: the day's start, the zone's
+        ("29.12.2026 13:00", "2026-12-29T13:00:00+05:00"),
+        ("29.12.2026T13:00", "2026-12-29T13:00:00+05:00"),
+        ("4.1.2027 08:30:15", "2027-01-04T08:30:15+05:00"),
+        ("29.12.2026 13:00+03:00", "2026-12-29T13:00:00+03:00"),  # an offset given: kept
+        ("2026-12-29", "2026-12-29T00:00:00+05:00"),
+        ("2026-12-29 13:00", "2026-12-29T13:00:00+05:00"),
+    ],
+)
+def test_now_takes_the_days_the_date_options_take_with_an_optional_time(text: str, iso: str) -> None:
+    """``--from 29.12.2026`` was taken while ``--now 29.12.2026`` was "not an ISO 8601 date-time"."""
+    assert parse_now(text, "Asia/Yekaterinburg").isoformat() == iso
+    assert config_day(text).isoformat() == iso[:10]  # the config's holidays checked as of that day
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("31.02.2027 10:00", "31.02.2027 is not a real date: February has no 31st"),
+        ("29.12.2026 25:00", "'29.12.2026 25:00' is not a moment like 2026-12-29T10:00 or 29.12.2026 10:00"),
+        ("29/12/2026", "'29/12/2026' is not a moment like 2026-12-29T10:00 or 29.12.2026 10:00"),
+        ("bogus", "'bogus' is not a moment like 2027-03-15T10:00 or 15.03.2027 10:00"),
+    ],
+)
+def test_a_now_in_no_form_taken_names_the_forms(text: str, said: str) -> None:
+    with pytest.raises(click.BadParameter) as refused:
+        parse_now(text, "Europe/Moscow")
+    assert said in refused.value.format_message(), refused.value.format_message()
+
+
+def test_send_takes_a_dotted_now_on_the_command_line(make_project: MakeProject) -> None:
+    config = make_project(people(1))
+    code, out, err = invoke(
+        "--config", str(config), "send", "--once", "--dry-run", "--json", "--now", "29.12.2026 13:00"
+    )
+    assert code in (0, 1), (out, err)
+    assert json.loads(out)["now"].startswith("2026-12-29T13:00:00"), out
+
+
 # --- 3. check --json prints its summary also for a config the loader refuses ----------------------
 
 

@@ -291,6 +291,13 @@ def test_a_region_written_by_name_is_its_iso_3166_2_code(raw: str, code: str) ->
         ("Cordoba", "ES", "ES-AN"),  # without the accent
         ("Cordoba", "AR", "AR-X"),
         ("Punjab", "PK", "PK"),  # not India's IN-PB: the library has no regions of Pakistan
+        (
+            "Војводина",
+            "RS",
+            "RS",
+        ),  # a Serbian CRM in Cyrillic: iso-codes' sr translation (Serbia's one calendar)
+        ("Vojvodina", "RS", "RS"),
+        ("Бајерн", "DE", "DE-BY"),
         ("Baden-Wurttemberg", "DE", "DE-BW"),  # without the umlaut
         ("Bayern", "DE", "DE-BY"),
     ],

@@ -139,13 +139,30 @@ def test_a_journal_of_another_user_names_its_owner_and_mode(nobodys_project: Pat
     journal = config.parent / "data" / "journal.sqlite3"
     assert as_nobody(config, "suppress", "first@example.com").returncode == 0
     os.chown(journal, 0, 0)  # root's now, 0600: nobody may not even read it
-    for command in (["send", "--once", "--now", NOW], ["suppress", "x@example.com"], ["history"]):
+    for command in (["send", "--once", "--now", NOW], ["suppress", "x@example.com"]):  # history: below
         refused = as_nobody(config, *command)
         assert refused.returncode == 2, (command, refused.stdout + refused.stderr)
         assert "user nobody may not read or write it: mode 0600, owner root" in refused.stderr, refused.stderr
     checked = as_nobody(config, "check")
     assert "cannot read it: unable to open database file" in checked.stdout + checked.stderr
     assert "(user nobody may not read or write it: mode 0600, owner root)" in checked.stdout + checked.stderr
+
+
+def test_history_and_preview_on_a_journal_they_may_not_read_say_read_not_written(
+    nobodys_project: Path,
+) -> None:
+    """They only read it: "cannot be written here" sent the operator after a write bit they do not need."""
+    config = nobodys_project
+    journal = config.parent / "data" / "journal.sqlite3"
+    assert as_nobody(config, "suppress", "first@example.com").returncode == 0
+    os.chown(journal, 0, 0)  # root's now, 0600: nobody may not even read it
+    for command in (["history"], ["history", "--json"], ["preview", "--now", NOW]):
+        refused = as_nobody(config, *command)
+        assert refused.returncode == 2, (command, refused.stdout + refused.stderr)
+        assert f"journal {journal} cannot be read here: user nobody may not read" in refused.stderr, (
+            refused.stderr
+        )
+        assert "cannot be written here" not in refused.stderr, refused.stderr
 
 
 def test_send_and_suppress_on_a_read_only_mount_say_it_is_mounted_read_only(tmp_path: Path) -> None:

@@ -231,6 +231,14 @@ NOT_IN_ADVANCE = {"birthday": ", max_days_early: 0"}
              "first_deal": ("skip", "expired", None, "")},
             id="carrier-expired-says-so",
         ),
+        pytest.param(  # a 2 January birthday a day off moved to 30 December, both expired in a
+            # downtime over the New Year break: named by its own day, not the day it was to leave
+            {}, {"birthday": D(1980, 1, 2)}, [], datetime(2027, 1, 6, 9, tzinfo=MSK),
+            {"new_year": ("skip", "expired", None,
+                          "no letter of its group could carry it (birthday of 2027-01-02: expired too)"),
+             "birthday": ("skip", "expired", None, "")},
+            id="expired-carrier-named-by-its-own-day",
+        ),
         # Defect 2: merge: false keeps Christmas out of the 11 December birthday letter. The two
         # cannot both go within min_gap_days: the lower priority (Christmas) is skipped, saying why.
         pytest.param(

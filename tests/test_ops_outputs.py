@@ -9,11 +9,15 @@ through a regular file.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import MakeProject
+from tests.test_journal_outages import ENV, ROOT
 from tests.test_send_e2e import NOW, greeter, people
 
 
@@ -66,3 +70,51 @@ def test_an_output_into_a_folder_nobody_made_names_the_folder_and_how_to_make_it
     assert result.stderr.strip().splitlines()[-1] == (
         f"{target}: cannot write: the folder {folder} does not exist; create it first (mkdir -p {folder})"
     ), result.stderr
+
+
+# --- a full disk is "try again later" (75), not a configuration error (2) -------------------------
+
+
+@pytest.mark.parametrize(
+    "command", [("calendar", "-o"), ("history", "--format", "json", "-o")], ids=["calendar", "history"]
+)
+def test_an_output_on_a_full_disk_is_exit_75_as_a_full_stdout_is(
+    make_project: MakeProject, command: tuple[str, ...]
+) -> None:
+    """``calendar -o FILE`` on a full disk said exit 2 ("fix the configuration") while ``history --json >
+    FILE`` said 75: nothing in the command line was wrong. /dev/full: every write is ENOSPC."""
+    config = make_project(people(2))
+    greeter(config, "send", "--once", "--now", NOW)  # history needs a journal
+    now = ("--now", NOW) if command[0] == "calendar" else ()
+    result = greeter(config, *command, "/dev/full", *now)
+    assert result.returncode == 75, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "/dev/full: cannot write: No space left on device"
+
+
+def test_a_preview_gallery_on_a_full_disk_is_exit_75_and_leaves_no_temporary_file(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """``preview --format html -o DIR`` on a full disk: exit 2 and ``gallery.css.tmp`` left behind."""
+    config = make_project(people(40))
+    out = tmp_path / "gallery"
+    out.mkdir()
+    script = (
+        'mount -t tmpfs -o size=$2 tmpfs "$1" && shift 2 && "$@"; code=$?;'
+        ' find "$0" -name "*.tmp" -printf "left: %p\\n" >&2; exit $code'
+    )
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True, check=False
+    )
+    if shutil.which("unshare") is None or probe.returncode != 0:
+        pytest.skip("needs a private tmpfs mount (root, mount namespaces)")
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, str(out), str(out), "24k",
+         sys.executable, "-m", "greeter", "--config", str(config),
+         "preview", "--format", "html", "-o", str(out), "--now", NOW],
+        capture_output=True, text=True, timeout=120, env=ENV, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 75, result.stderr
+    said = [line for line in result.stderr.strip().splitlines() if not line.startswith("left: ")]
+    assert said[-1].endswith(": cannot write: No space left on device"), result.stderr
+    assert said[-1].startswith(str(out)), result.stderr
+    assert "left: " not in result.stderr, result.stderr  # no temporary file found after it

@@ -233,7 +233,7 @@ def _reference_apply_cap(
                     verdicts.append(Verdict(c, "skip", "expired"))
                 elif c.expired:  # it was only to ride along: which letters could not carry it
                     said = "; ".join(
-                        f"{m.hit.occasion} of {m.anchor:%Y-%m-%d}: "
+                        f"{m.hit.occasion} of {m.hit.date:%Y-%m-%d}: "
                         + (refusals.get(id(m)) or refused_on_day.get(id(m)) or "expired too")
                         for m in group
                         if m is not c

@@ -22,7 +22,7 @@ from greeter.send_report import EXPIRED_HINT, QUOTA_EXPIRED_HINT, expired_hints
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.test_day_quota import per_day
-from tests.test_send_e2e import NOW, greeter, people
+from tests.test_send_e2e import NOW, greeter, history, people
 
 MSK = ZoneInfo("Europe/Moscow")
 FREE = datetime(2027, 4, 15, 11, tzinfo=MSK)
@@ -155,3 +155,21 @@ def test_letters_the_quota_only_delays_are_the_next_send_not_no_letter_planned(
         done = greeter(config, "send", "--once", "--json", "--now", resumed.isoformat(), timeout=60)
         assert json.loads(done.stdout)["sent"] == 5, done.stdout
     assert len(sink.messages) == 10
+
+
+def test_a_greeting_the_quota_held_until_it_expired_says_so_in_its_history(make_project: MakeProject) -> None:
+    """The five birthdays of 11 April the quota held on 14.04 expire at the next run: each one's row
+    said the window it missed ("more than 3 days after 11.04") as if no run had come in time,
+    though the runs came and the daily quota kept them back."""
+    with SmtpSink() as sink:
+        config = make_project(people(10, day="11.04.1980"), **per_day(sink.port, 5))
+        greeter(config, "send", "--once", "--now", NOW, timeout=60)
+        greeter(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
+    expired = [row for row in history(config) if row["state"] == "expired"]
+    assert len(expired) == 5, expired
+    for row in expired:
+        why = row["reason"]
+        assert why.startswith(
+            "expired: the daily quota (delivery.rate_limit.per_day) held it back on 14.04"
+        ), why
+        assert "until its catch-up period ended" in why and "more than 3 days" not in why, why

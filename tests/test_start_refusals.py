@@ -298,7 +298,7 @@ def test_a_journal_path_that_is_a_folder_is_a_configuration_error(make_project: 
     ("args", "words"),
     [
         (["--listen", "foo"], "'--listen': use HOST:PORT"),  # the command's own check
-        (["--now", "bogus"], "'bogus' is not an ISO 8601 date-time"),
+        (["--now", "bogus"], "'bogus' is not a moment like 2027-03-15T10:00 or 15.03.2027 10:00"),
         (["--now", NOW, "--speed", "0"], "'--speed'"),  # click's, before the command runs
         (["--speed", "2"], "--speed needs --now"),
         (["--log-format", "xml"], "'--log-format'"),
