@@ -132,6 +132,7 @@ class Cycle:
             planned_through=self.planned_through,
             awaiting_approval=self.awaiting_approval,
             first_run=self.first_run,
+            quota_frees_at=self.quota_frees_at,
         )
 
 
@@ -547,6 +548,10 @@ async def deliver_cycle(
             # Letters wait for the quota and a throttle both: none leaves before the later one ends
             # (the daemon's run line said the throttle's end and then slept until the quota's slot).
             cycle.next_send = max(cycle.next_send, hold.until)
+        if full is not None and cycle.next_send is not None:
+            # The quota spent, letters waiting or not: nothing leaves before its next slot frees (the
+            # last due letter took it, and next_send named a letter planned at 16:00 it could not send).
+            cycle.next_send = max(cycle.next_send, full)
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:  # the accepted letters recorded once more, the rest named
