@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from greeter.calendar_rules import WorkCalendar, next_window_open
@@ -37,9 +38,18 @@ IdOrder = tuple[int, int, str]
 #: contact id, occasion and its date (a stable order whatever the plan's).
 Rank = tuple[datetime, int, IdOrder, str, date]
 
-#: The first moment at or after a given one that a recipient's send window is open
-#: (:func:`~greeter.calendar_rules.next_window_open` of their zone and calendar).
+#: The first moment at or after a given one that a letter's recipient's send window is open for it
+#: (:func:`~greeter.calendar_rules.next_window_open` of their zone and calendar, and the letter's
+#: planned day: a day off ``day_off_policy: on_day`` planned it on opens for it).
 Opener = Callable[[datetime], datetime]
+
+
+class WindowOpener(Protocol):
+    """A recipient's :data:`Opener` for any of their letters: ``planned_at`` is the letter's planned
+    moment (None: a day off opens for no letter), as :func:`~greeter.send.window_watch` asks it."""
+
+    def __call__(self, moment: datetime, planned_at: datetime | None = None) -> datetime: ...
+
 
 #: Later than any deadline: a window that never opens again (a config without sending time).
 NEVER = datetime.max.replace(tzinfo=UTC)
@@ -199,40 +209,52 @@ def held_back(days: Iterable[QuotaDay]) -> dict[JournalKey, tuple[date, str]]:
     return fates
 
 
-def window_opener(tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> Opener:
-    """A recipient's :data:`Opener`: :func:`~greeter.calendar_rules.next_window_open` in their
-    zone and calendar, remembered by moment (a forecast asks the same midnight of every letter
-    held back that day; a send, the same freed slot of every letter left)."""
-    seen: dict[datetime, datetime] = {}
+def window_opener(tz: ZoneInfo, window: SendWindow, cal: WorkCalendar) -> WindowOpener:
+    """A recipient's :class:`WindowOpener`: :func:`~greeter.calendar_rules.next_window_open` in
+    their zone and calendar, for the day a letter was planned on, remembered by moment and day (a
+    forecast asks the same midnight of every letter held back that day; a send, the same freed
+    slot of every letter left)."""
+    seen: dict[tuple[datetime, date | None], datetime] = {}
 
-    def opens(moment: datetime) -> datetime:
-        found = seen.get(moment)
+    def opens(moment: datetime, planned_at: datetime | None = None) -> datetime:
+        letter_day = None if planned_at is None else planned_at.astimezone(tz).date()
+        found = seen.get((moment, letter_day))
         if found is None:
             try:
-                found = next_window_open(moment, tz, window, cal)
+                found = next_window_open(moment, tz, window, cal, letter_day)
             except ValueError:  # no sending time in ten years: the letter never goes
                 found = NEVER
-            seen[moment] = found
+            seen[(moment, letter_day)] = found
         return found
 
     return opens
 
 
 def openers_of(
-    settings: Settings, zones: Mapping[str, ZoneInfo], calendar_of: Callable[[str], WorkCalendar] | None
-) -> Callable[[str], Opener]:
-    """Each contact's :data:`Opener` by contact id: their zone (``zones``, else the config's) and
-    calendar (``calendar_of``) as the plan has them; one opener per zone and calendar."""
+    settings: Settings,
+    zones: Mapping[str, ZoneInfo],
+    calendar_of: Callable[[str], WorkCalendar] | None,
+    planned: Mapping[JournalKey, datetime | None],
+) -> Callable[[JournalKey], Opener]:
+    """Each letter's :data:`Opener` by journal key: its recipient's zone (``zones``, else the
+    config's) and calendar (``calendar_of``) as the plan has them, and its planned moment
+    (``planned``), as the send's window watch asks; one window opener per zone and calendar.
+
+    WHY the planned moment: a letter ``day_off_policy: on_day`` planned on a day off may leave
+    that day, within its hours. Asked as for any letter, a quota slot freeing at 14:25 on that
+    Sunday "opened" on Monday, past the letter's catch-up period: the run said it expired (exit
+    1) and then sent it at 14:25.
+    """
     assert calendar_of is not None, "a planned cycle knows its recipients' calendars"
     default = ZoneInfo(settings.defaults.timezone)
-    openers: dict[tuple[ZoneInfo, WorkCalendar], Opener] = {}
+    openers: dict[tuple[ZoneInfo, WorkCalendar], WindowOpener] = {}
 
-    def opener_of(contact_id: str) -> Opener:
-        key = (zones.get(contact_id, default), calendar_of(contact_id))
-        found = openers.get(key)
+    def opener_of(key: JournalKey) -> Opener:
+        zone_cal = (zones.get(key[0], default), calendar_of(key[0]))
+        found = openers.get(zone_cal)
         if found is None:
-            found = openers[key] = window_opener(key[0], settings.send_window, key[1])
-        return found
+            found = openers[zone_cal] = window_opener(zone_cal[0], settings.send_window, zone_cal[1])
+        return partial(found, planned_at=planned.get(key))
 
     return opener_of
 
@@ -250,7 +272,7 @@ def quota_letters(items: Iterable[PlanItem], pw: PlanWindow) -> Iterator[QuotaLe
 
     settings = pw.settings
     zone = ZoneInfo(settings.defaults.timezone)
-    openers: dict[tuple[ZoneInfo, WorkCalendar], Opener] = {}
+    openers: dict[tuple[ZoneInfo, WorkCalendar], WindowOpener] = {}
     for item in items:
         if item.status != "send" or item.send_at is None:
             continue
@@ -265,7 +287,7 @@ def quota_letters(items: Iterable[PlanItem], pw: PlanWindow) -> Iterator[QuotaLe
             item.send_at.astimezone(zone).date(),
             min(letter_deadline(settings, hit.key, tz, cal) for hit in hits),
             tuple(hit.priority for hit in hits),
-            opens,
+            partial(opens, planned_at=item.send_at),
         )
 
 
@@ -280,26 +302,33 @@ def over_quota(items: Iterable[PlanItem], pw: PlanWindow, sent: Iterable[datetim
 
 
 def expiring_before(
-    ranks: Iterable[Rank], left: int, free_at: datetime, opener_of: Callable[[str], Opener] | None = None
+    ranks: Iterable[Rank],
+    left: int,
+    free_at: datetime,
+    opener_of: Callable[[JournalKey], Opener] | None = None,
 ) -> int:
     """Pure: of the ``left`` letters a batch the quota ended left unsent — the last ``left`` of
     ``ranks`` in :func:`quota_rank` order, as they were handed out — how many have a deadline
     no later than the moment they could next go: the first moment their recipient's window is
-    open (``opener_of``, by contact id; None: any moment is) at or after ``free_at``, the
-    quota's next slot. Those expire, whatever runs meanwhile. WHY the window: a slot freeing
-    on Friday past the cut-off lets nothing go before Monday, and letters whose catch-up ended
-    on Saturday were promised "left until" Friday 17:05, then expired with exit 0."""
+    open for them (``opener_of``, by journal key: :func:`openers_of`; None: any moment is) at or
+    after ``free_at``, the quota's next slot. Those expire, whatever runs meanwhile. WHY the
+    window: a slot freeing on Friday past the cut-off lets nothing go before Monday, and letters
+    whose catch-up ended on Saturday were promised "left until" Friday 17:05, then expired with
+    exit 0."""
     if left <= 0:
         return 0
     return sum(lost_at_slot(rank, free_at, opener_of) for rank in sorted(ranks)[-left:])
 
 
-def lost_at_slot(rank: Rank, free_at: datetime, opener_of: Callable[[str], Opener] | None = None) -> bool:
+def lost_at_slot(
+    rank: Rank, free_at: datetime, opener_of: Callable[[JournalKey], Opener] | None = None
+) -> bool:
     """Pure: whether the letter of ``rank`` expires before it could go once the quota frees a slot
     at ``free_at``: its deadline is no later than the first moment its recipient's window is open
-    (``opener_of``, by contact id; None: any moment is) from then on. :func:`expiring_before`'s
+    for it (``opener_of``, by journal key; None: any moment is) from then on. :func:`expiring_before`'s
     rule for one letter, which a dry run's listing marks it by (``mark_held``)."""
-    opens = free_at if opener_of is None else opener_of(rank[2][2])(free_at)  # (IdOrder's id)
+    _, _, (_, _, contact_id), occasion, day = rank
+    opens = free_at if opener_of is None else opener_of((contact_id, occasion, day))(free_at)
     return rank[0] <= opens
 
 

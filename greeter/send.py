@@ -443,6 +443,14 @@ def deadlines(cycle: Cycle) -> Callable[[JournalKey], datetime]:
     return deadline_of
 
 
+def planned_moments(cycle: Cycle) -> dict[JournalKey, datetime | None]:
+    """Each due letter's and retry's planned moment, by journal key: the day its recipient's window
+    opens for it (a day off ``on_day`` planned it on), as :func:`window_watch` is asked."""
+    moments: dict[JournalKey, datetime | None] = {item.hit.key: item.send_at for item in cycle.due}
+    moments.update((entry.key, entry.planned_at) for entry, _ in cycle.retries)
+    return moments
+
+
 def quota_ranks(cycle: Cycle) -> Callable[[JournalKey], Rank]:
     """Each due letter's and retry's :func:`~greeter.quota_plan.quota_rank`, by its journal key.
 
@@ -525,7 +533,9 @@ async def deliver_cycle(
         cycle.throttle_ends_at = summary.throttled_until or holds_until(last, deliverer.clock(), retry)
         if rank is not None and summary.quota_free_at is not None:  # those left that never can go
             ranks = [rank(item.hit.key) for item in cycle.due] + [rank(e.key) for e, _ in cycle.retries]
-            opens = openers_of(settings, cycle.zones, cycle.calendar_of)  # their windows, after the slot
+            opens = openers_of(
+                settings, cycle.zones, cycle.calendar_of, planned_moments(cycle)
+            )  # after the slot
             left, free_at = summary.quota_unsent, summary.quota_free_at
             summary.quota_expiring = expiring_before(ranks, left, free_at, opens)
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
@@ -608,7 +618,7 @@ def send_once(
         summary = cycle.deliverer.summary
         foresee_hold(journal, inputs.settings, summary, cycle.due_count - summary.not_built, now)
         rank = quota_ranks(cycle) if inputs.settings.delivery.rate_limit.per_day is not None else None
-        opens = openers_of(inputs.settings, cycle.zones, cycle.calendar_of)  # as deliver_cycle
+        opens = openers_of(inputs.settings, cycle.zones, cycle.calendar_of, planned_moments(cycle))
         if rank is not None and summary.quota_free_at is not None:  # as deliver_cycle: those that expire
             ranks = [rank(key) for key, _ in cycle.listed]
             left, free_at = summary.quota_unsent, summary.quota_free_at
