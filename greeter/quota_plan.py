@@ -11,6 +11,8 @@ letters so that the ones lost first go first.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +56,9 @@ class WindowOpener(Protocol):
 #: Later than any deadline: a window that never opens again (a config without sending time).
 NEVER = datetime.max.replace(tzinfo=UTC)
 
+#: How long a letter sent holds its slot of the daily quota (:data:`~greeter.ratelimit.DAY_SECONDS`).
+DAY = timedelta(days=1)
+
 
 def id_order(contact_id: str) -> IdOrder:
     """Pure: ``contact_id``'s place among ids (:data:`IdOrder`)."""
@@ -94,6 +99,15 @@ class QuotaLetter:
     priorities: tuple[int, ...]
     #: Its recipient's :data:`Opener` (:func:`window_opener`); None: any moment is open.
     opens: Opener | None = None
+    #: The moment it is planned to leave; None: when its window first opens on ``day`` (the quota's zone).
+    at: datetime | None = None
+
+    def planned_moment(self, zone: tzinfo) -> datetime:
+        """When it is planned to leave: :attr:`at`, else when its recipient's window first opens
+        at or after the start of its :attr:`day` in ``zone``."""
+        if self.at is not None:
+            return self.at
+        return self.next_open(datetime(self.day.year, self.day.month, self.day.day, tzinfo=zone))
 
     @property
     def rank(self) -> Rank:
@@ -112,14 +126,14 @@ class QuotaDay:
     #: Letters planned for this day, and those held back on earlier days still waiting.
     planned: int
     carried: int
-    #: What the quota lets through on the day.
+    #: How many of them go on the day (the quota counting any 24 hours).
     allowed: int
-    #: Held back, and still in their catch-up period the next day: they go later (if the quota
-    #: has room then).
+    #: Held back, and their window opens on a later day before their catch-up period ends: they
+    #: go later (if the quota has room then).
     later: tuple[JournalKey, ...]
-    #: Held back, and their catch-up period ends before the next day: lost (``expired``).
+    #: Held back, and their catch-up period ends before a slot and their window meet: lost (``expired``).
     expire: tuple[JournalKey, ...]
-    #: Slots the day's letters already sent took (``allowed`` is what is left of ``per_day``).
+    #: The journal's sends still holding a slot when the day's first letter came (the last 24 hours').
     sent: int = 0
 
     @property
@@ -128,58 +142,161 @@ class QuotaDay:
 
 
 def quota_forecast(
-    letters: Iterable[QuotaLetter], per_day: int, zone: tzinfo, sent: Iterable[datetime] = ()
+    letters: Iterable[QuotaLetter],
+    per_day: int,
+    zone: tzinfo,
+    sent: Iterable[datetime] = (),
+    now: datetime | None = None,
 ) -> list[QuotaDay]:
     """Pure: the days whose planned letters (and those held back before) exceed ``per_day``.
 
-    Each day the quota's slots go in :func:`quota_rank` order, as a send hands them
-    out. A letter left over can only go when its recipient's send window opens next
-    (:meth:`QuotaLetter.next_open`: a working day in their country, within hours, not
-    past the Friday cut-off or in the quiet minutes): it waits for that day (``later``),
-    or is lost when its catch-up period ends first (``expire``). WHY: a Saturday's or the
-    New Year break's slots counted for letters that could not leave then, and the
-    forecast said "later" of letters that expired. An estimate all the same: the quota
-    is a rolling 24 hours, counted here by the config zone's days.
+    The quota as the send's limiter counts it (:class:`~greeter.ratelimit.SlidingWindow`): at
+    most ``per_day`` letters in any rolling 24 hours, each letter taking a slot when it leaves,
+    at its planned moment (not before ``now``). A letter finding none free waits for the next
+    slot to free and for its recipient's send window to open then (:meth:`QuotaLetter.next_open`:
+    a working day in their country, within hours, not past the Friday cut-off or in the quiet
+    minutes), competing with the others waiting in :func:`quota_rank` order, as a send at that
+    moment hands the slots out; it is lost (``expire``) when its catch-up period ends first.
+    WHY rolling: counted by the config zone's calendar days, 500 letters sent at 17:25 left
+    the next day's 500 slots free in the forecast, while the limiter had none before 17:25 —
+    past that Friday's cut-off — and held them all to Monday. A Saturday's or the New Year
+    break's slots count for no letter that cannot leave then.
+
+    A day is listed when some of the letters that could go on it (planned for it, or held
+    back before and waiting for it: ``carried``) do not go on it: ``later`` those that wait
+    for a later day, ``expire`` those lost. ``allowed``: how many go on it; a letter held in
+    the morning that leaves when a slot frees in the afternoon goes on its day.
 
     ``sent``: when the letters the journal holds as sent in the 24 hours before the plan's
-    ``now`` left (:meth:`~greeter.journal_store.JournalStore.sent_times`); each took a slot of
-    its day in ``zone``, not offered again. WHY: half an hour after a send had spent the
-    day's quota, ``preview`` still let ``per_day`` of the letters left through, and said
-    "later" or "1 expire" of letters all lost. The letters sent are not in ``letters``
-    (the plan's ``sent`` items, :func:`quota_letters`).
+    ``now`` left (:meth:`~greeter.journal_store.JournalStore.sent_times`); each holds its slot
+    for 24 hours (``QuotaDay.sent``: those still holding one when the day's letters come).
+    WHY: half an hour after a send had spent the day's quota, ``preview`` still let ``per_day``
+    of the letters left through. The letters sent are not in ``letters`` (the plan's ``sent``
+    items, :func:`quota_letters`).
     """
-    taken = Counter(moment.astimezone(zone).date() for moment in sent)
-    by_day: dict[date, list[QuotaLetter]] = defaultdict(list)
-    for letter in letters:
-        by_day[letter.day].append(letter)
-    if not by_day:
-        return []
-    days: list[QuotaDay] = []
-    #: Letters held back, by the day their recipient's window opens next.
-    waiting: dict[date, list[QuotaLetter]] = defaultdict(list)
-    day, last = min(by_day), max(by_day)
-    while day <= last or waiting:
-        planned = by_day.get(day, [])
-        carried = waiting.pop(day, [])
-        pool = carried + planned
-        allowed = max(per_day - taken[day], 0)
-        if len(pool) > allowed:
-            nxt = day + timedelta(days=1)
-            ends = datetime(nxt.year, nxt.month, nxt.day, tzinfo=zone)
-            later: list[JournalKey] = []
-            lost: list[JournalKey] = []
-            for letter in sorted(pool, key=lambda letter: letter.rank)[allowed:]:
-                opens = letter.next_open(ends)
-                if opens < letter.deadline:
-                    waiting[max(nxt, opens.astimezone(zone).date())].append(letter)
-                    later.append(letter.key)
-                else:
-                    lost.append(letter.key)
-            days.append(
-                QuotaDay(day, len(planned), len(carried), allowed, tuple(later), tuple(lost), taken[day])
+    journal = sorted(sent)
+    pending = list(letters)
+    start = now if now is not None else journal[-1] if journal else None  # nothing leaves before
+    arrivals: list[tuple[datetime, Rank, int]] = []
+    for index, letter in enumerate(pending):
+        ready = letter.planned_moment(zone)
+        arrivals.append((ready if start is None else max(ready, start), letter.rank, index))
+    heapq.heapify(arrivals)
+    book = _QuotaBook(journal, per_day, zone)
+    #: Letters whose window was open when they came and found no slot, best first.
+    waiting: list[tuple[Rank, int]] = []
+    at = arrivals[0][0] if arrivals else datetime.max.replace(tzinfo=UTC)
+    while arrivals or waiting:
+        if waiting and book.free(at):
+            _, index = heapq.heappop(waiting)
+            letter = pending[index]
+            opens = letter.next_open(at)
+            if opens >= letter.deadline:
+                book.lose(index, letter.key)
+            elif opens == at:
+                book.move(index, at)
+                book.send(at)
+            else:  # its window closed while it waited: it comes back when it opens
+                heapq.heappush(arrivals, (opens, letter.rank, index))
+            continue
+        nxt = [arrivals[0][0]] if arrivals else []
+        if waiting:
+            nxt.append(book.frees())
+        was, at = at, max(at, min(nxt))
+        if waiting and at.astimezone(zone).date() != was.astimezone(zone).date():
+            waiting = _new_day(waiting, pending, at, book, arrivals)
+        while arrivals and arrivals[0][0] <= at:
+            came, rank, index = heapq.heappop(arrivals)
+            book.move(index, came, pending[index].key)
+            heapq.heappush(waiting, (rank, index))
+    return book.days()
+
+
+def _new_day(
+    waiting: list[tuple[Rank, int]],
+    pending: list[QuotaLetter],
+    at: datetime,
+    book: _QuotaBook,
+    arrivals: list[tuple[datetime, Rank, int]],
+) -> list[tuple[Rank, int]]:
+    """The letters still waiting for a slot on the day ``at`` begins: those whose window opens on
+    it wait on (its letters now, as a send that day counts them); the others come back when it
+    next opens (``arrivals``), or are lost when their catch-up period ends first."""
+    day = at.astimezone(book.zone).date()
+    still: list[tuple[Rank, int]] = []
+    for rank, index in waiting:
+        letter = pending[index]
+        opens = letter.next_open(at)
+        if opens >= letter.deadline:
+            book.lose(index, letter.key)
+        elif opens.astimezone(book.zone).date() == day:
+            book.move(index, at)
+            still.append((rank, index))
+        else:
+            heapq.heappush(arrivals, (opens, rank, index))
+    heapq.heapify(still)
+    return still
+
+
+class _QuotaBook:
+    """:func:`quota_forecast`'s ledger: the sends in the rolling 24 hours, and by day the letters
+    that could go on it, how many went, and what became of the rest."""
+
+    def __init__(self, journal: list[datetime], per_day: int, zone: tzinfo) -> None:
+        self.journal, self.per_day, self.zone = journal, per_day, zone
+        self.taken = list(journal)  # every send, past and foreseen, in order (none after the moment asked)
+        #: By day: its letters (index → carried from an earlier day), how many went, the journal's sends then.
+        self.pools: dict[date, dict[int, bool]] = defaultdict(dict)
+        self.went: Counter[date] = Counter()
+        self.journal_then: dict[date, int] = {}
+        self.later: dict[date, list[JournalKey]] = defaultdict(list)
+        self.lost: dict[date, list[JournalKey]] = defaultdict(list)
+        self.day_of: dict[int, date] = {}  # each letter's day now
+        self.keys: dict[int, JournalKey] = {}
+
+    def free(self, at: datetime) -> bool:
+        """Whether a letter may leave at ``at`` (fewer than ``per_day`` sends in the 24 hours before)."""
+        return len(self.taken) - bisect.bisect_right(self.taken, at - DAY) < self.per_day
+
+    def frees(self) -> datetime:
+        """When the next slot frees, the quota being full: the oldest send that makes room ages out."""
+        return self.taken[len(self.taken) - self.per_day] + DAY
+
+    def send(self, at: datetime) -> None:
+        self.taken.append(at)
+        self.went[at.astimezone(self.zone).date()] += 1
+
+    def move(self, index: int, at: datetime, key: JournalKey | None = None) -> None:
+        """The letter ``index`` may go on ``at``'s day: if it was another's, it is "later" there."""
+        if key is not None:
+            self.keys[index] = key
+        day = at.astimezone(self.zone).date()
+        was = self.day_of.get(index)
+        if was == day:
+            return
+        if was is not None:
+            self.later[was].append(self.keys[index])
+        self.day_of[index] = day
+        self.pools[day][index] = was is not None
+        if day not in self.journal_then:
+            self.journal_then[day] = len(self.journal) - bisect.bisect_right(self.journal, at - DAY)
+
+    def lose(self, index: int, key: JournalKey) -> None:
+        self.lost[self.day_of[index]].append(key)
+
+    def days(self) -> list[QuotaDay]:
+        """The days some of whose letters did not go on them, in order."""
+        listed: list[QuotaDay] = []
+        for day in sorted(set(self.later) | set(self.lost)):
+            pool = self.pools[day]
+            carried = sum(pool.values())
+            later, lost = tuple(self.later[day]), tuple(self.lost[day])
+            listed.append(
+                QuotaDay(
+                    day, len(pool) - carried, carried, self.went[day], later, lost, self.journal_then[day]
+                )
             )
-        day += timedelta(days=1)
-    return days
+        return listed
 
 
 def quota_day_words(day: QuotaDay) -> str:
@@ -288,17 +405,18 @@ def quota_letters(items: Iterable[PlanItem], pw: PlanWindow) -> Iterator[QuotaLe
             min(letter_deadline(settings, hit.key, tz, cal) for hit in hits),
             tuple(hit.priority for hit in hits),
             partial(opens, planned_at=item.send_at),
+            item.send_at,
         )
 
 
 def over_quota(items: Iterable[PlanItem], pw: PlanWindow, sent: Iterable[datetime] = ()) -> list[QuotaDay]:
     """:func:`quota_forecast` of a plan under its config's ``per_day`` ([] without one), from the
-    slots the letters ``sent`` in the last 24 hours took."""
+    slots the letters ``sent`` in the last 24 hours took, nothing leaving before the plan's ``now``."""
     per_day = pw.settings.delivery.rate_limit.per_day
     if per_day is None:
         return []
     zone = ZoneInfo(pw.settings.defaults.timezone)
-    return quota_forecast(quota_letters(items, pw), per_day, zone, sent)
+    return quota_forecast(quota_letters(items, pw), per_day, zone, sent, pw.now)
 
 
 def expiring_before(
