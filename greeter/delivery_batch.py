@@ -382,13 +382,15 @@ class Batch:
         finally:
             self.in_hand.release()
 
-    async def send(self, ready: Ready) -> bool:
+    async def send(self, ready: Ready) -> SendResult | bool:
         """One sending worker's letter: past the breaker, claimed when its connection is ready, sent.
 
         Returns whether the server had it (its rate-limit permit counts), not the result: the
         letter's verdict is journaled and counted here, so :func:`~greeter.transport.run_batch`
         has no result to queue and yield for :meth:`run` to throw away — that cost the event
-        loop's thread a queue round and a wake-up of the batch's task per letter.
+        loop's thread a queue round and a wake-up of the batch's task per letter. A letter the
+        server had and refused returns its result (:attr:`~greeter.transport.SendResult.refused`):
+        its daily slot is given back, as the next run counts only the journal's sent letters.
         """
         if self.deliverer.cutting_off:
             return False  # built but not yet claimed: it stays for the next run
@@ -414,7 +416,8 @@ class Batch:
                 self.in_hand.release()
         # Not claimed (a stop, another sender's claim, its window closed), its connection never
         # opened, or refused before DATA for the login: the server never had it.
-        return handover.taken and result is not None and result.halt_kind is None
+        had = handover.taken and result is not None and result.halt_kind is None
+        return result if had and result is not None and result.refused else had
 
     async def answered(self, handover: Handover, result: SendResult | None) -> SendResult | None:
         """What the server's answer means for a letter handed over: recorded, unsent, or a halt."""

@@ -75,13 +75,13 @@ def mark_held(
     summary: Summary,
     rank: Callable[[JournalKey], Rank] | None,
     zone: tzinfo | None,
-    opener_of: Callable[[str], Opener] | None = None,
+    opener_of: Callable[[JournalKey], Opener] | None = None,
 ) -> list[DueLetter]:
     """Pure: a dry run's due letters (by journal key, in the order listed), those the send would
     hold marked so: ``held`` is the hold's name (:func:`~greeter.sending_hold.sending_hold`: the
     later one when both hold) and ``until <moment in zone>`` — with ", after its catch-up period
     ends" for a letter that expires first (:func:`~greeter.quota_plan.lost_at_slot`, with
-    ``opener_of`` its recipient's window, as the run's ``quota_expiring`` counts it).
+    ``opener_of`` its recipient's window for it, as the run's ``quota_expiring`` counts it).
 
     A throttle holds every letter that would go; the quota the last ``quota_unsent`` of them in
     its order (``rank``: :func:`~greeter.send.quota_ranks`; None keeps the listed order). A letter

@@ -307,6 +307,19 @@ class RateLimiter:
             if isinstance(bucket, SlidingWindow):
                 bucket.refund(granted_at)
 
+    def refused(self, granted_at: float) -> None:
+        """The server refused the letter whose permit was granted at ``granted_at``: the pacing windows
+        count its hand-over from now (:meth:`handed_over`: the server saw it), the daily quota forgets it.
+
+        WHY: a provider's daily cap counts the messages it accepted, and the next run seeds
+        ``per_day`` from the journal's *sent* letters. Kept, a 4xx's permit ended the batch a
+        letter early — "quota used up until tomorrow" — and a run five minutes later found
+        the slot free and sent into it.
+        """
+        if self._day is not None:
+            self._day.refund(granted_at)  # first: handed_over moves only what is still there
+        self.handed_over(granted_at)
+
     def handed_over(self, granted_at: float) -> None:
         """The letter whose permit was granted at ``granted_at`` (:attr:`granted_at` then) is with
         the server now: its windows count it from this moment.

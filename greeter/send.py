@@ -132,6 +132,7 @@ class Cycle:
             planned_through=self.planned_through,
             awaiting_approval=self.awaiting_approval,
             first_run=self.first_run,
+            quota_frees_at=self.quota_frees_at,
         )
 
 
@@ -443,6 +444,14 @@ def deadlines(cycle: Cycle) -> Callable[[JournalKey], datetime]:
     return deadline_of
 
 
+def planned_moments(cycle: Cycle) -> dict[JournalKey, datetime | None]:
+    """Each due letter's and retry's planned moment, by journal key: the day its recipient's window
+    opens for it (a day off ``on_day`` planned it on), as :func:`window_watch` is asked."""
+    moments: dict[JournalKey, datetime | None] = {item.hit.key: item.send_at for item in cycle.due}
+    moments.update((entry.key, entry.planned_at) for entry, _ in cycle.retries)
+    return moments
+
+
 def quota_ranks(cycle: Cycle) -> Callable[[JournalKey], Rank]:
     """Each due letter's and retry's :func:`~greeter.quota_plan.quota_rank`, by its journal key.
 
@@ -525,7 +534,9 @@ async def deliver_cycle(
         cycle.throttle_ends_at = summary.throttled_until or holds_until(last, deliverer.clock(), retry)
         if rank is not None and summary.quota_free_at is not None:  # those left that never can go
             ranks = [rank(item.hit.key) for item in cycle.due] + [rank(e.key) for e, _ in cycle.retries]
-            opens = openers_of(settings, cycle.zones, cycle.calendar_of)  # their windows, after the slot
+            opens = openers_of(
+                settings, cycle.zones, cycle.calendar_of, planned_moments(cycle)
+            )  # after the slot
             left, free_at = summary.quota_unsent, summary.quota_free_at
             summary.quota_expiring = expiring_before(ranks, left, free_at, opens)
         # The daemon wakes for the next retry too, not only for the next planned letter: with a
@@ -552,6 +563,10 @@ async def deliver_cycle(
             # Letters wait for the quota and a throttle both: none leaves before the later one ends
             # (the daemon's run line said the throttle's end and then slept until the quota's slot).
             cycle.next_send = max(cycle.next_send, hold.until)
+        if full is not None and cycle.next_send is not None:
+            # The quota spent, letters waiting or not: nothing leaves before its next slot frees (the
+            # last due letter took it, and next_send named a letter planned at 16:00 it could not send).
+            cycle.next_send = max(cycle.next_send, full)
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:  # the accepted letters recorded once more, the rest named
@@ -608,7 +623,7 @@ def send_once(
         summary = cycle.deliverer.summary
         foresee_hold(journal, inputs.settings, summary, cycle.due_count - summary.not_built, now)
         rank = quota_ranks(cycle) if inputs.settings.delivery.rate_limit.per_day is not None else None
-        opens = openers_of(inputs.settings, cycle.zones, cycle.calendar_of)  # as deliver_cycle
+        opens = openers_of(inputs.settings, cycle.zones, cycle.calendar_of, planned_moments(cycle))
         if rank is not None and summary.quota_free_at is not None:  # as deliver_cycle: those that expire
             ranks = [rank(key) for key, _ in cycle.listed]
             left, free_at = summary.quota_unsent, summary.quota_free_at

@@ -280,7 +280,20 @@ def next_words(result: RunResult, moment: datetime) -> str:
             f"; no letter planned for occasions through {result.planned_through.isoformat()}"
             " (greeter preview looks further ahead)"
         )
-    return words
+    return words + quota_slot_words(result, moment)
+
+
+def quota_slot_words(result: RunResult, moment: datetime) -> str:
+    """That the daily quota frees its next slot only after the next letter or retry is due: a run
+    that spent it on its last due letter named a letter at 16:00 that could not leave before
+    11:00 the next day (the moment ``next_send`` says). "" when the summary already says when
+    the quota frees (it left letters unsent), or nothing named comes before that moment."""
+    frees, summary = result.quota_frees_at, result.summary
+    letter = result.next_letter
+    named = [at for at in (result.next_retry, None if letter is None else letter.send_at) if at is not None]
+    if frees is None or summary.quota_free_at is not None or not named or min(named) >= frees:
+        return ""
+    return f"; the daily quota (delivery.rate_limit.per_day) frees its next slot at {_when(frees, moment)}"
 
 
 def _letters_waiting(result: RunResult) -> bool:

@@ -53,6 +53,9 @@ class RunResult:
     #: A new journal's first run: the belated greetings it sends or plans, for occasions from
     #: before the journal (:mod:`greeter.first_run`); None on any other run, or without them.
     first_run: FirstRunBelated | None = None
+    #: When the daily quota frees its next slot, if the run left none free (:attr:`Cycle.quota_frees_at
+    #: <greeter.send.Cycle.quota_frees_at>`): no letter leaves before, whatever is planned.
+    quota_frees_at: datetime | None = None
 
 
 def exit_code(result: RunResult) -> int:

@@ -106,6 +106,11 @@ class SendResult:
         return self.outcome is Outcome.OK
 
     @property
+    def refused(self) -> bool:
+        """The server answered and did not take the letter (a 4xx or 5xx): not ``uncertain``."""
+        return self.outcome in (Outcome.TEMPORARY, Outcome.PERMANENT)
+
+    @property
     def reply(self) -> str:
         """One line for the journal's ``last_reply``: ``"550 5.1.1 no such user"``."""
         text = " ".join(self.text.split())
@@ -216,7 +221,9 @@ async def run_batch(
     With a ``limiter``, each item has its permit: an item not sent gives it back
     (:meth:`RateLimiter.give_back`), so a letter left for a stop, lost to another
     sender or never handed over does not count against a quota; and a worker refused a
-    permit (the daily quota used up, :meth:`RateLimiter.on_quota_spent`) pulls no more.
+    permit (the daily quota used up, :meth:`RateLimiter.on_quota_spent`) pulls no more. A
+    letter the server refused (:attr:`SendResult.refused`) keeps its place in the pacing
+    windows and gives its daily slot back (:meth:`RateLimiter.refused`).
     """
     source = _as_async(items)
     pull = asyncio.Lock()
@@ -247,6 +254,8 @@ async def run_batch(
                     if limiter is not None and granted is not None:
                         if outcome is None or outcome is False:
                             limiter.give_back(granted)  # not sent: its permit counts for nothing
+                        elif isinstance(outcome, SendResult) and outcome.refused:
+                            limiter.refused(granted)  # not accepted: paced, but no slot of the day
                         else:
                             limiter.handed_over(granted)  # its windows count it from the server's answer
                 if isinstance(outcome, SendResult):

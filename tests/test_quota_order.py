@@ -90,22 +90,22 @@ def test_send_once_under_the_quota_sends_the_letters_that_expire_first(make_proj
 
 def test_a_due_retry_is_not_starved_by_fresh_letters_that_can_wait(make_project: MakeProject) -> None:
     """Contact 1's birthday letter (12 April: its catch-up ends a day before the others') is put
-    off by a 451 (an attempt the quota counts); when its retry comes due the quota has one slot
-    left, and five fresh letters of 13 April want it too. Retries went last: the slot went to
-    contact 7."""
+    off by a 451; when the quota frees its slots the next day, six of them, the retry and six
+    fresh letters of 13 April want them. Retries went last: the slots went to contacts 8–13."""
     rows = [contact_row("1", "client1@example.com", birthday="12.04.1980")] + [
-        contact_row(str(i), f"client{i}@example.com", birthday="13.04.1980") for i in range(2, 12)
+        contact_row(str(i), f"client{i}@example.com", birthday="13.04.1980") for i in range(2, 14)
     ]
     with SmtpSink() as sink:
         config = make_project(rows, **per_day(sink.port, 6))
         sink.reject("client1@example.com", 451)
         first = send_json(config, NOW)
-        assert (first["sent"], first["retry"], first["quota_unsent"]) == (5, 1, 5), first
+        # The refused letter takes no slot (the provider's cap counts accepted letters): six go.
+        assert (first["sent"], first["retry"], first["quota_unsent"]) == (6, 1, 6), first
         sink.reset()
-        # The journal counts the five sent (not the refused attempt): one slot is free at 11:02. (The
-        # test gave a 7th slot and saw one letter go: the second worker's letter, pulled with its
-        # permit, was given up when the third worker found the quota spent.)
-        later = send_json(config, "2027-04-14T11:02:00+03:00")  # the retry's backoff is over
-        assert (later["sent"], later["quota_unsent"]) == (1, 5), later
-        (last,) = [str(m.parsed()["To"]) for m in sink.messages]
-        assert "client1@" in last, last
+        # The journal's six sends fill the quota: nothing at 11:02, the retry's backoff over or not.
+        spent = send_json(config, "2027-04-14T11:02:00+03:00")
+        assert (spent["sent"], spent["quota_unsent"]) == (0, 7), spent
+        # A day later the six slots free: the retry goes first, one fresh letter is left.
+        later = send_json(config, "2027-04-15T11:01:00+03:00")
+        assert (later["sent"], later["quota_unsent"]) == (6, 1), later
+        assert any("client1@" in str(m.parsed()["To"]) for m in sink.messages), sink.messages
