@@ -44,7 +44,7 @@ from greeter.planner import contact_zone, expiry_start, lookahead_end
 from greeter.policy import crm_opt_out, opted_out_words
 from greeter.provider_throttle import hold_back, holds_until, read_throttle, remember_throttle
 from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, openers_of, quota_rank
-from greeter.ratelimit import RateLimiter, SystemClock
+from greeter.ratelimit import RateLimiter, SystemClock, slot_frees_at
 from greeter.renumbered import noting_renumbered
 from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, read_journal_state
@@ -528,6 +528,11 @@ async def deliver_cycle(
         summary = deliverer.summary
         # What holds sending now, letters waiting or not (a stopped run read no past sends: None).
         full = quota_frees_at(limiter, deliverer.clock()) if past is not None else None
+        if past is not None and summary.quota_free_at is not None and (full or now) < summary.quota_free_at:
+            # A letter refused after the quota stopped the batch gave its slot back
+            # (RateLimiter.refused): the letters left can go now, not a day later — kept, the
+            # daemon slept until then with a slot free and a letter waiting for it.
+            summary.quota_free_at = full or slot_frees_at(deliverer.clock(), 0.0)
         if held and full is not None:  # the letters the throttle holds wait for the quota's slot too
             summary.quota_free_at, summary.quota_unsent = full, summary.throttle_unsent
         cycle.quota_frees_at = summary.quota_free_at or full

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import datetime, timedelta
 
 import pytest
 
 from greeter.ratelimit import DAY_SECONDS, RateLimiter
 from greeter.testing import FakeClock, SmtpSink
 from tests.conftest import MakeProject
-from tests.test_day_quota import send_json
+from tests.test_day_quota import QUICKLY, send_json
 from tests.test_quota_batch import quota_only
 from tests.test_send_e2e import NOW, people
 from tests.test_stop_signals import journal_states
@@ -58,3 +59,27 @@ def test_the_limiter_gives_a_refused_letters_day_slot_back_and_keeps_its_pacing(
     clock.now += 31
     assert asyncio.run(limiter.acquire()) is True
     assert limiter.quota_wait() == pytest.approx(DAY_SECONDS - 31 + 0.001)
+
+
+def test_a_slot_a_refused_letter_gives_back_after_the_quota_stopped_the_batch_is_free_now(
+    make_project: MakeProject,
+) -> None:
+    """The default pool pulls three letters at once for ``per_day: 3``; the fourth finds the quota
+    full and stops the batch; then the third is refused and gives its slot back. The run must say
+    the slot is free now: it said "frees tomorrow", so ``next_send`` (the daemon's wake) slept a day
+    with a slot free and a letter waiting (found by a docs check of ``docs/config.md``)."""
+    with SmtpSink() as sink:
+        sink.reject("client3@example.com", 450, "4.2.1 Mailbox busy, try again later")
+        sink.stall("RCPT", 0.5, n=3)  # the refusal comes after the other workers asked for permits
+        config = make_project(people(5), **quota_only(sink.port, None))
+        first = send_json(config, NOW)
+        assert (first["due"], first["sent"], first["retry"], first["quota_unsent"]) == (5, 2, 1, 2), first
+        now = datetime.fromisoformat(NOW)
+        free_at = datetime.fromisoformat(first["quota_free_at"])
+        assert now - timedelta(seconds=1) <= free_at <= now + timedelta(seconds=QUICKLY), first
+        assert datetime.fromisoformat(first["next_send"]) <= now + timedelta(seconds=QUICKLY), first
+
+        # A minute on, the free slot takes one more letter (the due retry or a fresh one).
+        again = send_json(config, "2027-04-14T11:01:00+03:00")
+        assert again["sent"] + again["retry"] == 1, again
+        assert len(sink.messages) == 2 + again["sent"]
