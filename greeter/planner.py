@@ -22,7 +22,7 @@ from greeter.contacts import Contact, email_key
 from greeter.errors import TemplateError
 from greeter.journal_store import BASELINE, PersonOptOut
 from greeter.occasions import HolidayStep, anniversary, fixed_days, named_countries
-from greeter.plan_tables import OccasionDay, PlanTables
+from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
 from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Reason, Rendered
 from greeter.policy import (
     REGREET_DAYS,
@@ -52,7 +52,8 @@ class PlanWindow:
     calendar: WorkCalendar
     fixed: dict[str, list[date]]
     occasions: dict[str, Occasion]
-    #: Occasions added to the config after the journal first planned: since when they exist.
+    #: Since when each occasion exists (:func:`occasion_starts`): an occasion day whose letter was
+    #: meant to leave before it is not planned.
     since: Mapping[str, datetime] = field(default_factory=dict)
     #: The company's own days off (an ``.ics`` of them), in every country's calendar.
     extra_days_off: tuple[date, ...] = ()
@@ -176,6 +177,11 @@ def occasion_starts(
     has it (``now``): its days before that are not "missed" either — greeting
     them as belated, or journaling them as expired, would treat a config
     change as downtime. None (journals from before this rule): always existed.
+
+    A day's letter is the occasion's from the later of its day and the day a day off moved
+    it to (:attr:`~greeter.plan_tables.OccasionDay.due`, as its catch-up counts): a
+    31 December birthday greeted on 11 January after the New Year break is planned by a
+    first run on 5 January, which starts on the 2nd — as designed, not late.
 
     A start after ``now`` was recorded by a rehearsal (``send --once --now``
     ahead of the clock): taken as is, it hid every occasion before it from
@@ -364,7 +370,7 @@ def plan_contact(
         ideal = hit.date - op.before if op.before else hit.date
         if zone.since:
             first = zone.since.get(hit.occasion)
-            if first is not None and ideal < first:
+            if first is not None and ideal < first and _meant_before(hit, zone, t, first):
                 continue  # the occasion did not exist yet: nothing was missed
         shown = start <= ideal <= end
         if clean and hit.problem is None:  # precheck() would ask only the audience
@@ -485,6 +491,18 @@ def plan_contact(
     if len(items) > 1:
         items.sort(key=_ORDER_IN_CONTACT)
     return items
+
+
+def _meant_before(hit: Hit, zone: ZoneView, t: PlanTables, first: date) -> bool:
+    """Whether ``hit``'s letter was meant to leave before ``first``, the day its occasion exists
+    from (:func:`occasion_starts`): counted, as its catch-up is, from the later of its day and the
+    day a day off moved it to (:attr:`~greeter.plan_tables.OccasionDay.due`).
+
+    Its own day alone lost a 31 December birthday greeted on 11 January after the Russian New
+    Year break from a journal whose first run, on 5 January, started its occasions on the 2nd:
+    a letter not even late, silently never planned — by that run and, through the start the
+    journal recorded, by every later one."""
+    return t.occasion_day(hit.occasion, hit.date, zone).due < first
 
 
 def _leaves_in(moment: datetime | None, ahead: OccasionDay | None, start: date, end: date) -> bool:
