@@ -276,9 +276,10 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
            journal cannot be written or reached now (disk full, I/O error,
            database locked too long, PostgreSQL down), another greeter is
            already sending from the same SQLite journal, or the daemon's
-           HTTP port is still held by its previous daemon; send says how
-           many letters had left before the journal failed; or stdout cannot
-           be written (disk full, closed)
+           HTTP port is still held by its previous daemon, or the clock is
+           earlier than the journal's latest record; send says how many
+           letters had left before the journal failed; or stdout cannot be
+           written (disk full, closed)
       129  send --once stopped by SIGHUP (the terminal closed)
       130  send --once stopped by SIGINT (Ctrl-C)
       143  send --once stopped by SIGTERM; after any of the three, the
