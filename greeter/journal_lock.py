@@ -66,22 +66,14 @@ class SenderLock:
         except OSError as exc:
             said = with_cause(exc, self._path)
             raise journal_error(f"cannot create lock file {lock_path}: {said}", exc) from exc
-        give_up = time.monotonic() + _LOCK_PATIENCE
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() < give_up:
-                    time.sleep(0.01)
-                    continue
-                content = os.pread(fd, _LOCK_FILE_MAX, 0)
-                os.close(fd)
-                raise JournalLockedError(
-                    f"another greeter is already sending from journal {self._shown_path} "
-                    f"({lock_holder(content)}){_other_config(content, config)};"
-                    " try again once it has finished"
-                ) from None
+        if not flock_within(fd, _LOCK_PATIENCE, 0.01):
+            content = os.pread(fd, _LOCK_FILE_MAX, 0)
+            os.close(fd)
+            raise JournalLockedError(
+                f"another greeter is already sending from journal {self._shown_path} "
+                f"({lock_holder(content)}){_other_config(content, config)};"
+                " try again once it has finished"
+            )
         self._lock_file_itself(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, lock_file_text(config).encode(), 0)
@@ -324,6 +316,25 @@ def holder_of(path: Path) -> str | None:
         os.close(fd)
 
 
+def flock_within(fd: int, patience: float, pause: float) -> bool:
+    """Take an exclusive ``flock`` on ``fd``, trying again every ``pause`` seconds for ``patience``
+    seconds; False: it is still held by another process (the caller says by whom).
+
+    Why a moment's patience at all: ``greeter history`` tests the lock with a shared one held
+    for microseconds (:meth:`SenderLock.sender_active`), and another new greeter's upgrade
+    holds it for the upgrade only; neither may make a starting sender or upgrade give up.
+    """
+    give_up = time.monotonic() + patience
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= give_up:
+                return False
+            time.sleep(pause)
+
+
 #: How long an upgrade waits for a lock found taken, in seconds: another new greeter's upgrade of
 #: the same journal (it holds the lock for that moment only), or a reader's probe.
 _UPGRADE_PATIENCE = 2.0
@@ -359,22 +370,14 @@ def held_for_upgrade(path: Path, found: int, latest: int) -> Iterator[None]:
     except OSError as exc:
         raise journal_error(f"cannot read lock file {lock}: {with_cause(exc, path)}", exc) from exc
     try:
-        give_up = time.monotonic() + _UPGRADE_PATIENCE
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() < give_up:
-                    time.sleep(0.02)
-                    continue
-                holder = lock_holder(os.pread(fd, _LOCK_FILE_MAX, 0))
-                raise JournalLockedError(
-                    f"a greeter ({holder}) is running on journal {path.absolute()}, whose schema is"
-                    f" version {found}; stop it before upgrading the journal to schema {latest}"
-                    " (this greeter's): an older greeter cannot open it after the upgrade."
-                    " Nothing was changed (docs/operations.md, Upgrading greeter)"
-                ) from None
+        if not flock_within(fd, _UPGRADE_PATIENCE, 0.02):
+            holder = lock_holder(os.pread(fd, _LOCK_FILE_MAX, 0))
+            raise JournalLockedError(
+                f"a greeter ({holder}) is running on journal {path.absolute()}, whose schema is"
+                f" version {found}; stop it before upgrading the journal to schema {latest}"
+                " (this greeter's): an older greeter cannot open it after the upgrade."
+                " Nothing was changed (docs/operations.md, Upgrading greeter)"
+            )
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
