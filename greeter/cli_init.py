@@ -190,6 +190,7 @@ def starter_files(
             country,
             holiday_names(code, locale=locale),
             shared_holidays(code),
+            holiday_titles(code, locale),
         )
         content = text.encode("utf-8")
     if written_locale not in (None, locale):  # de_AT: the German starter, the Austrian's dates and months
@@ -255,6 +256,22 @@ def holiday_names(country: str, year: int | None = None, locale: str = STARTER_L
     return tuple(dict.fromkeys(names))
 
 
+def holiday_titles(country: str, locale: str, year: int | None = None) -> dict[str, dict[str, str]]:
+    """The example holidays' titles in the other starter languages, by the holidays library's names
+    in ``year`` (default: this one) where it has them
+    (:func:`~greeter.starter_countries.example_titles`); none where it has no calendar."""
+    from datetime import date
+
+    from greeter.holiday_tables import has_calendar, names_in
+
+    if not starter_countries.examples_for(country, locale) or not has_calendar(country):
+        return {}
+    year = year or date.today().year
+    return starter_countries.example_titles(
+        country, locale, lambda name, languages: names_in(country, name, year, languages)
+    )
+
+
 def shared_holidays(country: str, year: int | None = None) -> dict[str, str]:
     """Russia's public holidays in ``year`` (default: this one) that ``country`` has a public holiday
     on the same day of: Russia's English name → that holiday's there ("International Women's Day"
@@ -284,6 +301,7 @@ def localized_config(
     country: str | None = None,
     calendar: Sequence[str] = (),
     shared: Mapping[str, str] | None = None,
+    translated: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """Pure: the example config for a project in ``locale`` and ``country``, not Russian and Russia.
 
@@ -292,7 +310,8 @@ def localized_config(
     out Russia's public holidays (not another country's) and offers the country's own as
     commented examples (or, for a country greeter has none for, lists ``calendar``'s names:
     :func:`holiday_names`), but for those on a day the country keeps too (``shared``:
-    :func:`shared_holidays`); the occasions are titled in ``locale``, and ``contacts.columns``
+    :func:`shared_holidays`) — the examples with titles in the other starter languages
+    (``translated``: :func:`holiday_titles`); the occasions are titled in ``locale``, and ``contacts.columns``
     names the headers of that language's sample contacts (:func:`sample_data`).
 
     ``defaults.locale`` says ``locale``; the sender's Russian signature, which
@@ -308,7 +327,7 @@ def localized_config(
     try:
         text = starter_countries.with_defaults(text, country, timezone)
         if country != "RU" or locale != STARTER_LOCALE:
-            text = starter_countries.with_occasions(text, locale, country, calendar, shared)
+            text = starter_countries.with_occasions(text, locale, country, calendar, shared, translated)
         if locale == STARTER_LOCALE:
             return text
         own = starter_countries.LANGUAGES[locale]

@@ -43,7 +43,7 @@ from datetime import date
 from functools import cache, lru_cache
 
 from greeter.holiday_tables import days_of, derived, has_calendar
-from greeter.ru_regions import region_by_name, region_name
+from greeter.ru_regions import region_by_name, region_like, region_name
 
 #: Codes people write that are not the ISO code of the country they mean.
 _ALIASES = {"UK": "GB", "EL": "GR"}
@@ -97,10 +97,19 @@ def parse_country(raw: str, within: str | tuple[str | None, ...] | None = None) 
             homes = {
                 w.partition("-")[0] for w in ((within,) if isinstance(within, str) else within or ()) if w
             }
-            theirs = tuple(dict.fromkeys(cal for iso, cal in regions if iso.partition("-")[0] in homes))
+            # A region the config declares is its own calendar ("Tatarstan, Respublika", ISO's
+            # romanization of RU-TA, whose calendar in the library is all Russia's).
+            theirs = tuple(
+                dict.fromkeys(
+                    iso if iso != cal and has_calendar(iso) else cal
+                    for iso, cal in regions
+                    if iso.partition("-")[0] in homes
+                )
+            )
             if len(theirs) != 1 or region_by_name(text) is not None:  # "Татарстан": the RU region's words
                 elsewhere = tuple(sorted({(c, i) for i, c in regions if i.partition("-")[0] not in homes}))
-                return None, _not_a_country(raw.strip(), theirs, elsewhere)
+                like = region_like(text) if not regions and "RU" in homes else None
+                return None, _not_a_country(raw.strip(), theirs, elsewhere, like)
             found = theirs[0]
         code = found
     if not has_calendar(code):
@@ -157,7 +166,10 @@ _SUGGESTED = 4
 
 
 def _not_a_country(
-    text: str, theirs: tuple[str, ...] = (), elsewhere: tuple[tuple[str, str], ...] = ()
+    text: str,
+    theirs: tuple[str, ...] = (),
+    elsewhere: tuple[tuple[str, str], ...] = (),
+    like: tuple[str, str] | None = None,
 ) -> str:
     """Why a name is no country: a name of several regions of the row's country, a Russian region's
     name ("Татарстан") — the country cell takes it when the config declares the region's days off —
@@ -177,6 +189,8 @@ def _not_a_country(
             f"write 'RU', or declare them in send_window.regional_days_off" + _declare(region)
         )
     why = f"{text!r} is not a country code (like 'KZ') or a country name"
+    if like is not None:  # spelt like a region of the row's Russia: "Tatarstn"
+        return f"{why}; did you mean {like[0]} ({like[1]})?"
     if not elsewhere:
         return why
     from greeter.region_names import region_label

@@ -127,6 +127,20 @@ FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
             rf"missed; the next window \((?P<next>{_DAY})\) is more than (?P<days>\d+) days after"
             rf" (?P<day>{_DAY}), the day it was meant to leave",
         ),
+        # an expiry the journal holds (greeter.preview.journal_expiries) and its why
+        (
+            "journal_expired_then",
+            r"the journal recorded it as expired: past its catch-up period, it was never sent; (?P<then>.*)",
+        ),
+        (
+            "journal_expired",
+            r"the journal recorded it as expired: past its catch-up period, it was never sent",
+        ),
+        (
+            "quota_held",
+            rf"the daily quota \(delivery\.rate_limit\.per_day\) held it back on (?P<day>{_DAY})"
+            r" until its catch-up period ended",
+        ),
         # the contacts loader's, about a bad cell (greeter.contact_forms)
         *CONTACT_FORMS,
     )
@@ -186,6 +200,17 @@ GERMAN: Final[Mapping[str, str]] = {
         "verpasst: das nächste Versandfenster ({next}) liegt mehr als {days} nach dem geplanten"
         " Versandtag ({day})"
     ),
+    "journal_expired_then": (
+        "laut Versandprotokoll abgelaufen:"
+        " die Nachholfrist ist vorbei, die Nachricht wurde nie versendet; {then}"
+    ),
+    "journal_expired": (
+        "laut Versandprotokoll abgelaufen: die Nachholfrist ist vorbei, die Nachricht wurde nie versendet"
+    ),
+    "quota_held": (
+        "das Tageskontingent (delivery.rate_limit.per_day) hielt sie am {day} zurück, bis"
+        " ihre Nachholfrist ablief"
+    ),
 }
 
 #: Estonian: «üle 3 päeva», «365 päeva jooksul» take the partitive or the genitive, «päeva» in both.
@@ -240,6 +265,14 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "missed_leave": (
         "jäi saatmata: järgmine saatmisaken ({next}) on üle {days:päeva|päeva} hiljem kui kavandatud"
         " saatmispäev ({day})"
+    ),
+    "journal_expired_then": (
+        "saatmislogi järgi aegunud: hilinenud saatmise aeg on möödas, kirja ei saadetud; {then}"
+    ),
+    "journal_expired": "saatmislogi järgi aegunud: hilinenud saatmise aeg on möödas, kirja ei saadetud",
+    "quota_held": (
+        "päevakvoot (delivery.rate_limit.per_day) hoidis kirja {day} kinni, kuni hilinenud"
+        " saatmise aeg möödus"
     ),
 }
 
@@ -298,6 +331,16 @@ HUNGARIAN: Final[Mapping[str, str]] = {
         "elmaradt: a következő küldési ablak ({next}) több mint {days:nappal|nappal} később van,"
         " mint a levél tervezett kiküldési napja ({day})"
     ),
+    "journal_expired_then": (
+        "a küldési napló szerint lejárt: a pótlólagos küldés ideje letelt, a levél nem ment ki; {then}"
+    ),
+    "journal_expired": (
+        "a küldési napló szerint lejárt: a pótlólagos küldés ideje letelt, a levél nem ment ki"
+    ),
+    "quota_held": (
+        "a napi kvóta (delivery.rate_limit.per_day) {day} visszatartotta, amíg a pótlólagos"
+        " küldés ideje le nem telt"
+    ),
 }
 
 #: Serbian (Cyrillic; the Latin is this transliterated): «у року од 365 дана», «више од 1 дана»:
@@ -353,6 +396,14 @@ SERBIAN: Final[Mapping[str, str]] = {
         "пропуштено: следећи термин слања ({next}) је више од {days:дана|дана|дана} после планираног"
         " дана слања ({day})"
     ),
+    "journal_expired_then": (
+        "у дневнику слања истекло: рок за накнадно слање је прошао, писмо није послато; {then}"
+    ),
+    "journal_expired": "у дневнику слања истекло: рок за накнадно слање је прошао, писмо није послато",
+    "quota_held": (
+        "дневна квота (delivery.rate_limit.per_day) задржала га је {day} док није истекао рок"
+        " за накнадно слање"
+    ),
 }
 
 #: Croatian: ijekavian, with Croatian's words (:mod:`greeter.gallery_lang_hr`); Bosnian: it in Bosnian's.
@@ -406,6 +457,14 @@ CROATIAN: Final[Mapping[str, str]] = {
     "missed_leave": (
         "propušteno: sljedeći termin slanja ({next}) više je od {days:dana|dana|dana} nakon planiranog"
         " dana slanja ({day})"
+    ),
+    "journal_expired_then": (
+        "u dnevniku slanja isteklo: rok za naknadno slanje je prošao, pismo nije poslano; {then}"
+    ),
+    "journal_expired": "u dnevniku slanja isteklo: rok za naknadno slanje je prošao, pismo nije poslano",
+    "quota_held": (
+        "dnevna kvota (delivery.rate_limit.per_day) zadržala ga je {day} dok nije istekao rok"
+        " za naknadno slanje"
     ),
 }
 

@@ -309,6 +309,26 @@ _RULES: list[_Rule] = [
         lambda m, t: f"{years_phrase(int(m[1]), 'ru')} — меньше {m[2]} (min_years)",
     ),
     (
+        # An expiry the journal holds (greeter.preview.journal_expiries), and the journal's why.
+        re.compile(
+            r"the journal recorded it as expired: past its catch-up period, it was never sent(?:; (.*))?"
+        ),
+        lambda m, t: (
+            "по журналу просрочено: срок отправки с опозданием прошёл, письмо так и не ушло"
+            + (f"; {russian_detail(m[1], t) or m[1]}" if m[1] else "")
+        ),
+    ),
+    (
+        re.compile(
+            r"the daily quota \(delivery\.rate_limit\.per_day\) held it back on (\d\d\.\d\d)"
+            r" until its catch-up period ended"
+        ),
+        lambda m, t: (
+            f"дневная квота (delivery.rate_limit.per_day) задержала его {m[1]}, пока не прошёл срок"
+            " отправки с опозданием"
+        ),
+    ),
+    (
         # What becomes of it, after the state, the card's badge says.
         re.compile(r"the journal already has this greeting \((\w+)\)(?:[: ].*)?"),
         lambda m, t: f"в журнале уже есть это поздравление ({_STATES.get(m[1], m[1])})",

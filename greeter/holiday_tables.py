@@ -36,7 +36,7 @@ from __future__ import annotations
 import contextlib
 import json
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
@@ -452,6 +452,37 @@ def _entity(country: str, *, year: int | None = None, language: str | None = Non
         return holidays.country_holidays(
             code, subdiv=region, years=[] if year is None else year, language=language
         )
+
+
+def names_in(country: str, name: str, year: int, languages: Sequence[str]) -> dict[str, str]:
+    """The holiday called ``name`` (any of its names) in ``country``'s calendar of ``year``, on its
+    first day, named in each of ``languages`` the library translates the calendar into: a starter
+    language → its name there (``{"en": "Statehood Day"}`` for Serbia's «Дан државности»; no
+    ``ru``: the library has no Russian of Serbia's calendar). English is ``en_GB``'s where the
+    calendar has it, else ``en_US``'s. Empty when no holiday is called so.
+
+    Why: a letter in another language than the occasion's title named the holiday in the
+    title's — «с праздником Дан државности» to a Russian-speaking client of a Serbian project.
+    """
+    table = days_of(country, year)
+    found = next(
+        ((day, i) for day in sorted(table) for i, h in enumerate(table[day]) if name in h.names), None
+    )
+    if found is None:
+        return {}
+    day, index = found
+    offered = tuple(getattr(_entity(country), "supported_languages", ()) or ())
+    said: dict[str, str] = {}
+    for language in languages:
+        asked = next(
+            (lang for lang in (f"{language}_GB", f"{language}_US", language) if lang in offered), None
+        )
+        if asked is None:
+            continue
+        names = _entity(country, year=year, language=asked).get_list(day)
+        if len(names) == len(table[day]):
+            said[language] = str(names[index])
+    return said
 
 
 def covered_years(country: str) -> range:

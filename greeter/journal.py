@@ -63,6 +63,7 @@ from greeter.journal_store import (
     Notice,
     Suppression,
     erasable,
+    expired_why,
     former_addresses,
     is_baseline,
     planned_state,
@@ -572,6 +573,7 @@ class Journal(SenderLock, Transitions, OptOuts):
             yield PastGreeting(
                 r["contact_id"], r["occasion"], occasion_date, day, state, r["email"], sent_at,
                 merged, into, is_baseline(r["state"], r["reason"]),
+                expired_why(r["state"], r["reason"]),
             )  # fmt: skip
 
     def sent_times(self, since: datetime) -> list[datetime]:

@@ -37,6 +37,7 @@ from greeter.journal_store import (
     JournalKey,
     Notice,
     Suppression,
+    expired_why,
     is_baseline,
     planned_state,
     stored_states,
@@ -523,6 +524,7 @@ class PgJournalBase:
             yield PastGreeting(
                 r["contact_id"], r["occasion"], r["occasion_date"], r["day"], state, r["email"], sent_at,
                 tuple(r["merged"] or ()), into, is_baseline(r["state"], r["reason"]),
+                expired_why(r["state"], r["reason"]),
             )  # fmt: skip
 
     def sent_times(self, since: datetime) -> list[datetime]:

@@ -168,6 +168,19 @@ def is_baseline(state: str, reason: str | None) -> bool:
     return state == "skipped" and reason is not None and reason.startswith(f"{BASELINE}:")
 
 
+#: How an ``expired`` row's reason starts before the sender's why (:meth:`mark_expired`'s).
+EXPIRED_PREFIX = "expired: "
+
+
+def expired_why(state: str, reason: str | None) -> str | None:
+    """Why an ``expired`` row expired, as the sender journaled it (the daily quota held it, the
+    window it missed); None for another state or an expiry journaled without one. Both journals'
+    :meth:`JournalStore.greeted_dates` ask, so that a preview's card says it too."""
+    if state != "expired" or reason is None or not reason.startswith(EXPIRED_PREFIX):
+        return None
+    return reason[len(EXPIRED_PREFIX) :] or None
+
+
 def stored_states(states: Sequence[str]) -> list[str]:
     """The stored states a :meth:`JournalStore.greeted_dates` for ``states`` reads: ``skipped`` too
     when ``sent`` is asked for, whose baseline rows are planned as sent (:func:`planned_state`)."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from greeter.errors import JournalStateError
 from greeter.journal_sql import JournalSql
-from greeter.journal_store import REQUEUED, JournalEntry, JournalKey
+from greeter.journal_store import EXPIRED_PREFIX, REQUEUED, JournalEntry, JournalKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +162,7 @@ class Transitions(JournalSql):
         self, key: JournalKey, now: datetime, *, email: str | None = None, why: str | None = None
     ) -> None:
         """Its deadline passed before it could go out: never sent late. ``why``: the planner's words."""
-        reason = f"expired: {why}" if why else "expired"
+        reason = f"{EXPIRED_PREFIX}{why}" if why else "expired"
         sets = f", reason = {self._p('reason')}, payload = NULL"
         move = Move(key, "expired", ("claimed", "retry"), now, sets, {"reason": reason}, (email, reason))
         self._apply(move)

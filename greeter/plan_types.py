@@ -152,6 +152,9 @@ class PastGreeting:
     #: A row ``greeter baseline`` recorded (stored ``skipped``; ``state`` is ``sent`` for the
     #: planner and the cap): a preview says it was recorded as handled, not sent from this journal.
     baseline: bool = False
+    #: For an ``expired`` row: why, as the sender journaled it ("the daily quota … held it back on
+    #: 14.04 …"), so that a preview's card says what ``greeter history`` does; else None.
+    expired_why: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,7 +109,9 @@ def journal_expiries(items: Iterable[PlanItem], inputs: Inputs) -> Iterator[Plan
     Preview only: the sender treats both alike (nothing to do), and must not
     record an expiry the journal already has. The journal's rows are those the
     planner matched: the contact's own, and those to its address under other
-    ids (a renumbered client).
+    ids (a renumbered client). The journal's why follows (``…; the daily quota
+    (delivery.rate_limit.per_day) held it back on 14.04 until its catch-up period
+    ended``): the reviewer who reads the gallery is the one to tell the quota from cron.
     """
     for item in items:
         if item.reason == "already_sent":
@@ -121,6 +123,10 @@ def journal_expiries(items: Iterable[PlanItem], inputs: Inputs) -> Iterator[Plan
                 other = next((p for p in held if p.contact_id != hit.contact.id), None)
                 to = f" (to {other.email} as contact {other.contact_id})" if other else ""
                 why = f"the journal recorded it as expired{to}: past its catch-up period, it was never sent"
+                # The journal's own why (the daily quota held it; the window it missed) is the cause.
+                cause = next((p.expired_why for p in held if p.expired_why), None)
+                if cause:
+                    why = f"{why}; {cause}"
                 item = dataclasses.replace(item, reason="expired", detail=why, journal_state="expired")
         yield item
 

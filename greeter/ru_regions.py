@@ -186,6 +186,107 @@ COMMON_NAMES: Final[dict[str, str]] = {
     "Ленобласть": "LEN",
 }
 
+#: Region code (after "RU-") → its English names as CRMs export them ("Tatarstan", "Moscow Oblast").
+#: Why: a contact whose region cell said "Tatarstan" or "Moscow Oblast" was "not a country", while
+#: «Татарстан» was RU-TA. No maintained source installed has them: ISO 3166-2's English (pycountry's
+#: ``en`` catalogue) is its romanization of the Russian — "Tatarstan, Respublika", "Moskovskaya
+#: oblast'" — and the holidays library has no regions of Russia. These are the names the federal
+#: subjects have in English-language references (the Wikipedia article titles, Constitution's
+#: English text), the republics by short and long name; an oblast is also "… Region" and a krai
+#: "… Territory" (:func:`_english_variants`). ISO's romanizations are read too, by
+#: :mod:`greeter.region_names`. Left out, as in Russian: "Altai" (the republic or the krai?) and
+#: "Ossetia".
+ENGLISH_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "AD": ("Adygea", "Republic of Adygea", "Adygeya"),
+    "AL": ("Altai Republic", "Republic of Altai"),
+    "ALT": ("Altai Krai",),
+    "AMU": ("Amur Oblast",),
+    "ARK": ("Arkhangelsk Oblast",),
+    "AST": ("Astrakhan Oblast",),
+    "BA": ("Bashkortostan", "Republic of Bashkortostan", "Bashkiria"),
+    "BEL": ("Belgorod Oblast",),
+    "BRY": ("Bryansk Oblast",),
+    "BU": ("Buryatia", "Republic of Buryatia"),
+    "CE": ("Chechnya", "Chechen Republic"),
+    "CHE": ("Chelyabinsk Oblast",),
+    "CHU": ("Chukotka", "Chukotka Autonomous Okrug"),
+    "CU": ("Chuvashia", "Chuvash Republic"),
+    "DA": ("Dagestan", "Republic of Dagestan"),
+    "IN": ("Ingushetia", "Republic of Ingushetia"),
+    "IRK": ("Irkutsk Oblast",),
+    "IVA": ("Ivanovo Oblast",),
+    "KAM": ("Kamchatka", "Kamchatka Krai"),
+    "KB": ("Kabardino-Balkaria", "Kabardino-Balkarian Republic"),
+    "KC": ("Karachay-Cherkessia", "Karachay-Cherkess Republic"),
+    "KDA": ("Krasnodar Krai", "Kuban"),
+    "KEM": ("Kemerovo Oblast", "Kuzbass"),
+    "KGD": ("Kaliningrad Oblast",),
+    "KGN": ("Kurgan Oblast",),
+    "KHA": ("Khabarovsk Krai",),
+    "KHM": ("Khanty-Mansi Autonomous Okrug", "Khanty-Mansi Autonomous Okrug – Yugra", "Yugra"),
+    "KIR": ("Kirov Oblast",),
+    "KK": ("Khakassia", "Republic of Khakassia"),
+    "KL": ("Kalmykia", "Republic of Kalmykia"),
+    "KLU": ("Kaluga Oblast",),
+    "KO": ("Komi", "Komi Republic"),
+    "KOS": ("Kostroma Oblast",),
+    "KR": ("Karelia", "Republic of Karelia"),
+    "KRS": ("Kursk Oblast",),
+    "KYA": ("Krasnoyarsk Krai",),
+    "LEN": ("Leningrad Oblast",),
+    "LIP": ("Lipetsk Oblast",),
+    "MAG": ("Magadan Oblast",),
+    "ME": ("Mari El", "Mari El Republic"),
+    "MO": ("Mordovia", "Republic of Mordovia"),
+    "MOS": ("Moscow Oblast",),
+    "MOW": ("Moscow",),
+    "MUR": ("Murmansk Oblast",),
+    "NEN": ("Nenets Autonomous Okrug",),
+    "NGR": ("Novgorod Oblast",),
+    "NIZ": ("Nizhny Novgorod Oblast",),
+    "NVS": ("Novosibirsk Oblast",),
+    "OMS": ("Omsk Oblast",),
+    "ORE": ("Orenburg Oblast",),
+    "ORL": ("Oryol Oblast", "Orel Oblast"),
+    "PER": ("Perm Krai",),
+    "PNZ": ("Penza Oblast",),
+    "PRI": ("Primorsky Krai", "Primorye"),
+    "PSK": ("Pskov Oblast",),
+    "ROS": ("Rostov Oblast",),
+    "RYA": ("Ryazan Oblast",),
+    "SA": ("Sakha", "Sakha Republic", "Yakutia", "Sakha (Yakutia)", "Republic of Sakha (Yakutia)"),
+    "SAK": ("Sakhalin Oblast",),
+    "SAM": ("Samara Oblast",),
+    "SAR": ("Saratov Oblast",),
+    "SE": (
+        "North Ossetia",
+        "North Ossetia–Alania",
+        "North Ossetia-Alania",
+        "Republic of North Ossetia–Alania",
+    ),
+    "SMO": ("Smolensk Oblast",),
+    "SPE": ("Saint Petersburg", "St. Petersburg", "St Petersburg"),
+    "STA": ("Stavropol Krai",),
+    "SVE": ("Sverdlovsk Oblast",),
+    "TA": ("Tatarstan", "Republic of Tatarstan"),
+    "TAM": ("Tambov Oblast",),
+    "TOM": ("Tomsk Oblast",),
+    "TUL": ("Tula Oblast",),
+    "TVE": ("Tver Oblast",),
+    "TY": ("Tuva", "Tyva", "Tyva Republic", "Tuva Republic"),
+    "TYU": ("Tyumen Oblast",),
+    "UD": ("Udmurtia", "Udmurt Republic"),
+    "ULY": ("Ulyanovsk Oblast",),
+    "VGG": ("Volgograd Oblast",),
+    "VLA": ("Vladimir Oblast",),
+    "VLG": ("Vologda Oblast",),
+    "VOR": ("Voronezh Oblast",),
+    "YAN": ("Yamalo-Nenets Autonomous Okrug", "Yamal"),
+    "YAR": ("Yaroslavl Oblast",),
+    "YEV": ("Jewish Autonomous Oblast",),
+    "ZAB": ("Zabaykalsky Krai", "Zabaikalsky Krai", "Transbaikal Krai"),
+}
+
 #: Words a name carries besides the region's own ("Республика Татарстан" is also "Татарстан").
 _KINDS: Final = ("республика", "республики")
 
@@ -204,22 +305,65 @@ def region_zone(code: str) -> str | None:
 
 
 def region_by_name(text: str) -> str | None:
-    """The code ("RU-TA") of a Russian region written by name ("Татарстан", "Республика Татарстан"), or None.
+    """The code ("RU-TA") of a Russian region written by name ("Татарстан", "Республика Татарстан",
+    "Tatarstan", "Moscow Oblast"), or None.
 
-    ``text`` casefolded, "ё" as "е", as :func:`greeter.countries.parse_country` reads names.
+    ``text`` casefolded, "ё" as "е", dashes as hyphens, as :func:`greeter.countries.parse_country`
+    reads names.
     """
-    return _names().get(" ".join(text.casefold().replace("ё", "е").split()))
+    return _names().get(_key(text))
+
+
+def region_like(text: str) -> tuple[str, str] | None:
+    """The code and name of the Russian region ``text`` is spelt like ("Tatarstn", "Татарсан" →
+    ``("RU-TA", "Tatarstan")``), for a warning's "did you mean"; None when none is close.
+
+    Why: a typo in a region's name was only "not a country code … or a country name", and
+    the client silently kept the default country's days off. Close means difflib's ratio of
+    0.8 or more, the bar the other "did you mean" hints of greeter use.
+    """
+    import difflib
+
+    names = _names()
+    close = difflib.get_close_matches(_key(text), list(names), n=1, cutoff=0.8)
+    if not close:
+        return None
+    code = names[close[0]]
+    written = next(
+        (n for n in (*ENGLISH_NAMES.get(code[3:], ()), RU_REGIONS[code[3:]]) if _key(n) == close[0]),
+        None,
+    )
+    return code, written or (ENGLISH_NAMES[code[3:]][0] if text.isascii() else RU_REGIONS[code[3:]])
+
+
+def _key(text: str) -> str:
+    """How names are compared: any case, any spacing, "ё" as "е", an en or em dash as a hyphen."""
+    folded = text.casefold().replace("ё", "е").replace("–", "-").replace("—", "-")
+    return " ".join(folded.split())
+
+
+def _english_variants(name: str) -> tuple[str, ...]:
+    """An English name and the other ways CRMs write it: "… Oblast" also "… Region", "… Krai" also
+    "… Territory" and "… Kray"."""
+    for kind, others in ((" Oblast", (" Region",)), (" Krai", (" Territory", " Kray"))):
+        if name.endswith(kind):
+            return (name, *(name[: -len(kind)] + other for other in others))
+    return (name,)
 
 
 @cache
 def _names() -> dict[str, str]:
     found: dict[str, str] = {}
     for region, name in RU_REGIONS.items():
-        full = name.casefold().replace("ё", "е")
+        full = _key(name)
         found[full] = f"RU-{region}"
         short = " ".join(w for w in full.split() if w not in _KINDS)
         if short != full:
             found.setdefault(short, f"RU-{region}")
     for name, region in COMMON_NAMES.items():
-        found.setdefault(" ".join(name.casefold().replace("ё", "е").split()), f"RU-{region}")
+        found.setdefault(_key(name), f"RU-{region}")
+    for region, english in ENGLISH_NAMES.items():
+        for name in english:
+            for variant in _english_variants(name):
+                found.setdefault(_key(variant), f"RU-{region}")
     return found

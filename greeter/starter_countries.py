@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -55,6 +55,10 @@ class HolidayExample:
     #: A Christmas before New Year (24–25 December): its letter leads and carries the New Year's
     #: wishes (:data:`CHRISTMAS_LEADS`), never belated. Not Orthodox Christmas (7 January).
     before_new_year: bool = False
+    #: Its title in Russian letters, where the holidays library has no Russian of the country's
+    #: calendar (:func:`example_titles`): the Estonian and Serbian samples have Russian-speaking
+    #: clients, whose letters named «Дан државности» in Serbian.
+    ru: str | None = None
 
 
 #: The priority of a Christmas before New Year (:attr:`HolidayExample.before_new_year`): above
@@ -274,41 +278,69 @@ LANGUAGES: Final[Mapping[str, StarterLanguage]] = {
 #: A country's main public holidays, as commented example occasions (by the library's names there).
 HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
     "RS": (
-        HolidayExample("christmas", "Божић", "Божић"),  # Orthodox Christmas, 7 January
-        HolidayExample("statehood_day", "Дан државности", "Дан државности"),
+        HolidayExample(
+            "christmas", "Божић", "Божић", ru="Рождество Христово"
+        ),  # Orthodox Christmas, 7 January
+        HolidayExample(
+            "statehood_day", "Дан државности", "Дан државности", ru="День государственности Сербии"
+        ),
     ),
     "EE": (
-        HolidayExample("christmas", "Jõulud", "jõululaupäev", before_new_year=True),
-        HolidayExample("ee_independence", "Eesti Vabariigi aastapäev", "iseseisvuspäev"),
+        HolidayExample("christmas", "Jõulud", "jõululaupäev", before_new_year=True, ru="Рождество"),
+        HolidayExample(
+            "ee_independence", "Eesti Vabariigi aastapäev", "iseseisvuspäev", ru="День независимости Эстонии"
+        ),
     ),
     "HU": (
-        HolidayExample("christmas", "Karácsony", "Karácsony", before_new_year=True),
+        HolidayExample("christmas", "Karácsony", "Karácsony", before_new_year=True, ru="Рождество"),
         # 15 March (1848) and 23 October (1956), which the calendar names alike; _hu.j2 words each.
-        HolidayExample("hu_national_day", "Nemzeti ünnep", "Nemzeti ünnep"),
-        HolidayExample("hu_state_day", "Az államalapítás ünnepe", "Az államalapítás ünnepe"),  # 20 August
+        HolidayExample(
+            "hu_national_day", "Nemzeti ünnep", "Nemzeti ünnep", ru="Национальный праздник Венгрии"
+        ),
+        HolidayExample(
+            "hu_state_day",
+            "Az államalapítás ünnepe",
+            "Az államalapítás ünnepe",
+            ru="День основания Венгерского государства",
+        ),  # 20 August
     ),
     "DE": (
-        HolidayExample("christmas", "Weihnachten", "Erster Weihnachtstag", before_new_year=True),
-        HolidayExample("de_unity_day", "Tag der Deutschen Einheit", "Tag der Deutschen Einheit"),
+        HolidayExample(
+            "christmas", "Weihnachten", "Erster Weihnachtstag", before_new_year=True, ru="Рождество"
+        ),
+        HolidayExample(
+            "de_unity_day",
+            "Tag der Deutschen Einheit",
+            "Tag der Deutschen Einheit",
+            ru="День германского единства",
+        ),
     ),
-    "GB": (HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True),),
+    "GB": (HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True, ru="Рождество"),),
     # Countries a starter language is spoken in too (init --locale de --country AT).
     "AT": (
-        HolidayExample("christmas", "Weihnachten", "Christtag", before_new_year=True),
-        HolidayExample("at_national_day", "Nationalfeiertag", "Nationalfeiertag"),
+        HolidayExample("christmas", "Weihnachten", "Christtag", before_new_year=True, ru="Рождество"),
+        HolidayExample(
+            "at_national_day", "Nationalfeiertag", "Nationalfeiertag", ru="Национальный праздник Австрии"
+        ),
     ),
     "CH": (
-        HolidayExample("christmas", "Weihnachten", "Weihnachten", before_new_year=True),
+        HolidayExample("christmas", "Weihnachten", "Weihnachten", before_new_year=True, ru="Рождество"),
         # The Swiss say Bundesfeiertag; the library's calendar calls 1 August Nationalfeiertag.
-        HolidayExample("ch_national_day", "Bundesfeiertag", "Nationalfeiertag"),
+        HolidayExample(
+            "ch_national_day", "Bundesfeiertag", "Nationalfeiertag", ru="Национальный праздник Швейцарии"
+        ),
     ),
     "IE": (
-        HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True),
-        HolidayExample("st_patricks_day", "Saint Patrick's Day", "Saint Patrick's Day"),
+        HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True, ru="Рождество"),
+        HolidayExample(
+            "st_patricks_day", "Saint Patrick's Day", "Saint Patrick's Day", ru="День святого Патрика"
+        ),
     ),
     "US": (
-        HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True),
-        HolidayExample("us_independence", "Independence Day", "Independence Day"),
+        HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True, ru="Рождество"),
+        HolidayExample(
+            "us_independence", "Independence Day", "Independence Day", ru="День независимости США"
+        ),
     ),
     # Offices of Russian-speaking teams (init --country KZ): titled in Russian, as they write.
     "KZ": (
@@ -421,6 +453,7 @@ def with_occasions(
     country: str,
     calendar: Sequence[str] = (),
     shared: Mapping[str, str] | None = None,
+    translated: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """Titles in ``locale`` (the others' by ``title_by_locale``), Russia's holidays commented out,
     ``country``'s own offered as commented examples after the last of them (for a country
@@ -430,12 +463,15 @@ def with_occasions(
     has a public holiday on the same date of, to that holiday's name there: those occasions stay,
     naming it. An Almaty office's starter had 8 March commented out as "Russia's", though
     Kazakhstan keeps it too (and Uzbekistan's calendar calls it "Women's Day").
+
+    ``translated``: each example's titles in the other starter languages (:func:`example_titles`),
+    written as its ``title_by_locale``.
     """
     section = _section(text, "occasions")
     body, titles = section.group(), LANGUAGES[locale].titles
     # The Russian sample's clients stay in Russia (and a few elsewhere): the country's own holiday
     # is its clients' alone there, not greeted to them on its date.
-    examples = _examples(country, locale, calendar, only_there=locale == "ru")
+    examples = _examples(country, locale, calendar, only_there=locale == "ru", translated=translated)
     found = examples_for(country, locale)
     christmas_leads = bool(found) and found[0].before_new_year
     # Their words are Russian (title «8 Марта», the Russian sample's tag 8mar): Russian projects'.
@@ -496,10 +532,39 @@ def examples_for(country: str, locale: str) -> tuple[HolidayExample, ...]:
     return tuple(h for h in HOLIDAYS.get(country.split("-")[0].upper(), ()) if h.locale in (None, locale))
 
 
-def _examples(country: str, locale: str, calendar: Sequence[str] = (), *, only_there: bool = False) -> str:
+def example_titles(
+    country: str, locale: str, names_in: Callable[[str, Sequence[str]], Mapping[str, str]]
+) -> dict[str, dict[str, str]]:
+    """Each example's title in the starter languages other than ``locale``: the holidays library's
+    name in that language (``names_in``: the holiday's name, the languages → what the library
+    says), else, in Russian, :attr:`HolidayExample.ru`. Example name → language → title.
+
+    Why: a letter names the holiday by its ``title_by_locale`` in the letter's language, else by
+    ``title``: the Serbian starter's Russian-speaking client read «с праздником Дан државности».
+    """
+    others = [lang for lang in LANGUAGES if lang != locale]
+    said: dict[str, dict[str, str]] = {}
+    for example in examples_for(country, locale):
+        titles = dict(names_in(example.holiday, others))
+        if "ru" in others and "ru" not in titles and example.ru is not None:
+            titles["ru"] = example.ru
+        if titles:
+            said[example.name] = {lang: titles[lang] for lang in others if lang in titles}
+    return said
+
+
+def _examples(
+    country: str,
+    locale: str,
+    calendar: Sequence[str] = (),
+    *,
+    only_there: bool = False,
+    translated: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     """``country``'s holidays as occasions, the first active, the others commented (none known: a line
     saying how to add one, with the names its ``calendar`` gives, to pick from); ``only_there``:
-    each with ``country:`` (dated by its calendar, greeted to its clients alone)."""
+    each with ``country:`` (dated by its calendar, greeted to its clients alone); ``translated``:
+    their ``title_by_locale`` (:func:`example_titles`)."""
     found = examples_for(country, locale)
     if not found and calendar:
         import textwrap
@@ -522,6 +587,7 @@ def _examples(country: str, locale: str, calendar: Sequence[str] = (), *, only_t
         lines = (
             f"- name: {h.name}",
             f"  title: {h.title}",
+            *((f"  title_by_locale: {_flow(t)}",) if (t := (translated or {}).get(h.name)) else ()),
             f"  holiday: {json.dumps(h.holiday, ensure_ascii=False)}",
             *((f"  country: {country.upper()}",) if only_there else ()),
             "  template: holiday",
