@@ -9,6 +9,7 @@ real ``greeter`` processes and a real SMTP sink.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -185,7 +186,7 @@ def test_a_running_sender_refuses_the_copy_and_the_target_is_left_untouched(
             done = copy(config, url)
         assert done.returncode == 75, done.stdout + done.stderr
         assert "another greeter is already sending from journal" in done.stderr
-        assert f"pid {__import__('os').getpid()}" in done.stderr
+        assert f"pid {os.getpid()}" in done.stderr
         with databases.pg_admin() as conn:
             made = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
         assert made is None  # nothing made in the target
@@ -230,4 +231,19 @@ def test_a_url_that_is_no_journal_is_refused(make_project: MakeProject, target: 
         config = a_years_journal(make_project, sink)
         done = copy(config, target)
         assert done.returncode == 2, done.stdout + done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_database_that_does_not_answer_is_75_and_its_password_is_never_said(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink:
+        config = a_years_journal(make_project, sink)
+        done = copy(config, f"postgresql://postgres:{SECRET}@127.0.0.1:1/test?schema=x")
+        assert done.returncode == 75, done.stdout + done.stderr
+        assert SECRET not in done.stdout + done.stderr
+        assert (
+            done.stderr.startswith("cannot copy journal ")
+            and "postgresql://postgres@127.0.0.1:1/test" in done.stderr
+        )
         assert len(done.stderr.strip().splitlines()) == 1
