@@ -187,6 +187,7 @@ LAZY_COMMANDS: Final[dict[str, str]] = {
     "preview": "greeter.cli_review",
     "send": "greeter.cli_send",
     "test-send": "greeter.cli_trial",
+    "copy-journal": "greeter.cli_copy",
 }
 
 

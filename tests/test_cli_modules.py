@@ -53,6 +53,7 @@ SEND_DRY_RUN = (
         ("failed", "greeter.cli_decisions"),
         ("run", "greeter.cli_daemon"),
         ("approve", "greeter.cli_daemon"),
+        ("copy-journal", "greeter.cli_copy"),
     ],
 )
 def test_each_command_lives_in_the_module_named_for_what_it_does(command: str, module: str) -> None:

@@ -1,0 +1,91 @@
+"""``greeter copy-journal``: the whole journal copied to an empty one at another ``storage.url``.
+
+The command's shell: it opens this config's journal as every command that
+changes it does (upgraded to this greeter's schema, refused if it is another
+project's), holds a SQLite journal's sender lock so that no send adds a letter
+mid-copy, and leaves the copy itself to :mod:`greeter.journal_copy`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import click
+
+from greeter.cli import CONTEXT, State, _config_option, handles_errors, main
+from greeter.cli_values import config_day
+
+
+@main.command(
+    "copy-journal",
+    context_settings=CONTEXT,
+    short_help="Copy the whole journal into an empty one.",
+)
+@_config_option
+@click.argument("target_url", metavar="TARGET_URL")
+@click.option("--dry-run", is_flag=True, help="Say what would be copied; copy nothing, make nothing.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (each table's rows and checksum)."
+)
+@click.pass_obj
+@handles_errors
+def copy_journal(state: State, target_url: str, dry_run: bool, as_json: bool) -> None:
+    """Copy the whole journal (storage.url) into an empty journal at TARGET_URL.
+
+    For the move from the SQLite journal to PostgreSQL (docs/operations.md,
+    Past one machine: PostgreSQL): TARGET_URL is the new storage.url,
+    postgresql://USER@HOST/DB?schema=NAME, and every letter sent, the
+    do-not-contact list (addresses and opted-out contacts), approvals,
+    uncertain and failed greetings waiting for a decision, retries, the
+    Message-ID key and the project's record go with it — pointed at an empty
+    schema instead, the next send would greet again everyone inside
+    catch_up_days. The other way (PostgreSQL to sqlite:///PATH) and SQLite to
+    SQLite work too, e.g. for a copy to audit.
+
+    The journal is first upgraded to this greeter's schema, as by every
+    command. TARGET_URL must hold no journal rows: a new SQLite file, or a
+    schema with no journal (or an empty one) in it; its tables are made by
+    greeter's own schema code. While copying, no greeter may send from the
+    journal: a SQLite journal's sender lock is held (a running daemon or send
+    refuses the copy, exit 75), a PostgreSQL journal's tables are locked and a
+    live claim refuses it. The rows go in in one transaction, are read back
+    and compared table by table (count and checksum) before it commits; on
+    any failure the target is left without a row. Prints: copied journal
+    data/journal.sqlite3 (schema N) to postgresql://greeter@db/crm?schema=greeter:
+    1,234 greetings, 56 do-not-contact addresses, …; now set storage.url to it
+    and start greeter. A URL's password is never printed.
+
+    \b
+    Exit codes:
+      0   copied and verified (--dry-run: what would be copied)
+      2   TARGET_URL is not empty, not a journal, the journal itself or
+          no valid URL; a table or column the target's schema lacks;
+          no journal to copy, or another project's; nothing was copied
+      75  a greeter is sending from the journal (stop it first), or a
+          journal cannot be reached now (PostgreSQL down, locked too
+          long); nothing was copied
+
+    \b
+    Example (stop greeter first; then switch storage.url and start it):
+      greeter copy-journal --dry-run 'postgresql://greeter@db/crm?schema=greeter'
+      greeter copy-journal 'postgresql://greeter@db/crm?schema=greeter'
+    """
+    from greeter.config_loader import load_settings
+    from greeter.journal_copy import copy_journal as copy
+    from greeter.own_journal import Use, open_own_journal
+
+    settings = load_settings(state.config, today=config_day(None))
+    now = datetime.now(UTC)
+    use = Use.READ if dry_run else Use.CHANGE
+    source = open_own_journal(settings, state.config, now, use)
+    try:
+        if not dry_run:
+            source.lock_sender(config=state.config)  # no send adds a letter mid-copy (SQLite)
+        done = copy(source, settings.storage.url, target_url, now=now, config=state.config, dry_run=dry_run)
+    finally:
+        source.close()
+    if as_json:
+        click.echo(json.dumps(done.summary(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(done.text())

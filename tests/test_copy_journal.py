@@ -1,0 +1,249 @@
+"""``greeter copy-journal``: a year's SQLite journal carried over to PostgreSQL (and back), whole.
+
+Pointed at an empty schema, the next send forgot every letter sent (and sent
+again those inside catch_up_days), every opt-out and every decision. Real
+SQLite files, a real PostgreSQL (a fresh schema per test, dropped after),
+real ``greeter`` processes and a real SMTP sink.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from greeter.journal import Journal, open_journal
+from greeter.journal_schema import MIGRATIONS
+from greeter.testing import SmtpSink
+from tests import databases
+from tests.conftest import MakeProject, contact_row
+from tests.test_send_e2e import LATER, NOW, greeter, smtp
+
+MOMENT = datetime.fromisoformat(NOW)
+SECRET = "s3cret-pw"
+APPROVED = ("6", "birthday", datetime.fromisoformat("2027-05-20T00:00:00+03:00").date())
+
+
+def rows() -> list[str]:
+    """Six clients greeted on 13 April, and a sixth whose birthday is next month (approved ahead)."""
+    found = [contact_row(str(i), f"client{i}@example.com", birthday="13.04.1980") for i in range(1, 6)]
+    return [*found, contact_row("6", "client6@example.com", birthday="20.05.1980")]
+
+
+def journal_file(config: Path) -> Path:
+    return config.parent / "data" / "journal.sqlite3"
+
+
+def history(config: Path) -> list[dict[str, Any]]:
+    done = greeter(config, "history", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    found: list[dict[str, Any]] = json.loads(done.stdout)
+    return found
+
+
+def a_years_journal(make_project: MakeProject, sink: SmtpSink) -> Path:
+    """A SQLite journal with a letter in every state a send leaves, opt-outs, an approval, the key."""
+    config = make_project(rows(), **smtp(sink.port))
+    optout = greeter(config, "suppress", "client5@example.com", "--now", NOW)  # a person's opt-out
+    assert optout.returncode == 0, optout.stderr
+    sink.reject("client2@example.com", 550)  # failed, and its address on the do-not-contact list
+    sink.reject("client3@example.com", 451)  # retry
+    sink.drop_next(1)  # the first letter's DATA is lost: uncertain
+    first = greeter(config, "send", "--once", "--now", NOW)
+    assert first.returncode == 1, first.stdout + first.stderr
+    with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as journal:
+        journal.approve([(APPROVED, "hash-of-the-letter")], "ann", MOMENT)
+    states = {r["state"] for r in history(config)}
+    assert {"sent", "failed", "retry", "uncertain"} <= states, states  # client5: no row, opted out
+    return config
+
+
+def greetings_in(path: Path) -> int:
+    """The journal's greeting rows (history shows fewer: it leaves out those merged into another letter)."""
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute("SELECT count(*) FROM greetings").fetchone()[0])
+
+
+def copy(config: Path, target: str, *args: str) -> Any:
+    return greeter(config, "copy-journal", target, *args)
+
+
+def test_a_journal_copied_to_postgresql_sends_nothing_twice_and_greets_no_one_suppressed(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, _schema):
+        config = a_years_journal(make_project, sink)
+        before = history(config)
+        sent_to = {m.rcpt_tos[0] for m in sink.messages if not m.dropped}
+        with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as lite:
+            key, optouts = lite.message_key(create=False), lite.suppressed()
+        target = url.replace("postgresql://postgres@", f"postgresql://postgres:{SECRET}@")
+
+        done = copy(config, target)
+
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert SECRET not in done.stdout + done.stderr
+        assert done.stdout.startswith(
+            f"copied journal {journal_file(config)} (schema {len(MIGRATIONS)}) to postgresql://postgres@"
+        )
+        n = greetings_in(journal_file(config))
+        assert (
+            f": {n} greetings, 2 do-not-contact addresses, 1 opted-out contact, 1 approval, " in done.stdout
+        )
+        assert done.stdout.rstrip().endswith("now set storage.url to it and start greeter")
+        with open_journal(url, now=MOMENT) as pg:
+            assert pg.message_key(create=False) == key  # the same Message-IDs for every letter
+            assert pg.suppressed() == optouts
+            assert set(pg.opted_out_contacts()) == {"5"}
+            assert pg.approvals(APPROVED[2]) == {APPROVED: "hash-of-the-letter"}
+
+        moved = make_project(rows(), **smtp(sink.port), storage={"url": url})  # storage.url switched
+        assert history(moved) == before  # every row, every column history shows
+        received = len(sink.messages)
+        again = greeter(moved, "send", "--once", "--now", LATER)
+        # due 1: only client3's retry, whose time had come (the sink still answers 451: exit 75)
+        assert again.returncode == 75 and "due 1; sent: 0; retry: 1;" in again.stdout, (
+            again.stdout + again.stderr
+        )
+        new = [m.rcpt_tos[0] for m in sink.messages[received:]]
+        assert not set(new) & sent_to, "a letter sent before the move went again"
+        assert "client5@example.com" not in new and "client2@example.com" not in new  # opted out, failed
+        assert set(new) <= {"client3@example.com"}  # only the retry, whose time had come
+        uncertain = [r for r in history(moved) if r["state"] == "uncertain"]
+        assert len(uncertain) == 1  # still waiting for the operator, not sent again
+
+
+def test_and_back_from_postgresql_to_a_sqlite_file_the_same_rows_and_checksums(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, _schema):
+        config = a_years_journal(make_project, sink)
+        before = history(config)
+        there = copy(config, url, "--json")
+        assert there.returncode == 0, there.stderr
+        moved = make_project(rows(), **smtp(sink.port), storage={"url": url})
+        audit = tmp_path / "audit" / "journal.sqlite3"
+        back = copy(moved, f"sqlite:///{audit}", "--json")
+        assert back.returncode == 0, back.stderr
+        there_tables, back_tables = json.loads(there.stdout)["tables"], json.loads(back.stdout)["tables"]
+        assert back_tables == there_tables  # every row of every table, value for value
+        assert there_tables["greetings"]["rows"] == greetings_in(journal_file(config))
+        audited = make_project(rows(), **smtp(sink.port), storage={"url": f"sqlite:///{audit}"})
+        assert history(audited) == before
+
+
+def test_a_postgresql_journal_a_sender_is_working_on_is_not_copied(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema):
+        config = a_years_journal(make_project, sink)
+        assert copy(config, url).returncode == 0
+        with databases.pg_admin() as conn:  # a daemon on web1 has claimed a letter, its lease running
+            conn.execute(
+                f"UPDATE {schema}.greetings SET state = 'claimed', claimed_by = 'web1/4242',"
+                " lease_until = clock_timestamp() + interval '10 minutes' WHERE contact_id = '1'"
+            )
+        moved = make_project(rows(), **smtp(sink.port), storage={"url": url})
+        audit = tmp_path / "audit.sqlite3"
+        done = copy(moved, f"sqlite:///{audit}")
+        assert done.returncode == 75, done.stdout + done.stderr
+        assert "a greeter is sending from journal" in done.stderr and "web1/4242 (1 letter)" in done.stderr
+        assert not audit.exists()
+
+
+def test_a_target_that_holds_rows_is_refused_never_merged(make_project: MakeProject, tmp_path: Path) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema):
+        config = a_years_journal(make_project, sink)
+        assert copy(config, url).returncode == 0
+        with databases.pg_admin() as conn:
+            held = conn.execute(f"SELECT count(*) FROM {schema}.greetings").fetchone()
+        again = copy(config, url)
+        assert again.returncode == 2, again.stdout + again.stderr
+        assert "is not empty" in again.stderr and "nothing was copied" in again.stderr
+        assert len(again.stderr.strip().splitlines()) == 1
+        with databases.pg_admin() as conn:
+            assert conn.execute(f"SELECT count(*) FROM {schema}.greetings").fetchone() == held
+        other = tmp_path / "other.sqlite3"
+        assert copy(config, f"sqlite:///{other}").returncode == 0
+        twice = copy(config, f"sqlite:///{other}")
+        assert twice.returncode == 2 and "is not empty" in twice.stderr
+        itself = copy(config, f"sqlite:///{journal_file(config)}")
+        assert itself.returncode == 2 and "is the journal being copied" in itself.stderr
+
+
+def test_a_running_sender_refuses_the_copy_and_the_target_is_left_untouched(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema):
+        config = a_years_journal(make_project, sink)
+        with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as sender:
+            sender.lock_sender(config=config)  # a daemon or a send --once at work
+            done = copy(config, url)
+        assert done.returncode == 75, done.stdout + done.stderr
+        assert "another greeter is already sending from journal" in done.stderr
+        assert f"pid {os.getpid()}" in done.stderr
+        with databases.pg_admin() as conn:
+            made = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
+        assert made is None  # nothing made in the target
+
+
+def test_a_copy_that_fails_midway_leaves_the_target_without_a_row(make_project: MakeProject) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema):
+        config = a_years_journal(make_project, sink)
+        with sqlite3.connect(journal_file(config)) as raw:  # a row no greeter wrote: a time without offset
+            raw.execute(
+                "INSERT INTO greetings (contact_id, occasion, occasion_date, state, created_at, updated_at)"
+                " VALUES ('zz', 'birthday', '2027-04-13', 'sent', '2027-04-14T08:00:00', '2027-04-14T08:00:00')"
+            )
+        done = copy(config, url)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "a time without its offset" in done.stderr and "nothing was copied" in done.stderr
+        with databases.pg_admin() as conn:
+            made = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
+        assert made is None  # the schema and its tables were made in the copy's transaction: rolled back
+
+
+def test_a_dry_run_says_what_would_go_and_makes_nothing(make_project: MakeProject, tmp_path: Path) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema):
+        config = a_years_journal(make_project, sink)
+        n = greetings_in(journal_file(config))
+        done = copy(config, url, "--dry-run")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(f"would copy journal {journal_file(config)} (schema {len(MIGRATIONS)})")
+        assert f"{n} greetings, 2 do-not-contact addresses" in done.stdout and "nothing copied" in done.stdout
+        with databases.pg_admin() as conn:
+            assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None
+        lite = tmp_path / "new.sqlite3"
+        assert copy(config, f"sqlite:///{lite}", "--dry-run").returncode == 0
+        assert not lite.exists()
+
+
+@pytest.mark.parametrize(
+    "target", ["mysql://x@y/z", "postgresql://postgres@127.0.0.1:5432/test?schema=x;drop"]
+)
+def test_a_url_that_is_no_journal_is_refused(make_project: MakeProject, target: str) -> None:
+    with SmtpSink() as sink:
+        config = a_years_journal(make_project, sink)
+        done = copy(config, target)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_database_that_does_not_answer_is_75_and_its_password_is_never_said(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink:
+        config = a_years_journal(make_project, sink)
+        done = copy(config, f"postgresql://postgres:{SECRET}@127.0.0.1:1/test?schema=x")
+        assert done.returncode == 75, done.stdout + done.stderr
+        assert SECRET not in done.stdout + done.stderr
+        assert (
+            done.stderr.startswith("cannot copy journal ")
+            and "postgresql://postgres@127.0.0.1:1/test" in done.stderr
+        )
+        assert len(done.stderr.strip().splitlines()) == 1
