@@ -279,12 +279,12 @@ def plan_cycle(
                 listed.append((item.hit.key, DueLetter.planned(item, built)))
             else:
                 listed.append((item.hit.key, DueLetter.planned(item, None, built.subject)))
-    held_at = _quota_held_at(journal, now, settings.catch_up_days)  # an expired one held by the quota says so
-    deliverer.record_skips(skips, dry_run=dry_run, quota_held_at=held_at)
 
     def calendar_of(contact_id: str) -> WorkCalendar:
         return pw.calendar_for(countries.get(contact_id))
 
+    held_at = _quota_held_at(journal, now, settings.catch_up_days)  # an expired one held by the quota says so
+    deliverer.record_skips(skips, dry_run=dry_run, quota_held_at=held_at, calendar_of=calendar_of)
     retries, retry_wake = due_retries(
         journal, deliverer, zones, now, calendar_of, dry_run=dry_run, opted_out=opted_out
     )
@@ -662,7 +662,6 @@ def send_once(
             with contextlib.suppress(JournalError):  # costs only the expiry hint's cause
                 journal.record_notice(QUOTA_HELD, "", now)
     result = cycle.result()
-    result.quota_held_at = _quota_held_at(journal, now, inputs.settings.catch_up_days)
     result.stopped_by = signals.stop if signals is not None else None
     result.problems_unchanged_since = problems_since(said, cycle.report.problems)
     if not dry_run:
